@@ -1,0 +1,28 @@
+"""tapegrad: automatic differentiation over NumPy, in PyTorch, TensorFlow and JAX styles."""
+from . import autograd, ops  # noqa: F401
+from ._dtypes import (bool_, complex64, complex128, float16, float32, float64,  # noqa: F401
+                      int8, int16, int32, int64, uint8)
+from ._factories import (arange, constant, convert_to_tensor, eye, full,  # noqa: F401
+                         full_like, is_tensor, linspace, ones, ones_like, rand, randint,
+                         randn, tensor, zeros, zeros_like)
+from ._random import get_rng_state, manual_seed, seed, set_rng_state  # noqa: F401
+from ._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from ._tensor import Tensor
+from .autograd.anomaly import detect_anomaly  # noqa: F401
+from .autograd.forward_ad import make_dual, unpack_dual  # noqa: F401
+from .errors import GradcheckError  # noqa: F401
+from .func import (grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp,  # noqa: F401
+                   value_and_grad, vjp)
+from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # noqa: F401
+                  cat, clamp, clip, clip_by_value, clone, concat, concatenate, cos, div,
+                  divide, dot, einsum, erf, exp, expand_dims, flatten, gelu, leaky_relu,
+                  log, log1p, log_softmax, logsumexp, matmul, max, maximum, mean, min,
+                  minimum, mul, multiply, neg, negative, norm, outer, pow, prod,
+                  reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
+                  reduce_sum, relu, reshape, sigmoid, sign, sin, softmax, softplus, split,
+                  sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, tan,
+                  tanh, transpose, unsqueeze, var, where)
+from .tools import gradcheck, gradgradcheck  # noqa: F401
+from . import linalg  # noqa: F401,E402
+
+__version__ = "0.1.0"

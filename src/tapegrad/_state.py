@@ -1,0 +1,77 @@
+"""Per-thread state: grad mode, active forward-AD levels, anomaly mode."""
+import itertools
+import threading
+
+
+class _Local(threading.local):
+    def __init__(self):
+        self.grad_enabled = True
+        self.fw_levels = []          # active dual levels, innermost last
+        self.anomaly = False
+        self.tapes = []              # open GradientTapes (tape.py), innermost last
+
+
+local = _Local()
+level_ids = itertools.count(1)
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are recorded for reverse mode in this thread."""
+    return local.grad_enabled
+
+
+class _GradMode:
+    __slots__ = ("mode", "prev")
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def __enter__(self):
+        self.prev = local.grad_enabled
+        local.grad_enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        local.grad_enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with _GradMode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Context manager (and decorator) that turns recording off in this thread.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0], requires_grad=True)
+    >>> with tg.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(_GradMode):
+    """Context manager (and decorator) that turns recording back on."""
+
+    def __init__(self):
+        super().__init__(True)
+
+
+class set_grad_enabled(_GradMode):
+    """Set grad mode to `mode` inside the block."""
+
+    def __init__(self, mode: bool):
+        super().__init__(bool(mode))

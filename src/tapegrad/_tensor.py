@@ -1,0 +1,641 @@
+"""Tensor: an ndarray plus autodiff state. Operator methods call `ops`; no derivatives here."""
+import weakref
+
+import numpy as np
+
+from . import _state
+from ._dtypes import as_dtype, is_floating, to_array
+
+_local = _state.local
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
+    __array_ufunc__ = None          # make NumPy defer to our reflected operators
+    __array_priority__ = 1000
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        self._data = to_array(data, dtype)
+        self._rg = False
+        self.grad = None
+        self.grad_fn = None
+        self._vc = None
+        self._fw = None
+        self._acc = None
+        self._x = None
+        if requires_grad:
+            self.requires_grad = True
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def size(self):
+        return _SizeProxy(self._data)
+
+    def numel(self):
+        return self._data.size
+
+    def dim(self):
+        return self._data.ndim
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def T(self):
+        return ops.transpose(self)
+
+    @property
+    def mT(self):
+        return ops.swapaxes(self, -1, -2)
+
+    @property
+    def data(self):
+        """The values as a tensor that shares memory and is cut from the graph."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._data = arr
+        self._bump_version()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared memory; not tracked)."""
+        return self._data
+
+    def item(self):
+        if self._data.size != 1:
+            raise ValueError(f"item: only a tensor with one element can be converted to a "
+                             f"Python scalar, got shape {self.shape}")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None:
+            return self._data.astype(dtype, copy=bool(copy))
+        return self._data.copy() if copy else self._data
+
+    def __bool__(self):
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self._data)
+
+    def __int__(self):
+        return int(self._data)
+
+    def __index__(self):
+        if self._data.ndim != 0 or self._data.dtype.kind not in "iu":
+            raise TypeError("only integer scalar tensors can be used as an index")
+        return int(self._data)
+
+    def __complex__(self):
+        return complex(self._data)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return format(str(self), spec)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return _repr(self)
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        raise TypeError("tapegrad tensors are not picklable; use tg.save / tg.load")
+
+    # ------------------------------------------------------------ autodiff state
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = bool(flag)
+        if self.grad_fn is not None and not getattr(self.grad_fn, "variable", None):
+            if not flag:
+                raise RuntimeError(
+                    "requires_grad: can only change the flag of a leaf tensor; this one "
+                    f"was computed by {self.grad_fn.name()}. Use .detach() to get a leaf.")
+            return
+        if flag and not is_floating(self._data.dtype):
+            raise RuntimeError(
+                f"requires_grad: only floating point tensors can require gradients, got "
+                f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
+        self._rg = flag
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def _version(self) -> int:
+        return 0 if self._vc is None else self._vc[0]
+
+    def _bump_version(self):
+        if self._vc is None:
+            self._vc = [1]
+        else:
+            self._vc[0] += 1
+
+    def detach(self):
+        """A tensor with the same data (shared memory) and no history."""
+        t = make(self._data)
+        t._vc = self._vc if self._vc is not None else self._init_vc()
+        return t
+
+    def _init_vc(self):
+        self._vc = [0]
+        return self._vc
+
+    def detach_(self):
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def clone(self):
+        return ops.clone(self)
+
+    def retain_grad(self):
+        """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
+        if self.grad_fn is None:
+            return
+        self.grad_fn.retain = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        fn = self.grad_fn
+        return fn is not None and fn.retain is not None and fn.retain() is self
+
+    def register_hook(self, fn):
+        """Call `fn(grad)` when this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle with `.remove()`."""
+        if not self._rg:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that "
+                               "does not require grad")
+        from .autograd.graph import _HookHandle
+        if self.grad_fn is not None:
+            return self.grad_fn.register_hook(fn)
+        x = self._extras()
+        hooks = x.setdefault("hooks", [])
+        hooks.append(fn)
+        return _HookHandle(hooks, fn)
+
+    def _extras(self):
+        if self._x is None:
+            self._x = {}
+        return self._x
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style)."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
+                 inputs=inputs)
+
+    # ---------------------------------------------------------------- in place
+    def _check_inplace(self, what):
+        if self.grad_fn is None and self._rg and _local.grad_enabled:
+            raise RuntimeError(
+                f"{what}: a leaf tensor that requires grad cannot be changed in place while "
+                "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
+
+    def __setitem__(self, index, value):
+        ops.setitem_(self, index, value)
+
+    def copy_(self, src):
+        self._check_inplace("copy_")
+        ops.setitem_(self, Ellipsis, src)
+        return self
+
+    def zero_(self):
+        with _state.no_grad():
+            self._data[...] = 0
+        self._bump_version()
+        return self
+
+    def fill_(self, value):
+        self._check_inplace("fill_")
+        ops.setitem_(self, Ellipsis, value)
+        return self
+
+    def add_(self, other, alpha=1):
+        return self.copy_(self + (other if alpha == 1 else other * alpha))
+
+    def sub_(self, other, alpha=1):
+        return self.copy_(self - (other if alpha == 1 else other * alpha))
+
+    def mul_(self, other):
+        return self.copy_(self * other)
+
+    def div_(self, other):
+        return self.copy_(self / other)
+
+    def clamp_(self, min=None, max=None):
+        return self.copy_(ops.clip(self, min, max))
+
+    # ---------------------------------------------------------------- operators
+    def __add__(self, o):
+        return ops.add(self, o)
+
+    def __radd__(self, o):
+        return ops.add(o, self)
+
+    def __sub__(self, o):
+        return ops.sub(self, o)
+
+    def __rsub__(self, o):
+        return ops.sub(o, self)
+
+    def __mul__(self, o):
+        return ops.mul(self, o)
+
+    def __rmul__(self, o):
+        return ops.mul(o, self)
+
+    def __truediv__(self, o):
+        return ops.div(self, o)
+
+    def __rtruediv__(self, o):
+        return ops.div(o, self)
+
+    def __pow__(self, o):
+        return ops.pow(self, o)
+
+    def __rpow__(self, o):
+        return ops.pow(o, self)
+
+    def __matmul__(self, o):
+        return ops.matmul(self, o)
+
+    def __rmatmul__(self, o):
+        return ops.matmul(o, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __floordiv__(self, o):
+        return make(np.floor_divide(self._data, _raw(o)))
+
+    def __rfloordiv__(self, o):
+        return make(np.floor_divide(_raw(o), self._data))
+
+    def __mod__(self, o):
+        return make(np.mod(self._data, _raw(o)))
+
+    def __lt__(self, o):
+        return make(self._data < _raw(o))
+
+    def __le__(self, o):
+        return make(self._data <= _raw(o))
+
+    def __gt__(self, o):
+        return make(self._data > _raw(o))
+
+    def __ge__(self, o):
+        return make(self._data >= _raw(o))
+
+    def __eq__(self, o):
+        return make(np.equal(self._data, _raw(o)))
+
+    def __ne__(self, o):
+        return make(np.not_equal(self._data, _raw(o)))
+
+    def __invert__(self):
+        return make(~self._data)
+
+    def __and__(self, o):
+        return make(self._data & _raw(o))
+
+    def __or__(self, o):
+        return make(self._data | _raw(o))
+
+    def __xor__(self, o):
+        return make(self._data ^ _raw(o))
+
+    __rand__ = __and__
+    __ror__ = __or__
+
+    def __getitem__(self, index):
+        return ops.getitem(self, index)
+
+    # ------------------------------------------------------------ op methods
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
+        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+            correction=None, unbiased=None):
+        return ops.var(self, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
+                       correction=correction, unbiased=unbiased)
+
+    def std(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+            correction=None, unbiased=None):
+        return ops.std(self, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
+                       correction=correction, unbiased=unbiased)
+
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def norm(self, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def reshape(self, *shape):
+        return ops.reshape(self, _shape_args(shape))
+
+    view = reshape
+
+    def transpose(self, *axes):
+        if len(axes) == 2 and all(isinstance(a, int) for a in axes) and self.ndim != 2:
+            return ops.swapaxes(self, *axes)
+        if len(axes) == 2 and self.ndim == 2 and tuple(axes) in ((0, 1), (1, 0), (-1, -2),
+                                                                 (-2, -1), (1, -1)):
+            return ops.swapaxes(self, *axes)
+        return ops.transpose(self, _shape_args(axes) if axes else None)
+
+    def permute(self, *axes):
+        return ops.transpose(self, _shape_args(axes))
+
+    def swapaxes(self, a, b):
+        return ops.swapaxes(self, a, b)
+
+    def squeeze(self, axis=None, *, dim=None):
+        return ops.squeeze(self, axis, dim=dim)
+
+    def unsqueeze(self, dim):
+        return ops.unsqueeze(self, dim)
+
+    def expand_dims(self, axis):
+        return ops.expand_dims(self, axis)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return ops.flatten(self, start_dim, end_dim)
+
+    def broadcast_to(self, shape):
+        return ops.broadcast_to(self, shape)
+
+    def expand(self, *shape):
+        shape = _shape_args(shape)
+        shape = tuple(s if s != -1 else self.shape[i - len(shape) + self.ndim]
+                      for i, s in enumerate(shape))
+        return ops.broadcast_to(self, shape)
+
+    def split(self, split_size_or_sections, axis=0, *, dim=None):
+        return ops.split(self, split_size_or_sections, axis, dim=dim)
+
+    def exp(self):
+        return ops.exp(self)
+
+    def log(self):
+        return ops.log(self)
+
+    def log1p(self):
+        return ops.log1p(self)
+
+    def sqrt(self):
+        return ops.sqrt(self)
+
+    def square(self):
+        return ops.square(self)
+
+    def abs(self):
+        return ops.abs(self)
+
+    def sign(self):
+        return ops.sign(self)
+
+    def sin(self):
+        return ops.sin(self)
+
+    def cos(self):
+        return ops.cos(self)
+
+    def tan(self):
+        return ops.tan(self)
+
+    def tanh(self):
+        return ops.tanh(self)
+
+    def sigmoid(self):
+        return ops.sigmoid(self)
+
+    def relu(self):
+        return ops.relu(self)
+
+    def softmax(self, axis=-1, *, dim=None):
+        return ops.softmax(self, axis, dim=dim)
+
+    def log_softmax(self, axis=-1, *, dim=None):
+        return ops.log_softmax(self, axis, dim=dim)
+
+    def pow(self, y):
+        return ops.pow(self, y)
+
+    def matmul(self, y):
+        return ops.matmul(self, y)
+
+    def dot(self, y):
+        return ops.dot(self, y)
+
+    def clip(self, min=None, max=None):
+        return ops.clip(self, min, max)
+
+    clamp = clip
+
+    def maximum(self, y):
+        return ops.maximum(self, y)
+
+    def minimum(self, y):
+        return ops.minimum(self, y)
+
+    def astype(self, dtype):
+        return ops.cast(self, dtype)
+
+    def to(self, dtype=None, *args, **kwargs):
+        if dtype is None or isinstance(dtype, str) and dtype in ("cpu",):
+            return self
+        return ops.cast(self, dtype)
+
+    def type(self, dtype):
+        return ops.cast(self, dtype)
+
+    def float(self):
+        return ops.cast(self, np.float32)
+
+    def double(self):
+        return ops.cast(self, np.float64)
+
+    def long(self):
+        return ops.cast(self, np.int64)
+
+    def int(self):
+        return ops.cast(self, np.int32)
+
+    def bool(self):
+        return ops.cast(self, np.bool_)
+
+    def cpu(self):
+        return self
+
+    def contiguous(self):
+        return self
+
+    def any(self):
+        return make(np.any(self._data))
+
+    def all(self):
+        return make(np.all(self._data))
+
+
+class _SizeProxy(tuple):
+    """`t.size` works both as NumPy's attribute-like count and PyTorch's `t.size()`."""
+
+    def __new__(cls, arr):
+        obj = super().__new__(cls, arr.shape)
+        obj._n = arr.size
+        return obj
+
+    def __call__(self, dim=None):
+        return tuple(self) if dim is None else self[dim]
+
+    def __int__(self):
+        return self._n
+
+    def __index__(self):
+        return self._n
+
+    def __eq__(self, other):
+        if isinstance(other, int):
+            return self._n == other
+        return tuple.__eq__(self, other)
+
+    __hash__ = tuple.__hash__
+
+
+def make(data, rg=False):
+    """Fast internal constructor: wrap an ndarray as it is."""
+    t = _new(Tensor)
+    t._data = data
+    t._rg = rg
+    t.grad = None
+    t.grad_fn = None
+    t._vc = None
+    t._fw = None
+    t._acc = None
+    t._x = None
+    return t
+
+
+_new = object.__new__
+
+
+def _raw(o):
+    return o._data if isinstance(o, Tensor) else o
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    if len(shape) == 1 and isinstance(shape[0], Tensor):
+        return tuple(int(s) for s in shape[0].tolist())
+    return tuple(shape)
+
+
+def _repr(t):
+    arr = t._data
+    prefix = "tensor("
+    if arr.dtype.kind == "f":
+        body = np.array2string(arr, separator=", ", prefix=prefix, precision=4,
+                               floatmode="maxprec_equal" if arr.size else "maxprec")
+    else:
+        body = np.array2string(arr, separator=", ", prefix=prefix)
+    extra = []
+    if arr.dtype not in (np.float32, np.int64, np.bool_):
+        extra.append(f"dtype={arr.dtype}")
+    fw = t._fw
+    if t.grad_fn is not None and not getattr(t.grad_fn, "variable", None):
+        extra.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t._rg:
+        extra.append("requires_grad=True")
+    if fw:
+        lv = [k for k in fw if k in _local.fw_levels]
+        if lv:
+            extra.append(f"tangent={np.array2string(_raw(fw[lv[-1]]), separator=', ')}")
+    inner = ", ".join([body] + extra)
+    return f"{prefix}{inner})"
+
+
+def as_tensor(x, dtype=None):
+    """Return `x` if it is a Tensor (cast to dtype if given), else a new leaf."""
+    if isinstance(x, Tensor):
+        if dtype is not None and x.dtype != as_dtype(dtype):
+            return ops.cast(x, dtype)
+        return x
+    return Tensor(x, dtype=dtype)
+
+
+from . import ops  # noqa: E402  (bottom import: ops needs Tensor defined above)

@@ -1,0 +1,287 @@
+"""run_backward: order, accumulation, retain/create_graph, hooks. No recursion."""
+import numpy as np
+
+from .. import _state
+from .._tensor import Tensor, make
+from .graph import FREED, AccumulateGrad, grad_edge, version_error
+
+_local = _state.local
+
+
+def backward_order(roots):
+    """Nodes so that each comes after every node that feeds it a gradient."""
+    waiting = {}
+    stack = []
+    for r in roots:
+        if r not in waiting:
+            waiting[r] = 0
+            stack.append(r)
+    while stack:                        # pass 1: count consumers
+        node = stack.pop()
+        for nxt in node.next:
+            if nxt is None:
+                continue
+            if nxt in waiting:
+                waiting[nxt] += 1
+            else:
+                waiting[nxt] = 1
+                stack.append(nxt)
+    ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
+    order = []
+    while ready:                        # pass 2: release at zero
+        node = ready.pop()
+        order.append(node)
+        for nxt in node.next:
+            if nxt is None:
+                continue
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                ready.append(nxt)
+    return order
+
+
+def _needed(order, targets):
+    """Nodes from which some target can be reached (the rest need not run)."""
+    need = set()
+    for node in reversed(order):
+        if node in targets:
+            need.add(node)
+            continue
+        for nxt in node.next:
+            if nxt is not None and nxt in need:
+                need.add(node)
+                break
+    return need
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+def _as_grad(v, graph_mode):
+    if graph_mode:
+        return v if isinstance(v, Tensor) else make(v)
+    return _raw(v)
+
+
+def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
+                 inputs=None, accumulate=True, allow_unused=False, who="backward"):
+    """Propagate cotangents from `roots` through the recorded graph.
+
+    With `inputs`, returns their gradients (None where unreachable); with `accumulate`,
+    adds gradients into leaves' `.grad` (all leaves, or only `inputs` when given).
+    """
+    graph_mode = bool(create_graph or _local.fw_levels)
+    grads = {}
+    root_nodes = []
+    for i, (t, g) in enumerate(zip(roots, grad_roots)):
+        node = grad_edge(t)
+        if node is None:
+            raise RuntimeError(
+                f"{who}: output {i} does not require grad and has no grad_fn: nothing "
+                "connects it to a tensor with requires_grad=True (was it computed under "
+                "no_grad, or from detached/NumPy values?)")
+        g = _root_grad(t, g, i, who, graph_mode)
+        prev = grads.get(node)
+        grads[node] = g if prev is None else prev + g
+        root_nodes.append(node)
+
+    capture = None
+    results = None
+    if inputs is not None:
+        capture = {}
+        for k, t in enumerate(inputs):
+            node = grad_edge(t)
+            if node is None:
+                raise RuntimeError(f"{who}: input {k} does not require grad; set "
+                                   "requires_grad=True (or watch it on a tape)")
+            capture.setdefault(node, []).append(k)
+        results = [None] * len(inputs)
+
+    order = backward_order(root_nodes)
+    need = _needed(order, capture) if capture is not None else None
+    stored = set()                      # ids of arrays handed to users as .grad
+    anomaly = _local.anomaly
+    prev_mode = _local.grad_enabled
+    _local.grad_enabled = bool(create_graph)
+    try:
+        for node in order:
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if need is not None and node not in need:
+                continue
+            is_acc = type(node) is AccumulateGrad
+            hooks = _leaf_hooks(node) if is_acc else node.hooks
+            if hooks:
+                g = _run_hooks(hooks, g, graph_mode)
+            if capture is not None and node in capture:
+                for k in capture[node]:
+                    results[k] = g
+            if is_acc:
+                if accumulate and (capture is None or node in capture):
+                    _accumulate(node.variable, g, create_graph, stored)
+                continue
+            if node.retain is not None and accumulate:
+                t = node.retain()
+                if t is not None:
+                    _accumulate(t, g, create_graph, stored)
+            _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly)
+    finally:
+        _local.grad_enabled = prev_mode
+    if results is None:
+        return None
+    out = []
+    for k, r in enumerate(results):
+        if r is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"{who}: input {k} was not used to compute the outputs (its gradient "
+                    "is undefined); pass allow_unused=True to get None for it")
+            out.append(None)
+            continue
+        t = inputs[k]
+        if not isinstance(r, Tensor):
+            r = make(_owned(r, stored))
+        if r.shape != t.shape:
+            r = make(np.broadcast_to(_raw(r), t.shape).copy()) if not create_graph else r
+        if r._data.dtype != t._data.dtype:
+            r = r.astype(t._data.dtype)
+        out.append(r)
+    return tuple(out)
+
+
+def _root_grad(t, g, i, who, graph_mode):
+    if g is None:
+        if t._data.size != 1:
+            raise RuntimeError(
+                f"{who}: a gradient is needed for output {i} of shape {t.shape}: grad can "
+                "be implicitly created only for scalar outputs; pass `gradient=` (e.g. "
+                "tg.ones_like(y)) or reduce it first, e.g. y.sum().backward()")
+        g = np.ones_like(t._data)
+    else:
+        gr = _raw(g)
+        if np.shape(gr) != t.shape:
+            raise RuntimeError(f"{who}: gradient for output {i} has shape {np.shape(gr)} "
+                               f"but the output has shape {t.shape}")
+        if not isinstance(g, Tensor) or not graph_mode:
+            g = np.array(gr, dtype=t._data.dtype if t._data.dtype.kind == "f" else None)
+    return _as_grad(g, graph_mode)
+
+
+def _leaf_hooks(node):
+    x = node.variable._x
+    return x.get("hooks") if x else None
+
+
+def _run_hooks(hooks, g, graph_mode):
+    for fn in list(hooks):
+        r = fn(g if isinstance(g, Tensor) else make(g))
+        if r is not None:
+            g = _as_grad(r, graph_mode)
+    return g
+
+
+def _owned(arr, stored):
+    """`arr` itself if nobody else holds it, else a copy (grads must not alias)."""
+    if arr.base is not None or not arr.flags.writeable or id(arr) in stored:
+        arr = arr.copy()
+    stored.add(id(arr))
+    return arr
+
+
+def _accumulate(t, g, create_graph, stored):
+    dtype = t._data.dtype
+    if create_graph:
+        g = g if isinstance(g, Tensor) else make(g)
+        if g._data.dtype != dtype:
+            g = g.astype(dtype)
+        if g._data.shape != t.shape:
+            g = g.reshape(t.shape)
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    arr = _raw(g)
+    if arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    if arr.shape != t.shape:
+        arr = np.broadcast_to(arr, t.shape)
+    if t.grad is None:
+        t.grad = make(_owned(arr, stored))
+    else:
+        t.grad = make(t.grad._data + arr)
+        stored.add(id(t.grad._data))
+
+
+def _unpack(node, graph_mode):
+    saved = node._saved
+    if saved is None:
+        return ()
+    if saved is FREED:
+        raise RuntimeError(
+            f"{node.op.bw_name}: trying to backward through the graph a second time: the "
+            "values it saved were freed by the previous backward. Pass retain_graph=True "
+            "to the first backward (or use a persistent tape) if you need to go through "
+            "the graph again; if a value from an earlier iteration was reused, call "
+            ".detach() on it where it is carried over.")
+    if node.vers:
+        for vc, ver, i in node.vers:
+            if vc[0] != ver:
+                raise version_error(node, i, ver, vc[0])
+    op = node.op
+    idx = range(len(saved)) if op.save_all else op._save_idx
+    out = []
+    if graph_mode:
+        for i, v in zip(idx, saved):
+            if i < 0:
+                t = make(v, True)       # the output, rebuilt without a Tensor->Node cycle
+                t.grad_fn = node
+                t._fw = node.out_fw
+                out.append(t)
+            else:
+                out.append(v)
+    else:
+        for v in saved:
+            out.append(v._data if isinstance(v, Tensor) else v)
+    return tuple(out)
+
+
+def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
+    node.saved = _unpack(node, graph_mode)
+    if need is None:
+        node.needs_grad = node._mask
+    else:
+        node.needs_grad = tuple(n is not None and n in need for n in node.next)
+    try:
+        gxs = node.op.vjp(node, g)
+    finally:
+        node.saved = None
+    if not retain_graph and node._saved is not None:
+        node._saved = FREED
+    if anomaly:
+        from .anomaly import check_grads
+        check_grads(node, gxs)
+    for nxt, gx, shape in zip(node.next, gxs, node.in_shapes):
+        if nxt is None or gx is None:
+            continue
+        if need is not None and nxt not in need:
+            continue
+        if graph_mode and not isinstance(gx, Tensor):
+            gx = make(np.asarray(gx))
+        gshape = gx.shape if isinstance(gx, Tensor) else np.shape(gx)
+        if gshape != shape:
+            gx = _reduce_to(gx, shape, node)
+        prev = grads.get(nxt)
+        grads[nxt] = gx if prev is None else prev + gx
+
+
+def _reduce_to(gx, shape, node):
+    from ..ops._core import call
+    from ..ops.shape import SumTo
+    gshape = gx.shape if isinstance(gx, Tensor) else np.shape(gx)
+    try:
+        if np.broadcast_shapes(gshape, shape) != tuple(gshape):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"{node.op.bw_name}: its rule returned a gradient of shape "
+                           f"{tuple(gshape)} for an input of shape {shape}") from None
+    return call(SumTo, gx, shape=shape)

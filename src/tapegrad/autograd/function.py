@@ -1,0 +1,5 @@
+"""Custom differentiable functions (PyTorch's autograd.Function)."""
+
+
+class Function:
+    """Placeholder base; implemented in the custom-function module."""

@@ -1,0 +1,2 @@
+"""NumPy/PyTorch-style linear algebra namespace: `tg.linalg.norm`."""
+from .ops.linalg import norm  # noqa: F401

@@ -1,0 +1,276 @@
+"""Op base class, register(), apply(): the only code that records nodes."""
+import sys
+
+import numpy as np
+
+from .. import _state
+from .._tensor import Tensor, make
+from ..autograd.graph import Node, grad_edge
+
+REGISTRY = []           # every registered Op class, for the case-table completeness test
+LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
+_local = _state.local
+
+
+class Op:
+    """Base class of a differentiable operation; never instantiated.
+
+    Subclasses give `forward` (ndarrays in, ndarray out), `vjp(ctx, g)` and
+    `jvp(ctx, *tangents)`; `args` names the tensor inputs, `saves` the values the
+    rules read back (`"out"` is the result).
+    """
+
+    args = ("x",)
+    saves = ()
+    view = False            # the result may share memory with input 0
+    save_all = False        # variadic ops (einsum) save every input
+    differentiable = True
+    bw_name = "OpBackward"
+    _save_idx = ()
+
+    @staticmethod
+    def forward(*xs, **params):
+        raise NotImplementedError
+
+    vjp = None
+    jvp = None
+
+
+def register(cls):
+    """Class decorator: fill in derived names and add the op to the registry."""
+    cls.bw_name = cls.__name__ + "Backward"
+    idx = []
+    for name in cls.saves:
+        idx.append(-1 if name == "out" else cls.args.index(name))
+    cls._save_idx = tuple(idx)
+    REGISTRY.append(cls)
+    return cls
+
+
+class Ctx:
+    """What a jvp rule reads during a forward-mode evaluation (no Node exists)."""
+
+    __slots__ = ("saved", "params", "in_shapes", "needs_grad", "out_shape")
+
+    def __init__(self, saved, params, in_shapes, out_shape):
+        self.saved = saved
+        self.params = params
+        self.in_shapes = in_shapes
+        self.out_shape = out_shape
+        self.needs_grad = ()
+
+
+def _site():
+    """(code, lineno) of the first frame outside tapegrad: where the op was called."""
+    f = sys._getframe(2)
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+        f = f.f_back
+    if f is None:
+        return None
+    return (f.f_code, f.f_lineno)
+
+
+def site_text(site) -> str:
+    if site is None:
+        return "<unknown>"
+    if isinstance(site, str):
+        return site
+    code, line = site
+    return f"{code.co_filename}:{line} in {code.co_name}"
+
+
+_PKG_DIR = __file__.rsplit("/ops/", 1)[0]
+
+
+def apply(op, *args, **params):
+    """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
+    raw = []
+    rg = False
+    fw = False
+    for a in args:
+        if isinstance(a, Tensor):
+            raw.append(a._data)
+            if a._rg:
+                rg = True
+            if a._fw is not None:
+                fw = True
+        else:
+            raw.append(a)
+    if fw and _local.fw_levels:
+        level = _top_level(args)
+        if level is not None:
+            return _apply_dual(op, level, args, params)
+    out = op.forward(*raw, **params)
+    if not isinstance(out, np.ndarray):
+        out = np.asarray(out)
+    if not (rg and _local.grad_enabled and op.differentiable):
+        t = make(out)
+        if op.view:
+            _share_version(args[0], t)
+        return t
+    return _record(op, args, params, out)
+
+
+def _record(op, args, params, out):
+    edges = []
+    shapes = []
+    mask = []
+    for a in args:
+        if isinstance(a, Tensor):
+            e = grad_edge(a)
+            edges.append(e)
+            mask.append(e is not None)
+            shapes.append(a._data.shape)
+        else:
+            edges.append(None)
+            mask.append(False)
+            shapes.append(None)
+    t = make(out, True)
+    saved = None
+    vers = None
+    save_idx = range(len(args)) if op.save_all else op._save_idx
+    if save_idx:
+        saved = []
+        vers = []
+        for i in save_idx:
+            if i < 0:
+                saved.append(out)
+                vc = t._vc = [0]
+                vers.append((vc, 0, -1))
+            else:
+                a = args[i]
+                saved.append(a)
+                if isinstance(a, Tensor):
+                    vc = a._vc
+                    if vc is None:
+                        vc = a._vc = [0]
+                    vers.append((vc, vc[0], i))
+        saved = tuple(saved)
+        vers = tuple(vers)
+    node = Node(op, saved, params or None, tuple(shapes), tuple(edges), tuple(mask), vers, out)
+    if _local.anomaly:
+        from ..autograd.anomaly import capture_site
+        node.site = capture_site()
+    t.grad_fn = node
+    if op.view:
+        _share_version(args[0], t)
+    return t
+
+
+def _share_version(base, t):
+    if isinstance(base, Tensor):
+        vc = base._vc
+        if vc is None:
+            vc = base._vc = [0]
+        t._vc = vc
+
+
+def call(op, *args, **params):
+    """apply() for rule code: plain ndarrays in give a plain ndarray out."""
+    for a in args:
+        if isinstance(a, Tensor):
+            return apply(op, *args, **params)
+    return op.forward(*args, **params)
+
+
+def tangent_sum(*ts):
+    """Sum of tangents where None stands for zero."""
+    acc = None
+    for t in ts:
+        if t is None:
+            continue
+        acc = t if acc is None else acc + t
+    return acc
+
+
+# ---------------------------------------------------------------- forward mode
+
+def _top_level(args):
+    active = _local.fw_levels
+    best = None
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None:
+            for lv in a._fw:
+                if lv in active and (best is None or active.index(lv) > active.index(best)):
+                    best = lv
+    return best
+
+
+def strip_level(t, level):
+    """A tensor equal to `t` for reverse mode and other levels, without `level`'s tangent."""
+    p = make(t._data, t._rg)
+    # a leaf's stand-in routes reverse-mode gradients into the leaf's own accumulator
+    p.grad_fn = grad_edge(t)
+    rest = {k: v for k, v in t._fw.items() if k != level}
+    p._fw = rest or None
+    p._vc = t._vc
+    return p
+
+
+def _apply_dual(op, level, args, params):
+    prim = []
+    tans = []
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None and level in a._fw:
+            tans.append(a._fw[level])
+            prim.append(strip_level(a, level))
+        else:
+            tans.append(None)
+            prim.append(a)
+    out = apply(op, *prim, **params)
+    if op.jvp is None or not op.differentiable:
+        return out
+    fast = not _needs_graph(prim, tans)
+    if fast:
+        saved_src = [p._data if isinstance(p, Tensor) else p for p in prim]
+        out_v = out._data
+        tans = [None if d is None else d._data for d in tans]
+    else:
+        saved_src = prim
+        out_v = out
+    save_idx = range(len(prim)) if op.save_all else op._save_idx
+    saved = tuple(out_v if i < 0 else saved_src[i] for i in save_idx)
+    shapes = tuple(p._data.shape if isinstance(p, Tensor) else np.shape(p) for p in prim)
+    ctx = Ctx(saved, params or None, shapes, out._data.shape)
+    if op.jvp == LINEAR:
+        dx = tans[0]
+        dout = None if dx is None else call(op, dx, **params)
+    else:
+        dout = op.jvp(ctx, *tans)
+    if dout is None:
+        dout = np.zeros_like(out._data)
+    else:
+        dshape = dout.shape
+        if dshape != out._data.shape:
+            from .shape import BroadcastTo
+            dout = call(BroadcastTo, dout, shape=out._data.shape)
+        if not isinstance(dout, Tensor):
+            dout = make(np.asarray(dout))
+    if not isinstance(dout, Tensor):
+        dout = make(dout)
+    if dout._data.dtype != out._data.dtype and np.issubdtype(out._data.dtype, np.floating):
+        from .elementwise import Cast
+        dout = apply(Cast, dout, dtype=out._data.dtype)
+    fwd = dict(out._fw) if out._fw else {}
+    fwd[level] = dout
+    out._fw = fwd
+    node = out.grad_fn
+    if type(node) is Node and node._saved:
+        # backward rules must see the duals (forward-over-reverse), not the stripped copies
+        save_idx = range(len(args)) if op.save_all else op._save_idx
+        node._saved = tuple(v if i < 0 else args[i] for i, v in zip(save_idx, node._saved))
+        if -1 in save_idx:
+            node.out_fw = fwd
+    return out
+
+
+def _needs_graph(prim, tans):
+    """Whether rule code must run on Tensors (recording or other levels active)."""
+    recording = _local.grad_enabled
+    for v in (*prim, *tans):
+        if isinstance(v, Tensor):
+            if v._fw is not None:
+                return True
+            if recording and v._rg:
+                return True
+    return False

@@ -1,0 +1,235 @@
+"""Activations: sigmoid relu leaky_relu softplus gelu softmax log_softmax (stable)."""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._core import Op, apply, call, register
+from ._shapes import normalize_axis
+from .elementwise import Erf, Exp, Tanh, Where, scale
+from .reduce import LogSumExp, Sum
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+@register
+class Sigmoid(Op):
+    """1 / (1 + exp(-x)), evaluated without overflow for large |x|."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(
+            np.result_type(x, np.float32) if np.asarray(x).dtype.kind == "f" else np.float64,
+            copy=False)
+
+    # d sigmoid = out (1 - out) dx
+    @staticmethod
+    def vjp(ctx, g):
+        out = ctx.saved[0]
+        return (g * (out * (1.0 - out)),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        out = ctx.saved[0]
+        return dx * (out * (1.0 - out))
+
+
+@register
+class Relu(Op):
+    """max(x, 0); relu'(0) = 0 as in PyTorch."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Where, _raw(ctx.saved[0]) > 0, g, 0.0),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return call(Where, _raw(ctx.saved[0]) > 0, dx, 0.0)
+
+
+@register
+class LeakyRelu(Op):
+    """x if x > 0 else negative_slope * x; the slope at 0 is negative_slope."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x, *, negative_slope):
+        return np.where(x > 0, x, x * negative_slope)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * _leaky_slope(ctx),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * _leaky_slope(ctx)
+
+
+def _leaky_slope(ctx):
+    x = _raw(ctx.saved[0])
+    return np.where(x > 0, 1.0, ctx.params["negative_slope"]).astype(x.dtype)
+
+
+@register
+class Softplus(Op):
+    """log(1 + exp(beta x)) / beta, linear above `threshold` (as PyTorch)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x, *, beta, threshold):
+        bx = x * beta
+        soft = (np.log1p(np.exp(-np.abs(bx))) + np.maximum(bx, 0)) / beta
+        return np.where(bx > threshold, x, soft).astype(np.asarray(soft).dtype, copy=False)
+
+    # d softplus = sigmoid(beta x) dx (1 above the threshold)
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * _softplus_slope(ctx),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * _softplus_slope(ctx)
+
+
+def _softplus_slope(ctx):
+    x = ctx.saved[0]
+    beta, threshold = ctx.params["beta"], ctx.params["threshold"]
+    s = call(Sigmoid, x * beta)
+    over = _raw(x) * beta > threshold
+    return call(Where, over, 1.0, s) if np.any(over) else s
+
+
+@register
+class Gelu(Op):
+    """x * Phi(x) with the exact normal CDF (PyTorch's approximate='none')."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return (0.5 * x * (1.0 + Erf.forward(x / math.sqrt(2.0)))).astype(
+            np.asarray(x).dtype, copy=False)
+
+    # d gelu = Phi(x) + x phi(x)
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * _gelu_slope(ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * _gelu_slope(ctx.saved[0])
+
+
+def _gelu_slope(x):
+    cdf = 0.5 * (1.0 + call(Erf, x * (1.0 / math.sqrt(2.0))))
+    pdf = call(Exp, -0.5 * (x * x)) * (1.0 / math.sqrt(2.0 * math.pi))
+    return cdf + x * pdf
+
+
+@register
+class Softmax(Op):
+    """exp(x) / sum(exp(x)) along `axis`, shifted by the max. A row that is entirely
+    -inf (fully masked) gives zeros and zero gradient, not NaN."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x, *, axis):
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        e = np.exp(x - m)
+        s = np.sum(e, axis=axis, keepdims=True)
+        return e / np.where(s == 0, 1.0, s)
+
+    # d softmax = out * (dx - sum(out * dx))
+    @staticmethod
+    def vjp(ctx, g):
+        out = ctx.saved[0]
+        axis = ctx.params["axis"]
+        return (out * (g - call(Sum, g * out, axis=axis, keepdims=True)),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        out = ctx.saved[0]
+        axis = ctx.params["axis"]
+        return out * (dx - call(Sum, dx * out, axis=axis, keepdims=True))
+
+
+@register
+class LogSoftmax(Op):
+    """x - logsumexp(x) along `axis`. A fully masked (-inf) row gives -inf values and
+    zero gradient."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x, *, axis):
+        lse = LogSumExp.forward(x, axis=axis, keepdims=True)
+        return x - np.where(np.isneginf(lse), 0.0, lse)
+
+    # d log_softmax = dx - sum(softmax * dx); softmax = exp(out)
+    @staticmethod
+    def vjp(ctx, g):
+        p = call(Exp, ctx.saved[0])
+        axis = ctx.params["axis"]
+        return (g - scale(p, call(Sum, g, axis=axis, keepdims=True)),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        p = call(Exp, ctx.saved[0])
+        axis = ctx.params["axis"]
+        return dx - call(Sum, scale(p, dx), axis=axis, keepdims=True)
+
+
+# ------------------------------------------------------------------ public functions
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), stable for large |x|."""
+    return apply(Sigmoid, x)
+
+
+def relu(x):
+    """max(x, 0)."""
+    return apply(Relu, x)
+
+
+def leaky_relu(x, negative_slope=0.01, *, alpha=None):
+    """x for x > 0, negative_slope * x otherwise. TF: alpha=."""
+    if alpha is not None:
+        negative_slope = alpha
+    return apply(LeakyRelu, x, negative_slope=float(negative_slope))
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold."""
+    return apply(Softplus, x, beta=float(beta), threshold=float(threshold))
+
+
+def gelu(x, approximate="none"):
+    """x * Phi(x). approximate="tanh" uses the tanh formula (also True, as in TF)."""
+    if approximate in ("tanh", True):
+        c = math.sqrt(2.0 / math.pi)
+        return 0.5 * x * (1.0 + apply(Tanh, c * (x + 0.044715 * x * x * x)))
+    return apply(Gelu, x)
+
+
+def _axis(x, axis, dim, op):
+    if dim is not None:
+        axis = dim
+    return normalize_axis(axis, np.ndim(_raw(x)), op)[0]
+
+
+def softmax(x, axis=-1, *, dim=None):
+    """Softmax along `axis` (default last), stable for large inputs."""
+    return apply(Softmax, x, axis=_axis(x, axis, dim, "softmax"))
+
+
+def log_softmax(x, axis=-1, *, dim=None):
+    """Log of softmax along `axis`, computed as x - logsumexp(x)."""
+    return apply(LogSoftmax, x, axis=_axis(x, axis, dim, "log_softmax"))

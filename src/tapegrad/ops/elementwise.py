@@ -1,0 +1,728 @@
+"""Elementwise ops: add ... where. Each op: forward, vjp and jvp side by side."""
+import math
+
+import numpy as np
+
+from .._dtypes import as_dtype, is_floating
+from .._tensor import Tensor, make
+from ._core import LINEAR, Op, apply, call, register, tangent_sum
+from ._shapes import broadcast_shapes
+
+
+def zeros_like(ref):
+    """Zeros shaped like `ref`: an ndarray for ndarrays, a constant Tensor for Tensors."""
+    if isinstance(ref, Tensor):
+        return make(np.zeros_like(ref._data))
+    return np.zeros_like(ref)
+
+
+def scale(g, d):
+    """g * d where a zero cotangent stays exactly zero even if d is inf or NaN.
+
+    A zero in g comes from a branch that was not taken (where, clip, max, ...); without
+    this, 0 * inf would put a NaN into the gradient of the taken branch.
+    """
+    r = g * d
+    rr = r._data if isinstance(r, Tensor) else r
+    if rr.dtype.kind in "fc" and not np.isfinite(rr).all():
+        zero = _raw(g) == 0
+        if np.any(zero):
+            r = call(Where, zero, 0.0, r)
+    return r
+
+
+def _shape(v):
+    return v._data.shape if isinstance(v, Tensor) else np.shape(v)
+
+
+def _binary(op, x, y):
+    if isinstance(x, Tensor) and isinstance(y, Tensor) and x._data.shape != y._data.shape:
+        broadcast_shapes(op.__name__.lower(), x._data.shape, y._data.shape)
+    elif isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        broadcast_shapes(op.__name__.lower(), _shape(x), _shape(y))
+    return apply(op, x, y)
+
+
+@register
+class Add(Op):
+    """x + y, NumPy broadcasting."""
+    args = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.add(x, y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return g, g
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return tangent_sum(dx, dy)
+
+
+@register
+class Sub(Op):
+    """x - y, NumPy broadcasting."""
+    args = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.subtract(x, y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return g, (-g if ctx.needs_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return tangent_sum(dx, None if dy is None else -dy)
+
+
+@register
+class Mul(Op):
+    """x * y, NumPy broadcasting."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.multiply(x, y)
+
+    # d(x*y) = y dx + x dy
+    @staticmethod
+    def vjp(ctx, g):
+        x, y = ctx.saved
+        gx = scale(g, y) if ctx.needs_grad[0] else None
+        gy = scale(g, x) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        x, y = ctx.saved
+        return tangent_sum(None if dx is None else dx * y, None if dy is None else x * dy)
+
+
+@register
+class Div(Op):
+    """x / y, NumPy broadcasting."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.true_divide(x, y)
+
+    # d(x/y) = dx / y - x dy / y^2
+    @staticmethod
+    def vjp(ctx, g):
+        x, y = ctx.saved
+        gx = scale(g, 1.0 / y) if ctx.needs_grad[0] else None
+        gy = scale(g, -x / (y * y)) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        x, y = ctx.saved
+        return tangent_sum(None if dx is None else dx / y,
+                           None if dy is None else -x * dy / (y * y))
+
+
+@register
+class Neg(Op):
+    """-x."""
+
+    @staticmethod
+    def forward(x):
+        return np.negative(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (-g,)
+
+    jvp = LINEAR
+
+
+@register
+class Pow(Op):
+    """x ** y, NumPy broadcasting."""
+    args = ("x", "y")
+    saves = ("x", "y", "out")
+
+    @staticmethod
+    def forward(x, y):
+        return np.power(x, y)
+
+    # d(x^y) = y x^(y-1) dx + x^y log(x) dy; log(x) taken as 0 where x = 0
+    @staticmethod
+    def vjp(ctx, g):
+        x, y, out = ctx.saved
+        gx = scale(g, _dpow_dx(x, y)) if ctx.needs_grad[0] else None
+        gy = scale(g, _dpow_dy(x, out)) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        x, y, out = ctx.saved
+        return tangent_sum(None if dx is None else dx * _dpow_dx(x, y),
+                           None if dy is None else dy * _dpow_dy(x, out))
+
+
+def _dpow_dx(x, y):
+    if isinstance(y, (int, float)) and not isinstance(y, bool):
+        if y == 0:
+            return zeros_like(x)
+        if y == 1:
+            return zeros_like(x) + 1.0
+        if y == 2:
+            return 2.0 * x
+    return y * call(Pow, x, y - 1)
+
+
+def _dpow_dy(x, out):
+    is_zero = _raw(x) == 0
+    safe_x = call(Where, is_zero, 1.0, x)
+    return call(Where, is_zero, 0.0, out * call(Log, safe_x))
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+@register
+class Exp(Op):
+    """exp(x)."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        return np.exp(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (scale(g, ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * ctx.saved[0]
+
+
+@register
+class Log(Op):
+    """Natural logarithm."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.log(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (scale(g, 1.0 / ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx / ctx.saved[0]
+
+
+@register
+class Log1p(Op):
+    """log(1 + x), accurate near 0."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.log1p(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (scale(g, 1.0 / (1.0 + ctx.saved[0])),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx / (1.0 + ctx.saved[0])
+
+
+@register
+class Sqrt(Op):
+    """Square root; use `norm` for sqrt(sum(x**2)), whose gradient at 0 is defined."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        return np.sqrt(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (scale(g, 0.5 / ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx / (2.0 * ctx.saved[0])
+
+
+@register
+class Square(Op):
+    """x * x."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.square(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * (2.0 * ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * (2.0 * ctx.saved[0])
+
+
+@register
+class Abs(Op):
+    """|x|; the gradient at 0 is 0 (a subgradient, as PyTorch)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.abs(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * np.sign(_raw(ctx.saved[0])),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * np.sign(_raw(ctx.saved[0]))
+
+
+@register
+class Sign(Op):
+    """sign(x); its derivative is 0 everywhere it exists."""
+
+    @staticmethod
+    def forward(x):
+        return np.sign(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (zeros_like(g),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return zeros_like(dx)
+
+
+@register
+class Sin(Op):
+    """sin(x)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.sin(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (g * call(Cos, ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * call(Cos, ctx.saved[0])
+
+
+@register
+class Cos(Op):
+    """cos(x)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        return np.cos(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (-g * call(Sin, ctx.saved[0]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return -dx * call(Sin, ctx.saved[0])
+
+
+@register
+class Tan(Op):
+    """tan(x); derivative 1 + tan(x)^2 from the saved output."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        return np.tan(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        out = ctx.saved[0]
+        return (scale(g, 1.0 + out * out),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        out = ctx.saved[0]
+        return dx * (1.0 + out * out)
+
+
+@register
+class Tanh(Op):
+    """tanh(x); derivative 1 - tanh(x)^2 from the saved output."""
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x):
+        return np.tanh(x)
+
+    @staticmethod
+    def vjp(ctx, g):
+        out = ctx.saved[0]
+        return (g * (1.0 - out * out),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        out = ctx.saved[0]
+        return dx * (1.0 - out * out)
+
+
+@register
+class Erf(Op):
+    """The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x):
+        x = np.asarray(x)
+        dtype = x.dtype if is_floating(x.dtype) else np.float64
+        return _erf(x).astype(dtype, copy=False)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x = ctx.saved[0]
+        return (g * (_TWO_OVER_SQRT_PI * call(Exp, -(x * x))),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        x = ctx.saved[0]
+        return dx * (_TWO_OVER_SQRT_PI * call(Exp, -(x * x)))
+
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+@register
+class Maximum(Op):
+    """Elementwise max(x, y); a tie sends half the gradient to each side (PyTorch)."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.maximum(x, y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        wx = _tie_weights(*ctx.saved, np.greater)
+        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
+        gy = call(Where, wx < 1, g * (1.0 - wx), 0.0) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        wx = _tie_weights(*ctx.saved, np.greater)
+        return _mix_tangents(wx, dx, dy)
+
+
+@register
+class Minimum(Op):
+    """Elementwise min(x, y); a tie sends half the gradient to each side (PyTorch)."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    @staticmethod
+    def forward(x, y):
+        return np.minimum(x, y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        wx = _tie_weights(*ctx.saved, np.less)
+        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
+        gy = call(Where, wx < 1, g * (1.0 - wx), 0.0) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        wx = _tie_weights(*ctx.saved, np.less)
+        return _mix_tangents(wx, dx, dy)
+
+
+def _tie_weights(x, y, wins):
+    """Weight of x in the result: 1 where x wins, 0.5 on ties, 0 where y wins."""
+    x, y = _raw(x), _raw(y)
+    w = wins(x, y).astype(np.result_type(x, y, np.float32))
+    w[np.equal(x, y)] = 0.5
+    return w
+
+
+def _mix_tangents(wx, dx, dy):
+    # where() rather than weights * tangent: an inf tangent on the losing side stays out
+    tx = None if dx is None else call(Where, wx > 0, dx * wx, 0.0)
+    ty = None if dy is None else call(Where, wx < 1, dy * (1.0 - wx), 0.0)
+    return tangent_sum(tx, ty)
+
+
+@register
+class Clip(Op):
+    """x limited to [lo, hi] (either may be None); the gradient passes where
+    lo <= x <= hi and is 0 outside (as PyTorch's clamp)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x, *, lo, hi):
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Where, _inside(ctx), g, 0.0),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return call(Where, _inside(ctx), dx, 0.0)
+
+
+def _inside(ctx):
+    x = _raw(ctx.saved[0])
+    lo, hi = ctx.params["lo"], ctx.params["hi"]
+    mask = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        mask &= x >= lo
+    if hi is not None:
+        mask &= x <= hi
+    return mask
+
+
+@register
+class Where(Op):
+    """cond ? x : y with broadcasting. The branch not taken gets exactly zero gradient:
+    a NaN or inf there never reaches the other branch's gradient."""
+    args = ("cond", "x", "y")
+    saves = ("cond",)
+
+    @staticmethod
+    def forward(cond, x, y):
+        return np.where(cond, x, y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        cond = _raw(ctx.saved[0])
+        gx = call(Where, cond, g, 0.0) if ctx.needs_grad[1] else None
+        gy = call(Where, cond, 0.0, g) if ctx.needs_grad[2] else None
+        return None, gx, gy
+
+    @staticmethod
+    def jvp(ctx, dc, dx, dy):
+        cond = _raw(ctx.saved[0])
+        return call(Where, cond, 0.0 if dx is None else dx, 0.0 if dy is None else dy)
+
+
+@register
+class Cast(Op):
+    """x converted to `dtype`; gradients are cast back (none into integer inputs)."""
+
+    @staticmethod
+    def forward(x, *, dtype):
+        return np.asarray(x).astype(dtype, copy=False)
+
+    @staticmethod
+    def vjp(ctx, g):
+        src = ctx.params.get("src")
+        if src is None or not is_floating(src) or not is_floating(ctx.params["dtype"]):
+            return (None,)
+        return (call(Cast, g, dtype=src, src=ctx.params["dtype"]),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        if not is_floating(ctx.params["dtype"]):
+            return None
+        return call(Cast, dx, dtype=ctx.params["dtype"], src=None)
+
+
+@register
+class Clone(Op):
+    """A copy of x that does not share memory."""
+
+    @staticmethod
+    def forward(x):
+        return np.array(x, copy=True)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (g,)
+
+    jvp = LINEAR
+
+
+# ------------------------------------------------------------------ public functions
+
+def add(x, y):
+    """x + y with broadcasting."""
+    return _binary(Add, x, y)
+
+
+def sub(x, y):
+    """x - y with broadcasting. TF: subtract."""
+    return _binary(Sub, x, y)
+
+
+def mul(x, y):
+    """x * y with broadcasting. TF: multiply.
+
+    >>> import tapegrad as tg
+    >>> tg.mul(tg.tensor([1.0, 2.0]), 3.0)
+    tensor([3., 6.])
+    """
+    return _binary(Mul, x, y)
+
+
+multiply = mul
+subtract = sub
+
+
+def div(x, y):
+    """x / y with broadcasting. TF: divide."""
+    return _binary(Div, x, y)
+
+
+divide = div
+true_divide = div
+
+
+def neg(x):
+    """-x. TF: negative."""
+    return apply(Neg, x)
+
+
+negative = neg
+
+
+def pow(x, y):
+    """x ** y with broadcasting."""
+    return _binary(Pow, x, y)
+
+
+def exp(x):
+    return apply(Exp, x)
+
+
+def log(x):
+    return apply(Log, x)
+
+
+def log1p(x):
+    return apply(Log1p, x)
+
+
+def sqrt(x):
+    """Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) use `norm`."""
+    return apply(Sqrt, x)
+
+
+def square(x):
+    return apply(Square, x)
+
+
+def abs(x):
+    return apply(Abs, x)
+
+
+def sign(x):
+    return apply(Sign, x)
+
+
+def sin(x):
+    return apply(Sin, x)
+
+
+def cos(x):
+    return apply(Cos, x)
+
+
+def tan(x):
+    return apply(Tan, x)
+
+
+def tanh(x):
+    return apply(Tanh, x)
+
+
+def erf(x):
+    return apply(Erf, x)
+
+
+def maximum(x, y):
+    """Elementwise maximum; ties split the gradient equally."""
+    return _binary(Maximum, x, y)
+
+
+def minimum(x, y):
+    """Elementwise minimum; ties split the gradient equally."""
+    return _binary(Minimum, x, y)
+
+
+def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
+    """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
+    PyTorch: clamp. Tensor bounds go through maximum/minimum."""
+    lo = min if clip_value_min is None else clip_value_min
+    hi = max if clip_value_max is None else clip_value_max
+    if lo is None and hi is None:
+        raise ValueError("clip: give at least one of min and max")
+    if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
+        out = x
+        if lo is not None:
+            out = maximum(out, lo)
+        if hi is not None:
+            out = minimum(out, hi)
+        return out
+    return apply(Clip, x, lo=lo, hi=hi)
+
+
+clamp = clip
+
+
+def clip_by_value(t, clip_value_min, clip_value_max):
+    """TF spelling of clip."""
+    return clip(t, clip_value_min, clip_value_max)
+
+
+def where(cond, x, y):
+    """Pick from x where cond holds, else from y; the unpicked side gets zero gradient,
+    even when it holds NaN or inf.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([-1.0, 4.0], requires_grad=True)
+    >>> tg.where(x > 0, tg.sqrt(x), 0.0).sum().backward()
+    >>> x.grad
+    tensor([0.  , 0.25])
+    """
+    c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
+    if c.dtype != np.bool_:
+        c = c.astype(bool)
+    broadcast_shapes("where", c.shape, _shape(x), _shape(y))
+    return apply(Where, c, x, y)
+
+
+def cast(x, dtype):
+    """x converted to dtype. TF: cast."""
+    dtype = as_dtype(dtype)
+    src = x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+    return apply(Cast, x, dtype=dtype, src=src)
+
+
+def clone(x):
+    return apply(Clone, x)

@@ -1,0 +1,312 @@
+"""Reductions: sum ... logsumexp, and argmax/argmin (no gradient)."""
+import numpy as np
+
+from .._tensor import Tensor, make
+from ._core import LINEAR, Op, apply, call, register
+from ._shapes import keepdims_shape, normalize_axis, pick_axis
+from .elementwise import Exp, Where, scale
+from .shape import BroadcastTo, Reshape
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+def expand_reduced(g, ctx):
+    """Reshape a reduction's cotangent so it broadcasts against the input."""
+    shape = ctx.in_shapes[0]
+    if ctx.params["keepdims"]:
+        return g
+    return call(Reshape, g, shape=keepdims_shape(shape, ctx.params["axis"]))
+
+
+def _count(shape, axis):
+    if axis is None:
+        return int(np.prod(shape))
+    return int(np.prod([shape[a] for a in axis]))
+
+
+@register
+class Sum(Op):
+    """Sum over `axis`. Linear, so the tangent goes through Sum itself."""
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+@register
+class Mean(Op):
+    """Mean over `axis`."""
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        return np.mean(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def vjp(ctx, g):
+        n = _count(ctx.in_shapes[0], ctx.params["axis"])
+        g = expand_reduced(g, ctx) / n
+        return (call(BroadcastTo, g, shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+@register
+class Prod(Op):
+    """Product over `axis`. The gradient is the product of the other elements, computed
+    without dividing by zero when x contains zeros."""
+    saves = ("x", "out")
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        return np.prod(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
+                * _prod_others(ctx),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        p = ctx.params
+        return call(Sum, dx * _prod_others(ctx), axis=p["axis"], keepdims=p["keepdims"])
+
+
+def _prod_others(ctx):
+    """d prod / d x_i: out / x_i where x_i != 0, exact exclusive products otherwise."""
+    x, out = ctx.saved
+    axis = ctx.params["axis"]
+    out_k = expand_reduced(out, ctx)
+    xr = _raw(x)
+    if not np.any(xr == 0):
+        return out_k / x
+    # exclusive products along the reduced axes, flattened into one trailing axis
+    nd = xr.ndim
+    axes = tuple(range(nd)) if axis is None else axis
+    keep = [a for a in range(nd) if a not in axes]
+    moved = np.transpose(xr, keep + list(axes))
+    flat = moved.reshape(moved.shape[:len(keep)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (left * right).reshape(moved.shape)
+    others = np.transpose(others, np.argsort(keep + list(axes)))
+    if isinstance(x, Tensor):
+        # exact where no element is zero; elsewhere a constant (no higher-order path)
+        return call(Where, xr == 0, others, out_k / call(Where, xr == 0, 1.0, x))
+    return others
+
+
+class _Extremum(Op):
+    """Shared rules of max/min: ties split the gradient evenly."""
+    saves = ("x", "out")
+
+    @staticmethod
+    def vjp(ctx, g):
+        w = _tie_share(ctx)
+        g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
+        return (call(Where, w > 0, g * w, 0.0),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        w = _tie_share(ctx)
+        p = ctx.params
+        return call(Sum, call(Where, w > 0, dx * w, 0.0), axis=p["axis"],
+                    keepdims=p["keepdims"])
+
+
+def _tie_share(ctx):
+    x, out = (_raw(v) for v in ctx.saved)
+    axis = ctx.params["axis"]
+    if not ctx.params["keepdims"]:
+        out = out.reshape(keepdims_shape(x.shape, axis))
+    hit = (x == out)
+    count = hit.sum(axis=axis, keepdims=True)
+    return hit / count.astype(x.dtype)
+
+
+@register
+class Max(_Extremum):
+    """Largest element over `axis`; tied maxima share the gradient equally."""
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        return np.max(x, axis=axis, keepdims=keepdims)
+
+
+@register
+class Min(_Extremum):
+    """Smallest element over `axis`; tied minima share the gradient equally."""
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        return np.min(x, axis=axis, keepdims=keepdims)
+
+
+@register
+class Var(Op):
+    """Variance over `axis` with `ddof` (PyTorch's default correction=1)."""
+    saves = ("x",)
+
+    @staticmethod
+    def forward(x, *, axis, keepdims, ddof):
+        return np.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    # d var = 2 (x - mean) / (n - ddof) dx
+    @staticmethod
+    def vjp(ctx, g):
+        g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
+        return (g * _dvar(ctx),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        p = ctx.params
+        return call(Sum, dx * _dvar(ctx), axis=p["axis"], keepdims=p["keepdims"])
+
+
+def _dvar(ctx):
+    x = ctx.saved[0]
+    axis = ctx.params["axis"]
+    n = _count(ctx.in_shapes[0], axis)
+    centered = x - call(Mean, x, axis=axis, keepdims=True)
+    return centered * (2.0 / (n - ctx.params["ddof"]))
+
+
+@register
+class LogSumExp(Op):
+    """log(sum(exp(x))) over `axis`, shifted by the max so it never overflows. A row that
+    is entirely -inf gives -inf, and its gradient is 0 (not NaN)."""
+    saves = ("x", "out")
+
+    @staticmethod
+    def forward(x, *, axis, keepdims):
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        with np.errstate(divide="ignore"):
+            s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        return s if keepdims else np.squeeze(s, axis=axis)
+
+    # d lse = softmax(x) dx
+    @staticmethod
+    def vjp(ctx, g):
+        return (scale(expand_reduced(g, ctx), _lse_softmax(ctx)),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        p = ctx.params
+        return call(Sum, dx * _lse_softmax(ctx), axis=p["axis"], keepdims=p["keepdims"])
+
+
+def _lse_softmax(ctx):
+    x, out = ctx.saved
+    out = expand_reduced(out, ctx)
+    masked = np.isneginf(_raw(out))
+    if np.any(masked):
+        out = call(Where, masked, 0.0, out)      # exp(-inf - 0) = 0: zero gradient
+    return call(Exp, x - out)
+
+
+# ------------------------------------------------------------------ public functions
+
+def _reduce(op, x, axis, keepdims, dim, keepdim, **params):
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    nd = x._data.ndim if isinstance(x, Tensor) else np.ndim(x)
+    axis = normalize_axis(axis, nd, op.__name__.lower())
+    return apply(op, x, axis=axis, keepdims=keepdims, **params)
+
+
+def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Sum over `axis` (None = all). TF: reduce_sum; PyTorch: dim=, keepdim=.
+
+    >>> import tapegrad as tg
+    >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    tensor([4., 6.])
+    """
+    return _reduce(Sum, x, axis, keepdims, dim, keepdim)
+
+
+def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Mean over `axis`. TF: reduce_mean."""
+    return _reduce(Mean, x, axis, keepdims, dim, keepdim)
+
+
+def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Product over `axis`. TF: reduce_prod."""
+    return _reduce(Prod, x, axis, keepdims, dim, keepdim)
+
+
+def max(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest element over `axis` (values only). TF: reduce_max."""
+    _check_nonempty(x, "max")
+    return _reduce(Max, x, axis, keepdims, dim, keepdim)
+
+
+def min(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest element over `axis` (values only). TF: reduce_min."""
+    _check_nonempty(x, "min")
+    return _reduce(Min, x, axis, keepdims, dim, keepdim)
+
+
+def _check_nonempty(x, op):
+    if np.size(_raw(x)) == 0:
+        raise ValueError(f"{op}: cannot reduce an empty tensor (shape {np.shape(_raw(x))})")
+
+
+def _ddof(ddof, correction, unbiased):
+    if ddof is not None:
+        return int(ddof)
+    if correction is not None:
+        return int(correction)
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return 1
+
+
+def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+        correction=None, unbiased=None):
+    """Variance over `axis`. As PyTorch, the default is the unbiased estimate
+    (correction=1); pass `ddof=0` for NumPy's and TF's population variance."""
+    return _reduce(Var, x, axis, keepdims, dim, keepdim,
+                   ddof=_ddof(ddof, correction, unbiased))
+
+
+def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+        correction=None, unbiased=None):
+    """Standard deviation, sqrt(var(...)); same defaults as `var`."""
+    from .elementwise import sqrt
+    return sqrt(var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
+                    correction=correction, unbiased=unbiased))
+
+
+def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """log(sum(exp(x))) over `axis`, stable for large |x|. TF: reduce_logsumexp."""
+    return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
+
+
+def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Index of the largest element (int64, never requires grad)."""
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
+
+
+def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Index of the smallest element (int64, never requires grad)."""
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    return make(np.argmin(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
+
+
+reduce_sum = sum
+reduce_mean = mean
+reduce_max = max
+reduce_min = min
+reduce_prod = prod
+reduce_logsumexp = logsumexp
+amax = max
+amin = min

@@ -1,0 +1,432 @@
+"""Shape ops: reshape ... split, indexing and its scatter-add partner."""
+import numpy as np
+
+from .. import _state
+from .._tensor import Tensor
+from ._core import LINEAR, Op, apply, call, register
+from ._shapes import broadcast_shapes, normalize_axis, sum_to_axes
+
+_local = _state.local
+
+
+@register
+class Reshape(Op):
+    """x viewed with a new shape (same number of elements)."""
+    view = True
+
+    @staticmethod
+    def forward(x, *, shape):
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Reshape, g, shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+@register
+class Transpose(Op):
+    """Permute the axes of x."""
+    view = True
+
+    @staticmethod
+    def forward(x, *, axes):
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Transpose, g, axes=tuple(np.argsort(ctx.params["axes"]))),)
+
+    jvp = LINEAR
+
+
+@register
+class BroadcastTo(Op):
+    """x broadcast to `shape` (a read-only view)."""
+    view = True
+
+    @staticmethod
+    def forward(x, *, shape):
+        return np.broadcast_to(x, shape)
+
+    # the adjoint of broadcasting is summing back
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(SumTo, g, shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+@register
+class SumTo(Op):
+    """Sum x down to `shape`, the inverse of broadcasting."""
+
+    @staticmethod
+    def forward(x, *, shape):
+        shape = tuple(shape)
+        if x.shape == shape:
+            return x
+        lead, axes = sum_to_axes(x.shape, shape)
+        r = x.sum(axis=axes, keepdims=True) if axes else x
+        return r.reshape(shape) if lead or r.shape != shape else r
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(BroadcastTo, g, shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+def _is_basic(index):
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
+               for i in index)
+
+
+def _norm_index(index):
+    """Turn an index into a tuple of ints, slices, None, ..., and ndarrays."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for i in index:
+        if isinstance(i, Tensor):
+            i = i._data
+            if i.ndim == 0 and i.dtype.kind in "iu":
+                i = int(i)
+        elif isinstance(i, list):
+            i = np.asarray(i)
+        if isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
+            raise IndexError(f"getitem: index arrays must be integer or boolean, got "
+                             f"dtype {i.dtype}")
+        out.append(i)
+    return tuple(out)
+
+
+@register
+class GetItem(Op):
+    """x[index]: ints, slices, None, ..., boolean masks, integer arrays."""
+
+    @staticmethod
+    def forward(x, *, index):
+        return x[index]
+
+    # scatter-add, so repeated integer indices accumulate
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(IndexAdd, g, shape=ctx.in_shapes[0], index=ctx.params["index"]),)
+
+    jvp = LINEAR
+
+
+@register
+class IndexAdd(Op):
+    """zeros(shape) with x added at `index` (repeated indices accumulate)."""
+
+    @staticmethod
+    def forward(x, *, shape, index):
+        out = np.zeros(shape, dtype=x.dtype)
+        if _is_basic(index) or _single_mask(index):
+            out[index] = x
+        else:
+            np.add.at(out, index, x)
+        return out
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(GetItem, g, index=ctx.params["index"]),)
+
+    jvp = LINEAR
+
+
+def _single_mask(index):
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    return len(arrays) == 1 and arrays[0].dtype == np.bool_
+
+
+@register
+class IndexPut(Op):
+    """A copy of x with v written at `index` (the recorded form of `x[index] = v`)."""
+    args = ("x", "v")
+
+    @staticmethod
+    def forward(x, v, *, index):
+        out = np.array(x, copy=True)
+        out[index] = v
+        return out
+
+    @staticmethod
+    def vjp(ctx, g):
+        index = ctx.params["index"]
+        gx = call(IndexPut, g, 0.0, index=index) if ctx.needs_grad[0] else None
+        gv = call(GetItem, g, index=index) if ctx.needs_grad[1] else None
+        return gx, gv
+
+    @staticmethod
+    def jvp(ctx, dx, dv):
+        if dx is None:
+            dx = np.zeros(ctx.in_shapes[0])
+        return call(IndexPut, dx, 0.0 if dv is None else dv, index=ctx.params["index"])
+
+
+@register
+class Concatenate(Op):
+    """Join tensors along an existing axis."""
+    args = ()
+
+    @staticmethod
+    def forward(*xs, axis):
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def vjp(ctx, g):
+        axis = ctx.params["axis"]
+        grads, start = [], 0
+        for need, shape in zip(ctx.needs_grad, ctx.in_shapes):
+            stop = start + shape[axis]
+            if need:
+                index = (slice(None),) * axis + (slice(start, stop),)
+                grads.append(call(GetItem, g, index=index))
+            else:
+                grads.append(None)
+            start = stop
+        return tuple(grads)
+
+    @staticmethod
+    def jvp(ctx, *ds):
+        ds = [np.zeros(s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
+        return call(Concatenate, *ds, axis=ctx.params["axis"])
+
+
+@register
+class Stack(Op):
+    """Join tensors along a new axis."""
+    args = ()
+
+    @staticmethod
+    def forward(*xs, axis):
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def vjp(ctx, g):
+        axis = ctx.params["axis"]
+        return tuple(call(GetItem, g, index=(slice(None),) * axis + (i,)) if need else None
+                     for i, need in enumerate(ctx.needs_grad))
+
+    @staticmethod
+    def jvp(ctx, *ds):
+        ds = [np.zeros(s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
+        return call(Stack, *ds, axis=ctx.params["axis"])
+
+
+# ------------------------------------------------------------------ public functions
+
+def reshape(x, shape, *more):
+    """x with a new shape; one entry may be -1."""
+    if more:
+        shape = (shape, *more)
+    elif isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(int(s) for s in shape)
+    size = _size(x)
+    known = int(np.prod([s for s in shape if s != -1]))
+    if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
+            -1 in shape and (known == 0 or size % known)):
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {np.shape(_raw(x))} "
+                         f"({size} elements) into shape {shape}")
+    if -1 in shape:
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    return apply(Reshape, x, shape=shape)
+
+
+def _raw(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _size(x):
+    return int(np.size(_raw(x)))
+
+
+def transpose(x, axes=None, *more):
+    """Permute axes (reverse them when `axes` is None). TF: transpose(perm=)."""
+    nd = np.ndim(_raw(x))
+    if more:
+        axes = (axes, *more)
+    if axes is None:
+        axes = tuple(range(nd))[::-1]
+    axes = tuple(int(a) % nd if nd else 0 for a in axes)
+    if sorted(axes) != list(range(nd)):
+        raise ValueError(f"transpose: axes {axes} are not a permutation of a tensor with "
+                         f"{nd} dimension(s)")
+    return apply(Transpose, x, axes=axes)
+
+
+def swapaxes(x, axis1, axis2):
+    """Exchange two axes."""
+    nd = np.ndim(_raw(x))
+    a, b = normalize_axis(axis1, nd, "swapaxes")[0], normalize_axis(axis2, nd, "swapaxes")[0]
+    perm = list(range(nd))
+    perm[a], perm[b] = perm[b], perm[a]
+    return apply(Transpose, x, axes=tuple(perm))
+
+
+def squeeze(x, axis=None, *, dim=None):
+    """Drop size-1 axes (all of them, or the ones named)."""
+    if dim is not None:
+        axis = dim
+    shape = np.shape(_raw(x))
+    if axis is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        axes = normalize_axis(axis, len(shape), "squeeze")
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1 "
+                                 f"(shape {shape})")
+        new = tuple(s for i, s in enumerate(shape) if i not in axes)
+    return apply(Reshape, x, shape=new)
+
+
+def expand_dims(x, axis):
+    """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze)."""
+    shape = list(np.shape(_raw(x)))
+    nd = len(shape) + 1
+    if not -nd <= axis < nd:
+        raise IndexError(f"expand_dims: axis {axis} is out of range for a result with "
+                         f"{nd} dimensions")
+    shape.insert(axis % nd, 1)
+    return apply(Reshape, x, shape=tuple(shape))
+
+
+def unsqueeze(x, dim):
+    """PyTorch spelling of expand_dims."""
+    return expand_dims(x, dim)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge axes start_dim..end_dim into one (all axes by default)."""
+    shape = np.shape(_raw(x))
+    if not shape:
+        return apply(Reshape, x, shape=(1,))
+    s, e = start_dim % len(shape), end_dim % len(shape)
+    new = shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]
+    return apply(Reshape, x, shape=new)
+
+
+def broadcast_to(x, shape):
+    """x broadcast to `shape` following NumPy's rules."""
+    shape = tuple(int(s) for s in shape)
+    src = np.shape(_raw(x))
+    if broadcast_shapes("broadcast_to", src, shape) != shape:
+        from ..errors import shapes_msg
+        raise ValueError(shapes_msg("broadcast_to", src, shape,
+                                    what="cannot be broadcast (to the second)"))
+    return apply(BroadcastTo, x, shape=shape)
+
+
+def sum_to(x, shape):
+    """Sum x down to a shape it was broadcast from."""
+    return apply(SumTo, x, shape=tuple(shape))
+
+
+def getitem(x, index):
+    """x[index] with NumPy semantics."""
+    index = _norm_index(index)
+    out = apply(GetItem, x, index=index)
+    if _is_basic(index) and isinstance(x, Tensor):
+        # basic indexing is a view: share the version counter with the base
+        if x._vc is None:
+            x._vc = [0]
+        out._vc = x._vc
+    return out
+
+
+def setitem_(t, index, value):
+    """`t[index] = value` in place; recorded (as IndexPut) when grad is needed."""
+    index = _norm_index(index)
+    if not isinstance(t, Tensor):
+        raise TypeError("setitem_: target must be a Tensor")
+    recording = _local.grad_enabled and (
+        t._rg or (isinstance(value, Tensor) and value._rg))
+    if recording and t.grad_fn is None and t._rg:
+        raise RuntimeError(
+            "setitem: a leaf tensor that requires grad cannot be changed in place while "
+            "recording; wrap the update in `with tg.no_grad():` or use Variable.assign")
+    if not t._data.flags.writeable:
+        raise ValueError(f"setitem: this tensor (shape {t.shape}) is a read-only view "
+                         "(e.g. from broadcast_to); call .clone() before writing to it")
+    dual = _local.fw_levels and (t._fw is not None or (
+        isinstance(value, Tensor) and value._fw is not None))
+    if recording or dual:
+        out = apply(IndexPut, t, value, index=index)
+        t._data[index] = out._data[index]
+        t.grad_fn = out.grad_fn
+        t._rg = out._rg
+        t._fw = out._fw
+    else:
+        t._data[index] = value._data if isinstance(value, Tensor) else value
+    t._bump_version()
+
+
+def concatenate(tensors, axis=0, *, dim=None):
+    """Join along an existing axis. TF: concat."""
+    if dim is not None:
+        axis = dim
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("concatenate: need at least one tensor")
+    shapes = [np.shape(_raw(t)) for t in tensors]
+    nd = len(shapes[0])
+    axis = normalize_axis(axis, nd, "concatenate")[0]
+    for s in shapes[1:]:
+        if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0]))
+                               if i != axis):
+            from ..errors import shapes_msg
+            raise ValueError(shapes_msg("concatenate", *shapes,
+                                        what=f"do not match outside axis {axis}"))
+    return apply(Concatenate, *tensors, axis=axis)
+
+
+concat = concatenate
+cat = concatenate
+
+
+def stack(tensors, axis=0, *, dim=None):
+    """Join along a new axis."""
+    if dim is not None:
+        axis = dim
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack: need at least one tensor")
+    shapes = [np.shape(_raw(t)) for t in tensors]
+    if any(s != shapes[0] for s in shapes):
+        from ..errors import shapes_msg
+        raise ValueError(shapes_msg("stack", *shapes, what="must all be equal"))
+    axis = normalize_axis(axis, len(shapes[0]) + 1, "stack")[0]
+    return apply(Stack, *tensors, axis=axis)
+
+
+def split(x, split_size_or_sections, axis=0, *, dim=None):
+    """Split along `axis`: an int is a chunk size (PyTorch) and a list gives the sizes.
+
+    TF's `num_or_size_splits` also works: pass a list of sizes.
+    """
+    if dim is not None:
+        axis = dim
+    shape = np.shape(_raw(x))
+    axis = normalize_axis(axis, len(shape), "split")[0]
+    n = shape[axis]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step <= 0:
+            raise ValueError(f"split: chunk size must be positive, got {step}")
+        sizes = [min(step, n - i) for i in range(0, n, step)]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of "
+                             f"axis {axis} (shape {shape})")
+    out, start = [], 0
+    for s in sizes:
+        out.append(getitem(x, (slice(None),) * axis + (slice(start, start + s),)))
+        start += s
+    return out

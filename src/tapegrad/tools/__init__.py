@@ -1,0 +1,2 @@
+"""Checking tools."""
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
