@@ -8,8 +8,12 @@ from .graph import FREED, AccumulateGrad, grad_edge, version_error
 _local = _state.local
 
 
-def backward_order(roots):
-    """Nodes so that each comes after every node that feeds it a gradient."""
+def backward_order(roots, allowed=None):
+    """Nodes so that each comes after every node that feeds it a gradient.
+
+    With `allowed` (a set of nodes, e.g. those a GradientTape recorded), edges to other
+    nodes are cut.
+    """
     waiting = {}
     stack = []
     for r in roots:
@@ -19,7 +23,7 @@ def backward_order(roots):
     while stack:                        # pass 1: count consumers
         node = stack.pop()
         for nxt in node.next:
-            if nxt is None:
+            if nxt is None or (allowed is not None and nxt not in allowed):
                 continue
             if nxt in waiting:
                 waiting[nxt] += 1
@@ -32,7 +36,7 @@ def backward_order(roots):
         node = ready.pop()
         order.append(node)
         for nxt in node.next:
-            if nxt is None:
+            if nxt is None or (allowed is not None and nxt not in allowed):
                 continue
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
@@ -65,7 +69,8 @@ def _as_grad(v, graph_mode):
 
 
 def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
-                 inputs=None, accumulate=True, allow_unused=False, who="backward"):
+                 inputs=None, accumulate=True, allow_unused=False, who="backward",
+                 allowed=None):
     """Propagate cotangents from `roots` through the recorded graph.
 
     With `inputs`, returns their gradients (None where unreachable); with `accumulate`,
@@ -82,6 +87,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 "connects it to a tensor with requires_grad=True (was it computed under "
                 "no_grad, or from detached/NumPy values?)")
         g = _root_grad(t, g, i, who, graph_mode)
+        if allowed is not None and node not in allowed:
+            continue                    # not recorded by this tape: unconnected
         prev = grads.get(node)
         grads[node] = g if prev is None else prev + g
         root_nodes.append(node)
@@ -92,14 +99,19 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         capture = {}
         for k, t in enumerate(inputs):
             node = grad_edge(t)
+            if node is None and t._acc is not None:
+                node = t._acc()         # a leaf watched by a tape that has since closed
             if node is None:
                 raise RuntimeError(f"{who}: input {k} does not require grad; set "
                                    "requires_grad=True (or watch it on a tape)")
             capture.setdefault(node, []).append(k)
         results = [None] * len(inputs)
 
-    order = backward_order(root_nodes)
+    order = backward_order(root_nodes, allowed)
     need = _needed(order, capture) if capture is not None else None
+    if allowed is not None:
+        need = need if need is not None else set(order)
+        need &= allowed
     stored = set()                      # ids of arrays handed to users as .grad
     anomaly = _local.anomaly
     prev_mode = _local.grad_enabled

@@ -154,6 +154,9 @@ def _record(op, args, params, out):
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
+    if _local.tapes:
+        for tape in _local.tapes:
+            tape._on_record(node, args)
     return t
 
 

@@ -536,7 +536,7 @@ class Cast(Op):
     """x converted to `dtype`; gradients are cast back (none into integer inputs)."""
 
     @staticmethod
-    def forward(x, *, dtype):
+    def forward(x, *, dtype, src=None):
         return np.asarray(x).astype(dtype, copy=False)
 
     @staticmethod

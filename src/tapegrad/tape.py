@@ -1,0 +1,447 @@
+"""TensorFlow-style front-end: Variable, GradientTape, stop_gradient, clip_by_global_norm.
+
+The tape differentiates nothing itself: it remembers which nodes the one engine recorded
+while it was open and asks the engine to walk only those.
+"""
+import numpy as np
+
+from . import _state
+from ._dtypes import is_floating, to_array
+from ._pytree import flatten, unflatten
+from ._tensor import Tensor, make
+from .autograd.engine import run_backward
+from .autograd.graph import grad_edge
+
+_local = _state.local
+
+
+class Variable(Tensor):
+    """A mutable leaf (TF's tf.Variable): trainable ones are watched by tapes when used.
+
+    >>> import tapegrad as tg
+    >>> v = tg.Variable(3.0)
+    >>> with tg.GradientTape() as tape:
+    ...     y = v * v
+    >>> tape.gradient(y, v)
+    tensor(6.)
+    >>> v.assign_sub(1.0)
+    <tg.Variable 'Variable:0' shape=() dtype=float32, numpy=2.0>
+    """
+
+    __slots__ = ("_trainable", "name")
+    _count = 0
+
+    def __init__(self, initial_value, trainable=True, dtype=None, name=None):
+        if callable(initial_value) and not isinstance(initial_value, Tensor):
+            initial_value = initial_value()
+        if isinstance(initial_value, Tensor):
+            initial_value = initial_value._data
+        Tensor.__init__(self, to_array(initial_value, dtype))
+        self._vc = [0]
+        self._trainable = bool(trainable)
+        self._rg = self._trainable and is_floating(self._data.dtype)
+        self.name = (name or "Variable") + ":0"
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    def _write(self, value, what):
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        try:
+            np.broadcast_to(arr, self._data.shape)
+        except ValueError:
+            raise ValueError(f"{what}: value of shape {arr.shape} does not match the "
+                             f"variable's shape {self._data.shape}") from None
+        if arr.shape != self._data.shape and arr.size != 1:
+            raise ValueError(f"{what}: value of shape {arr.shape} does not match the "
+                             f"variable's shape {self._data.shape}")
+        return arr
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """Overwrite the value in place (not recorded; saved copies become stale)."""
+        arr = self._write(value, "assign")
+        np.copyto(self._data, arr, casting="same_kind")
+        self._bump_version()
+        return self
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """In-place `self += delta`, not recorded."""
+        arr = self._write(delta, "assign_add")
+        np.add(self._data, arr, out=self._data, casting="same_kind")
+        self._bump_version()
+        return self
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """In-place `self -= delta`, not recorded."""
+        arr = self._write(delta, "assign_sub")
+        np.subtract(self._data, arr, out=self._data, casting="same_kind")
+        self._bump_version()
+        return self
+
+    def value(self):
+        return self
+
+    def read_value(self):
+        """A snapshot of the current value (gradients still flow to the variable)."""
+        from .ops import clone
+        return clone(self)
+
+    def __repr__(self):
+        arr = np.array2string(self._data, separator=", ")
+        if self._data.ndim == 0:
+            arr = repr(self._data.item())
+        else:
+            arr = f"array({arr}, dtype={self._data.dtype})"
+        return (f"<tg.Variable '{self.name}' shape={self._data.shape} "
+                f"dtype={self._data.dtype}, numpy={arr}>")
+
+    __str__ = __repr__
+
+
+class UnconnectedGradients:
+    """TF's enum: what `gradient` returns for a source the target does not depend on."""
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Records operations on watched tensors while open, for `gradient` and `jacobian`.
+
+    >>> import tapegrad as tg
+    >>> x = tg.constant(3.0)
+    >>> with tg.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = x * x
+    >>> tape.gradient(y, x)
+    tensor(6.)
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = bool(persistent)
+        self.watch_accessed_variables = bool(watch_accessed_variables)
+        self._nodes = set()
+        self._watched = {}            # id -> tensor, in watch order
+        self._raised = []             # tensors whose requires_grad we turned on
+        self._recording = False
+        self._active = False
+        self._used = False
+
+    # -------------------------------------------------------------- recording
+    def __enter__(self):
+        if self._active:
+            raise RuntimeError("GradientTape: this tape is already recording")
+        self._active = True
+        self._recording = True
+        _local.tapes.append(self)
+        for t in self._watched.values():
+            self._raise(t)
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+        self._active = False
+        if self in _local.tapes:
+            _local.tapes.remove(self)
+        self._lower()
+        return False
+
+    def _raise(self, t):
+        if not t._rg and is_floating(t._data.dtype):
+            t._rg = True
+            self._raised.append(t)
+
+    def _lower(self):
+        """Turn requires_grad back off on constants we watched (no other open tape)."""
+        still = set()
+        for tp in _local.tapes:
+            still.update(id(t) for t in tp._raised)
+        for t in self._raised:
+            if id(t) not in still and t.grad_fn is None:
+                t._rg = False
+        self._raised = []
+
+    def _on_record(self, node, args):
+        if not self._recording:
+            return
+        self._nodes.add(node)
+        if self.watch_accessed_variables:
+            # trainable Variables, and PyTorch-style leaves (e.g. nn.Parameter), are
+            # watched when used
+            for a in args:
+                if (isinstance(a, Tensor) and a._rg and a.grad_fn is None
+                        and id(a) not in self._watched
+                        and (not isinstance(a, Variable) or a._trainable)):
+                    self._watched[id(a)] = a
+
+    def watch(self, tensor):
+        """Make `tensor` (or every tensor in a list/tuple/dict) a source for this tape."""
+        for t in flatten(tensor)[0]:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"GradientTape.watch: expected tensors, got "
+                                f"{type(t).__name__}")
+            if not is_floating(t._data.dtype):
+                continue             # TF ignores non-float tensors here too
+            self._watched[id(t)] = t
+            if t.grad_fn is not None:
+                self._nodes.add(t.grad_fn)
+            elif self._active:
+                self._raise(t)
+
+    def stop_recording(self):
+        """Context manager: ops inside are not recorded by this tape."""
+        tape = self
+
+        class _Pause:
+            def __enter__(self_):
+                if not tape._active:
+                    raise RuntimeError("GradientTape.stop_recording: the tape is not "
+                                       "recording (use it inside the `with` block)")
+                self_.prev = tape._recording
+                tape._recording = False
+
+            def __exit__(self_, *exc):
+                tape._recording = self_.prev
+                return False
+
+        return _Pause()
+
+    def reset(self):
+        """Forget everything recorded so far (the tape keeps recording if open)."""
+        self._nodes = set()
+        self._lower()
+        self._watched = {}
+        self._used = False
+
+    def watched_variables(self):
+        """The Variables this tape watches, in the order they were first watched/used."""
+        raised = {id(t) for t in self._raised}
+        return tuple(t for t in self._watched.values()
+                     if isinstance(t, Variable) or (t._rg and id(t) not in raised
+                                                    and t.grad_fn is None))
+
+    # -------------------------------------------------------------- gradients
+    def _allowed(self):
+        allowed = set(self._nodes)
+        for t in self._watched.values():
+            if t.grad_fn is None:
+                acc = grad_edge(t) if t._rg else None
+                if acc is None:
+                    ref = t._acc
+                    acc = ref() if ref is not None else None
+                if acc is not None:
+                    allowed.add(acc)
+        return allowed
+
+    def _check_use(self, who):
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                f"GradientTape.{who} can only be called once on a non-persistent tape: "
+                "its recorded graph was released. Use tg.GradientTape(persistent=True) to "
+                "call it several times.")
+
+    def _outer_recording(self):
+        return any(tp._recording for tp in _local.tapes)
+
+    def _release(self):
+        if not self.persistent:
+            self._used = True
+            if not _local.tapes:
+                self._nodes = set()
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """d(sum of target)/d(source) for every source; mirrors the structure of `sources`
+        (a tensor, list, tuple or dict)."""
+        self._check_use("gradient")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"GradientTape.gradient: unconnected_gradients must be 'none' "
+                             f"or 'zero', got {unconnected_gradients!r}")
+        targets = [t for t in flatten(target)[0]]
+        if output_gradients is None:
+            ograds = [None] * len(targets)
+        else:
+            ograds = flatten(output_gradients)[0]
+            if len(ograds) != len(targets):
+                raise ValueError(f"GradientTape.gradient: {len(ograds)} output_gradients "
+                                 f"for {len(targets)} target(s)")
+        src_leaves, spec = flatten(sources)
+        for s in src_leaves:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"GradientTape.gradient: sources must be tensors or "
+                                f"Variables, got {type(s).__name__}")
+        grads = self._run(targets, ograds, src_leaves, retain=self.persistent or bool(
+            _local.tapes), who="gradient")
+        out = []
+        for g, s in zip(grads, src_leaves):
+            if g is None and unconnected_gradients == "zero":
+                g = make(np.zeros_like(s._data))
+            out.append(g)
+        self._release()
+        return unflatten(spec, out)
+
+    def _run(self, targets, ograds, sources, retain, who):
+        """Engine call restricted to this tape's nodes; None for unconnected sources."""
+        allowed = self._allowed()
+        create = self._outer_recording()
+        roots, gs = [], []
+        for t, og in zip(targets, ograds):
+            if not isinstance(t, Tensor):
+                continue
+            node = grad_edge(t)
+            if node is None or node not in allowed:
+                continue
+            if og is None:
+                og = make(np.ones_like(t._data))
+            elif not isinstance(og, Tensor):
+                og = make(np.asarray(og, dtype=t._data.dtype))
+            roots.append(t)
+            gs.append(og)
+        caps = []
+        for s in sources:
+            node = s.grad_fn if s.grad_fn is not None else (
+                self._leaf_node(s) if id(s) in self._watched else None)
+            caps.append(node is not None and node in allowed)
+        live = [s for s, ok in zip(sources, caps) if ok]
+        if not roots or not live:
+            return [None] * len(sources)
+        res = run_backward(roots, gs, retain_graph=retain, create_graph=create,
+                           inputs=live, accumulate=False, allow_unused=True, who=who,
+                           allowed=allowed)
+        it = iter(res)
+        out = []
+        for s, ok in zip(sources, caps):
+            g = next(it) if ok else None
+            if g is not None and not create:
+                g = g.detach()
+            out.append(g)
+        return out
+
+    @staticmethod
+    def _leaf_node(s):
+        ref = s._acc
+        acc = ref() if ref is not None else None
+        return acc
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Full Jacobian: shape target.shape + source.shape for every source."""
+        self._check_use("jacobian")
+        src_leaves, spec = flatten(sources)
+        rows = [[] for _ in src_leaves]
+        n = target._data.size
+        for i in range(n):
+            seed = np.zeros(n, dtype=target._data.dtype)
+            seed[i] = 1
+            gs = self._run([target], [make(seed.reshape(target.shape))], src_leaves,
+                           retain=True, who="jacobian")
+            for k, g in enumerate(gs):
+                rows[k].append(g)
+        out = []
+        for k, s in enumerate(src_leaves):
+            out.append(self._assemble(rows[k], target.shape, s.shape, s,
+                                      unconnected_gradients, n))
+        self._release()
+        return unflatten(spec, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: target (B, ...) and source (B, ...) give
+        (B,) + target.shape[1:] + source.shape[1:], assuming examples are independent."""
+        self._check_use("batch_jacobian")
+        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+            raise ValueError(f"GradientTape.batch_jacobian: target shape {target.shape} and "
+                             f"source shape {source.shape} need the same first (batch) "
+                             "dimension")
+        b = target.shape[0]
+        inner = int(np.prod(target.shape[1:]))
+        cols = []
+        connected = False
+        for j in range(inner):
+            seed = np.zeros((b, inner), dtype=target._data.dtype)
+            seed[:, j] = 1
+            (g,) = self._run([target], [make(seed.reshape(target.shape))], [source],
+                             retain=True, who="batch_jacobian")
+            if g is None:
+                g = make(np.zeros_like(source._data))
+            else:
+                connected = True
+            cols.append(g)
+        self._release()
+        if not connected and unconnected_gradients == "none":
+            return None
+        from .ops import reshape, stack
+        j = stack(cols, axis=1)                       # (B, inner) + source.shape[1:]
+        return reshape(j, (b,) + tuple(target.shape[1:]) + tuple(source.shape[1:]))
+
+    @staticmethod
+    def _assemble(rows, tshape, sshape, s, unconnected, n):
+        from .ops import reshape, stack
+        if all(r is None for r in rows):
+            if unconnected == "none":
+                return None
+            return make(np.zeros(tuple(tshape) + tuple(sshape), dtype=s._data.dtype))
+        rows = [make(np.zeros_like(s._data)) if r is None else r for r in rows]
+        if n == 0:
+            return make(np.zeros(tuple(tshape) + tuple(sshape), dtype=s._data.dtype))
+        return reshape(stack(rows, axis=0), tuple(tshape) + tuple(sshape))
+
+
+def stop_gradient(t):
+    """The value of `t` with no gradient (and no tangent) flowing through it."""
+    if isinstance(t, Tensor):
+        return t.detach()
+    return make(np.asarray(t))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None):
+    """Scale tensors so their joint L2 norm is at most `clip_norm` (TF semantics).
+
+    Returns `(clipped_list, global_norm)`; `None` entries pass through unchanged.
+
+    >>> import tapegrad as tg
+    >>> clipped, norm = tg.clip_by_global_norm([tg.tensor([3.0]), tg.tensor([4.0])], 1.0)
+    >>> norm, clipped[0]
+    (tensor(5.), tensor([0.6]))
+    """
+    from .ops import cast, minimum, sqrt, sum as tsum
+    items = list(t_list)
+    present = [t if isinstance(t, Tensor) else make(np.asarray(t)) for t in items
+               if t is not None]
+    if clip_norm is None or float(clip_norm) < 0:
+        raise ValueError(f"clip_by_global_norm: clip_norm must be >= 0, got {clip_norm}")
+    if use_norm is not None:
+        global_norm = use_norm if isinstance(use_norm, Tensor) else make(np.asarray(use_norm))
+    elif present:
+        total = None
+        for t in present:
+            sq = tsum(t * t)
+            total = sq if total is None else total + cast(sq, total.dtype)
+        global_norm = sqrt(total)
+    else:
+        global_norm = make(np.asarray(0.0, dtype=np.float32))
+    # scale = clip_norm * min(1 / norm, 1 / clip_norm): 1 when the norm is small, NaN
+    # when the norm is inf or NaN (as TF); written in ops so it stays differentiable
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = clip_norm * minimum(1.0 / global_norm, 1.0 / float(clip_norm))
+        scale = scale + (global_norm - global_norm)      # inf - inf = NaN marks all
+        out = []
+        for t in items:
+            if t is None:
+                out.append(None)
+                continue
+            t = t if isinstance(t, Tensor) else make(np.asarray(t))
+            out.append(t * cast(scale, t._data.dtype))
+    return out, global_norm
+
+
+def add_n(inputs):
+    """Sum of a list of tensors with the same shape (TF spelling)."""
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n: need at least one tensor")
+    total = inputs[0]
+    for t in inputs[1:]:
+        total = total + t
+    return total
+
