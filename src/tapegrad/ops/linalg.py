@@ -29,30 +29,28 @@ class MatMul(Op):
     def forward(x, y):
         return np.matmul(x, y)
 
-    # d(x@y) = dx @ y + x @ dy; 1-D operands are lifted to matrices and back
+    # d(x@y) = dx @ y + x @ dy. 1-D operands are lifted to (1, k) and (k, 1); the
+    # cotangent gets the lifted axes back, and the engine sums broadcast batch axes.
     @staticmethod
     def vjp(ctx, g):
         x, y = ctx.saved
         xs, ys = ctx.in_shapes
         x2 = call(Reshape, x, shape=(1,) + xs) if len(xs) == 1 else x
         y2 = call(Reshape, y, shape=ys + (1,)) if len(ys) == 1 else y
-        g2 = g
         gshape = np.shape(_raw(g))
-        if len(xs) == 1:
-            g2 = call(Reshape, g2, shape=gshape[:-1] + (1,) + gshape[-1:]) if len(ys) > 1 \
-                else call(Reshape, g2, shape=gshape + (1,))
-        if len(ys) == 1:
-            g2s = np.shape(_raw(g2))
-            g2 = call(Reshape, g2, shape=g2s + (1,)) if len(xs) > 1 else g2
+        batch = gshape[:len(gshape) - (len(xs) > 1) - (len(ys) > 1)]
+        m = xs[-2] if len(xs) > 1 else 1
+        n = ys[-1] if len(ys) > 1 else 1
+        g2 = call(Reshape, g, shape=batch + (m, n)) if gshape != batch + (m, n) else g
         gx = gy = None
         if ctx.needs_grad[0]:
             gx = call(MatMul, g2, _mT(y2))
             if len(xs) == 1:
-                gx = call(Sum, gx, axis=(np.ndim(_raw(gx)) - 2,), keepdims=False)
+                gx = call(Reshape, gx, shape=batch + xs)
         if ctx.needs_grad[1]:
             gy = call(MatMul, _mT(x2), g2)
             if len(ys) == 1:
-                gy = call(Sum, gy, axis=(np.ndim(_raw(gy)) - 1,), keepdims=False)
+                gy = call(Reshape, gy, shape=batch + ys)
         return gx, gy
 
     @staticmethod
@@ -184,20 +182,33 @@ class Einsum(Op):
 
 def _einsum_cotangent(i, ins, out, g, saved, shapes):
     target = ins[i]
-    if len(set(target)) != len(target):
-        raise NotImplementedError(
-            f"einsum: the gradient for an operand with a repeated subscript ('{target}') "
-            "is not supported; take the diagonal with indexing first")
+    size = dict(zip(target, shapes[i]))
+    uniq = "".join(dict.fromkeys(target))
     others = [s for j, s in enumerate(ins) if j != i]
     available = set(out).union(*others) if others else set(out)
-    present = "".join(c for c in target if c in available)
+    present = "".join(c for c in uniq if c in available)
     operands = [g] + [saved[j] for j in range(len(ins)) if j != i]
     r = call(Einsum, *operands, ins=[out] + others, out=present)
-    if present != target:
+    if present != uniq:
         # letters only this operand has were summed away: broadcast back over them
-        shape = tuple(shapes[i][target.index(c)] if c in present else 1 for c in target)
-        r = call(Reshape, r, shape=shape)
-        r = call(BroadcastTo, r, shape=shapes[i])
+        r = call(Reshape, r, shape=tuple(size[c] if c in present else 1 for c in uniq))
+        r = call(BroadcastTo, r, shape=tuple(size[c] for c in uniq))
+    if uniq != target:
+        # a repeated letter reads a diagonal: its cotangent lives on that diagonal, so
+        # each repeat gets a fresh letter tied to the first by an identity matrix
+        used = set("".join(ins) + out)
+        fresh = (c for c in _LETTERS if c not in used)
+        dtype = np.result_type(_raw(r))
+        spelled, eyes, seen = [], [], set()
+        for c in target:
+            if c in seen:
+                f = next(fresh)
+                eyes.append((c + f, np.eye(size[c], dtype=dtype)))
+                c = f
+            seen.add(target[len(spelled)])
+            spelled.append(c)
+        r = call(Einsum, r, *(e for _, e in eyes), ins=[uniq] + [s for s, _ in eyes],
+                 out="".join(spelled))
     return r
 
 

@@ -5,7 +5,7 @@ from .._tensor import Tensor, make
 from ._core import LINEAR, Op, apply, call, register
 from ._shapes import keepdims_shape, normalize_axis, pick_axis
 from .elementwise import Exp, Where, scale
-from .shape import BroadcastTo, Reshape
+from .shape import BroadcastTo, Reshape, Transpose
 
 
 def _raw(v):
@@ -91,17 +91,32 @@ def _prod_others(ctx):
     nd = xr.ndim
     axes = tuple(range(nd)) if axis is None else axis
     keep = [a for a in range(nd) if a not in axes]
+    if isinstance(x, Tensor):
+        return _prod_others_recorded(x, keep + list(axes), len(keep))
     moved = np.transpose(xr, keep + list(axes))
     flat = moved.reshape(moved.shape[:len(keep)] + (-1,))
     ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     others = (left * right).reshape(moved.shape)
-    others = np.transpose(others, np.argsort(keep + list(axes)))
-    if isinstance(x, Tensor):
-        # exact where no element is zero; elsewhere a constant (no higher-order path)
-        return call(Where, xr == 0, others, out_k / call(Where, xr == 0, 1.0, x))
-    return others
+    return np.transpose(others, np.argsort(keep + list(axes)))
+
+
+def _prod_others_recorded(x, perm, n_keep):
+    """Exclusive products written with recorded ops, so they differentiate again.
+
+    Row i of an (n, n) block is the group with x_i replaced by 1; its product is the
+    product of the others. Costs n times the memory, and runs only when a recorded
+    backward meets an exact zero (out / x is exact otherwise).
+    """
+    moved = call(Transpose, x, axes=tuple(perm))
+    mshape = moved.shape
+    lead = mshape[:n_keep]
+    n = int(np.prod(mshape[n_keep:]))
+    rows = call(Where, np.eye(n, dtype=bool), 1.0, call(Reshape, moved, shape=lead + (1, n)))
+    others = call(Prod, rows, axis=(n_keep + 1,), keepdims=False)
+    others = call(Reshape, others, shape=mshape)
+    return call(Transpose, others, axes=tuple(int(a) for a in np.argsort(perm)))
 
 
 class _Extremum(Op):
