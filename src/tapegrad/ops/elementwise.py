@@ -465,9 +465,8 @@ class Minimum(Op):
 def _tie_weights(x, y, wins):
     """Weight of x in the result: 1 where x wins, 0.5 on ties, 0 where y wins."""
     x, y = _raw(x), _raw(y)
-    w = wins(x, y).astype(np.result_type(x, y, np.float32))
-    w[np.equal(x, y)] = 0.5
-    return w
+    # np.where, not item assignment: 0-d inputs give NumPy scalars, which are read-only
+    return np.where(np.equal(x, y), 0.5, wins(x, y)).astype(np.result_type(x, y, np.float32))
 
 
 def _mix_tangents(wx, dx, dy):
