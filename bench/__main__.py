@@ -1,0 +1,88 @@
+"""python -m bench: run every library in a fresh process, then write the report.
+
+Libraries that are not importable with this interpreter are retried with the one named
+by TAPEGRAD_BENCH_PYTHON (e.g. a separate venv holding jax and mygrad), and recorded as
+skipped if that fails too.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import report
+from .libs import LIBS
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def _env(threads):
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[var] = str(threads)
+    env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                        f" intra_op_parallelism_threads={threads}").strip()
+    env["JAX_PLATFORMS"] = "cpu"
+    src = str(ROOT / "src")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), src] + (
+        [env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def _run_lib(lib, python, args, env):
+    out = RESULTS / f"{lib}.json"
+    cmd = [python, "-m", "bench.worker", lib, "--threads", str(args.threads), "--out",
+           str(out), "--only", args.only]
+    if args.quick:
+        cmd.append("--quick")
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env)
+    if proc.returncode != 0 or not out.exists():
+        return {"lib": lib, "skipped": f"worker exited with status {proc.returncode}",
+                "cases": []}
+    res = json.loads(out.read_text())
+    res["wall_s"] = round(time.perf_counter() - t0, 1)
+    res["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    return res
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--libs", default=",".join(LIBS), help="comma-separated subset")
+    p.add_argument("--only", default="", help="workloads, e.g. W1,W3/1e4,W4")
+    p.add_argument("--threads", type=int, default=1, help="threads for every library")
+    p.add_argument("--quick", action="store_true", help="short budgets, no N=1e6 chain")
+    p.add_argument("--report-only", action="store_true", help="rewrite docs from JSON")
+    args = p.parse_args(argv)
+    if args.quick and not args.only:
+        args.only = "W1,W2,W3/1e4,W3/1e5,W4,W5"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not args.report_only:
+        env = _env(args.threads)
+        extra = os.environ.get("TAPEGRAD_BENCH_PYTHON")
+        for lib in args.libs.split(","):
+            print(f"[bench] {lib}", file=sys.stderr, flush=True)
+            res = _run_lib(lib, sys.executable, args, env)
+            if res.get("skipped", "").startswith("not importable") and extra:
+                print(f"[bench] {lib}: retrying with {extra}", file=sys.stderr, flush=True)
+                res = _run_lib(lib, extra, args, env)
+            (RESULTS / f"{lib}.json").write_text(json.dumps(res, indent=1))
+    results = []
+    for lib in LIBS:
+        f = RESULTS / f"{lib}.json"
+        if f.exists():
+            results.append(json.loads(f.read_text()))
+    summary = report.summarize(results)
+    (RESULTS / "summary.json").write_text(json.dumps(summary, indent=1))
+    md = report.markdown(results, summary)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Hand-written NumPy gradients: the floor every library is compared against, and the
+reference every result is checked against."""
+import numpy as np
+
+from .. import workloads as W
+
+NAME = "numpy"
+
+
+def setup(threads):
+    return {"version": np.__version__}
+
+
+def w1(d):
+    x, w = d["w1_x"], d["w1_w"]
+    res = {}
+
+    def step():
+        tape = []
+        y = x
+        for _ in range(W.W1_CYCLES):
+            yp = y
+            b = y * w + x
+            c = np.tanh(b)
+            s = np.sin(c)
+            y = np.exp(s - x)
+            tape.append((yp, c, y))
+        gy = np.ones_like(x)
+        gx = np.zeros_like(x)
+        gw = np.zeros_like(w)
+        for yp, c, y in reversed(tape):
+            ge = gy * y
+            gx -= ge
+            gb = ge * np.cos(c) * (1 - c * c)
+            gx += gb
+            gw += gb * yp
+            gy = gb * w
+        gx += gy
+        res["gx"], res["gw"] = gx, gw
+
+    return step, lambda: dict(res)
+
+
+def _mlp_forward_backward(params, X, onehot):
+    W1, b1, W2, b2, W3, b3 = params
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0)
+    z2 = h1 @ W2 + b2
+    h2 = np.maximum(z2, 0)
+    z3 = h2 @ W3 + b3
+    m = z3.max(axis=1, keepdims=True)
+    e = np.exp(z3 - m)
+    s = e.sum(axis=1, keepdims=True)
+    n = X.shape[0]
+    loss = -((z3 - m - np.log(s)) * onehot).sum() / n
+    gz3 = (e / s - onehot) / n
+    gW3 = h2.T @ gz3
+    gb3 = gz3.sum(0)
+    gz2 = (gz3 @ W3.T) * (z2 > 0)
+    gW2 = h1.T @ gz2
+    gb2 = gz2.sum(0)
+    gz1 = (gz2 @ W2.T) * (z1 > 0)
+    gW1 = X.T @ gz1
+    gb1 = gz1.sum(0)
+    return loss, (gW1, gb1, gW2, gb2, gW3, gb3)
+
+
+def w2_fresh(d):
+    params = [p.copy() for p in d["mlp_params"]]
+    X, onehot = d["mlp_X"], d["mlp_onehot"]
+    res = {}
+
+    def step():
+        loss, grads = _mlp_forward_backward(params, X, onehot)
+        for p, g in zip(params, grads):
+            p -= W.LR * g
+        res["loss"] = loss
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
+def w2_out(d):
+    """The same step with every buffer allocated once (out= everywhere)."""
+    params = [p.copy() for p in d["mlp_params"]]
+    W1, b1, W2, b2, W3, b3 = params
+    X, onehot = d["mlp_X"], d["mlp_onehot"]
+    n, f32 = X.shape[0], np.float32
+    z1, z2 = np.empty((n, W1.shape[1]), f32), np.empty((n, W2.shape[1]), f32)
+    h1, h2 = np.empty_like(z1), np.empty_like(z2)
+    m1, m2 = np.empty(z1.shape, bool), np.empty(z2.shape, bool)
+    z3 = np.empty((n, W3.shape[1]), f32)
+    e = np.empty_like(z3)
+    mx, s = np.empty((n, 1), f32), np.empty((n, 1), f32)
+    grads = [np.empty_like(p) for p in params]
+    gh1, gh2 = np.empty_like(z1), np.empty_like(z2)
+    tmp = [np.empty_like(p) for p in params]
+    res = {}
+
+    def step():
+        np.matmul(X, W1, out=z1)
+        z1 += b1
+        np.maximum(z1, 0, out=h1)
+        np.matmul(h1, W2, out=z2)
+        z2 += b2
+        np.maximum(z2, 0, out=h2)
+        np.matmul(h2, W3, out=z3)
+        z3 += b3
+        np.max(z3, axis=1, keepdims=True, out=mx)
+        np.subtract(z3, mx, out=e)
+        np.exp(e, out=e)
+        np.sum(e, axis=1, keepdims=True, out=s)
+        # loss = -sum(onehot * (z3 - mx - log s)) / n
+        res["loss"] = -(np.vdot(onehot, z3) - mx.sum() - np.log(s).sum()) / n
+        e /= s
+        e -= onehot
+        e /= n                                   # e is now d loss / d z3
+        np.matmul(h2.T, e, out=grads[4])
+        np.sum(e, axis=0, out=grads[5])
+        np.matmul(e, W3.T, out=gh2)
+        np.greater(z2, 0, out=m2)
+        gh2 *= m2
+        np.matmul(h1.T, gh2, out=grads[2])
+        np.sum(gh2, axis=0, out=grads[3])
+        np.matmul(gh2, W2.T, out=gh1)
+        np.greater(z1, 0, out=m1)
+        gh1 *= m1
+        np.matmul(X.T, gh1, out=grads[0])
+        np.sum(gh1, axis=0, out=grads[1])
+        for p, g, t in zip(params, grads, tmp):
+            np.multiply(g, W.LR, out=t)
+            p -= t
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
+def _w3(n):
+    def factory(d):
+        x, c = d["w3_x"], d["w3_c"]
+        res = {}
+
+        def step():
+            ys, As = [], []
+            y = x
+            for _ in range(n // 2):
+                ys.append(y)
+                a = y * c
+                As.append(a)
+                y = np.sin(a)
+            g, gc = np.float64(1.0), np.float64(0.0)
+            for yp, a in zip(reversed(ys), reversed(As)):
+                g = g * np.cos(a)
+                gc = gc + g * yp
+                g = g * c
+            res["gx"], res["gc"] = g, gc
+
+        return step, lambda: dict(res)
+    return factory
+
+
+def _w4_parts(d):
+    A, x = d["w4_A"], d["w4_x"]
+    t = np.tanh(A @ x)
+    s = t.sum()
+    u = 1 - t * t
+    return A, t, s, u
+
+
+def w4_hessian(d):
+    res = {}
+
+    def step():
+        A, t, s, u = _w4_parts(d)
+        # H = 2 A^T (u u^T + s diag(-2 t u)) A
+        Au = u @ A
+        res["H"] = 2 * np.outer(Au, Au) + (2 * s) * (A.T * (-2 * t * u)) @ A
+
+    return step, lambda: dict(res)
+
+
+def w4_hvp(d):
+    res = {}
+    v = d["w4_v"]
+
+    def step():
+        A, t, s, u = _w4_parts(d)
+        Av = A @ v
+        res["hv"] = A.T @ (2 * u * (u @ Av) + (2 * s) * (-2 * t * u) * Av)
+
+    return step, lambda: dict(res)
+
+
+def w5_chain(d):
+    x, c = d["w3_x"], d["w3_c"]
+    res = {}
+
+    def step():
+        y, dy = x, np.float64(1.0)
+        for _ in range(W.W5_CHAIN_N // 2):
+            a = y * c
+            da = dy * c
+            y = np.sin(a)
+            dy = np.cos(a) * da
+        res["y"], res["dy"] = y, dy
+
+    return step, lambda: dict(res)
+
+
+def w5_mlp(d):
+    W1, b1, W2, b2, W3, b3 = d["mlp_params"]
+    dW1, db1, dW2, db2, dW3, db3 = d["mlp_tangents"]
+    X = d["mlp_X"]
+    res = {}
+
+    def step():
+        z1 = X @ W1 + b1
+        dz1 = X @ dW1 + db1
+        m1 = z1 > 0
+        h1, dh1 = z1 * m1, dz1 * m1
+        z2 = h1 @ W2 + b2
+        dz2 = dh1 @ W2 + h1 @ dW2 + db2
+        m2 = z2 > 0
+        h2, dh2 = z2 * m2, dz2 * m2
+        res["out"] = h2 @ W3 + b3
+        res["dout"] = dh2 @ W3 + h2 @ dW3 + db3
+
+    return step, lambda: dict(res)
+
+
+def cases():
+    out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
+    out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
+    out += [("W4/hessian", "closed form", w4_hessian), ("W4/hvp", "closed form", w4_hvp),
+            ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
+    return out
+
+
+# the reference for each workload (a variant above whose results others must match)
+REFERENCE = {"W2": "fresh"}

@@ -1,0 +1,155 @@
+"""tapegrad: eager (PyTorch style, plain tensors) and graph mode (`tg.function`)."""
+import numpy as np
+
+from .. import workloads as W
+
+NAME = "tapegrad"
+tg = None
+
+
+def setup(threads):
+    global tg
+    import tapegrad
+    tg = tapegrad
+    return {"version": tg.__version__, "path": tg.__file__}
+
+
+def _leaf(a):
+    return tg.tensor(np.array(a), requires_grad=True)
+
+
+def w1(d):
+    x, w = _leaf(d["w1_x"]), _leaf(d["w1_w"])
+
+    def step():
+        x.grad = w.grad = None
+        W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum().backward()
+
+    return step, lambda: {"gx": x.grad.numpy(), "gw": w.grad.numpy()}
+
+
+def w1_graph(d):
+    x, w = _leaf(d["w1_x"]), _leaf(d["w1_w"])
+    f = tg.function(lambda x, w: W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum())
+
+    def step():
+        x.grad = w.grad = None
+        f(x, w).backward()
+
+    return step, lambda: {"gx": x.grad.numpy(), "gw": w.grad.numpy()}
+
+
+def _mlp_loss(params, X, onehot):
+    logits = W.mlp_logits(params, X, tg.relu)
+    return -(tg.log_softmax(logits, axis=1) * onehot).sum() / X.shape[0]
+
+
+def _sgd(params):
+    with tg.no_grad():
+        for p in params:
+            p.sub_(p.grad * W.LR)
+            p.grad = None
+
+
+def w2(d):
+    params = [_leaf(p) for p in d["mlp_params"]]
+    X, onehot = tg.tensor(d["mlp_X"]), tg.tensor(d["mlp_onehot"])
+    res = {}
+
+    def step():
+        loss = _mlp_loss(params, X, onehot)
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
+
+def w2_graph(d):
+    params = [_leaf(p) for p in d["mlp_params"]]
+    X, onehot = tg.tensor(d["mlp_X"]), tg.tensor(d["mlp_onehot"])
+    loss_fn = tg.function(_mlp_loss)
+    res = {}
+
+    def step():
+        loss = loss_fn(params, X, onehot)
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
+
+def _w3(n):
+    def factory(d):
+        res = {}
+
+        def step():
+            x, c = _leaf(d["w3_x"]), _leaf(d["w3_c"])
+            W.w3_chain(x, c, n, tg.sin).backward()
+            res["gx"], res["gc"] = x.grad.numpy(), c.grad.numpy()
+
+        return step, lambda: dict(res)
+    return factory
+
+
+def _w4_f(x, A):
+    return tg.tanh(A @ x).sum() ** 2
+
+
+def w4_hessian(d):
+    A, x = tg.tensor(d["w4_A"]), tg.tensor(d["w4_x"])
+    h = tg.hessian(lambda x: _w4_f(x, A))
+    res = {}
+
+    def step():
+        res["H"] = h(x).numpy()
+
+    return step, lambda: dict(res)
+
+
+def w4_hvp(d):
+    A, x, v = tg.tensor(d["w4_A"]), tg.tensor(d["w4_x"]), tg.tensor(d["w4_v"])
+    res = {}
+
+    def step():
+        res["hv"] = tg.hvp(lambda x: _w4_f(x, A), (x,), (v,)).numpy()
+
+    return step, lambda: dict(res)
+
+
+def w5_chain(d):
+    x, c = tg.tensor(d["w3_x"]), tg.tensor(d["w3_c"])
+    res = {}
+
+    def step():
+        y, dy = tg.jvp(lambda x: W.w3_chain(x, c, W.W5_CHAIN_N, tg.sin), (x,),
+                       (tg.tensor(np.float64(1.0)),))
+        res["y"], res["dy"] = y.numpy(), dy.numpy()
+
+    return step, lambda: dict(res)
+
+
+def w5_mlp(d):
+    params = tuple(tg.tensor(p) for p in d["mlp_params"])
+    tangents = tuple(tg.tensor(t) for t in d["mlp_tangents"])
+    X = tg.tensor(d["mlp_X"])
+    res = {}
+
+    def step():
+        out, dout = tg.jvp(lambda *ps: W.mlp_logits(ps, X, tg.relu), params, tangents)
+        res["out"], res["dout"] = out.numpy(), dout.numpy()
+
+    return step, lambda: dict(res)
+
+
+def cases():
+    out = [("W1", "eager", w1), ("W2", "eager", w2)]
+    if hasattr(tg, "function"):
+        out += [("W1", "graph", w1_graph), ("W2", "graph", w2_graph)]
+    out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
+    out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hvp", w4_hvp),
+            ("W5/chain", "jvp", w5_chain), ("W5/mlp", "jvp", w5_mlp)]
+    return out

@@ -1,0 +1,82 @@
+"""Workload definitions shared by every library: inputs, sizes, units and tolerances."""
+import numpy as np
+
+W1_CYCLES = 50                  # 6 elementwise ops per cycle -> 300 ops
+W1_OPS = 6 * W1_CYCLES
+W1_SIZE = 16
+MLP_SIZES = (784, 512, 512, 10)
+MLP_BATCH = 256
+LR = 0.01
+W4_N = 200
+W5_CHAIN_N = 10_000
+
+# key -> (title, unit, scale from seconds per call to the unit, rtol)
+WORKLOADS = {
+    "W1": ("300 mixed elementwise ops, float32 (16,), fwd+bwd", "us/op", 1e6 / W1_OPS, 2e-3),
+    "W2": ("MLP 784-512-512-10, batch 256, float32, SGD step", "ms", 1e3, 2e-3),
+    "W3/1e4": ("chain of N=1e4 scalar ops, fwd+bwd", "us/node", 1e6 / 1e4, 1e-9),
+    "W3/1e5": ("chain of N=1e5 scalar ops, fwd+bwd", "us/node", 1e6 / 1e5, 1e-9),
+    "W3/1e6": ("chain of N=1e6 scalar ops, fwd+bwd", "us/node", 1e6 / 1e6, 1e-9),
+    "W4/hessian": ("Hessian of sum(tanh(A @ x))**2, n=200, float64", "ms", 1e3, 1e-8),
+    "W4/hvp": ("Hessian-vector product of the same f", "ms", 1e3, 1e-8),
+    "W5/chain": ("jvp through the W3 chain, N=1e4", "ms", 1e3, 1e-9),
+    "W5/mlp": ("jvp of the MLP logits along a parameter direction", "ms", 1e3, 2e-3),
+}
+
+W3_SIZES = {"W3/1e4": 10_000, "W3/1e5": 100_000, "W3/1e6": 1_000_000}
+
+
+def data(seed=0):
+    """Every input of every workload, as NumPy arrays (each library converts them)."""
+    rng = np.random.default_rng(seed)
+    d = {}
+    d["w1_x"] = rng.standard_normal(W1_SIZE).astype(np.float32)
+    d["w1_w"] = rng.standard_normal(W1_SIZE).astype(np.float32)
+    sizes = MLP_SIZES
+    d["mlp_X"] = rng.standard_normal((MLP_BATCH, sizes[0])).astype(np.float32)
+    labels = rng.integers(0, sizes[-1], MLP_BATCH)
+    d["mlp_onehot"] = np.eye(sizes[-1], dtype=np.float32)[labels]
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        params.append((rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in))
+                      .astype(np.float32))
+        params.append(np.full(fan_out, 0.01, np.float32))
+    d["mlp_params"] = params
+    d["mlp_tangents"] = [rng.standard_normal(p.shape).astype(np.float32) * 0.1
+                         for p in params]
+    d["w3_x"] = np.float64(0.5)
+    d["w3_c"] = np.float64(1.0)
+    d["w4_A"] = rng.standard_normal((W4_N, W4_N)) / np.sqrt(W4_N)
+    d["w4_x"] = rng.standard_normal(W4_N) * 0.5
+    d["w4_v"] = rng.standard_normal(W4_N)
+    return d
+
+
+def w1_program(x, w, tanh, sin, exp):
+    """The W1 op sequence, written once for every library that overloads operators."""
+    y = x
+    for _ in range(W1_CYCLES):
+        y = y * w
+        y = y + x
+        y = tanh(y)
+        y = sin(y)
+        y = y - x
+        y = exp(y)
+    return y
+
+
+def w3_chain(x, c, n, sin):
+    """The W3 chain: n scalar ops alternating a multiply and a sine."""
+    y = x
+    for _ in range(n // 2):
+        y = y * c
+        y = sin(y)
+    return y
+
+
+def mlp_logits(params, X, relu, matmul=None):
+    W1, b1, W2, b2, W3, b3 = params
+    mm = matmul or (lambda a, b: a @ b)
+    h = relu(mm(X, W1) + b1)
+    h = relu(mm(h, W2) + b2)
+    return mm(h, W3) + b3
