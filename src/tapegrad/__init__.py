@@ -9,6 +9,8 @@ from ._random import get_rng_state, manual_seed, seed, set_rng_state  # noqa: F4
 from ._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from ._tensor import Tensor
 from .autograd.anomaly import detect_anomaly  # noqa: F401
+from .autograd.explain import (NoneGradientWarning, debug_none_gradients,  # noqa: F401
+                               explain_grad)
 from .autograd.forward_ad import make_dual, unpack_dual  # noqa: F401
 from .errors import GradcheckError  # noqa: F401
 from .func import (grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp,  # noqa: F401

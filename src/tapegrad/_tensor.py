@@ -83,15 +83,21 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared memory; not tracked)."""
+        if self._rg:
+            self._note_exit(".numpy()")
         return self._data
 
     def item(self):
+        if self._rg:
+            self._note_exit(".item()")
         if self._data.size != 1:
             raise ValueError(f"item: only a tensor with one element can be converted to a "
                              f"Python scalar, got shape {self.shape}")
         return self._data.item()
 
     def tolist(self):
+        if self._rg:
+            self._note_exit(".tolist()")
         return self._data.tolist()
 
     def __len__(self):
@@ -106,6 +112,8 @@ class Tensor:
             yield self[i]
 
     def __array__(self, dtype=None, copy=None):
+        if self._rg:
+            self._note_exit("np.asarray()")
         if dtype is not None:
             return self._data.astype(dtype, copy=bool(copy))
         return self._data.copy() if copy else self._data
@@ -114,6 +122,8 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
+        if self._rg:
+            self._note_exit("float()")
         return float(self._data)
 
     def __int__(self):
@@ -175,16 +185,29 @@ class Tensor:
         return 0 if self._vc is None else self._vc[0]
 
     def _bump_version(self):
-        if self._vc is None:
-            self._vc = [1]
+        """Count an in-place change and remember where it happened (for error messages)."""
+        from .ops._core import _site
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [1]
         else:
-            self._vc[0] += 1
+            vc[0] += 1
+        if len(vc) == 1:
+            vc.append(None)
+        vc[1] = _site(2)
 
     def detach(self):
         """A tensor with the same data (shared memory) and no history."""
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
+        if self._rg:
+            ops._core.note_cut(t, "detach", (self,))
         return t
+
+    def _note_exit(self, how):
+        if self._rg:
+            from .autograd.explain import note_conversion
+            note_conversion(self, how)
 
     def _init_vc(self):
         self._vc = [0]

@@ -10,6 +10,7 @@ from ._dtypes import is_floating, to_array
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import run_backward
+from .autograd import explain
 from .autograd.graph import grad_edge
 
 _local = _state.local
@@ -273,7 +274,9 @@ class GradientTape:
         grads = self._run(targets, ograds, src_leaves, retain=self.persistent or bool(
             _local.tapes), who="gradient")
         out = []
-        for g, s in zip(grads, src_leaves):
+        for k, (g, s) in enumerate(zip(grads, src_leaves)):
+            if g is None and explain.is_debugging() and targets:
+                explain.warn_none("GradientTape.gradient", k, targets[0], s, self)
             if g is None and unconnected_gradients == "zero":
                 g = make(np.zeros_like(s._data))
             out.append(g)
@@ -390,7 +393,11 @@ class GradientTape:
 def stop_gradient(t):
     """The value of `t` with no gradient (and no tangent) flowing through it."""
     if isinstance(t, Tensor):
-        return t.detach()
+        out = t.detach()
+        if out._x is not None and "cut" in out._x:
+            _, site, refs = out._x["cut"]
+            out._x["cut"] = ("stop_gradient", site, refs)
+        return out
     return make(np.asarray(t))
 
 

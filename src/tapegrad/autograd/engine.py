@@ -138,7 +138,10 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 t = node.retain()
                 if t is not None:
                     _accumulate(t, g, create_graph, stored)
-            _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly)
+            try:
+                _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly)
+            except _Freed as e:
+                raise RuntimeError(_freed_message(e.node, order)) from None
     finally:
         _local.grad_enabled = prev_mode
     if results is None:
@@ -229,16 +232,11 @@ def _unpack(node, graph_mode):
     if saved is None:
         return ()
     if saved is FREED:
-        raise RuntimeError(
-            f"{node.op.bw_name}: trying to backward through the graph a second time: the "
-            "values it saved were freed by the previous backward. Pass retain_graph=True "
-            "to the first backward (or use a persistent tape) if you need to go through "
-            "the graph again; if a value from an earlier iteration was reused, call "
-            ".detach() on it where it is carried over.")
+        raise _Freed(node)
     if node.vers:
         for vc, ver, i in node.vers:
             if vc[0] != ver:
-                raise version_error(node, i, ver, vc[0])
+                raise version_error(node, i, ver, vc)
     op = node.op
     idx = range(len(saved)) if op.save_all else op._save_idx
     out = []
@@ -255,6 +253,38 @@ def _unpack(node, graph_mode):
         for v in saved:
             out.append(v._data if isinstance(v, Tensor) else v)
     return tuple(out)
+
+
+class _Freed(Exception):
+    def __init__(self, node):
+        super().__init__(node)
+        self.node = node
+
+
+def _freed_message(node, order):
+    """Name the tensor that carried an already-used graph into this backward."""
+    from ..ops._core import site_text
+    msg = (f"{node.op.bw_name}: trying to backward through the graph a second time: the "
+           "values it saved were freed by an earlier backward (retain_graph=False).")
+    consumer = None
+    for c in order:
+        if c is node:
+            break
+        if c.next and node in c.next:
+            consumer = c
+            break
+    if node.site is not None:
+        made = site_text(node.site)
+        msg += (f"\nThe tensor computed at {made} (by {node.op.__name__.lower()}) belongs to "
+                "that earlier graph")
+        if consumer is not None and consumer.site is not None:
+            msg += (f" and was used again at {site_text(consumer.site)} (by "
+                    f"{consumer.op.__name__.lower()})")
+        msg += (". A value carried over from an earlier iteration is the usual cause: "
+                f"call .detach() on it at {made} (e.g. `h = h.detach()`).")
+    msg += ("\nIf you really need to go through the old graph again, pass retain_graph=True "
+            "to the earlier backward (or use a persistent GradientTape).")
+    return msg
 
 
 def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):

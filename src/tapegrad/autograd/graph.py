@@ -14,7 +14,7 @@ class Node:
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
-                 "_mask", "vers", "out_shape", "out_dtype", "hooks", "retain", "site", "out_fw",
+                 "_mask", "vers", "out_shape", "out_dtype", "hooks", "retain", "site", "out_fw", "cuts",
                  "__weakref__")
 
     def __init__(self, op, saved, params, in_shapes, next_, mask, vers, out):
@@ -33,6 +33,7 @@ class Node:
         self.retain = None
         self.site = None
         self.out_fw = None          # tangents of the output, for forward-over-reverse
+        self.cuts = None            # where inputs lost their gradient path (explain_grad)
 
     def name(self) -> str:
         return self.op.bw_name
@@ -64,6 +65,7 @@ class AccumulateGrad:
     next_nodes = ()
     _saved = None
     site = None
+    cuts = None
 
     def __init__(self, variable):
         self.variable = variable
@@ -108,16 +110,20 @@ def grad_edge(t):
     return acc
 
 
-def version_error(node, index, saved_version, now):
+def version_error(node, index, saved_version, cell):
+    """The in-place error: names the op, the tensor, and both source lines."""
     from ..ops._core import site_text
+    now = cell[0]
     shape = node.in_shapes[index] if 0 <= index < len(node.in_shapes) else node.out_shape
     what = "its output" if index < 0 else f"input {index}"
     msg = (f"{node.op.bw_name}: a tensor it saved for backward ({what}, shape "
            f"{tuple(shape) if shape is not None else '?'}) was modified in place after "
-           f"it was saved: saved at version {saved_version}, now at version {now}.")
+           f"it was saved (saved at version {saved_version}, now at version {now}).")
     if node.site is not None:
         msg += f"\n  saved by {node.op.__name__.lower()} at {site_text(node.site)}"
-    msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or clone the tensor "
+    if len(cell) > 1 and cell[1] is not None:
+        msg += f"\n  modified in place at {site_text(cell[1])}"
+    msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
             "before changing it.")
     return RuntimeError(msg)
 

@@ -60,9 +60,11 @@ class Ctx:
         self.needs_grad = ()
 
 
-def _site():
-    """(code, lineno) of the first frame outside tapegrad: where the op was called."""
-    f = sys._getframe(2)
+def _site(depth=2):
+    """(code, lineno) of the first frame outside tapegrad: where the op was called.
+
+    No frame object is kept (that would keep the caller's locals alive)."""
+    f = sys._getframe(depth)
     while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
         f = f.f_back
     if f is None:
@@ -87,6 +89,7 @@ def apply(op, *args, **params):
     raw = []
     rg = False
     fw = False
+    extra = False
     for a in args:
         if isinstance(a, Tensor):
             raw.append(a._data)
@@ -94,6 +97,8 @@ def apply(op, *args, **params):
                 rg = True
             if a._fw is not None:
                 fw = True
+            if a._x is not None:
+                extra = True
         else:
             raw.append(a)
     if fw and _local.fw_levels:
@@ -107,20 +112,27 @@ def apply(op, *args, **params):
         t = make(out)
         if op.view:
             _share_version(args[0], t)
+        if rg and op.differentiable:
+            note_cut(t, "no_grad", args)       # for explain_grad: the path was cut here
+        elif extra:
+            _carry_cut(t, args)
         return t
-    return _record(op, args, params, out)
+    return _record(op, args, params, out, extra)
 
 
-def _record(op, args, params, out):
+def _record(op, args, params, out, extra=False):
     edges = []
     shapes = []
     mask = []
+    cuts = None
     for a in args:
         if isinstance(a, Tensor):
             e = grad_edge(a)
             edges.append(e)
             mask.append(e is not None)
             shapes.append(a._data.shape)
+            if extra and e is None and a._x is not None and "cut" in a._x:
+                cuts = (cuts or []) + [a._x["cut"]]
         else:
             edges.append(None)
             mask.append(False)
@@ -151,6 +163,10 @@ def _record(op, args, params, out):
     if _local.anomaly:
         from ..autograd.anomaly import capture_site
         node.site = capture_site()
+    else:
+        node.site = _site()         # (code, line): cheap enough to keep always on
+    if cuts:
+        node.cuts = cuts
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
@@ -158,6 +174,52 @@ def _record(op, args, params, out):
         for tape in _local.tapes:
             tape._on_record(node, args)
     return t
+
+
+def note_cut(t, kind, sources):
+    """Remember on `t` that the gradient path from `sources` was cut here, and where.
+
+    Only weak references to the graph are kept, so this never keeps a graph alive."""
+    import weakref
+    refs = []
+    for a in sources:
+        if isinstance(a, Tensor) and a._rg:
+            # a leaf's accumulator may not exist yet: refer to the leaf itself
+            refs.append(weakref.ref(a if a.grad_fn is None else a.grad_fn))
+            if a.grad_fn is not None:
+                refs.extend(_leaf_refs(a.grad_fn))
+    if refs:
+        x = t._x if t._x is not None else {}
+        x["cut"] = (kind, _site(3), tuple(refs))
+        t._x = x
+
+
+def _leaf_refs(node, max_nodes=500, max_leaves=64):
+    """Weak refs to (some of) the leaves behind `node`: they outlive the dropped graph."""
+    import weakref
+    from ..autograd.graph import AccumulateGrad
+    seen = {node}
+    stack = [node]
+    out = []
+    while stack and len(seen) < max_nodes and len(out) < max_leaves:
+        n = stack.pop()
+        if type(n) is AccumulateGrad:
+            out.append(weakref.ref(n.variable))
+            continue
+        for nxt in n.next:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return out
+
+
+def _carry_cut(t, args):
+    for a in args:
+        if isinstance(a, Tensor) and a._x is not None and "cut" in a._x:
+            x = t._x if t._x is not None else {}
+            x["cut"] = a._x["cut"]
+            t._x = x
+            return
 
 
 def _share_version(base, t):

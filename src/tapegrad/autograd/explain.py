@@ -1,0 +1,194 @@
+"""explain_grad: say why a source does or does not reach a target in the recorded graph."""
+import collections
+import threading
+import weakref
+
+from .. import _state
+from .._tensor import Tensor
+from .graph import AccumulateGrad, grad_edge
+
+_local = _state.local
+_exits = threading.local()          # recent conversions of tracked tensors to NumPy/Python
+_KIND = {"no_grad": "was computed under no_grad (recording was off)",
+         "detach": "was cut from the graph by .detach()",
+         "stop_gradient": "went through stop_gradient"}
+
+
+def note_conversion(t, how):
+    """Remember that tensor `t` (which needs grad) left tapegrad through `how`."""
+    from ..ops._core import _site
+    ring = getattr(_exits, "ring", None)
+    if ring is None:
+        ring = _exits.ring = collections.deque(maxlen=64)
+    ring.append((how, _site(3), weakref.ref(t if t.grad_fn is None else t.grad_fn)))
+
+
+def _site_text(site):
+    from ..ops._core import site_text
+    return site_text(site)
+
+
+def _edge_of(t):
+    e = t.grad_fn
+    if e is None and t._acc is not None:
+        e = t._acc()
+    if e is None and t._rg:
+        e = grad_edge(t)
+    return e
+
+
+def _resolve(ref):
+    obj = ref()
+    return _edge_of(obj) if isinstance(obj, Tensor) else obj
+
+
+def _path(start, goal, allowed=None):
+    """Nodes from `start` to `goal` following gradient edges (iterative BFS), or None."""
+    if start is None or goal is None:
+        return None
+    parent = {start: None}
+    queue = collections.deque([start])
+    while queue:
+        node = queue.popleft()
+        if node is goal:
+            path = []
+            while node is not None:
+                path.append(node)
+                node = parent[node]
+            return path[::-1]
+        for nxt in node.next:
+            if nxt is not None and nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _nodes(start):
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        yield node
+        for nxt in node.next:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+
+def _describe(node):
+    site = node.site
+    where = f" at {_site_text(site)}" if site is not None else ""
+    return f"{node.name()}{where}"
+
+
+def _cut_reaching(cut, goal):
+    kind, site, refs = cut
+    for r in refs:
+        start = _resolve(r)
+        if start is not None and _path(start, goal) is not None:
+            return f"the value {_KIND.get(kind, kind)} at {_site_text(site)}"
+    return None
+
+
+def explain_grad(target, source, tape=None) -> str:
+    """A sentence or two on why `source` does or does not reach `target`.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> with tg.no_grad():
+    ...     y = x * 3
+    >>> print(tg.explain_grad(y * x, x).splitlines()[0])
+    source reaches target through 2 op(s): MulBackward -> AccumulateGrad
+    """
+    if not isinstance(source, Tensor) or not isinstance(target, Tensor):
+        raise TypeError("explain_grad: target and source must be tensors")
+    src = _edge_of(source)
+    if src is None:
+        return ("source does not require grad, so no gradient is computed for it: create "
+                "it with requires_grad=True (or requires_grad_()), use a tg.Variable, or "
+                "tape.watch() it before using it.")
+    root = _edge_of(target)
+    if root is None:
+        cut = target._x.get("cut") if target._x else None
+        if cut is not None:
+            why = _cut_reaching(cut, src) or f"target {_KIND.get(cut[0], cut[0])} " \
+                                             f"at {_site_text(cut[1])}"
+            return f"target has no recorded history: {why}."
+        return ("target has no recorded history: it was built only from constants "
+                "(tensors without requires_grad, or NumPy/Python values)."
+                + _exit_hint(src))
+    path = _path(root, src)
+    if path is not None:
+        names = " -> ".join(n.name() for n in path)
+        msg = f"source reaches target through {len(path)} op(s): {names}"
+        if tape is not None:
+            missing = [n for n in path if not isinstance(n, AccumulateGrad)
+                       and n not in tape._nodes]
+            if missing:
+                msg += (f"\nbut the tape did not record {_describe(missing[0])}: it ran "
+                        "outside the tape's `with` block (or under stop_recording), so "
+                        "tape.gradient returns None.")
+            elif isinstance(src, AccumulateGrad) and id(source) not in tape._watched:
+                msg += ("\nbut the tape does not watch source: call tape.watch(source) "
+                        "inside the `with` block (constants are not watched).")
+        return msg
+    for node in _nodes(root):
+        for cut in (node.cuts or ()):
+            why = _cut_reaching(cut, src)
+            if why is not None:
+                return (f"source does not reach target: {why}; it entered "
+                        f"{_describe(node)} as a constant.")
+    hint = _exit_hint(src)
+    if hint:
+        return "source does not reach target:" + hint
+    return ("source does not reach target: it was never used in the recorded computation "
+            "of target (no path of recorded ops connects them).")
+
+
+def _exit_hint(src):
+    ring = getattr(_exits, "ring", None) or ()
+    for how, site, ref in reversed(ring):
+        start = _resolve(ref)
+        if start is not None and _path(start, src) is not None:
+            return (f" the value left tapegrad through {how} at {_site_text(site)}; NumPy "
+                    "arrays and Python numbers are constants to autodiff, so keep that "
+                    "computation in tapegrad ops.")
+    return ""
+
+
+class NoneGradientWarning(UserWarning):
+    """Issued (in debug mode) when a gradient comes back as None, with the reason."""
+
+
+_debug = {"on": False}
+
+
+class debug_none_gradients:
+    """Explain every None gradient from `tape.gradient` / `tg.autograd.grad(...,
+    allow_unused=True)` with a NoneGradientWarning. Use as a call or a `with` block.
+
+    >>> import tapegrad as tg
+    >>> with tg.debug_none_gradients():
+    ...     pass
+    """
+
+    def __init__(self, enabled=True):
+        self.prev = _debug["on"]
+        _debug["on"] = bool(enabled)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _debug["on"] = self.prev
+        return False
+
+
+def is_debugging() -> bool:
+    return _debug["on"]
+
+
+def warn_none(who, k, target, source, tape=None):
+    import warnings
+    warnings.warn(f"{who}: the gradient for source {k} is None: "
+                  f"{explain_grad(target, source, tape)}", NoneGradientWarning, stacklevel=3)
