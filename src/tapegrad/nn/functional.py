@@ -1,0 +1,391 @@
+"""Stateless neural-network functions (PyTorch's torch.nn.functional), built on tapegrad ops.
+
+Every function is a composition of recorded ops, so gradients of any order, forward mode
+and the tape all work through it without extra rules.
+"""
+import numpy as np
+
+from .. import _random, ops
+from .._tensor import Tensor, make
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _raw(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _check_reduction(reduction, fn):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', "
+                         f"got {reduction!r}")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return ops.mean(loss)
+    if reduction == "sum":
+        return ops.sum(loss)
+    return loss
+
+
+# ------------------------------------------------------------------ activations
+
+def relu(input, inplace: bool = False):
+    """max(x, 0)."""
+    return ops.relu(input)
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+    return ops.leaky_relu(input, negative_slope)
+
+
+def gelu(input, approximate: str = "none"):
+    return ops.gelu(input, approximate=approximate)
+
+
+def tanh(input):
+    return ops.tanh(input)
+
+
+def sigmoid(input):
+    return ops.sigmoid(input)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    return ops.softplus(input, beta, threshold)
+
+
+def softmax(input, dim: int = -1):
+    """Softmax along `dim` (default last), stable for large inputs."""
+    return ops.softmax(input, dim)
+
+
+def log_softmax(input, dim: int = -1):
+    """log(softmax(x)) along `dim`, computed as x - logsumexp(x)."""
+    return ops.log_softmax(input, dim)
+
+
+# ------------------------------------------------------------------ layers
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias, with `weight` of shape (out_features, in_features)."""
+    w_shape = np.shape(_raw(weight))
+    x_shape = np.shape(_raw(input))
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(f"linear: input of shape {x_shape} does not match weight of shape "
+                         f"{w_shape} (expected input[..., {w_shape[-1] if w_shape else '?'}])")
+    out = ops.matmul(input, ops.transpose(weight))
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
+    """Zero each element with probability `p` and scale the rest by 1/(1-p) (inverted
+    dropout), using the global generator so `tg.manual_seed` makes it repeat."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    x = _raw(input)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    if p == 1.0:
+        return input * np.zeros(x.shape, dtype=dtype)
+    keep = _random.generator().random(x.shape, dtype=np.float64) >= p
+    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return input * mask
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
+    the elementwise affine `weight`, `bias` if given."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    shape = np.shape(_raw(input))
+    k = len(normalized_shape)
+    if k == 0 or tuple(shape[len(shape) - k:]) != normalized_shape or len(shape) < k:
+        raise ValueError(f"layer_norm: input of shape {tuple(shape)} does not end with "
+                         f"normalized_shape {normalized_shape}")
+    axes = tuple(range(len(shape) - k, len(shape)))
+    mean = ops.mean(input, axis=axes, keepdims=True)
+    centered = input - mean
+    var = ops.mean(centered * centered, axis=axes, keepdims=True)
+    out = centered / ops.sqrt(var + eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
+    """Normalize each channel (axis 1) of an (N, C) or (N, C, L) input.
+
+    In training, batch statistics are used and `running_mean`/`running_var` (tensors or
+    None) are updated in place: new = (1 - momentum) * old + momentum * batch, with the
+    unbiased batch variance, as in PyTorch. Otherwise the running statistics are used.
+    """
+    x = _raw(input)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got "
+                         f"shape {x.shape}")
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    bshape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    if training:
+        count = x.size // x.shape[1]
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when "
+                             f"training, got input of shape {x.shape}")
+        mean = ops.mean(input, axis=axes, keepdims=True)
+        centered = input - mean
+        var = ops.mean(centered * centered, axis=axes, keepdims=True)
+        if running_mean is not None or running_var is not None:
+            bm = _raw(mean).reshape(-1)
+            bv = _raw(var).reshape(-1) * (count / (count - 1))
+            if running_mean is not None:
+                rm = running_mean._data
+                rm *= 1.0 - momentum
+                rm += momentum * bm.astype(rm.dtype, copy=False)
+                running_mean._bump_version()
+            if running_var is not None:
+                rv = running_var._data
+                rv *= 1.0 - momentum
+                rv += momentum * bv.astype(rv.dtype, copy=False)
+                running_var._bump_version()
+        out = centered / ops.sqrt(var + eps)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when "
+                             "training=False")
+        rm = _raw(running_mean).reshape(bshape)
+        rv = _raw(running_var).reshape(bshape)
+        out = (input - rm) / np.sqrt(rv + eps).astype(rv.dtype, copy=False)
+    if weight is not None:
+        out = out * ops.reshape(weight, bshape)
+    if bias is not None:
+        out = out + ops.reshape(bias, bshape)
+    return out
+
+
+def embedding(input, weight, padding_idx=None):
+    """Rows of `weight` picked by the integer `input`; the `padding_idx` row (if any)
+    gets no gradient, as in PyTorch."""
+    idx = _raw(input)
+    n = np.shape(_raw(weight))[0]
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise IndexError(f"embedding: index {int(bad)} is out of range for "
+                         f"{n} embeddings (valid: 0 to {n - 1})")
+    out = weight[idx]
+    if padding_idx is not None:
+        pad = idx == padding_idx
+        if pad.any():
+            frozen = make(_raw(weight)[idx])
+            out = ops.where(pad[..., None], frozen, out)
+    return out
+
+
+# ------------------------------------------------------------------ losses
+
+def mse_loss(input, target, reduction: str = "mean"):
+    """Mean squared error; `input` and `target` must have the same shape.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.mse_loss(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 4.0]))
+    tensor(2.)
+    """
+    _check_reduction(reduction, "mse_loss")
+    _same_shape(input, target, "mse_loss")
+    d = input - target
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input, target, reduction: str = "mean"):
+    """Mean absolute error; `input` and `target` must have the same shape."""
+    _check_reduction(reduction, "l1_loss")
+    _same_shape(input, target, "l1_loss")
+    return _reduce(ops.abs(input - target), reduction)
+
+
+def _same_shape(input, target, fn):
+    a, b = np.shape(_raw(input)), np.shape(_raw(target))
+    if a != b:
+        raise ValueError(
+            f"{fn}: input shape {a} and target shape {b} differ; broadcasting them would "
+            "silently compare every pair of elements. Reshape one of them (e.g. "
+            "target.reshape(input.shape)).")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
+                                     pos_weight=None):
+    """Sigmoid + binary cross entropy in one stable expression.
+
+    Computes max(x, 0) - x*y + log(1 + exp(-|x|)) (that is, softplus(x) - x*y), which
+    never overflows for large |x| and has the exact gradient sigmoid(x) - y, also at 0.
+    `pos_weight` scales the positive term: (1-y) x + (1 + (pw-1) y) softplus(-x).
+
+    >>> import tapegrad as tg
+    >>> f = tg.nn.functional.binary_cross_entropy_with_logits
+    >>> f(tg.tensor([1000.0, -1000.0]), tg.tensor([1.0, 0.0]))
+    tensor(0.)
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    inf = float("inf")
+    if pos_weight is None:
+        loss = ops.softplus(input, 1.0, inf) - input * target
+    else:
+        log_w = 1.0 + (pos_weight - 1.0) * target
+        loss = (1.0 - target) * input + log_w * ops.softplus(-input, 1.0, inf)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+    """Binary cross entropy on probabilities; logs are clamped at -100 as in PyTorch.
+    Prefer binary_cross_entropy_with_logits, which is stable."""
+    _check_reduction(reduction, "binary_cross_entropy")
+    _same_shape(input, target, "binary_cross_entropy")
+    p = _raw(input)
+    if p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError("binary_cross_entropy: input values must be between 0 and 1 "
+                         f"(got min {p.min():.4g}, max {p.max():.4g}); use "
+                         "binary_cross_entropy_with_logits for logits")
+    log_p = ops.maximum(ops.log(input), -100.0)
+    log_q = ops.maximum(ops.log(1.0 - input), -100.0)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _class_coefficients(target, n_classes, weight, ignore_index, label_smoothing, fn):
+    """Per-row coefficients A (M, C) and the mean denominator for integer targets.
+
+    Each row's loss is -sum_c A[i, c] logp[i, c] with
+    A[i, c] = valid_i w_c ((1 - eps) [c == t_i] + eps / C); the 'mean' reduction divides
+    by sum_i valid_i w_{t_i}, exactly PyTorch's weighting.
+    """
+    valid = target != ignore_index
+    t = np.where(valid, target, 0)
+    if t.size and (t.min() < 0 or t.max() >= n_classes):
+        bad = t.min() if t.min() < 0 else t.max()
+        raise IndexError(f"{fn}: target {int(bad)} is out of bounds for {n_classes} "
+                         f"classes (valid: 0 to {n_classes - 1}, or ignore_index="
+                         f"{ignore_index})")
+    rows = np.arange(t.shape[0])
+    coef = np.zeros((t.shape[0], n_classes), dtype=np.float64)
+    coef[rows, t] = 1.0 - label_smoothing
+    if label_smoothing:
+        coef += label_smoothing / n_classes
+    if weight is not None:
+        coef *= weight[None, :]
+        denom = float(np.sum(weight[t] * valid))
+    else:
+        denom = float(np.sum(valid))
+    coef *= valid[:, None]
+    return coef, denom
+
+
+def _to_rows(x, fn):
+    """(N, C, d1, ...) -> (N*d1*..., C) with classes last; returns rows and the shape of
+    the per-element loss."""
+    shape = np.shape(_raw(x))
+    if len(shape) == 1:
+        return ops.reshape(x, (1, shape[0])), ()
+    if len(shape) == 2:
+        return x, (shape[0],)
+    if len(shape) == 0:
+        raise ValueError(f"{fn}: input must have a class dimension, got a scalar")
+    perm = (0,) + tuple(range(2, len(shape))) + (1,)
+    moved = ops.transpose(x, perm)
+    return ops.reshape(moved, (-1, shape[1])), (shape[0],) + tuple(shape[2:])
+
+
+def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothing, fn,
+                   in_shape):
+    n_classes = in_shape[1] if len(in_shape) > 1 else in_shape[0]
+    t = _raw(target)
+    rows, loss_shape = _to_rows(logp, fn)
+    if t.dtype.kind in "iu":
+        if t.shape != loss_shape:
+            raise ValueError(f"{fn}: target of shape {t.shape} does not match input of shape "
+                             f"{tuple(in_shape)} (expected target shape {loss_shape} of "
+                             "class indices)")
+        w = None if weight is None else _raw(weight).astype(np.float64).reshape(-1)
+        if w is not None and w.shape != (n_classes,):
+            raise ValueError(f"{fn}: weight must have one entry per class ({n_classes}), "
+                             f"got shape {w.shape}")
+        coef, denom = _class_coefficients(t.reshape(-1).astype(np.int64), n_classes, w,
+                                          ignore_index, label_smoothing, fn)
+        coef = coef.astype(_raw(logp).dtype, copy=False)
+        if reduction == "none":
+            per = -ops.sum(rows * coef, axis=1)
+            return ops.reshape(per, loss_shape)
+        total = -ops.sum(rows * coef)
+        if reduction == "sum":
+            return total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / np.asarray(denom, dtype=_raw(logp).dtype)
+    if t.dtype.kind == "f":
+        # class probabilities, same shape as the input
+        if t.shape != tuple(in_shape):
+            raise ValueError(f"{fn}: probability target of shape {t.shape} must match input "
+                             f"shape {tuple(in_shape)}")
+        probs, _ = _to_rows(target, fn)
+        if label_smoothing:
+            probs = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
+        terms = rows * probs
+        if weight is not None:
+            terms = terms * _raw(weight).reshape(1, -1)
+        per = -ops.sum(terms, axis=1)
+        if reduction == "none":
+            return ops.reshape(per, loss_shape)
+        return _reduce(per, reduction)
+    raise TypeError(f"{fn}: target must hold integer class indices or float class "
+                    f"probabilities, got dtype {t.dtype}")
+
+
+def cross_entropy(input, target, weight=None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0):
+    """Softmax cross entropy on logits of shape (N, C) (or (C,), or (N, C, d1, ...)).
+
+    `target` holds class indices (shape (N,) etc.) or class probabilities (same shape as
+    the input). Goes through log_softmax, so large logits are safe. `weight` rescales
+    classes, targets equal to `ignore_index` are skipped, and `label_smoothing` mixes the
+    target with the uniform distribution, all as in PyTorch.
+
+    >>> import tapegrad as tg
+    >>> logits = tg.tensor([[1000.0, 0.0], [0.0, 1000.0]])
+    >>> tg.nn.functional.cross_entropy(logits, tg.tensor([0, 1]))
+    tensor(0.)
+    """
+    _check_reduction(reduction, "cross_entropy")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got "
+                         f"{label_smoothing}")
+    in_shape = np.shape(_raw(input))
+    if len(in_shape) == 0:
+        raise ValueError("cross_entropy: input must have a class dimension, got a scalar")
+    logp = ops.log_softmax(input, axis=1 if len(in_shape) > 1 else 0)
+    return _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothing,
+                          "cross_entropy", in_shape)
+
+
+def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
+    """Negative log likelihood of integer `target` under log-probabilities `input`
+    (N, C): use after log_softmax."""
+    _check_reduction(reduction, "nll_loss")
+    in_shape = np.shape(_raw(input))
+    t = _raw(target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss: target must hold integer class indices, got dtype "
+                        f"{t.dtype}")
+    return _nll_from_logp(input, target, weight, ignore_index, reduction, 0.0, "nll_loss",
+                          in_shape)

@@ -1,0 +1,164 @@
+"""Initialisers (PyTorch's torch.nn.init): fill a tensor in place and return it.
+
+All draw from the global generator, so `tg.manual_seed` makes them repeat.
+
+>>> import tapegrad as tg
+>>> w = tg.zeros(3, 4)
+>>> _ = tg.nn.init.xavier_uniform_(w)
+>>> bool((w.abs() <= (6 / 7) ** 0.5).all())
+True
+"""
+import math
+
+import numpy as np
+
+from .. import _random
+from .._tensor import Tensor
+
+
+def _fill(tensor, values, fn):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{fn}: expected a tg.Tensor, got {type(tensor).__name__}")
+    arr = tensor._data
+    arr[...] = values
+    tensor._bump_version()
+    return tensor
+
+
+def calculate_gain(nonlinearity: str, param=None) -> float:
+    """The recommended gain for an activation (PyTorch's table)."""
+    linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+              "conv_transpose2d", "conv_transpose3d", "sigmoid")
+    if nonlinearity in linear:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, (int, float)) and not isinstance(param, bool):
+            slope = param
+        else:
+            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight shaped (out, in, *receptive_field)."""
+    shape = tensor.shape
+    if len(shape) < 2:
+        raise ValueError(f"fan in and fan out can not be computed for a tensor with fewer "
+                         f"than 2 dimensions (shape {tuple(shape)})")
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _fan(tensor, mode):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+    """Fill with U(a, b)."""
+    return _fill(tensor, _random.generator().uniform(a, b, tensor.shape), "uniform_")
+
+
+def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+    """Fill with N(mean, std^2)."""
+    return _fill(tensor, _random.generator().normal(mean, std, tensor.shape), "normal_")
+
+
+def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0):
+    """Fill with N(mean, std^2) restricted to [a, b] (redrawing values outside)."""
+    gen = _random.generator()
+    if a >= b:
+        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+    out = gen.normal(mean, std, tensor.shape)
+    bad = (out < a) | (out > b)
+    while bad.any():
+        out[bad] = gen.normal(mean, std, int(bad.sum()))
+        bad = (out < a) | (out > b)
+    return _fill(tensor, out, "trunc_normal_")
+
+
+def constant_(tensor, val: float):
+    return _fill(tensor, val, "constant_")
+
+
+def zeros_(tensor):
+    return _fill(tensor, 0, "zeros_")
+
+
+def ones_(tensor):
+    return _fill(tensor, 1, "ones_")
+
+
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity matrix."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}")
+    return _fill(tensor, np.eye(*tensor.shape), "eye_")
+
+
+def xavier_uniform_(tensor, gain: float = 1.0):
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    a = gain * math.sqrt(6.0 / float(fan_in + fan_out))
+    return uniform_(tensor, -a, a)
+
+
+def xavier_normal_(tensor, gain: float = 1.0):
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+
+
+def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu"):
+    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). `Linear` uses a=sqrt(5),
+    which gives b = 1/sqrt(fan_in)."""
+    fan = _fan(tensor, mode)
+    if fan == 0:
+        return tensor
+    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
+    return uniform_(tensor, -bound, bound)
+
+
+def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu"):
+    """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
+    fan = _fan(tensor, mode)
+    if fan == 0:
+        return tensor
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
+
+
+def orthogonal_(tensor, gain: float = 1.0):
+    """Fill with a (semi-)orthogonal matrix (rows flattened past dim 0), times `gain`."""
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: need at least 2 dimensions, got shape {tensor.shape}")
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _random.generator().standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))         # make the decomposition unique
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape), "orthogonal_")
+
+
+# TF / Keras spellings
+glorot_uniform_ = xavier_uniform_
+glorot_normal_ = xavier_normal_
+he_uniform_ = kaiming_uniform_
+he_normal_ = kaiming_normal_

@@ -1,0 +1,406 @@
+"""Layers: Linear, Sequential, containers, activations, Dropout, norms, Embedding."""
+import math
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import ops
+from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._tensor import make
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _empty(shape, dtype):
+    return Parameter(np.zeros(shape, dtype=as_dtype(dtype) or DEFAULT_FLOAT))
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder layer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias, with weight of shape (out_features, in_features).
+
+    Initialised as PyTorch does: weight from kaiming_uniform(a=sqrt(5)), that is
+    U(-1/sqrt(in_features), 1/sqrt(in_features)), and bias from the same range.
+
+    >>> import tapegrad as tg
+    >>> layer = tg.nn.Linear(3, 2)
+    >>> layer.weight.shape, layer(tg.ones(4, 3)).shape
+    ((2, 3), (4, 2))
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+        super().__init__()
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        self.weight = _empty((self.out_features, self.in_features), dtype)
+        if bias:
+            self.bias = _empty((self.out_features,), dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.in_features
+            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Sequential(Module):
+    """Runs its modules in order; state-dict keys read `0.weight`, `1.bias`, ...
+
+    Also accepts an OrderedDict of named modules. Supports len, indexing, slicing,
+    iteration and append.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, m in modules[0].items():
+                self.add_module(name, m)
+        else:
+            for i, m in enumerate(modules):
+                self.add_module(str(i), m)
+
+    def forward(self, input):
+        for m in self._modules.values():
+            input = m(input)
+        return input
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, idx):
+        mods = list(self._modules.items())
+        if isinstance(idx, slice):
+            return Sequential(OrderedDict(mods[idx]))
+        n = len(mods)
+        if not -n <= idx < n:
+            raise IndexError(f"Sequential: index {idx} is out of range for {n} modules")
+        return mods[idx][1]
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (keys `0.weight`, ...)."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for m in modules or ():
+            self.append(m)
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules):
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, idx):
+        mods = list(self._modules.values())
+        if isinstance(idx, slice):
+            return ModuleList(mods[idx])
+        return mods[idx]
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered under their keys."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for k, m in (modules or {}).items():
+            self.add_module(k, m)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+
+# ------------------------------------------------------------------ activations
+
+class ReLU(Module):
+    """max(x, 0) elementwise."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+
+    def forward(self, input):
+        return ops.relu(input)
+
+
+class LeakyReLU(Module):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, input):
+        return ops.leaky_relu(input, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class GELU(Module):
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return ops.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Tanh(Module):
+    def forward(self, input):
+        return ops.tanh(input)
+
+
+class Sigmoid(Module):
+    def forward(self, input):
+        return ops.sigmoid(input)
+
+
+class Softplus(Module):
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input):
+        return ops.softplus(input, self.beta, self.threshold)
+
+
+class Softmax(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return ops.softmax(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return ops.log_softmax(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Flatten(Module):
+    """Flattens dims start_dim..end_dim (default: all but the batch dim)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input):
+        return ops.flatten(input, self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+# ------------------------------------------------------------------ regularisation, norms
+
+class Dropout(Module):
+    """Zeroes elements with probability `p` in training mode (scaling the rest by
+    1/(1-p)); the identity in eval mode. Reproducible with `tg.manual_seed`."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+        self.p = p
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class LayerNorm(Module):
+    """Normalizes over the trailing `normalized_shape` dims with learnable scale/shift."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(int(s) for s in normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            dt = as_dtype(dtype) or DEFAULT_FLOAT
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dt))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class BatchNorm1d(Module):
+    """Batch normalization over (N, C) or (N, C, L) inputs.
+
+    Training mode normalizes with the batch statistics and updates the running mean and
+    (unbiased) variance; eval mode uses the running statistics. `momentum=None` keeps a
+    cumulative average instead of an exponential one.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
+                 affine: bool = True, track_running_stats: bool = True, dtype=None):
+        super().__init__()
+        self.num_features = int(num_features)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dt = as_dtype(dtype) or DEFAULT_FLOAT
+        if affine:
+            self.weight = Parameter(np.ones(self.num_features, dtype=dt))
+            self.bias = Parameter(np.zeros(self.num_features, dtype=dt))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", make(np.zeros(self.num_features, dtype=dt)))
+            self.register_buffer("running_var", make(np.ones(self.num_features, dtype=dt)))
+            self.register_buffer("num_batches_tracked", make(np.zeros((), dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self):
+        if self.track_running_stats:
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
+
+    def forward(self, input):
+        shape = np.shape(input._data if hasattr(input, "_data") else input)
+        if len(shape) not in (2, 3) or shape[1] != self.num_features:
+            raise ValueError(f"BatchNorm1d: expected input of shape (N, {self.num_features}) "
+                             f"or (N, {self.num_features}, L), got {tuple(shape)}")
+        use_batch = self.training or not self.track_running_stats
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked._data += 1
+            self.num_batches_tracked._bump_version()
+            if self.momentum is None:
+                momentum = 1.0 / int(self.num_batches_tracked._data)
+        update = self.training and self.track_running_stats
+        return F.batch_norm(input, self.running_mean if update or not use_batch else None,
+                            self.running_var if update or not use_batch else None,
+                            self.weight, self.bias, use_batch, momentum, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class Embedding(Module):
+    """A lookup table: integer indices -> rows of `weight` (num_embeddings, embedding_dim),
+    initialised from N(0, 1); the `padding_idx` row starts at zero and gets no gradient."""
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None,
+                 dtype=None):
+        super().__init__()
+        self.num_embeddings = int(num_embeddings)
+        self.embedding_dim = int(embedding_dim)
+        if padding_idx is not None:
+            if not -self.num_embeddings <= padding_idx < self.num_embeddings:
+                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
+                                 f"num_embeddings ({self.num_embeddings})")
+            padding_idx = padding_idx % self.num_embeddings
+        self.padding_idx = padding_idx
+        self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight._data[self.padding_idx] = 0
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self):
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        return s

@@ -1,0 +1,424 @@
+"""Module: the base class of layers and models (parameters, buffers, submodules, state)."""
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from .._dtypes import as_dtype, is_floating
+from .._tensor import Tensor, make
+from .parameter import Parameter
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class _HookHandle:
+    """Returned by register_forward_hook and friends; `.remove()` unregisters."""
+
+    __slots__ = ("_hooks", "_key")
+
+    def __init__(self, hooks, key):
+        self._hooks = hooks
+        self._key = key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+
+class Module:
+    """Base class for layers and models, as PyTorch's nn.Module.
+
+    Assigning a Parameter, a Module or (via register_buffer) a Tensor to an attribute
+    registers it; `parameters()`, `state_dict()`, `train()` and friends then find it.
+    Attributes live in the instance `__dict__`, so reading them costs nothing extra.
+
+    >>> import tapegrad as tg
+    >>> class Affine(tg.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.scale = tg.nn.Parameter(tg.ones(2))
+    ...     def forward(self, x):
+    ...         return x * self.scale
+    >>> m = Affine()
+    >>> [name for name, _ in m.named_parameters()]
+    ['scale']
+    >>> m(tg.tensor([1.0, 2.0]))
+    tensor([1., 2.], grad_fn=<MulBackward>)
+    """
+
+    def __init__(self):
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = {}
+        d["_buffers"] = {}
+        d["_non_persistent"] = set()
+        d["_modules"] = {}
+        d["_forward_pre_hooks"] = {}
+        d["_forward_hooks"] = {}
+        d["_hook_id"] = 0
+
+    # ------------------------------------------------------------ registration
+    def _registry(self, kind):
+        reg = self.__dict__.get(kind)
+        if reg is None:
+            raise AttributeError(f"{type(self).__name__}: cannot assign {kind[1:]} before "
+                                 "Module.__init__() call (call super().__init__() first)")
+        return reg
+
+    def __setattr__(self, name, value):
+        d = self.__dict__
+        params = d.get("_parameters")
+        modules = d.get("_modules")
+        buffers = d.get("_buffers")
+        if isinstance(value, Parameter):
+            self._registry("_parameters")
+            self._forget(name)
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign "
+                                f"'{type(value).__name__}' as parameter '{name}' "
+                                "(tg.nn.Parameter or None expected)")
+            params[name] = None
+        elif isinstance(value, Module):
+            self._registry("_modules")
+            self._forget(name)
+            modules[name] = value
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign "
+                                f"'{type(value).__name__}' as child module '{name}' "
+                                "(tg.nn.Module or None expected)")
+            modules[name] = None
+        elif buffers is not None and name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"{type(self).__name__}: cannot assign "
+                                f"'{type(value).__name__}' as buffer '{name}' "
+                                "(tg.Tensor or None expected)")
+            buffers[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self._forget(name)
+        object.__delattr__(self, name)
+
+    def _forget(self, name):
+        d = self.__dict__
+        for kind in ("_parameters", "_modules", "_buffers"):
+            reg = d.get(kind)
+            if reg is not None:
+                reg.pop(name, None)
+        nonp = d.get("_non_persistent")
+        if nonp is not None:
+            nonp.discard(name)
+
+    def _check_name(self, name, what):
+        if not isinstance(name, str):
+            raise TypeError(f"{what} name should be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{what} name can't be empty or contain '.', got {name!r}")
+        known = (name in self._parameters or name in self._buffers
+                 or name in self._modules)
+        if hasattr(self, name) and not known:
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def register_parameter(self, name: str, param):
+        """Add a parameter (or None, a placeholder) under `name`."""
+        self._registry("_parameters")
+        self._check_name(name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter "
+                            f"'{name}' (tg.nn.Parameter or None required)")
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True):
+        """Add a non-trainable tensor (e.g. running statistics) saved in the state dict
+        unless `persistent=False`."""
+        self._registry("_buffers")
+        self._check_name(name, "buffer")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer "
+                            f"'{name}' (tg.Tensor or None required)")
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module):
+        """Add a child module under `name` (same as assigning the attribute)."""
+        self._registry("_modules")
+        self._check_name(name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a tg.nn.Module")
+        self._forget(name)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    # ----------------------------------------------------------------- calling
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} has no forward(); define "
+                                  "forward(self, ...) in the subclass")
+
+    def __call__(self, *args, **kwargs):
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                r = hook(self, args)
+                if r is not None:
+                    args = r if isinstance(r, tuple) else (r,)
+        out = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                r = hook(self, args, out)
+                if r is not None:
+                    out = r
+        return out
+
+    def _add_hook(self, hooks, fn):
+        key = self._hook_id
+        self.__dict__["_hook_id"] = key + 1
+        hooks[key] = fn
+        return _HookHandle(hooks, key)
+
+    def register_forward_pre_hook(self, hook):
+        """`hook(module, args)` runs before forward; a returned value replaces the args."""
+        return self._add_hook(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook):
+        """`hook(module, args, output)` runs after forward; a returned value replaces it."""
+        return self._add_hook(self._forward_hooks, hook)
+
+    # --------------------------------------------------------------- traversal
+    def named_modules(self, prefix: str = "", remove_duplicate: bool = True):
+        """(name, module) for this module and every descendant, depth first."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, mod = stack.pop()
+            if remove_duplicate:
+                if id(mod) in seen:
+                    continue
+                seen.add(id(mod))
+            yield name, mod
+            kids = [(f"{name}.{k}" if name else k, c) for k, c in mod._modules.items()
+                    if c is not None]
+            stack.extend(reversed(kids))
+
+    def modules(self):
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self):
+        seen = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def children(self):
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(self, kind, prefix, recurse, remove_duplicate):
+        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        seen = set()
+        for mname, mod in mods:
+            for k, v in mod.__dict__[kind].items():
+                if v is None:
+                    continue
+                if remove_duplicate:
+                    if id(v) in seen:
+                        continue
+                    seen.add(id(v))
+                yield (f"{mname}.{k}" if mname else k), v
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True):
+        """(dotted name, Parameter) pairs; a parameter shared by two layers appears once."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True):
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True):
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def get_submodule(self, target: str):
+        """The module at dotted path `target` ("" is self)."""
+        mod = self
+        if not target:
+            return mod
+        walked = []
+        for part in target.split("."):
+            child = mod._modules.get(part)
+            if child is None:
+                where = ".".join(walked) or type(self).__name__
+                raise AttributeError(f"get_submodule: {where} has no submodule '{part}' "
+                                     f"(looking up '{target}')")
+            walked.append(part)
+            mod = child
+        return mod
+
+    def apply(self, fn):
+        """Call `fn(module)` on every submodule, children before parents; returns self."""
+        for m in reversed(list(self.named_modules())):
+            fn(m[1])
+        return self
+
+    # -------------------------------------------------------------- modes, grads
+    def train(self, mode: bool = True):
+        """Set training mode (Dropout active, BatchNorm batch statistics) recursively."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"train: mode is expected to be a bool, got {mode!r}")
+        for m in self.modules():
+            m.__dict__["training"] = mode
+        return self
+
+    def eval(self):
+        """Set evaluation mode; same as `train(False)`."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True):
+        """Drop (or zero) the `.grad` of every parameter."""
+        for p in self.parameters():
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad = make(np.zeros_like(p._data))
+
+    def to(self, dtype=None, *args, **kwargs):
+        """Cast floating parameters and buffers to `dtype` in place (identity is kept, so
+        optimizers built earlier still see them). Devices are ignored: all is CPU."""
+        if dtype is None or isinstance(dtype, str) and dtype.startswith("cpu"):
+            return self
+        dt = as_dtype(dtype)
+        if not is_floating(dt):
+            raise TypeError(f"to: only floating dtypes are supported, got {dt}")
+        for t in [*self.parameters(), *self.buffers()]:
+            if is_floating(t._data.dtype) and t._data.dtype != dt:
+                t._data = t._data.astype(dt)
+                if t.grad is not None:
+                    t.grad = make(t.grad._data.astype(dt))
+                t._bump_version()
+        return self
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    # ------------------------------------------------------------ state dicts
+    def _state_items(self, prefix="", keep_vars=False):
+        for mname, mod in self.named_modules(prefix, remove_duplicate=False):
+            pre = f"{mname}." if mname else ""
+            for k, p in mod._parameters.items():
+                if p is not None:
+                    yield pre + k, p if keep_vars else p.detach()
+            for k, b in mod._buffers.items():
+                if b is not None and k not in mod._non_persistent:
+                    yield pre + k, b if keep_vars else b.detach()
+
+    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
+        """Parameters and persistent buffers by dotted name, e.g. `0.weight`.
+
+        Values are detached tensors that share memory with the module (as in PyTorch):
+        save them (tg.save) or copy them before training further.
+        """
+        out = OrderedDict() if destination is None else destination
+        for k, v in self._state_items(prefix, keep_vars):
+            out[k] = v
+        return out
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Copy values from `state_dict` into this module's parameters and buffers.
+
+        With `strict` (the default) a missing or unexpected key is an error; a shape
+        mismatch always is. Everything is checked before anything is written, so a
+        failed load leaves the module unchanged. Returns (missing_keys, unexpected_keys).
+        """
+        if not hasattr(state_dict, "items"):
+            raise TypeError(f"load_state_dict: expected a dict, got "
+                            f"{type(state_dict).__name__}")
+        own = dict(self._state_items(keep_vars=True))
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict:
+            if unexpected:
+                errors.append("Unexpected key(s) in state_dict: "
+                              + ", ".join(f'"{k}"' for k in unexpected) + ".")
+            if missing:
+                errors.append("Missing key(s) in state_dict: "
+                              + ", ".join(f'"{k}"' for k in missing) + ".")
+        writes = []
+        for k, dst in own.items():
+            if k not in state_dict:
+                continue
+            v = state_dict[k]
+            src = v._data if isinstance(v, Tensor) else np.asarray(v)
+            if src.shape != dst._data.shape:
+                errors.append(f'size mismatch for "{k}": copying a param with shape '
+                              f"{src.shape} from checkpoint, the shape in current model is "
+                              f"{dst._data.shape}.")
+                continue
+            if not np.can_cast(src.dtype, dst._data.dtype, casting="same_kind"):
+                errors.append(f'dtype mismatch for "{k}": cannot copy {src.dtype} values '
+                              f"into a {dst._data.dtype} tensor.")
+                continue
+            writes.append((dst, src))
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:"
+                               "\n\t" + "\n\t".join(errors))
+        for dst, src in writes:
+            if assign:
+                dst._data = np.array(src, dtype=dst._data.dtype, copy=True)
+            else:
+                np.copyto(dst._data, src, casting="same_kind")
+            dst._bump_version()
+        return IncompatibleKeys(missing, unexpected)
+
+    # ---------------------------------------------------------------- printing
+    def extra_repr(self) -> str:
+        """Text shown inside this module's parentheses in repr (override in layers)."""
+        return ""
+
+    def __repr__(self):
+        # built bottom-up without recursion: children's text is ready before the parent's
+        order = []
+        stack = [self]
+        while stack:
+            m = stack.pop()
+            order.append(m)
+            stack.extend(c for c in m._modules.values() if c is not None)
+        text = {}
+        for m in reversed(order):
+            lines = []
+            extra = m.extra_repr()
+            if extra:
+                lines.extend(extra.split("\n"))
+            for name, c in m._modules.items():
+                body = "None" if c is None else text[id(c)]
+                lines.append(f"({name}): " + body.replace("\n", "\n  "))
+            name = type(m).__name__
+            if not m._modules:
+                text[id(m)] = f"{name}({extra})" if "\n" not in extra else \
+                    f"{name}(\n  " + "\n  ".join(lines) + "\n)"
+            else:
+                text[id(m)] = f"{name}(\n  " + "\n  ".join(lines) + "\n)"
+        return text[id(self)]

@@ -1,0 +1,38 @@
+"""Parameter: a leaf Tensor that a Module registers as trainable."""
+import numpy as np
+
+from .._dtypes import to_array
+from .._tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that requires grad and is registered when assigned to a Module attribute.
+
+    Built from a Tensor it shares that tensor's memory (as in PyTorch); operations on a
+    Parameter give plain Tensors.
+
+    >>> import tapegrad as tg
+    >>> w = tg.nn.Parameter(tg.zeros(2))
+    >>> w.requires_grad, w.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad: bool = True):
+        if data is None:
+            arr = np.empty((0,), dtype=np.float32)
+        elif isinstance(data, Tensor):
+            arr = data._data
+        else:
+            arr = to_array(data)
+        Tensor.__init__(self, arr, requires_grad=False)
+        self._data = arr                    # Tensor.__init__ copied; share like PyTorch
+        if isinstance(data, Tensor):
+            self._vc = data._vc if data._vc is not None else data._init_vc()
+        self.requires_grad = requires_grad
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__

@@ -1,0 +1,185 @@
+"""Training utilities: gradient clipping, flat parameter vectors, a progress bar."""
+import sys
+import time
+
+import numpy as np
+
+from .._tensor import Tensor, make
+
+
+def _param_list(parameters, fn):
+    if isinstance(parameters, Tensor):
+        return [parameters]
+    params = list(parameters)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{fn}: expected tensors, got {type(p).__name__}")
+    return params
+
+
+def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False) -> Tensor:
+    """Scale the gradients of `parameters` in place so that their joint norm is at most
+    `max_norm`; returns the norm before clipping (as PyTorch, with its 1e-6 guard).
+
+    >>> import tapegrad as tg
+    >>> w = tg.zeros(2, requires_grad=True)
+    >>> w.grad = tg.tensor([3.0, 4.0])
+    >>> tg.nn.utils.clip_grad_norm_([w], 1.0)
+    tensor(5.)
+    >>> w.grad
+    tensor([0.6, 0.8])
+    """
+    params = [p for p in _param_list(parameters, "clip_grad_norm_") if p.grad is not None]
+    norm_type = float(norm_type)
+    if not params:
+        return make(np.zeros((), dtype=np.float32))
+    grads = [p.grad._data for p in params]
+    dtype = np.result_type(*grads)
+    if norm_type == float("inf"):
+        total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
+    else:
+        per = [np.sum(np.abs(g.astype(np.float64, copy=False)) ** norm_type) for g in grads]
+        total = float(np.sum(per)) ** (1.0 / norm_type)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
+                           f"gradients is non-finite ({total}), so it cannot be clipped; "
+                           "pass error_if_nonfinite=False to clip anyway")
+    coef = float(max_norm) / (total + 1e-6)
+    if coef < 1.0:
+        for p in params:
+            g = p.grad
+            if g._data.flags.writeable:
+                np.multiply(g._data, coef, out=g._data, casting="same_kind")
+            else:
+                g._data = g._data * coef
+            g._bump_version()
+    return make(np.asarray(total, dtype=dtype))
+
+
+def clip_grad_value_(parameters, clip_value: float):
+    """Clamp every gradient element into [-clip_value, clip_value] in place."""
+    clip_value = float(clip_value)
+    for p in _param_list(parameters, "clip_grad_value_"):
+        if p.grad is not None:
+            g = p.grad
+            if g._data.flags.writeable:
+                np.clip(g._data, -clip_value, clip_value, out=g._data)
+            else:
+                g._data = np.clip(g._data, -clip_value, clip_value)
+            g._bump_version()
+
+
+def parameters_to_vector(parameters) -> Tensor:
+    """All parameters concatenated into one flat tensor (a copy, not tracked)."""
+    params = _param_list(parameters, "parameters_to_vector")
+    return make(np.concatenate([p._data.reshape(-1) for p in params]))
+
+
+def vector_to_parameters(vec, parameters):
+    """Write the flat `vec` back into `parameters` in place (inverse of the above)."""
+    params = _param_list(parameters, "vector_to_parameters")
+    v = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
+    need = sum(p._data.size for p in params)
+    if v.ndim != 1 or v.size != need:
+        raise ValueError(f"vector_to_parameters: expected a 1-D vector of {need} values, got "
+                         f"shape {v.shape}")
+    i = 0
+    for p in params:
+        n = p._data.size
+        p._data[...] = v[i:i + n].reshape(p._data.shape)
+        p._bump_version()
+        i += n
+
+
+class _PlainBar:
+    """Fallback progress display when tqdm is not installed: a line every ~10%."""
+
+    def __init__(self, iterable, total, desc, file):
+        self.iterable = iterable
+        self.total = total
+        self.desc = desc
+        self.file = file if file is not None else sys.stderr
+        self.n = 0
+        self.postfix = ""
+        self._next = 0
+        self._printed_at = -1
+        self._closed = False
+        self._t0 = time.perf_counter()
+
+    def __iter__(self):
+        for item in self.iterable:
+            yield item
+            self.update(1)
+        self.close()
+
+    def update(self, n=1):
+        self.n += n
+        if self.total and self.n >= self._next:
+            self._print()
+            self._next = self.n + max(1, self.total // 10)
+
+    def set_postfix(self, ordered_dict=None, refresh=True, **kwargs):
+        items = dict(ordered_dict or {}, **kwargs)
+        self.postfix = ", ".join(f"{k}={_fmt(v)}" for k, v in items.items())
+
+    def set_description(self, desc=None, refresh=True):
+        self.desc = desc or ""
+
+    def _print(self):
+        total = f"/{self.total}" if self.total else ""
+        secs = time.perf_counter() - self._t0
+        post = f" [{self.postfix}]" if self.postfix else ""
+        print(f"{self.desc}: {self.n}{total} ({secs:.1f}s){post}", file=self.file, flush=True)
+        self._printed_at = self.n
+
+    def close(self):
+        if not self._closed and self._printed_at != self.n:
+            self._print()
+        self._closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def _fmt(v):
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def progress(iterable=None, total=None, desc: str = "", disable: bool = False, file=None,
+             **tqdm_kwargs):
+    """A progress bar over `iterable`: tqdm when installed, else plain periodic lines.
+
+    Both support `set_postfix(loss=..., acc=...)`, `update()` and `close()`, so a
+    training loop can show its running loss and accuracy either way.
+    """
+    if iterable is not None and total is None:
+        try:
+            total = len(iterable)
+        except TypeError:
+            total = None
+    if iterable is None:
+        iterable = range(total) if total is not None else ()
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        tqdm = None
+    if disable:
+        return _SilentBar(iterable)
+    if tqdm is not None:
+        return tqdm(iterable, total=total, desc=desc, file=file, **tqdm_kwargs)
+    return _PlainBar(iterable, total, desc, file)
+
+
+class _SilentBar(_PlainBar):
+    def __init__(self, iterable):
+        super().__init__(iterable, None, "", None)
+
+    def _print(self):
+        pass

@@ -1,0 +1,47 @@
+"""Adagrad (PyTorch's update rule, with lr_decay and an initial accumulator value)."""
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """Adagrad, step for step as torch.optim.Adagrad:
+
+        clr = lr / (1 + (t - 1) lr_decay)
+        s = s + g^2;  p = p - clr * g / (sqrt(s) + eps)
+    """
+
+    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0,
+                 eps: float = 1e-10, *, maximize: bool = False):
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        for key in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            if group[key] < 0:
+                raise ValueError(f"Adagrad: invalid {key} value: {group[key]}")
+
+    def _init_state(self, p, group):
+        # created eagerly, as PyTorch does, so the accumulator starts at its initial value
+        self.state[p] = {"step": 0,
+                         "sum": np.full_like(p._data, group["initial_accumulator_value"])}
+
+    def _update(self, p, g, group, state):
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(p, group["initial_accumulator_value"])
+        state["step"] += 1
+        g = self._grad_with_decay(p, g, group)
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        s = state["sum"]
+        tmp = self._buf(p, 1)
+        np.multiply(g, g, out=tmp)
+        s += tmp
+        np.sqrt(s, out=tmp)
+        tmp += group["eps"]
+        np.divide(g, tmp, out=tmp)
+        tmp *= clr
+        p -= tmp

@@ -1,0 +1,166 @@
+"""Learning-rate schedules (PyTorch's torch.optim.lr_scheduler, same step semantics).
+
+A scheduler sets each param group's "lr" when built (epoch 0) and again at every
+`step()`; call it after `optimizer.step()`. Rules are PyTorch's chainable (recursive)
+forms, so several schedulers can drive one optimizer and values match PyTorch's.
+
+>>> import tapegrad as tg
+>>> w = tg.zeros(1, requires_grad=True)
+>>> opt = tg.optim.SGD([w], lr=1.0)
+>>> sched = tg.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+>>> lrs = []
+>>> for _ in range(5):
+...     lrs.append(sched.get_last_lr()[0])
+...     opt.step()
+...     sched.step()
+>>> lrs
+[1.0, 1.0, 0.5, 0.5, 0.25]
+"""
+import math
+
+from .optimizer import Optimizer
+
+
+class LRScheduler:
+    """Base class: subclasses give `get_lr()` from the current epoch and group lrs."""
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an "
+                            "Optimizer")
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"{type(self).__name__}: param 'initial_lr' is not "
+                                   f"specified in param_groups[{i}] when resuming with "
+                                   f"last_epoch={last_epoch}; load the optimizer's state "
+                                   "dict first (or use last_epoch=-1 for a fresh run)")
+        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._step_count = 0
+        self._initial = True
+        self.step()
+        self._initial = False
+
+    def get_lr(self) -> list:
+        raise NotImplementedError
+
+    def _lrs(self):
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def step(self):
+        """Advance one epoch and set the new learning rates."""
+        self._step_count += 1
+        self.last_epoch += 1
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._lrs()
+
+    def get_last_lr(self) -> list:
+        """The learning rates set by the last step (one per param group)."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        """Everything but the optimizer (JSON-able, so tg.save stores it as metadata)."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict):
+        self.__dict__.update(state_dict)
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by `gamma` every `step_size` epochs."""
+
+    def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+        if int(step_size) <= 0:
+            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
+        self.step_size = int(step_size)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return self._lrs()
+        return [lr * self.gamma for lr in self._lrs()]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the lr by `gamma` at each epoch listed in `milestones`."""
+
+    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
+        self.milestones = sorted(int(m) for m in milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        hits = self.milestones.count(self.last_epoch)
+        if self._initial or not hits:
+            return self._lrs()
+        return [lr * self.gamma ** hits for lr in self._lrs()]
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by `gamma` every epoch."""
+
+    def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self._initial:
+            return self._lrs()
+        return [lr * self.gamma for lr in self._lrs()]
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine from the base lr down to `eta_min` over `T_max` epochs (and back up after,
+    as PyTorch's SGDR-without-restarts form):
+
+        lr_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2
+    """
+
+    def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
+        if int(T_max) <= 0:
+            raise ValueError(f"CosineAnnealingLR: T_max must be a positive integer, got "
+                             f"{T_max}")
+        self.T_max = int(T_max)
+        self.eta_min = eta_min
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        t, T, lo = self.last_epoch, self.T_max, self.eta_min
+        if self._initial:
+            return self._lrs()
+        if self._step_count == 1 and t > 0:
+            return [lo + (base - lo) * (1 + math.cos(t * math.pi / T)) / 2
+                    for base in self.base_lrs]
+        if (t - 1 - T) % (2 * T) == 0:
+            return [lr + (base - lo) * (1 - math.cos(math.pi / T)) / 2
+                    for base, lr in zip(self.base_lrs, self._lrs())]
+        return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
+                * (lr - lo) + lo for lr in self._lrs()]
+
+
+class LambdaLR(LRScheduler):
+    """lr = base_lr * lr_lambda(epoch); one function, or one per param group. The
+    functions are not part of the state dict."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+        n = len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != n:
+                raise ValueError(f"LambdaLR: expected {n} lr_lambdas, got {len(lr_lambda)}")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * n
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+
+    def state_dict(self):
+        return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}

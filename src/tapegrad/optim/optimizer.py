@@ -1,0 +1,313 @@
+"""Optimizer base: param groups, state, step / apply_gradients, state dicts.
+
+Updates run on the raw ndarrays under no_grad and write parameters in place, so object
+identity stays (models and tapes keep seeing the same tensors) and no graph is built.
+Per-parameter state (momentum, Adam moments) lives in ndarrays updated with `out=`, and
+temporaries come from scratch buffers kept per shape, so a step allocates nothing large.
+"""
+import numpy as np
+
+from .. import _state
+from .._tensor import Tensor, make
+
+
+class _Required:
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+class Optimizer:
+    """Base class: subclasses define `_update(p, g, group, state)` on ndarrays.
+
+    Args:
+        params: an iterable of tensors, or of dicts (param groups) each holding
+            "params" and any hyperparameters that override the defaults. `None` starts
+            with no parameters; `apply_gradients` then adds variables as it meets them
+            (TensorFlow style).
+        defaults: the hyperparameters of every group.
+    """
+
+    def __init__(self, params, defaults: dict):
+        self.defaults = dict(defaults)
+        self.state = {}                 # parameter -> dict of its state
+        self.param_groups = []
+        self.iterations = 0             # TF's optimizer.iterations: apply_gradients calls
+        self._scratch = {}
+        if params is None:
+            return
+        if isinstance(params, Tensor):
+            raise TypeError(f"{type(self).__name__}: params argument given to the optimizer "
+                            "should be an iterable of Tensors or dicts, but got a Tensor "
+                            "(wrap it in a list: [param])")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__}: optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for g in groups:
+            self.add_param_group(g)
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, g in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for k in sorted(k for k in g if k != "params"):
+                lines.append(f"    {k}: {g[k]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ groups
+    def add_param_group(self, param_group: dict):
+        """Add a group of parameters with its own hyperparameters (others from defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"add_param_group: a param group must be a dict, got "
+                            f"{type(param_group).__name__}")
+        group = dict(param_group)
+        params = group.get("params")
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("add_param_group: parameters need a deterministic order; "
+                            "pass a list, not a set")
+        group["params"] = params = list(params) if params is not None else []
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one "
+                                f"of the params is {type(p).__name__}")
+            if p.grad_fn is not None and not getattr(p.grad_fn, "variable", None):
+                raise ValueError(f"{type(self).__name__}: can't optimize a non-leaf Tensor "
+                                 f"(shape {p.shape}, computed by {p.grad_fn.name()}); "
+                                 "use a leaf created with requires_grad=True")
+            if p._data.dtype.kind not in "fc":
+                raise TypeError(f"{type(self).__name__}: can only optimize floating point "
+                                f"tensors, got dtype {p._data.dtype}")
+        for k, v in self.defaults.items():
+            if v is required and k not in group:
+                raise ValueError(f"{type(self).__name__}: parameter group didn't specify a "
+                                 f"value of required optimization parameter {k}")
+            group.setdefault(k, v)
+        ids = {id(p) for p in params}
+        if len(ids) != len(params):
+            raise ValueError(f"{type(self).__name__}: a parameter appears twice in one "
+                             "param group")
+        for other in self.param_groups:
+            if any(id(p) in ids for p in other["params"]):
+                raise ValueError(f"{type(self).__name__}: some parameters appear in more "
+                                 "than one parameter group")
+        self._check_group(group)
+        self.param_groups.append(group)
+        for p in params:
+            self._init_state(p, group)
+
+    def _check_group(self, group):
+        """Validate hyperparameters (subclasses raise ValueError naming the bad value)."""
+
+    def _init_state(self, p, group):
+        """Create state eagerly (Adagrad does); most optimizers create it lazily."""
+
+    # ------------------------------------------------------------------ grads
+    def zero_grad(self, set_to_none: bool = True):
+        """Drop (or zero) the `.grad` of every parameter."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad = make(np.zeros_like(p._data))
+
+    def step(self, closure=None):
+        """Update every parameter that has a `.grad` (others are skipped).
+
+        `closure`, if given, re-evaluates the model and returns the loss; it runs with
+        grad enabled and its result is returned.
+        """
+        loss = None
+        if closure is not None:
+            with _state.enable_grad():
+                loss = closure()
+        with _state.no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    g = p.grad
+                    if g is None:
+                        continue
+                    self._apply_one(p, g._data if isinstance(g, Tensor) else np.asarray(g),
+                                    group)
+        return loss
+
+    def apply_gradients(self, grads_and_vars, name=None):
+        """TF style: update each variable with the gradient paired with it.
+
+        Takes `(gradient, variable)` pairs, e.g. `zip(grads, model.trainable_variables)`;
+        pairs with a None gradient are skipped. Variables this optimizer was not built with
+        join the last param group (TF optimizers are built without a variable list).
+
+        >>> import tapegrad as tg
+        >>> v = tg.Variable([1.0, 2.0])
+        >>> opt = tg.optim.SGD(None, lr=0.1)
+        >>> with tg.GradientTape() as tape:
+        ...     loss = (v * v).sum()
+        >>> opt.apply_gradients(zip([tape.gradient(loss, v)], [v]))
+        >>> v.numpy()
+        array([0.8, 1.6], dtype=float32)
+        """
+        pairs = list(grads_and_vars)
+        for pair in pairs:
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise TypeError("apply_gradients: expected (gradient, variable) pairs, e.g. "
+                                "zip(grads, variables)")
+        todo = [(g, v) for g, v in pairs if g is not None]
+        if pairs and not todo:
+            raise ValueError("apply_gradients: no gradients provided for any variable "
+                             f"({len(pairs)} variables, every gradient is None)")
+        owner = self._owner_map()
+        with _state.no_grad():
+            for g, v in todo:
+                if not isinstance(v, Tensor):
+                    raise TypeError(f"apply_gradients: variable must be a tensor, got "
+                                    f"{type(v).__name__}")
+                group = owner.get(id(v))
+                if group is None:
+                    group = self._adopt(v)
+                    owner[id(v)] = group
+                arr = g._data if isinstance(g, Tensor) else np.asarray(g)
+                self._apply_one(v, arr, group)
+        self.iterations += 1
+
+    def _owner_map(self):
+        return {id(p): g for g in self.param_groups for p in g["params"]}
+
+    def _adopt(self, v):
+        if not self.param_groups:
+            self.add_param_group({"params": [v]})
+        else:
+            group = self.param_groups[-1]
+            self._check_new_param(v)
+            group["params"].append(v)
+            self._init_state(v, group)
+        return self.param_groups[-1]
+
+    def _check_new_param(self, v):
+        if v._data.dtype.kind not in "fc":
+            raise TypeError(f"{type(self).__name__}: can only optimize floating point "
+                            f"tensors, got dtype {v._data.dtype}")
+
+    def _apply_one(self, p, g, group):
+        if g.shape != p._data.shape:
+            raise ValueError(f"{type(self).__name__}: gradient of shape {g.shape} does not "
+                             f"match its parameter of shape {p._data.shape}")
+        if g.dtype != p._data.dtype:
+            g = g.astype(p._data.dtype)
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = {}
+        self._update(p._data, g, group, state)
+        p._bump_version()
+
+    def _update(self, p, g, group, state):
+        raise NotImplementedError
+
+    def _buf(self, like, slot):
+        """A scratch array shaped like `like`, reused across steps (never returned)."""
+        key = (like.shape, like.dtype.str, slot)
+        buf = self._scratch.get(key)
+        if buf is None:
+            buf = self._scratch[key] = np.empty_like(like)
+        return buf
+
+    def _grad_with_decay(self, p, g, group):
+        """g (negated when maximizing) plus weight_decay * p, in a scratch buffer."""
+        wd = group.get("weight_decay", 0)
+        maximize = group.get("maximize", False)
+        if not wd and not maximize:
+            return g
+        out = self._buf(p, 0)
+        if maximize:
+            np.negative(g, out=out)
+        else:
+            out[...] = g
+        if wd:
+            np.multiply(p, wd, out=self._buf(p, 1))
+            out += self._buf(p, 1)
+        return out
+
+    # ------------------------------------------------------------ state dicts
+    def state_dict(self) -> dict:
+        """{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]} as in
+        PyTorch; arrays are copied, so the result stays valid while training goes on."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                s = self.state.get(p)
+                if s:
+                    state[index[id(p)]] = {
+                        k: make(v.copy()) if isinstance(v, np.ndarray) else v
+                        for k, v in s.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict):
+        """Restore hyperparameters and state saved by `state_dict()` (for the same
+        parameters in the same order). Checks everything before changing anything."""
+        name = type(self).__name__
+        try:
+            saved_groups = state_dict["param_groups"]
+            saved_state = state_dict["state"]
+        except (KeyError, TypeError):
+            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "
+                             "'param_groups' (from Optimizer.state_dict())") from None
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: loaded state dict has "
+                             f"{len(saved_groups)} parameter groups, the optimizer has "
+                             f"{len(self.param_groups)}")
+        by_index = {}
+        for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(mine["params"]) != len(saved["params"]):
+                raise ValueError(f"{name}.load_state_dict: parameter group {i} has "
+                                 f"{len(saved['params'])} parameters in the state dict but "
+                                 f"{len(mine['params'])} in the optimizer")
+            for idx, p in zip(saved["params"], mine["params"]):
+                by_index[int(idx)] = p
+        new_state = {}
+        for key, s in saved_state.items():
+            idx = int(key)
+            if idx not in by_index:
+                raise ValueError(f"{name}.load_state_dict: state for parameter {idx}, which "
+                                 "no parameter group lists")
+            p = by_index[idx]
+            entry = {}
+            for k, v in s.items():
+                if isinstance(v, (Tensor, np.ndarray)):
+                    arr = v._data if isinstance(v, Tensor) else v
+                    if arr.ndim == 0 and k == "step":
+                        entry[k] = arr.item()
+                        continue
+                    if arr.shape != p._data.shape:
+                        raise ValueError(f"{name}.load_state_dict: state '{k}' of parameter "
+                                         f"{idx} has shape {arr.shape}, the parameter has "
+                                         f"shape {p._data.shape}")
+                    entry[k] = np.array(arr, dtype=p._data.dtype, copy=True, order="C")
+                else:
+                    entry[k] = v
+            new_state[p] = entry
+        groups = []
+        for mine, saved in zip(self.param_groups, saved_groups):
+            g = {k: v for k, v in saved.items() if k != "params"}
+            for k, v in mine.items():
+                g.setdefault(k, v)
+            if "betas" in g and isinstance(g["betas"], list):
+                g["betas"] = tuple(g["betas"])
+            g["params"] = mine["params"]
+            groups.append(g)
+        self.param_groups = groups
+        self.state = new_state

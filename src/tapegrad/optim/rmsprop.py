@@ -1,0 +1,63 @@
+"""RMSprop (PyTorch's update rule, with momentum and the centered variant)."""
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop, step for step as torch.optim.RMSprop:
+
+        v = alpha v + (1 - alpha) g^2
+        avg = sqrt(v - mean_g^2) if centered else sqrt(v);  avg += eps
+        buf = momentum buf + g / avg;  p -= lr buf     (p -= lr g / avg without momentum)
+    """
+
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
+                 maximize: bool = False):
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=centered, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        for key in ("lr", "eps", "momentum", "weight_decay", "alpha"):
+            if group[key] < 0:
+                raise ValueError(f"RMSprop: invalid {key} value: {group[key]}")
+
+    def _update(self, p, g, group, state):
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = np.zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(p)
+        state["step"] += 1
+        g = self._grad_with_decay(p, g, group)
+        alpha = group["alpha"]
+        sq = state["square_avg"]
+        tmp = self._buf(p, 1)
+        sq *= alpha
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - alpha
+        sq += tmp
+        if group["centered"]:
+            ga = state["grad_avg"]
+            np.subtract(g, ga, out=tmp)
+            tmp *= 1 - alpha
+            ga += tmp
+            np.multiply(ga, ga, out=tmp)
+            np.subtract(sq, tmp, out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(sq, out=tmp)
+        tmp += group["eps"]
+        np.divide(g, tmp, out=tmp)
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]
+            buf *= group["momentum"]
+            buf += tmp
+            np.multiply(buf, group["lr"], out=tmp)
+        else:
+            tmp *= group["lr"]
+        p -= tmp

@@ -1,0 +1,65 @@
+"""SGD with momentum, dampening, Nesterov and weight decay (PyTorch's update rule)."""
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, step for step as torch.optim.SGD:
+
+        g = grad + weight_decay * p
+        buf = g (first step), else momentum * buf + (1 - dampening) * g
+        g = g + momentum * buf if nesterov else buf
+        p = p - lr * g
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.SGD([w], lr=0.1, momentum=0.9)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.8], requires_grad=True)
+    """
+
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        if group["lr"] < 0:
+            raise ValueError(f"SGD: invalid learning rate: {group['lr']}")
+        if group["momentum"] < 0:
+            raise ValueError(f"SGD: invalid momentum value: {group['momentum']}")
+        if group["weight_decay"] < 0:
+            raise ValueError(f"SGD: invalid weight_decay value: {group['weight_decay']}")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening "
+                             f"(got momentum={group['momentum']}, "
+                             f"dampening={group['dampening']})")
+
+    def _update(self, p, g, group, state):
+        g = self._grad_with_decay(p, g, group)
+        momentum = group["momentum"]
+        tmp = self._buf(p, 2)
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(g, copy=True)
+            else:
+                buf *= momentum
+                damp = group["dampening"]
+                if damp:
+                    np.multiply(g, 1 - damp, out=tmp)
+                    buf += tmp
+                else:
+                    buf += g
+            if group["nesterov"]:
+                np.multiply(buf, momentum, out=tmp)
+                tmp += g
+                g = tmp
+            else:
+                g = buf
+        np.multiply(g, group["lr"], out=tmp)
+        p -= tmp
