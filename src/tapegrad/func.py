@@ -186,7 +186,7 @@ def jvp(f, primals, tangents, has_aux=False):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
     nested = _outer_active((primals, tangents))
-    with dual_level() as level:
+    with dual_level() as level, np.errstate(divide="ignore", invalid="ignore"):
         args = []
         for p, t in zip(primals, tangents):
             pl, spec = flatten(p)

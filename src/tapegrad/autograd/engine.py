@@ -116,6 +116,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     anomaly = _local.anomaly
     prev_mode = _local.grad_enabled
     _local.grad_enabled = bool(create_graph)
+    # inf/NaN inside rules is expected at masked positions (see ops.elementwise.scale)
+    errstate = np.errstate(all="ignore")
+    errstate.__enter__()
     try:
         for node in order:
             g = grads.pop(node, None)
@@ -144,6 +147,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 raise RuntimeError(_freed_message(e.node, order)) from None
     finally:
         _local.grad_enabled = prev_mode
+        errstate.__exit__(None, None, None)
     if results is None:
         return None
     out = []

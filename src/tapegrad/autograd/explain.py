@@ -20,7 +20,11 @@ def note_conversion(t, how):
     ring = getattr(_exits, "ring", None)
     if ring is None:
         ring = _exits.ring = collections.deque(maxlen=64)
-    ring.append((how, _site(3), weakref.ref(t if t.grad_fn is None else t.grad_fn)))
+    from ..ops._core import _leaf_refs
+    refs = [weakref.ref(t if t.grad_fn is None else t.grad_fn)]
+    if t.grad_fn is not None:
+        refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon
+    ring.append((how, _site(3), tuple(refs)))
 
 
 def _site_text(site):
@@ -40,6 +44,11 @@ def _edge_of(t):
 def _resolve(ref):
     obj = ref()
     return _edge_of(obj) if isinstance(obj, Tensor) else obj
+
+
+def _reaches(ref, goal):
+    start = _resolve(ref)
+    return start is not None and _path(start, goal) is not None
 
 
 def _path(start, goal, allowed=None):
@@ -147,9 +156,8 @@ def explain_grad(target, source, tape=None) -> str:
 
 def _exit_hint(src):
     ring = getattr(_exits, "ring", None) or ()
-    for how, site, ref in reversed(ring):
-        start = _resolve(ref)
-        if start is not None and _path(start, src) is not None:
+    for how, site, refs in reversed(ring):
+        if any(_reaches(r, src) for r in refs):
             return (f" the value left tapegrad through {how} at {_site_text(site)}; NumPy "
                     "arrays and Python numbers are constants to autodiff, so keep that "
                     "computation in tapegrad ops.")
