@@ -28,6 +28,8 @@ from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .tape import (GradientTape, UnconnectedGradients, Variable, add_n,  # noqa: F401
                    clip_by_global_norm, stop_gradient)
 from . import linalg  # noqa: F401,E402
+from . import viz  # noqa: F401,E402
+from .custom import custom_gradient, custom_jvp  # noqa: F401,E402
 from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
 

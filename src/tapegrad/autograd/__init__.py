@@ -45,4 +45,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                         who="grad")
 
 
-from .function import Function  # noqa: E402,F401
+from .function import Function, FunctionCtx, once_differentiable  # noqa: E402,F401
+from .anomaly import (detect_anomaly, is_anomaly_enabled,  # noqa: E402,F401
+                      set_detect_anomaly)

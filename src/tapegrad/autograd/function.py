@@ -1,5 +1,497 @@
-"""Custom differentiable functions (PyTorch's autograd.Function)."""
+"""Custom differentiable functions (PyTorch's autograd.Function) and the machinery that
+`tg.custom_gradient` and `tg.custom_jvp` share.
+
+Every custom call is recorded by `apply()` as one node of a small Op class made per
+Function (so `grad_fn.name()` reads `MyFnBackward`); the node's params hold a per-call
+state object whose `_tg_forward`, `_tg_vjp` and `_tg_jvp` run the user's code. The one
+engine and the one forward-mode driver do the rest, so hooks, tapes, anomaly mode,
+`create_graph` and the transforms see custom functions like any other op.
+
+A function with several differentiable outputs records one node whose output is the
+outputs packed into one flat array; each output is an `Unpack` slice of it. Gradients of
+unused outputs therefore arrive as zeros, as in PyTorch.
+"""
+import numpy as np
+
+from .. import _state
+from .._tensor import Tensor, make
+from ..ops._core import LINEAR, Op, apply, call
+
+_local = _state.local
+
+
+# ------------------------------------------------------------------ shared machinery
+
+class _CustomOp(Op):
+    """Base of the per-function Op classes; the per-call state in params does the work."""
+
+    args = ()
+    save_all = True             # inputs are kept for backward (and version-checked)
+
+    @staticmethod
+    def forward(*raw, state):
+        return state._tg_forward(raw)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return ctx.params["state"]._tg_vjp(ctx, g)
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        return ctx.params["state"]._tg_jvp(ctx, tangents)
+
+
+def make_op(name):
+    """A fresh Op class whose nodes are named `<name>Backward` (never registered)."""
+    return type(name, (_CustomOp,), {"bw_name": name + "Backward",
+                                     "__doc__": f"Recorded calls of the custom {name}."})
+
+
+class Unpack(Op):
+    """One output of a packed multi-output result: x[start:stop] reshaped (and cast)."""
+
+    bw_name = "UnpackBackward"
+
+    @staticmethod
+    def forward(x, *, start, stop, shape, dtype):
+        return x[start:stop].reshape(shape).astype(dtype, copy=False)
+
+    # the adjoint of taking a slice is placing the gradient into zeros
+    @staticmethod
+    def vjp(ctx, g):
+        from ..ops.shape import IndexAdd, Reshape
+        p = ctx.params
+        flat = call(Reshape, g, shape=(-1,))
+        return (call(IndexAdd, flat, shape=ctx.in_shapes[0],
+                     index=(slice(p["start"], p["stop"]),)),)
+
+    jvp = LINEAR
+
+
+def is_traced(args):
+    """Whether calling with `args` must record a node or carry tangents."""
+    rec = _local.grad_enabled
+    fw = bool(_local.fw_levels)
+    for a in args:
+        if isinstance(a, Tensor):
+            if rec and a._rg:
+                return True
+            if fw and a._fw is not None:
+                return True
+    return False
+
+
+def as_array(v, who):
+    if isinstance(v, Tensor):
+        return v._data
+    if v is None or isinstance(v, (str, bytes, dict)) or callable(v):
+        raise TypeError(f"{who} must return tensors (or arrays), got {type(v).__name__}")
+    return np.asarray(v)
+
+
+class Outputs:
+    """The results of one custom call and how they map onto its node's single output."""
+
+    __slots__ = ("items", "arrays", "multi", "diff", "spans", "dtype", "kept")
+
+    def __init__(self, results, who, non_diff=()):
+        self.multi = isinstance(results, (tuple, list))
+        self.items = tuple(results) if self.multi else (results,)
+        self.arrays = [as_array(r, who) for r in self.items]
+        self.diff = [k for k, (r, a) in enumerate(zip(self.items, self.arrays))
+                     if a.dtype.kind in "fc" and not any(r is n for n in non_diff)]
+        self.spans = None
+        self.dtype = None
+        self.kept = None
+        if len(self.diff) > 1:
+            self.dtype = np.result_type(*[self.arrays[k] for k in self.diff])
+            spans, start = {}, 0
+            for k in self.diff:
+                n = self.arrays[k].size
+                spans[k] = (start, start + n)
+                start += n
+            self.spans = spans
+
+    def node_array(self, traced=True):
+        """What the recorded node outputs: the one differentiable result, or all packed."""
+        if not self.diff or not traced:
+            return np.zeros(0)
+        if self.spans is None:
+            return self.arrays[self.diff[0]]
+        return np.concatenate([self.arrays[k].ravel().astype(self.dtype, copy=False)
+                               for k in self.diff])
+
+    def _item(self, base, k):
+        start, stop = self.spans[k]
+        arr = self.arrays[k]
+        return apply(Unpack, base, start=start, stop=stop, shape=arr.shape, dtype=arr.dtype)
+
+    def build(self, node_t):
+        """The user-visible results: outputs of the node where differentiable, else plain."""
+        traced = node_t._rg or node_t._fw is not None
+        res = []
+        for k, arr in enumerate(self.arrays):
+            if traced and k in self.diff:
+                if self.spans is None:
+                    t = node_t
+                    src = self.items[k]
+                    if isinstance(src, Tensor):
+                        # one version counter, so saving the output catches in-place edits
+                        t._vc = src._vc if src._vc is not None else src._init_vc()
+                else:
+                    t = self._item(node_t, k)
+            else:
+                t = make(arr)
+            res.append(t)
+        return tuple(res) if self.multi else res[0]
+
+    def index(self, t):
+        for k, item in enumerate(self.items):
+            if item is t:
+                return k
+        return -1
+
+    def reconnect(self, node, k):
+        """Output `k` as a tensor whose grad_fn is `node` (for saved outputs, create_graph)."""
+        if k not in self.diff or self.kept is None:
+            return make(self.arrays[k])
+        base = make(self.kept, True)
+        base.grad_fn = node
+        return base if self.spans is None else self._item(base, k)
+
+    def split(self, g, graph):
+        """The node's cotangent as one tensor per output (zeros for non-differentiable)."""
+        if not graph:
+            g = make(np.asarray(g))
+        out = []
+        for k, arr in enumerate(self.arrays):
+            if k not in self.diff:
+                out.append(make(np.zeros(arr.shape, arr.dtype)))
+            elif self.spans is None:
+                out.append(g)
+            else:
+                out.append(self._item(g, k))
+        return out
+
+    def pack(self, parts, graph, who):
+        """One tangent for the node from one tangent per output (None means zero)."""
+        if not self.multi:
+            parts = (parts,)
+        elif not isinstance(parts, (tuple, list)) or len(parts) != len(self.arrays):
+            got = len(parts) if isinstance(parts, (tuple, list)) else 1
+            raise RuntimeError(f"{who} returned {got} tangent(s) for {len(self.arrays)} "
+                               "outputs; return one per output")
+        if not self.diff:
+            return None
+        if self.spans is None:
+            return _checked(parts[self.diff[0]], self.arrays[self.diff[0]].shape, who)
+        from ..ops import cast, concatenate, reshape
+        pieces = []
+        for k in self.diff:
+            p = _checked(parts[k], self.arrays[k].shape, who)
+            if p is None:
+                p = make(np.zeros(self.arrays[k].shape, self.dtype))
+            p = reshape(p if isinstance(p, Tensor) else make(np.asarray(p)), (-1,))
+            if p._data.dtype != self.dtype:
+                p = cast(p, self.dtype)
+            pieces.append(p)
+        return concatenate(pieces)
+
+
+def _checked(t, shape, who):
+    if t is None:
+        return None
+    s = t.shape if isinstance(t, Tensor) else np.shape(t)
+    if tuple(s) != tuple(shape):
+        try:
+            np.broadcast_shapes(s, shape)
+        except ValueError:
+            raise RuntimeError(f"{who} returned a tangent of shape {tuple(s)} for an output "
+                               f"of shape {tuple(shape)}") from None
+    return t
+
+
+def grads_for(res, n, is_t, graph, who, strict=True):
+    """Check and convert the per-input gradients a user's backward returned."""
+    if not isinstance(res, (tuple, list)):
+        res = (res,)
+    if len(res) < n or any(r is not None for r in res[n:]):
+        raise RuntimeError(
+            f"{who} returned {len(res)} gradient(s) but the function has {n} input(s); "
+            "return one per input (None for non-tensor inputs and inputs that need no "
+            "gradient)")
+    out = []
+    for i in range(n):
+        r = res[i]
+        if r is not None and not is_t[i]:
+            if strict:
+                raise RuntimeError(
+                    f"{who} returned a gradient for input {i}, which is not a tensor "
+                    f"(got a {type(r).__name__} there in forward); return None for it")
+            r = None
+        if r is not None:
+            if graph:
+                r = r if isinstance(r, Tensor) else make(np.asarray(r))
+            else:
+                r = r._data if isinstance(r, Tensor) else np.asarray(r)
+        out.append(r)
+    return tuple(out)
+
+
+def raw_or_wrapped(v, graph):
+    """A saved value as rule code expects it: Tensors in graph mode, wrapped ndarrays else."""
+    if graph or not isinstance(v, np.ndarray):
+        return v
+    return make(v)
+
+
+def camel(name):
+    """`my_softplus` -> `MySoftplus` (the node name prefix of a decorated function)."""
+    parts = [p for p in "".join(c if c.isalnum() else "_" for c in name).split("_") if p]
+    return "".join(p[0].upper() + p[1:] for p in parts) or "Custom"
+
+
+# ------------------------------------------------------------------ autograd.Function
+
+class FunctionCtx:
+    """The `ctx` that a Function's forward, backward and jvp receive.
+
+    Store tensors with `save_for_backward` (they are checked for in-place changes and,
+    with `create_graph`, come back connected to the graph) and anything else as
+    attributes: `ctx.alpha = alpha`.
+    """
+
+    def __init__(self, fn, is_t, kwargs, needs, traced):
+        self.needs_input_grad = needs
+        self._tg_fn = fn
+        self._tg_is_t = is_t
+        self._tg_kwargs = kwargs
+        self._tg_traced = traced
+        self._tg_inputs = ()
+        self._tg_saved = ()
+        self._tg_non_diff = ()
+        self._tg_outs = None
+        self._tg_view = None        # (saved values, graph mode, node) during backward/jvp
+
+    # -------------------------------------------------------------- user API
+    def save_for_backward(self, *tensors):
+        """Keep tensors (inputs, outputs or intermediates) for backward or jvp."""
+        saved = []
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    f"{self._tg_fn.__name__}: save_for_backward takes tensors (or None), "
+                    f"but argument {i} is a {type(t).__name__}; store other values as "
+                    "attributes, e.g. ctx.alpha = alpha")
+            saved.append((t, None if t is None else t._version))
+        self._tg_saved = tuple(saved)
+
+    save_for_forward = save_for_backward
+
+    @property
+    def saved_tensors(self):
+        """The saved tensors; in backward with `create_graph` they are connected tensors."""
+        view = self._tg_view
+        if view is None:
+            return tuple(t for t, _ in self._tg_saved)
+        vals, graph, node = view
+        name = self._tg_fn.__name__
+        out = []
+        for j, (t, ver) in enumerate(self._tg_saved):
+            if t is None:
+                out.append(None)
+                continue
+            i = _position(self._tg_inputs, t)
+            if i >= 0:
+                # the real input: checked by the engine, connected in graph mode
+                out.append(raw_or_wrapped(vals[i], graph))
+                continue
+            if t._version != ver:
+                raise RuntimeError(
+                    f"{name}Backward: saved tensor {j} (shape {t.shape}) was modified in "
+                    f"place after save_for_backward: saved at version {ver}, now at "
+                    f"version {t._version}. Clone it before changing it, or use an "
+                    "out-of-place operation.")
+            k = self._tg_outs.index(t) if self._tg_outs is not None else -1
+            if k >= 0 and graph and node is not None:
+                out.append(self._tg_outs.reconnect(node, k))
+            else:
+                out.append(t)
+        return tuple(out)
+
+    @property
+    def saved_values(self):
+        return self.saved_tensors
+
+    def mark_non_differentiable(self, *outputs):
+        """Declare outputs (e.g. indices) that gradients never flow through."""
+        self._tg_non_diff = self._tg_non_diff + tuple(outputs)
+
+    # ----------------------------------------------------------- engine hooks
+    def _tg_forward(self, raw):
+        fn = self._tg_fn
+        inputs = tuple(make(r) if t else r for r, t in zip(raw, self._tg_is_t))
+        self._tg_inputs = inputs
+        with _state.no_grad():
+            if fn.setup_context is not Function.setup_context:
+                res = fn.forward(*inputs, **self._tg_kwargs)
+                fn.setup_context(self, inputs, res)
+            else:
+                res = fn.forward(self, *inputs, **self._tg_kwargs)
+        outs = Outputs(res, f"{fn.__name__}.forward", self._tg_non_diff)
+        self._tg_outs = outs
+        if any(outs.index(t) >= 0 for t, _ in self._tg_saved):
+            outs.kept = outs.node_array()
+        return outs.node_array(self._tg_traced)
+
+    def _tg_vjp(self, node, g):
+        fn = self._tg_fn
+        graph = isinstance(g, Tensor)
+        grads = self._tg_outs.split(g, graph)
+        self.needs_input_grad = tuple(node.needs_grad)
+        self._tg_view = (node.saved, graph, node)
+        try:
+            res = fn._tg_backward(self, *grads)
+        finally:
+            self._tg_view = None
+        return grads_for(res, len(self._tg_is_t), self._tg_is_t, graph,
+                         f"{fn.__name__}.backward")
+
+    def _tg_jvp(self, cctx, tans):
+        fn = self._tg_fn
+        if fn.jvp is Function.jvp:
+            raise RuntimeError(
+                f"{fn.__name__}: forward-mode differentiation (tg.jvp, jacfwd, hessian, "
+                f"make_dual) needs a jvp rule; define `def jvp(ctx, *tangents)` as a "
+                f"@staticmethod on {fn.__name__}")
+        graph = any(isinstance(v, Tensor) for v in (*tans, *cctx.saved))
+        tangents = []
+        for i, (d, is_t) in enumerate(zip(tans, self._tg_is_t)):
+            if not is_t:
+                tangents.append(None)
+            elif d is None:
+                tangents.append(make(np.zeros(cctx.in_shapes[i],
+                                              self._tg_inputs[i]._data.dtype)))
+            else:
+                tangents.append(d if isinstance(d, Tensor) else make(np.asarray(d)))
+        self._tg_view = (cctx.saved, graph, None)
+        try:
+            res = fn.jvp(self, *tangents)
+        finally:
+            self._tg_view = None
+        return self._tg_outs.pack(res, graph, f"{fn.__name__}.jvp")
+
+
+def _position(items, t):
+    for i, item in enumerate(items):
+        if item is t:
+            return i
+    return -1
 
 
 class Function:
-    """Placeholder base; implemented in the custom-function module."""
+    """Base class of a custom differentiable operation (PyTorch's autograd.Function).
+
+    Subclasses define static `forward(ctx, *args)` and `backward(ctx, *grads)` (one
+    gradient per forward input, None for non-tensor inputs), and optionally
+    `jvp(ctx, *tangents)` for forward mode; call them as `MyFn.apply(*args)`. A backward
+    written with tapegrad ops is differentiable again (`create_graph`, `tg.hessian`).
+    `forward(*args)` with a separate `setup_context(ctx, inputs, output)` works too.
+
+    >>> import tapegrad as tg
+    >>> class Cube(tg.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         (x,) = ctx.saved_tensors
+    ...         return g * 3 * x ** 2
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y.grad_fn.name()
+    'CubeBackward'
+    >>> y.backward()
+    >>> x.grad
+    tensor(12.)
+    """
+
+    _tg_op = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._tg_op = make_op(cls.__name__)
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__}: custom Functions are called through the "
+                        f"class, as {type(self).__name__}.apply(...)")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        """Compute the outputs from the inputs (runs without recording)."""
+        raise NotImplementedError("a custom Function must define forward(ctx, *args)")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Optional: fill `ctx` from the inputs and output when forward takes no ctx."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grads):
+        """Gradients of the inputs from the gradients of the outputs."""
+        raise NotImplementedError
+
+    vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        """Optional: tangents of the outputs from the tangents of the inputs."""
+        raise NotImplementedError
+
+    @classmethod
+    def _tg_backward(cls, ctx, *grads):
+        if cls.backward is not Function.backward:
+            return cls.backward(ctx, *grads)
+        if cls.vjp is not Function.backward:
+            return cls.vjp(ctx, *grads)
+        raise NotImplementedError(f"{cls.__name__}: define backward(ctx, *grads) as a "
+                                  "@staticmethod to differentiate it in reverse mode")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward and record one node for the engine (`grad_fn` is `<Name>Backward`)."""
+        if cls is Function:
+            raise TypeError("Function.apply: subclass tg.autograd.Function and call "
+                            "apply on the subclass")
+        for k, v in kwargs.items():
+            if isinstance(v, Tensor):
+                raise TypeError(f"{cls.__name__}.apply: tensor keyword argument {k!r} "
+                                "would not be differentiated; pass tensors positionally")
+        is_t = tuple(isinstance(a, Tensor) for a in args)
+        on = _local.grad_enabled
+        needs = tuple(t and on and a._rg for a, t in zip(args, is_t))
+        ctx = FunctionCtx(cls, is_t, kwargs, needs, is_traced(args))
+        node_t = apply(cls._tg_op, *args, state=ctx)
+        return ctx._tg_outs.build(node_t)
+
+
+class once_differentiable:
+    """Decorator for a backward that cannot be differentiated again: under `create_graph`
+    (or forward-over-reverse) it raises instead of giving a silently wrong result.
+
+    Use it below `@staticmethod`, as in PyTorch.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", "backward")
+        self.__doc__ = getattr(fn, "__doc__", None)
+
+    def __call__(self, ctx, *grads):
+        if _local.grad_enabled or any(isinstance(g, Tensor) and g._fw is not None
+                                      for g in grads):
+            raise RuntimeError(f"{getattr(self.fn, '__qualname__', self.__name__)}: this "
+                               "backward is marked once_differentiable, so it cannot be "
+                               "differentiated again (create_graph, hessian, jvp of grad)")
+        return self.fn(ctx, *grads)

@@ -1,0 +1,381 @@
+"""TF's `custom_gradient` and JAX's `custom_jvp`, recorded as one node each by the engine.
+
+Both build on the machinery of `autograd.Function`: one Op class per decorated function
+(so `grad_fn.name()` reads e.g. `Log1pexpBackward`) and a per-call state in the node.
+The missing direction is derived from the given one with the engine itself: forward mode
+through a `custom_gradient` transposes its (linear) grad_fn, and reverse mode through a
+`custom_jvp` transposes its (linear in the tangents) JVP rule, each with one extra
+backward pass. So either rule alone serves `grad`, `jvp`, `jacfwd` and `hessian`.
+"""
+import functools
+import inspect
+
+import numpy as np
+
+from . import _state
+from ._tensor import Tensor, make
+from .autograd.function import (Outputs, camel, grads_for, is_traced, make_op,
+                                raw_or_wrapped)
+from .ops._core import apply
+
+_local = _state.local
+
+
+def _zeros(shape, dtype, rg=False):
+    if np.dtype(dtype).kind not in "fc":
+        dtype = np.float64
+    return make(np.zeros(shape, dtype), rg)
+
+
+def _vdot(a, b):
+    """sum(a * b) as a scalar tensor (None when either side is missing)."""
+    if a is None or b is None:
+        return None
+    from .ops import sum as tsum
+    return tsum(a * b)
+
+
+def _total(terms):
+    acc = None
+    for t in terms:
+        if t is not None:
+            acc = t if acc is None else acc + t
+    return acc
+
+
+def _strip(t, level):
+    """`t` without its tangent at `level` (a transposition must not add one)."""
+    if level is None or not isinstance(t, Tensor) or not t._fw or level not in t._fw:
+        return t
+    from .ops._core import strip_level
+    return strip_level(t, level)
+
+
+def _accepts_variables(fn):
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "variables" or p.kind is p.VAR_KEYWORD
+               for p in sig.parameters.values())
+
+
+# ------------------------------------------------------------------ custom_gradient
+
+def custom_gradient(f=None):
+    """Decorator giving `f` a hand-written gradient (TF's tf.custom_gradient).
+
+    `f(*args)` returns `(y, grad_fn)`; `grad_fn(*upstream)` gets one cotangent per output
+    and returns one gradient per positional argument. If `f` reads trainable Variables
+    that are not arguments, `grad_fn(*upstream, variables=None)` receives them and
+    returns `(input_grads, variable_grads)`. `grad_fn` written with tapegrad ops is
+    differentiable again, through the tensors it closes over; forward mode
+    (`tg.jvp`, `jacfwd`) transposes it, so it must be linear in `upstream`.
+
+    >>> import tapegrad as tg
+    >>> @tg.custom_gradient
+    ... def log1pexp(x):
+    ...     e = tg.exp(x)
+    ...     def grad_fn(upstream):
+    ...         return upstream * (1 - 1 / (1 + e))
+    ...     return tg.log(1 + e), grad_fn
+    >>> x = tg.tensor(100.0, requires_grad=True)
+    >>> log1pexp(x).backward()
+    >>> x.grad
+    tensor(1.)
+    """
+    if f is None:
+        return custom_gradient
+    name = getattr(f, "__name__", "custom_gradient")
+    op = make_op(camel(name))
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        from .tape import GradientTape, Variable
+        # a private tape sees which Variables f reads (TF's VariableWatcher)
+        with GradientTape(persistent=True) as watcher:
+            res = f(*args, **kwargs)
+        if not (isinstance(res, (tuple, list)) and len(res) == 2 and callable(res[1])):
+            raise TypeError(f"custom_gradient: {name} must return a pair (output, grad_fn) "
+                            f"where grad_fn(*upstream) returns the input gradients; got "
+                            f"{type(res).__name__}")
+        y, grad_fn = res
+        variables = tuple(v for v in watcher.watched_variables()
+                          if isinstance(v, Variable) and v._trainable
+                          and not any(v is a for a in args))
+        del watcher
+        if variables and not _accepts_variables(grad_fn):
+            names = ", ".join(v.name for v in variables)
+            raise TypeError(f"custom_gradient: {name} reads the Variable(s) {names}, so its "
+                            "grad_fn must accept a keyword argument `variables` and return "
+                            "(input_grads, variable_grads)")
+        inputs = args + variables
+        if not is_traced(inputs):
+            return y
+        state = _GradState(name, grad_fn, Outputs(y, f"custom_gradient: {name}"), args,
+                           variables)
+        return state.outs.build(apply(op, *inputs, state=state))
+
+    return wrapper
+
+
+class _GradState:
+    """One call of a custom_gradient function: its outputs and grad_fn."""
+
+    __slots__ = ("name", "grad_fn", "outs", "n_args", "is_t", "variables", "inputs")
+
+    def __init__(self, name, grad_fn, outs, args, variables):
+        self.name = name
+        self.grad_fn = grad_fn
+        self.outs = outs
+        self.n_args = len(args)
+        self.variables = variables
+        self.inputs = args + variables
+        self.is_t = tuple(isinstance(a, Tensor) for a in self.inputs)
+
+    def _tg_forward(self, raw):
+        return self.outs.node_array()
+
+    def _call(self, upstream, graph):
+        """grad_fn on one cotangent per output -> one gradient per input (+ variable)."""
+        who = f"custom_gradient: the grad_fn of {self.name}"
+        if self.variables:
+            res = self.grad_fn(*upstream, variables=list(self.variables))
+            if not (isinstance(res, (tuple, list)) and len(res) == 2):
+                raise RuntimeError(f"{who} must return (input_grads, variable_grads) when "
+                                   "the function reads Variables")
+            gin, gvar = res
+            gin = tuple(gin) if isinstance(gin, (tuple, list)) else (gin,)
+            gvar = tuple(gvar) if isinstance(gvar, (tuple, list)) else (gvar,)
+            if len(gvar) != len(self.variables):
+                raise RuntimeError(f"{who} returned {len(gvar)} variable gradient(s) for "
+                                   f"{len(self.variables)} variable(s)")
+            res = gin + gvar
+            if len(gin) != self.n_args:
+                raise RuntimeError(f"{who} returned {len(gin)} input gradient(s) but the "
+                                   f"function has {self.n_args} positional input(s)")
+        else:
+            res = self.grad_fn(*upstream)
+        return grads_for(res, len(self.inputs), self.is_t, graph, who, strict=False)
+
+    def _tg_vjp(self, node, g):
+        graph = isinstance(g, Tensor)
+        return self._call(self.outs.split(g, graph), graph)
+
+    def _tg_jvp(self, cctx, tans):
+        # J u = d/dv <grad_fn(v), u>: grad_fn is linear in v, so one backward transposes it
+        from .autograd import grad
+        from .ops._core import _top_level
+        graph = any(isinstance(d, Tensor) for d in tans)
+        us = [None if d is None else (d if isinstance(d, Tensor) else make(np.asarray(d)))
+              for d in tans]
+        if all(u is None for u in us):
+            return None
+        level = _top_level(self.inputs)
+        vs = [_zeros(a.shape, a.dtype, rg=k in self.outs.diff)
+              for k, a in enumerate(self.outs.arrays)]
+        with _state.enable_grad():
+            gxs = self._call(vs, True)
+            s = _total(_vdot(gx, u) for gx, u in zip(gxs, us))
+            leaves = [vs[k] for k in self.outs.diff]
+            if s is None or not s._rg:
+                return None
+            jv = grad(s, leaves, create_graph=graph, allow_unused=True)
+        parts = [None] * len(vs)
+        for k, t in zip(self.outs.diff, jv):
+            parts[k] = _strip(t, level)
+        return self.outs.pack(tuple(parts) if self.outs.multi else parts[0], graph,
+                              f"custom_gradient: {self.name}")
+
+
+# ------------------------------------------------------------------ custom_jvp
+
+class custom_jvp:
+    """A function with a hand-written forward-mode rule (JAX's jax.custom_jvp).
+
+    Define the rule with `@f.defjvp`: `rule(primals, tangents)` returns
+    `(primal_out, tangent_out)`, linear in the tangents. Reverse mode (`grad`,
+    `backward`, tapes) transposes the rule with one extra backward pass, so the rule
+    must be written with tapegrad ops. Arguments listed in `nondiff_argnums` are passed
+    to the rule first and are never differentiated.
+
+    >>> import tapegrad as tg
+    >>> @tg.custom_jvp
+    ... def f(x, y):
+    ...     return tg.sin(x) * y
+    >>> @f.defjvp
+    ... def f_jvp(primals, tangents):
+    ...     x, y = primals
+    ...     dx, dy = tangents
+    ...     return f(x, y), tg.cos(x) * dx * y + tg.sin(x) * dy
+    >>> tg.grad(f)(0.0, 2.0)
+    tensor(2.)
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(sorted(set(nondiff_argnums)))
+        self.jvp = None
+        name = getattr(fun, "__name__", "custom_jvp")
+        self._name = name
+        self._op = make_op(camel(name))
+
+    def defjvp(self, jvp):
+        """Set the rule `jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)`."""
+        self.jvp = jvp
+        return jvp
+
+    def defjvps(self, *jvps):
+        """Set the rule from one function per argument, `fn(tangent, primal_out, *args)`,
+        each giving that argument's contribution (None: the output does not depend on it).
+
+        >>> import tapegrad as tg
+        >>> @tg.custom_jvp
+        ... def mul(x, y):
+        ...     return x * y
+        >>> mul.defjvps(lambda dx, out, x, y: dx * y, lambda dy, out, x, y: x * dy)
+        >>> tg.jvp(mul, (2.0, 3.0), (1.0, 0.0))[1]
+        tensor(3.)
+        """
+        if self.nondiff_argnums:
+            raise TypeError(f"custom_jvp {self._name}: defjvps does not support "
+                            "nondiff_argnums; use defjvp")
+
+        def rule(primals, tangents):
+            if len(jvps) != len(primals):
+                raise TypeError(f"custom_jvp {self._name}: defjvps got {len(jvps)} "
+                                f"function(s) for {len(primals)} argument(s)")
+            out = self.fun(*primals)
+            contrib = [fn(t, out, *primals) for fn, t in zip(jvps, tangents) if fn is not None]
+            return out, _total(contrib)
+
+        self.jvp = rule
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            try:
+                bound = inspect.signature(self.fun).bind(*args, **kwargs)
+            except TypeError as e:
+                raise TypeError(f"custom_jvp {self._name}: {e}") from None
+            bound.apply_defaults()
+            if bound.kwargs:
+                raise TypeError(f"custom_jvp {self._name}: keyword-only arguments are not "
+                                "supported; pass them positionally")
+            args = bound.args
+        if self.jvp is None:
+            raise AttributeError(f"custom_jvp {self._name}: no JVP rule defined; "
+                                 f"decorate one with @{self._name}.defjvp")
+        for i in self.nondiff_argnums:
+            if not -len(args) <= i < len(args):
+                raise ValueError(f"custom_jvp {self._name}: nondiff_argnums entry {i} is "
+                                 f"out of range for {len(args)} argument(s)")
+        nondiff = {i % len(args) for i in self.nondiff_argnums}
+        pos = [i for i in range(len(args)) if i not in nondiff]
+        diff_args = [args[i] for i in pos]
+        if not is_traced(diff_args):
+            with _state.no_grad():
+                return self.fun(*args)
+        fixed = tuple(args[i].detach() if isinstance(args[i], Tensor) else args[i]
+                      for i in sorted(nondiff))
+        state = _JvpState(self, args, pos, fixed)
+        node_t = apply(self._op, *diff_args, state=state)
+        return state.outs.build(node_t)
+
+
+class _JvpState:
+    """One call of a custom_jvp function."""
+
+    __slots__ = ("cj", "n", "pos", "fixed", "fixed_pos", "is_t", "dtypes", "outs")
+
+    def __init__(self, cj, args, pos, fixed):
+        self.cj = cj
+        self.n = len(args)
+        self.pos = pos
+        self.fixed = fixed
+        self.fixed_pos = [i for i in range(len(args)) if i not in pos]
+        self.is_t = tuple(isinstance(args[i], Tensor) for i in pos)
+        self.dtypes = tuple(args[i]._data.dtype if isinstance(args[i], Tensor) else None
+                            for i in pos)
+        self.outs = None
+
+    def _full(self, primals):
+        full = [None] * self.n
+        for i, v in zip(self.fixed_pos, self.fixed):
+            full[i] = v
+        for i, v in zip(self.pos, primals):
+            full[i] = v
+        return full
+
+    def _rule(self, primals, tangents):
+        res = self.cj.jvp(*self.fixed, tuple(primals), tuple(tangents))
+        if not (isinstance(res, (tuple, list)) and len(res) == 2):
+            raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule must return a pair "
+                            "(primal_out, tangent_out)")
+        return res[1]
+
+    def _tg_forward(self, raw):
+        primals = [make(r) if t else r for r, t in zip(raw, self.is_t)]
+        with _state.no_grad():
+            out = self.cj.fun(*self._full(primals))
+        self.outs = Outputs(out, f"custom_jvp {self.cj._name}")
+        return self.outs.node_array()
+
+    def _primals(self, vals, graph):
+        return [raw_or_wrapped(v, graph) if t else v for v, t in zip(vals, self.is_t)]
+
+    def _tg_jvp(self, cctx, tans):
+        graph = any(isinstance(v, Tensor) for v in (*tans, *cctx.saved))
+        primals = self._primals(cctx.saved, graph)
+        tangents = []
+        for i, d in enumerate(tans):
+            if d is None:
+                d = _zeros(cctx.in_shapes[i] or (), self.dtypes[i] or np.float64)
+            tangents.append(d if isinstance(d, Tensor) else make(np.asarray(d)))
+        tout = self._rule(primals, tangents)
+        return self.outs.pack(tout, graph, f"custom_jvp {self.cj._name}: the JVP rule")
+
+    def _tg_vjp(self, node, g):
+        # g^T J = d/du <g, jvp(u)>: the rule is linear in u, so one backward transposes it
+        from .autograd import grad
+        graph = isinstance(g, Tensor)
+        primals = self._primals(node.saved, graph)
+        need = node.needs_grad
+        us = []
+        for i, shape in enumerate(node.in_shapes):
+            us.append(_zeros(shape or (), self.dtypes[i] or np.float64,
+                             rg=bool(need[i]) and self.is_t[i]))
+        leaves = [u for u in us if u._rg]
+        if not leaves:
+            return (None,) * len(us)
+        with _state.enable_grad():
+            tout = self._rule(primals, us)
+            touts = tout if self.outs.multi else (tout,)
+            if self.outs.multi and (not isinstance(tout, (tuple, list))
+                                    or len(tout) != len(self.outs.arrays)):
+                raise RuntimeError(f"custom_jvp {self.cj._name}: the JVP rule must return "
+                                   f"one tangent per output ({len(self.outs.arrays)})")
+            gs = self.outs.split(g, graph)
+            s = _total(_vdot(gs[k], _as_t(touts[k])) for k in self.outs.diff)
+            if s is None or not s._rg:
+                return (None,) * len(us)
+            res = grad(s, leaves, create_graph=graph, allow_unused=True)
+        it = iter(res)
+        out = []
+        for u in us:
+            r = next(it) if u._rg else None
+            if r is not None and not graph:
+                r = r._data
+            out.append(r)
+        return tuple(out)
+
+
+def _as_t(v):
+    if v is None or isinstance(v, Tensor):
+        return v
+    return make(np.asarray(v))

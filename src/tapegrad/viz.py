@@ -1,0 +1,241 @@
+"""Pictures of the recorded graph: `to_dot` (DOT text, no dependencies) and `make_dot`
+(a `graphviz.Digraph`, the optional `graphviz` extra; rendering needs Graphviz's `dot`).
+
+Boxes are backward nodes (`MulBackward`, ..., `AccumulateGrad` for leaves that receive
+gradients); ellipses are tensors with their shapes: the output(s) in green, leaves in
+blue, named when `params` names them. Edges point the way gradients flow, from the
+output to the leaves, and are labelled with the shape of the gradient they carry.
+The walk is iterative, so graphs of any depth work.
+"""
+from collections import deque
+
+import numpy as np
+
+from ._tensor import Tensor
+from .autograd.graph import FREED, AccumulateGrad, grad_edge
+
+_OP_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
+_ACC_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
+_OUT_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "darkolivegreen1"}
+_LEAF_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "lightblue"}
+_NAMED_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "orange"}
+_GRAPH_ATTR = {"rankdir": "TB", "fontsize": "12", "ranksep": "0.3", "nodesep": "0.25"}
+_NODE_ATTR = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3"}
+_EDGE_ATTR = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"}
+
+
+def _shape_text(shape):
+    if shape is None:
+        return "?"
+    shape = tuple(int(s) for s in shape)
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _esc(text):
+    """Escape user text for a quoted DOT string (our own `\\n` line breaks stay)."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def _param_text(value):
+    if value is None or isinstance(value, (bool, int, float, str, np.integer, np.floating)):
+        text = repr(value)
+    elif isinstance(value, (tuple, list)) and all(
+            v is None or isinstance(v, (bool, int, float, str, slice, np.integer))
+            for v in value):
+        text = repr(tuple(value))
+    elif isinstance(value, np.ndarray):
+        text = f"array{_shape_text(value.shape)}"
+    elif isinstance(value, np.dtype):
+        text = str(value)
+    else:
+        return None
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _names(params):
+    if params is None:
+        return {}
+    items = params.items() if hasattr(params, "items") else params
+    names = {}
+    for pair in items:
+        try:
+            name, t = pair
+        except (TypeError, ValueError):
+            raise TypeError("viz: params must map names to tensors (a dict, or pairs such "
+                            "as model.named_parameters())") from None
+        if not isinstance(t, Tensor):
+            raise TypeError(f"viz: params[{name!r}] is a {type(t).__name__}, not a tensor")
+        names[id(t)] = str(name)
+    return names
+
+
+def _roots(t):
+    if isinstance(t, Tensor):
+        return [t]
+    if isinstance(t, dict):
+        return list(t.values())
+    if isinstance(t, (tuple, list)):
+        return list(t)
+    raise TypeError(f"viz: expected a tensor or a tuple/list/dict of tensors, got "
+                    f"{type(t).__name__}")
+
+
+def _graph(t, params=None, show_attrs=False, show_saved=False):
+    """The picture as plain data: nodes [(id, label, style)], edges [(a, b, label, style)]."""
+    names = _names(params)
+    nodes = []
+    edges = []
+    ids = {}
+    counter = [0]
+
+    def new_id():
+        counter[0] += 1
+        return f"n{counter[0] - 1}"
+
+    queue = deque()
+
+    def node_id(fn):
+        nid = ids.get(fn)
+        if nid is None:
+            nid = ids[fn] = new_id()
+            queue.append(fn)
+        return nid
+
+    roots = _roots(t)
+    for k, out in enumerate(roots):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"viz: output {k} is a {type(out).__name__}, not a tensor")
+        name = names.get(id(out), "output" if len(roots) == 1 else f"output {k}")
+        tid = new_id()
+        nodes.append((tid, f"{_esc(name)}\\n{_shape_text(out.shape)}", _OUT_STYLE))
+        fn = grad_edge(out)
+        if fn is not None:
+            edges.append((tid, node_id(fn), "", None))
+
+    # named non-leaf tensors hang off the node that produced them
+    if params is not None:
+        for pair in (params.items() if hasattr(params, "items") else params):
+            name, p = pair
+            fn = p.grad_fn
+            if fn is not None and type(fn) is not AccumulateGrad and \
+                    not any(p is r for r in roots):
+                tid = new_id()
+                nodes.append((tid, f"{_esc(name)}\\n{_shape_text(p.shape)}", _NAMED_STYLE))
+                edges.append((tid, node_id(fn), "", {"style": "dashed"}))
+
+    while queue:
+        fn = queue.popleft()
+        fid = ids[fn]
+        if type(fn) is AccumulateGrad:
+            var = fn.variable
+            nodes.append((fid, "AccumulateGrad", _ACC_STYLE))
+            name = names.get(id(var))
+            label = f"{_esc(name)}\\n" if name else ""
+            tid = new_id()
+            nodes.append((tid, label + _shape_text(var.shape), _LEAF_STYLE))
+            edges.append((fid, tid, "", None))
+            continue
+        label = [_esc(fn.name())]
+        if show_attrs and fn.params:
+            for key, value in fn.params.items():
+                text = _param_text(value)
+                if text is not None:
+                    label.append(_esc(f"{key}={text}"))
+        if show_saved:
+            label.extend(_saved_lines(fn))
+        nodes.append((fid, "\\n".join(label), _OP_STYLE))
+        for nxt, shape in zip(fn.next, fn.in_shapes):
+            if nxt is not None:
+                edges.append((fid, node_id(nxt), _shape_text(shape), None))
+    return nodes, edges
+
+
+def _saved_lines(fn):
+    saved = fn._saved
+    if saved is FREED:
+        return ["saved: freed"]
+    if not saved:
+        return []
+    op = fn.op
+    names = op.saves if not op.save_all else tuple(f"in{i}" for i in range(len(saved)))
+    lines = []
+    for name, v in zip(names, saved):
+        shape = v.shape if isinstance(v, (Tensor, np.ndarray)) else None
+        if shape is not None:
+            lines.append(_esc(f"saved {name}: {_shape_text(shape)}"))
+    return lines
+
+
+def _attr_text(attrs):
+    return ", ".join(f'{k}="{v}"' for k, v in attrs.items())
+
+
+def to_dot(t, params=None, show_attrs=False, show_saved=False) -> str:
+    """DOT text of the backward graph behind `t` (a tensor, or a list/tuple/dict of them).
+
+    Args:
+        params: names for tensors, e.g. `dict(model.named_parameters())` or
+            `{"x": x}`; named leaves and intermediates are labelled with their names.
+        show_attrs: add each op's non-tensor arguments (axis, shape, ...) to its box.
+        show_saved: add the shapes of the values each op saved for backward.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> print(tg.viz.to_dot((x * x).mean(), params={"x": x}))  # doctest: +ELLIPSIS
+    digraph tapegrad {
+    ...
+    	n1 [label="MeanBackward" ...]
+    	n1 -> n2 [label="(3,)"]
+    	n2 [label="MulBackward" ...]
+    	n2 -> n3 [label="(3,)"]
+    	n2 -> n3 [label="(3,)"]
+    	n3 [label="AccumulateGrad" ...]
+    	n4 [label="x\\n(3,)" ...]
+    	n3 -> n4
+    }
+    """
+    nodes, edges = _graph(t, params, show_attrs, show_saved)
+    lines = ["digraph tapegrad {",
+             f"\tgraph [{_attr_text(_GRAPH_ATTR)}]",
+             f"\tnode [{_attr_text(_NODE_ATTR)}]",
+             f"\tedge [{_attr_text(_EDGE_ATTR)}]"]
+    out_edges = {}
+    for a, b, label, style in edges:
+        out_edges.setdefault(a, []).append((b, label, style))
+    for nid, label, style in nodes:
+        lines.append(f'\t{nid} [label="{label}", {_attr_text(style)}]')
+        for b, elabel, estyle in out_edges.get(nid, ()):
+            attrs = {}
+            if elabel:
+                attrs["label"] = elabel
+            if estyle:
+                attrs.update(estyle)
+            lines.append(f"\t{nid} -> {b}" + (f" [{_attr_text(attrs)}]" if attrs else ""))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def make_dot(t, params=None, show_attrs=False, show_saved=False):
+    """The backward graph behind `t` as a `graphviz.Digraph` (needs the `graphviz` extra).
+
+    Render it with `.render("graph", format="png")` or `.pipe(format="svg")` (this needs
+    the Graphviz `dot` program); in Jupyter it displays itself. Arguments as `to_dot`.
+    """
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError("viz.make_dot needs the `graphviz` Python package: pip install "
+                          "'tapegrad[viz]' (rendering also needs the Graphviz `dot` "
+                          "program, e.g. apt-get install graphviz); tg.viz.to_dot gives "
+                          "the DOT text without it") from None
+    nodes, edges = _graph(t, params, show_attrs, show_saved)
+    dot = graphviz.Digraph(name="tapegrad", graph_attr=dict(_GRAPH_ATTR),
+                           node_attr=dict(_NODE_ATTR), edge_attr=dict(_EDGE_ATTR))
+    for nid, label, style in nodes:
+        dot.node(nid, label, **style)
+    for a, b, label, style in edges:
+        attrs = dict(style or {})
+        if label:
+            attrs["label"] = label
+        dot.edge(a, b, **attrs)
+    return dot
