@@ -231,3 +231,31 @@ class TestAgainstTorchFunc:
         _, tpull = tf.vjp(self.th_f, xt)
         np.testing.assert_allclose(pull(ct)[0].numpy(),
                                    tpull(self.torch.tensor(ct))[0].numpy(), rtol=1e-10)
+
+
+def test_jacobians_over_pytrees_nest_output_outside_argument():
+    def f(p):
+        return {"y": p["a"] * p["b"][0], "s": tg.sum(p["a"] ** 2)}
+
+    p = {"a": np.array([1.0, 2.0]), "b": (np.array([3.0, 4.0]),)}
+    for jac in (tg.jacfwd, tg.jacrev):
+        j = jac(f)(p)
+        assert set(j) == {"y", "s"}
+        assert j["y"]["a"].shape == (2, 2) and j["y"]["b"][0].shape == (2, 2)
+        assert j["s"]["a"].shape == (2,)
+        np.testing.assert_allclose(j["y"]["a"].numpy(), np.diag([3.0, 4.0]))
+        np.testing.assert_allclose(j["y"]["b"][0].numpy(), np.diag([1.0, 2.0]))
+        np.testing.assert_allclose(j["s"]["a"].numpy(), [2.0, 4.0])
+    h = tg.hessian(lambda p: tg.sum(p["a"] ** 3) * tg.sum(p["b"][0]))(p)
+    np.testing.assert_allclose(h["a"]["a"].numpy(), np.diag(6 * p["a"] * 7.0))
+    np.testing.assert_allclose(h["a"]["b"][0].numpy(), np.outer(3 * p["a"] ** 2, [1, 1]))
+
+
+def test_jacobian_argnums_tuple():
+    f = lambda x, y: x * y                                   # noqa: E731
+    jx, jy = tg.jacrev(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    np.testing.assert_allclose(jx.numpy(), np.diag([3.0, 4.0]))
+    np.testing.assert_allclose(jy.numpy(), np.diag([1.0, 2.0]))
+    fx, fy = tg.jacfwd(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    np.testing.assert_allclose(fx.numpy(), jx.numpy())
+    np.testing.assert_allclose(fy.numpy(), jy.numpy())

@@ -226,48 +226,88 @@ def _basis(shape, dtype, i):
     return make(e.reshape(shape))
 
 
-def _stack_columns(cols, out_shape, in_shape):
+def _leaf_tensors(tree):
+    leaves, spec = flatten(tree)
+    return [_to_tensor(v) for v in leaves], spec
+
+
+def _assemble(table, out_spec, arg_specs, out_shapes, in_leaves, argnums, axis):
+    """Nest Jacobian blocks: output structure outside, argument structure inside.
+
+    `table[o][k]` lists the per-element pieces for output leaf o and input leaf k
+    (flattened across the selected arguments): rows stacked on `axis` 0 (reverse mode) or
+    columns on -1 (forward mode). Each block gets shape out.shape + in.shape."""
     from .ops import reshape, stack
-    if not cols:
-        return make(np.zeros(tuple(out_shape) + tuple(in_shape)))
-    j = stack(cols, axis=-1)                       # out_shape + (n_in,)
-    return reshape(j, tuple(out_shape) + tuple(in_shape))
+    blocks = []
+    for o, oshape in enumerate(out_shapes):
+        per_leaf = []
+        for k, leaf in enumerate(in_leaves):
+            full = tuple(oshape) + tuple(leaf.shape)
+            pieces = table[o][k]
+            if not pieces:
+                per_leaf.append(make(np.zeros(full, dtype=leaf._data.dtype)))
+            else:
+                per_leaf.append(reshape(stack(pieces, axis=axis), full))
+        per_arg, pos = [], 0
+        for spec, n in arg_specs:
+            per_arg.append(unflatten(spec, per_leaf[pos:pos + n]))
+            pos += n
+        blocks.append(per_arg[0] if isinstance(argnums, int) else tuple(per_arg))
+    return unflatten(out_spec, blocks)
 
 
 def jacfwd(f, argnums=0, has_aux=False):
-    """Jacobian by forward mode: one jvp per input element (columns).
-    The result has shape out.shape + in.shape."""
+    """Jacobian by forward mode: one jvp per input element. Each block has shape
+    out.shape + in.shape; pytree outputs and arguments are nested (output outside)."""
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacfwd")
-        args = [_to_tensor(a) if i in nums else a for i, a in enumerate(args)]
-        results = []
-        aux = None
+        args = list(args)
+        arg_specs, inputs = [], []
         for a in nums:
-            x = args[a]
-            cols = []
-            out_shape = None
-            for i in range(x._data.size):
-                tangents = tuple(_basis(x.shape, x._data.dtype, i) if k == a else
-                                 (make(np.zeros_like(v._data)) if isinstance(v, Tensor)
-                                  else make(np.zeros_like(np.asarray(v, dtype=float))))
-                                 for k, v in enumerate(args))
-                r = jvp(f, tuple(args), tangents, has_aux=has_aux)
-                out, t = r[0], r[1]
+            leaves, spec = _leaf_tensors(args[a])
+            args[a] = unflatten(spec, leaves)
+            arg_specs.append((spec, len(leaves)))
+            inputs.extend((a, k, leaf) for k, leaf in enumerate(leaves))
+        zero_tangents = [unflatten(flatten(v)[1], [make(np.zeros_like(_to_tensor(x)._data))
+                                                   for x in flatten(v)[0]])
+                         for v in args]
+        table = None
+        out_shapes = out_spec = None
+        aux = None
+        for k, (a, j, leaf) in enumerate(inputs):
+            for i in range(leaf._data.size):
+                tangents = list(zero_tangents)
+                tl, tspec = flatten(tangents[a])
+                tl = list(tl)
+                tl[j] = _basis(leaf.shape, leaf._data.dtype, i)
+                tangents[a] = unflatten(tspec, tl)
+                r = jvp(f, tuple(args), tuple(tangents), has_aux=has_aux)
                 aux = r[2] if has_aux else None
-                out_shape = out.shape
-                cols.append(t)
-            if out_shape is None:
-                out_shape = _to_tensor(f(*args)[0] if has_aux else f(*args)).shape
-            results.append(_stack_columns(cols, out_shape, x.shape))
-        res = results[0] if isinstance(argnums, int) else tuple(results)
+                touts, spec = flatten(r[1])
+                if table is None:
+                    outs = [_to_tensor(o) for o in flatten(r[0])[0]]
+                    out_shapes = [o.shape for o in outs]
+                    out_spec = spec
+                    table = [[[] for _ in inputs] for _ in outs]
+                for o, t in enumerate(touts):
+                    table[o][k].append(t)
+        if table is None:                   # no input elements: evaluate once for shapes
+            res = f(*args)
+            if has_aux:
+                res, aux = res
+            outs, out_spec = _leaf_tensors(res)
+            out_shapes = [o.shape for o in outs]
+            table = [[[] for _ in inputs] for _ in outs]
+        res = _assemble(table, out_spec, arg_specs, out_shapes,
+                        [leaf for _, _, leaf in inputs], argnums, axis=-1)
         return (res, aux) if has_aux else res
     return jac
 
 
 def jacrev(f, argnums=0, has_aux=False):
-    """Jacobian by reverse mode: one vjp per output element (rows).
-    The result has shape out.shape + in.shape."""
+    """Jacobian by reverse mode: one vjp per output element. Each block has shape
+    out.shape + in.shape; pytree outputs and arguments are nested (output outside)."""
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacrev")
@@ -282,22 +322,23 @@ def jacrev(f, argnums=0, has_aux=False):
         r = vjp(g, *sel, has_aux=has_aux)
         out, pull = r[0], r[1]
         aux = r[2] if has_aux else None
-        out = _to_tensor(out)
-        rows = [[] for _ in nums]
-        for i in range(out._data.size):
-            gs = pull(_basis(out.shape, out._data.dtype, i))
-            for k, gk in enumerate(gs):
-                rows[k].append(gk)
-        results = []
-        from .ops import reshape, stack
-        for k, a in enumerate(nums):
-            x = _to_tensor(args[a])
-            if rows[k]:
-                j = reshape(stack(rows[k], axis=0), tuple(out.shape) + tuple(x.shape))
-            else:
-                j = make(np.zeros(tuple(out.shape) + tuple(x.shape)))
-            results.append(j)
-        res = results[0] if isinstance(argnums, int) else tuple(results)
+        outs, out_spec = _leaf_tensors(out)
+        arg_specs, in_leaves = [], []
+        for x in sel:
+            leaves, spec = _leaf_tensors(x)
+            arg_specs.append((spec, len(leaves)))
+            in_leaves.extend(leaves)
+        table = [[[] for _ in in_leaves] for _ in outs]
+        for o, leaf in enumerate(outs):
+            for i in range(leaf._data.size):
+                cts = [make(np.zeros_like(v._data)) for v in outs]
+                cts[o] = _basis(leaf.shape, leaf._data.dtype, i)
+                grads = pull(unflatten(out_spec, cts))
+                flat = [v for gtree in grads for v in flatten(gtree)[0]]
+                for k, gk in enumerate(flat):
+                    table[o][k].append(gk)
+        res = _assemble(table, out_spec, arg_specs, [o.shape for o in outs], in_leaves,
+                        argnums, axis=0)
         return (res, aux) if has_aux else res
     return jac
 
