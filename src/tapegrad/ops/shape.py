@@ -174,15 +174,17 @@ class Concatenate(Op):
     args = ()
 
     @staticmethod
-    def forward(*xs, axis):
+    def forward(*xs, axis, sizes):
         return np.concatenate(xs, axis=axis)
 
+    # `sizes` (each input's length along axis) is a param: in_shapes has no entry for
+    # plain-array inputs, whose slices still have to be skipped
     @staticmethod
     def vjp(ctx, g):
         axis = ctx.params["axis"]
         grads, start = [], 0
-        for need, shape in zip(ctx.needs_grad, ctx.in_shapes):
-            stop = start + shape[axis]
+        for need, size in zip(ctx.needs_grad, ctx.params["sizes"]):
+            stop = start + size
             if need:
                 index = (slice(None),) * axis + (slice(start, stop),)
                 grads.append(call(GetItem, g, index=index))
@@ -194,7 +196,7 @@ class Concatenate(Op):
     @staticmethod
     def jvp(ctx, *ds):
         ds = [np.zeros(s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
-        return call(Concatenate, *ds, axis=ctx.params["axis"])
+        return call(Concatenate, *ds, axis=ctx.params["axis"], sizes=ctx.params["sizes"])
 
 
 @register
@@ -383,7 +385,7 @@ def concatenate(tensors, axis=0, *, dim=None):
             from ..errors import shapes_msg
             raise ValueError(shapes_msg("concatenate", *shapes,
                                         what=f"do not match outside axis {axis}"))
-    return apply(Concatenate, *tensors, axis=axis)
+    return apply(Concatenate, *tensors, axis=axis, sizes=tuple(s[axis] for s in shapes))
 
 
 concat = concatenate
