@@ -322,8 +322,9 @@ def _deserialize(buf, where):
             shape = tuple(int(s) for s in info["shape"])
             begin, end = (int(x) for x in info["data_offsets"])
         except KeyError as e:
-            if isinstance(info, dict) and info.get("dtype") not in _DTYPES:
-                _refuse(where, f"tensor '{name}' has dtype {info.get('dtype')!r}, which "
+            if isinstance(info, dict) and isinstance(info.get("dtype"), str) and \
+                    info["dtype"] not in _DTYPES:
+                _refuse(where, f"tensor '{name}' has dtype {info['dtype']!r}, which "
                         "tapegrad cannot read")
             _refuse(where, f"corrupt header entry for '{name}' (missing {e})")
         except (TypeError, ValueError, AttributeError):
