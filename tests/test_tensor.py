@@ -131,6 +131,12 @@ def test_attributes():
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
 
 
+def test_python_number_conversions_accept_any_one_element_tensor():
+    assert float(tg.tensor([[1.5]])) == 1.5 and int(tg.tensor([7])) == 7
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        float(tg.tensor([1.0, 2.0]))
+
+
 def test_item_on_a_multi_element_tensor_names_the_shape():
     with pytest.raises(ValueError, match=r"\(2,\)"):
         tg.tensor([1.0, 2.0]).item()

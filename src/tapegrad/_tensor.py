@@ -124,10 +124,10 @@ class Tensor:
     def __float__(self):
         if self._rg:
             self._note_exit("float()")
-        return float(self._data)
+        return float(self.item())       # any one-element tensor, as in PyTorch
 
     def __int__(self):
-        return int(self._data)
+        return int(self.item())
 
     def __index__(self):
         if self._data.ndim != 0 or self._data.dtype.kind not in "iu":

@@ -148,6 +148,7 @@ MASK_34 = np.array([[True, False, True, True], [False, False, True, False],
                     [True, True, False, False]])
 COND_34 = _const.random((3, 4)) > 0.5
 ARR_4 = _const.uniform(0.5, 1.5, size=(4,))
+MAT_34 = _const.standard_normal((3, 4))
 REPEATED = np.array([0, 2, 2, 4, 0, 0])
 ROWS = np.array([[0, 2], [2, 1]])
 COLS = np.array([[1, 1], [3, 0]])
@@ -259,6 +260,7 @@ _ELEMENTWISE = [
            torch=lambda T, x, approximate: T.nn.functional.gelu(x, approximate=approximate)),
     OpCase(tg.maximum, [(3, 4), (4,)], sample=apart, torch=lambda T, x, y: T.maximum(x, y)),
     OpCase(tg.minimum, [(2, 3), (2, 3)], sample=apart, torch=lambda T, x, y: T.minimum(x, y)),
+    OpCase(tg.maximum, [(), ()], sample=apart, torch=lambda T, x, y: T.maximum(x, y)),
     OpCase(tg.clip, [(8,)], dict(min=-0.5, max=0.5), away_from=[-0.5, 0.5],
            torch=lambda T, x, min, max: T.clamp(x, min, max)),
     OpCase(tg.clip, [(8,)], dict(max=0.3), away_from=[0.3],
@@ -289,6 +291,8 @@ _OPERATORS = [
     OpCase(lambda x, y: x ** y, [(3,), ()], low=[0.5, -1.5], high=[2.0, 1.5],
            name="op_pow_tensors", torch=SAME),
     OpCase(lambda x, y: x @ y, [(2, 3), (3, 2)], name="op_matmul", torch=SAME),
+    OpCase(lambda x: MAT_34 @ x, [(4, 2)], name="op_rmatmul_ndarray", out_dtype=np.float64,
+           torch=lambda T, x: _t(T, MAT_34) @ x),
     OpCase(lambda x: -x, [(3,)], name="op_neg", torch=SAME),
     OpCase(lambda x: abs(x), [(4,)], away_from=[0.0], name="op_abs", torch=SAME),
     OpCase(lambda x: x.T, [(2, 3)], name="op_T", torch=lambda T, x: x.T),
@@ -373,6 +377,9 @@ _SHAPE = [
            name="concatenate", torch=lambda T, *xs: T.cat(xs, dim=1)),
     OpCase(lambda *xs: tg.concat(xs, axis=0), [(1, 3), (2, 3)], name="concat",
            torch=lambda T, *xs: T.cat(xs, dim=0)),
+    OpCase(lambda x: tg.concatenate([MAT_34[:, :1], x, MAT_34], axis=1), [(3, 2)],
+           name="concatenate_with_ndarrays", out_dtype=np.float64,
+           torch=lambda T, x: T.cat([_t(T, MAT_34[:, :1]), x, _t(T, MAT_34)], dim=1)),
     OpCase(lambda *xs: tg.stack(xs, dim=1), [(2, 3), (2, 3)], name="stack",
            torch=lambda T, *xs: T.stack(xs, dim=1)),
     OpCase(tg.split, [(5, 2)], dict(split_size_or_sections=2),
@@ -449,6 +456,8 @@ _NEURAL = [
     OpCase(tg.softmax, [(3, 4)], dict(axis=0), torch=lambda T, x, axis: T.softmax(x, axis)),
     OpCase(tg.softmax, [(2, 3, 2)], dict(dim=1), name="softmax_dim_alias",
            torch=lambda T, x, dim: T.softmax(x, dim)),
+    OpCase(tg.softmax, [()], torch=lambda T, x: T.softmax(x, dim=-1)),
+    OpCase(tg.log_softmax, [()], torch=lambda T, x: T.log_softmax(x, dim=-1)),
     OpCase(tg.log_softmax, [(3, 4)], torch=lambda T, x: T.log_softmax(x, dim=-1)),
     OpCase(tg.log_softmax, [(3, 4)], dict(axis=0),
            torch=lambda T, x, axis: T.log_softmax(x, axis)),

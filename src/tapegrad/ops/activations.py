@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import Op, apply, call, register
+from ._core import Op, apply, call, register, tangent_axis
 from ._shapes import normalize_axis
 from .elementwise import Erf, Exp, Tanh, Where, scale
 from .reduce import LogSumExp, Sum
@@ -158,7 +158,7 @@ class Softmax(Op):
     @staticmethod
     def jvp(ctx, dx):
         out = ctx.saved[0]
-        axis = ctx.params["axis"]
+        axis = tangent_axis(ctx)
         return out * (dx - call(Sum, dx * out, axis=axis, keepdims=True))
 
 
@@ -183,8 +183,13 @@ class LogSoftmax(Op):
     @staticmethod
     def jvp(ctx, dx):
         p = call(Exp, ctx.saved[0])
-        axis = ctx.params["axis"]
+        axis = tangent_axis(ctx)
         return dx - call(Sum, scale(p, dx), axis=axis, keepdims=True)
+
+
+for _op in (Sigmoid, Relu, LeakyRelu, Softplus, Gelu):
+    _op.batching = "elementwise"
+Softmax.batching = LogSoftmax.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions
@@ -222,7 +227,8 @@ def gelu(x, approximate="none"):
 def _axis(x, axis, dim, op):
     if dim is not None:
         axis = dim
-    return normalize_axis(axis, np.ndim(_raw(x)), op)[0]
+    axes = normalize_axis(axis, np.ndim(_raw(x)), op)
+    return axes[0] if axes else None        # a 0-d input is its own single-element row
 
 
 def softmax(x, axis=-1, *, dim=None):
