@@ -2,8 +2,8 @@
 
 For each case: the reverse rule (gradcheck), the reverse rule differentiated again
 (gradgradcheck), the forward rule (jvp against central differences), the two rules
-against each other (<v, J u> both ways), forward-over-reverse and reverse-over-forward
-second derivatives, and the shapes and dtypes of the gradients.
+against each other (<v, J u> both ways), forward-over-reverse, reverse-over-forward and
+forward-over-forward second derivatives, and the shapes and dtypes of the gradients.
 """
 import numpy as np
 import pytest
@@ -176,6 +176,29 @@ def test_reverse_over_forward_matches_differences_of_jvp(case):
     plus = at([x + EPS * d for x, d in zip(xs, ds)])
     minus = at([x - EPS * d for x, d in zip(xs, ds)])
     assert np.isclose(lhs, (plus - minus) / (2 * EPS), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_ids())
+def test_forward_over_forward_matches_differences_of_jvp(case):
+    # nested dual levels: the jvp rules run on duals of an outer level
+    rng = np.random.default_rng(6)
+    xs = case.sample()
+    us = tuple(tg.tensor(u) for u in _directions(case, rng))
+    ds = _directions(case, rng)
+
+    def tangent(*ps):
+        dout = tg.jvp(case, ps, us)[1]
+        return tg.concatenate([tg.reshape(d, (-1,)) for d in outputs(dout)])
+
+    _, second = tg.jvp(tangent, tuple(tg.tensor(x) for x in xs),
+                       tuple(tg.tensor(d) for d in ds))
+
+    def at(arrays):
+        return tangent(*[tg.tensor(a) for a in arrays]).numpy()
+
+    numeric = (at([x + EPS * d for x, d in zip(xs, ds)]) -
+               at([x - EPS * d for x, d in zip(xs, ds)])) / (2 * EPS)
+    np.testing.assert_allclose(second.numpy(), numeric, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
