@@ -7,6 +7,7 @@ class _Local(threading.local):
     def __init__(self):
         self.grad_enabled = True
         self.fw_levels = []          # active dual levels, innermost last
+        self.fw_batch = {}           # level -> batch size, for levels with batched tangents
         self.anomaly = False
         self.tapes = []              # open GradientTapes (tape.py), innermost last
 

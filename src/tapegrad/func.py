@@ -48,6 +48,15 @@ def _outer_active(trees):
     return any(_is_traced(leaf) for t in trees for leaf in flatten(t)[0])
 
 
+def _reverse_active(trees):
+    """Whether an outer reverse pass (grad, tape, backward) will differentiate the results:
+    only then is a graph of the gradient computation worth recording."""
+    if any(tp._recording for tp in _local.tapes):
+        return True
+    return any(isinstance(leaf, Tensor) and leaf._rg
+               for t in trees for leaf in flatten(t)[0])
+
+
 def _argnums(argnums, n, who):
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for a in nums:
@@ -62,6 +71,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
     args = list(args)
     flat = {}
     nested = _outer_active(args)
+    create = _reverse_active(args)
     for a in nums:
         leaves, spec = flatten(args[a])
         leaves = [_diff_input(v) for v in leaves]
@@ -83,7 +93,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
     if out.grad_fn is None and not out._rg:
         gs = [None] * len(sources)
     else:
-        gs = run_backward([out], [None], retain_graph=nested, create_graph=nested,
+        gs = run_backward([out], [None], retain_graph=create, create_graph=create,
                           inputs=sources, accumulate=False, allow_unused=True, who=who)
     gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
     if not nested:
@@ -156,9 +166,10 @@ def vjp(f, *primals, has_aux=False):
                                  f"shape {o.shape}")
             cts.append(c)
         nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
+        create = _reverse_active(primals) or any(c._rg for c in cts)
         if pairs:
             gs = run_backward([o for o, _ in pairs], cts, retain_graph=True,
-                              create_graph=nested_now, inputs=sources, accumulate=False,
+                              create_graph=create, inputs=sources, accumulate=False,
                               allow_unused=True, who="vjp")
         else:
             gs = [None] * len(sources)
@@ -220,97 +231,135 @@ def jvp(f, primals, tangents, has_aux=False):
     return (out, tout, aux) if has_aux else (out, tout)
 
 
-def _basis(shape, dtype, i):
-    e = np.zeros(int(np.prod(shape)), dtype=dtype)
-    e[i] = 1
-    return make(e.reshape(shape))
-
-
 def _leaf_tensors(tree):
     leaves, spec = flatten(tree)
     return [_to_tensor(v) for v in leaves], spec
 
 
-def _assemble(table, out_spec, arg_specs, out_shapes, in_leaves, argnums, axis):
-    """Nest Jacobian blocks: output structure outside, argument structure inside.
+def _identity_slices(leaves, dtype):
+    """One batched basis: leaf k gets columns off_k .. off_k + n_k of the identity,
+    shaped (B,) + leaf.shape, so all basis vectors travel in one pass."""
+    sizes = [leaf._data.size for leaf in leaves]
+    total = int(np.sum(sizes)) if sizes else 0
+    eye = np.eye(total, dtype=dtype)
+    out, off = [], 0
+    for leaf, n in zip(leaves, sizes):
+        out.append(make(eye[:, off:off + n].reshape((total,) + leaf.shape)))
+        off += n
+    return total, out
 
-    `table[o][k]` lists the per-element pieces for output leaf o and input leaf k
-    (flattened across the selected arguments): rows stacked on `axis` 0 (reverse mode) or
-    columns on -1 (forward mode). Each block gets shape out.shape + in.shape."""
-    from .ops import reshape, stack
-    blocks = []
-    for o, oshape in enumerate(out_shapes):
-        per_leaf = []
-        for k, leaf in enumerate(in_leaves):
-            full = tuple(oshape) + tuple(leaf.shape)
-            pieces = table[o][k]
-            if not pieces:
-                per_leaf.append(make(np.zeros(full, dtype=leaf._data.dtype)))
+
+def _float_dtype(leaves):
+    dts = [leaf._data.dtype for leaf in leaves if leaf._data.dtype.kind in "fc"]
+    return np.result_type(*dts) if dts else np.dtype(np.float64)
+
+
+def _blocks(batched, out_leaves, in_leaves, by_output):
+    """Cut batched tangents into Jacobian blocks of shape out.shape + in.shape.
+
+    by_output: tangents are per output leaf with the batch over inputs (forward mode);
+    otherwise per input leaf with the batch over outputs (reverse mode)."""
+    from .ops import getitem, reshape, transpose
+    table = []
+    for o, oleaf in enumerate(out_leaves):
+        row, off_in = [], 0
+        for k, ileaf in enumerate(in_leaves):
+            n_in, n_out = ileaf._data.size, oleaf._data.size
+            full = tuple(oleaf.shape) + tuple(ileaf.shape)
+            if by_output:
+                t = batched[o]
+                if t is None:
+                    row.append(make(np.zeros(full, dtype=oleaf._data.dtype)))
+                else:
+                    piece = getitem(t, slice(off_in, off_in + n_in))      # (n_in,) + oshape
+                    piece = reshape(piece, (n_in, n_out))
+                    row.append(reshape(transpose(piece, (1, 0)), full))
             else:
-                per_leaf.append(reshape(stack(pieces, axis=axis), full))
+                t = batched[k]
+                off_out = sum(v._data.size for v in out_leaves[:o])
+                if t is None:
+                    row.append(make(np.zeros(full, dtype=ileaf._data.dtype)))
+                else:
+                    piece = getitem(t, slice(off_out, off_out + n_out))   # (n_out,) + ishape
+                    row.append(reshape(piece, full))
+            off_in += n_in
+        table.append(row)
+    return table
+
+
+def _nest(table, out_spec, arg_specs, argnums):
+    """Output structure outside, argument structure inside."""
+    blocks = []
+    for row in table:
         per_arg, pos = [], 0
         for spec, n in arg_specs:
-            per_arg.append(unflatten(spec, per_leaf[pos:pos + n]))
+            per_arg.append(unflatten(spec, row[pos:pos + n]))
             pos += n
         blocks.append(per_arg[0] if isinstance(argnums, int) else tuple(per_arg))
     return unflatten(out_spec, blocks)
 
 
 def jacfwd(f, argnums=0, has_aux=False):
-    """Jacobian by forward mode: one jvp per input element. Each block has shape
-    out.shape + in.shape; pytree outputs and arguments are nested (output outside)."""
+    """Jacobian by forward mode, all input basis vectors in one batched pass.
+
+    Each block has shape out.shape + in.shape; with pytrees the output structure is
+    outside and the argument structure inside.
+
+    >>> import tapegrad as tg
+    >>> tg.jacfwd(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
+    tensor([[2., 0.],
+            [0., 6.]])
+    """
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacfwd")
+        nested = _outer_active(args)
         args = list(args)
-        arg_specs, inputs = [], []
+        arg_specs, in_leaves = [], []
         for a in nums:
             leaves, spec = _leaf_tensors(args[a])
             args[a] = unflatten(spec, leaves)
             arg_specs.append((spec, len(leaves)))
-            inputs.extend((a, k, leaf) for k, leaf in enumerate(leaves))
-        zero_tangents = [unflatten(flatten(v)[1], [make(np.zeros_like(_to_tensor(x)._data))
-                                                   for x in flatten(v)[0]])
-                         for v in args]
-        table = None
-        out_shapes = out_spec = None
+            in_leaves.extend(leaves)
+        total, basis = _identity_slices(in_leaves, _float_dtype(in_leaves))
         aux = None
-        for k, (a, j, leaf) in enumerate(inputs):
-            for i in range(leaf._data.size):
-                tangents = list(zero_tangents)
-                tl, tspec = flatten(tangents[a])
-                tl = list(tl)
-                tl[j] = _basis(leaf.shape, leaf._data.dtype, i)
-                tangents[a] = unflatten(tspec, tl)
-                r = jvp(f, tuple(args), tuple(tangents), has_aux=has_aux)
-                aux = r[2] if has_aux else None
-                touts, spec = flatten(r[1])
-                if table is None:
-                    outs = [_to_tensor(o) for o in flatten(r[0])[0]]
-                    out_shapes = [o.shape for o in outs]
-                    out_spec = spec
-                    table = [[[] for _ in inputs] for _ in outs]
-                for o, t in enumerate(touts):
-                    table[o][k].append(t)
-        if table is None:                   # no input elements: evaluate once for shapes
+        with dual_level(batch=total) as level, np.errstate(divide="ignore", invalid="ignore"):
+            duals, pos = [], 0
+            for a, (spec, n) in zip(nums, arg_specs):
+                mine = [make_dual(leaf, t, level=level)
+                        for leaf, t in zip(in_leaves[pos:pos + n], basis[pos:pos + n])]
+                args[a] = unflatten(spec, mine)
+                pos += n
             res = f(*args)
             if has_aux:
                 res, aux = res
             outs, out_spec = _leaf_tensors(res)
-            out_shapes = [o.shape for o in outs]
-            table = [[[] for _ in inputs] for _ in outs]
-        res = _assemble(table, out_spec, arg_specs, out_shapes,
-                        [leaf for _, _, leaf in inputs], argnums, axis=-1)
+            primals, tangents = [], []
+            for o in outs:
+                p, t = unpack_dual(o, level=level)
+                primals.append(p)
+                tangents.append(t)
+        table = _blocks(tangents, primals, in_leaves, by_output=True)
+        if not nested:
+            table = [[b.detach() for b in row] for row in table]
+        res = _nest(table, out_spec, arg_specs, argnums)
         return (res, aux) if has_aux else res
     return jac
 
 
 def jacrev(f, argnums=0, has_aux=False):
-    """Jacobian by reverse mode: one vjp per output element. Each block has shape
-    out.shape + in.shape; pytree outputs and arguments are nested (output outside)."""
+    """Jacobian by reverse mode. All output basis vectors go through the backward pass in
+    one batched pass (forward mode over the linear vjp); a scalar output takes one vjp.
+
+    >>> import tapegrad as tg
+    >>> tg.jacrev(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
+    tensor([[2., 0.],
+            [0., 6.]])
+    """
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacrev")
+        nested = _outer_active(args)
         sel = [args[a] for a in nums]
 
         def g(*xs):
@@ -328,19 +377,33 @@ def jacrev(f, argnums=0, has_aux=False):
             leaves, spec = _leaf_tensors(x)
             arg_specs.append((spec, len(leaves)))
             in_leaves.extend(leaves)
-        table = [[[] for _ in in_leaves] for _ in outs]
-        for o, leaf in enumerate(outs):
-            for i in range(leaf._data.size):
-                cts = [make(np.zeros_like(v._data)) for v in outs]
-                cts[o] = _basis(leaf.shape, leaf._data.dtype, i)
-                grads = pull(unflatten(out_spec, cts))
-                flat = [v for gtree in grads for v in flatten(gtree)[0]]
-                for k, gk in enumerate(flat):
-                    table[o][k].append(gk)
-        res = _assemble(table, out_spec, arg_specs, [o.shape for o in outs], in_leaves,
-                        argnums, axis=0)
+        total = int(np.sum([o._data.size for o in outs])) if outs else 0
+        if total == 1:
+            cts = [make(np.ones(o.shape, dtype=o._data.dtype)) if o._data.size else
+                   make(np.zeros(o.shape, dtype=o._data.dtype)) for o in outs]
+            grads = [v for gtree in pull(unflatten(out_spec, cts)) for v in flatten(gtree)[0]]
+            rows = [_reshape_rows(gk) for gk in grads]
+        else:
+            _, basis = _identity_slices(outs, _float_dtype(outs))
+            with dual_level(batch=total) as level, \
+                    np.errstate(divide="ignore", invalid="ignore"):
+                cts = [make_dual(make(np.zeros(o.shape, dtype=o._data.dtype)), b, level=level)
+                       for o, b in zip(outs, basis)]
+                grads = [v for gtree in pull(unflatten(out_spec, cts))
+                         for v in flatten(gtree)[0]]
+                rows = [unpack_dual(gk, level=level)[1] for gk in grads]
+        table = _blocks(rows, outs, in_leaves, by_output=False)
+        if not nested:
+            table = [[b.detach() for b in row] for row in table]
+        res = _nest(table, out_spec, arg_specs, argnums)
         return (res, aux) if has_aux else res
     return jac
+
+
+def _reshape_rows(g):
+    """A single gradient as a batch of one row: (1,) + g.shape."""
+    from .ops import reshape
+    return reshape(g, (1,) + tuple(g.shape))
 
 
 jacobian = jacrev

@@ -17,13 +17,19 @@ class dual_level:
     tensor(4.)
     """
 
+    def __init__(self, batch=None):
+        self.batch = batch          # tangents carry a leading axis of this size
+
     def __enter__(self):
         self.level = next(_state.level_ids)
         _local.fw_levels.append(self.level)
+        if self.batch is not None:
+            _local.fw_batch[self.level] = int(self.batch)
         return self.level
 
     def __exit__(self, *exc):
         _local.fw_levels.remove(self.level)
+        _local.fw_batch.pop(self.level, None)
         return False
 
 
@@ -42,9 +48,11 @@ def make_dual(primal, tangent, level=None):
     level = _current_level(level)
     p = as_tensor(primal)
     t = tangent if isinstance(tangent, Tensor) else make(np.asarray(tangent))
-    if t.shape != p.shape:
+    batch = _local.fw_batch.get(level)
+    want = p.shape if batch is None else (batch,) + p.shape
+    if t.shape != want:
         raise ValueError(f"make_dual: tangent shape {t.shape} does not match primal shape "
-                         f"{p.shape}")
+                         f"{p.shape}" + ("" if batch is None else f" with batch {batch}"))
     if t._data.dtype != p._data.dtype:
         t = t.astype(p._data.dtype)
     out = make(p._data, p._rg)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
-from ._core import LINEAR, Op, apply, call, register, tangent_sum
+from ._core import LINEAR, Op, apply, call, register, same_params, tangent_sum
 from ._shapes import broadcast_shapes
 
 
@@ -725,3 +725,11 @@ def cast(x, dtype):
 
 def clone(x):
     return apply(Clone, x)
+
+
+# batched tangents broadcast through these rules unchanged (see Op.batching)
+for _op in (Add, Sub, Mul, Div, Pow, Exp, Log, Log1p, Sqrt, Square, Abs, Sign, Sin, Cos,
+            Tan, Tanh, Erf, Maximum, Minimum, Clip, Where, Cast):
+    _op.batching = "elementwise"
+Neg.batch_params = same_params
+Clone.batch_params = same_params

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import Op, apply, call, register, tangent_sum
+from ._core import Op, apply, call, register, tangent_axis, tangent_sum
 from ._shapes import broadcast_shapes, keepdims_shape, normalize_axis, pick_axis
 from .elementwise import Where
 from .reduce import Sum, expand_reduced
@@ -56,8 +56,27 @@ class MatMul(Op):
     @staticmethod
     def jvp(ctx, dx, dy):
         x, y = ctx.saved
+        if ctx.batched is not None:
+            return _matmul_batched_jvp(ctx, x, y, dx, dy)
         return tangent_sum(None if dx is None else call(MatMul, dx, y),
                            None if dy is None else call(MatMul, x, dy))
+
+
+def _matmul_batched_jvp(ctx, x, y, dx, dy):
+    """Tangents with a leading batch axis; NotImplemented (slice by slice) for the
+    batched-operand cases where the batch axis would meet the operands' own batch axes."""
+    xs, ys = ctx.in_shapes
+    if len(xs) > 2 or len(ys) > 2:
+        return NotImplemented
+    tx = ty = None
+    if dx is not None:
+        tx = call(MatMul, dx, y)            # (B, [m,] k) @ y
+    if dy is not None:
+        if len(ys) == 1:
+            ty = call(MatMul, dy, _mT(x) if len(xs) == 2 else x)
+        else:
+            ty = call(MatMul, x, dy)        # x @ (B, k, n)
+    return tangent_sum(tx, ty)
 
 
 def _check_matmul(x, y):
@@ -170,13 +189,20 @@ class Einsum(Op):
     @staticmethod
     def jvp(ctx, *ds):
         ins, out = ctx.params["ins"], ctx.params["out"]
+        if ctx.batched is not None:         # the batch axis gets a letter of its own
+            b = next(c for c in _LETTERS if c not in "".join(ins) + out)
         terms = []
         for i, d in enumerate(ds):
             if d is None:
                 continue
             ops_ = list(ctx.saved)
             ops_[i] = d
-            terms.append(call(Einsum, *ops_, ins=ins, out=out))
+            if ctx.batched is None:
+                terms.append(call(Einsum, *ops_, ins=ins, out=out))
+            else:
+                bins = list(ins)
+                bins[i] = b + ins[i]
+                terms.append(call(Einsum, *ops_, ins=bins, out=b + out))
         return tangent_sum(*terms)
 
 
@@ -251,13 +277,17 @@ class Norm(Op):
     def jvp(ctx, dx):
         x = ctx.saved[0]
         p = ctx.params
-        return call(Sum, dx * (x / _safe_norm(ctx)), axis=p["axis"], keepdims=p["keepdims"])
+        return call(Sum, dx * (x / _safe_norm(ctx)), axis=tangent_axis(ctx),
+                    keepdims=p["keepdims"])
 
 
 def _safe_norm(ctx):
     out = expand_reduced(ctx.saved[1], ctx)
     zero = _raw(out) == 0
     return call(Where, zero, 1.0, out) if np.any(zero) else out
+
+
+MatMul.batching = Einsum.batching = Norm.batching = "aware"
 
 
 def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):

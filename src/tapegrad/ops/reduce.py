@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor, make
-from ._core import LINEAR, Op, apply, call, register
+from ._core import LINEAR, Op, apply, call, register, tangent_axis
 from ._shapes import keepdims_shape, normalize_axis, pick_axis
 from .elementwise import Exp, Where, scale
 from .shape import BroadcastTo, Reshape, Transpose
@@ -76,7 +76,8 @@ class Prod(Op):
     @staticmethod
     def jvp(ctx, dx):
         p = ctx.params
-        return call(Sum, dx * _prod_others(ctx), axis=p["axis"], keepdims=p["keepdims"])
+        return call(Sum, dx * _prod_others(ctx), axis=tangent_axis(ctx),
+                    keepdims=p["keepdims"])
 
 
 def _prod_others(ctx):
@@ -133,7 +134,7 @@ class _Extremum(Op):
     def jvp(ctx, dx):
         w = _tie_share(ctx)
         p = ctx.params
-        return call(Sum, call(Where, w > 0, dx * w, 0.0), axis=p["axis"],
+        return call(Sum, call(Where, w > 0, dx * w, 0.0), axis=tangent_axis(ctx),
                     keepdims=p["keepdims"])
 
 
@@ -183,7 +184,7 @@ class Var(Op):
     @staticmethod
     def jvp(ctx, dx):
         p = ctx.params
-        return call(Sum, dx * _dvar(ctx), axis=p["axis"], keepdims=p["keepdims"])
+        return call(Sum, dx * _dvar(ctx), axis=tangent_axis(ctx), keepdims=p["keepdims"])
 
 
 def _dvar(ctx):
@@ -216,7 +217,8 @@ class LogSumExp(Op):
     @staticmethod
     def jvp(ctx, dx):
         p = ctx.params
-        return call(Sum, dx * _lse_softmax(ctx), axis=p["axis"], keepdims=p["keepdims"])
+        return call(Sum, dx * _lse_softmax(ctx), axis=tangent_axis(ctx),
+                    keepdims=p["keepdims"])
 
 
 def _lse_softmax(ctx):
@@ -226,6 +228,15 @@ def _lse_softmax(ctx):
     if np.any(masked):
         out = call(Where, masked, 0.0, out)      # exp(-inf - 0) = 0: zero gradient
     return call(Exp, x - out)
+
+
+def _reduce_batch_params(params, ctx):
+    return dict(params, axis=tangent_axis(ctx))
+
+
+Sum.batch_params = Mean.batch_params = _reduce_batch_params
+for _op in (Prod, Max, Min, Var, LogSumExp):
+    _op.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions

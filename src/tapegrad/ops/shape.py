@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
-from ._core import LINEAR, Op, apply, call, register
+from ._core import LINEAR, Op, apply, call, register, tangent_zeros
 from ._shapes import broadcast_shapes, normalize_axis, sum_to_axes
 
 _local = _state.local
@@ -75,7 +75,15 @@ class SumTo(Op):
     def vjp(ctx, g):
         return (call(BroadcastTo, g, shape=ctx.in_shapes[0]),)
 
-    jvp = LINEAR
+    # linear; a batched tangent keeps its batch axis out of the sum
+    @staticmethod
+    def jvp(ctx, dx):
+        shape = tuple(ctx.params["shape"])
+        if ctx.batched is None:
+            return call(SumTo, dx, shape=shape)
+        pad = (1,) * (len(ctx.in_shapes[0]) - len(shape))
+        r = call(SumTo, dx, shape=(ctx.batched,) + pad + shape)
+        return call(Reshape, r, shape=(ctx.batched,) + shape)
 
 
 def _is_basic(index):
@@ -195,8 +203,10 @@ class Concatenate(Op):
 
     @staticmethod
     def jvp(ctx, *ds):
-        ds = [np.zeros(s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
-        return call(Concatenate, *ds, axis=ctx.params["axis"], sizes=ctx.params["sizes"])
+        ds = [tangent_zeros(ctx, s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
+        shift = 0 if ctx.batched is None else 1
+        return call(Concatenate, *ds, axis=ctx.params["axis"] + shift,
+                    sizes=ctx.params["sizes"])
 
 
 @register
@@ -216,8 +226,32 @@ class Stack(Op):
 
     @staticmethod
     def jvp(ctx, *ds):
-        ds = [np.zeros(s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
-        return call(Stack, *ds, axis=ctx.params["axis"])
+        ds = [tangent_zeros(ctx, s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
+        shift = 0 if ctx.batched is None else 1
+        return call(Stack, *ds, axis=ctx.params["axis"] + shift)
+
+
+def _index_batch_params(params, ctx):
+    index = params["index"]
+    arrays = [i for i, v in enumerate(index) if isinstance(v, np.ndarray)]
+    if arrays and arrays != list(range(arrays[0], arrays[-1] + 1)):
+        return None             # split advanced indices move axes: go slice by slice
+    return dict(params, index=(slice(None),) + tuple(index))
+
+
+def _batched_shape(params, ctx):
+    return dict(params, shape=(ctx.batched,) + tuple(params["shape"]))
+
+
+Reshape.batch_params = _batched_shape
+BroadcastTo.batch_params = _batched_shape
+BroadcastTo.batching = "elementwise"     # right-align the tangent first
+Transpose.batch_params = lambda params, ctx: dict(
+    params, axes=(0,) + tuple(a + 1 for a in params["axes"]))
+GetItem.batch_params = _index_batch_params
+IndexAdd.batch_params = lambda params, ctx: _index_batch_params(_batched_shape(params, ctx),
+                                                                ctx)
+SumTo.batching = Concatenate.batching = Stack.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions
