@@ -57,6 +57,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=Fal
     prepared = _prepare(inputs)
     args = [t for t, _ in prepared]
     diff = [i for i, (t, rg) in enumerate(prepared) if rg]
+    if not diff:
+        # nothing to compare would make the check pass vacuously
+        raise ValueError("gradcheck: no input requires grad; pass floating point tensors "
+                         "with requires_grad=True (or NumPy arrays) to check")
     with enable_grad():
         outs = _outputs(f, args)
     sizes = [o._data.size for o in outs]
@@ -108,7 +112,7 @@ def _compare(a, n, i, shape, atol, rtol, what, raise_exception=True):
                                                   -np.inf)), err.shape)
     elem = np.unravel_index(c, shape) if shape else ()
     msg = (f"gradcheck: {what} mismatch for input {i} at element {tuple(int(v) for v in elem)}"
-           f" (output element {r}): analytic {a[r, c]!r} vs numeric {n[r, c]!r} "
+           f" (output element {r}): analytic {float(a[r, c])!r} vs numeric {float(n[r, c])!r} "
            f"(atol={atol}, rtol={rtol})")
     if raise_exception:
         raise GradcheckError(msg)
