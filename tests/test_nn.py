@@ -448,3 +448,21 @@ def test_progress_uses_tqdm_when_installed():
     bar = nn.utils.progress(range(3), desc="x", disable=False, file=open("/dev/null", "w"))
     assert isinstance(bar, tqdm.tqdm)
     list(bar)
+
+
+# ------------------------------------------------------------------ docs
+
+@pytest.mark.parametrize("module", [
+    "tapegrad.nn.module", "tapegrad.nn.parameter", "tapegrad.nn.layers",
+    "tapegrad.nn.losses", "tapegrad.nn.functional", "tapegrad.nn.init", "tapegrad.nn.utils",
+    "tapegrad.optim.optimizer", "tapegrad.optim.sgd", "tapegrad.optim.lr_scheduler",
+    "tapegrad.io",
+])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+    mod = importlib.import_module(module)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    result = doctest.testmod(mod, optionflags=flags, report=False)
+    assert result.failed == 0
+    assert result.attempted > 0, f"{module} has no runnable example"

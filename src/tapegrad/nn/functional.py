@@ -325,10 +325,11 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         coef, denom = _class_coefficients(t.reshape(-1).astype(np.int64), n_classes, w,
                                           ignore_index, label_smoothing, fn)
         coef = coef.astype(_raw(logp).dtype, copy=False)
+        # 0 - s rather than -s: a perfect prediction gives 0, not -0
         if reduction == "none":
-            per = -ops.sum(rows * coef, axis=1)
+            per = 0.0 - ops.sum(rows * coef, axis=1)
             return ops.reshape(per, loss_shape)
-        total = -ops.sum(rows * coef)
+        total = 0.0 - ops.sum(rows * coef)
         if reduction == "sum":
             return total
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -344,7 +345,7 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         terms = rows * probs
         if weight is not None:
             terms = terms * _raw(weight).reshape(1, -1)
-        per = -ops.sum(terms, axis=1)
+        per = 0.0 - ops.sum(terms, axis=1)
         if reduction == "none":
             return ops.reshape(per, loss_shape)
         return _reduce(per, reduction)
