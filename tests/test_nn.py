@@ -375,8 +375,9 @@ def test_losses_are_differentiable_twice_and_in_forward_mode(rng):
 
 
 def test_layer_norm_and_batch_norm_pass_gradcheck(rng):
-    x = tg.tensor(rng.standard_normal((4, 3)))
-    w, b = tg.tensor(rng.standard_normal(3)), tg.tensor(rng.standard_normal(3))
+    x = tg.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = tg.tensor(rng.standard_normal(3), requires_grad=True)
+    b = tg.tensor(rng.standard_normal(3), requires_grad=True)
     assert tg.gradcheck(lambda t, w_, b_: F.layer_norm(t, (3,), w_, b_), (x, w, b))
     assert tg.gradcheck(lambda t: F.batch_norm(t, None, None, w, b, training=True), (x,))
 
