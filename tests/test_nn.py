@@ -359,7 +359,7 @@ def test_bce_with_logits_is_stable_and_exact_at_zero():
 
 
 def test_losses_are_differentiable_twice_and_in_forward_mode(rng):
-    x = tg.tensor(rng.standard_normal((3, 4)))
+    x = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     y = tg.tensor([0, 3, 1])
     w = tg.tensor(rng.uniform(0.5, 2, 4))
     ce = lambda t: F.cross_entropy(t, y, weight=w, label_smoothing=0.1)  # noqa: E731
