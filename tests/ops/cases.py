@@ -433,6 +433,7 @@ _LINALG = [
     einsum_case("ii->i", [(3, 3)], "einsum_diagonal"),
     einsum_case("ii", [(3, 3)], "einsum_trace"),
     einsum_case("iij,j->i", [(2, 2, 3), (3,)], "einsum_repeated_batched"),
+    einsum_case("ij,ij->i", [(3, 1), (3, 4)], "einsum_size1_broadcast"),
     OpCase(tg.norm, [(3, 4)], torch=lambda T, x: T.linalg.vector_norm(x)),
     OpCase(tg.norm, [(3, 4)], dict(axis=1, keepdims=True),
            torch=lambda T, x, axis, keepdims: T.linalg.vector_norm(x, dim=axis,

@@ -215,10 +215,16 @@ def _einsum_cotangent(i, ins, out, g, saved, shapes):
     present = "".join(c for c in uniq if c in available)
     operands = [g] + [saved[j] for j in range(len(ins)) if j != i]
     r = call(Einsum, *operands, ins=[out] + others, out=present)
+    got = dict(zip(present, np.shape(_raw(r))))
     if present != uniq:
-        # letters only this operand has were summed away: broadcast back over them
-        r = call(Reshape, r, shape=tuple(size[c] if c in present else 1 for c in uniq))
-        r = call(BroadcastTo, r, shape=tuple(size[c] for c in uniq))
+        # letters only this operand has were summed away: put them back as size 1
+        r = call(Reshape, r, shape=tuple(got.get(c, 1) for c in uniq))
+    have = tuple(got.get(c, 1) for c in uniq)
+    want = tuple(size[c] for c in uniq)
+    if have != want:
+        # broadcast over axes where this operand is longer than what g and the others
+        # saw; where it is shorter (size 1), the engine sums the cotangent back down
+        r = call(BroadcastTo, r, shape=np.broadcast_shapes(have, want))
     if uniq != target:
         # a repeated letter reads a diagonal: its cotangent lives on that diagonal, so
         # each repeat gets a fresh letter tied to the first by an identity matrix
