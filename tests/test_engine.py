@@ -362,6 +362,38 @@ def test_in_place_change_of_a_saved_output_is_caught():
         y.backward()
 
 
+def test_in_place_arithmetic_on_a_non_leaf_is_recorded_correctly():
+    x = leaf([1.0, 2.0])
+    y = x * 1.0
+    y.mul_(3.0)
+    y.add_(x)
+    y.mul_(y)                            # reads itself: must not trip its own version check
+    y.div_(2.0)
+    y.clamp_(0.0, 10.0)
+    y.sub_(x, alpha=2)
+    y.sum().backward()
+    # y = clip(8 x^2, 0, 10) - 2x
+    np.testing.assert_allclose(y.numpy(), [6.0, 6.0])
+    np.testing.assert_allclose(x.grad.numpy(), [14.0, -2.0])
+
+
+def test_in_place_arithmetic_on_a_saved_output_names_the_op_that_saved_it():
+    x = leaf([1.0, 2.0])
+    y = x.exp()
+    y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="ExpBackward"):
+        y.sum().backward()
+
+
+def test_in_place_update_of_a_leaf_under_no_grad_keeps_it_a_leaf():
+    p = leaf([1.0, 2.0])
+    with tg.no_grad():
+        p.sub_(tg.tensor(np.array([1.0, 1.0])), alpha=0.5)
+        p.mul_(2.0)
+    assert p.is_leaf and p.requires_grad and p.grad_fn is None
+    np.testing.assert_allclose(p.numpy(), [1.0, 3.0])
+
+
 # ------------------------------------------------------------------ errors users act on
 
 def test_shape_mismatch_names_the_op_and_both_shapes():

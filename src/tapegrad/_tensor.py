@@ -283,20 +283,37 @@ class Tensor:
         ops.setitem_(self, Ellipsis, value)
         return self
 
+    def _inplace_args(self, other):
+        """(current values, other) for computing an in-place update from them.
+
+        When the update is recorded, the op that computes it may save its inputs (mul
+        saves both factors); writing the result back would then invalidate a saved
+        `self`, so the op reads a copy instead (also where `other` is `self`).
+        """
+        if _local.grad_enabled and (self._rg or isinstance(other, Tensor) and other._rg):
+            src = ops.clone(self)
+            return src, (src if other is self else other)
+        return self, other
+
     def add_(self, other, alpha=1):
-        return self.copy_(self + (other if alpha == 1 else other * alpha))
+        src, other = self._inplace_args(other)
+        return self.copy_(src + (other if alpha == 1 else other * alpha))
 
     def sub_(self, other, alpha=1):
-        return self.copy_(self - (other if alpha == 1 else other * alpha))
+        src, other = self._inplace_args(other)
+        return self.copy_(src - (other if alpha == 1 else other * alpha))
 
     def mul_(self, other):
-        return self.copy_(self * other)
+        src, other = self._inplace_args(other)
+        return self.copy_(src * other)
 
     def div_(self, other):
-        return self.copy_(self / other)
+        src, other = self._inplace_args(other)
+        return self.copy_(src / other)
 
     def clamp_(self, min=None, max=None):
-        return self.copy_(ops.clip(self, min, max))
+        src, _ = self._inplace_args(None)
+        return self.copy_(ops.clip(src, min, max))
 
     # ---------------------------------------------------------------- operators
     def __add__(self, o):
