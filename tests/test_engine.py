@@ -104,6 +104,14 @@ def test_backward_gradient_argument_weights_a_non_scalar_output():
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 0.0, 12.0])
 
 
+def test_gradient_may_be_a_numpy_array():
+    x = leaf([1.0, 2.0])
+    (x * 2.0).backward(np.array([1.0, 3.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 6.0])
+    (g,) = tg.autograd.grad(x * x, x, grad_outputs=np.array([1.0, -1.0]))
+    np.testing.assert_allclose(g.numpy(), [2.0, -4.0])
+
+
 def test_grad_fn_names_and_next_functions():
     x = leaf([1.0, 2.0])
     y = (x * 2.0 + 1.0).exp().sum()

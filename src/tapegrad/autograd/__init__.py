@@ -1,4 +1,6 @@
 """PyTorch-style front-end: backward, grad, grad-mode switches, custom Functions."""
+import numpy as np
+
 from .._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .._tensor import Tensor
 from .engine import run_backward
@@ -7,8 +9,8 @@ from .engine import run_backward
 def _seq(x):
     if x is None:
         return None
-    if isinstance(x, Tensor):
-        return [x]
+    if isinstance(x, (Tensor, np.ndarray, float, int)):
+        return [x]          # one gradient (an array is not a list of per-row gradients)
     return list(x)
 
 
