@@ -128,3 +128,11 @@ def test_conventions_match_torch_at_ties_and_kinks():
         _close(x.grad, tx.grad, f"convention {k}: first input")
         _close(y.grad if y.grad is not None else np.zeros(5),
                ty.grad if ty.grad is not None else np.zeros(5), f"convention {k}: second")
+        # forward mode makes the same choices (ties average the tangents)
+        u, v = np.array([1.0, 3.0, 5.0, -1.0, 2.0]), np.array([2.0, -1.0, 0.5, 4.0, 1.0])
+        _, dout = tg.jvp(lambda p, q: fn(tg, p, q), (tg.tensor(a), tg.tensor(b)),
+                         (tg.tensor(u), tg.tensor(v)))
+        _, tdout = torch.func.jvp(lambda p, q: fn(torch, p, q),
+                                  tuple(_torch_inputs([a, b], False)),
+                                  tuple(_torch_inputs([u, v], False)))
+        _close(dout, tdout, f"convention {k}: jvp")
