@@ -299,3 +299,24 @@ def test_scheduler_state_dict_round_trip_and_errors():
         lr_scheduler.StepLR(_opt(), step_size=1, last_epoch=3)
     with pytest.raises(ValueError, match="step_size must be a positive"):
         lr_scheduler.StepLR(_opt(), step_size=0)
+
+
+def test_keras_style_loop_with_a_module_tape_and_apply_gradients():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+    x = tg.randn(32, 2)
+    y = x[:, :1] * 2 - x[:, 1:]
+    model[2].bias.requires_grad_(False)             # frozen: not a trainable variable
+    frozen = model[2].bias.numpy().copy()
+    assert len(model.trainable_variables) == 3
+    opt = optim.Adam(None, lr=0.05)
+    first = None
+    for _ in range(100):
+        with tg.GradientTape() as tape:
+            loss = nn.functional.mse_loss(model(x), y)
+        grads = tape.gradient(loss, model.trainable_variables)
+        opt.apply_gradients(zip(grads, model.trainable_variables))
+        first = first if first is not None else loss.item()
+    assert loss.item() < 0.05 * first
+    np.testing.assert_array_equal(model[2].bias.numpy(), frozen)
+    assert model[2].bias not in opt.state

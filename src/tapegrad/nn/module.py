@@ -243,6 +243,12 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
+    @property
+    def trainable_variables(self) -> list:
+        """Keras spelling: the parameters that require grad, as a list (for
+        `tape.gradient(loss, model.trainable_variables)` and `apply_gradients`)."""
+        return [p for p in self.parameters() if p.requires_grad]
+
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True):
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
