@@ -253,3 +253,14 @@ def test_interrupted_run_resumes_bit_identically(tmp_path):
     tg.manual_seed(999)
     other, _, _ = _resumable_run(k, start=k, state=tg.load(path), restore_rng=False)
     assert not np.array_equal(other[0].weight.numpy(), full[0].weight.numpy())
+
+
+def test_file_objects_and_missing_folders(tmp_path):
+    import io
+    buf = io.BytesIO()
+    tg.save({"w": tg.ones(2), "n": 1}, buf)
+    buf.seek(0)
+    back = tg.load(buf)
+    assert back["n"] == 1 and back["w"].tolist() == [1.0, 1.0]
+    with pytest.raises(FileNotFoundError, match="folder .*nope.* does not exist"):
+        tg.save({"w": tg.ones(1)}, tmp_path / "nope" / "x.safetensors")

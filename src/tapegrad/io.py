@@ -190,6 +190,9 @@ def save(obj, path, metadata: dict = None):
         return
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not exist; "
+                                "create it first (e.g. os.makedirs(folder, exist_ok=True))")
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
                                dir=folder)
     try:
