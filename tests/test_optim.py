@@ -320,3 +320,17 @@ def test_keras_style_loop_with_a_module_tape_and_apply_gradients():
     assert loss.item() < 0.05 * first
     np.testing.assert_array_equal(model[2].bias.numpy(), frozen)
     assert model[2].bias not in opt.state
+
+
+def test_minimize_takes_a_callable_or_a_recorded_loss():
+    v = tg.Variable([1.0, -1.0])
+    opt = optim.SGD(None, lr=0.1)
+    value = opt.minimize(lambda: (v * v).sum(), [v])
+    assert value.item() == 2.0
+    np.testing.assert_allclose(v.numpy(), [0.8, -0.8])
+    with tg.GradientTape() as tape:
+        loss = (v * v).sum()
+    opt.minimize(loss, [v], tape=tape)
+    np.testing.assert_allclose(v.numpy(), [0.64, -0.64])
+    with pytest.raises(ValueError, match="GradientTape that recorded"):
+        opt.minimize(loss, [v])

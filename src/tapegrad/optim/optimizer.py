@@ -179,6 +179,36 @@ class Optimizer:
                 self._apply_one(v, arr, group)
         self.iterations += 1
 
+    def minimize(self, loss, var_list, tape=None):
+        """TF style: one update of `var_list` down the gradient of `loss`.
+
+        `loss` is a zero-argument callable (run under a new GradientTape), or a tensor
+        recorded by `tape`. Returns the loss value.
+
+        >>> import tapegrad as tg
+        >>> v = tg.Variable(3.0)
+        >>> opt = tg.optim.SGD(None, lr=0.25)
+        >>> opt.minimize(lambda: v * v, [v])
+        tensor(9.)
+        >>> v
+        <tg.Variable 'Variable:0' shape=() dtype=float32, numpy=1.5>
+        """
+        from ..tape import GradientTape
+
+        var_list = list(var_list() if callable(var_list) else var_list)
+        if callable(loss):
+            with GradientTape() as tape:
+                tape.watch(var_list)
+                value = loss()
+        elif tape is None:
+            raise ValueError("minimize: pass the GradientTape that recorded the loss tensor "
+                             "(tape=...), or pass the loss as a callable")
+        else:
+            value = loss
+        grads = tape.gradient(value, var_list)
+        self.apply_gradients(zip(grads, var_list))
+        return value
+
     def _owner_map(self):
         return {id(p): g for g in self.param_groups for p in g["params"]}
 
