@@ -183,7 +183,7 @@ class Optimizer:
         """TF style: one update of `var_list` down the gradient of `loss`.
 
         `loss` is a zero-argument callable (run under a new GradientTape), or a tensor
-        recorded by `tape`. Returns the loss value.
+        recorded by `tape`. Returns the loss value (detached).
 
         >>> import tapegrad as tg
         >>> v = tg.Variable(3.0)
@@ -207,7 +207,7 @@ class Optimizer:
             value = loss
         grads = tape.gradient(value, var_list)
         self.apply_gradients(zip(grads, var_list))
-        return value
+        return value.detach() if isinstance(value, Tensor) else value
 
     def _owner_map(self):
         return {id(p): g for g in self.param_groups for p in g["params"]}
