@@ -115,6 +115,32 @@ def test_setitem_on_a_leaf_that_requires_grad_is_refused():
         x[0] = 0.0
 
 
+def test_recorded_write_into_a_view_of_a_leaf_is_refused():
+    x = leaf([1.0, 2.0, 3.0])
+    v = x[0:2]
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        v[0] = 10.0
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+    with tg.no_grad():                    # an explicit update is fine
+        x[0:2][0] = 10.0
+    assert x.numpy()[0] == 10.0
+
+
+@pytest.mark.parametrize("make_view", [lambda y: y[1:], lambda y: y.reshape(3, 1),
+                                       lambda y: y.T], ids=["slice", "reshape", "T"])
+def test_recorded_write_into_a_view_of_a_non_leaf_is_refused(make_view):
+    # the base's values would change while its recorded history stayed the same
+    x, w = leaf([1.0, 2.0, 3.0]), leaf(5.0)
+    y = x * 1.0
+    v = make_view(y)
+    with pytest.raises(RuntimeError, match="clone"):
+        v[0] = w
+    v = make_view(y).clone()
+    v[0] = w
+    (v * 1.0).sum().backward()
+    assert w.grad.item() == 1.0          # w landed in exactly one element
+
+
 def test_setitem_bumps_the_version():
     t = tg.tensor([1.0, 2.0])
     before = t._version

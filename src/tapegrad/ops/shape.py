@@ -390,6 +390,8 @@ def setitem_(t, index, value):
     if not t._data.flags.writeable:
         raise ValueError(f"setitem: this tensor (shape {t.shape}) is a read-only view "
                          "(e.g. from broadcast_to); call .clone() before writing to it")
+    if recording:
+        _check_view_write(t)
     dual = _local.fw_levels and (t._fw is not None or (
         isinstance(value, Tensor) and value._fw is not None))
     if recording or dual:
@@ -401,6 +403,28 @@ def setitem_(t, index, value):
     else:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
+
+
+def _check_view_write(t):
+    """Refuse a recorded write through a view: it would change the base tensor's values
+    while the base's recorded history stayed as it was (a silently wrong gradient)."""
+    from ..autograd.graph import AccumulateGrad, Node
+    node = t.grad_fn
+    if type(node) is not Node or t._data.base is None:
+        return
+    op = node.op
+    if not (op.view or (op is GetItem and _is_basic(node.params["index"]))):
+        return
+    if type(node.next[0]) is AccumulateGrad:
+        raise RuntimeError(
+            f"setitem: this tensor (shape {t.shape}) is a view of a leaf that requires grad "
+            f"(made by {node.name()}); writing into it would change the leaf in place. "
+            "Wrap the update in `with tg.no_grad():`, or .clone() the view first")
+    raise RuntimeError(
+        f"setitem: this tensor (shape {t.shape}) is a view of another tensor (made by "
+        f"{node.name()}); a recorded write into it would change the base without "
+        "updating the base's history. .clone() the view first, or write into the base "
+        "tensor with the combined index")
 
 
 def concatenate(tensors, axis=0, *, dim=None):
