@@ -55,7 +55,12 @@ def test_quick_tour_runs_every_section_and_writes_its_files(tmp_path, capsys):
         assert fn.__doc__.split()[0] in text
     assert "epoch  100" in text and " w " in text and " b " in text
     png = tmp_path / "out" / "lr_curves.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "plot skipped" in text
+    else:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ckpt = tg.load(tmp_path / "out" / "digits_mlp.safetensors")
     assert set(ckpt) == {"model", "optimizer", "scheduler", "rng", "meta"}
     assert "identical predictions on 360 test images: True" in text
