@@ -334,3 +334,20 @@ def test_minimize_takes_a_callable_or_a_recorded_loss():
     np.testing.assert_allclose(v.numpy(), [0.64, -0.64])
     with pytest.raises(ValueError, match="GradientTape that recorded"):
         opt.minimize(loss, [v])
+
+
+@pytest.mark.parametrize("cls,kw", ALL, ids=IDS)
+def test_a_step_allocates_no_parameter_sized_memory(cls, kw):
+    import tracemalloc
+    params = [nn.Parameter(tg.randn(256, 256)) for _ in range(3)]
+    for p in params:
+        p.grad = tg.randn(256, 256)
+    opt = cls(params, **kw)
+    opt.step()                                  # state and scratch buffers appear here
+    tracemalloc.start()
+    try:
+        opt.step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 256 * 4 / 10
