@@ -121,23 +121,25 @@ def distinct_abs(rng, shapes):
 
 
 def apart(rng, shapes):
-    """Two inputs that differ by at least 0.2 everywhere after broadcasting."""
+    """Two inputs that differ by at least 0.2 everywhere after broadcasting.
+
+    One of the two shapes must be the broadcast shape: the other input is drawn first
+    and the bigger one is placed around it.
+    """
     s0, s1 = shapes
     big = np.broadcast_shapes(s0, s1)
-    if s0 == big:
-        y = rng.uniform(-2, 2, size=s1)
-        x = y + rng.choice([-1.0, 1.0], size=big) * rng.uniform(0.2, 1.5, size=big)
-        return [x, y]
-    x = rng.uniform(-2, 2, size=s0)
-    y = x + rng.choice([-1.0, 1.0], size=big) * rng.uniform(0.2, 1.5, size=big)
-    return [x, y]
+    if big not in (s0, s1):
+        raise ValueError(f"apart: one of {s0} and {s1} must be their broadcast shape")
+    small = rng.uniform(-2, 2, size=s1 if s0 == big else s0)
+    near = small + rng.choice([-1.0, 1.0], size=big) * rng.uniform(0.2, 1.5, size=big)
+    return [near, small] if s0 == big else [small, near]
 
 
 def with_zero(rng, shapes):
     """One input with an exact zero (the product's gradient there is the others')."""
     (shape,) = shapes
     a = rng.uniform(0.5, 1.5, size=shape) * rng.choice([-1.0, 1.0], size=shape)
-    a.reshape(-1)[1] = 0.0
+    a.flat[1] = 0.0
     return [a]
 
 
@@ -184,13 +186,8 @@ def _torch_var(name):
     return ref
 
 
-def _torch_setitem(T, x, v):
-    y = x.clone()
-    y[1:, ::2] = v
-    return y
-
-
-def _tg_setitem(x, v):
+def _setitem(x, v):
+    """A recorded write (IndexPut) into a copy; the same code runs on torch tensors."""
     y = x.clone()
     y[1:, ::2] = v
     return y
@@ -204,8 +201,9 @@ def _torch_index_add(T, g):
     return T.zeros((5, 3), dtype=g.dtype).index_put((_t(T, REPEATED),), g, accumulate=True)
 
 
-def _torch_sum_to(T, x):
-    return x.sum(dim=0, keepdim=False).sum(dim=0, keepdim=True)
+def _torch_sum_to_1_4(T, x):
+    """sum_to((2, 3, 4) -> (1, 4)) spelled with torch sums."""
+    return x.sum(dim=0).sum(dim=0, keepdim=True)
 
 
 def einsum_case(subscripts, shapes, name):
@@ -376,7 +374,7 @@ _SHAPE = [
     OpCase(tg.broadcast_to, [(3, 1)], dict(shape=(2, 3, 4)),
            torch=lambda T, x, shape: T.broadcast_to(x, shape)),
     OpCase(tg.ops.sum_to, [(2, 3, 4)], dict(shape=(1, 4)),
-           torch=lambda T, x, shape: _torch_sum_to(T, x)),
+           torch=lambda T, x, shape: _torch_sum_to_1_4(T, x)),
     OpCase(lambda *xs: tg.concatenate(list(xs), axis=1), [(2, 3), (2, 1), (2, 2)],
            name="concatenate", torch=lambda T, *xs: T.cat(xs, dim=1)),
     OpCase(lambda *xs: tg.concat(xs, axis=0), [(1, 3), (2, 3)], name="concat",
@@ -391,7 +389,7 @@ _SHAPE = [
     OpCase(tg.split, [(2, 6)], dict(split_size_or_sections=[1, 3, 2], axis=1),
            torch=lambda T, x, split_size_or_sections, axis: T.split(
                x, split_size_or_sections, dim=axis)),
-    OpCase(_tg_setitem, [(3, 4), (2, 2)], name="setitem", torch=_torch_setitem),
+    OpCase(_setitem, [(3, 4), (2, 2)], name="setitem", torch=SAME),
 ]
 
 _INDEXING = [
