@@ -266,7 +266,7 @@ _ELEMENTWISE = [
     OpCase(tg.clip, [(3, 4), (4,), (4,)], sample=lambda rng, s: [
         rng.uniform(-2, 2, s[0]), np.full(s[1], -1.0) + rng.uniform(-0.1, 0.1, s[1]),
         np.full(s[2], 1.0) + rng.uniform(-0.1, 0.1, s[2])],
-        away_from=[], name="clip_tensor_bounds",
+        name="clip_tensor_bounds",
         torch=lambda T, x, lo, hi: T.minimum(T.maximum(x, lo), hi)),
     OpCase(lambda x, y: tg.where(COND_34, x, y), [(3, 4), (4,)], name="where",
            torch=lambda T, x, y: T.where(_t(T, COND_34), x, y)),
