@@ -198,9 +198,34 @@ def test_links_resolve(path):
     for target in LINK.findall(text):
         if re.match(r"^[a-z]+:", target) or target.startswith("#"):
             continue
-        file = target.split("#", 1)[0]
-        assert (path.parent / file).resolve().exists(), (
-            f"{path.relative_to(DOCS)}: broken link {target}")
+        file, _, anchor = target.partition("#")
+        dest = (path.parent / file).resolve()
+        assert dest.exists(), f"{path.relative_to(DOCS)}: broken link {target}"
+        if anchor and dest.suffix == ".md":
+            assert anchor in _anchors(dest), f"{path.relative_to(DOCS)}: no anchor {target}"
+
+
+def _anchors(page):
+    """Explicit `id="..."` anchors and GitHub-style heading slugs of a page."""
+    text = page.read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', text))
+    for heading in re.findall(r"^#+\s+(.*)$", text, flags=re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        ids.add(slug)
+    return ids
+
+
+def test_parser_reads_skips_and_outputs(tmp_path):
+    """The runner's own rules, on a small page: skip markers, attached output blocks."""
+    page = tmp_path / "sample.md"
+    page.write_text("# t\n\n```python\nprint(1)\n```\n\n```text\n1\n```\n\n"
+                    "<!-- skip-test: needs a GPU -->\n```python\nraise SystemExit\n```\n\n"
+                    "Some text.\n\n```text\nnot an output: text in between\n```\n",
+                    encoding="utf-8")
+    blocks = parse(page)
+    assert [b.lang for b in blocks] == ["python", "python", "text"]
+    assert blocks[0].output == "1\n" and blocks[0].line == 4 and blocks[0].skip is None
+    assert blocks[1].skip == "needs a GPU" and blocks[1].output is None
 
 
 @pytest.mark.parametrize("path", pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
