@@ -1,5 +1,8 @@
 """A tour of tapegrad, from derivatives to training on real data (README's ./demo.sh).
 
+It starts with the derivatives of the classic tutorials in PyTorch style and TensorFlow
+style (one engine under both), forward mode and a Jacobian, and gradcheck; then trains.
+
     python examples/tour.py                 # everything (about half a minute)
     python examples/tour.py --quick         # a short version (used by the tests)
     python examples/tour.py --only digits   # some sections: see --list
@@ -53,6 +56,75 @@ def _needs_sklearn():
 
 
 # ------------------------------------------------------------------ sections
+
+def derivatives(tour: Tour):
+    """The tutorial derivatives, in PyTorch style and TensorFlow style (one engine)."""
+    # PyTorch: requires_grad, backward(), .grad
+    x = tg.tensor(3.0, requires_grad=True)
+    y = x ** 2
+    y.backward()
+    print(f"  PyTorch style: y = x**2 at x = 3 -> dy/dx = {x.grad.item():g}")
+    # TensorFlow: a tape records while open; watch makes a constant differentiable
+    c = tg.constant(3.0)
+    with tg.GradientTape(persistent=True) as tape:
+        tape.watch(c)
+        y = c * c
+        z = y * y
+    print(f"  TF style, persistent tape: dz/dx = {tape.gradient(z, c).item():g}, "
+          f"dz/dy = {tape.gradient(z, y).item():g}, dy/dx = {tape.gradient(y, c).item():g}")
+    # higher order: nested tapes, create_graph, and grad of grad all agree
+    with tg.GradientTape() as outer:
+        outer.watch(c)
+        with tg.GradientTape() as inner:
+            inner.watch(c)
+            y = c ** 3
+        dy = inner.gradient(y, c)
+    d2y = outer.gradient(dy, c)
+    (g1,) = tg.autograd.grad(x ** 3, x, create_graph=True)
+    (g2,) = tg.autograd.grad(g1, x)
+    g3 = tg.grad(tg.grad(lambda t: t ** 3))(3.0)
+    print(f"  d2/dx2 x**3 at 3: nested tapes {d2y.item():g}, create_graph {g2.item():g}, "
+          f"grad(grad) {g3.item():g}")
+    # several variables at once, and Python control flow recorded as it ran
+    w = tg.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
+    b = tg.Variable([0.5, -0.5], name="b")
+    inp = tg.constant([[1.0, -1.0]])
+    with tg.GradientTape() as tape:
+        out = inp @ w + b
+        loss = tg.reduce_sum(out ** 2) if out.sum().item() < 10 else tg.reduce_sum(out)
+    grads = tape.gradient(loss, {"w": w, "b": b})
+    print(f"  several variables: dloss/db = {grads['b'].numpy().tolist()}")
+    tour.results["derivatives"] = (x.grad.item(), d2y.item())
+
+
+def forward_mode(tour: Tour):
+    """Forward mode with dual numbers: jvp, a forward-mode Jacobian, and a Hessian."""
+    f = lambda v: tg.stack([v[0] * v[1], tg.sin(v[0]), v[1] ** 2])      # noqa: E731
+    x = tg.tensor([1.0, 2.0])
+    out, tangent = tg.jvp(f, (x,), (tg.tensor([1.0, 0.0]),))
+    print(f"  jvp along e0: f(x) = {np.round(out.numpy().astype(float), 4).tolist()}, "
+          f"J e0 = {np.round(tangent.numpy().astype(float), 4).tolist()}")
+    jac = tg.jacfwd(f)(x)                  # all basis vectors in one batched pass
+    print("  jacfwd (forward mode), shape", jac.shape)
+    print("   ", np.array2string(jac.numpy(), precision=4).replace("\n", "\n    "))
+    same = np.allclose(jac.numpy(), tg.jacrev(f)(x).numpy())
+    print(f"  jacrev (reverse mode) agrees: {same}")
+    h = tg.hessian(lambda v: tg.sum(v ** 3) + v[0] * v[1])(x)
+    print(f"  hessian of sum(x**3) + x0*x1 at (1, 2): {h.numpy().tolist()}")
+    tour.results["jacobian"] = jac
+
+
+def gradcheck(tour: Tour):
+    """gradcheck: analytic derivatives against central finite differences (float64)."""
+    rng = np.random.default_rng(0)
+    w = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    v = tg.tensor(rng.standard_normal(4), requires_grad=True)
+    layer = lambda w, v: tg.sum(tg.softplus(w @ v) * tg.tanh(v[:3]))   # noqa: E731
+    first = tg.gradcheck(layer, (w, v))
+    second = tg.gradgradcheck(layer, (w, v))
+    print(f"  first derivatives match: {first}; second derivatives match: {second}")
+    tour.results["gradcheck"] = first and second
+
 
 def linear_regression(tour: Tour):
     """Linear regression by gradient descent: learn y = 2x + 1 (PyTorch style)."""
@@ -198,7 +270,8 @@ def checkpoint(tour: Tour):
     tour.results["checkpoint"] = path
 
 
-SECTIONS = [linear_regression, logistic_regression, digits, learning_rates, checkpoint]
+SECTIONS = [derivatives, forward_mode, gradcheck, linear_regression, logistic_regression,
+            digits, learning_rates, checkpoint]
 
 
 def main(argv=None) -> int:

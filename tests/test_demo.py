@@ -84,3 +84,16 @@ def test_tour_script_lists_and_rejects_unknown_sections():
     bad = subprocess.run([sys.executable, script, "--only", "nope"], capture_output=True,
                          text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "unknown section(s) nope" in bad.stderr
+
+
+def test_tour_opens_with_both_api_styles_forward_mode_and_gradcheck(tmp_path, capsys):
+    import tour
+    t = tour.Tour(quick=True, out=tmp_path, progress=False)
+    for section in (tour.derivatives, tour.forward_mode, tour.gradcheck):
+        section(t)
+    printed = capsys.readouterr().out
+    assert "PyTorch style" in printed and "TF style" in printed
+    assert t.results["derivatives"] == (6.0, 18.0)
+    np.testing.assert_allclose(t.results["jacobian"].numpy(),
+                               [[2.0, 1.0], [np.cos(1.0), 0.0], [0.0, 4.0]], rtol=1e-6)
+    assert t.results["gradcheck"] is True
