@@ -131,6 +131,23 @@ def test_attributes():
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
 
 
+def test_numpy_reductions_on_a_tensor_return_tracked_tensors():
+    x = leaf([[1.0, 5.0], [3.0, 2.0]])
+    assert np.sum(x).item() == 11.0 and np.max(x).item() == 5.0
+    np.testing.assert_allclose(np.mean(x, axis=0).numpy(), [2.0, 3.5])
+    np.testing.assert_allclose(np.min(x, axis=1, keepdims=True).numpy(), [[1.0], [2.0]])
+    np.sum(x * x).backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.numpy())
+    with pytest.raises(TypeError, match="out="):
+        np.sum(x, out=np.zeros(()))
+
+
+def test_reduction_dtype_argument_is_applied():
+    t = tg.ones(3).sum(dtype="float64")
+    assert t.dtype == np.float64 and t.item() == 3.0
+    assert tg.tensor([1, 2]).mean(dtype=np.float32).dtype == np.float32
+
+
 def test_python_number_conversions_accept_any_one_element_tensor():
     assert float(tg.tensor([[1.5]])) == 1.5 and int(tg.tensor([7])) == 7
     with pytest.raises(ValueError, match=r"\(2,\)"):

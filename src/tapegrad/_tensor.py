@@ -427,20 +427,35 @@ class Tensor:
         return ops.getitem(self, index)
 
     # ------------------------------------------------------------ op methods
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
-        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    # dtype= and out= make np.sum(t), np.mean(t), np.max(t) ... work (NumPy calls the
+    # method with them) and return tracked tensors
+    def _reduce_input(self, who, dtype=None, out=None):
+        if out is not None:
+            raise TypeError(f"{who}: out= is not supported; use the returned tensor")
+        return self if dtype is None else ops.cast(self, dtype)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+            out=None):
+        x = self._reduce_input("sum", dtype, out)
+        return ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+             out=None):
+        x = self._reduce_input("mean", dtype, out)
+        return ops.mean(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+             out=None):
+        x = self._reduce_input("prod", dtype, out)
+        return ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None, out=None):
+        x = self._reduce_input("max", out=out)
+        return ops.max(x, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None, out=None):
+        x = self._reduce_input("min", out=out)
+        return ops.min(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
             correction=None, unbiased=None):
