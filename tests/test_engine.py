@@ -288,7 +288,7 @@ def test_grad_mode_is_per_thread():
             barrier.wait()          # the main thread checks its own mode now
             barrier.wait()
 
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=10)     # a failing worker must not hang the test
     with tg.no_grad():
         t = threading.Thread(target=worker)
         t.start()
