@@ -225,3 +225,12 @@ def test_grad_shapes_and_dtypes_equal_the_inputs(case, dtype):
         assert x.grad is not None
         assert x.grad.shape == x.shape and x.grad.dtype == x.dtype
         assert x.grad.grad_fn is None and not x.grad.requires_grad
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_ids())
+def test_float32_tangents_have_the_outputs_shapes_and_dtypes(case):
+    xs = case.tensors(np.float32, requires_grad=False)
+    us = [tg.tensor(u.astype(np.float32)) for u in _directions(case, np.random.default_rng(7))]
+    out, dout = tg.jvp(case, tuple(xs), tuple(us))
+    for o, d in zip(outputs(out), outputs(dout)):
+        assert d.shape == o.shape and d.dtype == o.dtype == (case.out_dtype or np.float32)
