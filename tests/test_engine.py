@@ -97,6 +97,18 @@ def test_backward_with_inputs_fills_only_those_leaves():
     assert x.grad.item() == 3.0 and y.grad is None
 
 
+def test_backward_with_a_non_leaf_input_fills_its_grad():
+    x = leaf([1.0, 2.0])
+    h = x * 3.0
+    (h * h).sum().backward(inputs=[h])
+    np.testing.assert_allclose(h.grad.numpy(), 2 * h.numpy())
+    assert x.grad is None
+    h.retain_grad()                      # retained and named: still counted once
+    (h * h).sum().backward(inputs=[h, x])
+    np.testing.assert_allclose(h.grad.numpy(), 4 * h.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), 18 * x.numpy())
+
+
 def test_backward_gradient_argument_weights_a_non_scalar_output():
     x = leaf([1.0, 2.0, 3.0])
     y = x * x

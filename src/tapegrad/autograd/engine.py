@@ -137,7 +137,11 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 if accumulate and (capture is None or node in capture):
                     _accumulate(node.variable, g, create_graph, stored)
                 continue
-            if node.retain is not None and accumulate:
+            if accumulate and capture is not None and node in capture:
+                # a non-leaf named in `inputs` gets its .grad, as in PyTorch
+                for k in capture[node]:
+                    _accumulate(inputs[k], g, create_graph, stored)
+            elif node.retain is not None and accumulate:
                 t = node.retain()
                 if t is not None:
                     _accumulate(t, g, create_graph, stored)
