@@ -82,6 +82,7 @@ def site_text(site) -> str:
 
 
 _PKG_DIR = __file__.rsplit("/ops/", 1)[0]
+_MASKS = {}              # interned needs-grad masks, e.g. (True, False)
 
 
 def apply(op, *args, **params):
@@ -127,7 +128,9 @@ def _record(op, args, params, out, extra=False):
     cuts = None
     for a in args:
         if isinstance(a, Tensor):
-            e = grad_edge(a)
+            e = a.grad_fn
+            if e is None and a._rg:
+                e = grad_edge(a)
             edges.append(e)
             mask.append(e is not None)
             shapes.append(a._data.shape)
@@ -137,29 +140,36 @@ def _record(op, args, params, out, extra=False):
             edges.append(None)
             mask.append(False)
             shapes.append(None)
+    mask = tuple(mask)
+    mask = _MASKS.setdefault(mask, mask)    # a handful of distinct masks: share them
     t = make(out, True)
     saved = None
     vers = None
     save_idx = range(len(args)) if op.save_all else op._save_idx
     if save_idx:
+        # Save arrays, not Tensors: intermediate Tensors die with the user's references,
+        # and graph-mode backward rebuilds connected Tensors from `node.next` (_unpack).
+        # `vers` is flat: (counter, version at save, input index) per saved tensor.
         saved = []
         vers = []
         for i in save_idx:
             if i < 0:
                 saved.append(out)
                 vc = t._vc = [0]
-                vers.append((vc, 0, -1))
+                vers += (vc, 0, -1)
             else:
                 a = args[i]
-                saved.append(a)
                 if isinstance(a, Tensor):
+                    saved.append(a._data)
                     vc = a._vc
                     if vc is None:
                         vc = a._vc = [0]
-                    vers.append((vc, vc[0], i))
+                    vers += (vc, vc[0], i)
+                else:
+                    saved.append(a)
         saved = tuple(saved)
         vers = tuple(vers)
-    node = Node(op, saved, params or None, tuple(shapes), tuple(edges), tuple(mask), vers, out)
+    node = Node(op, saved, params or None, tuple(shapes), tuple(edges), mask, vers, out)
     if _local.anomaly:
         from ..autograd.anomaly import capture_site
         node.site = capture_site()

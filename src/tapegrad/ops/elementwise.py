@@ -24,11 +24,30 @@ def scale(g, d):
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
-    if rr.dtype.kind in "fc" and not np.isfinite(rr).all():
+    if not _all_finite(rr):
         zero = _raw(g) == 0
         if np.any(zero):
             r = call(Where, zero, 0.0, r)
     return r
+
+
+def _all_finite(a):
+    """Whether `a` holds no inf or NaN, with one reduction instead of isfinite + all.
+
+    An inf or NaN anywhere makes the sum non-finite; a sum that merely overflows only
+    sends `scale` down its careful path, which is correct anyway.
+    """
+    try:
+        kind = a.dtype.kind
+    except AttributeError:
+        return math.isfinite(a)             # a Python scalar
+    if kind == "f":
+        if not a.ndim:
+            return math.isfinite(a)
+        return math.isfinite(np.add.reduce(a, None))
+    if kind == "c":
+        return bool(np.isfinite(a).all())
+    return True
 
 
 def _shape(v):
