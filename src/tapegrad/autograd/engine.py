@@ -1,4 +1,6 @@
 """run_backward: order, accumulation, retain/create_graph, hooks. No recursion."""
+import gc
+
 import numpy as np
 
 from .. import _state
@@ -20,16 +22,18 @@ def backward_order(roots, allowed=None):
         if r not in waiting:
             waiting[r] = 0
             stack.append(r)
+    get = waiting.get
     while stack:                        # pass 1: count consumers
         node = stack.pop()
         for nxt in node.next:
             if nxt is None or (allowed is not None and nxt not in allowed):
                 continue
-            if nxt in waiting:
-                waiting[nxt] += 1
-            else:
+            c = get(nxt)
+            if c is None:
                 waiting[nxt] = 1
                 stack.append(nxt)
+            else:
+                waiting[nxt] = c + 1
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     order = []
     while ready:                        # pass 2: release at zero
@@ -38,8 +42,9 @@ def backward_order(roots, allowed=None):
         for nxt in node.next:
             if nxt is None or (allowed is not None and nxt not in allowed):
                 continue
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
+            c = waiting[nxt] - 1
+            waiting[nxt] = c
+            if c == 0:
                 ready.append(nxt)
     return order
 
@@ -87,6 +92,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 "connects it to a tensor with requires_grad=True (was it computed under "
                 "no_grad, or from detached/NumPy values?)")
         g = _root_grad(t, g, i, who, graph_mode)
+        if not graph_mode and g.ndim == 0:
+            g = g[()]                   # 0-d: NumPy scalars are ~10x faster in the rules
         if allowed is not None and node not in allowed:
             continue                    # not recorded by this tape: unconnected
         prev = grads.get(node)
@@ -119,6 +126,11 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     # inf/NaN inside rules is expected at masked positions (see ops.elementwise.scale)
     errstate = np.errstate(all="ignore")
     errstate.__enter__()
+    # The graph holds no reference cycles, so a cyclic collection during backward would
+    # only walk the whole graph for nothing (that walk makes per-node cost grow with N).
+    gc_was_enabled = gc.isenabled()
+    if gc_was_enabled:
+        gc.disable()
     try:
         for node in order:
             g = grads.pop(node, None)
@@ -154,6 +166,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     finally:
         _local.grad_enabled = prev_mode
         errstate.__exit__(None, None, None)
+        if gc_was_enabled:
+            gc.enable()
     if results is None:
         return None
     out = []
@@ -201,7 +215,7 @@ def _leaf_hooks(node):
 
 def _run_hooks(hooks, g, graph_mode):
     for fn in list(hooks):
-        r = fn(g if isinstance(g, Tensor) else make(g))
+        r = fn(g if isinstance(g, Tensor) else make(np.asarray(g)))
         if r is not None:
             g = _as_grad(r, graph_mode)
     return g
@@ -209,7 +223,9 @@ def _run_hooks(hooks, g, graph_mode):
 
 def _owned(arr, stored):
     """`arr` itself if nobody else holds it, else a copy (grads must not alias)."""
-    if arr.base is not None or not arr.flags.writeable or id(arr) in stored:
+    if not isinstance(arr, np.ndarray):
+        arr = np.array(arr)             # a NumPy or Python scalar from a 0-d rule
+    elif arr.base is not None or not arr.flags.writeable or id(arr) in stored:
         arr = arr.copy()
     stored.add(id(arr))
     return arr
@@ -225,7 +241,7 @@ def _accumulate(t, g, create_graph, stored):
             g = g.reshape(t.shape)
         t.grad = g if t.grad is None else t.grad + g
         return
-    arr = _raw(g)
+    arr = np.asarray(_raw(g))
     if arr.dtype != dtype:
         arr = arr.astype(dtype)
     if arr.shape != t.shape:
@@ -233,7 +249,7 @@ def _accumulate(t, g, create_graph, stored):
     if t.grad is None:
         t.grad = make(_owned(arr, stored))
     else:
-        t.grad = make(t.grad._data + arr)
+        t.grad = make(np.asarray(t.grad._data + arr))
         stored.add(id(t.grad._data))
 
 
@@ -243,25 +259,36 @@ def _unpack(node, graph_mode):
         return ()
     if saved is FREED:
         raise _Freed(node)
-    if node.vers:
-        for vc, ver, i in node.vers:
-            if vc[0] != ver:
-                raise version_error(node, i, ver, vc)
-    op = node.op
-    idx = range(len(saved)) if op.save_all else op._save_idx
+    vers = node.vers
+    if vers:
+        for k in range(0, len(vers), 3):        # flat: (counter, version, input) triples
+            vc = vers[k]
+            if vc[0] != vers[k + 1]:
+                raise version_error(node, vers[k + 2], vers[k + 1], vc)
     out = []
     if graph_mode:
+        op = node.op
+        idx = range(len(saved)) if op.save_all else op._save_idx
+        nxt = node.next
         for i, v in zip(idx, saved):
             if i < 0:
                 t = make(v, True)       # the output, rebuilt without a Tensor->Node cycle
                 t.grad_fn = node
                 t._fw = node.out_fw
                 out.append(t)
+            elif type(v) is np.ndarray and nxt[i] is not None:
+                t = make(v, True)       # a saved input, reconnected to where it came from
+                t.grad_fn = nxt[i]
+                out.append(t)
             else:
-                out.append(v)
+                out.append(v)           # constants, and the duals forward mode stored
     else:
         for v in saved:
-            out.append(v._data if isinstance(v, Tensor) else v)
+            if isinstance(v, Tensor):
+                v = v._data
+            if type(v) is np.ndarray and not v.shape:
+                v = v[()]               # 0-d: NumPy scalars are ~10x faster in the rules
+            out.append(v)
     return tuple(out)
 
 
@@ -319,7 +346,10 @@ def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
             continue
         if graph_mode and not isinstance(gx, Tensor):
             gx = make(np.asarray(gx))
-        gshape = gx.shape if isinstance(gx, Tensor) else np.shape(gx)
+        try:
+            gshape = gx.shape
+        except AttributeError:          # a Python scalar
+            gshape = ()
         if gshape != shape:
             gx = _reduce_to(gx, shape, node)
         prev = grads.get(nxt)
