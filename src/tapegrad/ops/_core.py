@@ -24,6 +24,12 @@ class Op:
     saves = ()
     view = False            # the result may share memory with input 0
     save_all = False        # variadic ops (einsum) save every input
+    # How the jvp handles tangents with a leading batch axis (jacfwd/jacrev/hessian push
+    # all basis vectors in one pass): "elementwise" (tangents are right-aligned to the
+    # output and the rule broadcasts), "aware" (the rule reads ctx.batched itself), or
+    # None (one slice at a time). LINEAR ops give `batch_params(params, ctx)` instead.
+    batching = None
+    batch_params = None
     differentiable = True
     bw_name = "OpBackward"
     _save_idx = ()
@@ -50,7 +56,7 @@ def register(cls):
 class Ctx:
     """What a jvp rule reads during a forward-mode evaluation (no Node exists)."""
 
-    __slots__ = ("saved", "params", "in_shapes", "needs_grad", "out_shape")
+    __slots__ = ("saved", "params", "in_shapes", "needs_grad", "out_shape", "batched")
 
     def __init__(self, saved, params, in_shapes, out_shape):
         self.saved = saved
@@ -58,6 +64,7 @@ class Ctx:
         self.in_shapes = in_shapes
         self.out_shape = out_shape
         self.needs_grad = ()
+        self.batched = None         # batch size of the tangents, when they carry one
 
 
 def _site(depth=2):
@@ -307,18 +314,22 @@ def _apply_dual(op, level, args, params):
     saved = tuple(out_v if i < 0 else saved_src[i] for i in save_idx)
     shapes = tuple(p._data.shape if isinstance(p, Tensor) else np.shape(p) for p in prim)
     ctx = Ctx(saved, params or None, shapes, out._data.shape)
-    if op.jvp == LINEAR:
+    batch = _local.fw_batch.get(level) if _local.fw_batch else None
+    tshape = out._data.shape if batch is None else (batch,) + out._data.shape
+    if batch is not None:
+        dout = _batched_jvp(op, ctx, tans, params or {}, batch)
+    elif op.jvp == LINEAR:
         dx = tans[0]
         dout = None if dx is None else call(op, dx, **params)
     else:
         dout = op.jvp(ctx, *tans)
     if dout is None:
-        dout = np.zeros_like(out._data)
+        dout = np.zeros(tshape, dtype=out._data.dtype)
     else:
         dshape = dout.shape
-        if dshape != out._data.shape:
+        if dshape != tshape:
             from .shape import BroadcastTo
-            dout = call(BroadcastTo, dout, shape=out._data.shape)
+            dout = call(BroadcastTo, dout, shape=tshape)
         if not isinstance(dout, Tensor):
             dout = make(np.asarray(dout))
     if not isinstance(dout, Tensor):
@@ -337,6 +348,77 @@ def _apply_dual(op, level, args, params):
         if -1 in save_idx:
             node.out_fw = fwd
     return out
+
+
+def _batched_jvp(op, ctx, tans, params, batch):
+    """The jvp for tangents of shape (batch,) + input shape, in one call where the op
+    allows it, else one batch slice at a time."""
+    if all(d is None for d in tans):
+        return None
+    ctx.batched = batch
+    nd = len(ctx.out_shape)
+    if op.jvp == LINEAR:
+        bp = op.batch_params(params, ctx) if op.batch_params is not None else None
+        if bp is not None:
+            d = _align(tans[0], nd) if op.batching == "elementwise" else tans[0]
+            return call(op, d, **bp)
+    elif op.batching == "elementwise":
+        return op.jvp(ctx, *[None if d is None else _align(d, nd) for d in tans])
+    elif op.batching == "aware":
+        r = op.jvp(ctx, *tans)
+        if r is not NotImplemented:
+            return r
+    from .shape import GetItem, Stack
+    ctx.batched = None
+    outs = []
+    for b in range(batch):
+        sl = [None if d is None else call(GetItem, d, index=(b,)) for d in tans]
+        r = call(op, sl[0], **params) if op.jvp == LINEAR else op.jvp(ctx, *sl)
+        outs.append(np.zeros(ctx.out_shape) if r is None else r)
+    outs = [_broadcast(r, ctx.out_shape) for r in outs]
+    return call(Stack, *outs, axis=0)
+
+
+def _align(d, nd):
+    """Right-align a batched tangent (B,) + s with an output of `nd` dimensions."""
+    shape = d.shape
+    missing = nd - (len(shape) - 1)
+    if missing <= 0:
+        return d
+    from .shape import Reshape
+    return call(Reshape, d, shape=shape[:1] + (1,) * missing + shape[1:])
+
+
+def _broadcast(r, shape):
+    if tuple(r.shape) == tuple(shape):
+        return r
+    from .shape import BroadcastTo
+    return call(BroadcastTo, r, shape=tuple(shape))
+
+
+def same_params(params, ctx):
+    """batch_params of LINEAR ops whose params do not mention axes or shapes."""
+    return params
+
+
+def tangent_axis(ctx, axis=None):
+    """The reduction axis of ctx.params (or `axis`) for a tangent, shifted past the batch
+    axis when the tangent is batched."""
+    axis = ctx.params["axis"] if axis is None else axis
+    if ctx.batched is None:
+        return axis
+    if axis is None:
+        return tuple(range(1, len(ctx.in_shapes[0]) + 1))
+    if isinstance(axis, tuple):
+        return tuple(a + 1 for a in axis)
+    return axis + 1
+
+
+def tangent_zeros(ctx, shape, dtype=np.float64):
+    """A zero tangent for an input of `shape` (with the batch axis when batched)."""
+    if ctx.batched is not None:
+        shape = (ctx.batched,) + tuple(shape)
+    return np.zeros(shape, dtype=dtype)
 
 
 def _needs_graph(prim, tans):
