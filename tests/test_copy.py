@@ -34,3 +34,12 @@ def test_deepcopy_of_a_non_leaf_is_refused():
     x = tg.tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf"):
         copy.deepcopy(x * 2)
+
+
+def test_ops_on_python_scalars_follow_the_float32_default():
+    assert tg.exp(2.0).dtype == np.float32
+    assert tg.sum([1.0, 2.0]).dtype == np.float32
+    assert tg.where(np.array([True, False]), 1.0, 0.0).dtype == np.float32
+    assert tg.add(1, 2).dtype == np.int64
+    assert tg.exp(np.float64(2.0)).dtype == np.float64       # NumPy values keep theirs
+    assert tg.exp(np.array([1.0])).dtype == np.float64

@@ -94,13 +94,17 @@ _MASKS = {}              # interned needs-grad masks, e.g. (True, False)
 
 def apply(op, *args, **params):
     """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
+    if _local.trace is not None:
+        return _local.trace.apply(op, args, params)     # tg.function is tracing
     raw = []
     rg = False
     fw = False
     extra = False
+    plain = True
     for a in args:
         if isinstance(a, Tensor):
             raw.append(a._data)
+            plain = False
             if a._rg:
                 rg = True
             if a._fw is not None:
@@ -109,6 +113,8 @@ def apply(op, *args, **params):
                 extra = True
         else:
             raw.append(a)
+    if plain:
+        raw = _plain_inputs(raw)
     if fw and _local.fw_levels:
         level = _top_level(args)
         if level is not None:
@@ -126,6 +132,16 @@ def apply(op, *args, **params):
             _carry_cut(t, args)
         return t
     return _record(op, args, params, out, extra)
+
+
+def _plain_inputs(raw):
+    """Only Python/NumPy values: Python floats follow tapegrad's float32 default unless a
+    floating NumPy array sets the dtype (tg.exp(2.0) is float32, as in PyTorch)."""
+    if any(isinstance(v, np.ndarray) and v.dtype.kind in "fc" for v in raw):
+        return raw
+    from .._dtypes import to_array
+    return [to_array(v) if isinstance(v, (float, list, tuple)) and
+            not isinstance(v, np.generic) else v for v in raw]
 
 
 def _record(op, args, params, out, extra=False):

@@ -432,7 +432,22 @@ class Erf(Op):
 
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _erf(x):
+    """erf to full double precision: SciPy's vectorized one when installed (an optional
+    extra), else the standard library's, element by element."""
+    global _erf_impl
+    if _erf_impl is None:
+        try:
+            from scipy.special import erf as impl
+        except ImportError:
+            impl = np.vectorize(math.erf, otypes=[np.float64])
+        _erf_impl = impl
+    return _erf_impl(np.asarray(x, dtype=np.float64))
+
+
+_erf_impl = None
 
 
 @register
