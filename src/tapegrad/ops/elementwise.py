@@ -450,50 +450,42 @@ def _erf(x):
 _erf_impl = None
 
 
-@register
-class Maximum(Op):
-    """Elementwise max(x, y); a tie sends half the gradient to each side (PyTorch)."""
+class _Extremum2(Op):
+    """Shared rules of maximum/minimum: a tie sends half the gradient to each side."""
     args = ("x", "y")
     saves = ("x", "y")
+    wins = None                 # np.greater or np.less: where x is the one picked
+
+    @classmethod
+    def vjp(cls, ctx, g):
+        wx = _tie_weights(*ctx.saved, cls.wins)
+        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
+        gy = call(Where, wx < 1, g * (1.0 - wx), 0.0) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @classmethod
+    def jvp(cls, ctx, dx, dy):
+        return _mix_tangents(_tie_weights(*ctx.saved, cls.wins), dx, dy)
+
+
+@register
+class Maximum(_Extremum2):
+    """Elementwise max(x, y); a tie sends half the gradient to each side (PyTorch)."""
+    wins = staticmethod(np.greater)
 
     @staticmethod
     def forward(x, y):
         return np.maximum(x, y)
 
-    @staticmethod
-    def vjp(ctx, g):
-        wx = _tie_weights(*ctx.saved, np.greater)
-        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
-        gy = call(Where, wx < 1, g * (1.0 - wx), 0.0) if ctx.needs_grad[1] else None
-        return gx, gy
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        wx = _tie_weights(*ctx.saved, np.greater)
-        return _mix_tangents(wx, dx, dy)
-
 
 @register
-class Minimum(Op):
+class Minimum(_Extremum2):
     """Elementwise min(x, y); a tie sends half the gradient to each side (PyTorch)."""
-    args = ("x", "y")
-    saves = ("x", "y")
+    wins = staticmethod(np.less)
 
     @staticmethod
     def forward(x, y):
         return np.minimum(x, y)
-
-    @staticmethod
-    def vjp(ctx, g):
-        wx = _tie_weights(*ctx.saved, np.less)
-        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
-        gy = call(Where, wx < 1, g * (1.0 - wx), 0.0) if ctx.needs_grad[1] else None
-        return gx, gy
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        wx = _tie_weights(*ctx.saved, np.less)
-        return _mix_tangents(wx, dx, dy)
 
 
 def _tie_weights(x, y, wins):
