@@ -10,6 +10,7 @@ class _Local(threading.local):
         self.fw_batch = {}           # level -> batch size, for levels with batched tangents
         self.anomaly = False
         self.tapes = []              # open GradientTapes (tape.py), innermost last
+        self.trace = None            # the tg.function trace being recorded (graph_mode.py)
 
 
 local = _Local()

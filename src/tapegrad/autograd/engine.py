@@ -81,6 +81,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     With `inputs`, returns their gradients (None where unreachable); with `accumulate`,
     adds gradients into leaves' `.grad` (all leaves, or only `inputs` when given).
     """
+    if _local.trace is not None:
+        _local.trace.refuse(f"{who} (computing gradients)")
     graph_mode = bool(create_graph or _local.fw_levels)
     grads = {}
     root_nodes = []

@@ -1,0 +1,1040 @@
+"""Graph mode (as tf.function): `function`, `cond`, `while_loop`.
+
+`tg.function` runs a Python function once per input signature with every tapegrad op
+recorded into a flat program of steps (op class, argument slots, params). Later calls
+replay the program on plain arrays: each step is one `Op.forward` call, and backward runs
+each op's own `vjp` rule on arrays in a precomputed order. No Tensor, Node or graph walk
+is built per op; one node stands for the whole call in the eager graph, so `backward`,
+tapes and the transforms see a traced function like any other op. When the cotangent
+arrives as a Tensor (create_graph, nested transforms), that node re-runs the function
+eagerly and differentiates it, so higher-order derivatives stay exact.
+
+What a trace can see: tensor operations. Python control flow runs once, at trace time;
+`cond` and `while_loop` keep data-dependent branches and loops in the graph. Asking a
+traced tensor for a Python value (`bool`, `float`, `.item()`, `.numpy()`) raises, since
+that value would be frozen into the graph.
+"""
+import functools
+import operator
+import threading
+
+import numpy as np
+
+from . import _state
+from ._pytree import flatten, unflatten
+from ._tensor import Tensor, make
+from .autograd.graph import grad_edge
+from .ops._core import Ctx, Op, apply, call
+
+_local = _state.local
+
+__all__ = ["function", "cond", "while_loop"]
+
+
+class TraceError(TypeError):
+    """Raised when a traced function does something a static graph cannot hold."""
+
+
+# ------------------------------------------------------------------ traced values
+
+class _Raw(Op):
+    """A NumPy function without a gradient (comparisons, argmax, ...) inside a trace."""
+
+    args = ()
+    differentiable = False
+    bw_name = "RawBackward"
+
+    @staticmethod
+    def forward(*xs, fn, kw):
+        return fn(*xs, **kw) if kw else fn(*xs)
+
+
+def _raw_op(fn, *args, **kw):
+    return apply(_Raw, *args, fn=fn, kw=kw or None)
+
+
+def _identity(x):
+    return x
+
+
+def _argmax(x, axis, keepdims):
+    return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def _argmin(x, axis, keepdims):
+    return np.argmin(x, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def _binop(fn, reflected=False):
+    if reflected:
+        return lambda self, o: _raw_op(fn, o, self)
+    return lambda self, o: _raw_op(fn, self, o)
+
+
+class _Traced(Tensor):
+    """A tensor inside a trace: real data (the trace runs on the first call's values),
+    but no Python value may be taken from it, since that value would be frozen."""
+
+    __slots__ = ()
+    __hash__ = Tensor.__hash__
+
+    def _refuse(self, what):
+        raise TraceError(
+            f"tg.function: {what} of a traced tensor (shape {self.shape}) would freeze this "
+            "call's value into the graph. Use tg.cond / tg.while_loop for data-dependent "
+            "control flow, keep the computation in tensor ops, or call the function "
+            "without tg.function.")
+
+    def __bool__(self):
+        self._refuse("bool()")
+
+    def __float__(self):
+        self._refuse("float()")
+
+    def __int__(self):
+        self._refuse("int()")
+
+    def __index__(self):
+        self._refuse("using as an index (__index__)")
+
+    def __complex__(self):
+        self._refuse("complex()")
+
+    def item(self):
+        self._refuse(".item()")
+
+    def tolist(self):
+        self._refuse(".tolist()")
+
+    def numpy(self):
+        self._refuse(".numpy()")
+
+    def __array__(self, dtype=None, copy=None):
+        self._refuse("np.asarray()")
+
+    # Results without a gradient are ops too, so that the replay recomputes them.
+    __lt__ = _binop(np.less)
+    __le__ = _binop(np.less_equal)
+    __gt__ = _binop(np.greater)
+    __ge__ = _binop(np.greater_equal)
+    __eq__ = _binop(np.equal)
+    __ne__ = _binop(np.not_equal)
+    __and__ = __rand__ = _binop(np.bitwise_and)
+    __or__ = __ror__ = _binop(np.bitwise_or)
+    __xor__ = _binop(np.bitwise_xor)
+    __floordiv__ = _binop(np.floor_divide)
+    __rfloordiv__ = _binop(np.floor_divide, reflected=True)
+    __mod__ = _binop(np.mod)
+
+    def __invert__(self):
+        return _raw_op(np.invert, self)
+
+    def any(self):
+        return _raw_op(np.any, self)
+
+    def all(self):
+        return _raw_op(np.all, self)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _raw_op(_argmax, self, axis=dim if dim is not None else axis,
+                       keepdims=keepdim if keepdim is not None else keepdims)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _raw_op(_argmin, self, axis=dim if dim is not None else axis,
+                       keepdims=keepdim if keepdim is not None else keepdims)
+
+
+def _traced(arr):
+    t = make(arr)
+    t.__class__ = _Traced
+    return t
+
+
+# ------------------------------------------------------------------ tracing
+
+class _OpStep:
+    """One op application: `vals[out] = op.forward(*vals[args], **params)`."""
+
+    __slots__ = ("op", "args", "params", "dyn", "dyn_slot", "out", "in_shapes", "out_shape",
+                 "outs")
+
+    def __init__(self, op, args, params, dyn, out, in_shapes, out_shape):
+        self.op = op
+        self.args = args
+        self.params = params
+        self.dyn = dyn              # ((key, position or None, slot), ...): traced params
+        self.dyn_slot = None        # where a replay keeps the params it built (for backward)
+        self.out = out
+        self.outs = (out,)
+        self.in_shapes = in_shapes
+        self.out_shape = out_shape
+
+    @property
+    def differentiable(self):
+        return self.op.differentiable and self.op.vjp is not None
+
+    def saved_slots(self):
+        op = self.op
+        if not self.differentiable:
+            return ()
+        if op.save_all:
+            return self.args
+        return tuple(self.out if i < 0 else self.args[i] for i in op._save_idx)
+
+
+class _Tracer:
+    """Records the steps of one (sub-)program while its Python function runs."""
+
+    def __init__(self, who, outer=None):
+        self.who = who
+        self.outer = outer
+        self.slot = {}          # id(tensor) -> slot
+        self.by_data = {}       # id(ndarray of a traced value) -> slot
+        self.values = []        # slot -> the trace-time Tensor or constant (keeps ids alive)
+        self.consts = {}        # slot -> constant placed in every replay's slot list
+        self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
+        self.versions = []      # (tensor, version when it appeared): to catch in-place writes
+        self.inputs = []
+        self.steps = []
+
+    # -- slots
+    def _new(self, value):
+        self.values.append(value)
+        return len(self.values) - 1
+
+    def _bind(self, t, slot):
+        self.slot[id(t)] = slot
+        if isinstance(t, Tensor):
+            self.by_data.setdefault(id(t._data), slot)
+
+    def add_input(self, arr):
+        t = _traced(arr)
+        s = self._new(t)
+        self._bind(t, s)
+        self.inputs.append(s)
+        self.versions.append((t, 0))
+        return t
+
+    def add_value(self, t):
+        if type(t) is Tensor:
+            t.__class__ = _Traced
+        s = self._new(t)
+        self._bind(t, s)
+        self.versions.append((t, t._version))
+        return s
+
+    def array(self, slot):
+        v = self.values[slot]
+        return v._data if isinstance(v, Tensor) else v
+
+    def slot_of(self, v):
+        """The slot holding `v`; tensors from outside the trace become captures."""
+        if isinstance(v, Tensor):
+            s = self.slot.get(id(v))
+            if s is not None:
+                return s
+            alias = self.by_data.get(id(v._data))
+            if alias is not None:
+                # `make(x._data)` / `.detach()` of a traced value: the same values, with
+                # the gradient stopped (as the eager detach would)
+                s = self._new(v)
+                self.slot[id(v)] = s
+                self.steps.append(_OpStep(_Raw, (alias,), {"fn": _identity, "kw": None}, (),
+                                          s, (v._data.shape,), v._data.shape))
+                return s
+            s = self._new(v)
+            self._bind(v, s)
+            if self.outer is None:
+                self.captures.append((s, v))
+                self.versions.append((v, v._version))
+            else:
+                self.captures.append((s, self.outer.slot_of(v)))
+            return s
+        if isinstance(v, np.ndarray) and id(v) in self.by_data:
+            return self.by_data[id(v)]
+        s = self._new(v)
+        self.consts[s] = v
+        return s
+
+    def _param_slots(self, op, params):
+        """Params that hold a traced tensor's array (e.g. an index taken from a tensor):
+        they are read from their slot at every replay instead of being frozen."""
+        dyn = []
+        for key, value in params.items():
+            items = value if isinstance(value, tuple) else (value,)
+            for pos, item in enumerate(items):
+                if isinstance(item, np.ndarray) and id(item) in self.by_data:
+                    dyn.append((key, pos if isinstance(value, tuple) else None,
+                                self.by_data[id(item)]))
+        return tuple(dyn)
+
+    # -- the hook apply() calls while tracing
+    def apply(self, op, args, params):
+        from .autograd.function import _CustomOp
+        if issubclass(op, _CustomOp):
+            raise TraceError(
+                f"tg.function: a custom autograd.Function / custom_gradient ({op.__name__}) "
+                "cannot be traced: its Python backward belongs to one call. Call it outside "
+                "the traced function.")
+        _local.trace = None
+        try:
+            t = apply(op, *args, **params)
+        finally:
+            _local.trace = self
+        arg_slots = tuple(self.slot_of(a) for a in args)
+        shapes = tuple(a._data.shape if isinstance(a, Tensor) else None for a in args)
+        dyn = self._param_slots(op, params) if params else ()
+        out = self.add_value(t)
+        step = _OpStep(op, arg_slots, params or None, dyn, out, shapes, t._data.shape)
+        if dyn:
+            step.dyn_slot = self._new(None)
+        self.steps.append(step)
+        return t
+
+    def refuse(self, what):
+        raise TraceError(f"tg.function: {what} inside a traced function is not supported; "
+                         "trace the forward computation and differentiate the traced "
+                         "function from outside (tg.grad(f), loss.backward(), a tape)")
+
+    def run(self, fn, args=(), kwargs=None):
+        prev = _local.trace
+        _local.trace = self
+        try:
+            return fn(*args, **(kwargs or {}))
+        finally:
+            _local.trace = prev
+
+    def check_writes(self):
+        for t, ver in self.versions:
+            if t._version == ver:
+                continue
+            if isinstance(t, _Traced):
+                raise TraceError(
+                    f"tg.function: a tensor of shape {t.shape} was changed in place inside "
+                    "the traced function (t[...] = v, copy_, add_, ...); write it out of "
+                    "place (e.g. tg.where, tg.concatenate)")
+            raise TraceError(
+                f"tg.function: a tensor of shape {t.shape} from outside the function was "
+                "changed in place while tracing; the replay would not repeat that write. "
+                "Pass the new value out as a result and assign it outside.")
+
+
+# ------------------------------------------------------------------ programs
+
+class _Program:
+    """A compiled trace: slot template, forward steps and cached backward plans."""
+
+    def __init__(self, tracer, outputs):
+        n = len(tracer.values)
+        self.n = n
+        self.template = [None] * n
+        for s, c in tracer.consts.items():
+            self.template[s] = c
+        self.inputs = tuple(tracer.inputs)
+        self.captures = tuple(tracer.captures)
+        self.cap_slots = tuple(s for s, _ in tracer.captures)
+        self.outputs = tuple(outputs)
+        self.steps = tracer.steps
+        self.plans = {}
+        self.lock = threading.Lock()
+        self._compile_forward()
+
+    def _compile_forward(self):
+        keep = set(self.outputs)
+        for st in self.steps:
+            if isinstance(st, _OpStep):
+                keep.update(st.saved_slots())
+                keep.update(s for _, _, s in st.dyn)
+            else:
+                keep.update(st.keep_slots())
+        last = {}
+        for k, st in enumerate(self.steps):
+            for a in st.args:
+                last[a] = k
+        frees = [[] for _ in self.steps]
+        fixed = set(self.inputs) | set(self.cap_slots) | set(self.template_slots())
+        for s, k in last.items():
+            if s not in keep and s not in fixed:
+                frees[k].append(s)
+        # each entry: (kind, fn, getter, kw, out, free, step)
+        fsteps = []
+        for st, free in zip(self.steps, frees):
+            free = tuple(free)
+            if not isinstance(st, _OpStep):
+                fsteps.append((4, None, None, None, None, free, st))
+                continue
+            fn = st.op.forward
+            kw = st.params
+            if st.dyn:
+                fsteps.append((5, fn, st.args, kw, st.out, free, st))
+                continue
+            if len(st.args) == 1:
+                kind, getter = 0, operator.itemgetter(st.args[0])
+            elif not st.args:
+                kind, getter = 1, (lambda vals: ())
+            else:
+                kind, getter = 1, operator.itemgetter(*st.args)
+            if kw:
+                kind += 2
+            fsteps.append((kind, fn, getter, kw, st.out, free, st))
+        self.fsteps = fsteps
+
+    def template_slots(self):
+        return [s for s, v in enumerate(self.template) if v is not None]
+
+    def forward(self, ins, caps):
+        vals = self.template.copy()
+        for s, a in zip(self.inputs, ins):
+            vals[s] = a
+        for s, a in zip(self.cap_slots, caps):
+            vals[s] = a
+        for kind, fn, getter, kw, out, free, st in self.fsteps:
+            if kind == 0:
+                vals[out] = fn(getter(vals))
+            elif kind == 1:
+                vals[out] = fn(*getter(vals))
+            elif kind == 2:
+                vals[out] = fn(getter(vals), **kw)
+            elif kind == 3:
+                vals[out] = fn(*getter(vals), **kw)
+            elif kind == 4:
+                st.run(vals)
+            else:
+                kw = _dynamic_params(st, vals)
+                vals[st.out] = fn(*[vals[a] for a in st.args], **kw)
+                vals[st.dyn_slot] = kw
+            if free:
+                for s in free:
+                    vals[s] = None
+        return vals
+
+    # -- backward
+    def plan(self, wanted):
+        plan = self.plans.get(wanted)
+        if plan is None:
+            plan = self.plans[wanted] = self._make_plan(wanted)
+        return plan
+
+    def _make_plan(self, wanted):
+        dep = set(wanted)
+        for st in self.steps:
+            if st.differentiable and any(a in dep for a in st.args):
+                dep.update(st.outs)
+        live = {s for s in self.outputs if s in dep}
+        plan = []
+        for st in reversed(self.steps):
+            if not st.differentiable or not any(o in live for o in st.outs):
+                continue
+            mask = tuple(a in dep for a in st.args)
+            if not any(mask):
+                continue
+            live.update(a for a, m in zip(st.args, mask) if m)
+            if not isinstance(st, _OpStep):
+                plan.append((None, st, dict(zip(st.args, mask)), (), (), (), st))
+                continue
+            ctx = Ctx(None, st.params, st.in_shapes, st.out_shape)
+            ctx.needs_grad = mask
+            saved = st.saved_slots()
+            getter = operator.itemgetter(*saved) if saved else None
+            plan.append((st.op.vjp, ctx, (getter, len(saved)), st.args, st.in_shapes, mask,
+                         st))
+        return plan
+
+    def backward(self, vals, cots, wanted):
+        """Cotangents of the outputs -> gradients of the `wanted` slots (None: no path)."""
+        plan = self.plan(wanted)
+        gv = [None] * self.n
+        for s, c in zip(self.outputs, cots):
+            if c is not None:
+                gv[s] = c if gv[s] is None else gv[s] + c
+        with self.lock, np.errstate(all="ignore"):
+            for vjp, ctx, saved, args, shapes, mask, st in plan:
+                if vjp is None:
+                    ctx.back(vals, gv, saved)   # a cond / while_loop step
+                    continue
+                g = gv[st.out]
+                if g is None:
+                    continue
+                gv[st.out] = None
+                getter, n_saved = saved
+                if n_saved == 1:
+                    ctx.saved = (getter(vals),)
+                elif n_saved:
+                    ctx.saved = getter(vals)
+                else:
+                    ctx.saved = ()
+                if st.dyn:
+                    ctx.params = vals[st.dyn_slot]
+                try:
+                    gxs = vjp(ctx, g)
+                finally:
+                    ctx.saved = None
+                for a, gx, shape, m in zip(args, gxs, shapes, mask):
+                    if not m or gx is None:
+                        continue
+                    gshape = getattr(gx, "shape", ())
+                    if gshape != shape:
+                        gx = _sum_to(gx, shape, st)
+                    prev = gv[a]
+                    gv[a] = gx if prev is None else prev + gx
+        return [gv[s] for s in wanted]
+
+
+def _dynamic_params(st, vals):
+    kw = dict(st.params)
+    for key, pos, slot in st.dyn:
+        if pos is None:
+            kw[key] = vals[slot]
+        else:
+            items = list(kw[key])
+            items[pos] = vals[slot]
+            kw[key] = tuple(items)
+    return kw
+
+
+def _sum_to(gx, shape, st):
+    from .ops.shape import SumTo
+    try:
+        ok = np.broadcast_shapes(np.shape(gx), shape) == tuple(np.shape(gx))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{st.op.bw_name}: its rule returned a gradient of shape "
+                           f"{np.shape(gx)} for an input of shape {shape}")
+    return call(SumTo, gx, shape=shape)
+
+
+def _finish(tracer, out_leaves):
+    """Slots of a (sub-)function's results, and the compiled program."""
+    slots = []
+    for leaf in out_leaves:
+        if not isinstance(leaf, Tensor):
+            leaf = np.asarray(leaf)
+        slots.append(tracer.slot_of(leaf))
+    return slots, _Program(tracer, slots)
+
+
+# ------------------------------------------------------------------ tg.function
+
+class _CallOp(Op):
+    """One call of a traced function, as one node of the eager graph."""
+
+    args = ()
+    save_all = True             # inputs and captures: version-checked, rebuilt for create_graph
+
+    @staticmethod
+    def forward(*raw, state):
+        return state.forward(raw)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return ctx.params["state"].vjp(ctx, g)
+
+
+class _Entry:
+    """One trace: the program and how arguments and results map onto it."""
+
+    def __init__(self, fn, program, leaves, spec, array_pos, out_leaves, out_spec, op,
+                 cap_meta):
+        self.fn = fn
+        self.program = program
+        self.leaves = leaves            # the trace's argument leaves (statics reused)
+        self.spec = spec
+        self.array_pos = array_pos      # positions of the array leaves among `leaves`
+        self.out_spec = out_spec
+        self.op = op
+        self.cap_meta = cap_meta        # (tensor, shape, dtype) of each capture
+        # each result leaf: ("slot", index into program.outputs) or ("static", value)
+        self.out_kind = []
+        k = 0
+        for leaf in out_leaves:
+            if isinstance(leaf, (Tensor, np.ndarray)):
+                self.out_kind.append(("slot", k))
+                k += 1
+            else:
+                self.out_kind.append(("static", leaf))
+        self.diff = []                  # program output positions that carry gradients
+        self.spans = None
+        self.dtype = None
+
+    def captures_valid(self):
+        for t, shape, dtype in self.cap_meta:
+            if t._data.shape != shape or t._data.dtype != dtype:
+                return False
+        return True
+
+
+class _CallState:
+    """Per-call state: the replayed values the backward reads."""
+
+    __slots__ = ("entry", "vals", "outs", "n_in")
+
+    def __init__(self, entry, n_in):
+        self.entry = entry
+        self.n_in = n_in
+        self.vals = None
+        self.outs = None
+
+    def forward(self, raw):
+        e = self.entry
+        prog = e.program
+        vals = prog.forward(raw[:self.n_in], raw[self.n_in:])
+        self.vals = vals
+        outs = [vals[s] for s in prog.outputs]
+        outs = [o if type(o) is np.ndarray else np.asarray(o) for o in outs]
+        self.outs = outs
+        if not e.diff:
+            return np.zeros(0)
+        if e.spans is None:
+            return outs[e.diff[0]]
+        return np.concatenate([outs[k].ravel().astype(e.dtype, copy=False) for k in e.diff])
+
+    def vjp(self, ctx, g):
+        if isinstance(g, Tensor):
+            return self._vjp_eager(ctx, g)
+        e = self.entry
+        prog = e.program
+        vals = self.vals
+        if vals is None:
+            # freed by an earlier backward (retain_graph): replay from the saved inputs
+            raw = [np.asarray(v) for v in ctx.saved]
+            vals = prog.forward(raw[:self.n_in], raw[self.n_in:])
+        self.vals = None
+        cots = [None] * len(prog.outputs)
+        if e.spans is None:
+            cots[e.diff[0]] = g
+        else:
+            g = np.asarray(g)
+            for k in e.diff:
+                start, stop = e.spans[k]
+                cots[k] = g[start:stop].reshape(self.outs[k].shape)
+        slots = prog.inputs + prog.cap_slots
+        wanted = tuple(s for s, need in zip(slots, ctx.needs_grad) if need)
+        grads = iter(prog.backward(vals, cots, wanted))
+        return tuple(next(grads) if need else None for need in ctx.needs_grad)
+
+    def _vjp_eager(self, ctx, g):
+        """Differentiable vjp (create_graph, nested transforms): re-run the Python function
+        eagerly on the reconnected inputs and differentiate that."""
+        from .autograd.engine import run_backward
+        from .autograd.function import Unpack
+        e = self.entry
+        ins = [v if isinstance(v, Tensor) else make(np.asarray(v)) for v in ctx.saved]
+        leaves = list(e.leaves)
+        for pos, t in zip(e.array_pos, ins[:self.n_in]):
+            leaves[pos] = t
+        args, kwargs = unflatten(e.spec, leaves)
+        with _state.enable_grad():
+            res = e.fn(*args, **kwargs)
+        out_leaves = [leaf for leaf in flatten(res)[0] if isinstance(leaf, (Tensor, np.ndarray))]
+        roots, cots = [], []
+        for k in e.diff:
+            o = out_leaves[k]
+            if not isinstance(o, Tensor) or grad_edge(o) is None:
+                continue
+            if e.spans is None:
+                c = g
+            else:
+                start, stop = e.spans[k]
+                c = apply(Unpack, g, start=start, stop=stop, shape=self.outs[k].shape,
+                          dtype=self.outs[k].dtype)
+            roots.append(o)
+            cots.append(c)
+        need = [i for i, n in enumerate(ctx.needs_grad) if n]
+        if not roots or not need:
+            return tuple(None for _ in ctx.needs_grad)
+        gs = run_backward(roots, cots, inputs=[ins[i] for i in need], create_graph=True,
+                          accumulate=False, allow_unused=True, who="tg.function")
+        out = [None] * len(ctx.needs_grad)
+        for i, gi in zip(need, gs):
+            out[i] = gi
+        return tuple(out)
+
+
+def _leaf_key(leaf):
+    if isinstance(leaf, Tensor):
+        return ("tensor", leaf._data.shape, leaf._data.dtype.str)
+    if isinstance(leaf, np.ndarray):
+        return ("array", leaf.shape, leaf.dtype.str)
+    try:
+        hash(leaf)
+    except TypeError:
+        return ("object", type(leaf), id(leaf))
+    return ("value", type(leaf), leaf)
+
+
+def _spec_key(spec):
+    return tuple(None if item is None else
+                 (item[0], tuple(item[1]) if isinstance(item[1], list) else item[1])
+                 for item in spec)
+
+
+class function:
+    """Trace `fn` into a static graph once per input signature and replay it.
+
+    The signature is the shapes and dtypes of the tensor (and array) arguments and the
+    values of every other argument; a new one traces again (`f.trace_count` counts).
+    Replays run the recorded NumPy calls only, forward and backward, and give the same
+    results as calling `fn` eagerly. Tensors the function reads from outside (e.g. model
+    parameters) are captured by reference: their current values are used on each call
+    and they receive gradients.
+
+    Python code runs once per trace: its side effects and Python branches are frozen.
+    Use `tg.cond` and `tg.while_loop` for control flow that depends on tensor values.
+
+    >>> import tapegrad as tg
+    >>> @tg.function
+    ... def f(x):
+    ...     return (tg.sin(x) * x).sum()
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> f(x).backward()
+    >>> f(x * 2).item() == (tg.sin(x * 2) * (x * 2)).sum().item(), f.trace_count
+    (True, 1)
+    """
+
+    def __init__(self, fn=None, *, name=None):
+        if fn is None:
+            raise TypeError("function: pass the function to trace, e.g. @tg.function")
+        functools.update_wrapper(self, fn)
+        self.python_function = fn
+        self.trace_count = 0
+        self._traces = {}
+        self._lock = threading.Lock()
+        from .autograd.function import camel
+        base = camel(name or getattr(fn, "__name__", "Function"))
+        self._op = type(base, (_CallOp,), {"bw_name": base + "Backward",
+                                            "__doc__": f"Calls of the traced {base}."})
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self.__call__, obj)
+
+    def __repr__(self):
+        return f"<tg.function {getattr(self, '__name__', '?')}, traced {self.trace_count}x>"
+
+    def __call__(self, *args, **kwargs):
+        if _local.trace is not None:
+            # inside another trace: inline, so the outer program holds these steps
+            return self.python_function(*args, **kwargs)
+        leaves, spec = flatten((args, kwargs))
+        if _local.fw_levels and any(isinstance(v, Tensor) and v._fw for v in leaves):
+            # forward mode carries tangents op by op: run eagerly
+            return self.python_function(*args, **kwargs)
+        key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))
+        entry = self._traces.get(key)
+        if entry is None or not entry.captures_valid():
+            with self._lock:
+                entry = self._trace(leaves, spec)
+                self._traces[key] = entry
+        return self._call(entry, leaves)
+
+    def _trace(self, leaves, spec):
+        tracer = _Tracer(self.__name__ if hasattr(self, "__name__") else "function")
+        array_pos = []
+        trace_leaves = list(leaves)
+        for pos, leaf in enumerate(leaves):
+            if isinstance(leaf, (Tensor, np.ndarray)):
+                array_pos.append(pos)
+                arr = leaf._data if isinstance(leaf, Tensor) else leaf
+                trace_leaves[pos] = tracer.add_input(arr)
+        args, kwargs = unflatten(spec, trace_leaves)
+        tapes = _local.tapes
+        _local.tapes = []               # tapes see the call's one node, not the trace
+        try:
+            res = tracer.run(self.python_function, args, kwargs)
+        finally:
+            _local.tapes = tapes
+        tracer.check_writes()
+        out_leaves, out_spec = flatten(res)
+        array_outs = [leaf for leaf in out_leaves if isinstance(leaf, (Tensor, np.ndarray))]
+        slots, program = _finish(tracer, array_outs)
+        cap_meta = [(t, t._data.shape, t._data.dtype) for _, t in program.captures]
+        entry = _Entry(self.python_function, program, list(leaves), spec, array_pos,
+                       out_leaves, out_spec, self._op, cap_meta)
+        kinds = [tracer.array(s) for s in slots]
+        entry.diff = [k for k, a in enumerate(kinds) if np.asarray(a).dtype.kind in "fc"]
+        if len(entry.diff) > 1:
+            entry.dtype = np.result_type(*[np.asarray(kinds[k]) for k in entry.diff])
+            spans, start = {}, 0
+            for k in entry.diff:
+                n = np.asarray(kinds[k]).size
+                spans[k] = (start, start + n)
+                start += n
+            entry.spans = spans
+        self.trace_count += 1
+        return entry
+
+    def _call(self, entry, leaves):
+        from .autograd.function import Unpack
+        inputs = [leaves[pos] for pos in entry.array_pos]
+        state = _CallState(entry, len(inputs))
+        node_t = apply(entry.op, *inputs, *[t for t, _, _ in entry.cap_meta], state=state)
+        outs = state.outs
+        tracked = node_t._rg
+        results = []
+        for k, arr in enumerate(outs):
+            if tracked and k in entry.diff:
+                if entry.spans is None:
+                    results.append(node_t)
+                else:
+                    start, stop = entry.spans[k]
+                    results.append(apply(Unpack, node_t, start=start, stop=stop,
+                                         shape=arr.shape, dtype=arr.dtype))
+            else:
+                results.append(make(arr))
+        out_leaves = []
+        for kind, v in entry.out_kind:
+            out_leaves.append(results[v] if kind == "slot" else v)
+        return unflatten(entry.out_spec, out_leaves)
+
+
+# ------------------------------------------------------------------ control flow
+
+class _CondStep:
+    """`vals[outs] = (true if vals[pred] else false)(captured values)`."""
+
+    differentiable = True
+
+    def __init__(self, pred, progs, outs, state):
+        self.pred = pred
+        self.progs = progs
+        self.outs = tuple(outs)
+        self.state = state
+        caps = []
+        for p in progs:
+            caps.extend(outer for _, outer in p.captures)
+        self.args = (pred,) + tuple(dict.fromkeys(caps))
+
+    def keep_slots(self):
+        return self.outs + (self.state,)
+
+    def run(self, vals):
+        take = 0 if bool(vals[self.pred]) else 1
+        prog = self.progs[take]
+        sub = prog.forward((), [vals[outer] for _, outer in prog.captures])
+        for s, o in zip(self.outs, prog.outputs):
+            vals[s] = sub[o]
+        vals[self.state] = (take, sub)
+
+    def back(self, vals, gv, mask):
+        take, sub = vals[self.state]
+        prog = self.progs[take]
+        cots = [gv[s] for s in self.outs]
+        if all(c is None for c in cots):
+            return
+        pairs = [(local, outer) for local, outer in prog.captures if mask.get(outer)]
+        grads = prog.backward(sub, cots, tuple(local for local, _ in pairs))
+        for (_, outer), gx in zip(pairs, grads):
+            if gx is not None:
+                gv[outer] = gx if gv[outer] is None else gv[outer] + gx
+
+
+class _WhileStep:
+    """Run the body program while the cond program says so; keep each pass for backward."""
+
+    differentiable = True
+
+    def __init__(self, inits, cprog, bprog, outs, state, max_iter):
+        self.inits = tuple(inits)
+        self.cprog = cprog
+        self.bprog = bprog
+        self.outs = tuple(outs)
+        self.state = state
+        self.max_iter = max_iter
+        caps = [outer for _, outer in cprog.captures] + [o for _, o in bprog.captures]
+        self.args = self.inits + tuple(dict.fromkeys(caps))
+
+    def keep_slots(self):
+        return self.outs + (self.state,)
+
+    def run(self, vals):
+        cur = [vals[s] for s in self.inits]
+        ccaps = [vals[o] for _, o in self.cprog.captures]
+        bcaps = [vals[o] for _, o in self.bprog.captures]
+        passes = []
+        pred = self.cprog.outputs[0]
+        while self.max_iter is None or len(passes) < self.max_iter:
+            if not bool(self.cprog.forward(cur, ccaps)[pred]):
+                break
+            bv = self.bprog.forward(cur, bcaps)
+            passes.append(bv)
+            cur = [bv[s] for s in self.bprog.outputs]
+        for s, v in zip(self.outs, cur):
+            vals[s] = v
+        vals[self.state] = passes
+
+    def back(self, vals, gv, mask):
+        cots = [gv[s] for s in self.outs]
+        for s in self.outs:
+            gv[s] = None
+        if all(c is None for c in cots):
+            return
+        pairs = [(local, outer) for local, outer in self.bprog.captures if mask.get(outer)]
+        wanted = self.bprog.inputs + tuple(local for local, _ in pairs)
+        n = len(self.inits)
+        acc = {}
+        for bv in reversed(vals[self.state]):
+            grads = self.bprog.backward(bv, cots, wanted)
+            cots = grads[:n]
+            for (_, outer), gx in zip(pairs, grads[n:]):
+                if gx is not None:
+                    acc[outer] = gx if outer not in acc else acc[outer] + gx
+        for s, c in zip(self.inits, cots):
+            if c is not None and mask.get(s):
+                gv[s] = c if gv[s] is None else gv[s] + c
+        for outer, gx in acc.items():
+            gv[outer] = gx if gv[outer] is None else gv[outer] + gx
+
+
+def _same_structure(who, a, b):
+    (la, sa), (lb, sb) = a, b
+    if _spec_key(sa) != _spec_key(sb) or len(la) != len(lb):
+        raise ValueError(f"{who}: both branches must return the same structure, got "
+                         f"{len(la)} and {len(lb)} result(s)")
+
+
+def _meta(v):
+    arr = v._data if isinstance(v, Tensor) else np.asarray(v)
+    return arr.shape, arr.dtype
+
+
+def cond(pred, true_fn, false_fn):
+    """`true_fn()` if `pred` else `false_fn()`, kept as a branch inside a trace.
+
+    Eagerly this is a plain `if`. Inside `tg.function` both branches are traced and the
+    choice is made at each replay from the value of `pred`; both must return the same
+    structure of tensors with the same shapes and dtypes. Differentiable through the
+    branch taken.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor(-2.0)
+    >>> tg.cond(x > 0, lambda: x * 2, lambda: -x)
+    tensor(2.)
+    """
+    tr = _local.trace
+    if tr is None or not isinstance(pred, Tensor):
+        p = pred._data if isinstance(pred, Tensor) else pred
+        if np.size(p) != 1:
+            raise ValueError(f"cond: pred must be a single boolean, got shape {np.shape(p)}")
+        return true_fn() if bool(p) else false_fn()
+    if pred._data.size != 1:
+        raise ValueError(f"cond: pred must be a single boolean, got shape {pred.shape}")
+    pslot = tr.slot_of(pred)
+    branches = []
+    for fn in (true_fn, false_fn):
+        sub = _Tracer("cond", outer=tr)
+        res = sub.run(fn)
+        branches.append((sub, flatten(res)))
+    _same_structure("cond", branches[0][1], branches[1][1])
+    progs = []
+    for sub, (leaves, _) in branches:
+        progs.append(_finish(sub, leaves)[1])
+    (ta, tb) = [[_meta(sub.values[s]) for s in p.outputs] for (sub, _), p in
+                zip(branches, progs)]
+    for k, (ma, mb) in enumerate(zip(ta, tb)):
+        if ma != mb:
+            raise ValueError(f"cond: result {k} has shape {ma[0]} and dtype {ma[1]} in "
+                             f"true_fn but shape {mb[0]} and dtype {mb[1]} in false_fn")
+    take = 0 if bool(pred._data) else 1
+    sub, prog = branches[take][0], progs[take]
+    outs = []
+    out_slots = []
+    for s in prog.outputs:
+        t = _traced(np.asarray(sub.array(s)))
+        out_slots.append(tr.add_value(t))
+        outs.append(t)
+    state = tr._new(None)
+    tr.steps.append(_CondStep(pslot, progs, out_slots, state))
+    return unflatten(branches[take][1][1], outs)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """Repeat `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`; kept inside a trace.
+
+    `loop_vars` is a tuple or list of tensors (nested structures allowed); `body` returns
+    the same structure with the same shapes and dtypes. At most `maximum_iterations`
+    passes run when it is given. Eagerly this is a Python loop; inside `tg.function` the
+    loop is one step of the graph, and it is differentiable with respect to the initial
+    values and to any tensor the body reads.
+
+    >>> import tapegrad as tg
+    >>> i, x = tg.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2),
+    ...                      (tg.tensor(0), tg.tensor(1.0)))
+    >>> x
+    tensor(8.)
+    """
+    if not isinstance(loop_vars, (tuple, list)):
+        raise TypeError(f"while_loop: loop_vars must be a tuple or list, got "
+                        f"{type(loop_vars).__name__}")
+    if maximum_iterations is not None and maximum_iterations < 0:
+        raise ValueError("while_loop: maximum_iterations must be >= 0")
+    tr = _local.trace
+    if tr is None:
+        return _eager_while(cond, body, loop_vars, maximum_iterations)
+    leaves, spec = flatten(loop_vars)
+    leaves = [v if isinstance(v, Tensor) else make(np.asarray(v)) for v in leaves]
+    metas = [_meta(v) for v in leaves]
+    inits = [tr.slot_of(v) for v in leaves]
+    arrays = [tr.array(s) for s in inits]
+
+    csub = _Tracer("while_loop cond", outer=tr)
+    cvars = [csub.add_input(a) for a in arrays]
+    pred = csub.run(cond, tuple(unflatten(spec, cvars)))
+    if not isinstance(pred, Tensor):
+        pred = make(np.asarray(pred))
+    if pred._data.size != 1:
+        raise ValueError(f"while_loop: cond must return a single boolean, got shape "
+                         f"{pred.shape}")
+    cprog = _finish(csub, [pred])[1]
+
+    bsub = _Tracer("while_loop body", outer=tr)
+    bvars = [bsub.add_input(a) for a in arrays]
+    res = bsub.run(body, tuple(unflatten(spec, bvars)))
+    if not isinstance(res, (tuple, list)):
+        res = (res,)
+    rleaves, rspec = flatten(type(loop_vars)(res))
+    if _spec_key(rspec) != _spec_key(spec):
+        raise ValueError("while_loop: body must return the same structure as loop_vars")
+    for k, (leaf, (shape, dtype)) in enumerate(zip(rleaves, metas)):
+        if _meta(leaf) != (shape, dtype):
+            s2, d2 = _meta(leaf)
+            raise ValueError(f"while_loop: loop variable {k} enters with shape {shape} and "
+                             f"dtype {dtype} but body returns shape {s2} and dtype {d2}; "
+                             "loop variables must keep their shape and dtype")
+    bprog = _finish(bsub, rleaves)[1]
+
+    state = tr._new(None)
+    outs = [tr._new(None) for _ in leaves]
+    step = _WhileStep(inits, cprog, bprog, outs, state, maximum_iterations)
+    # trace-time values: run the loop once on this call's arrays
+    vals = [tr.array(s) if s < len(tr.values) else None for s in range(len(tr.values))]
+    step.run(vals)
+    results = []
+    for s in outs:
+        t = _traced(np.asarray(vals[s]))
+        tr.values[s] = t
+        tr._bind(t, s)
+        results.append(t)
+    tr.steps.append(step)
+    return unflatten(spec, results)
+
+
+def _eager_while(cond, body, loop_vars, maximum_iterations):
+    kind = type(loop_vars)
+    cur = loop_vars
+    n = 0
+    while maximum_iterations is None or n < maximum_iterations:
+        p = cond(*cur)
+        p = p._data if isinstance(p, Tensor) else p
+        if np.size(p) != 1:
+            raise ValueError(f"while_loop: cond must return a single boolean, got shape "
+                             f"{np.shape(p)}")
+        if not bool(p):
+            break
+        res = body(*cur)
+        cur = kind(res) if isinstance(res, (tuple, list)) else kind((res,))
+        if len(flatten(cur)[0]) != len(flatten(loop_vars)[0]):
+            raise ValueError("while_loop: body must return the same structure as loop_vars")
+        n += 1
+    return cur

@@ -1,0 +1,336 @@
+"""tg.function, tg.cond, tg.while_loop: replays equal eager results and gradients."""
+import numpy as np
+import pytest
+
+import tapegrad as tg
+from tapegrad.graph_mode import TraceError
+
+
+def _leaf(rng, *shape):
+    return tg.tensor(rng.standard_normal(shape), requires_grad=True)
+
+
+def _grads(fn, *xs):
+    for x in xs:
+        x.grad = None
+    out = fn(*xs)
+    out.backward()
+    return out.numpy().copy(), [np.zeros(x.shape) if x.grad is None else x.grad.numpy().copy()
+                                for x in xs]
+
+
+def _mlp(x, w1, b1, w2):
+    h = tg.tanh(x @ w1 + b1)
+    z = tg.relu(h) * h - tg.sigmoid(h)
+    return (tg.log_softmax(z @ w2, axis=-1)[:, :2] ** 2).mean() + z.max()
+
+
+def test_replay_matches_eager_values_and_grads(rng):
+    xs = [_leaf(rng, 5, 4), _leaf(rng, 4, 3), _leaf(rng, 3), _leaf(rng, 3, 6)]
+    f = tg.function(_mlp)
+    for _ in range(3):                      # trace, then replays
+        got, ggot = _grads(f, *xs)
+        want, gwant = _grads(_mlp, *xs)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        for a, b in zip(ggot, gwant):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    assert f.trace_count == 1
+
+
+def test_one_node_stands_for_the_call(rng):
+    x = _leaf(rng, 3)
+    y = tg.function(lambda x: tg.exp(tg.sin(x) * 2.0).sum())(x)
+    assert y.grad_fn.name() == "LambdaBackward"
+    assert [type(n).__name__ for n, _ in y.grad_fn.next_functions] == ["AccumulateGrad"]
+
+
+def test_retraces_on_shape_dtype_and_static_values_only(rng):
+    f = tg.function(lambda x, k: (x * k).sum())
+    f(tg.tensor(np.ones(3)), 2.0)
+    f(tg.tensor(np.arange(3.0)), 2.0)       # new values: replay
+    assert f.trace_count == 1
+    f(tg.tensor(np.ones(4)), 2.0)           # new shape
+    f(tg.tensor(np.ones(4, np.float32)), 2.0)   # new dtype
+    assert f.trace_count == 3
+    assert f(tg.tensor(np.ones(4)), 3.0).item() == 12.0      # new Python value
+    assert f.trace_count == 4
+    assert f(tg.tensor(np.arange(4.0)), 2.0).item() == 12.0
+    assert f.trace_count == 4
+
+
+def test_python_side_effects_run_once_per_trace():
+    calls = []
+
+    @tg.function
+    def f(x):
+        calls.append(1)
+        return x * 2
+
+    for v in range(3):
+        assert f(tg.tensor([float(v)])).tolist() == [2.0 * v]
+    assert len(calls) == 1
+
+
+def test_gradients_through_tape_grad_and_grad_of_grad(rng):
+    f = tg.function(lambda x: (x ** 3).sum())
+    x = tg.tensor(rng.standard_normal(4))
+    v = tg.Variable(x.numpy())
+    with tg.GradientTape() as tape:
+        y = f(v)
+    np.testing.assert_allclose(tape.gradient(y, v).numpy(), 3 * x.numpy() ** 2)
+    np.testing.assert_allclose(tg.grad(f)(x).numpy(), 3 * x.numpy() ** 2)
+    second = tg.grad(lambda x: tg.grad(f)(x).sum())(x)
+    np.testing.assert_allclose(second.numpy(), 6 * x.numpy())
+    hess = tg.hessian(f)(x)
+    np.testing.assert_allclose(hess.numpy(), np.diag(6 * x.numpy()))
+
+
+def test_jvp_runs_eagerly_through_a_traced_function(rng):
+    f = tg.function(lambda x: tg.sin(x) * x)
+    x, t = rng.standard_normal(3), rng.standard_normal(3)
+    _, dout = tg.jvp(f, (tg.tensor(x),), (tg.tensor(t),))
+    np.testing.assert_allclose(dout.numpy(), (np.cos(x) * x + np.sin(x)) * t)
+
+
+def test_captured_tensors_are_read_each_call_and_get_gradients(rng):
+    w = _leaf(rng, 3)
+    f = tg.function(lambda x: (x * w).sum())
+    x = tg.tensor(rng.standard_normal(3))
+    f(x).backward()
+    np.testing.assert_allclose(w.grad.numpy(), x.numpy())
+    with tg.no_grad():
+        w.copy_(w * 2)                      # an optimizer-style in-place update
+    np.testing.assert_allclose(f(x).item(), (x.numpy() * w.numpy()).sum())
+    assert f.trace_count == 1
+
+
+def test_methods_of_modules_trace_per_instance(rng):
+    class Affine(tg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = tg.nn.Linear(3, 2)
+
+        @tg.function
+        def forward(self, x):
+            return tg.tanh(self.lin(x))
+
+    m = Affine()
+    x = tg.tensor(rng.standard_normal((4, 3)).astype(np.float32))
+    m(x).sum().backward()
+    want = tg.tanh(m.lin(x))
+    np.testing.assert_allclose(m(x).numpy(), want.numpy(), rtol=1e-6)
+    assert m.lin.weight.grad is not None and m.lin.weight.grad.shape == (2, 3)
+
+
+def test_several_and_nested_results(rng):
+    @tg.function
+    def f(x):
+        return {"sum": x.sum(), "parts": (x * 2, tg.argmax(x * 1.0))}, "tag"
+
+    x = _leaf(rng, 5)
+    out, tag = f(x)
+    assert tag == "tag"
+    assert out["parts"][1].item() == int(np.argmax(x.numpy()))
+    (out["sum"] + out["parts"][0][1]).backward()
+    want = np.ones(5)
+    want[1] += 2
+    np.testing.assert_allclose(x.grad.numpy(), want)
+
+
+def test_retain_graph_backward_twice(rng):
+    x = _leaf(rng, 3)
+    y = tg.function(lambda x: tg.exp(x).sum())(x)
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(x.numpy()))
+
+
+def test_integer_index_tensors_are_read_at_each_call(rng):
+    f = tg.function(lambda x, idx: x[idx].sum())
+    x = _leaf(rng, 6)
+    f(x, tg.tensor([0, 1])).backward()
+    x.grad = None
+    y = f(x, tg.tensor([4, 4]))             # same signature, new index values
+    assert f.trace_count == 1
+    np.testing.assert_allclose(y.item(), 2 * x.numpy()[4])
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0, 0, 0, 0, 2, 0])
+
+
+def test_detach_inside_stops_the_gradient(rng):
+    f = tg.function(lambda x: (x * x.detach()).sum())
+    x = _leaf(rng, 3)
+    f(x).backward()
+    np.testing.assert_allclose(x.grad.numpy(), x.numpy())
+
+
+def test_comparisons_are_recomputed_not_frozen():
+    f = tg.function(lambda x: tg.where(x > 0, x, tg.zeros_like(x)).sum())
+    assert f(tg.tensor([1.0, -1.0])).item() == 1.0
+    assert f(tg.tensor([-1.0, 3.0])).item() == 3.0
+
+
+def test_nested_functions_inline_into_the_outer_trace(rng):
+    inner = tg.function(lambda x: x * 3)
+    outer = tg.function(lambda x: inner(x).sum())
+    x = _leaf(rng, 2)
+    outer(x).backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
+    assert inner.trace_count == 0 and outer.trace_count == 1
+
+
+def test_python_branching_on_a_traced_value_is_refused():
+    @tg.function
+    def f(x):
+        if x.sum() > 0:
+            return x
+        return -x
+
+    with pytest.raises(TraceError, match="bool.*tg.cond"):
+        f(tg.tensor([1.0]))
+    with pytest.raises(TraceError, match=r"\.item\(\)"):
+        tg.function(lambda x: x.item())(tg.tensor(1.0))
+
+
+def test_in_place_writes_and_gradients_inside_a_trace_are_refused():
+    def writes(x):
+        y = x * 1.0
+        y[0] = 5.0
+        return y
+
+    with pytest.raises(TraceError, match="in place"):
+        tg.function(writes)(tg.tensor([1.0, 2.0]))
+    with pytest.raises(TraceError, match="gradients"):
+        tg.function(lambda x: tg.grad(lambda z: (z * z).sum())(x))(tg.tensor([1.0]))
+
+
+def test_unused_inputs_get_no_gradient(rng):
+    f = tg.function(lambda x, y: (x * 2).sum())
+    x, y = _leaf(rng, 2), _leaf(rng, 2)
+    f(x, y).backward()
+    assert y.grad is None
+    np.testing.assert_allclose(x.grad.numpy(), [2, 2])
+
+
+def test_float32_replay_keeps_dtype(rng):
+    f = tg.function(lambda x: (tg.tanh(x) * 2.0).sum())
+    x = tg.tensor(rng.standard_normal(3).astype(np.float32), requires_grad=True)
+    y = f(x)
+    y.backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+# ------------------------------------------------------------------ cond
+
+
+def _piecewise(x):
+    s = x.sum()
+    return tg.cond(s > 0, lambda: (x * x).sum(), lambda: tg.sin(x).sum() * 3.0)
+
+
+def test_cond_eager_picks_a_branch():
+    assert tg.cond(True, lambda: 1, lambda: 2) == 1
+    assert tg.cond(tg.tensor(False), lambda: 1, lambda: 2) == 2
+
+
+def test_cond_in_a_trace_chooses_at_each_replay(rng):
+    f = tg.function(_piecewise)
+    for sign in (1.0, -1.0, 1.0):
+        x = tg.tensor(sign * np.abs(rng.standard_normal(3)), requires_grad=True)
+        got, (g,) = _grads(f, x)
+        want, (gw,) = _grads(_piecewise, x)
+        np.testing.assert_allclose(got, want)
+        np.testing.assert_allclose(g, gw)
+    assert f.trace_count == 1
+
+
+def test_cond_branches_must_agree():
+    def bad(x):
+        return tg.cond(x.sum() > 0, lambda: x, lambda: x.sum())
+
+    with pytest.raises(ValueError, match="cond: result 0 has shape"):
+        tg.function(bad)(tg.tensor([1.0, 2.0]))
+
+
+def test_cond_gradient_reaches_captured_tensors(rng):
+    w = _leaf(rng, 2)
+
+    @tg.function
+    def f(x):
+        return tg.cond(x.sum() > 0, lambda: (x * w).sum(), lambda: (w * w).sum())
+
+    f(tg.tensor([1.0, 2.0])).backward()
+    np.testing.assert_allclose(w.grad.numpy(), [1.0, 2.0])
+    w.grad = None
+    f(tg.tensor([-1.0, -2.0])).backward()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * w.numpy())
+
+
+# ------------------------------------------------------------------ while_loop
+
+
+def _halve_until_small(x, w):
+    n, y = tg.while_loop(lambda n, y: (y * y).sum() > 0.1,
+                         lambda n, y: (n + 1, y * w),
+                         (tg.tensor(0), x))
+    return y.sum() + n * 1.0
+
+
+def test_while_loop_eager():
+    i, x = tg.while_loop(lambda i, x: i < 4, lambda i, x: (i + 1, x * 2.0),
+                         (0, tg.tensor(1.0)))
+    assert i == 4 and x.item() == 16.0
+    i, = tg.while_loop(lambda i: i < 100, lambda i: (i + 1,), (0,), maximum_iterations=3)
+    assert i == 3
+
+
+def test_while_loop_in_a_trace_matches_eager_with_data_dependent_trip_count(rng):
+    f = tg.function(_halve_until_small)
+    for scale in (1.0, 5.0, 0.01):
+        x = tg.tensor(rng.standard_normal(3) * scale, requires_grad=True)
+        w = tg.tensor(np.full(3, 0.5), requires_grad=True)
+        got, gg = _grads(f, x, w)
+        want, gw = _grads(_halve_until_small, x, w)
+        np.testing.assert_allclose(got, want)
+        for a, b in zip(gg, gw):
+            np.testing.assert_allclose(a, b)
+    assert f.trace_count == 1
+
+
+def test_while_loop_traced_respects_maximum_iterations():
+    f = tg.function(lambda x: tg.while_loop(lambda x: x.sum() < 1e9, lambda x: (x * 2.0,),
+                                            (x,), maximum_iterations=5)[0])
+    np.testing.assert_allclose(f(tg.tensor([1.0])).numpy(), [32.0])
+
+
+def test_while_loop_body_must_keep_shapes():
+    def bad(x):
+        return tg.while_loop(lambda x: x.sum() < 10, lambda x: (tg.concat([x, x]),), (x,))
+
+    with pytest.raises(ValueError, match="keep their shape"):
+        tg.function(bad)(tg.tensor([1.0]))
+
+
+def test_training_loop_in_graph_mode_matches_eager(rng):
+    X = tg.tensor(rng.standard_normal((16, 4)))
+    Y = tg.tensor(rng.standard_normal((16, 1)))
+
+    def run(loss_fn):
+        w = tg.tensor(np.full((4, 1), 0.1), requires_grad=True)
+        losses = []
+        for _ in range(5):
+            loss = loss_fn(w)
+            loss.backward()
+            with tg.no_grad():
+                w.sub_(w.grad * 0.1)
+            w.grad = None
+            losses.append(loss.item())
+        return losses, w.numpy()
+
+    def loss(w):
+        return ((X @ w - Y) ** 2).mean()
+
+    l1, w1 = run(loss)
+    l2, w2 = run(tg.function(loss))
+    np.testing.assert_allclose(l1, l2, rtol=1e-12)
+    np.testing.assert_allclose(w1, w2, rtol=1e-12)
