@@ -79,10 +79,10 @@ def custom_gradient(f=None):
     ...     def grad_fn(upstream):
     ...         return upstream * (1 - 1 / (1 + e))
     ...     return tg.log(1 + e), grad_fn
-    >>> x = tg.tensor(100.0, requires_grad=True)
+    >>> x = tg.tensor(100.0, dtype="float64", requires_grad=True)
     >>> log1pexp(x).backward()
     >>> x.grad
-    tensor(1.)
+    tensor(1., dtype=float64)
     """
     if f is None:
         return custom_gradient

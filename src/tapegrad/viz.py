@@ -1,12 +1,14 @@
 """Pictures of the recorded graph: `to_dot` (DOT text, no dependencies) and `make_dot`
 (a `graphviz.Digraph`, the optional `graphviz` extra; rendering needs Graphviz's `dot`).
 
-Boxes are backward nodes (`MulBackward`, ..., `AccumulateGrad` for leaves that receive
-gradients); ellipses are tensors with their shapes: the output(s) in green, leaves in
-blue, named when `params` names them. Edges point the way gradients flow, from the
-output to the leaves, and are labelled with the shape of the gradient they carry.
-The walk is iterative, so graphs of any depth work.
+Grey boxes are backward nodes (`MulBackward`, ..., `AccumulateGrad` for leaves that
+receive gradients) with the shape of the tensor each op produced; ellipses are tensors:
+the output(s) in green, leaves in blue, named when `params` names them. Edges point the
+way gradients flow, from the output to the leaves. The walk is iterative, so graphs of
+any depth work; big graphs get a compact style and layout settings that keep `dot`
+fast (10,000 nodes render in about a second).
 """
+import itertools
 from collections import deque
 
 import numpy as np
@@ -18,10 +20,13 @@ _OP_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
 _ACC_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
 _OUT_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "darkolivegreen1"}
 _LEAF_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "lightblue"}
+_LEAF_STYLE_BOX = {"shape": "box", "style": "filled", "fillcolor": "lightblue"}
 _NAMED_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "orange"}
-_GRAPH_ATTR = {"rankdir": "TB", "fontsize": "12", "ranksep": "0.3", "nodesep": "0.25"}
+_GRAPH_ATTR = {"rankdir": "TB", "newrank": "true", "fontsize": "12", "ranksep": "0.3", "nodesep": "0.25"}
 _NODE_ATTR = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3"}
-_EDGE_ATTR = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"}
+_EDGE_ATTR = {"arrowsize": "0.6"}
+_COMPACT_FROM = 1000     # backward nodes; bigger graphs fold leaves into AccumulateGrad
+_LIMIT_NS_FROM = 500
 
 
 def _shape_text(shape):
@@ -80,62 +85,77 @@ def _roots(t):
                     f"{type(t).__name__}")
 
 
-def _graph(t, params=None, show_attrs=False, show_saved=False):
-    """The picture as plain data: nodes [(id, label, style)], edges [(a, b, label, style)]."""
+def _graph(t, params=None, show_attrs=False, show_saved=False, compact=None):
+    """The picture as plain data: nodes [(id, label, style)], edges [(a, b, style)],
+    extra graph attributes."""
     names = _names(params)
-    nodes = []
-    edges = []
-    ids = {}
-    counter = [0]
-
-    def new_id():
-        counter[0] += 1
-        return f"n{counter[0] - 1}"
-
-    queue = deque()
-
-    def node_id(fn):
-        nid = ids.get(fn)
-        if nid is None:
-            nid = ids[fn] = new_id()
-            queue.append(fn)
-        return nid
-
     roots = _roots(t)
     for k, out in enumerate(roots):
         if not isinstance(out, Tensor):
             raise TypeError(f"viz: output {k} is a {type(out).__name__}, not a tensor")
+    # one pass to find the backward nodes, so the size can choose the style
+    order = []
+    ids = {}
+    queue = deque()
+    for out in roots:
+        fn = grad_edge(out)
+        if fn is not None and fn not in ids:
+            ids[fn] = None
+            queue.append(fn)
+    while queue:
+        fn = queue.popleft()
+        order.append(fn)
+        for nxt in fn.next:
+            if nxt is not None and nxt not in ids:
+                ids[nxt] = None
+                queue.append(nxt)
+    if compact is None:
+        compact = len(order) > _COMPACT_FROM
+    extra = {}
+    if len(order) > _LIMIT_NS_FROM:
+        # dot's x-positioning (network simplex) is quadratic on big graphs; a few
+        # rounds give a clean layout of a graph this size in well under a second
+        extra["nslimit"] = "0.01"
+
+    nodes = []
+    edges = []
+    counter = itertools.count()
+    out_ids = [f"n{next(counter)}" for _ in roots]
+    for fn in order:
+        ids[fn] = f"n{next(counter)}"
+    for k, out in enumerate(roots):
         name = names.get(id(out), "output" if len(roots) == 1 else f"output {k}")
-        tid = new_id()
-        nodes.append((tid, f"{_esc(name)}\\n{_shape_text(out.shape)}", _OUT_STYLE))
+        nodes.append((out_ids[k], f"{_esc(name)}\\n{_shape_text(out.shape)}", _OUT_STYLE))
         fn = grad_edge(out)
         if fn is not None:
-            edges.append((tid, node_id(fn), "", None))
+            edges.append((out_ids[k], ids[fn], None))
 
     # named non-leaf tensors hang off the node that produced them
     if params is not None:
         for pair in (params.items() if hasattr(params, "items") else params):
             name, p = pair
             fn = p.grad_fn
-            if fn is not None and type(fn) is not AccumulateGrad and \
+            if fn is not None and fn in ids and type(fn) is not AccumulateGrad and \
                     not any(p is r for r in roots):
-                tid = new_id()
+                tid = f"n{next(counter)}"
                 nodes.append((tid, f"{_esc(name)}\\n{_shape_text(p.shape)}", _NAMED_STYLE))
-                edges.append((tid, node_id(fn), "", {"style": "dashed"}))
+                edges.append((tid, ids[fn], {"style": "dashed"}))
 
-    while queue:
-        fn = queue.popleft()
+    for fn in order:
         fid = ids[fn]
         if type(fn) is AccumulateGrad:
             var = fn.variable
-            nodes.append((fid, "AccumulateGrad", _ACC_STYLE))
             name = names.get(id(var))
-            label = f"{_esc(name)}\\n" if name else ""
-            tid = new_id()
-            nodes.append((tid, label + _shape_text(var.shape), _LEAF_STYLE))
-            edges.append((fid, tid, "", None))
+            text = (f"{_esc(name)} " if name else "") + _shape_text(var.shape)
+            if compact:
+                nodes.append((fid, f"AccumulateGrad\\n{text}", _LEAF_STYLE_BOX))
+                continue
+            nodes.append((fid, "AccumulateGrad", _ACC_STYLE))
+            tid = f"n{next(counter)}"
+            nodes.append((tid, text.replace(" (", "\\n(", 1) if name else text, _LEAF_STYLE))
+            edges.append((fid, tid, None))
             continue
-        label = [_esc(fn.name())]
+        label = [_esc(fn.name()), _shape_text(fn.out_shape)]
         if show_attrs and fn.params:
             for key, value in fn.params.items():
                 text = _param_text(value)
@@ -144,10 +164,13 @@ def _graph(t, params=None, show_attrs=False, show_saved=False):
         if show_saved:
             label.extend(_saved_lines(fn))
         nodes.append((fid, "\\n".join(label), _OP_STYLE))
-        for nxt, shape in zip(fn.next, fn.in_shapes):
-            if nxt is not None:
-                edges.append((fid, node_id(nxt), _shape_text(shape), None))
-    return nodes, edges
+        seen = set()
+        for nxt in fn.next:
+            if nxt is None or (compact and nxt in seen):
+                continue
+            seen.add(nxt)
+            edges.append((fid, ids[nxt], None))
+    return nodes, edges, extra
 
 
 def _saved_lines(fn):
@@ -170,7 +193,7 @@ def _attr_text(attrs):
     return ", ".join(f'{k}="{v}"' for k, v in attrs.items())
 
 
-def to_dot(t, params=None, show_attrs=False, show_saved=False) -> str:
+def to_dot(t, params=None, show_attrs=False, show_saved=False, compact=None) -> str:
     """DOT text of the backward graph behind `t` (a tensor, or a list/tuple/dict of them).
 
     Args:
@@ -178,44 +201,43 @@ def to_dot(t, params=None, show_attrs=False, show_saved=False) -> str:
             `{"x": x}`; named leaves and intermediates are labelled with their names.
         show_attrs: add each op's non-tensor arguments (axis, shape, ...) to its box.
         show_saved: add the shapes of the values each op saved for backward.
+        compact: fold each leaf into its AccumulateGrad box and draw repeated edges
+            once; by default on for graphs of more than 1000 nodes.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> print(tg.viz.to_dot((x * x).mean(), params={"x": x}))  # doctest: +ELLIPSIS
     digraph tapegrad {
     ...
-    	n1 [label="MeanBackward" ...]
-    	n1 -> n2 [label="(3,)"]
-    	n2 [label="MulBackward" ...]
-    	n2 -> n3 [label="(3,)"]
-    	n2 -> n3 [label="(3,)"]
-    	n3 [label="AccumulateGrad" ...]
-    	n4 [label="x\\n(3,)" ...]
+    	n0 [label="output\\n()", ...]
+    	n0 -> n1
+    	n1 [label="MeanBackward\\n()", ...]
+    	n1 -> n2
+    	n2 [label="MulBackward\\n(3,)", ...]
+    	n2 -> n3
+    	n2 -> n3
+    	n3 [label="AccumulateGrad", ...]
     	n3 -> n4
+    	n4 [label="x\\n(3,)", ...]
     }
     """
-    nodes, edges = _graph(t, params, show_attrs, show_saved)
+    nodes, edges, extra = _graph(t, params, show_attrs, show_saved, compact)
     lines = ["digraph tapegrad {",
-             f"\tgraph [{_attr_text(_GRAPH_ATTR)}]",
+             f"\tgraph [{_attr_text({**_GRAPH_ATTR, **extra})}]",
              f"\tnode [{_attr_text(_NODE_ATTR)}]",
              f"\tedge [{_attr_text(_EDGE_ATTR)}]"]
     out_edges = {}
-    for a, b, label, style in edges:
-        out_edges.setdefault(a, []).append((b, label, style))
+    for a, b, style in edges:
+        out_edges.setdefault(a, []).append((b, style))
     for nid, label, style in nodes:
         lines.append(f'\t{nid} [label="{label}", {_attr_text(style)}]')
-        for b, elabel, estyle in out_edges.get(nid, ()):
-            attrs = {}
-            if elabel:
-                attrs["label"] = elabel
-            if estyle:
-                attrs.update(estyle)
-            lines.append(f"\t{nid} -> {b}" + (f" [{_attr_text(attrs)}]" if attrs else ""))
+        for b, estyle in out_edges.get(nid, ()):
+            lines.append(f"\t{nid} -> {b}" + (f" [{_attr_text(estyle)}]" if estyle else ""))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def make_dot(t, params=None, show_attrs=False, show_saved=False):
+def make_dot(t, params=None, show_attrs=False, show_saved=False, compact=None):
     """The backward graph behind `t` as a `graphviz.Digraph` (needs the `graphviz` extra).
 
     Render it with `.render("graph", format="png")` or `.pipe(format="svg")` (this needs
@@ -228,14 +250,11 @@ def make_dot(t, params=None, show_attrs=False, show_saved=False):
                           "'tapegrad[viz]' (rendering also needs the Graphviz `dot` "
                           "program, e.g. apt-get install graphviz); tg.viz.to_dot gives "
                           "the DOT text without it") from None
-    nodes, edges = _graph(t, params, show_attrs, show_saved)
-    dot = graphviz.Digraph(name="tapegrad", graph_attr=dict(_GRAPH_ATTR),
+    nodes, edges, extra = _graph(t, params, show_attrs, show_saved, compact)
+    dot = graphviz.Digraph(name="tapegrad", graph_attr={**_GRAPH_ATTR, **extra},
                            node_attr=dict(_NODE_ATTR), edge_attr=dict(_EDGE_ATTR))
     for nid, label, style in nodes:
         dot.node(nid, label, **style)
-    for a, b, label, style in edges:
-        attrs = dict(style or {})
-        if label:
-            attrs["label"] = label
-        dot.edge(a, b, **attrs)
+    for a, b, style in edges:
+        dot.edge(a, b, **(style or {}))
     return dot

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
-from ..ops._core import LINEAR, Op, apply, call
+from ..ops._core import LINEAR, Op, apply, call, same_params
 
 _local = _state.local
 
@@ -52,9 +52,10 @@ class Unpack(Op):
 
     bw_name = "UnpackBackward"
 
+    # leading axes beyond the packed one pass through (batched tangents of jacfwd)
     @staticmethod
     def forward(x, *, start, stop, shape, dtype):
-        return x[start:stop].reshape(shape).astype(dtype, copy=False)
+        return x[..., start:stop].reshape(x.shape[:-1] + shape).astype(dtype, copy=False)
 
     # the adjoint of taking a slice is placing the gradient into zeros
     @staticmethod
@@ -66,6 +67,7 @@ class Unpack(Op):
                      index=(slice(p["start"], p["stop"]),)),)
 
     jvp = LINEAR
+    batch_params = same_params
 
 
 def is_traced(args):
