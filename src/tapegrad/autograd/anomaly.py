@@ -137,13 +137,19 @@ def check_grads(node, gxs):
         msg = (f"detect_anomaly: {name} returned {bad} values in its gradient for input {i} "
                f"(shape {tuple(shape) if shape is not None else arr.shape}; {counts} of "
                f"{arr.size} elements).\n")
-        if node.site is not None:
-            msg += (f"The forward call that created this {name[:-len('Backward')] or name} "
-                    f"node (most recent call last):\n{node.site}")
+        site = node.site
+        what = name[:-len("Backward")] if name.endswith("Backward") else name
+        if isinstance(site, str):
+            msg += (f"The forward call that created this {what} node (most recent call "
+                    f"last):\n{site}")
         else:
-            msg += ("This node was recorded before anomaly detection was on; run the "
-                    "forward pass inside `with tg.detect_anomaly():` to see where it was "
-                    "created.\n")
+            if site is not None:
+                code, line = site
+                src = linecache.getline(code.co_filename, line).strip()
+                msg += (f"The {what} node was created at:\n  File \"{code.co_filename}\", "
+                        f"line {line}, in {code.co_name}\n" + (f"    {src}\n" if src else ""))
+            msg += ("It was recorded before anomaly detection was on; run the forward pass "
+                    "inside `with tg.detect_anomaly():` to see the whole stack.\n")
         msg += ("Common causes: sqrt/log/pow at 0, division by zero, or an overflowing exp "
                 "in forward; a custom backward returning nan.")
         raise AnomalyError(msg)
