@@ -39,11 +39,14 @@ def measure(step, *, budget, min_samples, max_samples=500, warmup=2):
     sample whose CPU time falls well below its wall time was descheduled by another
     process and is flagged. Flagged samples are dropped when enough clean ones remain.
     """
-    for _ in range(warmup):
-        step()
+    # peak memory counts from before the first step: what one step needs on top of its
+    # inputs (the allocator keeps freed buffers, so later steps add nothing)
     gc.collect()
     base_rss = rss_kb()
     have_peak = reset_peak()
+    for _ in range(warmup):
+        step()
+    gc.collect()
     faults0 = minor_faults()
     samples = []
     deadline = time.perf_counter() + budget

@@ -98,37 +98,37 @@ def w2_out(d):
 
     def step():
         np.matmul(X, W1, out=z1)
-        z1 += b1
+        np.add(z1, b1, out=z1)
         np.maximum(z1, 0, out=h1)
         np.matmul(h1, W2, out=z2)
-        z2 += b2
+        np.add(z2, b2, out=z2)
         np.maximum(z2, 0, out=h2)
         np.matmul(h2, W3, out=z3)
-        z3 += b3
+        np.add(z3, b3, out=z3)
         np.max(z3, axis=1, keepdims=True, out=mx)
         np.subtract(z3, mx, out=e)
         np.exp(e, out=e)
         np.sum(e, axis=1, keepdims=True, out=s)
         # loss = -sum(onehot * (z3 - mx - log s)) / n
         res["loss"] = -(np.vdot(onehot, z3) - mx.sum() - np.log(s).sum()) / n
-        e /= s
-        e -= onehot
-        e /= n                                   # e is now d loss / d z3
+        np.divide(e, s, out=e)
+        np.subtract(e, onehot, out=e)
+        np.divide(e, n, out=e)                   # e is now d loss / d z3
         np.matmul(h2.T, e, out=grads[4])
         np.sum(e, axis=0, out=grads[5])
         np.matmul(e, W3.T, out=gh2)
         np.greater(z2, 0, out=m2)
-        gh2 *= m2
+        np.multiply(gh2, m2, out=gh2)
         np.matmul(h1.T, gh2, out=grads[2])
         np.sum(gh2, axis=0, out=grads[3])
         np.matmul(gh2, W2.T, out=gh1)
         np.greater(z1, 0, out=m1)
-        gh1 *= m1
+        np.multiply(gh1, m1, out=gh1)
         np.matmul(X.T, gh1, out=grads[0])
         np.sum(gh1, axis=0, out=grads[1])
         for p, g, t in zip(params, grads, tmp):
             np.multiply(g, W.LR, out=t)
-            p -= t
+            np.subtract(p, t, out=p)
 
     return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
 

@@ -430,14 +430,16 @@ class _Program:
                 continue
             live.update(a for a, m in zip(st.args, mask) if m)
             if not isinstance(st, _OpStep):
-                plan.append((None, st, dict(zip(st.args, mask)), (), (), (), st))
+                plan.append((None, st, dict(zip(st.args, mask)), 0, None, (), None))
                 continue
             ctx = Ctx(None, st.params, st.in_shapes, st.out_shape)
             ctx.needs_grad = mask
             saved = st.saved_slots()
             getter = operator.itemgetter(*saved) if saved else None
-            plan.append((st.op.vjp, ctx, (getter, len(saved)), st.args, st.in_shapes, mask,
-                         st))
+            # (position in the rule's result, slot, shape) of each input that needs a grad
+            edges = tuple((k, a, shape) for k, (a, shape, m) in
+                          enumerate(zip(st.args, st.in_shapes, mask)) if m)
+            plan.append((st.op.vjp, ctx, getter, len(saved), st.out, edges, st.dyn_slot))
         return plan
 
     def backward(self, vals, cots, wanted):
@@ -448,33 +450,30 @@ class _Program:
             if c is not None:
                 gv[s] = c if gv[s] is None else gv[s] + c
         with self.lock, np.errstate(all="ignore"):
-            for vjp, ctx, saved, args, shapes, mask, st in plan:
+            for vjp, ctx, getter, n_saved, out, edges, dyn_slot in plan:
                 if vjp is None:
-                    ctx.back(vals, gv, saved)   # a cond / while_loop step
+                    ctx.back(vals, gv, getter)      # a cond / while_loop step
                     continue
-                g = gv[st.out]
+                g = gv[out]
                 if g is None:
                     continue
-                gv[st.out] = None
-                getter, n_saved = saved
+                gv[out] = None
                 if n_saved == 1:
                     ctx.saved = (getter(vals),)
                 elif n_saved:
                     ctx.saved = getter(vals)
                 else:
                     ctx.saved = ()
-                if st.dyn:
-                    ctx.params = vals[st.dyn_slot]
-                try:
-                    gxs = vjp(ctx, g)
-                finally:
-                    ctx.saved = None
-                for a, gx, shape, m in zip(args, gxs, shapes, mask):
-                    if not m or gx is None:
+                if dyn_slot is not None:
+                    ctx.params = vals[dyn_slot]
+                gxs = vjp(ctx, g)
+                ctx.saved = None
+                for k, a, shape in edges:
+                    gx = gxs[k]
+                    if gx is None:
                         continue
-                    gshape = getattr(gx, "shape", ())
-                    if gshape != shape:
-                        gx = _sum_to(gx, shape, st)
+                    if getattr(gx, "shape", ()) != shape:
+                        gx = _sum_to(gx, shape, ctx)
                     prev = gv[a]
                     gv[a] = gx if prev is None else prev + gx
         return [gv[s] for s in wanted]
@@ -492,15 +491,15 @@ def _dynamic_params(st, vals):
     return kw
 
 
-def _sum_to(gx, shape, st):
+def _sum_to(gx, shape, ctx):
     from .ops.shape import SumTo
     try:
         ok = np.broadcast_shapes(np.shape(gx), shape) == tuple(np.shape(gx))
     except ValueError:
         ok = False
     if not ok:
-        raise RuntimeError(f"{st.op.bw_name}: its rule returned a gradient of shape "
-                           f"{np.shape(gx)} for an input of shape {shape}")
+        raise RuntimeError(f"a backward rule returned a gradient of shape {np.shape(gx)} "
+                           f"for an input of shape {shape}")
     return call(SumTo, gx, shape=shape)
 
 

@@ -96,8 +96,6 @@ def apply(op, *args, **params):
     """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
     if _local.trace is not None:
         return _local.trace.apply(op, args, params)     # tg.function is tracing
-    if _local.trace is not None:
-        return _local.trace.apply(op, args, params)     # tg.function is tracing
     raw = []
     rg = False
     fw = False
