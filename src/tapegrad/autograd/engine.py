@@ -219,6 +219,11 @@ def _run_hooks(hooks, g, graph_mode):
     for fn in list(hooks):
         r = fn(g if isinstance(g, Tensor) else make(np.asarray(g)))
         if r is not None:
+            if np.shape(_raw(r)) != np.shape(_raw(g)):
+                raise RuntimeError(
+                    f"hook {getattr(fn, '__name__', fn)!r} returned a gradient of shape "
+                    f"{np.shape(_raw(r))} for a tensor of shape {np.shape(_raw(g))}; a "
+                    "hook may change the gradient's values but not its shape")
             g = _as_grad(r, graph_mode)
     return g
 
