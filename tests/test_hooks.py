@@ -171,3 +171,29 @@ def test_hook_changing_the_shape_is_an_error_naming_the_hook():
     x.register_hook(widen)
     with pytest.raises(RuntimeError, match="hook 'widen'"):
         (x * x).sum().backward()
+
+
+def test_forward_hook_captures_activations_and_their_gradients():
+    # the Grad-CAM pattern: a module forward hook grabs the activation and puts a
+    # tensor hook on it to catch the gradient arriving there
+    tg.manual_seed(0)
+    model = tg.nn.Sequential(tg.nn.Linear(4, 8), tg.nn.ReLU(), tg.nn.Linear(8, 3))
+    store = {}
+
+    def keep(module, args, out):
+        store["act"] = out
+        out.register_hook(lambda g: store.__setitem__("grad", g))
+
+    handle = model[1].register_forward_hook(keep)
+    x = tg.randn(5, 4)
+    score = model(x)[:, 2].sum()
+    score.backward()
+    act, grad = store["act"], store["grad"]
+    assert act.shape == grad.shape == (5, 8)
+    # the gradient of the score w.r.t. the ReLU output is row 2 of the last weight
+    w2 = model[2].weight.numpy()
+    np.testing.assert_allclose(grad.numpy(), np.broadcast_to(w2[2], (5, 8)), rtol=1e-6)
+    handle.remove()
+    store.clear()
+    model(x)
+    assert store == {}
