@@ -1,4 +1,6 @@
 """Custom differentiable functions: autograd.Function, custom_gradient, custom_jvp."""
+import re
+
 import numpy as np
 import pytest
 
@@ -618,3 +620,80 @@ def test_custom_jvp_multiple_outputs():
     expected = np.diag(2 * np.cos(x.numpy()) - np.sin(x.numpy()))
     np.testing.assert_allclose(tg.jacrev(f)(x).numpy(), expected, rtol=1e-12)
     np.testing.assert_allclose(tg.jacfwd(f)(x).numpy(), expected, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ gradcheck messages
+
+class BadMatmul(tg.autograd.Function):
+    """x @ w with the weight gradient doubled by mistake."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        ctx.save_for_backward(x, w)
+        return x @ w
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        return g @ w.T, 2 * (x.T @ g)
+
+
+def test_gradcheck_message_names_input_index_and_both_values():
+    rng = np.random.default_rng(0)
+    x, w = f64(rng.random((2, 3))), f64(rng.random((3, 2)))
+
+    def layer(inputs, weight):
+        return BadMatmul.apply(inputs, weight)
+
+    with pytest.raises(tg.GradcheckError) as info:
+        tg.gradcheck(layer, (x, w))
+    msg = str(info.value)
+    m = re.search(r"input 1 at element \((\d), (\d)\) \(`weight`, shape \(3, 2\); output "
+                  r"element \((\d), (\d)\)\): analytic (\S+) vs numeric (\S+),", msg)
+    assert m, msg
+    i, j, r, c = map(int, m.groups()[:4])
+    analytic, numeric = float(m.group(5)), float(m.group(6))
+    # d out[r, c] / d w[i, j] = x[r, i] if j == c
+    assert j == c
+    np.testing.assert_allclose(numeric, x.numpy()[r, i], rtol=1e-6)
+    np.testing.assert_allclose(analytic, 2 * x.numpy()[r, i], rtol=1e-12)
+    assert "12 of 24 Jacobian entries" in msg and "2 times the numeric" in msg
+
+
+def test_gradcheck_message_for_several_outputs_and_a_cut_graph():
+    def f(a):
+        return a * 2, tg.tensor(a.numpy() ** 2)       # second output leaves the graph
+
+    with pytest.raises(tg.GradcheckError) as info:
+        tg.gradcheck(lambda a: f(a)[1] * 1.0 + a * 0, (f64([1.0, 3.0]),))
+    assert "analytic derivative is zero everywhere" in str(info.value)
+
+    def g(a, b):
+        return a * b, BadMatmul.apply(a[None, :], b[:, None])
+
+    with pytest.raises(tg.GradcheckError, match=r"input 1 at element .*`b`.*output 1 at "
+                                                r"element \(0, 0\)"):
+        tg.gradcheck(g, (f64([1.0, 2.0]), f64([3.0, 4.0])))
+
+
+def test_gradcheck_can_return_false_instead_of_raising():
+    x, w = f64(np.ones((2, 2))), f64(np.ones((2, 2)))
+    assert tg.gradcheck(BadMatmul.apply, (x, w), raise_exception=False) is False
+    assert tg.gradcheck(Cube.apply, (f64([1.0]),), raise_exception=False) is True
+
+
+def test_gradgradcheck_message_names_the_second_derivative():
+    class OnceRight(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 * x.detach()           # right once, constant the second time
+
+    with pytest.raises(tg.GradcheckError, match=r"second-derivative \(gradgradcheck\) "
+                                                r"mismatch for input 0 .*`x`"):
+        tg.gradgradcheck(lambda x: OnceRight.apply(x), (f64([1.0, 2.0]),))

@@ -1,4 +1,6 @@
 """gradcheck, gradgradcheck: analytic derivatives against float64 central differences."""
+import inspect
+
 import numpy as np
 
 from .._state import enable_grad
@@ -43,10 +45,13 @@ def _flat_outputs(f, args):
 
 
 def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=False,
-              raise_exception=True, nondet_tol=0.0) -> bool:
+              raise_exception=True, nondet_tol=0.0, _names=None,
+              _what="gradient") -> bool:
     """Compare f's reverse-mode Jacobian with central differences, in float64.
 
-    Returns True, or raises GradcheckError naming the input, the element and both values.
+    Returns True, or raises GradcheckError naming the input (number, parameter name and
+    shape), the worst element and output, both values and how many entries differ.
+    With `raise_exception=False` a mismatch returns False instead.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([0.5, 1.5], dtype="float64", requires_grad=True)
@@ -96,29 +101,85 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=Fal
             minus = _flat_outputs(f, args)
             flat[e] = orig
             numeric[:, e] = (plus - minus) / (2 * eps)
-        _compare(analytic[i], numeric, i, x.shape, atol, rtol, "gradient",
-                 raise_exception)
-        if check_forward_ad:
-            _check_forward(f, args, i, numeric, atol, rtol)
+        names = _names if _names is not None else _input_names(f, len(args))
+        out_shapes = [o.shape for o in outs]
+        if not _compare(analytic[i], numeric, i, x.shape, atol, rtol, _what,
+                        raise_exception, names[i], out_shapes):
+            return False
+        if check_forward_ad and not _check_forward(f, args, i, numeric, atol, rtol,
+                                                   raise_exception, names[i], out_shapes):
+            return False
     return True
 
 
-def _compare(a, n, i, shape, atol, rtol, what, raise_exception=True):
+def _input_names(f, n):
+    """Parameter names of f's first n positional arguments (None where unknown)."""
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        return [None] * n
+    names = []
+    for k in range(n):
+        if k < len(params) and params[k].kind in (params[k].POSITIONAL_ONLY,
+                                                  params[k].POSITIONAL_OR_KEYWORD):
+            names.append(params[k].name)
+        else:
+            star = [p for p in params[:k + 1] if p.kind is p.VAR_POSITIONAL]
+            names.append(f"{star[0].name}[{k - params.index(star[0])}]" if star else None)
+    return names
+
+
+def _where(r, out_shapes):
+    """(output number, index inside it) of row r of the stacked Jacobian."""
+    for k, shape in enumerate(out_shapes):
+        size = int(np.prod(shape, dtype=np.int64))
+        if r < size:
+            return k, tuple(int(v) for v in np.unravel_index(r, shape)) if shape else ()
+        r -= size
+    return len(out_shapes), ()
+
+
+def _compare(a, n, i, shape, atol, rtol, what, raise_exception=True, name=None,
+             out_shapes=None):
+    """False (or GradcheckError) when the analytic Jacobian `a` and numeric `n` differ.
+
+    The message names the input (number, parameter name, shape), the worst element
+    and its output, both values, and how many entries differ."""
     err = np.abs(a - n) - (atol + rtol * np.abs(n))
     bad = ~(err <= 0)          # NaN counts as a failure
     if not bad.any():
-        return
+        return True
+    if not raise_exception:
+        return False
     r, c = np.unravel_index(np.nanargmax(np.where(bad, np.nan_to_num(err, nan=np.inf),
                                                   -np.inf)), err.shape)
-    elem = np.unravel_index(c, shape) if shape else ()
-    msg = (f"gradcheck: {what} mismatch for input {i} at element {tuple(int(v) for v in elem)}"
-           f" (output element {r}): analytic {float(a[r, c])!r} vs numeric {float(n[r, c])!r} "
-           f"(atol={atol}, rtol={rtol})")
-    if raise_exception:
-        raise GradcheckError(msg)
+    elem = tuple(int(v) for v in np.unravel_index(c, shape)) if shape else ()
+    av, nv = float(a[r, c]), float(n[r, c])
+    who = f"`{name}`, " if name else ""
+    if out_shapes is not None:
+        k, idx = _where(r, out_shapes)
+        out = (f"output {k} at element {idx}" if len(out_shapes) > 1 else
+               f"output element {idx}")
+    else:
+        out = f"output element {r}"
+    msg = (f"gradcheck: {what} mismatch for input {i} at element {elem} ({who}shape "
+           f"{tuple(shape)}; {out}): analytic {av!r} vs numeric {nv!r}, difference "
+           f"{abs(av - nv):.3g} > allowed {atol + rtol * abs(nv):.3g} (atol={atol}, "
+           f"rtol={rtol}). {int(bad.sum())} of {bad.size} Jacobian entries for this input "
+           "differ.")
+    if not np.any(a) and np.any(n):
+        msg += (" The analytic derivative is zero everywhere: is the input cut from the "
+                "graph inside f (.numpy(), .detach(), no_grad, a NumPy function)?")
+    elif np.all(np.isfinite(a)) and np.any(n[bad]):
+        ratio = a[bad] / np.where(n[bad] == 0, np.nan, n[bad])
+        if np.all(np.isfinite(ratio)) and np.allclose(ratio, ratio[0], rtol=1e-3) \
+                and abs(ratio[0] - 1) > 1e-3:
+            msg += f" The analytic values are {float(ratio[0]):.4g} times the numeric ones."
+    raise GradcheckError(msg)
 
 
-def _check_forward(f, args, i, numeric, atol, rtol):
+def _check_forward(f, args, i, numeric, atol, rtol, raise_exception=True, name=None,
+                   out_shapes=None):
     from ..func import jvp
     x = args[i]._data
     cols = np.zeros_like(numeric)
@@ -132,7 +193,8 @@ def _check_forward(f, args, i, numeric, atol, rtol):
         _, t_out = jvp(lambda *a: tuple(_outputs(f, a)), tuple(prim), tuple(tangents))
         cols[:, e] = np.concatenate([np.asarray(t._data, dtype=np.float64).ravel()
                                      for t in t_out])
-    _compare(cols, numeric, i, x.shape, atol, rtol, "forward-mode (jvp)")
+    return _compare(cols, numeric, i, x.shape, atol, rtol, "forward-mode (jvp)",
+                    raise_exception, name, out_shapes)
 
 
 def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
@@ -164,5 +226,6 @@ def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
         return tuple(r if r is not None else make(np.zeros(xs[i].shape))
                      for r, i in zip(res, diff))
 
+    names = _input_names(f, n) + [f"grad_outputs[{k}]" for k in range(len(gos))]
     return gradcheck(first, tuple(args) + tuple(gos), eps=eps, atol=atol, rtol=rtol,
-                     **kwargs)
+                     _names=names, _what="second-derivative (gradgradcheck)", **kwargs)
