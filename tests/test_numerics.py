@@ -165,3 +165,21 @@ def test_conventions_are_written_in_docstrings():
     assert "-inf" in reduce.LogSumExp.__doc__
     assert "-inf" in activations.Softmax.__doc__
     assert "subgradient" in linalg.Norm.__doc__
+
+
+def test_cross_entropy_with_masked_classes_and_fully_masked_rows():
+    logits = np.array([[-np.inf, -np.inf, -np.inf], [1.0, 2.0, 3.0], [0.0, -np.inf, 1.0]])
+    x = tg.tensor(logits, requires_grad=True)
+    loss = tg.nn.functional.cross_entropy(x, tg.tensor([0, 2, 0]))
+    loss.backward()
+    assert np.isfinite(loss.item()) and all_finite(x.grad)
+    np.testing.assert_array_equal(x.grad.numpy()[0], [0.0, 0.0, 0.0])   # skipped row
+    per = tg.nn.functional.cross_entropy(tg.tensor(logits), tg.tensor([0, 2, 0]),
+                                         reduction="none").numpy()
+    assert per[0] == 0.0 and np.all(np.isfinite(per))
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(logits[1:], requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(tx, torch.tensor([2, 0]))
+    expected.backward()
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-12)   # mean over live rows
+    np.testing.assert_allclose(x.grad.numpy()[1:], tx.grad.numpy(), rtol=1e-12)

@@ -322,14 +322,23 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         if w is not None and w.shape != (n_classes,):
             raise ValueError(f"{fn}: weight must have one entry per class ({n_classes}), "
                              f"got shape {w.shape}")
-        coef, denom = _class_coefficients(t.reshape(-1).astype(np.int64), n_classes, w,
-                                          ignore_index, label_smoothing, fn)
+        labels = t.reshape(-1).astype(np.int64)
+        dead = np.all(np.isneginf(_raw(rows)), axis=1) if _raw(rows).size else None
+        if dead is not None and dead.any():
+            # a fully masked row (all -inf) gives no class any probability: it is skipped
+            # like ignore_index (loss 0, zero gradient, not counted in the mean)
+            labels = np.where(dead, ignore_index, labels)
+        coef, denom = _class_coefficients(labels, n_classes, w, ignore_index,
+                                          label_smoothing, fn)
         coef = coef.astype(_raw(logp).dtype, copy=False)
+        # where(), not rows * coef alone: a masked class (-inf) times 0 would be NaN
+        with np.errstate(invalid="ignore"):
+            picked = ops.where(coef != 0, rows * coef, 0.0)
         # 0 - s rather than -s: a perfect prediction gives 0, not -0
         if reduction == "none":
-            per = 0.0 - ops.sum(rows * coef, axis=1)
+            per = 0.0 - ops.sum(picked, axis=1)
             return ops.reshape(per, loss_shape)
-        total = 0.0 - ops.sum(rows * coef)
+        total = 0.0 - ops.sum(picked)
         if reduction == "sum":
             return total
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -342,7 +351,8 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         probs, _ = _to_rows(target, fn)
         if label_smoothing:
             probs = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
-        terms = rows * probs
+        with np.errstate(invalid="ignore"):
+            terms = ops.where(_raw(probs) != 0, rows * probs, 0.0)
         if weight is not None:
             terms = terms * _raw(weight).reshape(1, -1)
         per = 0.0 - ops.sum(terms, axis=1)
