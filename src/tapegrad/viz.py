@@ -22,11 +22,14 @@ _OUT_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "darkolivegree
 _LEAF_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "lightblue"}
 _LEAF_STYLE_BOX = {"shape": "box", "style": "filled", "fillcolor": "lightblue"}
 _NAMED_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "orange"}
-_GRAPH_ATTR = {"rankdir": "TB", "newrank": "true", "fontsize": "12", "ranksep": "0.3", "nodesep": "0.25"}
+# newrank: dot's default ranking pass is quadratic in the length of a chain (10,000 ops
+# took 20+ s with Graphviz 2.42); the newer one lays the same graph out in under a second
+_GRAPH_ATTR = {"rankdir": "TB", "newrank": "true", "fontsize": "12", "ranksep": "0.3",
+               "nodesep": "0.25"}
 _NODE_ATTR = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3"}
 _EDGE_ATTR = {"arrowsize": "0.6"}
 _COMPACT_FROM = 1000     # backward nodes; bigger graphs fold leaves into AccumulateGrad
-_LIMIT_NS_FROM = 500
+_LIMIT_NS_FROM = 500     # backward nodes; bigger graphs cap dot's positioning rounds
 
 
 def _shape_text(shape):
