@@ -26,6 +26,7 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .graph_mode import cond, function, while_loop  # noqa: F401
+from .checkpoint import checkpoint  # noqa: F401
 from .tape import (GradientTape, UnconnectedGradients, Variable, add_n,  # noqa: F401
                    clip_by_global_norm, stop_gradient)
 from . import linalg  # noqa: F401,E402

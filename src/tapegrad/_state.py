@@ -11,6 +11,7 @@ class _Local(threading.local):
         self.anomaly = False
         self.tapes = []              # open GradientTapes (tape.py), innermost last
         self.trace = None            # the tg.function trace being recorded (graph_mode.py)
+        self.ckpt = None             # nodes recorded inside tg.checkpoint (checkpoint.py)
 
 
 local = _Local()

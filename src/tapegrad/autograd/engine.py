@@ -266,6 +266,8 @@ def _unpack(node, graph_mode):
         return ()
     if saved is FREED:
         raise _Freed(node)
+    if type(saved) is not tuple:
+        saved = saved.fill(node)        # dropped by tg.checkpoint: recompute them now
     vers = node.vers
     if vers:
         for k in range(0, len(vers), 3):        # flat: (counter, version, input) triples

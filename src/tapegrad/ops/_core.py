@@ -72,11 +72,22 @@ def _site(depth=2):
 
     No frame object is kept (that would keep the caller's locals alive)."""
     f = sys._getframe(depth)
-    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+    inside = _INSIDE
+    while f is not None:
+        code = f.f_code
+        known = inside.get(code)
+        if known is None:
+            known = inside[code] = code.co_filename.startswith(_PKG_DIR)
+        if not known:
+            site = (code, f.f_lineno)
+            # one shared tuple per source line: a loop's nodes do not each carry a copy
+            return _SITES.setdefault(site, site)
         f = f.f_back
-    if f is None:
-        return None
-    return (f.f_code, f.f_lineno)
+    return None
+
+
+_INSIDE = {}            # code object -> whether it belongs to tapegrad
+_SITES = {}             # interned (code, line) pairs
 
 
 def site_text(site) -> str:
@@ -206,6 +217,8 @@ def _record(op, args, params, out, extra=False):
     if _local.tapes:
         for tape in _local.tapes:
             tape._on_record(node, args)
+    if _local.ckpt is not None:
+        _local.ckpt.append(node)
     return t
 
 

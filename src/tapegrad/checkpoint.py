@@ -1,0 +1,141 @@
+"""tg.checkpoint: trade compute for memory by recomputing a segment during backward.
+
+The segment's graph is recorded as usual (so gradients reach every tensor it used,
+including parameters it reads from outside), but the arrays its nodes saved for backward
+are dropped right away. The first backward step that needs one of them runs the segment
+again, with the random state it had the first time, and hands each node the values it
+saved then. The nodes are the same, so hooks, tapes, `create_graph` and the transforms
+work unchanged; only the segment's inputs stay alive in between.
+"""
+import weakref
+
+from . import _random, _state
+from ._pytree import flatten, unflatten
+from ._tensor import Tensor, make
+
+_local = _state.local
+
+__all__ = ["checkpoint"]
+
+
+class _Segment:
+    """One checkpointed call: how to run it again and which nodes wait for its values."""
+
+    __slots__ = ("fn", "args", "kwargs", "rng", "nodes", "ops", "done", "__weakref__")
+
+    def __init__(self, fn, args, kwargs, rng, nodes):
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+        self.rng = rng
+        self.nodes = [weakref.ref(n) for n in nodes]    # weak: no node -> segment cycle
+        self.ops = [n.op for n in nodes]
+        self.done = False
+
+    def recompute(self):
+        """Run the segment again and give every waiting node the values it saved."""
+        self.done = True
+        leaves, spec = flatten((self.args, self.kwargs))
+        args, kwargs = unflatten(spec, [_reconnect(v) for v in leaves])
+        after = _random.get_rng_state()
+        prev = (_local.grad_enabled, _local.ckpt, _local.tapes)
+        _local.grad_enabled = True
+        _local.ckpt = []
+        _local.tapes = []
+        try:
+            _random.set_rng_state(self.rng)     # dropout draws the same masks again
+            self.fn(*args, **kwargs)
+            fresh = _local.ckpt
+        finally:
+            _local.grad_enabled, _local.ckpt, _local.tapes = prev
+            _random.set_rng_state(after)
+        if [n.op for n in fresh] != self.ops:
+            raise RuntimeError(
+                "checkpoint: running the function again recorded different operations "
+                f"({len(fresh)} instead of {len(self.ops)}); a checkpointed function must "
+                "take the same path every time it runs (no branching on random or global "
+                "state)")
+        for ref, new in zip(self.nodes, fresh):
+            node = ref()
+            if node is not None and type(node._saved) is _Pending:
+                vals = new._saved
+                if type(vals) is _Pending:      # a checkpoint nested in this one
+                    vals = vals.fill(new)
+                node._saved = vals
+        self.args = self.kwargs = None
+
+
+class _Pending:
+    """Stands in a node's saved values until its segment is recomputed."""
+
+    __slots__ = ("segment",)
+
+    def __init__(self, segment):
+        self.segment = segment
+
+    def fill(self, node):
+        seg = self.segment
+        if not seg.done:
+            seg.recompute()
+        saved = node._saved
+        if type(saved) is not tuple:
+            raise RuntimeError(f"{node.name()}: checkpoint could not recompute the values "
+                               "this node saved")
+        return saved
+
+    def __len__(self):
+        return 0                # viz and friends see "nothing saved right now"
+
+
+def _reconnect(a):
+    """A fresh leaf with `a`'s values that records exactly when `a` did."""
+    if isinstance(a, Tensor):
+        return make(a._data, a._rg)
+    return a
+
+
+def _traced_leaves(tree):
+    return [v for v in flatten(tree)[0] if isinstance(v, Tensor)]
+
+
+def checkpoint(f, *args, **kwargs):
+    """Call `f(*args, **kwargs)` without keeping its intermediate values for backward.
+
+    They are recomputed (with the same random state) when backward reaches them, so
+    gradients are identical while memory holds only each segment's inputs. Checkpoint
+    consecutive blocks of a deep network to cut its activation memory; `f` must record
+    the same operations every time it runs.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([0.5, -1.0], requires_grad=True)
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = tg.checkpoint(lambda x: tg.tanh(x * w), x).sum()
+    >>> y.backward()
+    >>> w.grad
+    tensor([0.7864, 0.1413])
+    """
+    if not callable(f):
+        raise TypeError(f"checkpoint: the first argument must be a function, got "
+                        f"{type(f).__name__}")
+    if _local.trace is not None or not _local.grad_enabled:
+        return f(*args, **kwargs)       # graph mode and no_grad keep no saved values
+    if _local.fw_levels and any(t._fw for t in _traced_leaves((args, kwargs))):
+        return f(*args, **kwargs)       # forward mode saves nothing for later either
+    rng = _random.get_rng_state()
+    outer = _local.ckpt
+    _local.ckpt = nodes = []
+    try:
+        out = f(*args, **kwargs)
+    finally:
+        _local.ckpt = outer
+    if outer is not None:
+        outer.extend(nodes)             # an enclosing checkpoint re-runs us as a whole
+    holders = [n for n in nodes if n._saved is not None]
+    if not holders:
+        return out
+    seg = _Segment(f, args, dict(kwargs), rng, nodes)
+    pending = _Pending(seg)
+    for n in holders:
+        if type(n._saved) is tuple:
+            n._saved = pending
+    return out
