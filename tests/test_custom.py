@@ -697,3 +697,27 @@ def test_gradgradcheck_message_names_the_second_derivative():
     with pytest.raises(tg.GradcheckError, match=r"second-derivative \(gradgradcheck\) "
                                                 r"mismatch for input 0 .*`x`"):
         tg.gradgradcheck(lambda x: OnceRight.apply(x), (f64([1.0, 2.0]),))
+
+
+def test_custom_rules_under_a_gradient_tape_and_no_reference_cycles():
+    import gc
+    x = tg.constant(np.array([0.5, 1.0]))
+    with tg.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        a = f_sin(x, 2.0)
+        b = log1pexp(x)
+        c = Cube.apply(x)
+    np.testing.assert_allclose(tape.gradient(a, x).numpy(), 2 * np.cos([0.5, 1.0]))
+    np.testing.assert_allclose(tape.gradient(b, x).numpy(), 1 / (1 + np.exp([-0.5, -1.0])),
+                               rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(c, x).numpy(), [0.75, 3.0])
+    del tape, a, b, c
+    # a custom node holds its state; nothing points back, so graphs die by refcount
+    gc.collect()
+    gc.disable()
+    try:
+        y = f64([1.0, 2.0])
+        (Cube.apply(y).sum() + log1pexp(y).sum() + f_sin(y, 3.0).sum()).backward()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
