@@ -329,6 +329,12 @@ class FunctionCtx:
         """Declare outputs (e.g. indices) that gradients never flow through."""
         self._tg_non_diff = self._tg_non_diff + tuple(outputs)
 
+    def set_materialize_grads(self, value: bool):
+        """Accepted for PyTorch code: tapegrad always passes a zero tensor (never None) for
+        an output that received no gradient, which code written for either setting
+        handles."""
+        self.materialize_grads = bool(value)
+
     # ----------------------------------------------------------- engine hooks
     def _tg_forward(self, raw):
         fn = self._tg_fn
