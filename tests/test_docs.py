@@ -157,8 +157,18 @@ def test_page_code_runs(path, in_tmp):
     import tapegrad as tg
     tg.manual_seed(0)
     # pages may call np.seterr or change warning filters; keep that from leaking out
-    with np.errstate(), warnings.catch_warnings():
+    with np.errstate(), warnings.catch_warnings(), _one_blas_thread():
         run_page(path)
+
+
+def _one_blas_thread():
+    """Pages time small matmuls; a second BLAS thread on a busy 2-core machine makes them
+    tens of times slower (test.sh sets OPENBLAS_NUM_THREADS=1; this covers plain pytest)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def test_docs_exist():
