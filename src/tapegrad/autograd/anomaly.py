@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
+from ..ops.elementwise import _all_finite
 
 _local = _state.local
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -94,22 +95,28 @@ def is_anomaly_check_nan_enabled() -> bool:
     return bool(_local.anomaly) and _flags.check_nan
 
 
-def capture_site() -> str:
-    """The user's part of the current stack, formatted like a traceback (innermost last).
+def capture_site() -> list:
+    """The user's part of the current stack as (code, line) pairs, innermost last.
 
-    Frames inside tapegrad are left out, so the last line is the user's forward call.
-    """
+    Frames inside tapegrad are left out. Nothing is formatted (and no frame is kept)
+    until an error needs it, so recording stays cheap."""
     f = sys._getframe(1)
     frames = []
     while f is not None and len(frames) < _MAX_FRAMES:
         code = f.f_code
         if not code.co_filename.startswith(_PKG):
-            frames.append((code.co_filename, f.f_lineno, code.co_name))
+            frames.append((code, f.f_lineno))
         f = f.f_back
+    frames.reverse()
+    return frames
+
+
+def format_stack(frames) -> str:
+    """Format capture_site()'s pairs like a traceback."""
     lines = []
-    for filename, lineno, name in reversed(frames):
-        lines.append(f'  File "{filename}", line {lineno}, in {name}\n')
-        src = linecache.getline(filename, lineno).strip()
+    for code, lineno in frames:
+        lines.append(f'  File "{code.co_filename}", line {lineno}, in {code.co_name}\n')
+        src = linecache.getline(code.co_filename, lineno).strip()
         if src:
             lines.append(f"    {src}\n")
     return "".join(lines) or "  <no Python frames outside tapegrad>\n"
@@ -123,11 +130,9 @@ def check_grads(node, gxs):
         if gx is None:
             continue
         arr = gx._data if isinstance(gx, Tensor) else np.asarray(gx)
-        if arr.dtype.kind not in "fc":
+        if arr.dtype.kind not in "fc" or _all_finite(arr):
             continue
         finite = np.isfinite(arr)
-        if finite.all():
-            continue
         nan = int(np.isnan(arr).sum())
         inf = arr.size - int(finite.sum()) - nan
         bad = " and ".join(w for w, n in (("nan", nan), ("inf", inf)) if n)
@@ -139,9 +144,9 @@ def check_grads(node, gxs):
                f"{arr.size} elements).\n")
         site = node.site
         what = name[:-len("Backward")] if name.endswith("Backward") else name
-        if isinstance(site, str):
+        if isinstance(site, list):
             msg += (f"The forward call that created this {what} node (most recent call "
-                    f"last):\n{site}")
+                    f"last):\n{format_stack(site)}")
         else:
             if site is not None:
                 code, line = site

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
+from .anomaly import check_grads
 from .graph import FREED, AccumulateGrad, grad_edge, version_error
 
 _local = _state.local
@@ -346,7 +347,6 @@ def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
     if not retain_graph and node._saved is not None:
         node._saved = FREED
     if anomaly:
-        from .anomaly import check_grads
         check_grads(node, gxs)
     for nxt, gx, shape in zip(node.next, gxs, node.in_shapes):
         if nxt is None or gx is None:

@@ -95,6 +95,10 @@ def site_text(site) -> str:
         return "<unknown>"
     if isinstance(site, str):
         return site
+    if isinstance(site, list):                  # an anomaly-mode stack: innermost frame
+        if not site:
+            return "<unknown>"
+        site = site[-1]
     code, line = site
     return f"{code.co_filename}:{line} in {code.co_name}"
 
@@ -143,6 +147,18 @@ def apply(op, *args, **params):
             _carry_cut(t, args)
         return t
     return _record(op, args, params, out, extra)
+
+
+_capture_site = None
+
+
+def _anomaly_stack():
+    """detect_anomaly's forward stack (imported once: anomaly mode must stay cheap)."""
+    global _capture_site
+    if _capture_site is None:
+        from ..autograd.anomaly import capture_site
+        _capture_site = capture_site
+    return _capture_site()
 
 
 def _plain_inputs(raw):
@@ -205,8 +221,7 @@ def _record(op, args, params, out, extra=False):
         vers = tuple(vers)
     node = Node(op, saved, params or None, tuple(shapes), tuple(edges), mask, vers, out)
     if _local.anomaly:
-        from ..autograd.anomaly import capture_site
-        node.site = capture_site()
+        node.site = _anomaly_stack()
     else:
         node.site = _site()         # (code, line): cheap enough to keep always on
     if cuts:
