@@ -131,6 +131,10 @@ def apply(op, *args, **params):
     if plain:
         raw = _plain_inputs(raw)
     if fw and _local.fw_levels:
+        if not rg or not _local.grad_enabled:
+            t = _dual_fast(op, args, raw, params)
+            if t is not None:
+                return t
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
@@ -310,6 +314,58 @@ def tangent_sum(*ts):
 
 
 # ---------------------------------------------------------------- forward mode
+
+def _dual_fast(op, args, raw, params):
+    """First-order forward mode: one dual level, nothing recording. Primal and tangent are
+    computed on plain arrays (0-d ones as NumPy scalars) and one Tensor is built per output
+    value; None when the general path is needed."""
+    levels = _local.fw_levels
+    if len(levels) != 1 or _local.fw_batch:
+        return None
+    level = levels[0]
+    tans = []
+    for a in args:
+        fw = a._fw if isinstance(a, Tensor) else None
+        if fw is None:
+            tans.append(None)
+            continue
+        d = fw.get(level)
+        if d is None or len(fw) != 1 or d._fw is not None or d._rg:
+            return None
+        d = d._data
+        tans.append(d[()] if type(d) is np.ndarray and not d.shape else d)
+    out = op.forward(*raw, **params)
+    if not isinstance(out, np.ndarray):
+        out = np.asarray(out)
+    t = make(out)
+    if op.view:
+        _share_version(args[0], t)
+    if op.jvp is None or not op.differentiable:
+        return t
+    if op.jvp == LINEAR:
+        dx = tans[0]
+        dout = None if dx is None else call(op, dx, **params)
+    else:
+        saved = []
+        for i in (range(len(raw)) if op.save_all else op._save_idx):
+            v = out if i < 0 else raw[i]
+            saved.append(v[()] if type(v) is np.ndarray and not v.shape else v)
+        shapes = [getattr(v, "shape", ()) for v in raw]
+        dout = op.jvp(Ctx(tuple(saved), params or None, tuple(shapes), out.shape), *tans)
+    if dout is None:
+        dout = np.zeros(out.shape, dtype=out.dtype)
+    else:
+        if isinstance(dout, Tensor):
+            dout = dout._data
+        elif type(dout) is not np.ndarray:
+            dout = np.asarray(dout)
+        if dout.shape != out.shape:
+            dout = np.broadcast_to(dout, out.shape)
+        if dout.dtype != out.dtype and out.dtype.kind == "f":
+            dout = dout.astype(out.dtype)
+    t._fw = {level: make(dout)}
+    return t
+
 
 def _top_level(args):
     active = _local.fw_levels
