@@ -337,34 +337,34 @@ class Tensor:
 
     # ---------------------------------------------------------------- operators
     def __add__(self, o):
-        return ops.add(self, o)
+        return _binary(_Add, self, o)
 
     def __radd__(self, o):
-        return ops.add(o, self)
+        return _binary(_Add, o, self)
 
     def __sub__(self, o):
-        return ops.sub(self, o)
+        return _binary(_Sub, self, o)
 
     def __rsub__(self, o):
-        return ops.sub(o, self)
+        return _binary(_Sub, o, self)
 
     def __mul__(self, o):
-        return ops.mul(self, o)
+        return _binary(_Mul, self, o)
 
     def __rmul__(self, o):
-        return ops.mul(o, self)
+        return _binary(_Mul, o, self)
 
     def __truediv__(self, o):
-        return ops.div(self, o)
+        return _binary(_Div, self, o)
 
     def __rtruediv__(self, o):
-        return ops.div(o, self)
+        return _binary(_Div, o, self)
 
     def __pow__(self, o):
-        return ops.pow(self, o)
+        return _binary(_Pow, self, o)
 
     def __rpow__(self, o):
-        return ops.pow(o, self)
+        return _binary(_Pow, o, self)
 
     def __matmul__(self, o):
         return ops.matmul(self, o)
@@ -714,3 +714,6 @@ def as_tensor(x, dtype=None):
 
 
 from . import ops  # noqa: E402  (bottom import: ops needs Tensor defined above)
+# operators go straight to the binary-op helper: one Python call less per op
+from .ops.elementwise import (Add as _Add, Div as _Div, Mul as _Mul,  # noqa: E402
+                              Pow as _Pow, Sub as _Sub, _binary)

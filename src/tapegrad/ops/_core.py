@@ -227,7 +227,7 @@ def _record(op, args, params, out, extra=False):
     if _local.anomaly:
         node.site = _anomaly_stack()
     else:
-        node.site = _site()         # (code, line): cheap enough to keep always on
+        node.site = _site(3)        # (code, line) of apply's caller onwards
     if cuts:
         node.cuts = cuts
     t.grad_fn = node
