@@ -145,3 +145,34 @@ def test_site_recording_keeps_no_frames():
     gc.collect()
     assert ref() is None                    # the caller's locals were not kept alive
     assert y.grad_fn.site is not None
+
+
+def test_plain_double_backward_says_retain_graph_not_detach():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = tg.sum(x * x)
+    loss.backward()
+    with pytest.raises(RuntimeError) as info:
+        loss.backward()
+    msg = str(info.value)
+    assert "retain_graph=True" in msg and "already called" in msg
+    assert ".detach()" not in msg
+
+
+def test_carried_state_names_the_op_that_computed_it():
+    w = tg.tensor(0.5, requires_grad=True)
+    state = tg.tensor(1.0)
+    with pytest.raises(RuntimeError) as info:
+        for _ in range(2):
+            state = state * w + 1.0         # STATE-LINE
+            tg.sum(state * state).backward()
+    msg = str(info.value)
+    assert "(by add)" in msg and f":{line_of('STATE-LINE')}" in msg and ".detach()" in msg
+
+
+def test_strong_zero_warns_under_anomaly_mode():
+    from tapegrad.ops.elementwise import StrongZeroWarning
+    x = tg.tensor(np.float32(100.0), requires_grad=True)
+    with tg.detect_anomaly(check_nan=False):
+        with pytest.warns(StrongZeroWarning, match="overflow"):
+            with np.errstate(over="ignore"):
+                tg.log(1.0 + tg.exp(x)).backward()

@@ -198,7 +198,9 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        return self.grad_fn is None
+        # a dual's stand-in for a leaf points at the leaf's accumulator: still a leaf
+        fn = self.grad_fn
+        return fn is None or getattr(fn, "variable", None) is not None
 
     @property
     def _version(self) -> int:
@@ -259,6 +261,9 @@ class Tensor:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that "
                                "does not require grad")
         from .autograd.graph import _HookHandle
+        leaf = getattr(self.grad_fn, "variable", None)
+        if leaf is not None:
+            return leaf.register_hook(fn)
         if self.grad_fn is not None:
             return self.grad_fn.register_hook(fn)
         x = self._extras()
@@ -334,6 +339,19 @@ class Tensor:
     def clamp_(self, min=None, max=None):
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
+
+    # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
+    def __iadd__(self, o):
+        return self.add_(o)
+
+    def __isub__(self, o):
+        return self.sub_(o)
+
+    def __imul__(self, o):
+        return self.mul_(o)
+
+    def __itruediv__(self, o):
+        return self.div_(o)
 
     # ---------------------------------------------------------------- operators
     def __add__(self, o):
@@ -684,8 +702,11 @@ def _repr(t):
     arr = t._data
     prefix = "tensor("
     if arr.dtype.kind == "f":
+        finite = arr[np.isfinite(arr)]
+        integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
+        # as PyTorch: "1., 2." for whole numbers, else four decimals ("0.0770")
         body = np.array2string(arr, separator=", ", prefix=prefix, precision=4,
-                               floatmode="maxprec_equal" if arr.size else "maxprec")
+                               floatmode="maxprec_equal" if integral else "fixed")
     else:
         body = np.array2string(arr, separator=", ", prefix=prefix)
     extra = []

@@ -150,13 +150,31 @@ def _traced(arr):
     return t
 
 
+def _direct_table():
+    """Ops whose forward is one NumPy call: op -> (function, extra constant arguments)."""
+    from .ops import activations as A
+    from .ops import elementwise as E
+    from .ops import linalg as L
+    table = {E.Add: np.add, E.Sub: np.subtract, E.Mul: np.multiply, E.Div: np.true_divide,
+             E.Neg: np.negative, E.Pow: np.power, E.Exp: np.exp, E.Log: np.log,
+             E.Log1p: np.log1p, E.Sqrt: np.sqrt, E.Square: np.square, E.Abs: np.abs,
+             E.Sin: np.sin, E.Cos: np.cos, E.Tan: np.tan, E.Tanh: np.tanh,
+             E.Maximum: np.maximum, E.Minimum: np.minimum, L.MatMul: np.matmul}
+    out = {op: (fn, ()) for op, fn in table.items()}
+    out[A.Relu] = (np.maximum, (0,))
+    return out
+
+
+_DIRECT = _direct_table()
+
+
 # ------------------------------------------------------------------ tracing
 
 class _OpStep:
     """One op application: `vals[out] = op.forward(*vals[args], **params)`."""
 
     __slots__ = ("op", "args", "params", "dyn", "dyn_slot", "out", "in_shapes", "out_shape",
-                 "outs")
+                 "outs", "direct", "fargs")
 
     def __init__(self, op, args, params, dyn, out, in_shapes, out_shape):
         self.op = op
@@ -164,6 +182,8 @@ class _OpStep:
         self.params = params
         self.dyn = dyn              # ((key, position or None, slot), ...): traced params
         self.dyn_slot = None        # where a replay keeps the params it built (for backward)
+        self.direct = None          # the NumPy function op.forward amounts to, if checked
+        self.fargs = args           # its argument slots
         self.out = out
         self.outs = (out,)
         self.in_shapes = in_shapes
@@ -288,8 +308,30 @@ class _Tracer:
         step = _OpStep(op, arg_slots, params or None, dyn, out, shapes, t._data.shape)
         if dyn:
             step.dyn_slot = self._new(None)
+        elif not params and op in _DIRECT:
+            self._make_direct(step, args, t)
         self.steps.append(step)
         return t
+
+    def _make_direct(self, step, args, t):
+        """Replay `op.forward` as the NumPy call it amounts to (one Python frame less),
+        after checking on this call's values that both give the same array."""
+        fn, extra = _DIRECT[step.op]
+        raw = [a._data if isinstance(a, Tensor) else a for a in args] + list(extra)
+        try:
+            r = np.asarray(fn(*raw))
+        except Exception:
+            return
+        want = t._data
+        if r.dtype == want.dtype and r.shape == want.shape and \
+                np.array_equal(r, want, equal_nan=want.dtype.kind in "fc"):
+            step.direct = fn
+            step.fargs = step.args + tuple(self._const(e) for e in extra)
+
+    def _const(self, value):
+        s = self._new(value)
+        self.consts[s] = value
+        return s
 
     def refuse(self, what):
         raise TraceError(f"tg.function: {what} inside a traced function is not supported; "
@@ -363,17 +405,18 @@ class _Program:
             if not isinstance(st, _OpStep):
                 fsteps.append((4, None, None, None, None, free, st))
                 continue
-            fn = st.op.forward
+            fn = st.direct or st.op.forward
             kw = st.params
             if st.dyn:
                 fsteps.append((5, fn, st.args, kw, st.out, free, st))
                 continue
-            if len(st.args) == 1:
-                kind, getter = 0, operator.itemgetter(st.args[0])
-            elif not st.args:
+            fargs = st.fargs
+            if len(fargs) == 1:
+                kind, getter = 0, operator.itemgetter(fargs[0])
+            elif not fargs:
                 kind, getter = 1, (lambda vals: ())
             else:
-                kind, getter = 1, operator.itemgetter(*st.args)
+                kind, getter = 1, operator.itemgetter(*fargs)
             if kw:
                 kind += 2
             fsteps.append((kind, fn, getter, kw, st.out, free, st))

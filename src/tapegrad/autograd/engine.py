@@ -1,5 +1,6 @@
 """run_backward: order, accumulation, retain/create_graph, hooks. No recursion."""
 import gc
+import itertools
 
 import numpy as np
 
@@ -9,6 +10,7 @@ from .anomaly import check_grads
 from .graph import FREED, AccumulateGrad, grad_edge, version_error
 
 _local = _state.local
+_runs = itertools.count(1)          # numbers backward passes (for the freed-graph message)
 
 
 def backward_order(roots, allowed=None):
@@ -85,6 +87,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     if _local.trace is not None:
         _local.trace.refuse(f"{who} (computing gradients)")
     graph_mode = bool(create_graph or _local.fw_levels)
+    run = next(_runs)
     grads = {}
     root_nodes = []
     for i, (t, g) in enumerate(zip(roots, grad_roots)):
@@ -165,7 +168,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             try:
                 _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly)
             except _Freed as e:
-                raise RuntimeError(_freed_message(e.node, order)) from None
+                raise RuntimeError(_freed_message(e.node, order, run)) from None
+            if not retain_graph and not node.ran:
+                node.ran = run
     finally:
         _local.grad_enabled = prev_mode
         errstate.__exit__(None, None, None)
@@ -308,25 +313,38 @@ class _Freed(Exception):
         self.node = node
 
 
-def _freed_message(node, order):
-    """Name the tensor that carried an already-used graph into this backward."""
+def _freed_message(node, order, run):
+    """Say which tensor carried an already-used graph into this backward, or that the
+    same graph was simply backpropagated twice."""
     from ..ops._core import site_text
     msg = (f"{node.op.bw_name}: trying to backward through the graph a second time: the "
            "values it saved were freed by an earlier backward (retain_graph=False).")
-    consumer = None
-    for c in order:
+
+    def is_old(n):                  # freed by an earlier backward
+        return type(n) is not AccumulateGrad and 0 < n.ran < run
+
+    carried = user = None
+    for c in order:                 # the first edge from this backward's graph into an old one
         if c is node:
             break
-        if c.next and node in c.next:
-            consumer = c
+        if type(c) is AccumulateGrad or is_old(c):
+            continue
+        carried = next((n for n in c.next if n is not None and (n is node or is_old(n))),
+                       None)
+        if carried is not None:
+            user = c
             break
-    if node.site is not None:
-        made = site_text(node.site)
-        msg += (f"\nThe tensor computed at {made} (by {node.op.__name__.lower()}) belongs to "
-                "that earlier graph")
-        if consumer is not None and consumer.site is not None:
-            msg += (f" and was used again at {site_text(consumer.site)} (by "
-                    f"{consumer.op.__name__.lower()})")
+    if carried is None:
+        return msg + ("\nbackward() was already called through this graph: pass "
+                      "retain_graph=True to the first call if you need to go through it "
+                      "again (or use a persistent GradientTape).")
+    if carried.site is not None:
+        made = site_text(carried.site)
+        msg += (f"\nThe tensor computed at {made} (by {carried.op.__name__.lower()}) belongs "
+                "to that earlier graph")
+        if user.site is not None:
+            msg += (f" and was used again at {site_text(user.site)} (by "
+                    f"{user.op.__name__.lower()})")
         msg += (". A value carried over from an earlier iteration is the usual cause: "
                 f"call .detach() on it at {made} (e.g. `h = h.detach()`).")
     msg += ("\nIf you really need to go through the old graph again, pass retain_graph=True "

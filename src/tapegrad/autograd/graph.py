@@ -15,7 +15,7 @@ class Node:
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
                  "_mask", "vers", "out_shape", "out_dtype", "hooks", "retain", "site", "out_fw", "cuts",
-                 "__weakref__")
+                 "ran", "__weakref__")
 
     def __init__(self, op, saved, params, in_shapes, next_, mask, vers, out):
         self.op = op
@@ -34,6 +34,7 @@ class Node:
         self.site = None
         self.out_fw = None          # tangents of the output, for forward-over-reverse
         self.cuts = None            # where inputs lost their gradient path (explain_grad)
+        self.ran = 0                # the first backward (by number) that freed this node
 
     def name(self) -> str:
         return self.op.bw_name

@@ -28,7 +28,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     >>> tg.nn.utils.clip_grad_norm_([w], 1.0)
     tensor(5.)
     >>> w.grad
-    tensor([0.6, 0.8])
+    tensor([0.6000, 0.8000])
     """
     params = [p for p in _param_list(parameters, "clip_grad_norm_") if p.grad is not None]
     norm_type = float(norm_type)

@@ -3,10 +3,13 @@ import math
 
 import numpy as np
 
+from .. import _state
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from ._core import LINEAR, Op, apply, call, register, same_params, tangent_sum
 from ._shapes import broadcast_shapes
+
+_local = _state.local
 
 
 def zeros_like(ref):
@@ -17,10 +20,12 @@ def zeros_like(ref):
 
 
 def scale(g, d):
-    """g * d where a zero cotangent stays exactly zero even if d is inf or NaN.
+    """g * d where a zero cotangent is a strong zero: it stays zero even if d is inf or NaN.
 
-    A zero in g comes from a branch that was not taken (where, clip, max, ...); without
-    this, 0 * inf would put a NaN into the gradient of the taken branch.
+    A zero in g usually comes from a branch that was not taken (where, clip, max, ...);
+    without this, 0 * inf would put a NaN into the gradient of the taken branch. The
+    price: a zero that an overflow produced (1 / inf) also stays zero, where PyTorch would
+    give NaN; under detect_anomaly a StrongZeroWarning points at such places.
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
@@ -28,7 +33,23 @@ def scale(g, d):
         zero = _raw(g) == 0
         if np.any(zero):
             r = call(Where, zero, 0.0, r)
+            if _local.anomaly:
+                _warn_strong_zero(zero, rr)
     return r
+
+
+class StrongZeroWarning(RuntimeWarning):
+    """A zero cotangent met an infinite or NaN derivative and was kept at zero."""
+
+
+def _warn_strong_zero(zero, product):
+    import warnings
+    hit = int(np.count_nonzero(zero & ~np.isfinite(product)))
+    warnings.warn(f"{hit} zero cotangent(s) met an inf/NaN derivative and were kept at "
+                  "zero. That is right for a branch that where/clip/max did not take, but "
+                  "if the zero came from an overflow (e.g. 1 / inf), the true gradient is "
+                  "not zero: use a stable formula (softplus, logsumexp, ...).",
+                  StrongZeroWarning, stacklevel=2)
 
 
 def _all_finite(a):

@@ -1,4 +1,5 @@
-"""copy.deepcopy of tensors, parameters, variables and models (a common PyTorch idiom)."""
+"""Tensor semantics users rely on: deepcopy, in-place operators, Python-scalar dtypes, duals
+of leaves, and PyTorch-like printing."""
 import copy
 
 import numpy as np
@@ -43,3 +44,37 @@ def test_ops_on_python_scalars_follow_the_float32_default():
     assert tg.add(1, 2).dtype == np.int64
     assert tg.exp(np.float64(2.0)).dtype == np.float64       # NumPy values keep theirs
     assert tg.exp(np.array([1.0])).dtype == np.float64
+
+
+def test_augmented_assignment_is_in_place_like_pytorch():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    tg.sum(w * w).backward()
+    ident = id(w)
+    with tg.no_grad():
+        w -= 0.5 * w.grad
+    assert id(w) == ident and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.numpy(), [0.0, 0.0])
+    with pytest.raises(RuntimeError, match="leaf"):
+        w += 1.0                                    # recording: refused, as in PyTorch
+    h = w * 3.0
+    h += tg.tensor([1.0, 1.0])                      # a recorded in-place update
+    tg.sum(h * h).backward()
+    assert w.grad is not None
+
+
+def test_dual_of_a_leaf_is_a_leaf_and_takes_hooks():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    with tg.autograd.forward_ad.dual_level():
+        d = tg.make_dual(x, tg.ones(2))
+        assert d.is_leaf
+        d.register_hook(lambda g: seen.append(g.numpy().copy()))
+        tg.sum(d * d).backward()
+    assert len(seen) == 1
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+
+
+def test_repr_prints_four_decimals_like_pytorch():
+    assert repr(tg.tensor([0.077])) == "tensor([0.0770])"
+    assert repr(tg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+    assert repr(tg.tensor(0.5, requires_grad=True)) == "tensor(0.5000, requires_grad=True)"
