@@ -478,7 +478,9 @@ class _Program:
             ctx = Ctx(None, st.params, st.in_shapes, st.out_shape)
             ctx.needs_grad = mask
             saved = st.saved_slots()
-            getter = operator.itemgetter(*saved) if saved else None
+            # one saved value: its slot; several: a getter returning the tuple
+            getter = saved[0] if len(saved) == 1 else (
+                operator.itemgetter(*saved) if saved else None)
             # (position in the rule's result, slot, shape) of each input that needs a grad
             edges = tuple((k, a, shape) for k, (a, shape, m) in
                           enumerate(zip(st.args, st.in_shapes, mask)) if m)
@@ -502,7 +504,7 @@ class _Program:
                     continue
                 gv[out] = None
                 if n_saved == 1:
-                    ctx.saved = (getter(vals),)
+                    ctx.saved = (vals[getter],)
                 elif n_saved:
                     ctx.saved = getter(vals)
                 else:
@@ -515,7 +517,11 @@ class _Program:
                     gx = gxs[k]
                     if gx is None:
                         continue
-                    if getattr(gx, "shape", ()) != shape:
+                    try:
+                        gshape = gx.shape
+                    except AttributeError:          # a Python scalar
+                        gshape = ()
+                    if gshape != shape:
                         gx = _sum_to(gx, shape, ctx)
                     prev = gv[a]
                     gv[a] = gx if prev is None else prev + gx

@@ -63,9 +63,12 @@ def _all_finite(a):
     except AttributeError:
         return math.isfinite(a)             # a Python scalar
     if kind == "f":
-        if not a.ndim:
+        nd = a.ndim
+        if not nd:
             return math.isfinite(a)
-        return math.isfinite(np.vdot(a, a))   # BLAS dot: faster than a reduction
+        if nd == 1:
+            return math.isfinite(a.dot(a))      # BLAS dot: faster than a reduction
+        return math.isfinite(np.vdot(a, a))
     if kind == "c":
         return bool(np.isfinite(a).all())
     return True
