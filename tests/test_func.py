@@ -259,3 +259,13 @@ def test_jacobian_argnums_tuple():
     fx, fy = tg.jacfwd(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
     np.testing.assert_allclose(fx.numpy(), jx.numpy())
     np.testing.assert_allclose(fy.numpy(), jy.numpy())
+
+
+def test_has_aux_values_come_back_detached():
+    def f(x):
+        y = x * x
+        return tg.sum(y), {"y": y}
+
+    g, aux = tg.grad(f, has_aux=True)(np.array([1.0, 2.0]))
+    assert aux["y"].grad_fn is None and not aux["y"].requires_grad
+    np.testing.assert_allclose(aux["y"].numpy(), [1.0, 4.0])

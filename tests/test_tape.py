@@ -328,3 +328,12 @@ def test_gradient_inside_the_tape_context():
         y = x * x
         g = tape.gradient(y, x)
     assert g.item() == 6.0
+
+
+def test_sources_may_be_a_generator_such_as_model_parameters():
+    model = tg.nn.Linear(3, 2)
+    x = tg.constant(np.ones((4, 3), dtype=np.float32))
+    with tg.GradientTape() as tape:
+        loss = tg.reduce_sum(model(x) ** 2)
+    grads = tape.gradient(loss, model.parameters())
+    assert isinstance(grads, list) and [g.shape for g in grads] == [(2, 3), (2,)]

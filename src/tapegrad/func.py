@@ -105,7 +105,15 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
         k += len(leaves)
     grads = grads[0] if isinstance(argnums, int) else tuple(grads)
     value = out if nested else out.detach()
-    return value, grads, aux
+    return value, grads, aux if nested else _detached(aux)
+
+
+def _detached(tree):
+    """Tensors in an aux pytree, cut from the graph that produced them (as JAX returns)."""
+    if tree is None:
+        return None
+    leaves, spec = flatten(tree)
+    return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
 
 
 def grad(f, argnums=0, has_aux=False):
@@ -182,7 +190,7 @@ def vjp(f, *primals, has_aux=False):
         return tuple(result)
 
     out = unflatten(out_spec, out_leaves if nested else [o.detach() for o in out_leaves])
-    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+    return (out, vjp_fn, aux if nested else _detached(aux)) if has_aux else (out, vjp_fn)
 
 
 def jvp(f, primals, tangents, has_aux=False):

@@ -266,6 +266,9 @@ class GradientTape:
             if len(ograds) != len(targets):
                 raise ValueError(f"GradientTape.gradient: {len(ograds)} output_gradients "
                                  f"for {len(targets)} target(s)")
+        if not isinstance(sources, (Tensor, list, tuple, dict)) and hasattr(sources,
+                                                                            "__iter__"):
+            sources = list(sources)         # e.g. model.parameters(), a generator
         src_leaves, spec = flatten(sources)
         for s in src_leaves:
             if not isinstance(s, Tensor):

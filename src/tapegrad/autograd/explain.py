@@ -147,20 +147,22 @@ def explain_grad(target, source, tape=None) -> str:
             if why is not None:
                 return (f"source does not reach target: {why}; it entered "
                         f"{_describe(node)} as a constant.")
-    hint = _exit_hint(src)
-    if hint:
-        return "source does not reach target:" + hint
-    return ("source does not reach target: it was never used in the recorded computation "
-            "of target (no path of recorded ops connects them).")
+    return ("source does not reach target: no path of recorded ops connects them, so "
+            "source was never used in the recorded computation of target." + _exit_hint(src))
 
 
 def _exit_hint(src):
+    """A recent conversion of source (or of a value computed from it) to NumPy/Python.
+
+    Arrays cannot be traced back to tensors, so this is offered as the likely cause,
+    not asserted."""
     ring = getattr(_exits, "ring", None) or ()
     for how, site, refs in reversed(ring):
         if any(_reaches(r, src) for r in refs):
-            return (f" the value left tapegrad through {how} at {_site_text(site)}; NumPy "
-                    "arrays and Python numbers are constants to autodiff, so keep that "
-                    "computation in tapegrad ops.")
+            return (f" If target was computed from a NumPy or Python value: source (or a "
+                    f"value computed from it) left tapegrad through {how} at "
+                    f"{_site_text(site)}; such values are constants to autodiff, so keep "
+                    "that computation in tapegrad ops.")
     return ""
 
 
