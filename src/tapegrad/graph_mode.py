@@ -1027,7 +1027,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     arrays = [tr.array(s) for s in inits]
 
     csub = _Tracer("while_loop cond", outer=tr)
-    cvars = [csub.add_input(a) for a in arrays]
+    # copies: a loop variable that starts as a tensor the body also reads from its
+    # closure must not be mistaken for that tensor (inputs are matched by their arrays)
+    cvars = [csub.add_input(a.copy()) for a in arrays]
     pred = csub.run(cond, tuple(unflatten(spec, cvars)))
     if not isinstance(pred, Tensor):
         pred = make(np.asarray(pred))
@@ -1037,7 +1039,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     cprog = _finish(csub, [pred])[1]
 
     bsub = _Tracer("while_loop body", outer=tr)
-    bvars = [bsub.add_input(a) for a in arrays]
+    bvars = [bsub.add_input(a.copy()) for a in arrays]
     res = bsub.run(body, tuple(unflatten(spec, bvars)))
     if not isinstance(res, (tuple, list)):
         res = (res,)
