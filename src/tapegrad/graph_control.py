@@ -1,0 +1,269 @@
+"""Control flow that a `tg.function` trace keeps: `cond` and `while_loop`.
+
+Eagerly they are a plain `if` and a Python loop. Inside a trace each branch (or the loop's
+condition and body) is traced into a sub-program that reads the enclosing values it uses
+as captures; one step of the enclosing program then picks the branch, or runs the loop,
+at every replay, and differentiates the branch or the passes it ran.
+"""
+import numpy as np
+
+from . import _state
+from ._pytree import flatten, unflatten
+from ._tensor import Tensor, make
+from .graph_mode import _finish, _spec_key, _traced, _Tracer
+
+_local = _state.local
+
+__all__ = ["cond", "while_loop"]
+
+
+
+class _CondStep:
+    """`vals[outs] = (true if vals[pred] else false)(captured values)`."""
+
+    differentiable = True
+
+    def __init__(self, pred, progs, outs, state):
+        self.pred = pred
+        self.progs = progs
+        self.outs = tuple(outs)
+        self.state = state
+        caps = []
+        for p in progs:
+            caps.extend(outer for _, outer in p.captures)
+        self.args = (pred,) + tuple(dict.fromkeys(caps))
+
+    def keep_slots(self):
+        return self.outs + (self.state,)
+
+    def run(self, vals):
+        take = 0 if bool(vals[self.pred]) else 1
+        prog = self.progs[take]
+        sub = prog.forward((), [vals[outer] for _, outer in prog.captures])
+        for s, o in zip(self.outs, prog.outputs):
+            vals[s] = sub[o]
+        vals[self.state] = (take, sub)
+
+    def back(self, vals, gv, mask):
+        take, sub = vals[self.state]
+        prog = self.progs[take]
+        cots = [gv[s] for s in self.outs]
+        if all(c is None for c in cots):
+            return
+        pairs = [(local, outer) for local, outer in prog.captures if mask.get(outer)]
+        grads = prog.backward(sub, cots, tuple(local for local, _ in pairs))
+        for (_, outer), gx in zip(pairs, grads):
+            if gx is not None:
+                gv[outer] = gx if gv[outer] is None else gv[outer] + gx
+
+
+class _WhileStep:
+    """Run the body program while the cond program says so; keep each pass for backward."""
+
+    differentiable = True
+
+    def __init__(self, inits, cprog, bprog, outs, state, max_iter):
+        self.inits = tuple(inits)
+        self.cprog = cprog
+        self.bprog = bprog
+        self.outs = tuple(outs)
+        self.state = state
+        self.max_iter = max_iter
+        caps = [outer for _, outer in cprog.captures] + [o for _, o in bprog.captures]
+        self.args = self.inits + tuple(dict.fromkeys(caps))
+
+    def keep_slots(self):
+        return self.outs + (self.state,)
+
+    def run(self, vals):
+        cur = [vals[s] for s in self.inits]
+        ccaps = [vals[o] for _, o in self.cprog.captures]
+        bcaps = [vals[o] for _, o in self.bprog.captures]
+        passes = []
+        pred = self.cprog.outputs[0]
+        while self.max_iter is None or len(passes) < self.max_iter:
+            if not bool(self.cprog.forward(cur, ccaps)[pred]):
+                break
+            bv = self.bprog.forward(cur, bcaps)
+            passes.append(bv)
+            cur = [bv[s] for s in self.bprog.outputs]
+        for s, v in zip(self.outs, cur):
+            vals[s] = v
+        vals[self.state] = passes
+
+    def back(self, vals, gv, mask):
+        cots = [gv[s] for s in self.outs]
+        for s in self.outs:
+            gv[s] = None
+        if all(c is None for c in cots):
+            return
+        pairs = [(local, outer) for local, outer in self.bprog.captures if mask.get(outer)]
+        wanted = self.bprog.inputs + tuple(local for local, _ in pairs)
+        n = len(self.inits)
+        acc = {}
+        for bv in reversed(vals[self.state]):
+            grads = self.bprog.backward(bv, cots, wanted)
+            cots = grads[:n]
+            for (_, outer), gx in zip(pairs, grads[n:]):
+                if gx is not None:
+                    acc[outer] = gx if outer not in acc else acc[outer] + gx
+        for s, c in zip(self.inits, cots):
+            if c is not None and mask.get(s):
+                gv[s] = c if gv[s] is None else gv[s] + c
+        for outer, gx in acc.items():
+            gv[outer] = gx if gv[outer] is None else gv[outer] + gx
+
+
+def _same_structure(who, a, b):
+    (la, sa), (lb, sb) = a, b
+    if _spec_key(sa) != _spec_key(sb) or len(la) != len(lb):
+        raise ValueError(f"{who}: both branches must return the same structure, got "
+                         f"{len(la)} and {len(lb)} result(s)")
+
+
+def _meta(v):
+    arr = v._data if isinstance(v, Tensor) else np.asarray(v)
+    return arr.shape, arr.dtype
+
+
+def cond(pred, true_fn, false_fn):
+    """`true_fn()` if `pred` else `false_fn()`, kept as a branch inside a trace.
+
+    Eagerly this is a plain `if`. Inside `tg.function` both branches are traced and the
+    choice is made at each replay from the value of `pred`; both must return the same
+    structure of tensors with the same shapes and dtypes. Differentiable through the
+    branch taken.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor(-2.0)
+    >>> tg.cond(x > 0, lambda: x * 2, lambda: -x)
+    tensor(2.)
+    """
+    tr = _local.trace
+    if tr is None or not isinstance(pred, Tensor):
+        p = pred._data if isinstance(pred, Tensor) else pred
+        if np.size(p) != 1:
+            raise ValueError(f"cond: pred must be a single boolean, got shape {np.shape(p)}")
+        return true_fn() if bool(p) else false_fn()
+    if pred._data.size != 1:
+        raise ValueError(f"cond: pred must be a single boolean, got shape {pred.shape}")
+    pslot = tr.slot_of(pred)
+    branches = []
+    for fn in (true_fn, false_fn):
+        sub = _Tracer("cond", outer=tr)
+        res = sub.run(fn)
+        branches.append((sub, flatten(res)))
+    _same_structure("cond", branches[0][1], branches[1][1])
+    progs = []
+    for sub, (leaves, _) in branches:
+        progs.append(_finish(sub, leaves)[1])
+    (ta, tb) = [[_meta(sub.values[s]) for s in p.outputs] for (sub, _), p in
+                zip(branches, progs)]
+    for k, (ma, mb) in enumerate(zip(ta, tb)):
+        if ma != mb:
+            raise ValueError(f"cond: result {k} has shape {ma[0]} and dtype {ma[1]} in "
+                             f"true_fn but shape {mb[0]} and dtype {mb[1]} in false_fn")
+    take = 0 if bool(pred._data) else 1
+    sub, prog = branches[take][0], progs[take]
+    outs = []
+    out_slots = []
+    for s in prog.outputs:
+        t = _traced(np.asarray(sub.array(s)))
+        out_slots.append(tr.add_value(t))
+        outs.append(t)
+    state = tr._new(None)
+    tr.steps.append(_CondStep(pslot, progs, out_slots, state))
+    return unflatten(branches[take][1][1], outs)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """Repeat `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`; kept inside a trace.
+
+    `loop_vars` is a tuple or list of tensors (nested structures allowed); `body` returns
+    the same structure with the same shapes and dtypes. At most `maximum_iterations`
+    passes run when it is given. Eagerly this is a Python loop; inside `tg.function` the
+    loop is one step of the graph, and it is differentiable with respect to the initial
+    values and to any tensor the body reads.
+
+    >>> import tapegrad as tg
+    >>> i, x = tg.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2),
+    ...                      (tg.tensor(0), tg.tensor(1.0)))
+    >>> x
+    tensor(8.)
+    """
+    if not isinstance(loop_vars, (tuple, list)):
+        raise TypeError(f"while_loop: loop_vars must be a tuple or list, got "
+                        f"{type(loop_vars).__name__}")
+    if maximum_iterations is not None and maximum_iterations < 0:
+        raise ValueError("while_loop: maximum_iterations must be >= 0")
+    tr = _local.trace
+    if tr is None:
+        return _eager_while(cond, body, loop_vars, maximum_iterations)
+    leaves, spec = flatten(loop_vars)
+    leaves = [v if isinstance(v, Tensor) else make(np.asarray(v)) for v in leaves]
+    metas = [_meta(v) for v in leaves]
+    inits = [tr.slot_of(v) for v in leaves]
+    arrays = [tr.array(s) for s in inits]
+
+    csub = _Tracer("while_loop cond", outer=tr)
+    # copies: a loop variable that starts as a tensor the body also reads from its
+    # closure must not be mistaken for that tensor (inputs are matched by their arrays)
+    cvars = [csub.add_input(a.copy()) for a in arrays]
+    pred = csub.run(cond, tuple(unflatten(spec, cvars)))
+    if not isinstance(pred, Tensor):
+        pred = make(np.asarray(pred))
+    if pred._data.size != 1:
+        raise ValueError(f"while_loop: cond must return a single boolean, got shape "
+                         f"{pred.shape}")
+    cprog = _finish(csub, [pred])[1]
+
+    bsub = _Tracer("while_loop body", outer=tr)
+    bvars = [bsub.add_input(a.copy()) for a in arrays]
+    res = bsub.run(body, tuple(unflatten(spec, bvars)))
+    if not isinstance(res, (tuple, list)):
+        res = (res,)
+    rleaves, rspec = flatten(type(loop_vars)(res))
+    if _spec_key(rspec) != _spec_key(spec):
+        raise ValueError("while_loop: body must return the same structure as loop_vars")
+    for k, (leaf, (shape, dtype)) in enumerate(zip(rleaves, metas)):
+        if _meta(leaf) != (shape, dtype):
+            s2, d2 = _meta(leaf)
+            raise ValueError(f"while_loop: loop variable {k} enters with shape {shape} and "
+                             f"dtype {dtype} but body returns shape {s2} and dtype {d2}; "
+                             "loop variables must keep their shape and dtype")
+    bprog = _finish(bsub, rleaves)[1]
+
+    state = tr._new(None)
+    outs = [tr._new(None) for _ in leaves]
+    step = _WhileStep(inits, cprog, bprog, outs, state, maximum_iterations)
+    # trace-time values: run the loop once on this call's arrays
+    vals = [tr.array(s) if s < len(tr.values) else None for s in range(len(tr.values))]
+    step.run(vals)
+    results = []
+    for s in outs:
+        t = _traced(np.asarray(vals[s]))
+        tr.values[s] = t
+        tr._bind(t, s)
+        results.append(t)
+    tr.steps.append(step)
+    return unflatten(spec, results)
+
+
+def _eager_while(cond, body, loop_vars, maximum_iterations):
+    kind = type(loop_vars)
+    cur = loop_vars
+    n = 0
+    while maximum_iterations is None or n < maximum_iterations:
+        p = cond(*cur)
+        p = p._data if isinstance(p, Tensor) else p
+        if np.size(p) != 1:
+            raise ValueError(f"while_loop: cond must return a single boolean, got shape "
+                             f"{np.shape(p)}")
+        if not bool(p):
+            break
+        res = body(*cur)
+        cur = kind(res) if isinstance(res, (tuple, list)) else kind((res,))
+        if len(flatten(cur)[0]) != len(flatten(loop_vars)[0]):
+            raise ValueError("while_loop: body must return the same structure as loop_vars")
+        n += 1
+    return cur
