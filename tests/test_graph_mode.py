@@ -334,3 +334,16 @@ def test_training_loop_in_graph_mode_matches_eager(rng):
     l2, w2 = run(tg.function(loss))
     np.testing.assert_allclose(l1, l2, rtol=1e-12)
     np.testing.assert_allclose(w1, w2, rtol=1e-12)
+
+
+def test_a_trace_keeps_no_argument_values_alive(rng):
+    import gc
+    import weakref
+    f = tg.function(lambda x: (x * 2).sum())
+    x = tg.tensor(rng.standard_normal(1000))
+    ref = weakref.ref(x._data)
+    f(x).item()
+    del x
+    gc.collect()
+    assert ref() is None
+    assert f(tg.tensor(np.ones(1000))).item() == 2000.0

@@ -586,7 +586,7 @@ class _Entry:
                  cap_meta):
         self.fn = fn
         self.program = program
-        self.leaves = leaves            # the trace's argument leaves (statics reused)
+        self.leaves = leaves            # the static argument leaves (None for arrays)
         self.spec = spec
         self.array_pos = array_pos      # positions of the array leaves among `leaves`
         self.out_spec = out_spec
@@ -798,7 +798,8 @@ class function:
         array_outs = [leaf for leaf in out_leaves if isinstance(leaf, (Tensor, np.ndarray))]
         slots, program = _finish(tracer, array_outs)
         cap_meta = [(t, t._data.shape, t._data.dtype) for _, t in program.captures]
-        entry = _Entry(self.python_function, program, list(leaves), spec, array_pos,
+        statics = [None if pos in array_pos else leaf for pos, leaf in enumerate(leaves)]
+        entry = _Entry(self.python_function, program, statics, spec, array_pos,
                        out_leaves, out_spec, self._op, cap_meta)
         kinds = [tracer.array(s) for s in slots]
         entry.diff = [k for k, a in enumerate(kinds) if np.asarray(a).dtype.kind in "fc"]
