@@ -113,6 +113,19 @@ def markdown(results, summary):
              "against the NumPy floor of the same run and against PyTorch eager. "
              "Memory: W2 is the peak resident-set growth over the timed steps and the minor "
              "page faults per step; W3 is that peak divided by the number of nodes.", ""]
+    lines += ["## Running it", "",
+              "```sh",
+              "bench/run.sh                 # everything, ~10 minutes on 2 cores",
+              "bench/run.sh --quick         # short budgets, no N=1e6 chain",
+              "bench/run.sh --libs numpy,tapegrad --only W1,W2   # a subset",
+              "bench/run.sh --report-only   # rebuild this page from bench/results/*.json",
+              "```", "",
+              "Libraries that the project's interpreter cannot import are retried with the "
+              "interpreter named by `TAPEGRAD_BENCH_PYTHON` (e.g. a separate venv holding "
+              "`jax` and `mygrad`) and otherwise listed as skipped. `run.sh` unsets "
+              "`OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` so OpenBLAS picks its kernel from "
+              "the CPU; the kernel each process used is listed below. The machine is shared: "
+              "compare ratios within one run, not absolute times across runs.", ""]
     lines += ["## Environment", "", f"- machine: `{platform.machine()}`, "
               f"{_cpu_model()}, {_ncpu()} logical CPUs"]
     for r in results:

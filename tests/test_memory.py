@@ -154,4 +154,4 @@ def test_reverse_mode_bytes_per_node_stay_small(rng):
     finally:
         tracemalloc.stop()
     y.backward()
-    assert held / n < 768, held / n           # ~560 B: node, saved arrays, edges, shapes
+    assert held / n < 512, held / n           # ~450 B: node, edges, versions, saved values

@@ -287,12 +287,12 @@ def _unpack(node, graph_mode):
         nxt = node.next
         for i, v in zip(idx, saved):
             if i < 0:
-                t = make(v, True)       # the output, rebuilt without a Tensor->Node cycle
+                t = make(np.asarray(v), True)   # the output, rebuilt without a cycle
                 t.grad_fn = node
                 t._fw = node.out_fw
                 out.append(t)
-            elif type(v) is np.ndarray and nxt[i] is not None:
-                t = make(v, True)       # a saved input, reconnected to where it came from
+            elif isinstance(v, (np.ndarray, np.generic)) and nxt[i] is not None:
+                t = make(np.asarray(v), True)   # a saved input, reconnected to its source
                 t.grad_fn = nxt[i]
                 out.append(t)
             else:

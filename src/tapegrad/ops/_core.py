@@ -105,6 +105,7 @@ def site_text(site) -> str:
 
 _PKG_DIR = __file__.rsplit("/ops/", 1)[0]
 _MASKS = {}              # interned needs-grad masks, e.g. (True, False)
+_SHAPES = {}             # interned input-shape tuples of recorded nodes
 
 
 def apply(op, *args, **params):
@@ -208,13 +209,16 @@ def _record(op, args, params, out, extra=False):
         vers = []
         for i in save_idx:
             if i < 0:
-                saved.append(out)
+                # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
+                # 0-d array, and what the first-order rules compute with anyway
+                saved.append(out if out.shape else out[()])
                 vc = t._vc = [0]
                 vers += (vc, 0, -1)
             else:
                 a = args[i]
                 if isinstance(a, Tensor):
-                    saved.append(a._data)
+                    d = a._data
+                    saved.append(d if d.shape else d[()])
                     vc = a._vc
                     if vc is None:
                         vc = a._vc = [0]
@@ -223,7 +227,11 @@ def _record(op, args, params, out, extra=False):
                     saved.append(a)
         saved = tuple(saved)
         vers = tuple(vers)
-    node = Node(op, saved, params or None, tuple(shapes), tuple(edges), mask, vers, out)
+    shapes = tuple(shapes)
+    shapes = _SHAPES.setdefault(shapes, shapes)    # shared, like masks (less memory)
+    if len(_SHAPES) > 4096:
+        _SHAPES.clear()             # many distinct shapes: keep the cache small
+    node = Node(op, saved, params or None, shapes, tuple(edges), mask, vers, out)
     if _local.anomaly:
         node.site = _anomaly_stack()
     else:
