@@ -320,19 +320,43 @@ class Tensor:
             return src, (src if other is self else other)
         return self, other
 
+    def _plain_update(self, ufunc, other, alpha=1):
+        """`self = ufunc(self, alpha * other)` straight into the array when nothing records
+        it (an optimizer step under no_grad): no temporary result and no extra copy."""
+        if _local.grad_enabled and (self._rg or isinstance(other, Tensor) and other._rg):
+            return False
+        if self._fw is not None or isinstance(other, Tensor) and other._fw is not None:
+            return False
+        data = self._data
+        o = other._data if isinstance(other, Tensor) else other
+        if not data.flags.writeable or np.broadcast_shapes(data.shape, np.shape(o)) != \
+                data.shape:
+            return False                # let copy_ give its error message
+        ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
+        self._bump_version()
+        return True
+
     def add_(self, other, alpha=1):
+        if self._plain_update(np.add, other, alpha):
+            return self
         src, other = self._inplace_args(other)
         return self.copy_(src + (other if alpha == 1 else other * alpha))
 
     def sub_(self, other, alpha=1):
+        if self._plain_update(np.subtract, other, alpha):
+            return self
         src, other = self._inplace_args(other)
         return self.copy_(src - (other if alpha == 1 else other * alpha))
 
     def mul_(self, other):
+        if self._plain_update(np.multiply, other):
+            return self
         src, other = self._inplace_args(other)
         return self.copy_(src * other)
 
     def div_(self, other):
+        if self._plain_update(np.true_divide, other):
+            return self
         src, other = self._inplace_args(other)
         return self.copy_(src / other)
 
