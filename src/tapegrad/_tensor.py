@@ -329,8 +329,9 @@ class Tensor:
             return False
         data = self._data
         o = other._data if isinstance(other, Tensor) else other
-        if not data.flags.writeable or np.broadcast_shapes(data.shape, np.shape(o)) != \
-                data.shape:
+        oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
+        if not data.flags.writeable or oshape != data.shape and oshape and \
+                np.broadcast_shapes(data.shape, oshape) != data.shape:
             return False                # let copy_ give its error message
         ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
         self._bump_version()

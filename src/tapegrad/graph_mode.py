@@ -542,14 +542,23 @@ def _dynamic_params(st, vals):
 
 def _sum_to(gx, shape, ctx):
     from .ops.shape import SumTo
-    try:
-        ok = np.broadcast_shapes(np.shape(gx), shape) == tuple(np.shape(gx))
-    except ValueError:
-        ok = False
-    if not ok:
-        raise RuntimeError(f"a backward rule returned a gradient of shape {np.shape(gx)} "
-                           f"for an input of shape {shape}")
+    gshape = np.shape(gx)
+    key = (gshape, shape)
+    if key not in _SUMMABLE:
+        try:
+            ok = np.broadcast_shapes(gshape, shape) == tuple(gshape)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"a backward rule returned a gradient of shape {gshape} "
+                               f"for an input of shape {shape}")
+        if len(_SUMMABLE) > 4096:
+            _SUMMABLE.clear()
+        _SUMMABLE.add(key)
     return call(SumTo, gx, shape=shape)
+
+
+_SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 
 
 def _finish(tracer, out_leaves):
