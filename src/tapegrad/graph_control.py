@@ -163,7 +163,7 @@ def cond(pred, true_fn, false_fn):
         if ma != mb:
             raise ValueError(f"cond: result {k} has shape {ma[0]} and dtype {ma[1]} in "
                              f"true_fn but shape {mb[0]} and dtype {mb[1]} in false_fn")
-    take = 0 if bool(pred._data) else 1
+    take = 0 if bool(np.asarray(pred._data)) else 1
     sub, prog = branches[take][0], progs[take]
     outs = []
     out_slots = []
@@ -237,7 +237,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     outs = [tr._new(None) for _ in leaves]
     step = _WhileStep(inits, cprog, bprog, outs, state, maximum_iterations)
     # trace-time values: run the loop once on this call's arrays
-    vals = [tr.array(s) if s < len(tr.values) else None for s in range(len(tr.values))]
+    vals = [tr.array(s) for s in range(len(tr.values))]
     step.run(vals)
     results = []
     for s in outs:

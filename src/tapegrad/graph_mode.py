@@ -35,6 +35,10 @@ class TraceError(TypeError):
     """Raised when a traced function does something a static graph cannot hold."""
 
 
+class TraceWarning(UserWarning):
+    """A traced function read tensor values outside tapegrad ops and runs eagerly."""
+
+
 # ------------------------------------------------------------------ traced values
 
 class _Raw(Op):
@@ -145,9 +149,56 @@ class _Traced(Tensor):
 
 
 def _traced(arr):
-    t = make(arr)
+    t = make(np.asarray(arr).view(_TracedArray))
     t.__class__ = _Traced
     return t
+
+
+# NumPy functions that only look at metadata (no values): reading them freezes nothing
+_META_FUNCS = frozenset([np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj,
+                         np.isrealobj, np.can_cast, np.min_scalar_type])
+
+
+class _TracedArray(np.ndarray):
+    """The array of a traced tensor. Inside an op's forward it behaves as a plain array;
+    anywhere else (library or user code computing on `t._data` with NumPy) the read is
+    noted, because the replay could not repeat it: the trace then falls back to eager."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _note_read(f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"))
+        inputs = tuple(np.asarray(x) if isinstance(x, _TracedArray) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(x) if isinstance(x, _TracedArray) else x
+                                  for x in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func not in _META_FUNCS:
+            _note_read(f"np.{func.__name__}")
+        return func._implementation(*args, **kwargs) if hasattr(func, "_implementation") \
+            else super().__array_function__(func, (np.ndarray,), args, kwargs)
+
+    def _read(name):
+        base = getattr(np.ndarray, name)
+
+        def method(self, *args, **kwargs):
+            _note_read(f".{name}()")
+            return base(np.asarray(self), *args, **kwargs)
+        method.__name__ = name
+        return method
+
+    for _name in ("item", "tolist", "__bool__", "__float__", "__int__", "__index__",
+                  "__complex__", "astype", "copy", "reshape", "ravel", "flatten",
+                  "transpose", "squeeze", "argmax", "argmin", "nonzero", "dot", "__getitem__",
+                  "searchsorted", "take", "repeat", "clip", "round", "sort", "argsort"):
+        locals()[_name] = _read(_name)
+    del _name, _read
+
+
+def _note_read(what):
+    tr = _local.trace
+    if tr is not None:
+        tr.note_read(what)
 
 
 def _direct_table():
@@ -214,6 +265,7 @@ class _Tracer:
         self.consts = {}        # slot -> constant placed in every replay's slot list
         self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
         self.versions = []      # (tensor, version when it appeared): to catch in-place writes
+        self.reads = None       # where tensor values were first read outside ops, if ever
         self.inputs = []
         self.steps = []
 
@@ -238,14 +290,26 @@ class _Tracer:
     def add_value(self, t):
         if type(t) is Tensor:
             t.__class__ = _Traced
+        d = t._data
+        if type(d) is np.ndarray:
+            t._data = d.view(_TracedArray)
         s = self._new(t)
         self._bind(t, s)
         self.versions.append((t, t._version))
         return s
 
     def array(self, slot):
+        """The trace-time value of `slot`, as a plain array."""
         v = self.values[slot]
-        return v._data if isinstance(v, Tensor) else v
+        v = v._data if isinstance(v, Tensor) else v
+        return np.asarray(v) if isinstance(v, _TracedArray) else v
+
+    def note_read(self, what):
+        if self.reads is None:
+            from .ops._core import _site, site_text
+            self.reads = f"{what} at {site_text(_site(3))}"
+        if self.outer is not None:
+            self.outer.note_read(what)
 
     def slot_of(self, v):
         """The slot holding `v`; tensors from outside the trace become captures."""
@@ -317,12 +381,12 @@ class _Tracer:
         """Replay `op.forward` as the NumPy call it amounts to (one Python frame less),
         after checking on this call's values that both give the same array."""
         fn, extra = _DIRECT[step.op]
-        raw = [a._data if isinstance(a, Tensor) else a for a in args] + list(extra)
+        raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args] + list(extra)
         try:
             r = np.asarray(fn(*raw))
         except Exception:
             return
-        want = t._data
+        want = np.asarray(t._data)
         if r.dtype == want.dtype and r.shape == want.shape and \
                 np.array_equal(r, want, equal_nan=want.dtype.kind in "fc"):
             step.direct = fn
@@ -573,6 +637,9 @@ def _finish(tracer, out_leaves):
 
 # ------------------------------------------------------------------ tg.function
 
+_EAGER = object()       # marks a signature that runs eagerly (its trace read raw values)
+
+
 class _CallOp(Op):
     """One call of a traced function, as one node of the eager graph."""
 
@@ -780,10 +847,12 @@ class function:
             return self.python_function(*args, **kwargs)
         key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))
         entry = self._traces.get(key)
-        if entry is None or not entry.captures_valid():
+        if entry is None or entry is not _EAGER and not entry.captures_valid():
             with self._lock:
                 entry = self._trace(leaves, spec)
                 self._traces[key] = entry
+        if entry is _EAGER:
+            return self.python_function(*args, **kwargs)
         return self._call(entry, leaves)
 
     def _trace(self, leaves, spec):
@@ -803,6 +872,15 @@ class function:
         finally:
             _local.tapes = tapes
         tracer.check_writes()
+        self.trace_count += 1
+        if tracer.reads is not None:
+            import warnings
+            warnings.warn(
+                f"tg.function({self.__name__}): tensor values were read outside tapegrad "
+                f"ops ({tracer.reads}), so a replay could not repeat that computation; "
+                "this signature runs eagerly (same results, no graph-mode speed). Keep "
+                "value-dependent work in tensor ops to trace it.", TraceWarning, stacklevel=4)
+            return _EAGER
         out_leaves, out_spec = flatten(res)
         array_outs = [leaf for leaf in out_leaves if isinstance(leaf, (Tensor, np.ndarray))]
         slots, program = _finish(tracer, array_outs)
@@ -820,7 +898,6 @@ class function:
                 spans[k] = (start, start + n)
                 start += n
             entry.spans = spans
-        self.trace_count += 1
         return entry
 
     def _call(self, entry, leaves):
