@@ -159,6 +159,17 @@ _META_FUNCS = frozenset([np.shape, np.ndim, np.size, np.result_type, np.iscomple
                          np.isrealobj, np.can_cast, np.min_scalar_type])
 
 
+def _read_method(name):
+    """ndarray's method `name`, noting the read when it runs outside an op."""
+    base = getattr(np.ndarray, name)
+
+    def method(self, *args, **kwargs):
+        _note_read(f".{name}()")
+        return base(np.asarray(self), *args, **kwargs)
+    method.__name__ = name
+    return method
+
+
 class _TracedArray(np.ndarray):
     """The array of a traced tensor. Inside an op's forward it behaves as a plain array;
     anywhere else (library or user code computing on `t._data` with NumPy) the read is
@@ -178,21 +189,33 @@ class _TracedArray(np.ndarray):
         return func._implementation(*args, **kwargs) if hasattr(func, "_implementation") \
             else super().__array_function__(func, (np.ndarray,), args, kwargs)
 
-    def _read(name):
-        base = getattr(np.ndarray, name)
-
-        def method(self, *args, **kwargs):
-            _note_read(f".{name}()")
-            return base(np.asarray(self), *args, **kwargs)
-        method.__name__ = name
-        return method
-
-    for _name in ("item", "tolist", "__bool__", "__float__", "__int__", "__index__",
-                  "__complex__", "astype", "copy", "reshape", "ravel", "flatten",
-                  "transpose", "squeeze", "argmax", "argmin", "nonzero", "dot", "__getitem__",
-                  "searchsorted", "take", "repeat", "clip", "round", "sort", "argsort"):
-        locals()[_name] = _read(_name)
-    del _name, _read
+    # methods that read values without going through NumPy's dispatch
+    item = _read_method("item")
+    tolist = _read_method("tolist")
+    __bool__ = _read_method("__bool__")
+    __float__ = _read_method("__float__")
+    __int__ = _read_method("__int__")
+    __index__ = _read_method("__index__")
+    __complex__ = _read_method("__complex__")
+    astype = _read_method("astype")
+    copy = _read_method("copy")
+    reshape = _read_method("reshape")
+    ravel = _read_method("ravel")
+    flatten = _read_method("flatten")
+    transpose = _read_method("transpose")
+    squeeze = _read_method("squeeze")
+    argmax = _read_method("argmax")
+    argmin = _read_method("argmin")
+    nonzero = _read_method("nonzero")
+    dot = _read_method("dot")
+    __getitem__ = _read_method("__getitem__")
+    searchsorted = _read_method("searchsorted")
+    take = _read_method("take")
+    repeat = _read_method("repeat")
+    clip = _read_method("clip")
+    round = _read_method("round")
+    sort = _read_method("sort")
+    argsort = _read_method("argsort")
 
 
 def _note_read(what):
