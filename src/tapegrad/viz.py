@@ -186,7 +186,7 @@ def _saved_lines(fn):
     names = op.saves if not op.save_all else tuple(f"in{i}" for i in range(len(saved)))
     lines = []
     for name, v in zip(names, saved):
-        shape = v.shape if isinstance(v, (Tensor, np.ndarray)) else None
+        shape = v.shape if isinstance(v, (Tensor, np.ndarray, np.generic)) else None
         if shape is not None:
             lines.append(_esc(f"saved {name}: {_shape_text(shape)}"))
     return lines
