@@ -1,5 +1,6 @@
 """Op base class, register(), apply(): the only code that records nodes."""
 import sys
+from weakref import ref as _weakref
 
 import numpy as np
 
@@ -253,23 +254,23 @@ def note_cut(t, kind, sources):
     """Remember on `t` that the gradient path from `sources` was cut here, and where.
 
     Only weak references to the graph are kept, so this never keeps a graph alive."""
-    import weakref
     refs = []
     for a in sources:
         if isinstance(a, Tensor) and a._rg:
             # a leaf's accumulator may not exist yet: refer to the leaf itself
-            refs.append(weakref.ref(a if a.grad_fn is None else a.grad_fn))
-            if a.grad_fn is not None:
-                refs.extend(_leaf_refs(a.grad_fn))
+            fn = a.grad_fn
+            refs.append(_weakref(a if fn is None else fn))
+            if fn is not None:
+                refs.extend(_leaf_refs(fn))
     if refs:
         x = t._x if t._x is not None else {}
         x["cut"] = (kind, _site(3), tuple(refs))
         t._x = x
 
 
-def _leaf_refs(node, max_nodes=500, max_leaves=64):
-    """Weak refs to (some of) the leaves behind `node`: they outlive the dropped graph."""
-    import weakref
+def _leaf_refs(node, max_nodes=64, max_leaves=16):
+    """Weak refs to (some of) the leaves near `node`: they outlive a dropped graph. The
+    walk is kept short because it runs for every no_grad op on a tracked intermediate."""
     from ..autograd.graph import AccumulateGrad
     seen = {node}
     stack = [node]
@@ -277,7 +278,7 @@ def _leaf_refs(node, max_nodes=500, max_leaves=64):
     while stack and len(seen) < max_nodes and len(out) < max_leaves:
         n = stack.pop()
         if type(n) is AccumulateGrad:
-            out.append(weakref.ref(n.variable))
+            out.append(_weakref(n.variable))
             continue
         for nxt in n.next:
             if nxt is not None and nxt not in seen:
