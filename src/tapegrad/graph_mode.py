@@ -790,8 +790,11 @@ class _CallState:
         need = [i for i, n in enumerate(ctx.needs_grad) if n]
         if not roots or not need:
             return tuple(None for _ in ctx.needs_grad)
+        # retain: the gradient graph built here goes back through this re-run's nodes
+        # (d(sin(x) * x)/dx reads sin(x)), so a higher derivative needs their saved values
         gs = run_backward(roots, cots, inputs=[ins[i] for i in need], create_graph=True,
-                          accumulate=False, allow_unused=True, who="tg.function")
+                          retain_graph=True, accumulate=False, allow_unused=True,
+                          who="tg.function")
         out = [None] * len(ctx.needs_grad)
         for i, gi in zip(need, gs):
             out[i] = gi
@@ -839,9 +842,12 @@ class function:
     (True, 1)
     """
 
+    def __new__(cls, fn=None, *, name=None):
+        if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
+            return functools.partial(cls, name=name)
+        return super().__new__(cls)
+
     def __init__(self, fn=None, *, name=None):
-        if fn is None:
-            raise TypeError("function: pass the function to trace, e.g. @tg.function")
         functools.update_wrapper(self, fn)
         self.python_function = fn
         self.trace_count = 0
