@@ -862,9 +862,6 @@ def test_forward_mode_is_one_pass_with_no_reverse_graph_and_dual_tensors():
     assert primal.tolist() == [1.0, 4.0] and tangent.tolist() == [2.0, 0.0]
 
 
-@pytest.mark.xfail(strict=True, reason="make_dual outside a dual_level opens a default level "
-                   "that stays active for the thread; from then on every transform thinks it "
-                   "is nested in a jvp (results keep grad_fn, backward records graphs)")
 def test_make_dual_without_a_level_does_not_change_later_transforms():
     from tapegrad import _state
     before = list(_state.local.fw_levels)
@@ -875,6 +872,7 @@ def test_make_dual_without_a_level_does_not_change_later_transforms():
         assert v.grad_fn is None and g.grad_fn is None
     finally:
         _state.local.fw_levels[:] = before  # keep the rest of this worker's tests clean
+        _state.local.fw_default = False
 
 
 # ------------------------------------------------------------------ nn and training

@@ -8,6 +8,9 @@ class _Local(threading.local):
         self.grad_enabled = True
         self.fw_levels = []          # active dual levels, innermost last
         self.fw_batch = {}           # level -> batch size, for levels with batched tangents
+        # make_dual outside any dual_level uses level 0. It is kept out of fw_levels so it
+        # does not make every later transform and backward act as if nested in a jvp.
+        self.fw_default = False
         self.anomaly = False
         self.tapes = []              # open GradientTapes (tape.py), innermost last
         self.trace = None            # the tg.function trace being recorded (graph_mode.py)
@@ -78,3 +81,10 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool):
         super().__init__(bool(mode))
+
+
+def dual_levels():
+    """Active dual levels, outermost first, including make_dual's default level 0."""
+    if local.fw_default:
+        return [0] + local.fw_levels
+    return local.fw_levels

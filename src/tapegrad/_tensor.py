@@ -743,7 +743,7 @@ def _repr(t):
     elif t._rg:
         extra.append("requires_grad=True")
     if fw:
-        lv = [k for k in fw if k in _local.fw_levels]
+        lv = [k for k in fw if k in _local.fw_levels or (k == 0 and _local.fw_default)]
         if lv:
             extra.append(f"tangent={np.array2string(_raw(fw[lv[-1]]), separator=', ')}")
     inner = ", ".join([body] + extra)

@@ -119,7 +119,7 @@ def checkpoint(f, *args, **kwargs):
                         f"{type(f).__name__}")
     if _local.trace is not None or not _local.grad_enabled:
         return f(*args, **kwargs)       # graph mode and no_grad keep no saved values
-    if _local.fw_levels and any(t._fw for t in _traced_leaves((args, kwargs))):
+    if (_local.fw_levels or _local.fw_default) and any(t._fw for t in _traced_leaves((args, kwargs))):
         return f(*args, **kwargs)       # forward mode saves nothing for later either
     rng = _random.get_rng_state()
     outer = _local.ckpt

@@ -871,7 +871,7 @@ class function:
             # inside another trace: inline, so the outer program holds these steps
             return self.python_function(*args, **kwargs)
         leaves, spec = flatten((args, kwargs))
-        if _local.fw_levels and any(isinstance(v, Tensor) and v._fw for v in leaves):
+        if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly
             return self.python_function(*args, **kwargs)
         key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))

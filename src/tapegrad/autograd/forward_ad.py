@@ -37,8 +37,10 @@ def _current_level(level):
     if level is not None:
         return level
     if not _local.fw_levels:
-        # outside any dual_level: open a default one that stays active for this thread
-        _local.fw_levels.insert(0, 0)
+        # outside any dual_level: the default level 0, which carries tangents through ops
+        # but does not count as an enclosing jvp for transforms and backward
+        _local.fw_default = True
+        return 0
     return _local.fw_levels[-1]
 
 

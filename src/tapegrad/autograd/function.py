@@ -73,7 +73,7 @@ class Unpack(Op):
 def is_traced(args):
     """Whether calling with `args` must record a node or carry tangents."""
     rec = _local.grad_enabled
-    fw = bool(_local.fw_levels)
+    fw = bool(_local.fw_levels or _local.fw_default)
     for a in args:
         if isinstance(a, Tensor):
             if rec and a._rg:

@@ -132,7 +132,7 @@ def apply(op, *args, **params):
             raw.append(a)
     if plain:
         raw = _plain_inputs(raw)
-    if fw and _local.fw_levels:
+    if fw and (_local.fw_levels or _local.fw_default):
         if not rg or not _local.grad_enabled:
             t = _dual_fast(op, args, raw, params)
             if t is not None:
@@ -328,7 +328,7 @@ def _dual_fast(op, args, raw, params):
     """First-order forward mode: one dual level, nothing recording. Primal and tangent are
     computed on plain arrays (0-d ones as NumPy scalars) and one Tensor is built per output
     value; None when the general path is needed."""
-    levels = _local.fw_levels
+    levels = _state.dual_levels()
     if len(levels) != 1 or _local.fw_batch:
         return None
     level = levels[0]
@@ -377,7 +377,7 @@ def _dual_fast(op, args, raw, params):
 
 
 def _top_level(args):
-    active = _local.fw_levels
+    active = _state.dual_levels()
     best = None
     for a in args:
         if isinstance(a, Tensor) and a._fw is not None:

@@ -392,7 +392,7 @@ def setitem_(t, index, value):
                          "(e.g. from broadcast_to); call .clone() before writing to it")
     if recording:
         _check_view_write(t)
-    dual = _local.fw_levels and (t._fw is not None or (
+    dual = (_local.fw_levels or _local.fw_default) and (t._fw is not None or (
         isinstance(value, Tensor) and value._fw is not None))
     if recording or dual:
         out = apply(IndexPut, t, value, index=index)
