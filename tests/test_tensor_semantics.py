@@ -78,3 +78,20 @@ def test_repr_prints_four_decimals_like_pytorch():
     assert repr(tg.tensor([0.077])) == "tensor([0.0770])"
     assert repr(tg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
     assert repr(tg.tensor(0.5, requires_grad=True)) == "tensor(0.5000, requires_grad=True)"
+
+
+def test_numpy_float_scalars_act_like_python_floats_next_to_tensors():
+    x = tg.ones(2)
+    assert (x * np.sqrt(2.0)).dtype == np.float32
+    assert (np.float64(2.0) * x).dtype == np.float32
+    assert (tg.ones(2, dtype="float64") * np.float32(2.0)).dtype == np.float64
+
+
+def test_backward_signature_matches_the_contract():
+    import inspect
+    sig = inspect.signature(tg.Tensor.backward)
+    assert sig.parameters["retain_graph"].default is False
+    x = tg.tensor(2.0, requires_grad=True)
+    (g,) = tg.autograd.grad(x ** 3, x, create_graph=True)
+    g.backward(create_graph=True)              # create_graph keeps the graph it builds on
+    assert x.grad.item() == 12.0

@@ -276,11 +276,14 @@ class Tensor:
             self._x = {}
         return self._x
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style)."""
+    def backward(self, gradient=None, retain_graph=False, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style).
+
+        The graph is kept for another backward with retain_graph=True, and always with
+        create_graph=True (the new graph refers to it)."""
         from .autograd import backward
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
-                 inputs=inputs)
+        backward(self, gradient, retain_graph=bool(retain_graph or create_graph),
+                 create_graph=create_graph, inputs=inputs)
 
     # ---------------------------------------------------------------- in place
     def _check_inplace(self, what):

@@ -118,6 +118,7 @@ def apply(op, *args, **params):
     fw = False
     extra = False
     plain = True
+    scalar = False
     for a in args:
         if isinstance(a, Tensor):
             raw.append(a._data)
@@ -130,8 +131,14 @@ def apply(op, *args, **params):
                 extra = True
         else:
             raw.append(a)
+            if isinstance(a, np.floating):
+                scalar = True
     if plain:
         raw = _plain_inputs(raw)
+    elif scalar:
+        # a NumPy float scalar next to a tensor acts like a Python float (as in PyTorch):
+        # float32 * np.float64(2) stays float32
+        raw = [float(v) if isinstance(v, np.floating) else v for v in raw]
     if fw and (_local.fw_levels or _local.fw_default):
         if not rg or not _local.grad_enabled:
             t = _dual_fast(op, args, raw, params)
