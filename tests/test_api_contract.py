@@ -174,9 +174,6 @@ def test_matmul_operator_with_arrays_on_either_side_and_unary_ops():
     assert (-x).grad_fn.name() == "NegBackward"
 
 
-@pytest.mark.xfail(strict=True, reason="ops promote with NumPy's rules: an integer tensor "
-                   "meeting a float32 tensor or a Python float gives float64; PyTorch (and the "
-                   "float32 default in API.md) give float32")
 def test_integer_tensors_promote_to_the_default_float_like_torch():
     i = tg.tensor([1, 2])
     assert (i * 1.5).dtype == np.float32

@@ -150,6 +150,8 @@ def apply(op, *args, **params):
     out = op.forward(*raw, **params)
     if not isinstance(out, np.ndarray):
         out = np.asarray(out)
+    if out.dtype.char == "d" and "dtype" not in params and not _has_float64(raw):
+        out = out.astype(np.float32)
     if not (rg and _local.grad_enabled and op.differentiable):
         t = make(out)
         if op.view:
@@ -172,6 +174,17 @@ def _anomaly_stack():
         from ..autograd.anomaly import capture_site
         _capture_site = capture_site
     return _capture_site()
+
+
+def _has_float64(raw):
+    """Whether a float64 result is asked for by its inputs. Integers (and Python floats)
+    meeting integers or float32 give float32, the tensor default, as in PyTorch; NumPy
+    would widen them to float64."""
+    for v in raw:
+        dt = getattr(v, "dtype", None)
+        if dt is not None and dt.char in "dDg":
+            return True
+    return False
 
 
 def _plain_inputs(raw):
