@@ -1058,9 +1058,6 @@ def test_function_traces_once_per_signature_and_matches_eager():
     assert f.trace_count == 4
 
 
-@pytest.mark.xfail(strict=True, reason="tg.function keys traces on how arguments are passed; "
-                   "tf.function binds them to the signature first (keyword = positional, "
-                   "defaults filled in)")
 def test_function_keyword_and_positional_calls_share_a_trace():
     @tg.function
     def f(x, n=2):

@@ -15,6 +15,7 @@ traced tensor for a Python value (`bool`, `float`, `.item()`, `.numpy()`) raises
 that value would be frozen into the graph.
 """
 import functools
+import inspect
 import operator
 import threading
 
@@ -851,6 +852,15 @@ class function:
         functools.update_wrapper(self, fn)
         self.python_function = fn
         self.trace_count = 0
+        # calls are bound to the signature first (keyword = positional, defaults filled
+        # in), so f(x, 2), f(x, n=2) and f(x) share one trace, as with tf.function
+        try:
+            self._sig = inspect.signature(fn)
+        except (TypeError, ValueError):
+            self._sig = None
+        self._npos = 0 if self._sig is None else sum(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in self._sig.parameters.values())
         self._traces = {}
         self._lock = threading.Lock()
         from .autograd.function import camel
@@ -870,6 +880,10 @@ class function:
         if _local.trace is not None:
             # inside another trace: inline, so the outer program holds these steps
             return self.python_function(*args, **kwargs)
+        if self._sig is not None and (kwargs or len(args) < self._npos):
+            bound = self._sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
         leaves, spec = flatten((args, kwargs))
         if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly
