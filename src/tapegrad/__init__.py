@@ -7,7 +7,7 @@ from ._factories import (arange, constant, convert_to_tensor, eye, full,  # noqa
                          randn, tensor, zeros, zeros_like)
 from ._random import get_rng_state, manual_seed, seed, set_rng_state  # noqa: F401
 from ._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
-from ._tensor import Tensor
+from ._tensor import Tensor  # noqa: F401
 from .autograd.anomaly import detect_anomaly  # noqa: F401
 from .autograd.explain import (NoneGradientWarning, debug_none_gradients,  # noqa: F401
                                explain_grad)

@@ -27,7 +27,6 @@ def unflatten(spec, leaves):
     # rebuild from the pre-order description with an explicit stack of open containers
     root = [None]
     stack = [(root, 0, 1, None)]      # (container list, next slot, size, finisher)
-    result_holders = []
 
     def place(value):
         while True:
@@ -61,7 +60,6 @@ def unflatten(spec, leaves):
                 continue
             stack.append(([None] * n, 0, n,
                           lambda h, kind=kind: _make_seq(kind, h)))
-    del result_holders
     return root[0]
 
 
@@ -72,8 +70,3 @@ def _make_seq(kind, items):
         return kind(*items)           # namedtuple
     except TypeError:
         return kind(items)
-
-
-def tree_map(fn, tree):
-    leaves, spec = flatten(tree)
-    return unflatten(spec, [fn(x) for x in leaves])

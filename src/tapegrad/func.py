@@ -332,7 +332,7 @@ def jacfwd(f, argnums=0, has_aux=False):
         total, basis = _identity_slices(in_leaves, _float_dtype(in_leaves))
         aux = None
         with dual_level(batch=total) as level, np.errstate(divide="ignore", invalid="ignore"):
-            duals, pos = [], 0
+            pos = 0
             for a, (spec, n) in zip(nums, arg_specs):
                 mine = [make_dual(leaf, t, level=level)
                         for leaf, t in zip(in_leaves[pos:pos + n], basis[pos:pos + n])]

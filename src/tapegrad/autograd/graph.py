@@ -1,8 +1,6 @@
 """Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
 import weakref
 
-import numpy as np
-
 FREED = object()        # marks saved values released by a backward without retain_graph
 
 
@@ -127,7 +125,3 @@ def version_error(node, index, saved_version, cell):
     msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
             "before changing it.")
     return RuntimeError(msg)
-
-
-def empty_like_shape(shape, dtype):
-    return np.zeros(shape, dtype=dtype)
