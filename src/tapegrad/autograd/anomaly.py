@@ -149,7 +149,8 @@ def check_grads(node, gxs):
                     f"last):\n{format_stack(site)}")
         else:
             if site is not None:
-                code, line = site
+                from ..ops._core import site_line
+                code, line = site_line(site)
                 src = linecache.getline(code.co_filename, line).strip()
                 msg += (f"The {what} node was created at:\n  File \"{code.co_filename}\", "
                         f"line {line}, in {code.co_name}\n" + (f"    {src}\n" if src else ""))

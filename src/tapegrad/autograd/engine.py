@@ -120,6 +120,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             capture.setdefault(node, []).append(k)
         results = [None] * len(inputs)
 
+    if capture is None and allowed is None and not graph_mode:
+        _run_simple(root_nodes, grads, retain_graph, run, accumulate)
+        return None
     order = backward_order(root_nodes, allowed)
     need = _needed(order, capture) if capture is not None else None
     if allowed is not None:
@@ -266,6 +269,126 @@ def _accumulate(t, g, create_graph, stored):
         stored.add(id(t.grad._data))
 
 
+def _run_simple(roots, grads, retain_graph, run, accumulate):
+    """The common backward: first order, every leaf, no tape filter. Same steps as the
+    general loop in run_backward, with the ordering pass fused into the main loop."""
+    waiting = {}
+    stack = []
+    for r in roots:
+        if r not in waiting:
+            waiting[r] = 0
+            stack.append(r)
+    get = waiting.get
+    while stack:                        # count consumers
+        node = stack.pop()
+        for nxt in node.next:
+            if nxt is None:
+                continue
+            c = get(nxt)
+            if c is None:
+                waiting[nxt] = 1
+                stack.append(nxt)
+            else:
+                waiting[nxt] = c + 1
+    ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
+    stored = set()                      # ids of arrays handed to users as .grad
+    anomaly = _local.anomaly
+    prev_mode = _local.grad_enabled
+    _local.grad_enabled = False
+    errstate = np.errstate(all="ignore")
+    errstate.__enter__()
+    gc_was_enabled = gc.isenabled()
+    if gc_was_enabled:
+        gc.disable()
+    pop = grads.pop
+    gget = grads.get
+    node = None
+    try:
+        while ready:
+            node = ready.pop()
+            g = pop(node, None)
+            nexts = node.next
+            if type(node) is AccumulateGrad:
+                if g is not None:
+                    hooks = _leaf_hooks(node)
+                    if hooks:
+                        g = _run_hooks(hooks, g, False)
+                    if accumulate:
+                        _accumulate(node.variable, g, False, stored)
+                continue
+            if g is not None:
+                x = node._x
+                if x is not None:
+                    hooks = x.get("hooks")
+                    if hooks:
+                        g = _run_hooks(hooks, g, False)
+                    ref = x.get("retain")
+                    if ref is not None and accumulate:
+                        t = ref()
+                        if t is not None:
+                            _accumulate(t, g, False, stored)
+                    if x.get("dual"):
+                        saved = _unpack(node, False)
+                    else:
+                        saved = _checked(node)
+                else:
+                    saved = _checked(node)
+                node.saved = saved
+                try:
+                    gxs = node.op.vjp(node, g)
+                finally:
+                    node.saved = None
+                if not retain_graph:
+                    if node._saved is not None:
+                        node._saved = FREED
+                    if not node.ran:
+                        node.ran = run
+                if anomaly:
+                    check_grads(node, gxs)
+                for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
+                    if nxt is None or gx is None:
+                        continue
+                    try:
+                        gshape = gx.shape
+                    except AttributeError:          # a Python scalar
+                        gshape = ()
+                    if gshape != shape:
+                        gx = _reduce_to(gx, shape, node)
+                    prev = gget(nxt)
+                    grads[nxt] = gx if prev is None else prev + gx
+            for nxt in nexts:
+                if nxt is None:
+                    continue
+                c = waiting[nxt] - 1
+                waiting[nxt] = c
+                if c == 0:
+                    ready.append(nxt)
+    except _Freed as e:
+        order = backward_order(roots)
+        raise RuntimeError(_freed_message(e.node, order, run)) from None
+    finally:
+        _local.grad_enabled = prev_mode
+        errstate.__exit__(None, None, None)
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _checked(node):
+    """The saved values of `node` for a first-order rule, after the in-place check."""
+    saved = node._saved
+    if type(saved) is not tuple:
+        if saved is None:
+            return ()
+        return _unpack(node, False)     # freed, or dropped by tg.checkpoint
+    vers = node.vers
+    if vers:
+        for k in range(0, len(vers), 3):        # flat: (counter, version, input) triples
+            vc = vers[k]
+            if vc[0] != vers[k + 1]:
+                raise version_error(node, vers[k + 2], vers[k + 1], vc)
+    return saved
+
+
 def _unpack(node, graph_mode):
     saved = node._saved
     if saved is None:
@@ -354,14 +477,14 @@ def _freed_message(node, order, run):
 
 def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
     node.saved = _unpack(node, graph_mode)
-    if need is None:
-        node.needs_grad = node._mask
-    else:
+    mask = node.needs_grad
+    if need is not None:
         node.needs_grad = tuple(n is not None and n in need for n in node.next)
     try:
         gxs = node.op.vjp(node, g)
     finally:
         node.saved = None
+        node.needs_grad = mask
     if not retain_graph and node._saved is not None:
         node._saved = FREED
     if anomaly:

@@ -9,30 +9,54 @@ class Node:
 
     The same object is the `ctx` that the op's rules read (`ctx.saved`,
     `ctx.needs_grad`, `ctx.params`, `ctx.in_shapes`).
+
+    Few slots on purpose: a node is made per op, so each slot costs time in forward
+    and memory per node. Rare attributes (hooks, retain, out_fw, cuts) live in one
+    dict, `_x`, that most nodes never get.
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
-                 "_mask", "vers", "out_shape", "out_dtype", "hooks", "retain", "site", "out_fw", "cuts",
-                 "ran", "__weakref__")
+                 "vers", "meta", "site", "ran", "_x", "__weakref__")
 
-    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, out):
+    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site):
         self.op = op
         self._saved = saved
         self.saved = None
         self.params = params
         self.in_shapes = in_shapes
         self.next = next_
-        self._mask = mask
-        self.needs_grad = mask
+        self.needs_grad = mask      # which inputs get a gradient (the engine may narrow it)
         self.vers = vers
-        self.out_shape = out.shape
-        self.out_dtype = out.dtype
-        self.hooks = None
-        self.retain = None
-        self.site = None
-        self.out_fw = None          # tangents of the output, for forward-over-reverse
-        self.cuts = None            # where inputs lost their gradient path (explain_grad)
+        self.meta = meta            # (shape, dtype) of the output, interned
+        self.site = site
         self.ran = 0                # the first backward (by number) that freed this node
+        self._x = None
+
+    @property
+    def out_shape(self):
+        return self.meta[0]
+
+    @property
+    def out_dtype(self):
+        return self.meta[1]
+
+    def _get(self, key):
+        x = self._x
+        return None if x is None else x.get(key)
+
+    def _set(self, key, value):
+        if self._x is None:
+            self._x = {}
+        self._x[key] = value
+
+    hooks = property(lambda self: self._get("hooks"), lambda self, v: self._set("hooks", v))
+    retain = property(lambda self: self._get("retain"),
+                      lambda self, v: self._set("retain", v))
+    # tangents of the output, for forward-over-reverse
+    out_fw = property(lambda self: self._get("out_fw"),
+                      lambda self, v: self._set("out_fw", v))
+    # where inputs lost their gradient path (explain_grad)
+    cuts = property(lambda self: self._get("cuts"), lambda self, v: self._set("cuts", v))
 
     def name(self) -> str:
         return self.op.bw_name
@@ -46,10 +70,11 @@ class Node:
         return [n for n in self.next if n is not None]
 
     def register_hook(self, fn):
-        if self.hooks is None:
-            self.hooks = []
-        self.hooks.append(fn)
-        return _HookHandle(self.hooks, fn)
+        hooks = self.hooks
+        if hooks is None:
+            hooks = self.hooks = []
+        hooks.append(fn)
+        return _HookHandle(hooks, fn)
 
     def __repr__(self):
         return f"<{self.name()}>"

@@ -69,26 +69,53 @@ class Ctx:
 
 
 def _site(depth=2):
-    """(code, lineno) of the first frame outside tapegrad: where the op was called.
+    """(code, bytecode offset) of the first frame outside tapegrad: where the op was
+    called. The line number is worked out only when a message needs it (`site_text`):
+    reading `f_lineno` scans the code's line table on every call.
 
     No frame object is kept (that would keep the caller's locals alive)."""
     f = sys._getframe(depth)
     inside = _INSIDE
     while f is not None:
         code = f.f_code
-        known = inside.get(code)
-        if known is None:
-            known = inside[code] = code.co_filename.startswith(_PKG_DIR)
-        if not known:
-            site = (code, f.f_lineno)
-            # one shared tuple per source line: a loop's nodes do not each carry a copy
-            return _SITES.setdefault(site, site)
+        key = id(code)                  # code objects hash their whole contents
+        lines = inside.get(key)
+        if lines is None:
+            lines = _site_table(code)
+        if lines is not False:
+            lasti = f.f_lasti
+            site = lines.get(lasti)
+            if site is None:
+                # one shared tuple per call site: a loop's nodes do not each carry a copy
+                site = lines[lasti] = (code, lasti)
+            return site
         f = f.f_back
     return None
 
 
-_INSIDE = {}            # code object -> whether it belongs to tapegrad
-_SITES = {}             # interned (code, line) pairs
+def _site_table(code):
+    """The interned sites of a code object, or False for tapegrad's own code. The code
+    object is kept alive by its sites, so its id is not reused while listed."""
+    table = False if code.co_filename.startswith(_PKG_DIR) else {}
+    _INSIDE[id(code)] = table
+    if table is False:
+        _INSIDE_CODES.append(code)
+    return table
+
+
+_INSIDE = {}            # id(code) -> {offset: site}, or False for tapegrad's own code
+_INSIDE_CODES = []      # keeps those code objects (and so their ids) alive
+
+
+def site_line(site):
+    """(code, line) of a site from `_site` (code, offset) or an anomaly stack entry."""
+    code, lasti = site
+    line = None
+    for start, end, ln in code.co_lines():
+        if start <= lasti < end:
+            line = ln
+            break
+    return code, line if line is not None else code.co_firstlineno
 
 
 def site_text(site) -> str:
@@ -99,8 +126,9 @@ def site_text(site) -> str:
     if isinstance(site, list):                  # an anomaly-mode stack: innermost frame
         if not site:
             return "<unknown>"
-        site = site[-1]
-    code, line = site
+        code, line = site[-1]
+    else:
+        code, line = site_line(site)
     return f"{code.co_filename}:{line} in {code.co_name}"
 
 
@@ -111,12 +139,12 @@ _SHAPES = {}             # interned input-shape tuples of recorded nodes
 
 def apply(op, *args, **params):
     """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
-    if _local.trace is not None:
-        return _local.trace.apply(op, args, params)     # tg.function is tracing
+    L = _local
+    if L.trace is not None:
+        return L.trace.apply(op, args, params)     # tg.function is tracing
     raw = []
     rg = False
-    fw = False
-    extra = False
+    special = False         # some input carries tangents or explain_grad notes
     plain = True
     scalar = False
     for a in args:
@@ -125,10 +153,8 @@ def apply(op, *args, **params):
             plain = False
             if a._rg:
                 rg = True
-            if a._fw is not None:
-                fw = True
-            if a._x is not None:
-                extra = True
+            if a._fw is not None or a._x is not None:
+                special = True
         else:
             raw.append(a)
             if isinstance(a, np.floating):
@@ -139,8 +165,8 @@ def apply(op, *args, **params):
         # a NumPy float scalar next to a tensor acts like a Python float (as in PyTorch):
         # float32 * np.float64(2) stays float32
         raw = [float(v) if isinstance(v, np.floating) else v for v in raw]
-    if fw and (_local.fw_levels or _local.fw_default):
-        if not rg or not _local.grad_enabled:
+    if special and (L.fw_levels or L.fw_default) and _has_tangent(args):
+        if not rg or not L.grad_enabled:
             t = _dual_fast(op, args, raw, params)
             if t is not None:
                 return t
@@ -148,20 +174,168 @@ def apply(op, *args, **params):
         if level is not None:
             return _apply_dual(op, level, args, params)
     out = op.forward(*raw, **params)
-    if not isinstance(out, np.ndarray):
+    if type(out) is not np.ndarray:
         out = np.asarray(out)
     if out.dtype.char == "d" and "dtype" not in params and not _has_float64(raw):
         out = out.astype(np.float32)
-    if not (rg and _local.grad_enabled and op.differentiable):
+    if rg and L.grad_enabled and op.differentiable:
+        return _record(op, args, params, out, special)
+    t = make(out)
+    if op.view:
+        _share_version(args[0], t)
+    if rg and op.differentiable:
+        note_cut(t, "no_grad", args)       # for explain_grad: the path was cut here
+    elif special:
+        _carry_cut(t, args)
+    return t
+
+
+def apply1(op, x):
+    """apply(op, x) for a single input and no params, with the common case (a plain
+    Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this."""
+    L = _local
+    if (L.trace is not None or not isinstance(x, Tensor) or x._fw is not None
+            or x._x is not None):
+        return apply(op, x)
+    d = x._data
+    out = op.forward(d)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
+    if out.dtype.char == "d" and d.dtype.char not in "dDg":
+        out = out.astype(np.float32)
+    if x._rg and op.differentiable:
+        if L.grad_enabled:
+            if L.anomaly or L.tapes or L.ckpt is not None:
+                return _record(op, (x,), None, out)
+            return _record_fast(op, x, None, out)
         t = make(out)
         if op.view:
-            _share_version(args[0], t)
-        if rg and op.differentiable:
-            note_cut(t, "no_grad", args)       # for explain_grad: the path was cut here
-        elif extra:
-            _carry_cut(t, args)
+            _share_version(x, t)
+        note_cut(t, "no_grad", (x,))
         return t
-    return _record(op, args, params, out, extra)
+    t = make(out)
+    if op.view:
+        _share_version(x, t)
+    return t
+
+
+def apply2(op, x, y):
+    """apply(op, x, y) for two inputs and no params (binary elementwise ops, matmul),
+    with the common case inlined as in apply1. Python numbers stay Python numbers."""
+    L = _local
+    if L.trace is not None:
+        return apply(op, x, y)
+    if isinstance(x, Tensor):
+        if x._fw is not None or x._x is not None:
+            return apply(op, x, y)
+        dx = x._data
+        if isinstance(y, Tensor):
+            if y._fw is not None or y._x is not None:
+                return apply(op, x, y)
+            dy = y._data
+            rg = x._rg or y._rg
+        elif type(y) is float or type(y) is int:
+            dy = y
+            rg = x._rg
+        else:
+            return apply(op, x, y)
+        f64 = dx.dtype.char in "dDg"
+    elif type(x) is float or type(x) is int:
+        if not isinstance(y, Tensor) or y._fw is not None or y._x is not None:
+            return apply(op, x, y)
+        dx = x
+        dy = y._data
+        rg = y._rg
+        f64 = False
+    else:
+        return apply(op, x, y)
+    out = op.forward(dx, dy)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
+    if out.dtype.char == "d" and not f64 and not _has_float64((dy,)):
+        out = out.astype(np.float32)
+    if rg and op.differentiable:
+        if L.grad_enabled:
+            if L.anomaly or L.tapes or L.ckpt is not None:
+                return _record(op, (x, y), None, out)
+            return _record_fast(op, x, y, out)
+        t = make(out)
+        note_cut(t, "no_grad", (x, y))
+        return t
+    return make(out)
+
+
+def _record_fast(op, x, y, out):
+    """_record for one or two inputs (y None for one), no params, no anomaly mode, tape
+    or checkpoint: the same node, built with less interpretation."""
+    if isinstance(x, Tensor):
+        ex = x.grad_fn
+        if ex is None and x._rg:
+            ex = grad_edge(x)
+        sx = x._data.shape
+    else:
+        ex = sx = None
+    t = make(out, True)
+    if y is None:
+        edges = (ex,)
+        mask = _MASK1
+        shapes = (sx,)
+    else:
+        if isinstance(y, Tensor):
+            ey = y.grad_fn
+            if ey is None and y._rg:
+                ey = grad_edge(y)
+            sy = y._data.shape
+        else:
+            ey = sy = None
+        edges = (ex, ey)
+        mask = _MASK2[(ex is not None) + 2 * (ey is not None)]
+        shapes = (sx, sy)
+    saved = vers = None
+    save_idx = op._save_idx
+    if save_idx:
+        saved = []
+        vers = []
+        for i in save_idx:
+            if i < 0:
+                # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
+                # 0-d array, and what the first-order rules compute with anyway
+                saved.append(out if out.shape else out[()])
+                vc = t._vc = [0]
+                vers += (vc, 0, -1)
+            else:
+                a = y if i else x
+                if isinstance(a, Tensor):
+                    d = a._data
+                    saved.append(d if d.shape else d[()])
+                    vc = a._vc
+                    if vc is None:
+                        vc = a._vc = [0]
+                    vers += (vc, vc[0], i)
+                else:
+                    saved.append(a)
+        saved = tuple(saved)
+        vers = tuple(vers)
+    shapes = _SHAPES.setdefault(shapes, shapes)
+    meta = (out.shape, out.dtype)
+    meta = _META.setdefault(meta, meta)
+    if len(_SHAPES) > 4096 or len(_META) > 4096:
+        _SHAPES.clear()             # many distinct shapes: keep the caches small
+        _META.clear()
+    if op.view:
+        _share_version(x, t)
+    t.grad_fn = Node(op, saved, None, shapes, edges, mask, vers, meta, _site(3))
+    return t
+
+
+_MASK1 = (True,)
+
+
+def _has_tangent(args):
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None:
+            return True
+    return False
 
 
 _capture_site = None
@@ -197,10 +371,13 @@ def _plain_inputs(raw):
             not isinstance(v, np.generic) else v for v in raw]
 
 
+_MASK2 = ((False, False), (True, False), (False, True), (True, True))
+_META = {}              # interned (shape, dtype) pairs of recorded outputs
+
+
 def _record(op, args, params, out, extra=False):
     edges = []
     shapes = []
-    mask = []
     cuts = None
     for a in args:
         if isinstance(a, Tensor):
@@ -208,16 +385,18 @@ def _record(op, args, params, out, extra=False):
             if e is None and a._rg:
                 e = grad_edge(a)
             edges.append(e)
-            mask.append(e is not None)
             shapes.append(a._data.shape)
             if extra and e is None and a._x is not None and "cut" in a._x:
                 cuts = (cuts or []) + [a._x["cut"]]
         else:
             edges.append(None)
-            mask.append(False)
             shapes.append(None)
-    mask = tuple(mask)
-    mask = _MASKS.setdefault(mask, mask)    # a handful of distinct masks: share them
+    edges = tuple(edges)
+    if len(edges) == 2:
+        mask = _MASK2[(edges[0] is not None) + 2 * (edges[1] is not None)]
+    else:
+        mask = tuple([e is not None for e in edges])
+        mask = _MASKS.setdefault(mask, mask)    # a handful of distinct masks: share them
     t = make(out, True)
     saved = None
     vers = None
@@ -250,23 +429,24 @@ def _record(op, args, params, out, extra=False):
         vers = tuple(vers)
     shapes = tuple(shapes)
     shapes = _SHAPES.setdefault(shapes, shapes)    # shared, like masks (less memory)
-    if len(_SHAPES) > 4096:
-        _SHAPES.clear()             # many distinct shapes: keep the cache small
-    node = Node(op, saved, params or None, shapes, tuple(edges), mask, vers, out)
-    if _local.anomaly:
-        node.site = _anomaly_stack()
-    else:
-        node.site = _site(3)        # (code, line) of apply's caller onwards
+    meta = (out.shape, out.dtype)
+    meta = _META.setdefault(meta, meta)
+    if len(_SHAPES) > 4096 or len(_META) > 4096:
+        _SHAPES.clear()             # many distinct shapes: keep the caches small
+        _META.clear()
+    L = _local
+    site = _anomaly_stack() if L.anomaly else _site(3)     # where apply was called
+    node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
     if cuts:
         node.cuts = cuts
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
-    if _local.tapes:
-        for tape in _local.tapes:
+    if L.tapes:
+        for tape in L.tapes:
             tape._on_record(node, args)
-    if _local.ckpt is not None:
-        _local.ckpt.append(node)
+    if L.ckpt is not None:
+        L.ckpt.append(node)
     return t
 
 
@@ -474,6 +654,7 @@ def _apply_dual(op, level, args, params):
         # backward rules must see the duals (forward-over-reverse), not the stripped copies
         save_idx = range(len(args)) if op.save_all else op._save_idx
         node._saved = tuple(v if i < 0 else args[i] for i, v in zip(save_idx, node._saved))
+        node._set("dual", True)         # saved values are Tensors now: unpack them
         if -1 in save_idx:
             node.out_fw = fwd
     return out

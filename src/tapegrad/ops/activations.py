@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import Op, apply, call, register, tangent_axis
+from ._core import Op, apply, apply1, call, register, tangent_axis
 from ._shapes import normalize_axis
 from .elementwise import Erf, Exp, Tanh, Where, _all_finite, scale
 from .reduce import LogSumExp, Sum
@@ -206,12 +206,12 @@ Softmax.batching = LogSoftmax.batching = "aware"
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), stable for large |x|."""
-    return apply(Sigmoid, x)
+    return apply1(Sigmoid, x)
 
 
 def relu(x):
     """max(x, 0)."""
-    return apply(Relu, x)
+    return apply1(Relu, x)
 
 
 def leaky_relu(x, negative_slope=0.01, *, alpha=None):
@@ -231,7 +231,7 @@ def gelu(x, approximate="none"):
     if approximate in ("tanh", True):
         c = math.sqrt(2.0 / math.pi)
         return 0.5 * x * (1.0 + apply(Tanh, c * (x + 0.044715 * x * x * x)))
-    return apply(Gelu, x)
+    return apply1(Gelu, x)
 
 
 def _axis(x, axis, dim, op):

@@ -6,7 +6,8 @@ import numpy as np
 from .. import _state
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
-from ._core import LINEAR, Op, apply, call, register, same_params, tangent_sum
+from ._core import (LINEAR, Op, apply, apply1, apply2, call, register, same_params,
+                    tangent_sum)
 from ._shapes import broadcast_shapes
 
 _local = _state.local
@@ -79,11 +80,15 @@ def _shape(v):
 
 
 def _binary(op, x, y):
-    if isinstance(x, Tensor) and isinstance(y, Tensor) and x._data.shape != y._data.shape:
-        broadcast_shapes(op.__name__.lower(), x._data.shape, y._data.shape)
-    elif isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
-        broadcast_shapes(op.__name__.lower(), _shape(x), _shape(y))
-    return apply(op, x, y)
+    if isinstance(x, Tensor):
+        if isinstance(y, Tensor):
+            if x._data.shape != y._data.shape:
+                broadcast_shapes(op.__name__.lower(), x._data.shape, y._data.shape)
+        elif isinstance(y, np.ndarray):
+            broadcast_shapes(op.__name__.lower(), x._data.shape, y.shape)
+    elif isinstance(x, np.ndarray):
+        broadcast_shapes(op.__name__.lower(), x.shape, _shape(y))
+    return apply2(op, x, y)
 
 
 @register
@@ -654,7 +659,7 @@ true_divide = div
 
 def neg(x):
     """-x. TF: negative."""
-    return apply(Neg, x)
+    return apply1(Neg, x)
 
 
 negative = neg
@@ -666,11 +671,11 @@ def pow(x, y):
 
 
 def exp(x):
-    return apply(Exp, x)
+    return apply1(Exp, x)
 
 
 def log(x):
-    return apply(Log, x)
+    return apply1(Log, x)
 
 
 def log1p(x):
@@ -679,39 +684,39 @@ def log1p(x):
 
 def sqrt(x):
     """Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) use `norm`."""
-    return apply(Sqrt, x)
+    return apply1(Sqrt, x)
 
 
 def square(x):
-    return apply(Square, x)
+    return apply1(Square, x)
 
 
 def abs(x):
-    return apply(Abs, x)
+    return apply1(Abs, x)
 
 
 def sign(x):
-    return apply(Sign, x)
+    return apply1(Sign, x)
 
 
 def sin(x):
-    return apply(Sin, x)
+    return apply1(Sin, x)
 
 
 def cos(x):
-    return apply(Cos, x)
+    return apply1(Cos, x)
 
 
 def tan(x):
-    return apply(Tan, x)
+    return apply1(Tan, x)
 
 
 def tanh(x):
-    return apply(Tanh, x)
+    return apply1(Tanh, x)
 
 
 def erf(x):
-    return apply(Erf, x)
+    return apply1(Erf, x)
 
 
 def maximum(x, y):
@@ -774,7 +779,7 @@ def cast(x, dtype):
 
 
 def clone(x):
-    return apply(Clone, x)
+    return apply1(Clone, x)
 
 
 # batched tangents broadcast through these rules unchanged (see Op.batching)

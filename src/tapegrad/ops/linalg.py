@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import Op, apply, call, register, tangent_axis, tangent_sum
+from ._core import Op, apply, apply2, call, register, tangent_axis, tangent_sum
 from ._shapes import broadcast_shapes, keepdims_shape, normalize_axis, pick_axis
 from .elementwise import Where
 from .reduce import Sum, expand_reduced
@@ -102,7 +102,7 @@ def matmul(x, y):
     tensor([3., 3.])
     """
     _check_matmul(x, y)
-    return apply(MatMul, x, y)
+    return apply2(MatMul, x, y)
 
 
 def dot(x, y):
