@@ -764,5 +764,6 @@ def as_tensor(x, dtype=None):
 
 from . import ops  # noqa: E402  (bottom import: ops needs Tensor defined above)
 # operators go straight to the binary-op helper: one Python call less per op
+from .ops._core import apply2 as _binary  # noqa: E402
 from .ops.elementwise import (Add as _Add, Div as _Div, Mul as _Mul,  # noqa: E402
-                              Pow as _Pow, Sub as _Sub, _binary)
+                              Pow as _Pow, Sub as _Sub)

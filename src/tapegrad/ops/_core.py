@@ -6,6 +6,9 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
+
+_new = object.__new__
+_F64 = np.dtype(np.float64)
 from ..autograd.graph import Node, grad_edge
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
@@ -18,7 +21,8 @@ class Op:
 
     Subclasses give `forward` (ndarrays in, ndarray out), `vjp(ctx, g)` and
     `jvp(ctx, *tangents)`; `args` names the tensor inputs, `saves` the values the
-    rules read back (`"out"` is the result).
+    rules read back (`"out"` is the result). A forward that is one ufunc call is the
+    ufunc itself (`forward = staticmethod(np.add)`): no Python frame per op.
     """
 
     args = ("x",)
@@ -42,6 +46,17 @@ class Op:
     vjp = None
     jvp = None
 
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _set_hot(cls)
+
+
+def _set_hot(cls):
+    """What apply1/apply2 read per call, in one class attribute: forward, saved input
+    indices (None: let _record decide), differentiable, view."""
+    cls._hot = (cls.forward, None if cls.save_all else cls._save_idx, cls.differentiable,
+                cls.view)
+
 
 def register(cls):
     """Class decorator: fill in derived names and add the op to the registry."""
@@ -50,6 +65,7 @@ def register(cls):
     for name in cls.saves:
         idx.append(-1 if name == "out" else cls.args.index(name))
     cls._save_idx = tuple(idx)
+    _set_hot(cls)
     REGISTRY.append(cls)
     return cls
 
@@ -197,24 +213,25 @@ def apply1(op, x):
     if (L.trace is not None or not isinstance(x, Tensor) or x._fw is not None
             or x._x is not None):
         return apply(op, x)
+    forward, save_idx, diff, view = op._hot
     d = x._data
-    out = op.forward(d)
+    out = forward(d)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype.char == "d" and d.dtype.char not in "dDg":
+    if out.dtype is _F64 and d.dtype.char not in "dDg":
         out = out.astype(np.float32)
-    if x._rg and op.differentiable:
+    if x._rg and diff:
         if L.grad_enabled:
-            if L.anomaly or L.tapes or L.ckpt is not None:
+            if L.anomaly or L.tapes or L.ckpt is not None or save_idx is None:
                 return _record(op, (x,), None, out)
-            return _record_fast(op, x, None, out)
+            return _record_fast(op, x, None, out, save_idx, view)
         t = make(out)
-        if op.view:
+        if view:
             _share_version(x, t)
         note_cut(t, "no_grad", (x,))
         return t
     t = make(out)
-    if op.view:
+    if view:
         _share_version(x, t)
     return t
 
@@ -224,48 +241,69 @@ def apply2(op, x, y):
     with the common case inlined as in apply1. Python numbers stay Python numbers."""
     L = _local
     if L.trace is not None:
-        return apply(op, x, y)
+        return _apply2_general(op, x, y)
     if isinstance(x, Tensor):
         if x._fw is not None or x._x is not None:
-            return apply(op, x, y)
+            return _apply2_general(op, x, y)
         dx = x._data
         if isinstance(y, Tensor):
             if y._fw is not None or y._x is not None:
-                return apply(op, x, y)
+                return _apply2_general(op, x, y)
             dy = y._data
             rg = x._rg or y._rg
         elif type(y) is float or type(y) is int:
             dy = y
             rg = x._rg
         else:
-            return apply(op, x, y)
-        f64 = dx.dtype.char in "dDg"
+            return _apply2_general(op, x, y)
     elif type(x) is float or type(x) is int:
         if not isinstance(y, Tensor) or y._fw is not None or y._x is not None:
-            return apply(op, x, y)
+            return _apply2_general(op, x, y)
         dx = x
         dy = y._data
         rg = y._rg
-        f64 = False
     else:
-        return apply(op, x, y)
-    out = op.forward(dx, dy)
+        return _apply2_general(op, x, y)
+    forward, save_idx, diff, view = op._hot
+    try:
+        out = forward(dx, dy)
+    except ValueError:
+        _check_broadcast(op, x, y)
+        raise
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype.char == "d" and not f64 and not _has_float64((dy,)):
+    if out.dtype is _F64 and not _has_float64((dx, dy)):
         out = out.astype(np.float32)
-    if rg and op.differentiable:
+    if rg and diff:
         if L.grad_enabled:
-            if L.anomaly or L.tapes or L.ckpt is not None:
+            if L.anomaly or L.tapes or L.ckpt is not None or save_idx is None:
                 return _record(op, (x, y), None, out)
-            return _record_fast(op, x, y, out)
+            return _record_fast(op, x, y, out, save_idx, view)
         t = make(out)
         note_cut(t, "no_grad", (x, y))
         return t
-    return make(out)
+    t = _new(Tensor)
+    t._data = out
+    t._rg = False
+    t.grad = t.grad_fn = t._vc = t._fw = t._acc = t._x = None
+    return t
 
 
-def _record_fast(op, x, y, out):
+def _apply2_general(op, x, y):
+    _check_broadcast(op, x, y)
+    return apply(op, x, y)
+
+
+def _check_broadcast(op, x, y):
+    """Raise the broadcasting error that names the op and both shapes, if they clash."""
+    # matmul checks its own shapes (broadcasting covers only its batch axes)
+    if (isinstance(x, (Tensor, np.ndarray)) and isinstance(y, (Tensor, np.ndarray))
+            and op.__name__ != "MatMul"):
+        from ._shapes import broadcast_shapes
+        broadcast_shapes(op.__name__.lower(), x.shape, y.shape)
+
+
+def _record_fast(op, x, y, out, save_idx, view):
     """_record for one or two inputs (y None for one), no params, no anomaly mode, tape
     or checkpoint: the same node, built with less interpretation."""
     if isinstance(x, Tensor):
@@ -275,7 +313,10 @@ def _record_fast(op, x, y, out):
         sx = x._data.shape
     else:
         ex = sx = None
-    t = make(out, True)
+    t = _new(Tensor)
+    t._data = out
+    t._rg = True
+    t.grad = t._vc = t._fw = t._acc = t._x = None
     if y is None:
         edges = (ex,)
         mask = _MASK1
@@ -292,7 +333,6 @@ def _record_fast(op, x, y, out):
         mask = _MASK2[(ex is not None) + 2 * (ey is not None)]
         shapes = (sx, sy)
     saved = vers = None
-    save_idx = op._save_idx
     if save_idx:
         saved = []
         vers = []
@@ -322,7 +362,7 @@ def _record_fast(op, x, y, out):
     if len(_SHAPES) > 4096 or len(_META) > 4096:
         _SHAPES.clear()             # many distinct shapes: keep the caches small
         _META.clear()
-    if op.view:
+    if view:
         _share_version(x, t)
     t.grad_fn = Node(op, saved, None, shapes, edges, mask, vers, meta, _site(3))
     return t

@@ -79,26 +79,12 @@ def _shape(v):
     return v._data.shape if isinstance(v, Tensor) else np.shape(v)
 
 
-def _binary(op, x, y):
-    if isinstance(x, Tensor):
-        if isinstance(y, Tensor):
-            if x._data.shape != y._data.shape:
-                broadcast_shapes(op.__name__.lower(), x._data.shape, y._data.shape)
-        elif isinstance(y, np.ndarray):
-            broadcast_shapes(op.__name__.lower(), x._data.shape, y.shape)
-    elif isinstance(x, np.ndarray):
-        broadcast_shapes(op.__name__.lower(), x.shape, _shape(y))
-    return apply2(op, x, y)
-
-
 @register
 class Add(Op):
     """x + y, NumPy broadcasting."""
     args = ("x", "y")
 
-    @staticmethod
-    def forward(x, y):
-        return np.add(x, y)
+    forward = staticmethod(np.add)
 
     @staticmethod
     def vjp(ctx, g):
@@ -114,9 +100,7 @@ class Sub(Op):
     """x - y, NumPy broadcasting."""
     args = ("x", "y")
 
-    @staticmethod
-    def forward(x, y):
-        return np.subtract(x, y)
+    forward = staticmethod(np.subtract)
 
     @staticmethod
     def vjp(ctx, g):
@@ -133,9 +117,7 @@ class Mul(Op):
     args = ("x", "y")
     saves = ("x", "y")
 
-    @staticmethod
-    def forward(x, y):
-        return np.multiply(x, y)
+    forward = staticmethod(np.multiply)
 
     # d(x*y) = y dx + x dy
     @staticmethod
@@ -157,9 +139,7 @@ class Div(Op):
     args = ("x", "y")
     saves = ("x", "y")
 
-    @staticmethod
-    def forward(x, y):
-        return np.true_divide(x, y)
+    forward = staticmethod(np.true_divide)
 
     # d(x/y) = dx / y - x dy / y^2
     @staticmethod
@@ -180,9 +160,7 @@ class Div(Op):
 class Neg(Op):
     """-x."""
 
-    @staticmethod
-    def forward(x):
-        return np.negative(x)
+    forward = staticmethod(np.negative)
 
     @staticmethod
     def vjp(ctx, g):
@@ -197,9 +175,7 @@ class Pow(Op):
     args = ("x", "y")
     saves = ("x", "y", "out")
 
-    @staticmethod
-    def forward(x, y):
-        return np.power(x, y)
+    forward = staticmethod(np.power)
 
     # d(x^y) = y x^(y-1) dx + x^y log(x) dy; log(x) taken as 0 where x = 0
     @staticmethod
@@ -242,9 +218,7 @@ class Exp(Op):
     """exp(x)."""
     saves = ("out",)
 
-    @staticmethod
-    def forward(x):
-        return np.exp(x)
+    forward = staticmethod(np.exp)
 
     @staticmethod
     def vjp(ctx, g):
@@ -260,9 +234,7 @@ class Log(Op):
     """Natural logarithm."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.log(x)
+    forward = staticmethod(np.log)
 
     @staticmethod
     def vjp(ctx, g):
@@ -278,9 +250,7 @@ class Log1p(Op):
     """log(1 + x), accurate near 0."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.log1p(x)
+    forward = staticmethod(np.log1p)
 
     @staticmethod
     def vjp(ctx, g):
@@ -296,9 +266,7 @@ class Sqrt(Op):
     """Square root; use `norm` for sqrt(sum(x**2)), whose gradient at 0 is defined."""
     saves = ("out",)
 
-    @staticmethod
-    def forward(x):
-        return np.sqrt(x)
+    forward = staticmethod(np.sqrt)
 
     @staticmethod
     def vjp(ctx, g):
@@ -314,9 +282,7 @@ class Square(Op):
     """x * x."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.square(x)
+    forward = staticmethod(np.square)
 
     @staticmethod
     def vjp(ctx, g):
@@ -332,9 +298,7 @@ class Abs(Op):
     """|x|; the gradient at 0 is 0 (a subgradient, as PyTorch)."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.abs(x)
+    forward = staticmethod(np.abs)
 
     @staticmethod
     def vjp(ctx, g):
@@ -349,9 +313,7 @@ class Abs(Op):
 class Sign(Op):
     """sign(x); its derivative is 0 everywhere it exists."""
 
-    @staticmethod
-    def forward(x):
-        return np.sign(x)
+    forward = staticmethod(np.sign)
 
     @staticmethod
     def vjp(ctx, g):
@@ -367,9 +329,7 @@ class Sin(Op):
     """sin(x)."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.sin(x)
+    forward = staticmethod(np.sin)
 
     @staticmethod
     def vjp(ctx, g):
@@ -385,9 +345,7 @@ class Cos(Op):
     """cos(x)."""
     saves = ("x",)
 
-    @staticmethod
-    def forward(x):
-        return np.cos(x)
+    forward = staticmethod(np.cos)
 
     @staticmethod
     def vjp(ctx, g):
@@ -403,9 +361,7 @@ class Tan(Op):
     """tan(x); derivative 1 + tan(x)^2 from the saved output."""
     saves = ("out",)
 
-    @staticmethod
-    def forward(x):
-        return np.tan(x)
+    forward = staticmethod(np.tan)
 
     @staticmethod
     def vjp(ctx, g):
@@ -423,9 +379,7 @@ class Tanh(Op):
     """tanh(x); derivative 1 - tanh(x)^2 from the saved output."""
     saves = ("out",)
 
-    @staticmethod
-    def forward(x):
-        return np.tanh(x)
+    forward = staticmethod(np.tanh)
 
     @staticmethod
     def vjp(ctx, g):
@@ -502,9 +456,7 @@ class Maximum(_Extremum2):
     """Elementwise max(x, y); a tie sends half the gradient to each side (PyTorch)."""
     wins = staticmethod(np.greater)
 
-    @staticmethod
-    def forward(x, y):
-        return np.maximum(x, y)
+    forward = staticmethod(np.maximum)
 
 
 @register
@@ -512,9 +464,7 @@ class Minimum(_Extremum2):
     """Elementwise min(x, y); a tie sends half the gradient to each side (PyTorch)."""
     wins = staticmethod(np.less)
 
-    @staticmethod
-    def forward(x, y):
-        return np.minimum(x, y)
+    forward = staticmethod(np.minimum)
 
 
 def _tie_weights(x, y, wins):
@@ -626,12 +576,12 @@ class Clone(Op):
 
 def add(x, y):
     """x + y with broadcasting."""
-    return _binary(Add, x, y)
+    return apply2(Add, x, y)
 
 
 def sub(x, y):
     """x - y with broadcasting. TF: subtract."""
-    return _binary(Sub, x, y)
+    return apply2(Sub, x, y)
 
 
 def mul(x, y):
@@ -641,7 +591,7 @@ def mul(x, y):
     >>> tg.mul(tg.tensor([1.0, 2.0]), 3.0)
     tensor([3., 6.])
     """
-    return _binary(Mul, x, y)
+    return apply2(Mul, x, y)
 
 
 multiply = mul
@@ -650,7 +600,7 @@ subtract = sub
 
 def div(x, y):
     """x / y with broadcasting. TF: divide."""
-    return _binary(Div, x, y)
+    return apply2(Div, x, y)
 
 
 divide = div
@@ -667,7 +617,7 @@ negative = neg
 
 def pow(x, y):
     """x ** y with broadcasting."""
-    return _binary(Pow, x, y)
+    return apply2(Pow, x, y)
 
 
 def exp(x):
@@ -721,12 +671,12 @@ def erf(x):
 
 def maximum(x, y):
     """Elementwise maximum; ties split the gradient equally."""
-    return _binary(Maximum, x, y)
+    return apply2(Maximum, x, y)
 
 
 def minimum(x, y):
     """Elementwise minimum; ties split the gradient equally."""
-    return _binary(Minimum, x, y)
+    return apply2(Minimum, x, y)
 
 
 def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):

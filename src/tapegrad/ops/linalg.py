@@ -25,9 +25,7 @@ class MatMul(Op):
     args = ("x", "y")
     saves = ("x", "y")
 
-    @staticmethod
-    def forward(x, y):
-        return np.matmul(x, y)
+    forward = staticmethod(np.matmul)
 
     # d(x@y) = dx @ y + x @ dy. 1-D operands are lifted to (1, k) and (k, 1); the
     # cotangent gets the lifted axes back, and the engine sums broadcast batch axes.
