@@ -11,10 +11,26 @@ class _Local(threading.local):
         # make_dual outside any dual_level uses level 0. It is kept out of fw_levels so it
         # does not make every later transform and backward act as if nested in a jvp.
         self.fw_default = False
-        self.anomaly = False
-        self.tapes = []              # open GradientTapes (tape.py), innermost last
-        self.trace = None            # the tg.function trace being recorded (graph_mode.py)
-        self.ckpt = None             # nodes recorded inside tg.checkpoint (checkpoint.py)
+        self._anomaly = False
+        self._tapes = []             # open GradientTapes (tape.py), innermost last
+        self._trace = None           # the tg.function trace being recorded (graph_mode.py)
+        self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
+        # True when any of the four above is on: the op fast paths read only this flag
+        self.special = False
+
+    def refresh(self):
+        """Recompute `special`; call it after changing `tapes` in place."""
+        self.special = bool(self._anomaly or self._tapes or self._trace is not None
+                            or self._ckpt is not None)
+
+    def _set(self, name, value):
+        setattr(self, name, value)
+        self.refresh()
+
+    anomaly = property(lambda self: self._anomaly, lambda self, v: self._set("_anomaly", v))
+    tapes = property(lambda self: self._tapes, lambda self, v: self._set("_tapes", v))
+    trace = property(lambda self: self._trace, lambda self, v: self._set("_trace", v))
+    ckpt = property(lambda self: self._ckpt, lambda self, v: self._set("_ckpt", v))
 
 
 local = _Local()

@@ -135,6 +135,7 @@ class GradientTape:
         self._active = True
         self._recording = True
         _local.tapes.append(self)
+        _local.refresh()
         for t in self._watched.values():
             self._raise(t)
         return self
@@ -144,6 +145,7 @@ class GradientTape:
         self._active = False
         if self in _local.tapes:
             _local.tapes.remove(self)
+            _local.refresh()
         self._lower()
         return False
 

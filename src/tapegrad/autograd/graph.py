@@ -12,7 +12,8 @@ class Node:
 
     Few slots on purpose: a node is made per op, so each slot costs time in forward
     and memory per node. Rare attributes (hooks, retain, out_fw, cuts) live in one
-    dict, `_x`, that most nodes never get.
+    dict, `_x`, that most nodes never get. ops/_core.py `_record_fast` fills the same
+    slots inline (no __init__ call); keep the two in step.
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",

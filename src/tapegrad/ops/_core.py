@@ -8,6 +8,7 @@ from .. import _state
 from .._tensor import Tensor, make
 
 _new = object.__new__
+_getframe = sys._getframe
 _F64 = np.dtype(np.float64)
 from ..autograd.graph import Node, grad_edge
 
@@ -156,7 +157,7 @@ _SHAPES = {}             # interned input-shape tuples of recorded nodes
 def apply(op, *args, **params):
     """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
     L = _local
-    if L.trace is not None:
+    if L.special and L.trace is not None:
         return L.trace.apply(op, args, params)     # tg.function is tracing
     raw = []
     rg = False
@@ -210,8 +211,7 @@ def apply1(op, x):
     """apply(op, x) for a single input and no params, with the common case (a plain
     Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this."""
     L = _local
-    if (L.trace is not None or not isinstance(x, Tensor) or x._fw is not None
-            or x._x is not None):
+    if L.special or not isinstance(x, Tensor) or x._fw is not None or x._x is not None:
         return apply(op, x)
     forward, save_idx, diff, view = op._hot
     d = x._data
@@ -222,7 +222,7 @@ def apply1(op, x):
         out = out.astype(np.float32)
     if x._rg and diff:
         if L.grad_enabled:
-            if L.anomaly or L.tapes or L.ckpt is not None or save_idx is None:
+            if save_idx is None:
                 return _record(op, (x,), None, out)
             return _record_fast(op, x, None, out, save_idx, view)
         t = make(out)
@@ -240,7 +240,7 @@ def apply2(op, x, y):
     """apply(op, x, y) for two inputs and no params (binary elementwise ops, matmul),
     with the common case inlined as in apply1. Python numbers stay Python numbers."""
     L = _local
-    if L.trace is not None:
+    if L.special:
         return _apply2_general(op, x, y)
     if isinstance(x, Tensor):
         if x._fw is not None or x._x is not None:
@@ -276,7 +276,7 @@ def apply2(op, x, y):
         out = out.astype(np.float32)
     if rg and diff:
         if L.grad_enabled:
-            if L.anomaly or L.tapes or L.ckpt is not None or save_idx is None:
+            if save_idx is None:
                 return _record(op, (x, y), None, out)
             return _record_fast(op, x, y, out, save_idx, view)
         t = make(out)
@@ -364,7 +364,33 @@ def _record_fast(op, x, y, out, save_idx, view):
         _META.clear()
     if view:
         _share_version(x, t)
-    t.grad_fn = Node(op, saved, None, shapes, edges, mask, vers, meta, _site(3))
+    # the creation site, as in _site (inlined: this runs once per op)
+    f = _getframe(2)
+    site = None
+    while f is not None:
+        code = f.f_code
+        lines = _INSIDE.get(id(code))
+        if lines is None:
+            lines = _site_table(code)
+        if lines is not False:
+            lasti = f.f_lasti
+            site = lines.get(lasti)
+            if site is None:
+                site = lines[lasti] = (code, lasti)
+            break
+        f = f.f_back
+    node = _new(Node)
+    node.op = op
+    node._saved = saved
+    node.saved = node.params = node._x = None
+    node.in_shapes = shapes
+    node.next = edges
+    node.needs_grad = mask
+    node.vers = vers
+    node.meta = meta
+    node.site = site
+    node.ran = 0
+    t.grad_fn = node
     return t
 
 
@@ -475,17 +501,18 @@ def _record(op, args, params, out, extra=False):
         _SHAPES.clear()             # many distinct shapes: keep the caches small
         _META.clear()
     L = _local
-    site = _anomaly_stack() if L.anomaly else _site(3)     # where apply was called
+    special = L.special
+    site = _anomaly_stack() if special and L.anomaly else _site(3)  # where apply was called
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
     if cuts:
         node.cuts = cuts
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
-    if L.tapes:
+    if special and L.tapes:
         for tape in L.tapes:
             tape._on_record(node, args)
-    if L.ckpt is not None:
+    if special and L.ckpt is not None:
         L.ckpt.append(node)
     return t
 
