@@ -316,49 +316,63 @@ def _run_simple(roots, grads, retain_graph, run, accumulate):
                     if accumulate:
                         _accumulate(node.variable, g, False, stored)
                 continue
-            if g is not None:
-                x = node._x
-                if x is not None:
-                    hooks = x.get("hooks")
-                    if hooks:
-                        g = _run_hooks(hooks, g, False)
-                    ref = x.get("retain")
-                    if ref is not None and accumulate:
-                        t = ref()
-                        if t is not None:
-                            _accumulate(t, g, False, stored)
-                    if x.get("dual"):
-                        saved = _unpack(node, False)
-                    else:
-                        saved = _checked(node)
-                else:
-                    saved = _checked(node)
-                node.saved = saved
-                try:
-                    gxs = node.op.vjp(node, g)
-                finally:
-                    node.saved = None
-                if not retain_graph:
-                    if node._saved is not None:
-                        node._saved = FREED
-                    if not node.ran:
-                        node.ran = run
-                if anomaly:
-                    check_grads(node, gxs)
-                for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
-                    if nxt is None or gx is None:
-                        continue
+            if g is None:                   # nothing arrived: only release the inputs
+                for nxt in nexts:
+                    if nxt is not None:
+                        c = waiting[nxt] - 1
+                        waiting[nxt] = c
+                        if c == 0:
+                            ready.append(nxt)
+                continue
+            x = node._x
+            if x is not None:
+                hooks = x.get("hooks")
+                if hooks:
+                    g = _run_hooks(hooks, g, False)
+                ref = x.get("retain")
+                if ref is not None and accumulate:
+                    t = ref()
+                    if t is not None:
+                        _accumulate(t, g, False, stored)
+            saved = node._saved
+            if type(saved) is tuple and (x is None or not x.get("dual")):
+                vers = node.vers
+                if vers:
+                    for k in range(0, len(vers), 3):    # (counter, version, input) triples
+                        vc = vers[k]
+                        if vc[0] != vers[k + 1]:
+                            raise version_error(node, vers[k + 2], vers[k + 1], vc)
+            elif saved is None:
+                saved = ()
+            else:
+                saved = _unpack(node, False)    # freed, checkpointed, or duals
+            node.saved = saved
+            try:
+                gxs = node.op.vjp(node, g)
+            finally:
+                node.saved = None
+            if not retain_graph:
+                if node._saved is not None:
+                    node._saved = FREED
+                if not node.ran:
+                    node.ran = run
+            if anomaly:
+                check_grads(node, gxs)
+            if len(gxs) != len(nexts):
+                raise RuntimeError(f"{node.op.bw_name}: its rule returned {len(gxs)} "
+                                   f"gradients for {len(nexts)} inputs")
+            for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
+                if nxt is None:
+                    continue
+                if gx is not None:
                     try:
                         gshape = gx.shape
-                    except AttributeError:          # a Python scalar
+                    except AttributeError:      # a Python scalar
                         gshape = ()
                     if gshape != shape:
                         gx = _reduce_to(gx, shape, node)
                     prev = gget(nxt)
                     grads[nxt] = gx if prev is None else prev + gx
-            for nxt in nexts:
-                if nxt is None:
-                    continue
                 c = waiting[nxt] - 1
                 waiting[nxt] = c
                 if c == 0:
@@ -371,22 +385,6 @@ def _run_simple(roots, grads, retain_graph, run, accumulate):
         errstate.__exit__(None, None, None)
         if gc_was_enabled:
             gc.enable()
-
-
-def _checked(node):
-    """The saved values of `node` for a first-order rule, after the in-place check."""
-    saved = node._saved
-    if type(saved) is not tuple:
-        if saved is None:
-            return ()
-        return _unpack(node, False)     # freed, or dropped by tg.checkpoint
-    vers = node.vers
-    if vers:
-        for k in range(0, len(vers), 3):        # flat: (counter, version, input) triples
-            vc = vers[k]
-            if vc[0] != vers[k + 1]:
-                raise version_error(node, vers[k + 2], vers[k + 1], vc)
-    return saved
 
 
 def _unpack(node, graph_mode):
