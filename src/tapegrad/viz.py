@@ -14,7 +14,7 @@ from collections import deque
 import numpy as np
 
 from ._tensor import Tensor
-from .autograd.graph import FREED, AccumulateGrad, grad_edge
+from .autograd.graph import AccumulateGrad, Spent, grad_edge
 
 _OP_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
 _ACC_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
@@ -178,8 +178,8 @@ def _graph(t, params=None, show_attrs=False, show_saved=False, compact=None):
 
 def _saved_lines(fn):
     saved = fn._saved
-    if saved is FREED:
-        return ["saved: freed"]
+    if type(saved) is Spent:
+        return ["saved: freed"] if saved.freed else []
     if not saved:
         return []
     op = fn.op

@@ -7,7 +7,7 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor, make
 from .anomaly import check_grads
-from .graph import FREED, AccumulateGrad, grad_edge, version_error
+from .graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
 
 _local = _state.local
 _runs = itertools.count(1)          # numbers backward passes (for the freed-graph message)
@@ -88,6 +88,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         _local.trace.refuse(f"{who} (computing gradients)")
     graph_mode = bool(create_graph or _local.fw_levels)
     run = next(_runs)
+    marks = (Spent(run, False), Spent(run, True))     # what ran nodes' `_saved` becomes
     grads = {}
     root_nodes = []
     for i, (t, g) in enumerate(zip(roots, grad_roots)):
@@ -121,7 +122,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         results = [None] * len(inputs)
 
     if capture is None and allowed is None and not graph_mode:
-        _run_simple(root_nodes, grads, retain_graph, run, accumulate)
+        _run_simple(root_nodes, grads, retain_graph, run, accumulate, marks)
         return None
     order = backward_order(root_nodes, allowed)
     need = _needed(order, capture) if capture is not None else None
@@ -169,11 +170,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             if need is not None and not any(n in need for n in node.next if n is not None):
                 continue            # a target with nothing needed below: keep its buffers
             try:
-                _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly)
+                _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks)
             except _Freed as e:
                 raise RuntimeError(_freed_message(e.node, order, run)) from None
-            if not retain_graph and not node.ran:
-                node.ran = run
     finally:
         _local.grad_enabled = prev_mode
         errstate.__exit__(None, None, None)
@@ -269,7 +268,7 @@ def _accumulate(t, g, create_graph, stored):
         stored.add(id(t.grad._data))
 
 
-def _run_simple(roots, grads, retain_graph, run, accumulate):
+def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
     """The common backward: first order, every leaf, no tape filter. Same steps as the
     general loop in run_backward, with the ordering pass fused into the main loop."""
     waiting = {}
@@ -338,10 +337,11 @@ def _run_simple(roots, grads, retain_graph, run, accumulate):
             if type(saved) is tuple and (x is None or not x.get("dual")):
                 vers = node.vers
                 if vers:
-                    for k in range(0, len(vers), 3):    # (counter, version, input) triples
+                    for k in range(0, len(vers), 2):    # (counter, version at save) pairs
                         vc = vers[k]
-                        if vc[0] != vers[k + 1]:
-                            raise version_error(node, vers[k + 2], vers[k + 1], vc)
+                        if vc is not None and vc[0] != vers[k + 1]:
+                            raise version_error(node, saved_index(node, k // 2),
+                                                vers[k + 1], vc)
             elif saved is None:
                 saved = ()
             else:
@@ -351,11 +351,8 @@ def _run_simple(roots, grads, retain_graph, run, accumulate):
                 gxs = node.op.vjp(node, g)
             finally:
                 node.saved = None
-            if not retain_graph:
-                if node._saved is not None:
-                    node._saved = FREED
-                if not node.ran:
-                    node.ran = run
+            if not retain_graph and type(node._saved) is not Spent:
+                node._saved = marks[node._saved is not None]
             if anomaly:
                 check_grads(node, gxs)
             if len(gxs) != len(nexts):
@@ -391,16 +388,18 @@ def _unpack(node, graph_mode):
     saved = node._saved
     if saved is None:
         return ()
-    if saved is FREED:
-        raise _Freed(node)
+    if type(saved) is Spent:
+        if saved.freed:
+            raise _Freed(node)
+        return ()
     if type(saved) is not tuple:
         saved = saved.fill(node)        # dropped by tg.checkpoint: recompute them now
     vers = node.vers
     if vers:
-        for k in range(0, len(vers), 3):        # flat: (counter, version, input) triples
+        for k in range(0, len(vers), 2):        # (counter, version at save) pairs
             vc = vers[k]
-            if vc[0] != vers[k + 1]:
-                raise version_error(node, vers[k + 2], vers[k + 1], vc)
+            if vc is not None and vc[0] != vers[k + 1]:
+                raise version_error(node, saved_index(node, k // 2), vers[k + 1], vc)
     out = []
     if graph_mode:
         op = node.op
@@ -473,7 +472,7 @@ def _freed_message(node, order, run):
     return msg
 
 
-def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
+def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks):
     node.saved = _unpack(node, graph_mode)
     mask = node.needs_grad
     if need is not None:
@@ -483,8 +482,8 @@ def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly):
     finally:
         node.saved = None
         node.needs_grad = mask
-    if not retain_graph and node._saved is not None:
-        node._saved = FREED
+    if not retain_graph and type(node._saved) is not Spent:
+        node._saved = marks[node._saved is not None]
     if anomaly:
         check_grads(node, gxs)
     for nxt, gx, shape in zip(node.next, gxs, node.in_shapes):

@@ -1,7 +1,16 @@
 """Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
 import weakref
 
-FREED = object()        # marks saved values released by a backward without retain_graph
+class Spent:
+    """What a node's `_saved` becomes after a backward without retain_graph: that
+    backward's number, and whether saved values were freed (a node that saved nothing
+    may run again, as in PyTorch). One pair per backward, shared by its nodes."""
+
+    __slots__ = ("run", "freed")
+
+    def __init__(self, run, freed):
+        self.run = run
+        self.freed = freed
 
 
 class Node:
@@ -17,7 +26,7 @@ class Node:
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
-                 "vers", "meta", "site", "ran", "_x", "__weakref__")
+                 "vers", "meta", "site", "_x", "__weakref__")
 
     def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site):
         self.op = op
@@ -27,11 +36,17 @@ class Node:
         self.in_shapes = in_shapes
         self.next = next_
         self.needs_grad = mask      # which inputs get a gradient (the engine may narrow it)
-        self.vers = vers
+        self.vers = vers            # (counter, version at save) per saved value, or None
         self.meta = meta            # (shape, dtype) of the output, interned
         self.site = site
-        self.ran = 0                # the first backward (by number) that freed this node
         self._x = None
+
+    @property
+    def ran(self):
+        """The number of the first backward that went through this node without
+        retain_graph (0: none has)."""
+        s = self._saved
+        return s.run if type(s) is Spent else 0
 
     @property
     def out_shape(self):
@@ -133,6 +148,12 @@ def grad_edge(t):
         acc = AccumulateGrad(t)
         t._acc = weakref.ref(acc)
     return acc
+
+
+def saved_index(node, k):
+    """The input index (-1: the output) of the k-th value `node` saved."""
+    op = node.op
+    return k if op.save_all else op._save_idx[k]
 
 
 def version_error(node, index, saved_version, cell):

@@ -342,7 +342,7 @@ def _record_fast(op, x, y, out, save_idx, view):
                 # 0-d array, and what the first-order rules compute with anyway
                 saved.append(out if out.shape else out[()])
                 vc = t._vc = [0]
-                vers += (vc, 0, -1)
+                vers += (vc, 0)
             else:
                 a = y if i else x
                 if isinstance(a, Tensor):
@@ -351,9 +351,10 @@ def _record_fast(op, x, y, out, save_idx, view):
                     vc = a._vc
                     if vc is None:
                         vc = a._vc = [0]
-                    vers += (vc, vc[0], i)
+                    vers += (vc, vc[0])
                 else:
                     saved.append(a)
+                    vers += (None, 0)
         saved = tuple(saved)
         vers = tuple(vers)
     shapes = _SHAPES.setdefault(shapes, shapes)
@@ -389,7 +390,6 @@ def _record_fast(op, x, y, out, save_idx, view):
     node.vers = vers
     node.meta = meta
     node.site = site
-    node.ran = 0
     t.grad_fn = node
     return t
 
@@ -470,7 +470,8 @@ def _record(op, args, params, out, extra=False):
     if save_idx:
         # Save arrays, not Tensors: intermediate Tensors die with the user's references,
         # and graph-mode backward rebuilds connected Tensors from `node.next` (_unpack).
-        # `vers` is flat: (counter, version at save, input index) per saved tensor.
+        # `vers` is flat: (counter, version at save) per saved value, counter None for
+        # constants; node_version_error finds the input index from the op's saves.
         saved = []
         vers = []
         for i in save_idx:
@@ -479,7 +480,7 @@ def _record(op, args, params, out, extra=False):
                 # 0-d array, and what the first-order rules compute with anyway
                 saved.append(out if out.shape else out[()])
                 vc = t._vc = [0]
-                vers += (vc, 0, -1)
+                vers += (vc, 0)
             else:
                 a = args[i]
                 if isinstance(a, Tensor):
@@ -488,9 +489,10 @@ def _record(op, args, params, out, extra=False):
                     vc = a._vc
                     if vc is None:
                         vc = a._vc = [0]
-                    vers += (vc, vc[0], i)
+                    vers += (vc, vc[0])
                 else:
                     saved.append(a)
+                    vers += (None, 0)
         saved = tuple(saved)
         vers = tuple(vers)
     shapes = tuple(shapes)
