@@ -204,19 +204,16 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return 0 if self._vc is None else self._vc[0]
+        return 0 if self._vc is None else self._vc.v
 
     def _bump_version(self):
         """Count an in-place change and remember where it happened (for error messages)."""
         from .ops._core import _site
         vc = self._vc
         if vc is None:
-            vc = self._vc = [1]
-        else:
-            vc[0] += 1
-        if len(vc) == 1:
-            vc.append(None)
-        vc[1] = _site(2)
+            vc = self._vc = Version()
+        vc.v += 1
+        vc.site = _site(2)
 
     def detach(self):
         """A tensor with the same data (shared memory) and no history."""
@@ -232,7 +229,7 @@ class Tensor:
             note_conversion(self, how)
 
     def _init_vc(self):
-        self._vc = [0]
+        self._vc = Version()
         return self._vc
 
     def detach_(self):
@@ -695,6 +692,18 @@ class _SizeProxy(tuple):
         return tuple.__eq__(self, other)
 
     __hash__ = tuple.__hash__
+
+
+class Version:
+    """The in-place change counter a tensor shares with its views: backward compares
+    it with the count a node saw when it saved the tensor. Smaller than a list: one
+    is made for nearly every recorded op."""
+
+    __slots__ = ("v", "site")
+
+    def __init__(self):
+        self.v = 0
+        self.site = None            # where the last in-place change happened
 
 
 def make(data, rg=False):

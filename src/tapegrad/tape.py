@@ -38,7 +38,7 @@ class Variable(Tensor):
         if isinstance(initial_value, Tensor):
             initial_value = initial_value._data
         Tensor.__init__(self, to_array(initial_value, dtype))
-        self._vc = [0]
+        self._init_vc()
         self._trainable = bool(trainable)
         self._rg = self._trainable and is_floating(self._data.dtype)
         self.name = (name or "Variable") + ":0"

@@ -339,7 +339,7 @@ def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
                 if vers:
                     for k in range(0, len(vers), 2):    # (counter, version at save) pairs
                         vc = vers[k]
-                        if vc is not None and vc[0] != vers[k + 1]:
+                        if vc is not None and vc.v != vers[k + 1]:
                             raise version_error(node, saved_index(node, k // 2),
                                                 vers[k + 1], vc)
             elif saved is None:
@@ -398,7 +398,7 @@ def _unpack(node, graph_mode):
     if vers:
         for k in range(0, len(vers), 2):        # (counter, version at save) pairs
             vc = vers[k]
-            if vc is not None and vc[0] != vers[k + 1]:
+            if vc is not None and vc.v != vers[k + 1]:
                 raise version_error(node, saved_index(node, k // 2), vers[k + 1], vc)
     out = []
     if graph_mode:

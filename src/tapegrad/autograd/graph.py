@@ -159,7 +159,7 @@ def saved_index(node, k):
 def version_error(node, index, saved_version, cell):
     """The in-place error: names the op, the tensor, and both source lines."""
     from ..ops._core import site_text
-    now = cell[0]
+    now = cell.v
     shape = node.in_shapes[index] if 0 <= index < len(node.in_shapes) else node.out_shape
     what = "its output" if index < 0 else f"input {index}"
     msg = (f"{node.op.bw_name}: a tensor it saved for backward ({what}, shape "
@@ -167,8 +167,8 @@ def version_error(node, index, saved_version, cell):
            f"it was saved (saved at version {saved_version}, now at version {now}).")
     if node.site is not None:
         msg += f"\n  saved by {node.op.__name__.lower()} at {site_text(node.site)}"
-    if len(cell) > 1 and cell[1] is not None:
-        msg += f"\n  modified in place at {site_text(cell[1])}"
+    if cell.site is not None:
+        msg += f"\n  modified in place at {site_text(cell.site)}"
     msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
             "before changing it.")
     return RuntimeError(msg)

@@ -5,7 +5,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, make
+from .._tensor import Tensor, Version, make
 
 _new = object.__new__
 _getframe = sys._getframe
@@ -341,7 +341,7 @@ def _record_fast(op, x, y, out, save_idx, view):
                 # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
                 # 0-d array, and what the first-order rules compute with anyway
                 saved.append(out if out.shape else out[()])
-                vc = t._vc = [0]
+                vc = t._vc = Version()
                 vers += (vc, 0)
             else:
                 a = y if i else x
@@ -350,8 +350,8 @@ def _record_fast(op, x, y, out, save_idx, view):
                     saved.append(d if d.shape else d[()])
                     vc = a._vc
                     if vc is None:
-                        vc = a._vc = [0]
-                    vers += (vc, vc[0])
+                        vc = a._vc = Version()
+                    vers += (vc, vc.v)
                 else:
                     saved.append(a)
                     vers += (None, 0)
@@ -479,7 +479,7 @@ def _record(op, args, params, out, extra=False):
                 # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
                 # 0-d array, and what the first-order rules compute with anyway
                 saved.append(out if out.shape else out[()])
-                vc = t._vc = [0]
+                vc = t._vc = Version()
                 vers += (vc, 0)
             else:
                 a = args[i]
@@ -488,8 +488,8 @@ def _record(op, args, params, out, extra=False):
                     saved.append(d if d.shape else d[()])
                     vc = a._vc
                     if vc is None:
-                        vc = a._vc = [0]
-                    vers += (vc, vc[0])
+                        vc = a._vc = Version()
+                    vers += (vc, vc.v)
                 else:
                     saved.append(a)
                     vers += (None, 0)
@@ -569,7 +569,7 @@ def _share_version(base, t):
     if isinstance(base, Tensor):
         vc = base._vc
         if vc is None:
-            vc = base._vc = [0]
+            vc = base._vc = Version()
         t._vc = vc
 
 

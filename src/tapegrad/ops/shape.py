@@ -371,7 +371,7 @@ def getitem(x, index):
     if _is_basic(index) and isinstance(x, Tensor):
         # basic indexing is a view: share the version counter with the base
         if x._vc is None:
-            x._vc = [0]
+            x._init_vc()
         out._vc = x._vc
     return out
 
