@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, Version, make
+from ._shapes import broadcast_shapes
 
 _new = object.__new__
 _getframe = sys._getframe
@@ -211,7 +212,13 @@ def apply1(op, x):
     """apply(op, x) for a single input and no params, with the common case (a plain
     Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this."""
     L = _local
-    if L.special or not isinstance(x, Tensor) or x._fw is not None or x._x is not None:
+    if L.special or not isinstance(x, Tensor) or x._x is not None:
+        return apply(op, x)
+    if x._fw is not None:
+        if not (x._rg and L.grad_enabled):
+            t = _dual_fast(op, (x,), (x._data,), _NO_PARAMS)
+            if t is not None:
+                return t
         return apply(op, x)
     forward, save_idx, diff, view = op._hot
     d = x._data
@@ -243,12 +250,15 @@ def apply2(op, x, y):
     if L.special:
         return _apply2_general(op, x, y)
     if isinstance(x, Tensor):
-        if x._fw is not None or x._x is not None:
+        if x._x is not None:
             return _apply2_general(op, x, y)
+        fw = x._fw is not None
         dx = x._data
         if isinstance(y, Tensor):
-            if y._fw is not None or y._x is not None:
+            if y._x is not None:
                 return _apply2_general(op, x, y)
+            if y._fw is not None:
+                fw = True
             dy = y._data
             rg = x._rg or y._rg
         elif type(y) is float or type(y) is int:
@@ -257,12 +267,23 @@ def apply2(op, x, y):
         else:
             return _apply2_general(op, x, y)
     elif type(x) is float or type(x) is int:
-        if not isinstance(y, Tensor) or y._fw is not None or y._x is not None:
+        if not isinstance(y, Tensor) or y._x is not None:
             return _apply2_general(op, x, y)
+        fw = y._fw is not None
         dx = x
         dy = y._data
         rg = y._rg
     else:
+        return _apply2_general(op, x, y)
+    if fw:                                  # forward mode: tangents ride along
+        if not (rg and L.grad_enabled):
+            try:
+                t = _dual_fast(op, (x, y), (dx, dy), _NO_PARAMS)
+            except ValueError:
+                _check_broadcast(op, x, y)
+                raise
+            if t is not None:
+                return t
         return _apply2_general(op, x, y)
     forward, save_idx, diff, view = op._hot
     try:
@@ -298,8 +319,7 @@ def _check_broadcast(op, x, y):
     """Raise the broadcasting error that names the op and both shapes, if they clash."""
     # matmul checks its own shapes (broadcasting covers only its batch axes)
     if (isinstance(x, (Tensor, np.ndarray)) and isinstance(y, (Tensor, np.ndarray))
-            and op.__name__ != "MatMul"):
-        from ._shapes import broadcast_shapes
+            and x.shape != y.shape and op.__name__ != "MatMul"):
         broadcast_shapes(op.__name__.lower(), x.shape, y.shape)
 
 
@@ -395,6 +415,7 @@ def _record_fast(op, x, y, out, save_idx, view):
 
 
 _MASK1 = (True,)
+_NO_PARAMS = {}          # shared, never written
 
 
 def _has_tangent(args):
@@ -596,52 +617,81 @@ def tangent_sum(*ts):
 def _dual_fast(op, args, raw, params):
     """First-order forward mode: one dual level, nothing recording. Primal and tangent are
     computed on plain arrays (0-d ones as NumPy scalars) and one Tensor is built per output
-    value; None when the general path is needed."""
-    levels = _state.dual_levels()
-    if len(levels) != 1 or _local.fw_batch:
+    value; None when the general path is needed. Written flat: this is the whole cost of
+    a jvp op."""
+    L = _local
+    if L.fw_batch:
         return None
-    level = levels[0]
+    levels = L.fw_levels
+    if L.fw_default:
+        if levels:
+            return None
+        level = 0
+    elif len(levels) == 1:
+        level = levels[0]
+    else:
+        return None
     tans = []
     for a in args:
-        fw = a._fw if isinstance(a, Tensor) else None
-        if fw is None:
+        if isinstance(a, Tensor) and a._fw is not None:
+            fw = a._fw
+            d = fw.get(level)
+            if d is None or len(fw) != 1 or d._fw is not None or d._rg:
+                return None
+            d = d._data
+            if type(d) is np.ndarray and not d.shape:
+                d = d[()]
+            tans.append(d)
+        else:
             tans.append(None)
-            continue
-        d = fw.get(level)
-        if d is None or len(fw) != 1 or d._fw is not None or d._rg:
-            return None
-        d = d._data
-        tans.append(d[()] if type(d) is np.ndarray and not d.shape else d)
-    out = op.forward(*raw, **params)
-    if not isinstance(out, np.ndarray):
+    forward, save_idx, diff, view = op._hot
+    out = forward(*raw, **params) if params else forward(*raw)
+    if type(out) is not np.ndarray:
         out = np.asarray(out)
-    t = make(out)
-    if op.view:
+    t = _new(Tensor)
+    t._data = out
+    t._rg = False
+    t.grad = t.grad_fn = t._vc = t._fw = t._acc = t._x = None
+    if view:
         _share_version(args[0], t)
-    if op.jvp is None or not op.differentiable:
+    jvp = op.jvp
+    if jvp is None or not diff:
         return t
-    if op.jvp == LINEAR:
+    if jvp is LINEAR:
         dx = tans[0]
         dout = None if dx is None else call(op, dx, **params)
     else:
         saved = []
-        for i in (range(len(raw)) if op.save_all else op._save_idx):
+        for i in (range(len(raw)) if save_idx is None else save_idx):
             v = out if i < 0 else raw[i]
-            saved.append(v[()] if type(v) is np.ndarray and not v.shape else v)
-        shapes = [getattr(v, "shape", ()) for v in raw]
-        dout = op.jvp(Ctx(tuple(saved), params or None, tuple(shapes), out.shape), *tans)
+            if type(v) is np.ndarray and not v.shape:
+                v = v[()]
+            saved.append(v)
+        shapes = []
+        for v in raw:
+            shapes.append(v.shape if type(v) is np.ndarray else np.shape(v))
+        ctx = _new(Ctx)
+        ctx.saved = tuple(saved)
+        ctx.params = params or None
+        ctx.in_shapes = tuple(shapes)
+        ctx.out_shape = out.shape
+        ctx.needs_grad = ()
+        ctx.batched = None
+        dout = jvp(ctx, *tans)
     if dout is None:
         dout = np.zeros(out.shape, dtype=out.dtype)
     else:
-        if isinstance(dout, Tensor):
-            dout = dout._data
-        elif type(dout) is not np.ndarray:
-            dout = np.asarray(dout)
+        if type(dout) is not np.ndarray:
+            dout = dout._data if isinstance(dout, Tensor) else np.asarray(dout)
         if dout.shape != out.shape:
             dout = np.broadcast_to(dout, out.shape)
         if dout.dtype != out.dtype and out.dtype.kind == "f":
             dout = dout.astype(out.dtype)
-    t._fw = {level: make(dout)}
+    d = _new(Tensor)
+    d._data = dout
+    d._rg = False
+    d.grad = d.grad_fn = d._vc = d._fw = d._acc = d._x = None
+    t._fw = {level: d}
     return t
 
 
