@@ -509,6 +509,7 @@ class _Program:
                 kind += 2
             fsteps.append((kind, fn, getter, kw, st.out, free, st))
         self.fsteps = fsteps
+        self.fast_forward = _codegen_forward(fsteps)
 
     def template_slots(self):
         return [s for s, v in enumerate(self.template) if v is not None]
@@ -519,6 +520,9 @@ class _Program:
             vals[s] = a
         for s, a in zip(self.cap_slots, caps):
             vals[s] = a
+        if self.fast_forward is not None:
+            self.fast_forward(vals)
+            return vals
         for kind, fn, getter, kw, out, free, st in self.fsteps:
             if kind == 0:
                 vals[out] = fn(getter(vals))
@@ -543,7 +547,8 @@ class _Program:
     def plan(self, wanted):
         plan = self.plans.get(wanted)
         if plan is None:
-            plan = self.plans[wanted] = self._make_plan(wanted)
+            plan = self._make_plan(wanted)
+            plan = self.plans[wanted] = (plan, _codegen_backward(plan, wanted))
         return plan
 
     def _make_plan(self, wanted):
@@ -561,7 +566,7 @@ class _Program:
                 continue
             live.update(a for a, m in zip(st.args, mask) if m)
             if not isinstance(st, _OpStep):
-                plan.append((None, st, dict(zip(st.args, mask)), 0, None, (), None))
+                plan.append((None, st, dict(zip(st.args, mask)), 0, None, (), None, ()))
                 continue
             ctx = Ctx(None, st.params, st.in_shapes, st.out_shape)
             ctx.needs_grad = mask
@@ -572,18 +577,21 @@ class _Program:
             # (position in the rule's result, slot, shape) of each input that needs a grad
             edges = tuple((k, a, shape) for k, (a, shape, m) in
                           enumerate(zip(st.args, st.in_shapes, mask)) if m)
-            plan.append((st.op.vjp, ctx, getter, len(saved), st.out, edges, st.dyn_slot))
+            plan.append((st.op.vjp, ctx, getter, len(saved), st.out, edges, st.dyn_slot,
+                         saved))
         return plan
 
     def backward(self, vals, cots, wanted):
         """Cotangents of the outputs -> gradients of the `wanted` slots (None: no path)."""
-        plan = self.plan(wanted)
+        plan, fast = self.plan(wanted)
         gv = [None] * self.n
         for s, c in zip(self.outputs, cots):
             if c is not None:
                 gv[s] = c if gv[s] is None else gv[s] + c
         with self.lock, np.errstate(all="ignore"):
-            for vjp, ctx, getter, n_saved, out, edges, dyn_slot in plan:
+            if fast is not None:
+                return fast(vals, gv)
+            for vjp, ctx, getter, n_saved, out, edges, dyn_slot, _ in plan:
                 if vjp is None:
                     ctx.back(vals, gv, getter)      # a cond / while_loop step
                     continue
@@ -614,6 +622,77 @@ class _Program:
                     prev = gv[a]
                     gv[a] = gx if prev is None else prev + gx
         return [gv[s] for s in wanted]
+
+
+def _codegen_forward(fsteps):
+    """The forward schedule as one straight-line Python function (`v7 = f3(v5, vals[2])`),
+    so a replay pays a call per op and nothing else; None when some step needs the general
+    loop (control flow, traced params). Values live in locals and are dropped at their
+    last use; those the backward reads are stored into `vals` at the end."""
+    if any(kind > 3 for kind, *_ in fsteps):
+        return None
+    env = {}
+    lines = ["def _replay(vals):"]
+    local = set()
+    for k, (kind, fn, getter, kw, out, free, st) in enumerate(fsteps):
+        env[f"_f{k}"] = fn
+        args = ", ".join(f"v{a}" if a in local else f"vals[{a}]" for a in st.fargs)
+        if kw:
+            env[f"_k{k}"] = kw
+            args = f"{args}, **_k{k}" if args else f"**_k{k}"
+        lines.append(f"    v{out} = _f{k}({args})")
+        local.add(out)
+        for a in free:
+            if a in local:
+                lines.append(f"    del v{a}")
+                local.discard(a)
+    for a in sorted(local):
+        lines.append(f"    vals[{a}] = v{a}")
+    if len(lines) == 1:
+        lines.append("    pass")
+    code = compile("\n".join(lines), "<tg.function replay>", "exec")
+    exec(code, env)
+    return env["_replay"]
+
+
+def _codegen_backward(plan, wanted):
+    """A backward plan as one straight-line function, like _codegen_forward: cotangents
+    live in locals (`g7`), each rule is called directly, and a cotangent is dropped as
+    soon as its rule has run. None when a step needs the general loop."""
+    if any(p[0] is None or p[6] is not None for p in plan):
+        return None
+    env = {"_sum_to": _sum_to}
+    slots = set(wanted)
+    for vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved in plan:
+        slots.add(out)
+        slots.update(a for _, a, _ in edges)
+    lines = ["def _back(vals, gv):"]
+    for a in sorted(slots):
+        lines.append(f"    g{a} = gv[{a}]")
+    for k, (vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved) in enumerate(plan):
+        env[f"_v{k}"] = vjp
+        env[f"_c{k}"] = ctx
+        saved = "(" + "".join(f"vals[{a}], " for a in saved) + ")"
+        lines += [f"    if g{out} is not None:",
+                  f"        _c{k}.saved = {saved}",
+                  f"        r = _v{k}(_c{k}, g{out})",
+                  f"        _c{k}.saved = None",
+                  f"        g{out} = None"]
+        for j, (pos, a, shape) in enumerate(edges):
+            env[f"_s{k}_{j}"] = shape
+            lines += [f"        gx = r[{pos}]",
+                      "        if gx is not None:",
+                      "            try:",
+                      "                sh = gx.shape",
+                      "            except AttributeError:",
+                      "                sh = ()",
+                      f"            if sh != _s{k}_{j}:",
+                      f"                gx = _sum_to(gx, _s{k}_{j}, _c{k})",
+                      f"            g{a} = gx if g{a} is None else g{a} + gx"]
+    lines.append("    return [" + ", ".join(f"g{a}" for a in wanted) + "]")
+    code = compile("\n".join(lines), "<tg.function backward>", "exec")
+    exec(code, env)
+    return env["_back"]
 
 
 def _dynamic_params(st, vals):
