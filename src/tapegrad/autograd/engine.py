@@ -337,11 +337,12 @@ def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
             if type(saved) is tuple and (x is None or not x.get("dual")):
                 vers = node.vers
                 if vers:
-                    for k in range(0, len(vers), 2):    # (counter, version at save) pairs
-                        vc = vers[k]
-                        if vc is not None and vc.v != vers[k + 1]:
-                            raise version_error(node, saved_index(node, k // 2),
-                                                vers[k + 1], vc)
+                    vc = vers[0]                # (counter, version at save) pairs
+                    if len(vers) == 2:
+                        if vc is not None and vc.v != vers[1]:
+                            raise version_error(node, saved_index(node, 0), vers[1], vc)
+                    else:
+                        _check_versions(node, vers)
             elif saved is None:
                 saved = ()
             else:
@@ -384,6 +385,14 @@ def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
             gc.enable()
 
 
+def _check_versions(node, vers):
+    """Raise if a value `node` saved was changed in place since (see Tensor._bump_version)."""
+    for k in range(0, len(vers), 2):            # (counter, version at save) pairs
+        vc = vers[k]
+        if vc is not None and vc.v != vers[k + 1]:
+            raise version_error(node, saved_index(node, k // 2), vers[k + 1], vc)
+
+
 def _unpack(node, graph_mode):
     saved = node._saved
     if saved is None:
@@ -396,10 +405,7 @@ def _unpack(node, graph_mode):
         saved = saved.fill(node)        # dropped by tg.checkpoint: recompute them now
     vers = node.vers
     if vers:
-        for k in range(0, len(vers), 2):        # (counter, version at save) pairs
-            vc = vers[k]
-            if vc is not None and vc.v != vers[k + 1]:
-                raise version_error(node, saved_index(node, k // 2), vers[k + 1], vc)
+        _check_versions(node, vers)
     out = []
     if graph_mode:
         op = node.op

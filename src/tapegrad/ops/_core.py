@@ -66,7 +66,8 @@ def register(cls):
     idx = []
     for name in cls.saves:
         idx.append(-1 if name == "out" else cls.args.index(name))
-    cls._save_idx = tuple(idx)
+    idx = tuple(idx)
+    cls._save_idx = {_SAVE_OUT: _SAVE_OUT, _SAVE_X: _SAVE_X}.get(idx, idx)
     _set_hot(cls)
     REGISTRY.append(cls)
     return cls
@@ -352,14 +353,26 @@ def _record_fast(op, x, y, out, save_idx, view):
         edges = (ex, ey)
         mask = _MASK2[(ex is not None) + 2 * (ey is not None)]
         shapes = (sx, sy)
-    saved = vers = None
-    if save_idx:
+    if not save_idx:
+        saved = vers = None
+    elif save_idx is _SAVE_OUT:
+        # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a 0-d
+        # array, and what the first-order rules compute with anyway
+        saved = (out if out.shape else out[()],)
+        vc = t._vc = Version()
+        vers = (vc, 0)
+    elif save_idx is _SAVE_X and isinstance(x, Tensor):
+        d = x._data
+        saved = (d if d.shape else d[()],)
+        vc = x._vc
+        if vc is None:
+            vc = x._vc = Version()
+        vers = (vc, vc.v)
+    else:
         saved = []
         vers = []
         for i in save_idx:
             if i < 0:
-                # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
-                # 0-d array, and what the first-order rules compute with anyway
                 saved.append(out if out.shape else out[()])
                 vc = t._vc = Version()
                 vers += (vc, 0)
@@ -377,12 +390,12 @@ def _record_fast(op, x, y, out, save_idx, view):
                     vers += (None, 0)
         saved = tuple(saved)
         vers = tuple(vers)
-    shapes = _SHAPES.setdefault(shapes, shapes)
-    meta = (out.shape, out.dtype)
-    meta = _META.setdefault(meta, meta)
-    if len(_SHAPES) > 4096 or len(_META) > 4096:
-        _SHAPES.clear()             # many distinct shapes: keep the caches small
-        _META.clear()
+    s = _SHAPES.get(shapes)
+    if s is None:
+        s = _intern_shapes(shapes)
+    meta = _META.get((out.shape, out.dtype))
+    if meta is None:
+        meta = _intern_meta(out)
     if view:
         _share_version(x, t)
     # the creation site, as in _site (inlined: this runs once per op)
@@ -404,7 +417,7 @@ def _record_fast(op, x, y, out, save_idx, view):
     node.op = op
     node._saved = saved
     node.saved = node.params = node._x = None
-    node.in_shapes = shapes
+    node.in_shapes = s
     node.next = edges
     node.needs_grad = mask
     node.vers = vers
@@ -415,6 +428,21 @@ def _record_fast(op, x, y, out, save_idx, view):
 
 
 _MASK1 = (True,)
+_SAVE_OUT = (-1,)       # the interned save patterns _record_fast has short paths for
+_SAVE_X = (0,)
+
+
+def _intern_shapes(shapes):
+    if len(_SHAPES) > 4096:
+        _SHAPES.clear()             # many distinct shapes: keep the cache small
+    return _SHAPES.setdefault(shapes, shapes)
+
+
+def _intern_meta(out):
+    if len(_META) > 4096:
+        _META.clear()
+    meta = (out.shape, out.dtype)
+    return _META.setdefault(meta, meta)
 _NO_PARAMS = {}          # shared, never written
 
 
