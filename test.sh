@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite (unit, property, reference-vs-PyTorch, docs and examples).
+# The whole test suite (unit, property, reference-vs-PyTorch, docs and examples), then the
+# engine and op tests again on the pure-Python paths that stand in for the C speedups.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-exec .venv/bin/python -m pytest -n 2 "$@"
+.venv/bin/python -m pytest -n 2 "$@"
+if [ $# -eq 0 ]; then
+    echo "--- again without the C speedups (TAPEGRAD_PURE_PYTHON=1)"
+    TAPEGRAD_PURE_PYTHON=1 .venv/bin/python -m pytest -n 2 tests/ops tests/test_engine.py \
+        tests/test_core_edges.py tests/test_tensor_semantics.py tests/test_hooks.py \
+        tests/test_anomaly.py tests/test_explain.py tests/test_tape.py tests/test_memory.py \
+        tests/test_api_contract.py tests/test_speedups.py
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install tapegrad with everything the demo and tests use.
-# Safe to run again: it reinstalls only when pyproject.toml changed.
+# Safe to run again: it reinstalls only when pyproject.toml, setup.py or the C speedups
+# changed (the editable install compiles src/tapegrad/_speedups.c in place).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -8,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 stamp=.venv/.tapegrad-installed
-want=$(sha256sum pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
+want=$(sha256sum pyproject.toml setup.py src/tapegrad/_speedups.c scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # torch is pinned: 2.13.0 is the CPU wheel on local disk (an unpinned torch is GBs)

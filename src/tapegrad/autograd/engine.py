@@ -271,6 +271,30 @@ def _accumulate(t, g, create_graph, stored):
 def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
     """The common backward: first order, every leaf, no tape filter. Same steps as the
     general loop in run_backward, with the ordering pass fused into the main loop."""
+    stored = set()                      # ids of arrays handed to users as .grad
+    anomaly = _local.anomaly
+    prev_mode = _local.grad_enabled
+    _local.grad_enabled = False
+    errstate = np.errstate(all="ignore")
+    errstate.__enter__()
+    gc_was_enabled = gc.isenabled()
+    if gc_was_enabled:
+        gc.disable()
+    try:
+        _loops(roots, grads, retain_graph, accumulate, marks, anomaly, stored)
+    except _Freed as e:
+        order = backward_order(roots)
+        raise RuntimeError(_freed_message(e.node, order, run)) from None
+    finally:
+        _local.grad_enabled = prev_mode
+        errstate.__exit__(None, None, None)
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _loops_py(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
+    """_run_simple's two passes. `_speedups.backward_loops` is this function in C (used
+    when it builds); keep the two in step."""
     waiting = {}
     stack = []
     for r in roots:
@@ -290,99 +314,95 @@ def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
             else:
                 waiting[nxt] = c + 1
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
-    stored = set()                      # ids of arrays handed to users as .grad
-    anomaly = _local.anomaly
-    prev_mode = _local.grad_enabled
-    _local.grad_enabled = False
-    errstate = np.errstate(all="ignore")
-    errstate.__enter__()
-    gc_was_enabled = gc.isenabled()
-    if gc_was_enabled:
-        gc.disable()
     pop = grads.pop
     gget = grads.get
-    node = None
-    try:
-        while ready:
-            node = ready.pop()
-            g = pop(node, None)
-            nexts = node.next
-            if type(node) is AccumulateGrad:
-                if g is not None:
-                    hooks = _leaf_hooks(node)
-                    if hooks:
-                        g = _run_hooks(hooks, g, False)
-                    if accumulate:
-                        _accumulate(node.variable, g, False, stored)
+    while ready:
+        node = ready.pop()
+        g = pop(node, None)
+        nexts = node.next
+        if type(node) is AccumulateGrad:
+            if g is not None:
+                _to_leaf(node, g, accumulate, stored)
+            continue
+        if g is None:                   # nothing arrived: only release the inputs
+            for nxt in nexts:
+                if nxt is not None:
+                    c = waiting[nxt] - 1
+                    waiting[nxt] = c
+                    if c == 0:
+                        ready.append(nxt)
+            continue
+        x = node._x
+        if x is not None:
+            g = _extras(node, x, g, accumulate, stored)
+        saved = node._saved
+        if type(saved) is tuple and (x is None or not x.get("dual")):
+            vers = node.vers
+            if vers:
+                vc = vers[0]                # (counter, version at save) pairs
+                if len(vers) == 2:
+                    if vc is not None and vc.v != vers[1]:
+                        raise version_error(node, saved_index(node, 0), vers[1], vc)
+                else:
+                    _check_versions(node, vers)
+        elif saved is None:
+            saved = ()
+        else:
+            saved = _unpack(node, False)    # freed, checkpointed, or duals
+        node.saved = saved
+        try:
+            gxs = node.op.vjp(node, g)
+        finally:
+            node.saved = None
+        if not retain_graph and type(node._saved) is not Spent:
+            node._saved = marks[node._saved is not None]
+        if anomaly:
+            check_grads(node, gxs)
+        if len(gxs) != len(nexts):
+            _count_error(node, gxs)
+        for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
+            if nxt is None:
                 continue
-            if g is None:                   # nothing arrived: only release the inputs
-                for nxt in nexts:
-                    if nxt is not None:
-                        c = waiting[nxt] - 1
-                        waiting[nxt] = c
-                        if c == 0:
-                            ready.append(nxt)
-                continue
-            x = node._x
-            if x is not None:
-                hooks = x.get("hooks")
-                if hooks:
-                    g = _run_hooks(hooks, g, False)
-                ref = x.get("retain")
-                if ref is not None and accumulate:
-                    t = ref()
-                    if t is not None:
-                        _accumulate(t, g, False, stored)
-            saved = node._saved
-            if type(saved) is tuple and (x is None or not x.get("dual")):
-                vers = node.vers
-                if vers:
-                    vc = vers[0]                # (counter, version at save) pairs
-                    if len(vers) == 2:
-                        if vc is not None and vc.v != vers[1]:
-                            raise version_error(node, saved_index(node, 0), vers[1], vc)
-                    else:
-                        _check_versions(node, vers)
-            elif saved is None:
-                saved = ()
-            else:
-                saved = _unpack(node, False)    # freed, checkpointed, or duals
-            node.saved = saved
-            try:
-                gxs = node.op.vjp(node, g)
-            finally:
-                node.saved = None
-            if not retain_graph and type(node._saved) is not Spent:
-                node._saved = marks[node._saved is not None]
-            if anomaly:
-                check_grads(node, gxs)
-            if len(gxs) != len(nexts):
-                raise RuntimeError(f"{node.op.bw_name}: its rule returned {len(gxs)} "
-                                   f"gradients for {len(nexts)} inputs")
-            for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
-                if nxt is None:
-                    continue
-                if gx is not None:
-                    try:
-                        gshape = gx.shape
-                    except AttributeError:      # a Python scalar
-                        gshape = ()
-                    if gshape != shape:
-                        gx = _reduce_to(gx, shape, node)
-                    prev = gget(nxt)
-                    grads[nxt] = gx if prev is None else prev + gx
-                c = waiting[nxt] - 1
-                waiting[nxt] = c
-                if c == 0:
-                    ready.append(nxt)
-    except _Freed as e:
-        order = backward_order(roots)
-        raise RuntimeError(_freed_message(e.node, order, run)) from None
-    finally:
-        _local.grad_enabled = prev_mode
-        errstate.__exit__(None, None, None)
-        if gc_was_enabled:
-            gc.enable()
+            if gx is not None:
+                try:
+                    gshape = gx.shape
+                except AttributeError:      # a Python scalar
+                    gshape = ()
+                if gshape != shape:
+                    gx = _reduce_to(gx, shape, node)
+                prev = gget(nxt)
+                grads[nxt] = gx if prev is None else prev + gx
+            c = waiting[nxt] - 1
+            waiting[nxt] = c
+            if c == 0:
+                ready.append(nxt)
+
+
+def _to_leaf(node, g, accumulate, stored):
+    """A gradient arriving at a leaf: its hooks, then `.grad`."""
+    hooks = _leaf_hooks(node)
+    if hooks:
+        g = _run_hooks(hooks, g, False)
+    if accumulate:
+        _accumulate(node.variable, g, False, stored)
+
+
+def _extras(node, x, g, accumulate, stored):
+    """A node's hooks and retain_grad, from its rare-attribute dict; returns the gradient."""
+    hooks = x.get("hooks")
+    if hooks:
+        g = _run_hooks(hooks, g, False)
+    ref = x.get("retain")
+    if ref is not None and accumulate:
+        t = ref()
+        if t is not None:
+            _accumulate(t, g, False, stored)
+    return g
+
+
+def _count_error(node, gxs):
+    raise RuntimeError(f"{node.op.bw_name}: its rule returned {len(gxs)} gradients for "
+                       f"{len(node.next)} inputs")
 
 
 def _check_versions(node, vers):
@@ -520,3 +540,15 @@ def _reduce_to(gx, shape, node):
         raise RuntimeError(f"{node.op.bw_name}: its rule returned a gradient of shape "
                            f"{tuple(gshape)} for an input of shape {shape}") from None
     return call(SumTo, gx, shape=shape)
+
+
+def _speedups():
+    from ..ops._core import SPEEDUPS
+    if SPEEDUPS is None:
+        return None
+    SPEEDUPS.init_backward(_to_leaf, _extras, _unpack, _reduce_to, check_grads,
+                           version_error, saved_index, _check_versions, _count_error)
+    return SPEEDUPS.backward_loops
+
+
+_loops = _speedups() or _loops_py

@@ -324,9 +324,10 @@ def _check_broadcast(op, x, y):
         broadcast_shapes(op.__name__.lower(), x.shape, y.shape)
 
 
-def _record_fast(op, x, y, out, save_idx, view):
+def _record_fast_py(op, x, y, out, save_idx, view):
     """_record for one or two inputs (y None for one), no params, no anomaly mode, tape
-    or checkpoint: the same node, built with less interpretation."""
+    or checkpoint: the same node, built with less interpretation. `_speedups.record_fast`
+    is this function in C (used when it builds); keep the two in step."""
     if isinstance(x, Tensor):
         ex = x.grad_fn
         if ex is None and x._rg:
@@ -888,3 +889,24 @@ def _needs_graph(prim, tans):
             if recording and v._rg:
                 return True
     return False
+
+
+def _speedups():
+    """The C versions of the hot loops, set up, or None (not built, or
+    TAPEGRAD_PURE_PYTHON=1 asks for the Python ones)."""
+    import os
+    if os.environ.get("TAPEGRAD_PURE_PYTHON"):
+        return None
+    try:
+        from .. import _speedups as mod
+    except ImportError:
+        return None
+    from ..autograd.graph import AccumulateGrad, Spent
+    mod.init(Tensor, Node, Version, AccumulateGrad, Spent, grad_edge, _site_table,
+             _intern_shapes, _intern_meta, _share_version, _INSIDE, _SHAPES, _META,
+             _MASK1, _MASK2, _SAVE_OUT, _SAVE_X)
+    return mod
+
+
+SPEEDUPS = _speedups()
+_record_fast = _record_fast_py if SPEEDUPS is None else SPEEDUPS.record_fast

@@ -1,0 +1,741 @@
+/* Optional C versions of tapegrad's two hottest loops.
+ *
+ * ops/_core.py `_record_fast` (record one op) and autograd/engine.py `_run_simple`
+ * (first-order backward) are the reference: these functions do exactly what those do,
+ * step for step, and are used only when this module builds and imports. Set
+ * TAPEGRAD_PURE_PYTHON=1 to run the Python versions. Tensor, Node and Version stay
+ * Python classes with __slots__; their slots are read and written here through the
+ * offsets their member descriptors give.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <structmember.h>
+
+/* ------------------------------------------------------------ state from Python */
+
+static PyTypeObject *Tensor_T, *Node_T, *Version_T, *Acc_T, *Spent_T;
+static PyObject *grad_edge_fn, *site_table_fn, *intern_shapes_fn, *intern_meta_fn;
+static PyObject *share_version_fn;
+static PyObject *INSIDE, *SHAPES, *META;
+static PyObject *MASK1, *MASK2, *SAVE_OUT, *SAVE_X;
+static PyObject *str_shape, *str_dtype, *empty_tuple, *zero;
+
+/* backward */
+static PyObject *to_leaf_fn, *extras_fn, *unpack_fn, *reduce_to_fn, *check_grads_fn;
+static PyObject *version_error_fn, *saved_index_fn, *check_versions_fn, *count_error_fn;
+static PyObject *str_vjp, *str_next, *str_dual;
+
+/* slot offsets */
+static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
+static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
+    N_vers, N_meta, N_site, N_x;
+static Py_ssize_t V_v, V_site;
+
+#define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
+
+static int offset_of(PyTypeObject *tp, const char *name, Py_ssize_t *out)
+{
+    PyObject *d = PyObject_GetAttrString((PyObject *)tp, name);
+    if (d == NULL)
+        return -1;
+    if (!PyObject_TypeCheck(d, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", tp->tp_name, name);
+        Py_DECREF(d);
+        return -1;
+    }
+    *out = ((PyMemberDescrObject *)d)->d_member->offset;
+    Py_DECREF(d);
+    return 0;
+}
+
+/* a slot's value, borrowed; None when unset (never the case for objects made here) */
+static inline PyObject *get(PyObject *o, Py_ssize_t off)
+{
+    PyObject *v = SLOT(o, off);
+    return v ? v : Py_None;
+}
+
+/* store a new reference to v (v borrowed), dropping the old one */
+static inline void set(PyObject *o, Py_ssize_t off, PyObject *v)
+{
+    PyObject *old = SLOT(o, off);
+    Py_INCREF(v);
+    SLOT(o, off) = v;
+    Py_XDECREF(old);
+}
+
+static PyObject *init(PyObject *self, PyObject *args)
+{
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOOOOOO", &Tensor_T, &Node_T, &Version_T, &Acc_T,
+                          &Spent_T, &grad_edge_fn, &site_table_fn, &intern_shapes_fn,
+                          &intern_meta_fn, &share_version_fn, &INSIDE, &SHAPES, &META,
+                          &MASK1, &MASK2, &SAVE_OUT, &SAVE_X))
+        return NULL;
+    PyObject *all[] = {(PyObject *)Tensor_T, (PyObject *)Node_T, (PyObject *)Version_T,
+                       (PyObject *)Acc_T, (PyObject *)Spent_T, grad_edge_fn, site_table_fn,
+                       intern_shapes_fn, intern_meta_fn, share_version_fn, INSIDE, SHAPES,
+                       META, MASK1, MASK2, SAVE_OUT, SAVE_X};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        Py_INCREF(all[i]);      /* kept for the life of the process */
+    if (offset_of(Tensor_T, "_data", &T_data) || offset_of(Tensor_T, "_rg", &T_rg) ||
+        offset_of(Tensor_T, "grad", &T_grad) || offset_of(Tensor_T, "grad_fn", &T_grad_fn) ||
+        offset_of(Tensor_T, "_vc", &T_vc) || offset_of(Tensor_T, "_fw", &T_fw) ||
+        offset_of(Tensor_T, "_acc", &T_acc) || offset_of(Tensor_T, "_x", &T_x) ||
+        offset_of(Node_T, "op", &N_op) || offset_of(Node_T, "_saved", &N__saved) ||
+        offset_of(Node_T, "saved", &N_saved) || offset_of(Node_T, "params", &N_params) ||
+        offset_of(Node_T, "in_shapes", &N_in_shapes) || offset_of(Node_T, "next", &N_next) ||
+        offset_of(Node_T, "needs_grad", &N_needs_grad) ||
+        offset_of(Node_T, "vers", &N_vers) || offset_of(Node_T, "meta", &N_meta) ||
+        offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
+        offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site))
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *init_backward(PyObject *self, PyObject *args)
+{
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &to_leaf_fn, &extras_fn, &unpack_fn,
+                          &reduce_to_fn, &check_grads_fn, &version_error_fn, &saved_index_fn,
+                          &check_versions_fn, &count_error_fn))
+        return NULL;
+    PyObject *all[] = {to_leaf_fn, extras_fn, unpack_fn, reduce_to_fn, check_grads_fn,
+                       version_error_fn, saved_index_fn, check_versions_fn, count_error_fn};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        Py_INCREF(all[i]);
+    Py_RETURN_NONE;
+}
+
+/* a fresh instance with every slot set to None (no __init__ runs) */
+static PyObject *fresh(PyTypeObject *tp, const Py_ssize_t *offs, int n)
+{
+    PyObject *o = tp->tp_alloc(tp, 0);
+    if (o == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        Py_INCREF(Py_None);
+        SLOT(o, offs[i]) = Py_None;
+    }
+    return o;
+}
+
+static PyObject *new_version(void)
+{
+    Py_ssize_t offs[2] = {V_v, V_site};
+    PyObject *vc = fresh(Version_T, offs, 2);
+    if (vc)
+        set(vc, V_v, zero);
+    return vc;
+}
+
+/* the value kept for backward: the array itself, or a NumPy scalar for a 0-d array */
+static PyObject *keep(PyObject *arr)
+{
+    PyObject *shape = PyObject_GetAttr(arr, str_shape);
+    if (shape == NULL)
+        return NULL;
+    int nd = PyTuple_Check(shape) ? (int)PyTuple_GET_SIZE(shape) : 1;
+    Py_DECREF(shape);
+    if (nd)
+        return Py_NewRef(arr);
+    return PyObject_GetItem(arr, empty_tuple);
+}
+
+/* the gradient edge of input `a` (new ref) and its shape (new ref); None for non-tensors */
+static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
+{
+    if (!PyObject_TypeCheck(a, Tensor_T)) {
+        *edge = Py_NewRef(Py_None);
+        *shape = Py_NewRef(Py_None);
+        return 0;
+    }
+    PyObject *e = get(a, T_grad_fn);
+    int rg = e == Py_None ? PyObject_IsTrue(get(a, T_rg)) : 0;
+    if (rg < 0)
+        return -1;
+    if (rg) {
+        e = PyObject_CallOneArg(grad_edge_fn, a);
+        if (e == NULL)
+            return -1;
+    } else {
+        Py_INCREF(e);
+    }
+    *edge = e;
+    *shape = PyObject_GetAttr(get(a, T_data), str_shape);
+    if (*shape == NULL) {
+        Py_CLEAR(*edge);
+        return -1;
+    }
+    return 0;
+}
+
+/* (saved value, version counter, version) for input a; counter None for constants */
+static int save_input(PyObject *a, PyObject **val, PyObject **vc, PyObject **ver)
+{
+    if (!PyObject_TypeCheck(a, Tensor_T)) {
+        *val = Py_NewRef(a);
+        *vc = Py_NewRef(Py_None);
+        *ver = Py_NewRef(zero);
+        return 0;
+    }
+    *val = keep(get(a, T_data));
+    if (*val == NULL)
+        return -1;
+    PyObject *c = get(a, T_vc);
+    if (c == Py_None) {
+        c = new_version();
+        if (c == NULL) {
+            Py_CLEAR(*val);
+            return -1;
+        }
+        set(a, T_vc, c);
+    } else {
+        Py_INCREF(c);
+    }
+    *vc = c;
+    *ver = Py_NewRef(get(c, V_v));
+    return 0;
+}
+
+/* the creation site of the caller's caller, as ops/_core._site: (code, offset), interned */
+static PyObject *creation_site(void)
+{
+    PyFrameObject *f = PyEval_GetFrame();   /* borrowed: the Python caller (apply1/2) */
+    if (f == NULL)
+        Py_RETURN_NONE;
+    f = PyFrame_GetBack(f);
+    while (f != NULL) {
+        PyCodeObject *code = PyFrame_GetCode(f);
+        PyObject *key = PyLong_FromVoidPtr(code);
+        if (key == NULL)
+            goto fail_code;
+        PyObject *lines = PyDict_GetItemWithError(INSIDE, key);
+        Py_DECREF(key);
+        if (lines == NULL) {
+            if (PyErr_Occurred())
+                goto fail_code;
+            lines = PyObject_CallOneArg(site_table_fn, (PyObject *)code);
+            if (lines == NULL)
+                goto fail_code;
+            Py_DECREF(lines);   /* _INSIDE holds it */
+        }
+        if (lines != Py_False) {
+            PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(f));
+            if (lasti == NULL)
+                goto fail_code;
+            PyObject *site = PyDict_GetItemWithError(lines, lasti);
+            if (site != NULL) {
+                Py_INCREF(site);
+            } else if (!PyErr_Occurred()) {
+                site = PyTuple_Pack(2, (PyObject *)code, lasti);
+                if (site && PyDict_SetItem(lines, lasti, site) < 0)
+                    Py_CLEAR(site);
+            }
+            Py_DECREF(lasti);
+            Py_DECREF(code);
+            Py_DECREF(f);
+            return site;
+        }
+        Py_DECREF(code);
+        PyFrameObject *back = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = back;
+        continue;
+    fail_code:
+        Py_DECREF(code);
+        Py_DECREF(f);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_core._record_fast */
+static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "record_fast takes 6 arguments");
+        return NULL;
+    }
+    PyObject *op = args[0], *x = args[1], *y = args[2], *out = args[3];
+    PyObject *save_idx = args[4], *view = args[5];
+    PyObject *ex = NULL, *sx = NULL, *ey = NULL, *sy = NULL, *t = NULL, *edges = NULL;
+    PyObject *shapes = NULL, *saved = NULL, *vers = NULL, *oshape = NULL, *meta = NULL;
+    PyObject *s = NULL, *site = NULL, *node = NULL, *mask;
+
+    if (edge_of(x, &ex, &sx) < 0)
+        goto fail;
+    Py_ssize_t toffs[8] = {T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x};
+    t = fresh(Tensor_T, toffs, 8);
+    if (t == NULL)
+        goto fail;
+    set(t, T_data, out);
+    set(t, T_rg, Py_True);
+    if (y == Py_None) {
+        edges = PyTuple_Pack(1, ex);
+        shapes = PyTuple_Pack(1, sx);
+        mask = MASK1;
+    } else {
+        if (edge_of(y, &ey, &sy) < 0)
+            goto fail;
+        edges = PyTuple_Pack(2, ex, ey);
+        shapes = PyTuple_Pack(2, sx, sy);
+        mask = PyTuple_GET_ITEM(MASK2, (ex != Py_None) + 2 * (ey != Py_None));
+    }
+    if (edges == NULL || shapes == NULL)
+        goto fail;
+    oshape = PyObject_GetAttr(out, str_shape);
+    if (oshape == NULL)
+        goto fail;
+
+    Py_ssize_t n = PyTuple_GET_SIZE(save_idx);
+    if (n == 0) {
+        saved = Py_NewRef(Py_None);
+        vers = Py_NewRef(Py_None);
+    } else {
+        saved = PyTuple_New(n);
+        vers = PyTuple_New(2 * n);
+        if (saved == NULL || vers == NULL)
+            goto fail;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
+            PyObject *val, *vc, *ver;
+            if (i == -1 && PyErr_Occurred())
+                goto fail;
+            if (i < 0) {
+                val = PyTuple_GET_SIZE(oshape) ? Py_NewRef(out)
+                                               : PyObject_GetItem(out, empty_tuple);
+                if (val == NULL)
+                    goto fail;
+                vc = new_version();
+                if (vc == NULL) {
+                    Py_DECREF(val);
+                    goto fail;
+                }
+                set(t, T_vc, vc);
+                ver = Py_NewRef(zero);
+            } else if (save_input(i ? y : x, &val, &vc, &ver) < 0) {
+                goto fail;
+            }
+            PyTuple_SET_ITEM(saved, k, val);
+            PyTuple_SET_ITEM(vers, 2 * k, vc);
+            PyTuple_SET_ITEM(vers, 2 * k + 1, ver);
+        }
+    }
+
+    s = PyDict_GetItemWithError(SHAPES, shapes);
+    if (s != NULL) {
+        Py_INCREF(s);
+    } else {
+        if (PyErr_Occurred())
+            goto fail;
+        s = PyObject_CallOneArg(intern_shapes_fn, shapes);
+        if (s == NULL)
+            goto fail;
+    }
+    {
+        PyObject *dtype = PyObject_GetAttr(out, str_dtype);
+        if (dtype == NULL)
+            goto fail;
+        PyObject *key = PyTuple_Pack(2, oshape, dtype);
+        Py_DECREF(dtype);
+        if (key == NULL)
+            goto fail;
+        meta = PyDict_GetItemWithError(META, key);
+        Py_DECREF(key);
+        if (meta != NULL) {
+            Py_INCREF(meta);
+        } else {
+            if (PyErr_Occurred())
+                goto fail;
+            meta = PyObject_CallOneArg(intern_meta_fn, out);
+            if (meta == NULL)
+                goto fail;
+        }
+    }
+    if (PyObject_IsTrue(view)) {
+        PyObject *r = PyObject_CallFunctionObjArgs(share_version_fn, x, t, NULL);
+        if (r == NULL)
+            goto fail;
+        Py_DECREF(r);
+    }
+    site = creation_site();
+    if (site == NULL)
+        goto fail;
+
+    Py_ssize_t noffs[11] = {N_op, N__saved, N_saved, N_params, N_in_shapes, N_next,
+                            N_needs_grad, N_vers, N_meta, N_site, N_x};
+    node = fresh(Node_T, noffs, 11);
+    if (node == NULL)
+        goto fail;
+    set(node, N_op, op);
+    set(node, N__saved, saved);
+    set(node, N_in_shapes, s);
+    set(node, N_next, edges);
+    set(node, N_needs_grad, mask);
+    set(node, N_vers, vers);
+    set(node, N_meta, meta);
+    set(node, N_site, site);
+    set(t, T_grad_fn, node);
+    Py_DECREF(node);
+    goto done;
+fail:
+    Py_CLEAR(t);
+done:
+    Py_XDECREF(ex);
+    Py_XDECREF(sx);
+    Py_XDECREF(ey);
+    Py_XDECREF(sy);
+    Py_XDECREF(edges);
+    Py_XDECREF(shapes);
+    Py_XDECREF(saved);
+    Py_XDECREF(vers);
+    Py_XDECREF(oshape);
+    Py_XDECREF(meta);
+    Py_XDECREF(s);
+    Py_XDECREF(site);
+    return t;
+}
+
+
+/* ------------------------------------------------------------------ backward */
+
+/* a node's input edges as a tuple (new ref): Node slots, AccumulateGrad has none */
+static PyObject *nexts_of(PyObject *node)
+{
+    if (Py_IS_TYPE(node, Node_T))
+        return Py_NewRef(get(node, N_next));
+    if (Py_IS_TYPE(node, Acc_T))
+        return Py_NewRef(empty_tuple);
+    PyObject *n = PyObject_GetAttr(node, str_next);
+    if (n == NULL)
+        return NULL;
+    PyObject *t = PySequence_Tuple(n);
+    Py_DECREF(n);
+    return t;
+}
+
+/* waiting[key] += delta (missing counts as 0); returns the new count, or -1 */
+static long bump(PyObject *waiting, PyObject *key, long delta)
+{
+    PyObject *c = PyDict_GetItemWithError(waiting, key);
+    long v = 0;
+    if (c != NULL)
+        v = PyLong_AsLong(c);
+    else if (PyErr_Occurred())
+        return -1;
+    v += delta;
+    PyObject *nv = PyLong_FromLong(v);
+    if (nv == NULL || PyDict_SetItem(waiting, key, nv) < 0) {
+        Py_XDECREF(nv);
+        return -1;
+    }
+    Py_DECREF(nv);
+    return v;
+}
+
+/* grads[key] = g, or the sum with what is there */
+static int add_grad(PyObject *grads, PyObject *key, PyObject *g)
+{
+    PyObject *prev = PyDict_GetItemWithError(grads, key);
+    if (prev == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        return PyDict_SetItem(grads, key, g);
+    }
+    PyObject *sum = PyNumber_Add(prev, g);
+    if (sum == NULL)
+        return -1;
+    int r = PyDict_SetItem(grads, key, sum);
+    Py_DECREF(sum);
+    return r;
+}
+
+/* the saved values a first-order rule reads (new ref), after the in-place check */
+static PyObject *saved_for(PyObject *node, PyObject *x)
+{
+    PyObject *saved = get(node, N__saved);
+    int dual = 0;
+    if (x != Py_None && PyDict_Check(x)) {
+        PyObject *d = PyDict_GetItemWithError(x, str_dual);
+        if (d == NULL && PyErr_Occurred())
+            return NULL;
+        if (d != NULL && (dual = PyObject_IsTrue(d)) < 0)
+            return NULL;
+    }
+    if (PyTuple_CheckExact(saved) && !dual) {
+        PyObject *vers = get(node, N_vers);
+        if (vers != Py_None && PyTuple_Check(vers)) {
+            Py_ssize_t n = PyTuple_GET_SIZE(vers);
+            for (Py_ssize_t k = 0; k + 1 < n; k += 2) {
+                PyObject *vc = PyTuple_GET_ITEM(vers, k);
+                if (vc == Py_None)
+                    continue;
+                int same = PyObject_RichCompareBool(get(vc, V_v), PyTuple_GET_ITEM(vers, k + 1),
+                                                    Py_EQ);
+                if (same < 0)
+                    return NULL;
+                if (!same) {    /* the Python helper raises the message */
+                    PyObject *r = PyObject_CallFunctionObjArgs(check_versions_fn, node, vers,
+                                                               NULL);
+                    Py_XDECREF(r);
+                    return NULL;
+                }
+            }
+        }
+        return Py_NewRef(saved);
+    }
+    if (saved == Py_None)
+        return Py_NewRef(empty_tuple);
+    return PyObject_CallFunctionObjArgs(unpack_fn, node, Py_False, NULL);
+}
+
+/* release the inputs of a node: count down, and queue those that are complete */
+static int release(PyObject *waiting, PyObject *ready, PyObject *nxt)
+{
+    long c = bump(waiting, nxt, -1);
+    if (c < 0)
+        return -1;
+    if (c == 0 && PyList_Append(ready, nxt) < 0)
+        return -1;
+    return 0;
+}
+
+/* backward_loops(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
+ * autograd/engine._loops_py */
+static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "backward_loops takes 7 arguments");
+        return NULL;
+    }
+    PyObject *roots = args[0], *grads = args[1], *marks = args[4], *stored = args[6];
+    int retain = PyObject_IsTrue(args[2]), accumulate = PyObject_IsTrue(args[3]);
+    int anomaly = PyObject_IsTrue(args[5]);
+    if (retain < 0 || accumulate < 0 || anomaly < 0)
+        return NULL;
+    PyObject *acc_flag = accumulate ? Py_True : Py_False;
+    PyObject *waiting = PyDict_New(), *stack = PyList_New(0), *ready = PyList_New(0);
+    PyObject *roots_seq = PySequence_Fast(roots, "roots must be a sequence");
+    PyObject *node = NULL, *nexts = NULL, *g = NULL, *gxs = NULL, *gseq = NULL;
+    PyObject *result = NULL;
+    if (!waiting || !stack || !ready || !roots_seq)
+        goto done;
+
+    Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots_seq);
+    for (Py_ssize_t i = 0; i < nr; i++) {
+        PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
+        int has = PyDict_Contains(waiting, r);
+        if (has < 0)
+            goto done;
+        if (!has && (PyDict_SetItem(waiting, r, zero) < 0 || PyList_Append(stack, r) < 0))
+            goto done;
+    }
+    while (PyList_GET_SIZE(stack)) {                    /* count consumers */
+        Py_ssize_t last = PyList_GET_SIZE(stack) - 1;
+        node = Py_NewRef(PyList_GET_ITEM(stack, last));
+        if (PyList_SetSlice(stack, last, last + 1, NULL) < 0)
+            goto done;
+        nexts = nexts_of(node);
+        if (nexts == NULL)
+            goto done;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(nexts); j++) {
+            PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
+            if (nxt == Py_None)
+                continue;
+            int has = PyDict_Contains(waiting, nxt);
+            if (has < 0 || bump(waiting, nxt, 1) < 0)
+                goto done;
+            if (!has && PyList_Append(stack, nxt) < 0)
+                goto done;
+        }
+        Py_CLEAR(nexts);
+        Py_CLEAR(node);
+    }
+    {   /* ready = roots (first occurrences, in order) with no consumer */
+        PyObject *seen = PySet_New(NULL);
+        if (seen == NULL)
+            goto done;
+        for (Py_ssize_t i = 0; i < nr; i++) {
+            PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
+            int dup = PySet_Contains(seen, r);
+            if (dup < 0 || (!dup && PySet_Add(seen, r) < 0)) {
+                Py_DECREF(seen);
+                goto done;
+            }
+            if (dup)
+                continue;
+            PyObject *c = PyDict_GetItemWithError(waiting, r);
+            if (c == NULL || (PyLong_AsLong(c) == 0 && PyList_Append(ready, r) < 0)) {
+                Py_DECREF(seen);
+                goto done;
+            }
+        }
+        Py_DECREF(seen);
+    }
+
+    while (PyList_GET_SIZE(ready)) {
+        Py_ssize_t last = PyList_GET_SIZE(ready) - 1;
+        node = Py_NewRef(PyList_GET_ITEM(ready, last));
+        if (PyList_SetSlice(ready, last, last + 1, NULL) < 0)
+            goto done;
+        g = PyDict_GetItemWithError(grads, node);
+        if (g != NULL) {
+            Py_INCREF(g);
+            if (PyDict_DelItem(grads, node) < 0)
+                goto done;
+        } else if (PyErr_Occurred()) {
+            goto done;
+        }
+        if (Py_IS_TYPE(node, Acc_T)) {
+            if (g != NULL) {
+                PyObject *r = PyObject_CallFunctionObjArgs(to_leaf_fn, node, g, acc_flag,
+                                                           stored, NULL);
+                if (r == NULL)
+                    goto done;
+                Py_DECREF(r);
+            }
+            Py_CLEAR(g);
+            Py_CLEAR(node);
+            continue;
+        }
+        nexts = nexts_of(node);
+        if (nexts == NULL)
+            goto done;
+        Py_ssize_t nn = PyTuple_GET_SIZE(nexts);
+        if (g == NULL) {            /* nothing arrived: only release the inputs */
+            for (Py_ssize_t j = 0; j < nn; j++) {
+                PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
+                if (nxt != Py_None && release(waiting, ready, nxt) < 0)
+                    goto done;
+            }
+            Py_CLEAR(nexts);
+            Py_CLEAR(node);
+            continue;
+        }
+        if (!Py_IS_TYPE(node, Node_T)) {
+            PyErr_Format(PyExc_TypeError, "backward: unexpected graph node %R", node);
+            goto done;
+        }
+        PyObject *x = get(node, N_x);
+        if (x != Py_None) {
+            PyObject *ng = PyObject_CallFunctionObjArgs(extras_fn, node, x, g, acc_flag,
+                                                        stored, NULL);
+            if (ng == NULL)
+                goto done;
+            Py_SETREF(g, ng);
+        }
+        PyObject *saved = saved_for(node, x);
+        if (saved == NULL)
+            goto done;
+        set(node, N_saved, saved);
+        Py_DECREF(saved);
+        PyObject *vjp = PyObject_GetAttr(get(node, N_op), str_vjp);
+        if (vjp == NULL) {
+            set(node, N_saved, Py_None);
+            goto done;
+        }
+        gxs = PyObject_CallFunctionObjArgs(vjp, node, g, NULL);
+        Py_DECREF(vjp);
+        set(node, N_saved, Py_None);
+        if (gxs == NULL)
+            goto done;
+        if (!retain && !Py_IS_TYPE(get(node, N__saved), Spent_T)) {
+            PyObject *mark = PySequence_GetItem(marks, get(node, N__saved) != Py_None);
+            if (mark == NULL)
+                goto done;
+            set(node, N__saved, mark);
+            Py_DECREF(mark);
+        }
+        if (anomaly) {
+            PyObject *r = PyObject_CallFunctionObjArgs(check_grads_fn, node, gxs, NULL);
+            if (r == NULL)
+                goto done;
+            Py_DECREF(r);
+        }
+        gseq = PySequence_Fast(gxs, "a backward rule must return a tuple of gradients");
+        if (gseq == NULL)
+            goto done;
+        if (PySequence_Fast_GET_SIZE(gseq) != nn) {
+            PyObject *r = PyObject_CallFunctionObjArgs(count_error_fn, node, gxs, NULL);
+            Py_XDECREF(r);
+            goto done;
+        }
+        PyObject *in_shapes = get(node, N_in_shapes);
+        for (Py_ssize_t j = 0; j < nn; j++) {
+            PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
+            if (nxt == Py_None)
+                continue;
+            PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
+            if (gx != Py_None) {
+                PyObject *gshape = PyObject_GetAttr(gx, str_shape);
+                if (gshape == NULL) {
+                    if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                        goto done;
+                    PyErr_Clear();      /* a Python scalar */
+                    gshape = Py_NewRef(empty_tuple);
+                }
+                PyObject *shape = PyTuple_GET_ITEM(in_shapes, j);
+                int same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
+                Py_DECREF(gshape);
+                if (same < 0)
+                    goto done;
+                if (!same) {
+                    PyObject *red = PyObject_CallFunctionObjArgs(reduce_to_fn, gx, shape, node,
+                                                                 NULL);
+                    if (red == NULL)
+                        goto done;
+                    int r = add_grad(grads, nxt, red);
+                    Py_DECREF(red);
+                    if (r < 0)
+                        goto done;
+                } else if (add_grad(grads, nxt, gx) < 0) {
+                    goto done;
+                }
+            }
+            if (release(waiting, ready, nxt) < 0)
+                goto done;
+        }
+        Py_CLEAR(gseq);
+        Py_CLEAR(gxs);
+        Py_CLEAR(g);
+        Py_CLEAR(nexts);
+        Py_CLEAR(node);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(node);
+    Py_XDECREF(nexts);
+    Py_XDECREF(g);
+    Py_XDECREF(gxs);
+    Py_XDECREF(gseq);
+    Py_XDECREF(waiting);
+    Py_XDECREF(stack);
+    Py_XDECREF(ready);
+    Py_XDECREF(roots_seq);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"init", init, METH_VARARGS, "Hand the module tapegrad's classes, helpers and caches."},
+    {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
+    {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
+     "ops/_core._record_fast in C."},
+    {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
+     "autograd/engine._loops_py in C."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speedups",
+                                    "C versions of tapegrad's hottest loops.", -1, methods};
+
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    str_shape = PyUnicode_InternFromString("shape");
+    str_dtype = PyUnicode_InternFromString("dtype");
+    str_vjp = PyUnicode_InternFromString("vjp");
+    str_next = PyUnicode_InternFromString("next");
+    str_dual = PyUnicode_InternFromString("dual");
+    empty_tuple = PyTuple_New(0);
+    zero = PyLong_FromLong(0);
+    return PyModule_Create(&module);
+}
