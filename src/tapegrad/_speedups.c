@@ -26,6 +26,11 @@ static PyObject *to_leaf_fn, *extras_fn, *unpack_fn, *reduce_to_fn, *check_grads
 static PyObject *version_error_fn, *saved_index_fn, *check_versions_fn, *count_error_fn;
 static PyObject *str_vjp, *str_next, *str_dual;
 
+/* apply */
+static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
+static PyObject *f64_fix_fn, *check_broadcast_fn;
+static PyObject *str_special, *str_grad_enabled, *str_hot;
+
 /* slot offsets */
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
@@ -90,6 +95,19 @@ static PyObject *init(PyObject *self, PyObject *args)
         offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
         offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site))
         return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *init_apply(PyObject *self, PyObject *args)
+{
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOO", &LOCAL, &F64, &NDARRAY, &asarray_fn,
+                          &apply1_py, &apply2_py, &record_py, &finish_fn, &f64_fix_fn,
+                          &check_broadcast_fn))
+        return NULL;
+    PyObject *all[] = {LOCAL, F64, NDARRAY, asarray_fn, apply1_py, apply2_py, record_py, finish_fn,
+                       f64_fix_fn, check_broadcast_fn};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        Py_INCREF(all[i]);
     Py_RETURN_NONE;
 }
 
@@ -396,6 +414,191 @@ done:
     return t;
 }
 
+
+/* ------------------------------------------------------------------ apply */
+
+static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+
+/* a plain input of apply2: a Tensor without tangents or notes, or a Python number */
+static inline int plain_tensor(PyObject *a)
+{
+    return PyObject_TypeCheck(a, Tensor_T) && get(a, T_x) == Py_None &&
+           get(a, T_fw) == Py_None;
+}
+
+static inline int py_number(PyObject *a)
+{
+    return PyFloat_CheckExact(a) || PyLong_CheckExact(a);
+}
+
+/* local flag (0/1), or -1 */
+static inline int flag(PyObject *name)
+{
+    PyObject *v = PyObject_GetAttr(LOCAL, name);
+    if (v == NULL)
+        return -1;
+    int r = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* the shared tail of apply1/apply2: `out` computed from inputs xs[0..n) by op */
+static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObject *out,
+                        int rg)
+{
+    PyObject *save_idx = PyTuple_GET_ITEM(hot, 1);
+    int diff = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 2));
+    int view = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 3));
+    if (diff < 0 || view < 0)
+        return NULL;
+    /* float64 out of non-float64 inputs: the float32 default (ops/_core._has_float64) */
+    PyObject *dtype = PyObject_GetAttr(out, str_dtype);
+    if (dtype == NULL)
+        return NULL;
+    int fix = dtype == F64;
+    Py_DECREF(dtype);
+    if (fix && PyObject_TypeCheck(xs[0], Tensor_T)) {
+        PyObject *xd = PyObject_GetAttr(get(xs[0], T_data), str_dtype);
+        if (xd == NULL)
+            return NULL;
+        fix = xd != F64;
+        Py_DECREF(xd);
+    }
+    PyObject *owned = NULL;
+    if (fix) {
+        owned = PyObject_CallFunctionObjArgs(f64_fix_fn, out, xs[0], n > 1 ? xs[1] : Py_None,
+                                             NULL);
+        if (owned == NULL)
+            return NULL;
+        out = owned;
+    }
+    PyObject *res = NULL;
+    int ge = rg && diff ? flag(str_grad_enabled) : 0;
+    if (ge < 0)
+        goto done;
+    if (rg && diff && ge) {
+        if (save_idx == Py_None) {
+            PyObject *args = PyTuple_New(n);
+            if (args == NULL)
+                goto done;
+            for (int i = 0; i < n; i++)
+                PyTuple_SET_ITEM(args, i, Py_NewRef(xs[i]));
+            res = PyObject_CallFunctionObjArgs(record_py, op, args, Py_None, out, NULL);
+            Py_DECREF(args);
+        } else {
+            PyObject *a[6] = {op, xs[0], n > 1 ? xs[1] : Py_None, out, save_idx,
+                              view ? Py_True : Py_False};
+            res = record_fast(NULL, a, 6);
+        }
+    } else if (view || (rg && diff)) {      /* views and no_grad cuts: the Python helper */
+        PyObject *args = PyTuple_New(n);
+        if (args == NULL)
+            goto done;
+        for (int i = 0; i < n; i++)
+            PyTuple_SET_ITEM(args, i, Py_NewRef(xs[i]));
+        res = PyObject_CallFunctionObjArgs(finish_fn, args, out, view ? Py_True : Py_False,
+                                           rg && diff ? Py_True : Py_False, NULL);
+        Py_DECREF(args);
+    } else {
+        Py_ssize_t toffs[8] = {T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x};
+        res = fresh(Tensor_T, toffs, 8);
+        if (res) {
+            set(res, T_data, out);
+            set(res, T_rg, Py_False);
+        }
+    }
+done:
+    Py_XDECREF(owned);
+    return res;
+}
+
+/* out = forward(*raw) as an ndarray (ufuncs give NumPy scalars for 0-d inputs) */
+static PyObject *run_forward(PyObject *fwd, PyObject **raw, int n)
+{
+    PyObject *out = PyObject_Vectorcall(fwd, raw, n, NULL);
+    if (out == NULL || Py_IS_TYPE(out, (PyTypeObject *)NDARRAY))
+        return out;
+    PyObject *arr = PyObject_CallOneArg(asarray_fn, out);
+    Py_DECREF(out);
+    return arr;
+}
+
+/* apply1(op, x): ops/_core.apply1_py for the common case, else that function */
+static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "apply1 takes 2 arguments");
+        return NULL;
+    }
+    PyObject *op = args[0], *x = args[1];
+    int special = flag(str_special);
+    if (special < 0)
+        return NULL;
+    if (special || !plain_tensor(x))
+        return PyObject_Vectorcall(apply1_py, args, 2, NULL);
+    PyObject *hot = PyObject_GetAttr(op, str_hot);
+    if (hot == NULL)
+        return NULL;
+    PyObject *raw[1] = {get(x, T_data)};
+    PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 1);
+    PyObject *res = NULL;
+    if (out != NULL) {
+        int rg = PyObject_IsTrue(get(x, T_rg));
+        PyObject *xs[1] = {x};
+        res = rg < 0 ? NULL : finish(op, hot, xs, 1, out, rg);
+        Py_DECREF(out);
+    }
+    Py_DECREF(hot);
+    return res;
+}
+
+/* apply2(op, x, y): ops/_core.apply2_py for the common case, else that function */
+static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "apply2 takes 3 arguments");
+        return NULL;
+    }
+    PyObject *op = args[0], *x = args[1], *y = args[2];
+    int special = flag(str_special);
+    if (special < 0)
+        return NULL;
+    int tx = plain_tensor(x), ty = plain_tensor(y);
+    if (special || !((tx && (ty || py_number(y))) || (ty && py_number(x))))
+        return PyObject_Vectorcall(apply2_py, args, 3, NULL);
+    int rg = 0;
+    if (tx && (rg = PyObject_IsTrue(get(x, T_rg))) < 0)
+        return NULL;
+    if (!rg && ty && (rg = PyObject_IsTrue(get(y, T_rg))) < 0)
+        return NULL;
+    PyObject *hot = PyObject_GetAttr(op, str_hot);
+    if (hot == NULL)
+        return NULL;
+    PyObject *raw[2] = {tx ? get(x, T_data) : x, ty ? get(y, T_data) : y};
+    PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 2);
+    PyObject *res = NULL;
+    if (out == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {   /* name the op and the shapes */
+            PyObject *et, *ev, *tb;
+            PyErr_Fetch(&et, &ev, &tb);
+            PyObject *r = PyObject_CallFunctionObjArgs(check_broadcast_fn, op, x, y, NULL);
+            if (r == NULL) {
+                Py_XDECREF(et);
+                Py_XDECREF(ev);
+                Py_XDECREF(tb);
+            } else {
+                Py_DECREF(r);
+                PyErr_Restore(et, ev, tb);
+            }
+        }
+    } else {
+        PyObject *xs[2] = {x, y};
+        res = finish(op, hot, xs, 2, out, rg);
+        Py_DECREF(out);
+    }
+    Py_DECREF(hot);
+    return res;
+}
 
 /* ------------------------------------------------------------------ backward */
 
@@ -718,6 +921,9 @@ done:
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Hand the module tapegrad's classes, helpers and caches."},
     {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
+    {"init_apply", init_apply, METH_VARARGS, "Hand the module apply's helpers."},
+    {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
+    {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
      "ops/_core._record_fast in C."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
@@ -735,6 +941,9 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_vjp = PyUnicode_InternFromString("vjp");
     str_next = PyUnicode_InternFromString("next");
     str_dual = PyUnicode_InternFromString("dual");
+    str_special = PyUnicode_InternFromString("special");
+    str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
+    str_hot = PyUnicode_InternFromString("_hot");
     empty_tuple = PyTuple_New(0);
     zero = PyLong_FromLong(0);
     return PyModule_Create(&module);

@@ -209,9 +209,10 @@ def apply(op, *args, **params):
     return t
 
 
-def apply1(op, x):
+def apply1_py(op, x):
     """apply(op, x) for a single input and no params, with the common case (a plain
-    Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this."""
+    Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this.
+    `_speedups.apply1` does the common case in C and calls this for the rest."""
     L = _local
     if L.special or not isinstance(x, Tensor) or x._x is not None:
         return apply(op, x)
@@ -244,9 +245,10 @@ def apply1(op, x):
     return t
 
 
-def apply2(op, x, y):
+def apply2_py(op, x, y):
     """apply(op, x, y) for two inputs and no params (binary elementwise ops, matmul),
-    with the common case inlined as in apply1. Python numbers stay Python numbers."""
+    with the common case inlined as in apply1. Python numbers stay Python numbers.
+    `_speedups.apply2` does the common case in C and calls this for the rest."""
     L = _local
     if L.special:
         return _apply2_general(op, x, y)
@@ -309,6 +311,23 @@ def apply2(op, x, y):
     t._rg = False
     t.grad = t.grad_fn = t._vc = t._fw = t._acc = t._x = None
     return t
+
+
+def _finish_plain(args, out, view, cut):
+    """A result that records nothing: a view shares its base's version counter, and an op
+    run under no_grad on a tracked input remembers the cut (for explain_grad)."""
+    t = make(out)
+    if view:
+        _share_version(args[0], t)
+    if cut:
+        note_cut(t, "no_grad", args)
+    return t
+
+
+def _f64_fix(out, x, y):
+    """The float32 default for a float64 result of non-float64 inputs (see _has_float64)."""
+    raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
+    return out if _has_float64(raw) else out.astype(np.float32)
 
 
 def _apply2_general(op, x, y):
@@ -909,4 +928,9 @@ def _speedups():
 
 
 SPEEDUPS = _speedups()
-_record_fast = _record_fast_py if SPEEDUPS is None else SPEEDUPS.record_fast
+if SPEEDUPS is None:
+    _record_fast, apply1, apply2 = _record_fast_py, apply1_py, apply2_py
+else:
+    SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,
+                        _finish_plain, _f64_fix, _check_broadcast)
+    _record_fast, apply1, apply2 = SPEEDUPS.record_fast, SPEEDUPS.apply1, SPEEDUPS.apply2
