@@ -95,3 +95,14 @@ def test_c_paths_raise_the_python_messages():
     z.backward()
     with pytest.raises(RuntimeError, match="retain_graph"):
         z.backward()
+
+
+@needs_c
+def test_all_finite_agrees_with_python():
+    from tapegrad.ops.elementwise import _all_finite, _all_finite_py
+    cases = [np.ones(5, np.float32), np.array([1.0, np.inf], np.float32), np.array([np.nan]),
+             np.float64(np.inf), np.float64(2.0), 3.0, float("nan"), np.ones((3, 4))[:, ::2],
+             np.array([1 + 1j]), np.array([np.nan * 1j]), np.arange(3), np.array(-np.inf),
+             np.ones(0), np.full((2, 2), np.nan, np.float32)[:, :1]]
+    for a in cases:
+        assert bool(_all_finite(a)) == bool(_all_finite_py(a)), a

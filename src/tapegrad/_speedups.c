@@ -11,6 +11,7 @@
 #include <Python.h>
 #include <frameobject.h>
 #include <structmember.h>
+#include <math.h>
 
 /* ------------------------------------------------------------ state from Python */
 
@@ -30,6 +31,7 @@ static PyObject *str_vjp, *str_next, *str_dual;
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *f64_fix_fn, *check_broadcast_fn;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
+static PyObject *all_finite_py;
 
 /* slot offsets */
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
@@ -600,6 +602,53 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return res;
 }
 
+/* ------------------------------------------------------------ all_finite */
+
+/* all_finite(a) -> bool: ops/elementwise._all_finite_py, by walking a contiguous float32
+ * or float64 buffer; other inputs go to that function. */
+static PyObject *all_finite(PyObject *self, PyObject *a)
+{
+    if (PyFloat_CheckExact(a))
+        return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
+    if (PyObject_CheckBuffer(a)) {
+        Py_buffer v;
+        if (PyObject_GetBuffer(a, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
+            const char *f = v.format ? v.format : "B";
+            if (*f == '<' || *f == '=' || *f == '@')
+                f++;
+            int ok = -1;
+            if (f[0] == 'f' && f[1] == 0 && v.itemsize == 4) {
+                const float *p = (const float *)v.buf;
+                Py_ssize_t n = v.len / 4;
+                float acc = 0.0f;   /* inf or nan anywhere makes the product non-finite */
+                for (Py_ssize_t i = 0; i < n; i++)
+                    acc += p[i] * 0.0f;
+                ok = !isnan(acc);
+            } else if (f[0] == 'd' && f[1] == 0 && v.itemsize == 8) {
+                const double *p = (const double *)v.buf;
+                Py_ssize_t n = v.len / 8;
+                double acc = 0.0;
+                for (Py_ssize_t i = 0; i < n; i++)
+                    acc += p[i] * 0.0;
+                ok = !isnan(acc);
+            }
+            PyBuffer_Release(&v);
+            if (ok >= 0)
+                return PyBool_FromLong(ok);
+        } else {
+            PyErr_Clear();
+        }
+    }
+    return PyObject_CallOneArg(all_finite_py, a);
+}
+
+static PyObject *init_finite(PyObject *self, PyObject *fn)
+{
+    Py_INCREF(fn);
+    all_finite_py = fn;
+    Py_RETURN_NONE;
+}
+
 /* ------------------------------------------------------------------ backward */
 
 /* a node's input edges as a tuple (new ref): Node slots, AccumulateGrad has none */
@@ -922,6 +971,8 @@ static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Hand the module tapegrad's classes, helpers and caches."},
     {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
     {"init_apply", init_apply, METH_VARARGS, "Hand the module apply's helpers."},
+    {"init_finite", init_finite, METH_O, "Hand the module the Python _all_finite."},
+    {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,

@@ -53,8 +53,9 @@ def _warn_strong_zero(zero, product):
                   StrongZeroWarning, stacklevel=2)
 
 
-def _all_finite(a):
+def _all_finite_py(a):
     """Whether `a` holds no inf or NaN, with one dot product instead of isfinite + all.
+    `_speedups.all_finite` walks float buffers in C and calls this for the rest.
 
     An inf or NaN anywhere makes sum(a * a) non-finite; a sum that merely overflows only
     sends `scale` down its careful path, which is correct anyway.
@@ -73,6 +74,17 @@ def _all_finite(a):
     if kind == "c":
         return bool(np.isfinite(a).all())
     return True
+
+
+def _finite_checker():
+    from ._core import SPEEDUPS
+    if SPEEDUPS is None:
+        return _all_finite_py
+    SPEEDUPS.init_finite(_all_finite_py)
+    return SPEEDUPS.all_finite
+
+
+_all_finite = _finite_checker()
 
 
 def _shape(v):
