@@ -36,7 +36,7 @@ def _env(threads):
 def _run_lib(lib, python, args, env):
     out = RESULTS / f"{lib}.json"
     cmd = [python, "-m", "bench.worker", lib, "--threads", str(args.threads), "--out",
-           str(out), "--only", args.only]
+           str(out), "--only", args.only, "--share", str(1.0 / args.rounds)]
     if args.quick:
         cmd.append("--quick")
     t0 = time.perf_counter()
@@ -50,12 +50,46 @@ def _run_lib(lib, python, args, env):
     return res
 
 
+def _merge(rounds):
+    """One result per library from its rounds: per case, the median of the round medians,
+    the overall min and max, all samples counted; memory and checks from the first."""
+    first = dict(rounds[0])
+    if len(rounds) == 1 or first.get("skipped"):
+        return first
+    first["rounds"] = len(rounds)
+    cases = []
+    for k, case in enumerate(first.get("cases", [])):
+        timings = [r["cases"][k]["timing"] for r in rounds
+                   if k < len(r.get("cases", [])) and "timing" in r["cases"][k]]
+        case = dict(case)
+        if timings:
+            t = dict(timings[0])
+            meds = sorted(x["median_s"] for x in timings)
+            t["median_s"] = meds[len(meds) // 2] if len(meds) % 2 else (
+                (meds[len(meds) // 2 - 1] + meds[len(meds) // 2]) / 2)
+            t["min_s"] = min(x["min_s"] for x in timings)
+            t["max_s"] = max(x["max_s"] for x in timings)
+            t["samples"] = sum(x["samples"] for x in timings)
+            t["flagged"] = sum(x.get("flagged", 0) for x in timings)
+            t["round_medians_s"] = meds
+            case["timing"] = t
+        checks = [r["cases"][k].get("check") for r in rounds if k < len(r.get("cases", []))]
+        if any(c and not c.get("ok") for c in checks):
+            case["check"] = next(c for c in checks if c and not c.get("ok"))
+        cases.append(case)
+    first["cases"] = cases
+    first["wall_s"] = round(sum(r.get("wall_s", 0) for r in rounds), 1)
+    return first
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--libs", default=",".join(LIBS), help="comma-separated subset")
     p.add_argument("--only", default="", help="workloads, e.g. W1,W3/1e4,W4")
     p.add_argument("--threads", type=int, default=1, help="threads for every library")
     p.add_argument("--quick", action="store_true", help="short budgets, no N=1e6 chain")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds over the libraries (budgets are split)")
     p.add_argument("--report-only", action="store_true", help="rewrite docs from JSON")
     args = p.parse_args(argv)
     if args.quick and not args.only:
@@ -64,13 +98,25 @@ def main(argv=None):
     if not args.report_only:
         env = _env(args.threads)
         extra = os.environ.get("TAPEGRAD_BENCH_PYTHON")
-        for lib in args.libs.split(","):
-            print(f"[bench] {lib}", file=sys.stderr, flush=True)
-            res = _run_lib(lib, sys.executable, args, env)
-            if res.get("skipped", "").startswith("not importable") and extra:
-                print(f"[bench] {lib}: retrying with {extra}", file=sys.stderr, flush=True)
-                res = _run_lib(lib, extra, args, env)
-            (RESULTS / f"{lib}.json").write_text(json.dumps(res, indent=1))
+        runs = {}
+        python = {}
+        # Rounds interleave the libraries (a, b, c, a, b, c, ...) so that a change in the
+        # machine's other load falls on all of them, not on whichever ran at that moment.
+        for r in range(args.rounds):
+            for lib in args.libs.split(","):
+                print(f"[bench] {lib} (round {r + 1}/{args.rounds})", file=sys.stderr,
+                      flush=True)
+                res = _run_lib(lib, python.get(lib, sys.executable), args, env)
+                if (res.get("skipped", "").startswith("not importable") and extra
+                        and lib not in python):
+                    print(f"[bench] {lib}: retrying with {extra}", file=sys.stderr,
+                          flush=True)
+                    python[lib] = extra
+                    res = _run_lib(lib, extra, args, env)
+                python.setdefault(lib, sys.executable)
+                runs.setdefault(lib, []).append(res)
+        for lib, rs in runs.items():
+            (RESULTS / f"{lib}.json").write_text(json.dumps(_merge(rs), indent=1))
     results = []
     for lib in LIBS:
         f = RESULTS / f"{lib}.json"

@@ -112,10 +112,15 @@ def markdown(results, summary):
              "result was checked against the hand-written NumPy reference. Ratios are "
              "against the NumPy floor of the same run and against PyTorch eager. "
              "Memory: W2 is the peak resident-set growth over the timed steps and the minor "
-             "page faults per step; W3 is that peak divided by the number of nodes.", ""]
+             "page faults per step; W3 is that peak divided by the number of nodes. "
+             "The libraries run in interleaved rounds (each library once per round, with "
+             "its share of the time budget), so that a change in the machine's other load "
+             "falls on all of them; a case's median is the median of its round medians.",
+             ""]
     lines += ["## Running it", "",
               "```sh",
-              "bench/run.sh                 # everything, ~10 minutes on 2 cores",
+              "bench/run.sh                 # everything, 3 interleaved rounds",
+              "bench/run.sh --rounds 1      # one pass per library (faster, noisier)",
               "bench/run.sh --quick         # short budgets, no N=1e6 chain",
               "bench/run.sh --libs numpy,tapegrad --only W1,W2   # a subset",
               "bench/run.sh --report-only   # rebuild this page from bench/results/*.json",
@@ -136,8 +141,10 @@ def markdown(results, summary):
         blas = ", ".join(f"{b.get('internal_api')} {b.get('version')} "
                          f"kernel {b.get('architecture')} x{b.get('num_threads')}"
                          for b in (r.get("blas") or [])) or "unknown"
-        lines.append(f"- {r['lib']} {info.get('version', '')}: python {r.get('python')}, "
-                     f"{r.get('threads')} thread(s), BLAS: {blas}; run {r.get('date', '?')}")
+        extra = f" ({info['speedups']})" if info.get("speedups") else ""
+        lines.append(f"- {r['lib']} {info.get('version', '')}{extra}: python "
+                     f"{r.get('python')}, {r.get('threads')} thread(s), BLAS: {blas}; "
+                     f"{r.get('rounds', 1)} round(s), last {r.get('date', '?')}")
     lines += ["", "## Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
     for t in summary["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]

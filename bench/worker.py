@@ -19,16 +19,18 @@ def _blas_info():
     return [{k: i.get(k) for k in keep} for i in threadpoolctl.threadpool_info()]
 
 
-def _plan(key, quick):
-    """(budget seconds, min samples, warmup) for one workload."""
+def _plan(key, quick, share=1.0):
+    """(budget seconds, min samples, warmup) for one workload; `share` scales the budget
+    when the run is split into interleaved rounds."""
     if key == "W3/1e6":
         return 0.0, 1 if quick else 2, 0
     if key == "W3/1e5":
         return 0.0, 2 if quick else 3, 1
-    return (0.4, 5, 3) if quick else (2.0, 7, 3)
+    budget, samples, warmup = (0.4, 5, 3) if quick else (2.0, 7, 3)
+    return budget * share, samples, warmup
 
 
-def run(lib_name, threads, quick, only):
+def run(lib_name, threads, quick, only, share=1.0):
     out = {"lib": lib_name, "python": sys.version.split()[0], "executable": sys.executable,
            "platform": platform.platform(), "threads": threads, "cases": []}
     try:
@@ -64,7 +66,7 @@ def run(lib_name, threads, quick, only):
                 step, result = factory(d)
                 step()
                 case["check"] = harness.compare(result(), reference(key), rtol)
-            budget, min_samples, warmup = _plan(key, quick)
+            budget, min_samples, warmup = _plan(key, quick, share)
             step, result = factory(d)
             case["timing"] = harness.measure(step, budget=budget, min_samples=min_samples,
                                              warmup=warmup)
@@ -84,9 +86,10 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true")
     p.add_argument("--only", default="")
     p.add_argument("--out", required=True)
+    p.add_argument("--share", type=float, default=1.0, help="budget share (rounds)")
     a = p.parse_args(argv)
     only = [o for o in a.only.split(",") if o]
-    res = run(a.lib, a.threads, a.quick, only)
+    res = run(a.lib, a.threads, a.quick, only, a.share)
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
 

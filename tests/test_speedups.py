@@ -106,3 +106,23 @@ def test_all_finite_agrees_with_python():
              np.ones(0), np.full((2, 2), np.nan, np.float32)[:, :1]]
     for a in cases:
         assert bool(_all_finite(a)) == bool(_all_finite_py(a)), a
+
+
+@needs_c
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_dual_fast_agrees_with_python(shape):
+    fa = tg.autograd.forward_ad
+    x = np.linspace(0.5, 1.5, int(np.prod(shape))).reshape(shape)
+    with fa.dual_level():
+        a = fa.make_dual(tg.tensor(x), tg.tensor(np.ones(shape)))
+        b = fa.make_dual(tg.tensor(x * 2), tg.tensor(np.full(shape, 0.5)))
+        for op, args in ((Mul, (a, b)), (Sin, (a,)), (Tanh, (b,)), (Mul, (a, 3.0))):
+            raw = tuple(v._data if isinstance(v, tg.Tensor) else v for v in args)
+            p = _core._dual_fast_py(op, args, raw, {})
+            c = _core.SPEEDUPS.dual_fast(op, args, raw, {})
+            np.testing.assert_array_equal(p._data, c._data)
+            (lp, tp), = p._fw.items()
+            (lc, tc), = c._fw.items()
+            assert lp == lc
+            assert tp._data.dtype == tc._data.dtype
+            np.testing.assert_array_equal(tp._data, tc._data)

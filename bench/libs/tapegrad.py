@@ -10,8 +10,10 @@ tg = None
 def setup(threads):
     global tg
     import tapegrad
+    from tapegrad.ops._core import SPEEDUPS
     tg = tapegrad
-    return {"version": tg.__version__, "path": tg.__file__}
+    return {"version": tg.__version__, "path": tg.__file__,
+            "speedups": "pure Python" if SPEEDUPS is None else "C speedups"}
 
 
 def _leaf(a):

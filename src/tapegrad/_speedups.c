@@ -33,6 +33,12 @@ static PyObject *f64_fix_fn, *check_broadcast_fn;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
 
+/* forward mode */
+static PyTypeObject *Ctx_T;
+static PyObject *dual_py, *dual_norm_fn, *np_shape_fn, *LINEAR;
+static PyObject *str_fw_batch, *str_fw_levels, *str_fw_default, *str_jvp;
+static Py_ssize_t C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape, C_batched;
+
 /* slot offsets */
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
@@ -649,6 +655,239 @@ static PyObject *init_finite(PyObject *self, PyObject *fn)
     Py_RETURN_NONE;
 }
 
+/* ------------------------------------------------------------ forward mode */
+
+static PyObject *init_dual(PyObject *self, PyObject *args)
+{
+    if (!PyArg_ParseTuple(args, "OOOOO", &Ctx_T, &dual_py, &dual_norm_fn, &np_shape_fn,
+                          &LINEAR))
+        return NULL;
+    PyObject *all[] = {(PyObject *)Ctx_T, dual_py, dual_norm_fn, np_shape_fn, LINEAR};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        Py_INCREF(all[i]);
+    if (offset_of(Ctx_T, "saved", &C_saved) || offset_of(Ctx_T, "params", &C_params) ||
+        offset_of(Ctx_T, "in_shapes", &C_in_shapes) ||
+        offset_of(Ctx_T, "needs_grad", &C_needs_grad) ||
+        offset_of(Ctx_T, "out_shape", &C_out_shape) || offset_of(Ctx_T, "batched", &C_batched))
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* a 0-d ndarray as a NumPy scalar (new ref); anything else as it is */
+static PyObject *scalarize(PyObject *v)
+{
+    if (Py_IS_TYPE(v, (PyTypeObject *)NDARRAY)) {
+        PyObject *shape = PyObject_GetAttr(v, str_shape);
+        if (shape == NULL)
+            return NULL;
+        int nd = (int)PyTuple_GET_SIZE(shape);
+        Py_DECREF(shape);
+        if (!nd)
+            return PyObject_GetItem(v, empty_tuple);
+    }
+    return Py_NewRef(v);
+}
+
+static PyObject *new_tensor(PyObject *data)
+{
+    Py_ssize_t toffs[8] = {T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x};
+    PyObject *t = fresh(Tensor_T, toffs, 8);
+    if (t) {
+        set(t, T_data, data);
+        set(t, T_rg, Py_False);
+    }
+    return t;
+}
+
+/* dual_fast(op, args, raw, params): ops/_core._dual_fast_py for rules without params
+ * that are not views or LINEAR; other ops go to that function */
+static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "dual_fast takes 4 arguments");
+        return NULL;
+    }
+    PyObject *op = argv[0], *args = argv[1], *raw = argv[2], *params = argv[3];
+    PyObject *hot = NULL, *jvp = NULL, *tans = NULL, *level = NULL, *out = NULL;
+    PyObject *t = NULL, *saved = NULL, *shapes = NULL, *ctx = NULL, *dout = NULL;
+    PyObject *oshape = NULL, *res = NULL;
+    if (!PyTuple_CheckExact(args) || !PyTuple_CheckExact(raw) ||
+        (PyDict_Check(params) && PyDict_GET_SIZE(params)))
+        return PyObject_Vectorcall(dual_py, argv, 4, NULL);
+    hot = PyObject_GetAttr(op, str_hot);
+    jvp = hot ? PyObject_GetAttr(op, str_jvp) : NULL;
+    if (jvp == NULL)
+        goto done;
+    int diff = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 2));
+    int view = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 3));
+    if (diff < 0 || view < 0)
+        goto done;
+    if (jvp == Py_None || jvp == LINEAR || !diff || view ||
+        PyTuple_GET_ITEM(hot, 1) == Py_None) {
+        res = PyObject_Vectorcall(dual_py, argv, 4, NULL);
+        goto done;
+    }
+    {   /* one dual level, no batching: else the Python function says no */
+        PyObject *batch = PyObject_GetAttr(LOCAL, str_fw_batch);
+        PyObject *levels = PyObject_GetAttr(LOCAL, str_fw_levels);
+        int dflt = flag(str_fw_default);
+        int ok = batch && levels && dflt >= 0 && PyList_Check(levels);
+        int busy = ok ? PyObject_IsTrue(batch) : -1;
+        if (ok && busy == 0) {
+            Py_ssize_t nl = PyList_GET_SIZE(levels);
+            if (dflt && nl == 0)
+                level = PyLong_FromLong(0);
+            else if (!dflt && nl == 1)
+                level = Py_NewRef(PyList_GET_ITEM(levels, 0));
+        }
+        Py_XDECREF(batch);
+        Py_XDECREF(levels);
+        if (!ok || busy < 0)
+            goto done;
+        if (level == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+            res = Py_NewRef(Py_None);
+            goto done;
+        }
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    tans = PyTuple_New(n);
+    if (tans == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = PyTuple_GET_ITEM(args, i), *tan = Py_None;
+        if (PyObject_TypeCheck(a, Tensor_T) && get(a, T_fw) != Py_None) {
+            PyObject *fw = get(a, T_fw);
+            PyObject *d = PyDict_Check(fw) ? PyDict_GetItemWithError(fw, level) : NULL;
+            if (d == NULL && PyErr_Occurred())
+                goto done;
+            if (d == NULL || PyDict_GET_SIZE(fw) != 1 || !PyObject_TypeCheck(d, Tensor_T) ||
+                get(d, T_fw) != Py_None) {
+                res = Py_NewRef(Py_None);
+                goto done;
+            }
+            int drg = PyObject_IsTrue(get(d, T_rg));
+            if (drg < 0)
+                goto done;
+            if (drg) {
+                res = Py_NewRef(Py_None);
+                goto done;
+            }
+            tan = scalarize(get(d, T_data));
+            if (tan == NULL)
+                goto done;
+        } else {
+            Py_INCREF(tan);
+        }
+        PyTuple_SET_ITEM(tans, i, tan);
+    }
+    out = run_forward(PyTuple_GET_ITEM(hot, 0), &PyTuple_GET_ITEM(raw, 0),
+                      (int)PyTuple_GET_SIZE(raw));
+    if (out == NULL)
+        goto done;
+    t = new_tensor(out);
+    if (t == NULL)
+        goto done;
+    /* the rule's context: saved values (0-d as scalars), input shapes, output shape */
+    PyObject *save_idx = PyTuple_GET_ITEM(hot, 1);
+    Py_ssize_t ns = PyTuple_GET_SIZE(save_idx);
+    saved = PyTuple_New(ns);
+    shapes = PyTuple_New(PyTuple_GET_SIZE(raw));
+    oshape = PyObject_GetAttr(out, str_shape);
+    if (saved == NULL || shapes == NULL || oshape == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < ns; k++) {
+        long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
+        if (i == -1 && PyErr_Occurred())
+            goto done;
+        PyObject *v = scalarize(i < 0 ? out : PyTuple_GET_ITEM(raw, i));
+        if (v == NULL)
+            goto done;
+        PyTuple_SET_ITEM(saved, k, v);
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(raw); i++) {
+        PyObject *v = PyTuple_GET_ITEM(raw, i);
+        PyObject *sh = Py_IS_TYPE(v, (PyTypeObject *)NDARRAY)
+                           ? PyObject_GetAttr(v, str_shape)
+                           : PyObject_CallOneArg(np_shape_fn, v);
+        if (sh == NULL)
+            goto done;
+        PyTuple_SET_ITEM(shapes, i, sh);
+    }
+    Py_ssize_t coffs[6] = {C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape,
+                           C_batched};
+    ctx = fresh(Ctx_T, coffs, 6);
+    if (ctx == NULL)
+        goto done;
+    set(ctx, C_saved, saved);
+    set(ctx, C_in_shapes, shapes);
+    set(ctx, C_needs_grad, empty_tuple);
+    set(ctx, C_out_shape, oshape);
+    {
+        PyObject *call[8];
+        if (n > 7) {
+            PyErr_SetString(PyExc_TypeError, "dual_fast: too many inputs");
+            goto done;
+        }
+        call[0] = ctx;
+        for (Py_ssize_t i = 0; i < n; i++)
+            call[i + 1] = PyTuple_GET_ITEM(tans, i);
+        dout = PyObject_Vectorcall(jvp, call, n + 1, NULL);
+    }
+    if (dout == NULL)
+        goto done;
+    /* the tangent as an ndarray of the output's shape and dtype */
+    int plain = 0;
+    if (Py_IS_TYPE(dout, (PyTypeObject *)NDARRAY)) {
+        PyObject *dsh = PyObject_GetAttr(dout, str_shape);
+        PyObject *dd = PyObject_GetAttr(dout, str_dtype);
+        PyObject *od = PyObject_GetAttr(out, str_dtype);
+        if (dsh && dd && od) {
+            plain = PyObject_RichCompareBool(dsh, oshape, Py_EQ);
+            if (plain == 1)
+                plain = dd == od;
+        }
+        Py_XDECREF(dsh);
+        Py_XDECREF(dd);
+        Py_XDECREF(od);
+        if (plain < 0 || PyErr_Occurred())
+            goto done;
+    }
+    if (!plain) {
+        PyObject *norm = PyObject_CallFunctionObjArgs(dual_norm_fn, out, dout, NULL);
+        if (norm == NULL)
+            goto done;
+        Py_SETREF(dout, norm);
+    }
+    PyObject *d = new_tensor(dout);
+    if (d == NULL)
+        goto done;
+    PyObject *fw = PyDict_New();
+    if (fw == NULL || PyDict_SetItem(fw, level, d) < 0) {
+        Py_XDECREF(fw);
+        Py_DECREF(d);
+        goto done;
+    }
+    Py_DECREF(d);
+    set(t, T_fw, fw);
+    Py_DECREF(fw);
+    res = Py_NewRef(t);
+done:
+    Py_XDECREF(hot);
+    Py_XDECREF(jvp);
+    Py_XDECREF(tans);
+    Py_XDECREF(level);
+    Py_XDECREF(out);
+    Py_XDECREF(t);
+    Py_XDECREF(saved);
+    Py_XDECREF(shapes);
+    Py_XDECREF(ctx);
+    Py_XDECREF(dout);
+    Py_XDECREF(oshape);
+    return res;
+}
+
 /* ------------------------------------------------------------------ backward */
 
 /* a node's input edges as a tuple (new ref): Node slots, AccumulateGrad has none */
@@ -972,6 +1211,9 @@ static PyMethodDef methods[] = {
     {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
     {"init_apply", init_apply, METH_VARARGS, "Hand the module apply's helpers."},
     {"init_finite", init_finite, METH_O, "Hand the module the Python _all_finite."},
+    {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
+    {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
+     "ops/_core._dual_fast_py."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
@@ -995,6 +1237,10 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_special = PyUnicode_InternFromString("special");
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
+    str_fw_batch = PyUnicode_InternFromString("fw_batch");
+    str_fw_levels = PyUnicode_InternFromString("fw_levels");
+    str_fw_default = PyUnicode_InternFromString("fw_default");
+    str_jvp = PyUnicode_InternFromString("jvp");
     empty_tuple = PyTuple_New(0);
     zero = PyLong_FromLong(0);
     return PyModule_Create(&module);
