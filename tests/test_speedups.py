@@ -126,3 +126,19 @@ def test_dual_fast_agrees_with_python(shape):
             assert lp == lc
             assert tp._data.dtype == tc._data.dtype
             np.testing.assert_array_equal(tp._data, tc._data)
+
+
+@needs_c
+def test_nodes_leave_the_cyclic_collector_until_hooks_attach():
+    import gc
+    import weakref
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = tg.sin(x * 2.0)
+    node = y.grad_fn
+    assert not gc.is_tracked(node)
+    node.register_hook(lambda *args: print(y))      # closes y -> node -> hook -> y
+    assert gc.is_tracked(node)
+    ref = weakref.ref(y)
+    del y, node
+    gc.collect()
+    assert ref() is None

@@ -149,9 +149,19 @@ static PyObject *new_version(void)
 {
     Py_ssize_t offs[2] = {V_v, V_site};
     PyObject *vc = fresh(Version_T, offs, 2);
-    if (vc)
+    if (vc) {
         set(vc, V_v, zero);
+        PyObject_GC_UnTrack(vc);    /* holds an int and a site tuple: never in a cycle */
+    }
     return vc;
+}
+
+/* track(obj): hand an object back to the cyclic collector (see record_fast) */
+static PyObject *track(PyObject *self, PyObject *o)
+{
+    if (PyType_IS_GC(Py_TYPE(o)) && !PyObject_GC_IsTracked(o))
+        PyObject_GC_Track(o);
+    Py_RETURN_NONE;
 }
 
 /* the value kept for backward: the array itself, or a NumPy scalar for a 0-d array */
@@ -402,6 +412,11 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     set(node, N_meta, meta);
     set(node, N_site, site);
     set(t, T_grad_fn, node);
+    /* A node made here refers only to other nodes, arrays, interned tuples and version
+     * counters: it cannot be part of a reference cycle, so the cyclic collector need not
+     * walk it (that walk is what makes per-node cost grow with the graph). Node._set
+     * tracks it again when hooks are attached. */
+    PyObject_GC_UnTrack(node);
     Py_DECREF(node);
     goto done;
 fail:
@@ -1211,6 +1226,7 @@ static PyMethodDef methods[] = {
     {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
     {"init_apply", init_apply, METH_VARARGS, "Hand the module apply's helpers."},
     {"init_finite", init_finite, METH_O, "Hand the module the Python _all_finite."},
+    {"track", track, METH_O, "Let the cyclic collector see an object again."},
     {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
     {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
      "ops/_core._dual_fast_py."},

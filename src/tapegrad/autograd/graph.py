@@ -1,6 +1,9 @@
 """Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
 import weakref
 
+_track = None           # _speedups.track once the C speedups are set up (ops/_core.py)
+
+
 class Spent:
     """What a node's `_saved` becomes after a backward without retain_graph: that
     backward's number, and whether saved values were freed (a node that saved nothing
@@ -63,6 +66,8 @@ class Node:
     def _set(self, key, value):
         if self._x is None:
             self._x = {}
+            if _track is not None:
+                _track(self)        # hooks may close a cycle: the collector must see it
         self._x[key] = value
 
     hooks = property(lambda self: self._get("hooks"), lambda self, v: self._set("hooks", v))

@@ -938,6 +938,8 @@ if SPEEDUPS is None:
     _dual_fast = _dual_fast_py
 else:
     SPEEDUPS.init_dual(Ctx, _dual_fast_py, _dual_norm, np.shape, LINEAR)
+    from ..autograd import graph as _graph
+    _graph._track = SPEEDUPS.track
     _dual_fast = SPEEDUPS.dual_fast
     SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,
                         _finish_plain, _f64_fix, _check_broadcast)
