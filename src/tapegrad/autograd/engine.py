@@ -19,24 +19,7 @@ def backward_order(roots, allowed=None):
     With `allowed` (a set of nodes, e.g. those a GradientTape recorded), edges to other
     nodes are cut.
     """
-    waiting = {}
-    stack = []
-    for r in roots:
-        if r not in waiting:
-            waiting[r] = 0
-            stack.append(r)
-    get = waiting.get
-    while stack:                        # pass 1: count consumers
-        node = stack.pop()
-        for nxt in node.next:
-            if nxt is None or (allowed is not None and nxt not in allowed):
-                continue
-            c = get(nxt)
-            if c is None:
-                waiting[nxt] = 1
-                stack.append(nxt)
-            else:
-                waiting[nxt] = c + 1
+    waiting = _consumers(roots, allowed)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     order = []
     while ready:                        # pass 2: release at zero
@@ -50,6 +33,30 @@ def backward_order(roots, allowed=None):
             if c == 0:
                 ready.append(nxt)
     return order
+
+
+def _consumers(roots, allowed=None):
+    """How many nodes below `roots` (all of them, or those in `allowed`) send each node a
+    gradient: pass 1 of backward_order."""
+    waiting = {}
+    stack = []
+    for r in roots:
+        if r not in waiting:
+            waiting[r] = 0
+            stack.append(r)
+    get = waiting.get
+    while stack:
+        node = stack.pop()
+        for nxt in node.next:
+            if nxt is None or (allowed is not None and nxt not in allowed):
+                continue
+            c = get(nxt)
+            if c is None:
+                waiting[nxt] = 1
+                stack.append(nxt)
+            else:
+                waiting[nxt] = c + 1
+    return waiting
 
 
 def _needed(order, targets):
@@ -295,24 +302,7 @@ def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
 def _loops_py(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
     """_run_simple's two passes. `_speedups.backward_loops` is this function in C (used
     when it builds); keep the two in step."""
-    waiting = {}
-    stack = []
-    for r in roots:
-        if r not in waiting:
-            waiting[r] = 0
-            stack.append(r)
-    get = waiting.get
-    while stack:                        # count consumers
-        node = stack.pop()
-        for nxt in node.next:
-            if nxt is None:
-                continue
-            c = get(nxt)
-            if c is None:
-                waiting[nxt] = 1
-                stack.append(nxt)
-            else:
-                waiting[nxt] = c + 1
+    waiting = _consumers(roots)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     pop = grads.pop
     gget = grads.get

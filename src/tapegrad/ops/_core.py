@@ -389,27 +389,7 @@ def _record_fast_py(op, x, y, out, save_idx, view):
             vc = x._vc = Version()
         vers = (vc, vc.v)
     else:
-        saved = []
-        vers = []
-        for i in save_idx:
-            if i < 0:
-                saved.append(out if out.shape else out[()])
-                vc = t._vc = Version()
-                vers += (vc, 0)
-            else:
-                a = y if i else x
-                if isinstance(a, Tensor):
-                    d = a._data
-                    saved.append(d if d.shape else d[()])
-                    vc = a._vc
-                    if vc is None:
-                        vc = a._vc = Version()
-                    vers += (vc, vc.v)
-                else:
-                    saved.append(a)
-                    vers += (None, 0)
-        saved = tuple(saved)
-        vers = tuple(vers)
+        saved, vers = _save_values(save_idx, (x, y), out, t)
     s = _SHAPES.get(shapes)
     if s is None:
         s = _intern_shapes(shapes)
@@ -537,40 +517,9 @@ def _record(op, args, params, out, extra=False):
     vers = None
     save_idx = range(len(args)) if op.save_all else op._save_idx
     if save_idx:
-        # Save arrays, not Tensors: intermediate Tensors die with the user's references,
-        # and graph-mode backward rebuilds connected Tensors from `node.next` (_unpack).
-        # `vers` is flat: (counter, version at save) per saved value, counter None for
-        # constants; node_version_error finds the input index from the op's saves.
-        saved = []
-        vers = []
-        for i in save_idx:
-            if i < 0:
-                # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a
-                # 0-d array, and what the first-order rules compute with anyway
-                saved.append(out if out.shape else out[()])
-                vc = t._vc = Version()
-                vers += (vc, 0)
-            else:
-                a = args[i]
-                if isinstance(a, Tensor):
-                    d = a._data
-                    saved.append(d if d.shape else d[()])
-                    vc = a._vc
-                    if vc is None:
-                        vc = a._vc = Version()
-                    vers += (vc, vc.v)
-                else:
-                    saved.append(a)
-                    vers += (None, 0)
-        saved = tuple(saved)
-        vers = tuple(vers)
-    shapes = tuple(shapes)
-    shapes = _SHAPES.setdefault(shapes, shapes)    # shared, like masks (less memory)
-    meta = (out.shape, out.dtype)
-    meta = _META.setdefault(meta, meta)
-    if len(_SHAPES) > 4096 or len(_META) > 4096:
-        _SHAPES.clear()             # many distinct shapes: keep the caches small
-        _META.clear()
+        saved, vers = _save_values(save_idx, args, out, t)
+    shapes = _intern_shapes(tuple(shapes))     # shared, like masks (less memory)
+    meta = _intern_meta(out)
     L = _local
     special = L.special
     site = _anomaly_stack() if special and L.anomaly else _site(3)  # where apply was called
@@ -586,6 +535,36 @@ def _record(op, args, params, out, extra=False):
     if special and L.ckpt is not None:
         L.ckpt.append(node)
     return t
+
+
+def _save_values(save_idx, args, out, t):
+    """(saved values, version pairs) of a node whose output tensor is `t`.
+
+    Arrays are saved, not Tensors: intermediate Tensors die with the user's references,
+    and graph-mode backward rebuilds connected Tensors from `node.next` (_unpack). A 0-d
+    value is kept as a NumPy scalar: a quarter of the memory of a 0-d array, and what the
+    first-order rules compute with anyway. `vers` is flat: (counter, version at save) per
+    saved value, counter None for constants (saved_index finds the input from the op)."""
+    saved = []
+    vers = []
+    for i in save_idx:
+        if i < 0:
+            saved.append(out if out.shape else out[()])
+            vc = t._vc = Version()
+            vers += (vc, 0)
+        else:
+            a = args[i]
+            if isinstance(a, Tensor):
+                d = a._data
+                saved.append(d if d.shape else d[()])
+                vc = a._vc
+                if vc is None:
+                    vc = a._vc = Version()
+                vers += (vc, vc.v)
+            else:
+                saved.append(a)
+                vers += (None, 0)
+    return tuple(saved), tuple(vers)
 
 
 def note_cut(t, kind, sources):
