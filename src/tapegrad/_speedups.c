@@ -233,6 +233,17 @@ static int save_input(PyObject *a, PyObject **val, PyObject **vc, PyObject **ver
     return 0;
 }
 
+/* Recently used sites, direct-mapped by (code, offset): a loop's few call sites are
+ * found without building an int key and two dict lookups. Each entry holds its site
+ * tuple, which keeps the code object (and so its address) alive. */
+#define SITE_CACHE 64
+static PyObject *site_cache[SITE_CACHE];
+
+static inline Py_ssize_t site_slot(PyCodeObject *code, int lasti)
+{
+    return (Py_ssize_t)((((uintptr_t)code >> 4) ^ (uintptr_t)lasti) % SITE_CACHE);
+}
+
 /* the creation site of the caller's caller, as ops/_core._site: (code, offset), interned */
 static PyObject *creation_site(void)
 {
@@ -242,6 +253,14 @@ static PyObject *creation_site(void)
     f = PyFrame_GetBack(f);
     while (f != NULL) {
         PyCodeObject *code = PyFrame_GetCode(f);
+        int off = PyFrame_GetLasti(f);
+        PyObject *hit = site_cache[site_slot(code, off)];
+        if (hit != NULL && PyTuple_GET_ITEM(hit, 0) == (PyObject *)code &&
+            PyLong_AsLong(PyTuple_GET_ITEM(hit, 1)) == off) {
+            Py_DECREF(code);
+            Py_DECREF(f);
+            return Py_NewRef(hit);
+        }
         PyObject *key = PyLong_FromVoidPtr(code);
         if (key == NULL)
             goto fail_code;
@@ -256,7 +275,7 @@ static PyObject *creation_site(void)
             Py_DECREF(lines);   /* _INSIDE holds it */
         }
         if (lines != Py_False) {
-            PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(f));
+            PyObject *lasti = PyLong_FromLong(off);
             if (lasti == NULL)
                 goto fail_code;
             PyObject *site = PyDict_GetItemWithError(lines, lasti);
@@ -268,6 +287,8 @@ static PyObject *creation_site(void)
                     Py_CLEAR(site);
             }
             Py_DECREF(lasti);
+            if (site != NULL)
+                Py_XSETREF(site_cache[site_slot(code, off)], Py_NewRef(site));
             Py_DECREF(code);
             Py_DECREF(f);
             return site;
@@ -358,8 +379,17 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         }
     }
 
-    s = PyDict_GetItemWithError(SHAPES, shapes);
-    if (s != NULL) {
+    /* the interned shapes and meta of the last node of each arity: consecutive ops
+     * mostly repeat them, and comparing is cheaper than hashing */
+    static PyObject *last_shapes[3], *last_meta;
+    Py_ssize_t arity = PyTuple_GET_SIZE(shapes);
+    PyObject *ls = arity < 3 ? last_shapes[arity] : NULL;
+    int same = 0;
+    if (ls != NULL && (same = PyObject_RichCompareBool(ls, shapes, Py_EQ)) < 0)
+        goto fail;
+    if (same) {
+        s = Py_NewRef(ls);
+    } else if ((s = PyDict_GetItemWithError(SHAPES, shapes)) != NULL) {
         Py_INCREF(s);
     } else {
         if (PyErr_Occurred())
@@ -368,10 +398,25 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         if (s == NULL)
             goto fail;
     }
+    if (arity < 3 && s != ls)
+        Py_XSETREF(last_shapes[arity], Py_NewRef(s));
     {
         PyObject *dtype = PyObject_GetAttr(out, str_dtype);
         if (dtype == NULL)
             goto fail;
+        if (last_meta != NULL && PyTuple_GET_ITEM(last_meta, 1) == dtype) {
+            int eq = PyObject_RichCompareBool(PyTuple_GET_ITEM(last_meta, 0), oshape, Py_EQ);
+            if (eq < 0) {
+                Py_DECREF(dtype);
+                goto fail;
+            }
+            if (eq)
+                meta = Py_NewRef(last_meta);
+        }
+        if (meta != NULL) {
+            Py_DECREF(dtype);
+            goto have_meta;
+        }
         PyObject *key = PyTuple_Pack(2, oshape, dtype);
         Py_DECREF(dtype);
         if (key == NULL)
@@ -387,7 +432,9 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
             if (meta == NULL)
                 goto fail;
         }
+        Py_XSETREF(last_meta, Py_NewRef(meta));
     }
+have_meta:
     if (PyObject_IsTrue(view)) {
         PyObject *r = PyObject_CallFunctionObjArgs(share_version_fn, x, t, NULL);
         if (r == NULL)
