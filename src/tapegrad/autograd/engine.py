@@ -138,16 +138,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         need &= allowed
     stored = set()                      # ids of arrays handed to users as .grad
     anomaly = _local.anomaly
-    prev_mode = _local.grad_enabled
-    _local.grad_enabled = bool(create_graph)
-    # inf/NaN inside rules is expected at masked positions (see ops.elementwise.scale)
-    errstate = np.errstate(all="ignore")
-    errstate.__enter__()
-    # The graph holds no reference cycles, so a cyclic collection during backward would
-    # only walk the whole graph for nothing (that walk makes per-node cost grow with N).
-    gc_was_enabled = gc.isenabled()
-    if gc_was_enabled:
-        gc.disable()
+    mode = _Backward(bool(create_graph))
+    mode.__enter__()
     try:
         for node in order:
             g = grads.pop(node, None)
@@ -181,10 +173,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             except _Freed as e:
                 raise RuntimeError(_freed_message(e.node, order, run)) from None
     finally:
-        _local.grad_enabled = prev_mode
-        errstate.__exit__(None, None, None)
-        if gc_was_enabled:
-            gc.enable()
+        mode.__exit__()
     if results is None:
         return None
     out = []
@@ -275,28 +264,46 @@ def _accumulate(t, g, create_graph, stored):
         stored.add(id(t.grad._data))
 
 
+class _Backward:
+    """The state rules run in during a backward: recording on only for create_graph; NumPy
+    warnings off (inf/NaN at masked positions is expected, see ops.elementwise.scale);
+    and no cyclic collection, since the graph holds no reference cycles and a collection
+    would only walk it (that walk makes per-node cost grow with N)."""
+
+    __slots__ = ("grad", "prev", "err", "gc")
+
+    def __init__(self, grad):
+        self.grad = grad
+
+    def __enter__(self):
+        self.prev = _local.grad_enabled
+        _local.grad_enabled = self.grad
+        self.err = np.errstate(all="ignore")
+        self.err.__enter__()
+        self.gc = gc.isenabled()
+        if self.gc:
+            gc.disable()
+
+    def __exit__(self, *exc):
+        _local.grad_enabled = self.prev
+        self.err.__exit__(None, None, None)
+        if self.gc:
+            gc.enable()
+
+
 def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
     """The common backward: first order, every leaf, no tape filter. Same steps as the
     general loop in run_backward, with the ordering pass fused into the main loop."""
     stored = set()                      # ids of arrays handed to users as .grad
-    anomaly = _local.anomaly
-    prev_mode = _local.grad_enabled
-    _local.grad_enabled = False
-    errstate = np.errstate(all="ignore")
-    errstate.__enter__()
-    gc_was_enabled = gc.isenabled()
-    if gc_was_enabled:
-        gc.disable()
+    mode = _Backward(False)
+    mode.__enter__()
     try:
-        _loops(roots, grads, retain_graph, accumulate, marks, anomaly, stored)
+        _loops(roots, grads, retain_graph, accumulate, marks, _local.anomaly, stored)
     except _Freed as e:
         order = backward_order(roots)
         raise RuntimeError(_freed_message(e.node, order, run)) from None
     finally:
-        _local.grad_enabled = prev_mode
-        errstate.__exit__(None, None, None)
-        if gc_was_enabled:
-            gc.enable()
+        mode.__exit__()
 
 
 def _loops_py(roots, grads, retain_graph, accumulate, marks, anomaly, stored):

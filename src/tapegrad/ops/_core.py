@@ -9,7 +9,6 @@ from .._tensor import Tensor, Version, make
 from ._shapes import broadcast_shapes
 
 _new = object.__new__
-_getframe = sys._getframe
 _F64 = np.dtype(np.float64)
 from ..autograd.graph import Node, grad_edge
 
@@ -398,21 +397,7 @@ def _record_fast_py(op, x, y, out, save_idx, view):
         meta = _intern_meta(out)
     if view:
         _share_version(x, t)
-    # the creation site, as in _site (inlined: this runs once per op)
-    f = _getframe(2)
-    site = None
-    while f is not None:
-        code = f.f_code
-        lines = _INSIDE.get(id(code))
-        if lines is None:
-            lines = _site_table(code)
-        if lines is not False:
-            lasti = f.f_lasti
-            site = lines.get(lasti)
-            if site is None:
-                site = lines[lasti] = (code, lasti)
-            break
-        f = f.f_back
+    site = _site(3)                 # where apply1/apply2 was called
     node = _new(Node)
     node.op = op
     node._saved = saved
