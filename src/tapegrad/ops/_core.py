@@ -305,11 +305,7 @@ def apply2_py(op, x, y):
         t = make(out)
         note_cut(t, "no_grad", (x, y))
         return t
-    t = _new(Tensor)
-    t._data = out
-    t._rg = False
-    t.grad = t.grad_fn = t._vc = t._fw = t._acc = t._x = None
-    return t
+    return make(out)
 
 
 def _finish_plain(args, out, view, cut):
@@ -353,10 +349,7 @@ def _record_fast_py(op, x, y, out, save_idx, view):
         sx = x._data.shape
     else:
         ex = sx = None
-    t = _new(Tensor)
-    t._data = out
-    t._rg = True
-    t.grad = t._vc = t._fw = t._acc = t._x = None
+    t = make(out, True)
     if y is None:
         edges = (ex,)
         mask = _MASK1
@@ -660,10 +653,7 @@ def _dual_fast_py(op, args, raw, params):
     out = forward(*raw, **params) if params else forward(*raw)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    t = _new(Tensor)
-    t._data = out
-    t._rg = False
-    t.grad = t.grad_fn = t._vc = t._fw = t._acc = t._x = None
+    t = make(out)
     if view:
         _share_version(args[0], t)
     jvp = op.jvp
@@ -691,11 +681,7 @@ def _dual_fast_py(op, args, raw, params):
         ctx.batched = None
         dout = jvp(ctx, *tans)
     dout = _dual_norm(out, dout)
-    d = _new(Tensor)
-    d._data = dout
-    d._rg = False
-    d.grad = d.grad_fn = d._vc = d._fw = d._acc = d._x = None
-    t._fw = {level: d}
+    t._fw = {level: make(dout)}
     return t
 
 
