@@ -19,7 +19,7 @@ static PyTypeObject *Tensor_T, *Node_T, *Version_T, *Acc_T, *Spent_T;
 static PyObject *grad_edge_fn, *site_table_fn, *intern_shapes_fn, *intern_meta_fn;
 static PyObject *share_version_fn;
 static PyObject *INSIDE, *SHAPES, *META;
-static PyObject *MASK1, *MASK2, *SAVE_OUT, *SAVE_X;
+static PyObject *MASK1, *MASK2;
 static PyObject *str_shape, *str_dtype, *empty_tuple, *zero;
 
 /* backward */
@@ -80,15 +80,15 @@ static inline void set(PyObject *o, Py_ssize_t off, PyObject *v)
 
 static PyObject *init(PyObject *self, PyObject *args)
 {
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOOOOOO", &Tensor_T, &Node_T, &Version_T, &Acc_T,
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOOOO", &Tensor_T, &Node_T, &Version_T, &Acc_T,
                           &Spent_T, &grad_edge_fn, &site_table_fn, &intern_shapes_fn,
                           &intern_meta_fn, &share_version_fn, &INSIDE, &SHAPES, &META,
-                          &MASK1, &MASK2, &SAVE_OUT, &SAVE_X))
+                          &MASK1, &MASK2))
         return NULL;
     PyObject *all[] = {(PyObject *)Tensor_T, (PyObject *)Node_T, (PyObject *)Version_T,
                        (PyObject *)Acc_T, (PyObject *)Spent_T, grad_edge_fn, site_table_fn,
                        intern_shapes_fn, intern_meta_fn, share_version_fn, INSIDE, SHAPES,
-                       META, MASK1, MASK2, SAVE_OUT, SAVE_X};
+                       META, MASK1, MASK2};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         Py_INCREF(all[i]);      /* kept for the life of the process */
     if (offset_of(Tensor_T, "_data", &T_data) || offset_of(Tensor_T, "_rg", &T_rg) ||

@@ -65,8 +65,7 @@ def register(cls):
     idx = []
     for name in cls.saves:
         idx.append(-1 if name == "out" else cls.args.index(name))
-    idx = tuple(idx)
-    cls._save_idx = {_SAVE_OUT: _SAVE_OUT, _SAVE_X: _SAVE_X}.get(idx, idx)
+    cls._save_idx = tuple(idx)
     _set_hot(cls)
     REGISTRY.append(cls)
     return cls
@@ -151,7 +150,8 @@ def site_text(site) -> str:
 
 
 _PKG_DIR = __file__.rsplit("/ops/", 1)[0]
-_MASKS = {}              # interned needs-grad masks, e.g. (True, False)
+_MASK1 = (True,)
+_MASKS = {_MASK1: _MASK1}   # interned needs-grad masks, e.g. (True, False)
 _SHAPES = {}             # interned input-shape tuples of recorded nodes
 
 
@@ -340,74 +340,11 @@ def _check_broadcast(op, x, y):
 
 def _record_fast_py(op, x, y, out, save_idx, view):
     """_record for one or two inputs (y None for one), no params, no anomaly mode, tape
-    or checkpoint: the same node, built with less interpretation. `_speedups.record_fast`
-    is this function in C (used when it builds); keep the two in step."""
-    if isinstance(x, Tensor):
-        ex = x.grad_fn
-        if ex is None and x._rg:
-            ex = grad_edge(x)
-        sx = x._data.shape
-    else:
-        ex = sx = None
-    t = make(out, True)
-    if y is None:
-        edges = (ex,)
-        mask = _MASK1
-        shapes = (sx,)
-    else:
-        if isinstance(y, Tensor):
-            ey = y.grad_fn
-            if ey is None and y._rg:
-                ey = grad_edge(y)
-            sy = y._data.shape
-        else:
-            ey = sy = None
-        edges = (ex, ey)
-        mask = _MASK2[(ex is not None) + 2 * (ey is not None)]
-        shapes = (sx, sy)
-    if not save_idx:
-        saved = vers = None
-    elif save_idx is _SAVE_OUT:
-        # a 0-d value is kept as a NumPy scalar: a quarter of the memory of a 0-d
-        # array, and what the first-order rules compute with anyway
-        saved = (out if out.shape else out[()],)
-        vc = t._vc = Version()
-        vers = (vc, 0)
-    elif save_idx is _SAVE_X and isinstance(x, Tensor):
-        d = x._data
-        saved = (d if d.shape else d[()],)
-        vc = x._vc
-        if vc is None:
-            vc = x._vc = Version()
-        vers = (vc, vc.v)
-    else:
-        saved, vers = _save_values(save_idx, (x, y), out, t)
-    s = _SHAPES.get(shapes)
-    if s is None:
-        s = _intern_shapes(shapes)
-    meta = _META.get((out.shape, out.dtype))
-    if meta is None:
-        meta = _intern_meta(out)
-    if view:
-        _share_version(x, t)
-    site = _site(3)                 # where apply1/apply2 was called
-    node = _new(Node)
-    node.op = op
-    node._saved = saved
-    node.saved = node.params = node._x = None
-    node.in_shapes = s
-    node.next = edges
-    node.needs_grad = mask
-    node.vers = vers
-    node.meta = meta
-    node.site = site
-    t.grad_fn = node
-    return t
+    or checkpoint. `_speedups.record_fast` is this in C, with the same signature (it
+    reads `save_idx` and `view` from the caller instead of the op); keep the two in step."""
+    return _record(op, (x,) if y is None else (x, y), None, out, depth=4)
 
 
-_MASK1 = (True,)
-_SAVE_OUT = (-1,)       # the interned save patterns _record_fast has short paths for
-_SAVE_X = (0,)
 
 
 def _intern_shapes(shapes):
@@ -468,7 +405,7 @@ _MASK2 = ((False, False), (True, False), (False, True), (True, True))
 _META = {}              # interned (shape, dtype) pairs of recorded outputs
 
 
-def _record(op, args, params, out, extra=False):
+def _record(op, args, params, out, extra=False, depth=3):
     edges = []
     shapes = []
     cuts = None
@@ -500,7 +437,8 @@ def _record(op, args, params, out, extra=False):
     meta = _intern_meta(out)
     L = _local
     special = L.special
-    site = _anomaly_stack() if special and L.anomaly else _site(3)  # where apply was called
+    # where apply was called (`depth` frames up, skipping tapegrad's own)
+    site = _anomaly_stack() if special and L.anomaly else _site(depth)
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
     if cuts:
         node.cuts = cuts
@@ -878,7 +816,7 @@ def _speedups():
     from ..autograd.graph import AccumulateGrad, Spent
     mod.init(Tensor, Node, Version, AccumulateGrad, Spent, grad_edge, _site_table,
              _intern_shapes, _intern_meta, _share_version, _INSIDE, _SHAPES, _META,
-             _MASK1, _MASK2, _SAVE_OUT, _SAVE_X)
+             _MASK1, _MASK2)
     return mod
 
 
