@@ -13,6 +13,12 @@
 #include <structmember.h>
 #include <math.h>
 
+#define NPY_NO_DEPRECATED_API NPY_1_22_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+#include <numpy/arrayscalars.h>
+#include <fenv.h>
+
 /* ------------------------------------------------------------ state from Python */
 
 static PyTypeObject *Tensor_T, *Node_T, *Version_T, *Acc_T, *Spent_T;
@@ -76,6 +82,220 @@ static inline void set(PyObject *o, Py_ssize_t off, PyObject *v)
     Py_INCREF(v);
     SLOT(o, off) = v;
     Py_XDECREF(old);
+}
+
+
+/* ------------------------------------------------------------ NumPy's inner loops */
+
+/* direct(ufunc, a, b): a ufunc on float32/float64 operands of one dtype, one shape
+ * (C-contiguous ndarrays, NumPy scalars, Python floats), by calling the inner loop
+ * NumPy itself would pick, without the ufunc machinery around it (type resolution,
+ * iterator, wrapping; that machinery is most of the cost of a small op). The result
+ * is bitwise NumPy's; any floating-point exception sends the call back to the ufunc,
+ * so warnings and np.errstate behave exactly as before. NULL (no error) = not handled. */
+
+typedef struct {
+    PyObject *ufunc;
+    int type_num;
+    PyUFuncGenericFunction fn;
+    void *data;
+} loop_entry;
+#define LOOP_CACHE 64
+static loop_entry loop_cache[LOOP_CACHE];
+static int n_loops;
+
+/* NumPy's default legacy loop selection: the first loop whose types all match */
+static PyUFuncGenericFunction loop_for(PyObject *uf, int type_num, void **data)
+{
+    for (int i = 0; i < n_loops; i++)
+        if (loop_cache[i].ufunc == uf && loop_cache[i].type_num == type_num) {
+            *data = loop_cache[i].data;
+            return loop_cache[i].fn;
+        }
+    PyUFuncObject *u = (PyUFuncObject *)uf;
+    PyUFuncGenericFunction fn = NULL;
+    void *d = NULL;
+    /* only ufuncs without a custom type resolver or selector (NumPy's own math) */
+    if (u->nout == 1 && u->nin <= 2 && u->types != NULL && u->functions != NULL &&
+        u->core_enabled == 0) {
+        for (int i = 0; i < u->ntypes; i++) {
+            const char *t = u->types + (Py_ssize_t)i * u->nargs;
+            int ok = 1;
+            for (int k = 0; k < u->nargs; k++)
+                ok &= t[k] == type_num;
+            if (ok) {
+                fn = u->functions[i];
+                d = u->data ? u->data[i] : NULL;
+                break;
+            }
+        }
+    }
+    if (n_loops < LOOP_CACHE) {     /* remember misses too */
+        loop_cache[n_loops].ufunc = Py_NewRef(uf);
+        loop_cache[n_loops].type_num = type_num;
+        loop_cache[n_loops].fn = fn;
+        loop_cache[n_loops].data = d;
+        n_loops++;
+    }
+    *data = d;
+    return fn;
+}
+
+/* one operand: its dtype number, data pointer and whether it is an array (stride > 0) */
+typedef struct {
+    int type_num;       /* -1: a Python float, which takes the other operand's dtype */
+    char *ptr;
+    PyArrayObject *arr;
+    double pyval;
+    float pyval32;
+} operand;
+
+static int operand_of(PyObject *o, operand *op)
+{
+    op->arr = NULL;
+    if (PyArray_CheckExact(o)) {
+        PyArrayObject *a = (PyArrayObject *)o;
+        int t = PyArray_TYPE(a);
+        if ((t != NPY_DOUBLE && t != NPY_FLOAT) || !PyArray_IS_C_CONTIGUOUS(a) ||
+            !PyArray_ISALIGNED(a) || !PyArray_ISNBO(PyArray_DESCR(a)->byteorder))
+            return 0;
+        op->type_num = t;
+        op->ptr = PyArray_BYTES(a);
+        op->arr = a;
+        return 1;
+    }
+    if (PyFloat_CheckExact(o)) {
+        op->type_num = -1;
+        op->pyval = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (PyArray_IsScalar(o, Double)) {
+        op->type_num = NPY_DOUBLE;
+        op->ptr = (char *)&PyArrayScalar_VAL(o, Double);
+        return 1;
+    }
+    if (PyArray_IsScalar(o, Float)) {
+        op->type_num = NPY_FLOAT;
+        op->ptr = (char *)&PyArrayScalar_VAL(o, Float);
+        return 1;
+    }
+    return 0;
+}
+
+static PyObject *direct(PyObject *uf, PyObject *a, PyObject *b)
+{
+    if (!PyObject_TypeCheck(uf, &PyUFunc_Type))
+        return NULL;
+    int nin = b ? 2 : 1;
+    if (((PyUFuncObject *)uf)->nin != nin)
+        return NULL;
+    operand ops[2];
+    if (!operand_of(a, &ops[0]) || (b && !operand_of(b, &ops[1])))
+        return NULL;
+    int type_num = -1;
+    PyArrayObject *shape_of = NULL;
+    for (int i = 0; i < nin; i++) {
+        if (ops[i].type_num < 0)
+            continue;
+        if (type_num >= 0 && ops[i].type_num != type_num)
+            return NULL;        /* mixed dtypes: NumPy's promotion decides */
+        type_num = ops[i].type_num;
+        if (ops[i].arr) {
+            if (shape_of && !PyArray_SAMESHAPE(shape_of, ops[i].arr))
+                return NULL;    /* broadcasting: the ufunc's iterator */
+            shape_of = ops[i].arr;
+        }
+    }
+    if (type_num < 0)
+        return NULL;
+    for (int i = 0; i < nin; i++) {     /* Python floats take the array's dtype (NEP 50) */
+        if (ops[i].type_num >= 0)
+            continue;
+        double v = ops[i].pyval;
+        if (type_num == NPY_FLOAT) {
+            ops[i].pyval32 = (float)v;
+            if (!isfinite(v) || (double)ops[i].pyval32 != v)
+                return NULL;
+            ops[i].ptr = (char *)&ops[i].pyval32;
+        } else {
+            ops[i].ptr = (char *)&ops[i].pyval;
+        }
+    }
+    void *data;
+    PyUFuncGenericFunction fn = loop_for(uf, type_num, &data);
+    if (fn == NULL)
+        return NULL;
+    int nd = shape_of ? PyArray_NDIM(shape_of) : 0;
+    npy_intp *dims = shape_of ? PyArray_DIMS(shape_of) : NULL;
+    PyObject *out = PyArray_SimpleNew(nd, dims, type_num);
+    if (out == NULL)
+        return NULL;
+    npy_intp n = PyArray_SIZE((PyArrayObject *)out);
+    npy_intp item = PyArray_ITEMSIZE((PyArrayObject *)out);
+    char *args[3];
+    npy_intp steps[3];
+    for (int i = 0; i < nin; i++) {
+        args[i] = ops[i].ptr;
+        steps[i] = ops[i].arr && PyArray_NDIM(ops[i].arr) ? item : 0;
+    }
+    args[nin] = PyArray_BYTES((PyArrayObject *)out);
+    steps[nin] = item;
+    if (n) {
+        feclearexcept(FE_ALL_EXCEPT);
+        fn(args, &n, steps, data);
+        if (fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID)) {
+            Py_DECREF(out);     /* the ufunc warns or raises as np.errstate says */
+            return NULL;
+        }
+    }
+    return out;
+}
+
+
+/* ufunc(a) or ufunc(a, b): the inner loop when direct() takes it, else the call */
+static PyObject *ufunc_call(PyObject *uf, PyObject *a, PyObject *b)
+{
+    PyObject *r = direct(uf, a, b);
+    if (r != NULL || PyErr_Occurred())
+        return r;
+    return b ? PyObject_CallFunctionObjArgs(uf, a, b, NULL) : PyObject_CallOneArg(uf, a);
+}
+
+/* direct_call(ufunc, a[, b]): direct() for tests; None when it does not take the call */
+static PyObject *direct_call(PyObject *self, PyObject *args)
+{
+    PyObject *uf, *a, *b = NULL;
+    if (!PyArg_ParseTuple(args, "OO|O", &uf, &a, &b))
+        return NULL;
+    PyObject *r = direct(uf, a, b);
+    if (r == NULL && !PyErr_Occurred())
+        Py_RETURN_NONE;
+    return r;
+}
+
+/* a + b, a - b, a * b, a / b, -a with Python's operator semantics; the inner loop when
+ * direct() takes the operands */
+static PyObject *np_add, *np_subtract, *np_multiply, *np_true_divide, *np_negative;
+#define ARITH(name, uf, fallback)                                   \
+    static PyObject *name(PyObject *a, PyObject *b)                 \
+    {                                                               \
+        PyObject *r = uf ? direct(uf, a, b) : NULL;                 \
+        if (r != NULL || PyErr_Occurred())                          \
+            return r;                                               \
+        return fallback(a, b);                                      \
+    }
+ARITH(add, np_add, PyNumber_Add)
+ARITH(sub, np_subtract, PyNumber_Subtract)
+ARITH(mul, np_multiply, PyNumber_Multiply)
+ARITH(truediv, np_true_divide, PyNumber_TrueDivide)
+#undef ARITH
+
+static PyObject *neg(PyObject *a)
+{
+    PyObject *r = np_negative ? direct(np_negative, a, NULL) : NULL;
+    if (r != NULL || PyErr_Occurred())
+        return r;
+    return PyNumber_Negative(a);
 }
 
 static PyObject *init(PyObject *self, PyObject *args)
@@ -164,10 +384,33 @@ static PyObject *track(PyObject *self, PyObject *o)
     Py_RETURN_NONE;
 }
 
+/* o.shape (new ref); 0-d arrays and NumPy scalars give () without building a tuple */
+static PyObject *shape_attr(PyObject *o)
+{
+    if ((PyArray_CheckExact(o) && PyArray_NDIM((PyArrayObject *)o) == 0) ||
+        PyArray_IsScalar(o, Generic))
+        return Py_NewRef(empty_tuple);
+    return PyObject_GetAttr(o, str_shape);
+}
+
+/* o.dtype (new ref); for an ndarray, its descriptor, which is what .dtype returns */
+static PyObject *dtype_attr(PyObject *o)
+{
+    if (PyArray_Check(o))
+        return Py_NewRef((PyObject *)PyArray_DESCR((PyArrayObject *)o));
+    return PyObject_GetAttr(o, str_dtype);
+}
+
 /* the value kept for backward: the array itself, or a NumPy scalar for a 0-d array */
 static PyObject *keep(PyObject *arr)
 {
-    PyObject *shape = PyObject_GetAttr(arr, str_shape);
+    if (PyArray_CheckExact(arr)) {
+        PyArrayObject *a = (PyArrayObject *)arr;
+        if (PyArray_NDIM(a))
+            return Py_NewRef(arr);
+        return PyArray_Scalar(PyArray_DATA(a), PyArray_DESCR(a), arr);
+    }
+    PyObject *shape = shape_attr(arr);
     if (shape == NULL)
         return NULL;
     int nd = PyTuple_Check(shape) ? (int)PyTuple_GET_SIZE(shape) : 1;
@@ -197,7 +440,7 @@ static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
         Py_INCREF(e);
     }
     *edge = e;
-    *shape = PyObject_GetAttr(get(a, T_data), str_shape);
+    *shape = shape_attr(get(a, T_data));
     if (*shape == NULL) {
         Py_CLEAR(*edge);
         return -1;
@@ -340,7 +583,7 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     if (edges == NULL || shapes == NULL)
         goto fail;
-    oshape = PyObject_GetAttr(out, str_shape);
+    oshape = shape_attr(out);
     if (oshape == NULL)
         goto fail;
 
@@ -401,7 +644,7 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     if (arity < 3 && s != ls)
         Py_XSETREF(last_shapes[arity], Py_NewRef(s));
     {
-        PyObject *dtype = PyObject_GetAttr(out, str_dtype);
+        PyObject *dtype = dtype_attr(out);
         if (dtype == NULL)
             goto fail;
         if (last_meta != NULL && PyTuple_GET_ITEM(last_meta, 1) == dtype) {
@@ -522,13 +765,13 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     if (diff < 0 || view < 0)
         return NULL;
     /* float64 out of non-float64 inputs: the float32 default (ops/_core._has_float64) */
-    PyObject *dtype = PyObject_GetAttr(out, str_dtype);
+    PyObject *dtype = dtype_attr(out);
     if (dtype == NULL)
         return NULL;
     int fix = dtype == F64;
     Py_DECREF(dtype);
     if (fix && PyObject_TypeCheck(xs[0], Tensor_T)) {
-        PyObject *xd = PyObject_GetAttr(get(xs[0], T_data), str_dtype);
+        PyObject *xd = dtype_attr(get(xs[0], T_data));
         if (xd == NULL)
             return NULL;
         fix = xd != F64;
@@ -585,7 +828,10 @@ done:
 /* out = forward(*raw) as an ndarray (ufuncs give NumPy scalars for 0-d inputs) */
 static PyObject *run_forward(PyObject *fwd, PyObject **raw, int n)
 {
-    PyObject *out = PyObject_Vectorcall(fwd, raw, n, NULL);
+    PyObject *out = n <= 2 ? direct(fwd, raw[0], n == 2 ? raw[1] : NULL) : NULL;
+    if (out != NULL || PyErr_Occurred())
+        return out;
+    out = PyObject_Vectorcall(fwd, raw, n, NULL);
     if (out == NULL || Py_IS_TYPE(out, (PyTypeObject *)NDARRAY))
         return out;
     PyObject *arr = PyObject_CallOneArg(asarray_fn, out);
@@ -676,7 +922,7 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
  * or float64 buffer; other inputs go to that function. */
 static PyObject *all_finite(PyObject *self, PyObject *a)
 {
-    if (PyFloat_CheckExact(a))
+    if (PyFloat_Check(a))       /* also NumPy's float64 scalars, a float subclass */
         return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
     if (PyObject_CheckBuffer(a)) {
         Py_buffer v;
@@ -739,7 +985,7 @@ static PyObject *init_dual(PyObject *self, PyObject *args)
 static PyObject *scalarize(PyObject *v)
 {
     if (Py_IS_TYPE(v, (PyTypeObject *)NDARRAY)) {
-        PyObject *shape = PyObject_GetAttr(v, str_shape);
+        PyObject *shape = shape_attr(v);
         if (shape == NULL)
             return NULL;
         int nd = (int)PyTuple_GET_SIZE(shape);
@@ -856,7 +1102,7 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     Py_ssize_t ns = PyTuple_GET_SIZE(save_idx);
     saved = PyTuple_New(ns);
     shapes = PyTuple_New(PyTuple_GET_SIZE(raw));
-    oshape = PyObject_GetAttr(out, str_shape);
+    oshape = shape_attr(out);
     if (saved == NULL || shapes == NULL || oshape == NULL)
         goto done;
     for (Py_ssize_t k = 0; k < ns; k++) {
@@ -871,7 +1117,7 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(raw); i++) {
         PyObject *v = PyTuple_GET_ITEM(raw, i);
         PyObject *sh = Py_IS_TYPE(v, (PyTypeObject *)NDARRAY)
-                           ? PyObject_GetAttr(v, str_shape)
+                           ? shape_attr(v)
                            : PyObject_CallOneArg(np_shape_fn, v);
         if (sh == NULL)
             goto done;
@@ -902,9 +1148,9 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     /* the tangent as an ndarray of the output's shape and dtype */
     int plain = 0;
     if (Py_IS_TYPE(dout, (PyTypeObject *)NDARRAY)) {
-        PyObject *dsh = PyObject_GetAttr(dout, str_shape);
-        PyObject *dd = PyObject_GetAttr(dout, str_dtype);
-        PyObject *od = PyObject_GetAttr(out, str_dtype);
+        PyObject *dsh = shape_attr(dout);
+        PyObject *dd = dtype_attr(dout);
+        PyObject *od = dtype_attr(out);
         if (dsh && dd && od) {
             plain = PyObject_RichCompareBool(dsh, oshape, Py_EQ);
             if (plain == 1)
@@ -949,6 +1195,201 @@ done:
     Py_XDECREF(oshape);
     return res;
 }
+
+
+/* ------------------------------------------------------------ built-in rules in C */
+
+/* The vjp rules of the commonest elementwise ops (ops/elementwise.py), for the first-order
+ * loop: each does exactly what its Python rule does, with the same NumPy calls in the
+ * same order, minus the Python frames. Ops are matched by identity, so a subclass or
+ * any other op runs its Python rule. */
+enum { R_ADD, R_SUB, R_MUL, R_DIV, R_NEG, R_SIN, R_COS, R_EXP, R_TANH, R_COUNT };
+static PyObject *rule_ops[R_COUNT];
+static PyObject *np_sin, *np_cos, *scale_py, *float_one;
+static int rules_ready;
+
+/* init_rules(ops, (np.sin, np.cos, np.add, np.subtract, np.multiply, np.true_divide,
+ * np.negative), scale): ops in the order of the enum above */
+static PyObject *init_rules(PyObject *self, PyObject *args)
+{
+    PyObject *ops;
+    if (!PyArg_ParseTuple(args, "O!(OOOOOOO)O", &PyTuple_Type, &ops, &np_sin, &np_cos,
+                          &np_add, &np_subtract, &np_multiply, &np_true_divide, &np_negative,
+                          &scale_py))
+        return NULL;
+    PyObject *ufs[] = {np_sin, np_cos, np_add, np_subtract, np_multiply, np_true_divide,
+                       np_negative};
+    for (size_t i = 0; i < sizeof(ufs) / sizeof(ufs[0]); i++)
+        Py_INCREF(ufs[i]);
+    if (PyTuple_GET_SIZE(ops) != R_COUNT) {
+        PyErr_Format(PyExc_ValueError, "init_rules needs %d ops", R_COUNT);
+        return NULL;
+    }
+    for (int i = 0; i < R_COUNT; i++)
+        rule_ops[i] = Py_NewRef(PyTuple_GET_ITEM(ops, i));
+    Py_INCREF(scale_py);
+    float_one = PyFloat_FromDouble(1.0);
+    rules_ready = 1;
+    Py_RETURN_NONE;
+}
+
+static inline int rule_of(PyObject *op)
+{
+    if (!rules_ready)
+        return -1;
+    for (int i = 0; i < R_COUNT; i++)
+        if (rule_ops[i] == op)
+            return i;
+    return -1;
+}
+
+static PyObject *all_finite(PyObject *self, PyObject *a);
+
+/* elementwise.scale: g * d, and the Python function when that is not all finite (it
+ * keeps zero cotangents zero) */
+static PyObject *scale(PyObject *g, PyObject *d)
+{
+    PyObject *r = mul(g, d);
+    if (r == NULL || PyObject_TypeCheck(r, Tensor_T))
+        goto slow;
+    PyObject *fin = all_finite(NULL, r);
+    if (fin == NULL) {
+        Py_DECREF(r);
+        return NULL;
+    }
+    Py_DECREF(fin);
+    if (fin == Py_True)
+        return r;
+slow:
+    if (r == NULL)
+        return NULL;
+    Py_DECREF(r);
+    return PyObject_CallFunctionObjArgs(scale_py, g, d, NULL);
+}
+
+static inline int wants(PyObject *node, int k)
+{
+    PyObject *m = get(node, N_needs_grad);
+    if (!PyTuple_Check(m) || k >= PyTuple_GET_SIZE(m))
+        return 0;
+    PyObject *v = PyTuple_GET_ITEM(m, k);
+    return v == Py_True || (v != Py_False && PyObject_IsTrue(v) > 0);
+}
+
+/* one gradient or None: f(g, a) when input k needs it */
+#define MAYBE(k, expr) (wants(node, k) ? (expr) : Py_NewRef(Py_None))
+
+/* the gradients (new tuple), NULL on error, or Py_NotImplemented (new ref) when the
+ * Python rule must run (Tensor values, unexpected saved tuples) */
+static PyObject *run_rule(int code, PyObject *node, PyObject *g, PyObject *saved)
+{
+    Py_ssize_t ns = PyTuple_GET_SIZE(saved);
+    for (Py_ssize_t i = 0; i < ns; i++)
+        if (PyObject_TypeCheck(PyTuple_GET_ITEM(saved, i), Tensor_T))
+            return Py_NewRef(Py_NotImplemented);
+    if (PyObject_TypeCheck(g, Tensor_T))
+        return Py_NewRef(Py_NotImplemented);
+    PyObject *a = NULL, *b = NULL, *t = NULL, *u = NULL;
+    switch (code) {
+    case R_ADD:
+        return PyTuple_Pack(2, g, g);
+    case R_SUB:
+        b = MAYBE(1, neg(g));
+        if (b == NULL)
+            return NULL;
+        t = PyTuple_Pack(2, g, b);
+        Py_DECREF(b);
+        return t;
+    case R_NEG:
+        a = neg(g);
+        break;
+    case R_MUL:
+        if (ns != 2)
+            return Py_NewRef(Py_NotImplemented);
+        a = MAYBE(0, scale(g, PyTuple_GET_ITEM(saved, 1)));
+        if (a == NULL)
+            return NULL;
+        b = MAYBE(1, scale(g, PyTuple_GET_ITEM(saved, 0)));
+        goto pair;
+    case R_DIV:     /* scale(g, 1 / y), scale(g, -x / (y * y)) */
+        if (ns != 2)
+            return Py_NewRef(Py_NotImplemented);
+        if (wants(node, 0)) {
+            t = truediv(float_one, PyTuple_GET_ITEM(saved, 1));
+            if (t == NULL)
+                return NULL;
+            a = scale(g, t);
+            Py_CLEAR(t);
+            if (a == NULL)
+                return NULL;
+        } else {
+            a = Py_NewRef(Py_None);
+        }
+        if (wants(node, 1)) {
+            PyObject *y = PyTuple_GET_ITEM(saved, 1);
+            t = neg(PyTuple_GET_ITEM(saved, 0));
+            u = t ? mul(y, y) : NULL;
+            PyObject *q = u ? truediv(t, u) : NULL;
+            Py_XDECREF(t);
+            Py_XDECREF(u);
+            b = q ? scale(g, q) : NULL;
+            Py_XDECREF(q);
+        } else {
+            b = Py_NewRef(Py_None);
+        }
+        goto pair;
+    case R_SIN:     /* g * cos(x) */
+    case R_COS:     /* -g * sin(x) */
+        if (ns != 1)
+            return Py_NewRef(Py_NotImplemented);
+        t = ufunc_call(code == R_SIN ? np_cos : np_sin, PyTuple_GET_ITEM(saved, 0), NULL);
+        if (t == NULL)
+            return NULL;
+        if (code == R_SIN) {
+            a = mul(g, t);
+        } else {
+            u = neg(g);
+            a = u ? mul(u, t) : NULL;
+            Py_XDECREF(u);
+        }
+        Py_DECREF(t);
+        break;
+    case R_EXP:     /* scale(g, out) */
+        if (ns != 1)
+            return Py_NewRef(Py_NotImplemented);
+        a = scale(g, PyTuple_GET_ITEM(saved, 0));
+        break;
+    case R_TANH: {  /* g * (1.0 - out * out) */
+        if (ns != 1)
+            return Py_NewRef(Py_NotImplemented);
+        PyObject *out = PyTuple_GET_ITEM(saved, 0);
+        t = mul(out, out);
+        u = t ? sub(float_one, t) : NULL;
+        a = u ? mul(g, u) : NULL;
+        Py_XDECREF(t);
+        Py_XDECREF(u);
+        break;
+    }
+    default:
+        return Py_NewRef(Py_NotImplemented);
+    }
+    if (a == NULL)
+        return NULL;
+    t = PyTuple_Pack(1, a);
+    Py_DECREF(a);
+    return t;
+pair:
+    if (a == NULL || b == NULL) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return NULL;
+    }
+    t = PyTuple_Pack(2, a, b);
+    Py_DECREF(a);
+    Py_DECREF(b);
+    return t;
+}
+#undef MAYBE
 
 /* ------------------------------------------------------------------ backward */
 
@@ -995,7 +1436,7 @@ static int add_grad(PyObject *grads, PyObject *key, PyObject *g)
             return -1;
         return PyDict_SetItem(grads, key, g);
     }
-    PyObject *sum = PyNumber_Add(prev, g);
+    PyObject *sum = add(prev, g);
     if (sum == NULL)
         return -1;
     int r = PyDict_SetItem(grads, key, sum);
@@ -1180,16 +1621,26 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         PyObject *saved = saved_for(node, x);
         if (saved == NULL)
             goto done;
-        set(node, N_saved, saved);
-        Py_DECREF(saved);
-        PyObject *vjp = PyObject_GetAttr(get(node, N_op), str_vjp);
-        if (vjp == NULL) {
-            set(node, N_saved, Py_None);
-            goto done;
+        int code = PyTuple_CheckExact(saved) ? rule_of(get(node, N_op)) : -1;
+        if (code >= 0) {
+            gxs = run_rule(code, node, g, saved);
+            if (gxs == Py_NotImplemented)
+                Py_CLEAR(gxs);
+            else if (gxs == NULL) {
+                Py_DECREF(saved);
+                goto done;
+            }
         }
-        gxs = PyObject_CallFunctionObjArgs(vjp, node, g, NULL);
-        Py_DECREF(vjp);
-        set(node, N_saved, Py_None);
+        if (gxs == NULL) {      /* the op's Python rule, with ctx.saved set around it */
+            set(node, N_saved, saved);
+            PyObject *vjp = PyObject_GetAttr(get(node, N_op), str_vjp);
+            if (vjp != NULL) {
+                gxs = PyObject_CallFunctionObjArgs(vjp, node, g, NULL);
+                Py_DECREF(vjp);
+            }
+            set(node, N_saved, Py_None);
+        }
+        Py_DECREF(saved);
         if (gxs == NULL)
             goto done;
         if (!retain && !Py_IS_TYPE(get(node, N__saved), Spent_T)) {
@@ -1220,7 +1671,7 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
                 continue;
             PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
             if (gx != Py_None) {
-                PyObject *gshape = PyObject_GetAttr(gx, str_shape);
+                PyObject *gshape = shape_attr(gx);
                 if (gshape == NULL) {
                     if (!PyErr_ExceptionMatches(PyExc_AttributeError))
                         goto done;
@@ -1277,6 +1728,8 @@ static PyMethodDef methods[] = {
     {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
     {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
      "ops/_core._dual_fast_py."},
+    {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
+    {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
@@ -1306,5 +1759,9 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_jvp = PyUnicode_InternFromString("jvp");
     empty_tuple = PyTuple_New(0);
     zero = PyLong_FromLong(0);
+    /* built against NumPy's C API: a NumPy it cannot use makes the import fail, and
+     * tapegrad then runs its Python paths */
+    if (_import_array() < 0 || _import_umath() < 0)
+        return NULL;
     return PyModule_Create(&module);
 }
