@@ -707,6 +707,13 @@ have_meta:
      * walk it (that walk is what makes per-node cost grow with the graph). Node._set
      * tracks it again when hooks are attached. */
     PyObject_GC_UnTrack(node);
+    /* Its tuples likewise: CPython keeps a tuple of GC objects (nodes, counters) tracked
+     * for good, and a long graph of them makes every full collection walk it all. */
+    PyObject_GC_UnTrack(edges);
+    if (PyTuple_CheckExact(vers))
+        PyObject_GC_UnTrack(vers);
+    if (PyTuple_CheckExact(saved))
+        PyObject_GC_UnTrack(saved);
     Py_DECREF(node);
     goto done;
 fail:
@@ -1408,23 +1415,86 @@ static PyObject *nexts_of(PyObject *node)
     return t;
 }
 
-/* waiting[key] += delta (missing counts as 0); returns the new count, or -1 */
-static long bump(PyObject *waiting, PyObject *key, long delta)
+/* The consumer counts of one backward: an open-addressing table keyed by node address.
+ * The hash keeps nearby addresses in nearby slots, so walking a long graph (whose nodes
+ * were allocated in order) walks the table in order too; a dict of a million nodes
+ * costs two cache misses per lookup. The table owns a reference to each node until
+ * its count reaches zero and it moves to the ready list; after that its address stays
+ * as a key but is never looked up again (only a node's consumers look it up). */
+typedef struct {
+    PyObject *key;
+    Py_ssize_t count;
+} wslot;
+
+typedef struct {
+    wslot *slots;
+    size_t mask, used;
+} wtable;
+
+static inline size_t whash(PyObject *p)
 {
-    PyObject *c = PyDict_GetItemWithError(waiting, key);
-    long v = 0;
-    if (c != NULL)
-        v = PyLong_AsLong(c);
-    else if (PyErr_Occurred())
-        return -1;
-    v += delta;
-    PyObject *nv = PyLong_FromLong(v);
-    if (nv == NULL || PyDict_SetItem(waiting, key, nv) < 0) {
-        Py_XDECREF(nv);
+    uintptr_t a = (uintptr_t)p;
+    return (size_t)((a >> 4) ^ (a >> 26));
+}
+
+static int wtable_init(wtable *t)
+{
+    t->mask = 63;
+    t->used = 0;
+    t->slots = PyMem_Calloc(t->mask + 1, sizeof(wslot));
+    if (t->slots == NULL) {
+        PyErr_NoMemory();
         return -1;
     }
-    Py_DECREF(nv);
-    return v;
+    return 0;
+}
+
+static wslot *wtable_find(wtable *t, PyObject *key)
+{
+    size_t i = whash(key) & t->mask;
+    while (t->slots[i].key != NULL && t->slots[i].key != key)
+        i = (i + 1) & t->mask;
+    return &t->slots[i];
+}
+
+/* the slot of key, added with count 0 if missing (*added = 1); NULL on memory error */
+static wslot *wtable_get(wtable *t, PyObject *key, int *added)
+{
+    wslot *w = wtable_find(t, key);
+    *added = w->key == NULL;
+    if (!*added)
+        return w;
+    if (2 * (t->used + 1) > t->mask + 1) {     /* keep it at most half full */
+        size_t n = 2 * (t->mask + 1);
+        wslot *old = t->slots, *neu = PyMem_Calloc(n, sizeof(wslot));
+        if (neu == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        size_t oldn = t->mask + 1;
+        t->slots = neu;
+        t->mask = n - 1;
+        for (size_t k = 0; k < oldn; k++)
+            if (old[k].key != NULL)
+                *wtable_find(t, old[k].key) = old[k];
+        PyMem_Free(old);
+        w = wtable_find(t, key);
+    }
+    w->key = Py_NewRef(key);
+    w->count = 0;
+    t->used++;
+    return w;
+}
+
+/* drop the references of nodes whose count never reached zero (an error cut the loop) */
+static void wtable_free(wtable *t)
+{
+    if (t->slots == NULL)
+        return;
+    for (size_t k = 0; k <= t->mask; k++)
+        if (t->slots[k].key != NULL && t->slots[k].count > 0)
+            Py_DECREF(t->slots[k].key);
+    PyMem_Free(t->slots);
 }
 
 /* grads[key] = g, or the sum with what is there */
@@ -1484,13 +1554,18 @@ static PyObject *saved_for(PyObject *node, PyObject *x)
 }
 
 /* release the inputs of a node: count down, and queue those that are complete */
-static int release(PyObject *waiting, PyObject *ready, PyObject *nxt)
+static int release(wtable *waiting, PyObject *ready, PyObject *nxt)
 {
-    long c = bump(waiting, nxt, -1);
-    if (c < 0)
+    wslot *w = wtable_find(waiting, nxt);
+    if (w->key == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "backward: a node was not counted");
         return -1;
-    if (c == 0 && PyList_Append(ready, nxt) < 0)
-        return -1;
+    }
+    if (--w->count == 0) {      /* the ready list takes over the table's reference */
+        int r = PyList_Append(ready, nxt);
+        Py_DECREF(nxt);
+        return r;
+    }
     return 0;
 }
 
@@ -1508,20 +1583,21 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
     if (retain < 0 || accumulate < 0 || anomaly < 0)
         return NULL;
     PyObject *acc_flag = accumulate ? Py_True : Py_False;
-    PyObject *waiting = PyDict_New(), *stack = PyList_New(0), *ready = PyList_New(0);
+    wtable tab = {NULL, 0, 0}, *waiting = &tab;
+    PyObject *stack = PyList_New(0), *ready = PyList_New(0);
     PyObject *roots_seq = PySequence_Fast(roots, "roots must be a sequence");
     PyObject *node = NULL, *nexts = NULL, *g = NULL, *gxs = NULL, *gseq = NULL;
     PyObject *result = NULL;
-    if (!waiting || !stack || !ready || !roots_seq)
+    if (!stack || !ready || !roots_seq || wtable_init(waiting) < 0)
         goto done;
 
     Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots_seq);
     for (Py_ssize_t i = 0; i < nr; i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
-        int has = PyDict_Contains(waiting, r);
-        if (has < 0)
+        int added;
+        if (wtable_get(waiting, r, &added) == NULL)
             goto done;
-        if (!has && (PyDict_SetItem(waiting, r, zero) < 0 || PyList_Append(stack, r) < 0))
+        if (added && PyList_Append(stack, r) < 0)
             goto done;
     }
     while (PyList_GET_SIZE(stack)) {                    /* count consumers */
@@ -1536,35 +1612,27 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
             PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
             if (nxt == Py_None)
                 continue;
-            int has = PyDict_Contains(waiting, nxt);
-            if (has < 0 || bump(waiting, nxt, 1) < 0)
+            int added;
+            wslot *w = wtable_get(waiting, nxt, &added);
+            if (w == NULL)
                 goto done;
-            if (!has && PyList_Append(stack, nxt) < 0)
+            w->count++;
+            if (added && PyList_Append(stack, nxt) < 0)
                 goto done;
         }
         Py_CLEAR(nexts);
         Py_CLEAR(node);
     }
-    {   /* ready = roots (first occurrences, in order) with no consumer */
-        PyObject *seen = PySet_New(NULL);
-        if (seen == NULL)
+    for (Py_ssize_t i = 0; i < nr; i++) {   /* ready = roots with no consumer, once each */
+        PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
+        wslot *w = wtable_find(waiting, r);
+        if (w->count != 0)
+            continue;
+        w->count = -1;              /* queued: the ready list takes the table's reference */
+        int bad = PyList_Append(ready, r) < 0;
+        Py_DECREF(r);
+        if (bad)
             goto done;
-        for (Py_ssize_t i = 0; i < nr; i++) {
-            PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
-            int dup = PySet_Contains(seen, r);
-            if (dup < 0 || (!dup && PySet_Add(seen, r) < 0)) {
-                Py_DECREF(seen);
-                goto done;
-            }
-            if (dup)
-                continue;
-            PyObject *c = PyDict_GetItemWithError(waiting, r);
-            if (c == NULL || (PyLong_AsLong(c) == 0 && PyList_Append(ready, r) < 0)) {
-                Py_DECREF(seen);
-                goto done;
-            }
-        }
-        Py_DECREF(seen);
     }
 
     while (PyList_GET_SIZE(ready)) {
@@ -1712,7 +1780,7 @@ done:
     Py_XDECREF(g);
     Py_XDECREF(gxs);
     Py_XDECREF(gseq);
-    Py_XDECREF(waiting);
+    wtable_free(&tab);
     Py_XDECREF(stack);
     Py_XDECREF(ready);
     Py_XDECREF(roots_seq);
