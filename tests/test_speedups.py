@@ -142,3 +142,201 @@ def test_nodes_leave_the_cyclic_collector_until_hooks_attach():
     del y, node
     gc.collect()
     assert ref() is None
+
+
+# ------------------------------------------------------------ NumPy's inner loops
+
+def _op_ufuncs():
+    ufs = {op.forward for op in _core.REGISTRY
+           if isinstance(getattr(op, "forward", None), np.ufunc) and op.forward.nin <= 2}
+    ufs |= {np.add, np.subtract, np.multiply, np.true_divide, np.negative, np.sin, np.cos}
+    ufs.discard(np.matmul)
+    return sorted(ufs, key=lambda u: u.__name__)
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 1e-310, 1e308, -1e308, np.inf, -np.inf, np.nan,
+           100.0, -745.0, 710.0, 89.0, 1e-45, 88.7, 0.7, -3.5]
+
+
+def _same(got, want):
+    want = np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))   # -0.0 stays -0.0
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("uf", _op_ufuncs(), ids=lambda u: u.__name__)
+def test_direct_loops_are_bitwise_numpy(uf, dtype):
+    """Where the C path calls NumPy's inner loop itself, the result is the ufunc's, bit
+    for bit; where an FP exception is raised it declines (and the ufunc warns)."""
+    import warnings
+    direct = _core.SPEEDUPS.direct_call
+    rng = np.random.default_rng(0)
+    with np.errstate(all="ignore"):
+        a = np.concatenate([rng.standard_normal(40) * 3, SPECIAL]).astype(dtype)
+        b = np.concatenate([rng.standard_normal(40) * 3, SPECIAL[::-1]]).astype(dtype)
+    cases = [(a, b)]
+    cases += [(np.array(u), np.array(v)) for u, v in zip(a, b)]      # 0-d arrays
+    cases += list(zip(a, b))                                          # NumPy scalars
+    cases += [(np.array(u), 0.5) for u in a] + [(2.0, np.array(u)) for u in a]
+    taken = 0
+    for u, v in cases:
+        args = (u,) if uf.nin == 1 else (u, v)
+        if uf.nin == 1 and not isinstance(u, (np.ndarray, np.generic)):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with np.errstate(all="ignore"):
+                want = uf(*args)
+            got = direct(uf, *args)
+        if got is None:
+            continue
+        taken += 1
+        _same(got, want)
+    assert taken > len(cases) // 3          # the common finite cases do take the fast path
+
+
+@needs_c
+def test_direct_loops_decline_what_they_do_not_cover():
+    direct = _core.SPEEDUPS.direct_call
+    f = np.ones((3, 4))
+    assert direct(np.add, f, np.ones(4)) is None                    # broadcasting
+    assert direct(np.add, f, np.ones((3, 4), np.float32)) is None   # mixed dtypes
+    assert direct(np.add, np.ones(3, np.float32), np.float64(1.0)) is None
+    assert direct(np.add, f[:, ::2], f[:, ::2]) is None             # not contiguous
+    assert direct(np.add, np.arange(3), np.arange(3)) is None       # integers
+    assert direct(np.matmul, f, f.T) is None                        # a gufunc
+    assert direct(np.add, np.ones(2, np.float32), 0.1) is None      # 0.1 is not a float32
+    assert direct(np.add, 1.0, 2.0) is None                         # no array at all
+    big = np.ones(3, ">f8")
+    assert direct(np.add, big, big) is None                         # byte-swapped
+    assert direct(np.add, np.ones(3, np.float32), 0.5).dtype == np.float32
+
+
+@needs_c
+def test_fp_exceptions_still_warn_and_raise_like_numpy():
+    with pytest.warns(RuntimeWarning, match="invalid value encountered in log"):
+        tg.log(tg.tensor([-1.0, 1.0]))
+    with pytest.warns(RuntimeWarning, match="overflow encountered in exp"):
+        tg.exp(tg.tensor(1000.0))
+    with np.errstate(over="raise"):
+        with pytest.raises(FloatingPointError):
+            tg.exp(tg.tensor([1000.0]))
+    with np.errstate(divide="raise"):
+        with pytest.raises(FloatingPointError):
+            tg.tensor([1.0]) / tg.tensor([0.0])
+
+
+def _grads_both_ways(fn, *leaves):
+    out = []
+    for loops in (engine._loops_py, _core.SPEEDUPS.backward_loops):
+        for t in leaves:
+            t.grad = None
+        saved, engine._loops = engine._loops, loops
+        try:
+            fn(*leaves).backward()
+        finally:
+            engine._loops = saved
+        out.append([None if t.grad is None else t.grad.numpy().copy() for t in leaves])
+    return out
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shapes", [((), ()), ((5,), (5,)), ((3, 1), (1, 4)), ((2, 3), ())])
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "neg", "sin", "cos", "exp",
+                                  "tanh"])
+def test_c_rules_match_the_python_rules(name, shapes, dtype):
+    """The rules run in C give the Python rules' gradients bit for bit, broadcasting,
+    0-d values (NumPy scalars) and strong zeros included."""
+    rng = np.random.default_rng(1)
+    x = tg.tensor(rng.uniform(0.5, 2.0, shapes[0]).astype(dtype), requires_grad=True)
+    y = tg.tensor(rng.uniform(0.5, 2.0, shapes[1]).astype(dtype), requires_grad=True)
+    binary = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+              "mul": lambda a, b: a * b, "div": lambda a, b: a / b}
+    unary = {"neg": lambda a: -a, "sin": tg.sin, "cos": tg.cos, "exp": tg.exp,
+             "tanh": tg.tanh}
+    if name in binary:
+        def f(a, b):
+            return (binary[name](a, b) * 1.5).sum()
+        gp, gc_ = _grads_both_ways(f, x, y)
+    else:
+        def f(a, b):
+            return (unary[name](a * b) * 1.5).sum()
+        gp, gc_ = _grads_both_ways(f, x, y)
+    for u, v in zip(gp, gc_):
+        assert u.dtype == v.dtype
+        _same(v, u)
+
+
+@needs_c
+def test_c_rules_keep_strong_zeros():
+    x = tg.tensor([0.0, 1.0], requires_grad=True)
+    y = tg.tensor([1e30, 2.0], requires_grad=True)
+    def f(a, b):
+        # the first element's cotangent is zero and meets an infinite derivative
+        return tg.where(tg.tensor([False, True]), a * (b * b * b), 0.0).sum()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gp, gc_ = _grads_both_ways(f, x, y)
+    for u, v in zip(gp, gc_):
+        _same(v, u)
+    assert np.all(np.isfinite(gc_[0]))
+
+
+@needs_c
+def test_backward_tables_release_every_node_even_after_an_error():
+    import gc
+    import weakref
+
+    class Boom(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            raise ValueError("boom")
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = tg.sin(Boom.apply(tg.exp(x)))
+    refs, todo = [], [y.grad_fn]
+    while todo:                     # every node, the uncounted exp node among them
+        n = todo.pop()
+        if n is not None and not isinstance(n, tg.autograd.graph.AccumulateGrad):
+            refs.append(weakref.ref(n))
+            todo.extend(n.next)
+    assert len(refs) == 3
+    with pytest.raises(ValueError, match="boom"):
+        (y * y).sum().backward()
+    del y, n, todo
+    gc.collect()
+    assert [r() for r in refs] == [None] * 3
+    z = tg.exp(x)
+    for _ in range(5000):           # long enough to grow the table many times
+        z = tg.sin(z) * 0.5
+    node = weakref.ref(z.grad_fn)
+    z.sum().backward()
+    assert x.grad is not None and node() is not None
+    del z
+    assert node() is None
+
+
+@needs_c
+def test_long_graphs_leave_no_tracked_tuples():
+    """A recorded chain must not leave objects for the cyclic collector to walk: the
+    per-node cost would then grow with the length of the graph."""
+    import gc
+    x = tg.tensor(0.5, requires_grad=True)
+    c = tg.tensor(1.0, requires_grad=True)
+    gc.collect()
+    before = len(gc.get_objects())
+    y = x
+    for _ in range(2000):
+        y = tg.sin(y * c)
+    gc.collect()
+    assert len(gc.get_objects()) - before < 100
+    y.backward()
