@@ -10,4 +10,6 @@ except ImportError:     # the build of the extension fails and is skipped (optio
     include = []
 
 setup(ext_modules=[Extension("tapegrad._speedups", ["src/tapegrad/_speedups.c"],
-                             include_dirs=include, optional=True)])
+                             include_dirs=include, optional=True,
+                             # a missing declaration must fail the build, not the import
+                             extra_compile_args=["-Werror=implicit-function-declaration"])])

@@ -182,7 +182,7 @@ static int operand_of(PyObject *o, operand *op)
     return 0;
 }
 
-static PyObject *direct(PyObject *uf, PyObject *a, PyObject *b)
+static PyObject *direct_(PyObject *uf, PyObject *a, PyObject *b, int as_scalar)
 {
     if (!PyObject_TypeCheck(uf, &PyUFunc_Type))
         return NULL;
@@ -227,18 +227,36 @@ static PyObject *direct(PyObject *uf, PyObject *a, PyObject *b)
         return NULL;
     int nd = shape_of ? PyArray_NDIM(shape_of) : 0;
     npy_intp *dims = shape_of ? PyArray_DIMS(shape_of) : NULL;
-    PyObject *out = PyArray_SimpleNew(nd, dims, type_num);
-    if (out == NULL)
-        return NULL;
-    npy_intp n = PyArray_SIZE((PyArrayObject *)out);
-    npy_intp item = PyArray_ITEMSIZE((PyArrayObject *)out);
+    PyObject *out;
+    npy_intp n, item;
+    char *res;
+    if (nd == 0 && as_scalar) {     /* what the ufunc gives for 0-d operands */
+        if (type_num == NPY_DOUBLE) {
+            out = PyArrayScalar_New(Double);
+            res = out ? (char *)&PyArrayScalar_VAL(out, Double) : NULL;
+        } else {
+            out = PyArrayScalar_New(Float);
+            res = out ? (char *)&PyArrayScalar_VAL(out, Float) : NULL;
+        }
+        if (out == NULL)
+            return NULL;
+        n = 1;
+        item = type_num == NPY_DOUBLE ? 8 : 4;
+    } else {
+        out = PyArray_SimpleNew(nd, dims, type_num);
+        if (out == NULL)
+            return NULL;
+        n = PyArray_SIZE((PyArrayObject *)out);
+        item = PyArray_ITEMSIZE((PyArrayObject *)out);
+        res = PyArray_BYTES((PyArrayObject *)out);
+    }
     char *args[3];
     npy_intp steps[3];
     for (int i = 0; i < nin; i++) {
         args[i] = ops[i].ptr;
         steps[i] = ops[i].arr && PyArray_NDIM(ops[i].arr) ? item : 0;
     }
-    args[nin] = PyArray_BYTES((PyArrayObject *)out);
+    args[nin] = res;
     steps[nin] = item;
     if (n) {
         feclearexcept(FE_ALL_EXCEPT);
@@ -251,6 +269,12 @@ static PyObject *direct(PyObject *uf, PyObject *a, PyObject *b)
     return out;
 }
 
+
+/* for rules: 0-d results as NumPy scalars, like the ufunc */
+static inline PyObject *direct(PyObject *uf, PyObject *a, PyObject *b)
+{
+    return direct_(uf, a, b, 1);
+}
 
 /* ufunc(a) or ufunc(a, b): the inner loop when direct() takes it, else the call */
 static PyObject *ufunc_call(PyObject *uf, PyObject *a, PyObject *b)
@@ -751,10 +775,39 @@ static inline int py_number(PyObject *a)
     return PyFloat_CheckExact(a) || PyLong_CheckExact(a);
 }
 
+/* this thread's dict of the per-thread state (borrowed), found once per thread switch:
+ * reading a threading.local attribute otherwise looks the dict up on every access */
+static PyObject *local_dict(void)
+{
+    static uint64_t tid;
+    static PyObject *dict;
+    uint64_t id = PyThreadState_GetID(PyThreadState_Get());
+    if (dict == NULL || id != tid) {
+        PyObject *d = PyObject_GetAttrString(LOCAL, "__dict__");
+        if (d == NULL)
+            return NULL;
+        PyObject *old = dict;
+        dict = d;
+        tid = id;
+        Py_XDECREF(old);        /* last: it may run code that switches threads */
+    }
+    return dict;
+}
+
 /* local flag (0/1), or -1 */
 static inline int flag(PyObject *name)
 {
-    PyObject *v = PyObject_GetAttr(LOCAL, name);
+    PyObject *d = local_dict();
+    if (d == NULL)
+        return -1;
+    PyObject *v = PyDict_GetItemWithError(d, name);
+    if (v == Py_False)
+        return 0;
+    if (v == Py_True)
+        return 1;
+    if (v == NULL && PyErr_Occurred())
+        return -1;
+    v = PyObject_GetAttr(LOCAL, name);      /* not a plain per-thread value */
     if (v == NULL)
         return -1;
     int r = PyObject_IsTrue(v);
@@ -835,7 +888,7 @@ done:
 /* out = forward(*raw) as an ndarray (ufuncs give NumPy scalars for 0-d inputs) */
 static PyObject *run_forward(PyObject *fwd, PyObject **raw, int n)
 {
-    PyObject *out = n <= 2 ? direct(fwd, raw[0], n == 2 ? raw[1] : NULL) : NULL;
+    PyObject *out = n <= 2 ? direct_(fwd, raw[0], n == 2 ? raw[1] : NULL, 0) : NULL;
     if (out != NULL || PyErr_Occurred())
         return out;
     out = PyObject_Vectorcall(fwd, raw, n, NULL);
@@ -931,6 +984,28 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
 {
     if (PyFloat_Check(a))       /* also NumPy's float64 scalars, a float subclass */
         return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
+    if (PyArray_IsScalar(a, Float))
+        return PyBool_FromLong(isfinite(PyArrayScalar_VAL(a, Float)));
+    if (PyArray_CheckExact(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&
+        PyArray_ISALIGNED((PyArrayObject *)a) &&
+        PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)a)->byteorder)) {
+        PyArrayObject *arr = (PyArrayObject *)a;
+        npy_intp n = PyArray_SIZE(arr);
+        if (PyArray_TYPE(arr) == NPY_FLOAT) {
+            const float *p = (const float *)PyArray_DATA(arr);
+            float acc = 0.0f;
+            for (npy_intp i = 0; i < n; i++)
+                acc += p[i] * 0.0f;
+            return PyBool_FromLong(!isnan(acc));
+        }
+        if (PyArray_TYPE(arr) == NPY_DOUBLE) {
+            const double *p = (const double *)PyArray_DATA(arr);
+            double acc = 0.0;
+            for (npy_intp i = 0; i < n; i++)
+                acc += p[i] * 0.0;
+            return PyBool_FromLong(!isnan(acc));
+        }
+    }
     if (PyObject_CheckBuffer(a)) {
         Py_buffer v;
         if (PyObject_GetBuffer(a, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
