@@ -432,7 +432,22 @@ static PyObject *keep(PyObject *arr)
         PyArrayObject *a = (PyArrayObject *)arr;
         if (PyArray_NDIM(a))
             return Py_NewRef(arr);
-        return PyArray_Scalar(PyArray_DATA(a), PyArray_DESCR(a), arr);
+        /* NumPy scalars are immutable: a value equal bit for bit to one of the last two
+         * kept (a constant used at every step of a loop, a value two nodes save) shares
+         * its scalar */
+        static PyObject *last[2];
+        if (PyArray_TYPE(a) == NPY_DOUBLE && PyArray_ISNBO(PyArray_DESCR(a)->byteorder)) {
+            for (int k = 0; k < 2; k++)
+                if (last[k] != NULL && memcmp(PyArray_DATA(a), &PyArrayScalar_VAL(last[k], Double),
+                                              sizeof(double)) == 0)
+                    return Py_NewRef(last[k]);
+        }
+        PyObject *sc = PyArray_Scalar(PyArray_DATA(a), PyArray_DESCR(a), arr);
+        if (sc != NULL && PyArray_IsScalar(sc, Double)) {
+            Py_XSETREF(last[1], last[0]);
+            last[0] = Py_NewRef(sc);
+        }
+        return sc;
     }
     PyObject *shape = shape_attr(arr);
     if (shape == NULL)
