@@ -1364,9 +1364,8 @@ slow:
     return PyObject_CallFunctionObjArgs(scale_py, g, d, NULL);
 }
 
-static inline int wants(PyObject *node, int k)
+static inline int wants(PyObject *m, int k)
 {
-    PyObject *m = get(node, N_needs_grad);
     if (!PyTuple_Check(m) || k >= PyTuple_GET_SIZE(m))
         return 0;
     PyObject *v = PyTuple_GET_ITEM(m, k);
@@ -1374,11 +1373,11 @@ static inline int wants(PyObject *node, int k)
 }
 
 /* one gradient or None: f(g, a) when input k needs it */
-#define MAYBE(k, expr) (wants(node, k) ? (expr) : Py_NewRef(Py_None))
+#define MAYBE(k, expr) (wants(needs, k) ? (expr) : Py_NewRef(Py_None))
 
 /* the gradients (new tuple), NULL on error, or Py_NotImplemented (new ref) when the
  * Python rule must run (Tensor values, unexpected saved tuples) */
-static PyObject *run_rule(int code, PyObject *node, PyObject *g, PyObject *saved)
+static PyObject *run_rule(int code, PyObject *needs, PyObject *g, PyObject *saved)
 {
     Py_ssize_t ns = PyTuple_GET_SIZE(saved);
     for (Py_ssize_t i = 0; i < ns; i++)
@@ -1411,7 +1410,7 @@ static PyObject *run_rule(int code, PyObject *node, PyObject *g, PyObject *saved
     case R_DIV:     /* scale(g, 1 / y), scale(g, -x / (y * y)) */
         if (ns != 2)
             return Py_NewRef(Py_NotImplemented);
-        if (wants(node, 0)) {
+        if (wants(needs, 0)) {
             t = truediv(float_one, PyTuple_GET_ITEM(saved, 1));
             if (t == NULL)
                 return NULL;
@@ -1422,7 +1421,7 @@ static PyObject *run_rule(int code, PyObject *node, PyObject *g, PyObject *saved
         } else {
             a = Py_NewRef(Py_None);
         }
-        if (wants(node, 1)) {
+        if (wants(needs, 1)) {
             PyObject *y = PyTuple_GET_ITEM(saved, 1);
             t = neg(PyTuple_GET_ITEM(saved, 0));
             u = t ? mul(y, y) : NULL;
@@ -1487,6 +1486,44 @@ pair:
     return t;
 }
 #undef MAYBE
+
+/* vjp_call(op, ctx, g, saved): graph mode's rule call. The rule in C when the op has one,
+ * else ctx.saved = saved; op.vjp(ctx, g); ctx.saved = None. */
+static PyObject *vjp_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyTuple_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "vjp_call(op, ctx, g, saved: tuple)");
+        return NULL;
+    }
+    PyObject *op = args[0], *ctx = args[1], *g = args[2], *saved = args[3];
+    int code = Py_IS_TYPE(ctx, Ctx_T) ? rule_of(op) : -1;
+    if (code >= 0) {
+        PyObject *r = run_rule(code, get(ctx, C_needs_grad), g, saved);
+        if (r != Py_NotImplemented)
+            return r;
+        Py_DECREF(r);
+    }
+    PyObject *vjp = PyObject_GetAttr(op, str_vjp);
+    if (vjp == NULL || PyObject_SetAttrString(ctx, "saved", saved) < 0) {
+        Py_XDECREF(vjp);
+        return NULL;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(vjp, ctx, g, NULL);
+    Py_DECREF(vjp);
+    if (PyObject_SetAttrString(ctx, "saved", Py_None) < 0)
+        Py_CLEAR(r);
+    return r;
+}
+
+/* ufunc_call(ufunc, a[, b]): graph mode's forward call of a ufunc op (see direct) */
+static PyObject *ufunc_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 2 || nargs > 3) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_call(ufunc, a[, b])");
+        return NULL;
+    }
+    return ufunc_call(args[0], args[1], nargs == 3 ? args[2] : NULL);
+}
 
 /* ------------------------------------------------------------------ backward */
 
@@ -1781,7 +1818,7 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
             goto done;
         int code = PyTuple_CheckExact(saved) ? rule_of(get(node, N_op)) : -1;
         if (code >= 0) {
-            gxs = run_rule(code, node, g, saved);
+            gxs = run_rule(code, get(node, N_needs_grad), g, saved);
             if (gxs == Py_NotImplemented)
                 Py_CLEAR(gxs);
             else if (gxs == NULL) {
@@ -1886,6 +1923,10 @@ static PyMethodDef methods[] = {
     {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
     {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
      "ops/_core._dual_fast_py."},
+    {"vjp_call", (PyCFunction)(void (*)(void))vjp_call, METH_FASTCALL,
+     "Graph mode's rule call: the C rule or op.vjp with ctx.saved set."},
+    {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_fast, METH_FASTCALL,
+     "ufunc(a[, b]) by NumPy's inner loop where it applies."},
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
     {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},

@@ -566,7 +566,7 @@ class _Program:
                 continue
             live.update(a for a, m in zip(st.args, mask) if m)
             if not isinstance(st, _OpStep):
-                plan.append((None, st, dict(zip(st.args, mask)), 0, None, (), None, ()))
+                plan.append((None, st, dict(zip(st.args, mask)), 0, None, (), None, (), None))
                 continue
             ctx = Ctx(None, st.params, st.in_shapes, st.out_shape)
             ctx.needs_grad = mask
@@ -578,7 +578,7 @@ class _Program:
             edges = tuple((k, a, shape) for k, (a, shape, m) in
                           enumerate(zip(st.args, st.in_shapes, mask)) if m)
             plan.append((st.op.vjp, ctx, getter, len(saved), st.out, edges, st.dyn_slot,
-                         saved))
+                         saved, st.op))
         return plan
 
     def backward(self, vals, cots, wanted):
@@ -591,7 +591,7 @@ class _Program:
         with self.lock, np.errstate(all="ignore"):
             if fast is not None:
                 return fast(vals, gv)
-            for vjp, ctx, getter, n_saved, out, edges, dyn_slot, _ in plan:
+            for vjp, ctx, getter, n_saved, out, edges, dyn_slot, _, _ in plan:
                 if vjp is None:
                     ctx.back(vals, gv, getter)      # a cond / while_loop step
                     continue
@@ -624,6 +624,12 @@ class _Program:
         return [gv[s] for s in wanted]
 
 
+def _fast_calls():
+    """The C speedups module when in use (its ufunc_call and vjp_call), else None."""
+    from .ops._core import SPEEDUPS
+    return SPEEDUPS
+
+
 def _codegen_forward(fsteps):
     """The forward schedule as one straight-line Python function (`v7 = f3(v5, vals[2])`),
     so a replay pays a call per op and nothing else; None when some step needs the general
@@ -634,13 +640,20 @@ def _codegen_forward(fsteps):
     env = {}
     lines = ["def _replay(vals):"]
     local = set()
+    fast = _fast_calls()
     for k, (kind, fn, getter, kw, out, free, st) in enumerate(fsteps):
         env[f"_f{k}"] = fn
         args = ", ".join(f"v{a}" if a in local else f"vals[{a}]" for a in st.fargs)
         if kw:
             env[f"_k{k}"] = kw
             args = f"{args}, **_k{k}" if args else f"**_k{k}"
-        lines.append(f"    v{out} = _f{k}({args})")
+        if (fast is not None and not kw and isinstance(fn, np.ufunc) and fn.nout == 1
+                and fn.nin == len(st.fargs) <= 2):
+            # NumPy's inner loop where it applies, the ufunc otherwise (see ufunc_call)
+            env["_ufunc_call"] = fast.ufunc_call
+            lines.append(f"    v{out} = _ufunc_call(_f{k}, {args})")
+        else:
+            lines.append(f"    v{out} = _f{k}({args})")
         local.add(out)
         for a in free:
             if a in local:
@@ -663,21 +676,27 @@ def _codegen_backward(plan, wanted):
         return None
     env = {"_sum_to": _sum_to}
     slots = set(wanted)
-    for vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved in plan:
+    for vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved, _ in plan:
         slots.add(out)
         slots.update(a for _, a, _ in edges)
     lines = ["def _back(vals, gv):"]
     for a in sorted(slots):
         lines.append(f"    g{a} = gv[{a}]")
-    for k, (vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved) in enumerate(plan):
+    fast = _fast_calls()
+    for k, (vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved, op) in enumerate(plan):
         env[f"_v{k}"] = vjp
         env[f"_c{k}"] = ctx
         saved = "(" + "".join(f"vals[{a}], " for a in saved) + ")"
-        lines += [f"    if g{out} is not None:",
-                  f"        _c{k}.saved = {saved}",
-                  f"        r = _v{k}(_c{k}, g{out})",
-                  f"        _c{k}.saved = None",
-                  f"        g{out} = None"]
+        lines.append(f"    if g{out} is not None:")
+        if fast is not None:        # the rule in C where the op has one (see vjp_call)
+            env["_vjp_call"] = fast.vjp_call
+            env[f"_o{k}"] = op
+            lines.append(f"        r = _vjp_call(_o{k}, _c{k}, g{out}, {saved})")
+        else:
+            lines += [f"        _c{k}.saved = {saved}",
+                      f"        r = _v{k}(_c{k}, g{out})",
+                      f"        _c{k}.saved = None"]
+        lines.append(f"        g{out} = None")
         for j, (pos, a, shape) in enumerate(edges):
             env[f"_s{k}_{j}"] = shape
             lines += [f"        gx = r[{pos}]",
