@@ -377,3 +377,40 @@ def test_graph_mode_c_calls_match_the_python_replay(dtype, monkeypatch):
     assert generated(plain[3]) == (False, False)
     for u, v in zip(with_c[:3], plain[:3]):
         _same(u, v)
+
+
+@needs_c
+def test_no_grad_cut_notes_match_python(monkeypatch):
+    """Under no_grad the C path notes explain_grad's cut (and passes it on) as the
+    Python path does, without leaving the fast path."""
+    from tapegrad import _tensor
+    from tapegrad.ops import elementwise
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = tg.exp(x)                       # a tracked intermediate: its leaves are found
+    results = []
+    for pure in (True, False):
+        if pure:
+            monkeypatch.setattr(elementwise, "apply1", _core.apply1_py)
+            monkeypatch.setattr(_tensor, "_binary", _core.apply2_py)
+        else:
+            monkeypatch.undo()
+            assert elementwise.apply1 is _core.SPEEDUPS.apply1
+        with tg.no_grad():
+            a = tg.exp(x)
+            b = h + 1.0
+            c = tg.exp(b)               # untracked, but carries b's cut
+            d = c + a
+        kinds = []
+        for t in (a, b, c, d):
+            kind, site, refs = t._x["cut"]
+            kinds.append((kind, site, [r() for r in refs]))
+        assert not any(t.requires_grad for t in (a, b, c, d))
+        assert kinds[0][2] == [x] and kinds[1][2] == [h.grad_fn, x]
+        assert c._x["cut"] is b._x["cut"] and d._x["cut"] is c._x["cut"]
+        code, line = _core.site_line(kinds[0][1])
+        assert code.co_name == "test_no_grad_cut_notes_match_python"
+        assert _core.site_line(kinds[1][1]) == (code, line + 1)
+        results.append(kinds)
+    assert [k[2] for k in results[0]] == [k[2] for k in results[1]]
+    assert [_core.site_line(k[1]) for k in results[0]] == \
+        [_core.site_line(k[1]) for k in results[1]]

@@ -35,7 +35,7 @@ static PyObject *str_vjp, *str_next, *str_dual;
 
 /* apply */
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
-static PyObject *f64_fix_fn, *check_broadcast_fn;
+static PyObject *f64_fix_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
 
@@ -352,12 +352,12 @@ static PyObject *init(PyObject *self, PyObject *args)
 
 static PyObject *init_apply(PyObject *self, PyObject *args)
 {
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOO", &LOCAL, &F64, &NDARRAY, &asarray_fn,
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOO", &LOCAL, &F64, &NDARRAY, &asarray_fn,
                           &apply1_py, &apply2_py, &record_py, &finish_fn, &f64_fix_fn,
-                          &check_broadcast_fn))
+                          &check_broadcast_fn, &leaf_refs_fn))
         return NULL;
     PyObject *all[] = {LOCAL, F64, NDARRAY, asarray_fn, apply1_py, apply2_py, record_py, finish_fn,
-                       f64_fix_fn, check_broadcast_fn};
+                       f64_fix_fn, check_broadcast_fn, leaf_refs_fn};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         Py_INCREF(all[i]);
     Py_RETURN_NONE;
@@ -785,6 +785,105 @@ static inline int plain_tensor(PyObject *a)
            get(a, T_fw) == Py_None;
 }
 
+/* a Tensor without tangents whose notes (hooks, explain_grad cuts) matter only when
+ * the op records: the C path takes it when nothing will be recorded */
+static inline int noted_tensor(PyObject *a)
+{
+    return PyObject_TypeCheck(a, Tensor_T) && get(a, T_x) != Py_None &&
+           get(a, T_fw) == Py_None;
+}
+
+/* ops/_core.note_cut(t, "no_grad", xs): remember on t that the gradient path from the
+ * tracked inputs was cut here, with weak references only */
+static int note_cut(PyObject *t, PyObject **xs, int n)
+{
+    PyObject *refs = PyList_New(0);
+    if (refs == NULL)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        PyObject *a = xs[i];
+        if (!PyObject_TypeCheck(a, Tensor_T) || get(a, T_rg) != Py_True)
+            continue;
+        PyObject *fn = get(a, T_grad_fn);
+        PyObject *ref = PyWeakref_NewRef(fn == Py_None ? a : fn, NULL);
+        if (ref == NULL || PyList_Append(refs, ref) < 0) {
+            Py_XDECREF(ref);
+            goto fail;
+        }
+        Py_DECREF(ref);
+        if (fn != Py_None) {
+            PyObject *more = PyObject_CallOneArg(leaf_refs_fn, fn);
+            if (more == NULL)
+                goto fail;
+            Py_ssize_t end = PyList_GET_SIZE(refs);
+            int r = PyList_SetSlice(refs, end, end, more);
+            Py_DECREF(more);
+            if (r < 0)
+                goto fail;
+        }
+    }
+    if (PyList_GET_SIZE(refs)) {
+        PyObject *site = creation_site();
+        PyObject *tup = site ? PyList_AsTuple(refs) : NULL;
+        PyObject *cut = tup ? PyTuple_Pack(3, str_no_grad, site, tup) : NULL;
+        Py_XDECREF(site);
+        Py_XDECREF(tup);
+        if (cut == NULL)
+            goto fail;
+        PyObject *x = get(t, T_x);
+        if (x == Py_None) {
+            x = PyDict_New();
+            if (x == NULL) {
+                Py_DECREF(cut);
+                goto fail;
+            }
+            set(t, T_x, x);
+            Py_DECREF(x);
+        }
+        int r = PyDict_SetItem(x, str_cut, cut);
+        Py_DECREF(cut);
+        if (r < 0)
+            goto fail;
+    }
+    Py_DECREF(refs);
+    return 0;
+fail:
+    Py_DECREF(refs);
+    return -1;
+}
+
+/* ops/_core._carry_cut(t, xs): the first input's explain_grad cut, passed on */
+static int carry_cut(PyObject *t, PyObject **xs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!PyObject_TypeCheck(xs[i], Tensor_T))
+            continue;
+        PyObject *xx = get(xs[i], T_x);
+        if (!PyDict_Check(xx))
+            continue;
+        PyObject *cut = PyDict_GetItemWithError(xx, str_cut);
+        if (cut == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            continue;
+        }
+        Py_INCREF(cut);
+        PyObject *x = get(t, T_x);
+        if (x == Py_None) {
+            x = PyDict_New();
+            if (x != NULL) {
+                set(t, T_x, x);
+                Py_DECREF(x);
+            }
+        }
+        int r;
+        r = x ? PyDict_SetItem(x, str_cut, cut) : -1;
+        Py_DECREF(cut);
+        return r;
+    }
+    return 0;
+}
+
 static inline int py_number(PyObject *a)
 {
     return PyFloat_CheckExact(a) || PyLong_CheckExact(a);
@@ -832,7 +931,7 @@ static inline int flag(PyObject *name)
 
 /* the shared tail of apply1/apply2: `out` computed from inputs xs[0..n) by op */
 static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObject *out,
-                        int rg)
+                        int rg, int noted)
 {
     PyObject *save_idx = PyTuple_GET_ITEM(hot, 1);
     int diff = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 2));
@@ -878,21 +977,27 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
                               view ? Py_True : Py_False};
             res = record_fast(NULL, a, 6);
         }
-    } else if (view || (rg && diff)) {      /* views and no_grad cuts: the Python helper */
+    } else if (view) {                      /* views: the Python helper */
         PyObject *args = PyTuple_New(n);
         if (args == NULL)
             goto done;
         for (int i = 0; i < n; i++)
             PyTuple_SET_ITEM(args, i, Py_NewRef(xs[i]));
-        res = PyObject_CallFunctionObjArgs(finish_fn, args, out, view ? Py_True : Py_False,
+        res = PyObject_CallFunctionObjArgs(finish_fn, args, out, Py_True,
                                            rg && diff ? Py_True : Py_False, NULL);
         Py_DECREF(args);
+        if (res != NULL && !(rg && diff) && noted && carry_cut(res, xs, n) < 0)
+            Py_CLEAR(res);
     } else {
         Py_ssize_t toffs[8] = {T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x};
         res = fresh(Tensor_T, toffs, 8);
         if (res) {
             set(res, T_data, out);
             set(res, T_rg, Py_False);
+            /* explain_grad's notes (ops/_core.apply): a cut here, or one passed on */
+            int r = rg && diff ? note_cut(res, xs, n) : noted ? carry_cut(res, xs, n) : 0;
+            if (r < 0)
+                Py_CLEAR(res);
         }
     }
 done:
@@ -925,7 +1030,15 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int special = flag(str_special);
     if (special < 0)
         return NULL;
-    if (special || !plain_tensor(x))
+    int noted = !special && noted_tensor(x);
+    if (noted) {        /* notes matter when the op records: then the Python path */
+        int ge = flag(str_grad_enabled);
+        if (ge < 0)
+            return NULL;
+        if (ge && get(x, T_rg) != Py_False)
+            return PyObject_Vectorcall(apply1_py, args, 2, NULL);
+    }
+    if (special || !(noted || plain_tensor(x)))
         return PyObject_Vectorcall(apply1_py, args, 2, NULL);
     PyObject *hot = PyObject_GetAttr(op, str_hot);
     if (hot == NULL)
@@ -936,7 +1049,7 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (out != NULL) {
         int rg = PyObject_IsTrue(get(x, T_rg));
         PyObject *xs[1] = {x};
-        res = rg < 0 ? NULL : finish(op, hot, xs, 1, out, rg);
+        res = rg < 0 ? NULL : finish(op, hot, xs, 1, out, rg, noted);
         Py_DECREF(out);
     }
     Py_DECREF(hot);
@@ -954,7 +1067,16 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int special = flag(str_special);
     if (special < 0)
         return NULL;
-    int tx = plain_tensor(x), ty = plain_tensor(y);
+    int nx = !special && noted_tensor(x), ny = !special && noted_tensor(y);
+    if (nx || ny) {     /* notes matter when the op records: then the Python path */
+        int ge = flag(str_grad_enabled);
+        if (ge < 0)
+            return NULL;
+        if (ge && ((PyObject_TypeCheck(x, Tensor_T) && get(x, T_rg) != Py_False) ||
+                   (PyObject_TypeCheck(y, Tensor_T) && get(y, T_rg) != Py_False)))
+            return PyObject_Vectorcall(apply2_py, args, 3, NULL);
+    }
+    int tx = nx || plain_tensor(x), ty = ny || plain_tensor(y);
     if (special || !((tx && (ty || py_number(y))) || (ty && py_number(x))))
         return PyObject_Vectorcall(apply2_py, args, 3, NULL);
     int rg = 0;
@@ -984,7 +1106,7 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         }
     } else {
         PyObject *xs[2] = {x, y};
-        res = finish(op, hot, xs, 2, out, rg);
+        res = finish(op, hot, xs, 2, out, rg, nx || ny);
         Py_DECREF(out);
     }
     Py_DECREF(hot);
@@ -1952,6 +2074,8 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_special = PyUnicode_InternFromString("special");
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
+    str_cut = PyUnicode_InternFromString("cut");
+    str_no_grad = PyUnicode_InternFromString("no_grad");
     str_fw_batch = PyUnicode_InternFromString("fw_batch");
     str_fw_levels = PyUnicode_InternFromString("fw_levels");
     str_fw_default = PyUnicode_InternFromString("fw_default");

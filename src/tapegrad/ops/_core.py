@@ -830,5 +830,5 @@ else:
     _graph._track = SPEEDUPS.track
     _dual_fast = SPEEDUPS.dual_fast
     SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,
-                        _finish_plain, _f64_fix, _check_broadcast)
+                        _finish_plain, _f64_fix, _check_broadcast, _leaf_refs)
     _record_fast, apply1, apply2 = SPEEDUPS.record_fast, SPEEDUPS.apply1, SPEEDUPS.apply2
