@@ -1,11 +1,15 @@
-/* Optional C versions of tapegrad's two hottest loops.
+/* Optional C versions of tapegrad's hottest paths.
  *
- * ops/_core.py `_record_fast` (record one op) and autograd/engine.py `_run_simple`
- * (first-order backward) are the reference: these functions do exactly what those do,
- * step for step, and are used only when this module builds and imports. Set
- * TAPEGRAD_PURE_PYTHON=1 to run the Python versions. Tensor, Node and Version stay
- * Python classes with __slots__; their slots are read and written here through the
- * offsets their member descriptors give.
+ * ops/_core.py `_record_fast` (record one op), `apply1`/`apply2` (run one op),
+ * autograd/engine.py `_loops_py` (first-order backward) and the vjp rules of the
+ * commonest elementwise ops in ops/elementwise.py are the reference: these functions do
+ * exactly what those do, step for step, and are used only when this module builds and
+ * imports. Set TAPEGRAD_PURE_PYTHON=1 to run the Python versions. Tensor, Node and
+ * Version stay Python classes with __slots__; their slots are read and written here
+ * through the offsets their member descriptors give.
+ *
+ * The module is built against NumPy's C API: small same-dtype float ops call the inner
+ * loop the ufunc would pick (see `direct`), bitwise the ufunc's result.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1115,6 +1119,27 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* ------------------------------------------------------------ all_finite */
 
+/* whether n floats hold no inf or NaN: a test of the exponent bits, which the compiler
+ * vectorizes (a float sum would be one long dependency chain), and which raises no
+ * floating-point flags */
+static int finite_f32(const void *buf, Py_ssize_t n)
+{
+    const uint32_t *u = (const uint32_t *)buf;
+    uint32_t bad = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        bad |= (u[i] & 0x7f800000u) == 0x7f800000u;
+    return !bad;
+}
+
+static int finite_f64(const void *buf, Py_ssize_t n)
+{
+    const uint64_t *u = (const uint64_t *)buf;
+    uint64_t bad = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        bad |= (u[i] & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+    return !bad;
+}
+
 /* all_finite(a) -> bool: ops/elementwise._all_finite_py, by walking a contiguous float32
  * or float64 buffer; other inputs go to that function. */
 static PyObject *all_finite(PyObject *self, PyObject *a)
@@ -1128,20 +1153,10 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
         PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)a)->byteorder)) {
         PyArrayObject *arr = (PyArrayObject *)a;
         npy_intp n = PyArray_SIZE(arr);
-        if (PyArray_TYPE(arr) == NPY_FLOAT) {
-            const float *p = (const float *)PyArray_DATA(arr);
-            float acc = 0.0f;
-            for (npy_intp i = 0; i < n; i++)
-                acc += p[i] * 0.0f;
-            return PyBool_FromLong(!isnan(acc));
-        }
-        if (PyArray_TYPE(arr) == NPY_DOUBLE) {
-            const double *p = (const double *)PyArray_DATA(arr);
-            double acc = 0.0;
-            for (npy_intp i = 0; i < n; i++)
-                acc += p[i] * 0.0;
-            return PyBool_FromLong(!isnan(acc));
-        }
+        if (PyArray_TYPE(arr) == NPY_FLOAT)
+            return PyBool_FromLong(finite_f32(PyArray_DATA(arr), n));
+        if (PyArray_TYPE(arr) == NPY_DOUBLE)
+            return PyBool_FromLong(finite_f64(PyArray_DATA(arr), n));
     }
     if (PyObject_CheckBuffer(a)) {
         Py_buffer v;
@@ -1150,21 +1165,10 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
             if (*f == '<' || *f == '=' || *f == '@')
                 f++;
             int ok = -1;
-            if (f[0] == 'f' && f[1] == 0 && v.itemsize == 4) {
-                const float *p = (const float *)v.buf;
-                Py_ssize_t n = v.len / 4;
-                float acc = 0.0f;   /* inf or nan anywhere makes the product non-finite */
-                for (Py_ssize_t i = 0; i < n; i++)
-                    acc += p[i] * 0.0f;
-                ok = !isnan(acc);
-            } else if (f[0] == 'd' && f[1] == 0 && v.itemsize == 8) {
-                const double *p = (const double *)v.buf;
-                Py_ssize_t n = v.len / 8;
-                double acc = 0.0;
-                for (Py_ssize_t i = 0; i < n; i++)
-                    acc += p[i] * 0.0;
-                ok = !isnan(acc);
-            }
+            if (f[0] == 'f' && f[1] == 0 && v.itemsize == 4)
+                ok = finite_f32(v.buf, v.len / 4);
+            else if (f[0] == 'd' && f[1] == 0 && v.itemsize == 8)
+                ok = finite_f64(v.buf, v.len / 8);
             PyBuffer_Release(&v);
             if (ok >= 0)
                 return PyBool_FromLong(ok);
