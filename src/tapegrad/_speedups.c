@@ -463,12 +463,42 @@ static PyObject *keep(PyObject *arr)
     return PyObject_GetItem(arr, empty_tuple);
 }
 
+/* 1 when `o` is an ndarray whose shape equals the tuple `shape`, without building o.shape;
+ * 0 otherwise (other objects included) */
+static int dims_equal(PyObject *o, PyObject *shape)
+{
+    if (!PyArray_Check(o) || !PyTuple_Check(shape))
+        return 0;
+    int nd = PyArray_NDIM((PyArrayObject *)o);
+    if (PyTuple_GET_SIZE(shape) != nd)
+        return 0;
+    npy_intp *dims = PyArray_DIMS((PyArrayObject *)o);
+    for (int i = 0; i < nd; i++) {
+        PyObject *d = PyTuple_GET_ITEM(shape, i);
+        if (!PyLong_CheckExact(d) || PyLong_AsSsize_t(d) != dims[i]) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* whether input `a` of an op has the shape `want` (an interned in_shapes entry: a tuple
+ * for tensors, None for Python numbers) */
+static inline int input_matches(PyObject *a, PyObject *want)
+{
+    if (!PyObject_TypeCheck(a, Tensor_T))
+        return want == Py_None;
+    return dims_equal(get(a, T_data), want);
+}
+
 /* the gradient edge of input `a` (new ref) and its shape (new ref); None for non-tensors */
 static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
 {
     if (!PyObject_TypeCheck(a, Tensor_T)) {
         *edge = Py_NewRef(Py_None);
-        *shape = Py_NewRef(Py_None);
+        if (shape)
+            *shape = Py_NewRef(Py_None);
         return 0;
     }
     PyObject *e = get(a, T_grad_fn);
@@ -483,6 +513,8 @@ static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
         Py_INCREF(e);
     }
     *edge = e;
+    if (shape == NULL)
+        return 0;
     *shape = shape_attr(get(a, T_data));
     if (*shape == NULL) {
         Py_CLEAR(*edge);
@@ -605,7 +637,17 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *shapes = NULL, *saved = NULL, *vers = NULL, *oshape = NULL, *meta = NULL;
     PyObject *s = NULL, *site = NULL, *node = NULL, *mask;
 
-    if (edge_of(x, &ex, &sx) < 0)
+    /* the interned shapes and meta of the last node of each arity: consecutive ops
+     * mostly repeat them, and comparing dimensions is cheaper than building and hashing
+     * shape tuples */
+    static PyObject *last_shapes[3], *last_meta;
+    Py_ssize_t arity = y == Py_None ? 1 : 2;
+    PyObject *ls = last_shapes[arity];
+    if (ls != NULL && input_matches(x, PyTuple_GET_ITEM(ls, 0)) &&
+        (arity == 1 || input_matches(y, PyTuple_GET_ITEM(ls, 1))))
+        s = Py_NewRef(ls);
+    PyObject **want_sx = s ? NULL : &sx, **want_sy = s ? NULL : &sy;
+    if (edge_of(x, &ex, want_sx) < 0)
         goto fail;
     Py_ssize_t toffs[8] = {T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x};
     t = fresh(Tensor_T, toffs, 8);
@@ -615,20 +657,36 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     set(t, T_rg, Py_True);
     if (y == Py_None) {
         edges = PyTuple_Pack(1, ex);
-        shapes = PyTuple_Pack(1, sx);
+        shapes = s ? NULL : PyTuple_Pack(1, sx);
         mask = MASK1;
     } else {
-        if (edge_of(y, &ey, &sy) < 0)
+        if (edge_of(y, &ey, want_sy) < 0)
             goto fail;
         edges = PyTuple_Pack(2, ex, ey);
-        shapes = PyTuple_Pack(2, sx, sy);
+        shapes = s ? NULL : PyTuple_Pack(2, sx, sy);
         mask = PyTuple_GET_ITEM(MASK2, (ex != Py_None) + 2 * (ey != Py_None));
     }
-    if (edges == NULL || shapes == NULL)
+    if (edges == NULL || (s == NULL && shapes == NULL))
         goto fail;
-    oshape = shape_attr(out);
-    if (oshape == NULL)
-        goto fail;
+    if (s == NULL) {
+        if ((s = PyDict_GetItemWithError(SHAPES, shapes)) != NULL) {
+            Py_INCREF(s);
+        } else {
+            if (PyErr_Occurred())
+                goto fail;
+            s = PyObject_CallOneArg(intern_shapes_fn, shapes);
+            if (s == NULL)
+                goto fail;
+        }
+        Py_XSETREF(last_shapes[arity], Py_NewRef(s));
+    }
+    int out_nd = PyArray_Check(out) ? PyArray_NDIM((PyArrayObject *)out) : -1;
+    if (out_nd < 0) {
+        oshape = shape_attr(out);
+        if (oshape == NULL)
+            goto fail;
+        out_nd = (int)PyTuple_GET_SIZE(oshape);
+    }
 
     Py_ssize_t n = PyTuple_GET_SIZE(save_idx);
     if (n == 0) {
@@ -645,8 +703,7 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
             if (i == -1 && PyErr_Occurred())
                 goto fail;
             if (i < 0) {
-                val = PyTuple_GET_SIZE(oshape) ? Py_NewRef(out)
-                                               : PyObject_GetItem(out, empty_tuple);
+                val = out_nd ? Py_NewRef(out) : PyObject_GetItem(out, empty_tuple);
                 if (val == NULL)
                     goto fail;
                 vc = new_version();
@@ -665,33 +722,14 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         }
     }
 
-    /* the interned shapes and meta of the last node of each arity: consecutive ops
-     * mostly repeat them, and comparing is cheaper than hashing */
-    static PyObject *last_shapes[3], *last_meta;
-    Py_ssize_t arity = PyTuple_GET_SIZE(shapes);
-    PyObject *ls = arity < 3 ? last_shapes[arity] : NULL;
-    int same = 0;
-    if (ls != NULL && (same = PyObject_RichCompareBool(ls, shapes, Py_EQ)) < 0)
-        goto fail;
-    if (same) {
-        s = Py_NewRef(ls);
-    } else if ((s = PyDict_GetItemWithError(SHAPES, shapes)) != NULL) {
-        Py_INCREF(s);
-    } else {
-        if (PyErr_Occurred())
-            goto fail;
-        s = PyObject_CallOneArg(intern_shapes_fn, shapes);
-        if (s == NULL)
-            goto fail;
-    }
-    if (arity < 3 && s != ls)
-        Py_XSETREF(last_shapes[arity], Py_NewRef(s));
     {
         PyObject *dtype = dtype_attr(out);
         if (dtype == NULL)
             goto fail;
         if (last_meta != NULL && PyTuple_GET_ITEM(last_meta, 1) == dtype) {
-            int eq = PyObject_RichCompareBool(PyTuple_GET_ITEM(last_meta, 0), oshape, Py_EQ);
+            int eq = oshape ? PyObject_RichCompareBool(PyTuple_GET_ITEM(last_meta, 0), oshape,
+                                                       Py_EQ)
+                            : dims_equal(out, PyTuple_GET_ITEM(last_meta, 0));
             if (eq < 0) {
                 Py_DECREF(dtype);
                 goto fail;
@@ -702,6 +740,10 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         if (meta != NULL) {
             Py_DECREF(dtype);
             goto have_meta;
+        }
+        if (oshape == NULL && (oshape = shape_attr(out)) == NULL) {
+            Py_DECREF(dtype);
+            goto fail;
         }
         PyObject *key = PyTuple_Pack(2, oshape, dtype);
         Py_DECREF(dtype);
@@ -1992,16 +2034,24 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
                 continue;
             PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
             if (gx != Py_None) {
-                PyObject *gshape = shape_attr(gx);
-                if (gshape == NULL) {
-                    if (!PyErr_ExceptionMatches(PyExc_AttributeError))
-                        goto done;
-                    PyErr_Clear();      /* a Python scalar */
-                    gshape = Py_NewRef(empty_tuple);
-                }
                 PyObject *shape = PyTuple_GET_ITEM(in_shapes, j);
-                int same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
-                Py_DECREF(gshape);
+                int same;
+                if (PyArray_Check(gx)) {
+                    same = dims_equal(gx, shape);
+                } else if (PyArray_IsScalar(gx, Generic) || PyFloat_Check(gx) ||
+                           PyLong_Check(gx)) {
+                    same = PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0;
+                } else {
+                    PyObject *gshape = shape_attr(gx);
+                    if (gshape == NULL) {
+                        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                            goto done;
+                        PyErr_Clear();      /* a Python scalar */
+                        gshape = Py_NewRef(empty_tuple);
+                    }
+                    same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
+                    Py_DECREF(gshape);
+                }
                 if (same < 0)
                     goto done;
                 if (!same) {
