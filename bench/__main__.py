@@ -88,7 +88,9 @@ def main(argv=None):
     p.add_argument("--only", default="", help="workloads, e.g. W1,W3/1e4,W4")
     p.add_argument("--threads", type=int, default=1, help="threads for every library")
     p.add_argument("--quick", action="store_true", help="short budgets, no N=1e6 chain")
-    p.add_argument("--rounds", type=int, default=3,
+    # other tenants' load on a shared machine changes within minutes: more, shorter
+    # rounds spread it over all libraries
+    p.add_argument("--rounds", type=int, default=5,
                    help="interleaved rounds over the libraries (budgets are split)")
     p.add_argument("--report-only", action="store_true", help="rewrite docs from JSON")
     args = p.parse_args(argv)

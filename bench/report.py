@@ -31,9 +31,10 @@ def _median(idx, lib, key, variant, stat="median_s"):
 class Timed(float):
     """A median time that also knows the fastest sample (`best`)."""
 
-    def __new__(cls, median, best):
+    def __new__(cls, median, best, rounds=None):
         v = super().__new__(cls, median)
         v.best = best
+        v.rounds = rounds or []         # the median of each interleaved round
         return v
 
 
@@ -53,11 +54,21 @@ def summarize(results):
         # the same ratio of the fastest samples: less sensitive to other load on the machine
         if isinstance(num, Timed) and isinstance(den, Timed):
             row["best"] = round(num.best / den.best, 3)
+            # round by round: each round's two medians were taken minutes apart at most,
+            # so the ratio of a pair shares that round's load
+            if len(num.rounds) == len(den.rounds) > 1:
+                pairs = sorted(a / b for a, b in zip(num.rounds, den.rounds))
+                k = len(pairs)
+                row["paired"] = round((pairs[(k - 1) // 2] + pairs[k // 2]) / 2, 3)
         rows.append(row)
 
     def t(lib, key, variant):
         v = m(lib, key, variant)
-        return None if v is None else Timed(v, _median(idx, lib, key, variant, "min_s"))
+        if v is None:
+            return None
+        timing = idx[(lib, key, variant)]["timing"]
+        rounds = [x * W.WORKLOADS[key][2] for x in timing.get("round_medians_s", [])]
+        return Timed(v, _median(idx, lib, key, variant, "min_s"), rounds)
 
     ratio("W1 eager / PyTorch eager", t("tapegrad", "W1", "eager"), t("torch", "W1", "eager"),
           0.5)
@@ -137,7 +148,7 @@ def markdown(results, summary):
              ""]
     lines += ["## Running it", "",
               "```sh",
-              "bench/run.sh                 # everything, 3 interleaved rounds",
+              "bench/run.sh                 # everything, 5 interleaved rounds",
               "bench/run.sh --rounds 1      # one pass per library (faster, noisier)",
               "bench/run.sh --quick         # short budgets, no N=1e6 chain",
               "bench/run.sh --libs numpy,tapegrad --only W1,W2   # a subset",
@@ -164,10 +175,12 @@ def markdown(results, summary):
                      f"{r.get('python')}, {r.get('threads')} thread(s), BLAS: {blas}; "
                      f"{r.get('rounds', 1)} round(s), last {r.get('date', '?')}")
     lines += ["", "## Targets", "",
-              "Measured on medians; the last column gives the same ratio (or time) from the "
-              "fastest sample of each side, which other load on the machine disturbs least.",
-              "", "| target | measured | limit | met | fastest samples |",
-              "|---|---|---|---|---|"]
+              "Measured on medians (the median of each library's round medians). Two more "
+              "views of the same run, for judging the noise: the ratio of the fastest sample "
+              "of each side, which other load on the machine disturbs least, and the median "
+              "of the round-by-round ratios, which pairs measurements taken close together.",
+              "", "| target | measured | limit | met | fastest samples | round by round |",
+              "|---|---|---|---|---|---|"]
     for t in summary["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
         unit = t.get("unit", "x")
@@ -175,7 +188,8 @@ def markdown(results, summary):
         val = "—" if t["value"] is None else f"{t['value']}{sep}{unit}"
         lim = f"{t['limit']}{sep}{unit}"
         best = f"{t['best']}{sep}{unit}" if t.get("best") is not None else ""
-        lines.append(f"| {t['target']} | {val} | ≤ {lim} | {met} | {best} |")
+        paired = f"{t['paired']}{sep}{unit}" if t.get("paired") is not None else ""
+        lines.append(f"| {t['target']} | {val} | ≤ {lim} | {met} | {best} | {paired} |")
     for key, (title, unit, _, _) in W.WORKLOADS.items():
         rows = [(lib, v, c) for (lib, k, v), c in idx.items() if k == key]
         if not rows:
