@@ -89,6 +89,16 @@ static inline void set(PyObject *o, Py_ssize_t off, PyObject *v)
 }
 
 
+/* a Tensor (or subclass)? Tensor is a Python class, so anything whose type is not a heap
+ * type (arrays, NumPy scalars, floats) is answered without walking its MRO */
+static inline int is_tensor(PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    if (tp == Tensor_T)
+        return 1;
+    return (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) && PyType_IsSubtype(tp, Tensor_T);
+}
+
 /* ------------------------------------------------------------ NumPy's inner loops */
 
 /* direct(ufunc, a, b): a ufunc on float32/float64 operands of one dtype, one shape
@@ -487,7 +497,7 @@ static int dims_equal(PyObject *o, PyObject *shape)
  * for tensors, None for Python numbers) */
 static inline int input_matches(PyObject *a, PyObject *want)
 {
-    if (!PyObject_TypeCheck(a, Tensor_T))
+    if (!is_tensor(a))
         return want == Py_None;
     return dims_equal(get(a, T_data), want);
 }
@@ -495,7 +505,7 @@ static inline int input_matches(PyObject *a, PyObject *want)
 /* the gradient edge of input `a` (new ref) and its shape (new ref); None for non-tensors */
 static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
 {
-    if (!PyObject_TypeCheck(a, Tensor_T)) {
+    if (!is_tensor(a)) {
         *edge = Py_NewRef(Py_None);
         if (shape)
             *shape = Py_NewRef(Py_None);
@@ -526,7 +536,7 @@ static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
 /* (saved value, version counter, version) for input a; counter None for constants */
 static int save_input(PyObject *a, PyObject **val, PyObject **vc, PyObject **ver)
 {
-    if (!PyObject_TypeCheck(a, Tensor_T)) {
+    if (!is_tensor(a)) {
         *val = Py_NewRef(a);
         *vc = Py_NewRef(Py_None);
         *ver = Py_NewRef(zero);
@@ -827,7 +837,7 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
 /* a plain input of apply2: a Tensor without tangents or notes, or a Python number */
 static inline int plain_tensor(PyObject *a)
 {
-    return PyObject_TypeCheck(a, Tensor_T) && get(a, T_x) == Py_None &&
+    return is_tensor(a) && get(a, T_x) == Py_None &&
            get(a, T_fw) == Py_None;
 }
 
@@ -835,7 +845,7 @@ static inline int plain_tensor(PyObject *a)
  * the op records: the C path takes it when nothing will be recorded */
 static inline int noted_tensor(PyObject *a)
 {
-    return PyObject_TypeCheck(a, Tensor_T) && get(a, T_x) != Py_None &&
+    return is_tensor(a) && get(a, T_x) != Py_None &&
            get(a, T_fw) == Py_None;
 }
 
@@ -848,7 +858,7 @@ static int note_cut(PyObject *t, PyObject **xs, int n)
         return -1;
     for (int i = 0; i < n; i++) {
         PyObject *a = xs[i];
-        if (!PyObject_TypeCheck(a, Tensor_T) || get(a, T_rg) != Py_True)
+        if (!is_tensor(a) || get(a, T_rg) != Py_True)
             continue;
         PyObject *fn = get(a, T_grad_fn);
         PyObject *ref = PyWeakref_NewRef(fn == Py_None ? a : fn, NULL);
@@ -902,7 +912,7 @@ fail:
 static int carry_cut(PyObject *t, PyObject **xs, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (!PyObject_TypeCheck(xs[i], Tensor_T))
+        if (!is_tensor(xs[i]))
             continue;
         PyObject *xx = get(xs[i], T_x);
         if (!PyDict_Check(xx))
@@ -990,7 +1000,7 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
         return NULL;
     int fix = dtype == F64;
     Py_DECREF(dtype);
-    if (fix && PyObject_TypeCheck(xs[0], Tensor_T)) {
+    if (fix && is_tensor(xs[0])) {
         PyObject *xd = dtype_attr(get(xs[0], T_data));
         if (xd == NULL)
             return NULL;
@@ -1118,8 +1128,8 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         int ge = flag(str_grad_enabled);
         if (ge < 0)
             return NULL;
-        if (ge && ((PyObject_TypeCheck(x, Tensor_T) && get(x, T_rg) != Py_False) ||
-                   (PyObject_TypeCheck(y, Tensor_T) && get(y, T_rg) != Py_False)))
+        if (ge && ((is_tensor(x) && get(x, T_rg) != Py_False) ||
+                   (is_tensor(y) && get(y, T_rg) != Py_False)))
             return PyObject_Vectorcall(apply2_py, args, 3, NULL);
     }
     int tx = nx || plain_tensor(x), ty = ny || plain_tensor(y);
@@ -1330,12 +1340,12 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *a = PyTuple_GET_ITEM(args, i), *tan = Py_None;
-        if (PyObject_TypeCheck(a, Tensor_T) && get(a, T_fw) != Py_None) {
+        if (is_tensor(a) && get(a, T_fw) != Py_None) {
             PyObject *fw = get(a, T_fw);
             PyObject *d = PyDict_Check(fw) ? PyDict_GetItemWithError(fw, level) : NULL;
             if (d == NULL && PyErr_Occurred())
                 goto done;
-            if (d == NULL || PyDict_GET_SIZE(fw) != 1 || !PyObject_TypeCheck(d, Tensor_T) ||
+            if (d == NULL || PyDict_GET_SIZE(fw) != 1 || !is_tensor(d) ||
                 get(d, T_fw) != Py_None) {
                 res = Py_NewRef(Py_None);
                 goto done;
@@ -1515,7 +1525,7 @@ static PyObject *all_finite(PyObject *self, PyObject *a);
 static PyObject *scale(PyObject *g, PyObject *d)
 {
     PyObject *r = mul(g, d);
-    if (r == NULL || PyObject_TypeCheck(r, Tensor_T))
+    if (r == NULL || is_tensor(r))
         goto slow;
     PyObject *fin = all_finite(NULL, r);
     if (fin == NULL) {
@@ -1549,9 +1559,9 @@ static PyObject *run_rule(int code, PyObject *needs, PyObject *g, PyObject *save
 {
     Py_ssize_t ns = PyTuple_GET_SIZE(saved);
     for (Py_ssize_t i = 0; i < ns; i++)
-        if (PyObject_TypeCheck(PyTuple_GET_ITEM(saved, i), Tensor_T))
+        if (is_tensor(PyTuple_GET_ITEM(saved, i)))
             return Py_NewRef(Py_NotImplemented);
-    if (PyObject_TypeCheck(g, Tensor_T))
+    if (is_tensor(g))
         return Py_NewRef(Py_NotImplemented);
     PyObject *a = NULL, *b = NULL, *t = NULL, *u = NULL;
     switch (code) {
@@ -1719,6 +1729,7 @@ static PyObject *nexts_of(PyObject *node)
 typedef struct {
     PyObject *key;
     Py_ssize_t count;
+    PyObject *grad;     /* the gradient summed so far (owned), or NULL */
 } wslot;
 
 typedef struct {
@@ -1777,36 +1788,37 @@ static wslot *wtable_get(wtable *t, PyObject *key, int *added)
     }
     w->key = Py_NewRef(key);
     w->count = 0;
+    w->grad = NULL;
     t->used++;
     return w;
 }
 
-/* drop the references of nodes whose count never reached zero (an error cut the loop) */
+/* drop the references of nodes whose count never reached zero, and gradients never
+ * used (an error cut the loop) */
 static void wtable_free(wtable *t)
 {
     if (t->slots == NULL)
         return;
-    for (size_t k = 0; k <= t->mask; k++)
+    for (size_t k = 0; k <= t->mask; k++) {
         if (t->slots[k].key != NULL && t->slots[k].count > 0)
             Py_DECREF(t->slots[k].key);
+        Py_XDECREF(t->slots[k].grad);
+    }
     PyMem_Free(t->slots);
 }
 
-/* grads[key] = g, or the sum with what is there */
-static int add_grad(PyObject *grads, PyObject *key, PyObject *g)
+/* add g (borrowed) to the gradient kept in slot w */
+static int slot_add(wslot *w, PyObject *g)
 {
-    PyObject *prev = PyDict_GetItemWithError(grads, key);
-    if (prev == NULL) {
-        if (PyErr_Occurred())
-            return -1;
-        return PyDict_SetItem(grads, key, g);
+    if (w->grad == NULL) {
+        w->grad = Py_NewRef(g);
+        return 0;
     }
-    PyObject *sum = add(prev, g);
+    PyObject *sum = add(w->grad, g);
     if (sum == NULL)
         return -1;
-    int r = PyDict_SetItem(grads, key, sum);
-    Py_DECREF(sum);
-    return r;
+    Py_SETREF(w->grad, sum);
+    return 0;
 }
 
 /* the saved values a first-order rule reads (new ref), after the in-place check */
@@ -1848,15 +1860,22 @@ static PyObject *saved_for(PyObject *node, PyObject *x)
     return PyObject_CallFunctionObjArgs(unpack_fn, node, Py_False, NULL);
 }
 
-/* release the inputs of a node: count down, and queue those that are complete */
-static int release(wtable *waiting, PyObject *ready, PyObject *nxt)
+/* the slot of a node's input (counted in the first pass) */
+static wslot *input_slot(wtable *waiting, PyObject *nxt)
 {
     wslot *w = wtable_find(waiting, nxt);
     if (w->key == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "backward: a node was not counted");
-        return -1;
+        return NULL;
     }
+    return w;
+}
+
+/* release an input of a node: count down, and queue it when it is complete */
+static int release(wslot *w, PyObject *ready)
+{
     if (--w->count == 0) {      /* the ready list takes over the table's reference */
+        PyObject *nxt = w->key;
         int r = PyList_Append(ready, nxt);
         Py_DECREF(nxt);
         return r;
@@ -1918,6 +1937,16 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         Py_CLEAR(nexts);
         Py_CLEAR(node);
     }
+    for (Py_ssize_t i = 0; i < nr; i++) {   /* the roots' gradients go into their slots */
+        PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
+        wslot *w = wtable_find(waiting, r);
+        if (w->grad != NULL)
+            continue;
+        PyObject *g0 = PyDict_GetItemWithError(grads, r);
+        if (g0 == NULL && PyErr_Occurred())
+            goto done;
+        w->grad = Py_XNewRef(g0);
+    }
     for (Py_ssize_t i = 0; i < nr; i++) {   /* ready = roots with no consumer, once each */
         PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
         wslot *w = wtable_find(waiting, r);
@@ -1935,13 +1964,10 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         node = Py_NewRef(PyList_GET_ITEM(ready, last));
         if (PyList_SetSlice(ready, last, last + 1, NULL) < 0)
             goto done;
-        g = PyDict_GetItemWithError(grads, node);
-        if (g != NULL) {
-            Py_INCREF(g);
-            if (PyDict_DelItem(grads, node) < 0)
-                goto done;
-        } else if (PyErr_Occurred()) {
-            goto done;
+        {
+            wslot *w = wtable_find(waiting, node);
+            g = w->grad;        /* taken over: the slot is done with */
+            w->grad = NULL;
         }
         if (Py_IS_TYPE(node, Acc_T)) {
             if (g != NULL) {
@@ -1962,7 +1988,10 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         if (g == NULL) {            /* nothing arrived: only release the inputs */
             for (Py_ssize_t j = 0; j < nn; j++) {
                 PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
-                if (nxt != Py_None && release(waiting, ready, nxt) < 0)
+                if (nxt == Py_None)
+                    continue;
+                wslot *w = input_slot(waiting, nxt);
+                if (w == NULL || release(w, ready) < 0)
                     goto done;
             }
             Py_CLEAR(nexts);
@@ -2033,6 +2062,9 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
             if (nxt == Py_None)
                 continue;
             PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
+            wslot *w = input_slot(waiting, nxt);
+            if (w == NULL)
+                goto done;
             if (gx != Py_None) {
                 PyObject *shape = PyTuple_GET_ITEM(in_shapes, j);
                 int same;
@@ -2059,15 +2091,15 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
                                                                  NULL);
                     if (red == NULL)
                         goto done;
-                    int r = add_grad(grads, nxt, red);
+                    int r = slot_add(w, red);
                     Py_DECREF(red);
                     if (r < 0)
                         goto done;
-                } else if (add_grad(grads, nxt, gx) < 0) {
+                } else if (slot_add(w, gx) < 0) {
                     goto done;
                 }
             }
-            if (release(waiting, ready, nxt) < 0)
+            if (release(w, ready) < 0)
                 goto done;
         }
         Py_CLEAR(gseq);
