@@ -414,3 +414,29 @@ def test_no_grad_cut_notes_match_python(monkeypatch):
     assert [k[2] for k in results[0]] == [k[2] for k in results[1]]
     assert [_core.site_line(k[1]) for k in results[0]] == \
         [_core.site_line(k[1]) for k in results[1]]
+
+
+def test_backward_rules_take_no_cut_notes():
+    """Ops that backward rules run (here on dual tensors inside tg.hvp, under no_grad)
+    compute gradients: they note no explain_grad cuts, and the flag is reset after."""
+    from tapegrad import _state
+    seen = []
+    orig = _core._leaf_refs
+
+    def spy(node, *a, **k):
+        seen.append(node)
+        return orig(node, *a, **k)
+
+    _core._leaf_refs = spy
+    try:
+        A = tg.tensor(np.eye(3) * 2.0)
+        x = tg.tensor([0.1, 0.2, 0.3])
+        hv = tg.hvp(lambda x: tg.tanh(A @ x).sum() ** 2, (x,), (tg.tensor([1.0, 0, 0]),))
+    finally:
+        _core._leaf_refs = orig
+    assert hv.shape == (3,) and seen == []
+    assert _state.local.in_backward is False
+    y = tg.tensor([1.0], requires_grad=True)
+    with tg.no_grad():
+        z = tg.exp(y * 2.0)
+    assert "cut" in z._x                    # outside backward the note is still taken

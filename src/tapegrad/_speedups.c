@@ -40,6 +40,7 @@ static PyObject *str_vjp, *str_next, *str_dual;
 /* apply */
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *f64_fix_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
+static PyObject *str_in_backward;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
 
@@ -849,10 +850,15 @@ static inline int noted_tensor(PyObject *a)
            get(a, T_fw) == Py_None;
 }
 
+static inline int flag(PyObject *name);
+
 /* ops/_core.note_cut(t, "no_grad", xs): remember on t that the gradient path from the
  * tracked inputs was cut here, with weak references only */
 static int note_cut(PyObject *t, PyObject **xs, int n)
 {
+    int inside = flag(str_in_backward);     /* rules compute gradients: no notes */
+    if (inside)
+        return inside < 0 ? -1 : 0;
     PyObject *refs = PyList_New(0);
     if (refs == NULL)
         return -1;
@@ -2161,6 +2167,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
     str_cut = PyUnicode_InternFromString("cut");
+    str_in_backward = PyUnicode_InternFromString("in_backward");
     str_no_grad = PyUnicode_InternFromString("no_grad");
     str_fw_batch = PyUnicode_InternFromString("fw_batch");
     str_fw_levels = PyUnicode_InternFromString("fw_levels");

@@ -17,6 +17,9 @@ class _Local(threading.local):
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when any of the four above is on: the op fast paths read only this flag
         self.special = False
+        # True while backward rules run (autograd/engine._Backward): their no_grad ops
+        # compute gradients, so explain_grad's cut notes are not taken there
+        self.in_backward = False
 
     def refresh(self):
         """Recompute `special`; call it after changing `tapes` in place."""

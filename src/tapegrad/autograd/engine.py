@@ -270,7 +270,7 @@ class _Backward:
     and no cyclic collection, since the graph holds no reference cycles and a collection
     would only walk it (that walk makes per-node cost grow with N)."""
 
-    __slots__ = ("grad", "prev", "err", "gc")
+    __slots__ = ("grad", "prev", "prev_in", "err", "gc")
 
     def __init__(self, grad):
         self.grad = grad
@@ -278,6 +278,8 @@ class _Backward:
     def __enter__(self):
         self.prev = _local.grad_enabled
         _local.grad_enabled = self.grad
+        self.prev_in = _local.in_backward
+        _local.in_backward = True
         self.err = np.errstate(all="ignore")
         self.err.__enter__()
         self.gc = gc.isenabled()
@@ -286,6 +288,7 @@ class _Backward:
 
     def __exit__(self, *exc):
         _local.grad_enabled = self.prev
+        _local.in_backward = self.prev_in
         self.err.__exit__(None, None, None)
         if self.gc:
             gc.enable()

@@ -486,7 +486,10 @@ def _save_values(save_idx, args, out, t):
 def note_cut(t, kind, sources):
     """Remember on `t` that the gradient path from `sources` was cut here, and where.
 
-    Only weak references to the graph are kept, so this never keeps a graph alive."""
+    Only weak references to the graph are kept, so this never keeps a graph alive. Ops
+    that backward rules run are not noted: they compute gradients."""
+    if kind == "no_grad" and _local.in_backward:
+        return
     refs = []
     for a in sources:
         if isinstance(a, Tensor) and a._rg:
