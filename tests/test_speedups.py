@@ -440,3 +440,30 @@ def test_backward_rules_take_no_cut_notes():
     with tg.no_grad():
         z = tg.exp(y * 2.0)
     assert "cut" in z._x                    # outside backward the note is still taken
+
+
+@needs_c
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_dual_fast_with_params_and_linear_rules_agrees_with_python(shape):
+    """dual_fast also takes ops with params (Sum's axis) and LINEAR rules, and the raw
+    inputs as the list apply() builds."""
+    from tapegrad.ops.elementwise import Pow
+    from tapegrad.ops.reduce import Sum
+    fa = tg.autograd.forward_ad
+    x = np.linspace(0.5, 1.5, int(np.prod(shape))).reshape(shape)
+    with fa.dual_level():
+        a = fa.make_dual(tg.tensor(x), tg.tensor(np.full(shape, 0.25)))
+        axis = None if not shape else len(shape) - 1
+        cases = [(Sum, (a,), {"axis": axis, "keepdims": False}),
+                 (Sum, (a,), {"axis": None, "keepdims": True}),
+                 (Pow, (a, 3.0), {})]
+        for op, args, params in cases:
+            raw = [v._data if isinstance(v, tg.Tensor) else v for v in args]
+            p = _core._dual_fast_py(op, args, tuple(raw), params)
+            c = _core.SPEEDUPS.dual_fast(op, args, raw, params)
+            assert p is not None and c is not None
+            _same(c._data, p._data)
+            (lp, tp), = p._fw.items()
+            (lc, tc), = c._fw.items()
+            assert lp == lc
+            _same(tc._data, tp._data)

@@ -1299,10 +1299,18 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     PyObject *op = argv[0], *args = argv[1], *raw = argv[2], *params = argv[3];
     PyObject *hot = NULL, *jvp = NULL, *tans = NULL, *level = NULL, *out = NULL;
     PyObject *t = NULL, *saved = NULL, *shapes = NULL, *ctx = NULL, *dout = NULL;
-    PyObject *oshape = NULL, *res = NULL;
+    PyObject *oshape = NULL, *res = NULL, *raw_tuple = NULL;
+    if (PyList_CheckExact(raw)) {       /* apply() collects the raw inputs in a list */
+        raw = raw_tuple = PyList_AsTuple(raw);
+        if (raw == NULL)
+            return NULL;
+    }
     if (!PyTuple_CheckExact(args) || !PyTuple_CheckExact(raw) ||
-        (PyDict_Check(params) && PyDict_GET_SIZE(params)))
+        !(params == Py_None || PyDict_Check(params))) {
+        Py_XDECREF(raw_tuple);
         return PyObject_Vectorcall(dual_py, argv, 4, NULL);
+    }
+    int has_params = params != Py_None && PyDict_GET_SIZE(params) > 0;
     hot = PyObject_GetAttr(op, str_hot);
     jvp = hot ? PyObject_GetAttr(op, str_jvp) : NULL;
     if (jvp == NULL)
@@ -1311,8 +1319,9 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     int view = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 3));
     if (diff < 0 || view < 0)
         goto done;
-    if (jvp == Py_None || jvp == LINEAR || !diff || view ||
-        PyTuple_GET_ITEM(hot, 1) == Py_None) {
+    int linear = jvp == LINEAR;
+    if (jvp == Py_None || !diff || view || (!linear && PyTuple_GET_ITEM(hot, 1) == Py_None) ||
+        (linear && PyTuple_GET_SIZE(raw) != 1)) {
         res = PyObject_Vectorcall(dual_py, argv, 4, NULL);
         goto done;
     }
@@ -1371,13 +1380,36 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
         }
         PyTuple_SET_ITEM(tans, i, tan);
     }
-    out = run_forward(PyTuple_GET_ITEM(hot, 0), &PyTuple_GET_ITEM(raw, 0),
-                      (int)PyTuple_GET_SIZE(raw));
+    if (has_params) {       /* forward(*raw, **params), as an ndarray */
+        out = PyObject_Call(PyTuple_GET_ITEM(hot, 0), raw, params);
+        if (out != NULL && !Py_IS_TYPE(out, (PyTypeObject *)NDARRAY))
+            Py_SETREF(out, PyObject_CallOneArg(asarray_fn, out));
+    } else {
+        out = run_forward(PyTuple_GET_ITEM(hot, 0), &PyTuple_GET_ITEM(raw, 0),
+                          (int)PyTuple_GET_SIZE(raw));
+    }
     if (out == NULL)
         goto done;
     t = new_tensor(out);
     if (t == NULL)
         goto done;
+    if (linear) {           /* a linear op's tangent is the op applied to the tangent */
+        PyObject *dx = PyTuple_GET_ITEM(tans, 0);
+        if (dx == Py_None) {
+            res = Py_NewRef(t);
+            goto done;
+        }
+        PyObject *one = PyTuple_Pack(1, dx);
+        dout = one ? PyObject_Call(PyTuple_GET_ITEM(hot, 0), one, has_params ? params : NULL)
+                   : NULL;
+        Py_XDECREF(one);
+        if (dout == NULL)
+            goto done;
+        oshape = shape_attr(out);
+        if (oshape == NULL)
+            goto done;
+        goto have_dout;
+    }
     /* the rule's context: saved values (0-d as scalars), input shapes, output shape */
     PyObject *save_idx = PyTuple_GET_ITEM(hot, 1);
     Py_ssize_t ns = PyTuple_GET_SIZE(save_idx);
@@ -1410,6 +1442,8 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     if (ctx == NULL)
         goto done;
     set(ctx, C_saved, saved);
+    if (has_params)
+        set(ctx, C_params, params);
     set(ctx, C_in_shapes, shapes);
     set(ctx, C_needs_grad, empty_tuple);
     set(ctx, C_out_shape, oshape);
@@ -1426,6 +1460,7 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     }
     if (dout == NULL)
         goto done;
+have_dout:
     /* the tangent as an ndarray of the output's shape and dtype */
     int plain = 0;
     if (Py_IS_TYPE(dout, (PyTypeObject *)NDARRAY)) {
@@ -1474,6 +1509,7 @@ done:
     Py_XDECREF(ctx);
     Py_XDECREF(dout);
     Py_XDECREF(oshape);
+    Py_XDECREF(raw_tuple);
     return res;
 }
 
