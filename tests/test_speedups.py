@@ -467,3 +467,41 @@ def test_dual_fast_with_params_and_linear_rules_agrees_with_python(shape):
             (lc, tc), = c._fw.items()
             assert lp == lc
             _same(tc._data, tp._data)
+
+
+def test_a_backward_inside_a_hook_and_threads_keep_their_own_state():
+    """A hook that runs a backward of its own (a second count table inside the first),
+    and a thread recording while another runs under no_grad: each keeps its own
+    counts, gradients and grad mode."""
+    import threading
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0], requires_grad=True)
+    inner = []
+
+    def hook(g):
+        with tg.enable_grad():                  # hooks run with recording off
+            (tg.sin(b) * 2.0).sum().backward()  # a nested backward, b only
+        inner.append(b.grad.numpy().copy())
+        return g * 10.0
+
+    y = tg.exp(a * 0.5)
+    y.register_hook(hook)
+    (y * y).sum().backward()
+    np.testing.assert_allclose(inner[0], 2.0 * np.cos([3.0]))
+    np.testing.assert_allclose(a.grad.numpy(), 10.0 * np.exp(a.numpy()), rtol=1e-6)
+
+    ok = []
+
+    def worker():
+        for _ in range(200):
+            with tg.no_grad():
+                z = tg.sin(a * 2.0)
+            ok.append(not z.requires_grad)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    flags = []
+    for _ in range(200):
+        flags.append(tg.sin(a * 2.0).requires_grad)
+    t.join()
+    assert all(ok) and len(ok) == 200 and all(flags)
