@@ -2213,7 +2213,15 @@ PyMODINIT_FUNC PyInit__speedups(void)
     zero = PyLong_FromLong(0);
     /* built against NumPy's C API: a NumPy it cannot use makes the import fail, and
      * tapegrad then runs its Python paths */
-    if (_import_array() < 0 || _import_umath() < 0)
+    if (_import_array() < 0 || _import_umath() < 0) {
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        PyErr_Format(PyExc_ImportError, "tapegrad._speedups cannot use this NumPy: %S",
+                     ev ? ev : Py_None);
+        Py_XDECREF(et);
+        Py_XDECREF(ev);
+        Py_XDECREF(tb);
         return NULL;
+    }
     return PyModule_Create(&module);
 }
