@@ -440,31 +440,36 @@ static PyObject *dtype_attr(PyObject *o)
     return PyObject_GetAttr(o, str_dtype);
 }
 
+/* v, or a NumPy scalar when v is a 0-d ndarray: what first-order rules compute with.
+ * NumPy scalars are immutable, so a float64 value equal bit for bit to one of the last
+ * two made (a constant used at every step of a loop, a value two nodes save) shares its
+ * scalar. */
+static PyObject *scalarize(PyObject *v)
+{
+    if (!PyArray_CheckExact(v) || PyArray_NDIM((PyArrayObject *)v))
+        return Py_NewRef(v);
+    PyArrayObject *a = (PyArrayObject *)v;
+    static PyObject *last[2];
+    if (PyArray_TYPE(a) == NPY_DOUBLE && PyArray_ISNBO(PyArray_DESCR(a)->byteorder)) {
+        for (int k = 0; k < 2; k++)
+            if (last[k] != NULL && memcmp(PyArray_DATA(a), &PyArrayScalar_VAL(last[k], Double),
+                                          sizeof(double)) == 0)
+                return Py_NewRef(last[k]);
+    }
+    PyObject *sc = PyArray_Scalar(PyArray_DATA(a), PyArray_DESCR(a), v);
+    if (sc != NULL && PyArray_IsScalar(sc, Double)) {
+        Py_XSETREF(last[1], last[0]);
+        last[0] = Py_NewRef(sc);
+    }
+    return sc;
+}
+
 /* the value kept for backward: the array itself, or a NumPy scalar for a 0-d array */
 static PyObject *keep(PyObject *arr)
 {
-    if (PyArray_CheckExact(arr)) {
-        PyArrayObject *a = (PyArrayObject *)arr;
-        if (PyArray_NDIM(a))
-            return Py_NewRef(arr);
-        /* NumPy scalars are immutable: a value equal bit for bit to one of the last two
-         * kept (a constant used at every step of a loop, a value two nodes save) shares
-         * its scalar */
-        static PyObject *last[2];
-        if (PyArray_TYPE(a) == NPY_DOUBLE && PyArray_ISNBO(PyArray_DESCR(a)->byteorder)) {
-            for (int k = 0; k < 2; k++)
-                if (last[k] != NULL && memcmp(PyArray_DATA(a), &PyArrayScalar_VAL(last[k], Double),
-                                              sizeof(double)) == 0)
-                    return Py_NewRef(last[k]);
-        }
-        PyObject *sc = PyArray_Scalar(PyArray_DATA(a), PyArray_DESCR(a), arr);
-        if (sc != NULL && PyArray_IsScalar(sc, Double)) {
-            Py_XSETREF(last[1], last[0]);
-            last[0] = Py_NewRef(sc);
-        }
-        return sc;
-    }
-    PyObject *shape = shape_attr(arr);
+    if (PyArray_CheckExact(arr))
+        return scalarize(arr);
+    PyObject *shape = shape_attr(arr);      /* an ndarray subclass (tracing) */
     if (shape == NULL)
         return NULL;
     int nd = PyTuple_Check(shape) ? (int)PyTuple_GET_SIZE(shape) : 1;
@@ -852,6 +857,20 @@ static inline int noted_tensor(PyObject *a)
 
 static inline int flag(PyObject *name);
 
+/* t's notes dict (borrowed), made when t has none; NULL on error */
+static PyObject *notes_of(PyObject *t)
+{
+    PyObject *x = get(t, T_x);
+    if (x != Py_None)
+        return x;
+    x = PyDict_New();
+    if (x == NULL)
+        return NULL;
+    set(t, T_x, x);
+    Py_DECREF(x);       /* t holds it */
+    return x;
+}
+
 /* ops/_core.note_cut(t, "no_grad", xs): remember on t that the gradient path from the
  * tracked inputs was cut here, with weak references only */
 static int note_cut(PyObject *t, PyObject **xs, int n)
@@ -892,17 +911,8 @@ static int note_cut(PyObject *t, PyObject **xs, int n)
         Py_XDECREF(tup);
         if (cut == NULL)
             goto fail;
-        PyObject *x = get(t, T_x);
-        if (x == Py_None) {
-            x = PyDict_New();
-            if (x == NULL) {
-                Py_DECREF(cut);
-                goto fail;
-            }
-            set(t, T_x, x);
-            Py_DECREF(x);
-        }
-        int r = PyDict_SetItem(x, str_cut, cut);
+        PyObject *x = notes_of(t);
+        int r = x ? PyDict_SetItem(x, str_cut, cut) : -1;
         Py_DECREF(cut);
         if (r < 0)
             goto fail;
@@ -930,16 +940,8 @@ static int carry_cut(PyObject *t, PyObject **xs, int n)
             continue;
         }
         Py_INCREF(cut);
-        PyObject *x = get(t, T_x);
-        if (x == Py_None) {
-            x = PyDict_New();
-            if (x != NULL) {
-                set(t, T_x, x);
-                Py_DECREF(x);
-            }
-        }
-        int r;
-        r = x ? PyDict_SetItem(x, str_cut, cut) : -1;
+        PyObject *x = notes_of(t);
+        int r = x ? PyDict_SetItem(x, str_cut, cut) : -1;
         Py_DECREF(cut);
         return r;
     }
@@ -1199,14 +1201,14 @@ static int finite_f64(const void *buf, Py_ssize_t n)
 }
 
 /* all_finite(a) -> bool: ops/elementwise._all_finite_py, by walking a contiguous float32
- * or float64 buffer; other inputs go to that function. */
+ * or float64 array; other inputs go to that function. */
 static PyObject *all_finite(PyObject *self, PyObject *a)
 {
     if (PyFloat_Check(a))       /* also NumPy's float64 scalars, a float subclass */
         return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
     if (PyArray_IsScalar(a, Float))
         return PyBool_FromLong(isfinite(PyArrayScalar_VAL(a, Float)));
-    if (PyArray_CheckExact(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&
+    if (PyArray_Check(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&
         PyArray_ISALIGNED((PyArrayObject *)a) &&
         PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)a)->byteorder)) {
         PyArrayObject *arr = (PyArrayObject *)a;
@@ -1215,24 +1217,6 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
             return PyBool_FromLong(finite_f32(PyArray_DATA(arr), n));
         if (PyArray_TYPE(arr) == NPY_DOUBLE)
             return PyBool_FromLong(finite_f64(PyArray_DATA(arr), n));
-    }
-    if (PyObject_CheckBuffer(a)) {
-        Py_buffer v;
-        if (PyObject_GetBuffer(a, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
-            const char *f = v.format ? v.format : "B";
-            if (*f == '<' || *f == '=' || *f == '@')
-                f++;
-            int ok = -1;
-            if (f[0] == 'f' && f[1] == 0 && v.itemsize == 4)
-                ok = finite_f32(v.buf, v.len / 4);
-            else if (f[0] == 'd' && f[1] == 0 && v.itemsize == 8)
-                ok = finite_f64(v.buf, v.len / 8);
-            PyBuffer_Release(&v);
-            if (ok >= 0)
-                return PyBool_FromLong(ok);
-        } else {
-            PyErr_Clear();
-        }
     }
     return PyObject_CallOneArg(all_finite_py, a);
 }
@@ -1260,21 +1244,6 @@ static PyObject *init_dual(PyObject *self, PyObject *args)
         offset_of(Ctx_T, "out_shape", &C_out_shape) || offset_of(Ctx_T, "batched", &C_batched))
         return NULL;
     Py_RETURN_NONE;
-}
-
-/* a 0-d ndarray as a NumPy scalar (new ref); anything else as it is */
-static PyObject *scalarize(PyObject *v)
-{
-    if (Py_IS_TYPE(v, (PyTypeObject *)NDARRAY)) {
-        PyObject *shape = shape_attr(v);
-        if (shape == NULL)
-            return NULL;
-        int nd = (int)PyTuple_GET_SIZE(shape);
-        Py_DECREF(shape);
-        if (!nd)
-            return PyObject_GetItem(v, empty_tuple);
-    }
-    return Py_NewRef(v);
 }
 
 static PyObject *new_tensor(PyObject *data)
@@ -1567,19 +1536,19 @@ static PyObject *all_finite(PyObject *self, PyObject *a);
 static PyObject *scale(PyObject *g, PyObject *d)
 {
     PyObject *r = mul(g, d);
-    if (r == NULL || is_tensor(r))
-        goto slow;
-    PyObject *fin = all_finite(NULL, r);
-    if (fin == NULL) {
-        Py_DECREF(r);
-        return NULL;
-    }
-    Py_DECREF(fin);
-    if (fin == Py_True)
-        return r;
-slow:
     if (r == NULL)
         return NULL;
+    if (!is_tensor(r)) {
+        PyObject *fin = all_finite(NULL, r);
+        if (fin == NULL) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        int ok = fin == Py_True;
+        Py_DECREF(fin);
+        if (ok)
+            return r;
+    }
     Py_DECREF(r);
     return PyObject_CallFunctionObjArgs(scale_py, g, d, NULL);
 }

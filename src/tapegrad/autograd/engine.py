@@ -364,12 +364,7 @@ def _loops_py(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
             if nxt is None:
                 continue
             if gx is not None:
-                try:
-                    gshape = gx.shape
-                except AttributeError:      # a Python scalar
-                    gshape = ()
-                if gshape != shape:
-                    gx = _reduce_to(gx, shape, node)
+                gx = _fitted(gx, shape, node)
                 prev = gget(nxt)
                 grads[nxt] = gx if prev is None else prev + gx
             c = waiting[nxt] - 1
@@ -519,14 +514,18 @@ def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks):
             continue
         if graph_mode and not isinstance(gx, Tensor):
             gx = make(np.asarray(gx))
-        try:
-            gshape = gx.shape
-        except AttributeError:          # a Python scalar
-            gshape = ()
-        if gshape != shape:
-            gx = _reduce_to(gx, shape, node)
+        gx = _fitted(gx, shape, node)
         prev = grads.get(nxt)
         grads[nxt] = gx if prev is None else prev + gx
+
+
+def _fitted(gx, shape, node):
+    """gx summed down to its input's shape when the rule left it broadcast."""
+    try:
+        gshape = gx.shape
+    except AttributeError:              # a Python scalar
+        gshape = ()
+    return gx if gshape == shape else _reduce_to(gx, shape, node)
 
 
 def _reduce_to(gx, shape, node):
