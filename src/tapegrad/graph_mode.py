@@ -24,6 +24,7 @@ import numpy as np
 from . import _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
+from .autograd.engine import _fitted
 from .autograd.graph import grad_edge
 from .ops._core import Ctx, Op, apply, call
 
@@ -613,12 +614,7 @@ class _Program:
                     gx = gxs[k]
                     if gx is None:
                         continue
-                    try:
-                        gshape = gx.shape
-                    except AttributeError:          # a Python scalar
-                        gshape = ()
-                    if gshape != shape:
-                        gx = _sum_to(gx, shape, ctx)
+                    gx = _fitted(gx, shape, ctx)
                     prev = gv[a]
                     gv[a] = gx if prev is None else prev + gx
         return [gv[s] for s in wanted]
@@ -674,7 +670,7 @@ def _codegen_backward(plan, wanted):
     soon as its rule has run. None when a step needs the general loop."""
     if any(p[0] is None or p[6] is not None for p in plan):
         return None
-    env = {"_sum_to": _sum_to}
+    env = {"_fitted": _fitted}
     slots = set(wanted)
     for vjp, ctx, getter, n_saved, out, edges, dyn_slot, saved, _ in plan:
         slots.add(out)
@@ -701,12 +697,7 @@ def _codegen_backward(plan, wanted):
             env[f"_s{k}_{j}"] = shape
             lines += [f"        gx = r[{pos}]",
                       "        if gx is not None:",
-                      "            try:",
-                      "                sh = gx.shape",
-                      "            except AttributeError:",
-                      "                sh = ()",
-                      f"            if sh != _s{k}_{j}:",
-                      f"                gx = _sum_to(gx, _s{k}_{j}, _c{k})",
+                      f"            gx = _fitted(gx, _s{k}_{j}, _c{k})",
                       f"            g{a} = gx if g{a} is None else g{a} + gx"]
     lines.append("    return [" + ", ".join(f"g{a}" for a in wanted) + "]")
     code = compile("\n".join(lines), "<tg.function backward>", "exec")
@@ -724,27 +715,6 @@ def _dynamic_params(st, vals):
             items[pos] = vals[slot]
             kw[key] = tuple(items)
     return kw
-
-
-def _sum_to(gx, shape, ctx):
-    from .ops.shape import SumTo
-    gshape = np.shape(gx)
-    key = (gshape, shape)
-    if key not in _SUMMABLE:
-        try:
-            ok = np.broadcast_shapes(gshape, shape) == tuple(gshape)
-        except ValueError:
-            ok = False
-        if not ok:
-            raise RuntimeError(f"a backward rule returned a gradient of shape {gshape} "
-                               f"for an input of shape {shape}")
-        if len(_SUMMABLE) > 4096:
-            _SUMMABLE.clear()
-        _SUMMABLE.add(key)
-    return call(SumTo, gx, shape=shape)
-
-
-_SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 
 
 def _finish(tracer, out_leaves):

@@ -529,16 +529,28 @@ def _fitted(gx, shape, node):
 
 
 def _reduce_to(gx, shape, node):
-    from ..ops._core import call
-    from ..ops.shape import SumTo
+    """gx summed down to `shape`; an error naming the rule unless gx broadcasts to it."""
     gshape = gx.shape if isinstance(gx, Tensor) else np.shape(gx)
-    try:
-        if np.broadcast_shapes(gshape, shape) != tuple(gshape):
-            raise ValueError
-    except ValueError:
-        raise RuntimeError(f"{node.op.bw_name}: its rule returned a gradient of shape "
-                           f"{tuple(gshape)} for an input of shape {shape}") from None
+    key = (gshape, shape)
+    if key not in _SUMMABLE:
+        try:
+            ok = np.broadcast_shapes(gshape, shape) == tuple(gshape)
+        except ValueError:
+            ok = False
+        if not ok:
+            who = getattr(getattr(node, "op", None), "bw_name", "a backward rule")
+            raise RuntimeError(f"{who}: its rule returned a gradient of shape "
+                               f"{tuple(gshape)} for an input of shape {shape}")
+        if len(_SUMMABLE) > 4096:
+            _SUMMABLE.clear()
+        _SUMMABLE.add(key)
     return call(SumTo, gx, shape=shape)
+
+
+_SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
+
+from ..ops._core import call  # noqa: E402  (ops import the engine's package first)
+from ..ops.shape import SumTo  # noqa: E402
 
 
 def _speedups():

@@ -58,9 +58,19 @@ def broadcast_shapes(op, *shapes):
 
 def sum_to_axes(shape, target):
     """Axes of `shape` to sum (keeping dims) so the result reshapes to `target`."""
-    lead = len(shape) - len(target)
-    axes = list(range(lead))
-    for i, t in enumerate(target):
-        if t == 1 and shape[lead + i] != 1:
-            axes.append(lead + i)
-    return lead, tuple(axes)
+    key = (shape, target)
+    plan = _SUM_AXES.get(key)
+    if plan is None:
+        lead = len(shape) - len(target)
+        axes = list(range(lead))
+        for i, t in enumerate(target):
+            if t == 1 and shape[lead + i] != 1:
+                axes.append(lead + i)
+        plan = lead, tuple(axes)
+        if len(_SUM_AXES) > 4096:
+            _SUM_AXES.clear()
+        _SUM_AXES[key] = plan
+    return plan
+
+
+_SUM_AXES = {}      # (shape, target) -> (lead, axes): a backward meets the same few pairs

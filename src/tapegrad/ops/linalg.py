@@ -32,6 +32,12 @@ class MatMul(Op):
     @staticmethod
     def vjp(ctx, g):
         x, y = ctx.saved
+        if type(x) is np.ndarray and type(y) is np.ndarray and type(g) is np.ndarray \
+                and x.ndim > 1 and y.ndim > 1:
+            # the first-order case on matrices: nothing to lift, no Tensor dispatch
+            need = ctx.needs_grad
+            return (np.matmul(g, y.swapaxes(-1, -2)) if need[0] else None,
+                    np.matmul(x.swapaxes(-1, -2), g) if need[1] else None)
         xs, ys = np.shape(_raw(x)), np.shape(_raw(y))    # in_shapes is None for arrays
         x2 = call(Reshape, x, shape=(1,) + xs) if len(xs) == 1 else x
         y2 = call(Reshape, y, shape=ys + (1,)) if len(ys) == 1 else y

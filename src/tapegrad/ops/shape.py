@@ -68,7 +68,10 @@ class SumTo(Op):
         if x.shape == shape:
             return x
         lead, axes = sum_to_axes(x.shape, shape)
-        r = x.sum(axis=axes, keepdims=True) if axes else x
+        if axes and len(axes) == lead:
+            # only leading axes: the plain sum has the target shape (and owns its memory)
+            return np.add.reduce(x, axis=axes)
+        r = np.add.reduce(x, axis=axes, keepdims=True) if axes else x
         return r.reshape(shape) if lead or r.shape != shape else r
 
     @staticmethod
