@@ -4,17 +4,17 @@
 def flatten(tree):
     """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion."""
     leaves = []
-    stack = [(tree, None)]
+    stack = [tree]
     order = []
     while stack:
-        node, _ = stack.pop()
+        node = stack.pop()
         if isinstance(node, (tuple, list)):
             order.append((type(node), len(node)))
-            stack.extend((c, None) for c in reversed(node))
+            stack.extend(node[::-1])
         elif isinstance(node, dict):
             keys = list(node.keys())
             order.append((dict, keys))
-            stack.extend((node[k], None) for k in reversed(keys))
+            stack.extend([node[k] for k in reversed(keys)])
         else:
             order.append(None)
             leaves.append(node)

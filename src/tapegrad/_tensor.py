@@ -208,7 +208,6 @@ class Tensor:
 
     def _bump_version(self):
         """Count an in-place change and remember where it happened (for error messages)."""
-        from .ops._core import _site
         vc = self._vc
         if vc is None:
             vc = self._vc = Version()
@@ -225,8 +224,7 @@ class Tensor:
 
     def _note_exit(self, how):
         if self._rg:
-            from .autograd.explain import note_conversion
-            note_conversion(self, how)
+            _explain.note_conversion(self, how)
 
     def _init_vc(self):
         self._vc = Version()
@@ -772,7 +770,8 @@ def as_tensor(x, dtype=None):
 
 
 from . import ops  # noqa: E402  (bottom import: ops needs Tensor defined above)
+from .autograd import explain as _explain  # noqa: E402
 # operators go straight to the binary-op helper: one Python call less per op
-from .ops._core import apply2 as _binary  # noqa: E402
+from .ops._core import _site, apply2 as _binary  # noqa: E402
 from .ops.elementwise import (Add as _Add, Div as _Div, Mul as _Mul,  # noqa: E402
                               Pow as _Pow, Sub as _Sub)

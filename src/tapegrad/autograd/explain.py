@@ -5,6 +5,7 @@ import weakref
 
 from .. import _state
 from .._tensor import Tensor
+from ..ops._core import _leaf_refs, _site
 from .graph import AccumulateGrad, grad_edge
 
 _local = _state.local
@@ -16,11 +17,9 @@ _KIND = {"no_grad": "was computed under no_grad (recording was off)",
 
 def note_conversion(t, how):
     """Remember that tensor `t` (which needs grad) left tapegrad through `how`."""
-    from ..ops._core import _site
     ring = getattr(_exits, "ring", None)
     if ring is None:
         ring = _exits.ring = collections.deque(maxlen=64)
-    from ..ops._core import _leaf_refs
     refs = [weakref.ref(t if t.grad_fn is None else t.grad_fn)]
     if t.grad_fn is not None:
         refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon

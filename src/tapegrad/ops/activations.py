@@ -7,7 +7,7 @@ from .._tensor import Tensor
 from ._core import Op, apply, apply1, call, register, tangent_axis
 from ._shapes import normalize_axis
 from .elementwise import Erf, Exp, Tanh, Where, _all_finite, scale
-from .reduce import LogSumExp, Sum
+from .reduce import Sum, _lse
 
 
 def _raw(v):
@@ -180,8 +180,9 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(x, *, axis):
-        lse = LogSumExp.forward(x, axis=axis, keepdims=True)
-        return x - np.where(np.isneginf(lse), 0.0, lse)
+        lse, finite = _lse(x, axis)
+        # only a row whose max is not finite can give lse = -inf (a fully masked row)
+        return x - lse if finite else x - np.where(np.isneginf(lse), 0.0, lse)
 
     # d log_softmax = dx - sum(softmax * dx); softmax = exp(out)
     @staticmethod

@@ -4,7 +4,7 @@ import numpy as np
 from .._tensor import Tensor, make
 from ._core import LINEAR, Op, apply, call, register, tangent_axis
 from ._shapes import keepdims_shape, normalize_axis, pick_axis
-from .elementwise import Exp, Where, scale
+from .elementwise import Exp, Where, _all_finite, scale
 from .shape import BroadcastTo, Reshape, Transpose
 
 
@@ -203,10 +203,7 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(x, *, axis, keepdims):
-        m = np.max(x, axis=axis, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0.0)
-        with np.errstate(divide="ignore"):
-            s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        s, _ = _lse(x, axis)
         return s if keepdims else np.squeeze(s, axis=axis)
 
     # d lse = softmax(x) dx
@@ -219,6 +216,16 @@ class LogSumExp(Op):
         p = ctx.params
         return call(Sum, dx * _lse_softmax(ctx), axis=tangent_axis(ctx),
                     keepdims=p["keepdims"])
+
+
+def _lse(x, axis):
+    """(logsumexp of x along `axis` with kept dims, whether every max was finite)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    if _all_finite(m):      # sum(exp(x - m)) >= 1: no masking, and log never sees 0
+        return np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m, True
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m, False
 
 
 def _lse_softmax(ctx):
