@@ -102,10 +102,14 @@ def main(argv=None):
         extra = os.environ.get("TAPEGRAD_BENCH_PYTHON")
         runs = {}
         python = {}
-        # Rounds interleave the libraries (a, b, c, a, b, c, ...) so that a change in the
-        # machine's other load falls on all of them, not on whichever ran at that moment.
+        # Rounds interleave the libraries so that a change in the machine's other load
+        # falls on all of them, not on whichever ran at that moment; each round starts
+        # one library later (a b c, b c a, c a b, ...), so that a steady drift within a
+        # round does not always fall on the same library.
+        libs = args.libs.split(",")
         for r in range(args.rounds):
-            for lib in args.libs.split(","):
+            k = r % len(libs)
+            for lib in libs[k:] + libs[:k]:
                 print(f"[bench] {lib} (round {r + 1}/{args.rounds})", file=sys.stderr,
                       flush=True)
                 res = _run_lib(lib, python.get(lib, sys.executable), args, env)

@@ -143,8 +143,9 @@ def markdown(results, summary):
              "Memory: W2 is the peak resident-set growth over the timed steps and the minor "
              "page faults per step; W3 is that peak divided by the number of nodes. "
              "The libraries run in interleaved rounds (each library once per round, with "
-             "its share of the time budget), so that a change in the machine's other load "
-             "falls on all of them; a case's median is the median of its round medians.",
+             "its share of the time budget, and each round starting one library later "
+             "than the last), so that a change in the machine's other load falls on all "
+             "of them; a case's median is the median of its round medians.",
              ""]
     lines += ["## Running it", "",
               "```sh",
