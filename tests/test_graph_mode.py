@@ -366,3 +366,74 @@ def test_values_read_outside_ops_make_the_signature_run_eagerly(rng):
     with pytest.warns(tg.graph_mode.TraceWarning):
         g(tg.tensor([1.0, 3.0, 2.0]))
     assert g(tg.tensor([5.0, 3.0, 2.0])).item() == 0
+
+
+# ---- buffer reuse in the forward replay
+
+def _big(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def test_replay_writes_dead_intermediates_in_place_and_matches_eager():
+    W = tg.tensor(_big(64, 128, seed=1), requires_grad=True)
+    b = tg.tensor(_big(128, seed=2), requires_grad=True)
+
+    def net(x):
+        h = tg.relu(x @ W + b)          # add and relu can both reuse x @ W's buffer
+        return (tg.tanh(h * 2.0 - 1.0) * h).sum()
+
+    f = tg.function(net)
+    x = tg.tensor(_big(256, 64, seed=3))
+    out = f(x)
+    out.backward()
+    gW, gb = W.grad.numpy().copy(), b.grad.numpy().copy()
+    W.grad = b.grad = None
+    ref = net(x)
+    ref.backward()
+    assert out.item() == ref.item()
+    np.testing.assert_array_equal(gW, W.grad.numpy())
+    np.testing.assert_array_equal(gb, b.grad.numpy())
+    (entry,) = f._traces.values()
+    reused = [buf for buf, _ in entry.program.buffers]
+    assert sum(buf is not None for buf in reused) >= 3     # + b, relu, * 2.0, ...
+
+
+def test_replay_never_overwrites_a_value_a_view_still_reads():
+    def f(x):
+        a = x * 2.0                     # big, owned; a.T is a view of it
+        t = a.T
+        c = a + 1.0                     # a dies here, but t still reads its memory
+        return t.sum(axis=0) + c.sum(axis=1), t * 1.0
+
+    g = tg.function(f)
+    x = tg.tensor(_big(128, 128))
+    for got, want in zip(g(x), f(x)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_replay_leaves_inputs_and_earlier_results_alone():
+    f = tg.function(lambda x: tg.exp(x + 1.0) * 3.0)
+    x = tg.tensor(_big(200, 100))
+    x0 = x.numpy().copy()
+    r1 = f(x)
+    keep = r1.numpy().copy()
+    r2 = f(tg.tensor(_big(200, 100, seed=5)))
+    np.testing.assert_array_equal(x.numpy(), x0)
+    np.testing.assert_array_equal(r1.numpy(), keep)        # a new call, new buffers
+    np.testing.assert_array_equal(r2.numpy(), np.exp(_big(200, 100, seed=5) + 1.0) * 3.0)
+
+
+def test_replay_keeps_saved_values_for_backward():
+    # sin saves its input; that input must not be reused by the multiply that follows
+    def f(x):
+        y = x * 1.5
+        z = tg.sin(y) * 2.0
+        return (z * z).sum()
+
+    g = tg.function(f)
+    x = tg.tensor(_big(128, 256), requires_grad=True)
+    g(x).backward()
+    got = x.grad.numpy().copy()
+    x.grad = None
+    f(x).backward()
+    np.testing.assert_array_equal(got, x.grad.numpy())

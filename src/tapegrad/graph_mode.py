@@ -468,9 +468,9 @@ class _Program:
         self.steps = tracer.steps
         self.plans = {}
         self.lock = threading.Lock()
-        self._compile_forward()
+        self._compile_forward(tracer)
 
-    def _compile_forward(self):
+    def _compile_forward(self, tracer):
         keep = set(self.outputs)
         for st in self.steps:
             if isinstance(st, _OpStep):
@@ -487,6 +487,12 @@ class _Program:
         for s, k in last.items():
             if s not in keep and s not in fixed:
                 frees[k].append(s)
+        meta = {}          # slot -> (shape, dtype, bytes) of each step's trace-time result
+        for st in self.steps:
+            if isinstance(st, _OpStep):
+                v = tracer.array(st.out)
+                if isinstance(v, np.ndarray):
+                    meta[st.out] = (v.shape, v.dtype, v.nbytes)
         # each entry: (kind, fn, getter, kw, out, free, step)
         fsteps = []
         for st, free in zip(self.steps, frees):
@@ -510,7 +516,8 @@ class _Program:
                 kind += 2
             fsteps.append((kind, fn, getter, kw, st.out, free, st))
         self.fsteps = fsteps
-        self.fast_forward = _codegen_forward(fsteps)
+        self.buffers = _buffer_plan(fsteps, meta)
+        self.fast_forward = _codegen_forward(fsteps, self.buffers)
 
     def template_slots(self):
         return [s for s, v in enumerate(self.template) if v is not None]
@@ -626,36 +633,106 @@ def _fast_calls():
     return SPEEDUPS
 
 
-def _codegen_forward(fsteps):
+_REUSE_BYTES = 1 << 16      # smaller results are cheaper fresh (C direct loops, no out=)
+
+
+def _is_ufunc_step(kind, fn, st):
+    return kind < 2 and isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(st.fargs)
+
+
+def _buffer_plan(fsteps, meta):
+    """Which step writes into which dead buffer (`out=`), for the forward replay.
+
+    A buffer may be reused once its value is dead, if it was made by a ufunc (so it is a
+    fresh array of its own) and only ufuncs read it (none of them returns a view of it);
+    the step that reuses it must be a ufunc whose result has the buffer's shape and dtype
+    and at least _REUSE_BYTES. An elementwise ufunc may write over an input that dies at
+    that step; any reusable ufunc may take a buffer that died earlier. Values the backward
+    reads are never dead, so saved values are never overwritten. A replay only reuses
+    buffers it allocated itself, so calls stay independent of each other.
+
+    Returns (out buffer slot or None, slots to pool instead of delete) per step; nothing
+    is reused in a schedule that needs the general loop (control flow, traced params)."""
+    if any(kind > 3 for kind, *_ in fsteps):
+        return [(None, ())] * len(fsteps)
+    def big(slot):
+        m = meta.get(slot)
+        return m is not None and m[2] >= _REUSE_BYTES
+
+    ufunc_steps = [_is_ufunc_step(kind, fn, st) for kind, fn, _, _, _, _, st in fsteps]
+    readers_ok = {}
+    for k, (_, _, _, _, _, _, st) in enumerate(fsteps):
+        for a in st.fargs:
+            readers_ok[a] = readers_ok.get(a, True) and ufunc_steps[k]
+    owned = {st.out for k, (_, _, _, _, _, _, st) in enumerate(fsteps)
+             if ufunc_steps[k] and big(st.out) and readers_ok.get(st.out, True)}
+    # how many later steps could still take a buffer of each (shape, dtype)
+    demand = {}
+    for k, (_, _, _, _, out, _, _) in enumerate(fsteps):
+        if ufunc_steps[k] and big(out):
+            demand[meta[out][:2]] = demand.get(meta[out][:2], 0) + 1
+    pool = {}
+    plan = []
+    for k, (kind, fn, _, _, out, free, st) in enumerate(fsteps):
+        buf = None
+        if ufunc_steps[k] and big(out):
+            key = meta[out][:2]
+            demand[key] -= 1
+            if fn.signature is None:        # elementwise: may overwrite a dying input
+                buf = next((a for a in st.fargs if a in free and a in owned
+                            and meta[a][:2] == key), None)
+            if buf is None and pool.get(key):
+                buf = pool[key].pop()
+        keep = []
+        for a in free:
+            if a in owned and a != buf:
+                key = meta[a][:2]
+                if len(pool.setdefault(key, [])) < demand.get(key, 0):
+                    pool[key].append(a)
+                    keep.append(a)
+        plan.append((buf, tuple(keep)))
+    return plan
+
+
+def _codegen_forward(fsteps, buffers):
     """The forward schedule as one straight-line Python function (`v7 = f3(v5, vals[2])`),
     so a replay pays a call per op and nothing else; None when some step needs the general
     loop (control flow, traced params). Values live in locals and are dropped at their
-    last use; those the backward reads are stored into `vals` at the end."""
+    last use (or kept as a buffer a later step writes into, see _buffer_plan); those the
+    backward reads are stored into `vals` at the end."""
     if any(kind > 3 for kind, *_ in fsteps):
         return None
     env = {}
     lines = ["def _replay(vals):"]
     local = set()
+    spare = set()           # dead values kept as buffers for later steps
     fast = _fast_calls()
-    for k, (kind, fn, getter, kw, out, free, st) in enumerate(fsteps):
+    for k, ((kind, fn, getter, kw, out, free, st), (buf, pooled)) in enumerate(
+            zip(fsteps, buffers)):
         env[f"_f{k}"] = fn
         args = ", ".join(f"v{a}" if a in local else f"vals[{a}]" for a in st.fargs)
         if kw:
             env[f"_k{k}"] = kw
             args = f"{args}, **_k{k}" if args else f"**_k{k}"
-        if (fast is not None and not kw and isinstance(fn, np.ufunc) and fn.nout == 1
-                and fn.nin == len(st.fargs) <= 2):
+        if buf is not None:
+            lines.append(f"    v{out} = _f{k}({args}, out=v{buf})")
+            if buf in spare:                # a pooled buffer: its name is spent now
+                lines.append(f"    del v{buf}")
+                spare.discard(buf)
+                local.discard(buf)
+        elif fast is not None and _is_ufunc_step(kind, fn, st) and len(st.fargs) <= 2:
             # NumPy's inner loop where it applies, the ufunc otherwise (see ufunc_call)
             env["_ufunc_call"] = fast.ufunc_call
             lines.append(f"    v{out} = _ufunc_call(_f{k}, {args})")
         else:
             lines.append(f"    v{out} = _f{k}({args})")
         local.add(out)
+        spare.update(pooled)
         for a in free:
-            if a in local:
+            if a in local and a not in pooled:
                 lines.append(f"    del v{a}")
                 local.discard(a)
-    for a in sorted(local):
+    for a in sorted(local - spare):
         lines.append(f"    vals[{a}] = v{a}")
     if len(lines) == 1:
         lines.append("    pass")
