@@ -505,3 +505,33 @@ def test_a_backward_inside_a_hook_and_threads_keep_their_own_state():
         flags.append(tg.sin(a * 2.0).requires_grad)
     t.join()
     assert all(ok) and len(ok) == 200 and all(flags)
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_mask_is_numpys_g_times_mask_bit_for_bit(dtype):
+    """relu_mask(g, y) is g * (y > 0) as NumPy computes it (-0.0 for a negative g where
+    y <= 0, y = NaN counts as not positive), and None where that is not all finite, so
+    the Python path's where() runs; operands that do not match are declined."""
+    from tapegrad.ops.activations import _masked
+    mask = _core.SPEEDUPS.relu_mask
+    rng = np.random.default_rng(2)
+    special = np.array([0.0, -0.0, 1e-310, -1e-310, 1e-40, np.nan, 3.0, -2.0], dtype)
+    for shape in [(7,), (4, 5), (2, 3, 4), ()]:
+        g = rng.standard_normal(shape).astype(dtype)
+        y = rng.choice(special, size=shape).astype(dtype)
+        y = np.asarray(y)
+        r = mask(np.asarray(g), y)
+        want = np.asarray(g) * (y > 0)
+        _same(r, want)
+        _same(_masked(np.asarray(g), y > 0), want)
+    g = np.array([np.inf, 1.0, -1.0], dtype)
+    y = np.array([-1.0, 1.0, -1.0], dtype)
+    assert mask(g, y) is None                   # inf * 0 is NaN: the where path decides
+    with np.errstate(invalid="ignore"):
+        _same(_masked(g, y > 0), np.array([0.0, 1.0, 0.0], dtype))   # where: +0.0
+    g = np.ones((3, 4), dtype)
+    for y in [np.ones((4,), dtype), np.ones((3, 4), np.float16), np.ones((4, 3), dtype).T,
+              np.ones((3, 4), dtype).astype(np.dtype(dtype).newbyteorder())]:
+        assert mask(g, y) is None
+    assert mask(g, tg.tensor(np.ones((3, 4), dtype))) is None

@@ -1221,6 +1221,64 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
     return PyObject_CallOneArg(all_finite_py, a);
 }
 
+/* relu_mask(g, y) -> g * (y > 0) in one pass, or None: ops/activations._masked(g, y > 0)
+ * for two C-contiguous float32 or float64 arrays of one dtype and shape. Where y > 0 the
+ * result is g, elsewhere g * 0 (so -0.0 for a negative g), which is NumPy's g * bool;
+ * None when that is not all finite (the Python path then masks with where) or when the
+ * operands do not qualify. The comparison is quiet, as NumPy's is. */
+#define RELU_MASK(NAME, T, U, EXP)                                          \
+    static int NAME(const T *g, const T *y, T *r, npy_intp n)               \
+    {                                                                       \
+        U bad = 0;                                                          \
+        for (npy_intp i = 0; i < n; i++) {                                  \
+            T v = isgreater(y[i], (T)0) ? g[i] : g[i] * (T)0;               \
+            U u;                                                            \
+            memcpy(&u, &v, sizeof u);                                       \
+            r[i] = v;                                                       \
+            bad |= (u & EXP) == EXP;                                        \
+        }                                                                   \
+        return bad != 0;                                                    \
+    }
+RELU_MASK(relu_mask_f32, float, uint32_t, 0x7f800000u)
+RELU_MASK(relu_mask_f64, double, uint64_t, 0x7ff0000000000000ull)
+#undef RELU_MASK
+
+static int plain_contiguous(PyObject *a)
+{
+    return PyArray_CheckExact(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&
+           PyArray_ISALIGNED((PyArrayObject *)a) &&
+           PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)a)->byteorder);
+}
+
+static PyObject *relu_mask(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "relu_mask(g, y)");
+        return NULL;
+    }
+    PyObject *g = args[0], *y = args[1];
+    if (!plain_contiguous(g) || !plain_contiguous(y))
+        Py_RETURN_NONE;
+    PyArrayObject *ga = (PyArrayObject *)g, *ya = (PyArrayObject *)y;
+    int t = PyArray_TYPE(ga);
+    if ((t != NPY_FLOAT && t != NPY_DOUBLE) || PyArray_TYPE(ya) != t ||
+        PyArray_NDIM(ga) != PyArray_NDIM(ya) ||
+        !PyArray_CompareLists(PyArray_DIMS(ga), PyArray_DIMS(ya), PyArray_NDIM(ga)))
+        Py_RETURN_NONE;
+    PyObject *r = PyArray_SimpleNew(PyArray_NDIM(ga), PyArray_DIMS(ga), t);
+    if (r == NULL)
+        return NULL;
+    npy_intp n = PyArray_SIZE(ga);
+    int bad = t == NPY_FLOAT
+        ? relu_mask_f32(PyArray_DATA(ga), PyArray_DATA(ya), PyArray_DATA((PyArrayObject *)r), n)
+        : relu_mask_f64(PyArray_DATA(ga), PyArray_DATA(ya), PyArray_DATA((PyArrayObject *)r), n);
+    if (bad) {
+        Py_DECREF(r);
+        Py_RETURN_NONE;
+    }
+    return r;
+}
+
 static PyObject *init_finite(PyObject *self, PyObject *fn)
 {
     Py_INCREF(fn);
@@ -2149,6 +2207,8 @@ static PyMethodDef methods[] = {
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
     {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
+    {"relu_mask", (PyCFunction)(void (*)(void))relu_mask, METH_FASTCALL,
+     "g * (y > 0) for matching float arrays in one pass, None if not all finite."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
