@@ -350,22 +350,77 @@ def test_a_trace_keeps_no_argument_values_alive(rng):
 
 
 def test_values_read_outside_ops_make_the_signature_run_eagerly(rng):
-    # cross_entropy turns integer labels into coefficients with NumPy: a replay could not
-    # repeat that, so the function runs eagerly (and says so) instead of freezing labels
-    model = tg.nn.Linear(4, 3)
-    f = tg.function(lambda x, y: tg.nn.functional.cross_entropy(model(x), y))
+    # NumPy code on a traced tensor's data: a replay could not repeat it, so the function
+    # runs eagerly (and says so) instead of freezing the first call's value
+    f = tg.function(lambda x: x * np.max(x._data))
     with pytest.warns(tg.graph_mode.TraceWarning, match="runs eagerly"):
-        f(tg.tensor(rng.standard_normal((5, 4)).astype(np.float32)), tg.tensor([0, 1, 2, 0, 1]))
+        f(tg.tensor(rng.standard_normal(5)))
     for _ in range(2):
-        x = tg.tensor(rng.standard_normal((5, 4)).astype(np.float32))
-        y = tg.tensor(rng.integers(0, 3, 5))
-        want = tg.nn.functional.cross_entropy(model(x), y).item()
-        assert f(x, y).item() == want
+        x = tg.tensor(rng.standard_normal(5))
+        np.testing.assert_array_equal(f(x).numpy(), (x * np.max(x.numpy())).numpy())
     assert f.trace_count == 1
     g = tg.function(lambda x: tg.argmax(x))     # the function form reads values too
     with pytest.warns(tg.graph_mode.TraceWarning):
         g(tg.tensor([1.0, 3.0, 2.0]))
     assert g(tg.tensor([5.0, 3.0, 2.0])).item() == 0
+
+
+@pytest.mark.parametrize("kw", [{}, {"weight": "w"}, {"ignore_index": 1},
+                                {"label_smoothing": 0.2}, {"reduction": "sum"},
+                                {"reduction": "none", "weight": "w", "ignore_index": 0}])
+@pytest.mark.parametrize("spatial", [False, True])
+def test_cross_entropy_traces_and_replays_each_calls_labels(rng, kw, spatial):
+    """The label work is an op, so a trace replays it with every call's labels (before,
+    cross_entropy read the labels with NumPy and the function ran eagerly)."""
+    import warnings
+    model = tg.nn.Linear(4, 3)
+    w = tg.tensor(np.array([0.5, 2.0, 1.0], np.float32))
+    kw = {k: (w if v == "w" else v) for k, v in kw.items()}
+    F = tg.nn.functional
+
+    def loss(x, y):
+        z = model(x)
+        if spatial:                              # (N, C, d) logits, (N, d) labels
+            z = tg.transpose(tg.reshape(z, (2, 3, 3)), (0, 2, 1))
+        return F.cross_entropy(z, y, **kw)
+
+    f = tg.function(loss)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        for _ in range(3):
+            x = tg.tensor(rng.standard_normal((6, 4)).astype(np.float32))
+            y = tg.tensor(rng.integers(0, 3, (2, 3) if spatial else 6))
+            got = f(x, y)
+            want = loss(x, y)
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+            got.sum().backward()
+            g1 = model.weight.grad.numpy().copy()
+            model.weight.grad = None
+            want.sum().backward()
+            np.testing.assert_allclose(g1, model.weight.grad.numpy(), rtol=1e-5, atol=1e-7)
+            model.weight.grad = model.bias.grad = None
+    assert f.trace_count == 1
+
+
+def test_cross_entropy_in_a_trace_still_checks_labels(rng):
+    f = tg.function(lambda z, y: tg.nn.functional.cross_entropy(z, y))
+    z = tg.tensor(rng.standard_normal((2, 3)))
+    f(z, tg.tensor([0, 2]))
+    with pytest.raises(IndexError, match="out of bounds for 3 classes"):
+        f(z, tg.tensor([0, 3]))
+
+
+def test_cross_entropy_with_every_target_ignored_is_nan_without_warnings_in_a_replay():
+    import warnings
+    f = tg.function(lambda z, y: tg.nn.functional.cross_entropy(z, y, ignore_index=1))
+    z = tg.tensor(np.ones((2, 3)), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(f(z, tg.tensor([0, 1])).item())
+        loss = f(z, tg.tensor([1, 1]))              # 0 / 0, as in PyTorch
+        loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(z.grad.numpy(), np.zeros((2, 3)))
 
 
 # ---- buffer reuse in the forward replay

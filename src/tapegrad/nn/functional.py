@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import _random, ops
 from .._tensor import Tensor, make
+from ..ops._core import Op
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -293,6 +294,39 @@ def _class_coefficients(target, n_classes, weight, ignore_index, label_smoothing
     return coef, denom
 
 
+class _TargetWeights(Op):
+    """Integer targets -> cross entropy's class coefficients (M, C) (`part="coef"`) or the
+    'mean' denominator (`part="denom"`), in the dtype of the log-probability rows. No
+    gradient. An op rather than NumPy code, so that tg.function replays it with each
+    call's targets; it reads the rows only to skip fully masked (all -inf) ones."""
+
+    args = ("target", "rows", "weight")
+    differentiable = False
+    bw_name = "TargetWeightsBackward"
+
+    @staticmethod
+    def forward(target, rows, weight=None, *, n_classes, ignore_index, label_smoothing,
+                fn, part):
+        labels = np.asarray(target).reshape(-1).astype(np.int64)
+        rows = np.asarray(rows)
+        if rows.size:
+            dead = np.all(np.isneginf(rows), axis=1)
+            if dead.any():
+                # a fully masked row gives no class any probability: it is skipped like
+                # ignore_index (loss 0, zero gradient, not counted in the mean)
+                labels = np.where(dead, ignore_index, labels)
+        w = None if weight is None else np.asarray(weight).astype(np.float64).reshape(-1)
+        coef, denom = _class_coefficients(labels, n_classes, w, ignore_index,
+                                          label_smoothing, fn)
+        if part == "denom":
+            if denom == 0 and not coef.any():
+                # every target ignored: the loss is 0 / 0 = NaN (as in PyTorch). Giving
+                # NaN here keeps that division from warning when a trace replays it.
+                denom = np.nan
+            return np.asarray(denom, dtype=rows.dtype)
+        return coef.astype(rows.dtype, copy=False)
+
+
 def _to_rows(x, fn):
     """(N, C, d1, ...) -> (N*d1*..., C) with classes last; returns rows and the shape of
     the per-element loss."""
@@ -318,19 +352,13 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
             raise ValueError(f"{fn}: target of shape {t.shape} does not match input of shape "
                              f"{tuple(in_shape)} (expected target shape {loss_shape} of "
                              "class indices)")
-        w = None if weight is None else _raw(weight).astype(np.float64).reshape(-1)
-        if w is not None and w.shape != (n_classes,):
+        if weight is not None and np.size(_raw(weight)) != n_classes:
             raise ValueError(f"{fn}: weight must have one entry per class ({n_classes}), "
-                             f"got shape {w.shape}")
-        labels = t.reshape(-1).astype(np.int64)
-        dead = np.all(np.isneginf(_raw(rows)), axis=1) if _raw(rows).size else None
-        if dead is not None and dead.any():
-            # a fully masked row (all -inf) gives no class any probability: it is skipped
-            # like ignore_index (loss 0, zero gradient, not counted in the mean)
-            labels = np.where(dead, ignore_index, labels)
-        coef, denom = _class_coefficients(labels, n_classes, w, ignore_index,
-                                          label_smoothing, fn)
-        coef = coef.astype(_raw(logp).dtype, copy=False)
+                             f"got shape {np.shape(_raw(weight))}")
+        ins = (target, rows) if weight is None else (target, rows, weight)
+        kw = dict(n_classes=n_classes, ignore_index=ignore_index,
+                  label_smoothing=label_smoothing, fn=fn)
+        coef = ops.apply(_TargetWeights, *ins, **kw, part="coef")
         # where(), not rows * coef alone: a masked class (-inf) times 0 would be NaN
         with np.errstate(invalid="ignore"):
             picked = ops.where(coef != 0, rows * coef, 0.0)
@@ -341,8 +369,9 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         total = 0.0 - ops.sum(picked)
         if reduction == "sum":
             return total
+        denom = ops.apply(_TargetWeights, *ins, **kw, part="denom")
         with np.errstate(invalid="ignore", divide="ignore"):
-            return total / np.asarray(denom, dtype=_raw(logp).dtype)
+            return total / denom
     if t.dtype.kind == "f":
         # class probabilities, same shape as the input
         if t.shape != tuple(in_shape):
@@ -352,9 +381,9 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         if label_smoothing:
             probs = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
         with np.errstate(invalid="ignore"):
-            terms = ops.where(_raw(probs) != 0, rows * probs, 0.0)
+            terms = ops.where(probs != 0, rows * probs, 0.0)
         if weight is not None:
-            terms = terms * _raw(weight).reshape(1, -1)
+            terms = terms * ops.reshape(weight, (1, -1))
         per = 0.0 - ops.sum(terms, axis=1)
         if reduction == "none":
             return ops.reshape(per, loss_shape)
