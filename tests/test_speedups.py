@@ -24,9 +24,11 @@ def test_switch():
         assert _core.SPEEDUPS is None
         assert _core._record_fast is _core._record_fast_py
         assert engine._loops is engine._loops_py
+        assert engine._fitted is engine._fitted_py
     else:
         assert _core._record_fast is _core.SPEEDUPS.record_fast
         assert engine._loops is _core.SPEEDUPS.backward_loops
+        assert engine._fitted is _core.SPEEDUPS.fitted
 
 
 def _record_both(op, x, y, out):
@@ -556,3 +558,24 @@ def test_all_finite_agrees_with_numpy_on_every_special_value(dtype):
             if not np.isfinite(v):
                 assert check(a[::-1]) is False
         assert check(dtype(v)) is bool(np.isfinite(v))
+
+
+@needs_c
+def test_fitted_matches_the_python_reference():
+    """C fitted: the gradient itself when it has the input's shape, else the same sum the
+    Python function gives, and the same error for a shape that cannot be summed down."""
+    node = (tg.tensor([1.0], requires_grad=True) * 2.0).grad_fn
+    g = np.arange(12.0).reshape(3, 4)
+    cases = [(g, (3, 4)), (g, (4,)), (g, (1, 4)), (g, (3, 1)), (g, ()), (np.float64(2.5), ()),
+             (2.5, ()), (np.float32(1.5), ()), (g[:, :1], (3, 1))]
+    for gx, shape in cases:
+        want = engine._fitted_py(gx, shape, node)
+        got = _core.SPEEDUPS.fitted(gx, shape, node)
+        if want is gx:
+            assert got is gx
+        _same(np.asarray(got), np.asarray(want))
+    for fn in (engine._fitted_py, _core.SPEEDUPS.fitted):
+        with pytest.raises(RuntimeError, match="MulBackward: its rule returned a gradient "
+                                               r"of shape \(3, 4\) for an input of shape "
+                                               r"\(5,\)"):
+            fn(g, (5,), node)

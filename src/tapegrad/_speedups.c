@@ -1959,6 +1959,47 @@ static int release(wslot *w, PyObject *ready)
     return 0;
 }
 
+/* engine._fitted: gx (a new reference) when its shape is `shape`, else gx summed down
+ * to it by engine._reduce_to (which names `node`'s rule if the shapes do not fit) */
+static PyObject *fit(PyObject *gx, PyObject *shape, PyObject *node)
+{
+    int same;
+    if (PyArray_Check(gx)) {
+        same = dims_equal(gx, shape);
+    } else if (PyArray_IsScalar(gx, Generic) || PyFloat_Check(gx) || PyLong_Check(gx)) {
+        same = PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0;
+    } else {
+        PyObject *gshape = shape_attr(gx);
+        if (gshape == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                return NULL;
+            PyErr_Clear();      /* a Python scalar */
+            gshape = Py_NewRef(empty_tuple);
+        }
+        same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
+        Py_DECREF(gshape);
+    }
+    if (same < 0)
+        return NULL;
+    if (same)
+        return Py_NewRef(gx);
+    return PyObject_CallFunctionObjArgs(reduce_to_fn, gx, shape, node, NULL);
+}
+
+/* fitted(gx, shape, ctx): fit() for tg.function's generated backward */
+static PyObject *fitted(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "fitted(gx, shape, ctx)");
+        return NULL;
+    }
+    if (reduce_to_fn == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "init_backward has not run");
+        return NULL;
+    }
+    return fit(args[0], args[1], args[2]);
+}
+
 /* backward_loops(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
  * autograd/engine._loops_py */
 static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -2142,38 +2183,13 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
             if (w == NULL)
                 goto done;
             if (gx != Py_None) {
-                PyObject *shape = PyTuple_GET_ITEM(in_shapes, j);
-                int same;
-                if (PyArray_Check(gx)) {
-                    same = dims_equal(gx, shape);
-                } else if (PyArray_IsScalar(gx, Generic) || PyFloat_Check(gx) ||
-                           PyLong_Check(gx)) {
-                    same = PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0;
-                } else {
-                    PyObject *gshape = shape_attr(gx);
-                    if (gshape == NULL) {
-                        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
-                            goto done;
-                        PyErr_Clear();      /* a Python scalar */
-                        gshape = Py_NewRef(empty_tuple);
-                    }
-                    same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
-                    Py_DECREF(gshape);
-                }
-                if (same < 0)
+                PyObject *red = fit(gx, PyTuple_GET_ITEM(in_shapes, j), node);
+                if (red == NULL)
                     goto done;
-                if (!same) {
-                    PyObject *red = PyObject_CallFunctionObjArgs(reduce_to_fn, gx, shape, node,
-                                                                 NULL);
-                    if (red == NULL)
-                        goto done;
-                    int r = slot_add(w, red);
-                    Py_DECREF(red);
-                    if (r < 0)
-                        goto done;
-                } else if (slot_add(w, gx) < 0) {
+                int r = slot_add(w, red);
+                Py_DECREF(red);
+                if (r < 0)
                     goto done;
-                }
             }
             if (release(w, ready) < 0)
                 goto done;
@@ -2214,6 +2230,8 @@ static PyMethodDef methods[] = {
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
     {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
+    {"fitted", (PyCFunction)(void (*)(void))fitted, METH_FASTCALL,
+     "autograd/engine._fitted in C."},
     {"relu_mask", (PyCFunction)(void (*)(void))relu_mask, METH_FASTCALL,
      "g * (y > 0) for matching float arrays in one pass, None if not all finite."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},

@@ -519,8 +519,9 @@ def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks):
         grads[nxt] = gx if prev is None else prev + gx
 
 
-def _fitted(gx, shape, node):
-    """gx summed down to its input's shape when the rule left it broadcast."""
+def _fitted_py(gx, shape, node):
+    """gx summed down to its input's shape when the rule left it broadcast.
+    `_speedups.fitted` is this function in C."""
     try:
         gshape = gx.shape
     except AttributeError:              # a Python scalar
@@ -559,7 +560,9 @@ def _speedups():
         return None
     SPEEDUPS.init_backward(_to_leaf, _extras, _unpack, _reduce_to, check_grads,
                            version_error, saved_index, _check_versions, _count_error)
-    return SPEEDUPS.backward_loops
+    return SPEEDUPS
 
 
-_loops = _speedups() or _loops_py
+_fast = _speedups()
+_loops = _loops_py if _fast is None else _fast.backward_loops
+_fitted = _fitted_py if _fast is None else _fast.fitted
