@@ -492,3 +492,47 @@ def test_replay_keeps_saved_values_for_backward():
     x.grad = None
     f(x).backward()
     np.testing.assert_array_equal(got, x.grad.numpy())
+
+
+def test_batch_norm_inference_traces_and_reads_current_running_statistics(rng):
+    import warnings
+    model = tg.nn.Sequential(tg.nn.Linear(4, 3), tg.nn.BatchNorm1d(3))
+    x = tg.tensor(rng.standard_normal((8, 4)).astype(np.float32))
+    model(x)                                     # one training step moves the statistics
+    model.eval()
+    f = tg.function(lambda x: model(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        np.testing.assert_array_equal(f(x).numpy(), model(x).numpy())
+        model.train()
+        model(tg.tensor(rng.standard_normal((8, 4)).astype(np.float32)))
+        model.eval()
+        np.testing.assert_array_equal(f(x).numpy(), model(x).numpy())
+    assert f.trace_count == 1
+
+
+def test_random_draws_and_dropout_are_new_on_every_replay():
+    """rand/randn/randint and dropout masks are ops in a trace: each call draws anew
+    (as tf.random does in a tf.function), instead of repeating the trace's samples."""
+    import warnings
+    x = tg.tensor(np.ones((4, 50), np.float32), requires_grad=True)
+    f = tg.function(lambda x: (x * tg.randn(4, 50), tg.rand(3) + 0.0,
+                               tg.randint(0, 1000, size=(5,)) + 0,
+                               tg.nn.functional.dropout(x, 0.5)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        first = [t.numpy().copy() for t in f(x)]
+        second = f(x)
+    assert f.trace_count == 1
+    for a, b in zip(first, second):
+        assert a.dtype == b.numpy().dtype and a.shape == b.shape
+        assert not np.array_equal(a, b.numpy())
+    assert first[0].dtype == np.float32 and first[2].dtype == np.int64
+    mask = second[3].numpy()
+    assert set(np.unique(mask)) <= {0.0, 2.0}
+    second[3].sum().backward()                  # the gradient is the mask drawn this call
+    np.testing.assert_array_equal(x.grad.numpy(), mask)
+    tg.manual_seed(7)
+    a = f(x)[0].numpy()
+    tg.manual_seed(7)
+    np.testing.assert_array_equal(f(x)[0].numpy(), a)     # seeded replays repeat

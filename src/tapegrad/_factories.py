@@ -1,9 +1,10 @@
 """Tensor constructors: tensor, constant, zeros, ones, ..., rand, randn."""
 import numpy as np
 
-from . import _random
+from . import _random, _state
 from ._dtypes import DEFAULT_FLOAT, as_dtype
 from ._tensor import Tensor, make
+from .ops._core import Op, apply
 
 
 def tensor(data, dtype=None, requires_grad=False) -> Tensor:
@@ -114,23 +115,48 @@ def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
     return _leaf(np.eye(n, m, dtype=_dt(dtype)), requires_grad)
 
 
+class _Draw(Op):
+    """Samples from the global generator as a gradient-free op. rand/randn/randint use it
+    while tg.function traces, so that every replay draws new samples (as tf.random does
+    in a tf.function) instead of repeating the ones drawn while tracing."""
+
+    args = ()
+    differentiable = False
+    bw_name = "DrawBackward"
+
+    @staticmethod
+    def forward(*, kind, shape, dtype, low=0, high=1):
+        g = _random.generator()
+        if kind == "uniform":
+            arr = g.random(shape)
+        elif kind == "normal":
+            arr = g.standard_normal(shape)
+        else:
+            arr = g.integers(low, high, size=shape)
+        return arr.astype(dtype)
+
+
+def _draw(kind, shape, dtype, requires_grad, **bounds):
+    if _state.local.trace is not None and not requires_grad:
+        return apply(_Draw, kind=kind, shape=shape, dtype=dtype, **bounds)
+    return _leaf(_Draw.forward(kind=kind, shape=shape, dtype=dtype, **bounds), requires_grad)
+
+
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed)."""
-    arr = _random.generator().random(_shape(shape))
-    return _leaf(arr.astype(_dt(dtype)), requires_grad)
+    return _draw("uniform", _shape(shape), _dt(dtype), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed)."""
-    arr = _random.generator().standard_normal(_shape(shape))
-    return _leaf(arr.astype(_dt(dtype)), requires_grad)
+    return _draw("normal", _shape(shape), _dt(dtype), requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None) -> Tensor:
     if high is None:
         low, high = 0, low
-    arr = _random.generator().integers(low, high, size=tuple(size))
-    return make(arr.astype(as_dtype(dtype) or np.int64))
+    return _draw("integers", tuple(size), as_dtype(dtype) or np.dtype(np.int64), False,
+                 low=low, high=high)
 
 
 def is_tensor(x) -> bool:

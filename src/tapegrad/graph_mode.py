@@ -977,6 +977,8 @@ class function:
 
     Python code runs once per trace: its side effects and Python branches are frozen.
     Use `tg.cond` and `tg.while_loop` for control flow that depends on tensor values.
+    Random draws (`rand`, `randn`, `randint`, dropout masks) are ops, so each call draws
+    new samples; the stream is not eager's, since tracing draws too.
 
     >>> import tapegrad as tg
     >>> @tg.function

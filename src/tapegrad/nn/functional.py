@@ -90,12 +90,25 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     if not training or p == 0.0:
         return input
     x = _raw(input)
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
     if p == 1.0:
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
         return input * np.zeros(x.shape, dtype=dtype)
-    keep = _random.generator().random(x.shape, dtype=np.float64) >= p
-    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
-    return input * mask
+    return input * ops.apply(_DropoutMask, input, p=p)
+
+
+class _DropoutMask(Op):
+    """Inverted dropout's mask for x: 0 with probability p, else 1 / (1 - p), drawn from
+    the global generator. A gradient-free op, so that each tg.function replay draws a
+    new mask instead of repeating the one drawn while tracing."""
+
+    differentiable = False
+    bw_name = "DropoutMaskBackward"
+
+    @staticmethod
+    def forward(x, *, p):
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        keep = _random.generator().random(x.shape, dtype=np.float64) >= p
+        return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
@@ -161,9 +174,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when "
                              "training=False")
-        rm = _raw(running_mean).reshape(bshape)
-        rv = _raw(running_var).reshape(bshape)
-        out = (input - rm) / np.sqrt(rv + eps).astype(rv.dtype, copy=False)
+        # tensor ops on the statistics (not NumPy on their arrays), so that tg.function
+        # traces inference and each replay reads the statistics' current values
+        rm = ops.reshape(running_mean, bshape)
+        rv = ops.reshape(running_var, bshape)
+        out = (input - rm) / ops.sqrt(rv + eps)
     if weight is not None:
         out = out * ops.reshape(weight, bshape)
     if bias is not None:
