@@ -536,3 +536,25 @@ def test_random_draws_and_dropout_are_new_on_every_replay():
     a = f(x)[0].numpy()
     tg.manual_seed(7)
     np.testing.assert_array_equal(f(x)[0].numpy(), a)     # seeded replays repeat
+
+
+def test_batch_norm_training_in_a_trace_runs_eagerly_and_updates_once(rng):
+    """The statistics update cannot be replayed, so the call runs eagerly; the trace
+    itself must not update them too (the first call would count its batch twice)."""
+    def run(traced):
+        bn = tg.nn.BatchNorm1d(3)
+        f = tg.function(lambda x: bn(x)) if traced else (lambda x: bn(x))
+        outs = []
+        for k in range(3):
+            x = tg.tensor(np.random.default_rng(k).standard_normal((8, 3)).astype(np.float32))
+            outs.append(f(x).numpy())
+        return outs, bn.running_mean.numpy(), bn.running_var.numpy(), \
+            int(bn.num_batches_tracked.numpy())
+    with pytest.warns(tg.graph_mode.TraceWarning, match="running statistics"):
+        traced = run(True)
+    eager = run(False)
+    for a, b in zip(traced[0], eager[0]):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(traced[1:], eager[1:]):
+        np.testing.assert_array_equal(a, b)
+    assert traced[3] == 3

@@ -5,7 +5,7 @@ and the tape all work through it without extra rules.
 """
 import numpy as np
 
-from .. import _random, ops
+from .. import _random, _state, ops
 from .._tensor import Tensor, make
 from ..ops._core import Op
 
@@ -156,7 +156,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
         mean = ops.mean(input, axis=axes, keepdims=True)
         centered = input - mean
         var = ops.mean(centered * centered, axis=axes, keepdims=True)
-        if running_mean is not None or running_var is not None:
+        tracer = _state.local.trace
+        if tracer is not None and (running_mean is not None or running_var is not None):
+            # a replay cannot repeat this in-place update: the call runs eagerly instead
+            # (which updates the statistics), so none is made while tracing, else the
+            # first call would count its batch twice
+            tracer.note_read("batch_norm's in-place update of the running statistics")
+        elif running_mean is not None or running_var is not None:
             bm = _raw(mean).reshape(-1)
             bv = _raw(var).reshape(-1) * (count / (count - 1))
             if running_mean is not None:

@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .. import ops
+from .. import _state, ops
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .._tensor import make
 from . import functional as F
@@ -358,7 +358,9 @@ class BatchNorm1d(Module):
                              f"or (N, {self.num_features}, L), got {tuple(shape)}")
         use_batch = self.training or not self.track_running_stats
         momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
+        if self.training and self.track_running_stats and _state.local.trace is None:
+            # (while tg.function traces, batch_norm makes the call run eagerly: that run
+            # counts the batch)
             self.num_batches_tracked._data += 1
             self.num_batches_tracked._bump_version()
             if self.momentum is None:
