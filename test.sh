@@ -12,5 +12,6 @@ if [ $# -eq 0 ]; then
     TAPEGRAD_PURE_PYTHON=1 .venv/bin/python -m pytest -n 2 tests/ops tests/test_engine.py \
         tests/test_core_edges.py tests/test_tensor_semantics.py tests/test_hooks.py \
         tests/test_anomaly.py tests/test_explain.py tests/test_tape.py tests/test_memory.py \
-        tests/test_api_contract.py tests/test_speedups.py
+        tests/test_api_contract.py tests/test_speedups.py tests/test_graph_mode.py \
+        tests/test_graph_mode_regressions.py tests/test_nn.py
 fi
