@@ -558,3 +558,16 @@ def test_batch_norm_training_in_a_trace_runs_eagerly_and_updates_once(rng):
     for a, b in zip(traced[1:], eager[1:]):
         np.testing.assert_array_equal(a, b)
     assert traced[3] == 3
+
+
+def test_reading_a_trained_tensors_value_in_a_trace_runs_eagerly():
+    """A parameter's value taken into Python inside tg.function would be frozen into the
+    trace (an optimizer changes it between calls): the signature runs eagerly instead."""
+    w = tg.tensor(np.array([2.0, 3.0]), requires_grad=True)
+    f = tg.function(lambda x: x * float(w.numpy().sum()))
+    x = tg.tensor(np.array([1.0, 1.0]))
+    with pytest.warns(tg.graph_mode.TraceWarning, match="requires grad"):
+        np.testing.assert_array_equal(f(x).numpy(), [5.0, 5.0])
+    with tg.no_grad():
+        w.add_(1.0)
+    np.testing.assert_array_equal(f(x).numpy(), [7.0, 7.0])
