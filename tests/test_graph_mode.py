@@ -571,3 +571,28 @@ def test_reading_a_trained_tensors_value_in_a_trace_runs_eagerly():
     with tg.no_grad():
         w.add_(1.0)
     np.testing.assert_array_equal(f(x).numpy(), [7.0, 7.0])
+
+
+def test_replay_reuses_buffers_only_where_the_layout_matches_eager():
+    """A Fortran-ordered input gives Fortran-ordered results eagerly; a replay must not
+    write those into a C-ordered buffer that died earlier (a later sum could round
+    differently)."""
+    rng = np.random.default_rng(6)
+    W = tg.tensor(rng.standard_normal((256, 256)).astype(np.float32))
+
+    def f(x, y, z):
+        m = (y @ W) + 1.0               # C-ordered; dies in the broadcasting add below,
+        t = m + z                       # which cannot overwrite it: its buffer is pooled
+        e = x * 3.0                     # fresh eagerly: ordered like x
+        return e.sum(axis=1), t.sum()
+
+    g = tg.function(f)
+    x = rng.standard_normal((256, 256)).astype(np.float32) * 1000
+    y = tg.tensor(rng.standard_normal((256, 256)).astype(np.float32))
+    z = tg.tensor(rng.standard_normal((2, 256, 256)).astype(np.float32))
+    for arr in (x, np.asfortranarray(x), x, np.asfortranarray(x)):
+        for got, want in zip(g(tg.tensor(arr), y, z), f(tg.tensor(arr), y, z)):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert g.trace_count == 1
+    (entry,) = g._traces.values()
+    assert sum(buf is not None for buf, _ in entry.program.buffers) == 2   # + 1.0, * 3.0

@@ -694,6 +694,14 @@ def _buffer_plan(fsteps, meta):
     return plan
 
 
+def _c_order(*xs):
+    """Whether every array among `xs` is C-contiguous (scalars count as such)."""
+    for x in xs:
+        if isinstance(x, np.ndarray) and not x.flags.c_contiguous:
+            return False
+    return True
+
+
 def _codegen_forward(fsteps, buffers):
     """The forward schedule as one straight-line Python function (`v7 = f3(v5, vals[2])`),
     so a replay pays a call per op and nothing else; None when some step needs the general
@@ -715,7 +723,14 @@ def _codegen_forward(fsteps, buffers):
             env[f"_k{k}"] = kw
             args = f"{args}, **_k{k}" if args else f"**_k{k}"
         if buf is not None:
-            lines.append(f"    v{out} = _f{k}({args}, out=v{buf})")
+            # only where the fresh result would be C-ordered too: a layout that differs
+            # from eager's could change a later reduction's or matmul's rounding
+            env["_c_order"] = _c_order
+            operands = f"v{buf}, {args}" if fn.signature is None else f"v{buf}"
+            lines += [f"    if _c_order({operands}):",
+                      f"        v{out} = _f{k}({args}, out=v{buf})",
+                      "    else:",
+                      f"        v{out} = _f{k}({args})"]
             if buf in spare:                # a pooled buffer: its name is spent now
                 lines.append(f"    del v{buf}")
                 spare.discard(buf)
