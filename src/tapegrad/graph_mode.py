@@ -649,7 +649,8 @@ def _buffer_plan(fsteps, meta):
     and at least _REUSE_BYTES. An elementwise ufunc may write over an input that dies at
     that step; any reusable ufunc may take a buffer that died earlier. Values the backward
     reads are never dead, so saved values are never overwritten. A replay only reuses
-    buffers it allocated itself, so calls stay independent of each other.
+    buffers it allocated itself, so calls stay independent of each other. The generated
+    code also checks at run time that the result would be C-ordered anyway (_c_order).
 
     Returns (out buffer slot or None, slots to pool instead of delete) per step; nothing
     is reused in a schedule that needs the general loop (control flow, traced params)."""
