@@ -287,13 +287,8 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     return _reduce(loss, reduction)
 
 
-def _class_coefficients(target, n_classes, weight, ignore_index, label_smoothing, fn):
-    """Per-row coefficients A (M, C) and the mean denominator for integer targets.
-
-    Each row's loss is -sum_c A[i, c] logp[i, c] with
-    A[i, c] = valid_i w_c ((1 - eps) [c == t_i] + eps / C); the 'mean' reduction divides
-    by sum_i valid_i w_{t_i}, exactly PyTorch's weighting.
-    """
+def _checked_targets(target, n_classes, ignore_index, fn):
+    """(targets with ignored ones set to class 0, mask of the ones not ignored)."""
     valid = target != ignore_index
     t = np.where(valid, target, 0)
     if t.size and (t.min() < 0 or t.max() >= n_classes):
@@ -301,18 +296,29 @@ def _class_coefficients(target, n_classes, weight, ignore_index, label_smoothing
         raise IndexError(f"{fn}: target {int(bad)} is out of bounds for {n_classes} "
                          f"classes (valid: 0 to {n_classes - 1}, or ignore_index="
                          f"{ignore_index})")
-    rows = np.arange(t.shape[0])
+    return t, valid
+
+
+def _class_coefficients(t, valid, n_classes, weight, label_smoothing):
+    """Per-row coefficients A (M, C) for integer targets: each row's loss is
+    -sum_c A[i, c] logp[i, c] with A[i, c] = valid_i w_c ((1 - eps) [c == t_i] + eps / C),
+    exactly PyTorch's weighting."""
     coef = np.zeros((t.shape[0], n_classes), dtype=np.float64)
-    coef[rows, t] = 1.0 - label_smoothing
+    coef[np.arange(t.shape[0]), t] = 1.0 - label_smoothing
     if label_smoothing:
         coef += label_smoothing / n_classes
     if weight is not None:
         coef *= weight[None, :]
-        denom = float(np.sum(weight[t] * valid))
-    else:
-        denom = float(np.sum(valid))
     coef *= valid[:, None]
-    return coef, denom
+    return coef
+
+
+def _mean_denominator(t, valid, weight):
+    """What the 'mean' reduction divides by, sum_i valid_i w_{t_i} as in PyTorch. NaN
+    where that is 0 (every target ignored, say): PyTorch's loss is NaN then, and a NaN
+    here gives it without a 0 / 0 that warns when tg.function replays the division."""
+    denom = float(np.sum(valid if weight is None else weight[t] * valid))
+    return denom if denom != 0 else np.nan
 
 
 class _TargetWeights(Op):
@@ -337,15 +343,11 @@ class _TargetWeights(Op):
                 # ignore_index (loss 0, zero gradient, not counted in the mean)
                 labels = np.where(dead, ignore_index, labels)
         w = None if weight is None else np.asarray(weight).astype(np.float64).reshape(-1)
-        coef, denom = _class_coefficients(labels, n_classes, w, ignore_index,
-                                          label_smoothing, fn)
+        t, valid = _checked_targets(labels, n_classes, ignore_index, fn)
         if part == "denom":
-            if denom == 0 and not coef.any():
-                # every target ignored: the loss is 0 / 0 = NaN (as in PyTorch). Giving
-                # NaN here keeps that division from warning when a trace replays it.
-                denom = np.nan
-            return np.asarray(denom, dtype=rows.dtype)
-        return coef.astype(rows.dtype, copy=False)
+            return np.asarray(_mean_denominator(t, valid, w), dtype=rows.dtype)
+        return _class_coefficients(t, valid, n_classes, w, label_smoothing).astype(
+            rows.dtype, copy=False)
 
 
 def _to_rows(x, fn):
