@@ -727,7 +727,11 @@ def _codegen_forward(fsteps, buffers):
             # only where the fresh result would be C-ordered too: a layout that differs
             # from eager's could change a later reduction's or matmul's rounding
             env["_c_order"] = _c_order
-            operands = f"v{buf}, {args}" if fn.signature is None else f"v{buf}"
+            names = [f"v{buf}"]
+            if fn.signature is None:        # elementwise: its operands set the layout
+                names += [f"v{a}" if a in local else f"vals[{a}]" for a in st.fargs
+                          if a != buf]
+            operands = ", ".join(names)
             lines += [f"    if _c_order({operands}):",
                       f"        v{out} = _f{k}({args}, out=v{buf})",
                       "    else:",
