@@ -1,0 +1,170 @@
+"""One-minute check of the speed targets, every front-end side by side, as ratios.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python bench/check.py
+
+The full benchmark (`bench/run.sh`) runs each library in its own process over several
+rounds; this check runs them in one process and alternates the two sides of every ratio
+sample by sample, so a change in the machine's other load falls on both. Each ratio is
+the median of the per-pair ratios. Libraries that are not installed are skipped.
+
+It exits with status 1 when a target with a limit is missed. Rows without a limit
+(the tape and tg.grad on W1, anomaly mode) are reported so that a regression shows.
+"""
+import gc
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import workloads as W  # noqa: E402
+from bench.libs import numpy as np_lib  # noqa: E402
+from bench.libs import tapegrad as tg_lib  # noqa: E402
+
+import tapegrad as tg  # noqa: E402
+
+BUDGET = float(os.environ.get("TAPEGRAD_CHECK_BUDGET", "4.0"))   # seconds per row
+
+
+def _case(lib, key, variant=None):
+    for k, v, factory in lib.cases():
+        if k == key and variant in (None, v):
+            return factory
+    raise KeyError(f"{lib.NAME}: no case {key}/{variant}")
+
+
+def paired(a, b, budget=BUDGET, min_pairs=7):
+    """Median over pairs of time(a) / time(b), each pair run back to back in CPU time,
+    and the median time of `a` in seconds."""
+    for _ in range(2):
+        a()
+        b()
+    ratios, ta = [], []
+    gc.collect()
+    deadline = time.perf_counter() + budget
+    while len(ratios) < min_pairs or time.perf_counter() < deadline:
+        t0 = time.process_time()
+        a()
+        t1 = time.process_time()
+        b()
+        t2 = time.process_time()
+        if t1 > t0 and t2 > t1:
+            ratios.append((t1 - t0) / (t2 - t1))
+            ta.append(t1 - t0)
+        if len(ratios) > 2000:
+            break
+    return float(np.median(ratios)), float(np.median(ta))
+
+
+# --- the W1 program in each front-end --------------------------------------------------
+
+def _w1_leaves(d):
+    return (tg.tensor(np.array(d["w1_x"]), requires_grad=True),
+            tg.tensor(np.array(d["w1_w"]), requires_grad=True))
+
+
+def _w1_loss(x, w):
+    return W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum()
+
+
+def w1_backward(d):
+    return _case(tg_lib, "W1", "eager")(d)[0]
+
+
+def w1_tape(d):
+    x, w = (tg.Variable(np.array(d["w1_x"])), tg.Variable(np.array(d["w1_w"])))
+
+    def step():
+        with tg.GradientTape() as tape:
+            loss = _w1_loss(x, w)
+        tape.gradient(loss, [x, w])
+    return step
+
+
+def w1_grad(d):
+    x, w = np.array(d["w1_x"]), np.array(d["w1_w"])
+    g = tg.grad(_w1_loss, argnums=(0, 1))
+    return lambda: g(x, w)
+
+
+def w1_function(d):
+    return _case(tg_lib, "W1", "graph")(d)[0]
+
+
+def w1_anomaly(d):
+    step = w1_backward(d)
+
+    def run():
+        with tg.detect_anomaly():
+            step()
+    return run
+
+
+def w3_anomaly(d):
+    step = _case(tg_lib, "W3/1e4", "eager")(d)[0]
+
+    def run():
+        with tg.detect_anomaly():
+            step()
+    return run
+
+
+def main():
+    d = W.data()
+    try:
+        from bench.libs import torch as torch_lib
+        torch_lib.setup(1)
+    except ImportError:
+        torch_lib = None
+    try:
+        from bench.libs import autograd as ag_lib
+        ag_lib.setup(1)
+    except ImportError:
+        ag_lib = None
+    tg_info = tg_lib.setup(1)
+    print(f"tapegrad {tg_info['version']} ({tg_info['speedups']}), "
+          f"{BUDGET:g} s per row, CPU-time ratios of back-to-back pairs")
+    rows = []           # (name, ratio, limit or None, note)
+
+    def row(name, a, b, limit=None, unit="x", scale=None):
+        r, ta = paired(a, b)
+        value = ta * scale if scale else r
+        rows.append((name, value, limit, unit))
+        mark = "" if limit is None else ("  ok" if value <= limit else "  MISSED")
+        lim = "" if limit is None else f"(limit {limit:g})"
+        print(f"{name:44s} {value:8.3f} {unit:7s} {lim:14s}{mark}", flush=True)
+
+    if torch_lib is not None:
+        t_w1 = _case(torch_lib, "W1", "eager")(d)[0]
+        row("W1 .backward() / torch eager", w1_backward(d), t_w1, 0.5)
+        row("W1 GradientTape / torch eager", w1_tape(d), t_w1)
+        row("W1 tg.grad / torch eager", w1_grad(d), t_w1)
+        row("W1 tg.function / torch eager", w1_function(d), t_w1)
+    else:
+        print("torch not installed: W1 rows skipped")
+    row("W1 detect_anomaly / .backward()", w1_anomaly(d), w1_backward(d))
+    w2_out = _case(np_lib, "W2", "out")(d)[0]
+    row("W2 .backward() / NumPy out= floor", _case(tg_lib, "W2", "eager")(d)[0], w2_out, 1.2)
+    row("W2 tg.function / NumPy out= floor", _case(tg_lib, "W2", "graph")(d)[0], w2_out, 1.05)
+    w3 = _case(tg_lib, "W3/1e4", "eager")(d)[0]
+    w3_np = _case(np_lib, "W3/1e4", "floor")(d)[0]
+    row("W3/1e4 us/node", w3, w3_np, 3.0, "us", 1e6 / 1e4)
+    row("W3/1e4 detect_anomaly / eager", w3_anomaly(d), w3)
+    if ag_lib is not None:
+        row("W4 hvp / HIPS autograd", _case(tg_lib, "W4/hvp")(d)[0],
+            _case(ag_lib, "W4/hvp")(d)[0], 1.0)
+        row("W5 chain jvp / HIPS autograd", _case(tg_lib, "W5/chain")(d)[0],
+            _case(ag_lib, "W5/chain")(d)[0], 0.5)
+    if torch_lib is not None:
+        row("W4 hessian / torch.func", _case(tg_lib, "W4/hessian")(d)[0],
+            _case(torch_lib, "W4/hessian")(d)[0], 1.0)
+    missed = [r[0] for r in rows if r[2] is not None and r[1] > r[2]]
+    print("all targets met" if not missed else f"missed: {', '.join(missed)}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
