@@ -20,9 +20,15 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        for key in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            if group[key] < 0:
-                raise ValueError(f"Adagrad: invalid {key} value: {group[key]}")
+        self._check(group, "lr", "learning rate")
+        self._check(group, "lr_decay")
+        self._check(group, "weight_decay")
+        self._check(group, "initial_accumulator_value")
+        self._check(group, "eps", "epsilon value")
+        self._check_flags(group, "maximize")
+
+    def _state_keys(self, group):
+        return ("step", "sum"), ()
 
     def _init_state(self, p, group):
         # created eagerly, as PyTorch does, so the accumulator starts at its initial value

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..nn._check import _got, real
 from .optimizer import Optimizer
 
 
@@ -20,24 +21,27 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
         name = type(self).__name__
-        if group["lr"] < 0:
-            raise ValueError(f"{name}: invalid learning rate: {group['lr']}")
-        if group["eps"] < 0:
-            raise ValueError(f"{name}: invalid epsilon value: {group['eps']}")
-        b1, b2 = group["betas"]
-        if not 0.0 <= b1 < 1.0:
-            raise ValueError(f"{name}: invalid beta parameter at index 0: {b1}")
-        if not 0.0 <= b2 < 1.0:
-            raise ValueError(f"{name}: invalid beta parameter at index 1: {b2}")
-        if group["weight_decay"] < 0:
-            raise ValueError(f"{name}: invalid weight_decay value: {group['weight_decay']}")
-        group["betas"] = (b1, b2)
+        self._check(group, "lr", "learning rate")
+        self._check(group, "eps", "epsilon value")
+        betas = group["betas"]
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+            raise TypeError(f"{name}: betas must be a pair of floats (beta1, beta2), got "
+                            f"{_got(betas)}")
+        group["betas"] = tuple(
+            real(b, name, f"betas[{i}]", low=0.0, high=1.0, high_open=True,
+                 label=f"beta parameter at index {i}") for i, b in enumerate(betas))
+        self._check(group, "weight_decay")
+        self._check_flags(group, "amsgrad", "maximize")
+
+    def _state_keys(self, group):
+        keys = ("step", "exp_avg", "exp_avg_sq")
+        return (keys + ("max_exp_avg_sq",) if group["amsgrad"] else keys), ()
 
     def _update(self, p, g, group, state):
         lr = group["lr"]

@@ -9,6 +9,11 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
+from ..nn._check import _got, flag, real
+
+# keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
+# set by learning-rate schedulers)
+_GROUP_KEYS = ("params", "initial_lr")
 
 
 class _Required:
@@ -38,14 +43,19 @@ class Optimizer:
         self._scratch = {}
         if params is None:
             return
-        if isinstance(params, Tensor):
-            raise TypeError(f"{type(self).__name__}: params argument given to the optimizer "
-                            "should be an iterable of Tensors or dicts, but got a Tensor "
-                            "(wrap it in a list: [param])")
+        name = type(self).__name__
+        if isinstance(params, (Tensor, str, dict)) or not hasattr(params, "__iter__"):
+            hint = " (wrap it in a list: [param])" if isinstance(params, Tensor) else ""
+            raise TypeError(f"{name}: params argument given to the optimizer should be an "
+                            f"iterable of Tensors or dicts, but got {_got(params)}{hint}")
         groups = list(params)
         if not groups:
-            raise ValueError(f"{type(self).__name__}: optimizer got an empty parameter list")
-        if not isinstance(groups[0], dict):
+            raise ValueError(f"{name}: optimizer got an empty parameter list")
+        is_dict = [isinstance(g, dict) for g in groups]
+        if any(is_dict) and not all(is_dict):
+            raise TypeError(f"{name}: params mixes param-group dicts and tensors; pass "
+                            "either tensors or dicts (each with a 'params' list)")
+        if not is_dict[0]:
             groups = [{"params": groups}]
         for g in groups:
             self.add_param_group(g)
@@ -65,37 +75,39 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"add_param_group: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
+        name = type(self).__name__
         group = dict(param_group)
-        params = group.get("params")
+        if "params" not in group:
+            raise ValueError(f"{name}: a param group needs a 'params' entry (a list of "
+                             f"tensors), got keys {sorted(map(str, group))}")
+        unknown = [k for k in group if k not in self.defaults and k not in _GROUP_KEYS]
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {unknown} in a param group (known: "
+                             f"'params', {', '.join(map(repr, self.defaults))})")
+        params = group["params"]
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
             raise TypeError("add_param_group: parameters need a deterministic order; "
                             "pass a list, not a set")
-        group["params"] = params = list(params) if params is not None else []
+        elif isinstance(params, (str, dict)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{name}: a param group's 'params' must be a list of tensors, "
+                            f"got {_got(params)}")
+        group["params"] = params = list(params)
         for p in params:
-            if not isinstance(p, Tensor):
-                raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one "
-                                f"of the params is {type(p).__name__}")
-            if p.grad_fn is not None and not getattr(p.grad_fn, "variable", None):
-                raise ValueError(f"{type(self).__name__}: can't optimize a non-leaf Tensor "
-                                 f"(shape {p.shape}, computed by {p.grad_fn.name()}); "
-                                 "use a leaf created with requires_grad=True")
-            if p._data.dtype.kind not in "fc":
-                raise TypeError(f"{type(self).__name__}: can only optimize floating point "
-                                f"tensors, got dtype {p._data.dtype}")
+            self._check_new_param(p)
         for k, v in self.defaults.items():
             if v is required and k not in group:
-                raise ValueError(f"{type(self).__name__}: parameter group didn't specify a "
+                raise ValueError(f"{name}: parameter group didn't specify a "
                                  f"value of required optimization parameter {k}")
             group.setdefault(k, v)
         ids = {id(p) for p in params}
         if len(ids) != len(params):
-            raise ValueError(f"{type(self).__name__}: a parameter appears twice in one "
+            raise ValueError(f"{name}: a parameter appears twice in one "
                              "param group")
         for other in self.param_groups:
             if any(id(p) in ids for p in other["params"]):
-                raise ValueError(f"{type(self).__name__}: some parameters appear in more "
+                raise ValueError(f"{name}: some parameters appear in more "
                                  "than one parameter group")
         self._check_group(group)
         self.param_groups.append(group)
@@ -103,7 +115,17 @@ class Optimizer:
             self._init_state(p, group)
 
     def _check_group(self, group):
-        """Validate hyperparameters (subclasses raise ValueError naming the bad value)."""
+        """Validate (and normalise) a group's hyperparameters in place; subclasses raise
+        TypeError/ValueError naming the optimizer and the argument."""
+
+    def _check(self, group, key, label=None, **limits):
+        """group[key] as a checked float (non-negative unless `limits` say otherwise)."""
+        limits.setdefault("low", 0.0)
+        group[key] = real(group[key], type(self).__name__, key, label=label, **limits)
+
+    def _check_flags(self, group, *keys):
+        for key in keys:
+            group[key] = flag(group[key], type(self).__name__, key)
 
     def _init_state(self, p, group):
         """Create state eagerly (Adagrad does); most optimizers create it lazily."""
@@ -111,6 +133,8 @@ class Optimizer:
     # ------------------------------------------------------------------ grads
     def zero_grad(self, set_to_none: bool = True):
         """Drop (or zero) the `.grad` of every parameter."""
+        if set_to_none is not True and set_to_none is not False:
+            set_to_none = flag(set_to_none, "zero_grad", "set_to_none")
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -128,6 +152,9 @@ class Optimizer:
         """
         loss = None
         if closure is not None:
+            if not callable(closure):
+                raise TypeError(f"{type(self).__name__}.step: closure must be a callable "
+                                f"that returns the loss, got {_got(closure)}")
             with _state.enable_grad():
                 loss = closure()
         with _state.no_grad():
@@ -156,26 +183,47 @@ class Optimizer:
         >>> v.numpy()
         array([0.8, 1.6], dtype=float32)
         """
+        if isinstance(grads_and_vars, (str, dict, Tensor)) or not hasattr(
+                grads_and_vars, "__iter__"):
+            raise TypeError(f"apply_gradients: expected (gradient, variable) pairs, e.g. "
+                            f"zip(grads, variables), got {_got(grads_and_vars)}")
         pairs = list(grads_and_vars)
-        for pair in pairs:
+        for i, pair in enumerate(pairs):
             if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
                 raise TypeError("apply_gradients: expected (gradient, variable) pairs, e.g. "
-                                "zip(grads, variables)")
+                                f"zip(grads, variables), got {_got(pair)} at position {i}")
         todo = [(g, v) for g, v in pairs if g is not None]
         if pairs and not todo:
             raise ValueError("apply_gradients: no gradients provided for any variable "
                              f"({len(pairs)} variables, every gradient is None)")
+        # every pair is checked before any variable changes
         owner = self._owner_map()
+        checked, seen = [], set()
+        for i, (g, v) in enumerate(todo):
+            if not isinstance(v, Tensor):
+                raise TypeError(f"apply_gradients: variable must be a tensor, got "
+                                f"{_got(v)} at position {i}")
+            if id(v) in seen:
+                raise ValueError(f"apply_gradients: variable of shape {v.shape} appears "
+                                 f"twice (position {i}); sum its gradients first")
+            seen.add(id(v))
+            if id(v) not in owner:
+                self._check_new_param(v)
+            arr = g._data if isinstance(g, Tensor) else np.asarray(g)
+            if arr.dtype.kind not in "fciub":
+                raise TypeError(f"apply_gradients: gradient for the variable at position "
+                                f"{i} must be a real numeric tensor, got {_got(g)}")
+            if arr.shape != v._data.shape:
+                raise ValueError(f"apply_gradients: gradient of shape {arr.shape} does not "
+                                 f"match its variable of shape {v._data.shape} (position "
+                                 f"{i})")
+            checked.append((arr, v))
         with _state.no_grad():
-            for g, v in todo:
-                if not isinstance(v, Tensor):
-                    raise TypeError(f"apply_gradients: variable must be a tensor, got "
-                                    f"{type(v).__name__}")
+            for arr, v in checked:
                 group = owner.get(id(v))
                 if group is None:
                     group = self._adopt(v)
                     owner[id(v)] = group
-                arr = g._data if isinstance(g, Tensor) else np.asarray(g)
                 self._apply_one(v, arr, group)
         self.iterations += 1
 
@@ -222,10 +270,18 @@ class Optimizer:
             self._init_state(v, group)
         return self.param_groups[-1]
 
-    def _check_new_param(self, v):
-        if v._data.dtype.kind not in "fc":
-            raise TypeError(f"{type(self).__name__}: can only optimize floating point "
-                            f"tensors, got dtype {v._data.dtype}")
+    def _check_new_param(self, p):
+        name = type(self).__name__
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{name} can only optimize Tensors, but one of the params is "
+                            f"{_got(p)}")
+        if p.grad_fn is not None and not getattr(p.grad_fn, "variable", None):
+            raise ValueError(f"{name}: can't optimize a non-leaf Tensor "
+                             f"(shape {p.shape}, computed by {p.grad_fn.name()}); "
+                             "use a leaf created with requires_grad=True")
+        if p._data.dtype.kind not in "fc":
+            raise TypeError(f"{name}: can only optimize floating point "
+                            f"tensors, got dtype {p._data.dtype}")
 
     def _apply_one(self, p, g, group):
         if g.shape != p._data.shape:
@@ -286,58 +342,121 @@ class Optimizer:
                         for k, v in s.items()}
         return {"state": state, "param_groups": groups}
 
+    def _state_keys(self, group):
+        """(required, optional) keys of one parameter's state, or None for any."""
+        return None
+
     def load_state_dict(self, state_dict: dict):
         """Restore hyperparameters and state saved by `state_dict()` (for the same
-        parameters in the same order). Checks everything before changing anything."""
-        name = type(self).__name__
+        parameters in the same order). Checks everything before changing anything: a
+        state dict with the wrong number of groups or parameters, unknown keys, bad
+        hyperparameters or state arrays of the wrong shape raises and leaves the
+        optimizer as it was. State arrays are copied in."""
+        name = f"{type(self).__name__}.load_state_dict"
         try:
             saved_groups = state_dict["param_groups"]
             saved_state = state_dict["state"]
-        except (KeyError, TypeError):
-            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "
-                             "'param_groups' (from Optimizer.state_dict())") from None
+        except (KeyError, TypeError, IndexError):
+            raise ValueError(f"{name}: expected a dict with 'state' and 'param_groups' (from "
+                             f"Optimizer.state_dict()), got {_got(state_dict)}") from None
+        if not isinstance(saved_groups, (list, tuple)) or not all(
+                isinstance(g, dict) for g in saved_groups):
+            raise ValueError(f"{name}: 'param_groups' must be a list of dicts, got "
+                             f"{_got(saved_groups)}")
+        if not isinstance(saved_state, dict):
+            raise ValueError(f"{name}: 'state' must be a dict, got {_got(saved_state)}")
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"{name}.load_state_dict: loaded state dict has "
+            raise ValueError(f"{name}: loaded state dict has "
                              f"{len(saved_groups)} parameter groups, the optimizer has "
                              f"{len(self.param_groups)}")
         by_index = {}
-        for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(mine["params"]) != len(saved["params"]):
-                raise ValueError(f"{name}.load_state_dict: parameter group {i} has "
-                                 f"{len(saved['params'])} parameters in the state dict but "
-                                 f"{len(mine['params'])} in the optimizer")
-            for idx, p in zip(saved["params"], mine["params"]):
-                by_index[int(idx)] = p
-        new_state = {}
-        for key, s in saved_state.items():
-            idx = int(key)
-            if idx not in by_index:
-                raise ValueError(f"{name}.load_state_dict: state for parameter {idx}, which "
-                                 "no parameter group lists")
-            p = by_index[idx]
-            entry = {}
-            for k, v in s.items():
-                if isinstance(v, (Tensor, np.ndarray)):
-                    arr = v._data if isinstance(v, Tensor) else v
-                    if arr.ndim == 0 and k == "step":
-                        entry[k] = arr.item()
-                        continue
-                    if arr.shape != p._data.shape:
-                        raise ValueError(f"{name}.load_state_dict: state '{k}' of parameter "
-                                         f"{idx} has shape {arr.shape}, the parameter has "
-                                         f"shape {p._data.shape}")
-                    entry[k] = np.array(arr, dtype=p._data.dtype, copy=True, order="C")
-                else:
-                    entry[k] = v
-            new_state[p] = entry
         groups = []
-        for mine, saved in zip(self.param_groups, saved_groups):
+        for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            indices = saved.get("params")
+            if not isinstance(indices, (list, tuple)):
+                raise ValueError(f"{name}: parameter group {i} has no 'params' list of "
+                                 f"indices, got {_got(indices)}")
+            if len(mine["params"]) != len(indices):
+                raise ValueError(f"{name}: parameter group {i} has "
+                                 f"{len(indices)} parameters in the state dict but "
+                                 f"{len(mine['params'])} in the optimizer")
+            for idx, p in zip(indices, mine["params"]):
+                idx = self._index(idx, name)
+                if idx in by_index:
+                    raise ValueError(f"{name}: parameter index {idx} is listed twice in "
+                                     "'param_groups'")
+                by_index[idx] = p
+            unknown = [k for k in saved if k not in self.defaults and k not in _GROUP_KEYS]
+            if unknown:
+                raise ValueError(f"{name}: unknown key(s) {unknown} in parameter group {i}")
             g = {k: v for k, v in saved.items() if k != "params"}
             for k, v in mine.items():
                 g.setdefault(k, v)
             if "betas" in g and isinstance(g["betas"], list):
                 g["betas"] = tuple(g["betas"])
+            if "initial_lr" in g:
+                g["initial_lr"] = real(g["initial_lr"], name, "initial_lr", low=0.0)
             g["params"] = mine["params"]
+            try:
+                self._check_group(g)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"{name}: parameter group {i}: {e}") from None
             groups.append(g)
+        group_of = {id(p): g for g in groups for p in g["params"]}
+        new_state = {}
+        for key, s in saved_state.items():
+            idx = self._index(key, name)
+            if idx not in by_index:
+                raise ValueError(f"{name}: state for parameter {idx}, which "
+                                 "no parameter group lists")
+            if not isinstance(s, dict):
+                raise ValueError(f"{name}: state of parameter {idx} must be a dict, got "
+                                 f"{_got(s)}")
+            p = by_index[idx]
+            if s:
+                spec = self._state_keys(group_of[id(p)])
+                if spec is not None:
+                    needed, optional = spec
+                    missing = [k for k in needed if k not in s]
+                    extra = [k for k in s if k not in needed and k not in optional]
+                    if missing or extra:
+                        raise ValueError(f"{name}: state of parameter {idx} has keys "
+                                         f"{sorted(map(str, s))}; expected {list(needed)}"
+                                         + (f" (optionally {list(optional)})"
+                                            if optional else ""))
+            entry = {}
+            for k, v in s.items():
+                if k == "step":
+                    entry[k] = self._step_count(v, idx, name)
+                    continue
+                if v is None:
+                    continue            # PyTorch's "no momentum buffer yet"
+                arr = v._data if isinstance(v, Tensor) else np.asarray(v)
+                if arr.dtype.kind not in "fciub":
+                    raise ValueError(f"{name}: state '{k}' of parameter {idx} must be a "
+                                     f"numeric array, got {_got(v)}")
+                if arr.shape != p._data.shape:
+                    raise ValueError(f"{name}: state '{k}' of parameter "
+                                     f"{idx} has shape {arr.shape}, the parameter has "
+                                     f"shape {p._data.shape}")
+                entry[k] = np.array(arr, dtype=p._data.dtype, copy=True, order="C")
+            new_state[p] = entry
         self.param_groups = groups
         self.state = new_state
+
+    @staticmethod
+    def _index(key, name):
+        if isinstance(key, str) and key.isdigit():
+            return int(key)
+        if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
+            raise ValueError(f"{name}: parameter indices must be ints, got {_got(key)}")
+        return int(key)
+
+    @staticmethod
+    def _step_count(v, idx, name):
+        arr = v._data if isinstance(v, Tensor) else np.asarray(v)
+        if arr.shape != () or arr.dtype.kind not in "iuf" or not np.isfinite(arr) \
+                or arr < 0 or arr != np.floor(arr):
+            raise ValueError(f"{name}: state 'step' of parameter {idx} must be a "
+                             f"non-negative whole number, got {_got(v)}")
+        return int(arr)

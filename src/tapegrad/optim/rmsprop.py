@@ -20,9 +20,20 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        for key in ("lr", "eps", "momentum", "weight_decay", "alpha"):
-            if group[key] < 0:
-                raise ValueError(f"RMSprop: invalid {key} value: {group[key]}")
+        self._check(group, "lr", "learning rate")
+        self._check(group, "alpha", high=1.0)
+        self._check(group, "eps", "epsilon value")
+        self._check(group, "weight_decay")
+        self._check(group, "momentum")
+        self._check_flags(group, "centered", "maximize")
+
+    def _state_keys(self, group):
+        keys = ("step", "square_avg")
+        if group["momentum"] > 0:
+            keys += ("momentum_buffer",)
+        if group["centered"]:
+            keys += ("grad_avg",)
+        return keys, ()
 
     def _update(self, p, g, group, state):
         if not state:

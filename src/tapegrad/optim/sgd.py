@@ -28,16 +28,18 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        if group["lr"] < 0:
-            raise ValueError(f"SGD: invalid learning rate: {group['lr']}")
-        if group["momentum"] < 0:
-            raise ValueError(f"SGD: invalid momentum value: {group['momentum']}")
-        if group["weight_decay"] < 0:
-            raise ValueError(f"SGD: invalid weight_decay value: {group['weight_decay']}")
+        self._check(group, "lr", "learning rate")
+        self._check(group, "momentum")
+        self._check(group, "dampening", high=1.0)
+        self._check(group, "weight_decay")
+        self._check_flags(group, "nesterov", "maximize")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening "
                              f"(got momentum={group['momentum']}, "
                              f"dampening={group['dampening']})")
+
+    def _state_keys(self, group):
+        return (), ("momentum_buffer",)
 
     def _update(self, p, g, group, state):
         g = self._grad_with_decay(p, g, group)

@@ -1,0 +1,69 @@
+"""Argument checks shared by nn and optim: run once at construction, never per step.
+
+Each raises TypeError (wrong kind of value) or ValueError (right kind, bad value) with a
+message naming the function, the argument and what it got, e.g.
+`Linear: in_features must be an int, got 2.5 (float)`.
+"""
+import math
+import numbers
+
+import numpy as np
+
+
+def _got(value):
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def integer(value, fn, arg, low=None):
+    """`value` as an int (bools and floats refused, never truncated), at least `low`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fn}: {arg} must be an int, got {_got(value)}")
+    value = int(value)
+    if low is not None and value < low:
+        raise ValueError(f"{fn}: {arg} must be at least {low}, got {value}")
+    return value
+
+
+def real(value, fn, arg, low=None, high=None, high_open=False, low_open=False,
+         finite=True, label=None):
+    """`value` as a float: a real number (not a bool, str or None), not NaN, within
+    [low, high] (an end is open when `low_open` / `high_open`). `label` words the
+    message ("learning rate"); it defaults to the argument's name."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{fn}: {arg} must be a real number, got {_got(value)}")
+    x = float(value)
+    what = f"{fn}: invalid {label or arg + ' value'}: {value}"
+    if math.isnan(x):
+        raise ValueError(f"{what} ({arg} must not be NaN)")
+    if finite and math.isinf(x):
+        raise ValueError(f"{what} ({arg} must be finite)")
+    if low is not None and (x < low or (low_open and x == low)):
+        raise ValueError(f"{what} ({arg} must be {'>' if low_open else '>='} {low})")
+    if high is not None and (x > high or (high_open and x == high)):
+        raise ValueError(f"{what} ({arg} must be {'<' if high_open else '<='} {high})")
+    return x
+
+
+def flag(value, fn, arg):
+    """`value` as a bool (strings such as "no" would read as True, so they are refused)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}: {arg} must be a bool, got {_got(value)}")
+    return bool(value)
+
+
+def dim(value, fn, arg, allow_none=False):
+    """An axis index (any int, negative counts from the end)."""
+    if value is None and allow_none:
+        return None
+    return integer(value, fn, arg)
+
+
+def choice(value, options, fn, arg):
+    if not isinstance(value, str) or value not in options:
+        names = ", ".join(repr(o) for o in options)
+        kind = ValueError if isinstance(value, str) else TypeError
+        raise kind(f"{fn}: {arg} must be one of {names}, got {_got(value)}")
+    return value
