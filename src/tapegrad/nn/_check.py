@@ -23,7 +23,8 @@ def integer(value, fn, arg, low=None):
         raise TypeError(f"{fn}: {arg} must be an int, got {_got(value)}")
     value = int(value)
     if low is not None and value < low:
-        raise ValueError(f"{fn}: {arg} must be at least {low}, got {value}")
+        need = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f">= {low}")
+        raise ValueError(f"{fn}: {arg} must be {need}, got {value}")
     return value
 
 

@@ -16,18 +16,27 @@ forms, so several schedulers can drive one optimizer and values match PyTorch's.
 >>> lrs
 [1.0, 1.0, 0.5, 0.5, 0.25]
 """
+import copy
 import math
 
+from ..nn._check import _got, integer, real
 from .optimizer import Optimizer
+
+
+def _optimizer(optimizer, fn):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{fn}: optimizer {_got(optimizer)} is not an Optimizer (pass the "
+                        "tg.optim optimizer whose learning rate to schedule)")
+    return optimizer
 
 
 class LRScheduler:
     """Base class: subclasses give `get_lr()` from the current epoch and group lrs."""
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an "
-                            "Optimizer")
+        _optimizer(optimizer, type(self).__name__)
+        last_epoch = integer(last_epoch, type(self).__name__, "last_epoch", low=-1)
+        self._check()
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -49,6 +58,9 @@ class LRScheduler:
     def get_lr(self) -> list:
         raise NotImplementedError
 
+    def _check(self):
+        """Validate this schedule's own settings (subclasses); also run on load."""
+
     def _lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
 
@@ -56,7 +68,14 @@ class LRScheduler:
         """Advance one epoch and set the new learning rates."""
         self._step_count += 1
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        lrs = self.get_lr()
+        for i, lr in enumerate(lrs):
+            # a user's lr_lambda can return anything: refuse it before any group changes
+            if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0 \
+                    or math.isinf(lr):
+                real(lr, f"{type(self).__name__}.step", f"the learning rate of group {i}",
+                     low=0.0)
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = self._lrs()
 
@@ -69,18 +88,46 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict):
-        self.__dict__.update(state_dict)
+        """Restore what `state_dict()` returned; checked on a trial copy first, so a
+        garbled state raises and leaves the scheduler as it was."""
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}: expected a dict from state_dict(), got "
+                            f"{_got(state_dict)}")
+        own = self.state_dict()
+        unknown = [k for k in state_dict if k not in own]
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {unknown} (known: {sorted(own)})")
+        trial = copy.copy(self)
+        trial.__dict__.update(state_dict)
+        try:
+            integer(trial.last_epoch, name, "last_epoch", low=-1)
+            integer(trial._step_count, name, "_step_count", low=0)
+            n = len(self.optimizer.param_groups)
+            for key in ("base_lrs", "_last_lr"):
+                vals = getattr(trial, key, None)
+                if not isinstance(vals, (list, tuple)) or len(vals) != n:
+                    raise ValueError(f"{name}: {key} must be a list of {n} learning rates "
+                                     f"(one per param group), got {_got(vals)}")
+                for v in vals:
+                    real(v, name, key, low=0.0)
+            trial._check()
+        except TypeError as e:
+            raise ValueError(str(e)) from None
+        self.__dict__.update(trial.__dict__)
 
 
 class StepLR(LRScheduler):
     """Multiply the lr by `gamma` every `step_size` epochs."""
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        if int(step_size) <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
-        self.step_size = int(step_size)
+        self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        self.step_size = integer(self.step_size, "StepLR", "step_size", low=1)
+        self.gamma = real(self.gamma, "StepLR", "gamma", low=0.0)
 
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -92,9 +139,20 @@ class MultiStepLR(LRScheduler):
     """Multiply the lr by `gamma` at each epoch listed in `milestones`."""
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
-        self.milestones = sorted(int(m) for m in milestones)
+        if isinstance(milestones, (str, dict)) or not hasattr(milestones, "__iter__"):
+            raise TypeError(f"MultiStepLR: milestones must be a list of ints, got "
+                            f"{_got(milestones)}")
+        self.milestones = list(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        if not isinstance(self.milestones, (list, tuple)):
+            raise TypeError(f"MultiStepLR: milestones must be a list of ints, got "
+                            f"{_got(self.milestones)}")
+        self.milestones = sorted(integer(m, "MultiStepLR", "milestones", low=0)
+                                 for m in self.milestones)
+        self.gamma = real(self.gamma, "MultiStepLR", "gamma", low=0.0)
 
     def get_lr(self):
         hits = self.milestones.count(self.last_epoch)
@@ -110,6 +168,9 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def _check(self):
+        self.gamma = real(self.gamma, "ExponentialLR", "gamma", low=0.0)
+
     def get_lr(self):
         if self._initial:
             return self._lrs()
@@ -124,12 +185,13 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
-        if int(T_max) <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive integer, got "
-                             f"{T_max}")
-        self.T_max = int(T_max)
+        self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        self.T_max = integer(self.T_max, "CosineAnnealingLR", "T_max", low=1)
+        self.eta_min = real(self.eta_min, "CosineAnnealingLR", "eta_min", low=0.0)
 
     def get_lr(self):
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
@@ -150,13 +212,17 @@ class LambdaLR(LRScheduler):
     functions are not part of the state dict."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
-        n = len(optimizer.param_groups)
+        n = len(_optimizer(optimizer, "LambdaLR").param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != n:
                 raise ValueError(f"LambdaLR: expected {n} lr_lambdas, got {len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * n
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch (or "
+                                f"a list of them), got {_got(fn)}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
