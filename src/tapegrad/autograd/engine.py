@@ -98,6 +98,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     marks = (Spent(run, False), Spent(run, True))     # what ran nodes' `_saved` becomes
     grads = {}
     root_nodes = []
+    # arrays users hold (.grad, hooks' tensors, `gradient=`), by id; kept alive here so
+    # that an id is never reused by a fresh array during this backward
+    stored = {}
     for i, (t, g) in enumerate(zip(roots, grad_roots)):
         node = grad_edge(t)
         if node is None:
@@ -105,9 +108,12 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                 f"{who}: output {i} does not require grad and has no grad_fn: nothing "
                 "connects it to a tensor with requires_grad=True (was it computed under "
                 "no_grad, or from detached/NumPy values?)")
+        mine = isinstance(g, Tensor)
         g = _root_grad(t, g, i, who, graph_mode)
         if not graph_mode and g.ndim == 0:
             g = g[()]                   # 0-d: NumPy scalars are ~10x faster in the rules
+        elif graph_mode and mine:
+            stored[id(g._data)] = g._data   # the caller's tensor: never hand it out as is
         if allowed is not None and node not in allowed:
             continue                    # not recorded by this tape: unconnected
         prev = grads.get(node)
@@ -129,14 +135,13 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         results = [None] * len(inputs)
 
     if capture is None and allowed is None and not graph_mode:
-        _run_simple(root_nodes, grads, retain_graph, run, accumulate, marks)
+        _run_simple(root_nodes, grads, retain_graph, run, accumulate, marks, stored)
         return None
     order = backward_order(root_nodes, allowed)
     need = _needed(order, capture) if capture is not None else None
     if allowed is not None:
         need = need if need is not None else set(order)
         need &= allowed
-    stored = set()                      # ids of arrays handed to users as .grad
     anomaly = _local.anomaly
     mode = _Backward(bool(create_graph))
     mode.__enter__()
@@ -150,7 +155,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             is_acc = type(node) is AccumulateGrad
             hooks = _leaf_hooks(node) if is_acc else node.hooks
             if hooks:
-                g = _run_hooks(hooks, g, graph_mode)
+                g = _run_hooks(hooks, g, graph_mode, stored)
             if capture is not None and node in capture:
                 for k in capture[node]:
                     results[k] = g
@@ -186,8 +191,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             out.append(None)
             continue
         t = inputs[k]
-        if not isinstance(r, Tensor):
-            r = make(_owned(r, stored))
+        r = make(_owned(r, stored)) if not isinstance(r, Tensor) else _owned_tensor(r, stored)
         if r.shape != t.shape:
             r = make(np.broadcast_to(_raw(r), t.shape).copy()) if not create_graph else r
         if r._data.dtype != t._data.dtype:
@@ -219,17 +223,38 @@ def _leaf_hooks(node):
     return x.get("hooks") if x else None
 
 
-def _run_hooks(hooks, g, graph_mode):
+def _run_hooks(hooks, g, graph_mode, stored):
+    """Run tensor hooks on `g`. Each hook gets its own copy, which it may edit in place
+    (as PyTorch allows) without touching a sibling's gradient, since `add` and friends hand
+    one array to several inputs; the copy, or what the hook returns, goes on from there.
+    The hook may keep either, so `stored` marks it as not the engine's to hand out."""
     for fn in list(hooks):
-        r = fn(g if isinstance(g, Tensor) else make(np.asarray(g)))
-        if r is not None:
-            if np.shape(_raw(r)) != np.shape(_raw(g)):
-                raise RuntimeError(
-                    f"hook {getattr(fn, '__name__', fn)!r} returned a gradient of shape "
-                    f"{np.shape(_raw(r))} for a tensor of shape {np.shape(_raw(g))}; a "
-                    "hook may change the gradient's values but not its shape")
-            g = _as_grad(r, graph_mode)
+        mine = call(Clone, g) if graph_mode else make(np.array(g))
+        r = fn(mine)
+        if r is None:
+            r = mine
+        elif r is not mine:
+            _check_hook_result(fn, r, mine)
+        g = _as_grad(r, graph_mode)
+        stored[id(_raw(g))] = _raw(g)
     return g
+
+
+def _check_hook_result(fn, r, g):
+    name = getattr(fn, "__name__", repr(fn))
+    if not isinstance(r, (Tensor, np.ndarray)):
+        raise TypeError(f"register_hook: hook {name!r} returned {type(r).__name__}; a hook "
+                        "returns None or a tensor (the new gradient)")
+    if r.shape != g.shape:
+        raise RuntimeError(
+            f"register_hook: hook {name!r} returned a gradient of shape {tuple(r.shape)} "
+            f"for a tensor of shape {tuple(g.shape)}; a hook may change the gradient's "
+            "values but not its shape")
+    if r.dtype != g.dtype:
+        raise TypeError(
+            f"register_hook: hook {name!r} returned a gradient of dtype {r.dtype} for a "
+            f"gradient of dtype {g.dtype}; a hook may change the gradient's values but not "
+            "its dtype")
 
 
 def _owned(arr, stored):
@@ -238,8 +263,17 @@ def _owned(arr, stored):
         arr = np.array(arr)             # a NumPy or Python scalar from a 0-d rule
     elif arr.base is not None or not arr.flags.writeable or id(arr) in stored:
         arr = arr.copy()
-    stored.add(id(arr))
+    stored[id(arr)] = arr
     return arr
+
+
+def _owned_tensor(t, stored):
+    """`_owned` for a recorded gradient (create_graph): a copy that stays in the graph."""
+    arr = t._data
+    if arr.base is not None or not arr.flags.writeable or id(arr) in stored:
+        t = call(Clone, t)
+    stored[id(t._data)] = t._data
+    return t
 
 
 def _accumulate(t, g, create_graph, stored):
@@ -250,7 +284,7 @@ def _accumulate(t, g, create_graph, stored):
             g = g.astype(dtype)
         if g._data.shape != t.shape:
             g = g.reshape(t.shape)
-        t.grad = g if t.grad is None else t.grad + g
+        t.grad = _owned_tensor(g, stored) if t.grad is None else t.grad + g
         return
     arr = np.asarray(_raw(g))
     if arr.dtype != dtype:
@@ -261,7 +295,7 @@ def _accumulate(t, g, create_graph, stored):
         t.grad = make(_owned(arr, stored))
     else:
         t.grad = make(np.asarray(t.grad._data + arr))
-        stored.add(id(t.grad._data))
+        stored[id(t.grad._data)] = t.grad._data
 
 
 class _Backward:
@@ -294,10 +328,9 @@ class _Backward:
             gc.enable()
 
 
-def _run_simple(roots, grads, retain_graph, run, accumulate, marks):
+def _run_simple(roots, grads, retain_graph, run, accumulate, marks, stored):
     """The common backward: first order, every leaf, no tape filter. Same steps as the
     general loop in run_backward, with the ordering pass fused into the main loop."""
-    stored = set()                      # ids of arrays handed to users as .grad
     mode = _Backward(False)
     mode.__enter__()
     try:
@@ -377,7 +410,7 @@ def _to_leaf(node, g, accumulate, stored):
     """A gradient arriving at a leaf: its hooks, then `.grad`."""
     hooks = _leaf_hooks(node)
     if hooks:
-        g = _run_hooks(hooks, g, False)
+        g = _run_hooks(hooks, g, False, stored)
     if accumulate:
         _accumulate(node.variable, g, False, stored)
 
@@ -386,7 +419,7 @@ def _extras(node, x, g, accumulate, stored):
     """A node's hooks and retain_grad, from its rare-attribute dict; returns the gradient."""
     hooks = x.get("hooks")
     if hooks:
-        g = _run_hooks(hooks, g, False)
+        g = _run_hooks(hooks, g, False, stored)
     ref = x.get("retain")
     if ref is not None and accumulate:
         t = ref()
@@ -551,6 +584,7 @@ def _reduce_to(gx, shape, node):
 _SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 
 from ..ops._core import call  # noqa: E402  (ops import the engine's package first)
+from ..ops.elementwise import Clone  # noqa: E402
 from ..ops.shape import SumTo  # noqa: E402
 
 
