@@ -8,6 +8,7 @@ import numpy as np
 from .. import _random, _state, ops
 from .._tensor import Tensor, make
 from ..ops._core import Op
+from . import _check
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -20,6 +21,67 @@ def _check_reduction(reduction, fn):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', "
                          f"got {reduction!r}")
+
+
+def _check_approximate(approximate, fn):
+    if approximate != "none" and approximate != "tanh":
+        kind = ValueError if isinstance(approximate, str) else TypeError
+        raise kind(f"{fn}: approximate argument must be either 'none' or 'tanh', got "
+                   f"{_check._got(approximate)}")
+    return approximate
+
+
+def _check_p(p, fn):
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{fn}: p (the dropout probability) must be a real number, got "
+                        f"{_check._got(p)}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{fn}: dropout probability has to be between 0 and 1, but got {p}")
+    return float(p)
+
+
+def _check_normalized_shape(normalized_shape, fn):
+    shape = normalized_shape
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"{fn}: normalized_shape must be an int or a tuple of ints, got "
+                        f"{_check._got(normalized_shape)}")
+    shape = tuple(shape)
+    if not shape:
+        raise ValueError(f"{fn}: normalized_shape must not be empty")
+    return tuple(_check.integer(n, fn, "normalized_shape", low=1) for n in shape)
+
+
+def _check_ignore_index(ignore_index, fn):
+    return _check.integer(ignore_index, fn, "ignore_index")
+
+
+def _check_class_weight(weight, fn):
+    """A 1-D numeric weight (or None); its length is checked against the input later."""
+    if weight is None:
+        return None
+    w = _raw(weight)
+    if w.dtype.kind not in "fiu" or w.ndim != 1:
+        raise (TypeError if w.dtype.kind not in "fiu" else ValueError)(
+            f"{fn}: weight must be a 1-D tensor of per-class weights, got "
+            f"{_check._got(weight) if w.dtype.kind not in 'fiu' else f'shape {w.shape}'}")
+    return weight
+
+
+def _check_elementwise(t, fn, arg, shape):
+    """`weight` / `pos_weight` of binary losses: numeric, broadcasting to the input's
+    shape without changing it."""
+    w = _raw(t)
+    if w.dtype.kind not in "fiub":
+        raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(t)}")
+    try:
+        ok = np.broadcast_shapes(w.shape, shape) == tuple(shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{fn}: {arg} of shape {w.shape} does not broadcast to the input's "
+                         f"shape {tuple(shape)}")
 
 
 def _reduce(loss, reduction):
@@ -38,10 +100,14 @@ def relu(input, inplace: bool = False):
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+    if negative_slope.__class__ is not float:
+        negative_slope = _check.real(negative_slope, "leaky_relu", "negative_slope")
     return ops.leaky_relu(input, negative_slope)
 
 
 def gelu(input, approximate: str = "none"):
+    if approximate != "none" and approximate != "tanh":
+        _check_approximate(approximate, "gelu")
     return ops.gelu(input, approximate=approximate)
 
 
@@ -59,11 +125,15 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
 
 def softmax(input, dim: int = -1):
     """Softmax along `dim` (default last), stable for large inputs."""
+    if dim.__class__ is not int:
+        _check.dim(dim, "softmax", "dim")
     return ops.softmax(input, dim)
 
 
 def log_softmax(input, dim: int = -1):
     """log(softmax(x)) along `dim`, computed as x - logsumexp(x)."""
+    if dim.__class__ is not int:
+        _check.dim(dim, "log_softmax", "dim")
     return ops.log_softmax(input, dim)
 
 
@@ -76,6 +146,9 @@ def linear(input, weight, bias=None):
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(f"linear: input of shape {x_shape} does not match weight of shape "
                          f"{w_shape} (expected input[..., {w_shape[-1] if w_shape else '?'}])")
+    if bias is not None and np.shape(_raw(bias)) not in ((w_shape[0],), ()):
+        raise ValueError(f"linear: bias of shape {np.shape(_raw(bias))} does not match weight "
+                         f"of shape {w_shape} (expected ({w_shape[0]},))")
     out = ops.matmul(input, ops.transpose(weight))
     if bias is not None:
         out = out + bias
@@ -85,8 +158,8 @@ def linear(input, weight, bias=None):
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero each element with probability `p` and scale the rest by 1/(1-p) (inverted
     dropout), using the global generator so `tg.manual_seed` makes it repeat."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
+    if p.__class__ is not float or not 0.0 <= p <= 1.0:
+        p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return input
     x = _raw(input)
@@ -114,9 +187,8 @@ class _DropoutMask(Op):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
     the elementwise affine `weight`, `bias` if given."""
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
-    normalized_shape = tuple(normalized_shape)
+    if normalized_shape.__class__ is not tuple:
+        normalized_shape = _check_normalized_shape(normalized_shape, "layer_norm")
     shape = np.shape(_raw(input))
     k = len(normalized_shape)
     if k == 0 or tuple(shape[len(shape) - k:]) != normalized_shape or len(shape) < k:
@@ -235,7 +307,11 @@ def l1_loss(input, target, reduction: str = "mean"):
 
 
 def _same_shape(input, target, fn):
-    a, b = np.shape(_raw(input)), np.shape(_raw(target))
+    t = _raw(target)
+    if t.dtype.kind not in "fiub":
+        raise TypeError(f"{fn}: target must be a real numeric tensor, got "
+                        f"{_check._got(target)}")
+    a, b = np.shape(_raw(input)), t.shape
     if a != b:
         raise ValueError(
             f"{fn}: input shape {a} and target shape {b} differ; broadcasting them would "
@@ -256,8 +332,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     >>> f(tg.tensor([1000.0, -1000.0]), tg.tensor([1.0, 0.0]))
     tensor(0.)
     """
-    _check_reduction(reduction, "binary_cross_entropy_with_logits")
-    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    fn = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, fn)
+    _same_shape(input, target, fn)
+    if weight is not None:
+        _check_elementwise(weight, fn, "weight", np.shape(_raw(input)))
+    if pos_weight is not None:
+        _check_elementwise(pos_weight, fn, "pos_weight", np.shape(_raw(input)))
     inf = float("inf")
     if pos_weight is None:
         loss = ops.softplus(input, 1.0, inf) - input * target
@@ -274,6 +355,8 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     Prefer binary_cross_entropy_with_logits, which is stable."""
     _check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
+    if weight is not None:
+        _check_elementwise(weight, "binary_cross_entropy", "weight", np.shape(_raw(input)))
     p = _raw(input)
     if p.size and (p.min() < 0 or p.max() > 1):
         raise ValueError("binary_cross_entropy: input values must be between 0 and 1 "
@@ -369,15 +452,19 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
                    in_shape):
     n_classes = in_shape[1] if len(in_shape) > 1 else in_shape[0]
     t = _raw(target)
+    if ignore_index.__class__ is not int:
+        ignore_index = _check_ignore_index(ignore_index, fn)
+    if weight is not None:
+        _check_class_weight(weight, fn)
+        if np.size(_raw(weight)) != n_classes:
+            raise ValueError(f"{fn}: weight must have one entry per class ({n_classes}), "
+                             f"got shape {np.shape(_raw(weight))}")
     rows, loss_shape = _to_rows(logp, fn)
     if t.dtype.kind in "iu":
         if t.shape != loss_shape:
             raise ValueError(f"{fn}: target of shape {t.shape} does not match input of shape "
                              f"{tuple(in_shape)} (expected target shape {loss_shape} of "
                              "class indices)")
-        if weight is not None and np.size(_raw(weight)) != n_classes:
-            raise ValueError(f"{fn}: weight must have one entry per class ({n_classes}), "
-                             f"got shape {np.shape(_raw(weight))}")
         ins = (target, rows) if weight is None else (target, rows, weight)
         kw = dict(n_classes=n_classes, ignore_index=ignore_index,
                   label_smoothing=label_smoothing, fn=fn)
@@ -398,8 +485,12 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
     if t.dtype.kind == "f":
         # class probabilities, same shape as the input
         if t.shape != tuple(in_shape):
+            hint = ""
+            if t.shape == loss_shape:
+                hint = (f"; a target of shape {t.shape} holds class indices, which must be "
+                        "integers (e.g. target.astype('int64'))")
             raise ValueError(f"{fn}: probability target of shape {t.shape} must match input "
-                             f"shape {tuple(in_shape)}")
+                             f"shape {tuple(in_shape)}{hint}")
         probs, _ = _to_rows(target, fn)
         if label_smoothing:
             probs = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
@@ -430,6 +521,8 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100,
     tensor(0.)
     """
     _check_reduction(reduction, "cross_entropy")
+    if label_smoothing.__class__ is not float:
+        label_smoothing = _check.real(label_smoothing, "cross_entropy", "label_smoothing")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got "
                          f"{label_smoothing}")

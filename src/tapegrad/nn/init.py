@@ -9,11 +9,24 @@ All draw from the global generator, so `tg.manual_seed` makes them repeat.
 True
 """
 import math
+import numbers
 
 import numpy as np
 
 from .. import _random
 from .._tensor import Tensor
+from . import _check
+
+
+def _target(tensor, fn, random=True):
+    """Check the tensor before anything is drawn; random fills need a float tensor
+    (drawn values would be truncated into an integer one)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{fn}: expected a tg.Tensor, got {_check._got(tensor)}")
+    if random and tensor._data.dtype.kind not in "fc":
+        raise TypeError(f"{fn}: can only fill a floating point tensor, got dtype "
+                        f"{tensor._data.dtype}")
+    return tensor
 
 
 def _fill(tensor, values, fn):
@@ -52,32 +65,45 @@ def _calculate_fan_in_and_fan_out(tensor):
     """(fan_in, fan_out) of a weight shaped (out, in, *receptive_field)."""
     shape = tensor.shape
     if len(shape) < 2:
-        raise ValueError(f"fan in and fan out can not be computed for a tensor with fewer "
+        raise ValueError(f"init: fan in and fan out can not be computed for a tensor with fewer "
                          f"than 2 dimensions (shape {tuple(shape)})")
     receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
     return shape[1] * receptive, shape[0] * receptive
 
 
-def _fan(tensor, mode):
+def _fan(tensor, mode, fn="kaiming"):
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+        raise ValueError(f"{fn}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0):
     """Fill with U(a, b)."""
+    _target(tensor, "uniform_")
+    a = _check.real(a, "uniform_", "a")
+    b = _check.real(b, "uniform_", "b")
+    if a > b:
+        raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
     return _fill(tensor, _random.generator().uniform(a, b, tensor.shape), "uniform_")
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0):
     """Fill with N(mean, std^2)."""
+    _target(tensor, "normal_")
+    mean = _check.real(mean, "normal_", "mean")
+    std = _check.real(std, "normal_", "std", low=0.0)
     return _fill(tensor, _random.generator().normal(mean, std, tensor.shape), "normal_")
 
 
 def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0):
     """Fill with N(mean, std^2) restricted to [a, b] (redrawing values outside)."""
+    _target(tensor, "trunc_normal_")
+    mean = _check.real(mean, "trunc_normal_", "mean")
+    std = _check.real(std, "trunc_normal_", "std", low=0.0)
+    a = _check.real(a, "trunc_normal_", "a")
+    b = _check.real(b, "trunc_normal_", "b")
     gen = _random.generator()
     if a >= b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
@@ -90,19 +116,25 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
 
 
 def constant_(tensor, val: float):
+    _target(tensor, "constant_", random=False)
+    if isinstance(val, bool) or not isinstance(val, numbers.Number):
+        raise TypeError(f"constant_: val must be a number, got {_check._got(val)}")
     return _fill(tensor, val, "constant_")
 
 
 def zeros_(tensor):
+    _target(tensor, "zeros_", random=False)
     return _fill(tensor, 0, "zeros_")
 
 
 def ones_(tensor):
+    _target(tensor, "ones_", random=False)
     return _fill(tensor, 1, "ones_")
 
 
 def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix."""
+    _target(tensor, "eye_", random=False)
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}")
     return _fill(tensor, np.eye(*tensor.shape), "eye_")
@@ -110,6 +142,8 @@ def eye_(tensor):
 
 def xavier_uniform_(tensor, gain: float = 1.0):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    _target(tensor, "xavier_uniform_")
+    gain = _check.real(gain, "xavier_uniform_", "gain")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / float(fan_in + fan_out))
     return uniform_(tensor, -a, a)
@@ -117,6 +151,8 @@ def xavier_uniform_(tensor, gain: float = 1.0):
 
 def xavier_normal_(tensor, gain: float = 1.0):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    _target(tensor, "xavier_normal_")
+    gain = _check.real(gain, "xavier_normal_", "gain", low=0.0)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
 
@@ -125,7 +161,8 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu"):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). `Linear` uses a=sqrt(5),
     which gives b = 1/sqrt(fan_in)."""
-    fan = _fan(tensor, mode)
+    _target(tensor, "kaiming_uniform_")
+    fan = _fan(tensor, mode, "kaiming_uniform_")
     if fan == 0:
         return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
@@ -135,7 +172,8 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu"):
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
-    fan = _fan(tensor, mode)
+    _target(tensor, "kaiming_normal_")
+    fan = _fan(tensor, mode, "kaiming_normal_")
     if fan == 0:
         return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
@@ -143,6 +181,8 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
 
 def orthogonal_(tensor, gain: float = 1.0):
     """Fill with a (semi-)orthogonal matrix (rows flattened past dim 0), times `gain`."""
+    _target(tensor, "orthogonal_")
+    gain = _check.real(gain, "orthogonal_", "gain")
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_: need at least 2 dimensions, got shape {tensor.shape}")
     rows = tensor.shape[0]

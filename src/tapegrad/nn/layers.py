@@ -7,6 +7,7 @@ import numpy as np
 from .. import _state, ops
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .._tensor import make
+from . import _check
 from . import functional as F
 from . import init
 from .module import Module
@@ -41,8 +42,9 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         super().__init__()
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = _check.integer(in_features, "Linear", "in_features", low=0)
+        self.out_features = _check.integer(out_features, "Linear", "out_features", low=0)
+        bias = _check.flag(bias, "Linear", "bias")
         self.weight = _empty((self.out_features, self.in_features), dtype)
         if bias:
             self.bias = _empty((self.out_features,), dtype)
@@ -58,6 +60,14 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        shape = getattr(input, "shape", None)
+        if not shape or shape[-1] != self.in_features:
+            i, o = self.in_features, self.out_features
+            head = f"Linear(in_features={i}, out_features={o}) expects input[..., {i}]"
+            if shape is None:
+                raise TypeError(f"{head}: input must be a tensor, got {_check._got(input)}")
+            raise ValueError(f"{head} (in_features); linear: input of shape {shape} does not "
+                             f"match weight of shape {(o, i)}")
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
@@ -75,11 +85,15 @@ class Sequential(Module):
     def __init__(self, *modules):
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], OrderedDict):
-            for name, m in modules[0].items():
-                self.add_module(name, m)
+            items = list(modules[0].items())
         else:
-            for i, m in enumerate(modules):
-                self.add_module(str(i), m)
+            items = [(str(i), m) for i, m in enumerate(modules)]
+        for name, m in items:
+            if not isinstance(m, Module):
+                raise TypeError(f"Sequential: argument {name} must be a tg.nn.Module, got "
+                                f"{_check._got(m)}")
+        for name, m in items:
+            self.add_module(name, m)
 
     def forward(self, input):
         for m in self._modules.values():
@@ -111,7 +125,17 @@ class ModuleList(Module):
 
     def __init__(self, modules=None):
         super().__init__()
-        for m in modules or ():
+        if modules is None:
+            return
+        if isinstance(modules, (Module, str, dict)) or not hasattr(modules, "__iter__"):
+            raise TypeError(f"ModuleList: modules must be an iterable of tg.nn.Modules, got "
+                            f"{_check._got(modules)}")
+        modules = list(modules)
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(f"ModuleList: modules[{i}] must be a tg.nn.Module, got "
+                                f"{_check._got(m)}")
+        for m in modules:
             self.append(m)
 
     def append(self, module):
@@ -141,7 +165,26 @@ class ModuleDict(Module):
 
     def __init__(self, modules=None):
         super().__init__()
-        for k, m in (modules or {}).items():
+        if modules is None:
+            return
+        if hasattr(modules, "items"):
+            items = list(modules.items())
+        elif isinstance(modules, (Module, str)) or not hasattr(modules, "__iter__"):
+            raise TypeError(f"ModuleDict: modules must be a dict (or pairs) of name -> "
+                            f"tg.nn.Module, got {_check._got(modules)}")
+        else:
+            items = list(modules)
+            for i, item in enumerate(items):
+                if not (isinstance(item, (tuple, list)) and len(item) == 2):
+                    raise TypeError(f"ModuleDict: modules[{i}] must be a (name, module) "
+                                    f"pair, got {_check._got(item)}")
+        for k, m in items:
+            if not isinstance(k, str):
+                raise TypeError(f"ModuleDict: keys must be strings, got {_check._got(k)}")
+            if not isinstance(m, Module):
+                raise TypeError(f"ModuleDict: modules[{k!r}] must be a tg.nn.Module, got "
+                                f"{_check._got(m)}")
+        for k, m in items:
             self.add_module(k, m)
 
     def __getitem__(self, key):
@@ -176,6 +219,7 @@ class ReLU(Module):
 
     def __init__(self, inplace: bool = False):
         super().__init__()
+        _check.flag(inplace, "ReLU", "inplace")
 
     def forward(self, input):
         return ops.relu(input)
@@ -184,7 +228,8 @@ class ReLU(Module):
 class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = _check.real(negative_slope, "LeakyReLU", "negative_slope")
+        _check.flag(inplace, "LeakyReLU", "inplace")
 
     def forward(self, input):
         return ops.leaky_relu(input, self.negative_slope)
@@ -196,7 +241,7 @@ class LeakyReLU(Module):
 class GELU(Module):
     def __init__(self, approximate: str = "none"):
         super().__init__()
-        self.approximate = approximate
+        self.approximate = F._check_approximate(approximate, "GELU")
 
     def forward(self, input):
         return ops.gelu(input, approximate=self.approximate)
@@ -218,8 +263,10 @@ class Sigmoid(Module):
 class Softplus(Module):
     def __init__(self, beta: float = 1.0, threshold: float = 20.0):
         super().__init__()
-        self.beta = beta
-        self.threshold = threshold
+        self.beta = _check.real(beta, "Softplus", "beta")
+        if self.beta == 0:
+            raise ValueError("Softplus: invalid beta value: 0 (softplus divides by beta)")
+        self.threshold = _check.real(threshold, "Softplus", "threshold", finite=False)
 
     def forward(self, input):
         return ops.softplus(input, self.beta, self.threshold)
@@ -228,7 +275,7 @@ class Softplus(Module):
 class Softmax(Module):
     def __init__(self, dim: int = -1):
         super().__init__()
-        self.dim = dim
+        self.dim = _check.dim(dim, type(self).__name__, "dim")
 
     def forward(self, input):
         return ops.softmax(input, self.dim)
@@ -240,7 +287,7 @@ class Softmax(Module):
 class LogSoftmax(Module):
     def __init__(self, dim: int = -1):
         super().__init__()
-        self.dim = dim
+        self.dim = _check.dim(dim, type(self).__name__, "dim")
 
     def forward(self, input):
         return ops.log_softmax(input, self.dim)
@@ -254,8 +301,8 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        self.start_dim = _check.dim(start_dim, "Flatten", "start_dim")
+        self.end_dim = _check.dim(end_dim, "Flatten", "end_dim")
 
     def forward(self, input):
         return ops.flatten(input, self.start_dim, self.end_dim)
@@ -272,9 +319,8 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
-        self.p = p
+        self.p = F._check_p(p, "Dropout")
+        _check.flag(inplace, "Dropout", "inplace")
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training)
@@ -289,11 +335,11 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(s) for s in normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+        self.normalized_shape = F._check_normalized_shape(normalized_shape, "LayerNorm")
+        self.eps = _check.real(eps, "LayerNorm", "eps", low=0.0)
+        self.elementwise_affine = _check.flag(elementwise_affine, "LayerNorm",
+                                              "elementwise_affine")
+        bias = _check.flag(bias, "LayerNorm", "bias")
         if elementwise_affine:
             dt = as_dtype(dtype) or DEFAULT_FLOAT
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
@@ -324,11 +370,14 @@ class BatchNorm1d(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
                  affine: bool = True, track_running_stats: bool = True, dtype=None):
         super().__init__()
-        self.num_features = int(num_features)
-        self.eps = eps
+        self.num_features = _check.integer(num_features, "BatchNorm1d", "num_features", low=1)
+        self.eps = _check.real(eps, "BatchNorm1d", "eps", low=0.0)
+        if momentum is not None:
+            momentum = _check.real(momentum, "BatchNorm1d", "momentum", low=0.0, high=1.0)
         self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
+        self.affine = _check.flag(affine, "BatchNorm1d", "affine")
+        self.track_running_stats = _check.flag(track_running_stats, "BatchNorm1d",
+                                               "track_running_stats")
         dt = as_dtype(dtype) or DEFAULT_FLOAT
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dt))
@@ -382,9 +431,12 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None,
                  dtype=None):
         super().__init__()
-        self.num_embeddings = int(num_embeddings)
-        self.embedding_dim = int(embedding_dim)
+        self.num_embeddings = _check.integer(num_embeddings, "Embedding", "num_embeddings",
+                                             low=0)
+        self.embedding_dim = _check.integer(embedding_dim, "Embedding", "embedding_dim",
+                                            low=0)
         if padding_idx is not None:
+            padding_idx = _check.integer(padding_idx, "Embedding", "padding_idx")
             if not -self.num_embeddings <= padding_idx < self.num_embeddings:
                 raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
                                  f"num_embeddings ({self.num_embeddings})")

@@ -1,4 +1,5 @@
 """Loss modules: thin wrappers that hold the options of tg.nn.functional's losses."""
+from . import _check
 from . import functional as F
 from .module import Module
 
@@ -46,11 +47,11 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0):
         super().__init__(reduction)
-        if weight is not None and not hasattr(weight, "_data"):
-            weight = _as_tensor(weight)
+        weight = _class_weight(weight, "CrossEntropyLoss")
         self.register_buffer("weight", weight)     # saved in the state dict, as in PyTorch
-        self.ignore_index = ignore_index
-        self.label_smoothing = label_smoothing
+        self.ignore_index = F._check_ignore_index(ignore_index, "CrossEntropyLoss")
+        self.label_smoothing = _check.real(label_smoothing, "CrossEntropyLoss",
+                                           "label_smoothing", low=0.0, high=1.0)
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, self.weight, self.ignore_index,
@@ -62,8 +63,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight = weight
-        self.ignore_index = ignore_index
+        self.weight = _class_weight(weight, "NLLLoss")
+        self.ignore_index = F._check_ignore_index(ignore_index, "NLLLoss")
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -75,8 +76,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
         super().__init__(reduction)
-        self.weight = weight
-        self.pos_weight = pos_weight
+        self.weight = _numeric(weight, "BCEWithLogitsLoss", "weight")
+        self.pos_weight = _numeric(pos_weight, "BCEWithLogitsLoss", "pos_weight")
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
@@ -88,7 +89,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight=None, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self.weight = _numeric(weight, "BCELoss", "weight")
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -97,3 +98,23 @@ class BCELoss(_Loss):
 def _as_tensor(x):
     from .._factories import tensor
     return tensor(x)
+
+
+def _numeric(weight, fn, arg):
+    """None, or `weight` as a numeric tensor (lists are converted; strings refused)."""
+    if weight is None:
+        return None
+    if isinstance(weight, (str, bytes)):
+        raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(weight)}")
+    t = weight if hasattr(weight, "_data") else _as_tensor(weight)
+    if t._data.dtype.kind not in "fiu":
+        raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(weight)}")
+    return t
+
+
+def _class_weight(weight, fn):
+    t = _numeric(weight, fn, "weight")
+    if t is not None and t._data.ndim != 1:
+        raise ValueError(f"{fn}: weight must be a 1-D tensor with one weight per class, got "
+                         f"shape {t._data.shape}")
+    return t

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
+from ._check import _got, flag
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -110,22 +111,23 @@ class Module:
         if nonp is not None:
             nonp.discard(name)
 
-    def _check_name(self, name, what):
+    def _check_name(self, name, what, fn):
         if not isinstance(name, str):
-            raise TypeError(f"{what} name should be a string, got {type(name).__name__}")
+            raise TypeError(f"{fn}: {what} name should be a string, got {_got(name)}")
         if not name or "." in name:
-            raise KeyError(f"{what} name can't be empty or contain '.', got {name!r}")
+            raise KeyError(f"{fn}: {what} name can't be empty or contain '.', got {name!r}")
         known = (name in self._parameters or name in self._buffers
                  or name in self._modules)
         if hasattr(self, name) and not known:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise KeyError(f"{fn}: attribute '{name}' already exists")
 
     def register_parameter(self, name: str, param):
         """Add a parameter (or None, a placeholder) under `name`."""
         self._registry("_parameters")
-        self._check_name(name, "parameter")
+        self._check_name(name, "parameter", "register_parameter")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter "
+            raise TypeError(f"register_parameter: cannot assign '{type(param).__name__}' "
+                            "object to parameter "
                             f"'{name}' (tg.nn.Parameter or None required)")
         self._forget(name)
         self._parameters[name] = param
@@ -135,9 +137,10 @@ class Module:
         """Add a non-trainable tensor (e.g. running statistics) saved in the state dict
         unless `persistent=False`."""
         self._registry("_buffers")
-        self._check_name(name, "buffer")
+        self._check_name(name, "buffer", "register_buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer "
+            raise TypeError(f"register_buffer: cannot assign '{type(tensor).__name__}' "
+                            "object to buffer "
                             f"'{name}' (tg.Tensor or None required)")
         self._forget(name)
         self._buffers[name] = tensor
@@ -148,9 +151,10 @@ class Module:
     def add_module(self, name: str, module):
         """Add a child module under `name` (same as assigning the attribute)."""
         self._registry("_modules")
-        self._check_name(name, "module")
+        self._check_name(name, "module", "add_module")
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a tg.nn.Module")
+            raise TypeError(f"add_module: module '{name}' must be a tg.nn.Module (or None), "
+                            f"got {_got(module)}")
         self._forget(name)
         self._modules[name] = module
         object.__setattr__(self, name, module)
@@ -361,6 +365,8 @@ class Module:
         if not hasattr(state_dict, "items"):
             raise TypeError(f"load_state_dict: expected a dict, got "
                             f"{type(state_dict).__name__}")
+        strict = flag(strict, "load_state_dict", "strict")
+        assign = flag(assign, "load_state_dict", "assign")
         own = dict(self._state_items(keep_vars=True))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -373,6 +379,7 @@ class Module:
                 errors.append("Missing key(s) in state_dict: "
                               + ", ".join(f'"{k}"' for k in missing) + ".")
         writes = []
+        first = {}                  # a tensor shared under several keys gets one value
         for k, dst in own.items():
             if k not in state_dict:
                 continue
@@ -387,6 +394,13 @@ class Module:
                 errors.append(f'dtype mismatch for "{k}": cannot copy {src.dtype} values '
                               f"into a {dst._data.dtype} tensor.")
                 continue
+            if id(dst) in first:
+                k0, src0 = first[id(dst)]
+                if not np.array_equal(src0, src, equal_nan=src.dtype.kind in "fc"):
+                    errors.append(f'"{k}" and "{k0}" are one shared tensor in this model '
+                                  "but have different values in the state_dict.")
+                continue
+            first[id(dst)] = (k, src)
             writes.append((dst, src))
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:"
