@@ -264,3 +264,46 @@ def test_file_objects_and_missing_folders(tmp_path):
     assert back["n"] == 1 and back["w"].tolist() == [1.0, 1.0]
     with pytest.raises(FileNotFoundError, match="folder .*nope.* does not exist"):
         tg.save({"w": tg.ones(1)}, tmp_path / "nope" / "x.safetensors")
+
+
+def _legacy_file(path, data_flip=False):
+    """A file as tapegrad wrote it before the checksum covered the header."""
+    import zlib
+    a = np.arange(3, dtype=np.float32)
+    tree = {"w": {"$tensor": "w"}, "epoch": 2}
+    meta = {"tapegrad.tree": json.dumps(tree), "tapegrad.crc32": str(zlib.crc32(a.tobytes()))}
+    head = json.dumps({"__metadata__": meta, "w": {"dtype": "F32", "shape": [3],
+                                                   "data_offsets": [0, 12]}}).encode()
+    head += b" " * (-len(head) % 8)
+    data = bytearray(a.tobytes())
+    if data_flip:
+        data[5] ^= 4
+    path.write_bytes(len(head).to_bytes(8, "little") + head + bytes(data))
+
+
+def test_files_from_earlier_versions_load_with_their_data_checksum(tmp_path):
+    path = tmp_path / "old.safetensors"
+    _legacy_file(path)
+    back = tg.load(path)
+    assert back["epoch"] == 2 and back["w"].tolist() == [0.0, 1.0, 2.0]
+    _legacy_file(path, data_flip=True)
+    with pytest.raises(CheckpointError, match="does not match its checksum"):
+        tg.load(path)
+
+
+def test_tensors_that_require_grad_are_saved_as_values(tmp_path):
+    w = tg.ones(2, requires_grad=True)
+    y = w * 3
+    tg.save({"w": w, "y": y, "p": nn.Linear(2, 1).weight}, tmp_path / "g.safetensors")
+    back = tg.load(tmp_path / "g.safetensors")
+    assert back["y"].tolist() == [3.0, 3.0]
+    assert not any(back[k].requires_grad for k in back)
+    assert all(type(back[k]) is tg.Tensor for k in back)
+
+
+def test_loading_a_text_mode_file_object_says_binary(tmp_path):
+    path = tmp_path / "t.safetensors"
+    tg.save({"w": tg.ones(1)}, path)
+    with open(path, encoding="latin-1") as f:
+        with pytest.raises(TypeError, match="load: .*binary mode"):
+            tg.load(f)

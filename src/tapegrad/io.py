@@ -1,26 +1,50 @@
 """save / load: checkpoints as one safetensors file, written atomically, never pickled.
 
 Layout (the safetensors format, written here with NumPy alone): 8 bytes little-endian
-header length N, N bytes of JSON header, then the raw little-endian tensor bytes. The
-header maps each tensor name to {"dtype", "shape", "data_offsets"}; its "__metadata__"
-(string values only) holds the structure of the saved object as JSON, under the key
-"tapegrad.tree", plus a CRC32 of the data under "tapegrad.crc32" so a corrupted file is
-refused instead of silently loaded. Tensor names are the dotted paths of the tensors in
-the object ("model.0.weight"), so other safetensors readers see sensible names.
+header length N, N bytes of JSON header (padded with spaces to a multiple of 8), then the
+raw little-endian tensor bytes. The header maps each tensor name to {"dtype", "shape",
+"data_offsets"}; its "__metadata__" (string values only) holds the structure of the saved
+object as JSON under "tapegrad.tree", and a checksum under "tapegrad.checksum".
+
+Integrity: the checksum is a CRC32 of the whole file (length field, header, padding and
+data) computed with its own 8 hex digits read as "00000000". tapegrad writes it first in
+the header, at a fixed byte offset, so a reader finds it before trusting anything else.
+Files written by other safetensors writers have no checksum: their structure is checked
+(dtypes, shapes, offsets, no gaps, overlaps or trailing bytes) but changed values cannot
+be detected. Files from tapegrad before the header was covered ("tapegrad.crc32") load
+with their data-only check.
 """
+import io
 import json
+import math
 import os
+import re
+import stat
 import sys
-import tempfile
+import time
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 
 from ._tensor import Tensor, make
 
+try:                                    # flock marks a temporary file as being written
+    import fcntl
+except ImportError:                     # Windows: stale temporaries are kept
+    fcntl = None
+
 _TREE_KEY = "tapegrad.tree"
-_CRC_KEY = "tapegrad.crc32"
-_MAX_HEADER = 100 * 1024 * 1024
+_SUM_KEY = "tapegrad.checksum"
+_OLD_CRC_KEY = "tapegrad.crc32"         # data-only CRC of files from earlier versions
+_PREFIX = b'{"__metadata__":{"tapegrad.checksum":"crc32:'
+_SUM_END = len(_PREFIX) + 8             # the 8 hex digits sit right after the prefix
+_BLANK = b"00000000"
+_MAX_HEADER = 100 * 1024 * 1024         # as the safetensors package
+_MAX_DEPTH = 128                        # containers nested in a saved object
+_MAX_NDIM = 64                          # NumPy's limit
+_MAX_ELEMENTS = 2 ** 62
+_MAX_INT_BITS = 14000                   # below Python's 4300-digit int/str limit
 
 _DTYPES = {             # safetensors name -> NumPy dtype (little-endian)
     "F64": "<f8", "F32": "<f4", "F16": "<f2",
@@ -35,13 +59,40 @@ class CheckpointError(ValueError):
     """A file tg.load refuses: not safetensors, truncated, corrupt, or a pickle."""
 
 
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _where(path):
+    return ".".join(map(str, path)) or "<root>"
+
+
+def _fspath(fn, path):
+    try:
+        p = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"{fn}: path must be a str, bytes or os.PathLike path or a binary "
+                        f"file object, got {_short(path)} ({type(path).__name__})") from None
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
+    if not p or "\0" in p:
+        raise ValueError(f"{fn}: path must be a non-empty file name without NUL bytes, "
+                         f"got {p!r}")
+    return p
+
+
 # ------------------------------------------------------------------ encoding
+
+_DICTS = (dict, OrderedDict)
+
 
 def _encode(obj, tensors):
     """JSON-able description of `obj`; tensors and arrays go into `tensors` by name.
 
     Plain dicts with string keys, lists, str, int, float, bool and None are stored as
-    themselves; tuples, other dict keys and tensors get a "$"-tagged object.
+    themselves; tuples, other dict keys and tensors get a "$"-tagged object. Only types
+    that come back as they went in are accepted (an OrderedDict comes back a dict).
     """
     names = set()
     root = [None]
@@ -53,8 +104,13 @@ def _encode(obj, tensors):
         if enc is not _NOT_LEAF:
             parent[slot] = enc
             continue
-        if isinstance(value, dict):
-            plain = all(isinstance(k, str) and not k.startswith("$") for k in value)
+        kind = type(value)
+        if kind in _DICTS or kind is list or kind is tuple:
+            if len(path) >= _MAX_DEPTH:
+                raise ValueError(f"save: the object is nested more than {_MAX_DEPTH} levels "
+                                 f"deep at '{_where(path[:8])}...' (does it contain itself?)")
+        if kind in _DICTS:
+            plain = all(type(k) is str and not k.startswith("$") for k in value)
             if plain:
                 out = {k: None for k in value}
                 parent[slot] = out
@@ -66,16 +122,23 @@ def _encode(obj, tensors):
                 parent[slot] = {"$dict": items}
                 for pair, (k, v) in reversed(list(zip(items, value.items()))):
                     stack.append((v, path + (str(k),), pair, 1))
-        elif isinstance(value, (list, tuple)):
+        elif kind is list or kind is tuple:
             out = [None] * len(value)
-            parent[slot] = out if isinstance(value, list) else {"$tuple": out}
+            parent[slot] = out if kind is list else {"$tuple": out}
             for i in reversed(range(len(value))):
                 stack.append((value[i], path + (str(i),), out, i))
         else:
-            where = ".".join(map(str, path)) or "<root>"
+            hint = ""
+            if isinstance(value, tuple):
+                hint = " (a tuple subclass such as a namedtuple would come back a plain " \
+                       "tuple: convert it with tuple(...) or ._asdict())"
+            elif isinstance(value, (dict, list, str, int, float)):
+                hint = " (a subclass of dict, list, str, int or float would come back as " \
+                       "its base type: convert it first)"
             raise TypeError(f"save: cannot store a value of type {type(value).__name__} at "
-                            f"'{where}'; only tensors, NumPy arrays, dicts, lists, tuples, "
-                            "str, int, float, bool and None are saved (no pickle)")
+                            f"'{_where(path)}'{hint}; only tensors, NumPy arrays, dicts, "
+                            "lists, tuples, str, int, float, bool and None are saved "
+                            "(no pickle)")
     return root[0]
 
 
@@ -83,33 +146,36 @@ _NOT_LEAF = object()
 
 
 def _leaf(value, path, tensors, names):
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if value is None or kind is bool or kind is str or kind is float:
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, np.generic):
+    if kind is int:
+        if value.bit_length() > _MAX_INT_BITS:
+            raise ValueError(f"save: the int at '{_where(path)}' has {value.bit_length()} "
+                             f"bits; at most {_MAX_INT_BITS} are stored (JSON metadata)")
         return value
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor):               # values only: requires_grad is not saved
         return {"$tensor": _add(value._data, path, tensors, names)}
-    if isinstance(value, np.ndarray):
+    if kind is np.ndarray or kind is np.memmap:
         return {"$array": _add(value, path, tensors, names)}
-    if isinstance(value, np.generic):
+    if isinstance(value, np.generic) and not isinstance(value, (np.str_, np.bytes_)):
         return {"$scalar": _add(np.asarray(value), path, tensors, names)}
     return _NOT_LEAF
 
 
 def _key(k, path):
-    if isinstance(k, str) or k is None or isinstance(k, (bool, int, float)):
+    if k is None or type(k) in (str, int, float, bool):
+        if type(k) is int and k.bit_length() > _MAX_INT_BITS:
+            raise ValueError(f"save: an int dict key at '{_where(path)}' is too large")
         return k
-    if isinstance(k, np.integer):
-        return int(k)
-    where = ".".join(map(str, path)) or "<root>"
-    raise TypeError(f"save: dict key {k!r} of type {type(k).__name__} at '{where}' cannot "
-                    "be stored; use str, int, float, bool or None keys")
+    raise TypeError(f"save: dict key {_short(k)} of type {type(k).__name__} at "
+                    f"'{_where(path)}' cannot be stored (it would not come back the same); "
+                    "use str, int, float, bool or None keys")
 
 
 def _add(arr, path, tensors, names):
     if arr.dtype.newbyteorder("=") not in _NAMES:
-        where = ".".join(map(str, path)) or "<root>"
-        raise TypeError(f"save: dtype {arr.dtype} of the tensor at '{where}' is not "
+        raise TypeError(f"save: dtype {arr.dtype} of the tensor at '{_where(path)}' is not "
                         "supported by safetensors")
     name = ".".join(map(str, path)) or "tensor"
     if name == "__metadata__" or name in names:
@@ -122,45 +188,79 @@ def _add(arr, path, tensors, names):
     return name
 
 
-def _decode(tree, arrays):
+def _decode(tree, arrays, refuse):
+    """The saved object from its JSON description; refuses anything save never writes."""
+    used = set()
     root = [None]
     tuples = []                     # (parent, slot) of each tuple, in creation order
-    stack = [(tree, root, 0)]
+    stack = [(tree, root, 0, 0)]
     while stack:
-        node, parent, slot = stack.pop()
-        if isinstance(node, list):
+        node, parent, slot, depth = stack.pop()
+        kind = type(node)
+        if kind is list or kind is dict:
+            if depth >= _MAX_DEPTH:
+                refuse(f"corrupt structure: nested more than {_MAX_DEPTH} levels deep")
+        if kind is list:
             out = [None] * len(node)
             parent[slot] = out
-            stack.extend((v, out, i) for i, v in enumerate(node))
-        elif isinstance(node, dict):
-            tag, val = next(iter(node.items())) if len(node) == 1 else (None, None)
-            if tag in ("$tensor", "$array", "$scalar"):
-                if not isinstance(val, str) or val not in arrays:
-                    raise CheckpointError(f"load: corrupt checkpoint: the structure refers "
-                                          f"to a tensor {val!r} that the file does not "
-                                          "contain")
-                arr = arrays[val]
-                parent[slot] = (make(arr) if tag == "$tensor" else
-                                arr if tag == "$array" else arr[()])
-            elif tag == "$tuple":
-                out = [None] * len(val)
-                parent[slot] = out
-                tuples.append((parent, slot))
-                stack.extend((v, out, i) for i, v in enumerate(val))
-            elif tag == "$dict":
-                out = {}
-                parent[slot] = out
-                for k, v in val:
-                    out[k] = None
-                    stack.append((v, out, k))
-            else:
+            stack.extend((v, out, i, depth + 1) for i, v in enumerate(node))
+        elif kind is dict:
+            tag = next(iter(node)) if len(node) == 1 else None
+            if tag is None or not tag.startswith("$"):
+                if any(k.startswith("$") for k in node):
+                    refuse("corrupt structure: a dict mixes tags and keys: "
+                           f"{_short(list(node))}")
                 out = {}
                 parent[slot] = out
                 for k, v in node.items():
                     out[k] = None
-                    stack.append((v, out, k))
-        else:
+                    stack.append((v, out, k, depth + 1))
+                continue
+            val = node[tag]
+            if tag in ("$tensor", "$array", "$scalar"):
+                if type(val) is not str or val not in arrays:
+                    refuse(f"corrupt structure: it refers to a tensor {_short(val)} that the "
+                           "file does not contain")
+                if val in used:     # two entries would share memory
+                    refuse(f"corrupt structure: it uses the tensor {val!r} twice")
+                used.add(val)
+                arr = arrays[val]
+                if tag == "$tensor":
+                    parent[slot] = make(arr)
+                elif tag == "$array":
+                    parent[slot] = arr
+                elif arr.ndim == 0:
+                    parent[slot] = arr[()]
+                else:
+                    refuse(f"corrupt structure: the scalar {val!r} has shape {arr.shape}")
+            elif tag == "$tuple" and type(val) is list:
+                out = [None] * len(val)
+                parent[slot] = out
+                tuples.append((parent, slot))
+                stack.extend((v, out, i, depth + 1) for i, v in enumerate(val))
+            elif tag == "$dict" and type(val) is list:
+                out = {}
+                parent[slot] = out
+                for pair in val:
+                    if type(pair) is not list or len(pair) != 2 or not (
+                            pair[0] is None or type(pair[0]) in (str, int, float, bool)):
+                        refuse(f"corrupt structure: a $dict item is {_short(pair)}, not a "
+                               "[key, value] pair with a str, int, float, bool or None key")
+                    k, v = pair
+                    if k in out:
+                        refuse(f"corrupt structure: a dict has the key {_short(k)} twice")
+                    out[k] = None
+                    stack.append((v, out, k, depth + 1))
+            else:
+                refuse(f"corrupt structure: unknown tag {_short(tag)} with {_short(val)}")
+        elif node is None or kind is str or kind is int or kind is float or kind is bool:
             parent[slot] = node
+        else:                                               # not reachable from JSON
+            refuse(f"corrupt structure: a value {_short(node)}")
+    unused = [name for name in arrays if name not in used]
+    if unused:
+        refuse(f"corrupt structure: the file holds tensor {unused[0]!r}, which the structure "
+               "does not use")
     # inner tuples were created after the outer ones: convert them first
     for parent, slot in reversed(tuples):
         parent[slot] = tuple(parent[slot])
@@ -174,9 +274,13 @@ def save(obj, path, metadata: dict = None):
     one safetensors file at `path`, atomically.
 
     The bytes go to a temporary file in the same directory, which is flushed, synced
-    and then renamed over `path`, so a crash never leaves a half-written checkpoint.
-    Nothing is pickled: tensors are safetensors entries, the rest is JSON metadata.
-    `metadata` adds your own string key/values to the header.
+    and then renamed over `path`, so a crash never leaves a half-written checkpoint and
+    a failed save leaves an existing file untouched. Temporaries left by a killed save
+    of the same path are removed by the next one. Nothing is pickled: tensors are
+    safetensors entries (their values: requires_grad is not stored, and a tensor that
+    appears twice is stored twice), the rest is JSON metadata. A checksum covers the
+    whole file. `metadata` adds your own string key/values to the header (keys starting
+    with "tapegrad." are reserved).
 
     >>> import os, tempfile, tapegrad as tg
     >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.safetensors")
@@ -184,24 +288,44 @@ def save(obj, path, metadata: dict = None):
     >>> tg.load(path)
     {'w': tensor([1., 2.]), 'epoch': 3}
     """
-    data = _serialize(obj, metadata)
-    if hasattr(path, "write"):
-        path.write(data)
+    is_file = hasattr(path, "write") and not isinstance(path, (str, bytes, os.PathLike))
+    if not is_file:
+        path = _fspath("save", path)
+    meta = _user_metadata(metadata)
+    if not is_file:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not "
+                                    "exist; create it first (e.g. os.makedirs(folder, "
+                                    "exist_ok=True))")
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"save: {path!r} is a directory; give a file path such "
+                                    f"as {os.path.join(path, 'ckpt.safetensors')!r}")
+    head, chunks = _serialize(obj, meta)
+    if is_file:
+        path.write(head)
+        for chunk in chunks:
+            path.write(chunk)
         return
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not exist; "
-                                "create it first (e.g. os.makedirs(folder, exist_ok=True))")
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=folder)
+    base = os.path.basename(path)
+    _remove_stale(folder, base)
+    tmp = os.path.join(folder, f".{base}.tg{os.getpid()}.{os.urandom(8).hex()}.tmp")
+    # 0o666 under the umask: the normal permissions of a new file
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) |
+                 getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)      # held until the rename: a live write
+            f.write(head)
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            if fcntl is not None:
+                os.replace(tmp, path)
+        if fcntl is None:                           # Windows cannot rename an open file
+            os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -211,10 +335,76 @@ def save(obj, path, metadata: dict = None):
     _sync_dir(folder)
 
 
-def _umask():
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _user_metadata(metadata):
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise TypeError(f"save: metadata must be a dict of str to str, got "
+                        f"{type(metadata).__name__}")
+    for k, v in metadata.items():
+        if type(k) is not str or type(v) is not str:
+            raise TypeError(f"save: metadata must map str to str, got {_short(k)}: "
+                            f"{_short(v)}")
+        if k.startswith("tapegrad."):
+            raise ValueError(f"save: metadata key {k!r} is reserved (keys starting with "
+                             "'tapegrad.' hold the structure and the checksum)")
+    return dict(metadata)
+
+
+def _pid_alive(pid):
+    if os.name == "nt":
+        return True                 # os.kill(pid, 0) is not a probe there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True                 # exists but belongs to someone else
+    return True
+
+
+def _remove_stale(folder, base):
+    """Delete temporaries of `base` left by saves that were killed mid-write.
+
+    Ours only: the name holds the target and the writer's pid; a writer holds an
+    exclusive flock on it until the rename, so a file is stale only if the lock is free
+    and its pid is gone (or the file is old, for a reused pid).
+    """
+    if fcntl is None:
+        return
+    pattern = re.compile(re.escape(f".{base}.tg") + r"(\d+)\.[0-9a-f]{16}\.tmp")
+    start = f".{base}.tg"
+    try:
+        entries = [e.name for e in os.scandir(folder) if e.name.startswith(start)]
+    except OSError:
+        return
+    for name in entries:
+        m = pattern.fullmatch(name)
+        if m is None:
+            continue
+        full = os.path.join(folder, name)
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) |
+                         getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue                            # a live save is writing it
+            if _pid_alive(int(m.group(1))) and time.time() - st.st_mtime < 3600:
+                continue
+            now = os.lstat(full)
+            if (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+                os.unlink(full)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _sync_dir(folder):
@@ -231,35 +421,36 @@ def _sync_dir(folder):
         os.close(fd)
 
 
-def _serialize(obj, metadata=None) -> bytes:
+def _serialize(obj, user_meta):
+    """(header bytes, data chunks) of the file; the header carries the file's CRC32."""
     tensors = []
     tree = _encode(obj, tensors)
     header = {}
     chunks = []
     offset = 0
-    crc = 0
     for name, arr in tensors:
         a = arr if arr.flags.c_contiguous else arr.copy(order="C")   # keeps 0-d as 0-d
         dt = a.dtype
         if dt.byteorder == ">" or (dt.byteorder == "=" and sys.byteorder == "big"):
             a = a.astype(dt.newbyteorder("<"))
-        raw = memoryview(a).cast("B") if a.size else b""
         n = a.nbytes
         header[name] = {"dtype": _NAMES[dt.newbyteorder("=")], "shape": list(a.shape),
                         "data_offsets": [offset, offset + n]}
-        crc = zlib.crc32(raw, crc)
-        chunks.append(raw)
+        if n:
+            chunks.append(memoryview(a).cast("B"))
         offset += n
-    meta = {_TREE_KEY: json.dumps(tree, separators=(",", ":")),
-            _CRC_KEY: str(crc)}
-    if metadata:
-        for k, v in metadata.items():
-            if not isinstance(k, str) or not isinstance(v, str):
-                raise TypeError("save: metadata must map str to str")
-            meta[k] = v
+    meta = {_SUM_KEY: "crc32:" + _BLANK.decode(),
+            _TREE_KEY: json.dumps(tree, separators=(",", ":")), **user_meta}
     head = json.dumps({"__metadata__": meta, **header}, separators=(",", ":")).encode()
     head += b" " * (-len(head) % 8)         # keep the data 8-byte aligned
-    return b"".join([len(head).to_bytes(8, "little"), head, *chunks])
+    head = len(head).to_bytes(8, "little") + head
+    assert head[8:8 + len(_PREFIX)] == _PREFIX
+    crc = zlib.crc32(head)
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+    at = 8 + len(_PREFIX)
+    head = head[:at] + b"%08x" % crc + head[at + 8:]
+    return head, chunks
 
 
 # ------------------------------------------------------------------ load
@@ -270,109 +461,215 @@ def load(path):
 
     Refuses, with CheckpointError (a ValueError), anything that is not a complete and
     intact safetensors file: pickles and torch.save zip archives are named as such and
-    never unpickled; truncated or corrupt files are reported with what is wrong.
+    never unpickled; truncated, corrupt or malformed files, and non-regular files (FIFOs,
+    devices, directories), are reported with what is wrong. tapegrad's checksum covers the
+    whole file; files from other writers have none, so only their structure is checked.
+    Every loaded array owns its memory, is writeable and shares it with nothing else.
     """
-    if hasattr(path, "read"):
-        buf = bytearray(path.read())
-        where = getattr(path, "name", "<file>")
-    else:
-        where = os.fspath(path)
-        with open(where, "rb") as f:
-            buf = bytearray(f.read())
-    return _deserialize(buf, where)
+    if hasattr(path, "read") and not isinstance(path, (str, bytes, os.PathLike)):
+        where = str(getattr(path, "name", "<file object>"))
+        data = path.read()
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"load: the file object must be opened in binary mode ('rb'); "
+                            f"its read() gave {type(data).__name__}")
+        return _read(io.BytesIO(data), len(data), where)
+    where = _fspath("load", path)
+    kind = _file_kind(os.stat(where).st_mode)
+    if kind:
+        _refuse(where, f"not a regular file but {kind}")
+    # O_NONBLOCK: if a FIFO replaced the file since the stat, opening must not hang
+    fd = os.open(where, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
+                 getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        st = os.fstat(fd)
+        kind = _file_kind(st.st_mode)
+        if kind:
+            _refuse(where, f"not a regular file but {kind}")
+        return _read(f, st.st_size, where)
+
+
+def _file_kind(mode):
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
 
 
 def _refuse(where, why):
     raise CheckpointError(f"load: {where}: {why}")
 
 
-def _deserialize(buf, where):
-    size = len(buf)
-    head8 = bytes(buf[:8])
-    if head8[:1] == b"\x80" and size > 1 and 2 <= buf[1] <= 5:
-        _refuse(where, "this is a Python pickle (e.g. from pickle.dump or an old torch.save); "
-                "tg.load reads only safetensors files and never unpickles, because "
-                "unpickling can run arbitrary code")
-    if head8[:4] == b"PK\x03\x04":
-        _refuse(where, "this is a zip archive (e.g. a torch.save checkpoint, which holds a "
-                "pickle); tg.load reads only safetensors files and never unpickles. "
-                "Convert it with safetensors where you trust the file")
-    if size < 8:
-        _refuse(where, f"file is truncated or not a safetensors file: {size} bytes, fewer "
-                "than the 8-byte header length")
-    n = int.from_bytes(head8, "little")
-    if n > _MAX_HEADER:
-        _refuse(where, f"not a safetensors file: the header length field reads {n} bytes "
-                "(corrupt, or a different format)")
-    if 8 + n > size:
-        _refuse(where, f"file is truncated: the header needs {n} bytes but only "
-                f"{size - 8} follow the length field")
+def _read_into(f, view):
+    got, want = 0, len(view)
+    while got < want:
+        n = f.readinto(view[got:])
+        if not n:
+            break
+        got += n
+    return got
+
+
+def _no_duplicates(pairs):
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise ValueError(f"the key {_short(k)} appears twice")
+            seen.add(k)
+    return out
+
+
+def _read(f, size, where):
     try:
-        header = json.loads(bytes(buf[8:8 + n]).decode("utf-8"))
+        return _read_checked(f, size, where)
+    except CheckpointError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+            RecursionError) as e:       # a malformed file is never another error type
+        raise CheckpointError(f"load: {where}: corrupt file ({type(e).__name__}: {e})") from e
+
+
+def _read_checked(f, size, where):
+    def refuse(why):
+        _refuse(where, why)
+
+    first = bytearray(min(8, size))
+    got = _read_into(f, memoryview(first))
+    first = bytes(first[:got])
+    if first[:1] == b"\x80" and got > 1 and 2 <= first[1] <= 5:
+        refuse("this is a Python pickle (e.g. from pickle.dump or an old torch.save); "
+               "tg.load reads only safetensors files and never unpickles, because "
+               "unpickling can run arbitrary code")
+    if first[:4] == b"PK\x03\x04":
+        refuse("this is a zip archive (e.g. a torch.save checkpoint, which holds a "
+               "pickle); tg.load reads only safetensors files and never unpickles. "
+               "Convert it with safetensors where you trust the file")
+    if got < 8:
+        refuse(f"file is truncated or not a safetensors file: {got} bytes, fewer than the "
+               "8-byte header length")
+    n = int.from_bytes(first, "little")
+    if n > _MAX_HEADER:
+        refuse(f"not a safetensors file: the header length field reads {n} bytes "
+               f"(at most {_MAX_HEADER}; corrupt, or a different format)")
+    if 8 + n > size:
+        refuse(f"file is truncated: the header needs {n} bytes but only {size - 8} follow "
+               "the length field")
+    head = bytearray(n)
+    if _read_into(f, memoryview(head)) != n:
+        refuse("file is truncated while reading the header")
+    head = bytes(head)
+    try:
+        header = json.loads(head.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        refuse("corrupt header (JSON nested too deeply)")
     except (UnicodeDecodeError, ValueError) as e:
-        _refuse(where, f"corrupt header (not valid JSON: {e})")
-    if not isinstance(header, dict):
-        _refuse(where, "corrupt header (the JSON is not an object)")
-    meta = header.pop("__metadata__", None) or {}
-    if not isinstance(meta, dict):
-        _refuse(where, "corrupt header (__metadata__ is not an object)")
-    data = memoryview(buf)[8 + n:]
-    avail = len(data)
-    spans = []
-    for name, info in header.items():
-        try:
-            dtype = np.dtype(_DTYPES[info["dtype"]])
-            shape = tuple(int(s) for s in info["shape"])
-            begin, end = (int(x) for x in info["data_offsets"])
-        except KeyError as e:
-            if isinstance(info, dict) and isinstance(info.get("dtype"), str) and \
-                    info["dtype"] not in _DTYPES:
-                _refuse(where, f"tensor '{name}' has dtype {info['dtype']!r}, which "
-                        "tapegrad cannot read")
-            _refuse(where, f"corrupt header entry for '{name}' (missing {e})")
-        except (TypeError, ValueError, AttributeError):
-            _refuse(where, f"corrupt header entry for '{name}': {info!r}")
-        if any(s < 0 for s in shape):
-            _refuse(where, f"corrupt header: tensor '{name}' has shape {shape}")
-        need = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if end - begin != need or begin < 0:
-            _refuse(where, f"corrupt header: tensor '{name}' of shape {shape} and dtype "
-                    f"{info['dtype']} needs {need} bytes but its offsets [{begin}, {end}] "
-                    f"span {end - begin}")
-        spans.append((begin, end, name, dtype, shape))
-    spans.sort()
-    expected_end = spans[-1][1] if spans else 0
-    if expected_end > avail:
-        _refuse(where, f"file is truncated: the tensors need {expected_end} bytes of data "
-                f"but only {avail} are present")
-    pos = 0
-    for begin, end, name, _, _ in spans:
-        if begin != pos:
-            _refuse(where, f"corrupt header: tensor '{name}' starts at byte {begin}, "
-                    f"expected {pos} (tensors must be contiguous and not overlap)")
-        pos = end
-    if pos != avail:
-        _refuse(where, f"corrupt file: {avail - pos} unexpected bytes after the last tensor")
-    crc = meta.get(_CRC_KEY)
-    if crc is not None:
-        actual = zlib.crc32(data)
-        if str(actual) != crc:
-            _refuse(where, "corrupt file: the tensor data does not match its checksum "
-                    f"(CRC32 {actual}, expected {crc}); the file was damaged after it was "
-                    "written")
+        refuse(f"corrupt header (not valid JSON: {e})")
+    if type(header) is not dict:
+        refuse(f"corrupt header (the JSON is a {type(header).__name__}, not an object)")
+    meta = header.pop("__metadata__", {})
+    if type(meta) is not dict or not all(type(v) is str for v in meta.values()):
+        refuse("corrupt header (__metadata__ is not an object of strings)")
+    avail = size - 8 - n
+    spans = _spans(header, avail, refuse)
+
+    if _SUM_KEY in meta:
+        stored = head[len(_PREFIX):_SUM_END]
+        if not head.startswith(_PREFIX) or meta[_SUM_KEY] != "crc32:" + stored.decode("latin-1"):
+            refuse("corrupt header: the checksum entry is not where tapegrad writes it")
+        crc = zlib.crc32(first)
+        crc = zlib.crc32(_BLANK, zlib.crc32(head[:len(_PREFIX)], crc))
+        crc = zlib.crc32(head[_SUM_END:], crc)
+    elif _OLD_CRC_KEY in meta:
+        crc = 0                                 # an earlier version: the data only
+    elif any(k.startswith("tapegrad.") for k in meta):
+        refuse("corrupt header: tapegrad metadata without its checksum")
+    else:
+        crc = None                              # another writer: structure checks only
+
     arrays = {}
     for begin, end, name, dtype, shape in spans:
-        count = (end - begin) // dtype.itemsize
-        arr = np.frombuffer(data, dtype=dtype, count=count, offset=begin).reshape(shape)
-        if not arr.flags.aligned or dtype.byteorder == "<":     # "<" only on big-endian hosts
+        arr = np.empty(shape, dtype=dtype)
+        view = memoryview(arr.reshape(-1).view(np.uint8))
+        if _read_into(f, view) != end - begin:
+            refuse(f"file is truncated while reading tensor '{name}'")
+        if crc is not None:
+            crc = zlib.crc32(view, crc)
+        if dtype.kind == "b" and arr.size and arr.view(np.uint8).max() > 1:
+            refuse(f"corrupt data: the bool tensor '{name}' holds bytes other than 0 and 1")
+        if dtype.byteorder == "<":              # "<" only on big-endian hosts
             arr = arr.astype(dtype.newbyteorder("="))
         arrays[name] = arr
+    if f.read(1):
+        refuse("corrupt file: unexpected bytes after the last tensor (the file grew)")
+
+    if _SUM_KEY in meta:
+        if b"%08x" % crc != stored:
+            refuse(f"corrupt file: its checksum does not match (CRC32 {crc:08x}, recorded "
+                   f"{stored.decode('latin-1')}); the file was damaged after it was written")
+    elif crc is not None:
+        if str(crc) != meta[_OLD_CRC_KEY]:
+            refuse("corrupt file: the tensor data does not match its checksum "
+                   f"(CRC32 {crc}, expected {meta[_OLD_CRC_KEY]}); the file was damaged "
+                   "after it was written")
     tree = meta.get(_TREE_KEY)
     if tree is None:
+        if crc is not None:
+            refuse("corrupt header: tapegrad metadata without the structure")
         # a safetensors file from elsewhere: name -> tensor, in file order
         return {name: make(arrays[name]) for _, _, name, _, _ in spans}
     try:
-        tree = json.loads(tree)
+        tree = json.loads(tree, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        refuse(f"corrupt metadata ({_TREE_KEY} is nested too deeply)")
     except ValueError as e:
-        _refuse(where, f"corrupt metadata ({_TREE_KEY} is not valid JSON: {e})")
-    return _decode(tree, arrays)
+        refuse(f"corrupt metadata ({_TREE_KEY} is not valid JSON: {e})")
+    return _decode(tree, arrays, refuse)
+
+
+def _spans(header, avail, refuse):
+    """(begin, end, name, dtype, shape) of each tensor, in file order, fully checked."""
+    spans = []
+    for name, info in header.items():
+        if type(info) is not dict or set(info) != {"dtype", "shape", "data_offsets"}:
+            refuse(f"corrupt header entry for '{name}': expected an object with dtype, shape "
+                   f"and data_offsets, got {_short(info)}")
+        dt, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
+        if type(dt) is not str or dt not in _DTYPES:
+            refuse(f"tensor '{name}' has dtype {_short(dt)}, which tapegrad cannot read "
+                   f"(known: {', '.join(_DTYPES)})")
+        if type(shape) is not list or len(shape) > _MAX_NDIM or \
+                not all(type(s) is int and 0 <= s <= _MAX_ELEMENTS for s in shape):
+            refuse(f"corrupt header: tensor '{name}' has shape {_short(shape)}; a shape is a "
+                   f"list of at most {_MAX_NDIM} non-negative ints")
+        if type(offsets) is not list or len(offsets) != 2 or \
+                not all(type(o) is int for o in offsets) or not 0 <= offsets[0] <= offsets[1]:
+            refuse(f"corrupt header: tensor '{name}' has data_offsets {_short(offsets)}; "
+                   "expected [begin, end] ints with 0 <= begin <= end")
+        if math.prod(max(s, 1) for s in shape) > _MAX_ELEMENTS:
+            refuse(f"corrupt header: tensor '{name}' has shape {tuple(shape)}, too large")
+        dtype = np.dtype(_DTYPES[dt])
+        shape = tuple(shape)
+        begin, end = offsets
+        need = math.prod(shape) * dtype.itemsize
+        if end - begin != need:
+            refuse(f"corrupt header: tensor '{name}' of shape {shape} and dtype {dt} needs "
+                   f"{need} bytes but its offsets [{begin}, {end}] span {end - begin}")
+        spans.append((begin, end, name, dtype, shape))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    pos = 0
+    for begin, end, name, _, _ in spans:
+        if begin != pos:
+            refuse(f"corrupt header: tensor '{name}' starts at byte {begin}, expected {pos} "
+                   f"(tensors must be contiguous and not overlap)")
+        pos = end
+    if pos > avail:
+        refuse(f"file is truncated: the tensors need {pos} bytes of data but only {avail} "
+               "are present")
+    if pos < avail:
+        refuse(f"corrupt file: {avail - pos} unexpected bytes after the last tensor")
+    return spans
