@@ -1,0 +1,87 @@
+"""No write through an alias gives a silent wrong gradient (issue 13).
+
+The sweep runs over every row of tests/ops/cases.py, the Tensor methods and front-ends
+that can return their input's memory (`_probe_lib.TENSOR_METHOD_ROWS`) and ops with a
+NumPy operand (`_probe_lib.NUMPY_OPERANDS`):
+
+- a result that shares memory with an input, written in place (`r[...] =` under no_grad,
+  `r.numpy()`, `np.asarray(r)`, `r.data`, `r.detach()`, `np.multiply(..., out=)`), and
+- each input written the same ways after recording, and a NumPy operand written after
+  recording,
+
+must raise at the write, raise at backward, or leave every gradient equal to the run
+without the write. After backward (with and without create_graph) no two `.grad`s share
+memory, nor a `.grad` and an input or the `gradient=` passed in; a hook that edits its
+gradient in place changes no other input's gradient.
+"""
+import functools
+
+import pytest
+
+from . import _probe_lib as L
+
+# Documented, as in PyTorch: `t.detach()` (and `.data`, `stop_gradient`) is a tensor that
+# does not require grad, so its `.numpy()` / `np.asarray` is writable and not tracked.
+DETACHED_NUMPY = {
+    (row, "out0~in0", how)
+    for row in ("Tensor.detach", "Tensor.data", "Tensor.stop_gradient")
+    for how in ("t.numpy()[...]=", "np.asarray(t)[...]=", "np.multiply(out=)")
+}
+
+# Open at the time of writing (xfail strict: they fail loudly once fixed).
+OPEN_NUMPY_OPERANDS = {
+    "F.linear(x, c)": "linear saves the weight ndarray by reference",
+    "tg.function(x * c)": "the replay saves the ndarray operand by reference",
+    "checkpoint(x * c)": "the recomputation reads the ndarray operand at backward",
+}
+
+ROWS = L.sweep_rows()
+IDS = [label for label, _, _ in ROWS]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=IDS)
+def test_writes_through_aliases_never_give_a_silent_wrong_gradient(row):
+    found = L.write_probes([row])
+    assert found
+    bad = [f for f in found if f.outcome in (L.SILENT, L.SETUP)
+           and (f.where, f.what, f.how) not in DETACHED_NUMPY]
+    assert not bad, "\n".join(map(repr, bad))
+
+
+def _operand_params():
+    out = []
+    for label, _, _ in L.NUMPY_OPERANDS:
+        marks = ()
+        if label in OPEN_NUMPY_OPERANDS:
+            marks = pytest.mark.xfail(strict=True, reason=OPEN_NUMPY_OPERANDS[label])
+        out.append(pytest.param(label, marks=marks, id=label))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _operand_findings():
+    return {f.where: f for f in L.numpy_operand_probes()}
+
+
+@pytest.mark.parametrize("label", _operand_params())
+def test_writing_a_numpy_operand_after_recording_is_never_silent(label):
+    f = _operand_findings()[label]
+    assert f.outcome in (L.OK_WRITE, L.OK_BACKWARD, L.OK_SAME), repr(f)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=IDS)
+def test_grads_never_share_memory_with_each_other_or_the_caller(row):
+    found = L.grad_sharing_probes([row])
+    bad = [f for f in found if f.outcome != L.OK_SAME]
+    assert not bad, "\n".join(map(repr, bad))
+
+
+HOOK_ROWS = [r for r in ROWS if len(r[2]) >= 2] + L.HOOK_ROWS
+
+
+@pytest.mark.parametrize("row", HOOK_ROWS, ids=[r[0] for r in HOOK_ROWS])
+def test_a_hook_editing_its_gradient_in_place_changes_no_sibling(row):
+    found = L.hook_probes([row])
+    assert found
+    bad = [f for f in found if f.outcome != L.OK_SAME]
+    assert not bad, "\n".join(map(repr, bad))
