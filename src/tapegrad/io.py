@@ -14,6 +14,7 @@ Files written by other safetensors writers have no checksum: their structure is 
 be detected. Files from tapegrad before the header was covered ("tapegrad.crc32") load
 with their data-only check.
 """
+import hashlib
 import io
 import json
 import math
@@ -289,8 +290,13 @@ def save(obj, path, metadata: dict = None):
     {'w': tensor([1., 2.]), 'epoch': 3}
     """
     is_file = hasattr(path, "write") and not isinstance(path, (str, bytes, os.PathLike))
+    if is_file and isinstance(path, io.TextIOBase):
+        raise TypeError("save: the file object must be opened in binary mode ('wb')")
     if not is_file:
         path = _fspath("save", path)
+        if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
+            raise IsADirectoryError(f"save: {path!r} names a directory; give a file path "
+                                    "such as 'folder/ckpt.safetensors'")
     meta = _user_metadata(metadata)
     if not is_file:
         folder = os.path.dirname(os.path.abspath(path))
@@ -307,7 +313,7 @@ def save(obj, path, metadata: dict = None):
         for chunk in chunks:
             path.write(chunk)
         return
-    base = os.path.basename(path)
+    base = _temp_base(os.path.basename(path))
     _remove_stale(folder, base)
     tmp = os.path.join(folder, f".{base}.tg{os.getpid()}.{os.urandom(8).hex()}.tmp")
     # 0o666 under the umask: the normal permissions of a new file
@@ -349,6 +355,13 @@ def _user_metadata(metadata):
             raise ValueError(f"save: metadata key {k!r} is reserved (keys starting with "
                              "'tapegrad.' hold the structure and the checksum)")
     return dict(metadata)
+
+
+def _temp_base(name):
+    # a long name plus the temporary's suffix could exceed the file system's 255 bytes
+    if len(os.fsencode(name)) <= 200:
+        return name
+    return name[:60] + "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
 
 
 def _pid_alive(pid):
@@ -580,7 +593,8 @@ def _read_checked(f, size, where):
     if _SUM_KEY in meta:
         stored = head[len(_PREFIX):_SUM_END]
         if not head.startswith(_PREFIX) or meta[_SUM_KEY] != "crc32:" + stored.decode("latin-1"):
-            refuse("corrupt header: the checksum entry is not where tapegrad writes it")
+            refuse("corrupt header: the checksum entry is not where tapegrad writes it (the "
+                   "header was damaged or rewritten by another tool)")
         crc = zlib.crc32(first)
         crc = zlib.crc32(_BLANK, zlib.crc32(head[:len(_PREFIX)], crc))
         crc = zlib.crc32(head[_SUM_END:], crc)

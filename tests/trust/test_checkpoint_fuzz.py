@@ -338,9 +338,14 @@ def test_save_refuses_what_would_not_come_back_the_same(tmp_path, obj, metadata,
     assert os.listdir(tmp_path) == ["keep.safetensors"]
 
 
-def test_saving_to_a_directory_is_a_clear_error(tmp_path):
+def test_saving_to_a_directory_or_a_text_file_is_a_clear_error(tmp_path):
     with pytest.raises(IsADirectoryError, match="^save: .* is a directory"):
         tg.save({"w": tg.ones(1)}, tmp_path)
+    with pytest.raises(IsADirectoryError, match="^save: .* names a directory"):
+        tg.save({"w": tg.ones(1)}, str(tmp_path / "new") + os.sep)
+    with pytest.raises(TypeError, match="^save: .*binary mode"):
+        tg.save({"w": tg.ones(1)}, io.StringIO())
+    assert os.listdir(tmp_path) == []
 
 
 # ---------------------------------------------------------------- killed saves
@@ -379,3 +384,10 @@ def test_a_save_killed_mid_write_leaves_a_temporary_that_the_next_save_removes(t
     tg.save({"w": tg.full((2,), 3.0)}, target)      # ... until the next save of the target
     assert sorted(os.listdir(tmp_path)) == [other.name, target.name]
     assert tg.load(target)["w"].tolist() == [3.0, 3.0]
+
+
+def test_a_long_file_name_still_saves_atomically(tmp_path):
+    path = tmp_path / ("x" * 240 + ".st")
+    tg.save({"w": tg.ones(1)}, path)
+    assert tg.load(path)["w"].tolist() == [1.0]
+    assert os.listdir(tmp_path) == [path.name]
