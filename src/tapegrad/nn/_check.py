@@ -33,6 +33,9 @@ def real(value, fn, arg, low=None, high=None, high_open=False, low_open=False,
     """`value` as a float: a real number (not a bool, str or None), not NaN, within
     [low, high] (an end is open when `low_open` / `high_open`). `label` words the
     message ("learning rate"); it defaults to the argument's name."""
+    arr = getattr(value, "_data", value)
+    if isinstance(arr, np.ndarray) and arr.shape == () and arr.dtype.kind in "fiu":
+        value = arr.item()          # a 0-d tensor (PyTorch takes a tensor lr)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{fn}: {arg} must be a real number, got {_got(value)}")
     x = float(value)

@@ -112,8 +112,9 @@ class LRScheduler:
                 for v in vals:
                     real(v, name, key, low=0.0)
             trial._check()
-        except TypeError as e:
-            raise ValueError(str(e)) from None
+        except (TypeError, ValueError) as e:
+            msg = str(e)
+            raise ValueError(msg if msg.startswith(name) else f"{name}: {msg}") from None
         self.__dict__.update(trial.__dict__)
 
 
