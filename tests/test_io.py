@@ -307,3 +307,11 @@ def test_loading_a_text_mode_file_object_says_binary(tmp_path):
     with open(path, encoding="latin-1") as f:
         with pytest.raises(TypeError, match="load: .*binary mode"):
             tg.load(f)
+
+
+def test_missing_files_and_file_folders_name_the_function(tmp_path):
+    with pytest.raises(FileNotFoundError, match="load: no such file.*nope"):
+        tg.load(tmp_path / "nope.safetensors")
+    (tmp_path / "f").write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match="save: .* is a file, not a folder"):
+        tg.save({}, tmp_path / "f" / "x.safetensors")

@@ -14,6 +14,7 @@ Files written by other safetensors writers have no checksum: their structure is 
 be detected. Files from tapegrad before the header was covered ("tapegrad.crc32") load
 with their data-only check.
 """
+import errno
 import hashlib
 import io
 import json
@@ -300,6 +301,8 @@ def save(obj, path, metadata: dict = None):
     meta = _user_metadata(metadata)
     if not is_file:
         folder = os.path.dirname(os.path.abspath(path))
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise NotADirectoryError(f"save: {folder!r} in {path!r} is a file, not a folder")
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not "
                                     "exist; create it first (e.g. os.makedirs(folder, "
@@ -487,7 +490,10 @@ def load(path):
                             f"its read() gave {type(data).__name__}")
         return _read(io.BytesIO(data), len(data), where)
     where = _fspath("load", path)
-    kind = _file_kind(os.stat(where).st_mode)
+    try:
+        kind = _file_kind(os.stat(where).st_mode)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "load: no such file", where) from None
     if kind:
         _refuse(where, f"not a regular file but {kind}")
     # O_NONBLOCK: if a FIFO replaced the file since the stat, opening must not hang
