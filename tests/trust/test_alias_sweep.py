@@ -10,7 +10,9 @@ NumPy operand (`_probe_lib.NUMPY_OPERANDS`):
   recording,
 
 must raise at the write, raise at backward, or leave every gradient equal to the run
-without the write. After backward (with and without create_graph) no two `.grad`s share
+without the write. Values that leave the graph through a front door (NumPy functions on
+a tensor, tensors built from tensors, `%`, in-place ops, layers, graph mode;
+`_probe_lib.GRAD_ROWS`) either raise or get the finite-difference gradient. After backward (with and without create_graph) no two `.grad`s share
 memory, nor a `.grad` and an input or the `gradient=` passed in; a hook that edits its
 gradient in place changes no other input's gradient.
 """
@@ -20,13 +22,7 @@ import pytest
 
 from . import _probe_lib as L
 
-# Documented, as in PyTorch: `t.detach()` (and `.data`, `stop_gradient`) is a tensor that
-# does not require grad, so its `.numpy()` / `np.asarray` is writable and not tracked.
-DETACHED_NUMPY = {
-    (row, "out0~in0", how)
-    for row in ("Tensor.detach", "Tensor.data", "Tensor.stop_gradient")
-    for how in ("t.numpy()[...]=", "np.asarray(t)[...]=", "np.multiply(out=)")
-}
+DETACHED_NUMPY = L.DETACHED_NUMPY
 
 # Open at the time of writing (xfail strict: they fail loudly once fixed).
 OPEN_NUMPY_OPERANDS = {
@@ -85,3 +81,10 @@ def test_a_hook_editing_its_gradient_in_place_changes_no_sibling(row):
     assert found
     bad = [f for f in found if f.outcome != L.OK_SAME]
     assert not bad, "\n".join(map(repr, bad))
+
+
+@pytest.mark.parametrize("label", [r[0] for r in L.GRAD_ROWS])
+def test_values_never_leave_the_graph_silently(label):
+    row = [r for r in L.GRAD_ROWS if r[0] == label]
+    (f,) = L.graph_exit_probes(row)
+    assert f.outcome in (L.OK_BACKWARD, L.OK_SAME), repr(f)
