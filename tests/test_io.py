@@ -315,3 +315,20 @@ def test_missing_files_and_file_folders_name_the_function(tmp_path):
     (tmp_path / "f").write_bytes(b"")
     with pytest.raises(NotADirectoryError, match="save: .* is a file, not a folder"):
         tg.save({}, tmp_path / "f" / "x.safetensors")
+
+
+@pytest.mark.parametrize("leaf", [tg.ones(1), (1,), {3: 4}, {"a": 1}, [1]], ids=repr)
+def test_the_deepest_object_save_accepts_loads_back(leaf):
+    import io
+    x = leaf
+    for i in range(127):                    # 128 containers, the most save stores
+        x = [x] if i % 3 == 0 else ((x,) if i % 3 == 1 else {1: x})
+    buf = io.BytesIO()
+    tg.save(x, buf)
+    buf.seek(0)
+    back = tg.load(buf)
+    for i in reversed(range(127)):
+        back = back[0] if i % 3 != 2 else back[1]
+    _equal_trees(leaf, back)
+    with pytest.raises(ValueError, match="save: the object is nested more than 128"):
+        tg.save([x], io.BytesIO())

@@ -190,6 +190,9 @@ def _add(arr, path, tensors, names):
     return name
 
 
+_TOO_DEEP = f"corrupt structure: nested more than {_MAX_DEPTH} levels deep"
+
+
 def _decode(tree, arrays, refuse):
     """The saved object from its JSON description; refuses anything save never writes."""
     used = set()
@@ -199,10 +202,9 @@ def _decode(tree, arrays, refuse):
     while stack:
         node, parent, slot, depth = stack.pop()
         kind = type(node)
-        if kind is list or kind is dict:
-            if depth >= _MAX_DEPTH:
-                refuse(f"corrupt structure: nested more than {_MAX_DEPTH} levels deep")
         if kind is list:
+            if depth >= _MAX_DEPTH:
+                refuse(_TOO_DEEP)
             out = [None] * len(node)
             parent[slot] = out
             stack.extend((v, out, i, depth + 1) for i, v in enumerate(node))
@@ -212,6 +214,8 @@ def _decode(tree, arrays, refuse):
                 if any(k.startswith("$") for k in node):
                     refuse("corrupt structure: a dict mixes tags and keys: "
                            f"{_short(list(node))}")
+                if depth >= _MAX_DEPTH:
+                    refuse(_TOO_DEEP)
                 out = {}
                 parent[slot] = out
                 for k, v in node.items():
@@ -235,6 +239,8 @@ def _decode(tree, arrays, refuse):
                     parent[slot] = arr[()]
                 else:
                     refuse(f"corrupt structure: the scalar {val!r} has shape {arr.shape}")
+            elif tag in ("$tuple", "$dict") and depth >= _MAX_DEPTH:
+                refuse(_TOO_DEEP)
             elif tag == "$tuple" and type(val) is list:
                 out = [None] * len(val)
                 parent[slot] = out
