@@ -146,9 +146,13 @@ def linear(input, weight, bias=None):
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(f"linear: input of shape {x_shape} does not match weight of shape "
                          f"{w_shape} (expected input[..., {w_shape[-1] if w_shape else '?'}])")
-    if bias is not None and np.shape(_raw(bias)) not in ((w_shape[0],), ()):
-        raise ValueError(f"linear: bias of shape {np.shape(_raw(bias))} does not match weight "
-                         f"of shape {w_shape} (expected ({w_shape[0]},))")
+    if bias is not None:
+        b_shape = bias._data.shape if isinstance(bias, Tensor) else np.shape(bias)
+        # (1,) and () broadcast over the outputs, as in PyTorch; (n, out) would also
+        # broadcast over the batch and silently change the result's shape
+        if b_shape != (w_shape[0],) and b_shape != (1,) and b_shape != ():
+            raise ValueError(f"linear: bias of shape {b_shape} does not match weight of "
+                             f"shape {w_shape} (expected ({w_shape[0]},))")
     out = ops.matmul(input, ops.transpose(weight))
     if bias is not None:
         out = out + bias

@@ -60,15 +60,22 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        try:
+            return F.linear(input, self.weight, self.bias)
+        except ValueError:
+            self._check_input(input)        # the clearer message, naming this layer
+            raise
+
+    def _check_input(self, input):
         shape = getattr(input, "shape", None)
         if not shape or shape[-1] != self.in_features:
             i, o = self.in_features, self.out_features
             head = f"Linear(in_features={i}, out_features={o}) expects input[..., {i}]"
             if shape is None:
-                raise TypeError(f"{head}: input must be a tensor, got {_check._got(input)}")
+                raise TypeError(f"{head}: input must be a tensor, got "
+                                f"{_check._got(input)}") from None
             raise ValueError(f"{head} (in_features); linear: input of shape {shape} does not "
-                             f"match weight of shape {(o, i)}")
-        return F.linear(input, self.weight, self.bias)
+                             f"match weight of shape {(o, i)}") from None
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
