@@ -321,7 +321,7 @@ def test_missing_files_and_file_folders_name_the_function(tmp_path):
 def test_the_deepest_object_save_accepts_loads_back(leaf):
     import io
     x = leaf
-    for i in range(127):                    # 128 containers, the most save stores
+    for i in range(127):                    # with a container leaf: 128, the most stored
         x = [x] if i % 3 == 0 else ((x,) if i % 3 == 1 else {1: x})
     buf = io.BytesIO()
     tg.save(x, buf)
@@ -331,4 +331,4 @@ def test_the_deepest_object_save_accepts_loads_back(leaf):
         back = back[0] if i % 3 != 2 else back[1]
     _equal_trees(leaf, back)
     with pytest.raises(ValueError, match="save: the object is nested more than 128"):
-        tg.save([x], io.BytesIO())
+        tg.save([[x]], io.BytesIO())
