@@ -59,12 +59,13 @@ FLIP_AT = list(range(HEADER_END)) + sorted(
     random.Random(13).sample(range(HEADER_END, len(SMALL_BYTES)), 12))
 
 
-def _flips(at):
+def _flips(where):
     out = []
-    for bit in range(8):
-        blob = bytearray(SMALL_BYTES)
-        blob[at] ^= 1 << bit
-        out.append(bytes(blob))
+    for at in where:
+        for bit in range(8):
+            blob = bytearray(SMALL_BYTES)
+            blob[at] ^= 1 << bit
+            out.append(bytes(blob))
     return out
 
 
@@ -82,7 +83,8 @@ def _garbage(seed):
     return out
 
 
-DAMAGE = ([(f"flip-byte-{at}", lambda at=at: _flips(at)) for at in FLIP_AT] +
+DAMAGE = ([(f"flip-bytes-{w[0]}-{w[-1]}", lambda w=w: _flips(w))
+           for w in (FLIP_AT[i:i + 8] for i in range(0, len(FLIP_AT), 8))] +
           [("truncate-at-every-length",
             lambda: [SMALL_BYTES[:cut] for cut in range(len(SMALL_BYTES))]),
            ("append-bytes", lambda: [SMALL_BYTES + t for t in (b"\0", b" ", b"\0" * 8)])] +
