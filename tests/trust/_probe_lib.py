@@ -1767,3 +1767,371 @@ def graph_exit_probes(rows=None):
                                     f"grad {np.round(got, 4).tolist()} != "
                                     f"{np.round(want, 4).tolist()}"))
     return out
+
+
+# ================================================================ values against PyTorch
+#
+# Valid calls whose values are easy to get silently wrong (optimizer steps with every
+# option, schedules, clipping, layers with options, losses with weights): tapegrad and
+# torch run the same thing in float64 and must agree. Each row is
+# (label, run_tg(), run_torch(torch)), both returning a list of arrays.
+
+_P0 = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+_TARGET = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0]])
+_WEIGHT = np.array([[1.0, 2.0, 0.5], [3.0, 1.0, 0.25]])
+
+
+def _tg_optimize(cls, kwargs, steps=6):
+    p = tg.nn.Parameter(tg.tensor(_P0.copy()))
+    opt = cls([p], **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (((p - tg.tensor(_TARGET)) ** 2) * tg.tensor(_WEIGHT)).sum() + (p ** 3).sum() / 9
+        loss.backward()
+        opt.step()
+    return [p.detach().numpy().copy()]
+
+
+def _torch_optimize(torch, name, kwargs, steps=6):
+    p = torch.nn.Parameter(torch.tensor(_P0.copy()))
+    opt = getattr(torch.optim, name)([p], **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (((p - torch.tensor(_TARGET)) ** 2) * torch.tensor(_WEIGHT)).sum() + (
+            p ** 3).sum() / 9
+        loss.backward()
+        opt.step()
+    return [p.detach().numpy().copy()]
+
+
+OPTIM_CONFIGS = [
+    ("SGD", dict(lr=0.05)), ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
+    ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.5)),
+    ("SGD", dict(lr=0.05, weight_decay=0.1, momentum=0.5)),
+    ("SGD", dict(lr=0.05, maximize=True)),
+    ("Adam", dict(lr=0.05)), ("Adam", dict(lr=0.05, amsgrad=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.1)), ("Adam", dict(lr=0.05, betas=(0.5, 0.9))),
+    ("Adam", dict(lr=0.05, maximize=True)), ("Adam", dict(lr=0.05, eps=0.1)),
+    ("AdamW", dict(lr=0.05)), ("AdamW", dict(lr=0.05, weight_decay=0.3, amsgrad=True)),
+    ("RMSprop", dict(lr=0.01)), ("RMSprop", dict(lr=0.01, centered=True)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, alpha=0.5, centered=True, momentum=0.3)),
+    ("Adagrad", dict(lr=0.1)), ("Adagrad", dict(lr=0.1, lr_decay=0.05)),
+    ("Adagrad", dict(lr=0.1, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adagrad", dict(lr=0.1, maximize=True)),
+]
+
+
+def _tg_schedule(cls_name, kwargs, epochs=12):
+    opt = tg.optim.SGD([tg.nn.Parameter(tg.ones(2))], lr=0.1)
+    sch = getattr(tg.optim.lr_scheduler, cls_name)(opt, **kwargs)
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sch.step()
+    return [np.array(lrs)]
+
+
+def _torch_schedule(torch, cls_name, kwargs, epochs=12):
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(2))], lr=0.1)
+    sch = getattr(torch.optim.lr_scheduler, cls_name)(opt, **kwargs)
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sch.step()
+    return [np.array(lrs)]
+
+
+SCHEDULE_CONFIGS = [
+    ("StepLR", dict(step_size=2, gamma=0.5)), ("StepLR", dict(step_size=3)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("CosineAnnealingLR", dict(T_max=5, eta_min=0.01)), ("CosineAnnealingLR", dict(T_max=4)),
+    ("MultiStepLR", dict(milestones=[2, 5], gamma=0.3)),
+    ("MultiStepLR", dict(milestones=[3, 3, 6])),
+    ("LambdaLR", dict(lr_lambda=lambda e: 1.0 / (e + 1))),
+]
+
+
+_XIN = np.array([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4], [-0.7, 0.9, 2.0], [0.2, -0.3, 0.5]])
+_W23 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.6]])
+_LABELS = np.array([0, 2, 1, 2])
+
+
+def _pair_grad(lib, out, x):
+    """Values and x's gradient of sum(out * weights)."""
+    w = np.linspace(0.5, 1.5, int(np.prod(out.shape))).reshape(tuple(out.shape))
+    if lib == "tg":
+        (out * tg.tensor(w)).sum().backward()
+        return [out.detach().numpy().copy(), x.grad.numpy().copy()]
+    import torch
+    (out * torch.tensor(w)).sum().backward()
+    return [out.detach().numpy().copy(), x.grad.numpy().copy()]
+
+
+def _layer_rows():
+    """(label, run_tg, run_torch) for layers and losses with their options."""
+    rows = []
+
+    def unary(label, tg_make, torch_make, x=_XIN):
+        def run_tg():
+            t = tg.tensor(x.copy(), requires_grad=True)
+            return _pair_grad("tg", tg_make(t), t)
+
+        def run_torch(torch):
+            t = torch.tensor(x.copy(), requires_grad=True)
+            return _pair_grad("torch", torch_make(torch, t), t)
+        rows.append((label, run_tg, run_torch))
+
+    def linear(torch=None):
+        if torch is None:
+            m = tg.nn.Linear(3, 2).double() if hasattr(tg.nn.Linear(3, 2), "double") else None
+        return m
+    F_ = tg.nn.functional
+    unary("F.linear(bias)", lambda t: F_.linear(t, tg.tensor(_W23), tg.tensor([0.1, -0.2])),
+          lambda T, t: T.nn.functional.linear(t, T.tensor(_W23), T.tensor([0.1, -0.2])))
+    unary("F.layer_norm(w, b)", lambda t: F_.layer_norm(t, (3,), tg.tensor([1.0, 2.0, 0.5]),
+                                                       tg.tensor([0.1, 0.0, -0.1]), eps=1e-3),
+          lambda T, t: T.nn.functional.layer_norm(t, (3,), T.tensor([1.0, 2.0, 0.5]),
+                                                  T.tensor([0.1, 0.0, -0.1]), eps=1e-3))
+    unary("F.layer_norm(2-D shape)", lambda t: F_.layer_norm(t, (4, 3)),
+          lambda T, t: T.nn.functional.layer_norm(t, (4, 3)))
+    unary("F.batch_norm(train, w, b)", lambda t: F_.batch_norm(
+        t, tg.zeros(3, dtype="float64"), tg.ones(3, dtype="float64"), tg.tensor([1.0, 2.0, 0.5]),
+        tg.tensor([0.1, 0.0, -0.1]), training=True, momentum=0.3, eps=1e-3),
+        lambda T, t: T.nn.functional.batch_norm(
+            t, T.zeros(3, dtype=T.float64), T.ones(3, dtype=T.float64), T.tensor([1.0, 2.0, 0.5]),
+            T.tensor([0.1, 0.0, -0.1]), training=True, momentum=0.3, eps=1e-3))
+    unary("F.batch_norm(eval)", lambda t: F_.batch_norm(
+        t, tg.tensor([0.1, -0.2, 0.3]), tg.tensor([1.5, 0.5, 2.0]), training=False),
+        lambda T, t: T.nn.functional.batch_norm(
+            t, T.tensor([0.1, -0.2, 0.3]), T.tensor([1.5, 0.5, 2.0]), training=False))
+    unary("F.softplus(beta=2, threshold=1)", lambda t: F_.softplus(t, 2.0, 1.0),
+          lambda T, t: T.nn.functional.softplus(t, 2.0, 1.0))
+    unary("F.gelu(tanh)", lambda t: F_.gelu(t, "tanh"),
+          lambda T, t: T.nn.functional.gelu(t, approximate="tanh"))
+    unary("F.gelu", lambda t: F_.gelu(t), lambda T, t: T.nn.functional.gelu(t))
+    unary("F.leaky_relu(0.2)", lambda t: F_.leaky_relu(t, 0.2),
+          lambda T, t: T.nn.functional.leaky_relu(t, 0.2))
+    unary("F.log_softmax(dim=0)", lambda t: F_.log_softmax(t, 0),
+          lambda T, t: T.nn.functional.log_softmax(t, 0))
+    unary("F.softmax(dim=1)", lambda t: F_.softmax(t, 1),
+          lambda T, t: T.nn.functional.softmax(t, 1))
+    unary("F.dropout(eval)", lambda t: F_.dropout(t, 0.5, training=False),
+          lambda T, t: T.nn.functional.dropout(t, 0.5, training=False))
+    unary("F.dropout(p=0)", lambda t: F_.dropout(t, 0.0),
+          lambda T, t: T.nn.functional.dropout(t, 0.0))
+    unary("F.embedding(padding_idx)", lambda t: F_.embedding(tg.tensor([1, 0, 1, 3]), t,
+                                                             padding_idx=1),
+          lambda T, t: T.nn.functional.embedding(T.tensor([1, 0, 1, 3]), t, padding_idx=1))
+    for red in ("mean", "sum", "none"):
+        unary(f"F.cross_entropy(weight, ignore, {red})",
+              lambda t, red=red: F_.cross_entropy(t, tg.tensor([0, 2, 1, 2]),
+                                                  weight=tg.tensor([1.0, 2.0, 0.5]),
+                                                  ignore_index=1, reduction=red),
+              lambda T, t, red=red: T.nn.functional.cross_entropy(
+                  t, T.tensor([0, 2, 1, 2]), weight=T.tensor([1.0, 2.0, 0.5]),
+                  ignore_index=1, reduction=red))
+        unary(f"F.cross_entropy(smoothing, weight, {red})",
+              lambda t, red=red: F_.cross_entropy(t, tg.tensor([0, 2, 1, 2]),
+                                                  weight=tg.tensor([1.0, 2.0, 0.5]),
+                                                  label_smoothing=0.2, reduction=red),
+              lambda T, t, red=red: T.nn.functional.cross_entropy(
+                  t, T.tensor([0, 2, 1, 2]), weight=T.tensor([1.0, 2.0, 0.5]),
+                  label_smoothing=0.2, reduction=red))
+        unary(f"F.nll_loss(weight, ignore, {red})",
+              lambda t, red=red: F_.nll_loss(t, tg.tensor([0, 2, 1, 2]),
+                                             weight=tg.tensor([1.0, 2.0, 0.5]),
+                                             ignore_index=2, reduction=red),
+              lambda T, t, red=red: T.nn.functional.nll_loss(
+                  t, T.tensor([0, 2, 1, 2]), weight=T.tensor([1.0, 2.0, 0.5]),
+                  ignore_index=2, reduction=red))
+        unary(f"F.bce_with_logits(weight, pos_weight, {red})",
+              lambda t, red=red: F_.binary_cross_entropy_with_logits(
+                  t, tg.tensor(np.full((4, 3), 0.3)), weight=tg.tensor([1.0, 2.0, 0.5]),
+                  pos_weight=tg.tensor([2.0, 1.0, 0.5]), reduction=red),
+              lambda T, t, red=red: T.nn.functional.binary_cross_entropy_with_logits(
+                  t, T.tensor(np.full((4, 3), 0.3)), weight=T.tensor([1.0, 2.0, 0.5]),
+                  pos_weight=T.tensor([2.0, 1.0, 0.5]), reduction=red))
+        unary(f"F.mse_loss({red})", lambda t, red=red: F_.mse_loss(
+            t, tg.tensor(_XIN[::-1].copy()), reduction=red),
+            lambda T, t, red=red: T.nn.functional.mse_loss(t, T.tensor(_XIN[::-1].copy()),
+                                                           reduction=red))
+        unary(f"F.l1_loss({red})", lambda t, red=red: F_.l1_loss(
+            t, tg.tensor(_XIN[::-1].copy()), reduction=red),
+            lambda T, t, red=red: T.nn.functional.l1_loss(t, T.tensor(_XIN[::-1].copy()),
+                                                          reduction=red))
+        unary(f"F.binary_cross_entropy(weight, {red})", lambda t, red=red: (
+            F_.binary_cross_entropy(tg.sigmoid(t), tg.tensor(np.full((4, 3), 0.3)),
+                                    weight=tg.tensor([1.0, 2.0, 0.5]), reduction=red)),
+            lambda T, t, red=red: T.nn.functional.binary_cross_entropy(
+                T.sigmoid(t), T.tensor(np.full((4, 3), 0.3)), weight=T.tensor([1.0, 2.0, 0.5]),
+                reduction=red))
+    unary("F.cross_entropy(prob targets)", lambda t: F_.cross_entropy(
+        t, tg.tensor(np.tile([0.2, 0.3, 0.5], (4, 1)))),
+        lambda T, t: T.nn.functional.cross_entropy(t, T.tensor(np.tile([0.2, 0.3, 0.5], (4, 1)))))
+    unary("F.cross_entropy(1-D input)", lambda t: F_.cross_entropy(t[0], tg.tensor(2)),
+          lambda T, t: T.nn.functional.cross_entropy(t[0], T.tensor(2)))
+    unary("norm(ord=3, axis=1)", lambda t: tg.norm(t, 3, axis=1),
+          lambda T, t: T.linalg.vector_norm(t, 3, dim=1))
+    unary("linalg.norm(2) matrix", lambda t: tg.linalg.norm(t, 2),
+          lambda T, t: T.linalg.norm(t, 2))
+    unary("linalg.norm(-inf, axis=1)", lambda t: tg.linalg.norm(t, -np.inf, axis=1),
+          lambda T, t: T.linalg.norm(t, -np.inf, dim=1))
+    unary("var(correction=0)", lambda t: tg.var(t, dim=0, correction=0),
+          lambda T, t: T.var(t, dim=0, correction=0))
+    unary("std(unbiased)", lambda t: tg.std(t, dim=1, unbiased=True),
+          lambda T, t: T.std(t, dim=1, unbiased=True))
+    unary("max(axis=1)", lambda t: tg.max(t, axis=1), lambda T, t: T.amax(t, 1))
+    unary("clip(tensor bounds)", lambda t: tg.clip(t, tg.tensor([-0.5, 0.0, 0.2]), 1.0),
+          lambda T, t: T.clamp(t, T.tensor([-0.5, 0.0, 0.2]), T.tensor(1.0, dtype=T.float64)))
+    unary("x % 0.7", lambda t: t % 0.7, lambda T, t: t % 0.7)
+    unary("x // 0.7 * x", lambda t: (t // 0.7) * t, lambda T, t: T.floor(t / 0.7) * t)
+    unary("pow(x, 3)", lambda t: t ** 3, lambda T, t: t ** 3)
+    unary("abs(x) at 0", lambda t: abs(t), lambda T, t: abs(t), x=np.array([0.0, -1.0, 2.0]))
+    unary("relu at 0", lambda t: tg.relu(t), lambda T, t: T.relu(t), x=np.array([0.0, -1.0]))
+    unary("sqrt", lambda t: tg.sqrt(t * t + 1.0), lambda T, t: T.sqrt(t * t + 1.0))
+    unary("maximum(x, x) tie", lambda t: tg.maximum(t, t * 1.0),
+          lambda T, t: T.maximum(t, t * 1.0))
+    return rows
+
+
+def _clip_rows():
+    rows = []
+    for norm_type in (2.0, 1.0, np.inf, 3.0):
+        def run_tg(norm_type=norm_type):
+            ps = [tg.nn.Parameter(tg.tensor(_P0.copy())), tg.nn.Parameter(tg.tensor(_W23.copy()))]
+            ps[0].grad = tg.tensor(_XIN[:2].copy())
+            ps[1].grad = tg.tensor(_TARGET.copy())
+            total = tg.nn.utils.clip_grad_norm_(ps, 1.5, norm_type=norm_type)
+            return [np.asarray(float(total))] + [p.grad.numpy().copy() for p in ps]
+
+        def run_torch(torch, norm_type=norm_type):
+            ps = [torch.nn.Parameter(torch.tensor(_P0.copy())),
+                  torch.nn.Parameter(torch.tensor(_W23.copy()))]
+            ps[0].grad = torch.tensor(_XIN[:2].copy())
+            ps[1].grad = torch.tensor(_TARGET.copy())
+            total = torch.nn.utils.clip_grad_norm_(ps, 1.5, norm_type=norm_type)
+            return [np.asarray(float(total))] + [p.grad.numpy().copy() for p in ps]
+        rows.append((f"clip_grad_norm_(norm_type={norm_type})", run_tg, run_torch))
+
+    def run_tg_v():
+        p = tg.nn.Parameter(tg.tensor(_P0.copy()))
+        p.grad = tg.tensor(_XIN[:2].copy())
+        tg.nn.utils.clip_grad_value_([p], 0.5)
+        return [p.grad.numpy().copy()]
+
+    def run_torch_v(torch):
+        p = torch.nn.Parameter(torch.tensor(_P0.copy()))
+        p.grad = torch.tensor(_XIN[:2].copy())
+        torch.nn.utils.clip_grad_value_([p], 0.5)
+        return [p.grad.numpy().copy()]
+    rows.append(("clip_grad_value_", run_tg_v, run_torch_v))
+    return rows
+
+
+def _module_rows():
+    rows = []
+
+    def bn_tg():
+        m = tg.nn.BatchNorm1d(3, momentum=0.2)
+        m.weight.data = tg.tensor([1.0, 2.0, 0.5], dtype="float32")
+        outs = []
+        for k in range(3):
+            x = tg.tensor((_XIN * (k + 1)).astype(np.float32))
+            outs.append(m(x).detach().numpy().astype(np.float64))
+        m.eval()
+        outs.append(m(tg.tensor(_XIN.astype(np.float32))).detach().numpy().astype(np.float64))
+        return outs + [m.running_mean.numpy().astype(np.float64),
+                       m.running_var.numpy().astype(np.float64)]
+
+    def bn_torch(torch):
+        m = torch.nn.BatchNorm1d(3, momentum=0.2, dtype=torch.float32)
+        with torch.no_grad():
+            m.weight.copy_(torch.tensor([1.0, 2.0, 0.5]))
+        outs = []
+        for k in range(3):
+            x = torch.tensor((_XIN * (k + 1)).astype(np.float32))
+            outs.append(m(x).detach().numpy().astype(np.float64))
+        m.eval()
+        outs.append(m(torch.tensor(_XIN.astype(np.float32))).detach().numpy().astype(np.float64))
+        return outs + [m.running_mean.numpy().astype(np.float64),
+                       m.running_var.numpy().astype(np.float64)]
+    rows.append(("BatchNorm1d running stats, train then eval", bn_tg, bn_torch))
+
+    def emb_tg():
+        m = tg.nn.Embedding(4, 3, padding_idx=0)
+        m.weight.data = tg.tensor(np.arange(12.0).reshape(4, 3).astype(np.float32))
+        out = m(tg.tensor([0, 2, 2, 3]))
+        (out * tg.tensor(np.arange(12.0).reshape(4, 3).astype(np.float32))).sum().backward()
+        return [out.detach().numpy().astype(np.float64), m.weight.grad.numpy().astype(np.float64)]
+
+    def emb_torch(torch):
+        m = torch.nn.Embedding(4, 3, padding_idx=0, dtype=torch.float32)
+        with torch.no_grad():
+            m.weight.copy_(torch.tensor(np.arange(12.0).reshape(4, 3).astype(np.float32)))
+        out = m(torch.tensor([0, 2, 2, 3]))
+        (out * torch.tensor(np.arange(12.0).reshape(4, 3).astype(np.float32))).sum().backward()
+        return [out.detach().numpy().astype(np.float64), m.weight.grad.numpy().astype(np.float64)]
+    rows.append(("Embedding(padding_idx=0) grads", emb_tg, emb_torch))
+    return rows
+
+
+def torch_value_rows():
+    """The rows that need no torch.optim (its first use costs seconds)."""
+    return _clip_rows() + _layer_rows() + _module_rows()
+
+
+def torch_rows():
+    rows = []
+    for name, kw in OPTIM_CONFIGS:
+        label = f"optim.{name}({', '.join(f'{k}={v}' for k, v in kw.items())})"
+        rows.append((label, lambda name=name, kw=kw: _tg_optimize(getattr(tg.optim, name), kw),
+                     lambda T, name=name, kw=kw: _torch_optimize(T, name, kw)))
+    for name, kw in SCHEDULE_CONFIGS:
+        label = f"lr_scheduler.{name}({', '.join(f'{k}={v}' for k, v in kw.items())})"
+        if name == "LambdaLR":
+            label = "lr_scheduler.LambdaLR(1/(e+1))"
+        rows.append((label, lambda name=name, kw=kw: _tg_schedule(name, kw),
+                     lambda T, name=name, kw=kw: _torch_schedule(T, name, kw)))
+    return rows + _clip_rows() + _layer_rows() + _module_rows()
+
+
+def torch_probes(rows=None):
+    """AliasFinding per row: same values as torch, or SILENT WRONG / a refusal (SETUP)."""
+    import torch
+    torch.set_default_dtype(torch.float64)
+    out = []
+    try:
+        for label, run_tg, run_torch in (torch_rows() if rows is None else rows):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    want = run_torch(torch)
+            except Exception as exc:                    # noqa: BLE001
+                out.append(AliasFinding(label, "vs torch", "torch", SETUP,
+                                        f"torch: {type(exc).__name__}: {exc}"))
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    got = run_tg()
+            except Exception as exc:                    # noqa: BLE001
+                out.append(AliasFinding(label, "vs torch", "tapegrad", SETUP,
+                                        f"{type(exc).__name__}: {exc}"))
+                continue
+            bad = [i for i, (g, w) in enumerate(zip(got, want))
+                   if np.shape(g) != np.shape(w)
+                   or not np.allclose(g, w, rtol=1e-5, atol=1e-6, equal_nan=True)]
+            if len(got) != len(want):
+                bad.append("count")
+            detail = "; ".join(
+                f"[{i}] {np.round(np.asarray(got[i]), 5).tolist()} vs "
+                f"{np.round(np.asarray(want[i]), 5).tolist()}" for i in bad if i != "count")
+            out.append(AliasFinding(label, "vs torch", "values", SILENT if bad else OK_SAME,
+                                    detail))
+    finally:
+        torch.set_default_dtype(torch.float32)
+    return out

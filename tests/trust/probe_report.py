@@ -4,10 +4,13 @@
     .venv/bin/python tests/trust/probe_report.py --all      # every probe, CLEAR ones too
     .venv/bin/python tests/trust/probe_report.py --inputs   # only the bad-input sweep
     .venv/bin/python tests/trust/probe_report.py --alias    # only the aliasing sweep
+    (--no-torch skips the value comparison against PyTorch, which needs a few seconds)
 
 Bad-input sweep: callable, argument, hostile value, outcome (CLEAR / UNCLEAR / ACCEPTED;
 ACCEPTED ones that the curated table calls legitimate say so), message (first 120
-characters). Aliasing sweep: where, what was written or compared, how, outcome, detail.
+characters). Aliasing sweep: where, what was written or compared, how, outcome, detail;
+it also runs values that leave the graph against finite differences, and optimizer
+steps, schedules, clipping, layers and losses with their options against PyTorch.
 """
 import collections
 import os
@@ -47,6 +50,11 @@ def main(argv):
     if alias:
         found = (L.write_probes() + L.numpy_operand_probes() + L.grad_sharing_probes()
                  + L.hook_probes() + L.graph_exit_probes())
+        if "--no-torch" not in argv:
+            try:
+                found += L.torch_probes()
+            except ImportError:
+                pass
         counts = collections.Counter(f.outcome for f in found)
         print()
         print(f"{'where':36} {'what':14} {'how':22} {'outcome':18} detail")

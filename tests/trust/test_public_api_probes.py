@@ -198,3 +198,4 @@ def test_every_probe_table_row_names_a_probed_argument():
              for name in {n for n, _, _ in L.probes(_specs()[label])}}
     missing = [row for row in _rows() if row not in known]
     assert not missing, missing
+
