@@ -134,6 +134,8 @@ def _encode(obj, tensors):
             if isinstance(value, tuple):
                 hint = " (a tuple subclass such as a namedtuple would come back a plain " \
                        "tuple: convert it with tuple(...) or ._asdict())"
+            elif callable(getattr(value, "state_dict", None)):
+                hint = " (save its state_dict() instead)"
             elif isinstance(value, (dict, list, str, int, float)):
                 hint = " (a subclass of dict, list, str, int or float would come back as " \
                        "its base type: convert it first)"

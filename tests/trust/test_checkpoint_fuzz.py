@@ -319,6 +319,7 @@ SAVE_REFUSED = [   # (id, obj, metadata, error type, phrase)
     ("defaultdict", {"d": collections.defaultdict(int)}, None, TypeError, "defaultdict"),
     ("masked-array", {"m": np.ma.masked_array([1.0, 2.0], [0, 1])}, None, TypeError,
      "MaskedArray at 'm'"),
+    ("module", {"m": tg.nn.Linear(2, 2)}, None, TypeError, "state_dict\\(\\) instead"),
     ("numpy-int-key", {np.int64(1): 2}, None, TypeError, "dict key np.int64\\(1\\) of type int64"),
     ("nested-10000-deep", {"x": _deep(10000)}, None, ValueError, "nested more than 128"),
     ("huge-int", {"n": 10 ** 5000}, None, ValueError, "the int at 'n' has"),
