@@ -2135,3 +2135,92 @@ def torch_probes(rows=None):
     finally:
         torch.set_default_dtype(torch.float32)
     return out
+
+
+# ================================================================ tensors made from user memory
+#
+# A leaf made from the user's array (or given one through .data, assign, copy_,
+# load_state_dict, vector_to_parameters): writing into that array, or into a tensor that
+# lends its memory, after recording must not change the gradient silently.
+
+_A3 = np.array([0.3, -0.8, 1.25])
+
+
+def _data_from_tensor(a):
+    x = tg.tensor(np.zeros(3), requires_grad=True)
+    y = tg.tensor(a)
+    x.data = y
+    return x, (lambda: _nograd_setitem(y))
+
+
+def _assigned(a):
+    v = tg.Variable(np.zeros(3))
+    v.assign(a)
+    return v, None
+
+
+def _copied(a):
+    x = tg.tensor(np.zeros(3), requires_grad=True)
+    with tg.no_grad():
+        x.copy_(tg.tensor(a))
+    return x, None
+
+
+def _state_loaded(a):
+    m = tg.nn.Linear(3, 1, bias=False, dtype="float64")
+    m.load_state_dict({"weight": a.reshape(1, 3)})
+    return m.weight, None
+
+
+def _vector_loaded(a):
+    p = tg.nn.Parameter(tg.tensor(np.zeros(3)))
+    tg.nn.utils.vector_to_parameters(tg.tensor(a), [p])
+    return p, None
+
+
+SOURCE_ROWS = [
+    ("tg.tensor(a, requires_grad=True)", lambda a: (tg.tensor(a, requires_grad=True), None)),
+    ("tg.Tensor(a, requires_grad=True)", lambda a: (tg.Tensor(a, requires_grad=True), None)),
+    ("tg.Variable(a)", lambda a: (tg.Variable(a), None)),
+    ("nn.Parameter(a)", lambda a: (tg.nn.Parameter(a), None)),
+    ("nn.Parameter(tg.tensor(a))", lambda a: (tg.nn.Parameter(tg.tensor(a)), None)),
+    ("convert_to_tensor(a).requires_grad_()",
+     lambda a: (tg.convert_to_tensor(a).requires_grad_(), None)),
+    ("constant(a).requires_grad_()", lambda a: (tg.constant(a).requires_grad_(), None)),
+    ("Variable.assign(a)", _assigned), ("x.copy_(tg.tensor(a))", _copied),
+    ("load_state_dict(a)", _state_loaded), ("vector_to_parameters", _vector_loaded),
+    ("x.data = y; y[...] = 7", _data_from_tensor),
+]
+
+
+def source_probes(rows=None):
+    out = []
+    for label, make in (SOURCE_ROWS if rows is None else rows):
+        a = _A3.copy()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                x, write = make(a)
+                y = (x * x).sum()
+        except Exception as exc:                        # noqa: BLE001
+            out.append(AliasFinding(label, "user array", "setup", SETUP,
+                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        try:
+            a[...] = 7.0
+            if write is not None:
+                write()
+        except Exception as exc:                        # noqa: BLE001
+            out.append(AliasFinding(label, "user array", "write", OK_WRITE,
+                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        try:
+            y.backward()
+        except Exception as exc:                        # noqa: BLE001
+            out.append(AliasFinding(label, "user array", "write", OK_BACKWARD,
+                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        ok = np.allclose(x.grad.numpy().ravel(), 2 * _A3)
+        out.append(AliasFinding(label, "user array", "write", OK_SAME if ok else SILENT,
+                                "" if ok else f"grad {x.grad.numpy().ravel().tolist()}"))
+    return out

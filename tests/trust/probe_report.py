@@ -49,7 +49,7 @@ def main(argv):
             + f"  (of which accepted legitimately: {legit})")
     if alias:
         found = (L.write_probes() + L.numpy_operand_probes() + L.grad_sharing_probes()
-                 + L.hook_probes() + L.graph_exit_probes())
+                 + L.hook_probes() + L.graph_exit_probes() + L.source_probes())
         if "--no-torch" not in argv:
             try:
                 found += L.torch_probes()
