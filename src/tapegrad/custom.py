@@ -51,6 +51,14 @@ def _strip(t, level):
     return strip_level(t, level)
 
 
+def _shown(res):
+    if isinstance(res, (tuple, list)) and len(res) == 2:
+        return f"a pair whose second item is {type(res[1]).__name__}, not a function"
+    if isinstance(res, (tuple, list)):
+        return f"a {type(res).__name__} of length {len(res)}"
+    return type(res).__name__
+
+
 def _accepts_variables(fn):
     try:
         sig = inspect.signature(fn)
@@ -86,6 +94,9 @@ def custom_gradient(f=None):
     """
     if f is None:
         return custom_gradient
+    if not callable(f):
+        raise TypeError(f"custom_gradient: expected a function to decorate, got "
+                        f"{type(f).__name__}")
     name = getattr(f, "__name__", "custom_gradient")
     op = make_op(camel(name))
 
@@ -98,7 +109,7 @@ def custom_gradient(f=None):
         if not (isinstance(res, (tuple, list)) and len(res) == 2 and callable(res[1])):
             raise TypeError(f"custom_gradient: {name} must return a pair (output, grad_fn) "
                             f"where grad_fn(*upstream) returns the input gradients; got "
-                            f"{type(res).__name__}")
+                            f"{_shown(res)}")
         y, grad_fn = res
         variables = tuple(v for v in watcher.watched_variables()
                           if isinstance(v, Variable) and v._trainable
@@ -136,7 +147,7 @@ class _GradState:
     def _tg_forward(self, raw):
         return self.outs.node_array()
 
-    def _call(self, upstream, graph):
+    def _call(self, upstream, graph, held=()):
         """grad_fn on one cotangent per output -> one gradient per input (+ variable)."""
         who = f"custom_gradient: the grad_fn of {self.name}"
         if self.variables:
@@ -156,11 +167,13 @@ class _GradState:
                                    f"function has {self.n_args} positional input(s)")
         else:
             res = self.grad_fn(*upstream)
-        return grads_for(res, len(self.inputs), self.is_t, graph, who, strict=False)
+        return grads_for(res, len(self.inputs), self.is_t, graph, who, strict=False,
+                         upstream=upstream, held=held)
 
     def _tg_vjp(self, node, g):
         graph = isinstance(g, Tensor)
-        return self._call(self.outs.split(g, graph), graph)
+        held = (*node.saved, *self.inputs, *self.outs.arrays) if graph else ()
+        return self._call(self.outs.split(g, graph), graph, held)
 
     def _tg_jvp(self, cctx, tans):
         # J u = d/dv <grad_fn(v), u>: grad_fn is linear in v, so one backward transposes it

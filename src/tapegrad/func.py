@@ -8,6 +8,7 @@ from . import _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import run_backward
+from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 
 _local = _state.local
@@ -24,17 +25,53 @@ def _to_tensor(x):
     return make(arr)
 
 
+def _numeric(v, who, what):
+    """`v` as a tensor, or a TypeError naming `who` and `what` for a non-numeric value."""
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, (bool, int, float, np.ndarray, np.generic)):
+        t = _to_tensor(v)
+        if t._data.dtype.kind in "biufc":
+            return t
+    raise TypeError(f"{who}: {what} must be a tensor, an array or a number, got {_what(v)}")
+
+
+def _split_aux(res, who):
+    if not (isinstance(res, (tuple, list)) and len(res) == 2):
+        got = (f"a {type(res).__name__} of length {len(res)}"
+               if isinstance(res, (tuple, list)) else _what(res))
+        raise TypeError(f"{who}: with has_aux=True, f must return a pair (output, aux), got "
+                        f"{got}")
+    return res[0], res[1]
+
+
+def _scalar_output(res, who):
+    """f's result for grad/value_and_grad: a floating scalar (as JAX requires)."""
+    if not isinstance(res, (Tensor, float, np.ndarray, np.generic)) or isinstance(res, bool):
+        hint = " (a missing `return`?)" if res is None else ""
+        raise TypeError(f"{who}: f must return a scalar tensor, got {_what(res)}{hint}")
+    out = _to_tensor(res) if not isinstance(res, Tensor) else res
+    if out._data.size != 1:
+        raise TypeError(f"{who}: f must return a scalar, got an output of shape "
+                        f"{out.shape}; use jacrev or vjp for non-scalar outputs")
+    if out._data.dtype.kind != "f":
+        raise TypeError(f"{who}: f must return a floating-point scalar, got dtype "
+                        f"{out._data.dtype}; the gradient of an integer, bool or complex "
+                        "output is not defined here")
+    return out
+
+
 def _is_traced(t):
     return isinstance(t, Tensor) and (t._rg or t._fw is not None)
 
 
-def _diff_input(x):
+def _diff_input(x, who="grad"):
     """A tensor to differentiate with respect to, keeping outer transforms connected."""
-    t = _to_tensor(x)
+    t = _numeric(x, who, "an argument to differentiate")
     if t._rg:
         return t
     if t._data.dtype.kind not in "fc":
-        raise TypeError(f"grad: can only differentiate with respect to floating point "
+        raise TypeError(f"{who}: can only differentiate with respect to floating point "
                         f"inputs, got dtype {t._data.dtype}")
     d = make(t._data, True)
     d._fw = t._fw
@@ -58,12 +95,27 @@ def _reverse_active(trees):
 
 
 def _argnums(argnums, n, who):
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
+        nums = (int(argnums),)
+    elif isinstance(argnums, (tuple, list)) and argnums and all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in argnums):
+        nums = tuple(int(a) for a in argnums)
+    else:
+        raise TypeError(f"{who}: argnums must be an int or a non-empty tuple of ints, got "
+                        f"{_what(argnums)}")
     for a in nums:
         if not -n <= a < n:
             raise ValueError(f"{who}: argnums {a} is out of range for a function called "
                              f"with {n} positional argument(s)")
-    return tuple(a % n for a in nums)
+    nums = tuple(a % n for a in nums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"{who}: argnums {argnums!r} names an argument twice")
+    return nums
+
+
+def _check_f(f, who):
+    if not callable(f):
+        raise TypeError(f"{who}: f must be callable, got {_what(f)}")
 
 
 def _grad_core(f, args, kwargs, argnums, has_aux, who):
@@ -74,21 +126,15 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
     create = _reverse_active(args)
     for a in nums:
         leaves, spec = flatten(args[a])
-        leaves = [_diff_input(v) for v in leaves]
+        leaves = [_diff_input(v, who) for v in leaves]
         flat[a] = (leaves, spec)
         args[a] = unflatten(spec, leaves)
     with _state.enable_grad():
         res = f(*args, **kwargs)
     aux = None
     if has_aux:
-        if not (isinstance(res, (tuple, list)) and len(res) == 2):
-            raise TypeError(f"{who}: with has_aux=True, f must return a pair (output, aux)")
-        res, aux = res
-    out = _to_tensor(res)
-    if out._data.size != 1 or out._data.ndim > 0 and not isinstance(res, Tensor):
-        if out._data.size != 1:
-            raise TypeError(f"{who}: f must return a scalar, got an output of shape "
-                            f"{out.shape}; use jacrev or vjp for non-scalar outputs")
+        res, aux = _split_aux(res, who)
+    out = _scalar_output(res, who)
     sources = [leaf for a in nums for leaf in flat[a][0]]
     if out.grad_fn is None and not out._rg:
         gs = [None] * len(sources)
@@ -125,6 +171,9 @@ def grad(f, argnums=0, has_aux=False):
     >>> tg.grad(tg.grad(lambda x: x ** 3))(2.0)
     tensor(12.)
     """
+    _check_f(f, "grad")
+    _argnums(argnums, 1 << 30, "grad")         # the type now; the range at call time
+
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
         _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad")
@@ -134,6 +183,9 @@ def grad(f, argnums=0, has_aux=False):
 
 def value_and_grad(f, argnums=0, has_aux=False):
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux)."""
+    _check_f(f, "value_and_grad")
+    _argnums(argnums, 1 << 30, "value_and_grad")
+
     @functools.wraps(f)
     def vg(*args, **kwargs):
         v, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "value_and_grad")
@@ -143,21 +195,26 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
 def vjp(f, *primals, has_aux=False):
     """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal."""
+    return _vjp(f, primals, has_aux, "vjp")
+
+
+def _vjp(f, primals, has_aux, who):
+    _check_f(f, who)
     nested = _outer_active(primals)
     flats = []
     args = []
     for p in primals:
         leaves, spec = flatten(p)
-        leaves = [_diff_input(v) for v in leaves]
+        leaves = [_diff_input(v, who) for v in leaves]
         flats.append((leaves, spec))
         args.append(unflatten(spec, leaves))
     with _state.enable_grad():
         res = f(*args)
     aux = None
     if has_aux:
-        res, aux = res
+        res, aux = _split_aux(res, who)
     out_leaves, out_spec = flatten(res)
-    out_leaves = [_to_tensor(o) for o in out_leaves]
+    out_leaves = [_numeric(o, who, "f's output") for o in out_leaves]
     sources = [leaf for leaves, _ in flats for leaf in leaves]
 
     def vjp_fn(cotangents):
@@ -165,10 +222,10 @@ def vjp(f, *primals, has_aux=False):
         if len(ct_leaves) != len(out_leaves):
             raise ValueError(f"vjp: got {len(ct_leaves)} cotangent(s) for "
                              f"{len(out_leaves)} output(s)")
+        ct_leaves = [_numeric(c, "vjp", "a cotangent") for c in ct_leaves]
         pairs = [(o, c) for o, c in zip(out_leaves, ct_leaves) if o._rg]
         cts = []
         for o, c in pairs:
-            c = _to_tensor(c)
             if c.shape != o.shape:
                 raise ValueError(f"vjp: cotangent shape {c.shape} does not match output "
                                  f"shape {o.shape}")
@@ -200,8 +257,12 @@ def jvp(f, primals, tangents, has_aux=False):
     >>> tg.jvp(lambda x: x ** 2, (3.0,), (1.0,))
     (tensor(9.), tensor(6.))
     """
+    _check_f(f, "jvp")
     if not isinstance(primals, (tuple, list)):
-        primals, tangents = (primals,), (tangents,)
+        primals = (primals,)
+        tangents = tangents if isinstance(tangents, (tuple, list)) else (tangents,)
+    if not isinstance(tangents, (tuple, list)):
+        raise TypeError(f"jvp: tangents must be a tuple like primals, got {_what(tangents)}")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
     nested = _outer_active((primals, tangents))
@@ -209,13 +270,13 @@ def jvp(f, primals, tangents, has_aux=False):
         args = []
         for p, t in zip(primals, tangents):
             pl, spec = flatten(p)
-            tl, _ = flatten(t)
-            if len(pl) != len(tl):
+            tl, tspec = flatten(t)
+            if len(pl) != len(tl) or spec != tspec:
                 raise ValueError("jvp: primals and tangents have different structures")
             duals = []
             for pv, tv in zip(pl, tl):
-                pv = _to_tensor(pv)
-                tv = _to_tensor(tv)
+                pv = _numeric(pv, "jvp", "a primal")
+                tv = _numeric(tv, "jvp", "a tangent")
                 if tv.shape != pv.shape:
                     raise ValueError(f"jvp: tangent shape {tv.shape} does not match "
                                      f"primal shape {pv.shape}")
@@ -224,11 +285,11 @@ def jvp(f, primals, tangents, has_aux=False):
         res = f(*args)
         aux = None
         if has_aux:
-            res, aux = res
+            res, aux = _split_aux(res, "jvp")
         leaves, spec = flatten(res)
         outs, touts = [], []
         for o in leaves:
-            o = _to_tensor(o)
+            o = _numeric(o, "jvp", "f's output")
             p, t = unpack_dual(o, level=level)
             if t is None:
                 t = make(np.zeros_like(o._data))
@@ -239,9 +300,9 @@ def jvp(f, primals, tangents, has_aux=False):
     return (out, tout, aux) if has_aux else (out, tout)
 
 
-def _leaf_tensors(tree):
+def _leaf_tensors(tree, who="jacobian", what="an input"):
     leaves, spec = flatten(tree)
-    return [_to_tensor(v) for v in leaves], spec
+    return [_numeric(v, who, what) for v in leaves], spec
 
 
 def _identity_slices(leaves, dtype):
@@ -318,6 +379,9 @@ def jacfwd(f, argnums=0, has_aux=False):
     tensor([[2., 0.],
             [0., 6.]])
     """
+    _check_f(f, "jacfwd")
+    _argnums(argnums, 1 << 30, "jacfwd")
+
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), "jacfwd")
@@ -325,7 +389,7 @@ def jacfwd(f, argnums=0, has_aux=False):
         args = list(args)
         arg_specs, in_leaves = [], []
         for a in nums:
-            leaves, spec = _leaf_tensors(args[a])
+            leaves, spec = _leaf_tensors(args[a], "jacfwd", "an input")
             args[a] = unflatten(spec, leaves)
             arg_specs.append((spec, len(leaves)))
             in_leaves.extend(leaves)
@@ -340,8 +404,8 @@ def jacfwd(f, argnums=0, has_aux=False):
                 pos += n
             res = f(*args)
             if has_aux:
-                res, aux = res
-            outs, out_spec = _leaf_tensors(res)
+                res, aux = _split_aux(res, "jacfwd")
+            outs, out_spec = _leaf_tensors(res, "jacfwd", "f's output")
             primals, tangents = [], []
             for o in outs:
                 p, t = unpack_dual(o, level=level)
@@ -364,9 +428,16 @@ def jacrev(f, argnums=0, has_aux=False):
     tensor([[2., 0.],
             [0., 6.]])
     """
+    return _jacrev(f, argnums, has_aux, "jacrev")
+
+
+def _jacrev(f, argnums, has_aux, who):
+    _check_f(f, who)
+    _argnums(argnums, 1 << 30, who)
+
     @functools.wraps(f)
     def jac(*args):
-        nums = _argnums(argnums, len(args), "jacrev")
+        nums = _argnums(argnums, len(args), who)
         nested = _outer_active(args)
         sel = [args[a] for a in nums]
 
@@ -376,7 +447,7 @@ def jacrev(f, argnums=0, has_aux=False):
                 full[a] = x
             return f(*full)
 
-        r = vjp(g, *sel, has_aux=has_aux)
+        r = _vjp(g, sel, has_aux, who)
         out, pull = r[0], r[1]
         aux = r[2] if has_aux else None
         outs, out_spec = _leaf_tensors(out)
@@ -419,15 +490,23 @@ jacobian = jacrev
 
 def hessian(f, argnums=0):
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f))."""
-    return jacfwd(jacrev(f, argnums), argnums)
+    _check_f(f, "hessian")
+    _argnums(argnums, 1 << 30, "hessian")
+    return jacfwd(_jacrev(f, argnums, False, "hessian"), argnums)
 
 
 def hvp(f, primals, tangents):
     """Hessian-vector product of scalar `f` at `primals` along `tangents`
     (forward-over-reverse, never forming the Hessian). One primal gives a tensor,
     several give a tuple."""
+    _check_f(f, "hvp")
     if not isinstance(primals, (tuple, list)):
-        primals, tangents = (primals,), (tangents,)
+        primals = (primals,)
+        tangents = tangents if isinstance(tangents, (tuple, list)) else (tangents,)
+    if not isinstance(tangents, (tuple, list)) or len(tangents) != len(primals):
+        got = (f"of length {len(tangents)}" if isinstance(tangents, (tuple, list))
+               else _what(tangents))
+        raise ValueError(f"hvp: got {len(primals)} primal(s) but tangents {got}")
     nums = tuple(range(len(primals)))
     argnums = 0 if len(primals) == 1 else nums
     _, t = jvp(grad(f, argnums=argnums), tuple(primals), tuple(tangents))

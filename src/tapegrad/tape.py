@@ -9,7 +9,7 @@ from . import _state
 from ._dtypes import is_floating, to_array
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
-from .autograd.engine import run_backward
+from .autograd.engine import run_backward, what
 from .autograd import explain
 from .autograd.graph import grad_edge
 
@@ -100,6 +100,28 @@ class Variable(Tensor):
     __str__ = __repr__
 
 
+def _check_unconnected(v, who):
+    if v not in ("none", "zero"):
+        raise ValueError(f"{who}: unconnected_gradients must be 'none' or 'zero', got "
+                         f"{what(v)}")
+
+
+def _shape(v):
+    return tuple(v.shape) if isinstance(v, (Tensor, np.ndarray)) else np.shape(v)
+
+
+def _checked(leaves, who, arg):
+    """Numeric leaves (tensors, arrays, numbers), else a TypeError naming `arg`."""
+    for v in leaves:
+        ok = isinstance(v, Tensor) or (
+            isinstance(v, (np.ndarray, np.generic, float, int))
+            and np.asarray(v).dtype.kind in "biufc")
+        if not ok:
+            raise TypeError(f"{who}: {arg} must be a tensor (or a structure of tensors), got "
+                            f"{what(v)}")
+    return leaves
+
+
 class UnconnectedGradients:
     """TF's enum: what `gradient` returns for a source the target does not depend on."""
     NONE = "none"
@@ -119,6 +141,10 @@ class GradientTape:
     """
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
+        for arg, v in (("persistent", persistent),
+                       ("watch_accessed_variables", watch_accessed_variables)):
+            if not isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"GradientTape: {arg} must be True or False, got {what(v)}")
         self.persistent = bool(persistent)
         self.watch_accessed_variables = bool(watch_accessed_variables)
         self._nodes = set()
@@ -158,7 +184,8 @@ class GradientTape:
         """Turn requires_grad back off on constants we watched (no other open tape)."""
         still = set()
         for tp in _local.tapes:
-            still.update(id(t) for t in tp._raised)
+            if tp is not self:          # reset() runs while this tape is still open
+                still.update(id(t) for t in tp._raised)
         for t in self._raised:
             if id(t) not in still and t.grad_fn is None:
                 t._rg = False
@@ -181,8 +208,7 @@ class GradientTape:
         """Make `tensor` (or every tensor in a list/tuple/dict) a source for this tape."""
         for t in flatten(tensor)[0]:
             if not isinstance(t, Tensor):
-                raise TypeError(f"GradientTape.watch: expected tensors, got "
-                                f"{type(t).__name__}")
+                raise TypeError(f"GradientTape.watch: expected tensors, got {what(t)}")
             if not is_floating(t._data.dtype):
                 continue             # TF ignores non-float tensors here too
             self._watched[id(t)] = t
@@ -257,10 +283,8 @@ class GradientTape:
         """d(sum of target)/d(source) for every source; mirrors the structure of `sources`
         (a tensor, list, tuple or dict)."""
         self._check_use("gradient")
-        if unconnected_gradients not in ("none", "zero"):
-            raise ValueError(f"GradientTape.gradient: unconnected_gradients must be 'none' "
-                             f"or 'zero', got {unconnected_gradients!r}")
-        targets = [t for t in flatten(target)[0]]
+        _check_unconnected(unconnected_gradients, "GradientTape.gradient")
+        targets = _checked(flatten(target)[0], "GradientTape.gradient", "target")
         if output_gradients is None:
             ograds = [None] * len(targets)
         else:
@@ -268,6 +292,13 @@ class GradientTape:
             if len(ograds) != len(targets):
                 raise ValueError(f"GradientTape.gradient: {len(ograds)} output_gradients "
                                  f"for {len(targets)} target(s)")
+            for og, t in zip(ograds, targets):
+                if og is None:
+                    continue
+                arr = _checked([og], "GradientTape.gradient", "output_gradients")[0]
+                if _shape(arr) != _shape(t):
+                    raise ValueError(f"GradientTape.gradient: output_gradients has shape "
+                                     f"{_shape(arr)} for a target of shape {_shape(t)}")
         if not isinstance(sources, (Tensor, list, tuple, dict)) and hasattr(sources,
                                                                             "__iter__"):
             sources = list(sources)         # e.g. model.parameters(), a generator
@@ -275,7 +306,7 @@ class GradientTape:
         for s in src_leaves:
             if not isinstance(s, Tensor):
                 raise TypeError(f"GradientTape.gradient: sources must be tensors or "
-                                f"Variables, got {type(s).__name__}")
+                                f"Variables, got {what(s)}")
         grads = self._run(targets, ograds, src_leaves, retain=self.persistent or bool(
             _local.tapes), who="gradient")
         out = []
@@ -292,36 +323,46 @@ class GradientTape:
         """Engine call restricted to this tape's nodes; None for unconnected sources."""
         allowed = self._allowed()
         create = self._outer_recording()
-        roots, gs = [], []
-        for t, og in zip(targets, ograds):
-            if not isinstance(t, Tensor):
-                continue
-            node = grad_edge(t)
-            if node is None or node not in allowed:
-                continue
-            if og is None:
-                og = make(np.ones_like(t._data))
-            elif not isinstance(og, Tensor):
-                og = make(np.asarray(og, dtype=t._data.dtype))
-            roots.append(t)
-            gs.append(og)
         caps = []
         for s in sources:
             node = s.grad_fn if s.grad_fn is not None else (
                 self._leaf_node(s) if id(s) in self._watched else None)
             caps.append(node is not None and node in allowed)
+        roots, gs = [], []
+        direct = [None] * len(sources)      # d(target)/d(itself) where the engine can't see it
+        for t, og in zip(targets, ograds):
+            if not isinstance(t, Tensor):
+                continue
+            if og is None:
+                og = make(np.ones_like(t._data))
+            elif not isinstance(og, Tensor):
+                og = make(np.asarray(og, dtype=t._data.dtype))
+            node = grad_edge(t)
+            if node is None or node not in allowed:
+                # TF: a target that is also a source gets its output gradient (ones),
+                # watched or not
+                for k, s in enumerate(sources):
+                    if s is t and is_floating(s._data.dtype):
+                        g = og._data.astype(s._data.dtype)      # a copy: never og itself
+                        direct[k] = g if direct[k] is None else direct[k] + g
+                continue
+            roots.append(t)
+            gs.append(og)
         live = [s for s, ok in zip(sources, caps) if ok]
-        if not roots or not live:
-            return [None] * len(sources)
-        res = run_backward(roots, gs, retain_graph=retain, create_graph=create,
-                           inputs=live, accumulate=False, allow_unused=True, who=who,
-                           allowed=allowed)
+        if roots and live:
+            res = run_backward(roots, gs, retain_graph=retain, create_graph=create,
+                               inputs=live, accumulate=False, allow_unused=True, who=who,
+                               allowed=allowed)
+        else:
+            res, caps = (), [False] * len(sources)
         it = iter(res)
         out = []
-        for s, ok in zip(sources, caps):
+        for s, ok, d in zip(sources, caps, direct):
             g = next(it) if ok else None
             if g is not None and not create:
                 g = g.detach()
+            if d is not None:
+                g = make(d) if g is None else g + d
             out.append(g)
         return out
 
@@ -335,7 +376,14 @@ class GradientTape:
                  parallel_iterations=None, experimental_use_pfor=True):
         """Full Jacobian: shape target.shape + source.shape for every source."""
         self._check_use("jacobian")
+        _check_unconnected(unconnected_gradients, "GradientTape.jacobian")
+        _checked([target], "GradientTape.jacobian", "target")
         src_leaves, spec = flatten(sources)
+        for s in src_leaves:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"GradientTape.jacobian: sources must be tensors or "
+                                f"Variables, got {what(s)}")
+        target = target if isinstance(target, Tensor) else make(np.asarray(target))
         rows = [[] for _ in src_leaves]
         n = target._data.size
         for i in range(n):
@@ -357,6 +405,11 @@ class GradientTape:
         """Per-example Jacobians: target (B, ...) and source (B, ...) give
         (B,) + target.shape[1:] + source.shape[1:], assuming examples are independent."""
         self._check_use("batch_jacobian")
+        _check_unconnected(unconnected_gradients, "GradientTape.batch_jacobian")
+        for arg, v in (("target", target), ("source", source)):
+            if not isinstance(v, Tensor):
+                raise TypeError(f"GradientTape.batch_jacobian: {arg} must be a tensor, got "
+                                f"{what(v)}")
         if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
             raise ValueError(f"GradientTape.batch_jacobian: target shape {target.shape} and "
                              f"source shape {source.shape} need the same first (batch) "
@@ -397,6 +450,7 @@ class GradientTape:
 
 def stop_gradient(t):
     """The value of `t` with no gradient (and no tangent) flowing through it."""
+    _checked([t], "stop_gradient", "t")
     if isinstance(t, Tensor):
         out = t.detach()
         if out._x is not None and "cut" in out._x:
@@ -417,11 +471,21 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     (tensor(5.), tensor([0.6]))
     """
     from .ops import cast, minimum, sqrt, sum as tsum
+    if isinstance(t_list, (Tensor, np.ndarray, str)) or not hasattr(t_list, "__iter__"):
+        raise TypeError(f"clip_by_global_norm: t_list must be a list of tensors, got "
+                        f"{what(t_list)}")
     items = list(t_list)
+    _checked([t for t in items if t is not None], "clip_by_global_norm", "t_list")
     present = [t if isinstance(t, Tensor) else make(np.asarray(t)) for t in items
                if t is not None]
-    if clip_norm is None or float(clip_norm) < 0:
-        raise ValueError(f"clip_by_global_norm: clip_norm must be >= 0, got {clip_norm}")
+    c = clip_norm._data if isinstance(clip_norm, Tensor) else clip_norm
+    if (isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.number, np.ndarray))
+            or np.size(c) != 1 or np.asarray(c).dtype.kind not in "iuf"):
+        raise TypeError(f"clip_by_global_norm: clip_norm must be a real number, got "
+                        f"{what(clip_norm)}")
+    if not (np.isfinite(float(c)) and float(c) >= 0):
+        raise ValueError(f"clip_by_global_norm: clip_norm must be finite and >= 0, got "
+                         f"{float(c)}")
     if use_norm is not None:
         global_norm = use_norm if isinstance(use_norm, Tensor) else make(np.asarray(use_norm))
     elif present:

@@ -18,15 +18,14 @@ def shares(a, b):
 
 @pytest.mark.parametrize("create_graph", [False, True])
 def test_sibling_leaves_get_grads_that_do_not_share_memory(create_graph):
-    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
-    (a * b).sum().backward(create_graph=create_graph)
-    (a + b).sum().backward(create_graph=create_graph)
+    a, b, c = leaf([1.0, 2.0]), leaf([3.0, 4.0]), leaf([5.0, 6.0])
+    (c * (a + b)).sum().backward(create_graph=create_graph)   # add hands c to a and b
     assert a.grad is not b.grad and not shares(a.grad, b.grad)
     if create_graph:                    # the copies stay in the graph
         ga, gb = a.grad, b.grad
-        a.grad = b.grad = None
+        c.grad = None
         (ga * gb).sum().backward()
-        np.testing.assert_allclose(a.grad.numpy(), [4.0, 5.0])
+        np.testing.assert_allclose(c.grad.numpy(), [10.0, 12.0])
 
 
 def test_clip_grad_norm_after_create_graph_scales_each_grad_once():

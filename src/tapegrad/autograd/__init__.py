@@ -3,7 +3,7 @@ import numpy as np
 
 from .._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .._tensor import Tensor
-from .engine import run_backward
+from .engine import run_backward, what
 
 
 def _seq(x):
@@ -11,20 +11,49 @@ def _seq(x):
         return None
     if isinstance(x, (Tensor, np.ndarray, float, int)):
         return [x]          # one gradient (an array is not a list of per-row gradients)
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        return [x]          # refused by the caller, shown whole
     return list(x)
+
+
+def _tensors(x, who, arg):
+    """`x` (a tensor or a sequence of them) as a non-empty list, else a clear error."""
+    seq = _seq(x)
+    if not seq:
+        raise ValueError(f"{who}: {arg} must be a tensor or a non-empty sequence of "
+                         f"tensors, got {what(x) if seq is None else 'an empty sequence'}")
+    for t in seq:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{who}: {arg} must be tensors, got {what(t)}")
+    return seq
+
+
+def _flag(v, who, arg):
+    if v is None or isinstance(v, (bool, np.bool_)):
+        return v
+    raise TypeError(f"{who}: {arg} must be True or False, got {what(v)}")
+
+
+def _grads_for(grad_tensors, outputs, who, arg):
+    grads = _seq(grad_tensors) or [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise ValueError(f"{who}: got {len(grads)} {arg} for {len(outputs)} output(s)")
+    return grads
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              inputs=None):
     """Accumulate gradients of `tensors` into leaves' `.grad` (PyTorch's backward)."""
-    tensors = _seq(tensors)
-    grads = _seq(grad_tensors) or [None] * len(tensors)
-    if len(grads) != len(tensors):
-        raise ValueError(f"backward: got {len(grads)} gradients for {len(tensors)} outputs")
+    tensors = _tensors(tensors, "backward", "tensors")
+    grads = _grads_for(grad_tensors, tensors, "backward", "gradients")
+    retain_graph = _flag(retain_graph, "backward", "retain_graph")
+    create_graph = _flag(create_graph, "backward", "create_graph")
+    if inputs is not None:
+        inputs = _tensors(inputs, "backward", "inputs")
     if retain_graph is None:
         retain_graph = create_graph
     run_backward(tensors, grads, retain_graph=retain_graph, create_graph=create_graph,
-                 inputs=_seq(inputs), accumulate=True, allow_unused=True, who="backward")
+                 inputs=inputs, accumulate=True, allow_unused=True, who="backward")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -37,9 +66,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> dx
     tensor(6.)
     """
-    outputs = _seq(outputs)
-    inputs = _seq(inputs)
-    grads = _seq(grad_outputs) or [None] * len(outputs)
+    outputs = _tensors(outputs, "grad", "outputs")
+    inputs = _tensors(inputs, "grad", "inputs")
+    grads = _grads_for(grad_outputs, outputs, "grad", "grad_outputs")
+    retain_graph = _flag(retain_graph, "grad", "retain_graph")
+    create_graph = _flag(create_graph, "grad", "create_graph")
+    allow_unused = _flag(allow_unused, "grad", "allow_unused")
     if retain_graph is None:
         retain_graph = create_graph
     return run_backward(outputs, grads, retain_graph=retain_graph, create_graph=create_graph,

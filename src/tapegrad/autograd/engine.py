@@ -73,6 +73,18 @@ def _needed(order, targets):
     return need
 
 
+def what(v):
+    """How an error message shows a value a user passed or a function returned."""
+    if isinstance(v, Tensor):
+        return f"a tensor of shape {v.shape} and dtype {v._data.dtype}"
+    if isinstance(v, np.ndarray):
+        return f"an array of shape {v.shape} and dtype {v.dtype}"
+    if v is None:
+        return "None"
+    text = repr(v)
+    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(v).__name__})"
+
+
 def _raw(v):
     return v._data if isinstance(v, Tensor) else v
 
@@ -210,6 +222,10 @@ def _root_grad(t, g, i, who, graph_mode):
         g = np.ones_like(t._data)
     else:
         gr = _raw(g)
+        if not isinstance(gr, (np.ndarray, np.generic, float, int)) or (
+                np.asarray(gr).dtype.kind not in "biuf"):
+            raise TypeError(f"{who}: the gradient for output {i} must be a real tensor or "
+                            f"array, got {what(g)}")
         if np.shape(gr) != t.shape:
             raise RuntimeError(f"{who}: gradient for output {i} has shape {np.shape(gr)} "
                                f"but the output has shape {t.shape}")

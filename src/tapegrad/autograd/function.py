@@ -16,6 +16,7 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor, make
 from ..ops._core import LINEAR, Op, apply, call, same_params
+from ..ops.elementwise import Clone
 
 _local = _state.local
 
@@ -213,8 +214,14 @@ def _checked(t, shape, who):
     return t
 
 
-def grads_for(res, n, is_t, graph, who, strict=True):
-    """Check and convert the per-input gradients a user's backward returned."""
+def grads_for(res, n, is_t, graph, who, strict=True, upstream=(), held=()):
+    """Check and convert the per-input gradients a user's backward returned.
+
+    A returned tensor may be one the user holds (an input, a saved tensor, a global); the
+    engine could then store it as a `.grad` that shares its memory. So first-order results
+    are copied unless they are an `upstream` cotangent passed straight through (the engine
+    owns those); recorded ones (create_graph) are copied when they are constants or one
+    of the `held` arrays (inputs, saved values, outputs)."""
     if not isinstance(res, (tuple, list)):
         res = (res,)
     if len(res) < n or any(r is not None for r in res[n:]):
@@ -232,12 +239,32 @@ def grads_for(res, n, is_t, graph, who, strict=True):
                     f"(got a {type(r).__name__} there in forward); return None for it")
             r = None
         if r is not None:
-            if graph:
-                r = r if isinstance(r, Tensor) else make(np.asarray(r))
-            else:
-                r = r._data if isinstance(r, Tensor) else np.asarray(r)
+            r = _own_grad(r, i, graph, who, upstream, held)
         out.append(r)
     return tuple(out)
+
+
+def _own_grad(r, i, graph, who, upstream, held):
+    if not isinstance(r, (Tensor, np.ndarray, np.generic, float, int)) or isinstance(r, bool):
+        raise TypeError(f"{who} returned {type(r).__name__} as the gradient for input {i}; "
+                        "return a tensor (or None)")
+    arr = r._data if isinstance(r, Tensor) else np.asarray(r)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{who} returned a gradient of dtype {arr.dtype} for input {i}; "
+                        "gradients must be real numbers")
+    if any(r is u or arr is _data(u) for u in upstream):
+        return r if graph else arr              # passed through: the engine's own
+    if not graph:
+        return np.array(arr)
+    if not isinstance(r, Tensor) or (r.grad_fn is None and not r._rg):
+        return make(np.array(arr))              # a constant the user may hold
+    if any(arr is _data(h) or arr.base is _data(h) for h in held):
+        return call(Clone, r)
+    return r
+
+
+def _data(v):
+    return v._data if isinstance(v, Tensor) else v
 
 
 def raw_or_wrapped(v, graph):
@@ -362,8 +389,10 @@ class FunctionCtx:
             res = fn._tg_backward(self, *grads)
         finally:
             self._tg_view = None
+        held = (*node.saved, *(t for t, _ in self._tg_saved if t is not None),
+                *self._tg_outs.arrays) if graph else ()
         return grads_for(res, len(self._tg_is_t), self._tg_is_t, graph,
-                         f"{fn.__name__}.backward")
+                         f"{fn.__name__}.backward", upstream=grads, held=held)
 
     def _tg_jvp(self, cctx, tans):
         fn = self._tg_fn

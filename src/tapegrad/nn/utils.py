@@ -7,14 +7,47 @@ import numpy as np
 from .._tensor import Tensor, make
 
 
+def _got(v):
+    text = repr(v)
+    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(v).__name__})"
+
+
 def _param_list(parameters, fn):
     if isinstance(parameters, Tensor):
         return [parameters]
+    if isinstance(parameters, (str, bytes)) or not hasattr(parameters, "__iter__"):
+        raise TypeError(f"{fn}: parameters must be a tensor or an iterable of tensors, got "
+                        f"{_got(parameters)}")
     params = list(parameters)
     for p in params:
         if not isinstance(p, Tensor):
-            raise TypeError(f"{fn}: expected tensors, got {type(p).__name__}")
+            raise TypeError(f"{fn}: expected tensors, got {_got(p)}")
     return params
+
+
+def _real(v, fn, arg):
+    """`v` as a float that is a real number and not NaN, else TypeError/ValueError."""
+    if isinstance(v, Tensor) and v._data.size == 1:
+        v = v._data.item()
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                            np.floating)):
+        raise TypeError(f"{fn}: {arg} must be a real number, got {_got(v)}")
+    v = float(v)
+    if v != v:
+        raise ValueError(f"{fn}: {arg} must not be NaN")
+    return v
+
+
+def _unique_grads(params):
+    """Each parameter's .grad once, even when two parameters hold the same gradient
+    tensor or array (scaling it once per holder would scale it twice)."""
+    seen, out = set(), []
+    for p in params:
+        g = p.grad
+        if id(g._data) not in seen:
+            seen.add(id(g._data))
+            out.append(g)
+    return out
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
@@ -31,7 +64,14 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     tensor([0.6000, 0.8000])
     """
     params = [p for p in _param_list(parameters, "clip_grad_norm_") if p.grad is not None]
-    norm_type = float(norm_type)
+    max_norm = _real(max_norm, "clip_grad_norm_", "max_norm")
+    if max_norm < 0:
+        raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
+    if isinstance(norm_type, str) and norm_type.strip().lower() in ("inf", "+inf"):
+        norm_type = float("inf")
+    norm_type = _real(norm_type, "clip_grad_norm_", "norm_type")
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type}")
     if not params:
         return make(np.zeros((), dtype=np.float32))
     grads = [p.grad._data for p in params]
@@ -45,10 +85,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
                            f"gradients is non-finite ({total}), so it cannot be clipped; "
                            "pass error_if_nonfinite=False to clip anyway")
-    coef = float(max_norm) / (total + 1e-6)
+    coef = max_norm / (total + 1e-6)
     if coef < 1.0:
-        for p in params:
-            g = p.grad
+        for g in _unique_grads(params):
             if g._data.flags.writeable:
                 np.multiply(g._data, coef, out=g._data, casting="same_kind")
             else:
@@ -59,15 +98,16 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
 
 def clip_grad_value_(parameters, clip_value: float):
     """Clamp every gradient element into [-clip_value, clip_value] in place."""
-    clip_value = float(clip_value)
-    for p in _param_list(parameters, "clip_grad_value_"):
-        if p.grad is not None:
-            g = p.grad
-            if g._data.flags.writeable:
-                np.clip(g._data, -clip_value, clip_value, out=g._data)
-            else:
-                g._data = np.clip(g._data, -clip_value, clip_value)
-            g._bump_version()
+    clip_value = _real(clip_value, "clip_grad_value_", "clip_value")
+    if clip_value < 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    params = [p for p in _param_list(parameters, "clip_grad_value_") if p.grad is not None]
+    for g in _unique_grads(params):
+        if g._data.flags.writeable:
+            np.clip(g._data, -clip_value, clip_value, out=g._data)
+        else:
+            g._data = np.clip(g._data, -clip_value, clip_value)
+        g._bump_version()
 
 
 def parameters_to_vector(parameters) -> Tensor:
