@@ -247,6 +247,41 @@ PROBES = [
     ("Linear-call-in_features", lambda: nn.Linear(5, 3)(_x()), ValueError,
      ("Linear(in_features=5", "(3, 4)")),
     ("Linear-call-str", lambda: nn.Linear(5, 3)("a"), TypeError, ("Linear", "'a'")),
+    # functional hyperparameters (checked only when they are not plain floats / bools)
+    ("F.softplus-beta-zero", lambda: F.softplus(_x(), beta=0), ValueError,
+     ("softplus", "beta")),
+    ("F.layer_norm-eps-neg", lambda: F.layer_norm(_x(), 4, eps=-1.0), ValueError,
+     ("layer_norm", "eps")),
+    ("F.batch_norm-momentum-nan",
+     lambda: F.batch_norm(_x(), tg.zeros(4), tg.ones(4), training=True, momentum=NAN),
+     ValueError, ("batch_norm", "momentum")),
+    ("F.batch_norm-training-str",
+     lambda: F.batch_norm(_x(), tg.zeros(4), tg.ones(4), training="no"), TypeError,
+     ("batch_norm", "training")),
+    ("F.embedding-padding_idx-float",
+     lambda: F.embedding(tg.tensor([1]), tg.ones(5, 2), padding_idx=1.5), TypeError,
+     ("embedding", "padding_idx")),
+    ("F.dropout-training-str", lambda: F.dropout(_x(), 0.5, training="False"), TypeError,
+     ("dropout", "training")),
+    ("F.mse_loss-input-str", lambda: F.mse_loss("a", tg.zeros(())), TypeError,
+     ("mse_loss", "input")),
+    # module methods
+    ("Sequential-index-float", lambda: nn.Sequential(nn.ReLU(), nn.ReLU())[1.5], TypeError,
+     ("Sequential", "index")),
+    ("ModuleList-index-float", lambda: nn.ModuleList([nn.ReLU()])[1.5], TypeError,
+     ("ModuleList", "index")),
+    ("register_forward_hook-str", lambda: nn.ReLU().register_forward_hook("a"), TypeError,
+     ("register_forward_hook", "hook")),
+    ("apply-str", lambda: nn.ReLU().apply("a"), TypeError, ("apply", "fn")),
+    ("get_submodule-int", lambda: nn.ReLU().get_submodule(1), TypeError,
+     ("get_submodule", "target")),
+    ("Module.zero_grad-str", lambda: nn.Linear(2, 2).zero_grad("a"), TypeError,
+     ("zero_grad", "set_to_none")),
+    ("load_state_dict-value-str",
+     lambda: nn.Linear(2, 2).load_state_dict({"weight": "ab", "bias": "cd"}), RuntimeError,
+     ('"weight"', "numeric")),
+    ("minimize-var_list-int", lambda: _sgd().minimize(lambda: tg.zeros(()), 3), TypeError,
+     ("minimize", "var_list")),
     # init
     ("init.uniform_-a-str", lambda: nn.init.uniform_(tg.zeros(2), "a"), TypeError,
      ("uniform_", "a")),
@@ -398,6 +433,16 @@ def test_scheduler_load_state_dict_refuses_garbage_and_changes_nothing(key, valu
     with pytest.raises(ValueError, match="StepLR.load_state_dict"):
         sched.load_state_dict(bad)
     assert sched.state_dict() == before
+
+
+def test_step_refuses_a_nan_lr_set_by_hand_before_changing_a_parameter():
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([p], lr=0.1)
+    p.grad = tg.ones(2)
+    opt.param_groups[0]["lr"] = NAN
+    with pytest.raises(ValueError, match="SGD.step: invalid learning rate: nan"):
+        opt.step()
+    assert p.tolist() == [1.0, 2.0]
 
 
 def test_a_schedule_giving_a_nan_lr_raises_before_any_group_changes():

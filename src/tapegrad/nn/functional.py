@@ -120,7 +120,16 @@ def sigmoid(input):
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    if beta.__class__ is not float or beta == 0.0 or threshold.__class__ is not float:
+        beta, threshold = _check_softplus(beta, threshold, "softplus")
     return ops.softplus(input, beta, threshold)
+
+
+def _check_softplus(beta, threshold, fn):
+    beta = _check.real(beta, fn, "beta")
+    if beta == 0:
+        raise ValueError(f"{fn}: invalid beta value: 0 (softplus divides by beta)")
+    return beta, _check.real(threshold, fn, "threshold", finite=False)
 
 
 def softmax(input, dim: int = -1):
@@ -164,6 +173,8 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     dropout), using the global generator so `tg.manual_seed` makes it repeat."""
     if p.__class__ is not float or not 0.0 <= p <= 1.0:
         p = _check_p(p, "dropout")
+    if training is not True and training is not False:
+        training = _check.flag(training, "dropout", "training")
     if not training or p == 0.0:
         return input
     x = _raw(input)
@@ -193,6 +204,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     the elementwise affine `weight`, `bias` if given."""
     if normalized_shape.__class__ is not tuple:
         normalized_shape = _check_normalized_shape(normalized_shape, "layer_norm")
+    if eps.__class__ is not float or not eps >= 0.0:
+        eps = _check.real(eps, "layer_norm", "eps", low=0.0)
     shape = np.shape(_raw(input))
     k = len(normalized_shape)
     if k == 0 or tuple(shape[len(shape) - k:]) != normalized_shape or len(shape) < k:
@@ -218,6 +231,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
     None) are updated in place: new = (1 - momentum) * old + momentum * batch, with the
     unbiased batch variance, as in PyTorch. Otherwise the running statistics are used.
     """
+    if training is not True and training is not False:
+        training = _check.flag(training, "batch_norm", "training")
+    if eps.__class__ is not float or not eps >= 0.0:
+        eps = _check.real(eps, "batch_norm", "eps", low=0.0)
+    if momentum.__class__ is not float or not 0.0 <= momentum <= 1.0:
+        momentum = _check.real(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     x = _raw(input)
     if x.ndim not in (2, 3):
         raise ValueError(f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got "
@@ -271,6 +290,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
 def embedding(input, weight, padding_idx=None):
     """Rows of `weight` picked by the integer `input`; the `padding_idx` row (if any)
     gets no gradient, as in PyTorch."""
+    if padding_idx is not None and padding_idx.__class__ is not int:
+        padding_idx = _check.integer(padding_idx, "embedding", "padding_idx")
     idx = _raw(input)
     n = np.shape(_raw(weight))[0]
     if idx.dtype.kind not in "iu":
@@ -311,11 +332,12 @@ def l1_loss(input, target, reduction: str = "mean"):
 
 
 def _same_shape(input, target, fn):
-    t = _raw(target)
-    if t.dtype.kind not in "fiub":
-        raise TypeError(f"{fn}: target must be a real numeric tensor, got "
-                        f"{_check._got(target)}")
-    a, b = np.shape(_raw(input)), t.shape
+    x, t = _raw(input), _raw(target)
+    for arr, arg, v in ((x, "input", input), (t, "target", target)):
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(f"{fn}: {arg} must be a real numeric tensor, got "
+                            f"{_check._got(v)}")
+    a, b = x.shape, t.shape
     if a != b:
         raise ValueError(
             f"{fn}: input shape {a} and target shape {b} differ; broadcasting them would "

@@ -117,6 +117,7 @@ class Sequential(Module):
         mods = list(self._modules.items())
         if isinstance(idx, slice):
             return Sequential(OrderedDict(mods[idx]))
+        idx = _check.integer(idx, "Sequential", "index")
         n = len(mods)
         if not -n <= idx < n:
             raise IndexError(f"Sequential: index {idx} is out of range for {n} modules")
@@ -164,6 +165,10 @@ class ModuleList(Module):
         mods = list(self._modules.values())
         if isinstance(idx, slice):
             return ModuleList(mods[idx])
+        idx = _check.integer(idx, "ModuleList", "index")
+        if not -len(mods) <= idx < len(mods):
+            raise IndexError(f"ModuleList: index {idx} is out of range for {len(mods)} "
+                             "modules")
         return mods[idx]
 
 
@@ -270,10 +275,7 @@ class Sigmoid(Module):
 class Softplus(Module):
     def __init__(self, beta: float = 1.0, threshold: float = 20.0):
         super().__init__()
-        self.beta = _check.real(beta, "Softplus", "beta")
-        if self.beta == 0:
-            raise ValueError("Softplus: invalid beta value: 0 (softplus divides by beta)")
-        self.threshold = _check.real(threshold, "Softplus", "threshold", finite=False)
+        self.beta, self.threshold = F._check_softplus(beta, threshold, "Softplus")
 
     def forward(self, input):
         return ops.softplus(input, self.beta, self.threshold)

@@ -180,7 +180,9 @@ class Module:
                     out = r
         return out
 
-    def _add_hook(self, hooks, fn):
+    def _add_hook(self, hooks, fn, name):
+        if not callable(fn):
+            raise TypeError(f"{name}: hook must be callable, got {_got(fn)}")
         key = self._hook_id
         self.__dict__["_hook_id"] = key + 1
         hooks[key] = fn
@@ -188,11 +190,11 @@ class Module:
 
     def register_forward_pre_hook(self, hook):
         """`hook(module, args)` runs before forward; a returned value replaces the args."""
-        return self._add_hook(self._forward_pre_hooks, hook)
+        return self._add_hook(self._forward_pre_hooks, hook, "register_forward_pre_hook")
 
     def register_forward_hook(self, hook):
         """`hook(module, args, output)` runs after forward; a returned value replaces it."""
-        return self._add_hook(self._forward_hooks, hook)
+        return self._add_hook(self._forward_hooks, hook, "register_forward_hook")
 
     # --------------------------------------------------------------- traversal
     def named_modules(self, prefix: str = "", remove_duplicate: bool = True):
@@ -263,6 +265,9 @@ class Module:
 
     def get_submodule(self, target: str):
         """The module at dotted path `target` ("" is self)."""
+        if not isinstance(target, str):
+            raise TypeError(f"get_submodule: target must be a dotted name (str), got "
+                            f"{_got(target)}")
         mod = self
         if not target:
             return mod
@@ -279,6 +284,8 @@ class Module:
 
     def apply(self, fn):
         """Call `fn(module)` on every submodule, children before parents; returns self."""
+        if not callable(fn):
+            raise TypeError(f"apply: fn must be callable, got {_got(fn)}")
         for m in reversed(list(self.named_modules())):
             fn(m[1])
         return self
@@ -303,6 +310,8 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True):
         """Drop (or zero) the `.grad` of every parameter."""
+        if set_to_none is not True and set_to_none is not False:
+            set_to_none = flag(set_to_none, "zero_grad", "set_to_none")
         for p in self.parameters():
             if p.grad is None:
                 continue
@@ -385,6 +394,9 @@ class Module:
                 continue
             v = state_dict[k]
             src = v._data if isinstance(v, Tensor) else np.asarray(v)
+            if src.dtype.kind not in "biufc":
+                errors.append(f'value for "{k}" must be a numeric tensor, got {_got(v)}.')
+                continue
             if src.shape != dst._data.shape:
                 errors.append(f'size mismatch for "{k}": copying a param with shape '
                               f"{src.shape} from checkpoint, the shape in current model is "

@@ -14,6 +14,7 @@ from ..nn._check import _got, flag, real
 # keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
 # set by learning-rate schedulers)
 _GROUP_KEYS = ("params", "initial_lr")
+_INF = float("inf")
 
 
 class _Required:
@@ -123,6 +124,12 @@ class Optimizer:
         limits.setdefault("low", 0.0)
         group[key] = real(group[key], type(self).__name__, key, label=label, **limits)
 
+    def _check_lr(self, group):
+        # a group's lr may be set by hand between steps (a custom schedule): a NaN or
+        # negative one would silently ruin every parameter
+        group["lr"] = real(group["lr"], f"{type(self).__name__}.step", "lr",
+                           label="learning rate", low=0.0)
+
     def _check_flags(self, group, *keys):
         for key in keys:
             group[key] = flag(group[key], type(self).__name__, key)
@@ -159,6 +166,9 @@ class Optimizer:
                 loss = closure()
         with _state.no_grad():
             for group in self.param_groups:
+                lr = group["lr"]
+                if lr.__class__ is not float or not 0.0 <= lr < _INF:
+                    self._check_lr(group)
                 for p in group["params"]:
                     g = p.grad
                     if g is None:
@@ -218,6 +228,8 @@ class Optimizer:
                                  f"match its variable of shape {v._data.shape} (position "
                                  f"{i})")
             checked.append((arr, v))
+        for group in self.param_groups:
+            self._check_lr(group)
         with _state.no_grad():
             for arr, v in checked:
                 group = owner.get(id(v))
@@ -243,7 +255,12 @@ class Optimizer:
         """
         from ..tape import GradientTape
 
-        var_list = list(var_list() if callable(var_list) else var_list)
+        if callable(var_list):
+            var_list = var_list()
+        if isinstance(var_list, (Tensor, str, dict)) or not hasattr(var_list, "__iter__"):
+            raise TypeError(f"minimize: var_list must be a list of variables, got "
+                            f"{_got(var_list)}")
+        var_list = list(var_list)
         if callable(loss):
             with GradientTape() as tape:
                 tape.watch(var_list)
