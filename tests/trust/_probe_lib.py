@@ -22,7 +22,8 @@ import numpy as np
 import tapegrad as tg
 
 CLEAR, UNCLEAR, ACCEPTED = "CLEAR", "UNCLEAR", "ACCEPTED"
-CLEAR_TYPES = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError)
+CLEAR_TYPES = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError,
+               FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 try:
     from tapegrad.errors import CheckpointError
     CLEAR_TYPES += (CheckpointError,)
@@ -82,7 +83,7 @@ BIG = _const("10**30", HUGE, "1000000000000000000000000000000", "large", "int64"
              "too big", "overflow", "exceed")
 TRUE = _const("True", True, "True", "bool")
 CPLX = _const("1j", 1j, "complex", "1j")
-CT = Hostile("complex tensor", complex_tensor, ("complex",), like=True)
+CT = Hostile("complex tensor", complex_tensor, ("complex", "got tensor("), like=True)
 SARR = Hostile("str ndarray", string_array, ("<U1", "str", "string", "dtype", "U1"),
                like=True)
 OOR = _const("axis 7", 7, "7", "out of range", "out of bounds")
@@ -1521,6 +1522,7 @@ LEGIT = [
     ("tg.while_loop", "maximum_iterations", "10**30", "a bound that is never reached"),
     ("tg.constant", "name", "*", "a label only"),
     ("x == other", "other", "*", "== with a non-number is False, as in Python and PyTorch"),
+    ("Tensor.grad=", "value", "None", "x.grad = None clears the gradient, as in PyTorch"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
 ]

@@ -28,7 +28,6 @@ DETACHED_NUMPY = L.DETACHED_NUMPY
 # Open at the time of writing (xfail strict: they fail loudly once fixed).
 OPEN_NUMPY_OPERANDS = {
     "F.linear(x, c)": "linear saves the weight ndarray by reference",
-    "tg.function(x * c)": "the replay saves the ndarray operand by reference",
     "checkpoint(x * c)": "the recomputation reads the ndarray operand at backward",
 }
 
