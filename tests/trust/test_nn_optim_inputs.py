@@ -329,6 +329,17 @@ def test_accepted_spellings_of_valid_arguments_still_work():
         .step_size == 2
 
 
+def test_two_parameters_over_one_buffer_are_refused():
+    # PyTorch steps such a buffer twice per step, silently
+    t = tg.zeros(2)
+    a, b = nn.Parameter(t), nn.Parameter(t)
+    with pytest.raises(ValueError, match="SGD: two parameters .* share memory"):
+        optim.SGD([a, b], lr=1.0)
+    opt = optim.SGD([a], lr=1.0)
+    with pytest.raises(ValueError, match="share memory"):
+        opt.add_param_group({"params": [b]})
+
+
 # ------------------------------------------------------------------ apply_gradients
 
 def test_apply_gradients_checks_every_pair_before_updating_any():

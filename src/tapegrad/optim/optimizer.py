@@ -17,6 +17,12 @@ _GROUP_KEYS = ("params", "initial_lr")
 _INF = float("inf")
 
 
+def _root(arr):
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
 class _Required:
     def __repr__(self):
         return "<required parameter>"
@@ -111,6 +117,7 @@ class Optimizer:
                 raise ValueError(f"{name}: some parameters appear in more "
                                  "than one parameter group")
         self._check_group(group)
+        self._check_no_shared_memory(params)
         self.param_groups.append(group)
         for p in params:
             self._init_state(p, group)
@@ -283,9 +290,27 @@ class Optimizer:
         else:
             group = self.param_groups[-1]
             self._check_new_param(v)
+            self._check_no_shared_memory([v])
             group["params"].append(v)
             self._init_state(v, group)
         return self.param_groups[-1]
+
+    def _check_no_shared_memory(self, new):
+        """Two distinct parameters over one buffer (two nn.Parameter built from one
+        tensor) would be stepped twice per step: refuse them. Grouped by the root
+        buffer, so the cost is linear in the number of parameters."""
+        by_root = {}
+        for g in self.param_groups:
+            for p in g["params"]:
+                by_root.setdefault(id(_root(p._data)), []).append(p)
+        for p in new:
+            peers = by_root.setdefault(id(_root(p._data)), [])
+            for q in peers:
+                if q is not p and np.shares_memory(q._data, p._data):
+                    raise ValueError(f"{type(self).__name__}: two parameters (shapes "
+                                     f"{q.shape} and {p.shape}) share memory, so each step "
+                                     "would update it twice; pass the one parameter once")
+            peers.append(p)
 
     def _check_new_param(self, p):
         name = type(self).__name__
