@@ -10,6 +10,7 @@ from ._tensor import Tensor, make
 from .autograd.engine import run_backward
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
+from .ops.elementwise import clone
 
 _local = _state.local
 
@@ -266,6 +267,7 @@ def jvp(f, primals, tangents, has_aux=False):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
     nested = _outer_active((primals, tangents))
+    given = []                          # the caller's tangent arrays
     with dual_level() as level, np.errstate(divide="ignore", invalid="ignore"):
         args = []
         for p, t in zip(primals, tangents):
@@ -280,6 +282,7 @@ def jvp(f, primals, tangents, has_aux=False):
                 if tv.shape != pv.shape:
                     raise ValueError(f"jvp: tangent shape {tv.shape} does not match "
                                      f"primal shape {pv.shape}")
+                given.append(tv._data)
                 duals.append(make_dual(pv, tv, level=level))
             args.append(unflatten(spec, duals))
         res = f(*args)
@@ -293,6 +296,8 @@ def jvp(f, primals, tangents, has_aux=False):
             p, t = unpack_dual(o, level=level)
             if t is None:
                 t = make(np.zeros_like(o._data))
+            elif any(np.may_share_memory(t._data, a) for a in given):
+                t = clone(t)            # f passed a tangent through: never hand it back
             outs.append(p if nested else p.detach())
             touts.append(t if nested else t.detach())
     out = unflatten(spec, outs)

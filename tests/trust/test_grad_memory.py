@@ -202,3 +202,12 @@ def test_a_hook_returning_a_bad_gradient_is_refused_naming_the_hook(case, leaf_h
     t.register_hook(fn)
     with pytest.raises(err, match=r"register_hook: hook '<lambda>'.*" + phrase):
         (t * 3.0).sum().backward()
+
+
+@pytest.mark.parametrize("f", [lambda a: a, lambda a: a.reshape(2)], ids=["itself", "reshape"])
+def test_jvp_tangent_out_never_aliases_the_tangent_passed_in(f):
+    x = tg.tensor(np.array([1.0, 2.0]))
+    t = tg.tensor(np.array([1.0, 1.0]))
+    _, t_out = tg.jvp(f, (x,), (t,))
+    np.testing.assert_allclose(t_out.numpy(), [1.0, 1.0])
+    assert not shares(t_out, t)
