@@ -176,6 +176,16 @@ ENGINE_PROBES = {
                             ValueError, r"clip_grad_value_: clip_value must not be NaN"),
     "custom_gradient_not_callable": (lambda: tg.custom_gradient(3), TypeError,
                                      r"custom_gradient: expected a function.*got int"),
+    "register_hook_not_callable": (lambda: _y()[1].register_hook(3), TypeError,
+                                   r"register_hook: the hook must be callable, got int"),
+    "detect_anomaly_check_nan_str": (lambda: tg.detect_anomaly(check_nan="x"), TypeError,
+                                     r"detect_anomaly: check_nan must be True or False"),
+    "set_detect_anomaly_mode_str": (lambda: tg.autograd.set_detect_anomaly("yes"), TypeError,
+                                    r"set_detect_anomaly: mode must be True or False"),
+    "debug_none_gradients_str": (lambda: tg.debug_none_gradients("x"), TypeError,
+                                 r"debug_none_gradients: enabled must be True or False"),
+    "explain_grad_target_str": (lambda: tg.explain_grad("a", leaf(X)), TypeError,
+                                r"explain_grad: target must be a tensor, got str"),
 }
 
 

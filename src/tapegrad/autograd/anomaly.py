@@ -25,6 +25,13 @@ class _Flags(threading.local):
 _flags = _Flags()
 
 
+def _flag(v, who, arg):
+    if not isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"{who}: {arg} must be True or False, got {v!r} "
+                        f"({type(v).__name__})")
+    return bool(v)
+
+
 class AnomalyError(RuntimeError):
     """A backward rule produced NaN or inf under `detect_anomaly`."""
 
@@ -48,7 +55,7 @@ class detect_anomaly:
     """
 
     def __init__(self, check_nan: bool = True):
-        self.check_nan = bool(check_nan)
+        self.check_nan = _flag(check_nan, "detect_anomaly", "check_nan")
         self._prev = []
 
     def __enter__(self):
@@ -74,9 +81,11 @@ class set_detect_anomaly:
     context manager it restores the previous setting on exit."""
 
     def __init__(self, mode: bool, check_nan: bool = True):
+        mode = _flag(mode, "set_detect_anomaly", "mode")
+        check_nan = _flag(check_nan, "set_detect_anomaly", "check_nan")
         self._prev = (_local.anomaly, _flags.check_nan)
-        _local.anomaly = bool(mode)
-        _flags.check_nan = bool(check_nan)
+        _local.anomaly = mode
+        _flags.check_nan = check_nan
 
     def __enter__(self):
         return self

@@ -245,6 +245,9 @@ def _run_hooks(hooks, g, graph_mode, stored):
     one array to several inputs; the copy, or what the hook returns, goes on from there.
     The hook may keep either, so `stored` marks it as not the engine's to hand out."""
     for fn in list(hooks):
+        if not callable(fn):
+            raise TypeError(f"register_hook: the hook must be callable, got "
+                            f"{type(fn).__name__}")
         mine = call(Clone, g) if graph_mode else make(np.array(g))
         r = fn(mine)
         if r is None:

@@ -108,8 +108,9 @@ def explain_grad(target, source, tape=None) -> str:
     >>> print(tg.explain_grad(y * x, x).splitlines()[0])
     source reaches target through 2 op(s): MulBackward -> AccumulateGrad
     """
-    if not isinstance(source, Tensor) or not isinstance(target, Tensor):
-        raise TypeError("explain_grad: target and source must be tensors")
+    for arg, v in (("target", target), ("source", source)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"explain_grad: {arg} must be a tensor, got {type(v).__name__}")
     src = _edge_of(source)
     if src is None:
         return ("source does not require grad, so no gradient is computed for it: create "
@@ -182,8 +183,11 @@ class debug_none_gradients:
     """
 
     def __init__(self, enabled=True):
+        if not isinstance(enabled, bool):
+            raise TypeError(f"debug_none_gradients: enabled must be True or False, got "
+                            f"{enabled!r} ({type(enabled).__name__})")
         self.prev = _debug["on"]
-        _debug["on"] = bool(enabled)
+        _debug["on"] = enabled
 
     def __enter__(self):
         return self

@@ -91,6 +91,9 @@ class Node:
         return [n for n in self.next if n is not None]
 
     def register_hook(self, fn):
+        if not callable(fn):
+            raise TypeError(f"register_hook: the hook must be callable, got "
+                            f"{type(fn).__name__}")
         hooks = self.hooks
         if hooks is None:
             hooks = self.hooks = []
