@@ -2226,3 +2226,155 @@ def source_probes(rows=None):
         out.append(AliasFinding(label, "user array", "write", OK_SAME if ok else SILENT,
                                 "" if ok else f"grad {x.grad.numpy().ravel().tolist()}"))
     return out
+
+
+# ================================================================ in-place ops against PyTorch
+#
+# f(x, lib) with in-place ops on leaves, intermediates and views. OK: tapegrad raises, or
+# gives torch's values and gradient. SILENT WRONG: torch computes it and tapegrad's value
+# or gradient differs. A tapegrad result where torch refuses is reported, not failed.
+
+def _inplace_rows():
+    rows = []
+
+    def row(label):
+        def deco(f):
+            rows.append((label, f))
+            return f
+        return deco
+
+    @row("leaf zero_ while recording")
+    def _(x, lib):
+        return x.zero_()
+
+    @row("intermediate mul_(itself)")
+    def _(x, lib):
+        h = x * 1.0
+        return h.mul_(h)
+
+    @row("intermediate clamp_ then used")
+    def _(x, lib):
+        h = x * 1.0
+        h.clamp_(0.0, 1.0)
+        return h * x
+
+    @row("intermediate div_(tensor)")
+    def _(x, lib):
+        h = x * 1.0
+        h.div_(x + 3.0)
+        return h
+
+    @row("intermediate sub_(alpha)")
+    def _(x, lib):
+        h = x * 1.0
+        h.sub_(x, alpha=0.5)
+        return h
+
+    @row("intermediate copy_")
+    def _(x, lib):
+        h = x * 1.0
+        h.copy_(x * x)
+        return h
+
+    @row("masked setitem")
+    def _(x, lib):
+        h = x * 1.0
+        h[h > 0.5] = 0.0
+        return h * x
+
+    @row("setitem with repeated index")
+    def _(x, lib):
+        h = x * 1.0
+        h[:, [0, 0]] = x[:, 1:] * 2
+        return h
+
+    @row("view taken, base written in place, view used")
+    def _(x, lib):
+        h = x * 1.0
+        v = h[:, 1]
+        h.mul_(2.0)
+        return v * x[:, 1]
+
+    @row("view taken, base setitem, view used")
+    def _(x, lib):
+        h = x * 1.0
+        s = h[0]
+        h[0, 1] = 100.0
+        return s * x[0]
+
+    @row("reshape view taken, base add_, view used")
+    def _(x, lib):
+        h = x * 1.0
+        r = h.reshape(6)
+        h.add_(x)
+        return r * 2.0
+
+    @row("transpose view taken, base setitem, view used")
+    def _(x, lib):
+        h = x * 1.0
+        t = h.T
+        h[1] = 0.5
+        return t * 3.0
+
+    @row("view taken, base written under no_grad, view used")
+    def _(x, lib):
+        h = x * 1.0
+        v = h[1]
+        no_grad = tg.no_grad() if lib == "tg" else __import__("torch").no_grad()
+        with no_grad:
+            h[1, 0] = 4.0
+        return v * x[1]
+
+    @row("view used, then base written, then backward")
+    def _(x, lib):
+        h = x * 1.0
+        v = h[0]
+        y = v + 1.0
+        h.mul_(3.0)
+        return y * 1.0
+
+    @row("detach() written in place before use")
+    def _(x, lib):
+        h = x * 1.0
+        h.detach().mul_(3.0)
+        return h * x
+    return rows
+
+
+INPLACE_ROWS = _inplace_rows()
+TORCH_REFUSES = "torch refuses; tapegrad accepts"
+
+
+def inplace_probes(rows=None):
+    import torch
+    out = []
+    for label, f in (INPLACE_ROWS if rows is None else rows):
+        res = []
+        for lib in ("tg", "torch"):
+            mod = tg if lib == "tg" else torch
+            x = mod.tensor(GRAD_X.copy(), requires_grad=True)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    y = f(x, lib)
+                    w = np.linspace(0.5, 1.5, int(np.prod(tuple(y.shape)))).reshape(
+                        tuple(y.shape))
+                    (y * mod.tensor(w)).sum().backward()
+                grad = None if x.grad is None else x.grad.numpy().copy()
+                res.append((y.detach().numpy().copy(), grad))
+            except Exception as exc:                    # noqa: BLE001
+                res.append(f"{type(exc).__name__}: {exc}")
+        mine, theirs = res
+        if isinstance(mine, str):
+            out.append(AliasFinding(label, "in place", "vs torch", OK_BACKWARD, mine))
+        elif isinstance(theirs, str):
+            out.append(AliasFinding(label, "in place", "vs torch", TORCH_REFUSES, theirs))
+        else:
+            same = np.allclose(mine[0], theirs[0]) and (
+                (mine[1] is None) == (theirs[1] is None)) and (
+                mine[1] is None or np.allclose(mine[1], theirs[1]))
+            out.append(AliasFinding(
+                label, "in place", "vs torch", OK_SAME if same else SILENT,
+                "" if same else f"grad {np.round(mine[1], 4).tolist()} vs torch "
+                                f"{np.round(theirs[1], 4).tolist()}"))
+    return out

@@ -52,7 +52,7 @@ def main(argv):
                  + L.hook_probes() + L.graph_exit_probes() + L.source_probes())
         if "--no-torch" not in argv:
             try:
-                found += L.torch_probes()
+                found += L.inplace_probes() + L.torch_probes()
             except ImportError:
                 pass
         counts = collections.Counter(f.outcome for f in found)
@@ -64,7 +64,8 @@ def main(argv):
                 documented += 1
                 f.outcome = "documented"                # detach().numpy() is untracked
                 counts[L.SILENT] -= 1
-            if show_all or f.outcome in (L.SILENT, L.SETUP, "documented") or (
+            if show_all or f.outcome in (L.SILENT, L.SETUP, "documented",
+                                         L.TORCH_REFUSES) or (
                     f.how == "hook g.mul_" and f.outcome != L.OK_SAME):
                 print(f)
         counts["documented (detach().numpy() writes)"] = documented

@@ -13,7 +13,9 @@ must raise at the write, raise at backward, or leave every gradient equal to the
 without the write. Values that leave the graph through a front door (NumPy functions on
 a tensor, tensors built from tensors, `%`, in-place ops, layers, graph mode;
 `_probe_lib.GRAD_ROWS`) either raise or get the finite-difference gradient. A leaf made
-from the user's memory (`_probe_lib.SOURCE_ROWS`) is not changed by a later write there. After backward (with and without create_graph) no two `.grad`s share
+from the user's memory (`_probe_lib.SOURCE_ROWS`) is not changed by a later write there.
+In-place ops on intermediates and views (`_probe_lib.INPLACE_ROWS`) raise or give
+PyTorch's values and gradients. After backward (with and without create_graph) no two `.grad`s share
 memory, nor a `.grad` and an input or the `gradient=` passed in; a hook that edits its
 gradient in place changes no other input's gradient.
 """
@@ -109,3 +111,29 @@ def _source_params():
 def test_writing_the_memory_a_leaf_was_made_from_is_never_silent(label):
     (f,) = L.source_probes([r for r in L.SOURCE_ROWS if r[0] == label])
     assert f.outcome in (L.OK_WRITE, L.OK_BACKWARD, L.OK_SAME), repr(f)
+
+
+STALE_VIEWS = "a view taken before an in-place write to its base keeps the old graph"
+OPEN_INPLACE = {
+    "view taken, base written in place, view used": STALE_VIEWS,
+    "view taken, base setitem, view used": STALE_VIEWS,
+    "reshape view taken, base add_, view used": STALE_VIEWS,
+    "transpose view taken, base setitem, view used": STALE_VIEWS,
+}
+
+
+def _inplace_params():
+    out = []
+    for label, _ in L.INPLACE_ROWS:
+        marks = ()
+        if label in OPEN_INPLACE:
+            marks = pytest.mark.xfail(strict=True, reason=OPEN_INPLACE[label])
+        out.append(pytest.param(label, marks=marks, id=label))
+    return out
+
+
+@pytest.mark.parametrize("label", _inplace_params())
+def test_in_place_ops_give_torchs_gradient_or_raise(label):
+    pytest.importorskip("torch")
+    (f,) = L.inplace_probes([r for r in L.INPLACE_ROWS if r[0] == label])
+    assert f.outcome != L.SILENT, repr(f)
