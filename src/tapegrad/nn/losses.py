@@ -106,8 +106,11 @@ def _numeric(weight, fn, arg):
         return None
     if isinstance(weight, (str, bytes)):
         raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(weight)}")
-    t = weight if hasattr(weight, "_data") else _as_tensor(weight)
-    if t._data.dtype.kind not in "fiu":
+    try:
+        t = weight if hasattr(weight, "_data") else _as_tensor(weight)
+    except (TypeError, ValueError):
+        t = None
+    if t is None or t._data.dtype.kind not in "fiu":
         raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(weight)}")
     return t
 
