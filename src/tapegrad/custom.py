@@ -226,6 +226,16 @@ class custom_jvp:
     """
 
     def __init__(self, fun, nondiff_argnums=()):
+        if not callable(fun):
+            raise TypeError(f"custom_jvp: expected a function to decorate, got "
+                            f"{type(fun).__name__}")
+        if isinstance(nondiff_argnums, int) and not isinstance(nondiff_argnums, bool):
+            nondiff_argnums = (nondiff_argnums,)
+        if not isinstance(nondiff_argnums, (tuple, list)) or not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 0
+                for a in nondiff_argnums):
+            raise TypeError(f"custom_jvp: nondiff_argnums must be a tuple of non-negative "
+                            f"ints, got {nondiff_argnums!r}")
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(sorted(set(nondiff_argnums)))
@@ -236,6 +246,9 @@ class custom_jvp:
 
     def defjvp(self, jvp):
         """Set the rule `jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)`."""
+        if not callable(jvp):
+            raise TypeError(f"custom_jvp {self._name}: defjvp takes a function, got "
+                            f"{type(jvp).__name__}")
         self.jvp = jvp
         return jvp
 

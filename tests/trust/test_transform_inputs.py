@@ -176,6 +176,13 @@ ENGINE_PROBES = {
                             ValueError, r"clip_grad_value_: clip_value must not be NaN"),
     "custom_gradient_not_callable": (lambda: tg.custom_gradient(3), TypeError,
                                      r"custom_gradient: expected a function.*got int"),
+    "custom_jvp_not_callable": (lambda: tg.custom_jvp(3), TypeError,
+                                r"custom_jvp: expected a function to decorate, got int"),
+    "custom_jvp_nondiff_argnums_str": (
+        lambda: tg.custom_jvp(lambda x: x, nondiff_argnums="a"), TypeError,
+        r"custom_jvp: nondiff_argnums must be a tuple of non-negative ints, got 'a'"),
+    "custom_jvp_defjvp_not_callable": (lambda: tg.custom_jvp(lambda x: x).defjvp(3),
+                                       TypeError, r"defjvp takes a function, got int"),
     "register_hook_not_callable": (lambda: _y()[1].register_hook(3), TypeError,
                                    r"register_hook: the hook must be callable, got int"),
     "detect_anomaly_check_nan_str": (lambda: tg.detect_anomaly(check_nan="x"), TypeError,
