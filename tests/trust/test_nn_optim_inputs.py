@@ -262,6 +262,8 @@ PROBES = [
     ("Linear-call-in_features", lambda: nn.Linear(5, 3)(_x()), ValueError,
      ("Linear(in_features=5", "(3, 4)")),
     ("Linear-call-str", lambda: nn.Linear(5, 3)("a"), TypeError, ("Linear", "'a'")),
+    ("LayerNorm-call-shape", lambda: nn.LayerNorm(5)(_x()), ValueError,
+     ("LayerNorm((5,))", "(3, 4)")),
     # functional hyperparameters (checked only when they are not plain floats / bools)
     ("F.softplus-beta-zero", lambda: F.softplus(_x(), beta=0), ValueError,
      ("softplus", "beta")),

@@ -361,7 +361,18 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, input):
-        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        try:
+            return F.layer_norm(input, self.normalized_shape, self.weight, self.bias,
+                                self.eps)
+        except ValueError as e:
+            shape = getattr(input, "shape", None)
+            n = self.normalized_shape
+            if shape is None or tuple(shape[len(shape) - len(n):]) != n:
+                raise ValueError(f"LayerNorm({n}): expected input of shape (*, "
+                                 f"{', '.join(map(str, n))}), got "
+                                 + (f"shape {shape}" if shape is not None else
+                                    _check._got(input)) + f" ({e})") from None
+            raise
 
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
