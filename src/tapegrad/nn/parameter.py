@@ -3,6 +3,7 @@ import numpy as np
 
 from .._dtypes import to_array
 from .._tensor import Tensor
+from ._check import _got, flag
 
 
 class Parameter(Tensor):
@@ -20,12 +21,22 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data=None, requires_grad: bool = True):
+        requires_grad = flag(requires_grad, "Parameter", "requires_grad")
         if data is None:
             arr = np.empty((0,), dtype=np.float32)
         elif isinstance(data, Tensor):
             arr = data._data
         else:
-            arr = to_array(data)
+            try:
+                arr = to_array(data)
+            except (TypeError, ValueError) as e:
+                raise TypeError(f"Parameter: data must be numeric, got {_got(data)} "
+                                f"({e})") from None
+        if requires_grad and arr.dtype.kind not in "fc":
+            # PyTorch raises RuntimeError here too
+            raise RuntimeError(f"Parameter: only floating point and complex tensors can "
+                               f"require gradients, got dtype {arr.dtype} (convert first, "
+                               "e.g. x.astype('float32'), or pass requires_grad=False)")
         Tensor.__init__(self, arr, requires_grad=False)
         self._data = arr                    # Tensor.__init__ copied; share like PyTorch
         if isinstance(data, Tensor):
