@@ -495,6 +495,12 @@ def test_a_schedule_giving_a_nan_lr_raises_before_any_group_changes():
     assert [g["lr"] for g in opt.param_groups] == [0.1, 0.1]
 
 
+def test_a_schedule_returning_a_0d_tensor_sets_a_float_lr():
+    opt = optim.SGD(_p(), lr=1.0)
+    S.LambdaLR(opt, lambda e: tg.tensor(0.5))
+    assert type(opt.param_groups[0]["lr"]) is float and opt.param_groups[0]["lr"] == 0.5
+
+
 # ------------------------------------------------------------------ module state dicts
 
 def test_module_load_state_dict_copies_so_the_source_can_be_reused():

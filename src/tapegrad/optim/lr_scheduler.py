@@ -68,13 +68,12 @@ class LRScheduler:
         """Advance one epoch and set the new learning rates."""
         self._step_count += 1
         self.last_epoch += 1
-        lrs = self.get_lr()
+        lrs = list(self.get_lr())
         for i, lr in enumerate(lrs):
             # a user's lr_lambda can return anything: refuse it before any group changes
-            if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0 \
-                    or math.isinf(lr):
-                real(lr, f"{type(self).__name__}.step", f"the learning rate of group {i}",
-                     low=0.0)
+            if lr.__class__ is not float or not 0.0 <= lr < math.inf:
+                lrs[i] = real(lr, f"{type(self).__name__}.step",
+                              f"the learning rate of group {i}", low=0.0)
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = self._lrs()

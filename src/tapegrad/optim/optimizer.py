@@ -117,6 +117,8 @@ class Optimizer:
                 raise ValueError(f"{name}: some parameters appear in more "
                                  "than one parameter group")
         self._check_group(group)
+        if "initial_lr" in group:
+            group["initial_lr"] = real(group["initial_lr"], name, "initial_lr", low=0.0)
         self._check_no_shared_memory(params)
         self.param_groups.append(group)
         for p in params:
