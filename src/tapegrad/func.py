@@ -37,6 +37,14 @@ def _numeric(v, who, what):
     raise TypeError(f"{who}: {what} must be a tensor, an array or a number, got {_what(v)}")
 
 
+def _floating(t, who, what):
+    """Jacobians and forward mode are defined for floating-point values only (as JAX);
+    an integer primal would truncate its tangent, an integer output has none."""
+    if t._data.dtype.kind not in "fc":
+        raise TypeError(f"{who}: {what} has dtype {t._data.dtype}; only floating-point "
+                        "values can be differentiated (cast it, e.g. x.astype('float64'))")
+
+
 def _split_aux(res, who):
     if not (isinstance(res, (tuple, list)) and len(res) == 2):
         got = (f"a {type(res).__name__} of length {len(res)}"
@@ -283,6 +291,7 @@ def jvp(f, primals, tangents, has_aux=False):
                     raise ValueError(f"jvp: tangent shape {tv.shape} does not match "
                                      f"primal shape {pv.shape}")
                 given.append(tv._data)
+                _floating(pv, "jvp", "a primal")
                 duals.append(make_dual(pv, tv, level=level))
             args.append(unflatten(spec, duals))
         res = f(*args)
@@ -384,20 +393,26 @@ def jacfwd(f, argnums=0, has_aux=False):
     tensor([[2., 0.],
             [0., 6.]])
     """
-    _check_f(f, "jacfwd")
-    _argnums(argnums, 1 << 30, "jacfwd")
+    return _jacfwd(f, argnums, has_aux, "jacfwd")
+
+
+def _jacfwd(f, argnums, has_aux, who):
+    _check_f(f, who)
+    _argnums(argnums, 1 << 30, who)
 
     @functools.wraps(f)
     def jac(*args):
-        nums = _argnums(argnums, len(args), "jacfwd")
+        nums = _argnums(argnums, len(args), who)
         nested = _outer_active(args)
         args = list(args)
         arg_specs, in_leaves = [], []
         for a in nums:
-            leaves, spec = _leaf_tensors(args[a], "jacfwd", "an input")
+            leaves, spec = _leaf_tensors(args[a], who, "an input")
             args[a] = unflatten(spec, leaves)
             arg_specs.append((spec, len(leaves)))
             in_leaves.extend(leaves)
+        for leaf in in_leaves:
+            _floating(leaf, who, "an input")
         total, basis = _identity_slices(in_leaves, _float_dtype(in_leaves))
         aux = None
         with dual_level(batch=total) as level, np.errstate(divide="ignore", invalid="ignore"):
@@ -409,8 +424,10 @@ def jacfwd(f, argnums=0, has_aux=False):
                 pos += n
             res = f(*args)
             if has_aux:
-                res, aux = _split_aux(res, "jacfwd")
-            outs, out_spec = _leaf_tensors(res, "jacfwd", "f's output")
+                res, aux = _split_aux(res, who)
+            outs, out_spec = _leaf_tensors(res, who, "f's output")
+            for o in outs:
+                _floating(o, who, "f's output")
             primals, tangents = [], []
             for o in outs:
                 p, t = unpack_dual(o, level=level)
@@ -455,10 +472,12 @@ def _jacrev(f, argnums, has_aux, who):
         r = _vjp(g, sel, has_aux, who)
         out, pull = r[0], r[1]
         aux = r[2] if has_aux else None
-        outs, out_spec = _leaf_tensors(out)
+        outs, out_spec = _leaf_tensors(out, who, "f's output")
+        for o in outs:
+            _floating(o, who, "f's output")
         arg_specs, in_leaves = [], []
         for x in sel:
-            leaves, spec = _leaf_tensors(x)
+            leaves, spec = _leaf_tensors(x, who, "an input")
             arg_specs.append((spec, len(leaves)))
             in_leaves.extend(leaves)
         total = int(np.sum([o._data.size for o in outs])) if outs else 0
@@ -497,7 +516,7 @@ def hessian(f, argnums=0):
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f))."""
     _check_f(f, "hessian")
     _argnums(argnums, 1 << 30, "hessian")
-    return jacfwd(_jacrev(f, argnums, False, "hessian"), argnums)
+    return _jacfwd(_jacrev(f, argnums, False, "hessian"), argnums, False, "hessian")
 
 
 def hvp(f, primals, tangents):
