@@ -1028,7 +1028,7 @@ def run_all():
                 out.append(classify(spec, name, hostile, call))
             finally:
                 tg.set_grad_enabled(before)
-    return out
+    return out + explicit_probes()
 
 
 # ================================================================ the aliasing sweep
@@ -1523,6 +1523,8 @@ LEGIT = [
     ("tg.constant", "name", "*", "a label only"),
     ("x == other", "other", "*", "== with a non-number is False, as in Python and PyTorch"),
     ("Tensor.grad=", "value", "None", "x.grad = None clears the gradient, as in PyTorch"),
+    ("tg.arange(0, 10, -1)", "*", "*", "empty, as NumPy's arange"),
+    ("save(nested tensors)", "*", "*", "a list round-trips through save/load"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
 ]
@@ -2377,4 +2379,228 @@ def inplace_probes(rows=None):
                 label, "in place", "vs torch", OK_SAME if same else SILENT,
                 "" if same else f"grad {np.round(mine[1], 4).tolist()} vs torch "
                                 f"{np.round(theirs[1], 4).tolist()}"))
+    return out
+
+
+# ================================================================ combinations of arguments
+#
+# Bad inputs that no single-argument substitution makes: each argument fine on its own,
+# the combination wrong (start after end, sizes that do not fit, a step with the wrong
+# sign), plus the issue's own examples. (label, argument, thunk, names the message may use)
+
+def _x_rg():
+    return _x()
+
+
+def _loss():
+    x = _x()
+    return x, (x * x).sum()
+
+
+EXPLICIT = [
+    ("tg.flatten(x, 1, 0)", "start_dim", lambda: tg.flatten(_x(), 1, 0), ("flatten",)),
+    ("Tensor.flatten(1, 0)", "start_dim", lambda: _x().flatten(1, 0), ("flatten",)),
+    ("tg.reshape(x, (4, 2))", "shape", lambda: tg.reshape(_x(), (4, 2)), ("reshape",)),
+    ("tg.reshape(x, (-1, -1))", "shape", lambda: tg.reshape(_x(), (-1, -1)), ("reshape",)),
+    ("Tensor.view(4)", "shape", lambda: _x().view(4), ("view", "reshape")),
+    ("Tensor.expand(4, 3)", "shape", lambda: _x().expand(4, 3), ("expand", "broadcast_to")),
+    ("tg.broadcast_to(x, (3,))", "shape", lambda: tg.broadcast_to(_x(), (3,)),
+     ("broadcast_to",)),
+    ("tg.split(x, [1, 1])", "split_size_or_sections", lambda: tg.split(_x(), [1, 1], 1),
+     ("split",)),
+    ("tg.split(x, 0)", "split_size_or_sections", lambda: tg.split(_x(), 0), ("split",)),
+    ("tg.stack([])", "tensors", lambda: tg.stack([]), ("stack",)),
+    ("tg.concatenate([])", "tensors", lambda: tg.concatenate([]), ("concatenate",)),
+    ("tg.stack([x, x.T])", "tensors", lambda: tg.stack([_x(), _x().T]), ("stack",)),
+    ("tg.concatenate([x, v], 0)", "tensors",
+     lambda: tg.concatenate([_x(), tg.ones(3, dtype="float64")], 0), ("concatenate",)),
+    ("tg.matmul((2,3), (2,3))", "y", lambda: tg.matmul(_x(), _x()), ("matmul",)),
+    ("tg.where(mask (3,), x (2,3)...)", "cond",
+     lambda: tg.where(np.ones((2, 2), bool), _x(), _x()), ("where",)),
+    ("tg.einsum('ij,jk', x)", "operands", lambda: tg.einsum("ij,jk->ik", _x()), ("einsum",)),
+    ("tg.einsum('ij->k', x)", "subscripts", lambda: tg.einsum("ij->k", _x()), ("einsum",)),
+    ("x[5]", "index", lambda: _x()[5], ("index", "getitem")),
+    ("x[[0, 5]]", "index", lambda: _x()[[0, 5]], ("index", "getitem")),
+    ("x[mask (3,)]", "index", lambda: _x()[np.ones(3, bool)], ("index", "getitem", "mask")),
+    ("x[0, 0, 0]", "index", lambda: _x()[0, 0, 0], ("index", "getitem")),
+    ("tg.arange(0, 10, 0)", "step", lambda: tg.arange(0, 10, 0), ("arange",)),
+    ("tg.arange(0, 10, -1)", "step", lambda: tg.arange(0, 10, -1), ("arange",)),
+    ("tg.linspace(0, 1, -5)", "steps", lambda: tg.linspace(0, 1, -5), ("linspace",)),
+    ("tg.eye(-1)", "n", lambda: tg.eye(-1), ("eye",)),
+    ("tg.randint(5, 2)", "high", lambda: tg.randint(5, 2, (3,)), ("randint",)),
+    ("tg.softmax(x, axis=5)", "axis", lambda: tg.softmax(_x(), 5), ("softmax",)),
+    ("tg.log_softmax(x, axis=-3)", "axis", lambda: tg.log_softmax(_x(), -3),
+     ("log_softmax",)),
+    ("tg.sum(x, axis=(0, 0))", "axis", lambda: tg.sum(_x(), axis=(0, 0)), ("sum",)),
+    ("tg.norm(x, ord='bogus')", "ord", lambda: tg.norm(_x(), "bogus"), ("norm",)),
+    ("tg.linalg.norm(x, 'fro', axis=0)", "ord", lambda: tg.linalg.norm(_x(), "fro", axis=0),
+     ("norm",)),
+    ("tg.squeeze(x, 0) (size 2)", "axis", lambda: tg.squeeze(_x(), 0), ("squeeze",)),
+    ("tg.swapaxes(x, 0, 2)", "axis2", lambda: tg.swapaxes(_x(), 0, 2), ("swapaxes",)),
+    ("tg.transpose(x, (0, 0))", "axes", lambda: tg.transpose(_x(), (0, 0)), ("transpose",)),
+    ("tg.transpose(x, (0,))", "axes", lambda: tg.transpose(_x(), (0,)), ("transpose",)),
+    ("tg.cast(x, 'str')", "dtype", lambda: tg.cast(_x(), "str"), ("cast",)),
+    ("x.item() (6 elements)", "self", lambda: _x().item(), ("item",)),
+    ("len(0-d tensor)", "self", lambda: len(tg.tensor(1.0)), ("len",)),
+    ("autograd.grad(y, 'x')", "inputs", lambda: tg.autograd.grad(_loss()[1], "x"), ("grad",)),
+    ("y.backward(inputs='x')", "inputs", lambda: _loss()[1].backward(inputs="x"),
+     ("backward",)),
+    ("y.backward(gradient='a')", "gradient", lambda: _loss()[1].backward(gradient="a"),
+     ("backward",)),
+    ("y.backward(gradient=(2,) tensor)", "gradient",
+     lambda: _loss()[1].backward(gradient=tg.ones(2)), ("backward",)),
+    ("nonscalar.backward()", "gradient", lambda: (_x() * 2).backward(), ("backward",)),
+    ("backward twice", "retain_graph", lambda: _twice_backward(), ("retain_graph",)),
+    ("autograd.grad(unused)", "allow_unused",
+     lambda: tg.autograd.grad((_x() * 2).sum(), _x()), ("grad", "allow_unused")),
+    ("tg.grad(f, argnums='x')", "argnums",
+     lambda: tg.grad(lambda a: (a * a).sum(), argnums="x")(_x()), ("grad",)),
+    ("tg.grad(f, argnums=3)", "argnums",
+     lambda: tg.grad(lambda a: (a * a).sum(), argnums=3)(_x()), ("grad",)),
+    ("tg.grad(f -> int tensor)", "f",
+     lambda: tg.grad(lambda a: tg.argmax(a))(_x()), ("grad",)),
+    ("tg.grad(f)(int input)", "args", lambda: tg.grad(lambda a: (a * a).sum())(
+        tg.tensor([1, 2])), ("grad",)),
+    ("tg.jvp tangent shape", "tangents",
+     lambda: tg.jvp(lambda a: a * 2, (_x(),), (tg.ones(3, dtype="float64"),)), ("jvp",)),
+    ("tg.tensor('abc')", "data", lambda: tg.tensor("abc"), ("tensor",)),
+    ("tg.Variable(['a'])", "initial_value", lambda: tg.Variable(["a"]),
+     ("Variable", "tensor")),
+    ("x.data = 'abc'", "data", lambda: setattr(_x(), "data", "abc"), ("data",)),
+    ("tg.gelu(x, approximate='bogus')", "approximate",
+     lambda: tg.gelu(_x(), approximate="bogus"), ("gelu",)),
+    ("tg.zeros(2.5)", "shape", lambda: tg.zeros(2.5), ("zeros",)),
+    ("nn.Linear(2.5, 3)", "in_features", lambda: tg.nn.Linear(2.5, 3), ("Linear",)),
+    ("StepLR(step_size=1.5)", "step_size",
+     lambda: tg.optim.lr_scheduler.StepLR(_opt(), step_size=1.5), ("StepLR",)),
+    ("tg.sum(x, axis=1.5)", "axis", lambda: tg.sum(_x(), axis=1.5), ("sum",)),
+    ("tg.sum(x, keepdims='no')", "keepdims", lambda: tg.sum(_x(), keepdims="no"), ("sum",)),
+    ("x + 'a'", "other", lambda: _x() + "a", ("add", "+")),
+    ("SGD(lr=nan)", "lr", lambda: tg.optim.SGD(_params(), lr=NAN), ("SGD",)),
+    ("SGD(params=[])", "params", lambda: tg.optim.SGD([], lr=0.1), ("SGD",)),
+    ("SGD(params=None)", "params", lambda: tg.optim.SGD(None, lr=0.1), ("SGD",)),
+    ("SGD(nesterov, momentum=0)", "nesterov",
+     lambda: tg.optim.SGD(_params(), lr=0.1, nesterov=True), ("SGD", "nesterov")),
+    ("SGD(int tensor param)", "params",
+     lambda: tg.optim.SGD([tg.tensor([1, 2])], lr=0.1), ("SGD",)),
+    ("Adam(betas=(0.9, 1.0))", "betas",
+     lambda: tg.optim.Adam(_params(), betas=(0.9, 1.0)), ("Adam",)),
+    ("ExponentialLR(gamma=nan)", "gamma",
+     lambda: tg.optim.lr_scheduler.ExponentialLR(_opt(), NAN), ("ExponentialLR",)),
+    ("clip_grad_norm_(max_norm=-1)", "max_norm",
+     lambda: tg.nn.utils.clip_grad_norm_(_params(), -1.0), ("clip_grad_norm_",)),
+    ("clip_grad_value_(clip_value=-1)", "clip_value",
+     lambda: tg.nn.utils.clip_grad_value_(_params(), -1.0), ("clip_grad_value_",)),
+    ("vector_to_parameters(wrong size)", "vec",
+     lambda: tg.nn.utils.vector_to_parameters(tg.ones(3), _params()),
+     ("vector_to_parameters",)),
+    ("Linear(3, 2)(x (2, 4))", "input", lambda: tg.nn.Linear(3, 2)(tg.ones(2, 4)),
+     ("Linear", "linear")),
+    ("cross_entropy(target (3,) for batch 2)", "target",
+     lambda: tg.nn.functional.cross_entropy(_x(), tg.tensor([0, 1, 2])), ("cross_entropy",)),
+    ("cross_entropy(target 3 of 3 classes)", "target",
+     lambda: tg.nn.functional.cross_entropy(_x(), tg.tensor([0, 3])), ("cross_entropy",)),
+    ("nll_loss(float target)", "target",
+     lambda: tg.nn.functional.nll_loss(_x(), tg.tensor([0.0, 1.0])), ("nll_loss",)),
+    ("mse_loss(shapes (2,3) vs (3,))", "target",
+     lambda: tg.nn.functional.mse_loss(_x(), tg.ones(3, dtype="float64")), ("mse_loss",)),
+    ("bce(input > 1)", "input", lambda: tg.nn.functional.binary_cross_entropy(
+        _x(), tg.ones(2, 3, dtype="float64")), ("binary_cross_entropy",)),
+    ("embedding(index 10 of 10)", "input",
+     lambda: tg.nn.Embedding(10, 3)(tg.tensor([10])), ("Embedding", "embedding")),
+    ("layer_norm(shape (2,))", "normalized_shape",
+     lambda: tg.nn.functional.layer_norm(_x(), (2,)), ("layer_norm",)),
+    ("BatchNorm1d(3)(x (2, 4))", "input", lambda: tg.nn.BatchNorm1d(3)(tg.ones(2, 4)),
+     ("BatchNorm1d", "batch_norm")),
+    ("BatchNorm1d train batch of 1", "input",
+     lambda: tg.nn.BatchNorm1d(3)(tg.ones(1, 3)), ("BatchNorm1d", "batch_norm")),
+    ("tape.gradient twice (not persistent)", "self", lambda: _tape_twice(),
+     ("gradient", "persistent")),
+    ("tape.gradient(target None)", "target", lambda: _tape_target(None), ("gradient",)),
+    ("tape.gradient(unconnected='bogus')", "unconnected_gradients",
+     lambda: _tape_target("bogus"), ("gradient", "unconnected")),
+    ("tg.cond(vector pred)", "pred",
+     lambda: tg.cond(tg.tensor([True, False]), lambda: 1, lambda: 2), ("cond",)),
+    ("tg.cond(pred='abc')", "pred", lambda: tg.cond("abc", lambda: 1, lambda: 2), ("cond",)),
+    ("tg.while_loop(body changes arity)", "body",
+     lambda: tg.while_loop(lambda i: i < 3, lambda i: (i + 1, i), (0,)), ("while_loop",)),
+    ("tg.while_loop(maximum_iterations=-1)", "maximum_iterations",
+     lambda: tg.while_loop(lambda i: i < 3, lambda i: (i + 1,), (0,), maximum_iterations=-1),
+     ("while_loop",)),
+    ("Function.backward returns 2 grads for 1 input", "backward", lambda: _fn_two_grads(),
+     ("backward", "Function", "gradients")),
+    ("hook returns wrong shape", "hook", lambda: _hook_returns(tg.ones(5, 7)),
+     ("hook", "shape")),
+    ("register_hook on a tensor without grad", "self",
+     lambda: tg.ones(2).register_hook(lambda g: g), ("register_hook", "requires")),
+    ("requires_grad on int tensor", "requires_grad",
+     lambda: tg.tensor([1, 2], requires_grad=True), ("tensor", "requires_grad")),
+    ("requires_grad_ on int tensor", "requires_grad",
+     lambda: tg.tensor([1, 2]).requires_grad_(), ("requires_grad", "requires_grad_")),
+    ("non-leaf requires_grad = False", "requires_grad",
+     lambda: setattr(_x() * 2, "requires_grad", False), ("requires_grad",)),
+    ("x.grad = (3,) tensor", "grad", lambda: setattr(_x(), "grad", tg.ones(3)), ("grad",)),
+    ("retain_grad on a tensor without grad", "self", lambda: tg.ones(2).retain_grad(),
+     ("retain_grad", "requires")),
+    ("make_dual(tangent shape)", "tangent",
+     lambda: tg.make_dual(tg.ones(3), tg.ones(2)), ("make_dual",)),
+    ("gradcheck(f, int input)", "inputs",
+     lambda: tg.gradcheck(lambda a: a * 2, (tg.tensor([1, 2]),)), ("gradcheck",)),
+    ("save(nested tensors)", "obj", lambda: tg.save([tg.ones(2)], tmp_path("list.st")),
+     ("save",)),
+    ("load(a directory)", "path", lambda: tg.load(tmp_path("")), ("load",)),
+]
+
+
+def _twice_backward():
+    x, y = _loss()
+    y.backward()
+    y.backward()
+
+
+def _tape_twice():
+    x = tg.Variable(np.ones(3))
+    with tg.GradientTape() as tape:
+        y = (x * x).sum()
+    tape.gradient(y, x)
+    tape.gradient(y, x)
+
+
+def _tape_target(unconnected):
+    x = tg.Variable(np.ones(3))
+    with tg.GradientTape() as tape:
+        y = (x * x).sum()
+    if unconnected is None:
+        return tape.gradient(None, x)
+    return tape.gradient(y, x, unconnected_gradients=unconnected)
+
+
+def _fn_two_grads():
+    class F(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    F.apply(x).sum().backward()
+
+
+def explicit_probes(rows=None):
+    out = []
+    for label, arg, thunk, names in (EXPLICIT if rows is None else rows):
+        spec = Spec(label, None, names=names)
+        # a combination has no one bad value to name: the callable's name and a clear
+        # exception type are what a clear error needs here (" " is in every sentence)
+        h = Hostile(label, lambda: None, (" ",))
+        before = tg.is_grad_enabled()
+        try:
+            f = classify(spec, arg, h, thunk)
+        finally:
+            tg.set_grad_enabled(before)
+        f.callable, f.hostile = label, "(combination)"
+        out.append(f)
     return out
