@@ -143,6 +143,15 @@ def with_zero(rng, shapes):
     return [a]
 
 
+def off_jumps(rng, shapes):
+    """x and y with x / y kept 0.1 away from whole numbers (remainder, fmod, //): x has
+    the broadcast shape, y is nonzero."""
+    s0, s1 = shapes
+    y = rng.uniform(0.6, 2.0, size=s1) * rng.choice([-1.0, 1.0], size=s1)
+    q = rng.integers(-3, 4, size=s0) + rng.uniform(0.1, 0.9, size=s0)
+    return [np.broadcast_to(y, s0) * q, y]
+
+
 # ------------------------------------------------------------------ fixed operands
 
 _const = np.random.default_rng(7)
@@ -237,6 +246,18 @@ _ELEMENTWISE = [
     OpCase(tg.square, [(2, 3)], torch=lambda T, x: T.square(x)),
     OpCase(tg.abs, [(6,)], away_from=[0.0], torch=lambda T, x: T.abs(x)),
     OpCase(tg.sign, [(6,)], away_from=[0.0], torch=lambda T, x: T.sign(x)),
+    OpCase(tg.remainder, [(3, 4), (4,)], sample=off_jumps,
+           torch=lambda T, x, y: T.remainder(x, y)),
+    OpCase(lambda x, y: x % y, [(5,), (5,)], sample=off_jumps, name="mod_operator",
+           torch=SAME),
+    OpCase(lambda y: 2.5 % y, [(5,)], name="rmod_operator",
+           torch=lambda T, y: 2.5 - y * T.floor(2.5 / y),    # torch has no rule for 2.5 % y
+           sample=lambda rng, shapes: [2.5 / ((rng.integers(1, 4, size=shapes[0])
+                                               + rng.uniform(0.1, 0.9, size=shapes[0]))
+                                              * rng.choice([-1.0, 1.0], size=shapes[0]))]),
+    OpCase(tg.fmod, [(3, 4), (3, 1)], sample=off_jumps, torch=lambda T, x, y: T.fmod(x, y)),
+    OpCase(tg.floor_divide, [(2, 3), (3,)], sample=off_jumps, name="floor_divide",
+           torch=lambda T, x, y: T.floor(x / y)),            # torch's // has no rule
     OpCase(tg.sin, [(2, 3)], torch=lambda T, x: T.sin(x)),
     OpCase(tg.cos, [(2, 3)], torch=lambda T, x: T.cos(x)),
     OpCase(tg.tan, [(5,)], low=-1.2, high=1.2, torch=lambda T, x: T.tan(x)),
@@ -452,6 +473,33 @@ _LINALG = [
            torch=lambda T, x, ord, axis: T.linalg.vector_norm(x, ord=ord, dim=axis)),
     OpCase(tg.linalg.norm, [(4,)], name="linalg_norm",
            torch=lambda T, x: T.linalg.vector_norm(x)),
+    OpCase(tg.linalg.vector_norm, [(3, 4)], dict(ord=0.5, dim=1), away_from=[0.0],
+           torch=lambda T, x, ord, dim: T.linalg.vector_norm(x, ord=ord, dim=dim)),
+    OpCase(tg.linalg.vector_norm, [(2, 3)], dict(ord=-1.5, keepdim=True), away_from=[0.0],
+           name="vector_norm_negative_ord",
+           torch=lambda T, x, ord, keepdim: T.linalg.vector_norm(x, ord=ord, keepdim=keepdim)),
+    *[OpCase(tg.linalg.matrix_norm, [(3, 4)], dict(ord=o), away_from=[0.0],
+             name=f"matrix_norm_{o}",
+             torch=lambda T, x, ord: T.linalg.matrix_norm(x, ord=ord))
+      for o in ("fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf)],
+    OpCase(tg.linalg.matrix_norm, [(2, 4, 3)], dict(ord="nuc", dim=(2, 0), keepdim=True),
+           name="matrix_norm_nuc_batched",
+           torch=lambda T, x, ord, dim, keepdim: T.linalg.matrix_norm(x, ord=ord, dim=dim,
+                                                                      keepdim=keepdim)),
+    OpCase(tg.linalg.matrix_norm, [(2, 3, 4)], dict(ord=np.inf, dim=(0, 2)), away_from=[0.0],
+           name="matrix_norm_inf_axes",
+           torch=lambda T, x, ord, dim: T.linalg.matrix_norm(x, ord=ord, dim=dim)),
+    OpCase(tg.linalg.norm, [(3, 2)], dict(ord=2), name="linalg_norm_spectral",
+           torch=lambda T, x, ord: T.linalg.norm(x, ord=ord)),
+    OpCase(tg.linalg.norm, [(2, 3, 4)], dict(ord=-2, axis=(1, 2)), name="linalg_norm_batched",
+           torch=lambda T, x, ord, axis: T.linalg.norm(x, ord=ord, dim=axis)),
+    OpCase(tg.linalg.norm, [(3, 4)], dict(ord=1), away_from=[0.0], name="linalg_norm_matrix1",
+           torch=lambda T, x, ord: T.linalg.norm(x, ord=ord)),
+    OpCase(tg.norm, [(3, 4)], dict(ord="nuc"), name="norm_nuc",
+           torch=lambda T, x, ord: T.linalg.matrix_norm(x, ord=ord)),
+    OpCase(tg.linalg.svdvals, [(4, 3)], torch=lambda T, x: T.linalg.svdvals(x)),
+    OpCase(tg.linalg.svdvals, [(2, 3, 5)], name="svdvals_wide_batched",
+           torch=lambda T, x: T.linalg.svdvals(x)),
 ]
 
 _NEURAL = [

@@ -3,9 +3,9 @@ from ._core import REGISTRY, LINEAR, Op, apply, call, register, tangent_sum  # n
 from .activations import (gelu, leaky_relu, log_softmax, relu, sigmoid,  # noqa: F401
                           softmax, softplus)
 from .elementwise import (abs, add, cast, clamp, clip, clip_by_value, clone, cos,  # noqa: F401
-                          div, divide, erf, exp, log, log1p, maximum, minimum, mul,
-                          multiply, neg, negative, pow, sign, sin, sqrt, square, sub,
-                          subtract, tan, tanh, true_divide, where)
+                          div, divide, erf, exp, floor_divide, fmod, log, log1p, maximum,
+                          minimum, mul, multiply, neg, negative, pow, remainder, sign, sin,
+                          sqrt, square, sub, subtract, tan, tanh, true_divide, where)
 from .linalg import dot, einsum, matmul, norm, outer  # noqa: F401
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,

@@ -2,35 +2,92 @@
 import numpy as np
 
 
-def normalize_axis(axis, ndim, op="reduce"):
-    """None, int or sequence -> None or a sorted tuple of non-negative axes."""
+def describe(v):
+    """`2.5 (float)`: a value and its type, for error messages."""
+    shape = getattr(v, "shape", None)
+    if shape is not None and getattr(v, "dtype", None) is not None:
+        return f"a {type(v).__name__} of shape {tuple(shape)} and dtype {v.dtype}"
+    r = repr(v)
+    if len(r) > 40:
+        r = r[:37] + "..."
+    return f"{r} ({type(v).__name__})"
+
+
+def check_int(op, name, v):
+    """v as an int; bools, floats, strings and arrays raise TypeError naming `op`."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, np.integer):
+        return int(v)
+    raise TypeError(f"{op}: {name} must be an int, got {describe(v)}")
+
+
+def check_number(op, name, v):
+    """v as a float; bools, strings, None and arrays raise TypeError naming `op`."""
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return float(v)
+    raise TypeError(f"{op}: {name} must be a number, got {describe(v)}")
+
+
+def check_bool(op, name, v):
+    if v is True or v is False:
+        return v
+    if isinstance(v, np.bool_):
+        return bool(v)
+    raise TypeError(f"{op}: {name} must be True or False, got {describe(v)}")
+
+
+def check_axis(op, axis, ndim, name="axis"):
+    """One axis in [-ndim, ndim) as a non-negative int (a 0-d tensor takes -1 and 0)."""
+    if not (isinstance(axis, int) and not isinstance(axis, bool)):
+        if not isinstance(axis, np.integer):
+            raise TypeError(f"{op}: {name} must be an int, got {describe(axis)}")
+        axis = int(axis)
+    n = ndim if ndim else 1
+    if not -n <= axis < n:
+        raise np.exceptions.AxisError(
+            f"{op}: {name} {axis} is out of range for a tensor with {ndim} dimension(s)")
+    return axis % n if ndim else 0
+
+
+def normalize_axis(axis, ndim, op="reduce", name="axis"):
+    """None, int or sequence of ints -> None or a sorted tuple of non-negative axes.
+
+    Bad entries raise before any work: a non-int TypeError, out of range AxisError
+    (a ValueError and an IndexError, as NumPy), a repeated axis ValueError."""
     if axis is None:
         return None
     if isinstance(axis, (list, tuple)):
-        axes = tuple(axis)
+        axes = axis
     else:
         axes = (axis,)
     out = []
     for a in axes:
-        a = int(a)
+        if not (isinstance(a, int) and not isinstance(a, bool)):
+            if not isinstance(a, np.integer):
+                raise TypeError(f"{op}: {name} must be an int or a tuple of ints, got "
+                                f"{describe(axis)}")
+            a = int(a)
         if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise IndexError(f"{op}: axis {a} is out of range for a tensor with {ndim} "
-                             f"dimension(s)")
+            raise np.exceptions.AxisError(
+                f"{op}: {name} {a} is out of range for a tensor with {ndim} dimension(s)")
         out.append(a % ndim if ndim else 0)
     if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis}")
+        raise ValueError(f"{op}: repeated axis in {name}={axis!r}")
     return tuple(sorted(out)) if ndim else ()
 
 
-def pick_axis(axis, dim, keepdims, keepdim):
+def pick_axis(axis, dim, keepdims, keepdim, op="reduce"):
     """Translate PyTorch's dim/keepdim aliases once, in the public function."""
     if dim is not None:
         if axis is not None:
-            raise TypeError("give either axis= or dim=, not both")
+            raise TypeError(f"{op}: give either axis= or dim=, not both")
         axis = dim
     if keepdim is not None:
         keepdims = keepdim
-    return axis, bool(keepdims)
+    if keepdims is not True and keepdims is not False:
+        keepdims = check_bool(op, "keepdims", keepdims)
+    return axis, keepdims
 
 
 def reduced_shape(shape, axis, keepdims):

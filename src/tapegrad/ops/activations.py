@@ -5,13 +5,20 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._core import SPEEDUPS, Op, apply, apply1, call, register, tangent_axis
-from ._shapes import normalize_axis
+from ._shapes import check_number, describe, normalize_axis
 from .elementwise import Erf, Exp, Tanh, Where, _all_finite, scale
 from .reduce import Sum, _lse
 
 
 def _raw(v):
     return v._data if isinstance(v, Tensor) else v
+
+
+def _as_float(x):
+    """bool and integer inputs as float32 (PyTorch's default float), before any
+    arithmetic: -x on bool raises and -x on uint8 wraps around."""
+    x = np.asarray(x)
+    return x if x.dtype.kind in "fc" else x.astype(np.float32)
 
 
 _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask
@@ -24,10 +31,9 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(x):
+        x = _as_float(x)
         e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(
-            np.result_type(x, np.float32) if np.asarray(x).dtype.kind == "f" else np.float64,
-            copy=False)
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
     # d sigmoid = out (1 - out) dx
     @staticmethod
@@ -85,7 +91,8 @@ class LeakyRelu(Op):
 
     @staticmethod
     def forward(x, *, negative_slope):
-        return np.where(x > 0, x, x * negative_slope)
+        x = _as_float(x)
+        return np.where(x > 0, x, x * negative_slope).astype(x.dtype, copy=False)
 
     @staticmethod
     def vjp(ctx, g):
@@ -108,6 +115,7 @@ class Softplus(Op):
 
     @staticmethod
     def forward(x, *, beta, threshold):
+        x = _as_float(x)
         bx = x * beta
         soft = (np.log1p(np.exp(-np.abs(bx))) + np.maximum(bx, 0)) / beta
         return np.where(bx > threshold, x, soft).astype(np.asarray(soft).dtype, copy=False)
@@ -137,8 +145,8 @@ class Gelu(Op):
 
     @staticmethod
     def forward(x):
-        return (0.5 * x * (1.0 + Erf.forward(x / math.sqrt(2.0)))).astype(
-            np.asarray(x).dtype, copy=False)
+        x = _as_float(x)
+        return (0.5 * x * (1.0 + Erf.forward(x / math.sqrt(2.0)))).astype(x.dtype, copy=False)
 
     # d gelu = Phi(x) + x phi(x)
     @staticmethod
@@ -164,6 +172,7 @@ class Softmax(Op):
 
     @staticmethod
     def forward(x, *, axis):
+        x = _as_float(x)
         m = np.max(x, axis=axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0.0)
         e = np.exp(x - m)
@@ -192,6 +201,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(x, *, axis):
+        x = _as_float(x)
         lse, finite = _lse(x, axis)
         # only a row whose max is not finite can give lse = -inf (a fully masked row)
         return x - lse if finite else x - np.where(np.isneginf(lse), 0.0, lse)
@@ -231,17 +241,27 @@ def leaky_relu(x, negative_slope=0.01, *, alpha=None):
     """x for x > 0, negative_slope * x otherwise. TF: alpha=."""
     if alpha is not None:
         negative_slope = alpha
-    return apply(LeakyRelu, x, negative_slope=float(negative_slope))
+    slope = check_number("leaky_relu", "negative_slope", negative_slope)
+    return apply(LeakyRelu, x, negative_slope=slope)
 
 
 def softplus(x, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold."""
-    return apply(Softplus, x, beta=float(beta), threshold=float(threshold))
+    beta = check_number("softplus", "beta", beta)
+    if beta == 0:
+        raise ValueError("softplus: beta must be nonzero, got 0")
+    return apply(Softplus, x, beta=beta, threshold=check_number("softplus", "threshold",
+                                                                 threshold))
 
 
 def gelu(x, approximate="none"):
     """x * Phi(x). approximate="tanh" uses the tanh formula (also True, as in TF)."""
-    if approximate in ("tanh", True):
+    tanh_form = approximate is True or (isinstance(approximate, str) and approximate == "tanh")
+    if not (tanh_form or approximate is False or (isinstance(approximate, str)
+                                                  and approximate == "none")):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got "
+                         f"{describe(approximate)}")
+    if tanh_form:
         c = math.sqrt(2.0 / math.pi)
         return 0.5 * x * (1.0 + apply(Tanh, c * (x + 0.044715 * x * x * x)))
     return apply1(Gelu, x)
@@ -249,6 +269,8 @@ def gelu(x, approximate="none"):
 
 def _axis(x, axis, dim, op):
     if dim is not None:
+        if axis not in (None, -1):
+            raise TypeError(f"{op}: give either axis= or dim=, not both")
         axis = dim
     axes = normalize_axis(axis, np.ndim(_raw(x)), op)
     return axes[0] if axes else None        # a 0-d input is its own single-element row

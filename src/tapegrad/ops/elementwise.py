@@ -8,7 +8,7 @@ from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from ._core import (LINEAR, Op, apply, apply1, apply2, call, register, same_params,
                     tangent_sum)
-from ._shapes import broadcast_shapes
+from ._shapes import broadcast_shapes, describe
 
 _local = _state.local
 
@@ -223,6 +223,70 @@ def _dpow_dy(x, out):
 
 def _raw(v):
     return v._data if isinstance(v, Tensor) else v
+
+
+class _ModOp(Op):
+    """Shared rules of remainder and fmod: x - y * q(x / y), q = floor or trunc."""
+    args = ("x", "y")
+    saves = ("x", "y")
+    quotient = None
+
+    # d(x mod y) = dx - q dy, q constant between the jumps. At a jump (x / y a whole
+    # number) q is the quotient there, so x mod y = 0 has slope 1 in x (as PyTorch).
+    @classmethod
+    def vjp(cls, ctx, g):
+        x, y = ctx.saved
+        gx = g if ctx.needs_grad[0] else None
+        gy = scale(g, -cls.quotient(_raw(x), _raw(y))) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @classmethod
+    def jvp(cls, ctx, dx, dy):
+        x, y = ctx.saved
+        return tangent_sum(dx, None if dy is None else -dy * cls.quotient(_raw(x), _raw(y)))
+
+
+def _floor_quotient(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(x, y)
+
+
+def _trunc_quotient(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.trunc(np.true_divide(x, y))
+
+
+@register
+class Remainder(_ModOp):
+    """x mod y with the sign of y (Python's %, torch.remainder), NumPy broadcasting."""
+    quotient = staticmethod(_floor_quotient)
+
+    forward = staticmethod(np.remainder)
+
+
+@register
+class Fmod(_ModOp):
+    """x mod y with the sign of x (C's fmod, torch.fmod), NumPy broadcasting."""
+    quotient = staticmethod(_trunc_quotient)
+
+    forward = staticmethod(np.fmod)
+
+
+@register
+class FloorDivide(Op):
+    """floor(x / y); piecewise constant, so its gradient is 0 (as floor and round)."""
+    args = ("x", "y")
+
+    forward = staticmethod(np.floor_divide)
+
+    @staticmethod
+    def vjp(ctx, g):
+        z = zeros_like(g)
+        return (z if ctx.needs_grad[0] else None), (z if ctx.needs_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return zeros_like(dx if dx is not None else dy)
 
 
 @register
@@ -632,6 +696,21 @@ def pow(x, y):
     return apply2(Pow, x, y)
 
 
+def remainder(x, y):
+    """x mod y with the sign of y, as Python's % and torch.remainder; d/dy = -floor(x/y)."""
+    return apply2(Remainder, x, y)
+
+
+def fmod(x, y):
+    """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y)."""
+    return apply2(Fmod, x, y)
+
+
+def floor_divide(x, y):
+    """floor(x / y), as Python's //; its gradient is 0 wherever it is defined."""
+    return apply2(FloorDivide, x, y)
+
+
 def exp(x):
     return apply1(Exp, x)
 
@@ -698,6 +777,10 @@ def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
     hi = max if clip_value_max is None else clip_value_max
     if lo is None and hi is None:
         raise ValueError("clip: give at least one of min and max")
+    for name, b in (("min", lo), ("max", hi)):
+        if not (b is None or isinstance(b, (int, float, np.number, Tensor, np.ndarray))) \
+                or isinstance(b, bool):
+            raise TypeError(f"clip: {name} must be a number or a tensor, got {describe(b)}")
     if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
         out = x
         if lo is not None:
@@ -705,6 +788,9 @@ def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
         if hi is not None:
             out = minimum(out, hi)
         return out
+    if lo is not None and hi is not None and lo > hi:
+        # NumPy and PyTorch silently give max everywhere: almost surely swapped bounds
+        raise ValueError(f"clip: min ({lo}) is greater than max ({hi})")
     return apply(Clip, x, lo=lo, hi=hi)
 
 
@@ -728,14 +814,19 @@ def where(cond, x, y):
     """
     c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if c.dtype != np.bool_:
-        c = c.astype(bool)
+        # as PyTorch: a float condition is more likely a bug than a mask
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {c.dtype}; "
+                        "compare it (e.g. cond != 0) first")
     broadcast_shapes("where", c.shape, _shape(x), _shape(y))
     return apply(Where, c, x, y)
 
 
 def cast(x, dtype):
     """x converted to dtype. TF: cast."""
-    dtype = as_dtype(dtype)
+    try:
+        dtype = as_dtype(dtype)
+    except TypeError as e:
+        raise TypeError(f"cast: {e}") from None
     src = x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
     return apply(Cast, x, dtype=dtype, src=src)
 
@@ -746,7 +837,7 @@ def clone(x):
 
 # batched tangents broadcast through these rules unchanged (see Op.batching)
 for _op in (Add, Sub, Mul, Div, Pow, Exp, Log, Log1p, Sqrt, Square, Abs, Sign, Sin, Cos,
-            Tan, Tanh, Erf, Maximum, Minimum, Clip, Where, Cast):
+            Tan, Tanh, Erf, Maximum, Minimum, Clip, Where, Cast, Remainder, Fmod, FloorDivide):
     _op.batching = "elementwise"
 Neg.batch_params = same_params
 Clone.batch_params = same_params

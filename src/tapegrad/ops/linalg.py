@@ -3,8 +3,9 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._core import Op, apply, apply2, call, register, tangent_axis, tangent_sum
-from ._shapes import broadcast_shapes, keepdims_shape, normalize_axis, pick_axis
-from .elementwise import Where
+from ._shapes import (broadcast_shapes, check_bool, describe, keepdims_shape, normalize_axis,
+                      pick_axis)
+from .elementwise import Where, _all_finite
 from .reduce import Sum, expand_reduced
 from .shape import BroadcastTo, Reshape, Transpose
 
@@ -132,9 +133,23 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def _parse_einsum(subscripts, shapes):
     """Explicit form with ellipses expanded: (["ij", "jk"], "ik")."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string such as 'ij,jk->ik', got "
+                        f"{describe(subscripts)}")
     subscripts = subscripts.replace(" ", "")
+    bad = sorted(set(c for c in subscripts if not (c.isascii() and c.isalpha())
+                     and c not in ",->."))
+    if bad or subscripts.count("->") > 1 or subscripts.replace("->", "").count("-") or \
+            subscripts.replace("->", "").count(">") or \
+            subscripts.replace("...", "").count("."):
+        raise ValueError(f"einsum: bad subscripts {subscripts!r}: use letters, ',', one "
+                         "'->' and '...'")
     if "->" in subscripts:
         lhs, rhs = subscripts.split("->")
+        unknown = sorted(set(rhs) - set(lhs) - {"."})
+        if unknown or len(rhs.replace("...", "")) != len(set(rhs.replace("...", ""))):
+            raise ValueError(f"einsum: output subscripts '{rhs}' must each appear in the "
+                             f"inputs '{lhs}', once")
     else:
         lhs, rhs = subscripts, None
     ins = lhs.split(",")
@@ -266,46 +281,392 @@ def einsum(subscripts, *operands):
 
 # ------------------------------------------------------------------ norm
 
+def _float_data(x):
+    """bool/integer arrays as float32 (PyTorch's default float); floats as they are."""
+    x = np.asarray(x)
+    return x if x.dtype.kind in "fc" else x.astype(np.float32)
+
+
+def _as_float(x):
+    """The same for a public function's input: a cast only for bool/integer data."""
+    d = _raw(x)
+    if isinstance(d, np.ndarray) and d.dtype.kind in "fc":
+        return x
+    from .elementwise import cast
+    return cast(x, np.float32)
+
+
+def _pnorm(x, p, axis, keepdims):
+    """(sum |x|^p)^(1/p) over axis. The 2-norm takes the plain sum of squares when it
+    neither overflows nor underflows (ordinary inputs); otherwise, and for other p, it
+    divides by max|x| first (min|x| for p < 0), as LAPACK's nrm2 does."""
+    x = _float_data(x)
+    if x.size == 0:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    if p == 2:
+        with np.errstate(over="ignore", under="ignore"):
+            ss = np.sum(np.square(x), axis=axis, keepdims=keepdims)
+        if _all_finite(ss) and (ss.ndim == 0 and ss >= _SAFE_MIN[x.dtype.char]
+                                or ss.ndim and ss.min() >= _SAFE_MIN[x.dtype.char]):
+            return np.sqrt(ss)
+    a = np.abs(x)
+    sc = (np.max if p > 0 else np.min)(a, axis=axis, keepdims=True)
+    sc = np.where((sc == 0) | ~np.isfinite(sc), 1.0, sc).astype(a.dtype, copy=False)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        r = a / sc
+        if p == 2:
+            out = np.sqrt(np.sum(r * r, axis=axis, keepdims=True)) * sc
+        else:
+            out = np.sum(r ** p, axis=axis, keepdims=True) ** (1.0 / p) * sc
+    out = out.astype(a.dtype, copy=False)
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+# sums of squares below tiny / eps may have lost digits to underflow: take the scaled path
+_SAFE_MIN = {c: np.finfo(c).tiny / np.finfo(c).eps for c in "efdg"}
+_SAFE_MIN.update(F=_SAFE_MIN["f"], D=_SAFE_MIN["d"], G=_SAFE_MIN["g"])
+
+
 @register
 class Norm(Op):
-    """sqrt(sum(x**2)) over `axis`. At x = 0 the gradient is 0 (a subgradient) and the
-    second derivative is finite, unlike sqrt of a sum of squares written by hand."""
+    """Vector p-norm (sum |x|^p)^(1/p) over `axis`, for p = 2 and any p other than
+    0, 1 and +-inf (those are sums, maxima and minima of abs). Computed without overflow
+    or underflow at any scale. At x = 0 the gradient is 0 (PyTorch's subgradient) and the
+    second derivative is finite."""
     saves = ("x", "out")
 
     @staticmethod
-    def forward(x, *, axis, keepdims):
-        return np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims))
+    def forward(x, *, ord, axis, keepdims):
+        return _pnorm(x, ord, axis, keepdims)
 
-    # d|x| = x / |x| dx, with |x| replaced by 1 where it is 0 (there x = 0 as well)
+    # d|x|_p = sign(x) (|x| / |x|_p)^(p-1) dx (x / |x|_2 for p = 2), written with the
+    # ratio so it stays finite at any scale; 0 where x = 0 or |x|_p = 0
     @staticmethod
     def vjp(ctx, g):
-        x = ctx.saved[0]
         g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
-        return (g * (x / _safe_norm(ctx)),)
+        return (g * _norm_slope(ctx),)
 
     @staticmethod
     def jvp(ctx, dx):
-        x = ctx.saved[0]
         p = ctx.params
-        return call(Sum, dx * (x / _safe_norm(ctx)), axis=tangent_axis(ctx),
+        return call(Sum, dx * _norm_slope(ctx), axis=tangent_axis(ctx),
                     keepdims=p["keepdims"])
 
 
-def _safe_norm(ctx):
-    out = expand_reduced(ctx.saved[1], ctx)
+def _norm_slope(ctx):
+    from .elementwise import Abs, Pow, Sign
+    x, out = ctx.saved
+    p = ctx.params["ord"]
+    out = expand_reduced(out, ctx)
     zero = _raw(out) == 0
-    return call(Where, zero, 1.0, out) if np.any(zero) else out
+    any_zero = np.any(zero)
+    if any_zero:
+        out = call(Where, zero, 1.0, out)
+    if p == 2:
+        return x / out                  # x = 0 wherever the norm is 0
+    slope = call(Sign, x) * call(Pow, call(Abs, x) / out, p - 1.0)
+    dead = _raw(x) == 0                 # |x|^p has no finite slope at 0 for p < 1
+    if any_zero:
+        dead = dead | zero
+    return call(Where, dead, 0.0, slope) if np.any(dead) else slope
 
 
+@register
+class SvdVals(Op):
+    """Singular values of the matrices in the last two axes, largest first (part="s"),
+    and the two derivative maps its rules need, as parts of the same op so that second
+    derivatives are exact: part="vjp" is U diag(g) V^T from (A, g), part="jvp" is
+    diag(U^T dA V) from (A, dA). Derivatives assume distinct singular values (a tie gets
+    0 in the coupling terms); a third derivative raises NotImplementedError."""
+    args = ()
+    save_all = True
+
+    @staticmethod
+    def forward(*xs, part):
+        a = _float_data(xs[0])
+        if part == "s":
+            return np.linalg.svd(a, compute_uv=False)
+        u, _, v = _svd_parts(a)
+        if part == "vjp":
+            return _ugv(u, np.asarray(xs[1]), v)
+        return _diag_utv(u, np.asarray(xs[1]), v)
+
+    # d sigma_i = u_i^T dA v_i; the derivatives of U and V (for the second order) come
+    # from U^T dA V as in the standard SVD perturbation formulas
+    @staticmethod
+    def vjp(ctx, g):
+        part = ctx.params["part"]
+        if part == "s":
+            return (call(SvdVals, ctx.saved[0], g, part="vjp"),)
+        _first_order_only(*ctx.saved, g)
+        a, other = (_raw(v) for v in ctx.saved)
+        g = _raw(g)
+        u, s, v = _svd_parts(a)
+        if part == "vjp":           # <h, U diag(g) V^T>
+            return (_adj_ugv(a, other, g) if ctx.needs_grad[0] else None,
+                    _diag_utv(u, g, v) if ctx.needs_grad[1] else None)
+        return (_adj_ugv(a, g, other) if ctx.needs_grad[0] else None,     # <c, diag(U^T d V)>
+                _ugv(u, g, v) if ctx.needs_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, *ds):
+        part = ctx.params["part"]
+        if part == "s":
+            return call(SvdVals, ctx.saved[0], ds[0], part="jvp")
+        _first_order_only(*ctx.saved, *ds)
+        a, other = (_raw(v) for v in ctx.saved)
+        da, dother = (None if d is None else _raw(d) for d in ds)
+        u, s, v = _svd_parts(a)
+        out = None
+        if da is not None:
+            u, v, du, dv = _svd_duv(a, da)      # one basis: the signs of u, v are arbitrary
+            if part == "vjp":
+                out = _ugv(du, other, v) + _ugv(u, other, dv)
+            else:
+                out = _diag_utv(du, other, v) + _diag_utv(u, other, dv)
+        if dother is not None:
+            extra = _ugv(u, dother, v) if part == "vjp" else _diag_utv(u, dother, v)
+            out = extra if out is None else out + extra
+        return out
+
+
+def _T(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _svd_parts(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return u, s, _T(vh)
+
+
+def _ugv(u, g, v):
+    """U diag(g) V^T, batched."""
+    return (u * g[..., None, :]) @ _T(v)
+
+
+def _diag_utv(u, h, v):
+    """diag(U^T H V), batched."""
+    return np.einsum("...mk,...mn,...nk->...k", u, h, v)
+
+
+def _coupling(s):
+    """F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it and at ties."""
+    d = s[..., None, :] ** 2 - s[..., :, None] ** 2
+    tie = d == 0
+    return np.where(tie, 0.0, 1.0 / np.where(tie, 1.0, d))
+
+
+def _inv_s(s):
+    return np.where(s == 0, 0.0, 1.0 / np.where(s == 0, 1.0, s))
+
+
+def _svd_duv(a, da):
+    """(U, V, dU, dV) of the thin SVD a = U S V^T along da."""
+    m, n = a.shape[-2:]
+    if m < n:
+        v, u, dv, du = _svd_duv(_T(a), _T(da))
+        return u, v, du, dv
+    u, s, v = _svd_parts(a)
+    f = _coupling(s)
+    dp = _T(u) @ da @ v
+    du = u @ (f * (dp * s[..., None, :] + s[..., :, None] * _T(dp)))
+    dv = v @ (f * (s[..., :, None] * dp + _T(dp) * s[..., None, :]))
+    if m > n:
+        du = du + (da @ v - u @ dp) * _inv_s(s)[..., None, :]
+    return u, v, du, dv
+
+
+def _adj_ugv(a, g, h):
+    """The X with <h, d(U diag(g) V^T)> = <X, da> for every da (g held fixed)."""
+    m, n = a.shape[-2:]
+    if m < n:
+        return _T(_adj_ugv(_T(a), g, _T(h)))
+    u, s, v = _svd_parts(a)
+    f = _coupling(s)
+    mm = (h @ v) * g[..., None, :]
+    nn = (_T(h) @ u) * g[..., None, :]
+    z1 = f * (_T(u) @ mm)
+    z2 = f * (_T(v) @ nn)
+    c = (z1 + _T(z1)) * s[..., None, :] + s[..., :, None] * (z2 + _T(z2))
+    x = u @ c @ _T(v)
+    if m > n:
+        x = x + ((mm - u @ (_T(u) @ mm)) * _inv_s(s)[..., None, :]) @ _T(v)
+    return x
+
+
+def _first_order_only(*vs):
+    """The rules of the derivative parts are not differentiated again: refuse, rather
+    than return a wrong third derivative, when one is being recorded."""
+    from .. import _state
+    L = _state.local
+    for v in vs:
+        if isinstance(v, Tensor) and ((v._rg and L.grad_enabled) or v._fw is not None):
+            raise NotImplementedError(
+                "svdvals: third derivatives of singular values (matrix norms with ord 2, "
+                "-2 or 'nuc') are not implemented")
+
+
+SvdVals.batching = None
 MatMul.batching = Einsum.batching = Norm.batching = "aware"
 
 
-def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Vector norm of x over `axis` (all elements when None).
+def _check_ord(op, ord, allowed=None):
+    if isinstance(ord, str):
+        if allowed is None or ord not in allowed:
+            raise ValueError(f"{op}: ord must be a number{_or(allowed)}, got {ord!r} (str)")
+        return ord
+    if isinstance(ord, bool) or not isinstance(ord, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: ord must be a number{_or(allowed)}, got {ord!r} "
+                        f"({type(ord).__name__})")
+    ord = float(ord)
+    if ord != ord:
+        raise ValueError(f"{op}: ord must be a number, got nan")
+    return ord
 
-    ord: 2 (default; also None and "fro"), 1, any p > 0, inf or -inf.
-    At x = 0 the 2-norm has gradient 0 and a finite second derivative: use it
-    instead of `sqrt(sum(x**2))`, whose gradient at 0 is NaN.
+
+def _or(allowed):
+    return "" if not allowed else " or " + " or ".join(repr(a) for a in allowed)
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    """x has float data, ord a float, axis normalized."""
+    from . import elementwise as E
+    from . import reduce as R
+    if ord == 2 or (ord not in (0.0, 1.0) and np.isfinite(ord)):
+        return apply(Norm, x, ord=2 if ord == 2 else ord, axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return R.sum(E.abs(x), axis, keepdims)
+    if ord == np.inf:
+        return R.max(E.abs(x), axis, keepdims)
+    if ord == -np.inf:
+        return R.min(E.abs(x), axis, keepdims)
+    # ord 0 counts the nonzero entries: piecewise constant, so its gradient is 0 (sign's)
+    return R.sum(E.sign(E.abs(x)), axis, keepdims)
+
+
+def _matrix_norm(x, ord, axes, keepdims, op):
+    """Matrix norm over the axis pair `axes` (distinct, non-negative), NumPy's ords."""
+    from . import elementwise as E
+    from . import reduce as R
+    r, c = axes
+    if ord == "fro":
+        return apply(Norm, x, ord=2, axis=tuple(sorted(axes)), keepdims=keepdims)
+    if ord in (1.0, -1.0, np.inf, -np.inf):
+        inner, outer = (r, c) if ord in (1.0, -1.0) else (c, r)
+        s = R.sum(E.abs(x), inner, True)                  # column (1) or row (inf) sums
+        out = (R.max if ord > 0 else R.min)(s, outer, True)
+    else:
+        nd = np.ndim(_raw(x))
+        rest = [a for a in range(nd) if a not in (r, c)]
+        sv = apply(SvdVals, call(Transpose, x, axes=tuple(rest) + (r, c))
+                   if (r, c) != (nd - 2, nd - 1) else x, part="s")
+        if ord == "nuc":
+            out = R.sum(sv, -1)
+        else:
+            out = (R.max if ord > 0 else R.min)(sv, -1)
+        if not keepdims:
+            return out
+        from .shape import reshape
+        return reshape(out, keepdims_shape(np.shape(_raw(x)), (r, c)))
+    if keepdims:
+        return out
+    from .shape import squeeze
+    return squeeze(out, (r, c))
+
+
+_MATRIX_ORDS = ("fro", "nuc")
+
+
+def _matrix_axes(op, axis, nd):
+    if not isinstance(axis, (tuple, list)) or len(axis) != 2:
+        raise ValueError(f"{op}: a matrix norm needs dim/axis to be a pair of axes, got "
+                         f"{axis!r}")
+    if nd < 2:
+        raise ValueError(f"{op}: a matrix norm needs an input with at least 2 "
+                         f"dimensions, got {nd}")
+    r, c = (normalize_axis(a, nd, op, "dim")[0] for a in axis)
+    if r == c:
+        raise ValueError(f"{op}: dim/axis must name two different axes, got {tuple(axis)}")
+    return r, c
+
+
+def _check_matrix_ord(op, ord):
+    ord = _check_ord(op, ord, _MATRIX_ORDS)
+    if not isinstance(ord, str) and ord not in (1.0, -1.0, 2.0, -2.0, np.inf, -np.inf):
+        raise ValueError(f"{op}: a matrix norm's ord must be 'fro', 'nuc', inf, -inf, 1, "
+                         f"-1, 2 or -2, got {ord!r}")
+    return ord
+
+
+def svdvals(A):
+    """Singular values of the matrices in the last two axes, largest first, as
+    torch.linalg.svdvals (first derivatives only)."""
+    A = _as_float(A)
+    if np.ndim(_raw(A)) < 2:
+        raise ValueError(f"svdvals: A must have at least 2 dimensions, got shape "
+                         f"{np.shape(_raw(A))}")
+    return apply(SvdVals, A, part="s")
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Vector norm over `dim` (all elements when None), as torch.linalg.vector_norm:
+    ord 2 (default), any p (including negative), inf, -inf and 0 (count of nonzeros).
+    Finite and scaled at any magnitude; the gradient at x = 0 is 0."""
+    axis, keepdims = pick_axis(axis, dim, keepdim if keepdims is None else keepdims, None,
+                               "vector_norm")
+    ord = _check_ord("vector_norm", ord)
+    x = _as_float(x)
+    axis = normalize_axis(axis, np.ndim(_raw(x)), "vector_norm", "dim")
+    return _vector_norm(x, ord, axis, keepdims)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdims=None):
+    """Matrix norm over the axis pair `dim` (batched over the others), as
+    torch.linalg.matrix_norm: ord 'fro', 'nuc', inf, -inf, 1, -1, 2, -2. ord 2, -2 and
+    'nuc' go through the singular values (first derivatives only)."""
+    if axis is not None:
+        dim = axis
+    keepdim = check_bool("matrix_norm", "keepdim", keepdim if keepdims is None else keepdims)
+    ord = _check_matrix_ord("matrix_norm", ord)
+    A = _as_float(A)
+    axes = _matrix_axes("matrix_norm", dim, np.ndim(_raw(A)))
+    return _matrix_norm(A, ord, axes, keepdim, "matrix_norm")
+
+
+def linalg_norm(x, ord=None, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """numpy.linalg.norm / torch.linalg.norm: a vector norm for 1-D input or an int axis,
+    a matrix norm for 2-D input with `ord` given or an axis pair; ord None is the 2-norm
+    (Frobenius) of all elements."""
+    op = "linalg.norm"
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+    x = _as_float(x)
+    nd = np.ndim(_raw(x))
+    if axis is None:
+        if ord is None:
+            return _vector_norm(x, 2.0, None, keepdims)
+        if nd == 2:
+            axis = (0, 1)
+        elif nd != 1:
+            raise ValueError(f"{op}: with ord={ord!r} and axis=None the input must be 1-D "
+                             f"or 2-D, got {nd}-D; give axis")
+    if isinstance(axis, (tuple, list)) and len(axis) == 2:
+        ord = _check_matrix_ord(op, "fro" if ord is None else ord)
+        return _matrix_norm(x, ord, _matrix_axes(op, axis, nd), keepdims, op)
+    if isinstance(axis, (tuple, list)) and len(axis) != 1:
+        raise ValueError(f"{op}: axis must be an int or a pair of ints, got {axis!r}")
+    ord = _check_ord(op, 2 if ord is None else ord)
+    axis = normalize_axis(axis, nd, op)
+    return _vector_norm(x, ord, axis, keepdims)
+
+
+def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Norm of x over `axis` (all elements when None), as torch.norm: a number ord is the
+    vector norm (2, 1, any p, inf, -inf, 0), 'fro' the 2-norm, 'nuc' the nuclear norm of
+    the matrices in `axis` (a pair; the last two axes when None). For NumPy's matrix ords
+    use `tg.linalg.norm` or `tg.linalg.matrix_norm`.
+
+    At x = 0 the gradient is 0 and the second derivative is finite: use it instead of
+    `sqrt(sum(x**2))`, whose gradient at 0 is NaN.
 
     >>> import tapegrad as tg
     >>> x = tg.zeros(3, requires_grad=True)
@@ -313,22 +674,16 @@ def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
     >>> x.grad
     tensor([0., 0., 0.])
     """
-    from . import elementwise as E
-    from . import reduce as R
-    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "norm")
+    ord = _check_ord("norm", 2 if ord is None else ord, _MATRIX_ORDS)
+    x = _as_float(x)
     nd = np.ndim(_raw(x))
+    if ord == "nuc":
+        axes = _matrix_axes("norm", (-2, -1) if axis is None else axis, nd)
+        return _matrix_norm(x, ord, axes, keepdims, "norm")
     axis = normalize_axis(axis, nd, "norm")
-    if ord in (2, None, "fro", 2.0):
-        return apply(Norm, x, axis=axis, keepdims=keepdims)
-    if ord == 1:
-        return R.sum(E.abs(x), axis, keepdims)
-    if ord == np.inf:
-        return R.max(E.abs(x), axis, keepdims)
-    if ord == -np.inf:
-        return R.min(E.abs(x), axis, keepdims)
-    if isinstance(ord, (int, float)) and ord > 0:
-        return E.pow(R.sum(E.pow(E.abs(x), float(ord)), axis, keepdims), 1.0 / ord)
-    raise ValueError(f"norm: unsupported ord={ord!r}; use 1, 2, p > 0, inf or -inf")
+    return _vector_norm(x, 2.0 if ord == "fro" else ord, axis, keepdims)
 
 
-__all__ = ["matmul", "dot", "outer", "einsum", "norm", "keepdims_shape"]
+__all__ = ["matmul", "dot", "outer", "einsum", "norm", "vector_norm", "matrix_norm",
+           "linalg_norm", "svdvals", "keepdims_shape"]

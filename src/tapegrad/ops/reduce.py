@@ -3,7 +3,7 @@ import numpy as np
 
 from .._tensor import Tensor, make
 from ._core import LINEAR, Op, apply, call, register, tangent_axis
-from ._shapes import keepdims_shape, normalize_axis, pick_axis
+from ._shapes import check_axis, check_bool, check_int, keepdims_shape, normalize_axis, pick_axis
 from .elementwise import Exp, Where, _all_finite, scale
 from .shape import BroadcastTo, Reshape, Transpose
 
@@ -203,6 +203,9 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(x, *, axis, keepdims):
+        x = np.asarray(x)
+        if x.dtype.kind not in "fc":
+            x = x.astype(np.float32)        # bool - bool raises; uint8 - uint8 wraps
         s, _ = _lse(x, axis)
         return s if keepdims else np.squeeze(s, axis=axis)
 
@@ -248,10 +251,11 @@ for _op in (Prod, Max, Min, Var, LogSumExp):
 
 # ------------------------------------------------------------------ public functions
 
-def _reduce(op, x, axis, keepdims, dim, keepdim, **params):
-    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+def _reduce(op, x, axis, keepdims, dim, keepdim, name=None, **params):
+    name = name or op.__name__.lower()
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, name)
     nd = x._data.ndim if isinstance(x, Tensor) else np.ndim(x)
-    axis = normalize_axis(axis, nd, op.__name__.lower())
+    axis = normalize_axis(axis, nd, name)
     return apply(op, x, axis=axis, keepdims=keepdims, **params)
 
 
@@ -292,13 +296,13 @@ def _check_nonempty(x, op):
         raise ValueError(f"{op}: cannot reduce an empty tensor (shape {np.shape(_raw(x))})")
 
 
-def _ddof(ddof, correction, unbiased):
+def _ddof(ddof, correction, unbiased, op):
     if ddof is not None:
-        return int(ddof)
+        return check_int(op, "ddof", ddof)
     if correction is not None:
-        return int(correction)
+        return check_int(op, "correction", correction)
     if unbiased is not None:
-        return 1 if unbiased else 0
+        return 1 if check_bool(op, "unbiased", unbiased) else 0
     return 1
 
 
@@ -306,16 +310,29 @@ def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         correction=None, unbiased=None):
     """Variance over `axis`. As PyTorch, the default is the unbiased estimate
     (correction=1); pass `ddof=0` for NumPy's and TF's population variance."""
-    return _reduce(Var, x, axis, keepdims, dim, keepdim,
-                   ddof=_ddof(ddof, correction, unbiased))
+    return _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "var")
+
+
+def _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, name):
+    x = _float_in(x)
+    return _reduce(Var, x, axis, keepdims, dim, keepdim, name,
+                   ddof=_ddof(ddof, correction, unbiased, name))
+
+
+def _float_in(x):
+    """bool/integer input to var/std as float32 (PyTorch's default float)."""
+    d = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if d.dtype.kind in "fc":
+        return x
+    from .elementwise import cast
+    return cast(x, np.float32)
 
 
 def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         correction=None, unbiased=None):
     """Standard deviation, sqrt(var(...)); same defaults as `var`."""
     from .elementwise import sqrt
-    return sqrt(var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
-                    correction=correction, unbiased=unbiased))
+    return sqrt(_var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "std"))
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -325,14 +342,25 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the largest element (int64, never requires grad)."""
-    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
     return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the smallest element (int64, never requires grad)."""
-    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim)
+    axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmin")
     return make(np.argmin(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
+
+
+def _arg_axis(x, axis, dim, keepdims, keepdim, op):
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+    x = _raw(x)
+    if axis is not None:
+        axis = check_axis(op, axis, np.ndim(x))
+    if np.size(x) == 0:
+        raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape "
+                         f"{np.shape(x)})")
+    return axis, keepdims
 
 
 reduce_sum = sum

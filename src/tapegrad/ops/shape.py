@@ -4,7 +4,8 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor
 from ._core import LINEAR, Op, apply, call, register, tangent_zeros
-from ._shapes import broadcast_shapes, normalize_axis, sum_to_axes
+from ._shapes import (broadcast_shapes, check_axis, check_int, describe, normalize_axis,
+                      sum_to_axes)
 
 _local = _state.local
 
@@ -106,9 +107,14 @@ def _norm_index(index):
                 i = int(i)
         elif isinstance(i, list):
             i = np.asarray(i)
-        if isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
-            raise IndexError(f"getitem: index arrays must be integer or boolean, got "
-                             f"dtype {i.dtype}")
+        if isinstance(i, np.ndarray):
+            if i.dtype.kind not in "iub":
+                raise IndexError(f"getitem: index arrays must be integer or boolean, got "
+                                 f"dtype {i.dtype}")
+        elif not (i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice,
+                                                                 np.bool_))):
+            raise IndexError(f"getitem: indices must be ints, slices, None, ... or integer "
+                             f"or boolean arrays, got {describe(i)}")
         out.append(i)
     return tuple(out)
 
@@ -263,9 +269,13 @@ def reshape(x, shape, *more):
     """x with a new shape; one entry may be -1."""
     if more:
         shape = (shape, *more)
-    elif isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    shape = tuple(int(s) for s in shape)
+    elif not isinstance(shape, (tuple, list)):
+        shape = (shape,)
+    shape = _int_shape("reshape", shape)
+    if shape.count(-1) > 1:
+        raise ValueError(f"reshape: only one dimension can be -1, got shape {shape}")
+    if any(s < -1 for s in shape):
+        raise ValueError(f"reshape: sizes must be >= 0 (or one -1), got shape {shape}")
     size = _size(x)
     known = int(np.prod([s for s in shape if s != -1]))
     if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
@@ -281,6 +291,26 @@ def _raw(x):
     return x._data if isinstance(x, Tensor) else x
 
 
+def _int_shape(op, shape):
+    """A shape as a tuple of ints; anything else raises TypeError naming `op`."""
+    if isinstance(shape, (Tensor, np.ndarray)):
+        shape = np.asarray(_raw(shape)).tolist()
+    try:
+        entries = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be a sequence of ints, got "
+                        f"{describe(shape)}") from None
+    out = []
+    for s in entries:
+        if isinstance(s, int) and not isinstance(s, bool):
+            out.append(s)
+        elif isinstance(s, np.integer):
+            out.append(int(s))
+        else:
+            raise TypeError(f"{op}: shape must be ints, got {describe(s)}")
+    return tuple(out)
+
+
 def _size(x):
     return int(np.size(_raw(x)))
 
@@ -292,7 +322,12 @@ def transpose(x, axes=None, *more):
         axes = (axes, *more)
     if axes is None:
         axes = tuple(range(nd))[::-1]
-    axes = tuple(int(a) % nd if nd else 0 for a in axes)
+    elif not isinstance(axes, (tuple, list)):
+        axes = (axes,)
+    if len(axes) != nd:
+        raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of a tensor "
+                         f"with {nd} dimension(s)")
+    axes = tuple(check_axis("transpose", a, nd, "axes") for a in axes)
     if sorted(axes) != list(range(nd)):
         raise ValueError(f"transpose: axes {axes} are not a permutation of a tensor with "
                          f"{nd} dimension(s)")
@@ -302,7 +337,7 @@ def transpose(x, axes=None, *more):
 def swapaxes(x, axis1, axis2):
     """Exchange two axes."""
     nd = np.ndim(_raw(x))
-    a, b = normalize_axis(axis1, nd, "swapaxes")[0], normalize_axis(axis2, nd, "swapaxes")[0]
+    a, b = check_axis("swapaxes", axis1, nd, "axis1"), check_axis("swapaxes", axis2, nd, "axis2")
     perm = list(range(nd))
     perm[a], perm[b] = perm[b], perm[a]
     return apply(Transpose, x, axes=tuple(perm))
@@ -328,11 +363,7 @@ def squeeze(x, axis=None, *, dim=None):
 def expand_dims(x, axis):
     """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze)."""
     shape = list(np.shape(_raw(x)))
-    nd = len(shape) + 1
-    if not -nd <= axis < nd:
-        raise IndexError(f"expand_dims: axis {axis} is out of range for a result with "
-                         f"{nd} dimensions")
-    shape.insert(axis % nd, 1)
+    shape.insert(check_axis("expand_dims", axis, len(shape) + 1), 1)
     return apply(Reshape, x, shape=tuple(shape))
 
 
@@ -344,16 +375,21 @@ def unsqueeze(x, dim):
 def flatten(x, start_dim=0, end_dim=-1):
     """Merge axes start_dim..end_dim into one (all axes by default)."""
     shape = np.shape(_raw(x))
+    s = check_axis("flatten", start_dim, len(shape), "start_dim")
+    e = check_axis("flatten", end_dim, len(shape), "end_dim")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"(shape {shape})")
     if not shape:
         return apply(Reshape, x, shape=(1,))
-    s, e = start_dim % len(shape), end_dim % len(shape)
     new = shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]
     return apply(Reshape, x, shape=new)
 
 
 def broadcast_to(x, shape):
     """x broadcast to `shape` following NumPy's rules."""
-    shape = tuple(int(s) for s in shape)
+    shape = _int_shape("broadcast_to", (shape,) if isinstance(shape, (int, np.integer))
+                       else shape)
     src = np.shape(_raw(x))
     if broadcast_shapes("broadcast_to", src, shape) != shape:
         from ..errors import shapes_msg
@@ -434,9 +470,7 @@ def concatenate(tensors, axis=0, *, dim=None):
     """Join along an existing axis. TF: concat."""
     if dim is not None:
         axis = dim
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("concatenate: need at least one tensor")
+    tensors = _tensor_list("concatenate", tensors)
     shapes = [np.shape(_raw(t)) for t in tensors]
     nd = len(shapes[0])
     axis = normalize_axis(axis, nd, "concatenate")[0]
@@ -453,13 +487,23 @@ concat = concatenate
 cat = concatenate
 
 
+def _tensor_list(op, tensors):
+    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: tensors must be a list or tuple of tensors, got "
+                        f"{describe(tensors)}")
+    if not tensors:
+        raise ValueError(f"{op}: need at least one tensor, got an empty {type(tensors).__name__}")
+    for t in tensors:
+        if isinstance(t, (str, bytes)) or t is None:
+            raise TypeError(f"{op}: tensors must be tensors or arrays, got {describe(t)}")
+    return list(tensors)
+
+
 def stack(tensors, axis=0, *, dim=None):
     """Join along a new axis."""
     if dim is not None:
         axis = dim
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: need at least one tensor")
+    tensors = _tensor_list("stack", tensors)
     shapes = [np.shape(_raw(t)) for t in tensors]
     if any(s != shapes[0] for s in shapes):
         from ..errors import shapes_msg
@@ -478,13 +522,19 @@ def split(x, split_size_or_sections, axis=0, *, dim=None):
     shape = np.shape(_raw(x))
     axis = normalize_axis(axis, len(shape), "split")[0]
     n = shape[axis]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
+    sections = split_size_or_sections
+    if isinstance(sections, (int, np.integer)) and not isinstance(sections, bool):
+        step = int(sections)
         if step <= 0:
             raise ValueError(f"split: chunk size must be positive, got {step}")
         sizes = [min(step, n - i) for i in range(0, n, step)]
     else:
-        sizes = [int(s) for s in split_size_or_sections]
+        if not isinstance(sections, (list, tuple)):
+            raise TypeError(f"split: split_size_or_sections must be an int or a list of "
+                            f"ints, got {describe(sections)}")
+        sizes = [check_int("split", "sizes", s) for s in sections]
+        if any(s < 0 for s in sizes):
+            raise ValueError(f"split: sizes must be >= 0, got {sizes}")
         if sum(sizes) != n:
             raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of "
                              f"axis {axis} (shape {shape})")
