@@ -189,7 +189,7 @@ BAD_HOOK_RESULTS = {
     "string": (lambda g: "abc", TypeError, r"returned str"),
     "list": (lambda g: [1.0, 2.0], TypeError, r"returned list"),
     "shape": (lambda g: tg.ones(3, dtype=np.float64), RuntimeError, r"shape \(3,\)"),
-    "dtype": (lambda g: tg.ones(2, dtype=np.float32), TypeError, r"dtype float32"),
+    "dtype": (lambda g: tg.ones(2, dtype=np.float32), RuntimeError, r"dtype float32"),
 }
 
 

@@ -269,8 +269,8 @@ def _check_hook_result(fn, r, g):
             f"register_hook: hook {name!r} returned a gradient of shape {tuple(r.shape)} "
             f"for a tensor of shape {tuple(g.shape)}; a hook may change the gradient's "
             "values but not its shape")
-    if r.dtype != g.dtype:
-        raise TypeError(
+    if r.dtype != g.dtype:              # RuntimeError, as PyTorch's "changed the type"
+        raise RuntimeError(
             f"register_hook: hook {name!r} returned a gradient of dtype {r.dtype} for a "
             f"gradient of dtype {g.dtype}; a hook may change the gradient's values but not "
             "its dtype")
