@@ -15,9 +15,23 @@ complex128 = np.dtype(np.complex128)
 
 DEFAULT_FLOAT = float32
 
+NUMERIC_KINDS = "biufc"
+# what a non-numeric array holds, for error messages
+_KIND_NAMES = {"U": "str", "S": "bytes", "O": "object", "V": "void (structured)",
+               "M": "datetime64", "m": "timedelta64"}
+_INT64_MIN, _INT64_END = -2 ** 63, 2 ** 63
+MAX_NDIM = 64                       # NumPy's limit; also bounds the nesting we walk
 
-def as_dtype(dtype):
-    """Accept NumPy dtypes, type objects and names like "float32"."""
+
+def _got(v) -> str:
+    r = repr(v)
+    if len(r) > 60:
+        r = r[:57] + "..."
+    return f"{r} ({type(v).__name__})"
+
+
+def as_dtype(dtype, fn="dtype"):
+    """Accept NumPy dtypes, type objects and names like "float32"; numeric dtypes only."""
     if dtype is None:
         return None
     if dtype is float:
@@ -26,60 +40,148 @@ def as_dtype(dtype):
         return int64
     if dtype is bool:
         return bool_
-    if isinstance(dtype, str) and dtype.startswith(("torch.", "tf.")):
-        dtype = dtype.split(".", 1)[1]
-    return np.dtype(dtype)
+    spec = dtype
+    if isinstance(spec, str) and spec.startswith(("torch.", "tf.")):
+        spec = spec.split(".", 1)[1]
+    try:
+        dt = np.dtype(spec)
+    except (TypeError, ValueError):
+        name = str(dtype)       # a torch.dtype prints as "torch.float32"
+        dt = None
+        if name.startswith("torch.") and not isinstance(dtype, str):
+            try:
+                dt = np.dtype(name[6:])
+            except (TypeError, ValueError):
+                pass
+        if dt is None:
+            raise TypeError(f"{fn}: dtype must be a NumPy dtype or a name such as "
+                            f"'float32', got {_got(dtype)}") from None
+    if dt.kind not in NUMERIC_KINDS:
+        raise TypeError(f"{fn}: dtype must be numeric (bool, int, float or complex), got "
+                        f"{_got(dtype)}, which is {_KIND_NAMES.get(dt.kind, dt.kind)}")
+    return dt
 
 
 def is_floating(dtype) -> bool:
     return np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.complexfloating)
 
 
-def to_array(data, dtype=None, copy=True) -> np.ndarray:
+def _non_numeric(fn, data, kind):
+    return TypeError(f"{fn}: data must be numbers (bool, int, float or complex), got "
+                     f"{_got(data)} holding {_KIND_NAMES.get(kind, kind)} values")
+
+
+def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarray:
     """Convert user data to an ndarray with tapegrad's dtype rules.
 
-    Python floats (and lists of them) become float32, Python ints int64, bools bool;
-    NumPy arrays and NumPy scalars keep their dtype.
+    Python floats (and lists of them) become float32, Python ints int64 (an int outside
+    int64 raises rather than wrap), bools bool, complex complex64; NumPy arrays and NumPy
+    scalars keep their dtype. Strings, bytes, None, dicts, sets and other objects are
+    refused, naming `fn` (the public function converting). `scanned` is scan()'s
+    result for list data when the caller already has it.
     """
-    dtype = as_dtype(dtype)
-    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        arr = np.array(data, dtype=dtype, copy=copy)
-        return arr
+    if dtype is not None:
+        dtype = as_dtype(dtype, fn)
+    if isinstance(data, (np.ndarray, np.generic)):
+        if data.dtype.kind not in NUMERIC_KINDS:
+            raise _non_numeric(fn, data, data.dtype.kind)
+        return np.array(data, dtype=dtype, copy=copy)
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
         return np.array(data._data, dtype=dtype, copy=copy)
-    if dtype is not None:
-        return np.array(data, dtype=dtype)
-    arr = np.array(_unwrap_nested(data))
-    if arr.dtype == np.float64 and not _has_numpy_float64(data):
-        arr = arr.astype(DEFAULT_FLOAT)
-    elif arr.dtype.kind == "i" and arr.dtype != int64:
-        arr = arr.astype(int64)
-    elif arr.dtype == np.complex128:
-        arr = arr.astype(complex64)
-    elif arr.dtype == object:
-        raise TypeError(f"tensor: cannot convert data of type {type(data).__name__} "
-                        f"to a numeric array")
+    cls = data.__class__
+    if cls is float:
+        return np.array(data, dtype=dtype or DEFAULT_FLOAT)
+    # a float dtype given: big Python ints are fine (they round), as in NumPy
+    big_ok = dtype is not None and dtype.kind in "fc"
+    if cls is list or cls is tuple or isinstance(data, (list, tuple)):
+        has_tensor, has_f64 = scanned or scan(data, fn, big_ok)
+        arr = _from_nested(_unwrap_nested(data) if has_tensor else data, fn, dtype)
+        if dtype is not None:
+            return arr
+        kind = arr.dtype.kind
+        if kind == "f" and arr.dtype == float64:
+            # float64 only when the data holds float64 NumPy values or tensors
+            return arr if has_f64 else arr.astype(DEFAULT_FLOAT)
+    elif cls is int or cls is bool or cls is complex or isinstance(data, (int, float, complex)):
+        if (not big_ok and cls is not bool and isinstance(data, int) and
+                not _INT64_MIN <= data < _INT64_END):
+            raise ValueError(f"{fn}: integer {data} does not fit in int64; pass a float "
+                             f"or dtype=float64")
+        arr = _from_nested(data, fn, dtype)
+        if dtype is not None:
+            return arr
+        kind = arr.dtype.kind
+    elif cls is range:
+        return np.array(data, dtype=dtype or int64)
+    elif hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
+        arr = np.array(data, copy=True)     # array-likes (other libraries) keep their dtype
+        if arr.dtype.kind not in NUMERIC_KINDS:
+            raise _non_numeric(fn, data, arr.dtype.kind)
+        return arr if dtype is None else arr.astype(dtype)
+    else:
+        raise TypeError(f"{fn}: data must be a number, a (nested) list or tuple of "
+                        f"numbers, an ndarray or a tensor, got {_got(data)}")
+    if kind not in NUMERIC_KINDS:
+        raise _non_numeric(fn, data, kind)
+    if kind == "i" and arr.dtype != int64:
+        return arr.astype(int64)
+    if arr.dtype == complex128:
+        return arr.astype(complex64)
     return arr
 
 
+def _from_nested(data, fn, dtype=None):
+    try:
+        return np.array(data, dtype=dtype)
+    except OverflowError as e:   # an int too big for the dtype asked for
+        raise ValueError(f"{fn}: {e} (data {_got(data)})") from None
+    except ValueError as e:      # ragged nesting
+        raise ValueError(f"{fn}: nested lists must be rectangular (every row the same "
+                         f"length), got {_got(data)}: {e}") from None
+
+
+def scan(data, fn="tensor", big_ok=False):
+    """Walk nested lists/tuples once (no recursion): (holds a tensor, holds float64 NumPy
+    values). Refuses anything but numbers, arrays and tensors inside (NumPy would make
+    str or object arrays), Python ints outside int64 unless `big_ok` (NumPy would turn
+    them into floats or uint64 silently), and nesting deeper than NumPy's 64 dimensions
+    (a list holding itself)."""
+    has_tensor = has_f64 = False
+    stack = [(data, 1)]
+    while stack:
+        seq, depth = stack.pop()
+        if depth > MAX_NDIM:
+            raise ValueError(f"{fn}: data is nested more than {MAX_NDIM} deep")
+        for d in seq:
+            c = d.__class__
+            if c is float:
+                continue
+            if c is int:
+                if big_ok or _INT64_MIN <= d < _INT64_END:
+                    continue
+                raise ValueError(f"{fn}: integer {d} does not fit in int64; pass floats "
+                                 f"or dtype=float64")
+            if c is list or c is tuple or isinstance(d, (list, tuple)):
+                stack.append((d, depth + 1))
+            elif isinstance(d, (np.ndarray, np.generic)):
+                if d.dtype.kind not in NUMERIC_KINDS:
+                    raise _non_numeric(fn, data, d.dtype.kind)
+                if d.dtype == float64:
+                    has_f64 = True
+            elif hasattr(d, "_data") and isinstance(getattr(d, "_data"), np.ndarray):
+                has_tensor = True
+                if d._data.dtype == float64:
+                    has_f64 = True
+            elif not isinstance(d, (int, float, complex)):
+                raise TypeError(f"{fn}: data must hold only numbers, arrays or tensors, "
+                                f"got {_got(d)} inside")
+    return has_tensor, has_f64
+
+
 def _unwrap_nested(data):
+    # depth is bounded by MAX_NDIM: scan() ran first
     if isinstance(data, (list, tuple)):
         return [_unwrap_nested(d) for d in data]
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
         return data._data
     return data
-
-
-def _has_numpy_float64(data) -> bool:
-    """True when nested data holds float64 NumPy values (those keep float64)."""
-    stack = [data]
-    while stack:
-        d = stack.pop()
-        if isinstance(d, (list, tuple)):
-            stack.extend(d)
-        elif isinstance(d, (np.ndarray, np.generic)) and d.dtype == np.float64:
-            return True
-        elif hasattr(d, "_data") and isinstance(getattr(d, "_data"), np.ndarray):
-            if d._data.dtype == np.float64:
-                return True
-    return False

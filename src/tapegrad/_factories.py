@@ -1,48 +1,84 @@
-"""Tensor constructors: tensor, constant, zeros, ones, ..., rand, randn."""
+"""Tensor constructors: tensor, constant, zeros, ones, ..., rand, randn.
+
+Tensors inside the data stay in the graph: `tensor([t1, t2])`, `full(shape, t)`,
+`linspace(t0, t1, n)` and `arange` with tensor bounds are built from tapegrad ops when a
+tensor argument requires grad (grad mode on), carries a forward tangent, or a tape or
+tg.function trace is recording, so gradients and tangents flow. Otherwise the result is
+a new leaf that owns its memory.
+"""
+import math
+import warnings
+
 import numpy as np
 
 from . import _random, _state
-from ._dtypes import DEFAULT_FLOAT, as_dtype
+from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, is_floating, scan, to_array
 from ._tensor import Tensor, make
 from .ops._core import Op, apply
 
-
-def tensor(data, dtype=None, requires_grad=False) -> Tensor:
-    """A new leaf tensor holding a copy of `data`.
-
-    Python floats become float32, ints int64, bools bool; NumPy arrays keep their dtype.
-
-    >>> import tapegrad as tg
-    >>> tg.tensor([1.0, 2.0], requires_grad=True)
-    tensor([1., 2.], requires_grad=True)
-    """
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+_local = _state.local
+_REAL = (int, float, np.integer, np.floating)
 
 
-def constant(value, dtype=None, shape=None, name=None) -> Tensor:
-    """TF spelling: a tensor that is not tracked unless a tape watches it."""
-    t = Tensor(value, dtype=dtype)
-    if shape is not None:
-        t = make(np.broadcast_to(t._data, tuple(shape)).copy())
-    return t
+# ------------------------------------------------------------------ argument checks
+def _flag(v, fn, name="requires_grad"):
+    if v is True or v is False:
+        return v
+    if isinstance(v, np.bool_):
+        return bool(v)
+    raise TypeError(f"{fn}: {name} must be a bool, got {_got(v)}")
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
-    """TF spelling: `value` as a Tensor (returned as is when it already is one)."""
-    if isinstance(value, Tensor):
-        if dtype is not None and value.dtype != as_dtype(dtype):
-            raise TypeError(f"convert_to_tensor: tensor has dtype {value.dtype}, "
-                            f"requested {as_dtype(dtype)}")
-        return value
-    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
-        dtype = dtype_hint
-    return Tensor(value, dtype=dtype)
+def _int(v, fn, name, what="an int"):
+    """A non-negative int (Python, NumPy or a 0-d integer tensor); bools and floats are
+    refused, not truncated."""
+    if v.__class__ is not int:
+        if isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu":
+            v = int(v._data)
+        elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            v = int(v)
+        else:
+            raise TypeError(f"{fn}: {name} must be {what}, got {_got(v)}")
+    if v < 0:
+        raise ValueError(f"{fn}: {name} must be non-negative, got {v}")
+    return v
 
 
-def _shape(shape):
+def _shape(shape, fn):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(int(s) for s in shape[0])
-    return tuple(int(s) for s in shape)
+        shape = shape[0]
+    for s in shape:
+        if s.__class__ is not int or s < 0:
+            return tuple(_int(s, fn, "size", "ints") for s in shape)
+    return tuple(shape)
+
+
+def _real(v, fn, name):
+    """A real number, or a 0-d real tensor (returned as is)."""
+    if isinstance(v, Tensor):
+        if v._data.ndim != 0 or v._data.dtype.kind not in "biuf":
+            raise TypeError(f"{fn}: {name} must be a real number or a 0-d real tensor, "
+                            f"got a tensor of shape {v.shape} and dtype {v.dtype}")
+        return v
+    if isinstance(v, _REAL) and not isinstance(v, (bool, np.bool_)):
+        return v
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iuf":
+        return v[()]
+    raise TypeError(f"{fn}: {name} must be a real number, got {_got(v)}")
+
+
+def _dt(dtype, fn):
+    return as_dtype(dtype, fn) or DEFAULT_FLOAT
+
+
+def _in_graph(t) -> bool:
+    """Whether a tensor argument must stay connected: it requires grad with grad mode
+    on, carries a forward tangent, or a tape / trace / checkpoint is recording."""
+    return bool((t._rg and _local.grad_enabled) or t._fw or _local.special)
+
+
+def _value(v):
+    return v._data[()] if isinstance(v, Tensor) else v
 
 
 def _leaf(arr, requires_grad):
@@ -52,69 +88,302 @@ def _leaf(arr, requires_grad):
     return t
 
 
-def _dt(dtype):
-    return as_dtype(dtype) or DEFAULT_FLOAT
+# ------------------------------------------------------------------ conversion
+def tensor(data, dtype=None, requires_grad=False) -> Tensor:
+    """A new tensor holding a copy of `data` (never sharing memory with it).
+
+    Python floats become float32, ints int64 (outside int64: an error), bools bool,
+    complex complex64; NumPy arrays keep their dtype. A (nested) list holding tensors
+    that require grad gives a result connected to them (built with `stack`); with
+    `requires_grad=True` the result is a new leaf instead. `tensor(t)` of one tensor is
+    a detached copy, as in PyTorch (use `t.clone().detach()`).
+
+    >>> import tapegrad as tg
+    >>> tg.tensor([1.0, 2.0], requires_grad=True)
+    tensor([1., 2.], requires_grad=True)
+    """
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "tensor")
+    if isinstance(data, Tensor):
+        warnings.warn("tensor: to copy a tensor use t.clone().detach() (or "
+                      "t.clone().detach().requires_grad_(True)); tg.tensor(t) gives a copy "
+                      "cut from the graph, as torch.tensor does", UserWarning, stacklevel=2)
+        if _local.trace is not None and not requires_grad:
+            # record the copy, so a tg.function replay reads the current value
+            from .ops import cast, clone
+            with _state.no_grad():
+                out = clone(data)
+                dt = as_dtype(dtype, "tensor")
+                return out if dt is None or dt == out.dtype else cast(out, dt)
+        return _leaf(to_array(data, dtype, fn="tensor"), requires_grad)
+    if isinstance(data, (list, tuple)):
+        dt = as_dtype(dtype, "tensor")
+        scanned = scan(data, "tensor", dt is not None and dt.kind in "fc")
+        if scanned[0] and not requires_grad and _needs_graph(data):
+            return _joined(data, dt, "tensor")
+        return _leaf(to_array(data, dt, fn="tensor", scanned=scanned), requires_grad)
+    return _leaf(to_array(data, dtype, fn="tensor"), requires_grad)
 
 
+def _needs_graph(data) -> bool:
+    stack = [data]
+    while stack:            # depth is bounded: scan() ran first
+        for d in stack.pop():
+            if isinstance(d, Tensor):
+                if _in_graph(d):
+                    return True
+            elif isinstance(d, (list, tuple)):
+                stack.append(d)
+    return False
+
+
+def _joined(data, dtype, fn) -> Tensor:
+    """Nested lists holding tensors, joined with stack so gradients and tangents flow;
+    Python numbers and arrays in them are constants."""
+    from .ops import cast, stack
+    # validate and fix dtype and shape on stand-ins, so no tensor value is read (a
+    # tg.function trace would have to fall back to eager)
+    dt = to_array(_stand_ins(data), dtype, fn=fn).dtype
+    if not is_floating(dt):
+        raise TypeError(f"{fn}: the data holds tensors that require grad, but the result "
+                        f"dtype would be {dt}, which cannot carry gradients; pass a "
+                        f"floating dtype or detach the tensors first")
+
+    def build(node):        # recursion depth is bounded by NumPy's 64 dimensions
+        if isinstance(node, Tensor):
+            return node if node._data.dtype == dt else cast(node, dt)
+        if isinstance(node, (list, tuple)):
+            return stack([build(d) for d in node])
+        return make(np.array(node, dtype=dt))
+
+    return build(data)
+
+
+def _stand_ins(node):
+    # depth is bounded by NumPy's 64 dimensions: scan() ran first
+    if isinstance(node, Tensor):
+        return np.zeros(node._data.shape, node._data.dtype)
+    if isinstance(node, (list, tuple)):
+        return [_stand_ins(d) for d in node]
+    return node
+
+
+def constant(value, dtype=None, shape=None, name=None) -> Tensor:
+    """TF spelling: a tensor that is not tracked unless a tape watches it.
+
+    As in TF, a tensor passed in is returned as it is (its gradient still flows), and a
+    list holding tensors is stacked (connected), as tf.constant does eagerly.
+    """
+    if isinstance(value, Tensor):
+        t = convert_to_tensor(value, dtype)
+    elif isinstance(value, (list, tuple)) and scan(value, "constant", True)[0] and \
+            _needs_graph(value):
+        t = _joined(value, dtype, "constant")
+    else:
+        t = make(to_array(value, dtype, fn="constant"))
+    if shape is None:
+        return t
+    shape = _shape((shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),),
+                   "constant")
+    if t.shape == shape:
+        return t
+    from .ops import broadcast_to, clone, reshape
+    if t._data.size == math.prod(shape):
+        return reshape(t, shape) if t.grad_fn is not None or t._rg else \
+            make(t._data.reshape(shape).copy())
+    if t._data.size == 1:
+        return clone(broadcast_to(reshape(t, ()), shape))
+    raise ValueError(f"constant: a value of shape {t.shape} cannot fill shape {shape} "
+                     f"(needs {math.prod(shape)} elements or one)")
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """TF spelling: `value` as a Tensor (returned as is when it already is one)."""
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype != as_dtype(dtype, "convert_to_tensor"):
+            raise TypeError(f"convert_to_tensor: tensor has dtype {value.dtype}, "
+                            f"requested {as_dtype(dtype)}")
+        return value
+    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
+        dtype = dtype_hint
+    if isinstance(value, (list, tuple)) and scan(value, "convert_to_tensor", True)[0] \
+            and _needs_graph(value):
+        return _joined(value, dtype, "convert_to_tensor")
+    return make(to_array(value, dtype, fn="convert_to_tensor"))
+
+
+# ------------------------------------------------------------------ filled tensors
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.zeros(_shape(shape), dtype=_dt(dtype)), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "zeros")
+    return _leaf(np.zeros(_shape(shape, "zeros"), dtype=_dt(dtype, "zeros")), requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.ones(_shape(shape), dtype=_dt(dtype)), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "ones")
+    return _leaf(np.ones(_shape(shape, "ones"), dtype=_dt(dtype, "ones")), requires_grad)
+
+
+def _fill_dtype(v):
+    if isinstance(v, Tensor):
+        return v._data.dtype
+    if isinstance(v, (bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(v, (int, np.integer)):
+        return np.dtype(np.int64)
+    if isinstance(v, (complex, np.complexfloating)):
+        return np.dtype(np.complex64)
+    return DEFAULT_FLOAT
+
+
+def _filled(fn, shape, fill_value, dtype, requires_grad):
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, fn)
+    v = fill_value
+    if isinstance(v, Tensor):
+        if v._data.ndim != 0:
+            raise ValueError(f"{fn}: fill_value must be a number or a 0-d tensor, got a "
+                             f"tensor of shape {v.shape}")
+    elif isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    elif not isinstance(v, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"{fn}: fill_value must be a number or a 0-d tensor, got {_got(v)}")
+    dt = as_dtype(dtype, fn) if dtype is not None else _fill_dtype(v)
+    if isinstance(v, Tensor) and not requires_grad and _in_graph(v):
+        # a broadcast of the fill value, copied so the result owns its memory
+        from .ops import broadcast_to, cast, clone
+        if not is_floating(dt):
+            raise TypeError(f"{fn}: fill_value requires grad but dtype {dt} cannot carry "
+                            f"gradients; pass a floating dtype or fill_value.detach()")
+        return clone(broadcast_to(v if v._data.dtype == dt else cast(v, dt), shape))
+    try:
+        arr = np.full(shape, _value(v), dtype=dt)
+    except (OverflowError, ValueError, TypeError) as e:
+        raise ValueError(f"{fn}: fill_value {_got(_value(v))} does not fit dtype {dt}: "
+                         f"{e}") from None
+    return _leaf(arr, requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    if isinstance(shape, int):
-        shape = (shape,)
-    if dtype is None:
-        dtype = (np.int64 if isinstance(fill_value, (int, np.integer)) and
-                 not isinstance(fill_value, bool) else
-                 np.bool_ if isinstance(fill_value, bool) else DEFAULT_FLOAT)
-    return _leaf(np.full(tuple(shape), fill_value, dtype=as_dtype(dtype)), requires_grad)
+    """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
+    gives a result connected to it (a broadcast)."""
+    return _filled("full", _shape((shape,), "full"), fill_value, dtype, requires_grad)
 
 
-def _like_dtype(x, dtype):
-    if dtype is not None:
-        return as_dtype(dtype)
-    return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
-
-
-def _shape_of(x):
-    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
+def _like(x, dtype, fn):
+    """(shape, dtype) of `x`: a tensor, an ndarray, or data converted by tensor rules."""
+    if isinstance(x, Tensor):
+        src = x._data
+    elif isinstance(x, np.ndarray):
+        src = x
+    else:
+        src = to_array(x, fn=fn)
+    return src.shape, (as_dtype(dtype, fn) if dtype is not None else src.dtype)
 
 
 def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.zeros(_shape_of(x), dtype=_like_dtype(x, dtype)), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "zeros_like")
+    shape, dt = _like(x, dtype, "zeros_like")
+    return _leaf(np.zeros(shape, dtype=dt), requires_grad)
 
 
 def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.ones(_shape_of(x), dtype=_like_dtype(x, dtype)), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "ones_like")
+    shape, dt = _like(x, dtype, "ones_like")
+    return _leaf(np.ones(shape, dtype=dt), requires_grad)
 
 
 def full_like(x, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.full(_shape_of(x), fill_value, dtype=_like_dtype(x, dtype)),
-                 requires_grad)
+    """Like `full` with the shape and (by default) the dtype of `x`."""
+    shape, dt = _like(x, dtype, "full_like")
+    return _filled("full_like", shape, fill_value, dt, requires_grad)
 
 
+# ------------------------------------------------------------------ ranges
 def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
-    """Like PyTorch: int arguments give int64, any float gives float32."""
+    """Like PyTorch: int arguments give int64, any float gives float32.
+
+    With 0-d tensor arguments that require grad, the result `start + i * step` is
+    differentiable in `start` and `step` (the length is piecewise constant, so the
+    gradient with respect to `end` is zero).
+    """
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "arange")
     if end is None:
         start, end = 0, start
+    start = _real(start, "arange", "start")
+    end = _real(end, "arange", "end")
+    step = _real(step, "arange", "step")
+    s0, e0, st = (float(_value(v)) for v in (start, end, step))
+    for name, v in (("start", s0), ("end", e0), ("step", st)):
+        if not math.isfinite(v):
+            raise ValueError(f"arange: {name} must be finite, got {v}")
+    if st == 0:
+        raise ValueError("arange: step must be nonzero")
     if dtype is None:
-        dtype = (np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-                 else DEFAULT_FLOAT)
-    return _leaf(np.arange(start, end, step).astype(as_dtype(dtype)), requires_grad)
+        kinds = [v._data.dtype.kind if isinstance(v, Tensor) else
+                 ("f" if isinstance(v, (float, np.floating)) else "i")
+                 for v in (start, end, step)]
+        dt = DEFAULT_FLOAT if "f" in kinds else np.dtype(np.int64)
+    else:
+        dt = as_dtype(dtype, "arange")
+    try:
+        raw = np.arange(*(_value(v) for v in (start, end, step)))
+    except (ValueError, MemoryError) as e:
+        raise ValueError(f"arange: cannot make a range from {s0} to {e0} by {st}: {e}") \
+            from None
+    ts = [v for v in (start, step) if isinstance(v, Tensor) and _in_graph(v)]
+    if ts and not requires_grad and is_floating(dt):
+        from .ops import cast
+        i = make(np.arange(raw.shape[0], dtype=dt))
+        s = start if isinstance(start, Tensor) else make(np.array(start, dtype=dt))
+        d = step if isinstance(step, Tensor) else make(np.array(step, dtype=dt))
+        s = s if s._data.dtype == dt else cast(s, dt)
+        d = d if d._data.dtype == dt else cast(d, dt)
+        return s + i * d
+    return _leaf(raw.astype(dt), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.linspace(start, end, int(steps)).astype(_dt(dtype)), requires_grad)
+    """`steps` evenly spaced values from start to end. 0-d tensor bounds that require
+    grad give a result differentiable in both (PyTorch's formula: each half counts from
+    its nearer end, so both ends are exact)."""
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "linspace")
+    start = _real(start, "linspace", "start")
+    end = _real(end, "linspace", "end")
+    n = _int(steps, "linspace", "steps")
+    dt = _dt(dtype, "linspace")
+    if (isinstance(start, Tensor) and _in_graph(start) or
+            isinstance(end, Tensor) and _in_graph(end)) and not requires_grad and n > 0:
+        from .ops import cast, reshape, where
+        if not is_floating(dt):
+            raise TypeError(f"linspace: start/end require grad but dtype {dt} cannot "
+                            f"carry gradients; pass a floating dtype or detach them")
+        a, b = (v if isinstance(v, Tensor) else make(np.array(v, dtype=dt))
+                for v in (start, end))
+        a = a if a._data.dtype == dt else cast(a, dt)
+        b = b if b._data.dtype == dt else cast(b, dt)
+        if n == 1:
+            return reshape(a, (1,))
+        i = np.arange(n, dtype=dt)
+        step = (b - a) / (n - 1)
+        return where(i < n // 2, a + step * make(i), b - step * make((n - 1) - i))
+    return _leaf(np.linspace(_value(start), _value(end), n).astype(dt), requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
-    return _leaf(np.eye(n, m, dtype=_dt(dtype)), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "eye")
+    n = _int(n, "eye", "n")
+    m = None if m is None else _int(m, "eye", "m")
+    return _leaf(np.eye(n, m, dtype=_dt(dtype, "eye")), requires_grad)
 
 
+# ------------------------------------------------------------------ random
 class _Draw(Op):
     """Samples from the global generator as a gradient-free op. rand/randn/randint use it
     while tg.function traces, so that every replay draws new samples (as tf.random does
@@ -137,26 +406,58 @@ class _Draw(Op):
 
 
 def _draw(kind, shape, dtype, requires_grad, **bounds):
-    if _state.local.trace is not None and not requires_grad:
+    if _local.trace is not None and not requires_grad:
         return apply(_Draw, kind=kind, shape=shape, dtype=dtype, **bounds)
     return _leaf(_Draw.forward(kind=kind, shape=shape, dtype=dtype, **bounds), requires_grad)
 
 
+def _float_dt(dtype, fn):
+    dt = _dt(dtype, fn)
+    if dt.kind != "f":
+        # integer samples of [0, 1) would all be 0
+        raise TypeError(f"{fn}: dtype must be a float dtype, got {dt}")
+    return dt
+
+
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed)."""
-    return _draw("uniform", _shape(shape), _dt(dtype), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "rand")
+    return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed)."""
-    return _draw("normal", _shape(shape), _dt(dtype), requires_grad)
+    if requires_grad is not False:
+        requires_grad = _flag(requires_grad, "randn")
+    return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
+
+
+def _int_bound(v, name):
+    if isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu":
+        return int(v._data)
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v)
+    raise TypeError(f"randint: {name} must be an int, got {_got(v)}")
 
 
 def randint(low, high=None, size=(), dtype=None) -> Tensor:
+    """Integers uniform in [low, high) (or [0, low) with one bound)."""
     if high is None:
         low, high = 0, low
-    return _draw("integers", tuple(size), as_dtype(dtype) or np.dtype(np.int64), False,
-                 low=low, high=high)
+    low, high = _int_bound(low, "low"), _int_bound(high, "high")
+    if low >= high:
+        raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
+    size = _shape((size,) if not isinstance(size, (tuple, list)) else (tuple(size),),
+                  "randint")
+    dt = as_dtype(dtype, "randint") or np.dtype(np.int64)
+    if dt.kind not in "iuf":
+        raise TypeError(f"randint: dtype must be an integer or float dtype, got {dt}")
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        if low < info.min or high - 1 > info.max:
+            raise ValueError(f"randint: [{low}, {high}) does not fit in {dt}")
+    return _draw("integers", size, dt, False, low=low, high=high)
 
 
 def is_tensor(x) -> bool:

@@ -1,20 +1,42 @@
 """Nested tuples, lists and dicts of tensors: flatten to leaves and rebuild."""
 
 
+class _Close:
+    """Marks the end of a container's children on flatten's stack."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+
 def flatten(tree):
-    """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion."""
+    """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion.
+
+    A container that holds itself is refused (it would never end); one shared by two
+    branches is fine (its leaves appear twice)."""
     leaves = []
     stack = [tree]
     order = []
+    open_ids = set()                  # containers whose children are being walked
     while stack:
         node = stack.pop()
-        if isinstance(node, (tuple, list)):
-            order.append((type(node), len(node)))
-            stack.extend(node[::-1])
-        elif isinstance(node, dict):
-            keys = list(node.keys())
-            order.append((dict, keys))
-            stack.extend([node[k] for k in reversed(keys)])
+        if node.__class__ is _Close:
+            open_ids.discard(node.key)
+            continue
+        if isinstance(node, (tuple, list, dict)):
+            key = id(node)
+            if key in open_ids:
+                raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
+                                 f"structure of tensors must be a tree")
+            open_ids.add(key)
+            stack.append(_Close(key))
+            if isinstance(node, dict):
+                keys = list(node.keys())
+                order.append((dict, keys))
+                stack.extend([node[k] for k in reversed(keys)])
+            else:
+                order.append((type(node), len(node)))
+                stack.extend(node[::-1])
         else:
             order.append(None)
             leaves.append(node)
@@ -43,7 +65,10 @@ def unflatten(spec, leaves):
 
     for item in spec:
         if item is None:
-            place(next(leaves))
+            leaf = next(leaves, _MISSING)
+            if leaf is _MISSING:
+                raise ValueError("unflatten: fewer leaves than the structure holds")
+            place(leaf)
             continue
         kind, info = item
         if kind is dict:
@@ -60,7 +85,12 @@ def unflatten(spec, leaves):
                 continue
             stack.append(([None] * n, 0, n,
                           lambda h, kind=kind: _make_seq(kind, h)))
+    if next(leaves, _MISSING) is not _MISSING:
+        raise ValueError("unflatten: more leaves than the structure holds")
     return root[0]
+
+
+_MISSING = object()
 
 
 def _make_seq(kind, items):

@@ -4,13 +4,25 @@ import numpy as np
 _gen = np.random.Generator(np.random.PCG64(0))
 
 
+def _got(v) -> str:
+    r = repr(v)
+    return f"{r[:57] + '...' if len(r) > 60 else r} ({type(v).__name__})"
+
+
 def generator() -> np.random.Generator:
     return _gen
 
 
 def manual_seed(seed: int):
-    """Seed rand/randn, initialisers and dropout so runs repeat exactly."""
+    """Seed rand/randn, initialisers and dropout so runs repeat exactly.
+
+    `seed` is a non-negative int; floats, bools and strings are refused (not truncated).
+    """
     global _gen
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be a non-negative int, got {_got(seed)}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be a non-negative int, got {seed}")
     _gen = np.random.Generator(np.random.PCG64(int(seed)))
     return _gen
 
@@ -24,8 +36,24 @@ def get_rng_state() -> dict:
 
 
 def set_rng_state(state: dict):
-    """Restore a state returned by get_rng_state."""
+    """Restore a state returned by get_rng_state. Anything else is refused, and the
+    current state is left as it was."""
+    if not isinstance(state, dict):
+        raise TypeError(f"set_rng_state: state must be a dict returned by get_rng_state, "
+                        f"got {_got(state)}")
+    inner = state.get("state")
+    if (not isinstance(inner, dict) or state.get("bit_generator") != "PCG64" or
+            any(not isinstance(inner.get(k), int) or isinstance(inner.get(k), bool) or
+                not 0 <= inner.get(k) < 2 ** 128 for k in ("state", "inc")) or
+            not isinstance(state.get("has_uint32", 0), int) or
+            not isinstance(state.get("uinteger", 0), int)):
+        raise ValueError(f"set_rng_state: state must be a dict returned by get_rng_state "
+                         f"(bit_generator 'PCG64', 128-bit 'state' and 'inc'), got "
+                         f"{_got(state)}")
     bg = np.random.PCG64()
-    bg.state = state
+    try:
+        bg.state = state
+    except (TypeError, ValueError, KeyError, OverflowError) as e:
+        raise ValueError(f"set_rng_state: state is not a valid PCG64 state: {e}") from None
     global _gen
     _gen = np.random.Generator(bg)

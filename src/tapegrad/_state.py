@@ -2,6 +2,8 @@
 import itertools
 import threading
 
+import numpy as np
+
 
 class _Local(threading.local):
     def __init__(self):
@@ -73,7 +75,19 @@ class _GradMode:
         return wrapper
 
 
-class no_grad(_GradMode):
+class _NoArgMode(_GradMode):
+    """Usable as `with m():`, `@m()` and, as in PyTorch, a bare `@m` decorator."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}: takes no arguments (or a function to "
+                            f"decorate), got {orig_func!r} ({type(orig_func).__name__})")
+        return cls()(orig_func)
+
+
+class no_grad(_NoArgMode):
     """Context manager (and decorator) that turns recording off in this thread.
 
     >>> import tapegrad as tg
@@ -84,21 +98,25 @@ class no_grad(_GradMode):
     False
     """
 
-    def __init__(self):
+    def __init__(self, orig_func=None):
         super().__init__(False)
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoArgMode):
     """Context manager (and decorator) that turns recording back on."""
 
-    def __init__(self):
+    def __init__(self, orig_func=None):
         super().__init__(True)
 
 
 class set_grad_enabled(_GradMode):
-    """Set grad mode to `mode` inside the block."""
+    """Set grad mode to `mode` (a bool) inside the block."""
 
     def __init__(self, mode: bool):
+        if mode is not True and mode is not False:
+            if not isinstance(mode, np.bool_):
+                raise TypeError(f"set_grad_enabled: mode must be a bool, got {mode!r} "
+                                f"({type(mode).__name__})")
         super().__init__(bool(mode))
 
 
