@@ -143,7 +143,7 @@ def test_grad_fn_names_and_next_functions():
 def test_saved_arrays_are_freed_by_backward_while_the_graph_is_still_referenced():
     x = leaf(np.linspace(0.0, 1.0, 1000))
     e = (x * 2.0).exp()                  # exp saves its output
-    saved = weakref.ref(e.numpy())
+    saved = weakref.ref(e.detach().numpy())
     s = e.sum()
     del e
     assert saved() is not None           # only the graph holds it now
@@ -157,7 +157,7 @@ def test_saved_arrays_are_freed_when_the_graph_is_dropped_without_gc():
     try:
         x = leaf(np.ones(1000))
         e = x.exp()
-        saved = weakref.ref(e.numpy())
+        saved = weakref.ref(e.detach().numpy())
         node = weakref.ref(e.grad_fn)
         s = e.sum()
         del e

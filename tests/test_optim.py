@@ -25,11 +25,11 @@ def _quadratic(p):
 @pytest.mark.parametrize("cls,kw", ALL, ids=IDS)
 def test_step_updates_in_place_without_building_a_graph(cls, kw):
     p = nn.Parameter(tg.tensor([1.0, -2.0]))
-    arr, version = p.numpy(), p._version
+    arr, version = p.detach().numpy(), p._version
     opt = cls([p], **kw)
     _quadratic(p).backward()
     opt.step()
-    assert p.numpy() is arr                      # same buffer, written in place
+    assert p.detach().numpy() is arr                     # same buffer, written in place
     assert p._version > version                  # saved copies of p become stale
     assert p.is_leaf and p.requires_grad and p.grad_fn is None
     assert not np.allclose(arr, [1.0, -2.0])
@@ -119,7 +119,7 @@ def test_apply_gradients_with_variables_and_a_tape():
     b = tg.Variable([0.0])
     x, y = tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([[1.0], [2.0]])
     opt = optim.Adam(None, lr=0.05)
-    w_arr = w.numpy()
+    w_arr = w.detach().numpy()
     losses = []
     for _ in range(300):
         with tg.GradientTape() as tape:
@@ -127,7 +127,7 @@ def test_apply_gradients_with_variables_and_a_tape():
         grads = tape.gradient(loss, [w, b])
         opt.apply_gradients(zip(grads, [w, b]))
         losses.append(loss.item())
-    assert w.numpy() is w_arr and isinstance(w, tg.Variable)
+    assert w.detach().numpy() is w_arr and isinstance(w, tg.Variable)
     assert losses[-1] < 1e-3 * losses[0]
     assert opt.iterations == 300
     assert len(opt.param_groups) == 1 and len(opt.param_groups[0]["params"]) == 2
@@ -227,7 +227,7 @@ def test_optimizer_state_dict_resumes_exactly(cls, kw):
     at_three = [p.numpy().copy() for p in params]
     _train(opt1, params, 2, start=3)             # the saved copy must not follow this
     for p, a in zip(params, at_three):
-        p.numpy()[...] = a
+        p.detach().numpy()[...] = a
     opt2 = cls(params, **kw)
     opt2.load_state_dict(saved)
     _train(opt2, params, 3, start=3)

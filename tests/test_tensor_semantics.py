@@ -14,7 +14,7 @@ def test_deepcopy_of_a_model_copies_parameters():
     w, w2 = m[0].weight, m2[0].weight
     assert type(w2) is type(w) and w2.requires_grad and w2 is not w
     np.testing.assert_array_equal(w2.numpy(), w.numpy())
-    w2.numpy()[...] = 0.0
+    w2.detach().numpy()[...] = 0.0
     assert np.any(w.numpy() != 0.0)                 # no shared memory
     sd = copy.deepcopy(m.state_dict())
     assert set(sd) == {"0.weight", "0.bias"}

@@ -40,6 +40,7 @@ static PyObject *str_vjp, *str_next, *str_dual;
 /* apply */
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *f64_fix_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
+static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
 static PyObject *str_in_backward;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
@@ -375,6 +376,9 @@ static PyObject *init_apply(PyObject *self, PyObject *args)
                        f64_fix_fn, check_broadcast_fn, leaf_refs_fn};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         Py_INCREF(all[i]);
+    F16 = (PyObject *)PyArray_DescrFromType(NPY_HALF);
+    if (F16 == NULL)
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -640,6 +644,12 @@ static PyObject *creation_site(void)
     Py_RETURN_NONE;
 }
 
+/* a complex ndarray: complex autodiff is refused, by the Python path (ops/_core) */
+static inline int complex_array(PyObject *a)
+{
+    return PyArray_Check(a) && PyArray_ISCOMPLEX((PyArrayObject *)a);
+}
+
 /* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_core._record_fast */
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -652,6 +662,16 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *ex = NULL, *sx = NULL, *ey = NULL, *sy = NULL, *t = NULL, *edges = NULL;
     PyObject *shapes = NULL, *saved = NULL, *vers = NULL, *oshape = NULL, *meta = NULL;
     PyObject *s = NULL, *site = NULL, *node = NULL, *mask;
+
+    if (complex_array(out) || (is_tensor(x) && complex_array(get(x, T_data))) ||
+        (is_tensor(y) && complex_array(get(y, T_data)))) {
+        PyObject *xs = y == Py_None ? PyTuple_Pack(1, x) : PyTuple_Pack(2, x, y);
+        if (xs == NULL)
+            return NULL;
+        PyObject *r = PyObject_CallFunctionObjArgs(record_py, op, xs, Py_None, out, NULL);
+        Py_DECREF(xs);
+        return r;
+    }
 
     /* the interned shapes and meta of the last node of each arity: consecutive ops
      * mostly repeat them, and comparing dimensions is cheaper than building and hashing
@@ -1006,9 +1026,10 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     PyObject *dtype = dtype_attr(out);
     if (dtype == NULL)
         return NULL;
-    int fix = dtype == F64;
+    int f16 = dtype == F16;
+    int fix = dtype == F64 || f16;
     Py_DECREF(dtype);
-    if (fix && is_tensor(xs[0])) {
+    if (fix && !f16 && is_tensor(xs[0])) {
         PyObject *xd = dtype_attr(get(xs[0], T_data));
         if (xd == NULL)
             return NULL;
@@ -1017,8 +1038,9 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     }
     PyObject *owned = NULL;
     if (fix) {
+        /* float16: computed again in float32 (needs the forward) */
         owned = PyObject_CallFunctionObjArgs(f64_fix_fn, out, xs[0], n > 1 ? xs[1] : Py_None,
-                                             NULL);
+                                             f16 ? PyTuple_GET_ITEM(hot, 0) : Py_None, NULL);
         if (owned == NULL)
             return NULL;
         out = owned;
@@ -1110,6 +1132,12 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *raw[1] = {get(x, T_data)};
     PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 1);
     PyObject *res = NULL;
+    if (out == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        /* np.negative(bool) and the like: the Python path retries in float32 */
+        PyErr_Clear();
+        Py_DECREF(hot);
+        return PyObject_Vectorcall(apply1_py, args, 2, NULL);
+    }
     if (out != NULL) {
         int rg = PyObject_IsTrue(get(x, T_rg));
         PyObject *xs[1] = {x};
@@ -1154,6 +1182,12 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *raw[2] = {tx ? get(x, T_data) : x, ty ? get(y, T_data) : y};
     PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 2);
     PyObject *res = NULL;
+    if (out == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        /* bool inputs retried in float32, or the error that names the op: Python path */
+        PyErr_Clear();
+        Py_DECREF(hot);
+        return PyObject_Vectorcall(apply2_py, args, 3, NULL);
+    }
     if (out == NULL) {
         if (PyErr_ExceptionMatches(PyExc_ValueError)) {   /* name the op and the shapes */
             PyObject *et, *ev, *tb;
@@ -1406,6 +1440,10 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
                 res = Py_NewRef(Py_None);
                 goto done;
             }
+            if (complex_array(get(a, T_data))) {   /* the Python path names the op */
+                res = PyObject_Vectorcall(dual_py, argv, 4, NULL);
+                goto done;
+            }
             tan = scalarize(get(d, T_data));
             if (tan == NULL)
                 goto done;
@@ -1424,6 +1462,10 @@ static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nar
     }
     if (out == NULL)
         goto done;
+    if (complex_array(out)) {       /* complex autodiff is refused by the Python path */
+        res = PyObject_Vectorcall(dual_py, argv, 4, NULL);
+        goto done;
+    }
     t = new_tensor(out);
     if (t == NULL)
         goto done;

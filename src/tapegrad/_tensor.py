@@ -1,4 +1,5 @@
 """Tensor: an ndarray plus autodiff state. Operator methods call `ops`; no derivatives here."""
+import sys
 import weakref
 
 import numpy as np
@@ -20,7 +21,6 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
-    __array_ufunc__ = None          # make NumPy defer to our reflected operators
     __array_priority__ = 1000
 
     def __init__(self, data, dtype=None, requires_grad=False):
@@ -77,14 +77,26 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
-        self._data = arr
+        # as PyTorch: any tensor (its shape and dtype replace ours), nothing else
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data: expected a Tensor, got {type(value).__name__}; "
+                            "use tg.tensor(value) first")
+        if self._rg and not is_floating(value._data.dtype):
+            raise RuntimeError(f"data: a tensor that requires grad cannot take data of "
+                               f"dtype {value._data.dtype}")
+        self._data = value._data
         self._bump_version()
 
     def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared memory; not tracked)."""
+        """The values as an ndarray that shares memory.
+
+        For a tensor that requires grad the array is read-only: the graph may hold these
+        values for backward, so a write through it would give a wrong gradient silently
+        (it fails at the line that writes instead). `x.detach().numpy()` is writable, as
+        in PyTorch; writes through it are not tracked."""
         if self._rg:
             self._note_exit(".numpy()")
+            return _read_only(self._data)
         return self._data
 
     def item(self):
@@ -112,11 +124,59 @@ class Tensor:
             yield self[i]
 
     def __array__(self, dtype=None, copy=None):
+        arr = self._data
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=bool(copy))
+        elif copy:
+            return arr.copy()
         if self._rg:
             self._note_exit("np.asarray()")
-        if dtype is not None:
-            return self._data.astype(dtype, copy=bool(copy))
-        return self._data.copy() if copy else self._data
+            if arr is self._data:
+                return _read_only(arr)      # as .numpy(): the graph may hold these values
+        return arr
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """`np.sin(t)`, `ndarray + t`: tapegrad's op of the same name, so the result is
+        tracked; ufuncs without one run on the arrays unless that would cut a gradient."""
+        name = ufunc.__name__
+        if method == "__call__" and not kwargs:
+            fn = _UFUNC_OPS.get(name)
+            if fn is None:
+                fn = getattr(ops, name, None)
+            if fn is not None:
+                return fn(*inputs)
+        if kwargs.get("out") is not None:
+            raise TypeError(f"np.{name}: out= cannot write into a tensor; use the "
+                            "returned tensor (or an in-place method such as add_)")
+        who = _needs_grad_arg(inputs, kwargs)
+        res = getattr(ufunc, method)(*[_raw(a) for a in inputs], **kwargs)
+        if who is not None and np.asarray(res).dtype.kind in "fc":
+            raise TypeError(_left_graph_message(name, who, method))
+        return make(res) if isinstance(res, np.ndarray) else res     # bool/int: no gradient
+
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy functions on tensors: run as NumPy would (np.sum calls our sum method and
+        stays tracked), but a result that left the graph of a tensor that requires grad is
+        an error rather than a silent constant."""
+        impl = getattr(func, "_implementation", None)
+        who = _needs_grad_arg(args, kwargs)
+        if impl is None:
+            if who is not None:
+                raise TypeError(_left_graph_message(func.__name__, who))
+            args = [_raw(a) for a in args]
+            return func(*args, **{k: _raw(v) for k, v in kwargs.items()})
+        if who is None:
+            return impl(*args, **kwargs)
+        try:
+            res = impl(*args, **kwargs)
+        except ValueError as e:
+            if "read-only" not in str(e):
+                raise
+            res = None
+        if isinstance(res, Tensor) or (isinstance(res, (tuple, list)) and res and
+                                       all(isinstance(r, Tensor) for r in res)):
+            return res
+        raise TypeError(_left_graph_message(func.__name__, who))
 
     def __bool__(self):
         return bool(self._data)
@@ -179,6 +239,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad: expected True or False, got {flag!r} "
+                            f"({type(flag).__name__})")
         flag = bool(flag)
         if self.grad_fn is not None and not getattr(self.grad_fn, "variable", None):
             if not flag:
@@ -413,9 +476,13 @@ class Tensor:
         return _binary(_Pow, o, self)
 
     def __matmul__(self, o):
+        if not isinstance(o, _OPERANDS):
+            raise _operand_error("matmul", o)
         return ops.matmul(self, o)
 
     def __rmatmul__(self, o):
+        if not isinstance(o, _OPERANDS):
+            raise _operand_error("matmul", o)
         return ops.matmul(o, self)
 
     def __neg__(self):
@@ -437,16 +504,28 @@ class Tensor:
         return make(np.mod(self._data, _raw(o)))
 
     def __lt__(self, o):
-        return make(self._data < _raw(o))
+        try:
+            return make(self._data < _raw(o))
+        except TypeError:
+            raise _operand_error("lt", o) from None
 
     def __le__(self, o):
-        return make(self._data <= _raw(o))
+        try:
+            return make(self._data <= _raw(o))
+        except TypeError:
+            raise _operand_error("le", o) from None
 
     def __gt__(self, o):
-        return make(self._data > _raw(o))
+        try:
+            return make(self._data > _raw(o))
+        except TypeError:
+            raise _operand_error("gt", o) from None
 
     def __ge__(self, o):
-        return make(self._data >= _raw(o))
+        try:
+            return make(self._data >= _raw(o))
+        except TypeError:
+            raise _operand_error("ge", o) from None
 
     def __eq__(self, o):
         return make(np.equal(self._data, _raw(o)))
@@ -458,19 +537,35 @@ class Tensor:
         return make(~self._data)
 
     def __and__(self, o):
-        return make(self._data & _raw(o))
+        try:
+            return make(self._data & _raw(o))
+        except TypeError:
+            raise _operand_error("and", o) from None
 
     def __or__(self, o):
-        return make(self._data | _raw(o))
+        try:
+            return make(self._data | _raw(o))
+        except TypeError:
+            raise _operand_error("or", o) from None
 
     def __xor__(self, o):
-        return make(self._data ^ _raw(o))
+        try:
+            return make(self._data ^ _raw(o))
+        except TypeError:
+            raise _operand_error("xor", o) from None
 
     __rand__ = __and__
     __ror__ = __or__
 
     def __getitem__(self, index):
-        return ops.getitem(self, index)
+        try:
+            return ops.getitem(self, index)
+        except IndexError as e:
+            if not str(e).startswith("only integers"):
+                raise
+            raise IndexError(f"getitem: an index must be an int, slice, ..., None or an "
+                             f"integer or boolean array/tensor, got {index!r} "
+                             f"({type(index).__name__})") from None
 
     # ------------------------------------------------------------ op methods
     # dtype= and out= make np.sum(t), np.mean(t), np.max(t) ... work (NumPy calls the
@@ -536,10 +631,10 @@ class Tensor:
         if len(axes) == 2 and self.ndim == 2 and tuple(axes) in ((0, 1), (1, 0), (-1, -2),
                                                                  (-2, -1), (1, -1)):
             return ops.swapaxes(self, *axes)
-        return ops.transpose(self, _shape_args(axes) if axes else None)
+        return ops.transpose(self, _shape_args(axes, "transpose", "axes") if axes else None)
 
     def permute(self, *axes):
-        return ops.transpose(self, _shape_args(axes))
+        return ops.transpose(self, _shape_args(axes, "permute", "axes"))
 
     def swapaxes(self, a, b):
         return ops.swapaxes(self, a, b)
@@ -560,7 +655,7 @@ class Tensor:
         return ops.broadcast_to(self, shape)
 
     def expand(self, *shape):
-        shape = _shape_args(shape)
+        shape = _shape_args(shape, "expand")
         shape = tuple(s if s != -1 else self.shape[i - len(shape) + self.ndim]
                       for i, s in enumerate(shape))
         return ops.broadcast_to(self, shape)
@@ -633,31 +728,53 @@ class Tensor:
     def minimum(self, y):
         return ops.minimum(self, y)
 
+    # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
+    # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
+    # tracked by its version counter. astype and tg.cast always give a new array (NumPy's
+    # astype copies by default), never one that shares memory untracked.
     def astype(self, dtype):
+        return ops.cast(self, _dtype_arg("astype", dtype))
+
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a._data.dtype
+            elif isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps"):
+                device = a
+            else:
+                dtype = _dtype_arg("to", a, "or the device 'cpu'")
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"to: tapegrad runs on the CPU only, got device {device!r}")
+        dtype = None if dtype is None else _dtype_arg("to", dtype)
+        if dtype is None or dtype == self._data.dtype:
+            return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
-    def to(self, dtype=None, *args, **kwargs):
-        if dtype is None or isinstance(dtype, str) and dtype in ("cpu",):
-            return self
-        return ops.cast(self, dtype)
+    def type(self, dtype=None):
+        if dtype is None:
+            return str(self._data.dtype)
+        return self._cast_to(_dtype_arg("type", dtype))
 
-    def type(self, dtype):
-        return ops.cast(self, dtype)
+    def _cast_to(self, dtype):
+        return self if self._data.dtype == dtype else ops.cast(self, dtype)
+
+    def half(self):
+        return self._cast_to(_F16)
 
     def float(self):
-        return ops.cast(self, np.float32)
+        return self._cast_to(_F32)
 
     def double(self):
-        return ops.cast(self, np.float64)
+        return self._cast_to(_F64)
 
     def long(self):
-        return ops.cast(self, np.int64)
+        return self._cast_to(_I64)
 
     def int(self):
-        return ops.cast(self, np.int32)
+        return self._cast_to(_I32)
 
     def bool(self):
-        return ops.cast(self, np.bool_)
+        return self._cast_to(_BOOL)
 
     def cpu(self):
         return self
@@ -730,11 +847,63 @@ def _raw(o):
     return o._data if isinstance(o, Tensor) else o
 
 
-def _shape_args(shape):
+_F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+_I32, _I64, _BOOL = np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.bool_)
+_OPERANDS = (Tensor, np.ndarray, np.generic, int, float, complex, list, tuple)
+
+
+def _read_only(arr):
+    """A read-only view of `arr` (same memory): writes through it fail where they happen."""
+    v = arr.view()
+    v.flags.writeable = False
+    return v
+
+
+def _dtype_arg(who, dtype, alt=""):
+    try:
+        return as_dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
+                        f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
+
+
+def _operand_error(name, o):
+    return TypeError(f"{name}: unsupported operand type(s) {type(o).__name__}")
+
+
+def _needs_grad_arg(args, kwargs):
+    """A description of the first argument whose gradient a NumPy call would cut (a
+    tensor that requires grad while grad mode is on, or one carrying tangents), else None."""
+    ge = _local.grad_enabled
+    stack = [(f"argument {i}", a) for i, a in enumerate(args)]
+    stack += [(k, v) for k, v in kwargs.items()]
+    while stack:
+        where, a = stack.pop()
+        if isinstance(a, Tensor):
+            if a._rg and ge or a._fw is not None:
+                return where
+        elif isinstance(a, (list, tuple)):
+            stack.extend((where, v) for v in a)
+    return None
+
+
+def _left_graph_message(name, who, method="__call__"):
+    full = name if method == "__call__" else f"{name}.{method}"
+    tg = sys.modules.get("tapegrad")
+    alt = f"use tg.{name} or call .detach() first" if tg is not None and \
+        hasattr(tg, name) and method == "__call__" else "call .detach() first"
+    return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
+            f"{alt}")
+
+
+def _shape_args(shape, who="reshape", what="shape"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    if len(shape) == 1 and isinstance(shape[0], Tensor):
-        return tuple(int(s) for s in shape[0].tolist())
+        shape = tuple(shape[0])
+    elif len(shape) == 1 and isinstance(shape[0], Tensor):
+        shape = tuple(int(s) for s in shape[0].tolist())
+    for s in shape:
+        if type(s) is not int and (isinstance(s, bool) or not hasattr(type(s), "__index__")):
+            raise TypeError(f"{who}: {what} must be ints, got {s!r} ({type(s).__name__})")
     return tuple(shape)
 
 
@@ -780,3 +949,28 @@ from .autograd import explain as _explain  # noqa: E402
 from .ops._core import _site, apply2 as _binary  # noqa: E402
 from .ops.elementwise import (Add as _Add, Div as _Div, Mul as _Mul,  # noqa: E402
                               Pow as _Pow, Sub as _Sub)
+
+
+def _compare(forward, reflected):
+    return lambda a, b: getattr(a, forward)(b) if isinstance(a, Tensor) else \
+        getattr(b, reflected)(a)
+
+
+# NumPy ufuncs whose tapegrad op has another name (the rest share theirs: np.exp -> exp)
+_UFUNC_OPS = {
+    "add": lambda a, b: _binary(_Add, a, b),
+    "subtract": lambda a, b: _binary(_Sub, a, b),
+    "multiply": lambda a, b: _binary(_Mul, a, b),
+    "divide": lambda a, b: _binary(_Div, a, b),
+    "true_divide": lambda a, b: _binary(_Div, a, b),
+    "power": lambda a, b: _binary(_Pow, a, b),
+    "absolute": ops.abs,
+    "negative": ops.neg,
+    "positive": lambda a: a,
+    "less": _compare("__lt__", "__gt__"),
+    "less_equal": _compare("__le__", "__ge__"),
+    "greater": _compare("__gt__", "__lt__"),
+    "greater_equal": _compare("__ge__", "__le__"),
+    "equal": _compare("__eq__", "__eq__"),
+    "not_equal": _compare("__ne__", "__ne__"),
+}

@@ -26,7 +26,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _fitted
 from .autograd.graph import grad_edge
-from .ops._core import Ctx, Op, apply, call
+from .ops._core import Ctx, Op, _frozen, _share_version, apply, call
 
 _local = _state.local
 
@@ -1113,6 +1113,11 @@ class function:
     def _call(self, entry, leaves):
         from .autograd.function import Unpack
         inputs = [leaves[pos] for pos in entry.array_pos]
+        for i, a in enumerate(inputs):
+            if type(a) is np.ndarray:
+                # the replay keeps its inputs for backward: an array the caller may change
+                # later is copied, as apply() does for NumPy operands
+                inputs[i] = _frozen(a)
         state = _CallState(entry, len(inputs))
         node_t = apply(entry.op, *inputs, *[t for t, _, _ in entry.cap_meta], state=state)
         outs = state.outs
@@ -1128,10 +1133,29 @@ class function:
                                          shape=arr.shape, dtype=arr.dtype))
             else:
                 results.append(make(arr))
+        for t in results:
+            _share_alias(t, inputs, entry.cap_meta)
         out_leaves = []
         for kind, v in entry.out_kind:
             out_leaves.append(results[v] if kind == "slot" else v)
         return unflatten(entry.out_spec, out_leaves)
+
+
+def _share_alias(t, inputs, cap_meta):
+    """A replayed result that is (a view of) an argument or a captured tensor shares its
+    version counter, as the eager view would: a write into the result then invalidates
+    saved copies of the input (and the reverse) instead of corrupting a backward."""
+    arr = t._data
+    view = arr.base is not None         # fresh results (the usual case) only compare ids
+    for a in inputs:
+        if isinstance(a, Tensor) and (arr is a._data or
+                                      view and np.may_share_memory(arr, a._data)):
+            _share_version(a, t)
+            return
+    for a, _, _ in cap_meta:
+        if arr is a._data or view and np.may_share_memory(arr, a._data):
+            _share_version(a, t)
+            return
 
 
 from .graph_control import cond, while_loop  # noqa: E402,F401  (they build on the tracer)

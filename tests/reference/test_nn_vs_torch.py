@@ -130,7 +130,7 @@ def test_linear_layernorm_mlp_matches_torch_values_and_grads(rng):
     theirs = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.LayerNorm(5),
                                  torch.nn.GELU(), torch.nn.Linear(5, 2)).double()
     for p in ours.parameters():            # non-trivial LayerNorm affine
-        p.numpy()[...] = rng.standard_normal(p.shape)
+        p.detach().numpy()[...] = rng.standard_normal(p.shape)
     _copy_params(ours, theirs)
     x = rng.standard_normal((4, 3, 6))
     xa, xb = _pair(x)
@@ -148,8 +148,8 @@ def test_linear_layernorm_mlp_matches_torch_values_and_grads(rng):
 def test_batchnorm1d_matches_torch_in_train_and_eval(rng, shape, momentum):
     ours = tg.nn.BatchNorm1d(3, momentum=momentum).double()
     theirs = torch.nn.BatchNorm1d(3, momentum=momentum).double()
-    ours.weight.numpy()[...] = [0.5, 2.0, -1.0]
-    ours.bias.numpy()[...] = [0.1, 0.0, 0.3]
+    ours.weight.detach().numpy()[...] = [0.5, 2.0, -1.0]
+    ours.bias.detach().numpy()[...] = [0.1, 0.0, 0.3]
     _copy_params(ours, theirs)
     for step in range(3):
         x = rng.standard_normal(shape) * (step + 1) + step

@@ -10,6 +10,7 @@ from ._shapes import broadcast_shapes
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
+_F16 = np.dtype(np.float16)
 from ..autograd.graph import Node, grad_edge
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
@@ -191,11 +192,18 @@ def apply(op, *args, **params):
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
-    out = op.forward(*raw, **params)
+    try:
+        out = op.forward(*raw, **params)
+    except TypeError:
+        out = _retry_as_float(op, raw, params)     # np.negative(bool) and the like
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if out.dtype.char == "d" and "dtype" not in params and not _has_float64(raw):
-        out = out.astype(np.float32)
+    elif raw and out is raw[0] and not op.view:
+        out = out.copy()        # a non-view op handed back its input (same-dtype cast)
+    c = out.dtype.char
+    if c == "d" or c == "e":
+        if "dtype" not in params:
+            out = _f64_fix(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
         return _record(op, args, params, out, special)
     t = make(out)
@@ -223,11 +231,17 @@ def apply1_py(op, x):
         return apply(op, x)
     forward, save_idx, diff, view = op._hot
     d = x._data
-    out = forward(d)
+    try:
+        out = forward(d)
+    except TypeError:
+        out = _retry_as_float(op, (d,), None)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype is _F64 and d.dtype.char not in "dDg":
-        out = out.astype(np.float32)
+    if out.dtype is _F64:
+        if d.dtype.char not in "dDg":
+            out = out.astype(np.float32)
+    elif out.dtype is _F16 and d.dtype.char != "e":
+        out = _f64_fix(out, x, None, forward)
     if x._rg and diff:
         if L.grad_enabled:
             if save_idx is None:
@@ -293,10 +307,15 @@ def apply2_py(op, x, y):
     except ValueError:
         _check_broadcast(op, x, y)
         raise
+    except TypeError:
+        out = _retry_as_float(op, (dx, dy), None)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype is _F64 and not _has_float64((dx, dy)):
-        out = out.astype(np.float32)
+    if out.dtype is _F64:
+        if not _has_float64((dx, dy)):
+            out = out.astype(np.float32)
+    elif out.dtype is _F16:
+        out = _f64_fix(out, x, y, forward)
     if rg and diff:
         if L.grad_enabled:
             if save_idx is None:
@@ -319,10 +338,67 @@ def _finish_plain(args, out, view, cut):
     return t
 
 
-def _f64_fix(out, x, y):
-    """The float32 default for a float64 result of non-float64 inputs (see _has_float64)."""
-    raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
-    return out if _has_float64(raw) else out.astype(np.float32)
+def _f64_fix(out, x, y, forward=None, params=None):
+    """The float32 default for a float64 or float16 result of inputs that do not ask for
+    that dtype (see _has_float64). `x` is one input or (with y None) all of them.
+
+    NumPy computes bool, int8 and uint8 in float16; PyTorch in float32. So a float16
+    result of such inputs is computed again from float32 inputs (casting the float16
+    result would keep its rounding: exp(True) would be 2.7188)."""
+    if y is None and isinstance(x, (list, tuple)):
+        raw = tuple(a._data if isinstance(a, Tensor) else a for a in x)
+    else:
+        raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
+    if out.dtype.char == "d":
+        return out if _has_float64(raw) else out.astype(np.float32)
+    if out.dtype.char != "e" or forward is None:
+        return out
+    for v in raw:
+        if getattr(v, "dtype", None) == np.float16:
+            return out
+    raw = [_small_to_f32(v) for v in raw]
+    out = forward(*raw, **params) if params else forward(*raw)
+    return out if type(out) is np.ndarray else np.asarray(out)
+
+
+def _non_numeric(v):
+    """The type name of a value NumPy cannot compute with (None for numbers and arrays)."""
+    if isinstance(v, (np.ndarray, np.generic)):
+        return None if v.dtype.kind in "biufc" else f"{v.dtype} array"
+    if isinstance(v, (int, float, complex)):
+        return None
+    if isinstance(v, (list, tuple)):
+        try:
+            kind = np.asarray(v).dtype.kind
+        except (ValueError, TypeError):
+            kind = "O"
+        if kind in "biufc":
+            return None
+        inner = {type(e).__name__ for e in np.ravel(np.asarray(v, dtype=object))}
+        return f"{type(v).__name__} of {', '.join(sorted(inner))}"
+    return type(v).__name__
+
+
+def _small_to_f32(v):
+    dt = getattr(v, "dtype", None)
+    if dt is not None and dt.kind in "biu" and dt.itemsize == 1:
+        return np.asarray(v, dtype=np.float32)
+    return v
+
+
+def _retry_as_float(op, raw, params):
+    """A forward that refused a bool input (np.negative(bool) in sigmoid) runs on float32,
+    as PyTorch computes float ops on bool tensors. Any other TypeError is raised again,
+    naming the op and the operand it cannot take (`x + "a"`) instead of NumPy's jargon."""
+    if not any(getattr(v, "dtype", None) == np.bool_ for v in raw):
+        for v in raw:
+            what = _non_numeric(v)
+            if what is not None:
+                raise TypeError(f"{op.__name__.lower()}: unsupported operand type(s) "
+                                f"{what}") from None
+        raise
+    raw = [_small_to_f32(v) for v in raw]
+    return op.forward(*raw, **params) if params else op.forward(*raw)
 
 
 def _apply2_general(op, x, y):
@@ -416,12 +492,16 @@ def _record(op, args, params, out, extra=False, depth=3):
                 e = grad_edge(a)
             edges.append(e)
             shapes.append(a._data.shape)
+            if e is not None and a._data.dtype.kind == "c":
+                raise _complex_error(op, a._data.dtype)
             if extra and e is None and a._x is not None and "cut" in a._x:
                 cuts = (cuts or []) + [a._x["cut"]]
         else:
             edges.append(None)
             shapes.append(None)
     edges = tuple(edges)
+    if out.dtype.kind == "c":
+        raise _complex_error(op, out.dtype)
     if len(edges) == 2:
         mask = _MASK2[(edges[0] is not None) + 2 * (edges[1] is not None)]
     else:
@@ -439,6 +519,13 @@ def _record(op, args, params, out, extra=False, depth=3):
     special = L.special
     # where apply was called (`depth` frames up, skipping tapegrad's own)
     site = _anomaly_stack() if special and L.anomaly else _site(depth)
+    if params:
+        for v in params.values():
+            # an index array or bound the caller may change later: the node keeps a copy
+            if type(v) is np.ndarray or type(v) is list or type(v) is tuple and v and \
+                    type(v[0]) is not int and not _ARRAYS.isdisjoint(map(type, v)):
+                params = _frozen_params(params)
+                break
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
     if cuts:
         node.cuts = cuts
@@ -451,6 +538,14 @@ def _record(op, args, params, out, extra=False, depth=3):
     if special and L.ckpt is not None:
         L.ckpt.append(node)
     return t
+
+
+def _complex_error(op, dtype):
+    """Complex gradients are not done consistently yet (abs and mul/exp follow different
+    conventions), so recording a complex value is refused rather than wrong."""
+    name = getattr(op, "__name__", str(op)).lower()
+    return TypeError(f"{name}: complex autodiff is not supported yet (got {dtype} input); "
+                     "compute with .real and .imag parts, or without grad")
 
 
 def _save_values(save_idx, args, out, t):
@@ -478,9 +573,51 @@ def _save_values(save_idx, args, out, t):
                     vc = a._vc = Version()
                 vers += (vc, vc.v)
             else:
-                saved.append(a)
+                saved.append(a if type(a) is float or type(a) is int else _frozen(a))
                 vers += (None, 0)
     return tuple(saved), tuple(vers)
+
+
+def _frozen(a):
+    """A NumPy operand (or list) as the graph keeps it: a copy, unless it cannot change
+    (read-only with no base that could be written through). The caller still owns `a`;
+    `c[:] = 0` after `y = x * c` must not change y's gradient."""
+    if type(a) is np.ndarray or isinstance(a, np.ndarray):
+        if a.flags.writeable or a.base is not None:
+            return a.copy()
+        return a
+    if type(a) is list:
+        return _frozen_list(a)
+    return a
+
+
+def _frozen_list(a):
+    out = []
+    for v in a:
+        out.append(_frozen_list(v) if type(v) is list else _frozen(v))
+    return out
+
+
+_ARRAYS = frozenset((np.ndarray, list))
+
+
+def _frozen_params(params):
+    """params with NumPy arrays (index arrays, bounds) copied, as _frozen does; the same
+    dict when there are none (the usual case: axes, shapes, flags)."""
+    copy = None
+    for k, v in params.items():
+        if type(v) is tuple:
+            if not any(isinstance(e, (np.ndarray, list)) for e in v):
+                continue
+            f = tuple(_frozen(e) for e in v)
+        elif type(v) is np.ndarray or type(v) is list:
+            f = _frozen(v)
+        else:
+            continue
+        if copy is None:
+            copy = dict(params)
+        copy[k] = f
+    return params if copy is None else copy
 
 
 def note_cut(t, kind, sources):
@@ -584,6 +721,8 @@ def _dual_fast_py(op, args, raw, params):
             d = fw.get(level)
             if d is None or len(fw) != 1 or d._fw is not None or d._rg:
                 return None
+            if a._data.dtype.kind == "c":
+                raise _complex_error(op, a._data.dtype)
             d = d._data
             if type(d) is np.ndarray and not d.shape:
                 d = d[()]
@@ -594,6 +733,8 @@ def _dual_fast_py(op, args, raw, params):
     out = forward(*raw, **params) if params else forward(*raw)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
+    if out.dtype.kind == "c" and op.jvp is not None and diff:
+        raise _complex_error(op, out.dtype)
     t = make(out)
     if view:
         _share_version(args[0], t)
@@ -666,6 +807,8 @@ def _apply_dual(op, level, args, params):
     tans = []
     for a in args:
         if isinstance(a, Tensor) and a._fw is not None and level in a._fw:
+            if a._data.dtype.kind == "c" and op.jvp is not None and op.differentiable:
+                raise _complex_error(op, a._data.dtype)
             tans.append(a._fw[level])
             prim.append(strip_level(a, level))
         else:
@@ -674,6 +817,8 @@ def _apply_dual(op, level, args, params):
     out = apply(op, *prim, **params)
     if op.jvp is None or not op.differentiable:
         return out
+    if out._data.dtype.kind == "c":
+        raise _complex_error(op, out._data.dtype)
     fast = not _needs_graph(prim, tans)
     if fast:
         saved_src = [p._data if isinstance(p, Tensor) else p for p in prim]
@@ -716,7 +861,8 @@ def _apply_dual(op, level, args, params):
     if type(node) is Node and node._saved:
         # backward rules must see the duals (forward-over-reverse), not the stripped copies
         save_idx = range(len(args)) if op.save_all else op._save_idx
-        node._saved = tuple(v if i < 0 else args[i] for i, v in zip(save_idx, node._saved))
+        node._saved = tuple(v if i < 0 or not isinstance(args[i], Tensor) else args[i]
+                            for i, v in zip(save_idx, node._saved))
         node._set("dual", True)         # saved values are Tensors now: unpack them
         if -1 in save_idx:
             node.out_fw = fwd
