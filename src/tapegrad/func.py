@@ -122,9 +122,11 @@ def _argnums(argnums, n, who):
     return nums
 
 
-def _check_f(f, who):
+def _check_f(f, who, has_aux=False):
     if not callable(f):
         raise TypeError(f"{who}: f must be callable, got {_what(f)}")
+    if not isinstance(has_aux, (bool, np.bool_)):
+        raise TypeError(f"{who}: has_aux must be True or False, got {_what(has_aux)}")
 
 
 def _grad_core(f, args, kwargs, argnums, has_aux, who):
@@ -180,7 +182,7 @@ def grad(f, argnums=0, has_aux=False):
     >>> tg.grad(tg.grad(lambda x: x ** 3))(2.0)
     tensor(12.)
     """
-    _check_f(f, "grad")
+    _check_f(f, "grad", has_aux)
     _argnums(argnums, 1 << 30, "grad")         # the type now; the range at call time
 
     @functools.wraps(f)
@@ -192,7 +194,7 @@ def grad(f, argnums=0, has_aux=False):
 
 def value_and_grad(f, argnums=0, has_aux=False):
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux)."""
-    _check_f(f, "value_and_grad")
+    _check_f(f, "value_and_grad", has_aux)
     _argnums(argnums, 1 << 30, "value_and_grad")
 
     @functools.wraps(f)
@@ -208,7 +210,7 @@ def vjp(f, *primals, has_aux=False):
 
 
 def _vjp(f, primals, has_aux, who):
-    _check_f(f, who)
+    _check_f(f, who, has_aux)
     nested = _outer_active(primals)
     flats = []
     args = []
@@ -266,14 +268,18 @@ def jvp(f, primals, tangents, has_aux=False):
     >>> tg.jvp(lambda x: x ** 2, (3.0,), (1.0,))
     (tensor(9.), tensor(6.))
     """
-    _check_f(f, "jvp")
+    return _jvp(f, primals, tangents, has_aux, "jvp")
+
+
+def _jvp(f, primals, tangents, has_aux, who):
+    _check_f(f, who, has_aux)
     if not isinstance(primals, (tuple, list)):
         primals = (primals,)
         tangents = tangents if isinstance(tangents, (tuple, list)) else (tangents,)
     if not isinstance(tangents, (tuple, list)):
-        raise TypeError(f"jvp: tangents must be a tuple like primals, got {_what(tangents)}")
+        raise TypeError(f"{who}: tangents must be a tuple like primals, got {_what(tangents)}")
     if len(primals) != len(tangents):
-        raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
+        raise ValueError(f"{who}: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
     nested = _outer_active((primals, tangents))
     given = []                          # the caller's tangent arrays
     with dual_level() as level, np.errstate(divide="ignore", invalid="ignore"):
@@ -282,26 +288,26 @@ def jvp(f, primals, tangents, has_aux=False):
             pl, spec = flatten(p)
             tl, tspec = flatten(t)
             if len(pl) != len(tl) or spec != tspec:
-                raise ValueError("jvp: primals and tangents have different structures")
+                raise ValueError(f"{who}: primals and tangents have different structures")
             duals = []
             for pv, tv in zip(pl, tl):
-                pv = _numeric(pv, "jvp", "a primal")
-                tv = _numeric(tv, "jvp", "a tangent")
+                pv = _numeric(pv, who, "a primal")
+                tv = _numeric(tv, who, "a tangent")
                 if tv.shape != pv.shape:
-                    raise ValueError(f"jvp: tangent shape {tv.shape} does not match "
+                    raise ValueError(f"{who}: tangent shape {tv.shape} does not match "
                                      f"primal shape {pv.shape}")
                 given.append(tv._data)
-                _floating(pv, "jvp", "a primal")
+                _floating(pv, who, "a primal")
                 duals.append(make_dual(pv, tv, level=level))
             args.append(unflatten(spec, duals))
         res = f(*args)
         aux = None
         if has_aux:
-            res, aux = _split_aux(res, "jvp")
+            res, aux = _split_aux(res, who)
         leaves, spec = flatten(res)
         outs, touts = [], []
         for o in leaves:
-            o = _numeric(o, "jvp", "f's output")
+            o = _numeric(o, who, "f's output")
             p, t = unpack_dual(o, level=level)
             if t is None:
                 t = make(np.zeros_like(o._data))
@@ -397,7 +403,7 @@ def jacfwd(f, argnums=0, has_aux=False):
 
 
 def _jacfwd(f, argnums, has_aux, who):
-    _check_f(f, who)
+    _check_f(f, who, has_aux)
     _argnums(argnums, 1 << 30, who)
 
     @functools.wraps(f)
@@ -454,7 +460,7 @@ def jacrev(f, argnums=0, has_aux=False):
 
 
 def _jacrev(f, argnums, has_aux, who):
-    _check_f(f, who)
+    _check_f(f, who, has_aux)
     _argnums(argnums, 1 << 30, who)
 
     @functools.wraps(f)
@@ -533,5 +539,8 @@ def hvp(f, primals, tangents):
         raise ValueError(f"hvp: got {len(primals)} primal(s) but tangents {got}")
     nums = tuple(range(len(primals)))
     argnums = 0 if len(primals) == 1 else nums
-    _, t = jvp(grad(f, argnums=argnums), tuple(primals), tuple(tangents))
+    def grad_f(*args):
+        return _grad_core(f, args, {}, argnums, False, "hvp")[1]
+
+    _, t = _jvp(grad_f, tuple(primals), tuple(tangents), False, "hvp")
     return t

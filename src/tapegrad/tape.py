@@ -33,11 +33,15 @@ class Variable(Tensor):
     _count = 0
 
     def __init__(self, initial_value, trainable=True, dtype=None, name=None):
+        if not isinstance(trainable, (bool, np.bool_)):
+            raise TypeError(f"Variable: trainable must be True or False, got {what(trainable)}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Variable: name must be a string, got {what(name)}")
         if callable(initial_value) and not isinstance(initial_value, Tensor):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):
             initial_value = initial_value._data
-        Tensor.__init__(self, to_array(initial_value, dtype))
+        Tensor.__init__(self, to_array(initial_value, dtype, fn="Variable"))
         self._init_vc()
         self._trainable = bool(trainable)
         self._rg = self._trainable and is_floating(self._data.dtype)
@@ -101,7 +105,7 @@ class Variable(Tensor):
 
 
 def _check_unconnected(v, who):
-    if v not in ("none", "zero"):
+    if not isinstance(v, str) or v not in ("none", "zero"):
         raise ValueError(f"{who}: unconnected_gradients must be 'none' or 'zero', got "
                          f"{what(v)}")
 
@@ -487,7 +491,11 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
         raise ValueError(f"clip_by_global_norm: clip_norm must be finite and >= 0, got "
                          f"{float(c)}")
     if use_norm is not None:
+        _checked([use_norm], "clip_by_global_norm", "use_norm")
         global_norm = use_norm if isinstance(use_norm, Tensor) else make(np.asarray(use_norm))
+        if global_norm._data.size != 1:
+            raise ValueError(f"clip_by_global_norm: use_norm must be a scalar, got shape "
+                             f"{global_norm.shape}")
     elif present:
         total = None
         for t in present:

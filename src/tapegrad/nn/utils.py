@@ -70,6 +70,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     if isinstance(norm_type, str) and norm_type.strip().lower() in ("inf", "+inf"):
         norm_type = float("inf")
     norm_type = _real(norm_type, "clip_grad_norm_", "norm_type")
+    if not isinstance(error_if_nonfinite, (bool, np.bool_)):
+        raise TypeError(f"clip_grad_norm_: error_if_nonfinite must be True or False, got "
+                        f"{_got(error_if_nonfinite)}")
     if not norm_type > 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type}")
     if not params:
@@ -113,6 +116,9 @@ def clip_grad_value_(parameters, clip_value: float):
 def parameters_to_vector(parameters) -> Tensor:
     """All parameters concatenated into one flat tensor (a copy, not tracked)."""
     params = _param_list(parameters, "parameters_to_vector")
+    if not params:
+        raise ValueError("parameters_to_vector: parameters is empty; there is nothing to "
+                         "concatenate")
     return make(np.concatenate([p._data.reshape(-1) for p in params]))
 
 
