@@ -2335,6 +2335,14 @@ def _inplace_rows():
         h.mul_(3.0)
         return y * 1.0
 
+    @row("view of a constant, tracked value written into the constant, view used")
+    def _(x, lib):
+        mod = tg if lib == "tg" else __import__("torch")
+        h = mod.zeros(2, 3, dtype=mod.float64)
+        v = h[0]
+        h[0] = x[1] * 2.0
+        return v * x[0]
+
     @row("detach() written in place before use")
     def _(x, lib):
         h = x * 1.0

@@ -119,6 +119,7 @@ OPEN_INPLACE = {
     "view taken, base setitem, view used": STALE_VIEWS,
     "reshape view taken, base add_, view used": STALE_VIEWS,
     "transpose view taken, base setitem, view used": STALE_VIEWS,
+    "view of a constant, tracked value written into the constant, view used": STALE_VIEWS,
 }
 
 
