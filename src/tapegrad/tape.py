@@ -10,6 +10,7 @@ from ._dtypes import is_floating, to_array
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import run_backward, what
+from .autograd.engine import what as what_
 from .autograd import explain
 from .autograd.graph import grad_edge
 
@@ -52,7 +53,15 @@ class Variable(Tensor):
         return self._trainable
 
     def _write(self, value, what):
-        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        ok = isinstance(value, (Tensor, np.ndarray, np.generic, int, float, list, tuple))
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value) if ok else None
+        if arr is None or arr.dtype.kind not in "biufc":
+            raise TypeError(f"{what}: value must be a tensor, an array or numbers, got "
+                            f"{what_(value)}")
+        if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
+            raise TypeError(f"{what}: a value of dtype {arr.dtype} cannot be written into a "
+                            f"{self._data.dtype} variable without losing information; cast "
+                            "it first")
         try:
             np.broadcast_to(arr, self._data.shape)
         except ValueError:
@@ -65,21 +74,21 @@ class Variable(Tensor):
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Overwrite the value in place (not recorded; saved copies become stale)."""
-        arr = self._write(value, "assign")
+        arr = self._write(value, "Variable.assign")
         np.copyto(self._data, arr, casting="same_kind")
         self._bump_version()
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
         """In-place `self += delta`, not recorded."""
-        arr = self._write(delta, "assign_add")
+        arr = self._write(delta, "Variable.assign_add")
         np.add(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         """In-place `self -= delta`, not recorded."""
-        arr = self._write(delta, "assign_sub")
+        arr = self._write(delta, "Variable.assign_sub")
         np.subtract(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
         return self
