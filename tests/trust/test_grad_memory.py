@@ -211,3 +211,32 @@ def test_jvp_tangent_out_never_aliases_the_tangent_passed_in(f):
     _, t_out = tg.jvp(f, (x,), (t,))
     np.testing.assert_allclose(t_out.numpy(), [1.0, 1.0])
     assert not shares(t_out, t)
+
+
+class _DoubleInPlace(tg.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1.0
+
+    @staticmethod
+    def backward(ctx, g):
+        g.mul_(2.0)                     # edits the cotangent it was given
+        return g
+
+
+@tg.custom_gradient
+def _double_in_place(x):
+    def grad_fn(dy):
+        dy.mul_(2.0)
+        return dy
+    return x * 1.0, grad_fn
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("fn", [_DoubleInPlace.apply, _double_in_place],
+                         ids=["Function", "custom_gradient"])
+def test_a_custom_backward_editing_its_cotangent_does_not_touch_a_siblings(fn, create_graph):
+    x, z = leaf([1.0, 2.0]), leaf([1.0, 2.0])
+    (fn(x) + z).backward(tg.ones(2, dtype=np.float64), create_graph=create_graph)
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(z.grad.numpy(), [1.0, 1.0])

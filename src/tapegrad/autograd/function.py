@@ -163,9 +163,11 @@ class Outputs:
         return base if self.spans is None else self._item(base, k)
 
     def split(self, g, graph):
-        """The node's cotangent as one tensor per output (zeros for non-differentiable)."""
+        """The node's cotangent as one tensor per output (zeros for non-differentiable).
+        First order: a private copy, since the engine may share `g` with a sibling branch
+        and the user's backward may edit what it gets in place."""
         if not graph:
-            g = make(np.asarray(g))
+            g = make(np.array(g))
         out = []
         for k, arr in enumerate(self.arrays):
             if k not in self.diff:
