@@ -2612,3 +2612,140 @@ def explicit_probes(rows=None):
         f.callable, f.hostile = label, "(combination)"
         out.append(f)
     return out
+
+
+# ================================================================ view semantics against PyTorch
+#
+# Basic indexing, reshape, transpose & co. are views in NumPy and PyTorch: a write through
+# one reaches the base, and a write into the base shows in the view. A copy there loses
+# the write silently. f(lib) -> the tensors to compare (no gradients involved).
+
+def _view_rows():
+    rows = []
+
+    def row(label):
+        def deco(f):
+            rows.append((label, f))
+            return f
+        return deco
+
+    def z(mod):
+        return mod.zeros(2, 3, dtype=mod.float64)
+
+    @row("x[0:2][0] = 5 writes x")
+    def _(mod):
+        x = mod.zeros(3, dtype=mod.float64)
+        x[0:2][0] = 5.0
+        return [x]
+
+    @row("x[0].fill_(2) writes x")
+    def _(mod):
+        x = z(mod)
+        x[0].fill_(2.0)
+        return [x]
+
+    @row("r = x[:, 1]; r.mul_(3) writes x")
+    def _(mod):
+        x = z(mod) + 1.0
+        r = x[:, 1]
+        r.mul_(3.0)
+        return [x]
+
+    @row("r = x[1]; r += 1 writes x")
+    def _(mod):
+        x = z(mod)
+        r = x[1]
+        r += 1.0
+        return [x]
+
+    @row("x.reshape(6)[0] = 3 writes x")
+    def _(mod):
+        x = z(mod)
+        x.reshape(6)[0] = 3.0
+        return [x]
+
+    @row("x.T[0, 1] = 3 writes x")
+    def _(mod):
+        x = z(mod)
+        x.T[0, 1] = 3.0
+        return [x]
+
+    @row("x.view(3, 2)[1] = 4 writes x")
+    def _(mod):
+        x = z(mod)
+        x.view(3, 2)[1] = 4.0
+        return [x]
+
+    @row("x[None][0, 1, 2] = 7 writes x")
+    def _(mod):
+        x = z(mod)
+        x[None][0, 1, 2] = 7.0
+        return [x]
+
+    @row("x[..., 0].zero_() writes x")
+    def _(mod):
+        x = z(mod) + 1.0
+        x[..., 0].zero_()
+        return [x]
+
+    @row("v = x[1]; x[1, 2] = 9 shows in v")
+    def _(mod):
+        x = z(mod)
+        v = x[1]
+        x[1, 2] = 9.0
+        return [v]
+
+    @row("v = x[:, ::2]; x.add_(1) shows in v")
+    def _(mod):
+        x = z(mod)
+        v = x[:, ::2]
+        x.add_(1.0)
+        return [v]
+
+    @row("v = x.unsqueeze(0); x.fill_(4) shows in v")
+    def _(mod):
+        x = z(mod)
+        v = x.unsqueeze(0)
+        x.fill_(4.0)
+        return [v]
+
+    @row("x[[0, 1]] = 5 writes x (advanced index)")
+    def _(mod):
+        x = z(mod)
+        x[[0, 1]] = 5.0
+        return [x]
+
+    @row("x[[0]][0] = 5 does not write x (advanced index copies)")
+    def _(mod):
+        x = z(mod)
+        x[[0]][0] = 5.0
+        return [x]
+
+    @row("x[x > 0] = 1 writes x")
+    def _(mod):
+        x = z(mod) - 1.0
+        x[0, 0] = 2.0
+        x[x > 0] = 1.0
+        return [x]
+    return rows
+
+
+VIEW_ROWS = _view_rows()
+
+
+def view_probes(rows=None):
+    import torch
+    out = []
+    for label, f in (VIEW_ROWS if rows is None else rows):
+        try:
+            mine = [np.asarray(t.numpy()).copy() for t in f(tg)]
+        except Exception as exc:                        # noqa: BLE001
+            out.append(AliasFinding(label, "view", "vs torch", SETUP,
+                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        theirs = [t.numpy().copy() for t in f(torch)]
+        same = all(a.shape == b.shape and np.allclose(a, b) for a, b in zip(mine, theirs))
+        out.append(AliasFinding(label, "view", "vs torch", OK_SAME if same else SILENT,
+                                "" if same else f"{[a.tolist() for a in mine]} vs torch "
+                                                f"{[b.tolist() for b in theirs]}"))
+    return out

@@ -52,7 +52,7 @@ def main(argv):
                  + L.hook_probes() + L.graph_exit_probes() + L.source_probes())
         if "--no-torch" not in argv:
             try:
-                found += L.inplace_probes() + L.torch_probes()
+                found += L.inplace_probes() + L.view_probes() + L.torch_probes()
             except ImportError:
                 pass
         counts = collections.Counter(f.outcome for f in found)

@@ -15,7 +15,9 @@ a tensor, tensors built from tensors, `%`, in-place ops, layers, graph mode;
 `_probe_lib.GRAD_ROWS`) either raise or get the finite-difference gradient. A leaf made
 from the user's memory (`_probe_lib.SOURCE_ROWS`) is not changed by a later write there.
 In-place ops on intermediates and views (`_probe_lib.INPLACE_ROWS`) raise or give
-PyTorch's values and gradients. After backward (with and without create_graph) no two `.grad`s share
+PyTorch's values and gradients, and views (basic indexing, reshape, transpose...) see
+writes into their base and the base sees writes through them, as in NumPy and PyTorch
+(`_probe_lib.VIEW_ROWS`): a copy there would lose a write silently. After backward (with and without create_graph) no two `.grad`s share
 memory, nor a `.grad` and an input or the `gradient=` passed in; a hook that edits its
 gradient in place changes no other input's gradient.
 """
@@ -138,3 +140,10 @@ def test_in_place_ops_give_torchs_gradient_or_raise(label):
     pytest.importorskip("torch")
     (f,) = L.inplace_probes([r for r in L.INPLACE_ROWS if r[0] == label])
     assert f.outcome != L.SILENT, repr(f)
+
+
+@pytest.mark.parametrize("label", [r[0] for r in L.VIEW_ROWS])
+def test_views_share_memory_with_their_base_as_in_torch(label):
+    pytest.importorskip("torch")
+    (f,) = L.view_probes([r for r in L.VIEW_ROWS if r[0] == label])
+    assert f.outcome == L.OK_SAME, repr(f)
