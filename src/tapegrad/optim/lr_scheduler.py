@@ -16,16 +16,16 @@ forms, so several schedulers can drive one optimizer and values match PyTorch's.
 >>> lrs
 [1.0, 1.0, 0.5, 0.5, 0.25]
 """
-import copy
 import math
+from copy import copy as _copy
 
-from ..nn._check import _got, integer, real
+from ..nn import _check
 from .optimizer import Optimizer
 
 
 def _optimizer(optimizer, fn):
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{fn}: optimizer {_got(optimizer)} is not an Optimizer (pass the "
+        raise TypeError(f"{fn}: optimizer {_check._got(optimizer)} is not an Optimizer (pass the "
                         "tg.optim optimizer whose learning rate to schedule)")
     return optimizer
 
@@ -35,7 +35,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
         _optimizer(optimizer, type(self).__name__)
-        last_epoch = integer(last_epoch, type(self).__name__, "last_epoch", low=-1)
+        last_epoch = _check.integer(last_epoch, type(self).__name__, "last_epoch", low=-1)
         self._check()
         self.optimizer = optimizer
         if last_epoch == -1:
@@ -72,7 +72,7 @@ class LRScheduler:
         for i, lr in enumerate(lrs):
             # a user's lr_lambda can return anything: refuse it before any group changes
             if lr.__class__ is not float or not 0.0 <= lr < math.inf:
-                lrs[i] = real(lr, f"{type(self).__name__}.step",
+                lrs[i] = _check.real(lr, f"{type(self).__name__}.step",
                               f"the learning rate of group {i}", low=0.0)
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
@@ -92,24 +92,24 @@ class LRScheduler:
         name = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}: expected a dict from state_dict(), got "
-                            f"{_got(state_dict)}")
+                            f"{_check._got(state_dict)}")
         own = self.state_dict()
         unknown = [k for k in state_dict if k not in own]
         if unknown:
             raise ValueError(f"{name}: unknown key(s) {unknown} (known: {sorted(own)})")
-        trial = copy.copy(self)
+        trial = _copy(self)
         trial.__dict__.update(state_dict)
         try:
-            integer(trial.last_epoch, name, "last_epoch", low=-1)
-            integer(trial._step_count, name, "_step_count", low=0)
+            _check.integer(trial.last_epoch, name, "last_epoch", low=-1)
+            _check.integer(trial._step_count, name, "_step_count", low=0)
             n = len(self.optimizer.param_groups)
             for key in ("base_lrs", "_last_lr"):
                 vals = getattr(trial, key, None)
                 if not isinstance(vals, (list, tuple)) or len(vals) != n:
                     raise ValueError(f"{name}: {key} must be a list of {n} learning rates "
-                                     f"(one per param group), got {_got(vals)}")
+                                     f"(one per param group), got {_check._got(vals)}")
                 for v in vals:
-                    real(v, name, key, low=0.0)
+                    _check.real(v, name, key, low=0.0)
             trial._check()
         except (TypeError, ValueError) as e:
             msg = str(e)
@@ -126,8 +126,8 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _check(self):
-        self.step_size = integer(self.step_size, "StepLR", "step_size", low=1)
-        self.gamma = real(self.gamma, "StepLR", "gamma", low=0.0)
+        self.step_size = _check.integer(self.step_size, "StepLR", "step_size", low=1)
+        self.gamma = _check.real(self.gamma, "StepLR", "gamma", low=0.0)
 
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -141,7 +141,7 @@ class MultiStepLR(LRScheduler):
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
         if isinstance(milestones, (str, dict)) or not hasattr(milestones, "__iter__"):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got "
-                            f"{_got(milestones)}")
+                            f"{_check._got(milestones)}")
         self.milestones = list(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -149,10 +149,10 @@ class MultiStepLR(LRScheduler):
     def _check(self):
         if not isinstance(self.milestones, (list, tuple)):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got "
-                            f"{_got(self.milestones)}")
-        self.milestones = sorted(integer(m, "MultiStepLR", "milestones", low=0)
+                            f"{_check._got(self.milestones)}")
+        self.milestones = sorted(_check.integer(m, "MultiStepLR", "milestones", low=0)
                                  for m in self.milestones)
-        self.gamma = real(self.gamma, "MultiStepLR", "gamma", low=0.0)
+        self.gamma = _check.real(self.gamma, "MultiStepLR", "gamma", low=0.0)
 
     def get_lr(self):
         hits = self.milestones.count(self.last_epoch)
@@ -169,7 +169,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _check(self):
-        self.gamma = real(self.gamma, "ExponentialLR", "gamma", low=0.0)
+        self.gamma = _check.real(self.gamma, "ExponentialLR", "gamma", low=0.0)
 
     def get_lr(self):
         if self._initial:
@@ -190,8 +190,8 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _check(self):
-        self.T_max = integer(self.T_max, "CosineAnnealingLR", "T_max", low=1)
-        self.eta_min = real(self.eta_min, "CosineAnnealingLR", "eta_min", low=0.0)
+        self.T_max = _check.integer(self.T_max, "CosineAnnealingLR", "T_max", low=1)
+        self.eta_min = _check.real(self.eta_min, "CosineAnnealingLR", "eta_min", low=0.0)
 
     def get_lr(self):
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
@@ -222,7 +222,7 @@ class LambdaLR(LRScheduler):
         for fn in self.lr_lambdas:
             if not callable(fn):
                 raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch (or "
-                                f"a list of them), got {_got(fn)}")
+                                f"a list of them), got {_check._got(fn)}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
