@@ -169,6 +169,9 @@ PROBES = [
      ("Flatten", "end_dim")),
     ("Softmax-dim-float", lambda: nn.Softmax(dim=1.5), TypeError, ("Softmax", "dim")),
     ("F.softmax-dim-float", lambda: F.softmax(_x(), dim=1.5), TypeError, ("softmax", "dim")),
+    # dim=None was a softmax over all elements; PyTorch's (deprecated) implicit dim is 1
+    ("F.softmax-dim-None", lambda: F.softmax(_x(), dim=None), TypeError, ("softmax", "dim")),
+    ("Softmax-dim-None", lambda: nn.Softmax(dim=None), TypeError, ("Softmax", "dim")),
     ("LogSoftmax-dim-str", lambda: nn.LogSoftmax(dim="a"), TypeError, ("LogSoftmax", "dim")),
     ("Softplus-beta-str", lambda: nn.Softplus(beta="a"), TypeError, ("Softplus", "beta")),
     ("Softplus-beta-zero", lambda: nn.Softplus(beta=0), ValueError, ("Softplus", "beta")),

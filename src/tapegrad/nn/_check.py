@@ -62,6 +62,8 @@ def dim(value, fn, arg, allow_none=False):
     """An axis index (any int, negative counts from the end)."""
     if value is None and allow_none:
         return None
+    if value is None:
+        raise TypeError(f"{fn}: {arg} must be an int, got None (pass the axis explicitly)")
     return integer(value, fn, arg)
 
 
