@@ -175,7 +175,7 @@ class Optimizer:
                 loss = closure()
         with _state.no_grad():
             for group in self.param_groups:
-                lr = group["lr"]
+                lr = group.get("lr", 0.0)       # a user's subclass may have no lr
                 if lr.__class__ is not float or not 0.0 <= lr < _INF:
                     self._check_lr(group)
                 for p in group["params"]:
@@ -238,7 +238,8 @@ class Optimizer:
                                  f"{i})")
             checked.append((arr, v))
         for group in self.param_groups:
-            self._check_lr(group)
+            if "lr" in group:
+                self._check_lr(group)
         with _state.no_grad():
             for arr, v in checked:
                 group = owner.get(id(v))
