@@ -333,10 +333,9 @@ def l1_loss(input, target, reduction: str = "mean"):
 
 def _same_shape(input, target, fn):
     x, t = _raw(input), _raw(target)
-    for arr, arg, v in ((x, "input", input), (t, "target", target)):
-        if arr.dtype.kind not in "fiub":
-            raise TypeError(f"{fn}: {arg} must be a real numeric tensor, got "
-                            f"{_check._got(v)}")
+    if x.dtype.kind not in "fiub" or t.dtype.kind not in "fiub":
+        arg, v = ("input", input) if x.dtype.kind not in "fiub" else ("target", target)
+        raise TypeError(f"{fn}: {arg} must be a real numeric tensor, got {_check._got(v)}")
     a, b = x.shape, t.shape
     if a != b:
         raise ValueError(
