@@ -10,7 +10,6 @@ from ._dtypes import is_floating, to_array
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import run_backward, what
-from .autograd.engine import what as what_
 from .autograd import explain
 from .autograd.graph import grad_edge
 
@@ -52,23 +51,29 @@ class Variable(Tensor):
     def trainable(self) -> bool:
         return self._trainable
 
-    def _write(self, value, what):
-        ok = isinstance(value, (Tensor, np.ndarray, np.generic, int, float, list, tuple))
-        arr = value._data if isinstance(value, Tensor) else np.asarray(value) if ok else None
+    def _write(self, value, who):
+        arr = None
+        if isinstance(value, Tensor):
+            arr = value._data
+        elif isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
+            try:
+                arr = np.asarray(value)
+            except ValueError:          # a ragged list
+                arr = None
         if arr is None or arr.dtype.kind not in "biufc":
-            raise TypeError(f"{what}: value must be a tensor, an array or numbers, got "
-                            f"{what_(value)}")
+            raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
+                            f"{what(value)}")
         if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
-            raise TypeError(f"{what}: a value of dtype {arr.dtype} cannot be written into a "
+            raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
                             f"{self._data.dtype} variable without losing information; cast "
                             "it first")
         try:
             np.broadcast_to(arr, self._data.shape)
         except ValueError:
-            raise ValueError(f"{what}: value of shape {arr.shape} does not match the "
+            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
                              f"variable's shape {self._data.shape}") from None
         if arr.shape != self._data.shape and arr.size != 1:
-            raise ValueError(f"{what}: value of shape {arr.shape} does not match the "
+            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
                              f"variable's shape {self._data.shape}")
         return arr
 
