@@ -1525,6 +1525,8 @@ LEGIT = [
     ("Tensor.grad=", "value", "None", "x.grad = None clears the gradient, as in PyTorch"),
     ("tg.arange(0, 10, -1)", "*", "*", "empty, as NumPy's arange"),
     ("save(nested tensors)", "*", "*", "a list round-trips through save/load"),
+    ("optim.*", "params", "None", "an optimizer for apply_gradients starts empty (TF style)"),
+    ("SGD(params=None)", "*", "*", "an optimizer for apply_gradients starts empty (TF style)"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
 ]

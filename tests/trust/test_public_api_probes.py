@@ -205,7 +205,6 @@ def test_every_probe_table_row_names_a_probed_argument():
 
 # open at the time of writing (strict xfail: they fail loudly once fixed)
 OPEN_COMBINATIONS = {
-    "SGD(params=None)": "None is taken as an empty parameter list",
     "tg.cond(pred='abc')": "pred is used for its truth value",
     "x.grad = (3,) tensor": "the grad setter does not check the shape",
     "retain_grad on a tensor without grad": "accepted silently",
