@@ -5,9 +5,12 @@ from .._tensor import Tensor
 from ._core import Op, apply, apply2, call, register, tangent_axis, tangent_sum
 from ._shapes import (broadcast_shapes, check_bool, describe, keepdims_shape, normalize_axis,
                       pick_axis)
-from .elementwise import Where, _all_finite
+from . import elementwise as E
+from . import reduce as R
+from .. import _state
+from .elementwise import Abs, Pow, Sign, Where, _all_finite
 from .reduce import Sum, expand_reduced
-from .shape import BroadcastTo, Reshape, Transpose
+from .shape import BroadcastTo, Reshape, Transpose, reshape, squeeze
 
 
 def _raw(v):
@@ -292,8 +295,7 @@ def _as_float(x):
     d = _raw(x)
     if isinstance(d, np.ndarray) and d.dtype.kind in "fc":
         return x
-    from .elementwise import cast
-    return cast(x, np.float32)
+    return E.cast(x, np.float32)
 
 
 def _pnorm(x, p, axis, keepdims):
@@ -304,8 +306,7 @@ def _pnorm(x, p, axis, keepdims):
     if x.size == 0:
         return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
     if p == 2:
-        with np.errstate(over="ignore", under="ignore"):
-            ss = np.sum(np.square(x), axis=axis, keepdims=keepdims)
+        ss = _sumsq(x, axis, keepdims)
         if _all_finite(ss) and (ss.ndim == 0 and ss >= _SAFE_MIN[x.dtype.char]
                                 or ss.ndim and ss.min() >= _SAFE_MIN[x.dtype.char]):
             return np.sqrt(ss)
@@ -320,6 +321,22 @@ def _pnorm(x, p, axis, keepdims):
             out = np.sum(r ** p, axis=axis, keepdims=True) ** (1.0 / p) * sc
     out = out.astype(a.dtype, copy=False)
     return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _sumsq(x, axis, keepdims):
+    """sum(x * x) over axis by einsum: one pass, and no FP warnings to silence (an
+    errstate block costs more than the sum on small inputs)."""
+    key = (x.ndim, axis)
+    sub = _SUMSQ.get(key)
+    if sub is None:
+        letters = _LETTERS[:x.ndim]
+        kept = "".join(c for i, c in enumerate(letters) if axis is not None and i not in axis)
+        sub = _SUMSQ[key] = f"{letters},{letters}->{kept}"
+    ss = np.einsum(sub, x, x)
+    return ss.reshape(keepdims_shape(x.shape, axis)) if keepdims else ss
+
+
+_SUMSQ = {}             # (ndim, axis) -> einsum subscripts
 
 
 # sums of squares below tiny / eps may have lost digits to underflow: take the scaled path
@@ -354,7 +371,6 @@ class Norm(Op):
 
 
 def _norm_slope(ctx):
-    from .elementwise import Abs, Pow, Sign
     x, out = ctx.saved
     p = ctx.params["ord"]
     out = expand_reduced(out, ctx)
@@ -497,7 +513,6 @@ def _adj_ugv(a, g, h):
 def _first_order_only(*vs):
     """The rules of the derivative parts are not differentiated again: refuse, rather
     than return a wrong third derivative, when one is being recorded."""
-    from .. import _state
     L = _state.local
     for v in vs:
         if isinstance(v, Tensor) and ((v._rg and L.grad_enabled) or v._fw is not None):
@@ -511,6 +526,9 @@ MatMul.batching = Einsum.batching = Norm.batching = "aware"
 
 
 def _check_ord(op, ord, allowed=None):
+    if type(ord) is int or type(ord) is float:
+        if ord == ord:
+            return float(ord)
     if isinstance(ord, str):
         if allowed is None or ord not in allowed:
             raise ValueError(f"{op}: ord must be a number{_or(allowed)}, got {ord!r} (str)")
@@ -530,9 +548,7 @@ def _or(allowed):
 
 def _vector_norm(x, ord, axis, keepdims):
     """x has float data, ord a float, axis normalized."""
-    from . import elementwise as E
-    from . import reduce as R
-    if ord == 2 or (ord not in (0.0, 1.0) and np.isfinite(ord)):
+    if ord == 2 or (ord != 0 and ord != 1 and -np.inf < ord < np.inf):
         return apply(Norm, x, ord=2 if ord == 2 else ord, axis=axis, keepdims=keepdims)
     if ord == 1:
         return R.sum(E.abs(x), axis, keepdims)
@@ -546,8 +562,6 @@ def _vector_norm(x, ord, axis, keepdims):
 
 def _matrix_norm(x, ord, axes, keepdims, op):
     """Matrix norm over the axis pair `axes` (distinct, non-negative), NumPy's ords."""
-    from . import elementwise as E
-    from . import reduce as R
     r, c = axes
     if ord == "fro":
         return apply(Norm, x, ord=2, axis=tuple(sorted(axes)), keepdims=keepdims)
@@ -566,11 +580,9 @@ def _matrix_norm(x, ord, axes, keepdims, op):
             out = (R.max if ord > 0 else R.min)(sv, -1)
         if not keepdims:
             return out
-        from .shape import reshape
         return reshape(out, keepdims_shape(np.shape(_raw(x)), (r, c)))
     if keepdims:
         return out
-    from .shape import squeeze
     return squeeze(out, (r, c))
 
 
