@@ -425,7 +425,8 @@ def test_norm_signature_and_values_match_torch():
     for f in (tg.norm, tg.linalg.norm):
         p = inspect.signature(f).parameters
         assert list(p)[:4] == ["x", "ord", "axis", "keepdims"]
-        assert p["ord"].default == 2 and p["axis"].default is None
+        # tg.linalg.norm follows numpy.linalg.norm: ord=None (Frobenius) by default
+        assert p["ord"].default == (2 if f is tg.norm else None) and p["axis"].default is None
         assert p["keepdims"].default is False
     rng = np.random.default_rng(5)
     a = rng.standard_normal((3, 4))

@@ -495,13 +495,16 @@ class Tensor:
         return ops.abs(self)
 
     def __floordiv__(self, o):
-        return make(np.floor_divide(self._data, _raw(o)))
+        return ops.floor_divide(self, o)
 
     def __rfloordiv__(self, o):
-        return make(np.floor_divide(_raw(o), self._data))
+        return ops.floor_divide(o, self)
 
     def __mod__(self, o):
-        return make(np.mod(self._data, _raw(o)))
+        return ops.remainder(self, o)
+
+    def __rmod__(self, o):
+        return ops.remainder(o, self)
 
     def __lt__(self, o):
         try:
