@@ -128,9 +128,7 @@ class _Traced(Tensor):
     __and__ = __rand__ = _binop(np.bitwise_and)
     __or__ = __ror__ = _binop(np.bitwise_or)
     __xor__ = _binop(np.bitwise_xor)
-    __floordiv__ = _binop(np.floor_divide)
-    __rfloordiv__ = _binop(np.floor_divide, reflected=True)
-    __mod__ = _binop(np.mod)
+    # % and // are differentiable ops (Tensor's methods), recorded like any other
 
     def __invert__(self):
         return _raw_op(np.invert, self)

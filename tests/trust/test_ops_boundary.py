@@ -62,6 +62,15 @@ def test_floor_divide_is_in_the_graph_with_zero_gradient():
     np.testing.assert_array_equal(x.grad.numpy(), q.numpy())
 
 
+def test_remainder_and_floor_divide_keep_their_gradients_in_graph_mode():
+    f = tg.function(lambda t: ((t % 1.5) * t + t // 1.0 + 5.0 % t).sum())
+    for _ in range(2):                  # the trace, then the replay
+        x = tg.tensor([2.0, 2.5], dtype=tg.float64, requires_grad=True)
+        f(x).backward()
+        # (x mod 1.5) + x, plus 0 from //, minus floor(5 / x) from 5 % x
+        np.testing.assert_allclose(x.grad.numpy(), [0.5 + 2.0 - 2.0, 1.0 + 2.5 - 2.0])
+
+
 def test_remainder_forward_mode_matches_reverse():
     x = np.array([2.0, 2.5, -4.1])
     y = np.array([1.5, -0.7, 1.3])
