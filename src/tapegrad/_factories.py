@@ -18,6 +18,7 @@ from .ops._core import Op, apply
 
 _local = _state.local
 _REAL = (int, float, np.integer, np.floating)
+_MAX_SIZE = np.iinfo(np.intp).max
 
 
 # ------------------------------------------------------------------ argument checks
@@ -41,14 +42,26 @@ def _int(v, fn, name, what="an int"):
             raise TypeError(f"{fn}: {name} must be {what}, got {_got(v)}")
     if v < 0:
         raise ValueError(f"{fn}: {name} must be non-negative, got {v}")
+    if v > _MAX_SIZE:
+        raise ValueError(f"{fn}: {name} {v} is too large (at most {_MAX_SIZE})")
     return v
+
+
+def _alloc(fn, shape, make_array, *args, **kwargs):
+    """make_array(shape, ...), with NumPy's size errors naming the function."""
+    try:
+        return make_array(shape, *args, **kwargs)
+    except ValueError as e:         # e.g. "array is too big"
+        raise ValueError(f"{fn}: cannot make an array of shape {shape}: {e}") from None
+    except MemoryError as e:
+        raise MemoryError(f"{fn}: not enough memory for shape {shape}: {e}") from None
 
 
 def _shape(shape, fn):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     for s in shape:
-        if s.__class__ is not int or s < 0:
+        if s.__class__ is not int or s < 0 or s > _MAX_SIZE:
             return tuple(_int(s, fn, "size", "ints") for s in shape)
     return tuple(shape)
 
@@ -183,7 +196,7 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
         t = make(to_array(value, dtype, fn="constant"))
     if shape is None:
         return t
-    shape = _shape((shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),),
+    shape = _shape((tuple(shape),) if isinstance(shape, (tuple, list)) else (shape,),
                    "constant")
     if t.shape == shape:
         return t
@@ -216,13 +229,15 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
         requires_grad = _flag(requires_grad, "zeros")
-    return _leaf(np.zeros(_shape(shape, "zeros"), dtype=_dt(dtype, "zeros")), requires_grad)
+    return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
+                 requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
         requires_grad = _flag(requires_grad, "ones")
-    return _leaf(np.ones(_shape(shape, "ones"), dtype=_dt(dtype, "ones")), requires_grad)
+    return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),
+                 requires_grad)
 
 
 def _fill_dtype(v):
@@ -260,6 +275,8 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
     try:
         arr = np.full(shape, _value(v), dtype=dt)
     except (OverflowError, ValueError, TypeError) as e:
+        if isinstance(e, ValueError) and "too big" in str(e):
+            raise ValueError(f"{fn}: cannot make an array of shape {shape}: {e}") from None
         raise ValueError(f"{fn}: fill_value {_got(_value(v))} does not fit dtype {dt}: "
                          f"{e}") from None
     return _leaf(arr, requires_grad)
@@ -277,6 +294,8 @@ def _like(x, dtype, fn):
         src = x._data
     elif isinstance(x, np.ndarray):
         src = x
+        if x.dtype.kind not in "biufc":
+            raise TypeError(f"{fn}: x must be numeric, got an array of dtype {x.dtype}")
     else:
         src = to_array(x, fn=fn)
     return src.shape, (as_dtype(dtype, fn) if dtype is not None else src.dtype)
@@ -286,14 +305,14 @@ def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
         requires_grad = _flag(requires_grad, "zeros_like")
     shape, dt = _like(x, dtype, "zeros_like")
-    return _leaf(np.zeros(shape, dtype=dt), requires_grad)
+    return _leaf(_alloc("zeros_like", shape, np.zeros, dt), requires_grad)
 
 
 def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
         requires_grad = _flag(requires_grad, "ones_like")
     shape, dt = _like(x, dtype, "ones_like")
-    return _leaf(np.ones(shape, dtype=dt), requires_grad)
+    return _leaf(_alloc("ones_like", shape, np.ones, dt), requires_grad)
 
 
 def full_like(x, fill_value, dtype=None, requires_grad=False) -> Tensor:
@@ -372,7 +391,8 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
         i = np.arange(n, dtype=dt)
         step = (b - a) / (n - 1)
         return where(i < n // 2, a + step * make(i), b - step * make((n - 1) - i))
-    return _leaf(np.linspace(_value(start), _value(end), n).astype(dt), requires_grad)
+    return _leaf(_alloc("linspace", n, lambda k: np.linspace(_value(start), _value(end),
+                                                         k).astype(dt)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
@@ -380,7 +400,7 @@ def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
         requires_grad = _flag(requires_grad, "eye")
     n = _int(n, "eye", "n")
     m = None if m is None else _int(m, "eye", "m")
-    return _leaf(np.eye(n, m, dtype=_dt(dtype, "eye")), requires_grad)
+    return _leaf(_alloc("eye", n, np.eye, m, dtype=_dt(dtype, "eye")), requires_grad)
 
 
 # ------------------------------------------------------------------ random
@@ -408,7 +428,9 @@ class _Draw(Op):
 def _draw(kind, shape, dtype, requires_grad, **bounds):
     if _local.trace is not None and not requires_grad:
         return apply(_Draw, kind=kind, shape=shape, dtype=dtype, **bounds)
-    return _leaf(_Draw.forward(kind=kind, shape=shape, dtype=dtype, **bounds), requires_grad)
+    fn = {"uniform": "rand", "normal": "randn"}.get(kind, "randint")
+    return _leaf(_alloc(fn, shape, lambda s: _Draw.forward(kind=kind, shape=s, dtype=dtype,
+                                                           **bounds)), requires_grad)
 
 
 def _float_dt(dtype, fn):

@@ -110,14 +110,30 @@ class enable_grad(_NoArgMode):
 
 
 class set_grad_enabled(_GradMode):
-    """Set grad mode to `mode` (a bool) inside the block."""
+    """Set grad mode to `mode` (a bool): at once when called, as in PyTorch, and back to
+    the previous mode when used as a context manager exits.
+
+    >>> import tapegrad as tg
+    >>> with tg.set_grad_enabled(False):
+    ...     tg.is_grad_enabled()
+    False
+    >>> _ = tg.set_grad_enabled(True)
+    """
 
     def __init__(self, mode: bool):
-        if mode is not True and mode is not False:
-            if not isinstance(mode, np.bool_):
-                raise TypeError(f"set_grad_enabled: mode must be a bool, got {mode!r} "
-                                f"({type(mode).__name__})")
+        if mode is not True and mode is not False and not isinstance(mode, np.bool_):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {mode!r} "
+                            f"({type(mode).__name__})")
         super().__init__(bool(mode))
+        self.prev = local.grad_enabled
+        local.grad_enabled = self.mode
+
+    def __enter__(self):
+        return self                 # the mode was set by the call
+
+    def __call__(self, fn):
+        local.grad_enabled = self.prev      # decorating does not change the mode
+        return super().__call__(fn)
 
 
 def dual_levels():

@@ -203,6 +203,16 @@ BAD = [
      "set_grad_enabled: mode must be a bool"),
     ("Variable(['a'])", lambda: tg.Variable(["a"]), TypeError, "data .*'a' \\(str\\)"),
     ("zeros_like('abc')", lambda: tg.zeros_like("abc"), TypeError, "zeros_like: data"),
+    ("zeros huge", lambda: tg.zeros(10 ** 30), ValueError, "zeros: size .* too large"),
+    ("zeros too big", lambda: tg.zeros(2 ** 40, 2 ** 40), ValueError, "zeros: cannot make"),
+    ("eye huge", lambda: tg.eye(10 ** 30), ValueError, "eye: n .* too large"),
+    ("linspace huge", lambda: tg.linspace(0, 1, 10 ** 30), ValueError, "linspace: steps"),
+    ("randn huge", lambda: tg.randn(10 ** 30), ValueError, "randn: size"),
+    ("constant shape 2.5", lambda: tg.constant(1.0, shape=2.5), TypeError, "constant: size"),
+    ("zeros_like str array", lambda: tg.zeros_like(np.array(["a"])), TypeError,
+     "zeros_like: x must be numeric"),
+    ("full_like str array", lambda: tg.full_like(np.array(["a"]), 1.0), TypeError,
+     "full_like: x must be numeric"),
     ("flatten cycle", lambda: (lambda l: (l.append(l), flatten(l)))([]), ValueError,
      "flatten: a list holds itself"),
 ]
@@ -230,6 +240,18 @@ def test_unflatten_refuses_a_wrong_number_of_leaves():
         unflatten(spec, leaves[:-1])
     with pytest.raises(ValueError, match="more leaves"):
         unflatten(spec, leaves + [4])
+
+
+def test_set_grad_enabled_called_as_a_function_sets_the_mode_as_in_torch():
+    try:
+        tg.set_grad_enabled(False)
+        assert not (leaf(1.0) * 2).requires_grad
+    finally:
+        tg.set_grad_enabled(True)
+    assert tg.is_grad_enabled()
+    with tg.set_grad_enabled(False):
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
 
 
 def test_no_grad_works_as_a_bare_decorator_as_in_torch():
