@@ -989,6 +989,63 @@ def build_specs():
     a(sp("utils.vector_to_parameters", tg.nn.utils.vector_to_parameters,
          Lazy(lambda: tg.ones(4)), PARAMS, kinds={"vec": "y"},
          names=("vector_to_parameters",)))
+    # methods of modules, optimizers, schedulers and Variables
+    lin = Lazy(lambda: tg.nn.Linear(3, 2))
+
+    def lin_meth(name):
+        return Lazy(lambda: getattr(tg.nn.Linear(3, 2), name))
+
+    def lin_state():
+        sd = tg.nn.Linear(3, 2).state_dict()
+        return {k: v.detach().numpy().copy() for k, v in sd.items()}
+    a(sp("Module.load_state_dict", lin_meth("load_state_dict"), Lazy(lin_state),
+         kinds={"state_dict": "state", "strict": "bool", "assign": "bool"},
+         names=("load_state_dict", "Linear")))
+    a(sp("Module.train", lin_meth("train"), True, kinds={"mode": "bool"},
+         names=("train", "Linear")))
+    a(sp("Module.zero_grad", lin_meth("zero_grad"), True, kinds={"set_to_none": "bool"},
+         names=("zero_grad", "Linear")))
+    a(sp("Module.requires_grad_", lin_meth("requires_grad_"), True,
+         kinds={"requires_grad": "bool"}, names=("requires_grad_", "Linear")))
+    a(sp("Module.apply", lin_meth("apply"), Lazy(lambda: (lambda m: None)),
+         kinds={"fn": "fn"}, names=("apply", "Linear")))
+    a(sp("Module.add_module", lin_meth("add_module"), "sub", lin,
+         kinds={"name": "name", "module": "x"}, names=("add_module", "Linear")))
+    a(sp("Module.register_buffer", lin_meth("register_buffer"), "buf",
+         Lazy(lambda: tg.zeros(2)), kinds={"name": "name", "tensor": "x",
+                                           "persistent": "bool"},
+         names=("register_buffer", "Linear")))
+    a(sp("Module.get_submodule", lin_meth("get_submodule"), "",
+         kinds={"target": "name"}, names=("get_submodule", "Linear")))
+
+    def opt_meth(name):
+        return Lazy(lambda: getattr(_opt(), name))
+    a(sp("Optimizer.zero_grad", opt_meth("zero_grad"), True,
+         kinds={"set_to_none": "bool"}, names=("zero_grad", "SGD")))
+    a(sp("Optimizer.step", opt_meth("step"), kinds={"closure": "fn"}, names=("step", "SGD")))
+    a(sp("Optimizer.load_state_dict", opt_meth("load_state_dict"),
+         Lazy(lambda: _opt().state_dict()), kinds={"state_dict": "state"},
+         names=("load_state_dict", "SGD")))
+    a(sp("Optimizer.add_param_group", opt_meth("add_param_group"),
+         Lazy(lambda: {"params": _params()}), kinds={"param_group": "state"},
+         names=("add_param_group", "SGD")))
+    a(sp("Optimizer.apply_gradients", opt_meth("apply_gradients"),
+         Lazy(lambda: list(zip([tg.ones(2, 2, dtype="float64")], _params()))),
+         kinds={"grads_and_vars": "tensors", "name": "skip"},
+         names=("apply_gradients", "SGD")))
+
+    def sch_meth(name):
+        return Lazy(lambda: getattr(LR.StepLR(_opt(), 2), name))
+    a(sp("Scheduler.load_state_dict", sch_meth("load_state_dict"),
+         Lazy(lambda: LR.StepLR(_opt(), 2).state_dict()), kinds={"state_dict": "state"},
+         names=("load_state_dict", "StepLR")))
+
+    def var_meth(name):
+        return Lazy(lambda: getattr(tg.Variable(np.ones(3)), name))
+    for n in ("assign", "assign_add", "assign_sub"):
+        a(sp(f"Variable.{n}", var_meth(n), Lazy(lambda: np.ones(3)),
+             kinds={"value": "y", "delta": "y", "use_locking": "skip", "name": "skip",
+                    "read_value": "bool"}, names=(n, "Variable")))
     # optim
     for cls, kw in [(tg.optim.SGD, dict(lr=0.1, momentum=0.9)), (tg.optim.Adam, {}),
                     (tg.optim.AdamW, {}), (tg.optim.RMSprop, {}), (tg.optim.Adagrad, {})]:
@@ -1526,6 +1583,10 @@ LEGIT = [
     ("tg.arange(0, 10, -1)", "*", "*", "empty, as NumPy's arange"),
     ("save(nested tensors)", "*", "*", "a list round-trips through save/load"),
     ("optim.*", "params", "None", "an optimizer for apply_gradients starts empty (TF style)"),
+    ("Module.add_module", "module", "None", "a None slot, as in PyTorch"),
+    ("Module.register_buffer", "tensor", "None", "a None buffer, as in PyTorch"),
+    ("Module.register_buffer", "tensor", "complex tensor", "buffers may be complex"),
+    ("Scheduler.load_state_dict", "state_dict", "{}", "nothing to load, as in PyTorch"),
     ("SGD(params=None)", "*", "*", "an optimizer for apply_gradients starts empty (TF style)"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
