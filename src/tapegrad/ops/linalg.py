@@ -87,19 +87,19 @@ def _matmul_batched_jvp(ctx, x, y, dx, dy):
     return tangent_sum(tx, ty)
 
 
-def _check_matmul(x, y):
+def _check_matmul(x, y, op="matmul"):
     xs, ys = np.shape(_raw(x)), np.shape(_raw(y))
     if not xs or not ys:
         from ..errors import shapes_msg
-        raise ValueError(shapes_msg("matmul", xs, ys, what="include a scalar; use mul"))
+        raise ValueError(shapes_msg(op, xs, ys, what="include a scalar; use mul"))
     kx = xs[-1]
     ky = ys[0] if len(ys) == 1 else ys[-2]
     if kx != ky:
         from ..errors import shapes_msg
-        raise ValueError(shapes_msg("matmul", xs, ys,
+        raise ValueError(shapes_msg(op, xs, ys,
                                     what=f"do not align: inner sizes {kx} and {ky} differ"))
     if len(xs) > 2 or len(ys) > 2:
-        broadcast_shapes("matmul (batch axes)", xs[:-2], ys[:-2])
+        broadcast_shapes(f"{op} (batch axes)", xs[:-2], ys[:-2])
 
 
 def matmul(x, y):
@@ -116,9 +116,9 @@ def matmul(x, y):
 def dot(x, y):
     """Dot product of vectors (matmul for matrices)."""
     if np.ndim(_raw(x)) == 0 or np.ndim(_raw(y)) == 0:
-        from .elementwise import mul
-        return mul(x, y)
-    return matmul(x, y)
+        return E.mul(x, y)
+    _check_matmul(x, y, "dot")
+    return apply2(MatMul, x, y)
 
 
 def outer(x, y):

@@ -473,7 +473,7 @@ def concatenate(tensors, axis=0, *, dim=None):
     tensors = _tensor_list("concatenate", tensors)
     shapes = [np.shape(_raw(t)) for t in tensors]
     nd = len(shapes[0])
-    axis = normalize_axis(axis, nd, "concatenate")[0]
+    axis = check_axis("concatenate", axis, nd)
     for s in shapes[1:]:
         if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0]))
                                if i != axis):
@@ -508,7 +508,7 @@ def stack(tensors, axis=0, *, dim=None):
     if any(s != shapes[0] for s in shapes):
         from ..errors import shapes_msg
         raise ValueError(shapes_msg("stack", *shapes, what="must all be equal"))
-    axis = normalize_axis(axis, len(shapes[0]) + 1, "stack")[0]
+    axis = check_axis("stack", axis, len(shapes[0]) + 1)
     return apply(Stack, *tensors, axis=axis)
 
 
@@ -520,7 +520,7 @@ def split(x, split_size_or_sections, axis=0, *, dim=None):
     if dim is not None:
         axis = dim
     shape = np.shape(_raw(x))
-    axis = normalize_axis(axis, len(shape), "split")[0]
+    axis = check_axis("split", axis, len(shape))
     n = shape[axis]
     sections = split_size_or_sections
     if isinstance(sections, (int, np.integer)) and not isinstance(sections, bool):
