@@ -164,3 +164,10 @@ def test_svdvals_match_torch_with_gradients():
     (ts * torch.arange(1.0, 4.0, dtype=torch.float64)).sum().backward()
     np.testing.assert_allclose(s.detach().numpy(), ts.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_norm_of_complex_values_uses_the_modulus():
+    z = np.array([3 + 4j, 1j])
+    for ord in (2, 3):
+        np.testing.assert_allclose(tg.linalg.vector_norm(tg.tensor(z), ord).item(),
+                                   np.linalg.norm(z, ord), rtol=1e-14)

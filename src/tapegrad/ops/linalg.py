@@ -303,6 +303,8 @@ def _pnorm(x, p, axis, keepdims):
     neither overflows nor underflows (ordinary inputs); otherwise, and for other p, it
     divides by max|x| first (min|x| for p < 0), as LAPACK's nrm2 does."""
     x = _float_data(x)
+    if x.dtype.kind == "c":
+        x = np.abs(x)               # |z|, not z * z
     if x.size == 0:
         return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
     if p == 2:
