@@ -208,6 +208,7 @@ OPEN_COMBINATIONS = {
     "tg.cond(pred='abc')": "pred is used for its truth value",
     "x.grad = (3,) tensor": "the grad setter does not check the shape",
     "retain_grad on a tensor without grad": "accepted silently",
+    "x[0, 0, 0]": "NumPy's 'too many indices for array' comes through",
 }
 
 
