@@ -188,7 +188,7 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     list holding tensors is stacked (connected), as tf.constant does eagerly.
     """
     if isinstance(value, Tensor):
-        t = convert_to_tensor(value, dtype)
+        t = _as_is(value, dtype, "constant")
     elif isinstance(value, (list, tuple)) and scan(value, "constant", True)[0] and \
             _needs_graph(value):
         t = _joined(value, dtype, "constant")
@@ -210,13 +210,19 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
                      f"(needs {math.prod(shape)} elements or one)")
 
 
+def _as_is(t, dtype, fn):
+    """A tensor given to a TF-style converter: returned unchanged (TF raises on a dtype
+    mismatch rather than cast)."""
+    if dtype is not None and t.dtype != as_dtype(dtype, fn):
+        raise TypeError(f"{fn}: value is a tensor of dtype {t.dtype}, but dtype "
+                        f"{as_dtype(dtype, fn)} was requested; use tg.cast to convert")
+    return t
+
+
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     """TF spelling: `value` as a Tensor (returned as is when it already is one)."""
     if isinstance(value, Tensor):
-        if dtype is not None and value.dtype != as_dtype(dtype, "convert_to_tensor"):
-            raise TypeError(f"convert_to_tensor: tensor has dtype {value.dtype}, "
-                            f"requested {as_dtype(dtype)}")
-        return value
+        return _as_is(value, dtype, "convert_to_tensor")
     if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
         dtype = dtype_hint
     if isinstance(value, (list, tuple)) and scan(value, "convert_to_tensor", True)[0] \
@@ -355,8 +361,11 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
         raise ValueError(f"arange: cannot make a range from {s0} to {e0} by {st}: {e}") \
             from None
     ts = [v for v in (start, step) if isinstance(v, Tensor) and _in_graph(v)]
-    if ts and not requires_grad and is_floating(dt):
+    if ts and not requires_grad:
         from .ops import cast
+        if not is_floating(dt):
+            raise TypeError(f"arange: start/step require grad but dtype {dt} cannot carry "
+                            f"gradients; pass a floating dtype or detach them")
         i = make(np.arange(raw.shape[0], dtype=dt))
         s = start if isinstance(start, Tensor) else make(np.array(start, dtype=dt))
         d = step if isinstance(step, Tensor) else make(np.array(step, dtype=dt))

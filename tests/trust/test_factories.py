@@ -131,6 +131,10 @@ def test_constant_of_a_tensor_with_shape_broadcasts_differentiably():
 def test_integer_result_from_tensors_that_require_grad_raises_not_a_constant():
     with pytest.raises(TypeError, match="tensor: .*int64.*gradients"):
         tg.tensor([leaf(1.0), 2.0], dtype=tg.int64)
+    with pytest.raises(TypeError, match="arange: .*int64.*gradients"):
+        tg.arange(leaf(1.0), 5, dtype=tg.int64)
+    with pytest.raises(TypeError, match="full: .*int64.*gradients"):
+        tg.full((2,), leaf(1.0), dtype=tg.int64)
 
 
 # ------------------------------------------------------------------ bad input
@@ -213,6 +217,8 @@ BAD = [
      "zeros_like: x must be numeric"),
     ("full_like str array", lambda: tg.full_like(np.array(["a"]), 1.0), TypeError,
      "full_like: x must be numeric"),
+    ("constant dtype clash", lambda: tg.constant(tg.ones(2), dtype=F64), TypeError,
+     "constant: value is a tensor of dtype float32"),
     ("flatten cycle", lambda: (lambda l: (l.append(l), flatten(l)))([]), ValueError,
      "flatten: a list holds itself"),
 ]
