@@ -85,6 +85,10 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
     if isinstance(data, (np.ndarray, np.generic)):
         if data.dtype.kind not in NUMERIC_KINDS:
             raise _non_numeric(fn, data, data.dtype.kind)
+        if data.__class__ is not np.ndarray and isinstance(data, np.ma.MaskedArray):
+            # np.array would silently keep the values under the mask
+            raise TypeError(f"{fn}: masked arrays are not supported (the mask would be "
+                            f"lost); pass arr.filled(value) or arr.compressed()")
         return np.array(data, dtype=dtype, copy=copy)
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
         return np.array(data._data, dtype=dtype, copy=copy)

@@ -180,6 +180,8 @@ BAD = [
      "tensor: data .*datetime64"),
     ("tensor str dtype", lambda: tg.tensor(["1.5"], dtype=tg.float32), TypeError,
      "tensor: data .*'1.5'"),
+    ("tensor masked array", lambda: tg.tensor(np.ma.array([1.0, 2.0], mask=[0, 1])), TypeError,
+     "tensor: masked arrays"),
     ("tensor ragged", lambda: tg.tensor([[1, 2], [3]]), ValueError, "tensor: nested lists"),
     ("tensor self-nested", lambda: (lambda l: (l.append(l), tg.tensor(l)))([]), ValueError,
      "tensor: data is nested more than 64"),
