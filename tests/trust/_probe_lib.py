@@ -179,6 +179,7 @@ ALIASES = {
     "Variable": ("tensor",), "Parameter": ("tensor",), "Dropout": ("dropout",),
     "GELU": ("gelu",), "Softplus": ("softplus",), "LeakyReLU": ("leaky_relu",),
     "Softmax": ("softmax",), "LogSoftmax": ("log_softmax",), "Flatten": ("flatten",),
+    "to_dot": ("viz",), "make_dot": ("viz",),
 }
 
 
