@@ -176,6 +176,8 @@ class Tensor:
         if isinstance(res, Tensor) or (isinstance(res, (tuple, list)) and res and
                                        all(isinstance(r, Tensor) for r in res)):
             return res
+        if res is not None and not _holds_floats(res):
+            return res          # np.allclose, np.shape, np.argsort: no gradient to cut
         raise TypeError(_left_graph_message(func.__name__, who))
 
     def __bool__(self):
@@ -888,6 +890,18 @@ def _needs_grad_arg(args, kwargs):
         elif isinstance(a, (list, tuple)):
             stack.extend((where, v) for v in a)
     return None
+
+
+def _holds_floats(res):
+    """Whether a NumPy result carries floating values (which would have had a gradient)."""
+    if isinstance(res, (list, tuple)):
+        return any(_holds_floats(r) for r in res)
+    if isinstance(res, Tensor):
+        return False
+    dt = getattr(res, "dtype", None)
+    if dt is None:
+        return isinstance(res, (float, complex))
+    return dt.kind in "fc"
 
 
 def _left_graph_message(name, who, method="__call__"):
