@@ -1206,15 +1206,19 @@ class AliasRun:
     the float outputs; `write(stage, xs, outs)` may write somewhere before backward.
     """
 
-    def __init__(self, fn, arrays):
+    def __init__(self, fn, arrays, const=None):
         self.fn = fn
         self.arrays = arrays
+        self.const = const          # index of an input that does not require grad
 
     def run(self, write=None):
-        xs = [tg.tensor(np.array(a, copy=True), requires_grad=True) for a in self.arrays]
+        xs = [tg.tensor(np.array(a, copy=True), requires_grad=i != self.const)
+              for i, a in enumerate(self.arrays)]
         outs = _float_tensors(self.fn(*xs))
         loss = None
         for x in xs:
+            if not x.requires_grad:
+                continue
             term = (x * x).sum()
             loss = term if loss is None else loss + term
         for o, w in zip(outs, _weights(outs)):
@@ -1234,9 +1238,9 @@ class AliasRun:
         return _grads(xs), ""
 
 
-def alias_outcome(fn, arrays, write):
+def alias_outcome(fn, arrays, write, const=None):
     """Compare a run with `write` against a clean run: (outcome, detail)."""
-    runner = AliasRun(fn, arrays)
+    runner = AliasRun(fn, arrays, const)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -1452,7 +1456,23 @@ def write_probes(rows=None, hows=None):
             for how in hows:
                 o, d = alias_outcome(fn, arrays, _write_input(j, how))
                 out.append(AliasFinding(label, f"input{j}", how, o, d))
+            if len(arrays) > 1:         # input j a constant the graph saved
+                for how in hows:
+                    o, d = alias_outcome(fn, arrays, _write_input(j, how), const=j)
+                    out.append(AliasFinding(label, f"const input{j}", how, o, d))
     return out
+
+
+# Documented, as in PyTorch: the .numpy() / np.asarray of a tensor that does not require
+# grad (a constant, a detached tensor) is writable, and such a write is not tracked.
+UNTRACKED_NUMPY_WRITES = ("t.numpy()[...]=", "np.asarray(t)[...]=", "np.multiply(out=)")
+
+
+def is_documented(f):
+    """A write the library documents as untracked (detach().numpy() and friends)."""
+    if (f.where, f.what, f.how) in DETACHED_NUMPY:
+        return True
+    return f.what.startswith("const input") and f.how in UNTRACKED_NUMPY_WRITES
 
 
 def grad_sharing_probes(rows=None):

@@ -60,7 +60,7 @@ def main(argv):
         print(f"{'where':36} {'what':14} {'how':22} {'outcome':18} detail")
         documented = 0
         for f in found:
-            if (f.where, f.what, f.how) in L.DETACHED_NUMPY and f.outcome == L.SILENT:
+            if f.outcome == L.SILENT and L.is_documented(f):
                 documented += 1
                 f.outcome = "documented"                # detach().numpy() is untracked
                 counts[L.SILENT] -= 1
@@ -68,7 +68,7 @@ def main(argv):
                                          L.TORCH_REFUSES) or (
                     f.how == "hook g.mul_" and f.outcome != L.OK_SAME):
                 print(f)
-        counts["documented (detach().numpy() writes)"] = documented
+        counts["documented (writable .numpy() of tensors without grad)"] = documented
         print()
         print(f"aliasing probes: {len(found)}  " + "  ".join(
             f"{k}: {v}" for k, v in sorted(counts.items())))
