@@ -9,9 +9,12 @@ work unchanged; only the segment's inputs stay alive in between.
 """
 import weakref
 
+import numpy as np
+
 from . import _random, _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
+from .ops._core import _frozen
 
 _local = _state.local
 
@@ -122,6 +125,14 @@ def checkpoint(f, *args, **kwargs):
     if (_local.fw_levels or _local.fw_default) and any(t._fw for t in _traced_leaves((args, kwargs))):
         return f(*args, **kwargs)       # forward mode saves nothing for later either
     rng = _random.get_rng_state()
+    # the recompute must see the NumPy arguments as they are now, whatever the caller
+    # writes into them before backward (tensors are checked by their version counters)
+    leaves, spec = flatten((args, kwargs))
+    if any(type(v) is np.ndarray for v in leaves):
+        kept, kept_kw = unflatten(spec, [_frozen(v) if type(v) is np.ndarray else v
+                                         for v in leaves])
+    else:
+        kept, kept_kw = args, kwargs
     outer = _local.ckpt
     _local.ckpt = nodes = []
     try:
@@ -133,7 +144,7 @@ def checkpoint(f, *args, **kwargs):
     holders = [n for n in nodes if n._saved is not None]
     if not holders:
         return out
-    seg = _Segment(f, args, dict(kwargs), rng, nodes)
+    seg = _Segment(f, kept, dict(kept_kw), rng, nodes)
     pending = _Pending(seg)
     for n in holders:
         if type(n._saved) is tuple:

@@ -273,3 +273,12 @@ def test_numpy_argument_of_tg_function_changed_after_the_call_does_not_change_th
         c[:] = 0.0
         y.backward()
         np.testing.assert_allclose(x.grad.numpy(), [3.0, 4.0, 5.0])
+
+
+def test_numpy_argument_of_checkpoint_changed_before_backward_does_not_change_the_gradient():
+    x = _x()
+    c = np.array([3.0, 4.0, 5.0])
+    y = tg.checkpoint(lambda t, k: (t * k).sum(), x, c)
+    c[:] = 0.0
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 4.0, 5.0])
