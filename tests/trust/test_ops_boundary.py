@@ -250,6 +250,35 @@ def test_bad_argument_raises_naming_the_function_and_what_it_got(case):
     assert x.grad is None and x.grad_fn is None     # nothing was recorded on the way
 
 
+# public op functions given something that is not a numeric operand
+OPERANDS = {"None": None, "str": "abc", "dict": {}, "str_array": np.array(["a", "b"]),
+            "str_list": [["a"]]}
+UNARY_FNS = {
+    "sigmoid": tg.sigmoid, "gelu": tg.gelu, "leaky_relu": tg.leaky_relu,
+    "softplus": tg.softplus, "softmax": tg.softmax, "log_softmax": tg.log_softmax,
+    "erf": tg.erf, "clone": tg.clone, "cast": lambda v: tg.cast(v, "float32"),
+    "sum": tg.sum, "mean": tg.mean, "var": tg.var, "std": tg.std, "logsumexp": tg.logsumexp,
+    "argmax": tg.argmax, "argmin": tg.argmin, "reshape": lambda v: tg.reshape(v, -1),
+    "transpose": tg.transpose, "swapaxes": lambda v: tg.swapaxes(v, 0, 0),
+    "squeeze": tg.squeeze, "expand_dims": lambda v: tg.expand_dims(v, 0),
+    "flatten": tg.flatten, "broadcast_to": lambda v: tg.broadcast_to(v, (2,)),
+    "split": lambda v: tg.split(v, 1), "norm": tg.norm,
+    "vector_norm": tg.linalg.vector_norm, "linalg.norm": tg.linalg.norm,
+    "matmul": lambda v: tg.matmul(v, tg.ones((2, 2))),
+    "dot": lambda v: tg.dot(tg.ones(2), v), "outer": lambda v: tg.outer(v, tg.ones(2)),
+    "einsum": lambda v: tg.einsum("ij->j", v),
+    "where": lambda v: tg.where(tg.tensor([True, False]), v, 0.0),
+    "stack": lambda v: tg.stack([tg.ones(2), v]),
+}
+
+
+@pytest.mark.parametrize("operand", OPERANDS.values(), ids=OPERANDS.keys())
+@pytest.mark.parametrize("name", UNARY_FNS)
+def test_non_numeric_operand_raises_type_error_naming_the_function(name, operand):
+    with pytest.raises(TypeError, match=rf"^{name}: "):
+        UNARY_FNS[name](operand)
+
+
 def test_out_of_range_axis_is_both_value_and_index_error_as_numpy():
     with pytest.raises(IndexError) as info:
         tg.sum(tg.ones((2, 3)), axis=2)

@@ -13,6 +13,27 @@ def describe(v):
     return f"{r} ({type(v).__name__})"
 
 
+def check_operand(op, name, x):
+    """A non-Tensor operand of a public op: numbers, bools and numeric arrays (or lists of
+    them) pass unchanged; None, strings, dicts and string/object arrays raise TypeError
+    naming `op`. Callers test `isinstance(x, Tensor)` first, so tensors pay nothing."""
+    if isinstance(x, (int, float, complex, np.number, np.bool_)):
+        return x
+    if isinstance(x, np.ndarray):
+        kind = x.dtype.kind
+    elif isinstance(x, (list, tuple)):
+        try:
+            kind = np.asarray(x).dtype.kind
+        except (ValueError, TypeError):
+            kind = "O"
+    else:
+        kind = None
+    if kind is not None and kind in "biufc":
+        return x
+    raise TypeError(f"{op}: {name} must be a tensor, a numeric array or a number, got "
+                    f"{describe(x)}")
+
+
 def check_int(op, name, v):
     """v as an int; bools, floats, strings and arrays raise TypeError naming `op`."""
     if isinstance(v, int) and not isinstance(v, bool):

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._core import SPEEDUPS, Op, apply, apply1, call, register, tangent_axis
-from ._shapes import check_number, describe, normalize_axis
+from ._shapes import check_number, check_operand, describe, normalize_axis
 from .elementwise import Erf, Exp, Tanh, Where, _all_finite, scale
 from .reduce import Sum, _lse
 
@@ -229,6 +229,8 @@ Softmax.batching = LogSoftmax.batching = "aware"
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), stable for large |x|."""
+    if not isinstance(x, Tensor):
+        x = check_operand("sigmoid", "x", x)
     return apply1(Sigmoid, x)
 
 
@@ -239,6 +241,8 @@ def relu(x):
 
 def leaky_relu(x, negative_slope=0.01, *, alpha=None):
     """x for x > 0, negative_slope * x otherwise. TF: alpha=."""
+    if not isinstance(x, Tensor):
+        x = check_operand("leaky_relu", "x", x)
     if alpha is not None:
         negative_slope = alpha
     slope = check_number("leaky_relu", "negative_slope", negative_slope)
@@ -247,6 +251,8 @@ def leaky_relu(x, negative_slope=0.01, *, alpha=None):
 
 def softplus(x, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold."""
+    if not isinstance(x, Tensor):
+        x = check_operand("softplus", "x", x)
     beta = check_number("softplus", "beta", beta)
     if beta == 0:
         raise ValueError("softplus: beta must be nonzero, got 0")
@@ -256,6 +262,8 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 def gelu(x, approximate="none"):
     """x * Phi(x). approximate="tanh" uses the tanh formula (also True, as in TF)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("gelu", "x", x)
     tanh_form = approximate is True or (isinstance(approximate, str) and approximate == "tanh")
     if not (tanh_form or approximate is False or (isinstance(approximate, str)
                                                   and approximate == "none")):
@@ -268,6 +276,8 @@ def gelu(x, approximate="none"):
 
 
 def _axis(x, axis, dim, op):
+    if not isinstance(x, Tensor):
+        check_operand(op, "x", x)
     if dim is not None:
         if axis not in (None, -1):
             raise TypeError(f"{op}: give either axis= or dim=, not both")

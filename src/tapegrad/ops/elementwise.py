@@ -8,7 +8,7 @@ from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from ._core import (LINEAR, Op, apply, apply1, apply2, call, register, same_params,
                     tangent_sum)
-from ._shapes import broadcast_shapes, describe
+from ._shapes import broadcast_shapes, check_operand, describe
 
 _local = _state.local
 
@@ -757,6 +757,8 @@ def tanh(x):
 
 
 def erf(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("erf", "x", x)
     return apply1(Erf, x)
 
 
@@ -817,12 +819,18 @@ def where(cond, x, y):
         # as PyTorch: a float condition is more likely a bug than a mask
         raise TypeError(f"where: condition must be a bool tensor, got dtype {c.dtype}; "
                         "compare it (e.g. cond != 0) first")
+    if not isinstance(x, Tensor):
+        x = check_operand("where", "x", x)
+    if not isinstance(y, Tensor):
+        y = check_operand("where", "y", y)
     broadcast_shapes("where", c.shape, _shape(x), _shape(y))
     return apply(Where, c, x, y)
 
 
 def cast(x, dtype):
     """x converted to dtype. TF: cast."""
+    if not isinstance(x, Tensor):
+        x = check_operand("cast", "x", x)
     try:
         dtype = as_dtype(dtype)
     except TypeError as e:
@@ -832,6 +840,8 @@ def cast(x, dtype):
 
 
 def clone(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("clone", "x", x)
     return apply1(Clone, x)
 
 

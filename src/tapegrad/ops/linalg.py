@@ -3,7 +3,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._core import Op, apply, apply2, call, register, tangent_axis, tangent_sum
-from ._shapes import (broadcast_shapes, check_bool, describe, keepdims_shape, normalize_axis,
+from ._shapes import (broadcast_shapes, check_bool, check_operand, describe, keepdims_shape,
+                      normalize_axis,
                       pick_axis)
 from . import elementwise as E
 from . import reduce as R
@@ -88,6 +89,10 @@ def _matmul_batched_jvp(ctx, x, y, dx, dy):
 
 
 def _check_matmul(x, y, op="matmul"):
+    if not isinstance(x, Tensor):
+        check_operand(op, "x", x)
+    if not isinstance(y, Tensor):
+        check_operand(op, "y", y)
     xs, ys = np.shape(_raw(x)), np.shape(_raw(y))
     if not xs or not ys:
         from ..errors import shapes_msg
@@ -115,6 +120,10 @@ def matmul(x, y):
 
 def dot(x, y):
     """Dot product of vectors (matmul for matrices)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("dot", "x", x)
+    if not isinstance(y, Tensor):
+        y = check_operand("dot", "y", y)
     if np.ndim(_raw(x)) == 0 or np.ndim(_raw(y)) == 0:
         return E.mul(x, y)
     _check_matmul(x, y, "dot")
@@ -123,6 +132,10 @@ def dot(x, y):
 
 def outer(x, y):
     """Outer product of two vectors."""
+    if not isinstance(x, Tensor):
+        x = check_operand("outer", "x", x)
+    if not isinstance(y, Tensor):
+        y = check_operand("outer", "y", y)
     from .elementwise import mul
     return mul(call(Reshape, x, shape=(-1, 1)) if isinstance(x, Tensor) else
                np.reshape(x, (-1, 1)), call(Reshape, y, shape=(1, -1))
@@ -270,6 +283,9 @@ def einsum(subscripts, *operands):
     """Einstein summation, e.g. `einsum("ij,jk->ik", a, b)`; `...` is supported."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    for o in operands:
+        if not isinstance(o, Tensor):
+            check_operand("einsum", "operands", o)
     shapes = [np.shape(_raw(o)) for o in operands]
     ins, out = _parse_einsum(subscripts, shapes)
     sizes = {}
@@ -290,8 +306,10 @@ def _float_data(x):
     return x if x.dtype.kind in "fc" else x.astype(np.float32)
 
 
-def _as_float(x):
+def _as_float(x, op):
     """The same for a public function's input: a cast only for bool/integer data."""
+    if not isinstance(x, Tensor):
+        x = check_operand(op, "x", x)
     d = _raw(x)
     if isinstance(d, np.ndarray) and d.dtype.kind in "fc":
         return x
@@ -615,7 +633,7 @@ def _check_matrix_ord(op, ord):
 def svdvals(A):
     """Singular values of the matrices in the last two axes, largest first, as
     torch.linalg.svdvals (first derivatives only)."""
-    A = _as_float(A)
+    A = _as_float(A, "svdvals")
     if np.ndim(_raw(A)) < 2:
         raise ValueError(f"svdvals: A must have at least 2 dimensions, got shape "
                          f"{np.shape(_raw(A))}")
@@ -629,7 +647,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
     axis, keepdims = pick_axis(axis, dim, keepdim if keepdims is None else keepdims, None,
                                "vector_norm")
     ord = _check_ord("vector_norm", ord)
-    x = _as_float(x)
+    x = _as_float(x, "vector_norm")
     axis = normalize_axis(axis, np.ndim(_raw(x)), "vector_norm", "dim")
     return _vector_norm(x, ord, axis, keepdims)
 
@@ -642,7 +660,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdim
         dim = axis
     keepdim = check_bool("matrix_norm", "keepdim", keepdim if keepdims is None else keepdims)
     ord = _check_matrix_ord("matrix_norm", ord)
-    A = _as_float(A)
+    A = _as_float(A, "matrix_norm")
     axes = _matrix_axes("matrix_norm", dim, np.ndim(_raw(A)))
     return _matrix_norm(A, ord, axes, keepdim, "matrix_norm")
 
@@ -653,7 +671,7 @@ def linalg_norm(x, ord=None, axis=None, keepdims=False, *, dim=None, keepdim=Non
     (Frobenius) of all elements."""
     op = "linalg.norm"
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
-    x = _as_float(x)
+    x = _as_float(x, op)
     nd = np.ndim(_raw(x))
     if axis is None:
         if ord is None:
@@ -690,7 +708,7 @@ def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "norm")
     ord = _check_ord("norm", 2 if ord is None else ord, _MATRIX_ORDS)
-    x = _as_float(x)
+    x = _as_float(x, "norm")
     nd = np.ndim(_raw(x))
     if ord == "nuc":
         axes = _matrix_axes("norm", (-2, -1) if axis is None else axis, nd)

@@ -3,7 +3,8 @@ import numpy as np
 
 from .._tensor import Tensor, make
 from ._core import LINEAR, Op, apply, call, register, tangent_axis
-from ._shapes import check_axis, check_bool, check_int, keepdims_shape, normalize_axis, pick_axis
+from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims_shape,
+                      normalize_axis, pick_axis)
 from .elementwise import Exp, Where, _all_finite, scale
 from .shape import BroadcastTo, Reshape, Transpose
 
@@ -253,6 +254,8 @@ for _op in (Prod, Max, Min, Var, LogSumExp):
 
 def _reduce(op, x, axis, keepdims, dim, keepdim, name=None, **params):
     name = name or op.__name__.lower()
+    if not isinstance(x, Tensor):
+        x = check_operand(name, "x", x)
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, name)
     nd = x._data.ndim if isinstance(x, Tensor) else np.ndim(x)
     axis = normalize_axis(axis, nd, name)
@@ -314,13 +317,15 @@ def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
 
 
 def _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, name):
-    x = _float_in(x)
+    x = _float_in(x, name)
     return _reduce(Var, x, axis, keepdims, dim, keepdim, name,
                    ddof=_ddof(ddof, correction, unbiased, name))
 
 
-def _float_in(x):
+def _float_in(x, op):
     """bool/integer input to var/std as float32 (PyTorch's default float)."""
+    if not isinstance(x, Tensor):
+        x = check_operand(op, "x", x)
     d = x._data if isinstance(x, Tensor) else np.asarray(x)
     if d.dtype.kind in "fc":
         return x
@@ -354,7 +359,7 @@ def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 def _arg_axis(x, axis, dim, keepdims, keepdim, op):
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
-    x = _raw(x)
+    x = _raw(x) if isinstance(x, Tensor) else np.asarray(check_operand(op, "x", x))
     if axis is not None:
         axis = check_axis(op, axis, np.ndim(x))
     if np.size(x) == 0:

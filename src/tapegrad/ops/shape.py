@@ -4,7 +4,8 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor
 from ._core import LINEAR, Op, apply, call, register, tangent_zeros
-from ._shapes import (broadcast_shapes, check_axis, check_int, describe, normalize_axis,
+from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
+                      normalize_axis,
                       sum_to_axes)
 
 _local = _state.local
@@ -267,6 +268,8 @@ SumTo.batching = Concatenate.batching = Stack.batching = "aware"
 
 def reshape(x, shape, *more):
     """x with a new shape; one entry may be -1."""
+    if not isinstance(x, Tensor):
+        x = check_operand("reshape", "x", x)
     if more:
         shape = (shape, *more)
     elif not isinstance(shape, (tuple, list)):
@@ -317,6 +320,8 @@ def _size(x):
 
 def transpose(x, axes=None, *more):
     """Permute axes (reverse them when `axes` is None). TF: transpose(perm=)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("transpose", "x", x)
     nd = np.ndim(_raw(x))
     if more:
         axes = (axes, *more)
@@ -336,6 +341,8 @@ def transpose(x, axes=None, *more):
 
 def swapaxes(x, axis1, axis2):
     """Exchange two axes."""
+    if not isinstance(x, Tensor):
+        x = check_operand("swapaxes", "x", x)
     nd = np.ndim(_raw(x))
     a, b = check_axis("swapaxes", axis1, nd, "axis1"), check_axis("swapaxes", axis2, nd, "axis2")
     perm = list(range(nd))
@@ -344,7 +351,10 @@ def swapaxes(x, axis1, axis2):
 
 
 def squeeze(x, axis=None, *, dim=None):
-    """Drop size-1 axes (all of them, or the ones named)."""
+    """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
+    an axis whose size is not 1 raises."""
+    if not isinstance(x, Tensor):
+        x = check_operand("squeeze", "x", x)
     if dim is not None:
         axis = dim
     shape = np.shape(_raw(x))
@@ -362,6 +372,8 @@ def squeeze(x, axis=None, *, dim=None):
 
 def expand_dims(x, axis):
     """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("expand_dims", "x", x)
     shape = list(np.shape(_raw(x)))
     shape.insert(check_axis("expand_dims", axis, len(shape) + 1), 1)
     return apply(Reshape, x, shape=tuple(shape))
@@ -374,6 +386,8 @@ def unsqueeze(x, dim):
 
 def flatten(x, start_dim=0, end_dim=-1):
     """Merge axes start_dim..end_dim into one (all axes by default)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("flatten", "x", x)
     shape = np.shape(_raw(x))
     s = check_axis("flatten", start_dim, len(shape), "start_dim")
     e = check_axis("flatten", end_dim, len(shape), "end_dim")
@@ -388,6 +402,8 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def broadcast_to(x, shape):
     """x broadcast to `shape` following NumPy's rules."""
+    if not isinstance(x, Tensor):
+        x = check_operand("broadcast_to", "x", x)
     shape = _int_shape("broadcast_to", (shape,) if isinstance(shape, (int, np.integer))
                        else shape)
     src = np.shape(_raw(x))
@@ -494,8 +510,8 @@ def _tensor_list(op, tensors):
     if not tensors:
         raise ValueError(f"{op}: need at least one tensor, got an empty {type(tensors).__name__}")
     for t in tensors:
-        if isinstance(t, (str, bytes)) or t is None:
-            raise TypeError(f"{op}: tensors must be tensors or arrays, got {describe(t)}")
+        if not isinstance(t, Tensor):
+            check_operand(op, "tensors", t)
     return list(tensors)
 
 
@@ -517,6 +533,8 @@ def split(x, split_size_or_sections, axis=0, *, dim=None):
 
     TF's `num_or_size_splits` also works: pass a list of sizes.
     """
+    if not isinstance(x, Tensor):
+        x = check_operand("split", "x", x)
     if dim is not None:
         axis = dim
     shape = np.shape(_raw(x))
