@@ -269,6 +269,8 @@ UNARY_FNS = {
     "einsum": lambda v: tg.einsum("ij->j", v),
     "where": lambda v: tg.where(tg.tensor([True, False]), v, 0.0),
     "stack": lambda v: tg.stack([tg.ones(2), v]),
+    "exp": tg.exp, "log": tg.log, "sqrt": tg.sqrt, "abs": tg.abs, "tanh": tg.tanh,
+    "neg": tg.neg, "sign": tg.sign, "relu": tg.relu, "clip": lambda v: tg.clip(v, 0.0, 1.0),
 }
 
 

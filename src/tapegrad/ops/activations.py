@@ -236,6 +236,8 @@ def sigmoid(x):
 
 def relu(x):
     """max(x, 0)."""
+    if not isinstance(x, Tensor):
+        x = check_operand("relu", "x", x)
     return apply1(Relu, x)
 
 

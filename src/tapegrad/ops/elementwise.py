@@ -685,6 +685,8 @@ true_divide = div
 
 def neg(x):
     """-x. TF: negative."""
+    if not isinstance(x, Tensor):
+        x = check_operand("neg", "x", x)
     return apply1(Neg, x)
 
 
@@ -712,47 +714,69 @@ def floor_divide(x, y):
 
 
 def exp(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("exp", "x", x)
     return apply1(Exp, x)
 
 
 def log(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("log", "x", x)
     return apply1(Log, x)
 
 
 def log1p(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("log1p", "x", x)
     return apply(Log1p, x)
 
 
 def sqrt(x):
     """Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) use `norm`."""
+    if not isinstance(x, Tensor):
+        x = check_operand("sqrt", "x", x)
     return apply1(Sqrt, x)
 
 
 def square(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("square", "x", x)
     return apply1(Square, x)
 
 
 def abs(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("abs", "x", x)
     return apply1(Abs, x)
 
 
 def sign(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("sign", "x", x)
     return apply1(Sign, x)
 
 
 def sin(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("sin", "x", x)
     return apply1(Sin, x)
 
 
 def cos(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("cos", "x", x)
     return apply1(Cos, x)
 
 
 def tan(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("tan", "x", x)
     return apply1(Tan, x)
 
 
 def tanh(x):
+    if not isinstance(x, Tensor):
+        x = check_operand("tanh", "x", x)
     return apply1(Tanh, x)
 
 
@@ -775,6 +799,8 @@ def minimum(x, y):
 def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
     PyTorch: clamp. Tensor bounds go through maximum/minimum."""
+    if not isinstance(x, Tensor):
+        x = check_operand("clip", "x", x)
     lo = min if clip_value_min is None else clip_value_min
     hi = max if clip_value_max is None else clip_value_max
     if lo is None and hi is None:
