@@ -1117,11 +1117,11 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (special < 0)
         return NULL;
     int noted = !special && noted_tensor(x);
-    if (noted) {        /* notes matter when the op records: then the Python path */
+    if (noted) {        /* notes matter with grad mode on (a record, a stale view) */
         int ge = flag(str_grad_enabled);
         if (ge < 0)
             return NULL;
-        if (ge && get(x, T_rg) != Py_False)
+        if (ge)
             return PyObject_Vectorcall(apply1_py, args, 2, NULL);
     }
     if (special || !(noted || plain_tensor(x)))
@@ -1160,12 +1160,11 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (special < 0)
         return NULL;
     int nx = !special && noted_tensor(x), ny = !special && noted_tensor(y);
-    if (nx || ny) {     /* notes matter when the op records: then the Python path */
+    if (nx || ny) {     /* notes matter with grad mode on (a record, a stale view) */
         int ge = flag(str_grad_enabled);
         if (ge < 0)
             return NULL;
-        if (ge && ((is_tensor(x) && get(x, T_rg) != Py_False) ||
-                   (is_tensor(y) && get(y, T_rg) != Py_False)))
+        if (ge)
             return PyObject_Vectorcall(apply2_py, args, 3, NULL);
     }
     int tx = nx || plain_tensor(x), ty = ny || plain_tensor(y);

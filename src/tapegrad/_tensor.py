@@ -824,11 +824,12 @@ class Version:
     it with the count a node saw when it saved the tensor. Smaller than a list: one
     is made for nearly every recorded op."""
 
-    __slots__ = ("v", "site")
+    __slots__ = ("v", "site", "views")
 
     def __init__(self):
         self.v = 0
         self.site = None            # where the last in-place change happened
+        self.views = None           # weak references to views sharing this counter
 
 
 def make(data, rg=False):

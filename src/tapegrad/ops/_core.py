@@ -184,6 +184,8 @@ def apply(op, *args, **params):
         # a NumPy float scalar next to a tensor acts like a Python float (as in PyTorch):
         # float32 * np.float64(2) stays float32
         raw = [float(v) if isinstance(v, np.floating) else v for v in raw]
+    if special and L.grad_enabled:
+        _check_stale(op, args)
     if special and (L.fw_levels or L.fw_default) and _has_tangent(args):
         if not rg or not L.grad_enabled:
             t = _dual_fast(op, args, raw, params)
@@ -670,11 +672,49 @@ def _carry_cut(t, args):
 
 
 def _share_version(base, t):
+    """t is a view of base: one version counter, and base's counter remembers t so that
+    a recorded in-place change of the memory can mark t's history out of date."""
     if isinstance(base, Tensor):
         vc = base._vc
         if vc is None:
             vc = base._vc = Version()
         t._vc = vc
+        views = getattr(vc, "views", None)     # unset on counters made in C
+        if views is None:
+            vc.views = [_weakref(t)]
+        else:
+            views.append(_weakref(t))
+            if len(views) >= 64 and len(views) & (len(views) - 1) == 0:
+                # a long-lived base (a parameter viewed every step): drop dead views
+                views[:] = [r for r in views if r() is not None]
+
+
+def mark_stale_views(t, site):
+    """A recorded in-place change just gave `t` a new history: views of its memory taken
+    before keep the old one, so their gradient would be wrong. Mark them; using one in
+    an op while grad mode is on raises (see _check_stale)."""
+    vc = t._vc
+    views = getattr(vc, "views", None) if vc is not None else None
+    if not views:
+        return
+    for r in views:
+        v = r()
+        if v is not None and v is not t:
+            x = v._x if v._x is not None else {}
+            x["stale"] = site
+            v._x = x
+    vc.views = None
+
+
+def _check_stale(op, args):
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor) and a._x is not None and "stale" in a._x:
+            raise RuntimeError(
+                f"{op.__name__.lower()}: input {i} (shape {a.shape}) is a view of a tensor "
+                f"that was changed in place by a recorded operation at "
+                f"{site_text(a._x['stale'])} after the view was taken; the view's recorded "
+                "history is out of date, so its gradient would be wrong. Take the view "
+                "again after the in-place change (or .clone() it before the change)")
 
 
 def call(op, *args, **params):

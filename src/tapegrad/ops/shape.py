@@ -3,7 +3,8 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
-from ._core import LINEAR, Op, apply, call, register, tangent_zeros
+from ._core import (LINEAR, Op, _share_version, apply, call, mark_stale_views, register,
+                    tangent_zeros)
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
                       normalize_axis,
                       sum_to_axes)
@@ -425,9 +426,7 @@ def getitem(x, index):
     out = apply(GetItem, x, index=index)
     if _is_basic(index) and isinstance(x, Tensor):
         # basic indexing is a view: share the version counter with the base
-        if x._vc is None:
-            x._init_vc()
-        out._vc = x._vc
+        _share_version(x, out)
     return out
 
 
@@ -458,6 +457,8 @@ def setitem_(t, index, value):
     else:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
+    if recording:
+        mark_stale_views(t, t._vc.site)
 
 
 def _check_view_write(t):
