@@ -55,7 +55,7 @@ static Py_ssize_t C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape, C_b
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
     N_vers, N_meta, N_site, N_x;
-static Py_ssize_t V_v, V_site;
+static Py_ssize_t V_v, V_site, V_holder;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 
@@ -361,7 +361,8 @@ static PyObject *init(PyObject *self, PyObject *args)
         offset_of(Node_T, "needs_grad", &N_needs_grad) ||
         offset_of(Node_T, "vers", &N_vers) || offset_of(Node_T, "meta", &N_meta) ||
         offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
-        offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site))
+        offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site) ||
+        offset_of(Version_T, "holder", &V_holder))
         return NULL;
     Py_RETURN_NONE;
 }
@@ -823,6 +824,21 @@ have_meta:
     set(node, N_meta, meta);
     set(node, N_site, site);
     set(t, T_grad_fn, node);
+    /* constants whose arrays the node saved: .numpy() hands them out read-only while
+     * the node holds them (as ops/_core._record, via Version.holder) */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
+        PyObject *a = i > 0 ? y : x;
+        if (i < 0 || !is_tensor(a) || get(a, T_rg) != Py_False)
+            continue;
+        PyObject *r = PyWeakref_NewRef(node, NULL);
+        if (r == NULL)
+            goto fail;
+        PyObject *vc = get(a, T_vc);
+        PyObject *old = SLOT(vc, V_holder);
+        SLOT(vc, V_holder) = r;
+        Py_XDECREF(old);
+    }
     /* A node made here refers only to other nodes, arrays, interned tuples and version
      * counters: it cannot be part of a reference cycle, so the cyclic collector need not
      * walk it (that walk is what makes per-node cost grow with the graph). Node._set

@@ -97,6 +97,8 @@ class Tensor:
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
+        if self._vc is not None and _held(self._vc):
+            return _read_only(self._data)
         return self._data
 
     def item(self):
@@ -133,6 +135,8 @@ class Tensor:
             self._note_exit("np.asarray()")
             if arr is self._data:
                 return _read_only(arr)      # as .numpy(): the graph may hold these values
+        elif arr is self._data and self._vc is not None and _held(self._vc):
+            return _read_only(arr)
         return arr
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -824,12 +828,13 @@ class Version:
     it with the count a node saw when it saved the tensor. Smaller than a list: one
     is made for nearly every recorded op."""
 
-    __slots__ = ("v", "site", "views")
+    __slots__ = ("v", "site", "views", "holder")
 
     def __init__(self):
         self.v = 0
         self.site = None            # where the last in-place change happened
         self.views = None           # weak references to views sharing this counter
+        self.holder = None          # weak reference to the last node that saved a constant
 
 
 def make(data, rg=False):
@@ -856,6 +861,16 @@ def _raw(o):
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 _I32, _I64, _BOOL = np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.bool_)
 _OPERANDS = (Tensor, np.ndarray, np.generic, int, float, complex, list, tuple)
+
+
+def _held(vc):
+    """Whether a live graph still holds values saved from this memory (a constant input:
+    tensors that require grad are handed out read-only anyway)."""
+    ref = getattr(vc, "holder", None)          # unset on counters made in C
+    if ref is None:
+        return False
+    node = ref()
+    return node is not None and type(node._saved) is tuple
 
 
 def _read_only(arr):

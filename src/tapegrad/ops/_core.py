@@ -513,8 +513,9 @@ def _record(op, args, params, out, extra=False, depth=3):
     saved = None
     vers = None
     save_idx = range(len(args)) if op.save_all else op._save_idx
+    consts = None
     if save_idx:
-        saved, vers = _save_values(save_idx, args, out, t)
+        saved, vers, consts = _save_values(save_idx, args, out, t)
     shapes = _intern_shapes(tuple(shapes))     # shared, like masks (less memory)
     meta = _intern_meta(out)
     L = _local
@@ -529,6 +530,11 @@ def _record(op, args, params, out, extra=False, depth=3):
                 params = _frozen_params(params)
                 break
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
+    if consts:
+        # the node holds these constants' arrays: .numpy() hands them out read-only
+        r = _weakref(node)
+        for vc in consts:
+            vc.holder = r
     if cuts:
         node.cuts = cuts
     t.grad_fn = node
@@ -560,6 +566,7 @@ def _save_values(save_idx, args, out, t):
     saved value, counter None for constants (saved_index finds the input from the op)."""
     saved = []
     vers = []
+    consts = None
     for i in save_idx:
         if i < 0:
             saved.append(out if out.shape else out[()])
@@ -574,10 +581,12 @@ def _save_values(save_idx, args, out, t):
                 if vc is None:
                     vc = a._vc = Version()
                 vers += (vc, vc.v)
+                if not a._rg:
+                    consts = (consts or []) + [vc]
             else:
                 saved.append(a if type(a) is float or type(a) is int else _frozen(a))
                 vers += (None, 0)
-    return tuple(saved), tuple(vers)
+    return tuple(saved), tuple(vers), consts
 
 
 def _frozen(a):

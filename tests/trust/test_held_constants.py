@@ -1,0 +1,73 @@
+"""A constant (a tensor that does not require grad) saved by a live graph is handed out
+read-only by .numpy() and np.asarray(): a write through it would change the values the
+backward reads, silently. Once the graph has run backward (or is dropped), the memory is
+writable again, as before."""
+import numpy as np
+import pytest
+
+import tapegrad as tg
+
+
+def _x():
+    return tg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+
+
+HANDOUTS = {
+    ".numpy()": lambda c: c.numpy(),
+    "np.asarray": lambda c: np.asarray(c),
+    ".detach().numpy()": lambda c: c.detach().numpy(),
+}
+
+GRAPHS = {
+    "x * c": lambda x, c: (x * c).sum(),
+    "c * x": lambda x, c: (c * x).sum(),
+    "c @ x": lambda x, c: (tg.stack([c, c]) @ x).sum() + (c @ x),
+    "x / c": lambda x, c: (x / c).sum(),
+    "where": lambda x, c: tg.where(c > 3.5, x * c, x).sum(),
+}
+
+
+@pytest.mark.parametrize("graph", GRAPHS, ids=list(GRAPHS))
+@pytest.mark.parametrize("handout", HANDOUTS, ids=list(HANDOUTS))
+def test_a_saved_constant_cannot_be_written_through_a_numpy_handout(handout, graph):
+    x = _x()
+    c = tg.tensor(np.array([3.0, 4.0]))
+    y = GRAPHS[graph](x, c)
+    arr = HANDOUTS[handout](c)
+    with pytest.raises(ValueError, match="read-only"):
+        arr[0] = 0.0
+    y.backward()
+    ref_x = _x()
+    GRAPHS[graph](ref_x, tg.tensor(np.array([3.0, 4.0]))).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), ref_x.grad.numpy())
+
+
+def test_the_memory_is_writable_again_after_backward():
+    x, c = _x(), tg.tensor(np.array([3.0, 4.0]))
+    (x * c).sum().backward()
+    c.numpy()[0] = 7.0
+    assert c.tolist() == [7.0, 4.0]
+
+
+def test_the_memory_is_writable_again_once_the_graph_is_dropped():
+    x, c = _x(), tg.tensor(np.array([3.0, 4.0]))
+    y = (x * c).sum()
+    del y
+    c.numpy()[0] = 7.0
+    assert c.tolist() == [7.0, 4.0]
+
+
+def test_a_constant_no_graph_saved_stays_writable():
+    x, c = _x(), tg.tensor(np.array([3.0, 4.0]))
+    y = (x + c).sum()           # add saves nothing
+    c.numpy()[0] = 7.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_in_place_tensor_ops_on_a_held_constant_still_raise_at_backward():
+    x, c = _x(), tg.tensor(np.array([3.0, 4.0]))
+    y = (x * c).sum()
+    c.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
