@@ -352,7 +352,7 @@ static PyObject *init(PyObject *self, PyObject *args)
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         Py_INCREF(all[i]);      /* kept for the life of the process */
     if (offset_of(Tensor_T, "_data", &T_data) || offset_of(Tensor_T, "_rg", &T_rg) ||
-        offset_of(Tensor_T, "grad", &T_grad) || offset_of(Tensor_T, "grad_fn", &T_grad_fn) ||
+        offset_of(Tensor_T, "_grad", &T_grad) || offset_of(Tensor_T, "grad_fn", &T_grad_fn) ||
         offset_of(Tensor_T, "_vc", &T_vc) || offset_of(Tensor_T, "_fw", &T_fw) ||
         offset_of(Tensor_T, "_acc", &T_acc) || offset_of(Tensor_T, "_x", &T_x) ||
         offset_of(Node_T, "op", &N_op) || offset_of(Node_T, "_saved", &N__saved) ||

@@ -20,13 +20,13 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
+    __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data, dtype=None, requires_grad=False):
         self._data = to_array(data, dtype)
         self._rg = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._vc = None
         self._fw = None
@@ -272,6 +272,21 @@ class Tensor:
         return fn is None or getattr(fn, "variable", None) is not None
 
     @property
+    def grad(self):
+        """The accumulated gradient (a Tensor), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
     def _version(self) -> int:
         return 0 if self._vc is None else self._vc.v
 
@@ -314,6 +329,9 @@ class Tensor:
 
     def retain_grad(self):
         """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
+        if not self._rg:
+            raise RuntimeError("retain_grad: cannot retain the gradient of a tensor that "
+                               "does not require grad")
         if self.grad_fn is None:
             return
         self.grad_fn.retain = weakref.ref(self)
@@ -842,7 +860,7 @@ def make(data, rg=False):
     t = _new(Tensor)
     t._data = data
     t._rg = rg
-    t.grad = None
+    t._grad = None
     t.grad_fn = None
     t._vc = None
     t._fw = None
@@ -861,6 +879,22 @@ def _raw(o):
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 _I32, _I64, _BOOL = np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.bool_)
 _OPERANDS = (Tensor, np.ndarray, np.generic, int, float, complex, list, tuple)
+
+
+def _check_grad(t, g):
+    """`t.grad = g` as PyTorch checks it: a tensor of t's dtype and shape (a wrong one
+    would be broadcast into every later accumulation and optimizer step)."""
+    if not isinstance(g, Tensor):
+        raise TypeError(f"grad: assigned grad expected to be a Tensor or None, got "
+                        f"{type(g).__name__}")
+    if g._data.dtype != t._data.dtype:
+        raise RuntimeError(f"grad: assigned grad has dtype {g._data.dtype}, but the tensor "
+                           f"has dtype {t._data.dtype}")
+    if g._data.shape != t._data.shape:
+        raise RuntimeError(f"grad: assigned grad has shape {g._data.shape}, but the tensor "
+                           f"has shape {t._data.shape}")
+    if g is t:
+        raise RuntimeError("grad: a tensor cannot be its own grad")
 
 
 def _held(vc):

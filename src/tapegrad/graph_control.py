@@ -139,9 +139,16 @@ def cond(pred, true_fn, false_fn):
     >>> tg.cond(x > 0, lambda: x * 2, lambda: -x)
     tensor(2.)
     """
+    for name, fn in (("true_fn", true_fn), ("false_fn", false_fn)):
+        if not callable(fn):
+            raise TypeError(f"cond: {name} must be callable, got {type(fn).__name__}")
     tr = _local.trace
     if tr is None or not isinstance(pred, Tensor):
         p = pred._data if isinstance(pred, Tensor) else pred
+        if not isinstance(p, (bool, int, float, np.ndarray, np.generic)) or \
+                np.asarray(p).dtype.kind not in "biuf":
+            raise TypeError(f"cond: pred must be a boolean (a bool or a one-element tensor), "
+                            f"got {type(pred).__name__}")
         if np.size(p) != 1:
             raise ValueError(f"cond: pred must be a single boolean, got shape {np.shape(p)}")
         return true_fn() if bool(p) else false_fn()

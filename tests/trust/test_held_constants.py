@@ -71,3 +71,28 @@ def test_in_place_tensor_ops_on_a_held_constant_still_raise_at_backward():
     c.add_(1.0)
     with pytest.raises(RuntimeError, match="modified in place"):
         y.backward()
+
+
+# ---- .grad assignment (PyTorch checks it; a wrong one was broadcast into every step)
+
+@pytest.mark.parametrize("value, error, phrase", [
+    ("abc", TypeError, "expected to be a Tensor or None, got str"),
+    (np.ones(2), TypeError, "got ndarray"),
+    (tg.tensor(np.ones(3)), RuntimeError, "shape (3,)"),
+    (tg.tensor(np.ones(2, np.float32)), RuntimeError, "dtype float32"),
+])
+def test_assigning_a_wrong_grad_is_refused(value, error, phrase):
+    x = _x()
+    with pytest.raises(error, match=r"grad: assigned grad") as e:
+        x.grad = value
+    assert phrase in str(e.value)
+    assert x.grad is None
+
+
+def test_a_right_grad_can_be_assigned_and_deleted():
+    x = _x()
+    x.grad = tg.tensor(np.array([3.0, 4.0]))
+    (x * 1).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 5.0])
+    del x.grad
+    assert x.grad is None

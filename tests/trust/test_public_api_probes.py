@@ -205,10 +205,6 @@ def test_every_probe_table_row_names_a_probed_argument():
 
 # open at the time of writing (strict xfail: they fail loudly once fixed)
 OPEN_COMBINATIONS = {
-    "tg.cond(pred='abc')": "pred is used for its truth value",
-    "x.grad = (3,) tensor": "the grad setter does not check the shape",
-    "retain_grad on a tensor without grad": "accepted silently",
-    "x[0, 0, 0]": "NumPy's 'too many indices for array' comes through",
 }
 
 

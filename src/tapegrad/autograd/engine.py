@@ -303,18 +303,18 @@ def _accumulate(t, g, create_graph, stored):
             g = g.astype(dtype)
         if g._data.shape != t.shape:
             g = g.reshape(t.shape)
-        t.grad = _owned_tensor(g, stored) if t.grad is None else t.grad + g
+        t._grad = _owned_tensor(g, stored) if t._grad is None else t._grad + g
         return
     arr = np.asarray(_raw(g))
     if arr.dtype != dtype:
         arr = arr.astype(dtype)
     if arr.shape != t.shape:
         arr = np.broadcast_to(arr, t.shape)
-    if t.grad is None:
-        t.grad = make(_owned(arr, stored))
+    if t._grad is None:
+        t._grad = make(_owned(arr, stored))
     else:
-        t.grad = make(np.asarray(t.grad._data + arr))
-        stored[id(t.grad._data)] = t.grad._data
+        t._grad = make(np.asarray(t._grad._data + arr))
+        stored[id(t._grad._data)] = t._grad._data
 
 
 class _Backward:

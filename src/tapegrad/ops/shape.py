@@ -423,7 +423,13 @@ def sum_to(x, shape):
 def getitem(x, index):
     """x[index] with NumPy semantics."""
     index = _norm_index(index)
-    out = apply(GetItem, x, index=index)
+    try:
+        out = apply(GetItem, x, index=index)
+    except IndexError as e:
+        if str(e).startswith("getitem"):
+            raise
+        raise IndexError(f"getitem: {e} (tensor of shape {getattr(x, 'shape', ())})") \
+            from None
     if _is_basic(index) and isinstance(x, Tensor):
         # basic indexing is a view: share the version counter with the base
         _share_version(x, out)
