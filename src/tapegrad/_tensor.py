@@ -86,6 +86,9 @@ class Tensor:
                                f"dtype {value._data.dtype}")
         self._data = value._data
         self._bump_version()
+        # the memory is value's now: so is the in-place counter, so that a write through
+        # either tensor is seen by backward through the other
+        self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
         """The values as an ndarray that shares memory.

@@ -8,6 +8,7 @@ saved then. The nodes are the same, so hooks, tapes, `create_graph` and the tran
 work unchanged; only the segment's inputs stay alive in between.
 """
 import weakref
+import zlib
 
 import numpy as np
 
@@ -24,10 +25,11 @@ __all__ = ["checkpoint"]
 class _Segment:
     """One checkpointed call: how to run it again and which nodes wait for its values."""
 
-    __slots__ = ("fn", "args", "kwargs", "rng", "nodes", "ops", "done", "__weakref__")
+    __slots__ = ("fn", "args", "kwargs", "rng", "nodes", "ops", "done", "sums", "__weakref__")
 
-    def __init__(self, fn, args, kwargs, rng, nodes):
+    def __init__(self, fn, args, kwargs, rng, nodes, sums):
         self.fn = fn
+        self.sums = sums
         self.args = args
         self.kwargs = kwargs
         self.rng = rng
@@ -47,7 +49,7 @@ class _Segment:
         _local.tapes = []
         try:
             _random.set_rng_state(self.rng)     # dropout draws the same masks again
-            self.fn(*args, **kwargs)
+            res = self.fn(*args, **kwargs)
             fresh = _local.ckpt
         finally:
             _local.grad_enabled, _local.ckpt, _local.tapes = prev
@@ -58,6 +60,15 @@ class _Segment:
                 f"({len(fresh)} instead of {len(self.ops)}); a checkpointed function must "
                 "take the same path every time it runs (no branching on random or global "
                 "state)")
+        if _checksums(res) != self.sums:
+            # f read something that changed since the forward pass (a NumPy array or a
+            # global it captured): the recomputed saved values would give a wrong gradient
+            raise RuntimeError(
+                "checkpoint: running the function again during backward gave different "
+                "results than the forward pass; it reads something that changed in "
+                "between (a NumPy array or global it captured, written after the call). "
+                "Pass such values as arguments (they are copied) or do not change them "
+                "before backward")
         for ref, new in zip(self.nodes, fresh):
             node = ref()
             if node is not None and type(node._saved) is _Pending:
@@ -88,6 +99,18 @@ class _Pending:
 
     def __len__(self):
         return 0                # viz and friends see "nothing saved right now"
+
+
+def _checksums(out):
+    """CRC32 of every array in f's result: the recompute must reproduce them exactly."""
+    sums = []
+    for v in flatten(out)[0]:
+        a = v._data if isinstance(v, Tensor) else v
+        if isinstance(a, np.ndarray):
+            sums.append(zlib.crc32(np.ascontiguousarray(a).view(np.uint8)))
+        elif isinstance(a, (int, float, complex, np.generic)):
+            sums.append(a)
+    return sums
 
 
 def _reconnect(a):
@@ -144,7 +167,7 @@ def checkpoint(f, *args, **kwargs):
     holders = [n for n in nodes if n._saved is not None]
     if not holders:
         return out
-    seg = _Segment(f, kept, dict(kept_kw), rng, nodes)
+    seg = _Segment(f, kept, dict(kept_kw), rng, nodes, _checksums(out))
     pending = _Pending(seg)
     for n in holders:
         if type(n._saved) is tuple:

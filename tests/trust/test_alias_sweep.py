@@ -30,8 +30,6 @@ from . import _probe_lib as L
 
 # Open at the time of writing (xfail strict: they fail loudly once fixed).
 OPEN_NUMPY_OPERANDS = {
-    "F.linear(x, c)": "linear saves the weight ndarray by reference",
-    "checkpoint(x * c)": "the recomputation reads the ndarray operand at backward",
 }
 
 ROWS = L.sweep_rows()
@@ -93,7 +91,6 @@ def test_values_never_leave_the_graph_silently(label):
 
 
 OPEN_SOURCES = {
-    "x.data = y; y[...] = 7": "x.data = y shares y's memory but not its version counter",
 }
 
 

@@ -202,6 +202,10 @@ def apply(op, *args, **params):
         out = np.asarray(out)
     elif raw and out is raw[0] and not op.view:
         out = out.copy()        # a non-view op handed back its input (same-dtype cast)
+    elif plain and out.base is not None:
+        # only NumPy inputs: a view result would be a tensor over the caller's array,
+        # which the caller may still write (tg.transpose(W) later saved by a matmul)
+        out = out.copy()
     c = out.dtype.char
     if c == "d" or c == "e":
         if "dtype" not in params:
