@@ -123,3 +123,22 @@ def test_data_assignment_shares_the_version_counter_with_the_new_memory():
     y[0] = 7.0
     with pytest.raises(RuntimeError, match="modified in place"):
         loss.backward()
+
+
+@pytest.mark.parametrize("subscripts", ["ii->i", "ij->ji", "ij->ij"])
+def test_einsum_results_own_their_memory(subscripts):
+    a = tg.tensor(np.eye(2), requires_grad=True)
+    r = tg.einsum(subscripts, a)
+    assert not np.shares_memory(r.detach().numpy(), a.detach().numpy())
+
+
+@pytest.mark.parametrize("fn, expected", [
+    (lambda x: tg.maximum(x, [2.0, 2.0]), [0.0, 1.0]),
+    (lambda x: tg.minimum([2.0, 3.0], x), [1.0, 0.5]),
+    (lambda x: x * [2.0, 3.0], [2.0, 3.0]),
+    (lambda x: tg.where([True, False], x, [0.0, 0.0]), [1.0, 0.0]),
+])
+def test_list_operands_differentiate_like_arrays(fn, expected):
+    x = tg.tensor(np.array([1.0, 3.0]), requires_grad=True)
+    fn(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), expected)

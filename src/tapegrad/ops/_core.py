@@ -602,7 +602,11 @@ def _frozen(a):
             return a.copy()
         return a
     if type(a) is list:
-        return _frozen_list(a)
+        # as the forward saw it (NumPy converts a list operand): the rules get an array
+        try:
+            return np.array(a)
+        except ValueError:
+            return _frozen_list(a)
     return a
 
 

@@ -206,7 +206,12 @@ class Einsum(Op):
 
     @staticmethod
     def forward(*xs, ins, out):
-        return np.einsum(",".join(ins) + "->" + out, *xs, optimize=len(xs) > 2)
+        r = np.einsum(",".join(ins) + "->" + out, *xs, optimize=len(xs) > 2)
+        # a diagonal or a permutation ("ii->i", "ij->ji") comes back as a view of the
+        # operand; a result must own its memory (a write into it would change the input)
+        if len(xs) == 1 and isinstance(r, np.ndarray) and r.base is not None:
+            r = r.copy()
+        return r
 
     # each operand's cotangent is the einsum of g with the other operands
     @staticmethod
