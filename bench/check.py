@@ -1,6 +1,8 @@
 """One-minute check of the speed targets, every front-end side by side, as ratios.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python bench/check.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python bench/check.py [ROW]
+
+(ROW: run only the rows whose name contains it, e.g. "hvp".)
 
 The full benchmark (`bench/run.sh`) runs each library in its own process over several
 rounds; this check runs them in one process and alternates the two sides of every ratio
@@ -129,7 +131,11 @@ def main():
           f"{BUDGET:g} s per row, CPU-time ratios of back-to-back pairs")
     rows = []           # (name, ratio, limit or None, note)
 
+    only = sys.argv[1] if len(sys.argv) > 1 else ""
+
     def row(name, a, b, limit=None, unit="x", scale=None):
+        if only and only not in name:
+            return
         r, ta = paired(a, b)
         value = ta * scale if scale else r
         rows.append((name, value, limit, unit))

@@ -17,6 +17,35 @@ def flatten(tree):
     leaves = []
     stack = [tree]
     order = []
+    budget = _CHECK_AFTER
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            order.append((type(node), len(node)))
+            stack.extend(node[::-1])
+        elif isinstance(node, dict):
+            keys = list(node.keys())
+            order.append((dict, keys))
+            stack.extend([node[k] for k in reversed(keys)])
+        else:
+            order.append(None)
+            leaves.append(node)
+            continue
+        budget -= 1
+        if not budget:
+            # a big structure (or one that holds itself): walk it again, watching for
+            # a container inside itself; ordinary small trees never pay for that
+            return _flatten_checked(tree)
+    return leaves, order
+
+
+_CHECK_AFTER = 4096         # containers walked before the cycle check starts
+
+
+def _flatten_checked(tree):
+    leaves = []
+    stack = [tree]
+    order = []
     open_ids = set()                  # containers whose children are being walked
     while stack:
         node = stack.pop()

@@ -55,7 +55,7 @@ static Py_ssize_t C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape, C_b
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
     N_vers, N_meta, N_site, N_x;
-static Py_ssize_t V_v, V_site, V_holder;
+static Py_ssize_t V_v, V_site, V_views, V_holder;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 
@@ -362,7 +362,7 @@ static PyObject *init(PyObject *self, PyObject *args)
         offset_of(Node_T, "vers", &N_vers) || offset_of(Node_T, "meta", &N_meta) ||
         offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
         offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site) ||
-        offset_of(Version_T, "holder", &V_holder))
+        offset_of(Version_T, "views", &V_views) || offset_of(Version_T, "holder", &V_holder))
         return NULL;
     Py_RETURN_NONE;
 }
@@ -411,8 +411,8 @@ static PyObject *fresh(PyTypeObject *tp, const Py_ssize_t *offs, int n)
 
 static PyObject *new_version(void)
 {
-    Py_ssize_t offs[2] = {V_v, V_site};
-    PyObject *vc = fresh(Version_T, offs, 2);
+    Py_ssize_t offs[4] = {V_v, V_site, V_views, V_holder};
+    PyObject *vc = fresh(Version_T, offs, 4);
     if (vc) {
         set(vc, V_v, zero);
         PyObject_GC_UnTrack(vc);    /* holds an int and a site tuple: never in a cycle */

@@ -903,7 +903,7 @@ def _check_grad(t, g):
 def _held(vc):
     """Whether a live graph still holds values saved from this memory (a constant input:
     tensors that require grad are handed out read-only anyway)."""
-    ref = getattr(vc, "holder", None)          # unset on counters made in C
+    ref = vc.holder
     if ref is None:
         return False
     node = ref()

@@ -104,6 +104,8 @@ def _reverse_active(trees):
 
 
 def _argnums(argnums, n, who):
+    if type(argnums) is int and 0 <= argnums < n:
+        return (argnums,)                   # the common case, checked in one step
     if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
         nums = (int(argnums),)
     elif isinstance(argnums, (tuple, list)) and argnums and all(

@@ -2,6 +2,8 @@
 import gc
 import itertools
 
+from sys import getrefcount as _getrefcount
+
 import numpy as np
 
 from .. import _state
@@ -286,10 +288,19 @@ def _owned(arr, stored):
     return arr
 
 
+def _private_view(arr):
+    """A view whose base nothing else refers to (a rule's reshape of its own fresh
+    result): handing it out cannot alias anyone. The references counted are `base`
+    here, the view's own and getrefcount's argument."""
+    base = arr.base
+    return base.base is None and _getrefcount(base) == 3
+
+
 def _owned_tensor(t, stored):
     """`_owned` for a recorded gradient (create_graph): a copy that stays in the graph."""
     arr = t._data
-    if arr.base is not None or not arr.flags.writeable or id(arr) in stored:
+    if (arr.base is not None and not _private_view(arr) or not arr.flags.writeable
+            or id(arr) in stored):
         t = call(Clone, t)
     stored[id(t._data)] = t._data
     return t

@@ -174,6 +174,8 @@ def apply(op, *args, **params):
                 rg = True
             if a._fw is not None or a._x is not None:
                 special = True
+                if a._x is not None and "stale" in a._x and L.grad_enabled:
+                    _stale_error(op, args)
         else:
             raw.append(a)
             if isinstance(a, np.floating):
@@ -184,8 +186,6 @@ def apply(op, *args, **params):
         # a NumPy float scalar next to a tensor acts like a Python float (as in PyTorch):
         # float32 * np.float64(2) stays float32
         raw = [float(v) if isinstance(v, np.floating) else v for v in raw]
-    if special and L.grad_enabled:
-        _check_stale(op, args)
     if special and (L.fw_levels or L.fw_default) and _has_tangent(args):
         if not rg or not L.grad_enabled:
             t = _dual_fast(op, args, raw, params)
@@ -207,9 +207,11 @@ def apply(op, *args, **params):
         # which the caller may still write (tg.transpose(W) later saved by a matmul)
         out = out.copy()
     c = out.dtype.char
-    if c == "d" or c == "e":
-        if "dtype" not in params:
-            out = _f64_fix(out, raw, None, op.forward, params)
+    if c == "d":
+        if not _has_float64(raw) and "dtype" not in params:
+            out = out.astype(np.float32)
+    elif c == "e" and "dtype" not in params:
+        out = _f64_fix(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
         return _record(op, args, params, out, special)
     t = make(out)
@@ -696,7 +698,9 @@ def _share_version(base, t):
         if vc is None:
             vc = base._vc = Version()
         t._vc = vc
-        views = getattr(vc, "views", None)     # unset on counters made in C
+        if _local.in_backward:
+            return          # a rule's own view: no recorded write reaches its base
+        views = vc.views
         if views is None:
             vc.views = [_weakref(t)]
         else:
@@ -711,7 +715,7 @@ def mark_stale_views(t, site):
     before keep the old one, so their gradient would be wrong. Mark them; using one in
     an op while grad mode is on raises (see _check_stale)."""
     vc = t._vc
-    views = getattr(vc, "views", None) if vc is not None else None
+    views = vc.views if vc is not None else None
     if not views:
         return
     for r in views:
@@ -723,7 +727,7 @@ def mark_stale_views(t, site):
     vc.views = None
 
 
-def _check_stale(op, args):
+def _stale_error(op, args):
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and a._x is not None and "stale" in a._x:
             raise RuntimeError(
