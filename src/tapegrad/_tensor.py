@@ -629,13 +629,15 @@ class Tensor:
         return ops.min(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None):
-        return ops.var(self, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
+            correction=None, unbiased=None, dtype=None, out=None):
+        x = self._reduce_input("var", dtype, out)     # np.var(t) passes dtype and out
+        return ops.var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
     def std(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None):
-        return ops.std(self, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
+            correction=None, unbiased=None, dtype=None, out=None):
+        x = self._reduce_input("std", dtype, out)
+        return ops.std(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):

@@ -142,3 +142,15 @@ def test_list_operands_differentiate_like_arrays(fn, expected):
     x = tg.tensor(np.array([1.0, 3.0]), requires_grad=True)
     fn(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), expected)
+
+
+@pytest.mark.parametrize("fn", [np.var, np.std])
+def test_numpy_var_and_std_of_a_tensor_keep_numpys_ddof_and_the_gradient(fn):
+    a = np.array([1.0, 2.0, 4.0])
+    t = tg.tensor(a, requires_grad=True)
+    r = fn(t)
+    assert np.isclose(r.item(), fn(a))
+    r.backward()
+    u = tg.tensor(a, requires_grad=True)
+    (tg.var(u, ddof=0) if fn is np.var else tg.std(u, ddof=0)).backward()
+    np.testing.assert_allclose(t.grad.numpy(), u.grad.numpy())
