@@ -288,12 +288,25 @@ def _owned(arr, stored):
     return arr
 
 
+def _base_refs(arr):
+    base = arr.base
+    return _getrefcount(base) if base.base is None else -1
+
+
 def _private_view(arr):
     """A view whose base nothing else refers to (a rule's reshape of its own fresh
-    result): handing it out cannot alias anyone. The references counted are `base`
-    here, the view's own and getrefcount's argument."""
-    base = arr.base
-    return base.base is None and _getrefcount(base) == 3
+    result): handing it out cannot alias anyone. Compared with the count for a view
+    known to be the only reference (measured once: interpreters count stack references
+    differently)."""
+    return _base_refs(arr) == _PRIVATE_REFS
+
+
+def _calibrate():
+    v = np.empty(2)[:]
+    return _base_refs(v)
+
+
+_PRIVATE_REFS = _calibrate()
 
 
 def _owned_tensor(t, stored):
