@@ -559,7 +559,8 @@ def _complex_error(op, dtype):
     conventions), so recording a complex value is refused rather than wrong."""
     name = getattr(op, "__name__", str(op)).lower()
     return TypeError(f"{name}: complex autodiff is not supported yet (got {dtype} input); "
-                     "compute with .real and .imag parts, or without grad")
+                     "keep the real and imaginary parts as two float tensors, or compute "
+                     "without grad")
 
 
 def _save_values(save_idx, args, out, t):
