@@ -55,7 +55,7 @@ static Py_ssize_t C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape, C_b
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
     N_vers, N_meta, N_site, N_x;
-static Py_ssize_t V_v, V_site, V_views, V_holder;
+static Py_ssize_t V_v, V_site, V_x;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 
@@ -362,7 +362,7 @@ static PyObject *init(PyObject *self, PyObject *args)
         offset_of(Node_T, "vers", &N_vers) || offset_of(Node_T, "meta", &N_meta) ||
         offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
         offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site) ||
-        offset_of(Version_T, "views", &V_views) || offset_of(Version_T, "holder", &V_holder))
+        offset_of(Version_T, "x", &V_x))
         return NULL;
     Py_RETURN_NONE;
 }
@@ -411,8 +411,8 @@ static PyObject *fresh(PyTypeObject *tp, const Py_ssize_t *offs, int n)
 
 static PyObject *new_version(void)
 {
-    Py_ssize_t offs[4] = {V_v, V_site, V_views, V_holder};
-    PyObject *vc = fresh(Version_T, offs, 4);
+    Py_ssize_t offs[3] = {V_v, V_site, V_x};
+    PyObject *vc = fresh(Version_T, offs, 3);
     if (vc) {
         set(vc, V_v, zero);
         PyObject_GC_UnTrack(vc);    /* holds an int and a site tuple: never in a cycle */
@@ -652,6 +652,24 @@ static inline int complex_array(PyObject *a)
 }
 
 /* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_core._record_fast */
+/* whether the node behind weak reference h is alive and still holds its saved values */
+static int still_holds(PyObject *h)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *n;
+    if (PyWeakref_GetRef(h, &n) <= 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    int held = PyTuple_CheckExact(get(n, N__saved));
+    Py_DECREF(n);
+    return held;
+#else
+    PyObject *n = PyWeakref_GetObject(h);
+    return n != NULL && n != Py_None && PyTuple_CheckExact(get(n, N__saved));
+#endif
+}
+
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 6) {
@@ -824,20 +842,41 @@ have_meta:
     set(node, N_meta, meta);
     set(node, N_site, site);
     set(t, T_grad_fn, node);
-    /* constants whose arrays the node saved: .numpy() hands them out read-only while
-     * the node holds them (as ops/_core._record, via Version.holder) */
-    for (Py_ssize_t k = 0; k < n; k++) {
-        long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
-        PyObject *a = i > 0 ? y : x;
-        if (i < 0 || !is_tensor(a) || get(a, T_rg) != Py_False)
-            continue;
-        PyObject *r = PyWeakref_NewRef(node, NULL);
-        if (r == NULL)
-            goto fail;
-        PyObject *vc = get(a, T_vc);
-        PyObject *old = SLOT(vc, V_holder);
-        SLOT(vc, V_holder) = r;
-        Py_XDECREF(old);
+    /* leaves whose arrays the node saved (parameters, constants) remember a node that
+     * holds them, so .numpy() hands those arrays out read-only meanwhile (as
+     * ops/_core._hold: kept while the remembered node still holds its values) */
+    {
+        PyObject *r = NULL;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
+            PyObject *a = i > 0 ? y : x;
+            if (i < 0 || !is_tensor(a))
+                continue;
+            PyObject *vc = get(a, T_vc);
+            PyObject *xl = SLOT(vc, V_x);      /* None or [views, holder] */
+            if (get(a, T_grad_fn) != Py_None && xl == Py_None)
+                continue;       /* an intermediate no view shares */
+            PyObject *h = xl != Py_None ? PyList_GET_ITEM(xl, 1) : Py_None;
+            if (h != Py_None && still_holds(h))
+                continue;
+            if (r == NULL && (r = PyWeakref_NewRef(node, NULL)) == NULL)
+                goto fail;
+            if (xl == Py_None) {
+                xl = PyList_New(2);
+                if (xl == NULL) {
+                    Py_DECREF(r);
+                    goto fail;
+                }
+                PyList_SET_ITEM(xl, 0, Py_NewRef(Py_None));
+                PyList_SET_ITEM(xl, 1, Py_NewRef(r));
+                SLOT(vc, V_x) = xl;
+                Py_DECREF(Py_None);             /* the None the slot held */
+            } else {
+                PyList_SET_ITEM(xl, 1, Py_NewRef(r));
+                Py_DECREF(h);
+            }
+        }
+        Py_XDECREF(r);
     }
     /* A node made here refers only to other nodes, arrays, interned tuples and version
      * counters: it cannot be part of a reference cycle, so the cyclic collector need not

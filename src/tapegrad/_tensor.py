@@ -95,8 +95,10 @@ class Tensor:
 
         For a tensor that requires grad the array is read-only: the graph may hold these
         values for backward, so a write through it would give a wrong gradient silently
-        (it fails at the line that writes instead). `x.detach().numpy()` is writable, as
-        in PyTorch; writes through it are not tracked."""
+        (it fails at the line that writes instead). So is the array of any tensor whose
+        values a live node saved (a constant in `x * c`, or `x.detach()` while a graph
+        holds x), until backward has run or the graph is gone. Otherwise the array is
+        writable (as `x.detach().numpy()` in PyTorch) and writes are not tracked."""
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -851,13 +853,15 @@ class Version:
     it with the count a node saw when it saved the tensor. Smaller than a list: one
     is made for nearly every recorded op."""
 
-    __slots__ = ("v", "site", "views", "holder")
+    __slots__ = ("v", "site", "x")
 
     def __init__(self):
         self.v = 0
         self.site = None            # where the last in-place change happened
-        self.views = None           # weak references to views sharing this counter
-        self.holder = None          # weak reference to the last node that saved a constant
+        # None, or [weak references to views sharing this counter (or None), weak
+        # reference to a node holding the memory's values (or None)]: one slot, since
+        # most counters need neither and there is one per recorded op
+        self.x = None
 
 
 def make(data, rg=False):
@@ -903,9 +907,10 @@ def _check_grad(t, g):
 
 
 def _held(vc):
-    """Whether a live graph still holds values saved from this memory (a constant input:
-    tensors that require grad are handed out read-only anyway)."""
-    ref = vc.holder
+    """Whether a live graph still holds values saved from this memory (the last node
+    that saved them has neither run backward nor been freed)."""
+    x = vc.x
+    ref = x[1] if x is not None else None
     if ref is None:
         return False
     node = ref()

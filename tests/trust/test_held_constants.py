@@ -154,3 +154,33 @@ def test_numpy_var_and_std_of_a_tensor_keep_numpys_ddof_and_the_gradient(fn):
     u = tg.tensor(a, requires_grad=True)
     (tg.var(u, ddof=0) if fn is np.var else tg.std(u, ddof=0)).backward()
     np.testing.assert_allclose(t.grad.numpy(), u.grad.numpy())
+
+
+# ---- a parameter a live graph saved (through its transpose in Linear): every alias
+# that hands out its memory is read-only until backward
+
+@pytest.mark.parametrize("alias", [
+    lambda m: m.weight.detach().numpy(),
+    lambda m: m.weight.data.numpy(),
+    lambda m: m.state_dict()["weight"].numpy(),
+    lambda m: np.asarray(m.weight.detach()),
+], ids=["detach().numpy()", "data.numpy()", "state_dict()[k].numpy()", "np.asarray(detach())"])
+def test_a_saved_parameter_cannot_be_written_through_an_alias(alias):
+    m = tg.nn.Linear(2, 1)
+    x = tg.tensor(np.ones((1, 2), np.float32))
+    loss = (m(x) ** 2).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        alias(m)[...] = 3.0
+    loss.backward()
+    alias(m)[...] = 3.0                 # released by backward
+    assert m.weight.tolist() == [[3.0, 3.0]]
+
+
+def test_a_detached_intermediate_stays_writable():
+    # the documented way out: an intermediate's detach().numpy() is not tracked (as in
+    # PyTorch); only leaves, and memory that views share, are remembered by the graph
+    x = _x()
+    h = x * 2
+    _ = tg.sum(h * h)
+    arr = h.detach().numpy()
+    assert arr.flags.writeable

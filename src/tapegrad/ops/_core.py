@@ -519,9 +519,9 @@ def _record(op, args, params, out, extra=False, depth=3):
     saved = None
     vers = None
     save_idx = range(len(args)) if op.save_all else op._save_idx
-    consts = None
+    leaves = None
     if save_idx:
-        saved, vers, consts = _save_values(save_idx, args, out, t)
+        saved, vers, leaves = _save_values(save_idx, args, out, t)
     shapes = _intern_shapes(tuple(shapes))     # shared, like masks (less memory)
     meta = _intern_meta(out)
     L = _local
@@ -536,11 +536,8 @@ def _record(op, args, params, out, extra=False, depth=3):
                 params = _frozen_params(params)
                 break
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
-    if consts:
-        # the node holds these constants' arrays: .numpy() hands them out read-only
-        r = _weakref(node)
-        for vc in consts:
-            vc.holder = r
+    if leaves:
+        _hold(leaves, node)
     if cuts:
         node.cuts = cuts
     t.grad_fn = node
@@ -573,7 +570,7 @@ def _save_values(save_idx, args, out, t):
     saved value, counter None for constants (saved_index finds the input from the op)."""
     saved = []
     vers = []
-    consts = None
+    leaves = None
     for i in save_idx:
         if i < 0:
             saved.append(out if out.shape else out[()])
@@ -588,12 +585,34 @@ def _save_values(save_idx, args, out, t):
                 if vc is None:
                     vc = a._vc = Version()
                 vers += (vc, vc.v)
-                if not a._rg:
-                    consts = (consts or []) + [vc]
+                if a.grad_fn is None or vc.x is not None:
+                    leaves = (leaves or []) + [vc]      # a leaf, or memory views share
             else:
                 saved.append(a if type(a) is float or type(a) is int else _frozen(a))
                 vers += (None, 0)
-    return tuple(saved), tuple(vers), consts
+    return tuple(saved), tuple(vers), leaves
+
+
+def _hold(vcs, node):
+    """The node saved these leaves' arrays (parameters, constants, or memory that views
+    share, as a weight's transpose): while some node holds them, .numpy() of the tensor
+    or of a detached alias hands them out read-only. One node
+    is remembered per leaf, replaced once it has let go, so a leaf used by every op of a
+    chain costs a check, not a new reference per op."""
+    r = None
+    for vc in vcs:
+        x = vc.x
+        h = x[1] if x is not None else None
+        if h is not None:
+            n = h()
+            if n is not None and type(n._saved) is tuple:
+                continue                # still held by a live node
+        if r is None:
+            r = _weakref(node)
+        if x is None:
+            vc.x = [None, r]
+        else:
+            x[1] = r
 
 
 def _frozen(a):
@@ -701,9 +720,13 @@ def _share_version(base, t):
         t._vc = vc
         if _local.in_backward:
             return          # a rule's own view: no recorded write reaches its base
-        views = vc.views
+        x = vc.x
+        views = x[0] if x is not None else None
         if views is None:
-            vc.views = [_weakref(t)]
+            if x is None:
+                vc.x = [[_weakref(t)], None]
+            else:
+                x[0] = [_weakref(t)]
         else:
             views.append(_weakref(t))
             if len(views) >= 64 and len(views) & (len(views) - 1) == 0:
@@ -716,7 +739,8 @@ def mark_stale_views(t, site):
     before keep the old one, so their gradient would be wrong. Mark them; using one in
     an op while grad mode is on raises (see _check_stale)."""
     vc = t._vc
-    views = vc.views if vc is not None else None
+    x = vc.x if vc is not None else None
+    views = x[0] if x is not None else None
     if not views:
         return
     for r in views:
@@ -725,7 +749,7 @@ def mark_stale_views(t, site):
             x = v._x if v._x is not None else {}
             x["stale"] = site
             v._x = x
-    vc.views = None
+    vc.x[0] = None
 
 
 def _stale_error(op, args):
