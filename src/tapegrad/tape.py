@@ -3,6 +3,8 @@
 The tape differentiates nothing itself: it remembers which nodes the one engine recorded
 while it was open and asks the engine to walk only those.
 """
+import warnings
+
 import numpy as np
 
 from . import _state
@@ -228,7 +230,11 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise TypeError(f"GradientTape.watch: expected tensors, got {what(t)}")
             if not is_floating(t._data.dtype):
-                continue             # TF ignores non-float tensors here too
+                # TF ignores them too, with this warning: their gradient will be None
+                warnings.warn(f"GradientTape.watch: the dtype of the watched tensor must be "
+                              f"floating (e.g. float32), got {t._data.dtype}; its gradient "
+                              "will be None", stacklevel=2)
+                continue
             self._watched[id(t)] = t
             if t.grad_fn is not None:
                 self._nodes.add(t.grad_fn)

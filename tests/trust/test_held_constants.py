@@ -184,3 +184,12 @@ def test_a_detached_intermediate_stays_writable():
     _ = tg.sum(h * h)
     arr = h.detach().numpy()
     assert arr.flags.writeable
+
+
+def test_watching_an_integer_tensor_warns_as_tensorflow_does():
+    x = tg.constant(3)
+    with pytest.warns(UserWarning, match="must be floating"):
+        with tg.GradientTape() as tape:
+            tape.watch(x)
+            y = x * x
+    assert tape.gradient(y, x) is None
