@@ -32,8 +32,8 @@ class Tensor:
         self._fw = None
         self._acc = None
         self._x = None
-        if requires_grad:
-            self.requires_grad = True
+        if requires_grad is not False:
+            self.requires_grad = requires_grad     # the setter refuses non-bools
 
     # ------------------------------------------------------------------ basics
     @property
@@ -374,6 +374,9 @@ class Tensor:
         The graph is kept for another backward with retain_graph=True, and always with
         create_graph=True (the new graph refers to it)."""
         from .autograd import backward
+        if retain_graph.__class__ is not bool and retain_graph is not None:
+            raise TypeError(f"backward: retain_graph must be True, False or None, got "
+                            f"{retain_graph!r:.40} ({type(retain_graph).__name__})")
         backward(self, gradient, retain_graph=bool(retain_graph or create_graph),
                  create_graph=create_graph, inputs=inputs)
 
@@ -385,7 +388,29 @@ class Tensor:
                 "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
 
     def __setitem__(self, index, value):
-        ops.setitem_(self, index, value)
+        if value is None:
+            raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
+        try:
+            ops.setitem_(self, index, value)
+        except IndexError as e:
+            msg = str(e)
+            if msg.startswith("getitem:"):
+                raise IndexError("setitem:" + msg[len("getitem:"):]) from None
+            if msg.startswith("too many indices"):
+                raise IndexError(f"setitem: too many indices for a tensor of shape "
+                                 f"{self.shape}: {index!r:.60}") from None
+            raise
+        except (TypeError, ValueError) as e:
+            # NumPy's conversion and broadcasting errors, said with the tensor's terms
+            what = ops._core._non_numeric(value)
+            if what is not None:
+                raise TypeError(f"setitem: cannot write a value of type {what} into a "
+                                f"tensor of dtype {self._data.dtype}") from None
+            if str(e).startswith("could not broadcast"):
+                raise ValueError(f"setitem: a value of shape {np.shape(_raw_value(value))} "
+                                 f"does not fit x[{index!r:.40}] of a tensor of shape "
+                                 f"{self.shape}") from None
+            raise
 
     def copy_(self, src):
         self._check_inplace("copy_")
@@ -393,6 +418,7 @@ class Tensor:
         return self
 
     def zero_(self):
+        self._check_inplace("zero_")
         with _state.no_grad():
             self._data[...] = 0
         self._bump_version()
@@ -930,6 +956,10 @@ def _dtype_arg(who, dtype, alt=""):
     except (TypeError, ValueError):
         raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
                         f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
+
+
+def _raw_value(v):
+    return v._data if isinstance(v, Tensor) else v
 
 
 def _operand_error(name, o):

@@ -201,8 +201,19 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     if not isinstance(loop_vars, (tuple, list)):
         raise TypeError(f"while_loop: loop_vars must be a tuple or list, got "
                         f"{type(loop_vars).__name__}")
-    if maximum_iterations is not None and maximum_iterations < 0:
-        raise ValueError("while_loop: maximum_iterations must be >= 0")
+    for name, fn in (("cond", cond), ("body", body)):
+        if not callable(fn):
+            raise TypeError(f"while_loop: {name} must be a function, got {fn!r:.40} "
+                            f"({type(fn).__name__})")
+    if maximum_iterations is not None:
+        # a float would loop a truncated or unbounded number of times
+        if isinstance(maximum_iterations, (bool, np.bool_)) or not isinstance(
+                maximum_iterations, (int, np.integer)):
+            raise TypeError(f"while_loop: maximum_iterations must be an int or None, got "
+                            f"{maximum_iterations!r:.40} ({type(maximum_iterations).__name__})")
+        if maximum_iterations < 0:
+            raise ValueError(f"while_loop: maximum_iterations must be >= 0, got "
+                             f"{maximum_iterations}")
     tr = _local.trace
     if tr is None:
         return _eager_while(cond, body, loop_vars, maximum_iterations)

@@ -88,9 +88,18 @@ def _roots(t):
                     f"{type(t).__name__}")
 
 
+def _check_flags(show_attrs, show_saved, compact):
+    for name, v in (("show_attrs", show_attrs), ("show_saved", show_saved),
+                    ("compact", compact)):
+        if not (v is None and name == "compact") and not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"viz: {name} must be True or False, got {v!r:.40} "
+                            f"({type(v).__name__})")
+
+
 def _graph(t, params=None, show_attrs=False, show_saved=False, compact=None):
     """The picture as plain data: nodes [(id, label, style)], edges [(a, b, style)],
     extra graph attributes."""
+    _check_flags(show_attrs, show_saved, compact)
     names = _names(params)
     roots = _roots(t)
     for k, out in enumerate(roots):

@@ -77,7 +77,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type}")
     if not params:
         return make(np.zeros((), dtype=np.float32))
-    grads = [p.grad._data for p in params]
+    # each gradient counts once in the norm, as it is scaled once ([p, p] or a shared one)
+    unique = _unique_grads(params)
+    grads = [g._data for g in unique]
     dtype = np.result_type(*grads)
     if norm_type == float("inf"):
         total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
@@ -90,7 +92,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
                            "pass error_if_nonfinite=False to clip anyway")
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
-        for g in _unique_grads(params):
+        for g in unique:
             if g._data.flags.writeable:
                 np.multiply(g._data, coef, out=g._data, casting="same_kind")
             else:

@@ -36,7 +36,34 @@ def _outputs(f, args):
     out = f(*args)
     if isinstance(out, Tensor):
         return [out]
-    return [o for o in out if isinstance(o, Tensor)]
+    if isinstance(out, (tuple, list)):
+        outs = [o for o in out if isinstance(o, Tensor)]
+        if outs:
+            return outs
+    # no tensor to compare would make the check pass vacuously
+    raise TypeError(f"gradcheck: f must return a tensor or a tuple of tensors, got "
+                    f"{out!r:.60} ({type(out).__name__})")
+
+
+def _check_args(who, f, inputs, tols, flags):
+    """Refuse what would make a check meaningless or fail with NumPy's wording."""
+    if not callable(f):
+        raise TypeError(f"{who}: f must be a function, got {f!r:.40} ({type(f).__name__})")
+    if inputs is None or isinstance(inputs, (str, bytes, dict, set)):
+        raise TypeError(f"{who}: inputs must be a tensor or a tuple of tensors, got "
+                        f"{inputs!r:.40} ({type(inputs).__name__})")
+    for name, v in tols:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(
+                v, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{who}: {name} must be a real number, got {v!r:.40} "
+                            f"({type(v).__name__})")
+        if not np.isfinite(v) or (v == 0 if name == "eps" else v < 0):
+            raise ValueError(f"{who}: {name} must be finite and "
+                             f"{'nonzero' if name == 'eps' else '>= 0'}, got {v}")
+    for name, v in flags:
+        if not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"{who}: {name} must be True or False, got {v!r:.40} "
+                            f"({type(v).__name__})")
 
 
 def _flat_outputs(f, args):
@@ -59,6 +86,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=Fal
     True
     """
     from ..autograd import grad
+    _check_args("gradcheck", f, inputs,
+                (("eps", eps), ("atol", atol), ("rtol", rtol), ("nondet_tol", nondet_tol)),
+                (("check_forward_ad", check_forward_ad),
+                 ("raise_exception", raise_exception)))
     prepared = _prepare(inputs)
     args = [t for t, _ in prepared]
     diff = [i for i, (t, rg) in enumerate(prepared) if rg]
@@ -201,6 +232,8 @@ def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   **kwargs) -> bool:
     """gradcheck of the first derivatives: checks second-order rules (create_graph)."""
     from ..autograd import grad
+    _check_args("gradgradcheck", f, inputs, (("eps", eps), ("atol", atol), ("rtol", rtol)),
+                ())
     prepared = _prepare(inputs)
     args = [t for t, _ in prepared]
     diff = [i for i, (t, rg) in enumerate(prepared) if rg]
