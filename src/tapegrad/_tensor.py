@@ -450,6 +450,11 @@ class Tensor:
             return False
         data = self._data
         o = other._data if isinstance(other, Tensor) else other
+        if o.__class__ is not float and o.__class__ is not int and not (
+                o.__class__ is np.ndarray and o.dtype.kind in "biuf"):
+            _check_update_operand(ufunc, o, data)
+        if alpha.__class__ is not int and alpha.__class__ is not float:
+            _check_update_operand(ufunc, alpha, data, "alpha")
         oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
         if not data.flags.writeable or oshape != data.shape and oshape and \
                 np.broadcast_shapes(data.shape, oshape) != data.shape:
@@ -956,6 +961,22 @@ def _dtype_arg(who, dtype, alt=""):
     except (TypeError, ValueError):
         raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
                         f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
+
+
+_UPDATE_NAMES = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
+                 np.true_divide: "div_"}
+
+
+def _check_update_operand(ufunc, o, data, arg="other"):
+    """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
+    wording, and a complex one would lose its imaginary part in the unsafe cast."""
+    who = _UPDATE_NAMES.get(ufunc, "update")
+    what = ops._core._non_numeric(o)
+    if what is not None:
+        raise TypeError(f"{who}: unsupported {arg} type(s) {what}")
+    if np.iscomplexobj(o) and not np.iscomplexobj(data):
+        raise TypeError(f"{who}: a complex {arg} cannot update a real tensor of dtype "
+                        f"{data.dtype} in place")
 
 
 def _raw_value(v):

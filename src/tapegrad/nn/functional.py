@@ -96,10 +96,14 @@ def _reduce(loss, reduction):
 
 def relu(input, inplace: bool = False):
     """max(x, 0)."""
+    if inplace is not False and inplace is not True:
+        _check.flag(inplace, "relu", "inplace")
     return ops.relu(input)
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+    if inplace is not False and inplace is not True:
+        _check.flag(inplace, "leaky_relu", "inplace")
     if negative_slope.__class__ is not float:
         negative_slope = _check.real(negative_slope, "leaky_relu", "negative_slope")
     return ops.leaky_relu(input, negative_slope)
@@ -175,9 +179,13 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
         p = _check_p(p, "dropout")
     if training is not True and training is not False:
         training = _check.flag(training, "dropout", "training")
+    if inplace is not False and inplace is not True:
+        _check.flag(inplace, "dropout", "inplace")
+    x = _raw(input)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        x = _numeric(input, "dropout")
     if not training or p == 0.0:
         return input
-    x = _raw(input)
     if p == 1.0:
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
         return input * np.zeros(x.shape, dtype=dtype)
@@ -199,6 +207,29 @@ class _DropoutMask(Op):
         return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
+def _numeric(input, fn):
+    """input's values as a real array, or a TypeError naming fn."""
+    try:
+        x = np.asarray(_raw(input))
+    except (TypeError, ValueError):
+        x = None
+    if x is None or x.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: input must be a real tensor, got {_check._got(input)}")
+    return x
+
+
+def _affine(value, fn, arg, shape):
+    """A per-feature tensor (weight, bias, running statistics) of exactly `shape`: any
+    other shape would broadcast silently (or fail inside reshape)."""
+    data = _raw(value)
+    if not isinstance(data, np.ndarray) or data.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {arg} must be a real tensor of shape {tuple(shape)}, got "
+                        f"{_check._got(value)}")
+    if data.shape != tuple(shape):
+        raise ValueError(f"{fn}: {arg} must have shape {tuple(shape)}, got {data.shape}")
+    return value
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
     the elementwise affine `weight`, `bias` if given."""
@@ -217,9 +248,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     var = ops.mean(centered * centered, axis=axes, keepdims=True)
     out = centered / ops.sqrt(var + eps)
     if weight is not None:
-        out = out * weight
+        out = out * _affine(weight, "layer_norm", "weight", normalized_shape)
     if bias is not None:
-        out = out + bias
+        out = out + _affine(bias, "layer_norm", "bias", normalized_shape)
     return out
 
 
@@ -238,9 +269,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
     if momentum.__class__ is not float or not 0.0 <= momentum <= 1.0:
         momentum = _check.real(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     x = _raw(input)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        x = _numeric(input, "batch_norm")
     if x.ndim not in (2, 3):
         raise ValueError(f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got "
                          f"shape {x.shape}")
+    for arg, v in (("running_mean", running_mean), ("running_var", running_var),
+                   ("weight", weight), ("bias", bias)):
+        if v is not None:
+            _affine(v, "batch_norm", arg, (x.shape[1],))
+            if training and arg.startswith("running") and not isinstance(v, Tensor):
+                raise TypeError(f"batch_norm: {arg} must be a tensor when training (it is "
+                                f"updated in place), got {_check._got(v)}")
     axes = (0,) if x.ndim == 2 else (0, 2)
     bshape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
     if training:

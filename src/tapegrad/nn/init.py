@@ -157,11 +157,26 @@ def xavier_normal_(tensor, gain: float = 1.0):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
 
 
+_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+          "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu")
+
+
+def _kaiming_args(a, nonlinearity, fn):
+    """a and nonlinearity checked under the initialiser's own name (not calculate_gain's)."""
+    if a.__class__ is not float:
+        a = _check.real(a, fn, "a")
+    if nonlinearity not in _GAINS:
+        raise ValueError(f"{fn}: nonlinearity must be one of {', '.join(_GAINS)}, got "
+                         f"{nonlinearity!r:.40}")
+    return a
+
+
 def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu"):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). `Linear` uses a=sqrt(5),
     which gives b = 1/sqrt(fan_in)."""
     _target(tensor, "kaiming_uniform_")
+    a = _kaiming_args(a, nonlinearity, "kaiming_uniform_")
     fan = _fan(tensor, mode, "kaiming_uniform_")
     if fan == 0:
         return tensor
@@ -173,6 +188,7 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu"):
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
     _target(tensor, "kaiming_normal_")
+    a = _kaiming_args(a, nonlinearity, "kaiming_normal_")
     fan = _fan(tensor, mode, "kaiming_normal_")
     if fan == 0:
         return tensor
