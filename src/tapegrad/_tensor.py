@@ -33,7 +33,10 @@ class Tensor:
         self._acc = None
         self._x = None
         if requires_grad is not False:
-            self.requires_grad = requires_grad     # the setter refuses non-bools
+            if requires_grad is not True and not isinstance(requires_grad, np.bool_):
+                raise TypeError(f"Tensor: requires_grad must be True or False, got "
+                                f"{requires_grad!r:.40} ({type(requires_grad).__name__})")
+            self.requires_grad = requires_grad
 
     # ------------------------------------------------------------------ basics
     @property
@@ -267,6 +270,10 @@ class Tensor:
         self._rg = flag
 
     def requires_grad_(self, requires_grad=True):
+        if requires_grad is not True and requires_grad is not False and not isinstance(
+                requires_grad, np.bool_):
+            raise TypeError(f"requires_grad_: requires_grad must be True or False, got "
+                            f"{requires_grad!r:.40} ({type(requires_grad).__name__})")
         self.requires_grad = requires_grad
         return self
 
@@ -636,7 +643,7 @@ class Tensor:
     def _reduce_input(self, who, dtype=None, out=None):
         if out is not None:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
-        return self if dtype is None else ops.cast(self, dtype)
+        return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
             out=None):

@@ -81,6 +81,9 @@ class Variable(Tensor):
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Overwrite the value in place (not recorded; saved copies become stale)."""
+        if read_value is not True and read_value is not False:
+            raise TypeError(f"Variable.assign: read_value must be True or False, got "
+                            f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(value, "Variable.assign")
         np.copyto(self._data, arr, casting="same_kind")
         self._bump_version()
@@ -88,6 +91,9 @@ class Variable(Tensor):
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
         """In-place `self += delta`, not recorded."""
+        if read_value is not True and read_value is not False:
+            raise TypeError(f"Variable.assign_add: read_value must be True or False, got "
+                            f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_add")
         np.add(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
@@ -95,6 +101,9 @@ class Variable(Tensor):
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         """In-place `self -= delta`, not recorded."""
+        if read_value is not True and read_value is not False:
+            raise TypeError(f"Variable.assign_sub: read_value must be True or False, got "
+                            f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_sub")
         np.subtract(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()

@@ -14,8 +14,8 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _empty(shape, dtype):
-    return Parameter(np.zeros(shape, dtype=as_dtype(dtype) or DEFAULT_FLOAT))
+def _empty(shape, dtype, fn="dtype"):
+    return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or DEFAULT_FLOAT))
 
 
 class Identity(Module):
@@ -45,9 +45,9 @@ class Linear(Module):
         self.in_features = _check.integer(in_features, "Linear", "in_features", low=0)
         self.out_features = _check.integer(out_features, "Linear", "out_features", low=0)
         bias = _check.flag(bias, "Linear", "bias")
-        self.weight = _empty((self.out_features, self.in_features), dtype)
+        self.weight = _empty((self.out_features, self.in_features), dtype, "Linear")
         if bias:
-            self.bias = _empty((self.out_features,), dtype)
+            self.bias = _empty((self.out_features,), dtype, "Linear")
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -350,7 +350,7 @@ class LayerNorm(Module):
                                               "elementwise_affine")
         bias = _check.flag(bias, "LayerNorm", "bias")
         if elementwise_affine:
-            dt = as_dtype(dtype) or DEFAULT_FLOAT
+            dt = as_dtype(dtype, "LayerNorm") or DEFAULT_FLOAT
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
             if bias:
                 self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dt))
@@ -398,7 +398,7 @@ class BatchNorm1d(Module):
         self.affine = _check.flag(affine, "BatchNorm1d", "affine")
         self.track_running_stats = _check.flag(track_running_stats, "BatchNorm1d",
                                                "track_running_stats")
-        dt = as_dtype(dtype) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, "BatchNorm1d") or DEFAULT_FLOAT
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dt))
             self.bias = Parameter(np.zeros(self.num_features, dtype=dt))
@@ -462,7 +462,7 @@ class Embedding(Module):
                                  f"num_embeddings ({self.num_embeddings})")
             padding_idx = padding_idx % self.num_embeddings
         self.padding_idx = padding_idx
-        self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype)
+        self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype, "Embedding")
         self.reset_parameters()
 
     def reset_parameters(self):

@@ -142,6 +142,8 @@ class Module:
             raise TypeError(f"register_buffer: cannot assign '{type(tensor).__name__}' "
                             "object to buffer "
                             f"'{name}' (tg.Tensor or None required)")
+        if persistent is not True and persistent is not False:
+            persistent = flag(persistent, "register_buffer", "persistent")
         self._forget(name)
         self._buffers[name] = tensor
         if not persistent:
@@ -304,6 +306,8 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True):
+        if requires_grad is not True and requires_grad is not False:
+            requires_grad = flag(requires_grad, "requires_grad_", "requires_grad")
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
