@@ -356,6 +356,9 @@ class Tensor:
     def register_hook(self, fn):
         """Call `fn(grad)` when this tensor's gradient is computed; a returned tensor
         replaces the gradient. Returns a handle with `.remove()`."""
+        if not callable(fn):
+            raise TypeError(f"register_hook: the hook must be callable, got "
+                            f"{type(fn).__name__}")
         if not self._rg:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that "
                                "does not require grad")
@@ -381,6 +384,10 @@ class Tensor:
         The graph is kept for another backward with retain_graph=True, and always with
         create_graph=True (the new graph refers to it)."""
         from .autograd import backward
+        if gradient is not None and not isinstance(gradient, (Tensor, np.ndarray, int, float,
+                                                               np.number)):
+            raise TypeError(f"backward: the gradient for output 0 must be a tensor (or "
+                            f"None), got {gradient!r:.40} ({type(gradient).__name__})")
         if retain_graph.__class__ is not bool and retain_graph is not None:
             raise TypeError(f"backward: retain_graph must be True, False or None, got "
                             f"{retain_graph!r:.40} ({type(retain_graph).__name__})")

@@ -1011,6 +1011,9 @@ class function:
     def __new__(cls, fn=None, *, name=None):
         if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
             return functools.partial(cls, name=name)
+        if not callable(fn):
+            raise TypeError(f"function: fn must be a function, got {fn!r:.40} "
+                            f"({type(fn).__name__})")
         return super().__new__(cls)
 
     def __init__(self, fn=None, *, name=None):

@@ -550,9 +550,13 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
 
 def add_n(inputs):
     """Sum of a list of tensors with the same shape (TF spelling)."""
+    if not isinstance(inputs, (list, tuple)):
+        # a string or a dict would be iterated into characters or keys
+        raise TypeError(f"add_n: inputs must be a list of tensors, got {inputs!r:.40} "
+                        f"({type(inputs).__name__})")
     inputs = list(inputs)
     if not inputs:
-        raise ValueError("add_n: need at least one tensor")
+        raise ValueError("add_n: need at least one tensor, got an empty list")
     total = inputs[0]
     for t in inputs[1:]:
         total = total + t

@@ -333,7 +333,17 @@ def embedding(input, weight, padding_idx=None):
     if padding_idx is not None and padding_idx.__class__ is not int:
         padding_idx = _check.integer(padding_idx, "embedding", "padding_idx")
     idx = _raw(input)
-    n = np.shape(_raw(weight))[0]
+    w = _raw(weight)
+    if not isinstance(w, np.ndarray) or w.ndim != 2 or w.dtype.kind not in "biuf":
+        raise TypeError(f"embedding: weight must be a real 2-D tensor (num_embeddings, "
+                        f"embedding_dim), got {_check._got(weight)}")
+    n = w.shape[0]
+    if padding_idx is not None and not -n <= padding_idx < n:
+        raise ValueError(f"embedding: padding_idx must be within the {n} embeddings, got "
+                         f"{padding_idx}")
+    if not isinstance(idx, np.ndarray):
+        raise TypeError(f"embedding: indices must be integers (a tensor of them), got "
+                        f"{_check._got(input)}")
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= n):

@@ -128,6 +128,10 @@ def vector_to_parameters(vec, parameters):
     """Write the flat `vec` back into `parameters` in place (inverse of the above)."""
     params = _param_list(parameters, "vector_to_parameters")
     v = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
+    if v.dtype.kind not in "biuf":
+        # a complex vector would lose its imaginary part in the write, silently
+        raise TypeError(f"vector_to_parameters: vec must be a real vector, got dtype "
+                        f"{v.dtype}")
     need = sum(p._data.size for p in params)
     if v.ndim != 1 or v.size != need:
         raise ValueError(f"vector_to_parameters: expected a 1-D vector of {need} values, got "

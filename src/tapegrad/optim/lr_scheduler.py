@@ -226,7 +226,14 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+        out = []
+        for base, fn in zip(self.base_lrs, self.lr_lambdas):
+            f = fn(self.last_epoch)
+            if f.__class__ is not float and f.__class__ is not int:
+                # a string or list would be repeated by `base * f`, not refused
+                f = _check.real(f, "LambdaLR", "the value lr_lambda returned")
+            out.append(base * f)
+        return out
 
     def state_dict(self):
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
