@@ -404,6 +404,12 @@ class Tensor:
     def __setitem__(self, index, value):
         if value is None:
             raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
+        raw = value._data if value.__class__ is Tensor else value
+        if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
+                and self._data.dtype.kind != "c":
+            # NumPy would drop the imaginary part with only a warning
+            raise TypeError(f"setitem: cannot write a complex value into a tensor of dtype "
+                            f"{self._data.dtype}")
         try:
             ops.setitem_(self, index, value)
         except IndexError as e:
@@ -416,7 +422,7 @@ class Tensor:
             raise
         except (TypeError, ValueError) as e:
             # NumPy's conversion and broadcasting errors, said with the tensor's terms
-            what = ops._core._non_numeric(value)
+            what = None if isinstance(value, Tensor) else ops._core._non_numeric(value)
             if what is not None:
                 raise TypeError(f"setitem: cannot write a value of type {what} into a "
                                 f"tensor of dtype {self._data.dtype}") from None
@@ -428,8 +434,18 @@ class Tensor:
 
     def copy_(self, src):
         self._check_inplace("copy_")
-        ops.setitem_(self, Ellipsis, src)
+        self._write_all(src, "copy_")
         return self
+
+    def _write_all(self, value, who):
+        """self[...] = value, with setitem's checks named `who`."""
+        try:
+            self.__setitem__(Ellipsis, value)
+        except (TypeError, ValueError) as e:
+            msg = str(e)
+            if not msg.startswith("setitem:"):
+                raise
+            raise type(e)(who + msg[len("setitem"):]) from None
 
     def zero_(self):
         self._check_inplace("zero_")
@@ -440,7 +456,7 @@ class Tensor:
 
     def fill_(self, value):
         self._check_inplace("fill_")
-        ops.setitem_(self, Ellipsis, value)
+        self._write_all(value, "fill_")
         return self
 
     def _inplace_args(self, other):

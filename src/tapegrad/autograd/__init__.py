@@ -35,6 +35,10 @@ def _flag(v, who, arg):
 
 
 def _grads_for(grad_tensors, outputs, who, arg):
+    if isinstance(grad_tensors, (dict, set)):
+        # an empty dict would read as "no gradients given"
+        raise TypeError(f"{who}: {arg} must be a tensor or a sequence of tensors, got "
+                        f"{grad_tensors!r:.40} ({type(grad_tensors).__name__})")
     grads = _seq(grad_tensors) or [None] * len(outputs)
     if len(grads) != len(outputs):
         raise ValueError(f"{who}: got {len(grads)} {arg} for {len(outputs)} output(s)")
