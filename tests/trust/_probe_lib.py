@@ -77,7 +77,7 @@ NAN_ = _const("nan", NAN, "nan", "NaN", "finite")
 NEG = _const("-1", -1, "-1", "negative", "non-negative", "nonnegative", "positive")
 NEGF = _const("-1.0", -1.0, "-1", "negative", "non-negative", "nonnegative", "positive")
 FRAC = _const("2.5", 2.5, "2.5", "float", "int")
-EMPTY = Hostile("[]", lambda: [], ("[]", "list", "empty"))
+EMPTY = Hostile("[]", lambda: [], ("[]", "list", "empty", "at least one"))
 NESTED = Hostile("[['a']]", lambda: [["a"]], ("list", "str", "'a'", "<U1"))
 DICT = Hostile("{}", lambda: {}, ("dict", "{}"))
 BIG = _const("10**30", HUGE, "1000000000000000000000000000000", "large", "int64",
@@ -180,6 +180,8 @@ ALIASES = {
     "GELU": ("gelu",), "Softplus": ("softplus",), "LeakyReLU": ("leaky_relu",),
     "Softmax": ("softmax",), "LogSoftmax": ("log_softmax",), "Flatten": ("flatten",),
     "to_dot": ("viz",), "make_dot": ("viz",),
+    "add_": ("add",), "sub_": ("sub",), "mul_": ("mul",), "div_": ("div",),
+    "<": ("lt",), "//": ("floordivide",), "floor_divide": ("floordivide",),
 }
 
 
@@ -1623,6 +1625,20 @@ LEGIT = [
     ("Module.register_buffer", "tensor", "None", "a None buffer, as in PyTorch"),
     ("Module.register_buffer", "tensor", "complex tensor", "buffers may be complex"),
     ("Scheduler.load_state_dict", "state_dict", "{}", "nothing to load, as in PyTorch"),
+    ("tg.unpack_dual", "t", "*", "a plain value has no tangent: (value, None)"),
+    ("tg.stop_gradient", "t", "complex tensor", "nothing is differentiated"),
+    ("tg.viz.*", "t", "complex tensor", "a picture of the graph only"),
+    ("tg.viz.*", "t", "{}", "an empty picture"),
+    ("tape.*", "*", "*complex*", "an unconnected complex source gets None: nothing is "
+                                 "differentiated"),
+    ("*backward*", "inputs", "[[]complex]", "an unconnected complex input gets nothing"),
+    ("tg.add_n", "inputs", "[[]complex]", "one tensor: the sum is that tensor"),
+    ("tape.gradient", "target", "{}", "an empty structure of targets (TF)"),
+    ("autograd.backward", "tensors", "complex tensor", "d(t)/d(t) is the seed itself"),
+    ("returns:while_loop", "ret", "*", "eagerly a Python loop: the body's values are the "
+                                       "user's"),
+    ("Optimizer.apply_gradients", "grads_and_vars", "[]", "no pairs, no update"),
+    ("tg.clip_by_global_norm", "t_list", "{}", "an empty structure, as []"),
     ("SGD(params=None)", "*", "*", "an optimizer for apply_gradients starts empty (TF style)"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),

@@ -18,139 +18,292 @@ from . import _probe_lib as L
 
 # callable: arguments whose every hostile value gets a clear error
 CLEAR_TABLE = """
-tg.amax: axis keepdims
-tg.amin: axis keepdims
-tg.argmax: axis keepdims
-tg.argmin: axis keepdims
-tg.max: axis keepdims
-tg.min: axis keepdims
-tg.mean: axis keepdims
-tg.prod: axis keepdims
-tg.sum: axis keepdims
-tg.logsumexp: axis keepdims
-tg.reduce_sum: axis keepdims
-tg.reduce_mean: axis keepdims
-tg.reduce_max: axis keepdims
-tg.reduce_min: axis keepdims
-tg.reduce_prod: axis keepdims
-tg.reduce_logsumexp: axis keepdims
-tg.std: axis keepdims unbiased
-tg.var: axis keepdims unbiased
+tg.abs: x
+tg.cos: x
+tg.erf: x
+tg.exp: x
+tg.log: x
+tg.log1p: x
+tg.neg: x
+tg.negative: x
+tg.relu: x
+tg.sigmoid: x
+tg.sign: x
+tg.sin: x
+tg.sqrt: x
+tg.square: x
+tg.tan: x
+tg.tanh: x
+tg.clone: x
+tg.stop_gradient: t
+tg.add: x y
+tg.sub: x y
+tg.subtract: x y
+tg.mul: x y
+tg.multiply: x y
+tg.div: x y
+tg.divide: x y
+tg.pow: x y
+tg.maximum: x y
+tg.minimum: x y
+tg.amax: x axis keepdims
+tg.amin: x axis keepdims
+tg.argmax: x axis keepdims
+tg.argmin: x axis keepdims
+tg.max: x axis keepdims
+tg.min: x axis keepdims
+tg.mean: x axis keepdims
+tg.prod: x axis keepdims
+tg.sum: x axis keepdims
+tg.logsumexp: x axis keepdims
+tg.reduce_sum: x axis keepdims
+tg.reduce_mean: x axis keepdims
+tg.reduce_max: x axis keepdims
+tg.reduce_min: x axis keepdims
+tg.reduce_prod: x axis keepdims
+tg.reduce_logsumexp: x axis keepdims
+tg.std: x axis keepdims unbiased
+tg.var: x axis keepdims unbiased
 tg.sum(dim): dim keepdim
 tg.mean(dim): dim keepdim
 tg.max(dim): dim keepdim
 tg.std(dim): dim keepdim
-tg.norm: axis
-tg.linalg.norm: axis
+tg.matmul: x y
+tg.dot: x y
+tg.outer: x y
+tg.norm: x axis keepdims
+tg.linalg.norm: x axis keepdims
 tg.arange: start end step dtype requires_grad
-tg.linspace: start end dtype requires_grad
-tg.cat: axis
-tg.concat: axis
-tg.concatenate: axis
-tg.stack: axis
-tg.constant: value dtype
+tg.linspace: start end steps dtype requires_grad
+tg.broadcast_to: x shape
+tg.cast: x dtype
+tg.cat: tensors axis
+tg.concat: tensors axis
+tg.concatenate: tensors axis
+tg.stack: tensors axis
+tg.clamp: x min max clip_value_min clip_value_max
+tg.clip: x min max clip_value_min clip_value_max
+tg.clip_by_value: t clip_value_min clip_value_max
+tg.clip_by_global_norm: clip_norm
+tg.cond: pred true_fn false_fn
+tg.constant: value dtype shape
 tg.convert_to_tensor: value dtype dtype_hint
 tg.tensor: data dtype requires_grad
-tg.Tensor: data dtype
-tg.Variable: initial_value dtype
-tg.squeeze: axis
-tg.swapaxes: axis1 axis2
-tg.split: axis
-tg.eye: dtype requires_grad
-tg.zeros: dtype requires_grad
-tg.ones: dtype requires_grad
-tg.rand: dtype requires_grad
-tg.randn: dtype requires_grad
+tg.Tensor: data dtype requires_grad
+tg.Variable: initial_value trainable dtype
+tg.einsum: subscripts
+tg.expand_dims: x axis
+tg.unsqueeze: x dim
+tg.squeeze: x axis
+tg.swapaxes: x axis1 axis2
+tg.transpose: x axes
+tg.flatten: x start_dim end_dim
+tg.reshape: x shape
+tg.split: x split_size_or_sections axis
+tg.eye: n m dtype requires_grad
+tg.zeros: shape dtype requires_grad
+tg.ones: shape dtype requires_grad
+tg.rand: shape dtype requires_grad
+tg.randn: shape dtype requires_grad
 tg.full: shape fill_value dtype requires_grad
-tg.zeros_like: dtype requires_grad
-tg.ones_like: dtype requires_grad
+tg.zeros_like: x dtype requires_grad
+tg.ones_like: x dtype requires_grad
 tg.full_like: x fill_value dtype requires_grad
-tg.randint: low high dtype
-tg.softmax: axis
-tg.log_softmax: axis
-tg.grad: f argnums
-tg.value_and_grad: f argnums
-tg.jacfwd: f argnums
-tg.jacrev: f argnums
-tg.hessian: f
-tg.vjp: f
-tg.jvp: f tangents
+tg.randint: low high size dtype
+tg.gelu: x approximate
+tg.leaky_relu: x negative_slope alpha
+tg.softplus: x beta threshold
+tg.softmax: x axis
+tg.log_softmax: x axis
+tg.where: cond x y
+tg.while_loop: cond body maximum_iterations
+tg.function: f
+tg.grad: f argnums has_aux
+tg.value_and_grad: f argnums has_aux
+tg.jacfwd: f argnums has_aux
+tg.jacrev: f argnums has_aux
+tg.hessian: f argnums
+tg.vjp: f has_aux
+tg.jvp: f tangents has_aux
+tg.hvp: f tangents
 tg.manual_seed: seed
 tg.seed: seed
 tg.set_rng_state: state
 tg.set_grad_enabled: mode
-tg.save: metadata
+tg.detect_anomaly: check_nan
+tg.GradientTape: persistent watch_accessed_variables
+tg.gradcheck: f eps atol rtol check_forward_ad raise_exception nondet_tol
+tg.gradgradcheck: eps atol rtol
+tg.save: path metadata
+tg.load: path
+tg.viz.to_dot: compact
+tg.viz.make_dot: compact
+returns:Function.backward: ret
+returns:custom_gradient: ret
+returns:LambdaLR: ret
 Tensor.data=: value
 Tensor.requires_grad=: value
+x + other: other
+other + x: other
+x - other: other
+other - x: other
+x * other: other
+other * x: other
+x / other: other
+other / x: other
+x ** other: other
+other ** x: other
+x @ other: other
+other @ x: other
+x % other: other
+other % x: other
+x // other: other
+other // x: other
+x[index]: index
+x[index] = 1: index
+x[0] = value: value
+Tensor.abs: self
+Tensor.cos: self
+Tensor.exp: self
+Tensor.log: self
 Tensor.log1p: self
+Tensor.relu: self
+Tensor.sigmoid: self
+Tensor.sign: self
+Tensor.sin: self
+Tensor.sqrt: self
+Tensor.square: self
+Tensor.tan: self
+Tensor.tanh: self
 Tensor.float: self
 Tensor.double: self
-Tensor.sum: axis keepdims
-Tensor.mean: axis keepdims
+Tensor.clone: self
+Tensor.sum: axis keepdims dtype
+Tensor.mean: axis keepdims dtype
 Tensor.max: axis keepdims
 Tensor.min: axis keepdims
-Tensor.prod: axis keepdims
+Tensor.prod: axis keepdims dtype
 Tensor.logsumexp: axis keepdims
-Tensor.std: axis keepdims unbiased
-Tensor.var: axis keepdims unbiased
+Tensor.std: axis keepdims unbiased dtype
+Tensor.var: axis keepdims unbiased dtype
 Tensor.argmax: axis keepdims
 Tensor.argmin: axis keepdims
+Tensor.add_: other
+Tensor.sub_: other
+Tensor.mul_: other
+Tensor.div_: other
+Tensor.copy_: src
+Tensor.fill_: value
+Tensor.clamp_: min max
 Tensor.astype: dtype
 Tensor.type: dtype
+Tensor.broadcast_to: shape
+Tensor.expand: shape
+Tensor.reshape: shape
+Tensor.view: shape
+Tensor.clamp: min max
+Tensor.clip: min max
+Tensor.matmul: y
+Tensor.maximum: y
+Tensor.minimum: y
+Tensor.pow: y
+Tensor.expand_dims: axis
+Tensor.unsqueeze: dim
+Tensor.flatten: start_dim end_dim
 Tensor.softmax: axis
 Tensor.log_softmax: axis
-Tensor.norm: axis
+Tensor.norm: axis keepdims
+Tensor.permute: axes
+Tensor.transpose: axes
 Tensor.swapaxes: a b
-Tensor.split: axis
+Tensor.split: split_size_or_sections axis
+Tensor.register_hook: fn
+Tensor.requires_grad_: requires_grad
 Tensor.squeeze: axis
-nn.Linear: bias
-nn.BatchNorm1d: eps momentum affine track_running_stats
-nn.Embedding: padding_idx
+Tensor.to: dtype
+Tensor.dot: y
+Tensor.backward: gradient retain_graph create_graph inputs
+Tensor.backward(nonscalar): gradient retain_graph create_graph inputs
+autograd.grad: outputs grad_outputs retain_graph create_graph allow_unused
+autograd.backward: tensors grad_tensors retain_graph create_graph inputs
+tape.gradient: target output_gradients
+tape.jacobian: target sources unconnected_gradients
+nn.Linear: bias dtype
+nn.BatchNorm1d: eps momentum affine track_running_stats dtype
+nn.Embedding: padding_idx dtype
+nn.Flatten: start_dim end_dim
 nn.GELU: approximate
-nn.LayerNorm: eps elementwise_affine bias
+nn.LayerNorm: eps elementwise_affine bias dtype
 nn.LeakyReLU: negative_slope inplace
 nn.LogSoftmax: dim
 nn.Softmax: dim
 nn.Softplus: beta threshold
 nn.Dropout: p inplace
-nn.CrossEntropyLoss: ignore_index label_smoothing
+nn.CrossEntropyLoss: weight ignore_index label_smoothing
 nn.NLLLoss: ignore_index
-nn.Parameter: data
+nn.BCELoss: weight
+nn.BCEWithLogitsLoss: weight pos_weight
+nn.Parameter: data requires_grad
+nn.Sequential: modules
 nn.ModuleList: modules
-nn.MSELoss.forward: target
-nn.BCELoss.forward: target
-nn.BCEWithLogitsLoss.forward: target
-F.gelu: approximate
-F.leaky_relu: negative_slope
-F.softmax: dim
-F.log_softmax: dim
-F.dropout: p
-F.mse_loss: target
-F.l1_loss: target
+nn.BatchNorm1d.forward: input
+nn.MSELoss.forward: input target
+nn.BCELoss.forward: input target
+nn.BCEWithLogitsLoss.forward: input target
+F.relu: input inplace
+F.sigmoid: input
+F.tanh: input
+F.gelu: input approximate
+F.leaky_relu: input negative_slope inplace
+F.softplus: input beta threshold
+F.softmax: input dim
+F.log_softmax: input dim
+F.dropout: input p training inplace
+F.mse_loss: input target
+F.l1_loss: input target
 F.cross_entropy: ignore_index label_smoothing
 F.nll_loss: ignore_index
-F.binary_cross_entropy: target weight
-F.binary_cross_entropy_with_logits: target weight pos_weight
-F.layer_norm: normalized_shape
+F.binary_cross_entropy: input target weight
+F.binary_cross_entropy_with_logits: input target weight pos_weight
+F.embedding: weight padding_idx
+F.layer_norm: normalized_shape weight bias eps
+F.batch_norm: input running_mean running_var weight bias training momentum eps
 init.constant_: val
 init.eye_: tensor
 init.xavier_uniform_: tensor
 init.xavier_normal_: tensor gain
 init.glorot_uniform_: tensor
 init.glorot_normal_: tensor gain
-init.kaiming_uniform_: tensor mode
-init.kaiming_normal_: tensor mode
-init.he_uniform_: tensor mode
-init.he_normal_: tensor mode
+init.kaiming_uniform_: tensor mode nonlinearity
+init.kaiming_normal_: tensor mode nonlinearity
+init.he_uniform_: tensor mode nonlinearity
+init.he_normal_: tensor mode nonlinearity
 init.normal_: tensor mean std
 init.orthogonal_: tensor gain
 init.trunc_normal_: tensor mean std a b
 init.uniform_: tensor a b
-optim.SGD: lr momentum dampening weight_decay nesterov maximize
-optim.Adam: lr betas eps weight_decay amsgrad maximize
-optim.AdamW: lr betas eps weight_decay amsgrad maximize
-optim.RMSprop: lr alpha eps weight_decay momentum centered maximize
-optim.Adagrad: lr lr_decay weight_decay initial_accumulator_value eps maximize
+utils.clip_grad_norm_: parameters max_norm norm_type error_if_nonfinite
+utils.clip_grad_value_: parameters clip_value
+utils.parameters_to_vector: parameters
+utils.vector_to_parameters: vec parameters
+Module.load_state_dict: strict assign
+Module.zero_grad: set_to_none
+Module.requires_grad_: requires_grad
+Module.apply: fn
+Module.add_module: name module
+Module.register_buffer: name tensor persistent
+Module.get_submodule: target
+Optimizer.zero_grad: set_to_none
+Optimizer.step: closure
+Scheduler.load_state_dict: state_dict
+Variable.assign: value read_value
+Variable.assign_add: delta read_value
+Variable.assign_sub: delta read_value
+optim.SGD: params lr momentum dampening weight_decay nesterov maximize
+optim.Adam: params lr betas eps weight_decay amsgrad maximize
+optim.AdamW: params lr betas eps weight_decay amsgrad maximize
+optim.RMSprop: params lr alpha eps weight_decay momentum centered maximize
+optim.Adagrad: params lr lr_decay weight_decay initial_accumulator_value eps maximize
 lr_scheduler.StepLR: step_size gamma
 lr_scheduler.ExponentialLR: gamma
 lr_scheduler.CosineAnnealingLR: T_max eta_min
