@@ -485,6 +485,9 @@ class Tensor:
             _check_update_operand(ufunc, o, data)
         if alpha.__class__ is not int and alpha.__class__ is not float:
             _check_update_operand(ufunc, alpha, data, "alpha")
+            if np.ndim(alpha) != 0:
+                raise TypeError(f"{_UPDATE_NAMES.get(ufunc, 'update')}: alpha must be a "
+                                f"number, got {alpha!r:.40} ({type(alpha).__name__})")
         oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
         if not data.flags.writeable or oshape != data.shape and oshape and \
                 np.broadcast_shapes(data.shape, oshape) != data.shape:

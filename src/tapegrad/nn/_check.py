@@ -25,6 +25,9 @@ def integer(value, fn, arg, low=None):
     if low is not None and value < low:
         need = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f">= {low}")
         raise ValueError(f"{fn}: {arg} must be {need}, got {value}")
+    if low is not None and value > 2 ** 62:
+        # a size no array can have: NumPy would say "Maximum allowed dimension exceeded"
+        raise ValueError(f"{fn}: {arg} is too large, got {value}")
     return value
 
 

@@ -154,6 +154,10 @@ def log_softmax(input, dim: int = -1):
 
 def linear(input, weight, bias=None):
     """input @ weight.T + bias, with `weight` of shape (out_features, in_features)."""
+    for arg, v in (("input", input), ("weight", weight), ("bias", bias)):
+        raw = _raw(v)
+        if v is not None and (not isinstance(raw, np.ndarray) or raw.dtype.kind not in "biuf"):
+            _numeric(v, "linear", arg)
     w_shape = np.shape(_raw(weight))
     x_shape = np.shape(_raw(input))
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
@@ -207,14 +211,14 @@ class _DropoutMask(Op):
         return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
-def _numeric(input, fn):
-    """input's values as a real array, or a TypeError naming fn."""
+def _numeric(input, fn, arg="input"):
+    """input's values as a real array, or a TypeError naming fn and arg."""
     try:
         x = np.asarray(_raw(input))
     except (TypeError, ValueError):
         x = None
     if x is None or x.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: input must be a real tensor, got {_check._got(input)}")
+        raise TypeError(f"{fn}: {arg} must be a real tensor, got {_check._got(input)}")
     return x
 
 
@@ -601,7 +605,10 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100,
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got "
                          f"{label_smoothing}")
-    in_shape = np.shape(_raw(input))
+    x = _raw(input)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        _numeric(input, "cross_entropy")
+    in_shape = np.shape(x)
     if len(in_shape) == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a scalar")
     logp = ops.log_softmax(input, axis=1 if len(in_shape) > 1 else 0)
@@ -613,7 +620,10 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     """Negative log likelihood of integer `target` under log-probabilities `input`
     (N, C): use after log_softmax."""
     _check_reduction(reduction, "nll_loss")
-    in_shape = np.shape(_raw(input))
+    x = _raw(input)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        _numeric(input, "nll_loss")
+    in_shape = np.shape(x)
     t = _raw(target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"nll_loss: target must hold integer class indices, got dtype "

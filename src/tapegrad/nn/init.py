@@ -143,7 +143,7 @@ def eye_(tensor):
 def xavier_uniform_(tensor, gain: float = 1.0):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     _target(tensor, "xavier_uniform_")
-    gain = _check.real(gain, "xavier_uniform_", "gain")
+    gain = _check.real(gain, "xavier_uniform_", "gain", low=0.0)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / float(fan_in + fan_out))
     return uniform_(tensor, -a, a)
@@ -163,7 +163,7 @@ _GAINS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tran
 
 def _kaiming_args(a, nonlinearity, fn):
     """a and nonlinearity checked under the initialiser's own name (not calculate_gain's)."""
-    if a.__class__ is not float:
+    if a.__class__ is not float or not math.isfinite(a):
         a = _check.real(a, fn, "a")
     if nonlinearity not in _GAINS:
         raise ValueError(f"{fn}: nonlinearity must be one of {', '.join(_GAINS)}, got "

@@ -62,7 +62,7 @@ class Linear(Module):
     def forward(self, input):
         try:
             return F.linear(input, self.weight, self.bias)
-        except ValueError:
+        except (ValueError, TypeError):
             self._check_input(input)        # the clearer message, naming this layer
             raise
 
