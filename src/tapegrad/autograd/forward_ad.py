@@ -48,6 +48,12 @@ def make_dual(primal, tangent, level=None):
     """A tensor equal to `primal` that carries `tangent` through every op (one pass)."""
     from .._tensor import as_tensor
     level = _current_level(level)
+    for arg, v in (("primal", primal), ("tangent", tangent)):
+        raw = v._data if isinstance(v, Tensor) else v
+        if not isinstance(raw, (np.ndarray, np.generic, int, float)) or np.asarray(
+                raw).dtype.kind not in "biufc":
+            raise TypeError(f"make_dual: {arg} must be a tensor of numbers, got "
+                            f"{v!r:.40} ({type(v).__name__})")
     p = as_tensor(primal)
     t = tangent if isinstance(tangent, Tensor) else make(np.asarray(tangent))
     batch = _local.fw_batch.get(level)

@@ -237,6 +237,9 @@ def _affine(value, fn, arg, shape):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
     the elementwise affine `weight`, `bias` if given."""
+    x = _raw(input)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        _numeric(input, "layer_norm")
     if normalized_shape.__class__ is not tuple:
         normalized_shape = _check_normalized_shape(normalized_shape, "layer_norm")
     if eps.__class__ is not float or not eps >= 0.0:

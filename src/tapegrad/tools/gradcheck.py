@@ -242,6 +242,16 @@ def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [make(rng.standard_normal(o.shape)) for o in outs]
+    if isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs]
+    if not isinstance(grad_outputs, (list, tuple)) or len(grad_outputs) != len(outs):
+        raise TypeError(f"gradgradcheck: grad_outputs must be one tensor per output of f "
+                        f"({len(outs)}), got {grad_outputs!r:.40}")
+    for k, (g, o) in enumerate(zip(grad_outputs, outs)):
+        raw = g._data if isinstance(g, Tensor) else np.asarray(g)
+        if raw.dtype.kind not in "biuf" or raw.shape != o.shape:
+            raise ValueError(f"gradgradcheck: grad_outputs[{k}] must be a real tensor of "
+                             f"shape {o.shape}, got dtype {raw.dtype} and shape {raw.shape}")
     gos = [make(np.array(g._data if isinstance(g, Tensor) else g, dtype=np.float64))
            for g in grad_outputs]
     for g in gos:
