@@ -308,7 +308,7 @@ def _names_callable(name, low):
 def _message_is_clear(spec, name, hostile, exc):
     text = str(exc)
     low = text.lower()
-    if hostile in (CT, CPLX) and "complex" in low and "not supported" in low:
+    if "complex" in hostile.label and "complex" in low and "not supported" in low:
         return True                     # the issue's prescribed message, from any op
     if not any(_names_callable(n, low) for n in spec.names):
         return False
@@ -1643,6 +1643,28 @@ LEGIT = [
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
 ]
+
+
+# Findings that test the probe's own function rather than the library: the hostile value
+# is handed on, as it should be, to the user's function (or breaks the probe's shapes).
+ARTIFACTS = [
+    ("tg.checkpoint", "args", "*", "the arguments go to the user's f as they are"),
+    ("tg.while_loop", "loop_vars", "*", "the loop variables go to the user's cond and body"),
+    ("tg.vjp", "primals", "*", "the primals go to the user's f"),
+    ("tg.jvp", "primals", "complex tensor", "the probe's tangent has the valid shape"),
+    ("tg.hvp", "primals", "complex tensor", "the probe's tangent has the valid shape"),
+    ("tg.einsum", "operands", "*", "one operand replaces all of them: a count error"),
+]
+
+
+def artifact_reason(finding):
+    """Why this finding says nothing about the library, or ''."""
+    import fnmatch
+    for c, a, h, reason in ARTIFACTS:
+        if (fnmatch.fnmatchcase(finding.callable, c) and fnmatch.fnmatchcase(finding.arg, a)
+                and fnmatch.fnmatchcase(finding.hostile, h)):
+            return reason
+    return ""
 
 
 def legit_reason(finding):

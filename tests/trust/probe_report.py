@@ -29,6 +29,8 @@ def main(argv):
     t0 = time.perf_counter()
     if inputs:
         findings = L.run_all()
+        artifacts = [f for f in findings if L.artifact_reason(f)]
+        findings = [f for f in findings if not L.artifact_reason(f)]
         counts = collections.Counter(f.outcome for f in findings)
         legit = 0
         print(f"{'callable':32} {'argument':22} {'hostile value':16} {'outcome':9} message")
@@ -46,7 +48,8 @@ def main(argv):
         print()
         print(f"bad-input probes: {len(findings)}  " + "  ".join(
             f"{k}: {counts.get(k, 0)}" for k in (L.CLEAR, L.UNCLEAR, L.ACCEPTED))
-            + f"  (of which accepted legitimately: {legit})")
+            + f"  (of which accepted legitimately: {legit}); left out as probe artifacts "
+            f"(the value goes to the user's own function): {len(artifacts)}")
     if alias:
         found = (L.write_probes() + L.numpy_operand_probes() + L.grad_sharing_probes()
                  + L.hook_probes() + L.graph_exit_probes() + L.source_probes())

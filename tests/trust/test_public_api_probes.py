@@ -84,7 +84,7 @@ tg.stack: tensors axis
 tg.clamp: x min max clip_value_min clip_value_max
 tg.clip: x min max clip_value_min clip_value_max
 tg.clip_by_value: t clip_value_min clip_value_max
-tg.clip_by_global_norm: clip_norm
+tg.clip_by_global_norm: t_list clip_norm
 tg.cond: pred true_fn false_fn
 tg.constant: value dtype shape
 tg.convert_to_tensor: value dtype dtype_hint
@@ -126,6 +126,7 @@ tg.hessian: f argnums
 tg.vjp: f has_aux
 tg.jvp: f tangents has_aux
 tg.hvp: f tangents
+tg.make_dual: primal tangent
 tg.manual_seed: seed
 tg.seed: seed
 tg.set_rng_state: state
@@ -133,7 +134,7 @@ tg.set_grad_enabled: mode
 tg.detect_anomaly: check_nan
 tg.GradientTape: persistent watch_accessed_variables
 tg.gradcheck: f eps atol rtol check_forward_ad raise_exception nondet_tol
-tg.gradgradcheck: eps atol rtol
+tg.gradgradcheck: grad_outputs eps atol rtol
 tg.save: path metadata
 tg.load: path
 tg.viz.to_dot: compact
@@ -188,8 +189,8 @@ Tensor.std: axis keepdims unbiased dtype
 Tensor.var: axis keepdims unbiased dtype
 Tensor.argmax: axis keepdims
 Tensor.argmin: axis keepdims
-Tensor.add_: other
-Tensor.sub_: other
+Tensor.add_: other alpha
+Tensor.sub_: other alpha
 Tensor.mul_: other
 Tensor.div_: other
 Tensor.copy_: src
@@ -228,12 +229,12 @@ autograd.grad: outputs grad_outputs retain_graph create_graph allow_unused
 autograd.backward: tensors grad_tensors retain_graph create_graph inputs
 tape.gradient: target output_gradients
 tape.jacobian: target sources unconnected_gradients
-nn.Linear: bias dtype
-nn.BatchNorm1d: eps momentum affine track_running_stats dtype
-nn.Embedding: padding_idx dtype
+nn.Linear: in_features out_features bias dtype
+nn.BatchNorm1d: num_features eps momentum affine track_running_stats dtype
+nn.Embedding: num_embeddings embedding_dim padding_idx dtype
 nn.Flatten: start_dim end_dim
 nn.GELU: approximate
-nn.LayerNorm: eps elementwise_affine bias dtype
+nn.LayerNorm: normalized_shape eps elementwise_affine bias dtype
 nn.LeakyReLU: negative_slope inplace
 nn.LogSoftmax: dim
 nn.Softmax: dim
@@ -246,8 +247,12 @@ nn.BCEWithLogitsLoss: weight pos_weight
 nn.Parameter: data requires_grad
 nn.Sequential: modules
 nn.ModuleList: modules
+nn.Linear.forward: input
 nn.BatchNorm1d.forward: input
+nn.LayerNorm.forward: input
 nn.MSELoss.forward: input target
+nn.CrossEntropyLoss.forward: input
+nn.NLLLoss.forward: input
 nn.BCELoss.forward: input target
 nn.BCEWithLogitsLoss.forward: input target
 F.relu: input inplace
@@ -259,25 +264,26 @@ F.softplus: input beta threshold
 F.softmax: input dim
 F.log_softmax: input dim
 F.dropout: input p training inplace
+F.linear: input weight bias
 F.mse_loss: input target
 F.l1_loss: input target
-F.cross_entropy: ignore_index label_smoothing
-F.nll_loss: ignore_index
+F.cross_entropy: input ignore_index label_smoothing
+F.nll_loss: input ignore_index
 F.binary_cross_entropy: input target weight
 F.binary_cross_entropy_with_logits: input target weight pos_weight
 F.embedding: weight padding_idx
-F.layer_norm: normalized_shape weight bias eps
+F.layer_norm: input normalized_shape weight bias eps
 F.batch_norm: input running_mean running_var weight bias training momentum eps
 init.constant_: val
 init.eye_: tensor
-init.xavier_uniform_: tensor
+init.xavier_uniform_: tensor gain
 init.xavier_normal_: tensor gain
-init.glorot_uniform_: tensor
+init.glorot_uniform_: tensor gain
 init.glorot_normal_: tensor gain
-init.kaiming_uniform_: tensor mode nonlinearity
-init.kaiming_normal_: tensor mode nonlinearity
-init.he_uniform_: tensor mode nonlinearity
-init.he_normal_: tensor mode nonlinearity
+init.kaiming_uniform_: tensor a mode nonlinearity
+init.kaiming_normal_: tensor a mode nonlinearity
+init.he_uniform_: tensor a mode nonlinearity
+init.he_normal_: tensor a mode nonlinearity
 init.normal_: tensor mean std
 init.orthogonal_: tensor gain
 init.trunc_normal_: tensor mean std a b
@@ -304,11 +310,11 @@ optim.Adam: params lr betas eps weight_decay amsgrad maximize
 optim.AdamW: params lr betas eps weight_decay amsgrad maximize
 optim.RMSprop: params lr alpha eps weight_decay momentum centered maximize
 optim.Adagrad: params lr lr_decay weight_decay initial_accumulator_value eps maximize
-lr_scheduler.StepLR: step_size gamma
-lr_scheduler.ExponentialLR: gamma
-lr_scheduler.CosineAnnealingLR: T_max eta_min
-lr_scheduler.LambdaLR: optimizer lr_lambda
-lr_scheduler.MultiStepLR: milestones gamma
+lr_scheduler.StepLR: step_size gamma last_epoch
+lr_scheduler.ExponentialLR: gamma last_epoch
+lr_scheduler.CosineAnnealingLR: T_max eta_min last_epoch
+lr_scheduler.LambdaLR: optimizer lr_lambda last_epoch
+lr_scheduler.MultiStepLR: milestones gamma last_epoch
 """
 
 
