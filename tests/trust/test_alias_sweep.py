@@ -17,9 +17,11 @@ from the user's memory (`_probe_lib.SOURCE_ROWS`) is not changed by a later writ
 In-place ops on intermediates and views (`_probe_lib.INPLACE_ROWS`) raise or give
 PyTorch's values and gradients, and views (basic indexing, reshape, transpose...) see
 writes into their base and the base sees writes through them, as in NumPy and PyTorch
-(`_probe_lib.VIEW_ROWS`): a copy there would lose a write silently. After backward (with and without create_graph) no two `.grad`s share
-memory, nor a `.grad` and an input or the `gradient=` passed in; a hook that edits its
-gradient in place changes no other input's gradient.
+(`_probe_lib.VIEW_ROWS`): a copy there would lose a write silently.
+
+After backward (with and without create_graph) no two `.grad`s share memory, nor a
+`.grad` and an input or the `gradient=` passed in; a hook that edits its gradient in
+place changes no other input's gradient.
 """
 import functools
 
