@@ -292,10 +292,12 @@ def test_reductions_axis_keepdims_and_dim_keepdim_aliases_match_torch(name, kw):
     axis = kw.get("axis", kw.get("dim"))
     keep = kw.get("keepdims", kw.get("keepdim", False))
     x, xt = t64(a, True), th64(a, True)
+    if name in ("max", "min") and "dim" in kw:
+        name = "a" + name      # given dim, max/min return (values, indices), as torch
     r = getattr(tg, name)(x, **kw)
     tkw = {} if axis is None else {"dim": axis, "keepdim": keep}
-    if name in ("max", "min"):
-        rt = getattr(torch, "a" + name)(xt, **({"dim": tuple(range(3))} if axis is None
+    if name in ("max", "min", "amax", "amin"):
+        rt = getattr(torch, "a" + name.lstrip("a"))(xt, **({"dim": tuple(range(3))} if axis is None
                                                 else tkw))
     elif name == "prod" and isinstance(axis, tuple):
         rt = xt

@@ -285,7 +285,7 @@ def test_max_and_min_over_an_axis_split_ties_evenly():
     tg.max(x, axis=1).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [[0, 1 / 3, 1 / 3, 1 / 3], [0.5, 0, 0.5, 0]])
     y = leaf([[1.0, 1.0], [1.0, 5.0]])
-    tg.min(y, dim=0, keepdim=True).backward(tg.tensor(np.array([[2.0, 4.0]])))
+    tg.amin(y, dim=0, keepdim=True).backward(tg.tensor(np.array([[2.0, 4.0]])))
     np.testing.assert_allclose(y.grad.numpy(), [[1.0, 4.0], [1.0, 0.0]])
     z = leaf([[3.0, 3.0], [3.0, 1.0]])
     tg.min(z, axis=(0, 1)).backward()
@@ -371,3 +371,26 @@ def test_grads_at_1000_are_right():
     x = leaf(BIG)
     tg.log_softmax(x)[0].backward()
     np.testing.assert_allclose(x.grad.numpy(), [1, 0, 0, 0, -1], atol=1e-300)
+
+
+def test_max_and_min_given_a_dim_return_values_and_indices_as_torch():
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, 5.0, 5.0], [7.0, 2.0, 7.0]])
+    for name in ("max", "min"):
+        for args, kw in [((1,), {}), ((), {"dim": 0}), ((1, True), {}),
+                         ((), {"dim": -1, "keepdim": True})]:
+            x = leaf(a)
+            xt = torch.tensor(a, requires_grad=True)
+            v, i = getattr(tg, name)(x, *args, **kw)
+            vt, it = getattr(torch, name)(xt, *args, **kw)
+            np.testing.assert_array_equal(v.detach().numpy(), vt.detach().numpy())
+            np.testing.assert_array_equal(i.numpy(), it.numpy())
+            v.sum().backward()
+            vt.sum().backward()
+            np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+            m = getattr(x, name)(*args, **kw)          # the method too
+            np.testing.assert_array_equal(m.indices.numpy(), it.numpy())
+    x = leaf(a)
+    assert tg.max(x).shape == () and tg.max(x, axis=1).shape == (2,)   # NumPy's spelling
+    np.testing.assert_array_equal(tg.max(x, tg.tensor(np.full((2, 3), 4.0))).numpy(),
+                                  np.maximum(a, 4.0))

@@ -10,6 +10,9 @@ from ._dtypes import as_dtype, is_floating, to_array
 _local = _state.local
 
 
+_NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -686,13 +689,22 @@ class Tensor:
         x = self._reduce_input("prod", dtype, out)
         return ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None, out=None):
+    def max(self, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False, out=None):
+        """Given a dimension, `(values, indices)` as PyTorch; else the values (np.max's
+        `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted)."""
         x = self._reduce_input("max", out=out)
-        return ops.max(x, axis, keepdims, dim=dim, keepdim=keepdim)
+        return ops.max(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None, out=None):
+    def min(self, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False, out=None):
+        """As `max`, for the smallest element."""
         x = self._reduce_input("min", out=out)
-        return ops.min(x, axis, keepdims, dim=dim, keepdim=keepdim)
+        return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
             correction=None, unbiased=None, dtype=None, out=None):

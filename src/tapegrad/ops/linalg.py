@@ -578,9 +578,9 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == 1:
         return R.sum(E.abs(x), axis, keepdims)
     if ord == np.inf:
-        return R.max(E.abs(x), axis, keepdims)
+        return R.amax(E.abs(x), axis, keepdims)
     if ord == -np.inf:
-        return R.min(E.abs(x), axis, keepdims)
+        return R.amin(E.abs(x), axis, keepdims)
     # ord 0 counts the nonzero entries: piecewise constant, so its gradient is 0 (sign's)
     return R.sum(E.sign(E.abs(x)), axis, keepdims)
 
@@ -593,7 +593,7 @@ def _matrix_norm(x, ord, axes, keepdims, op):
     if ord in (1.0, -1.0, np.inf, -np.inf):
         inner, outer = (r, c) if ord in (1.0, -1.0) else (c, r)
         s = R.sum(E.abs(x), inner, True)                  # column (1) or row (inf) sums
-        out = (R.max if ord > 0 else R.min)(s, outer, True)
+        out = (R.amax if ord > 0 else R.amin)(s, outer, True)
     else:
         nd = np.ndim(_raw(x))
         rest = [a for a in range(nd) if a not in (r, c)]
@@ -602,7 +602,7 @@ def _matrix_norm(x, ord, axes, keepdims, op):
         if ord == "nuc":
             out = R.sum(sv, -1)
         else:
-            out = (R.max if ord > 0 else R.min)(sv, -1)
+            out = (R.amax if ord > 0 else R.amin)(sv, -1)
         if not keepdims:
             return out
         return reshape(out, keepdims_shape(np.shape(_raw(x)), (r, c)))

@@ -1,11 +1,13 @@
 """Reductions: sum ... logsumexp, and argmax/argmin (no gradient)."""
+from collections import namedtuple
+
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import _NO_DIM, Tensor, make
 from ._core import LINEAR, Op, apply, call, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
-from .elementwise import Exp, Where, _all_finite, scale
+from .elementwise import Exp, Where, _all_finite, maximum, minimum, scale
 from .shape import BroadcastTo, Reshape, Transpose
 
 
@@ -282,16 +284,76 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Prod, x, axis, keepdims, dim, keepdim)
 
 
-def max(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Largest element over `axis` (values only). TF: reduce_max."""
-    _check_nonempty(x, "max")
+def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest element over `axis`, values only (tied maxima share the gradient).
+    TF: reduce_max."""
+    _check_nonempty(x, "amax")
     return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
-def min(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Smallest element over `axis` (values only). TF: reduce_min."""
-    _check_nonempty(x, "min")
+def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest element over `axis`, values only. TF: reduce_min."""
+    _check_nonempty(x, "amin")
     return _reduce(Min, x, axis, keepdims, dim, keepdim)
+
+
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def max(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
+    """The largest element, as PyTorch and NumPy spell it.
+
+    Given a dimension (`dim=`, or positionally: `tg.max(x, 1)`), a `(values, indices)`
+    pair as `torch.max`, the gradient going to the element each index names. With
+    `axis=` or nothing, the values, as `np.max` (tied maxima share the gradient). A
+    tensor as the second argument is `maximum(x, other)`, as in PyTorch.
+
+    >>> import tapegrad as tg
+    >>> v, i = tg.max(tg.tensor([[1.0, 5.0], [7.0, 2.0]]), 1)
+    >>> v, i
+    (tensor([5., 7.]), tensor([1, 0]))
+    """
+    return _max_min(x, dim, keepdim, axis, keepdims, "max")
+
+
+def min(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
+    """The smallest element; `(values, indices)` given a dimension, as `max`."""
+    return _max_min(x, dim, keepdim, axis, keepdims, "min")
+
+
+def _max_min(x, dim, keepdim, axis, keepdims, name):
+    if isinstance(dim, Tensor):                 # torch.max(x, other): elementwise
+        if axis is not None or keepdim is not False:
+            raise TypeError(f"{name}: with a tensor as the second argument (the "
+                            f"elementwise {name}imum) no dimension can be given")
+        return (maximum if name == "max" else minimum)(x, dim)
+    values_only = amax if name == "max" else amin
+    if dim is _NO_DIM or dim is None:
+        if keepdim is not False:
+            raise TypeError(f"{name}: keepdim needs a dim; use keepdims= with axis=")
+        return values_only(x, axis, keepdims)
+    if axis is not None:
+        raise TypeError(f"{name}: give dim (values and indices, as PyTorch) or axis "
+                        f"(values, as NumPy), not both")
+    check_bool(name, "keepdim", keepdim)
+    if not isinstance(x, Tensor):
+        x = make(np.asarray(check_operand(name, "x", x)))
+    arr = x._data
+    d = check_axis(name, dim, arr.ndim, "dim")
+    if arr.ndim and arr.shape[d] == 0:
+        raise ValueError(f"{name}: cannot reduce an empty dimension (shape {arr.shape})")
+    if arr.ndim == 0:
+        return (MaxResult if name == "max" else MinResult)(x * 1, make(np.array(0)))
+    ind = (np.argmax if name == "max" else np.argmin)(arr, axis=d)
+    grids = np.indices(ind.shape, sparse=True)
+    # the values are x at the chosen indices: the gradient goes to that element only
+    values = x[tuple(grids[:d]) + (ind,) + tuple(grids[d:])]
+    ind = ind.astype(np.int64)
+    if keepdim:
+        values = values.reshape(np.expand_dims(ind, d).shape)
+        ind = np.expand_dims(ind, d)
+    return (MaxResult if name == "max" else MinResult)(values, make(ind))
 
 
 def _check_nonempty(x, op):
@@ -370,9 +432,7 @@ def _arg_axis(x, axis, dim, keepdims, keepdim, op):
 
 reduce_sum = sum
 reduce_mean = mean
-reduce_max = max
-reduce_min = min
+reduce_max = amax
+reduce_min = amin
 reduce_prod = prod
 reduce_logsumexp = logsumexp
-amax = max
-amin = min
