@@ -183,3 +183,15 @@ def test_cross_entropy_with_masked_classes_and_fully_masked_rows():
     expected.backward()
     assert loss.item() == pytest.approx(expected.item(), rel=1e-12)   # mean over live rows
     np.testing.assert_allclose(x.grad.numpy()[1:], tx.grad.numpy(), rtol=1e-12)
+
+
+def test_division_gradient_does_not_underflow_for_tiny_divisors():
+    # -x / y^2 as (-x / y) / y: y * y is 0 below 1e-154 while x / y is finite
+    a = tg.tensor(np.array([3e-200, 1e-300]), requires_grad=True)
+    b = tg.tensor(np.array([1e-200, 1e-300]), requires_grad=True)
+    (a / b).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [1e200, 1e300])
+    np.testing.assert_allclose(b.grad.numpy(), [-3e200, -1e300])
+    x = tg.tensor(np.array([1e-300, 2.0]), requires_grad=True)
+    (x / x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])

@@ -1757,7 +1757,7 @@ static PyObject *run_rule(int code, PyObject *needs, PyObject *g, PyObject *save
             return NULL;
         b = MAYBE(1, scale(g, PyTuple_GET_ITEM(saved, 0)));
         goto pair;
-    case R_DIV:     /* scale(g, 1 / y), scale(g, -x / (y * y)) */
+    case R_DIV:     /* scale(g, 1 / y), scale(g, -x / y / y) */
         if (ns != 2)
             return Py_NewRef(Py_NotImplemented);
         if (wants(needs, 0)) {
@@ -1774,8 +1774,8 @@ static PyObject *run_rule(int code, PyObject *needs, PyObject *g, PyObject *save
         if (wants(needs, 1)) {
             PyObject *y = PyTuple_GET_ITEM(saved, 1);
             t = neg(PyTuple_GET_ITEM(saved, 0));
-            u = t ? mul(y, y) : NULL;
-            PyObject *q = u ? truediv(t, u) : NULL;
+            u = t ? truediv(t, y) : NULL;
+            PyObject *q = u ? truediv(u, y) : NULL;
             Py_XDECREF(t);
             Py_XDECREF(u);
             b = q ? scale(g, q) : NULL;

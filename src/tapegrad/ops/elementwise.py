@@ -153,19 +153,20 @@ class Div(Op):
 
     forward = staticmethod(np.true_divide)
 
-    # d(x/y) = dx / y - x dy / y^2
+    # d(x/y) = dx / y - x dy / y^2, with x / y^2 as (x / y) / y: y * y underflows to 0
+    # for |y| < 1e-154 where the quotient is still finite (x / x at 1e-300)
     @staticmethod
     def vjp(ctx, g):
         x, y = ctx.saved
         gx = scale(g, 1.0 / y) if ctx.needs_grad[0] else None
-        gy = scale(g, -x / (y * y)) if ctx.needs_grad[1] else None
+        gy = scale(g, -x / y / y) if ctx.needs_grad[1] else None
         return gx, gy
 
     @staticmethod
     def jvp(ctx, dx, dy):
         x, y = ctx.saved
         return tangent_sum(None if dx is None else dx / y,
-                           None if dy is None else -x * dy / (y * y))
+                           None if dy is None else -x / y / y * dy)
 
 
 @register
