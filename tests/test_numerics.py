@@ -195,3 +195,14 @@ def test_division_gradient_does_not_underflow_for_tiny_divisors():
     x = tg.tensor(np.array([1e-300, 2.0]), requires_grad=True)
     (x / x).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
+def test_std_of_a_constant_has_gradient_zero_as_in_torch():
+    torch = pytest.importorskip("torch")
+    a = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]])
+    x = tg.tensor(a, requires_grad=True)
+    tg.std(x, axis=-1).sum().backward()
+    t = torch.tensor(a, requires_grad=True)
+    torch.std(t, dim=-1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+    assert np.isnan(tg.std(tg.tensor(np.array([1.0, np.nan]))).item())

@@ -397,9 +397,13 @@ def _float_in(x, op):
 
 def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         correction=None, unbiased=None):
-    """Standard deviation, sqrt(var(...)); same defaults as `var`."""
-    from .elementwise import sqrt
-    return sqrt(_var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "std"))
+    """Standard deviation, sqrt(var(...)); same defaults as `var`. Where the variance is
+    0 (a constant input) the gradient is 0, as in PyTorch: sqrt's infinite slope there
+    times var's zero slope would be NaN."""
+    from .elementwise import sqrt, where
+    v = _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "std")
+    nonzero = v != 0                          # NaN stays NaN; no branch on values (traces)
+    return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
