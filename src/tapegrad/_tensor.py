@@ -603,34 +603,22 @@ class Tensor:
         return ops.remainder(o, self)
 
     def __lt__(self, o):
-        try:
-            return make(self._data < _raw(o))
-        except TypeError:
-            raise _operand_error("lt", o) from None
+        return _compare_op(self, np.less, "lt", o)
 
     def __le__(self, o):
-        try:
-            return make(self._data <= _raw(o))
-        except TypeError:
-            raise _operand_error("le", o) from None
+        return _compare_op(self, np.less_equal, "le", o)
 
     def __gt__(self, o):
-        try:
-            return make(self._data > _raw(o))
-        except TypeError:
-            raise _operand_error("gt", o) from None
+        return _compare_op(self, np.greater, "gt", o)
 
     def __ge__(self, o):
-        try:
-            return make(self._data >= _raw(o))
-        except TypeError:
-            raise _operand_error("ge", o) from None
+        return _compare_op(self, np.greater_equal, "ge", o)
 
     def __eq__(self, o):
-        return make(np.equal(self._data, _raw(o)))
+        return _compare_op(self, np.equal, "eq", o)
 
     def __ne__(self, o):
-        return make(np.not_equal(self._data, _raw(o)))
+        return _compare_op(self, np.not_equal, "ne", o)
 
     def __invert__(self):
         return make(~self._data)
@@ -1029,7 +1017,19 @@ def _raw_value(v):
 
 
 def _operand_error(name, o):
-    return TypeError(f"{name}: unsupported operand type(s) {type(o).__name__}")
+    what = f"{o.dtype} array" if isinstance(o, np.ndarray) else type(o).__name__
+    return TypeError(f"{name}: unsupported operand type(s) {what}")
+
+
+def _compare_op(x, ufunc, name, o):
+    """A comparison (never requires grad); errors name it and both shapes."""
+    try:
+        return make(ufunc(x._data, _raw(o)))
+    except TypeError:
+        raise _operand_error(name, o) from None
+    except ValueError:
+        raise ValueError(f"{name}: shapes {x.shape} and {tuple(np.shape(_raw(o)))} cannot "
+                         "be broadcast together") from None
 
 
 def _needs_grad_arg(args, kwargs):

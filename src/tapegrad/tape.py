@@ -557,6 +557,10 @@ def add_n(inputs):
     inputs = list(inputs)
     if not inputs:
         raise ValueError("add_n: need at least one tensor, got an empty list")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, (Tensor, np.ndarray, int, float, np.number)) or \
+                isinstance(t, np.ndarray) and t.dtype.kind not in "biufc":
+            raise TypeError(f"add_n: inputs[{i}] must be a tensor, got {what(t)}")
     total = inputs[0]
     for t in inputs[1:]:
         total = total + t

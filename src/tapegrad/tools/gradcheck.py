@@ -32,7 +32,7 @@ def _prepare(inputs):
     return xs
 
 
-def _outputs(f, args):
+def _outputs(f, args, who="gradcheck"):
     out = f(*args)
     if isinstance(out, Tensor):
         return [out]
@@ -41,7 +41,7 @@ def _outputs(f, args):
         if outs:
             return outs
     # no tensor to compare would make the check pass vacuously
-    raise TypeError(f"gradcheck: f must return a tensor or a tuple of tensors, got "
+    raise TypeError(f"{who}: f must return a tensor or a tuple of tensors, got "
                     f"{out!r:.60} ({type(out).__name__})")
 
 
@@ -237,8 +237,11 @@ def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     prepared = _prepare(inputs)
     args = [t for t, _ in prepared]
     diff = [i for i, (t, rg) in enumerate(prepared) if rg]
+    if not diff:
+        raise ValueError("gradgradcheck: no input is a floating point tensor that requires "
+                         "grad (or a float NumPy array); nothing to check")
     with enable_grad():
-        outs = _outputs(f, args)
+        outs = _outputs(f, args, "gradgradcheck")
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [make(rng.standard_normal(o.shape)) for o in outs]
