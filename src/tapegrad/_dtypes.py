@@ -1,6 +1,8 @@
 """Default dtypes and conversion of user data (PyTorch/TF rules, not NumPy's)."""
 import numpy as np
 
+from ._check import _got
+
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -21,13 +23,6 @@ _KIND_NAMES = {"U": "str", "S": "bytes", "O": "object", "V": "void (structured)"
                "M": "datetime64", "m": "timedelta64"}
 _INT64_MIN, _INT64_END = -2 ** 63, 2 ** 63
 MAX_NDIM = 64                       # NumPy's limit; also bounds the nesting we walk
-
-
-def _got(v) -> str:
-    r = repr(v)
-    if len(r) > 60:
-        r = r[:57] + "..."
-    return f"{r} ({type(v).__name__})"
 
 
 def as_dtype(dtype, fn="dtype"):

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from . import _random, _state
+from ._check import flag
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, is_floating, scan, to_array
 from ._tensor import Tensor, make
 from .ops._core import Op, apply
@@ -22,14 +23,6 @@ _MAX_SIZE = np.iinfo(np.intp).max
 
 
 # ------------------------------------------------------------------ argument checks
-def _flag(v, fn, name="requires_grad"):
-    if v is True or v is False:
-        return v
-    if isinstance(v, np.bool_):
-        return bool(v)
-    raise TypeError(f"{fn}: {name} must be a bool, got {_got(v)}")
-
-
 def _int(v, fn, name, what="an int"):
     """A non-negative int (Python, NumPy or a 0-d integer tensor); bools and floats are
     refused, not truncated."""
@@ -116,7 +109,7 @@ def tensor(data, dtype=None, requires_grad=False) -> Tensor:
     tensor([1., 2.], requires_grad=True)
     """
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "tensor")
+        requires_grad = flag(requires_grad, "tensor", "requires_grad")
     if isinstance(data, Tensor):
         warnings.warn("tensor: to copy a tensor use t.clone().detach() (or "
                       "t.clone().detach().requires_grad_(True)); tg.tensor(t) gives a copy "
@@ -234,14 +227,14 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 # ------------------------------------------------------------------ filled tensors
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "zeros")
+        requires_grad = flag(requires_grad, "zeros", "requires_grad")
     return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
                  requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "ones")
+        requires_grad = flag(requires_grad, "ones", "requires_grad")
     return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),
                  requires_grad)
 
@@ -260,7 +253,7 @@ def _fill_dtype(v):
 
 def _filled(fn, shape, fill_value, dtype, requires_grad):
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, fn)
+        requires_grad = flag(requires_grad, fn, "requires_grad")
     v = fill_value
     if isinstance(v, Tensor):
         if v._data.ndim != 0:
@@ -309,14 +302,14 @@ def _like(x, dtype, fn):
 
 def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "zeros_like")
+        requires_grad = flag(requires_grad, "zeros_like", "requires_grad")
     shape, dt = _like(x, dtype, "zeros_like")
     return _leaf(_alloc("zeros_like", shape, np.zeros, dt), requires_grad)
 
 
 def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "ones_like")
+        requires_grad = flag(requires_grad, "ones_like", "requires_grad")
     shape, dt = _like(x, dtype, "ones_like")
     return _leaf(_alloc("ones_like", shape, np.ones, dt), requires_grad)
 
@@ -336,7 +329,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     gradient with respect to `end` is zero).
     """
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "arange")
+        requires_grad = flag(requires_grad, "arange", "requires_grad")
     if end is None:
         start, end = 0, start
     start = _real(start, "arange", "start")
@@ -380,7 +373,7 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
     grad give a result differentiable in both (PyTorch's formula: each half counts from
     its nearer end, so both ends are exact)."""
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "linspace")
+        requires_grad = flag(requires_grad, "linspace", "requires_grad")
     start = _real(start, "linspace", "start")
     end = _real(end, "linspace", "end")
     n = _int(steps, "linspace", "steps")
@@ -406,7 +399,7 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "eye")
+        requires_grad = flag(requires_grad, "eye", "requires_grad")
     n = _int(n, "eye", "n")
     m = None if m is None else _int(m, "eye", "m")
     return _leaf(_alloc("eye", n, np.eye, m, dtype=_dt(dtype, "eye")), requires_grad)
@@ -453,14 +446,14 @@ def _float_dt(dtype, fn):
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed)."""
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "rand")
+        requires_grad = flag(requires_grad, "rand", "requires_grad")
     return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed)."""
     if requires_grad is not False:
-        requires_grad = _flag(requires_grad, "randn")
+        requires_grad = flag(requires_grad, "randn", "requires_grad")
     return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
 
 

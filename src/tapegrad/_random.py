@@ -1,12 +1,9 @@
 """The global random generator behind rand/randn, initialisers and dropout."""
 import numpy as np
 
+from ._check import _got
+
 _gen = np.random.Generator(np.random.PCG64(0))
-
-
-def _got(v) -> str:
-    r = repr(v)
-    return f"{r[:57] + '...' if len(r) > 60 else r} ({type(v).__name__})"
 
 
 def generator() -> np.random.Generator:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _random
 from .._tensor import Tensor
-from . import _check
+from .. import _check
 
 
 def _target(tensor, fn, random=True):

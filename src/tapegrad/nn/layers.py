@@ -7,7 +7,7 @@ import numpy as np
 from .. import _state, ops
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .._tensor import make
-from . import _check
+from .. import _check
 from . import functional as F
 from . import init
 from .module import Module

@@ -1,5 +1,5 @@
 """Loss modules: thin wrappers that hold the options of tg.nn.functional's losses."""
-from . import _check
+from .. import _check
 from . import functional as F
 from .module import Module
 

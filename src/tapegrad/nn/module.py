@@ -5,7 +5,7 @@ import numpy as np
 
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
-from ._check import _got, flag
+from .._check import _got, flag
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

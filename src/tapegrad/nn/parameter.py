@@ -3,7 +3,7 @@ import numpy as np
 
 from .._dtypes import to_array
 from .._tensor import Tensor
-from ._check import _got, flag
+from .._check import _got, flag
 
 
 class Parameter(Tensor):

@@ -4,12 +4,8 @@ import time
 
 import numpy as np
 
+from .._check import _got
 from .._tensor import Tensor, make
-
-
-def _got(v):
-    text = repr(v)
-    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(v).__name__})"
 
 
 def _param_list(parameters, fn):

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..nn._check import _got, real
+from .._check import _got, real
 from .optimizer import Optimizer
 
 

@@ -19,7 +19,7 @@ forms, so several schedulers can drive one optimizer and values match PyTorch's.
 import math
 from copy import copy as _copy
 
-from ..nn import _check
+from .. import _check
 from .optimizer import Optimizer
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
-from ..nn._check import _got, flag, real
+from .._check import _got, flag, real
 
 # keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
 # set by learning-rate schedulers)

@@ -1,4 +1,5 @@
-"""Argument checks shared by nn and optim: run once at construction, never per step.
+"""Argument checks shared by factories, nn and optim: run once at construction, never
+per step.
 
 Each raises TypeError (wrong kind of value) or ValueError (right kind, bad value) with a
 message naming the function, the argument and what it got, e.g.
