@@ -36,10 +36,7 @@ class Tensor:
         self._acc = None
         self._x = None
         if requires_grad is not False:
-            if requires_grad is not True and not isinstance(requires_grad, np.bool_):
-                raise TypeError(f"Tensor: requires_grad must be True or False, got "
-                                f"{requires_grad!r:.40} ({type(requires_grad).__name__})")
-            self.requires_grad = requires_grad
+            self._set_requires_grad(requires_grad, "Tensor")
 
     # ------------------------------------------------------------------ basics
     @property
@@ -256,8 +253,11 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        self._set_requires_grad(flag, "requires_grad")
+
+    def _set_requires_grad(self, flag, who):
         if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"requires_grad: expected True or False, got {flag!r} "
+            raise TypeError(f"{who}: requires_grad must be True or False, got {flag!r:.40} "
                             f"({type(flag).__name__})")
         flag = bool(flag)
         if self.grad_fn is not None and not getattr(self.grad_fn, "variable", None):
@@ -273,11 +273,7 @@ class Tensor:
         self._rg = flag
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad is not True and requires_grad is not False and not isinstance(
-                requires_grad, np.bool_):
-            raise TypeError(f"requires_grad_: requires_grad must be True or False, got "
-                            f"{requires_grad!r:.40} ({type(requires_grad).__name__})")
-        self.requires_grad = requires_grad
+        self._set_requires_grad(requires_grad, "requires_grad_")
         return self
 
     @property

@@ -193,3 +193,12 @@ def test_watching_an_integer_tensor_warns_as_tensorflow_does():
             tape.watch(x)
             y = x * x
     assert tape.gradient(y, x) is None
+
+
+def test_an_index_tuple_that_starts_with_an_int_is_copied_when_saved():
+    x = tg.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    idx = np.array([0, 2])
+    y = x[1, idx]
+    idx[:] = 1                          # the caller reuses its index array
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 0, 0], [1, 0, 1]])

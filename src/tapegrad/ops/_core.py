@@ -529,12 +529,7 @@ def _record(op, args, params, out, extra=False, depth=3):
     # where apply was called (`depth` frames up, skipping tapegrad's own)
     site = _anomaly_stack() if special and L.anomaly else _site(depth)
     if params:
-        for v in params.values():
-            # an index array or bound the caller may change later: the node keeps a copy
-            if type(v) is np.ndarray or type(v) is list or type(v) is tuple and v and \
-                    type(v[0]) is not int and not _ARRAYS.isdisjoint(map(type, v)):
-                params = _frozen_params(params)
-                break
+        params = _frozen_params(params)
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
     if leaves:
         _hold(leaves, node)
@@ -585,8 +580,11 @@ def _save_values(save_idx, args, out, t):
                 if vc is None:
                     vc = a._vc = Version()
                 vers += (vc, vc.v)
-                if a.grad_fn is None or vc.x is not None:
-                    leaves = (leaves or []) + [vc]      # a leaf, or memory views share
+                if a.grad_fn is None or vc.x is not None:   # a leaf, or memory views share
+                    if leaves is None:
+                        leaves = [vc]
+                    else:
+                        leaves.append(vc)
             else:
                 saved.append(a if type(a) is float or type(a) is int else _frozen(a))
                 vers += (None, 0)
@@ -619,7 +617,7 @@ def _frozen(a):
     """A NumPy operand (or list) as the graph keeps it: a copy, unless it cannot change
     (read-only with no base that could be written through). The caller still owns `a`;
     `c[:] = 0` after `y = x * c` must not change y's gradient."""
-    if type(a) is np.ndarray or isinstance(a, np.ndarray):
+    if isinstance(a, np.ndarray):
         if a.flags.writeable or a.base is not None:
             return a.copy()
         return a
@@ -627,28 +625,22 @@ def _frozen(a):
         # as the forward saw it (NumPy converts a list operand): the rules get an array
         try:
             return np.array(a)
-        except ValueError:
-            return _frozen_list(a)
+        except ValueError:          # ragged: keep the structure, freeze what is inside
+            return [_frozen(v) for v in a]
     return a
-
-
-def _frozen_list(a):
-    out = []
-    for v in a:
-        out.append(_frozen_list(v) if type(v) is list else _frozen(v))
-    return out
 
 
 _ARRAYS = frozenset((np.ndarray, list))
 
 
 def _frozen_params(params):
-    """params with NumPy arrays (index arrays, bounds) copied, as _frozen does; the same
-    dict when there are none (the usual case: axes, shapes, flags)."""
+    """params with NumPy arrays (index arrays, bounds) copied, as _frozen does, so the
+    caller may change them later; the same dict when there are none (the usual case:
+    axes, shapes, flags)."""
     copy = None
     for k, v in params.items():
         if type(v) is tuple:
-            if not any(isinstance(e, (np.ndarray, list)) for e in v):
+            if _ARRAYS.isdisjoint(map(type, v)):    # axes, shapes, plain indices
                 continue
             f = tuple(_frozen(e) for e in v)
         elif type(v) is np.ndarray or type(v) is list:
