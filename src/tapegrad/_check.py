@@ -11,6 +11,19 @@ import numbers
 import numpy as np
 
 
+def describe(v):
+    """How an error message shows a value: `2.5 (float)`, `None`, or the shape and dtype
+    of a tensor or array (their repr can be long)."""
+    if v is None:
+        return "None"
+    data = getattr(v, "_data", v)           # a tensor's array
+    if isinstance(data, np.ndarray):
+        kind = "an array" if data is v else "a tensor"
+        return f"{kind} of shape {data.shape} and dtype {data.dtype}"
+    text = repr(v)
+    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(v).__name__})"
+
+
 def _got(value):
     text = repr(value)
     if len(text) > 60:

@@ -7,6 +7,7 @@ from sys import getrefcount as _getrefcount
 import numpy as np
 
 from .. import _state
+from .._check import describe as what
 from .._tensor import Tensor, make
 from .anomaly import check_grads
 from .graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
@@ -73,18 +74,6 @@ def _needed(order, targets):
                 need.add(node)
                 break
     return need
-
-
-def what(v):
-    """How an error message shows a value a user passed or a function returned."""
-    if isinstance(v, Tensor):
-        return f"a tensor of shape {v.shape} and dtype {v._data.dtype}"
-    if isinstance(v, np.ndarray):
-        return f"an array of shape {v.shape} and dtype {v.dtype}"
-    if v is None:
-        return "None"
-    text = repr(v)
-    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(v).__name__})"
 
 
 def _raw(v):

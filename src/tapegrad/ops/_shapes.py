@@ -1,16 +1,7 @@
 """Shape helpers for rules and public functions (not ops themselves)."""
 import numpy as np
 
-
-def describe(v):
-    """`2.5 (float)`: a value and its type, for error messages."""
-    shape = getattr(v, "shape", None)
-    if shape is not None and getattr(v, "dtype", None) is not None:
-        return f"a {type(v).__name__} of shape {tuple(shape)} and dtype {v.dtype}"
-    r = repr(v)
-    if len(r) > 40:
-        r = r[:37] + "..."
-    return f"{r} ({type(v).__name__})"
+from .._check import describe
 
 
 def check_operand(op, name, x):
