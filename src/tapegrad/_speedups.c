@@ -39,7 +39,7 @@ static PyObject *str_vjp, *str_next, *str_dual;
 
 /* apply */
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
-static PyObject *f64_fix_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
+static PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
 static PyObject *str_in_backward;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
@@ -370,11 +370,11 @@ static PyObject *init(PyObject *self, PyObject *args)
 static PyObject *init_apply(PyObject *self, PyObject *args)
 {
     if (!PyArg_ParseTuple(args, "OOOOOOOOOOO", &LOCAL, &F64, &NDARRAY, &asarray_fn,
-                          &apply1_py, &apply2_py, &record_py, &finish_fn, &f64_fix_fn,
+                          &apply1_py, &apply2_py, &record_py, &finish_fn, &default_float_fn,
                           &check_broadcast_fn, &leaf_refs_fn))
         return NULL;
     PyObject *all[] = {LOCAL, F64, NDARRAY, asarray_fn, apply1_py, apply2_py, record_py, finish_fn,
-                       f64_fix_fn, check_broadcast_fn, leaf_refs_fn};
+                       default_float_fn, check_broadcast_fn, leaf_refs_fn};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         Py_INCREF(all[i]);
     F16 = (PyObject *)PyArray_DescrFromType(NPY_HALF);
@@ -1094,7 +1094,7 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     PyObject *owned = NULL;
     if (fix) {
         /* float16: computed again in float32 (needs the forward) */
-        owned = PyObject_CallFunctionObjArgs(f64_fix_fn, out, xs[0], n > 1 ? xs[1] : Py_None,
+        owned = PyObject_CallFunctionObjArgs(default_float_fn, out, xs[0], n > 1 ? xs[1] : Py_None,
                                              f16 ? PyTuple_GET_ITEM(hot, 0) : Py_None, NULL);
         if (owned == NULL)
             return NULL;

@@ -211,7 +211,7 @@ def apply(op, *args, **params):
         if not _has_float64(raw) and "dtype" not in params:
             out = out.astype(np.float32)
     elif c == "e" and "dtype" not in params:
-        out = _f64_fix(out, raw, None, op.forward, params)
+        out = _default_float(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
         return _record(op, args, params, out, special)
     t = make(out)
@@ -249,7 +249,7 @@ def apply1_py(op, x):
         if d.dtype.char not in "dDg":
             out = out.astype(np.float32)
     elif out.dtype is _F16 and d.dtype.char != "e":
-        out = _f64_fix(out, x, None, forward)
+        out = _default_float(out, x, None, forward)
     if x._rg and diff:
         if L.grad_enabled:
             if save_idx is None:
@@ -323,7 +323,7 @@ def apply2_py(op, x, y):
         if not _has_float64((dx, dy)):
             out = out.astype(np.float32)
     elif out.dtype is _F16:
-        out = _f64_fix(out, x, y, forward)
+        out = _default_float(out, x, y, forward)
     if rg and diff:
         if L.grad_enabled:
             if save_idx is None:
@@ -346,7 +346,7 @@ def _finish_plain(args, out, view, cut):
     return t
 
 
-def _f64_fix(out, x, y, forward=None, params=None):
+def _default_float(out, x, y, forward=None, params=None):
     """The float32 default for a float64 or float16 result of inputs that do not ask for
     that dtype (see _has_float64). `x` is one input or (with y None) all of them.
 
@@ -1057,5 +1057,5 @@ else:
     _graph._track = SPEEDUPS.track
     _dual_fast = SPEEDUPS.dual_fast
     SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,
-                        _finish_plain, _f64_fix, _check_broadcast, _leaf_refs)
+                        _finish_plain, _default_float, _check_broadcast, _leaf_refs)
     _record_fast, apply1, apply2 = SPEEDUPS.record_fast, SPEEDUPS.apply1, SPEEDUPS.apply2
