@@ -385,7 +385,7 @@ class GradientTape:
         if roots and live:
             res = run_backward(roots, gs, retain_graph=retain, create_graph=create,
                                inputs=live, accumulate=False, allow_unused=True, who=who,
-                               allowed=allowed)
+                               allowed=((), allowed))
         else:
             res, caps = (), [False] * len(sources)
         it = iter(res)

@@ -29,9 +29,10 @@ class Node:
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
-                 "vers", "meta", "site", "_x", "__weakref__")
+                 "vers", "meta", "site", "_x", "seq", "__weakref__")
 
-    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site):
+    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site,
+                 seq=None):
         self.op = op
         self._saved = saved
         self.saved = None
@@ -43,6 +44,7 @@ class Node:
         self.meta = meta            # (shape, dtype) of the output, interned
         self.site = site
         self._x = None
+        self.seq = seq              # creation number (GradientTape: what it recorded)
 
     @property
     def ran(self):
