@@ -39,7 +39,7 @@ static PyObject *str_vjp, *str_next;
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
-static PyObject *str_in_backward;
+static PyObject *str_in_backward, *str_tape_log;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
 
@@ -499,6 +499,37 @@ static inline int input_matches(PyObject *a, PyObject *want)
     return dims_equal(get(a, T_data), want);
 }
 
+static PyObject *local_dict(void);
+
+/* autograd/graph.record_edge for leaf `a` (new ref): its AccumulateGrad, found here
+ * while it lives (the usual case), logged for GradientTape when the thread has a log */
+static PyObject *leaf_edge(PyObject *a)
+{
+    PyObject *ref = get(a, T_acc), *acc = NULL;
+    if (ref != Py_None && PyWeakref_CheckRef(ref)) {
+#if PY_VERSION_HEX >= 0x030D0000
+        if (PyWeakref_GetRef(ref, &acc) < 0)
+            return NULL;
+#else
+        acc = PyWeakref_GetObject(ref);
+        acc = acc == Py_None ? NULL : Py_XNewRef(acc);
+#endif
+    }
+    if (acc == NULL)            /* none yet: graph.record_edge makes one (and logs) */
+        return PyObject_CallOneArg(grad_edge_fn, a);
+    PyObject *d = local_dict();
+    PyObject *log = d ? PyDict_GetItemWithError(d, str_tape_log) : NULL;
+    if (log == NULL && (d == NULL || PyErr_Occurred())) {
+        Py_DECREF(acc);
+        return NULL;
+    }
+    if (log != NULL && PyList_CheckExact(log) && PyList_Append(log, a) < 0) {
+        Py_DECREF(acc);
+        return NULL;
+    }
+    return acc;
+}
+
 /* the gradient edge of input `a` (new ref) and its shape (new ref); None for non-tensors */
 static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
 {
@@ -513,7 +544,7 @@ static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
     if (rg < 0)
         return -1;
     if (rg) {
-        e = PyObject_CallOneArg(grad_edge_fn, a);
+        e = leaf_edge(a);
         if (e == NULL)
             return -1;
     } else {
@@ -654,6 +685,15 @@ static int still_holds(PyObject *h)
     PyObject *n = PyWeakref_GetObject(h);
     return n != NULL && n != Py_None && PyTuple_CheckExact(get(n, N__saved));
 #endif
+}
+
+/* the last creation number given to a node (record_fast, next_seq) */
+static Py_ssize_t seq_counter;
+
+/* next_seq(): a new creation number, for ops/_core._record and GradientTape */
+static PyObject *next_seq(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromSsize_t(++seq_counter);
 }
 
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -827,6 +867,13 @@ have_meta:
     set(node, N_vers, vers);
     set(node, N_meta, meta);
     set(node, N_site, site);
+    {                           /* its creation number: GradientTape's ranges */
+        PyObject *q = PyLong_FromSsize_t(++seq_counter);
+        if (q == NULL)
+            goto fail;
+        set(node, N_seq, q);
+        Py_DECREF(q);
+    }
     set(t, T_grad_fn, node);
     /* leaves whose arrays the node saved (parameters, constants) remember a node that
      * holds them, so .numpy() hands those arrays out read-only meanwhile (as
@@ -2293,6 +2340,7 @@ static PyMethodDef methods[] = {
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
      "ops/_core._record_fast in C."},
+    {"next_seq", next_seq, METH_NOARGS, "A new node creation number."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
     {NULL, NULL, 0, NULL},
@@ -2312,6 +2360,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_hot = PyUnicode_InternFromString("_hot");
     str_cut = PyUnicode_InternFromString("cut");
     str_in_backward = PyUnicode_InternFromString("in_backward");
+    str_tape_log = PyUnicode_InternFromString("tape_log");
     str_no_grad = PyUnicode_InternFromString("no_grad");
     str_fw_batch = PyUnicode_InternFromString("fw_batch");
     str_fw_levels = PyUnicode_InternFromString("fw_levels");

@@ -440,27 +440,28 @@ def run_node(node, g, state, mask=None):
     BackwardState.
     """
     x = node._x
-    if x is not None or state.capture is not None:
+    capture = state.capture
+    if x is not None or capture is not None and node in capture:
         g = _node_extras(node, x, g, state)
         if mask is not None and True not in mask:
             return (None,) * len(node.next)     # a target with nothing needed below
-    saved = node._saved
+    kept = node._saved
     graph = state.graph
-    if graph:
-        saved = _unpack(node, True)
-    elif type(saved) is tuple and (x is None or not x.get("dual")):
+    if type(kept) is tuple and not graph and (x is None or not x.get("dual")):
+        saved = kept
         vers = node.vers
-        if vers:
-            vc = vers[0]                # (counter, version at save) pairs
-            if len(vers) == 2:
-                if vc is not None and vc.v != vers[1]:
-                    raise version_error(node, saved_index(node, 0), vers[1], vc)
-            else:
-                _check_versions(node, vers)
-    elif saved is None:
+        if vers:                        # (counter, version at save) pairs
+            vc = vers[0]
+            if vc is not None and vc.v != vers[1]:
+                _check_versions(node, vers)     # raises
+            if len(vers) > 2:
+                vc = vers[2]
+                if vc is not None and vc.v != vers[3] or len(vers) > 4:
+                    _check_versions(node, vers)
+    elif kept is None and not graph:
         saved = ()
     else:
-        saved = _unpack(node, False)    # freed, checkpointed, or duals
+        saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
     node.saved = saved
     if mask is None:
         try:
@@ -475,25 +476,33 @@ def run_node(node, g, state, mask=None):
         finally:
             node.saved = None
             node.needs_grad = own
-    if not state.retain and type(node._saved) is not Spent:
-        node._saved = state.marks[node._saved is not None]
+    if not state.retain and type(kept) is not Spent:
+        node._saved = state.marks[kept is not None]
     if state.anomaly:
         check_grads(node, gxs)
-    nexts = node.next
-    if len(gxs) != len(nexts):
+    n = len(gxs)
+    if n != len(node.next):
         _count_error(node, gxs)
+    if graph or mask is not None:
+        return _fit_all(node, gxs, mask, graph)
+    # usually every gradient has its input's shape: gxs goes on as it is (unrolled for
+    # one and two inputs: this is the hot path of every backward)
     shapes = node.in_shapes
-    j = 0
-    for gx in gxs:                      # usually every shape fits: hand gxs on as it is
-        if gx is not None and nexts[j] is not None:
-            try:
-                gshape = gx.shape
-            except AttributeError:      # a Python scalar
-                gshape = ()
-            if gshape != shapes[j] or graph:
+    try:
+        if n == 1:
+            gx = gxs[0]
+            if gx is not None and gx.shape != shapes[0]:
                 return _fit_all(node, gxs, mask, graph)
-        j += 1
-    if mask is not None:
+        elif n == 2:
+            gx, gy = gxs
+            if (gx is not None and gx.shape != shapes[0]
+                    or gy is not None and gy.shape != shapes[1]):
+                return _fit_all(node, gxs, mask, graph)
+        else:
+            for gx, shape in zip(gxs, shapes):
+                if gx is not None and gx.shape != shape:
+                    return _fit_all(node, gxs, mask, graph)
+    except AttributeError:              # a Python scalar
         return _fit_all(node, gxs, mask, graph)
     return gxs
 

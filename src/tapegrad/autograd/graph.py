@@ -1,6 +1,10 @@
 """Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
 import weakref
 
+from .. import _state
+
+_local = _state.local
+
 _track = None           # _speedups.track once the C speedups are set up (ops/_core.py)
 
 
@@ -158,6 +162,16 @@ def grad_edge(t):
         acc = AccumulateGrad(t)
         t._acc = weakref.ref(acc)
     return acc
+
+
+def record_edge(t):
+    """grad_edge for a leaf input of an op being recorded (ops/_core._record and C's
+    record_fast): while a GradientTape records, the leaf goes to the thread's log, from
+    which tapes watch the leaves they saw used (watch_accessed_variables)."""
+    log = _local.tape_log
+    if log is not None:
+        log.append(t)
+    return grad_edge(t)
 
 
 def saved_index(node, k):
