@@ -2115,79 +2115,73 @@ typedef struct {
     Py_ssize_t j;
 } frame;
 
+typedef struct {
+    frame *f;
+    size_t n, cap;
+} fstack;
+
+static int fpush(fstack *st, PyObject *node)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 64;
+        frame *neu = PyMem_Realloc(st->f, cap * sizeof(frame));
+        if (neu == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        st->f = neu;
+        st->cap = cap;
+    }
+    st->f[st->n++] = (frame){node, NULL, 0};
+    return 0;
+}
+
 /* engine._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
 static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *targets,
                 PyObject *masks)
 {
-    frame *st = NULL;
-    size_t n = 0, cap = 0;
-    int rc = -1;
-    Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots);
-    for (Py_ssize_t i = 0; i <= nr; i++) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
-            if (neu == NULL) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            st = neu;
-        }
-        if (i == nr)
-            break;
+    fstack st = {NULL, 0, 0};
+    int rc = -1, added;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(roots); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
-        int added;
-        if (wtable_get(waiting, r, &added) == NULL)
+        if (wtable_get(waiting, r, &added) == NULL || (added && fpush(&st, r) < 0))
             goto done;
-        if (added)
-            st[n++] = (frame){r, NULL, 0};
     }
-    while (n) {
-        frame *f = &st[n - 1];
+    while (st.n) {
+        frame *f = &st.f[st.n - 1];
         if (f->nexts == NULL && (f->nexts = nexts_of(f->node)) == NULL)
             goto done;
         if (f->j < PyTuple_GET_SIZE(f->nexts)) {
-            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j);
-            f->j++;
+            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j++);
             if (nxt == Py_None)
                 continue;
             if (allowed != Py_None) {
                 int a = allows(allowed, nxt);
-                if (a < 0)
-                    goto done;
-                if (!a)
+                if (a <= 0) {
+                    if (a < 0)
+                        goto done;
                     continue;
+                }
             }
-            int added;
             wslot *w = wtable_get(waiting, nxt, &added);
             if (w == NULL)
                 goto done;
             w->count++;
-            if (!added)
-                continue;
-            if (n == cap) {
-                cap *= 2;
-                frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
-                if (neu == NULL) {
-                    PyErr_NoMemory();
-                    goto done;
-                }
-                st = neu;
-            }
-            st[n++] = (frame){nxt, NULL, 0};
+            if (added && fpush(&st, nxt) < 0)
+                goto done;
             continue;
         }
-        n--;            /* done: every node below it is done (the graph has no cycles) */
+        st.n--;         /* done: every node below it is done (the graph has no cycles) */
         int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
-        Py_CLEAR(st[n].nexts);
+        Py_CLEAR(st.f[st.n].nexts);
         if (r < 0)
             goto done;
     }
     rc = 0;
 done:
-    while (n)
-        Py_XDECREF(st[--n].nexts);
-    PyMem_Free(st);
+    while (st.n)
+        Py_XDECREF(st.f[--st.n].nexts);
+    PyMem_Free(st.f);
     return rc;
 }
 
