@@ -14,19 +14,23 @@ class _Local(threading.local):
         # does not make every later transform and backward act as if nested in a jvp.
         self.fw_default = False
         self._anomaly = False
+        self.anomaly_check_nan = True    # detect_anomaly(check_nan=...): read by check_grads
         self._tapes = []             # open GradientTapes (tape.py), innermost last
         self._trace = None           # the tg.function trace being recorded (graph_mode.py)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when any of the four above is on: the op fast paths read only this flag
         self.special = False
+        # detect_anomaly is the only one: the fast paths stay, recording creation stacks
+        self.anomaly_only = False
         # True while backward rules run (autograd/engine._Backward): their no_grad ops
         # compute gradients, so explain_grad's cut notes are not taken there
         self.in_backward = False
 
     def refresh(self):
         """Recompute `special`; call it after changing `tapes` in place."""
-        self.special = bool(self._anomaly or self._tapes or self._trace is not None
-                            or self._ckpt is not None)
+        others = bool(self._tapes or self._trace is not None or self._ckpt is not None)
+        self.special = bool(self._anomaly) or others
+        self.anomaly_only = bool(self._anomaly) and not others
 
     def _set(self, name, value):
         setattr(self, name, value)
