@@ -9,11 +9,10 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
-from ..ops._core import SPEEDUPS, STACK_MAX, _anomaly_stack, site_line
+from ..ops._core import SPEEDUPS, _anomaly_stack, site_line
 from ..ops.elementwise import _all_finite
 
 _local = _state.local
-_MAX_FRAMES = STACK_MAX     # innermost user frames kept per op
 
 
 def _flag(v, who, arg):
