@@ -2418,10 +2418,10 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
     }
 
     while (PyList_GET_SIZE(ready)) {
+        /* pop: the list is ours alone, so its last reference moves to `node` */
         Py_ssize_t last = PyList_GET_SIZE(ready) - 1;
-        node = Py_NewRef(PyList_GET_ITEM(ready, last));
-        if (PyList_SetSlice(ready, last, last + 1, NULL) < 0)
-            goto done;
+        node = PyList_GET_ITEM(ready, last);
+        Py_SET_SIZE(ready, last);
         int needed;
         {
             wslot *w = wtable_find(waiting, node);

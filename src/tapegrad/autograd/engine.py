@@ -1,4 +1,11 @@
-"""run_backward: order, accumulation, retain/create_graph, hooks. No recursion."""
+"""The backward engine: run_node and run_leaf, and the one loop that calls them.
+
+run_node owns every step of running a recorded node (hooks, saved values and their
+version check, the rule, release, anomaly check, fitting); run_leaf every step at a leaf
+(hooks, capture, `.grad`). The loop (`_loops_py`, or its C twin
+`_speedups.backward_loops`) only orders nodes, sums the gradients that meet at one, and
+prunes what `inputs=` or a tape's filter leave out. run_backward is the entry point of
+every front-end. No recursion."""
 import gc
 import itertools
 
