@@ -2231,24 +2231,21 @@ static int release(wslot *w, PyObject *ready)
 static int allows(PyObject *allowed, PyObject *node)
 {
     PyObject *ranges = PyTuple_GET_ITEM(allowed, 0), *extra = PyTuple_GET_ITEM(allowed, 1);
-    int r = PySet_Contains(extra, node);
-    if (r != 0 || !Py_IS_TYPE(node, Node_T))
-        return r;
-    PyObject *seq = get(node, N_seq);
-    if (seq == Py_None)
-        return 0;
-    Py_ssize_t s = PyLong_AsSsize_t(seq);
-    if (s == -1 && PyErr_Occurred())
-        return -1;
-    for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
-        Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k));
-        Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k + 1));
-        if ((lo == -1 || hi == -1) && PyErr_Occurred())
+    PyObject *seq = Py_IS_TYPE(node, Node_T) ? get(node, N_seq) : Py_None;
+    if (seq != Py_None) {       /* the ranges first: most nodes are found there */
+        Py_ssize_t s = PyLong_AsSsize_t(seq);
+        if (s == -1 && PyErr_Occurred())
             return -1;
-        if (lo < s && s <= hi)
-            return 1;
+        for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
+            Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k));
+            Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k + 1));
+            if ((lo == -1 || hi == -1) && PyErr_Occurred())
+                return -1;
+            if (lo < s && s <= hi)
+                return 1;
+        }
     }
-    return 0;
+    return PySet_Contains(extra, node);
 }
 
 /* a node done in the planning pass (all below it are): whether it leads to a target,
@@ -2446,7 +2443,8 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
             goto done;
         Py_ssize_t nn = PyTuple_GET_SIZE(nexts);
         if (g != NULL && needed) {
-            PyObject *mask = masks ? PyDict_GetItemWithError(masks, node) : NULL;
+            PyObject *mask = masks && PyDict_GET_SIZE(masks) ?
+                             PyDict_GetItemWithError(masks, node) : NULL;
             if (mask == NULL && PyErr_Occurred())
                 goto done;
             PyObject *a[4] = {node, g, state, mask ? mask : Py_None};

@@ -62,6 +62,7 @@ class BackwardState:
     marks:      what a ran node's `_saved` becomes: (saved nothing, freed), see Spent
     stored:     {id: array} of arrays users hold, so none is handed out twice
     capture:    {node: [k, ...]} for `inputs=`: gradients arriving there go to results[k]
+    inner:      the part of `capture` that is not a leaf (None if empty)
     results:    the captured gradients (a list), or None
     inputs:     the tensors named in `inputs=` (a captured non-leaf gets its .grad)
 
@@ -69,7 +70,7 @@ class BackwardState:
     """
 
     __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
-                 "capture", "results", "inputs")
+                 "capture", "results", "inputs", "inner")
 
     def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
                  capture=None, results=None, inputs=None):
@@ -83,6 +84,9 @@ class BackwardState:
         self.capture = capture
         self.results = results
         self.inputs = inputs
+        inner = None if capture is None else {n: ks for n, ks in capture.items()
+                                              if type(n) is not AccumulateGrad}
+        self.inner = inner or None
 
     @classmethod
     def plain(cls, retain_graph=True, accumulate=False):
@@ -442,8 +446,8 @@ def run_node(node, g, state, mask=None):
     BackwardState.
     """
     x = node._x
-    capture = state.capture
-    if x is not None or capture is not None and node in capture:
+    inner = state.inner
+    if x is not None or inner is not None and node in inner:
         g = _node_extras(node, x, g, state)
         if mask is not None and True not in mask:
             return (None,) * len(node.next)     # a target with nothing needed below
