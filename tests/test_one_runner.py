@@ -265,3 +265,17 @@ def test_variables_used_under_stop_recording_are_not_watched(loop):
             _ = b * 2.0
         _ = a * 2.0
     assert tape.watched_variables() == (a,)
+
+
+def test_a_tape_does_not_take_in_nodes_another_thread_recorded(loop):
+    """Tapes record per thread: a node that another thread made while this tape was
+    open is a constant to it, as before (creation numbers are counted per thread)."""
+    import threading
+    v = tg.Variable(3.0)
+    made = {}
+    with tg.GradientTape() as tape:
+        worker = threading.Thread(target=lambda: made.setdefault("y", v * v))
+        worker.start()
+        worker.join()
+        z = made["y"] * v
+    assert tape.gradient(z, v).item() == pytest.approx(9.0)

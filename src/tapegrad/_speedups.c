@@ -789,13 +789,52 @@ static int still_holds(PyObject *h)
 #endif
 }
 
-/* the last creation number given to a node (record_fast, next_seq) */
-static Py_ssize_t seq_counter;
+/* Creation numbers (Node.seq), counted per thread, each thread in its own block of 2^40:
+ * a GradientTape's ranges then never take in a node that another thread recorded
+ * meanwhile (tapes record per thread). The running thread's count is kept here; a
+ * thread switch parks it in `seq_parked` ({thread id: last number}). */
+static long long seq_counter;
+static uint64_t seq_tid;
+static int seq_any;
+static long long seq_blocks;
+static PyObject *seq_parked;
+
+/* the next creation number of the running thread as a new int, or NULL */
+static PyObject *seq_next(void)
+{
+    uint64_t id = PyThreadState_GetID(PyThreadState_Get());
+    if (!seq_any || id != seq_tid) {
+        if (seq_parked == NULL && (seq_parked = PyDict_New()) == NULL)
+            return NULL;
+        if (seq_any) {
+            PyObject *k = PyLong_FromUnsignedLongLong(seq_tid);
+            PyObject *v = PyLong_FromLongLong(seq_counter);
+            int r = k && v ? PyDict_SetItem(seq_parked, k, v) : -1;
+            Py_XDECREF(k);
+            Py_XDECREF(v);
+            if (r < 0)
+                return NULL;
+        }
+        PyObject *k = PyLong_FromUnsignedLongLong(id);
+        if (k == NULL)
+            return NULL;
+        PyObject *v = PyDict_GetItemWithError(seq_parked, k);
+        Py_DECREF(k);
+        if (v == NULL && PyErr_Occurred())
+            return NULL;
+        seq_counter = v ? PyLong_AsLongLong(v) : (++seq_blocks) << 40;
+        if (seq_counter == -1 && PyErr_Occurred())
+            return NULL;
+        seq_tid = id;
+        seq_any = 1;
+    }
+    return PyLong_FromLongLong(++seq_counter);
+}
 
 /* next_seq(): a new creation number, for ops/_core._record and GradientTape */
 static PyObject *next_seq(PyObject *self, PyObject *unused)
 {
-    return PyLong_FromSsize_t(++seq_counter);
+    return seq_next();
 }
 
 static inline int flag(PyObject *name);
@@ -976,7 +1015,7 @@ have_meta:
     set(node, N_meta, meta);
     set(node, N_site, site);
     {                           /* its creation number: GradientTape's ranges */
-        PyObject *q = PyLong_FromSsize_t(++seq_counter);
+        PyObject *q = seq_next();
         if (q == NULL)
             goto fail;
         set(node, N_seq, q);
@@ -2233,12 +2272,12 @@ static int allows(PyObject *allowed, PyObject *node)
     PyObject *ranges = PyTuple_GET_ITEM(allowed, 0), *extra = PyTuple_GET_ITEM(allowed, 1);
     PyObject *seq = Py_IS_TYPE(node, Node_T) ? get(node, N_seq) : Py_None;
     if (seq != Py_None) {       /* the ranges first: most nodes are found there */
-        Py_ssize_t s = PyLong_AsSsize_t(seq);
+        long long s = PyLong_AsLongLong(seq);
         if (s == -1 && PyErr_Occurred())
             return -1;
         for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
-            Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k));
-            Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k + 1));
+            long long lo = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k));
+            long long hi = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k + 1));
             if ((lo == -1 || hi == -1) && PyErr_Occurred())
                 return -1;
             if (lo < s && s <= hi)

@@ -5,8 +5,14 @@ import threading
 import numpy as np
 
 
+_thread_blocks = itertools.count(1)
+
+
 class _Local(threading.local):
     def __init__(self):
+        # creation numbers of nodes (Node.seq) without the C speedups: per thread, each in
+        # its own block, so a tape's ranges hold only this thread's nodes
+        self.next_seq = itertools.count((next(_thread_blocks) << 40) + 1).__next__
         self.grad_enabled = True
         self.fw_levels = []          # active dual levels, innermost last
         self.fw_batch = {}           # level -> batch size, for levels with batched tangents

@@ -1,5 +1,4 @@
 """Op base class, register(), apply(): the only code that records nodes."""
-import itertools
 import sys
 from weakref import ref as _weakref
 
@@ -1067,8 +1066,15 @@ def _speedups():
 
 
 SPEEDUPS = _speedups()
-# creation numbers of nodes (Node.seq), one counter for C's record_fast and _record
-_next_seq = itertools.count(1).__next__ if SPEEDUPS is None else SPEEDUPS.next_seq
+
+
+def _next_seq_py():
+    return _local.next_seq()
+
+
+# creation numbers of nodes (Node.seq), per thread: one counter for C's record_fast and
+# _record (see _state._Local.next_seq)
+_next_seq = _next_seq_py if SPEEDUPS is None else SPEEDUPS.next_seq
 if SPEEDUPS is None:
     _record_fast, apply1, apply2 = _record_fast_py, apply1_py, apply2_py
     _dual_fast = _dual_fast_py
