@@ -35,25 +35,22 @@ OPTIONAL = (
 
 def speedups():
     """(active, detail): whether the C speedups run and, if not, why not."""
-    env = os.environ.get("TAPEGRAD_PURE_PYTHON")
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    mod = sys.modules.get(_C)
+    if mod is not None:     # ops/_core imported it, so uses it: a failed import leaves none
+        return True, os.path.basename(getattr(mod, "__file__", "") or "built in")
+    spec = _find()
+    env = os.environ.get("TAPEGRAD_PURE_PYTHON")
     if env:     # any non-empty value switches them off, as ops/_core reads it
-        spec = _find()
         built = (f"; the module for this Python is built ({os.path.basename(spec.origin)})"
                  if spec is not None else "")
         return False, f"TAPEGRAD_PURE_PYTHON={env} is set in the environment{built}"
-    mod = sys.modules.get(_C)
-    if mod is not None:     # tapegrad imported it: a failed import leaves no entry
-        return True, os.path.basename(getattr(mod, "__file__", "") or "built in")
-    spec = _find()
     if spec is None:
         others = sorted(f for f in os.listdir(_PKG_DIR)
-                        if f.startswith("_speedups") and f.endswith(".so"))
+                        if f.startswith("_speedups") and f.endswith((".so", ".pyd")))
         seen = f" (there is {', '.join(others)}, for another Python)" if others else ""
         return False, (f"not built for this Python: no _speedups{suffix} in {_PKG_DIR}"
                        f"{seen}; `pip install -e .` with a C compiler builds it")
-    if _PKG not in sys.modules:
-        return False, f"{_PKG} is not imported yet (built: {os.path.basename(spec.origin)})"
     return False, "import failed: " + _import_error()
 
 
