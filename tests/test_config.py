@@ -142,3 +142,13 @@ def test_config_gives_the_same_facts_as_a_dict():
 def test_the_reason_is_given_in_this_process_when_c_is_off():
     active, detail = _config.speedups()
     assert not active and detail
+
+
+def test_numpy_below_the_floor_is_flagged(monkeypatch):
+    monkeypatch.setattr(_config.np, "__version__", "1.26.4")
+    line = [ln for ln in _report().splitlines() if ln.startswith("NumPy ")][0]
+    assert line.startswith("NumPy 1.26.4  (") and line.endswith(
+        "UNSUPPORTED: tapegrad needs NumPy 2.0 or newer (NumPy 1.x promotes dtypes "
+        "differently)")
+    monkeypatch.setattr(_config.np, "__version__", "2.0.2")
+    assert "UNSUPPORTED" not in _report()

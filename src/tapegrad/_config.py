@@ -132,6 +132,7 @@ def config():
         "speedups_detail": detail,
         "numpy": np.__version__,
         "numpy_path": os.path.dirname(np.__file__),
+        "numpy_supported": int(np.__version__.split(".")[0]) >= 2,
         "blas": _blas(),
         "threads_env": threads,
         "optional": [(dist, _version(dist), use) for dist, use in OPTIONAL],
@@ -148,7 +149,10 @@ def show_config(file=None):
            f"platform: {c['platform']}",
            "C speedups: " + (f"active ({c['speedups_detail']})" if c["speedups_active"]
                              else f"off: {c['speedups_detail']}"),
-           f"NumPy {c['numpy']}  ({c['numpy_path']})"]
+           f"NumPy {c['numpy']}  ({c['numpy_path']})"
+           + ("" if c["numpy_supported"] else
+              "  UNSUPPORTED: tapegrad needs NumPy 2.0 or newer (NumPy 1.x promotes dtypes "
+              "differently)")]
     out += [f"  {label}: {text}" for label, text in c["blas"]]
     if c["threads_env"]:
         out.append("  threads: " + ", ".join(f"{k}={v}" for k, v in c["threads_env"].items()))
