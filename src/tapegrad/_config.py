@@ -82,17 +82,12 @@ def _blas():
     rows = []
     try:
         deps = np.show_config(mode="dicts").get("Build Dependencies", {})
-    except TypeError:       # NumPy before 1.25 has no mode=; its __config__ has get_info
-        get = getattr(np.__config__, "get_info", None)
+    except TypeError:       # NumPy before 1.25 (unsupported) has no mode=
         deps = {}
-        for key in ("blas", "lapack"):
-            info = get(key + "_opt_info") if get else {}
-            libs = ", ".join(info.get("libraries", ())) if info else ""
-            deps[key] = {"name": libs or "unknown", "found": bool(info)}
     for key in ("blas", "lapack"):
         d = deps.get(key) or {}
         if not d.get("found", False):
-            rows.append((key.upper(), "not found"))
+            rows.append((key.upper(), "not found" if d else "unknown"))
             continue
         text = " ".join(str(d[k]) for k in ("name", "version") if d.get(k))
         cfg = d.get("openblas configuration")
