@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # The whole test suite (unit, property, reference-vs-PyTorch, docs and examples), then the
-# engine and op tests again on the pure-Python paths that stand in for the C speedups.
+# engine and op tests again on the pure-Python paths that stand in for the C speedups,
+# then both again on the oldest and the newest supported Python (scripts/matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh
+# scripts/matrix.sh runs this script again with another venv's Python
+py=${TAPEGRAD_TEST_PYTHON:-.venv/bin/python}
+if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
+    scripts/setup.sh
+fi
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-.venv/bin/python -m pytest -n 2 "$@"
+"$py" -m pytest -n 2 "$@"
 if [ $# -eq 0 ]; then
     echo "--- again without the C speedups (TAPEGRAD_PURE_PYTHON=1)"
-    TAPEGRAD_PURE_PYTHON=1 .venv/bin/python -m pytest -n 2 tests/ops tests/test_engine.py \
+    TAPEGRAD_PURE_PYTHON=1 "$py" -m pytest -n 2 tests/ops tests/test_engine.py \
         tests/test_core_edges.py tests/test_tensor_semantics.py tests/test_hooks.py \
         tests/test_anomaly.py tests/test_explain.py tests/test_tape.py tests/test_memory.py \
         tests/test_api_contract.py tests/test_speedups.py tests/test_graph_mode.py \
         tests/test_graph_mode_regressions.py tests/test_nn.py tests/trust
+    if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
+        scripts/matrix.sh
+    fi
 fi

@@ -12,8 +12,10 @@ stamp=.venv/.tapegrad-installed
 want=$(sha256sum pyproject.toml setup.py src/tapegrad/_speedups.c scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
-    # a failed (optional) build must not leave an older compiled module in place
-    rm -f src/tapegrad/_speedups*.so
+    # a failed (optional) build must not leave an older compiled module in place; only
+    # this Python's: scripts/matrix.sh keeps those of other Pythons beside it
+    rm -f "src/tapegrad/_speedups$(.venv/bin/python -c \
+        'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
     # torch is pinned: 2.13.0 is the CPU wheel on local disk (an unpinned torch is GBs)
     .venv/bin/python -m pip install -q -e ".[test,all,reference]"
     echo "$want" > "$stamp"

@@ -1,5 +1,6 @@
 """tapegrad: automatic differentiation over NumPy, in PyTorch, TensorFlow and JAX styles."""
 from . import autograd, ops  # noqa: F401
+from ._config import show_config  # noqa: F401
 from ._dtypes import (bool_, complex64, complex128, float16, float32, float64,  # noqa: F401
                       int8, int16, int32, int64, uint8)
 from ._factories import (arange, constant, convert_to_tensor, eye, full,  # noqa: F401

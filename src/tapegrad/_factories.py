@@ -272,7 +272,10 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
                             f"gradients; pass a floating dtype or fill_value.detach()")
         return clone(broadcast_to(v if v._data.dtype == dt else cast(v, dt), shape))
     try:
-        arr = np.full(shape, _value(v), dtype=dt)
+        val = _value(v)
+        if isinstance(val, int):    # NumPy 2.0's np.full wraps an int that does not fit
+            val = np.asarray(val, dtype=dt)
+        arr = np.full(shape, val, dtype=dt)
     except (OverflowError, ValueError, TypeError) as e:
         if isinstance(e, ValueError) and "too big" in str(e):
             raise ValueError(f"{fn}: cannot make an array of shape {shape}: {e}") from None

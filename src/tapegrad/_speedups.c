@@ -23,6 +23,21 @@
 #include <numpy/arrayscalars.h>
 #include <fenv.h>
 
+/* ------------------------------------------------------------ Python version shims */
+/* Supported: CPython 3.10 to 3.13. Each shim gives an older Python the newer call under
+ * its own name, so call sites read the same on every version. */
+#if PY_VERSION_HEX < 0x030A0000
+#error "tapegrad's C speedups need Python 3.10 or newer"
+#endif
+#if PY_VERSION_HEX < 0x030B0000
+/* 3.11 added PyFrame_GetLasti. 3.10's f_lasti counts code units; the call (and
+ * co_lines, which ops/_core.site_line reads) counts bytes, as 3.10's frame.f_lasti does */
+static inline int PyFrame_GetLasti(PyFrameObject *f)
+{
+    return f->f_lasti < 0 ? -1 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
+}
+#endif
+
 /* ------------------------------------------------------------ state from Python */
 
 static PyTypeObject *Tensor_T, *Node_T, *Version_T, *Acc_T, *Spent_T;
