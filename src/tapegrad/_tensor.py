@@ -361,7 +361,7 @@ class Tensor:
         if not self._rg:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that "
                                "does not require grad")
-        from .autograd.graph import _HookHandle
+        from ._graph import _HookHandle
         leaf = getattr(self.grad_fn, "variable", None)
         if leaf is not None:
             return leaf.register_hook(fn)

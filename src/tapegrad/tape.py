@@ -14,7 +14,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
-from .autograd.graph import grad_edge
+from ._graph import grad_edge
 from .ops._core import _next_seq
 
 _local = _state.local

@@ -14,7 +14,7 @@ from collections import deque
 import numpy as np
 
 from ._tensor import Tensor
-from .autograd.graph import AccumulateGrad, Spent, grad_edge
+from ._graph import AccumulateGrad, Spent, grad_edge
 
 _OP_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}
 _ACC_STYLE = {"shape": "box", "style": "filled", "fillcolor": "lightgray"}

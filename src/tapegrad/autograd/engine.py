@@ -17,7 +17,7 @@ from .. import _state
 from .._check import describe as what
 from .._tensor import Tensor, make
 from .anomaly import check_grads
-from .graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
+from .._graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
 
 _local = _state.local
 _runs = itertools.count(1)          # numbers backward passes (for the freed-graph message)

@@ -6,7 +6,7 @@ import weakref
 from .. import _state
 from .._tensor import Tensor
 from ..ops._core import _leaf_refs, _site
-from .graph import AccumulateGrad, grad_edge
+from .._graph import AccumulateGrad, grad_edge
 
 _local = _state.local
 _exits = threading.local()          # recent conversions of tracked tensors to NumPy/Python

@@ -66,7 +66,7 @@ def make_dual(primal, tangent, level=None):
     out = make(p._data, p._rg)
     out.grad_fn = p.grad_fn
     if p.grad_fn is None and p._rg:
-        from .graph import grad_edge
+        from .._graph import grad_edge
         out.grad_fn = grad_edge(p)
     fw = dict(p._fw) if p._fw else {}
     fw[level] = t

@@ -6,12 +6,14 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, Version, make
+from .._sites import (STACK_MAX, _INSIDE, _site, _site_table, _stack_py,  # noqa: F401
+                      site_line, site_text)
 from ._shapes import broadcast_shapes
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
 _F16 = np.dtype(np.float16)
-from ..autograd.graph import Node, grad_edge, record_edge
+from .._graph import Node, grad_edge, record_edge
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
 LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
@@ -91,104 +93,6 @@ class Ctx:
         self.batched = None         # batch size of the tangents, when they carry one
 
 
-def _site(depth=2):
-    """(code, bytecode offset) of the first frame outside tapegrad: where the op was
-    called. The line number is worked out only when a message needs it (`site_text`):
-    reading `f_lineno` scans the code's line table on every call.
-
-    No frame object is kept (that would keep the caller's locals alive)."""
-    f = sys._getframe(depth)
-    inside = _INSIDE
-    while f is not None:
-        code = f.f_code
-        key = id(code)                  # code objects hash their whole contents
-        lines = inside.get(key)
-        if lines is None:
-            lines = _site_table(code)
-        if lines is not False:
-            lasti = f.f_lasti
-            site = lines.get(lasti)
-            if site is None:
-                # one shared tuple per call site: a loop's nodes do not each carry a copy
-                site = lines[lasti] = (code, lasti)
-            return site
-        f = f.f_back
-    return None
-
-
-def _site_table(code):
-    """The interned sites of a code object, or False for tapegrad's own code. The code
-    object is kept alive by its sites, so its id is not reused while listed."""
-    table = False if code.co_filename.startswith(_PKG_DIR) else {}
-    _INSIDE[id(code)] = table
-    if table is False:
-        _INSIDE_CODES.append(code)
-    return table
-
-
-_INSIDE = {}            # id(code) -> {offset: site}, or False for tapegrad's own code
-_INSIDE_CODES = []      # keeps those code objects (and so their ids) alive
-
-STACK_MAX = 16          # innermost user frames kept per op by detect_anomaly
-_STACKS = {}            # ids of a stack's sites -> the one list of them
-
-
-def _stack_py():
-    """detect_anomaly's creation stack: the interned `_site` tuples (code, offset) of the
-    innermost STACK_MAX frames outside tapegrad, innermost last. As with `_site`, no
-    frame object is kept and line numbers wait for a message. Equal stacks are one
-    shared list (never changed), so a loop's nodes do not each carry a copy.
-    `_speedups.anomaly_stack` is this in C."""
-    f = sys._getframe(1)
-    inside = _INSIDE
-    sites = []
-    while f is not None and len(sites) < STACK_MAX:
-        code = f.f_code
-        lines = inside.get(id(code))
-        if lines is None:
-            lines = _site_table(code)
-        if lines is not False:
-            lasti = f.f_lasti
-            site = lines.get(lasti)
-            if site is None:
-                site = lines[lasti] = (code, lasti)
-            sites.append(site)
-        f = f.f_back
-    sites.reverse()
-    key = tuple(map(id, sites))     # interned sites: their ids name them
-    stack = _STACKS.get(key)
-    if stack is None:
-        if len(_STACKS) > 4096:
-            _STACKS.clear()
-        stack = _STACKS[key] = sites
-    return stack
-
-
-def site_line(site):
-    """(code, line) of a site from `_site` or of an anomaly stack entry: (code, offset)."""
-    code, lasti = site
-    line = None
-    for start, end, ln in code.co_lines():
-        if start <= lasti < end:
-            line = ln
-            break
-    return code, line if line is not None else code.co_firstlineno
-
-
-def site_text(site) -> str:
-    if site is None:
-        return "<unknown>"
-    if isinstance(site, str):
-        return site
-    if isinstance(site, list):                  # an anomaly-mode stack: innermost frame
-        if not site:
-            return "<unknown>"
-        site = site[-1]
-    code, line = site_line(site)
-    return f"{code.co_filename}:{line} in {code.co_name}"
-
-
-_PKG_DIR = __file__.rsplit("/ops/", 1)[0]
 _MASK1 = (True,)
 _MASKS = {_MASK1: _MASK1}   # interned needs-grad masks, e.g. (True, False)
 _SHAPES = {}             # interned input-shape tuples of recorded nodes
@@ -700,7 +604,7 @@ def note_cut(t, kind, sources):
 def _leaf_refs(node, max_nodes=64, max_leaves=16):
     """Weak refs to (some of) the leaves near `node`: they outlive a dropped graph. The
     walk is kept short because it runs for every no_grad op on a tracked intermediate."""
-    from ..autograd.graph import AccumulateGrad
+    from .._graph import AccumulateGrad
     seen = {node}
     stack = [node]
     out = []
@@ -1063,7 +967,7 @@ def _speedups():
         from .. import _speedups as mod
     except ImportError:
         return None
-    from ..autograd.graph import AccumulateGrad, Spent
+    from .._graph import AccumulateGrad, Spent
     mod.init(Tensor, Node, Version, AccumulateGrad, Spent, record_edge, _site_table,
              _intern_shapes, _intern_meta, _share_version, _INSIDE, _SHAPES, _META,
              _MASK1, _MASK2)
@@ -1086,7 +990,7 @@ if SPEEDUPS is None:
     _anomaly_stack = _stack_py
 else:
     SPEEDUPS.init_dual(Ctx, _dual_fast_py, _dual_norm, np.shape, LINEAR)
-    from ..autograd import graph as _graph
+    from .. import _graph
     _graph._track = SPEEDUPS.track
     _dual_fast = SPEEDUPS.dual_fast
     SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,

@@ -476,7 +476,7 @@ def setitem_(t, index, value):
 def _check_view_write(t):
     """Refuse a recorded write through a view: it would change the base tensor's values
     while the base's recorded history stayed as it was (a silently wrong gradient)."""
-    from ..autograd.graph import AccumulateGrad, Node
+    from .._graph import AccumulateGrad, Node
     node = t.grad_fn
     if type(node) is not Node or t._data.base is None:
         return
