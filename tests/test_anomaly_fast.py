@@ -16,7 +16,8 @@ import pytest
 import tapegrad as tg
 from tapegrad.autograd import anomaly
 from tapegrad.autograd.anomaly import AnomalyError, format_stack
-from tapegrad.ops import _core
+from tapegrad import _native
+from tapegrad import _sites
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -25,7 +26,7 @@ def _frames(site):
     """The recorded stack as (file name, line, function), innermost last."""
     out = []
     for s in site:
-        code, line = _core.site_line(s)
+        code, line = _sites.site_line(s)
         out.append([os.path.basename(code.co_filename), line, code.co_name])
     return out
 
@@ -120,7 +121,7 @@ def _run_both():
 
 @pytest.fixture(scope="module")
 def reports():
-    if _core.SPEEDUPS is None:
+    if _native.SPEEDUPS is None:
         pytest.skip("the C speedups are not built (or TAPEGRAD_PURE_PYTHON is set)")
     r = _run_both()
     assert r["c"]["speedups"] and not r["pure"]["speedups"]
@@ -150,7 +151,7 @@ def test_c_and_pure_paths_give_the_same_anomaly_report(reports, name):
     for line in lines:
         assert f'{__file__}", line {line}' in c["msg"]
     # tapegrad's own frames (Module.__call__, apply) are not on the stack
-    assert not [fr for fr in c["frames"] if fr[0] in ("module.py", "_core.py")]
+    assert not [fr for fr in c["frames"] if fr[0] in ("module.py", "_apply.py")]
 
 
 def test_broadcast_report_names_the_input_and_its_shape(reports):
@@ -160,10 +161,10 @@ def test_broadcast_report_names_the_input_and_its_shape(reports):
 
 
 def test_c_and_python_stack_capture_agree_in_process(monkeypatch):
-    if _core.SPEEDUPS is None:
+    if _native.SPEEDUPS is None:
         pytest.skip("the C speedups are not built (or TAPEGRAD_PURE_PYTHON is set)")
     got = []
-    for impl in (_core.SPEEDUPS.anomaly_stack, _core._stack_py):
+    for impl in (_native.SPEEDUPS.anomaly_stack, _sites._stack_py):
         monkeypatch.setattr(anomaly, "_anomaly_stack", impl)
         # one call instruction for both; twice, to see that equal stacks are one list
         got.append([anomaly.capture_site() for _ in range(2)])
@@ -183,13 +184,13 @@ def test_deep_stacks_keep_the_innermost_frames():
             return tg.sin(tg.tensor([1.0], requires_grad=True) * 2.0)
     y = down(30)
     frames = _frames(y.grad_fn.site)
-    assert len(frames) == _core.STACK_MAX
+    assert len(frames) == _sites.STACK_MAX
     assert all(fr[2] == "down" for fr in frames)
     assert "tg.sin(" in format_stack(y.grad_fn.site).splitlines()[-1]
 
 
 if __name__ == "__main__":
-    result = {"speedups": _core.SPEEDUPS is not None}
+    result = {"speedups": _native.SPEEDUPS is not None}
     for key, fn in SCENARIOS.items():
         result[key] = _report(fn)
     print(json.dumps(result))

@@ -14,7 +14,7 @@ import pytest
 
 import tapegrad as tg
 from tapegrad import _config
-from tapegrad.ops import _core
+from tapegrad import _native
 
 PKG_DIR = os.path.dirname(tg.__file__)
 SRC_DIR = os.path.dirname(PKG_DIR)
@@ -49,7 +49,7 @@ def test_report_names_tapegrad_python_and_numpy_versions():
 
 def test_report_says_whether_the_c_speedups_are_the_ones_in_use():
     line = _speedups_line(_report())
-    if _core.SPEEDUPS is None:
+    if _native.SPEEDUPS is None:
         assert line.startswith("C speedups: off: ")
     else:
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
@@ -83,7 +83,7 @@ def test_python_m_tapegrad_prints_the_report():
     assert r.stdout.startswith(f"tapegrad {tg.__version__}  ")
     assert f"NumPy {np.__version__}  " in r.stdout
     # the same process state as here, unless this run itself is the pure-Python pass
-    if _core.SPEEDUPS is not None:
+    if _native.SPEEDUPS is not None:
         assert _speedups_line(r.stdout).startswith("C speedups: active (")
 
 
@@ -134,11 +134,11 @@ def test_config_gives_the_same_facts_as_a_dict():
     c = _config.config()
     assert c["tapegrad"] == tg.__version__ and c["numpy"] == np.__version__
     assert c["python"] == platform.python_version()
-    assert c["speedups_active"] is (_core.SPEEDUPS is not None)
+    assert c["speedups_active"] is (_native.SPEEDUPS is not None)
     assert isinstance(c["speedups_detail"], str) and c["speedups_detail"]
 
 
-@pytest.mark.skipif(_core.SPEEDUPS is not None, reason="the C speedups are in use here")
+@pytest.mark.skipif(_native.SPEEDUPS is not None, reason="the C speedups are in use here")
 def test_the_reason_is_given_in_this_process_when_c_is_off():
     active, detail = _config.speedups()
     assert not active and detail

@@ -8,13 +8,13 @@ import tapegrad as tg
 from tapegrad import _state
 from tapegrad.autograd import engine
 from tapegrad.autograd.engine import BackwardState, run_node
-from tapegrad.ops import _core
+from tapegrad import _native
 from tapegrad.ops.elementwise import Exp, Mul, Sin
 from tapegrad.ops.reduce import Sum
 
 LOOPS = [pytest.param(engine._loops_py, id="python-loop")]
-if _core.SPEEDUPS is not None:
-    LOOPS.append(pytest.param(_core.SPEEDUPS.backward_loops, id="c-loop"))
+if _native.SPEEDUPS is not None:
+    LOOPS.append(pytest.param(_native.SPEEDUPS.backward_loops, id="c-loop"))
 
 RULED = (Mul, Sin, Exp, Sum)
 

@@ -11,30 +11,35 @@ import pytest
 
 import tapegrad as tg
 from tapegrad.autograd import engine
-from tapegrad.ops import _core
+from tapegrad import _native
+from tapegrad import _sites
+from tapegrad import _tensor
+from tapegrad.autograd import forward_ad
+from tapegrad.ops import _apply
+from tapegrad.ops import _op
 from tapegrad.ops.elementwise import Mul, Sin, Tanh
 
 BUILT = bool(glob.glob(os.path.join(os.path.dirname(tg.__file__), "_speedups*.so")))
 PURE = bool(os.environ.get("TAPEGRAD_PURE_PYTHON"))
-needs_c = pytest.mark.skipif(_core.SPEEDUPS is None, reason="C speedups not in use")
+needs_c = pytest.mark.skipif(_native.SPEEDUPS is None, reason="C speedups not in use")
 
 
 def test_switch():
     if PURE or not BUILT:
-        assert _core.SPEEDUPS is None
-        assert _core._record_fast is _core._record_fast_py
+        assert _native.SPEEDUPS is None
+        assert _apply._record_fast is _apply._record_fast_py
         assert engine._loops is engine._loops_py
         assert engine._fitted is engine._fitted_py
     else:
-        assert _core._record_fast is _core.SPEEDUPS.record_fast
-        assert engine._loops is _core.SPEEDUPS.backward_loops
+        assert _apply._record_fast is _native.SPEEDUPS.record_fast
+        assert engine._loops is _native.SPEEDUPS.backward_loops
         assert engine._fitted is engine._fitted_py      # fitting is run_node's, in Python
 
 
 def _record_both(op, x, y, out):
     idx = op._hot[1]
-    a = _core._record_fast_py(op, x, y, out, idx, False)
-    b = _core.SPEEDUPS.record_fast(op, x, y, out, idx, False)
+    a = _apply._record_fast_py(op, x, y, out, idx, False)
+    b = _native.SPEEDUPS.record_fast(op, x, y, out, idx, False)
     return a, b
 
 
@@ -73,7 +78,7 @@ def test_backward_loops_agree_with_python():
         return (h * h + tg.sin(h)).sum() + (x * 2.0).mean()
 
     grads = []
-    for loops in (engine._loops_py, _core.SPEEDUPS.backward_loops):
+    for loops in (engine._loops_py, _native.SPEEDUPS.backward_loops):
         x.grad = w.grad = None
         saved, engine._loops = engine._loops, loops
         try:
@@ -120,8 +125,8 @@ def test_dual_fast_agrees_with_python(shape):
         b = fa.make_dual(tg.tensor(x * 2), tg.tensor(np.full(shape, 0.5)))
         for op, args in ((Mul, (a, b)), (Sin, (a,)), (Tanh, (b,)), (Mul, (a, 3.0))):
             raw = tuple(v._data if isinstance(v, tg.Tensor) else v for v in args)
-            p = _core._dual_fast_py(op, args, raw, {})
-            c = _core.SPEEDUPS.dual_fast(op, args, raw, {})
+            p = forward_ad._dual_fast_py(op, args, raw, {})
+            c = _native.SPEEDUPS.dual_fast(op, args, raw, {})
             np.testing.assert_array_equal(p._data, c._data)
             (lp, tp), = p._fw.items()
             (lc, tc), = c._fw.items()
@@ -149,7 +154,7 @@ def test_nodes_leave_the_cyclic_collector_until_hooks_attach():
 # ------------------------------------------------------------ NumPy's inner loops
 
 def _op_ufuncs():
-    ufs = {op.forward for op in _core.REGISTRY
+    ufs = {op.forward for op in _op.REGISTRY
            if isinstance(getattr(op, "forward", None), np.ufunc) and op.forward.nin <= 2}
     ufs |= {np.add, np.subtract, np.multiply, np.true_divide, np.negative, np.sin, np.cos}
     ufs.discard(np.matmul)
@@ -174,7 +179,7 @@ def test_direct_loops_are_bitwise_numpy(uf, dtype):
     """Where the C path calls NumPy's inner loop itself, the result is the ufunc's, bit
     for bit; where an FP exception is raised it declines (and the ufunc warns)."""
     import warnings
-    direct = _core.SPEEDUPS.direct_call
+    direct = _native.SPEEDUPS.direct_call
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):
         a = np.concatenate([rng.standard_normal(40) * 3, SPECIAL]).astype(dtype)
@@ -202,7 +207,7 @@ def test_direct_loops_are_bitwise_numpy(uf, dtype):
 
 @needs_c
 def test_direct_loops_decline_what_they_do_not_cover():
-    direct = _core.SPEEDUPS.direct_call
+    direct = _native.SPEEDUPS.direct_call
     f = np.ones((3, 4))
     assert direct(np.add, f, np.ones(4)) is None                    # broadcasting
     assert direct(np.add, f, np.ones((3, 4), np.float32)) is None   # mixed dtypes
@@ -233,7 +238,7 @@ def test_fp_exceptions_still_warn_and_raise_like_numpy():
 
 def _grads_both_ways(fn, *leaves):
     out = []
-    for loops in (engine._loops_py, _core.SPEEDUPS.backward_loops):
+    for loops in (engine._loops_py, _native.SPEEDUPS.backward_loops):
         for t in leaves:
             t.grad = None
         saved, engine._loops = engine._loops, loops
@@ -392,11 +397,11 @@ def test_no_grad_cut_notes_match_python(monkeypatch):
     results = []
     for pure in (True, False):
         if pure:
-            monkeypatch.setattr(elementwise, "apply1", _core.apply1_py)
-            monkeypatch.setattr(_tensor, "_binary", _core.apply2_py)
+            monkeypatch.setattr(elementwise, "apply1", _apply.apply1_py)
+            monkeypatch.setattr(_tensor, "_binary", _apply.apply2_py)
         else:
             monkeypatch.undo()
-            assert elementwise.apply1 is _core.SPEEDUPS.apply1
+            assert elementwise.apply1 is _native.SPEEDUPS.apply1
         with tg.no_grad():
             a = tg.exp(x)
             b = h + 1.0
@@ -409,13 +414,13 @@ def test_no_grad_cut_notes_match_python(monkeypatch):
         assert not any(t.requires_grad for t in (a, b, c, d))
         assert kinds[0][2] == [x] and kinds[1][2] == [h.grad_fn, x]
         assert c._x["cut"] is b._x["cut"] and d._x["cut"] is c._x["cut"]
-        code, line = _core.site_line(kinds[0][1])
+        code, line = _sites.site_line(kinds[0][1])
         assert code.co_name == "test_no_grad_cut_notes_match_python"
-        assert _core.site_line(kinds[1][1]) == (code, line + 1)
+        assert _sites.site_line(kinds[1][1]) == (code, line + 1)
         results.append(kinds)
     assert [k[2] for k in results[0]] == [k[2] for k in results[1]]
-    assert [_core.site_line(k[1]) for k in results[0]] == \
-        [_core.site_line(k[1]) for k in results[1]]
+    assert [_sites.site_line(k[1]) for k in results[0]] == \
+        [_sites.site_line(k[1]) for k in results[1]]
 
 
 def test_backward_rules_take_no_cut_notes():
@@ -423,19 +428,19 @@ def test_backward_rules_take_no_cut_notes():
     compute gradients: they note no explain_grad cuts, and the flag is reset after."""
     from tapegrad import _state
     seen = []
-    orig = _core._leaf_refs
+    orig = _tensor._leaf_refs
 
     def spy(node, *a, **k):
         seen.append(node)
         return orig(node, *a, **k)
 
-    _core._leaf_refs = spy
+    _tensor._leaf_refs = spy
     try:
         A = tg.tensor(np.eye(3) * 2.0)
         x = tg.tensor([0.1, 0.2, 0.3])
         hv = tg.hvp(lambda x: tg.tanh(A @ x).sum() ** 2, (x,), (tg.tensor([1.0, 0, 0]),))
     finally:
-        _core._leaf_refs = orig
+        _tensor._leaf_refs = orig
     assert hv.shape == (3,) and seen == []
     assert _state.local.in_backward is False
     y = tg.tensor([1.0], requires_grad=True)
@@ -461,8 +466,8 @@ def test_dual_fast_with_params_and_linear_rules_agrees_with_python(shape):
                  (Pow, (a, 3.0), {})]
         for op, args, params in cases:
             raw = [v._data if isinstance(v, tg.Tensor) else v for v in args]
-            p = _core._dual_fast_py(op, args, tuple(raw), params)
-            c = _core.SPEEDUPS.dual_fast(op, args, raw, params)
+            p = forward_ad._dual_fast_py(op, args, tuple(raw), params)
+            c = _native.SPEEDUPS.dual_fast(op, args, raw, params)
             assert p is not None and c is not None
             _same(c._data, p._data)
             (lp, tp), = p._fw.items()
@@ -516,7 +521,7 @@ def test_relu_mask_is_numpys_g_times_mask_bit_for_bit(dtype):
     y <= 0, y = NaN counts as not positive), and None where that is not all finite, so
     the Python path's where() runs; operands that do not match are declined."""
     from tapegrad.ops.activations import _masked
-    mask = _core.SPEEDUPS.relu_mask
+    mask = _native.SPEEDUPS.relu_mask
     rng = np.random.default_rng(2)
     special = np.array([0.0, -0.0, 1e-310, -1e-310, 1e-40, np.nan, 3.0, -2.0], dtype)
     for shape in [(7,), (4, 5), (2, 3, 4), ()]:
@@ -542,7 +547,7 @@ def test_relu_mask_is_numpys_g_times_mask_bit_for_bit(dtype):
 @needs_c
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_all_finite_agrees_with_numpy_on_every_special_value(dtype):
-    check = _core.SPEEDUPS.all_finite
+    check = _native.SPEEDUPS.all_finite
     info = np.finfo(dtype)
     specials = [np.inf, -np.inf, np.nan, -np.nan, info.max, -info.max, info.tiny,
                 info.smallest_subnormal, -0.0, 0.0]

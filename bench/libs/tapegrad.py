@@ -10,7 +10,7 @@ tg = None
 def setup(threads):
     global tg
     import tapegrad
-    from tapegrad.ops._core import SPEEDUPS
+    from tapegrad._native import SPEEDUPS
     tg = tapegrad
     return {"version": tg.__version__, "path": tg.__file__,
             "speedups": "pure Python" if SPEEDUPS is None else "C speedups"}

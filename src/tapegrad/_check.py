@@ -90,3 +90,21 @@ def choice(value, options, fn, arg):
         kind = ValueError if isinstance(value, str) else TypeError
         raise kind(f"{fn}: {arg} must be one of {names}, got {_got(value)}")
     return value
+
+
+def _non_numeric(v):
+    """The type name of a value NumPy cannot compute with (None for numbers and arrays)."""
+    if isinstance(v, (np.ndarray, np.generic)):
+        return None if v.dtype.kind in "biufc" else f"{v.dtype} array"
+    if isinstance(v, (int, float, complex)):
+        return None
+    if isinstance(v, (list, tuple)):
+        try:
+            kind = np.asarray(v).dtype.kind
+        except (ValueError, TypeError):
+            kind = "O"
+        if kind in "biufc":
+            return None
+        inner = {type(e).__name__ for e in np.ravel(np.asarray(v, dtype=object))}
+        return f"{type(v).__name__} of {', '.join(sorted(inner))}"
+    return type(v).__name__

@@ -37,11 +37,11 @@ def speedups():
     """(active, detail): whether the C speedups run and, if not, why not."""
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     mod = sys.modules.get(_C)
-    if mod is not None:     # ops/_core imported it, so uses it: a failed import leaves none
+    if mod is not None:     # _native imported it, so uses it: a failed import leaves none
         return True, os.path.basename(getattr(mod, "__file__", "") or "built in")
     spec = _find()
     env = os.environ.get("TAPEGRAD_PURE_PYTHON")
-    if env:     # any non-empty value switches them off, as ops/_core reads it
+    if env:     # any non-empty value switches them off, as _native reads it
         built = (f"; the module for this Python is built ({os.path.basename(spec.origin)})"
                  if spec is not None else "")
         return False, f"TAPEGRAD_PURE_PYTHON={env} is set in the environment{built}"

@@ -15,7 +15,8 @@ from . import _random, _state
 from ._check import flag
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, is_floating, scan, to_array
 from ._tensor import Tensor, make
-from .ops._core import Op, apply
+from .ops._apply import apply
+from .ops._op import Op
 
 _local = _state.local
 _REAL = (int, float, np.integer, np.floating)

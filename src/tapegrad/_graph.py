@@ -1,12 +1,34 @@
-"""Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
+"""Graph nodes and what they save: Node, AccumulateGrad, Version (the in-place counter
+saved values are checked against), the interned metadata nodes share, and the notes
+explain_grad reads. A Node never points back at the tensor it produced (no cycles).
+Bottom layer: imports only _state and _sites."""
+import collections
+import threading
 import weakref
+from weakref import ref as _weakref
 
 from . import _state
-from ._sites import site_text
+from ._sites import _site, site_text
 
 _local = _state.local
 
-_track = None           # _speedups.track once the C speedups are set up (ops/_core.py)
+_track = None           # _speedups.track once the C speedups are set up (_native.py)
+
+
+class Version:
+    """The in-place change counter a tensor shares with its views: backward compares
+    it with the count a node saw when it saved the tensor. Smaller than a list: one
+    is made for nearly every recorded op."""
+
+    __slots__ = ("v", "site", "x")
+
+    def __init__(self):
+        self.v = 0
+        self.site = None            # where the last in-place change happened
+        # None, or [weak references to views sharing this counter (or None), weak
+        # reference to a node holding the memory's values (or None)]: one slot, since
+        # most counters need neither and there is one per recorded op
+        self.x = None
 
 
 class Spent:
@@ -29,7 +51,7 @@ class Node:
 
     Few slots on purpose: a node is made per op, so each slot costs time in forward
     and memory per node. Rare attributes (hooks, retain, out_fw, cuts) live in one
-    dict, `_x`, that most nodes never get. ops/_core.py `_record_fast` fills the same
+    dict, `_x`, that most nodes never get. C's `record_fast` fills the same
     slots inline (no __init__ call); keep the two in step.
     """
 
@@ -166,7 +188,7 @@ def grad_edge(t):
 
 
 def record_edge(t):
-    """grad_edge for a leaf input of an op being recorded (ops/_core._record and C's
+    """grad_edge for a leaf input of an op being recorded (ops/_apply._record and C's
     record_fast): while a GradientTape records, the leaf goes to the thread's log, from
     which tapes watch the leaves they saw used (watch_accessed_variables)."""
     log = _local.tape_log
@@ -196,3 +218,63 @@ def version_error(node, index, saved_version, cell):
     msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
             "before changing it.")
     return RuntimeError(msg)
+
+
+_MASK1 = (True,)
+
+
+_MASKS = {_MASK1: _MASK1}   # interned needs-grad masks, e.g. (True, False)
+
+
+_SHAPES = {}             # interned input-shape tuples of recorded nodes
+
+
+def _intern_shapes(shapes):
+    if len(_SHAPES) > 4096:
+        _SHAPES.clear()             # many distinct shapes: keep the cache small
+    return _SHAPES.setdefault(shapes, shapes)
+
+
+def _intern_meta(out):
+    if len(_META) > 4096:
+        _META.clear()
+    meta = (out.shape, out.dtype)
+    return _META.setdefault(meta, meta)
+
+
+_MASK2 = ((False, False), (True, False), (False, True), (True, True))
+
+
+_META = {}              # interned (shape, dtype) pairs of recorded outputs
+
+
+def _leaf_refs(node, max_nodes=64, max_leaves=16):
+    """Weak refs to (some of) the leaves near `node`: they outlive a dropped graph. The
+    walk is kept short because it runs for every no_grad op on a tracked intermediate."""
+    seen = {node}
+    stack = [node]
+    out = []
+    while stack and len(seen) < max_nodes and len(out) < max_leaves:
+        n = stack.pop()
+        if type(n) is AccumulateGrad:
+            out.append(_weakref(n.variable))
+            continue
+        for nxt in n.next:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return out
+
+
+_exits = threading.local()          # recent conversions of tracked tensors to NumPy/Python
+
+
+def note_conversion(t, how):
+    """Remember that tensor `t` (which needs grad) left tapegrad through `how`."""
+    ring = getattr(_exits, "ring", None)
+    if ring is None:
+        ring = _exits.ring = collections.deque(maxlen=64)
+    refs = [weakref.ref(t if t.grad_fn is None else t.grad_fn)]
+    if t.grad_fn is not None:
+        refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon
+    ring.append((how, _site(3), tuple(refs)))

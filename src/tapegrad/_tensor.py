@@ -1,11 +1,15 @@
 """Tensor: an ndarray plus autodiff state. Operator methods call `ops`; no derivatives here."""
 import sys
 import weakref
+from weakref import ref as _weakref
 
 import numpy as np
 
 from . import _state
+from ._check import _non_numeric
 from ._dtypes import as_dtype, is_floating, to_array
+from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
+from ._sites import _site
 
 _local = _state.local
 
@@ -314,7 +318,7 @@ class Tensor:
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
-            ops._core.note_cut(t, "detach", (self,))
+            note_cut(t, "detach", (self,))
         return t
 
     def _note_exit(self, how):
@@ -324,7 +328,7 @@ class Tensor:
                 # a value taken from a tensor that trains, inside tg.function: the trace
                 # would freeze it, so this signature runs eagerly (with a TraceWarning)
                 tracer.note_read(f"{how} of a tensor that requires grad")
-            _explain.note_conversion(self, how)
+            note_conversion(self, how)
 
     def _init_vc(self):
         self._vc = Version()
@@ -361,7 +365,6 @@ class Tensor:
         if not self._rg:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that "
                                "does not require grad")
-        from ._graph import _HookHandle
         leaf = getattr(self.grad_fn, "variable", None)
         if leaf is not None:
             return leaf.register_hook(fn)
@@ -382,7 +385,6 @@ class Tensor:
 
         The graph is kept for another backward with retain_graph=True, and always with
         create_graph=True (the new graph refers to it)."""
-        from .autograd import backward
         if gradient is not None and not isinstance(gradient, (Tensor, np.ndarray, int, float,
                                                                np.number)):
             raise TypeError(f"backward: the gradient for output 0 must be a tensor (or "
@@ -390,7 +392,7 @@ class Tensor:
         if retain_graph.__class__ is not bool and retain_graph is not None:
             raise TypeError(f"backward: retain_graph must be True, False or None, got "
                             f"{retain_graph!r:.40} ({type(retain_graph).__name__})")
-        backward(self, gradient, retain_graph=bool(retain_graph or create_graph),
+        _backward(self, gradient, retain_graph=bool(retain_graph or create_graph),
                  create_graph=create_graph, inputs=inputs)
 
     # ---------------------------------------------------------------- in place
@@ -421,7 +423,7 @@ class Tensor:
             raise
         except (TypeError, ValueError) as e:
             # NumPy's conversion and broadcasting errors, said with the tensor's terms
-            what = None if isinstance(value, Tensor) else ops._core._non_numeric(value)
+            what = None if isinstance(value, Tensor) else _non_numeric(value)
             if what is not None:
                 raise TypeError(f"setitem: cannot write a value of type {what} into a "
                                 f"tensor of dtype {self._data.dtype}") from None
@@ -908,22 +910,6 @@ class _SizeProxy(tuple):
     __hash__ = tuple.__hash__
 
 
-class Version:
-    """The in-place change counter a tensor shares with its views: backward compares
-    it with the count a node saw when it saved the tensor. Smaller than a list: one
-    is made for nearly every recorded op."""
-
-    __slots__ = ("v", "site", "x")
-
-    def __init__(self):
-        self.v = 0
-        self.site = None            # where the last in-place change happened
-        # None, or [weak references to views sharing this counter (or None), weak
-        # reference to a node holding the memory's values (or None)]: one slot, since
-        # most counters need neither and there is one per recorded op
-        self.x = None
-
-
 def make(data, rg=False):
     """Fast internal constructor: wrap an ndarray as it is."""
     t = _new(Tensor)
@@ -1000,7 +986,7 @@ def _check_update_operand(ufunc, o, data, arg="other"):
     """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
     wording, and a complex one would lose its imaginary part in the unsafe cast."""
     who = _UPDATE_NAMES.get(ufunc, "update")
-    what = ops._core._non_numeric(o)
+    what = _non_numeric(o)
     if what is not None:
         raise TypeError(f"{who}: unsupported {arg} type(s) {what}")
     if np.iscomplexobj(o) and not np.iscomplexobj(data):
@@ -1112,34 +1098,117 @@ def as_tensor(x, dtype=None):
     return Tensor(x, dtype=dtype)
 
 
-from . import ops  # noqa: E402  (bottom import: ops needs Tensor defined above)
-from .autograd import explain as _explain  # noqa: E402
-# operators go straight to the binary-op helper: one Python call less per op
-from .ops._core import _site, apply2 as _binary  # noqa: E402
-from .ops.elementwise import (Add as _Add, Div as _Div, Mul as _Mul,  # noqa: E402
-                              Pow as _Pow, Sub as _Sub)
-
-
 def _compare(forward, reflected):
     return lambda a, b: getattr(a, forward)(b) if isinstance(a, Tensor) else \
         getattr(b, reflected)(a)
 
 
-# NumPy ufuncs whose tapegrad op has another name (the rest share theirs: np.exp -> exp)
-_UFUNC_OPS = {
-    "add": lambda a, b: _binary(_Add, a, b),
-    "subtract": lambda a, b: _binary(_Sub, a, b),
-    "multiply": lambda a, b: _binary(_Mul, a, b),
-    "divide": lambda a, b: _binary(_Div, a, b),
-    "true_divide": lambda a, b: _binary(_Div, a, b),
-    "power": lambda a, b: _binary(_Pow, a, b),
-    "absolute": ops.abs,
-    "negative": ops.neg,
-    "positive": lambda a: a,
-    "less": _compare("__lt__", "__gt__"),
-    "less_equal": _compare("__le__", "__ge__"),
-    "greater": _compare("__gt__", "__lt__"),
-    "greater_equal": _compare("__ge__", "__le__"),
-    "equal": _compare("__eq__", "__eq__"),
-    "not_equal": _compare("__ne__", "__ne__"),
-}
+def note_cut(t, kind, sources):
+    """Remember on `t` that the gradient path from `sources` was cut here, and where.
+
+    Only weak references to the graph are kept, so this never keeps a graph alive. Ops
+    that backward rules run are not noted: they compute gradients."""
+    if kind == "no_grad" and _local.in_backward:
+        return
+    refs = []
+    for a in sources:
+        if isinstance(a, Tensor) and a._rg:
+            # a leaf's accumulator may not exist yet: refer to the leaf itself
+            fn = a.grad_fn
+            refs.append(_weakref(a if fn is None else fn))
+            if fn is not None:
+                refs.extend(_leaf_refs(fn))
+    if refs:
+        x = t._x if t._x is not None else {}
+        x["cut"] = (kind, _site(3), tuple(refs))
+        t._x = x
+
+
+def _carry_cut(t, args):
+    for a in args:
+        if isinstance(a, Tensor) and a._x is not None and "cut" in a._x:
+            x = t._x if t._x is not None else {}
+            x["cut"] = a._x["cut"]
+            t._x = x
+            return
+
+
+def _share_version(base, t):
+    """t is a view of base: one version counter, and base's counter remembers t so that
+    a recorded in-place change of the memory can mark t's history out of date."""
+    if isinstance(base, Tensor):
+        vc = base._vc
+        if vc is None:
+            vc = base._vc = Version()
+        t._vc = vc
+        if _local.in_backward:
+            return          # a rule's own view: no recorded write reaches its base
+        x = vc.x
+        views = x[0] if x is not None else None
+        if views is None:
+            if x is None:
+                vc.x = [[_weakref(t)], None]
+            else:
+                x[0] = [_weakref(t)]
+        else:
+            views.append(_weakref(t))
+            if len(views) >= 64 and len(views) & (len(views) - 1) == 0:
+                # a long-lived base (a parameter viewed every step): drop dead views
+                views[:] = [r for r in views if r() is not None]
+
+
+def mark_stale_views(t, site):
+    """A recorded in-place change just gave `t` a new history: views of its memory taken
+    before keep the old one, so their gradient would be wrong. Mark them; using one in
+    an op while grad mode is on raises (see _check_stale)."""
+    vc = t._vc
+    x = vc.x if vc is not None else None
+    views = x[0] if x is not None else None
+    if not views:
+        return
+    for r in views:
+        v = r()
+        if v is not None and v is not t:
+            x = v._x if v._x is not None else {}
+            x["stale"] = site
+            v._x = x
+    vc.x[0] = None
+
+
+# The layers above, set when they are imported (imports point down; these upward edges
+# are looked up at call time): the `ops` package, the two-input entry point with the op
+# classes of the operators (`x + y` goes straight to it: one Python call less per op),
+# NumPy ufuncs whose tapegrad op has another name, and the engine's backward.
+ops = _binary = _Add = _Sub = _Mul = _Div = _Pow = _backward = None
+_UFUNC_OPS = {}
+
+
+def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
+    """Called at the end of ops/__init__.py."""
+    global ops, _binary, _Add, _Sub, _Mul, _Div, _Pow
+    ops, _binary, _Add, _Sub, _Mul, _Div, _Pow = module, apply2, Add, Sub, Mul, Div, Pow
+    # NumPy ufuncs whose tapegrad op has another name (the rest share theirs: np.exp -> exp)
+    _UFUNC_OPS.update({
+        "add": lambda a, b: _binary(_Add, a, b),
+        "subtract": lambda a, b: _binary(_Sub, a, b),
+        "multiply": lambda a, b: _binary(_Mul, a, b),
+        "divide": lambda a, b: _binary(_Div, a, b),
+        "true_divide": lambda a, b: _binary(_Div, a, b),
+        "power": lambda a, b: _binary(_Pow, a, b),
+        "absolute": ops.abs,
+        "negative": ops.neg,
+        "positive": lambda a: a,
+        "less": _compare("__lt__", "__gt__"),
+        "less_equal": _compare("__le__", "__ge__"),
+        "greater": _compare("__gt__", "__lt__"),
+        "greater_equal": _compare("__ge__", "__le__"),
+        "equal": _compare("__eq__", "__eq__"),
+        "not_equal": _compare("__ne__", "__ne__"),
+    })
+
+
+def use_backward(backward):
+    """Called by autograd/__init__.py: what Tensor.backward runs."""
+    global _backward
+    _backward = backward
+

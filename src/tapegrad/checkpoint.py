@@ -15,7 +15,7 @@ import numpy as np
 from . import _random, _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
-from .ops._core import _frozen
+from .ops._apply import _frozen
 
 _local = _state.local
 

@@ -16,7 +16,8 @@ from . import _state
 from ._tensor import Tensor, make
 from .autograd.function import (Outputs, camel, grads_for, is_traced, make_op,
                                 raw_or_wrapped)
-from .ops._core import apply
+from .autograd.forward_ad import _top_level, strip_level
+from .ops._apply import apply
 
 _local = _state.local
 
@@ -47,7 +48,6 @@ def _strip(t, level):
     """`t` without its tangent at `level` (a transposition must not add one)."""
     if level is None or not isinstance(t, Tensor) or not t._fw or level not in t._fw:
         return t
-    from .ops._core import strip_level
     return strip_level(t, level)
 
 
@@ -178,7 +178,6 @@ class _GradState:
     def _tg_jvp(self, cctx, tans):
         # J u = d/dv <grad_fn(v), u>: grad_fn is linear in v, so one backward transposes it
         from .autograd import grad
-        from .ops._core import _top_level
         graph = any(isinstance(d, Tensor) for d in tans)
         us = [None if d is None else (d if isinstance(d, Tensor) else make(np.asarray(d)))
               for d in tans]

@@ -26,7 +26,9 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _fitted
 from .autograd.graph import grad_edge
-from .ops._core import Ctx, Op, _frozen, _share_version, apply, call
+from ._tensor import _share_version
+from .ops._apply import _frozen, apply, call
+from .ops._op import Ctx, Op
 
 _local = _state.local
 
@@ -311,7 +313,7 @@ class _Tracer:
 
     def note_read(self, what):
         if self.reads is None:
-            from .ops._core import _site, site_text
+            from ._sites import _site, site_text
             self.reads = f"{what} at {site_text(_site(3))}"
         if self.outer is not None:
             self.outer.note_read(what)
@@ -609,7 +611,7 @@ class _Program:
 
 def _fast_calls():
     """The C speedups module when in use (its ufunc_call and vjp_call), else None."""
-    from .ops._core import SPEEDUPS
+    from ._native import SPEEDUPS
     return SPEEDUPS
 
 

@@ -15,7 +15,7 @@ from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
 from ._graph import grad_edge
-from .ops._core import _next_seq
+from ._native import _next_seq
 
 _local = _state.local
 

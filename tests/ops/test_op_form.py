@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 
 import tapegrad as tg
-from tapegrad.ops import _core
+from tapegrad import _native
+from tapegrad.ops import _op
 from tapegrad.ops import activations as A
 from tapegrad.ops import elementwise as E
 from tapegrad.ops._op import NEG, PASS, ZERO, derive, elementwise, op_for
 
-DERIVED = [op for op in _core.REGISTRY if "d" in op.__dict__]
-needs_c = pytest.mark.skipif(_core.SPEEDUPS is None, reason="C speedups not in use")
+DERIVED = [op for op in _op.REGISTRY if "d" in op.__dict__]
+needs_c = pytest.mark.skipif(_native.SPEEDUPS is None, reason="C speedups not in use")
 
 
 def _same(got, want):
@@ -31,7 +32,7 @@ def test_the_ops_with_one_formula_are_derived():
             "Abs", "Sign", "Sin", "Cos", "Tan", "Tanh", "Erf", "Sigmoid", "Sinh", "Cosh",
             "Arcsinh", "Expm1", "Log2", "Log10", "Reciprocal"} <= names
     for op in DERIVED:
-        assert op in _core.REGISTRY and issubclass(op, _core.Op)
+        assert op in _op.REGISTRY and issubclass(op, _op.Op)
         assert op.bw_name == op.__name__ + "Backward"
         assert op.batching == "elementwise"
 
@@ -96,7 +97,7 @@ def _ctx(op, xs):
     out = np.asarray(op.forward(*xs))
     saved = tuple(out[()] if n == "out" and not out.shape else out if n == "out"
                   else xs[op.args.index(n)] for n in op.saves)
-    ctx = _core.Ctx(saved, None, tuple(np.shape(x) for x in xs), out.shape)
+    ctx = _op.Ctx(saved, None, tuple(np.shape(x) for x in xs), out.shape)
     ctx.needs_grad = (True,) * len(xs)
     return ctx, out
 
@@ -153,10 +154,11 @@ _SCRIPT = r"""
 import json, sys
 import numpy as np
 import tapegrad as tg
-from tapegrad.ops import _core
+from tapegrad import _native
+from tapegrad.ops import _op
 rng = np.random.default_rng(5)
 out = {}
-for op in [op for op in _core.REGISTRY if "d" in op.__dict__]:
+for op in [op for op in _op.REGISTRY if "d" in op.__dict__]:
     for dtype in (np.float32, np.float64):
         shapes = [(3, 1), (1, 4)][:len(op.args)]
         xs = [tg.tensor(rng.uniform(0.3, 1.2, s).astype(dtype), requires_grad=True)
@@ -164,7 +166,7 @@ for op in [op for op in _core.REGISTRY if "d" in op.__dict__]:
         y = tg.ops.apply(op, *xs)
         (y * tg.tensor(rng.standard_normal(y.shape).astype(dtype))).sum().backward()
         out[f"{op.__name__}/{dtype.__name__}"] = [x.grad.numpy().tobytes().hex() for x in xs]
-json.dump([_core.SPEEDUPS is not None, out], sys.stdout)
+json.dump([_native.SPEEDUPS is not None, out], sys.stdout)
 """
 
 

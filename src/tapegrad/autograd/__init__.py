@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from .. import _tensor
 from .._tensor import Tensor
 from .engine import run_backward, what
 
@@ -82,6 +83,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                         inputs=inputs, accumulate=False, allow_unused=allow_unused,
                         who="grad")
 
+
+_tensor.use_backward(backward)     # Tensor.backward runs it (an upward edge, set here)
 
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402,F401
 from .anomaly import (detect_anomaly, is_anomaly_enabled,  # noqa: E402,F401

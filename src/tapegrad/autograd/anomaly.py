@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
-from ..ops._core import SPEEDUPS, _anomaly_stack, site_line
+from .._native import SPEEDUPS, _anomaly_stack
+from .._sites import site_line
 from ..ops.elementwise import _all_finite
 
 _local = _state.local

@@ -15,7 +15,12 @@ import numpy as np
 
 from .. import _state
 from .._check import describe as what
+from .._native import SPEEDUPS
+from .._sites import site_text
 from .._tensor import Tensor, make
+from ..ops._apply import call
+from ..ops.elementwise import Clone
+from ..ops.shape import SumTo
 from .anomaly import check_grads
 from .._graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
 
@@ -633,7 +638,6 @@ class _Freed(Exception):
 def _freed_message(node, order, run):
     """Say which tensor carried an already-used graph into this backward, or that the
     same graph was simply backpropagated twice."""
-    from ..ops._core import site_text
     msg = (f"{node.op.bw_name}: trying to backward through the graph a second time: the "
            "values it saved were freed by an earlier backward (retain_graph=False).")
 
@@ -699,16 +703,8 @@ def _reduce_to(gx, shape, node):
 
 _SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 
-from ..ops._core import call  # noqa: E402  (ops import the engine's package first)
-from ..ops.elementwise import Clone  # noqa: E402
-from ..ops.shape import SumTo  # noqa: E402
 
 
-def _speedups():
-    from ..ops._core import SPEEDUPS
-    return SPEEDUPS
-
-
-_fast = _speedups()
+_fast = SPEEDUPS
 _loops = _loops_py if _fast is None else _fast.backward_loops
 _fitted = _fitted_py

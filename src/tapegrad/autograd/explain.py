@@ -5,30 +5,13 @@ import weakref
 
 from .. import _state
 from .._tensor import Tensor
-from ..ops._core import _leaf_refs, _site
-from .._graph import AccumulateGrad, grad_edge
+from .._graph import AccumulateGrad, _exits, grad_edge
+from .._sites import site_text
 
 _local = _state.local
-_exits = threading.local()          # recent conversions of tracked tensors to NumPy/Python
 _KIND = {"no_grad": "was computed under no_grad (recording was off)",
          "detach": "was cut from the graph by .detach()",
          "stop_gradient": "went through stop_gradient"}
-
-
-def note_conversion(t, how):
-    """Remember that tensor `t` (which needs grad) left tapegrad through `how`."""
-    ring = getattr(_exits, "ring", None)
-    if ring is None:
-        ring = _exits.ring = collections.deque(maxlen=64)
-    refs = [weakref.ref(t if t.grad_fn is None else t.grad_fn)]
-    if t.grad_fn is not None:
-        refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon
-    ring.append((how, _site(3), tuple(refs)))
-
-
-def _site_text(site):
-    from ..ops._core import site_text
-    return site_text(site)
 
 
 def _edge_of(t):
@@ -85,7 +68,7 @@ def _nodes(start):
 
 def _describe(node):
     site = node.site
-    where = f" at {_site_text(site)}" if site is not None else ""
+    where = f" at {site_text(site)}" if site is not None else ""
     return f"{node.name()}{where}"
 
 
@@ -94,7 +77,7 @@ def _cut_reaching(cut, goal):
     for r in refs:
         start = _resolve(r)
         if start is not None and _path(start, goal) is not None:
-            return f"the value {_KIND.get(kind, kind)} at {_site_text(site)}"
+            return f"the value {_KIND.get(kind, kind)} at {site_text(site)}"
     return None
 
 
@@ -121,7 +104,7 @@ def explain_grad(target, source, tape=None) -> str:
         cut = target._x.get("cut") if target._x else None
         if cut is not None:
             why = _cut_reaching(cut, src) or f"target {_KIND.get(cut[0], cut[0])} " \
-                                             f"at {_site_text(cut[1])}"
+                                             f"at {site_text(cut[1])}"
             return f"target has no recorded history: {why}."
         return ("target has no recorded history: it was built only from constants "
                 "(tensors without requires_grad, or NumPy/Python values)."
@@ -161,7 +144,7 @@ def _exit_hint(src):
         if any(_reaches(r, src) for r in refs):
             return (f" If target was computed from a NumPy or Python value: source (or a "
                     f"value computed from it) left tapegrad through {how} at "
-                    f"{_site_text(site)}; such values are constants to autodiff, so keep "
+                    f"{site_text(site)}; such values are constants to autodiff, so keep "
                     "that computation in tapegrad ops.")
     return ""
 

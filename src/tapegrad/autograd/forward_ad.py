@@ -1,10 +1,19 @@
-"""Forward mode: dual levels, make_dual, unpack_dual. Tangent rules live with each op."""
+"""Forward mode: dual levels, make_dual, unpack_dual, and the driver that carries tangents
+through ops (apply hands tensors with tangents to it). Tangent rules live with each op."""
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, make
+from .._graph import Node, grad_edge
+from .._native import SPEEDUPS
+from .._tensor import Tensor, _share_version, as_tensor, make
+from ..ops import _apply
+from ..ops._apply import _complex_error, apply, call
+from ..ops._op import LINEAR, Ctx
+from ..ops.elementwise import Cast
+from ..ops.shape import BroadcastTo, GetItem, Reshape, Stack
 
 _local = _state.local
+_new = object.__new__
 
 
 class dual_level:
@@ -46,7 +55,6 @@ def _current_level(level):
 
 def make_dual(primal, tangent, level=None):
     """A tensor equal to `primal` that carries `tangent` through every op (one pass)."""
-    from .._tensor import as_tensor
     level = _current_level(level)
     for arg, v in (("primal", primal), ("tangent", tangent)):
         raw = v._data if isinstance(v, Tensor) else v
@@ -66,7 +74,6 @@ def make_dual(primal, tangent, level=None):
     out = make(p._data, p._rg)
     out.grad_fn = p.grad_fn
     if p.grad_fn is None and p._rg:
-        from .._graph import grad_edge
         out.grad_fn = grad_edge(p)
     fw = dict(p._fw) if p._fw else {}
     fw[level] = t
@@ -77,7 +84,6 @@ def make_dual(primal, tangent, level=None):
 
 def unpack_dual(t, level=None):
     """(primal, tangent) of a dual tensor; the tangent is None if it carries none."""
-    from ..ops._core import strip_level
     if not isinstance(t, Tensor):
         return t, None
     if level is None:
@@ -85,3 +91,237 @@ def unpack_dual(t, level=None):
     if t._fw is None or level not in t._fw:
         return t, None
     return strip_level(t, level), t._fw[level]
+
+
+# ---------------------------------------------------------------- the driver
+
+def _dual_fast_py(op, args, raw, params):
+    """First-order forward mode: one dual level, nothing recording. Primal and tangent are
+    computed on plain arrays (0-d ones as NumPy scalars) and one Tensor is built per output
+    value; None when the general path is needed. Written flat: this is the whole cost of
+    a jvp op. `_speedups.dual_fast` is this function in C for rules without params."""
+    L = _local
+    if L.fw_batch:
+        return None
+    levels = L.fw_levels
+    if L.fw_default:
+        if levels:
+            return None
+        level = 0
+    elif len(levels) == 1:
+        level = levels[0]
+    else:
+        return None
+    tans = []
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None:
+            fw = a._fw
+            d = fw.get(level)
+            if d is None or len(fw) != 1 or d._fw is not None or d._rg:
+                return None
+            if a._data.dtype.kind == "c":
+                raise _complex_error(op, a._data.dtype)
+            d = d._data
+            if type(d) is np.ndarray and not d.shape:
+                d = d[()]
+            tans.append(d)
+        else:
+            tans.append(None)
+    forward, save_idx, diff, view = op._hot
+    out = forward(*raw, **params) if params else forward(*raw)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    if out.dtype.kind == "c" and op.jvp is not None and diff:
+        raise _complex_error(op, out.dtype)
+    t = make(out)
+    if view:
+        _share_version(args[0], t)
+    jvp = op.jvp
+    if jvp is None or not diff:
+        return t
+    if jvp is LINEAR:
+        dx = tans[0]
+        dout = None if dx is None else call(op, dx, **params)
+    else:
+        saved = []
+        for i in (range(len(raw)) if save_idx is None else save_idx):
+            v = out if i < 0 else raw[i]
+            if type(v) is np.ndarray and not v.shape:
+                v = v[()]
+            saved.append(v)
+        shapes = []
+        for v in raw:
+            shapes.append(v.shape if type(v) is np.ndarray else np.shape(v))
+        ctx = _new(Ctx)
+        ctx.saved = tuple(saved)
+        ctx.params = params or None
+        ctx.in_shapes = tuple(shapes)
+        ctx.out_shape = out.shape
+        ctx.needs_grad = ()
+        ctx.batched = None
+        dout = jvp(ctx, *tans)
+    dout = _dual_norm(out, dout)
+    t._fw = {level: make(dout)}
+    return t
+
+
+def _dual_norm(out, dout):
+    """A jvp rule's result as an ndarray tangent of `out`'s shape and dtype (None: zero)."""
+    if dout is None:
+        return np.zeros(out.shape, dtype=out.dtype)
+    if type(dout) is not np.ndarray:
+        dout = dout._data if isinstance(dout, Tensor) else np.asarray(dout)
+    if dout.shape != out.shape:
+        dout = np.broadcast_to(dout, out.shape)
+    if dout.dtype != out.dtype and out.dtype.kind == "f":
+        dout = dout.astype(out.dtype)
+    return dout
+
+
+def _top_level(args):
+    active = _state.dual_levels()
+    best = None
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None:
+            for lv in a._fw:
+                if lv in active and (best is None or active.index(lv) > active.index(best)):
+                    best = lv
+    return best
+
+
+def strip_level(t, level):
+    """A tensor equal to `t` for reverse mode and other levels, without `level`'s tangent."""
+    p = make(t._data, t._rg)
+    # a leaf's stand-in routes reverse-mode gradients into the leaf's own accumulator
+    p.grad_fn = grad_edge(t)
+    rest = {k: v for k, v in t._fw.items() if k != level}
+    p._fw = rest or None
+    p._vc = t._vc
+    return p
+
+
+def _apply_dual(op, level, args, params):
+    prim = []
+    tans = []
+    for a in args:
+        if isinstance(a, Tensor) and a._fw is not None and level in a._fw:
+            if a._data.dtype.kind == "c" and op.jvp is not None and op.differentiable:
+                raise _complex_error(op, a._data.dtype)
+            tans.append(a._fw[level])
+            prim.append(strip_level(a, level))
+        else:
+            tans.append(None)
+            prim.append(a)
+    out = apply(op, *prim, **params)
+    if op.jvp is None or not op.differentiable:
+        return out
+    if out._data.dtype.kind == "c":
+        raise _complex_error(op, out._data.dtype)
+    fast = not _needs_graph(prim, tans)
+    if fast:
+        saved_src = [p._data if isinstance(p, Tensor) else p for p in prim]
+        out_v = out._data
+        tans = [None if d is None else d._data for d in tans]
+    else:
+        saved_src = prim
+        out_v = out
+    save_idx = range(len(prim)) if op.save_all else op._save_idx
+    saved = tuple(out_v if i < 0 else saved_src[i] for i in save_idx)
+    shapes = tuple(p._data.shape if isinstance(p, Tensor) else np.shape(p) for p in prim)
+    ctx = Ctx(saved, params or None, shapes, out._data.shape)
+    batch = _local.fw_batch.get(level) if _local.fw_batch else None
+    tshape = out._data.shape if batch is None else (batch,) + out._data.shape
+    if batch is not None:
+        dout = _batched_jvp(op, ctx, tans, params or {}, batch)
+    elif op.jvp == LINEAR:
+        dx = tans[0]
+        dout = None if dx is None else call(op, dx, **params)
+    else:
+        dout = op.jvp(ctx, *tans)
+    if dout is None:
+        dout = np.zeros(tshape, dtype=out._data.dtype)
+    else:
+        dshape = dout.shape
+        if dshape != tshape:
+            dout = call(BroadcastTo, dout, shape=tshape)
+        if not isinstance(dout, Tensor):
+            dout = make(np.asarray(dout))
+    if not isinstance(dout, Tensor):
+        dout = make(dout)
+    if dout._data.dtype != out._data.dtype and np.issubdtype(out._data.dtype, np.floating):
+        dout = apply(Cast, dout, dtype=out._data.dtype)
+    fwd = dict(out._fw) if out._fw else {}
+    fwd[level] = dout
+    out._fw = fwd
+    node = out.grad_fn
+    if type(node) is Node and node._saved:
+        # backward rules must see the duals (forward-over-reverse), not the stripped copies
+        save_idx = range(len(args)) if op.save_all else op._save_idx
+        node._saved = tuple(v if i < 0 or not isinstance(args[i], Tensor) else args[i]
+                            for i, v in zip(save_idx, node._saved))
+        node._set("dual", True)         # saved values are Tensors now: unpack them
+        if -1 in save_idx:
+            node.out_fw = fwd
+    return out
+
+
+def _batched_jvp(op, ctx, tans, params, batch):
+    """The jvp for tangents of shape (batch,) + input shape, in one call where the op
+    allows it, else one batch slice at a time."""
+    if all(d is None for d in tans):
+        return None
+    ctx.batched = batch
+    nd = len(ctx.out_shape)
+    if op.jvp == LINEAR:
+        bp = op.batch_params(params, ctx) if op.batch_params is not None else None
+        if bp is not None:
+            d = _align(tans[0], nd) if op.batching == "elementwise" else tans[0]
+            return call(op, d, **bp)
+    elif op.batching == "elementwise":
+        return op.jvp(ctx, *[None if d is None else _align(d, nd) for d in tans])
+    elif op.batching == "aware":
+        r = op.jvp(ctx, *tans)
+        if r is not NotImplemented:
+            return r
+    ctx.batched = None
+    outs = []
+    for b in range(batch):
+        sl = [None if d is None else call(GetItem, d, index=(b,)) for d in tans]
+        r = call(op, sl[0], **params) if op.jvp == LINEAR else op.jvp(ctx, *sl)
+        outs.append(np.zeros(ctx.out_shape) if r is None else r)
+    outs = [_broadcast(r, ctx.out_shape) for r in outs]
+    return call(Stack, *outs, axis=0)
+
+
+def _align(d, nd):
+    """Right-align a batched tangent (B,) + s with an output of `nd` dimensions."""
+    shape = d.shape
+    missing = nd - (len(shape) - 1)
+    if missing <= 0:
+        return d
+    return call(Reshape, d, shape=shape[:1] + (1,) * missing + shape[1:])
+
+
+def _broadcast(r, shape):
+    if tuple(r.shape) == tuple(shape):
+        return r
+    return call(BroadcastTo, r, shape=tuple(shape))
+
+
+def _needs_graph(prim, tans):
+    """Whether rule code must run on Tensors (recording or other levels active)."""
+    recording = _local.grad_enabled
+    for v in (*prim, *tans):
+        if isinstance(v, Tensor):
+            if v._fw is not None:
+                return True
+            if recording and v._rg:
+                return True
+    return False
+
+
+if SPEEDUPS is None:
+    _apply.set_forward_mode(_dual_fast_py, _top_level, _apply_dual)
+else:
+    SPEEDUPS.init_dual(Ctx, _dual_fast_py, _dual_norm, np.shape, LINEAR)
+    _apply.set_forward_mode(SPEEDUPS.dual_fast, _top_level, _apply_dual)

@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
-from ..ops._core import LINEAR, Op, apply, call, same_params
+from ..ops._apply import apply, call
+from ..ops._op import LINEAR, Op, same_params
 from ..ops.elementwise import Clone
 
 _local = _state.local

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _random, _state, ops
 from .._tensor import Tensor, make
-from ..ops._core import Op
+from ..ops._op import Op
 from .. import _check
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -1,5 +1,9 @@
 """The op library. Every public function builds on apply() and one Op class."""
-from ._core import REGISTRY, LINEAR, Op, apply, call, register, tangent_sum  # noqa: F401
+import sys
+
+from .. import _tensor
+from ._apply import apply, apply2, call  # noqa: F401
+from ._op import REGISTRY, LINEAR, Op, register, tangent_sum  # noqa: F401
 from .activations import (gelu, leaky_relu, log_softmax, relu, sigmoid,  # noqa: F401
                           softmax, softplus)
 from .elementwise import (abs, add, arcsinh, cast, clamp, clip, clip_by_value,  # noqa: F401
@@ -14,3 +18,7 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
+
+# Tensor's operators and methods call the ops through this package (the one upward edge)
+from . import elementwise as _ew  # noqa: E402
+_tensor.use_ops(sys.modules[__name__], apply2, _ew.Add, _ew.Sub, _ew.Mul, _ew.Div, _ew.Pow)

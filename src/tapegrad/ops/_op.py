@@ -1,4 +1,7 @@
-"""Elementwise ops in declarative form: the op states its derivative once.
+"""What an op is: the `Op` base class and `register()`, the context the rules read
+(`Ctx` in forward mode, a Node in backward), the helpers rules share (`tangent_sum`,
+`tangent_axis`, ...), and elementwise ops in declarative form, where the op states its
+derivative once:
 
     Tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out, doc="tanh(x).")
     Div = elementwise(np.true_divide, name="Div",
@@ -35,11 +38,126 @@ import numpy as np
 from .. import _state
 from .._check import describe
 from .._tensor import Tensor, make
-from ._core import REGISTRY, SPEEDUPS, Op, apply, apply1, apply2, register, _set_hot
+from .._native import SPEEDUPS
+from ._apply import apply, apply1, apply2
 
 _local = _state.local
 
 PASS, NEG, ZERO = -1, -2, -3    # program outputs that are not a register: g, -g, zeros
+
+
+# ------------------------------------------------------------------ Op and its rules' context
+
+REGISTRY = []           # every registered Op class, for the case-table completeness test
+LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
+
+
+class Op:
+    """Base class of a differentiable operation; never instantiated.
+
+    Subclasses give `forward` (ndarrays in, ndarray out), `vjp(ctx, g)` and
+    `jvp(ctx, *tangents)`; `args` names the tensor inputs, `saves` the values the
+    rules read back (`"out"` is the result). A forward that is one ufunc call is the
+    ufunc itself (`forward = staticmethod(np.add)`): no Python frame per op.
+    """
+
+    args = ("x",)
+    saves = ()
+    view = False            # the result may share memory with input 0
+    save_all = False        # variadic ops (einsum) save every input
+    # How the jvp handles tangents with a leading batch axis (jacfwd/jacrev/hessian push
+    # all basis vectors in one pass): "elementwise" (tangents are right-aligned to the
+    # output and the rule broadcasts), "aware" (the rule reads ctx.batched itself), or
+    # None (one slice at a time). LINEAR ops give `batch_params(params, ctx)` instead.
+    batching = None
+    batch_params = None
+    differentiable = True
+    # (NumPy function, extra constant arguments) that forward amounts to, or None
+    direct = None
+    bw_name = "OpBackward"
+    _save_idx = ()
+
+    @staticmethod
+    def forward(*xs, **params):
+        raise NotImplementedError
+
+    vjp = None
+    jvp = None
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _set_hot(cls)
+
+
+def _set_hot(cls):
+    """What apply1/apply2 read per call, in one class attribute: forward, saved input
+    indices (None: let _record decide), differentiable, view."""
+    cls._hot = (cls.forward, None if cls.save_all else cls._save_idx, cls.differentiable,
+                cls.view)
+
+
+def register(cls):
+    """Class decorator: fill in derived names and add the op to the registry."""
+    cls.bw_name = cls.__name__ + "Backward"
+    if "direct" not in cls.__dict__:
+        # graph mode may replay a forward that is a ufunc as that ufunc (checked on a trace)
+        cls.direct = (cls.forward, ()) if isinstance(cls.forward, np.ufunc) else None
+    idx = []
+    for name in cls.saves:
+        idx.append(-1 if name == "out" else cls.args.index(name))
+    cls._save_idx = tuple(idx)
+    _set_hot(cls)
+    REGISTRY.append(cls)
+    return cls
+
+
+class Ctx:
+    """What a jvp rule reads during a forward-mode evaluation (no Node exists)."""
+
+    __slots__ = ("saved", "params", "in_shapes", "needs_grad", "out_shape", "batched")
+
+    def __init__(self, saved, params, in_shapes, out_shape):
+        self.saved = saved
+        self.params = params
+        self.in_shapes = in_shapes
+        self.out_shape = out_shape
+        self.needs_grad = ()
+        self.batched = None         # batch size of the tangents, when they carry one
+
+
+def tangent_sum(*ts):
+    """Sum of tangents where None stands for zero."""
+    acc = None
+    for t in ts:
+        if t is None:
+            continue
+        acc = t if acc is None else acc + t
+    return acc
+
+
+def same_params(params, ctx):
+    """batch_params of LINEAR ops whose params do not mention axes or shapes."""
+    return params
+
+
+def tangent_axis(ctx, axis=None):
+    """The reduction axis of ctx.params (or `axis`) for a tangent, shifted past the batch
+    axis when the tangent is batched."""
+    axis = ctx.params["axis"] if axis is None else axis
+    if ctx.batched is None:
+        return axis
+    if axis is None:
+        return tuple(range(1, len(ctx.in_shapes[0]) + 1))
+    if isinstance(axis, tuple):
+        return tuple(a + 1 for a in axis)
+    return axis + 1
+
+
+def tangent_zeros(ctx, shape, dtype=np.float64):
+    """A zero tangent for an input of `shape` (with the batch axis when batched)."""
+    if ctx.batched is not None:
+        shape = (ctx.batched,) + tuple(shape)
+    return np.zeros(shape, dtype=dtype)
 
 
 # ------------------------------------------------------------------ strong zeros

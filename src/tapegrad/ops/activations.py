@@ -4,9 +4,10 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import SPEEDUPS, Op, apply, apply1, call, register, tangent_axis
+from .._native import SPEEDUPS
+from ._apply import apply, apply1, call
 from ._shapes import check_number, check_operand, describe, normalize_axis
-from ._op import _all_finite, elementwise, scale
+from ._op import Op, _all_finite, elementwise, register, scale, tangent_axis
 from .elementwise import Erf, Exp, Tanh, Where
 from .reduce import Sum, _lse
 

@@ -6,10 +6,9 @@ import numpy as np
 
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor
-from ._core import (LINEAR, Op, apply, apply1, apply2, call, register, same_params,
-                    tangent_sum)
-from ._op import (StrongZeroWarning, _all_finite, _all_finite_py, elementwise,  # noqa: F401
-                  scale, zeros_like)
+from ._apply import apply, apply1, apply2, call
+from ._op import (LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
+                  elementwise, register, same_params, scale, tangent_sum, zeros_like)
 from ._shapes import broadcast_shapes, check_operand, describe
 
 

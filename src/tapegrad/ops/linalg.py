@@ -2,7 +2,8 @@
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import Op, apply, apply2, call, register, tangent_axis, tangent_sum
+from ._apply import apply, apply2, call
+from ._op import Op, register, tangent_axis, tangent_sum
 from ._shapes import (broadcast_shapes, check_bool, check_operand, describe, keepdims_shape,
                       normalize_axis,
                       pick_axis)

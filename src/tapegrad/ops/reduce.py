@@ -4,7 +4,8 @@ from collections import namedtuple
 import numpy as np
 
 from .._tensor import _NO_DIM, Tensor, make
-from ._core import LINEAR, Op, apply, call, register, tangent_axis
+from ._apply import apply, call
+from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
 from .elementwise import Exp, Where, _all_finite, maximum, minimum, scale

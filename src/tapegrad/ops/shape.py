@@ -2,9 +2,9 @@
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor
-from ._core import (LINEAR, Op, _share_version, apply, call, mark_stale_views, register,
-                    tangent_zeros)
+from .._tensor import Tensor, _share_version, mark_stale_views
+from ._apply import apply, call
+from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
                       normalize_axis,
                       sum_to_axes)
