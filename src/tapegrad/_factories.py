@@ -17,6 +17,7 @@ from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, is_floating, scan, to_array
 from ._tensor import Tensor, make
 from .ops._apply import apply
 from .ops._op import Op
+from .ops import broadcast_to, cast, clone, reshape, stack, where
 
 _local = _state.local
 _REAL = (int, float, np.integer, np.floating)
@@ -117,7 +118,6 @@ def tensor(data, dtype=None, requires_grad=False) -> Tensor:
                       "cut from the graph, as torch.tensor does", UserWarning, stacklevel=2)
         if _local.trace is not None and not requires_grad:
             # record the copy, so a tg.function replay reads the current value
-            from .ops import cast, clone
             with _state.no_grad():
                 out = clone(data)
                 dt = as_dtype(dtype, "tensor")
@@ -147,7 +147,6 @@ def _needs_graph(data) -> bool:
 def _joined(data, dtype, fn) -> Tensor:
     """Nested lists holding tensors, joined with stack so gradients and tangents flow;
     Python numbers and arrays in them are constants."""
-    from .ops import cast, stack
     # validate and fix dtype and shape on stand-ins, so no tensor value is read (a
     # tg.function trace would have to fall back to eager)
     dt = to_array(_stand_ins(data), dtype, fn=fn).dtype
@@ -194,7 +193,6 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
                    "constant")
     if t.shape == shape:
         return t
-    from .ops import broadcast_to, clone, reshape
     if t._data.size == math.prod(shape):
         return reshape(t, shape) if t.grad_fn is not None or t._rg else \
             make(t._data.reshape(shape).copy())
@@ -267,7 +265,6 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
     dt = as_dtype(dtype, fn) if dtype is not None else _fill_dtype(v)
     if isinstance(v, Tensor) and not requires_grad and _in_graph(v):
         # a broadcast of the fill value, copied so the result owns its memory
-        from .ops import broadcast_to, cast, clone
         if not is_floating(dt):
             raise TypeError(f"{fn}: fill_value requires grad but dtype {dt} cannot carry "
                             f"gradients; pass a floating dtype or fill_value.detach()")
@@ -359,7 +356,6 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
             from None
     ts = [v for v in (start, step) if isinstance(v, Tensor) and _in_graph(v)]
     if ts and not requires_grad:
-        from .ops import cast
         if not is_floating(dt):
             raise TypeError(f"arange: start/step require grad but dtype {dt} cannot carry "
                             f"gradients; pass a floating dtype or detach them")
@@ -384,7 +380,6 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
     dt = _dt(dtype, "linspace")
     if (isinstance(start, Tensor) and _in_graph(start) or
             isinstance(end, Tensor) and _in_graph(end)) and not requires_grad and n > 0:
-        from .ops import cast, reshape, where
         if not is_floating(dt):
             raise TypeError(f"linspace: start/end require grad but dtype {dt} cannot "
                             f"carry gradients; pass a floating dtype or detach them")

@@ -18,6 +18,9 @@ from .autograd.function import (Outputs, camel, grads_for, is_traced, make_op,
                                 raw_or_wrapped)
 from .autograd.forward_ad import _top_level, strip_level
 from .ops._apply import apply
+from .autograd import grad
+from .ops import sum as tsum
+from .tape import GradientTape, Variable
 
 _local = _state.local
 
@@ -32,7 +35,6 @@ def _vdot(a, b):
     """sum(a * b) as a scalar tensor (None when either side is missing)."""
     if a is None or b is None:
         return None
-    from .ops import sum as tsum
     return tsum(a * b)
 
 
@@ -102,7 +104,6 @@ def custom_gradient(f=None):
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from .tape import GradientTape, Variable
         # a private tape sees which Variables f reads (TF's VariableWatcher)
         with GradientTape(persistent=True) as watcher:
             res = f(*args, **kwargs)
@@ -177,7 +178,6 @@ class _GradState:
 
     def _tg_jvp(self, cctx, tans):
         # J u = d/dv <grad_fn(v), u>: grad_fn is linear in v, so one backward transposes it
-        from .autograd import grad
         graph = any(isinstance(d, Tensor) for d in tans)
         us = [None if d is None else (d if isinstance(d, Tensor) else make(np.asarray(d)))
               for d in tans]
@@ -367,7 +367,6 @@ class _JvpState:
 
     def _tg_vjp(self, node, g):
         # g^T J = d/du <g, jvp(u)>: the rule is linear in u, so one backward transposes it
-        from .autograd import grad
         graph = isinstance(g, Tensor)
         primals = self._primals(node.saved, graph)
         need = node.needs_grad

@@ -11,6 +11,7 @@ from .autograd.engine import run_backward
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops.elementwise import clone
+from .ops import getitem, reshape, transpose
 
 _local = _state.local
 
@@ -350,7 +351,6 @@ def _blocks(batched, out_leaves, in_leaves, by_output):
 
     by_output: tangents are per output leaf with the batch over inputs (forward mode);
     otherwise per input leaf with the batch over outputs (reverse mode)."""
-    from .ops import getitem, reshape, transpose
     table = []
     for o, oleaf in enumerate(out_leaves):
         row, off_in = [], 0
@@ -513,7 +513,6 @@ def _jacrev(f, argnums, has_aux, who):
 
 def _reshape_rows(g):
     """A single gradient as a batch of one row: (1,) + g.shape."""
-    from .ops import reshape
     return reshape(g, (1,) + tuple(g.shape))
 
 

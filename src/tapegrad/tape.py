@@ -16,6 +16,7 @@ from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
 from ._graph import grad_edge
 from ._native import _next_seq
+from .ops import cast, clone, minimum, reshape, sqrt, stack, sum as tsum
 
 _local = _state.local
 
@@ -116,7 +117,6 @@ class Variable(Tensor):
 
     def read_value(self):
         """A snapshot of the current value (gradients still flow to the variable)."""
-        from .ops import clone
         return clone(self)
 
     def __repr__(self):
@@ -505,13 +505,11 @@ class GradientTape:
         self._release()
         if not connected and unconnected_gradients == "none":
             return None
-        from .ops import reshape, stack
         j = stack(cols, axis=1)                       # (B, inner) + source.shape[1:]
         return reshape(j, (b,) + tuple(target.shape[1:]) + tuple(source.shape[1:]))
 
     @staticmethod
     def _assemble(rows, tshape, sshape, s, unconnected, n):
-        from .ops import reshape, stack
         if all(r is None for r in rows):
             if unconnected == "none":
                 return None
@@ -544,7 +542,6 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     >>> norm, clipped[0]
     (tensor(5.), tensor([0.6]))
     """
-    from .ops import cast, minimum, sqrt, sum as tsum
     if isinstance(t_list, (Tensor, np.ndarray, str)) or not hasattr(t_list, "__iter__"):
         raise TypeError(f"clip_by_global_norm: t_list must be a list of tensors, got "
                         f"{what(t_list)}")

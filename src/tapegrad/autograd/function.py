@@ -18,6 +18,8 @@ from .._tensor import Tensor, make
 from ..ops._apply import apply, call
 from ..ops._op import LINEAR, Op, same_params
 from ..ops.elementwise import Clone
+from ..ops import cast, concatenate, reshape
+from ..ops.shape import IndexAdd, Reshape
 
 _local = _state.local
 
@@ -62,7 +64,6 @@ class Unpack(Op):
     # the adjoint of taking a slice is placing the gradient into zeros
     @staticmethod
     def vjp(ctx, g):
-        from ..ops.shape import IndexAdd, Reshape
         p = ctx.params
         flat = call(Reshape, g, shape=(-1,))
         return (call(IndexAdd, flat, shape=ctx.in_shapes[0],
@@ -191,7 +192,6 @@ class Outputs:
             return None
         if self.spans is None:
             return _checked(parts[self.diff[0]], self.arrays[self.diff[0]].shape, who)
-        from ..ops import cast, concatenate, reshape
         pieces = []
         for k in self.diff:
             p = _checked(parts[k], self.arrays[k].shape, who)

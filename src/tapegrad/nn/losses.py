@@ -2,6 +2,7 @@
 from .. import _check
 from . import functional as F
 from .module import Module
+from .._factories import tensor
 
 
 class _Loss(Module):
@@ -96,7 +97,6 @@ class BCELoss(_Loss):
 
 
 def _as_tensor(x):
-    from .._factories import tensor
     return tensor(x)
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._check import describe
+from ..errors import shapes_msg
 
 
 def check_operand(op, name, x):
@@ -121,7 +122,6 @@ def broadcast_shapes(op, *shapes):
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        from ..errors import shapes_msg
         raise ValueError(shapes_msg(op, *shapes)) from None
 
 

@@ -10,9 +10,10 @@ from ._shapes import (broadcast_shapes, check_bool, check_operand, describe, kee
 from . import elementwise as E
 from . import reduce as R
 from .. import _state
-from .elementwise import Abs, Pow, Sign, Where, _all_finite
 from .reduce import Sum, expand_reduced
 from .shape import BroadcastTo, Reshape, Transpose, reshape, squeeze
+from ..errors import shapes_msg
+from .elementwise import _all_finite, Abs, mul, Pow, Sign, Where
 
 
 def _raw(v):
@@ -97,12 +98,10 @@ def _check_matmul(x, y, op="matmul"):
         check_operand(op, "y", y)
     xs, ys = np.shape(_raw(x)), np.shape(_raw(y))
     if not xs or not ys:
-        from ..errors import shapes_msg
         raise ValueError(shapes_msg(op, xs, ys, what="include a scalar; use mul"))
     kx = xs[-1]
     ky = ys[0] if len(ys) == 1 else ys[-2]
     if kx != ky:
-        from ..errors import shapes_msg
         raise ValueError(shapes_msg(op, xs, ys,
                                     what=f"do not align: inner sizes {kx} and {ky} differ"))
     if len(xs) > 2 or len(ys) > 2:
@@ -138,7 +137,6 @@ def outer(x, y):
         x = check_operand("outer", "x", x)
     if not isinstance(y, Tensor):
         y = check_operand("outer", "y", y)
-    from .elementwise import mul
     return mul(call(Reshape, x, shape=(-1, 1)) if isinstance(x, Tensor) else
                np.reshape(x, (-1, 1)), call(Reshape, y, shape=(1, -1))
                if isinstance(y, Tensor) else np.reshape(y, (1, -1)))
@@ -300,7 +298,6 @@ def einsum(subscripts, *operands):
     for s, shape in zip(ins, shapes):
         for c, n in zip(s, shape):
             if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
-                from ..errors import shapes_msg
                 raise ValueError(shapes_msg(f"einsum '{subscripts}'", *shapes,
                                             what=f"disagree on the size of '{c}'"))
     return apply(Einsum, *operands, ins=ins, out=out)

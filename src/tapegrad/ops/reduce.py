@@ -8,8 +8,8 @@ from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
-from .elementwise import Exp, Where, _all_finite, maximum, minimum, scale
 from .shape import BroadcastTo, Reshape, Transpose
+from .elementwise import _all_finite, cast, Exp, maximum, minimum, scale, sqrt, Where, where
 
 
 def _raw(v):
@@ -394,7 +394,6 @@ def _float_in(x, op):
     d = x._data if isinstance(x, Tensor) else np.asarray(x)
     if d.dtype.kind in "fc":
         return x
-    from .elementwise import cast
     return cast(x, np.float32)
 
 
@@ -403,7 +402,6 @@ def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
     """Standard deviation, sqrt(var(...)); same defaults as `var`. Where the variance is
     0 (a constant input) the gradient is 0, as in PyTorch: sqrt's infinite slope there
     times var's zero slope would be NaN."""
-    from .elementwise import sqrt, where
     v = _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "std")
     nonzero = v != 0                          # NaN stays NaN; no branch on values (traces)
     return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)

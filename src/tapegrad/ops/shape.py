@@ -8,6 +8,8 @@ from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
                       normalize_axis,
                       sum_to_axes)
+from .._graph import AccumulateGrad, Node
+from ..errors import shapes_msg
 
 _local = _state.local
 
@@ -415,7 +417,6 @@ def broadcast_to(x, shape):
                        else shape)
     src = np.shape(_raw(x))
     if broadcast_shapes("broadcast_to", src, shape) != shape:
-        from ..errors import shapes_msg
         raise ValueError(shapes_msg("broadcast_to", src, shape,
                                     what="cannot be broadcast (to the second)"))
     return apply(BroadcastTo, x, shape=shape)
@@ -476,7 +477,6 @@ def setitem_(t, index, value):
 def _check_view_write(t):
     """Refuse a recorded write through a view: it would change the base tensor's values
     while the base's recorded history stayed as it was (a silently wrong gradient)."""
-    from .._graph import AccumulateGrad, Node
     node = t.grad_fn
     if type(node) is not Node or t._data.base is None:
         return
@@ -506,7 +506,6 @@ def concatenate(tensors, axis=0, *, dim=None):
     for s in shapes[1:]:
         if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0]))
                                if i != axis):
-            from ..errors import shapes_msg
             raise ValueError(shapes_msg("concatenate", *shapes,
                                         what=f"do not match outside axis {axis}"))
     return apply(Concatenate, *tensors, axis=axis, sizes=tuple(s[axis] for s in shapes))
@@ -535,7 +534,6 @@ def stack(tensors, axis=0, *, dim=None):
     tensors = _tensor_list("stack", tensors)
     shapes = [np.shape(_raw(t)) for t in tensors]
     if any(s != shapes[0] for s in shapes):
-        from ..errors import shapes_msg
         raise ValueError(shapes_msg("stack", *shapes, what="must all be equal"))
     axis = check_axis("stack", axis, len(shapes[0]) + 1)
     return apply(Stack, *tensors, axis=axis)

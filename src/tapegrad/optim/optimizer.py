@@ -10,6 +10,7 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor, make
 from .._check import _got, flag, real
+from ..tape import GradientTape
 
 # keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
 # set by learning-rate schedulers)
@@ -263,7 +264,6 @@ class Optimizer:
         >>> v
         <tg.Variable 'Variable:0' shape=() dtype=float32, numpy=1.5>
         """
-        from ..tape import GradientTape
 
         if callable(var_list):
             var_list = var_list()

@@ -6,6 +6,8 @@ import numpy as np
 from .._state import enable_grad
 from .._tensor import Tensor, make
 from ..errors import GradcheckError
+from ..autograd import grad
+from ..func import jvp
 
 
 def _prepare(inputs):
@@ -85,7 +87,6 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=Fal
     >>> tg.gradcheck(lambda x: (x * x.sin()).sum(), (x,))
     True
     """
-    from ..autograd import grad
     _check_args("gradcheck", f, inputs,
                 (("eps", eps), ("atol", atol), ("rtol", rtol), ("nondet_tol", nondet_tol)),
                 (("check_forward_ad", check_forward_ad),
@@ -211,7 +212,6 @@ def _compare(a, n, i, shape, atol, rtol, what, raise_exception=True, name=None,
 
 def _check_forward(f, args, i, numeric, atol, rtol, raise_exception=True, name=None,
                    out_shapes=None):
-    from ..func import jvp
     x = args[i]._data
     cols = np.zeros_like(numeric)
     for e in range(x.size):
@@ -231,7 +231,6 @@ def _check_forward(f, args, i, numeric, atol, rtol, raise_exception=True, name=N
 def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   **kwargs) -> bool:
     """gradcheck of the first derivatives: checks second-order rules (create_graph)."""
-    from ..autograd import grad
     _check_args("gradgradcheck", f, inputs, (("eps", eps), ("atol", atol), ("rtol", rtol)),
                 ())
     prepared = _prepare(inputs)
