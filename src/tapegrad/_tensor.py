@@ -667,6 +667,8 @@ def _compare(forward, reflected):
         getattr(b, reflected)(a)
 
 
+# ------------------------------------------- views and explain_grad's notes on tensors
+
 def note_cut(t, kind, sources):
     """Remember on `t` that the gradient path from `sources` was cut here, and where.
 
