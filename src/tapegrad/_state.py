@@ -15,7 +15,7 @@ class _Local(threading.local):
         self.fw_default = False
         self._anomaly = False
         self._tapes = []             # open GradientTapes (tape.py), innermost last
-        self._trace = None           # the tg.function trace being recorded (graph_mode.py)
+        self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when any of the four above is on: the op fast paths read only this flag
         self.special = False
