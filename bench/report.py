@@ -72,6 +72,10 @@ def summarize(results):
 
     ratio("W1 eager / PyTorch eager", t("tapegrad", "W1", "eager"), t("torch", "W1", "eager"),
           0.5)
+    ratio("W1 GradientTape / W1 eager", t("tapegrad", "W1", "tape"),
+          t("tapegrad", "W1", "eager"), 1.15)
+    ratio("W1 tg.grad / W1 eager", t("tapegrad", "W1", "tg.grad"),
+          t("tapegrad", "W1", "eager"), 1.15)
     ratio("W2 eager / NumPy out= floor", t("tapegrad", "W2", "eager"),
           t("numpy", "W2", "out"), 1.2)
     tg2 = idx.get(("tapegrad", "W2", "eager"), {}).get("timing")

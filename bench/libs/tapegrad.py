@@ -30,6 +30,32 @@ def w1(d):
     return step, lambda: {"gx": x.grad.numpy(), "gw": w.grad.numpy()}
 
 
+def w1_tape(d):
+    """W1 through the TF-style front-end: Variables watched by a GradientTape."""
+    x, w = tg.Variable(np.array(d["w1_x"])), tg.Variable(np.array(d["w1_w"]))
+    res = {}
+
+    def step():
+        with tg.GradientTape() as tape:
+            loss = W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum()
+        res["gx"], res["gw"] = tape.gradient(loss, [x, w])
+
+    return step, lambda: {"gx": res["gx"].numpy(), "gw": res["gw"].numpy()}
+
+
+def w1_grad(d):
+    """W1 through the functional front-end: tg.grad of the loss (JAX style)."""
+    x, w = np.array(d["w1_x"]), np.array(d["w1_w"])
+    g = tg.grad(lambda x, w: W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum(),
+                argnums=(0, 1))
+    res = {}
+
+    def step():
+        res["gx"], res["gw"] = g(x, w)
+
+    return step, lambda: {"gx": res["gx"].numpy(), "gw": res["gw"].numpy()}
+
+
 def w1_graph(d):
     x, w = _leaf(d["w1_x"]), _leaf(d["w1_w"])
     f = tg.function(lambda x, w: W.w1_program(x, w, tg.tanh, tg.sin, tg.exp).sum())
@@ -148,7 +174,8 @@ def w5_mlp(d):
 
 
 def cases():
-    out = [("W1", "eager", w1), ("W2", "eager", w2)]
+    out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
+           ("W2", "eager", w2)]
     if hasattr(tg, "function"):
         out += [("W1", "graph", w1_graph), ("W2", "graph", w2_graph)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]

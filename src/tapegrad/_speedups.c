@@ -33,15 +33,13 @@ static PyObject *MASK1, *MASK2;
 static PyObject *str_shape, *str_dtype, *empty_tuple, *zero;
 
 /* backward */
-static PyObject *to_leaf_fn, *extras_fn, *unpack_fn, *reduce_to_fn, *check_grads_fn;
-static PyObject *version_error_fn, *saved_index_fn, *check_versions_fn, *count_error_fn;
-static PyObject *str_vjp, *str_next, *str_dual;
+static PyObject *str_vjp, *str_next;
 
 /* apply */
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
-static PyObject *str_in_backward;
+static PyObject *str_in_backward, *str_tape_log;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *all_finite_py;
 
@@ -54,7 +52,7 @@ static Py_ssize_t C_saved, C_params, C_in_shapes, C_needs_grad, C_out_shape, C_b
 /* slot offsets */
 static Py_ssize_t T_data, T_rg, T_grad, T_grad_fn, T_vc, T_fw, T_acc, T_x;
 static Py_ssize_t N_op, N__saved, N_saved, N_params, N_in_shapes, N_next, N_needs_grad,
-    N_vers, N_meta, N_site, N_x;
+    N_vers, N_meta, N_site, N_x, N_seq;
 static Py_ssize_t V_v, V_site, V_x;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
@@ -361,6 +359,7 @@ static PyObject *init(PyObject *self, PyObject *args)
         offset_of(Node_T, "needs_grad", &N_needs_grad) ||
         offset_of(Node_T, "vers", &N_vers) || offset_of(Node_T, "meta", &N_meta) ||
         offset_of(Node_T, "site", &N_site) || offset_of(Node_T, "_x", &N_x) ||
+        offset_of(Node_T, "seq", &N_seq) ||
         offset_of(Version_T, "v", &V_v) || offset_of(Version_T, "site", &V_site) ||
         offset_of(Version_T, "x", &V_x))
         return NULL;
@@ -380,19 +379,6 @@ static PyObject *init_apply(PyObject *self, PyObject *args)
     F16 = (PyObject *)PyArray_DescrFromType(NPY_HALF);
     if (F16 == NULL)
         return NULL;
-    Py_RETURN_NONE;
-}
-
-static PyObject *init_backward(PyObject *self, PyObject *args)
-{
-    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &to_leaf_fn, &extras_fn, &unpack_fn,
-                          &reduce_to_fn, &check_grads_fn, &version_error_fn, &saved_index_fn,
-                          &check_versions_fn, &count_error_fn))
-        return NULL;
-    PyObject *all[] = {to_leaf_fn, extras_fn, unpack_fn, reduce_to_fn, check_grads_fn,
-                       version_error_fn, saved_index_fn, check_versions_fn, count_error_fn};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        Py_INCREF(all[i]);
     Py_RETURN_NONE;
 }
 
@@ -513,6 +499,37 @@ static inline int input_matches(PyObject *a, PyObject *want)
     return dims_equal(get(a, T_data), want);
 }
 
+static PyObject *local_dict(void);
+
+/* autograd/graph.record_edge for leaf `a` (new ref): its AccumulateGrad, found here
+ * while it lives (the usual case), logged for GradientTape when the thread has a log */
+static PyObject *leaf_edge(PyObject *a)
+{
+    PyObject *ref = get(a, T_acc), *acc = NULL;
+    if (ref != Py_None && PyWeakref_CheckRef(ref)) {
+#if PY_VERSION_HEX >= 0x030D0000
+        if (PyWeakref_GetRef(ref, &acc) < 0)
+            return NULL;
+#else
+        acc = PyWeakref_GetObject(ref);
+        acc = acc == Py_None ? NULL : Py_XNewRef(acc);
+#endif
+    }
+    if (acc == NULL)            /* none yet: graph.record_edge makes one (and logs) */
+        return PyObject_CallOneArg(grad_edge_fn, a);
+    PyObject *d = local_dict();
+    PyObject *log = d ? PyDict_GetItemWithError(d, str_tape_log) : NULL;
+    if (log == NULL && (d == NULL || PyErr_Occurred())) {
+        Py_DECREF(acc);
+        return NULL;
+    }
+    if (log != NULL && PyList_CheckExact(log) && PyList_Append(log, a) < 0) {
+        Py_DECREF(acc);
+        return NULL;
+    }
+    return acc;
+}
+
 /* the gradient edge of input `a` (new ref) and its shape (new ref); None for non-tensors */
 static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
 {
@@ -527,7 +544,7 @@ static int edge_of(PyObject *a, PyObject **edge, PyObject **shape)
     if (rg < 0)
         return -1;
     if (rg) {
-        e = PyObject_CallOneArg(grad_edge_fn, a);
+        e = leaf_edge(a);
         if (e == NULL)
             return -1;
     } else {
@@ -668,6 +685,15 @@ static int still_holds(PyObject *h)
     PyObject *n = PyWeakref_GetObject(h);
     return n != NULL && n != Py_None && PyTuple_CheckExact(get(n, N__saved));
 #endif
+}
+
+/* the last creation number given to a node (record_fast, next_seq) */
+static Py_ssize_t seq_counter;
+
+/* next_seq(): a new creation number, for ops/_core._record and GradientTape */
+static PyObject *next_seq(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromSsize_t(++seq_counter);
 }
 
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -828,9 +854,9 @@ have_meta:
     if (site == NULL)
         goto fail;
 
-    Py_ssize_t noffs[11] = {N_op, N__saved, N_saved, N_params, N_in_shapes, N_next,
-                            N_needs_grad, N_vers, N_meta, N_site, N_x};
-    node = fresh(Node_T, noffs, 11);
+    Py_ssize_t noffs[12] = {N_op, N__saved, N_saved, N_params, N_in_shapes, N_next,
+                            N_needs_grad, N_vers, N_meta, N_site, N_x, N_seq};
+    node = fresh(Node_T, noffs, 12);
     if (node == NULL)
         goto fail;
     set(node, N_op, op);
@@ -841,6 +867,13 @@ have_meta:
     set(node, N_vers, vers);
     set(node, N_meta, meta);
     set(node, N_site, site);
+    {                           /* its creation number: GradientTape's ranges */
+        PyObject *q = PyLong_FromSsize_t(++seq_counter);
+        if (q == NULL)
+            goto fail;
+        set(node, N_seq, q);
+        Py_DECREF(q);
+    }
     set(t, T_grad_fn, node);
     /* leaves whose arrays the node saved (parameters, constants) remember a node that
      * holds them, so .numpy() hands those arrays out read-only meanwhile (as
@@ -1900,7 +1933,8 @@ static PyObject *nexts_of(PyObject *node)
  * as a key but is never looked up again (only a node's consumers look it up). */
 typedef struct {
     PyObject *key;
-    Py_ssize_t count;
+    int count;
+    int need;           /* leads to a target (only computed when there are targets) */
     PyObject *grad;     /* the gradient summed so far (owned), or NULL */
 } wslot;
 
@@ -1927,6 +1961,7 @@ static int wtable_init(wtable *t)
     return 0;
 }
 
+/* the slot of key, or the empty slot where it would go */
 static wslot *wtable_find(wtable *t, PyObject *key)
 {
     size_t i = whash(key) & t->mask;
@@ -1960,6 +1995,7 @@ static wslot *wtable_get(wtable *t, PyObject *key, int *added)
     }
     w->key = Py_NewRef(key);
     w->count = 0;
+    w->need = 0;
     w->grad = NULL;
     t->used++;
     return w;
@@ -1993,56 +2029,6 @@ static int slot_add(wslot *w, PyObject *g)
     return 0;
 }
 
-/* the saved values a first-order rule reads (new ref), after the in-place check */
-static PyObject *saved_for(PyObject *node, PyObject *x)
-{
-    PyObject *saved = get(node, N__saved);
-    int dual = 0;
-    if (x != Py_None && PyDict_Check(x)) {
-        PyObject *d = PyDict_GetItemWithError(x, str_dual);
-        if (d == NULL && PyErr_Occurred())
-            return NULL;
-        if (d != NULL && (dual = PyObject_IsTrue(d)) < 0)
-            return NULL;
-    }
-    if (PyTuple_CheckExact(saved) && !dual) {
-        PyObject *vers = get(node, N_vers);
-        if (vers != Py_None && PyTuple_Check(vers)) {
-            Py_ssize_t n = PyTuple_GET_SIZE(vers);
-            for (Py_ssize_t k = 0; k + 1 < n; k += 2) {
-                PyObject *vc = PyTuple_GET_ITEM(vers, k);
-                if (vc == Py_None)
-                    continue;
-                int same = PyObject_RichCompareBool(get(vc, V_v), PyTuple_GET_ITEM(vers, k + 1),
-                                                    Py_EQ);
-                if (same < 0)
-                    return NULL;
-                if (!same) {    /* the Python helper raises the message */
-                    PyObject *r = PyObject_CallFunctionObjArgs(check_versions_fn, node, vers,
-                                                               NULL);
-                    Py_XDECREF(r);
-                    return NULL;
-                }
-            }
-        }
-        return Py_NewRef(saved);
-    }
-    if (saved == Py_None)
-        return Py_NewRef(empty_tuple);
-    return PyObject_CallFunctionObjArgs(unpack_fn, node, Py_False, NULL);
-}
-
-/* the slot of a node's input (counted in the first pass) */
-static wslot *input_slot(wtable *waiting, PyObject *nxt)
-{
-    wslot *w = wtable_find(waiting, nxt);
-    if (w->key == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "backward: a node was not counted");
-        return NULL;
-    }
-    return w;
-}
-
 /* release an input of a node: count down, and queue it when it is complete */
 static int release(wslot *w, PyObject *ready)
 {
@@ -2055,101 +2041,182 @@ static int release(wslot *w, PyObject *ready)
     return 0;
 }
 
-/* engine._fitted: gx (a new reference) when its shape is `shape`, else gx summed down
- * to it by engine._reduce_to (which names `node`'s rule if the shapes do not fit) */
-static PyObject *fit(PyObject *gx, PyObject *shape, PyObject *node)
+/* engine._allows: whether a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra
+ * nodes) keeps `node`: a node recorded while the tape recorded (lo < seq <= hi), or one
+ * of the extra nodes (watched tensors' nodes); 1, 0 or -1 */
+static int allows(PyObject *allowed, PyObject *node)
 {
-    int same;
-    if (PyArray_Check(gx)) {
-        same = dims_equal(gx, shape);
-    } else if (PyArray_IsScalar(gx, Generic) || PyFloat_Check(gx) || PyLong_Check(gx)) {
-        same = PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0;
-    } else {
-        PyObject *gshape = shape_attr(gx);
-        if (gshape == NULL) {
-            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
-                return NULL;
-            PyErr_Clear();      /* a Python scalar */
-            gshape = Py_NewRef(empty_tuple);
+    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0), *extra = PyTuple_GET_ITEM(allowed, 1);
+    int r = PySet_Contains(extra, node);
+    if (r != 0 || !Py_IS_TYPE(node, Node_T))
+        return r;
+    PyObject *seq = get(node, N_seq);
+    if (seq == Py_None)
+        return 0;
+    Py_ssize_t s = PyLong_AsSsize_t(seq);
+    if (s == -1 && PyErr_Occurred())
+        return -1;
+    for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
+        Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k));
+        Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranges, k + 1));
+        if ((lo == -1 || hi == -1) && PyErr_Occurred())
+            return -1;
+        if (lo < s && s <= hi)
+            return 1;
+    }
+    return 0;
+}
+
+/* a node done in the planning pass (all below it are): whether it leads to a target,
+ * and its needs_grad mask in `masks` if some edge is cut or leads to no target */
+static int plan_done(wtable *waiting, PyObject *node, PyObject *nexts, PyObject *targets,
+                     PyObject *masks)
+{
+    Py_ssize_t m = PyTuple_GET_SIZE(nexts);
+    int any_live = 0, any_dead = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
+        if (nxt == Py_None)
+            continue;
+        wslot *w = wtable_find(waiting, nxt);
+        if (w->key != NULL && (targets == Py_None || w->need))
+            any_live = 1;
+        else
+            any_dead = 1;
+    }
+    if (targets != Py_None) {
+        int t = PyDict_Contains(targets, node);
+        if (t < 0)
+            return -1;
+        wtable_find(waiting, node)->need = t || any_live;
+    }
+    if (!any_dead)
+        return 0;
+    PyObject *mask = PyTuple_New(m);
+    if (mask == NULL)
+        return -1;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
+        int live = 0;
+        if (nxt != Py_None) {
+            wslot *w = wtable_find(waiting, nxt);
+            live = w->key != NULL && (targets == Py_None || w->need);
         }
-        same = PyObject_RichCompareBool(gshape, shape, Py_EQ);
-        Py_DECREF(gshape);
+        PyTuple_SET_ITEM(mask, j, Py_NewRef(live ? Py_True : Py_False));
     }
-    if (same < 0)
-        return NULL;
-    if (same)
-        return Py_NewRef(gx);
-    return PyObject_CallFunctionObjArgs(reduce_to_fn, gx, shape, node, NULL);
+    int r = PyDict_SetItem(masks, node, mask);
+    Py_DECREF(mask);
+    return r;
 }
 
-/* fitted(gx, shape, ctx): fit() for tg.function's generated backward */
-static PyObject *fitted(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+typedef struct {
+    PyObject *node;     /* borrowed: the table holds it */
+    PyObject *nexts;    /* owned once looked at */
+    Py_ssize_t j;
+} frame;
+
+/* engine._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
+static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *targets,
+                PyObject *masks)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "fitted(gx, shape, ctx)");
-        return NULL;
+    frame *st = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots);
+    for (Py_ssize_t i = 0; i <= nr; i++) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
+            if (neu == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            st = neu;
+        }
+        if (i == nr)
+            break;
+        PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
+        int added;
+        if (wtable_get(waiting, r, &added) == NULL)
+            goto done;
+        if (added)
+            st[n++] = (frame){r, NULL, 0};
     }
-    if (reduce_to_fn == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "init_backward has not run");
-        return NULL;
+    while (n) {
+        frame *f = &st[n - 1];
+        if (f->nexts == NULL && (f->nexts = nexts_of(f->node)) == NULL)
+            goto done;
+        if (f->j < PyTuple_GET_SIZE(f->nexts)) {
+            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j);
+            f->j++;
+            if (nxt == Py_None)
+                continue;
+            if (allowed != Py_None) {
+                int a = allows(allowed, nxt);
+                if (a < 0)
+                    goto done;
+                if (!a)
+                    continue;
+            }
+            int added;
+            wslot *w = wtable_get(waiting, nxt, &added);
+            if (w == NULL)
+                goto done;
+            w->count++;
+            if (!added)
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
+                if (neu == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                st = neu;
+            }
+            st[n++] = (frame){nxt, NULL, 0};
+            continue;
+        }
+        n--;            /* done: every node below it is done (the graph has no cycles) */
+        int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
+        Py_CLEAR(st[n].nexts);
+        if (r < 0)
+            goto done;
     }
-    return fit(args[0], args[1], args[2]);
+    rc = 0;
+done:
+    while (n)
+        Py_XDECREF(st[--n].nexts);
+    PyMem_Free(st);
+    return rc;
 }
 
-/* backward_loops(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
- * autograd/engine._loops_py */
+/* backward_loops(roots, grads, state, run_node, run_leaf, allowed, targets):
+ * autograd/engine._loop_py. The loop only: order, summing, pruning; every step of
+ * running a node or a leaf is the Python runners'. */
 static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 7) {
         PyErr_SetString(PyExc_TypeError, "backward_loops takes 7 arguments");
         return NULL;
     }
-    PyObject *roots = args[0], *grads = args[1], *marks = args[4], *stored = args[6];
-    int retain = PyObject_IsTrue(args[2]), accumulate = PyObject_IsTrue(args[3]);
-    int anomaly = PyObject_IsTrue(args[5]);
-    if (retain < 0 || accumulate < 0 || anomaly < 0)
-        return NULL;
-    PyObject *acc_flag = accumulate ? Py_True : Py_False;
+    PyObject *roots = args[0], *grads = args[1], *state = args[2];
+    PyObject *run_node = args[3], *run_leaf = args[4], *allowed = args[5];
+    PyObject *targets = args[6];
     wtable tab = {NULL, 0, 0}, *waiting = &tab;
-    PyObject *stack = PyList_New(0), *ready = PyList_New(0);
+    PyObject *ready = PyList_New(0);
     PyObject *roots_seq = PySequence_Fast(roots, "roots must be a sequence");
+    PyObject *masks = NULL;
     PyObject *node = NULL, *nexts = NULL, *g = NULL, *gxs = NULL, *gseq = NULL;
     PyObject *result = NULL;
-    if (!stack || !ready || !roots_seq || wtable_init(waiting) < 0)
+    if (!ready || !roots_seq || wtable_init(waiting) < 0)
+        goto done;
+    if ((allowed != Py_None || targets != Py_None) && (masks = PyDict_New()) == NULL)
+        goto done;
+    if (plan(waiting, roots_seq, allowed, targets, masks) < 0)
         goto done;
 
     Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots_seq);
-    for (Py_ssize_t i = 0; i < nr; i++) {
-        PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
-        int added;
-        if (wtable_get(waiting, r, &added) == NULL)
-            goto done;
-        if (added && PyList_Append(stack, r) < 0)
-            goto done;
-    }
-    while (PyList_GET_SIZE(stack)) {                    /* count consumers */
-        Py_ssize_t last = PyList_GET_SIZE(stack) - 1;
-        node = Py_NewRef(PyList_GET_ITEM(stack, last));
-        if (PyList_SetSlice(stack, last, last + 1, NULL) < 0)
-            goto done;
-        nexts = nexts_of(node);
-        if (nexts == NULL)
-            goto done;
-        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(nexts); j++) {
-            PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
-            if (nxt == Py_None)
-                continue;
-            int added;
-            wslot *w = wtable_get(waiting, nxt, &added);
-            if (w == NULL)
-                goto done;
-            w->count++;
-            if (added && PyList_Append(stack, nxt) < 0)
-                goto done;
-        }
-        Py_CLEAR(nexts);
-        Py_CLEAR(node);
-    }
     for (Py_ssize_t i = 0; i < nr; i++) {   /* the roots' gradients go into their slots */
         PyObject *r = PySequence_Fast_GET_ITEM(roots_seq, i);
         wslot *w = wtable_find(waiting, r);
@@ -2177,15 +2244,17 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         node = Py_NewRef(PyList_GET_ITEM(ready, last));
         if (PyList_SetSlice(ready, last, last + 1, NULL) < 0)
             goto done;
+        int needed;
         {
             wslot *w = wtable_find(waiting, node);
             g = w->grad;        /* taken over: the slot is done with */
             w->grad = NULL;
+            needed = targets == Py_None || w->need;
         }
         if (Py_IS_TYPE(node, Acc_T)) {
             if (g != NULL) {
-                PyObject *r = PyObject_CallFunctionObjArgs(to_leaf_fn, node, g, acc_flag,
-                                                           stored, NULL);
+                PyObject *a[3] = {node, g, state};
+                PyObject *r = PyObject_Vectorcall(run_leaf, a, 3, NULL);
                 if (r == NULL)
                     goto done;
                 Py_DECREF(r);
@@ -2198,93 +2267,33 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         if (nexts == NULL)
             goto done;
         Py_ssize_t nn = PyTuple_GET_SIZE(nexts);
-        if (g == NULL) {            /* nothing arrived: only release the inputs */
-            for (Py_ssize_t j = 0; j < nn; j++) {
-                PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
-                if (nxt == Py_None)
-                    continue;
-                wslot *w = input_slot(waiting, nxt);
-                if (w == NULL || release(w, ready) < 0)
-                    goto done;
-            }
-            Py_CLEAR(nexts);
-            Py_CLEAR(node);
-            continue;
-        }
-        if (!Py_IS_TYPE(node, Node_T)) {
-            PyErr_Format(PyExc_TypeError, "backward: unexpected graph node %R", node);
-            goto done;
-        }
-        PyObject *x = get(node, N_x);
-        if (x != Py_None) {
-            PyObject *ng = PyObject_CallFunctionObjArgs(extras_fn, node, x, g, acc_flag,
-                                                        stored, NULL);
-            if (ng == NULL)
+        if (g != NULL && needed) {
+            PyObject *mask = masks ? PyDict_GetItemWithError(masks, node) : NULL;
+            if (mask == NULL && PyErr_Occurred())
                 goto done;
-            Py_SETREF(g, ng);
-        }
-        PyObject *saved = saved_for(node, x);
-        if (saved == NULL)
-            goto done;
-        int code = PyTuple_CheckExact(saved) ? rule_of(get(node, N_op)) : -1;
-        if (code >= 0) {
-            gxs = run_rule(code, get(node, N_needs_grad), g, saved);
-            if (gxs == Py_NotImplemented)
-                Py_CLEAR(gxs);
-            else if (gxs == NULL) {
-                Py_DECREF(saved);
+            PyObject *a[4] = {node, g, state, mask ? mask : Py_None};
+            gxs = PyObject_Vectorcall(run_node, a, 4, NULL);
+            if (gxs == NULL)
+                goto done;
+            gseq = PySequence_Fast(gxs, "run_node must return a sequence of gradients");
+            if (gseq == NULL)
+                goto done;
+            if (PySequence_Fast_GET_SIZE(gseq) != nn) {
+                PyErr_Format(PyExc_RuntimeError, "backward: run_node returned %zd "
+                             "gradients for %zd inputs", PySequence_Fast_GET_SIZE(gseq), nn);
                 goto done;
             }
         }
-        if (gxs == NULL) {      /* the op's Python rule, with ctx.saved set around it */
-            set(node, N_saved, saved);
-            PyObject *vjp = PyObject_GetAttr(get(node, N_op), str_vjp);
-            if (vjp != NULL) {
-                gxs = PyObject_CallFunctionObjArgs(vjp, node, g, NULL);
-                Py_DECREF(vjp);
-            }
-            set(node, N_saved, Py_None);
-        }
-        Py_DECREF(saved);
-        if (gxs == NULL)
-            goto done;
-        if (!retain && !Py_IS_TYPE(get(node, N__saved), Spent_T)) {
-            PyObject *mark = PySequence_GetItem(marks, get(node, N__saved) != Py_None);
-            if (mark == NULL)
-                goto done;
-            set(node, N__saved, mark);
-            Py_DECREF(mark);
-        }
-        if (anomaly) {
-            PyObject *r = PyObject_CallFunctionObjArgs(check_grads_fn, node, gxs, NULL);
-            if (r == NULL)
-                goto done;
-            Py_DECREF(r);
-        }
-        gseq = PySequence_Fast(gxs, "a backward rule must return a tuple of gradients");
-        if (gseq == NULL)
-            goto done;
-        if (PySequence_Fast_GET_SIZE(gseq) != nn) {
-            PyObject *r = PyObject_CallFunctionObjArgs(count_error_fn, node, gxs, NULL);
-            Py_XDECREF(r);
-            goto done;
-        }
-        PyObject *in_shapes = get(node, N_in_shapes);
         for (Py_ssize_t j = 0; j < nn; j++) {
             PyObject *nxt = PyTuple_GET_ITEM(nexts, j);
             if (nxt == Py_None)
                 continue;
-            PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
-            wslot *w = input_slot(waiting, nxt);
-            if (w == NULL)
-                goto done;
-            if (gx != Py_None) {
-                PyObject *red = fit(gx, PyTuple_GET_ITEM(in_shapes, j), node);
-                if (red == NULL)
-                    goto done;
-                int r = slot_add(w, red);
-                Py_DECREF(red);
-                if (r < 0)
+            wslot *w = wtable_find(waiting, nxt);
+            if (w->key == NULL)
+                continue;           /* cut by the tape's filter: never counted */
+            if (gseq != NULL) {
+                PyObject *gx = PySequence_Fast_GET_ITEM(gseq, j);
+                if (gx != Py_None && slot_add(w, gx) < 0)
                     goto done;
             }
             if (release(w, ready) < 0)
@@ -2304,15 +2313,14 @@ done:
     Py_XDECREF(gxs);
     Py_XDECREF(gseq);
     wtable_free(&tab);
-    Py_XDECREF(stack);
     Py_XDECREF(ready);
     Py_XDECREF(roots_seq);
+    Py_XDECREF(masks);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Hand the module tapegrad's classes, helpers and caches."},
-    {"init_backward", init_backward, METH_VARARGS, "Hand the module the engine's helpers."},
     {"init_apply", init_apply, METH_VARARGS, "Hand the module apply's helpers."},
     {"init_finite", init_finite, METH_O, "Hand the module the Python _all_finite."},
     {"track", track, METH_O, "Let the cyclic collector see an object again."},
@@ -2326,14 +2334,13 @@ static PyMethodDef methods[] = {
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
     {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
-    {"fitted", (PyCFunction)(void (*)(void))fitted, METH_FASTCALL,
-     "autograd/engine._fitted in C."},
     {"relu_mask", (PyCFunction)(void (*)(void))relu_mask, METH_FASTCALL,
      "g * (y > 0) for matching float arrays in one pass, None if not all finite."},
     {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
      "ops/_core._record_fast in C."},
+    {"next_seq", next_seq, METH_NOARGS, "A new node creation number."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
     {NULL, NULL, 0, NULL},
@@ -2348,12 +2355,12 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_dtype = PyUnicode_InternFromString("dtype");
     str_vjp = PyUnicode_InternFromString("vjp");
     str_next = PyUnicode_InternFromString("next");
-    str_dual = PyUnicode_InternFromString("dual");
     str_special = PyUnicode_InternFromString("special");
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
     str_cut = PyUnicode_InternFromString("cut");
     str_in_backward = PyUnicode_InternFromString("in_backward");
+    str_tape_log = PyUnicode_InternFromString("tape_log");
     str_no_grad = PyUnicode_InternFromString("no_grad");
     str_fw_batch = PyUnicode_InternFromString("fw_batch");
     str_fw_levels = PyUnicode_InternFromString("fw_levels");

@@ -15,17 +15,20 @@ class _Local(threading.local):
         self.fw_default = False
         self._anomaly = False
         self._tapes = []             # open GradientTapes (tape.py), innermost last
+        # leaves used by recorded ops while some tape records (graph.record_edge), or None
+        self.tape_log = None
         self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
-        # True when any of the four above is on: the op fast paths read only this flag
+        # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
+        # (tapes need none: they know what they recorded by Node.seq)
         self.special = False
         # True while backward rules run (autograd/engine._Backward): their no_grad ops
         # compute gradients, so explain_grad's cut notes are not taken there
         self.in_backward = False
 
     def refresh(self):
-        """Recompute `special`; call it after changing `tapes` in place."""
-        self.special = bool(self._anomaly or self._tapes or self._trace is not None
+        """Recompute `special`."""
+        self.special = bool(self._anomaly or self._trace is not None
                             or self._ckpt is not None)
 
     def _set(self, name, value):

@@ -1,7 +1,8 @@
 """TensorFlow-style front-end: Variable, GradientTape, stop_gradient, clip_by_global_norm.
 
-The tape differentiates nothing itself: it remembers which nodes the one engine recorded
-while it was open and asks the engine to walk only those.
+The tape differentiates nothing itself: it remembers when it was recording (ranges of the
+creation numbers the engine gives nodes, Node.seq) and asks the engine to walk only the
+nodes made then. Recording under a tape is the ordinary fast path.
 """
 import warnings
 
@@ -11,9 +12,10 @@ from . import _state
 from ._dtypes import is_floating, to_array
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
-from .autograd.engine import run_backward, what
+from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
 from .autograd.graph import grad_edge
+from .ops._core import _next_seq
 
 _local = _state.local
 
@@ -176,7 +178,10 @@ class GradientTape:
                 raise TypeError(f"GradientTape: {arg} must be True or False, got {what(v)}")
         self.persistent = bool(persistent)
         self.watch_accessed_variables = bool(watch_accessed_variables)
-        self._nodes = set()
+        self._ranges = []             # lo, hi, ...: nodes with lo < seq <= hi were recorded
+        self._since = None            # the lo of the range being recorded, or None
+        self._log_at = 0              # where this tape's unread part of _local.tape_log starts
+        self._extra = set()           # nodes of watched non-leaf tensors
         self._watched = {}            # id -> tensor, in watch order
         self._raised = []             # tensors whose requires_grad we turned on
         self._recording = False
@@ -188,21 +193,51 @@ class GradientTape:
         if self._active:
             raise RuntimeError("GradientTape: this tape is already recording")
         self._active = True
-        self._recording = True
         _local.tapes.append(self)
-        _local.refresh()
+        self._start()
         for t in self._watched.values():
             self._raise(t)
         return self
 
     def __exit__(self, *exc):
-        self._recording = False
+        if self._recording:
+            self._stop()
         self._active = False
         if self in _local.tapes:
             _local.tapes.remove(self)
-            _local.refresh()
         self._lower()
         return False
+
+    def _start(self):
+        """Open a range: nodes made from now on are this tape's."""
+        self._recording = True
+        self._since = _next_seq()
+        if _local.tape_log is None:
+            _local.tape_log = []
+        self._log_at = len(_local.tape_log)
+
+    def _stop(self):
+        """Close the range (and read the leaves used meanwhile)."""
+        self._fold()
+        self._ranges += (self._since, _next_seq())
+        self._since = None
+        self._recording = False
+        if not any(tp._recording for tp in _local.tapes):
+            _local.tape_log = None          # no tape records: nothing to note
+
+    def _fold(self):
+        """Watch the leaves ops used since the last fold (watch_accessed_variables):
+        trainable Variables and PyTorch-style leaves (e.g. nn.Parameter), in use order."""
+        log = _local.tape_log
+        if not self._recording or log is None:
+            return
+        if self.watch_accessed_variables:
+            watched = self._watched
+            for a in log[self._log_at:]:
+                if (id(a) not in watched and a._rg and a.grad_fn is None
+                        and (not isinstance(a, Variable) or a._trainable)):
+                    watched[id(a)] = a
+        self._log_at = len(log)
 
     def _raise(self, t):
         if not t._rg and is_floating(t._data.dtype):
@@ -220,21 +255,9 @@ class GradientTape:
                 t._rg = False
         self._raised = []
 
-    def _on_record(self, node, args):
-        if not self._recording:
-            return
-        self._nodes.add(node)
-        if self.watch_accessed_variables:
-            # trainable Variables, and PyTorch-style leaves (e.g. nn.Parameter), are
-            # watched when used
-            for a in args:
-                if (isinstance(a, Tensor) and a._rg and a.grad_fn is None
-                        and id(a) not in self._watched
-                        and (not isinstance(a, Variable) or a._trainable)):
-                    self._watched[id(a)] = a
-
     def watch(self, tensor):
         """Make `tensor` (or every tensor in a list/tuple/dict) a source for this tape."""
+        self._fold()                    # leaves used before this call come first
         for t in flatten(tensor)[0]:
             if not isinstance(t, Tensor):
                 raise TypeError(f"GradientTape.watch: expected tensors, got {what(t)}")
@@ -246,7 +269,7 @@ class GradientTape:
                 continue
             self._watched[id(t)] = t
             if t.grad_fn is not None:
-                self._nodes.add(t.grad_fn)
+                self._extra.add(t.grad_fn)
             elif self._active:
                 self._raise(t)
 
@@ -260,23 +283,30 @@ class GradientTape:
                     raise RuntimeError("GradientTape.stop_recording: the tape is not "
                                        "recording (use it inside the `with` block)")
                 self_.prev = tape._recording
-                tape._recording = False
+                if tape._recording:
+                    tape._stop()
 
             def __exit__(self_, *exc):
-                tape._recording = self_.prev
+                if self_.prev and tape._active and not tape._recording:
+                    tape._start()
                 return False
 
         return _Pause()
 
     def reset(self):
         """Forget everything recorded so far (the tape keeps recording if open)."""
-        self._nodes = set()
+        self._ranges = []
+        self._extra = set()
+        if self._recording:
+            self._since = _next_seq()
+            self._log_at = len(_local.tape_log)
         self._lower()
         self._watched = {}
         self._used = False
 
     def watched_variables(self):
         """The Variables this tape watches, in the order they were first watched/used."""
+        self._fold()
         raised = {id(t) for t in self._raised}
         return tuple(t for t in self._watched.values()
                      if isinstance(t, Variable) or (t._rg and id(t) not in raised
@@ -284,7 +314,13 @@ class GradientTape:
 
     # -------------------------------------------------------------- gradients
     def _allowed(self):
-        allowed = set(self._nodes)
+        """The engine's filter for this tape: (ranges of Node.seq it recorded, the nodes
+        of the tensors it watches)."""
+        self._fold()
+        ranges = tuple(self._ranges)
+        if self._recording:
+            ranges += (self._since, _next_seq())
+        allowed = set(self._extra)
         for t in self._watched.values():
             if t.grad_fn is None:
                 acc = grad_edge(t) if t._rg else None
@@ -293,7 +329,11 @@ class GradientTape:
                     acc = ref() if ref is not None else None
                 if acc is not None:
                     allowed.add(acc)
-        return allowed
+        return ranges, allowed
+
+    def _recorded(self, node):
+        """Whether this tape recorded `node` (explain_grad)."""
+        return _allows(self._allowed(), node)
 
     def _check_use(self, who):
         if self._used and not self.persistent:
@@ -309,7 +349,8 @@ class GradientTape:
         if not self.persistent:
             self._used = True
             if not _local.tapes:
-                self._nodes = set()
+                self._ranges = []
+                self._extra = set()
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -360,7 +401,7 @@ class GradientTape:
         for s in sources:
             node = s.grad_fn if s.grad_fn is not None else (
                 self._leaf_node(s) if id(s) in self._watched else None)
-            caps.append(node is not None and node in allowed)
+            caps.append(node is not None and _allows(allowed, node))
         roots, gs = [], []
         direct = [None] * len(sources)      # d(target)/d(itself) where the engine can't see it
         for t, og in zip(targets, ograds):
@@ -371,7 +412,7 @@ class GradientTape:
             elif not isinstance(og, Tensor):
                 og = make(np.asarray(og, dtype=t._data.dtype))
             node = grad_edge(t)
-            if node is None or node not in allowed:
+            if node is None or not _allows(allowed, node):
                 # TF: a target that is also a source gets its output gradient (ones),
                 # watched or not
                 for k, s in enumerate(sources):

@@ -17,63 +17,21 @@ _runs = itertools.count(1)          # numbers backward passes (for the freed-gra
 
 
 def backward_order(roots, allowed=None):
-    """Nodes so that each comes after every node that feeds it a gradient.
-
-    With `allowed` (a set of nodes, e.g. those a GradientTape recorded), edges to other
-    nodes are cut.
-    """
-    waiting = _consumers(roots, allowed)
+    """Nodes so that each comes after every node that feeds it a gradient (for messages;
+    the loop orders nodes itself). `allowed` as in run_backward."""
+    waiting, _, _ = _plan_py(roots, allowed, None)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     order = []
-    while ready:                        # pass 2: release at zero
+    while ready:
         node = ready.pop()
         order.append(node)
         for nxt in node.next:
-            if nxt is None or (allowed is not None and nxt not in allowed):
-                continue
-            c = waiting[nxt] - 1
-            waiting[nxt] = c
-            if c == 0:
-                ready.append(nxt)
+            c = waiting.get(nxt) if nxt is not None else None
+            if c is not None:
+                waiting[nxt] = c - 1
+                if c == 1:
+                    ready.append(nxt)
     return order
-
-
-def _consumers(roots, allowed=None):
-    """How many nodes below `roots` (all of them, or those in `allowed`) send each node a
-    gradient: pass 1 of backward_order."""
-    waiting = {}
-    stack = []
-    for r in roots:
-        if r not in waiting:
-            waiting[r] = 0
-            stack.append(r)
-    get = waiting.get
-    while stack:
-        node = stack.pop()
-        for nxt in node.next:
-            if nxt is None or (allowed is not None and nxt not in allowed):
-                continue
-            c = get(nxt)
-            if c is None:
-                waiting[nxt] = 1
-                stack.append(nxt)
-            else:
-                waiting[nxt] = c + 1
-    return waiting
-
-
-def _needed(order, targets):
-    """Nodes from which some target can be reached (the rest need not run)."""
-    need = set()
-    for node in reversed(order):
-        if node in targets:
-            need.add(node)
-            continue
-        for nxt in node.next:
-            if nxt is not None and nxt in need:
-                need.add(node)
-                break
-    return need
 
 
 def _raw(v):
@@ -86,13 +44,57 @@ def _as_grad(v, graph_mode):
     return _raw(v)
 
 
+class BackwardState:
+    """What run_node and run_leaf need to know about the backward they run in.
+
+    retain:     keep saved values after a node ran (retain_graph)
+    create:     record the backward itself (create_graph): gradients are Tensors
+    graph:      gradients are Tensors (create_graph, or a forward-mode level is open)
+    accumulate: add gradients into `.grad` (leaves; with `capture`, only the captured)
+    anomaly:    check every rule's result (detect_anomaly)
+    marks:      what a ran node's `_saved` becomes: (saved nothing, freed), see Spent
+    stored:     {id: array} of arrays users hold, so none is handed out twice
+    capture:    {node: [k, ...]} for `inputs=`: gradients arriving there go to results[k]
+    results:    the captured gradients (a list), or None
+    inputs:     the tensors named in `inputs=` (a captured non-leaf gets its .grad)
+
+    A caller with its own loop (graph mode) makes one with `BackwardState.plain(...)`.
+    """
+
+    __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
+                 "capture", "results", "inputs")
+
+    def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
+                 capture=None, results=None, inputs=None):
+        self.retain = retain
+        self.create = create
+        self.graph = graph
+        self.accumulate = accumulate
+        self.anomaly = anomaly
+        self.marks = marks
+        self.stored = stored
+        self.capture = capture
+        self.results = results
+        self.inputs = inputs
+
+    @classmethod
+    def plain(cls, retain_graph=True, accumulate=False):
+        """A first-order backward that captures nothing (one per backward pass)."""
+        run = next(_runs)
+        return cls(retain_graph, False, False, accumulate, _local.anomaly,
+                   (Spent(run, False), Spent(run, True)), {})
+
+
 def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                  inputs=None, accumulate=True, allow_unused=False, who="backward",
                  allowed=None):
-    """Propagate cotangents from `roots` through the recorded graph.
+    """Propagate cotangents from `roots` through the recorded graph: the entry point of
+    every front-end (.backward, autograd.grad, tapes, func transforms).
 
-    With `inputs`, returns their gradients (None where unreachable); with `accumulate`,
-    adds gradients into leaves' `.grad` (all leaves, or only `inputs` when given).
+    With `inputs`, returns their gradients (None where unreachable) and runs only the
+    nodes that lead to them; with `accumulate`, adds gradients into leaves' `.grad` (all
+    leaves, or only `inputs` when given). `allowed`, a GradientTape's filter
+    ((lo, hi) sequence-number ranges, set of extra nodes), cuts edges to other nodes.
     """
     if _local.trace is not None:
         _local.trace.refuse(f"{who} (computing gradients)")
@@ -117,7 +119,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             g = g[()]                   # 0-d: NumPy scalars are ~10x faster in the rules
         elif graph_mode and mine:
             stored[id(g._data)] = g._data   # the caller's tensor: never hand it out as is
-        if allowed is not None and node not in allowed:
+        if allowed is not None and not _allows(allowed, node):
             continue                    # not recorded by this tape: unconnected
         prev = grads.get(node)
         grads[node] = g if prev is None else prev + g
@@ -137,49 +139,16 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             capture.setdefault(node, []).append(k)
         results = [None] * len(inputs)
 
-    if capture is None and allowed is None and not graph_mode:
-        _run_simple(root_nodes, grads, retain_graph, run, accumulate, marks, stored)
-        return None
-    order = backward_order(root_nodes, allowed)
-    need = _needed(order, capture) if capture is not None else None
-    if allowed is not None:
-        need = need if need is not None else set(order)
-        need &= allowed
-    anomaly = _local.anomaly
+    state = BackwardState(retain_graph, bool(create_graph), graph_mode, accumulate,
+                          _local.anomaly, marks, stored, capture, results, inputs)
     mode = _Backward(bool(create_graph))
     mode.__enter__()
     try:
-        for node in order:
-            g = grads.pop(node, None)
-            if g is None:
-                continue
-            if need is not None and node not in need:
-                continue
-            is_acc = type(node) is AccumulateGrad
-            hooks = _leaf_hooks(node) if is_acc else node.hooks
-            if hooks:
-                g = _run_hooks(hooks, g, graph_mode, stored)
-            if capture is not None and node in capture:
-                for k in capture[node]:
-                    results[k] = g
-            if is_acc:
-                if accumulate and (capture is None or node in capture):
-                    _accumulate(node.variable, g, create_graph, stored)
-                continue
-            if accumulate and capture is not None and node in capture:
-                # a non-leaf named in `inputs` gets its .grad, as in PyTorch
-                for k in capture[node]:
-                    _accumulate(inputs[k], g, create_graph, stored)
-            elif node.retain is not None and accumulate:
-                t = node.retain()
-                if t is not None:
-                    _accumulate(t, g, create_graph, stored)
-            if need is not None and not any(n in need for n in node.next if n is not None):
-                continue            # a target with nothing needed below: keep its buffers
-            try:
-                _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks)
-            except _Freed as e:
-                raise RuntimeError(_freed_message(e.node, order, run)) from None
+        # the module's run_node and run_leaf as they are now (a test may wrap them)
+        _loops(root_nodes, grads, state, run_node, run_leaf, allowed, capture)
+    except _Freed as e:
+        order = backward_order(root_nodes, allowed)
+        raise RuntimeError(_freed_message(e.node, order, run)) from None
     finally:
         mode.__exit__()
     if results is None:
@@ -360,103 +329,239 @@ class _Backward:
             gc.enable()
 
 
-def _run_simple(roots, grads, retain_graph, run, accumulate, marks, stored):
-    """The common backward: first order, every leaf, no tape filter. Same steps as the
-    general loop in run_backward, with the ordering pass fused into the main loop."""
-    mode = _Backward(False)
-    mode.__enter__()
-    try:
-        _loops(roots, grads, retain_graph, accumulate, marks, _local.anomaly, stored)
-    except _Freed as e:
-        order = backward_order(roots)
-        raise RuntimeError(_freed_message(e.node, order, run)) from None
-    finally:
-        mode.__exit__()
+def _loops_py(roots, grads, state, node_runner, leaf_runner, allowed, targets):
+    """The backward loop: order, summing the gradients that meet at a node, pruning.
+    `_speedups.backward_loops` is this function in C (the same algorithm; both call the
+    runners for every node and leaf, and do none of their steps).
 
-
-def _loops_py(roots, grads, retain_graph, accumulate, marks, anomaly, stored):
-    """_run_simple's two passes. `_speedups.backward_loops` is this function in C (used
-    when it builds); keep the two in step."""
-    waiting = _consumers(roots)
+    roots:   the nodes gradients start from, `grads` {node: gradient} their seeds
+    allowed: None, or a tape's filter: edges to nodes it does not allow are cut
+    targets: None, or the nodes named by `inputs=`: only nodes that lead to one run
+    """
+    waiting, need, masks = _plan_py(roots, allowed, targets)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     pop = grads.pop
     gget = grads.get
     while ready:
         node = ready.pop()
         g = pop(node, None)
-        nexts = node.next
         if type(node) is AccumulateGrad:
             if g is not None:
-                _to_leaf(node, g, accumulate, stored)
+                leaf_runner(node, g, state)
             continue
-        if g is None:                   # nothing arrived: only release the inputs
-            for nxt in nexts:
-                if nxt is not None:
-                    c = waiting[nxt] - 1
-                    waiting[nxt] = c
-                    if c == 0:
-                        ready.append(nxt)
+        gxs = None
+        if g is not None and (need is None or node in need):
+            gxs = node_runner(node, g, state, masks.get(node) if masks else None)
+        for j, nxt in enumerate(node.next):
+            c = waiting.get(nxt) if nxt is not None else None
+            if c is None:
+                continue                # no edge, or cut by the tape's filter
+            if gxs is not None:
+                gx = gxs[j]
+                if gx is not None:
+                    prev = gget(nxt)
+                    grads[nxt] = gx if prev is None else prev + gx
+            waiting[nxt] = c - 1
+            if c == 1:
+                ready.append(nxt)
+
+
+def _plan_py(roots, allowed, targets):
+    """Pass 1 of the loop, depth first: how many nodes send each node a gradient (edges
+    `allowed` cuts not counted); with `targets`, the nodes that lead to one (`need`,
+    else None); and, for nodes some of whose edges are cut or lead to no target, the
+    narrowed needs_grad mask ({node: mask}, else None)."""
+    waiting = {}
+    need = set() if targets is not None else None
+    masks = {} if targets is not None or allowed is not None else None
+    stack = []
+    for r in roots:
+        if r not in waiting:
+            waiting[r] = 0
+            stack.append([r, 0])
+    while stack:
+        top = stack[-1]
+        node, j = top
+        nexts = node.next
+        if j < len(nexts):
+            top[1] = j + 1
+            nxt = nexts[j]
+            if nxt is None or (allowed is not None and not _allows(allowed, nxt)):
+                continue
+            c = waiting.get(nxt)
+            if c is None:
+                waiting[nxt] = 1
+                stack.append([nxt, 0])
+            else:
+                waiting[nxt] = c + 1
             continue
-        x = node._x
-        if x is not None:
-            g = _extras(node, x, g, accumulate, stored)
-        saved = node._saved
-        if type(saved) is tuple and (x is None or not x.get("dual")):
-            vers = node.vers
-            if vers:
-                vc = vers[0]                # (counter, version at save) pairs
-                if len(vers) == 2:
-                    if vc is not None and vc.v != vers[1]:
-                        raise version_error(node, saved_index(node, 0), vers[1], vc)
-                else:
+        stack.pop()                     # done: every node below it is done (no cycles)
+        if masks is None:
+            continue
+        live = tuple(n is not None and n in waiting and (need is None or n in need)
+                     for n in nexts)
+        if need is not None and (node in targets or True in live):
+            need.add(node)
+        for n, ok in zip(nexts, live):
+            if n is not None and not ok:
+                masks[node] = live      # some edge is cut or leads to no target
+                break
+    return waiting, need, masks
+
+
+def _allows(allowed, node):
+    """Whether a tape's filter (ranges of sequence numbers, extra nodes) keeps `node`."""
+    ranges, extra = allowed
+    if node in extra:
+        return True
+    seq = getattr(node, "seq", None)
+    if seq is None:
+        return False
+    for k in range(0, len(ranges), 2):
+        if ranges[k] < seq <= ranges[k + 1]:
+            return True
+    return False
+
+
+def run_node(node, g, state, mask=None):
+    """Run one recorded node in a backward: every step between a gradient arriving at
+    `node` and the gradients it sends to its inputs. The only caller of `op.vjp` there.
+
+    Steps: the node's hooks and retain_grad (and capture, for `inputs=`); its saved
+    values, unpacked after the in-place (version) check, recomputed if tg.checkpoint
+    dropped them, or the freed-graph error; the rule `node.op.vjp(node, g)` with
+    `ctx.needs_grad` = `mask` (None: the node's own); the saved values released unless
+    state.retain; the anomaly check; the count check; each gradient fitted to its input's
+    shape.
+
+    Returns one entry per input (node.next): its gradient, or None. An entry whose input
+    has no edge (node.next[j] is None) is to be ignored. Summing the gradients that meet
+    at a node and the order of nodes are the caller's (the loop's) job. `state` is a
+    BackwardState.
+    """
+    x = node._x
+    capture = state.capture
+    if x is not None or capture is not None and node in capture:
+        g = _node_extras(node, x, g, state)
+        if mask is not None and True not in mask:
+            return (None,) * len(node.next)     # a target with nothing needed below
+    kept = node._saved
+    graph = state.graph
+    if type(kept) is tuple and not graph and (x is None or not x.get("dual")):
+        saved = kept
+        vers = node.vers
+        if vers:                        # (counter, version at save) pairs
+            vc = vers[0]
+            if vc is not None and vc.v != vers[1]:
+                _check_versions(node, vers)     # raises
+            if len(vers) > 2:
+                vc = vers[2]
+                if vc is not None and vc.v != vers[3] or len(vers) > 4:
                     _check_versions(node, vers)
-        elif saved is None:
-            saved = ()
-        else:
-            saved = _unpack(node, False)    # freed, checkpointed, or duals
-        node.saved = saved
+    elif kept is None and not graph:
+        saved = ()
+    else:
+        saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
+    node.saved = saved
+    if mask is None:
         try:
             gxs = node.op.vjp(node, g)
         finally:
             node.saved = None
-        if not retain_graph and type(node._saved) is not Spent:
-            node._saved = marks[node._saved is not None]
-        if anomaly:
-            check_grads(node, gxs)
-        if len(gxs) != len(nexts):
-            _count_error(node, gxs)
-        for nxt, gx, shape in zip(nexts, gxs, node.in_shapes):
-            if nxt is None:
-                continue
-            if gx is not None:
-                gx = _fitted(gx, shape, node)
-                prev = gget(nxt)
-                grads[nxt] = gx if prev is None else prev + gx
-            c = waiting[nxt] - 1
-            waiting[nxt] = c
-            if c == 0:
-                ready.append(nxt)
+    else:
+        own = node.needs_grad
+        node.needs_grad = mask
+        try:
+            gxs = node.op.vjp(node, g)
+        finally:
+            node.saved = None
+            node.needs_grad = own
+    if not state.retain and type(kept) is not Spent:
+        node._saved = state.marks[kept is not None]
+    if state.anomaly:
+        check_grads(node, gxs)
+    n = len(gxs)
+    if n != len(node.next):
+        _count_error(node, gxs)
+    if graph or mask is not None:
+        return _fit_all(node, gxs, mask, graph)
+    # usually every gradient has its input's shape: gxs goes on as it is (unrolled for
+    # one and two inputs: this is the hot path of every backward)
+    shapes = node.in_shapes
+    try:
+        if n == 1:
+            gx = gxs[0]
+            if gx is not None and gx.shape != shapes[0]:
+                return _fit_all(node, gxs, mask, graph)
+        elif n == 2:
+            gx, gy = gxs
+            if (gx is not None and gx.shape != shapes[0]
+                    or gy is not None and gy.shape != shapes[1]):
+                return _fit_all(node, gxs, mask, graph)
+        else:
+            for gx, shape in zip(gxs, shapes):
+                if gx is not None and gx.shape != shape:
+                    return _fit_all(node, gxs, mask, graph)
+    except AttributeError:              # a Python scalar
+        return _fit_all(node, gxs, mask, graph)
+    return gxs
 
 
-def _to_leaf(node, g, accumulate, stored):
-    """A gradient arriving at a leaf: its hooks, then `.grad`."""
-    hooks = _leaf_hooks(node)
+def _fit_all(node, gxs, mask, graph):
+    """run_node's last step when some gradient needs work: dropped where the mask says
+    no gradient, a Tensor in graph mode, summed down to its input's shape."""
+    out = []
+    for j, (nxt, gx, shape) in enumerate(zip(node.next, gxs, node.in_shapes)):
+        if nxt is None or gx is None or (mask is not None and not mask[j]):
+            out.append(None)
+            continue
+        if graph and not isinstance(gx, Tensor):
+            gx = make(np.asarray(gx))
+        out.append(_fitted(gx, shape, node))
+    return tuple(out)
+
+
+def run_leaf(node, g, state):
+    """A gradient arriving at a leaf (its AccumulateGrad `node`): the leaf's hooks, then
+    capture for `inputs=` and `.grad` accumulation, as `state` asks."""
+    t = node.variable
+    x = t._x
+    hooks = x.get("hooks") if x else None
     if hooks:
-        g = _run_hooks(hooks, g, False, stored)
-    if accumulate:
-        _accumulate(node.variable, g, False, stored)
+        g = _run_hooks(hooks, g, state.graph, state.stored)
+    capture = state.capture
+    if capture is not None:
+        ks = capture.get(node)
+        if ks is None:
+            return
+        for k in ks:
+            state.results[k] = g
+    if state.accumulate:
+        _accumulate(t, g, state.create, state.stored)
 
 
-def _extras(node, x, g, accumulate, stored):
-    """A node's hooks and retain_grad, from its rare-attribute dict; returns the gradient."""
-    hooks = x.get("hooks")
+def _node_extras(node, x, g, state):
+    """run_node's first step: a node's hooks, capture, and .grad for retain_grad or a
+    non-leaf named in `inputs=` (as in PyTorch). Returns the gradient."""
+    hooks = x.get("hooks") if x else None
     if hooks:
-        g = _run_hooks(hooks, g, False, stored)
-    ref = x.get("retain")
-    if ref is not None and accumulate:
+        g = _run_hooks(hooks, g, state.graph, state.stored)
+    capture = state.capture
+    ks = capture.get(node) if capture is not None else None
+    if ks is not None:
+        for k in ks:
+            state.results[k] = g
+    if not state.accumulate:
+        return g
+    if ks is not None:
+        for k in ks:
+            _accumulate(state.inputs[k], g, state.create, state.stored)
+        return g
+    ref = x.get("retain") if x else None
+    if ref is not None:
         t = ref()
         if t is not None:
-            _accumulate(t, g, False, stored)
+            _accumulate(t, g, state.create, state.stored)
     return g
 
 
@@ -558,35 +663,8 @@ def _freed_message(node, order, run):
     return msg
 
 
-def _run_node(node, g, graph_mode, grads, need, retain_graph, anomaly, marks):
-    node.saved = _unpack(node, graph_mode)
-    mask = node.needs_grad
-    if need is not None:
-        node.needs_grad = tuple(n is not None and n in need for n in node.next)
-    try:
-        gxs = node.op.vjp(node, g)
-    finally:
-        node.saved = None
-        node.needs_grad = mask
-    if not retain_graph and type(node._saved) is not Spent:
-        node._saved = marks[node._saved is not None]
-    if anomaly:
-        check_grads(node, gxs)
-    for nxt, gx, shape in zip(node.next, gxs, node.in_shapes):
-        if nxt is None or gx is None:
-            continue
-        if need is not None and nxt not in need:
-            continue
-        if graph_mode and not isinstance(gx, Tensor):
-            gx = make(np.asarray(gx))
-        gx = _fitted(gx, shape, node)
-        prev = grads.get(nxt)
-        grads[nxt] = gx if prev is None else prev + gx
-
-
 def _fitted_py(gx, shape, node):
-    """gx summed down to its input's shape when the rule left it broadcast.
-    `_speedups.fitted` is this function in C."""
+    """gx summed down to its input's shape when the rule left it broadcast."""
     try:
         gshape = gx.shape
     except AttributeError:              # a Python scalar
@@ -622,13 +700,9 @@ from ..ops.shape import SumTo  # noqa: E402
 
 def _speedups():
     from ..ops._core import SPEEDUPS
-    if SPEEDUPS is None:
-        return None
-    SPEEDUPS.init_backward(_to_leaf, _extras, _unpack, _reduce_to, check_grads,
-                           version_error, saved_index, _check_versions, _count_error)
     return SPEEDUPS
 
 
 _fast = _speedups()
 _loops = _loops_py if _fast is None else _fast.backward_loops
-_fitted = _fitted_py if _fast is None else _fast.fitted
+_fitted = _fitted_py

@@ -138,7 +138,7 @@ def explain_grad(target, source, tape=None) -> str:
         msg = f"source reaches target through {len(path)} op(s): {names}"
         if tape is not None:
             missing = [n for n in path if not isinstance(n, AccumulateGrad)
-                       and n not in tape._nodes]
+                       and not tape._recorded(n)]
             if missing:
                 msg += (f"\nbut the tape did not record {_describe(missing[0])}: it ran "
                         "outside the tape's `with` block (or under stop_recording), so "

@@ -1,6 +1,10 @@
 """Graph nodes. A Node never points back at the tensor it produced (no cycles)."""
 import weakref
 
+from .. import _state
+
+_local = _state.local
+
 _track = None           # _speedups.track once the C speedups are set up (ops/_core.py)
 
 
@@ -29,9 +33,10 @@ class Node:
     """
 
     __slots__ = ("op", "_saved", "saved", "params", "in_shapes", "next", "needs_grad",
-                 "vers", "meta", "site", "_x", "__weakref__")
+                 "vers", "meta", "site", "_x", "seq", "__weakref__")
 
-    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site):
+    def __init__(self, op, saved, params, in_shapes, next_, mask, vers, meta, site,
+                 seq=None):
         self.op = op
         self._saved = saved
         self.saved = None
@@ -43,6 +48,7 @@ class Node:
         self.meta = meta            # (shape, dtype) of the output, interned
         self.site = site
         self._x = None
+        self.seq = seq              # creation number (GradientTape: what it recorded)
 
     @property
     def ran(self):
@@ -156,6 +162,16 @@ def grad_edge(t):
         acc = AccumulateGrad(t)
         t._acc = weakref.ref(acc)
     return acc
+
+
+def record_edge(t):
+    """grad_edge for a leaf input of an op being recorded (ops/_core._record and C's
+    record_fast): while a GradientTape records, the leaf goes to the thread's log, from
+    which tapes watch the leaves they saw used (watch_accessed_variables)."""
+    log = _local.tape_log
+    if log is not None:
+        log.append(t)
+    return grad_edge(t)
 
 
 def saved_index(node, k):

@@ -1,4 +1,5 @@
 """Op base class, register(), apply(): the only code that records nodes."""
+import itertools
 import sys
 from weakref import ref as _weakref
 
@@ -11,7 +12,7 @@ from ._shapes import broadcast_shapes
 _new = object.__new__
 _F64 = np.dtype(np.float64)
 _F16 = np.dtype(np.float16)
-from ..autograd.graph import Node, grad_edge
+from ..autograd.graph import Node, grad_edge, record_edge
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
 LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
@@ -497,7 +498,7 @@ def _record(op, args, params, out, extra=False, depth=3):
         if isinstance(a, Tensor):
             e = a.grad_fn
             if e is None and a._rg:
-                e = grad_edge(a)
+                e = record_edge(a)
             edges.append(e)
             shapes.append(a._data.shape)
             if e is not None and a._data.dtype.kind == "c":
@@ -530,7 +531,8 @@ def _record(op, args, params, out, extra=False, depth=3):
     site = _anomaly_stack() if special and L.anomaly else _site(depth)
     if params:
         params = _frozen_params(params)
-    node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site)
+    node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site,
+                _next_seq())
     if leaves:
         _hold(leaves, node)
     if cuts:
@@ -538,9 +540,6 @@ def _record(op, args, params, out, extra=False, depth=3):
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
-    if special and L.tapes:
-        for tape in L.tapes:
-            tape._on_record(node, args)
     if special and L.ckpt is not None:
         L.ckpt.append(node)
     return t
@@ -1041,13 +1040,15 @@ def _speedups():
     except ImportError:
         return None
     from ..autograd.graph import AccumulateGrad, Spent
-    mod.init(Tensor, Node, Version, AccumulateGrad, Spent, grad_edge, _site_table,
+    mod.init(Tensor, Node, Version, AccumulateGrad, Spent, record_edge, _site_table,
              _intern_shapes, _intern_meta, _share_version, _INSIDE, _SHAPES, _META,
              _MASK1, _MASK2)
     return mod
 
 
 SPEEDUPS = _speedups()
+# creation numbers of nodes (Node.seq), one counter for C's record_fast and _record
+_next_seq = itertools.count(1).__next__ if SPEEDUPS is None else SPEEDUPS.next_seq
 if SPEEDUPS is None:
     _record_fast, apply1, apply2 = _record_fast_py, apply1_py, apply2_py
     _dual_fast = _dual_fast_py
