@@ -12,41 +12,9 @@ import threading
 
 import numpy as np
 
-from .. import _state
-from ..autograd.anomaly import check_grads
-from ..autograd.engine import _fitted
+from ..autograd.engine import BackwardState, run_node
 from ..autograd.graph import Node
 from ..ops._core import SPEEDUPS
-
-_local = _state.local
-
-
-# ------------------------------------------------------------------ the node runner
-
-def run_node(node, g, anomaly):
-    """The gradients `node`'s rule sends to its inputs, one entry per input: those whose
-    input has no edge (node.next[j] is None) are to be ignored; the rest are fitted to
-    their input's shape (or None)."""
-    node.saved = node._saved
-    try:
-        gxs = node.op.vjp(node, g)
-    finally:
-        node.saved = None
-    if anomaly:
-        check_grads(node, gxs)
-    j = 0
-    shapes = node.in_shapes
-    for gx, nxt in zip(gxs, node.next):       # usually every shape fits already
-        if gx is not None and nxt is not None:
-            try:
-                gshape = gx.shape
-            except AttributeError:              # a Python scalar
-                gshape = ()
-            if gshape != shapes[j]:
-                return tuple(None if gx is None or nxt is None else _fitted(gx, shape, node)
-                             for gx, nxt, shape in zip(gxs, node.next, shapes))
-        j += 1
-    return gxs
 
 
 # ------------------------------------------------------------------ steps
@@ -56,8 +24,9 @@ class Step:
 
     Forward: `run(vals)`. Backward: `node(mask)` builds the node the runner reads (op,
     params, input shapes, site; `mask` says which inputs want a gradient), and
-    `back(vals, gv, node, anomaly)` runs it on this call's values: the cotangents of
-    `outs` in `gv` become gradients added into the slots of `args`."""
+    `back(vals, gv, node, state)` runs it on this call's values through the engine's
+    run_node: the cotangents of `outs` in `gv` become gradients added into the slots of
+    `args`. `state` is the engine's BackwardState of this program backward."""
 
     __slots__ = ()
     op = None
@@ -84,7 +53,7 @@ class Step:
                     tuple(self if m else None for m in mask), mask, None, self.meta,
                     self.site)
 
-    def back(self, vals, gv, node, anomaly):
+    def back(self, vals, gv, node, state):
         outs = self.outs
         if self.multi:                  # the rule takes one cotangent per result
             g = tuple(gv[s] for s in outs)
@@ -99,7 +68,7 @@ class Step:
         node._saved = self.saved(vals)
         if self.dyn_slot is not None:
             node.params = vals[self.dyn_slot]
-        gxs = run_node(node, g, anomaly)
+        gxs = run_node(node, g, state)
         node._saved = None
         for a, gx, nxt in zip(self.args, gxs, node.next):
             if gx is not None and nxt is not None:
@@ -274,12 +243,13 @@ class Program:
         for s, c in zip(self.outputs, cots):
             if c is not None:
                 gv[s] = c if gv[s] is None else gv[s] + c
-        anomaly = bool(_local.anomaly)
+        # saved values stay with the nodes (retain): they are this call's, set per step
+        state = BackwardState.plain(retain_graph=True)
         with self.lock, np.errstate(all="ignore"):
             if fast is not None:
-                return fast(vals, gv, anomaly)
+                return fast(vals, gv, state)
             for st, node in plan:
-                st.back(vals, gv, node, anomaly)
+                st.back(vals, gv, node, state)
         return [gv[s] for s in wanted]
 
 
@@ -436,7 +406,7 @@ def compile_replay(steps, frees, buffers):
 
 
 def compile_backward(plan, wanted):
-    """A backward plan as one straight-line function `(vals, gv, anomaly) -> gradients of
+    """A backward plan as one straight-line function `(vals, gv, state) -> gradients of
     the wanted slots`, or None when some step needs the general loop (control flow,
     traced params). Per step it does what the loop in Program.backward does through
     Step.back: hand the step's node its saved values and cotangent to `run_node`, and add
@@ -452,7 +422,7 @@ def compile_backward(plan, wanted):
     for st, node in plan:
         slots.add(st.out)
         slots.update(a for a, m in zip(st.args, node.needs_grad) if m)
-    lines = ["def _back(vals, gv, anomaly):"]
+    lines = ["def _back(vals, gv, state):"]
     for a in sorted(slots):
         lines.append(f"    g{a} = gv[{a}]")
     for k, (st, node) in enumerate(plan):
@@ -461,7 +431,7 @@ def compile_backward(plan, wanted):
         out = st.out
         lines += [f"    if g{out} is not None:",
                   f"        _n{k}._saved = {saved}",
-                  f"        r = _run(_n{k}, g{out}, anomaly)",
+                  f"        r = _run(_n{k}, g{out}, state)",
                   f"        _n{k}._saved = None",
                   f"        g{out} = None"]
         for j, (a, m) in enumerate(zip(st.args, node.needs_grad)):
