@@ -257,6 +257,12 @@ def direct_table():
 _DIRECT = direct_table()
 
 
+def direct_call(op):
+    """(NumPy function, extra constant arguments) when `op`'s forward is one NumPy call,
+    else None: the one place the tracer asks (an op attribute could answer instead)."""
+    return _DIRECT.get(op)
+
+
 # ------------------------------------------------------------------ the tracer
 
 class Tracer:
@@ -383,7 +389,7 @@ class Tracer:
                       site)
         if dyn:
             step.dyn_slot = self.new_slot()
-        elif not params and op in _DIRECT:
+        elif not params and direct_call(op) is not None:
             self._make_direct(step, args, t)
         self.steps.append(step)
         return t
@@ -391,7 +397,7 @@ class Tracer:
     def _make_direct(self, step, args, t):
         """Replay `op.forward` as the NumPy call it amounts to (one Python frame less),
         after checking on this call's values that both give the same array."""
-        fn, extra = _DIRECT[step.op]
+        fn, extra = direct_call(step.op)
         raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args] + list(extra)
         try:
             r = np.asarray(fn(*raw))
