@@ -25,8 +25,6 @@ from .trace import Tracer, TraceWarning
 
 _local = _state.local
 
-# ------------------------------------------------------------------ tg.function
-
 _EAGER = object()       # marks a signature that runs eagerly (its trace read raw values)
 
 
@@ -58,15 +56,12 @@ class Entry:
         self.out_spec = out_spec
         self.op = op
         self.cap_meta = cap_meta        # (tensor, shape, dtype) of each capture
-        # each result leaf: ("slot", index into program.outputs) or ("static", value)
-        self.out_kind = []
-        k = 0
-        for leaf in out_leaves:
-            if isinstance(leaf, (Tensor, np.ndarray)):
-                self.out_kind.append(("slot", k))
-                k += 1
-            else:
-                self.out_kind.append(("static", leaf))
+        # the result leaves with the array ones left None (the replay fills them in, in
+        # the order of program.outputs); the rest are the trace's Python values
+        self.out_leaves = [None if isinstance(leaf, (Tensor, np.ndarray)) else leaf
+                           for leaf in out_leaves]
+        self.out_pos = [k for k, leaf in enumerate(out_leaves)
+                        if isinstance(leaf, (Tensor, np.ndarray))]
         self.diff = []                  # program output positions that carry gradients
         self.spans = None
         self.dtype = None
@@ -328,9 +323,9 @@ class function:
                 results.append(make(arr))
         for t in results:
             _share_alias(t, inputs, entry.cap_meta)
-        out_leaves = []
-        for kind, v in entry.out_kind:
-            out_leaves.append(results[v] if kind == "slot" else v)
+        out_leaves = list(entry.out_leaves)
+        for pos, t in zip(entry.out_pos, results):
+            out_leaves[pos] = t
         return unflatten(entry.out_spec, out_leaves)
 
 
