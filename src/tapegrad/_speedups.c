@@ -41,6 +41,7 @@ static PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut,
 static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
 static PyObject *str_in_backward, *str_tape_log;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
+static PyObject *str_anomaly, *str_anomaly_only, *str_check_nan, *anomaly_report_fn;
 static PyObject *all_finite_py;
 
 /* forward mode */
@@ -600,6 +601,40 @@ static inline Py_ssize_t site_slot(PyCodeObject *code, int lasti)
     return (Py_ssize_t)((((uintptr_t)code >> 4) ^ (uintptr_t)lasti) % SITE_CACHE);
 }
 
+/* the interned sites of `code` (borrowed: _INSIDE holds it), Py_False for tapegrad's own
+ * code, NULL on error: ops/_core._site_table */
+static PyObject *site_table(PyCodeObject *code)
+{
+    PyObject *key = PyLong_FromVoidPtr(code);
+    if (key == NULL)
+        return NULL;
+    PyObject *lines = PyDict_GetItemWithError(INSIDE, key);
+    Py_DECREF(key);
+    if (lines != NULL || PyErr_Occurred())
+        return lines;
+    lines = PyObject_CallOneArg(site_table_fn, (PyObject *)code);
+    Py_XDECREF(lines);      /* _INSIDE holds it */
+    return lines;
+}
+
+/* the one (code, offset) tuple of a call site (new reference), from its code's table */
+static PyObject *intern_site(PyObject *lines, PyCodeObject *code, int off)
+{
+    PyObject *lasti = PyLong_FromLong(off);
+    if (lasti == NULL)
+        return NULL;
+    PyObject *site = PyDict_GetItemWithError(lines, lasti);
+    if (site != NULL) {
+        Py_INCREF(site);
+    } else if (!PyErr_Occurred()) {
+        site = PyTuple_Pack(2, (PyObject *)code, lasti);
+        if (site && PyDict_SetItem(lines, lasti, site) < 0)
+            Py_CLEAR(site);
+    }
+    Py_DECREF(lasti);
+    return site;
+}
+
 /* the creation site of the caller's caller, as ops/_core._site: (code, offset), interned */
 static PyObject *creation_site(void)
 {
@@ -617,32 +652,11 @@ static PyObject *creation_site(void)
             Py_DECREF(f);
             return Py_NewRef(hit);
         }
-        PyObject *key = PyLong_FromVoidPtr(code);
-        if (key == NULL)
+        PyObject *lines = site_table(code);
+        if (lines == NULL)
             goto fail_code;
-        PyObject *lines = PyDict_GetItemWithError(INSIDE, key);
-        Py_DECREF(key);
-        if (lines == NULL) {
-            if (PyErr_Occurred())
-                goto fail_code;
-            lines = PyObject_CallOneArg(site_table_fn, (PyObject *)code);
-            if (lines == NULL)
-                goto fail_code;
-            Py_DECREF(lines);   /* _INSIDE holds it */
-        }
         if (lines != Py_False) {
-            PyObject *lasti = PyLong_FromLong(off);
-            if (lasti == NULL)
-                goto fail_code;
-            PyObject *site = PyDict_GetItemWithError(lines, lasti);
-            if (site != NULL) {
-                Py_INCREF(site);
-            } else if (!PyErr_Occurred()) {
-                site = PyTuple_Pack(2, (PyObject *)code, lasti);
-                if (site && PyDict_SetItem(lines, lasti, site) < 0)
-                    Py_CLEAR(site);
-            }
-            Py_DECREF(lasti);
+            PyObject *site = intern_site(lines, code, off);
             if (site != NULL)
                 Py_XSETREF(site_cache[site_slot(code, off)], Py_NewRef(site));
             Py_DECREF(code);
@@ -660,6 +674,94 @@ static PyObject *creation_site(void)
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/* Whether a code object is tapegrad's own, direct-mapped by address. An entry holds a
+ * reference to its code object, so that address is not reused while it is cached. */
+#define OWN_CACHE 256
+static PyObject *own_code[OWN_CACHE];
+static char own_flag[OWN_CACHE];
+
+static int is_own_code(PyCodeObject *code)
+{
+    size_t k = ((uintptr_t)code >> 4) % OWN_CACHE;
+    if (own_code[k] == (PyObject *)code)
+        return own_flag[k];
+    PyObject *lines = site_table(code);
+    if (lines == NULL)
+        return -1;
+    Py_XSETREF(own_code[k], Py_NewRef((PyObject *)code));
+    own_flag[k] = lines == Py_False;
+    return own_flag[k];
+}
+
+/* detect_anomaly's creation stack: a list of the interned (code, offset) sites of the
+ * innermost STACK_MAX frames outside tapegrad, innermost last (ops/_core._stack_py).
+ * No frame object or line number is kept. The lists are interned too, direct-mapped by
+ * the frames' (code, offset) pairs: the nodes made in one loop share one list. */
+#define STACK_MAX 16
+#define STACK_CACHE 64
+typedef struct {
+    PyObject *stack;        /* holds the sites, which hold the codes: addresses stay valid */
+    int n;
+    PyCodeObject *code[STACK_MAX];
+    int off[STACK_MAX];
+} stack_entry;
+static stack_entry stack_cache[STACK_CACHE];
+
+static PyObject *anomaly_stack(void)
+{
+    PyCodeObject *code[STACK_MAX];
+    int off[STACK_MAX], n = 0;
+    size_t h = 0;
+    PyFrameObject *f = PyEval_GetFrame();
+    Py_XINCREF(f);
+    while (f != NULL && n < STACK_MAX) {
+        PyCodeObject *c = PyFrame_GetCode(f);
+        int own = is_own_code(c);
+        Py_DECREF(c);           /* the frame, live below this call, keeps it */
+        if (own < 0) {
+            Py_DECREF(f);
+            return NULL;
+        }
+        if (!own) {
+            code[n] = c;
+            off[n] = PyFrame_GetLasti(f);
+            h = (h ^ ((uintptr_t)c >> 4) ^ (size_t)off[n]) * 0x9E3779B97F4A7C15ull;
+            n++;
+        }
+        PyFrameObject *back = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = back;
+    }
+    Py_XDECREF(f);
+    stack_entry *e = &stack_cache[(h >> 40) % STACK_CACHE];     /* the well-mixed bits */
+    if (e->stack != NULL && e->n == n && memcmp(e->code, code, n * sizeof(code[0])) == 0 &&
+        memcmp(e->off, off, n * sizeof(off[0])) == 0)
+        return Py_NewRef(e->stack);
+    PyObject *stack = PyList_New(n);
+    if (stack == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *lines = site_table(code[i]);
+        PyObject *site = lines == NULL ? NULL : intern_site(lines, code[i], off[i]);
+        if (site == NULL) {
+            Py_DECREF(stack);
+            return NULL;
+        }
+        PyList_SET_ITEM(stack, n - 1 - i, site);
+    }
+    Py_XSETREF(e->stack, Py_NewRef(stack));
+    e->n = n;
+    memcpy(e->code, code, n * sizeof(code[0]));
+    memcpy(e->off, off, n * sizeof(off[0]));
+    return stack;
+}
+
+/* anomaly_stack() -> list: the C capture, for ops/_core._record */
+static PyObject *anomaly_stack_call(PyObject *self, PyObject *unused)
+{
+    return anomaly_stack();
 }
 
 /* a complex ndarray: complex autodiff is refused, by the Python path (ops/_core) */
@@ -696,14 +798,20 @@ static PyObject *next_seq(PyObject *self, PyObject *unused)
     return PyLong_FromSsize_t(++seq_counter);
 }
 
+static inline int flag(PyObject *name);
+
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError, "record_fast takes 6 arguments");
+    if (nargs != 6 && nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "record_fast takes 6 or 7 arguments");
         return NULL;
     }
     PyObject *op = args[0], *x = args[1], *y = args[2], *out = args[3];
     PyObject *save_idx = args[4], *view = args[5];
+    /* apply1/apply2 pass whether detect_anomaly is on; a call from Python reads it */
+    int anomaly = nargs == 7 ? args[6] == Py_True : flag(str_anomaly);
+    if (anomaly < 0)
+        return NULL;
     PyObject *ex = NULL, *sx = NULL, *ey = NULL, *sy = NULL, *t = NULL, *edges = NULL;
     PyObject *shapes = NULL, *saved = NULL, *vers = NULL, *oshape = NULL, *meta = NULL;
     PyObject *s = NULL, *site = NULL, *node = NULL, *mask;
@@ -850,7 +958,7 @@ have_meta:
             goto fail;
         Py_DECREF(r);
     }
-    site = creation_site();
+    site = anomaly ? anomaly_stack() : creation_site();
     if (site == NULL)
         goto fail;
 
@@ -1103,7 +1211,7 @@ static inline int flag(PyObject *name)
 
 /* the shared tail of apply1/apply2: `out` computed from inputs xs[0..n) by op */
 static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObject *out,
-                        int rg, int noted)
+                        int rg, int noted, int anomaly)
 {
     PyObject *save_idx = PyTuple_GET_ITEM(hot, 1);
     int diff = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 2));
@@ -1147,9 +1255,9 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
             res = PyObject_CallFunctionObjArgs(record_py, op, args, Py_None, out, NULL);
             Py_DECREF(args);
         } else {
-            PyObject *a[6] = {op, xs[0], n > 1 ? xs[1] : Py_None, out, save_idx,
-                              view ? Py_True : Py_False};
-            res = record_fast(NULL, a, 6);
+            PyObject *a[7] = {op, xs[0], n > 1 ? xs[1] : Py_None, out, save_idx,
+                              view ? Py_True : Py_False, anomaly ? Py_True : Py_False};
+            res = record_fast(NULL, a, 7);
         }
     } else if (view) {                      /* views: the Python helper */
         PyObject *args = PyTuple_New(n);
@@ -1193,6 +1301,21 @@ static PyObject *run_forward(PyObject *fwd, PyObject **raw, int n)
     return arr;
 }
 
+/* whether the Python path must run (a tape, trace or checkpoint is recording), 0 or 1,
+ * or -1; *anomaly is set when detect_anomaly is the only special mode: that stays on
+ * this path and records the creation stack instead of the site */
+static inline int special_mode(int *anomaly)
+{
+    int special = flag(str_special);
+    if (special <= 0)
+        return special;
+    int only = flag(str_anomaly_only);
+    if (only < 0)
+        return -1;
+    *anomaly = only;
+    return !only;
+}
+
 /* apply1(op, x): ops/_core.apply1_py for the common case, else that function */
 static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1201,7 +1324,7 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *op = args[0], *x = args[1];
-    int special = flag(str_special);
+    int anomaly = 0, special = special_mode(&anomaly);
     if (special < 0)
         return NULL;
     int noted = !special && noted_tensor(x);
@@ -1229,7 +1352,7 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (out != NULL) {
         int rg = PyObject_IsTrue(get(x, T_rg));
         PyObject *xs[1] = {x};
-        res = rg < 0 ? NULL : finish(op, hot, xs, 1, out, rg, noted);
+        res = rg < 0 ? NULL : finish(op, hot, xs, 1, out, rg, noted, anomaly);
         Py_DECREF(out);
     }
     Py_DECREF(hot);
@@ -1244,7 +1367,7 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *op = args[0], *x = args[1], *y = args[2];
-    int special = flag(str_special);
+    int anomaly = 0, special = special_mode(&anomaly);
     if (special < 0)
         return NULL;
     int nx = !special && noted_tensor(x), ny = !special && noted_tensor(y);
@@ -1291,7 +1414,7 @@ static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         }
     } else {
         PyObject *xs[2] = {x, y};
-        res = finish(op, hot, xs, 2, out, rg, nx || ny);
+        res = finish(op, hot, xs, 2, out, rg, nx || ny, anomaly);
         Py_DECREF(out);
     }
     Py_DECREF(hot);
@@ -1411,6 +1534,67 @@ static PyObject *init_finite(PyObject *self, PyObject *fn)
 {
     Py_INCREF(fn);
     all_finite_py = fn;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------ anomaly check */
+
+/* 1 when a gradient holds no NaN or inf, 0 when it does, -1 when only the Python check
+ * can tell (an object array, a strided view, a list) */
+static int finite_grad(PyObject *g)
+{
+    if (is_tensor(g))
+        g = get(g, T_data);
+    if (PyFloat_Check(g))
+        return isfinite(PyFloat_AS_DOUBLE(g));
+    if (PyLong_CheckExact(g) || PyBool_Check(g))
+        return 1;
+    if (PyArray_IsScalar(g, Float))
+        return isfinite(PyArrayScalar_VAL(g, Float));
+    if (!PyArray_Check(g))
+        return -1;
+    PyArrayObject *a = (PyArrayObject *)g;
+    int t = PyArray_TYPE(a);
+    if (PyTypeNum_ISINTEGER(t) || PyTypeNum_ISBOOL(t))
+        return 1;               /* the Python check skips those kinds too */
+    if ((t != NPY_FLOAT && t != NPY_DOUBLE) || !PyArray_IS_C_CONTIGUOUS(a) ||
+        !PyArray_ISALIGNED(a) || !PyArray_ISNBO(PyArray_DESCR(a)->byteorder))
+        return -1;
+    npy_intp n = PyArray_SIZE(a);
+    return t == NPY_FLOAT ? finite_f32(PyArray_DATA(a), n) : finite_f64(PyArray_DATA(a), n);
+}
+
+/* check_grads(node, gxs): autograd/anomaly._check_grads_py. The common case, every
+ * gradient finite, is decided here; anything else goes to the Python check, which
+ * raises the AnomalyError that names the op. */
+static PyObject *check_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "check_grads takes 2 arguments (node, gxs)");
+        return NULL;
+    }
+    int on = flag(str_check_nan);
+    if (on <= 0)
+        return on < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *gxs = args[1];
+    if (PyTuple_CheckExact(gxs) || PyList_CheckExact(gxs)) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(gxs);
+        PyObject **items = PySequence_Fast_ITEMS(gxs);
+        Py_ssize_t i = 0;
+        for (; i < n; i++) {
+            if (items[i] != Py_None && finite_grad(items[i]) != 1)
+                break;
+        }
+        if (i == n)
+            return Py_NewRef(Py_None);
+    }
+    return PyObject_Vectorcall(anomaly_report_fn, args, 2, NULL);
+}
+
+static PyObject *init_anomaly(PyObject *self, PyObject *fn)
+{
+    Py_INCREF(fn);
+    Py_XSETREF(anomaly_report_fn, fn);
     Py_RETURN_NONE;
 }
 
@@ -2115,79 +2299,73 @@ typedef struct {
     Py_ssize_t j;
 } frame;
 
+typedef struct {
+    frame *f;
+    size_t n, cap;
+} fstack;
+
+static int fpush(fstack *st, PyObject *node)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 64;
+        frame *neu = PyMem_Realloc(st->f, cap * sizeof(frame));
+        if (neu == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        st->f = neu;
+        st->cap = cap;
+    }
+    st->f[st->n++] = (frame){node, NULL, 0};
+    return 0;
+}
+
 /* engine._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
 static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *targets,
                 PyObject *masks)
 {
-    frame *st = NULL;
-    size_t n = 0, cap = 0;
-    int rc = -1;
-    Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots);
-    for (Py_ssize_t i = 0; i <= nr; i++) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
-            if (neu == NULL) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            st = neu;
-        }
-        if (i == nr)
-            break;
+    fstack st = {NULL, 0, 0};
+    int rc = -1, added;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(roots); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
-        int added;
-        if (wtable_get(waiting, r, &added) == NULL)
+        if (wtable_get(waiting, r, &added) == NULL || (added && fpush(&st, r) < 0))
             goto done;
-        if (added)
-            st[n++] = (frame){r, NULL, 0};
     }
-    while (n) {
-        frame *f = &st[n - 1];
+    while (st.n) {
+        frame *f = &st.f[st.n - 1];
         if (f->nexts == NULL && (f->nexts = nexts_of(f->node)) == NULL)
             goto done;
         if (f->j < PyTuple_GET_SIZE(f->nexts)) {
-            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j);
-            f->j++;
+            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j++);
             if (nxt == Py_None)
                 continue;
             if (allowed != Py_None) {
                 int a = allows(allowed, nxt);
-                if (a < 0)
-                    goto done;
-                if (!a)
+                if (a <= 0) {
+                    if (a < 0)
+                        goto done;
                     continue;
+                }
             }
-            int added;
             wslot *w = wtable_get(waiting, nxt, &added);
             if (w == NULL)
                 goto done;
             w->count++;
-            if (!added)
-                continue;
-            if (n == cap) {
-                cap *= 2;
-                frame *neu = PyMem_Realloc(st, cap * sizeof(frame));
-                if (neu == NULL) {
-                    PyErr_NoMemory();
-                    goto done;
-                }
-                st = neu;
-            }
-            st[n++] = (frame){nxt, NULL, 0};
+            if (added && fpush(&st, nxt) < 0)
+                goto done;
             continue;
         }
-        n--;            /* done: every node below it is done (the graph has no cycles) */
+        st.n--;         /* done: every node below it is done (the graph has no cycles) */
         int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
-        Py_CLEAR(st[n].nexts);
+        Py_CLEAR(st.f[st.n].nexts);
         if (r < 0)
             goto done;
     }
     rc = 0;
 done:
-    while (n)
-        Py_XDECREF(st[--n].nexts);
-    PyMem_Free(st);
+    while (st.n)
+        Py_XDECREF(st.f[--st.n].nexts);
+    PyMem_Free(st.f);
     return rc;
 }
 
@@ -2343,6 +2521,11 @@ static PyMethodDef methods[] = {
     {"next_seq", next_seq, METH_NOARGS, "A new node creation number."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
+    {"anomaly_stack", anomaly_stack_call, METH_NOARGS,
+     "ops/_core._stack_py in C: detect_anomaly's creation stack."},
+    {"check_grads", (PyCFunction)(void (*)(void))check_grads, METH_FASTCALL,
+     "autograd/anomaly._check_grads_py in C."},
+    {"init_anomaly", init_anomaly, METH_O, "Hand the module the anomaly report."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2356,6 +2539,9 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_vjp = PyUnicode_InternFromString("vjp");
     str_next = PyUnicode_InternFromString("next");
     str_special = PyUnicode_InternFromString("special");
+    str_anomaly = PyUnicode_InternFromString("_anomaly");
+    str_anomaly_only = PyUnicode_InternFromString("anomaly_only");
+    str_check_nan = PyUnicode_InternFromString("anomaly_check_nan");
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
     str_cut = PyUnicode_InternFromString("cut");

@@ -14,6 +14,7 @@ class _Local(threading.local):
         # does not make every later transform and backward act as if nested in a jvp.
         self.fw_default = False
         self._anomaly = False
+        self.anomaly_check_nan = True    # detect_anomaly(check_nan=...): read by check_grads
         self._tapes = []             # open GradientTapes (tape.py), innermost last
         # leaves used by recorded ops while some tape records (graph.record_edge), or None
         self.tape_log = None
@@ -22,14 +23,17 @@ class _Local(threading.local):
         # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
         # (tapes need none: they know what they recorded by Node.seq)
         self.special = False
+        # detect_anomaly is the only one: the fast paths stay, recording creation stacks
+        self.anomaly_only = False
         # True while backward rules run (autograd/engine._Backward): their no_grad ops
         # compute gradients, so explain_grad's cut notes are not taken there
         self.in_backward = False
 
     def refresh(self):
-        """Recompute `special`."""
-        self.special = bool(self._anomaly or self._trace is not None
-                            or self._ckpt is not None)
+        """Recompute `special` and `anomaly_only`."""
+        others = bool(self._trace is not None or self._ckpt is not None)
+        self.special = bool(self._anomaly) or others
+        self.anomaly_only = bool(self._anomaly) and not others
 
     def _set(self, name, value):
         setattr(self, name, value)

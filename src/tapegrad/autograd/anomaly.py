@@ -1,28 +1,18 @@
 """detect_anomaly: remember where each op ran in forward, and check backward results for
-NaN/inf. Off, it costs `apply()` and the engine one flag check each."""
+NaN/inf. Off, it costs `apply()` and the engine one flag check each; on, the op fast
+paths stay (in C too) and record a creation stack instead of a call site, and
+`check_grads` is one C test per node while gradients are finite."""
 import functools
 import linecache
-import os
-import sys
-import threading
 
 import numpy as np
 
 from .. import _state
 from .._tensor import Tensor
+from ..ops._core import SPEEDUPS, _anomaly_stack, site_line
 from ..ops.elementwise import _all_finite
 
 _local = _state.local
-_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_MAX_FRAMES = 16        # innermost user frames kept per op
-
-
-class _Flags(threading.local):
-    def __init__(self):
-        self.check_nan = True
-
-
-_flags = _Flags()
 
 
 def _flag(v, who, arg):
@@ -59,13 +49,13 @@ class detect_anomaly:
         self._prev = []
 
     def __enter__(self):
-        self._prev.append((_local.anomaly, _flags.check_nan))
+        self._prev.append((_local.anomaly, _local.anomaly_check_nan))
+        _local.anomaly_check_nan = self.check_nan
         _local.anomaly = True
-        _flags.check_nan = self.check_nan
         return self
 
     def __exit__(self, *exc):
-        _local.anomaly, _flags.check_nan = self._prev.pop()
+        _local.anomaly, _local.anomaly_check_nan = self._prev.pop()
         return False
 
     def __call__(self, fn):
@@ -83,15 +73,15 @@ class set_detect_anomaly:
     def __init__(self, mode: bool, check_nan: bool = True):
         mode = _flag(mode, "set_detect_anomaly", "mode")
         check_nan = _flag(check_nan, "set_detect_anomaly", "check_nan")
-        self._prev = (_local.anomaly, _flags.check_nan)
+        self._prev = (_local.anomaly, _local.anomaly_check_nan)
+        _local.anomaly_check_nan = check_nan
         _local.anomaly = mode
-        _flags.check_nan = check_nan
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        _local.anomaly, _flags.check_nan = self._prev
+        _local.anomaly, _local.anomaly_check_nan = self._prev
         return False
 
 
@@ -101,29 +91,23 @@ def is_anomaly_enabled() -> bool:
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    return bool(_local.anomaly) and _flags.check_nan
+    return bool(_local.anomaly) and _local.anomaly_check_nan
 
 
 def capture_site() -> list:
-    """The user's part of the current stack as (code, line) pairs, innermost last.
+    """The user's part of the current stack as `_site` tuples (code, offset), innermost
+    last: what a node records under detect_anomaly.
 
     Frames inside tapegrad are left out. Nothing is formatted (and no frame is kept)
     until an error needs it, so recording stays cheap."""
-    f = sys._getframe(1)
-    frames = []
-    while f is not None and len(frames) < _MAX_FRAMES:
-        code = f.f_code
-        if not code.co_filename.startswith(_PKG):
-            frames.append((code, f.f_lineno))
-        f = f.f_back
-    frames.reverse()
-    return frames
+    return _anomaly_stack()
 
 
 def format_stack(frames) -> str:
-    """Format capture_site()'s pairs like a traceback."""
+    """Format capture_site()'s entries like a traceback."""
     lines = []
-    for code, lineno in frames:
+    for site in frames:
+        code, lineno = site_line(site)
         lines.append(f'  File "{code.co_filename}", line {lineno}, in {code.co_name}\n')
         src = linecache.getline(code.co_filename, lineno).strip()
         if src:
@@ -131,9 +115,9 @@ def format_stack(frames) -> str:
     return "".join(lines) or "  <no Python frames outside tapegrad>\n"
 
 
-def check_grads(node, gxs):
+def _check_grads_py(node, gxs):
     """Raise AnomalyError if a gradient the rule of `node` returned has NaN or inf."""
-    if not _flags.check_nan:
+    if not _local.anomaly_check_nan:
         return
     for i, gx in enumerate(gxs):
         if gx is None:
@@ -141,30 +125,42 @@ def check_grads(node, gxs):
         arr = gx._data if isinstance(gx, Tensor) else np.asarray(gx)
         if arr.dtype.kind not in "fc" or _all_finite(arr):
             continue
-        finite = np.isfinite(arr)
-        nan = int(np.isnan(arr).sum())
-        inf = arr.size - int(finite.sum()) - nan
-        bad = " and ".join(w for w, n in (("nan", nan), ("inf", inf)) if n)
-        counts = ", ".join(f"{n} {w}" for w, n in (("nan", nan), ("inf", inf)) if n)
-        name = node.op.bw_name
-        shape = node.in_shapes[i] if i < len(node.in_shapes) else arr.shape
-        msg = (f"detect_anomaly: {name} returned {bad} values in its gradient for input {i} "
-               f"(shape {tuple(shape) if shape is not None else arr.shape}; {counts} of "
-               f"{arr.size} elements).\n")
-        site = node.site
-        what = name[:-len("Backward")] if name.endswith("Backward") else name
-        if isinstance(site, list):
-            msg += (f"The forward call that created this {what} node (most recent call "
-                    f"last):\n{format_stack(site)}")
-        else:
-            if site is not None:
-                from ..ops._core import site_line
-                code, line = site_line(site)
-                src = linecache.getline(code.co_filename, line).strip()
-                msg += (f"The {what} node was created at:\n  File \"{code.co_filename}\", "
-                        f"line {line}, in {code.co_name}\n" + (f"    {src}\n" if src else ""))
-            msg += ("It was recorded before anomaly detection was on; run the forward pass "
-                    "inside `with tg.detect_anomaly():` to see the whole stack.\n")
-        msg += ("Common causes: sqrt/log/pow at 0, division by zero, or an overflowing exp "
-                "in forward; a custom backward returning nan.")
-        raise AnomalyError(msg)
+        raise AnomalyError(_message(node, i, arr))
+
+
+def _message(node, i, arr):
+    finite = np.isfinite(arr)
+    nan = int(np.isnan(arr).sum())
+    inf = arr.size - int(finite.sum()) - nan
+    bad = " and ".join(w for w, n in (("nan", nan), ("inf", inf)) if n)
+    counts = ", ".join(f"{n} {w}" for w, n in (("nan", nan), ("inf", inf)) if n)
+    name = node.op.bw_name
+    shape = node.in_shapes[i] if i < len(node.in_shapes) else None
+    shape = arr.shape if shape is None else tuple(shape)
+    # a broadcast input's gradient is checked before it is summed down to the input
+    of = "" if shape == arr.shape else f" of the rule's {arr.shape} result"
+    msg = (f"detect_anomaly: {name} returned {bad} values in its gradient for input {i} "
+           f"(shape {shape}; {counts} of {arr.size} elements{of}).\n")
+    site = node.site
+    what = name[:-len("Backward")] if name.endswith("Backward") else name
+    if isinstance(site, list):
+        msg += (f"The forward call that created this {what} node (most recent call "
+                f"last):\n{format_stack(site)}")
+    else:
+        if site is not None:
+            code, line = site_line(site)
+            src = linecache.getline(code.co_filename, line).strip()
+            msg += (f"The {what} node was created at:\n  File \"{code.co_filename}\", "
+                    f"line {line}, in {code.co_name}\n" + (f"    {src}\n" if src else ""))
+        msg += ("It was recorded before anomaly detection was on; run the forward pass "
+                "inside `with tg.detect_anomaly():` to see the whole stack.\n")
+    return msg + ("Common causes: sqrt/log/pow at 0, division by zero, or an overflowing exp "
+                  "in forward; a custom backward returning nan.")
+
+
+if SPEEDUPS is None:
+    check_grads = _check_grads_py
+else:
+    # the C test passes finite gradients at once and hands the rest to the Python check
+    SPEEDUPS.init_anomaly(_check_grads_py)
+    check_grads = SPEEDUPS.check_grads

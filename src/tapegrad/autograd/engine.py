@@ -194,11 +194,6 @@ def _root_grad(t, g, i, who, graph_mode):
     return _as_grad(g, graph_mode)
 
 
-def _leaf_hooks(node):
-    x = node.variable._x
-    return x.get("hooks") if x else None
-
-
 def _run_hooks(hooks, g, graph_mode, stored):
     """Run tensor hooks on `g`. Each hook gets its own copy, which it may edit in place
     (as PyTorch allows) without touching a sibling's gradient, since `add` and friends hand

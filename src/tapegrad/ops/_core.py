@@ -125,9 +125,43 @@ def _site_table(code):
 _INSIDE = {}            # id(code) -> {offset: site}, or False for tapegrad's own code
 _INSIDE_CODES = []      # keeps those code objects (and so their ids) alive
 
+STACK_MAX = 16          # innermost user frames kept per op by detect_anomaly
+_STACKS = {}            # ids of a stack's sites -> the one list of them
+
+
+def _stack_py():
+    """detect_anomaly's creation stack: the interned `_site` tuples (code, offset) of the
+    innermost STACK_MAX frames outside tapegrad, innermost last. As with `_site`, no
+    frame object is kept and line numbers wait for a message. Equal stacks are one
+    shared list (never changed), so a loop's nodes do not each carry a copy.
+    `_speedups.anomaly_stack` is this in C."""
+    f = sys._getframe(1)
+    inside = _INSIDE
+    sites = []
+    while f is not None and len(sites) < STACK_MAX:
+        code = f.f_code
+        lines = inside.get(id(code))
+        if lines is None:
+            lines = _site_table(code)
+        if lines is not False:
+            lasti = f.f_lasti
+            site = lines.get(lasti)
+            if site is None:
+                site = lines[lasti] = (code, lasti)
+            sites.append(site)
+        f = f.f_back
+    sites.reverse()
+    key = tuple(map(id, sites))     # interned sites: their ids name them
+    stack = _STACKS.get(key)
+    if stack is None:
+        if len(_STACKS) > 4096:
+            _STACKS.clear()
+        stack = _STACKS[key] = sites
+    return stack
+
 
 def site_line(site):
-    """(code, line) of a site from `_site` (code, offset) or an anomaly stack entry."""
+    """(code, line) of a site from `_site` or of an anomaly stack entry: (code, offset)."""
     code, lasti = site
     line = None
     for start, end, ln in code.co_lines():
@@ -145,9 +179,8 @@ def site_text(site) -> str:
     if isinstance(site, list):                  # an anomaly-mode stack: innermost frame
         if not site:
             return "<unknown>"
-        code, line = site[-1]
-    else:
-        code, line = site_line(site)
+        site = site[-1]
+    code, line = site_line(site)
     return f"{code.co_filename}:{line} in {code.co_name}"
 
 
@@ -230,7 +263,7 @@ def apply1_py(op, x):
     Tensor, nothing tracing) inlined: the cost of elementwise ops is mostly this.
     `_speedups.apply1` does the common case in C and calls this for the rest."""
     L = _local
-    if L.special or not isinstance(x, Tensor) or x._x is not None:
+    if (L.special and not L.anomaly_only) or not isinstance(x, Tensor) or x._x is not None:
         return apply(op, x)
     if x._fw is not None:
         if not (x._rg and L.grad_enabled):
@@ -272,7 +305,7 @@ def apply2_py(op, x, y):
     with the common case inlined as in apply1. Python numbers stay Python numbers.
     `_speedups.apply2` does the common case in C and calls this for the rest."""
     L = _local
-    if L.special:
+    if L.special and not L.anomaly_only:
         return _apply2_general(op, x, y)
     if isinstance(x, Tensor):
         if x._x is not None:
@@ -424,8 +457,7 @@ def _check_broadcast(op, x, y):
 
 
 def _record_fast_py(op, x, y, out, save_idx, view):
-    """_record for one or two inputs (y None for one), no params, no anomaly mode, tape
-    or checkpoint. `_speedups.record_fast` is this in C, with the same signature (it
+    """_record for one or two inputs (y None for one), no params, no tape or checkpoint. `_speedups.record_fast` is this in C, with the same signature (it
     reads `save_idx` and `view` from the caller instead of the op); keep the two in step."""
     return _record(op, (x,) if y is None else (x, y), None, out, depth=4)
 
@@ -451,18 +483,6 @@ def _has_tangent(args):
         if isinstance(a, Tensor) and a._fw is not None:
             return True
     return False
-
-
-_capture_site = None
-
-
-def _anomaly_stack():
-    """detect_anomaly's forward stack (imported once: anomaly mode must stay cheap)."""
-    global _capture_site
-    if _capture_site is None:
-        from ..autograd.anomaly import capture_site
-        _capture_site = capture_site
-    return _capture_site()
 
 
 def _has_float64(raw):
@@ -528,7 +548,7 @@ def _record(op, args, params, out, extra=False, depth=3):
     L = _local
     special = L.special
     # where apply was called (`depth` frames up, skipping tapegrad's own)
-    site = _anomaly_stack() if special and L.anomaly else _site(depth)
+    site = _anomaly_stack() if special and L._anomaly else _site(depth)
     if params:
         params = _frozen_params(params)
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site,
@@ -1052,6 +1072,7 @@ _next_seq = itertools.count(1).__next__ if SPEEDUPS is None else SPEEDUPS.next_s
 if SPEEDUPS is None:
     _record_fast, apply1, apply2 = _record_fast_py, apply1_py, apply2_py
     _dual_fast = _dual_fast_py
+    _anomaly_stack = _stack_py
 else:
     SPEEDUPS.init_dual(Ctx, _dual_fast_py, _dual_norm, np.shape, LINEAR)
     from ..autograd import graph as _graph
@@ -1060,3 +1081,4 @@ else:
     SPEEDUPS.init_apply(_local, _F64, np.ndarray, np.asarray, apply1_py, apply2_py, _record,
                         _finish_plain, _default_float, _check_broadcast, _leaf_refs)
     _record_fast, apply1, apply2 = SPEEDUPS.record_fast, SPEEDUPS.apply1, SPEEDUPS.apply2
+    _anomaly_stack = SPEEDUPS.anomaly_stack
