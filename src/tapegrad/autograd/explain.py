@@ -26,6 +26,12 @@ def note_conversion(t, how):
     ring.append((how, _site(3), tuple(refs)))
 
 
+def recent_exits():
+    """This thread's latest conversions (how, site, refs), oldest first: at most 64."""
+    ring = getattr(_exits, "ring", None)
+    return list(ring) if ring else []
+
+
 def _site_text(site):
     from ..ops._core import site_text
     return site_text(site)
