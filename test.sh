@@ -18,7 +18,8 @@ if [ $# -eq 0 ]; then
         tests/test_core_edges.py tests/test_tensor_semantics.py tests/test_hooks.py \
         tests/test_anomaly.py tests/test_explain.py tests/test_tape.py tests/test_memory.py \
         tests/test_api_contract.py tests/test_speedups.py tests/test_graph_mode.py \
-        tests/test_graph_mode_regressions.py tests/test_nn.py tests/trust
+        tests/test_graph_mode_regressions.py tests/test_function_package.py tests/test_nn.py \
+        tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py
     if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         scripts/matrix.sh
     fi

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tg
-from tapegrad.graph_mode import TraceError
+from tapegrad.function import TraceError, TraceWarning
 
 
 def _leaf(rng, *shape):
@@ -353,14 +353,14 @@ def test_values_read_outside_ops_make_the_signature_run_eagerly(rng):
     # NumPy code on a traced tensor's data: a replay could not repeat it, so the function
     # runs eagerly (and says so) instead of freezing the first call's value
     f = tg.function(lambda x: x * np.max(x._data))
-    with pytest.warns(tg.graph_mode.TraceWarning, match="runs eagerly"):
+    with pytest.warns(TraceWarning, match="runs eagerly"):
         f(tg.tensor(rng.standard_normal(5)))
     for _ in range(2):
         x = tg.tensor(rng.standard_normal(5))
         np.testing.assert_array_equal(f(x).numpy(), (x * np.max(x.numpy())).numpy())
     assert f.trace_count == 1
     g = tg.function(lambda x: tg.argmax(x))     # the function form reads values too
-    with pytest.warns(tg.graph_mode.TraceWarning):
+    with pytest.warns(TraceWarning):
         g(tg.tensor([1.0, 3.0, 2.0]))
     assert g(tg.tensor([5.0, 3.0, 2.0])).item() == 0
 
@@ -386,7 +386,7 @@ def test_cross_entropy_traces_and_replays_each_calls_labels(rng, kw, spatial):
 
     f = tg.function(loss)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        warnings.simplefilter("error", TraceWarning)
         for _ in range(3):
             x = tg.tensor(rng.standard_normal((6, 4)).astype(np.float32))
             y = tg.tensor(rng.integers(0, 3, (2, 3) if spatial else 6))
@@ -502,7 +502,7 @@ def test_batch_norm_inference_traces_and_reads_current_running_statistics(rng):
     model.eval()
     f = tg.function(lambda x: model(x))
     with warnings.catch_warnings():
-        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        warnings.simplefilter("error", TraceWarning)
         np.testing.assert_array_equal(f(x).numpy(), model(x).numpy())
         model.train()
         model(tg.tensor(rng.standard_normal((8, 4)).astype(np.float32)))
@@ -520,7 +520,7 @@ def test_random_draws_and_dropout_are_new_on_every_replay():
                                tg.randint(0, 1000, size=(5,)) + 0,
                                tg.nn.functional.dropout(x, 0.5)))
     with warnings.catch_warnings():
-        warnings.simplefilter("error", tg.graph_mode.TraceWarning)
+        warnings.simplefilter("error", TraceWarning)
         first = [t.numpy().copy() for t in f(x)]
         second = f(x)
     assert f.trace_count == 1
@@ -550,7 +550,7 @@ def test_batch_norm_training_in_a_trace_runs_eagerly_and_updates_once(rng):
             outs.append(f(x).numpy())
         return outs, bn.running_mean.numpy(), bn.running_var.numpy(), \
             int(bn.num_batches_tracked.numpy())
-    with pytest.warns(tg.graph_mode.TraceWarning, match="running statistics"):
+    with pytest.warns(TraceWarning, match="running statistics"):
         traced = run(True)
     eager = run(False)
     for a, b in zip(traced[0], eager[0]):
@@ -566,7 +566,7 @@ def test_reading_a_trained_tensors_value_in_a_trace_runs_eagerly():
     w = tg.tensor(np.array([2.0, 3.0]), requires_grad=True)
     f = tg.function(lambda x: x * float(w.numpy().sum()))
     x = tg.tensor(np.array([1.0, 1.0]))
-    with pytest.warns(tg.graph_mode.TraceWarning, match="requires grad"):
+    with pytest.warns(TraceWarning, match="requires grad"):
         np.testing.assert_array_equal(f(x).numpy(), [5.0, 5.0])
     with tg.no_grad():
         w.add_(1.0)

@@ -23,9 +23,6 @@ LAYER_NAMES = {0: "the bottom layer", OPS: "ops", ENGINE: "autograd", FRONT: "th
 # package modules that may be imported inside a function: optional ones (the C speedups
 # are not built everywhere)
 OPTIONAL = {"tapegrad._speedups"}
-# graph mode before it became the tapegrad/function package (another branch): its two
-# modules import each other and import the engine inside functions
-LEGACY = {"tapegrad.graph_mode", "tapegrad.graph_control"}
 
 
 def _modules():
@@ -149,9 +146,7 @@ def test_the_layers_are_where_style_md_puts_them():
 
 
 def test_no_import_cycle():
-    edges = {m: {t for t in ts if t not in LEGACY} for m, ts in EDGES.items()
-             if m not in LEGACY}
-    assert _cycles(edges) == []
+    assert _cycles(EDGES) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -166,7 +161,7 @@ def test_imports_point_down(below):
 
 
 def test_no_import_inside_a_function_but_optional_ones():
-    found = [(m, line, t) for m, line, t in INNER if t not in OPTIONAL and m not in LEGACY]
+    found = [(m, line, t) for m, line, t in INNER if t not in OPTIONAL]
     assert found == []
 
 

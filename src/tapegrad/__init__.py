@@ -27,7 +27,7 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .ops import floor_divide, fmod, remainder, sinh  # noqa: F401,E402
 from .tools import gradcheck, gradgradcheck  # noqa: F401
-from .graph_mode import cond, function, while_loop  # noqa: F401
+from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401
 from .tape import (GradientTape, UnconnectedGradients, Variable, add_n,  # noqa: F401
                    clip_by_global_norm, stop_gradient)

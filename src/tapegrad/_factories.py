@@ -116,13 +116,13 @@ def tensor(data, dtype=None, requires_grad=False) -> Tensor:
         warnings.warn("tensor: to copy a tensor use t.clone().detach() (or "
                       "t.clone().detach().requires_grad_(True)); tg.tensor(t) gives a copy "
                       "cut from the graph, as torch.tensor does", UserWarning, stacklevel=2)
-        if _local.trace is not None and not requires_grad:
-            # record the copy, so a tg.function replay reads the current value
-            with _state.no_grad():
-                out = clone(data)
-                dt = as_dtype(dtype, "tensor")
-                return out if dt is None or dt == out.dtype else cast(out, dt)
-        return _leaf(to_array(data, dtype, fn="tensor"), requires_grad)
+        if requires_grad:
+            return _leaf(to_array(data, dtype, fn="tensor"), True)
+        # the copy is an op on the values cut from the graph, so a tg.function replay
+        # reads the tensor's current value
+        out = clone(make(data._data))
+        dt = as_dtype(dtype, "tensor")
+        return out if dt is None or dt == out.dtype else cast(out, dt)
     if isinstance(data, (list, tuple)):
         dt = as_dtype(dtype, "tensor")
         scanned = scan(data, "tensor", dt is not None and dt.kind in "fc")
@@ -427,11 +427,12 @@ class _Draw(Op):
 
 
 def _draw(kind, shape, dtype, requires_grad, **bounds):
-    if _local.trace is not None and not requires_grad:
-        return apply(_Draw, kind=kind, shape=shape, dtype=dtype, **bounds)
     fn = {"uniform": "rand", "normal": "randn"}.get(kind, "randint")
-    return _leaf(_alloc(fn, shape, lambda s: _Draw.forward(kind=kind, shape=s, dtype=dtype,
-                                                           **bounds)), requires_grad)
+    if requires_grad:           # a new leaf: a constant, also in a tg.function trace
+        return _leaf(_alloc(fn, shape, lambda s: _Draw.forward(
+            kind=kind, shape=s, dtype=dtype, **bounds)), True)
+    return _alloc(fn, shape, lambda s: apply(_Draw, kind=kind, shape=s, dtype=dtype,
+                                             **bounds))
 
 
 def _float_dt(dtype, fn):

@@ -24,7 +24,7 @@ class _Local(threading.local):
         self._tapes = []             # open GradientTapes (tape.py), innermost last
         # leaves used by recorded ops while some tape records (graph.record_edge), or None
         self.tape_log = None
-        self._trace = None           # the tg.function trace being recorded (graph_mode.py)
+        self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
         # (tapes need none: they know what they recorded by Node.seq)

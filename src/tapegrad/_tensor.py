@@ -322,12 +322,9 @@ class Tensor(TensorMethods):
         return t
 
     def _note_exit(self, how):
+        # explain_grad's record of values leaving tapegrad; tg.function reads it too (a
+        # trace that took such a value runs eagerly, since the value would be frozen)
         if self._rg:
-            tracer = _local.trace
-            if tracer is not None:
-                # a value taken from a tensor that trains, inside tg.function: the trace
-                # would freeze it, so this signature runs eagerly (with a TraceWarning)
-                tracer.note_read(f"{how} of a tensor that requires grad")
             note_conversion(self, how)
 
     def _init_vc(self):

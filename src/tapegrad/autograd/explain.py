@@ -14,6 +14,12 @@ _KIND = {"no_grad": "was computed under no_grad (recording was off)",
          "stop_gradient": "went through stop_gradient"}
 
 
+def recent_exits():
+    """This thread's latest conversions (how, site, refs), oldest first: at most 64."""
+    ring = getattr(_exits, "ring", None)
+    return list(ring) if ring else []
+
+
 def _edge_of(t):
     e = t.grad_fn
     if e is None and t._acc is not None:

@@ -5,8 +5,9 @@ and the tape all work through it without extra rules.
 """
 import numpy as np
 
-from .. import _random, _state, ops
+from .. import _random, ops
 from .._tensor import Tensor, make
+from ..ops._apply import apply
 from ..ops._op import Op
 from .. import _check
 
@@ -261,6 +262,41 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return out
 
 
+class RunningStats(Op):
+    """batch_norm's in-place update of the running statistics, as an op with an
+    effect: tg.function cannot replay it (see function/trace.py), so a traced call
+    that trains a batch norm runs eagerly. Inputs: the batch mean and (biased)
+    variance; params: the tensors updated (`stats`: running mean, running var, batch
+    counter, each may be None), `momentum` (None: a cumulative average over the counted
+    batches) and `count`, the values per channel."""
+
+    args = ("mean", "var")
+    differentiable = False
+    bw_name = "RunningStatsBackward"
+    effect = "batch_norm's in-place update of the running statistics"
+
+    @staticmethod
+    def forward(mean, var, *, stats, momentum, count):
+        running_mean, running_var, tracked = stats
+        if tracked is not None:
+            tracked._data += 1
+            tracked._bump_version()
+            if momentum is None:
+                momentum = 1.0 / int(tracked._data)
+        if running_mean is not None:
+            rm = running_mean._data
+            rm *= 1.0 - momentum
+            rm += momentum * mean.reshape(-1).astype(rm.dtype, copy=False)
+            running_mean._bump_version()
+        if running_var is not None:
+            rv = running_var._data
+            rv *= 1.0 - momentum
+            unbiased = var.reshape(-1) * (count / (count - 1))
+            rv += momentum * unbiased.astype(rv.dtype, copy=False)
+            running_var._bump_version()
+        return np.zeros(0, mean.dtype)
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
     """Normalize each channel (axis 1) of an (N, C) or (N, C, L) input.
@@ -269,12 +305,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
     None) are updated in place: new = (1 - momentum) * old + momentum * batch, with the
     unbiased batch variance, as in PyTorch. Otherwise the running statistics are used.
     """
+    if momentum.__class__ is not float or not 0.0 <= momentum <= 1.0:
+        momentum = _check.real(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
+    return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
+                       eps)
+
+
+def _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                tracked=None):
+    """batch_norm; with `tracked` (BatchNorm1d's batch counter) the update also counts
+    the batch, and momentum None means a cumulative average."""
     if training is not True and training is not False:
         training = _check.flag(training, "batch_norm", "training")
     if eps.__class__ is not float or not eps >= 0.0:
         eps = _check.real(eps, "batch_norm", "eps", low=0.0)
-    if momentum.__class__ is not float or not 0.0 <= momentum <= 1.0:
-        momentum = _check.real(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     x = _raw(input)
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
         x = _numeric(input, "batch_norm")
@@ -298,25 +342,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
         mean = ops.mean(input, axis=axes, keepdims=True)
         centered = input - mean
         var = ops.mean(centered * centered, axis=axes, keepdims=True)
-        tracer = _state.local.trace
-        if tracer is not None and (running_mean is not None or running_var is not None):
-            # a replay cannot repeat this in-place update: the call runs eagerly instead
-            # (which updates the statistics), so none is made while tracing, else the
-            # first call would count its batch twice
-            tracer.note_read("batch_norm's in-place update of the running statistics")
-        elif running_mean is not None or running_var is not None:
-            bm = _raw(mean).reshape(-1)
-            bv = _raw(var).reshape(-1) * (count / (count - 1))
-            if running_mean is not None:
-                rm = running_mean._data
-                rm *= 1.0 - momentum
-                rm += momentum * bm.astype(rm.dtype, copy=False)
-                running_mean._bump_version()
-            if running_var is not None:
-                rv = running_var._data
-                rv *= 1.0 - momentum
-                rv += momentum * bv.astype(rv.dtype, copy=False)
-                running_var._bump_version()
+        if running_mean is not None or running_var is not None or tracked is not None:
+            apply(RunningStats, _raw(mean), _raw(var), momentum=momentum, count=count,
+                  stats=(running_mean, running_var, tracked))
         out = centered / ops.sqrt(var + eps)
     else:
         if running_mean is None or running_var is None:

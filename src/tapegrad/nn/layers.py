@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .. import _state, ops
+from .. import ops
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .._tensor import make
 from .. import _check
@@ -426,18 +426,12 @@ class BatchNorm1d(Module):
             raise ValueError(f"BatchNorm1d: expected input of shape (N, {self.num_features}) "
                              f"or (N, {self.num_features}, L), got {tuple(shape)}")
         use_batch = self.training or not self.track_running_stats
-        momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats and _state.local.trace is None:
-            # (while tg.function traces, batch_norm makes the call run eagerly: that run
-            # counts the batch)
-            self.num_batches_tracked._data += 1
-            self.num_batches_tracked._bump_version()
-            if self.momentum is None:
-                momentum = 1.0 / int(self.num_batches_tracked._data)
         update = self.training and self.track_running_stats
-        return F.batch_norm(input, self.running_mean if update or not use_batch else None,
-                            self.running_var if update or not use_batch else None,
-                            self.weight, self.bias, use_batch, momentum, self.eps)
+        momentum = self.momentum if update else 0.0
+        return F._batch_norm(input, self.running_mean if update or not use_batch else None,
+                             self.running_var if update or not use_batch else None,
+                             self.weight, self.bias, use_batch, momentum, self.eps,
+                             self.num_batches_tracked if update else None)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -3,74 +3,152 @@
 Eagerly they are a plain `if` and a Python loop. Inside a trace each branch (or the loop's
 condition and body) is traced into a sub-program that reads the enclosing values it uses
 as captures; one step of the enclosing program then picks the branch, or runs the loop,
-at every replay, and differentiates the branch or the passes it ran.
+at every replay. Each is an op with a rule (`Cond`, `WhileLoop`) that the program's
+backward runs through the node runner like any other step: the rule differentiates the
+branch taken, or the passes the loop ran, by running their sub-programs' backward.
 """
 import numpy as np
 
-from . import _state
-from ._pytree import flatten, unflatten
-from ._tensor import Tensor, make
-from .graph_mode import _finish, _spec_key, _traced, _Tracer
+from .. import _state
+from .._pytree import flatten, unflatten
+from .._tensor import Tensor, make
+from ..ops._op import Op
+from .program import Step
+from .trace import Traced, Tracer, call_site
 
 _local = _state.local
 
 __all__ = ["cond", "while_loop"]
 
 
+def _spec_key(spec):
+    return tuple(None if item is None else
+                 (item[0], tuple(item[1]) if isinstance(item[1], list) else item[1])
+                 for item in spec)
 
-class _CondStep:
+
+def _add(a, b):
+    return b if a is None else a + b
+
+
+# ------------------------------------------------------------------ the ops
+
+class Cond(Op):
+    """The branch of a `tg.cond` taken at this replay. Inputs: the predicate, then the
+    enclosing values the branches read; one cotangent per result."""
+
+    args = ()
+    bw_name = "CondBackward"
+
+    @staticmethod
+    def vjp(ctx, g):
+        take, sub = ctx.saved[0]
+        prog, pairs = ctx.params["branches"][take]
+        need = ctx.needs_grad
+        pairs = [(local, i) for local, i in pairs if need[i]]
+        grads = prog.backward(sub, list(g), tuple(local for local, _ in pairs))
+        out = [None] * len(need)
+        for (_, i), gx in zip(pairs, grads):
+            if gx is not None:
+                out[i] = _add(out[i], gx)
+        return tuple(out)
+
+
+class WhileLoop(Op):
+    """The passes of a `tg.while_loop` run at this replay. Inputs: the initial loop
+    values, then the enclosing values the body reads; one cotangent per loop value."""
+
+    args = ()
+    bw_name = "WhileLoopBackward"
+
+    @staticmethod
+    def vjp(ctx, g):
+        passes = ctx.saved[0]
+        body, n, pairs = ctx.params["body"], ctx.params["n"], ctx.params["pairs"]
+        need = ctx.needs_grad
+        pairs = [(local, i) for local, i in pairs if need[i]]
+        wanted = body.inputs + tuple(local for local, _ in pairs)
+        out = [None] * len(need)
+        cots = list(g)
+        for vals in reversed(passes):
+            grads = body.backward(vals, cots, wanted)
+            cots = grads[:n]
+            for (_, i), gx in zip(pairs, grads[n:]):
+                if gx is not None:
+                    out[i] = _add(out[i], gx)
+        for i, c in enumerate(cots):
+            if c is not None and need[i]:
+                out[i] = _add(out[i], c)
+        return tuple(out)
+
+
+# ------------------------------------------------------------------ the steps
+
+class CondStep(Step):
     """`vals[outs] = (true if vals[pred] else false)(captured values)`."""
 
-    differentiable = True
+    __slots__ = ("args", "outs", "state", "progs", "params", "in_shapes", "meta", "site")
+    op = Cond
+    multi = True
 
-    def __init__(self, pred, progs, outs, state):
-        self.pred = pred
+    def __init__(self, pred, progs, outs, state, tracer, site):
         self.progs = progs
         self.outs = tuple(outs)
-        self.state = state
+        self.state = state          # the slot keeping (branch taken, its values)
         caps = []
         for p in progs:
             caps.extend(outer for _, outer in p.captures)
         self.args = (pred,) + tuple(dict.fromkeys(caps))
+        pos = {a: i for i, a in enumerate(self.args) if i}
+        self.params = {"branches": tuple((p, tuple((local, pos[outer])
+                                                   for local, outer in p.captures))
+                                         for p in progs)}
+        self.in_shapes = tuple(np.shape(tracer.array(a)) for a in self.args)
+        self.meta = None
+        self.site = site
+
+    def saved_slots(self):
+        return (self.state,)
 
     def keep_slots(self):
         return self.outs + (self.state,)
 
     def run(self, vals):
-        take = 0 if bool(vals[self.pred]) else 1
+        take = 0 if bool(vals[self.args[0]]) else 1
         prog = self.progs[take]
         sub = prog.forward((), [vals[outer] for _, outer in prog.captures])
         for s, o in zip(self.outs, prog.outputs):
             vals[s] = sub[o]
         vals[self.state] = (take, sub)
 
-    def back(self, vals, gv, mask):
-        take, sub = vals[self.state]
-        prog = self.progs[take]
-        cots = [gv[s] for s in self.outs]
-        if all(c is None for c in cots):
-            return
-        pairs = [(local, outer) for local, outer in prog.captures if mask.get(outer)]
-        grads = prog.backward(sub, cots, tuple(local for local, _ in pairs))
-        for (_, outer), gx in zip(pairs, grads):
-            if gx is not None:
-                gv[outer] = gx if gv[outer] is None else gv[outer] + gx
 
-
-class _WhileStep:
+class WhileStep(Step):
     """Run the body program while the cond program says so; keep each pass for backward."""
 
-    differentiable = True
+    __slots__ = ("args", "outs", "state", "inits", "cprog", "bprog", "max_iter", "params",
+                 "in_shapes", "meta", "site")
+    op = WhileLoop
+    multi = True
 
-    def __init__(self, inits, cprog, bprog, outs, state, max_iter):
+    def __init__(self, inits, cprog, bprog, outs, state, max_iter, tracer, site):
         self.inits = tuple(inits)
         self.cprog = cprog
         self.bprog = bprog
         self.outs = tuple(outs)
-        self.state = state
+        self.state = state          # the slot keeping the values of every pass
         self.max_iter = max_iter
         caps = [outer for _, outer in cprog.captures] + [o for _, o in bprog.captures]
         self.args = self.inits + tuple(dict.fromkeys(caps))
+        n = len(self.inits)
+        pos = {a: i for i, a in enumerate(self.args) if i >= n}
+        self.params = {"body": bprog, "n": n,
+                       "pairs": tuple((local, pos[outer]) for local, outer in bprog.captures)}
+        self.in_shapes = tuple(np.shape(tracer.array(a)) for a in self.args)
+        self.meta = None
+        self.site = site
+
+    def saved_slots(self):
+        return (self.state,)
 
     def keep_slots(self):
         return self.outs + (self.state,)
@@ -91,28 +169,8 @@ class _WhileStep:
             vals[s] = v
         vals[self.state] = passes
 
-    def back(self, vals, gv, mask):
-        cots = [gv[s] for s in self.outs]
-        for s in self.outs:
-            gv[s] = None
-        if all(c is None for c in cots):
-            return
-        pairs = [(local, outer) for local, outer in self.bprog.captures if mask.get(outer)]
-        wanted = self.bprog.inputs + tuple(local for local, _ in pairs)
-        n = len(self.inits)
-        acc = {}
-        for bv in reversed(vals[self.state]):
-            grads = self.bprog.backward(bv, cots, wanted)
-            cots = grads[:n]
-            for (_, outer), gx in zip(pairs, grads[n:]):
-                if gx is not None:
-                    acc[outer] = gx if outer not in acc else acc[outer] + gx
-        for s, c in zip(self.inits, cots):
-            if c is not None and mask.get(s):
-                gv[s] = c if gv[s] is None else gv[s] + c
-        for outer, gx in acc.items():
-            gv[outer] = gx if gv[outer] is None else gv[outer] + gx
 
+# ------------------------------------------------------------------ cond, while_loop
 
 def _same_structure(who, a, b):
     (la, sa), (lb, sb) = a, b
@@ -154,16 +212,17 @@ def cond(pred, true_fn, false_fn):
         return true_fn() if bool(p) else false_fn()
     if pred._data.size != 1:
         raise ValueError(f"cond: pred must be a single boolean, got shape {pred.shape}")
+    site = call_site()
     pslot = tr.slot_of(pred)
     branches = []
     for fn in (true_fn, false_fn):
-        sub = _Tracer("cond", outer=tr)
+        sub = Tracer("cond", outer=tr)
         res = sub.run(fn)
         branches.append((sub, flatten(res)))
     _same_structure("cond", branches[0][1], branches[1][1])
     progs = []
     for sub, (leaves, _) in branches:
-        progs.append(_finish(sub, leaves)[1])
+        progs.append(sub.finish(leaves)[1])
     (ta, tb) = [[_meta(sub.values[s]) for s in p.outputs] for (sub, _), p in
                 zip(branches, progs)]
     for k, (ma, mb) in enumerate(zip(ta, tb)):
@@ -175,11 +234,11 @@ def cond(pred, true_fn, false_fn):
     outs = []
     out_slots = []
     for s in prog.outputs:
-        t = _traced(np.asarray(sub.array(s)))
-        out_slots.append(tr.add_value(t))
+        t, slot = tr.add_value(Traced.wrap(np.asarray(sub.array(s))))
+        out_slots.append(slot)
         outs.append(t)
-    state = tr._new(None)
-    tr.steps.append(_CondStep(pslot, progs, out_slots, state))
+    state = tr.new_slot()
+    tr.steps.append(CondStep(pslot, progs, out_slots, state, tr, site))
     return unflatten(branches[take][1][1], outs)
 
 
@@ -217,13 +276,14 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     tr = _local.trace
     if tr is None:
         return _eager_while(cond, body, loop_vars, maximum_iterations)
+    site = call_site()
     leaves, spec = flatten(loop_vars)
     leaves = [v if isinstance(v, Tensor) else make(np.asarray(v)) for v in leaves]
     metas = [_meta(v) for v in leaves]
     inits = [tr.slot_of(v) for v in leaves]
     arrays = [tr.array(s) for s in inits]
 
-    csub = _Tracer("while_loop cond", outer=tr)
+    csub = Tracer("while_loop cond", outer=tr)
     # copies: a loop variable that starts as a tensor the body also reads from its
     # closure must not be mistaken for that tensor (inputs are matched by their arrays)
     cvars = [csub.add_input(a.copy()) for a in arrays]
@@ -233,9 +293,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     if pred._data.size != 1:
         raise ValueError(f"while_loop: cond must return a single boolean, got shape "
                          f"{pred.shape}")
-    cprog = _finish(csub, [pred])[1]
+    cprog = csub.finish([pred])[1]
 
-    bsub = _Tracer("while_loop body", outer=tr)
+    bsub = Tracer("while_loop body", outer=tr)
     bvars = [bsub.add_input(a.copy()) for a in arrays]
     res = bsub.run(body, tuple(unflatten(spec, bvars)))
     if not isinstance(res, (tuple, list)):
@@ -249,19 +309,19 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
             raise ValueError(f"while_loop: loop variable {k} enters with shape {shape} and "
                              f"dtype {dtype} but body returns shape {s2} and dtype {d2}; "
                              "loop variables must keep their shape and dtype")
-    bprog = _finish(bsub, rleaves)[1]
+    bprog = bsub.finish(rleaves)[1]
 
-    state = tr._new(None)
-    outs = [tr._new(None) for _ in leaves]
-    step = _WhileStep(inits, cprog, bprog, outs, state, maximum_iterations)
+    state = tr.new_slot()
+    outs = [tr.new_slot() for _ in leaves]
+    step = WhileStep(inits, cprog, bprog, outs, state, maximum_iterations, tr, site)
     # trace-time values: run the loop once on this call's arrays
     vals = [tr.array(s) for s in range(len(tr.values))]
     step.run(vals)
     results = []
     for s in outs:
-        t = _traced(np.asarray(vals[s]))
+        t = Traced.wrap(np.asarray(vals[s]))
         tr.values[s] = t
-        tr._bind(t, s)
+        tr.bind(t, s)
         results.append(t)
     tr.steps.append(step)
     return unflatten(spec, results)

@@ -1,0 +1,443 @@
+"""Tracing: the values a traced function computes on, and the tracer that records them.
+
+While `tg.function` traces, `apply()` hands every op to `Tracer.apply` (the one hook
+graph mode has into the rest of tapegrad): the op runs on this call's arrays as usual
+and becomes a step of the program. The tensors the function sees are `Traced`: real
+values, but no Python value may be taken from them (it would be frozen into the graph),
+and their arrays are `TracedArray`s, which note any NumPy computation done on them
+outside an op (a replay could not repeat it: the signature then runs eagerly).
+"""
+import numpy as np
+
+from .. import _state
+from .._sites import _site, site_text
+from .._tensor import Tensor, make
+from ..autograd import explain
+from ..autograd.anomaly import capture_site
+from ..autograd.function import _CustomOp
+from ..ops._apply import apply
+from ..ops._op import Op
+from .program import OpStep, Program
+
+_local = _state.local
+
+
+class TraceError(TypeError):
+    """Raised when a traced function does something a static graph cannot hold."""
+
+
+class TraceWarning(UserWarning):
+    """A traced function read tensor values outside tapegrad ops and runs eagerly."""
+
+
+# ------------------------------------------------------------------ traced values
+
+class Raw(Op):
+    """A NumPy function without a gradient (comparisons, argmax, ...) inside a trace."""
+
+    args = ()
+    differentiable = False
+    bw_name = "RawBackward"
+
+    @staticmethod
+    def forward(*xs, fn, kw):
+        return fn(*xs, **kw) if kw else fn(*xs)
+
+
+def _raw_op(fn, *args, **kw):
+    return apply(Raw, *args, fn=fn, kw=kw or None)
+
+
+def _identity(x):
+    return x
+
+
+def _argmax(x, axis, keepdims):
+    return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def _argmin(x, axis, keepdims):
+    return np.argmin(x, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def _binop(fn, reflected=False):
+    if reflected:
+        return lambda self, o: _raw_op(fn, o, self)
+    return lambda self, o: _raw_op(fn, self, o)
+
+
+_SLOTS = tuple(s for s in Tensor.__slots__ if s != "__weakref__")
+
+
+class Traced(Tensor):
+    """A tensor inside a trace: real data (the trace runs on the first call's values),
+    but no Python value may be taken from it, since that value would be frozen."""
+
+    __slots__ = ()
+    __hash__ = Tensor.__hash__
+
+    @classmethod
+    def of(cls, t):
+        """The traced twin of tensor `t`: the same data, node and version counter."""
+        new = object.__new__(cls)
+        for name in _SLOTS:
+            object.__setattr__(new, name, getattr(t, name))
+        d = new._data
+        if type(d) is np.ndarray:
+            new._data = d.view(TracedArray)
+        return new
+
+    @classmethod
+    def wrap(cls, arr):
+        return cls.of(make(np.asarray(arr)))
+
+    def _refuse(self, what):
+        raise TraceError(
+            f"tg.function: {what} of a traced tensor (shape {self.shape}) would freeze this "
+            "call's value into the graph. Use tg.cond / tg.while_loop for data-dependent "
+            "control flow, keep the computation in tensor ops, or call the function "
+            "without tg.function.")
+
+    def __bool__(self):
+        self._refuse("bool()")
+
+    def __float__(self):
+        self._refuse("float()")
+
+    def __int__(self):
+        self._refuse("int()")
+
+    def __index__(self):
+        self._refuse("using as an index (__index__)")
+
+    def __complex__(self):
+        self._refuse("complex()")
+
+    def item(self):
+        self._refuse(".item()")
+
+    def tolist(self):
+        self._refuse(".tolist()")
+
+    def numpy(self):
+        self._refuse(".numpy()")
+
+    def __array__(self, dtype=None, copy=None):
+        self._refuse("np.asarray()")
+
+    # Results without a gradient are ops too, so that the replay recomputes them.
+    __lt__ = _binop(np.less)
+    __le__ = _binop(np.less_equal)
+    __gt__ = _binop(np.greater)
+    __ge__ = _binop(np.greater_equal)
+    __eq__ = _binop(np.equal)
+    __ne__ = _binop(np.not_equal)
+    __and__ = __rand__ = _binop(np.bitwise_and)
+    __or__ = __ror__ = _binop(np.bitwise_or)
+    __xor__ = _binop(np.bitwise_xor)
+    # % and // are differentiable ops (Tensor's methods), recorded like any other
+
+    def __invert__(self):
+        return _raw_op(np.invert, self)
+
+    def any(self):
+        return _raw_op(np.any, self)
+
+    def all(self):
+        return _raw_op(np.all, self)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _raw_op(_argmax, self, axis=dim if dim is not None else axis,
+                       keepdims=keepdim if keepdim is not None else keepdims)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _raw_op(_argmin, self, axis=dim if dim is not None else axis,
+                       keepdims=keepdim if keepdim is not None else keepdims)
+
+
+# NumPy functions that only look at metadata (no values): reading them freezes nothing
+_META_FUNCS = frozenset([np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj,
+                         np.isrealobj, np.can_cast, np.min_scalar_type])
+
+
+def _read_method(name):
+    """ndarray's method `name`, noting the read when it runs outside an op."""
+    base = getattr(np.ndarray, name)
+
+    def method(self, *args, **kwargs):
+        _note_read(f".{name}()")
+        return base(np.asarray(self), *args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+class TracedArray(np.ndarray):
+    """The array of a traced tensor. Inside an op's forward it behaves as a plain array;
+    anywhere else (library or user code computing on `t._data` with NumPy) the read is
+    noted, because the replay could not repeat it: the trace then falls back to eager."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _note_read(f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"))
+        inputs = tuple(np.asarray(x) if isinstance(x, TracedArray) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(x) if isinstance(x, TracedArray) else x
+                                  for x in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func not in _META_FUNCS:
+            _note_read(f"np.{func.__name__}")
+        return func._implementation(*args, **kwargs) if hasattr(func, "_implementation") \
+            else super().__array_function__(func, (np.ndarray,), args, kwargs)
+
+    # methods that read values without going through NumPy's dispatch
+    item = _read_method("item")
+    tolist = _read_method("tolist")
+    __bool__ = _read_method("__bool__")
+    __float__ = _read_method("__float__")
+    __int__ = _read_method("__int__")
+    __index__ = _read_method("__index__")
+    __complex__ = _read_method("__complex__")
+    astype = _read_method("astype")
+    copy = _read_method("copy")
+    reshape = _read_method("reshape")
+    ravel = _read_method("ravel")
+    flatten = _read_method("flatten")
+    transpose = _read_method("transpose")
+    squeeze = _read_method("squeeze")
+    argmax = _read_method("argmax")
+    argmin = _read_method("argmin")
+    nonzero = _read_method("nonzero")
+    dot = _read_method("dot")
+    __getitem__ = _read_method("__getitem__")
+    searchsorted = _read_method("searchsorted")
+    take = _read_method("take")
+    repeat = _read_method("repeat")
+    clip = _read_method("clip")
+    round = _read_method("round")
+    sort = _read_method("sort")
+    argsort = _read_method("argsort")
+
+
+def _note_read(what):
+    tr = _local.trace
+    if tr is not None:
+        tr.note_read(what)
+
+
+def plain(v):
+    """The value of a slot as a plain array (or the constant it holds)."""
+    v = v._data if isinstance(v, Tensor) else v
+    return np.asarray(v) if isinstance(v, TracedArray) else v
+
+
+def call_site():
+    """Where the user's code called the op being traced: the whole stack under
+    detect_anomaly (as eager nodes keep), else the call's line."""
+    return capture_site() if _local.anomaly else _site(2)
+
+
+# ------------------------------------------------------------------ direct calls
+
+# ------------------------------------------------------------------ the tracer
+
+class Tracer:
+    """Records the steps of one (sub-)program while its Python function runs."""
+
+    def __init__(self, who, outer=None):
+        self.who = who
+        self.outer = outer
+        self.slot = {}          # id(tensor) -> slot
+        self.by_data = {}       # id(ndarray of a traced value) -> slot
+        self.values = []        # slot -> the trace-time Tensor or constant (keeps ids alive)
+        self.consts = {}        # slot -> constant placed in every replay's slot list
+        self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
+        self.versions = []      # (tensor, version when it appeared): to catch in-place writes
+        self.reads = None       # where tensor values were first read outside ops, if ever
+        self.inputs = []
+        self.steps = []
+
+    # -- slots
+    def new_slot(self, value=None):
+        self.values.append(value)
+        return len(self.values) - 1
+
+    def bind(self, t, slot):
+        self.slot[id(t)] = slot
+        if isinstance(t, Tensor):
+            self.by_data.setdefault(id(t._data), slot)
+
+    def add_input(self, arr):
+        t = Traced.wrap(arr)
+        s = self.new_slot(t)
+        self.bind(t, s)
+        self.inputs.append(s)
+        self.versions.append((t, 0))
+        return t
+
+    def add_value(self, t):
+        """A new traced value made from tensor `t`, in a new slot: (value, slot)."""
+        if not isinstance(t, Traced):
+            t = Traced.of(t)
+        s = self.new_slot(t)
+        self.bind(t, s)
+        self.versions.append((t, t._version))
+        return t, s
+
+    def array(self, slot):
+        """The trace-time value of `slot`, as a plain array."""
+        return plain(self.values[slot])
+
+    def note_read(self, what):
+        if self.reads is None:
+            self.reads = f"{what} at {site_text(_site(3))}"
+        if self.outer is not None:
+            self.outer.note_read(what)
+
+    def slot_of(self, v):
+        """The slot holding `v`; tensors from outside the trace become captures."""
+        if isinstance(v, Tensor):
+            s = self.slot.get(id(v))
+            if s is not None:
+                return s
+            alias = self.by_data.get(id(v._data))
+            if alias is not None:
+                # `make(x._data)` / `.detach()` of a traced value: the same values, with
+                # the gradient stopped (as the eager detach would)
+                s = self.new_slot(v)
+                self.slot[id(v)] = s
+                shape = v._data.shape
+                self.steps.append(OpStep(Raw, (alias,), {"fn": _identity, "kw": None}, (),
+                                         s, (shape,), (shape, v._data.dtype), None))
+                return s
+            s = self.new_slot(v)
+            self.bind(v, s)
+            if self.outer is None:
+                self.captures.append((s, v))
+                self.versions.append((v, v._version))
+            else:
+                self.captures.append((s, self.outer.slot_of(v)))
+            return s
+        if isinstance(v, np.ndarray) and id(v) in self.by_data:
+            return self.by_data[id(v)]
+        s = self.new_slot(v)
+        self.consts[s] = v
+        return s
+
+    def _param_slots(self, params):
+        """Params that hold a traced tensor's array (e.g. an index taken from a tensor):
+        they are read from their slot at every replay instead of being frozen."""
+        dyn = []
+        for key, value in params.items():
+            items = value if isinstance(value, tuple) else (value,)
+            for pos, item in enumerate(items):
+                if isinstance(item, np.ndarray) and id(item) in self.by_data:
+                    dyn.append((key, pos if isinstance(value, tuple) else None,
+                                self.by_data[id(item)]))
+        return tuple(dyn)
+
+    # -- the hook apply() calls while tracing
+    def apply(self, op, args, params):
+        if issubclass(op, _CustomOp):
+            raise TraceError(
+                f"tg.function: a custom autograd.Function / custom_gradient ({op.__name__}) "
+                "cannot be traced: its Python backward belongs to one call. Call it outside "
+                "the traced function.")
+        effect = getattr(op, "effect", None)
+        if effect is not None:
+            # an op that changes state outside its result (batch_norm's running
+            # statistics): a replay cannot repeat it, so the signature runs eagerly, and
+            # it is not run here either (the eager call will, once)
+            self.note_read(effect)
+            return Traced.wrap(np.zeros(0))
+        site = call_site()
+        _local.trace = None
+        try:
+            t = apply(op, *args, **params)
+        finally:
+            _local.trace = self
+        arg_slots = tuple(self.slot_of(a) for a in args)
+        shapes = tuple(a._data.shape if isinstance(a, Tensor) else None for a in args)
+        dyn = self._param_slots(params) if params else ()
+        t, out = self.add_value(t)
+        d = t._data
+        step = OpStep(op, arg_slots, params or None, dyn, out, shapes, (d.shape, d.dtype),
+                      site)
+        if dyn:
+            step.dyn_slot = self.new_slot()
+        elif not params and op.direct is not None:
+            self._make_direct(step, args, t)
+        self.steps.append(step)
+        return t
+
+    def _make_direct(self, step, args, t):
+        """Replay `op.forward` as the NumPy call it amounts to (one Python frame less),
+        after checking on this call's values that both give the same array."""
+        fn, extra = step.op.direct
+        raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args] + list(extra)
+        try:
+            r = np.asarray(fn(*raw))
+        except Exception:
+            return
+        want = np.asarray(t._data)
+        if r.dtype == want.dtype and r.shape == want.shape and \
+                np.array_equal(r, want, equal_nan=want.dtype.kind in "fc"):
+            step.fn = fn
+            step.fargs = step.args + tuple(self._const(e) for e in extra)
+
+    def _const(self, value):
+        s = self.new_slot(value)
+        self.consts[s] = value
+        return s
+
+    def refuse(self, what):
+        raise TraceError(f"tg.function: {what} inside a traced function is not supported; "
+                         "trace the forward computation and differentiate the traced "
+                         "function from outside (tg.grad(f), loss.backward(), a tape)")
+
+    def run(self, fn, args=(), kwargs=None):
+        """fn(*args, **kwargs) with this tracer recording."""
+        prev = _local.trace
+        exits = explain.recent_exits() if self.outer is None else None
+        _local.trace = self
+        try:
+            return fn(*args, **(kwargs or {}))
+        finally:
+            _local.trace = prev
+            if exits is not None:
+                self._note_exits(exits)
+
+    def _note_exits(self, before):
+        """A value taken into Python from a tensor that requires grad (`w.numpy()`, a
+        parameter an optimizer changes) would be frozen into the trace: noted as a read.
+        explain_grad keeps such conversions; the new ones are those after `before`."""
+        after = explain.recent_exits()
+        seen = {id(e) for e in before}
+        new = [e for e in after if id(e) not in seen]
+        if new:
+            how, site, _ = new[0]
+            if self.reads is None:
+                self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
+
+    def check_writes(self):
+        for t, ver in self.versions:
+            if t._version == ver:
+                continue
+            if isinstance(t, Traced):
+                raise TraceError(
+                    f"tg.function: a tensor of shape {t.shape} was changed in place inside "
+                    "the traced function (t[...] = v, copy_, add_, ...); write it out of "
+                    "place (e.g. tg.where, tg.concatenate)")
+            raise TraceError(
+                f"tg.function: a tensor of shape {t.shape} from outside the function was "
+                "changed in place while tracing; the replay would not repeat that write. "
+                "Pass the new value out as a result and assign it outside.")
+
+    def finish(self, out_leaves):
+        """Slots of a (sub-)function's results, and the compiled program."""
+        slots = []
+        for leaf in out_leaves:
+            if not isinstance(leaf, Tensor):
+                leaf = np.asarray(leaf)
+            slots.append(self.slot_of(leaf))
+        return slots, Program(self, slots)
