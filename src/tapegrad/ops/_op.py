@@ -60,13 +60,13 @@ def scale(g, d):
     give NaN; under detect_anomaly a StrongZeroWarning points at such places.
 
     A zero is lost only where d is inf or NaN, and the product is not finite there
-    either: if d or the product is all finite, the product is the answer. The smaller of
-    the two is checked first (d, as against a batched tangent).
+    either: if d or the product is all finite, the product is the answer. A d smaller
+    than the product (as against a batched tangent) is checked first.
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
     dd = d._data if isinstance(d, Tensor) else d
-    first, second = (dd, rr) if getattr(dd, "size", 1) <= getattr(rr, "size", 1) else (rr, dd)
+    first, second = (dd, rr) if getattr(dd, "size", 1) < getattr(rr, "size", 1) else (rr, dd)
     if _all_finite(first) or _all_finite(second):
         return r
     zero = (g._data if isinstance(g, Tensor) else g) == 0
