@@ -2,7 +2,7 @@
 import sys
 
 from .. import _tensor
-from ._apply import apply, apply2, call  # noqa: F401
+from ._apply import apply, call  # noqa: F401
 from ._op import REGISTRY, LINEAR, Op, register, tangent_sum  # noqa: F401
 from .activations import (gelu, leaky_relu, log_softmax, relu, sigmoid,  # noqa: F401
                           softmax, softplus)
@@ -20,5 +20,6 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
                     swapaxes, transpose, unsqueeze)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
-from . import elementwise as _ew  # noqa: E402
-_tensor.use_ops(sys.modules[__name__], apply2, _ew.Add, _ew.Sub, _ew.Mul, _ew.Div, _ew.Pow)
+from . import _apply, elementwise as _ew  # noqa: E402
+_tensor.use_ops(sys.modules[__name__], _apply.apply2, _ew.Add, _ew.Sub, _ew.Mul, _ew.Div,
+                _ew.Pow)
