@@ -60,13 +60,13 @@ def scale(g, d):
     give NaN; under detect_anomaly a StrongZeroWarning points at such places.
 
     A zero is lost only where d is inf or NaN, and the product is not finite there
-    either: if d or the product is all finite, the product is the answer. The smaller of
-    the two is checked first (d, as against a batched tangent).
+    either: if d or the product is all finite, the product is the answer. A d smaller
+    than the product (as against a batched tangent) is checked first.
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
     dd = d._data if isinstance(d, Tensor) else d
-    first, second = (dd, rr) if getattr(dd, "size", 1) <= getattr(rr, "size", 1) else (rr, dd)
+    first, second = (dd, rr) if getattr(dd, "size", 1) < getattr(rr, "size", 1) else (rr, dd)
     if _all_finite(first) or _all_finite(second):
         return r
     zero = (g._data if isinstance(g, Tensor) else g) == 0
@@ -184,6 +184,9 @@ class _Trace:
                         f"got {describe(v)}")
 
     def step(self, uf, *operands):
+        if not 1 <= len(operands) <= 2:
+            raise TypeError(f"{self.who}: d may use ufuncs of one or two operands; "
+                            f"np.{uf.__name__} takes {len(operands)}")
         key = (uf, tuple(self.key(a) for a in operands))
         i = self.index.get(key)
         if i is None:
@@ -290,20 +293,20 @@ class Program:
         """The registers with the steps in `mask` computed (the others None). On raw
         values each step is its ufunc, or its operator for the arithmetic ones (as Python
         runs `1 - out * out`); with a Tensor among the operands, the op behind the ufunc."""
-        regs = list(saved)
-        regs += self.consts
+        regs = [*saved, *self.consts]
         for i, (fn, uf, refs) in enumerate(self._calls):
             if not mask >> i & 1:
                 regs.append(None)
-                continue
-            args = [regs[r] for r in refs]
-            for a in args:
-                if isinstance(a, Tensor):
-                    op = op_for(uf)
-                    regs.append(apply1(op, *args) if len(args) == 1 else apply2(op, *args))
-                    break
+            elif len(refs) == 1:
+                a = regs[refs[0]]
+                regs.append(apply1(_BY_FORWARD.get(uf) or op_for(uf), a)
+                            if isinstance(a, Tensor) else fn(a))
             else:
-                regs.append(fn(*args))
+                a, b = regs[refs[0]], regs[refs[1]]
+                if isinstance(a, Tensor) or isinstance(b, Tensor):
+                    regs.append(apply2(_BY_FORWARD.get(uf) or op_for(uf), a, b))
+                else:
+                    regs.append(fn(a, b))
         return regs
 
 
@@ -390,7 +393,9 @@ def _python_rules(prog):
         if n == 1:
             if not (needs and needs[0]):
                 return (None,)
-            return (_times(g, outs[0], prog.registers(ctx.saved, masks[0])),)
+            if outs[0] >= 0:
+                return (scale(g, prog.registers(ctx.saved, masks[0])[outs[0]]),)
+            return (_times(g, outs[0], None),)
         want = [k < len(needs) and bool(needs[k]) for k in range(n)]
         mask = 0
         for k in range(n):
@@ -400,6 +405,8 @@ def _python_rules(prog):
         return tuple(_times(g, outs[k], regs) if want[k] else None for k in range(n))
 
     def jvp(ctx, *tangents):
+        if n == 1 and outs[0] >= 0 and tangents[0] is not None:
+            return scale(tangents[0], prog.registers(ctx.saved, masks[0])[outs[0]])
         mask = 0
         for k, dk in enumerate(tangents):
             if dk is not None:
