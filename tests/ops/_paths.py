@@ -124,6 +124,27 @@ def via_function(h, arrays, calls=2):
     return per_call
 
 
+def via_function_cond(h, arrays):
+    """Through the taken branch of a tg.cond inside tg.function (a replay)."""
+    f = tg.function(lambda pred, *xs: tg.cond(pred, lambda: h(*xs), lambda: -h(*xs)))
+    for _ in range(2):
+        xs = leaves(arrays)
+        f(tg.tensor(True), *xs).backward()
+    return as_arrays([x.grad for x in xs])
+
+
+def via_function_while(h, arrays):
+    """Through the one pass of a tg.while_loop inside tg.function (a replay)."""
+    def looped(*xs):
+        start = (tg.tensor(0), tg.zeros((), dtype=np.float64))
+        return tg.while_loop(lambda i, y: i < 1, lambda i, y: (i + 1, h(*xs)), start)[1]
+    f = tg.function(looped)
+    for _ in range(2):
+        xs = leaves(arrays)
+        f(*xs).backward()
+    return as_arrays([x.grad for x in xs])
+
+
 def via_jacfwd(h, arrays):
     """The gradient of a scalar h as its jacobian by forward mode (batched tangents)."""
     jac = tg.jacfwd(h, argnums=tuple(range(len(arrays))))(*arrays)
@@ -153,6 +174,15 @@ REVERSE_PATHS = {
     "detect_anomaly": via_anomaly,
     "jacrev": via_jacrev,
 }
+
+
+def via_graph_mode(h, arrays):
+    """Gradients through tg.function on the tracing call and on a replay, and through a
+    branch of tg.cond and a pass of tg.while_loop in a trace, each by name."""
+    trace, replay = via_function(h, arrays, calls=2)
+    return {"tg.function (trace)": trace, "tg.function (replay)": replay,
+            "tg.cond": via_function_cond(h, arrays),
+            "tg.while_loop": via_function_while(h, arrays)}
 
 
 def row_results(case):
