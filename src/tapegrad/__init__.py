@@ -24,7 +24,7 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   reduce_sum, relu, reshape, sigmoid, sign, sin, softmax, softplus, split,
                   sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, tan,
                   tanh, transpose, unsqueeze, var, where)
-from .ops import floor_divide, fmod, remainder  # noqa: F401,E402
+from .ops import floor_divide, fmod, remainder, sinh  # noqa: F401,E402
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .graph_mode import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

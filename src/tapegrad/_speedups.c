@@ -1,8 +1,8 @@
 /* Optional C versions of tapegrad's hottest paths.
  *
  * ops/_core.py `_record_fast` (record one op), `apply1`/`apply2` (run one op),
- * autograd/engine.py `_loops_py` (first-order backward) and the vjp rules of the
- * commonest elementwise ops in ops/elementwise.py are the reference: these functions do
+ * autograd/engine.py `_loops_py` (first-order backward) and ops/_op.py's derivative
+ * programs (`Rule`) are the reference: these functions do
  * exactly what those do, step for step, and are used only when this module builds and
  * imports. Set TAPEGRAD_PURE_PYTHON=1 to run the Python versions. Tensor, Node and
  * Version stay Python classes with __slots__; their slots are read and written here
@@ -1644,56 +1644,35 @@ done:
 }
 
 
-/* ------------------------------------------------------------ built-in rules in C */
+/* ------------------------------------------------------------ derivative programs */
 
-/* The vjp rules of the commonest elementwise ops (ops/elementwise.py), for the first-order
- * loop: each does exactly what its Python rule does, with the same NumPy calls in the
- * same order, minus the Python frames. Ops are matched by identity, so a subclass or
- * any other op runs its Python rule. */
-enum { R_ADD, R_SUB, R_MUL, R_DIV, R_NEG, R_SIN, R_COS, R_EXP, R_TANH, R_COUNT };
-static PyObject *rule_ops[R_COUNT];
-static PyObject *np_sin, *np_cos, *scale_py, *float_one;
-static int rules_ready;
+/* The vjp and jvp of an elementwise op, run from the program that ops/_op.derive
+ * compiles from the op's one statement `d` (no rule is written here): registers hold
+ * the saved values, then constants, then one result per step; a step is a ufunc on one
+ * or two registers. Arithmetic ufuncs run as Python's operators (a Python float stays
+ * one), the others through `ufunc_call`, in the order the Python rule
+ * (`Program.registers`) runs them, so both give bitwise equal gradients. Anything but
+ * raw values (a Tensor: create_graph, forward-over-reverse) goes to that Python rule. */
 
-/* init_rules(ops, (np.sin, np.cos, np.add, np.subtract, np.multiply, np.true_divide,
- * np.negative), scale): ops in the order of the enum above */
-static PyObject *init_rules(PyObject *self, PyObject *args)
+static PyObject *scale_py;      /* ops/_op.scale: keeps zero cotangents zero */
+
+/* init_programs(scale, (np.add, np.subtract, np.multiply, np.true_divide, np.negative)) */
+static PyObject *init_programs(PyObject *self, PyObject *args)
 {
-    PyObject *ops;
-    if (!PyArg_ParseTuple(args, "O!(OOOOOOO)O", &PyTuple_Type, &ops, &np_sin, &np_cos,
-                          &np_add, &np_subtract, &np_multiply, &np_true_divide, &np_negative,
-                          &scale_py))
+    if (!PyArg_ParseTuple(args, "O(OOOOO)", &scale_py, &np_add, &np_subtract, &np_multiply,
+                          &np_true_divide, &np_negative))
         return NULL;
-    PyObject *ufs[] = {np_sin, np_cos, np_add, np_subtract, np_multiply, np_true_divide,
+    PyObject *all[] = {scale_py, np_add, np_subtract, np_multiply, np_true_divide,
                        np_negative};
-    for (size_t i = 0; i < sizeof(ufs) / sizeof(ufs[0]); i++)
-        Py_INCREF(ufs[i]);
-    if (PyTuple_GET_SIZE(ops) != R_COUNT) {
-        PyErr_Format(PyExc_ValueError, "init_rules needs %d ops", R_COUNT);
-        return NULL;
-    }
-    for (int i = 0; i < R_COUNT; i++)
-        rule_ops[i] = Py_NewRef(PyTuple_GET_ITEM(ops, i));
-    Py_INCREF(scale_py);
-    float_one = PyFloat_FromDouble(1.0);
-    rules_ready = 1;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        Py_INCREF(all[i]);
     Py_RETURN_NONE;
-}
-
-static inline int rule_of(PyObject *op)
-{
-    if (!rules_ready)
-        return -1;
-    for (int i = 0; i < R_COUNT; i++)
-        if (rule_ops[i] == op)
-            return i;
-    return -1;
 }
 
 static PyObject *all_finite(PyObject *self, PyObject *a);
 
-/* elementwise.scale: g * d, and the Python function when that is not all finite (it
- * keeps zero cotangents zero) */
+/* ops/_op.scale: g * d, and the Python function when that is not all finite (it keeps
+ * zero cotangents zero) */
 static PyObject *scale(PyObject *g, PyObject *d)
 {
     PyObject *r = mul(g, d);
@@ -1722,123 +1701,290 @@ static inline int wants(PyObject *m, int k)
     return v == Py_True || (v != Py_False && PyObject_IsTrue(v) > 0);
 }
 
-/* one gradient or None: f(g, a) when input k needs it */
-#define MAYBE(k, expr) (wants(needs, k) ? (expr) : Py_NewRef(Py_None))
+#define RULE_MAX_IN 4
+#define RULE_MAX_STEPS 60
+#define RULE_MAX_REGS 128
+enum { OUT_PASS = -1, OUT_NEG = -2 };       /* ops/_op.PASS, NEG: g as is, -g */
+enum { S_UFUNC, S_ADD, S_SUB, S_MUL, S_DIV, S_NEG };
 
-/* the gradients (new tuple), NULL on error, or Py_NotImplemented (new ref) when the
- * Python rule must run (Tensor values, unexpected saved tuples) */
-static PyObject *run_rule(int code, PyObject *needs, PyObject *g, PyObject *saved)
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    int is_jvp, n_in, n_saved, n_consts, n_steps;
+    PyObject *consts;       /* tuple */
+    PyObject *steps;        /* ((ufunc, a[, b]), ...) */
+    PyObject *python;       /* the Python rule with the same meaning */
+    PyObject *ufs[RULE_MAX_STEPS];      /* borrowed from steps */
+    signed char kind[RULE_MAX_STEPS];
+    int refs[RULE_MAX_STEPS][2];
+    int outs[RULE_MAX_IN];
+    unsigned long long masks[RULE_MAX_IN];
+} RuleObject;
+
+static PyTypeObject Rule_T;
+
+static void rule_clear(PyObject **regs, int from, int to)
 {
-    Py_ssize_t ns = PyTuple_GET_SIZE(saved);
-    for (Py_ssize_t i = 0; i < ns; i++)
-        if (is_tensor(PyTuple_GET_ITEM(saved, i)))
-            return Py_NewRef(Py_NotImplemented);
-    if (is_tensor(g))
-        return Py_NewRef(Py_NotImplemented);
-    PyObject *a = NULL, *b = NULL, *t = NULL, *u = NULL;
-    switch (code) {
-    case R_ADD:
-        return PyTuple_Pack(2, g, g);
-    case R_SUB:
-        b = MAYBE(1, neg(g));
-        if (b == NULL)
-            return NULL;
-        t = PyTuple_Pack(2, g, b);
-        Py_DECREF(b);
-        return t;
-    case R_NEG:
-        a = neg(g);
-        break;
-    case R_MUL:
-        if (ns != 2)
-            return Py_NewRef(Py_NotImplemented);
-        a = MAYBE(0, scale(g, PyTuple_GET_ITEM(saved, 1)));
-        if (a == NULL)
-            return NULL;
-        b = MAYBE(1, scale(g, PyTuple_GET_ITEM(saved, 0)));
-        goto pair;
-    case R_DIV:     /* scale(g, 1 / y), scale(g, -x / y / y) */
-        if (ns != 2)
-            return Py_NewRef(Py_NotImplemented);
-        if (wants(needs, 0)) {
-            t = truediv(float_one, PyTuple_GET_ITEM(saved, 1));
-            if (t == NULL)
-                return NULL;
-            a = scale(g, t);
-            Py_CLEAR(t);
-            if (a == NULL)
-                return NULL;
-        } else {
-            a = Py_NewRef(Py_None);
-        }
-        if (wants(needs, 1)) {
-            PyObject *y = PyTuple_GET_ITEM(saved, 1);
-            t = neg(PyTuple_GET_ITEM(saved, 0));
-            u = t ? truediv(t, y) : NULL;
-            PyObject *q = u ? truediv(u, y) : NULL;
-            Py_XDECREF(t);
-            Py_XDECREF(u);
-            b = q ? scale(g, q) : NULL;
-            Py_XDECREF(q);
-        } else {
-            b = Py_NewRef(Py_None);
-        }
-        goto pair;
-    case R_SIN:     /* g * cos(x) */
-    case R_COS:     /* -g * sin(x) */
-        if (ns != 1)
-            return Py_NewRef(Py_NotImplemented);
-        t = ufunc_call(code == R_SIN ? np_cos : np_sin, PyTuple_GET_ITEM(saved, 0), NULL);
-        if (t == NULL)
-            return NULL;
-        if (code == R_SIN) {
-            a = mul(g, t);
-        } else {
-            u = neg(g);
-            a = u ? mul(u, t) : NULL;
-            Py_XDECREF(u);
-        }
-        Py_DECREF(t);
-        break;
-    case R_EXP:     /* scale(g, out) */
-        if (ns != 1)
-            return Py_NewRef(Py_NotImplemented);
-        a = scale(g, PyTuple_GET_ITEM(saved, 0));
-        break;
-    case R_TANH: {  /* g * (1.0 - out * out) */
-        if (ns != 1)
-            return Py_NewRef(Py_NotImplemented);
-        PyObject *out = PyTuple_GET_ITEM(saved, 0);
-        t = mul(out, out);
-        u = t ? sub(float_one, t) : NULL;
-        a = u ? mul(g, u) : NULL;
-        Py_XDECREF(t);
-        Py_XDECREF(u);
-        break;
-    }
-    default:
-        return Py_NewRef(Py_NotImplemented);
-    }
-    if (a == NULL)
-        return NULL;
-    t = PyTuple_Pack(1, a);
-    Py_DECREF(a);
-    return t;
-pair:
-    if (a == NULL || b == NULL) {
-        Py_XDECREF(a);
-        Py_XDECREF(b);
-        return NULL;
-    }
-    t = PyTuple_Pack(2, a, b);
-    Py_DECREF(a);
-    Py_DECREF(b);
-    return t;
+    for (int i = from; i < to; i++)
+        Py_CLEAR(regs[i]);
 }
-#undef MAYBE
 
-/* vjp_call(op, ctx, g, saved): graph mode's rule call. The rule in C when the op has one,
- * else ctx.saved = saved; op.vjp(ctx, g); ctx.saved = None. */
+/* fill regs: saved values and constants (borrowed), then the steps in `mask` (new
+ * references, NULL for the others); -1 on error with the steps released */
+static int rule_registers(RuleObject *r, PyObject *saved, unsigned long long mask,
+                          PyObject **regs)
+{
+    int ns = r->n_saved, base = ns + r->n_consts;
+    for (int i = 0; i < ns; i++)
+        regs[i] = PyTuple_GET_ITEM(saved, i);
+    for (int i = 0; i < r->n_consts; i++)
+        regs[ns + i] = PyTuple_GET_ITEM(r->consts, i);
+    for (int i = 0; i < r->n_steps; i++) {
+        PyObject *v = NULL;
+        if (mask >> i & 1) {
+            PyObject *a = regs[r->refs[i][0]];
+            PyObject *b = r->refs[i][1] >= 0 ? regs[r->refs[i][1]] : NULL;
+            switch (r->kind[i]) {
+            case S_ADD: v = add(a, b); break;
+            case S_SUB: v = sub(a, b); break;
+            case S_MUL: v = mul(a, b); break;
+            case S_DIV: v = truediv(a, b); break;
+            case S_NEG: v = neg(a); break;
+            default: v = ufunc_call(r->ufs[i], a, b);
+            }
+            if (v == NULL) {
+                rule_clear(regs, base, base + i);
+                return -1;
+            }
+        }
+        regs[base + i] = v;
+    }
+    return 0;
+}
+
+/* g times input k's derivative: g, -g or scale(g, d_k) */
+static PyObject *rule_term(RuleObject *r, int k, PyObject *g, PyObject **regs)
+{
+    int o = r->outs[k];
+    if (o == OUT_PASS)
+        return Py_NewRef(g);
+    if (o == OUT_NEG)
+        return neg(g);
+    return scale(g, regs[o]);
+}
+
+/* the gradients (a tuple) for the inputs `needs` asks for */
+static PyObject *rule_vjp(RuleObject *r, PyObject *saved, PyObject *needs, PyObject *g)
+{
+    PyObject *regs[RULE_MAX_REGS];
+    int want[RULE_MAX_IN];
+    unsigned long long mask = 0;
+    for (int k = 0; k < r->n_in; k++) {
+        want[k] = wants(needs, k);
+        if (want[k])
+            mask |= r->masks[k];
+    }
+    if (rule_registers(r, saved, mask, regs) < 0)
+        return NULL;
+    int end = r->n_saved + r->n_consts + r->n_steps;
+    PyObject *res = PyTuple_New(r->n_in);
+    for (int k = 0; res != NULL && k < r->n_in; k++) {
+        PyObject *gx = want[k] ? rule_term(r, k, g, regs) : Py_NewRef(Py_None);
+        if (gx == NULL)
+            Py_CLEAR(res);
+        else
+            PyTuple_SET_ITEM(res, k, gx);
+    }
+    rule_clear(regs, r->n_saved + r->n_consts, end);
+    return res;
+}
+
+/* the output tangent: the sum of the inputs' terms (None when no tangent is given) */
+static PyObject *rule_jvp(RuleObject *r, PyObject *saved, PyObject *const *tans)
+{
+    PyObject *regs[RULE_MAX_REGS];
+    unsigned long long mask = 0;
+    for (int k = 0; k < r->n_in; k++)
+        if (tans[k] != Py_None)
+            mask |= r->masks[k];
+    if (rule_registers(r, saved, mask, regs) < 0)
+        return NULL;
+    PyObject *acc = NULL;
+    int failed = 0;
+    for (int k = 0; k < r->n_in && !failed; k++) {
+        if (tans[k] == Py_None)
+            continue;
+        PyObject *term = rule_term(r, k, tans[k], regs);
+        if (term == NULL) {
+            failed = 1;
+        } else if (acc == NULL) {
+            acc = term;
+        } else {
+            PyObject *s = add(acc, term);
+            Py_DECREF(term);
+            Py_SETREF(acc, s);
+            failed = s == NULL;
+        }
+    }
+    rule_clear(regs, r->n_saved + r->n_consts, r->n_saved + r->n_consts + r->n_steps);
+    if (failed) {
+        Py_XDECREF(acc);
+        return NULL;
+    }
+    return acc ? acc : Py_NewRef(Py_None);
+}
+
+/* whether saved (a tuple of the program's size) and the values in vs hold no Tensor */
+static int rule_raw(RuleObject *r, PyObject *saved, PyObject *const *vs, Py_ssize_t n)
+{
+    if (!PyTuple_CheckExact(saved) || PyTuple_GET_SIZE(saved) != r->n_saved)
+        return 0;
+    for (Py_ssize_t i = 0; i < r->n_saved; i++)
+        if (is_tensor(PyTuple_GET_ITEM(saved, i)))
+            return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (is_tensor(vs[i]))
+            return 0;
+    return 1;
+}
+
+/* rule(ctx, g) or rule(ctx, *tangents); ctx a Node (the backward loops) or a Ctx
+ * (forward mode, tg.function) */
+static PyObject *rule_call(PyObject *self, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames)
+{
+    RuleObject *r = (RuleObject *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (kwnames == NULL && nargs == (r->is_jvp ? 1 + r->n_in : 2)) {
+        PyObject *ctx = args[0], *saved = NULL, *needs = NULL;
+        if (Node_T != NULL && Py_IS_TYPE(ctx, Node_T)) {
+            saved = get(ctx, N_saved);
+            needs = get(ctx, N_needs_grad);
+        } else if (Ctx_T != NULL && Py_IS_TYPE(ctx, Ctx_T)) {
+            saved = get(ctx, C_saved);
+            needs = get(ctx, C_needs_grad);
+        }
+        if (saved != NULL && rule_raw(r, saved, args + 1, nargs - 1))
+            return r->is_jvp ? rule_jvp(r, saved, args + 1) : rule_vjp(r, saved, needs, args[1]);
+    }
+    return PyObject_Vectorcall(r->python, args, nargsf, kwnames);
+}
+
+/* Rule(is_jvp, n_saved, consts, steps, outs, masks, python): see ops/_op.Program */
+static PyObject *rule_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
+{
+    int is_jvp, n_saved;
+    PyObject *consts, *steps, *outs, *masks, *python;
+    if (!PyArg_ParseTuple(args, "piO!O!O!O!O:Rule", &is_jvp, &n_saved, &PyTuple_Type,
+                          &consts, &PyTuple_Type, &steps, &PyTuple_Type, &outs,
+                          &PyTuple_Type, &masks, &python))
+        return NULL;
+    Py_ssize_t n_in = PyTuple_GET_SIZE(outs), n_steps = PyTuple_GET_SIZE(steps);
+    Py_ssize_t n_regs = n_saved + PyTuple_GET_SIZE(consts) + n_steps;
+    if (np_add == NULL || n_in < 1 || n_in > RULE_MAX_IN || n_steps > RULE_MAX_STEPS ||
+        n_saved < 0 || n_regs > RULE_MAX_REGS || PyTuple_GET_SIZE(masks) != n_in) {
+        PyErr_SetString(PyExc_ValueError, "Rule: program too large or malformed (or "
+                                          "init_programs has not run)");
+        return NULL;
+    }
+    RuleObject *r = PyObject_GC_New(RuleObject, tp);
+    if (r == NULL)
+        return NULL;
+    r->vectorcall = rule_call;
+    r->is_jvp = is_jvp;
+    r->n_in = (int)n_in;
+    r->n_saved = n_saved;
+    r->n_consts = (int)PyTuple_GET_SIZE(consts);
+    r->n_steps = (int)n_steps;
+    r->consts = Py_NewRef(consts);
+    r->steps = Py_NewRef(steps);
+    r->python = Py_NewRef(python);
+    PyObject_GC_Track(r);
+    int base = n_saved + r->n_consts;
+    for (int i = 0; i < r->n_steps; i++) {
+        PyObject *st = PyTuple_GET_ITEM(steps, i);
+        Py_ssize_t n = PyTuple_Check(st) ? PyTuple_GET_SIZE(st) : 0;
+        if (n < 2 || n > 3)
+            goto bad;
+        PyObject *uf = PyTuple_GET_ITEM(st, 0);
+        r->ufs[i] = uf;
+        for (int j = 0; j < 2; j++) {
+            long v = j + 1 < n ? PyLong_AsLong(PyTuple_GET_ITEM(st, j + 1)) : -1;
+            if ((v == -1 && PyErr_Occurred()) || v >= base + i || (j == 0 && v < 0))
+                goto bad;
+            r->refs[i][j] = (int)v;
+        }
+        int two = n == 3;
+        r->kind[i] = uf == np_add && two ? S_ADD : uf == np_subtract && two ? S_SUB
+                   : uf == np_multiply && two ? S_MUL : uf == np_true_divide && two ? S_DIV
+                   : uf == np_negative && !two ? S_NEG : S_UFUNC;
+    }
+    for (int k = 0; k < r->n_in; k++) {
+        long o = PyLong_AsLong(PyTuple_GET_ITEM(outs, k));
+        unsigned long long m = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(masks, k));
+        if (PyErr_Occurred() || o < OUT_NEG || o >= base + r->n_steps)
+            goto bad;
+        r->outs[k] = (int)o;
+        r->masks[k] = m;
+    }
+    return (PyObject *)r;
+bad:
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "Rule: malformed program");
+    Py_DECREF(r);
+    return NULL;
+}
+
+static int rule_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    RuleObject *r = (RuleObject *)self;
+    Py_VISIT(r->consts);
+    Py_VISIT(r->steps);
+    Py_VISIT(r->python);
+    return 0;
+}
+
+static int rule_clear_refs(PyObject *self)
+{
+    RuleObject *r = (RuleObject *)self;
+    Py_CLEAR(r->consts);
+    Py_CLEAR(r->steps);
+    Py_CLEAR(r->python);
+    return 0;
+}
+
+static void rule_dealloc(PyObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    rule_clear_refs(self);
+    PyObject_GC_Del(self);
+}
+
+static PyMemberDef rule_members[] = {
+    {"python", T_OBJECT, offsetof(RuleObject, python), READONLY,
+     "The Python rule this one equals (and calls for Tensors)."},
+    {"steps", T_OBJECT, offsetof(RuleObject, steps), READONLY,
+     "The program's steps: (ufunc, register[, register])."},
+    {NULL},
+};
+
+static PyTypeObject Rule_T = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "tapegrad._speedups.Rule",
+    .tp_doc = "An elementwise op's vjp or jvp, run from its derivative program.",
+    .tp_basicsize = sizeof(RuleObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = rule_new,
+    .tp_dealloc = rule_dealloc,
+    .tp_traverse = rule_traverse,
+    .tp_clear = rule_clear_refs,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(RuleObject, vectorcall),
+    .tp_members = rule_members,
+};
+
+/* vjp_call(op, ctx, g, saved): graph mode's rule call, op.vjp(ctx, g) with ctx.saved =
+ * saved; a derivative program runs straight from `saved` */
 static PyObject *vjp_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 4 || !PyTuple_Check(args[3])) {
@@ -1846,16 +1992,17 @@ static PyObject *vjp_call(PyObject *self, PyObject *const *args, Py_ssize_t narg
         return NULL;
     }
     PyObject *op = args[0], *ctx = args[1], *g = args[2], *saved = args[3];
-    int code = Py_IS_TYPE(ctx, Ctx_T) ? rule_of(op) : -1;
-    if (code >= 0) {
-        PyObject *r = run_rule(code, get(ctx, C_needs_grad), g, saved);
-        if (r != Py_NotImplemented)
-            return r;
-        Py_DECREF(r);
-    }
     PyObject *vjp = PyObject_GetAttr(op, str_vjp);
-    if (vjp == NULL || PyObject_SetAttrString(ctx, "saved", saved) < 0) {
-        Py_XDECREF(vjp);
+    if (vjp == NULL)
+        return NULL;
+    if (Py_IS_TYPE(vjp, &Rule_T) && Ctx_T != NULL && Py_IS_TYPE(ctx, Ctx_T) &&
+        rule_raw((RuleObject *)vjp, saved, &args[2], 1)) {
+        PyObject *r = rule_vjp((RuleObject *)vjp, saved, get(ctx, C_needs_grad), g);
+        Py_DECREF(vjp);
+        return r;
+    }
+    if (PyObject_SetAttrString(ctx, "saved", saved) < 0) {
+        Py_DECREF(vjp);
         return NULL;
     }
     PyObject *r = PyObject_CallFunctionObjArgs(vjp, ctx, g, NULL);
@@ -2226,21 +2373,12 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         PyObject *saved = saved_for(node, x);
         if (saved == NULL)
             goto done;
-        int code = PyTuple_CheckExact(saved) ? rule_of(get(node, N_op)) : -1;
-        if (code >= 0) {
-            gxs = run_rule(code, get(node, N_needs_grad), g, saved);
-            if (gxs == Py_NotImplemented)
-                Py_CLEAR(gxs);
-            else if (gxs == NULL) {
-                Py_DECREF(saved);
-                goto done;
-            }
-        }
-        if (gxs == NULL) {      /* the op's Python rule, with ctx.saved set around it */
+        {                       /* the op's rule, with ctx.saved set around it */
             set(node, N_saved, saved);
             PyObject *vjp = PyObject_GetAttr(get(node, N_op), str_vjp);
             if (vjp != NULL) {
-                gxs = PyObject_CallFunctionObjArgs(vjp, node, g, NULL);
+                PyObject *call[2] = {node, g};
+                gxs = PyObject_Vectorcall(vjp, call, 2, NULL);
                 Py_DECREF(vjp);
             }
             set(node, N_saved, Py_None);
@@ -2324,7 +2462,8 @@ static PyMethodDef methods[] = {
     {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_fast, METH_FASTCALL,
      "ufunc(a[, b]) by NumPy's inner loop where it applies."},
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
-    {"init_rules", init_rules, METH_VARARGS, "Hand the module the ops with rules in C."},
+    {"init_programs", init_programs, METH_VARARGS,
+     "Hand the module ops/_op.scale and the ufuncs that run as operators."},
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
     {"fitted", (PyCFunction)(void (*)(void))fitted, METH_FASTCALL,
      "autograd/engine._fitted in C."},
@@ -2373,5 +2512,10 @@ PyMODINIT_FUNC PyInit__speedups(void)
         Py_XDECREF(tb);
         return NULL;
     }
-    return PyModule_Create(&module);
+    if (PyType_Ready(&Rule_T) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddObjectRef(m, "Rule", (PyObject *)&Rule_T) < 0)
+        Py_CLEAR(m);
+    return m;
 }

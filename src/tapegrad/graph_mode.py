@@ -224,24 +224,6 @@ def _note_read(what):
         tr.note_read(what)
 
 
-def _direct_table():
-    """Ops whose forward is one NumPy call: op -> (function, extra constant arguments)."""
-    from .ops import activations as A
-    from .ops import elementwise as E
-    from .ops import linalg as L
-    table = {E.Add: np.add, E.Sub: np.subtract, E.Mul: np.multiply, E.Div: np.true_divide,
-             E.Neg: np.negative, E.Pow: np.power, E.Exp: np.exp, E.Log: np.log,
-             E.Log1p: np.log1p, E.Sqrt: np.sqrt, E.Square: np.square, E.Abs: np.abs,
-             E.Sin: np.sin, E.Cos: np.cos, E.Tan: np.tan, E.Tanh: np.tanh,
-             E.Maximum: np.maximum, E.Minimum: np.minimum, L.MatMul: np.matmul}
-    out = {op: (fn, ()) for op, fn in table.items()}
-    out[A.Relu] = (np.maximum, (0,))
-    return out
-
-
-_DIRECT = _direct_table()
-
-
 # ------------------------------------------------------------------ tracing
 
 class _OpStep:
@@ -395,7 +377,7 @@ class _Tracer:
         step = _OpStep(op, arg_slots, params or None, dyn, out, shapes, t._data.shape)
         if dyn:
             step.dyn_slot = self._new(None)
-        elif not params and op in _DIRECT:
+        elif not params and op.direct is not None:
             self._make_direct(step, args, t)
         self.steps.append(step)
         return t
@@ -403,7 +385,7 @@ class _Tracer:
     def _make_direct(self, step, args, t):
         """Replay `op.forward` as the NumPy call it amounts to (one Python frame less),
         after checking on this call's values that both give the same array."""
-        fn, extra = _DIRECT[step.op]
+        fn, extra = step.op.direct
         raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args] + list(extra)
         try:
             r = np.asarray(fn(*raw))

@@ -2,10 +2,11 @@
 from ._core import REGISTRY, LINEAR, Op, apply, call, register, tangent_sum  # noqa: F401
 from .activations import (gelu, leaky_relu, log_softmax, relu, sigmoid,  # noqa: F401
                           softmax, softplus)
-from .elementwise import (abs, add, cast, clamp, clip, clip_by_value, clone, cos,  # noqa: F401
-                          div, divide, erf, exp, floor_divide, fmod, log, log1p, maximum,
-                          minimum, mul, multiply, neg, negative, pow, remainder, sign, sin,
-                          sqrt, square, sub, subtract, tan, tanh, true_divide, where)
+from .elementwise import (abs, add, arcsinh, cast, clamp, clip, clip_by_value,  # noqa: F401
+                          clone, cos, cosh, div, divide, erf, exp, expm1, floor_divide, fmod,
+                          log, log1p, log2, log10, maximum, minimum, mul, multiply, neg,
+                          negative, pow, reciprocal, remainder, sign, sin, sinh, sqrt,
+                          square, sub, subtract, tan, tanh, true_divide, where)
 from .linalg import dot, einsum, matmul, norm, outer  # noqa: F401
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,

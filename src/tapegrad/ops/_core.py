@@ -38,6 +38,8 @@ class Op:
     batching = None
     batch_params = None
     differentiable = True
+    # (NumPy function, extra constant arguments) that forward amounts to, or None
+    direct = None
     bw_name = "OpBackward"
     _save_idx = ()
 
@@ -63,6 +65,9 @@ def _set_hot(cls):
 def register(cls):
     """Class decorator: fill in derived names and add the op to the registry."""
     cls.bw_name = cls.__name__ + "Backward"
+    if "direct" not in cls.__dict__:
+        # graph mode may replay a forward that is a ufunc as that ufunc (checked on a trace)
+        cls.direct = (cls.forward, ()) if isinstance(cls.forward, np.ufunc) else None
     idx = []
     for name in cls.saves:
         idx.append(-1 if name == "out" else cls.args.index(name))

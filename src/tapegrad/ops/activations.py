@@ -6,7 +6,8 @@ import numpy as np
 from .._tensor import Tensor
 from ._core import SPEEDUPS, Op, apply, apply1, call, register, tangent_axis
 from ._shapes import check_number, check_operand, describe, normalize_axis
-from .elementwise import Erf, Exp, Tanh, Where, _all_finite, scale
+from ._op import _all_finite, elementwise, scale
+from .elementwise import Erf, Exp, Tanh, Where
 from .reduce import Sum, _lse
 
 
@@ -24,33 +25,22 @@ def _as_float(x):
 _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask
 
 
-@register
-class Sigmoid(Op):
-    """1 / (1 + exp(-x)), evaluated without overflow for large |x|."""
-    saves = ("out",)
+def _sigmoid(x):
+    x = _as_float(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
-    @staticmethod
-    def forward(x):
-        x = _as_float(x)
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
-    # d sigmoid = out (1 - out) dx
-    @staticmethod
-    def vjp(ctx, g):
-        out = ctx.saved[0]
-        return (g * (out * (1.0 - out)),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        out = ctx.saved[0]
-        return dx * (out * (1.0 - out))
+Sigmoid = elementwise(_sigmoid, d=lambda x, out: out * (1 - out), name="Sigmoid",
+                      doc="1 / (1 + exp(-x)), evaluated without overflow for large |x|.")
 
 
 @register
 class Relu(Op):
     """max(x, 0); relu'(0) = 0 as in PyTorch."""
     saves = ("out",)
+    batching = "elementwise"
+    direct = (np.maximum, (0,))     # graph mode replays forward as this ufunc call
 
     @staticmethod
     def forward(x):
@@ -88,6 +78,7 @@ def _masked(g, keep):
 class LeakyRelu(Op):
     """x if x > 0 else negative_slope * x; the slope at 0 is negative_slope."""
     saves = ("x",)
+    batching = "elementwise"
 
     @staticmethod
     def forward(x, *, negative_slope):
@@ -112,6 +103,7 @@ def _leaky_slope(ctx):
 class Softplus(Op):
     """log(1 + exp(beta x)) / beta, linear above `threshold` (as PyTorch)."""
     saves = ("x",)
+    batching = "elementwise"
 
     @staticmethod
     def forward(x, *, beta, threshold):
@@ -142,6 +134,7 @@ def _softplus_slope(ctx):
 class Gelu(Op):
     """x * Phi(x) with the exact normal CDF (PyTorch's approximate='none')."""
     saves = ("x",)
+    batching = "elementwise"
 
     @staticmethod
     def forward(x):
@@ -169,6 +162,7 @@ class Softmax(Op):
     """exp(x) / sum(exp(x)) along `axis`, shifted by the max. A row that is entirely
     -inf (fully masked) gives zeros and zero gradient, not NaN."""
     saves = ("out",)
+    batching = "aware"
 
     @staticmethod
     def forward(x, *, axis):
@@ -198,6 +192,7 @@ class LogSoftmax(Op):
     """x - logsumexp(x) along `axis`. A fully masked (-inf) row gives -inf values and
     zero gradient."""
     saves = ("out",)
+    batching = "aware"
 
     @staticmethod
     def forward(x, *, axis):
@@ -218,11 +213,6 @@ class LogSoftmax(Op):
         p = call(Exp, ctx.saved[0])
         axis = tangent_axis(ctx)
         return dx - call(Sum, scale(p, dx), axis=axis, keepdims=True)
-
-
-for _op in (Sigmoid, Relu, LeakyRelu, Softplus, Gelu):
-    _op.batching = "elementwise"
-Softmax.batching = LogSoftmax.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions

@@ -1,192 +1,71 @@
-"""Elementwise ops: add ... where. Each op: forward, vjp and jvp side by side."""
+"""Elementwise ops: add ... where. An op whose derivative is one formula states it once
+(`elementwise`, see ops/_op.py); the others write vjp and jvp side by side."""
 import math
 
 import numpy as np
 
-from .. import _state
 from .._dtypes import as_dtype, is_floating
-from .._tensor import Tensor, make
+from .._tensor import Tensor
 from ._core import (LINEAR, Op, apply, apply1, apply2, call, register, same_params,
                     tangent_sum)
+from ._op import (StrongZeroWarning, _all_finite, _all_finite_py, elementwise,  # noqa: F401
+                  scale, zeros_like)
 from ._shapes import broadcast_shapes, check_operand, describe
-
-_local = _state.local
-
-
-def zeros_like(ref):
-    """Zeros shaped like `ref`: an ndarray for ndarrays, a constant Tensor for Tensors."""
-    if isinstance(ref, Tensor):
-        return make(np.zeros_like(ref._data))
-    return np.zeros_like(ref)
-
-
-def scale(g, d):
-    """g * d where a zero cotangent is a strong zero: it stays zero even if d is inf or NaN.
-
-    A zero in g usually comes from a branch that was not taken (where, clip, max, ...);
-    without this, 0 * inf would put a NaN into the gradient of the taken branch. The
-    price: a zero that an overflow produced (1 / inf) also stays zero, where PyTorch would
-    give NaN; under detect_anomaly a StrongZeroWarning points at such places.
-    """
-    r = g * d
-    rr = r._data if isinstance(r, Tensor) else r
-    if not _all_finite(rr):
-        zero = _raw(g) == 0
-        if np.any(zero):
-            r = call(Where, zero, 0.0, r)
-            if _local.anomaly:
-                _warn_strong_zero(zero, rr)
-    return r
-
-
-class StrongZeroWarning(RuntimeWarning):
-    """A zero cotangent met an infinite or NaN derivative and was kept at zero."""
-
-
-def _warn_strong_zero(zero, product):
-    import warnings
-    hit = int(np.count_nonzero(zero & ~np.isfinite(product)))
-    warnings.warn(f"{hit} zero cotangent(s) met an inf/NaN derivative and were kept at "
-                  "zero. That is right for a branch that where/clip/max did not take, but "
-                  "if the zero came from an overflow (e.g. 1 / inf), the true gradient is "
-                  "not zero: use a stable formula (softplus, logsumexp, ...).",
-                  StrongZeroWarning, stacklevel=2)
-
-
-def _all_finite_py(a):
-    """Whether `a` holds no inf or NaN, with one dot product instead of isfinite + all.
-    `_speedups.all_finite` walks float buffers in C and calls this for the rest.
-
-    An inf or NaN anywhere makes sum(a * a) non-finite; a sum that merely overflows only
-    sends `scale` down its careful path, which is correct anyway.
-    """
-    try:
-        kind = a.dtype.kind
-    except AttributeError:
-        return math.isfinite(a)             # a Python scalar
-    if kind == "f":
-        nd = a.ndim
-        if not nd:
-            return math.isfinite(a)
-        if nd == 1:
-            return math.isfinite(a.dot(a))      # BLAS dot: faster than a reduction
-        return math.isfinite(np.vdot(a, a))
-    if kind == "c":
-        return bool(np.isfinite(a).all())
-    return True
-
-
-def _finite_checker():
-    from ._core import SPEEDUPS
-    if SPEEDUPS is None:
-        return _all_finite_py
-    SPEEDUPS.init_finite(_all_finite_py)
-    return SPEEDUPS.all_finite
-
-
-_all_finite = _finite_checker()
 
 
 def _shape(v):
     return v._data.shape if isinstance(v, Tensor) else np.shape(v)
 
 
-@register
-class Add(Op):
-    """x + y, NumPy broadcasting."""
-    args = ("x", "y")
-
-    forward = staticmethod(np.add)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return g, g
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        return tangent_sum(dx, dy)
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
 
 
-@register
-class Sub(Op):
-    """x - y, NumPy broadcasting."""
-    args = ("x", "y")
-
-    forward = staticmethod(np.subtract)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return g, (-g if ctx.needs_grad[1] else None)
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        return tangent_sum(dx, None if dy is None else -dy)
-
-
-@register
-class Mul(Op):
-    """x * y, NumPy broadcasting."""
-    args = ("x", "y")
-    saves = ("x", "y")
-
-    forward = staticmethod(np.multiply)
-
-    # d(x*y) = y dx + x dy
-    @staticmethod
-    def vjp(ctx, g):
-        x, y = ctx.saved
-        gx = scale(g, y) if ctx.needs_grad[0] else None
-        gy = scale(g, x) if ctx.needs_grad[1] else None
-        return gx, gy
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        x, y = ctx.saved
-        return tangent_sum(None if dx is None else dx * y, None if dy is None else x * dy)
-
-
-@register
-class Div(Op):
-    """x / y, NumPy broadcasting."""
-    args = ("x", "y")
-    saves = ("x", "y")
-
-    forward = staticmethod(np.true_divide)
-
-    # d(x/y) = dx / y - x dy / y^2, with x / y^2 as (x / y) / y: y * y underflows to 0
-    # for |y| < 1e-154 where the quotient is still finite (x / x at 1e-300)
-    @staticmethod
-    def vjp(ctx, g):
-        x, y = ctx.saved
-        gx = scale(g, 1.0 / y) if ctx.needs_grad[0] else None
-        gy = scale(g, -x / y / y) if ctx.needs_grad[1] else None
-        return gx, gy
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        x, y = ctx.saved
-        return tangent_sum(None if dx is None else dx / y,
-                           None if dy is None else -x / y / y * dy)
-
-
-@register
-class Neg(Op):
-    """-x."""
-
-    forward = staticmethod(np.negative)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (-g,)
-
-    jvp = LINEAR
-
+Add = elementwise(np.add, d=(1, 1), doc="x + y, NumPy broadcasting.")
+Sub = elementwise(np.subtract, d=(1, -1), name="Sub", doc="x - y, NumPy broadcasting.")
+Mul = elementwise(np.multiply, name="Mul", d=(lambda x, y, out: y, lambda x, y, out: x),
+                  doc="x * y, NumPy broadcasting.")
+# d(x/y) = dx / y - x dy / y^2, with x / y^2 as (x / y) / y: y * y underflows to 0
+# for |y| < 1e-154 where the quotient is still finite (x / x at 1e-300)
+Div = elementwise(np.true_divide, name="Div",
+                  d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y),
+                  doc="x / y, NumPy broadcasting.")
+Neg = elementwise(np.negative, d=-1, name="Neg", doc="-x.")
+FloorDivide = elementwise(np.floor_divide, d=(0, 0), name="FloorDivide",
+                          doc="floor(x / y); piecewise constant, so its gradient is 0 "
+                              "(as floor and round).")
+Sign = elementwise(np.sign, d=0, doc="sign(x); its derivative is 0 everywhere it exists.")
+Exp = elementwise(np.exp, d=lambda x, out: out, doc="exp(x).")
+Expm1 = elementwise(np.expm1, d=lambda x, out: out + 1, doc="exp(x) - 1, accurate near 0.")
+Log = elementwise(np.log, d=lambda x, out: 1 / x, doc="Natural logarithm.")
+Log1p = elementwise(np.log1p, d=lambda x, out: 1 / (1 + x), doc="log(1 + x), accurate near 0.")
+Log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="Base-2 logarithm.")
+Log10 = elementwise(np.log10, d=lambda x, out: 1 / (x * _LN10), doc="Base-10 logarithm.")
+Sqrt = elementwise(np.sqrt, d=lambda x, out: 0.5 / out,
+                   doc="Square root; use `norm` for sqrt(sum(x**2)), whose gradient at 0 "
+                       "is defined.")
+Square = elementwise(np.square, d=lambda x, out: 2 * x, doc="x * x.")
+Reciprocal = elementwise(lambda x: np.true_divide(1.0, x), d=lambda x, out: -out * out,
+                         name="Reciprocal", doc="1 / x (integers give floats).")
+Abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="Abs",
+                  doc="|x|; the gradient at 0 is 0 (a subgradient, as PyTorch).")
+Sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="sin(x).")
+Cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="cos(x).")
+Tan = elementwise(np.tan, d=lambda x, out: 1 + out * out,
+                  doc="tan(x); derivative 1 + tan(x)^2 from the saved output.")
+Tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out,
+                   doc="tanh(x); derivative 1 - tanh(x)^2 from the saved output.")
+Sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="Hyperbolic sine.")
+Cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="Hyperbolic cosine.")
+Arcsinh = elementwise(np.arcsinh, d=lambda x, out: 1 / np.sqrt(x * x + 1),
+                      doc="Inverse hyperbolic sine.")
 
 @register
 class Pow(Op):
     """x ** y, NumPy broadcasting."""
     args = ("x", "y")
     saves = ("x", "y", "out")
+    batching = "elementwise"
 
     forward = staticmethod(np.power)
 
@@ -230,6 +109,7 @@ class _ModOp(Op):
     """Shared rules of remainder and fmod: x - y * q(x / y), q = floor or trunc."""
     args = ("x", "y")
     saves = ("x", "y")
+    batching = "elementwise"
     quotient = None
 
     # d(x mod y) = dx - q dy, q constant between the jumps. At a jump (x / y a whole
@@ -273,225 +153,10 @@ class Fmod(_ModOp):
     forward = staticmethod(np.fmod)
 
 
-@register
-class FloorDivide(Op):
-    """floor(x / y); piecewise constant, so its gradient is 0 (as floor and round)."""
-    args = ("x", "y")
-
-    forward = staticmethod(np.floor_divide)
-
-    @staticmethod
-    def vjp(ctx, g):
-        z = zeros_like(g)
-        return (z if ctx.needs_grad[0] else None), (z if ctx.needs_grad[1] else None)
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        return zeros_like(dx if dx is not None else dy)
-
-
-@register
-class Exp(Op):
-    """exp(x)."""
-    saves = ("out",)
-
-    forward = staticmethod(np.exp)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (scale(g, ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx * ctx.saved[0]
-
-
-@register
-class Log(Op):
-    """Natural logarithm."""
-    saves = ("x",)
-
-    forward = staticmethod(np.log)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (scale(g, 1.0 / ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx / ctx.saved[0]
-
-
-@register
-class Log1p(Op):
-    """log(1 + x), accurate near 0."""
-    saves = ("x",)
-
-    forward = staticmethod(np.log1p)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (scale(g, 1.0 / (1.0 + ctx.saved[0])),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx / (1.0 + ctx.saved[0])
-
-
-@register
-class Sqrt(Op):
-    """Square root; use `norm` for sqrt(sum(x**2)), whose gradient at 0 is defined."""
-    saves = ("out",)
-
-    forward = staticmethod(np.sqrt)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (scale(g, 0.5 / ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx / (2.0 * ctx.saved[0])
-
-
-@register
-class Square(Op):
-    """x * x."""
-    saves = ("x",)
-
-    forward = staticmethod(np.square)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (g * (2.0 * ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx * (2.0 * ctx.saved[0])
-
-
-@register
-class Abs(Op):
-    """|x|; the gradient at 0 is 0 (a subgradient, as PyTorch)."""
-    saves = ("x",)
-
-    forward = staticmethod(np.abs)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (g * np.sign(_raw(ctx.saved[0])),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx * np.sign(_raw(ctx.saved[0]))
-
-
-@register
-class Sign(Op):
-    """sign(x); its derivative is 0 everywhere it exists."""
-
-    forward = staticmethod(np.sign)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (zeros_like(g),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return zeros_like(dx)
-
-
-@register
-class Sin(Op):
-    """sin(x)."""
-    saves = ("x",)
-
-    forward = staticmethod(np.sin)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (g * call(Cos, ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return dx * call(Cos, ctx.saved[0])
-
-
-@register
-class Cos(Op):
-    """cos(x)."""
-    saves = ("x",)
-
-    forward = staticmethod(np.cos)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (-g * call(Sin, ctx.saved[0]),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        return -dx * call(Sin, ctx.saved[0])
-
-
-@register
-class Tan(Op):
-    """tan(x); derivative 1 + tan(x)^2 from the saved output."""
-    saves = ("out",)
-
-    forward = staticmethod(np.tan)
-
-    @staticmethod
-    def vjp(ctx, g):
-        out = ctx.saved[0]
-        return (scale(g, 1.0 + out * out),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        out = ctx.saved[0]
-        return dx * (1.0 + out * out)
-
-
-@register
-class Tanh(Op):
-    """tanh(x); derivative 1 - tanh(x)^2 from the saved output."""
-    saves = ("out",)
-
-    forward = staticmethod(np.tanh)
-
-    @staticmethod
-    def vjp(ctx, g):
-        out = ctx.saved[0]
-        return (g * (1.0 - out * out),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        out = ctx.saved[0]
-        return dx * (1.0 - out * out)
-
-
-@register
-class Erf(Op):
-    """The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx."""
-    saves = ("x",)
-
-    @staticmethod
-    def forward(x):
-        x = np.asarray(x)
-        dtype = x.dtype if is_floating(x.dtype) else np.float64
-        return _erf(x).astype(dtype, copy=False)
-
-    @staticmethod
-    def vjp(ctx, g):
-        x = ctx.saved[0]
-        return (g * (_TWO_OVER_SQRT_PI * call(Exp, -(x * x))),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        x = ctx.saved[0]
-        return dx * (_TWO_OVER_SQRT_PI * call(Exp, -(x * x)))
-
-
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+def _erf_forward(x):
+    x = np.asarray(x)
+    dtype = x.dtype if is_floating(x.dtype) else np.float64
+    return _erf(x).astype(dtype, copy=False)
 
 
 def _erf(x):
@@ -508,12 +173,16 @@ def _erf(x):
 
 
 _erf_impl = None
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+Erf = elementwise(_erf_forward, d=lambda x, out: _TWO_OVER_SQRT_PI * np.exp(-(x * x)),
+                  name="Erf", doc="The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx.")
 
 
 class _Extremum2(Op):
     """Shared rules of maximum/minimum: a tie sends half the gradient to each side."""
     args = ("x", "y")
     saves = ("x", "y")
+    batching = "elementwise"
     wins = None                 # np.greater or np.less: where x is the one picked
 
     @classmethod
@@ -563,6 +232,7 @@ class Clip(Op):
     """x limited to [lo, hi] (either may be None); the gradient passes where
     lo <= x <= hi and is 0 outside (as PyTorch's clamp)."""
     saves = ("x",)
+    batching = "elementwise"
 
     @staticmethod
     def forward(x, *, lo, hi):
@@ -594,10 +264,9 @@ class Where(Op):
     a NaN or inf there never reaches the other branch's gradient."""
     args = ("cond", "x", "y")
     saves = ("cond",)
+    batching = "elementwise"
 
-    @staticmethod
-    def forward(cond, x, y):
-        return np.where(cond, x, y)
+    forward = staticmethod(np.where)
 
     @staticmethod
     def vjp(ctx, g):
@@ -615,6 +284,7 @@ class Where(Op):
 @register
 class Cast(Op):
     """x converted to `dtype`; gradients are cast back (none into integer inputs)."""
+    batching = "elementwise"
 
     @staticmethod
     def forward(x, *, dtype, src=None):
@@ -637,6 +307,7 @@ class Cast(Op):
 @register
 class Clone(Op):
     """A copy of x that does not share memory."""
+    batch_params = same_params
 
     @staticmethod
     def forward(x):
@@ -787,6 +458,55 @@ def erf(x):
     return apply1(Erf, x)
 
 
+def sinh(x):
+    """Hyperbolic sine."""
+    if not isinstance(x, Tensor):
+        x = check_operand("sinh", "x", x)
+    return apply1(Sinh, x)
+
+
+def cosh(x):
+    """Hyperbolic cosine."""
+    if not isinstance(x, Tensor):
+        x = check_operand("cosh", "x", x)
+    return apply1(Cosh, x)
+
+
+def arcsinh(x):
+    """Inverse hyperbolic sine. PyTorch: asinh."""
+    if not isinstance(x, Tensor):
+        x = check_operand("arcsinh", "x", x)
+    return apply1(Arcsinh, x)
+
+
+def expm1(x):
+    """exp(x) - 1, accurate for small x."""
+    if not isinstance(x, Tensor):
+        x = check_operand("expm1", "x", x)
+    return apply1(Expm1, x)
+
+
+def log2(x):
+    """Base-2 logarithm."""
+    if not isinstance(x, Tensor):
+        x = check_operand("log2", "x", x)
+    return apply1(Log2, x)
+
+
+def log10(x):
+    """Base-10 logarithm."""
+    if not isinstance(x, Tensor):
+        x = check_operand("log10", "x", x)
+    return apply1(Log10, x)
+
+
+def reciprocal(x):
+    """1 / x; integer inputs give floats."""
+    if not isinstance(x, Tensor):
+        x = check_operand("reciprocal", "x", x)
+    return apply1(Reciprocal, x)
+
+
 def maximum(x, y):
     """Elementwise maximum; ties split the gradient equally."""
     return apply2(Maximum, x, y)
@@ -870,24 +590,3 @@ def clone(x):
     if not isinstance(x, Tensor):
         x = check_operand("clone", "x", x)
     return apply1(Clone, x)
-
-
-# batched tangents broadcast through these rules unchanged (see Op.batching)
-for _op in (Add, Sub, Mul, Div, Pow, Exp, Log, Log1p, Sqrt, Square, Abs, Sign, Sin, Cos,
-            Tan, Tanh, Erf, Maximum, Minimum, Clip, Where, Cast, Remainder, Fmod, FloorDivide):
-    _op.batching = "elementwise"
-Neg.batch_params = same_params
-Clone.batch_params = same_params
-
-
-def _c_rules():
-    """Hand the C backward loop the ops whose vjp it runs itself (the same NumPy calls as
-    the rules above, without their Python frames). Keep those C rules in step."""
-    from ._core import SPEEDUPS
-    if SPEEDUPS is not None:
-        SPEEDUPS.init_rules((Add, Sub, Mul, Div, Neg, Sin, Cos, Exp, Tanh),
-                            (np.sin, np.cos, np.add, np.subtract, np.multiply, np.true_divide,
-                             np.negative), scale)
-
-
-_c_rules()

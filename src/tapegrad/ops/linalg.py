@@ -27,6 +27,7 @@ def _mT(a):
 @register
 class MatMul(Op):
     """x @ y with NumPy semantics: 1-D operands are promoted, batch axes broadcast."""
+    batching = "aware"
     args = ("x", "y")
     saves = ("x", "y")
 
@@ -201,6 +202,7 @@ def _parse_einsum(subscripts, shapes):
 @register
 class Einsum(Op):
     """Einstein summation over explicit subscripts (ellipses expanded)."""
+    batching = "aware"
     args = ()
     save_all = True
 
@@ -375,6 +377,7 @@ class Norm(Op):
     0, 1 and +-inf (those are sums, maxima and minima of abs). Computed without overflow
     or underflow at any scale. At x = 0 the gradient is 0 (PyTorch's subgradient) and the
     second derivative is finite."""
+    batching = "aware"
     saves = ("x", "out")
 
     @staticmethod
@@ -545,9 +548,6 @@ def _first_order_only(*vs):
                 "svdvals: third derivatives of singular values (matrix norms with ord 2, "
                 "-2 or 'nuc') are not implemented")
 
-
-SvdVals.batching = None
-MatMul.batching = Einsum.batching = Norm.batching = "aware"
 
 
 def _check_ord(op, ord, allowed=None):

@@ -29,9 +29,15 @@ def _count(shape, axis):
     return int(np.prod([shape[a] for a in axis]))
 
 
+def _reduce_batch_params(params, ctx):
+    """batch_params of Sum and Mean: the reduced axes, past the batch axis."""
+    return dict(params, axis=tangent_axis(ctx))
+
+
 @register
 class Sum(Op):
     """Sum over `axis`. Linear, so the tangent goes through Sum itself."""
+    batch_params = _reduce_batch_params
 
     @staticmethod
     def forward(x, *, axis, keepdims):
@@ -47,6 +53,7 @@ class Sum(Op):
 @register
 class Mean(Op):
     """Mean over `axis`."""
+    batch_params = _reduce_batch_params
 
     @staticmethod
     def forward(x, *, axis, keepdims):
@@ -65,6 +72,7 @@ class Mean(Op):
 class Prod(Op):
     """Product over `axis`. The gradient is the product of the other elements, computed
     without dividing by zero when x contains zeros."""
+    batching = "aware"
     saves = ("x", "out")
 
     @staticmethod
@@ -125,6 +133,7 @@ def _prod_others_recorded(x, perm, n_keep):
 
 class _Extremum(Op):
     """Shared rules of max/min: ties split the gradient evenly."""
+    batching = "aware"
     saves = ("x", "out")
 
     @staticmethod
@@ -172,6 +181,7 @@ class Min(_Extremum):
 @register
 class Var(Op):
     """Variance over `axis` with `ddof` (PyTorch's default correction=1)."""
+    batching = "aware"
     saves = ("x",)
 
     @staticmethod
@@ -202,6 +212,7 @@ def _dvar(ctx):
 class LogSumExp(Op):
     """log(sum(exp(x))) over `axis`, shifted by the max so it never overflows. A row that
     is entirely -inf gives -inf, and its gradient is 0 (not NaN)."""
+    batching = "aware"
     saves = ("x", "out")
 
     @staticmethod
@@ -241,15 +252,6 @@ def _lse_softmax(ctx):
     if np.any(masked):
         out = call(Where, masked, 0.0, out)      # exp(-inf - 0) = 0: zero gradient
     return call(Exp, x - out)
-
-
-def _reduce_batch_params(params, ctx):
-    return dict(params, axis=tangent_axis(ctx))
-
-
-Sum.batch_params = Mean.batch_params = _reduce_batch_params
-for _op in (Prod, Max, Min, Var, LogSumExp):
-    _op.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions

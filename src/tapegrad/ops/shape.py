@@ -12,9 +12,30 @@ from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, de
 _local = _state.local
 
 
+def _index_batch_params(params, ctx):
+    index = params["index"]
+    arrays = [i for i, v in enumerate(index) if isinstance(v, np.ndarray)]
+    if arrays and arrays != list(range(arrays[0], arrays[-1] + 1)):
+        return None             # split advanced indices move axes: go slice by slice
+    return dict(params, index=(slice(None),) + tuple(index))
+
+
+def _batched_shape(params, ctx):
+    return dict(params, shape=(ctx.batched,) + tuple(params["shape"]))
+
+
+def _batched_axes(params, ctx):
+    return dict(params, axes=(0,) + tuple(a + 1 for a in params["axes"]))
+
+
+def _batched_index_add(params, ctx):
+    return _index_batch_params(_batched_shape(params, ctx), ctx)
+
+
 @register
 class Reshape(Op):
     """x viewed with a new shape (same number of elements)."""
+    batch_params = _batched_shape
     view = True
 
     @staticmethod
@@ -31,6 +52,7 @@ class Reshape(Op):
 @register
 class Transpose(Op):
     """Permute the axes of x."""
+    batch_params = _batched_axes
     view = True
 
     @staticmethod
@@ -47,6 +69,8 @@ class Transpose(Op):
 @register
 class BroadcastTo(Op):
     """x broadcast to `shape` (a read-only view)."""
+    batch_params = _batched_shape
+    batching = "elementwise"         # right-align the tangent first
     view = True
 
     @staticmethod
@@ -64,6 +88,7 @@ class BroadcastTo(Op):
 @register
 class SumTo(Op):
     """Sum x down to `shape`, the inverse of broadcasting."""
+    batching = "aware"
 
     @staticmethod
     def forward(x, *, shape):
@@ -124,6 +149,7 @@ def _norm_index(index):
 @register
 class GetItem(Op):
     """x[index]: ints, slices, None, ..., boolean masks, integer arrays."""
+    batch_params = _index_batch_params
 
     @staticmethod
     def forward(x, *, index):
@@ -140,6 +166,7 @@ class GetItem(Op):
 @register
 class IndexAdd(Op):
     """zeros(shape) with x added at `index` (repeated indices accumulate)."""
+    batch_params = _batched_index_add
 
     @staticmethod
     def forward(x, *, shape, index):
@@ -190,6 +217,7 @@ class IndexPut(Op):
 @register
 class Concatenate(Op):
     """Join tensors along an existing axis."""
+    batching = "aware"
     args = ()
 
     @staticmethod
@@ -223,6 +251,7 @@ class Concatenate(Op):
 @register
 class Stack(Op):
     """Join tensors along a new axis."""
+    batching = "aware"
     args = ()
 
     @staticmethod
@@ -240,29 +269,6 @@ class Stack(Op):
         ds = [tangent_zeros(ctx, s) if d is None else d for d, s in zip(ds, ctx.in_shapes)]
         shift = 0 if ctx.batched is None else 1
         return call(Stack, *ds, axis=ctx.params["axis"] + shift)
-
-
-def _index_batch_params(params, ctx):
-    index = params["index"]
-    arrays = [i for i, v in enumerate(index) if isinstance(v, np.ndarray)]
-    if arrays and arrays != list(range(arrays[0], arrays[-1] + 1)):
-        return None             # split advanced indices move axes: go slice by slice
-    return dict(params, index=(slice(None),) + tuple(index))
-
-
-def _batched_shape(params, ctx):
-    return dict(params, shape=(ctx.batched,) + tuple(params["shape"]))
-
-
-Reshape.batch_params = _batched_shape
-BroadcastTo.batch_params = _batched_shape
-BroadcastTo.batching = "elementwise"     # right-align the tangent first
-Transpose.batch_params = lambda params, ctx: dict(
-    params, axes=(0,) + tuple(a + 1 for a in params["axes"]))
-GetItem.batch_params = _index_batch_params
-IndexAdd.batch_params = lambda params, ctx: _index_batch_params(_batched_shape(params, ctx),
-                                                                ctx)
-SumTo.batching = Concatenate.batching = Stack.batching = "aware"
 
 
 # ------------------------------------------------------------------ public functions

@@ -1,0 +1,447 @@
+"""Elementwise ops in declarative form: the op states its derivative once.
+
+    Tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out, doc="tanh(x).")
+    Div = elementwise(np.true_divide, name="Div",
+                      d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y))
+    Sub = elementwise(np.subtract, name="Sub", d=(1, -1))
+
+`d` is the derivative of the output with respect to each input (one entry per input for
+binary ops), written with arithmetic operators, numbers and NumPy ufuncs over the input
+values `x`, `y` and the result `out`; a number states a constant derivative. Everything
+else follows from it in `derive(cls)`, the one place that reads `d`:
+
+- `saves`: the values `d` reads, found by running `d` on stand-ins (`_Stand`);
+- `program`: `d` as a short list of ufunc steps over registers (saved values, constants,
+  results of earlier steps), the same for every entry point;
+- `vjp(ctx, g)`: `scale(g, d_k)` for each input that needs a gradient (a constant 1 or
+  -1 passes g on or negates it); `jvp(ctx, *tangents)`: the sum of `scale(dx_k, d_k)`.
+  Both run the program: on raw arrays each step is the ufunc itself (or its operator, as
+  NumPy scalars and Python numbers compute them), on Tensors each step is the tapegrad
+  op whose forward is that ufunc (np.cos -> Cos), so the rules record and can be
+  differentiated again. With the C speedups, `vjp` and `jvp` are `_speedups.Rule`
+  objects that run the same steps through NumPy's inner loops and call the Python rule
+  for anything but raw values: C and Python give bitwise equal results;
+- `batching = "elementwise"`: batched tangents broadcast through the rule.
+
+Changing `d` and calling `derive(cls)` again changes every path.
+"""
+import math
+import operator
+import sys
+import warnings
+
+import numpy as np
+
+from .. import _state
+from .._check import describe
+from .._tensor import Tensor, make
+from ._core import REGISTRY, SPEEDUPS, Op, apply, register, _set_hot
+
+_local = _state.local
+
+PASS, NEG, ZERO = -1, -2, -3    # program outputs that are not a register: g, -g, zeros
+
+
+# ------------------------------------------------------------------ strong zeros
+
+def zeros_like(ref):
+    """Zeros shaped like `ref`: an ndarray for ndarrays, a constant Tensor for Tensors."""
+    if isinstance(ref, Tensor):
+        return make(np.zeros_like(ref._data))
+    return np.zeros_like(ref)
+
+
+def scale(g, d):
+    """g * d where a zero cotangent is a strong zero: it stays zero even if d is inf or NaN.
+
+    A zero in g usually comes from a branch that was not taken (where, clip, max, ...);
+    without this, 0 * inf would put a NaN into the gradient of the taken branch. The
+    price: a zero that an overflow produced (1 / inf) also stays zero, where PyTorch would
+    give NaN; under detect_anomaly a StrongZeroWarning points at such places.
+    """
+    r = g * d
+    rr = r._data if isinstance(r, Tensor) else r
+    if not _all_finite(rr):
+        zero = (g._data if isinstance(g, Tensor) else g) == 0
+        if np.any(zero):
+            if isinstance(r, Tensor):
+                r = apply(op_for(np.where), zero, 0.0, r)
+            else:
+                r = np.where(zero, 0.0, r)
+            if _local.anomaly:
+                _warn_strong_zero(zero, rr)
+    return r
+
+
+class StrongZeroWarning(RuntimeWarning):
+    """A zero cotangent met an infinite or NaN derivative and was kept at zero."""
+
+
+def _warn_strong_zero(zero, product):
+    hit = int(np.count_nonzero(zero & ~np.isfinite(product)))
+    warnings.warn(f"{hit} zero cotangent(s) met an inf/NaN derivative and were kept at "
+                  "zero. That is right for a branch that where/clip/max did not take, but "
+                  "if the zero came from an overflow (e.g. 1 / inf), the true gradient is "
+                  "not zero: use a stable formula (softplus, logsumexp, ...).",
+                  StrongZeroWarning, stacklevel=2)
+
+
+def _all_finite_py(a):
+    """Whether `a` holds no inf or NaN, with one dot product instead of isfinite + all.
+    `_speedups.all_finite` walks float buffers in C and calls this for the rest.
+
+    An inf or NaN anywhere makes sum(a * a) non-finite; a sum that merely overflows only
+    sends `scale` down its careful path, which is correct anyway.
+    """
+    try:
+        kind = a.dtype.kind
+    except AttributeError:
+        return math.isfinite(a)             # a Python scalar
+    if kind == "f":
+        nd = a.ndim
+        if not nd:
+            return math.isfinite(a)
+        if nd == 1:
+            return math.isfinite(a.dot(a))      # BLAS dot: faster than a reduction
+        return math.isfinite(np.vdot(a, a))
+    if kind == "c":
+        return bool(np.isfinite(a).all())
+    return True
+
+
+if SPEEDUPS is None:
+    _all_finite = _all_finite_py
+else:
+    SPEEDUPS.init_finite(_all_finite_py)
+    _all_finite = SPEEDUPS.all_finite
+    # what the C rules call: scale's careful path, and the ufuncs that run as operators
+    SPEEDUPS.init_programs(scale, (np.add, np.subtract, np.multiply, np.true_divide,
+                                   np.negative))
+
+
+# ------------------------------------------------------------------ the ops behind ufuncs
+
+_BY_FORWARD = {}
+
+
+def op_for(fn):
+    """The registered op whose forward is `fn` (np.cos -> Cos): what a step of a
+    derivative program records when it runs on Tensors."""
+    op = _BY_FORWARD.get(fn)
+    if op is None:
+        for o in REGISTRY:          # looked up late: an op may use one defined after it
+            f = o.__dict__.get("forward")
+            f = f.__func__ if isinstance(f, staticmethod) else f
+            if f is fn:
+                _BY_FORWARD[fn] = op = o
+                break
+        else:
+            raise TypeError(f"no tapegrad op computes {_fn_name(fn)}, so a derivative "
+                            "that uses it cannot be differentiated again; define the op "
+                            "with elementwise() first")
+    return op
+
+
+def _fn_name(fn):
+    return f"np.{fn.__name__}" if isinstance(fn, np.ufunc) else getattr(fn, "__name__", fn)
+
+
+# NumPy scalars and Python numbers compute these as operators (a Python float stays one)
+_OPERATORS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
+              np.true_divide: operator.truediv, np.negative: operator.neg}
+
+
+# ------------------------------------------------------------------ tracing d
+
+class _Trace:
+    """The steps recorded while `d` runs on stand-ins; equal steps are recorded once."""
+
+    def __init__(self, who):
+        self.who = who
+        self.steps = []         # (ufunc, operand keys); a key: ("in", name), ("c", hex), ("t", i)
+        self.index = {}
+        self.consts = {}        # ("c", hex) -> float
+
+    def key(self, v):
+        if isinstance(v, _Stand):
+            if v.trace is not self:
+                raise TypeError(f"{self.who}: d mixes values of two derivations")
+            return v.key
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
+                v, (bool, np.bool_)):
+            v = float(v)
+            k = ("c", v.hex())
+            self.consts[k] = v
+            return k
+        raise TypeError(f"{self.who}: d may combine x, y, out, numbers and NumPy ufuncs; "
+                        f"got {describe(v)}")
+
+    def step(self, uf, *operands):
+        key = (uf, tuple(self.key(a) for a in operands))
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.steps)
+            self.steps.append(key)
+        return _Stand(self, ("t", i))
+
+
+class _Stand:
+    """x, y or out (or an intermediate) while `derive` traces d: operators and NumPy
+    ufuncs on it record a program step instead of computing."""
+
+    __slots__ = ("trace", "key")
+
+    def __init__(self, trace, key):
+        self.trace = trace
+        self.key = key
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" or kwargs or ufunc.nout != 1:
+            raise TypeError(f"{self.trace.who}: d may call ufuncs plainly (np.cos(x)); "
+                            f"got np.{ufunc.__name__}.{method} with {sorted(kwargs)}")
+        return self.trace.step(ufunc, *inputs)
+
+    def __bool__(self):
+        raise TypeError(f"{self.trace.who}: d cannot branch on the values of x, y or out; "
+                        "write the derivative as one formula (np.sign, np.abs, ...)")
+
+    def _compare(self, o):
+        raise TypeError(f"{self.trace.who}: d cannot compare x, y or out (a mask is not a "
+                        "derivative); write the derivative as one formula (np.sign, ...), "
+                        "or the op as a class with its own vjp and jvp")
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+    def __add__(self, o):
+        return self.trace.step(np.add, self, o)
+
+    def __radd__(self, o):
+        return self.trace.step(np.add, o, self)
+
+    def __sub__(self, o):
+        return self.trace.step(np.subtract, self, o)
+
+    def __rsub__(self, o):
+        return self.trace.step(np.subtract, o, self)
+
+    def __mul__(self, o):
+        return self.trace.step(np.multiply, self, o)
+
+    def __rmul__(self, o):
+        return self.trace.step(np.multiply, o, self)
+
+    def __truediv__(self, o):
+        return self.trace.step(np.true_divide, self, o)
+
+    def __rtruediv__(self, o):
+        return self.trace.step(np.true_divide, o, self)
+
+    def __pow__(self, o):
+        return self.trace.step(np.power, self, o)
+
+    def __rpow__(self, o):
+        return self.trace.step(np.power, o, self)
+
+    def __neg__(self):
+        return self.trace.step(np.negative, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.trace.step(np.absolute, self)
+
+
+# ------------------------------------------------------------------ the program
+
+class Program:
+    """d compiled to ufunc steps. Registers: the saved values (in `saves` order), then
+    `consts`, then one per step. `steps[i]` is (ufunc, operand registers); `outs[k]` is
+    the register holding the derivative for input k, or PASS / NEG / ZERO; `masks[k]`
+    has bit i set when outs[k] needs step i."""
+
+    __slots__ = ("saves", "consts", "steps", "outs", "masks", "_calls")
+
+    def __init__(self, saves, consts, steps, outs, masks):
+        self.saves = saves
+        self.consts = consts
+        self.steps = steps
+        self.outs = outs
+        self.masks = masks
+        self._calls = tuple((_OPERATORS.get(uf, uf), uf, refs) for uf, refs in steps)
+
+    def __repr__(self):
+        names = list(self.saves) + [repr(c) for c in self.consts]
+        names += [f"t{i}" for i in range(len(self.steps))]
+        lines = [f"t{i} = {uf.__name__}({', '.join(names[r] for r in refs)})"
+                 for i, (uf, refs) in enumerate(self.steps)]
+        special = {PASS: "g", NEG: "-g", ZERO: "0"}
+        outs = [special[o] if o < 0 else f"g * {names[o]}" for o in self.outs]
+        return f"Program({'; '.join(lines + ['grads: ' + ', '.join(outs)])})"
+
+    def registers(self, saved, mask):
+        """The registers with the steps in `mask` computed (the others None). On raw
+        values each step is its ufunc, or its operator for the arithmetic ones (as Python
+        runs `1 - out * out`); with a Tensor among the operands, the op behind the ufunc."""
+        regs = list(saved)
+        regs += self.consts
+        for i, (fn, uf, refs) in enumerate(self._calls):
+            if not mask >> i & 1:
+                regs.append(None)
+                continue
+            args = [regs[r] for r in refs]
+            for a in args:
+                if isinstance(a, Tensor):
+                    regs.append(apply(op_for(uf), *args))
+                    break
+            else:
+                regs.append(fn(*args))
+        return regs
+
+
+def _compile(cls, d):
+    """Trace `d` of `cls` into a Program."""
+    who = cls.__name__.lower()
+    names = cls.args + ("out",)
+    trace = _Trace(who)
+    stands = [_Stand(trace, ("in", n)) for n in names]
+    parts = d if isinstance(d, tuple) else (d,)
+    if len(parts) != len(cls.args):
+        raise TypeError(f"{who}: d needs one derivative per input {cls.args}, got "
+                        f"{len(parts)}")
+    results = []
+    for p in parts:
+        r = p(*stands) if callable(p) else p
+        if not isinstance(r, _Stand):
+            trace.key(r)                # a number, or a TypeError naming what it is
+            r = float(r)
+        results.append(r)
+
+    # keep the steps the results need, in order; find the inputs they read
+    need = [0] * len(results)
+    used = set()
+    for k, r in enumerate(results):
+        todo = [r.key] if isinstance(r, _Stand) else []
+        while todo:
+            key = todo.pop()
+            if key[0] == "in":
+                used.add(key[1])
+            elif key[0] == "t" and not need[k] >> key[1] & 1:
+                need[k] |= 1 << key[1]
+                todo.extend(trace.steps[key[1]][1])
+    live = [i for i in range(len(trace.steps)) if any(m >> i & 1 for m in need)]
+    saves = tuple(n for n in names if n in used)
+    ckeys = []                      # constants by their exact bits (-0.0 is not 0.0)
+    for i in live:
+        ckeys += [k for k in trace.steps[i][1] if k[0] == "c" and k not in ckeys]
+    for r in results:
+        if not isinstance(r, _Stand) and r not in (1.0, -1.0, 0.0):
+            k = ("c", r.hex())
+            trace.consts[k] = r
+            if k not in ckeys:
+                ckeys.append(k)
+    consts = tuple(trace.consts[k] for k in ckeys)
+    reg = {k: len(saves) + j for j, k in enumerate(ckeys)}
+    reg.update({("t", i): len(saves) + len(ckeys) + j for j, i in enumerate(live)})
+    reg.update({("in", n): j for j, n in enumerate(saves)})
+
+    steps = tuple((trace.steps[i][0], tuple(reg[k] for k in trace.steps[i][1]))
+                  for i in live)
+    outs = []
+    for r in results:
+        if isinstance(r, _Stand):
+            outs.append(reg[r.key])
+        elif r in (1.0, -1.0, 0.0):
+            outs.append({1.0: PASS, -1.0: NEG, 0.0: ZERO}[r])
+        else:
+            outs.append(reg[("c", r.hex())])
+    masks = tuple(sum(1 << j for j, i in enumerate(live) if m >> i & 1) for m in need)
+    return Program(saves, consts, steps, tuple(outs), masks)
+
+
+# ------------------------------------------------------------------ the rules
+
+def _times(g, out, regs):
+    """g times one derivative: as is, negated, zero, or scale(g, register)."""
+    if out == PASS:
+        return g
+    if out == NEG:
+        return -g
+    if out == ZERO:
+        return zeros_like(g)
+    return scale(g, regs[out])
+
+
+def _python_rules(prog):
+    """The vjp and jvp of a program, in Python (the C Rule objects' reference)."""
+    outs, masks = prog.outs, prog.masks
+    n = len(outs)
+
+    def vjp(ctx, g):
+        needs = ctx.needs_grad
+        want = [k < len(needs) and bool(needs[k]) for k in range(n)]
+        mask = 0
+        for k in range(n):
+            if want[k]:
+                mask |= masks[k]
+        regs = prog.registers(ctx.saved, mask)
+        return tuple(_times(g, outs[k], regs) if want[k] else None for k in range(n))
+
+    def jvp(ctx, *tangents):
+        mask = 0
+        for k, dk in enumerate(tangents):
+            if dk is not None:
+                mask |= masks[k]
+        regs = prog.registers(ctx.saved, mask)
+        acc = None
+        for k, dk in enumerate(tangents):
+            if dk is not None:
+                term = _times(dk, outs[k], regs)
+                acc = term if acc is None else acc + term
+        return acc
+
+    return vjp, jvp
+
+
+def derive(cls):
+    """Everything `cls.d` implies, set on `cls`: saves, program, vjp, jvp, batching.
+    Call it again after changing `cls.d`."""
+    prog = _compile(cls, cls.d)
+    cls.saves = prog.saves
+    cls._save_idx = tuple(-1 if n == "out" else cls.args.index(n) for n in prog.saves)
+    cls.program = prog
+    vjp, jvp = _python_rules(prog)
+    cls.vjp_py, cls.jvp_py = vjp, jvp
+    if SPEEDUPS is not None and ZERO not in prog.outs and len(prog.steps) <= 60:
+        steps = tuple((uf,) + refs for uf, refs in prog.steps)
+        vjp = SPEEDUPS.Rule(False, len(prog.saves), prog.consts, steps, prog.outs,
+                            prog.masks, vjp)
+        jvp = SPEEDUPS.Rule(True, len(prog.saves), prog.consts, steps, prog.outs,
+                            prog.masks, jvp)
+    cls.vjp = vjp
+    cls.jvp = jvp
+    cls.batching = "elementwise"
+    _set_hot(cls)
+    return cls
+
+
+def elementwise(forward, d, *, name=None, doc=None):
+    """An elementwise op class (registered, its rules derived) from its forward and its
+    derivative `d`, stated once.
+
+    forward: the NumPy function (ndarrays in, ndarray out), usually the ufunc itself.
+    d: the derivative, `lambda x, out: ...` for one input; for two, a tuple of one
+        `lambda x, y, out: ...` per input. A number states a constant derivative.
+    name: the class name; by default the forward's name capitalized (np.tanh -> Tanh).
+    """
+    name = name or forward.__name__.capitalize()
+    n = len(d) if isinstance(d, tuple) else 1
+    if isinstance(forward, np.ufunc) and forward.nin != n:
+        raise TypeError(f"elementwise: {name} has {forward.nin} inputs, d gives "
+                        f"derivatives for {n}")
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
+    cls = type(name, (Op,), {"__doc__": doc, "__module__": module, "__qualname__": name,
+                             "forward": staticmethod(forward), "args": ("x", "y")[:n],
+                             "d": d})
+    derive(cls)
+    return register(cls)
