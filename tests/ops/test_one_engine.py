@@ -283,3 +283,75 @@ def test_a_rule_changed_in_its_one_definition_changes_every_path(name, fn, shape
                       f"but these paths did not follow: {kept}")
     # and the true rule is back for the rest of the suite
     assert _mismatch(P.via_backward(h, arrays), true) is None
+
+
+# ------------------------------------------------------------------ mutation: every op
+
+def _ops_of(case):
+    """The op classes of the row's own graph, in the order first met (iterative walk)."""
+    found, seen = [], set()
+    stack = [o.grad_fn for o in outputs(case(*case.tensors())) if o.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        op = getattr(node, "op", None)
+        if op is not None and op not in found:
+            found.append(op)
+        stack.extend(n for n in node.next if n is not None)
+    return found
+
+
+def _first_rows():
+    """Each op class with the first row whose graph has it, preferring rows that
+    tg.function can trace and rows with more than one element (the gradient of a
+    one-element softmax is zero)."""
+    rows = {}
+    for case in sorted(CASES, key=lambda c: (c.name in P.WRITES_IN_PLACE,
+                                             all(not s for s in c.shapes))):
+        for op in _ops_of(case):
+            rows.setdefault(op, case)
+    return sorted(rows.items(), key=lambda kv: kv[0].__name__)
+
+
+_OP_ROWS = _first_rows()
+
+
+@pytest.mark.filterwarnings(_EAGER_FALLBACK)
+@pytest.mark.parametrize("op, case", _OP_ROWS, ids=[f"{op.__name__}-{case!r}" for op, case
+                                                    in _OP_ROWS])
+def test_every_op_rule_reaches_every_path(op, case, monkeypatch):
+    # the same claim as above for every op class, inside its first case-table row: with
+    # the rule doubled, every path still gives the bits of .backward() and forward mode
+    # agrees with them; a path that kept a private copy of the rule would give the old
+    # gradient. (The row's weighted sum may use the op again: all paths see the same.)
+    arrays, h = _row(case)
+    true = P.via_backward(h, arrays)
+    if not any(g.any() for g in true):
+        pytest.skip(f"{case!r}: its gradient is zero, so a doubled rule cannot show")
+    us = [np.random.default_rng(9).standard_normal(a.shape) for a in arrays]
+    with _mutated(op, monkeypatch):
+        want = P.via_backward(h, arrays)
+        reverse = {k: path(h, arrays) for k, path in P.REVERSE_PATHS.items()}
+        if case.name not in P.WRITES_IN_PLACE:
+            reverse.update(P.via_graph_mode(h, arrays))
+        linear = _is_linear(op)
+        if not linear:
+            forward = {"jacfwd": P.via_jacfwd(h, arrays)}
+            jvps = {"tg.jvp": P.jvp_directional(h, arrays, us)}
+            if case.name not in P.WRITES_IN_PLACE:
+                jvps["tg.jvp of tg.function"] = P.jvp_directional(tg.function(h), arrays, us)
+    assert _mismatch(want, true) is not None, \
+        f"{op.__name__}: doubling its rule did not change .backward() in {case!r}"
+    bad = {k: _mismatch(v, want) for k, v in reverse.items() if _mismatch(v, want)}
+    if not linear:
+        scale = max(1.0, max(float(np.abs(g).max()) for g in want))
+        bad.update({k: "not the doubled gradient" for k, v in forward.items()
+                    if not all(np.allclose(a, b, rtol=1e-10, atol=1e-12 * scale)
+                               for a, b in zip(v, want))})
+        jvp_want = sum(float(np.vdot(g, u)) for g, u in zip(want, us))
+        bad.update({k: f"{v!r} instead of {jvp_want!r}" for k, v in jvps.items()
+                    if not np.isclose(v, jvp_want, rtol=1e-10, atol=1e-12 * scale)})
+    assert not bad, (f"{op.__name__}'s rule was doubled in its one definition, but these "
+                     f"paths did not follow in {case!r}: {bad}")
