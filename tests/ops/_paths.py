@@ -135,8 +135,11 @@ def via_function_cond(h, arrays):
 
 def via_function_while(h, arrays):
     """Through the one pass of a tg.while_loop inside tg.function (a replay)."""
+    with tg.no_grad():
+        dtype = h(*[tg.tensor(a) for a in arrays]).dtype    # the loop keeps its dtype
+
     def looped(*xs):
-        start = (tg.tensor(0), tg.zeros((), dtype=np.float64))
+        start = (tg.tensor(0), tg.zeros((), dtype=dtype))
         return tg.while_loop(lambda i, y: i < 1, lambda i, y: (i + 1, h(*xs)), start)[1]
     f = tg.function(looped)
     for _ in range(2):
