@@ -76,6 +76,17 @@ def via_tg_grad(h, arrays):
     return as_arrays(g)
 
 
+def via_tg_vjp(h, arrays):
+    out, pullback = tg.vjp(h, *[tg.tensor(a) for a in arrays])
+    return as_arrays(pullback(tg.ones_like(out)))
+
+
+def via_value_and_grad(h, arrays):
+    _, g = tg.value_and_grad(h, argnums=tuple(range(len(arrays))))(
+        *[tg.tensor(a) for a in arrays])
+    return as_arrays(g)
+
+
 def via_tape(h, arrays):
     """A GradientTape watching plain tensors."""
     xs = [tg.tensor(a) for a in arrays]
@@ -170,6 +181,8 @@ def jvp_directional(h, arrays, directions):
 REVERSE_PATHS = {
     "autograd.grad": via_autograd_grad,
     "tg.grad": via_tg_grad,
+    "tg.vjp": via_tg_vjp,
+    "tg.value_and_grad": via_value_and_grad,
     "GradientTape(watch)": via_tape,
     "GradientTape(Variable)": via_tape_variables,
     "checkpoint": via_checkpoint,
