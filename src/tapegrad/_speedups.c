@@ -198,7 +198,12 @@ static int operand_of(PyObject *o, operand *op)
     return 0;
 }
 
-static PyObject *direct_(PyObject *uf, PyObject *a, PyObject *b, int as_scalar)
+/* direct_out: direct_, writing into `reuse` (an array the caller owns alone, or NULL)
+ * when it has the result's shape and dtype. A floating-point exception after writing
+ * into it sets *clobbered: `reuse` no longer holds its input, so the caller must start
+ * over without reuse (the ufunc then warns as usual). */
+static PyObject *direct_out(PyObject *uf, PyObject *a, PyObject *b, int as_scalar,
+                            PyObject *reuse, int *clobbered)
 {
     if (!PyObject_TypeCheck(uf, &PyUFunc_Type))
         return NULL;
@@ -259,7 +264,15 @@ static PyObject *direct_(PyObject *uf, PyObject *a, PyObject *b, int as_scalar)
         n = 1;
         item = type_num == NPY_DOUBLE ? 8 : 4;
     } else {
-        out = PyArray_SimpleNew(nd, dims, type_num);
+        PyArrayObject *ra = (PyArrayObject *)reuse;
+        if (reuse != NULL && nd > 0 && PyArray_CheckExact(reuse) &&
+            PyArray_TYPE(ra) == type_num && PyArray_NDIM(ra) == nd &&
+            PyArray_CompareLists(PyArray_DIMS(ra), dims, nd) &&
+            PyArray_IS_C_CONTIGUOUS(ra) && PyArray_ISWRITEABLE(ra) &&
+            PyArray_ISALIGNED(ra) && PyArray_ISNBO(PyArray_DESCR(ra)->byteorder))
+            out = Py_NewRef(reuse);
+        else
+            out = PyArray_SimpleNew(nd, dims, type_num);
         if (out == NULL)
             return NULL;
         n = PyArray_SIZE((PyArrayObject *)out);
@@ -278,11 +291,18 @@ static PyObject *direct_(PyObject *uf, PyObject *a, PyObject *b, int as_scalar)
         feclearexcept(FE_ALL_EXCEPT);
         fn(args, &n, steps, data);
         if (fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID)) {
+            if (out == reuse)
+                *clobbered = 1;
             Py_DECREF(out);     /* the ufunc warns or raises as np.errstate says */
             return NULL;
         }
     }
     return out;
+}
+
+static PyObject *direct_(PyObject *uf, PyObject *a, PyObject *b, int as_scalar)
+{
+    return direct_out(uf, a, b, as_scalar, NULL, NULL);
 }
 
 
@@ -325,9 +345,6 @@ static PyObject *np_add, *np_subtract, *np_multiply, *np_true_divide, *np_negati
         return fallback(a, b);                                      \
     }
 ARITH(add, np_add, PyNumber_Add)
-ARITH(sub, np_subtract, PyNumber_Subtract)
-ARITH(mul, np_multiply, PyNumber_Multiply)
-ARITH(truediv, np_true_divide, PyNumber_TrueDivide)
 #undef ARITH
 
 static PyObject *neg(PyObject *a)
@@ -1671,23 +1688,42 @@ static PyObject *init_programs(PyObject *self, PyObject *args)
 
 static PyObject *all_finite(PyObject *self, PyObject *a);
 
-/* ops/_op.scale: g * d, and the Python function when that is not all finite (it keeps
- * zero cotangents zero) */
+/* all_finite() as 1 or 0, -1 on error */
+static int finite_value(PyObject *v)
+{
+    PyObject *fin = all_finite(NULL, v);
+    if (fin == NULL)
+        return -1;
+    int ok = fin == Py_True;
+    Py_DECREF(fin);
+    return ok;
+}
+
+/* ops/_op.scale: g * d when d or the product is all finite (the cheaper one checked
+ * first), else the Python function (it keeps zero cotangents zero) */
 static PyObject *scale(PyObject *g, PyObject *d)
 {
-    PyObject *r = mul(g, d);
+    PyObject *r = np_multiply ? direct(np_multiply, g, d) : NULL;
+    if (r == NULL && !PyErr_Occurred())
+        r = PyNumber_Multiply(g, d);
     if (r == NULL)
         return NULL;
-    if (!is_tensor(r)) {
-        PyObject *fin = all_finite(NULL, r);
-        if (fin == NULL) {
-            Py_DECREF(r);
-            return NULL;
+    if (!is_tensor(r) && !is_tensor(d)) {
+        PyObject *first = d, *second = r;
+        if (PyArray_Check(d) && (!PyArray_IS_C_CONTIGUOUS((PyArrayObject *)d) ||
+                                 (PyArray_Check(r) && PyArray_SIZE((PyArrayObject *)d) >
+                                                          PyArray_SIZE((PyArrayObject *)r)))) {
+            first = r;
+            second = d;
         }
-        int ok = fin == Py_True;
-        Py_DECREF(fin);
-        if (ok)
+        int ok = finite_value(first);
+        if (ok == 0)
+            ok = finite_value(second);
+        if (ok != 0) {
+            if (ok < 0)
+                Py_CLEAR(r);
             return r;
+        }
     }
     Py_DECREF(r);
     return PyObject_CallFunctionObjArgs(scale_py, g, d, NULL);
@@ -1717,6 +1753,7 @@ typedef struct {
     PyObject *ufs[RULE_MAX_STEPS];      /* borrowed from steps */
     signed char kind[RULE_MAX_STEPS];
     int refs[RULE_MAX_STEPS][2];
+    signed char dead[RULE_MAX_STEPS][2];    /* operand j is a temporary read last here */
     int outs[RULE_MAX_IN];
     unsigned long long masks[RULE_MAX_IN];
 } RuleObject;
@@ -1729,40 +1766,68 @@ static void rule_clear(PyObject **regs, int from, int to)
         Py_CLEAR(regs[i]);
 }
 
+/* a temporary register the caller may overwrite: an array only `regs` holds */
+static inline PyObject *spare(PyObject *v)
+{
+    return v != NULL && PyArray_CheckExact(v) && Py_REFCNT(v) == 1 ? v : NULL;
+}
+
+/* one step: the inner loop (into a dead temporary when `reuse`), else the operator or
+ * the ufunc call, as Program.registers runs it */
+static PyObject *rule_step(RuleObject *r, int i, PyObject **regs, int reuse, int *clobbered)
+{
+    PyObject *a = regs[r->refs[i][0]];
+    PyObject *b = r->refs[i][1] >= 0 ? regs[r->refs[i][1]] : NULL;
+    PyObject *into = NULL;
+    if (reuse)
+        for (int j = 0; j < 2 && into == NULL; j++)
+            if (r->dead[i][j])
+                into = spare(regs[r->refs[i][j]]);
+    PyObject *v = direct_out(r->ufs[i], a, b, 1, into, clobbered);
+    if (v != NULL || PyErr_Occurred() || *clobbered)
+        return v;
+    switch (r->kind[i]) {
+    case S_ADD: return PyNumber_Add(a, b);
+    case S_SUB: return PyNumber_Subtract(a, b);
+    case S_MUL: return PyNumber_Multiply(a, b);
+    case S_DIV: return PyNumber_TrueDivide(a, b);
+    case S_NEG: return PyNumber_Negative(a);
+    default: return b ? PyObject_CallFunctionObjArgs(r->ufs[i], a, b, NULL)
+                      : PyObject_CallOneArg(r->ufs[i], a);
+    }
+}
+
 /* fill regs: saved values and constants (borrowed), then the steps in `mask` (new
- * references, NULL for the others); -1 on error with the steps released */
+ * references, NULL for the others); -1 on error or clobbering, the steps released */
 static int rule_registers(RuleObject *r, PyObject *saved, unsigned long long mask,
-                          PyObject **regs)
+                          PyObject **regs, int reuse, int *clobbered)
 {
     int ns = r->n_saved, base = ns + r->n_consts;
     for (int i = 0; i < ns; i++)
         regs[i] = PyTuple_GET_ITEM(saved, i);
     for (int i = 0; i < r->n_consts; i++)
         regs[ns + i] = PyTuple_GET_ITEM(r->consts, i);
+    for (int i = 0; i < r->n_steps; i++)
+        regs[base + i] = NULL;
     for (int i = 0; i < r->n_steps; i++) {
-        PyObject *v = NULL;
-        if (mask >> i & 1) {
-            PyObject *a = regs[r->refs[i][0]];
-            PyObject *b = r->refs[i][1] >= 0 ? regs[r->refs[i][1]] : NULL;
-            switch (r->kind[i]) {
-            case S_ADD: v = add(a, b); break;
-            case S_SUB: v = sub(a, b); break;
-            case S_MUL: v = mul(a, b); break;
-            case S_DIV: v = truediv(a, b); break;
-            case S_NEG: v = neg(a); break;
-            default: v = ufunc_call(r->ufs[i], a, b);
-            }
-            if (v == NULL) {
-                rule_clear(regs, base, base + i);
-                return -1;
-            }
+        if (!(mask >> i & 1))
+            continue;
+        PyObject *v = rule_step(r, i, regs, reuse, clobbered);
+        if (v == NULL) {
+            rule_clear(regs, base, base + r->n_steps);
+            return -1;
         }
+        /* a step that wrote into its operand's register: that register now holds v */
+        for (int j = 0; j < 2; j++)
+            if (r->dead[i][j] && regs[r->refs[i][j]] == v)
+                Py_CLEAR(regs[r->refs[i][j]]);
         regs[base + i] = v;
     }
     return 0;
 }
 
-/* g times input k's derivative: g, -g or scale(g, d_k) */
+/* g times input k's derivative: g, -g or scale(g, d_k). (Writing the product into d_k
+ * was tried: gradients underflow often enough that the start-overs cost more.) */
 static PyObject *rule_term(RuleObject *r, int k, PyObject *g, PyObject **regs)
 {
     int o = r->outs[k];
@@ -1773,8 +1838,8 @@ static PyObject *rule_term(RuleObject *r, int k, PyObject *g, PyObject **regs)
     return scale(g, regs[o]);
 }
 
-/* the gradients (a tuple) for the inputs `needs` asks for */
-static PyObject *rule_vjp(RuleObject *r, PyObject *saved, PyObject *needs, PyObject *g)
+static PyObject *rule_vjp_(RuleObject *r, PyObject *saved, PyObject *needs, PyObject *g,
+                           int reuse, int *clobbered)
 {
     PyObject *regs[RULE_MAX_REGS];
     int want[RULE_MAX_IN];
@@ -1784,30 +1849,44 @@ static PyObject *rule_vjp(RuleObject *r, PyObject *saved, PyObject *needs, PyObj
         if (want[k])
             mask |= r->masks[k];
     }
-    if (rule_registers(r, saved, mask, regs) < 0)
+    if (rule_registers(r, saved, mask, regs, reuse, clobbered) < 0)
         return NULL;
-    int end = r->n_saved + r->n_consts + r->n_steps;
+    int base = r->n_saved + r->n_consts;
     PyObject *res = PyTuple_New(r->n_in);
     for (int k = 0; res != NULL && k < r->n_in; k++) {
-        PyObject *gx = want[k] ? rule_term(r, k, g, regs) : Py_NewRef(Py_None);
+        PyObject *gx = want[k] ? rule_term(r, k, g, regs)
+                               : Py_NewRef(Py_None);
         if (gx == NULL)
             Py_CLEAR(res);
         else
             PyTuple_SET_ITEM(res, k, gx);
     }
-    rule_clear(regs, r->n_saved + r->n_consts, end);
+    rule_clear(regs, base, base + r->n_steps);
     return res;
 }
 
-/* the output tangent: the sum of the inputs' terms (None when no tangent is given) */
-static PyObject *rule_jvp(RuleObject *r, PyObject *saved, PyObject *const *tans)
+/* the gradients (a tuple) for the inputs `needs` asks for; reusing temporaries, and
+ * once more without if a floating-point exception spoilt one */
+static PyObject *rule_vjp(RuleObject *r, PyObject *saved, PyObject *needs, PyObject *g)
+{
+    int clobbered = 0;
+    PyObject *res = rule_vjp_(r, saved, needs, g, 1, &clobbered);
+    if (res == NULL && clobbered && !PyErr_Occurred()) {
+        clobbered = 0;
+        res = rule_vjp_(r, saved, needs, g, 0, &clobbered);
+    }
+    return res;
+}
+
+static PyObject *rule_jvp_(RuleObject *r, PyObject *saved, PyObject *const *tans,
+                           int reuse, int *clobbered)
 {
     PyObject *regs[RULE_MAX_REGS];
     unsigned long long mask = 0;
     for (int k = 0; k < r->n_in; k++)
         if (tans[k] != Py_None)
             mask |= r->masks[k];
-    if (rule_registers(r, saved, mask, regs) < 0)
+    if (rule_registers(r, saved, mask, regs, reuse, clobbered) < 0)
         return NULL;
     PyObject *acc = NULL;
     int failed = 0;
@@ -1832,6 +1911,18 @@ static PyObject *rule_jvp(RuleObject *r, PyObject *saved, PyObject *const *tans)
         return NULL;
     }
     return acc ? acc : Py_NewRef(Py_None);
+}
+
+/* the output tangent: the sum of the inputs' terms (None when no tangent is given) */
+static PyObject *rule_jvp(RuleObject *r, PyObject *saved, PyObject *const *tans)
+{
+    int clobbered = 0;
+    PyObject *res = rule_jvp_(r, saved, tans, 1, &clobbered);
+    if (res == NULL && clobbered && !PyErr_Occurred()) {
+        clobbered = 0;
+        res = rule_jvp_(r, saved, tans, 0, &clobbered);
+    }
+    return res;
 }
 
 /* whether saved (a tuple of the program's size) and the values in vs hold no Tensor */
@@ -1927,6 +2018,16 @@ static PyObject *rule_new(PyTypeObject *tp, PyObject *args, PyObject *kw)
         r->outs[k] = (int)o;
         r->masks[k] = m;
     }
+    /* which temporaries a step may overwrite: read for the last time there, no output */
+    for (int i = 0; i < r->n_steps; i++)
+        for (int j = 0; j < 2; j++) {
+            int reg = r->refs[i][j], dead = reg >= base;
+            for (int l = i + 1; dead && l < r->n_steps; l++)
+                dead = r->refs[l][0] != reg && r->refs[l][1] != reg;
+            for (int k = 0; dead && k < r->n_in; k++)
+                dead = r->outs[k] != reg;
+            r->dead[i][j] = (signed char)dead;
+        }
     return (PyObject *)r;
 bad:
     if (!PyErr_Occurred())

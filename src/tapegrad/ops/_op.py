@@ -35,7 +35,7 @@ import numpy as np
 from .. import _state
 from .._check import describe
 from .._tensor import Tensor, make
-from ._core import REGISTRY, SPEEDUPS, Op, apply, register, _set_hot
+from ._core import REGISTRY, SPEEDUPS, Op, apply, apply1, apply2, register, _set_hot
 
 _local = _state.local
 
@@ -58,18 +58,25 @@ def scale(g, d):
     without this, 0 * inf would put a NaN into the gradient of the taken branch. The
     price: a zero that an overflow produced (1 / inf) also stays zero, where PyTorch would
     give NaN; under detect_anomaly a StrongZeroWarning points at such places.
+
+    A zero is lost only where d is inf or NaN, and the product is not finite there
+    either: if d or the product is all finite, the product is the answer. The smaller of
+    the two is checked first (d, as against a batched tangent).
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
-    if not _all_finite(rr):
-        zero = (g._data if isinstance(g, Tensor) else g) == 0
-        if np.any(zero):
-            if isinstance(r, Tensor):
-                r = apply(op_for(np.where), zero, 0.0, r)
-            else:
-                r = np.where(zero, 0.0, r)
-            if _local.anomaly:
-                _warn_strong_zero(zero, rr)
+    dd = d._data if isinstance(d, Tensor) else d
+    first, second = (dd, rr) if getattr(dd, "size", 1) <= getattr(rr, "size", 1) else (rr, dd)
+    if _all_finite(first) or _all_finite(second):
+        return r
+    zero = (g._data if isinstance(g, Tensor) else g) == 0
+    if np.any(zero):
+        if isinstance(r, Tensor):
+            r = apply(op_for(np.where), zero, 0.0, r)
+        else:
+            r = np.where(zero, 0.0, r)
+        if _local.anomaly:
+            _warn_strong_zero(zero, rr)
     return r
 
 
@@ -292,7 +299,8 @@ class Program:
             args = [regs[r] for r in refs]
             for a in args:
                 if isinstance(a, Tensor):
-                    regs.append(apply(op_for(uf), *args))
+                    op = op_for(uf)
+                    regs.append(apply1(op, *args) if len(args) == 1 else apply2(op, *args))
                     break
             else:
                 regs.append(fn(*args))
