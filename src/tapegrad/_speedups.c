@@ -333,8 +333,8 @@ static PyObject *direct_call(PyObject *self, PyObject *args)
     return r;
 }
 
-/* a + b, a - b, a * b, a / b, -a with Python's operator semantics; the inner loop when
- * direct() takes the operands */
+/* a + b and -a with Python's operator semantics; the inner loop when direct() takes the
+ * operands (the other ufuncs are set for the derivative programs, see init_programs) */
 static PyObject *np_add, *np_subtract, *np_multiply, *np_true_divide, *np_negative;
 #define ARITH(name, uf, fallback)                                   \
     static PyObject *name(PyObject *a, PyObject *b)                 \
@@ -1312,6 +1312,8 @@ static PyObject *all_finite(PyObject *self, PyObject *a)
 {
     if (PyFloat_Check(a))       /* also NumPy's float64 scalars, a float subclass */
         return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
+    if (PyLong_CheckExact(a))   /* a Python int operand a rule reads back (x * 2) */
+        Py_RETURN_TRUE;
     if (PyArray_IsScalar(a, Float))
         return PyBool_FromLong(isfinite(PyArrayScalar_VAL(a, Float)));
     if (PyArray_Check(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&

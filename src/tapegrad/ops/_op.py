@@ -387,6 +387,10 @@ def _python_rules(prog):
 
     def vjp(ctx, g):
         needs = ctx.needs_grad
+        if n == 1:
+            if not (needs and needs[0]):
+                return (None,)
+            return (_times(g, outs[0], prog.registers(ctx.saved, masks[0])),)
         want = [k < len(needs) and bool(needs[k]) for k in range(n)]
         mask = 0
         for k in range(n):
