@@ -184,6 +184,9 @@ class _Trace:
                         f"got {describe(v)}")
 
     def step(self, uf, *operands):
+        if not 1 <= len(operands) <= 2:
+            raise TypeError(f"{self.who}: d may use ufuncs of one or two operands; "
+                            f"np.{uf.__name__} takes {len(operands)}")
         key = (uf, tuple(self.key(a) for a in operands))
         i = self.index.get(key)
         if i is None:
@@ -290,20 +293,19 @@ class Program:
         """The registers with the steps in `mask` computed (the others None). On raw
         values each step is its ufunc, or its operator for the arithmetic ones (as Python
         runs `1 - out * out`); with a Tensor among the operands, the op behind the ufunc."""
-        regs = list(saved)
-        regs += self.consts
+        regs = [*saved, *self.consts]
         for i, (fn, uf, refs) in enumerate(self._calls):
             if not mask >> i & 1:
                 regs.append(None)
-                continue
-            args = [regs[r] for r in refs]
-            for a in args:
-                if isinstance(a, Tensor):
-                    op = op_for(uf)
-                    regs.append(apply1(op, *args) if len(args) == 1 else apply2(op, *args))
-                    break
+            elif len(refs) == 1:
+                a = regs[refs[0]]
+                regs.append(apply1(op_for(uf), a) if isinstance(a, Tensor) else fn(a))
             else:
-                regs.append(fn(*args))
+                a, b = regs[refs[0]], regs[refs[1]]
+                if isinstance(a, Tensor) or isinstance(b, Tensor):
+                    regs.append(apply2(op_for(uf), a, b))
+                else:
+                    regs.append(fn(a, b))
         return regs
 
 
