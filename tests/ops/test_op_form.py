@@ -142,6 +142,25 @@ def test_c_rules_keep_strong_zeros_as_python_does():
 
 
 @needs_c
+def test_c_rules_honour_errstate_when_a_reused_step_overflows():
+    """d/dy of x / y is (-x / y) / y: the second division writes into the first one's
+    result and overflows here; the C rule starts over without reuse, so the ufunc
+    raises or stays quiet exactly as np.errstate says, as the Python rule does."""
+    x, y = np.full(4, 1e300), np.full(4, 1e-300)
+    ctx, _ = _ctx(E.Div, [x, np.full(4, 2.0)])
+    ctx.saved = (x, y)
+    g = np.ones(4)
+    for rule in (E.Div.vjp, E.Div.vjp_py):
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            rule(ctx, g)
+    with np.errstate(all="ignore"):
+        c, p = E.Div.vjp(ctx, g), E.Div.vjp_py(ctx, g)
+    for u, v in zip(c, p):
+        _same(u, v)
+    assert np.all(np.isneginf(c[1]))
+
+
+@needs_c
 def test_c_rules_hand_tensors_to_the_python_rule():
     x = tg.tensor(np.array([0.5, 1.0]), requires_grad=True)
     (gx,) = tg.grad(lambda x: tg.grad(lambda x: tg.tanh(x).sum())(x).sum())(x),
