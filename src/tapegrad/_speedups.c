@@ -1701,8 +1701,8 @@ static int finite_value(PyObject *v)
     return ok;
 }
 
-/* ops/_op.scale: g * d when d or the product is all finite (the cheaper one checked
- * first), else the Python function (it keeps zero cotangents zero) */
+/* ops/_op.scale: g * d when d or the product is all finite (a smaller d checked first),
+ * else the Python function (it keeps zero cotangents zero) */
 static PyObject *scale(PyObject *g, PyObject *d)
 {
     PyObject *r = np_multiply ? direct(np_multiply, g, d) : NULL;
@@ -1711,12 +1711,12 @@ static PyObject *scale(PyObject *g, PyObject *d)
     if (r == NULL)
         return NULL;
     if (!is_tensor(r) && !is_tensor(d)) {
-        PyObject *first = d, *second = r;
-        if (PyArray_Check(d) && (!PyArray_IS_C_CONTIGUOUS((PyArrayObject *)d) ||
-                                 (PyArray_Check(r) && PyArray_SIZE((PyArrayObject *)d) >
-                                                          PyArray_SIZE((PyArrayObject *)r)))) {
-            first = r;
-            second = d;
+        PyObject *first = r, *second = d;
+        if (PyArray_Check(d) && PyArray_Check(r) &&
+            PyArray_IS_C_CONTIGUOUS((PyArrayObject *)d) &&
+            PyArray_SIZE((PyArrayObject *)d) < PyArray_SIZE((PyArrayObject *)r)) {
+            first = d;
+            second = r;
         }
         int ok = finite_value(first);
         if (ok == 0)

@@ -60,13 +60,13 @@ def scale(g, d):
     give NaN; under detect_anomaly a StrongZeroWarning points at such places.
 
     A zero is lost only where d is inf or NaN, and the product is not finite there
-    either: if d or the product is all finite, the product is the answer. The smaller of
-    the two is checked first (d, as against a batched tangent).
+    either: if d or the product is all finite, the product is the answer. A d smaller
+    than the product (as against a batched tangent) is checked first.
     """
     r = g * d
     rr = r._data if isinstance(r, Tensor) else r
     dd = d._data if isinstance(d, Tensor) else d
-    first, second = (dd, rr) if getattr(dd, "size", 1) <= getattr(rr, "size", 1) else (rr, dd)
+    first, second = (dd, rr) if getattr(dd, "size", 1) < getattr(rr, "size", 1) else (rr, dd)
     if _all_finite(first) or _all_finite(second):
         return r
     zero = (g._data if isinstance(g, Tensor) else g) == 0
@@ -299,11 +299,12 @@ class Program:
                 regs.append(None)
             elif len(refs) == 1:
                 a = regs[refs[0]]
-                regs.append(apply1(op_for(uf), a) if isinstance(a, Tensor) else fn(a))
+                regs.append(apply1(_BY_FORWARD.get(uf) or op_for(uf), a)
+                            if isinstance(a, Tensor) else fn(a))
             else:
                 a, b = regs[refs[0]], regs[refs[1]]
                 if isinstance(a, Tensor) or isinstance(b, Tensor):
-                    regs.append(apply2(op_for(uf), a, b))
+                    regs.append(apply2(_BY_FORWARD.get(uf) or op_for(uf), a, b))
                 else:
                     regs.append(fn(a, b))
         return regs
@@ -392,7 +393,9 @@ def _python_rules(prog):
         if n == 1:
             if not (needs and needs[0]):
                 return (None,)
-            return (_times(g, outs[0], prog.registers(ctx.saved, masks[0])),)
+            if outs[0] >= 0:
+                return (scale(g, prog.registers(ctx.saved, masks[0])[outs[0]]),)
+            return (_times(g, outs[0], None),)
         want = [k < len(needs) and bool(needs[k]) for k in range(n)]
         mask = 0
         for k in range(n):
@@ -402,6 +405,8 @@ def _python_rules(prog):
         return tuple(_times(g, outs[k], regs) if want[k] else None for k in range(n))
 
     def jvp(ctx, *tangents):
+        if n == 1 and outs[0] >= 0 and tangents[0] is not None:
+            return scale(tangents[0], prog.registers(ctx.saved, masks[0])[outs[0]])
         mask = 0
         for k, dk in enumerate(tangents):
             if dk is not None:
