@@ -1,7 +1,5 @@
 """explain_grad: say why a source does or does not reach a target in the recorded graph."""
 import collections
-import threading
-import weakref
 
 from .. import _state
 from .._tensor import Tensor
