@@ -212,6 +212,67 @@ static int operand_of(PyObject *o, operand *op)
     return 0;
 }
 
+/* The floating-point flags (FE_*) NumPy's current errstate ignores, so that a result
+ * whose only exceptions are ignored stands (the ufunc would give the same bits and say
+ * nothing; gradients underflow often). NumPy 2 keeps the state in a context variable
+ * and `with np.errstate` sets a new object, so the answer of np.geterr() is cached per
+ * object (the cache holds a reference: an address is never reused while cached).
+ * 0 when unknown (NumPy 1.x): every exception then goes back to the ufunc. */
+static PyObject *errstate_var, *geterr_fn;
+static int errstate_tried;
+#define ERRSTATE_CACHE 4
+static PyObject *errstate_seen[ERRSTATE_CACHE];
+static int errstate_ignored[ERRSTATE_CACHE], errstate_next;
+
+static int ignored_flags(void)
+{
+    if (!errstate_tried) {
+        errstate_tried = 1;
+        PyObject *um = PyImport_ImportModule("numpy._core._multiarray_umath");
+        PyObject *np = PyImport_ImportModule("numpy");
+        errstate_var = um ? PyObject_GetAttrString(um, "_extobj_contextvar") : NULL;
+        geterr_fn = np ? PyObject_GetAttrString(np, "geterr") : NULL;
+        Py_XDECREF(um);
+        Py_XDECREF(np);
+        if (!errstate_var || !geterr_fn || !PyContextVar_CheckExact(errstate_var)) {
+            Py_CLEAR(errstate_var);
+            Py_CLEAR(geterr_fn);
+        }
+        PyErr_Clear();
+    }
+    PyObject *cur = NULL;
+    if (errstate_var == NULL || PyContextVar_Get(errstate_var, NULL, &cur) < 0 ||
+        cur == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (int i = 0; i < ERRSTATE_CACHE; i++)
+        if (errstate_seen[i] == cur) {
+            Py_DECREF(cur);
+            return errstate_ignored[i];
+        }
+    static const char *keys[] = {"divide", "over", "under", "invalid"};
+    static const int flags[] = {FE_DIVBYZERO, FE_OVERFLOW, FE_UNDERFLOW, FE_INVALID};
+    int ignored = 0;
+    PyObject *modes = PyObject_CallNoArgs(geterr_fn);
+    for (int k = 0; modes != NULL && PyDict_Check(modes) && k < 4; k++) {
+        PyObject *m = PyDict_GetItemString(modes, keys[k]);
+        if (m != NULL && PyUnicode_Check(m) &&
+            PyUnicode_CompareWithASCIIString(m, "ignore") == 0)
+            ignored |= flags[k];
+    }
+    if (modes == NULL) {
+        PyErr_Clear();
+        Py_DECREF(cur);
+        return 0;
+    }
+    Py_DECREF(modes);
+    Py_XSETREF(errstate_seen[errstate_next], cur);      /* the cache keeps `cur` */
+    errstate_ignored[errstate_next] = ignored;
+    errstate_next = (errstate_next + 1) % ERRSTATE_CACHE;
+    return ignored;
+}
+
 /* direct_out: direct_, writing into `reuse` (an array the caller owns alone, or NULL)
  * when it has the result's shape and dtype. A floating-point exception after writing
  * into it sets *clobbered: `reuse` no longer holds its input, so the caller must start
@@ -308,7 +369,8 @@ static PyObject *direct_out(PyObject *uf, PyObject *a, PyObject *b, int as_scala
         if (fetestexcept(fe))
             feclearexcept(fe);
         fn(args, &n, steps, data);
-        if (fetestexcept(fe)) {
+        int raised = fetestexcept(fe);
+        if (raised && (raised & ~ignored_flags())) {
             if (out == reuse)
                 *clobbered = 1;
             Py_DECREF(out);     /* the ufunc warns or raises as np.errstate says */
