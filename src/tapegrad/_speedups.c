@@ -2595,27 +2595,68 @@ static int release(wslot *w, PyObject *ready)
     return 0;
 }
 
-/* engine._allows: whether a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra
- * nodes) keeps `node`: a node recorded while the tape recorded (lo < seq <= hi), or one
- * of the extra nodes (watched tensors' nodes); 1, 0 or -1 */
-static int allows(PyObject *allowed, PyObject *node)
+/* engine._allows: a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra nodes) keeps
+ * a node recorded while the tape recorded (lo < seq <= hi) or one of the extra nodes
+ * (watched tensors' nodes). The ranges are read into C once per backward. */
+typedef struct {
+    long long *ranges;
+    Py_ssize_t n;           /* numbers in `ranges` (pairs) */
+    PyObject *extra;        /* borrowed set */
+} tape_filter;
+
+/* creation numbers are about 2^40 (two digits): the overflow variant reads them in a
+ * short loop where PyLong_AsLongLong goes through a byte array */
+static int seq_value(PyObject *v, long long *out)
 {
-    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0), *extra = PyTuple_GET_ITEM(allowed, 1);
+    int over = 0;
+    *out = PyLong_AsLongLongAndOverflow(v, &over);
+    if (over) {
+        PyErr_SetString(PyExc_OverflowError, "backward: a creation number out of range");
+        return -1;
+    }
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int filter_init(tape_filter *f, PyObject *allowed)
+{
+    f->ranges = NULL;
+    f->n = 0;
+    f->extra = NULL;
+    if (allowed == Py_None)
+        return 0;
+    if (!PyTuple_Check(allowed) || PyTuple_GET_SIZE(allowed) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(allowed, 0))) {
+        PyErr_SetString(PyExc_TypeError, "backward_loops: allowed must be None or "
+                                         "((lo, hi, ...), nodes)");
+        return -1;
+    }
+    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0);
+    f->extra = PyTuple_GET_ITEM(allowed, 1);
+    f->n = PyTuple_GET_SIZE(ranges) & ~(Py_ssize_t)1;
+    f->ranges = PyMem_Malloc((f->n + 1) * sizeof(long long));
+    if (f->ranges == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < f->n; k++)
+        if (seq_value(PyTuple_GET_ITEM(ranges, k), &f->ranges[k]) < 0)
+            return -1;
+    return 0;
+}
+
+/* 1, 0 or -1 */
+static int allows(tape_filter *f, PyObject *node)
+{
     PyObject *seq = Py_IS_TYPE(node, Node_T) ? get(node, N_seq) : Py_None;
     if (seq != Py_None) {       /* the ranges first: most nodes are found there */
-        long long s = PyLong_AsLongLong(seq);
-        if (s == -1 && PyErr_Occurred())
+        long long s;
+        if (seq_value(seq, &s) < 0)
             return -1;
-        for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
-            long long lo = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k));
-            long long hi = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k + 1));
-            if ((lo == -1 || hi == -1) && PyErr_Occurred())
-                return -1;
-            if (lo < s && s <= hi)
+        for (Py_ssize_t k = 0; k < f->n; k += 2)
+            if (f->ranges[k] < s && s <= f->ranges[k + 1])
                 return 1;
-        }
     }
-    return PySet_Contains(extra, node);
+    return PySet_Contains(f->extra, node);
 }
 
 /* a node done in the planning pass (all below it are): whether it leads to a target,
@@ -2693,6 +2734,9 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
 {
     fstack st = {NULL, 0, 0};
     int rc = -1, added;
+    tape_filter filter;
+    if (filter_init(&filter, allowed) < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(roots); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
         if (wtable_get(waiting, r, &added) == NULL || (added && fpush(&st, r) < 0))
@@ -2707,7 +2751,7 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
             if (nxt == Py_None)
                 continue;
             if (allowed != Py_None) {
-                int a = allows(allowed, nxt);
+                int a = allows(&filter, nxt);
                 if (a <= 0) {
                     if (a < 0)
                         goto done;
@@ -2733,6 +2777,7 @@ done:
     while (st.n)
         Py_XDECREF(st.f[--st.n].nexts);
     PyMem_Free(st.f);
+    PyMem_Free(filter.ranges);
     return rc;
 }
 
