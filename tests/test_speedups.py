@@ -177,7 +177,8 @@ def _same(got, want):
 @pytest.mark.parametrize("uf", _op_ufuncs(), ids=lambda u: u.__name__)
 def test_direct_loops_are_bitwise_numpy(uf, dtype):
     """Where the C path calls NumPy's inner loop itself, the result is the ufunc's, bit
-    for bit; where an FP exception is raised it declines (and the ufunc warns)."""
+    for bit (also where an FP exception np.errstate ignores was raised; one it does not
+    ignore makes it decline, see the next tests)."""
     import warnings
     direct = _native.SPEEDUPS.direct_call
     rng = np.random.default_rng(0)
@@ -234,6 +235,40 @@ def test_fp_exceptions_still_warn_and_raise_like_numpy():
     with np.errstate(divide="raise"):
         with pytest.raises(FloatingPointError):
             tg.tensor([1.0]) / tg.tensor([0.0])
+
+
+@needs_c
+def test_fp_exceptions_the_errstate_ignores_keep_the_inner_loops_result():
+    """An exception np.errstate ignores (underflow by default) keeps the inner loop's
+    result, the ufunc's bits without a word; one it does not ignore declines, and the
+    ufunc warns or raises. Each errstate block is a new state: nested and alternating
+    blocks (more than the C side caches) each get their own answer."""
+    direct = _native.SPEEDUPS.direct_call
+    try:
+        from numpy._core import _multiarray_umath as um
+        knows_errstate = hasattr(um, "_extobj_contextvar")
+    except ImportError:                 # NumPy 1.x: every exception declines
+        knows_errstate = False
+    tiny = np.full(4, 1e-30, np.float32)
+    want = np.multiply(tiny, tiny)
+    for _ in range(3):
+        for mode in ("ignore", "raise", "warn", "ignore", "print", "raise", "ignore"):
+            with np.errstate(under=mode):
+                got = direct(np.multiply, tiny, tiny)
+                if mode == "ignore" and knows_errstate:
+                    _same(got, want)
+                else:
+                    assert got is None
+    with np.errstate(under="raise"):
+        with pytest.raises(FloatingPointError):
+            tg.tensor(tiny) * tg.tensor(tiny)
+        with np.errstate(under="ignore"):
+            assert (direct(np.multiply, tiny, tiny) is not None) == knows_errstate
+        with pytest.raises(FloatingPointError):
+            tg.tensor(tiny) * tg.tensor(tiny)
+    with np.errstate(all="ignore", divide="warn"):
+        assert direct(np.log, np.zeros(2)) is None      # divide is not ignored
+        assert (direct(np.multiply, tiny, tiny) is not None) == knows_errstate
 
 
 def _grads_both_ways(fn, *leaves):

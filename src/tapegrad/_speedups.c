@@ -212,6 +212,67 @@ static int operand_of(PyObject *o, operand *op)
     return 0;
 }
 
+/* The floating-point flags (FE_*) NumPy's current errstate ignores, so that a result
+ * whose only exceptions are ignored stands (the ufunc would give the same bits and say
+ * nothing; gradients underflow often). NumPy 2 keeps the state in a context variable
+ * and `with np.errstate` sets a new object, so the answer of np.geterr() is cached per
+ * object (the cache holds a reference: an address is never reused while cached).
+ * 0 when unknown (NumPy 1.x): every exception then goes back to the ufunc. */
+static PyObject *errstate_var, *geterr_fn;
+static int errstate_tried;
+#define ERRSTATE_CACHE 4
+static PyObject *errstate_seen[ERRSTATE_CACHE];
+static int errstate_ignored[ERRSTATE_CACHE], errstate_next;
+
+static int ignored_flags(void)
+{
+    if (!errstate_tried) {
+        errstate_tried = 1;
+        PyObject *um = PyImport_ImportModule("numpy._core._multiarray_umath");
+        PyObject *np = PyImport_ImportModule("numpy");
+        errstate_var = um ? PyObject_GetAttrString(um, "_extobj_contextvar") : NULL;
+        geterr_fn = np ? PyObject_GetAttrString(np, "geterr") : NULL;
+        Py_XDECREF(um);
+        Py_XDECREF(np);
+        if (!errstate_var || !geterr_fn || !PyContextVar_CheckExact(errstate_var)) {
+            Py_CLEAR(errstate_var);
+            Py_CLEAR(geterr_fn);
+        }
+        PyErr_Clear();
+    }
+    PyObject *cur = NULL;
+    if (errstate_var == NULL || PyContextVar_Get(errstate_var, NULL, &cur) < 0 ||
+        cur == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (int i = 0; i < ERRSTATE_CACHE; i++)
+        if (errstate_seen[i] == cur) {
+            Py_DECREF(cur);
+            return errstate_ignored[i];
+        }
+    static const char *keys[] = {"divide", "over", "under", "invalid"};
+    static const int flags[] = {FE_DIVBYZERO, FE_OVERFLOW, FE_UNDERFLOW, FE_INVALID};
+    int ignored = 0;
+    PyObject *modes = PyObject_CallNoArgs(geterr_fn);
+    for (int k = 0; modes != NULL && PyDict_Check(modes) && k < 4; k++) {
+        PyObject *m = PyDict_GetItemString(modes, keys[k]);
+        if (m != NULL && PyUnicode_Check(m) &&
+            PyUnicode_CompareWithASCIIString(m, "ignore") == 0)
+            ignored |= flags[k];
+    }
+    if (modes == NULL) {
+        PyErr_Clear();
+        Py_DECREF(cur);
+        return 0;
+    }
+    Py_DECREF(modes);
+    Py_XSETREF(errstate_seen[errstate_next], cur);      /* the cache keeps `cur` */
+    errstate_ignored[errstate_next] = ignored;
+    errstate_next = (errstate_next + 1) % ERRSTATE_CACHE;
+    return ignored;
+}
+
 /* direct_out: direct_, writing into `reuse` (an array the caller owns alone, or NULL)
  * when it has the result's shape and dtype. A floating-point exception after writing
  * into it sets *clobbered: `reuse` no longer holds its input, so the caller must start
@@ -302,9 +363,14 @@ static PyObject *direct_out(PyObject *uf, PyObject *a, PyObject *b, int as_scala
     args[nin] = res;
     steps[nin] = item;
     if (n) {
-        feclearexcept(FE_ALL_EXCEPT);
+        /* clearing rewrites the x87 environment (~100 cycles), testing only reads the
+         * status words: clear only the flags a previous operation left set */
+        const int fe = FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID;
+        if (fetestexcept(fe))
+            feclearexcept(fe);
         fn(args, &n, steps, data);
-        if (fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID)) {
+        int raised = fetestexcept(fe);
+        if (raised && (raised & ~ignored_flags())) {
             if (out == reuse)
                 *clobbered = 1;
             Py_DECREF(out);     /* the ufunc warns or raises as np.errstate says */
@@ -2529,27 +2595,68 @@ static int release(wslot *w, PyObject *ready)
     return 0;
 }
 
-/* engine._allows: whether a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra
- * nodes) keeps `node`: a node recorded while the tape recorded (lo < seq <= hi), or one
- * of the extra nodes (watched tensors' nodes); 1, 0 or -1 */
-static int allows(PyObject *allowed, PyObject *node)
+/* engine._allows: a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra nodes) keeps
+ * a node recorded while the tape recorded (lo < seq <= hi) or one of the extra nodes
+ * (watched tensors' nodes). The ranges are read into C once per backward. */
+typedef struct {
+    long long *ranges;
+    Py_ssize_t n;           /* numbers in `ranges` (pairs) */
+    PyObject *extra;        /* borrowed set */
+} tape_filter;
+
+/* creation numbers are about 2^40 (two digits): the overflow variant reads them in a
+ * short loop where PyLong_AsLongLong goes through a byte array */
+static int seq_value(PyObject *v, long long *out)
 {
-    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0), *extra = PyTuple_GET_ITEM(allowed, 1);
+    int over = 0;
+    *out = PyLong_AsLongLongAndOverflow(v, &over);
+    if (over) {
+        PyErr_SetString(PyExc_OverflowError, "backward: a creation number out of range");
+        return -1;
+    }
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int filter_init(tape_filter *f, PyObject *allowed)
+{
+    f->ranges = NULL;
+    f->n = 0;
+    f->extra = NULL;
+    if (allowed == Py_None)
+        return 0;
+    if (!PyTuple_Check(allowed) || PyTuple_GET_SIZE(allowed) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(allowed, 0))) {
+        PyErr_SetString(PyExc_TypeError, "backward_loops: allowed must be None or "
+                                         "((lo, hi, ...), nodes)");
+        return -1;
+    }
+    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0);
+    f->extra = PyTuple_GET_ITEM(allowed, 1);
+    f->n = PyTuple_GET_SIZE(ranges) & ~(Py_ssize_t)1;
+    f->ranges = PyMem_Malloc((f->n + 1) * sizeof(long long));
+    if (f->ranges == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < f->n; k++)
+        if (seq_value(PyTuple_GET_ITEM(ranges, k), &f->ranges[k]) < 0)
+            return -1;
+    return 0;
+}
+
+/* 1, 0 or -1 */
+static int allows(tape_filter *f, PyObject *node)
+{
     PyObject *seq = Py_IS_TYPE(node, Node_T) ? get(node, N_seq) : Py_None;
     if (seq != Py_None) {       /* the ranges first: most nodes are found there */
-        long long s = PyLong_AsLongLong(seq);
-        if (s == -1 && PyErr_Occurred())
+        long long s;
+        if (seq_value(seq, &s) < 0)
             return -1;
-        for (Py_ssize_t k = 0; k + 1 < PyTuple_GET_SIZE(ranges); k += 2) {
-            long long lo = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k));
-            long long hi = PyLong_AsLongLong(PyTuple_GET_ITEM(ranges, k + 1));
-            if ((lo == -1 || hi == -1) && PyErr_Occurred())
-                return -1;
-            if (lo < s && s <= hi)
+        for (Py_ssize_t k = 0; k < f->n; k += 2)
+            if (f->ranges[k] < s && s <= f->ranges[k + 1])
                 return 1;
-        }
     }
-    return PySet_Contains(extra, node);
+    return PySet_Contains(f->extra, node);
 }
 
 /* a node done in the planning pass (all below it are): whether it leads to a target,
@@ -2627,6 +2734,9 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
 {
     fstack st = {NULL, 0, 0};
     int rc = -1, added;
+    tape_filter filter;
+    if (filter_init(&filter, allowed) < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(roots); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
         if (wtable_get(waiting, r, &added) == NULL || (added && fpush(&st, r) < 0))
@@ -2641,7 +2751,7 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
             if (nxt == Py_None)
                 continue;
             if (allowed != Py_None) {
-                int a = allows(allowed, nxt);
+                int a = allows(&filter, nxt);
                 if (a <= 0) {
                     if (a < 0)
                         goto done;
@@ -2667,6 +2777,7 @@ done:
     while (st.n)
         Py_XDECREF(st.f[--st.n].nexts);
     PyMem_Free(st.f);
+    PyMem_Free(filter.ranges);
     return rc;
 }
 

@@ -95,6 +95,12 @@ def _dpow_dx(x, y):
 
 
 def _dpow_dy(x, out):
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        # a Python base stays a Python number, so float32 stays float32 on raw arrays
+        # as on Tensors (np.log(2.0) would be a float64 NumPy scalar)
+        if x == 0:
+            return zeros_like(out)
+        return out * (math.log(x) if x > 0 else math.nan)
     is_zero = _raw(x) == 0
     safe_x = call(Where, is_zero, 1.0, x)
     return call(Where, is_zero, 0.0, out * call(Log, safe_x))
