@@ -1,6 +1,6 @@
 /* Optional C versions of tapegrad's hottest paths.
  *
- * ops/_core.py `_record_fast` (record one op), `apply1`/`apply2` (run one op),
+ * ops/_apply.py `_record_fast` (record one op), `apply1`/`apply2` (run one op),
  * autograd/engine.py `_loops_py` (first-order backward) and ops/_op.py's derivative
  * programs (`Rule`) are the reference: these functions do
  * exactly what those do, step for step, and are used only when this module builds and
@@ -31,7 +31,7 @@
 #endif
 #if PY_VERSION_HEX < 0x030B0000
 /* 3.11 added PyFrame_GetLasti. 3.10's f_lasti counts code units; the call (and
- * co_lines, which ops/_core.site_line reads) counts bytes, as 3.10's frame.f_lasti does */
+ * co_lines, which _sites.site_line reads) counts bytes, as 3.10's frame.f_lasti does */
 static inline int PyFrame_GetLasti(PyFrameObject *f)
 {
     return f->f_lasti < 0 ? -1 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
@@ -700,7 +700,7 @@ static inline Py_ssize_t site_slot(PyCodeObject *code, int lasti)
 }
 
 /* the interned sites of `code` (borrowed: _INSIDE holds it), Py_False for tapegrad's own
- * code, NULL on error: ops/_core._site_table */
+ * code, NULL on error: _sites._site_table */
 static PyObject *site_table(PyCodeObject *code)
 {
     PyObject *key = PyLong_FromVoidPtr(code);
@@ -733,7 +733,7 @@ static PyObject *intern_site(PyObject *lines, PyCodeObject *code, int off)
     return site;
 }
 
-/* the creation site of the caller's caller, as ops/_core._site: (code, offset), interned */
+/* the creation site of the caller's caller, as _sites._site: (code, offset), interned */
 static PyObject *creation_site(void)
 {
     PyFrameObject *f = PyEval_GetFrame();   /* borrowed: the Python caller (apply1/2) */
@@ -794,7 +794,7 @@ static int is_own_code(PyCodeObject *code)
 }
 
 /* detect_anomaly's creation stack: a list of the interned (code, offset) sites of the
- * innermost STACK_MAX frames outside tapegrad, innermost last (ops/_core._stack_py).
+ * innermost STACK_MAX frames outside tapegrad, innermost last (_sites._stack_py).
  * No frame object or line number is kept. The lists are interned too, direct-mapped by
  * the frames' (code, offset) pairs: the nodes made in one loop share one list. */
 #define STACK_MAX 16
@@ -856,19 +856,19 @@ static PyObject *anomaly_stack(void)
     return stack;
 }
 
-/* anomaly_stack() -> list: the C capture, for ops/_core._record */
+/* anomaly_stack() -> list: the C capture, for ops/_apply._record */
 static PyObject *anomaly_stack_call(PyObject *self, PyObject *unused)
 {
     return anomaly_stack();
 }
 
-/* a complex ndarray: complex autodiff is refused, by the Python path (ops/_core) */
+/* a complex ndarray: complex autodiff is refused, by the Python path (ops/_apply) */
 static inline int complex_array(PyObject *a)
 {
     return PyArray_Check(a) && PyArray_ISCOMPLEX((PyArrayObject *)a);
 }
 
-/* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_core._record_fast */
+/* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_apply._record_fast */
 /* whether the node behind weak reference h is alive and still holds its saved values */
 static int still_holds(PyObject *h)
 {
@@ -929,7 +929,7 @@ static PyObject *seq_next(void)
     return PyLong_FromLongLong(++seq_counter);
 }
 
-/* next_seq(): a new creation number, for ops/_core._record and GradientTape */
+/* next_seq(): a new creation number, for ops/_apply._record and GradientTape (_native._next_seq) */
 static PyObject *next_seq(PyObject *self, PyObject *unused)
 {
     return seq_next();
@@ -1122,7 +1122,7 @@ have_meta:
     set(t, T_grad_fn, node);
     /* leaves whose arrays the node saved (parameters, constants) remember a node that
      * holds them, so .numpy() hands those arrays out read-only meanwhile (as
-     * ops/_core._hold: kept while the remembered node still holds its values) */
+     * ops/_apply._hold: kept while the remembered node still holds its values) */
     {
         PyObject *r = NULL;
         for (Py_ssize_t k = 0; k < n; k++) {
@@ -1224,7 +1224,7 @@ static PyObject *notes_of(PyObject *t)
     return x;
 }
 
-/* ops/_core.note_cut(t, "no_grad", xs): remember on t that the gradient path from the
+/* _tensor.note_cut(t, "no_grad", xs): remember on t that the gradient path from the
  * tracked inputs was cut here, with weak references only */
 static int note_cut(PyObject *t, PyObject **xs, int n)
 {
@@ -1277,7 +1277,7 @@ fail:
     return -1;
 }
 
-/* ops/_core._carry_cut(t, xs): the first input's explain_grad cut, passed on */
+/* _tensor._carry_cut(t, xs): the first input's explain_grad cut, passed on */
 static int carry_cut(PyObject *t, PyObject **xs, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -1355,7 +1355,7 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     int view = PyObject_IsTrue(PyTuple_GET_ITEM(hot, 3));
     if (diff < 0 || view < 0)
         return NULL;
-    /* float64 out of non-float64 inputs: the float32 default (ops/_core._has_float64) */
+    /* float64 out of non-float64 inputs: the float32 default (ops/_apply._has_float64) */
     PyObject *dtype = dtype_attr(out);
     if (dtype == NULL)
         return NULL;
@@ -1413,7 +1413,7 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
         if (res) {
             set(res, T_data, out);
             set(res, T_rg, Py_False);
-            /* explain_grad's notes (ops/_core.apply): a cut here, or one passed on */
+            /* explain_grad's notes (ops/_apply.apply): a cut here, or one passed on */
             int r = rg && diff ? note_cut(res, xs, n) : noted ? carry_cut(res, xs, n) : 0;
             if (r < 0)
                 Py_CLEAR(res);
@@ -1453,7 +1453,7 @@ static inline int special_mode(int *anomaly)
     return !only;
 }
 
-/* apply1(op, x): ops/_core.apply1_py for the common case, else that function */
+/* apply1(op, x): ops/_apply.apply1_py for the common case, else that function */
 static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2) {
@@ -1496,7 +1496,7 @@ static PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return res;
 }
 
-/* apply2(op, x, y): ops/_core.apply2_py for the common case, else that function */
+/* apply2(op, x, y): ops/_apply.apply2_py for the common case, else that function */
 static PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 3) {
@@ -1766,7 +1766,7 @@ static PyObject *new_tensor(PyObject *data)
     return t;
 }
 
-/* dual_fast(op, args, raw, params): ops/_core._dual_fast_py for rules without params
+/* dual_fast(op, args, raw, params): autograd/forward_ad._dual_fast_py for rules without params
  * that are not views or LINEAR; other ops go to that function */
 static PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nargs)
 {
@@ -2917,7 +2917,7 @@ static PyMethodDef methods[] = {
     {"track", track, METH_O, "Let the cyclic collector see an object again."},
     {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
     {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
-     "ops/_core._dual_fast_py."},
+     "autograd/forward_ad._dual_fast_py."},
     {"vjp_call", (PyCFunction)(void (*)(void))vjp_call, METH_FASTCALL,
      "Graph mode's rule call: the C rule or op.vjp with ctx.saved set."},
     {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_fast, METH_FASTCALL,
@@ -2928,15 +2928,15 @@ static PyMethodDef methods[] = {
     {"all_finite", all_finite, METH_O, "ops/elementwise._all_finite_py in C."},
     {"relu_mask", (PyCFunction)(void (*)(void))relu_mask, METH_FASTCALL,
      "g * (y > 0) for matching float arrays in one pass, None if not all finite."},
-    {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_core.apply1_py."},
-    {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_core.apply2_py."},
+    {"apply1", (PyCFunction)(void (*)(void))apply1, METH_FASTCALL, "ops/_apply.apply1_py."},
+    {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_apply.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
-     "ops/_core._record_fast in C."},
+     "ops/_apply._record_fast in C."},
     {"next_seq", next_seq, METH_NOARGS, "A new node creation number."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
     {"anomaly_stack", anomaly_stack_call, METH_NOARGS,
-     "ops/_core._stack_py in C: detect_anomaly's creation stack."},
+     "_sites._stack_py in C: detect_anomaly's creation stack."},
     {"check_grads", (PyCFunction)(void (*)(void))check_grads, METH_FASTCALL,
      "autograd/anomaly._check_grads_py in C."},
     {"init_anomaly", init_anomaly, METH_O, "Hand the module the anomaly report."},
