@@ -25,7 +25,8 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   reduce_sum, relu, reshape, sigmoid, sign, sin, softmax, softplus, split,
                   sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, tan,
                   tanh, transpose, unsqueeze, var, where)
-from .ops import floor_divide, fmod, remainder, sinh  # noqa: F401,E402
+from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
+                  remainder, sinh)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401
