@@ -181,6 +181,19 @@ def test_recording_under_a_tape_stays_on_the_fast_path(loop):
     assert tape.gradient(z, v).item() == pytest.approx(np.cos(4.0) * 4.0)
 
 
+def test_nodes_get_a_creation_number_only_while_a_tape_records(loop):
+    # an int object per node costs ~32 bytes: only tapes need the number
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    outside = (x * 2).grad_fn
+    with tg.GradientTape() as tape:
+        inside = (x * 3).grad_fn
+        with tape.stop_recording():
+            paused = (x * 4).grad_fn
+    after = (x * 5).grad_fn
+    assert outside.seq is None and after.seq is None and paused.seq is None
+    assert inside.seq is not None
+
+
 def test_ops_under_stop_recording_are_constants_to_the_tape(loop):
     x = tg.Variable(3.0)
     with tg.GradientTape() as tape:

@@ -1112,12 +1112,19 @@ have_meta:
     set(node, N_vers, vers);
     set(node, N_meta, meta);
     set(node, N_site, site);
-    {                           /* its creation number: GradientTape's ranges */
-        PyObject *q = seq_next();
-        if (q == NULL)
+    {   /* its creation number, for GradientTape's ranges: only while a tape records
+         * (the thread's tape log exists then); a number is an int object per node */
+        PyObject *d = local_dict();
+        PyObject *log = d ? PyDict_GetItemWithError(d, str_tape_log) : NULL;
+        if (log == NULL && (d == NULL || PyErr_Occurred()))
             goto fail;
-        set(node, N_seq, q);
-        Py_DECREF(q);
+        if (log != NULL && log != Py_None) {
+            PyObject *q = seq_next();
+            if (q == NULL)
+                goto fail;
+            set(node, N_seq, q);
+            Py_DECREF(q);
+        }
     }
     set(t, T_grad_fn, node);
     /* leaves whose arrays the node saved (parameters, constants) remember a node that

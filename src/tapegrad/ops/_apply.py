@@ -351,8 +351,9 @@ def _record(op, args, params, out, extra=False, depth=3):
     site = _anomaly_stack() if special and L._anomaly else _site(depth)
     if params:
         params = _frozen_params(params)
+    # a creation number only while a tape records: GradientTape's ranges need no other
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site,
-                _next_seq())
+                None if L.tape_log is None else _next_seq())
     if leaves:
         _hold(leaves, node)
     if cuts:
