@@ -13,22 +13,28 @@ def _site(depth=2):
 
     No frame object is kept (that would keep the caller's locals alive)."""
     f = sys._getframe(depth)
-    inside = _INSIDE
     while f is not None:
-        code = f.f_code
-        key = id(code)                  # code objects hash their whole contents
-        lines = inside.get(key)
-        if lines is None:
-            lines = _site_table(code)
-        if lines is not False:
-            lasti = f.f_lasti
-            site = lines.get(lasti)
-            if site is None:
-                # one shared tuple per call site: a loop's nodes do not each carry a copy
-                site = lines[lasti] = (code, lasti)
+        site = _user_site(f)
+        if site is not None:
             return site
         f = f.f_back
     return None
+
+
+def _user_site(f):
+    """The interned (code, offset) site of frame `f`, or None in tapegrad's own code.
+    One shared tuple per call site: a loop's nodes do not each carry a copy."""
+    code = f.f_code
+    lines = _INSIDE.get(id(code))       # code objects hash their whole contents
+    if lines is None:
+        lines = _site_table(code)
+    if lines is False:
+        return None
+    lasti = f.f_lasti
+    site = lines.get(lasti)
+    if site is None:
+        site = lines[lasti] = (code, lasti)
+    return site
 
 
 def _site_table(code):
@@ -55,18 +61,10 @@ def _stack_py():
     shared list (never changed), so a loop's nodes do not each carry a copy.
     `_speedups.anomaly_stack` is this in C."""
     f = sys._getframe(1)
-    inside = _INSIDE
     sites = []
     while f is not None and len(sites) < STACK_MAX:
-        code = f.f_code
-        lines = inside.get(id(code))
-        if lines is None:
-            lines = _site_table(code)
-        if lines is not False:
-            lasti = f.f_lasti
-            site = lines.get(lasti)
-            if site is None:
-                site = lines[lasti] = (code, lasti)
+        site = _user_site(f)
+        if site is not None:
             sites.append(site)
         f = f.f_back
     sites.reverse()
