@@ -84,12 +84,25 @@ class WhileLoop(Op):
 
 # ------------------------------------------------------------------ the steps
 
-class CondStep(Step):
+class _ControlStep(Step):
+    """A step that runs sub-programs: its rule reads one saved slot, `state`, holding
+    what the passes it ran need in backward."""
+
+    __slots__ = ()
+    multi = True
+
+    def saved_slots(self):
+        return (self.state,)
+
+    def keep_slots(self):
+        return self.outs + (self.state,)
+
+
+class CondStep(_ControlStep):
     """`vals[outs] = (true if vals[pred] else false)(captured values)`."""
 
     __slots__ = ("args", "outs", "state", "progs", "params", "in_shapes", "meta", "site")
     op = Cond
-    multi = True
 
     def __init__(self, pred, progs, outs, state, tracer, site):
         self.progs = progs
@@ -107,12 +120,6 @@ class CondStep(Step):
         self.meta = None
         self.site = site
 
-    def saved_slots(self):
-        return (self.state,)
-
-    def keep_slots(self):
-        return self.outs + (self.state,)
-
     def run(self, vals):
         take = 0 if bool(vals[self.args[0]]) else 1
         prog = self.progs[take]
@@ -122,13 +129,12 @@ class CondStep(Step):
         vals[self.state] = (take, sub)
 
 
-class WhileStep(Step):
+class WhileStep(_ControlStep):
     """Run the body program while the cond program says so; keep each pass for backward."""
 
     __slots__ = ("args", "outs", "state", "inits", "cprog", "bprog", "max_iter", "params",
                  "in_shapes", "meta", "site")
     op = WhileLoop
-    multi = True
 
     def __init__(self, inits, cprog, bprog, outs, state, max_iter, tracer, site):
         self.inits = tuple(inits)
@@ -146,12 +152,6 @@ class WhileStep(Step):
         self.in_shapes = tuple(np.shape(tracer.array(a)) for a in self.args)
         self.meta = None
         self.site = site
-
-    def saved_slots(self):
-        return (self.state,)
-
-    def keep_slots(self):
-        return self.outs + (self.state,)
 
     def run(self, vals):
         cur = [vals[s] for s in self.inits]
