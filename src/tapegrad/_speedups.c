@@ -2430,35 +2430,6 @@ static PyTypeObject Rule_T = {
     .tp_members = rule_members,
 };
 
-/* vjp_call(op, ctx, g, saved): graph mode's rule call, op.vjp(ctx, g) with ctx.saved =
- * saved; a derivative program runs straight from `saved` */
-static PyObject *vjp_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4 || !PyTuple_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "vjp_call(op, ctx, g, saved: tuple)");
-        return NULL;
-    }
-    PyObject *op = args[0], *ctx = args[1], *g = args[2], *saved = args[3];
-    PyObject *vjp = PyObject_GetAttr(op, str_vjp);
-    if (vjp == NULL)
-        return NULL;
-    if (Py_IS_TYPE(vjp, &Rule_T) && Ctx_T != NULL && Py_IS_TYPE(ctx, Ctx_T) &&
-        rule_raw((RuleObject *)vjp, saved, &args[2], 1)) {
-        PyObject *r = rule_vjp((RuleObject *)vjp, saved, get(ctx, C_needs_grad), g);
-        Py_DECREF(vjp);
-        return r;
-    }
-    if (PyObject_SetAttrString(ctx, "saved", saved) < 0) {
-        Py_DECREF(vjp);
-        return NULL;
-    }
-    PyObject *r = PyObject_CallFunctionObjArgs(vjp, ctx, g, NULL);
-    Py_DECREF(vjp);
-    if (PyObject_SetAttrString(ctx, "saved", Py_None) < 0)
-        Py_CLEAR(r);
-    return r;
-}
-
 /* ufunc_call(ufunc, a[, b]): graph mode's forward call of a ufunc op (see direct) */
 static PyObject *ufunc_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2925,8 +2896,6 @@ static PyMethodDef methods[] = {
     {"init_dual", init_dual, METH_VARARGS, "Hand the module forward mode's helpers."},
     {"dual_fast", (PyCFunction)(void (*)(void))dual_fast, METH_FASTCALL,
      "autograd/forward_ad._dual_fast_py."},
-    {"vjp_call", (PyCFunction)(void (*)(void))vjp_call, METH_FASTCALL,
-     "Graph mode's rule call: the C rule or op.vjp with ctx.saved set."},
     {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_fast, METH_FASTCALL,
      "ufunc(a[, b]) by NumPy's inner loop where it applies."},
     {"direct_call", direct_call, METH_VARARGS, "A ufunc by NumPy's inner loop, or None."},
