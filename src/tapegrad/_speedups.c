@@ -1589,26 +1589,36 @@ static int finite_f64(const void *buf, Py_ssize_t n)
     return !(bad & 0x8000000000000000ull);
 }
 
-/* all_finite(a) -> bool: ops/elementwise._all_finite_py, by walking a contiguous float32
- * or float64 array; other inputs go to that function. */
-static PyObject *all_finite(PyObject *self, PyObject *a)
+/* 1 when `a` (a number or an ndarray) holds no NaN or inf, 0 when it does, -1 when only
+ * the Python check can tell (complex, strided or object arrays, lists) */
+static int finite_fast(PyObject *a)
 {
     if (PyFloat_Check(a))       /* also NumPy's float64 scalars, a float subclass */
-        return PyBool_FromLong(isfinite(PyFloat_AS_DOUBLE(a)));
-    if (PyLong_CheckExact(a))   /* a Python int operand a rule reads back (x * 2) */
-        Py_RETURN_TRUE;
+        return isfinite(PyFloat_AS_DOUBLE(a));
+    if (PyLong_Check(a))        /* a Python int operand a rule reads back (x * 2) */
+        return 1;
     if (PyArray_IsScalar(a, Float))
-        return PyBool_FromLong(isfinite(PyArrayScalar_VAL(a, Float)));
-    if (PyArray_Check(a) && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)a) &&
-        PyArray_ISALIGNED((PyArrayObject *)a) &&
-        PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)a)->byteorder)) {
-        PyArrayObject *arr = (PyArrayObject *)a;
-        npy_intp n = PyArray_SIZE(arr);
-        if (PyArray_TYPE(arr) == NPY_FLOAT)
-            return PyBool_FromLong(finite_f32(PyArray_DATA(arr), n));
-        if (PyArray_TYPE(arr) == NPY_DOUBLE)
-            return PyBool_FromLong(finite_f64(PyArray_DATA(arr), n));
-    }
+        return isfinite(PyArrayScalar_VAL(a, Float));
+    if (!PyArray_Check(a))
+        return -1;
+    PyArrayObject *arr = (PyArrayObject *)a;
+    int t = PyArray_TYPE(arr);
+    if (PyTypeNum_ISINTEGER(t) || PyTypeNum_ISBOOL(t))
+        return 1;               /* as the Python check: only float kinds can be non-finite */
+    if ((t != NPY_FLOAT && t != NPY_DOUBLE) || !PyArray_IS_C_CONTIGUOUS(arr) ||
+        !PyArray_ISALIGNED(arr) || !PyArray_ISNBO(PyArray_DESCR(arr)->byteorder))
+        return -1;
+    npy_intp n = PyArray_SIZE(arr);
+    return t == NPY_FLOAT ? finite_f32(PyArray_DATA(arr), n) : finite_f64(PyArray_DATA(arr), n);
+}
+
+/* all_finite(a) -> bool: ops/_op._all_finite_py, by walking a contiguous float32 or
+ * float64 array; other inputs go to that function. */
+static PyObject *all_finite(PyObject *self, PyObject *a)
+{
+    int r = finite_fast(a);
+    if (r >= 0)
+        return PyBool_FromLong(r);
     return PyObject_CallOneArg(all_finite_py, a);
 }
 
@@ -1685,29 +1695,10 @@ static PyObject *init_finite(PyObject *self, PyObject *fn)
 
 /* ------------------------------------------------------------ anomaly check */
 
-/* 1 when a gradient holds no NaN or inf, 0 when it does, -1 when only the Python check
- * can tell (an object array, a strided view, a list) */
+/* finite_fast for a gradient, which may be a Tensor under create_graph */
 static int finite_grad(PyObject *g)
 {
-    if (is_tensor(g))
-        g = get(g, T_data);
-    if (PyFloat_Check(g))
-        return isfinite(PyFloat_AS_DOUBLE(g));
-    if (PyLong_CheckExact(g) || PyBool_Check(g))
-        return 1;
-    if (PyArray_IsScalar(g, Float))
-        return isfinite(PyArrayScalar_VAL(g, Float));
-    if (!PyArray_Check(g))
-        return -1;
-    PyArrayObject *a = (PyArrayObject *)g;
-    int t = PyArray_TYPE(a);
-    if (PyTypeNum_ISINTEGER(t) || PyTypeNum_ISBOOL(t))
-        return 1;               /* the Python check skips those kinds too */
-    if ((t != NPY_FLOAT && t != NPY_DOUBLE) || !PyArray_IS_C_CONTIGUOUS(a) ||
-        !PyArray_ISALIGNED(a) || !PyArray_ISNBO(PyArray_DESCR(a)->byteorder))
-        return -1;
-    npy_intp n = PyArray_SIZE(a);
-    return t == NPY_FLOAT ? finite_f32(PyArray_DATA(a), n) : finite_f64(PyArray_DATA(a), n);
+    return finite_fast(is_tensor(g) ? get(g, T_data) : g);
 }
 
 /* check_grads(node, gxs): autograd/anomaly._check_grads_py. The common case, every
