@@ -76,11 +76,11 @@ def test_direct_is_derived_from_the_forward():
 
 def test_elementwise_refuses_a_d_of_the_wrong_arity():
     with pytest.raises(TypeError, match="inputs"):
-        elementwise(np.add, d=lambda x, out: x, name="Bad")
+        elementwise(np.add, d=lambda x, out: x, name="bad")
     with pytest.raises(TypeError, match="NumPy ufuncs"):
-        elementwise(np.exp, d=lambda x, out: [x], name="Bad")
+        elementwise(np.exp, d=lambda x, out: [x], name="bad")
     with pytest.raises(TypeError, match="one formula"):
-        elementwise(np.exp, d=lambda x, out: x if x > 0 else out, name="Bad")
+        elementwise(np.exp, d=lambda x, out: x if x > 0 else out, name="bad")
 
 
 # ------------------------------------------------------------------ C == Python

@@ -251,11 +251,13 @@ def _retry_as_float(op, raw, params):
     as PyTorch computes float ops on bool tensors. Any other TypeError is raised again,
     naming the op and the operand it cannot take (`x + "a"`) instead of NumPy's jargon."""
     if not any(getattr(v, "dtype", None) == np.bool_ for v in raw):
-        for v in raw:
+        for i, v in enumerate(raw):
             what = _non_numeric(v)
             if what is not None:
-                raise TypeError(f"{op.__name__.lower()}: unsupported operand type(s) "
-                                f"{what}") from None
+                name = getattr(op, "public_name", None) or op.__name__.lower()
+                arg = op.args[i] if i < len(op.args) else f"input {i}"
+                raise TypeError(f"{name}: unsupported operand type(s) {what} "
+                                f"(argument {arg})") from None
         raise
     raw = [_small_to_f32(v) for v in raw]
     return op.forward(*raw, **params) if params else op.forward(*raw)

@@ -3,10 +3,13 @@
 `tangent_axis`, ...), and elementwise ops in declarative form, where the op states its
 derivative once:
 
-    Tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out, doc="tanh(x).")
-    Div = elementwise(np.true_divide, name="Div",
-                      d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y))
-    Sub = elementwise(np.subtract, name="Sub", d=(1, -1))
+    Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out, doc="tanh(x).")
+    Div, div = elementwise(np.true_divide, name="div",
+                           d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y))
+    Sub, sub = elementwise(np.subtract, name="sub", d=(1, -1))
+
+The statement gives the op class and the public function (`tanh(x)`: argument check,
+then `apply1`) at once.
 
 `d` is the derivative of the output with respect to each input (one entry per input for
 binary ops), written with arithmetic operators, numbers and NumPy ufuncs over the input
@@ -40,6 +43,7 @@ from .._check import describe
 from .._tensor import Tensor, make
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, apply2
+from ._shapes import check_operand
 
 _local = _state.local
 
@@ -563,22 +567,43 @@ def derive(cls):
 
 
 def elementwise(forward, d, *, name=None, doc=None):
-    """An elementwise op class (registered, its rules derived) from its forward and its
-    derivative `d`, stated once.
+    """An elementwise op from its forward and its derivative `d`, stated once: returns
+    the op class (registered, its rules derived) and the public function that applies
+    it, as in `Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out)`.
 
     forward: the NumPy function (ndarrays in, ndarray out), usually the ufunc itself.
     d: the derivative, `lambda x, out: ...` for one input; for two, a tuple of one
         `lambda x, y, out: ...` per input. A number states a constant derivative.
-    name: the class name; by default the forward's name capitalized (np.tanh -> Tanh).
+    name: the public function's name, by default the forward's (np.tanh -> tanh); the
+        class is its CamelCase (floor_divide -> FloorDivide).
+    doc: the docstring of both.
     """
-    name = name or forward.__name__.capitalize()
+    name = name or forward.__name__
     n = len(d) if isinstance(d, tuple) else 1
     if isinstance(forward, np.ufunc) and forward.nin != n:
         raise TypeError(f"elementwise: {name} has {forward.nin} inputs, d gives "
                         f"derivatives for {n}")
     module = sys._getframe(1).f_globals.get("__name__", __name__)
-    cls = type(name, (Op,), {"__doc__": doc, "__module__": module, "__qualname__": name,
-                             "forward": staticmethod(forward), "args": ("x", "y")[:n],
-                             "d": d})
+    cname = "".join(p[:1].upper() + p[1:] for p in name.split("_"))
+    cls = type(cname, (Op,), {"__doc__": doc, "__module__": module, "__qualname__": cname,
+                              "forward": staticmethod(forward), "args": ("x", "y")[:n],
+                              "d": d, "public_name": name})
     derive(cls)
-    return register(cls)
+    register(cls)
+    return cls, _public_function(cls, name, n, doc, module)
+
+
+def _public_function(op, name, n, doc, module):
+    if n == 1:
+        def fn(x):
+            if not isinstance(x, Tensor):
+                x = check_operand(name, "x", x)
+            return apply1(op, x)
+    else:
+        # apply2 takes Python numbers on its fast path and names a bad operand itself
+        def fn(x, y):
+            return apply2(op, x, y)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = module
+    fn.__doc__ = doc
+    return fn

@@ -32,8 +32,9 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
 
-Sigmoid = elementwise(_sigmoid, d=lambda x, out: out * (1 - out), name="Sigmoid",
-                      doc="1 / (1 + exp(-x)), evaluated without overflow for large |x|.")
+Sigmoid, sigmoid = elementwise(_sigmoid, d=lambda x, out: out * (1 - out), name="sigmoid",
+                               doc="1 / (1 + exp(-x)), evaluated without overflow for "
+                                   "large |x|.")
 
 
 @register
@@ -217,12 +218,6 @@ class LogSoftmax(Op):
 
 
 # ------------------------------------------------------------------ public functions
-
-def sigmoid(x):
-    """1 / (1 + exp(-x)), stable for large |x|."""
-    if not isinstance(x, Tensor):
-        x = check_operand("sigmoid", "x", x)
-    return apply1(Sigmoid, x)
 
 
 def relu(x):

@@ -20,44 +20,57 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-Add = elementwise(np.add, d=(1, 1), doc="x + y, NumPy broadcasting.")
-Sub = elementwise(np.subtract, d=(1, -1), name="Sub", doc="x - y, NumPy broadcasting.")
-Mul = elementwise(np.multiply, name="Mul", d=(lambda x, y, out: y, lambda x, y, out: x),
-                  doc="x * y, NumPy broadcasting.")
+Add, add = elementwise(np.add, d=(1, 1), doc="x + y, NumPy broadcasting.")
+Sub, sub = elementwise(np.subtract, d=(1, -1), name="sub",
+                       doc="x - y, NumPy broadcasting. TF: subtract.")
+Mul, mul = elementwise(np.multiply, name="mul",
+                       d=(lambda x, y, out: y, lambda x, y, out: x),
+                       doc="""x * y, NumPy broadcasting. TF: multiply.
+
+    >>> import tapegrad as tg
+    >>> tg.mul(tg.tensor([1.0, 2.0]), 3.0)
+    tensor([3., 6.])
+    """)
 # d(x/y) = dx / y - x dy / y^2, with x / y^2 as (x / y) / y: y * y underflows to 0
 # for |y| < 1e-154 where the quotient is still finite (x / x at 1e-300)
-Div = elementwise(np.true_divide, name="Div",
-                  d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y),
-                  doc="x / y, NumPy broadcasting.")
-Neg = elementwise(np.negative, d=-1, name="Neg", doc="-x.")
-FloorDivide = elementwise(np.floor_divide, d=(0, 0), name="FloorDivide",
-                          doc="floor(x / y); piecewise constant, so its gradient is 0 "
-                              "(as floor and round).")
-Sign = elementwise(np.sign, d=0, doc="sign(x); its derivative is 0 everywhere it exists.")
-Exp = elementwise(np.exp, d=lambda x, out: out, doc="exp(x).")
-Expm1 = elementwise(np.expm1, d=lambda x, out: out + 1, doc="exp(x) - 1, accurate near 0.")
-Log = elementwise(np.log, d=lambda x, out: 1 / x, doc="Natural logarithm.")
-Log1p = elementwise(np.log1p, d=lambda x, out: 1 / (1 + x), doc="log(1 + x), accurate near 0.")
-Log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="Base-2 logarithm.")
-Log10 = elementwise(np.log10, d=lambda x, out: 1 / (x * _LN10), doc="Base-10 logarithm.")
-Sqrt = elementwise(np.sqrt, d=lambda x, out: 0.5 / out,
-                   doc="Square root; use `norm` for sqrt(sum(x**2)), whose gradient at 0 "
-                       "is defined.")
-Square = elementwise(np.square, d=lambda x, out: 2 * x, doc="x * x.")
-Reciprocal = elementwise(lambda x: np.true_divide(1.0, x), d=lambda x, out: -out * out,
-                         name="Reciprocal", doc="1 / x (integers give floats).")
-Abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="Abs",
-                  doc="|x|; the gradient at 0 is 0 (a subgradient, as PyTorch).")
-Sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="sin(x).")
-Cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="cos(x).")
-Tan = elementwise(np.tan, d=lambda x, out: 1 + out * out,
-                  doc="tan(x); derivative 1 + tan(x)^2 from the saved output.")
-Tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out,
-                   doc="tanh(x); derivative 1 - tanh(x)^2 from the saved output.")
-Sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="Hyperbolic sine.")
-Cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="Hyperbolic cosine.")
-Arcsinh = elementwise(np.arcsinh, d=lambda x, out: 1 / np.sqrt(x * x + 1),
-                      doc="Inverse hyperbolic sine.")
+Div, div = elementwise(np.true_divide, name="div",
+                       d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y),
+                       doc="x / y, NumPy broadcasting. TF: divide.")
+Neg, neg = elementwise(np.negative, d=-1, name="neg", doc="-x. TF: negative.")
+FloorDivide, floor_divide = elementwise(
+    np.floor_divide, d=(0, 0),
+    doc="floor(x / y), as Python's //; piecewise constant, so its gradient is 0 "
+        "(as floor and round).")
+Sign, sign = elementwise(np.sign, d=0, doc="sign(x); its derivative is 0 everywhere it "
+                                           "exists.")
+Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="exp(x).")
+Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
+                           doc="exp(x) - 1, accurate near 0.")
+Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="Natural logarithm.")
+Log1p, log1p = elementwise(np.log1p, d=lambda x, out: 1 / (1 + x),
+                           doc="log(1 + x), accurate near 0.")
+Log2, log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="Base-2 logarithm.")
+Log10, log10 = elementwise(np.log10, d=lambda x, out: 1 / (x * _LN10),
+                           doc="Base-10 logarithm.")
+Sqrt, sqrt = elementwise(np.sqrt, d=lambda x, out: 0.5 / out,
+                         doc="Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) "
+                             "use `norm`, whose gradient at 0 is defined.")
+Square, square = elementwise(np.square, d=lambda x, out: 2 * x, doc="x * x.")
+Reciprocal, reciprocal = elementwise(lambda x: np.true_divide(1.0, x),
+                                     d=lambda x, out: -out * out, name="reciprocal",
+                                     doc="1 / x (integers give floats).")
+Abs, abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="abs",
+                       doc="|x|; the gradient at 0 is 0 (a subgradient, as PyTorch).")
+Sin, sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="sin(x).")
+Cos, cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="cos(x).")
+Tan, tan = elementwise(np.tan, d=lambda x, out: 1 + out * out,
+                       doc="tan(x); derivative 1 + tan(x)^2 from the saved output.")
+Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out,
+                         doc="tanh(x); derivative 1 - tanh(x)^2 from the saved output.")
+Sinh, sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="Hyperbolic sine.")
+Cosh, cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="Hyperbolic cosine.")
+Arcsinh, arcsinh = elementwise(np.arcsinh, d=lambda x, out: 1 / np.sqrt(x * x + 1),
+                               doc="Inverse hyperbolic sine. PyTorch: asinh.")
 
 @register
 class Pow(Op):
@@ -179,8 +192,9 @@ def _erf(x):
 
 _erf_impl = None
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-Erf = elementwise(_erf_forward, d=lambda x, out: _TWO_OVER_SQRT_PI * np.exp(-(x * x)),
-                  name="Erf", doc="The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx.")
+Erf, erf = elementwise(_erf_forward, d=lambda x, out: _TWO_OVER_SQRT_PI * np.exp(-(x * x)),
+                       name="erf",
+                       doc="The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx.")
 
 
 class _Extremum2(Op):
@@ -327,46 +341,10 @@ class Clone(Op):
 
 # ------------------------------------------------------------------ public functions
 
-def add(x, y):
-    """x + y with broadcasting."""
-    return apply2(Add, x, y)
-
-
-def sub(x, y):
-    """x - y with broadcasting. TF: subtract."""
-    return apply2(Sub, x, y)
-
-
-def mul(x, y):
-    """x * y with broadcasting. TF: multiply.
-
-    >>> import tapegrad as tg
-    >>> tg.mul(tg.tensor([1.0, 2.0]), 3.0)
-    tensor([3., 6.])
-    """
-    return apply2(Mul, x, y)
-
-
 multiply = mul
 subtract = sub
-
-
-def div(x, y):
-    """x / y with broadcasting. TF: divide."""
-    return apply2(Div, x, y)
-
-
 divide = div
 true_divide = div
-
-
-def neg(x):
-    """-x. TF: negative."""
-    if not isinstance(x, Tensor):
-        x = check_operand("neg", "x", x)
-    return apply1(Neg, x)
-
-
 negative = neg
 
 
@@ -383,133 +361,6 @@ def remainder(x, y):
 def fmod(x, y):
     """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y)."""
     return apply2(Fmod, x, y)
-
-
-def floor_divide(x, y):
-    """floor(x / y), as Python's //; its gradient is 0 wherever it is defined."""
-    return apply2(FloorDivide, x, y)
-
-
-def exp(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("exp", "x", x)
-    return apply1(Exp, x)
-
-
-def log(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("log", "x", x)
-    return apply1(Log, x)
-
-
-def log1p(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("log1p", "x", x)
-    return apply(Log1p, x)
-
-
-def sqrt(x):
-    """Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) use `norm`."""
-    if not isinstance(x, Tensor):
-        x = check_operand("sqrt", "x", x)
-    return apply1(Sqrt, x)
-
-
-def square(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("square", "x", x)
-    return apply1(Square, x)
-
-
-def abs(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("abs", "x", x)
-    return apply1(Abs, x)
-
-
-def sign(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("sign", "x", x)
-    return apply1(Sign, x)
-
-
-def sin(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("sin", "x", x)
-    return apply1(Sin, x)
-
-
-def cos(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("cos", "x", x)
-    return apply1(Cos, x)
-
-
-def tan(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("tan", "x", x)
-    return apply1(Tan, x)
-
-
-def tanh(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("tanh", "x", x)
-    return apply1(Tanh, x)
-
-
-def erf(x):
-    if not isinstance(x, Tensor):
-        x = check_operand("erf", "x", x)
-    return apply1(Erf, x)
-
-
-def sinh(x):
-    """Hyperbolic sine."""
-    if not isinstance(x, Tensor):
-        x = check_operand("sinh", "x", x)
-    return apply1(Sinh, x)
-
-
-def cosh(x):
-    """Hyperbolic cosine."""
-    if not isinstance(x, Tensor):
-        x = check_operand("cosh", "x", x)
-    return apply1(Cosh, x)
-
-
-def arcsinh(x):
-    """Inverse hyperbolic sine. PyTorch: asinh."""
-    if not isinstance(x, Tensor):
-        x = check_operand("arcsinh", "x", x)
-    return apply1(Arcsinh, x)
-
-
-def expm1(x):
-    """exp(x) - 1, accurate for small x."""
-    if not isinstance(x, Tensor):
-        x = check_operand("expm1", "x", x)
-    return apply1(Expm1, x)
-
-
-def log2(x):
-    """Base-2 logarithm."""
-    if not isinstance(x, Tensor):
-        x = check_operand("log2", "x", x)
-    return apply1(Log2, x)
-
-
-def log10(x):
-    """Base-10 logarithm."""
-    if not isinstance(x, Tensor):
-        x = check_operand("log10", "x", x)
-    return apply1(Log10, x)
-
-
-def reciprocal(x):
-    """1 / x; integer inputs give floats."""
-    if not isinstance(x, Tensor):
-        x = check_operand("reciprocal", "x", x)
-    return apply1(Reciprocal, x)
 
 
 def maximum(x, y):
