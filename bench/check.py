@@ -173,6 +173,13 @@ def main():
             _case(ag_lib, "W4/hvp")(d)[0], 1.0)
         row("W5 chain jvp / HIPS autograd", _case(tg_lib, "W5/chain")(d)[0],
             _case(ag_lib, "W5/chain")(d)[0], 0.5)
+    if tg_lib.tnp is not None:
+        for key in ("W9/heat", "W9/net"):
+            ours = _case(tg_lib, key)(d)[0]
+            if ag_lib is not None:
+                row(f"{key} tapegrad.numpy / HIPS autograd", ours, _case(ag_lib, key)(d)[0],
+                    0.5)
+            row(f"{key} tapegrad.numpy / hand NumPy", ours, _case(np_lib, key)(d)[0], 1.5)
     if torch_lib is not None:
         row("W4 hessian / torch.func", _case(tg_lib, "W4/hessian")(d)[0],
             _case(torch_lib, "W4/hessian")(d)[0], 1.0)

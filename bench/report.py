@@ -110,6 +110,11 @@ def summarize(results):
           t("numpy", "W1", "floor"), 2.0)
     ratio("W2 graph (tg.function) / NumPy out= floor", t("tapegrad", "W2", "graph"),
           t("numpy", "W2", "out"), 1.05)
+    for key in ("W9/heat", "W9/net"):
+        ratio(f"{key} tapegrad.numpy / HIPS autograd", t("tapegrad", key, "tapegrad.numpy"),
+              t("autograd", key, "eager"), 0.5)
+        ratio(f"{key} tapegrad.numpy / hand-written NumPy gradient",
+              t("tapegrad", key, "tapegrad.numpy"), t("numpy", key, "floor"), 1.5)
     return {"targets": rows}
 
 

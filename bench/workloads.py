@@ -1,6 +1,8 @@
 """Workload definitions shared by every library: inputs, sizes, units and tolerances."""
 import numpy as np
 
+from . import numpy_programs as NP
+
 W1_CYCLES = 50                  # 6 elementwise ops per cycle -> 300 ops
 W1_OPS = 6 * W1_CYCLES
 W1_SIZE = 16
@@ -21,6 +23,10 @@ WORKLOADS = {
     "W4/hvp": ("Hessian-vector product of the same f", "ms", 1e3, 1e-8),
     "W5/chain": ("jvp through the W3 chain, N=1e4", "ms", 1e3, 1e-9),
     "W5/mlp": ("jvp of the MLP logits along a parameter direction", "ms", 1e3, 2e-3),
+    "W9/heat": ("autograd-style NumPy program: grad of a 64x64 heat equation, 200 steps, "
+                "float64", "ms", 1e3, 1e-9),
+    "W9/net": ("autograd's neural_net.py: one SGD step, 784-200-100-10, batch 256, "
+               "float64", "ms", 1e3, 1e-8),
 }
 
 W3_SIZES = {"W3/1e4": 10_000, "W3/1e5": 100_000, "W3/1e6": 1_000_000}
@@ -49,6 +55,13 @@ def data(seed=0):
     d["w4_A"] = rng.standard_normal((W4_N, W4_N)) / np.sqrt(W4_N)
     d["w4_x"] = rng.standard_normal(W4_N) * 0.5
     d["w4_v"] = rng.standard_normal(W4_N)
+    # W9 draws from its own generator so the inputs above stay what they were
+    r9 = np.random.default_rng(seed + 9)
+    d["w9_u0"] = r9.standard_normal((NP.HEAT_N, NP.HEAT_N))
+    d["w9_params"] = [(r9.standard_normal((m, n)) * 0.1, r9.standard_normal(n) * 0.1)
+                      for m, n in zip(NP.NET_SIZES[:-1], NP.NET_SIZES[1:])]
+    d["w9_X"] = r9.standard_normal((NP.NET_BATCH, NP.NET_SIZES[0]))
+    d["w9_T"] = np.eye(NP.NET_SIZES[-1])[r9.integers(0, NP.NET_SIZES[-1], NP.NET_BATCH)]
     return d
 
 

@@ -1,6 +1,7 @@
 """HIPS autograd (reverse mode by tracing, forward mode by make_jvp)."""
 import numpy as np
 
+from .. import numpy_programs as NP
 from .. import workloads as W
 
 NAME = "autograd"
@@ -110,10 +111,34 @@ def w5_mlp(d):
     return step, lambda: dict(res)
 
 
+def w9_heat(d):
+    u0 = d["w9_u0"]
+    g = ag.grad(lambda u: NP.heat_loss(anp, u))
+    res = {}
+
+    def step():
+        res["g"] = g(u0)
+
+    return step, lambda: dict(res)
+
+
+def w9_net(d):
+    from autograd.scipy.special import logsumexp
+    params, X, T = d["w9_params"], d["w9_X"], d["w9_T"]
+    g = ag.grad(lambda p: NP.net_objective(anp, logsumexp, p, X, T))
+    res = {}
+
+    def step():
+        res.update(NP.net_results(NP.net_step(params, g(params))))
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hessian_vector_product",
                                                       w4_hvp),
             ("W5/chain", "make_jvp", w5_chain), ("W5/mlp", "make_jvp", w5_mlp)]
+    out += [("W9/heat", "eager", w9_heat), ("W9/net", "eager", w9_net)]
     return out

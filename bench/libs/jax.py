@@ -1,6 +1,7 @@
 """JAX on CPU, op by op (eager) and compiled (jit)."""
 import numpy as np
 
+from .. import numpy_programs as NP
 from .. import workloads as W
 
 NAME = "jax"
@@ -144,11 +145,41 @@ def _w5_mlp(jit):
     return factory
 
 
+def _w9_heat(jit):
+    def factory(d):
+        g = _maybe_jit(jax.grad(lambda u: NP.heat_loss(jnp, u)), jit)
+        u0 = jnp.asarray(d["w9_u0"])
+        res = {}
+
+        def step():
+            res["g"] = np.asarray(_ready(g(u0)))
+
+        return step, lambda: dict(res)
+    return factory
+
+
+def _w9_net(jit):
+    def factory(d):
+        from jax.scipy.special import logsumexp
+        params = [(jnp.asarray(W_), jnp.asarray(b)) for W_, b in d["w9_params"]]
+        X, T = jnp.asarray(d["w9_X"]), jnp.asarray(d["w9_T"])
+        upd = _maybe_jit(lambda p: NP.net_step(p, jax.grad(
+            lambda q: NP.net_objective(jnp, logsumexp, q, X, T))(p)), jit)
+        res = {}
+
+        def step():
+            res["new"] = _ready(upd(params))
+
+        return step, lambda: {k: np.asarray(v) for k, v in NP.net_results(res["new"]).items()}
+    return factory
+
+
 def cases():
     out = []
     for jit, v in ((False, "eager"), (True, "jit")):
         out += [("W1", v, _w1(jit)), ("W2", v, _w2(jit)), ("W4/hessian", v, _w4_hessian(jit)),
-                ("W4/hvp", v, _w4_hvp(jit)), ("W5/mlp", v, _w5_mlp(jit))]
+                ("W4/hvp", v, _w4_hvp(jit)), ("W5/mlp", v, _w5_mlp(jit)),
+                ("W9/heat", v, _w9_heat(jit)), ("W9/net", v, _w9_net(jit))]
     # the eager chain costs ~0.2 ms per op; 1e6 nodes would take minutes (and jit would
     # compile a million-op program), so the chain runs at the small sizes only
     out += [("W3/1e4", "eager", _w3(10_000)), ("W5/chain", "eager", _w5_chain(False))]

@@ -2,6 +2,7 @@
 reference every result is checked against."""
 import numpy as np
 
+from .. import numpy_programs as NP
 from .. import workloads as W
 
 NAME = "numpy"
@@ -226,11 +227,60 @@ def w5_mlp(d):
     return step, lambda: dict(res)
 
 
+def _heat_step(u):
+    a = NP.HEAT_ALPHA
+    return u + a * (np.roll(u, 1, axis=0) + np.roll(u, -1, axis=0) + np.roll(u, 1, axis=1)
+                    + np.roll(u, -1, axis=1) - 4.0 * u)
+
+
+def w9_heat(d):
+    u0 = d["w9_u0"]
+    res = {}
+
+    def step():
+        u = u0
+        for _ in range(NP.HEAT_STEPS):
+            u = _heat_step(u)
+        g = 2.0 * u
+        # the step is linear and symmetric (the rolls pair up): its adjoint is itself
+        for _ in range(NP.HEAT_STEPS):
+            g = _heat_step(g)
+        res["g"] = g
+
+    return step, lambda: dict(res)
+
+
+def w9_net(d):
+    params, X, T = d["w9_params"], d["w9_X"], d["w9_T"]
+    res = {}
+
+    def step():
+        hs, h = [X], X
+        for W, b in params:
+            z = h @ W + b
+            h = np.tanh(z)
+            hs.append(h)
+        m = z.max(axis=1, keepdims=True)
+        p = np.exp(z - m)
+        p /= p.sum(axis=1, keepdims=True)
+        gz = p * T.sum(axis=1, keepdims=True) - T       # d(-log_lik)/d logits
+        grads = []
+        for i in range(len(params) - 1, -1, -1):
+            W, b = params[i]
+            grads.append((hs[i].T @ gz + 2 * NP.NET_L2 * W, gz.sum(0) + 2 * NP.NET_L2 * b))
+            if i:
+                gz = (gz @ W.T) * (1.0 - hs[i] * hs[i])
+        res.update(NP.net_results(NP.net_step(params, grads[::-1])))
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "closed form", w4_hessian), ("W4/hvp", "closed form", w4_hvp),
             ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
+    out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net)]
     return out
 
 

@@ -1,17 +1,22 @@
 """tapegrad: eager (PyTorch style, plain tensors) and graph mode (`tg.function`)."""
 import numpy as np
 
+from .. import numpy_programs as NP
 from .. import workloads as W
 
 NAME = "tapegrad"
-tg = None
+tg = tnp = None
 
 
 def setup(threads):
-    global tg
+    global tg, tnp
     import tapegrad
     from tapegrad._native import SPEEDUPS
     tg = tapegrad
+    try:
+        import tapegrad.numpy as tnp
+    except ImportError:          # a tree from before tapegrad.numpy: W9 is skipped
+        tnp = None
     return {"version": tg.__version__, "path": tg.__file__,
             "speedups": "pure Python" if SPEEDUPS is None else "C speedups"}
 
@@ -173,6 +178,29 @@ def w5_mlp(d):
     return step, lambda: dict(res)
 
 
+def w9_heat(d):
+    g = tg.grad(lambda u: NP.heat_loss(tnp, u))
+    u0 = d["w9_u0"]
+    res = {}
+
+    def step():
+        res["g"] = g(u0)
+
+    return step, lambda: {"g": res["g"].numpy()}
+
+
+def w9_net(d):
+    from tapegrad.scipy.special import logsumexp
+    params, X, T = d["w9_params"], d["w9_X"], d["w9_T"]
+    g = tg.grad(lambda p: NP.net_objective(tnp, logsumexp, p, X, T))
+    res = {}
+
+    def step():
+        res["new"] = NP.net_step(params, g(params))
+
+    return step, lambda: {k: np.asarray(v) for k, v in NP.net_results(res["new"]).items()}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -181,4 +209,6 @@ def cases():
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hvp", w4_hvp),
             ("W5/chain", "jvp", w5_chain), ("W5/mlp", "jvp", w5_mlp)]
+    if tnp is not None:
+        out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out
