@@ -532,7 +532,7 @@ def masked_fill(x, mask, value):
 
     >>> import tapegrad as tg
     >>> tg.masked_fill(tg.tensor([1.0, 2.0]), tg.tensor([True, False]), 0.5)
-    tensor([0.5, 2. ])
+    tensor([0.5000, 2.0000])
     """
     x = _operand("masked_fill", "input", x)
     m = np.asarray(_raw(mask))
