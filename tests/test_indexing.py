@@ -518,3 +518,24 @@ def test_mm_bmm_and_t_match_torch_shapes():
 def test_errors_name_the_function_and_the_argument(call, kind, phrase):
     with pytest.raises(kind, match=re.escape(phrase)):
         call(leaf(A))
+
+
+def test_put_along_axis_writes_in_place_as_numpy_and_records_the_write():
+    idx = np.array([[1], [0], [3]])
+    for axis, ind in [(1, idx), (0, np.array([[2, 0, 1, 1]])), (None, np.array([11, 0, -1]))]:
+        ref = A[0].copy()
+        np.put_along_axis(ref, ind, -1.0, axis)
+        t = tg.tensor(A[0].copy())
+        assert tg.put_along_axis(t, ind, -1.0, axis) is None
+        np.testing.assert_array_equal(t.numpy(), ref)
+    v = tg.tensor(np.array([[7.0], [8.0], [9.0]]), requires_grad=True)
+    base = leaf(A[0])
+    t = base * 1.0
+    tg.put_along_axis(t, idx, v, axis=1)
+    (t * tg.tensor(A[1])).sum().backward()
+    np.testing.assert_array_equal(v.grad.numpy(), np.take_along_axis(A[1], idx, 1))
+    expected = np.ones((3, 4))
+    np.put_along_axis(expected, idx, 0.0, 1)
+    np.testing.assert_array_equal(base.grad.numpy(), expected * A[1])
+    with pytest.raises(TypeError, match="put_along_axis: arr must be a Tensor"):
+        tg.put_along_axis(A[0], idx, 1.0, 1)

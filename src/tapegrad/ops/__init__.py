@@ -19,8 +19,8 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
 from .indexing import (diag, diag_embed, diagonal, gather, index_add,  # noqa: F401
-                       index_select, masked_fill, scatter, scatter_add, select, take,
-                       take_along_axis, take_along_dim, trace, tril, triu)
+                       index_select, masked_fill, put_along_axis, scatter, scatter_add,
+                       select, take, take_along_axis, take_along_dim, trace, tril, triu)
 from .products import (bmm, cross, inner, kron, linalg_cross, mm, tensordot,  # noqa: F401
                        vdot)
 

@@ -12,9 +12,10 @@ from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, same_params
 from ._shapes import check_axis, check_int, check_operand, describe
-from .elementwise import cast, where
+from .elementwise import add, cast, where
 from .reduce import sum as _sum
-from .shape import GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, getitem
+from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, getitem,
+                    setitem_)
 from ..errors import shapes_msg
 
 
@@ -351,6 +352,46 @@ def take_along_dim(x, indices, dim=None):
     return _along("take_along_dim", x, indices, dim, "dim")
 
 
+def put_along_axis(arr, indices, values, axis):
+    """Write `values` into the tensor `arr` in place at the places take_along_axis(arr,
+    indices, axis) reads (NumPy's put_along_axis; returns None). Recorded like
+    `arr[...] = values`, so gradients reach `values`; with axis=None, indices are
+    positions in the flattened arr.
+
+    >>> import tapegrad as tg
+    >>> a = tg.zeros((2, 2))
+    >>> tg.put_along_axis(a, tg.tensor([[1], [0]]), 5.0, axis=1)
+    >>> a
+    tensor([[0., 5.],
+            [5., 0.]])
+    """
+    if not isinstance(arr, Tensor):
+        raise TypeError(f"put_along_axis: arr must be a Tensor (it is changed in place), "
+                        f"got {describe(arr)}")
+    shape = arr.shape
+    idx = _index_arg("put_along_axis", "indices", indices)
+    if axis is None:
+        idx = idx.reshape(-1)
+        _check_range("put_along_axis", "indices", idx, arr._data.size, 0)
+        index = np.unravel_index(idx % max(arr._data.size, 1), shape)
+    else:
+        axis = check_axis("put_along_axis", axis, len(shape))
+        _check_along("put_along_axis", shape, idx, axis)
+        index = _mesh(shape, axis, idx)
+    setitem_(arr, index, values)
+
+
+def _check_along(op, shape, idx, axis):
+    if idx.ndim != len(shape):
+        raise ValueError(f"{op}: indices must have as many dimensions as x ({len(shape)}), "
+                         f"got shape {idx.shape} for x of shape {shape}")
+    rest = [(a, b) for d, (a, b) in enumerate(zip(shape, idx.shape)) if d != axis]
+    if any(a != b and a != 1 and b != 1 for a, b in rest):
+        raise ValueError(shapes_msg(op, shape, idx.shape,
+                                    what=f"do not broadcast outside axis {axis}"))
+    _check_range(op, "indices", idx, shape[axis], axis)
+
+
 def _along(op, x, indices, axis, axis_name):
     x = _operand(op, "x", x)
     idx = _index_arg(op, "indices", indices)
@@ -360,14 +401,7 @@ def _along(op, x, indices, axis, axis_name):
         axis = 0
     shape = _shape(x)
     axis = check_axis(op, axis, len(shape), axis_name)
-    if idx.ndim != len(shape):
-        raise ValueError(f"{op}: indices must have as many dimensions as x ({len(shape)}), "
-                         f"got shape {idx.shape} for x of shape {shape}")
-    rest = [(a, b) for d, (a, b) in enumerate(zip(shape, idx.shape)) if d != axis]
-    if any(a != b and a != 1 and b != 1 for a, b in rest):
-        raise ValueError(shapes_msg(op, shape, idx.shape,
-                                    what=f"do not broadcast outside axis {axis}"))
-    _check_range(op, "indices", idx, shape[axis], axis)
+    _check_along(op, shape, idx, axis)
     return apply(GetItem, x, index=_mesh(shape, axis, idx))
 
 
@@ -437,7 +471,7 @@ def scatter_add(x, dim, index, src):
     shape, dim, idx = _dim_index("scatter_add", x, dim, index)
     src = _scatter_src("scatter_add", src, idx.shape)
     mesh = _gather_index("scatter_add", shape, dim, idx)
-    return x + apply(IndexAdd, src, shape=shape, index=mesh)
+    return add(x, apply(IndexAdd, src, shape=shape, index=mesh))
 
 
 def scatter(x, dim, index, src=None, *, value=None):
@@ -503,7 +537,7 @@ def index_add(x, dim, index, source, *, alpha=1):
     added = apply(IndexAdd, source, shape=shape, index=(slice(None),) * dim + (idx,))
     if not (isinstance(alpha, (int, float)) and alpha == 1):
         added = added * alpha
-    return x + added
+    return add(x, added)
 
 
 def select(x, dim, index):
@@ -519,6 +553,8 @@ def select(x, dim, index):
     if not shape:
         raise ValueError("select: input must have at least 1 dimension")
     dim = check_axis("select", dim, len(shape), "dim")
+    if isinstance(index, Tensor) and index.ndim == 0 and index.dtype.kind in "iu":
+        index = int(index._data)
     i = check_int("select", "index", index)
     if not -shape[dim] <= i < shape[dim]:
         raise IndexError(f"select: index {i} out of range for dimension {dim} with size "
@@ -564,5 +600,5 @@ def masked_fill(x, mask, value):
 
 
 __all__ = ["tril", "triu", "diagonal", "diag", "diag_embed", "trace", "take",
-           "take_along_axis", "take_along_dim", "gather", "scatter_add", "scatter",
+           "take_along_axis", "take_along_dim", "put_along_axis", "gather", "scatter_add", "scatter",
            "index_select", "index_add", "select", "masked_fill"]
