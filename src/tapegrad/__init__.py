@@ -27,6 +27,10 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
                   remainder, sinh)
+from .ops import (bmm, cross, diag, diag_embed, diagonal, gather,  # noqa: F401,E402
+                  index_add, index_select, inner, kron, masked_fill, mm, put_along_axis,
+                  scatter, scatter_add, select, take, take_along_axis, take_along_dim,
+                  tensordot, trace, tril, triu, vdot)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

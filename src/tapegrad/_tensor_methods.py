@@ -349,6 +349,77 @@ class TensorMethods:
     def contiguous(self):
         return self
 
+    # triangles, diagonals, gather/scatter and products (ops/indexing.py, ops/products.py)
+    def tril(self, diagonal=0):
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return ops.triu(self, diagonal)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
+        return ops.diagonal(self, offset, axis1, axis2, dim1=dim1, dim2=dim2)
+
+    def diag(self, diagonal=0):
+        return ops.diag(self, diagonal)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return ops.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return ops.trace(self, offset, axis1, axis2)
+
+    def take(self, indices, axis=None):
+        return ops.take(self, indices, axis)
+
+    def take_along_dim(self, indices, dim=None):
+        return ops.take_along_dim(self, indices, dim)
+
+    def gather(self, dim, index):
+        return ops.gather(self, dim, index)
+
+    def scatter_add(self, dim, index, src):
+        return ops.scatter_add(self, dim, index, src)
+
+    def scatter(self, dim, index, src=None, *, value=None):
+        return ops.scatter(self, dim, index, src, value=value)
+
+    def index_select(self, dim, index):
+        return ops.index_select(self, dim, index)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def masked_fill(self, mask, value):
+        return ops.masked_fill(self, mask, value)
+
+    def select(self, dim, index):
+        return ops.select(self, dim, index)
+
+    def mm(self, mat2):
+        return ops.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return ops.bmm(self, mat2)
+
+    def t(self):
+        """The transpose of a matrix; 0-d and 1-d tensors come back as they are (PyTorch)."""
+        if self._data.ndim > 2:
+            raise ValueError(f"t: expects a tensor with at most 2 dimensions, got shape "
+                             f"{self._data.shape}; use transpose or mT")
+        return ops.transpose(self) if self._data.ndim == 2 else self
+
+    def inner(self, other):
+        return ops.inner(self, other)
+
+    def vdot(self, other):
+        return ops.vdot(self, other)
+
+    def kron(self, other):
+        return ops.kron(self, other)
+
+    def cross(self, other, dim=None):
+        return ops.cross(self, other, dim)
+
 
 class _SizeProxy(tuple):
     """`t.size` works both as NumPy's attribute-like count and PyTorch's `t.size()`."""

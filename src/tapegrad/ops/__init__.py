@@ -18,6 +18,11 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
+from .indexing import (diag, diag_embed, diagonal, gather, index_add,  # noqa: F401
+                       index_select, masked_fill, put_along_axis, scatter, scatter_add,
+                       select, take, take_along_axis, take_along_dim, trace, tril, triu)
+from .products import (bmm, cross, inner, kron, linalg_cross, mm, tensordot,  # noqa: F401
+                       vdot)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

@@ -1,0 +1,604 @@
+"""Triangles and diagonals (tril, triu, diagonal, diag, diag_embed, trace) and the
+gather/scatter family (take, take_along_axis, gather, scatter_add, scatter, index_add,
+index_select, select, masked_fill), in NumPy's and PyTorch's spellings.
+
+Triangles and diagonals are ops of their own. The gather/scatter family is written with
+`GetItem` and `IndexAdd` (ops/shape.py): a gather is an integer-array index, and its
+adjoint a scatter-add, so repeated indices accumulate and every rule already exists.
+"""
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import apply, call
+from ._op import LINEAR, Op, register, same_params
+from ._shapes import check_axis, check_int, check_operand, describe
+from .elementwise import add, cast, where
+from .reduce import sum as _sum
+from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, getitem,
+                    setitem_)
+from ..errors import shapes_msg
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+def _shape(v):
+    return np.shape(_raw(v))
+
+
+def _operand(op, name, x):
+    return x if isinstance(x, Tensor) else check_operand(op, name, x)
+
+
+# ------------------------------------------------------------------ triangles
+
+@register
+class Tril(Op):
+    """The lower triangle of the matrices in the last two axes: entries above diagonal k
+    become 0 (k > 0 keeps k diagonals above the main one)."""
+    batch_params = same_params          # a batch axis in front is one more leading axis
+
+    @staticmethod
+    def forward(x, *, k):
+        return np.tril(x, k)
+
+    # a fixed 0/1 mask times x: its own adjoint
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Tril, g, k=ctx.params["k"]),)
+
+    jvp = LINEAR
+
+
+@register
+class Triu(Op):
+    """The upper triangle of the matrices in the last two axes: entries below diagonal k
+    become 0."""
+    batch_params = same_params
+
+    @staticmethod
+    def forward(x, *, k):
+        return np.triu(x, k)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Triu, g, k=ctx.params["k"]),)
+
+    jvp = LINEAR
+
+
+def _tri(op, name, x, k, diagonal):
+    x = _operand(name, "x", x)
+    if diagonal is not None:
+        k = diagonal
+    k = check_int(name, "diagonal", k)
+    shape = _shape(x)
+    if len(shape) == 0:
+        raise ValueError(f"{name}: x must have at least 1 dimension, got a 0-d tensor")
+    if len(shape) == 1:
+        x = broadcast_to(x, (shape[0], shape[0]))   # NumPy: a vector is repeated as rows
+    return apply(op, x, k=k)
+
+
+def tril(x, k=0, *, diagonal=None):
+    """Lower triangle of the matrices in the last two axes (batched over the others):
+    entries above the k-th diagonal are zero. NumPy: tril(m, k); PyTorch:
+    tril(input, diagonal). A 1-D x is a row repeated into a square matrix, as in NumPy.
+
+    >>> import tapegrad as tg
+    >>> tg.tril(tg.ones((2, 3)), 1)
+    tensor([[1., 1., 0.],
+            [1., 1., 1.]])
+    """
+    return _tri(Tril, "tril", x, k, diagonal)
+
+
+def triu(x, k=0, *, diagonal=None):
+    """Upper triangle of the matrices in the last two axes (batched over the others):
+    entries below the k-th diagonal are zero. NumPy: triu(m, k); PyTorch:
+    triu(input, diagonal).
+
+    >>> import tapegrad as tg
+    >>> tg.triu(tg.ones((2, 2)))
+    tensor([[1., 1.],
+            [0., 1.]])
+    """
+    return _tri(Triu, "triu", x, k, diagonal)
+
+
+# ------------------------------------------------------------------ diagonals
+
+def _diag_index(shape, offset, axis1, axis2):
+    """Row and column indices of diagonal `offset` of the (axis1, axis2) matrices."""
+    n1, n2 = shape[axis1], shape[axis2]
+    length = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
+    rows = np.arange(length) + max(-offset, 0)
+    return rows, rows + offset
+
+
+def _shift_axes(params, ctx):
+    return dict(params, axis1=params["axis1"] + 1, axis2=params["axis2"] + 1)
+
+
+def _shift_axes_shape(params, ctx):
+    return dict(_shift_axes(params, ctx), shape=(ctx.batched,) + tuple(params["shape"]))
+
+
+@register
+class Diagonal(Op):
+    """Diagonal `offset` of the matrices in axes (axis1, axis2), as the last axis (NumPy's
+    diagonal; a copy, not a view)."""
+    batch_params = _shift_axes
+
+    @staticmethod
+    def forward(x, *, offset, axis1, axis2):
+        return np.diagonal(x, offset, axis1, axis2).copy()
+
+    # the adjoint of reading a diagonal is writing it into zeros
+    @staticmethod
+    def vjp(ctx, g):
+        p = ctx.params
+        return (call(DiagEmbed, g, shape=ctx.in_shapes[0], offset=p["offset"],
+                     axis1=p["axis1"], axis2=p["axis2"]),)
+
+    jvp = LINEAR
+
+
+@register
+class DiagEmbed(Op):
+    """zeros(shape) with the last axis of x written along diagonal `offset` of the
+    matrices in axes (axis1, axis2); the other axes of x fill the remaining axes in order.
+    The adjoint of Diagonal."""
+    batch_params = _shift_axes_shape
+
+    @staticmethod
+    def forward(x, *, shape, offset, axis1, axis2):
+        out = np.zeros(shape, dtype=np.result_type(x))
+        rows, cols = _diag_index(shape, offset, axis1, axis2)
+        np.moveaxis(out, (axis1, axis2), (-2, -1))[..., rows, cols] = x
+        return out
+
+    @staticmethod
+    def vjp(ctx, g):
+        p = ctx.params
+        return (call(Diagonal, g, offset=p["offset"], axis1=p["axis1"], axis2=p["axis2"]),)
+
+    jvp = LINEAR
+
+
+def _diag_axes(name, x, axis1, axis2, names=("axis1", "axis2")):
+    nd = len(_shape(x))
+    if nd < 2:
+        raise ValueError(f"{name}: x must have at least 2 dimensions, got shape {_shape(x)}")
+    a1 = check_axis(name, axis1, nd, names[0])
+    a2 = check_axis(name, axis2, nd, names[1])
+    if a1 == a2:
+        raise ValueError(f"{name}: {names[0]} and {names[1]} must be different axes, got "
+                         f"{axis1} and {axis2}")
+    return a1, a2
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
+    """Diagonal `offset` of the matrices in axes (axis1, axis2), moved to the last axis.
+    NumPy: diagonal(a, offset, axis1, axis2); PyTorch: diagonal(input, offset, dim1, dim2).
+
+    >>> import tapegrad as tg
+    >>> tg.diagonal(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    tensor([1., 4.])
+    """
+    x = _operand("diagonal", "x", x)
+    offset = check_int("diagonal", "offset", offset)
+    a1, a2 = _diag_axes("diagonal", x, axis1 if dim1 is None else dim1,
+                        axis2 if dim2 is None else dim2)
+    return apply(Diagonal, x, offset=offset, axis1=a1, axis2=a2)
+
+
+def diag_embed(x, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose (dim1, dim2) matrices have the last axis of x on diagonal `offset`
+    and zeros elsewhere (PyTorch's diag_embed).
+
+    >>> import tapegrad as tg
+    >>> tg.diag_embed(tg.tensor([1.0, 2.0]))
+    tensor([[1., 0.],
+            [0., 2.]])
+    """
+    x = _operand("diag_embed", "x", x)
+    offset = check_int("diag_embed", "offset", offset)
+    shape = _shape(x)
+    if not shape:
+        raise ValueError("diag_embed: x must have at least 1 dimension, got a 0-d tensor")
+    nd = len(shape) + 1
+    d1 = check_axis("diag_embed", dim1, nd, "dim1")
+    d2 = check_axis("diag_embed", dim2, nd, "dim2")
+    if d1 == d2:
+        raise ValueError(f"diag_embed: dim1 and dim2 must be different axes, got {dim1} "
+                         f"and {dim2}")
+    n = shape[-1] + abs(offset)
+    rest = list(shape[:-1])
+    out = tuple(n if i in (d1, d2) else rest.pop(0) for i in range(nd))
+    return apply(DiagEmbed, x, shape=out, offset=offset, axis1=d1, axis2=d2)
+
+
+def diag(x, k=0, *, diagonal=None):
+    """A 1-D x as a square matrix with x on diagonal k; a 2-D x's k-th diagonal as a
+    vector. NumPy: diag(v, k); PyTorch: diag(input, diagonal).
+
+    >>> import tapegrad as tg
+    >>> tg.diag(tg.tensor([1.0, 2.0]), 1)
+    tensor([[0., 1., 0.],
+            [0., 0., 2.],
+            [0., 0., 0.]])
+    """
+    x = _operand("diag", "x", x)
+    k = check_int("diag", "diagonal", k if diagonal is None else diagonal)
+    shape = _shape(x)
+    if len(shape) == 1:
+        n = shape[0] + abs(k)
+        return apply(DiagEmbed, x, shape=(n, n), offset=k, axis1=0, axis2=1)
+    if len(shape) == 2:
+        return apply(Diagonal, x, offset=k, axis1=0, axis2=1)
+    raise ValueError(f"diag: x must be 1-D or 2-D, got shape {shape}")
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of diagonal `offset` of the matrices in axes (axis1, axis2) (NumPy's trace;
+    PyTorch's trace is the 2-D case).
+
+    >>> import tapegrad as tg
+    >>> tg.trace(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    tensor(5.)
+    """
+    x = _operand("trace", "x", x)
+    offset = check_int("trace", "offset", offset)
+    a1, a2 = _diag_axes("trace", x, axis1, axis2)
+    return _sum(apply(Diagonal, x, offset=offset, axis1=a1, axis2=a2), -1)
+
+
+# ------------------------------------------------------------------ index arguments
+
+def _index_arg(op, name, index):
+    """An integer index argument as an int64 array (a Tensor, an array, a list or an
+    int); floats and bools raise TypeError naming `op` and `name`."""
+    if isinstance(index, Tensor):
+        a = index._data
+    elif isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
+        return np.asarray(index, dtype=np.int64)
+    elif isinstance(index, (np.ndarray, list, tuple)):
+        try:
+            a = np.asarray(index)
+        except ValueError:
+            raise TypeError(f"{op}: {name} must be an integer tensor, got a ragged "
+                            f"{type(index).__name__}") from None
+        if a.size == 0 and a.dtype.kind == "f":
+            a = a.astype(np.int64)          # [] reads as float64
+    else:
+        raise TypeError(f"{op}: {name} must be an integer tensor, got {describe(index)}")
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{op}: {name} must hold integers, got dtype {a.dtype}")
+    return a.astype(np.int64, copy=False)
+
+
+def _check_range(op, name, idx, size, dim, negative=True):
+    """IndexError naming `op` when an entry of idx is outside [-size, size) (outside
+    [0, size) when negative indices are not allowed, as in PyTorch's gather family)."""
+    if idx.size == 0:
+        return
+    lo, hi = int(idx.min()), int(idx.max())
+    low = -size if negative else 0
+    if lo < low or hi >= size:
+        bad = lo if lo < low else hi
+        raise IndexError(f"{op}: {name} holds {bad}, out of range for dimension {dim} "
+                         f"with size {size}")
+
+
+def _mesh(shape, axis, index):
+    """An index tuple reading `index` along `axis` and every position of the other axes
+    of `shape` (open aranges that broadcast against index)."""
+    nd = len(shape)
+    out = []
+    for d, n in enumerate(shape):
+        if d == axis:
+            out.append(index)
+        else:
+            out.append(np.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1)))
+    return tuple(out)
+
+
+def _flat(x):
+    return apply(Reshape, x, shape=(int(np.prod(_shape(x))),))
+
+
+# ------------------------------------------------------------------ NumPy: take
+
+def take(x, indices, axis=None):
+    """Elements of x at `indices` along `axis` (of the flattened x when None); negative
+    indices count from the end, and repeated ones accumulate in the gradient. NumPy:
+    take(a, indices, axis); PyTorch: take(input, index) (flattened).
+
+    >>> import tapegrad as tg
+    >>> tg.take(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), [3, 0])
+    tensor([4., 1.])
+    """
+    x = _operand("take", "x", x)
+    idx = _index_arg("take", "indices", indices)
+    if axis is None:
+        x = _flat(x)
+        axis = 0
+    shape = _shape(x)
+    axis = check_axis("take", axis, len(shape))
+    if not shape:
+        raise ValueError("take: cannot take along an axis of a 0-d tensor")
+    _check_range("take", "indices", idx, shape[axis], axis)
+    return apply(GetItem, x, index=(slice(None),) * axis + (idx,))
+
+
+def take_along_axis(x, indices, axis=-1):
+    """x[..., indices, ...] matched element by element along `axis` (NumPy's
+    take_along_axis; indices has x's number of dimensions and broadcasts against it
+    elsewhere). axis=None flattens both first.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[3.0, 1.0], [0.0, 5.0]])
+    >>> tg.take_along_axis(x, tg.tensor([[1], [0]]), axis=1)
+    tensor([[1.],
+            [0.]])
+    """
+    return _along("take_along_axis", x, indices, axis, "axis")
+
+
+def take_along_dim(x, indices, dim=None):
+    """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both)."""
+    return _along("take_along_dim", x, indices, dim, "dim")
+
+
+def put_along_axis(arr, indices, values, axis):
+    """Write `values` into the tensor `arr` in place at the places take_along_axis(arr,
+    indices, axis) reads (NumPy's put_along_axis; returns None). Recorded like
+    `arr[...] = values`, so gradients reach `values`; with axis=None, indices are
+    positions in the flattened arr.
+
+    >>> import tapegrad as tg
+    >>> a = tg.zeros((2, 2))
+    >>> tg.put_along_axis(a, tg.tensor([[1], [0]]), 5.0, axis=1)
+    >>> a
+    tensor([[0., 5.],
+            [5., 0.]])
+    """
+    if not isinstance(arr, Tensor):
+        raise TypeError(f"put_along_axis: arr must be a Tensor (it is changed in place), "
+                        f"got {describe(arr)}")
+    shape = arr.shape
+    idx = _index_arg("put_along_axis", "indices", indices)
+    if axis is None:
+        idx = idx.reshape(-1)
+        _check_range("put_along_axis", "indices", idx, arr._data.size, 0)
+        index = np.unravel_index(idx % max(arr._data.size, 1), shape)
+    else:
+        axis = check_axis("put_along_axis", axis, len(shape))
+        _check_along("put_along_axis", shape, idx, axis)
+        index = _mesh(shape, axis, idx)
+    setitem_(arr, index, values)
+
+
+def _check_along(op, shape, idx, axis):
+    if idx.ndim != len(shape):
+        raise ValueError(f"{op}: indices must have as many dimensions as x ({len(shape)}), "
+                         f"got shape {idx.shape} for x of shape {shape}")
+    rest = [(a, b) for d, (a, b) in enumerate(zip(shape, idx.shape)) if d != axis]
+    if any(a != b and a != 1 and b != 1 for a, b in rest):
+        raise ValueError(shapes_msg(op, shape, idx.shape,
+                                    what=f"do not broadcast outside axis {axis}"))
+    _check_range(op, "indices", idx, shape[axis], axis)
+
+
+def _along(op, x, indices, axis, axis_name):
+    x = _operand(op, "x", x)
+    idx = _index_arg(op, "indices", indices)
+    if axis is None:
+        x = _flat(x)
+        idx = idx.reshape(-1)
+        axis = 0
+    shape = _shape(x)
+    axis = check_axis(op, axis, len(shape), axis_name)
+    _check_along(op, shape, idx, axis)
+    return apply(GetItem, x, index=_mesh(shape, axis, idx))
+
+
+# ------------------------------------------------------------------ PyTorch: gather family
+
+def _dim_index(op, x, dim, index, same_ndim=True):
+    shape = _shape(x)
+    nd = len(shape)
+    dim = check_axis(op, dim, nd, "dim")
+    idx = _index_arg(op, "index", index)
+    if same_ndim and idx.ndim != max(nd, 1) and not (nd == 0 and idx.ndim == 0):
+        raise ValueError(f"{op}: index must have as many dimensions as the input ({nd}), "
+                         f"got shape {idx.shape} for input of shape {shape}")
+    return shape, dim, idx
+
+
+def _gather_index(op, shape, dim, idx):
+    """The GetItem index of gather(input of `shape`, dim, idx), after PyTorch's checks."""
+    for d, (n, m) in enumerate(zip(shape, idx.shape)):
+        if d != dim and m > n:
+            raise ValueError(f"{op}: index of shape {idx.shape} is larger than the input of "
+                             f"shape {shape} at dimension {d} (only dimension {dim} may "
+                             "differ)")
+    _check_range(op, "index", idx, shape[dim], dim, negative=False)
+    return _mesh(idx.shape, dim, idx)
+
+
+def gather(x, dim, index):
+    """out[i][j] = x[index[i][j]][j] for dim=0 (PyTorch's gather): index has x's number
+    of dimensions and is no larger than x outside `dim`; the result has index's shape.
+    Repeated indices accumulate in the gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.gather(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, tg.tensor([[0, 0], [1, 0]]))
+    tensor([[1., 1.],
+            [4., 3.]])
+    """
+    x = _operand("gather", "input", x)
+    shape, dim, idx = _dim_index("gather", x, dim, index)
+    if not shape:
+        x, shape, idx = _flat(x), (1,), idx.reshape(1)
+        return apply(Reshape, apply(GetItem, x, index=(idx,)), shape=())
+    return apply(GetItem, x, index=_gather_index("gather", shape, dim, idx))
+
+
+def _scatter_src(op, src, idx_shape, name="src"):
+    """src cut to index's shape (PyTorch reads only that corner of a larger src)."""
+    s = _shape(src)
+    if len(s) != len(idx_shape) or any(m > n for m, n in zip(idx_shape, s)):
+        raise ValueError(f"{op}: {name} of shape {s} must have index's number of "
+                         f"dimensions and be at least as large as index {idx_shape}")
+    if s == tuple(idx_shape):
+        return src
+    return apply(GetItem, src, index=tuple(slice(0, m) for m in idx_shape))
+
+
+def scatter_add(x, dim, index, src):
+    """x with src[i][j] added at row index[i][j] for dim=0 (PyTorch's scatter_add):
+    repeated indices accumulate. Gradients flow to x (unchanged) and to src (gathered).
+
+    >>> import tapegrad as tg
+    >>> tg.scatter_add(tg.zeros(3), 0, tg.tensor([0, 2, 0]), tg.tensor([1.0, 2.0, 3.0]))
+    tensor([4., 0., 2.])
+    """
+    x = _operand("scatter_add", "input", x)
+    src = _operand("scatter_add", "src", src)
+    shape, dim, idx = _dim_index("scatter_add", x, dim, index)
+    src = _scatter_src("scatter_add", src, idx.shape)
+    mesh = _gather_index("scatter_add", shape, dim, idx)
+    return add(x, apply(IndexAdd, src, shape=shape, index=mesh))
+
+
+def scatter(x, dim, index, src=None, *, value=None):
+    """A copy of x with src[i][j] (or `value`) written at row index[i][j] for dim=0
+    (PyTorch's scatter without reduce). Where an index repeats, one of the writes wins,
+    as in PyTorch: use scatter_add to accumulate."""
+    x = _operand("scatter", "input", x)
+    if (src is None) == (value is None):
+        raise TypeError("scatter: give exactly one of src and value")
+    shape, dim, idx = _dim_index("scatter", x, dim, index)
+    mesh = _gather_index("scatter", shape, dim, idx)
+    if src is not None:
+        v = _scatter_src("scatter", _operand("scatter", "src", src), idx.shape)
+    else:
+        v = _operand("scatter", "value", value)
+        if _shape(v):
+            raise ValueError(f"scatter: value must be a number or a 0-d tensor, got shape "
+                             f"{_shape(v)}")
+    return apply(IndexPut, x, v, index=mesh)
+
+
+def index_select(x, dim, index):
+    """The slices of x at positions `index` (a 1-D integer tensor) along `dim`
+    (PyTorch's index_select; NumPy's take with an axis).
+
+    >>> import tapegrad as tg
+    >>> tg.index_select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 0, tg.tensor([1, 1]))
+    tensor([[3., 4.],
+            [3., 4.]])
+    """
+    x = _operand("index_select", "input", x)
+    shape, dim, idx = _dim_index("index_select", x, dim, index, same_ndim=False)
+    if idx.ndim > 1:
+        raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    if not shape:
+        raise ValueError("index_select: input must have at least 1 dimension")
+    _check_range("index_select", "index", idx, shape[dim], dim, negative=False)
+    return apply(GetItem, x, index=(slice(None),) * dim + (idx.reshape(-1),))
+
+
+def index_add(x, dim, index, source, *, alpha=1):
+    """x with alpha * source[..., i, ...] added at x[..., index[i], ...] along `dim`
+    (PyTorch's index_add); repeated indices accumulate.
+
+    >>> import tapegrad as tg
+    >>> tg.index_add(tg.zeros(3), 0, tg.tensor([2, 2]), tg.tensor([1.0, 5.0]))
+    tensor([0., 0., 6.])
+    """
+    x = _operand("index_add", "input", x)
+    source = _operand("index_add", "source", source)
+    shape, dim, idx = _dim_index("index_add", x, dim, index, same_ndim=False)
+    if idx.ndim > 1:
+        raise ValueError(f"index_add: index must be 1-D, got shape {idx.shape}")
+    if not shape:
+        raise ValueError("index_add: input must have at least 1 dimension")
+    idx = idx.reshape(-1)
+    want = shape[:dim] + (idx.size,) + shape[dim + 1:]
+    if _shape(source) != want:
+        raise ValueError(f"index_add: source of shape {_shape(source)} does not fit input "
+                         f"of shape {shape} and index of length {idx.size} along dim {dim} "
+                         f"(expected {want})")
+    _check_range("index_add", "index", idx, shape[dim], dim, negative=False)
+    added = apply(IndexAdd, source, shape=shape, index=(slice(None),) * dim + (idx,))
+    if not (isinstance(alpha, (int, float)) and alpha == 1):
+        added = added * alpha
+    return add(x, added)
+
+
+def select(x, dim, index):
+    """The slice of x at position `index` along `dim`, which is removed (PyTorch's
+    select: x[:, index] for dim=1).
+
+    >>> import tapegrad as tg
+    >>> tg.select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, -1)
+    tensor([2., 4.])
+    """
+    x = _operand("select", "input", x)
+    shape = _shape(x)
+    if not shape:
+        raise ValueError("select: input must have at least 1 dimension")
+    dim = check_axis("select", dim, len(shape), "dim")
+    if isinstance(index, Tensor) and index.ndim == 0 and index.dtype.kind in "iu":
+        index = int(index._data)
+    i = check_int("select", "index", index)
+    if not -shape[dim] <= i < shape[dim]:
+        raise IndexError(f"select: index {i} out of range for dimension {dim} with size "
+                         f"{shape[dim]}")
+    return getitem(x, (slice(None),) * dim + (i,))
+
+
+def masked_fill(x, mask, value):
+    """A copy of x with `value` where the bool `mask` (broadcast to x's shape) is True
+    (PyTorch's masked_fill). A 0-d tensor value gets the gradient of the filled places.
+
+    >>> import tapegrad as tg
+    >>> tg.masked_fill(tg.tensor([1.0, 2.0]), tg.tensor([True, False]), 0.5)
+    tensor([0.5000, 2.0000])
+    """
+    x = _operand("masked_fill", "input", x)
+    m = np.asarray(_raw(mask))
+    if m.dtype != np.bool_:
+        raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {m.dtype}")
+    shape = _shape(x)
+    try:
+        fits = np.broadcast_shapes(m.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(shapes_msg("masked_fill", m.shape, shape,
+                                    what="do not match: mask must broadcast to the input"))
+    dtype = np.result_type(_raw(x))
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got "
+                             f"shape {value.shape}")
+        if value.dtype != dtype:
+            value = cast(value, dtype)      # the result keeps the input's dtype
+    else:
+        value = check_operand("masked_fill", "value", value)
+        if np.ndim(value):
+            raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got "
+                             f"shape {np.shape(value)}")
+        if dtype.kind in "biu":
+            value = np.asarray(value).astype(dtype)
+    return where(m, value, x)
+
+
+__all__ = ["tril", "triu", "diagonal", "diag", "diag_embed", "trace", "take",
+           "take_along_axis", "take_along_dim", "put_along_axis", "gather", "scatter_add",
+           "scatter", "index_select", "index_add", "select", "masked_fill"]
