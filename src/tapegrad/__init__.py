@@ -27,6 +27,11 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
                   remainder, sinh)
+from .ops import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2,  # noqa: F401,E402
+                  arctanh, around, asin, asinh, atan, atan2, atanh, cbrt, ceil, copysign,
+                  deg2rad, degrees, exp2, fix, float_power, floor, fmax, fmin, heaviside,
+                  hypot, logaddexp, logaddexp2, nan_to_num, positive, rad2deg, radians,
+                  rint, round, sinc, trunc)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401
