@@ -51,7 +51,9 @@ ROWS = [
            torch=lambda T, x, y: T.logaddexp(x, y)),
     OpCase(tg.logaddexp2, [(2, 3), (2, 3)], low=-4.0, high=4.0,
            torch=lambda T, x, y: T.logaddexp2(x, y)),
-    OpCase(tg.sinc, [(7,)], sample=_sinc_points, torch=lambda T, x: T.sinc(x)),
+    OpCase(tg.sinc, [(2, 3)], torch=lambda T, x: T.sinc(x)),
+    # torch's second derivative of sinc at 0 is NaN (ours is -pi^2/3): no torch here
+    OpCase(tg.sinc, [(7,)], sample=_sinc_points, name="sinc_at_zero"),
     OpCase(tg.floor, [(2, 3)], sample=_OFF_INTEGERS, torch=lambda T, x: T.floor(x)),
     OpCase(tg.ceil, [(5,)], sample=_OFF_INTEGERS, torch=lambda T, x: T.ceil(x)),
     OpCase(tg.trunc, [(5,)], sample=_OFF_INTEGERS, torch=lambda T, x: T.trunc(x)),

@@ -16,7 +16,8 @@ from .._tensor import Tensor
 from ._apply import apply, apply2, call
 from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
 from ._shapes import check_int, check_number, check_operand
-from .elementwise import Cast, Cos, Exp, Where, arcsinh, pow as _pow
+from .activations import Sigmoid
+from .elementwise import Cast, Cos, Where, arcsinh, pow as _pow
 
 _LN2 = math.log(2.0)
 _PI = math.pi
@@ -134,42 +135,38 @@ def _nonzero(r):
 
 
 class _LogAddExp(_Smooth):
-    """Shared rules of logaddexp and logaddexp2: d/dx = b^(x - out), d/dy = b^(y - out),
-    the weights of a two-term softmax. Infinite results get finite weights instead of
-    NaN: both inputs -inf give 0 and 0 (as tg.logsumexp); a +inf result goes to the
-    input(s) that are +inf, split evenly when both are."""
+    """Shared rules of logaddexp and logaddexp2: the partials b^x / (b^x + b^y) and
+    b^y / (b^x + b^y) are the weights of a two-term softmax, sigmoid(k (x - y)) and
+    sigmoid(k (y - x)) with k = ln b: they sum to 1 and stay finite for any x - y, so a
+    -inf input gets 0 and the other 1. Where x - y is NaN (both inputs the same
+    infinity) both -inf give 0 and 0 (as tg.logsumexp), both +inf 0.5 and 0.5."""
     args = ("x", "y")
-    saves = ("x", "y", "out")
-    power = None        # b^t as an op: Exp or Exp2
+    saves = ("x", "y")
+    k = 1.0
 
     @classmethod
     def partials(cls, ctx):
-        x, y, out = ctx.saved
-        o = _raw(out)
-        if np.all(np.isfinite(o)):
-            return call(cls.power, x - out), call(cls.power, y - out)
-        low, high = np.isneginf(o), np.isposinf(o)
-        safe = call(Where, low | high, 0.0, out)
-        return tuple(_weight(cls.power, v, w, safe, high, _inf_share(w, u, high, o.dtype))
-                     for v, w, u in ((x, _raw(x), _raw(y)), (y, _raw(y), _raw(x))))
+        x, y = ctx.saved
+        xr, yr = _raw(x), _raw(y)
+        same_inf = np.isinf(xr) & (xr == yr)
+        if np.any(same_inf):
+            # both +-inf: 0 - 0 inside the sigmoid, then the fixed weight
+            x = call(Where, same_inf, 0.0, x)
+            y = call(Where, same_inf, 0.0, y)
+            fixed = np.where(np.isposinf(xr), 0.5, 0.0).astype(np.result_type(xr, yr,
+                                                                              np.float32))
+            return (call(Where, same_inf, fixed, cls.weight(x - y)),
+                    call(Where, same_inf, fixed, cls.weight(y - x)))
+        return cls.weight(x - y), cls.weight(y - x)
 
-
-def _inf_share(w, u, high, dtype):
-    """Where the result is +inf, the share of the input valued w: 1, 0.5 or 0."""
-    w_inf, u_inf = np.isposinf(w).astype(dtype), np.isposinf(u).astype(dtype)
-    return np.where(high, w_inf / np.maximum(w_inf + u_inf, 1), 0).astype(dtype)
-
-
-def _weight(power, v, w, safe, high, share):
-    # +inf inputs read 0 before the subtraction: inf - 0 would overflow power to inf
-    v = call(Where, np.isposinf(w), 0.0, v) if np.any(high) else v
-    return call(Where, high, share, call(power, v - safe))
+    @classmethod
+    def weight(cls, d):
+        return call(Sigmoid, d if cls.k == 1.0 else d * cls.k)
 
 
 @register
 class Logaddexp(_LogAddExp):
     """log(exp(x) + exp(y)) without overflow, NumPy broadcasting."""
-    power = Exp
 
     forward = staticmethod(np.logaddexp)
 
@@ -177,7 +174,7 @@ class Logaddexp(_LogAddExp):
 @register
 class Logaddexp2(_LogAddExp):
     """log2(2**x + 2**y) without overflow, NumPy broadcasting."""
-    power = Exp2
+    k = _LN2
 
     forward = staticmethod(np.logaddexp2)
 
@@ -309,28 +306,38 @@ def _unary(name, x):
     return x if isinstance(x, Tensor) else check_operand(name, "x", x)
 
 
+def _binary(name, x, y, xname="x", yname="y"):
+    """The operands of a binary op; a string, None, ... raises TypeError naming it (NumPy
+    would try an object loop first)."""
+    if not isinstance(x, Tensor):
+        x = check_operand(name, xname, x)
+    if not isinstance(y, Tensor):
+        y = check_operand(name, yname, y)
+    return x, y
+
+
 def hypot(x, y):
     """sqrt(x^2 + y^2) without overflow; the gradient at (0, 0) is 0 (as tg.norm; PyTorch
     gives NaN)."""
-    return apply2(Hypot, x, y)
+    return apply2(Hypot, *_binary("hypot", x, y))
 
 
 def arctan2(x1, x2):
     """The angle of (x2, x1), in (-pi, pi], NumPy broadcasting. PyTorch: atan2. The
     gradient at the origin is 0, as PyTorch's."""
-    return apply2(Arctan2, x1, x2)
+    return apply2(Arctan2, *_binary("arctan2", x1, x2, "x1", "x2"))
 
 
 def logaddexp(x, y):
     """log(exp(x) + exp(y)) without overflow; -inf inputs give finite gradients (a -inf
     input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp)."""
-    return apply2(Logaddexp, x, y)
+    return apply2(Logaddexp, *_binary("logaddexp", x, y))
 
 
 def logaddexp2(x, y):
     """log2(2**x + 2**y) without overflow; -inf inputs give finite gradients, as
     logaddexp."""
-    return apply2(Logaddexp2, x, y)
+    return apply2(Logaddexp2, *_binary("logaddexp2", x, y))
 
 
 def sinc(x):
@@ -342,12 +349,12 @@ def sinc(x):
 def fmax(x, y):
     """Elementwise maximum ignoring NaN: where one input is NaN the other is the result
     and gets the whole gradient; ties split it evenly (as maximum)."""
-    return apply2(Fmax, x, y)
+    return apply2(Fmax, *_binary("fmax", x, y))
 
 
 def fmin(x, y):
     """Elementwise minimum ignoring NaN, with fmax's gradient conventions."""
-    return apply2(Fmin, x, y)
+    return apply2(Fmin, *_binary("fmin", x, y))
 
 
 def round(x, decimals=0):
