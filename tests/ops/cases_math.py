@@ -28,6 +28,19 @@ def _sinc_points(rng, shapes):
     return [a]
 
 
+def _torch_sinc_exact_at_zero(T, x):
+    """sinc in torch ops whose second derivative at 0 is -pi^2/3 (torch.sinc's is NaN):
+    at 0 exactly its Taylor polynomial, elsewhere sin(pi x) / (pi x)."""
+    at0 = x == 0
+    safe = T.where(at0, T.ones_like(x), x) * np.pi
+    return T.where(at0, 1 - (np.pi * x) ** 2 / 6, T.sin(safe) / safe)
+
+
+def _torch_heaviside(T, x, y):
+    """torch.heaviside has no derivative; this spelling has the zero one."""
+    return T.where(x > 0, T.ones_like(x), T.where(x < 0, T.zeros_like(x), y))
+
+
 _OFF_INTEGERS = _between((0.15, 0.85))
 _OFF_HALVES = _between((-0.35, 0.35))
 
@@ -52,8 +65,8 @@ ROWS = [
     OpCase(tg.logaddexp2, [(2, 3), (2, 3)], low=-4.0, high=4.0,
            torch=lambda T, x, y: T.logaddexp2(x, y)),
     OpCase(tg.sinc, [(2, 3)], torch=lambda T, x: T.sinc(x)),
-    # torch's second derivative of sinc at 0 is NaN (ours is -pi^2/3): no torch here
-    OpCase(tg.sinc, [(7,)], sample=_sinc_points, name="sinc_at_zero"),
+    OpCase(tg.sinc, [(7,)], sample=_sinc_points, name="sinc_at_zero",
+           torch=lambda T, x: _torch_sinc_exact_at_zero(T, x)),
     OpCase(tg.floor, [(2, 3)], sample=_OFF_INTEGERS, torch=lambda T, x: T.floor(x)),
     OpCase(tg.ceil, [(5,)], sample=_OFF_INTEGERS, torch=lambda T, x: T.ceil(x)),
     OpCase(tg.trunc, [(5,)], sample=_OFF_INTEGERS, torch=lambda T, x: T.trunc(x)),
@@ -71,8 +84,8 @@ ROWS = [
     OpCase(tg.rad2deg, [(4,)], torch=lambda T, x: T.rad2deg(x)),
     OpCase(tg.copysign, [(3, 4), (4,)], away_from=[0.0], gap=0.2,
            torch=lambda T, x, y: T.copysign(x, y)),
-    # torch.heaviside has no derivative: no torch comparison
-    OpCase(tg.heaviside, [(5,), (5,)], away_from=[0.0], gap=0.2),
+    OpCase(tg.heaviside, [(5,), (5,)], away_from=[0.0], gap=0.2,
+           torch=lambda T, x, y: _torch_heaviside(T, x, y)),
     OpCase(tg.positive, [(2, 3)], torch=lambda T, x: T.positive(x)),
     OpCase(tg.float_power, [(2, 3), (3,)], low=[0.5, -2.0], high=[2.0, 2.0],
            out_dtype=np.float64, torch=lambda T, x, y: T.float_power(x, y)),
