@@ -31,6 +31,11 @@ from .ops import (bmm, cross, diag, diag_embed, diagonal, gather,  # noqa: F401,
                   index_add, index_select, inner, kron, masked_fill, mm, put_along_axis,
                   scatter, scatter_add, select, take, take_along_axis, take_along_dim,
                   tensordot, trace, tril, triu, vdot)
+from .ops import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2,  # noqa: F401,E402
+                  arctanh, around, asin, asinh, atan, atan2, atanh, cbrt, ceil, copysign,
+                  deg2rad, degrees, exp2, fix, float_power, floor, fmax, fmin, heaviside,
+                  hypot, logaddexp, logaddexp2, nan_to_num, positive, rad2deg, radians,
+                  rint, round, sinc, trunc)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

@@ -309,6 +309,99 @@ class TensorMethods:
     def minimum(self, y):
         return ops.minimum(self, y)
 
+    # elementwise math (ops/mathfns.py), PyTorch's method names
+    def asin(self):
+        return ops.arcsin(self)
+
+    arcsin = asin
+
+    def acos(self):
+        return ops.arccos(self)
+
+    arccos = acos
+
+    def atan(self):
+        return ops.arctan(self)
+
+    arctan = atan
+
+    def atan2(self, other):
+        return ops.arctan2(self, other)
+
+    arctan2 = atan2
+
+    def asinh(self):
+        return ops.arcsinh(self)
+
+    arcsinh = asinh
+
+    def acosh(self):
+        return ops.arccosh(self)
+
+    arccosh = acosh
+
+    def atanh(self):
+        return ops.arctanh(self)
+
+    arctanh = atanh
+
+    def exp2(self):
+        return ops.exp2(self)
+
+    def hypot(self, other):
+        return ops.hypot(self, other)
+
+    def logaddexp(self, other):
+        return ops.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return ops.logaddexp2(self, other)
+
+    def sinc(self):
+        return ops.sinc(self)
+
+    def floor(self):
+        return ops.floor(self)
+
+    def ceil(self):
+        return ops.ceil(self)
+
+    def round(self, decimals=0):
+        return ops.round(self, decimals)
+
+    def trunc(self):
+        return ops.trunc(self)
+
+    def fix(self):
+        return ops.fix(self)
+
+    def fmax(self, other):
+        return ops.fmax(self, other)
+
+    def fmin(self, other):
+        return ops.fmin(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def deg2rad(self):
+        return ops.deg2rad(self)
+
+    def rad2deg(self):
+        return ops.rad2deg(self)
+
+    def copysign(self, other):
+        return ops.copysign(self, other)
+
+    def heaviside(self, values):
+        return ops.heaviside(self, values)
+
+    def positive(self):
+        return ops.positive(self)
+
+    def float_power(self, exponent):
+        return ops.float_power(self, exponent)
+
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's

@@ -12,6 +12,11 @@ from .elementwise import (abs, add, arcsinh, cast, clamp, clip, clip_by_value,  
                           negative, pow, reciprocal, remainder, sign, sin, sinh, sqrt,
                           square, sub, subtract, tan, tanh, true_divide, where)
 from .linalg import dot, einsum, matmul, norm, outer  # noqa: F401
+from .mathfns import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2, arctanh,  # noqa: F401
+                      around, asin, asinh, atan, atan2, atanh, cbrt, ceil, copysign,
+                      deg2rad, degrees, exp2, fix, float_power, floor, fmax, fmin,
+                      heaviside, hypot, logaddexp, logaddexp2, nan_to_num, positive,
+                      rad2deg, radians, rint, round, sinc, trunc)
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                      reduce_prod, reduce_sum, std, sum, var)

@@ -1,0 +1,404 @@
+"""More elementwise math (issue 15): inverse trigonometric and hyperbolic functions,
+exp2, hypot, logaddexp, sinc, rounding, fmax/fmin, nan_to_num, angle conversion,
+copysign, heaviside, cbrt, float_power. An op whose derivative is one formula states it
+once (`elementwise`, ops/_op.py); the others (a mask at an edge, params) are classes with
+their partial derivatives written once and shared by vjp and jvp.
+
+Values and dtypes follow NumPy (float32 stays float32; integer inputs give the default
+float, as every transcendental op here does); gradients at kinks follow PyTorch unless
+a docstring says otherwise.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import apply, apply2, call
+from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
+from ._shapes import check_int, check_number, check_operand
+from .activations import Sigmoid
+from .elementwise import Cast, Cos, Where, arcsinh, pow as _pow
+
+_LN2 = math.log(2.0)
+_PI = math.pi
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+# ------------------------------------------------------------------ one formula each
+
+# (1 - x)(1 + x) rather than 1 - x*x: no cancellation near +-1, where the slope is inf
+Arcsin, arcsin = elementwise(np.arcsin, d=lambda x, out: 1 / np.sqrt((1 - x) * (1 + x)),
+                             doc="Inverse sine. PyTorch: asin. The gradient at +-1 is inf.")
+Arccos, arccos = elementwise(np.arccos, d=lambda x, out: -1 / np.sqrt((1 - x) * (1 + x)),
+                             doc="Inverse cosine. PyTorch: acos. The gradient at +-1 is "
+                                 "-inf.")
+Arctan, arctan = elementwise(np.arctan, d=lambda x, out: 1 / (1 + x * x),
+                             doc="Inverse tangent. PyTorch: atan.")
+# sqrt(x - 1) sqrt(x + 1): x*x would overflow for |x| > 1e154 and cancel near 1
+Arccosh, arccosh = elementwise(np.arccosh,
+                               d=lambda x, out: 1 / (np.sqrt(x - 1) * np.sqrt(x + 1)),
+                               doc="Inverse hyperbolic cosine (x >= 1). PyTorch: acosh.")
+Arctanh, arctanh = elementwise(np.arctanh, d=lambda x, out: 1 / ((1 - x) * (1 + x)),
+                               doc="Inverse hyperbolic tangent (|x| < 1). PyTorch: atanh.")
+Exp2, exp2 = elementwise(np.exp2, d=lambda x, out: out * _LN2, doc="2 ** x.")
+Cbrt, cbrt = elementwise(np.cbrt, d=lambda x, out: 1 / (3 * out * out),
+                         doc="Cube root, real for negative x; the gradient at 0 is inf.")
+Deg2rad, deg2rad = elementwise(np.deg2rad, d=_PI / 180,
+                               doc="Degrees to radians. NumPy also: radians.")
+Rad2deg, rad2deg = elementwise(np.rad2deg, d=180 / _PI,
+                               doc="Radians to degrees. NumPy also: degrees.")
+Positive, positive = elementwise(np.positive, d=1, doc="+x (a copy).")
+
+# piecewise constant: the gradient is 0 everywhere, jumps included (as PyTorch)
+Floor, floor = elementwise(np.floor, d=0, doc="Largest integer <= x; zero gradient.")
+Ceil, ceil = elementwise(np.ceil, d=0, doc="Smallest integer >= x; zero gradient.")
+Rint, rint = elementwise(np.rint, d=0,
+                         doc="x rounded to the nearest integer, halves to even; zero "
+                             "gradient.")
+Trunc, trunc = elementwise(np.trunc, d=0, doc="x rounded towards 0; zero gradient.")
+Fix, fix = elementwise(np.fix, d=0, doc="x rounded towards 0 (as trunc); zero gradient.")
+Heaviside, heaviside = elementwise(
+    np.heaviside, d=(0, 0),
+    doc="0 where x < 0, `y` where x == 0, 1 where x > 0 (NumPy's x2, PyTorch's values); "
+        "zero gradient to both (PyTorch has none).")
+
+# d/dx = sign(x) * sign(y) (+-1, 0 at x = 0 as PyTorch); y only gives a sign: d/dy = 0
+Copysign, copysign = elementwise(
+    np.copysign, d=(lambda x, y, out: np.sign(x) * np.copysign(1.0, y), 0),
+    doc="|x| with the sign of y. d/dx is +-1 (0 at x = 0, as PyTorch); d/dy is 0.")
+
+
+# ------------------------------------------------------------------ classes
+
+class _Smooth(Op):
+    """An elementwise op whose partial derivatives `partials(ctx)` (one per input, None
+    where zero) need masks or params, so they are not one formula. vjp and jvp both
+    scale by them: a zero cotangent stays zero where a partial is inf or NaN."""
+    batching = "elementwise"
+
+    @classmethod
+    def vjp(cls, ctx, g):
+        parts = cls.partials(ctx)
+        needs = ctx.needs_grad
+        return tuple(None if not needs[k] or p is None else scale(g, p)
+                     for k, p in enumerate(parts))
+
+    @classmethod
+    def jvp(cls, ctx, *tangents):
+        parts = cls.partials(ctx)
+        return tangent_sum(*(None if d is None or p is None else scale(d, p)
+                             for d, p in zip(tangents, parts)))
+
+
+@register
+class Hypot(_Smooth):
+    """sqrt(x^2 + y^2) without overflow, NumPy broadcasting. The gradient at the origin is
+    0 (as tg.norm at 0; PyTorch gives NaN there)."""
+    args = ("x", "y")
+    saves = ("x", "y", "out")
+
+    forward = staticmethod(np.hypot)
+
+    # d hypot = (x dx + y dy) / hypot; the origin divides by 1 instead, so 0 / 1 = 0
+    @staticmethod
+    def partials(ctx):
+        x, y, out = ctx.saved
+        r = _nonzero(out)
+        return x / r, y / r
+
+
+@register
+class Arctan2(_Smooth):
+    """The angle of the point (x2, x1) in (-pi, pi], NumPy's arctan2(x1, x2). PyTorch:
+    atan2. The gradient at the origin is 0, as PyTorch's."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    forward = staticmethod(np.arctan2)
+
+    # d atan2(x, y) = (y dx - x dy) / r^2, written (y / r) / r with r = hypot(x, y): r^2
+    # would overflow for |x| > 1e154 and underflow to 0 for |x| < 1e-154
+    @staticmethod
+    def partials(ctx):
+        x, y = ctx.saved
+        r = _nonzero(call(Hypot, x, y))
+        return y / r / r, -x / r / r
+
+
+def _nonzero(r):
+    """r with its zeros replaced by 1 (the masked values never reach a gradient)."""
+    zero = _raw(r) == 0
+    return call(Where, zero, 1.0, r) if np.any(zero) else r
+
+
+class _LogAddExp(_Smooth):
+    """Shared rules of logaddexp and logaddexp2: the partials b^x / (b^x + b^y) and
+    b^y / (b^x + b^y) are the weights of a two-term softmax, sigmoid(k (x - y)) and
+    sigmoid(k (y - x)) with k = ln b: they sum to 1 and stay finite for any x - y, so a
+    -inf input gets 0 and the other 1. Where x - y is NaN (both inputs the same
+    infinity) both -inf give 0 and 0 (as tg.logsumexp), both +inf 0.5 and 0.5."""
+    args = ("x", "y")
+    saves = ("x", "y")
+    k = 1.0
+
+    @classmethod
+    def partials(cls, ctx):
+        x, y = ctx.saved
+        xr, yr = _raw(x), _raw(y)
+        same_inf = np.isinf(xr) & (xr == yr)
+        if np.any(same_inf):
+            # both +-inf: 0 - 0 inside the sigmoid, then the fixed weight
+            x = call(Where, same_inf, 0.0, x)
+            y = call(Where, same_inf, 0.0, y)
+            fixed = np.where(np.isposinf(xr), 0.5, 0.0).astype(np.result_type(xr, yr,
+                                                                              np.float32))
+            return (call(Where, same_inf, fixed, cls.weight(x - y)),
+                    call(Where, same_inf, fixed, cls.weight(y - x)))
+        return cls.weight(x - y), cls.weight(y - x)
+
+    @classmethod
+    def weight(cls, d):
+        return call(Sigmoid, d if cls.k == 1.0 else d * cls.k)
+
+
+@register
+class Logaddexp(_LogAddExp):
+    """log(exp(x) + exp(y)) without overflow, NumPy broadcasting."""
+
+    forward = staticmethod(np.logaddexp)
+
+
+@register
+class Logaddexp2(_LogAddExp):
+    """log2(2**x + 2**y) without overflow, NumPy broadcasting."""
+    k = _LN2
+
+    forward = staticmethod(np.logaddexp2)
+
+
+@register
+class Sinc(_Smooth):
+    """NumPy's normalized sinc, sin(pi x) / (pi x), with sinc(0) = 1. Its derivative at 0
+    is exactly 0 and its second derivative exactly -pi^2/3 (PyTorch gives NaN there):
+    near 0 the derivative is a Taylor polynomial, elsewhere (cos(pi x) - sinc(x)) / x."""
+    saves = ("x", "out")
+
+    forward = staticmethod(np.sinc)
+
+    @staticmethod
+    def partials(ctx):
+        x, out = ctx.saved
+        near = np.abs(_raw(x)) < _SINC_NEAR
+        if not np.any(near):
+            return ((call(Cos, _PI * x) - out) / x,)
+        far_x = call(Where, near, 1.0, x)       # the far formula never divides by 0
+        far = (call(Cos, _PI * far_x) - call(Where, near, 1.0, out)) / far_x
+        x2 = x * x
+        poly = _SINC_SERIES[-1]
+        for c in _SINC_SERIES[-2::-1]:
+            poly = poly * x2 + c
+        return (call(Where, near, poly * x, far),)
+
+
+# d sinc(x) = sum_k>=1 (-1)^k 2k pi^(2k) x^(2k-1) / (2k+1)!: with |pi x| < 0.5 eight terms
+# are exact to double precision; the far formula loses < 4 bits to cancellation there
+_SINC_NEAR = 0.5 / _PI
+_SINC_SERIES = tuple((-1) ** k * 2 * k * _PI ** (2 * k) / math.factorial(2 * k + 1)
+                     for k in range(1, 9))
+
+
+class _FExtremum(Op):
+    """Shared rules of fmax/fmin: ties split the gradient evenly (as maximum); a NaN
+    input never gets gradient (the other input is the result there)."""
+    args = ("x", "y")
+    saves = ("x", "y")
+    batching = "elementwise"
+    wins = None                 # np.greater or np.less
+
+    @classmethod
+    def vjp(cls, ctx, g):
+        wx, wy = _nan_weights(*ctx.saved, cls.wins)
+        gx = call(Where, wx > 0, g * wx, 0.0) if ctx.needs_grad[0] else None
+        gy = call(Where, wy > 0, g * wy, 0.0) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    # where() rather than weight * tangent: an inf tangent on the losing side stays out
+    @classmethod
+    def jvp(cls, ctx, dx, dy):
+        wx, wy = _nan_weights(*ctx.saved, cls.wins)
+        return tangent_sum(None if dx is None else call(Where, wx > 0, dx * wx, 0.0),
+                           None if dy is None else call(Where, wy > 0, dy * wy, 0.0))
+
+
+def _nan_weights(x, y, wins):
+    """(weight of x, weight of y): 1 for the winner or the one facing a NaN, 0.5 on ties,
+    0 for the loser and for NaNs."""
+    x, y = _raw(x), _raw(y)
+    x_nan, y_nan = np.isnan(x), np.isnan(y)
+    dtype = np.result_type(x, y, np.float32)
+    tie = np.equal(x, y)
+    wx = np.where(tie, 0.5, wins(x, y) | (y_nan & ~x_nan)).astype(dtype)
+    wy = np.where(tie, 0.5, wins(y, x) | (x_nan & ~y_nan)).astype(dtype)
+    return wx, wy
+
+
+@register
+class Fmax(_FExtremum):
+    """Elementwise max(x, y) ignoring NaN (NumPy's fmax, PyTorch's fmax)."""
+    wins = staticmethod(np.greater)
+
+    forward = staticmethod(np.fmax)
+
+
+@register
+class Fmin(_FExtremum):
+    """Elementwise min(x, y) ignoring NaN (NumPy's fmin, PyTorch's fmin)."""
+    wins = staticmethod(np.less)
+
+    forward = staticmethod(np.fmin)
+
+
+@register
+class Round(Op):
+    """x rounded to `decimals` decimal places, halves to even (NumPy's round, PyTorch's
+    round(decimals=)); piecewise constant, so its gradient is 0."""
+    batching = "elementwise"
+
+    @staticmethod
+    def forward(x, *, decimals):
+        return np.round(x, decimals)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (zeros_like(g),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return zeros_like(dx)
+
+
+@register
+class NanToNum(Op):
+    """x with NaN, +inf and -inf replaced by finite numbers (NumPy's nan_to_num). The
+    gradient passes where x is finite and is 0 where a value was replaced (as PyTorch)."""
+    saves = ("x",)
+    batching = "elementwise"
+
+    @staticmethod
+    def forward(x, *, nan, posinf, neginf):
+        return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Where, np.isfinite(_raw(ctx.saved[0])), g, 0.0),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        return call(Where, np.isfinite(_raw(ctx.saved[0])), dx, 0.0)
+
+
+# ------------------------------------------------------------------ public functions
+
+def _unary(name, x):
+    return x if isinstance(x, Tensor) else check_operand(name, "x", x)
+
+
+def _binary(name, x, y, xname="x", yname="y"):
+    """The operands of a binary op; a string, None, ... raises TypeError naming it (NumPy
+    would try an object loop first)."""
+    if not isinstance(x, Tensor):
+        x = check_operand(name, xname, x)
+    if not isinstance(y, Tensor):
+        y = check_operand(name, yname, y)
+    return x, y
+
+
+def hypot(x, y):
+    """sqrt(x^2 + y^2) without overflow; the gradient at (0, 0) is 0 (as tg.norm; PyTorch
+    gives NaN)."""
+    return apply2(Hypot, *_binary("hypot", x, y))
+
+
+def arctan2(x1, x2):
+    """The angle of (x2, x1), in (-pi, pi], NumPy broadcasting. PyTorch: atan2. The
+    gradient at the origin is 0, as PyTorch's."""
+    return apply2(Arctan2, *_binary("arctan2", x1, x2, "x1", "x2"))
+
+
+def logaddexp(x, y):
+    """log(exp(x) + exp(y)) without overflow; -inf inputs give finite gradients (a -inf
+    input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp)."""
+    return apply2(Logaddexp, *_binary("logaddexp", x, y))
+
+
+def logaddexp2(x, y):
+    """log2(2**x + 2**y) without overflow; -inf inputs give finite gradients, as
+    logaddexp."""
+    return apply2(Logaddexp2, *_binary("logaddexp2", x, y))
+
+
+def sinc(x):
+    """sin(pi x) / (pi x), 1 at 0 (NumPy's and PyTorch's normalized sinc). Its first and
+    second derivatives at 0 are exact (0 and -pi^2/3)."""
+    return apply(Sinc, _unary("sinc", x))
+
+
+def fmax(x, y):
+    """Elementwise maximum ignoring NaN: where one input is NaN the other is the result
+    and gets the whole gradient; ties split it evenly (as maximum)."""
+    return apply2(Fmax, *_binary("fmax", x, y))
+
+
+def fmin(x, y):
+    """Elementwise minimum ignoring NaN, with fmax's gradient conventions."""
+    return apply2(Fmin, *_binary("fmin", x, y))
+
+
+def round(x, decimals=0):
+    """x rounded to `decimals` decimal places (negative: tens, hundreds, ...), halves to
+    even, as NumPy and PyTorch; zero gradient."""
+    x = _unary("round", x)
+    return apply(Round, x, decimals=check_int("round", "decimals", decimals))
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf` (None: the
+    dtype's largest/smallest finite value), as NumPy and PyTorch. The gradient passes
+    where x is finite and is 0 where a value was replaced."""
+    x = _unary("nan_to_num", x)
+    nan = check_number("nan_to_num", "nan", nan)
+    if posinf is not None:
+        posinf = check_number("nan_to_num", "posinf", posinf)
+    if neginf is not None:
+        neginf = check_number("nan_to_num", "neginf", neginf)
+    return apply(NanToNum, x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def float_power(x, y):
+    """x ** y computed in float64 (complex128 for complex inputs) whatever the inputs'
+    dtypes, as NumPy and PyTorch; the gradient flows back in each input's dtype."""
+    return _pow(_wide("float_power", "x", x), _wide("float_power", "y", y))
+
+
+def _wide(who, name, v):
+    """v in float64, or complex128 when complex: tensors through a recorded cast."""
+    if isinstance(v, Tensor):
+        dtype = np.complex128 if v._data.dtype.kind == "c" else np.float64
+        if v._data.dtype == dtype:
+            return v
+        return apply(Cast, v, dtype=np.dtype(dtype), src=v._data.dtype)
+    v = check_operand(who, name, v)
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, complex, np.number)):
+        a = np.asarray(v)
+        return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+    return complex(v) if isinstance(v, (complex, np.complexfloating)) else float(v)
+
+
+# PyTorch's and NumPy's other spellings
+asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2
+asinh, acosh, atanh = arcsinh, arccosh, arctanh
+radians, degrees = deg2rad, rad2deg
+around = round
