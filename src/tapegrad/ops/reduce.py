@@ -412,6 +412,83 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
 
 
+# ------------------------------------------------------------------ NaN-ignoring reductions
+# Compositions, not ops: NaN positions are replaced by a neutral value under a constant
+# mask (Where), so they get exactly zero gradient and the rules are the plain ones.
+
+def _nan_mask(x, op):
+    if not isinstance(x, Tensor):
+        x = check_operand(op, "x", x)
+    a = _raw(x)
+    a = np.asarray(a)
+    return x, (np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool))
+
+
+def nansum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Sum treating NaN as zero (`np.nansum`, `torch.nansum`); NaN positions get zero
+    gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.nansum(tg.tensor([1.0, float("nan"), 2.0]))
+    tensor(3.)
+    """
+    x, nan = _nan_mask(x, "nansum")
+    return _reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims, dim,
+                   keepdim, "nansum")
+
+
+def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Mean of the non-NaN elements (`np.nanmean`, `torch.nanmean`); a slice that is all
+    NaN gives NaN. NaN positions get zero gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.nanmean(tg.tensor([1.0, float("nan"), 2.0]))
+    tensor(1.5000)
+    """
+    x, nan = _nan_mask(x, "nanmean")
+    total = nansum(x, axis, keepdims, dim=dim, keepdim=keepdim)
+    dt = _raw(total).dtype if _raw(total).dtype.kind == "f" else np.float64
+    count = _reduce(Sum, make((~nan).astype(dt)), axis, keepdims, dim, keepdim,
+                    "nanmean")._data           # a constant: counts have no gradient
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count
+
+
+def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Product treating NaN as one (`np.nanprod`)."""
+    x, nan = _nan_mask(x, "nanprod")
+    return _reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims, dim,
+                   keepdim, "nanprod")
+
+
+def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest non-NaN element (`np.nanmax`); an all-NaN slice gives NaN. Ties share the
+    gradient as in `amax`."""
+    return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmax", Max, -np.inf)
+
+
+def nanmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN."""
+    return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmin", Min, np.inf)
+
+
+def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
+    x, nan = _nan_mask(x, op)
+    _check_nonempty(x, op)
+    if not nan.any():
+        return _reduce(cls, x, axis, keepdims, dim, keepdim, op)
+    out = _reduce(cls, where(nan, fill, x), axis, keepdims, dim, keepdim, op)
+    all_nan = _reduce(Min, make(nan), axis, keepdims, dim, keepdim, op)._data
+    return where(all_nan, np.nan, out) if all_nan.any() else out
+
+
+def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Peak to peak, max - min along `axis` (`np.ptp`)."""
+    _check_nonempty(x, "ptp")
+    return (_reduce(Max, x, axis, keepdims, dim, keepdim, "ptp")
+            - _reduce(Min, x, axis, keepdims, dim, keepdim, "ptp"))
+
+
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the largest element (int64, never requires grad)."""
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
