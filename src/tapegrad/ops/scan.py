@@ -13,7 +13,7 @@ from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
 from ._shapes import check_axis, check_int, check_operand
-from .elementwise import Exp, Log, Where, cast
+from .elementwise import Exp, Where, cast
 from .reduce import Sum
 from .shape import Concatenate, GetItem, Reshape, Transpose, broadcast_to
 
@@ -55,9 +55,9 @@ class Cumsum(Op):
 
 @register
 class Cumprod(Op):
-    """Running product along `axis`. The rules divide by x only where that is exact
-    (before the first zero of a slice); at and after a zero they use exclusive products,
-    so a zero in x gives PyTorch's gradient, never NaN or inf."""
+    """Running product along `axis`. The rules divide by x only when x has no zero; a
+    slice with a zero goes through exclusive products (no division), so a zero in x gives
+    PyTorch's gradient, never NaN or inf, and the rules differentiate again exactly."""
     saves = ("x", "out")
 
     @staticmethod
@@ -72,7 +72,7 @@ class Cumprod(Op):
         xr = _raw(x)
         if not np.any(xr == 0):
             return (call(Cumsum, g * out, axis=axis, reverse=True) / x,)
-        if isinstance(x, Tensor) or isinstance(g, Tensor):
+        if isinstance(x, Tensor) or isinstance(g, Tensor) or _fits(xr, axis):
             return (_cumprod_exact(x, g, axis, reverse_mode=True),)
         return (_cumprod_vjp_zeros(xr, _raw(out), g, axis),)
 
@@ -83,9 +83,16 @@ class Cumprod(Op):
         xr = _raw(x)
         if not np.any(xr == 0):
             return out * call(Cumsum, dx / x, axis=axis, reverse=False)
-        if isinstance(x, Tensor) or isinstance(dx, Tensor):
+        if isinstance(x, Tensor) or isinstance(dx, Tensor) or _fits(xr, axis):
             return _cumprod_exact(x, dx, axis, reverse_mode=False)
         return _cumprod_jvp_zeros(xr, _raw(out), dx, axis)
+
+
+def _fits(x, axis):
+    """Whether the exact form's n-fold memory is small: then a first-order backward uses
+    it too, and gives the bits of a create_graph backward. Longer slices use the O(n)
+    first-zero form (equal up to rounding)."""
+    return x.size * x.shape[axis] <= 1 << 20
 
 
 def _zero_masks(x, axis):
@@ -156,42 +163,70 @@ class LogCumSumExp(Op):
             x = x.astype(np.float32)
         return _accumulate(np.logaddexp, x, axis, reverse)
 
-    # d out_i / d x_k = exp(x_k - out_i) for k on out_i's side of i. The sums of these
-    # weights times g are formed in log space, the positive and negative parts of g
-    # apart, so neither exp(x) nor exp(-out) is ever formed on its own.
+    # d out_i / d x_k = exp(x_k - out_i) for k on out_i's side of i (a softmax weight).
+    # Both rules stay linear in g / dx (forward mode runs through the vjp)
     @staticmethod
     def vjp(ctx, g):
         x, out = ctx.saved
         p = ctx.params
-        out = _finite_out(out)
-        with np.errstate(divide="ignore"):
-            pos = call(Log, call(Where, g > 0, g, 0.0))
-            neg = call(Log, call(Where, g < 0, -g, 0.0))
-        other = not p["reverse"]
-        up = call(LogCumSumExp, pos - out, axis=p["axis"], reverse=other)
-        down = call(LogCumSumExp, neg - out, axis=p["axis"], reverse=other)
-        return (call(Exp, x + up) - call(Exp, x + down),)
+        back = not p["reverse"]
+        out, shift = _lcse_shift(out, p["axis"])
+        if shift is None:
+            return (_lcse_weights(x, out, g, p["axis"], p["reverse"], True),)
+        # exp(x_k - out_i) = exp(x_k - c) exp(c - out_i), both factors in range
+        return (call(Exp, x - shift) * call(Cumsum, g * call(Exp, shift - out),
+                                           axis=p["axis"], reverse=back),)
 
     @staticmethod
     def jvp(ctx, dx):
         x, out = ctx.saved
         p = ctx.params
-        out = _finite_out(out)
-        with np.errstate(divide="ignore"):
-            pos = call(Log, call(Where, dx > 0, dx, 0.0))
-            neg = call(Log, call(Where, dx < 0, -dx, 0.0))
-        up = call(LogCumSumExp, x + pos, axis=p["axis"], reverse=p["reverse"])
-        down = call(LogCumSumExp, x + neg, axis=p["axis"], reverse=p["reverse"])
-        return call(Exp, up - out) - call(Exp, down - out)
+        out, shift = _lcse_shift(out, p["axis"])
+        if shift is None:
+            return _lcse_weights(x, out, dx, p["axis"], p["reverse"], False)
+        return call(Exp, shift - out) * call(Cumsum, dx * call(Exp, x - shift),
+                                             axis=p["axis"], reverse=p["reverse"])
 
 
-def _finite_out(out):
-    """out with -inf (an all -inf prefix) as 0: every weight exp(x_k - out_i) there has
-    x_k = -inf, so it stays 0 instead of becoming exp(-inf + inf) = NaN."""
-    masked = np.isneginf(_raw(out))
+def _lcse_shift(out, axis):
+    """(out with -inf as 0, a per-slice constant c) where exp(c - out) cannot overflow,
+    else (out, None). An all -inf prefix has x_k = -inf for every weight exp(x_k - out_i)
+    of it, so out_i = 0 there keeps the weight 0 instead of exp(-inf + inf) = NaN."""
+    r = _raw(out)
+    masked = np.isneginf(r)
     if np.any(masked):
-        return call(Where, masked, 0.0, out)
-    return out
+        out = call(Where, masked, 0.0, out)
+        r = np.where(masked, 0.0, r)
+    hi = np.max(r, axis=axis, keepdims=True)
+    lo = np.min(r, axis=axis, keepdims=True)
+    # half the exponent range: exp(c - out) and the products it meets stay finite
+    limit = 0.5 * np.log(np.finfo(r.dtype if r.dtype.kind == "f" else np.float64).max)
+    if np.all(hi - lo <= limit):
+        return out, hi
+    return out, None
+
+
+def _lcse_weights(x, out, t, axis, reverse, transpose):
+    """The rules with the weights formed one by one, for slices whose out spans more than
+    exp can hold: W[k, i] = exp(x_k - out_i) where x_k counts towards out_i, else 0.
+    n times the memory; vjp: gx_k = sum_i W[k, i] g_i, jvp: dout_i = sum_k W[k, i] dx_k."""
+    nd = len(np.shape(_raw(x)))
+    perm = tuple(a for a in range(nd) if a != axis) + (axis,)
+    back = tuple(int(a) for a in np.argsort(perm))
+    xm, om, tm = (call(Transpose, v, axes=perm) for v in (x, out, t))
+    lead = tuple(np.shape(_raw(xm))[:-1])
+    n = np.shape(_raw(xm))[-1]
+    counts = np.tril(np.ones((n, n), dtype=bool)) if reverse else \
+        np.triu(np.ones((n, n), dtype=bool))                # [k, i]: x_k is in out_i
+    expo = call(Reshape, xm, shape=lead + (n, 1)) - call(Reshape, om, shape=lead + (1, n))
+    w = call(Exp, call(Where, counts, expo, -np.inf))
+    k = len(lead)
+    if transpose:
+        r = call(Sum, w * call(Reshape, tm, shape=lead + (1, n)), axis=(k + 1,),
+                 keepdims=False)
+    else:
+        r = call(Sum, w * call(Reshape, tm, shape=lead + (n, 1)), axis=(k,), keepdims=False)
+    return call(Transpose, r, axes=back)
 
 
 # ------------------------------------------------------------------ public functions
