@@ -99,6 +99,11 @@ ROWS = [
     OpCase(tg.quantile, [(2, 4)], dict(q=[0.1, 0.5, 1.0], axis=0, keepdims=True),
            sample=distinct, torch=_t_quantile),
     OpCase(tg.quantile, [(2, 3)], dict(q=0.4), sample=distinct, torch=_t_quantile),
+    OpCase(lambda x: tg.kthvalue(x, 2, dim=0).values, [(3, 4)], sample=distinct,
+           name="kthvalue_values", torch=lambda T, x: T.kthvalue(x, 2, dim=0).values),
+    OpCase(tg.percentile, [(3, 4)], dict(q=[25.0, 90.0], axis=1), sample=distinct,
+           torch=lambda T, x, q, axis: T.quantile(x, T.tensor(q, dtype=x.dtype) / 100,
+                                                  dim=axis)),
     # NaN-ignoring reductions: NaN positions get zero gradient
     OpCase(tg.nansum, [(2, 3)], dict(axis=1), sample=with_nans,
            torch=lambda T, x, axis: T.nansum(x, axis)),

@@ -21,8 +21,8 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
 from .reduce import nanmax, nanmean, nanmin, nanprod, nansum, ptp  # noqa: F401,E402
 from .scan import (cummax, cummin, cumprod, cumsum, diff, gather,  # noqa: F401,E402
                    logcumsumexp)
-from .sort import (argpartition, argsort, median, np_median, np_sort,  # noqa: F401,E402
-                   partition, quantile, sort, sort_values, topk)
+from .sort import (argpartition, argsort, kthvalue, median, np_median,  # noqa: F401,E402
+                   np_sort, partition, percentile, quantile, sort, sort_values, topk)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

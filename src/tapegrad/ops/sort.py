@@ -30,6 +30,7 @@ _UNSET = object()       # "not given": None is a meaningful axis (flatten)
 
 SortResult = namedtuple("sort", ["values", "indices"])
 TopkResult = namedtuple("topk", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
 MedianResult = namedtuple("median", ["values", "indices"])
 
 
@@ -108,7 +109,7 @@ def sort_values(x, axis=-1, kind=None, *, descending=False):
     """`np.sort(x, axis)`: the sorted values only (None sorts the flattened tensor).
 
     >>> import tapegrad as tg
-    >>> tg.ops.sort.sort_values(tg.tensor([[2.0, 1.0], [0.0, 3.0]]), axis=None)
+    >>> tg.ops.sort_values(tg.tensor([[2.0, 1.0], [0.0, 3.0]]), axis=None)
     tensor([0., 1., 2., 3.])
     """
     _check_kind("sort", kind)
@@ -213,6 +214,31 @@ def topk(x, k, dim=-1, largest=True, sorted=True, *, axis=None):
     return TopkResult(values, make(ind))
 
 
+def kthvalue(x, k, dim=-1, keepdim=False):
+    """The k-th smallest element (k counts from 1) along `dim`: `(values, indices)` as
+    `torch.kthvalue`; the gradient goes to that element.
+
+    >>> import tapegrad as tg
+    >>> tg.kthvalue(tg.tensor([3.0, 1.0, 2.0]), 2)
+    kthvalue(values=tensor(2.), indices=tensor(0))
+    """
+    x = _operand(x, "kthvalue")
+    k = check_int("kthvalue", "k", k)
+    check_bool("kthvalue", "keepdim", keepdim)
+    flat, ax = _one_axis(x, dim, "kthvalue", "dim")
+    n = flat.shape[ax]
+    if not 1 <= k <= n:
+        raise ValueError(f"kthvalue: k must be between 1 and the size of dimension {ax} "
+                         f"({n}), got {k}")
+    ind = _order(flat._data, ax, False)[(slice(None),) * ax + (slice(k - 1, k),)]
+    values = gather(flat, ind, ax)
+    if not keepdim:
+        ind = np.squeeze(ind, ax)
+        values = call(Reshape, values, shape=ind.shape)
+    values, ind = _back_to_0d(x, values, ind.astype(np.int64))
+    return KthvalueResult(values, make(ind))
+
+
 # ------------------------------------------------------------------ median, quantile
 
 def median(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
@@ -278,7 +304,7 @@ def np_median(x, axis=None, keepdims=False):
     """`np.median`: the middle element, or the mean of the two middle ones.
 
     >>> import tapegrad as tg
-    >>> tg.ops.sort.np_median(tg.tensor([[1.0, 4.0], [2.0, 3.0]]), axis=1)
+    >>> tg.ops.np_median(tg.tensor([[1.0, 4.0], [2.0, 3.0]]), axis=1)
     tensor([2.5000, 2.5000])
     """
     return _quantile(x, 0.5, axis, keepdims, "linear", "median")
@@ -307,6 +333,20 @@ def quantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None, method=
     if interpolation is not None:
         method = interpolation
     return _quantile(x, q, axis, keepdims, method, "quantile")
+
+
+def percentile(x, q, axis=None, keepdims=False, *, method="linear"):
+    """`np.percentile`: `quantile` with q in percent (0 to 100).
+
+    >>> import tapegrad as tg
+    >>> tg.percentile(tg.tensor([1.0, 2.0, 3.0, 4.0]), 50)
+    tensor(2.5000)
+    """
+    qa = np.asarray(q._data if isinstance(q, Tensor) else check_operand("percentile", "q", q),
+                    dtype=np.float64)
+    if np.any(~((qa >= 0) & (qa <= 100))):
+        raise ValueError(f"percentile: q must be in [0, 100], got {q!r}")
+    return _quantile(x, qa / 100, axis, keepdims, method, "percentile")
 
 
 def _quantile(x, q, axis, keepdims, method, op):
