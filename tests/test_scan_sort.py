@@ -2,6 +2,8 @@
 edge cases) and PyTorch (indices, gradients at zeros and ties), the max/min rule, and the
 errors. The case rows in tests/ops/cases_scan.py check every rule; this file checks what
 rows cannot: axis conventions, empty and 0-d inputs, NaN, and the result types."""
+import doctest
+import importlib
 import warnings
 
 import numpy as np
@@ -424,3 +426,10 @@ def test_top_level_names_exist():
     for m in ("cumsum cumprod sort argsort topk median quantile nansum nanmean diff "
               "logcumsumexp cummax cummin").split():
         assert callable(getattr(x, m)), m
+
+
+def test_docstring_examples_run():
+    for name in ("scan", "sort", "reduce"):
+        mod = importlib.import_module(f"tapegrad.ops.{name}")
+        failed, _ = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert failed == 0, mod.__name__

@@ -296,7 +296,7 @@ def logcumsumexp(x, axis=None, *, dim=None, reverse=False):
 
     >>> import tapegrad as tg
     >>> tg.logcumsumexp(tg.tensor([0.0, 0.0]), 0)
-    tensor([0.    , 0.6931])
+    tensor([0.0000, 0.6931])
     """
     return _scan(LogCumSumExp, x, axis, dim, None, "logcumsumexp",
                  reverse=_flag("logcumsumexp", reverse))

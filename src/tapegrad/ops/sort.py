@@ -220,7 +220,7 @@ def kthvalue(x, k, dim=-1, keepdim=False):
 
     >>> import tapegrad as tg
     >>> tg.kthvalue(tg.tensor([3.0, 1.0, 2.0]), 2)
-    kthvalue(values=tensor(2.), indices=tensor(0))
+    kthvalue(values=tensor(2.), indices=tensor(2))
     """
     x = _operand(x, "kthvalue")
     k = check_int("kthvalue", "k", k)
