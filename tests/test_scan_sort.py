@@ -433,3 +433,16 @@ def test_docstring_examples_run():
         mod = importlib.import_module(f"tapegrad.ops.{name}")
         failed, _ = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert failed == 0, mod.__name__
+
+
+def test_numpy_cumsum_and_cumprod_on_a_tensor_stay_in_the_graph():
+    # NumPy calls the Tensor methods (with axis, dtype and out), which are tracked
+    a = np.array([[1.0, 2.0], [3.0, 0.0]])
+    for f, tf in ((np.cumsum, torch.cumsum), (np.cumprod, torch.cumprod)):
+        x = tg.tensor(a, requires_grad=True)
+        y = f(x, axis=1)
+        assert isinstance(y, tg.Tensor) and y.requires_grad
+        y.sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(),
+                                      _torch_grad(lambda t: tf(t, 1), a))
+    assert np.cumsum(tg.tensor(a)).shape == (4,)

@@ -9,10 +9,11 @@ from collections import namedtuple
 
 import numpy as np
 
+from .._dtypes import to_array
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
-from ._shapes import check_axis, check_int, check_operand
+from ._shapes import check_axis, check_bool, check_int, check_operand
 from .elementwise import Exp, Where, cast
 from .reduce import Sum
 from .shape import Concatenate, GetItem, Reshape, Transpose, broadcast_to
@@ -238,7 +239,8 @@ CumminResult = namedtuple("cummin", ["values", "indices"])
 def _operand(x, op):
     if isinstance(x, Tensor):
         return x
-    return make(np.asarray(check_operand(op, "x", x)))
+    # tapegrad's dtype rules: a list of Python floats is float32, as tg.tensor makes it
+    return make(to_array(check_operand(op, "x", x), copy=False, fn=op))
 
 
 def _scan_axis(x, axis, dim, op):
@@ -276,7 +278,7 @@ def cumsum(x, axis=None, dtype=None, *, dim=None, reverse=False):
     tensor([[1., 3.],
             [3., 7.]])
     """
-    return _scan(Cumsum, x, axis, dim, dtype, "cumsum", reverse=_flag("cumsum", reverse))
+    return _scan(Cumsum, x, axis, dim, dtype, "cumsum", reverse=check_bool("cumsum", "reverse", reverse))
 
 
 def cumprod(x, axis=None, dtype=None, *, dim=None):
@@ -299,13 +301,7 @@ def logcumsumexp(x, axis=None, *, dim=None, reverse=False):
     tensor([0.0000, 0.6931])
     """
     return _scan(LogCumSumExp, x, axis, dim, None, "logcumsumexp",
-                 reverse=_flag("logcumsumexp", reverse))
-
-
-def _flag(op, v):
-    if v is True or v is False:
-        return v
-    raise TypeError(f"{op}: reverse must be True or False, got {v!r}")
+                 reverse=check_bool("logcumsumexp", "reverse", reverse))
 
 
 def cummax(x, dim=None, *, axis=None):

@@ -19,6 +19,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._check import describe
+from .._dtypes import to_array
 from .._tensor import Tensor, make
 from ._apply import call
 from ._shapes import check_axis, check_bool, check_int, check_operand, normalize_axis
@@ -37,7 +38,8 @@ MedianResult = namedtuple("median", ["values", "indices"])
 def _operand(x, op):
     if isinstance(x, Tensor):
         return x
-    return make(np.asarray(check_operand(op, "x", x)))
+    # tapegrad's dtype rules: a list of Python floats is float32, as tg.tensor makes it
+    return make(to_array(check_operand(op, "x", x), copy=False, fn=op))
 
 
 def _flat(x):
