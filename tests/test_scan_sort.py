@@ -325,13 +325,34 @@ A_NAN = np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, np.nan], [0.5, -3.0, np.n
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
-@pytest.mark.parametrize("name", ["nansum", "nanmean", "nanmax", "nanmin", "nanprod"])
+@pytest.mark.parametrize("name", ["nansum", "nanmean", "nanmax", "nanmin", "nanprod",
+                                  "nanvar", "nanstd", "nanmedian", "nancumsum",
+                                  "nancumprod"])
 def test_nan_reductions_equal_numpy(name, axis):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)     # NumPy warns on all-NaN rows
         want = getattr(np, name)(A_NAN, axis=axis)
-    got = getattr(tg, name)(tg.tensor(A_NAN), axis)
+    got = getattr(tg, name)(tg.tensor(A_NAN), axis=axis)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-14)
+
+
+def test_nan_order_statistics_follow_numpy_and_torch():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for q in (0.3, [0.0, 0.5, 1.0]):
+            np.testing.assert_allclose(tg.nanquantile(tg.tensor(A_NAN), q, axis=1).numpy(),
+                                       np.nanquantile(A_NAN, q, axis=1), rtol=1e-14)
+        np.testing.assert_allclose(tg.nanvar(tg.tensor(A_NAN), axis=1, ddof=1).numpy(),
+                                   np.nanvar(A_NAN, axis=1, ddof=1), rtol=1e-14)
+    a = np.array([[4.0, np.nan, 1.0, 3.0, 2.0], [np.nan, 5.0, 1.0, 0.0, 2.0]])
+    ours, theirs = tg.nanmedian(tg.tensor(a), 1), torch.nanmedian(torch.tensor(a), 1)
+    assert type(ours).__name__ == "nanmedian"
+    np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+    assert tg.nanmedian(tg.tensor(a)).item() == torch.nanmedian(torch.tensor(a)).item()
+    np.testing.assert_array_equal(tg.nanargmax(tg.tensor(a), axis=1).numpy(),
+                                  np.nanargmax(a, axis=1))
+    np.testing.assert_array_equal(tg.nanargmin(tg.tensor(a)).numpy(), np.nanargmin(a))
 
 
 def test_nan_positions_get_zero_gradient():
@@ -409,6 +430,9 @@ def test_max_with_a_tensor_second_argument_is_maximum():
     (lambda x: tg.percentile(x, 120), ValueError, ["percentile", "q"]),
     (lambda x: tg.nanmax(tg.tensor(np.zeros(0))), ValueError, ["nanmax", "empty"]),
     (lambda x: tg.nansum(None), TypeError, ["nansum", "x"]),
+    (lambda x: tg.nanvar(x, ddof=0.5), TypeError, ["nanvar", "ddof"]),
+    (lambda x: tg.nanargmax(tg.tensor([np.nan, np.nan])), ValueError, ["nanargmax", "NaN"]),
+    (lambda x: tg.nanquantile(x, -0.1), ValueError, ["nanquantile", "q"]),
 ])
 def test_errors_name_the_function_and_the_argument(call, exc, words):
     with pytest.raises(exc) as info:
@@ -420,7 +444,8 @@ def test_errors_name_the_function_and_the_argument(call, exc, words):
 def test_top_level_names_exist():
     for name in ("cumsum cumprod logcumsumexp cummax cummin diff sort argsort partition "
                  "argpartition topk kthvalue median quantile percentile nansum nanmean "
-                 "nanmax nanmin nanprod ptp").split():
+                 "nanmax nanmin nanprod ptp nanvar nanstd nanmedian nanquantile nancumsum "
+                 "nancumprod nanargmax nanargmin").split():
         assert callable(getattr(tg, name)), name
     x = tg.tensor(X34)
     for m in ("cumsum cumprod sort argsort topk median quantile nansum nanmean diff "

@@ -28,8 +28,10 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
                   remainder, sinh)
 from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,E402
-                  cumsum, diff, kthvalue, logcumsumexp, median, nanmax, nanmean, nanmin,
-                  nanprod, nansum, partition, percentile, ptp, quantile, sort, topk)
+                  cumsum, diff, kthvalue, logcumsumexp, median, nanargmax, nanargmin,
+                  nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanprod,
+                  nanquantile, nansum, nanstd, nanvar, partition, percentile, ptp,
+                  quantile, sort, topk)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

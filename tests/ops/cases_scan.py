@@ -44,6 +44,19 @@ def _t_quantile(T, x, q, axis=None, keepdims=False):
     return T.quantile(x, T.tensor(q, dtype=x.dtype), dim=axis, keepdim=keepdims)
 
 
+def distinct_with_nans(rng, shapes):
+    """distinct values with with_nans' NaN positions."""
+    return [np.where(np.isnan(with_nans(rng, shapes)[0]), np.nan, distinct(rng, shapes)[0])]
+
+
+def _t_nanvar(T, x, axis, ddof=0):
+    keep = ~T.isnan(x)
+    clean = T.where(keep, x, T.zeros_like(x))
+    n = keep.sum(axis, keepdim=True)
+    dev = T.where(keep, clean - clean.sum(axis, keepdim=True) / n, T.zeros_like(x))
+    return (dev * dev).sum(axis) / (n.squeeze(axis) - ddof)
+
+
 def _t_nan_fill(T, x, fill):
     return T.where(T.isnan(x), T.tensor(fill, dtype=x.dtype), x)
 
@@ -110,12 +123,23 @@ ROWS = [
     OpCase(tg.nansum, [(3, 2)], torch=lambda T, x: T.nansum(x)),
     OpCase(tg.nanmean, [(2, 3)], dict(axis=0), sample=with_nans,
            torch=lambda T, x, axis: T.nanmean(x, axis)),
-    OpCase(tg.nanmax, [(2, 3)], dict(axis=1), sample=lambda rng, s: [
-        np.where(np.isnan(with_nans(rng, s)[0]), np.nan, distinct(rng, s)[0])],
-        torch=lambda T, x, axis: T.amax(_t_nan_fill(T, x, -np.inf), axis)),
-    OpCase(tg.nanmin, [(3, 2)], sample=lambda rng, s: [
-        np.where(np.isnan(with_nans(rng, s)[0]), np.nan, distinct(rng, s)[0])],
-        torch=lambda T, x: T.amin(_t_nan_fill(T, x, np.inf))),
+    OpCase(tg.nanmax, [(2, 3)], dict(axis=1), sample=distinct_with_nans,
+           torch=lambda T, x, axis: T.amax(_t_nan_fill(T, x, -np.inf), axis)),
+    OpCase(tg.nanmin, [(3, 2)], sample=distinct_with_nans,
+           torch=lambda T, x: T.amin(_t_nan_fill(T, x, np.inf))),
+    OpCase(tg.nanvar, [(2, 4)], dict(axis=1, ddof=1), sample=with_nans, torch=_t_nanvar),
+    OpCase(tg.nanstd, [(3, 3)], dict(axis=0), sample=with_nans,
+           torch=lambda T, x, axis: T.sqrt(_t_nanvar(T, x, axis))),
+    OpCase(lambda x: tg.nanmedian(x, 1).values, [(2, 4)], sample=distinct_with_nans,
+           name="nanmedian_dim_values", torch=lambda T, x: T.nanmedian(x, 1).values),
+    OpCase(tg.nanmedian, [(2, 4)], dict(axis=1), sample=distinct_with_nans,
+           name="nanmedian_numpy", torch=lambda T, x, axis: T.nanquantile(x, 0.5, dim=axis)),
+    OpCase(tg.nanquantile, [(3, 3)], dict(q=[0.2, 0.7], axis=0), sample=distinct_with_nans,
+           torch=lambda T, x, q, axis: T.nanquantile(x, T.tensor(q, dtype=x.dtype), dim=axis)),
+    OpCase(tg.nancumsum, [(2, 3)], dict(axis=1), sample=with_nans,
+           torch=lambda T, x, axis: T.cumsum(_t_nan_fill(T, x, 0.0), axis)),
+    OpCase(tg.nancumprod, [(3, 2)], dict(axis=0), sample=with_nans,
+           torch=lambda T, x, axis: T.cumprod(_t_nan_fill(T, x, 1.0), axis)),
     OpCase(tg.nanprod, [(2, 3)], dict(axis=1), sample=with_nans,
            torch=lambda T, x, axis: T.prod(_t_nan_fill(T, x, 1.0), axis)),
     OpCase(tg.ptp, [(3, 4)], dict(axis=0), sample=distinct,

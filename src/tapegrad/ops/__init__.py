@@ -18,11 +18,13 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
-from .reduce import nanmax, nanmean, nanmin, nanprod, nansum, ptp  # noqa: F401,E402
+from .reduce import (nanargmax, nanargmin, nanmax, nanmean, nanmin,  # noqa: F401,E402
+                     nanprod, nanstd, nansum, nanvar, ptp)
 from .scan import (cummax, cummin, cumprod, cumsum, diff, gather,  # noqa: F401,E402
-                   logcumsumexp)
-from .sort import (argpartition, argsort, kthvalue, median, np_median,  # noqa: F401,E402
-                   np_sort, partition, percentile, quantile, sort, sort_values, topk)
+                   logcumsumexp, nancumprod, nancumsum)
+from .sort import (argpartition, argsort, kthvalue, median, nanmedian,  # noqa: F401,E402
+                   nanquantile, np_median, np_sort, partition, percentile, quantile, sort,
+                   sort_values, topk)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

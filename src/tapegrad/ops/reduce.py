@@ -482,6 +482,59 @@ def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
     return where(all_nan, np.nan, out) if all_nan.any() else out
 
 
+def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+    """Variance of the non-NaN elements (`np.nanvar`: ddof=0 by default); NaN positions
+    get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN."""
+    return _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanvar")
+
+
+def nanstd(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+    """Standard deviation of the non-NaN elements (`np.nanstd`), sqrt(nanvar); 0 where
+    the variance is 0, with gradient 0 there (as `std`)."""
+    v = _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanstd")
+    nonzero = v != 0
+    return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
+
+
+def _nanvar(x, axis, keepdims, dim, keepdim, ddof, op):
+    ddof = check_int(op, "ddof", ddof)
+    x, nan = _nan_mask(_float_in(x, op), op)
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+    clean = where(nan, 0.0, x) if nan.any() else x
+    nd = np.ndim(_raw(x))
+    count = np.sum(~nan, axis=normalize_axis(axis, nd, op), keepdims=True)
+    mean = _reduce(Sum, clean, axis, True, None, None, op) / count.astype(_raw(x).dtype)
+    dev = clean - mean
+    sq = where(nan, 0.0, dev * dev) if nan.any() else dev * dev
+    total = _reduce(Sum, sq, axis, keepdims, None, None, op)
+    denom = count - ddof
+    if not keepdims:
+        denom = denom.reshape(np.shape(_raw(total)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = np.where(denom > 0, denom, np.nan).astype(_raw(x).dtype)
+        return total / denom
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient)."""
+    return _nanarg(x, axis, keepdims, "nanargmax", np.nanargmax)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient)."""
+    return _nanarg(x, axis, keepdims, "nanargmin", np.nanargmin)
+
+
+def _nanarg(x, axis, keepdims, op, fn):
+    axis, keepdims = _arg_axis(x, axis, None, keepdims, None, op)
+    a = _raw(x) if isinstance(x, Tensor) else np.asarray(x)
+    try:
+        return make(fn(a, axis=axis, keepdims=keepdims).astype(np.int64))
+    except ValueError:
+        raise ValueError(f"{op}: a slice holds nothing but NaN (shape {np.shape(a)}, "
+                         f"axis {axis})") from None
+
+
 def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Peak to peak, max - min along `axis` (`np.ptp`)."""
     _check_nonempty(x, "ptp")

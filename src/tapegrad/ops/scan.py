@@ -14,7 +14,7 @@ from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
 from ._shapes import check_axis, check_bool, check_int, check_operand
-from .elementwise import Exp, Where, cast
+from .elementwise import Exp, Where, cast, where
 from .reduce import Sum
 from .shape import Concatenate, GetItem, Reshape, Transpose, broadcast_to
 
@@ -290,6 +290,25 @@ def cumprod(x, axis=None, dtype=None, *, dim=None):
     tensor([1., 2., 0., 0.])
     """
     return _scan(Cumprod, x, axis, dim, dtype, "cumprod")
+
+
+def nancumsum(x, axis=None, dtype=None, *, dim=None):
+    """`np.nancumsum`: cumsum with NaN counted as 0 (zero gradient there)."""
+    x = _operand(x, "nancumsum")
+    nan = _nan_positions(x)
+    return cumsum(where(nan, 0.0, x) if nan.any() else x, axis, dtype, dim=dim)
+
+
+def nancumprod(x, axis=None, dtype=None, *, dim=None):
+    """`np.nancumprod`: cumprod with NaN counted as 1 (zero gradient there)."""
+    x = _operand(x, "nancumprod")
+    nan = _nan_positions(x)
+    return cumprod(where(nan, 1.0, x) if nan.any() else x, axis, dtype, dim=dim)
+
+
+def _nan_positions(x):
+    a = x._data
+    return np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool)
 
 
 def logcumsumexp(x, axis=None, *, dim=None, reverse=False):

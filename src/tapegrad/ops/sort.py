@@ -33,6 +33,7 @@ SortResult = namedtuple("sort", ["values", "indices"])
 TopkResult = namedtuple("topk", ["values", "indices"])
 KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
 MedianResult = namedtuple("median", ["values", "indices"])
+NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
 
 
 def _operand(x, op):
@@ -257,30 +258,49 @@ def median(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
     >>> tg.median(x), tg.median(x, axis=0)
     (tensor(2.), tensor(2.5000))
     """
+    return _median(x, dim, keepdim, axis, keepdims, "median", False)
+
+
+def nanmedian(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
+    """The median of the non-NaN elements, by `median`'s rule: PyTorch's lower median
+    (`torch.nanmedian`) given a dimension or nothing, NumPy's `np.nanmedian` with `axis=`.
+    A slice with nothing but NaN gives NaN.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([4.0, float("nan"), 1.0, 3.0, 2.0])
+    >>> tg.nanmedian(x), tg.nanmedian(x, axis=0)
+    (tensor(2.), tensor(2.5000))
+    """
+    return _median(x, dim, keepdim, axis, keepdims, "nanmedian", True)
+
+
+def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
     if axis is not _UNSET or keepdims is not False:
         if dim is not _UNSET:
-            raise TypeError("median: give dim (values and indices, as PyTorch) or axis "
+            raise TypeError(f"{op}: give dim (values and indices, as PyTorch) or axis "
                             "(values, as NumPy), not both")
         if keepdim is not False:
-            raise TypeError("median: keepdim goes with dim; use keepdims= with axis=")
-        return np_median(x, None if axis is _UNSET else axis, keepdims=keepdims)
-    x = _operand(x, "median")
-    check_bool("median", "keepdim", keepdim)
+            raise TypeError(f"{op}: keepdim goes with dim; use keepdims= with axis=")
+        return _quantile(x, 0.5, None if axis is _UNSET else axis, keepdims, "linear", op,
+                         skip_nan)
+    x = _operand(x, op)
+    check_bool(op, "keepdim", keepdim)
     if dim is _UNSET or dim is None:
         if keepdim:
-            raise TypeError("median: keepdim needs a dim")
+            raise TypeError(f"{op}: keepdim needs a dim")
         flat = _flat(x)
-        _nonempty(flat, 0, "median")
-        return gather(flat, _lower_median(flat._data, 0, keepdims=True), 0).reshape(())
-    flat, ax = _one_axis(x, dim, "median", "dim")
-    _nonempty(flat, ax, "median")
-    ind = _lower_median(flat._data, ax, keepdims=True)
+        _nonempty(flat, 0, op)
+        ind = _lower_median(flat._data, 0, skip_nan)
+        return call(Reshape, gather(flat, ind, 0), shape=())
+    flat, ax = _one_axis(x, dim, op, "dim")
+    _nonempty(flat, ax, op)
+    ind = _lower_median(flat._data, ax, skip_nan)
     values = gather(flat, ind, ax)
     if not keepdim:
         ind = np.squeeze(ind, ax)
         values = call(Reshape, values, shape=ind.shape)
     values, ind = _back_to_0d(x, values, ind.astype(np.int64))
-    return MedianResult(values, make(ind))
+    return (NanmedianResult if skip_nan else MedianResult)(values, make(ind))
 
 
 def _nonempty(x, ax, op):
@@ -289,17 +309,20 @@ def _nonempty(x, ax, op):
                          f"{x.shape})")
 
 
-def _lower_median(a, ax, keepdims):
-    """Index of the lower median along `ax` (of the first NaN where there is one)."""
-    order = np.argsort(a, axis=ax, kind="stable")
+def _lower_median(a, ax, skip_nan):
+    """Index of the lower median along `ax`, with the axis kept. A NaN in the slice
+    makes it the first NaN; with `skip_nan`, the median of the others (a NaN when there
+    are none)."""
+    order = np.argsort(a, axis=ax, kind="stable")       # NaN last
     n = a.shape[ax]
-    rank = np.full(a.shape[:ax] + (1,) + a.shape[ax + 1:], (n - 1) // 2)
-    if a.dtype.kind in "fc":
-        nans = np.isnan(a)
-        has = nans.any(axis=ax, keepdims=True)
-        rank = np.where(has, n - nans.sum(axis=ax, keepdims=True), rank)
-    ind = np.take_along_axis(order, rank, axis=ax)
-    return ind if keepdims else np.squeeze(ind, ax)
+    nans = np.isnan(a).sum(axis=ax, keepdims=True) if a.dtype.kind in "fc" else \
+        np.zeros(a.shape[:ax] + (1,) + a.shape[ax + 1:], dtype=np.intp)
+    if skip_nan:
+        m = n - nans
+        rank = np.where(m == 0, 0, (m - 1) // 2)
+    else:
+        rank = np.where(nans > 0, n - nans, (n - 1) // 2)
+    return np.take_along_axis(order, rank, axis=ax)
 
 
 def np_median(x, axis=None, keepdims=False):
@@ -337,6 +360,26 @@ def quantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None, method=
     return _quantile(x, q, axis, keepdims, method, "quantile")
 
 
+def nanquantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None,
+                method="linear", interpolation=None):
+    """`quantile` of the non-NaN elements (`np.nanquantile`, `torch.nanquantile`); a slice
+    with nothing but NaN gives NaN. NaN positions get zero gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.nanquantile(tg.tensor([1.0, float("nan"), 3.0]), 0.5)
+    tensor(2.)
+    """
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("nanquantile: give either axis= or dim=, not both")
+        axis = dim
+    if keepdim is not None:
+        keepdims = keepdim
+    if interpolation is not None:
+        method = interpolation
+    return _quantile(x, q, axis, keepdims, method, "nanquantile", True)
+
+
 def percentile(x, q, axis=None, keepdims=False, *, method="linear"):
     """`np.percentile`: `quantile` with q in percent (0 to 100).
 
@@ -351,7 +394,7 @@ def percentile(x, q, axis=None, keepdims=False, *, method="linear"):
     return _quantile(x, qa / 100, axis, keepdims, method, "percentile")
 
 
-def _quantile(x, q, axis, keepdims, method, op):
+def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     x = _operand(x, op)
     check_bool(op, "keepdims", keepdims)
     if method not in _METHODS:
@@ -377,10 +420,13 @@ def _quantile(x, q, axis, keepdims, method, op):
                          f"{x.shape})")
     flat = call(Reshape, moved, shape=lead + (n,))
     a = flat._data
-    order = np.argsort(a, axis=-1, kind="stable")
-    pos = qa.reshape(-1) * (n - 1)                              # (nq,)
+    order = np.argsort(a, axis=-1, kind="stable")       # NaN last
+    nan = np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool)
+    # m: how many elements count in each slice (the non-NaN ones for the nan* forms)
+    m = n - nan.sum(axis=-1, keepdims=True) if skip_nan else np.full(lead + (1,), n)
+    pos = qa.reshape(-1) * (m - 1)                              # lead + (nq,)
     lo = np.floor(pos).astype(np.intp)
-    hi = np.minimum(lo + 1, n - 1)
+    hi = np.minimum(lo + 1, m - 1)
     w = pos - lo
     if method == "lower":
         hi, w = lo, np.zeros_like(w)
@@ -392,20 +438,18 @@ def _quantile(x, q, axis, keepdims, method, op):
         w = np.zeros_like(w)
     elif method == "midpoint":
         w = np.where(pos == lo, 0.0, 0.5)
-    lo_r = np.broadcast_to(lo, lead + lo.shape)
-    hi_r = np.broadcast_to(hi, lead + hi.shape)
-    if a.dtype.kind in "fc":
-        # a NaN sorts last: reading the last element makes the quantile NaN (as NumPy)
-        has_nan = np.isnan(a[..., -1:])
-        lo_r = np.where(has_nan, n - 1, lo_r)
-        hi_r = np.where(has_nan, n - 1, hi_r)
+    # a slice whose result is NaN (a NaN in it; for nan* forms, nothing but NaN) reads
+    # its last sorted element, a NaN, as NumPy's result is
+    bad = nan[..., -1:] if not skip_nan else (m == 0)
+    lo_r = np.where(bad, n - 1, lo)
+    hi_r = np.where(bad, n - 1, hi)
     low = gather(flat, np.take_along_axis(order, lo_r, axis=-1), len(lead))
     high = gather(flat, np.take_along_axis(order, hi_r, axis=-1), len(lead))
     wt = w.astype(a.dtype) if a.dtype.kind == "f" else w
     diff = high - low
     # NumPy's lerp: from the nearer end, so w = 0 or 1 gives that element exactly
     out = call(Where, w >= 0.5, high - diff * (1 - wt), low + diff * wt)
-    nq = len(pos)
+    nq = qa.size
     if keepdims:
         kshape = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
     else:
