@@ -210,6 +210,12 @@ def test_sort_and_argsort_of_0d_and_empty():
         tg.sort(tg.tensor(2.0), axis=0)
 
 
+def test_argsort_takes_torch_positional_descending():
+    a = np.array([3.0, 1.0, 2.0, 0.0])
+    np.testing.assert_array_equal(tg.argsort(tg.tensor(a), 0, True).numpy(),
+                                  torch.argsort(torch.tensor(a), 0, True).numpy())
+
+
 @pytest.mark.parametrize("axis", [-1, 0, None])
 def test_argsort_equals_numpy_stable(axis):
     a = np.array([[3, 1, 2, 1], [0, 0, 5, -1]], dtype=np.float64)

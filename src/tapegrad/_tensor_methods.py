@@ -232,8 +232,17 @@ class TensorMethods:
     def median(self, *args, **kwargs):
         return ops.median(self, *args, **kwargs)
 
+    def nanmedian(self, *args, **kwargs):
+        return ops.nanmedian(self, *args, **kwargs)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return ops.kthvalue(self, k, dim, keepdim)
+
     def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
         return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
     def nansum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return ops.nansum(self, axis, keepdims, dim=dim, keepdim=keepdim)

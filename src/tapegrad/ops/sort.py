@@ -137,6 +137,8 @@ def argsort(x, axis=-1, kind=None, *, dim=None, descending=False, stable=False):
     >>> tg.argsort(tg.tensor([3.0, 1.0, 2.0]))
     tensor([1, 2, 0])
     """
+    if isinstance(kind, bool):          # torch.argsort(x, dim, descending) positionally
+        descending, kind = kind, None
     check_bool("argsort", "descending", descending)
     check_bool("argsort", "stable", stable)
     _check_kind("argsort", kind)
