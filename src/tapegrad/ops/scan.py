@@ -60,6 +60,7 @@ class Cumprod(Op):
     slice with a zero goes through exclusive products (no division), so a zero in x gives
     PyTorch's gradient, never NaN or inf, and the rules differentiate again exactly."""
     saves = ("x", "out")
+    batching = "aware"          # the quotient form takes batched tangents; others slice
 
     @staticmethod
     def forward(x, *, axis):
@@ -83,10 +84,17 @@ class Cumprod(Op):
         axis = ctx.params["axis"]
         xr = _raw(x)
         if not np.any(xr == 0):
-            return out * call(Cumsum, dx / x, axis=axis, reverse=False)
+            return out * call(Cumsum, dx / x, axis=_batch_axis(ctx, axis), reverse=False)
+        if ctx.batched is not None:
+            return NotImplemented               # one batch slice at a time
         if isinstance(x, Tensor) or isinstance(dx, Tensor) or _fits(xr, axis):
             return _cumprod_exact(x, dx, axis, reverse_mode=False)
         return _cumprod_jvp_zeros(xr, _raw(out), dx, axis)
+
+
+def _batch_axis(ctx, axis):
+    """The scanned axis of a tangent, past the batch axis when it has one."""
+    return axis if ctx.batched is None else axis + 1
 
 
 def _fits(x, axis):
@@ -156,6 +164,7 @@ class LogCumSumExp(Op):
     np.logaddexp, so it never overflows; -inf entries are fine, and a prefix that is all
     -inf gives -inf with a zero gradient."""
     saves = ("x", "out")
+    batching = "aware"
 
     @staticmethod
     def forward(x, *, axis, reverse):
@@ -184,9 +193,12 @@ class LogCumSumExp(Op):
         p = ctx.params
         out, shift = _lcse_shift(out, p["axis"])
         if shift is None:
+            if ctx.batched is not None:
+                return NotImplemented
             return _lcse_weights(x, out, dx, p["axis"], p["reverse"], False)
         return call(Exp, shift - out) * call(Cumsum, dx * call(Exp, x - shift),
-                                             axis=p["axis"], reverse=p["reverse"])
+                                             axis=_batch_axis(ctx, p["axis"]),
+                                             reverse=p["reverse"])
 
 
 def _lcse_shift(out, axis):
