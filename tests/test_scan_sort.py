@@ -183,6 +183,7 @@ def test_sort_rule_pytorch_pair_or_numpy_values():
     for got in (tg.sort(x, 0), tg.sort(x, dim=0), x.sort(0)):
         np.testing.assert_array_equal(got.values.numpy(), np.sort(X34, axis=0))
     for got, want in ((tg.sort(x, axis=0), np.sort(X34, axis=0)),
+                      (tg.sort(x, None), np.sort(X34, None)),
                       (tg.sort(x, axis=None), np.sort(X34, axis=None)),
                       (tg.sort(x, axis=-1), np.sort(X34, axis=-1)),
                       (tg.ops.sort_values(x), np.sort(X34)),
@@ -279,6 +280,7 @@ def test_median_rule():
     np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
     assert tg.median(x, dim=0, keepdim=True).values.shape == (1, 4)
     assert x.median(1).indices.dtype == np.int64
+    np.testing.assert_allclose(tg.median(x, None).numpy(), np.median(a, None))
     # axis=: NumPy's median (mean of the middle two)
     for kw in (dict(axis=None), dict(axis=1), dict(axis=0, keepdims=True),
                dict(axis=(0, 1))):

@@ -7,12 +7,14 @@ that is the element the index picks, as in PyTorch: a stable sort keeps equal el
 in input order; quantile's interpolation weights the two elements it reads.
 
 PyTorch and NumPy spell some of these alike with different results. The rule here:
-- `sort`: a dimension given as `dim=` or positionally, or nothing, or `descending=` /
-  `stable=` -> PyTorch's `(values, indices)`; `axis=` (None flattens) or `kind=` ->
-  NumPy's values. `sort_values` (alias `np_sort`) is NumPy's `np.sort`.
-- `median`: `dim=` or a positional int -> PyTorch's `(values, indices)` of the lower
-  median; nothing -> PyTorch's lower median as a 0-d tensor; `axis=` (or `keepdims=`) ->
-  NumPy's median (the mean of the two middle elements). `np_median` is NumPy's.
+- `sort`: an int dimension given as `dim=` or positionally, or nothing, or
+  `descending=` / `stable=` -> PyTorch's `(values, indices)`; `axis=` or a dimension of
+  None (both flatten for None) or `kind=` -> NumPy's values. `sort_values` (alias
+  `np_sort`) is NumPy's `np.sort`.
+- `median` and `nanmedian`: an int dimension (`dim=` or positional) -> PyTorch's
+  `(values, indices)` of the lower median; nothing -> PyTorch's lower median as a 0-d
+  tensor; `axis=`, `keepdims=` or a dimension of None -> NumPy's median (the mean of the
+  two middle elements). `np_median` is NumPy's.
 """
 from collections import namedtuple
 
@@ -75,8 +77,9 @@ def sort(x, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET, kind=Non
     """Sorted along a dimension, as PyTorch or NumPy spell it.
 
     PyTorch (`tg.sort(x)`, `tg.sort(x, 1)`, `dim=`, `descending=`, `stable=`): a
-    `(values, indices)` namedtuple, dimension -1 by default. NumPy (`axis=`, where None
-    sorts the flattened tensor, or `kind=`): the values only, as `np.sort`. The sort is
+    `(values, indices)` namedtuple, dimension -1 by default. NumPy (`axis=`, or `kind=`,
+    or a dimension of None, which sorts the flattened tensor): the values only, as
+    `np.sort`. The sort is
     always stable and puts NaN last (first when descending); the gradient of each value
     goes to the element its index names.
 
@@ -88,6 +91,8 @@ def sort(x, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET, kind=Non
     """
     check_bool("sort", "descending", descending)
     check_bool("sort", "stable", stable)
+    if dim is None:             # np.sort(a, None) positionally: the flattened values
+        dim, axis = _UNSET, None
     if axis is not _UNSET or kind is not None:
         if dim is not _UNSET:
             raise TypeError("sort: give dim (values and indices, as PyTorch) or axis "
@@ -95,7 +100,7 @@ def sort(x, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET, kind=Non
         _check_kind("sort", kind)
         return sort_values(x, -1 if axis is _UNSET else axis, descending=descending)
     x = _operand(x, "sort")
-    d = -1 if dim is _UNSET or dim is None else dim
+    d = -1 if dim is _UNSET else dim
     flat, ax = _one_axis(x, d, "sort", "dim")
     ind = _order(flat._data, ax, descending)
     values, ind = _back_to_0d(x, gather(flat, ind, ax), ind.astype(np.int64))
@@ -251,7 +256,7 @@ def median(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
 
     Given a dimension (`dim=` or positionally): `(values, indices)` of the lower median
     along it, as `torch.median(x, dim)`. Nothing: the lower median of all elements as a
-    0-d tensor, as `torch.median(x)`. `axis=` (None = all) or `keepdims=`: NumPy's
+    0-d tensor, as `torch.median(x)`. `axis=`, `keepdims=` or None: NumPy's
     median, the mean of the two middle elements for an even count (`np_median`). A NaN
     in a slice makes its median NaN. The gradient goes to the element(s) read.
 
@@ -277,6 +282,8 @@ def nanmedian(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
 
 
 def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
+    if dim is None:             # np.median(a, None) positionally: NumPy's, over all
+        dim, axis = _UNSET, None
     if axis is not _UNSET or keepdims is not False:
         if dim is not _UNSET:
             raise TypeError(f"{op}: give dim (values and indices, as PyTorch) or axis "
@@ -287,7 +294,7 @@ def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
                          skip_nan)
     x = _operand(x, op)
     check_bool(op, "keepdim", keepdim)
-    if dim is _UNSET or dim is None:
+    if dim is _UNSET:
         if keepdim:
             raise TypeError(f"{op}: keepdim needs a dim")
         flat = _flat(x)
