@@ -36,6 +36,11 @@ from .ops import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2,  # noqa
                   deg2rad, degrees, exp2, fix, float_power, floor, fmax, fmin, heaviside,
                   hypot, logaddexp, logaddexp2, nan_to_num, positive, rad2deg, radians,
                   rint, round, sinc, trunc)
+from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,E402
+                  cumsum, diff, kthvalue, logcumsumexp, median, nanargmax, nanargmin,
+                  nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanprod,
+                  nanquantile, nansum, nanstd, nanvar, partition, percentile, ptp,
+                  quantile, sort, topk)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

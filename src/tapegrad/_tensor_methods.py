@@ -198,6 +198,61 @@ class TensorMethods:
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
+    # scans, sorting and order statistics: PyTorch's spellings, NumPy's keywords accepted
+    def cumsum(self, axis=None, dtype=None, out=None, *, dim=None):
+        x = self._reduce_input("cumsum", out=out)
+        return ops.cumsum(x, axis, dtype, dim=dim)
+
+    def cumprod(self, axis=None, dtype=None, out=None, *, dim=None):
+        x = self._reduce_input("cumprod", out=out)
+        return ops.cumprod(x, axis, dtype, dim=dim)
+
+    def logcumsumexp(self, dim=None, *, axis=None):
+        return ops.logcumsumexp(self, axis, dim=dim)
+
+    def cummax(self, dim=None, *, axis=None):
+        return ops.cummax(self, dim, axis=axis)
+
+    def cummin(self, dim=None, *, axis=None):
+        return ops.cummin(self, dim, axis=axis)
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return ops.diff(self, n, dim, prepend, append)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort)."""
+        return ops.sort(self, dim, descending, stable)
+
+    def argsort(self, axis=-1, kind=None, *, dim=None, descending=False, stable=False):
+        return ops.argsort(self, axis, kind, dim=dim, descending=descending, stable=stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return ops.topk(self, k, dim, largest, sorted)
+
+    def median(self, *args, **kwargs):
+        return ops.median(self, *args, **kwargs)
+
+    def nanmedian(self, *args, **kwargs):
+        return ops.nanmedian(self, *args, **kwargs)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return ops.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nansum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.nansum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def nanmean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return ops.nanmean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def ptp(self, axis=None, keepdims=False):
+        return ops.ptp(self, axis, keepdims)
+
     def norm(self, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim)
 

@@ -28,6 +28,13 @@ from .indexing import (diag, diag_embed, diagonal, gather, index_add,  # noqa: F
                        select, take, take_along_axis, take_along_dim, trace, tril, triu)
 from .products import (bmm, cross, inner, kron, linalg_cross, mm, tensordot,  # noqa: F401
                        vdot)
+from .reduce import (nanargmax, nanargmin, nanmax, nanmean, nanmin,  # noqa: F401,E402
+                     nanprod, nanstd, nansum, nanvar, ptp)
+from .scan import (cummax, cummin, cumprod, cumsum, diff,  # noqa: F401,E402
+                   logcumsumexp, nancumprod, nancumsum)
+from .sort import (argpartition, argsort, kthvalue, median, nanmedian,  # noqa: F401,E402
+                   nanquantile, np_median, np_sort, partition, percentile, quantile, sort,
+                   sort_values, topk)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

@@ -412,6 +412,136 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
 
 
+# ------------------------------------------------------------------ NaN-ignoring reductions
+# Compositions, not ops: NaN positions are replaced by a neutral value under a constant
+# mask (Where), so they get exactly zero gradient and the rules are the plain ones.
+
+def _nan_mask(x, op):
+    if not isinstance(x, Tensor):
+        x = check_operand(op, "x", x)
+    a = _raw(x)
+    a = np.asarray(a)
+    return x, (np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool))
+
+
+def nansum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Sum treating NaN as zero (`np.nansum`, `torch.nansum`); NaN positions get zero
+    gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.nansum(tg.tensor([1.0, float("nan"), 2.0]))
+    tensor(3.)
+    """
+    x, nan = _nan_mask(x, "nansum")
+    return _reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims, dim,
+                   keepdim, "nansum")
+
+
+def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Mean of the non-NaN elements (`np.nanmean`, `torch.nanmean`); a slice that is all
+    NaN gives NaN. NaN positions get zero gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.nanmean(tg.tensor([1.0, float("nan"), 2.0]))
+    tensor(1.5000)
+    """
+    x, nan = _nan_mask(x, "nanmean")
+    total = nansum(x, axis, keepdims, dim=dim, keepdim=keepdim)
+    dt = _raw(total).dtype if _raw(total).dtype.kind == "f" else np.float64
+    count = _reduce(Sum, make((~nan).astype(dt)), axis, keepdims, dim, keepdim,
+                    "nanmean")._data           # a constant: counts have no gradient
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count
+
+
+def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Product treating NaN as one (`np.nanprod`)."""
+    x, nan = _nan_mask(x, "nanprod")
+    return _reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims, dim,
+                   keepdim, "nanprod")
+
+
+def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest non-NaN element (`np.nanmax`); an all-NaN slice gives NaN. Ties share the
+    gradient as in `amax`."""
+    return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmax", Max, -np.inf)
+
+
+def nanmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN."""
+    return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmin", Min, np.inf)
+
+
+def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
+    x, nan = _nan_mask(x, op)
+    _check_nonempty(x, op)
+    if not nan.any():
+        return _reduce(cls, x, axis, keepdims, dim, keepdim, op)
+    out = _reduce(cls, where(nan, fill, x), axis, keepdims, dim, keepdim, op)
+    all_nan = _reduce(Min, make(nan), axis, keepdims, dim, keepdim, op)._data
+    return where(all_nan, np.nan, out) if all_nan.any() else out
+
+
+def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+    """Variance of the non-NaN elements (`np.nanvar`: ddof=0 by default); NaN positions
+    get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN."""
+    return _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanvar")
+
+
+def nanstd(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+    """Standard deviation of the non-NaN elements (`np.nanstd`), sqrt(nanvar); 0 where
+    the variance is 0, with gradient 0 there (as `std`)."""
+    v = _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanstd")
+    nonzero = v != 0
+    return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
+
+
+def _nanvar(x, axis, keepdims, dim, keepdim, ddof, op):
+    ddof = check_int(op, "ddof", ddof)
+    x, nan = _nan_mask(_float_in(x, op), op)
+    axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+    clean = where(nan, 0.0, x) if nan.any() else x
+    nd = np.ndim(_raw(x))
+    count = np.sum(~nan, axis=normalize_axis(axis, nd, op), keepdims=True)
+    mean = _reduce(Sum, clean, axis, True, None, None, op) / count.astype(_raw(x).dtype)
+    dev = clean - mean
+    sq = where(nan, 0.0, dev * dev) if nan.any() else dev * dev
+    total = _reduce(Sum, sq, axis, keepdims, None, None, op)
+    denom = count - ddof
+    if not keepdims:
+        denom = denom.reshape(np.shape(_raw(total)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = np.where(denom > 0, denom, np.nan).astype(_raw(x).dtype)
+        return total / denom
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient)."""
+    return _nanarg(x, axis, keepdims, "nanargmax", np.nanargmax)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient)."""
+    return _nanarg(x, axis, keepdims, "nanargmin", np.nanargmin)
+
+
+def _nanarg(x, axis, keepdims, op, fn):
+    axis, keepdims = _arg_axis(x, axis, None, keepdims, None, op)
+    a = _raw(x) if isinstance(x, Tensor) else np.asarray(x)
+    try:
+        return make(fn(a, axis=axis, keepdims=keepdims).astype(np.int64))
+    except ValueError:
+        raise ValueError(f"{op}: a slice holds nothing but NaN (shape {np.shape(a)}, "
+                         f"axis {axis})") from None
+
+
+def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Peak to peak, max - min along `axis` (`np.ptp`)."""
+    _check_nonempty(x, "ptp")
+    return (_reduce(Max, x, axis, keepdims, dim, keepdim, "ptp")
+            - _reduce(Min, x, axis, keepdims, dim, keepdim, "ptp"))
+
+
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the largest element (int64, never requires grad)."""
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
