@@ -244,6 +244,54 @@ class TensorMethods:
     def split(self, split_size_or_sections, axis=0, *, dim=None):
         return ops.split(self, split_size_or_sections, axis, dim=dim)
 
+    # shape rearranging, PyTorch's methods (ops/arrange.py)
+    def flip(self, *dims):
+        return ops.flip(self, _dims_arg(dims, "flip"))
+
+    def fliplr(self):
+        return ops.fliplr(self)
+
+    def flipud(self):
+        return ops.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return ops.roll(self, shifts, dims)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return ops.rot90(self, k, dims)
+
+    def repeat(self, *sizes):
+        """PyTorch's repeat: tile x `sizes[i]` times along axis i (np.repeat's meaning
+        is repeat_interleave)."""
+        sizes = _shape_args(sizes, "repeat", "sizes")
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: give at least one size per dimension ({self.ndim}), "
+                             f"got {sizes}")
+        return ops.tile(self, sizes)
+
+    def tile(self, *dims):
+        return ops.tile(self, _shape_args(dims, "tile", "dims"))
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def movedim(self, source, destination):
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def unbind(self, dim=0):
+        return ops.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return ops.narrow(self, dim, start, length)
+
+    def chunk(self, chunks, dim=0):
+        return ops.chunk(self, chunks, dim)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return ops.tensor_split(self, indices_or_sections, dim)
+
     def exp(self):
         return ops.exp(self)
 
@@ -471,3 +519,12 @@ def _left_graph_message(name, who, method="__call__"):
         hasattr(tg, name) and method == "__call__" else "call .detach() first"
     return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
             f"{alt}")
+
+
+def _dims_arg(dims, who):
+    """x.flip(0, 1), x.flip((0, 1)) and x.flip([0, 1]) name the same axes."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        return tuple(dims[0])
+    if not dims:
+        raise TypeError(f"{who}: missing dims (an int or a tuple of ints)")
+    return dims

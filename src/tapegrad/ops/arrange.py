@@ -1,0 +1,769 @@
+"""Shape-rearranging ops: flip, roll, tile, repeat, pad, and the functions built from them
+and the ops of shape.py (moveaxis, rot90, atleast_*, the stacks and splits, meshgrid, ...).
+
+Five ops have rules of their own; all are linear, so each JVP is the op itself. The other
+functions are compositions of ops (Transpose, Reshape, GetItem, Concatenate,
+BroadcastTo), whose rules already differentiate to any order.
+"""
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import apply, call
+from ._op import LINEAR, Op, register
+from ._shapes import check_int, check_operand, describe
+from .elementwise import clone
+from .reduce import Sum
+from .shape import (BroadcastTo, Concatenate, GetItem, IndexAdd, Reshape, Transpose,
+                    _tensor_list, getitem)
+
+
+def _axis_shifted(params, ctx):
+    """batch_params of an op whose `axis` param is a tuple of axes: one more leading axis."""
+    return dict(params, axis=tuple(a + 1 for a in params["axis"]))
+
+
+def _repeat_batch_params(params, ctx):
+    return dict(params, axis=params["axis"] + 1)
+
+
+def _tile_batch_params(params, ctx):
+    return dict(params, reps=(1,) + params["reps"])
+
+
+@register
+class Flip(Op):
+    """x with the order of elements reversed along `axis` (a tuple); a view, as np.flip."""
+    batch_params = _axis_shifted
+    view = True
+
+    @staticmethod
+    def forward(x, *, axis):
+        return np.flip(x, axis)
+
+    # reversing is its own inverse and its own adjoint
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Flip, g, axis=ctx.params["axis"]),)
+
+    jvp = LINEAR
+
+
+@register
+class Roll(Op):
+    """x shifted cyclically by `shift[i]` along `axis[i]` (np.roll)."""
+    batch_params = _axis_shifted
+
+    @staticmethod
+    def forward(x, *, shift, axis):
+        return np.roll(x, shift, axis)
+
+    # a cyclic shift is a permutation: the adjoint shifts back
+    @staticmethod
+    def vjp(ctx, g):
+        p = ctx.params
+        return (call(Roll, g, shift=tuple(-s for s in p["shift"]), axis=p["axis"]),)
+
+    jvp = LINEAR
+
+
+@register
+class Tile(Op):
+    """x repeated `reps[i]` times along axis i, one rep per axis (np.tile)."""
+    batch_params = _tile_batch_params
+
+    @staticmethod
+    def forward(x, *, reps):
+        return np.tile(x, reps)
+
+    # every copy gets the gradient of its block: view g as (r0, s0, r1, s1, ...) and sum
+    # over the r axes
+    @staticmethod
+    def vjp(ctx, g):
+        shape, reps = ctx.in_shapes[0], ctx.params["reps"]
+        if not shape:
+            return (g,)
+        blocks = tuple(n for pair in zip(reps, shape) for n in pair)
+        g = call(Reshape, g, shape=blocks)
+        return (call(Sum, g, axis=tuple(range(0, len(blocks), 2)), keepdims=False),)
+
+    jvp = LINEAR
+
+
+@register
+class Repeat(Op):
+    """Each element of x repeated along `axis`: `repeats` times (an int) or repeats[i]
+    times for element i (an integer array), as np.repeat and torch.repeat_interleave."""
+    batch_params = _repeat_batch_params
+
+    @staticmethod
+    def forward(x, *, repeats, axis):
+        return np.repeat(x, repeats, axis)
+
+    # the copies of an element send their gradients back to it: a sum over each run
+    @staticmethod
+    def vjp(ctx, g):
+        shape, axis, repeats = ctx.in_shapes[0], ctx.params["axis"], ctx.params["repeats"]
+        if isinstance(repeats, int):
+            runs = shape[:axis] + (shape[axis], repeats) + shape[axis + 1:]
+            g = call(Reshape, g, shape=runs)
+            return (call(Sum, g, axis=(axis + 1,), keepdims=False),)
+        source = np.repeat(np.arange(shape[axis]), repeats)
+        return (call(IndexAdd, g, shape=shape, index=(slice(None),) * axis + (source,)),)
+
+    jvp = LINEAR
+
+
+@register
+class Pad(Op):
+    """x with constant borders: `pad_width` ((before, after) per axis) filled with
+    `values` ((before, after) per axis), as np.pad(mode="constant"). Linear in x plus a
+    constant, so the tangent is the tangent padded with zeros."""
+    batching = "aware"
+
+    @staticmethod
+    def forward(x, *, pad_width, values):
+        return np.pad(x, pad_width, mode="constant", constant_values=values)
+
+    # the border does not depend on x: the gradient is g without it
+    @staticmethod
+    def vjp(ctx, g):
+        pw = ctx.params["pad_width"]
+        index = tuple(slice(b, b + n) for (b, _), n in zip(pw, ctx.in_shapes[0]))
+        return (call(GetItem, g, index=index),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        pw = ctx.params["pad_width"]
+        if ctx.batched is not None:
+            pw = ((0, 0),) + pw
+        return call(Pad, dx, pad_width=pw, values=((0.0, 0.0),) * len(pw))
+
+
+# ------------------------------------------------------------------ argument helpers
+
+def _operand(op, x):
+    return x if isinstance(x, Tensor) else check_operand(op, "x", x)
+
+
+def _shape(x):
+    return x.shape if isinstance(x, Tensor) else np.shape(x)
+
+
+def _axis(op, axis, ndim, name="axis"):
+    """One axis in [-ndim, ndim) as a non-negative int (a 0-d tensor has none, as NumPy)."""
+    if not (isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_))):
+        raise TypeError(f"{op}: {name} must be an int, got {describe(axis)}")
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(f"{op}: {name} {axis} is out of range for a tensor "
+                                      f"with {ndim} dimension(s)")
+    return axis % ndim
+
+
+def _axes(op, axes, ndim, name="axis", unique=True):
+    """An int or a sequence of ints as a list of non-negative axes, in the order given."""
+    if isinstance(axes, (Tensor, np.ndarray)):
+        axes = axes.tolist()
+    seq = axes if isinstance(axes, (list, tuple)) else (axes,)
+    out = [_axis(op, a, ndim, name) for a in seq]
+    if unique and len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {name}={axes!r}")
+    return out
+
+
+def _ints(op, name, v):
+    """An int or a sequence (list, tuple, array, tensor) of ints as a tuple of ints."""
+    if isinstance(v, Tensor):
+        v = v._data
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind not in "iu" or v.ndim > 1:
+            raise TypeError(f"{op}: {name} must be an int or a 1-D sequence of ints, got "
+                            f"{describe(v)}")
+        return tuple(int(i) for i in v.ravel())
+    if isinstance(v, (list, tuple)):
+        return tuple(check_int(op, name, i) for i in v)
+    return (check_int(op, name, v),)
+
+
+def _either(op, a, a_name, b, b_name):
+    """NumPy's and PyTorch's names for one argument: give one of them."""
+    if b is None:
+        return a
+    if a is not None:
+        raise TypeError(f"{op}: give either {a_name}= or {b_name}=, not both")
+    return b
+
+
+def _renamed(who, fn, *args, **kwargs):
+    """fn(*args) with its error messages naming `who` (hstack's errors come from
+    concatenate)."""
+    try:
+        return fn(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        msg = str(e)
+        head = msg.split(":", 1)
+        if len(head) == 2 and head[0] in ("concatenate", "reshape", "getitem"):
+            raise type(e)(f"{who}:{head[1]}") from None
+        raise
+
+
+# ------------------------------------------------------------------ axes
+
+def moveaxis(x, source, destination):
+    """Move axes of x at `source` to positions `destination`; the others keep their order.
+    PyTorch: movedim.
+
+    >>> tg.moveaxis(tg.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    x = _operand("moveaxis", x)
+    nd = len(_shape(x))
+    src = _axes("moveaxis", source, nd, "source")
+    dst = _axes("moveaxis", destination, nd, "destination")
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source and destination must have the same number of "
+                         f"axes, got {source!r} and {destination!r}")
+    order = [a for a in range(nd) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return apply(Transpose, x, axes=tuple(order))
+
+
+def movedim(x, source, destination):
+    """PyTorch spelling of moveaxis."""
+    return moveaxis(x, source, destination)
+
+
+def permute(x, *dims):
+    """Reorder the axes of x (torch.permute): `permute(x, (2, 0, 1))` or
+    `permute(x, 2, 0, 1)`."""
+    x = _operand("permute", x)
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        dims = dims[0]
+    nd = len(_shape(x))
+    axes = _axes("permute", dims, nd, "dims")
+    if len(axes) != nd:
+        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of a tensor "
+                         f"with {nd} dimension(s)")
+    return apply(Transpose, x, axes=tuple(axes))
+
+
+def ravel(x):
+    """x as a 1-D tensor (a view where NumPy gives one)."""
+    x = _operand("ravel", x)
+    return apply(Reshape, x, shape=(int(np.prod(_shape(x))),))
+
+
+# ------------------------------------------------------------------ flips and rotations
+
+def flip(x, axis=None, *, dims=None):
+    """Reverse the order of elements along `axis` (all axes when None, as np.flip).
+    PyTorch: flip(x, dims).
+
+    >>> tg.flip(tg.tensor([1.0, 2.0, 3.0]), 0).tolist()
+    [3.0, 2.0, 1.0]
+    """
+    x = _operand("flip", x)
+    name = "axis" if dims is None else "dims"
+    axis = _either("flip", axis, "axis", dims, "dims")
+    nd = len(_shape(x))
+    axes = tuple(range(nd)) if axis is None else tuple(_axes("flip", axis, nd, name))
+    return apply(Flip, x, axis=axes)
+
+
+def fliplr(x):
+    """Reverse the order of columns (axis 1); x needs at least 2 dimensions."""
+    x = _operand("fliplr", x)
+    if len(_shape(x)) < 2:
+        raise ValueError(f"fliplr: x must have at least 2 dimensions, got shape {_shape(x)}")
+    return apply(Flip, x, axis=(1,))
+
+
+def flipud(x):
+    """Reverse the order of rows (axis 0); x needs at least 1 dimension."""
+    x = _operand("flipud", x)
+    if len(_shape(x)) < 1:
+        raise ValueError("flipud: x must have at least 1 dimension, got a 0-d tensor")
+    return apply(Flip, x, axis=(0,))
+
+
+def rot90(x, k=1, axes=(0, 1), *, dims=None):
+    """Rotate by 90 degrees `k` times in the plane of `axes`, from the first axis towards
+    the second (np.rot90; PyTorch: rot90(x, k, dims)).
+
+    >>> tg.rot90(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[2.0, 4.0], [1.0, 3.0]]
+    """
+    x = _operand("rot90", x)
+    name = "axes" if dims is None else "dims"
+    axes = axes if dims is None else dims
+    k = check_int("rot90", "k", k)
+    shape = _shape(x)
+    nd = len(shape)
+    if not isinstance(axes, (list, tuple)) or len(axes) != 2:
+        raise ValueError(f"rot90: {name} must be two axes, got {axes!r}")
+    if nd < 2:
+        raise ValueError(f"rot90: x must have at least 2 dimensions, got shape {shape}")
+    a, b = (_axis("rot90", v, nd, name) for v in axes)
+    if a == b:
+        raise ValueError(f"rot90: the two {name} must differ, got {axes!r}")
+    k %= 4
+    if k == 0:
+        return apply(Reshape, x, shape=shape)
+    if k == 2:
+        return apply(Flip, x, axis=(a, b))
+    perm = list(range(nd))
+    perm[a], perm[b] = perm[b], perm[a]
+    if k == 1:
+        return apply(Transpose, apply(Flip, x, axis=(b,)), axes=tuple(perm))
+    return apply(Flip, apply(Transpose, x, axes=tuple(perm)), axis=(b,))
+
+
+def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
+    """Shift elements cyclically by `shift` along `axis` (over the flattened tensor when
+    axis is None). Shifts and axes pair up with NumPy broadcasting; shifts of one axis
+    add up. PyTorch: roll(x, shifts, dims).
+
+    >>> tg.roll(tg.tensor([1.0, 2.0, 3.0]), 1).tolist()
+    [3.0, 1.0, 2.0]
+    """
+    x = _operand("roll", x)
+    sname = "shift" if shifts is None else "shifts"
+    aname = "axis" if dims is None else "dims"
+    shift = _either("roll", shift, "shift", shifts, "shifts")
+    axis = _either("roll", axis, "axis", dims, "dims")
+    if shift is None:
+        raise TypeError("roll: missing the shift (an int or a sequence of ints)")
+    shift = _ints("roll", sname, shift)
+    shape = _shape(x)
+    if axis is None:
+        flat = apply(Reshape, x, shape=(int(np.prod(shape)),))
+        out = apply(Roll, flat, shift=(sum(shift),), axis=(0,))
+        return apply(Reshape, out, shape=shape)
+    axes = _axes("roll", axis, len(shape), aname, unique=False)
+    if len(shift) != len(axes) and 1 not in (len(shift), len(axes)):
+        raise ValueError(f"roll: {sname} {shift} and {aname} {tuple(axes)} do not pair up "
+                         "(give one of each, or equally many)")
+    n = max(len(shift), len(axes))
+    total = {}
+    for s, a in zip(shift * n if len(shift) == 1 else shift, axes * n if len(axes) == 1
+                    else axes):
+        total[a] = total.get(a, 0) + s
+    return apply(Roll, x, shift=tuple(total.values()), axis=tuple(total))
+
+
+# ------------------------------------------------------------------ repeats
+
+def tile(x, reps, *, dims=None):
+    """x repeated `reps[i]` times along axis i (np.tile, torch.tile): a shorter `reps` is
+    padded with leading 1s, a shorter x gets leading axes of size 1.
+
+    >>> tg.tile(tg.tensor([1.0, 2.0]), 2).tolist()
+    [1.0, 2.0, 1.0, 2.0]
+    """
+    x = _operand("tile", x)
+    name = "reps" if dims is None else "dims"
+    reps = _ints("tile", name, reps if dims is None else dims)
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: {name} must be >= 0, got {reps}")
+    shape = _shape(x)
+    if len(shape) < len(reps):
+        shape = (1,) * (len(reps) - len(shape)) + tuple(shape)
+        x = apply(Reshape, x, shape=shape)
+    reps = (1,) * (len(shape) - len(reps)) + reps
+    return apply(Tile, x, reps=reps)
+
+
+def _repeat(op, x, repeats, axis, axis_name):
+    x = _operand(op, x)
+    shape = _shape(x)
+    if axis is None:
+        x = apply(Reshape, x, shape=(int(np.prod(shape)),))
+        shape, axis = _shape(x), 0
+    axis = _axis(op, axis, len(shape), axis_name)
+    if isinstance(repeats, Tensor):
+        repeats = repeats._data
+    if isinstance(repeats, (list, tuple)):
+        repeats = np.asarray(repeats) if repeats else np.zeros(0, dtype=np.int64)
+    if isinstance(repeats, np.ndarray):
+        if repeats.dtype.kind not in "iu" or repeats.ndim > 1:
+            raise TypeError(f"{op}: repeats must be an int or a 1-D sequence of ints, got "
+                            f"{describe(repeats)}")
+        if repeats.size == 1:
+            repeats = int(repeats.ravel()[0])
+        elif repeats.shape[0] != shape[axis]:
+            raise ValueError(f"{op}: repeats has {repeats.shape[0]} entries, but axis "
+                             f"{axis} has length {shape[axis]} (shape {shape})")
+        elif (repeats < 0).any():
+            raise ValueError(f"{op}: repeats must be >= 0, got {repeats.tolist()}")
+        else:
+            repeats = repeats.astype(np.int64)
+    else:
+        repeats = check_int(op, "repeats", repeats)
+    if isinstance(repeats, int) and repeats < 0:
+        raise ValueError(f"{op}: repeats must be >= 0, got {repeats}")
+    return apply(Repeat, x, repeats=repeats, axis=axis)
+
+
+def repeat(x, repeats, axis=None):
+    """Repeat each element of x `repeats` times (or repeats[i] times for element i) along
+    `axis`, over the flattened x when axis is None: np.repeat. (PyTorch's Tensor.repeat
+    is tile; its np.repeat is repeat_interleave.)
+
+    >>> tg.repeat(tg.tensor([1.0, 2.0]), 2).tolist()
+    [1.0, 1.0, 2.0, 2.0]
+    """
+    return _repeat("repeat", x, repeats, axis, "axis")
+
+
+def repeat_interleave(x, repeats, dim=None, *, output_size=None):
+    """PyTorch's repeat_interleave: np.repeat with `dim` for `axis`.
+
+    >>> tg.repeat_interleave(tg.tensor([[1.0, 2.0]]), tg.tensor([1, 2]), dim=1).tolist()
+    [[1.0, 2.0, 2.0]]
+    """
+    out = _repeat("repeat_interleave", x, repeats, dim, "dim")
+    if output_size is not None and out.shape[dim or 0] != output_size:
+        raise ValueError(f"repeat_interleave: output_size is {output_size}, but the "
+                         f"repeats give {out.shape[dim or 0]}")
+    return out
+
+
+# ------------------------------------------------------------------ pad
+
+_GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
+def _pairs(op, name, v, nd, kind):
+    """NumPy's per-axis (before, after) spec: a number, (n,), (before, after), or one pair
+    per axis, as an (nd, 2) tuple of tuples."""
+    if isinstance(v, Tensor):
+        v = v._data
+    try:
+        arr = np.asarray(v)
+        if arr.dtype.kind not in "iuf" or arr.dtype.kind == "f" and kind is int:
+            raise TypeError
+        pairs = np.broadcast_to(arr, (nd, 2))
+    except (TypeError, ValueError):
+        what = "ints" if kind is int else "numbers"
+        raise ValueError(f"{op}: {name} must be {what} as n, (n,), (before, after) or "
+                         f"one (before, after) per axis of a {nd}-d tensor, got "
+                         f"{v!r:.60}") from None
+    return tuple((kind(a), kind(b)) for a, b in pairs.tolist())
+
+
+def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"):
+    """np.pad: x with `pad_width` ((before, after) per axis) added around it. Modes
+    "constant" (with `constant_values`), "edge", "reflect", "symmetric" and "wrap". The
+    gradient of x sums back every copy of each element. (PyTorch's nn.functional.pad takes
+    its widths from the last axis backwards.)
+
+    >>> tg.pad(tg.tensor([1.0, 2.0]), (1, 2), mode="edge").tolist()
+    [1.0, 1.0, 2.0, 2.0, 2.0]
+    """
+    x = _operand("pad", x)
+    shape = tuple(_shape(x))
+    nd = len(shape)
+    pw = _pairs("pad", "pad_width", pad_width, nd, int)
+    if any(n < 0 for pair in pw for n in pair):
+        raise ValueError(f"pad: pad_width must be >= 0, got {pad_width!r}")
+    if mode == "constant":
+        values = _pairs("pad", "constant_values", constant_values, nd, float)
+        return apply(Pad, x, pad_width=pw, values=values)
+    if mode not in _GATHER_MODES:
+        raise ValueError(f"pad: mode {mode!r} is not supported; use 'constant', "
+                         + ", ".join(repr(m) for m in _GATHER_MODES))
+    if reflect_type != "even":
+        raise ValueError(f"pad: reflect_type {reflect_type!r} is not supported (only "
+                         "'even')")
+    # each mode is a gather: the padded index along each axis is np.pad of the indices
+    index = []
+    for i, (n, pair) in enumerate(zip(shape, pw)):
+        if n == 0 and pair != (0, 0):
+            raise ValueError(f"pad: cannot extend the empty axis {i} with mode {mode!r} "
+                             "(only 'constant' can)")
+        index.append(np.pad(np.arange(n), pair, mode=mode))
+    if not nd:
+        return apply(Reshape, x, shape=())
+    return apply(GetItem, x, index=np.ix_(*index))
+
+
+# ------------------------------------------------------------------ at least n dimensions
+
+def _atleast(op, nd, xs, place):
+    if len(xs) == 1 and isinstance(xs[0], (list, tuple)) and xs[0] and all(
+            isinstance(t, Tensor) for t in xs[0]):
+        xs = tuple(xs[0])                   # PyTorch's atleast_1d((a, b))
+    out = []
+    for x in xs:
+        x = _operand(op, x)
+        shape = tuple(_shape(x))
+        if len(shape) >= nd and isinstance(x, Tensor):
+            out.append(x)
+        else:
+            out.append(apply(Reshape, x, shape=place(shape) if len(shape) < nd else shape))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*xs):
+    """Each input with at least 1 dimension (a 0-d one becomes shape (1,)); one result for
+    one input, else a tuple.
+
+    >>> tg.atleast_1d(tg.tensor(1.0)).shape
+    (1,)
+    """
+    return _atleast("atleast_1d", 1, xs, lambda s: (1,))
+
+
+def atleast_2d(*xs):
+    """Each input with at least 2 dimensions: () -> (1, 1), (n,) -> (1, n)."""
+    return _atleast("atleast_2d", 2, xs, lambda s: (1,) * (2 - len(s)) + s)
+
+
+def atleast_3d(*xs):
+    """Each input with at least 3 dimensions: () -> (1, 1, 1), (n,) -> (1, n, 1),
+    (m, n) -> (m, n, 1)."""
+    return _atleast("atleast_3d", 3, xs,
+                    lambda s: (1, 1, 1) if not s else (1, s[0], 1) if len(s) == 1 else s + (1,))
+
+
+# ------------------------------------------------------------------ stacks
+
+def _join(op, tensors, nd, axis_of):
+    tensors = _tensor_list(op, tensors)
+    parts = [_atleast(op, nd, (t,), _PLACE[nd]) for t in tensors]
+    axis = axis_of(parts)
+    shapes = [p.shape for p in parts]
+    if any(len(s) != len(shapes[0]) or s[:axis] + s[axis + 1:] != shapes[0][:axis] +
+           shapes[0][axis + 1:] for s in shapes):
+        raise ValueError(f"{op}: shapes {', '.join(map(str, shapes))} do not match outside "
+                         f"axis {axis}")
+    return apply(Concatenate, *parts, axis=axis, sizes=tuple(s[axis] for s in shapes))
+
+
+_PLACE = {1: lambda s: (1,), 2: lambda s: (1,) * (2 - len(s)) + s,
+          3: lambda s: (1, 1, 1) if not s else (1, s[0], 1) if len(s) == 1 else s + (1,)}
+
+
+def hstack(tensors):
+    """Join along axis 1 (axis 0 for 1-D inputs), as np.hstack and torch.hstack.
+
+    >>> tg.hstack([tg.tensor([1.0]), tg.tensor([2.0, 3.0])]).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    return _join("hstack", tensors, 1, lambda ps: 0 if ps[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Join along axis 0 after making inputs at least 2-D: (n,) becomes a row (1, n)."""
+    return _join("vstack", tensors, 2, lambda ps: 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    """Join along axis 2 after making inputs at least 3-D (see atleast_3d)."""
+    return _join("dstack", tensors, 3, lambda ps: 2)
+
+
+def column_stack(tensors):
+    """Join along axis 1, 0-d and 1-D inputs as columns ((n,) -> (n, 1))."""
+    tensors = _tensor_list("column_stack", tensors)
+    cols = []
+    for t in tensors:
+        t = _operand("column_stack", t)
+        s = tuple(_shape(t))
+        cols.append(apply(Reshape, t, shape=(max(1, int(np.prod(s))), 1)) if len(s) < 2
+                    else t)
+    return _join("column_stack", cols, 2, lambda ps: 1)
+
+
+def append(x, values, axis=None):
+    """np.append: `values` joined after x along `axis` (both flattened when None)."""
+    x, values = _operand("append", x), _operand("append", values)
+    if axis is None:
+        parts = [ravel(x), ravel(values)]
+        axis = 0
+    else:
+        parts = [x, values]
+    return _renamed("append", _concat, parts, axis)
+
+
+def _concat(parts, axis):
+    shapes = [tuple(_shape(p)) for p in parts]
+    nd = len(shapes[0])
+    if any(len(s) != nd for s in shapes):
+        raise ValueError(f"concatenate: x and values must have the same number of "
+                         f"dimensions, got shapes {shapes[0]} and {shapes[1]}")
+    axis = _axis("concatenate", axis, nd)
+    if any(s[:axis] + s[axis + 1:] != shapes[0][:axis] + shapes[0][axis + 1:]
+           for s in shapes):
+        raise ValueError(f"concatenate: shapes {shapes[0]} and {shapes[1]} do not match "
+                         f"outside axis {axis}")
+    return apply(Concatenate, *parts, axis=axis, sizes=tuple(s[axis] for s in shapes))
+
+
+# ------------------------------------------------------------------ splits
+
+def _pieces(x, axis, bounds):
+    lead = (slice(None),) * axis
+    return [getitem(x, lead + (slice(a, b),)) for a, b in bounds]
+
+
+def _split(op, x, indices_or_sections, axis, equal, axis_name="axis"):
+    x = _operand(op, x)
+    shape = tuple(_shape(x))
+    axis = _axis(op, axis, len(shape), axis_name)
+    n = shape[axis]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        ios = ios._data
+    if isinstance(ios, np.ndarray) and ios.ndim == 0:
+        ios = ios.item()
+    if isinstance(ios, (int, np.integer)) and not isinstance(ios, (bool, np.bool_)):
+        sections = int(ios)
+        if sections <= 0:
+            raise ValueError(f"{op}: the number of sections must be > 0, got {sections}")
+        each, extra = divmod(n, sections)
+        if equal and extra:
+            raise ValueError(f"{op}: {sections} sections do not divide axis {axis} of "
+                             f"length {n} equally (array_split allows unequal ones)")
+        sizes = [each + 1] * extra + [each] * (sections - extra)
+        stops = np.cumsum(sizes).tolist()
+        bounds = list(zip([0] + stops[:-1], stops))
+    else:
+        idx = list(_ints(op, "indices_or_sections", ios))
+        bounds = list(zip([0] + idx, idx + [n]))
+    return _pieces(x, axis, bounds)
+
+
+def array_split(x, indices_or_sections, axis=0):
+    """np.array_split: an int N gives N pieces (the first n % N one longer), a sequence
+    gives the indices to split at. Returns a list.
+
+    >>> [p.shape for p in tg.array_split(tg.zeros(5), 2)]
+    [(3,), (2,)]
+    """
+    return _split("array_split", x, indices_or_sections, axis, False)
+
+
+def tensor_split(x, indices_or_sections, dim=0):
+    """PyTorch spelling of array_split; returns a tuple."""
+    return tuple(_split("tensor_split", x, indices_or_sections, dim, False, "dim"))
+
+
+def numpy_split(x, indices_or_sections, axis=0):
+    """np.split: as array_split, but an int must divide the axis equally. (tg.split
+    keeps PyTorch's meaning: an int is the size of each chunk.)"""
+    return _split("split", x, indices_or_sections, axis, True)
+
+
+def hsplit(x, indices_or_sections):
+    """Split along axis 1 (axis 0 for 1-D x) into equal sections or at indices."""
+    nd = len(_shape(_operand("hsplit", x)))
+    if nd == 0:
+        raise ValueError("hsplit: x must have at least 1 dimension, got a 0-d tensor")
+    return _split("hsplit", x, indices_or_sections, 1 if nd > 1 else 0, True)
+
+
+def vsplit(x, indices_or_sections):
+    """Split along axis 0 (x needs at least 2 dimensions)."""
+    nd = len(_shape(_operand("vsplit", x)))
+    if nd < 2:
+        raise ValueError(f"vsplit: x must have at least 2 dimensions, got {nd}")
+    return _split("vsplit", x, indices_or_sections, 0, True)
+
+
+def dsplit(x, indices_or_sections):
+    """Split along axis 2 (x needs at least 3 dimensions)."""
+    nd = len(_shape(_operand("dsplit", x)))
+    if nd < 3:
+        raise ValueError(f"dsplit: x must have at least 3 dimensions, got {nd}")
+    return _split("dsplit", x, indices_or_sections, 2, True)
+
+
+def chunk(x, chunks, dim=0):
+    """torch.chunk: at most `chunks` pieces of ceil(n / chunks) along `dim` (the last may
+    be shorter, and there may be fewer). Returns a tuple."""
+    x = _operand("chunk", x)
+    chunks = check_int("chunk", "chunks", chunks)
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be > 0, got {chunks}")
+    shape = tuple(_shape(x))
+    dim = _axis("chunk", dim, len(shape), "dim")
+    n = shape[dim]
+    if n == 0:
+        return tuple(_pieces(x, dim, [(0, 0)] * chunks))
+    size = -(-n // chunks)
+    return tuple(_pieces(x, dim, [(a, min(a + size, n)) for a in range(0, n, size)]))
+
+
+def unbind(x, dim=0):
+    """The slices of x along `dim`, as a tuple (torch.unbind).
+
+    >>> [t.tolist() for t in tg.unbind(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)]
+    [[1.0, 3.0], [2.0, 4.0]]
+    """
+    x = _operand("unbind", x)
+    shape = tuple(_shape(x))
+    dim = _axis("unbind", dim, len(shape), "dim")
+    lead = (slice(None),) * dim
+    return tuple(getitem(x, lead + (i,)) for i in range(shape[dim]))
+
+
+def narrow(x, dim, start, length):
+    """x[start:start + length] along `dim` (torch.narrow; a negative start counts from the
+    end)."""
+    x = _operand("narrow", x)
+    shape = tuple(_shape(x))
+    dim = _axis("narrow", dim, len(shape), "dim")
+    if isinstance(start, Tensor) and start.ndim == 0:
+        start = start.item()
+    start = check_int("narrow", "start", start)
+    length = check_int("narrow", "length", length)
+    n = shape[dim]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {n}")
+    start %= n if n else 1
+    if length < 0 or start + length > n:
+        raise ValueError(f"narrow: start ({start}) + length ({length}) exceeds dim {dim} "
+                         f"of size {n}" if length >= 0 else
+                         f"narrow: length must be >= 0, got {length}")
+    return getitem(x, (slice(None),) * dim + (slice(start, start + length),))
+
+
+# ------------------------------------------------------------------ meshgrid
+
+def meshgrid(*xs, indexing="ij", sparse=False, copy=True):
+    """Coordinate grids from 1-D inputs (others are flattened), as a tuple of tensors.
+    `indexing="ij"` (PyTorch's default, used here) gives output i the shape
+    (len(x0), len(x1), ...); "xy" (NumPy's default: pass it for np.meshgrid) swaps the
+    first two axes. `sparse=True` keeps size-1 axes instead of broadcasting; `copy=False`
+    returns read-only broadcast views.
+
+    >>> [g.shape for g in tg.meshgrid(tg.zeros(2), tg.zeros(3), indexing="xy")]
+    [(3, 2), (3, 2)]
+    """
+    if len(xs) == 1 and isinstance(xs[0], (list, tuple)) and xs[0] and all(
+            isinstance(t, Tensor) for t in xs[0]):
+        xs = tuple(xs[0])                   # torch.meshgrid([a, b])
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    xs = [_operand("meshgrid", x) for x in xs]
+    nd = len(xs)
+    sizes = [int(np.prod(_shape(x))) for x in xs]
+    out = []
+    for i, x in enumerate(xs):
+        shape = [1] * nd
+        shape[i] = sizes[i]
+        if indexing == "xy" and nd > 1 and i < 2:
+            shape[0], shape[1] = shape[1], shape[0]
+        out.append(apply(Reshape, x, shape=tuple(shape)))
+    if not sparse:
+        full = tuple(max(s) for s in zip(*[o.shape for o in out])) if out else ()
+        out = [apply(BroadcastTo, o, shape=full) for o in out]
+        if copy:
+            out = [clone(o) for o in out]
+    return tuple(out)
+
