@@ -467,15 +467,17 @@ def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"
     pw = _pairs("pad", "pad_width", pad_width, nd, int)
     if any(n < 0 for pair in pw for n in pair):
         raise ValueError(f"pad: pad_width must be >= 0, got {pad_width!r}")
-    if mode == "constant":
-        values = _pairs("pad", "constant_values", constant_values, nd, float)
-        return apply(Pad, x, pad_width=pw, values=values)
-    if mode not in _GATHER_MODES:
+    if mode != "constant" and mode not in _GATHER_MODES:
         raise ValueError(f"pad: mode {mode!r} is not supported; use 'constant', "
                          + ", ".join(repr(m) for m in _GATHER_MODES))
     if reflect_type != "even":
         raise ValueError(f"pad: reflect_type {reflect_type!r} is not supported (only "
                          "'even')")
+    if mode == "constant":
+        values = _pairs("pad", "constant_values", constant_values, nd, float)
+        if not nd:
+            return apply(Reshape, x, shape=())     # nothing to pad, as NumPy
+        return apply(Pad, x, pad_width=pw, values=values)
     # each mode is a gather: the padded index along each axis is np.pad of the indices
     index = []
     for i, (n, pair) in enumerate(zip(shape, pw)):
@@ -761,7 +763,7 @@ def meshgrid(*xs, indexing="ij", sparse=False, copy=True):
             shape[0], shape[1] = shape[1], shape[0]
         out.append(apply(Reshape, x, shape=tuple(shape)))
     if not sparse:
-        full = tuple(max(s) for s in zip(*[o.shape for o in out])) if out else ()
+        full = np.broadcast_shapes(*[o.shape for o in out])
         out = [apply(BroadcastTo, o, shape=full) for o in out]
         if copy:
             out = [clone(o) for o in out]
