@@ -55,6 +55,8 @@ def test_flip_equals_numpy_over_axes(shape):
     if len(shape) >= 2:
         _same(tg.fliplr(tg.tensor(a)), np.fliplr(a))
         _same(tg.tensor(a).flip(0, 1), np.flip(a, (0, 1)))
+        _same(tg.tensor(a).flip([1, 0]), np.flip(a, (0, 1)))
+        _same(tg.tensor(a).flip(dims=(-1,)), np.flip(a, -1))
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
@@ -153,6 +155,14 @@ def test_moveaxis_equals_numpy(shape):
         _same(tg.moveaxis(tg.tensor(a), src, dst), np.moveaxis(a, src, dst))
         _same(tg.movedim(a, src, dst), np.moveaxis(a, src, dst))
         _same(tg.tensor(a).movedim(src, dst), np.moveaxis(a, src, dst))
+
+
+def test_broadcast_arrays_equal_numpy():
+    a, b, c = _a((2, 1, 3)), _a((4, 1)), _a(())
+    _same_list(tg.broadcast_arrays(tg.tensor(a), b, c), np.broadcast_arrays(a, b, c))
+    _same_list(tg.broadcast_tensors(tg.tensor(a)), np.broadcast_arrays(a))
+    _gradcheck(lambda x, y: tg.concatenate([tg.ravel(t) for t in tg.broadcast_arrays(x, y)]),
+               _a((2, 1)), _a((3,)))
 
 
 def test_permute_and_ravel():
@@ -264,7 +274,8 @@ def test_atleast_equals_numpy(shape):
 
 STACK_INPUTS = [
     [(), ()], [(3,), (2,)], [(2, 3), (2, 1)], [(1, 2, 3), (1, 4, 3)], [(2,), (2,), (2,)],
-    [(2, 3)], [(2, 0), (2, 2)], [(3,), (3, 2)], [(2, 2, 1), (2, 2, 3)],
+    [(2, 3)], [(2, 0), (2, 2)], [(3,), (3, 2)], [(2, 2, 1), (2, 2, 3)], [(0,), (0,)],
+    [(0, 2), (0, 1)],
 ]
 
 
@@ -513,9 +524,12 @@ def test_errors_name_the_function_and_argument():
         (lambda: tg.rot90(x, dims=(0, 5)), np.exceptions.AxisError, r"rot90: dims 5"),
         (lambda: tg.pad(x, -1), ValueError, r"pad: pad_width must be >= 0"),
         (lambda: tg.pad(x, ((1, 2), (1, 2), (1, 2))), ValueError, r"pad: pad_width must be"),
-        (lambda: tg.pad(x, 1.5), ValueError, r"pad: pad_width must be ints"),
+        (lambda: tg.pad(x, 1.5), TypeError, r"pad: pad_width must be ints"),
         (lambda: tg.pad(x, 1, mode="mean"), ValueError, r"pad: mode 'mean' is not supported"),
-        (lambda: tg.pad(x, 1, constant_values="a"), ValueError, r"pad: constant_values"),
+        (lambda: tg.pad(x, 1, constant_values="a"), TypeError,
+         r"pad: constant_values must be numbers"),
+        (lambda: tg.pad(x, 1, constant_values=(1, 2, 3)), ValueError,
+         r"pad: constant_values must be n, \(n,\), \(before, after\)"),
         (lambda: tg.pad(x, 1, mode="reflect", reflect_type="odd"), ValueError,
          r"pad: reflect_type 'odd'"),
         (lambda: tg.moveaxis(x, 0, 2), np.exceptions.AxisError,
@@ -534,6 +548,10 @@ def test_errors_name_the_function_and_argument():
         (lambda: tg.unbind(tg.tensor(1.0)), np.exceptions.AxisError, r"unbind: dim 0"),
         (lambda: tg.narrow(x, 1, 2, 2), ValueError, r"narrow: start \(2\) \+ length \(2\)"),
         (lambda: tg.narrow(x, 1, 4, 0), IndexError, r"narrow: start 4 is out of range"),
+        (lambda: tg.narrow(x, 1, 3, 1), ValueError, r"narrow: start \(3\) \+ length \(1\)"),
+        (lambda: tg.broadcast_arrays(x, tg.zeros(2)), ValueError,
+         r"broadcast_arrays: shapes \(2, 3\), \(2,\) cannot"),
+        (lambda: tg.tensor(_a((2, 2))).flip(0, dims=1), TypeError, r"flip: give dims"),
         (lambda: tg.narrow(x, 1, 0, -1), ValueError, r"narrow: length must be >= 0"),
         (lambda: tg.narrow(x, 2, 0, 1), np.exceptions.AxisError, r"narrow: dim 2"),
         (lambda: tg.meshgrid(x, indexing="yx"), ValueError, r"meshgrid: indexing must be"),

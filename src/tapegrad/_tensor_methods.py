@@ -245,8 +245,14 @@ class TensorMethods:
         return ops.split(self, split_size_or_sections, axis, dim=dim)
 
     # shape rearranging, PyTorch's methods (ops/arrange.py)
-    def flip(self, *dims):
-        return ops.flip(self, _dims_arg(dims, "flip"))
+    def flip(self, *args, dims=None):
+        if args and dims is not None:
+            raise TypeError("flip: give dims positionally or as dims=, not both")
+        if args:
+            dims = args[0] if len(args) == 1 else args     # x.flip(0, 1) or x.flip((0, 1))
+        elif dims is None:
+            raise TypeError("flip: missing dims (an int or a tuple of ints)")
+        return ops.flip(self, dims=dims)
 
     def fliplr(self):
         return ops.fliplr(self)
@@ -520,11 +526,3 @@ def _left_graph_message(name, who, method="__call__"):
     return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
             f"{alt}")
 
-
-def _dims_arg(dims, who):
-    """x.flip(0, 1), x.flip((0, 1)) and x.flip([0, 1]) name the same axes."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        return tuple(dims[0])
-    if not dims:
-        raise TypeError(f"{who}: missing dims (an int or a tuple of ints)")
-    return dims

@@ -64,6 +64,8 @@ ROWS = [
            torch=lambda T, x, dim, start, length: T.narrow(x, dim, start, length)),
     OpCase(lambda x, y: tg.meshgrid(x, y, indexing="xy"), [(2,), (3,)], name="meshgrid",
            torch=lambda T, x, y: T.meshgrid(x, y, indexing="xy")),
+    OpCase(tg.broadcast_arrays, [(2, 1), (3,)],
+           torch=lambda T, x, y: T.broadcast_tensors(x, y)),
     OpCase(tg.append, [(2, 2), (3,)],
            torch=lambda T, x, y: T.cat([x.reshape(-1), y.reshape(-1)])),
 ]

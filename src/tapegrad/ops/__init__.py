@@ -19,7 +19,7 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
 from .arrange import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
-                      atleast_3d, chunk, column_stack, dsplit, dstack, flip, fliplr,
+                      atleast_3d, broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip, fliplr,
                       flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow,
                       numpy_split, pad, permute, ravel, repeat, repeat_interleave, roll,
                       rot90, row_stack, tensor_split, tile, unbind, vsplit, vstack)

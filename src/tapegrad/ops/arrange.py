@@ -439,16 +439,18 @@ def _pairs(op, name, v, nd, kind):
     per axis, as an (nd, 2) tuple of tuples."""
     if isinstance(v, Tensor):
         v = v._data
+    what = "ints" if kind is int else "numbers"
     try:
         arr = np.asarray(v)
-        if arr.dtype.kind not in "iuf" or arr.dtype.kind == "f" and kind is int:
-            raise TypeError
-        pairs = np.broadcast_to(arr, (nd, 2))
     except (TypeError, ValueError):
-        what = "ints" if kind is int else "numbers"
-        raise ValueError(f"{op}: {name} must be {what} as n, (n,), (before, after) or "
-                         f"one (before, after) per axis of a {nd}-d tensor, got "
-                         f"{v!r:.60}") from None
+        arr = np.asarray(None)
+    if arr.dtype.kind not in ("iu" if kind is int else "iuf"):
+        raise TypeError(f"{op}: {name} must be {what}, got {describe(v)}")
+    try:
+        pairs = np.broadcast_to(arr, (nd, 2))
+    except ValueError:
+        raise ValueError(f"{op}: {name} must be n, (n,), (before, after) or one (before, "
+                         f"after) per axis of a {nd}-d tensor, got shape {arr.shape}") from None
     return tuple((kind(a), kind(b)) for a, b in pairs.tolist())
 
 
@@ -576,8 +578,7 @@ def column_stack(tensors):
     for t in tensors:
         t = _operand("column_stack", t)
         s = tuple(_shape(t))
-        cols.append(apply(Reshape, t, shape=(max(1, int(np.prod(s))), 1)) if len(s) < 2
-                    else t)
+        cols.append(apply(Reshape, t, shape=(s[0] if s else 1, 1)) if len(s) < 2 else t)
     return _join("column_stack", cols, 2, lambda ps: 1)
 
 
@@ -727,7 +728,8 @@ def narrow(x, dim, start, length):
     n = shape[dim]
     if not -n <= start <= n:
         raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {n}")
-    start %= n if n else 1
+    if start < 0:
+        start += n
     if length < 0 or start + length > n:
         raise ValueError(f"narrow: start ({start}) + length ({length}) exceeds dim {dim} "
                          f"of size {n}" if length >= 0 else
@@ -736,6 +738,22 @@ def narrow(x, dim, start, length):
 
 
 # ------------------------------------------------------------------ meshgrid
+
+def broadcast_arrays(*xs):
+    """The inputs broadcast against each other (read-only views), as a tuple;
+    PyTorch: broadcast_tensors."""
+    xs = [_operand("broadcast_arrays", x) for x in xs]
+    shapes = [tuple(_shape(x)) for x in xs]
+    try:
+        full = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"broadcast_arrays: shapes {', '.join(map(str, shapes))} cannot "
+                         "be broadcast together") from None
+    return tuple(apply(BroadcastTo, x, shape=full) for x in xs)
+
+
+broadcast_tensors = broadcast_arrays
+
 
 def meshgrid(*xs, indexing="ij", sparse=False, copy=True):
     """Coordinate grids from 1-D inputs (others are flattened), as a tuple of tensors.
