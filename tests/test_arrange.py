@@ -89,6 +89,8 @@ def test_tensor_repeat_tiles_as_pytorch():
         _same(tg.tensor(a).repeat(*sizes), torch.from_numpy(a).repeat(*sizes).numpy())
     _same(tg.tensor(a).repeat((2, 2)), np.tile(a, (2, 2)))
     _same(tg.tensor(a).tile(2), torch.from_numpy(a).tile(2).numpy())
+    _same(tg.tensor(a).repeat(2, axis=1), np.repeat(a, 2, axis=1))   # ndarray.repeat
+    _same(tg.tensor(a).repeat([1, 2], axis=0), np.repeat(a, [1, 2], axis=0))
     with pytest.raises(ValueError, match="repeat: give at least one size per dimension"):
         tg.tensor(a).repeat(2)
 

@@ -266,9 +266,14 @@ class TensorMethods:
     def rot90(self, k=1, dims=(0, 1)):
         return ops.rot90(self, k, dims)
 
-    def repeat(self, *sizes):
-        """PyTorch's repeat: tile x `sizes[i]` times along axis i (np.repeat's meaning
-        is repeat_interleave)."""
+    def repeat(self, *sizes, axis=None):
+        """PyTorch's repeat: tile x `sizes[i]` times along axis i. Given `axis=`, NumPy's
+        ndarray.repeat (each element repeated; also tg.repeat_interleave)."""
+        if axis is not None:
+            if len(sizes) != 1:
+                raise TypeError(f"repeat: with axis=, give one repeats argument, got "
+                                f"{len(sizes)}")
+            return ops.repeat(self, sizes[0], axis)
         sizes = _shape_args(sizes, "repeat", "sizes")
         if len(sizes) < self.ndim:
             raise ValueError(f"repeat: give at least one size per dimension ({self.ndim}), "

@@ -122,7 +122,14 @@ class Pad(Op):
 
     @staticmethod
     def forward(x, *, pad_width, values):
-        return np.pad(x, pad_width, mode="constant", constant_values=values)
+        v = values[0][0] if values else 0.0
+        if any(a != v or b != v for a, b in values):
+            return np.pad(x, pad_width, mode="constant", constant_values=values)
+        # one fill value: a filled array with x written in is np.pad's result, faster
+        shape = tuple(n + b + a for n, (b, a) in zip(x.shape, pad_width))
+        out = np.full(shape, v, dtype=x.dtype)
+        out[tuple(slice(b, b + n) for n, (b, _) in zip(x.shape, pad_width))] = x
+        return out
 
     # the border does not depend on x: the gradient is g without it
     @staticmethod
@@ -454,6 +461,22 @@ def _pairs(op, name, v, nd, kind):
     return tuple((kind(a), kind(b)) for a, b in pairs.tolist())
 
 
+def _source_index(mode, n, before, after):
+    """Which element of an axis of length n each padded position copies. Past the edge
+    NumPy reflects again and again, which is periodic: in 2n for symmetric, 2n - 2 for
+    reflect."""
+    p = np.arange(-before, n + after)
+    if mode == "edge":
+        return np.clip(p, 0, n - 1)
+    if mode == "wrap":
+        return p % n
+    if mode == "reflect" and n == 1:
+        return np.zeros_like(p)
+    period = 2 * n if mode == "symmetric" else 2 * n - 2
+    q = p % period
+    return np.where(q < n, q, period - 1 - q if mode == "symmetric" else period - q)
+
+
 def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"):
     """np.pad: x with `pad_width` ((before, after) per axis) added around it. Modes
     "constant" (with `constant_values`), "edge", "reflect", "symmetric" and "wrap". The
@@ -480,13 +503,13 @@ def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"
         if not nd:
             return apply(Reshape, x, shape=())     # nothing to pad, as NumPy
         return apply(Pad, x, pad_width=pw, values=values)
-    # each mode is a gather: the padded index along each axis is np.pad of the indices
+    # each mode is a gather along every axis (x[ix_(...)]), so the gradient sums back
     index = []
     for i, (n, pair) in enumerate(zip(shape, pw)):
         if n == 0 and pair != (0, 0):
             raise ValueError(f"pad: cannot extend the empty axis {i} with mode {mode!r} "
                              "(only 'constant' can)")
-        index.append(np.pad(np.arange(n), pair, mode=mode))
+        index.append(_source_index(mode, n, *pair))
     if not nd:
         return apply(Reshape, x, shape=())
     return apply(GetItem, x, index=np.ix_(*index))
