@@ -167,6 +167,17 @@ def test_broadcast_arrays_equal_numpy():
                _a((2, 1)), _a((3,)))
 
 
+@pytest.mark.parametrize("shape", [(2,), (2, 3), (2, 3, 4), (1, 0, 2, 3)], ids=str)
+def test_rollaxis_equals_numpy(shape):
+    a = _a(shape)
+    nd = len(shape)
+    for axis in range(-nd, nd):
+        for start in range(-nd, nd + 1):
+            _same(tg.rollaxis(tg.tensor(a), axis, start), np.rollaxis(a, axis, start))
+    with pytest.raises(np.exceptions.AxisError, match="rollaxis: start"):
+        tg.rollaxis(a, 0, nd + 1)
+
+
 def test_permute_and_ravel():
     a = _a((2, 3, 4))
     _same(tg.permute(a, (2, 0, 1)), np.transpose(a, (2, 0, 1)))

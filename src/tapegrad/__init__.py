@@ -27,10 +27,10 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
                   remainder, sinh)
-from .ops import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401,E402
-                  atleast_3d, broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip, fliplr, flipud,
-                  hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
-                  ravel, repeat, repeat_interleave, roll, rot90, row_stack, tensor_split,
+from .ops import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
+                  broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip,
+                  fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
+                  ravel, repeat, repeat_interleave, roll, rollaxis, rot90, row_stack, tensor_split,
                   tile, unbind, vsplit, vstack)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401

@@ -236,6 +236,21 @@ def moveaxis(x, source, destination):
     return apply(Transpose, x, axes=tuple(order))
 
 
+def rollaxis(x, axis, start=0):
+    """np.rollaxis: move `axis` to just before position `start` (moveaxis reads better)."""
+    x = _operand("rollaxis", x)
+    nd = len(_shape(x))
+    axis = _axis("rollaxis", axis, nd)
+    start = check_int("rollaxis", "start", start)
+    if not -nd <= start <= nd:
+        raise np.exceptions.AxisError(f"rollaxis: start {start} is out of range for a "
+                                      f"tensor with {nd} dimension(s)")
+    start = start + nd if start < 0 else start
+    order = [a for a in range(nd) if a != axis]
+    order.insert(start - 1 if axis < start else start, axis)
+    return apply(Transpose, x, axes=tuple(order))
+
+
 def movedim(x, source, destination):
     """PyTorch spelling of moveaxis."""
     return moveaxis(x, source, destination)
