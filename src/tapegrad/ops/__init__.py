@@ -18,11 +18,12 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
-from .arrange import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # noqa: F401
-                      broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack,
-                      flip, fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow,
-                      numpy_split, pad, permute, ravel, repeat, repeat_interleave, roll, rollaxis,
-                      rot90, row_stack, tensor_split, tile, unbind, vsplit, vstack)
+from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # noqa: F401
+                      ravel, repeat, repeat_interleave, roll, rollaxis, rot90, tile)
+from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
+                        atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
+                        column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,
+                        numpy_split, row_stack, tensor_split, unbind, vsplit, vstack)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402
