@@ -4,10 +4,13 @@ PyTorch expression computing the same thing (torch's own function where it has o
 import numpy as np
 
 import tapegrad as tg
+from tapegrad.ops import apply
+from tapegrad.ops.arrange import OuterTakeSum
 
 from ._case import OpCase
 
 REPS = np.array([2, 0, 1])
+SOURCES = np.array([2, 0, 2, 2, 1])     # repeats, and position 0 of 4 gets nothing
 
 
 def _gather(T, x, pad_width, mode):
@@ -47,6 +50,11 @@ ROWS = [
            name="pad_reflect", torch=_gather),
     OpCase(tg.pad, [(2, 3)], dict(pad_width=2, mode="wrap"), name="pad_wrap",
            torch=lambda T, x, pad_width, mode: _gather(T, x, ((2, 2),) * 2, mode)),
+    # the adjoint of pad's gather, reached directly (pad's gradient runs it too)
+    OpCase(lambda x: apply(OuterTakeSum, x, index=(None, SOURCES), shape=(2, 4)), [(2, 5)],
+           name="OuterTakeSum",
+           torch=lambda T, x: T.zeros(2, 4, dtype=x.dtype).index_add(1, T.from_numpy(SOURCES),
+                                                                     x)),
     OpCase(tg.moveaxis, [(2, 3, 4)], dict(source=(0, 1), destination=(2, 0)),
            torch=lambda T, x, source, destination: T.movedim(x, source, destination)),
     OpCase(lambda x, y: tg.hstack([x, y]), [(2, 1), (2, 3)], name="hstack",

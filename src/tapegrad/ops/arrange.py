@@ -2,7 +2,7 @@
 rot90 and ravel built from them and the ops of shape.py. (Joining and splitting is in
 joinsplit.py.)
 
-Five ops have rules of their own; all are linear, so each JVP is the op itself. The
+Seven ops have rules of their own; all are linear, so each JVP is the op itself. The
 other functions are compositions of ops (Transpose, Reshape, GetItem), whose rules
 already differentiate to any order.
 """
@@ -13,7 +13,7 @@ from ._apply import apply, call
 from ._op import LINEAR, Op, register
 from ._shapes import check_int, check_operand, describe
 from .reduce import Sum
-from .shape import GetItem, IndexAdd, Reshape, Transpose
+from .shape import GetItem, Reshape, Transpose
 
 
 def _axis_shifted(params, ctx):
@@ -106,8 +106,9 @@ class Repeat(Op):
             runs = shape[:axis] + (shape[axis], repeats) + shape[axis + 1:]
             g = call(Reshape, g, shape=runs)
             return (call(Sum, g, axis=(axis + 1,), keepdims=False),)
-        source = np.repeat(np.arange(shape[axis]), repeats)
-        return (call(IndexAdd, g, shape=shape, index=(slice(None),) * axis + (source,)),)
+        source = _frozen_index(np.repeat(np.arange(shape[axis]), repeats))
+        index = (None,) * axis + (source,)
+        return (call(OuterTakeSum, g, index=index, shape=shape),)
 
     jvp = LINEAR
 
@@ -143,6 +144,76 @@ class Pad(Op):
         if ctx.batched is not None:
             pw = ((0, 0),) + pw
         return call(Pad, dx, pad_width=pw, values=((0.0, 0.0),) * len(pw))
+
+
+def _take_batch_params(params, ctx):
+    return dict(params, index=(None,) + params["index"])
+
+
+def _take_sum_batch_params(params, ctx):
+    return dict(params, index=(None,) + params["index"],
+                shape=(ctx.batched,) + params["shape"])
+
+
+@register
+class OuterTake(Op):
+    """x[ix_(...)]: along each axis i whose index[i] is not None, the elements index[i]
+    names, repeats allowed (np.pad's edge, reflect, symmetric and wrap modes)."""
+    batch_params = _take_batch_params
+
+    @staticmethod
+    def forward(x, *, index):
+        for axis, idx in enumerate(index):
+            if idx is not None:
+                x = np.take(x, idx, axis=axis)
+        return x
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(OuterTakeSum, g, index=ctx.params["index"], shape=ctx.in_shapes[0]),)
+
+    jvp = LINEAR
+
+
+@register
+class OuterTakeSum(Op):
+    """The adjoint of OuterTake: along each indexed axis, the slices of x summed into the
+    positions index[i] names, in a tensor of `shape`."""
+    batch_params = _take_sum_batch_params
+
+    @staticmethod
+    def forward(x, *, index, shape):
+        for axis, idx in enumerate(index):
+            if idx is not None:
+                x = _sum_into(x, idx, shape[axis], axis)
+        return x
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(OuterTake, g, index=ctx.params["index"]),)
+
+    jvp = LINEAR
+
+
+def _sum_into(x, idx, n, axis):
+    """Slices of x along `axis` summed into positions idx of an axis of length n: sorted
+    runs of equal indices reduced at once (np.add.at is several times slower)."""
+    shape = x.shape[:axis] + (n,) + x.shape[axis + 1:]
+    out = np.zeros(shape, dtype=x.dtype)
+    if idx.size == 0:
+        return out
+    order = np.argsort(idx, kind="stable")
+    ordered = idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sums = np.add.reduceat(np.take(x, order, axis=axis), starts, axis=axis)
+    out[(slice(None),) * axis + (ordered[starts],)] = sums
+    return out
+
+
+def _frozen_index(a):
+    """An index array the graph may keep without copying (nothing can write to it)."""
+    a.flags.writeable = False
+    return a
 
 
 # ------------------------------------------------------------------ argument helpers
@@ -504,13 +575,14 @@ def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"
         if not nd:
             return apply(Reshape, x, shape=())     # nothing to pad, as NumPy
         return apply(Pad, x, pad_width=pw, values=values)
-    # each mode is a gather along every axis (x[ix_(...)]), so the gradient sums back
+    # each mode is a gather along the padded axes, so the gradient sums back
     index = []
     for i, (n, pair) in enumerate(zip(shape, pw)):
         if n == 0 and pair != (0, 0):
             raise ValueError(f"pad: cannot extend the empty axis {i} with mode {mode!r} "
                              "(only 'constant' can)")
-        index.append(_source_index(mode, n, *pair))
-    if not nd:
-        return apply(Reshape, x, shape=())
-    return apply(GetItem, x, index=np.ix_(*index))
+        index.append(None if pair == (0, 0) else
+                     _frozen_index(_source_index(mode, n, *pair)))
+    if not any(i is not None for i in index):
+        return apply(Reshape, x, shape=shape)
+    return apply(OuterTake, x, index=tuple(index))
