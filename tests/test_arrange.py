@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tg
+from tapegrad.ops.arrange import OuterTake, OuterTakeSum
 
 RNG = np.random.default_rng(15)
 SHAPES = [(), (0,), (4,), (2, 3), (3, 0, 2), (2, 3, 4)]
@@ -582,3 +583,18 @@ def test_axis_errors_are_numpy_axis_errors():
         tg.flip(tg.zeros(2), 1)
     with pytest.raises(IndexError):
         tg.moveaxis(tg.zeros(2), 1, 0)
+
+
+def test_outer_take_sum_equals_add_at():
+    for idx0, idx1 in ((np.array([1, 1, 0, 3]), None), (np.array([], dtype=np.int64),
+                                                          np.array([2, 2, 2])),
+                       (np.array([0, 2, 1]), np.array([0, 0, 1, 2, 0]))):
+        g = _a((len(idx0), 3 if idx1 is None else len(idx1)), np.float32)
+        want = np.zeros((4, 3), np.float32)
+        np.add.at(want, np.ix_(idx0, np.arange(3) if idx1 is None else idx1), g)
+        got = tg.ops.apply(OuterTakeSum, g, index=(idx0, idx1), shape=(4, 3))
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+        assert got.dtype == np.float32
+        x = _a((4, 3))
+        taken = tg.ops.apply(OuterTake, x, index=(idx0, idx1))
+        _same(taken, x[np.ix_(idx0, np.arange(3) if idx1 is None else idx1)])
