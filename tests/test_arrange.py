@@ -1,10 +1,13 @@
 """The shape-rearranging functions (ops/arrange.py) against NumPy's (values, over shapes
 and axes, 0-d and empty inputs), their gradients against finite differences and PyTorch,
 and their errors (each names the function and the argument)."""
+import doctest
+
 import numpy as np
 import pytest
 
 import tapegrad as tg
+from tapegrad.ops import arrange, joinsplit
 from tapegrad.ops.arrange import OuterTake, OuterTakeSum
 
 RNG = np.random.default_rng(15)
@@ -598,3 +601,10 @@ def test_outer_take_sum_equals_add_at():
         x = _a((4, 3))
         taken = tg.ops.apply(OuterTake, x, index=(idx0, idx1))
         _same(taken, x[np.ix_(idx0, np.arange(3) if idx1 is None else idx1)])
+
+
+@pytest.mark.parametrize("module", [arrange, joinsplit], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(module, extraglobs={"tg": tg}, optionflags=flags)
+    assert result.failed == 0 and result.attempted >= 10

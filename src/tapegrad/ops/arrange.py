@@ -294,7 +294,11 @@ def moveaxis(x, source, destination):
 
 
 def rollaxis(x, axis, start=0):
-    """np.rollaxis: move `axis` to just before position `start` (moveaxis reads better)."""
+    """np.rollaxis: move `axis` to just before position `start` (moveaxis reads better).
+
+    >>> tg.rollaxis(tg.zeros((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    """
     x = _operand("rollaxis", x)
     nd = len(_shape(x))
     axis = _axis("rollaxis", axis, nd)
@@ -309,13 +313,21 @@ def rollaxis(x, axis, start=0):
 
 
 def movedim(x, source, destination):
-    """PyTorch spelling of moveaxis."""
+    """PyTorch spelling of moveaxis.
+
+    >>> tg.movedim(tg.zeros((2, 3, 4)), (0, 1), (2, 0)).shape
+    (3, 4, 2)
+    """
     return moveaxis(x, source, destination)
 
 
 def permute(x, *dims):
     """Reorder the axes of x (torch.permute): `permute(x, (2, 0, 1))` or
-    `permute(x, 2, 0, 1)`."""
+    `permute(x, 2, 0, 1)`.
+
+    >>> tg.permute(tg.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     x = _operand("permute", x)
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = dims[0]
@@ -328,7 +340,11 @@ def permute(x, *dims):
 
 
 def ravel(x):
-    """x as a 1-D tensor (a view where NumPy gives one)."""
+    """x as a 1-D tensor (a view where NumPy gives one).
+
+    >>> tg.ravel(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [1.0, 2.0, 3.0, 4.0]
+    """
     x = _operand("ravel", x)
     return apply(Reshape, x, shape=(int(np.prod(_shape(x))),))
 
@@ -351,7 +367,11 @@ def flip(x, axis=None, *, dims=None):
 
 
 def fliplr(x):
-    """Reverse the order of columns (axis 1); x needs at least 2 dimensions."""
+    """Reverse the order of columns (axis 1); x needs at least 2 dimensions.
+
+    >>> tg.fliplr(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[2.0, 1.0], [4.0, 3.0]]
+    """
     x = _operand("fliplr", x)
     if len(_shape(x)) < 2:
         raise ValueError(f"fliplr: x must have at least 2 dimensions, got shape {_shape(x)}")
@@ -359,7 +379,11 @@ def fliplr(x):
 
 
 def flipud(x):
-    """Reverse the order of rows (axis 0); x needs at least 1 dimension."""
+    """Reverse the order of rows (axis 0); x needs at least 1 dimension.
+
+    >>> tg.flipud(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[3.0, 4.0], [1.0, 2.0]]
+    """
     x = _operand("flipud", x)
     if len(_shape(x)) < 1:
         raise ValueError("flipud: x must have at least 1 dimension, got a 0-d tensor")

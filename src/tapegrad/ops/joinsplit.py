@@ -99,7 +99,12 @@ def hstack(tensors):
 
 
 def vstack(tensors):
-    """Join along axis 0 after making inputs at least 2-D: (n,) becomes a row (1, n)."""
+    """Join along axis 0 after making inputs at least 2-D: (n,) becomes a row (1, n).
+    Also row_stack.
+
+    >>> tg.vstack([tg.tensor([1.0, 2.0]), tg.tensor([[3.0, 4.0]])]).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
     return _join("vstack", tensors, 2, lambda ps: 0)
 
 
@@ -107,12 +112,20 @@ row_stack = vstack
 
 
 def dstack(tensors):
-    """Join along axis 2 after making inputs at least 3-D (see atleast_3d)."""
+    """Join along axis 2 after making inputs at least 3-D (see atleast_3d).
+
+    >>> tg.dstack([tg.zeros((2, 3)), tg.zeros((2, 3, 2))]).shape
+    (2, 3, 3)
+    """
     return _join("dstack", tensors, 3, lambda ps: 2)
 
 
 def column_stack(tensors):
-    """Join along axis 1, 0-d and 1-D inputs as columns ((n,) -> (n, 1))."""
+    """Join along axis 1, 0-d and 1-D inputs as columns ((n,) -> (n, 1)).
+
+    >>> tg.column_stack([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])]).tolist()
+    [[1.0, 3.0], [2.0, 4.0]]
+    """
     tensors = _tensor_list("column_stack", tensors)
     cols = []
     for t in tensors:
@@ -123,7 +136,11 @@ def column_stack(tensors):
 
 
 def append(x, values, axis=None):
-    """np.append: `values` joined after x along `axis` (both flattened when None)."""
+    """np.append: `values` joined after x along `axis` (both flattened when None).
+
+    >>> tg.append(tg.tensor([[1.0, 2.0]]), [3.0]).tolist()
+    [1.0, 2.0, 3.0]
+    """
     x, values = _operand("append", x), _operand("append", values)
     if axis is None:
         parts = [ravel(x), ravel(values)]
@@ -192,18 +209,30 @@ def array_split(x, indices_or_sections, axis=0):
 
 
 def tensor_split(x, indices_or_sections, dim=0):
-    """PyTorch spelling of array_split; returns a tuple."""
+    """PyTorch spelling of array_split; returns a tuple.
+
+    >>> [p.tolist() for p in tg.tensor_split(tg.tensor([1.0, 2.0, 3.0]), [1])]
+    [[1.0], [2.0, 3.0]]
+    """
     return tuple(_split("tensor_split", x, indices_or_sections, dim, False, "dim"))
 
 
 def numpy_split(x, indices_or_sections, axis=0):
     """np.split: as array_split, but an int must divide the axis equally. (tg.split
-    keeps PyTorch's meaning: an int is the size of each chunk.)"""
+    keeps PyTorch's meaning: an int is the size of each chunk.)
+
+    >>> [p.shape for p in tg.ops.numpy_split(tg.zeros(6), 3)]
+    [(2,), (2,), (2,)]
+    """
     return _split("split", x, indices_or_sections, axis, True)
 
 
 def hsplit(x, indices_or_sections):
-    """Split along axis 1 (axis 0 for 1-D x) into equal sections or at indices."""
+    """Split along axis 1 (axis 0 for 1-D x) into equal sections or at indices.
+
+    >>> [p.shape for p in tg.hsplit(tg.zeros((2, 4)), 2)]
+    [(2, 2), (2, 2)]
+    """
     nd = len(_shape(_operand("hsplit", x)))
     if nd == 0:
         raise ValueError("hsplit: x must have at least 1 dimension, got a 0-d tensor")
@@ -211,7 +240,11 @@ def hsplit(x, indices_or_sections):
 
 
 def vsplit(x, indices_or_sections):
-    """Split along axis 0 (x needs at least 2 dimensions)."""
+    """Split along axis 0 (x needs at least 2 dimensions).
+
+    >>> [p.shape for p in tg.vsplit(tg.zeros((4, 2)), [1])]
+    [(1, 2), (3, 2)]
+    """
     nd = len(_shape(_operand("vsplit", x)))
     if nd < 2:
         raise ValueError(f"vsplit: x must have at least 2 dimensions, got {nd}")
@@ -219,7 +252,11 @@ def vsplit(x, indices_or_sections):
 
 
 def dsplit(x, indices_or_sections):
-    """Split along axis 2 (x needs at least 3 dimensions)."""
+    """Split along axis 2 (x needs at least 3 dimensions).
+
+    >>> [p.shape for p in tg.dsplit(tg.zeros((1, 1, 4)), 2)]
+    [(1, 1, 2), (1, 1, 2)]
+    """
     nd = len(_shape(_operand("dsplit", x)))
     if nd < 3:
         raise ValueError(f"dsplit: x must have at least 3 dimensions, got {nd}")
@@ -228,7 +265,11 @@ def dsplit(x, indices_or_sections):
 
 def chunk(x, chunks, dim=0):
     """torch.chunk: at most `chunks` pieces of ceil(n / chunks) along `dim` (the last may
-    be shorter, and there may be fewer). Returns a tuple."""
+    be shorter, and there may be fewer). Returns a tuple.
+
+    >>> [p.shape for p in tg.chunk(tg.zeros(5), 3)]
+    [(2,), (2,), (1,)]
+    """
     x = _operand("chunk", x)
     chunks = check_int("chunk", "chunks", chunks)
     if chunks <= 0:
@@ -257,7 +298,11 @@ def unbind(x, dim=0):
 
 def narrow(x, dim, start, length):
     """x[start:start + length] along `dim` (torch.narrow; a negative start counts from the
-    end)."""
+    end).
+
+    >>> tg.narrow(tg.tensor([1.0, 2.0, 3.0, 4.0]), 0, 1, 2).tolist()
+    [2.0, 3.0]
+    """
     x = _operand("narrow", x)
     shape = tuple(_shape(x))
     dim = _axis("narrow", dim, len(shape), "dim")
@@ -281,7 +326,11 @@ def narrow(x, dim, start, length):
 
 def broadcast_arrays(*xs):
     """The inputs broadcast against each other (read-only views), as a tuple;
-    PyTorch: broadcast_tensors."""
+    PyTorch: broadcast_tensors.
+
+    >>> [t.shape for t in tg.broadcast_arrays(tg.zeros((2, 1)), tg.zeros(3))]
+    [(2, 3), (2, 3)]
+    """
     xs = [_operand("broadcast_arrays", x) for x in xs]
     shapes = [tuple(_shape(x)) for x in xs]
     try:
