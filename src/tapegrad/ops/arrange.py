@@ -168,6 +168,7 @@ class OuterTake(Op):
                 x = np.take(x, idx, axis=axis)
         return x
 
+    # the adjoint of a gather sums each copy back to where it came from
     @staticmethod
     def vjp(ctx, g):
         return (call(OuterTakeSum, g, index=ctx.params["index"], shape=ctx.in_shapes[0]),)
@@ -188,6 +189,7 @@ class OuterTakeSum(Op):
                 x = _sum_into(x, idx, shape[axis], axis)
         return x
 
+    # and the adjoint of that sum is the gather again
     @staticmethod
     def vjp(ctx, g):
         return (call(OuterTake, g, index=ctx.params["index"]),)
