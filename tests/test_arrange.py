@@ -182,6 +182,22 @@ def test_rollaxis_equals_numpy(shape):
         tg.rollaxis(a, 0, nd + 1)
 
 
+def test_swapdims_and_unflatten_equal_torch():
+    torch = pytest.importorskip("torch")
+    a = _a((2, 6, 3))
+    ta = torch.from_numpy(a)
+    for d0, d1 in ((0, 2), (-1, 1), (1, 1)):
+        _same(tg.swapdims(a, d0, d1), torch.swapdims(ta, d0, d1).numpy())
+        _same(tg.tensor(a).swapdims(d0, d1), ta.swapdims(d0, d1).numpy())
+    for dim, sizes in ((1, (2, 3)), (-2, (3, -1)), (0, (1, 2, 1)), (2, [3]), (1, (-1, 6))):
+        _same(tg.unflatten(a, dim, sizes), torch.unflatten(ta, dim, tuple(sizes)).numpy())
+        _same(tg.tensor(a).unflatten(dim, sizes), ta.unflatten(dim, tuple(sizes)).numpy())
+    for sizes in ((4, 2), (-1, -1), (5, -1), ()):
+        with pytest.raises(ValueError, match="unflatten: sizes"):
+            tg.unflatten(a, 1, sizes)
+    _gradcheck(lambda x: tg.unflatten(tg.swapdims(x, 0, 1), 0, (2, 3)) ** 2, _a((2, 6)))
+
+
 def test_permute_and_ravel():
     a = _a((2, 3, 4))
     _same(tg.permute(a, (2, 0, 1)), np.transpose(a, (2, 0, 1)))

@@ -297,6 +297,12 @@ class TensorMethods:
     def narrow(self, dim, start, length):
         return ops.narrow(self, dim, start, length)
 
+    def swapdims(self, dim0, dim1):
+        return ops.swapdims(self, dim0, dim1)
+
+    def unflatten(self, dim, sizes):
+        return ops.unflatten(self, dim, sizes)
+
     def chunk(self, chunks, dim=0):
         return ops.chunk(self, chunks, dim)
 

@@ -19,7 +19,8 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
 from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # noqa: F401
-                      ravel, repeat, repeat_interleave, roll, rollaxis, rot90, tile)
+                      ravel, repeat, repeat_interleave, roll, rollaxis, rot90, swapdims,
+                      tile, unflatten)
 from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
                         atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
                         column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,

@@ -341,6 +341,40 @@ def permute(x, *dims):
     return apply(Transpose, x, axes=tuple(axes))
 
 
+def swapdims(x, dim0, dim1):
+    """PyTorch spelling of swapaxes.
+
+    >>> tg.swapdims(tg.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
+    x = _operand("swapdims", x)
+    nd = len(_shape(x))
+    perm = list(range(nd))
+    a, b = _axis("swapdims", dim0, nd, "dim0"), _axis("swapdims", dim1, nd, "dim1")
+    perm[a], perm[b] = perm[b], perm[a]
+    return apply(Transpose, x, axes=tuple(perm))
+
+
+def unflatten(x, dim, sizes):
+    """Split axis `dim` into axes of `sizes` (one may be -1), as torch.unflatten.
+
+    >>> tg.unflatten(tg.zeros((2, 6)), 1, (3, -1)).shape
+    (2, 3, 2)
+    """
+    x = _operand("unflatten", x)
+    shape = tuple(_shape(x))
+    dim = _axis("unflatten", dim, len(shape), "dim")
+    sizes = _ints("unflatten", "sizes", sizes)
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if not sizes or sizes.count(-1) > 1 or any(s < -1 for s in sizes) or (
+            -1 not in sizes and known != shape[dim]) or (
+            -1 in sizes and (known == 0 or shape[dim] % known)):
+        raise ValueError(f"unflatten: sizes {sizes} do not split dim {dim} of size "
+                         f"{shape[dim]} (shape {shape})")
+    sizes = tuple(shape[dim] // known if s == -1 else s for s in sizes)
+    return apply(Reshape, x, shape=shape[:dim] + sizes + shape[dim + 1:])
+
+
 def ravel(x):
     """x as a 1-D tensor (a view where NumPy gives one).
 
