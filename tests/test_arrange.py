@@ -624,3 +624,21 @@ def test_docstring_examples_run(module):
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testmod(module, extraglobs={"tg": tg}, optionflags=flags)
     assert result.failed == 0 and result.attempted >= 10
+
+
+def test_tensor_methods_equal_torchs():
+    torch = pytest.importorskip("torch")
+    a = _a((2, 3, 4))
+    t, ta = tg.tensor(a), torch.from_numpy(a)
+    calls = [("flip", (0, 2)), ("flip", ((1,),)), ("fliplr", ()), ("flipud", ()),
+             ("roll", (1,)), ("roll", ((1, -1), (0, 2))), ("rot90", (1, (1, 2))),
+             ("repeat", (1, 2, 1, 1)), ("tile", ((2,),)), ("repeat_interleave", (2, 1)),
+             ("movedim", (0, 2)), ("moveaxis", ((0, 1), (1, 0))), ("narrow", (2, 1, 2)),
+             ("unbind", (1,)), ("chunk", (2, 2)), ("tensor_split", (3, 1))]
+    for name, args in calls:
+        ours = getattr(t, name)(*args)
+        theirs = getattr(ta, name)(*args)
+        if isinstance(theirs, tuple):
+            _same_list(ours, [x.numpy() for x in theirs])
+        else:
+            _same(ours, theirs.numpy())
