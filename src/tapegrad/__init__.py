@@ -41,6 +41,11 @@ from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,
                   nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanprod,
                   nanquantile, nansum, nanstd, nanvar, partition, percentile, ptp,
                   quantile, sort, topk)
+from .ops import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
+                  broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip,
+                  fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
+                  ravel, repeat, repeat_interleave, roll, rollaxis, rot90, row_stack, swapdims,
+                  tensor_split, tile, unbind, unflatten, vsplit, vstack)
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

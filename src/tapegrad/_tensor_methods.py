@@ -299,6 +299,71 @@ class TensorMethods:
     def split(self, split_size_or_sections, axis=0, *, dim=None):
         return ops.split(self, split_size_or_sections, axis, dim=dim)
 
+    # shape rearranging, PyTorch's methods (ops/arrange.py)
+    def flip(self, *args, dims=None):
+        if args and dims is not None:
+            raise TypeError("flip: give dims positionally or as dims=, not both")
+        if args:
+            dims = args[0] if len(args) == 1 else args     # x.flip(0, 1) or x.flip((0, 1))
+        elif dims is None:
+            raise TypeError("flip: missing dims (an int or a tuple of ints)")
+        return ops.flip(self, dims=dims)
+
+    def fliplr(self):
+        return ops.fliplr(self)
+
+    def flipud(self):
+        return ops.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return ops.roll(self, shifts, dims)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return ops.rot90(self, k, dims)
+
+    def repeat(self, *sizes, axis=None):
+        """PyTorch's repeat: tile x `sizes[i]` times along axis i. Given `axis=`, NumPy's
+        ndarray.repeat (each element repeated; also tg.repeat_interleave)."""
+        if axis is not None:
+            if len(sizes) != 1:
+                raise TypeError(f"repeat: with axis=, give one repeats argument, got "
+                                f"{len(sizes)}")
+            return ops.repeat(self, sizes[0], axis)
+        sizes = _shape_args(sizes, "repeat", "sizes")
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: give at least one size per dimension ({self.ndim}), "
+                             f"got {sizes}")
+        return ops.tile(self, sizes)
+
+    def tile(self, *dims):
+        return ops.tile(self, _shape_args(dims, "tile", "dims"))
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def movedim(self, source, destination):
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def unbind(self, dim=0):
+        return ops.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return ops.narrow(self, dim, start, length)
+
+    def swapdims(self, dim0, dim1):
+        return ops.swapdims(self, dim0, dim1)
+
+    def unflatten(self, dim, sizes):
+        return ops.unflatten(self, dim, sizes)
+
+    def chunk(self, chunks, dim=0):
+        return ops.chunk(self, chunks, dim)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return ops.tensor_split(self, indices_or_sections, dim)
+
     def exp(self):
         return ops.exp(self)
 
@@ -690,3 +755,4 @@ def _left_graph_message(name, who, method="__call__"):
         hasattr(tg, name) and method == "__call__" else "call .detach() first"
     return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
             f"{alt}")
+

@@ -35,6 +35,13 @@ from .scan import (cummax, cummin, cumprod, cumsum, diff,  # noqa: F401,E402
 from .sort import (argpartition, argsort, kthvalue, median, nanmedian,  # noqa: F401,E402
                    nanquantile, np_median, np_sort, partition, percentile, quantile, sort,
                    sort_values, topk)
+from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # noqa: F401
+                      ravel, repeat, repeat_interleave, roll, rollaxis, rot90, swapdims,
+                      tile, unflatten)
+from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
+                        atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
+                        column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,
+                        numpy_split, row_stack, tensor_split, unbind, vsplit, vstack)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402
