@@ -2,8 +2,6 @@
 exp, astype, ...), and helpers of its NumPy interface. `Tensor` (_tensor.py) derives
 from `TensorMethods` and nothing else does, so `isinstance(x, TensorMethods)` is
 `isinstance(x, Tensor)`."""
-import sys
-
 import numpy as np
 
 from . import _state
@@ -14,6 +12,12 @@ _local = _state.local
 # the ops package, set by ops/__init__.py through _tensor.use_ops (an upward edge,
 # looked up at call time)
 ops = None
+# tapegrad.numpy (set by its __init__ through _tensor.use_numpy) and Tensor's fast
+# internal constructor (set by _tensor.use_ops)
+tnp = None
+make = None
+FAST_UFUNCS = {}        # ufunc -> the operator's entry point (filled by _tensor.use_ops)
+_NUMPY_IMPLS = {}       # NumPy function or ufunc -> tapegrad.numpy's, or None: lacking
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
@@ -136,6 +140,41 @@ class TensorMethods:
 
     def __itruediv__(self, o):
         return self.div_(o)
+
+    # ------------------------------------------------- NumPy's protocols
+    # np.sin(t), ndarray + t, np.sum(t), np.concatenate([t, a]): tapegrad.numpy's
+    # function of the same name, so the result is a tracked tensor. NumPy functions and
+    # ufunc methods tapegrad lacks run on the values only when no gradient is cut.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__":
+            if not kwargs:
+                fn = FAST_UFUNCS.get(ufunc)
+                if fn is None:
+                    fn = _numpy_impl(ufunc)
+                if fn is not None:
+                    return fn(*inputs)
+            elif "out" not in kwargs and set(kwargs) <= {"dtype"}:
+                fn = _numpy_impl(ufunc)
+                if fn is not None:
+                    return ops.cast(fn(*inputs), _dtype_arg(ufunc.__name__, kwargs["dtype"]))
+        elif method in _UFUNC_METHODS and kwargs.get("out") is None:
+            kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+            impl = _ufunc_method(ufunc, method, kwargs)
+            if impl is not None:
+                return impl(*inputs, **kwargs)
+        if kwargs.get("out") is not None:
+            raise TypeError(f"np.{ufunc.__name__}: out= cannot write into a tensor; use the "
+                            "returned tensor (or an in-place method such as add_)")
+        return _numpy_fallback(getattr(ufunc, method), ufunc.__name__, method, inputs,
+                               kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        impl = _NUMPY_IMPLS.get(func, _MISSING)
+        if impl is _MISSING:
+            impl = _numpy_impl(func)
+        if impl is not None:
+            return impl(*args, **kwargs)
+        return _numpy_fallback(func, func.__name__, "__call__", args, kwargs)
 
     # ------------------------------------------------------------ op methods
     # dtype= and out= make np.sum(t), np.mean(t), np.max(t) ... work (NumPy calls the
@@ -452,22 +491,70 @@ def _needs_grad_arg(args, kwargs):
     return None
 
 
-def _holds_floats(res):
-    """Whether a NumPy result carries floating values (which would have had a gradient)."""
-    if isinstance(res, (list, tuple)):
-        return any(_holds_floats(r) for r in res)
-    if isinstance(res, TensorMethods):
-        return False
-    dt = getattr(res, "dtype", None)
-    if dt is None:
-        return isinstance(res, (float, complex))
-    return dt.kind in "fc"
+_MISSING = object()
+_NAMESPACES = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft"}
+# ufunc methods as tapegrad.numpy functions: ufunc name -> (function name, default axis)
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "amax", "minimum": "amin",
+           "logical_and": "all", "logical_or": "any"}
+_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+_UFUNC_METHODS = ("reduce", "accumulate", "outer")
+
+
+def _numpy_impl(func):
+    """tapegrad.numpy's function for a NumPy function or ufunc (None: it has none).
+    Looked up once per function."""
+    impl = None
+    if tnp is not None:
+        if isinstance(func, np.ufunc):
+            impl = getattr(tnp, func.__name__, None)
+        else:
+            sub = _NAMESPACES.get(getattr(func, "__module__", None))
+            space = None if sub is None else (tnp if not sub else getattr(tnp, sub))
+            impl = None if space is None else getattr(space, func.__name__, None)
+        _NUMPY_IMPLS[func] = impl
+    return impl
+
+
+def _ufunc_method(ufunc, method, kwargs):
+    """np.add.reduce, np.add.accumulate, np.multiply.outer ... as tapegrad.numpy
+    functions (None: no counterpart)."""
+    name = ufunc.__name__
+    if method == "outer":
+        fn = _numpy_impl(ufunc)
+        if fn is None or kwargs:
+            return None
+
+        def outer(a, b):
+            a, b = tnp.asarray(a), tnp.asarray(b)
+            return fn(ops.reshape(a, a.shape + (1,) * b.ndim), b)
+        return outer
+    table = _REDUCE if method == "reduce" else _ACCUMULATE
+    fname = table.get(name)
+    fn = getattr(tnp, fname, None) if fname is not None and tnp is not None else None
+    if fn is None:
+        return None
+
+    def reduce(a, axis=0, **kwargs):
+        return fn(a, axis, **kwargs)
+    return reduce
+
+
+def _numpy_fallback(func, name, method, args, kwargs):
+    """A NumPy function or ufunc method tapegrad has no counterpart of: NumPy's own
+    result on the values when no gradient would be cut, else a TypeError naming it."""
+    who = _needs_grad_arg(args, kwargs)
+    if who is not None:
+        raise TypeError(_left_graph_message(name, who, method))
+    res = func(*[_raw_arg(a) for a in args], **{k: _raw_arg(v) for k, v in kwargs.items()})
+    return make(res) if isinstance(res, np.ndarray) else res
+
+
+def _raw_arg(a):
+    return a._data if isinstance(a, TensorMethods) else a
 
 
 def _left_graph_message(name, who, method="__call__"):
     full = name if method == "__call__" else f"{name}.{method}"
-    tg = sys.modules.get("tapegrad")
-    alt = f"use tg.{name} or call .detach() first" if tg is not None and \
-        hasattr(tg, name) and method == "__call__" else "call .detach() first"
-    return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
-            f"{alt}")
+    return (f"np.{full}: tapegrad has no {full}, so the result would leave tapegrad's graph "
+            f"({who} requires grad); for NumPy's values without a gradient call "
+            f"np.{full} on x.detach().numpy() (np.asarray(x) cuts explicitly)")

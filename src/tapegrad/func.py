@@ -17,13 +17,13 @@ _local = _state.local
 
 
 def _to_tensor(x):
+    """A transform's argument as a tensor. Python numbers and lists compute in float64,
+    as NumPy (and autograd) do; tensors, arrays and NumPy scalars keep their dtype."""
     if isinstance(x, Tensor):
         return x
     arr = np.asarray(x)
-    if arr.dtype.kind in "iub" and not isinstance(x, np.ndarray):
-        arr = arr.astype(np.float32)
-    elif arr.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
-        arr = arr.astype(np.float32)
+    if arr.dtype.kind in "iub" and not isinstance(x, (np.ndarray, np.generic)):
+        arr = arr.astype(np.float64)
     return make(arr)
 
 
