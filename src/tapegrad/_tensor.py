@@ -707,7 +707,7 @@ def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
     _tensor_methods.make = make
     # ndarray (op) tensor and np.add(...) reach Tensor.__array_ufunc__: the operators'
     # own entry point, with no NumPy-convention wrapper in between
-    _tensor_methods.FAST_UFUNCS.update({
+    _tensor_methods._NUMPY_IMPLS.update({
         np.add: lambda a, b: _binary(_Add, a, b),
         np.subtract: lambda a, b: _binary(_Sub, a, b),
         np.multiply: lambda a, b: _binary(_Mul, a, b),

@@ -16,8 +16,9 @@ ops = None
 # internal constructor (set by _tensor.use_ops)
 tnp = None
 make = None
-FAST_UFUNCS = {}        # ufunc -> the operator's entry point (filled by _tensor.use_ops)
-_NUMPY_IMPLS = {}       # NumPy function or ufunc -> tapegrad.numpy's, or None: lacking
+# NumPy function or ufunc -> tapegrad.numpy's (None: lacking), filled as they are met;
+# _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
+_NUMPY_IMPLS = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
@@ -148,8 +149,8 @@ class TensorMethods:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__":
             if not kwargs:
-                fn = FAST_UFUNCS.get(ufunc)
-                if fn is None:
+                fn = _NUMPY_IMPLS.get(ufunc, _MISSING)
+                if fn is _MISSING:
                     fn = _numpy_impl(ufunc)
                 if fn is not None:
                     return fn(*inputs)
@@ -503,8 +504,8 @@ _UFUNC_METHODS = ("reduce", "accumulate", "outer")
 def _numpy_impl(func):
     """tapegrad.numpy's function for a NumPy function or ufunc (None: it has none).
     Looked up once per function."""
-    impl = None
-    if tnp is not None:
+    impl = _NUMPY_IMPLS.get(func)
+    if impl is None and tnp is not None:
         if isinstance(func, np.ufunc):
             impl = getattr(tnp, func.__name__, None)
         else:
