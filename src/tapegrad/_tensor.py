@@ -441,6 +441,12 @@ class Tensor(TensorMethods):
     def __rmod__(self, o):
         return ops.remainder(o, self)
 
+    def __divmod__(self, o):
+        return ops.floor_divide(self, o), ops.remainder(self, o)
+
+    def __rdivmod__(self, o):
+        return ops.floor_divide(o, self), ops.remainder(o, self)
+
     def __lt__(self, o):
         return _compare_op(self, np.less, "lt", o)
 
@@ -482,6 +488,7 @@ class Tensor(TensorMethods):
 
     __rand__ = __and__
     __ror__ = __or__
+    __rxor__ = __xor__
 
     def __getitem__(self, index):
         try:
@@ -510,11 +517,15 @@ class Tensor(TensorMethods):
             return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
-    def any(self):
-        return make(np.any(self._data))
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Whether any element is true (over `axis`/`dim`), as a bool tensor."""
+        return make(np.asarray(np.any(self._data, axis=axis if dim is None else dim,
+                                      keepdims=keepdims if keepdim is None else keepdim)))
 
-    def all(self):
-        return make(np.all(self._data))
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Whether every element is true (over `axis`/`dim`), as a bool tensor."""
+        return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,
+                                      keepdims=keepdims if keepdim is None else keepdim)))
 
 
 def make(data, rg=False):

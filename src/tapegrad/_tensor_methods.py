@@ -353,9 +353,59 @@ class TensorMethods:
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's
     # astype copies by default), never one that shares memory untracked.
-    def astype(self, dtype):
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes)."""
         return ops.cast(self, _dtype_arg("astype", dtype))
 
+
+    # ------------------------------------------------- NumPy's ndarray methods
+    # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
+    def ravel(self, order="C"):
+        """The values as 1-D (NumPy's ravel; differentiable)."""
+        if order not in ("C", "K", "A"):
+            raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
+        return ops.reshape(self, (-1,))
+
+    def copy(self, order="K"):
+        """A copy (NumPy's copy; PyTorch: clone), differentiable."""
+        return ops.clone(self)
+
+    def conj(self):
+        """The complex conjugate: a real tensor is its own."""
+        return self if self._data.dtype.kind != "c" else self._complex_part("conj")
+
+    conjugate = conj
+
+    @property
+    def real(self):
+        """The real part: a real tensor itself."""
+        return self if self._data.dtype.kind != "c" else self._complex_part("real")
+
+    @property
+    def imag(self):
+        """The imaginary part of a real tensor: zeros, with no gradient path."""
+        if self._data.dtype.kind == "c":
+            return self._complex_part("imag")
+        return make(np.zeros_like(self._data))
+
+    def _complex_part(self, what):
+        # complex gradients are a later issue: values only, and never a silent cut
+        if self._rg and _local.grad_enabled:
+            raise TypeError(f"{what}: complex tensors that require grad are not supported "
+                            "yet; use .detach() for the values")
+        return make(np.conj(self._data) if what == "conj" else getattr(self._data, what))
+
+    def fill(self, value):
+        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""
+        self.fill_(value)
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
 
     def type(self, dtype=None):
         if dtype is None:
