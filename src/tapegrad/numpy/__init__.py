@@ -54,7 +54,7 @@ UNARY_FLOAT = {
     "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
     "cosh": "cosh", "arcsinh": "arcsinh", "exp": "exp", "log": "log", "log1p": "log1p",
     "expm1": "expm1", "log2": "log2", "log10": "log10", "sqrt": "sqrt",
-    "reciprocal": "reciprocal",
+    "reciprocal": "reciprocal", "fabs": "abs",
     # landing with the math helper's ops (picked up when tapegrad has them)
     "arcsin": "arcsin", "arccos": "arccos", "arctan": "arctan", "arccosh": "arccosh",
     "arctanh": "arctanh", "exp2": "exp2", "sinc": "sinc", "deg2rad": "deg2rad",
@@ -62,7 +62,7 @@ UNARY_FLOAT = {
 }
 # One-argument functions that keep the argument's dtype.
 UNARY = {
-    "negative": "neg", "absolute": "abs", "abs": "abs", "fabs": "abs", "sign": "sign",
+    "negative": "neg", "absolute": "abs", "abs": "abs", "sign": "sign",
     "square": "square",
     # zero-gradient rounding, once the math helper's ops land (else see ROUNDING)
     "floor": "floor", "ceil": "ceil", "rint": "rint", "trunc": "trunc", "fix": "fix",
@@ -90,7 +90,7 @@ SAME_SIGNATURE = [
     "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "pad",
     "append", "meshgrid", "tril", "triu", "diag", "diagonal", "trace", "take",
     "take_along_axis", "inner", "vdot", "tensordot", "kron", "cross", "round", "around",
-    "nan_to_num", "logsumexp",
+    "nan_to_num",
 ]
 # Results that are booleans or integers: NumPy computes them on the values (no
 # gradient exists, so nothing is cut).
