@@ -175,7 +175,9 @@ class TensorMethods:
             impl = _numpy_impl(func)
         if impl is not None:
             return impl(*args, **kwargs)
-        return _numpy_fallback(func, func.__name__, "__call__", args, kwargs)
+        sub = _NAMESPACES.get(getattr(func, "__module__", None))
+        name = f"{sub}.{func.__name__}" if sub else func.__name__
+        return _numpy_fallback(func, name, "__call__", args, kwargs)
 
     # ------------------------------------------------------------ op methods
     # dtype= and out= make np.sum(t), np.mean(t), np.max(t) ... work (NumPy calls the
