@@ -1,10 +1,10 @@
 """Nested containers of tensors: flatten to leaves and rebuild (the one implementation
 behind the transforms and the public `tg.tree`).
 
-Containers: tuples, lists, namedtuples, dicts (keys sorted when they can be, as JAX;
-insertion order otherwise), OrderedDicts and defaultdicts (insertion order, type kept),
-None (a container with no children, as in JAX), and classes given to `register`.
-Everything else is a leaf.
+Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in their
+insertion order, as Python and torch.utils._pytree; JAX sorts dict keys, which would
+hand back a gradient dict in another order than the parameters'), None (a container
+with no children, as in JAX), and classes given to `register`. Everything else is a leaf.
 """
 from collections import OrderedDict, defaultdict
 
@@ -46,16 +46,6 @@ def register(cls, flatten_fn, unflatten_fn):
     REGISTRY[cls] = Node(cls, flatten_fn, unflatten_fn)
 
 
-def _dict_keys(node):
-    keys = list(node.keys())
-    if node.__class__ is dict:
-        try:
-            keys.sort()
-        except TypeError:       # keys of mixed types: keep insertion order
-            pass
-    return keys
-
-
 def _open(node, order, stack):
     """Describe container `node` in `order` and push its children; False for a leaf."""
     cls = node.__class__
@@ -63,7 +53,7 @@ def _open(node, order, stack):
         order.append((cls, len(node)))
         stack.extend(node[::-1])
     elif cls is dict or isinstance(node, dict):
-        keys = _dict_keys(node)
+        keys = list(node.keys())
         if cls is defaultdict:
             order.append((defaultdict, (node.default_factory, tuple(keys))))
         else:

@@ -1,7 +1,7 @@
 """Pytrees, as `jax.tree_util` / `jax.tree`: nested containers of tensors (or anything).
 
-Containers are tuples, lists, namedtuples, dicts (keys sorted, as JAX), OrderedDicts
-(their order kept), defaultdicts, None (a node with no children, as JAX) and the classes
+Containers are tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in
+insertion order; JAX sorts dict keys), None (a node with no children, as JAX) and the classes
 given to `register_node` or `register_dataclass`; everything else is a leaf. The
 transforms (`tg.grad`, `tg.vjp`, `tg.jvp`, ...) and tapes use the same rules, so a
 registered class of parameters can be differentiated as a whole.
@@ -9,9 +9,9 @@ registered class of parameters can be differentiated as a whole.
 >>> import tapegrad as tg
 >>> tree = {"b": [1.0, 2.0], "a": (3.0, None)}
 >>> tg.tree.leaves(tree)
-[3.0, 1.0, 2.0]
+[1.0, 2.0, 3.0]
 >>> tg.tree.map(lambda v: v * 10, tree)
-{'a': (30.0, None), 'b': [10.0, 20.0]}
+{'b': [10.0, 20.0], 'a': (30.0, None)}
 """
 import builtins
 import dataclasses
@@ -77,9 +77,9 @@ def flatten(tree, is_leaf=None):
     >>> import tapegrad as tg
     >>> leaves, treedef = tg.tree.flatten({"w": 1.0, "b": [2.0, 3.0]})
     >>> leaves
-    [2.0, 3.0, 1.0]
+    [1.0, 2.0, 3.0]
     >>> tg.tree.unflatten(treedef, [4.0, 5.0, 6.0])
-    {'b': [4.0, 5.0], 'w': 6.0}
+    {'w': 4.0, 'b': [5.0, 6.0]}
     """
     leaves, spec = _pytree.flatten(tree, is_leaf)
     return leaves, PyTreeDef(spec)
