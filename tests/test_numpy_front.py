@@ -1,5 +1,8 @@
 """tapegrad.numpy's conventions, NumPy's protocols on Tensor, and float64 scalars in the
 transforms (issue 15)."""
+import doctest
+import importlib
+
 import numpy as np
 import pytest
 
@@ -276,3 +279,22 @@ def test_an_autograd_program_gives_autograd_s_gradient():
     want = ag.grad(program(anp))(w, x)
     got = tg.grad(program(tnp))(w, x)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ docstring examples
+
+@pytest.mark.parametrize("module", ["tapegrad.numpy", "tapegrad.numpy._functions",
+                                    "tapegrad.numpy.linalg", "tapegrad.numpy.random",
+                                    "tapegrad.tree", "tapegrad.custom", "tapegrad.func"])
+def test_docstring_examples_run(module):
+    res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0
+
+
+def test_autograd_spellings_elementwise_grad_and_argnum():
+    x = np.array([1.0, 3.0])
+    np.testing.assert_array_equal(tg.elementwise_grad(lambda v: v ** 2)(x).numpy(), [2, 6])
+    assert tg.grad(lambda a, b: a * b, argnum=1)(2.0, 3.0).item() == 2.0
+    assert tg.hessian(lambda a, b: a * b * b, argnum=1)(2.0, 3.0).item() == 4.0
+    with pytest.raises(TypeError, match="not both"):
+        tg.grad(lambda a, b: a * b, argnums=1, argnum=1)
