@@ -3,8 +3,10 @@ behind the transforms and the public `tg.tree`).
 
 Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in their
 insertion order, as Python and torch.utils._pytree; JAX sorts dict keys, which would
-hand back a gradient dict in another order than the parameters'), None (a container
-with no children, as in JAX), and classes given to `register`. Everything else is a leaf.
+hand back a gradient dict in another order than the parameters'), and classes given to
+`register`. Everything else is a leaf. None is a leaf for the transforms (so `f`
+returning None by a missing `return` is an error that says so) and a container with no
+children in `tg.tree` (as in JAX): `none_is_leaf` chooses.
 """
 from collections import OrderedDict, defaultdict
 
@@ -46,7 +48,7 @@ def register(cls, flatten_fn, unflatten_fn):
     REGISTRY[cls] = Node(cls, flatten_fn, unflatten_fn)
 
 
-def _open(node, order, stack):
+def _open(node, order, stack, none_is_leaf):
     """Describe container `node` in `order` and push its children; False for a leaf."""
     cls = node.__class__
     if cls is tuple or cls is list:
@@ -59,7 +61,7 @@ def _open(node, order, stack):
         else:
             order.append((cls, keys))
         stack.extend([node[k] for k in reversed(keys)])
-    elif node is None:
+    elif node is None and not none_is_leaf:
         order.append((_NONE, 0))
     elif cls in REGISTRY:
         reg = REGISTRY[cls]
@@ -75,7 +77,7 @@ def _open(node, order, stack):
     return True
 
 
-def flatten(tree, is_leaf=None):
+def flatten(tree, is_leaf=None, none_is_leaf=True):
     """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion.
 
     A container that holds itself is refused (it would never end); one shared by two
@@ -86,7 +88,8 @@ def flatten(tree, is_leaf=None):
     budget = _CHECK_AFTER
     while stack:
         node = stack.pop()
-        if (is_leaf is not None and is_leaf(node)) or not _open(node, order, stack):
+        if (is_leaf is not None and is_leaf(node)) or not _open(node, order, stack,
+                                                                none_is_leaf):
             order.append(None)
             leaves.append(node)
             continue
@@ -94,14 +97,14 @@ def flatten(tree, is_leaf=None):
         if not budget:
             # a big structure (or one that holds itself): walk it again, watching for
             # a container inside itself; ordinary small trees never pay for that
-            return _flatten_checked(tree, is_leaf)
+            return _flatten_checked(tree, is_leaf, none_is_leaf)
     return leaves, order
 
 
 _CHECK_AFTER = 4096         # containers walked before the cycle check starts
 
 
-def _flatten_checked(tree, is_leaf):
+def _flatten_checked(tree, is_leaf, none_is_leaf):
     leaves = []
     stack = [tree]
     order = []
@@ -120,7 +123,7 @@ def _flatten_checked(tree, is_leaf):
             raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
                              f"structure of tensors must be a tree")
         stack.append(_Close(key))
-        if _open(node, order, stack):
+        if _open(node, order, stack, none_is_leaf):
             if node is not None:
                 open_ids.add(key)
         else:

@@ -442,29 +442,17 @@ class TensorMethods:
         return self
 
 
-class _SizeProxy(tuple):
-    """`t.size` works both as NumPy's attribute-like count and PyTorch's `t.size()`."""
+class _SizeProxy(int):
+    """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,
+    `np.zeros(t.size)`); called, PyTorch's `t.size()` (the shape) and `t.size(dim)`."""
 
     def __new__(cls, arr):
-        obj = super().__new__(cls, arr.shape)
-        obj._n = arr.size
+        obj = super().__new__(cls, arr.size)
+        obj._shape = arr.shape
         return obj
 
     def __call__(self, dim=None):
-        return tuple(self) if dim is None else self[dim]
-
-    def __int__(self):
-        return self._n
-
-    def __index__(self):
-        return self._n
-
-    def __eq__(self, other):
-        if isinstance(other, int):
-            return self._n == other
-        return tuple.__eq__(self, other)
-
-    __hash__ = tuple.__hash__
+        return self._shape if dim is None else self._shape[dim]
 
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)

@@ -523,7 +523,7 @@ class custom_vjp:
                 if g is None:
                     per_leaf.extend([None] * len(ls))
                     continue
-                gl, gspec = flatten(g, is_leaf=lambda v: v is None)
+                gl, _ = flatten(g)
                 if len(gl) != len(ls):
                     raise RuntimeError(f"custom_vjp {name}: bwd returned a cotangent whose "
                                        f"structure does not match its argument's")

@@ -81,7 +81,7 @@ def flatten(tree, is_leaf=None):
     >>> tg.tree.unflatten(treedef, [4.0, 5.0, 6.0])
     {'w': 4.0, 'b': [5.0, 6.0]}
     """
-    leaves, spec = _pytree.flatten(tree, is_leaf)
+    leaves, spec = _pytree.flatten(tree, is_leaf, False)
     return leaves, PyTreeDef(spec)
 
 
@@ -95,12 +95,12 @@ def unflatten(treedef, leaves):
 
 def leaves(tree, is_leaf=None):
     """The leaves of `tree`, in flatten's order."""
-    return _pytree.flatten(tree, is_leaf)[0]
+    return _pytree.flatten(tree, is_leaf, False)[0]
 
 
 def structure(tree, is_leaf=None):
     """The PyTreeDef of `tree`."""
-    return PyTreeDef(_pytree.flatten(tree, is_leaf)[1])
+    return PyTreeDef(_pytree.flatten(tree, is_leaf, False)[1])
 
 
 def map(f, tree, *rest, is_leaf=None):
@@ -113,10 +113,10 @@ def map(f, tree, *rest, is_leaf=None):
     """
     if not callable(f):
         raise TypeError(f"map: f must be callable, got {type(f).__name__}")
-    ls, spec = _pytree.flatten(tree, is_leaf)
+    ls, spec = _pytree.flatten(tree, is_leaf, False)
     others = []
     for k, r in enumerate(rest):
-        rl, rspec = _pytree.flatten(r, is_leaf)
+        rl, rspec = _pytree.flatten(r, is_leaf, False)
         if _key(rspec) != _key(spec):
             raise ValueError(f"map: tree {k + 1} has structure {_show(rspec)}, but the "
                              f"first tree has {_show(spec)}")
