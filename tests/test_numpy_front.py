@@ -298,3 +298,29 @@ def test_autograd_spellings_elementwise_grad_and_argnum():
     assert tg.hessian(lambda a, b: a * b * b, argnum=1)(2.0, 3.0).item() == 4.0
     with pytest.raises(TypeError, match="not both"):
         tg.grad(lambda a, b: a * b, argnums=1, argnum=1)
+
+
+def test_more_numpy_functions_match_numpy_and_differentiate():
+    a = np.random.default_rng(0).normal(size=(4, 5))
+    x = np.linspace(0.0, 1.0, 5)
+    pairs = [
+        (tnp.gradient(a), np.gradient(a)), (tnp.gradient(a, 0.5, axis=1),
+                                            np.gradient(a, 0.5, axis=1)),
+        (tnp.gradient(a[0]), np.gradient(a[0])),
+        (tnp.trapezoid(a, x), np.trapezoid(a, x)),
+        (tnp.trapezoid(a, dx=0.3, axis=0), np.trapezoid(a, dx=0.3, axis=0)),
+        (tnp.trapezoid(a.T, x, axis=0), np.trapezoid(a.T, x, axis=0)),
+        (tnp.ptp(a, axis=0), np.ptp(a, axis=0)), (tnp.logspace(0, 2, 3), np.logspace(0, 2, 3)),
+        (tnp.broadcast_arrays(a[0], a)[0], np.broadcast_arrays(a[0], a)[0]),
+        (tnp.matrix_transpose(a), a.T), (tnp.permute_dims(a, (1, 0)), a.T),
+        (tnp.rollaxis(np.ones((2, 3, 4)), 0, 3), np.rollaxis(np.ones((2, 3, 4)), 0, 3)),
+        (tnp.astype(a, np.float32), a.astype(np.float32)), (tnp.pow(2.0, 3), np.pow(2.0, 3)),
+    ]
+    for got, want in pairs:
+        got = got if isinstance(got, tuple) else (got,)
+        want = want if isinstance(want, tuple) else (want,)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape and g.dtype == w.dtype
+            np.testing.assert_allclose(g.numpy(), w, rtol=1e-6)
+    assert tg.gradcheck(lambda t: tnp.gradient(t, 0.5)[1], (_t(a),))
+    assert tg.gradcheck(lambda y, xx: tnp.trapezoid(y, xx), (_t(a), _t(x)))

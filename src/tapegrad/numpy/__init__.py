@@ -32,14 +32,16 @@ from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
 from ._functions import (all, allclose, amax, amin, any, arange, argmax,  # noqa: F401
-                         argmin, argwhere, array, array_equal, array_split, asarray,
-                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_to, clip,
-                         column_stack, concatenate, copy, dot, dsplit, dstack, einsum, empty,
-                         empty_like, expand_dims, eye, flatnonzero, full, full_like, hsplit,
-                         hstack, identity, isclose, linspace, matmul, mean, ndim, nonzero,
-                         ones, ones_like, outer, prod, ravel, reshape, row_stack, shape, size,
-                         split, squeeze, stack, std, sum, swapaxes, transpose, var, vsplit,
-                         vstack, where, zeros, zeros_like)
+                         argmin, argwhere, array, array_equal, array_split, asarray, astype,
+                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_arrays,
+                         broadcast_to, clip, column_stack, concatenate, copy, dot, dsplit,
+                         dstack, einsum, empty, empty_like, expand_dims, eye, flatnonzero,
+                         full, full_like, gradient, hsplit, hstack, identity, isclose,
+                         linspace, logspace, matmul, matrix_transpose, mean, ndim, nonzero,
+                         ones, ones_like, outer, permute_dims, prod, ptp, ravel,
+                         real_if_close, reshape, rollaxis, row_stack, shape, size, split,
+                         squeeze, stack, std, sum, swapaxes, transpose, trapezoid, trapz, var,
+                         vsplit, vstack, where, zeros, zeros_like)
 
 max = amax
 min = amin
@@ -59,6 +61,9 @@ UNARY_FLOAT = {
     "arcsin": "arcsin", "arccos": "arccos", "arctan": "arctan", "arccosh": "arccosh",
     "arctanh": "arctanh", "exp2": "exp2", "sinc": "sinc", "deg2rad": "deg2rad",
     "rad2deg": "rad2deg", "radians": "deg2rad", "degrees": "rad2deg", "cbrt": "cbrt",
+    # NumPy 2's array-API spellings
+    "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh",
 }
 # One-argument functions that keep the argument's dtype.
 UNARY = {
@@ -71,11 +76,11 @@ UNARY = {
 BINARY_FLOAT = {
     "divide": "div", "true_divide": "div",
     "arctan2": "arctan2", "hypot": "hypot", "logaddexp": "logaddexp",
-    "logaddexp2": "logaddexp2",
+    "logaddexp2": "logaddexp2", "atan2": "arctan2",
 }
 # Two-argument functions that follow NumPy's type promotion.
 BINARY = {
-    "add": "add", "subtract": "sub", "multiply": "mul", "power": "pow",
+    "add": "add", "subtract": "sub", "multiply": "mul", "power": "pow", "pow": "pow",
     "maximum": "maximum", "minimum": "minimum", "floor_divide": "floor_divide",
     "remainder": "remainder", "mod": "remainder", "fmod": "fmod",
     "fmax": "fmax", "fmin": "fmin", "copysign": "copysign",
