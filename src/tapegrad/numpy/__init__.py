@@ -32,16 +32,17 @@ from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
 from ._functions import (all, allclose, amax, amin, any, arange, argmax,  # noqa: F401
-                         argmin, argwhere, array, array_equal, array_split, asarray, astype,
-                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_arrays,
-                         broadcast_to, clip, column_stack, concatenate, copy, dot, dsplit,
-                         dstack, einsum, empty, empty_like, expand_dims, eye, flatnonzero,
-                         full, full_like, gradient, hsplit, hstack, identity, isclose,
-                         linspace, logspace, matmul, matrix_transpose, mean, ndim, nonzero,
-                         ones, ones_like, outer, permute_dims, prod, ptp, ravel,
-                         real_if_close, reshape, rollaxis, row_stack, shape, size, split,
-                         squeeze, stack, std, sum, swapaxes, transpose, trapezoid, trapz, var,
-                         vsplit, vstack, where, zeros, zeros_like)
+                         argmin, argwhere, array, array_equal, array_split, asarray,
+                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_to, clip,
+                         column_stack, concatenate, copy, dot, dsplit, dstack, einsum, empty,
+                         empty_like, expand_dims, eye, flatnonzero, full, full_like, hsplit,
+                         hstack, identity, isclose, linspace, matmul, mean, ndim, nonzero,
+                         ones, ones_like, outer, prod, ravel, reshape, row_stack, shape, size,
+                         split, squeeze, stack, std, sum, swapaxes, transpose, var, vsplit,
+                         vstack, where, zeros, zeros_like)
+from ._more import (astype, broadcast_arrays, gradient, logspace,  # noqa: F401
+                    matrix_transpose, permute_dims, ptp, real_if_close, rollaxis, trapezoid,
+                    trapz)
 
 max = amax
 min = amin
