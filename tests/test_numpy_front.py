@@ -324,3 +324,14 @@ def test_more_numpy_functions_match_numpy_and_differentiate():
             np.testing.assert_allclose(g.numpy(), w, rtol=1e-6)
     assert tg.gradcheck(lambda t: tnp.gradient(t, 0.5)[1], (_t(a),))
     assert tg.gradcheck(lambda y, xx: tnp.trapezoid(y, xx), (_t(a), _t(x)))
+
+
+def test_ufunc_keywords_tapegrad_lacks_are_refused_only_when_a_gradient_is_cut():
+    x = _t([1.0, 2.0])
+    mask = np.array([True, False])
+    with pytest.raises(TypeError, match=r"np\.add: tapegrad does not take .*where"):
+        np.add(x, 1.0, where=mask)
+    with pytest.raises(TypeError, match="out="):
+        np.add(np.ones(2), 1.0, out=x.detach())
+    out = np.zeros(2)
+    assert np.add(x.detach(), 1.0, where=mask, out=out) is out and out.tolist() == [2.0, 0.0]

@@ -163,9 +163,18 @@ class TensorMethods:
             impl = _ufunc_method(ufunc, method, kwargs)
             if impl is not None:
                 return impl(*inputs, **kwargs)
-        if kwargs.get("out") is not None:
-            raise TypeError(f"np.{ufunc.__name__}: out= cannot write into a tensor; use the "
-                            "returned tensor (or an in-place method such as add_)")
+        out = kwargs.get("out")
+        if out is not None and (_needs_grad_arg(inputs, {}) is not None or any(
+                isinstance(o, TensorMethods) for o in (out if isinstance(out, tuple)
+                                                       else (out,)))):
+            raise TypeError(f"np.{ufunc.__name__}: out= cannot write into a tensor or cut a "
+                            "gradient; use the returned tensor (or an in-place method such "
+                            "as add_)")
+        if method == "__call__" and _numpy_impl(ufunc) is not None and \
+                _needs_grad_arg(inputs, kwargs) is not None:
+            raise TypeError(f"np.{ufunc.__name__}: tapegrad does not take the argument(s) "
+                            f"{', '.join(sorted(kwargs))} here; compute without them (for "
+                            "where=, use tnp.where on the result)")
         return _numpy_fallback(getattr(ufunc, method), ufunc.__name__, method, inputs,
                                kwargs)
 
@@ -587,6 +596,8 @@ def _numpy_fallback(func, name, method, args, kwargs):
     if who is not None:
         raise TypeError(_left_graph_message(name, who, method))
     res = func(*[_raw_arg(a) for a in args], **{k: _raw_arg(v) for k, v in kwargs.items()})
+    if kwargs.get("out") is not None:
+        return res                      # NumPy's answer is the array it wrote into
     return make(res) if isinstance(res, np.ndarray) else res
 
 
