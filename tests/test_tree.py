@@ -94,3 +94,18 @@ def test_unflatten_checks_its_leaves():
         tg.tree.unflatten(td, [1])
     with pytest.raises(TypeError, match="PyTreeDef"):
         tg.tree.unflatten([None], [1])
+
+
+def test_ravel_makes_one_vector_and_unravel_cuts_it_back_differentiably():
+    params = {"w": np.array([[0.5, -0.3], [1.0, 2.0]]), "b": np.array(0.1), "n": None}
+    flat, unravel = tg.tree.ravel(params)
+    np.testing.assert_array_equal(flat.numpy(), [0.5, -0.3, 1.0, 2.0, 0.1])
+    back = unravel(flat)
+    assert back["n"] is None and back["w"].shape == (2, 2) and back["b"].shape == ()
+
+    def loss(v):
+        p = unravel(v)
+        return tg.sum(p["w"] ** 2) + 3.0 * p["b"]
+    np.testing.assert_allclose(tg.grad(loss)(flat.numpy()).numpy(), [1.0, -0.6, 2.0, 4.0, 3.0])
+    with pytest.raises(ValueError, match="shape"):
+        unravel(np.zeros(3))

@@ -17,10 +17,13 @@ import builtins
 import dataclasses
 import functools
 
-from . import _pytree
+import numpy as np
+
+from . import _pytree, ops
+from ._tensor import Tensor, make
 
 __all__ = ["map", "flatten", "unflatten", "leaves", "structure", "reduce", "all",
-           "register_node", "register_dataclass", "PyTreeDef", "tree_map", "tree_flatten",
+           "register_node", "register_dataclass", "ravel", "PyTreeDef", "tree_map", "tree_flatten",
            "tree_unflatten", "tree_leaves", "tree_structure", "tree_reduce", "tree_all",
            "register_pytree_node"]
 
@@ -188,6 +191,44 @@ def register_dataclass(nodetype, data_fields=None, meta_fields=None):
 
     _pytree.register(nodetype, flat, unflat)
     return nodetype
+
+
+def ravel(tree):
+    """`(flat, unravel)`: the leaves of `tree` concatenated into one 1-D tensor, and the
+    function that cuts such a vector back into the tree (JAX's
+    `jax.flatten_util.ravel_pytree`, autograd's `misc.flatten`). Differentiable both ways,
+    so an optimizer that wants one vector (SciPy's `minimize`) can drive a tree of
+    parameters.
+
+    >>> import numpy as np
+    >>> import tapegrad as tg
+    >>> flat, unravel = tg.tree.ravel({"w": np.ones((2, 2)), "b": np.zeros(2)})
+    >>> flat.shape
+    (6,)
+    >>> unravel(np.arange(6.0))["b"]
+    tensor([4., 5.], dtype=float64)
+    """
+    ls, spec = _pytree.flatten(tree, None, False)
+    ts = [v if isinstance(v, Tensor) else make(np.asarray(v)) for v in ls]
+    shapes = [t.shape for t in ts]
+    dtypes = [t.dtype for t in ts]
+    sizes = [int(np.prod(s)) for s in shapes]
+    flat = ops.concatenate([ops.reshape(t, (-1,)) for t in ts]) if ts else \
+        make(np.zeros(0))
+
+    def unravel(vec):
+        vec = vec if isinstance(vec, Tensor) else make(np.asarray(vec))
+        if vec.shape != (sum(sizes),):
+            raise ValueError(f"unravel: expected a vector of shape ({sum(sizes)},), got "
+                             f"{vec.shape}")
+        parts, start = [], 0
+        for shape, dt, n in zip(shapes, dtypes, sizes):
+            piece = ops.reshape(vec[start:start + n], shape)
+            parts.append(piece if piece.dtype == dt else ops.cast(piece, dt))
+            start += n
+        return _pytree.unflatten(spec, parts)
+
+    return flat, unravel
 
 
 # jax.tree_util's spellings
