@@ -335,3 +335,14 @@ def test_ufunc_keywords_tapegrad_lacks_are_refused_only_when_a_gradient_is_cut()
         np.add(np.ones(2), 1.0, out=x.detach())
     out = np.zeros(2)
     assert np.add(x.detach(), 1.0, where=mask, out=out) is out and out.tolist() == [2.0, 0.0]
+
+
+def test_meshgrid_indexes_as_numpy_and_differentiates():
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0])
+    for kw in ({}, {"indexing": "ij"}, {"sparse": True}):
+        for g, w in zip(tnp.meshgrid(x, y, **kw), np.meshgrid(x, y, **kw)):
+            np.testing.assert_array_equal(g.numpy(), w)
+    xt = _t(x)
+    gx, gy = tnp.meshgrid(xt, y)
+    tnp.sum(gx * gy).backward()
+    np.testing.assert_allclose(xt.grad.numpy(), [9.0, 9.0, 9.0])

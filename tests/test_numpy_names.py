@@ -30,7 +30,10 @@ SAMPLES = {
     "take": ((A, [0, 2]), {}), "take_along_axis": ((A, np.array([[0], [1], [3]]), 1), {}),
     "inner": ((V, V), {}), "vdot": ((V, V), {}), "tensordot": ((A, A.T, 1), {}),
     "kron": ((V, V), {}), "cross": ((V, V[::-1]), {}), "round": ((A, 1), {}),
-    "around": ((A, 1), {}), "nan_to_num": ((A,), {}),
+    "around": ((A, 1), {}), "nan_to_num": ((np.array([1.0, np.nan, np.inf]),), {}),
+    "nancumsum": ((A,), {"axis": 0}), "nancumprod": ((A,), {}),
+    "nanmedian": ((A,), {"axis": 1}), "nanquantile": ((A, 0.25), {}),
+    "nanpercentile": ((A, [10.0, 50.0]), {"axis": 0}), "nanprod": ((A,), {}),
 }
 
 
@@ -80,14 +83,30 @@ def test_binary_function_matches_numpy_and_keeps_weak_scalars(name):
                         (tg.tensor(A, requires_grad=True), tg.tensor(B, requires_grad=True)))
 
 
-@pytest.mark.parametrize("name", [n for n in tnp.SAME_SIGNATURE if hasattr(tnp, n)])
+FORWARDED = [n for n in tnp.SAME_SIGNATURE + list(tnp.ADAPTED) if hasattr(tnp, n)]
+
+
+@pytest.mark.parametrize("name", FORWARDED)
 def test_forwarded_function_has_numpys_signature_and_values(name):
     args, kwargs = SAMPLES[name]
     _close(getattr(tnp, name)(*args, **kwargs), getattr(np, name)(*args, **kwargs))
+    # positionally too: the second and third arguments mean what they mean in NumPy
+    if name in ("sort", "median", "nansum", "nanmean", "cumsum", "quantile"):
+        pos = args + tuple(kwargs.values())
+        _close(getattr(tnp, name)(*pos), getattr(np, name)(*pos))
+
+
+@pytest.mark.parametrize("name", [n for n in FORWARDED if n in ("sort", "cumsum", "diff",
+                                                                "median", "nansum",
+                                                                "tensordot", "trace")])
+def test_forwarded_function_differentiates(name):
+    args, kwargs = SAMPLES[name]
+    x = tg.tensor(args[0], requires_grad=True)
+    assert tg.gradcheck(lambda t: getattr(tnp, name)(t, *args[1:], **kwargs), (x,))
 
 
 def test_every_forwarded_name_has_a_sample():
-    assert set(tnp.SAME_SIGNATURE) <= set(SAMPLES)
+    assert set(tnp.SAME_SIGNATURE) | set(tnp.ADAPTED) <= set(SAMPLES)
 
 
 @pytest.mark.parametrize("name", ["greater", "less_equal", "equal", "not_equal",

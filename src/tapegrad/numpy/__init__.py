@@ -40,9 +40,9 @@ from ._functions import (all, allclose, amax, amin, any, arange, argmax,  # noqa
                          ones, ones_like, outer, prod, ravel, reshape, row_stack, shape, size,
                          split, squeeze, stack, std, sum, swapaxes, transpose, var, vsplit,
                          vstack, where, zeros, zeros_like)
-from ._more import (astype, broadcast_arrays, gradient, logspace,  # noqa: F401
-                    matrix_transpose, permute_dims, ptp, real_if_close, rollaxis, trapezoid,
-                    trapz)
+from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
+                    matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
+                    trapezoid, trapz)
 
 max = amax
 min = amin
@@ -77,27 +77,27 @@ UNARY = {
 BINARY_FLOAT = {
     "divide": "div", "true_divide": "div",
     "arctan2": "arctan2", "hypot": "hypot", "logaddexp": "logaddexp",
-    "logaddexp2": "logaddexp2", "atan2": "arctan2",
+    "logaddexp2": "logaddexp2", "atan2": "arctan2", "float_power": "float_power",
 }
 # Two-argument functions that follow NumPy's type promotion.
 BINARY = {
     "add": "add", "subtract": "sub", "multiply": "mul", "power": "pow", "pow": "pow",
     "maximum": "maximum", "minimum": "minimum", "floor_divide": "floor_divide",
     "remainder": "remainder", "mod": "remainder", "fmod": "fmod",
-    "fmax": "fmax", "fmin": "fmin", "copysign": "copysign",
+    "fmax": "fmax", "fmin": "fmin", "copysign": "copysign", "heaviside": "heaviside",
 }
 # tapegrad functions whose signature is NumPy's already (array first, then NumPy's
 # arguments by position and keyword): forwarded as they are. Most land with the scan,
 # shape and index helpers; tests/test_numpy_names.py compares each present one with
 # NumPy, so extend this list when an op with NumPy's signature lands.
 SAME_SIGNATURE = [
-    "cumsum", "cumprod", "diff", "sort", "median", "quantile", "percentile", "nansum",
-    "nanmean", "nanmax", "nanmin", "nanvar", "nanstd", "partition",
+    "cumsum", "cumprod", "nancumsum", "nancumprod", "diff", "partition",
     "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "pad",
-    "append", "meshgrid", "tril", "triu", "diag", "diagonal", "trace", "take",
-    "take_along_axis", "inner", "vdot", "tensordot", "kron", "cross", "round", "around",
-    "nan_to_num",
+    "append", "tril", "triu", "diag", "diagonal", "trace", "take", "take_along_axis",
+    "inner", "vdot", "tensordot", "kron", "round", "around",
 ]
+# tapegrad functions that also speak PyTorch (tg.sort(x, 1) is torch.sort): NumPy's
+# signature over them, from _more.ADAPTED (np name -> (tapegrad op, adapter)).
 # Results that are booleans or integers: NumPy computes them on the values (no
 # gradient exists, so nothing is cut).
 CONSTANT = [
@@ -132,13 +132,16 @@ for _name, _op in BINARY.items():
 for _name in SAME_SIGNATURE:
     if hasattr(_ops, _name) and _name not in _g:
         _g[_name] = _passthrough(getattr(_ops, _name), _name)
+for _name, (_op, _fn) in ADAPTED.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _fn
 for _name in CONSTANT + ROUNDING:
     if _name not in _g:
         _g[_name] = _functions.constant_fn(getattr(_np, _name), _name)
 for _name in QUERY:
     if _name not in _g:
         _g[_name] = _functions.query_fn(getattr(_np, _name), _name)
-del _g, _name, _op
+del _g, _name, _op, _fn
 
 
 def positive(x, /):
