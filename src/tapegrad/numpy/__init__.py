@@ -63,7 +63,7 @@ UNARY_FLOAT = {
     "arctanh": "arctanh", "exp2": "exp2", "sinc": "sinc", "deg2rad": "deg2rad",
     "rad2deg": "rad2deg", "radians": "deg2rad", "degrees": "rad2deg", "cbrt": "cbrt",
     # NumPy 2's array-API spellings
-    "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+    "rint": "rint", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
     "acosh": "arccosh", "atanh": "arctanh",
 }
 # One-argument functions that keep the argument's dtype.
@@ -71,7 +71,7 @@ UNARY = {
     "negative": "neg", "absolute": "abs", "abs": "abs", "sign": "sign",
     "square": "square",
     # zero-gradient rounding, once the math helper's ops land (else see ROUNDING)
-    "floor": "floor", "ceil": "ceil", "rint": "rint", "trunc": "trunc", "fix": "fix",
+    "floor": "floor", "ceil": "ceil", "trunc": "trunc", "fix": "fix",
 }
 # Two-argument functions whose result is floating.
 BINARY_FLOAT = {
