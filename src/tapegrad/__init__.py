@@ -56,5 +56,9 @@ from . import viz  # noqa: F401,E402
 from .custom import custom_gradient, custom_jvp  # noqa: F401,E402
 from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
+# NumPy front end, pytrees, custom_vjp (issue 15)
+from . import numpy, tree  # noqa: F401,E402
+from .custom import custom_vjp  # noqa: F401,E402
+from .func import elementwise_grad  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -1,4 +1,14 @@
-"""Nested tuples, lists and dicts of tensors: flatten to leaves and rebuild."""
+"""Nested containers of tensors: flatten to leaves and rebuild (the one implementation
+behind the transforms and the public `tg.tree`).
+
+Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in their
+insertion order, as Python and torch.utils._pytree; JAX sorts dict keys, which would
+hand back a gradient dict in another order than the parameters'), and classes given to
+`register`. Everything else is a leaf. None is a leaf for the transforms (so `f`
+returning None by a missing `return` is an error that says so) and a container with no
+children in `tg.tree` (as in JAX): `none_is_leaf` chooses.
+"""
+from collections import OrderedDict, defaultdict
 
 
 class _Close:
@@ -9,25 +19,77 @@ class _Close:
         self.key = key
 
 
-def flatten(tree):
+class Node:
+    """A registered container class: how to take it apart and put it back together."""
+    __slots__ = ("cls", "flatten", "unflatten")
+
+    def __init__(self, cls, flatten, unflatten):
+        self.cls = cls
+        self.flatten = flatten
+        self.unflatten = unflatten
+
+    def __repr__(self):
+        return f"Node({self.cls.__name__})"
+
+
+REGISTRY = {}           # class -> Node
+_NONE = type(None)
+
+
+def register(cls, flatten_fn, unflatten_fn):
+    """Make instances of `cls` containers: `flatten_fn(x) -> (children, aux)` and
+    `unflatten_fn(aux, children) -> x` (aux must be hashable and comparable)."""
+    if not isinstance(cls, type):
+        raise TypeError(f"register_node: expected a class, got {type(cls).__name__}")
+    if cls in REGISTRY or cls in (tuple, list, dict, OrderedDict, defaultdict, _NONE):
+        raise ValueError(f"register_node: {cls.__name__} is already a pytree node")
+    if not callable(flatten_fn) or not callable(unflatten_fn):
+        raise TypeError("register_node: flatten_fn and unflatten_fn must be callable")
+    REGISTRY[cls] = Node(cls, flatten_fn, unflatten_fn)
+
+
+def _open(node, order, stack, none_is_leaf):
+    """Describe container `node` in `order` and push its children; False for a leaf."""
+    cls = node.__class__
+    if cls is tuple or cls is list:
+        order.append((cls, len(node)))
+        stack.extend(node[::-1])
+    elif cls is dict or isinstance(node, dict):
+        keys = list(node.keys())
+        if cls is defaultdict:
+            order.append((defaultdict, (node.default_factory, tuple(keys))))
+        else:
+            order.append((cls, keys))
+        stack.extend([node[k] for k in reversed(keys)])
+    elif node is None and not none_is_leaf:
+        order.append((_NONE, 0))
+    elif cls in REGISTRY:
+        reg = REGISTRY[cls]
+        children, aux = reg.flatten(node)
+        children = list(children)
+        order.append((reg, (aux, len(children))))
+        stack.extend(children[::-1])
+    elif isinstance(node, (tuple, list)):
+        order.append((cls, len(node)))
+        stack.extend(node[::-1])
+    else:
+        return False
+    return True
+
+
+def flatten(tree, is_leaf=None, none_is_leaf=True):
     """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion.
 
     A container that holds itself is refused (it would never end); one shared by two
-    branches is fine (its leaves appear twice)."""
+    branches is fine (its leaves appear twice). `is_leaf(x)` true makes x a leaf."""
     leaves = []
     stack = [tree]
     order = []
     budget = _CHECK_AFTER
     while stack:
         node = stack.pop()
-        if isinstance(node, (tuple, list)):
-            order.append((type(node), len(node)))
-            stack.extend(node[::-1])
-        elif isinstance(node, dict):
-            keys = list(node.keys())
-            order.append((dict, keys))
-            stack.extend([node[k] for k in reversed(keys)])
-        else:
+        if (is_leaf is not None and is_leaf(node)) or not _open(node, order, stack,
+                                                                none_is_leaf):
             order.append(None)
             leaves.append(node)
             continue
@@ -35,14 +97,14 @@ def flatten(tree):
         if not budget:
             # a big structure (or one that holds itself): walk it again, watching for
             # a container inside itself; ordinary small trees never pay for that
-            return _flatten_checked(tree)
+            return _flatten_checked(tree, is_leaf, none_is_leaf)
     return leaves, order
 
 
 _CHECK_AFTER = 4096         # containers walked before the cycle check starts
 
 
-def _flatten_checked(tree):
+def _flatten_checked(tree, is_leaf, none_is_leaf):
     leaves = []
     stack = [tree]
     order = []
@@ -52,21 +114,20 @@ def _flatten_checked(tree):
         if node.__class__ is _Close:
             open_ids.discard(node.key)
             continue
-        if isinstance(node, (tuple, list, dict)):
-            key = id(node)
-            if key in open_ids:
-                raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
-                                 f"structure of tensors must be a tree")
-            open_ids.add(key)
-            stack.append(_Close(key))
-            if isinstance(node, dict):
-                keys = list(node.keys())
-                order.append((dict, keys))
-                stack.extend([node[k] for k in reversed(keys)])
-            else:
-                order.append((type(node), len(node)))
-                stack.extend(node[::-1])
+        if is_leaf is not None and is_leaf(node):
+            order.append(None)
+            leaves.append(node)
+            continue
+        key = id(node)
+        if key in open_ids:
+            raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
+                             f"structure of tensors must be a tree")
+        stack.append(_Close(key))
+        if _open(node, order, stack, none_is_leaf):
+            if node is not None:
+                open_ids.add(key)
         else:
+            stack.pop()
             order.append(None)
             leaves.append(node)
     return leaves, order
@@ -100,20 +161,27 @@ def unflatten(spec, leaves):
             place(leaf)
             continue
         kind, info = item
-        if kind is dict:
+        if kind.__class__ is Node:
+            aux, n = info
+            finish = (lambda h, reg=kind, aux=aux: reg.unflatten(aux, h))
+        elif kind is defaultdict:
+            factory, keys = info
+            n = len(keys)
+            finish = (lambda h, f=factory, keys=keys: defaultdict(f, zip(keys, h)))
+        elif kind is dict or issubclass(kind, dict):
             keys = info
-            if not keys:
-                place({})
-                continue
-            stack.append(([None] * len(keys), 0, len(keys),
-                          lambda h, keys=keys: dict(zip(keys, h))))
+            n = len(keys)
+            finish = (lambda h, kind=kind, keys=keys: kind(zip(keys, h)))
+        elif kind is _NONE:
+            place(None)
+            continue
         else:
             n = info
-            if n == 0:
-                place(kind())
-                continue
-            stack.append(([None] * n, 0, n,
-                          lambda h, kind=kind: _make_seq(kind, h)))
+            finish = (lambda h, kind=kind: _make_seq(kind, h))
+        if n == 0:
+            place(finish([]))
+            continue
+        stack.append(([None] * n, 0, n, finish))
     if next(leaves, _MISSING) is not _MISSING:
         raise ValueError("unflatten: more leaves than the structure holds")
     return root[0]
@@ -125,7 +193,6 @@ _MISSING = object()
 def _make_seq(kind, items):
     if kind is tuple or kind is list:
         return kind(items)
-    try:
+    if hasattr(kind, "_fields"):
         return kind(*items)           # namedtuple
-    except TypeError:
-        return kind(items)
+    return kind(items)

@@ -11,7 +11,6 @@ from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._sites import _site
 from . import _tensor_methods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
-                              _holds_floats, _left_graph_message, _needs_grad_arg,
                               _read_only, _SizeProxy)
 
 _local = _state.local
@@ -150,51 +149,6 @@ class Tensor(TensorMethods):
         elif arr is self._data and self._vc is not None and _held(self._vc):
             return _read_only(arr)
         return arr
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """`np.sin(t)`, `ndarray + t`: tapegrad's op of the same name, so the result is
-        tracked; ufuncs without one run on the arrays unless that would cut a gradient."""
-        name = ufunc.__name__
-        if method == "__call__" and not kwargs:
-            fn = _UFUNC_OPS.get(name)
-            if fn is None:
-                fn = getattr(ops, name, None)
-            if fn is not None:
-                return fn(*inputs)
-        if kwargs.get("out") is not None:
-            raise TypeError(f"np.{name}: out= cannot write into a tensor; use the "
-                            "returned tensor (or an in-place method such as add_)")
-        who = _needs_grad_arg(inputs, kwargs)
-        res = getattr(ufunc, method)(*[_raw(a) for a in inputs], **kwargs)
-        if who is not None and np.asarray(res).dtype.kind in "fc":
-            raise TypeError(_left_graph_message(name, who, method))
-        return make(res) if isinstance(res, np.ndarray) else res     # bool/int: no gradient
-
-    def __array_function__(self, func, types, args, kwargs):
-        """NumPy functions on tensors: run as NumPy would (np.sum calls our sum method and
-        stays tracked), but a result that left the graph of a tensor that requires grad is
-        an error rather than a silent constant."""
-        impl = getattr(func, "_implementation", None)
-        who = _needs_grad_arg(args, kwargs)
-        if impl is None:
-            if who is not None:
-                raise TypeError(_left_graph_message(func.__name__, who))
-            args = [_raw(a) for a in args]
-            return func(*args, **{k: _raw(v) for k, v in kwargs.items()})
-        if who is None:
-            return impl(*args, **kwargs)
-        try:
-            res = impl(*args, **kwargs)
-        except ValueError as e:
-            if "read-only" not in str(e):
-                raise
-            res = None
-        if isinstance(res, Tensor) or (isinstance(res, (tuple, list)) and res and
-                                       all(isinstance(r, Tensor) for r in res)):
-            return res
-        if res is not None and not _holds_floats(res):
-            return res          # np.allclose, np.shape, np.argsort: no gradient to cut
-        raise TypeError(_left_graph_message(func.__name__, who))
 
     def __bool__(self):
         return bool(self._data)
@@ -487,6 +441,12 @@ class Tensor(TensorMethods):
     def __rmod__(self, o):
         return ops.remainder(o, self)
 
+    def __divmod__(self, o):
+        return ops.floor_divide(self, o), ops.remainder(self, o)
+
+    def __rdivmod__(self, o):
+        return ops.floor_divide(o, self), ops.remainder(o, self)
+
     def __lt__(self, o):
         return _compare_op(self, np.less, "lt", o)
 
@@ -528,6 +488,7 @@ class Tensor(TensorMethods):
 
     __rand__ = __and__
     __ror__ = __or__
+    __rxor__ = __xor__
 
     def __getitem__(self, index):
         try:
@@ -556,11 +517,15 @@ class Tensor(TensorMethods):
             return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
-    def any(self):
-        return make(np.any(self._data))
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Whether any element is true (over `axis`/`dim`), as a bool tensor."""
+        return make(np.asarray(np.any(self._data, axis=axis if dim is None else dim,
+                                      keepdims=keepdims if keepdim is None else keepdim)))
 
-    def all(self):
-        return make(np.all(self._data))
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Whether every element is true (over `axis`/`dim`), as a bool tensor."""
+        return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,
+                                      keepdims=keepdims if keepdim is None else keepdim)))
 
 
 def make(data, rg=False):
@@ -741,9 +706,8 @@ def mark_stale_views(t, site):
 # The layers above, set when they are imported (imports point down; these upward edges
 # are looked up at call time): the `ops` package, the two-input entry point with the op
 # classes of the operators (`x + y` goes straight to it: one Python call less per op),
-# NumPy ufuncs whose tapegrad op has another name, and the engine's backward.
+# and the engine's backward.
 ops = _binary = _Add = _Sub = _Mul = _Div = _Pow = _backward = None
-_UFUNC_OPS = {}
 
 
 def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
@@ -751,24 +715,29 @@ def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
     global ops, _binary, _Add, _Sub, _Mul, _Div, _Pow
     ops, _binary, _Add, _Sub, _Mul, _Div, _Pow = module, apply2, Add, Sub, Mul, Div, Pow
     _tensor_methods.ops = module
-    # NumPy ufuncs whose tapegrad op has another name (the rest share theirs: np.exp -> exp)
-    _UFUNC_OPS.update({
-        "add": lambda a, b: _binary(_Add, a, b),
-        "subtract": lambda a, b: _binary(_Sub, a, b),
-        "multiply": lambda a, b: _binary(_Mul, a, b),
-        "divide": lambda a, b: _binary(_Div, a, b),
-        "true_divide": lambda a, b: _binary(_Div, a, b),
-        "power": lambda a, b: _binary(_Pow, a, b),
-        "absolute": ops.abs,
-        "negative": ops.neg,
-        "positive": lambda a: a,
-        "less": _compare("__lt__", "__gt__"),
-        "less_equal": _compare("__le__", "__ge__"),
-        "greater": _compare("__gt__", "__lt__"),
-        "greater_equal": _compare("__ge__", "__le__"),
-        "equal": _compare("__eq__", "__eq__"),
-        "not_equal": _compare("__ne__", "__ne__"),
+    _tensor_methods.make = make
+    # ndarray (op) tensor and np.add(...) reach Tensor.__array_ufunc__: the operators'
+    # own entry point, with no NumPy-convention wrapper in between
+    _tensor_methods._NUMPY_IMPLS.update({
+        np.add: lambda a, b: _binary(_Add, a, b),
+        np.subtract: lambda a, b: _binary(_Sub, a, b),
+        np.multiply: lambda a, b: _binary(_Mul, a, b),
+        np.divide: lambda a, b: _binary(_Div, a, b),
+        np.power: lambda a, b: _binary(_Pow, a, b),
+        np.matmul: ops.matmul,
+        np.less: _compare("__lt__", "__gt__"),
+        np.less_equal: _compare("__le__", "__ge__"),
+        np.greater: _compare("__gt__", "__lt__"),
+        np.greater_equal: _compare("__ge__", "__le__"),
+        np.equal: _compare("__eq__", "__eq__"),
+        np.not_equal: _compare("__ne__", "__ne__"),
     })
+
+
+def use_numpy(module):
+    """Called by tapegrad/numpy/__init__.py: the namespace NumPy's functions and ufuncs
+    on tensors dispatch to."""
+    _tensor_methods.tnp = module
 
 
 def use_backward(backward):

@@ -2,8 +2,6 @@
 exp, astype, ...), and helpers of its NumPy interface. `Tensor` (_tensor.py) derives
 from `TensorMethods` and nothing else does, so `isinstance(x, TensorMethods)` is
 `isinstance(x, Tensor)`."""
-import sys
-
 import numpy as np
 
 from . import _state
@@ -14,6 +12,13 @@ _local = _state.local
 # the ops package, set by ops/__init__.py through _tensor.use_ops (an upward edge,
 # looked up at call time)
 ops = None
+# tapegrad.numpy (set by its __init__ through _tensor.use_numpy) and Tensor's fast
+# internal constructor (set by _tensor.use_ops)
+tnp = None
+make = None
+# NumPy function or ufunc -> tapegrad.numpy's (None: lacking), filled as they are met;
+# _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
+_NUMPY_IMPLS = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
@@ -136,6 +141,52 @@ class TensorMethods:
 
     def __itruediv__(self, o):
         return self.div_(o)
+
+    # ------------------------------------------------- NumPy's protocols
+    # np.sin(t), ndarray + t, np.sum(t), np.concatenate([t, a]): tapegrad.numpy's
+    # function of the same name, so the result is a tracked tensor. NumPy functions and
+    # ufunc methods tapegrad lacks run on the values only when no gradient is cut.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__":
+            if not kwargs:
+                fn = _NUMPY_IMPLS.get(ufunc, _MISSING)
+                if fn is _MISSING:
+                    fn = _numpy_impl(ufunc)
+                if fn is not None:
+                    return fn(*inputs)
+            elif "out" not in kwargs and set(kwargs) <= {"dtype"}:
+                fn = _numpy_impl(ufunc)
+                if fn is not None:
+                    return ops.cast(fn(*inputs), _dtype_arg(ufunc.__name__, kwargs["dtype"]))
+        elif method in _UFUNC_METHODS and kwargs.get("out") is None:
+            kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+            impl = _ufunc_method(ufunc, method, kwargs)
+            if impl is not None:
+                return impl(*inputs, **kwargs)
+        out = kwargs.get("out")
+        if out is not None and (_needs_grad_arg(inputs, {}) is not None or any(
+                isinstance(o, TensorMethods) for o in (out if isinstance(out, tuple)
+                                                       else (out,)))):
+            raise TypeError(f"np.{ufunc.__name__}: out= cannot write into a tensor or cut a "
+                            "gradient; use the returned tensor (or an in-place method such "
+                            "as add_)")
+        if method == "__call__" and _numpy_impl(ufunc) is not None and \
+                _needs_grad_arg(inputs, kwargs) is not None:
+            raise TypeError(f"np.{ufunc.__name__}: tapegrad does not take the argument(s) "
+                            f"{', '.join(sorted(kwargs))} here; compute without them (for "
+                            "where=, use tnp.where on the result)")
+        return _numpy_fallback(getattr(ufunc, method), ufunc.__name__, method, inputs,
+                               kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        impl = _NUMPY_IMPLS.get(func, _MISSING)
+        if impl is _MISSING:
+            impl = _numpy_impl(func)
+        if impl is not None:
+            return impl(*args, **kwargs)
+        sub = _NAMESPACES.get(getattr(func, "__module__", None))
+        name = f"{sub}.{func.__name__}" if sub else func.__name__
+        return _numpy_fallback(func, name, "__call__", args, kwargs)
 
     # ------------------------------------------------------------ op methods
     # dtype= and out= make np.sum(t), np.mean(t), np.max(t) ... work (NumPy calls the
@@ -526,9 +577,59 @@ class TensorMethods:
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's
     # astype copies by default), never one that shares memory untracked.
-    def astype(self, dtype):
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes)."""
         return ops.cast(self, _dtype_arg("astype", dtype))
 
+
+    # ------------------------------------------------- NumPy's ndarray methods
+    # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
+    def ravel(self, order="C"):
+        """The values as 1-D (NumPy's ravel; differentiable)."""
+        if order not in ("C", "K", "A"):
+            raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
+        return ops.reshape(self, (-1,))
+
+    def copy(self, order="K"):
+        """A copy (NumPy's copy; PyTorch: clone), differentiable."""
+        return ops.clone(self)
+
+    def conj(self):
+        """The complex conjugate: a real tensor is its own."""
+        return self if self._data.dtype.kind != "c" else self._complex_part("conj")
+
+    conjugate = conj
+
+    @property
+    def real(self):
+        """The real part: a real tensor itself."""
+        return self if self._data.dtype.kind != "c" else self._complex_part("real")
+
+    @property
+    def imag(self):
+        """The imaginary part of a real tensor: zeros, with no gradient path."""
+        if self._data.dtype.kind == "c":
+            return self._complex_part("imag")
+        return make(np.zeros_like(self._data))
+
+    def _complex_part(self, what):
+        # complex gradients are a later issue: values only, and never a silent cut
+        if self._rg and _local.grad_enabled:
+            raise TypeError(f"{what}: complex tensors that require grad are not supported "
+                            "yet; use .detach() for the values")
+        return make(np.conj(self._data) if what == "conj" else getattr(self._data, what))
+
+    def fill(self, value):
+        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""
+        self.fill_(value)
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
 
     def type(self, dtype=None):
         if dtype is None:
@@ -634,29 +735,17 @@ class TensorMethods:
         return ops.cross(self, other, dim)
 
 
-class _SizeProxy(tuple):
-    """`t.size` works both as NumPy's attribute-like count and PyTorch's `t.size()`."""
+class _SizeProxy(int):
+    """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,
+    `np.zeros(t.size)`); called, PyTorch's `t.size()` (the shape) and `t.size(dim)`."""
 
     def __new__(cls, arr):
-        obj = super().__new__(cls, arr.shape)
-        obj._n = arr.size
+        obj = super().__new__(cls, arr.size)
+        obj._shape = arr.shape
         return obj
 
     def __call__(self, dim=None):
-        return tuple(self) if dim is None else self[dim]
-
-    def __int__(self):
-        return self._n
-
-    def __index__(self):
-        return self._n
-
-    def __eq__(self, other):
-        if isinstance(other, int):
-            return self._n == other
-        return tuple.__eq__(self, other)
-
-    __hash__ = tuple.__hash__
+        return self._shape if dim is None else self._shape[dim]
 
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
@@ -736,23 +825,72 @@ def _needs_grad_arg(args, kwargs):
     return None
 
 
-def _holds_floats(res):
-    """Whether a NumPy result carries floating values (which would have had a gradient)."""
-    if isinstance(res, (list, tuple)):
-        return any(_holds_floats(r) for r in res)
-    if isinstance(res, TensorMethods):
-        return False
-    dt = getattr(res, "dtype", None)
-    if dt is None:
-        return isinstance(res, (float, complex))
-    return dt.kind in "fc"
+_MISSING = object()
+_NAMESPACES = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft"}
+# ufunc methods as tapegrad.numpy functions: ufunc name -> (function name, default axis)
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "amax", "minimum": "amin",
+           "logical_and": "all", "logical_or": "any"}
+_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+_UFUNC_METHODS = ("reduce", "accumulate", "outer")
+
+
+def _numpy_impl(func):
+    """tapegrad.numpy's function for a NumPy function or ufunc (None: it has none).
+    Looked up once per function."""
+    impl = _NUMPY_IMPLS.get(func)
+    if impl is None and tnp is not None:
+        if isinstance(func, np.ufunc):
+            impl = getattr(tnp, func.__name__, None)
+        else:
+            sub = _NAMESPACES.get(getattr(func, "__module__", None))
+            space = None if sub is None else (tnp if not sub else getattr(tnp, sub))
+            impl = None if space is None else getattr(space, func.__name__, None)
+        _NUMPY_IMPLS[func] = impl
+    return impl
+
+
+def _ufunc_method(ufunc, method, kwargs):
+    """np.add.reduce, np.add.accumulate, np.multiply.outer ... as tapegrad.numpy
+    functions (None: no counterpart)."""
+    name = ufunc.__name__
+    if method == "outer":
+        fn = _numpy_impl(ufunc)
+        if fn is None or kwargs:
+            return None
+
+        def outer(a, b):
+            a, b = tnp.asarray(a), tnp.asarray(b)
+            return fn(ops.reshape(a, a.shape + (1,) * b.ndim), b)
+        return outer
+    table = _REDUCE if method == "reduce" else _ACCUMULATE
+    fname = table.get(name)
+    fn = getattr(tnp, fname, None) if fname is not None and tnp is not None else None
+    if fn is None:
+        return None
+
+    def reduce(a, axis=0, **kwargs):
+        return fn(a, axis, **kwargs)
+    return reduce
+
+
+def _numpy_fallback(func, name, method, args, kwargs):
+    """A NumPy function or ufunc method tapegrad has no counterpart of: NumPy's own
+    result on the values when no gradient would be cut, else a TypeError naming it."""
+    who = _needs_grad_arg(args, kwargs)
+    if who is not None:
+        raise TypeError(_left_graph_message(name, who, method))
+    res = func(*[_raw_arg(a) for a in args], **{k: _raw_arg(v) for k, v in kwargs.items()})
+    if kwargs.get("out") is not None:
+        return res                      # NumPy's answer is the array it wrote into
+    return make(res) if isinstance(res, np.ndarray) else res
+
+
+def _raw_arg(a):
+    return a._data if isinstance(a, TensorMethods) else a
 
 
 def _left_graph_message(name, who, method="__call__"):
     full = name if method == "__call__" else f"{name}.{method}"
-    tg = sys.modules.get("tapegrad")
-    alt = f"use tg.{name} or call .detach() first" if tg is not None and \
-        hasattr(tg, name) and method == "__call__" else "call .detach() first"
-    return (f"np.{full}: the result would leave tapegrad's graph ({who} requires grad); "
-            f"{alt}")
-
+    return (f"np.{full}: tapegrad has no {full}, so the result would leave tapegrad's graph "
+            f"({who} requires grad); for NumPy's values without a gradient call "
+            f"np.{full} on x.detach().numpy() (np.asarray(x) cuts explicitly)")

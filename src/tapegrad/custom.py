@@ -9,6 +9,7 @@ backward pass. So either rule alone serves `grad`, `jvp`, `jacfwd` and `hessian`
 """
 import functools
 import inspect
+import threading
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from .ops._apply import apply
 from .autograd import grad
 from .ops import sum as tsum
 from .tape import GradientTape, Variable
+from ._pytree import flatten, unflatten
 
 _local = _state.local
 
@@ -221,7 +223,7 @@ class custom_jvp:
     ...     dx, dy = tangents
     ...     return f(x, y), tg.cos(x) * dx * y + tg.sin(x) * dy
     >>> tg.grad(f)(0.0, 2.0)
-    tensor(2.)
+    tensor(2., dtype=float64)
     """
 
     def __init__(self, fun, nondiff_argnums=()):
@@ -261,7 +263,7 @@ class custom_jvp:
         ...     return x * y
         >>> mul.defjvps(lambda dx, out, x, y: dx * y, lambda dy, out, x, y: x * dy)
         >>> tg.jvp(mul, (2.0, 3.0), (1.0, 0.0))[1]
-        tensor(3.)
+        tensor(3., dtype=float64)
         """
         if self.nondiff_argnums:
             raise TypeError(f"custom_jvp {self._name}: defjvps does not support "
@@ -403,3 +405,133 @@ def _as_t(v):
     if v is None or isinstance(v, Tensor):
         return v
     return make(np.asarray(v))
+
+
+# ------------------------------------------------------------------ custom_vjp
+
+_in_fwd = threading.local()     # the custom_vjp functions whose fwd is running
+
+class custom_vjp:
+    """A function with a hand-written reverse-mode rule (JAX's jax.custom_vjp), the
+    counterpart of autograd's `primitive` + `defvjp`.
+
+    Set the rule with `f.defvjp(fwd, bwd)`: `fwd(*args)` returns `(output, residuals)`
+    and `bwd(*nondiff, residuals, g)` returns a tuple with one cotangent per
+    differentiable argument (each shaped like its argument; None for zero). `.backward()`,
+    tapes and `tg.grad` run `bwd`; written with tapegrad ops it is differentiable again
+    (second order goes through the residuals, which keep their graph). Forward mode
+    (`jvp`, `jacfwd`) transposes `bwd`, so it must be linear in `g`. Arguments in
+    `nondiff_argnums` (functions, flags, sizes) are passed to `bwd` first and never
+    differentiated. Arguments and outputs may be pytrees.
+
+    >>> import tapegrad as tg
+    >>> @tg.custom_vjp
+    ... def f(x, y):
+    ...     return tg.sin(x) * y
+    >>> def f_fwd(x, y):
+    ...     return f(x, y), (tg.cos(x), tg.sin(x), y)
+    >>> def f_bwd(res, g):
+    ...     cos_x, sin_x, y = res
+    ...     return cos_x * g * y, sin_x * g
+    >>> f.defvjp(f_fwd, f_bwd)
+    >>> tg.grad(f)(0.0, 2.0)
+    tensor(2., dtype=float64)
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        if not callable(fun):
+            raise TypeError(f"custom_vjp: expected a function to decorate, got "
+                            f"{type(fun).__name__}")
+        if isinstance(nondiff_argnums, int) and not isinstance(nondiff_argnums, bool):
+            nondiff_argnums = (nondiff_argnums,)
+        if not isinstance(nondiff_argnums, (tuple, list)) or not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 0
+                for a in nondiff_argnums):
+            raise TypeError(f"custom_vjp: nondiff_argnums must be a tuple of non-negative "
+                            f"ints, got {nondiff_argnums!r}")
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(sorted(set(nondiff_argnums)))
+        self.fwd = self.bwd = None
+        self._name = getattr(fun, "__name__", "custom_vjp")
+        self._op = make_op(camel(self._name))
+
+    def defvjp(self, fwd, bwd):
+        """Set the rule: `fwd(*args) -> (output, residuals)` and
+        `bwd(*nondiff, residuals, g) -> one cotangent per differentiable argument`."""
+        for what, fn in (("fwd", fwd), ("bwd", bwd)):
+            if not callable(fn):
+                raise TypeError(f"custom_vjp {self._name}: defvjp's {what} must be a "
+                                f"function, got {type(fn).__name__}")
+        self.fwd, self.bwd = fwd, bwd
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        name = self._name
+        if kwargs:
+            try:
+                bound = inspect.signature(self.fun).bind(*args, **kwargs)
+            except TypeError as e:
+                raise TypeError(f"custom_vjp {name}: {e}") from None
+            bound.apply_defaults()
+            if bound.kwargs:
+                raise TypeError(f"custom_vjp {name}: keyword-only arguments are not "
+                                "supported; pass them positionally")
+            args = bound.args
+        if self.fwd is None:
+            raise AttributeError(f"custom_vjp {name}: no VJP rule defined; call "
+                                 f"{name}.defvjp(fwd, bwd)")
+        for i in self.nondiff_argnums:
+            if i >= len(args):
+                raise ValueError(f"custom_vjp {name}: nondiff_argnums entry {i} is out of "
+                                 f"range for {len(args)} argument(s)")
+        pos = [i for i in range(len(args)) if i not in self.nondiff_argnums]
+        flat = [flatten(args[i]) for i in pos]
+        leaves = [leaf for ls, _ in flat for leaf in ls]
+        active = getattr(_in_fwd, "fns", None)
+        if active is None:
+            active = _in_fwd.fns = set()
+        if not is_traced(leaves) or self in active:
+            # fwd may call the function itself (as in JAX): there it is the plain one
+            return self.fun(*args)
+        active.add(self)
+        try:
+            res = self.fwd(*args)
+        finally:
+            active.discard(self)
+        if not (isinstance(res, (tuple, list)) and len(res) == 2):
+            raise TypeError(f"custom_vjp {name}: fwd must return a pair (output, residuals), "
+                            f"got {_shown(res)}")
+        out, residuals = res
+        out_leaves, out_spec = flatten(out)
+        fixed = tuple(args[i] for i in self.nondiff_argnums)
+
+        def grad_fn(*upstream):
+            gs = self.bwd(*fixed, residuals, unflatten(out_spec, list(upstream)))
+            if not isinstance(gs, (tuple, list)) or len(gs) != len(pos):
+                got = f"a {type(gs).__name__} of length {len(gs)}" \
+                    if isinstance(gs, (tuple, list)) else type(gs).__name__
+                raise RuntimeError(f"custom_vjp {name}: bwd must return a tuple with one "
+                                   f"cotangent per differentiable argument ({len(pos)}), "
+                                   f"got {got}")
+            per_leaf = []
+            for g, (ls, spec) in zip(gs, flat):
+                if g is None:
+                    per_leaf.extend([None] * len(ls))
+                    continue
+                gl, _ = flatten(g)
+                if len(gl) != len(ls):
+                    raise RuntimeError(f"custom_vjp {name}: bwd returned a cotangent whose "
+                                       f"structure does not match its argument's")
+                per_leaf.extend(gl)
+            return tuple(per_leaf)
+
+        items = tuple(out_leaves) if len(out_leaves) != 1 else out_leaves[0]
+        state = _GradState(name, grad_fn, Outputs(items, f"custom_vjp {name}: fwd"),
+                           tuple(leaves), ())
+        built = state.outs.build(apply(self._op, *leaves, state=state))
+        return unflatten(out_spec, list(built) if len(out_leaves) != 1 else [built])

@@ -12,18 +12,19 @@ from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops.elementwise import clone
 from .ops import getitem, reshape, transpose
+from .ops import sum as tsum
 
 _local = _state.local
 
 
 def _to_tensor(x):
+    """A transform's argument as a tensor. Python numbers and lists compute in float64,
+    as NumPy (and autograd) do; tensors, arrays and NumPy scalars keep their dtype."""
     if isinstance(x, Tensor):
         return x
     arr = np.asarray(x)
-    if arr.dtype.kind in "iub" and not isinstance(x, np.ndarray):
-        arr = arr.astype(np.float32)
-    elif arr.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
-        arr = arr.astype(np.float32)
+    if arr.dtype.kind in "iub" and not isinstance(x, (np.ndarray, np.generic)):
+        arr = arr.astype(np.float64)
     return make(arr)
 
 
@@ -176,16 +177,18 @@ def _detached(tree):
     return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
 
 
-def grad(f, argnums=0, has_aux=False):
-    """The gradient of scalar-valued `f` with respect to argument(s) `argnums`.
+def grad(f, argnums=0, has_aux=False, *, argnum=None):
+    """The gradient of scalar-valued `f` with respect to argument(s) `argnums`
+    (autograd's spelling `argnum=` is accepted too).
 
     >>> import tapegrad as tg
     >>> tg.grad(lambda x: x ** 3)(2.0)
-    tensor(12.)
+    tensor(12., dtype=float64)
     >>> tg.grad(tg.grad(lambda x: x ** 3))(2.0)
-    tensor(12.)
+    tensor(12., dtype=float64)
     """
     _check_f(f, "grad", has_aux)
+    argnums = _argnum_alias(argnums, argnum, "grad")
     _argnums(argnums, 1 << 30, "grad")         # the type now; the range at call time
 
     @functools.wraps(f)
@@ -195,9 +198,40 @@ def grad(f, argnums=0, has_aux=False):
     return grad_f
 
 
-def value_and_grad(f, argnums=0, has_aux=False):
+def elementwise_grad(f, argnums=0, *, argnum=None):
+    """The gradient of `sum(f(x))`: for `f` acting elementwise, each element's derivative
+    (autograd's elementwise_grad; the vector-Jacobian product with ones).
+
+    >>> import tapegrad as tg
+    >>> tg.elementwise_grad(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
+    tensor([2., 6.])
+    """
+    _check_f(f, "elementwise_grad")
+    argnums = _argnum_alias(argnums, argnum, "elementwise_grad")
+    _argnums(argnums, 1 << 30, "elementwise_grad")
+
+    @functools.wraps(f)
+    def egrad(*args, **kwargs):
+        def total(*a, **k):
+            out = f(*a, **k)
+            return tsum(out if isinstance(out, Tensor) else _to_tensor(out))
+        return _grad_core(total, args, kwargs, argnums, False, "elementwise_grad")[1]
+    return egrad
+
+
+def _argnum_alias(argnums, argnum, who):
+    """autograd spells argnums `argnum`: either may be given, not both."""
+    if argnum is None:
+        return argnums
+    if argnums != 0:
+        raise TypeError(f"{who}: give argnums or argnum (autograd's spelling), not both")
+    return argnum
+
+
+def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux)."""
     _check_f(f, "value_and_grad", has_aux)
+    argnums = _argnum_alias(argnums, argnum, "value_and_grad")
     _argnums(argnums, 1 << 30, "value_and_grad")
 
     @functools.wraps(f)
@@ -269,7 +303,7 @@ def jvp(f, primals, tangents, has_aux=False):
 
     >>> import tapegrad as tg
     >>> tg.jvp(lambda x: x ** 2, (3.0,), (1.0,))
-    (tensor(9.), tensor(6.))
+    (tensor(9., dtype=float64), tensor(6., dtype=float64))
     """
     return _jvp(f, primals, tangents, has_aux, "jvp")
 
@@ -390,7 +424,7 @@ def _nest(table, out_spec, arg_specs, argnums):
     return unflatten(out_spec, blocks)
 
 
-def jacfwd(f, argnums=0, has_aux=False):
+def jacfwd(f, argnums=0, has_aux=False, *, argnum=None):
     """Jacobian by forward mode, all input basis vectors in one batched pass.
 
     Each block has shape out.shape + in.shape; with pytrees the output structure is
@@ -401,7 +435,7 @@ def jacfwd(f, argnums=0, has_aux=False):
     tensor([[2., 0.],
             [0., 6.]])
     """
-    return _jacfwd(f, argnums, has_aux, "jacfwd")
+    return _jacfwd(f, _argnum_alias(argnums, argnum, "jacfwd"), has_aux, "jacfwd")
 
 
 def _jacfwd(f, argnums, has_aux, who):
@@ -449,7 +483,7 @@ def _jacfwd(f, argnums, has_aux, who):
     return jac
 
 
-def jacrev(f, argnums=0, has_aux=False):
+def jacrev(f, argnums=0, has_aux=False, *, argnum=None):
     """Jacobian by reverse mode. All output basis vectors go through the backward pass in
     one batched pass (forward mode over the linear vjp); a scalar output takes one vjp.
 
@@ -458,7 +492,7 @@ def jacrev(f, argnums=0, has_aux=False):
     tensor([[2., 0.],
             [0., 6.]])
     """
-    return _jacrev(f, argnums, has_aux, "jacrev")
+    return _jacrev(f, _argnum_alias(argnums, argnum, "jacrev"), has_aux, "jacrev")
 
 
 def _jacrev(f, argnums, has_aux, who):
@@ -519,9 +553,10 @@ def _reshape_rows(g):
 jacobian = jacrev
 
 
-def hessian(f, argnums=0):
+def hessian(f, argnums=0, *, argnum=None):
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f))."""
     _check_f(f, "hessian")
+    argnums = _argnum_alias(argnums, argnum, "hessian")
     _argnums(argnums, 1 << 30, "hessian")
     return _jacfwd(_jacrev(f, argnums, False, "hessian"), argnums, False, "hessian")
 

@@ -1,0 +1,196 @@
+"""NumPy's functions over tensors: `import tapegrad.numpy as tnp` (or `as np`).
+
+Names, signatures and conventions are NumPy's (Python floats are float64, `var` has
+`ddof=0`, `split` takes sections or indices, `max` returns values), the arguments may be
+tensors, arrays, lists or numbers, and every result is a tensor that `tg.grad`,
+`.backward()`, tapes and forward mode differentiate. Code written for `autograd.numpy`
+or `jax.numpy` runs by changing its import line:
+
+>>> import tapegrad as tg
+>>> import tapegrad.numpy as np
+>>> def loss(w):
+...     return np.sum(np.tanh(np.dot(np.array([[1.0, 2.0]]), w)) ** 2)
+>>> tg.grad(loss)(np.array([0.1, -0.2])).shape
+(2,)
+
+The namespace is built from tables: most names are a tapegrad function plus NumPy's
+argument conventions (`_convert`), the rest are short NumPy-convention functions
+(`_functions`). Adding a name whose tapegrad function already takes NumPy's arguments is
+one entry in a table below; a name listed there whose tapegrad function does not exist
+yet is left out (it appears once the op lands). A name tnp lacks raises AttributeError
+naming it. `tnp.linalg` and `tnp.fft` forward to `tapegrad.linalg` and `tapegrad.fft`;
+`tnp.random` is NumPy's seeded generator (its results are constants).
+"""
+import sys as _sys
+
+import numpy as _np
+
+from .. import _tensor
+from .. import ops as _ops
+from . import _functions, fft, linalg, random  # noqa: F401
+from ._convert import binary as _binary
+from ._convert import passthrough as _passthrough
+from ._convert import unary as _unary
+from ._functions import (all, allclose, amax, amin, any, arange, argmax,  # noqa: F401
+                         argmin, argwhere, array, array_equal, array_split, asarray,
+                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_to, clip,
+                         column_stack, concatenate, copy, dot, dsplit, dstack, einsum, empty,
+                         empty_like, expand_dims, eye, flatnonzero, full, full_like, hsplit,
+                         hstack, identity, isclose, linspace, matmul, mean, ndim, nonzero,
+                         ones, ones_like, outer, prod, ravel, reshape, row_stack, shape, size,
+                         split, squeeze, stack, std, sum, swapaxes, transpose, var, vsplit,
+                         vstack, where, zeros, zeros_like)
+from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
+                    matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
+                    trapezoid, trapz)
+
+max = amax
+min = amin
+asanyarray = asarray
+ascontiguousarray = asarray
+concat = concatenate            # NumPy 2's alias
+
+# ---------------------------------------------------------------- the tables
+# NumPy name -> tapegrad op name. One-argument functions whose result is floating (an
+# integer argument computes in float64, as NumPy).
+UNARY_FLOAT = {
+    "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
+    "cosh": "cosh", "arcsinh": "arcsinh", "exp": "exp", "log": "log", "log1p": "log1p",
+    "expm1": "expm1", "log2": "log2", "log10": "log10", "sqrt": "sqrt",
+    "reciprocal": "reciprocal", "fabs": "abs",
+    # landing with the math helper's ops (picked up when tapegrad has them)
+    "arcsin": "arcsin", "arccos": "arccos", "arctan": "arctan", "arccosh": "arccosh",
+    "arctanh": "arctanh", "exp2": "exp2", "sinc": "sinc", "deg2rad": "deg2rad",
+    "rad2deg": "rad2deg", "radians": "deg2rad", "degrees": "rad2deg", "cbrt": "cbrt",
+    # NumPy 2's array-API spellings
+    "rint": "rint", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh",
+}
+# One-argument functions that keep the argument's dtype.
+UNARY = {
+    "negative": "neg", "absolute": "abs", "abs": "abs", "sign": "sign",
+    "square": "square",
+    # zero-gradient rounding, once the math helper's ops land (else see ROUNDING)
+    "floor": "floor", "ceil": "ceil", "trunc": "trunc", "fix": "fix",
+}
+# Two-argument functions whose result is floating.
+BINARY_FLOAT = {
+    "divide": "div", "true_divide": "div",
+    "arctan2": "arctan2", "hypot": "hypot", "logaddexp": "logaddexp",
+    "logaddexp2": "logaddexp2", "atan2": "arctan2", "float_power": "float_power",
+}
+# Two-argument functions that follow NumPy's type promotion.
+BINARY = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "power": "pow", "pow": "pow",
+    "maximum": "maximum", "minimum": "minimum", "floor_divide": "floor_divide",
+    "remainder": "remainder", "mod": "remainder", "fmod": "fmod",
+    "fmax": "fmax", "fmin": "fmin", "copysign": "copysign", "heaviside": "heaviside",
+}
+# tapegrad functions whose signature is NumPy's already (array first, then NumPy's
+# arguments by position and keyword): forwarded as they are. Most land with the scan,
+# shape and index helpers; tests/test_numpy_names.py compares each present one with
+# NumPy, so extend this list when an op with NumPy's signature lands.
+SAME_SIGNATURE = [
+    "cumsum", "cumprod", "nancumsum", "nancumprod", "diff", "partition",
+    "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "pad",
+    "append", "tril", "triu", "diag", "diagonal", "trace", "take", "take_along_axis",
+    "inner", "vdot", "tensordot", "kron", "round", "around",
+]
+# tapegrad functions that also speak PyTorch (tg.sort(x, 1) is torch.sort): NumPy's
+# signature over them, from _more.ADAPTED (np name -> (tapegrad op, adapter)).
+# Results that are booleans or integers: NumPy computes them on the values (no
+# gradient exists, so nothing is cut).
+CONSTANT = [
+    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
+    "isfinite", "isposinf", "isneginf", "signbit", "argsort", "argpartition",
+    "searchsorted", "digitize", "count_nonzero", "bincount", "lexsort", "unravel_index",
+    "ravel_multi_index", "tril_indices", "triu_indices", "diag_indices", "indices",
+    "iscomplex", "isreal", "bitwise_and", "bitwise_or", "bitwise_xor", "invert",
+    "left_shift", "right_shift", "tri",
+]
+# Rounding: zero gradient almost everywhere, so until the ops land a constant result is
+# the right derivative (used only for names the tables above did not find).
+ROUNDING = ["floor", "ceil", "rint", "trunc", "fix", "round", "around"]
+# NumPy's answers about dtypes and shapes, on the values.
+QUERY = ["result_type", "promote_types", "can_cast", "iscomplexobj", "isrealobj",
+         "isscalar", "min_scalar_type", "broadcast_shapes", "ndim", "shape"]
+
+_g = globals()
+for _name, _op in UNARY_FLOAT.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _unary(getattr(_ops, _op), _name)
+for _name, _op in UNARY.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _unary(getattr(_ops, _op), _name, float_valued=False)
+for _name, _op in BINARY_FLOAT.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _binary(getattr(_ops, _op), _name)
+for _name, _op in BINARY.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _binary(getattr(_ops, _op), _name, float_valued=False)
+for _name in SAME_SIGNATURE:
+    if hasattr(_ops, _name) and _name not in _g:
+        _g[_name] = _passthrough(getattr(_ops, _name), _name)
+for _name, (_op, _fn) in ADAPTED.items():
+    if hasattr(_ops, _op) and _name not in _g:
+        _g[_name] = _fn
+for _name in CONSTANT + ROUNDING:
+    if _name not in _g:
+        _g[_name] = _functions.constant_fn(getattr(_np, _name), _name)
+for _name in QUERY:
+    if _name not in _g:
+        _g[_name] = _functions.query_fn(getattr(_np, _name), _name)
+del _g, _name, _op, _fn
+
+
+def positive(x, /):
+    """+x (the same values; differentiable)."""
+    return _functions.asarray(x)
+
+
+def real(val):
+    """The real part; tensors are real for now, so `val` itself (complex: a later issue)."""
+    return _functions.asarray(val)
+
+
+def imag(val):
+    """The imaginary part of a real tensor: zeros (no gradient path)."""
+    return zeros_like(val)
+
+
+def conj(x, /):
+    """The complex conjugate; for real values, the values themselves."""
+    return _functions.asarray(x)
+
+
+conjugate = conj
+
+# ---------------------------------------------------------------- NumPy's constants
+pi, e, inf, nan, newaxis, euler_gamma = (_np.pi, _np.e, _np.inf, _np.nan, _np.newaxis,
+                                         _np.euler_gamma)
+(float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+ bool_, complex64, complex128, intp, double, single, longdouble) = (
+    _np.float16, _np.float32, _np.float64, _np.int8, _np.int16, _np.int32, _np.int64,
+    _np.uint8, _np.uint16, _np.uint32, _np.uint64, _np.bool_, _np.complex64,
+    _np.complex128, _np.intp, _np.double, _np.single, _np.longdouble)
+floating, integer, number, inexact, generic = (_np.floating, _np.integer, _np.number,
+                                               _np.inexact, _np.generic)
+dtype, finfo, iinfo, ndarray, errstate = _np.dtype, _np.finfo, _np.iinfo, _np.ndarray, \
+    _np.errstate
+seterr, geterr, set_printoptions = _np.seterr, _np.geterr, _np.set_printoptions
+
+
+def __getattr__(name):
+    # only for the error: a NumPy name tapegrad.numpy lacks is named, with the way out
+    if name.startswith("__"):
+        raise AttributeError(name)
+    hint = ("; NumPy has it: call np." + name + " on x.detach().numpy() (no gradient)"
+            if hasattr(_np, name) else "")
+    raise AttributeError(f"module 'tapegrad.numpy' has no attribute {name!r}: tapegrad does "
+                         f"not implement np.{name}{hint}")
+
+
+# Tensor's __array_ufunc__/__array_function__ dispatch to this namespace (an upward
+# edge handed down at import, as the ops are)
+_tensor.use_numpy(_sys.modules[__name__])

@@ -1,0 +1,648 @@
+"""NumPy functions whose signature or convention differs from tapegrad's own function of
+the same job: reductions with `dtype=`/`out=`/`ddof=0`, factories with float64 defaults,
+`split` by sections, `where(cond)`, `concatenate(axis=None)` ... Each is a few lines
+over tapegrad ops, so every result is differentiated by the ops' own rules."""
+import builtins
+import operator
+
+import numpy as np
+
+from .._tensor import Tensor, make
+from .._factories import full as _tg_full
+from .._factories import linspace as _tg_linspace
+from .. import ops
+from ._convert import as_result, asarg, floating, no_out, stacked
+
+_F64 = np.dtype(np.float64)
+_NoValue = np._NoValue if hasattr(np, "_NoValue") else object()
+
+
+def _raw(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _dtype_of(x):
+    return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+
+
+def _with_dtype(a, dtype):
+    if dtype is None:
+        return a
+    dtype = np.dtype(dtype)
+    return a if _dtype_of(a) == dtype else ops.cast(a, dtype)
+
+
+def _tensor_arg(x):
+    x = asarg(x)
+    return x if isinstance(x, Tensor) else make(np.asarray(x))
+
+
+# ------------------------------------------------------------------ reductions
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    """Sum of elements over `axis` (NumPy's signature).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0)
+    tensor([4., 6.], dtype=float64)
+    """
+    no_out("sum", out)
+    a = _with_dtype(asarg(a), dtype)
+    if _dtype_of(a) == np.bool_:
+        a = ops.cast(a, np.int64)
+    r = ops.sum(a, _axis(axis), keepdims)
+    return r if initial is None else r + initial
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    """Product of elements over `axis`."""
+    no_out("prod", out)
+    a = _with_dtype(asarg(a), dtype)
+    r = ops.prod(a, _axis(axis), keepdims)
+    return r if initial is None else r * initial
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Arithmetic mean over `axis`; integers average in float64, as NumPy.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.mean([1, 2, 3, 4])
+    tensor(2.5000, dtype=float64)
+    """
+    no_out("mean", out)
+    return ops.mean(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.var([1.0, 2.0, 3.0, 4.0])
+    tensor(1.2500, dtype=float64)
+    """
+    no_out("var", out)
+    return ops.var(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    """Standard deviation over `axis`, `ddof=0` by default as NumPy."""
+    no_out("std", out)
+    return ops.std(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+
+
+def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue):
+    """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
+    tensor([5., 7.], dtype=float64)
+    """
+    no_out("max", out)
+    r = ops.amax(asarg(a), _axis(axis), keepdims)
+    return r if initial is _NoValue else ops.maximum(r, initial)
+
+
+def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue):
+    """The smallest value over `axis` (values only, as `np.min`)."""
+    no_out("min", out)
+    r = ops.amin(asarg(a), _axis(axis), keepdims)
+    return r if initial is _NoValue else ops.minimum(r, initial)
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the largest value (an int64 tensor, no gradient)."""
+    no_out("argmax", out)
+    return ops.argmax(asarg(a), axis, keepdims)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the smallest value (an int64 tensor, no gradient)."""
+    no_out("argmin", out)
+    return ops.argmin(asarg(a), axis, keepdims)
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """Weighted average over `axis`; differentiable in `a` and in `weights`."""
+    a = floating(asarg(a))
+    if weights is None:
+        avg = ops.mean(a, _axis(axis), keepdims)
+        if not returned:
+            return avg
+        n = np.size(_raw(a)) if axis is None else np.prod(
+            [np.shape(_raw(a))[i] for i in np.atleast_1d(axis)])
+        return avg, make(np.asarray(n, dtype=_dtype_of(avg)))
+    w = asarg(weights)
+    if np.ndim(_raw(w)) == 1 and np.ndim(_raw(a)) > 1 and axis is not None:
+        shape = [1] * np.ndim(_raw(a))
+        shape[axis] = -1
+        w = ops.reshape(w, tuple(shape))
+    total = ops.sum(a * w, _axis(axis), keepdims)
+    scl = ops.sum(ops.broadcast_to(w, np.shape(_raw(a))), _axis(axis), keepdims)
+    return (total / scl, scl) if returned else total / scl
+
+
+def all(a, axis=None, out=None, keepdims=False):
+    """Whether every element is true (a bool tensor)."""
+    no_out("all", out)
+    return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+
+
+def any(a, axis=None, out=None, keepdims=False):
+    """Whether any element is true (a bool tensor)."""
+    no_out("any", out)
+    return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+
+
+def _axis(axis):
+    if isinstance(axis, list):
+        return tuple(axis)
+    return axis
+
+
+# ------------------------------------------------------------------ factories
+
+def _shape_arg(shape):
+    if isinstance(shape, Tensor):
+        return tuple(int(s) for s in shape._data.reshape(-1))
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(operator.index(s)) for s in shape)
+
+
+def zeros(shape, dtype=float, order="C"):
+    """A float64 (by default) tensor of zeros, as `np.zeros`."""
+    return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
+
+
+def ones(shape, dtype=None, order="C"):
+    """A float64 (by default) tensor of ones, as `np.ones`."""
+    return make(np.ones(_shape_arg(shape), dtype=dtype, order=order))
+
+
+def empty(shape, dtype=float, order="C"):
+    """As `np.empty`, but filled with zeros (never uninitialised memory)."""
+    return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
+
+
+def full(shape, fill_value, dtype=None, order="C"):
+    """A tensor of `shape` filled with `fill_value`; a tensor fill value is broadcast
+    (and differentiated through).
+
+    >>> import tapegrad as tg, tapegrad.numpy as tnp
+    >>> c = tg.tensor(2.0, dtype="float64", requires_grad=True)
+    >>> tnp.full((2, 2), c).sum().backward()
+    >>> c.grad
+    tensor(4., dtype=float64)
+    """
+    shape = _shape_arg(shape)
+    if isinstance(fill_value, Tensor):
+        dt = np.dtype(dtype) if dtype is not None else fill_value._data.dtype
+        if fill_value._data.ndim == 0:
+            return _tg_full(shape, fill_value, dtype=dt)
+        return ops.clone(ops.broadcast_to(_with_dtype(fill_value, dt), shape))
+    return make(np.full(shape, _raw(asarg(fill_value)), dtype=dtype, order=order))
+
+
+def _like_shape_dtype(a, dtype):
+    raw = _raw(asarg(a))
+    return np.shape(raw), (np.dtype(dtype) if dtype is not None else np.asarray(raw).dtype)
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Zeros with the shape and dtype of `a` (a float list gives float64)."""
+    s, dt = _like_shape_dtype(a, dtype)
+    return make(np.zeros(s if shape is None else _shape_arg(shape), dtype=dt))
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Ones with the shape and dtype of `a`."""
+    s, dt = _like_shape_dtype(a, dtype)
+    return make(np.ones(s if shape is None else _shape_arg(shape), dtype=dt))
+
+
+def empty_like(a, dtype=None, order="K", subok=True, shape=None):
+    """As `np.empty_like`, filled with zeros."""
+    return zeros_like(a, dtype, order, subok, shape)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    """`full` with the shape and dtype of `a`."""
+    s, dt = _like_shape_dtype(a, dtype)
+    return full(s if shape is None else shape, fill_value, dt)
+
+
+def eye(N, M=None, k=0, dtype=float, order="C"):
+    """The identity matrix (float64 by default), `k` shifting the diagonal."""
+    return make(np.eye(N, M, k, dtype=dtype, order=order))
+
+
+def identity(n, dtype=None):
+    """The n x n identity (float64 by default)."""
+    return make(np.identity(n, dtype=dtype))
+
+
+def arange(*args, dtype=None, **kwargs):
+    """As `np.arange` (int arguments give int64, any float gives float64)."""
+    return make(np.arange(*[_raw(a) for a in args], dtype=dtype,
+                          **{k: _raw(v) for k, v in kwargs.items()}))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """`num` evenly spaced values from start to stop (float64 by default). Tensor end
+    points give a result differentiable in both."""
+    if isinstance(start, Tensor) or isinstance(stop, Tensor):
+        s, e = asarg(start), asarg(stop)
+        dt = np.dtype(dtype) if dtype is not None else np.result_type(
+            _dtype_of(s), _dtype_of(e), _F64)
+        if np.ndim(_raw(s)) or np.ndim(_raw(e)) or axis != 0:
+            frac = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=dt)
+            shape = (num,) + (1,) * np.ndim(np.broadcast(_raw(s), _raw(e)))
+            frac = make(frac.reshape(shape))
+            out = s + (e - s) * frac
+            out = ops.transpose(out, _moved(np.ndim(_raw(out)), axis)) if axis else out
+        elif endpoint:
+            out = _tg_linspace(s, e, num, dtype=dt)
+        else:
+            out = _tg_linspace(s, e, num + 1, dtype=dt)[:num]
+        if retstep:
+            return out, (e - s) / (num - 1 if endpoint else num)
+        return out
+    res = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    if retstep:
+        return make(res[0]), res[1]
+    return make(res)
+
+
+def _moved(ndim, axis):
+    """Axes moving the leading one to `axis`."""
+    axis = axis % ndim
+    order = list(range(1, ndim))
+    order.insert(axis, 0)
+    return tuple(order)
+
+
+def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0):
+    """A tensor from data, as `np.array` (float64 for Python floats). Nested lists that
+    hold tensors are stacked, so the gradient reaches each tensor; a tensor is copied.
+
+    >>> import tapegrad as tg, tapegrad.numpy as tnp
+    >>> x = tg.tensor(3.0, dtype="float64", requires_grad=True)
+    >>> tnp.array([[x, 1.0], [2.0, x * x]]).sum().backward()
+    >>> x.grad
+    tensor(7., dtype=float64)
+    """
+    if isinstance(object, Tensor):
+        r = _with_dtype(object, dtype)
+        r = ops.clone(r) if copy and r is object else r
+    elif isinstance(object, (list, tuple)) and _has_tensor(object):
+        r = stacked(object, None if dtype is None else np.dtype(dtype))
+    else:
+        r = make(np.array(object, dtype=dtype, copy=True, order=order))
+    while r.ndim < ndmin:
+        r = ops.expand_dims(r, 0)
+    return r
+
+
+def _has_tensor(obj):
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, Tensor):
+            return True
+        if isinstance(o, (list, tuple)):
+            stack.extend(o)
+    return False
+
+
+def asarray(a, dtype=None, order=None):
+    """`a` as a tensor without copying when it already is one (cast if `dtype` differs)."""
+    if isinstance(a, Tensor):
+        return _with_dtype(a, dtype)
+    if isinstance(a, (list, tuple)) and _has_tensor(a):
+        return stacked(a, None if dtype is None else np.dtype(dtype))
+    return make(np.asarray(a, dtype=dtype, order=order))
+
+
+def copy(a, order="K"):
+    """A copy of `a` (differentiable)."""
+    return ops.clone(_tensor_arg(a))
+
+
+# ------------------------------------------------------------------ shape
+
+def reshape(a, shape=None, order="C", *, newshape=None):
+    """`a` with a new shape (`newshape=`, NumPy's older keyword, is accepted)."""
+    if shape is None:
+        shape = newshape
+    if order != "C":
+        raise ValueError("reshape: only order='C' is supported")
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    return ops.reshape(_tensor_arg(a), tuple(shape))
+
+
+def ravel(a, order="C"):
+    """`a` flattened to 1-D."""
+    return reshape(a, (-1,), order)
+
+
+def transpose(a, axes=None):
+    """`a` with its axes reversed, or permuted by `axes`."""
+    return ops.transpose(_tensor_arg(a), None if axes is None else tuple(axes))
+
+
+def squeeze(a, axis=None):
+    return ops.squeeze(_tensor_arg(a), axis)
+
+
+def expand_dims(a, axis):
+    """`a` with new length-1 axes at `axis` (an int or a tuple)."""
+    a = _tensor_arg(a)
+    if isinstance(axis, (tuple, list)):
+        nd = a.ndim + len(axis)
+        shape, it = [], iter(a.shape)
+        norm = {ax % nd for ax in axis}
+        for i in range(nd):
+            shape.append(1 if i in norm else next(it))
+        return ops.reshape(a, tuple(shape))
+    return ops.expand_dims(a, axis)
+
+
+def swapaxes(a, axis1, axis2):
+    return ops.swapaxes(_tensor_arg(a), axis1, axis2)
+
+
+def broadcast_to(array, shape):
+    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape))
+
+
+def _seq(arrays, who):
+    if isinstance(arrays, (Tensor, np.ndarray)):
+        return list(arrays)         # NumPy iterates over the first axis
+    if not isinstance(arrays, (list, tuple)):
+        raise TypeError(f"{who}: expected a sequence of arrays, got {type(arrays).__name__}")
+    return [asarg(a) for a in arrays]
+
+
+def concatenate(arrays, axis=0, out=None, dtype=None):
+    """Join arrays along an existing axis (`axis=None` flattens them first)."""
+    no_out("concatenate", out)
+    arrs = _seq(arrays, "concatenate")
+    if axis is None:
+        arrs, axis = [ops.reshape(_tensor_arg(a), (-1,)) for a in arrs], 0
+    r = ops.concatenate(arrs, axis)
+    return _with_dtype(r, dtype)
+
+
+def stack(arrays, axis=0, out=None, dtype=None):
+    """Join arrays along a new axis."""
+    no_out("stack", out)
+    return _with_dtype(ops.stack(_seq(arrays, "stack"), axis), dtype)
+
+
+def atleast_1d(*arys):
+    res = [_atleast(a, 1) for a in arys]
+    return res[0] if len(res) == 1 else res
+
+
+def atleast_2d(*arys):
+    res = [_atleast(a, 2) for a in arys]
+    return res[0] if len(res) == 1 else res
+
+
+def atleast_3d(*arys):
+    res = [_atleast(a, 3) for a in arys]
+    return res[0] if len(res) == 1 else res
+
+
+def _atleast(a, n):
+    a = _tensor_arg(a)
+    if a.ndim >= n:
+        return a
+    if n == 3 and a.ndim == 2:
+        return ops.reshape(a, a.shape + (1,))
+    if n == 3 and a.ndim == 1:
+        return ops.reshape(a, (1,) + a.shape + (1,))
+    return ops.reshape(a, (1,) * (n - a.ndim) + a.shape)
+
+
+def vstack(tup, *, dtype=None):
+    """Stack arrays row-wise (1-D arrays become rows)."""
+    return _with_dtype(ops.concatenate([_atleast(a, 2) for a in _seq(tup, "vstack")], 0),
+                       dtype)
+
+
+row_stack = vstack
+
+
+def hstack(tup, *, dtype=None):
+    """Stack arrays column-wise (1-D arrays are joined end to end)."""
+    arrs = [_atleast(a, 1) for a in _seq(tup, "hstack")]
+    return _with_dtype(ops.concatenate(arrs, 0 if arrs and arrs[0].ndim == 1 else 1), dtype)
+
+
+def dstack(tup):
+    """Stack arrays along the third axis."""
+    return ops.concatenate([_atleast(a, 3) for a in _seq(tup, "dstack")], 2)
+
+
+def column_stack(tup):
+    """1-D arrays as columns of a 2-D array; 2-D arrays as they are."""
+    arrs = []
+    for a in _seq(tup, "column_stack"):
+        a = _tensor_arg(a)
+        arrs.append(ops.reshape(a, (-1, 1)) if a.ndim < 2 else a)
+    return ops.concatenate(arrs, 1)
+
+
+def _split_sizes(n, indices_or_sections, who, even):
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError(f"{who}: number of sections must be larger than 0")
+        if even and n % k:
+            raise ValueError(f"{who}: array split does not result in an equal division "
+                             f"({n} into {k} sections)")
+        q, r = divmod(n, k)
+        return [q + 1] * r + [q] * (k - r)
+    bounds = [builtins.min(builtins.max(int(i) if i >= 0 else n + int(i), 0), n)
+              for i in indices_or_sections]
+    sizes, prev = [], 0
+    for b in bounds:
+        sizes.append(builtins.max(b - prev, 0))
+        prev = builtins.max(prev, b)
+    sizes.append(n - prev)
+    return sizes
+
+
+def _split(ary, indices_or_sections, axis, who, even):
+    a = _tensor_arg(ary)
+    ax = axis % a.ndim if a.ndim else axis
+    n = a.shape[ax]
+    sizes = _split_sizes(n, indices_or_sections, who, even)
+    out, start = [], 0
+    for s in sizes:
+        idx = (slice(None),) * ax + (slice(start, start + s),)
+        out.append(a[idx])
+        start += s
+    return out
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split into equal sections (an int) or at the given indices (a list), as NumPy.
+
+    >>> import tapegrad.numpy as tnp
+    >>> [p.shape for p in tnp.split(tnp.arange(6.0), [1, 4])]
+    [(1,), (3,), (2,)]
+    """
+    return _split(ary, indices_or_sections, axis, "split", True)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """As split, allowing sections of unequal size."""
+    return _split(ary, indices_or_sections, axis, "array_split", False)
+
+
+def hsplit(ary, indices_or_sections):
+    a = _tensor_arg(ary)
+    return _split(a, indices_or_sections, 1 if a.ndim > 1 else 0, "hsplit", True)
+
+
+def vsplit(ary, indices_or_sections):
+    return _split(ary, indices_or_sections, 0, "vsplit", True)
+
+
+def dsplit(ary, indices_or_sections):
+    return _split(ary, indices_or_sections, 2, "dsplit", True)
+
+
+def where(condition, x=None, y=None):
+    """`x` where `condition` holds, else `y` (the branch not taken gets no gradient);
+    with the condition alone, the indices of its nonzero elements."""
+    c = _raw(asarg(condition))
+    c = np.asarray(c)
+    if x is None and y is None:
+        return nonzero(c)
+    if x is None or y is None:
+        raise ValueError("where: either both or neither of x and y should be given")
+    if c.dtype != np.bool_:
+        c = c.astype(bool)
+    return ops.where(c, _weak(x), _weak(y))
+
+
+def _weak(v):
+    return v if v.__class__ in (float, int) else asarg(v)
+
+
+def nonzero(a):
+    """Indices of the nonzero elements, one int64 tensor per axis."""
+    return tuple(make(i.astype(np.int64)) for i in np.nonzero(np.asarray(_raw(asarg(a)))))
+
+
+def argwhere(a):
+    return make(np.argwhere(np.asarray(_raw(asarg(a)))).astype(np.int64))
+
+
+def flatnonzero(a):
+    return make(np.flatnonzero(np.asarray(_raw(asarg(a)))).astype(np.int64))
+
+
+def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    """Values limited to [a_min, a_max]; outside the range the gradient is zero."""
+    no_out("clip", out)
+    lo = a_min if a_min is not None else min
+    hi = a_max if a_max is not None else max
+    return ops.clip(asarg(a), _bound(lo), _bound(hi))
+
+
+def _bound(v):
+    return v if v is None or v.__class__ in (float, int) else asarg(v)
+
+
+# ------------------------------------------------------------------ products
+
+def dot(a, b, out=None):
+    """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
+    `b` (scalars multiply, 1-D and 2-D as matmul)."""
+    no_out("dot", out)
+    a, b = asarg(a), asarg(b)
+    if np.ndim(_raw(a)) == 0 or np.ndim(_raw(b)) == 0:
+        return as_result(a * b) if isinstance(a, Tensor) or isinstance(b, Tensor) \
+            else make(np.asarray(a * b))
+    if np.ndim(_raw(b)) > 2:
+        # contract a's last axis with b's second-to-last; the rest lay out as NumPy's
+        return _dot_nd(a, b)
+    return ops.matmul(a, b)
+
+
+def _dot_nd(a, b):
+    na, nb = np.ndim(_raw(a)), np.ndim(_raw(b))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sa = letters[:na - 1] + "z"
+    sb = letters[na - 1:na - 1 + nb - 2] + "z" + letters[na - 1 + nb - 2]
+    return ops.einsum(f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}", a, b)
+
+
+def matmul(x1, x2, out=None):
+    no_out("matmul", out)
+    return ops.matmul(asarg(x1), asarg(x2))
+
+
+def outer(a, b, out=None):
+    """Outer product of the flattened inputs."""
+    no_out("outer", out)
+    return ops.outer(ravel(a), ravel(b))
+
+
+def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
+    no_out("einsum", out)
+    return ops.einsum(subscripts, *[asarg(o) for o in operands])
+
+
+# ------------------------------------------------------------------ queries
+
+def shape(a):
+    return np.shape(_raw(a))
+
+
+def ndim(a):
+    return np.ndim(_raw(a))
+
+
+def size(a, axis=None):
+    """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's)."""
+    return np.size(_raw(a), axis)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return builtins.bool(np.allclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    return builtins.bool(np.array_equal(_raw(asarg(a1)), _raw(asarg(a2)), equal_nan))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return make(np.asarray(np.isclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan)))
+
+
+def constant_fn(npfn, name):
+    """NumPy's `name` on the values: the result (bool or integer: a comparison, a test,
+    an index) carries no gradient, so nothing is cut."""
+    def f(*args, **kwargs):
+        return as_result(npfn(*[_raw(asarg(a)) for a in args],
+                              **{k: _raw(v) for k, v in kwargs.items()}))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"NumPy's `np.{name}` on the values, as a tensor without gradient (its "
+                 f"result is boolean or integer). Example: `tnp.{name}(x, ...)`.")
+    return f
+
+
+def query_fn(npfn, name):
+    """NumPy's `name` on the values, returning what NumPy returns (dtypes, flags)."""
+    def f(*args, **kwargs):
+        return npfn(*[_raw(a) for a in args], **kwargs)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"NumPy's `np.{name}`, reading tensors' values (no gradient involved)."
+    return f
+

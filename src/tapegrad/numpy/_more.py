@@ -1,0 +1,221 @@
+"""More of NumPy's functions over tensors: NumPy 2 spellings, calculus on samples
+(gradient, trapezoid), and small shape helpers, each a few tapegrad ops."""
+import numpy as np
+
+from .. import ops
+from ._convert import asarg, floating, no_out
+from ._functions import (_axis, _raw, _tensor_arg, _with_dtype, asarray, linspace,
+                         transpose)
+
+
+def astype(x, dtype, /, *, copy=True):
+    """`x` cast to `dtype` (NumPy 2's function form of ndarray.astype)."""
+    return ops.cast(_tensor_arg(x), np.dtype(dtype))
+
+
+def real_if_close(a, tol=100):
+    """Real input is returned as it is (complex tensors are a later issue)."""
+    return asarray(a)
+
+
+def rollaxis(a, axis, start=0):
+    """Axis `axis` moved to position `start` (NumPy's older moveaxis)."""
+    a = _tensor_arg(a)
+    n = a.ndim
+    axis = axis % n
+    start = start + n if start < 0 else start
+    if start > axis:
+        start -= 1
+    order = [i for i in range(n) if i != axis]
+    order.insert(start, axis)
+    return ops.transpose(a, tuple(order))
+
+
+def permute_dims(a, axes=None):
+    """NumPy 2's name for transpose."""
+    return transpose(a, axes)
+
+
+def matrix_transpose(x, /):
+    """The last two axes swapped."""
+    return ops.swapaxes(_tensor_arg(x), -1, -2)
+
+
+def broadcast_arrays(*args):
+    """The arguments broadcast against each other (differentiable views)."""
+    arrs = [_tensor_arg(a) for a in args]
+    shape = np.broadcast_shapes(*[a.shape for a in arrs])
+    return tuple(a if a.shape == shape else ops.broadcast_to(a, shape) for a in arrs)
+
+
+def ptp(a, axis=None, keepdims=False):
+    """Peak to peak: max - min over `axis`."""
+    a = asarg(a)
+    return ops.amax(a, _axis(axis), keepdims) - ops.amin(a, _axis(axis), keepdims)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """`base ** linspace(start, stop, ...)`; tensor end points differentiate."""
+    r = base ** linspace(start, stop, num, endpoint, dtype=dtype, axis=axis)
+    return r if dtype is None else _with_dtype(r, dtype)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
+    `dx`); differentiable in `y` and `x`."""
+    y = floating(_tensor_arg(y))
+    n = y.ndim
+    axis = axis % n
+    hi = (slice(None),) * axis + (slice(1, None),)
+    lo = (slice(None),) * axis + (slice(None, -1),)
+    if x is None:
+        d = dx
+    else:
+        x = asarg(x)
+        xt = _tensor_arg(x)
+        if xt.ndim == 1:
+            d = xt[1:] - xt[:-1]
+            if n > 1:
+                d = ops.reshape(d, (-1,) + (1,) * (n - 1 - axis))
+        else:
+            d = xt[hi] - xt[lo]
+    return ops.sum(d * (y[hi] + y[lo]) / 2.0, axis)
+
+
+trapz = trapezoid
+
+
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """NumPy's gradient with unit or scalar spacing: central differences inside, one-sided
+    at the edges (edge_order=1). Linear in `f`, so it differentiates exactly."""
+    if edge_order != 1:
+        raise ValueError("gradient: only edge_order=1 is supported")
+    f = floating(_tensor_arg(f))
+    n = f.ndim
+    axes = list(range(n)) if axis is None else \
+        [a % n for a in (axis if isinstance(axis, (tuple, list)) else (axis,))]
+    if len(varargs) > 1 and len(varargs) != len(axes):
+        raise TypeError("gradient: give one spacing, or one per axis")
+    spacing = list(varargs) * len(axes) if len(varargs) == 1 else \
+        (list(varargs) if varargs else [1.0] * len(axes))
+    out = []
+    for ax, h in zip(axes, spacing):
+        if np.ndim(_raw(h)) != 0:
+            raise TypeError("gradient: only scalar spacings are supported")
+        if f.shape[ax] < 2:
+            raise ValueError("gradient: each differentiated axis needs at least 2 points")
+
+        def sl(s, ax=ax):
+            return (slice(None),) * ax + (s,)
+        first = f[sl(slice(1, 2))] - f[sl(slice(0, 1))]
+        last = f[sl(slice(-1, None))] - f[sl(slice(-2, -1))]
+        parts = [first]
+        if f.shape[ax] > 2:
+            parts.append((f[sl(slice(2, None))] - f[sl(slice(None, -2))]) / 2.0)
+        parts.append(last)
+        out.append(ops.concatenate(parts, ax) / h)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# ---------------------------------------------------------------- NumPy's signatures
+# tapegrad functions that speak both PyTorch and NumPy (tg.sort(x, 1) is torch.sort;
+# tg.sort(x, axis=1) is np.sort) are called here with NumPy's keywords, so a positional
+# argument always means what it means in NumPy. Registered by __init__ only when the op
+# exists (ADAPTED); `out=` is refused as everywhere.
+
+def _nan_reduction(name):
+    def f(a, axis=None, dtype=None, out=None, keepdims=False):
+        no_out(name, out)
+        a = _with_dtype(asarg(a), dtype)
+        return getattr(ops, name)(a, axis=_axis(axis), keepdims=keepdims)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"NumPy's `np.{name}(a, axis, dtype, out, keepdims)` over `tg.{name}`."
+    return f
+
+
+def _nan_moment(name):
+    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        no_out(name, out)
+        a = _with_dtype(asarg(a), dtype)
+        return getattr(ops, name)(a, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"NumPy's `np.{name}(a, axis, dtype, out, ddof=0, keepdims)`."
+    return f
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
+    gradient goes to the element it came from."""
+    return ops.sort(asarg(a), axis=axis)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """NumPy's median (the mean of the two middle values for an even count)."""
+    no_out("median", out)
+    return ops.median(asarg(a), axis=_axis(axis), keepdims=keepdims)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    no_out("nanmedian", out)
+    return ops.nanmedian(asarg(a), axis=_axis(axis), keepdims=keepdims)
+
+
+def _quantile_like(name, scale):
+    def f(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+          keepdims=False, *, weights=None, interpolation=None):
+        no_out(name, out)
+        if weights is not None:
+            raise TypeError(f"{name}: weights= is not supported")
+        q = asarg(q) / 100.0 if scale else q
+        fn = getattr(ops, "nanquantile" if name.startswith("nan") else "quantile")
+        return fn(asarg(a), q, axis=_axis(axis), keepdims=keepdims, method=method)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"NumPy's `np.{name}` (q {'in percent' if scale else 'in [0, 1]'})."
+    return f
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """NumPy's cross product (vectors along the last axis by default)."""
+    return ops.cross(asarg(a), asarg(b), axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN and infinities replaced by numbers (NumPy's argument order)."""
+    return ops.nan_to_num(asarg(x), nan=nan, posinf=posinf, neginf=neginf)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate grids, NumPy's default 'xy' indexing; broadcasts, so differentiable."""
+    xs = [ops.reshape(_tensor_arg(x), (-1,)) for x in xi]
+    n = len(xs)
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    sizes = [x.shape[0] for x in xs]
+    if indexing == "xy" and n >= 2:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    out = []
+    for i, x in enumerate(xs):
+        pos = i if indexing == "ij" or n < 2 or i > 1 else 1 - i
+        shape = [1] * n
+        shape[pos] = -1
+        g = ops.reshape(x, tuple(shape))
+        out.append(g if sparse else ops.clone(ops.broadcast_to(g, tuple(sizes))))
+    return out
+
+
+# NumPy name -> adapter, added to tnp when tapegrad has the op it calls
+ADAPTED = {
+    "sort": ("sort", sort), "median": ("median", median),
+    "nanmedian": ("nanmedian", nanmedian),
+    "quantile": ("quantile", _quantile_like("quantile", False)),
+    "percentile": ("quantile", _quantile_like("percentile", True)),
+    "nanquantile": ("nanquantile", _quantile_like("nanquantile", False)),
+    "nanpercentile": ("nanquantile", _quantile_like("nanpercentile", True)),
+    "nansum": ("nansum", _nan_reduction("nansum")),
+    "nanmean": ("nanmean", _nan_reduction("nanmean")),
+    "nanprod": ("nanprod", _nan_reduction("nanprod")),
+    "nanmax": ("nanmax", _nan_reduction("nanmax")),
+    "nanmin": ("nanmin", _nan_reduction("nanmin")),
+    "nanvar": ("nanvar", _nan_moment("nanvar")), "nanstd": ("nanstd", _nan_moment("nanstd")),
+    "cross": ("cross", cross), "nan_to_num": ("nan_to_num", nan_to_num),
+}

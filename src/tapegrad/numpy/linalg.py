@@ -1,0 +1,32 @@
+"""`tnp.linalg`: NumPy's `np.linalg` names over tensors, forwarded to `tapegrad.linalg`.
+
+Every name `tapegrad.linalg` has is available here with the same function (their
+signatures follow NumPy's and torch.linalg's shared conventions: `norm(x, ord=None,
+axis=None, keepdims=False)`, `inv`, `solve`, `det`, `slogdet`, `cholesky`, `eigh`,
+`svd`, `qr`, ...), so a new linear-algebra op appears here without editing this file.
+
+>>> import tapegrad.numpy as tnp
+>>> tnp.linalg.norm(tnp.array([3.0, 4.0]))
+tensor(5., dtype=float64)
+"""
+import numpy as _np
+
+from .. import linalg as _tg_linalg
+from ._convert import asarg as _asarg
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64)."""
+    return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
+
+
+def __getattr__(name):
+    # forwarding, not a second namespace: tapegrad.linalg grows, tnp.linalg follows
+    if not name.startswith("__"):
+        fn = getattr(_tg_linalg, name, None)
+        if fn is not None:
+            return fn
+    hint = (f"; NumPy has it: call np.linalg.{name} on x.detach().numpy() (no gradient)"
+            if hasattr(_np.linalg, name) else "")
+    raise AttributeError(f"module 'tapegrad.numpy.linalg' has no attribute {name!r}: "
+                         f"tapegrad.linalg does not implement it{hint}")
