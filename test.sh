@@ -19,7 +19,10 @@ if [ $# -eq 0 ]; then
         tests/test_anomaly.py tests/test_explain.py tests/test_tape.py tests/test_memory.py \
         tests/test_api_contract.py tests/test_speedups.py tests/test_graph_mode.py \
         tests/test_graph_mode_regressions.py tests/test_function_package.py tests/test_nn.py \
-        tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py
+        tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py \
+        tests/test_numpy_front.py tests/test_numpy_names.py tests/test_tree.py \
+        tests/test_custom_vjp.py tests/test_examples_numpy.py tests/test_mathfns.py \
+        tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py
     if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         scripts/matrix.sh
     fi
