@@ -1,5 +1,14 @@
-"""PyTorch/NumPy-style linear algebra namespace: `tg.linalg.norm` (NumPy's and
-torch.linalg's semantics: matrix norms for 2-D input or an axis pair), `vector_norm`,
-`matrix_norm`, `svdvals`."""
+"""tg.linalg: torch.linalg's names, arguments and result tuples over tapegrad ops.
+Matrices live in the last two axes; leading axes are batch axes and broadcast. Failures
+on the matrices themselves (singular, not positive definite) raise `LinAlgError`, a
+RuntimeError, as torch.linalg.LinAlgError; bad arguments raise TypeError/ValueError
+naming the function, the argument and its shape.
+
+Norms: `norm` (NumPy's and torch.linalg's semantics: matrix norms for 2-D input or an
+axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
 from .ops.linalg import matrix_norm, svdvals, vector_norm  # noqa: F401
+from .ops.linalg_fns import (LinAlgError, cholesky, cholesky_solve, cond, cross,  # noqa: F401
+                             det, eigh, eigvalsh, inv, logdet, lstsq, matrix_exp,
+                             matrix_power, matrix_rank, multi_dot, pinv, qr, slogdet,
+                             solve, solve_triangular, svd)
