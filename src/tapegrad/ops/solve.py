@@ -144,6 +144,7 @@ class Solve(Op):
     @staticmethod
     def jvp(ctx, dA, dB):
         A, x = ctx.saved
+        dA, dB = lift(ctx, dA, 0), lift(ctx, dB, 1)
         rhs = tangent_sum(dB, None if dA is None else -mm(dA, x))
         return call(Solve, A, rhs)
 
@@ -183,10 +184,20 @@ class SolveTriangular(Op):
     def jvp(ctx, dA, dB):
         A, x = ctx.saved
         up, unit = ctx.params["upper"], ctx.params["unitriangular"]
+        dA, dB = lift(ctx, dA, 0), lift(ctx, dB, 1)
         if dA is not None:
             n = np.shape(_raw(A))[-1]
             dA = -mm(dA * tri_mask(n, up, unit, dtype_of(A, dA)), x)
         return call(SolveTriangular, A, tangent_sum(dB, dA), upper=up, unitriangular=unit)
+
+
+def lift(ctx, d, i):
+    """A batched tangent of input i with axes inserted after its batch axis, so that it
+    lines up with the result's batch axes when input i has fewer of them."""
+    if d is None or ctx.batched is None:
+        return d
+    k = len(ctx.out_shape) - len(ctx.in_shapes[i])
+    return d if k <= 0 else call(GetItem, d, index=(slice(None),) + (None,) * k)
 
 
 def solve_tri(A, B, upper):
