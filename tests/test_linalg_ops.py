@@ -363,3 +363,26 @@ def test_hessian_of_logdet_matches_the_closed_form():
     ai = np.linalg.inv(a)
     want = -np.einsum("li,jk->ijkl", ai, ai).reshape(9, 9)
     np.testing.assert_allclose(h, want, rtol=1e-9, atol=1e-12)
+
+
+# ------------------------------------------------------------------ eig, singular det
+
+def test_eig_of_real_spectrum_matches_numpy_and_complex_spectrum_is_refused():
+    p = _square(3, 3)
+    a = (p * np.array([1.0, 3.0, 2.0])) @ np.linalg.inv(p)
+    w, v = L.eig(_t(a))
+    nw, nv = np.linalg.eig(a)
+    np.testing.assert_allclose(w.numpy(), nw, rtol=1e-10)
+    np.testing.assert_allclose(np.abs(v.numpy()), np.abs(nv), rtol=1e-10)
+    np.testing.assert_allclose(L.eigvals(_t(a)).numpy(), nw, rtol=1e-10)
+    with pytest.raises(NotImplementedError, match=r"linalg\.eig: .*complex eigenvalues"):
+        L.eig(_t(np.array([[0.0, -1.0], [1.0, 0.0]])))
+
+
+def test_det_gradient_of_a_singular_matrix_is_the_adjugate():
+    a = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])   # rank 2, det 0
+    g = _tg_grad(L.det, a)
+    cof = np.array([[4.0, 4.0, -4.0], [-2.0, -2.0, 2.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(g, cof, atol=1e-12)
+    assert np.all(np.isfinite(tg.hessian(L.det)(_t(a)).numpy()))
+    assert tg.gradgradcheck(L.det, [_t(a, rg=True)])

@@ -9,6 +9,6 @@ axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
 from .ops.linalg import matrix_norm, svdvals, vector_norm  # noqa: F401
 from .ops.linalg_fns import (LinAlgError, cholesky, cholesky_solve, cond, cross,  # noqa: F401
-                             det, eigh, eigvalsh, inv, logdet, lstsq, matrix_exp,
+                             det, eig, eigh, eigvals, eigvalsh, inv, logdet, lstsq, matrix_exp,
                              matrix_power, matrix_rank, multi_dot, pinv, qr, slogdet,
                              solve, solve_triangular, svd)

@@ -173,3 +173,37 @@ ROWS = [
     OpCase(L.cross, [(3, 2), (3, 1)], dict(dim=0), name="cross_dim0",
            torch=lambda T, a, b, dim: T.linalg.cross(a, b, dim=dim)),
 ]
+
+
+def real_spectrum(rng, shapes):
+    """A = P diag(w) P^-1 with eigenvalues 0.5 apart and P near 2 I."""
+    out = []
+    for shape in shapes:
+        n = shape[-1]
+        p = _square(rng, shape)
+        w = 1.0 + 0.5 * rng.permutation(n)
+        out.append((p * w) @ np.linalg.inv(p))
+    return out
+
+
+def _eig_rows(a):
+    w, v = tg.linalg.eig(a)
+    return w, v * v[..., :1, :]
+
+
+def _t_eig_rows(T, a):
+    w, v = T.linalg.eig(a)
+    return w.real, (v * v[..., :1, :].conj()).real
+
+
+ROWS += [
+    OpCase(_eig_rows, [(3, 3)], sample=real_spectrum, name="eig", torch=_t_eig_rows),
+    OpCase(_eig_rows, [(2, 3, 3)], sample=real_spectrum, name="eig_batched",
+           torch=_t_eig_rows),
+    OpCase(L.eigvals, [(3, 3)], sample=real_spectrum,
+           torch=lambda T, a: T.linalg.eigvals(a).real),
+    OpCase(L.det, [(3, 3)], name="det_singular",
+           sample=lambda rng, s: [np.outer(rng.standard_normal(3), [1.0, 2.0, -1.0]) +
+                                  np.outer(rng.standard_normal(3), [0.5, -1.0, 2.0])],
+           torch=lambda T, a: T.linalg.det(a)),
+]

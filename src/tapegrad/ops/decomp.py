@@ -10,7 +10,7 @@ from ._apply import call
 from ._op import Op, register
 from .linalg import _raw
 from .shape import Concatenate, GetItem, Reshape
-from .solve import (break_ties, column, diag_embed, diag_part, dtype_of, linalg_error, mm,
+from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, linalg_error, mm,
                     mT, row, solve_tri, sym, tri_mask)
 
 
@@ -93,6 +93,51 @@ class Eigh(Op):
         K = mm(mm(mT(V), sym(dA)), V)
         F = break_ties(row(w) - column(w))
         return pack([diag_part(K), mm(V, F * K)], eigh_shapes(n))
+
+
+@register
+class Eig(Op):
+    """Eigenvalues and unit-norm eigenvectors of a general real matrix whose eigenvalues
+    are real (complex results are a later part of issue 16), packed as (w, V), in
+    LAPACK's order. With K = V^-1 dA V and F_ij = 1 / (w_j - w_i): dw = diag(K),
+    dV = W - V diag(V^T W) for W = V (F o K) (the second term keeps the columns at unit
+    norm). Ties get F = 0, as in Eigh."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        try:
+            w, v = np.linalg.eig(A)
+        except np.linalg.LinAlgError:
+            raise linalg_error("eig", f"the algorithm failed to converge on the input of "
+                               f"shape {A.shape}") from None
+        if w.dtype.kind == "c":
+            raise NotImplementedError(
+                f"linalg.eig: the input of shape {A.shape} has complex eigenvalues; complex "
+                "results are not supported yet (issue 16). Real input with real "
+                "eigenvalues works; use eigh for a symmetric matrix")
+        return _pack_np([w, v.astype(A.dtype, copy=False)], [1, 2])
+
+    @staticmethod
+    def vjp(ctx, g):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        gw, gV = unpack(g, eigh_shapes(n))
+        gV = gV - V * row(diag_part(mm(mT(V), gV)))
+        F = break_ties(row(w) - column(w))
+        inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
+        return (call(Solve, mT(V), mm(inner, mT(V))),)        # V^-T inner V^T
+
+    @staticmethod
+    def jvp(ctx, dA):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        K = call(Solve, V, mm(dA, V))                           # V^-1 dA V
+        F = break_ties(row(w) - column(w))
+        W = mm(V, F * K)
+        return pack([diag_part(K), W - V * row(diag_part(mm(mT(V), W)))], eigh_shapes(n))
 
 
 # ------------------------------------------------------------------ svd
@@ -236,5 +281,5 @@ def _qr_parts(ctx, m, n):
     return unpack(ctx.saved[0], qr_shapes(m, n, mode))
 
 
-__all__ = ["Eigh", "Svd", "Qr", "pack", "unpack", "eigh_shapes", "svd_shapes",
+__all__ = ["Eigh", "Eig", "Svd", "Qr", "pack", "unpack", "eigh_shapes", "svd_shapes",
            "qr_shapes"]

@@ -11,7 +11,7 @@ from ._apply import apply, call
 from ._shapes import broadcast_shapes, check_bool, check_int, check_operand, describe
 from . import elementwise as E
 from . import reduce as R
-from .decomp import Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
+from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, GetItem, Stack
 from .solve import (Cholesky, Det, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
@@ -19,6 +19,7 @@ from .solve import (Cholesky, Det, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv,
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
+EigResult = namedtuple("linalg_eig", ["eigenvalues", "eigenvectors"])
 SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 QrResult = namedtuple("linalg_qr", ["Q", "R"])
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
@@ -273,6 +274,35 @@ def eigvalsh(A, UPLO="L"):
     A = _matrix("eigvalsh", "A", A, square=True)
     _check_uplo("eigvalsh", UPLO)
     return eigh(A, UPLO).eigenvalues
+
+
+def eig(A):
+    """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, as
+    torch.linalg.eig (a named tuple eigenvalues, eigenvectors), for real input with
+    real eigenvalues: the results are real tensors. Complex eigenvalues raise
+    NotImplementedError (complex tensors are a later part of issue 16). Gradients for
+    distinct eigenvalues; eigenvectors are unique up to sign, so only losses invariant
+    to it have meaningful gradients.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eig(tg.tensor([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
+    tensor([2., 3.])
+    """
+    A = _matrix("eig", "A", A, square=True)
+    n = _shape(A)[-1]
+    w, V = unpack(apply(Eig, A), eigh_shapes(n))
+    return EigResult(w, V)
+
+
+def eigvals(A):
+    """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
+    eigenvalues; see eig).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eigvals(tg.tensor([[2.0, 1.0], [0.0, 3.0]]))
+    tensor([2., 3.])
+    """
+    return eig(_matrix("eigvals", "A", A, square=True)).eigenvalues
 
 
 def svd(A, full_matrices=True, *, driver=None):
@@ -578,5 +608,5 @@ def cross(input, other, *, dim=-1):
 
 
 __all__ = ["LinAlgError", "inv", "solve", "solve_triangular", "cholesky", "cholesky_solve",
-           "det", "slogdet", "logdet", "eigh", "eigvalsh", "svd", "qr", "pinv", "lstsq",
+           "det", "slogdet", "logdet", "eig", "eigvals", "eigh", "eigvalsh", "svd", "qr", "pinv", "lstsq",
            "matrix_power", "matrix_exp", "cond", "matrix_rank", "multi_dot", "cross"]

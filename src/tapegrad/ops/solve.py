@@ -208,8 +208,10 @@ def solve_tri(A, B, upper):
 
 @register
 class Det(Op):
-    """Determinant. d det = det * tr(A^-1 dA); the rules go through Inv, so a singular
-    A has no gradient here (inv raises)."""
+    """Determinant. d det = tr(adj(A) dA), with adj(A)^T = det(A) A^-T when A is
+    well conditioned. A singular or nearly singular A gets the adjugate itself, as the
+    cofactors (signed determinants of the (n-1) x (n-1) minors): finite, and
+    differentiable again through Det."""
     batching = "aware"
     args = ("A",)
     saves = ("A", "out")
@@ -221,12 +223,33 @@ class Det(Op):
     @staticmethod
     def vjp(ctx, g):
         A, d = ctx.saved
-        return (scalar_to_matrix(g * d) * mT(call(Inv, A)),)
+        return (scalar_to_matrix(g) * _cofactors(A, d),)
 
     @staticmethod
     def jvp(ctx, dA):
         A, d = ctx.saved
-        return d * ein("...ji,...ij->...", call(Inv, A), dA)
+        return ein("...ij,...ij->...", _cofactors(A, d), dA)
+
+
+def _cofactors(A, d):
+    """The cofactor matrix adj(A)^T: det(A) A^-T for well-conditioned A; by minors when
+    some A is singular or so ill-conditioned (cond > eps^-1/2) that A^-1 loses half the
+    digits, which is where det * A^-T stops being accurate."""
+    a = _raw(A)
+    if np.all(_raw(d) != 0) and a.shape[-1] > 0:
+        with np.errstate(all="ignore"):
+            cond = np.linalg.cond(a)
+        if np.all(cond < np.finfo(a.dtype).eps ** -0.5):
+            return scalar_to_matrix(d) * mT(call(Inv, A))
+    n = np.shape(_raw(A))[-1]
+    if n == 1:
+        return np.ones(np.shape(_raw(A)), dtype=dtype_of(A))
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)])   # (n, n-1)
+    rows = keep[:, None, :, None]           # minor (i, j): rows without i ...
+    cols = keep[None, :, None, :]           # ... and columns without j
+    minors = call(Det, call(GetItem, A, index=(Ellipsis, rows, cols)))
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return minors * signs.astype(dtype_of(A))
 
 
 @register
