@@ -12,6 +12,7 @@ from .elementwise import (abs, add, arcsinh, cast, clamp, clip, clip_by_value,  
                           negative, pow, reciprocal, remainder, sign, sin, sinh, sqrt,
                           square, sub, subtract, tan, tanh, true_divide, where)
 from .linalg import dot, einsum, matmul, norm, outer  # noqa: F401
+from . import decomp, linalg_fns, solve  # noqa: F401  (tg.linalg's ops)
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                      reduce_prod, reduce_sum, std, sum, var)

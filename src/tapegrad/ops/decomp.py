@@ -6,6 +6,7 @@ cotangents of the factors back into one packed cotangent. The rules unpack it th
 way, and are written with tapegrad ops, so they record and differentiate again."""
 import numpy as np
 
+from .._tensor import Tensor, _share_version
 from ._apply import call
 from ._op import Op, register
 from .linalg import _raw
@@ -41,6 +42,8 @@ def unpack(P, shapes):
     for s in shapes:
         size = int(np.prod(s))
         piece = call(GetItem, P, index=(Ellipsis, slice(start, start + size)))
+        if isinstance(P, Tensor):
+            _share_version(P, piece)    # a view: a write into a factor bumps P's version
         out.append(call(Reshape, piece, shape=batch + tuple(s)))
         start += size
     return out

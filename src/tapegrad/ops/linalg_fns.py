@@ -13,7 +13,7 @@ from . import elementwise as E
 from . import reduce as R
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
-from .shape import BroadcastTo, GetItem, Stack
+from .shape import BroadcastTo, Stack, getitem
 from .solve import (Cholesky, Det, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
                     SolveTriangular, mT)
 
@@ -104,8 +104,8 @@ def solve(A, B, *, left=True):
             raise ValueError(f"linalg.solve: B of shape {b} does not match A of shape {a}: "
                              f"B needs {n} entries in its last dimension")
         _batch("solve", A, np.zeros(b[:-1] + (1, 1)))
-        X = apply(Solve, A, call(GetItem, B, index=(Ellipsis, slice(None), None)))
-        return call(GetItem, X, index=(Ellipsis, 0))
+        X = apply(Solve, A, getitem(B, (Ellipsis, slice(None), None)))
+        return getitem(X, (Ellipsis, 0))
     if len(b) < 2:
         raise ValueError(f"linalg.solve: B of shape {b} must be a vector or a batch of "
                          f"matrices")
@@ -408,7 +408,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if len(b) < 1 or (b[-1] if vector else (b[-2] if len(b) >= 2 else -1)) != m:
         raise ValueError(f"linalg.lstsq: B of shape {b} does not match A of shape {a}: "
                          f"B needs {m} rows")
-    Bm = call(GetItem, B, index=(Ellipsis, slice(None), None)) if vector else B
+    Bm = getitem(B, (Ellipsis, slice(None), None)) if vector else B
     _batch(op, A, Bm)
     rtol = None if rcond is None else _number(op, "rcond", rcond)
     if rtol is not None and rtol < 0:
@@ -424,9 +424,9 @@ def lstsq(A, B, rcond=None, *, driver=None):
         r = matmul(A, X) - Bm
         residuals = R.sum(r * r, axis=-2)
         if vector:
-            residuals = call(GetItem, residuals, index=(Ellipsis, 0))
+            residuals = getitem(residuals, (Ellipsis, 0))
     if vector:
-        X = call(GetItem, X, index=(Ellipsis, 0))
+        X = getitem(X, (Ellipsis, 0))
     return LstsqResult(X, residuals,
                        _const(rank.astype(np.int64)) if driver != "gels" else
                        _const(np.zeros((0,), dtype=np.int64)),
@@ -486,8 +486,8 @@ def cond(A, p=None):
     A = _matrix("cond", "A", A)
     if p is None or p == 2 or p == -2:
         s = svdvals(A)
-        hi = call(GetItem, s, index=(Ellipsis, 0))
-        lo = call(GetItem, s, index=(Ellipsis, -1))
+        hi = getitem(s, (Ellipsis, 0))
+        lo = getitem(s, (Ellipsis, -1))
         return hi / lo if p != -2 else lo / hi
     if p not in ("fro", "nuc", np.inf, -np.inf, 1, -1):
         raise ValueError(f"linalg.cond: p must be None, 2, -2, 'fro', 'nuc', inf, -inf, 1 "
@@ -537,9 +537,9 @@ def multi_dot(tensors):
                              f"last may be 1-D), got shape {_shape(x)}")
     first_1d, last_1d = np.ndim(_raw(xs[0])) == 1, np.ndim(_raw(xs[-1])) == 1
     if first_1d:
-        xs[0] = call(GetItem, xs[0], index=(None, slice(None)))
+        xs[0] = getitem(xs[0], (None, slice(None)))
     if last_1d:
-        xs[-1] = call(GetItem, xs[-1], index=(slice(None), None))
+        xs[-1] = getitem(xs[-1], (slice(None), None))
     for i in range(last):
         if _shape(xs[i])[1] != _shape(xs[i + 1])[0]:
             raise ValueError(f"linalg.multi_dot: tensors[{i}] and tensors[{i + 1}] do not "
@@ -547,9 +547,9 @@ def multi_dot(tensors):
                              f"{_shape(tensors[i + 1])}")
     out = _chain(xs)
     if first_1d:
-        out = call(GetItem, out, index=(0,))
+        out = getitem(out, (0,))
     if last_1d:
-        out = call(GetItem, out, index=(Ellipsis, 0))
+        out = getitem(out, (Ellipsis, 0))
     return out if isinstance(out, Tensor) else _const(out)
 
 
@@ -600,7 +600,7 @@ def cross(input, other, *, dim=-1):
         y = call(BroadcastTo, y, shape=shape)
 
     def part(v, i):
-        return call(GetItem, v, index=(slice(None),) * d + (i,))
+        return getitem(v, (slice(None),) * d + (i,))
     x0, x1, x2 = (part(x, i) for i in range(3))
     y0, y1, y2 = (part(y, i) for i in range(3))
     out = call(Stack, x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0, axis=d)
