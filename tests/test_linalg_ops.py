@@ -386,3 +386,11 @@ def test_det_gradient_of_a_singular_matrix_is_the_adjugate():
     np.testing.assert_allclose(g, cof, atol=1e-12)
     assert np.all(np.isfinite(tg.hessian(L.det)(_t(a)).numpy()))
     assert tg.gradgradcheck(L.det, [_t(a, rg=True)])
+
+
+def test_docstring_examples_run():
+    import doctest
+    from tapegrad.ops import linalg_fns
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(linalg_fns, optionflags=flags)
+    assert result.attempted >= 20 and result.failed == 0

@@ -78,8 +78,8 @@ def inv(A):
 
     >>> import tapegrad as tg
     >>> tg.linalg.inv(tg.tensor([[2.0, 0.0], [0.0, 4.0]]))
-    tensor([[0.5 , 0.  ],
-            [0.  , 0.25]])
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
     """
     return apply(Inv, _matrix("inv", "A", A, square=True))
 
@@ -91,7 +91,7 @@ def solve(A, B, *, left=True):
 
     >>> import tapegrad as tg
     >>> tg.linalg.solve(tg.tensor([[2.0, 0.0], [0.0, 4.0]]), tg.tensor([1.0, 1.0]))
-    tensor([0.5 , 0.25])
+    tensor([0.5000, 0.2500])
     """
     A = _matrix("solve", "A", A, square=True)
     B = _as_float_operand("solve", "B", B)
@@ -374,8 +374,8 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
 
     >>> import tapegrad as tg
     >>> tg.linalg.pinv(tg.tensor([[2.0, 0.0], [0.0, 0.0]]))
-    tensor([[0.5, 0. ],
-            [0. , 0. ]])
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]])
     """
     A = _matrix("pinv", "A", A)
     hermitian = check_bool("linalg.pinv", "hermitian", hermitian)
@@ -393,7 +393,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
     >>> import tapegrad as tg
     >>> tg.linalg.lstsq(tg.tensor([[1.0], [1.0]]), tg.tensor([[1.0], [3.0]])).solution
-    tensor([[2.]])
+    tensor([[2.0000]])
     """
     op = "lstsq"
     A = _matrix(op, "A", A)
