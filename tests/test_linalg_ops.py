@@ -394,3 +394,18 @@ def test_docstring_examples_run():
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testmod(linalg_fns, optionflags=flags)
     assert result.attempted >= 20 and result.failed == 0
+
+
+def test_ill_conditioned_solve_warns_under_detect_anomaly_only():
+    import warnings
+    a = np.array([[1.0, 1.0], [1.0, 1.0 + 1e-10]])
+    b = _t(np.ones(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        L.solve(_t(a), b)                       # no anomaly mode: no check, no warning
+    with tg.autograd.detect_anomaly():
+        with pytest.warns(L.IllConditionedWarning, match=r"linalg\.solve: .*condition "
+                                                         r"number 4e\+10"):
+            L.solve(_t(a), b)
+        with pytest.warns(L.IllConditionedWarning, match=r"linalg\.inv"):
+            L.inv(_t(a))

@@ -14,7 +14,7 @@ from . import reduce as R
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Stack, getitem
-from .solve import (Cholesky, Det, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
+from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
                     SolveTriangular, mT)
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
@@ -607,6 +607,6 @@ def cross(input, other, *, dim=-1):
     return out if isinstance(out, Tensor) else _const(out)
 
 
-__all__ = ["LinAlgError", "inv", "solve", "solve_triangular", "cholesky", "cholesky_solve",
+__all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular", "cholesky", "cholesky_solve",
            "det", "slogdet", "logdet", "eig", "eigvals", "eigh", "eigvalsh", "svd", "qr", "pinv", "lstsq",
            "matrix_power", "matrix_exp", "cond", "matrix_rank", "multi_dot", "cross"]

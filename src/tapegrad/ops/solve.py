@@ -3,8 +3,11 @@
 (leading axes broadcast, as in torch.linalg). Every rule is written with tapegrad ops, so
 it records and differentiates again; the rules broadcast over a leading tangent batch
 axis, which is why they declare batching = "aware" without reading ctx.batched."""
+import warnings
+
 import numpy as np
 
+from .. import _state
 from ._apply import call
 from ._op import Op, register, tangent_sum
 from .elementwise import Where
@@ -15,6 +18,24 @@ from .shape import BroadcastTo, Concatenate, GetItem, Transpose
 class LinAlgError(RuntimeError):
     """A matrix the function cannot handle (singular, not positive definite), as
     torch.linalg.LinAlgError: a RuntimeError."""
+
+
+class IllConditionedWarning(RuntimeWarning):
+    """Under detect_anomaly: a matrix inverted or solved with is so ill conditioned that
+    the result (and its gradient) has lost more than half of its digits."""
+
+
+def _check_conditioning(op, A):
+    """Warn under detect_anomaly when cond(A) > eps^-1/2 (half the digits lost)."""
+    if not _state.local.anomaly or A.size == 0:
+        return
+    with np.errstate(all="ignore"):
+        cond = np.linalg.cond(A)
+    worst = float(np.max(cond))
+    if not worst < np.finfo(A.dtype).eps ** -0.5:
+        warnings.warn(f"linalg.{op}: A of shape {A.shape} is ill conditioned (condition "
+                      f"number {worst:.3g}); the result and its gradient have lost about "
+                      f"{np.log10(worst):.0f} digits", IllConditionedWarning, stacklevel=3)
 
 
 # ------------------------------------------------------------------ rule helpers
@@ -101,6 +122,7 @@ class Inv(Op):
 
     @staticmethod
     def forward(A):
+        _check_conditioning("inv", A)
         try:
             return np.linalg.inv(A)
         except np.linalg.LinAlgError:
@@ -128,6 +150,7 @@ class Solve(Op):
 
     @staticmethod
     def forward(A, B):
+        _check_conditioning("solve", A)
         try:
             return np.linalg.solve(A, B)
         except np.linalg.LinAlgError:
@@ -423,5 +446,5 @@ def _frechet(A, E):
     return call(GetItem, call(MatrixExp, big), index=(Ellipsis, slice(0, n), slice(n, None)))
 
 
-__all__ = ["LinAlgError", "Inv", "Solve", "SolveTriangular", "Det", "LogAbsDet",
+__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det", "LogAbsDet",
            "Cholesky", "Pinv", "MatrixExp"]
