@@ -183,6 +183,21 @@ class SolveTriangular(Op):
     @staticmethod
     def forward(A, B, *, upper, unitriangular):
         n = A.shape[-1]
+        if A.ndim == 2 and B.ndim == 2 and A.size:
+            try:
+                import scipy.linalg     # optional: a triangular solve instead of LU
+            except ImportError:
+                pass
+            else:
+                try:
+                    out = scipy.linalg.solve_triangular(A, B, lower=not upper,
+                                                        unit_diagonal=unitriangular,
+                                                        check_finite=False)
+                except np.linalg.LinAlgError:
+                    raise linalg_error("solve_triangular", f"A of shape {A.shape} has a "
+                                       "zero on its diagonal; the solve could not be "
+                                       "completed") from None
+                return out.astype(np.result_type(A, B), copy=False)
         T = A * tri_mask(n, upper, unitriangular, A.dtype)
         if unitriangular:
             T = T + np.eye(n, dtype=A.dtype)
