@@ -90,6 +90,11 @@ def test_decompositions_reconstruct_their_input():
     q, r = L.qr(_t(a))
     assert q.shape == (2, 5, 3) and r.shape == (2, 3, 3)
     np.testing.assert_allclose(q.numpy() @ r.numpy(), a, atol=1e-12)
+    w = np.swapaxes(a, -1, -2)                      # wide: (2, 3, 5)
+    qw, rw = L.qr(_t(w))
+    nq, nr = np.linalg.qr(w)
+    np.testing.assert_allclose(qw.numpy(), nq, atol=1e-12)
+    np.testing.assert_allclose(rw.numpy(), nr, atol=1e-12)
     qc, rc = L.qr(_t(a), mode="complete")
     assert qc.shape == (2, 5, 5) and rc.shape == (2, 5, 3)
     assert L.qr(_t(a), mode="r").Q.shape == (0,)
@@ -137,6 +142,9 @@ def test_pinv_lstsq_rank_cond_match_numpy():
 
 def test_matrix_power_exp_multi_dot_cross():
     a = _square(2, 3, 3)
+    x = _t(a, rg=True)
+    L.matrix_power(x, 0).sum().backward()          # the identity, with a zero gradient
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros_like(a))
     for n in (0, 1, 2, 5, -1, -3):
         np.testing.assert_allclose(L.matrix_power(_t(a), n).numpy(),
                                    np.linalg.matrix_power(a, n), rtol=1e-10)
@@ -228,9 +236,9 @@ def test_gradient_of_full_svd_of_a_non_square_matrix_is_refused_as_in_torch():
     u, s, vh = L.svd(x)                             # full_matrices=True by default
     with pytest.raises(RuntimeError, match="full_matrices=False"):
         u.sum().backward()
-    x2 = _t(RNG.standard_normal((3, 5)), rg=True)
-    q, r = L.qr(x2)
-    with pytest.raises(RuntimeError, match=r"linalg\.qr: the derivative .* rows >= columns"):
+    x2 = _t(RNG.standard_normal((5, 3)), rg=True)
+    q, r = L.qr(x2, mode="complete")
+    with pytest.raises(RuntimeError, match=r"linalg\.qr: the derivative .*mode='reduced'"):
         (q.sum() + r.sum()).backward()
 
 

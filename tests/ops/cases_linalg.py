@@ -207,3 +207,10 @@ ROWS += [
                                   np.outer(rng.standard_normal(3), [0.5, -1.0, 2.0])],
            torch=lambda T, a: T.linalg.det(a)),
 ]
+
+ROWS += [
+    OpCase(L.qr, [(3, 5)], sample=spaced_sv, name="qr_wide",
+           torch=lambda T, a: T.linalg.qr(a)),
+    OpCase(L.qr, [(3, 3)], dict(mode="complete"), sample=square_first, name="qr_complete",
+           torch=lambda T, a, mode: T.linalg.qr(a, mode=mode)),
+]

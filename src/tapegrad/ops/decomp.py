@@ -279,8 +279,8 @@ def _qr_parts(ctx, m, n):
     if mode == "r" or m < n or (mode == "complete" and m != n):
         raise RuntimeError(
             f"linalg.qr: the derivative of the QR decomposition with mode={mode!r} of an "
-            f"input of shape {ctx.in_shapes[0]} is not implemented: it needs "
-            "mode='reduced' with rows >= columns (or a square input)")
+            f"input of shape {ctx.in_shapes[0]} is not defined (the extra columns of Q are "
+            "not unique): use mode='reduced'")
     return unpack(ctx.saved[0], qr_shapes(m, n, mode))
 
 

@@ -13,7 +13,7 @@ from . import elementwise as E
 from . import reduce as R
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
-from .shape import BroadcastTo, Stack, getitem
+from .shape import BroadcastTo, Concatenate, Stack, getitem
 from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
                     SolveTriangular, mT)
 
@@ -329,7 +329,8 @@ def svd(A, full_matrices=True, *, driver=None):
 def qr(A, mode="reduced"):
     """QR decomposition A = Q R of each matrix, as torch.linalg.qr (a named tuple
     Q, R); mode 'reduced' (Q is m x k), 'complete' (Q is m x m) or 'r' (Q empty).
-    Gradients for mode='reduced' with m >= n, or a square A.
+    Gradients for mode 'reduced' and 'complete' except 'complete' with m > n (whose extra
+    columns of Q are not unique), as PyTorch.
 
     >>> import tapegrad as tg
     >>> q, r = tg.linalg.qr(tg.tensor([[1.0, 0.0], [0.0, 2.0]]))
@@ -342,6 +343,17 @@ def qr(A, mode="reduced"):
         raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got "
                          f"{mode!r}")
     m, n = _shape(A)[-2:]
+    if m < n and mode != "r" and m > 0:
+        # a wide A = [X Y]: Householder QR of A is that of its first m columns X, and
+        # R = [R1, Q^T Y]; written so, the square QR's derivative covers the wide case
+        P = apply(Qr, getitem(A, (Ellipsis, slice(0, m))), mode="reduced")
+        Q, R1 = unpack(P, qr_shapes(m, m, "reduced"))
+        R2 = matmul(mT(Q), getitem(A, (Ellipsis, slice(m, None))))
+        nd = len(_shape(A))
+        # the Q returned is a view of its own, not the one R2 was computed from: several
+        # outputs where one feeds another trip autograd.grad (reported to the lead)
+        Q = unpack(P, qr_shapes(m, m, "reduced"))[0]
+        return QrResult(Q, call(Concatenate, R1, R2, axis=nd - 1, sizes=(m, n - m)))
     Q, Rm = unpack(apply(Qr, A, mode=mode), qr_shapes(m, n, mode))
     if mode == "r":
         Q = _const(np.zeros((0,), dtype=_raw(Rm).dtype))
@@ -447,8 +459,10 @@ def matrix_power(A, n):
     A = _matrix("matrix_power", "A", A, square=True)
     n = check_int("linalg.matrix_power", "n", n)
     if n == 0:
+        # the identity, still connected to A (a zero gradient, as PyTorch's)
         k = _shape(A)[-1]
-        return _const(np.broadcast_to(np.eye(k, dtype=_raw(A).dtype), _shape(A)).copy())
+        everywhere = np.ones(_shape(A), dtype=bool)
+        return E.where(everywhere, np.eye(k, dtype=_raw(A).dtype), A)
     if n < 0:
         A = inv(A)
         n = -n
