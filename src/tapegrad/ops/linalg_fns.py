@@ -14,8 +14,8 @@ from . import reduce as R
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
-from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError, LogAbsDet, MatrixExp, Pinv, Solve,
-                    SolveTriangular, mT)
+from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
+                    LogAbsDet, MatrixExp, Pinv, Solve, SolveTriangular, mT)
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -621,6 +621,7 @@ def cross(input, other, *, dim=-1):
     return out if isinstance(out, Tensor) else _const(out)
 
 
-__all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular", "cholesky", "cholesky_solve",
-           "det", "slogdet", "logdet", "eig", "eigvals", "eigh", "eigvalsh", "svd", "qr", "pinv", "lstsq",
-           "matrix_power", "matrix_exp", "cond", "matrix_rank", "multi_dot", "cross"]
+__all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
+           "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
+           "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
+           "matrix_rank", "multi_dot", "cross"]

@@ -461,5 +461,5 @@ def _frechet(A, E):
     return call(GetItem, call(MatrixExp, big), index=(Ellipsis, slice(0, n), slice(n, None)))
 
 
-__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det", "LogAbsDet",
-           "Cholesky", "Pinv", "MatrixExp"]
+__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det",
+           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp"]
