@@ -9,9 +9,9 @@ costs more than half the digits.
 Norms: `norm` (NumPy's and torch.linalg's semantics: matrix norms for 2-D input or an
 axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
-from .ops.linalg import matrix_norm, svdvals, vector_norm  # noqa: F401
+from .ops.linalg import matmul, matrix_norm, svdvals, vector_norm  # noqa: F401
 from .ops.linalg_fns import (IllConditionedWarning, LinAlgError, cholesky,  # noqa: F401
                              cholesky_solve, cond, cross, det, eig, eigh, eigvals,
                              eigvalsh, inv, logdet, lstsq, matrix_exp, matrix_power,
                              matrix_rank, multi_dot, pinv, qr, slogdet, solve,
-                             solve_triangular, svd)
+                             solve_triangular, svd, vecdot)

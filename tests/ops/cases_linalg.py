@@ -214,3 +214,7 @@ ROWS += [
     OpCase(L.qr, [(3, 3)], dict(mode="complete"), sample=square_first, name="qr_complete",
            torch=lambda T, a, mode: T.linalg.qr(a, mode=mode)),
 ]
+
+ROWS += [
+    OpCase(L.vecdot, [(2, 3), (3,)], torch=lambda T, x, y: T.linalg.vecdot(x, y)),
+]

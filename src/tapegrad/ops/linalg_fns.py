@@ -590,6 +590,24 @@ def _chain(xs):
     return build(0, k - 1)
 
 
+def vecdot(x, y, *, dim=-1):
+    """Dot products of the vectors along `dim`, with broadcasting, as
+    torch.linalg.vecdot (real input).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.vecdot(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    """
+    x = _as_float_operand("vecdot", "x", x)
+    y = _as_float_operand("vecdot", "y", y)
+    shape = broadcast_shapes("linalg.vecdot", _shape(x), _shape(y))
+    d = check_int("linalg.vecdot", "dim", dim)
+    if not -len(shape) <= d < len(shape):
+        raise ValueError(f"linalg.vecdot: dim {dim} is out of range for the broadcast "
+                         f"shape {shape}")
+    return R.sum(E.mul(x, y), axis=d % len(shape))
+
+
 def cross(input, other, *, dim=-1):
     """Cross product of 3-vectors along `dim`, with broadcasting, as torch.linalg.cross.
 
@@ -624,4 +642,4 @@ def cross(input, other, *, dim=-1):
 __all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
            "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
            "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
-           "matrix_rank", "multi_dot", "cross"]
+           "matrix_rank", "multi_dot", "vecdot", "cross"]
