@@ -417,3 +417,17 @@ def test_ill_conditioned_solve_warns_under_detect_anomaly_only():
             L.solve(_t(a), b)
         with pytest.warns(L.IllConditionedWarning, match=r"linalg\.inv"):
             L.inv(_t(a))
+
+
+def test_sqrtm_and_solve_sylvester_match_scipy():
+    a = _spd(2, 3, 3)
+    np.testing.assert_allclose(L.sqrtm(_t(a)).numpy(), scipy.linalg.sqrtm(a), rtol=1e-10)
+    p, q = _square(3, 3), _square(2, 2)
+    r = RNG.standard_normal((4, 3, 2))              # batch of right-hand sides
+    got = L.solve_sylvester(_t(p), _t(q), _t(r)).numpy()
+    np.testing.assert_allclose(got, np.stack([scipy.linalg.solve_sylvester(p, q, ri)
+                                              for ri in r]), rtol=1e-10)
+    with pytest.raises(NotImplementedError, match="sqrtm: .*no real square root"):
+        L.sqrtm(_t(np.diag([-1.0, 1.0])))
+    with pytest.raises(ValueError, match=r"linalg\.solve_sylvester: q of shape \(2, 3\)"):
+        L.solve_sylvester(_t(p), _t(q), _t(np.ones((2, 3))))

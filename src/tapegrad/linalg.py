@@ -6,6 +6,9 @@ naming the function, the argument and its shape. Under `tg.autograd.detect_anoma
 inv and solve warn (`IllConditionedWarning`) with the condition number of a matrix that
 costs more than half the digits.
 
+Beyond torch.linalg, for tapegrad.scipy.linalg: `sqrtm` and `solve_sylvester` (SciPy's
+names and arguments).
+
 Norms: `norm` (NumPy's and torch.linalg's semantics: matrix norms for 2-D input or an
 axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
@@ -14,4 +17,4 @@ from .ops.linalg_fns import (IllConditionedWarning, LinAlgError, cholesky,  # no
                              cholesky_solve, cond, cross, det, eig, eigh, eigvals,
                              eigvalsh, inv, logdet, lstsq, matrix_exp, matrix_power,
                              matrix_rank, multi_dot, pinv, qr, slogdet, solve,
-                             solve_triangular, svd, vecdot)
+                             solve_sylvester, solve_triangular, sqrtm, svd, vecdot)

@@ -218,3 +218,25 @@ ROWS += [
 ROWS += [
     OpCase(L.vecdot, [(2, 3), (3,)], torch=lambda T, x, y: T.linalg.vecdot(x, y)),
 ]
+
+
+def _t_sqrtm(T, a):
+    """The square root of an SPD matrix by its eigendecomposition (torch has no sqrtm)."""
+    w, v = T.linalg.eigh(_t_spd(T, a))
+    return (v * w.sqrt()) @ v.mT
+
+
+def _t_sylvester(T, a, b, q):
+    """a X + X b = q as (I kron a + b^T kron I) vec(X) = vec(q), column-major vec."""
+    m, n = a.shape[-1], b.shape[-1]
+    k = T.kron(T.eye(n, dtype=a.dtype), a) + T.kron(b.mT.contiguous(), T.eye(m, dtype=a.dtype))
+    x = T.linalg.solve(k, q.mT.contiguous().reshape(-1))
+    return x.reshape(n, m).mT
+
+
+ROWS += [
+    OpCase(lambda a: L.sqrtm(_spd(a)), [(3, 3)], name="sqrtm", torch=_t_sqrtm),
+    OpCase(L.solve_sylvester, [(3, 3), (2, 2), (3, 2)], sample=lambda rng, s: [
+        _square(rng, s[0]), _square(rng, s[1]), rng.standard_normal(s[2])],
+        torch=_t_sylvester),
+]

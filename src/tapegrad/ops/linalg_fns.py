@@ -15,7 +15,8 @@ from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpa
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
 from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
-                    LogAbsDet, MatrixExp, Pinv, Solve, SolveTriangular, mT)
+                    LogAbsDet, MatrixExp, Pinv, Solve, SolveSylvester, SolveTriangular,
+                    Sqrtm, mT)
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -488,6 +489,42 @@ def matrix_exp(A):
     return apply(MatrixExp, _matrix("matrix_exp", "A", A, square=True))
 
 
+def sqrtm(A):
+    """Principal square root X of each square matrix (X @ X = A), as
+    scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
+    NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.sqrtm(tg.tensor([[4.0, 0.0], [0.0, 9.0]]))
+    tensor([[2., 0.],
+            [0., 3.]])
+    """
+    return apply(Sqrtm, _matrix("sqrtm", "A", A, square=True))
+
+
+def solve_sylvester(a, b, q):
+    """X with a X + X b = q, as scipy.linalg.solve_sylvester (a: (..., m, m),
+    b: (..., n, n), q: (..., m, n); batch axes broadcast), differentiable in all three.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.solve_sylvester(tg.eye(2), tg.eye(2), tg.ones((2, 2)))
+    tensor([[0.5000, 0.5000],
+            [0.5000, 0.5000]])
+    """
+    op = "solve_sylvester"
+    a = _matrix(op, "a", a, square=True)
+    b = _matrix(op, "b", b, square=True)
+    q = _matrix(op, "q", _as_float_operand(op, "q", q))
+    m, n = _shape(a)[-1], _shape(b)[-1]
+    if _shape(q)[-2:] != (m, n):
+        raise ValueError(f"linalg.{op}: q of shape {_shape(q)} does not match a of shape "
+                         f"{_shape(a)} and b of shape {_shape(b)}: q needs ({m}, {n}) "
+                         "matrices")
+    broadcast_shapes(f"linalg.{op} (batch axes)", _shape(a)[:-2], _shape(b)[:-2],
+                     _shape(q)[:-2])
+    return apply(SolveSylvester, a, b, q)
+
+
 def cond(A, p=None):
     """Condition number of each matrix in the norm p, as torch.linalg.cond: p None or 2
     (s_max / s_min, any shape), -2 (s_min / s_max), or 'fro', 'nuc', inf, -inf, 1, -1
@@ -642,4 +679,4 @@ def cross(input, other, *, dim=-1):
 __all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
            "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
            "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
-           "matrix_rank", "multi_dot", "vecdot", "cross"]
+           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester"]

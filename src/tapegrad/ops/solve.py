@@ -461,5 +461,82 @@ def _frechet(A, E):
     return call(GetItem, call(MatrixExp, big), index=(Ellipsis, slice(0, n), slice(n, None)))
 
 
+# ------------------------------------------------------------------ sylvester, sqrtm
+
+@register
+class SolveSylvester(Op):
+    """X with A X + X B = Q (scipy.linalg.solve_sylvester; batch axes broadcast). The
+    map X -> A X + X B is linear, so both rules solve another Sylvester equation:
+    dX = S(A, B; dQ - dA X - X dB); with G = S(A^T, B^T; g): gQ = G, gA = -G X^T,
+    gB = -X^T G."""
+    batching = "aware"
+    args = ("A", "B", "Q")
+    saves = ("A", "B", "out")
+
+    @staticmethod
+    def forward(A, B, Q):
+        import scipy.linalg         # optional dependency, needed only here
+        shape = np.broadcast_shapes(A.shape[:-2], B.shape[:-2], Q.shape[:-2])
+        dt = np.result_type(A, B, Q)
+        a = np.broadcast_to(A, shape + A.shape[-2:]).reshape((-1,) + A.shape[-2:])
+        b = np.broadcast_to(B, shape + B.shape[-2:]).reshape((-1,) + B.shape[-2:])
+        q = np.broadcast_to(Q, shape + Q.shape[-2:]).reshape((-1,) + Q.shape[-2:])
+        out = np.empty(q.shape, dtype=dt)
+        for i in range(q.shape[0]):
+            out[i] = scipy.linalg.solve_sylvester(a[i], b[i], q[i])
+        return out.reshape(shape + Q.shape[-2:])
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, B, x = ctx.saved
+        G = call(SolveSylvester, mT(A), mT(B), g)
+        need = ctx.needs_grad
+        return (-mm(G, mT(x)) if need[0] else None, -mm(mT(x), G) if need[1] else None,
+                G if need[2] else None)
+
+    @staticmethod
+    def jvp(ctx, dA, dB, dQ):
+        A, B, x = ctx.saved
+        dA, dB, dQ = lift(ctx, dA, 0), lift(ctx, dB, 1), lift(ctx, dQ, 2)
+        rhs = tangent_sum(dQ, None if dA is None else -mm(dA, x),
+                          None if dB is None else -mm(x, dB))
+        return call(SolveSylvester, A, B, rhs)
+
+
+@register
+class Sqrtm(Op):
+    """The principal square root X of A (X X = A; scipy.linalg.sqrtm), for real input
+    whose square root is real. X dX + dX X = dA, so dX = S(X, X; dA) and
+    gA = S(X^T, X^T; g) with S the Sylvester solve."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        import scipy.linalg         # optional dependency, needed only here
+        if A.shape[-1] == 0:
+            return np.zeros_like(A)
+        x = scipy.linalg.sqrtm(A)
+        if np.iscomplexobj(x):
+            if np.any(x.imag != 0):
+                raise NotImplementedError(
+                    f"sqrtm: the input of shape {A.shape} has no real square root (a "
+                    "negative real eigenvalue); complex results are not supported yet "
+                    "(issue 16)")
+            x = x.real
+        return np.asarray(x, dtype=A.dtype)
+
+    @staticmethod
+    def vjp(ctx, g):
+        (x,) = ctx.saved
+        return (call(SolveSylvester, mT(x), mT(x), g),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (x,) = ctx.saved
+        return call(SolveSylvester, x, x, dA)
+
+
 __all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det",
-           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp"]
+           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
