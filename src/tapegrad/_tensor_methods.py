@@ -572,6 +572,33 @@ class TensorMethods:
 
     def float_power(self, exponent):
         return ops.float_power(self, exponent)
+    # linear algebra, as PyTorch's Tensor methods (tg.linalg has the functions)
+    def inverse(self):
+        return ops.linalg_fns.inv(self)
+
+    def det(self):
+        return ops.linalg_fns.det(self)
+
+    def logdet(self):
+        return ops.linalg_fns.logdet(self)
+
+    def slogdet(self):
+        return ops.linalg_fns.slogdet(self)
+
+    def cholesky(self, upper=False):
+        return ops.linalg_fns.cholesky(self, upper=upper)
+
+    def cholesky_solve(self, L, upper=False):
+        return ops.linalg_fns.cholesky_solve(self, L, upper)
+
+    def matrix_power(self, n):
+        return ops.linalg_fns.matrix_power(self, n)
+
+    def matrix_exp(self):
+        return ops.linalg_fns.matrix_exp(self)
+
+    def pinverse(self, rcond=1e-15):
+        return ops.linalg_fns.pinv(self, rtol=rcond)
 
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are

@@ -1,5 +1,20 @@
-"""PyTorch/NumPy-style linear algebra namespace: `tg.linalg.norm` (NumPy's and
-torch.linalg's semantics: matrix norms for 2-D input or an axis pair), `vector_norm`,
-`matrix_norm`, `svdvals`."""
+"""tg.linalg: torch.linalg's names, arguments and result tuples over tapegrad ops.
+Matrices live in the last two axes; leading axes are batch axes and broadcast. Failures
+on the matrices themselves (singular, not positive definite) raise `LinAlgError`, a
+RuntimeError, as torch.linalg.LinAlgError; bad arguments raise TypeError/ValueError
+naming the function, the argument and its shape. Under `tg.autograd.detect_anomaly()`,
+inv and solve warn (`IllConditionedWarning`) with the condition number of a matrix that
+costs more than half the digits.
+
+Beyond torch.linalg, for tapegrad.scipy.linalg: `sqrtm` and `solve_sylvester` (SciPy's
+names and arguments).
+
+Norms: `norm` (NumPy's and torch.linalg's semantics: matrix norms for 2-D input or an
+axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
-from .ops.linalg import matrix_norm, svdvals, vector_norm  # noqa: F401
+from .ops.linalg import matmul, matrix_norm, svdvals, vector_norm  # noqa: F401
+from .ops.linalg_fns import (IllConditionedWarning, LinAlgError, cholesky,  # noqa: F401
+                             cholesky_solve, cond, cross, det, eig, eigh, eigvals,
+                             eigvalsh, inv, logdet, lstsq, matrix_exp, matrix_power,
+                             matrix_rank, multi_dot, pinv, qr, slogdet, solve,
+                             solve_sylvester, solve_triangular, sqrtm, svd, vecdot)

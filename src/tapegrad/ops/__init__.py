@@ -17,6 +17,7 @@ from .mathfns import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2, arc
                       deg2rad, degrees, exp2, fix, float_power, floor, fmax, fmin,
                       heaviside, hypot, logaddexp, logaddexp2, nan_to_num, positive,
                       rad2deg, radians, rint, round, sinc, trunc)
+from . import decomp, linalg_fns, solve  # noqa: F401  (tg.linalg's ops)
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                      reduce_prod, reduce_sum, std, sum, var)

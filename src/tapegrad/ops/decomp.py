@@ -1,0 +1,288 @@
+"""Decompositions with several results: eigh, svd, qr. An op has one result, so each
+decomposition op returns its factors packed side by side along one last axis
+(U, S and Vh of each matrix flattened and concatenated); the public functions in
+tapegrad.linalg slice them back out with GetItem and Reshape, whose rules carry the
+cotangents of the factors back into one packed cotangent. The rules unpack it the same
+way, and are written with tapegrad ops, so they record and differentiate again."""
+import numpy as np
+
+from .._tensor import Tensor, _share_version
+from ._apply import call
+from ._op import Op, register
+from .linalg import _raw
+from .shape import Concatenate, GetItem, Reshape
+from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, linalg_error, mm,
+                    mT, row, solve_tri, sym, tri_mask)
+
+
+# ------------------------------------------------------------------ packing
+
+def _pack_np(parts, ndims):
+    """ndarrays with the same batch shape -> one array (..., total)."""
+    flat = [p.reshape(p.shape[:p.ndim - k] + (-1,)) for p, k in zip(parts, ndims)]
+    return np.concatenate(flat, axis=-1)
+
+
+def pack(parts, shapes):
+    """Tensors/ndarrays whose trailing shapes are `shapes` -> one (..., total)."""
+    flat, sizes = [], []
+    for p, s in zip(parts, shapes):
+        full = np.shape(_raw(p))
+        size = int(np.prod(s))
+        flat.append(call(Reshape, p, shape=full[:len(full) - len(s)] + (size,)))
+        sizes.append(size)
+    nd = np.ndim(_raw(flat[0]))
+    return call(Concatenate, *flat, axis=nd - 1, sizes=tuple(sizes))
+
+
+def unpack(P, shapes):
+    """The inverse of pack: the factors of a packed value (Tensor or ndarray)."""
+    batch = np.shape(_raw(P))[:-1]
+    out, start = [], 0
+    for s in shapes:
+        size = int(np.prod(s))
+        piece = call(GetItem, P, index=(Ellipsis, slice(start, start + size)))
+        if isinstance(P, Tensor):
+            _share_version(P, piece)    # a view: a write into a factor bumps P's version
+        out.append(call(Reshape, piece, shape=batch + tuple(s)))
+        start += size
+    return out
+
+
+# ------------------------------------------------------------------ eigh
+
+def eigh_shapes(n):
+    return [(n,), (n, n)]
+
+
+@register
+class Eigh(Op):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix, packed as
+    (w, V). Derivatives are along symmetric perturbations (PyTorch's convention):
+    dw = diag(V^T dA V), dV = V (F o V^T dA V) with F_ij = 1 / (w_j - w_i).
+
+    Degenerate eigenvalues: the eigenvectors of a repeated eigenvalue are not unique, and
+    F has no finite value there. A tie (w_i == w_j exactly) gets F_ij = 0, so a loss that
+    does not depend on the choice of basis inside the degenerate subspace (a function of
+    the eigenvalues, or of V f(w) V^T) gets a finite gradient, the one it would have
+    with the tie split. PyTorch returns inf/NaN there. Near-ties give large but finite
+    values."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A, *, UPLO):
+        try:
+            w, v = np.linalg.eigh(A, UPLO=UPLO)
+        except np.linalg.LinAlgError:
+            raise linalg_error("eigh", f"the algorithm failed to converge on the input of "
+                               f"shape {A.shape}") from None
+        return _pack_np([w, v], [1, 2])
+
+    @staticmethod
+    def vjp(ctx, g):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        gw, gV = unpack(g, eigh_shapes(n))
+        F = break_ties(row(w) - column(w))
+        inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
+        return (sym(mm(mm(V, inner), mT(V))),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        K = mm(mm(mT(V), sym(dA)), V)
+        F = break_ties(row(w) - column(w))
+        return pack([diag_part(K), mm(V, F * K)], eigh_shapes(n))
+
+
+@register
+class Eig(Op):
+    """Eigenvalues and unit-norm eigenvectors of a general real matrix whose eigenvalues
+    are real (complex results are a later part of issue 16), packed as (w, V), in
+    LAPACK's order. With K = V^-1 dA V and F_ij = 1 / (w_j - w_i): dw = diag(K),
+    dV = W - V diag(V^T W) for W = V (F o K) (the second term keeps the columns at unit
+    norm). Ties get F = 0, as in Eigh."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        try:
+            w, v = np.linalg.eig(A)
+        except np.linalg.LinAlgError:
+            raise linalg_error("eig", f"the algorithm failed to converge on the input of "
+                               f"shape {A.shape}") from None
+        if w.dtype.kind == "c":
+            raise NotImplementedError(
+                f"linalg.eig: the input of shape {A.shape} has complex eigenvalues; complex "
+                "results are not supported yet (issue 16). Real input with real "
+                "eigenvalues works; use eigh for a symmetric matrix")
+        return _pack_np([w, v.astype(A.dtype, copy=False)], [1, 2])
+
+    @staticmethod
+    def vjp(ctx, g):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        gw, gV = unpack(g, eigh_shapes(n))
+        gV = gV - V * row(diag_part(mm(mT(V), gV)))
+        F = break_ties(row(w) - column(w))
+        inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
+        return (call(Solve, mT(V), mm(inner, mT(V))),)        # V^-T inner V^T
+
+    @staticmethod
+    def jvp(ctx, dA):
+        n = ctx.in_shapes[0][-1]
+        w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        K = call(Solve, V, mm(dA, V))                           # V^-1 dA V
+        F = break_ties(row(w) - column(w))
+        W = mm(V, F * K)
+        return pack([diag_part(K), W - V * row(diag_part(mm(mT(V), W)))], eigh_shapes(n))
+
+
+# ------------------------------------------------------------------ svd
+
+def svd_shapes(m, n, full):
+    k = min(m, n)
+    if full:
+        return [(m, m), (k,), (n, n)]
+    return [(m, k), (k,), (k, n)]
+
+
+@register
+class Svd(Op):
+    """A = U diag(S) Vh, packed as (U, S, Vh); singular values descending. Derivatives
+    for full_matrices=False, or a square A: with dP = U^T dA V and
+    F_ij = 1 / (s_j^2 - s_i^2), dS = diag(dP),
+    dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1,
+    dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1.
+    A tie between singular values gets F = 0 (see Eigh); a zero singular value of a
+    non-square A gets 0 for 1 / s."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A, *, full_matrices):
+        try:
+            u, s, vh = np.linalg.svd(A, full_matrices=full_matrices)
+        except np.linalg.LinAlgError:
+            raise linalg_error("svd", f"the algorithm failed to converge on the input of "
+                               f"shape {A.shape}") from None
+        return _pack_np([u, s, vh], [2, 1, 2])
+
+    @staticmethod
+    def vjp(ctx, g):
+        m, n = ctx.in_shapes[0][-2:]
+        U, S, V, inv_s, F = _svd_parts(ctx, m, n)
+        gU, gS, gVh = unpack(g, svd_shapes(m, n, ctx.params["full_matrices"]))
+        gV = mT(gVh)
+        utg = mm(mT(U), gU)
+        vtg = mm(mT(V), gV)
+        J = F * utg
+        K = F * vtg
+        Sr, Sc = row(S), column(S)
+        M = J * Sr + mT(J * Sc) + K * Sc + mT(K * Sr) + diag_embed(gS, dtype_of(S, g))
+        gA = mm(mm(U, M), mT(V))
+        if m > n:
+            gA = gA + mm((gU - mm(U, utg)) * row(inv_s), mT(V))
+        elif n > m:
+            gA = gA + mm(U, mT((gV - mm(V, vtg)) * row(inv_s)))
+        return (gA,)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        m, n = ctx.in_shapes[0][-2:]
+        U, S, V, inv_s, F = _svd_parts(ctx, m, n)
+        dP = mm(mm(mT(U), dA), V)
+        dPt = mT(dP)
+        Sr, Sc = row(S), column(S)
+        dU = mm(U, F * (dP * Sr + Sc * dPt))
+        dV = mm(V, F * (Sc * dP + dPt * Sr))
+        if m > n:
+            dU = dU + (mm(dA, V) - mm(U, dP)) * row(inv_s)
+        elif n > m:
+            dV = dV + (mm(mT(dA), U) - mm(V, dPt)) * row(inv_s)
+        return pack([dU, diag_part(dP), mT(dV)],
+                    svd_shapes(m, n, ctx.params["full_matrices"]))
+
+
+def _svd_parts(ctx, m, n):
+    full = ctx.params["full_matrices"]
+    if full and m != n:
+        raise RuntimeError(
+            f"linalg.svd: the derivative of the full SVD (full_matrices=True) of a "
+            f"non-square input of shape {ctx.in_shapes[0]} is not defined (the extra "
+            "singular vectors are not unique); use full_matrices=False")
+    U, S, Vh = unpack(ctx.saved[0], svd_shapes(m, n, full))
+    F = break_ties(row(S) * row(S) - column(S) * column(S))
+    return U, S, mT(Vh), break_ties(S), F
+
+
+# ------------------------------------------------------------------ qr
+
+def qr_shapes(m, n, mode):
+    k = min(m, n)
+    if mode == "complete":
+        return [(m, m), (m, n)]
+    if mode == "r":
+        return [(0,), (k, n)]
+    return [(m, k), (k, n)]
+
+
+@register
+class Qr(Op):
+    """A = Q R (Householder, as LAPACK), packed as (Q, R). Derivatives when R is square
+    (m >= n for mode='reduced', m == n for 'complete'): with D = dA R^-1, C = Q^T D and
+    Om = tril(C, -1) - tril(C, -1)^T, dR = (C - Om) R and dQ = D - Q (C - Om); the
+    VJP is its adjoint, (gQ + Q copyutl(gR R^T - Q^T gQ)) R^-T."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A, *, mode):
+        if mode == "r":
+            r = np.linalg.qr(A, mode="r")
+            q = np.zeros(A.shape[:-2] + (0,), dtype=A.dtype)
+            return _pack_np([q, r], [1, 2])
+        q, r = np.linalg.qr(A, mode=mode)
+        return _pack_np([q, r], [2, 2])
+
+    @staticmethod
+    def vjp(ctx, g):
+        m, n = ctx.in_shapes[0][-2:]
+        Q, R = _qr_parts(ctx, m, n)
+        gQ, gR = unpack(g, qr_shapes(m, n, ctx.params["mode"]))
+        H = mm(gR, mT(R)) - mm(mT(Q), gQ)
+        dt = dtype_of(R, g)
+        N = H * tri_mask(n, True, False, dt) + mT(H) * tri_mask(n, False, True, dt)
+        X = gQ + mm(Q, N)
+        return (mT(solve_tri(R, mT(X), upper=True)),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        m, n = ctx.in_shapes[0][-2:]
+        Q, R = _qr_parts(ctx, m, n)
+        D = mT(solve_tri(mT(R), mT(dA), upper=False))          # dA R^-1
+        C = mm(mT(Q), D)
+        low = C * tri_mask(n, False, True, dtype_of(R, dA))
+        B = C - low + mT(low)
+        return pack([D - mm(Q, B), mm(B, R)], qr_shapes(m, n, ctx.params["mode"]))
+
+
+def _qr_parts(ctx, m, n):
+    mode = ctx.params["mode"]
+    if mode == "r" or m < n or (mode == "complete" and m != n):
+        raise RuntimeError(
+            f"linalg.qr: the derivative of the QR decomposition with mode={mode!r} of an "
+            f"input of shape {ctx.in_shapes[0]} is not defined (the extra columns of Q are "
+            "not unique): use mode='reduced'")
+    return unpack(ctx.saved[0], qr_shapes(m, n, mode))
+
+
+__all__ = ["Eigh", "Eig", "Svd", "Qr", "pack", "unpack", "eigh_shapes", "svd_shapes",
+           "qr_shapes"]

@@ -1,0 +1,682 @@
+"""The public functions of tapegrad.linalg over ops/solve.py and ops/decomp.py, with
+torch.linalg's names, arguments and result tuples. Composites (cholesky_solve,
+matrix_power, multi_dot, cond, lstsq, cross) are built from ops that have rules, so they
+need none of their own."""
+from collections import namedtuple
+
+import numpy as np
+
+from .._tensor import Tensor, make
+from ._apply import apply, call
+from ._shapes import broadcast_shapes, check_bool, check_int, check_operand, describe
+from . import elementwise as E
+from . import reduce as R
+from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
+from .linalg import _raw, matmul, matrix_norm, svdvals
+from .shape import BroadcastTo, Concatenate, Stack, getitem
+from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
+                    LogAbsDet, MatrixExp, Pinv, Solve, SolveSylvester, SolveTriangular,
+                    Sqrtm, mT)
+
+SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
+EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
+EigResult = namedtuple("linalg_eig", ["eigenvalues", "eigenvectors"])
+SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
+QrResult = namedtuple("linalg_qr", ["Q", "R"])
+LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
+                                          "singular_values"])
+
+
+# ------------------------------------------------------------------ argument checks
+
+def _matrix(op, name, A, square=False):
+    """A as a float tensor or array of at least 2 dimensions (square if asked); integer
+    and bool inputs become float32, as torch's default float."""
+    if not isinstance(A, Tensor):
+        A = check_operand(f"linalg.{op}", name, A)
+        A = np.asarray(A)
+    d = _raw(A)
+    if d.dtype.kind == "c":
+        raise TypeError(f"linalg.{op}: complex {name} is not supported yet (issue 16); "
+                        f"got dtype {d.dtype}")
+    if d.dtype.kind not in "f":
+        A = E.cast(A, np.float32) if isinstance(A, Tensor) else d.astype(np.float32)
+    shape = np.shape(_raw(A))
+    if len(shape) < 2:
+        raise ValueError(f"linalg.{op}: {name} must have at least 2 dimensions (a batch of "
+                         f"matrices), got shape {shape}")
+    if square and shape[-1] != shape[-2]:
+        raise ValueError(f"linalg.{op}: {name} must be a batch of square matrices, got "
+                         f"shape {shape}")
+    return A
+
+
+def _shape(x):
+    return np.shape(_raw(x))
+
+
+def _batch(op, a, b):
+    return broadcast_shapes(f"linalg.{op} (batch axes)", _shape(a)[:-2], _shape(b)[:-2])
+
+
+def _const(a):
+    return make(np.asarray(a))
+
+
+def _as_float_operand(op, name, x):
+    if not isinstance(x, Tensor):
+        x = np.asarray(check_operand(f"linalg.{op}", name, x))
+    if _raw(x).dtype.kind not in "f":
+        x = E.cast(x, np.float32) if isinstance(x, Tensor) else _raw(x).astype(np.float32)
+    return x
+
+
+# ------------------------------------------------------------------ inverses and solves
+
+def inv(A):
+    """Inverse of each square matrix in A (..., n, n), as torch.linalg.inv. A singular
+    matrix raises LinAlgError.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.inv(tg.tensor([[2.0, 0.0], [0.0, 4.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    return apply(Inv, _matrix("inv", "A", A, square=True))
+
+
+def solve(A, B, *, left=True):
+    """X with A X = B (left=True) or X A = B (left=False), as torch.linalg.solve. B is a
+    batch of vectors (..., n) when it has one dimension, or one fewer than A with A's
+    batch shape; otherwise a batch of matrices (..., n, k). Batch axes broadcast.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.solve(tg.tensor([[2.0, 0.0], [0.0, 4.0]]), tg.tensor([1.0, 1.0]))
+    tensor([0.5000, 0.2500])
+    """
+    A = _matrix("solve", "A", A, square=True)
+    B = _as_float_operand("solve", "B", B)
+    left = check_bool("linalg.solve", "left", left)
+    a, b = _shape(A), _shape(B)
+    n = a[-1]
+    vector = len(b) == 1 or (len(b) == len(a) - 1 and b == a[:-1])
+    if vector and left:
+        if b[-1] != n:
+            raise ValueError(f"linalg.solve: B of shape {b} does not match A of shape {a}: "
+                             f"B needs {n} entries in its last dimension")
+        _batch("solve", A, np.zeros(b[:-1] + (1, 1)))
+        X = apply(Solve, A, getitem(B, (Ellipsis, slice(None), None)))
+        return getitem(X, (Ellipsis, 0))
+    if len(b) < 2:
+        raise ValueError(f"linalg.solve: B of shape {b} must be a vector or a batch of "
+                         f"matrices")
+    if left:
+        if b[-2] != n:
+            raise ValueError(f"linalg.solve: B of shape {b} does not match A of shape "
+                             f"{a}: B needs {n} rows")
+        _batch("solve", A, B)
+        return apply(Solve, A, B)
+    if b[-1] != n:
+        raise ValueError(f"linalg.solve: B of shape {b} does not match A of shape {a}: "
+                         f"with left=False B needs {n} columns")
+    _batch("solve", A, B)
+    return mT(apply(Solve, mT(A), mT(B)))
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """X with T X = B (left=True) or X T = B (left=False), T the upper (upper=True) or
+    lower triangle of A, with ones on the diagonal when unitriangular; as
+    torch.linalg.solve_triangular. B is a batch of matrices (..., n, k).
+
+    >>> import tapegrad as tg
+    >>> A = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
+    >>> tg.linalg.solve_triangular(A, tg.tensor([[2.0], [3.0]]), upper=False)
+    tensor([[1.],
+            [2.]])
+    """
+    op = "solve_triangular"
+    A = _matrix(op, "A", A, square=True)
+    B = _matrix(op, "B", _as_float_operand(op, "B", B))
+    upper = check_bool(f"linalg.{op}", "upper", upper)
+    left = check_bool(f"linalg.{op}", "left", left)
+    unit = check_bool(f"linalg.{op}", "unitriangular", unitriangular)
+    a, b = _shape(A), _shape(B)
+    n = a[-1]
+    if (b[-2] if left else b[-1]) != n:
+        raise ValueError(f"linalg.{op}: B of shape {b} does not match A of shape {a}: B "
+                         f"needs {n} {'rows' if left else 'columns'}")
+    _batch(op, A, B)
+    if left:
+        return apply(SolveTriangular, A, B, upper=upper, unitriangular=unit)
+    # X T = B  <=>  T^T X^T = B^T, and T^T is the other triangle of A^T
+    return mT(apply(SolveTriangular, mT(A), mT(B), upper=not upper, unitriangular=unit))
+
+
+def cholesky(A, *, upper=False):
+    """Cholesky factor of each symmetric positive-definite matrix: lower L with
+    A = L L^T, or upper U = L^T with A = U^T U when upper=True (torch.linalg.cholesky).
+    Only the lower triangle of A is read. A matrix that is not positive definite raises
+    LinAlgError naming the first leading minor that is not. Gradients are those along
+    symmetric perturbations of A (symmetric, as PyTorch's).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.cholesky(tg.tensor([[4.0, 2.0], [2.0, 2.0]]))
+    tensor([[2., 0.],
+            [1., 1.]])
+    """
+    A = _matrix("cholesky", "A", A, square=True)
+    L = apply(Cholesky, A)
+    return mT(L) if check_bool("linalg.cholesky", "upper", upper) else L
+
+
+def cholesky_solve(B, L, upper=False):
+    """X with A X = B for A = L L^T (or U^T U when upper=True), given the Cholesky
+    factor; torch.cholesky_solve's argument order (B first). B is (..., n, k).
+
+    >>> import tapegrad as tg
+    >>> L = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
+    >>> tg.linalg.cholesky_solve(tg.tensor([[4.0], [2.0]]), L)
+    tensor([[1.],
+            [0.]])
+    """
+    op = "cholesky_solve"
+    L = _matrix(op, "L", L, square=True)
+    B = _matrix(op, "B", _as_float_operand(op, "B", B))
+    upper = check_bool(f"linalg.{op}", "upper", upper)
+    n = _shape(L)[-1]
+    if _shape(B)[-2] != n:
+        raise ValueError(f"linalg.{op}: B of shape {_shape(B)} does not match L of shape "
+                         f"{_shape(L)}: B needs {n} rows")
+    _batch(op, L, B)
+    if upper:
+        Y = apply(SolveTriangular, mT(L), B, upper=False, unitriangular=False)
+        return apply(SolveTriangular, L, Y, upper=True, unitriangular=False)
+    Y = apply(SolveTriangular, L, B, upper=False, unitriangular=False)
+    return apply(SolveTriangular, mT(L), Y, upper=True, unitriangular=False)
+
+
+# ------------------------------------------------------------------ determinants
+
+def det(A):
+    """Determinant of each square matrix, as torch.linalg.det. Its gradient
+    det(A) A^-T goes through inv: a singular A raises LinAlgError in backward.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.det(tg.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    tensor(5.)
+    """
+    return apply(Det, _matrix("det", "A", A, square=True))
+
+
+def slogdet(A):
+    """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
+    sign * exp(logabsdet). sign is a constant (no gradient).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.slogdet(tg.tensor([[-2.0, 0.0], [0.0, 1.0]])).sign
+    tensor(-1.)
+    """
+    A = _matrix("slogdet", "A", A, square=True)
+    sign = np.linalg.slogdet(_raw(A))[0]
+    return SlogdetResult(_const(sign), apply(LogAbsDet, A))
+
+
+def logdet(A):
+    """log det A, as torch.logdet: nan where det < 0, -inf where det == 0.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.logdet(tg.tensor([[1.0, 0.0], [0.0, 1.0]]))
+    tensor(0.)
+    """
+    A = _matrix("logdet", "A", A, square=True)
+    sign = np.linalg.slogdet(_raw(A))[0]
+    lad = apply(LogAbsDet, A)
+    if np.any(sign < 0):
+        lad = lad + np.where(sign < 0, np.nan, 0.0).astype(_raw(lad).dtype)
+    return lad
+
+
+# ------------------------------------------------------------------ decompositions
+
+def _check_uplo(op, UPLO):
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"linalg.{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
+
+
+def eigh(A, UPLO="L"):
+    """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of each symmetric
+    matrix, reading its lower (UPLO='L') or upper triangle; as torch.linalg.eigh, a
+    named tuple (eigenvalues, eigenvectors). Gradients are those along symmetric
+    perturbations. Eigenvectors are unique up to sign, and for a repeated eigenvalue up
+    to a rotation in its eigenspace: there the coupling term 1 / (w_j - w_i) is taken as
+    0, so a loss that does not depend on that choice (the eigenvalues, V f(w) V^T) has a
+    finite gradient, where PyTorch returns NaN/inf. Near-degenerate eigenvalues give
+    large gradients for eigenvector-dependent losses.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eigh(tg.tensor([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
+    tensor([1., 2.])
+    """
+    A = _matrix("eigh", "A", A, square=True)
+    _check_uplo("eigh", UPLO)
+    n = _shape(A)[-1]
+    w, V = unpack(apply(Eigh, A, UPLO=UPLO), eigh_shapes(n))
+    return EighResult(w, V)
+
+
+def eigvalsh(A, UPLO="L"):
+    """Eigenvalues (ascending) of each symmetric matrix, as torch.linalg.eigvalsh; the
+    gradient is V diag(g) V^T, finite at repeated eigenvalues.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eigvalsh(tg.tensor([[2.0, 1.0], [1.0, 2.0]]))
+    tensor([1., 3.])
+    """
+    A = _matrix("eigvalsh", "A", A, square=True)
+    _check_uplo("eigvalsh", UPLO)
+    return eigh(A, UPLO).eigenvalues
+
+
+def eig(A):
+    """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, as
+    torch.linalg.eig (a named tuple eigenvalues, eigenvectors), for real input with
+    real eigenvalues: the results are real tensors. Complex eigenvalues raise
+    NotImplementedError (complex tensors are a later part of issue 16). Gradients for
+    distinct eigenvalues; eigenvectors are unique up to sign, so only losses invariant
+    to it have meaningful gradients.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eig(tg.tensor([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
+    tensor([2., 3.])
+    """
+    A = _matrix("eig", "A", A, square=True)
+    n = _shape(A)[-1]
+    w, V = unpack(apply(Eig, A), eigh_shapes(n))
+    return EigResult(w, V)
+
+
+def eigvals(A):
+    """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
+    eigenvalues; see eig).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.eigvals(tg.tensor([[2.0, 1.0], [0.0, 3.0]]))
+    tensor([2., 3.])
+    """
+    return eig(_matrix("eigvals", "A", A, square=True)).eigenvalues
+
+
+def svd(A, full_matrices=True, *, driver=None):
+    """A = U diag(S) Vh for each matrix, singular values descending, as
+    torch.linalg.svd (a named tuple U, S, Vh). Gradients: full_matrices=False, or a
+    square A; full_matrices=True on a non-square A raises in backward (the extra
+    singular vectors are not unique), as PyTorch. Singular vectors are unique up to a
+    joint sign flip of u_i and v_i, so only losses invariant to it have meaningful
+    gradients; ties between singular values get 0 in the coupling term (see eigh).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.svd(tg.tensor([[3.0, 0.0], [0.0, 4.0]])).S
+    tensor([4., 3.])
+    """
+    A = _matrix("svd", "A", A)
+    full = check_bool("linalg.svd", "full_matrices", full_matrices)
+    if driver is not None:
+        raise ValueError(f"linalg.svd: driver is a CUDA option; got {driver!r}, use None")
+    m, n = _shape(A)[-2:]
+    U, S, Vh = unpack(apply(Svd, A, full_matrices=full), svd_shapes(m, n, full))
+    return SvdResult(U, S, Vh)
+
+
+def qr(A, mode="reduced"):
+    """QR decomposition A = Q R of each matrix, as torch.linalg.qr (a named tuple
+    Q, R); mode 'reduced' (Q is m x k), 'complete' (Q is m x m) or 'r' (Q empty).
+    Gradients for mode 'reduced' and 'complete' except 'complete' with m > n (whose extra
+    columns of Q are not unique), as PyTorch.
+
+    >>> import tapegrad as tg
+    >>> q, r = tg.linalg.qr(tg.tensor([[1.0, 0.0], [0.0, 2.0]]))
+    >>> r
+    tensor([[1., 0.],
+            [0., 2.]])
+    """
+    A = _matrix("qr", "A", A)
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got "
+                         f"{mode!r}")
+    m, n = _shape(A)[-2:]
+    if m < n and mode != "r" and m > 0:
+        # a wide A = [X Y]: Householder QR of A is that of its first m columns X, and
+        # R = [R1, Q^T Y]; written so, the square QR's derivative covers the wide case
+        P = apply(Qr, getitem(A, (Ellipsis, slice(0, m))), mode="reduced")
+        Q, R1 = unpack(P, qr_shapes(m, m, "reduced"))
+        R2 = matmul(mT(Q), getitem(A, (Ellipsis, slice(m, None))))
+        nd = len(_shape(A))
+        # the Q returned is a view of its own, not the one R2 was computed from: several
+        # outputs where one feeds another trip autograd.grad (reported to the lead)
+        Q = unpack(P, qr_shapes(m, m, "reduced"))[0]
+        return QrResult(Q, call(Concatenate, R1, R2, axis=nd - 1, sizes=(m, n - m)))
+    Q, Rm = unpack(apply(Qr, A, mode=mode), qr_shapes(m, n, mode))
+    if mode == "r":
+        Q = _const(np.zeros((0,), dtype=_raw(Rm).dtype))
+    return QrResult(Q, Rm)
+
+
+# ------------------------------------------------------------------ pinv, lstsq
+
+def _tolerances(op, A, atol, rtol):
+    """torch.linalg's rule: rtol defaults to eps * max(m, n) unless atol > 0 is given."""
+    m, n = _shape(A)[-2:]
+    atol_f = 0.0 if atol is None else _number(op, "atol", atol)
+    if rtol is None:
+        rtol_f = np.finfo(_raw(A).dtype).eps * max(m, n) if atol_f <= 0 else 0.0
+    else:
+        rtol_f = _number(op, "rtol", rtol)
+    return atol_f, rtol_f
+
+
+def _number(op, name, v):
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return float(v)
+    raise TypeError(f"linalg.{op}: {name} must be a number or None, got {describe(v)}")
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """Moore-Penrose pseudo-inverse of each matrix, as torch.linalg.pinv (singular values
+    at most max(atol, rtol * s_max) count as zero). Differentiable where the rank is
+    locally constant.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.pinv(tg.tensor([[2.0, 0.0], [0.0, 0.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]])
+    """
+    A = _matrix("pinv", "A", A)
+    hermitian = check_bool("linalg.pinv", "hermitian", hermitian)
+    atol_f, rtol_f = _tolerances("pinv", A, atol, rtol)
+    return apply(Pinv, A, atol=atol_f, rtol=rtol_f, hermitian=hermitian)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """Least-squares solution of A X = B for each matrix A (..., m, n), as
+    torch.linalg.lstsq on the CPU: a named tuple (solution, residuals, rank,
+    singular_values). The solution is pinv(A) B (rcond: relative cut-off of the
+    singular values, eps * max(m, n) by default), differentiable for full-rank A.
+    driver 'gelsy' (default): rank only; 'gelsd'/'gelss': also the singular values, and
+    the squared residuals when m > n and every A has full rank; 'gels': residuals only.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.lstsq(tg.tensor([[1.0], [1.0]]), tg.tensor([[1.0], [3.0]])).solution
+    tensor([[2.0000]])
+    """
+    op = "lstsq"
+    A = _matrix(op, "A", A)
+    B = _as_float_operand(op, "B", B)
+    drivers = (None, "gels", "gelsy", "gelsd", "gelss")
+    if driver not in drivers:
+        raise ValueError(f"linalg.lstsq: driver must be one of {drivers}, got {driver!r}")
+    driver = driver or "gelsy"
+    a, b = _shape(A), _shape(B)
+    m, n = a[-2:]
+    vector = len(b) == len(a) - 1
+    if len(b) < 1 or (b[-1] if vector else (b[-2] if len(b) >= 2 else -1)) != m:
+        raise ValueError(f"linalg.lstsq: B of shape {b} does not match A of shape {a}: "
+                         f"B needs {m} rows")
+    Bm = getitem(B, (Ellipsis, slice(None), None)) if vector else B
+    _batch(op, A, Bm)
+    rtol = None if rcond is None else _number(op, "rcond", rcond)
+    if rtol is not None and rtol < 0:
+        rtol = None
+    X = matmul(pinv(A, rtol=rtol), Bm)
+    sv = np.linalg.svd(_raw(A), compute_uv=False)
+    atol_f, rtol_f = _tolerances(op, A, None, rtol)
+    rank = np.sum(sv > np.maximum(atol_f, rtol_f * sv[..., :1]), axis=-1)
+    dt = _raw(X).dtype
+    empty = _const(np.zeros((0,), dtype=dt))
+    residuals = empty
+    if driver != "gelsy" and m > n and np.all(rank == n):
+        r = matmul(A, X) - Bm
+        residuals = R.sum(r * r, axis=-2)
+        if vector:
+            residuals = getitem(residuals, (Ellipsis, 0))
+    if vector:
+        X = getitem(X, (Ellipsis, 0))
+    return LstsqResult(X, residuals,
+                       _const(rank.astype(np.int64)) if driver != "gels" else
+                       _const(np.zeros((0,), dtype=np.int64)),
+                       _const(sv.astype(dt)) if driver in ("gelsd", "gelss") else empty)
+
+
+# ------------------------------------------------------------------ matrix functions
+
+def matrix_power(A, n):
+    """A^n for an integer n by repeated squaring; n < 0 inverts first, n == 0 gives the
+    identity (as torch.linalg.matrix_power).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.matrix_power(tg.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
+    tensor([[1., 3.],
+            [0., 1.]])
+    """
+    A = _matrix("matrix_power", "A", A, square=True)
+    n = check_int("linalg.matrix_power", "n", n)
+    if n == 0:
+        # the identity, still connected to A (a zero gradient, as PyTorch's)
+        k = _shape(A)[-1]
+        everywhere = np.ones(_shape(A), dtype=bool)
+        return E.where(everywhere, np.eye(k, dtype=_raw(A).dtype), A)
+    if n < 0:
+        A = inv(A)
+        n = -n
+    result, base = None, A
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result if isinstance(result, Tensor) else _const(result)
+
+
+def matrix_exp(A):
+    """exp(A) of each square matrix (torch.linalg.matrix_exp); the derivative is the
+    Frechet derivative, computed by the block-triangular identity.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.matrix_exp(tg.zeros((2, 2)))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return apply(MatrixExp, _matrix("matrix_exp", "A", A, square=True))
+
+
+def sqrtm(A):
+    """Principal square root X of each square matrix (X @ X = A), as
+    scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
+    NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.sqrtm(tg.tensor([[4.0, 0.0], [0.0, 9.0]]))
+    tensor([[2., 0.],
+            [0., 3.]])
+    """
+    return apply(Sqrtm, _matrix("sqrtm", "A", A, square=True))
+
+
+def solve_sylvester(a, b, q):
+    """X with a X + X b = q, as scipy.linalg.solve_sylvester (a: (..., m, m),
+    b: (..., n, n), q: (..., m, n); batch axes broadcast), differentiable in all three.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.solve_sylvester(tg.eye(2), tg.eye(2), tg.ones((2, 2)))
+    tensor([[0.5000, 0.5000],
+            [0.5000, 0.5000]])
+    """
+    op = "solve_sylvester"
+    a = _matrix(op, "a", a, square=True)
+    b = _matrix(op, "b", b, square=True)
+    q = _matrix(op, "q", _as_float_operand(op, "q", q))
+    m, n = _shape(a)[-1], _shape(b)[-1]
+    if _shape(q)[-2:] != (m, n):
+        raise ValueError(f"linalg.{op}: q of shape {_shape(q)} does not match a of shape "
+                         f"{_shape(a)} and b of shape {_shape(b)}: q needs ({m}, {n}) "
+                         "matrices")
+    broadcast_shapes(f"linalg.{op} (batch axes)", _shape(a)[:-2], _shape(b)[:-2],
+                     _shape(q)[:-2])
+    return apply(SolveSylvester, a, b, q)
+
+
+def cond(A, p=None):
+    """Condition number of each matrix in the norm p, as torch.linalg.cond: p None or 2
+    (s_max / s_min, any shape), -2 (s_min / s_max), or 'fro', 'nuc', inf, -inf, 1, -1
+    (|A|_p |A^-1|_p, square A).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.cond(tg.tensor([[4.0, 0.0], [0.0, 2.0]]))
+    tensor(2.)
+    """
+    A = _matrix("cond", "A", A)
+    if p is None or p == 2 or p == -2:
+        s = svdvals(A)
+        hi = getitem(s, (Ellipsis, 0))
+        lo = getitem(s, (Ellipsis, -1))
+        return hi / lo if p != -2 else lo / hi
+    if p not in ("fro", "nuc", np.inf, -np.inf, 1, -1):
+        raise ValueError(f"linalg.cond: p must be None, 2, -2, 'fro', 'nuc', inf, -inf, 1 "
+                         f"or -1, got {p!r}")
+    A = _matrix("cond", "A", A, square=True)
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    """Numerical rank of each matrix: the number of singular values above
+    max(atol, rtol * s_max), as torch.linalg.matrix_rank (int64, no gradient).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.matrix_rank(tg.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    tensor(1)
+    """
+    A = _matrix("matrix_rank", "A", A)
+    check_bool("linalg.matrix_rank", "hermitian", hermitian)
+    atol_f, rtol_f = _tolerances("matrix_rank", A, atol, rtol)
+    a = _raw(A)
+    if a.shape[-1] == 0 or a.shape[-2] == 0:
+        return _const(np.zeros(a.shape[:-2], dtype=np.int64))
+    s = np.linalg.svd(a, compute_uv=False)
+    return _const(np.sum(s > np.maximum(atol_f, rtol_f * s[..., :1]), axis=-1)
+                  .astype(np.int64))
+
+
+def multi_dot(tensors):
+    """The product of a list of matrices in the cheapest order, as
+    torch.linalg.multi_dot: the first may be a 1-D row vector and the last a 1-D column
+    vector; the others are 2-D.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.multi_dot([tg.ones(2), tg.ones((2, 3)), tg.ones(3)])
+    tensor(6.)
+    """
+    if not isinstance(tensors, (list, tuple)) or len(tensors) < 2:
+        raise ValueError(f"linalg.multi_dot: tensors must be a list of at least 2 "
+                         f"tensors, got {describe(tensors)}")
+    xs = [_as_float_operand("multi_dot", f"tensors[{i}]", t) for i, t in enumerate(tensors)]
+    last = len(xs) - 1
+    for i, x in enumerate(xs):
+        nd = np.ndim(_raw(x))
+        ok = nd == 2 or (nd == 1 and i in (0, last))
+        if not ok:
+            raise ValueError(f"linalg.multi_dot: tensors[{i}] must be 2-D (the first and "
+                             f"last may be 1-D), got shape {_shape(x)}")
+    first_1d, last_1d = np.ndim(_raw(xs[0])) == 1, np.ndim(_raw(xs[-1])) == 1
+    if first_1d:
+        xs[0] = getitem(xs[0], (None, slice(None)))
+    if last_1d:
+        xs[-1] = getitem(xs[-1], (slice(None), None))
+    for i in range(last):
+        if _shape(xs[i])[1] != _shape(xs[i + 1])[0]:
+            raise ValueError(f"linalg.multi_dot: tensors[{i}] and tensors[{i + 1}] do not "
+                             f"chain: shapes {_shape(tensors[i])} and "
+                             f"{_shape(tensors[i + 1])}")
+    out = _chain(xs)
+    if first_1d:
+        out = getitem(out, (0,))
+    if last_1d:
+        out = getitem(out, (Ellipsis, 0))
+    return out if isinstance(out, Tensor) else _const(out)
+
+
+def _chain(xs):
+    """Matrix-chain order by dynamic programming over the split points."""
+    dims = [_shape(x)[0] for x in xs] + [_shape(xs[-1])[1]]
+    k = len(xs)
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j] = None
+            for s in range(i, j):
+                c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, s
+
+    def build(i, j):
+        if i == j:
+            return xs[i]
+        s = split[i][j]
+        return matmul(build(i, s), build(s + 1, j))
+    return build(0, k - 1)
+
+
+def vecdot(x, y, *, dim=-1):
+    """Dot products of the vectors along `dim`, with broadcasting, as
+    torch.linalg.vecdot (real input).
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.vecdot(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    """
+    x = _as_float_operand("vecdot", "x", x)
+    y = _as_float_operand("vecdot", "y", y)
+    shape = broadcast_shapes("linalg.vecdot", _shape(x), _shape(y))
+    d = check_int("linalg.vecdot", "dim", dim)
+    if not -len(shape) <= d < len(shape):
+        raise ValueError(f"linalg.vecdot: dim {dim} is out of range for the broadcast "
+                         f"shape {shape}")
+    return R.sum(E.mul(x, y), axis=d % len(shape))
+
+
+def cross(input, other, *, dim=-1):
+    """Cross product of 3-vectors along `dim`, with broadcasting, as torch.linalg.cross.
+
+    >>> import tapegrad as tg
+    >>> tg.linalg.cross(tg.tensor([1.0, 0.0, 0.0]), tg.tensor([0.0, 1.0, 0.0]))
+    tensor([0., 0., 1.])
+    """
+    x = _as_float_operand("cross", "input", input)
+    y = _as_float_operand("cross", "other", other)
+    shape = broadcast_shapes("linalg.cross", _shape(x), _shape(y))
+    nd = len(shape)
+    d = check_int("linalg.cross", "dim", dim)
+    if not -nd <= d < nd or nd == 0:
+        raise ValueError(f"linalg.cross: dim {dim} is out of range for shape {shape}")
+    d %= nd
+    if shape[d] != 3:
+        raise ValueError(f"linalg.cross: inputs must have size 3 along dim {dim}, got "
+                         f"broadcast shape {shape}")
+    if _shape(x) != shape:
+        x = call(BroadcastTo, x, shape=shape)
+    if _shape(y) != shape:
+        y = call(BroadcastTo, y, shape=shape)
+
+    def part(v, i):
+        return getitem(v, (slice(None),) * d + (i,))
+    x0, x1, x2 = (part(x, i) for i in range(3))
+    y0, y1, y2 = (part(y, i) for i in range(3))
+    out = call(Stack, x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0, axis=d)
+    return out if isinstance(out, Tensor) else _const(out)
+
+
+__all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
+           "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
+           "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
+           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester"]

@@ -1,0 +1,542 @@
+"""Linear solvers and matrix functions: inv, solve, solve_triangular, det, the log of
+|det|, cholesky, pinv, matrix_exp. Inputs are batches of matrices in the last two axes
+(leading axes broadcast, as in torch.linalg). Every rule is written with tapegrad ops, so
+it records and differentiates again; the rules broadcast over a leading tangent batch
+axis, which is why they declare batching = "aware" without reading ctx.batched."""
+import warnings
+
+import numpy as np
+
+from .. import _state
+from ._apply import call
+from ._op import Op, register, tangent_sum
+from .elementwise import Where
+from .linalg import Einsum, MatMul, _parse_einsum, _raw
+from .shape import BroadcastTo, Concatenate, GetItem, Transpose
+
+
+class LinAlgError(RuntimeError):
+    """A matrix the function cannot handle (singular, not positive definite), as
+    torch.linalg.LinAlgError: a RuntimeError."""
+
+
+class IllConditionedWarning(RuntimeWarning):
+    """Under detect_anomaly: a matrix inverted or solved with is so ill conditioned that
+    the result (and its gradient) has lost more than half of its digits."""
+
+
+def _check_conditioning(op, A):
+    """Warn under detect_anomaly when cond(A) > eps^-1/2 (half the digits lost)."""
+    if not _state.local.anomaly or A.size == 0:
+        return
+    with np.errstate(all="ignore"):
+        cond = np.linalg.cond(A)
+    worst = float(np.max(cond))
+    if not worst < np.finfo(A.dtype).eps ** -0.5:
+        warnings.warn(f"linalg.{op}: A of shape {A.shape} is ill conditioned (condition "
+                      f"number {worst:.3g}); the result and its gradient have lost about "
+                      f"{np.log10(worst):.0f} digits", IllConditionedWarning, stacklevel=3)
+
+
+# ------------------------------------------------------------------ rule helpers
+
+def mT(a):
+    """Swap the last two axes (Tensor or ndarray)."""
+    nd = np.ndim(_raw(a))
+    return call(Transpose, a, axes=tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def mm(a, b):
+    return call(MatMul, a, b)
+
+
+def ein(subscripts, *xs):
+    ins, out = _parse_einsum(subscripts, [np.shape(_raw(x)) for x in xs])
+    return call(Einsum, *xs, ins=ins, out=out)
+
+
+def diag_part(a):
+    """The diagonal of each matrix: (..., n, n) -> (..., n)."""
+    return ein("...ii->...i", a)
+
+
+def diag_embed(v, dtype):
+    """(..., n) -> (..., n, n) with v on the diagonal."""
+    n = np.shape(_raw(v))[-1]
+    return row(v) * np.eye(n, dtype=dtype)
+
+
+def row(v):
+    """v[..., None, :]: (..., n) -> (..., 1, n), which scales column j by v_j."""
+    return call(GetItem, v, index=(Ellipsis, None, slice(None)))
+
+
+def column(v):
+    """v[..., :, None]: (..., n) -> (..., n, 1), which scales row i by v_i."""
+    return call(GetItem, v, index=(Ellipsis, slice(None), None))
+
+
+def scalar_to_matrix(v):
+    """(...) -> (..., 1, 1)."""
+    return call(GetItem, v, index=(Ellipsis, None, None))
+
+
+def sym(a):
+    """(a + a^T) / 2: the part of a gradient that acts on symmetric perturbations."""
+    return (a + mT(a)) * 0.5
+
+
+def dtype_of(*vs):
+    return np.result_type(*(_raw(v) for v in vs))
+
+
+def tri_mask(n, upper, strict, dtype):
+    ones = np.ones((n, n), dtype=dtype)
+    k = 1 if strict else 0
+    return np.triu(ones, k) if upper else np.tril(ones, -k)
+
+
+def break_ties(d):
+    """1 / d where d != 0, 0 where d == 0: the coupling between eigen/singular values
+    (d is their difference). A tie (d == 0, the diagonal included) gets 0, so the
+    gradient of a loss that does not depend on the basis inside a degenerate subspace
+    stays finite; near-ties give large but finite values."""
+    tie = _raw(d) == 0
+    if not np.any(tie):
+        return 1.0 / d
+    return call(Where, tie, 0.0, 1.0 / call(Where, tie, 1.0, d))
+
+
+def linalg_error(op, what):
+    return LinAlgError(f"linalg.{op}: {what}")
+
+
+# ------------------------------------------------------------------ inv, solve
+
+@register
+class Inv(Op):
+    """Inverse of the matrices in the last two axes. d(A^-1) = -A^-1 dA A^-1."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        _check_conditioning("inv", A)
+        try:
+            return np.linalg.inv(A)
+        except np.linalg.LinAlgError:
+            raise linalg_error("inv", f"the input of shape {A.shape} is singular; the "
+                               "inversion could not be completed") from None
+
+    @staticmethod
+    def vjp(ctx, g):
+        (x,) = ctx.saved
+        return (-mm(mm(mT(x), g), mT(x)),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (x,) = ctx.saved
+        return -mm(mm(x, dA), x)
+
+
+@register
+class Solve(Op):
+    """X with A X = B; B holds k right-hand sides as columns (..., n, k), batch axes
+    broadcast. gB = A^-T g, gA = -gB X^T; dX = A^-1 (dB - dA X)."""
+    batching = "aware"
+    args = ("A", "B")
+    saves = ("A", "out")
+
+    @staticmethod
+    def forward(A, B):
+        _check_conditioning("solve", A)
+        try:
+            return np.linalg.solve(A, B)
+        except np.linalg.LinAlgError:
+            raise linalg_error("solve", f"A of shape {A.shape} is singular; the solve "
+                               "could not be completed") from None
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, x = ctx.saved
+        gB = call(Solve, mT(A), g)
+        gA = -mm(gB, mT(x)) if ctx.needs_grad[0] else None
+        return gA, gB if ctx.needs_grad[1] else None
+
+    @staticmethod
+    def jvp(ctx, dA, dB):
+        A, x = ctx.saved
+        dA, dB = lift(ctx, dA, 0), lift(ctx, dB, 1)
+        rhs = tangent_sum(dB, None if dA is None else -mm(dA, x))
+        return call(Solve, A, rhs)
+
+
+@register
+class SolveTriangular(Op):
+    """X with T X = B, T the upper or lower triangle of A (unit diagonal when
+    `unitriangular`); the other triangle of A is never read, and its gradient is 0."""
+    batching = "aware"
+    args = ("A", "B")
+    saves = ("A", "out")
+
+    @staticmethod
+    def forward(A, B, *, upper, unitriangular):
+        n = A.shape[-1]
+        if A.ndim == 2 and B.ndim == 2 and A.size:
+            try:
+                import scipy.linalg     # optional: a triangular solve instead of LU
+            except ImportError:
+                pass
+            else:
+                try:
+                    out = scipy.linalg.solve_triangular(A, B, lower=not upper,
+                                                        unit_diagonal=unitriangular,
+                                                        check_finite=False)
+                except np.linalg.LinAlgError:
+                    raise linalg_error("solve_triangular", f"A of shape {A.shape} has a "
+                                       "zero on its diagonal; the solve could not be "
+                                       "completed") from None
+                return out.astype(np.result_type(A, B), copy=False)
+        T = A * tri_mask(n, upper, unitriangular, A.dtype)
+        if unitriangular:
+            T = T + np.eye(n, dtype=A.dtype)
+        try:
+            return np.linalg.solve(T, B)
+        except np.linalg.LinAlgError:
+            raise linalg_error("solve_triangular", f"A of shape {A.shape} has a zero on "
+                               "its diagonal; the solve could not be completed") from None
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, x = ctx.saved
+        up, unit = ctx.params["upper"], ctx.params["unitriangular"]
+        gB = call(SolveTriangular, mT(A), g, upper=not up, unitriangular=unit)
+        gA = None
+        if ctx.needs_grad[0]:
+            n = np.shape(_raw(A))[-1]
+            gA = -mm(gB, mT(x)) * tri_mask(n, up, unit, dtype_of(A, g))
+        return gA, gB if ctx.needs_grad[1] else None
+
+    @staticmethod
+    def jvp(ctx, dA, dB):
+        A, x = ctx.saved
+        up, unit = ctx.params["upper"], ctx.params["unitriangular"]
+        dA, dB = lift(ctx, dA, 0), lift(ctx, dB, 1)
+        if dA is not None:
+            n = np.shape(_raw(A))[-1]
+            dA = -mm(dA * tri_mask(n, up, unit, dtype_of(A, dA)), x)
+        return call(SolveTriangular, A, tangent_sum(dB, dA), upper=up, unitriangular=unit)
+
+
+def lift(ctx, d, i):
+    """A batched tangent of input i with axes inserted after its batch axis, so that it
+    lines up with the result's batch axes when input i has fewer of them."""
+    if d is None or ctx.batched is None:
+        return d
+    k = len(ctx.out_shape) - len(ctx.in_shapes[i])
+    return d if k <= 0 else call(GetItem, d, index=(slice(None),) + (None,) * k)
+
+
+def solve_tri(A, B, upper):
+    return call(SolveTriangular, A, B, upper=upper, unitriangular=False)
+
+
+# ------------------------------------------------------------------ det
+
+@register
+class Det(Op):
+    """Determinant. d det = tr(adj(A) dA), with adj(A)^T = det(A) A^-T when A is
+    well conditioned. A singular or nearly singular A gets the adjugate itself, as the
+    cofactors (signed determinants of the (n-1) x (n-1) minors): finite, and
+    differentiable again through Det."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("A", "out")
+
+    @staticmethod
+    def forward(A):
+        return np.linalg.det(A)
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, d = ctx.saved
+        return (scalar_to_matrix(g) * _cofactors(A, d),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        A, d = ctx.saved
+        return ein("...ij,...ij->...", _cofactors(A, d), dA)
+
+
+def _cofactors(A, d):
+    """The cofactor matrix adj(A)^T: det(A) A^-T for well-conditioned A; by minors when
+    some A is singular or so ill-conditioned (cond > eps^-1/2) that A^-1 loses half the
+    digits, which is where det * A^-T stops being accurate."""
+    a = _raw(A)
+    if np.all(_raw(d) != 0) and a.shape[-1] > 0:
+        with np.errstate(all="ignore"):
+            cond = np.linalg.cond(a)
+        if np.all(cond < np.finfo(a.dtype).eps ** -0.5):
+            return scalar_to_matrix(d) * mT(call(Inv, A))
+    n = np.shape(_raw(A))[-1]
+    if n == 1:
+        return np.ones(np.shape(_raw(A)), dtype=dtype_of(A))
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)])   # (n, n-1)
+    rows = keep[:, None, :, None]           # minor (i, j): rows without i ...
+    cols = keep[None, :, None, :]           # ... and columns without j
+    minors = call(Det, call(GetItem, A, index=(Ellipsis, rows, cols)))
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return minors * signs.astype(dtype_of(A))
+
+
+@register
+class LogAbsDet(Op):
+    """log |det A|. d = tr(A^-1 dA)."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("A",)
+
+    @staticmethod
+    def forward(A):
+        return np.linalg.slogdet(A)[1]
+
+    @staticmethod
+    def vjp(ctx, g):
+        (A,) = ctx.saved
+        return (scalar_to_matrix(g) * mT(call(Inv, A)),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (A,) = ctx.saved
+        return ein("...ji,...ij->...", call(Inv, A), dA)
+
+
+# ------------------------------------------------------------------ cholesky
+
+def _leading_minor(A):
+    """1-based order of the first leading minor that is not positive definite."""
+    a = np.asarray(A, dtype=np.float64).reshape((-1,) + A.shape[-2:])
+    n = A.shape[-1]
+    first = n
+    for m in a:
+        for k in range(1, n + 1):
+            try:
+                np.linalg.cholesky(m[:k, :k])
+            except np.linalg.LinAlgError:
+                first = min(first, k)
+                break
+    return first
+
+
+@register
+class Cholesky(Op):
+    """Lower Cholesky factor L of a symmetric positive-definite A (the lower triangle of
+    A is read). Derivatives are those along symmetric perturbations (PyTorch's
+    convention): dL = L Phi(L^-1 sym(dA) L^-T), gA = sym(L^-T Phi(L^T gL) L^-1), Phi
+    the lower triangle with the diagonal halved."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        try:
+            return np.linalg.cholesky(A)
+        except np.linalg.LinAlgError:
+            k = _leading_minor(A)
+            raise linalg_error("cholesky", f"the factorization could not be completed "
+                               f"because the input of shape {A.shape} is not positive-"
+                               f"definite (the leading minor of order {k} is not "
+                               "positive-definite)") from None
+
+    @staticmethod
+    def vjp(ctx, g):
+        (L,) = ctx.saved
+        n = np.shape(_raw(L))[-1]
+        phi = _phi_mask(n, dtype_of(L, g))
+        m = mm(mT(L), g) * phi
+        w = solve_tri(mT(L), m, upper=True)                 # L^-T M
+        s = mT(solve_tri(mT(L), mT(w), upper=True))         # L^-T M L^-1
+        return (sym(s),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (L,) = ctx.saved
+        n = np.shape(_raw(L))[-1]
+        y = solve_tri(L, sym(dA), upper=False)              # L^-1 dA
+        z = mT(solve_tri(L, mT(y), upper=False))            # L^-1 dA L^-T
+        return mm(L, z * _phi_mask(n, dtype_of(L, dA)))
+
+
+def _phi_mask(n, dtype):
+    return np.tril(np.ones((n, n), dtype=dtype), -1) + 0.5 * np.eye(n, dtype=dtype)
+
+
+# ------------------------------------------------------------------ pinv
+
+@register
+class Pinv(Op):
+    """Moore-Penrose pseudo-inverse X of A (m, n), singular values below
+    max(atol, rtol * s_max) dropped. The derivative holds where the rank is constant:
+    dX = -X dA X + X X^T dA^T (I - A X) + (I - X A) dA^T X^T X."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("A", "out")
+
+    @staticmethod
+    def forward(A, *, atol, rtol, hermitian):
+        if A.size == 0:
+            return np.zeros(A.shape[:-2] + (A.shape[-1], A.shape[-2]), dtype=A.dtype)
+        u, s, vh = np.linalg.svd(A, full_matrices=False)
+        cut = np.maximum(atol, rtol * s[..., :1])
+        inv_s = np.where(s > cut, 1.0 / np.where(s > cut, s, 1.0), 0.0).astype(A.dtype)
+        return np.swapaxes(vh, -1, -2) @ (inv_s[..., :, None] * np.swapaxes(u, -1, -2))
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, x = ctx.saved
+        m, n = np.shape(_raw(A))[-2:]
+        dt = dtype_of(A, g)
+        pa = np.eye(m, dtype=dt) - mm(A, x)          # I - A X  (m, m)
+        px = np.eye(n, dtype=dt) - mm(x, A)          # I - X A  (n, n)
+        xt = mT(x)
+        gt = mT(g)
+        return (-mm(mm(xt, g), xt) + mm(mm(pa, gt), mm(x, xt)) + mm(mm(xt, x), mm(gt, px)),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        A, x = ctx.saved
+        m, n = np.shape(_raw(A))[-2:]
+        dt = dtype_of(A, dA)
+        pa = np.eye(m, dtype=dt) - mm(A, x)
+        px = np.eye(n, dtype=dt) - mm(x, A)
+        dat = mT(dA)
+        xt = mT(x)
+        return (-mm(mm(x, dA), x) + mm(mm(x, xt), mm(dat, pa)) + mm(mm(px, dat), mm(xt, x)))
+
+
+# ------------------------------------------------------------------ matrix_exp
+
+@register
+class MatrixExp(Op):
+    """exp(A) of square matrices (scipy.linalg.expm, Pade with scaling and squaring).
+    The Frechet derivative L(A, E) is the top-right block of exp([[A, E], [0, A]]), so
+    both rules are MatrixExp again: dX = L(A, dA), gA = L(A^T, g)."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("A",)
+
+    @staticmethod
+    def forward(A):
+        import scipy.linalg         # optional dependency, needed only here
+        if A.shape[-1] == 0:
+            return np.zeros_like(A)
+        return np.asarray(scipy.linalg.expm(A), dtype=A.dtype)
+
+    @staticmethod
+    def vjp(ctx, g):
+        (A,) = ctx.saved
+        return (_frechet(mT(A), g),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (A,) = ctx.saved
+        return _frechet(A, dA)
+
+
+def _frechet(A, E):
+    """L(A, E) by the block-triangular identity (A broadcast to E's batch shape)."""
+    shape = np.broadcast_shapes(np.shape(_raw(A)), np.shape(_raw(E)))
+    if np.shape(_raw(A)) != shape:
+        A = call(BroadcastTo, A, shape=shape)
+    if np.shape(_raw(E)) != shape:
+        E = call(BroadcastTo, E, shape=shape)
+    n = shape[-1]
+    nd = len(shape)
+    zero = np.zeros(shape, dtype=dtype_of(A, E))
+    top = call(Concatenate, A, E, axis=nd - 1, sizes=(n, n))
+    bottom = call(Concatenate, zero, A, axis=nd - 1, sizes=(n, n))
+    big = call(Concatenate, top, bottom, axis=nd - 2, sizes=(n, n))
+    return call(GetItem, call(MatrixExp, big), index=(Ellipsis, slice(0, n), slice(n, None)))
+
+
+# ------------------------------------------------------------------ sylvester, sqrtm
+
+@register
+class SolveSylvester(Op):
+    """X with A X + X B = Q (scipy.linalg.solve_sylvester; batch axes broadcast). The
+    map X -> A X + X B is linear, so both rules solve another Sylvester equation:
+    dX = S(A, B; dQ - dA X - X dB); with G = S(A^T, B^T; g): gQ = G, gA = -G X^T,
+    gB = -X^T G."""
+    batching = "aware"
+    args = ("A", "B", "Q")
+    saves = ("A", "B", "out")
+
+    @staticmethod
+    def forward(A, B, Q):
+        import scipy.linalg         # optional dependency, needed only here
+        shape = np.broadcast_shapes(A.shape[:-2], B.shape[:-2], Q.shape[:-2])
+        dt = np.result_type(A, B, Q)
+        a = np.broadcast_to(A, shape + A.shape[-2:]).reshape((-1,) + A.shape[-2:])
+        b = np.broadcast_to(B, shape + B.shape[-2:]).reshape((-1,) + B.shape[-2:])
+        q = np.broadcast_to(Q, shape + Q.shape[-2:]).reshape((-1,) + Q.shape[-2:])
+        out = np.empty(q.shape, dtype=dt)
+        for i in range(q.shape[0]):
+            out[i] = scipy.linalg.solve_sylvester(a[i], b[i], q[i])
+        return out.reshape(shape + Q.shape[-2:])
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, B, x = ctx.saved
+        G = call(SolveSylvester, mT(A), mT(B), g)
+        need = ctx.needs_grad
+        return (-mm(G, mT(x)) if need[0] else None, -mm(mT(x), G) if need[1] else None,
+                G if need[2] else None)
+
+    @staticmethod
+    def jvp(ctx, dA, dB, dQ):
+        A, B, x = ctx.saved
+        dA, dB, dQ = lift(ctx, dA, 0), lift(ctx, dB, 1), lift(ctx, dQ, 2)
+        rhs = tangent_sum(dQ, None if dA is None else -mm(dA, x),
+                          None if dB is None else -mm(x, dB))
+        return call(SolveSylvester, A, B, rhs)
+
+
+@register
+class Sqrtm(Op):
+    """The principal square root X of A (X X = A; scipy.linalg.sqrtm), for real input
+    whose square root is real. X dX + dX X = dA, so dX = S(X, X; dA) and
+    gA = S(X^T, X^T; g) with S the Sylvester solve."""
+    batching = "aware"
+    args = ("A",)
+    saves = ("out",)
+
+    @staticmethod
+    def forward(A):
+        import scipy.linalg         # optional dependency, needed only here
+        if A.shape[-1] == 0:
+            return np.zeros_like(A)
+        x = scipy.linalg.sqrtm(A)
+        if np.iscomplexobj(x):
+            if np.any(x.imag != 0):
+                raise NotImplementedError(
+                    f"sqrtm: the input of shape {A.shape} has no real square root (a "
+                    "negative real eigenvalue); complex results are not supported yet "
+                    "(issue 16)")
+            x = x.real
+        return np.asarray(x, dtype=A.dtype)
+
+    @staticmethod
+    def vjp(ctx, g):
+        (x,) = ctx.saved
+        return (call(SolveSylvester, mT(x), mT(x), g),)
+
+    @staticmethod
+    def jvp(ctx, dA):
+        (x,) = ctx.saved
+        return call(SolveSylvester, x, x, dA)
+
+
+__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det",
+           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
