@@ -2706,40 +2706,42 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
     tape_filter filter;
     if (filter_init(&filter, allowed) < 0)
         goto done;
+    /* one root at a time, each to the end: a root another root reaches is then a
+     * child in that search, finished (and its `need` known) before its parent */
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(roots); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(roots, i);
         if (wtable_get(waiting, r, &added) == NULL || (added && fpush(&st, r) < 0))
             goto done;
-    }
-    while (st.n) {
-        frame *f = &st.f[st.n - 1];
-        if (f->nexts == NULL && (f->nexts = nexts_of(f->node)) == NULL)
-            goto done;
-        if (f->j < PyTuple_GET_SIZE(f->nexts)) {
-            PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j++);
-            if (nxt == Py_None)
-                continue;
-            if (allowed != Py_None) {
-                int a = allows(&filter, nxt);
-                if (a <= 0) {
-                    if (a < 0)
-                        goto done;
+        while (st.n) {
+            frame *f = &st.f[st.n - 1];
+            if (f->nexts == NULL && (f->nexts = nexts_of(f->node)) == NULL)
+                goto done;
+            if (f->j < PyTuple_GET_SIZE(f->nexts)) {
+                PyObject *nxt = PyTuple_GET_ITEM(f->nexts, f->j++);
+                if (nxt == Py_None)
                     continue;
+                if (allowed != Py_None) {
+                    int a = allows(&filter, nxt);
+                    if (a <= 0) {
+                        if (a < 0)
+                            goto done;
+                        continue;
+                    }
                 }
+                wslot *w = wtable_get(waiting, nxt, &added);
+                if (w == NULL)
+                    goto done;
+                w->count++;
+                if (added && fpush(&st, nxt) < 0)
+                    goto done;
+                continue;
             }
-            wslot *w = wtable_get(waiting, nxt, &added);
-            if (w == NULL)
+            st.n--;         /* done: every node below it is done (the graph has no cycles) */
+            int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
+            Py_CLEAR(st.f[st.n].nexts);
+            if (r < 0)
                 goto done;
-            w->count++;
-            if (added && fpush(&st, nxt) < 0)
-                goto done;
-            continue;
         }
-        st.n--;         /* done: every node below it is done (the graph has no cycles) */
-        int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
-        Py_CLEAR(st.f[st.n].nexts);
-        if (r < 0)
-            goto done;
     }
     rc = 0;
 done:

@@ -386,10 +386,18 @@ def _plan_py(roots, allowed, targets):
     need = set() if targets is not None else None
     masks = {} if targets is not None or allowed is not None else None
     stack = []
+    # one root at a time, each to the end: a root another root reaches is then a child
+    # in that search, finished (and its `need` known) before its parent
     for r in roots:
-        if r not in waiting:
-            waiting[r] = 0
-            stack.append([r, 0])
+        if r in waiting:
+            continue
+        waiting[r] = 0
+        stack.append([r, 0])
+        _plan_from(stack, waiting, need, masks, allowed, targets)
+    return waiting, need, masks
+
+
+def _plan_from(stack, waiting, need, masks, allowed, targets):
     while stack:
         top = stack[-1]
         node, j = top
@@ -417,7 +425,6 @@ def _plan_py(roots, allowed, targets):
             if n is not None and not ok:
                 masks[node] = live      # some edge is cut or leads to no target
                 break
-    return waiting, need, masks
 
 
 def _allows(allowed, node):
