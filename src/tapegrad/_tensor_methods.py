@@ -309,6 +309,31 @@ class TensorMethods:
     def minimum(self, y):
         return ops.minimum(self, y)
 
+    # special functions (ops/special.py), PyTorch's method names
+    def lgamma(self):
+        return ops.lgamma(self)
+
+    def digamma(self):
+        return ops.digamma(self)
+
+    def polygamma(self, n):
+        return ops.polygamma(n, self)
+
+    def erfc(self):
+        return ops.erfc(self)
+
+    def erfinv(self):
+        return ops.erfinv(self)
+
+    def logit(self, eps=None):
+        return ops.logit(self, eps)
+
+    def xlogy(self, other):
+        return ops.xlogy(self, other)
+
+    def i0(self):
+        return ops.i0(self)
+
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's

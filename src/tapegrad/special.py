@@ -2,7 +2,7 @@
 
 >>> import tapegrad as tg
 >>> tg.special.ndtr(tg.tensor([0.0]))
-tensor([0.5])
+tensor([0.5000])
 """
 from .ops import erf, expm1, log1p, log_softmax, logsumexp, softmax  # noqa: F401
 from .ops.special import (digamma, entr, erfc, erfcinv, erfcx, erfinv, expit,  # noqa: F401

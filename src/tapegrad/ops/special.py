@@ -20,7 +20,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import special_numpy as _np_special
 from ._apply import apply, apply2, call
-from ._op import Op, _Stand, elementwise, register, tangent_sum
+from ._op import Op, _Stand, elementwise, register, scale, tangent_sum
 from ._shapes import check_int, check_operand
 from .activations import sigmoid
 from .elementwise import Exp, Log, Log1p, Where, clip
@@ -148,7 +148,7 @@ Lgamma, lgamma = elementwise(
 
     >>> import tapegrad as tg
     >>> tg.lgamma(tg.tensor([1.0, 3.0]))
-    tensor([0.    , 0.6931])
+    tensor([0.0000, 0.6931])
     """)
 Gamma, gamma = elementwise(_gamma, d=lambda x, out: out * _digamma(x), name="gamma",
                            doc="Gamma(x) (negative non-integers too); "
@@ -321,8 +321,8 @@ def _xlog1py_forward(x, y):
 
 class _XLog(Op):
     """Shared rules of xlogy and xlog1py: x log(shift + y), 0 where x = 0 (even at y = 0).
-    As PyTorch: d/dx is log(shift + y) where x != 0 and 0 where x = 0, so a zero weight
-    never meets log 0; d/dy = x / (shift + y)."""
+    As PyTorch: d/dx = log(shift + y), but 0 where x = 0 and the log is not finite
+    (y <= -shift), and a zero cotangent stays zero; d/dy = x / (shift + y)."""
     args = ("x", "y")
     saves = ("x", "y")
     batching = "elementwise"
@@ -331,23 +331,29 @@ class _XLog(Op):
 
     @classmethod
     def _dx(cls, x, y):
-        nz = np.asarray(x._data if isinstance(x, Tensor) else x) != 0
-        # log of y only where x != 0: a log(0) there would leave -inf in the rule's graph
-        safe = call(Where, nz, y, 1.0 - cls.shift)
-        return call(Where, nz, call(cls.log, safe), 0.0)
+        off = (np.asarray(_raw(x)) == 0) & (np.asarray(_raw(y)) <= -cls.shift)
+        if not np.any(off):
+            return call(cls.log, y)
+        # the log only where it is finite: a log(0) would leave -inf in the rule's graph
+        safe = call(Where, off, 1.0 - cls.shift, y)
+        return call(Where, off, 0.0, call(cls.log, safe))
 
     @classmethod
     def vjp(cls, ctx, g):
         x, y = ctx.saved
-        gx = g * cls._dx(x, y) if ctx.needs_grad[0] else None
+        gx = scale(g, cls._dx(x, y)) if ctx.needs_grad[0] else None
         gy = g * x / (y + cls.shift) if ctx.needs_grad[1] else None
         return gx, gy
 
     @classmethod
     def jvp(cls, ctx, dx, dy):
         x, y = ctx.saved
-        return tangent_sum(None if dx is None else dx * cls._dx(x, y),
+        return tangent_sum(None if dx is None else scale(dx, cls._dx(x, y)),
                            None if dy is None else dy * x / (y + cls.shift))
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
 
 
 @register
