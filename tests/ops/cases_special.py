@@ -7,6 +7,8 @@ import numpy as np
 
 import tapegrad as tg
 from tapegrad.ops import special as S
+from tapegrad.ops.special_signal import convolve
+from tapegrad.scipy.integrate import odeint
 
 from ._case import OpCase
 
@@ -56,6 +58,27 @@ def _torch_betainc(T, a, b, x):
 
 def _torch_lbeta(T, a, b):
     return T.lgamma(a) + T.lgamma(b) - T.lgamma(a + b)
+
+
+def _torch_convolve2d(T, x, y):
+    """Full 2-D convolution: conv2d (a correlation) with the kernel flipped, padded."""
+    h, w = y.shape
+    out = T.nn.functional.conv2d(x[None, None], T.flip(y, (0, 1))[None, None],
+                                 padding=(h - 1, w - 1))
+    return out[0, 0]
+
+
+def _drift(y0, t, k):
+    """dy/dt = k: the solver is exact for it (to rounding), so forward and reverse mode
+    agree to the bits the suite asks for; tests/test_scipy_integrate.py checks nonlinear
+    systems against finite differences."""
+    return odeint(lambda y, s, k: k + 0 * y, y0, t, args=(k,))
+
+
+def _times(rng, shapes):
+    y0 = rng.uniform(0.5, 1.5, shapes[0])
+    t = np.sort(rng.uniform(0.0, 1.0, shapes[1]))
+    return [y0, t, rng.uniform(0.5, 1.5, shapes[2])]
 
 
 ROWS = [
@@ -109,4 +132,10 @@ ROWS = [
     OpCase(S.y1, [(5,)], low=0.3, high=4.0, torch=_torch_y1),
     OpCase(lambda x: S.yv(1.5, x), [(5,)], low=0.3, high=4.0, name="yv",
            torch=lambda T, x: _torch_yv(T, 1.5, x)),
+    OpCase(convolve, [(3, 4), (2, 3)], torch=_torch_convolve2d),
+    OpCase(lambda x, y: convolve(x, y, mode="valid"), [(5,), (3,)], name="convolve_valid",
+           torch=lambda T, x, y: T.nn.functional.conv1d(x[None, None],
+                                                        T.flip(y, (0,))[None, None])[0, 0]),
+    OpCase(_drift, [(2,), (3,), (2,)], sample=_times, name="odeint",
+           torch=lambda T, y0, t, k: y0 + (t - t[0])[:, None] * k),
 ]

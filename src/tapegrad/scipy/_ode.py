@@ -81,7 +81,8 @@ def _const(v):
     """A value as a float64 Tensor that records nothing (a Tensor stays as it is)."""
     if isinstance(v, Tensor):
         return v
-    return make(np.array(v, dtype=np.float64))
+    a = np.array(v)
+    return make(a if a.dtype.kind == "f" else a.astype(np.float64))
 
 
 def _time(t, i):
@@ -119,7 +120,10 @@ class Odeint(Op):
 
     @staticmethod
     def forward(y0, t, theta, *, fn, rtol, atol):
-        return _solve(fn, y0, t, theta, rtol, atol)
+        # the solver computes in float64; the result takes y0's floating dtype
+        dtype = np.result_type(y0, t, theta)
+        out = _solve(fn, y0, t, theta, rtol, atol)
+        return out.astype(dtype if dtype.kind == "f" else np.float64, copy=False)
 
     # The adjoint method: a(t) = dL/dy(t) runs backward, a' = -a df/dy, jumping by g[i]
     # at each t[i]; dL/dtheta = integral of a df/dtheta; dL/dt[i] = g[i] . f(y[i], t[i])
