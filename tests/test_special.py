@@ -187,6 +187,8 @@ def test_tensor_methods_and_tg_special():
     np.testing.assert_allclose(x.xlogy(x).numpy(), sp.xlogy(x.numpy(), x.numpy()))
     np.testing.assert_allclose(tg.special.bessel_j0(x).numpy(), sp.j0(x.numpy()))
     np.testing.assert_allclose(tg.special.expit(x).numpy(), sp.expit(x.numpy()))
+    np.testing.assert_allclose((x + 2).mvlgamma(3).numpy(), sp.multigammaln(x.numpy() + 2, 3))
+    np.testing.assert_allclose(tg.mvlgamma(x + 2, 2).numpy(), sp.multigammaln(x.numpy() + 2, 2))
 
 
 def test_docstring_examples_run():

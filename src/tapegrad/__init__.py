@@ -27,8 +27,8 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
                   remainder, sinh)
-from .ops import (digamma, erfc, erfinv, i0, lgamma, logit, polygamma,  # noqa: F401,E402
-                  xlogy)
+from .ops import (digamma, erfc, erfinv, i0, lgamma, logit, mvlgamma,  # noqa: F401,E402
+                  polygamma, xlogy)
 from . import special  # noqa: F401,E402
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401

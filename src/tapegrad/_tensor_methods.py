@@ -334,6 +334,9 @@ class TensorMethods:
     def i0(self):
         return ops.i0(self)
 
+    def mvlgamma(self, p):
+        return ops.mvlgamma(self, p)
+
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's

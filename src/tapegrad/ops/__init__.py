@@ -20,7 +20,7 @@ from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa
                     swapaxes, transpose, unsqueeze)
 from .special import (betainc, digamma, erfc, erfcinv, erfcx, erfinv, gammainc,  # noqa: F401
                       gammaincc, gammaln, i0, i0e, i1, i1e, lgamma, log_ndtr, logit,
-                      multigammaln, ndtr, ndtri, polygamma, xlog1py, xlogy)
+                      multigammaln, mvlgamma, ndtr, ndtri, polygamma, xlog1py, xlogy)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

@@ -416,6 +416,11 @@ def multigammaln(a, d):
     return total + 0.25 * d * (d - 1) * _LOG_PI
 
 
+def mvlgamma(x, p):
+    """PyTorch's name for multigammaln(x, p)."""
+    return multigammaln(x, p)
+
+
 def logit(x, eps=None):
     """log(x / (1 - x)); with `eps`, x is first clipped to [eps, 1 - eps] (PyTorch)."""
     if eps is not None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import linalg as _linalg
 from .. import ops as _ops
-from ._args import f64
+from ._args import f64, raw
 
 
 def _need(who, name):
@@ -37,7 +37,7 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False):
     elif trans not in (0, "N"):
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', "
                          f"got {trans!r}")
-    vector = np.ndim(b._data if hasattr(b, "_data") else b) == 1
+    vector = np.ndim(raw(b)) == 1
     if vector:
         b = _ops.expand_dims(b, -1)
     fn = _need("solve_triangular", "solve_triangular")
