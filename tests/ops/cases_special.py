@@ -89,6 +89,8 @@ ROWS = [
     OpCase(lambda x: tg.polygamma(2, x), [(5,)], low=0.3, high=4.0, name="polygamma_2",
            torch=lambda T, x: T.polygamma(2, x)),
     OpCase(S.gamma, [(5,)], low=0.3, high=4.0, torch=lambda T, x: T.exp(T.lgamma(x))),
+    OpCase(S.rgamma, [(5,)], low=0.3, high=4.0, torch=lambda T, x: T.exp(-T.lgamma(x))),
+    OpCase(S.gammasgn, [(4,)], low=-0.9, high=-0.1, torch=lambda T, x: T.sign(x)),
     OpCase(S.gamma, [(4,)], low=-0.9, high=-0.1, name="gamma_negative",
            torch=lambda T, x: -T.exp(T.lgamma(x))),
     OpCase(S.beta, [(3, 1), (4,)], low=0.5, high=3.0,

@@ -103,6 +103,8 @@ _polygamma_forward.__name__ = "polygamma"
 _lgamma = _traceable("lgamma", _np_special.gammaln, "gammaln")
 _gamma = _traceable("gamma", _np_special.gamma)
 _digamma = _traceable("digamma", _np_special.digamma, "psi")
+_gammasgn = _traceable("gammasgn", _np_special.gammasgn)
+_rgamma = _traceable("rgamma", _np_special.rgamma)
 _beta = _traceable("beta")
 _betaln = _traceable("betaln", _np_special.betaln)
 _gammainc = _traceable("gammainc")
@@ -153,6 +155,10 @@ Lgamma, lgamma = elementwise(
 Gamma, gamma = elementwise(_gamma, d=lambda x, out: out * _digamma(x), name="gamma",
                            doc="Gamma(x) (negative non-integers too); "
                                "d Gamma = Gamma digamma.")
+Rgamma, rgamma = elementwise(_rgamma, d=lambda x, out: -out * _digamma(x), name="rgamma",
+                             doc="1 / Gamma(x), 0 at the poles; d rgamma = -rgamma digamma.")
+Gammasgn, gammasgn = elementwise(_gammasgn, d=0, name="gammasgn",
+                                 doc="The sign of Gamma(x); its derivative is 0.")
 Digamma, digamma = elementwise(_digamma, d=lambda x, out: _polygamma_forward(1.0, x),
                                name="digamma",
                                doc="psi(x) = d lgamma(x) / dx; d psi = polygamma(1, x). "

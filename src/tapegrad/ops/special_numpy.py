@@ -53,6 +53,24 @@ def gamma(x):
     return _gamma_v(x)
 
 
+def gammasgn(x):
+    """The sign of Gamma(x): 1 for x > 0, (-1)^ceil(-x) between the poles below 0."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        below = np.where(np.fmod(np.ceil(-x), 2.0) == 0, 1.0, -1.0)
+        out = np.where(x > 0, 1.0, below)
+        return np.where((x <= 0) & (x == np.floor(x)), np.where(x == 0, np.copysign(1.0, x),
+                                                                 np.nan), out)
+
+
+def rgamma(x):
+    with np.errstate(all="ignore"):
+        out = 1.0 / _gamma_v(x)
+    # 1 / Gamma is 0 at the poles, where _gamma_v gives nan (or inf at 0)
+    x = np.asarray(x, dtype=np.float64)
+    return np.where((x <= 0) & (x == np.floor(x)), 0.0, out)
+
+
 def betaln(a, b):
     return _lgamma_v(a) + _lgamma_v(b) - _lgamma_v(np.add(a, b))
 

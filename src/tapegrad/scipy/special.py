@@ -38,6 +38,8 @@ def _binary(fn, name):
 
 gammaln = _unary(_S.lgamma, "gammaln")
 gamma = _unary(_S.gamma, "gamma")
+gammasgn = _unary(_S.gammasgn, "gammasgn")
+rgamma = _unary(_S.rgamma, "rgamma")
 digamma = _unary(_S.digamma, "digamma")
 psi = _unary(_S.digamma, "psi")
 erf = _unary(_ops.erf, "erf")
@@ -69,6 +71,8 @@ iv = _binary(_S.iv, "iv")
 ive = _binary(_S.ive, "ive")
 jv = _binary(_S.jv, "jv")
 yv = _binary(_S.yv, "yv")
+jn = _binary(_S.jv, "jn")          # integer orders: SciPy's jn is jv
+yn = _binary(_S.yv, "yn")
 
 
 def polygamma(n, x):
