@@ -257,3 +257,38 @@ def test_numpy_fallback_module_edges():
         np.testing.assert_array_equal(special_numpy.erfinv(np.array([1.0, -1.0, 2.0])),
                                       [np.inf, -np.inf, np.nan])
         assert np.isnan(special_numpy.polygamma(np.array([1.5]), np.array([2.0]))[0])
+
+
+def test_a_process_without_scipy_imports_and_runs_the_fallbacks():
+    """SciPy blocked before tapegrad is imported: nothing imports it eagerly, the NumPy
+    paths of special functions, stats, convolve and odeint run, the others say why not."""
+    import subprocess
+    code = """
+import sys
+sys.modules["scipy"] = None
+import numpy as np
+import tapegrad as tg
+import tapegrad.scipy.stats.norm as norm
+from tapegrad.scipy import integrate, signal, special
+x = tg.tensor(np.array([0.5, 2.0]), requires_grad=True)
+(special.gammaln(x) + norm.logcdf(x) + special.erfinv(x / 3)).sum().backward()
+print(np.round(x.grad.numpy(), 6).tolist())
+print(signal.convolve([1.0, 2.0], [1.0, 1.0]).numpy().tolist())
+y = integrate.odeint(lambda y, t: -y, np.array([1.0]), np.array([0.0, 1.0]))
+print(round(float(y.numpy()[-1, 0]), 6))
+try:
+    special.i0(x)
+except ImportError as e:
+    print("ImportError", "pip install scipy" in str(e))
+print("scipy" in sys.modules and sys.modules["scipy"] is not None)
+"""
+    env_path = str(__import__("pathlib").Path(tg.__file__).parent.parent)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": env_path, "PATH": ""}, timeout=120)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    want = sp.psi([0.5, 2.0]) + np.exp(-0.5 * np.array([0.25, 4.0]) - sp.log_ndtr([0.5, 2.0])) \
+        / np.sqrt(2 * np.pi) + np.sqrt(np.pi) / 2 * np.exp(sp.erfinv([0.5 / 3, 2.0 / 3]) ** 2) / 3
+    np.testing.assert_allclose(eval(lines[0]), want, atol=2e-6)
+    assert lines[1:] == ["[1.0, 3.0, 2.0]", str(round(float(np.exp(-1.0)), 6)),
+                         "ImportError True", "False"]
