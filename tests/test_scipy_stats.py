@@ -117,4 +117,10 @@ def test_multivariate_normal():
                                ss.multivariate_normal.logpdf(x, mean, np.diag(cov)))
     np.testing.assert_allclose(mvn.entropy(mean, cov).numpy(),
                                ss.multivariate_normal.entropy(mean, cov))
+    # SciPy's shapes: one point, (1, d) points and 1-D normals squeeze
+    for args in [(x[:1], mean, cov), (np.array([0.3, 1.2]), 0.5, 2.0), (0.3, 0.5, 2.0),
+                 (x[0], None, cov)]:
+        got, want = mvn.logpdf(*args).numpy(), ss.multivariate_normal.logpdf(*args)
+        assert np.shape(got) == np.shape(want)
+        np.testing.assert_allclose(got, want)
     _fd_check(lambda x, m, c: mvn.logpdf(x, m, (c + c.T) / 2), x, mean, cov)

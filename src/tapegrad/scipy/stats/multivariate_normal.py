@@ -41,15 +41,16 @@ def _factor(who, cov, d, allow_singular):
     return low, 2.0 * ops.sum(ops.log(low[idx, idx]))
 
 
-def _dim(x, mean):
+def _dim(mean, cov):
+    """The dimension as SciPy infers it: from mean, else from cov, else 1."""
     if mean is not None and np.ndim(raw(mean)) > 0:
         return np.shape(raw(mean))[-1]
-    return np.shape(raw(x))[-1] if np.ndim(raw(x)) > 0 else 1
+    return np.shape(raw(cov))[0] if np.ndim(raw(cov)) > 0 else 1
 
 
 def logpdf(x, mean=None, cov=1, allow_singular=False):
     x = f64(x)
-    d = _dim(x, mean)
+    d = _dim(mean, cov)
     if np.ndim(raw(x)) == 0 or (d == 1 and np.shape(raw(x))[-1] != 1):
         x = ops.expand_dims(x, -1)          # scalars and 1-D samples of a 1-D normal
     diff = x if mean is None else x - f64(mean)
@@ -57,7 +58,8 @@ def logpdf(x, mean=None, cov=1, allow_singular=False):
     batch = np.shape(raw(diff))[:-1]
     cols = ops.transpose(ops.reshape(diff, (-1, d)))
     white = linalg.solve_triangular(low, cols, upper=False)
-    maha = ops.reshape(ops.sum(white * white, axis=0), batch)
+    # SciPy squeezes the batch shape: one point gives a scalar, (1, d) points too
+    maha = ops.reshape(ops.sum(white * white, axis=0), tuple(n for n in batch if n != 1))
     return -0.5 * (d * _LOG_2PI + logdet + maha)
 
 
@@ -67,8 +69,6 @@ def pdf(x, mean=None, cov=1, allow_singular=False):
 
 def entropy(mean=None, cov=1):
     """Differential entropy, 0.5 d (1 + log 2 pi) + 0.5 log det cov."""
-    c = raw(cov)
-    d = np.shape(c)[-1] if np.ndim(c) else (np.shape(raw(mean))[-1] if mean is not None
-                                          and np.ndim(raw(mean)) else 1)
-    _, logdet = _factor("entropy", cov, d, False)
+    _, logdet = _factor("entropy", cov, _dim(mean, cov), False)
+    d = _dim(mean, cov)
     return 0.5 * d * (1.0 + _LOG_2PI) + 0.5 * logdet
