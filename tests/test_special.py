@@ -292,3 +292,15 @@ print("scipy" in sys.modules and sys.modules["scipy"] is not None)
     np.testing.assert_allclose(eval(lines[0]), want, atol=2e-6)
     assert lines[1:] == ["[1.0, 3.0, 2.0]", str(round(float(np.exp(-1.0)), 6)),
                          "ImportError True", "False"]
+
+
+def test_scipy_ufunc_table_names_scipys_ufuncs_and_matching_ops():
+    x = np.array([0.3, 0.7])
+    for name, fn in S.SCIPY_UFUNCS.items():
+        uf = getattr(sp, name)
+        assert isinstance(uf, np.ufunc), name
+        with_order = name in ("iv", "ive", "jv", "jn", "yv", "yn", "gammainc", "gammaincc",
+                              "betainc")
+        args = [1.0] * (uf.nin - 1) + [x] if with_order else [x] * uf.nin
+        with np.errstate(all="ignore"):
+            np.testing.assert_allclose(fn(*args).numpy(), uf(*args), rtol=1e-13, err_msg=name)

@@ -495,3 +495,18 @@ def yv(v, x):
 
 gammaln = lgamma
 psi = digamma
+
+
+# The ops behind scipy.special's ufuncs, by name, for NumPy dispatch on tensors
+# (`scipy.special.gammaln(t)` reaches __array_ufunc__ with SciPy's ufunc): whoever
+# dispatches checks that the ufunc is SciPy's (`ufunc is getattr(scipy.special, name)`)
+# and calls the function here with the same positional arguments.
+SCIPY_UFUNCS = {
+    "gammaln": lgamma, "gamma": gamma, "rgamma": rgamma, "gammasgn": gammasgn,
+    "psi": digamma, "digamma": digamma, "beta": beta, "betaln": betaln,
+    "gammainc": gammainc, "gammaincc": gammaincc, "betainc": betainc, "erfc": erfc,
+    "erfcx": erfcx, "erfinv": erfinv, "erfcinv": erfcinv, "ndtr": ndtr, "ndtri": ndtri,
+    "log_ndtr": log_ndtr, "logit": logit, "expit": expit, "entr": entr, "xlogy": xlogy,
+    "xlog1py": xlog1py, "i0": i0, "i0e": i0e, "i1": i1, "i1e": i1e, "iv": iv, "ive": ive,
+    "j0": j0, "j1": j1, "jv": jv, "jn": jv, "y0": y0, "y1": y1, "yv": yv, "yn": yv,
+}
