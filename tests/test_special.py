@@ -23,7 +23,8 @@ PROB = np.concatenate([rng.uniform(0, 1, 300), 10.0 ** rng.uniform(-300, 0, 50),
 
 UNARY = [  # (ours, SciPy's, inputs)
     (S.gammaln, sp.gammaln, WIDE), (S.gamma, sp.gamma, WIDE[np.abs(WIDE) < 150]),
-    (S.rgamma, sp.rgamma, WIDE), (S.gammasgn, sp.gammasgn, WIDE), (S.digamma, sp.psi, WIDE), (S.erfc, sp.erfc, WIDE), (S.erfcx, sp.erfcx, WIDE),
+    (S.rgamma, sp.rgamma, WIDE), (S.gammasgn, sp.gammasgn, WIDE), (S.digamma, sp.psi, WIDE),
+    (S.erfc, sp.erfc, WIDE), (S.erfcx, sp.erfcx, WIDE),
     (S.erfinv, sp.erfinv, UNIT), (S.erfcinv, sp.erfcinv, 1 - UNIT), (S.ndtr, sp.ndtr, WIDE),
     (S.ndtri, sp.ndtri, PROB), (S.log_ndtr, sp.log_ndtr, np.concatenate([WIDE, -WIDE ** 2])),
     (S.logit, sp.logit, PROB), (S.entr, sp.entr, WIDE), (S.i0, sp.i0, WIDE),
