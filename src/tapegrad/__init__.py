@@ -46,6 +46,9 @@ from .ops import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # no
                   fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
                   ravel, repeat, repeat_interleave, roll, rollaxis, rot90, row_stack, swapdims,
                   tensor_split, tile, unbind, unflatten, vsplit, vstack)
+from .ops import (digamma, erfc, erfinv, i0, lgamma, logit, mvlgamma,  # noqa: F401,E402
+                  polygamma, xlogy)
+from . import special  # noqa: F401,E402
 from .tools import gradcheck, gradgradcheck  # noqa: F401
 from .function import cond, function, while_loop  # noqa: F401
 from .checkpoint import checkpoint  # noqa: F401

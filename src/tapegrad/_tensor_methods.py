@@ -599,6 +599,33 @@ class TensorMethods:
 
     def pinverse(self, rcond=1e-15):
         return ops.linalg_fns.pinv(self, rtol=rcond)
+    # special functions (ops/special.py), PyTorch's method names
+    def lgamma(self):
+        return ops.lgamma(self)
+
+    def digamma(self):
+        return ops.digamma(self)
+
+    def polygamma(self, n):
+        return ops.polygamma(n, self)
+
+    def erfc(self):
+        return ops.erfc(self)
+
+    def erfinv(self):
+        return ops.erfinv(self)
+
+    def logit(self, eps=None):
+        return ops.logit(self, eps)
+
+    def xlogy(self, other):
+        return ops.xlogy(self, other)
+
+    def i0(self):
+        return ops.i0(self)
+
+    def mvlgamma(self, p):
+        return ops.mvlgamma(self, p)
 
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are

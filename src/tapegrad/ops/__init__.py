@@ -43,6 +43,9 @@ from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F4
                         atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
                         column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,
                         numpy_split, row_stack, tensor_split, unbind, vsplit, vstack)
+from .special import (betainc, digamma, erfc, erfcinv, erfcx, erfinv, gammainc,  # noqa: F401
+                      gammaincc, gammaln, i0, i0e, i1, i1e, lgamma, log_ndtr, logit,
+                      multigammaln, mvlgamma, ndtr, ndtri, polygamma, xlog1py, xlogy)
 
 # Tensor's operators and methods call the ops through this package (the one upward edge)
 from . import _apply, elementwise as _ew  # noqa: E402

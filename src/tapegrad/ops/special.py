@@ -1,0 +1,512 @@
+"""Special functions: gamma and its logarithm and derivatives, beta, the incomplete gamma
+and beta functions, the error function family, the normal distribution's CDF and its
+inverse, Bessel functions, logit, xlogy, entr.
+
+Values come from SciPy (an optional extra) when it is installed, else from NumPy and the
+standard library (ops/special_numpy.py) for the main ones: lgamma/gammaln, gamma,
+digamma, polygamma, betaln, erfc, erfinv, erfcinv, ndtr, ndtri, log_ndtr, logit (and
+xlogy, xlog1py, entr, which need neither). The others raise ImportError naming the
+function and `pip install scipy`.
+
+Each derivative is a formula in other special functions (d lgamma = digamma,
+d digamma = polygamma(1, .), d i0 = i1, ...). The forwards below can be called inside
+an elementwise `d` (`_traceable`): `derive` records them as program steps, and a second
+derivative runs the op whose forward each one is, so every order is differentiable.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from . import special_numpy as _np_special
+from ._apply import apply, apply2, call
+from ._op import Op, _Stand, elementwise, register, scale, tangent_sum
+from ._shapes import check_int, check_operand
+from .activations import sigmoid
+from .elementwise import Exp, Log, Log1p, Where, clip
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2.0
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+_LOG_PI = math.log(math.pi)
+
+
+# ------------------------------------------------------------------ SciPy, if installed
+
+_scipy_special = None       # the scipy.special module once looked up; False if missing
+
+
+def scipy_special():
+    """scipy.special, or False when SciPy is not installed (looked up once)."""
+    global _scipy_special
+    if _scipy_special is None:
+        try:
+            import scipy.special as module
+        except ImportError:
+            module = False
+        _scipy_special = module
+    return _scipy_special
+
+
+def _float_dtype(xs):
+    dtype = np.result_type(*xs)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _traceable(name, fallback=None, scipy_name=None):
+    """The forward of special function `name`: SciPy's ufunc when installed, else
+    `fallback` (NumPy, float64), else an ImportError. Floating inputs keep their dtype
+    (float32 in, float32 out); integers compute in float64. Called on the stand-ins
+    `elementwise` traces `d` with, it records itself as one program step."""
+    sname = scipy_name or name
+
+    def fn(*xs):
+        for v in xs:
+            if type(v) is _Stand:
+                return v.trace.step(fn, *xs)
+        dtype = _float_dtype(xs)
+        sc = scipy_special()
+        if sc:
+            out = getattr(sc, sname)(*xs)
+        elif fallback is not None:
+            out = fallback(*[np.asarray(v, dtype=np.float64) for v in xs])
+        else:
+            raise ImportError(f"{name} needs SciPy, which is not installed: "
+                              "pip install scipy")
+        return np.asarray(out).astype(dtype, copy=False)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _polygamma_scipy(sc, n, x):
+    # scipy.special.polygamma checks n with NumPy bools; the formula works on arrays of n
+    with np.errstate(invalid="ignore"):
+        higher = (-1.0) ** (n + 1) * sc.gamma(n + 1.0) * sc.zeta(n + 1.0, x)
+    return np.where(n == 0, sc.psi(x), higher)
+
+
+def _polygamma_forward(n, x):
+    if type(n) is _Stand or type(x) is _Stand:
+        return (n if type(n) is _Stand else x).trace.step(_polygamma_forward, n, x)
+    dtype = _float_dtype((n, x))
+    sc = scipy_special()
+    if sc:
+        out = _polygamma_scipy(sc, np.asarray(n, dtype=np.float64), x)
+    else:
+        out = _np_special.polygamma(n, x)
+    return np.asarray(out).astype(dtype, copy=False)
+
+
+_polygamma_forward.__name__ = "polygamma"
+_lgamma = _traceable("lgamma", _np_special.gammaln, "gammaln")
+_gamma = _traceable("gamma", _np_special.gamma)
+_digamma = _traceable("digamma", _np_special.digamma, "psi")
+_gammasgn = _traceable("gammasgn", _np_special.gammasgn)
+_rgamma = _traceable("rgamma", _np_special.rgamma)
+_beta = _traceable("beta")
+_betaln = _traceable("betaln", _np_special.betaln)
+_gammainc = _traceable("gammainc")
+_gammaincc = _traceable("gammaincc")
+_betainc = _traceable("betainc")
+_erfc = _traceable("erfc", _np_special.erfc)
+_erfcx = _traceable("erfcx")
+_erfinv = _traceable("erfinv", _np_special.erfinv)
+_erfcinv = _traceable("erfcinv", _np_special.erfcinv)
+_logit = _traceable("logit", _np_special.logit)
+_ndtr = _traceable("ndtr", _np_special.ndtr)
+_ndtri = _traceable("ndtri", _np_special.ndtri)
+_log_ndtr = _traceable("log_ndtr", _np_special.log_ndtr)
+_i0 = _traceable("i0")
+_i0e = _traceable("i0e")
+_i1 = _traceable("i1")
+_i1e = _traceable("i1e")
+_iv = _traceable("iv")
+_ive = _traceable("ive")
+_j0 = _traceable("j0")
+_j1 = _traceable("j1")
+_jv = _traceable("jv")
+_y0 = _traceable("y0")
+_y1 = _traceable("y1")
+_yv = _traceable("yv")
+
+
+def _entr_forward(x):
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = -x * np.log(x)
+    # -x log x is 0 at 0 by continuity and -inf below 0 (as SciPy's entr)
+    return np.where(x > 0, out, np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+
+
+# ------------------------------------------------------------------ gamma and beta
+
+Lgamma, lgamma = elementwise(
+    _lgamma, d=lambda x, out: _digamma(x), name="lgamma",
+    doc="""log|Gamma(x)|; d lgamma = digamma. SciPy: gammaln.
+
+    >>> import tapegrad as tg
+    >>> tg.lgamma(tg.tensor([1.0, 3.0]))
+    tensor([0.0000, 0.6931])
+    """)
+Gamma, gamma = elementwise(_gamma, d=lambda x, out: out * _digamma(x), name="gamma",
+                           doc="Gamma(x) (negative non-integers too); "
+                               "d Gamma = Gamma digamma.")
+Rgamma, rgamma = elementwise(_rgamma, d=lambda x, out: -out * _digamma(x), name="rgamma",
+                             doc="1 / Gamma(x), 0 at the poles; d rgamma = -rgamma digamma.")
+Gammasgn, gammasgn = elementwise(_gammasgn, d=0, name="gammasgn",
+                                 doc="The sign of Gamma(x); its derivative is 0.")
+Digamma, digamma = elementwise(_digamma, d=lambda x, out: _polygamma_forward(1.0, x),
+                               name="digamma",
+                               doc="psi(x) = d lgamma(x) / dx; d psi = polygamma(1, x). "
+                                   "SciPy: psi.")
+# n is an order, not a variable: its derivative is never asked for (polygamma checks)
+Polygamma, _polygamma = elementwise(
+    _polygamma_forward, d=(0, lambda n, x, out: _polygamma_forward(n + 1, x)),
+    name="polygamma", doc="polygamma(n, x), the n-th derivative of digamma; "
+                          "d polygamma(n) = polygamma(n + 1).")
+Beta, beta = elementwise(
+    _beta, name="beta",
+    d=(lambda a, b, out: out * (_digamma(a) - _digamma(a + b)),
+       lambda a, b, out: out * (_digamma(b) - _digamma(a + b))),
+    doc="B(a, b) = Gamma(a) Gamma(b) / Gamma(a + b), broadcasting.")
+Betaln, betaln = elementwise(
+    _betaln, name="betaln",
+    d=(lambda a, b, out: _digamma(a) - _digamma(a + b),
+       lambda a, b, out: _digamma(b) - _digamma(a + b)),
+    doc="log|B(a, b)|, broadcasting.")
+
+
+# ------------------------------------------------------------------ error function family
+
+Erfc, erfc = elementwise(_erfc, d=lambda x, out: -_TWO_OVER_SQRT_PI * np.exp(-(x * x)),
+                         name="erfc", doc="1 - erf(x), accurate where erf(x) is near 1.")
+Erfcx, erfcx = elementwise(_erfcx, d=lambda x, out: 2 * x * out - _TWO_OVER_SQRT_PI,
+                           name="erfcx", doc="exp(x^2) erfc(x), the scaled complementary "
+                                             "error function.")
+Erfinv, erfinv = elementwise(_erfinv, d=lambda x, out: _SQRT_PI_OVER_2 * np.exp(out * out),
+                             name="erfinv", doc="Inverse of erf on (-1, 1).")
+Erfcinv, erfcinv = elementwise(_erfcinv,
+                               d=lambda x, out: -_SQRT_PI_OVER_2 * np.exp(out * out),
+                               name="erfcinv", doc="Inverse of erfc on (0, 2).")
+Ndtr, ndtr = elementwise(_ndtr, d=lambda x, out: np.exp(-0.5 * (x * x)) / _SQRT_2PI,
+                         name="ndtr", doc="The standard normal CDF Phi(x).")
+Ndtri, ndtri = elementwise(_ndtri, d=lambda x, out: _SQRT_2PI * np.exp(0.5 * (out * out)),
+                           name="ndtri", doc="Inverse of the standard normal CDF.")
+# d log Phi = phi / Phi = exp(-x^2/2 - log Phi - log sqrt(2 pi)): from the saved output,
+# so it stays finite where Phi underflows (x = -1e3)
+LogNdtr, log_ndtr = elementwise(
+    _log_ndtr, d=lambda x, out: np.exp(-0.5 * (x * x) - out - _HALF_LOG_2PI),
+    name="log_ndtr", doc="log Phi(x), accurate for very negative x (Phi underflows).")
+
+
+# ------------------------------------------------------------------ logit, entropy
+
+Logit, _logit_fn = elementwise(_logit, d=lambda x, out: 1 / (x * (1 - x)), name="logit",
+                               doc="log(p / (1 - p)), the inverse of sigmoid (expit).")
+Entr, entr = elementwise(_entr_forward, d=lambda x, out: -(np.log(x) + 1), name="entr",
+                         doc="-x log x for x > 0, 0 at 0, -inf below; "
+                             "d entr = -(log x + 1).")
+
+
+# ------------------------------------------------------------------ Bessel functions
+
+I0, i0 = elementwise(_i0, d=lambda x, out: _i1(x), name="i0",
+                     doc="Modified Bessel function of the first kind, order 0.")
+I0e, i0e = elementwise(_i0e, d=lambda x, out: _i1e(x) - np.sign(x) * out, name="i0e",
+                       doc="i0(x) exp(-|x|).")
+# i1' = (i0 + i2) / 2: finite at 0, where the textbook i0 - i1/x is 0/0
+I1, i1 = elementwise(_i1, d=lambda x, out: 0.5 * (_i0(x) + _iv(2.0, x)), name="i1",
+                     doc="Modified Bessel function of the first kind, order 1.")
+I1e, i1e = elementwise(_i1e, d=lambda x, out: 0.5 * (_i0e(x) + _ive(2.0, x)) -
+                       np.sign(x) * out, name="i1e", doc="i1(x) exp(-|x|).")
+Iv, _iv_fn = elementwise(_iv, d=(0, lambda v, x, out: 0.5 * (_iv(v - 1, x) + _iv(v + 1, x))),
+                         name="iv", doc="Modified Bessel function of the first kind, "
+                                        "real order v.")
+Ive, _ive_fn = elementwise(
+    _ive, d=(0, lambda v, x, out: 0.5 * (_ive(v - 1, x) + _ive(v + 1, x)) - np.sign(x) * out),
+    name="ive", doc="iv(v, x) exp(-|x|).")
+J0, j0 = elementwise(_j0, d=lambda x, out: -_j1(x), name="j0",
+                     doc="Bessel function of the first kind, order 0.")
+J1, j1 = elementwise(_j1, d=lambda x, out: 0.5 * (_j0(x) - _jv(2.0, x)), name="j1",
+                     doc="Bessel function of the first kind, order 1.")
+Jv, _jv_fn = elementwise(_jv, d=(0, lambda v, x, out: 0.5 * (_jv(v - 1, x) - _jv(v + 1, x))),
+                         name="jv", doc="Bessel function of the first kind, real order v.")
+Y0, y0 = elementwise(_y0, d=lambda x, out: -_y1(x), name="y0",
+                     doc="Bessel function of the second kind, order 0.")
+Y1, y1 = elementwise(_y1, d=lambda x, out: 0.5 * (_y0(x) - _yv(2.0, x)), name="y1",
+                     doc="Bessel function of the second kind, order 1.")
+Yv, _yv_fn = elementwise(_yv, d=(0, lambda v, x, out: 0.5 * (_yv(v - 1, x) - _yv(v + 1, x))),
+                         name="yv", doc="Bessel function of the second kind, real order v.")
+
+
+# ------------------------------------------------------------------ x-only derivatives
+
+class _InX(Op):
+    """Shared rules of functions differentiable in their last input x only (the
+    incomplete gamma and beta functions): asking for a parameter's gradient raises."""
+    batching = "elementwise"
+
+    @classmethod
+    def _refuse(cls):
+        name = cls.__name__.lower()
+        raise NotImplementedError(
+            f"{name}: the gradient with respect to {' and '.join(cls.args[:-1])} is not "
+            f"implemented (only with respect to x); pass them as constants")
+
+    @classmethod
+    def vjp(cls, ctx, g):
+        if any(ctx.needs_grad[:-1]):
+            cls._refuse()
+        return (None,) * (len(cls.args) - 1) + (g * cls.dx(*ctx.saved),)
+
+    @classmethod
+    def jvp(cls, ctx, *tangents):
+        if any(t is not None for t in tangents[:-1]):
+            cls._refuse()
+        dx = tangents[-1]
+        return None if dx is None else dx * cls.dx(*ctx.saved)
+
+
+def _dgammainc(a, x):
+    # d P(a, x) / dx = x^(a-1) exp(-x) / Gamma(a), in logs so large a does not overflow
+    return call(Exp, (a - 1) * call(Log, x) - x - call(Lgamma, a))
+
+
+@register
+class Gammainc(_InX):
+    """Regularized lower incomplete gamma P(a, x), broadcasting; differentiable in x."""
+    args = ("a", "x")
+    saves = ("a", "x")
+    forward = staticmethod(_gammainc)
+    dx = staticmethod(_dgammainc)
+
+
+@register
+class Gammaincc(_InX):
+    """Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x); differentiable in x."""
+    args = ("a", "x")
+    saves = ("a", "x")
+    forward = staticmethod(_gammaincc)
+
+    @staticmethod
+    def dx(a, x):
+        return -_dgammainc(a, x)
+
+
+@register
+class Betainc(_InX):
+    """Regularized incomplete beta I_x(a, b), broadcasting; differentiable in x."""
+    args = ("a", "b", "x")
+    saves = ("a", "b", "x")
+    forward = staticmethod(_betainc)
+
+    # d I_x(a, b) / dx = x^(a-1) (1-x)^(b-1) / B(a, b)
+    @staticmethod
+    def dx(a, b, x):
+        return call(Exp, (a - 1) * call(Log, x) + (b - 1) * call(Log1p, -x) -
+                    call(Betaln, a, b))
+
+
+# ------------------------------------------------------------------ xlogy, xlog1py
+
+def _xlogy_forward(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.multiply(x, np.log(y))
+    return np.where((np.asarray(x) == 0) & ~np.isnan(y), 0, out)
+
+
+def _xlog1py_forward(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.multiply(x, np.log1p(y))
+    return np.where((np.asarray(x) == 0) & ~np.isnan(y), 0, out)
+
+
+class _XLog(Op):
+    """Shared rules of xlogy and xlog1py: x log(shift + y), 0 where x = 0 (even at y = 0).
+    As PyTorch: d/dx = log(shift + y), but 0 where x = 0 and the log is not finite
+    (y <= -shift), and a zero cotangent stays zero; d/dy = x / (shift + y)."""
+    args = ("x", "y")
+    saves = ("x", "y")
+    batching = "elementwise"
+    log = None
+    shift = 0.0
+
+    @classmethod
+    def _dx(cls, x, y):
+        off = (np.asarray(_raw(x)) == 0) & (np.asarray(_raw(y)) <= -cls.shift)
+        if not np.any(off):
+            return call(cls.log, y)
+        # the log only where it is finite: a log(0) would leave -inf in the rule's graph
+        safe = call(Where, off, 1.0 - cls.shift, y)
+        return call(Where, off, 0.0, call(cls.log, safe))
+
+    @classmethod
+    def vjp(cls, ctx, g):
+        x, y = ctx.saved
+        gx = scale(g, cls._dx(x, y)) if ctx.needs_grad[0] else None
+        gy = g * x / (y + cls.shift) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @classmethod
+    def jvp(cls, ctx, dx, dy):
+        x, y = ctx.saved
+        return tangent_sum(None if dx is None else scale(dx, cls._dx(x, y)),
+                           None if dy is None else dy * x / (y + cls.shift))
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+@register
+class Xlogy(_XLog):
+    """x log y, 0 where x = 0; NumPy broadcasting."""
+    forward = staticmethod(_xlogy_forward)
+    log = Log
+
+
+@register
+class Xlog1py(_XLog):
+    """x log(1 + y), 0 where x = 0; NumPy broadcasting."""
+    forward = staticmethod(_xlog1py_forward)
+    log = Log1p
+    shift = 1.0
+
+
+# ------------------------------------------------------------------ public functions
+
+def _constant(who, name, v):
+    """An argument the function is not differentiated in: a number, an array, or a
+    tensor that needs no gradient."""
+    if isinstance(v, Tensor):
+        if v.requires_grad or v._fw is not None:
+            raise NotImplementedError(
+                f"{who}: the gradient with respect to {name} is not implemented; pass "
+                f"{name} as a number or a constant tensor (.detach())")
+        return v
+    return check_operand(who, name, v)
+
+
+def polygamma(n, x):
+    """The n-th derivative of digamma (n = 0, 1, 2, ...); differentiable in x.
+
+    >>> import tapegrad as tg
+    >>> tg.polygamma(1, tg.tensor([1.0]))        # pi^2 / 6
+    tensor([1.6449])
+    """
+    n = check_int("polygamma", "n", n)
+    if n < 0:
+        raise ValueError(f"polygamma: n must be >= 0, got {n}")
+    return apply2(Polygamma, n, x)
+
+
+def multigammaln(a, d):
+    """log of the multivariate gamma function of dimension d, as SciPy's:
+    d (d-1)/4 log(pi) + sum_j lgamma(a - j/2), j = 0 .. d-1. Needs a > (d - 1) / 2."""
+    d = check_int("multigammaln", "d", d)
+    if d < 1:
+        raise ValueError(f"multigammaln: d must be >= 1, got {d}")
+    if not isinstance(a, Tensor):
+        a = check_operand("multigammaln", "a", a)
+    raw = a._data if isinstance(a, Tensor) else np.asarray(a)
+    if np.any(raw <= 0.5 * (d - 1)):
+        raise ValueError(f"multigammaln: a must be greater than (d - 1) / 2 = "
+                         f"{0.5 * (d - 1)} everywhere, got a minimum of {np.min(raw)}")
+    total = lgamma(a)
+    for j in range(1, d):
+        total = total + lgamma(a - 0.5 * j)
+    return total + 0.25 * d * (d - 1) * _LOG_PI
+
+
+def mvlgamma(x, p):
+    """PyTorch's name for multigammaln(x, p)."""
+    return multigammaln(x, p)
+
+
+def logit(x, eps=None):
+    """log(x / (1 - x)); with `eps`, x is first clipped to [eps, 1 - eps] (PyTorch)."""
+    if eps is not None:
+        if not isinstance(x, Tensor):
+            x = check_operand("logit", "x", x)
+        x = clip(x, eps, 1.0 - eps)
+    return _logit_fn(x)
+
+
+def expit(x):
+    """1 / (1 + exp(-x)): SciPy's name for sigmoid."""
+    return sigmoid(x)
+
+
+def xlogy(x, y):
+    """x * log(y), 0 where x = 0 (even for y = 0); broadcasting. Gradients as PyTorch's.
+
+    >>> import tapegrad as tg
+    >>> tg.xlogy(tg.tensor([0.0, 2.0]), tg.tensor([0.0, 1.0]))
+    tensor([0., 0.])
+    """
+    return apply2(Xlogy, x, y)
+
+
+def xlog1py(x, y):
+    """x * log1p(y), 0 where x = 0; broadcasting."""
+    return apply2(Xlog1py, x, y)
+
+
+def gammainc(a, x):
+    """Regularized lower incomplete gamma P(a, x); differentiable in x only."""
+    return apply2(Gammainc, _constant("gammainc", "a", a), x)
+
+
+def gammaincc(a, x):
+    """Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x); differentiable in x."""
+    return apply2(Gammaincc, _constant("gammaincc", "a", a), x)
+
+
+def betainc(a, b, x):
+    """Regularized incomplete beta I_x(a, b); differentiable in x only."""
+    if not isinstance(x, Tensor):
+        x = check_operand("betainc", "x", x)
+    return apply(Betainc, _constant("betainc", "a", a), _constant("betainc", "b", b), x)
+
+
+def iv(v, x):
+    """Modified Bessel function of the first kind of real order v; differentiable in x."""
+    return apply2(Iv, _constant("iv", "v", v), x)
+
+
+def ive(v, x):
+    """iv(v, x) * exp(-|x|); differentiable in x."""
+    return apply2(Ive, _constant("ive", "v", v), x)
+
+
+def jv(v, x):
+    """Bessel function of the first kind of real order v; differentiable in x."""
+    return apply2(Jv, _constant("jv", "v", v), x)
+
+
+def yv(v, x):
+    """Bessel function of the second kind of real order v; differentiable in x."""
+    return apply2(Yv, _constant("yv", "v", v), x)
+
+
+gammaln = lgamma
+psi = digamma
+
+
+# The ops behind scipy.special's ufuncs, by name, for NumPy dispatch on tensors
+# (`scipy.special.gammaln(t)` reaches __array_ufunc__ with SciPy's ufunc): whoever
+# dispatches checks that the ufunc is SciPy's (`ufunc is getattr(scipy.special, name)`)
+# and calls the function here with the same positional arguments.
+SCIPY_UFUNCS = {
+    "gammaln": lgamma, "gamma": gamma, "rgamma": rgamma, "gammasgn": gammasgn,
+    "psi": digamma, "digamma": digamma, "beta": beta, "betaln": betaln,
+    "gammainc": gammainc, "gammaincc": gammaincc, "betainc": betainc, "erfc": erfc,
+    "erfcx": erfcx, "erfinv": erfinv, "erfcinv": erfcinv, "ndtr": ndtr, "ndtri": ndtri,
+    "log_ndtr": log_ndtr, "logit": logit, "expit": expit, "entr": entr, "xlogy": xlogy,
+    "xlog1py": xlog1py, "i0": i0, "i0e": i0e, "i1": i1, "i1e": i1e, "iv": iv, "ive": ive,
+    "j0": j0, "j1": j1, "jv": jv, "jn": jv, "y0": y0, "y1": y1, "yv": yv, "yn": yv,
+}

@@ -1,0 +1,137 @@
+"""`tapegrad.scipy.special`: scipy.special's names, differentiable (as
+`autograd.scipy.special`). Python numbers compute in float64, as in SciPy.
+
+>>> import tapegrad as tg
+>>> from tapegrad.scipy import special
+>>> x = tg.tensor(3.0, dtype="float64", requires_grad=True)
+>>> special.gammaln(x).backward()
+>>> round(x.grad.item(), 6)                   # digamma(3)
+0.922784
+
+Differentiable in every tensor argument except the parameters a, b of gammainc,
+gammaincc and betainc, the order n of polygamma and the order v of the Bessel
+functions (these raise NotImplementedError when they require a gradient).
+"""
+import numpy as np
+
+from .. import ops as _ops
+from ..ops import special as _S
+from ..ops.shape import squeeze as _squeeze
+from ._args import f64, raw
+
+
+def _unary(fn, name):
+    def f(x):
+        return fn(f64(x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = fn.__doc__
+    return f
+
+
+def _binary(fn, name):
+    def f(x, y):
+        return fn(f64(x), f64(y))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = fn.__doc__
+    return f
+
+
+gammaln = _unary(_S.lgamma, "gammaln")
+gamma = _unary(_S.gamma, "gamma")
+gammasgn = _unary(_S.gammasgn, "gammasgn")
+rgamma = _unary(_S.rgamma, "rgamma")
+digamma = _unary(_S.digamma, "digamma")
+psi = _unary(_S.digamma, "psi")
+erf = _unary(_ops.erf, "erf")
+erfc = _unary(_S.erfc, "erfc")
+erfcx = _unary(_S.erfcx, "erfcx")
+erfinv = _unary(_S.erfinv, "erfinv")
+erfcinv = _unary(_S.erfcinv, "erfcinv")
+expit = _unary(_ops.sigmoid, "expit")
+logit = _unary(_S.logit, "logit")
+entr = _unary(_S.entr, "entr")
+ndtr = _unary(_S.ndtr, "ndtr")
+ndtri = _unary(_S.ndtri, "ndtri")
+log_ndtr = _unary(_S.log_ndtr, "log_ndtr")
+i0 = _unary(_S.i0, "i0")
+i0e = _unary(_S.i0e, "i0e")
+i1 = _unary(_S.i1, "i1")
+i1e = _unary(_S.i1e, "i1e")
+j0 = _unary(_S.j0, "j0")
+j1 = _unary(_S.j1, "j1")
+y0 = _unary(_S.y0, "y0")
+y1 = _unary(_S.y1, "y1")
+beta = _binary(_S.beta, "beta")
+betaln = _binary(_S.betaln, "betaln")
+gammainc = _binary(_S.gammainc, "gammainc")
+gammaincc = _binary(_S.gammaincc, "gammaincc")
+xlogy = _binary(_S.xlogy, "xlogy")
+xlog1py = _binary(_S.xlog1py, "xlog1py")
+iv = _binary(_S.iv, "iv")
+ive = _binary(_S.ive, "ive")
+jv = _binary(_S.jv, "jv")
+yv = _binary(_S.yv, "yv")
+jn = _binary(_S.jv, "jn")          # integer orders: SciPy's jn is jv
+yn = _binary(_S.yv, "yn")
+
+
+def polygamma(n, x):
+    """The n-th derivative of digamma; n a whole number (an int, or an integer array of one
+    value), differentiable in x."""
+    nn = raw(n)
+    if np.ndim(nn) == 0 and float(nn) == int(nn):
+        return _S.polygamma(int(nn), f64(x))
+    values = np.unique(nn)
+    if values.size == 1 and float(values[0]) == int(values[0]):
+        return _ops.broadcast_to(_S.polygamma(int(values[0]), f64(x)),
+                                 np.broadcast_shapes(np.shape(nn), np.shape(raw(x))))
+    raise TypeError(f"polygamma: n must be a whole number (one order for all of x), got {n!r}")
+
+
+def multigammaln(a, d):
+    """log of the multivariate gamma function of dimension d."""
+    return _S.multigammaln(f64(a), d)
+
+
+def betainc(a, b, x):
+    """Regularized incomplete beta I_x(a, b); differentiable in x."""
+    return _S.betainc(f64(a), f64(b), f64(x))
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """log(sum(b * exp(a))) over `axis`, stable for large |a| (scipy.special.logsumexp).
+    With `b`, the weights may be negative: `return_sign=True` gives (log|sum|, sign);
+    otherwise a negative sum gives nan, as in SciPy."""
+    a = f64(a)
+    if b is None:
+        out = _ops.logsumexp(a, axis=axis, keepdims=keepdims)
+        if return_sign:
+            return out, _ops.sign(_ops.exp(out)).detach()
+        return out
+    b = f64(b)
+    shape = np.broadcast_shapes(np.shape(raw(a)), np.shape(raw(b)))
+    ra = np.broadcast_to(raw(a), shape)
+    # the shift is a constant: the result does not depend on it, only its rounding does
+    m = np.max(np.where(np.broadcast_to(raw(b), shape) != 0, ra, -np.inf), axis=axis,
+               keepdims=True) if ra.size else np.zeros((1,) * ra.ndim)
+    m = np.where(np.isfinite(m), m, 0.0)
+    s = _ops.sum(b * _ops.exp(a - m), axis=axis, keepdims=True)
+    sign = _ops.sign(s).detach()
+    with np.errstate(divide="ignore"):
+        out = _ops.log(_ops.abs(s) if return_sign else s) + m
+    if not keepdims:
+        out = _squeeze(out, axis=axis) if axis is not None else _ops.reshape(out, ())
+        sign = _squeeze(sign, axis=axis) if axis is not None else _ops.reshape(sign, ())
+    return (out, sign) if return_sign else out
+
+
+def softmax(x, axis=None):
+    """exp(x) / sum(exp(x)) over `axis` (None: over all elements, as SciPy)."""
+    x = f64(x)
+    return _ops.exp(x - _ops.logsumexp(x, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=None):
+    """x - logsumexp(x) over `axis` (None: over all elements, as SciPy)."""
+    x = f64(x)
+    return x - _ops.logsumexp(x, axis=axis, keepdims=True)

@@ -1,0 +1,74 @@
+"""The multivariate normal distribution, as scipy.stats.multivariate_normal: x holds
+points along its last axis; cov is a matrix, a vector (its diagonal) or a number.
+
+The log density goes through the Cholesky factor of cov (tg.linalg.cholesky and
+tg.linalg.solve_triangular), so it is differentiable in x, mean and cov.
+"""
+import math
+
+import numpy as np
+
+from ... import linalg, ops
+from ._common import f64, raw
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+def _cov_matrix(cov, d):
+    c = raw(cov)
+    if np.ndim(c) == 0:
+        return f64(cov) * np.eye(d)
+    if np.ndim(c) == 1:
+        return f64(cov) * np.eye(d) if np.shape(c)[0] == d else None
+    return f64(cov)
+
+
+def _factor(who, cov, d, allow_singular):
+    if allow_singular:
+        raise NotImplementedError(f"multivariate_normal.{who}: allow_singular=True (a "
+                                  "pseudo-inverse) is not supported; give a positive "
+                                  "definite cov")
+    for name in ("cholesky", "solve_triangular"):
+        if not hasattr(linalg, name):
+            raise NotImplementedError(f"multivariate_normal.{who} needs tg.linalg.{name}, "
+                                      "which this build of tapegrad does not have yet")
+    c = _cov_matrix(cov, d)
+    if c is None or np.shape(raw(c)) != (d, d):
+        raise ValueError(f"multivariate_normal.{who}: cov must be a number, a vector of "
+                         f"length {d} or a ({d}, {d}) matrix, got shape {np.shape(raw(cov))}")
+    low = linalg.cholesky(c)
+    idx = np.arange(d)
+    return low, 2.0 * ops.sum(ops.log(low[idx, idx]))
+
+
+def _dim(mean, cov):
+    """The dimension as SciPy infers it: from mean, else from cov, else 1."""
+    if mean is not None and np.ndim(raw(mean)) > 0:
+        return np.shape(raw(mean))[-1]
+    return np.shape(raw(cov))[0] if np.ndim(raw(cov)) > 0 else 1
+
+
+def logpdf(x, mean=None, cov=1, allow_singular=False):
+    x = f64(x)
+    d = _dim(mean, cov)
+    if np.ndim(raw(x)) == 0 or (d == 1 and np.shape(raw(x))[-1] != 1):
+        x = ops.expand_dims(x, -1)          # scalars and 1-D samples of a 1-D normal
+    diff = x if mean is None else x - f64(mean)
+    low, logdet = _factor("logpdf", cov, d, allow_singular)
+    batch = np.shape(raw(diff))[:-1]
+    cols = ops.transpose(ops.reshape(diff, (-1, d)))
+    white = linalg.solve_triangular(low, cols, upper=False)
+    # SciPy squeezes the batch shape: one point gives a scalar, (1, d) points too
+    maha = ops.reshape(ops.sum(white * white, axis=0), tuple(n for n in batch if n != 1))
+    return -0.5 * (d * _LOG_2PI + logdet + maha)
+
+
+def pdf(x, mean=None, cov=1, allow_singular=False):
+    return ops.exp(logpdf(x, mean, cov, allow_singular))
+
+
+def entropy(mean=None, cov=1):
+    """Differential entropy, 0.5 d (1 + log 2 pi) + 0.5 log det cov."""
+    _, logdet = _factor("entropy", cov, _dim(mean, cov), False)
+    d = _dim(mean, cov)
+    return 0.5 * d * (1.0 + _LOG_2PI) + 0.5 * logdet
