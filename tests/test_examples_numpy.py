@@ -12,7 +12,13 @@ import tapegrad as tg
 DIR = Path(__file__).resolve().parent.parent / "examples" / "numpy"
 NAMES = sorted(p.stem for p in DIR.glob("*.py"))
 IMPORTS = {"import tapegrad.numpy as np": "import autograd.numpy as np",
-           "from tapegrad import grad": "from autograd import grad"}
+           "from tapegrad import grad": "from autograd import grad",
+           "from tapegrad import value_and_grad": "from autograd import value_and_grad",
+           "import tapegrad.scipy.stats.multivariate_normal as mvn":
+               "import autograd.scipy.stats.multivariate_normal as mvn"}
+# autograd differentiates odeint's extra arguments only when they come in its own
+# container type (autograd.builtins.tuple), so this port has no autograd twin to run
+TAPEGRAD_ONLY = {"ode_net"}
 
 
 def _run(source, name):
@@ -31,18 +37,33 @@ def _values(v):
 
 def test_every_example_is_tested():
     assert set(NAMES) >= {"tanh", "logistic_regression", "rosenbrock", "sinusoid",
-                          "fixed_points", "neural_net"}
+                          "fixed_points", "neural_net", "gaussian_process", "ode_net"}
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_example_imports_differ_from_autograd_only_in_the_two_lines(name):
+@pytest.mark.parametrize("name", sorted(set(NAMES) - TAPEGRAD_ONLY))
+def test_example_imports_differ_from_autograd_only_in_the_import_lines(name):
     source = (DIR / f"{name}.py").read_text()
     imports = [line for line in source.splitlines()
                if re.match(r"(import|from) (tapegrad|autograd)", line)]
-    assert sorted(imports) == sorted(IMPORTS)
+    assert "import tapegrad.numpy as np" in imports
+    assert set(imports) <= set(IMPORTS)
 
 
-@pytest.mark.parametrize("name", NAMES)
+def test_neural_ode_gradient_is_exact_and_training_lowers_the_error():
+    ns = {"__name__": "example_ode_net"}
+    exec(compile((DIR / "ode_net.py").read_text(), str(DIR / "ode_net.py"), "exec"), ns)
+    res = ns["main"](steps=4)
+    assert res["losses"][-1] < 0.8 * res["losses"][0]
+    p = np.array([0.3, 1.0, -1.2, 0.1, 0.05, -0.02])
+    value, grad = tg.value_and_grad(ns["loss"])(p)
+    for i in (0, 4):
+        e = np.zeros(6)
+        e[i] = 1e-6
+        fd = (float(ns["loss"](p + e)) - float(ns["loss"](p - e))) / 2e-6
+        assert abs(float(grad[i]) - fd) <= 1e-5 * max(1.0, abs(fd))
+
+
+@pytest.mark.parametrize("name", sorted(set(NAMES) - TAPEGRAD_ONLY))
 def test_example_runs_and_matches_autograd(name):
     source = (DIR / f"{name}.py").read_text()
     ours = _run(source, name)
