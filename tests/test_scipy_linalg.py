@@ -18,17 +18,8 @@ def test_norm_is_there():
     np.testing.assert_allclose(linalg.norm(M, 1).numpy(), sl.norm(M, 1))
 
 
-def _need(name, *args):
-    """Skip while tg.linalg lacks `name` (the linear-algebra work adds it), after checking
-    that the SciPy-style function says so."""
-    if not hasattr(tg.linalg, name):
-        with pytest.raises(NotImplementedError, match=f"tg.linalg.{name}"):
-            getattr(linalg, name)(*args)
-        pytest.skip(f"tg.linalg lacks {name} in this build")
-
 
 def test_cholesky_is_upper_by_default():
-    _need("cholesky", SPD)
     np.testing.assert_allclose(linalg.cholesky(SPD).numpy(), sl.cholesky(SPD))
     np.testing.assert_allclose(linalg.cholesky(SPD, lower=True).numpy(),
                                sl.cholesky(SPD, lower=True))
@@ -37,9 +28,23 @@ def test_cholesky_is_upper_by_default():
 @pytest.mark.parametrize("trans", [0, 1, "T"])
 @pytest.mark.parametrize("lower", [False, True])
 def test_solve_triangular(trans, lower):
-    _need("solve_triangular", SPD, B)
     a = np.tril(M) + 3 * np.eye(3) if lower else np.triu(M) + 3 * np.eye(3)
     for b in (B, B[:, 0]):
         np.testing.assert_allclose(
             linalg.solve_triangular(a, b, trans=trans, lower=lower).numpy(),
             sl.solve_triangular(a, b, trans=trans, lower=lower))
+
+
+def test_sqrtm_and_solve_sylvester_match_scipy_with_gradients():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 3))
+    spd = a @ a.T + 3 * np.eye(3)
+    np.testing.assert_allclose(linalg.sqrtm(spd).numpy(), sl.sqrtm(spd), rtol=1e-10)
+    b = rng.standard_normal((3, 3)) + 4 * np.eye(3)
+    q = rng.standard_normal((3, 3))
+    np.testing.assert_allclose(linalg.solve_sylvester(spd, b, q).numpy(),
+                               sl.solve_sylvester(spd, b, q), rtol=1e-10)
+    assert tg.gradcheck(lambda m: linalg.sqrtm(m @ m.T + 3 * tg.eye(3, dtype=np.float64)),
+                        [tg.tensor(a, requires_grad=True)])
+    assert tg.gradcheck(lambda q: linalg.solve_sylvester(spd, b, q),
+                        [tg.tensor(q, requires_grad=True)])

@@ -2,8 +2,7 @@
 names). Note SciPy's conventions: `cholesky` returns the upper factor unless
 `lower=True`; `solve_triangular(a, b, trans=0, lower=False)`.
 
-Each function uses the tg.linalg function of the same job; where this build of tapegrad
-does not have it yet, calling it raises NotImplementedError naming it.
+Each function uses the tg.linalg function of the same job, so gradients are tg.linalg's.
 """
 import numpy as np
 
@@ -12,20 +11,13 @@ from .. import ops as _ops
 from ._args import f64, raw
 
 
-def _need(who, name):
-    fn = getattr(_linalg, name, None)
-    if fn is None:
-        raise NotImplementedError(f"scipy.linalg.{who} needs tg.linalg.{name}, which this "
-                                  "build of tapegrad does not have yet")
-    return fn
-
 
 def _mT(a):
     return _ops.swapaxes(a, -1, -2)
 
 
 def cholesky(a, lower=False):
-    low = _need("cholesky", "cholesky")(f64(a))
+    low = _linalg.cholesky(f64(a))
     return low if lower else _mT(low)
 
 
@@ -40,46 +32,56 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False):
     vector = np.ndim(raw(b)) == 1
     if vector:
         b = _ops.expand_dims(b, -1)
-    fn = _need("solve_triangular", "solve_triangular")
+    fn = _linalg.solve_triangular
     kw = {"unitriangular": True} if unit_diagonal else {}
     x = fn(a, b, upper=not lower, **kw)
     return _ops.reshape(x, (-1,)) if vector else x
 
 
 def solve(a, b):
-    return _need("solve", "solve")(f64(a), f64(b))
+    return _linalg.solve(f64(a), f64(b))
 
 
 def inv(a):
-    return _need("inv", "inv")(f64(a))
+    return _linalg.inv(f64(a))
 
 
 def det(a):
-    return _need("det", "det")(f64(a))
+    return _linalg.det(f64(a))
 
 
 def eigh(a):
     """(eigenvalues, eigenvectors) of a symmetric a."""
-    return tuple(_need("eigh", "eigh")(f64(a)))
+    return tuple(_linalg.eigh(f64(a)))
 
 
 def svd(a, full_matrices=True, compute_uv=True):
     if not compute_uv:
         return _linalg.svdvals(f64(a))
-    return tuple(_need("svd", "svd")(f64(a), full_matrices=full_matrices))
+    return tuple(_linalg.svd(f64(a), full_matrices=full_matrices))
 
 
 def qr(a):
-    return tuple(_need("qr", "qr")(f64(a)))
+    return tuple(_linalg.qr(f64(a)))
 
 
 def expm(a):
-    return _need("expm", "matrix_exp")(f64(a))
+    return _linalg.matrix_exp(f64(a))
 
 
 def pinv(a):
-    return _need("pinv", "pinv")(f64(a))
+    return _linalg.pinv(f64(a))
 
 
 def norm(a, ord=None, axis=None, keepdims=False):
     return _linalg.norm(f64(a), ord=ord, axis=axis, keepdims=keepdims)
+
+
+def sqrtm(A):
+    """The principal square root of A (its gradient solves a Sylvester equation)."""
+    return _linalg.sqrtm(f64(A))
+
+
+def solve_sylvester(a, b, q):
+    """x with a x + x b = q."""
+    return _linalg.solve_sylvester(f64(a), f64(b), f64(q))

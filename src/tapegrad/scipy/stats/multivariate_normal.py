@@ -28,10 +28,6 @@ def _factor(who, cov, d, allow_singular):
         raise NotImplementedError(f"multivariate_normal.{who}: allow_singular=True (a "
                                   "pseudo-inverse) is not supported; give a positive "
                                   "definite cov")
-    for name in ("cholesky", "solve_triangular"):
-        if not hasattr(linalg, name):
-            raise NotImplementedError(f"multivariate_normal.{who} needs tg.linalg.{name}, "
-                                      "which this build of tapegrad does not have yet")
     c = _cov_matrix(cov, d)
     if c is None or np.shape(raw(c)) != (d, d):
         raise ValueError(f"multivariate_normal.{who}: cov must be a number, a vector of "
