@@ -63,5 +63,7 @@ from .io import load, save  # noqa: F401,E402
 from . import numpy, tree  # noqa: F401,E402
 from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
+# complex parts (complex tensors are a later issue: real tensors are their own real part)
+from .numpy import conj, imag, real  # noqa: F401,E402
 
 __version__ = "0.1.0"
