@@ -48,3 +48,6 @@ from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
 
 __version__ = "0.1.0"
+# issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
+from . import random, utils  # noqa: F401,E402
+from .random import Generator  # noqa: F401,E402
