@@ -12,9 +12,9 @@ from .._tensor import Tensor, make
 from .._check import _got, flag, real
 from ..tape import GradientTape
 
-# keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
-# set by learning-rate schedulers)
-_GROUP_KEYS = ("params", "initial_lr")
+# keys a param group may hold besides the optimizer's hyperparameters (learning-rate
+# schedulers set "initial_lr"; OneCycleLR and CyclicLR the others)
+_GROUP_KEYS = ("params", "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
 _INF = float("inf")
 # keys of a torch.optim state dict that choose kernels, not arithmetic: a PyTorch state
 # dict loads with them dropped
