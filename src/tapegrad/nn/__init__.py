@@ -7,3 +7,6 @@ from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # no
                      MSELoss, NLLLoss)
 from .module import Module  # noqa: F401
 from .parameter import Parameter  # noqa: F401
+from .losses import (CosineEmbeddingLoss, GaussianNLLLoss, HuberLoss,  # noqa: F401,E402
+                     KLDivLoss, MarginRankingLoss, PoissonNLLLoss, SmoothL1Loss,
+                     TripletMarginLoss)
