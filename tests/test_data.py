@@ -68,6 +68,26 @@ def test_tensor_dataset_and_collate_match_torch():
         default_collate([[1, 2], [1]])
 
 
+def test_tensor_dataset_fast_path_equals_collating_rows():
+    x = tg.tensor(np.arange(30.0).reshape(10, 3), requires_grad=True)
+    y = tg.tensor(np.arange(10))
+    ds = TensorDataset(x, y, np.arange(10.0))
+
+    def batches(collate):
+        g = tg.Generator().manual_seed(2)
+        return list(DataLoader(ds, batch_size=4, shuffle=True, generator=g,
+                               collate_fn=collate))
+
+    fast, slow = batches(None), batches(lambda s: default_collate(s))
+    for a, b in zip(fast, slow):
+        assert isinstance(a, list) and len(a) == 3
+        for u, v in zip(a, b):
+            assert u.dtype == v.dtype and u.tolist() == v.tolist()
+    # batches stay connected to a tensor that requires grad
+    sum(b[0].sum() for b in fast).backward()
+    assert x.grad.tolist() == np.ones((10, 3)).tolist()
+
+
 def test_sampler_batch_sampler_collate_fn():
     ds = list(range(10))
     sampler = [9, 0, 5]

@@ -10,7 +10,7 @@ from ..._factories import tensor
 from ..._tensor import Tensor
 from ...ops import stack
 from ._rng import check
-from .dataset import IterableDataset
+from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 
@@ -179,9 +179,19 @@ class DataLoader:
         if self._iterable:
             return self._iter_stream()
         if self.batch_sampler is not None:
+            if self.collate_fn is default_collate and type(self.dataset) is TensorDataset:
+                return self._iter_rows()
             return (self.collate_fn([self.dataset[i] for i in batch])
                     for batch in self.batch_sampler)
         return (self.collate_fn(self.dataset[i]) for i in self.sampler)
+
+    def _iter_rows(self):
+        # a TensorDataset batch is its tensors indexed by the batch's indices: one
+        # gather per tensor gives what stacking the rows one by one would
+        for batch in self.batch_sampler:
+            idx = np.asarray(batch, dtype=np.int64)
+            yield [t[idx] if isinstance(t, Tensor) else tensor(t[idx])
+                   for t in self.dataset.tensors]
 
     def _iter_stream(self):
         if self.batch_size is None:

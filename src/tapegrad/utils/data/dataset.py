@@ -30,12 +30,20 @@ class Dataset:
 
     def __iter__(self):
         # a Dataset with __len__ iterates by index (Python's fallback would stop only
-        # at IndexError, which a user's __getitem__ may never raise)
-        if not hasattr(self, "__len__"):
-            raise TypeError(f"{type(self).__name__} has no __len__: iterate it through a "
-                            "DataLoader with a sampler")
-        for i in range(len(self)):
-            yield self[i]
+        # at IndexError, which a user's __getitem__ may never raise); without one,
+        # until IndexError as Python's own protocol
+        if hasattr(self, "__len__"):
+            for i in range(len(self)):
+                yield self[i]
+            return
+        i = 0
+        while True:
+            try:
+                item = self[i]
+            except IndexError:
+                return
+            yield item
+            i += 1
 
 
 class IterableDataset(Dataset):
