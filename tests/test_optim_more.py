@@ -182,6 +182,35 @@ def test_lbfgs_matches_torch(kwargs):
     assert len(ts["old_dirs"]) == len(rs["old_dirs"])
 
 
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+def test_lbfgs_several_parameters_match_torch(line_search):
+    init, target = _problem(3)
+    tps = [tg.tensor(a, requires_grad=True) for a in init]
+    rps = [torch.tensor(a, requires_grad=True) for a in init]
+    kw = dict(lr=0.5 if line_search is None else 1, max_iter=6, history_size=4,
+              line_search_fn=line_search)
+    topt, ropt = optim.LBFGS(tps, **kw), torch.optim.LBFGS(rps, **kw)
+
+    def tclosure():
+        topt.zero_grad()
+        loss = _loss_tg(tps, target)
+        loss.backward()
+        return loss
+
+    def rclosure():
+        ropt.zero_grad()
+        loss = _loss_torch(rps, target)
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        assert topt.step(tclosure).item() == pytest.approx(ropt.step(rclosure).item(),
+                                                           rel=1e-10)
+        for a, b in zip(tps, rps):
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-9,
+                                       atol=1e-12)
+
+
 def test_lbfgs_converges_and_checks():
     x = tg.tensor([-1.2, 1.0], dtype=tg.float64, requires_grad=True)
     opt = optim.LBFGS([x], line_search_fn="strong_wolfe", max_iter=100)

@@ -40,6 +40,19 @@ def _seq_torch(opt):
                            milestones=[3, 7])
 
 
+def _chain_tg(opt):
+    return L.ChainedScheduler([L.ConstantLR(opt, 0.5, total_iters=3), L.ExponentialLR(opt, 0.9),
+                               L.CyclicLR(opt, 0.01, 0.2, step_size_up=2)])
+
+
+def _chain_torch(opt):
+    return TL.ChainedScheduler([TL.ConstantLR(opt, 0.5, total_iters=3),
+                                TL.ExponentialLR(opt, 0.9),
+                                TL.CyclicLR(opt, 0.01, 0.2, step_size_up=2)])
+
+
+BUILDERS = {"SequentialLR": (_seq_tg, _seq_torch), "ChainedScheduler": (_chain_tg, _chain_torch)}
+
 CASES = [
     ("LinearLR", dict(), 9),
     ("LinearLR", dict(start_factor=0.25, end_factor=0.5, total_iters=4), 9),
@@ -60,6 +73,7 @@ CASES = [
     ("OneCycleLR", dict(max_lr=[1.0, 0.5], epochs=3, steps_per_epoch=4, pct_start=0.25,
                         anneal_strategy="linear", three_phase=True), 12),
     ("SequentialLR", None, 14),
+    ("ChainedScheduler", None, 10),
 ]
 
 
@@ -68,7 +82,7 @@ CASES = [
 def test_schedule_matches_torch(name, kwargs, steps, kind):
     def build(lib, opt):
         if kwargs is None:
-            return (_seq_tg if lib == "tg" else _seq_torch)(opt)
+            return BUILDERS[name][0 if lib == "tg" else 1](opt)
         return getattr(L if lib == "tg" else TL, name)(opt, **kwargs)
 
     topt, ropt = _opt("tg", kind), _opt("torch", kind)

@@ -39,6 +39,19 @@ def test_random_seeding_and_shapes():
         tg.random.shuffle(tg.tensor(1.0))
 
 
+def test_categorical():
+    probs = np.array([[0.2, 0.3, 0.5], [0.0, 0.0, 1.0]])
+    draws = tg.random.categorical(tg.tensor(np.log(probs + 1e-300)), 20000, seed=0)
+    assert draws.shape == (2, 20000) and draws.dtype == tg.int64
+    np.testing.assert_allclose(np.bincount(draws.numpy()[0], minlength=3) / 20000, probs[0],
+                               atol=0.02)
+    assert (draws.numpy()[1] == 2).all()
+    again = tg.random.categorical(tg.tensor(np.log(probs + 1e-300)), 20000, seed=0)
+    np.testing.assert_array_equal(draws.numpy(), again.numpy())
+    with pytest.raises(ValueError, match="2-D"):
+        tg.random.categorical(tg.zeros(3), 1)
+
+
 def test_generator_state():
     g = tg.Generator().manual_seed(1)
     state = g.get_state()

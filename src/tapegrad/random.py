@@ -193,9 +193,40 @@ def shuffle(value, seed=None, name=None):
     return value[gen.permutation(value.shape[0])]
 
 
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """`num_samples` class indices per row of `logits` ([batch, classes], unnormalised
+    log-probabilities), drawn from softmax(logits) (tf.random.categorical); int64.
+
+    >>> import tapegrad as tg
+    >>> tg.random.categorical(tg.tensor([[0.0, -1e9], [-1e9, 0.0]]), 3).tolist()
+    [[0, 0, 0], [1, 1, 1]]
+    """
+    fn = "categorical"
+    arr = logits._data if isinstance(logits, Tensor) else np.asarray(logits)
+    if arr.ndim != 2 or arr.dtype.kind not in "fiu":
+        raise ValueError(f"{fn}: logits must be a 2-D [batch, classes] numeric tensor, got "
+                         f"{_got(logits)}")
+    n = integer(num_samples, fn, "num_samples", low=0)
+    dt = as_dtype(dtype, fn) if dtype is not None else np.dtype(np.int64)
+    if dt.kind not in "iu":
+        raise TypeError(f"{fn}: dtype must be an integer dtype, got {dt}")
+    gen = _op_gen(seed, fn) or _random.generator()
+    z = arr.astype(np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    u = gen.random((arr.shape[0], n))
+    # inverse CDF per row; the clip guards against rounding in the last bin
+    idx = np.stack([np.searchsorted(c, row, side="right") for c, row in zip(cdf, u)]) \
+        if len(u) else np.zeros((0, n), np.int64)
+    idx = np.minimum(idx, arr.shape[1] - 1)
+    return tensor(idx.astype(dt))
+
+
 def set_seed(seed):
     """Seed the global generator (tf.random.set_seed; the same as tg.manual_seed)."""
     _random.manual_seed(seed)
 
 
-__all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "set_seed"]
+__all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
+           "set_seed"]

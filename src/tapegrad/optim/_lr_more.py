@@ -415,7 +415,88 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-class SequentialLR(LRScheduler):
+def _children(schedulers, optimizer, name):
+    """The schedules a SequentialLR / ChainedScheduler drives, checked."""
+    if isinstance(schedulers, (str, dict)) or not hasattr(schedulers, "__iter__"):
+        raise TypeError(f"{name}: schedulers must be a list of schedulers, got "
+                        f"{_check._got(schedulers)}")
+    schedulers = list(schedulers)
+    if not schedulers:
+        raise ValueError(f"{name} expects at least one scheduler, but got none")
+    for i, s in enumerate(schedulers):
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support ReduceLROnPlateau (its step "
+                             f"needs the metric); got one at index {i}")
+        if not isinstance(s, LRScheduler):
+            raise TypeError(f"{name}: scheduler at index {i} is not a scheduler, got "
+                            f"{_check._got(s)}")
+        if s.optimizer is not optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same "
+                             f"optimizer, but scheduler {type(s).__name__} at index "
+                             f"{i} has another one")
+    return schedulers
+
+
+class _Composite(LRScheduler):
+    """State dicts of a schedule made of schedules: its own entries plus one state
+    dict per child under '_schedulers'."""
+
+    def state_dict(self):
+        out = {k: v for k, v in self.__dict__.items()
+               if k not in ("optimizer", "_schedulers")}
+        out["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return out
+
+    def load_state_dict(self, state_dict):
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict) or not isinstance(
+                state_dict.get("_schedulers"), list) or len(
+                state_dict["_schedulers"]) != len(self._schedulers):
+            raise ValueError(f"{name}: expected a dict from state_dict() with "
+                             f"{len(self._schedulers)} '_schedulers', got "
+                             f"{_check._got(state_dict)}")
+        own = {k for k in self.__dict__ if k != "optimizer"}
+        unknown = [k for k in state_dict if k not in own]
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {unknown}")
+        for s, sd in zip(self._schedulers, state_dict["_schedulers"]):
+            s.load_state_dict(sd)
+        self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
+
+
+class ChainedScheduler(_Composite):
+    """Step several schedules together every epoch (their factors multiply).
+
+    >>> import tapegrad as tg
+    >>> L = tg.optim.lr_scheduler
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = L.ChainedScheduler([L.ConstantLR(opt, factor=0.5, total_iters=2),
+    ...                         L.ExponentialLR(opt, gamma=0.9)])
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(3):
+    ...     s.step(); lrs.append(round(s.get_last_lr()[0], 4))
+    >>> lrs
+    [0.5, 0.45, 0.81, 0.729]
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        name = "ChainedScheduler"
+        if optimizer is None:
+            first = list(schedulers)[:1] if hasattr(schedulers, "__iter__") else []
+            optimizer = getattr(first[0], "optimizer", None) if first else None
+        if optimizer is not None:
+            _optimizer(optimizer, name)
+        self._schedulers = _children(schedulers, optimizer, name)
+        self.optimizer = optimizer
+        self._last_lr = self._lrs()
+
+    def step(self):
+        for s in self._schedulers:
+            s.step()
+        self._last_lr = self._lrs()
+
+
+class SequentialLR(_Composite):
     """Run `schedulers` one after another, switching at the epochs in `milestones`
     (one fewer than schedulers); each later schedule starts from its epoch 0.
 
@@ -434,23 +515,7 @@ class SequentialLR(LRScheduler):
     def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
         name = "SequentialLR"
         _optimizer(optimizer, name)
-        if isinstance(schedulers, (str, dict)) or not hasattr(schedulers, "__iter__"):
-            raise TypeError(f"{name}: schedulers must be a list of schedulers, got "
-                            f"{_check._got(schedulers)}")
-        schedulers = list(schedulers)
-        if not schedulers:
-            raise ValueError(f"{name} expects at least one scheduler, but got none")
-        for i, s in enumerate(schedulers):
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{name} does not support ReduceLROnPlateau (its step "
-                                 f"needs the metric); got one at index {i}")
-            if not isinstance(s, LRScheduler):
-                raise TypeError(f"{name}: scheduler at index {i} is not a scheduler, got "
-                                f"{_check._got(s)}")
-            if s.optimizer is not optimizer:
-                raise ValueError(f"{name} expects all schedulers to belong to the same "
-                                 f"optimizer, but scheduler {type(s).__name__} at index "
-                                 f"{i} has another one")
+        schedulers = _children(schedulers, optimizer, name)
         if isinstance(milestones, (str, dict)) or not hasattr(milestones, "__iter__"):
             raise TypeError(f"{name}: milestones must be a list of ints, got "
                             f"{_check._got(milestones)}")
@@ -471,7 +536,7 @@ class SequentialLR(LRScheduler):
 
     def _undo(self, sched):
         # the schedules were each stepped once when built: take that back
-        if isinstance(sched, SequentialLR):
+        if isinstance(sched, _Composite):
             for s in sched._schedulers:
                 self._undo(s)
         elif sched is not self:
@@ -486,28 +551,6 @@ class SequentialLR(LRScheduler):
         else:
             s.step()
         self._last_lr = s.get_last_lr()
-
-    def state_dict(self):
-        out = {k: v for k, v in self.__dict__.items()
-               if k not in ("optimizer", "_schedulers")}
-        out["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return out
-
-    def load_state_dict(self, state_dict):
-        name = "SequentialLR.load_state_dict"
-        if not isinstance(state_dict, dict) or not isinstance(
-                state_dict.get("_schedulers"), list) or len(
-                state_dict["_schedulers"]) != len(self._schedulers):
-            raise ValueError(f"{name}: expected a dict from state_dict() with "
-                             f"{len(self._schedulers)} '_schedulers', got "
-                             f"{_check._got(state_dict)}")
-        own = {k for k in self.__dict__ if k != "optimizer"}
-        unknown = [k for k in state_dict if k not in own]
-        if unknown:
-            raise ValueError(f"{name}: unknown key(s) {unknown}")
-        for s, sd in zip(self._schedulers, state_dict["_schedulers"]):
-            s.load_state_dict(sd)
-        self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
 
 
 class ReduceLROnPlateau(LRScheduler):

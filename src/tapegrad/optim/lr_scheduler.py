@@ -18,8 +18,8 @@ forms, so several schedulers can drive one optimizer and values match PyTorch's.
 """
 from ._lr_base import (CosineAnnealingLR, ExponentialLR, LambdaLR,  # noqa: F401
                        LRScheduler, MultiStepLR, StepLR)
-from ._lr_more import (ConstantLR, CosineAnnealingWarmRestarts, CyclicLR,  # noqa: F401
-                       LinearLR, MultiplicativeLR, OneCycleLR, PolynomialLR,
-                       ReduceLROnPlateau, SequentialLR)
+from ._lr_more import (ChainedScheduler, ConstantLR,  # noqa: F401
+                       CosineAnnealingWarmRestarts, CyclicLR, LinearLR, MultiplicativeLR,
+                       OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR)
 
 _LRScheduler = LRScheduler      # PyTorch's old name
