@@ -202,6 +202,7 @@ def test_other_datasets():
             return iter(range(5))
 
     assert [b.tolist() for b in DataLoader(Stream(), batch_size=2)] == [[0, 1], [2, 3], [4]]
+    assert tg.utils.data.get_worker_info() is None
     with pytest.raises(ValueError, match="IterableDataset"):
         DataLoader(Stream(), shuffle=True)
     with pytest.raises(ValueError, match="size mismatch"):

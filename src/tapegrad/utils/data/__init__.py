@@ -6,7 +6,8 @@
 >>> [(x.shape, y.tolist()) for x, y in DataLoader(ds, batch_size=2)]
 [((2, 2), [0, 1]), ((1, 2), [0])]
 """
-from .dataloader import DataLoader, default_collate, default_convert  # noqa: F401
+from .dataloader import (DataLoader, default_collate, default_convert,  # noqa: F401
+                         get_worker_info)
 from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset,  # noqa: F401
                       StackDataset, Subset, TensorDataset, random_split)
 from .sampler import (BatchSampler, DistributedSampler, RandomSampler,  # noqa: F401

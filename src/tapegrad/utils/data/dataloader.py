@@ -90,6 +90,12 @@ def default_convert(data):
     return data
 
 
+def get_worker_info():
+    """None: samples are always loaded in the calling process (an IterableDataset that
+    splits its stream by worker sees a single, main-process reader)."""
+    return None
+
+
 class DataLoader:
     """Iterate a dataset in batches, as torch.utils.data.DataLoader.
 
@@ -218,4 +224,5 @@ class DataLoader:
         return len(self.sampler)
 
 
-__all__ = ["DataLoader", "default_collate", "default_convert", "Sampler"]
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info",
+           "Sampler"]
