@@ -4,6 +4,7 @@ JSON) in the middle of the run."""
 import doctest
 import importlib
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -196,3 +197,21 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS,
                              report=False)
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, o: lib.StepLR(o, 2, 0.5), lambda lib, o: lib.MultiStepLR(o, [1, 3], 0.5),
+    lambda lib, o: lib.ExponentialLR(o, 0.9), lambda lib, o: lib.CosineAnnealingLR(o, 5),
+    lambda lib, o: lib.LinearLR(o, 0.2, total_iters=3), lambda lib, o: lib.PolynomialLR(o, 4),
+    lambda lib, o: lib.ConstantLR(o, 0.5, 2),
+])
+def test_step_with_epoch_matches_torch(make):
+
+    topt, ropt = _opt("tg", "sgd"), _opt("torch", "sgd")
+    ts, rs = make(L, topt), make(TL, ropt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for e in [3, 1, 4, 4, 0, 6]:
+            ts.step(e)
+            rs.step(e)
+            np.testing.assert_allclose(ts.get_last_lr(), rs.get_last_lr(), rtol=1e-13)

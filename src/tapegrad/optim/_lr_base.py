@@ -57,15 +57,9 @@ class LRScheduler:
         return None
 
     def _update_lr(self, epoch):
-        """Jump to `epoch` (SequentialLR at a milestone): the closed form when the
-        schedule has one, else its recursive rule."""
-        self.last_epoch = epoch
-        lrs = self._closed_form()
-        if lrs is None:
-            lrs = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
-        self._last_lr = self._lrs()
+        """Jump to `epoch` (SequentialLR at a milestone), without counting a step."""
+        self.step(epoch)
+        self._step_count -= 1
 
     def _check(self):
         """Validate this schedule's own settings (subclasses); also run on load."""
@@ -73,11 +67,20 @@ class LRScheduler:
     def _lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def step(self):
-        """Advance one epoch and set the new learning rates."""
+    def step(self, epoch=None):
+        """Advance one epoch and set the new learning rates. `epoch` (PyTorch's
+        deprecated form) jumps to that epoch instead: the closed form when the schedule
+        has one, else its rule evaluated there."""
         self._step_count += 1
-        self.last_epoch += 1
-        lrs = list(self.get_lr())
+        if epoch is not None:
+            self.last_epoch = _check.integer(epoch, f"{type(self).__name__}.step", "epoch",
+                                             low=0)
+            lrs = self._closed_form()
+            if lrs is None:
+                lrs = self.get_lr()
+        else:
+            self.last_epoch += 1
+            lrs = list(self.get_lr())
         for i, lr in enumerate(lrs):
             # a user's lr_lambda can return anything: refuse it before any group changes
             if lr.__class__ is not float or not 0.0 <= lr < math.inf:
