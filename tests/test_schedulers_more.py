@@ -206,7 +206,6 @@ def test_docstring_examples_run(module):
     lambda lib, o: lib.ConstantLR(o, 0.5, 2),
 ])
 def test_step_with_epoch_matches_torch(make):
-
     topt, ropt = _opt("tg", "sgd"), _opt("torch", "sgd")
     ts, rs = make(L, topt), make(TL, ropt)
     with warnings.catch_warnings():
