@@ -83,6 +83,18 @@ ROWS = [
     ("triplet_p3_1d", lambda r, *a: F.triplet_margin_loss(*a, p=3, margin=4.0, reduction=r),
      lambda r, *a: TF.triplet_margin_loss(*a, p=3, margin=4.0, reduction=r),
      [(A[0], True), (B[0], True), (C[0], True)]),
+    ("soft_margin", lambda r, *a: F.soft_margin_loss(*a, reduction=r),
+     lambda r, *a: TF.soft_margin_loss(*a, reduction=r), [(X, True), (np.sign(Y), False)]),
+    ("hinge_embedding", lambda r, *a: F.hinge_embedding_loss(*a, margin=0.5, reduction=r),
+     lambda r, *a: TF.hinge_embedding_loss(*a, margin=0.5, reduction=r),
+     [(X, True), (np.where(Y > 0, 1.0, -1.0), False)]),
+    ("multilabel_soft_margin", lambda r, *a: F.multilabel_soft_margin_loss(*a, reduction=r),
+     lambda r, *a: TF.multilabel_soft_margin_loss(*a, reduction=r),
+     [(X, True), ((Y > 0).astype(float), True)]),
+    ("multilabel_soft_margin_w",
+     lambda r, x, y, w: F.multilabel_soft_margin_loss(x, y, w, reduction=r),
+     lambda r, x, y, w: TF.multilabel_soft_margin_loss(x, y, w, reduction=r),
+     [(X, True), (P, True), (V[0], True)]),
     ("bce", lambda r, *a: F.binary_cross_entropy(*a, reduction=r),
      lambda r, *a: TF.binary_cross_entropy(*a, reduction=r),
      [(P / 1.1, True), (Q / 1.1, True)]),
@@ -158,6 +170,13 @@ def test_modules_and_legacy_flags():
             torch.tensor(A), torch.tensor(B), torch.tensor(C)).item(), rel=1e-12)
     assert nn.MarginRankingLoss(0.3)(x[:, 0], y[:, 0], tg.tensor(SIGN)).shape == ()
     assert nn.CosineEmbeddingLoss(reduction="none")(x, y, tg.tensor(SIGN)).shape == (4,)
+    assert nn.SoftMarginLoss()(x, tg.tensor(np.sign(Y))).shape == ()
+    assert nn.HingeEmbeddingLoss(2.0, reduction="sum")(x, tg.tensor(SIGN[:, None] * np.ones(
+        (4, 3)))).item() == pytest.approx(TF.hinge_embedding_loss(
+            torch.tensor(X), torch.tensor(SIGN[:, None] * np.ones((4, 3))), 2.0,
+            reduction="sum").item(), rel=1e-12)
+    m = nn.MultiLabelSoftMarginLoss(weight=tg.tensor(V[0]), reduction="none")
+    assert m(x, tg.tensor(P)).shape == (4,) and "weight" in m.state_dict()
 
 
 def test_bad_arguments():

@@ -7,9 +7,10 @@ from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # no
                      MSELoss, NLLLoss)
 from .module import Module  # noqa: F401
 from .parameter import Parameter  # noqa: F401
-from .losses import (CosineEmbeddingLoss, GaussianNLLLoss, HuberLoss,  # noqa: F401,E402
-                     KLDivLoss, MarginRankingLoss, PoissonNLLLoss, SmoothL1Loss,
-                     TripletMarginLoss)
+from .losses import (CosineEmbeddingLoss, GaussianNLLLoss,  # noqa: F401,E402
+                     HingeEmbeddingLoss, HuberLoss, KLDivLoss, MarginRankingLoss,
+                     MultiLabelSoftMarginLoss, PoissonNLLLoss, SmoothL1Loss,
+                     SoftMarginLoss, TripletMarginLoss)
 from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa: F401,E402
                            embedding_lookup, gelu, l2_loss, l2_normalize, leaky_relu,
                            log_softmax, moments, relu, relu6, selu, sigmoid,

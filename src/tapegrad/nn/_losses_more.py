@@ -303,6 +303,70 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
     return _reduce(_clamp_min0(margin + d_pos - d_neg), reduction)
 
 
+def _log_sigmoid(x):
+    return -ops.softplus(-x, 1.0, math.inf)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None,
+                     reduction: str = "mean"):
+    """log(1 + exp(-target * input)) for targets 1 / -1 (two-class logistic loss).
+
+    >>> import tapegrad as tg
+    >>> round(tg.nn.functional.soft_margin_loss(tg.tensor([0.0]), tg.tensor([1.0])).item(), 4)
+    0.6931
+    """
+    fn = "soft_margin_loss"
+    reduction = _reduction(size_average, reduce, reduction, fn)
+    input, target = _numeric(input, fn, "input"), _numeric(target, fn, "target")
+    _same_shape(input, target, fn)
+    return _reduce(ops.softplus(-target * input, 1.0, math.inf), reduction)
+
+
+def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None,
+                         reduce=None, reduction: str = "mean"):
+    """input where target is 1, max(0, margin - input) where target is -1 (input is
+    usually a distance).
+
+    >>> import tapegrad as tg
+    >>> f = tg.nn.functional.hinge_embedding_loss
+    >>> f(tg.tensor([0.3, 0.3]), tg.tensor([1.0, -1.0]), reduction="none")
+    tensor([0.3000, 0.7000])
+    """
+    fn = "hinge_embedding_loss"
+    reduction = _reduction(size_average, reduce, reduction, fn)
+    input, target = _numeric(input, fn, "input"), _numeric(target, fn, "target")
+    margin = _check.real(margin, fn, "margin")
+    t = _raw(target)
+    loss = (ops.where(t != 1, _clamp_min0(margin - input), 0.0)
+            + ops.where(t != -1, input, 0.0))
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,
+                                reduce=None, reduction: str = "mean"):
+    """Per-class binary logistic loss averaged over the classes of each row:
+    -mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x)), optionally weighted by class.
+
+    >>> import tapegrad as tg
+    >>> f = tg.nn.functional.multilabel_soft_margin_loss
+    >>> round(f(tg.zeros(1, 2), tg.tensor([[1.0, 0.0]])).item(), 4)
+    0.6931
+    """
+    fn = "multilabel_soft_margin_loss"
+    reduction = _reduction(size_average, reduce, reduction, fn)
+    input, target = _numeric(input, fn, "input"), _numeric(target, fn, "target")
+    _same_shape(input, target, fn)
+    if input.ndim not in (1, 2):
+        raise ValueError(f"{fn}: input must be [classes] or [batch, classes], got shape "
+                         f"{tuple(input.shape)}")
+    loss = -(target * _log_sigmoid(input) + (1.0 - target) * _log_sigmoid(-input))
+    if weight is not None:
+        loss = loss * _numeric(weight, fn, "weight")
+    loss = ops.sum(loss, -1) / input.shape[-1]
+    return _reduce(loss, reduction)
+
+
 __all__ = ["huber_loss", "smooth_l1_loss", "kl_div", "gaussian_nll_loss",
            "poisson_nll_loss", "cosine_embedding_loss", "margin_ranking_loss",
-           "triplet_margin_loss"]
+           "triplet_margin_loss", "soft_margin_loss", "hinge_embedding_loss",
+           "multilabel_soft_margin_loss"]

@@ -665,5 +665,6 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
 
 # issue 18 losses (in their own file)
 from ._losses_more import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: F401,E402
-                           huber_loss, kl_div, margin_ranking_loss, poisson_nll_loss,
-                           smooth_l1_loss, triplet_margin_loss)
+                           hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
+                           multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss,
+                           soft_margin_loss, triplet_margin_loss)
