@@ -67,3 +67,14 @@ from .func import elementwise_grad  # noqa: F401,E402
 from .numpy import conj, imag, real  # noqa: F401,E402
 
 __version__ = "0.1.0"
+# issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
+from . import random, utils  # noqa: F401,E402
+from .random import Generator  # noqa: F401,E402
+from . import math  # noqa: F401,E402
+from .math import clip_by_norm  # noqa: F401,E402
+from .tf_module import Module  # noqa: F401,E402
+from . import cuda  # noqa: F401,E402
+from ._dtypes import device  # noqa: F401,E402
+from ._dtypes import (bool_ as bool, complex64 as cfloat,  # noqa: F401,E402,A001
+                      complex128 as cdouble, float16 as half, float32 as float,
+                      float64 as double, int16 as short, int32 as int, int64 as long)

@@ -184,3 +184,61 @@ def _unwrap_nested(data):
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
         return data._data
     return data
+
+
+# ------------------------------------------------------------------ devices (issue 18)
+class device(str):
+    """torch.device for ported code: tapegrad runs on the CPU, so only 'cpu' (or
+    'cpu:0') is accepted; 'cuda', 'mps' and others raise a ValueError saying so. It is
+    a str ("cpu"), so it compares equal to "cpu" and passes wherever a device string
+    does.
+
+    >>> import tapegrad as tg
+    >>> d = tg.device("cpu")
+    >>> d.type, d == "cpu", tg.zeros(2, device=d).device
+    ('cpu', True, 'cpu')
+    """
+
+    def __new__(cls, type="cpu", index=None):
+        if isinstance(type, device):
+            return type
+        if not isinstance(type, str):
+            raise TypeError(f"device: expected a device string such as 'cpu', got "
+                            f"{_got(type)}")
+        kind, _, num = type.partition(":")
+        if kind != "cpu":
+            raise ValueError(f"device: tapegrad runs on the CPU only, got device {type!r} "
+                             "(use 'cpu'; tg.cuda.is_available() is False)")
+        if num and not num.isdigit() or index not in (None, 0) and num == "":
+            raise ValueError(f"device: invalid device {type!r} (index {index!r})")
+        self = super().__new__(cls, "cpu")
+        return self
+
+    @property
+    def type(self):
+        return "cpu"
+
+    @property
+    def index(self):
+        return None
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+
+def check_device(value, fn):
+    """The `device=` argument of factories: None or the CPU."""
+    if value is None or value.__class__ is device:
+        return
+    if isinstance(value, (str, device)):
+        try:
+            device(str(value))
+        except ValueError:
+            raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device "
+                             f"{str(value)!r}") from None
+        return
+    # a torch.device prints as its name
+    if type(value).__name__ == "device" and str(value).split(":")[0] == "cpu":
+        return
+    raise (ValueError if type(value).__name__ == "device" else TypeError)(
+        f"{fn}: device must be 'cpu' (tapegrad runs on the CPU only), got {_got(value)}")

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _random, _state
 from ._check import flag
-from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, is_floating, scan, to_array
+from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, check_device, is_floating, scan, to_array
 from ._tensor import Tensor, make
 from .ops._apply import apply
 from .ops._op import Op
@@ -97,7 +97,7 @@ def _leaf(arr, requires_grad):
 
 
 # ------------------------------------------------------------------ conversion
-def tensor(data, dtype=None, requires_grad=False) -> Tensor:
+def tensor(data, dtype=None, requires_grad=False, device=None) -> Tensor:
     """A new tensor holding a copy of `data` (never sharing memory with it).
 
     Python floats become float32, ints int64 (outside int64: an error), bools bool,
@@ -110,6 +110,7 @@ def tensor(data, dtype=None, requires_grad=False) -> Tensor:
     >>> tg.tensor([1.0, 2.0], requires_grad=True)
     tensor([1., 2.], requires_grad=True)
     """
+    check_device(device, "tensor")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "tensor", "requires_grad")
     if isinstance(data, Tensor):
@@ -224,14 +225,16 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 
 # ------------------------------------------------------------------ filled tensors
-def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device, "zeros")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
     return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
                  requires_grad)
 
 
-def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+def ones(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device, "ones")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
     return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),
@@ -282,9 +285,10 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
     return _leaf(arr, requires_grad)
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
     gives a result connected to it (a broadcast)."""
+    check_device(device, "full")
     return _filled("full", _shape((shape,), "full"), fill_value, dtype, requires_grad)
 
 
@@ -301,34 +305,38 @@ def _like(x, dtype, fn):
     return src.shape, (as_dtype(dtype, fn) if dtype is not None else src.dtype)
 
 
-def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
+def zeros_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device, "zeros_like")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros_like", "requires_grad")
     shape, dt = _like(x, dtype, "zeros_like")
     return _leaf(_alloc("zeros_like", shape, np.zeros, dt), requires_grad)
 
 
-def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
+def ones_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device, "ones_like")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones_like", "requires_grad")
     shape, dt = _like(x, dtype, "ones_like")
     return _leaf(_alloc("ones_like", shape, np.ones, dt), requires_grad)
 
 
-def full_like(x, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full_like(x, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Like `full` with the shape and (by default) the dtype of `x`."""
+    check_device(device, "full_like")
     shape, dt = _like(x, dtype, "full_like")
     return _filled("full_like", shape, fill_value, dt, requires_grad)
 
 
 # ------------------------------------------------------------------ ranges
-def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Like PyTorch: int arguments give int64, any float gives float32.
 
     With 0-d tensor arguments that require grad, the result `start + i * step` is
     differentiable in `start` and `step` (the length is piecewise constant, so the
     gradient with respect to `end` is zero).
     """
+    check_device(device, "arange")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "arange", "requires_grad")
     if end is None:
@@ -368,10 +376,11 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     return _leaf(raw.astype(dt), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
+def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) -> Tensor:
     """`steps` evenly spaced values from start to end. 0-d tensor bounds that require
     grad give a result differentiable in both (PyTorch's formula: each half counts from
     its nearer end, so both ends are exact)."""
+    check_device(device, "linspace")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "linspace", "requires_grad")
     start = _real(start, "linspace", "start")
@@ -396,7 +405,8 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
                                                          k).astype(dt)), requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+def eye(n, m=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device, "eye")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "eye", "requires_grad")
     n = _int(n, "eye", "n")
@@ -443,15 +453,17 @@ def _float_dt(dtype, fn):
     return dt
 
 
-def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed)."""
+    check_device(device, "rand")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "rand", "requires_grad")
     return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
-def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed)."""
+    check_device(device, "randn")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "randn", "requires_grad")
     return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
@@ -465,8 +477,9 @@ def _int_bound(v, name):
     raise TypeError(f"randint: {name} must be an int, got {_got(v)}")
 
 
-def randint(low, high=None, size=(), dtype=None) -> Tensor:
+def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) with one bound)."""
+    check_device(device, "randint")
     if high is None:
         low, high = 0, low
     low, high = _int_bound(low, "low"), _int_bound(high, "high")

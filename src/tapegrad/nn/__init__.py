@@ -7,3 +7,14 @@ from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # no
                      MSELoss, NLLLoss)
 from .module import Module  # noqa: F401
 from .parameter import Parameter  # noqa: F401
+from .losses import (CosineEmbeddingLoss, GaussianNLLLoss,  # noqa: F401,E402
+                     HingeEmbeddingLoss, HuberLoss, KLDivLoss, MarginRankingLoss,
+                     MultiLabelSoftMarginLoss, PoissonNLLLoss, SmoothL1Loss,
+                     SoftMarginLoss, TripletMarginLoss)
+from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa: F401,E402
+                           embedding_lookup, gelu, l2_loss, l2_normalize, leaky_relu,
+                           log_softmax, moments, relu, relu6, selu, sigmoid,
+                           sigmoid_cross_entropy_with_logits, silu, softmax,
+                           softmax_cross_entropy_with_logits, softplus, softsign,
+                           sparse_softmax_cross_entropy_with_logits, swish, tanh,
+                           weighted_cross_entropy_with_logits)

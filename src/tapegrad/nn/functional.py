@@ -661,3 +661,10 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
                         f"{t.dtype}")
     return _nll_from_logp(input, target, weight, ignore_index, reduction, 0.0, "nll_loss",
                           in_shape)
+
+
+# issue 18 losses (in their own file)
+from ._losses_more import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: F401,E402
+                           hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
+                           multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss,
+                           soft_margin_loss, triplet_margin_loss)

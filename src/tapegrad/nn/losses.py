@@ -3,6 +3,7 @@ from .. import _check
 from . import functional as F
 from .module import Module
 from .._factories import tensor
+from ._losses_more import _reduction
 
 
 class _Loss(Module):
@@ -121,3 +122,162 @@ def _class_weight(weight, fn):
         raise ValueError(f"{fn}: weight must be a 1-D tensor with one weight per class, got "
                          f"shape {t._data.shape}")
     return t
+
+
+class _LegacyLoss(_Loss):
+    """A loss whose constructor also takes the legacy size_average / reduce flags."""
+
+    _extra = ()
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+        Module.__init__(self)
+        self.reduction = _reduction(size_average, reduce, reduction, type(self).__name__,
+                                    self._extra)
+
+
+class HuberLoss(_Loss):
+    """Huber loss with threshold `delta` (see tg.nn.functional.huber_loss).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.HuberLoss(delta=0.5)(tg.tensor([2.0]), tg.tensor([0.0]))
+    tensor(0.8750)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = _check.real(delta, "HuberLoss", "delta", low=0.0, low_open=True)
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class SmoothL1Loss(_LegacyLoss):
+    """Smooth L1 loss with threshold `beta` (see tg.nn.functional.smooth_l1_loss)."""
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 beta: float = 1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = _check.real(beta, "SmoothL1Loss", "beta", low=0.0)
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class KLDivLoss(_LegacyLoss):
+    """KL divergence of `target` from the log-probabilities `input`; use
+    reduction='batchmean' for the mathematical KL divergence of a batch."""
+
+    _extra = ("batchmean",)
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 log_target: bool = False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = _check.flag(log_target, "KLDivLoss", "log_target")
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class GaussianNLLLoss(_Loss):
+    """Gaussian negative log likelihood of `target` under N(input, var)."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.full = _check.flag(full, "GaussianNLLLoss", "full")
+        self.eps = _check.real(eps, "GaussianNLLLoss", "eps", low=0.0)
+
+    def forward(self, input, target, var):
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
+
+
+class PoissonNLLLoss(_LegacyLoss):
+    """Poisson negative log likelihood (`log_input`: input is the log of the rate)."""
+
+    def __init__(self, log_input: bool = True, full: bool = False, size_average=None,
+                 eps: float = 1e-8, reduce=None, reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = _check.flag(log_input, "PoissonNLLLoss", "log_input")
+        self.full = _check.flag(full, "PoissonNLLLoss", "full")
+        self.eps = _check.real(eps, "PoissonNLLLoss", "eps", low=0.0)
+
+    def forward(self, log_input, target):
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full,
+                                  eps=self.eps, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_LegacyLoss):
+    """1 - cos for similar pairs (target 1), max(0, cos - margin) for others (-1)."""
+
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _check.real(margin, "CosineEmbeddingLoss", "margin")
+
+    def forward(self, input1, input2, target):
+        return F.cosine_embedding_loss(input1, input2, target, self.margin,
+                                       reduction=self.reduction)
+
+
+class MarginRankingLoss(_LegacyLoss):
+    """max(0, -target (x1 - x2) + margin): x1 should rank above x2 where target is 1."""
+
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _check.real(margin, "MarginRankingLoss", "margin")
+
+    def forward(self, input1, input2, target):
+        return F.margin_ranking_loss(input1, input2, target, self.margin,
+                                     reduction=self.reduction)
+
+
+class TripletMarginLoss(_LegacyLoss):
+    """max(d(a, p) - d(a, n) + margin, 0) with p-norm distances (see
+    tg.nn.functional.triplet_margin_loss)."""
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
+                 swap: bool = False, size_average=None, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        name = "TripletMarginLoss"
+        self.margin = _check.real(margin, name, "margin", low=0.0, low_open=True)
+        self.p = _check.real(p, name, "p", low=0.0, low_open=True, finite=False)
+        self.eps = _check.real(eps, name, "eps", low=0.0)
+        self.swap = _check.flag(swap, name, "swap")
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p,
+                                     self.eps, self.swap, reduction=self.reduction)
+
+
+class SoftMarginLoss(_LegacyLoss):
+    """log(1 + exp(-target * input)) for targets 1 / -1."""
+
+    def forward(self, input, target):
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_LegacyLoss):
+    """input where target is 1, max(0, margin - input) where it is -1."""
+
+    def __init__(self, margin: float = 1.0, size_average=None, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _check.real(margin, "HingeEmbeddingLoss", "margin")
+
+    def forward(self, input, target):
+        return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_LegacyLoss):
+    """Multi-label logistic loss, averaged over classes (optional per-class weight)."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", _numeric(weight, "MultiLabelSoftMarginLoss",
+                                                "weight"))
+
+    def forward(self, input, target):
+        return F.multilabel_soft_margin_loss(input, target, self.weight,
+                                             reduction=self.reduction)

@@ -12,10 +12,13 @@ from .._tensor import Tensor, make
 from .._check import _got, flag, real
 from ..tape import GradientTape
 
-# keys a param group may hold besides the optimizer's hyperparameters ("initial_lr" is
-# set by learning-rate schedulers)
-_GROUP_KEYS = ("params", "initial_lr")
+# keys a param group may hold besides the optimizer's hyperparameters (learning-rate
+# schedulers set "initial_lr"; OneCycleLR and CyclicLR the others)
+_GROUP_KEYS = ("params", "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
 _INF = float("inf")
+# keys of a torch.optim state dict that choose kernels, not arithmetic: a PyTorch state
+# dict loads with them dropped
+_TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
 
 
 def _root(arr):
@@ -42,6 +45,9 @@ class Optimizer:
             (TensorFlow style).
         defaults: the hyperparameters of every group.
     """
+
+    # per-parameter state entries that are Python floats, not arrays (NAdam's mu_product)
+    _scalar_state = ()
 
     def __init__(self, params, defaults: dict):
         self.defaults = dict(defaults)
@@ -431,10 +437,12 @@ class Optimizer:
                     raise ValueError(f"{name}: parameter index {idx} is listed twice in "
                                      "'param_groups'")
                 by_index[idx] = p
-            unknown = [k for k in saved if k not in self.defaults and k not in _GROUP_KEYS]
+            unknown = [k for k in saved if k not in self.defaults and k not in _GROUP_KEYS
+                       and k not in _TORCH_ONLY]
             if unknown:
                 raise ValueError(f"{name}: unknown key(s) {unknown} in parameter group {i}")
-            g = {k: v for k, v in saved.items() if k != "params"}
+            g = {k: v for k, v in saved.items() if k != "params" and k not in _TORCH_ONLY
+                 or k in self.defaults}
             for k, v in mine.items():
                 g.setdefault(k, v)
             if "betas" in g and isinstance(g["betas"], list):
@@ -473,6 +481,10 @@ class Optimizer:
             for k, v in s.items():
                 if k == "step":
                     entry[k] = self._step_count(v, idx, name)
+                    continue
+                if k in self._scalar_state:
+                    entry[k] = real(v if isinstance(v, Tensor) else np.asarray(v), name,
+                                    f"state '{k}' of parameter {idx}")
                     continue
                 if v is None:
                     continue            # PyTorch's "no momentum buffer yet"

@@ -1,0 +1,213 @@
+"""tf.math's names over tapegrad's ops (for TensorFlow users): `tg.math.reduce_sum`,
+`tg.math.multiply`, `tg.math.sigmoid`, ...
+
+Names whose TensorFlow meaning differs from the op of the same name (argmax's default
+axis 0, reduce_std's population estimate, ...) are wrappers here; every other name is
+looked up in tapegrad's op namespace when first used, so ops added there later appear
+here too.
+
+>>> import tapegrad as tg
+>>> x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+>>> tg.math.reduce_sum(tg.math.square(x), axis=1)
+tensor([ 5., 25.])
+>>> tg.math.argmax(x)           # TF: along axis 0 by default
+tensor([1, 1])
+"""
+import numpy as np
+
+from . import ops
+from ._check import _got
+from ._tensor import Tensor, make
+
+
+def _t(x):
+    return x if isinstance(x, Tensor) else make(np.asarray(x))
+
+
+# ------------------------------------------------------------------ TF semantics
+def argmax(input, axis=None, output_type=None, name=None):
+    """Index of the largest entry along `axis` (TF's default: axis 0)."""
+    out = ops.argmax(input, 0 if axis is None else axis)
+    return out if output_type is None else ops.cast(out, output_type)
+
+
+def argmin(input, axis=None, output_type=None, name=None):
+    """Index of the smallest entry along `axis` (TF's default: axis 0)."""
+    out = ops.argmin(input, 0 if axis is None else axis)
+    return out if output_type is None else ops.cast(out, output_type)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Population standard deviation (divides by n, as TF)."""
+    return ops.std(input_tensor, axis, keepdims, ddof=0)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Population variance (divides by n, as TF)."""
+    return ops.var(input_tensor, axis, keepdims, ddof=0)
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(sum(x^2)) over `axis`."""
+    return ops.sqrt(ops.sum(ops.square(input_tensor), axis, keepdims))
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    return make(np.any(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    return make(np.all(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+
+
+def count_nonzero(input, axis=None, keepdims=False, dtype=np.int64, name=None):
+    return make(np.asarray(np.count_nonzero(_t(input)._data, axis=axis, keepdims=keepdims),
+                           dtype=dtype))
+
+
+def softmax(logits, axis=None, name=None):
+    return ops.softmax(logits, -1 if axis is None else axis)
+
+
+def log_softmax(logits, axis=None, name=None):
+    return ops.log_softmax(logits, -1 if axis is None else axis)
+
+
+def log_sigmoid(x, name=None):
+    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    return -ops.softplus(-_t(x))
+
+
+def softsign(features, name=None):
+    return features / (1.0 + ops.abs(features))
+
+
+def rsqrt(x, name=None):
+    return 1.0 / ops.sqrt(x)
+
+
+def squared_difference(x, y, name=None):
+    d = _t(x) - y
+    return d * d
+
+
+def divide_no_nan(x, y, name=None):
+    """x / y, and 0 where y is 0 (also in the gradient)."""
+    y = _t(y)
+    zero = y._data == 0
+    return ops.where(zero, 0.0, _t(x) / ops.where(zero, 1.0, y))
+
+
+def multiply_no_nan(x, y, name=None):
+    """x * y, and 0 where y is 0 even if x is inf or NaN."""
+    y = _t(y)
+    return ops.where(y._data == 0, 0.0, _t(x) * y)
+
+
+def xdivy(x, y, name=None):
+    x = _t(x)
+    return ops.where(x._data == 0, 0.0, x / ops.where(x._data == 0, 1.0, _t(y)))
+
+
+def scalar_mul(scalar, x, name=None):
+    return x * scalar
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+    """x / sqrt(max(sum(x^2), epsilon)) over `axis` (all axes when None)."""
+    ss = ops.sum(ops.square(x), axis, True)
+    return x / ops.sqrt(ops.maximum(ss, epsilon))
+
+
+def add_n(inputs, name=None):
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n: inputs must be a non-empty list of tensors")
+    out = inputs[0]
+    for t in inputs[1:]:
+        out = out + t
+    return out
+
+
+def truediv(x, y, name=None):
+    return ops.divide(x, y)
+
+
+def floordiv(x, y, name=None):
+    return ops.floor_divide(x, y)
+
+
+def _cmp(op):
+    def f(x, y, name=None):
+        return getattr(_t(x), op)(y)
+    return f
+
+
+equal, not_equal = _cmp("__eq__"), _cmp("__ne__")
+less, less_equal = _cmp("__lt__"), _cmp("__le__")
+greater, greater_equal = _cmp("__gt__"), _cmp("__ge__")
+
+
+def _pred(fn):
+    def f(x, name=None):
+        return make(fn(_t(x)._data))
+    f.__name__ = fn.__name__
+    return f
+
+
+is_nan, is_inf, is_finite = _pred(np.isnan), _pred(np.isinf), _pred(np.isfinite)
+logical_not = _pred(np.logical_not)
+
+
+def _logical(fn):
+    def f(x, y, name=None):
+        return make(fn(_t(x)._data, _t(y)._data))
+    return f
+
+
+logical_and = _logical(np.logical_and)
+logical_or = _logical(np.logical_or)
+logical_xor = _logical(np.logical_xor)
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """Scale `t` so its L2 norm over `axes` (all axes when None) is at most
+    `clip_norm`, as tf.clip_by_norm: t * clip_norm / max(norm, clip_norm); a zero
+    tensor stays zero with a finite gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.clip_by_norm(tg.tensor([3.0, 4.0]), 1.0)
+    tensor([0.6000, 0.8000])
+    """
+    t = _t(t)
+    if t._data.dtype.kind not in "fc":
+        raise TypeError(f"clip_by_norm: t must be a floating tensor, got {_got(t)}")
+    c = clip_norm._data if isinstance(clip_norm, Tensor) else np.asarray(clip_norm)
+    if c.dtype.kind not in "iuf" or c.size != 1 or not np.isfinite(c) or float(c) < 0:
+        raise ValueError(f"clip_by_norm: clip_norm must be a finite number >= 0, got "
+                         f"{_got(clip_norm)}")
+    ss = ops.sum(t * t, axes, True)
+    positive = ss._data > 0
+    norm = ops.where(positive, ops.sqrt(ops.where(positive, ss, 1.0)), ss)
+    return t * clip_norm / ops.maximum(norm, clip_norm)
+
+
+# TF name -> tapegrad op name, where they differ
+_ALIASES = {"lgamma": "gammaln", "mod": "remainder", "floormod": "remainder"}
+
+
+def __getattr__(name):
+    target = _ALIASES.get(name, name)
+    if not name.startswith("_"):
+        fn = getattr(ops, target, None)
+        if fn is not None and callable(fn) and not isinstance(fn, type):
+            return fn
+    raise AttributeError(f"module 'tapegrad.math' has no attribute {name!r}")
+
+
+def __dir__():
+    own = [k for k in globals() if not k.startswith("_")]
+    found = [k for k in dir(ops) if not k.startswith("_") and callable(getattr(ops, k))
+             and not isinstance(getattr(ops, k), type)]
+    return sorted(set(own) | set(found) | {k for k, v in _ALIASES.items()
+                                          if hasattr(ops, v)})

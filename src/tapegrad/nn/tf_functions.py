@@ -1,0 +1,207 @@
+"""TensorFlow's tf.nn functions, callable as tg.nn.relu, tg.nn.softmax, ... beside the
+modules (TF's argument names and defaults: softmax over the last axis, leaky_relu's
+alpha=0.2, cross entropies that take labels= and logits= and do not reduce).
+
+>>> import tapegrad as tg
+>>> tg.nn.softmax(tg.tensor([0.0, 0.0]))
+tensor([0.5000, 0.5000])
+>>> tg.nn.sigmoid_cross_entropy_with_logits(labels=tg.tensor([1.0]), logits=tg.tensor([0.0]))
+tensor([0.6931])
+"""
+import math
+
+import numpy as np
+
+from .. import _check, _random, ops
+from .._tensor import Tensor, make
+from . import functional as F
+
+
+def _t(x, fn, arg="features"):
+    if isinstance(x, Tensor):
+        return x
+    arr = None if isinstance(x, (str, bytes)) or x is None else np.asarray(x)
+    if arr is None or arr.dtype.kind not in "fiub":
+        raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(x)}")
+    return make(arr)
+
+
+def relu(features, name=None):
+    return ops.relu(_t(features, "relu"))
+
+
+def relu6(features, name=None):
+    """min(max(x, 0), 6)."""
+    x = _t(features, "relu6")
+    return ops.where(x._data >= 6, 6.0, ops.relu(x))
+
+
+def elu(features, name=None):
+    """x for x > 0, exp(x) - 1 otherwise."""
+    x = _t(features, "elu")
+    return ops.where(x._data > 0, x, ops.expm1(ops.where(x._data > 0, 0.0, x)))
+
+
+def selu(features, name=None):
+    """scale * elu(x) with SELU's alpha and scale (self-normalising)."""
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+    x = _t(features, "selu")
+    return scale * ops.where(x._data > 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
+
+
+def gelu(features, approximate=False, name=None):
+    return ops.gelu(_t(features, "gelu"), approximate="tanh" if approximate is True
+                    or approximate == "tanh" else "none")
+
+
+def silu(features, beta=1.0, name=None):
+    """x * sigmoid(beta x) (TF's swish)."""
+    x = _t(features, "silu")
+    return x * ops.sigmoid(x * beta) if beta != 1.0 else x * ops.sigmoid(x)
+
+
+swish = silu
+
+
+def sigmoid(x, name=None):
+    return ops.sigmoid(_t(x, "sigmoid", "x"))
+
+
+def tanh(x, name=None):
+    return ops.tanh(_t(x, "tanh", "x"))
+
+
+def softplus(features, name=None):
+    return ops.softplus(_t(features, "softplus"))
+
+
+def softsign(features, name=None):
+    x = _t(features, "softsign")
+    return x / (1.0 + ops.abs(x))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return ops.leaky_relu(_t(features, "leaky_relu"), alpha)
+
+
+def softmax(logits, axis=None, name=None):
+    return ops.softmax(_t(logits, "softmax", "logits"), -1 if axis is None else axis)
+
+
+def log_softmax(logits, axis=None, name=None):
+    return ops.log_softmax(_t(logits, "log_softmax", "logits"), -1 if axis is None else axis)
+
+
+def _labels_logits(labels, logits, fn):
+    if labels is None or logits is None:
+        raise ValueError(f"{fn}: pass both labels= and logits=")
+    return _t(labels, fn, "labels"), _t(logits, fn, "logits")
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Elementwise softplus(x) - x z: stable binary cross entropy, not reduced."""
+    z, x = _labels_logits(labels, logits, "sigmoid_cross_entropy_with_logits")
+    if z.shape != x.shape:
+        raise ValueError(f"sigmoid_cross_entropy_with_logits: logits and labels must have "
+                         f"the same shape, got {x.shape} and {z.shape}")
+    return ops.softplus(x, 1.0, math.inf) - x * z
+
+
+def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
+    """Like sigmoid_cross_entropy_with_logits with the positive term times pos_weight."""
+    z, x = _labels_logits(labels, logits, "weighted_cross_entropy_with_logits")
+    log_w = 1.0 + (pos_weight - 1.0) * z
+    return (1.0 - z) * x + log_w * ops.softplus(-x, 1.0, math.inf)
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+    """-sum(labels * log_softmax(logits)) over `axis` (labels are distributions)."""
+    z, x = _labels_logits(labels, logits, "softmax_cross_entropy_with_logits")
+    return -ops.sum(z * ops.log_softmax(x, axis), axis)
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """-log_softmax(logits)[..., label] for integer labels (one per row), not reduced."""
+    z, x = _labels_logits(labels, logits, "sparse_softmax_cross_entropy_with_logits")
+    if z._data.dtype.kind not in "iu":
+        raise TypeError("sparse_softmax_cross_entropy_with_logits: labels must be integer "
+                        f"class indices, got dtype {z._data.dtype}")
+    if z.shape != x.shape[:-1]:
+        raise ValueError("sparse_softmax_cross_entropy_with_logits: labels must have the "
+                         f"shape of logits without its last axis, got {z.shape} and "
+                         f"{x.shape}")
+    n = x.shape[-1]
+    if z._data.size and (z._data.min() < 0 or z._data.max() >= n):
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
+                         f"[0, {n}), got values from {z._data.min()} to {z._data.max()}")
+    logp = ops.log_softmax(x, -1)
+    return -ops.squeeze(ops.take_along_axis(logp, ops.unsqueeze(z, -1), -1), -1)
+
+
+def l2_loss(t, name=None):
+    """sum(t^2) / 2."""
+    return ops.sum(ops.square(_t(t, "l2_loss", "t"))) / 2
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+    """x / sqrt(max(sum(x^2), epsilon)) over `axis`."""
+    x = _t(x, "l2_normalize", "x")
+    return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis, True), epsilon))
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """(mean, population variance) over `axes`."""
+    x = _t(x, "moments", "x")
+    axes = tuple(axes) if isinstance(axes, (list, tuple)) else axes
+    mean = ops.mean(x, axes, True)
+    var = ops.mean(ops.square(x - mean.detach()), axes, True)
+    if not keepdims:
+        mean, var = ops.squeeze(mean, axes), ops.squeeze(var, axes)
+    return mean, var
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x - mean) / sqrt(variance + eps) * scale + offset (scale, offset may be None)."""
+    inv = 1.0 / ops.sqrt(variance + variance_epsilon)
+    if scale is not None:
+        inv = inv * scale
+    out = (x - mean) * inv
+    return out + offset if offset is not None else out
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """value + bias along the channel axis (last, or 1 for 'NC...' formats)."""
+    value = _t(value, "bias_add", "value")
+    if data_format is not None and str(data_format).startswith("NC") and value.ndim > 2:
+        bias = ops.reshape(bias, (-1,) + (1,) * (value.ndim - 2))
+    return value + bias
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """Rows of `params` at `ids` (any shape of integer ids)."""
+    if max_norm is not None:
+        raise ValueError("embedding_lookup: max_norm is not supported; renormalise the "
+                         "table with tg.clip_by_norm first")
+    return ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate)
+    (always applied, as tf.nn.dropout; `noise_shape` broadcasts one mask)."""
+    x = _t(x, "dropout", "x")
+    rate = _check.real(rate, "dropout", "rate", low=0.0, high=1.0, high_open=True)
+    if noise_shape is None and seed is None:
+        return F.dropout(x, rate, True)
+    g = (np.random.Generator(np.random.PCG64(_check.integer(seed, "dropout", "seed", low=0)))
+         if seed is not None else _random.generator())
+    shape = x.shape if noise_shape is None else tuple(noise_shape)
+    keep = g.random(shape) >= rate
+    return x * make((keep / (1.0 - rate)).astype(x._data.dtype))
+
+
+__all__ = ["relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh",
+           "softplus", "softsign", "leaky_relu", "softmax", "log_softmax",
+           "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
+           "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
+           "l2_loss", "l2_normalize", "moments", "batch_normalization", "bias_add",
+           "embedding_lookup", "dropout"]

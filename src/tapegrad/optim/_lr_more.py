@@ -1,0 +1,668 @@
+"""More PyTorch schedules: warm-ups, cycles, restarts, plateaus and sequences."""
+import bisect
+import math
+
+from .. import _check
+from ._lr_base import LRScheduler, _optimizer
+
+
+def _per_group(optimizer, value, name, fn):
+    """One value per param group: a list as long as the groups, or one value repeated."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{fn}: expected {n} values for {name}, got {len(value)}")
+        return [_check.real(v, fn, name) for v in value]
+    return [_check.real(value, fn, name)] * n
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the lr by `lr_lambda(epoch)` every epoch (one function, or one per param
+    group). The functions are not part of the state dict.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.5)
+    >>> for _ in range(2): s.step()
+    >>> s.get_last_lr()
+    [0.25]
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+        n = len(_optimizer(optimizer, "MultiplicativeLR").param_groups)
+        fns = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
+        if len(fns) != n:
+            raise ValueError(f"MultiplicativeLR: expected {n} lr_lambdas, got {len(fns)}")
+        for fn in fns:
+            if not callable(fn):
+                raise TypeError(f"MultiplicativeLR: lr_lambda should be a function, got "
+                                f"{_check._got(fn)}")
+        self.lr_lambdas = fns
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self._initial:
+            return self._lrs()
+        return [lr * _check.real(fn(self.last_epoch), "MultiplicativeLR",
+                                 "the value lr_lambda returned")
+                for fn, lr in zip(self.lr_lambdas, self._lrs())]
+
+    def state_dict(self):
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("optimizer", "lr_lambdas")}
+
+
+class ConstantLR(LRScheduler):
+    """The lr times `factor` for the first `total_iters` epochs, then the base lr."""
+
+    def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1):
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        self.factor = _check.real(self.factor, "ConstantLR", "factor", low=0.0, high=1.0)
+        self.total_iters = _check.integer(self.total_iters, "ConstantLR", "total_iters",
+                                          low=0)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._lrs()
+        return [lr * (1.0 / self.factor) for lr in self._lrs()]
+
+    def _closed_form(self):
+        f = self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)
+        return [b * f for b in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """The lr times a factor going linearly from `start_factor` to `end_factor` over
+    `total_iters` epochs (a warm-up), then constant.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(3):
+    ...     s.step(); lrs.append(s.get_last_lr()[0])
+    >>> lrs
+    [0.5, 0.75, 1.0, 1.0]
+    """
+
+    def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1):
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        self.start_factor = _check.real(self.start_factor, "LinearLR", "start_factor",
+                                        low=0.0, low_open=True, high=1.0)
+        self.end_factor = _check.real(self.end_factor, "LinearLR", "end_factor", low=0.0,
+                                      high=1.0)
+        self.total_iters = _check.integer(self.total_iters, "LinearLR", "total_iters",
+                                          low=1)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [lr * self.start_factor for lr in self._lrs()]
+        if self._initial or self.last_epoch > self.total_iters:
+            return self._lrs()
+        a, b = self.start_factor, self.end_factor
+        f = 1.0 + (b - a) / (self.total_iters * a + (self.last_epoch - 1) * (b - a))
+        return [lr * f for lr in self._lrs()]
+
+    def _closed_form(self):
+        a, b = self.start_factor, self.end_factor
+        f = a + (b - a) * min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * f for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr (1 - t / total_iters)^power for t up to total_iters, then 0 stays."""
+
+    def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1):
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        self.total_iters = _check.integer(self.total_iters, "PolynomialLR", "total_iters",
+                                          low=1)
+        self.power = _check.real(self.power, "PolynomialLR", "power")
+
+    def get_lr(self):
+        if self._initial or self.last_epoch > self.total_iters:
+            return self._lrs()
+        t, T = self.last_epoch, self.total_iters
+        f = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** self.power
+        return [lr * f for lr in self._lrs()]
+
+    def _closed_form(self):
+        f = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        return [b * f for b in self.base_lrs]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR: cosine from the base lr to `eta_min` over T_i epochs, then a restart, with
+    T_0 for the first period and each next one T_mult times longer. `step(epoch)` takes
+    a fractional epoch (e.g. `epoch + i / iters` inside an epoch), as PyTorch's.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(3):
+    ...     s.step(); lrs.append(round(s.get_last_lr()[0], 6))
+    >>> lrs
+    [1.0, 0.5, 1.0, 0.5]
+    """
+
+    def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1):
+        self.T_0 = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self._check()
+        self.T_i = self.T_0
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def _check(self):
+        name = "CosineAnnealingWarmRestarts"
+        self.T_0 = _check.integer(self.T_0, name, "T_0", low=1)
+        self.T_mult = _check.integer(self.T_mult, name, "T_mult", low=1)
+        self.eta_min = _check.real(self.eta_min, name, "eta_min")
+
+    def get_lr(self):
+        lo = self.eta_min
+        c = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        return [lo + (b - lo) * c for b in self.base_lrs]
+
+    def step(self, epoch=None):
+        """Advance one epoch, or go to `epoch` (a number of epochs, maybe fractional)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        else:
+            epoch = _check.real(epoch, "CosineAnnealingWarmRestarts.step", "epoch", low=0.0)
+            if epoch >= self.T_0:
+                if self.T_mult == 1:
+                    self.T_cur = epoch % self.T_0
+                else:
+                    n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                    self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+                    self.T_i = self.T_0 * self.T_mult ** n
+            else:
+                self.T_i = self.T_0
+                self.T_cur = epoch
+        self._step_count += 1
+        self.last_epoch = math.floor(epoch)
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._lrs()
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rate (Smith 2017): the lr goes from `base_lr` up to `max_lr` in
+    `step_size_up` steps and back in `step_size_down`; `mode` 'triangular',
+    'triangular2' (amplitude halved each cycle) or 'exp_range' (scaled by gamma^step),
+    or a custom `scale_fn` of the cycle (or of the step, with scale_mode='iterations').
+    With `cycle_momentum` the momentum (or Adam's beta1) cycles the other way between
+    `max_momentum` and `base_momentum`. Call `step()` after every batch.
+    """
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up: int = 2000,
+                 step_size_down=None, mode: str = "triangular", gamma: float = 1.0,
+                 scale_fn=None, scale_mode: str = "cycle", cycle_momentum: bool = True,
+                 base_momentum: float = 0.8, max_momentum: float = 0.9,
+                 last_epoch: int = -1):
+        name = "CyclicLR"
+        _optimizer(optimizer, name)
+        last_epoch = _check.integer(last_epoch, name, "last_epoch", low=-1)
+        base_lrs = _per_group(optimizer, base_lr, "base_lr", name)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _per_group(optimizer, max_lr, "max_lr", name)
+        up = float(_check.integer(step_size_up, name, "step_size_up", low=1))
+        down = up if step_size_down is None else float(
+            _check.integer(step_size_down, name, "step_size_down", low=0))
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if scale_fn is not None and not callable(scale_fn):
+            raise TypeError(f"{name}: scale_fn must be a function, got {_check._got(scale_fn)}")
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError(f"{name}: mode must be 'triangular', 'triangular2' or "
+                             f"'exp_range' (or pass scale_fn), got {mode!r}")
+        if scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"{name}: scale_mode must be 'cycle' or 'iterations', got "
+                             f"{scale_mode!r}")
+        self.mode = mode
+        self.gamma = _check.real(gamma, name, "gamma")
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else (
+            "iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = _check.flag(cycle_momentum, name, "cycle_momentum")
+        if self.cycle_momentum:
+            self.use_beta1 = _momentum_key(optimizer, name)
+            self.base_momentums = _per_group(optimizer, base_momentum, "base_momentum", name)
+            self.max_momentums = _per_group(optimizer, max_momentum, "max_momentum", name)
+            if last_epoch == -1:
+                for hi, lo, group in zip(self.max_momentums, self.base_momentums,
+                                         optimizer.param_groups):
+                    _set_momentum(group, hi, self.use_beta1)
+                    group["max_momentum"] = hi
+                    group["base_momentum"] = lo
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def scale_fn(self, x):
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def get_lr(self):
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            f = x / self.step_ratio
+        else:
+            f = (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [b + (m - b) * f * scale for b, m in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, lo, hi in zip(self.optimizer.param_groups, self.base_momentums,
+                                     self.max_momentums):
+                _set_momentum(group, hi - (hi - lo) * f * scale, self.use_beta1)
+        return lrs
+
+    def state_dict(self):
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("optimizer", "_scale_fn_custom")}
+
+
+def _momentum_key(optimizer, fn):
+    """Whether the optimizer's momentum is Adam's beta1 (True) or 'momentum' (False)."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(f"{fn}: optimizer must support momentum or beta1 with "
+                         "`cycle_momentum` option enabled (or pass cycle_momentum=False)")
+    return "betas" in optimizer.defaults
+
+
+def _set_momentum(group, value, beta1):
+    if beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin): the lr rises from max_lr / div_factor to
+    `max_lr` over the first `pct_start` of `total_steps` (or epochs * steps_per_epoch),
+    then anneals ('cos' or 'linear') to initial_lr / final_div_factor; momentum (or
+    beta1) moves the opposite way. `three_phase` adds a symmetric descent before the
+    final annihilation. Call `step()` after every batch; stepping past total_steps
+    raises.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    >>> s = tg.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    >>> round(s.get_last_lr()[0], 6), opt.param_groups[0]["momentum"]
+    (0.04, 0.95)
+    """
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None,
+                 steps_per_epoch=None, pct_start: float = 0.3, anneal_strategy: str = "cos",
+                 cycle_momentum: bool = True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1):
+        name = "OneCycleLR"
+        _optimizer(optimizer, name)
+        if total_steps is not None:
+            self.total_steps = _check.integer(total_steps, name, "total_steps", low=1)
+        elif epochs is not None and steps_per_epoch is not None:
+            self.total_steps = (_check.integer(epochs, name, "epochs", low=1)
+                                * _check.integer(steps_per_epoch, name, "steps_per_epoch",
+                                                 low=1))
+        else:
+            raise ValueError(f"{name}: you must define either total_steps OR (epochs AND "
+                             "steps_per_epoch)")
+        pct = _check.real(pct_start, name, "pct_start", low=0.0, high=1.0)
+        n = self.total_steps
+        if _check.flag(three_phase, name, "three_phase"):
+            self._schedule_phases = [
+                dict(end_step=float(pct * n) - 1, start_lr="initial_lr", end_lr="max_lr",
+                     start_momentum="max_momentum", end_momentum="base_momentum"),
+                dict(end_step=float(2 * pct * n) - 2, start_lr="max_lr",
+                     end_lr="initial_lr", start_momentum="base_momentum",
+                     end_momentum="max_momentum"),
+                dict(end_step=n - 1, start_lr="initial_lr", end_lr="min_lr",
+                     start_momentum="max_momentum", end_momentum="max_momentum")]
+        else:
+            self._schedule_phases = [
+                dict(end_step=float(pct * n) - 1, start_lr="initial_lr", end_lr="max_lr",
+                     start_momentum="max_momentum", end_momentum="base_momentum"),
+                dict(end_step=n - 1, start_lr="max_lr", end_lr="min_lr",
+                     start_momentum="base_momentum", end_momentum="max_momentum")]
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"{name}: anneal_strategy must be one of 'cos' or 'linear', "
+                             f"got {anneal_strategy!r}")
+        self._anneal_func_type = anneal_strategy
+        div = _check.real(div_factor, name, "div_factor", low=0.0, low_open=True)
+        final = _check.real(final_div_factor, name, "final_div_factor", low=0.0,
+                            low_open=True)
+        max_lrs = _per_group(optimizer, max_lr, "max_lr", name)
+        last_epoch = _check.integer(last_epoch, name, "last_epoch", low=-1)
+        if last_epoch == -1:
+            for m, group in zip(max_lrs, optimizer.param_groups):
+                group["initial_lr"] = m / div
+                group["max_lr"] = m
+                group["min_lr"] = group["initial_lr"] / final
+        self.cycle_momentum = _check.flag(cycle_momentum, name, "cycle_momentum")
+        if self.cycle_momentum:
+            self.use_beta1 = _momentum_key(optimizer, name)
+            his = _per_group(optimizer, max_momentum, "max_momentum", name)
+            los = _per_group(optimizer, base_momentum, "base_momentum", name)
+            if last_epoch == -1:
+                for hi, lo, group in zip(his, los, optimizer.param_groups):
+                    _set_momentum(group, hi, self.use_beta1)
+                    group["max_momentum"] = hi
+                    group["base_momentum"] = lo
+        super().__init__(optimizer, last_epoch)
+
+    def _anneal(self, start, end, pct):
+        if self._anneal_func_type == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self):
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR: tried to step {step} times; the specified number "
+                             f"of total steps is {self.total_steps}")
+        lrs = []
+        phases = self._schedule_phases
+        for group in self.optimizer.param_groups:
+            start = 0.0
+            for i, ph in enumerate(phases):
+                end = ph["end_step"]
+                if step <= end or i == len(phases) - 1:
+                    pct = (step - start) / (end - start)
+                    lr = self._anneal(group[ph["start_lr"]], group[ph["end_lr"]], pct)
+                    if self.cycle_momentum:
+                        mom = self._anneal(group[ph["start_momentum"]],
+                                           group[ph["end_momentum"]], pct)
+                    break
+                start = end
+            lrs.append(lr)
+            if self.cycle_momentum:
+                _set_momentum(group, mom, self.use_beta1)
+        return lrs
+
+
+def _children(schedulers, optimizer, name):
+    """The schedules a SequentialLR / ChainedScheduler drives, checked."""
+    if isinstance(schedulers, (str, dict)) or not hasattr(schedulers, "__iter__"):
+        raise TypeError(f"{name}: schedulers must be a list of schedulers, got "
+                        f"{_check._got(schedulers)}")
+    schedulers = list(schedulers)
+    if not schedulers:
+        raise ValueError(f"{name} expects at least one scheduler, but got none")
+    for i, s in enumerate(schedulers):
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support ReduceLROnPlateau (its step "
+                             f"needs the metric); got one at index {i}")
+        if not isinstance(s, LRScheduler):
+            raise TypeError(f"{name}: scheduler at index {i} is not a scheduler, got "
+                            f"{_check._got(s)}")
+        if s.optimizer is not optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same "
+                             f"optimizer, but scheduler {type(s).__name__} at index "
+                             f"{i} has another one")
+    return schedulers
+
+
+class _Composite(LRScheduler):
+    """State dicts of a schedule made of schedules: its own entries plus one state
+    dict per child under '_schedulers'."""
+
+    def state_dict(self):
+        out = {k: v for k, v in self.__dict__.items()
+               if k not in ("optimizer", "_schedulers")}
+        out["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return out
+
+    def load_state_dict(self, state_dict):
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict) or not isinstance(
+                state_dict.get("_schedulers"), list) or len(
+                state_dict["_schedulers"]) != len(self._schedulers):
+            raise ValueError(f"{name}: expected a dict from state_dict() with "
+                             f"{len(self._schedulers)} '_schedulers', got "
+                             f"{_check._got(state_dict)}")
+        own = {k for k in self.__dict__ if k != "optimizer"}
+        unknown = [k for k in state_dict if k not in own]
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {unknown}")
+        for s, sd in zip(self._schedulers, state_dict["_schedulers"]):
+            s.load_state_dict(sd)
+        self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
+
+
+class ChainedScheduler(_Composite):
+    """Step several schedules together every epoch (their factors multiply).
+
+    >>> import tapegrad as tg
+    >>> L = tg.optim.lr_scheduler
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = L.ChainedScheduler([L.ConstantLR(opt, factor=0.5, total_iters=2),
+    ...                         L.ExponentialLR(opt, gamma=0.9)])
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(3):
+    ...     s.step(); lrs.append(round(s.get_last_lr()[0], 4))
+    >>> lrs
+    [0.5, 0.45, 0.81, 0.729]
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        name = "ChainedScheduler"
+        if optimizer is None:
+            first = list(schedulers)[:1] if hasattr(schedulers, "__iter__") else []
+            optimizer = getattr(first[0], "optimizer", None) if first else None
+        if optimizer is not None:
+            _optimizer(optimizer, name)
+        self._schedulers = _children(schedulers, optimizer, name)
+        self.optimizer = optimizer
+        self._last_lr = self._lrs()
+
+    def step(self):
+        for s in self._schedulers:
+            s.step()
+        self._last_lr = self._lrs()
+
+
+class SequentialLR(_Composite):
+    """Run `schedulers` one after another, switching at the epochs in `milestones`
+    (one fewer than schedulers); each later schedule starts from its epoch 0.
+
+    >>> import tapegrad as tg
+    >>> L = tg.optim.lr_scheduler
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = L.SequentialLR(opt, [L.ConstantLR(opt, factor=0.1, total_iters=2),
+    ...                          L.ExponentialLR(opt, gamma=0.5)], milestones=[2])
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(4):
+    ...     s.step(); lrs.append(s.get_last_lr()[0])
+    >>> lrs
+    [0.1, 0.1, 1.0, 0.5, 0.25]
+    """
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+        name = "SequentialLR"
+        _optimizer(optimizer, name)
+        schedulers = _children(schedulers, optimizer, name)
+        if isinstance(milestones, (str, dict)) or not hasattr(milestones, "__iter__"):
+            raise TypeError(f"{name}: milestones must be a list of ints, got "
+                            f"{_check._got(milestones)}")
+        milestones = [_check.integer(m, name, "milestones", low=0) for m in milestones]
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"{name} expects one more scheduler than milestones, got "
+                             f"{len(schedulers)} schedulers and {len(milestones)} milestones")
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = _check.integer(last_epoch, name, "last_epoch", low=-1) + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo(self)
+        idx = bisect.bisect_right(milestones, 0)
+        schedulers[idx]._initial_step()
+        self._last_lr = schedulers[idx].get_last_lr()
+
+    def _undo(self, sched):
+        # the schedules were each stepped once when built: take that back
+        if isinstance(sched, _Composite):
+            for s in sched._schedulers:
+                self._undo(s)
+        elif sched is not self:
+            sched.last_epoch -= 1
+
+    def step(self):
+        self.last_epoch += 1
+        idx = bisect.bisect_right(self._milestones, self.last_epoch)
+        s = self._schedulers[idx]
+        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
+            s._update_lr(0)
+        else:
+            s.step()
+        self._last_lr = s.get_last_lr()
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Multiply the lr by `factor` once the metric passed to `step(metric)` has not
+    improved for more than `patience` epochs ('min' or 'max' mode; improvement beyond
+    `threshold`, relative or absolute), then wait `cooldown` epochs; never below
+    `min_lr`, and changes smaller than `eps` are skipped.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+    >>> for loss in [1.0, 1.0, 1.0, 1.0]:
+    ...     s.step(loss)
+    >>> s.get_last_lr()
+    [0.5]
+    """
+
+    def __init__(self, optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr=0, eps: float = 1e-8):
+        name = "ReduceLROnPlateau"
+        _optimizer(optimizer, name)
+        self.factor = _check.real(factor, name, "factor", low=0.0, high=1.0, high_open=True)
+        self.optimizer = optimizer
+        n = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != n:
+                raise ValueError(f"{name}: expected {n} min_lrs, got {len(min_lr)}")
+            self.default_min_lr = None
+            self.min_lrs = [_check.real(v, name, "min_lr", low=0.0) for v in min_lr]
+        else:
+            self.default_min_lr = _check.real(min_lr, name, "min_lr", low=0.0)
+            self.min_lrs = [self.default_min_lr] * n
+        self.patience = _check.integer(patience, name, "patience", low=0)
+        self.cooldown = _check.integer(cooldown, name, "cooldown", low=0)
+        self.eps = _check.real(eps, name, "eps", low=0.0)
+        self.last_epoch = 0
+        self._step_count = 0
+        self._last_lr = self._lrs()
+        if mode not in ("min", "max"):
+            raise ValueError(f"{name}: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"{name}: threshold_mode must be 'rel' or 'abs', got "
+                             f"{threshold_mode!r}")
+        self.mode = mode
+        self.threshold = _check.real(threshold, name, "threshold")
+        self.threshold_mode = threshold_mode
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+        self._reset()
+
+    def _reset(self):
+        self.best = self.mode_worse
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
+
+    @property
+    def in_cooldown(self):
+        return self.cooldown_counter > 0
+
+    def _is_better(self, a, best):
+        if self.mode == "min":
+            return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
+                        else best - self.threshold)
+        return a > (best * (self.threshold + 1.0) if self.threshold_mode == "rel"
+                    else best + self.threshold)
+
+    def step(self, metrics, epoch=None):
+        """Record this epoch's metric (a number or 0-d tensor) and maybe cut the lr."""
+        current = _check.real(metrics, "ReduceLROnPlateau.step", "metrics", finite=False)
+        self._step_count += 1
+        self.last_epoch = self.last_epoch + 1 if epoch is None else _check.integer(
+            epoch, "ReduceLROnPlateau.step", "epoch", low=0)
+        if self._is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr()
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = self._lrs()
+
+    def _reduce_lr(self):
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):
+            if self.default_min_lr is None:
+                raise RuntimeError(f"ReduceLROnPlateau: the optimizer has {len(groups)} "
+                                   f"param groups but min_lr has {len(self.min_lrs)} values "
+                                   "(a group was added); set min_lrs to match")
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, lo in zip(groups, self.min_lrs):
+            old = float(group["lr"])
+            new = max(old * self.factor, lo)
+            if old - new > self.eps:
+                group["lr"] = new
+
+    def load_state_dict(self, state_dict):
+        name = "ReduceLROnPlateau.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}: expected a dict from state_dict(), got "
+                            f"{_check._got(state_dict)}")
+        own = self.state_dict()
+        unknown = [k for k in state_dict if k not in own]
+        if unknown:
+            raise ValueError(f"{name}: unknown key(s) {unknown} (known: {sorted(own)})")
+        if state_dict.get("mode", self.mode) not in ("min", "max") or state_dict.get(
+                "threshold_mode", self.threshold_mode) not in ("rel", "abs"):
+            raise ValueError(f"{name}: mode must be 'min'/'max' and threshold_mode "
+                             "'rel'/'abs'")
+        self.__dict__.update(state_dict)
+        self.mode_worse = math.inf if self.mode == "min" else -math.inf

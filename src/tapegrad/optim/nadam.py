@@ -1,0 +1,87 @@
+"""NAdam (PyTorch's update rule, with momentum decay and optional decoupled decay)."""
+import numpy as np
+
+from ._pairs import pair
+from .optimizer import Optimizer
+
+
+class NAdam(Optimizer):
+    """NAdam, step for step as torch.optim.NAdam (Dozat's Nesterov Adam):
+
+        mu_t = beta1 (1 - 0.5 * 0.96^(t * momentum_decay));  prod_t = mu_1 ... mu_t
+        m, v as in Adam;  denom = sqrt(v / (1 - beta2^t)) + eps
+        p -= lr (1 - mu_t) / (1 - prod_t) * g / denom
+             + lr mu_{t+1} / (1 - prod_t mu_{t+1}) * m / denom
+
+    `decoupled_weight_decay=True` shrinks p by lr * weight_decay instead of adding
+    weight_decay * p to the gradient (NAdamW). The state holds the scalar `mu_product`.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.NAdam([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.8944
+    """
+
+    _scalar_state = ("mu_product",)
+
+    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, maximize: bool = False):
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        self._check(group, "lr", "learning rate")
+        self._check(group, "eps", "epsilon value")
+        pair(group, "betas", "NAdam", low=0.0, high=1.0, high_open=True)
+        self._check(group, "weight_decay")
+        self._check(group, "momentum_decay")
+        self._check_flags(group, "decoupled_weight_decay", "maximize")
+
+    def _state_keys(self, group):
+        return ("step", "mu_product", "exp_avg", "exp_avg_sq"), ()
+
+    def _update(self, p, g, group, state):
+        if not state:
+            state["step"] = 0
+            state["mu_product"] = 1.0
+            state["exp_avg"] = np.zeros_like(p)
+            state["exp_avg_sq"] = np.zeros_like(p)
+        state["step"] += 1
+        t = state["step"]
+        lr, wd = group["lr"], group["weight_decay"]
+        b1, b2 = group["betas"]
+        if group["decoupled_weight_decay"]:
+            if wd:
+                p *= 1 - lr * wd
+            if group["maximize"]:
+                g = np.negative(g, out=self._buf(p, 0))
+        else:
+            g = self._grad_with_decay(p, g, group)
+        md = group["momentum_decay"]
+        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * md))
+        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * md))
+        state["mu_product"] *= mu
+        prod = state["mu_product"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        tmp, denom = self._buf(p, 1), self._buf(p, 2)
+        np.subtract(g, m, out=tmp)
+        tmp *= 1 - b1
+        m += tmp
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp
+        np.divide(v, 1 - b2 ** t, out=denom)
+        np.sqrt(denom, out=denom)
+        denom += group["eps"]
+        np.divide(g, denom, out=tmp)
+        tmp *= lr * (1.0 - mu) / (1.0 - prod)
+        p -= tmp
+        np.divide(m, denom, out=tmp)
+        tmp *= lr * mu_next / (1.0 - prod * mu_next)
+        p -= tmp

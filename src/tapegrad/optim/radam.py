@@ -1,0 +1,86 @@
+"""RAdam (PyTorch's update rule): Adam with the variance of the adaptive lr rectified."""
+import math
+
+import numpy as np
+
+from ._pairs import pair
+from .optimizer import Optimizer
+
+
+class RAdam(Optimizer):
+    """RAdam, step for step as torch.optim.RAdam:
+
+        m, v as in Adam;  rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
+        if rho_t > 5:  p -= lr m / (1 - beta1^t) * r_t sqrt(1 - beta2^t) / (sqrt(v) + eps)
+        else:          p -= lr m / (1 - beta1^t)        (plain momentum while warming up)
+
+    with r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)).
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.RAdam([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.8
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
+                 maximize: bool = False):
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        self._check(group, "lr", "learning rate")
+        self._check(group, "eps", "epsilon value")
+        pair(group, "betas", "RAdam", low=0.0, high=1.0, high_open=True)
+        self._check(group, "weight_decay")
+        self._check_flags(group, "decoupled_weight_decay", "maximize")
+
+    def _state_keys(self, group):
+        return ("step", "exp_avg", "exp_avg_sq"), ()
+
+    def _update(self, p, g, group, state):
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p)
+            state["exp_avg_sq"] = np.zeros_like(p)
+        state["step"] += 1
+        t = state["step"]
+        lr, wd = group["lr"], group["weight_decay"]
+        b1, b2 = group["betas"]
+        if group["decoupled_weight_decay"]:
+            if wd:
+                p *= 1 - lr * wd
+            if group["maximize"]:
+                g = np.negative(g, out=self._buf(p, 0))
+        else:
+            g = self._grad_with_decay(p, g, group)
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        tmp = self._buf(p, 1)
+        np.subtract(g, m, out=tmp)
+        tmp *= 1 - b1
+        m += tmp
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp
+        bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
+        rho_inf = 2 / (1 - b2) - 1
+        rho_t = rho_inf - 2 * t * b2 ** t / bc2
+        if rho_t > 5.0:
+            rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                             / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            den = self._buf(p, 2)
+            np.sqrt(v, out=den)
+            den += group["eps"]
+            np.divide(m, bc1, out=tmp)
+            tmp *= lr
+            tmp *= math.sqrt(bc2) / den
+            tmp *= rect
+        else:
+            np.divide(m, bc1, out=tmp)
+            tmp *= lr
+        p -= tmp

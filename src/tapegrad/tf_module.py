@@ -1,0 +1,148 @@
+"""tg.Module: TensorFlow's tf.Module (variable tracking for hand-written models)."""
+import contextlib
+import re
+
+from ._check import _got
+from .nn.module import Module as _NNModule
+from .nn.parameter import Parameter
+from .tape import Variable
+
+
+def _snake(name):
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def _is_variable(x):
+    return isinstance(x, (Variable, Parameter))
+
+
+def _leaves(value):
+    """The leaves of nested lists, tuples and dicts (dict keys sorted, as tf.nest)."""
+    if isinstance(value, dict):
+        try:
+            keys = sorted(value)
+        except TypeError:
+            keys = list(value)
+        for k in keys:
+            yield from _leaves(value[k])
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+class Module:
+    """A container that finds the variables in its attributes, as tf.Module:
+    `Variable`s (and nn.Parameters) held directly, in lists, tuples and dicts, and in
+    nested Modules (tg.Module or tg.nn.Module) are listed by `.variables`,
+    `.trainable_variables` and `.non_trainable_variables`; `.submodules` lists the
+    nested modules. Order follows TF: a module's own attributes sorted by name, then
+    the submodules' contents.
+
+    >>> import tapegrad as tg
+    >>> class Dense(tg.Module):
+    ...     def __init__(self, n_in, n_out, name=None):
+    ...         super().__init__(name=name)
+    ...         self.w = tg.Variable(tg.ones((n_in, n_out)), name="w")
+    ...         self.b = tg.Variable(tg.zeros(n_out), name="b")
+    ...     def __call__(self, x):
+    ...         return x @ self.w + self.b
+    >>> class MLP(tg.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.layers = [Dense(3, 4), Dense(4, 1)]
+    ...         self.step = tg.Variable(0, trainable=False)
+    >>> m = MLP()
+    >>> len(m.variables), len(m.trainable_variables), len(m.submodules), m.name
+    (5, 4, 2, 'mlp')
+    """
+
+    def __init__(self, name=None):
+        if name is None:
+            name = _snake(type(self).__name__)
+        elif not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.\-/]*", name):
+            raise ValueError(f"Module: {_got(name)} is not a valid module name (letters, "
+                             "digits and underscores, not starting with a digit)")
+        self._name = name
+
+    @property
+    def name(self):
+        return getattr(self, "_name", _snake(type(self).__name__))
+
+    @property
+    def name_scope(self):
+        """A context manager (TF groups op names under it; here it only marks code)."""
+        return contextlib.nullcontext(self.name)
+
+    @classmethod
+    def with_name_scope(cls, method):
+        return method
+
+    def _flatten(self, predicate, seen=None, stack=None):
+        seen = set() if seen is None else seen
+        stack = set() if stack is None else stack
+        stack.add(id(self))
+        subs = []
+        for key in sorted(vars(self)):
+            if key == "_name":
+                continue
+            for leaf in _leaves(vars(self)[key]):
+                if id(leaf) in seen:
+                    continue
+                seen.add(id(leaf))
+                if predicate(leaf):
+                    yield leaf
+                if isinstance(leaf, (Module, _NNModule)) and id(leaf) not in stack:
+                    subs.append(leaf)
+        for sub in subs:
+            if isinstance(sub, Module):
+                yield from sub._flatten(predicate, seen, stack)
+            else:
+                yield from _nn_module_items(sub, predicate, seen)
+
+    @property
+    def variables(self):
+        """Every variable of this module and its submodules (each once)."""
+        return tuple(self._flatten(_is_variable))
+
+    @property
+    def trainable_variables(self):
+        return tuple(v for v in self.variables if _trainable(v))
+
+    @property
+    def non_trainable_variables(self):
+        return tuple(v for v in self.variables if not _trainable(v))
+
+    @property
+    def submodules(self):
+        """Every module nested in this one (not this one), outermost first."""
+        return tuple(self._flatten(lambda x: isinstance(x, (Module, _NNModule))))
+
+    def __repr__(self):
+        return f"<{type(self).__module__}.{type(self).__name__} object named {self.name!r}>"
+
+
+def _trainable(v):
+    if isinstance(v, Variable):
+        return v.trainable
+    return bool(getattr(v, "requires_grad", False))
+
+
+def _nn_module_items(module, predicate, seen):
+    # a torch-style module inside a tf.Module: its parameters count as variables and
+    # its child modules as submodules
+    for m in module.modules():
+        if m is not module and id(m) not in seen:
+            seen.add(id(m))
+            if predicate(m):
+                yield m
+    for p in module.parameters():
+        if id(p) not in seen:
+            seen.add(id(p))
+            if predicate(p):
+                yield p
+
+
+__all__ = ["Module"]
