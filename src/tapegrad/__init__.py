@@ -48,3 +48,4 @@ from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
 
 __version__ = "0.1.0"
+from .vmap import vmap  # noqa: F401,E402

@@ -612,8 +612,15 @@ def _operand_error(name, o):
     return TypeError(f"{name}: unsupported operand type(s) {what}")
 
 
+_vmap_compare = None        # tg.vmap's comparison of batched values (set by tapegrad.vmap)
+
+
 def _compare_op(x, ufunc, name, o):
     """A comparison (never requires grad); errors name it and both shapes."""
+    if x._x is not None or o.__class__ is Tensor and o._x is not None:
+        r = _vmap_compare(x, ufunc, name, o) if _vmap_compare is not None else None
+        if r is not None:
+            return r
     try:
         return make(ufunc(x._data, _raw(o)))
     except TypeError:
