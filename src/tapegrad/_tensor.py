@@ -397,6 +397,9 @@ class Tensor(TensorMethods):
     def __setitem__(self, index, value):
         if value is None:
             raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
+        if (self._x is not None or value.__class__ is Tensor and value._x is not None) and \
+                _vmap_setitem is not None and _vmap_setitem(self, index, value):
+            return                                      # written by tg.vmap
         raw = value._data if value.__class__ is Tensor else value
         if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
                 and self._data.dtype.kind != "c":
@@ -612,7 +615,8 @@ def _operand_error(name, o):
     return TypeError(f"{name}: unsupported operand type(s) {what}")
 
 
-_vmap_compare = None        # tg.vmap's comparison of batched values (set by tapegrad.vmap)
+# tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
+_vmap_compare = _vmap_setitem = None
 
 
 def _compare_op(x, ufunc, name, o):

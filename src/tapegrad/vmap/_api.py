@@ -262,8 +262,14 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
         if a is None:
             outs.append(vs[0])
             continue
-        full = apply(Stack, *[as_tensor(v) for v in vs], axis=0)
-        outs.append(_place(full, a))
+        vs = [as_tensor(v) for v in vs]
+        if len({tuple(v.shape) for v in vs}) > 1:
+            raise ValueError(
+                f"vmap: output {k} of {name} has a different shape for different batch "
+                f"elements ({', '.join(str(tuple(v.shape)) for v in vs[:3])}, ...): a "
+                "shape that depends on the values (boolean-mask indexing, nonzero) cannot "
+                "be batched; use tg.where with a fixed shape")
+        outs.append(_place(apply(Stack, *vs, axis=0), a))
     return unflatten(ospec, outs)
 
 

@@ -23,12 +23,19 @@ from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 
 _local = _state.local
-_BUF = bytearray(64)            # what placeholders point at (zero strides: one element)
+# what placeholders point at (zero strides: one element). Should NumPy ever read one
+# anyway, floats read NaN and integers an index far out of range.
+_BUF = bytearray(b"\xff" * 32)
+_BUF_INT = bytearray(b"\x80" * 32)
 
 
 class BatchEscape(RuntimeError):
     """A per-example placeholder was computed with outside tapegrad's ops (a transform
     that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write)."""
+
+
+class BatchedWriteError(RuntimeError):
+    """An in-place write that vmap cannot batch (into or from a batched value)."""
 
 
 class ControlFlowError(RuntimeError):
@@ -66,7 +73,7 @@ class PerExample(np.ndarray):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out")
         if out is not None and not any(isinstance(o, PerExample) for o in out):
-            raise BatchEscape(
+            raise BatchedWriteError(
                 f"vmap: in-place write of a batched value into a tensor that is not "
                 f"batched (np.{ufunc.__name__} at {_user_line()}); each batch element "
                 "would write a different value into the same memory. Compute a new "
@@ -81,9 +88,11 @@ class PerExample(np.ndarray):
                           f"at {_user_line()}")
 
     def __setitem__(self, index, value):
-        raise BatchEscape(
-            f"vmap: in-place write into a batched tensor at {_user_line()}; vmap batches "
-            "out-of-place ops only: write y = tg.where(mask, v, x) or x + v instead")
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchedWriteError(f"vmap: write into the raw values of a batched tensor "
+                                    f"at {_user_line()}")
+        _setitem(wrap(vm[1], vm[0]), index, value)     # zero_() and the like
 
     def __bool__(self):
         _control_flow("bool() (an `if`, `while`, `and`/`or` or assert)")
@@ -107,7 +116,8 @@ class PerExample(np.ndarray):
 
 
 def per_example(shape, dtype):
-    return np.ndarray.__new__(PerExample, shape, dtype, buffer=_BUF,
+    buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF
+    return np.ndarray.__new__(PerExample, shape, dtype, buffer=buf,
                               strides=(0,) * len(shape))
 
 
@@ -157,6 +167,11 @@ def batched_apply(op, args, params, from_escape=False):
         else:
             vals.append(a)
             flags.append(False)
+    for v in params.values():
+        for e in (v if type(v) is tuple else (v,)):
+            if type(e) is PerExample:
+                raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
+                                  f"parameter at {_user_line()}")
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
 
@@ -186,7 +201,10 @@ def _run(op, vals, flags, params, size):
         ctx.batched = size
         bp = op.batch_params(params, ctx)
         if bp is not None:
-            return apply(op, vals[0], **bp)
+            x = vals[0]
+            if op.batching == "elementwise" and "shape" in params:
+                x = _align(x, len(params["shape"]))
+            return apply(op, x, **bp)
     if op.batching == "elementwise" and not _has_axis(params):
         nd = max(_ndim(v, f) for v, f in zip(vals, flags))
         vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
@@ -220,12 +238,11 @@ def _loop(op, vals, flags, params, size):
 
 # ------------------------------------------------------------------ per-op rules
 
-def _neg_axis(axis, nd):
-    """An axis (int or tuple) counted from the end, so that a leading batch axis does not
-    move it."""
+def _shift_axis(axis):
+    """An axis (int or tuple) of one example as an axis of the batch (batch axis 0)."""
     if isinstance(axis, tuple):
-        return tuple(_neg_axis(a, nd) for a in axis)
-    return axis - nd if axis >= 0 else axis
+        return tuple(_shift_axis(a) for a in axis)
+    return axis + 1 if axis >= 0 else axis
 
 
 _REDUCE_ALL = {Prod, Max, Min, Var, LogSumExp}
@@ -240,12 +257,12 @@ def _axis_rule(op, vals, flags, params, size):
     if axis is None:
         if op not in _REDUCE_ALL:
             return NotImplemented
-        axis = tuple(range(-nd, 0))
+        axis = tuple(range(1, nd + 1))
         if not axis:
             # a 0-d example: reducing nothing is the identity (var is 0, keepdims or not)
             return NotImplemented
     else:
-        axis = _neg_axis(axis, nd)
+        axis = _shift_axis(axis)
     return apply(op, vals[0], **dict(params, axis=axis))
 
 
@@ -330,7 +347,29 @@ def _compare(x, ufunc, name, o):
     return wrap(_tensor._compare_op(a, ufunc, name, b), level)
 
 
+def _setitem(t, index, value):
+    """t[index] = value where t or value is batched: written into t's inner tensor (False
+    when neither is batched at all)."""
+    ti, vi = info(t), info(value)
+    if ti is None and vi is None:
+        return False
+    if vi is not None and (ti is None or ti[0] < vi[0]):
+        raise BatchedWriteError(
+            f"vmap: in-place write of a batched value into a tensor that is not batched "
+            f"(at {_user_line()}); each batch element would write a different value into "
+            "the same memory. Build a new tensor instead (tg.where, tg.stack, x + v)")
+    level, inner = ti
+    idx = index if isinstance(index, tuple) else (index,)
+    if vi is not None and vi[0] == level:
+        region = np.broadcast_to(np.zeros((), np.int8), t.shape)[idx].ndim
+        value = _align(vi[1], region)
+    inner[(slice(None),) + idx] = value
+    t._bump_version()
+    return True
+
+
 _apply.set_vmap(batched_apply, BatchEscape)
+_tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
 
 __all__ = ["BatchEscape", "ControlFlowError", "PerExample", "wrap", "info", "per_example",

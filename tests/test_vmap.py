@@ -1,0 +1,178 @@
+"""tg.vmap: every op-table row batched equals the loop over the batch; composition with
+the other transforms; per-sample gradients against torch.func."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tapegrad as tg
+from tests.ops.cases import CASES
+
+B = 2
+
+
+def _axes(case):
+    """in_axes for a row: 0, 1 and None in turn over its inputs (1 needs a 1-d input),
+    with at least one input mapped."""
+    pattern = (0, 1, None)
+    axes = []
+    for k, s in enumerate(case.shapes):
+        a = pattern[k % 3]
+        if a == 1 and len(s) == 0:
+            a = 0
+        axes.append(a)
+    if all(a is None for a in axes):
+        axes[0] = 0
+    return tuple(axes)
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_row_under_vmap(case):
+    axes = _axes(case)
+    per = [case.sample(rng=np.random.default_rng(b)) for b in range(B)]
+    args = []
+    for k, a in enumerate(axes):
+        if a is None:
+            args.append(tg.tensor(per[0][k]))
+        else:
+            args.append(tg.tensor(np.stack([p[k] for p in per], axis=a)))
+    want = []
+    for b in range(B):
+        xs = [tg.tensor(per[0 if a is None else b][k]) for k, a in enumerate(axes)]
+        want.append(_leaves(case(*xs)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if any(w.shape != v.shape for w, v in zip(want[0], want[1])):
+            with pytest.raises(ValueError, match="different shape"):
+                tg.vmap(case, in_axes=axes)(*args)
+            return
+        got = _leaves(tg.vmap(case, in_axes=axes)(*args))
+    assert len(got) == len(want[0])
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, np.stack([w[k] for w in want]), rtol=1e-10,
+                                   atol=1e-12)
+
+
+def _leaves(out):
+    outs = out if isinstance(out, (tuple, list)) else [out]
+    return [np.asarray(v.numpy()) for v in outs]
+
+
+def _f(x):
+    return (tg.sin(x) * x).sum() + (x @ x) ** 2
+
+
+def _xs(seed=0, n=3, d=4):
+    return tg.tensor(np.random.default_rng(seed).normal(size=(n, d)))
+
+
+def _loop(fn, xs):
+    return np.stack([fn(tg.tensor(x)).numpy() for x in xs.numpy()])
+
+
+def test_vmap_grad_equals_loop():
+    xs = _xs()
+    np.testing.assert_allclose(tg.vmap(tg.grad(_f))(xs).numpy(), _loop(tg.grad(_f), xs))
+
+
+def test_vmap_value_and_grad_aux_and_unbatched_argument():
+    w = tg.tensor(np.arange(4.0))
+    xs = _xs(1)
+
+    def loss(w, x):
+        v = ((w * x).sum() - 1.0) ** 2
+        return v, x.sum()
+    (v, aux), g = tg.vmap(tg.value_and_grad(loss, has_aux=True), in_axes=(None, 0))(w, xs)
+    for i, x in enumerate(xs.numpy()):
+        (vi, ai), gi = tg.value_and_grad(loss, has_aux=True)(w, tg.tensor(x))
+        np.testing.assert_allclose(g.numpy()[i], gi.numpy())
+        np.testing.assert_allclose(v.numpy()[i], vi.numpy())
+        np.testing.assert_allclose(aux.numpy()[i], ai.numpy())
+
+
+def test_grad_of_vmap():
+    xs = tg.tensor(_xs(2).numpy(), requires_grad=True)
+    tg.vmap(_f)(xs).sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), _loop(tg.grad(_f), xs))
+
+
+def test_jacfwd_and_jacrev_of_vmap():
+    xs = _xs(3, 2, 3)
+    g = lambda x: tg.tanh(x) * x.sum()      # noqa: E731
+    want = tg.jacfwd(lambda x: g(x.reshape(6)) if False else tg.stack([g(r) for r in x]))(xs)
+    np.testing.assert_allclose(tg.jacfwd(tg.vmap(g))(xs).numpy(), want.numpy(), atol=1e-12)
+    np.testing.assert_allclose(tg.jacrev(tg.vmap(g))(xs).numpy(), want.numpy(), atol=1e-12)
+
+
+def test_vmap_of_jacrev_hessian_and_jvp_loop():
+    xs = _xs(4, 2, 3)
+    g = lambda x: (tg.exp(x) * x).sum()     # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        h = tg.vmap(tg.hessian(g))(xs)
+        j = tg.vmap(lambda x: tg.jvp(g, (x,), (tg.ones_like(x),))[1])(xs)
+    np.testing.assert_allclose(h.numpy(), _loop(tg.hessian(g), xs))
+    np.testing.assert_allclose(j.numpy(), _loop(lambda x: tg.jvp(g, (x,), (tg.ones_like(x),))[1], xs))
+
+
+def test_nested_vmap_and_axes():
+    a = tg.tensor(np.random.default_rng(5).normal(size=(2, 3, 4)))
+    b = tg.tensor(np.random.default_rng(6).normal(size=(4,)))
+    out = tg.vmap(tg.vmap(lambda x, y: x * y + x.sum(), in_axes=(0, None)), in_axes=(0, None))(a, b)
+    want = a.numpy() * b.numpy() + a.numpy().sum(-1, keepdims=True)
+    np.testing.assert_allclose(out.numpy(), want)
+    out = tg.vmap(lambda x: x.sum(0), in_axes=-1, out_axes=0)(a)
+    np.testing.assert_allclose(out.numpy(), np.moveaxis(a.numpy(), -1, 0).sum(1))
+    m = tg.vmap(lambda d: {"s": d["x"] * 2, "t": d["y"]}, in_axes=({"x": 1, "y": None},),
+                out_axes={"s": 1, "t": None})
+    r = m({"x": a, "y": b})
+    np.testing.assert_allclose(r["s"].numpy(), a.numpy() * 2)
+    assert r["t"] is b
+
+
+def test_vmap_inside_function_and_chunks():
+    xs = _xs(7, 5, 4)
+    fn = tg.function(tg.vmap(_f))
+    np.testing.assert_allclose(fn(xs).numpy(), tg.vmap(_f)(xs).numpy())
+    np.testing.assert_allclose(tg.vmap(_f, chunk_size=2)(xs).numpy(), tg.vmap(_f)(xs).numpy())
+
+
+def test_control_flow_inplace_and_randomness_errors():
+    xs = _xs()
+    with pytest.raises(tg.vmap.__module__ and RuntimeError, match="tg.where"):
+        tg.vmap(lambda x: x if x.sum() > 0 else -x)(xs)
+    with pytest.raises(RuntimeError, match="randomness"):
+        tg.vmap(lambda x: x + tg.randn(4))(xs)
+    same = tg.vmap(lambda x: x * 0 + tg.randn(4), randomness="same")(xs).numpy()
+    assert np.all(same == same[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        diff = tg.vmap(lambda x: x * 0 + tg.randn(4), randomness="different")(xs).numpy()
+    assert not np.all(diff == diff[0])
+    acc = tg.zeros(4)
+    with pytest.raises(RuntimeError, match="in-place"):
+        tg.vmap(lambda x: acc.add_(x))(xs)
+    with pytest.raises(ValueError, match="sizes"):
+        tg.vmap(lambda x, y: x + y)(xs, tg.ones(2, 4))
+
+
+def test_per_sample_grads_match_torch_func():
+    torch = pytest.importorskip("torch")
+    from torch.func import grad as tgrad, vmap as tvmap
+    rng = np.random.default_rng(0)
+    W1, b1, W2, b2 = (rng.normal(size=s) for s in ((5, 8), (8,), (8, 3), (3,)))
+    X, Y = rng.normal(size=(6, 5)), rng.normal(size=(6, 3))
+
+    def loss(p, x, y):
+        h = tg.tanh(x @ p[0] + p[1])
+        return ((h @ p[2] + p[3] - y) ** 2).mean()
+    ps = [tg.tensor(a) for a in (W1, b1, W2, b2)]
+    got = tg.vmap(tg.grad(loss), in_axes=(None, 0, 0))(ps, tg.tensor(X), tg.tensor(Y))
+
+    def tloss(p, x, y):
+        h = torch.tanh(x @ p[0] + p[1])
+        return ((h @ p[2] + p[3] - y) ** 2).mean()
+    tps = [torch.tensor(a) for a in (W1, b1, W2, b2)]
+    want = tvmap(tgrad(tloss), in_dims=(None, 0, 0))(tps, torch.tensor(X), torch.tensor(Y))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-12, atol=1e-14)
