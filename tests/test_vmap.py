@@ -176,3 +176,43 @@ def test_per_sample_grads_match_torch_func():
     want = tvmap(tgrad(tloss), in_dims=(None, 0, 0))(tps, torch.tensor(X), torch.tensor(Y))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_functional_call_and_ensembles():
+    tg.manual_seed(0)
+    models = [tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 2))
+              for _ in range(3)]
+    params, buffers = tg.func.stack_module_state(models)
+    assert params["0.weight"].shape == (3, 4, 3) and params["0.weight"].requires_grad
+    x = tg.tensor(np.random.default_rng(1).normal(size=(5, 3)))
+
+    def run(p, b, x):
+        return tg.func.functional_call(models[0], (p, b), (x,))
+    out = tg.vmap(run, in_axes=(0, 0, None))(params, buffers, x)
+    for i, m in enumerate(models):
+        np.testing.assert_allclose(out.numpy()[i], m(x).numpy(), rtol=1e-6)
+    # the module is unchanged afterwards
+    assert models[0][0].weight is dict(models[0].named_parameters())["0.weight"]
+    # ensemble gradients flow to the stacked leaves
+    out.sum().backward()
+    assert params["0.weight"].grad.shape == (3, 4, 3)
+    with pytest.raises(KeyError, match="no parameter"):
+        tg.func.functional_call(models[0], {"nope": tg.ones(1)}, (x,))
+    with pytest.raises(KeyError, match="strict"):
+        tg.func.functional_call(models[0], {}, (x,), strict=True)
+
+
+def test_per_sample_grads_with_functional_call():
+    tg.manual_seed(1)
+    model = tg.nn.Sequential(tg.nn.Linear(4, 6), tg.nn.ReLU(), tg.nn.Linear(6, 1))
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    X = tg.tensor(np.random.default_rng(2).normal(size=(5, 4)).astype(np.float32))
+    Y = tg.tensor(np.random.default_rng(3).normal(size=(5, 1)).astype(np.float32))
+
+    def loss(p, x, y):
+        return ((tg.func.functional_call(model, p, (x,)) - y) ** 2).sum()
+    g = tg.vmap(tg.grad(loss), in_axes=(None, 0, 0))(params, X, Y)
+    for i in range(5):
+        gi = tg.grad(loss)(params, X[i], Y[i])
+        for k in params:
+            np.testing.assert_allclose(g[k].numpy()[i], gi[k].numpy(), rtol=1e-5, atol=1e-6)

@@ -7,6 +7,7 @@ for one example; computing with the placeholder raises BatchEscape. apply() hand
 op with a batched input to `batched_apply`, which runs the op once on the inner tensors
 (so recording, forward mode and tg.function tracing happen there, on whole batches).
 """
+import string
 import sys
 import warnings
 
@@ -18,7 +19,7 @@ from ..ops import _apply
 from ..ops._apply import apply
 from ..ops._op import LINEAR, Ctx
 from ..ops.activations import LogSoftmax, Softmax
-from ..ops.linalg import MatMul, Norm
+from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 
@@ -321,7 +322,19 @@ def _sum_to_rule(op, vals, flags, params, size):
     return apply(SumTo, x, **dict(params, shape=(size,) + shape))
 
 
-RULES = {MatMul: _matmul_rule, Concatenate: _join_rule, Stack: _join_rule,
+def _einsum_rule(op, vals, flags, params, size):
+    """A fresh subscript letter for the batch axis, on batched operands and the output."""
+    ins, out = params["ins"], params["out"]
+    used = set("".join(ins) + out)
+    free = [c for c in string.ascii_letters if c not in used]
+    if not free:
+        return NotImplemented
+    b = free[0]
+    ins = tuple(b + s if f else s for s, f in zip(ins, flags))
+    return apply(op, *vals, **dict(params, ins=ins, out=b + out))
+
+
+RULES = {MatMul: _matmul_rule, Einsum: _einsum_rule, Concatenate: _join_rule, Stack: _join_rule,
          SumTo: _sum_to_rule}
 for _op in (Prod, Max, Min, Var, LogSumExp, Softmax, LogSoftmax, Norm):
     RULES[_op] = _axis_rule
