@@ -21,6 +21,7 @@ from ..ops._op import LINEAR, Ctx
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
+from ._ops import RepeatedMatMul
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 
 _local = _state.local
@@ -291,12 +292,20 @@ def _matmul_rule(op, vals, flags, params, size):
         a = _align(a, nd)
     if fb:
         b = _align(b, nd)
-    out = apply(MatMul, a, b)
+    if fa and fb and nd == 2 and (_repeats(a) or _repeats(b)):
+        out = apply(RepeatedMatMul, a, b)       # a parameter against a batch: one GEMM
+    else:
+        out = apply(MatMul, a, b)
     if drop:
         s = out.shape
         keep = [i for i in range(len(s)) if i - len(s) not in drop]
         out = apply(Reshape, out, shape=tuple(s[i] for i in keep))
     return out
+
+
+def _repeats(v):
+    d = v._data if isinstance(v, Tensor) else v
+    return isinstance(d, np.ndarray) and d.ndim == 3 and d.strides[0] == 0
 
 
 def _full(v, f, size):
