@@ -99,7 +99,7 @@ def test_grad_of_vmap():
 def test_jacfwd_and_jacrev_of_vmap():
     xs = _xs(3, 2, 3)
     g = lambda x: tg.tanh(x) * x.sum()      # noqa: E731
-    want = tg.jacfwd(lambda x: g(x.reshape(6)) if False else tg.stack([g(r) for r in x]))(xs)
+    want = tg.jacfwd(lambda x: tg.stack([g(r) for r in x]))(xs)
     np.testing.assert_allclose(tg.jacfwd(tg.vmap(g))(xs).numpy(), want.numpy(), atol=1e-12)
     np.testing.assert_allclose(tg.jacrev(tg.vmap(g))(xs).numpy(), want.numpy(), atol=1e-12)
 
@@ -112,7 +112,8 @@ def test_vmap_of_jacrev_hessian_and_jvp_loop():
         h = tg.vmap(tg.hessian(g))(xs)
         j = tg.vmap(lambda x: tg.jvp(g, (x,), (tg.ones_like(x),))[1])(xs)
     np.testing.assert_allclose(h.numpy(), _loop(tg.hessian(g), xs))
-    np.testing.assert_allclose(j.numpy(), _loop(lambda x: tg.jvp(g, (x,), (tg.ones_like(x),))[1], xs))
+    want = _loop(lambda x: tg.jvp(g, (x,), (tg.ones_like(x),))[1], xs)
+    np.testing.assert_allclose(j.numpy(), want)
 
 
 def test_nested_vmap_and_axes():
@@ -139,7 +140,7 @@ def test_vmap_inside_function_and_chunks():
 
 def test_control_flow_inplace_and_randomness_errors():
     xs = _xs()
-    with pytest.raises(tg.vmap.__module__ and RuntimeError, match="tg.where"):
+    with pytest.raises(RuntimeError, match="tg.where"):
         tg.vmap(lambda x: x if x.sum() > 0 else -x)(xs)
     with pytest.raises(RuntimeError, match="randomness"):
         tg.vmap(lambda x: x + tg.randn(4))(xs)
