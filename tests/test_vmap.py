@@ -254,3 +254,28 @@ def test_repeated_matmul_forms():
     y = tg.tensor(rng.normal(size=(4, 3, 5)), requires_grad=True)
     assert tg.gradcheck(lambda x, y: tg.ops.apply(ops.RepeatedMatMul, x, y), (x, y))
     assert tg.gradgradcheck(lambda x, y: tg.ops.apply(ops.RepeatedMatMul, x, y), (x, y))
+
+
+def test_per_sample_grads_of_a_small_cnn_match_torch_func():
+    torch = pytest.importorskip("torch")
+    from torch.func import grad as tgrad, vmap as tvmap
+    rng = np.random.default_rng(10)
+    K, b, V = rng.normal(size=(4, 2, 3)), rng.normal(size=4), rng.normal(size=(4, 3))
+    X, Y = rng.normal(size=(5, 2, 8)), rng.normal(size=(5, 3))
+
+    def loss(p, x, y):              # conv1d (valid, 4 filters of width 3), relu, mean, dense
+        K, b, V = p
+        patches = tg.stack([x[:, i:i + 3] for i in range(6)])           # (6, 2, 3)
+        h = tg.relu(tg.einsum("lck,ock->ol", patches, K) + b.reshape(4, 1))
+        return ((h.mean(1) @ V - y) ** 2).sum()
+    got = tg.vmap(tg.grad(loss), in_axes=(None, 0, 0))(
+        [tg.tensor(a) for a in (K, b, V)], tg.tensor(X), tg.tensor(Y))
+
+    def tloss(p, x, y):
+        K, b, V = p
+        h = torch.relu(torch.nn.functional.conv1d(x[None], K, b)[0])
+        return ((h.mean(1) @ V - y) ** 2).sum()
+    want = tvmap(tgrad(tloss), in_dims=(None, 0, 0))(
+        [torch.tensor(a) for a in (K, b, V)], torch.tensor(X), torch.tensor(Y))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-12, atol=1e-13)
