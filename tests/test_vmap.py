@@ -279,3 +279,26 @@ def test_per_sample_grads_of_a_small_cnn_match_torch_func():
         [torch.tensor(a) for a in (K, b, V)], torch.tensor(X), torch.tensor(Y))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-12, atol=1e-13)
+
+
+def test_nested_vmap_of_grad_and_grad_inside_the_mapped_function():
+    X = _xs(11, 6, 4).reshape(2, 3, 4)
+    w = tg.tensor(np.random.default_rng(12).normal(size=4))
+    h = lambda w, r: tg.tanh(r @ w) ** 2          # noqa: E731
+    f = lambda r: (r ** 3).sum() * r[0]           # noqa: E731
+    want_f = np.stack([[tg.grad(f)(X[i, j]).numpy() for j in range(3)] for i in range(2)])
+    want_h = np.stack([[tg.grad(h)(w, X[i, j]).numpy() for j in range(3)] for i in range(2)])
+    np.testing.assert_allclose(tg.vmap(tg.vmap(tg.grad(f)))(X).numpy(), want_f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        inner = tg.vmap(tg.grad(h), in_axes=(None, 0))
+        np.testing.assert_allclose(tg.vmap(inner, in_axes=(None, 0))(w, X).numpy(), want_h)
+        # tg.grad called inside f, with respect to an unbatched value: never zeros
+        got = tg.vmap(lambda r: tg.grad(lambda v: h(v, r))(w))(X[0])
+        np.testing.assert_allclose(got.numpy(), want_h[0])
+    # second order through the nested one-pass path
+    XX = tg.tensor(X.numpy(), requires_grad=True)
+    tot = lambda X: (tg.vmap(tg.vmap(tg.grad(f)))(X) ** 2).sum()       # noqa: E731
+    loop = lambda X: sum((tg.grad(f)(X[i, j]) ** 2).sum()             # noqa: E731
+                         for i in range(2) for j in range(3))
+    np.testing.assert_allclose(tg.grad(tot)(XX).numpy(), tg.grad(loop)(XX).numpy())

@@ -302,8 +302,11 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
     owner = []
     for k, arg in enumerate(unflatten(spec, given)):
         owner += [k] * len(flatten(arg)[0])
-    traced = bool(_local.fw_levels) or any(
-        isinstance(g, Tensor) and (g._rg or g._fw is not None) for g in given)
+    traced = bool(_local.fw_levels) or any(_traced(g) for g in given)
+    # inside other vmaps, a per-example gradient needs its argument batched at all of them
+    outer = set()
+    for g in given:
+        outer.update(_chain(g))
     level = next(_levels)
     sources, src_owner, leaves = [], [], []
     for m, g, k in zip(moved, given, owner):
@@ -314,15 +317,12 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
         if full is None:
             g = as_tensor(g)
             full = apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
-        if info(full) is not None or full._data.dtype.kind != "f":
-            raise _NotFast      # nested in another vmap, or not differentiable
-        if not full._rg:
-            d = make(full._data, True)
-            d._fw = full._fw
-            full = d
-        sources.append(full)
-        src_owner.append(k)
-        leaves.append(wrap(full, level))
+        if full.dtype.kind != "f" or set(_chain(full)) != outer:
+            raise _NotFast      # grad's own error message; or run per element
+        src, rebuilt, outer = _source(full)
+        sources.append(src)
+        src_owner.append((k, outer))
+        leaves.append(wrap(rebuilt, level))
     prev = _random._gen
     _random._gen = _Gen("error")
     try:
@@ -343,7 +343,10 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
         raise TypeError(f"grad: f must return a scalar, got an output of shape "
                         f"{tuple(value.shape[1:])} per batch element; use jacrev or vjp "
                         "for non-scalar outputs")
-    total = apply(Sum, value, axis=None, keepdims=False)
+    total = value
+    while info(total) is not None:      # batched at outer vmap levels too: all of it
+        total = info(total)[1]
+    total = apply(Sum, total, axis=None, keepdims=False)
     if total.grad_fn is None and not total._rg:
         gs = [None] * len(sources)
     else:
@@ -353,10 +356,10 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
     gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
     if not traced:
         gs = [g.detach() for g in gs]
-        value = value.detach()
+        value = _detached(value)
     grads = []
     for k in nums:
-        sub = [wrap(g, level) for g, o in zip(gs, src_owner) if o == k]
+        sub = [wrap(_rewrap(g, o[1]), level) for g, o in zip(gs, src_owner) if o[0] == k]
         grads.append(unflatten(flatten(unflatten(spec, given)[k])[1], sub))
     grads = grads[0] if isinstance(argnums, int) else tuple(grads)
     out = grads
@@ -366,6 +369,52 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
     elif has_aux:
         out = (grads, aux)
     return _outputs(out, level, size, out_axes)
+
+
+def _source(full):
+    """(leaf to differentiate with respect to, `full` rebuilt on it, the levels of outer
+    vmaps `full` is batched at, outermost first). The leaf holds every batch axis."""
+    i = info(full)
+    if i is None:
+        if full._rg:
+            return full, full, ()
+        d = make(full._data, True)
+        d._fw = full._fw
+        return d, d, ()
+    src, rebuilt, outer = _source(i[1])
+    return src, wrap(rebuilt, i[0]), outer + (i[0],)
+
+
+def _chain(v):
+    """The levels of the vmaps `v` is batched at."""
+    out = []
+    i = info(v) if isinstance(v, Tensor) else None
+    while i is not None:
+        out.append(i[0])
+        i = info(i[1])
+    return out
+
+
+def _traced(v):
+    """Whether `v` (under its batching) is recorded or carries tangents."""
+    if not isinstance(v, Tensor):
+        return False
+    i = info(v)
+    while i is not None:
+        v = i[1]
+        i = info(v)
+    return v._rg or v._fw is not None
+
+
+def _rewrap(g, levels):
+    for lv in levels:
+        g = wrap(g, lv)
+    return g
+
+
+def _detached(v):
+    i = info(v)
+    return v.detach() if i is None else wrap(_detached(i[1]), i[0])
 
 
 class _NotFast(Exception):

@@ -17,7 +17,8 @@ from .. import _state, _tensor
 from .._tensor import Tensor, make
 from ..ops import _apply
 from ..ops._apply import apply
-from ..ops._op import LINEAR, Ctx
+from .._graph import Node
+from ..ops._op import LINEAR, Ctx, Op
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
@@ -123,6 +124,21 @@ def per_example(shape, dtype):
                               strides=(0,) * len(shape))
 
 
+class _Connected(Op):
+    """The stand-in node of a batched value whose batch is recorded: a gradient taken of
+    it inside the mapped function (tg.grad or backward on one example) cannot be done
+    batched here, so reaching it sends vmap to one example at a time."""
+
+    @staticmethod
+    def vjp(ctx, g):
+        raise BatchEscape("vmap: a gradient of a batched value taken inside f")
+
+
+# shared by every such value: no inputs, nothing saved
+_CONNECTED = Node(_Connected, None, None, (), (), (), None, ((), np.dtype(np.float64)),
+                  None, None)
+
+
 def wrap(inner, level):
     """The batched value at `level` of `inner` (batch axis 0)."""
     s = inner.shape
@@ -130,6 +146,9 @@ def wrap(inner, level):
     p._vm = (level, inner)
     t = make(p)
     t._x = {"vmap": (level, inner)}
+    if inner._rg or inner.grad_fn is not None:
+        # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
+        t.grad_fn = _CONNECTED
     return t
 
 
@@ -304,6 +323,8 @@ def _matmul_rule(op, vals, flags, params, size):
 
 
 def _repeats(v):
+    if info(v) is not None:
+        return False            # batched at an outer level: its placeholder tells nothing
     d = v._data if isinstance(v, Tensor) else v
     return isinstance(d, np.ndarray) and d.ndim == 3 and d.strides[0] == 0
 
@@ -343,7 +364,7 @@ def _einsum_rule(op, vals, flags, params, size):
     return apply(op, *vals, **dict(params, ins=ins, out=b + out))
 
 
-RULES = {MatMul: _matmul_rule, Einsum: _einsum_rule, Concatenate: _join_rule, Stack: _join_rule,
+RULES = {MatMul: _matmul_rule, RepeatedMatMul: _matmul_rule, Einsum: _einsum_rule, Concatenate: _join_rule, Stack: _join_rule,
          SumTo: _sum_to_rule}
 for _op in (Prod, Max, Min, Var, LogSumExp, Softmax, LogSoftmax, Norm):
     RULES[_op] = _axis_rule
