@@ -1,5 +1,6 @@
 """tg.vmap: every op-table row batched equals the loop over the batch; composition with
 the other transforms; per-sample gradients against torch.func."""
+import importlib
 import warnings
 
 import numpy as np
@@ -157,7 +158,19 @@ def test_control_flow_inplace_and_randomness_errors():
         tg.vmap(lambda x, y: x + y)(xs, tg.ones(2, 4))
 
 
-def test_per_sample_grads_match_torch_func():
+def _no_loops(monkeypatch):
+    """Fail if vmap falls back to one element (or one op) at a time."""
+    api = importlib.import_module("tapegrad.vmap._api")
+    batched = importlib.import_module("tapegrad.vmap._batched")
+
+    def refuse(*a, **k):
+        raise AssertionError("vmap ran a loop over the batch")
+    monkeypatch.setattr(api, "_per_element", refuse)
+    monkeypatch.setattr(batched, "_loop", refuse)
+
+
+def test_per_sample_grads_match_torch_func(monkeypatch):
+    _no_loops(monkeypatch)
     torch = pytest.importorskip("torch")
     from torch.func import grad as tgrad, vmap as tvmap
     rng = np.random.default_rng(0)
@@ -256,7 +269,8 @@ def test_repeated_matmul_forms():
     assert tg.gradgradcheck(lambda x, y: tg.ops.apply(ops.RepeatedMatMul, x, y), (x, y))
 
 
-def test_per_sample_grads_of_a_small_cnn_match_torch_func():
+def test_per_sample_grads_of_a_small_cnn_match_torch_func(monkeypatch):
+    _no_loops(monkeypatch)
     torch = pytest.importorskip("torch")
     from torch.func import grad as tgrad, vmap as tvmap
     rng = np.random.default_rng(10)

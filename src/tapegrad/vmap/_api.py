@@ -319,9 +319,9 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
             full = apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
         if full.dtype.kind != "f" or set(_chain(full)) != outer:
             raise _NotFast      # grad's own error message; or run per element
-        src, rebuilt, outer = _source(full)
+        src, rebuilt, levels = _source(full)
         sources.append(src)
-        src_owner.append((k, outer))
+        src_owner.append((k, levels))
         leaves.append(wrap(rebuilt, level))
     prev = _random._gen
     _random._gen = _Gen("error")
