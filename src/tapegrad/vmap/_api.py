@@ -131,19 +131,13 @@ def _to_front(leaves, axes):
 
 
 class _Gen:
-    """Stands in for the global generator inside vmap with randomness "error" or
-    "different"."""
-
-    def __init__(self, mode):
-        self.mode = mode
+    """Stands in for the global generator inside vmap with randomness="error"."""
 
     def __getattr__(self, name):
-        if self.mode == "error":
-            raise RuntimeError(
-                "vmap: random values (tg.rand, randn, dropout, init) inside vmap with "
-                "randomness='error'; pass randomness='same' (one draw for the batch) or "
-                "'different' (one draw per element)")
-        raise BatchEscape("vmap: randomness='different'")
+        raise RuntimeError(
+            "vmap: random values (tg.rand, randn, dropout, init) inside vmap with "
+            "randomness='error'; pass randomness='same' (one draw for the batch) or "
+            "'different' (one draw per element)")
 
 
 def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
@@ -154,14 +148,15 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     fast = _grad_parts(f)
     if fast is not None:
         try:
-            return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given)
+            return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
+                                 randomness)
         except _NotFast:
             pass
     level = next(_levels)
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
     prev = _random._gen
     if randomness == "error":
-        _random._gen = _Gen(randomness)
+        _random._gen = _Gen()
     try:
         res = f(*unflatten(spec, leaves), **kwargs)
         return _outputs(res, level, size, out_axes)
@@ -291,7 +286,7 @@ def _grad_parts(g):
     return cells["f"], cells["argnums"], cells["has_aux"], name.startswith("value")
 
 
-def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
+def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness):
     f, argnums, has_aux, with_value = parts
     nargs = len(unflatten(spec, given))
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
@@ -324,7 +319,8 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given):
         src_owner.append((k, levels))
         leaves.append(wrap(rebuilt, level))
     prev = _random._gen
-    _random._gen = _Gen("error")
+    if randomness == "error":
+        _random._gen = _Gen()
     try:
         with _state.enable_grad():
             res = f(*unflatten(spec, leaves), **kwargs)

@@ -13,19 +13,18 @@ import warnings
 
 import numpy as np
 
-from .. import _state, _tensor
+from .. import _tensor
+from .._graph import Node
 from .._tensor import Tensor, make
 from ..ops import _apply
 from ..ops._apply import apply
-from .._graph import Node
 from ..ops._op import LINEAR, Ctx, Op
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
+from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo
 from ._ops import RepeatedMatMul
-from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 
-_local = _state.local
 # what placeholders point at (zero strides: one element). Should NumPy ever read one
 # anyway, floats read NaN and integers an index far out of range.
 _BUF = bytearray(b"\xff" * 32)
@@ -364,8 +363,8 @@ def _einsum_rule(op, vals, flags, params, size):
     return apply(op, *vals, **dict(params, ins=ins, out=b + out))
 
 
-RULES = {MatMul: _matmul_rule, RepeatedMatMul: _matmul_rule, Einsum: _einsum_rule, Concatenate: _join_rule, Stack: _join_rule,
-         SumTo: _sum_to_rule}
+RULES = {MatMul: _matmul_rule, RepeatedMatMul: _matmul_rule, Einsum: _einsum_rule,
+         Concatenate: _join_rule, Stack: _join_rule, SumTo: _sum_to_rule}
 for _op in (Prod, Max, Min, Var, LogSumExp, Softmax, LogSoftmax, Norm):
     RULES[_op] = _axis_rule
 del _op
@@ -415,5 +414,5 @@ _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
 
-__all__ = ["BatchEscape", "ControlFlowError", "PerExample", "wrap", "info", "per_example",
-           "batched_apply", "RULES", "GetItem", "Transpose"]
+__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "PerExample", "wrap",
+           "info", "per_example", "batched_apply", "RULES"]
