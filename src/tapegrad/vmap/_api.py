@@ -19,7 +19,8 @@ _levels = itertools.count(1)
 _RANDOMNESS = ("error", "different", "same")
 
 
-def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None):
+def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None, *, in_dims=None,
+         out_dims=None):
     """Vectorize `f` over a batch axis of its arguments (JAX's `vmap`).
 
     `in_axes` says which axis of each argument is the batch axis: an int (every tensor
@@ -34,6 +35,7 @@ def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None):
     `randomness`: "error" (tg.rand, randn, dropout inside f raise), "same" (one draw
     shared by the batch) or "different" (one draw per element; f then runs per element).
     `chunk_size` runs the batch in chunks of that many elements (less memory).
+    `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -45,6 +47,10 @@ def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None):
     """
     if not callable(f):
         raise TypeError(f"vmap: f must be callable, got {type(f).__name__}")
+    if in_dims is not None:
+        in_axes = in_dims
+    if out_dims is not None:
+        out_axes = out_dims
     _check_axes(in_axes, "in_axes")
     _check_axes(out_axes, "out_axes")
     if randomness not in _RANDOMNESS:
