@@ -244,8 +244,9 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
     leaves tapegrad's ops (a transform inside f that rebuilds tensors from raw values)
     or asks for a different random draw per element."""
     name = getattr(f, "__name__", "f")
-    if why is not None and name not in _warned:
-        _warned.add(name)
+    key = getattr(f, "__code__", None) or id(f)     # lambdas share a name, not a code
+    if why is not None and key not in _warned:
+        _warned.add(key)
         warnings.warn(f"vmap: {name} computes with raw values of a batched tensor "
                       f"({str(why).splitlines()[0]}); it runs once per batch element "
                       "instead", RuntimeWarning, stacklevel=4)
