@@ -46,6 +46,6 @@ from . import viz  # noqa: F401,E402
 from .custom import custom_gradient, custom_jvp  # noqa: F401,E402
 from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
+from .vmap import vmap  # noqa: F401,E402
 
 __version__ = "0.1.0"
-from .vmap import vmap  # noqa: F401,E402
