@@ -180,6 +180,15 @@ def main():
                 row(f"{key} tapegrad.numpy / HIPS autograd", ours, _case(ag_lib, key)(d)[0],
                     0.5)
             row(f"{key} tapegrad.numpy / hand NumPy", ours, _case(np_lib, key)(d)[0], 1.5)
+    if hasattr(tg, "vmap"):
+        # per-sample gradients (issue 17): both sides write 256 copies of every gradient
+        w8 = _case(tg_lib, "W8", "vmap(grad)")(d)[0]
+        if torch_lib is not None:
+            row("W8 vmap(grad) / torch.func.vmap(grad)", w8,
+                _case(torch_lib, "W8")(d)[0], 1.0)
+        row("W8 vmap(grad) / hand NumPy", w8, _case(np_lib, "W8", "floor")(d)[0], 1.5)
+        row("W8 vmap(grad) / loop of tg.grad", w8,
+            _case(tg_lib, "W8", "loop of tg.grad")(d)[0], 0.05)
     if torch_lib is not None:
         row("W4 hessian / torch.func", _case(tg_lib, "W4/hessian")(d)[0],
             _case(torch_lib, "W4/hessian")(d)[0], 1.0)

@@ -110,6 +110,13 @@ def summarize(results):
           t("numpy", "W1", "floor"), 2.0)
     ratio("W2 graph (tg.function) / NumPy out= floor", t("tapegrad", "W2", "graph"),
           t("numpy", "W2", "out"), 1.05)
+    w8 = t("tapegrad", "W8", "vmap(grad)")
+    ratio("W8 tg.vmap(tg.grad) / torch.func.vmap(grad)", w8,
+          t("torch", "W8", "torch.func.vmap(grad)"), 1.0)
+    ratio("W8 tg.vmap(tg.grad) / hand-written batched NumPy", w8, t("numpy", "W8", "floor"),
+          1.5)
+    ratio("W8 tg.vmap(tg.grad) / loop of tg.grad (20x faster)", w8,
+          t("tapegrad", "W8", "loop of tg.grad"), 0.05)
     for key in ("W9/heat", "W9/net"):
         ratio(f"{key} tapegrad.numpy / HIPS autograd", t("tapegrad", key, "tapegrad.numpy"),
               t("autograd", key, "eager"), 0.5)

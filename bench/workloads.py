@@ -23,6 +23,8 @@ WORKLOADS = {
     "W4/hvp": ("Hessian-vector product of the same f", "ms", 1e3, 1e-8),
     "W5/chain": ("jvp through the W3 chain, N=1e4", "ms", 1e3, 1e-9),
     "W5/mlp": ("jvp of the MLP logits along a parameter direction", "ms", 1e3, 2e-3),
+    "W8": ("per-sample gradients of the W2 MLP (vmap of grad), batch 256, float32", "ms",
+           1e3, 2e-3),
     "W9/heat": ("autograd-style NumPy program: grad of a 64x64 heat equation, 200 steps, "
                 "float64", "ms", 1e3, 1e-9),
     "W9/net": ("autograd's neural_net.py: one SGD step, 784-200-100-10, batch 256, "
@@ -93,3 +95,12 @@ def mlp_logits(params, X, relu, matmul=None):
     h = relu(mm(X, W1) + b1)
     h = relu(mm(h, W2) + b2)
     return mm(h, W3) + b3
+
+
+def w8_summary(grads):
+    """What W8 results are checked by: per-example squared norms of every parameter's
+    gradient (what DP-SGD clips) and the last layer's per-example gradients in full."""
+    out = {f"n{i}": np.asarray((np.asarray(g, np.float64) ** 2).reshape(len(g), -1).sum(1))
+           for i, g in enumerate(grads)}
+    out["g5"] = np.asarray(grads[5])
+    return out

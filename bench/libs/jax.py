@@ -174,12 +174,30 @@ def _w9_net(jit):
     return factory
 
 
+def _w8(jit):
+    def factory(d):
+        params = [jnp.asarray(p) for p in d["mlp_params"]]
+        X, onehot = jnp.asarray(d["mlp_X"]), jnp.asarray(d["mlp_onehot"])
+
+        def loss(params, x, onehot):
+            logits = W.mlp_logits(params, x, jax.nn.relu)
+            return -(jax.nn.log_softmax(logits, axis=0) * onehot).sum()
+        per_sample = _maybe_jit(jax.vmap(jax.grad(loss), in_axes=(None, 0, 0)), jit)
+        res = {}
+
+        def step():
+            res["g"] = _ready(per_sample(params, X, onehot))
+
+        return step, lambda: W.w8_summary(_np(res["g"]))
+    return factory
+
+
 def cases():
     out = []
     for jit, v in ((False, "eager"), (True, "jit")):
         out += [("W1", v, _w1(jit)), ("W2", v, _w2(jit)), ("W4/hessian", v, _w4_hessian(jit)),
                 ("W4/hvp", v, _w4_hvp(jit)), ("W5/mlp", v, _w5_mlp(jit)),
-                ("W9/heat", v, _w9_heat(jit)), ("W9/net", v, _w9_net(jit))]
+                ("W8", v, _w8(jit)), ("W9/heat", v, _w9_heat(jit)), ("W9/net", v, _w9_net(jit))]
     # the eager chain costs ~0.2 ms per op; 1e6 nodes would take minutes (and jit would
     # compile a million-op program), so the chain runs at the small sizes only
     out += [("W3/1e4", "eager", _w3(10_000)), ("W5/chain", "eager", _w5_chain(False))]

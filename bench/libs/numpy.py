@@ -275,11 +275,36 @@ def w9_net(d):
     return step, lambda: dict(res)
 
 
+def w8(d):
+    """Per-sample gradients of the MLP written out: one batched forward, the backward
+    of each layer as batched outer products (the floor for W8)."""
+    W1, b1, W2, b2, W3, b3 = [np.array(p) for p in d["mlp_params"]]
+    X, onehot = d["mlp_X"], d["mlp_onehot"]
+    res = {}
+
+    def step():
+        z1 = X @ W1 + b1
+        h1 = np.maximum(z1, 0)
+        z2 = h1 @ W2 + b2
+        h2 = np.maximum(z2, 0)
+        z3 = h2 @ W3 + b3
+        e = np.exp(z3 - z3.max(1, keepdims=True))
+        sm = e / e.sum(1, keepdims=True)
+        d3 = sm * onehot.sum(1, keepdims=True) - onehot      # d loss_i / d z3_i
+        d2 = (d3 @ W3.T) * (z2 > 0)
+        d1 = (d2 @ W2.T) * (z1 > 0)
+        res["g"] = [X[:, :, None] * d1[:, None, :], d1, h1[:, :, None] * d2[:, None, :], d2,
+                    h2[:, :, None] * d3[:, None, :], d3]
+
+    return step, lambda: W.w8_summary(res["g"])
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "closed form", w4_hessian), ("W4/hvp", "closed form", w4_hvp),
             ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
+    out += [("W8", "floor", w8)]
     out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net)]
     return out
 

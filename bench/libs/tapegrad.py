@@ -201,6 +201,39 @@ def w9_net(d):
     return step, lambda: {k: np.asarray(v) for k, v in NP.net_results(res["new"]).items()}
 
 
+def _w8_loss(params, x, onehot):
+    """The loss of one example (x of shape (784,)): what W8 differentiates per example."""
+    logits = W.mlp_logits(params, x, tg.relu)
+    return -(tg.log_softmax(logits, axis=0) * onehot).sum()
+
+
+def w8(d):
+    """Per-sample gradients: tg.vmap(tg.grad(loss)) over the batch, parameters shared."""
+    params = [tg.tensor(np.array(p)) for p in d["mlp_params"]]
+    X, onehot = tg.tensor(d["mlp_X"]), tg.tensor(d["mlp_onehot"])
+    per_sample = tg.vmap(tg.grad(_w8_loss), in_axes=(None, 0, 0))
+    res = {}
+
+    def step():
+        res["g"] = per_sample(params, X, onehot)
+
+    return step, lambda: W.w8_summary([g.numpy() for g in res["g"]])
+
+
+def w8_loop(d):
+    """The same with a Python loop of tg.grad, one example at a time."""
+    params = [tg.tensor(np.array(p)) for p in d["mlp_params"]]
+    X, onehot = tg.tensor(d["mlp_X"]), tg.tensor(d["mlp_onehot"])
+    g = tg.grad(_w8_loss)
+    res = {}
+
+    def step():
+        per = [g(params, X[i], onehot[i]) for i in range(X.shape[0])]
+        res["g"] = [np.stack([p[k].numpy() for p in per]) for k in range(len(params))]
+
+    return step, lambda: W.w8_summary(res["g"])
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -209,6 +242,8 @@ def cases():
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hvp", w4_hvp),
             ("W5/chain", "jvp", w5_chain), ("W5/mlp", "jvp", w5_mlp)]
+    if hasattr(tg, "vmap"):
+        out += [("W8", "vmap(grad)", w8), ("W8", "loop of tg.grad", w8_loop)]
     if tnp is not None:
         out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out

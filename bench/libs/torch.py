@@ -114,9 +114,28 @@ def w5_mlp(d):
     return step, lambda: dict(res)
 
 
+def w8(d):
+    """Per-sample gradients with torch.func.vmap(torch.func.grad(loss))."""
+    from torch.func import grad, vmap
+    params = [torch.tensor(p) for p in d["mlp_params"]]
+    X, onehot = torch.tensor(d["mlp_X"]), torch.tensor(d["mlp_onehot"])
+
+    def loss(params, x, onehot):
+        logits = W.mlp_logits(params, x, torch.relu)
+        return -(torch.log_softmax(logits, dim=0) * onehot).sum()
+    per_sample = vmap(grad(loss), in_dims=(None, 0, 0))
+    res = {}
+
+    def step():
+        res["g"] = per_sample(params, X, onehot)
+
+    return step, lambda: W.w8_summary([g.numpy() for g in res["g"]])
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "torch.func.hessian", w4_hessian), ("W4/hvp", "torch.func", w4_hvp),
             ("W5/chain", "torch.func.jvp", w5_chain), ("W5/mlp", "torch.func.jvp", w5_mlp)]
+    out += [("W8", "torch.func.vmap(grad)", w8)]
     return out

@@ -65,6 +65,7 @@ from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
 # complex parts (complex tensors are a later issue: real tensors are their own real part)
 from .numpy import conj, imag, real  # noqa: F401,E402
+from .vmap import vmap  # noqa: F401,E402
 
 __version__ = "0.1.0"
 # issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)

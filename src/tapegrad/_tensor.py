@@ -351,6 +351,9 @@ class Tensor(TensorMethods):
     def __setitem__(self, index, value):
         if value is None:
             raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
+        if (self._x is not None or value.__class__ is Tensor and value._x is not None) and \
+                _vmap_setitem is not None and _vmap_setitem(self, index, value):
+            return                                      # written by tg.vmap
         raw = value._data if value.__class__ is Tensor else value
         if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
                 and self._data.dtype.kind != "c":
@@ -577,8 +580,16 @@ def _operand_error(name, o):
     return TypeError(f"{name}: unsupported operand type(s) {what}")
 
 
+# tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
+_vmap_compare = _vmap_setitem = None
+
+
 def _compare_op(x, ufunc, name, o):
     """A comparison (never requires grad); errors name it and both shapes."""
+    if x._x is not None or o.__class__ is Tensor and o._x is not None:
+        r = _vmap_compare(x, ufunc, name, o) if _vmap_compare is not None else None
+        if r is not None:
+            return r
     try:
         return make(ufunc(x._data, _raw(o)))
     except TypeError:

@@ -580,3 +580,7 @@ def hvp(f, primals, tangents):
 
     _, t = _jvp(grad_f, tuple(primals), tuple(tangents), False, "hvp")
     return t
+
+
+# tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
+from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401

@@ -24,12 +24,16 @@ _local = _state.local
 # The forward-mode driver (autograd/forward_ad.py, a layer above) hands apply its entry
 # points when it is imported, before any tensor can carry a tangent (set_forward_mode).
 _dual_fast = _top_level = _apply_dual = None
+# tg.vmap (a front-end) hands down its op driver and the error its per-example arrays
+# raise when computed with (set_vmap); `except ()` catches nothing until then.
+_vmap_apply = None
+_vmap_escape = ()
 
 
 def apply(op, *args, **params):
     """Run `op` on tensors/arrays/scalars; record a node when grad is needed."""
     L = _local
-    if L.special and L.trace is not None:
+    if L.special and L.trace is not None and not _vmapped(args):
         return L.trace.apply(op, args, params)     # tg.function is tracing
     raw = []
     rg = False
@@ -44,8 +48,11 @@ def apply(op, *args, **params):
                 rg = True
             if a._fw is not None or a._x is not None:
                 special = True
-                if a._x is not None and "stale" in a._x and L.grad_enabled:
-                    _stale_error(op, args)
+                if a._x is not None:
+                    if "vmap" in a._x:
+                        return _vmap_apply(op, args, params)    # a tg.vmap batched value
+                    if "stale" in a._x and L.grad_enabled:
+                        _stale_error(op, args)
         else:
             raw.append(a)
             if isinstance(a, np.floating):
@@ -68,6 +75,9 @@ def apply(op, *args, **params):
         out = op.forward(*raw, **params)
     except TypeError:
         out = _retry_as_float(op, raw, params)     # np.negative(bool) and the like
+    except _vmap_escape:
+        # an array of a batched value given as an operand (where's condition)
+        return _vmap_apply(op, args, params, True)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     elif raw and out is raw[0] and not op.view:
@@ -492,6 +502,20 @@ def call(op, *args, **params):
         if isinstance(a, Tensor):
             return apply(op, *args, **params)
     return op.forward(*args, **params)
+
+
+def _vmapped(args):
+    for a in args:
+        if isinstance(a, Tensor) and a._x is not None and "vmap" in a._x:
+            return True
+    return False
+
+
+def set_vmap(vmap_apply, escape):
+    """Called by tapegrad/vmap: the driver of ops on batched values (their `_x` holds
+    "vmap"), and the exception their per-example arrays raise when computed with."""
+    global _vmap_apply, _vmap_escape
+    _vmap_apply, _vmap_escape = vmap_apply, escape
 
 
 def set_forward_mode(dual_fast, top_level, apply_dual):

@@ -1,0 +1,8 @@
+"""tg.vmap: vectorize a function written for one example over a batch axis; and
+torch.func's functional_call / stack_module_state to map over a module's parameters."""
+from ._api import vmap
+from ._batched import BatchedWriteError, BatchEscape, ControlFlowError
+from ._module import functional_call, stack_module_state
+
+__all__ = ["vmap", "functional_call", "stack_module_state", "BatchEscape",
+           "BatchedWriteError", "ControlFlowError"]

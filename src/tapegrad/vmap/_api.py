@@ -1,0 +1,424 @@
+"""tg.vmap: the user-facing transform (axes, chunks, randomness, fallbacks)."""
+import functools
+import itertools
+import warnings
+
+import numpy as np
+
+from .. import _random, _state
+from .._pytree import flatten, unflatten
+from .._tensor import Tensor, as_tensor, make
+from ..autograd.engine import run_backward
+from ..ops._apply import apply
+from ..ops.reduce import Sum
+from ..ops.shape import BroadcastTo, Concatenate, GetItem, Stack, Transpose
+from ._batched import BatchEscape, info, wrap
+
+_local = _state.local
+_levels = itertools.count(1)
+_RANDOMNESS = ("error", "different", "same")
+
+
+def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None, *, in_dims=None,
+         out_dims=None):
+    """Vectorize `f` over a batch axis of its arguments (JAX's `vmap`).
+
+    `in_axes` says which axis of each argument is the batch axis: an int (every tensor
+    argument), None (not batched: every batch element sees the same value), or a tuple
+    with one entry per positional argument, itself an int, None or a pytree matching
+    that argument. Negative axes count from the end. `out_axes` places the batch axis in
+    each output the same way. Keyword arguments are not batched.
+
+    `f` is written for one example; each op runs once on the whole batch (ops without a
+    batching rule run in a loop, with one warning). vmap nests, and composes with grad,
+    jacfwd, jacrev, hessian, jvp, vjp and tg.function in either order.
+    `randomness`: "error" (tg.rand, randn, dropout inside f raise), "same" (one draw
+    shared by the batch) or "different" (one draw per element; f then runs per element).
+    `chunk_size` runs the batch in chunks of that many elements (less memory).
+    `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> tg.vmap(lambda r: (r * r).sum())(x)
+    tensor([ 5., 25.])
+    >>> tg.vmap(tg.grad(lambda w, r: (w * r).sum() ** 2), in_axes=(None, 0))(tg.ones(2), x)
+    tensor([[ 6., 12.],
+            [42., 56.]])
+    """
+    if not callable(f):
+        raise TypeError(f"vmap: f must be callable, got {type(f).__name__}")
+    if in_dims is not None:
+        in_axes = in_dims
+    if out_dims is not None:
+        out_axes = out_dims
+    _check_axes(in_axes, "in_axes")
+    _check_axes(out_axes, "out_axes")
+    if randomness not in _RANDOMNESS:
+        raise ValueError(f"vmap: randomness must be one of {_RANDOMNESS}, got {randomness!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, (int, np.integer)) or
+                                   isinstance(chunk_size, bool) or chunk_size < 1):
+        raise ValueError(f"vmap: chunk_size must be a positive int or None, got "
+                         f"{chunk_size!r}")
+
+    @functools.wraps(f)
+    def batched(*args, **kwargs):
+        if isinstance(in_axes, (tuple, list)) and len(in_axes) != len(args):
+            raise ValueError(f"vmap: in_axes has {len(in_axes)} entries but f was called "
+                             f"with {len(args)} positional argument(s)")
+        axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
+        leaves, spec = flatten(list(args))
+        ax = []
+        for a, arg in zip(axes, args):
+            ax += _leaf_axes(a, arg)
+        moved, size = _to_front(leaves, ax)
+        if chunk_size is None or size <= chunk_size:
+            return _call(f, moved, spec, kwargs, size, out_axes, randomness, leaves)
+        parts = []
+        for lo in range(0, size, chunk_size):
+            hi = min(size, lo + chunk_size)
+            sl = [None if m is None else apply(GetItem, m, index=(slice(lo, hi),))
+                  for m in moved]
+            parts.append(_call(f, sl, spec, kwargs, hi - lo, 0, randomness, leaves))
+        return _join(parts, out_axes)
+    return batched
+
+
+def _check_axes(axes, what):
+    for a in flatten(axes)[0]:
+        if a is not None and (not isinstance(a, (int, np.integer)) or isinstance(a, bool)):
+            raise TypeError(f"vmap: {what} must hold ints or None, got {a!r}")
+
+
+def _leaf_axes(axis, arg):
+    """One axis per leaf of `arg`: `axis` is an int/None for all, or a matching pytree
+    (a prefix of arg's structure)."""
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return [axis] * len(flatten(arg)[0])
+    if isinstance(axis, (tuple, list)) and isinstance(arg, (tuple, list)) and \
+            len(axis) == len(arg):
+        return [x for a, v in zip(axis, arg) for x in _leaf_axes(a, v)]
+    if isinstance(axis, dict) and isinstance(arg, dict) and set(axis) == set(arg):
+        return [x for k in arg for x in _leaf_axes(axis[k], arg[k])]
+    raise ValueError(f"vmap: in_axes entry {axis!r} does not match the structure of the "
+                     f"argument {type(arg).__name__}")
+
+
+def _to_front(leaves, axes):
+    """Batched leaves as tensors with the batch axis first (None for unbatched), and
+    the batch size."""
+    size = None
+    moved = []
+    for k, (v, a) in enumerate(zip(leaves, axes)):
+        if a is None:
+            moved.append(None)
+            continue
+        if not isinstance(v, Tensor):
+            if isinstance(v, (bool, str)) or v is None:
+                raise TypeError(f"vmap: in_axes maps argument leaf {k} ({v!r:.30}) but it "
+                                "is not an array; give None for it")
+            v = as_tensor(v)
+        nd = v.ndim
+        if not -nd <= a < nd:
+            raise ValueError(f"vmap: in_axes {a} is out of range for an argument of shape "
+                             f"{tuple(v.shape)}")
+        a %= nd
+        n = v.shape[a]
+        if size is not None and n != size:
+            raise ValueError(f"vmap: mapped axes have different sizes: {size} and {n} "
+                             f"(argument leaf {k}, shape {tuple(v.shape)}, axis {a})")
+        size = n
+        if a:
+            v = apply(Transpose, v, axes=(a,) + tuple(i for i in range(nd) if i != a))
+        moved.append(v)
+    if size is None:
+        raise ValueError("vmap: no argument is mapped (every in_axes is None); map at "
+                         "least one argument")
+    return moved, size
+
+
+class _Gen:
+    """Stands in for the global generator inside vmap with randomness="error"."""
+
+    def __getattr__(self, name):
+        raise RuntimeError(
+            "vmap: random values (tg.rand, randn, dropout, init) inside vmap with "
+            "randomness='error'; pass randomness='same' (one draw for the batch) or "
+            "'different' (one draw per element)")
+
+
+def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
+    """f on batched values at a new level. `given` are the caller's leaves (used where
+    `moved` has None: unbatched)."""
+    if randomness == "different":
+        return _per_element(f, moved, spec, kwargs, size, out_axes, None, given)
+    fast = _grad_parts(f)
+    if fast is not None:
+        try:
+            return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
+                                 randomness)
+        except _NotFast:
+            pass
+    level = next(_levels)
+    leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
+    prev = _random._gen
+    if randomness == "error":
+        _random._gen = _Gen()
+    try:
+        res = f(*unflatten(spec, leaves), **kwargs)
+        return _outputs(res, level, size, out_axes)
+    except BatchEscape as e:
+        _random._gen = prev
+        return _per_element(f, moved, spec, kwargs, size, out_axes, e, given)
+    finally:
+        _random._gen = prev
+
+
+def _outputs(res, level, size, out_axes):
+    leaves, spec = flatten(res)
+    oax = _out_axes(out_axes, res, len(leaves))
+    outs = []
+    for v, a in zip(leaves, oax):
+        i = info(v) if isinstance(v, Tensor) else None
+        if i is not None and i[0] == level:
+            full = i[1]
+        elif a is None:
+            outs.append(v)
+            continue
+        elif v is None:
+            outs.append(None)
+            continue
+        else:
+            v = as_tensor(v)
+            full = apply(BroadcastTo, v, shape=(size,) + tuple(v.shape))
+        if a is None:
+            raise ValueError("vmap: out_axes is None for an output that is batched")
+        outs.append(_place(full, a))
+    return unflatten(spec, outs)
+
+
+def _out_axes(out_axes, res, n):
+    if out_axes is None or isinstance(out_axes, (int, np.integer)):
+        return [out_axes] * n
+    if isinstance(res, (tuple, list)) and len(res) == len(out_axes) or \
+            isinstance(res, dict):
+        return _leaf_axes(out_axes, res)
+    raise ValueError(f"vmap: out_axes {out_axes!r} does not match the structure of f's "
+                     "output")
+
+
+def _place(full, a):
+    """Move the batch axis (0) of `full` to position `a`."""
+    nd = full.ndim
+    if not -nd <= a < nd:
+        raise ValueError(f"vmap: out_axes {a} is out of range for an output with "
+                         f"{nd - 1} dimension(s) per example")
+    a %= nd
+    if a == 0:
+        return full
+    perm = list(range(1, nd))
+    perm.insert(a, 0)
+    return apply(Transpose, full, axes=tuple(perm))
+
+
+def _join(parts, out_axes):
+    """Chunks' outputs (batch axis 0) joined, then the batch axis put in place."""
+    first, spec = flatten(parts[0])
+    cols = [flatten(p)[0] for p in parts]
+    oax = _out_axes(out_axes, parts[0], len(first))
+    outs = []
+    for k, a in enumerate(oax):
+        vs = [c[k] for c in cols]
+        if a is None:
+            outs.append(vs[0])
+            continue
+        full = apply(Concatenate, *vs, axis=0, sizes=tuple(v.shape[0] for v in vs))
+        outs.append(_place(full, a))
+    return unflatten(spec, outs)
+
+
+_warned = set()
+
+
+def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
+    """f once per batch element, the results stacked: what vmap falls back to when f
+    leaves tapegrad's ops (a transform inside f that rebuilds tensors from raw values)
+    or asks for a different random draw per element."""
+    name = getattr(f, "__name__", "f")
+    key = getattr(f, "__code__", None) or id(f)     # lambdas share a name, not a code
+    if why is not None and key not in _warned:
+        _warned.add(key)
+        warnings.warn(f"vmap: {name} computes with raw values of a batched tensor "
+                      f"({str(why).splitlines()[0]}); it runs once per batch element "
+                      "instead", RuntimeWarning, stacklevel=4)
+    results = []
+    for b in range(size):
+        leaves = [g if m is None else apply(GetItem, m, index=(b,))
+                  for m, g in zip(moved, given)]
+        results.append(f(*unflatten(spec, leaves), **kwargs))
+    first, ospec = flatten(results[0])
+    cols = [flatten(r)[0] for r in results]
+    oax = _out_axes(out_axes, results[0], len(first))
+    outs = []
+    for k, a in enumerate(oax):
+        vs = [c[k] for c in cols]
+        if a is None:
+            outs.append(vs[0])
+            continue
+        vs = [as_tensor(v) for v in vs]
+        if len({tuple(v.shape) for v in vs}) > 1:
+            raise ValueError(
+                f"vmap: output {k} of {name} has a different shape for different batch "
+                f"elements ({', '.join(str(tuple(v.shape)) for v in vs[:3])}, ...): a "
+                "shape that depends on the values (boolean-mask indexing, nonzero) cannot "
+                "be batched; use tg.where with a fixed shape")
+        outs.append(_place(apply(Stack, *vs, axis=0), a))
+    return unflatten(ospec, outs)
+
+
+# ------------------------------------------------------------------ vmap(grad(f))
+
+def _grad_parts(g):
+    """(f, argnums, has_aux, with_value) when `g` is tg.grad(f) or tg.value_and_grad(f):
+    vmap then takes the gradient of the batch's summed value with respect to per-example
+    copies of the arguments, one backward pass for the whole batch."""
+    code = getattr(g, "__code__", None)
+    if code is None or not code.co_filename.endswith("func.py") or g.__closure__ is None:
+        return None
+    name = getattr(code, "co_qualname", code.co_name)
+    if name not in ("grad.<locals>.grad_f", "value_and_grad.<locals>.vg"):
+        return None
+    cells = dict(zip(code.co_freevars, (c.cell_contents for c in g.__closure__)))
+    if not {"f", "argnums", "has_aux"} <= cells.keys():
+        return None
+    return cells["f"], cells["argnums"], cells["has_aux"], name.startswith("value")
+
+
+def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness):
+    f, argnums, has_aux, with_value = parts
+    nargs = len(unflatten(spec, given))
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if any(not -nargs <= a < nargs for a in nums):
+        raise _NotFast          # grad's own error message
+    nums = tuple(a % nargs for a in nums)
+    # which flat leaves belong to which argument
+    owner = []
+    for k, arg in enumerate(unflatten(spec, given)):
+        owner += [k] * len(flatten(arg)[0])
+    traced = bool(_local.fw_levels) or any(_traced(g) for g in given)
+    # inside other vmaps, a per-example gradient needs its argument batched at all of them
+    outer = set()
+    for g in given:
+        outer.update(_chain(g))
+    level = next(_levels)
+    sources, src_owner, leaves = [], [], []
+    for m, g, k in zip(moved, given, owner):
+        if k not in nums:
+            leaves.append(g if m is None else wrap(m, level))
+            continue
+        full = m
+        if full is None:
+            g = as_tensor(g)
+            full = apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
+        if full.dtype.kind != "f" or set(_chain(full)) != outer:
+            raise _NotFast      # grad's own error message; or run per element
+        src, rebuilt, levels = _source(full)
+        sources.append(src)
+        src_owner.append((k, levels))
+        leaves.append(wrap(rebuilt, level))
+    prev = _random._gen
+    if randomness == "error":
+        _random._gen = _Gen()
+    try:
+        with _state.enable_grad():
+            res = f(*unflatten(spec, leaves), **kwargs)
+    finally:
+        _random._gen = prev
+    aux = None
+    if has_aux:
+        if not isinstance(res, tuple) or len(res) != 2:
+            raise TypeError("grad: with has_aux=True, f must return a pair (output, aux)")
+        res, aux = res
+    i = info(res) if isinstance(res, Tensor) else None
+    if i is None or i[0] != level:
+        raise _NotFast          # the value does not depend on the batch
+    value = i[1]
+    if value.ndim != 1:
+        raise TypeError(f"grad: f must return a scalar, got an output of shape "
+                        f"{tuple(value.shape[1:])} per batch element; use jacrev or vjp "
+                        "for non-scalar outputs")
+    total = value
+    while info(total) is not None:      # batched at outer vmap levels too: all of it
+        total = info(total)[1]
+    total = apply(Sum, total, axis=None, keepdims=False)
+    if total.grad_fn is None and not total._rg:
+        gs = [None] * len(sources)
+    else:
+        gs = run_backward([total], [None], retain_graph=traced, create_graph=traced,
+                          inputs=sources, accumulate=False, allow_unused=True,
+                          who="vmap(grad)")
+    gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
+    if not traced:
+        gs = [g.detach() for g in gs]
+        value = _detached(value)
+    grads = []
+    for k in nums:
+        sub = [wrap(_rewrap(g, o[1]), level) for g, o in zip(gs, src_owner) if o[0] == k]
+        grads.append(unflatten(flatten(unflatten(spec, given)[k])[1], sub))
+    grads = grads[0] if isinstance(argnums, int) else tuple(grads)
+    out = grads
+    if with_value:
+        v = wrap(value, level)
+        out = ((v, aux), grads) if has_aux else (v, grads)
+    elif has_aux:
+        out = (grads, aux)
+    return _outputs(out, level, size, out_axes)
+
+
+def _source(full):
+    """(leaf to differentiate with respect to, `full` rebuilt on it, the levels of outer
+    vmaps `full` is batched at, outermost first). The leaf holds every batch axis."""
+    i = info(full)
+    if i is None:
+        if full._rg:
+            return full, full, ()
+        d = make(full._data, True)
+        d._fw = full._fw
+        return d, d, ()
+    src, rebuilt, outer = _source(i[1])
+    return src, wrap(rebuilt, i[0]), outer + (i[0],)
+
+
+def _chain(v):
+    """The levels of the vmaps `v` is batched at."""
+    out = []
+    i = info(v) if isinstance(v, Tensor) else None
+    while i is not None:
+        out.append(i[0])
+        i = info(i[1])
+    return out
+
+
+def _traced(v):
+    """Whether `v` (under its batching) is recorded or carries tangents."""
+    if not isinstance(v, Tensor):
+        return False
+    i = info(v)
+    while i is not None:
+        v = i[1]
+        i = info(v)
+    return v._rg or v._fw is not None
+
+
+def _rewrap(g, levels):
+    for lv in levels:
+        g = wrap(g, lv)
+    return g
+
+
+def _detached(v):
+    i = info(v)
+    return v.detach() if i is None else wrap(_detached(i[1]), i[0])
+
+
+class _NotFast(Exception):
+    """vmap(grad(f)) that the one-pass path does not cover: run it the general way."""

@@ -1,0 +1,418 @@
+"""Batched values of tg.vmap and how each op runs on them.
+
+A batched value is a Tensor whose `_x` holds "vmap": (level, inner), where `inner` is an
+ordinary tensor with the batch axis in front. Its `_data` is a per-example placeholder
+(right shape and dtype, no values) so that the user's function reads shapes as it would
+for one example; computing with the placeholder raises BatchEscape. apply() hands every
+op with a batched input to `batched_apply`, which runs the op once on the inner tensors
+(so recording, forward mode and tg.function tracing happen there, on whole batches).
+"""
+import string
+import sys
+import warnings
+
+import numpy as np
+
+from .. import _tensor
+from .._graph import Node
+from .._tensor import Tensor, make
+from ..ops import _apply
+from ..ops._apply import apply
+from ..ops._op import LINEAR, Ctx, Op
+from ..ops.activations import LogSoftmax, Softmax
+from ..ops.linalg import Einsum, MatMul, Norm
+from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
+from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo
+from ._ops import RepeatedMatMul
+
+# what placeholders point at (zero strides: one element). Should NumPy ever read one
+# anyway, floats read NaN and integers an index far out of range.
+_BUF = bytearray(b"\xff" * 32)
+_BUF_INT = bytearray(b"\x80" * 32)
+
+
+class BatchEscape(RuntimeError):
+    """A per-example placeholder was computed with outside tapegrad's ops (a transform
+    that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write)."""
+
+
+class BatchedWriteError(RuntimeError):
+    """An in-place write that vmap cannot batch (into or from a batched value)."""
+
+
+class ControlFlowError(RuntimeError):
+    """Python control flow (bool(), float(), .item()) on a value that differs per
+    batch element."""
+
+
+def _user_line():
+    """file:line of the innermost frame outside tapegrad."""
+    f = sys._getframe(1)
+    pkg = __name__.split(".")[0]
+    while f is not None:
+        mod = f.f_globals.get("__name__", "")
+        if mod != pkg and not mod.startswith(pkg + "."):
+            return f"{f.f_code.co_filename}:{f.f_lineno}"
+        f = f.f_back
+    return "?"
+
+
+def _control_flow(how):
+    raise ControlFlowError(
+        f"vmap: {how} of a batched value at {_user_line()}: its value differs from one "
+        "batch element to the next, so Python control flow cannot depend on it. Use "
+        "tg.where(cond, a, b) to pick values, or tg.cond(pred, true_fn, false_fn)")
+
+
+# NumPy functions that read only shapes and dtypes
+_HARMLESS = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
+             np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type}
+
+
+class PerExample(np.ndarray):
+    """The placeholder `_data` of a batched value. `_vm` is (level, inner)."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        out = kwargs.get("out")
+        if out is not None and not any(isinstance(o, PerExample) for o in out):
+            raise BatchedWriteError(
+                f"vmap: in-place write of a batched value into a tensor that is not "
+                f"batched (np.{ufunc.__name__} at {_user_line()}); each batch element "
+                "would write a different value into the same memory. Compute a new "
+                "tensor instead (y = x + b), which vmap batches")
+        raise BatchEscape(f"vmap: np.{ufunc.__name__} on the raw values of a batched "
+                          f"tensor at {_user_line()}")
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func in _HARMLESS:
+            return super().__array_function__(func, types, args, kwargs)
+        raise BatchEscape(f"vmap: np.{func.__name__} on the raw values of a batched tensor "
+                          f"at {_user_line()}")
+
+    def __setitem__(self, index, value):
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchedWriteError(f"vmap: write into the raw values of a batched tensor "
+                                    f"at {_user_line()}")
+        _setitem(wrap(vm[1], vm[0]), index, value)     # zero_() and the like
+
+    def __bool__(self):
+        _control_flow("bool() (an `if`, `while`, `and`/`or` or assert)")
+
+    def __float__(self):
+        _control_flow("float()")
+
+    def __int__(self):
+        _control_flow("int()")
+
+    __index__ = __int__
+
+    def item(self, *a):
+        _control_flow(".item()")
+
+    def tolist(self):
+        _control_flow(".tolist()")
+
+    def __repr__(self):
+        return f"<per-example values of a batched tensor, shape {self.shape}>"
+
+
+def per_example(shape, dtype):
+    buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF
+    return np.ndarray.__new__(PerExample, shape, dtype, buffer=buf,
+                              strides=(0,) * len(shape))
+
+
+class _Connected(Op):
+    """The stand-in node of a batched value whose batch is recorded: a gradient taken of
+    it inside the mapped function (tg.grad or backward on one example) cannot be done
+    batched here, so reaching it sends vmap to one example at a time."""
+
+    @staticmethod
+    def vjp(ctx, g):
+        raise BatchEscape("vmap: a gradient of a batched value taken inside f")
+
+
+# shared by every such value: no inputs, nothing saved
+_CONNECTED = Node(_Connected, None, None, (), (), (), None, ((), np.dtype(np.float64)),
+                  None, None)
+
+
+def wrap(inner, level):
+    """The batched value at `level` of `inner` (batch axis 0)."""
+    s = inner.shape
+    p = per_example(s[1:], inner.dtype)
+    p._vm = (level, inner)
+    t = make(p)
+    t._x = {"vmap": (level, inner)}
+    if inner._rg or inner.grad_fn is not None:
+        # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
+        t.grad_fn = _CONNECTED
+    return t
+
+
+def info(a):
+    """(level, inner) of a batched tensor or placeholder array, else None."""
+    if isinstance(a, Tensor):
+        x = a._x
+        return x.get("vmap") if x is not None else None
+    if type(a) is PerExample:
+        return getattr(a, "_vm", None)
+    return None
+
+
+def _top(args):
+    level = None
+    for a in args:
+        i = info(a)
+        if i is not None and (level is None or i[0] > level):
+            level = i[0]
+    return level
+
+
+def batched_apply(op, args, params, from_escape=False):
+    """apply(op, *args, **params) where some args are batched."""
+    if from_escape:
+        if not any(type(a) is PerExample and getattr(a, "_vm", None) for a in args):
+            raise                   # not a batched operand: the escape stands
+    level = _top(args)
+    vals, flags = [], []
+    size = None
+    for a in args:
+        i = info(a)
+        if i is not None and i[0] == level:
+            vals.append(i[1])
+            flags.append(True)
+            size = i[1].shape[0]
+        else:
+            vals.append(a)
+            flags.append(False)
+    for v in params.values():
+        for e in (v if type(v) is tuple else (v,)):
+            if type(e) is PerExample:
+                raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
+                                  f"parameter at {_user_line()}")
+    out = _run(op, vals, flags, params, size)
+    return wrap(out, level)
+
+
+def _ndim(v, batched):
+    if isinstance(v, (Tensor, np.ndarray)):
+        return v.ndim - 1 if batched else v.ndim
+    return np.ndim(v)
+
+
+def _align(v, nd):
+    """Batched v, (B,) + s, reshaped to (B,) + (1,)*k + s of nd per-example dims."""
+    s = v.shape
+    if len(s) - 1 >= nd:
+        return v
+    return apply(Reshape, v, shape=(s[0],) + (1,) * (nd - len(s) + 1) + tuple(s[1:]))
+
+
+def _run(op, vals, flags, params, size):
+    rule = RULES.get(op)
+    if rule is not None:
+        r = rule(op, vals, flags, params, size)
+        if r is not NotImplemented:
+            return r
+    if op.batch_params is not None and op.jvp == LINEAR and len(vals) == 1:
+        ctx = Ctx(None, params, (tuple(vals[0].shape[1:]),), None)
+        ctx.batched = size
+        bp = op.batch_params(params, ctx)
+        if bp is not None:
+            x = vals[0]
+            if op.batching == "elementwise" and "shape" in params:
+                x = _align(x, len(params["shape"]))
+            return apply(op, x, **bp)
+    if op.batching == "elementwise" and not _has_axis(params):
+        nd = max(_ndim(v, f) for v, f in zip(vals, flags))
+        vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
+        return apply(op, *vals, **params)
+    return _loop(op, vals, flags, params, size)
+
+
+def _has_axis(params):
+    return "axis" in params or "axes" in params or "dim" in params
+
+
+_warned = set()
+
+
+def _loop(op, vals, flags, params, size):
+    """The fallback: the op once per batch element, the results stacked."""
+    name = getattr(op, "public_name", None) or op.__name__
+    if name not in _warned:
+        _warned.add(name)
+        warnings.warn(f"vmap: op {name} has no batching rule; it runs once per batch "
+                      "element (a Python loop), which is slow for large batches",
+                      RuntimeWarning, stacklevel=4)
+    outs = []
+    for b in range(size):
+        sl = [apply(GetItem, v, index=(b,)) if f else v for v, f in zip(vals, flags)]
+        outs.append(apply(op, *sl, **params))
+    if not outs:
+        raise ValueError(f"vmap: op {name} has no batching rule and the batch is empty")
+    return apply(Stack, *outs, axis=0)
+
+
+# ------------------------------------------------------------------ per-op rules
+
+def _shift_axis(axis):
+    """An axis (int or tuple) of one example as an axis of the batch (batch axis 0)."""
+    if isinstance(axis, tuple):
+        return tuple(_shift_axis(a) for a in axis)
+    return axis + 1 if axis >= 0 else axis
+
+
+_REDUCE_ALL = {Prod, Max, Min, Var, LogSumExp}
+
+
+def _axis_rule(op, vals, flags, params, size):
+    """Single-input ops along `axis`: the same axis counted from the end."""
+    if len(vals) != 1 or "axis" not in params:
+        return NotImplemented
+    nd = vals[0].ndim - 1
+    axis = params["axis"]
+    if axis is None:
+        if op not in _REDUCE_ALL:
+            return NotImplemented
+        axis = tuple(range(1, nd + 1))
+        if not axis:
+            # a 0-d example: reducing nothing is the identity (var is 0, keepdims or not)
+            return NotImplemented
+    else:
+        axis = _shift_axis(axis)
+    return apply(op, vals[0], **dict(params, axis=axis))
+
+
+def _matmul_rule(op, vals, flags, params, size):
+    """1-D operands made 2-D, batched ones aligned in rank, then one matmul."""
+    if params:
+        return NotImplemented
+    a, b = vals
+    fa, fb = flags
+    sa = tuple(a.shape[1:] if fa else np.shape(a))
+    sb = tuple(b.shape[1:] if fb else np.shape(b))
+    if not sa or not sb:
+        return NotImplemented
+    drop = []
+    if len(sa) == 1:
+        a = apply(Reshape, a, shape=((size,) if fa else ()) + (1, sa[0]))
+        sa = (1, sa[0])
+        drop.append(-2)
+    if len(sb) == 1:
+        b = apply(Reshape, b, shape=((size,) if fb else ()) + (sb[0], 1))
+        sb = (sb[0], 1)
+        drop.append(-1)
+    nd = max(len(sa), len(sb))
+    if fa:
+        a = _align(a, nd)
+    if fb:
+        b = _align(b, nd)
+    if fa and fb and nd == 2 and (_repeats(a) or _repeats(b)):
+        out = apply(RepeatedMatMul, a, b)       # a parameter against a batch: one GEMM
+    else:
+        out = apply(MatMul, a, b)
+    if drop:
+        s = out.shape
+        keep = [i for i in range(len(s)) if i - len(s) not in drop]
+        out = apply(Reshape, out, shape=tuple(s[i] for i in keep))
+    return out
+
+
+def _repeats(v):
+    if info(v) is not None:
+        return False            # batched at an outer level: its placeholder tells nothing
+    d = v._data if isinstance(v, Tensor) else v
+    return isinstance(d, np.ndarray) and d.ndim == 3 and d.strides[0] == 0
+
+
+def _full(v, f, size):
+    """v with a batch axis: batched ones as they are, others broadcast."""
+    if f:
+        return v
+    s = tuple(np.shape(v._data if isinstance(v, Tensor) else v))
+    return apply(BroadcastTo, v, shape=(size,) + s)
+
+
+def _join_rule(op, vals, flags, params, size):
+    """concatenate / stack: every input batched, the axis past the batch axis."""
+    vals = [_full(v, f, size) for v, f in zip(vals, flags)]
+    return apply(op, *vals, **dict(params, axis=params["axis"] + 1))
+
+
+def _sum_to_rule(op, vals, flags, params, size):
+    x = vals[0]
+    shape = tuple(params["shape"])
+    extra = x.ndim - 1 - len(shape)
+    if extra > 0:
+        x = apply(Sum, x, axis=tuple(range(1, extra + 1)), keepdims=False)
+    return apply(SumTo, x, **dict(params, shape=(size,) + shape))
+
+
+def _einsum_rule(op, vals, flags, params, size):
+    """A fresh subscript letter for the batch axis, on batched operands and the output."""
+    ins, out = params["ins"], params["out"]
+    used = set("".join(ins) + out)
+    free = [c for c in string.ascii_letters if c not in used]
+    if not free:
+        return NotImplemented
+    b = free[0]
+    ins = tuple(b + s if f else s for s, f in zip(ins, flags))
+    return apply(op, *vals, **dict(params, ins=ins, out=b + out))
+
+
+RULES = {MatMul: _matmul_rule, RepeatedMatMul: _matmul_rule, Einsum: _einsum_rule,
+         Concatenate: _join_rule, Stack: _join_rule, SumTo: _sum_to_rule}
+for _op in (Prod, Max, Min, Var, LogSumExp, Softmax, LogSoftmax, Norm):
+    RULES[_op] = _axis_rule
+del _op
+
+def _compare(x, ufunc, name, o):
+    """x < o and the like where x or o is batched (None when neither is)."""
+    args = (x, o)
+    level = _top(args)
+    if level is None:
+        return None
+    vals, flags = [], []
+    for a in args:
+        i = info(a)
+        f = i is not None and i[0] == level
+        vals.append(i[1] if f else a)
+        flags.append(f)
+    nd = max(_ndim(v, f) for v, f in zip(vals, flags))
+    vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
+    a, b = vals
+    if not isinstance(a, Tensor):
+        a = make(np.asarray(a))
+    return wrap(_tensor._compare_op(a, ufunc, name, b), level)
+
+
+def _setitem(t, index, value):
+    """t[index] = value where t or value is batched: written into t's inner tensor (False
+    when neither is batched at all)."""
+    ti, vi = info(t), info(value)
+    if ti is None and vi is None:
+        return False
+    if vi is not None and (ti is None or ti[0] < vi[0]):
+        raise BatchedWriteError(
+            f"vmap: in-place write of a batched value into a tensor that is not batched "
+            f"(at {_user_line()}); each batch element would write a different value into "
+            "the same memory. Build a new tensor instead (tg.where, tg.stack, x + v)")
+    level, inner = ti
+    idx = index if isinstance(index, tuple) else (index,)
+    if vi is not None and vi[0] == level:
+        region = np.broadcast_to(np.zeros((), np.int8), t.shape)[idx].ndim
+        value = _align(vi[1], region)
+    inner[(slice(None),) + idx] = value
+    t._bump_version()
+    return True
+
+
+_apply.set_vmap(batched_apply, BatchEscape)
+_tensor._vmap_setitem = _setitem
+_tensor._vmap_compare = _compare
+
+__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "PerExample", "wrap",
+           "info", "per_example", "batched_apply", "RULES"]
