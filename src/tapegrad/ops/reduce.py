@@ -420,7 +420,10 @@ def _nan_mask(x, op):
     if not isinstance(x, Tensor):
         x = check_operand(op, "x", x)
     a = _raw(x)
-    a = np.asarray(a)
+    if not isinstance(a, np.ndarray):
+        a = np.asarray(a)
+    # np.isnan on the array itself, not a base-class view of it: an array subclass (a
+    # vmap placeholder) must see the call
     return x, (np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool))
 
 
