@@ -275,12 +275,107 @@ def w9_net(d):
     return step, lambda: dict(res)
 
 
+def _im2col(x, k):
+    """(B, C, H, W) -> (C * k * k, B * Ho * Wo) for a stride-1 valid k x k convolution."""
+    b, c, h, w = x.shape
+    ho, wo = h - k + 1, w - k + 1
+    cols = np.empty((c, k, k, b, ho, wo), x.dtype)
+    xt = x.transpose(1, 0, 2, 3)
+    for i in range(k):
+        for j in range(k):
+            cols[:, i, j] = xt[:, :, i:i + ho, j:j + wo]
+    return cols.reshape(c * k * k, b * ho * wo)
+
+
+def _col2im(cols, shape, k):
+    b, c, h, w = shape
+    ho, wo = h - k + 1, w - k + 1
+    cols = cols.reshape(c, k, k, b, ho, wo)
+    gx = np.zeros((c, b, h, w), cols.dtype)
+    for i in range(k):
+        for j in range(k):
+            gx[:, :, i:i + ho, j:j + wo] += cols[:, i, j]
+    return gx.transpose(1, 0, 2, 3)
+
+
+def _conv(x, w, bias):
+    o, k = w.shape[0], w.shape[2]
+    b, ho = x.shape[0], x.shape[2] - k + 1
+    cols = _im2col(x, k)
+    y = (w.reshape(o, -1) @ cols).reshape(o, b, ho, ho).transpose(1, 0, 2, 3)
+    return y + bias[:, None, None], cols
+
+
+def _conv_grads(x_shape, w, cols, gy):
+    """(input gradient or None, weight gradient, bias gradient) of _conv."""
+    o = w.shape[0]
+    rows = gy.transpose(1, 0, 2, 3).reshape(o, -1)
+    gw = (rows @ cols.T).reshape(w.shape)
+    gx = None if x_shape is None else _col2im(w.reshape(o, -1).T @ rows, x_shape, w.shape[2])
+    return gx, gw, gy.sum(axis=(0, 2, 3))
+
+
+def _pool(h):
+    """2 x 2 max pooling of even-sized h, with the mask of the maxima (ties only occur
+    between zeros after relu, whose gradient relu then drops)."""
+    b, c, hh, ww = h.shape
+    r = h.reshape(b, c, hh // 2, 2, ww // 2, 2)
+    m = r.max(axis=(3, 5))
+    return m, r == m[:, :, :, None, :, None]
+
+
+def _unpool(g, mask):
+    b, c, h2, _, w2, _ = mask.shape
+    return (mask * g[:, :, :, None, :, None]).reshape(b, c, 2 * h2, 2 * w2)
+
+
+def w6(d):
+    """The W6 CNN step by hand: im2col convolutions, gradients by the chain rule."""
+    params = [p.copy() for p in d["w6_params"]]
+    X, onehot = d["w6_X"], d["w6_onehot"]
+    res = {}
+
+    def step():
+        c1, b1, c2, b2, W3, b3, W4, b4, W5, b5 = params
+        n = X.shape[0]
+        z1, cols1 = _conv(X, c1, b1)
+        p1, m1 = _pool(np.maximum(z1, 0))
+        z2, cols2 = _conv(p1, c2, b2)
+        p2, m2 = _pool(np.maximum(z2, 0))
+        f = p2.reshape(n, -1)
+        z3 = f @ W3 + b3
+        a3 = np.maximum(z3, 0)
+        z4 = a3 @ W4 + b4
+        a4 = np.maximum(z4, 0)
+        z5 = a4 @ W5 + b5
+        m = z5.max(axis=1, keepdims=True)
+        e = np.exp(z5 - m)
+        s = e.sum(axis=1, keepdims=True)
+        loss = -((z5 - m - np.log(s)) * onehot).sum() / n
+        gz5 = (e / s - onehot) / n
+        gz4 = (gz5 @ W5.T) * (z4 > 0)
+        gz3 = (gz4 @ W4.T) * (z3 > 0)
+        gp2 = (gz3 @ W3.T).reshape(p2.shape)
+        gz2 = _unpool(gp2, m2) * (z2 > 0)
+        gp1, gc2, gb2 = _conv_grads(p1.shape, c2, cols2, gz2)
+        gz1 = _unpool(gp1, m1) * (z1 > 0)
+        _, gc1, gb1 = _conv_grads(None, c1, cols1, gz1)
+        grads = [gc1, gb1, gc2, gb2, f.T @ gz3, gz3.sum(0), a3.T @ gz4, gz4.sum(0),
+                 a4.T @ gz5, gz5.sum(0)]
+        for p, g in zip(params, grads):
+            p -= W.LR * g
+        res["loss"] = float(loss)
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "closed form", w4_hessian), ("W4/hvp", "closed form", w4_hvp),
             ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
     out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net)]
+    out += [("W6", "floor", w6)]
     return out
 
 

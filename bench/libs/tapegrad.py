@@ -201,6 +201,23 @@ def w9_net(d):
     return step, lambda: {k: np.asarray(v) for k, v in NP.net_results(res["new"]).items()}
 
 
+def w6(d):
+    params = [_leaf(p) for p in d["w6_params"]]
+    X, onehot = tg.tensor(d["w6_X"]), tg.tensor(d["w6_onehot"])
+    F = tg.nn.functional
+    res = {}
+
+    def step():
+        logits = W.w6_logits(params, X, F.conv2d, F.max_pool2d, tg.relu)
+        loss = -(tg.log_softmax(logits, axis=1) * onehot).sum() / X.shape[0]
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -209,6 +226,8 @@ def cases():
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hvp", w4_hvp),
             ("W5/chain", "jvp", w5_chain), ("W5/mlp", "jvp", w5_mlp)]
+    if hasattr(tg.nn.functional, "conv2d"):
+        out += [("W6", "eager", w6)]
     if tnp is not None:
         out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out

@@ -47,13 +47,14 @@ def _windows(x, ksize, out, stride, padding, dilation):
 
 
 def _cols(x, ksize, out, stride, padding, dilation, groups):
-    """im2col: (groups, B * prod(out), C/groups * prod(ksize)), one copy of the windows."""
+    """im2col: (groups, C/groups * prod(ksize), B * prod(out)), one copy of the windows
+    whose innermost run is a row of output positions (contiguous in x when stride is 1)."""
     b, c = x.shape[:2]
     n = len(ksize)
     v = _windows(x, ksize, out, stride, padding, dilation)
     v = v.reshape((b, groups, c // groups) + out + ksize)
-    perm = (1, 0) + tuple(range(3, 3 + n)) + (2,) + tuple(range(3 + n, 3 + 2 * n))
-    return v.transpose(perm).reshape(groups, b * math.prod(out), -1)
+    perm = (1, 2) + tuple(range(3 + n, 3 + 2 * n)) + (0,) + tuple(range(3, 3 + n))
+    return v.transpose(perm).reshape(groups, -1, b * math.prod(out))
 
 
 def _y_rows(y, groups):
@@ -95,12 +96,9 @@ class Conv(Op):
         o, ksize = w.shape[0], w.shape[2:]
         out = _out_size(x.shape[2:], ksize, stride, padding, dilation)
         cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        wm = w.reshape(groups, o // groups, -1)
-        y = np.matmul(cols, wm.transpose(0, 2, 1))          # (G, B*L, O/G)
-        n = len(out)
-        y = y.reshape((groups, b) + out + (o // groups,))
-        y = y.transpose((1, 0, 2 + n) + tuple(range(2, 2 + n)))
-        return np.ascontiguousarray(y).reshape((b, o) + out)
+        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, B*L)
+        y = y.reshape((o, b) + out).swapaxes(0, 1)
+        return np.ascontiguousarray(y)
 
     @staticmethod
     def vjp(ctx, g):
@@ -147,8 +145,8 @@ class ConvT(Op):
                 for ki, d, oi, s in zip(k, dilation, out, stride))
             xp[index] += cols[(slice(None), slice(None)) + k]
         crop = (slice(None),) * 3 + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
-        x = xp[crop].transpose((2, 0, 1) + tuple(range(3, 3 + n)))
-        return np.ascontiguousarray(x).reshape((b, groups * cg) + tuple(size))
+        x = xp[crop].reshape((groups * cg, b) + tuple(size)).swapaxes(0, 1)
+        return np.ascontiguousarray(x)
 
     @staticmethod
     def vjp(ctx, g):
@@ -180,7 +178,7 @@ class ConvW(Op):
     def forward(x, y, *, ksize, stride, padding, dilation, groups):
         out = y.shape[2:]
         cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        wm = np.matmul(_y_rows(y, groups), cols)               # (G, O/G, Cg*K)
+        wm = np.matmul(_y_rows(y, groups), cols.transpose(0, 2, 1))     # (G, O/G, Cg*K)
         return wm.reshape((y.shape[1], x.shape[1] // groups) + tuple(ksize))
 
     @staticmethod

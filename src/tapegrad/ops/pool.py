@@ -16,8 +16,7 @@ from .._check import describe
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import Op, register
-from .conv import (Conv, _batched, _float_dtype, _ints, _shape, _tensor, _unbatch,
-                   _windows)
+from .conv import Conv, _batched, _float_dtype, _ints, _shape, _tensor, _unbatch
 from .linalg import MatMul
 from .shape import GetItem, Reshape, Transpose
 
@@ -129,17 +128,43 @@ def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
     low = -np.inf if raw.dtype.kind in "fc" else (
         False if raw.dtype.kind == "b" else np.iinfo(raw.dtype).min)
     pads = tuple((p, p + e) for p, e in zip(pad, extra))
-    padded = np.pad(raw, ((0, 0), (0, 0)) + pads, constant_values=low)
-    none = ((0, 0),) * n
-    win = _windows(padded, ksize, out, stride, none, dilation)
-    win = win.reshape(win.shape[:2 + n] + (-1,))
-    arg = np.argmax(win, axis=-1)           # first maximum on ties; NaN counts as largest
-    ks = np.unravel_index(arg, ksize)
-    pos = []
-    for i in range(n):
-        o = np.arange(out[i]).reshape((out[i],) + (1,) * (n - 1 - i))
-        pos.append(o * stride[i] - pad[i] + ks[i] * dilation[i])
-    spatial = np.ravel_multi_index(tuple(pos), size).astype(np.int64)
+    padded = np.pad(raw, ((0, 0), (0, 0)) + pads, constant_values=low) \
+        if any(lo or hi for lo, hi in pads) else raw
+    # one pass per kernel offset: keep the larger value and its offset, PyTorch's scan
+    # (the first maximum wins a tie, a NaN replaces anything)
+    best = arg = None
+    offsets = list(np.ndindex(*ksize))
+    for j, k in enumerate(offsets):
+        sl = padded[(slice(None), slice(None)) + tuple(
+            slice(ki * d, ki * d + (o - 1) * st + 1, st)
+            for ki, d, o, st in zip(k, dilation, out, stride))]
+        if best is None:
+            best = sl.copy()
+            arg = np.zeros(best.shape, dtype=np.intp)
+            continue
+        take = sl > best
+        if raw.dtype.kind in "fc":
+            take |= np.isnan(sl)
+        np.copyto(best, sl, where=take)
+        np.copyto(arg, j, where=take)
+    strides = [math.prod(size[i + 1:]) for i in range(n)]
+    if not any(pad):
+        table = np.array([sum(ki * d * st for ki, d, st in zip(k, dilation, strides))
+                          for k in offsets], dtype=np.int64)
+        base = 0
+        for i in range(n):
+            o = np.arange(out[i], dtype=np.int64).reshape((out[i],) + (1,) * (n - 1 - i))
+            base = base + o * (stride[i] * strides[i])
+        spatial = table[arg] + base
+    else:
+        ks = np.unravel_index(arg, ksize)
+        spatial = 0
+        for i in range(n):
+            o = np.arange(out[i]).reshape((out[i],) + (1,) * (n - 1 - i))
+            # a window of -inf may keep a padding position: point it at the input
+            pos = np.clip(o * stride[i] - pad[i] + ks[i] * dilation[i], 0, size[i] - 1)
+            spatial = spatial + pos * strides[i]
+        spatial = spatial.astype(np.int64)
     unique = all(s >= d * (k - 1) + 1 for s, k, d in zip(stride, ksize, dilation))
     y = _unbatch(_take(x, spatial, unique), squeeze)
     if return_indices:
