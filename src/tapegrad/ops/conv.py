@@ -46,22 +46,35 @@ def _windows(x, ksize, out, stride, padding, dilation):
     return v[index]
 
 
+# The batch axis goes last inside the ops ("batch-last": (C, *S, B)): a window row is then
+# one contiguous run of out * B values, so im2col and col2im copy long runs.
+
 def _cols(x, ksize, out, stride, padding, dilation, groups):
-    """im2col: (groups, C/groups * prod(ksize), B * prod(out)), one copy of the windows
-    whose innermost run is a row of output positions (contiguous in x when stride is 1)."""
-    b, c = x.shape[:2]
-    n = len(ksize)
-    v = _windows(x, ksize, out, stride, padding, dilation)
-    v = v.reshape((b, groups, c // groups) + out + ksize)
-    perm = (1, 2) + tuple(range(3 + n, 3 + 2 * n)) + (0,) + tuple(range(3, 3 + n))
-    return v.transpose(perm).reshape(groups, -1, b * math.prod(out))
+    """im2col of x (B, C, *S): (groups, C/groups * prod(ksize), prod(out) * B)."""
+    b, n = x.shape[0], len(ksize)
+    xt = np.moveaxis(x, 0, -1)
+    if any(lo or hi for lo, hi in padding):
+        xt = np.pad(xt, ((0, 0),) + tuple(padding) + ((0, 0),))
+    else:
+        xt = np.ascontiguousarray(xt)
+    span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
+    v = sliding_window_view(xt, span, axis=tuple(range(1, 1 + n)))     # (C, *P, B, *span)
+    index = (slice(None),) + tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride))
+    index += (slice(None),) + tuple(slice(None, None, d) for d in dilation)
+    perm = (0,) + tuple(range(2 + n, 2 + 2 * n)) + tuple(range(1, 2 + n))
+    return v[index].transpose(perm).reshape(groups, -1, math.prod(out) * b)
 
 
 def _y_rows(y, groups):
-    """y (B, O, *L) as (groups, O/groups, B * prod(L))."""
-    b, o = y.shape[:2]
-    return y.reshape(b, groups, o // groups, -1).transpose(1, 2, 0, 3).reshape(
-        groups, o // groups, -1)
+    """y (B, O, *L) as (groups, O/groups, prod(L) * B)."""
+    o = y.shape[1]
+    return np.moveaxis(y, 0, -1).reshape(groups, o // groups, -1)
+
+
+def _batch_first(a):
+    """(C, *S, B) seen as (B, C, *S) without a copy: elementwise ops downstream keep the
+    layout, and the next convolution finds its input batch-last already."""
+    return np.moveaxis(a, -1, 0)
 
 
 def _geometry(p):
@@ -96,9 +109,8 @@ class Conv(Op):
         o, ksize = w.shape[0], w.shape[2:]
         out = _out_size(x.shape[2:], ksize, stride, padding, dilation)
         cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, B*L)
-        y = y.reshape((o, b) + out).swapaxes(0, 1)
-        return np.ascontiguousarray(y)
+        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, L*B)
+        return _batch_first(y.reshape((o,) + out + (b,)))
 
     @staticmethod
     def vjp(ctx, g):
@@ -134,19 +146,18 @@ class ConvT(Op):
         o, cg = w.shape[:2]
         n = len(out)
         wm = w.reshape(groups, o // groups, -1)
-        cols = np.matmul(wm.transpose(0, 2, 1), _y_rows(y, groups))   # (G, Cg*K, B*L)
-        cols = cols.reshape((groups, cg) + ksize + (b,) + out)
+        cols = np.matmul(wm.transpose(0, 2, 1), _y_rows(y, groups))   # (G, Cg*K, L*B)
+        cols = cols.reshape((groups * cg,) + ksize + out + (b,))
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
-        xp = np.zeros((groups, cg, b) + padded, dtype=cols.dtype)
+        xp = np.zeros((groups * cg,) + padded + (b,), dtype=cols.dtype)
         # col2im: each kernel offset adds its slice of the columns into the padded input
         for k in np.ndindex(*ksize):
-            index = (slice(None),) * 3 + tuple(
+            index = (slice(None),) + tuple(
                 slice(ki * d, ki * d + (oi - 1) * s + 1, s)
                 for ki, d, oi, s in zip(k, dilation, out, stride))
-            xp[index] += cols[(slice(None), slice(None)) + k]
-        crop = (slice(None),) * 3 + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
-        x = xp[crop].reshape((groups * cg, b) + tuple(size)).swapaxes(0, 1)
-        return np.ascontiguousarray(x)
+            xp[index] += cols[(slice(None),) + k]
+        crop = (slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
+        return _batch_first(xp[crop])
 
     @staticmethod
     def vjp(ctx, g):

@@ -130,23 +130,11 @@ def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
     pads = tuple((p, p + e) for p, e in zip(pad, extra))
     padded = np.pad(raw, ((0, 0), (0, 0)) + pads, constant_values=low) \
         if any(lo or hi for lo, hi in pads) else raw
-    # one pass per kernel offset: keep the larger value and its offset, PyTorch's scan
-    # (the first maximum wins a tie, a NaN replaces anything)
-    best = arg = None
     offsets = list(np.ndindex(*ksize))
-    for j, k in enumerate(offsets):
-        sl = padded[(slice(None), slice(None)) + tuple(
-            slice(ki * d, ki * d + (o - 1) * st + 1, st)
-            for ki, d, o, st in zip(k, dilation, out, stride))]
-        if best is None:
-            best = sl.copy()
-            arg = np.zeros(best.shape, dtype=np.intp)
-            continue
-        take = sl > best
-        if raw.dtype.kind in "fc":
-            take |= np.isnan(sl)
-        np.copyto(best, sl, where=take)
-        np.copyto(arg, j, where=take)
+    slices = [padded[(slice(None), slice(None)) + tuple(
+        slice(ki * d, ki * d + (o - 1) * st + 1, st)
+        for ki, d, o, st in zip(k, dilation, out, stride))] for k in offsets]
+    arg = _first_max(slices, raw.dtype.kind in "fc")
     strides = [math.prod(size[i + 1:]) for i in range(n)]
     if not any(pad):
         table = np.array([sum(ki * d * st for ki, d, st in zip(k, dilation, strides))
@@ -170,6 +158,27 @@ def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
     if return_indices:
         return y, make(spatial[0] if squeeze else spatial)
     return y
+
+
+def _first_max(slices, floating):
+    """Per output, the index of the slice holding the window's maximum, as PyTorch's scan
+    picks it: the first maximum wins a tie, and a NaN replaces anything (the last NaN)."""
+    best = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
+    for sl in slices[2:]:
+        np.maximum(best, sl, out=best)
+    if floating and np.isnan(best).any():
+        arg = np.zeros(best.shape, dtype=np.intp)
+        best = slices[0].copy()
+        for j, sl in enumerate(slices[1:], 1):
+            take = (sl > best) | np.isnan(sl)
+            np.copyto(best, sl, where=take)
+            np.copyto(arg, j, where=take)
+        return arg
+    # no NaN: the first slice equal to the maximum, found from the last one back
+    arg = np.full(best.shape, len(slices) - 1, dtype=np.intp)
+    for j in range(len(slices) - 2, -1, -1):
+        arg = np.where(slices[j] == best, j, arg)
+    return arg
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
