@@ -76,8 +76,17 @@ class PoolPut(Op):
 
 def _take(x, spatial_index, unique):
     """x (B, C, *S) gathered at per-channel flat spatial positions (B, C, *out)."""
-    b, c = _shape(x)[:2]
-    plane = math.prod(_shape(x)[2:])
+    shape = _shape(x)
+    b, c = shape[:2]
+    nd = len(shape)
+    plane = math.prod(shape[2:])
+    if b > 1 and np.moveaxis(_raw(x), 0, -1).flags.c_contiguous:
+        # batch-last memory (a convolution's output): gather in that order, without a copy
+        xt = apply(Transpose, x, axes=tuple(range(1, nd)) + (0,))
+        channel = (np.arange(c, dtype=np.int64) * plane).reshape((c,) + (1,) * (nd - 1))
+        index = (np.moveaxis(spatial_index, 0, -1) + channel) * b + np.arange(b)
+        y = apply(PoolTake, xt, index=index, unique=unique)
+        return apply(Transpose, y, axes=(nd - 1,) + tuple(range(nd - 1)))
     base = (np.arange(b * c, dtype=np.int64) * plane).reshape(
         (b, c) + (1,) * (spatial_index.ndim - 2))
     return apply(PoolTake, x, index=spatial_index + base, unique=unique)
@@ -174,10 +183,13 @@ def _first_max(slices, floating):
             np.copyto(best, sl, where=take)
             np.copyto(arg, j, where=take)
         return arg
-    # no NaN: the first slice equal to the maximum, found from the last one back
-    arg = np.full(best.shape, len(slices) - 1, dtype=np.intp)
-    for j in range(len(slices) - 2, -1, -1):
-        arg = np.where(slices[j] == best, j, arg)
+    # no NaN: the index of the first slice equal to the maximum is the number of slices
+    # before it that are not, counted with boolean flags (np.where is 10x slower here)
+    below = slices[0] != best
+    arg = below.astype(np.intp)
+    for sl in slices[1:-1]:
+        below &= sl != best
+        arg += below
     return arg
 
 
