@@ -72,9 +72,9 @@ def _y_rows(y, groups):
 
 
 def _batch_first(a):
-    """(C, *S, B) seen as (B, C, *S) without a copy: elementwise ops downstream keep the
-    layout, and the next convolution finds its input batch-last already."""
-    return np.moveaxis(a, -1, 0)
+    """(C, *S, B) as a C-contiguous (B, C, *S): the ops downstream (relu's mask, the
+    finiteness checks) take their fast paths on contiguous arrays."""
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0))
 
 
 def _geometry(p):

@@ -78,15 +78,7 @@ def _take(x, spatial_index, unique):
     """x (B, C, *S) gathered at per-channel flat spatial positions (B, C, *out)."""
     shape = _shape(x)
     b, c = shape[:2]
-    nd = len(shape)
     plane = math.prod(shape[2:])
-    if b > 1 and np.moveaxis(_raw(x), 0, -1).flags.c_contiguous:
-        # batch-last memory (a convolution's output): gather in that order, without a copy
-        xt = apply(Transpose, x, axes=tuple(range(1, nd)) + (0,))
-        channel = (np.arange(c, dtype=np.int64) * plane).reshape((c,) + (1,) * (nd - 1))
-        index = (np.moveaxis(spatial_index, 0, -1) + channel) * b + np.arange(b)
-        y = apply(PoolTake, xt, index=index, unique=unique)
-        return apply(Transpose, y, axes=(nd - 1,) + tuple(range(nd - 1)))
     base = (np.arange(b * c, dtype=np.int64) * plane).reshape(
         (b, c) + (1,) * (spatial_index.ndim - 2))
     return apply(PoolTake, x, index=spatial_index + base, unique=unique)
