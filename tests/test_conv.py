@@ -143,6 +143,30 @@ def test_conv_transpose2d_second_order_against_torch():
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("fn,w_shape,kw", [
+    ("conv2d", (4, 1, 3, 2), dict(stride=(1, 2), padding=(2, 1), dilation=(1, 2), groups=2)),
+    ("conv_transpose2d", (2, 3, 2, 3), dict(stride=(2, 1), padding=1, output_padding=(1, 0))),
+    ("conv1d", (3, 2, 4), dict(padding="same")),
+])
+def test_wide_inputs_take_the_batch_first_layout(fn, w_shape, kw):
+    """Rows of 16 or more output positions run with the batch axis before the spatial
+    axes inside the ops (short rows put it last): both layouts against torch."""
+    rng = np.random.default_rng(6)
+    nd = len(w_shape) - 2
+    x = rng.standard_normal((3, 2, 5, 40) if nd == 2 else (3, 2, 21))
+    w = rng.standard_normal(w_shape)
+    a, b = [tg.tensor(v, requires_grad=True) for v in (x, w)]
+    c, d = [torch.tensor(v, requires_grad=True) for v in (x, w)]
+    ya, yb = getattr(F, fn)(a, b, **kw), getattr(TF, fn)(c, d, **kw)
+    assert ya.shape[-1] >= 16
+    np.testing.assert_allclose(ya.numpy(), yb.detach().numpy(), rtol=1e-12, atol=1e-12)
+    g = rng.standard_normal(tuple(yb.shape))
+    (ya * tg.tensor(g)).sum().backward()
+    (yb * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), c.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), d.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
 def test_max_pool_indices_ties_and_nan_follow_torch():
     x = np.array([[[[1.0, 1.0, 0.0, 2.0],
                     [1.0, 0.0, 2.0, 2.0],

@@ -46,35 +46,51 @@ def _windows(x, ksize, out, stride, padding, dilation):
     return v[index]
 
 
-# The batch axis goes last inside the ops ("batch-last": (C, *S, B)): a window row is then
-# one contiguous run of out * B values, so im2col and col2im copy long runs.
+# Inside the ops the batch axis moves next to the spatial axes: (C, B, *S), or batch-last
+# (C, *S, B) when rows of output positions are short (a window row is then one run of
+# out * B values), so that im2col and col2im copy long contiguous runs.
+
+def _batch_last(out):
+    return out[-1] < 16
+
+
+def _inner(a, last):
+    """(B, C, *S) viewed as (C, *S, B) or (C, B, *S)."""
+    return np.moveaxis(a, 0, -1) if last else a.swapaxes(0, 1)
+
+
+def _outer(a, last):
+    """The inverse of _inner, C-contiguous: the ops downstream (relu's mask, the
+    finiteness checks) take their fast paths on contiguous arrays."""
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0) if last else a.swapaxes(0, 1))
+
 
 def _cols(x, ksize, out, stride, padding, dilation, groups):
-    """im2col of x (B, C, *S): (groups, C/groups * prod(ksize), prod(out) * B)."""
+    """im2col of x (B, C, *S): (groups, C/groups * prod(ksize), B * prod(out)), the
+    columns in _inner's order."""
     b, n = x.shape[0], len(ksize)
-    xt = np.moveaxis(x, 0, -1)
+    last = _batch_last(out)
+    first = 1 if last else 2                            # the first spatial axis
+    xt = _inner(x, last)
     if any(lo or hi for lo, hi in padding):
-        xt = np.pad(xt, ((0, 0),) + tuple(padding) + ((0, 0),))
+        pads = [(0, 0)] * (n + 2)
+        pads[first:first + n] = padding
+        xt = np.pad(xt, pads)
     else:
         xt = np.ascontiguousarray(xt)
     span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
-    v = sliding_window_view(xt, span, axis=tuple(range(1, 1 + n)))     # (C, *P, B, *span)
-    index = (slice(None),) + tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride))
-    index += (slice(None),) + tuple(slice(None, None, d) for d in dilation)
-    perm = (0,) + tuple(range(2 + n, 2 + 2 * n)) + tuple(range(1, 2 + n))
-    return v[index].transpose(perm).reshape(groups, -1, math.prod(out) * b)
+    v = sliding_window_view(xt, span, axis=tuple(range(first, first + n)))
+    index = [slice(None)] * (n + 2)
+    index[first:first + n] = [slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride)]
+    index += [slice(None, None, d) for d in dilation]
+    perm = (0,) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 2))
+    return v[tuple(index)].transpose(perm).reshape(groups, -1, b * math.prod(out))
 
 
 def _y_rows(y, groups):
-    """y (B, O, *L) as (groups, O/groups, prod(L) * B)."""
+    """y (B, O, *L) as (groups, O/groups, B * prod(L)) in _inner's order."""
     o = y.shape[1]
-    return np.moveaxis(y, 0, -1).reshape(groups, o // groups, -1)
-
-
-def _batch_first(a):
-    """(C, *S, B) as a C-contiguous (B, C, *S): the ops downstream (relu's mask, the
-    finiteness checks) take their fast paths on contiguous arrays."""
-    return np.ascontiguousarray(np.moveaxis(a, -1, 0))
+    return _inner(y, _batch_last(y.shape[2:])).reshape(groups, o // groups, -1)
 
 
 def _geometry(p):
@@ -109,8 +125,9 @@ class Conv(Op):
         o, ksize = w.shape[0], w.shape[2:]
         out = _out_size(x.shape[2:], ksize, stride, padding, dilation)
         cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, L*B)
-        return _batch_first(y.reshape((o,) + out + (b,)))
+        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, B*L)
+        last = _batch_last(out)
+        return _outer(y.reshape((o,) + (out + (b,) if last else (b,) + out)), last)
 
     @staticmethod
     def vjp(ctx, g):
@@ -144,20 +161,21 @@ class ConvT(Op):
         out = y.shape[2:]
         ksize = w.shape[2:]
         o, cg = w.shape[:2]
-        n = len(out)
+        last = _batch_last(out)
         wm = w.reshape(groups, o // groups, -1)
-        cols = np.matmul(wm.transpose(0, 2, 1), _y_rows(y, groups))   # (G, Cg*K, L*B)
-        cols = cols.reshape((groups * cg,) + ksize + out + (b,))
+        cols = np.matmul(wm.transpose(0, 2, 1), _y_rows(y, groups))   # (G, Cg*K, B*L)
+        cols = cols.reshape((groups * cg,) + ksize + (out + (b,) if last else (b,) + out))
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
-        xp = np.zeros((groups * cg,) + padded + (b,), dtype=cols.dtype)
+        xp = np.zeros((groups * cg,) + (padded + (b,) if last else (b,) + padded),
+                      dtype=cols.dtype)
+        head = (slice(None),) * (1 if last else 2)
         # col2im: each kernel offset adds its slice of the columns into the padded input
         for k in np.ndindex(*ksize):
-            index = (slice(None),) + tuple(
-                slice(ki * d, ki * d + (oi - 1) * s + 1, s)
-                for ki, d, oi, s in zip(k, dilation, out, stride))
+            index = head + tuple(slice(ki * d, ki * d + (oi - 1) * s + 1, s)
+                                 for ki, d, oi, s in zip(k, dilation, out, stride))
             xp[index] += cols[(slice(None),) + k]
-        crop = (slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
-        return _batch_first(xp[crop])
+        crop = head + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
+        return _outer(xp[crop], last)
 
     @staticmethod
     def vjp(ctx, g):
