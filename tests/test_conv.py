@@ -55,7 +55,7 @@ LAYERS = [
 def _pair(name, args, kwargs):
     ours = getattr(tg.nn, name)(*args, **kwargs)
     theirs = getattr(torch.nn, name)(*args, **kwargs).double()
-    ours.to(tg.float64) if hasattr(ours, "to") else None
+    ours.to(tg.float64)
     state = {k: torch.from_numpy(np.asarray(v.numpy(), dtype=np.float64))
              for k, v in ours.state_dict().items()}
     theirs.load_state_dict(state)         # same keys and shapes, or this raises

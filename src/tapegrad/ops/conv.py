@@ -33,19 +33,6 @@ def _out_size(size, ksize, stride, padding, dilation):
                  for s, k, st, (lo, hi), d in zip(size, ksize, stride, padding, dilation))
 
 
-def _windows(x, ksize, out, stride, padding, dilation):
-    """x (B, C, *S) zero-padded, as a view (B, C, *out, *ksize) of its windows."""
-    n = len(ksize)
-    if any(lo or hi for lo, hi in padding):
-        x = np.pad(x, ((0, 0), (0, 0)) + tuple(padding))
-    span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
-    v = sliding_window_view(x, span, axis=tuple(range(2, 2 + n)))
-    index = (slice(None), slice(None))
-    index += tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride))
-    index += tuple(slice(None, None, d) for d in dilation)
-    return v[index]
-
-
 # Inside the ops the batch axis moves next to the spatial axes: (C, B, *S), or batch-last
 # (C, *S, B) when rows of output positions are short (a window row is then one run of
 # out * B values), so that im2col and col2im copy long contiguous runs.
