@@ -290,3 +290,24 @@ def test_mnist_style_network_trains():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.7 * losses[0]
+
+
+@pytest.mark.parametrize("fn,shape,args,kw", [
+    ("conv2d", (0, 3, 5, 5), [np.ones((4, 3, 3, 3))], {}),
+    ("conv_transpose2d", (0, 4, 3, 3), [np.ones((4, 2, 3, 3))], {}),
+    ("max_pool2d", (0, 3, 4, 4), [2], {}),
+    ("avg_pool2d", (0, 3, 4, 4), [2], {}),
+    ("adaptive_avg_pool2d", (0, 3, 4, 4), [2], {}),
+    ("interpolate", (0, 3, 4, 4), [], dict(scale_factor=2)),
+    ("unfold", (0, 3, 4, 4), [2], {}),
+])
+def test_empty_batch(fn, shape, args, kw):
+    x = tg.tensor(np.ones(shape), requires_grad=True)
+    y = getattr(F, fn)(x, *[tg.tensor(a) if isinstance(a, np.ndarray) else a for a in args],
+                       **kw)
+    ref = getattr(TF, fn)(torch.ones(shape, dtype=torch.float64),
+                          *[torch.tensor(a) if isinstance(a, np.ndarray) else a
+                            for a in args], **kw)
+    assert y.shape == tuple(ref.shape)
+    y.sum().backward()
+    assert x.grad.shape == shape

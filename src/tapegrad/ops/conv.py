@@ -71,13 +71,15 @@ def _cols(x, ksize, out, stride, padding, dilation, groups):
     index[first:first + n] = [slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride)]
     index += [slice(None, None, d) for d in dilation]
     perm = (0,) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 2))
-    return v[tuple(index)].transpose(perm).reshape(groups, -1, b * math.prod(out))
+    rows = x.shape[1] // groups * math.prod(ksize)
+    return v[tuple(index)].transpose(perm).reshape(groups, rows, b * math.prod(out))
 
 
 def _y_rows(y, groups):
     """y (B, O, *L) as (groups, O/groups, B * prod(L)) in _inner's order."""
     o = y.shape[1]
-    return _inner(y, _batch_last(y.shape[2:])).reshape(groups, o // groups, -1)
+    return _inner(y, _batch_last(y.shape[2:])).reshape(groups, o // groups,
+                                                       y.shape[0] * math.prod(y.shape[2:]))
 
 
 def _geometry(p):
@@ -301,6 +303,9 @@ def _conv(fn, n, input, weight, bias, stride, padding, dilation, groups):
     x, squeeze = _batched(fn, x, n)
     o, cg = _shape(w)[:2]
     c = _shape(x)[1]
+    if not o or not cg or 0 in _shape(w)[2:]:
+        raise ValueError(f"{fn}: weight must not have a zero-sized dimension, got shape "
+                         f"{_shape(w)}")
     if o % groups:
         raise ValueError(f"{fn}: out_channels (weight.shape[0] = {o}) must be divisible by "
                          f"groups={groups}")
@@ -362,6 +367,9 @@ def _conv_transpose(fn, n, input, weight, bias, stride, padding, output_padding,
                          f"*kernel_size), got shape {_shape(w)}")
     x, squeeze = _batched(fn, x, n)
     cin, cg = _shape(w)[:2]
+    if not cin or not cg or 0 in _shape(w)[2:]:
+        raise ValueError(f"{fn}: weight must not have a zero-sized dimension, got shape "
+                         f"{_shape(w)}")
     if cin % groups:
         raise ValueError(f"{fn}: in_channels (weight.shape[0] = {cin}) must be divisible by "
                          f"groups={groups}")
@@ -448,9 +456,13 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     stride = _ints(fn, "stride", stride, 2, 1)
     _check_fits(fn, _shape(x)[2:], ksize, pads, dilation)
     b, c = _shape(x)[:2]
+    if not c:
+        raise ValueError(f"unfold: input must have at least one channel, got shape "
+                         f"{_shape(x)}")
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
     y = apply(Conv, x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
-    y = apply(Reshape, y, shape=(b, c * math.prod(ksize), -1))
+    n_blocks = math.prod(_shape(y)[2:])
+    y = apply(Reshape, y, shape=(b, c * math.prod(ksize), n_blocks))
     return _unbatch(y, squeeze)
 
 
@@ -487,6 +499,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise ValueError(f"fold: input.shape[2] = {n_blocks} must be the number of blocks "
                          f"{math.prod(out)} ({out[0]} x {out[1]}) of output_size={size}")
     c = ck // k
+    if not c:
+        raise ValueError(f"fold: input must have at least one channel, got shape {_shape(x)}")
     y = apply(Reshape, x, shape=(b, ck) + out)
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
     r = apply(ConvT, y, w, size=size, stride=stride, padding=pads, dilation=dilation,
