@@ -316,17 +316,19 @@ def _conv_grads(x_shape, w, cols, gy):
 
 
 def _pool(h):
-    """2 x 2 max pooling of even-sized h, with the mask of the maxima (ties only occur
-    between zeros after relu, whose gradient relu then drops)."""
-    b, c, hh, ww = h.shape
-    r = h.reshape(b, c, hh // 2, 2, ww // 2, 2)
-    m = r.max(axis=(3, 5))
-    return m, r == m[:, :, :, None, :, None]
+    """2 x 2 max pooling of even-sized h (ties only occur between zeros after relu, whose
+    gradient relu then drops)."""
+    return np.maximum(np.maximum(h[:, :, 0::2, 0::2], h[:, :, 0::2, 1::2]),
+                      np.maximum(h[:, :, 1::2, 0::2], h[:, :, 1::2, 1::2]))
 
 
-def _unpool(g, mask):
-    b, c, h2, _, w2, _ = mask.shape
-    return (mask * g[:, :, :, None, :, None]).reshape(b, c, 2 * h2, 2 * w2)
+def _unpool(g, h, m):
+    """The gradient of _pool: g to every position holding its window's maximum."""
+    gh = np.empty_like(h)
+    for i in (0, 1):
+        for j in (0, 1):
+            np.multiply(g, h[:, :, i::2, j::2] == m, out=gh[:, :, i::2, j::2])
+    return gh
 
 
 def w6(d):
@@ -339,9 +341,11 @@ def w6(d):
         c1, b1, c2, b2, W3, b3, W4, b4, W5, b5 = params
         n = X.shape[0]
         z1, cols1 = _conv(X, c1, b1)
-        p1, m1 = _pool(np.maximum(z1, 0))
+        a1 = np.maximum(z1, 0)
+        p1 = _pool(a1)
         z2, cols2 = _conv(p1, c2, b2)
-        p2, m2 = _pool(np.maximum(z2, 0))
+        a2 = np.maximum(z2, 0)
+        p2 = _pool(a2)
         f = p2.reshape(n, -1)
         z3 = f @ W3 + b3
         a3 = np.maximum(z3, 0)
@@ -356,9 +360,9 @@ def w6(d):
         gz4 = (gz5 @ W5.T) * (z4 > 0)
         gz3 = (gz4 @ W4.T) * (z3 > 0)
         gp2 = (gz3 @ W3.T).reshape(p2.shape)
-        gz2 = _unpool(gp2, m2) * (z2 > 0)
+        gz2 = _unpool(gp2, a2, p2) * (z2 > 0)
         gp1, gc2, gb2 = _conv_grads(p1.shape, c2, cols2, gz2)
-        gz1 = _unpool(gp1, m1) * (z1 > 0)
+        gz1 = _unpool(gp1, a1, p1) * (z1 > 0)
         _, gc1, gb1 = _conv_grads(None, c1, cols1, gz1)
         grads = [gc1, gb1, gc2, gb2, f.T @ gz3, gz3.sum(0), a3.T @ gz4, gz4.sum(0),
                  a4.T @ gz5, gz5.sum(0)]
