@@ -191,6 +191,18 @@ def test_max_pool_all_minus_inf_window_points_into_the_input():
     assert np.all(y.numpy() == -np.inf)
 
 
+def test_nearest_repeats_accumulate_gradients():
+    """scale_factor 1.2 on 3 pixels keeps the size but reads pixel 0 twice (PyTorch's
+    forward agrees; its backward spreads as if the scale were 1)."""
+    x = np.arange(3.0).reshape(1, 1, 3)
+    a = tg.tensor(x, requires_grad=True)
+    y = F.interpolate(a, scale_factor=1.2)
+    np.testing.assert_array_equal(y.numpy(), TF.interpolate(torch.tensor(x),
+                                                            scale_factor=1.2).numpy())
+    y.sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [[[2.0, 1.0, 0.0]]])
+
+
 def test_fold_is_the_adjoint_of_unfold():
     rng = np.random.default_rng(3)
     x, c = rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((2, 3 * 6, 9))
@@ -208,6 +220,9 @@ def test_functional_against_torch_extra_modes():
         (F.interpolate, TF.interpolate, dict(scale_factor=0.6, mode="bilinear")),
         (F.interpolate, TF.interpolate, dict(scale_factor=(1.7, 2.2), mode="bilinear",
                                              recompute_scale_factor=True)),
+        (F.interpolate, TF.interpolate, dict(size=(3, 7), mode="nearest-exact")),
+        (F.interpolate, TF.interpolate, dict(scale_factor=1.6, mode="nearest-exact")),
+        (F.interpolate, TF.interpolate, dict(size=(3, 3), mode="area")),
         (F.pad, TF.pad, dict(pad=(1, 1, 2, 0), mode="circular")),
         (F.pad, TF.pad, dict(pad=(0, 3, 4, 1), mode="replicate")),
         (F.pad, TF.pad, dict(pad=(-1, 2), value=-2.0)),

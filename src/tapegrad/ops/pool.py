@@ -402,14 +402,15 @@ def _linear_matrix(o, s, scale, align_corners, dtype):
     return m.astype(dtype)
 
 
-_MODES = ("nearest", "linear", "bilinear", "trilinear")
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+_LINEAR = ("linear", "bilinear", "trilinear")
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize input (N, C, *S) to `size` or S * scale_factor, as
-    torch.nn.functional.interpolate; modes 'nearest' and 'linear'/'bilinear'/'trilinear'
-    (with align_corners).
+    torch.nn.functional.interpolate; modes 'nearest', 'nearest-exact', 'area' (adaptive
+    average pooling) and 'linear'/'bilinear'/'trilinear' (with align_corners).
 
     >>> import tapegrad as tg
     >>> tg.nn.functional.interpolate(tg.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -425,10 +426,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode not in _MODES:
         raise ValueError(f"interpolate: mode must be one of {', '.join(map(repr, _MODES))}, "
                          f"got {mode!r}")
-    if mode != "nearest" and mode != ("linear", "bilinear", "trilinear")[n - 1]:
-        raise ValueError(f"interpolate: mode={mode!r} needs a {_MODES.index(mode) + 2}-D "
+    if mode in _LINEAR and mode != _LINEAR[n - 1]:
+        raise ValueError(f"interpolate: mode={mode!r} needs a {_LINEAR.index(mode) + 3}-D "
                          f"input, got shape {_shape(x)}")
-    if mode == "nearest" and align_corners is not None:
+    if mode not in _LINEAR and align_corners is not None:
         raise ValueError("interpolate: align_corners can only be set with the linear modes")
     if antialias:
         raise ValueError("interpolate: antialias=True is not supported")
@@ -446,18 +447,23 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              f"them, got {scale_factor!r}")
         out = tuple(int(math.floor(s * float(f))) for s, f in zip(spatial, sf))
         scales = (None,) * n if recompute_scale_factor else tuple(float(f) for f in sf)
-    if mode == "nearest":
-        pos = []
+    if mode == "area":
+        return _adaptive_avg(fn, n, x, out)
+    if mode in ("nearest", "nearest-exact"):
+        shift = np.float32(0.5 if mode == "nearest-exact" else 0.0)
+        pos, unique = [], True
         for i in range(n):
             r = _src_scale(out[i], spatial[i], scales[i], False)
-            src = np.minimum(np.floor(np.arange(out[i], dtype=np.float32) * np.float32(r))
+            at = np.arange(out[i], dtype=np.float32) + shift
+            src = np.minimum(np.floor(at * np.float32(r))
                              .astype(np.int64),
                              spatial[i] - 1)
+            unique = unique and bool(np.all(np.diff(src) > 0))
             pos.append(src.reshape((out[i],) + (1,) * (n - 1 - i)))
         idx = np.ravel_multi_index(tuple(np.broadcast_arrays(*pos)), spatial)
         b, c = _shape(x)[:2]
         idx = np.broadcast_to(idx, (b, c) + out).astype(np.int64)
-        return _take(x, idx, all(o <= s for o, s in zip(out, spatial)))
+        return _take(x, idx, unique)
     dtype = _float_dtype(x)
     ac = bool(align_corners)
     for i in range(n):
