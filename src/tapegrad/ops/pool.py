@@ -154,7 +154,10 @@ def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
             pos = np.clip(o * stride[i] - pad[i] + ks[i] * dilation[i], 0, size[i] - 1)
             spatial = spatial + pos * strides[i]
         spatial = spatial.astype(np.int64)
-    unique = all(s >= d * (k - 1) + 1 for s, k, d in zip(stride, ksize, dilation))
+    # windows that do not overlap pick distinct positions (a clipped padding position may
+    # repeat one: padding takes the accumulating path)
+    unique = not any(pad) and all(s >= d * (k - 1) + 1
+                                  for s, k, d in zip(stride, ksize, dilation))
     y = _unbatch(_take(x, spatial, unique), squeeze)
     if return_indices:
         return y, make(spatial[0] if squeeze else spatial)
