@@ -154,6 +154,8 @@ def main():
         row("W1 GradientTape / torch eager", w1_tape(d), t_w1)
         row("W1 tg.grad / torch eager", w1_grad(d), t_w1)
         row("W1 tg.function / torch eager", w1_function(d), t_w1)
+        row("W6 .backward() / torch eager", _case(tg_lib, "W6", "eager")(d)[0],
+            _case(torch_lib, "W6", "eager")(d)[0], 1.2)
     else:
         print("torch not installed: W1 rows skipped")
     # the three front-ends are one engine: the same speed (issue 14)

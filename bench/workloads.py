@@ -11,6 +11,11 @@ MLP_BATCH = 256
 LR = 0.01
 W4_N = 200
 W5_CHAIN_N = 10_000
+W6_BATCH = 64
+W6_INPUT = (1, 28, 28)
+# conv1 weight, bias, conv2 weight, bias, then (in, out) matrices and biases: 256-120-84-10
+W6_SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,), (120, 84), (84,),
+             (84, 10), (10,)]
 
 # key -> (title, unit, scale from seconds per call to the unit, rtol)
 WORKLOADS = {
@@ -25,6 +30,8 @@ WORKLOADS = {
     "W5/mlp": ("jvp of the MLP logits along a parameter direction", "ms", 1e3, 2e-3),
     "W8": ("per-sample gradients of the W2 MLP (vmap of grad), batch 256, float32", "ms",
            1e3, 2e-3),
+    "W6": ("LeNet-style CNN on 1x28x28, batch 64 (conv 5x5x6, pool, conv 5x5x16, pool, "
+           "120, 84, 10), float32, SGD step", "ms", 1e3, 2e-3),
     "W9/heat": ("autograd-style NumPy program: grad of a 64x64 heat equation, 200 steps, "
                 "float64", "ms", 1e3, 1e-9),
     "W9/net": ("autograd's neural_net.py: one SGD step, 784-200-100-10, batch 256, "
@@ -64,6 +71,13 @@ def data(seed=0):
                       for m, n in zip(NP.NET_SIZES[:-1], NP.NET_SIZES[1:])]
     d["w9_X"] = r9.standard_normal((NP.NET_BATCH, NP.NET_SIZES[0]))
     d["w9_T"] = np.eye(NP.NET_SIZES[-1])[r9.integers(0, NP.NET_SIZES[-1], NP.NET_BATCH)]
+    # W6 draws from its own generator so the inputs above stay what they were
+    r6 = np.random.default_rng(seed + 6)
+    d["w6_X"] = r6.standard_normal((W6_BATCH,) + W6_INPUT).astype(np.float32)
+    d["w6_onehot"] = np.eye(10, dtype=np.float32)[r6.integers(0, 10, W6_BATCH)]
+    # U(-1, 1) / sqrt(fan in): a conv weight's fan in is C * kh * kw, a matrix's its rows
+    d["w6_params"] = [(r6.uniform(-1, 1, s) / np.sqrt(np.prod(s[1:]) if len(s) == 4 else s[0]))
+                      .astype(np.float32) for s in W6_SHAPES]
     return d
 
 
@@ -104,3 +118,14 @@ def w8_summary(grads):
            for i, g in enumerate(grads)}
     out["g5"] = np.asarray(grads[5])
     return out
+
+
+def w6_logits(params, X, conv2d, max_pool2d, relu):
+    """The W6 network, written once for every library with PyTorch's functional names."""
+    c1, b1, c2, b2, W3, b3, W4, b4, W5, b5 = params
+    h = max_pool2d(relu(conv2d(X, c1, b1)), 2)
+    h = max_pool2d(relu(conv2d(h, c2, b2)), 2)
+    h = h.reshape(X.shape[0], 256)
+    h = relu(h @ W3 + b3)
+    h = relu(h @ W4 + b4)
+    return h @ W5 + b5

@@ -299,6 +299,104 @@ def w8(d):
     return step, lambda: W.w8_summary(res["g"])
 
 
+def _im2col(x, k):
+    """(B, C, H, W) -> (C * k * k, B * Ho * Wo) for a stride-1 valid k x k convolution."""
+    b, c, h, w = x.shape
+    ho, wo = h - k + 1, w - k + 1
+    cols = np.empty((c, k, k, b, ho, wo), x.dtype)
+    xt = x.transpose(1, 0, 2, 3)
+    for i in range(k):
+        for j in range(k):
+            cols[:, i, j] = xt[:, :, i:i + ho, j:j + wo]
+    return cols.reshape(c * k * k, b * ho * wo)
+
+
+def _col2im(cols, shape, k):
+    b, c, h, w = shape
+    ho, wo = h - k + 1, w - k + 1
+    cols = cols.reshape(c, k, k, b, ho, wo)
+    gx = np.zeros((c, b, h, w), cols.dtype)
+    for i in range(k):
+        for j in range(k):
+            gx[:, :, i:i + ho, j:j + wo] += cols[:, i, j]
+    return gx.transpose(1, 0, 2, 3)
+
+
+def _conv(x, w, bias):
+    o, k = w.shape[0], w.shape[2]
+    b, ho = x.shape[0], x.shape[2] - k + 1
+    cols = _im2col(x, k)
+    y = (w.reshape(o, -1) @ cols).reshape(o, b, ho, ho).transpose(1, 0, 2, 3)
+    return y + bias[:, None, None], cols
+
+
+def _conv_grads(x_shape, w, cols, gy):
+    """(input gradient or None, weight gradient, bias gradient) of _conv."""
+    o = w.shape[0]
+    rows = gy.transpose(1, 0, 2, 3).reshape(o, -1)
+    gw = (rows @ cols.T).reshape(w.shape)
+    gx = None if x_shape is None else _col2im(w.reshape(o, -1).T @ rows, x_shape, w.shape[2])
+    return gx, gw, gy.sum(axis=(0, 2, 3))
+
+
+def _pool(h):
+    """2 x 2 max pooling of even-sized h (ties only occur between zeros after relu, whose
+    gradient relu then drops)."""
+    return np.maximum(np.maximum(h[:, :, 0::2, 0::2], h[:, :, 0::2, 1::2]),
+                      np.maximum(h[:, :, 1::2, 0::2], h[:, :, 1::2, 1::2]))
+
+
+def _unpool(g, h, m):
+    """The gradient of _pool: g to every position holding its window's maximum."""
+    gh = np.empty_like(h)
+    for i in (0, 1):
+        for j in (0, 1):
+            np.multiply(g, h[:, :, i::2, j::2] == m, out=gh[:, :, i::2, j::2])
+    return gh
+
+
+def w6(d):
+    """The W6 CNN step by hand: im2col convolutions, gradients by the chain rule."""
+    params = [p.copy() for p in d["w6_params"]]
+    X, onehot = d["w6_X"], d["w6_onehot"]
+    res = {}
+
+    def step():
+        c1, b1, c2, b2, W3, b3, W4, b4, W5, b5 = params
+        n = X.shape[0]
+        z1, cols1 = _conv(X, c1, b1)
+        a1 = np.maximum(z1, 0)
+        p1 = _pool(a1)
+        z2, cols2 = _conv(p1, c2, b2)
+        a2 = np.maximum(z2, 0)
+        p2 = _pool(a2)
+        f = p2.reshape(n, -1)
+        z3 = f @ W3 + b3
+        a3 = np.maximum(z3, 0)
+        z4 = a3 @ W4 + b4
+        a4 = np.maximum(z4, 0)
+        z5 = a4 @ W5 + b5
+        m = z5.max(axis=1, keepdims=True)
+        e = np.exp(z5 - m)
+        s = e.sum(axis=1, keepdims=True)
+        loss = -((z5 - m - np.log(s)) * onehot).sum() / n
+        gz5 = (e / s - onehot) / n
+        gz4 = (gz5 @ W5.T) * (z4 > 0)
+        gz3 = (gz4 @ W4.T) * (z3 > 0)
+        gp2 = (gz3 @ W3.T).reshape(p2.shape)
+        gz2 = _unpool(gp2, a2, p2) * (z2 > 0)
+        gp1, gc2, gb2 = _conv_grads(p1.shape, c2, cols2, gz2)
+        gz1 = _unpool(gp1, a1, p1) * (z1 > 0)
+        _, gc1, gb1 = _conv_grads(None, c1, cols1, gz1)
+        grads = [gc1, gb1, gc2, gb2, f.T @ gz3, gz3.sum(0), a3.T @ gz4, gz4.sum(0),
+                 a4.T @ gz5, gz5.sum(0)]
+        for p, g in zip(params, grads):
+            p -= W.LR * g
+        res["loss"] = float(loss)
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
@@ -306,6 +404,7 @@ def cases():
             ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
     out += [("W8", "floor", w8)]
     out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net)]
+    out += [("W6", "floor", w6)]
     return out
 
 

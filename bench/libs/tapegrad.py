@@ -234,6 +234,23 @@ def w8_loop(d):
     return step, lambda: W.w8_summary(res["g"])
 
 
+def w6(d):
+    params = [_leaf(p) for p in d["w6_params"]]
+    X, onehot = tg.tensor(d["w6_X"]), tg.tensor(d["w6_onehot"])
+    F = tg.nn.functional
+    res = {}
+
+    def step():
+        logits = W.w6_logits(params, X, F.conv2d, F.max_pool2d, tg.relu)
+        loss = -(tg.log_softmax(logits, axis=1) * onehot).sum() / X.shape[0]
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -244,6 +261,8 @@ def cases():
             ("W5/chain", "jvp", w5_chain), ("W5/mlp", "jvp", w5_mlp)]
     if hasattr(tg, "vmap"):
         out += [("W8", "vmap(grad)", w8), ("W8", "loop of tg.grad", w8_loop)]
+    if hasattr(tg.nn.functional, "conv2d"):
+        out += [("W6", "eager", w6)]
     if tnp is not None:
         out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out

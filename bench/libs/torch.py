@@ -132,10 +132,31 @@ def w8(d):
     return step, lambda: W.w8_summary([g.numpy() for g in res["g"]])
 
 
+def w6(d):
+    params = [_leaf(p) for p in d["w6_params"]]
+    X, onehot = torch.tensor(d["w6_X"]), torch.tensor(d["w6_onehot"])
+    F = torch.nn.functional
+    res = {}
+
+    def step():
+        logits = W.w6_logits(params, X, F.conv2d, F.max_pool2d, torch.relu)
+        loss = -(torch.log_softmax(logits, dim=1) * onehot).sum() / X.shape[0]
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p.sub_(p.grad * W.LR)
+                p.grad = None
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.detach().numpy()
+                                                  for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "torch.func.hessian", w4_hessian), ("W4/hvp", "torch.func", w4_hvp),
             ("W5/chain", "torch.func.jvp", w5_chain), ("W5/mlp", "torch.func.jvp", w5_mlp)]
     out += [("W8", "torch.func.vmap(grad)", w8)]
+    out += [("W6", "eager", w6)]
     return out

@@ -10,6 +10,11 @@ from .._tensor import Tensor, make
 from ..ops._apply import apply
 from ..ops._op import Op
 from .. import _check
+from ..ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
+                        conv_transpose2d, fold, unfold)
+from ..ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
+                        adaptive_max_pool2d, avg_pool1d, avg_pool2d, interpolate, max_pool1d,
+                        max_pool2d, pad)
 
 _REDUCTIONS = ("mean", "sum", "none")
 

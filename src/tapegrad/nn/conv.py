@@ -1,0 +1,587 @@
+"""Convolution, pooling, resampling and padding layers (PyTorch's names, arguments,
+parameter shapes, initialisation and state-dict keys), on nn.functional."""
+import math
+
+import numpy as np
+
+from .. import ops
+from .._check import _got
+from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .. import _check
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _ntuple(value, n, fn, arg, low):
+    if isinstance(value, (tuple, list)):
+        if len(value) != n:
+            raise ValueError(f"{fn}: {arg} must be an int or a tuple of {n} ints, got "
+                             f"{_got(value)}")
+        return tuple(_check.integer(v, fn, arg, low=low) for v in value)
+    return (_check.integer(value, fn, arg, low=low),) * n
+
+
+def _check_device(device, fn):
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class _ConvNd(Module):
+    """Shared by Conv1d/2d/3d and ConvTranspose1d/2d: arguments, parameters and their
+    PyTorch initialisation (kaiming_uniform(a=sqrt(5)) for the weight, U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)) for the bias)."""
+
+    _n = 2
+    _transposed = False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
+                 groups, bias, padding_mode, output_padding, device, dtype):
+        super().__init__()
+        fn = type(self).__name__
+        n = self._n
+        _check_device(device, fn)
+        self.in_channels = _check.integer(in_channels, fn, "in_channels", low=1)
+        self.out_channels = _check.integer(out_channels, fn, "out_channels", low=1)
+        self.groups = _check.integer(groups, fn, "groups", low=1)
+        if self.in_channels % self.groups:
+            raise ValueError(f"{fn}: in_channels={in_channels} must be divisible by "
+                             f"groups={groups}")
+        if self.out_channels % self.groups:
+            raise ValueError(f"{fn}: out_channels={out_channels} must be divisible by "
+                             f"groups={groups}")
+        self.kernel_size = _ntuple(kernel_size, n, fn, "kernel_size", 1)
+        self.stride = _ntuple(stride, n, fn, "stride", 1)
+        self.dilation = _ntuple(dilation, n, fn, "dilation", 1)
+        if isinstance(padding, str):
+            if self._transposed or padding not in ("same", "valid"):
+                what = "an int or a tuple" if self._transposed else \
+                    "'same', 'valid', an int or a tuple"
+                raise ValueError(f"{fn}: padding must be {what}, got {padding!r}")
+            if padding == "same" and any(s != 1 for s in self.stride):
+                raise ValueError(f"{fn}: padding='same' is not supported for strided "
+                                 f"convolutions (stride={self.stride})")
+            self.padding = padding
+        else:
+            self.padding = _ntuple(padding, n, fn, "padding", 0)
+        self.output_padding = _ntuple(output_padding, n, fn, "output_padding", 0)
+        self.padding_mode = _check.choice(padding_mode, _PADDING_MODES, fn, "padding_mode")
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f"{fn}: only padding_mode='zeros' is supported, got "
+                             f"{padding_mode!r}")
+        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        if self._transposed:
+            shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+        else:
+            shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        self.weight = Parameter(np.zeros(shape, dtype=dt))
+        if _check.flag(bias, fn, "bias"):
+            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def _explicit_pad(self):
+        """F.pad's tuple (last axis first) for a padding_mode other than zeros."""
+        if self.padding == "valid":
+            return (0,) * (2 * self._n)
+        if self.padding == "same":
+            pairs = []
+            for k, d in zip(self.kernel_size, self.dilation):
+                total = d * (k - 1)
+                pairs.append((total // 2, total - total // 2))
+        else:
+            pairs = [(p, p) for p in self.padding]
+        return tuple(v for lo_hi in reversed(pairs) for v in lo_hi)
+
+    def extra_repr(self):
+        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+             f"stride={self.stride}")
+        if self.padding != (0,) * self._n:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self._n:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self._n:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class _Conv(_ConvNd):
+    _conv = None
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
+                 dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, 0, device, dtype)
+
+    def forward(self, input):
+        conv = type(self)._conv
+        if self.padding_mode != "zeros":
+            input = F.pad(input, self._explicit_pad(), mode=self.padding_mode)
+            return conv(input, self.weight, self.bias, self.stride, 0, self.dilation,
+                        self.groups)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                    self.groups)
+
+
+class Conv1d(_Conv):
+    """1-D convolution over (N, C_in, L): weight (out_channels, in_channels/groups, k),
+    bias (out_channels,), as torch.nn.Conv1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Conv1d(2, 4, 3, padding=1)(tg.ones((5, 2, 10))).shape
+    (5, 4, 10)
+    """
+    _n = 1
+    _conv = staticmethod(F.conv1d)
+
+
+class Conv2d(_Conv):
+    """2-D convolution over (N, C_in, H, W): weight (out_channels, in_channels/groups, kh,
+    kw), bias (out_channels,), as torch.nn.Conv2d (padding an int, a pair, 'same' or
+    'valid'; padding_mode 'zeros', 'reflect', 'replicate' or 'circular').
+
+    >>> import tapegrad as tg
+    >>> conv = tg.nn.Conv2d(1, 6, 5)
+    >>> conv.weight.shape, conv(tg.ones((2, 1, 28, 28))).shape
+    ((6, 1, 5, 5), (2, 6, 24, 24))
+    """
+    _n = 2
+    _conv = staticmethod(F.conv2d)
+
+
+class Conv3d(_Conv):
+    """3-D convolution over (N, C_in, D, H, W), as torch.nn.Conv3d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Conv3d(1, 2, 3)(tg.ones((1, 1, 5, 5, 5))).shape
+    (1, 2, 3, 3, 3)
+    """
+    _n = 3
+    _conv = staticmethod(F.conv3d)
+
+
+class _ConvTranspose(_ConvNd):
+    _transposed = True
+    _conv = None
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, output_padding, device, dtype)
+
+    def _output_padding(self, input, output_size):
+        if output_size is None:
+            return self.output_padding
+        fn, n = type(self).__name__, self._n
+        size = tuple(output_size)[-n:] if isinstance(output_size, (tuple, list)) else None
+        if size is None or len(size) != n:
+            raise ValueError(f"{fn}: output_size must have {n} or {n + 2} entries, got "
+                             f"{_got(output_size)}")
+        extra = []
+        for i, want in enumerate(size):
+            small = ((input.shape[-n + i] - 1) * self.stride[i] - 2 * self.padding[i]
+                     + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
+            if not small <= want < small + max(self.stride[i], self.dilation[i]):
+                raise ValueError(f"{fn}: requested output_size {tuple(size)} is not reachable "
+                                 f"from input of shape {tuple(input.shape)}: axis {i} must be "
+                                 f"between {small} and "
+                                 f"{small + max(self.stride[i], self.dilation[i]) - 1}")
+            extra.append(want - small)
+        return tuple(extra)
+
+    def forward(self, input, output_size=None):
+        extra = self._output_padding(input, output_size)
+        return type(self)._conv(input, self.weight, self.bias, self.stride, self.padding,
+                                extra, self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvTranspose):
+    """Transposed 1-D convolution over (N, C_in, L): weight (in_channels,
+    out_channels/groups, k), as torch.nn.ConvTranspose1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ConvTranspose1d(2, 3, 4, stride=2)(tg.ones((1, 2, 5))).shape
+    (1, 3, 12)
+    """
+    _n = 1
+    _conv = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTranspose):
+    """Transposed 2-D convolution over (N, C_in, H, W): weight (in_channels,
+    out_channels/groups, kh, kw), as torch.nn.ConvTranspose2d; forward takes an optional
+    output_size.
+
+    >>> import tapegrad as tg
+    >>> up = tg.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+    >>> up(tg.ones((1, 4, 5, 5)), output_size=(10, 10)).shape
+    (1, 2, 10, 10)
+    """
+    _n = 2
+    _conv = staticmethod(F.conv_transpose2d)
+
+
+# ------------------------------------------------------------------ pooling
+
+class _MaxPool(Module):
+    _pool = None
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 return_indices=False, ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = _check.flag(return_indices, type(self).__name__,
+                                          "return_indices")
+        self.ceil_mode = _check.flag(ceil_mode, type(self).__name__, "ceil_mode")
+
+    def forward(self, input):
+        return type(self)._pool(input, self.kernel_size, self.stride, self.padding,
+                                self.dilation, ceil_mode=self.ceil_mode,
+                                return_indices=self.return_indices)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, dilation={self.dilation}, "
+                f"ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPool):
+    """Max pooling over (N, C, L), as torch.nn.MaxPool1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.MaxPool1d(2)(tg.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[3., 2.]]])
+    """
+    _pool = staticmethod(F.max_pool1d)
+
+
+class MaxPool2d(_MaxPool):
+    """Max pooling over (N, C, H, W) (stride defaults to kernel_size), as
+    torch.nn.MaxPool2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.MaxPool2d(2)(tg.ones((1, 6, 24, 24))).shape
+    (1, 6, 12, 12)
+    """
+    _pool = staticmethod(F.max_pool2d)
+
+
+class AvgPool1d(Module):
+    """Average pooling over (N, C, L), as torch.nn.AvgPool1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.AvgPool1d(2)(tg.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[2., 1.]]])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.kernel_size = _ntuple(kernel_size, 1, "AvgPool1d", "kernel_size", 1)
+        self.stride = self.kernel_size if stride is None else \
+            _ntuple(stride, 1, "AvgPool1d", "stride", 1)
+        self.padding = _ntuple(padding, 1, "AvgPool1d", "padding", 0)
+        self.ceil_mode = _check.flag(ceil_mode, "AvgPool1d", "ceil_mode")
+        self.count_include_pad = _check.flag(count_include_pad, "AvgPool1d",
+                                             "count_include_pad")
+
+    def forward(self, input):
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding,
+                            self.ceil_mode, self.count_include_pad)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(Module):
+    """Average pooling over (N, C, H, W), as torch.nn.AvgPool2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.AvgPool2d(2)(tg.ones((1, 3, 8, 8))).shape
+    (1, 3, 4, 4)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.ceil_mode = _check.flag(ceil_mode, "AvgPool2d", "ceil_mode")
+        self.count_include_pad = _check.flag(count_include_pad, "AvgPool2d",
+                                             "count_include_pad")
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
+                            self.ceil_mode, self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool1d(Module):
+    """Average pooling of (N, C, L) into output_size bins, as torch.nn.AdaptiveAvgPool1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.AdaptiveAvgPool1d(2)(tg.ones((1, 3, 7))).shape
+    (1, 3, 2)
+    """
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
+    """Average pooling of (N, C, H, W) into an output_size grid (None keeps an axis), as
+    torch.nn.AdaptiveAvgPool2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.AdaptiveAvgPool2d((1, 1))(tg.ones((2, 8, 5, 5))).shape
+    (2, 8, 1, 1)
+    """
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max pooling of (N, C, H, W) into an output_size grid, as torch.nn.AdaptiveMaxPool2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.AdaptiveMaxPool2d(1)(tg.ones((2, 8, 5, 5))).shape
+    (2, 8, 1, 1)
+    """
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = _check.flag(return_indices, "AdaptiveMaxPool2d",
+                                          "return_indices")
+
+    def forward(self, input):
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+# ------------------------------------------------------------------ resampling, padding
+
+class Upsample(Module):
+    """Resize (N, C, *S) to `size` or by `scale_factor` ('nearest', 'linear', 'bilinear',
+    'trilinear'), as torch.nn.Upsample.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Upsample(scale_factor=2)(tg.ones((1, 1, 3, 3))).shape
+    (1, 1, 6, 6)
+    """
+
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                 recompute_scale_factor=None):
+        super().__init__()
+        self.size = size
+        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) \
+            else scale_factor
+        self.mode = mode
+        self.align_corners = align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input):
+        return F.interpolate(input, self.size, self.scale_factor, self.mode,
+                             self.align_corners, self.recompute_scale_factor)
+
+    def extra_repr(self):
+        if self.scale_factor is not None:
+            return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
+        return f"size={self.size}, mode={self.mode!r}"
+
+
+class _Pad(Module):
+    _n = 2
+    _mode = "constant"
+
+    def __init__(self, padding, value=0.0):
+        super().__init__()
+        self.padding = _ntuple(padding, 2 * self._n, type(self).__name__, "padding", None)
+        self.value = value
+
+    def forward(self, input):
+        if self._mode == "constant":
+            return F.pad(input, self.padding, "constant", self.value)
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self):
+        if type(self).__name__.startswith("Constant"):
+            return f"padding={self.padding}, value={self.value}"
+        return f"{self.padding}"
+
+
+class ConstantPad1d(_Pad):
+    """Pads the last axis with `value` by padding = (left, right) or an int, as
+    torch.nn.ConstantPad1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ConstantPad1d(1, 9.0)(tg.tensor([[1.0, 2.0]]))
+    tensor([[9., 1., 2., 9.]])
+    """
+    _n = 1
+
+    def __init__(self, padding, value):
+        super().__init__(padding, value)
+
+
+class ConstantPad2d(ConstantPad1d):
+    """Pads the last two axes with `value` by (left, right, top, bottom), as
+    torch.nn.ConstantPad2d."""
+    _n = 2
+
+
+class ZeroPad2d(_Pad):
+    """Pads the last two axes with zeros by (left, right, top, bottom), as
+    torch.nn.ZeroPad2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ZeroPad2d(1)(tg.ones((1, 1, 2, 2))).shape
+    (1, 1, 4, 4)
+    """
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+
+class ReflectionPad1d(_Pad):
+    """Reflection padding of the last axis, as torch.nn.ReflectionPad1d."""
+    _n = 1
+    _mode = "reflect"
+
+
+class ReflectionPad2d(_Pad):
+    """Reflection padding of the last two axes, as torch.nn.ReflectionPad2d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ReflectionPad2d(1)(tg.ones((1, 1, 3, 3))).shape
+    (1, 1, 5, 5)
+    """
+    _mode = "reflect"
+
+
+class ReplicationPad1d(_Pad):
+    """Edge padding of the last axis, as torch.nn.ReplicationPad1d."""
+    _n = 1
+    _mode = "replicate"
+
+
+class ReplicationPad2d(_Pad):
+    """Edge padding of the last two axes, as torch.nn.ReplicationPad2d."""
+    _mode = "replicate"
+
+
+class Unflatten(Module):
+    """Splits axis `dim` into `unflattened_size`, as torch.nn.Unflatten.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Unflatten(1, (2, 5))(tg.ones((3, 10))).shape
+    (3, 2, 5)
+    """
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim = _check.dim(dim, "Unflatten", "dim")
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
+                            f"{_got(unflattened_size)}")
+        self.unflattened_size = tuple(_check.integer(s, "Unflatten", "unflattened_size",
+                                                     low=-1) for s in unflattened_size)
+
+    def forward(self, input):
+        shape = tuple(input.shape)
+        d = self.dim + len(shape) if self.dim < 0 else self.dim
+        if not 0 <= d < len(shape):
+            raise ValueError(f"Unflatten: dim {self.dim} is out of range for input of shape "
+                             f"{shape}")
+        sizes = self.unflattened_size
+        known = int(np.prod([s for s in sizes if s != -1]))
+        if (-1 not in sizes and known != shape[d]) or (known and shape[d] % known):
+            raise ValueError(f"Unflatten: unflattened_size {sizes} does not multiply to the "
+                             f"size {shape[d]} of axis {self.dim} (input shape {shape})")
+        return ops.reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Unfold(Module):
+    """Sliding blocks as columns (im2col), as torch.nn.Unfold.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Unfold(2)(tg.ones((1, 3, 4, 4))).shape
+    (1, 12, 9)
+    """
+
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.kernel_size, self.dilation = kernel_size, dilation
+        self.padding, self.stride = padding, stride
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+    def forward(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+
+class Fold(Module):
+    """Columns summed back into an image (col2im), as torch.nn.Fold.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Fold((4, 4), 2)(tg.ones((1, 12, 9))).shape
+    (1, 3, 4, 4)
+    """
+
+    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.output_size, self.kernel_size = output_size, kernel_size
+        self.dilation, self.padding, self.stride = dilation, padding, stride
+
+    def extra_repr(self):
+        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
+                f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")
+
+    def forward(self, input):
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation,
+                      self.padding, self.stride)

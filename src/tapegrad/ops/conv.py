@@ -1,0 +1,533 @@
+"""Convolution: three ops closed under differentiation, and PyTorch's functional forms.
+
+- `Conv(x, w)`: cross-correlation of x (B, C, *S) with w (O, C/groups, *K) -> (B, O, *L);
+- `ConvT(y, w)`: its adjoint in x (PyTorch's conv_transpose), y (B, O, *L) -> (B, C, *S);
+- `ConvW(x, y)`: its adjoint in w, -> (O, C/groups, *K).
+
+Each forward is im2col (a strided window view, copied once) and one matmul batched over
+the groups. The rules of each op are the other two, so every order records.
+`conv1d/2d/3d`, `conv_transpose1d/2d`, `unfold` and `fold` check their arguments and
+apply these ops (unfold and fold are a grouped convolution with one-hot kernels).
+"""
+import math
+import threading
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .._check import describe
+from .._tensor import Tensor
+from ._apply import apply, call
+from ._op import Op, register, tangent_sum
+from ._shapes import check_operand
+from .shape import GetItem, Reshape
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+# ------------------------------------------------------------------ geometry
+
+def _out_size(size, ksize, stride, padding, dilation):
+    return tuple((s + lo + hi - d * (k - 1) - 1) // st + 1
+                 for s, k, st, (lo, hi), d in zip(size, ksize, stride, padding, dilation))
+
+
+# Inside the ops the batch axis moves next to the spatial axes: (C, B, *S), or batch-last
+# (C, *S, B) when rows of output positions are short (a window row is then one run of
+# out * B values), so that im2col and col2im copy long contiguous runs.
+
+def _batch_last(out):
+    return out[-1] < 16
+
+
+def _inner(a, last):
+    """(B, C, *S) viewed as (C, *S, B) or (C, B, *S)."""
+    return np.moveaxis(a, 0, -1) if last else a.swapaxes(0, 1)
+
+
+def _outer(a, last):
+    """The inverse of _inner, C-contiguous: the ops downstream (relu's mask, the
+    finiteness checks) take their fast paths on contiguous arrays."""
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0) if last else a.swapaxes(0, 1))
+
+
+def _cols(x, ksize, out, stride, padding, dilation, groups):
+    """im2col of x (B, C, *S): (groups, C/groups * prod(ksize), B * prod(out)), the
+    columns in _inner's order."""
+    b, n = x.shape[0], len(ksize)
+    last = _batch_last(out)
+    first = 1 if last else 2                            # the first spatial axis
+    xt = _inner(x, last)
+    if any(lo or hi for lo, hi in padding):
+        pads = [(0, 0)] * (n + 2)
+        pads[first:first + n] = padding
+        xt = np.pad(xt, pads)
+    else:
+        xt = np.ascontiguousarray(xt)
+    span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
+    v = sliding_window_view(xt, span, axis=tuple(range(first, first + n)))
+    index = [slice(None)] * (n + 2)
+    index[first:first + n] = [slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride)]
+    index += [slice(None, None, d) for d in dilation]
+    perm = (0,) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 2))
+    win = v[tuple(index)].transpose(perm)
+    cols = _workspace(win.shape, win.dtype)
+    np.copyto(cols, win)
+    rows = x.shape[1] // groups * math.prod(ksize)
+    return cols.reshape(groups, rows, b * math.prod(out))
+
+
+# The columns live only inside one forward (im2col, then one matmul; or matmul, then
+# col2im), so each thread reuses one buffer for them. Allocating megabytes afresh each call
+# made the allocator hand memory back and fault it in again: thousands of page faults and
+# a third of the time of a small CNN's training step.
+_scratch = threading.local()
+_WORKSPACE_MAX = 1 << 26            # bigger columns are allocated per call
+
+
+def _workspace(shape, dtype):
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > _WORKSPACE_MAX:
+        return np.empty(shape, dtype)
+    buf = getattr(_scratch, "buf", None)
+    if buf is None or buf.nbytes < nbytes:
+        buf = _scratch.buf = np.empty(max(nbytes, 1 << 16), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def _y_rows(y, groups):
+    """y (B, O, *L) as (groups, O/groups, B * prod(L)) in _inner's order."""
+    o = y.shape[1]
+    return _inner(y, _batch_last(y.shape[2:])).reshape(groups, o // groups,
+                                                       y.shape[0] * math.prod(y.shape[2:]))
+
+
+def _geometry(p):
+    return dict(stride=p["stride"], padding=p["padding"], dilation=p["dilation"],
+                groups=p["groups"])
+
+
+def _shape(v):
+    return np.shape(_raw(v))
+
+
+def _conv_to(x, w, out, geom):
+    """Conv(x, w) cut to `out` positions: an output_padding >= stride makes the input of
+    a transposed convolution longer than the convolution of it needs."""
+    y = call(Conv, x, w, **geom)
+    have = _shape(y)[2:]
+    if have != tuple(out):
+        y = call(GetItem, y, index=(slice(None), slice(None)) + tuple(slice(0, o) for o in out))
+    return y
+
+
+@register
+class Conv(Op):
+    """Cross-correlation of x (B, C, *S) with w (O, C/groups, *K); padding is a
+    (low, high) pair per spatial axis."""
+    args = ("x", "w")
+    saves = ("x", "w")
+
+    @staticmethod
+    def forward(x, w, *, stride, padding, dilation, groups):
+        b = x.shape[0]
+        o, ksize = w.shape[0], w.shape[2:]
+        out = _out_size(x.shape[2:], ksize, stride, padding, dilation)
+        cols = _cols(x, ksize, out, stride, padding, dilation, groups)
+        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, B*L)
+        last = _batch_last(out)
+        return _outer(y.reshape((o,) + (out + (b,) if last else (b,) + out)), last)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, w = ctx.saved
+        geom = _geometry(ctx.params)
+        gx = gw = None
+        if ctx.needs_grad[0]:
+            gx = call(ConvT, g, w, size=_shape(x)[2:], **geom)
+        if ctx.needs_grad[1]:
+            gw = call(ConvW, x, g, ksize=_shape(w)[2:], **geom)
+        return gx, gw
+
+    @staticmethod
+    def jvp(ctx, dx, dw):
+        x, w = ctx.saved
+        p = ctx.params
+        return tangent_sum(None if dx is None else call(Conv, dx, w, **p),
+                           None if dw is None else call(Conv, x, dw, **p))
+
+
+@register
+class ConvT(Op):
+    """The adjoint of Conv in x: y (B, O, *L) and w (O, C/groups, *K) give x-shaped
+    (B, C, *size) output (PyTorch's conv_transpose with w as its weight)."""
+    args = ("y", "w")
+    saves = ("y", "w")
+
+    @staticmethod
+    def forward(y, w, *, size, stride, padding, dilation, groups):
+        b = y.shape[0]
+        out = y.shape[2:]
+        ksize = w.shape[2:]
+        o, cg = w.shape[:2]
+        last = _batch_last(out)
+        wm = w.reshape(groups, o // groups, -1)
+        yr = _y_rows(y, groups)
+        cols = _workspace((groups, wm.shape[2], yr.shape[2]), np.result_type(w, y))
+        np.matmul(wm.transpose(0, 2, 1), yr, out=cols)                 # (G, Cg*K, B*L)
+        cols = cols.reshape((groups * cg,) + ksize + (out + (b,) if last else (b,) + out))
+        padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
+        xp = np.zeros((groups * cg,) + (padded + (b,) if last else (b,) + padded),
+                      dtype=cols.dtype)
+        head = (slice(None),) * (1 if last else 2)
+        # col2im: each kernel offset adds its slice of the columns into the padded input
+        for k in np.ndindex(*ksize):
+            index = head + tuple(slice(ki * d, ki * d + (oi - 1) * s + 1, s)
+                                 for ki, d, oi, s in zip(k, dilation, out, stride))
+            xp[index] += cols[(slice(None),) + k]
+        crop = head + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))
+        return _outer(xp[crop], last)
+
+    @staticmethod
+    def vjp(ctx, g):
+        y, w = ctx.saved
+        geom = _geometry(ctx.params)
+        gy = gw = None
+        if ctx.needs_grad[0]:
+            gy = _conv_to(g, w, _shape(y)[2:], geom)
+        if ctx.needs_grad[1]:
+            gw = call(ConvW, g, y, ksize=_shape(w)[2:], **geom)
+        return gy, gw
+
+    @staticmethod
+    def jvp(ctx, dy, dw):
+        y, w = ctx.saved
+        p = ctx.params
+        return tangent_sum(None if dy is None else call(ConvT, dy, w, **p),
+                           None if dw is None else call(ConvT, y, dw, **p))
+
+
+@register
+class ConvW(Op):
+    """The adjoint of Conv in w: x (B, C, *S) and y (B, O, *L) give the w-shaped
+    (O, C/groups, *ksize) sum over the batch of y times the windows of x."""
+    args = ("x", "y")
+    saves = ("x", "y")
+
+    @staticmethod
+    def forward(x, y, *, ksize, stride, padding, dilation, groups):
+        out = y.shape[2:]
+        cols = _cols(x, ksize, out, stride, padding, dilation, groups)
+        # (G, Cg*K, O/G): OpenBLAS is faster with the long axis inside than as (G, O/G, Cg*K)
+        wm = np.matmul(cols, _y_rows(y, groups).transpose(0, 2, 1)).transpose(0, 2, 1)
+        return wm.reshape((y.shape[1], x.shape[1] // groups) + tuple(ksize))
+
+    @staticmethod
+    def vjp(ctx, h):
+        x, y = ctx.saved
+        geom = _geometry(ctx.params)
+        gx = gy = None
+        if ctx.needs_grad[0]:
+            gx = call(ConvT, y, h, size=_shape(x)[2:], **geom)
+        if ctx.needs_grad[1]:
+            gy = _conv_to(x, h, _shape(y)[2:], geom)
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        x, y = ctx.saved
+        p = ctx.params
+        return tangent_sum(None if dx is None else call(ConvW, dx, y, **p),
+                           None if dy is None else call(ConvW, x, dy, **p))
+
+
+# ------------------------------------------------------------------ argument checks
+
+def _tensor(fn, name, v):
+    if isinstance(v, Tensor):
+        return v
+    check_operand(fn, name, v)
+    if not isinstance(v, np.ndarray):
+        raise TypeError(f"{fn}: {name} must be a tensor, got {describe(v)}")
+    return v
+
+
+def _ints(fn, name, v, n, low):
+    """An int or a sequence of n ints, each at least `low`, as an n-tuple."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (int(v),) * n
+    elif isinstance(v, (tuple, list)) and len(v) == n and all(
+            isinstance(e, (int, np.integer)) and not isinstance(e, bool) for e in v):
+        v = tuple(int(e) for e in v)
+    else:
+        raise TypeError(f"{fn}: {name} must be an int or a tuple of {n} ints, got "
+                        f"{describe(v)}")
+    if any(e < low for e in v):
+        what = "positive" if low == 1 else "non-negative"
+        raise ValueError(f"{fn}: {name} must be {what}, got {v if n > 1 else v[0]}")
+    return v
+
+
+def _batched(fn, x, n):
+    """x with a batch axis (PyTorch takes an unbatched (C, *S) input too)."""
+    nd = len(_shape(x))
+    if nd == n + 2:
+        return x, False
+    if nd == n + 1:
+        return apply(Reshape, x, shape=(1,) + _shape(x)), True
+    raise ValueError(f"{fn}: input must be {n + 1}-D (unbatched) or {n + 2}-D (batched), got "
+                     f"shape {_shape(x)}")
+
+
+def _unbatch(y, squeeze):
+    return apply(Reshape, y, shape=_shape(y)[1:]) if squeeze else y
+
+
+def _add_bias(fn, y, bias, channels, n):
+    if bias is None:
+        return y
+    bias = _tensor(fn, "bias", bias)
+    if _shape(bias) != (channels,):
+        raise ValueError(f"{fn}: bias must have shape ({channels},) (one per output channel), "
+                         f"got shape {_shape(bias)}")
+    return y + apply(Reshape, bias, shape=(channels,) + (1,) * n)
+
+
+def _padding(fn, padding, n, ksize, dilation, stride):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{fn}: padding='same' is not supported for strided "
+                                 f"convolutions (stride={stride})")
+            total = [d * (k - 1) for k, d in zip(ksize, dilation)]
+            return tuple((t // 2, t - t // 2) for t in total)
+        raise ValueError(f"{fn}: padding must be 'valid', 'same', an int or a tuple of "
+                         f"{n} ints, got {padding!r}")
+    return tuple((p, p) for p in _ints(fn, "padding", padding, n, 0))
+
+
+def _check_fits(fn, size, ksize, padding, dilation):
+    for s, k, (lo, hi), d in zip(size, ksize, padding, dilation):
+        if s + lo + hi < d * (k - 1) + 1:
+            raise ValueError(f"{fn}: kernel size {tuple(ksize)} (dilation {tuple(dilation)}) "
+                             f"is bigger than the padded input {tuple(size)} + padding")
+
+
+def _conv(fn, n, input, weight, bias, stride, padding, dilation, groups):
+    x = _tensor(fn, "input", input)
+    w = _tensor(fn, "weight", weight)
+    groups = _ints(fn, "groups", groups, 1, 1)[0]
+    if len(_shape(w)) != n + 2:
+        raise ValueError(f"{fn}: weight must be {n + 2}-D (out_channels, in_channels/groups, "
+                         f"*kernel_size), got shape {_shape(w)}")
+    x, squeeze = _batched(fn, x, n)
+    o, cg = _shape(w)[:2]
+    c = _shape(x)[1]
+    if not o or not cg or 0 in _shape(w)[2:]:
+        raise ValueError(f"{fn}: weight must not have a zero-sized dimension, got shape "
+                         f"{_shape(w)}")
+    if o % groups:
+        raise ValueError(f"{fn}: out_channels (weight.shape[0] = {o}) must be divisible by "
+                         f"groups={groups}")
+    if c != cg * groups:
+        raise ValueError(f"{fn}: expected input with {cg * groups} channels "
+                         f"(weight.shape[1] = {cg} times groups = {groups}), got input of "
+                         f"shape {_shape(x)} with {c} channels")
+    stride = _ints(fn, "stride", stride, n, 1)
+    dilation = _ints(fn, "dilation", dilation, n, 1)
+    ksize = _shape(w)[2:]
+    pads = _padding(fn, padding, n, ksize, dilation, stride)
+    _check_fits(fn, _shape(x)[2:], ksize, pads, dilation)
+    y = apply(Conv, x, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
+    return _unbatch(_add_bias(fn, y, bias, o, n), squeeze)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (cross-correlation) of input (N, C, L) with weight
+    (out_channels, C/groups, k), as torch.nn.functional.conv1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.conv1d(tg.ones((1, 1, 5)), tg.ones((1, 1, 3))).shape
+    (1, 1, 3)
+    """
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation) of input (N, C, H, W) with weight
+    (out_channels, C/groups, kh, kw), as torch.nn.functional.conv2d. padding is an int,
+    a pair, 'valid' or 'same'.
+
+    >>> import tapegrad as tg
+    >>> x = tg.ones((2, 3, 8, 8))
+    >>> tg.nn.functional.conv2d(x, tg.ones((4, 3, 3, 3)), padding="same").shape
+    (2, 4, 8, 8)
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of input (N, C, D, H, W) with weight (out_channels, C/groups, kd, kh,
+    kw), as torch.nn.functional.conv3d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.conv3d(tg.ones((1, 2, 4, 4, 4)), tg.ones((3, 2, 2, 2, 2))).shape
+    (1, 3, 3, 3, 3)
+    """
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transpose(fn, n, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    x = _tensor(fn, "input", input)
+    w = _tensor(fn, "weight", weight)
+    groups = _ints(fn, "groups", groups, 1, 1)[0]
+    if len(_shape(w)) != n + 2:
+        raise ValueError(f"{fn}: weight must be {n + 2}-D (in_channels, out_channels/groups, "
+                         f"*kernel_size), got shape {_shape(w)}")
+    x, squeeze = _batched(fn, x, n)
+    cin, cg = _shape(w)[:2]
+    if not cin or not cg or 0 in _shape(w)[2:]:
+        raise ValueError(f"{fn}: weight must not have a zero-sized dimension, got shape "
+                         f"{_shape(w)}")
+    if cin % groups:
+        raise ValueError(f"{fn}: in_channels (weight.shape[0] = {cin}) must be divisible by "
+                         f"groups={groups}")
+    if _shape(x)[1] != cin:
+        raise ValueError(f"{fn}: expected input with {cin} channels (weight.shape[0]), got "
+                         f"input of shape {_shape(x)} with {_shape(x)[1]} channels")
+    stride = _ints(fn, "stride", stride, n, 1)
+    dilation = _ints(fn, "dilation", dilation, n, 1)
+    if isinstance(padding, str):
+        raise ValueError(f"{fn}: padding must be an int or a tuple of {n} ints, got "
+                         f"{padding!r} (string padding is for conv{n}d)")
+    pad = _ints(fn, "padding", padding, n, 0)
+    extra = _ints(fn, "output_padding", output_padding, n, 0)
+    for e, s, d in zip(extra, stride, dilation):
+        if e >= s and e >= d:
+            raise ValueError(f"{fn}: output_padding {extra} must be smaller than either "
+                             f"stride {stride} or dilation {dilation}")
+    ksize = _shape(w)[2:]
+    size = tuple((i - 1) * s - 2 * p + d * (k - 1) + e + 1 for i, s, p, d, k, e in
+                 zip(_shape(x)[2:], stride, pad, dilation, ksize, extra))
+    if any(s <= 0 for s in size):
+        raise ValueError(f"{fn}: the output size {size} is not positive (input "
+                         f"{_shape(x)}, padding {pad}, kernel {ksize})")
+    y = apply(ConvT, x, w, size=size, stride=stride, padding=tuple((p, p) for p in pad),
+              dilation=dilation, groups=groups)
+    return _unbatch(_add_bias(fn, y, bias, cg * groups, n), squeeze)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """Transposed 1-D convolution (the gradient of conv1d in its input) of input (N, Cin, L)
+    with weight (Cin, out_channels/groups, k), as torch.nn.functional.conv_transpose1d.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.conv_transpose1d(tg.ones((1, 2, 4)), tg.ones((2, 3, 3))).shape
+    (1, 3, 6)
+    """
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """Transposed 2-D convolution of input (N, Cin, H, W) with weight (Cin,
+    out_channels/groups, kh, kw), as torch.nn.functional.conv_transpose2d.
+
+    >>> import tapegrad as tg
+    >>> x = tg.ones((1, 2, 4, 4))
+    >>> tg.nn.functional.conv_transpose2d(x, tg.ones((2, 3, 3, 3)), stride=2).shape
+    (1, 3, 9, 9)
+    """
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+# ------------------------------------------------------------------ unfold / fold
+
+def _one_hot_kernels(c, ksize, dtype):
+    """(c * prod(ksize), 1, *ksize): output channel c * K + j picks kernel offset j."""
+    k = math.prod(ksize)
+    eye = np.eye(k, dtype=dtype).reshape((k, 1) + tuple(ksize))
+    return np.tile(eye, (c,) + (1,) * (len(ksize) + 1))
+
+
+def _float_dtype(x):
+    dt = np.result_type(_raw(x))
+    return dt if dt.kind in "fc" else np.dtype(np.float32)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks of input (N, C, H, W) as columns (N, C * kh * kw, L) (im2col), as
+    torch.nn.functional.unfold.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.unfold(tg.ones((1, 2, 4, 4)), 2).shape
+    (1, 8, 9)
+    """
+    fn = "unfold"
+    x = _tensor(fn, "input", input)
+    x, squeeze = _batched(fn, x, 2)
+    ksize = _ints(fn, "kernel_size", kernel_size, 2, 1)
+    dilation = _ints(fn, "dilation", dilation, 2, 1)
+    pads = tuple((p, p) for p in _ints(fn, "padding", padding, 2, 0))
+    stride = _ints(fn, "stride", stride, 2, 1)
+    _check_fits(fn, _shape(x)[2:], ksize, pads, dilation)
+    b, c = _shape(x)[:2]
+    if not c:
+        raise ValueError(f"unfold: input must have at least one channel, got shape "
+                         f"{_shape(x)}")
+    w = _one_hot_kernels(c, ksize, _float_dtype(x))
+    y = apply(Conv, x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
+    n_blocks = math.prod(_shape(y)[2:])
+    y = apply(Reshape, y, shape=(b, c * math.prod(ksize), n_blocks))
+    return _unbatch(y, squeeze)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums columns (N, C * kh * kw, L) back into an image (N, C, *output_size): the adjoint
+    of unfold (col2im), as torch.nn.functional.fold.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.fold(tg.ones((1, 4, 9)), (4, 4), 2)[0, 0, 1]
+    tensor([2., 4., 4., 2.])
+    """
+    fn = "fold"
+    x = _tensor(fn, "input", input)
+    nd = len(_shape(x))
+    if nd not in (2, 3):
+        raise ValueError(f"fold: input must be 2-D (unbatched) or 3-D (batched), got shape "
+                         f"{_shape(x)}")
+    squeeze = nd == 2
+    if squeeze:
+        x = apply(Reshape, x, shape=(1,) + _shape(x))
+    size = _ints(fn, "output_size", output_size, 2, 1)
+    ksize = _ints(fn, "kernel_size", kernel_size, 2, 1)
+    dilation = _ints(fn, "dilation", dilation, 2, 1)
+    pads = tuple((p, p) for p in _ints(fn, "padding", padding, 2, 0))
+    stride = _ints(fn, "stride", stride, 2, 1)
+    b, ck, n_blocks = _shape(x)
+    k = math.prod(ksize)
+    if ck % k:
+        raise ValueError(f"fold: input.shape[1] = {ck} must be divisible by the kernel "
+                         f"size product {k} (kernel_size={ksize})")
+    _check_fits(fn, size, ksize, pads, dilation)
+    out = _out_size(size, ksize, stride, pads, dilation)
+    if math.prod(out) != n_blocks:
+        raise ValueError(f"fold: input.shape[2] = {n_blocks} must be the number of blocks "
+                         f"{math.prod(out)} ({out[0]} x {out[1]}) of output_size={size}")
+    c = ck // k
+    if not c:
+        raise ValueError(f"fold: input must have at least one channel, got shape {_shape(x)}")
+    y = apply(Reshape, x, shape=(b, ck) + out)
+    w = _one_hot_kernels(c, ksize, _float_dtype(x))
+    r = apply(ConvT, y, w, size=size, stride=stride, padding=pads, dilation=dilation,
+              groups=c)
+    return _unbatch(r, squeeze)
