@@ -22,7 +22,8 @@ if [ $# -eq 0 ]; then
         tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py \
         tests/test_numpy_front.py tests/test_numpy_names.py tests/test_tree.py \
         tests/test_custom_vjp.py tests/test_examples_numpy.py tests/test_mathfns.py \
-        tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py
+        tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py \
+        tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py
     if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         scripts/matrix.sh
     fi

@@ -125,7 +125,7 @@ def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
                                                           padding, dilation)
     size = _shape(x)[2:]
     out, extra = _pool_out(fn, size, ksize, stride, pad, dilation, ceil_mode)
-    raw = np.asarray(_raw(x))
+    raw = _raw(x)          # not np.asarray: an array subclass (vmap's) must stay one
     low = -np.inf if raw.dtype.kind in "fc" else (
         False if raw.dtype.kind == "b" else np.iinfo(raw.dtype).min)
     pads = tuple((p, p + e) for p, e in zip(pad, extra))
@@ -366,7 +366,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     fn = "adaptive_max_pool2d"
     x = _tensor(fn, "input", input)
     x, squeeze = _batched(fn, x, 2)
-    raw = np.asarray(_raw(x))
+    raw = _raw(x)          # not np.asarray: an array subclass (vmap's) must stay one
     b, c, h, w = raw.shape
     oh, ow = _adaptive_size(fn, output_size, (h, w))
     hs, he = _bins(oh, h)
