@@ -9,14 +9,15 @@ from ._check import _non_numeric
 from ._dtypes import as_dtype, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._sites import _site
-from . import _tensor_methods
+from . import _tensor_methods, _tensor_op_methods
+from ._tensor_op_methods import OpMethods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
                               _read_only, _SizeProxy)
 
 _local = _state.local
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, OpMethods):
     """An n-dimensional array that records the operations applied to it.
 
     >>> import tapegrad as tg
@@ -726,6 +727,7 @@ def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
     global ops, _binary, _Add, _Sub, _Mul, _Div, _Pow
     ops, _binary, _Add, _Sub, _Mul, _Div, _Pow = module, apply2, Add, Sub, Mul, Div, Pow
     _tensor_methods.ops = module
+    _tensor_op_methods.ops = module
     _tensor_methods.make = make
     # ndarray (op) tensor and np.add(...) reach Tensor.__array_ufunc__: the operators'
     # own entry point, with no NumPy-convention wrapper in between
