@@ -540,7 +540,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     >>> import tapegrad as tg
     >>> clipped, norm = tg.clip_by_global_norm([tg.tensor([3.0]), tg.tensor([4.0])], 1.0)
     >>> norm, clipped[0]
-    (tensor(5.), tensor([0.6]))
+    (tensor(5.), tensor([0.6000]))
     """
     if isinstance(t_list, (Tensor, np.ndarray, str)) or not hasattr(t_list, "__iter__"):
         raise TypeError(f"clip_by_global_norm: t_list must be a list of tensors, got "

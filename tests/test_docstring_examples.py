@@ -1,0 +1,151 @@
+"""Every public function carries a `>>>` example, and every example runs.
+
+Covered namespaces: `tapegrad`, `tapegrad.linalg`, `tapegrad.tree`, `tapegrad.numpy`
+(the functions tapegrad defines there, not NumPy's own re-exported ones),
+`tapegrad.scipy.special` and each `tapegrad.scipy.stats.<distribution>` module.
+
+A function object reachable under several names (aliases such as `tg.concat` and
+`tg.cat`) is checked and run once. Modules already run with `doctest.testmod` by their
+own area's test file are not run again here (ALREADY_DOCTESTED); their functions still
+must have an example.
+"""
+import doctest
+import importlib
+import inspect
+
+import numpy as np
+import pytest
+
+import tapegrad as tg
+import tapegrad.numpy as tnp
+import tapegrad.scipy.stats as _stats
+
+NAMESPACES = ["tapegrad", "tapegrad.linalg", "tapegrad.tree", "tapegrad.numpy",
+              "tapegrad.scipy.special"] + sorted(
+    f"tapegrad.scipy.stats.{n}" for n, m in vars(_stats).items()
+    if inspect.ismodule(m) and not n.startswith("_"))
+
+# Modules whose examples another test file runs with doctest.testmod (a function
+# belongs to the module whose globals it was defined in, as testmod decides).
+ALREADY_DOCTESTED = {
+    "tapegrad.ops.linalg_fns": "tests/test_linalg_ops.py",
+    "tapegrad.ops.scan": "tests/test_scan_sort.py",
+    "tapegrad.ops.sort": "tests/test_scan_sort.py",
+    "tapegrad.ops.reduce": "tests/test_scan_sort.py",
+    "tapegrad.ops.special": "tests/test_special.py",
+    "tapegrad.special": "tests/test_special.py",
+    "tapegrad.ops.indexing": "tests/test_indexing.py",
+    "tapegrad.ops.products": "tests/test_indexing.py",
+    "tapegrad.ops.arrange": "tests/test_arrange.py",
+    "tapegrad.ops.joinsplit": "tests/test_arrange.py",
+    "tapegrad.numpy": "tests/test_numpy_front.py",
+    "tapegrad.numpy._functions": "tests/test_numpy_front.py",
+    "tapegrad.numpy.linalg": "tests/test_numpy_front.py",
+    "tapegrad.numpy.random": "tests/test_numpy_front.py",
+    "tapegrad.tree": "tests/test_numpy_front.py",
+    "tapegrad.custom": "tests/test_numpy_front.py",
+    "tapegrad.func": "tests/test_numpy_front.py",
+    "tapegrad.io": "tests/test_nn.py",
+}
+
+# Public-looking names that are not API: helpers a module imports for its own use.
+NOT_API = {
+    "tapegrad.tree.make": "tapegrad.tree's import of the internal tensor constructor",
+    "f64": "tapegrad.scipy's argument helper (scipy/_args.py), imported by its modules",
+    "raw": "tapegrad.scipy's argument helper (scipy/_args.py), imported by its modules",
+    "outside": "tapegrad.scipy.stats's support-mask helper (stats/_common.py)",
+    "standardize": "tapegrad.scipy.stats's (z, log scale) helper (stats/_common.py)",
+}
+
+
+def _own(f):
+    """Whether `f` is a function tapegrad defines (not NumPy's, not a class)."""
+    return (callable(f) and not inspect.isclass(f) and not inspect.ismodule(f)
+            and (getattr(f, "__module__", None) or "").startswith("tapegrad"))
+
+
+def _public():
+    """{id: (function, [qualified names])} over NAMESPACES, minus NOT_API."""
+    out = {}
+    for ns in NAMESPACES:
+        mod = importlib.import_module(ns)
+        for name in dir(mod):
+            if name.startswith("_"):
+                continue
+            f = getattr(mod, name)
+            if not _own(f) or f"{ns}.{name}" in NOT_API:
+                continue
+            if name in NOT_API and ns.startswith("tapegrad.scipy"):
+                continue
+            out.setdefault(id(f), (f, []))[1].append(f"{ns}.{name}")
+    return out
+
+
+PUBLIC = _public()
+
+
+def _adapted(f):
+    """The tapegrad op a `tapegrad.numpy` adapter wraps (its docstring is generated and
+    points there), else None."""
+    return getattr(f, "__wrapped_op__", None)
+
+
+def _defining_module(f):
+    g = getattr(f, "__globals__", None)
+    return g.get("__name__") if g is not None else getattr(f, "__module__", None)
+
+
+def _has_example(f):
+    return ">>>" in (f.__doc__ or "")
+
+
+def test_every_public_function_has_an_example():
+    missing = []
+    for f, names in PUBLIC.values():
+        target = _adapted(f) or f
+        if not _has_example(target):
+            missing.append(names[0] + ("" if target is f else f" (wraps {target.__name__})"))
+    assert not missing, (f"{len(missing)} public functions have no >>> example:\n"
+                         + "\n".join(sorted(missing)))
+
+
+def test_exceptions_are_still_real():
+    # every NOT_API entry names something that exists, so the list cannot go stale
+    for key in NOT_API:
+        if "." in key:
+            mod, _, name = key.rpartition(".")
+            assert hasattr(importlib.import_module(mod), name), key
+        else:
+            assert any(hasattr(importlib.import_module(ns), key)
+                       for ns in NAMESPACES if ns.startswith("tapegrad.scipy")), key
+
+
+_TO_RUN = sorted(
+    ((names[0], f) for f, names in PUBLIC.values()
+     if _adapted(f) is None and _has_example(f)
+     and _defining_module(f) not in ALREADY_DOCTESTED),
+    key=lambda t: t[0])
+
+_FINDER = doctest.DocTestFinder(recurse=False)
+_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+@pytest.mark.parametrize("name,f", _TO_RUN, ids=[n for n, _ in _TO_RUN])
+def test_example_runs(name, f):
+    globs = {"tg": tg, "np": np, "tnp": tnp}
+    tests = _FINDER.find(f, name, globs=globs)
+    assert tests and tests[0].examples, name
+    runner = doctest.DocTestRunner(optionflags=_FLAGS)
+    for t in tests:
+        runner.run(t, out=lambda s: _report.append(s))
+    failed = runner.summarize(verbose=False).failed
+    report, _report[:] = "".join(_report), []
+    assert failed == 0, report
+
+
+_report: list[str] = []
+
+
+def test_enough_examples_run_here():
+    # guards against the selection above silently emptying
+    assert len(_TO_RUN) > 100
