@@ -91,8 +91,25 @@ def _adapted(f):
 
 
 def _defining_module(f):
-    g = getattr(f, "__globals__", None)
-    return g.get("__name__") if g is not None else getattr(f, "__module__", None)
+    """The module doctest.testmod would run `f`'s docstring under: a Python function
+    belongs to its globals' module, anything else (C-built functions) to __module__."""
+    if inspect.isfunction(f):
+        return f.__globals__.get("__name__")
+    return getattr(f, "__module__", None)
+
+
+def _to_run():
+    """(name, function) for each example to run here: not one another test file runs,
+    and each docstring once (tapegrad.scipy.special's wrappers share their op's)."""
+    seen_docs = {f.__doc__ for f, _ in PUBLIC.values()
+                 if _defining_module(f) in ALREADY_DOCTESTED}
+    out = []
+    for f, names in sorted(PUBLIC.values(), key=lambda t: t[1][0]):
+        if _adapted(f) is not None or not _has_example(f) or f.__doc__ in seen_docs:
+            continue
+        seen_docs.add(f.__doc__)
+        out.append((names[0], f))
+    return out
 
 
 def _has_example(f):
@@ -120,11 +137,7 @@ def test_exceptions_are_still_real():
                        for ns in NAMESPACES if ns.startswith("tapegrad.scipy")), key
 
 
-_TO_RUN = sorted(
-    ((names[0], f) for f, names in PUBLIC.values()
-     if _adapted(f) is None and _has_example(f)
-     and _defining_module(f) not in ALREADY_DOCTESTED),
-    key=lambda t: t[0])
+_TO_RUN = _to_run()
 
 _FINDER = doctest.DocTestFinder(recurse=False)
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
