@@ -178,7 +178,13 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     """TF spelling: a tensor that is not tracked unless a tape watches it.
 
     As in TF, a tensor passed in is returned as it is (its gradient still flows), and a
-    list holding tensors is stacked (connected), as tf.constant does eagerly.
+    list holding tensors is stacked (connected), as tf.constant does eagerly. `shape`
+    reshapes a value of the same size or fills the shape with a single value.
+
+    >>> tg.constant([1.0, 2.0, 3.0, 4.0], shape=(2, 2)).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> tg.constant(7, shape=(3,))
+    tensor([7, 7, 7])
     """
     if isinstance(value, Tensor):
         t = _as_is(value, dtype, "constant")
@@ -212,7 +218,15 @@ def _as_is(t, dtype, fn):
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
-    """TF spelling: `value` as a Tensor (returned as is when it already is one)."""
+    """TF spelling: `value` as a Tensor (returned as is when it already is one).
+    `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
+
+    >>> t = tg.tensor([1.0])
+    >>> tg.convert_to_tensor(t) is t
+    True
+    >>> tg.convert_to_tensor([1, 2], dtype_hint="float64")
+    tensor([1., 2.], dtype=float64)
+    """
     if isinstance(value, Tensor):
         return _as_is(value, dtype, "convert_to_tensor")
     if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
@@ -225,6 +239,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 # ------------------------------------------------------------------ filled tensors
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
+
+    >>> tg.zeros(2, 3).shape, tg.zeros((2,), dtype="int64")
+    ((2, 3), tensor([0, 0]))
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
     return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
@@ -232,6 +251,12 @@ def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
+
+    >>> x = tg.ones(2, requires_grad=True)
+    >>> x
+    tensor([1., 1.], requires_grad=True)
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
     return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),
@@ -284,7 +309,16 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
     """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
-    gives a result connected to it (a broadcast)."""
+    gives a result connected to it (a broadcast).
+
+    >>> tg.full((2, 2), 7.0)
+    tensor([[7., 7.],
+            [7., 7.]])
+    >>> v = tg.tensor(2.0, requires_grad=True)
+    >>> tg.full((3,), v).sum().backward()
+    >>> v.grad
+    tensor(3.)
+    """
     return _filled("full", _shape((shape,), "full"), fill_value, dtype, requires_grad)
 
 
@@ -302,6 +336,11 @@ def _like(x, dtype, fn):
 
 
 def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
+    """Zeros with the shape and (by default) the dtype of `x` (a tensor, array or list).
+
+    >>> tg.zeros_like(tg.tensor([[1, 2]]))
+    tensor([[0, 0]])
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros_like", "requires_grad")
     shape, dt = _like(x, dtype, "zeros_like")
@@ -309,6 +348,11 @@ def zeros_like(x, dtype=None, requires_grad=False) -> Tensor:
 
 
 def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
+    """Ones with the shape and (by default) the dtype of `x` (a tensor, array or list).
+
+    >>> tg.ones_like(tg.tensor([1.5, 2.5]), dtype="float64")
+    tensor([1., 1.], dtype=float64)
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones_like", "requires_grad")
     shape, dt = _like(x, dtype, "ones_like")
@@ -316,7 +360,11 @@ def ones_like(x, dtype=None, requires_grad=False) -> Tensor:
 
 
 def full_like(x, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    """Like `full` with the shape and (by default) the dtype of `x`."""
+    """Like `full` with the shape and (by default) the dtype of `x`.
+
+    >>> tg.full_like(tg.tensor([1.0, 2.0]), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     shape, dt = _like(x, dtype, "full_like")
     return _filled("full_like", shape, fill_value, dt, requires_grad)
 
@@ -328,6 +376,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     With 0-d tensor arguments that require grad, the result `start + i * step` is
     differentiable in `start` and `step` (the length is piecewise constant, so the
     gradient with respect to `end` is zero).
+
+    >>> tg.arange(4), tg.arange(1, 2, 0.25)
+    (tensor([0, 1, 2, 3]), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
+    >>> s = tg.tensor(1.0, requires_grad=True)
+    >>> tg.arange(s, 4.0).sum().backward()           # 1, 2, 3 all move with start
+    >>> s.grad
+    tensor(3.)
     """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "arange", "requires_grad")
@@ -371,7 +426,15 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
 def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
     """`steps` evenly spaced values from start to end. 0-d tensor bounds that require
     grad give a result differentiable in both (PyTorch's formula: each half counts from
-    its nearer end, so both ends are exact)."""
+    its nearer end, so both ends are exact).
+
+    >>> tg.linspace(0.0, 1.0, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    >>> a = tg.tensor(0.0, requires_grad=True)
+    >>> tg.linspace(a, 1.0, 5).sum().backward()      # weights 1, 3/4, 1/2, 1/4, 0
+    >>> a.grad
+    tensor(2.5000)
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "linspace", "requires_grad")
     start = _real(start, "linspace", "start")
@@ -397,6 +460,12 @@ def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
 
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+    """The n x m identity (m = n by default): ones on the diagonal.
+
+    >>> tg.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "eye", "requires_grad")
     n = _int(n, "eye", "n")
@@ -444,14 +513,28 @@ def _float_dt(dtype, fn):
 
 
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
-    """Uniform [0, 1) samples from the global generator (see manual_seed)."""
+    """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
+    as separate ints or one tuple.
+
+    >>> _ = tg.manual_seed(0)
+    >>> a = tg.rand(2, 3)
+    >>> _ = tg.manual_seed(0)
+    >>> bool((tg.rand(2, 3) == a).all()), a.shape, bool(((a >= 0) & (a < 1)).all())
+    (True, (2, 3), True)
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "rand", "requires_grad")
     return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
-    """Standard normal samples from the global generator (see manual_seed)."""
+    """Standard normal samples from the global generator (see manual_seed).
+
+    >>> _ = tg.manual_seed(1)
+    >>> x = tg.randn(1000, dtype="float64")
+    >>> x.shape, x.dtype, abs(x.mean().item()) < 0.1
+    ((1000,), dtype('float64'), True)
+    """
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "randn", "requires_grad")
     return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
@@ -466,7 +549,13 @@ def _int_bound(v, name):
 
 
 def randint(low, high=None, size=(), dtype=None) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) with one bound)."""
+    """Integers uniform in [low, high) (or [0, low) with one bound), int64 by default.
+
+    >>> _ = tg.manual_seed(0)
+    >>> r = tg.randint(3, 6, size=(100,))
+    >>> r.dtype, sorted(set(r.tolist()))
+    (dtype('int64'), [3, 4, 5])
+    """
     if high is None:
         low, high = 0, low
     low, high = _int_bound(low, "low"), _int_bound(high, "high")
@@ -485,4 +574,9 @@ def randint(low, high=None, size=(), dtype=None) -> Tensor:
 
 
 def is_tensor(x) -> bool:
+    """Whether `x` is a tapegrad Tensor (torch.is_tensor, tf.is_tensor).
+
+    >>> tg.is_tensor(tg.tensor(1.0)), tg.is_tensor(np.ones(2))
+    (True, False)
+    """
     return isinstance(x, Tensor)
