@@ -48,9 +48,9 @@ ALREADY_DOCTESTED = {
     "tapegrad.io": "tests/test_nn.py",
 }
 
-# Public-looking names that are not API: helpers a module imports for its own use.
+# Public-looking names that are not API: helpers a module imports for its own use (a
+# module with __all__ is read through it, so only modules without one need entries).
 NOT_API = {
-    "tapegrad.tree.make": "tapegrad.tree's import of the internal tensor constructor",
     "f64": "tapegrad.scipy's argument helper (scipy/_args.py), imported by its modules",
     "raw": "tapegrad.scipy's argument helper (scipy/_args.py), imported by its modules",
     "outside": "tapegrad.scipy.stats's support-mask helper (stats/_common.py)",
@@ -69,7 +69,7 @@ def _public():
     out = {}
     for ns in NAMESPACES:
         mod = importlib.import_module(ns)
-        for name in dir(mod):
+        for name in getattr(mod, "__all__", None) or dir(mod):
             if name.startswith("_"):
                 continue
             f = getattr(mod, name)
