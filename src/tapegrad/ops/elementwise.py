@@ -146,7 +146,15 @@ Square, square = elementwise(np.square, d=lambda x, out: 2 * x, doc="""x * x. d/
     """)
 Reciprocal, reciprocal = elementwise(lambda x: np.true_divide(1.0, x),
                                      d=lambda x, out: -out * out, name="reciprocal",
-                                     doc="1 / x (integers give floats).")
+                                     doc="""1 / x (integers give floats). d/dx = -1/x^2.
+
+    >>> x = tg.tensor([2.0, -0.5], requires_grad=True)
+    >>> tnp.reciprocal(x).tolist()          # tapegrad.numpy's name for it
+    [0.5, -2.0]
+    >>> tnp.reciprocal(x).sum().backward()
+    >>> x.grad
+    tensor([-0.2500, -4.0000])
+    """)
 Abs, abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="abs",
                        doc="""|x|; the gradient at 0 is 0 (a subgradient, as
     PyTorch). NumPy: absolute.
