@@ -99,8 +99,8 @@ Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
     >>> tg.expm1(x).item()
     1.00000000005e-10
     """)
-Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="""Natural logarithm; log(0) is -inf, negative x gives nan
-    (as NumPy, with its warning suppressed). d/dx = 1/x.
+Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="""Natural logarithm; log(0) is -inf and negative x gives nan,
+    with NumPy's RuntimeWarning. d/dx = 1/x.
 
     >>> x = tg.tensor([1.0, 4.0], requires_grad=True)
     >>> tg.log(x).sum().backward()

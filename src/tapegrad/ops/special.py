@@ -173,8 +173,8 @@ Rgamma, rgamma = elementwise(_rgamma, d=lambda x, out: -out * _digamma(x), name=
     [0.5, 0.0, 0.0]
     """)
 Gammasgn, gammasgn = elementwise(_gammasgn, d=0, name="gammasgn",
-                                 doc="""The sign of Gamma(x) (+1 or -1, nan at the poles, as
-    SciPy); its derivative is 0.
+                                 doc="""The sign of Gamma(x): +1 or -1 (nan at the negative
+    integer poles, as SciPy); its derivative is 0.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
