@@ -175,8 +175,12 @@ def test_example_runs(name, f):
     tests = _FINDER.find(f, name, globs=globs)
     assert tests and tests[0].examples, name
     runner = doctest.DocTestRunner(optionflags=_FLAGS)
-    for t in tests:
-        runner.run(t, out=lambda s: _report.append(s))
+    state = tg.get_rng_state()          # examples seed the global generator: restore it
+    try:
+        for t in tests:
+            runner.run(t, out=lambda s: _report.append(s))
+    finally:
+        tg.set_rng_state(state)
     failed = runner.summarize(verbose=False).failed
     report, _report[:] = "".join(_report), []
     assert failed == 0, report

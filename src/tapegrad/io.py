@@ -492,9 +492,10 @@ def load(path):
 
     >>> import os, tempfile
     >>> import tapegrad as tg
-    >>> path = os.path.join(tempfile.mkdtemp(), "w.safetensors")
-    >>> tg.save({"w": tg.tensor([1.0, 2.0]), "step": 3}, path)
-    >>> back = tg.load(path)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "w.safetensors")
+    ...     tg.save({"w": tg.tensor([1.0, 2.0]), "step": 3}, path)
+    ...     back = tg.load(path)
     >>> back["w"], back["step"]
     (tensor([1., 2.]), 3)
     """
