@@ -83,7 +83,7 @@ Sign, sign = elementwise(np.sign, d=0, doc="""sign(x): -1, 0 or 1; its derivativ
     >>> x.grad
     tensor([0., 0., 0.])
     """)
-Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="""exp(x); its derivative is the output itself.
+Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="""exp(x); its derivative is exp(x).
 
     >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
     >>> y = tg.exp(x)
@@ -99,8 +99,8 @@ Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
     >>> tg.expm1(x).item()
     1.00000000005e-10
     """)
-Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="""Natural logarithm; log(0) is -inf and negative x gives nan,
-    with NumPy's RuntimeWarning. d/dx = 1/x.
+Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="""Natural logarithm, d/dx = 1/x.
+    log(0) is -inf and negative x gives nan, with NumPy's RuntimeWarning.
 
     >>> x = tg.tensor([1.0, 4.0], requires_grad=True)
     >>> tg.log(x).sum().backward()
@@ -115,7 +115,8 @@ Log1p, log1p = elementwise(np.log1p, d=lambda x, out: 1 / (1 + x),
     >>> x.grad
     tensor([1.0000, 0.5000])
     """)
-Log2, log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="""Base-2 logarithm. d/dx = 1/(x ln 2).
+Log2, log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="""Base-2 logarithm.
+    d/dx = 1/(x ln 2).
 
     >>> tg.log2(tg.tensor([1.0, 8.0, 0.5]))
     tensor([ 0.,  3., -1.])
@@ -164,14 +165,14 @@ Abs, abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="abs",
     >>> x.grad
     tensor([-1.,  0.,  1.])
     """)
-Sin, sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="""sin(x), x in radians. d/dx = cos(x).
+Sin, sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="""sin(x) in radians; d/dx = cos(x).
 
     >>> x = tg.tensor([0.0], requires_grad=True)
     >>> tg.sin(x).sum().backward()
     >>> x.grad
     tensor([1.])
     """)
-Cos, cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="""cos(x), x in radians. d/dx = -sin(x).
+Cos, cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="""cos(x) in radians; d/dx = -sin.
 
     >>> x = tg.tensor([0.0, 3.141592653589793 / 2], dtype="float64", requires_grad=True)
     >>> tg.cos(x).sum().backward()
@@ -194,14 +195,14 @@ Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out,
     >>> x.grad
     tensor([1., 0.])
     """)
-Sinh, sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="""Hyperbolic sine. d/dx = cosh(x).
+Sinh, sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="""sinh(x); d/dx = cosh(x).
 
     >>> x = tg.tensor([0.0], requires_grad=True)
     >>> tg.sinh(x).sum().backward()
     >>> x.grad
     tensor([1.])
     """)
-Cosh, cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="""Hyperbolic cosine. d/dx = sinh(x).
+Cosh, cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="""cosh(x); d/dx = sinh(x).
 
     >>> x = tg.tensor([0.0], requires_grad=True)
     >>> tg.cosh(x).item()
