@@ -137,7 +137,14 @@ def config():
 
 def show_config(file=None):
     """Print the tapegrad version, the Python, whether the C speedups are active (and
-    why not), NumPy and its BLAS, and which optional packages are installed."""
+    why not), NumPy and its BLAS, and which optional packages are installed (to `file`,
+    default standard output). Paste it into bug reports.
+
+    >>> tg.show_config()                    # doctest: +ELLIPSIS
+    tapegrad ...
+    Python ...
+    NumPy ...
+    """
     c = config()
     out = [f"tapegrad {c['tapegrad']}  ({c['tapegrad_path']})",
            f"Python {c['python']} ({c['implementation']}, {c['executable']})",

@@ -179,7 +179,13 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     """TF spelling: a tensor that is not tracked unless a tape watches it.
 
     As in TF, a tensor passed in is returned as it is (its gradient still flows), and a
-    list holding tensors is stacked (connected), as tf.constant does eagerly.
+    list holding tensors is stacked (connected), as tf.constant does eagerly. `shape`
+    reshapes a value of the same size or fills the shape with a single value.
+
+    >>> tg.constant([1.0, 2.0, 3.0, 4.0], shape=(2, 2)).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> tg.constant(7, shape=(3,))
+    tensor([7, 7, 7])
     """
     if isinstance(value, Tensor):
         t = _as_is(value, dtype, "constant")
@@ -213,7 +219,15 @@ def _as_is(t, dtype, fn):
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
-    """TF spelling: `value` as a Tensor (returned as is when it already is one)."""
+    """TF spelling: `value` as a Tensor (returned as is when it already is one).
+    `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
+
+    >>> t = tg.tensor([1.0])
+    >>> tg.convert_to_tensor(t) is t
+    True
+    >>> tg.convert_to_tensor([1, 2], dtype_hint="float64")
+    tensor([1., 2.], dtype=float64)
+    """
     if isinstance(value, Tensor):
         return _as_is(value, dtype, "convert_to_tensor")
     if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
@@ -226,6 +240,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 # ------------------------------------------------------------------ filled tensors
 def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
+
+    >>> tg.zeros(2, 3).shape, tg.zeros((2,), dtype="int64")
+    ((2, 3), tensor([0, 0]))
+    """
     check_device(device, "zeros")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
@@ -234,6 +253,12 @@ def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
 
 
 def ones(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
+
+    >>> x = tg.ones(2, requires_grad=True)
+    >>> x
+    tensor([1., 1.], requires_grad=True)
+    """
     check_device(device, "ones")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
@@ -287,7 +312,16 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
 
 def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
-    gives a result connected to it (a broadcast)."""
+    gives a result connected to it (a broadcast).
+
+    >>> tg.full((2, 2), 7.0)
+    tensor([[7., 7.],
+            [7., 7.]])
+    >>> v = tg.tensor(2.0, requires_grad=True)
+    >>> tg.full((3,), v).sum().backward()
+    >>> v.grad
+    tensor(3.)
+    """
     check_device(device, "full")
     return _filled("full", _shape((shape,), "full"), fill_value, dtype, requires_grad)
 
@@ -306,6 +340,11 @@ def _like(x, dtype, fn):
 
 
 def zeros_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """Zeros with the shape and (by default) the dtype of `x` (a tensor, array or list).
+
+    >>> tg.zeros_like(tg.tensor([[1, 2]]))
+    tensor([[0, 0]])
+    """
     check_device(device, "zeros_like")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros_like", "requires_grad")
@@ -314,6 +353,11 @@ def zeros_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
 
 
 def ones_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """Ones with the shape and (by default) the dtype of `x` (a tensor, array or list).
+
+    >>> tg.ones_like(tg.tensor([1.5, 2.5]), dtype="float64")
+    tensor([1., 1.], dtype=float64)
+    """
     check_device(device, "ones_like")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones_like", "requires_grad")
@@ -322,7 +366,11 @@ def ones_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
 
 
 def full_like(x, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
-    """Like `full` with the shape and (by default) the dtype of `x`."""
+    """Like `full` with the shape and (by default) the dtype of `x`.
+
+    >>> tg.full_like(tg.tensor([1.0, 2.0]), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     check_device(device, "full_like")
     shape, dt = _like(x, dtype, "full_like")
     return _filled("full_like", shape, fill_value, dt, requires_grad)
@@ -335,6 +383,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
     With 0-d tensor arguments that require grad, the result `start + i * step` is
     differentiable in `start` and `step` (the length is piecewise constant, so the
     gradient with respect to `end` is zero).
+
+    >>> tg.arange(4), tg.arange(1, 2, 0.25)
+    (tensor([0, 1, 2, 3]), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
+    >>> s = tg.tensor(1.0, requires_grad=True)
+    >>> tg.arange(s, 4.0).sum().backward()           # 1, 2, 3 all move with start
+    >>> s.grad
+    tensor(3.)
     """
     check_device(device, "arange")
     if requires_grad is not False:
@@ -379,7 +434,15 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) -> Tensor:
     """`steps` evenly spaced values from start to end. 0-d tensor bounds that require
     grad give a result differentiable in both (PyTorch's formula: each half counts from
-    its nearer end, so both ends are exact)."""
+    its nearer end, so both ends are exact).
+
+    >>> tg.linspace(0.0, 1.0, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    >>> a = tg.tensor(0.0, requires_grad=True)
+    >>> tg.linspace(a, 1.0, 5).sum().backward()      # weights 1, 3/4, 1/2, 1/4, 0
+    >>> a.grad
+    tensor(2.5000)
+    """
     check_device(device, "linspace")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "linspace", "requires_grad")
@@ -406,6 +469,12 @@ def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) ->
 
 
 def eye(n, m=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """The n x m identity (m = n by default): ones on the diagonal.
+
+    >>> tg.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     check_device(device, "eye")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "eye", "requires_grad")
@@ -454,7 +523,15 @@ def _float_dt(dtype, fn):
 
 
 def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
-    """Uniform [0, 1) samples from the global generator (see manual_seed)."""
+    """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
+    as separate ints or one tuple.
+
+    >>> _ = tg.manual_seed(0)
+    >>> a = tg.rand(2, 3)
+    >>> _ = tg.manual_seed(0)
+    >>> bool((tg.rand(2, 3) == a).all()), a.shape, bool(((a >= 0) & (a < 1)).all())
+    (True, (2, 3), True)
+    """
     check_device(device, "rand")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "rand", "requires_grad")
@@ -462,7 +539,13 @@ def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
 
 
 def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
-    """Standard normal samples from the global generator (see manual_seed)."""
+    """Standard normal samples from the global generator (see manual_seed).
+
+    >>> _ = tg.manual_seed(1)
+    >>> x = tg.randn(1000, dtype="float64")
+    >>> x.shape, x.dtype, abs(x.mean().item()) < 0.1
+    ((1000,), dtype('float64'), True)
+    """
     check_device(device, "randn")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "randn", "requires_grad")
@@ -478,7 +561,13 @@ def _int_bound(v, name):
 
 
 def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) with one bound)."""
+    """Integers uniform in [low, high) (or [0, low) with one bound), int64 by default.
+
+    >>> _ = tg.manual_seed(0)
+    >>> r = tg.randint(3, 6, size=(100,))
+    >>> r.dtype, sorted(set(r.tolist()))
+    (dtype('int64'), [3, 4, 5])
+    """
     check_device(device, "randint")
     if high is None:
         low, high = 0, low
@@ -498,4 +587,9 @@ def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
 
 
 def is_tensor(x) -> bool:
+    """Whether `x` is a tapegrad Tensor (torch.is_tensor, tf.is_tensor).
+
+    >>> tg.is_tensor(tg.tensor(1.0)), tg.is_tensor(np.ones(2))
+    (True, False)
+    """
     return isinstance(x, Tensor)

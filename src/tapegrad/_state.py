@@ -56,7 +56,15 @@ level_ids = itertools.count(1)
 
 
 def is_grad_enabled() -> bool:
-    """True when operations are recorded for reverse mode in this thread."""
+    """True when operations are recorded for reverse mode in this thread (False inside
+    tg.no_grad()).
+
+    >>> tg.is_grad_enabled()
+    True
+    >>> with tg.no_grad():
+    ...     tg.is_grad_enabled()
+    False
+    """
     return local.grad_enabled
 
 

@@ -229,7 +229,14 @@ def _argnum_alias(argnums, argnum, who):
 
 
 def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
-    """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux)."""
+    """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux), from
+    one forward pass.
+
+    >>> import tapegrad as tg
+    >>> value, grad = tg.value_and_grad(lambda x: (x * x).sum())(tg.tensor([1.0, 2.0]))
+    >>> value, grad
+    (tensor(5.), tensor([2., 4.]))
+    """
     _check_f(f, "value_and_grad", has_aux)
     argnums = _argnum_alias(argnums, argnum, "value_and_grad")
     _argnums(argnums, 1 << 30, "value_and_grad")
@@ -242,7 +249,14 @@ def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
 
 
 def vjp(f, *primals, has_aux=False):
-    """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal."""
+    """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal
+    (a tuple), as torch.func.vjp and jax.vjp.
+
+    >>> import tapegrad as tg
+    >>> out, vjp_fn = tg.vjp(lambda x: x * x, tg.tensor([1.0, 2.0]))
+    >>> out, vjp_fn(tg.tensor([1.0, 10.0]))
+    (tensor([1., 4.]), (tensor([ 2., 40.]),))
+    """
     return _vjp(f, primals, has_aux, "vjp")
 
 
@@ -554,7 +568,14 @@ jacobian = jacrev
 
 
 def hessian(f, argnums=0, *, argnum=None):
-    """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f))."""
+    """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f)). Returns a
+    function of the same arguments as f.
+
+    >>> import tapegrad as tg
+    >>> tg.hessian(lambda x: (x ** 3).sum())(tg.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
     _check_f(f, "hessian")
     argnums = _argnum_alias(argnums, argnum, "hessian")
     _argnums(argnums, 1 << 30, "hessian")
@@ -564,7 +585,13 @@ def hessian(f, argnums=0, *, argnum=None):
 def hvp(f, primals, tangents):
     """Hessian-vector product of scalar `f` at `primals` along `tangents`
     (forward-over-reverse, never forming the Hessian). One primal gives a tensor,
-    several give a tuple."""
+    several give a tuple.
+
+    >>> import tapegrad as tg
+    >>> f = lambda x: (x ** 3).sum()               # Hessian diag(6 x)
+    >>> tg.hvp(f, tg.tensor([1.0, 2.0]), tg.tensor([1.0, 1.0]))
+    tensor([ 6., 12.])
+    """
     _check_f(f, "hvp")
     if not isinstance(primals, (tuple, list)):
         primals = (primals,)

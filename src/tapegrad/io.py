@@ -489,6 +489,15 @@ def load(path):
     devices, directories), are reported with what is wrong. tapegrad's checksum covers the
     whole file; files from other writers have none, so only their structure is checked.
     Every loaded array owns its memory, is writeable and shares it with nothing else.
+
+    >>> import os, tempfile
+    >>> import tapegrad as tg
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "w.safetensors")
+    ...     tg.save({"w": tg.tensor([1.0, 2.0]), "step": 3}, path)
+    ...     back = tg.load(path)
+    >>> back["w"], back["step"]
+    (tensor([1., 2.]), 3)
     """
     if hasattr(path, "read") and not isinstance(path, (str, bytes, os.PathLike)):
         where = str(getattr(path, "name", "<file object>"))

@@ -521,7 +521,14 @@ class GradientTape:
 
 
 def stop_gradient(t):
-    """The value of `t` with no gradient (and no tangent) flowing through it."""
+    """The value of `t` with no gradient (and no tangent) flowing through it: TF's
+    stop_gradient, PyTorch's detach, JAX's lax.stop_gradient.
+
+    >>> x = tg.tensor(3.0, requires_grad=True)
+    >>> (x * tg.stop_gradient(x)).backward()        # only the first factor counts
+    >>> x.grad
+    tensor(3.)
+    """
     _checked([t], "stop_gradient", "t")
     if isinstance(t, Tensor):
         out = t.detach()
@@ -540,7 +547,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     >>> import tapegrad as tg
     >>> clipped, norm = tg.clip_by_global_norm([tg.tensor([3.0]), tg.tensor([4.0])], 1.0)
     >>> norm, clipped[0]
-    (tensor(5.), tensor([0.6]))
+    (tensor(5.), tensor([0.6000]))
     """
     if isinstance(t_list, (Tensor, np.ndarray, str)) or not hasattr(t_list, "__iter__"):
         raise TypeError(f"clip_by_global_norm: t_list must be a list of tensors, got "
@@ -587,7 +594,17 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
 
 
 def add_n(inputs):
-    """Sum of a list of tensors with the same shape (TF spelling)."""
+    """Sum of a list of tensors with the same shape (TF spelling); each input gets the
+    whole gradient.
+
+    >>> a = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> s = tg.add_n([a, tg.tensor([3.0, 4.0]), a])
+    >>> s.tolist()
+    [5.0, 8.0]
+    >>> s.sum().backward()
+    >>> a.grad
+    tensor([2., 2.])
+    """
     if not isinstance(inputs, (list, tuple)):
         # a string or a dict would be iterated into characters or keys
         raise TypeError(f"add_n: inputs must be a list of tensors, got {inputs!r:.40} "

@@ -89,7 +89,14 @@ def flatten(tree, is_leaf=None):
 
 
 def unflatten(treedef, leaves):
-    """The tree of structure `treedef` holding `leaves` (inverse of `flatten`)."""
+    """The tree of structure `treedef` holding `leaves` (inverse of `flatten`). Also
+    tg.tree.tree_unflatten (jax.tree_util's name).
+
+    >>> import tapegrad as tg
+    >>> treedef = tg.tree.structure({"w": 0.0, "b": (0.0, None)})
+    >>> tg.tree.unflatten(treedef, [1.0, 2.0])
+    {'w': 1.0, 'b': (2.0, None)}
+    """
     if not isinstance(treedef, PyTreeDef):
         raise TypeError(f"unflatten: expected a PyTreeDef (from tg.tree.flatten or "
                         f"tg.tree.structure), got {type(treedef).__name__}")
@@ -97,12 +104,24 @@ def unflatten(treedef, leaves):
 
 
 def leaves(tree, is_leaf=None):
-    """The leaves of `tree`, in flatten's order."""
+    """The leaves of `tree`, in flatten's order (dicts in insertion order; None is an
+    empty node, not a leaf). Also tg.tree.tree_leaves.
+
+    >>> import tapegrad as tg
+    >>> tg.tree.leaves({"b": [1.0, 2.0], "a": (3.0, None)})
+    [1.0, 2.0, 3.0]
+    """
     return _pytree.flatten(tree, is_leaf, False)[0]
 
 
 def structure(tree, is_leaf=None):
-    """The PyTreeDef of `tree`."""
+    """The PyTreeDef of `tree`: its structure with the leaves left out (they show as
+    `*`). Also tg.tree.tree_structure.
+
+    >>> import tapegrad as tg
+    >>> tg.tree.structure({"b": [1.0, 2.0], "a": (3.0, None)})
+    PyTreeDef({'b': [*, *], 'a': (*, None)})
+    """
     return PyTreeDef(_pytree.flatten(tree, is_leaf, False)[1])
 
 
@@ -128,7 +147,15 @@ def map(f, tree, *rest, is_leaf=None):
 
 
 def reduce(function, tree, initializer=_pytree._MISSING, is_leaf=None):
-    """`functools.reduce(function, leaves(tree)[, initializer])`."""
+    """`functools.reduce(function, leaves(tree)[, initializer])`. Also
+    tg.tree.tree_reduce.
+
+    >>> import tapegrad as tg
+    >>> tg.tree.reduce(lambda a, b: a + b, {"x": 1.0, "y": [2.0, 3.0]})
+    6.0
+    >>> tg.tree.reduce(max, [], 0.0)
+    0.0
+    """
     ls = leaves(tree, is_leaf)
     if initializer is _pytree._MISSING:
         return functools.reduce(function, ls)
@@ -136,7 +163,13 @@ def reduce(function, tree, initializer=_pytree._MISSING, is_leaf=None):
 
 
 def all(tree, is_leaf=None):
-    """Whether every leaf is truthy."""
+    """Whether every leaf is truthy (True for a tree with no leaves). Also
+    tg.tree.tree_all.
+
+    >>> import tapegrad as tg
+    >>> tg.tree.all({"x": True, "y": [1, 0]}), tg.tree.all([])
+    (False, True)
+    """
     return builtins.all(bool(v) for v in leaves(tree, is_leaf))
 
 

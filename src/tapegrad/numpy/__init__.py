@@ -145,22 +145,43 @@ del _g, _name, _op, _fn
 
 
 def positive(x, /):
-    """+x (the same values; differentiable)."""
+    """+x (the same values; differentiable), NumPy's positive.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.positive([1.0, -2.0])
+    tensor([ 1., -2.], dtype=float64)
+    """
     return _functions.asarray(x)
 
 
 def real(val):
-    """The real part; tensors are real for now, so `val` itself (complex: a later issue)."""
+    """The real part; tensors are real for now, so `val` itself (complex: a later issue).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.real(tnp.array([1.5, 2.0]))
+    tensor([1.5000, 2.0000], dtype=float64)
+    """
     return _functions.asarray(val)
 
 
 def imag(val):
-    """The imaginary part of a real tensor: zeros (no gradient path)."""
+    """The imaginary part of a real tensor: zeros (no gradient path).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.imag(tnp.array([1.5, 2.0]))
+    tensor([0., 0.], dtype=float64)
+    """
     return zeros_like(val)
 
 
 def conj(x, /):
-    """The complex conjugate; for real values, the values themselves."""
+    """The complex conjugate; for real values, the values themselves (differentiable).
+    NumPy also: conjugate.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.conj(tnp.array([1.0, -2.0]))
+    tensor([ 1., -2.], dtype=float64)
+    """
     return _functions.asarray(x)
 
 

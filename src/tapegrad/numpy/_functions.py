@@ -55,7 +55,14 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
-    """Product of elements over `axis`."""
+    """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
+    exact gradient with zeros in the input.
+
+    >>> import tapegrad.numpy as tnp
+    >>> x = tnp.array([1.0, 2.0, 3.0])
+    >>> tnp.prod(x).item(), tnp.prod([[1, 2], [3, 4]], axis=0).tolist()
+    (6.0, [3, 8])
+    """
     no_out("prod", out)
     a = _with_dtype(asarg(a), dtype)
     r = ops.prod(a, _axis(axis), keepdims)
@@ -85,7 +92,13 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    """Standard deviation over `axis`, `ddof=0` by default as NumPy."""
+    """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
+    PyTorch's ddof=1).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.std([1.0, 3.0]).item(), round(tnp.std([1.0, 3.0], ddof=1).item(), 4)
+    (1.0, 1.4142)
+    """
     no_out("std", out)
     return ops.std(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
 
@@ -103,26 +116,56 @@ def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue):
 
 
 def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue):
-    """The smallest value over `axis` (values only, as `np.min`)."""
+    """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
+    Also tnp.min.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
+    [2.0, 1.0]
+    """
     no_out("min", out)
     r = ops.amin(asarg(a), _axis(axis), keepdims)
     return r if initial is _NoValue else ops.minimum(r, initial)
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):
-    """Index of the largest value (an int64 tensor, no gradient)."""
+    """Index of the largest value (an int64 tensor, no gradient); into the flattened
+    array without `axis`, first one on ties.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.argmax([[1, 5], [7, 2]]).item(), tnp.argmax([[1, 5], [7, 2]], axis=1).tolist()
+    (2, [1, 0])
+    """
     no_out("argmax", out)
     return ops.argmax(asarg(a), axis, keepdims)
 
 
 def argmin(a, axis=None, out=None, *, keepdims=False):
-    """Index of the smallest value (an int64 tensor, no gradient)."""
+    """Index of the smallest value (an int64 tensor, no gradient); into the flattened
+    array without `axis`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.argmin([3.0, 1.0, 2.0]).item()
+    1
+    """
     no_out("argmin", out)
     return ops.argmin(asarg(a), axis, keepdims)
 
 
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
-    """Weighted average over `axis`; differentiable in `a` and in `weights`."""
+    """Weighted average over `axis`; differentiable in `a` and in `weights`. With
+    returned=True, also the sum of the weights.
+
+    >>> import tapegrad.numpy as tnp
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([3.0, 1.0, 0.0], dtype="float64", requires_grad=True)
+    >>> avg = tnp.average([1.0, 2.0, 3.0], weights=w)
+    >>> avg.item()
+    1.25
+    >>> avg.backward()
+    >>> w.grad.tolist()                 # (a - avg) / sum(w)
+    [-0.0625, 0.1875, 0.4375]
+    """
     a = floating(asarg(a))
     if weights is None:
         avg = ops.mean(a, _axis(axis), keepdims)
@@ -142,13 +185,23 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 
 def all(a, axis=None, out=None, keepdims=False):
-    """Whether every element is true (a bool tensor)."""
+    """Whether every element is true (a bool tensor), over `axis` or all elements.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.all([True, False]).item(), tnp.all([[1, 1], [0, 1]], axis=1).tolist()
+    (False, [True, False])
+    """
     no_out("all", out)
     return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
 
 
 def any(a, axis=None, out=None, keepdims=False):
-    """Whether any element is true (a bool tensor)."""
+    """Whether any element is true (a bool tensor), over `axis` or all elements.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.any([0.0, 2.0]).item()
+    True
+    """
     no_out("any", out)
     return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
 
@@ -170,17 +223,32 @@ def _shape_arg(shape):
 
 
 def zeros(shape, dtype=float, order="C"):
-    """A float64 (by default) tensor of zeros, as `np.zeros`."""
+    """A float64 (by default) tensor of zeros, as `np.zeros` (tg.zeros is float32).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.zeros(2), tnp.zeros((1, 2), dtype=int).tolist()
+    (tensor([0., 0.], dtype=float64), [[0, 0]])
+    """
     return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
 
 
 def ones(shape, dtype=None, order="C"):
-    """A float64 (by default) tensor of ones, as `np.ones`."""
+    """A float64 (by default) tensor of ones, as `np.ones`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ones((2,))
+    tensor([1., 1.], dtype=float64)
+    """
     return make(np.ones(_shape_arg(shape), dtype=dtype, order=order))
 
 
 def empty(shape, dtype=float, order="C"):
-    """As `np.empty`, but filled with zeros (never uninitialised memory)."""
+    """As `np.empty`, but filled with zeros (never uninitialised memory).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.empty(3).tolist()
+    [0.0, 0.0, 0.0]
+    """
     return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
 
 
@@ -209,47 +277,89 @@ def _like_shape_dtype(a, dtype):
 
 
 def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
-    """Zeros with the shape and dtype of `a` (a float list gives float64)."""
+    """Zeros with the shape and dtype of `a` (a float list gives float64).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.zeros_like([[1.5, 2.5]])
+    tensor([[0., 0.]], dtype=float64)
+    """
     s, dt = _like_shape_dtype(a, dtype)
     return make(np.zeros(s if shape is None else _shape_arg(shape), dtype=dt))
 
 
 def ones_like(a, dtype=None, order="K", subok=True, shape=None):
-    """Ones with the shape and dtype of `a`."""
+    """Ones with the shape and dtype of `a`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ones_like([1, 2]).tolist()
+    [1, 1]
+    """
     s, dt = _like_shape_dtype(a, dtype)
     return make(np.ones(s if shape is None else _shape_arg(shape), dtype=dt))
 
 
 def empty_like(a, dtype=None, order="K", subok=True, shape=None):
-    """As `np.empty_like`, filled with zeros."""
+    """As `np.empty_like`, filled with zeros.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.empty_like([1.0, 2.0]).tolist()
+    [0.0, 0.0]
+    """
     return zeros_like(a, dtype, order, subok, shape)
 
 
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
-    """`full` with the shape and dtype of `a`."""
+    """`full` with the shape and dtype of `a`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.full_like([1.0, 2.0], 7.0).tolist()
+    [7.0, 7.0]
+    """
     s, dt = _like_shape_dtype(a, dtype)
     return full(s if shape is None else shape, fill_value, dt)
 
 
 def eye(N, M=None, k=0, dtype=float, order="C"):
-    """The identity matrix (float64 by default), `k` shifting the diagonal."""
+    """The identity matrix (float64 by default), `k` shifting the diagonal.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.eye(2, k=1).tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
     return make(np.eye(N, M, k, dtype=dtype, order=order))
 
 
 def identity(n, dtype=None):
-    """The n x n identity (float64 by default)."""
+    """The n x n identity (float64 by default).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.identity(2).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
     return make(np.identity(n, dtype=dtype))
 
 
 def arange(*args, dtype=None, **kwargs):
-    """As `np.arange` (int arguments give int64, any float gives float64)."""
+    """As `np.arange` (int arguments give int64, any float gives float64).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.arange(3).tolist(), tnp.arange(0, 1, 0.25).tolist()
+    ([0, 1, 2], [0.0, 0.25, 0.5, 0.75])
+    """
     return make(np.arange(*[_raw(a) for a in args], dtype=dtype,
                           **{k: _raw(v) for k, v in kwargs.items()}))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """`num` evenly spaced values from start to stop (float64 by default). Tensor end
-    points give a result differentiable in both."""
+    points give a result differentiable in both.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linspace(0, 1, 5).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    >>> tnp.linspace(0, 1, 4, endpoint=False).tolist()
+    [0.0, 0.25, 0.5, 0.75]
+    """
     if isinstance(start, Tensor) or isinstance(stop, Tensor):
         s, e = asarg(start), asarg(stop)
         dt = np.dtype(dtype) if dtype is not None else np.result_type(
@@ -315,7 +425,14 @@ def _has_tensor(obj):
 
 
 def asarray(a, dtype=None, order=None):
-    """`a` as a tensor without copying when it already is one (cast if `dtype` differs)."""
+    """`a` as a tensor without copying when it already is one (cast if `dtype` differs).
+    Python floats become float64. Also asanyarray and ascontiguousarray.
+
+    >>> import tapegrad.numpy as tnp
+    >>> t = tnp.asarray([1.0, 2.0])
+    >>> tnp.asarray(t) is t, t.dtype
+    (True, dtype('float64'))
+    """
     if isinstance(a, Tensor):
         return _with_dtype(a, dtype)
     if isinstance(a, (list, tuple)) and _has_tensor(a):
@@ -324,14 +441,27 @@ def asarray(a, dtype=None, order=None):
 
 
 def copy(a, order="K"):
-    """A copy of `a` (differentiable)."""
+    """A copy of `a` (differentiable: the gradient passes unchanged).
+
+    >>> import tapegrad.numpy as tnp
+    >>> a = tnp.array([1.0, 2.0])
+    >>> b = tnp.copy(a)
+    >>> b is a, b.tolist()
+    (False, [1.0, 2.0])
+    """
     return ops.clone(_tensor_arg(a))
 
 
 # ------------------------------------------------------------------ shape
 
 def reshape(a, shape=None, order="C", *, newshape=None):
-    """`a` with a new shape (`newshape=`, NumPy's older keyword, is accepted)."""
+    """`a` with a new shape (`newshape=`, NumPy's older keyword, is accepted); one
+    entry may be -1.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.reshape(tnp.arange(6), (2, -1)).tolist()
+    [[0, 1, 2], [3, 4, 5]]
+    """
     if shape is None:
         shape = newshape
     if order != "C":
@@ -342,21 +472,44 @@ def reshape(a, shape=None, order="C", *, newshape=None):
 
 
 def ravel(a, order="C"):
-    """`a` flattened to 1-D."""
+    """`a` flattened to 1-D.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ravel([[1, 2], [3, 4]]).tolist()
+    [1, 2, 3, 4]
+    """
     return reshape(a, (-1,), order)
 
 
 def transpose(a, axes=None):
-    """`a` with its axes reversed, or permuted by `axes`."""
+    """`a` with its axes reversed, or permuted by `axes`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.transpose([[1, 2, 3]]).tolist()
+    [[1], [2], [3]]
+    >>> tnp.transpose(tnp.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     return ops.transpose(_tensor_arg(a), None if axes is None else tuple(axes))
 
 
 def squeeze(a, axis=None):
+    """`a` without its length-1 axes (all, or those in `axis`), as `np.squeeze`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.squeeze(tnp.zeros((1, 3, 1))).shape, tnp.squeeze(tnp.zeros((1, 3, 1)), axis=0).shape
+    ((3,), (3, 1))
+    """
     return ops.squeeze(_tensor_arg(a), axis)
 
 
 def expand_dims(a, axis):
-    """`a` with new length-1 axes at `axis` (an int or a tuple)."""
+    """`a` with new length-1 axes at `axis` (an int or a tuple).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.expand_dims([1.0, 2.0], (0, 2)).shape
+    (1, 2, 1)
+    """
     a = _tensor_arg(a)
     if isinstance(axis, (tuple, list)):
         nd = a.ndim + len(axis)
@@ -369,10 +522,23 @@ def expand_dims(a, axis):
 
 
 def swapaxes(a, axis1, axis2):
+    """`a` with axes `axis1` and `axis2` exchanged, as `np.swapaxes`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.swapaxes(tnp.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
     return ops.swapaxes(_tensor_arg(a), axis1, axis2)
 
 
 def broadcast_to(array, shape):
+    """`array` broadcast to `shape` (NumPy's rules); the gradient sums back over the
+    broadcast axes.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.broadcast_to([1.0, 2.0], (2, 2)).tolist()
+    [[1.0, 2.0], [1.0, 2.0]]
+    """
     return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape))
 
 
@@ -385,7 +551,15 @@ def _seq(arrays, who):
 
 
 def concatenate(arrays, axis=0, out=None, dtype=None):
-    """Join arrays along an existing axis (`axis=None` flattens them first)."""
+    """Join arrays along an existing axis (`axis=None` flattens them first). Also
+    tnp.concat.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.concatenate([[1, 2], [3]]).tolist()
+    [1, 2, 3]
+    >>> tnp.concatenate([[[1, 2]], [[3, 4]]], axis=None).tolist()
+    [1, 2, 3, 4]
+    """
     no_out("concatenate", out)
     arrs = _seq(arrays, "concatenate")
     if axis is None:
@@ -395,22 +569,48 @@ def concatenate(arrays, axis=0, out=None, dtype=None):
 
 
 def stack(arrays, axis=0, out=None, dtype=None):
-    """Join arrays along a new axis."""
+    """Join arrays of the same shape along a new axis.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.stack([[1, 2], [3, 4]], axis=1).tolist()
+    [[1, 3], [2, 4]]
+    """
     no_out("stack", out)
     return _with_dtype(ops.stack(_seq(arrays, "stack"), axis), dtype)
 
 
 def atleast_1d(*arys):
+    """Each argument with at least one axis (a scalar becomes shape (1,)); one argument
+    gives a tensor, several a list.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.atleast_1d(5.0).tolist(), tnp.atleast_1d([1.0, 2.0]).shape
+    ([5.0], (2,))
+    """
     res = [_atleast(a, 1) for a in arys]
     return res[0] if len(res) == 1 else res
 
 
 def atleast_2d(*arys):
+    """Each argument with at least two axes (1-D arrays become rows); one argument gives
+    a tensor, several a list.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.atleast_2d(1.0).shape, tnp.atleast_2d([1.0, 2.0]).shape
+    ((1, 1), (1, 2))
+    """
     res = [_atleast(a, 2) for a in arys]
     return res[0] if len(res) == 1 else res
 
 
 def atleast_3d(*arys):
+    """Each argument with at least three axes (1-D of length N becomes (1, N, 1), 2-D
+    (M, N) becomes (M, N, 1), as NumPy).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.atleast_3d([1.0, 2.0]).shape, tnp.atleast_3d([[1.0, 2.0]]).shape
+    ((1, 2, 1), (1, 2, 1))
+    """
     res = [_atleast(a, 3) for a in arys]
     return res[0] if len(res) == 1 else res
 
@@ -427,7 +627,12 @@ def _atleast(a, n):
 
 
 def vstack(tup, *, dtype=None):
-    """Stack arrays row-wise (1-D arrays become rows)."""
+    """Stack arrays row-wise (1-D arrays become rows). Also tnp.row_stack.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.vstack([[1, 2], [3, 4]]).tolist()
+    [[1, 2], [3, 4]]
+    """
     return _with_dtype(ops.concatenate([_atleast(a, 2) for a in _seq(tup, "vstack")], 0),
                        dtype)
 
@@ -436,18 +641,33 @@ row_stack = vstack
 
 
 def hstack(tup, *, dtype=None):
-    """Stack arrays column-wise (1-D arrays are joined end to end)."""
+    """Stack arrays column-wise (1-D arrays are joined end to end).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.hstack([[1, 2], [3]]).tolist()
+    [1, 2, 3]
+    """
     arrs = [_atleast(a, 1) for a in _seq(tup, "hstack")]
     return _with_dtype(ops.concatenate(arrs, 0 if arrs and arrs[0].ndim == 1 else 1), dtype)
 
 
 def dstack(tup):
-    """Stack arrays along the third axis."""
+    """Stack arrays along the third axis (1-D and 2-D inputs are made 3-D first).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.dstack([[1, 2], [3, 4]]).shape
+    (1, 2, 2)
+    """
     return ops.concatenate([_atleast(a, 3) for a in _seq(tup, "dstack")], 2)
 
 
 def column_stack(tup):
-    """1-D arrays as columns of a 2-D array; 2-D arrays as they are."""
+    """1-D arrays as columns of a 2-D array; 2-D arrays as they are.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.column_stack([[1, 2], [3, 4]]).tolist()
+    [[1, 3], [2, 4]]
+    """
     arrs = []
     for a in _seq(tup, "column_stack"):
         a = _tensor_arg(a)
@@ -499,26 +719,56 @@ def split(ary, indices_or_sections, axis=0):
 
 
 def array_split(ary, indices_or_sections, axis=0):
-    """As split, allowing sections of unequal size."""
+    """As split, allowing sections of unequal size (the first ones one longer).
+
+    >>> import tapegrad.numpy as tnp
+    >>> [p.tolist() for p in tnp.array_split(tnp.arange(5), 2)]
+    [[0, 1, 2], [3, 4]]
+    """
     return _split(ary, indices_or_sections, axis, "array_split", False)
 
 
 def hsplit(ary, indices_or_sections):
+    """split along the second axis (the first for 1-D input); sections must be equal.
+
+    >>> import tapegrad.numpy as tnp
+    >>> [p.tolist() for p in tnp.hsplit([[1, 2], [3, 4]], 2)]
+    [[[1], [3]], [[2], [4]]]
+    """
     a = _tensor_arg(ary)
     return _split(a, indices_or_sections, 1 if a.ndim > 1 else 0, "hsplit", True)
 
 
 def vsplit(ary, indices_or_sections):
+    """split along the first axis; sections must be equal.
+
+    >>> import tapegrad.numpy as tnp
+    >>> [p.tolist() for p in tnp.vsplit([[1, 2], [3, 4]], 2)]
+    [[[1, 2]], [[3, 4]]]
+    """
     return _split(ary, indices_or_sections, 0, "vsplit", True)
 
 
 def dsplit(ary, indices_or_sections):
+    """split along the third axis; sections must be equal.
+
+    >>> import tapegrad.numpy as tnp
+    >>> [p.shape for p in tnp.dsplit(tnp.zeros((1, 2, 4)), 2)]
+    [(1, 2, 2), (1, 2, 2)]
+    """
     return _split(ary, indices_or_sections, 2, "dsplit", True)
 
 
 def where(condition, x=None, y=None):
     """`x` where `condition` holds, else `y` (the branch not taken gets no gradient);
-    with the condition alone, the indices of its nonzero elements."""
+    with the condition alone, the indices of its nonzero elements.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.where([True, False], [1.0, 2.0], 0.0).tolist()
+    [1.0, 0.0]
+    >>> tnp.where([0, 3, 5])
+    (tensor([1, 2]),)
+    """
     c = _raw(asarg(condition))
     c = np.asarray(c)
     if x is None and y is None:
@@ -535,20 +785,44 @@ def _weak(v):
 
 
 def nonzero(a):
-    """Indices of the nonzero elements, one int64 tensor per axis."""
+    """Indices of the nonzero elements, one int64 tensor per axis.
+
+    >>> import tapegrad.numpy as tnp
+    >>> rows, cols = tnp.nonzero([[0, 1], [2, 0]])
+    >>> rows.tolist(), cols.tolist()
+    ([0, 1], [1, 0])
+    """
     return tuple(make(i.astype(np.int64)) for i in np.nonzero(np.asarray(_raw(asarg(a)))))
 
 
 def argwhere(a):
+    """Indices of the nonzero elements, one row per element (int64, shape (N, ndim)).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.argwhere([[0, 1], [2, 0]]).tolist()
+    [[0, 1], [1, 0]]
+    """
     return make(np.argwhere(np.asarray(_raw(asarg(a)))).astype(np.int64))
 
 
 def flatnonzero(a):
+    """Indices of the nonzero elements of the flattened input (int64).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.flatnonzero([0, 3, 0, 4]).tolist()
+    [1, 3]
+    """
     return make(np.flatnonzero(np.asarray(_raw(asarg(a)))).astype(np.int64))
 
 
 def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
-    """Values limited to [a_min, a_max]; outside the range the gradient is zero."""
+    """Values limited to [a_min, a_max] (min=/max= also accepted); outside the range the
+    gradient is zero.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.clip([-2.0, 0.5, 3.0], 0, 1).tolist()
+    [0.0, 0.5, 1.0]
+    """
     no_out("clip", out)
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
@@ -563,7 +837,14 @@ def _bound(v):
 
 def dot(a, b, out=None):
     """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
-    `b` (scalars multiply, 1-D and 2-D as matmul)."""
+    `b` (scalars multiply, 1-D and 2-D as matmul).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.dot([1.0, 2.0], [3.0, 4.0]).item()
+    11.0
+    >>> tnp.dot([[1, 0], [0, 2]], [[1], [1]]).tolist()
+    [[1], [2]]
+    """
     no_out("dot", out)
     a, b = asarg(a), asarg(b)
     if np.ndim(_raw(a)) == 0 or np.ndim(_raw(b)) == 0:
@@ -584,17 +865,36 @@ def _dot_nd(a, b):
 
 
 def matmul(x1, x2, out=None):
+    """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
+    operands are vectors.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
+    [[11.0]]
+    """
     no_out("matmul", out)
     return ops.matmul(asarg(x1), asarg(x2))
 
 
 def outer(a, b, out=None):
-    """Outer product of the flattened inputs."""
+    """Outer product of the flattened inputs.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.outer([1, 2], [1, 10]).tolist()
+    [[1, 10], [2, 20]]
+    """
     no_out("outer", out)
     return ops.outer(ravel(a), ravel(b))
 
 
 def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
+    """Einstein summation over tensors, arrays and lists (NumPy's `optimize=` is
+    accepted and ignored; `out=` is refused).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
+    [3.0, 7.0]
+    """
     no_out("einsum", out)
     return ops.einsum(subscripts, *[asarg(o) for o in operands])
 
@@ -602,27 +902,63 @@ def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
 # ------------------------------------------------------------------ queries
 
 def shape(a):
+    """The shape of `a` (a tensor, array, list or number) as a tuple.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.shape([[1, 2, 3]]), tnp.shape(tnp.zeros(2))
+    ((1, 3), (2,))
+    """
     return np.shape(_raw(a))
 
 
 def ndim(a):
+    """The number of axes of `a`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ndim([[1.0]]), tnp.ndim(3.0)
+    (2, 0)
+    """
     return np.ndim(_raw(a))
 
 
 def size(a, axis=None):
-    """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's)."""
+    """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.size([[1, 2], [3, 4]]), tnp.size([[1, 2, 3]], 1)
+    (4, 3)
+    """
     return np.size(_raw(a), axis)
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether all elements of a and b are equal within atol + rtol * |b| (a Python
+    bool, on the values).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.allclose([1.0, 2.0], [1.0 + 1e-9, 2.0]), tnp.allclose([1.0], [1.1])
+    (True, False)
+    """
     return builtins.bool(np.allclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan))
 
 
 def array_equal(a1, a2, equal_nan=False):
+    """Whether a1 and a2 have the same shape and elements (a Python bool).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.array_equal([1, 2], [1, 2]), tnp.array_equal([1, 2], [1, 2, 3])
+    (True, False)
+    """
     return builtins.bool(np.array_equal(_raw(asarg(a1)), _raw(asarg(a2)), equal_nan))
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |a - b| <= atol + rtol * |b| (a bool tensor, no gradient).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.isclose([1.0, 2.0], [1.0 + 1e-9, 2.1]).tolist()
+    [True, False]
+    """
     return make(np.asarray(np.isclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan)))
 
 

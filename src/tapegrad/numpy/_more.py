@@ -9,17 +9,33 @@ from ._functions import (_axis, _raw, _tensor_arg, _with_dtype, asarray, linspac
 
 
 def astype(x, dtype, /, *, copy=True):
-    """`x` cast to `dtype` (NumPy 2's function form of ndarray.astype)."""
+    """`x` cast to `dtype` (NumPy 2's function form of ndarray.astype); float to int
+    truncates towards 0, as NumPy.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.astype(tnp.array([1.5, -2.5]), "int64").tolist()
+    [1, -2]
+    """
     return ops.cast(_tensor_arg(x), np.dtype(dtype))
 
 
 def real_if_close(a, tol=100):
-    """Real input is returned as it is (complex tensors are a later issue)."""
+    """Real input is returned as it is (complex tensors are a later issue).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.real_if_close([1.0, 2.0]).tolist()
+    [1.0, 2.0]
+    """
     return asarray(a)
 
 
 def rollaxis(a, axis, start=0):
-    """Axis `axis` moved to position `start` (NumPy's older moveaxis)."""
+    """Axis `axis` moved to position `start` (NumPy's older moveaxis).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.rollaxis(tnp.zeros((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    """
     a = _tensor_arg(a)
     n = a.ndim
     axis = axis % n
@@ -32,37 +48,69 @@ def rollaxis(a, axis, start=0):
 
 
 def permute_dims(a, axes=None):
-    """NumPy 2's name for transpose."""
+    """NumPy 2's name for transpose: the axes reversed, or permuted by `axes`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.permute_dims(tnp.zeros((2, 3, 4)), (1, 0, 2)).shape
+    (3, 2, 4)
+    """
     return transpose(a, axes)
 
 
 def matrix_transpose(x, /):
-    """The last two axes swapped."""
+    """The last two axes swapped (a batch of matrices transposed), as
+    np.matrix_transpose and x.mT.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.matrix_transpose(tnp.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    """
     return ops.swapaxes(_tensor_arg(x), -1, -2)
 
 
 def broadcast_arrays(*args):
-    """The arguments broadcast against each other (differentiable views)."""
+    """The arguments broadcast against each other (differentiable views), as a list.
+
+    >>> import tapegrad.numpy as tnp
+    >>> a, b = tnp.broadcast_arrays([1.0, 2.0], [[0.0], [1.0]])
+    >>> a.tolist(), b.tolist()
+    ([[1.0, 2.0], [1.0, 2.0]], [[0.0, 0.0], [1.0, 1.0]])
+    """
     arrs = [_tensor_arg(a) for a in args]
     shape = np.broadcast_shapes(*[a.shape for a in arrs])
     return tuple(a if a.shape == shape else ops.broadcast_to(a, shape) for a in arrs)
 
 
 def ptp(a, axis=None, keepdims=False):
-    """Peak to peak: max - min over `axis`."""
+    """Peak to peak: max - min over `axis`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ptp([[1, 4], [0, 7]], axis=1).tolist()
+    [3, 7]
+    """
     a = asarg(a)
     return ops.amax(a, _axis(axis), keepdims) - ops.amin(a, _axis(axis), keepdims)
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
-    """`base ** linspace(start, stop, ...)`; tensor end points differentiate."""
+    """`base ** linspace(start, stop, ...)`; tensor end points differentiate.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.logspace(0, 2, 3).tolist()
+    [1.0, 10.0, 100.0]
+    """
     r = base ** linspace(start, stop, num, endpoint, dtype=dtype, axis=axis)
     return r if dtype is None else _with_dtype(r, dtype)
 
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
-    `dx`); differentiable in `y` and `x`."""
+    `dx`); differentiable in `y` and `x`. Also trapz (NumPy's older name).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.trapezoid([1.0, 2.0, 3.0]).item(), tnp.trapezoid([1.0, 1.0], x=[0.0, 2.0]).item()
+    (4.0, 2.0)
+    """
     y = floating(_tensor_arg(y))
     n = y.ndim
     axis = axis % n
@@ -87,7 +135,13 @@ trapz = trapezoid
 
 def gradient(f, *varargs, axis=None, edge_order=1):
     """NumPy's gradient with unit or scalar spacing: central differences inside, one-sided
-    at the edges (edge_order=1). Linear in `f`, so it differentiates exactly."""
+    at the edges (edge_order=1). Linear in `f`, so it differentiates exactly. Several
+    axes give a list, one per axis.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.gradient([1.0, 2.0, 4.0, 7.0]).tolist()
+    [1.0, 1.5, 2.5, 3.0]
+    """
     if edge_order != 1:
         raise ValueError("gradient: only edge_order=1 is supported")
     f = floating(_tensor_arg(f))
@@ -145,17 +199,39 @@ def _nan_moment(name):
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
-    gradient goes to the element it came from."""
+    gradient goes to the element it came from.
+
+    >>> import tapegrad.numpy as tnp
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    >>> s = tnp.sort(x)
+    >>> s.tolist()
+    [1.0, 2.0, 3.0]
+    >>> (s * tg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    >>> x.grad
+    tensor([100.,   1.,  10.])
+    """
     return ops.sort(asarg(a), axis=axis)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    """NumPy's median (the mean of the two middle values for an even count)."""
+    """NumPy's median (the mean of the two middle values for an even count).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.median([3.0, 1.0, 2.0, 10.0]).item()
+    2.5
+    """
     no_out("median", out)
     return ops.median(asarg(a), axis=_axis(axis), keepdims=keepdims)
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """The median of the non-NaN values, as `np.nanmedian` (NaN where a slice is all NaN).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.nanmedian([1.0, float("nan"), 3.0]).item()
+    2.0
+    """
     no_out("nanmedian", out)
     return ops.nanmedian(asarg(a), axis=_axis(axis), keepdims=keepdims)
 
@@ -175,17 +251,36 @@ def _quantile_like(name, scale):
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """NumPy's cross product (vectors along the last axis by default)."""
+    """NumPy's cross product (vectors along the last axis by default).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).tolist()
+    [0.0, 0.0, 1.0]
+    """
     return ops.cross(asarg(a), asarg(b), axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
-    """NaN and infinities replaced by numbers (NumPy's argument order)."""
+    """NaN and infinities replaced by numbers (NumPy's argument order); the gradient is
+    0 at the replaced places.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.nan_to_num([float("nan"), float("inf"), 1.0], posinf=9.0).tolist()
+    [0.0, 9.0, 1.0]
+    """
     return ops.nan_to_num(asarg(x), nan=nan, posinf=posinf, neginf=neginf)
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
-    """Coordinate grids, NumPy's default 'xy' indexing; broadcasts, so differentiable."""
+    """Coordinate grids, NumPy's default 'xy' indexing; broadcasts, so differentiable.
+
+    >>> import tapegrad.numpy as tnp
+    >>> X, Y = tnp.meshgrid([1, 2, 3], [10, 20])
+    >>> X.tolist(), Y.tolist()
+    ([[1, 2, 3], [1, 2, 3]], [[10, 10, 10], [20, 20, 20]])
+    >>> [g.shape for g in tnp.meshgrid([1, 2, 3], [10, 20], indexing="ij")]
+    [(3, 2), (3, 2)]
+    """
     xs = [ops.reshape(_tensor_arg(x), (-1,)) for x in xi]
     n = len(xs)
     if indexing not in ("xy", "ij"):

@@ -33,8 +33,16 @@ def _sigmoid(x):
 
 
 Sigmoid, sigmoid = elementwise(_sigmoid, d=lambda x, out: out * (1 - out), name="sigmoid",
-                               doc="1 / (1 + exp(-x)), evaluated without overflow for "
-                                   "large |x|.")
+                               doc="""1 / (1 + exp(-x)), evaluated without overflow for
+    large |x|; d/dx = s (1 - s). SciPy: expit.
+
+    >>> x = tg.tensor([0.0, -1000.0], requires_grad=True)
+    >>> tg.sigmoid(x).tolist()
+    [0.5, 0.0]
+    >>> tg.sigmoid(x).sum().backward()
+    >>> x.grad
+    tensor([0.2500, 0.0000])
+    """)
 
 
 @register
@@ -221,14 +229,27 @@ class LogSoftmax(Op):
 
 
 def relu(x):
-    """max(x, 0)."""
+    """max(x, 0); the gradient is 1 where x > 0 and 0 elsewhere (0 at x = 0, as PyTorch).
+
+    >>> x = tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> tg.relu(x).sum().backward()
+    >>> tg.relu(x).tolist(), x.grad.tolist()
+    ([0.0, 0.0, 2.0], [0.0, 0.0, 1.0])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("relu", "x", x)
     return apply1(Relu, x)
 
 
 def leaky_relu(x, negative_slope=0.01, *, alpha=None):
-    """x for x > 0, negative_slope * x otherwise. TF: alpha=."""
+    """x for x > 0, negative_slope * x otherwise (the slope at 0 is negative_slope).
+    TF: alpha=.
+
+    >>> x = tg.tensor([-2.0, 3.0], requires_grad=True)
+    >>> tg.leaky_relu(x, 0.5).sum().backward()
+    >>> tg.leaky_relu(x, 0.5).tolist(), x.grad.tolist()
+    ([-1.0, 3.0], [0.5, 1.0])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("leaky_relu", "x", x)
     if alpha is not None:
@@ -238,7 +259,16 @@ def leaky_relu(x, negative_slope=0.01, *, alpha=None):
 
 
 def softplus(x, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold."""
+    """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold (as
+    PyTorch). Its derivative is sigmoid(beta x).
+
+    >>> x = tg.tensor([0.0, 100.0], requires_grad=True)
+    >>> [round(v, 4) for v in tg.softplus(x).tolist()]      # log 2, x
+    [0.6931, 100.0]
+    >>> tg.softplus(x).sum().backward()
+    >>> x.grad
+    tensor([0.5000, 1.0000])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("softplus", "x", x)
     beta = check_number("softplus", "beta", beta)
@@ -249,7 +279,16 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 
 def gelu(x, approximate="none"):
-    """x * Phi(x). approximate="tanh" uses the tanh formula (also True, as in TF)."""
+    """x * Phi(x) with Phi the standard normal CDF. approximate="tanh" uses the tanh
+    formula (also True, as in TF). d/dx = Phi(x) + x phi(x).
+
+    >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+    >>> tg.gelu(x)
+    tensor([0.0000, 0.8413], grad_fn=<GeluBackward>)
+    >>> tg.gelu(x).sum().backward()
+    >>> x.grad
+    tensor([0.5000, 1.0833])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("gelu", "x", x)
     tanh_form = approximate is True or (isinstance(approximate, str) and approximate == "tanh")
@@ -275,10 +314,29 @@ def _axis(x, axis, dim, op):
 
 
 def softmax(x, axis=-1, *, dim=None):
-    """Softmax along `axis` (default last), stable for large inputs."""
+    """Softmax along `axis` (default last; PyTorch's dim= also accepted), stable for
+    large inputs: exp(x - max) / sum(exp(x - max)). A fully -inf row gives zeros.
+
+    >>> p = tg.softmax(tg.tensor([[1000.0, 1000.0], [0.0, float("-inf")]]))
+    >>> p.tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> tg.softmax(x)[0].backward()         # d p0 = p0 (e0 - p)
+    >>> [round(v, 4) for v in x.grad.tolist()]
+    [0.1966, -0.1966]
+    """
     return apply(Softmax, x, axis=_axis(x, axis, dim, "softmax"))
 
 
 def log_softmax(x, axis=-1, *, dim=None):
-    """Log of softmax along `axis`, computed as x - logsumexp(x)."""
+    """Log of softmax along `axis` (default last; dim= also accepted), computed as
+    x - logsumexp(x) so large or very negative inputs stay finite.
+
+    >>> x = tg.tensor([[0.0, 0.0]], requires_grad=True)
+    >>> tg.log_softmax(x)
+    tensor([[-0.6931, -0.6931]], grad_fn=<LogSoftmaxBackward>)
+    >>> tg.log_softmax(x)[0, 0].backward()      # 1 - p0, -p1
+    >>> x.grad
+    tensor([[ 0.5000, -0.5000]])
+    """
     return apply(LogSoftmax, x, axis=_axis(x, axis, dim, "log_softmax"))

@@ -20,9 +20,23 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-Add, add = elementwise(np.add, d=(1, 1), doc="x + y, NumPy broadcasting.")
+Add, add = elementwise(np.add, d=(1, 1), doc="""x + y, NumPy broadcasting. TF: add.
+
+    >>> tg.add(tg.tensor([1.0, 2.0]), tg.tensor([[10.0], [20.0]]))
+    tensor([[11., 12.],
+            [21., 22.]])
+    """)
 Sub, sub = elementwise(np.subtract, d=(1, -1), name="sub",
-                       doc="x - y, NumPy broadcasting. TF: subtract.")
+                       doc="""x - y, NumPy broadcasting. TF: subtract.
+
+    >>> x = tg.tensor([5.0, 7.0], requires_grad=True)
+    >>> y = tg.sub(10.0, x)
+    >>> y.tolist()
+    [5.0, 3.0]
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([-1., -1.])
+    """)
 Mul, mul = elementwise(np.multiply, name="mul",
                        d=(lambda x, y, out: y, lambda x, y, out: x),
                        doc="""x * y, NumPy broadcasting. TF: multiply.
@@ -35,42 +49,177 @@ Mul, mul = elementwise(np.multiply, name="mul",
 # for |y| < 1e-154 where the quotient is still finite (x / x at 1e-300)
 Div, div = elementwise(np.true_divide, name="div",
                        d=(lambda x, y, out: 1 / y, lambda x, y, out: -x / y / y),
-                       doc="x / y, NumPy broadcasting. TF: divide.")
-Neg, neg = elementwise(np.negative, d=-1, name="neg", doc="-x. TF: negative.")
+                       doc="""x / y, NumPy broadcasting; integers give floats. TF: divide.
+
+    >>> x = tg.tensor(6.0, requires_grad=True)
+    >>> y = tg.tensor(2.0, requires_grad=True)
+    >>> z = tg.div(x, y)
+    >>> z.item()
+    3.0
+    >>> z.backward()
+    >>> x.grad.item(), y.grad.item()    # 1/y, -x/y**2
+    (0.5, -1.5)
+    """)
+Neg, neg = elementwise(np.negative, d=-1, name="neg", doc="""-x. NumPy and TF: negative.
+
+    >>> tg.neg(tg.tensor([1.0, -2.0]))
+    tensor([-1.,  2.])
+    """)
 FloorDivide, floor_divide = elementwise(
     np.floor_divide, d=(0, 0),
-    doc="floor(x / y), as Python's //; piecewise constant, so its gradient is 0 "
-        "(as floor and round).")
-Sign, sign = elementwise(np.sign, d=0, doc="sign(x); its derivative is 0 everywhere it "
-                                           "exists.")
-Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="exp(x).")
+    doc="""floor(x / y), as Python's //; piecewise constant, so its gradient is 0
+    (as floor and round). PyTorch: div(x, y, rounding_mode="floor").
+
+    >>> tg.floor_divide(tg.tensor([7.0, -7.0]), 2.0)
+    tensor([ 3., -4.])
+    """)
+Sign, sign = elementwise(np.sign, d=0, doc="""sign(x): -1, 0 or 1; its derivative is 0
+    everywhere it exists (and taken as 0 at 0).
+
+    >>> x = tg.tensor([-3.0, 0.0, 2.0], requires_grad=True)
+    >>> tg.sign(x).tolist()
+    [-1.0, 0.0, 1.0]
+    >>> tg.sign(x).sum().backward()
+    >>> x.grad
+    tensor([0., 0., 0.])
+    """)
+Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="""exp(x); its derivative is exp(x).
+
+    >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+    >>> y = tg.exp(x)
+    >>> y.sum().backward()
+    >>> [round(v, 4) for v in x.grad.tolist()]
+    [1.0, 2.7183]
+    """)
 Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
-                           doc="exp(x) - 1, accurate near 0.")
-Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="Natural logarithm.")
+                           doc="""exp(x) - 1, accurate near 0 (where exp(x) - 1 loses
+    digits).
+
+    >>> x = tg.tensor([1e-10], dtype="float64")
+    >>> tg.expm1(x).item()
+    1.00000000005e-10
+    """)
+Log, log = elementwise(np.log, d=lambda x, out: 1 / x, doc="""Natural logarithm, d/dx = 1/x.
+    log(0) is -inf and negative x gives nan, with NumPy's RuntimeWarning.
+
+    >>> x = tg.tensor([1.0, 4.0], requires_grad=True)
+    >>> tg.log(x).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 0.2500])
+    """)
 Log1p, log1p = elementwise(np.log1p, d=lambda x, out: 1 / (1 + x),
-                           doc="log(1 + x), accurate near 0.")
-Log2, log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="Base-2 logarithm.")
+                           doc="""log(1 + x), accurate near 0. d/dx = 1/(1 + x).
+
+    >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+    >>> tg.log1p(x).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 0.5000])
+    """)
+Log2, log2 = elementwise(np.log2, d=lambda x, out: 1 / (x * _LN2), doc="""Base-2 logarithm.
+    d/dx = 1/(x ln 2).
+
+    >>> tg.log2(tg.tensor([1.0, 8.0, 0.5]))
+    tensor([ 0.,  3., -1.])
+    """)
 Log10, log10 = elementwise(np.log10, d=lambda x, out: 1 / (x * _LN10),
-                           doc="Base-10 logarithm.")
+                           doc="""Base-10 logarithm. d/dx = 1/(x ln 10).
+
+    >>> tg.log10(tg.tensor([1.0, 100.0], dtype="float64")).tolist()
+    [0.0, 2.0]
+    """)
 Sqrt, sqrt = elementwise(np.sqrt, d=lambda x, out: 0.5 / out,
-                         doc="Square root. Its gradient at 0 is inf: for sqrt(sum(x**2)) "
-                             "use `norm`, whose gradient at 0 is defined.")
-Square, square = elementwise(np.square, d=lambda x, out: 2 * x, doc="x * x.")
+                         doc="""Square root. Its gradient at 0 is inf: for sqrt(sum(x**2))
+    use `norm`, whose gradient at 0 is defined.
+
+    >>> x = tg.tensor([4.0, 0.25], requires_grad=True)
+    >>> tg.sqrt(x).tolist()
+    [2.0, 0.5]
+    >>> tg.sqrt(x).sum().backward()
+    >>> x.grad
+    tensor([0.2500, 1.0000])
+    """)
+Square, square = elementwise(np.square, d=lambda x, out: 2 * x, doc="""x * x. d/dx = 2x.
+
+    >>> x = tg.tensor([-1.0, 3.0], requires_grad=True)
+    >>> tg.square(x).sum().backward()
+    >>> x.grad
+    tensor([-2.,  6.])
+    """)
 Reciprocal, reciprocal = elementwise(lambda x: np.true_divide(1.0, x),
                                      d=lambda x, out: -out * out, name="reciprocal",
-                                     doc="1 / x (integers give floats).")
+                                     doc="""1 / x (integers give floats). d/dx = -1/x^2.
+
+    >>> x = tg.tensor([2.0, -0.5], requires_grad=True)
+    >>> tnp.reciprocal(x).tolist()          # tapegrad.numpy's name for it
+    [0.5, -2.0]
+    >>> tnp.reciprocal(x).sum().backward()
+    >>> x.grad
+    tensor([-0.2500, -4.0000])
+    """)
 Abs, abs = elementwise(np.absolute, d=lambda x, out: np.sign(x), name="abs",
-                       doc="|x|; the gradient at 0 is 0 (a subgradient, as PyTorch).")
-Sin, sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="sin(x).")
-Cos, cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="cos(x).")
+                       doc="""|x|; the gradient at 0 is 0 (a subgradient, as
+    PyTorch). NumPy: absolute.
+
+    >>> x = tg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> tg.abs(x).sum().backward()
+    >>> x.grad
+    tensor([-1.,  0.,  1.])
+    """)
+Sin, sin = elementwise(np.sin, d=lambda x, out: np.cos(x), doc="""sin(x) in radians; d/dx = cos(x).
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.sin(x).sum().backward()
+    >>> x.grad
+    tensor([1.])
+    """)
+Cos, cos = elementwise(np.cos, d=lambda x, out: -np.sin(x), doc="""cos(x) in radians; d/dx = -sin.
+
+    >>> x = tg.tensor([0.0, 3.141592653589793 / 2], dtype="float64", requires_grad=True)
+    >>> tg.cos(x).sum().backward()
+    >>> x.grad.tolist()
+    [-0.0, -1.0]
+    """)
 Tan, tan = elementwise(np.tan, d=lambda x, out: 1 + out * out,
-                       doc="tan(x); derivative 1 + tan(x)^2 from the saved output.")
+                       doc="""tan(x); derivative 1 + tan(x)^2 from the saved output.
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.tan(x).sum().backward()
+    >>> x.grad
+    tensor([1.])
+    """)
 Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out,
-                         doc="tanh(x); derivative 1 - tanh(x)^2 from the saved output.")
-Sinh, sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="Hyperbolic sine.")
-Cosh, cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="Hyperbolic cosine.")
+                         doc="""tanh(x); derivative 1 - tanh(x)^2 from the saved output.
+
+    >>> x = tg.tensor([0.0, 100.0], requires_grad=True)
+    >>> tg.tanh(x).sum().backward()
+    >>> x.grad
+    tensor([1., 0.])
+    """)
+Sinh, sinh = elementwise(np.sinh, d=lambda x, out: np.cosh(x), doc="""sinh(x); d/dx = cosh(x).
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.sinh(x).sum().backward()
+    >>> x.grad
+    tensor([1.])
+    """)
+Cosh, cosh = elementwise(np.cosh, d=lambda x, out: np.sinh(x), doc="""cosh(x); d/dx = sinh(x).
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.cosh(x).item()
+    1.0
+    >>> tg.cosh(x).sum().backward()
+    >>> x.grad
+    tensor([0.])
+    """)
 Arcsinh, arcsinh = elementwise(np.arcsinh, d=lambda x, out: 1 / np.sqrt(x * x + 1),
-                               doc="Inverse hyperbolic sine. PyTorch: asinh.")
+                               doc="""Inverse hyperbolic sine. PyTorch: asinh (also
+    tg.asinh). d/dx = 1/sqrt(x^2 + 1).
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.arcsinh(x).sum().backward()
+    >>> x.grad
+    tensor([1.])
+    """)
 
 @register
 class Pow(Op):
@@ -194,7 +343,14 @@ _erf_impl = None
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 Erf, erf = elementwise(_erf_forward, d=lambda x, out: _TWO_OVER_SQRT_PI * np.exp(-(x * x)),
                        name="erf",
-                       doc="The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx.")
+                       doc="""The error function; d erf(x) = 2/sqrt(pi) exp(-x^2) dx.
+    SciPy: scipy.special.erf.
+
+    >>> x = tg.tensor([0.0], dtype="float64", requires_grad=True)
+    >>> tg.erf(x).sum().backward()
+    >>> round(x.grad.item(), 6)     # 2 / sqrt(pi)
+    1.128379
+    """)
 
 
 class _Extremum2(Op):
@@ -349,33 +505,73 @@ negative = neg
 
 
 def pow(x, y):
-    """x ** y with broadcasting."""
+    """x ** y with broadcasting. d/dx = y x^(y-1), d/dy = x^y log(x) (taken as 0 where
+    x == 0, as PyTorch). NumPy: power.
+
+    >>> x = tg.tensor([2.0], requires_grad=True)
+    >>> y = tg.tensor([3.0], requires_grad=True)
+    >>> tg.pow(x, y).sum().backward()
+    >>> x.grad, round(y.grad.item(), 4)     # 3 * 2**2, 8 * log(2)
+    (tensor([12.]), 5.5452)
+    """
     return apply2(Pow, x, y)
 
 
 def remainder(x, y):
-    """x mod y with the sign of y, as Python's % and torch.remainder; d/dy = -floor(x/y)."""
+    """x mod y with the sign of y, as Python's % and torch.remainder; d/dy = -floor(x/y).
+    NumPy: remainder (mod).
+
+    >>> tg.remainder(tg.tensor([5.0, -5.0]), 3.0)
+    tensor([2., 1.])
+    """
     return apply2(Remainder, x, y)
 
 
 def fmod(x, y):
-    """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y)."""
+    """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y).
+
+    >>> tg.fmod(tg.tensor([5.0, -5.0]), 3.0)
+    tensor([ 2., -2.])
+    """
     return apply2(Fmod, x, y)
 
 
 def maximum(x, y):
-    """Elementwise maximum; ties split the gradient equally."""
+    """Elementwise maximum, NaN-propagating (as np.maximum); ties split the gradient
+    equally between x and y.
+
+    >>> x = tg.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    >>> tg.maximum(x, 2.0).sum().backward()
+    >>> x.grad
+    tensor([0.0000, 1.0000, 0.5000])
+    """
     return apply2(Maximum, x, y)
 
 
 def minimum(x, y):
-    """Elementwise minimum; ties split the gradient equally."""
+    """Elementwise minimum, NaN-propagating (as np.minimum); ties split the gradient
+    equally between x and y.
+
+    >>> x = tg.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    >>> tg.minimum(x, 2.0).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 0.0000, 0.5000])
+    """
     return apply2(Minimum, x, y)
 
 
 def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
-    PyTorch: clamp. Tensor bounds go through maximum/minimum."""
+    PyTorch: clamp. Either bound may be None (not both). Tensor bounds go through
+    maximum/minimum. The gradient is 1 inside [min, max] and 0 where clipped.
+
+    >>> x = tg.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    >>> tg.clip(x, -1.0, 1.0).tolist()
+    [-1.0, 0.5, 1.0]
+    >>> tg.clip(x, -1.0, 1.0).sum().backward()
+    >>> x.grad
+    tensor([0., 1., 0.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("clip", "x", x)
     lo = min if clip_value_min is None else clip_value_min
@@ -403,7 +599,11 @@ clamp = clip
 
 
 def clip_by_value(t, clip_value_min, clip_value_max):
-    """TF spelling of clip."""
+    """TF spelling of clip: clip(t, clip_value_min, clip_value_max).
+
+    >>> tg.clip_by_value(tg.tensor([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
     return clip(t, clip_value_min, clip_value_max)
 
 
@@ -415,7 +615,7 @@ def where(cond, x, y):
     >>> x = tg.tensor([-1.0, 4.0], requires_grad=True)
     >>> tg.where(x > 0, tg.sqrt(x), 0.0).sum().backward()
     >>> x.grad
-    tensor([0.  , 0.25])
+    tensor([0.0000, 0.2500])
     """
     c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if c.dtype != np.bool_:
@@ -431,7 +631,18 @@ def where(cond, x, y):
 
 
 def cast(x, dtype):
-    """x converted to dtype. TF: cast."""
+    """x converted to dtype (a NumPy dtype or its name). TF: cast; PyTorch: x.to(dtype);
+    NumPy: x.astype(dtype). Gradients flow back cast to the source dtype (none to
+    integer or bool sources).
+
+    >>> x = tg.tensor([1.5, 2.0], requires_grad=True)
+    >>> y = tg.cast(x, "float64")
+    >>> y.dtype
+    dtype('float64')
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([1., 1.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("cast", "x", x)
     try:
@@ -443,6 +654,15 @@ def cast(x, dtype):
 
 
 def clone(x):
+    """A copy of x that stays in the graph (gradient passes through unchanged), as
+    torch.clone; NumPy: copy.
+
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = tg.clone(x)
+    >>> (y * y).sum().backward()
+    >>> x.grad
+    tensor([2., 4.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("clone", "x", x)
     return apply1(Clone, x)

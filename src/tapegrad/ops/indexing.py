@@ -348,7 +348,14 @@ def take_along_axis(x, indices, axis=-1):
 
 
 def take_along_dim(x, indices, dim=None):
-    """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both)."""
+    """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both).
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
+    >>> tg.take_along_dim(x, tg.argmax(x, axis=1, keepdims=True), 1)
+    tensor([[30.],
+            [60.]])
+    """
     return _along("take_along_dim", x, indices, dim, "dim")
 
 
@@ -477,7 +484,16 @@ def scatter_add(x, dim, index, src):
 def scatter(x, dim, index, src=None, *, value=None):
     """A copy of x with src[i][j] (or `value`) written at row index[i][j] for dim=0
     (PyTorch's scatter without reduce). Where an index repeats, one of the writes wins,
-    as in PyTorch: use scatter_add to accumulate."""
+    as in PyTorch: use scatter_add to accumulate. The gradient reaches x where it was
+    not overwritten, and src at the places written.
+
+    >>> import tapegrad as tg
+    >>> tg.scatter(tg.zeros(3), 0, tg.tensor([2, 0]), tg.tensor([5.0, 6.0]))
+    tensor([6., 0., 5.])
+    >>> tg.scatter(tg.zeros((2, 2)), 1, tg.tensor([[1], [0]]), value=1.0)
+    tensor([[0., 1.],
+            [1., 0.]])
+    """
     x = _operand("scatter", "input", x)
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src and value")

@@ -120,7 +120,17 @@ def matmul(x, y):
 
 
 def dot(x, y):
-    """Dot product of vectors (matmul for matrices)."""
+    """Dot product of vectors (matmul for matrices; a 0-d operand multiplies), as
+    np.dot.
+
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> d = tg.dot(x, tg.tensor([3.0, 4.0]))
+    >>> d.item()
+    11.0
+    >>> d.backward()
+    >>> x.grad
+    tensor([3., 4.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("dot", "x", x)
     if not isinstance(y, Tensor):
@@ -132,7 +142,17 @@ def dot(x, y):
 
 
 def outer(x, y):
-    """Outer product of two vectors."""
+    """Outer product of two vectors: out[i, j] = x[i] * y[j] (inputs of other shapes
+    are flattened, as np.outer).
+
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> o = tg.outer(x, tg.tensor([1.0, 10.0, 100.0]))
+    >>> o.tolist()
+    [[1.0, 10.0, 100.0], [2.0, 20.0, 200.0]]
+    >>> o.sum().backward()
+    >>> x.grad
+    tensor([111., 111.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("outer", "x", x)
     if not isinstance(y, Tensor):
@@ -286,7 +306,18 @@ def _einsum_cotangent(i, ins, out, g, saved, shapes):
 
 
 def einsum(subscripts, *operands):
-    """Einstein summation, e.g. `einsum("ij,jk->ik", a, b)`; `...` is supported."""
+    """Einstein summation, e.g. `einsum("ij,jk->ik", a, b)`; `...` is supported, and
+    the operands may also come as one list (PyTorch). Without `->` the output holds the
+    indices used once, in alphabetical order (NumPy's rule).
+
+    >>> a = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> tg.einsum("ij,j->i", a, tg.tensor([1.0, 1.0])).tolist()
+    [3.0, 7.0]
+    >>> tg.einsum("ii", a).backward()               # the trace
+    >>> a.grad
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     for o in operands:
@@ -635,7 +666,16 @@ def _check_matrix_ord(op, ord):
 
 def svdvals(A):
     """Singular values of the matrices in the last two axes, largest first, as
-    torch.linalg.svdvals (first derivatives only)."""
+    torch.linalg.svdvals (first derivatives only).
+
+    >>> A = tg.tensor([[3.0, 0.0], [0.0, -4.0]], requires_grad=True)
+    >>> tg.linalg.svdvals(A).tolist()
+    [4.0, 3.0]
+    >>> tg.linalg.svdvals(A)[0].backward()          # u v^T of the largest
+    >>> A.grad
+    tensor([[ 0.,  0.],
+            [ 0., -1.]])
+    """
     A = _as_float(A, "svdvals")
     if np.ndim(_raw(A)) < 2:
         raise ValueError(f"svdvals: A must have at least 2 dimensions, got shape "
@@ -646,7 +686,17 @@ def svdvals(A):
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Vector norm over `dim` (all elements when None), as torch.linalg.vector_norm:
     ord 2 (default), any p (including negative), inf, -inf and 0 (count of nonzeros).
-    Finite and scaled at any magnitude; the gradient at x = 0 is 0."""
+    Finite and scaled at any magnitude; the gradient at x = 0 is 0.
+
+    >>> x = tg.tensor([3.0, -4.0], requires_grad=True)
+    >>> tg.linalg.vector_norm(x).item(), tg.linalg.vector_norm(x, 1).item()
+    (5.0, 7.0)
+    >>> tg.linalg.vector_norm(x, float("inf")).item()
+    4.0
+    >>> tg.linalg.vector_norm(x).backward()         # x / |x|
+    >>> x.grad
+    tensor([ 0.6000, -0.8000])
+    """
     axis, keepdims = pick_axis(axis, dim, keepdim if keepdims is None else keepdims, None,
                                "vector_norm")
     ord = _check_ord("vector_norm", ord)
@@ -658,7 +708,16 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdims=None):
     """Matrix norm over the axis pair `dim` (batched over the others), as
     torch.linalg.matrix_norm: ord 'fro', 'nuc', inf, -inf, 1, -1, 2, -2. ord 2, -2 and
-    'nuc' go through the singular values (first derivatives only)."""
+    'nuc' go through the singular values (first derivatives only).
+
+    >>> A = tg.tensor([[3.0, 0.0], [0.0, 4.0]], requires_grad=True)
+    >>> tg.linalg.matrix_norm(A).item(), tg.linalg.matrix_norm(A, "nuc").item()
+    (5.0, 7.0)
+    >>> tg.linalg.matrix_norm(A).backward()         # A / |A|_F
+    >>> A.grad
+    tensor([[0.6000, 0.0000],
+            [0.0000, 0.8000]])
+    """
     if axis is not None:
         dim = axis
     keepdim = check_bool("matrix_norm", "keepdim", keepdim if keepdims is None else keepdims)
@@ -671,7 +730,14 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdim
 def linalg_norm(x, ord=None, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """numpy.linalg.norm / torch.linalg.norm: a vector norm for 1-D input or an int axis,
     a matrix norm for 2-D input with `ord` given or an axis pair; ord None is the 2-norm
-    (Frobenius) of all elements."""
+    (Frobenius) of all elements.
+
+    >>> A = tg.tensor([[3.0, 0.0], [0.0, 4.0]])
+    >>> tg.linalg.norm(A).item(), tg.linalg.norm(A, 2).item()     # Frobenius, spectral
+    (5.0, 4.0)
+    >>> tg.linalg.norm(A, 1, axis=1).tolist()                     # vector norms of rows
+    [3.0, 4.0]
+    """
     op = "linalg.norm"
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
     x = _as_float(x, op)

@@ -31,44 +31,151 @@ def _raw(v):
 
 # (1 - x)(1 + x) rather than 1 - x*x: no cancellation near +-1, where the slope is inf
 Arcsin, arcsin = elementwise(np.arcsin, d=lambda x, out: 1 / np.sqrt((1 - x) * (1 + x)),
-                             doc="Inverse sine. PyTorch: asin. The gradient at +-1 is inf.")
+                             doc="""Inverse sine, in [-pi/2, pi/2]. PyTorch: asin (also
+    tg.asin). d/dx = 1/sqrt(1 - x^2), inf at +-1.
+
+    >>> x = tg.tensor([0.0], requires_grad=True)
+    >>> tg.arcsin(x).sum().backward()
+    >>> x.grad
+    tensor([1.])
+    """)
 Arccos, arccos = elementwise(np.arccos, d=lambda x, out: -1 / np.sqrt((1 - x) * (1 + x)),
-                             doc="Inverse cosine. PyTorch: acos. The gradient at +-1 is "
-                                 "-inf.")
+                             doc="""Inverse cosine, in [0, pi]. PyTorch: acos (also
+    tg.acos). d/dx = -1/sqrt(1 - x^2), -inf at +-1.
+
+    >>> x = tg.tensor([1.0, 0.0], requires_grad=True)
+    >>> tg.arccos(x).tolist()[0]
+    0.0
+    >>> tg.arccos(x[1:]).sum().backward()
+    >>> x.grad
+    tensor([ 0., -1.])
+    """)
 Arctan, arctan = elementwise(np.arctan, d=lambda x, out: 1 / (1 + x * x),
-                             doc="Inverse tangent. PyTorch: atan.")
+                             doc="""Inverse tangent, in (-pi/2, pi/2). PyTorch: atan (also
+    tg.atan). d/dx = 1/(1 + x^2).
+
+    >>> x = tg.tensor([1.0], requires_grad=True)
+    >>> tg.arctan(x).sum().backward()
+    >>> x.grad
+    tensor([0.5000])
+    """)
 # sqrt(x - 1) sqrt(x + 1): x*x would overflow for |x| > 1e154 and cancel near 1
 Arccosh, arccosh = elementwise(np.arccosh,
                                d=lambda x, out: 1 / (np.sqrt(x - 1) * np.sqrt(x + 1)),
-                               doc="Inverse hyperbolic cosine (x >= 1). PyTorch: acosh.")
+                               doc="""Inverse hyperbolic cosine (x >= 1; nan below, as NumPy).
+    PyTorch: acosh (also tg.acosh). d/dx = 1/sqrt(x^2 - 1), inf at 1.
+
+    >>> x = tg.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    >>> tg.arccosh(x)[0].item()
+    0.0
+    >>> tg.arccosh(x[1:]).sum().backward()
+    >>> round(x.grad[1].item(), 6)      # 1/sqrt(3)
+    0.57735
+    """)
 Arctanh, arctanh = elementwise(np.arctanh, d=lambda x, out: 1 / ((1 - x) * (1 + x)),
-                               doc="Inverse hyperbolic tangent (|x| < 1). PyTorch: atanh.")
-Exp2, exp2 = elementwise(np.exp2, d=lambda x, out: out * _LN2, doc="2 ** x.")
+                               doc="""Inverse hyperbolic tangent (|x| < 1; +-inf at +-1).
+    PyTorch: atanh (also tg.atanh). d/dx = 1/(1 - x^2).
+
+    >>> x = tg.tensor([0.0, 0.5], requires_grad=True)
+    >>> tg.arctanh(x).sum().backward()
+    >>> x.grad.tolist()
+    [1.0, 1.3333333730697632]
+    """)
+Exp2, exp2 = elementwise(np.exp2, d=lambda x, out: out * _LN2, doc="""2 ** x. d/dx = 2^x ln 2.
+
+    >>> x = tg.tensor([3.0, -1.0], requires_grad=True)
+    >>> tg.exp2(x).tolist()
+    [8.0, 0.5]
+    >>> tg.exp2(x).sum().backward()
+    >>> [round(v, 4) for v in x.grad.tolist()]
+    [5.5452, 0.3466]
+    """)
 Cbrt, cbrt = elementwise(np.cbrt, d=lambda x, out: 1 / (3 * out * out),
-                         doc="Cube root, real for negative x; the gradient at 0 is inf.")
+                         doc="""Cube root, real for negative x; the gradient at 0 is inf.
+
+    >>> x = tg.tensor([-8.0, 8.0], requires_grad=True)
+    >>> tg.cbrt(x).tolist()
+    [-2.0, 2.0]
+    >>> tg.cbrt(x).sum().backward()
+    >>> [round(v, 4) for v in x.grad.tolist()]      # 1 / (3 x^(2/3))
+    [0.0833, 0.0833]
+    """)
 Deg2rad, deg2rad = elementwise(np.deg2rad, d=_PI / 180,
-                               doc="Degrees to radians. NumPy also: radians.")
+                               doc="""Degrees to radians (x pi / 180). NumPy also: radians.
+
+    >>> round(tg.deg2rad(tg.tensor(180.0)).item(), 5)
+    3.14159
+    """)
 Rad2deg, rad2deg = elementwise(np.rad2deg, d=180 / _PI,
-                               doc="Radians to degrees. NumPy also: degrees.")
-Positive, positive = elementwise(np.positive, d=1, doc="+x (a copy).")
+                               doc="""Radians to degrees (x 180 / pi). NumPy also: degrees.
+
+    >>> x = tg.tensor([3.141592653589793], dtype="float64", requires_grad=True)
+    >>> tg.rad2deg(x).tolist()
+    [180.0]
+    >>> tg.rad2deg(x).sum().backward()
+    >>> round(x.grad.item(), 4)
+    57.2958
+    """)
+Positive, positive = elementwise(np.positive, d=1, doc="""+x (a copy, gradient 1), NumPy's positive.
+
+    >>> tg.positive(tg.tensor([-1.0, 2.0]))
+    tensor([-1.,  2.])
+    """)
 
 # piecewise constant: the gradient is 0 everywhere, jumps included (as PyTorch)
-Floor, floor = elementwise(np.floor, d=0, doc="Largest integer <= x; zero gradient.")
-Ceil, ceil = elementwise(np.ceil, d=0, doc="Smallest integer >= x; zero gradient.")
+Floor, floor = elementwise(np.floor, d=0, doc="""Largest integer <= x, as a float; zero gradient.
+
+    >>> x = tg.tensor([-1.5, 1.5], requires_grad=True)
+    >>> tg.floor(x).tolist()
+    [-2.0, 1.0]
+    >>> tg.floor(x).sum().backward()
+    >>> x.grad
+    tensor([0., 0.])
+    """)
+Ceil, ceil = elementwise(np.ceil, d=0, doc="""Smallest integer >= x, as a float; zero gradient.
+
+    >>> tg.ceil(tg.tensor([-1.5, 1.2]))
+    tensor([-1.,  2.])
+    """)
 Rint, rint = elementwise(np.rint, d=0,
-                         doc="x rounded to the nearest integer, halves to even; zero "
-                             "gradient.")
-Trunc, trunc = elementwise(np.trunc, d=0, doc="x rounded towards 0; zero gradient.")
-Fix, fix = elementwise(np.fix, d=0, doc="x rounded towards 0 (as trunc); zero gradient.")
+                         doc="""x rounded to the nearest integer, halves to even; zero
+    gradient.
+
+    >>> tg.rint(tg.tensor([0.5, 1.5, 2.7]))
+    tensor([0., 2., 3.])
+    """)
+Trunc, trunc = elementwise(np.trunc, d=0, doc="""x rounded towards 0; zero gradient.
+
+    >>> tg.trunc(tg.tensor([-1.7, 1.7]))
+    tensor([-1.,  1.])
+    """)
+Fix, fix = elementwise(np.fix, d=0, doc="""x rounded towards 0 (NumPy's fix; as trunc); zero
+    gradient.
+
+    >>> tg.fix(tg.tensor([-2.5, 2.5]))
+    tensor([-2.,  2.])
+    """)
 Heaviside, heaviside = elementwise(
     np.heaviside, d=(0, 0),
-    doc="0 where x < 0, `y` where x == 0, 1 where x > 0 (NumPy's x2, PyTorch's values); "
-        "zero gradient to both (PyTorch has none).")
+    doc="""0 where x < 0, `y` where x == 0, 1 where x > 0 (NumPy's x2, PyTorch's values);
+    zero gradient to both (PyTorch has none).
+
+    >>> tg.heaviside(tg.tensor([-2.0, 0.0, 3.0]), 0.5)
+    tensor([0.0000, 0.5000, 1.0000])
+    """)
 
 # d/dx = sign(x) * sign(y) (+-1, 0 at x = 0 as PyTorch); y only gives a sign: d/dy = 0
 Copysign, copysign = elementwise(
     np.copysign, d=(lambda x, y, out: np.sign(x) * np.copysign(1.0, y), 0),
-    doc="|x| with the sign of y. d/dx is +-1 (0 at x = 0, as PyTorch); d/dy is 0.")
+    doc="""|x| with the sign of y. d/dx is +-1 (0 at x = 0, as PyTorch); d/dy is 0.
+
+    >>> x = tg.tensor([2.0, -3.0], requires_grad=True)
+    >>> tg.copysign(x, -1.0).tolist()
+    [-2.0, -3.0]
+    >>> tg.copysign(x, -1.0).sum().backward()
+    >>> x.grad
+    tensor([-1.,  1.])
+    """)
 
 
 # ------------------------------------------------------------------ classes
@@ -318,48 +425,110 @@ def _binary(name, x, y, xname="x", yname="y"):
 
 def hypot(x, y):
     """sqrt(x^2 + y^2) without overflow; the gradient at (0, 0) is 0 (as tg.norm; PyTorch
-    gives NaN)."""
+    gives NaN).
+
+    >>> x = tg.tensor(3.0, requires_grad=True)
+    >>> y = tg.tensor(4.0, requires_grad=True)
+    >>> h = tg.hypot(x, y)
+    >>> h.backward()
+    >>> h.item(), x.grad.item(), y.grad.item()
+    (5.0, 0.6000000238418579, 0.800000011920929)
+    """
     return apply2(Hypot, *_binary("hypot", x, y))
 
 
 def arctan2(x1, x2):
     """The angle of (x2, x1), in (-pi, pi], NumPy broadcasting. PyTorch: atan2. The
-    gradient at the origin is 0, as PyTorch's."""
+    gradient at the origin is 0, as PyTorch's. d/dx1 = x2/r^2, d/dx2 = -x1/r^2.
+
+    >>> y = tg.tensor(1.0, requires_grad=True)
+    >>> x = tg.tensor(1.0, requires_grad=True)
+    >>> a = tg.arctan2(y, x)
+    >>> round(a.item(), 4)          # pi / 4
+    0.7854
+    >>> a.backward()
+    >>> y.grad.item(), x.grad.item()
+    (0.5, -0.5)
+    """
     return apply2(Arctan2, *_binary("arctan2", x1, x2, "x1", "x2"))
 
 
 def logaddexp(x, y):
     """log(exp(x) + exp(y)) without overflow; -inf inputs give finite gradients (a -inf
-    input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp)."""
+    input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp).
+
+    >>> x = tg.tensor([1000.0, 0.0], requires_grad=True)
+    >>> r = tg.logaddexp(x, tg.tensor([1000.0, float("-inf")]))
+    >>> [round(v, 2) for v in r.tolist()]           # no overflow
+    [1000.69, 0.0]
+    >>> r.sum().backward()
+    >>> x.grad
+    tensor([0.5000, 1.0000])
+    """
     return apply2(Logaddexp, *_binary("logaddexp", x, y))
 
 
 def logaddexp2(x, y):
     """log2(2**x + 2**y) without overflow; -inf inputs give finite gradients, as
-    logaddexp."""
+    logaddexp.
+
+    >>> x = tg.tensor(3.0, requires_grad=True)
+    >>> r = tg.logaddexp2(x, 3.0)       # log2(8 + 8)
+    >>> r.backward()
+    >>> r.item(), x.grad.item()
+    (4.0, 0.5)
+    """
     return apply2(Logaddexp2, *_binary("logaddexp2", x, y))
 
 
 def sinc(x):
     """sin(pi x) / (pi x), 1 at 0 (NumPy's and PyTorch's normalized sinc). Its first and
-    second derivatives at 0 are exact (0 and -pi^2/3)."""
+    second derivatives at 0 are exact (0 and -pi^2/3).
+
+    >>> x = tg.tensor([0.0, 0.5], dtype="float64", requires_grad=True)
+    >>> [round(v, 4) for v in tg.sinc(x).tolist()]      # 1, 2/pi
+    [1.0, 0.6366]
+    >>> tg.sinc(x).sum().backward()
+    >>> round(x.grad[1].item(), 4)                      # -4/pi
+    -1.2732
+    """
     return apply(Sinc, _unary("sinc", x))
 
 
 def fmax(x, y):
     """Elementwise maximum ignoring NaN: where one input is NaN the other is the result
-    and gets the whole gradient; ties split it evenly (as maximum)."""
+    and gets the whole gradient; ties split it evenly (as maximum).
+
+    >>> x = tg.tensor([1.0, float("nan")], requires_grad=True)
+    >>> y = tg.tensor([2.0, 3.0], requires_grad=True)
+    >>> tg.fmax(x, y).tolist()
+    [2.0, 3.0]
+    >>> tg.fmax(x, y).sum().backward()
+    >>> x.grad, y.grad
+    (tensor([0., 0.]), tensor([1., 1.]))
+    """
     return apply2(Fmax, *_binary("fmax", x, y))
 
 
 def fmin(x, y):
-    """Elementwise minimum ignoring NaN, with fmax's gradient conventions."""
+    """Elementwise minimum ignoring NaN, with fmax's gradient conventions (NumPy's and
+    PyTorch's fmin).
+
+    >>> tg.fmin(tg.tensor([1.0, float("nan")]), tg.tensor([2.0, 3.0]))
+    tensor([1., 3.])
+    """
     return apply2(Fmin, *_binary("fmin", x, y))
 
 
 def round(x, decimals=0):
     """x rounded to `decimals` decimal places (negative: tens, hundreds, ...), halves to
-    even, as NumPy and PyTorch; zero gradient."""
+    even, as NumPy and PyTorch; zero gradient. NumPy also: around.
+
+    >>> tg.round(tg.tensor([0.5, 1.5, 2.5]))
+    tensor([0., 2., 2.])
+    >>> tg.round(tg.tensor([1234.5678], dtype="float64"), decimals=-2).tolist()
+    [1200.0]
+    """
     x = _unary("round", x)
     return apply(Round, x, decimals=check_int("round", "decimals", decimals))
 
@@ -367,7 +536,15 @@ def round(x, decimals=0):
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf` (None: the
     dtype's largest/smallest finite value), as NumPy and PyTorch. The gradient passes
-    where x is finite and is 0 where a value was replaced."""
+    where x is finite and is 0 where a value was replaced.
+
+    >>> x = tg.tensor([1.0, float("nan"), float("inf")], requires_grad=True)
+    >>> tg.nan_to_num(x, posinf=9.0).tolist()
+    [1.0, 0.0, 9.0]
+    >>> tg.nan_to_num(x, posinf=9.0).sum().backward()
+    >>> x.grad
+    tensor([1., 0., 0.])
+    """
     x = _unary("nan_to_num", x)
     nan = check_number("nan_to_num", "nan", nan)
     if posinf is not None:
@@ -379,7 +556,16 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 def float_power(x, y):
     """x ** y computed in float64 (complex128 for complex inputs) whatever the inputs'
-    dtypes, as NumPy and PyTorch; the gradient flows back in each input's dtype."""
+    dtypes, as NumPy and PyTorch; the gradient flows back in each input's dtype.
+
+    >>> x = tg.tensor([2.0], requires_grad=True)
+    >>> y = tg.float_power(x, 3)
+    >>> y.dtype, y.tolist()
+    (dtype('float64'), [8.0])
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([12.])
+    """
     return _pow(_wide("float_power", "x", x), _wide("float_power", "y", y))
 
 

@@ -278,24 +278,64 @@ def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Mean over `axis`. TF: reduce_mean."""
+    """Mean over `axis` (None: all elements). TF: reduce_mean; PyTorch's dim= and
+    keepdim= are accepted too.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 2.0], [3.0, 6.0]], requires_grad=True)
+    >>> tg.mean(x, axis=1).tolist()
+    [1.5, 4.5]
+    >>> tg.mean(x).backward()
+    >>> x.grad
+    tensor([[0.2500, 0.2500],
+            [0.2500, 0.2500]])
+    """
     return _reduce(Mean, x, axis, keepdims, dim, keepdim)
 
 
 def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Product over `axis`. TF: reduce_prod."""
+    """Product over `axis`. TF: reduce_prod. The gradient is exact with zeros in the
+    input (no division by x).
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([2.0, 0.0, 3.0], requires_grad=True)
+    >>> tg.prod(x).backward()
+    >>> x.grad
+    tensor([0., 6., 0.])
+    """
     return _reduce(Prod, x, axis, keepdims, dim, keepdim)
 
 
 def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Largest element over `axis`, values only (tied maxima share the gradient).
-    TF: reduce_max."""
+    TF: reduce_max; NumPy: amax/max; PyTorch: amax.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 5.0], [5.0, 2.0]], requires_grad=True)
+    >>> tg.amax(x, axis=1).tolist()
+    [5.0, 5.0]
+    >>> tg.amax(x).backward()           # two tied maxima share the gradient
+    >>> x.grad
+    tensor([[0.0000, 0.5000],
+            [0.5000, 0.0000]])
+    """
     _check_nonempty(x, "amax")
     return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
 def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Smallest element over `axis`, values only. TF: reduce_min."""
+    """Smallest element over `axis`, values only (ties share the gradient, as amax).
+    TF: reduce_min; NumPy: amin/min; PyTorch: amin.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+    >>> tg.amin(x, axis=0).tolist()
+    [1.0, 2.0]
+    >>> tg.amin(x, axis=0).sum().backward()
+    >>> x.grad
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
     _check_nonempty(x, "amin")
     return _reduce(Min, x, axis, keepdims, dim, keepdim)
 
@@ -321,7 +361,17 @@ def max(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
 
 
 def min(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
-    """The smallest element; `(values, indices)` given a dimension, as `max`."""
+    """The smallest element; `(values, indices)` given a dimension, as `max` (and
+    torch.min); with a tensor second argument, the elementwise minimum.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[4.0, 1.0], [2.0, 3.0]])
+    >>> tg.min(x)
+    tensor(1.)
+    >>> values, indices = tg.min(x, 1)
+    >>> values, indices
+    (tensor([1., 2.]), tensor([1, 0]))
+    """
     return _max_min(x, dim, keepdim, axis, keepdims, "min")
 
 
@@ -377,7 +427,16 @@ def _ddof(ddof, correction, unbiased, op):
 def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         correction=None, unbiased=None):
     """Variance over `axis`. As PyTorch, the default is the unbiased estimate
-    (correction=1); pass `ddof=0` for NumPy's and TF's population variance."""
+    (correction=1); pass `ddof=0` for NumPy's and TF's population variance.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0, 6.0], requires_grad=True)
+    >>> tg.var(x).item(), tg.var(x, ddof=0).item()
+    (7.0, 4.666666507720947)
+    >>> tg.var(x).backward()                # 2 (x - mean) / (n - 1)
+    >>> x.grad
+    tensor([-2., -1.,  3.])
+    """
     return _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "var")
 
 
@@ -401,14 +460,34 @@ def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         correction=None, unbiased=None):
     """Standard deviation, sqrt(var(...)); same defaults as `var`. Where the variance is
     0 (a constant input) the gradient is 0, as in PyTorch: sqrt's infinite slope there
-    times var's zero slope would be NaN."""
+    times var's zero slope would be NaN.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 3.0], requires_grad=True)
+    >>> tg.std(x, ddof=0).item(), round(tg.std(x).item(), 4)      # NumPy's, PyTorch's
+    (1.0, 1.4142)
+    >>> tg.std(x, ddof=0).backward()
+    >>> x.grad
+    tensor([-0.5000,  0.5000])
+    """
     v = _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, "std")
     nonzero = v != 0                          # NaN stays NaN; no branch on values (traces)
     return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """log(sum(exp(x))) over `axis`, stable for large |x|. TF: reduce_logsumexp."""
+    """log(sum(exp(x))) over `axis`, stable for large |x|. TF: reduce_logsumexp. The
+    gradient is softmax(x); an all -inf slice gives -inf with gradient 0.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1000.0, 1000.0], requires_grad=True)
+    >>> y = tg.logsumexp(x)
+    >>> round(y.item(), 2)                  # 1000 + log 2, no overflow
+    1000.69
+    >>> y.backward()
+    >>> x.grad
+    tensor([0.5000, 0.5000])
+    """
     return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
 
 
@@ -458,7 +537,14 @@ def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Product treating NaN as one (`np.nanprod`)."""
+    """Product treating NaN as one (`np.nanprod`); NaN positions get zero gradient.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([2.0, float("nan"), 3.0], requires_grad=True)
+    >>> tg.nanprod(x).backward()
+    >>> tg.nanprod(x).item(), x.grad.tolist()
+    (6.0, [3.0, 0.0, 2.0])
+    """
     x, nan = _nan_mask(x, "nanprod")
     return _reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims, dim,
                    keepdim, "nanprod")
@@ -466,12 +552,24 @@ def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Largest non-NaN element (`np.nanmax`); an all-NaN slice gives NaN. Ties share the
-    gradient as in `amax`."""
+    gradient as in `amax`; NaN positions get none.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+    >>> tg.nanmax(x).backward()
+    >>> tg.nanmax(x).item(), x.grad.tolist()
+    (3.0, [0.0, 0.0, 1.0])
+    """
     return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmax", Max, -np.inf)
 
 
 def nanmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN."""
+    """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN.
+
+    >>> import tapegrad as tg
+    >>> tg.nanmin(tg.tensor([[1.0, float("nan")], [float("nan"), float("nan")]]), axis=1)
+    tensor([ 1., nan])
+    """
     return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmin", Min, np.inf)
 
 
@@ -487,13 +585,25 @@ def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
 
 def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
     """Variance of the non-NaN elements (`np.nanvar`: ddof=0 by default); NaN positions
-    get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN."""
+    get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+    >>> tg.nanvar(x).backward()
+    >>> tg.nanvar(x).item(), x.grad.tolist()
+    (1.0, [-1.0, 0.0, 1.0])
+    """
     return _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanvar")
 
 
 def nanstd(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
     """Standard deviation of the non-NaN elements (`np.nanstd`), sqrt(nanvar); 0 where
-    the variance is 0, with gradient 0 there (as `std`)."""
+    the variance is 0, with gradient 0 there (as `std`).
+
+    >>> import tapegrad as tg
+    >>> tg.nanstd(tg.tensor([1.0, float("nan"), 3.0]))
+    tensor(1.)
+    """
     v = _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanstd")
     nonzero = v != 0
     return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
@@ -519,12 +629,24 @@ def _nanvar(x, axis, keepdims, dim, keepdim, ddof, op):
 
 
 def nanargmax(x, axis=None, keepdims=False):
-    """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient)."""
+    """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient). An
+    all-NaN slice raises ValueError, as NumPy.
+
+    >>> import tapegrad as tg
+    >>> tg.nanargmax(tg.tensor([float("nan"), 3.0, 1.0]))
+    tensor(1)
+    """
     return _nanarg(x, axis, keepdims, "nanargmax", np.nanargmax)
 
 
 def nanargmin(x, axis=None, keepdims=False):
-    """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient)."""
+    """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient). An
+    all-NaN slice raises ValueError, as NumPy.
+
+    >>> import tapegrad as tg
+    >>> tg.nanargmin(tg.tensor([float("nan"), 3.0, 1.0]))
+    tensor(2)
+    """
     return _nanarg(x, axis, keepdims, "nanargmin", np.nanargmin)
 
 
@@ -539,20 +661,43 @@ def _nanarg(x, axis, keepdims, op, fn):
 
 
 def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Peak to peak, max - min along `axis` (`np.ptp`)."""
+    """Peak to peak, max - min along `axis` (`np.ptp`).
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 4.0], [0.0, 7.0]], requires_grad=True)
+    >>> tg.ptp(x, axis=1).tolist()
+    [3.0, 7.0]
+    >>> tg.ptp(x).backward()                # max 7, min 0
+    >>> x.grad
+    tensor([[ 0.,  0.],
+            [-1.,  1.]])
+    """
     _check_nonempty(x, "ptp")
     return (_reduce(Max, x, axis, keepdims, dim, keepdim, "ptp")
             - _reduce(Min, x, axis, keepdims, dim, keepdim, "ptp"))
 
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the largest element (int64, never requires grad)."""
+    """Index of the largest element (int64, never requires grad); the first one on
+    ties. Without `axis`, an index into the flattened tensor.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+    >>> tg.argmax(x), tg.argmax(x, axis=1)
+    (tensor(2), tensor([1, 0]))
+    """
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
     return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the smallest element (int64, never requires grad)."""
+    """Index of the smallest element (int64, never requires grad); the first one on
+    ties. Without `axis`, an index into the flattened tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.argmin(tg.tensor([[1.0, 5.0], [7.0, 0.0]]), axis=0)
+    tensor([0, 1])
+    """
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmin")
     return make(np.argmin(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 

@@ -305,14 +305,29 @@ def cumprod(x, axis=None, dtype=None, *, dim=None):
 
 
 def nancumsum(x, axis=None, dtype=None, *, dim=None):
-    """`np.nancumsum`: cumsum with NaN counted as 0 (zero gradient there)."""
+    """`np.nancumsum`: cumsum with NaN counted as 0 (zero gradient there).
+
+    >>> import tapegrad as tg
+    >>> tg.nancumsum(tg.tensor([1.0, float("nan"), 2.0]))
+    tensor([1., 1., 3.])
+    """
     x = _operand(x, "nancumsum")
     nan = _nan_positions(x)
     return cumsum(where(nan, 0.0, x) if nan.any() else x, axis, dtype, dim=dim)
 
 
 def nancumprod(x, axis=None, dtype=None, *, dim=None):
-    """`np.nancumprod`: cumprod with NaN counted as 1 (zero gradient there)."""
+    """`np.nancumprod`: cumprod with NaN counted as 1 (zero gradient there).
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([2.0, float("nan"), 3.0], requires_grad=True)
+    >>> y = tg.nancumprod(x)
+    >>> y.tolist()
+    [2.0, 2.0, 6.0]
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([5., 0., 2.])
+    """
     x = _operand(x, "nancumprod")
     nan = _nan_positions(x)
     return cumprod(where(nan, 1.0, x) if nan.any() else x, axis, dtype, dim=dim)
@@ -349,7 +364,18 @@ def cummax(x, dim=None, *, axis=None):
 
 
 def cummin(x, dim=None, *, axis=None):
-    """Running minimum along `dim`, `(values, indices)` as `torch.cummin`."""
+    """Running minimum along `dim`, `(values, indices)` as `torch.cummin`; the gradient
+    of values goes to the element each running minimum came from.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([3.0, 1.0, 2.0, 0.0], requires_grad=True)
+    >>> values, indices = tg.cummin(x, 0)
+    >>> values.tolist(), indices.tolist()
+    ([3.0, 1.0, 1.0, 0.0], [0, 1, 1, 3])
+    >>> values.sum().backward()
+    >>> x.grad
+    tensor([1., 2., 0., 1.])
+    """
     return _cum_extremum(x, dim, axis, "cummin")
 
 

@@ -276,7 +276,17 @@ class Stack(Op):
 # ------------------------------------------------------------------ public functions
 
 def reshape(x, shape, *more):
-    """x with a new shape; one entry may be -1."""
+    """x with a new shape (a tuple, or the sizes as separate arguments); one entry may
+    be -1. The gradient is reshaped back.
+
+    >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    >>> y = tg.reshape(x, (2, -1))
+    >>> y.tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> (y * tg.tensor([[1.0], [10.0]])).sum().backward()
+    >>> x.grad
+    tensor([ 1.,  1., 10., 10.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("reshape", "x", x)
     if more:
@@ -328,7 +338,15 @@ def _size(x):
 
 
 def transpose(x, axes=None, *more):
-    """Permute axes (reverse them when `axes` is None). TF: transpose(perm=)."""
+    """Permute axes (reverse them when `axes` is None). TF: transpose(perm=); PyTorch:
+    permute.
+
+    >>> x = tg.tensor([[1.0, 2.0, 3.0]])
+    >>> tg.transpose(x).tolist()
+    [[1.0], [2.0], [3.0]]
+    >>> tg.transpose(tg.ones((2, 3, 4)), (1, 2, 0)).shape
+    (3, 4, 2)
+    """
     if not isinstance(x, Tensor):
         x = check_operand("transpose", "x", x)
     nd = np.ndim(_raw(x))
@@ -349,7 +367,11 @@ def transpose(x, axes=None, *more):
 
 
 def swapaxes(x, axis1, axis2):
-    """Exchange two axes."""
+    """Exchange two axes (PyTorch also: transpose(x, dim0, dim1)).
+
+    >>> tg.swapaxes(tg.ones((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
     if not isinstance(x, Tensor):
         x = check_operand("swapaxes", "x", x)
     nd = np.ndim(_raw(x))
@@ -361,7 +383,12 @@ def swapaxes(x, axis1, axis2):
 
 def squeeze(x, axis=None, *, dim=None):
     """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
-    an axis whose size is not 1 raises."""
+    an axis whose size is not 1 raises.
+
+    >>> x = tg.ones((1, 2, 1))
+    >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape
+    ((2,), (2, 1))
+    """
     if not isinstance(x, Tensor):
         x = check_operand("squeeze", "x", x)
     if dim is not None:
@@ -380,7 +407,13 @@ def squeeze(x, axis=None, *, dim=None):
 
 
 def expand_dims(x, axis):
-    """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze)."""
+    """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze); negative axes
+    count from the end of the result.
+
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> tg.expand_dims(x, 0).shape, tg.expand_dims(x, -1).shape
+    ((1, 2), (2, 1))
+    """
     if not isinstance(x, Tensor):
         x = check_operand("expand_dims", "x", x)
     shape = list(np.shape(_raw(x)))
@@ -389,12 +422,21 @@ def expand_dims(x, axis):
 
 
 def unsqueeze(x, dim):
-    """PyTorch spelling of expand_dims."""
+    """PyTorch spelling of expand_dims: a size-1 axis inserted at `dim`.
+
+    >>> tg.unsqueeze(tg.tensor([1.0, 2.0]), 1).shape
+    (2, 1)
+    """
     return expand_dims(x, dim)
 
 
 def flatten(x, start_dim=0, end_dim=-1):
-    """Merge axes start_dim..end_dim into one (all axes by default)."""
+    """Merge axes start_dim..end_dim into one (all axes by default), as torch.flatten.
+
+    >>> x = tg.ones((2, 3, 4))
+    >>> tg.flatten(x).shape, tg.flatten(x, 1).shape
+    ((24,), (2, 12))
+    """
     if not isinstance(x, Tensor):
         x = check_operand("flatten", "x", x)
     shape = np.shape(_raw(x))
@@ -410,7 +452,17 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def broadcast_to(x, shape):
-    """x broadcast to `shape` following NumPy's rules."""
+    """x broadcast to `shape` following NumPy's rules (PyTorch: expand). The gradient
+    sums over the broadcast axes.
+
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = tg.broadcast_to(x, (3, 2))
+    >>> y.shape
+    (3, 2)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([3., 3.])
+    """
     if not isinstance(x, Tensor):
         x = check_operand("broadcast_to", "x", x)
     shape = _int_shape("broadcast_to", (shape,) if isinstance(shape, (int, np.integer))
@@ -496,7 +548,16 @@ def _check_view_write(t):
 
 
 def concatenate(tensors, axis=0, *, dim=None):
-    """Join along an existing axis. TF: concat."""
+    """Join along an existing axis (dim= also accepted). TF: concat; PyTorch: cat.
+
+    >>> a = tg.tensor([[1.0, 2.0]], requires_grad=True)
+    >>> c = tg.concatenate([a, tg.tensor([[3.0, 4.0]])])
+    >>> c.tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> tg.concatenate([a, a], axis=1).sum().backward()
+    >>> a.grad
+    tensor([[2., 2.]])
+    """
     if dim is not None:
         axis = dim
     tensors = _tensor_list("concatenate", tensors)
@@ -528,7 +589,17 @@ def _tensor_list(op, tensors):
 
 
 def stack(tensors, axis=0, *, dim=None):
-    """Join along a new axis."""
+    """Join equally shaped tensors along a new axis (dim= also accepted); each input
+    gets its slice of the gradient.
+
+    >>> a = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> s = tg.stack([a, tg.tensor([3.0, 4.0])], axis=1)
+    >>> s.tolist()
+    [[1.0, 3.0], [2.0, 4.0]]
+    >>> (s * tg.tensor([10.0, 1.0])).sum().backward()
+    >>> a.grad
+    tensor([10., 10.])
+    """
     if dim is not None:
         axis = dim
     tensors = _tensor_list("stack", tensors)
@@ -542,7 +613,14 @@ def stack(tensors, axis=0, *, dim=None):
 def split(x, split_size_or_sections, axis=0, *, dim=None):
     """Split along `axis`: an int is a chunk size (PyTorch) and a list gives the sizes.
 
-    TF's `num_or_size_splits` also works: pass a list of sizes.
+    TF's `num_or_size_splits` also works: pass a list of sizes. Returns a list of
+    tensors; the last chunk may be smaller.
+
+    >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
+    >>> [t.tolist() for t in tg.split(x, 2)]
+    [[1.0, 2.0], [3.0, 4.0], [5.0]]
+    >>> [t.tolist() for t in tg.split(x, [1, 4])]
+    [[1.0], [2.0, 3.0, 4.0, 5.0]]
     """
     if not isinstance(x, Tensor):
         x = check_operand("split", "x", x)

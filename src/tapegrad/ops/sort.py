@@ -176,7 +176,15 @@ def partition(x, kth, axis=-1, kind="introselect"):
 
 
 def argpartition(x, kth, axis=-1, kind="introselect"):
-    """`np.argpartition`: the indices that would partition x (int64, no gradient)."""
+    """`np.argpartition`: the indices that would partition x (int64, no gradient): the
+    kth position holds the kth smallest, smaller ones before it, larger after.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([3.0, 1.0, 2.0, 0.0])
+    >>> i = tg.argpartition(x, 1)
+    >>> x[i[1]].item(), sorted(x[i[:2]].tolist())
+    (1.0, [0.0, 1.0])
+    """
     a = np.asarray(x._data if isinstance(x, Tensor) else
                    check_operand("argpartition", "x", x))
     if axis is None:

@@ -77,7 +77,15 @@ yn = _binary(_S.yv, "yn")
 
 def polygamma(n, x):
     """The n-th derivative of digamma; n a whole number (an int, or an integer array of one
-    value), differentiable in x."""
+    value), differentiable in x.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.scipy import special
+    >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
+    >>> special.polygamma(1, x).backward()
+    >>> round(special.polygamma(1, x).item(), 6), round(x.grad.item(), 6)   # pi^2/6, -2 zeta(3)
+    (1.644934, -2.404114)
+    """
     nn = raw(n)
     if np.ndim(nn) == 0 and float(nn) == int(nn):
         return _S.polygamma(int(nn), f64(x))
@@ -89,19 +97,43 @@ def polygamma(n, x):
 
 
 def multigammaln(a, d):
-    """log of the multivariate gamma function of dimension d."""
+    """log of the multivariate gamma function of dimension d (needs a > (d - 1) / 2);
+    differentiable in a.
+
+    >>> from tapegrad.scipy import special
+    >>> round(special.multigammaln(2.5, 2).item(), 6)
+    0.857048
+    """
     return _S.multigammaln(f64(a), d)
 
 
 def betainc(a, b, x):
-    """Regularized incomplete beta I_x(a, b); differentiable in x."""
+    """Regularized incomplete beta I_x(a, b); differentiable in x (a and b are
+    constants).
+
+    >>> from tapegrad.scipy import special
+    >>> special.betainc(2.0, 3.0, 0.5).item()
+    0.6875
+    """
     return _S.betainc(f64(a), f64(b), f64(x))
 
 
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """log(sum(b * exp(a))) over `axis`, stable for large |a| (scipy.special.logsumexp).
     With `b`, the weights may be negative: `return_sign=True` gives (log|sum|, sign);
-    otherwise a negative sum gives nan, as in SciPy."""
+    otherwise a negative sum gives nan, as in SciPy.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.scipy import special
+    >>> a = tg.tensor([0.0, 0.0], dtype="float64", requires_grad=True)
+    >>> special.logsumexp(a, b=[2.0, -1.0]).item()          # log(2 - 1)
+    0.0
+    >>> special.logsumexp(a).backward()
+    >>> a.grad
+    tensor([0.5000, 0.5000], dtype=float64)
+    >>> special.logsumexp([0.0, 0.0], b=[1.0, -2.0], return_sign=True)
+    (tensor(0., dtype=float64), tensor(-1., dtype=float64))
+    """
     a = f64(a)
     if b is None:
         out = _ops.logsumexp(a, axis=axis, keepdims=keepdims)
@@ -126,12 +158,29 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
 
 
 def softmax(x, axis=None):
-    """exp(x) / sum(exp(x)) over `axis` (None: over all elements, as SciPy)."""
+    """exp(x) / sum(exp(x)) over `axis` (None: over all elements, as SciPy).
+
+    >>> from tapegrad.scipy import special
+    >>> special.softmax([[0.0, 0.0], [0.0, 0.0]]).tolist()
+    [[0.25, 0.25], [0.25, 0.25]]
+    >>> special.softmax([[0.0, 0.0], [0.0, 0.0]], axis=1).tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
     x = f64(x)
     return _ops.exp(x - _ops.logsumexp(x, axis=axis, keepdims=True))
 
 
 def log_softmax(x, axis=None):
-    """x - logsumexp(x) over `axis` (None: over all elements, as SciPy)."""
+    """x - logsumexp(x) over `axis` (None: over all elements, as SciPy).
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.scipy import special
+    >>> x = tg.tensor([1.0, 1.0], dtype="float64", requires_grad=True)
+    >>> [round(v, 6) for v in special.log_softmax(x).tolist()]    # -log 2
+    [-0.693147, -0.693147]
+    >>> special.log_softmax(x)[0].backward()
+    >>> x.grad
+    tensor([ 0.5000, -0.5000], dtype=float64)
+    """
     x = f64(x)
     return x - _ops.logsumexp(x, axis=axis, keepdims=True)

@@ -230,7 +230,13 @@ def _check_forward(f, args, i, numeric, atol, rtol, raise_exception=True, name=N
 
 def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   **kwargs) -> bool:
-    """gradcheck of the first derivatives: checks second-order rules (create_graph)."""
+    """gradcheck of the first derivatives: checks second-order rules (create_graph)
+    against finite differences of the gradient. Use float64 inputs.
+
+    >>> x = tg.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    >>> tg.gradgradcheck(lambda x: (x ** 3).sum(), [x])
+    True
+    """
     _check_args("gradgradcheck", f, inputs, (("eps", eps), ("atol", atol), ("rtol", rtol)),
                 ())
     prepared = _prepare(inputs)

@@ -6,6 +6,13 @@ from ._common import f64, outside, raw, standardize
 
 
 def logpdf(x, a, b, loc=0.0, scale=1.0):
+    """log of the Beta(a, b) density at x on [loc, loc + scale]; -inf outside (with zero
+    gradient there). Differentiable in x, a, b, loc and scale.
+
+    >>> from tapegrad.scipy.stats import beta
+    >>> round(beta.logpdf(0.5, 2.0, 3.0).item(), 6)        # log(3/2)
+    0.405465
+    """
     z, log_scale = standardize(x, loc, scale)
     a, b = f64(a), f64(b)
     out = (special.xlogy(a - 1, z) + special.xlog1py(b - 1, -z) - special.betaln(a, b)
@@ -15,13 +22,35 @@ def logpdf(x, a, b, loc=0.0, scale=1.0):
 
 
 def pdf(x, a, b, loc=0.0, scale=1.0):
+    """The Beta(a, b) density at x, exp(logpdf); 0 outside [loc, loc + scale].
+
+    >>> from tapegrad.scipy.stats import beta
+    >>> round(beta.pdf(0.5, 2.0, 3.0).item(), 6), beta.pdf(1.5, 2.0, 3.0).item()
+    (1.5, 0.0)
+    """
     return ops.exp(logpdf(x, a, b, loc, scale))
 
 
 def cdf(x, a, b, loc=0.0, scale=1.0):
+    """P(X <= x) = betainc(a, b, z) with z clipped to [0, 1]; differentiable in x (the
+    density), loc and scale.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.scipy.stats import beta
+    >>> x = tg.tensor(0.5, dtype="float64", requires_grad=True)
+    >>> beta.cdf(x, 2.0, 3.0).backward()
+    >>> beta.cdf(x, 2.0, 3.0).item(), round(x.grad.item(), 6)
+    (0.6875, 1.5)
+    """
     z, _ = standardize(x, loc, scale)
     return special.betainc(f64(a), f64(b), ops.clip(z, 0.0, 1.0))
 
 
 def logcdf(x, a, b, loc=0.0, scale=1.0):
+    """log P(X <= x), the log of cdf.
+
+    >>> from tapegrad.scipy.stats import beta
+    >>> round(beta.logcdf(0.5, 2.0, 3.0).item(), 6)
+    -0.374693
+    """
     return ops.log(cdf(x, a, b, loc, scale))

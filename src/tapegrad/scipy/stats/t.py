@@ -8,6 +8,13 @@ from ._common import LOG_PI, f64, raw, standardize
 
 
 def logpdf(x, df, loc=0.0, scale=1.0):
+    """log of Student's t density with df degrees of freedom; differentiable in x, df,
+    loc and scale.
+
+    >>> from tapegrad.scipy.stats import t
+    >>> round(t.logpdf(0.0, 1.0).item(), 6)         # Cauchy: -log(pi)
+    -1.14473
+    """
     z, log_scale = standardize(x, loc, scale)
     df = f64(df)
     return (special.lgamma((df + 1) / 2) - special.lgamma(df / 2) - 0.5 * (ops.log(df) + LOG_PI)
@@ -15,10 +22,26 @@ def logpdf(x, df, loc=0.0, scale=1.0):
 
 
 def pdf(x, df, loc=0.0, scale=1.0):
+    """Student's t density, exp(logpdf).
+
+    >>> from tapegrad.scipy.stats import t
+    >>> round(t.pdf(0.0, 1.0).item(), 6)            # 1 / pi
+    0.31831
+    """
     return ops.exp(logpdf(x, df, loc, scale))
 
 
 def cdf(x, df, loc=0.0, scale=1.0):
+    """P(X <= x), through betainc; differentiable in x (the density), loc and scale, not
+    df.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.scipy.stats import t
+    >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
+    >>> t.cdf(x, 1.0).backward()
+    >>> round(t.cdf(x, 1.0).item(), 6), round(x.grad.item(), 6)    # Cauchy: 3/4, 1/(2 pi)
+    (0.75, 0.159155)
+    """
     z, _ = standardize(x, loc, scale)
     df = f64(df)
     # P(T <= z) = I_{df/(df+z^2)}(df/2, 1/2) / 2 below 0, and 1 minus that above
@@ -27,4 +50,10 @@ def cdf(x, df, loc=0.0, scale=1.0):
 
 
 def logcdf(x, df, loc=0.0, scale=1.0):
+    """log P(X <= x), the log of cdf.
+
+    >>> from tapegrad.scipy.stats import t
+    >>> round(t.logcdf(1.0, 1.0).item(), 6)
+    -0.287682
+    """
     return ops.log(cdf(x, df, loc, scale))
