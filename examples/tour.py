@@ -23,6 +23,7 @@ import tapegrad as tg
 from tapegrad import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import digits_cnn  # noqa: E402
 import digits_mlp  # noqa: E402
 
 
@@ -203,6 +204,46 @@ def digits(tour: Tour):
     tour.results["digits"] = result
 
 
+def digits_cnn_section(tour: Tour):
+    """A convolutional network on the same digits as 1x8x8 images (Conv2d, MaxPool2d,
+    a DataLoader, Adam with a cosine schedule)."""
+    data = tour.digits()
+    if data is None:
+        return _needs_sklearn()
+    model, acc, seconds = digits_cnn.train(data, epochs=tour.epochs(30, 2))
+    print("  " + repr(model).replace("\n", "\n  "))
+    print(f"  test accuracy {acc:.2%}  ({seconds:.1f} s of training)")
+    tour.results["digits_cnn"] = acc
+
+
+digits_cnn_section.__name__ = "digits_cnn"
+
+
+def numpy_program(tour: Tour):
+    """A NumPy program differentiated as it is: `import tapegrad.numpy as np` in place of
+    NumPy, checked against finite differences."""
+    import tapegrad.numpy as tnp
+
+    def heat(np, u, steps=50, alpha=0.2):
+        # plain NumPy code: an explicit 2-D heat equation on a periodic grid
+        for _ in range(steps):
+            lap = (np.roll(u, 1, axis=0) + np.roll(u, -1, axis=0)
+                   + np.roll(u, 1, axis=1) + np.roll(u, -1, axis=1) - 4.0 * u)
+            u = u + alpha * lap
+        return np.sum(u * u)
+
+    u0 = np.random.default_rng(0).standard_normal((16, 16))
+    g = tg.grad(lambda u: heat(tnp, u))(u0).numpy()
+    e = np.zeros_like(u0)
+    e[3, 5] = 1e-6
+    fd = (heat(np, u0 + e) - heat(np, u0 - e)) / 2e-6
+    print(f"  d energy / d u0[3, 5]: tapegrad.numpy {g[3, 5]:.8f}, finite differences "
+          f"{fd:.8f}")
+    print(f"  the same function on NumPy arrays gives {heat(np, u0):.6f}, on tapegrad.numpy "
+          f"{float(heat(tnp, u0)):.6f}")
+    tour.results["numpy_program"] = (float(g[3, 5]), float(fd))
+
+
 def learning_rates(tour: Tour):
     """Loss curves of the digits MLP under plain SGD for learning rates 0.001, 0.01 and
     0.1, saved as a PNG."""
@@ -270,8 +311,8 @@ def checkpoint(tour: Tour):
     tour.results["checkpoint"] = path
 
 
-SECTIONS = [derivatives, forward_mode, gradcheck, linear_regression, logistic_regression,
-            digits, learning_rates, checkpoint]
+SECTIONS = [derivatives, forward_mode, gradcheck, numpy_program, linear_regression,
+            logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint]
 
 
 def main(argv=None) -> int:

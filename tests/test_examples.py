@@ -11,6 +11,7 @@ import pytest
 import tapegrad as tg
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+sys.path.insert(0, str(EXAMPLES))       # the examples import digits_mlp beside them
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -91,3 +92,13 @@ def test_hand_written_optimizer_matches_tg_optim(tmp_path):
     assert r["hand"][-1] < r["plain"][-1] / 5
     if r["image"] is not None:
         assert is_png(r["image"])
+
+
+def test_digits_cnn_reaches_98_percent_in_under_30_seconds():
+    pytest.importorskip("sklearn")
+    import digits_cnn
+    import digits_mlp
+    with digits_mlp.one_blas_thread():
+        _, acc, seconds = digits_cnn.train()
+    assert acc >= 0.98
+    assert seconds < 30
