@@ -1,10 +1,13 @@
 """Recurrent layers and nn.utils.rnn against torch.nn in float64, weights copied across:
 outputs, final states and gradients w.r.t. input, initial states and every parameter."""
+import doctest
+
 import numpy as np
 import pytest
 
 import tapegrad as tg
 from tapegrad import nn
+from tapegrad.nn.utils.rnn import PackedSequence
 
 torch = pytest.importorskip("torch")
 
@@ -235,8 +238,7 @@ def test_pack_sequence_and_unpack():
     back = R.unpack_sequence(p)
     for b, s in zip(back, seqs):
         np.testing.assert_array_equal(b.numpy(), s)
-    from tapegrad.nn.utils.rnn import PackedSequence   # the torch import path works
-    assert isinstance(p, PackedSequence)
+    assert isinstance(p, PackedSequence)          # imported by torch's module path
 
 
 def test_utils_rnn_errors():
@@ -274,3 +276,9 @@ def test_layers_take_packed_sequences(name, enforce):
         return [out.data, padded] + states
 
     _compare(m, tm, [_x(5, 3, 2), _x(4, 3, 3)], call)
+
+
+@pytest.mark.parametrize("module", [nn.rnn, nn.rnn_utils])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 3 and result.failed == 0

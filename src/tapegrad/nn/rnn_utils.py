@@ -120,7 +120,7 @@ def pack_padded_sequence(input, lengths, batch_first: bool = False,
     otherwise the batch is sorted here and `sorted_indices` records the order.
 
     >>> import tapegrad as tg
-    >>> p = tg.nn.utils.rnn.pack_padded_sequence(tg.ones(2, 3), [1, 2], enforce_sorted=False)
+    >>> p = tg.nn.utils.rnn.pack_padded_sequence(tg.ones(2, 2), [1, 2], enforce_sorted=False)
     >>> p.batch_sizes.tolist(), p.sorted_indices.tolist()
     ([2, 1], [1, 0])
     """
