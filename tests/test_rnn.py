@@ -282,3 +282,21 @@ def test_layers_take_packed_sequences(name, enforce):
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 3 and result.failed == 0
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_forward_mode_and_second_order(name):
+    # JVP of the output and a Hessian-vector product (forward over reverse) w.r.t. input
+    m, tm = _pair(getattr(nn, name), getattr(torch.nn, name), 2, 3, bidirectional=True)
+    x, v, w = _x(3, 2, 2), _x(3, 2, 2), _x(3, 2, 6)
+    out = lambda a: m(a)[0]                                         # noqa: E731
+    tout = lambda a: tm(a)[0]                                       # noqa: E731
+    _, tangent = tg.func.jvp(out, (tg.tensor(x),), (tg.tensor(v),))
+    _, ttangent = torch.func.jvp(tout, (torch.tensor(x),), (torch.tensor(v),))
+    np.testing.assert_allclose(tangent.numpy(), ttangent.detach().numpy(), rtol=1e-9, atol=1e-12)
+    g = tg.func.grad(lambda a: (out(a) * tg.tensor(w)).sum())
+    _, hv = tg.func.jvp(g, (tg.tensor(x),), (tg.tensor(v),))
+    tx = torch.tensor(x, requires_grad=True)
+    (tg_,) = torch.autograd.grad((tout(tx) * torch.tensor(w)).sum(), tx, create_graph=True)
+    (thv,) = torch.autograd.grad((tg_ * torch.tensor(v)).sum(), tx)
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-8, atol=1e-11)
