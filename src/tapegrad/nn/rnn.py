@@ -26,14 +26,15 @@ def _param(shape, dtype, fn):
     return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or DEFAULT_FLOAT))
 
 
-def _step(mode, xp, h, c, w_hh, b_hh, w_hr):
+def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):
     """One time step. `xp` is the input projection W_ih x + b_ih (plus b_hh except for
-    GRU, whose b_hn sits inside r * (...)). Returns (h', c')."""
-    hh = ops.matmul(h, ops.transpose(w_hh))
+    GRU, whose b_hn sits inside r * (...)); the weights come transposed, once per
+    sequence rather than once per step. Returns (h', c')."""
+    hh = ops.matmul(h, w_hh_t)
     if mode == "GRU":
         if b_hh is not None:
             hh = hh + b_hh
-        n = w_hh.shape[1]
+        n = w_hh_t.shape[0]
         r = ops.sigmoid(xp[:, :n] + hh[:, :n])
         z = ops.sigmoid(xp[:, n:2 * n] + hh[:, n:2 * n])
         cand = ops.tanh(xp[:, 2 * n:] + r * hh[:, 2 * n:])
@@ -43,15 +44,15 @@ def _step(mode, xp, h, c, w_hh, b_hh, w_hr):
         return ops.tanh(pre), None
     if mode == "RNN_RELU":
         return ops.relu(pre), None
-    n = w_hh.shape[0] // 4
+    n = w_hh_t.shape[1] // 4
     i = ops.sigmoid(pre[:, :n])
     f = ops.sigmoid(pre[:, n:2 * n])
     g = ops.tanh(pre[:, 2 * n:3 * n])
     o = ops.sigmoid(pre[:, 3 * n:])
     c = f * c + i * g
     h = o * ops.tanh(c)
-    if w_hr is not None:
-        h = ops.matmul(h, ops.transpose(w_hr))
+    if w_hr_t is not None:
+        h = ops.matmul(h, w_hr_t)
     return h, c
 
 
@@ -123,7 +124,7 @@ class _CellBase(Module):
 
     def _cell(self, x, h, c):
         xp = _project(self._mode, x, self.weight_ih, self.bias_ih, self.bias_hh)
-        return _step(self._mode, xp, h, c, self.weight_hh, self.bias_hh, None)
+        return _step(self._mode, xp, h, c, ops.transpose(self.weight_hh), self.bias_hh, None)
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
@@ -358,8 +359,10 @@ class RNNBase(Module):
         xs = ops.unbind(_project(self.mode, x, w_ih, b_ih, b_hh), 0)
         order = range(len(xs) - 1, -1, -1) if reverse else range(len(xs))
         outs = [None] * len(xs)
+        w_hh_t = ops.transpose(w_hh)
+        w_hr_t = None if w_hr is None else ops.transpose(w_hr)
         for t in order:
-            h_new, c_new = _step(self.mode, xs[t], h, c, w_hh, b_hh, w_hr)
+            h_new, c_new = _step(self.mode, xs[t], h, c, w_hh_t, b_hh, w_hr_t)
             if mask is not None:
                 # finished sequences keep their state, so h ends at each one's last step
                 # and the reverse direction starts at each one's own end
