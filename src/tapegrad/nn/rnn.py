@@ -2,8 +2,10 @@
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
 Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack), so every derivative
-order and forward mode work without new rules. Each layer projects the whole input
-sequence with one matmul, then loops over time for the recurrent part.
+order and forward mode work without new rules. The input projection is one matmul per
+step rather than one for the whole sequence: slicing steps out of a projected
+(T, N, gates) tensor would cost a full-size zero gradient per step in backward (O(T^2)),
+while a data input needing no gradient is never sliced backward at all.
 """
 import math
 
@@ -56,12 +58,16 @@ def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):
     return h, c
 
 
-def _project(mode, x, w_ih, b_ih, b_hh):
-    xp = ops.matmul(x, ops.transpose(w_ih))
-    if b_ih is not None:
-        # RNN and LSTM add both biases to the same sum, so fold b_hh in once here
-        xp = xp + (b_ih if mode == "GRU" else b_ih + b_hh)
-    return xp
+def _input_bias(mode, b_ih, b_hh):
+    # RNN and LSTM add both biases to the same sum, so fold b_hh in once per sequence
+    if b_ih is None:
+        return None
+    return b_ih if mode == "GRU" else b_ih + b_hh
+
+
+def _project(x, w_ih_t, bias):
+    xp = ops.matmul(x, w_ih_t)
+    return xp if bias is None else xp + bias
 
 
 def _check_input_size(x, size, name):
@@ -123,7 +129,8 @@ class _CellBase(Module):
         return x, out, batched
 
     def _cell(self, x, h, c):
-        xp = _project(self._mode, x, self.weight_ih, self.bias_ih, self.bias_hh)
+        xp = _project(x, ops.transpose(self.weight_ih),
+                      _input_bias(self._mode, self.bias_ih, self.bias_hh))
         return _step(self._mode, xp, h, c, ops.transpose(self.weight_hh), self.bias_hh, None)
 
     def extra_repr(self):
@@ -329,17 +336,21 @@ class RNNBase(Module):
         if lengths is not None:
             mask = np.arange(steps)[:, None, None] < np.asarray(lengths)[None, :, None]
         h_n, c_n = [], []
+        # the sequence stays a list of per-step tensors between layers: slicing steps
+        # out of one stacked tensor costs a full-size zero gradient per step in backward
+        xs = ops.unbind(x, 0)
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
+                out, h, c = self._run(xs, h0[k], c0[k], self._layer_params(layer, d), d, mask)
                 outs.append(out)
                 h_n.append(h)
                 c_n.append(c)
-            x = outs[0] if dirs == 1 else ops.cat(outs, 2)
+            xs = outs[0] if dirs == 1 else [ops.cat(pair, 1) for pair in zip(*outs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, training=True)
+                xs = [F.dropout(a, self.dropout, training=True) for a in xs]
+        x = ops.stack(xs, 0)
         h_n = ops.stack(h_n, 0)
         c_n = ops.stack(c_n, 0) if self.mode == "LSTM" else None
         if packed:
@@ -354,15 +365,17 @@ class RNNBase(Module):
             out = ops.transpose(x, (1, 0, 2)) if self.batch_first else x
         return (out, (h_n, c_n)) if self.mode == "LSTM" else (out, h_n)
 
-    def _run(self, x, h, c, params, reverse, mask):
+    def _run(self, xs, h, c, params, reverse, mask):
+        """One layer in one direction over the steps `xs`; returns (outputs, h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        xs = ops.unbind(_project(self.mode, x, w_ih, b_ih, b_hh), 0)
+        w_ih_t, bias = ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)
         order = range(len(xs) - 1, -1, -1) if reverse else range(len(xs))
         outs = [None] * len(xs)
         w_hh_t = ops.transpose(w_hh)
         w_hr_t = None if w_hr is None else ops.transpose(w_hr)
         for t in order:
-            h_new, c_new = _step(self.mode, xs[t], h, c, w_hh_t, b_hh, w_hr_t)
+            xp = _project(xs[t], w_ih_t, bias)
+            h_new, c_new = _step(self.mode, xp, h, c, w_hh_t, b_hh, w_hr_t)
             if mask is not None:
                 # finished sequences keep their state, so h ends at each one's last step
                 # and the reverse direction starts at each one's own end
@@ -372,7 +385,7 @@ class RNNBase(Module):
                     c_new = ops.where(m, c_new, c)
             h, c = h_new, c_new
             outs[t] = h
-        return ops.stack(outs, 0), h, c
+        return outs, h, c
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
