@@ -49,11 +49,6 @@ class PackedSequence(namedtuple("PackedSequence",
     def is_cuda(self):
         return False
 
-    def _lengths(self):
-        """Each sequence's length, in the sorted order."""
-        bs = np.asarray(self.batch_sizes)
-        return (np.arange(bs[0])[:, None] < bs[None, :]).sum(1)
-
 
 def _as_tensor_ids(v):
     return None if v is None else make(np.asarray(v, dtype=np.int64))
