@@ -42,7 +42,8 @@ class PackedSequence(namedtuple("PackedSequence",
 
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
         if unsorted_indices is None and sorted_indices is not None:
-            unsorted_indices = np.argsort(np.asarray(sorted_indices))
+            order = np.asarray(getattr(sorted_indices, "_data", sorted_indices))
+            unsorted_indices = make(np.argsort(order).astype(np.int64))
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     @property
