@@ -147,6 +147,10 @@ def test_init_range_and_defaults():
     assert m.weight_ih_l0.dtype == tg.float32
     assert (m.batch_first, m.bidirectional, m.num_layers, m.dropout) == (False, False, 1, 0)
     assert nn.GRU(2, 3, bias=False).state_dict().keys() == {"weight_ih_l0", "weight_hh_l0"}
+    before = [p.numpy().copy() for p in m.parameters()]
+    m.flatten_parameters()                      # tutorials call it; weights stay as they are
+    assert all(np.array_equal(a, p.numpy()) for a, p in zip(before, m.parameters()))
+    assert [w.shape for w in m.all_weights[0]] == [(64, 3), (64, 16), (64,), (64,)]
 
 
 def test_errors_name_function_and_argument():

@@ -256,6 +256,10 @@ class RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
 
+    def flatten_parameters(self):
+        """Kept for ported code: PyTorch packs the weights into one buffer for cuDNN, and
+        on the CPU this does nothing there either; tapegrad's weights need no packing."""
+
     @property
     def _flat_weights(self):
         return [getattr(self, n) for n in self._flat_weights_names]
