@@ -231,3 +231,8 @@ class _SilentBar(_PlainBar):
 
     def _print(self):
         pass
+
+
+# torch.nn.utils.rnn: reachable as tg.nn.utils.rnn and by `import tapegrad.nn.utils.rnn`
+from . import rnn_utils as rnn  # noqa: E402
+sys.modules[__name__ + ".rnn"] = rnn
