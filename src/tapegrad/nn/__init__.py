@@ -23,3 +23,8 @@ from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa:
                            softmax_cross_entropy_with_logits, softplus, softsign,
                            sparse_softmax_cross_entropy_with_logits, swish, tanh,
                            weighted_cross_entropy_with_logits)
+# issue 18: activations and normalisation modules
+from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa: F401,E402
+                          Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softsign,
+                          Tanhshrink)
+from .norm import BatchNorm2d, Dropout2d, GroupNorm, InstanceNorm2d, RMSNorm  # noqa: F401,E402
