@@ -233,3 +233,43 @@ def test_activation_dtypes_follow_the_input():
                F.softsign, F.tanhshrink, F.elu, F.hardtanh):
         assert fn(x32).dtype == np.float32, fn.__name__
     assert F.silu(tg.tensor([1, 2])).dtype == np.float32
+
+
+@pytest.fixture
+def print_options():
+    from tapegrad import _tensor
+    saved = dict(_tensor._PRINT)
+    yield
+    _tensor._PRINT.update(saved)
+
+
+def test_set_printoptions_as_torch(print_options):
+    x = tg.tensor([1.23456, 2.5])
+    before = repr(x)
+    tg.set_printoptions()                   # nothing given: nothing changes
+    assert repr(x) == before == "tensor([1.2346, 2.5000])"
+    tg.set_printoptions(precision=2)
+    assert repr(x) == "tensor([1.23, 2.50])"
+    tg.set_printoptions(sci_mode=True)
+    assert repr(x) == "tensor([1.23e+00, 2.50e+00])"
+    tg.set_printoptions(profile="default", sci_mode=None)
+    assert repr(x) == before
+    tg.set_printoptions(threshold=4, edgeitems=2)
+    assert repr(tg.arange(10.0)) == "tensor([0., 1., ..., 8., 9.])"
+    tg.set_printoptions(profile="full")
+    assert "..." not in repr(tg.arange(2000.0))
+    with pytest.raises(ValueError, match="set_printoptions: profile"):
+        tg.set_printoptions(profile="long")
+    with pytest.raises(TypeError, match="set_printoptions: precision"):
+        tg.set_printoptions(precision=1.5)
+
+
+def test_type_as():
+    x, i = tg.tensor([1.5], dtype="float64", requires_grad=True), tg.tensor([1, 2])
+    assert i.type_as(x).dtype == np.float64 and x.type_as(x) is x
+    y = x.type_as(tg.tensor([0.0]))
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.dtype == np.float64 and x.grad.tolist() == [1.0]
+    with pytest.raises(TypeError, match="type_as: other must be a tensor"):
+        x.type_as(np.float32)
