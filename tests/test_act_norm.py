@@ -273,3 +273,54 @@ def test_type_as():
     assert x.grad.dtype == np.float64 and x.grad.tolist() == [1.0]
     with pytest.raises(TypeError, match="type_as: other must be a tensor"):
         x.type_as(np.float32)
+
+
+BAGS = [(np.array([1, 2, 4, 5, 4, 3, 2, 9]), np.array([0, 4, 4])),   # an empty bag
+        (np.array([[1, 2, 0], [4, 0, 3]]), None)]
+
+
+@pytest.mark.parametrize("mode,weighted", [("sum", False), ("sum", True), ("mean", False),
+                                           ("max", False)])
+@pytest.mark.parametrize("padding_idx", [None, 2])
+@pytest.mark.parametrize("bags", [0, 1])
+def test_embedding_bag_matches_torch(mode, weighted, padding_idx, bags):
+    rng = np.random.default_rng(8)
+    idx, off = BAGS[bags]
+    w0, p0 = rng.standard_normal((10, 3)), rng.standard_normal(idx.shape)
+    w, tw = tg.tensor(w0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    p, tp = tg.tensor(p0, requires_grad=True), torch.tensor(p0, requires_grad=True)
+    kw = dict(mode=mode, padding_idx=padding_idx)
+    ours = F.embedding_bag(tg.tensor(idx), w, None if off is None else tg.tensor(off),
+                           per_sample_weights=p if weighted else None, **kw)
+    theirs = TF.embedding_bag(torch.tensor(idx), tw, None if off is None else
+                              torch.tensor(off), per_sample_weights=tp if weighted else None,
+                              **kw)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    g = rng.standard_normal(ours.shape)
+    (ours * tg.tensor(g)).sum().backward()
+    (theirs * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12, atol=1e-15)
+    if weighted:
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-12)
+
+
+def test_embedding_bag_module_and_errors():
+    theirs = torch.nn.EmbeddingBag(6, 2, mode="sum", include_last_offset=True,
+                                   padding_idx=0).double()
+    ours = tg.nn.EmbeddingBag(6, 2, mode="sum", include_last_offset=True, padding_idx=0,
+                              dtype="float64")
+    assert np.all(ours.weight.numpy()[0] == 0)
+    _pair(ours, theirs)
+    idx, off = np.array([0, 1, 5, 2]), np.array([0, 1, 4])
+    np.testing.assert_allclose(ours(tg.tensor(idx), tg.tensor(off)).numpy(),
+                               theirs(torch.tensor(idx), torch.tensor(off)).detach().numpy())
+    with pytest.raises(ValueError, match="embedding_bag: with include_last_offset"):
+        ours(tg.tensor(idx), tg.tensor([0, 1]))
+    with pytest.raises(ValueError, match="embedding_bag: a 1-D input needs offsets"):
+        F.embedding_bag(tg.tensor(idx), ours.weight)
+    with pytest.raises(ValueError, match="embedding_bag: per_sample_weights needs mode='sum'"):
+        F.embedding_bag(tg.tensor([[1, 2]]), ours.weight, per_sample_weights=tg.ones((1, 2)))
+    with pytest.raises(IndexError, match="embedding_bag: index 7"):
+        F.embedding_bag(tg.tensor([[7]]), ours.weight)
+    with pytest.raises(ValueError, match="EmbeddingBag: mode must be one of"):
+        tg.nn.EmbeddingBag(3, 2, mode="median")

@@ -28,3 +28,4 @@ from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa:
                           Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softsign,
                           Tanhshrink)
 from .norm import BatchNorm2d, Dropout2d, GroupNorm, InstanceNorm2d, RMSNorm  # noqa: F401,E402
+from .embedding_bag import EmbeddingBag  # noqa: F401,E402

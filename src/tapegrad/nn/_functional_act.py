@@ -393,3 +393,86 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     if p == 1.0:
         return x * np.zeros((), dtype=np.result_type(_raw(x).dtype, np.float32))
     return x * apply(ChannelDropoutMask, x, p=p)
+
+
+# ------------------------------------------------------------------ embedding_bag
+
+def _bags(idx, offsets, include_last_offset, fn):
+    """(flat indices, bag id of each, number of bags) from a 2-D input or a 1-D input
+    with offsets, as PyTorch reads them."""
+    if idx.ndim == 2:
+        if offsets is not None:
+            raise ValueError(f"{fn}: offsets must be None for a 2-D input (one bag a row)")
+        b, n = idx.shape
+        return idx.reshape(-1), np.repeat(np.arange(b), n), b
+    if idx.ndim != 1:
+        raise ValueError(f"{fn}: input must be 1-D (with offsets) or 2-D, got shape "
+                         f"{idx.shape}")
+    if offsets is None:
+        raise ValueError(f"{fn}: a 1-D input needs offsets (the start of each bag)")
+    off = _raw(offsets)
+    if off.ndim != 1 or off.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: offsets must be a 1-D integer tensor, got "
+                        f"{_check._got(offsets)}")
+    if include_last_offset:
+        if off.size == 0 or off[-1] != idx.size:
+            raise ValueError(f"{fn}: with include_last_offset the last offset must be the "
+                             f"input's length {idx.size}, got {off[-1:].tolist()}")
+        off = off[:-1]
+    if off.size and (off[0] != 0 or np.any(np.diff(off) < 0) or off[-1] > idx.size):
+        raise ValueError(f"{fn}: offsets must start at 0 and not decrease nor pass the "
+                         f"input's length {idx.size}, got {off.tolist()}")
+    bag = np.searchsorted(off, np.arange(idx.size), side="right") - 1
+    return idx, bag, off.size
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2.0,
+                  scale_grad_by_freq=False, mode="mean", sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of embedding rows without building the (bags, n,
+    dim) tensor: bags are the rows of a 2-D input, or runs of a 1-D input starting at
+    `offsets`. padding_idx entries are left out of their bag; an empty bag gives zeros;
+    per_sample_weights (mode 'sum' only) scale each row."""
+    fn = "embedding_bag"
+    mode = _check.choice(mode, ("sum", "mean", "max"), fn, "mode")
+    for arg, v in (("max_norm", max_norm), ("scale_grad_by_freq", scale_grad_by_freq or None),
+                   ("sparse", sparse or None)):
+        if v is not None:
+            raise NotImplementedError(f"{fn}: {arg} is not supported, got {v!r}")
+    w = _real(weight, fn, "weight")
+    if _raw(w).ndim != 2:
+        raise ValueError(f"{fn}: weight must be 2-D (num_embeddings, embedding_dim), got "
+                         f"shape {_raw(w).shape}")
+    n, dim = _raw(w).shape
+    idx = _raw(input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: input must hold integer indices, got dtype {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError(f"{fn}: index {int(idx.min() if idx.min() < 0 else idx.max())} is "
+                         f"out of range for {n} embeddings")
+    flat, bag, nbags = _bags(idx, offsets, _check.flag(include_last_offset, fn,
+                                                        "include_last_offset"), fn)
+    keep = np.ones(flat.shape, bool)
+    if padding_idx is not None:
+        padding_idx = _check.integer(padding_idx, fn, "padding_idx")
+        keep = flat != (padding_idx % n if -n <= padding_idx < n else padding_idx)
+    rows = w[flat[keep]]
+    if per_sample_weights is not None:
+        if mode != "sum":
+            raise ValueError(f"{fn}: per_sample_weights needs mode='sum', got {mode!r}")
+        psw = _real(per_sample_weights, fn, "per_sample_weights")
+        if _raw(psw).shape != idx.shape:
+            raise ValueError(f"{fn}: per_sample_weights must have the input's shape "
+                             f"{idx.shape}, got {_raw(psw).shape}")
+        rows = rows * ops.unsqueeze(ops.reshape(psw, (-1,))[np.flatnonzero(keep)], -1)
+    bag = bag[keep]
+    zeros = make(np.zeros((nbags, dim), dtype=np.result_type(rows.dtype, _raw(w).dtype)))
+    if mode == "max":
+        parts = [ops.amax(rows[np.flatnonzero(bag == b)], axis=0) if np.any(bag == b)
+                 else zeros[b] for b in range(nbags)]
+        return ops.stack(parts) if parts else zeros
+    out = ops.index_add(zeros, 0, make(bag), rows)
+    if mode == "mean":
+        count = np.bincount(bag, minlength=nbags).astype(_raw(out).dtype)
+        out = out / np.maximum(count, 1)[:, None]
+    return out

@@ -675,7 +675,7 @@ from ._losses_more import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: F4
 
 # issue 18 activations, normalisations and small functions (in their own file)
 from ._functional_act import (cdist, celu, cosine_similarity, dropout2d, elu,  # noqa: F401,E402
-                              glu, group_norm, hardsigmoid, hardswish, hardtanh,
+                              embedding_bag, glu, group_norm, hardsigmoid, hardswish, hardtanh,
                               instance_norm, logsigmoid, mish, normalize, one_hot,
                               pairwise_distance, prelu, relu6, rms_norm, selu, silu,
                               softsign, tanhshrink)
