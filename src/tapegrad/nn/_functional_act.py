@@ -88,7 +88,7 @@ def tanhshrink(input):
 def _elu_like(x, alpha, inner_scale):
     """x above 0, alpha * expm1(x * inner_scale) at and below it (PyTorch's branch at 0);
     the expm1 sees only the non-positive part, so it cannot overflow."""
-    pos = _raw(x) > 0
+    pos = x > 0                 # a tensor comparison, so tg.function traces it
     return ops.where(pos, x, alpha * ops.expm1(ops.where(pos, 0.0, x) * inner_scale))
 
 
@@ -117,10 +117,11 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     x = _real(input, "hardtanh")
-    d = _raw(x)
-    inside = (d > min_val) & (d < max_val)
-    edge = np.clip(d, min_val, max_val).astype(np.result_type(d, np.float32), copy=False)
-    return ops.where(inside, x, edge)
+    if _raw(x).dtype.kind != "f":
+        x = ops.cast(x, np.float32)
+    inside = (x > min_val) & (x < max_val)
+    # the clipped side detached: clamp's own gradient is 1 at the ends, PyTorch's is 0
+    return ops.where(inside, x, ops.clamp(x.detach(), min_val, max_val))
 
 
 def prelu(input, weight):
