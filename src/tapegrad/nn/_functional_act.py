@@ -41,7 +41,11 @@ def _unary(op, input, inplace, fn):
 # ------------------------------------------------------------------ activations
 
 def silu(input, inplace=False):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    >>> tg.nn.functional.silu(tg.tensor([0.0, 2.0]))
+    tensor([0.0000, 1.7616])
+    """
     return _unary(_A.silu, input, inplace, "silu")
 
 
@@ -93,7 +97,11 @@ def _elu_like(x, alpha, inner_scale):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    >>> tg.nn.functional.elu(tg.tensor([-1.0, 2.0]), alpha=2.0)
+    tensor([-1.2642,  2.0000])
+    """
     _inplace(inplace, "elu")
     alpha = _check.real(alpha, "elu", "alpha")
     return _elu_like(_real(input, "elu"), alpha, 1.0)
@@ -110,7 +118,11 @@ def celu(input, alpha=1.0, inplace=False):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the gradient is 1 strictly inside and 0 at and
-    beyond both ends (PyTorch's rule, unlike clamp's)."""
+    beyond both ends (PyTorch's rule, unlike clamp's).
+
+    >>> tg.nn.functional.hardtanh(tg.tensor([-3.0, 0.5, 3.0]))
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
     _inplace(inplace, "hardtanh")
     min_val = _check.real(min_val, "hardtanh", "min_val")
     max_val = _check.real(max_val, "hardtanh", "max_val")
@@ -126,7 +138,11 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 def prelu(input, weight):
     """max(0, x) + weight * min(0, x), weight of shape (1,) or (C,) with C the size of
-    input's dim 1; at x = 0 the slope is weight (as PyTorch)."""
+    input's dim 1; at x = 0 the slope is weight (as PyTorch).
+
+    >>> tg.nn.functional.prelu(tg.tensor([-2.0, 3.0]), tg.tensor([0.25]))
+    tensor([-0.5000,  3.0000])
+    """
     x = _real(input, "prelu")
     w = _real(weight, "prelu", "weight")
     nd, wd = _raw(x).ndim, _raw(w).ndim
@@ -146,7 +162,11 @@ def prelu(input, weight):
 
 
 def glu(input, dim=-1):
-    """a * sigmoid(b), with a and b the two halves of input along `dim`."""
+    """a * sigmoid(b), with a and b the two halves of input along `dim`.
+
+    >>> tg.nn.functional.glu(tg.tensor([[1.0, 2.0, 0.0, 0.0]]))
+    tensor([[0.5000, 1.0000]])
+    """
     x = _real(input, "glu")
     nd = _raw(x).ndim
     if nd == 0:
@@ -164,7 +184,12 @@ def glu(input, dim=-1):
 # ------------------------------------------------------------------ small functions
 
 def one_hot(tensor, num_classes=-1):
-    """int64 one-hot encoding with a trailing axis of num_classes (max + 1 when -1)."""
+    """int64 one-hot encoding with a trailing axis of num_classes (max + 1 when -1).
+
+    >>> tg.nn.functional.one_hot(tg.tensor([0, 2]))
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
     t = _raw(tensor)
     if t.dtype.kind not in "iu":
         raise TypeError(f"one_hot: tensor must hold integer class indices, got dtype "
@@ -184,7 +209,11 @@ def one_hot(tensor, num_classes=-1):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """input / max(||input||_p along dim, eps)."""
+    """input / max(||input||_p along dim, eps).
+
+    >>> tg.nn.functional.normalize(tg.tensor([[3.0, 4.0]]))
+    tensor([[0.6000, 0.8000]])
+    """
     if out is not None:
         raise TypeError("normalize: out= is not supported")
     x = _real(input, "normalize")
@@ -196,7 +225,11 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim, after
-    broadcasting x1 with x2."""
+    broadcasting x1 with x2.
+
+    >>> tg.nn.functional.cosine_similarity(tg.tensor([[1.0, 0.0]]), tg.tensor([[1.0, 1.0]]))
+    tensor([0.7071])
+    """
     a, b = _real(x1, "cosine_similarity", "x1"), _real(x2, "cosine_similarity", "x2")
     eps = _check.real(eps, "cosine_similarity", "eps", low=0.0)
     dim = _check.integer(dim, "cosine_similarity", "dim")
@@ -212,7 +245,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """||x1 - x2 + eps||_p over the last dim."""
+    """||x1 - x2 + eps||_p over the last dim.
+
+    >>> tg.nn.functional.pairwise_distance(tg.tensor([[3.0, 4.0]]), tg.zeros((1, 2)), eps=0.0)
+    tensor([5.])
+    """
     a = _real(x1, "pairwise_distance", "x1")
     b = _real(x2, "pairwise_distance", "x2")
     eps = _check.real(eps, "pairwise_distance", "eps")
@@ -221,7 +258,11 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 def cdist(x1, x2, p=2.0, compute_mode=None):
-    """p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R)."""
+    """p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
+
+    >>> tg.nn.functional.cdist(tg.tensor([[0.0, 0.0]]), tg.tensor([[3.0, 4.0], [1.0, 0.0]]))
+    tensor([[5., 1.]])
+    """
     a, b = _real(x1, "cdist", "x1"), _real(x2, "cdist", "x2")
     sa, sb = _raw(a).shape, _raw(b).shape
     if len(sa) < 2 or len(sb) < 2 or sa[-1] != sb[-1]:
@@ -248,7 +289,12 @@ def _channel_affine(out, weight, bias, c, nd, fn):
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Normalize (N, C, *) over each group of C / num_groups channels and the spatial
-    dims (biased variance), then the per-channel affine."""
+    dims (biased variance), then the per-channel affine.
+
+    >>> tg.nn.functional.group_norm(tg.tensor([[[1.0], [3.0]]]), 1)
+    tensor([[[-1.0000],
+             [ 1.0000]]])
+    """
     x = _real(input, "group_norm")
     shape = _raw(x).shape
     num_groups = _check.integer(num_groups, "group_norm", "num_groups", low=1)
@@ -334,7 +380,11 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2 over the trailing normalized_shape dims) + eps) * weight; eps
-    None is the dtype's machine epsilon (as PyTorch)."""
+    None is the dtype's machine epsilon (as PyTorch).
+
+    >>> tg.nn.functional.rms_norm(tg.tensor([3.0, 4.0]), (2,))
+    tensor([0.8485, 1.1314])
+    """
     x = _real(input, "rms_norm")
     if isinstance(normalized_shape, (int, np.integer)) and not isinstance(normalized_shape,
                                                                             bool):
