@@ -339,6 +339,13 @@ class TensorMethods:
     def contiguous(self):
         return self
 
+    def type_as(self, other):
+        """This tensor cast to `other`'s dtype (itself when the dtypes already match)."""
+        data = getattr(other, "_data", None)
+        if not isinstance(data, np.ndarray):
+            raise TypeError(f"type_as: other must be a tensor, got {type(other).__name__}")
+        return self._cast_to(data.dtype)
+
 
 class _SizeProxy(int):
     """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,

@@ -24,3 +24,9 @@ from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa:
                            sparse_softmax_cross_entropy_with_logits, swish, tanh,
                            weighted_cross_entropy_with_logits)
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: F401,E402
+# issue 18: activations and normalisation modules
+from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa: F401,E402
+                          Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softsign,
+                          Tanhshrink)
+from .norm import BatchNorm2d, Dropout2d, GroupNorm, InstanceNorm2d, RMSNorm  # noqa: F401,E402
+from .embedding_bag import EmbeddingBag  # noqa: F401,E402

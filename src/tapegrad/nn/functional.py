@@ -304,7 +304,7 @@ class RunningStats(Op):
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
-    """Normalize each channel (axis 1) of an (N, C) or (N, C, L) input.
+    """Normalize each channel (axis 1) of an (N, C, *) input.
 
     In training, batch statistics are used and `running_mean`/`running_var` (tensors or
     None) are updated in place: new = (1 - momentum) * old + momentum * batch, with the
@@ -327,9 +327,8 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
     x = _raw(input)
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
         x = _numeric(input, "batch_norm")
-    if x.ndim not in (2, 3):
-        raise ValueError(f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got "
-                         f"shape {x.shape}")
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected an (N, C, *) input, got shape {x.shape}")
     for arg, v in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):
         if v is not None:
@@ -337,8 +336,8 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
             if training and arg.startswith("running") and not isinstance(v, Tensor):
                 raise TypeError(f"batch_norm: {arg} must be a tensor when training (it is "
                                 f"updated in place), got {_check._got(v)}")
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    bshape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    axes = (0,) + tuple(range(2, x.ndim))
+    bshape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:
         count = x.size // x.shape[1]
         if count <= 1:
@@ -673,3 +672,10 @@ from ._losses_more import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: F4
                            hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
                            multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss,
                            soft_margin_loss, triplet_margin_loss)
+
+# issue 18 activations, normalisations and small functions (in their own file)
+from ._functional_act import (cdist, celu, cosine_similarity, dropout2d, elu,  # noqa: F401,E402
+                              embedding_bag, glu, group_norm, hardsigmoid, hardswish, hardtanh,
+                              instance_norm, logsigmoid, mish, normalize, one_hot,
+                              pairwise_distance, prelu, relu6, rms_norm, selu, silu,
+                              softsign, tanhshrink)

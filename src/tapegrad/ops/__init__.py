@@ -51,3 +51,5 @@ from .special import (betainc, digamma, erfc, erfcinv, erfcx, erfinv, gammainc, 
 from . import _apply, elementwise as _ew  # noqa: E402
 _tensor.use_ops(sys.modules[__name__], _apply.apply2, _ew.Add, _ew.Sub, _ew.Mul, _ew.Div,
                 _ew.Pow)
+from .activations2 import (hardsigmoid, hardswish, logsigmoid, mish,  # noqa: F401,E402
+                           relu6, selu, silu, softsign, tanhshrink)

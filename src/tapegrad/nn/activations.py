@@ -1,0 +1,169 @@
+"""Activation modules of torch.nn (issue 18): SiLU ELU SELU CELU Mish PReLU ReLU6
+Hardtanh Hardswish Hardsigmoid GLU LogSigmoid Softsign Tanhshrink, with PyTorch's
+arguments and defaults; each calls its functional form."""
+import numpy as np
+
+from .. import _check
+from .._dtypes import DEFAULT_FLOAT, as_dtype
+from . import _functional_act as FA
+from .module import Module
+from .parameter import Parameter
+
+
+class _Inplace(Module):
+    """A parameter-free activation with PyTorch's (ignored) inplace flag."""
+
+    fn = None
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = _check.flag(inplace, type(self).__name__, "inplace")
+
+    def forward(self, input):
+        return type(self).fn(input)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class SiLU(_Inplace):
+    """x * sigmoid(x)."""
+    fn = staticmethod(FA.silu)
+
+
+class SELU(_Inplace):
+    """scale * elu(x, alpha), SELU's constants."""
+    fn = staticmethod(FA.selu)
+
+
+class Mish(_Inplace):
+    """x * tanh(softplus(x))."""
+    fn = staticmethod(FA.mish)
+
+
+class ReLU6(_Inplace):
+    """min(max(x, 0), 6)."""
+    fn = staticmethod(FA.relu6)
+
+
+class Hardswish(_Inplace):
+    """x * relu6(x + 3) / 6."""
+    fn = staticmethod(FA.hardswish)
+
+
+class Hardsigmoid(_Inplace):
+    """relu6(x + 3) / 6."""
+    fn = staticmethod(FA.hardsigmoid)
+
+
+class _Plain(Module):
+    fn = None
+
+    def forward(self, input):
+        return type(self).fn(input)
+
+
+class LogSigmoid(_Plain):
+    """log(sigmoid(x))."""
+    fn = staticmethod(FA.logsigmoid)
+
+
+class Softsign(_Plain):
+    """x / (1 + |x|)."""
+    fn = staticmethod(FA.softsign)
+
+
+class Tanhshrink(_Plain):
+    """x - tanh(x)."""
+    fn = staticmethod(FA.tanhshrink)
+
+
+class ELU(Module):
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = _check.real(alpha, "ELU", "alpha")
+        self.inplace = _check.flag(inplace, "ELU", "inplace")
+
+    def forward(self, input):
+        return FA.elu(input, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class CELU(Module):
+    """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = _check.real(alpha, "CELU", "alpha")
+        if self.alpha == 0:
+            raise ValueError("CELU: alpha must be nonzero, got 0")
+        self.inplace = _check.flag(inplace, "CELU", "inplace")
+
+    def forward(self, input):
+        return FA.celu(input, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Hardtanh(Module):
+    """x clipped to [min_val, max_val] (gradient 0 at both ends, as PyTorch)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value=None, max_value=None):
+        super().__init__()
+        # min_value / max_value: PyTorch's deprecated spellings
+        if min_value is not None:
+            min_val = min_value
+        if max_value is not None:
+            max_val = max_value
+        self.min_val = _check.real(min_val, "Hardtanh", "min_val")
+        self.max_val = _check.real(max_val, "Hardtanh", "max_val")
+        if self.min_val > self.max_val:
+            raise ValueError(f"Hardtanh: min_val ({self.min_val}) must not exceed max_val "
+                             f"({self.max_val})")
+        self.inplace = _check.flag(inplace, "Hardtanh", "inplace")
+
+    def forward(self, input):
+        return FA.hardtanh(input, self.min_val, self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (
+            ", inplace=True" if self.inplace else "")
+
+
+class PReLU(Module):
+    """max(0, x) + weight * min(0, x) with a learnable `weight` of shape
+    (num_parameters,), initialised to `init`; num_parameters is 1 or the channel count."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters = _check.integer(num_parameters, "PReLU", "num_parameters",
+                                             low=1)
+        self.init = _check.real(init, "PReLU", "init")
+        dt = as_dtype(dtype, "PReLU") or DEFAULT_FLOAT
+        self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=dt))
+
+    def forward(self, input):
+        return FA.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class GLU(Module):
+    """a * sigmoid(b) for the halves a, b of the input along `dim`."""
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = _check.integer(dim, "GLU", "dim")
+
+    def forward(self, input):
+        return FA.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"

@@ -1,0 +1,70 @@
+"""nn.EmbeddingBag: the sums, means or maxima of bags of embedding rows (issue 18)."""
+import numpy as np
+
+from .. import _check
+from .._dtypes import DEFAULT_FLOAT, as_dtype
+from . import _functional_act as FA
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class EmbeddingBag(Module):
+    """A `weight` table (num_embeddings, embedding_dim) from N(0, 1), reduced over bags
+    by `mode` ('mean' by default, 'sum', 'max'); see F.embedding_bag. The padding_idx row
+    starts at zero and is left out of its bag.
+
+    >>> bag = tg.nn.EmbeddingBag(10, 3, mode="sum")
+    >>> bag(tg.tensor([1, 2, 4, 5]), tg.tensor([0, 2])).shape
+    (2, 3)
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm=None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 mode: str = "mean", sparse: bool = False, _weight=None,
+                 include_last_offset: bool = False, padding_idx=None, device=None,
+                 dtype=None):
+        super().__init__()
+        fn = "EmbeddingBag"
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+        self.num_embeddings = _check.integer(num_embeddings, fn, "num_embeddings", low=1)
+        self.embedding_dim = _check.integer(embedding_dim, fn, "embedding_dim", low=1)
+        self.mode = _check.choice(mode, ("sum", "mean", "max"), fn, "mode")
+        for arg, v in (("max_norm", max_norm), ("scale_grad_by_freq", scale_grad_by_freq),
+                       ("sparse", sparse)):
+            if v not in (None, False):
+                raise NotImplementedError(f"{fn}: {arg} is not supported, got {v!r}")
+        self.max_norm, self.norm_type = None, norm_type
+        self.scale_grad_by_freq = self.sparse = False
+        self.include_last_offset = _check.flag(include_last_offset, fn, "include_last_offset")
+        n = self.num_embeddings
+        if padding_idx is not None:
+            padding_idx = _check.integer(padding_idx, fn, "padding_idx")
+            if not -n <= padding_idx < n:
+                raise ValueError(f"{fn}: padding_idx must be within the {n} embeddings, got "
+                                 f"{padding_idx}")
+            padding_idx %= n
+        self.padding_idx = padding_idx
+        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        shape = (n, self.embedding_dim)
+        if _weight is not None:
+            data = np.array(getattr(_weight, "_data", _weight), dtype=dt)
+            if data.shape != shape:
+                raise ValueError(f"{fn}: _weight must have shape {shape}, got {data.shape}")
+            self.weight = Parameter(data)
+        else:
+            self.weight = Parameter(np.empty(shape, dtype=dt))
+            init.normal_(self.weight)
+            if padding_idx is not None:
+                self.weight._data[padding_idx] = 0
+
+    def forward(self, input, offsets=None, per_sample_weights=None):
+        return FA.embedding_bag(input, self.weight, offsets, mode=self.mode,
+                                per_sample_weights=per_sample_weights,
+                                include_last_offset=self.include_last_offset,
+                                padding_idx=self.padding_idx)
+
+    def extra_repr(self):
+        s = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"
+        return s + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
