@@ -7,10 +7,11 @@ FLOOR = {"W1": ("numpy", "floor"), "W2": ("numpy", "out"),
          "W3/1e4": ("numpy", "floor"), "W3/1e5": ("numpy", "floor"),
          "W3/1e6": ("numpy", "floor"), "W4/hessian": ("numpy", "closed form"),
          "W4/hvp": ("numpy", "closed form"), "W5/chain": ("numpy", "manual duals"),
-         "W5/mlp": ("numpy", "manual duals"), "W6": ("numpy", "floor")}
+         "W5/mlp": ("numpy", "manual duals"), "W6": ("numpy", "floor"),
+         "W8": ("numpy", "floor"), "W9/heat": ("numpy", "floor"), "W9/net": ("numpy", "floor")}
 TORCH_VARIANT = {"W1": "eager", "W2": "eager", "W4/hessian": "torch.func.hessian",
                  "W4/hvp": "torch.func", "W5/chain": "torch.func.jvp",
-                 "W5/mlp": "torch.func.jvp", "W6": "eager"}
+                 "W5/mlp": "torch.func.jvp", "W6": "eager", "W8": "torch.func.vmap(grad)"}
 
 
 def _index(results):
