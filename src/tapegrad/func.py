@@ -195,6 +195,7 @@ def grad(f, argnums=0, has_aux=False, *, argnum=None):
     def grad_f(*args, **kwargs):
         _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad")
         return (g, aux) if has_aux else g
+    note_grad_transform(grad_f, f, argnums, has_aux, False)     # vmap(grad(f)): one pass
     return grad_f
 
 
@@ -245,6 +246,7 @@ def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
     def vg(*args, **kwargs):
         v, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "value_and_grad")
         return ((v, aux), g) if has_aux else (v, g)
+    note_grad_transform(vg, f, argnums, has_aux, True)
     return vg
 
 
@@ -611,3 +613,4 @@ def hvp(f, primals, tangents):
 
 # tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
 from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
+from .vmap._api import note_grad_transform  # noqa: E402

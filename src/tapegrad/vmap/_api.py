@@ -2,6 +2,7 @@
 import functools
 import itertools
 import warnings
+import weakref
 
 import numpy as np
 
@@ -281,16 +282,19 @@ def _grad_parts(g):
     """(f, argnums, has_aux, with_value) when `g` is tg.grad(f) or tg.value_and_grad(f):
     vmap then takes the gradient of the batch's summed value with respect to per-example
     copies of the arguments, one backward pass for the whole batch."""
-    code = getattr(g, "__code__", None)
-    if code is None or not code.co_filename.endswith("func.py") or g.__closure__ is None:
+    try:
+        return _GRAD_TRANSFORMS.get(g)
+    except TypeError:           # an unhashable callable: not one of them
         return None
-    name = getattr(code, "co_qualname", code.co_name)
-    if name not in ("grad.<locals>.grad_f", "value_and_grad.<locals>.vg"):
-        return None
-    cells = dict(zip(code.co_freevars, (c.cell_contents for c in g.__closure__)))
-    if not {"f", "argnums", "has_aux"} <= cells.keys():
-        return None
-    return cells["f"], cells["argnums"], cells["has_aux"], name.startswith("value")
+
+
+# what tg.grad and tg.value_and_grad returned (func.py notes each): a weak table rather
+# than an attribute, which functools.wraps would copy onto a user's wrapper of it
+_GRAD_TRANSFORMS = weakref.WeakKeyDictionary()
+
+
+def note_grad_transform(fn, f, argnums, has_aux, with_value):
+    _GRAD_TRANSFORMS[fn] = (f, argnums, has_aux, with_value)
 
 
 def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness):
