@@ -23,3 +23,4 @@ from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa:
                            softmax_cross_entropy_with_logits, softplus, softsign,
                            sparse_softmax_cross_entropy_with_logits, swish, tanh,
                            weighted_cross_entropy_with_logits)
+from .attention import MultiheadAttention  # noqa: F401,E402

@@ -1,0 +1,245 @@
+"""Attention and transformer layers against torch.nn in float64 with weights copied across:
+outputs, attention weights, every parameter gradient and the input gradients; bool and float
+masks, key_padding_mask, is_causal, batch_first both ways, eval mode; fully masked rows give
+zeros (not NaN) with zero gradients; errors that name the function and the argument."""
+import numpy as np
+import pytest
+
+import tapegrad as tg
+
+torch = pytest.importorskip("torch")
+F = tg.nn.functional
+TF = torch.nn.functional
+TOL = dict(rtol=1e-9, atol=1e-11)
+
+
+def _rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def _pair(a):
+    """The same float64 values as a tapegrad and a torch leaf."""
+    return tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+
+
+def _copy(tmod, gmod):
+    """torch module -> tapegrad module with the same float64 state, checking the keys."""
+    sd = {k: v.detach().numpy().copy() for k, v in tmod.state_dict().items()}
+    assert list(sd) == list(gmod.state_dict()), (list(sd), list(gmod.state_dict()))
+    gmod.load_state_dict(sd)
+
+
+def _close(g, t):
+    np.testing.assert_allclose(np.asarray(g.detach().numpy() if hasattr(g, "detach") else g),
+                               t.detach().numpy(), **TOL)
+
+
+def _check_grads(gmod, tmod, gins, tins):
+    for (name, gp), (tname, tp) in zip(gmod.named_parameters(), tmod.named_parameters()):
+        assert name == tname
+        assert gp.grad is not None, name
+        _close(gp.grad, tp.grad)
+    for g, t in zip(gins, tins):
+        _close(g.grad, t.grad)
+
+
+# ------------------------------------------------------------------ scaled_dot_product_attention
+
+def _sdpa_case(kw_g, kw_t, shapes=((2, 2, 3, 4), (2, 2, 5, 4), (2, 2, 5, 3)), seed=0):
+    rng = _rng(seed)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    pairs = [_pair(a) for a in arrays]
+    out_g = F.scaled_dot_product_attention(*(p[0] for p in pairs), **kw_g)
+    out_t = TF.scaled_dot_product_attention(*(p[1] for p in pairs), **kw_t)
+    _close(out_g, out_t)
+    w = rng.standard_normal(out_t.shape)
+    (out_g * w).sum().backward()
+    (out_t * torch.tensor(w)).sum().backward()
+    for g, t in pairs:
+        _close(g.grad, t.grad)
+    return out_g, pairs
+
+
+def test_sdpa_plain_and_scale():
+    _sdpa_case({}, {})
+    _sdpa_case(dict(scale=0.3), dict(scale=0.3))
+
+
+def test_sdpa_bool_mask_with_fully_masked_row_gives_zeros():
+    m = _rng(1).random((3, 5)) > 0.4
+    m[1] = False                                  # query 1 sees no key
+    out, pairs = _sdpa_case(dict(attn_mask=m), dict(attn_mask=torch.tensor(m)))
+    assert np.all(out.numpy()[:, :, 1] == 0.0)
+    assert np.all(np.isfinite(pairs[0][0].grad.numpy()))
+    assert np.all(pairs[0][0].grad.numpy()[:, :, 1] == 0.0)
+
+
+def test_sdpa_float_mask_broadcast_with_inf():
+    m = _rng(2).standard_normal((2, 1, 3, 5))
+    m[0, 0, 2] = -np.inf
+    m[1, 0, 0, :2] = -np.inf
+    _sdpa_case(dict(attn_mask=m), dict(attn_mask=torch.tensor(m)))
+    # a float mask given as a tensor is differentiable
+    mg, mt = _pair(np.where(np.isinf(m), 0.0, m))
+    rng = _rng(3)
+    q, k, v = (rng.standard_normal(s) for s in ((2, 2, 3, 4), (2, 2, 5, 4), (2, 2, 5, 3)))
+    F.scaled_dot_product_attention(q, k, v, attn_mask=mg).sum().backward()
+    TF.scaled_dot_product_attention(*map(torch.tensor, (q, k, v)), attn_mask=mt).sum().backward()
+    _close(mg.grad, mt.grad)
+
+
+def test_sdpa_causal_and_3d():
+    _sdpa_case(dict(is_causal=True), dict(is_causal=True))
+    _sdpa_case(dict(is_causal=True), dict(is_causal=True), shapes=((2, 4, 3), (2, 4, 3),
+                                                                   (2, 4, 2)))
+
+
+def test_sdpa_gqa():
+    _sdpa_case(dict(enable_gqa=True), dict(enable_gqa=True),
+               shapes=((1, 4, 3, 2), (1, 2, 5, 2), (1, 2, 5, 3)))
+
+
+def test_sdpa_dropout_is_seeded_and_scales():
+    q = tg.tensor(_rng(4).standard_normal((2, 3, 4)))
+    tg.manual_seed(0)
+    a = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
+    tg.manual_seed(0)
+    b = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not np.allclose(a.numpy(), F.scaled_dot_product_attention(q, q, q).numpy())
+
+
+def test_sdpa_errors():
+    q = tg.ones(2, 3, 4)
+    with pytest.raises(ValueError, match="scaled_dot_product_attention: attn_mask"):
+        F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 3), bool),
+                                       is_causal=True)
+    with pytest.raises(ValueError, match="scaled_dot_product_attention: query's last dim"):
+        F.scaled_dot_product_attention(q, tg.ones(2, 3, 5), q)
+    with pytest.raises(TypeError, match="scaled_dot_product_attention: attn_mask"):
+        F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 3), int))
+    with pytest.raises(ValueError, match="scaled_dot_product_attention: attn_mask of shape"):
+        F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((4, 3), bool))
+    with pytest.raises(ValueError, match="scaled_dot_product_attention: dropout probability"):
+        F.scaled_dot_product_attention(q, q, q, dropout_p=1.5)
+    with pytest.raises(TypeError, match="scaled_dot_product_attention: query"):
+        F.scaled_dot_product_attention("q", q, q)
+
+
+# ------------------------------------------------------------------ MultiheadAttention
+
+def _mha_pair(seed=0, **kw):
+    torch.manual_seed(seed)
+    tmod = torch.nn.MultiheadAttention(dtype=torch.float64, **kw)
+    gmod = tg.nn.MultiheadAttention(dtype="float64", **kw)
+    # nonzero biases so that every slice of in_proj_bias is exercised
+    with torch.no_grad():
+        for p in tmod.parameters():
+            p.add_(torch.randn(p.shape, dtype=torch.float64) * 0.1)
+    _copy(tmod, gmod)
+    return gmod, tmod
+
+
+def _run_mha(gmod, tmod, shapes, fwd=None, seed=0, weights=True):
+    fwd = fwd or {}
+    rng = _rng(seed)
+    pairs = [_pair(rng.standard_normal(s)) for s in shapes]
+    conv = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in fwd.items()}
+    og, wg = gmod(*(p[0] for p in pairs), **fwd)
+    ot, wt = tmod(*(p[1] for p in pairs), **conv)
+    _close(og, ot)
+    if weights and wt is not None:
+        _close(wg, wt)
+    else:
+        assert wg is None and wt is None
+    w = rng.standard_normal(ot.shape)
+    loss_g = (og * w).sum()
+    loss_t = (ot * torch.tensor(w)).sum()
+    if weights and wt is not None:
+        w2 = rng.standard_normal(wt.shape)
+        loss_g = loss_g + (wg * w2).sum()
+        loss_t = loss_t + (wt * torch.tensor(w2)).sum()
+    loss_g.backward()
+    loss_t.backward()
+    _check_grads(gmod, tmod, [p[0] for p in pairs], [p[1] for p in pairs])
+    return og, wg
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_mha_self_attention(batch_first):
+    g, t = _mha_pair(embed_dim=4, num_heads=2, batch_first=batch_first)
+    shape = (2, 3, 4) if batch_first else (3, 2, 4)
+    _run_mha(g, t, [shape] * 3)
+
+
+def test_mha_kdim_vdim_bias_kv_zero_attn_masks():
+    g, t = _mha_pair(embed_dim=4, num_heads=2, kdim=3, vdim=5, add_bias_kv=True,
+                     add_zero_attn=True, batch_first=True)
+    assert g.in_proj_weight is None and g.q_proj_weight.shape == (4, 4)
+    m = _rng(5).random((3, 4)) > 0.5
+    kpm = np.array([[False, True, False, False], [True, False, False, True]])
+    _run_mha(g, t, [(2, 3, 4), (2, 4, 3), (2, 4, 5)],
+             dict(attn_mask=m, key_padding_mask=kpm))
+
+
+def test_mha_float_masks_per_head_and_no_average():
+    g, t = _mha_pair(embed_dim=6, num_heads=3, bias=False)
+    rng = _rng(6)
+    am = rng.standard_normal((2 * 3, 3, 4))
+    kpm = rng.standard_normal((2, 4))
+    _run_mha(g, t, [(3, 2, 6), (4, 2, 6), (4, 2, 6)],
+             dict(attn_mask=am, key_padding_mask=kpm, average_attn_weights=False))
+
+
+def test_mha_unbatched_and_need_weights_false_and_causal():
+    g, t = _mha_pair(embed_dim=4, num_heads=1)
+    causal = np.triu(np.ones((3, 3), bool), 1)
+    _run_mha(g, t, [(3, 4)] * 3, dict(attn_mask=causal, key_padding_mask=np.array(
+        [False, False, True])))
+    _run_mha(g, t, [(3, 2, 4)] * 3, dict(attn_mask=causal, is_causal=True,
+                                         need_weights=False), weights=False)
+
+
+def test_mha_fully_masked_query_gives_zero_not_nan():
+    g, _ = _mha_pair(embed_dim=4, num_heads=2, batch_first=True)
+    x = tg.tensor(_rng(7).standard_normal((2, 3, 4)), requires_grad=True)
+    kpm = np.array([[True, True, True], [False, True, False]])
+    out, w = g(x, x, x, key_padding_mask=kpm)
+    assert np.all(np.isfinite(out.numpy())) and np.all(w.numpy()[0] == 0.0)
+    out.sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy()))
+    assert np.all(np.isfinite(g.in_proj_weight.grad.numpy()))
+
+
+def test_mha_dropout_train_and_eval():
+    g, t = _mha_pair(embed_dim=4, num_heads=2, dropout=0.5)
+    x = tg.tensor(_rng(8).standard_normal((3, 2, 4)))
+    tg.manual_seed(1)
+    a, _ = g(x, x, x)
+    tg.manual_seed(2)
+    b, _ = g(x, x, x)
+    assert not np.allclose(a.numpy(), b.numpy())
+    g.eval()
+    t.eval()
+    _run_mha(g, t, [(3, 2, 4)] * 3)
+
+
+def test_mha_errors():
+    with pytest.raises(ValueError, match="MultiheadAttention: embed_dim"):
+        tg.nn.MultiheadAttention(5, 2)
+    with pytest.raises(ValueError, match="MultiheadAttention: num_heads"):
+        tg.nn.MultiheadAttention(4, 0)
+    m = tg.nn.MultiheadAttention(4, 2)
+    x = tg.ones(3, 2, 4)
+    with pytest.raises(ValueError, match="MultiheadAttention: key's last dim"):
+        m(x, tg.ones(3, 2, 5), x)
+    with pytest.raises(ValueError, match="MultiheadAttention: attn_mask must have shape"):
+        m(x, x, x, attn_mask=np.zeros((2, 3), bool))
+    with pytest.raises(ValueError, match="MultiheadAttention: key_padding_mask"):
+        m(x, x, x, key_padding_mask=np.zeros((3, 2), bool))
+    with pytest.raises(ValueError, match="MultiheadAttention: is_causal"):
+        m(x, x, x, is_causal=True)
+    with pytest.raises(TypeError, match="MultiheadAttention: attn_mask"):
+        m(x, x, x, attn_mask="causal")
+    with pytest.raises(ValueError, match="MultiheadAttention: query, key and value"):
+        m(tg.ones(3, 4), x, x)
