@@ -243,3 +243,138 @@ def test_mha_errors():
         m(x, x, x, attn_mask="causal")
     with pytest.raises(ValueError, match="MultiheadAttention: query, key and value"):
         m(tg.ones(3, 4), x, x)
+
+
+# ------------------------------------------------------------------ transformer layers
+
+def _layer_pair(name, *args, seed=0, **kw):
+    torch.manual_seed(seed)
+    tmod = getattr(torch.nn, name)(*args, dtype=torch.float64, **kw)
+    gmod = getattr(tg.nn, name)(*args, dtype="float64", **kw)
+    with torch.no_grad():                   # move the norms and biases off 1 and 0
+        for p in tmod.parameters():
+            p.add_(torch.randn(p.shape, dtype=torch.float64) * 0.1)
+    _copy(tmod, gmod)
+    return gmod, tmod
+
+
+def _run(gmod, tmod, arrays, fwd=None, seed=0):
+    fwd = fwd or {}
+    pairs = [_pair(a) for a in arrays]
+    conv = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in fwd.items()}
+    og = gmod(*(p[0] for p in pairs), **fwd)
+    ot = tmod(*(p[1] for p in pairs), **conv)
+    _close(og, ot)
+    w = _rng(seed + 100).standard_normal(ot.shape)
+    (og * w).sum().backward()
+    (ot * torch.tensor(w)).sum().backward()
+    _check_grads(gmod, tmod, [p[0] for p in pairs], [p[1] for p in pairs])
+    return og
+
+
+@pytest.mark.parametrize("norm_first,batch_first,activation", [
+    (False, False, "relu"), (True, True, "gelu")])
+def test_encoder_layer(norm_first, batch_first, activation):
+    g, t = _layer_pair("TransformerEncoderLayer", 4, 2, dim_feedforward=6, dropout=0.2,
+                       activation=activation, norm_first=norm_first, batch_first=batch_first)
+    g.eval()
+    t.eval()
+    x = _rng(1).standard_normal((2, 3, 4))         # N=2, S=3
+    if not batch_first:
+        x = x.transpose(1, 0, 2)
+    kpm = np.array([[False, False, True], [False, False, False]])
+    mask = _rng(2).standard_normal((3, 3))
+    _run(g, t, [x], dict(src_mask=mask, src_key_padding_mask=kpm))
+    _run(g, t, [x])
+
+
+def test_encoder_layer_callable_activation_and_causal_unbatched():
+    g, t = _layer_pair("TransformerEncoderLayer", 4, 1, dim_feedforward=5, dropout=0.0,
+                       activation=torch.tanh)
+    g.activation = tg.tanh
+    causal = np.triu(np.ones((3, 3), bool), 1)
+    _run(g, t, [_rng(3).standard_normal((3, 4))], dict(src_mask=causal, is_causal=True))
+
+
+def test_encoder_layer_training_dropout_is_seeded():
+    g = tg.nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.5)
+    x = tg.tensor(_rng(4).standard_normal((3, 2, 4)))
+    tg.manual_seed(3)
+    a = g(x)
+    tg.manual_seed(3)
+    b = g(x)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    g.eval()
+    assert not np.allclose(a.numpy(), g(x).numpy())
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_decoder_layer(norm_first):
+    g, t = _layer_pair("TransformerDecoderLayer", 4, 2, dim_feedforward=6,
+                       norm_first=norm_first, batch_first=True)
+    g.eval()
+    t.eval()
+    rng = _rng(5)
+    tgt, mem = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 5, 4))
+    causal = np.triu(np.ones((3, 3), bool), 1)
+    mpm = np.array([[False, False, False, True, True], [False] * 5])
+    _run(g, t, [tgt, mem], dict(tgt_mask=causal, memory_key_padding_mask=mpm,
+                                tgt_is_causal=True))
+
+
+def test_encoder_and_decoder_stacks():
+    torch.manual_seed(0)
+    tl = torch.nn.TransformerEncoderLayer(4, 2, 6, dtype=torch.float64)
+    te = torch.nn.TransformerEncoder(tl, 2, norm=torch.nn.LayerNorm(4, dtype=torch.float64),
+                                     enable_nested_tensor=False)
+    ge = tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(4, 2, 6, dtype="float64"), 2,
+                                  norm=tg.nn.LayerNorm(4, dtype="float64"))
+    assert ge.layers[0] is not ge.layers[1]
+    with torch.no_grad():
+        for p in te.parameters():
+            p.add_(torch.randn(p.shape, dtype=torch.float64) * 0.1)
+    _copy(te, ge)
+    ge.eval()
+    te.eval()
+    x = _rng(6).standard_normal((3, 2, 4))
+    causal = np.triu(np.ones((3, 3), bool), 1)
+    _run(ge, te, [x], dict(mask=causal))
+    _run(ge, te, [x], dict(src_key_padding_mask=np.array([[False, False, True]] * 2)))
+
+    td = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(4, 2, 6,
+                                                                      dtype=torch.float64), 2)
+    gd = tg.nn.TransformerDecoder(tg.nn.TransformerDecoderLayer(4, 2, 6, dtype="float64"), 2)
+    _copy(td, gd)
+    gd.eval()
+    td.eval()
+    rng = _rng(7)
+    _run(gd, td, [rng.standard_normal((3, 2, 4)), rng.standard_normal((4, 2, 4))],
+         dict(tgt_mask=causal))
+
+
+def test_second_order_through_encoder_layer():
+    g = tg.nn.TransformerEncoderLayer(4, 2, dim_feedforward=5, dropout=0.0, dtype="float64",
+                                      activation="gelu")
+    x = _rng(8).standard_normal((3, 1, 4))
+    mask = np.triu(np.ones((3, 3), bool), 1)
+
+    def f(x):
+        return (g(x, src_mask=mask) ** 2).sum()
+
+    assert tg.gradcheck(f, (tg.tensor(x, requires_grad=True),))
+    assert tg.gradgradcheck(f, (tg.tensor(x, requires_grad=True),))
+
+
+def test_transformer_errors():
+    with pytest.raises(ValueError, match="TransformerEncoderLayer: activation"):
+        tg.nn.TransformerEncoderLayer(4, 2, activation="swish")
+    with pytest.raises(TypeError, match="TransformerDecoderLayer: activation"):
+        tg.nn.TransformerDecoderLayer(4, 2, activation=3)
+    with pytest.raises(ValueError, match="MultiheadAttention: embed_dim"):
+        tg.nn.TransformerEncoderLayer(5, 2)
+    with pytest.raises(TypeError, match="TransformerEncoder: encoder_layer"):
+        tg.nn.TransformerEncoder("layer", 2)
+    with pytest.raises(ValueError, match="TransformerEncoder: num_layers"):
+        tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(4, 2, 6), -1)
+    with pytest.raises(ValueError, match="TransformerEncoderLayer: .*device"):
+        tg.nn.TransformerEncoderLayer(4, 2, device="cuda")
