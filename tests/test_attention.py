@@ -2,10 +2,13 @@
 outputs, attention weights, every parameter gradient and the input gradients; bool and float
 masks, key_padding_mask, is_causal, batch_first both ways, eval mode; fully masked rows give
 zeros (not NaN) with zero gradients; errors that name the function and the argument."""
+import doctest
+
 import numpy as np
 import pytest
 
 import tapegrad as tg
+from tapegrad.nn import attention, transformer
 
 torch = pytest.importorskip("torch")
 F = tg.nn.functional
@@ -378,3 +381,14 @@ def test_transformer_errors():
         tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(4, 2, 6), -1)
     with pytest.raises(ValueError, match="TransformerEncoderLayer: .*device"):
         tg.nn.TransformerEncoderLayer(4, 2, device="cuda")
+
+
+def test_docstring_examples_run():
+    for mod in (attention, transformer):
+        result = doctest.testmod(mod)
+        assert result.failed == 0 and result.attempted >= 3, (mod.__name__, result)
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    for t in finder.find(F.scaled_dot_product_attention, "scaled_dot_product_attention"):
+        runner.run(t)
+    assert runner.failures == 0 and runner.tries > 0
