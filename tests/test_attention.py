@@ -392,3 +392,29 @@ def test_docstring_examples_run():
     for t in finder.find(F.scaled_dot_product_attention, "scaled_dot_product_attention"):
         runner.run(t)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def test_transformer_model_and_subsequent_mask():
+    kw = dict(d_model=4, nhead=2, num_encoder_layers=2, num_decoder_layers=1,
+              dim_feedforward=6, batch_first=True, norm_first=True)
+    g, t = _layer_pair("Transformer", **kw)
+    g.eval()
+    t.eval()
+    mask = tg.nn.Transformer.generate_square_subsequent_mask(3, dtype="float64")
+    np.testing.assert_array_equal(
+        mask.numpy(), torch.nn.Transformer.generate_square_subsequent_mask(
+            3, dtype=torch.float64).numpy())
+    rng = _rng(9)
+    src, tgt = rng.standard_normal((2, 5, 4)), rng.standard_normal((2, 3, 4))
+    spm = np.array([[False] * 4 + [True], [False] * 5])
+    _run(g, t, [src, tgt], dict(tgt_mask=mask.numpy(), src_key_padding_mask=spm,
+                                memory_key_padding_mask=spm, tgt_is_causal=True))
+    # xavier_uniform_ on every matrix: bound sqrt(6 / (fan_in + fan_out)) = 0.77 for
+    # linear2 (4, 6), where Linear's own init stays within 1 / sqrt(6) = 0.41
+    tg.manual_seed(0)
+    w = np.abs(tg.nn.Transformer(**kw).encoder.layers[0].linear2.weight.numpy())
+    assert 0.45 < w.max() <= np.sqrt(6 / 10)
+    with pytest.raises(ValueError, match="Transformer: the batch number"):
+        g(tg.ones(2, 5, 4), tg.ones(3, 3, 4))
+    with pytest.raises(ValueError, match="Transformer: the feature number"):
+        g(tg.ones(2, 5, 3), tg.ones(2, 3, 4))

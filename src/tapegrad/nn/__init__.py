@@ -24,5 +24,6 @@ from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa:
                            sparse_softmax_cross_entropy_with_logits, swish, tanh,
                            weighted_cross_entropy_with_logits)
 from .attention import MultiheadAttention  # noqa: F401,E402
-from .transformer import (TransformerDecoder, TransformerDecoderLayer,  # noqa: F401,E402
-                          TransformerEncoder, TransformerEncoderLayer)
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401,E402
+                          TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)

@@ -1,12 +1,15 @@
 """Transformer layers as torch.nn: TransformerEncoderLayer, TransformerDecoderLayer,
-TransformerEncoder, TransformerDecoder, with PyTorch's arguments, submodule names and
-state-dict keys (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2)."""
+TransformerEncoder, TransformerDecoder and Transformer, with PyTorch's arguments, submodule
+names and state-dict keys (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2)."""
 import copy
 
 import numpy as np
 
 from .. import _check
+from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._tensor import make
 from . import functional as F
+from . import init
 from .attention import MultiheadAttention, _check_device
 from .layers import Dropout, LayerNorm, Linear, ModuleList
 from .module import Module
@@ -229,3 +232,75 @@ class TransformerDecoder(Module):
                         memory_key_padding_mask=memory_key_padding_mask,
                         tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
         return self.norm(out) if self.norm is not None else out
+
+
+class Transformer(Module):
+    """The encoder-decoder model of "Attention Is All You Need", as torch.nn.Transformer:
+    `encoder` (TransformerEncoder with a final LayerNorm) and `decoder` (likewise), every
+    matrix parameter re-initialised with xavier_uniform_.
+
+    >>> import tapegrad as tg
+    >>> model = tg.nn.Transformer(d_model=4, nhead=2, num_encoder_layers=1,
+    ...                           num_decoder_layers=1, dim_feedforward=8)
+    >>> mask = tg.nn.Transformer.generate_square_subsequent_mask(5)
+    >>> model(tg.ones(6, 3, 4), tg.ones(5, 3, 4), tgt_mask=mask).shape
+    (5, 3, 4)
+    """
+
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
+                 num_decoder_layers: int = 6, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation="relu", custom_encoder=None,
+                 custom_decoder=None, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device=None, dtype=None):
+        super().__init__()
+        kw = dict(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
+                  batch_first=batch_first, norm_first=norm_first, bias=bias, device=device,
+                  dtype=dtype)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            layer = TransformerEncoderLayer(d_model, nhead, dim_feedforward, **kw)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            layer = TransformerDecoderLayer(d_model, nhead, dim_feedforward, **kw)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+                src_key_padding_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal: bool = False):
+        fn = "Transformer"
+        s, t = F._numeric(src, fn, "src"), F._numeric(tgt, fn, "tgt")
+        batch_dim = 0 if self.batch_first else 1
+        if s.ndim == 3 and t.ndim == 3 and s.shape[batch_dim] != t.shape[batch_dim]:
+            raise ValueError(f"{fn}: the batch number of src and tgt must be equal, got "
+                             f"shapes {s.shape} and {t.shape}")
+        if s.shape[-1] != self.d_model or t.shape[-1] != self.d_model:
+            raise ValueError(f"{fn}: the feature number of src and tgt must be equal to "
+                             f"d_model ({self.d_model}), got shapes {s.shape} and {t.shape}")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
+                              is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask,
+                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz: int, device=None, dtype=None):
+        """A (sz, sz) float mask: -inf above the diagonal (future positions), 0 elsewhere."""
+        fn = "generate_square_subsequent_mask"
+        sz = _check.integer(sz, fn, "sz", low=0)
+        _check_device(device, fn)
+        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        upper = np.triu(np.ones((sz, sz), dtype=bool), 1)
+        return make(np.where(upper, -np.inf, 0.0).astype(dt))
