@@ -418,3 +418,37 @@ def test_transformer_model_and_subsequent_mask():
         g(tg.ones(2, 5, 4), tg.ones(3, 3, 4))
     with pytest.raises(ValueError, match="Transformer: the feature number"):
         g(tg.ones(2, 5, 3), tg.ones(2, 3, 4))
+
+
+def test_second_order_with_fully_masked_rows():
+    m = np.array([[True, False, True], [False, False, False], [True, True, True]])
+    rng = _rng(10)
+    xs = [tg.tensor(rng.standard_normal((2, 3, 2)), requires_grad=True) for _ in range(3)]
+
+    def sdpa(q, k, v):
+        return (F.scaled_dot_product_attention(q, k, v, attn_mask=m) ** 2).sum()
+
+    assert tg.gradcheck(sdpa, xs) and tg.gradgradcheck(sdpa, xs)
+    g, _ = _mha_pair(embed_dim=4, num_heads=2, batch_first=True)
+    kpm = np.array([[True, True, True], [False, True, False]])
+
+    def mha(x):
+        out, w = g(x, x, x, key_padding_mask=kpm)
+        return (out ** 2).sum() + (w ** 2).sum()
+
+    x = tg.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    assert tg.gradcheck(mha, (x,)) and tg.gradgradcheck(mha, (x,))
+
+
+def test_tg_function_matches_eager():
+    g, _ = _mha_pair(embed_dim=4, num_heads=2, batch_first=True)
+    rng = _rng(11)
+    x, y = (tg.tensor(rng.standard_normal((2, 3, 4))) for _ in range(2))
+    kpm = np.array([[False, False, True], [False, False, False]])
+    for f in (lambda x: g(x, x, x, key_padding_mask=kpm)[0], lambda x: g(x, y, y)[1]):
+        np.testing.assert_allclose(tg.function(f)(x).numpy(), f(x).numpy(), **TOL)
+    enc = tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(
+        4, 2, 8, batch_first=True, dtype="float64"), 2)
+    enc.eval()
+    f = tg.function(lambda x: enc(x, src_key_padding_mask=kpm))
+    np.testing.assert_allclose(f(x).numpy(), enc(x, src_key_padding_mask=kpm).numpy(), **TOL)

@@ -109,12 +109,18 @@ class MultiheadAttention(Module):
 
     def _projections(self, query, key, value):
         e = self.embed_dim
+        w, b = self.in_proj_weight, self.in_proj_bias
+        if self._qkv_same_embed_dim and query is key and key is value:
+            # self-attention: one product with the packed weight, then three column blocks
+            return ops.chunk(F.linear(query, w, b), 3, -1)
+        # rows gathered with take rather than sliced: tg.function rejects a slice of a
+        # parameter that was written in place before (its init) as an in-place change
+        rows = [np.arange(i * e, (i + 1) * e) for i in range(3)]
         if self._qkv_same_embed_dim:
-            wq, wk, wv = (self.in_proj_weight[i * e:(i + 1) * e] for i in range(3))
+            wq, wk, wv = (ops.take(w, r, axis=0) for r in rows)
         else:
             wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        b = self.in_proj_bias
-        bq, bk, bv = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
+        bq, bk, bv = (None,) * 3 if b is None else (ops.take(b, r, axis=0) for r in rows)
         return F.linear(query, wq, bq), F.linear(key, wk, bk), F.linear(value, wv, bv)
 
     def _inputs(self, query, key, value):
