@@ -452,3 +452,17 @@ def test_tg_function_matches_eager():
     enc.eval()
     f = tg.function(lambda x: enc(x, src_key_padding_mask=kpm))
     np.testing.assert_allclose(f(x).numpy(), enc(x, src_key_padding_mask=kpm).numpy(), **TOL)
+
+
+def test_mha_tensor_float_mask_gets_its_gradient():
+    g, t = _mha_pair(embed_dim=4, num_heads=2, add_bias_kv=True, batch_first=True)
+    rng = _rng(12)
+    x = rng.standard_normal((2, 3, 4))
+    mg, mt = _pair(rng.standard_normal((3, 3)))
+    out_g = g(x, x, x, attn_mask=mg)[0]
+    xt = torch.tensor(x)
+    out_t = t(xt, xt, xt, attn_mask=mt)[0]
+    _close(out_g, out_t)
+    out_g.sum().backward()
+    out_t.sum().backward()
+    _close(mg.grad, mt.grad)

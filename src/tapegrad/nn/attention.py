@@ -137,11 +137,14 @@ class MultiheadAttention(Module):
             if x.shape[-1] != d:
                 raise ValueError(f"{fn}: {a}'s last dim must be {d}, got shape {x.shape}")
         unbatched = dims[0] == 2
-        ts = [query, key, value]
         if unbatched:
-            ts = [ops.expand_dims(t, 0) for t in ts]
+            ts = [ops.expand_dims(t, 0) for t in (query, key, value)]
         elif not self.batch_first:
-            ts = [ops.swapaxes(t, 0, 1) for t in ts]
+            ts = [ops.swapaxes(t, 0, 1) for t in (query, key, value)]
+        else:
+            ts = [query, key, value]
+        if query is key and key is value:
+            ts = [ts[0]] * 3            # keeps self-attention's one packed projection
         n = ts[0].shape[0]
         if ts[1].shape[0] != n or ts[2].shape[0] != n:
             raise ValueError(f"{fn}: query, key and value must have the same batch size, got "
@@ -238,10 +241,9 @@ class MultiheadAttention(Module):
         def pad(m):
             if m is None:
                 return None
-            width = [(0, 0)] * (m.ndim - 1) + [(0, 1)]
             if isinstance(m, Tensor):
                 return ops.cat([m, np.zeros(m.shape[:-1] + (1,), dtype=m.dtype)], axis=-1)
-            return np.pad(m, width)
+            return np.pad(m, [(0, 0)] * (m.ndim - 1) + [(0, 1)])
         return pad(mask), pad(kpm)
 
     def extra_repr(self):
