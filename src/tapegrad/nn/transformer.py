@@ -1,6 +1,7 @@
 """Transformer layers as torch.nn: TransformerEncoderLayer, TransformerDecoderLayer,
 TransformerEncoder, TransformerDecoder and Transformer, with PyTorch's arguments, submodule
-names and state-dict keys (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2)."""
+names and state-dict keys (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1,
+dropout2)."""
 import copy
 
 import numpy as np
