@@ -30,3 +30,7 @@ from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa:
                           Tanhshrink)
 from .norm import BatchNorm2d, Dropout2d, GroupNorm, InstanceNorm2d, RMSNorm  # noqa: F401,E402
 from .embedding_bag import EmbeddingBag  # noqa: F401,E402
+from .attention import MultiheadAttention  # noqa: F401,E402
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401,E402
+                          TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)

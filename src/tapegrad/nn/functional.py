@@ -679,3 +679,86 @@ from ._functional_act import (cdist, celu, cosine_similarity, dropout2d, elu,  #
                               instance_norm, logsigmoid, mish, normalize, one_hot,
                               pairwise_distance, prelu, relu6, rms_norm, selu, silu,
                               softsign, tanhshrink)
+
+# ------------------------------------------------------------------ attention (h-attn)
+# Here rather than in nn/attention.py: that module builds on this one (linear, dropout),
+# so defining the function there and re-exporting it here would be an import cycle.
+
+def _attention_mask(mask, fn, arg, dtype):
+    """mask as an array: bool kept, numbers cast to the scores' dtype, else TypeError."""
+    data = _raw(mask)
+    if not isinstance(data, np.ndarray) or data.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {arg} must be a bool or float tensor, got "
+                        f"{_check._got(mask)}")
+    if data.dtype.kind in "iu":
+        raise TypeError(f"{fn}: {arg} must be a bool or float tensor, got dtype {data.dtype}")
+    if data.dtype.kind == "f" and isinstance(mask, Tensor):
+        return mask
+    return data if data.dtype == bool else data.astype(dtype)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale=None,
+                                 enable_gqa: bool = False):
+    """softmax(query @ key^T * scale + mask) @ value over the last two dims.
+
+    A bool `attn_mask` marks with True the keys that take part (False gives -inf); a float
+    mask is added to the scores. `is_causal` masks the upper triangle. A row whose keys
+    are all masked gives zeros (and zero gradients), not NaN. `dropout_p` is always
+    applied (as PyTorch; pass 0.0 in evaluation). `enable_gqa` repeats the key/value heads
+    (dim -3) to match the query's.
+
+    >>> import tapegrad as tg
+    >>> q = tg.ones(1, 2, 3, 4)
+    >>> tg.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).shape
+    (1, 2, 3, 4)
+    """
+    fn = "scaled_dot_product_attention"
+    q, k, v = (_numeric(t, fn, a) for t, a in ((query, "query"), (key, "key"),
+                                               (value, "value")))
+    for a, x in (("query", q), ("key", k), ("value", v)):
+        if x.ndim < 2:
+            raise ValueError(f"{fn}: {a} must have at least 2 dims (..., length, features), "
+                             f"got shape {x.shape}")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"{fn}: query's last dim {q.shape[-1]} does not match key's "
+                         f"{k.shape[-1]} (shapes {q.shape} and {k.shape})")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"{fn}: key and value must have the same length (dim -2), got "
+                         f"shapes {k.shape} and {v.shape}")
+    p = _check_p(dropout_p, fn)
+    is_causal = _check.flag(is_causal, fn, "is_causal")
+    enable_gqa = _check.flag(enable_gqa, fn, "enable_gqa")
+    if scale is None:
+        scale = 1.0 / np.sqrt(q.shape[-1]) if q.shape[-1] else 1.0
+    else:
+        scale = _check.real(scale, fn, "scale")
+    if enable_gqa and q.ndim >= 3 and k.ndim >= 3 and q.shape[-3] != k.shape[-3]:
+        hq, hk = q.shape[-3], k.shape[-3]
+        if hk == 0 or hq % hk or hk != v.shape[-3]:
+            raise ValueError(f"{fn}: with enable_gqa, query's heads ({hq}) must be a "
+                             f"multiple of key's and value's ({hk}, {v.shape[-3]})")
+        key = ops.repeat_interleave(key, hq // hk, dim=-3)
+        value = ops.repeat_interleave(value, hq // hk, dim=-3)
+    dtype = np.result_type(q.dtype, k.dtype, np.float32)
+    scores = ops.matmul(query, ops.swapaxes(key, -2, -1)) * scale
+    if is_causal:
+        if attn_mask is not None:
+            raise ValueError(f"{fn}: attn_mask must be None when is_causal=True (the causal "
+                             "mask is built from the lengths)")
+        attn_mask = np.tril(np.ones((q.shape[-2], k.shape[-2]), dtype=bool))
+    if attn_mask is not None:
+        mask = _attention_mask(attn_mask, fn, "attn_mask", dtype)
+        try:
+            np.broadcast_shapes(np.shape(_raw(mask)), scores.shape)
+        except ValueError:
+            raise ValueError(f"{fn}: attn_mask of shape {np.shape(_raw(mask))} does not "
+                             f"broadcast to the scores' shape {scores.shape}") from None
+        if isinstance(mask, np.ndarray) and mask.dtype == bool:
+            scores = ops.where(mask, scores, -np.inf)
+        else:
+            scores = scores + mask
+    attn = ops.softmax(scores, -1)
+    if p > 0.0:
+        attn = dropout(attn, p, True)
+    return ops.matmul(attn, value)
