@@ -23,7 +23,8 @@ if [ $# -eq 0 ]; then
         tests/test_numpy_front.py tests/test_numpy_names.py tests/test_tree.py \
         tests/test_custom_vjp.py tests/test_examples_numpy.py tests/test_mathfns.py \
         tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py \
-        tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py
+        tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py tests/test_rnn.py \
+        tests/test_attention.py tests/test_act_norm.py
     if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         scripts/matrix.sh
     fi
