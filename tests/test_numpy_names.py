@@ -62,6 +62,9 @@ def _close(got, want):
     np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
 
 
+_KEEP_INTS = {"floor", "ceil", "trunc", "fix"}
+
+
 @pytest.mark.parametrize("name", _unary_names())
 def test_unary_function_matches_numpy_and_differentiates(name):
     x = _input(name)
@@ -69,7 +72,11 @@ def test_unary_function_matches_numpy_and_differentiates(name):
     _close(getattr(tnp, name)(x.tolist()), getattr(np, name)(x.tolist()))
     if name != "reciprocal":            # NumPy's integer reciprocal truncates (1/2 -> 0)
         ints = np.array([1, 2])
-        assert getattr(tnp, name)(ints).dtype == getattr(np, name)(ints).dtype
+        if name in _KEEP_INTS:
+            # NumPy 2.0 gave float64 here, 2.1 on keep the integers: tapegrad keeps them
+            assert getattr(tnp, name)(ints).dtype == ints.dtype
+        else:
+            assert getattr(tnp, name)(ints).dtype == getattr(np, name)(ints).dtype
     assert tg.gradcheck(lambda t: getattr(tnp, name)(t), (tg.tensor(x, requires_grad=True),))
 
 

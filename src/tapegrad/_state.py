@@ -1,5 +1,6 @@
 """Per-thread state: grad mode, active forward-AD levels, anomaly mode."""
 import itertools
+import weakref
 import threading
 
 import numpy as np
@@ -53,6 +54,11 @@ class _Local(threading.local):
 
 local = _Local()
 level_ids = itertools.count(1)
+# every nn.Module, and a count bumped by train()/eval() (and assigning `training`):
+# tg.function checks the modes its trace saw when the count moved (Dropout and BatchNorm
+# read them in Python, so a replay must not outlive a mode change)
+modules = weakref.WeakSet()
+module_modes = [0]
 
 
 def is_grad_enabled() -> bool:

@@ -10,6 +10,7 @@ import functools
 import inspect
 import threading
 import warnings
+import weakref
 
 import numpy as np
 
@@ -66,11 +67,19 @@ class Entry:
         self.diff = []                  # program output positions that carry gradients
         self.spans = None
         self.dtype = None
+        self.modes = (0, ())            # (mode count, (module ref, training)) at the trace
 
     def captures_valid(self):
         for t, shape, dtype in self.cap_meta:
             if t._data.shape != shape or t._data.dtype != dtype:
                 return False
+        version, flags = self.modes
+        if version != _state.module_modes[0]:
+            for ref, training in flags:
+                m = ref()
+                if m is not None and m.training != training:
+                    return False
+            self.modes = (_state.module_modes[0], flags)    # the same modes again
         return True
 
 
@@ -288,6 +297,9 @@ class function:
         statics = [None if pos in array_pos else leaf for pos, leaf in enumerate(leaves)]
         entry = Entry(self.python_function, program, statics, spec, array_pos,
                        out_leaves, out_spec, self._op, cap_meta)
+        # after the trace: a function that calls train()/eval() itself does so only then
+        entry.modes = (_state.module_modes[0],
+                       tuple((weakref.ref(m), m.training) for m in list(_state.modules)))
         kinds = [tracer.array(s) for s in slots]
         entry.diff = [k for k, a in enumerate(kinds) if np.asarray(a).dtype.kind in "fc"]
         if len(entry.diff) > 1:

@@ -3,6 +3,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from .. import _state
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from .._check import _got, flag
@@ -48,6 +49,7 @@ class Module:
     def __init__(self):
         d = self.__dict__
         d["training"] = True
+        _state.modules.add(self)
         d["_parameters"] = {}
         d["_buffers"] = {}
         d["_non_persistent"] = set()
@@ -66,6 +68,8 @@ class Module:
 
     def __setattr__(self, name, value):
         d = self.__dict__
+        if name == "training":
+            _state.module_modes[0] += 1
         params = d.get("_parameters")
         modules = d.get("_modules")
         buffers = d.get("_buffers")
@@ -299,6 +303,7 @@ class Module:
             raise ValueError(f"train: mode is expected to be a bool, got {mode!r}")
         for m in self.modules():
             m.__dict__["training"] = mode
+        _state.module_modes[0] += 1
         return self
 
     def eval(self):

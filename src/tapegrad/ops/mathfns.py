@@ -122,8 +122,19 @@ Positive, positive = elementwise(np.positive, d=1, doc="""+x (a copy, gradient 1
     tensor([-1.,  2.])
     """)
 
+def _keep_ints(ufunc):
+    """ufunc(x), with integer x returned as it is: NumPy keeps integers through floor,
+    ceil, trunc and fix from 2.1 on (2.0 made float64), as PyTorch does."""
+    def forward(x):
+        if isinstance(x, np.ndarray) and x.dtype.kind in "iu":
+            return x.copy()
+        return ufunc(x)
+    forward.__name__ = forward.__qualname__ = ufunc.__name__
+    return forward
+
+
 # piecewise constant: the gradient is 0 everywhere, jumps included (as PyTorch)
-Floor, floor = elementwise(np.floor, d=0, doc="""Largest integer <= x, as a float; zero gradient.
+Floor, floor = elementwise(_keep_ints(np.floor), d=0, doc="""Largest integer <= x, as a float; zero gradient.
 
     >>> x = tg.tensor([-1.5, 1.5], requires_grad=True)
     >>> tg.floor(x).tolist()
@@ -132,7 +143,7 @@ Floor, floor = elementwise(np.floor, d=0, doc="""Largest integer <= x, as a floa
     >>> x.grad
     tensor([0., 0.])
     """)
-Ceil, ceil = elementwise(np.ceil, d=0, doc="""Smallest integer >= x, as a float; zero gradient.
+Ceil, ceil = elementwise(_keep_ints(np.ceil), d=0, doc="""Smallest integer >= x, as a float; zero gradient.
 
     >>> tg.ceil(tg.tensor([-1.5, 1.2]))
     tensor([-1.,  2.])
@@ -144,12 +155,12 @@ Rint, rint = elementwise(np.rint, d=0,
     >>> tg.rint(tg.tensor([0.5, 1.5, 2.7]))
     tensor([0., 2., 3.])
     """)
-Trunc, trunc = elementwise(np.trunc, d=0, doc="""x rounded towards 0; zero gradient.
+Trunc, trunc = elementwise(_keep_ints(np.trunc), d=0, doc="""x rounded towards 0; zero gradient.
 
     >>> tg.trunc(tg.tensor([-1.7, 1.7]))
     tensor([-1.,  1.])
     """)
-Fix, fix = elementwise(np.fix, d=0, doc="""x rounded towards 0 (NumPy's fix; as trunc); zero
+Fix, fix = elementwise(_keep_ints(np.fix), d=0, doc="""x rounded towards 0 (NumPy's fix; as trunc); zero
     gradient.
 
     >>> tg.fix(tg.tensor([-2.5, 2.5]))
