@@ -806,6 +806,7 @@ typedef struct {
     int off[STACK_MAX];
 } stack_entry;
 static stack_entry stack_cache[STACK_CACHE];
+static PyObject *stacks_table;     /* _sites._STACKS */
 
 static PyObject *anomaly_stack(void)
 {
@@ -837,18 +838,50 @@ static PyObject *anomaly_stack(void)
     if (e->stack != NULL && e->n == n && memcmp(e->code, code, n * sizeof(code[0])) == 0 &&
         memcmp(e->off, off, n * sizeof(off[0])) == 0)
         return Py_NewRef(e->stack);
+    if (stacks_table == NULL) {
+        PyObject *mod = PyImport_ImportModule("tapegrad._sites");
+        stacks_table = mod == NULL ? NULL : PyObject_GetAttrString(mod, "_STACKS");
+        Py_XDECREF(mod);
+        if (stacks_table == NULL)
+            return NULL;
+    }
     PyObject *stack = PyList_New(n);
     if (stack == NULL)
         return NULL;
+    PyObject *key = PyTuple_New(n);
+    if (key == NULL) {
+        Py_DECREF(stack);
+        return NULL;
+    }
     for (int i = 0; i < n; i++) {
         PyObject *lines = site_table(code[i]);
         PyObject *site = lines == NULL ? NULL : intern_site(lines, code[i], off[i]);
-        if (site == NULL) {
+        PyObject *id = site == NULL ? NULL : PyLong_FromVoidPtr(site);
+        if (id == NULL) {
+            Py_XDECREF(site);
             Py_DECREF(stack);
+            Py_DECREF(key);
             return NULL;
         }
         PyList_SET_ITEM(stack, n - 1 - i, site);
+        PyTuple_SET_ITEM(key, n - 1 - i, id);
     }
+    /* a miss of the direct-mapped cache (a collision evicts) still finds the one list
+     * of these sites: _sites._STACKS, keyed by the interned sites' ids as _stack_py */
+    PyObject *known = PyDict_GetItemWithError(stacks_table, key);
+    if (known != NULL) {
+        Py_SETREF(stack, Py_NewRef(known));
+    }
+    else {
+        if (!PyErr_Occurred() && PyDict_GET_SIZE(stacks_table) > 4096)
+            PyDict_Clear(stacks_table);
+        if (PyErr_Occurred() || PyDict_SetItem(stacks_table, key, stack) < 0) {
+            Py_DECREF(key);
+            Py_DECREF(stack);
+            return NULL;
+        }
+    }
+    Py_DECREF(key);
     Py_XSETREF(e->stack, Py_NewRef(stack));
     e->n = n;
     memcpy(e->code, code, n * sizeof(code[0]));
