@@ -204,6 +204,23 @@ class _GradState:
 
 # ------------------------------------------------------------------ custom_jvp
 
+def _decorated(who, wrapper, fun, nondiff_argnums):
+    """Check custom_jvp's/custom_vjp's arguments, make `wrapper` look like `fun` and
+    keep it as `wrapper.fun`; the sorted nondiff_argnums."""
+    if not callable(fun):
+        raise TypeError(f"{who}: expected a function to decorate, got {type(fun).__name__}")
+    if isinstance(nondiff_argnums, int) and not isinstance(nondiff_argnums, bool):
+        nondiff_argnums = (nondiff_argnums,)
+    if not isinstance(nondiff_argnums, (tuple, list)) or not all(
+            isinstance(a, int) and not isinstance(a, bool) and a >= 0
+            for a in nondiff_argnums):
+        raise TypeError(f"{who}: nondiff_argnums must be a tuple of non-negative ints, "
+                        f"got {nondiff_argnums!r}")
+    functools.update_wrapper(wrapper, fun)
+    wrapper.fun = fun
+    return tuple(sorted(set(nondiff_argnums)))
+
+
 class custom_jvp:
     """A function with a hand-written forward-mode rule (JAX's jax.custom_jvp).
 
@@ -227,19 +244,7 @@ class custom_jvp:
     """
 
     def __init__(self, fun, nondiff_argnums=()):
-        if not callable(fun):
-            raise TypeError(f"custom_jvp: expected a function to decorate, got "
-                            f"{type(fun).__name__}")
-        if isinstance(nondiff_argnums, int) and not isinstance(nondiff_argnums, bool):
-            nondiff_argnums = (nondiff_argnums,)
-        if not isinstance(nondiff_argnums, (tuple, list)) or not all(
-                isinstance(a, int) and not isinstance(a, bool) and a >= 0
-                for a in nondiff_argnums):
-            raise TypeError(f"custom_jvp: nondiff_argnums must be a tuple of non-negative "
-                            f"ints, got {nondiff_argnums!r}")
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = tuple(sorted(set(nondiff_argnums)))
+        self.nondiff_argnums = _decorated("custom_jvp", self, fun, nondiff_argnums)
         self.jvp = None
         name = getattr(fun, "__name__", "custom_jvp")
         self._name = name
@@ -439,19 +444,7 @@ class custom_vjp:
     """
 
     def __init__(self, fun, nondiff_argnums=()):
-        if not callable(fun):
-            raise TypeError(f"custom_vjp: expected a function to decorate, got "
-                            f"{type(fun).__name__}")
-        if isinstance(nondiff_argnums, int) and not isinstance(nondiff_argnums, bool):
-            nondiff_argnums = (nondiff_argnums,)
-        if not isinstance(nondiff_argnums, (tuple, list)) or not all(
-                isinstance(a, int) and not isinstance(a, bool) and a >= 0
-                for a in nondiff_argnums):
-            raise TypeError(f"custom_vjp: nondiff_argnums must be a tuple of non-negative "
-                            f"ints, got {nondiff_argnums!r}")
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = tuple(sorted(set(nondiff_argnums)))
+        self.nondiff_argnums = _decorated("custom_vjp", self, fun, nondiff_argnums)
         self.fwd = self.bwd = None
         self._name = getattr(fun, "__name__", "custom_vjp")
         self._op = make_op(camel(self._name))
