@@ -237,10 +237,10 @@ def test_activation_dtypes_follow_the_input():
 
 @pytest.fixture
 def print_options():
-    from tapegrad import _tensor
-    saved = dict(_tensor._PRINT)
+    from tapegrad import _printing
+    saved = dict(_printing._PRINT)
     yield
-    _tensor._PRINT.update(saved)
+    _printing._PRINT.update(saved)
 
 
 def test_set_printoptions_as_torch(print_options):

@@ -15,7 +15,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "src" / "tapegrad"
 
-BOTTOM = {"_tensor", "_tensor_methods", "_tensor_op_methods", "_graph", "_sites", "_native", "_dtypes", "_state",
+BOTTOM = {"_tensor", "_tensor_methods", "_tensor_op_methods", "_printing", "_graph", "_sites", "_native", "_dtypes", "_state",
           "_random", "_check", "_config", "_pytree", "errors", "_speedups"}
 OPS, ENGINE, FRONT = 1, 2, 3
 LAYER_NAMES = {0: "the bottom layer", OPS: "ops", ENGINE: "autograd", FRONT: "the front-ends",

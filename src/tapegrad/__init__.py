@@ -79,4 +79,4 @@ from ._dtypes import device  # noqa: F401,E402
 from ._dtypes import (bool_ as bool, complex64 as cfloat,  # noqa: F401,E402,A001
                       complex128 as cdouble, float16 as half, float32 as float,
                       float64 as double, int16 as short, int32 as int, int64 as long)
-from ._tensor import set_printoptions  # noqa: F401,E402
+from ._printing import set_printoptions  # noqa: F401,E402

@@ -1,5 +1,4 @@
 """Tensor: an ndarray plus autodiff state. Operator methods call `ops`; no derivatives here."""
-import sys
 import weakref
 from weakref import ref as _weakref
 
@@ -9,6 +8,7 @@ from . import _state
 from ._check import _non_numeric
 from ._dtypes import as_dtype, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
+from ._printing import array_text
 from ._sites import _site
 from . import _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
@@ -601,77 +601,10 @@ def _compare_op(x, ufunc, name, o):
                          "be broadcast together") from None
 
 
-# tg.set_printoptions; None leaves NumPy's own setting (the repr as it always was)
-_PRINT = {"precision": 4, "threshold": None, "edgeitems": None, "linewidth": None,
-          "sci_mode": None}
-_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
-             "full": (4, float("inf"), 3, 80)}
-
-
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None):
-    """How tensors print, as torch.set_printoptions: `profile` ('default', 'short',
-    'full') sets precision, threshold, edgeitems and linewidth, then the other arguments
-    given override it; sci_mode True/False forces/forbids scientific notation (None:
-    automatic). Arguments left None keep their current value.
-
-    >>> tg.set_printoptions(precision=2)
-    >>> tg.tensor([1.23456])
-    tensor([1.23])
-    >>> tg.set_printoptions(profile="default")
-    """
-    if profile is not None:
-        if profile not in _PROFILES:
-            raise ValueError(f"set_printoptions: profile must be one of {sorted(_PROFILES)}, "
-                             f"got {profile!r}")
-        for k, v in zip(("precision", "threshold", "edgeitems", "linewidth"),
-                        _PROFILES[profile]):
-            _PRINT[k] = v
-    for k, v in (("precision", precision), ("edgeitems", edgeitems),
-                 ("linewidth", linewidth)):
-        if v is not None:
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
-                raise TypeError(f"set_printoptions: {k} must be a non-negative int, got "
-                                f"{v!r}")
-            _PRINT[k] = int(v)
-    if threshold is not None:
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float,
-                                                                     np.integer)):
-            raise TypeError(f"set_printoptions: threshold must be a number, got "
-                            f"{threshold!r}")
-        _PRINT["threshold"] = threshold
-    if sci_mode is not None and not isinstance(sci_mode, bool):
-        raise TypeError(f"set_printoptions: sci_mode must be True, False or None, got "
-                        f"{sci_mode!r}")
-    _PRINT["sci_mode"] = sci_mode
-
-
-def _print_kwargs():
-    kw = {} if _PRINT["edgeitems"] is None else {"edgeitems": _PRINT["edgeitems"]}
-    if _PRINT["linewidth"] is not None:
-        kw["max_line_width"] = _PRINT["linewidth"]
-    th = _PRINT["threshold"]
-    if th is not None:
-        kw["threshold"] = sys.maxsize if th == float("inf") else int(th)
-    return kw
-
-
 def _repr(t):
     arr = t._data
     prefix = "tensor("
-    kw = _print_kwargs()
-    if arr.dtype.kind == "f":
-        finite = arr[np.isfinite(arr)]
-        integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
-        p, sci = _PRINT["precision"], _PRINT["sci_mode"]
-        if sci is not None:
-            kw["formatter"] = {"float_kind": (lambda v: f"{v:.{p}e}") if sci else
-                               (lambda v: f"{v:.{p}f}")}
-        # as PyTorch: "1., 2." for whole numbers, else four decimals ("0.0770")
-        body = np.array2string(arr, separator=", ", prefix=prefix, precision=p,
-                               floatmode="maxprec_equal" if integral else "fixed", **kw)
-    else:
-        body = np.array2string(arr, separator=", ", prefix=prefix, **kw)
+    body = array_text(arr, prefix)
     extra = []
     if arr.dtype not in (np.float32, np.int64, np.bool_):
         extra.append(f"dtype={arr.dtype}")
