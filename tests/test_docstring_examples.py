@@ -19,7 +19,7 @@ import pytest
 import tapegrad as tg
 import tapegrad.numpy as tnp
 import tapegrad.scipy.stats as _stats
-from tapegrad.numpy import _functions as _tnp_functions
+from tapegrad.numpy import _products as _tnp_functions
 from tapegrad.numpy import _more as _tnp_more
 
 NAMESPACES = ["tapegrad", "tapegrad.linalg", "tapegrad.tree", "tapegrad.numpy",

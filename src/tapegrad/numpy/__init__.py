@@ -27,19 +27,20 @@ import numpy as _np
 
 from .. import _tensor
 from .. import ops as _ops
-from . import _functions, fft, linalg, random  # noqa: F401
+from . import _functions, _products, fft, linalg, random  # noqa: F401
 from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
-from ._functions import (all, allclose, amax, amin, any, arange, argmax,  # noqa: F401
-                         argmin, argwhere, array, array_equal, array_split, asarray,
-                         atleast_1d, atleast_2d, atleast_3d, average, broadcast_to, clip,
-                         column_stack, concatenate, copy, dot, dsplit, dstack, einsum, empty,
-                         empty_like, expand_dims, eye, flatnonzero, full, full_like, hsplit,
-                         hstack, identity, isclose, linspace, matmul, mean, ndim, nonzero,
-                         ones, ones_like, outer, prod, ravel, reshape, row_stack, shape, size,
-                         split, squeeze, stack, std, sum, swapaxes, transpose, var, vsplit,
-                         vstack, where, zeros, zeros_like)
+from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
+                         argwhere, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d,
+                         average, broadcast_to, clip, column_stack, concatenate, copy,
+                         dsplit, dstack, empty, empty_like, expand_dims, eye,
+                         flatnonzero, full, full_like, hsplit, hstack, identity,
+                         linspace, mean, nonzero, ones, ones_like, prod, ravel,
+                         reshape, row_stack, split, squeeze, stack, std, sum, swapaxes,
+                         transpose, var, vsplit, vstack, where, zeros, zeros_like)
+from ._products import (allclose, array_equal, dot, einsum, isclose, matmul, ndim,  # noqa: F401
+                        outer, shape, size)
 from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
                     matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
                     trapezoid, trapz)
@@ -137,10 +138,10 @@ for _name, (_op, _fn) in ADAPTED.items():
         _g[_name] = _fn
 for _name in CONSTANT + ROUNDING:
     if _name not in _g:
-        _g[_name] = _functions.constant_fn(getattr(_np, _name), _name)
+        _g[_name] = _products.constant_fn(getattr(_np, _name), _name)
 for _name in QUERY:
     if _name not in _g:
-        _g[_name] = _functions.query_fn(getattr(_np, _name), _name)
+        _g[_name] = _products.query_fn(getattr(_np, _name), _name)
 del _g, _name, _op, _fn
 
 

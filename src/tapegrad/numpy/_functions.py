@@ -2,7 +2,6 @@
 the same job: reductions with `dtype=`/`out=`/`ddof=0`, factories with float64 defaults,
 `split` by sections, `where(cond)`, `concatenate(axis=None)` ... Each is a few lines
 over tapegrad ops, so every result is differentiated by the ops' own rules."""
-import builtins
 import operator
 
 import numpy as np
@@ -11,7 +10,7 @@ from .._tensor import Tensor, make
 from .._factories import full as _tg_full
 from .._factories import linspace as _tg_linspace
 from .. import ops
-from ._convert import as_result, asarg, floating, no_out, stacked
+from ._convert import asarg, floating, no_out, stacked
 
 _F64 = np.dtype(np.float64)
 _NoValue = np._NoValue if hasattr(np, "_NoValue") else object()
@@ -587,8 +586,7 @@ def atleast_1d(*arys):
     >>> tnp.atleast_1d(5.0).tolist(), tnp.atleast_1d([1.0, 2.0]).shape
     ([5.0], (2,))
     """
-    res = [_atleast(a, 1) for a in arys]
-    return res[0] if len(res) == 1 else res
+    return ops.atleast_1d(*[_tensor_arg(a) for a in arys])
 
 
 def atleast_2d(*arys):
@@ -599,8 +597,7 @@ def atleast_2d(*arys):
     >>> tnp.atleast_2d(1.0).shape, tnp.atleast_2d([1.0, 2.0]).shape
     ((1, 1), (1, 2))
     """
-    res = [_atleast(a, 2) for a in arys]
-    return res[0] if len(res) == 1 else res
+    return ops.atleast_2d(*[_tensor_arg(a) for a in arys])
 
 
 def atleast_3d(*arys):
@@ -611,19 +608,7 @@ def atleast_3d(*arys):
     >>> tnp.atleast_3d([1.0, 2.0]).shape, tnp.atleast_3d([[1.0, 2.0]]).shape
     ((1, 2, 1), (1, 2, 1))
     """
-    res = [_atleast(a, 3) for a in arys]
-    return res[0] if len(res) == 1 else res
-
-
-def _atleast(a, n):
-    a = _tensor_arg(a)
-    if a.ndim >= n:
-        return a
-    if n == 3 and a.ndim == 2:
-        return ops.reshape(a, a.shape + (1,))
-    if n == 3 and a.ndim == 1:
-        return ops.reshape(a, (1,) + a.shape + (1,))
-    return ops.reshape(a, (1,) * (n - a.ndim) + a.shape)
+    return ops.atleast_3d(*[_tensor_arg(a) for a in arys])
 
 
 def vstack(tup, *, dtype=None):
@@ -633,8 +618,7 @@ def vstack(tup, *, dtype=None):
     >>> tnp.vstack([[1, 2], [3, 4]]).tolist()
     [[1, 2], [3, 4]]
     """
-    return _with_dtype(ops.concatenate([_atleast(a, 2) for a in _seq(tup, "vstack")], 0),
-                       dtype)
+    return _with_dtype(ops.vstack(_seq(tup, "vstack")), dtype)
 
 
 row_stack = vstack
@@ -647,8 +631,7 @@ def hstack(tup, *, dtype=None):
     >>> tnp.hstack([[1, 2], [3]]).tolist()
     [1, 2, 3]
     """
-    arrs = [_atleast(a, 1) for a in _seq(tup, "hstack")]
-    return _with_dtype(ops.concatenate(arrs, 0 if arrs and arrs[0].ndim == 1 else 1), dtype)
+    return _with_dtype(ops.hstack(_seq(tup, "hstack")), dtype)
 
 
 def dstack(tup):
@@ -658,7 +641,7 @@ def dstack(tup):
     >>> tnp.dstack([[1, 2], [3, 4]]).shape
     (1, 2, 2)
     """
-    return ops.concatenate([_atleast(a, 3) for a in _seq(tup, "dstack")], 2)
+    return ops.dstack(_seq(tup, "dstack"))
 
 
 def column_stack(tup):
@@ -668,44 +651,7 @@ def column_stack(tup):
     >>> tnp.column_stack([[1, 2], [3, 4]]).tolist()
     [[1, 3], [2, 4]]
     """
-    arrs = []
-    for a in _seq(tup, "column_stack"):
-        a = _tensor_arg(a)
-        arrs.append(ops.reshape(a, (-1, 1)) if a.ndim < 2 else a)
-    return ops.concatenate(arrs, 1)
-
-
-def _split_sizes(n, indices_or_sections, who, even):
-    if isinstance(indices_or_sections, (int, np.integer)):
-        k = int(indices_or_sections)
-        if k <= 0:
-            raise ValueError(f"{who}: number of sections must be larger than 0")
-        if even and n % k:
-            raise ValueError(f"{who}: array split does not result in an equal division "
-                             f"({n} into {k} sections)")
-        q, r = divmod(n, k)
-        return [q + 1] * r + [q] * (k - r)
-    bounds = [builtins.min(builtins.max(int(i) if i >= 0 else n + int(i), 0), n)
-              for i in indices_or_sections]
-    sizes, prev = [], 0
-    for b in bounds:
-        sizes.append(builtins.max(b - prev, 0))
-        prev = builtins.max(prev, b)
-    sizes.append(n - prev)
-    return sizes
-
-
-def _split(ary, indices_or_sections, axis, who, even):
-    a = _tensor_arg(ary)
-    ax = axis % a.ndim if a.ndim else axis
-    n = a.shape[ax]
-    sizes = _split_sizes(n, indices_or_sections, who, even)
-    out, start = [], 0
-    for s in sizes:
-        idx = (slice(None),) * ax + (slice(start, start + s),)
-        out.append(a[idx])
-        start += s
-    return out
+    return ops.column_stack(_seq(tup, "column_stack"))
 
 
 def split(ary, indices_or_sections, axis=0):
@@ -715,7 +661,7 @@ def split(ary, indices_or_sections, axis=0):
     >>> [p.shape for p in tnp.split(tnp.arange(6.0), [1, 4])]
     [(1,), (3,), (2,)]
     """
-    return _split(ary, indices_or_sections, axis, "split", True)
+    return ops.numpy_split(_tensor_arg(ary), indices_or_sections, axis)
 
 
 def array_split(ary, indices_or_sections, axis=0):
@@ -725,7 +671,7 @@ def array_split(ary, indices_or_sections, axis=0):
     >>> [p.tolist() for p in tnp.array_split(tnp.arange(5), 2)]
     [[0, 1, 2], [3, 4]]
     """
-    return _split(ary, indices_or_sections, axis, "array_split", False)
+    return ops.array_split(_tensor_arg(ary), indices_or_sections, axis)
 
 
 def hsplit(ary, indices_or_sections):
@@ -735,8 +681,7 @@ def hsplit(ary, indices_or_sections):
     >>> [p.tolist() for p in tnp.hsplit([[1, 2], [3, 4]], 2)]
     [[[1], [3]], [[2], [4]]]
     """
-    a = _tensor_arg(ary)
-    return _split(a, indices_or_sections, 1 if a.ndim > 1 else 0, "hsplit", True)
+    return ops.hsplit(_tensor_arg(ary), indices_or_sections)
 
 
 def vsplit(ary, indices_or_sections):
@@ -746,7 +691,7 @@ def vsplit(ary, indices_or_sections):
     >>> [p.tolist() for p in tnp.vsplit([[1, 2], [3, 4]], 2)]
     [[[1, 2]], [[3, 4]]]
     """
-    return _split(ary, indices_or_sections, 0, "vsplit", True)
+    return ops.vsplit(_tensor_arg(ary), indices_or_sections)
 
 
 def dsplit(ary, indices_or_sections):
@@ -756,7 +701,7 @@ def dsplit(ary, indices_or_sections):
     >>> [p.shape for p in tnp.dsplit(tnp.zeros((1, 2, 4)), 2)]
     [(1, 2, 2), (1, 2, 2)]
     """
-    return _split(ary, indices_or_sections, 2, "dsplit", True)
+    return ops.dsplit(_tensor_arg(ary), indices_or_sections)
 
 
 def where(condition, x=None, y=None):
@@ -831,154 +776,3 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
 
 def _bound(v):
     return v if v is None or v.__class__ in (float, int) else asarg(v)
-
-
-# ------------------------------------------------------------------ products
-
-def dot(a, b, out=None):
-    """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
-    `b` (scalars multiply, 1-D and 2-D as matmul).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.dot([1.0, 2.0], [3.0, 4.0]).item()
-    11.0
-    >>> tnp.dot([[1, 0], [0, 2]], [[1], [1]]).tolist()
-    [[1], [2]]
-    """
-    no_out("dot", out)
-    a, b = asarg(a), asarg(b)
-    if np.ndim(_raw(a)) == 0 or np.ndim(_raw(b)) == 0:
-        return as_result(a * b) if isinstance(a, Tensor) or isinstance(b, Tensor) \
-            else make(np.asarray(a * b))
-    if np.ndim(_raw(b)) > 2:
-        # contract a's last axis with b's second-to-last; the rest lay out as NumPy's
-        return _dot_nd(a, b)
-    return ops.matmul(a, b)
-
-
-def _dot_nd(a, b):
-    na, nb = np.ndim(_raw(a)), np.ndim(_raw(b))
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    sa = letters[:na - 1] + "z"
-    sb = letters[na - 1:na - 1 + nb - 2] + "z" + letters[na - 1 + nb - 2]
-    return ops.einsum(f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}", a, b)
-
-
-def matmul(x1, x2, out=None):
-    """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
-    operands are vectors.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
-    [[11.0]]
-    """
-    no_out("matmul", out)
-    return ops.matmul(asarg(x1), asarg(x2))
-
-
-def outer(a, b, out=None):
-    """Outer product of the flattened inputs.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.outer([1, 2], [1, 10]).tolist()
-    [[1, 10], [2, 20]]
-    """
-    no_out("outer", out)
-    return ops.outer(ravel(a), ravel(b))
-
-
-def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
-    """Einstein summation over tensors, arrays and lists (NumPy's `optimize=` is
-    accepted and ignored; `out=` is refused).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
-    [3.0, 7.0]
-    """
-    no_out("einsum", out)
-    return ops.einsum(subscripts, *[asarg(o) for o in operands])
-
-
-# ------------------------------------------------------------------ queries
-
-def shape(a):
-    """The shape of `a` (a tensor, array, list or number) as a tuple.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.shape([[1, 2, 3]]), tnp.shape(tnp.zeros(2))
-    ((1, 3), (2,))
-    """
-    return np.shape(_raw(a))
-
-
-def ndim(a):
-    """The number of axes of `a`.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.ndim([[1.0]]), tnp.ndim(3.0)
-    (2, 0)
-    """
-    return np.ndim(_raw(a))
-
-
-def size(a, axis=None):
-    """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.size([[1, 2], [3, 4]]), tnp.size([[1, 2, 3]], 1)
-    (4, 3)
-    """
-    return np.size(_raw(a), axis)
-
-
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Whether all elements of a and b are equal within atol + rtol * |b| (a Python
-    bool, on the values).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.allclose([1.0, 2.0], [1.0 + 1e-9, 2.0]), tnp.allclose([1.0], [1.1])
-    (True, False)
-    """
-    return builtins.bool(np.allclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan))
-
-
-def array_equal(a1, a2, equal_nan=False):
-    """Whether a1 and a2 have the same shape and elements (a Python bool).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.array_equal([1, 2], [1, 2]), tnp.array_equal([1, 2], [1, 2, 3])
-    (True, False)
-    """
-    return builtins.bool(np.array_equal(_raw(asarg(a1)), _raw(asarg(a2)), equal_nan))
-
-
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Elementwise |a - b| <= atol + rtol * |b| (a bool tensor, no gradient).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.isclose([1.0, 2.0], [1.0 + 1e-9, 2.1]).tolist()
-    [True, False]
-    """
-    return make(np.asarray(np.isclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan)))
-
-
-def constant_fn(npfn, name):
-    """NumPy's `name` on the values: the result (bool or integer: a comparison, a test,
-    an index) carries no gradient, so nothing is cut."""
-    def f(*args, **kwargs):
-        return as_result(npfn(*[_raw(asarg(a)) for a in args],
-                              **{k: _raw(v) for k, v in kwargs.items()}))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = (f"NumPy's `np.{name}` on the values, as a tensor without gradient (its "
-                 f"result is boolean or integer). Example: `tnp.{name}(x, ...)`.")
-    return f
-
-
-def query_fn(npfn, name):
-    """NumPy's `name` on the values, returning what NumPy returns (dtypes, flags)."""
-    def f(*args, **kwargs):
-        return npfn(*[_raw(a) for a in args], **kwargs)
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"NumPy's `np.{name}`, reading tensors' values (no gradient involved)."
-    return f
-

@@ -188,7 +188,8 @@ def _split(op, x, indices_or_sections, axis, equal, axis_name="axis"):
         each, extra = divmod(n, sections)
         if equal and extra:
             raise ValueError(f"{op}: {sections} sections do not divide axis {axis} of "
-                             f"length {n} equally (array_split allows unequal ones)")
+                             f"length {n} equally, so the array split does not result in an "
+                             "equal division (array_split allows unequal ones)")
         sizes = [each + 1] * extra + [each] * (sections - extra)
         stops = np.cumsum(sizes).tolist()
         bounds = list(zip([0] + stops[:-1], stops))

@@ -1,0 +1,161 @@
+"""NumPy's products (dot, matmul, outer, einsum) and queries (shape, allclose, ...) over
+tapegrad ops, with NumPy's signatures; the rest of the adapters are in _functions.py."""
+import builtins
+
+import numpy as np
+
+from .._tensor import Tensor, make
+from .. import ops
+from ._convert import as_result, asarg, no_out
+from ._functions import _raw, ravel
+
+
+# ------------------------------------------------------------------ products
+
+def dot(a, b, out=None):
+    """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
+    `b` (scalars multiply, 1-D and 2-D as matmul).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.dot([1.0, 2.0], [3.0, 4.0]).item()
+    11.0
+    >>> tnp.dot([[1, 0], [0, 2]], [[1], [1]]).tolist()
+    [[1], [2]]
+    """
+    no_out("dot", out)
+    a, b = asarg(a), asarg(b)
+    if np.ndim(_raw(a)) == 0 or np.ndim(_raw(b)) == 0:
+        return as_result(a * b) if isinstance(a, Tensor) or isinstance(b, Tensor) \
+            else make(np.asarray(a * b))
+    if np.ndim(_raw(b)) > 2:
+        # contract a's last axis with b's second-to-last; the rest lay out as NumPy's
+        return _dot_nd(a, b)
+    return ops.matmul(a, b)
+
+
+def _dot_nd(a, b):
+    na, nb = np.ndim(_raw(a)), np.ndim(_raw(b))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sa = letters[:na - 1] + "z"
+    sb = letters[na - 1:na - 1 + nb - 2] + "z" + letters[na - 1 + nb - 2]
+    return ops.einsum(f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}", a, b)
+
+
+def matmul(x1, x2, out=None):
+    """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
+    operands are vectors.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
+    [[11.0]]
+    """
+    no_out("matmul", out)
+    return ops.matmul(asarg(x1), asarg(x2))
+
+
+def outer(a, b, out=None):
+    """Outer product of the flattened inputs.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.outer([1, 2], [1, 10]).tolist()
+    [[1, 10], [2, 20]]
+    """
+    no_out("outer", out)
+    return ops.outer(ravel(a), ravel(b))
+
+
+def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
+    """Einstein summation over tensors, arrays and lists (NumPy's `optimize=` is
+    accepted and ignored; `out=` is refused).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
+    [3.0, 7.0]
+    """
+    no_out("einsum", out)
+    return ops.einsum(subscripts, *[asarg(o) for o in operands])
+
+
+# ------------------------------------------------------------------ queries
+
+def shape(a):
+    """The shape of `a` (a tensor, array, list or number) as a tuple.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.shape([[1, 2, 3]]), tnp.shape(tnp.zeros(2))
+    ((1, 3), (2,))
+    """
+    return np.shape(_raw(a))
+
+
+def ndim(a):
+    """The number of axes of `a`.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.ndim([[1.0]]), tnp.ndim(3.0)
+    (2, 0)
+    """
+    return np.ndim(_raw(a))
+
+
+def size(a, axis=None):
+    """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.size([[1, 2], [3, 4]]), tnp.size([[1, 2, 3]], 1)
+    (4, 3)
+    """
+    return np.size(_raw(a), axis)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether all elements of a and b are equal within atol + rtol * |b| (a Python
+    bool, on the values).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.allclose([1.0, 2.0], [1.0 + 1e-9, 2.0]), tnp.allclose([1.0], [1.1])
+    (True, False)
+    """
+    return builtins.bool(np.allclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """Whether a1 and a2 have the same shape and elements (a Python bool).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.array_equal([1, 2], [1, 2]), tnp.array_equal([1, 2], [1, 2, 3])
+    (True, False)
+    """
+    return builtins.bool(np.array_equal(_raw(asarg(a1)), _raw(asarg(a2)), equal_nan))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |a - b| <= atol + rtol * |b| (a bool tensor, no gradient).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.isclose([1.0, 2.0], [1.0 + 1e-9, 2.1]).tolist()
+    [True, False]
+    """
+    return make(np.asarray(np.isclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan)))
+
+
+def constant_fn(npfn, name):
+    """NumPy's `name` on the values: the result (bool or integer: a comparison, a test,
+    an index) carries no gradient, so nothing is cut."""
+    def f(*args, **kwargs):
+        return as_result(npfn(*[_raw(asarg(a)) for a in args],
+                              **{k: _raw(v) for k, v in kwargs.items()}))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"NumPy's `np.{name}` on the values, as a tensor without gradient (its "
+                 f"result is boolean or integer). Example: `tnp.{name}(x, ...)`.")
+    return f
+
+
+def query_fn(npfn, name):
+    """NumPy's `name` on the values, returning what NumPy returns (dtypes, flags)."""
+    def f(*args, **kwargs):
+        return npfn(*[_raw(a) for a in args], **kwargs)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"NumPy's `np.{name}`, reading tensors' values (no gradient involved)."
+    return f
+
