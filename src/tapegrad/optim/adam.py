@@ -46,7 +46,6 @@ class Adam(Optimizer):
     def _update(self, p, g, group, state):
         lr = group["lr"]
         b1, b2 = group["betas"]
-        wd = group["weight_decay"]
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p)
@@ -55,23 +54,9 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
         step = state["step"]
-        if self._decoupled:
-            if wd:
-                p *= 1 - lr * wd
-            if group["maximize"]:
-                g = np.negative(g, out=self._buf(p, 0))
-        else:
-            g = self._grad_with_decay(p, g, group)
+        g = self._adam_grad(p, g, group, self._decoupled)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp = self._buf(p, 1)
-        # m += (1 - b1) (g - m): the lerp form PyTorch uses
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - b1
-        m += tmp
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp
+        tmp = self._adam_moments(p, g, m, v, b1, b2)
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"]
             np.maximum(vmax, v, out=vmax)

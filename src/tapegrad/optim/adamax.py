@@ -45,10 +45,7 @@ class Adamax(Optimizer):
         b1, b2 = group["betas"]
         g = self._grad_with_decay(p, g, group)
         m, u = state["exp_avg"], state["exp_inf"]
-        tmp = self._buf(p, 1)
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - b1
-        m += tmp
+        tmp = self._adam_moments(p, g, m, None, b1, b2)
         u *= b2
         np.abs(g, out=tmp)
         tmp += group["eps"]

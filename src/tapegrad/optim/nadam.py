@@ -53,29 +53,16 @@ class NAdam(Optimizer):
             state["exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
         t = state["step"]
-        lr, wd = group["lr"], group["weight_decay"]
+        lr = group["lr"]
         b1, b2 = group["betas"]
-        if group["decoupled_weight_decay"]:
-            if wd:
-                p *= 1 - lr * wd
-            if group["maximize"]:
-                g = np.negative(g, out=self._buf(p, 0))
-        else:
-            g = self._grad_with_decay(p, g, group)
+        g = self._adam_grad(p, g, group, group["decoupled_weight_decay"])
         md = group["momentum_decay"]
         mu = b1 * (1.0 - 0.5 * 0.96 ** (t * md))
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * md))
         state["mu_product"] *= mu
         prod = state["mu_product"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp, denom = self._buf(p, 1), self._buf(p, 2)
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - b1
-        m += tmp
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp
+        tmp, denom = self._adam_moments(p, g, m, v, b1, b2), self._buf(p, 2)
         np.divide(v, 1 - b2 ** t, out=denom)
         np.sqrt(denom, out=denom)
         denom += group["eps"]

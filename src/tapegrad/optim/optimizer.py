@@ -357,6 +357,30 @@ class Optimizer:
             buf = self._scratch[key] = np.empty_like(like)
         return buf
 
+    def _adam_grad(self, p, g, group, decoupled):
+        """The gradient the Adam family steps with: AdamW-style (`decoupled`) shrinks p
+        by lr * weight_decay and only negates g when maximizing; else _grad_with_decay."""
+        if not decoupled:
+            return self._grad_with_decay(p, g, group)
+        wd = group["weight_decay"]
+        if wd:
+            p *= 1 - group["lr"] * wd
+        return np.negative(g, out=self._buf(p, 0)) if group["maximize"] else g
+
+    def _adam_moments(self, p, g, m, v, b1, b2):
+        """m += (1 - b1) (g - m) (the lerp form PyTorch uses) and v = b2 v + (1 - b2) g^2,
+        in place, through scratch slot 1."""
+        tmp = self._buf(p, 1)
+        np.subtract(g, m, out=tmp)
+        tmp *= 1 - b1
+        m += tmp
+        if v is not None:
+            v *= b2
+            np.multiply(g, g, out=tmp)
+            tmp *= 1 - b2
+            v += tmp
+        return tmp
+
     def _grad_with_decay(self, p, g, group):
         """g (negated when maximizing) plus weight_decay * p, in a scratch buffer."""
         wd = group.get("weight_decay", 0)

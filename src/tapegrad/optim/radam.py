@@ -49,24 +49,11 @@ class RAdam(Optimizer):
             state["exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
         t = state["step"]
-        lr, wd = group["lr"], group["weight_decay"]
+        lr = group["lr"]
         b1, b2 = group["betas"]
-        if group["decoupled_weight_decay"]:
-            if wd:
-                p *= 1 - lr * wd
-            if group["maximize"]:
-                g = np.negative(g, out=self._buf(p, 0))
-        else:
-            g = self._grad_with_decay(p, g, group)
+        g = self._adam_grad(p, g, group, group["decoupled_weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp = self._buf(p, 1)
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - b1
-        m += tmp
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp
+        tmp = self._adam_moments(p, g, m, v, b1, b2)
         bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
         rho_inf = 2 / (1 - b2) - 1
         rho_t = rho_inf - 2 * t * b2 ** t / bc2
