@@ -1,6 +1,6 @@
 """Neural networks: Module, Parameter, layers, losses, functional, init, utils."""
 from . import functional, init, utils  # noqa: F401
-from .layers import (GELU, BatchNorm1d, Dropout, Embedding, Flatten, Identity,  # noqa: F401
+from .layers import (GELU, Dropout, Embedding, Flatten, Identity,  # noqa: F401
                      LayerNorm, LeakyReLU, Linear, LogSoftmax, ModuleDict, ModuleList, ReLU,
                      Sequential, Sigmoid, Softmax, Softplus, Tanh)
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401
@@ -28,7 +28,8 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: F4
 from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa: F401,E402
                           Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softsign,
                           Tanhshrink)
-from .norm import BatchNorm2d, Dropout2d, GroupNorm, InstanceNorm2d, RMSNorm  # noqa: F401,E402
+from .norm import (BatchNorm1d, BatchNorm2d, Dropout2d, GroupNorm,  # noqa: F401,E402
+                   InstanceNorm2d, RMSNorm)
 from .embedding_bag import EmbeddingBag  # noqa: F401,E402
 from .attention import MultiheadAttention  # noqa: F401,E402
 from .transformer import (Transformer, TransformerDecoder,  # noqa: F401,E402

@@ -6,7 +6,6 @@ import numpy as np
 
 from .. import ops
 from .._dtypes import DEFAULT_FLOAT, as_dtype
-from .._tensor import make
 from .. import _check
 from . import functional as F
 from . import init
@@ -377,65 +376,6 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
-
-
-class BatchNorm1d(Module):
-    """Batch normalization over (N, C) or (N, C, L) inputs.
-
-    Training mode normalizes with the batch statistics and updates the running mean and
-    (unbiased) variance; eval mode uses the running statistics. `momentum=None` keeps a
-    cumulative average instead of an exponential one.
-    """
-
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
-                 affine: bool = True, track_running_stats: bool = True, dtype=None):
-        super().__init__()
-        self.num_features = _check.integer(num_features, "BatchNorm1d", "num_features", low=1)
-        self.eps = _check.real(eps, "BatchNorm1d", "eps", low=0.0)
-        if momentum is not None:
-            momentum = _check.real(momentum, "BatchNorm1d", "momentum", low=0.0, high=1.0)
-        self.momentum = momentum
-        self.affine = _check.flag(affine, "BatchNorm1d", "affine")
-        self.track_running_stats = _check.flag(track_running_stats, "BatchNorm1d",
-                                               "track_running_stats")
-        dt = as_dtype(dtype, "BatchNorm1d") or DEFAULT_FLOAT
-        if affine:
-            self.weight = Parameter(np.ones(self.num_features, dtype=dt))
-            self.bias = Parameter(np.zeros(self.num_features, dtype=dt))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", make(np.zeros(self.num_features, dtype=dt)))
-            self.register_buffer("running_var", make(np.ones(self.num_features, dtype=dt)))
-            self.register_buffer("num_batches_tracked", make(np.zeros((), dtype=np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
-
-    def reset_running_stats(self):
-        if self.track_running_stats:
-            self.running_mean._data[...] = 0
-            self.running_var._data[...] = 1
-            self.num_batches_tracked._data[...] = 0
-
-    def forward(self, input):
-        shape = np.shape(input._data if hasattr(input, "_data") else input)
-        if len(shape) not in (2, 3) or shape[1] != self.num_features:
-            raise ValueError(f"BatchNorm1d: expected input of shape (N, {self.num_features}) "
-                             f"or (N, {self.num_features}, L), got {tuple(shape)}")
-        use_batch = self.training or not self.track_running_stats
-        update = self.training and self.track_running_stats
-        momentum = self.momentum if update else 0.0
-        return F._batch_norm(input, self.running_mean if update or not use_batch else None,
-                             self.running_var if update or not use_batch else None,
-                             self.weight, self.bias, use_batch, momentum, self.eps,
-                             self.num_batches_tracked if update else None)
-
-    def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
 
 class Embedding(Module):

@@ -73,7 +73,40 @@ class _NormBase(Module):
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
 
-class BatchNorm2d(_NormBase):
+class _BatchNorm(_NormBase):
+    """Training normalizes with the batch statistics and updates the running mean and
+    (unbiased) variance; eval uses the running statistics (or the batch's, without
+    track_running_stats). momentum=None keeps a cumulative average."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
+                 affine: bool = True, track_running_stats: bool = True, device=None,
+                 dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype)
+
+    def _normalize(self, input):
+        use_batch = self.training or not self.track_running_stats
+        update = self.training and self.track_running_stats
+        momentum = self.momentum if update else 0.0
+        keep = update or not use_batch
+        return F._batch_norm(input, self.running_mean if keep else None,
+                             self.running_var if keep else None, self.weight, self.bias,
+                             use_batch, momentum, self.eps,
+                             self.num_batches_tracked if update else None)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization over (N, C) or (N, C, L) inputs."""
+
+    def forward(self, input):
+        shape = np.shape(input._data if hasattr(input, "_data") else input)
+        if len(shape) not in (2, 3) or shape[1] != self.num_features:
+            raise ValueError(f"BatchNorm1d: expected input of shape (N, {self.num_features}) "
+                             f"or (N, {self.num_features}, L), got {tuple(shape)}")
+        return self._normalize(input)
+
+
+class BatchNorm2d(_BatchNorm):
     """Batch normalization over (N, C, H, W): training normalizes with the batch
     statistics and updates the running mean and (unbiased) variance; eval uses the
     running statistics (or the batch's, without track_running_stats). momentum=None keeps
@@ -84,22 +117,9 @@ class BatchNorm2d(_NormBase):
     (4, 3, 5, 5)
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
-                 affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype)
-
     def forward(self, input):
         self._check_input(input, (4,), "(N, C, H, W)")
-        use_batch = self.training or not self.track_running_stats
-        update = self.training and self.track_running_stats
-        momentum = self.momentum if update else 0.0
-        keep = update or not use_batch
-        return F._batch_norm(input, self.running_mean if keep else None,
-                             self.running_var if keep else None, self.weight, self.bias,
-                             use_batch, momentum, self.eps,
-                             self.num_batches_tracked if update else None)
+        return self._normalize(input)
 
 
 class InstanceNorm2d(_NormBase):
