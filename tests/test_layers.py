@@ -78,12 +78,17 @@ def _imports():
             continue
         tree = ast.parse(path.read_text(), str(path))
         top = {id(n) for n in tree.body}
-        # imports under `if`/`try` at module level are module-level too
+        skip = set()
+        # imports under `if`/`try` at module level are module-level too, but not those
+        # under `if TYPE_CHECKING:`, which only a type checker runs
         for n in tree.body:
-            if isinstance(n, (ast.If, ast.Try)):
+            if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING":
+                top.update(id(c) for c in ast.walk(n))
+                skip.update(id(c) for c in ast.walk(n))
+            elif isinstance(n, (ast.If, ast.Try)):
                 top.update(id(c) for c in ast.walk(n))
         for node in ast.walk(tree):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in skip:
                 continue
             targets = [t for t in _targets(mod, node) if t != mod]
             if id(node) in top:

@@ -1,4 +1,6 @@
 """Tensor: an ndarray plus autodiff state. Operator methods call `ops`; no derivatives here."""
+from __future__ import annotations
+
 import weakref
 from weakref import ref as _weakref
 
@@ -14,6 +16,12 @@ from . import _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
                               _read_only, _SizeProxy)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import Any
+    from ._typing import ArrayLike, Axis, DTypeLike
 
 _local = _state.local
 
@@ -31,7 +39,8 @@ class Tensor(TensorMethods, OpMethods):
     __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000
 
-    def __init__(self, data, dtype=None, requires_grad=False):
+    def __init__(self, data: ArrayLike, dtype: DTypeLike = None,
+                 requires_grad: bool = False) -> None:
         self._data = to_array(data, dtype)
         self._rg = False
         self._grad = None
@@ -45,46 +54,46 @@ class Tensor(TensorMethods, OpMethods):
 
     # ------------------------------------------------------------------ basics
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         return self._data.shape
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._data.ndim
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype[Any]:
         return self._data.dtype
 
     @property
-    def size(self):
+    def size(self) -> _SizeProxy:
         return _SizeProxy(self._data)
 
-    def numel(self):
+    def numel(self) -> int:
         return self._data.size
 
-    def dim(self):
+    def dim(self) -> int:
         return self._data.ndim
 
     @property
-    def device(self):
+    def device(self) -> str:
         return "cpu"
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         return ops.transpose(self)
 
     @property
-    def mT(self):
+    def mT(self) -> Tensor:
         return ops.swapaxes(self, -1, -2)
 
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """The values as a tensor that shares memory and is cut from the graph."""
         return self.detach()
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Tensor) -> None:
         # as PyTorch: any tensor (its shape and dtype replace ours), nothing else
         if not isinstance(value, Tensor):
             raise TypeError(f"data: expected a Tensor, got {type(value).__name__}; "
@@ -114,7 +123,7 @@ class Tensor(TensorMethods, OpMethods):
             return _read_only(self._data)
         return self._data
 
-    def item(self):
+    def item(self) -> Any:
         if self._rg:
             self._note_exit(".item()")
         if self._data.size != 1:
@@ -122,23 +131,23 @@ class Tensor(TensorMethods, OpMethods):
                              f"Python scalar, got shape {self.shape}")
         return self._data.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         if self._rg:
             self._note_exit(".tolist()")
         return self._data.tolist()
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         for i in range(self._data.shape[0]):
             yield self[i]
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
         arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=bool(copy))
@@ -152,41 +161,41 @@ class Tensor(TensorMethods, OpMethods):
             return _read_only(arr)
         return arr
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self._data)
 
-    def __float__(self):
+    def __float__(self) -> float:
         if self._rg:
             self._note_exit("float()")
         return float(self.item())       # any one-element tensor, as in PyTorch
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self.item())
 
-    def __index__(self):
+    def __index__(self) -> int:
         if self._data.ndim != 0 or self._data.dtype.kind not in "iu":
             raise TypeError("only integer scalar tensors can be used as an index")
         return int(self._data)
 
-    def __complex__(self):
+    def __complex__(self) -> complex:
         return complex(self._data)
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
             return format(self._data.item(), spec)
         return format(str(self), spec)
 
     __hash__ = object.__hash__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return _repr(self)
 
     __str__ = __repr__
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         raise TypeError("tapegrad tensors are not picklable; use tg.save / tg.load")
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
         """A new leaf with copied data (and grad); as PyTorch, only leaves can be copied."""
         if self.grad_fn is not None:
             raise RuntimeError(
@@ -203,7 +212,7 @@ class Tensor(TensorMethods, OpMethods):
         memo[id(self)] = new
         return new
 
-    def __copy__(self):
+    def __copy__(self) -> Tensor:
         return self.__deepcopy__({})
 
     # ------------------------------------------------------------ autodiff state
@@ -212,7 +221,7 @@ class Tensor(TensorMethods, OpMethods):
         return self._rg
 
     @requires_grad.setter
-    def requires_grad(self, flag):
+    def requires_grad(self, flag: bool) -> None:
         self._set_requires_grad(flag, "requires_grad")
 
     def _set_requires_grad(self, flag, who):
@@ -232,7 +241,7 @@ class Tensor(TensorMethods, OpMethods):
                 f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
         self._rg = flag
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self._set_requires_grad(requires_grad, "requires_grad_")
         return self
 
@@ -243,18 +252,18 @@ class Tensor(TensorMethods, OpMethods):
         return fn is None or getattr(fn, "variable", None) is not None
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         """The accumulated gradient (a Tensor), or None."""
         return self._grad
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             _check_grad(self, value)
         self._grad = value
 
     @grad.deleter
-    def grad(self):
+    def grad(self) -> None:
         self._grad = None
 
     @property
@@ -269,7 +278,7 @@ class Tensor(TensorMethods, OpMethods):
         vc.v += 1
         vc.site = _site(2)
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """A tensor with the same data (shared memory) and no history."""
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
@@ -287,15 +296,15 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = Version()
         return self._vc
 
-    def detach_(self):
+    def detach_(self) -> Tensor:
         self.grad_fn = None
         self._rg = False
         return self
 
-    def clone(self):
+    def clone(self) -> Tensor:
         return ops.clone(self)
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
         if not self._rg:
             raise RuntimeError("retain_grad: cannot retain the gradient of a tensor that "
@@ -309,7 +318,7 @@ class Tensor(TensorMethods, OpMethods):
         fn = self.grad_fn
         return fn is not None and fn.retain is not None and fn.retain() is self
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call `fn(grad)` when this tensor's gradient is computed; a returned tensor
         replaces the gradient. Returns a handle with `.remove()`."""
         if not callable(fn):
@@ -333,7 +342,9 @@ class Tensor(TensorMethods, OpMethods):
             self._x = {}
         return self._x
 
-    def backward(self, gradient=None, retain_graph=False, create_graph=False, inputs=None):
+    def backward(self, gradient: ArrayLike | None = None, retain_graph: bool = False,
+                 create_graph: bool = False,
+                 inputs: Sequence[Tensor] | Tensor | None = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style).
 
         The graph is kept for another backward with retain_graph=True, and always with
@@ -350,7 +361,7 @@ class Tensor(TensorMethods, OpMethods):
 
     # ---------------------------------------------------------------- in place
     # (the updates themselves are TensorMethods')
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
         if value is None:
             raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
         if (self._x is not None or value.__class__ is Tensor and value._x is not None) and \
@@ -385,107 +396,107 @@ class Tensor(TensorMethods, OpMethods):
             raise
 
     # ---------------------------------------------------------------- operators
-    def __add__(self, o):
+    def __add__(self, o: ArrayLike) -> Tensor:
         return _binary(_Add, self, o)
 
-    def __radd__(self, o):
+    def __radd__(self, o: ArrayLike) -> Tensor:
         return _binary(_Add, o, self)
 
-    def __sub__(self, o):
+    def __sub__(self, o: ArrayLike) -> Tensor:
         return _binary(_Sub, self, o)
 
-    def __rsub__(self, o):
+    def __rsub__(self, o: ArrayLike) -> Tensor:
         return _binary(_Sub, o, self)
 
-    def __mul__(self, o):
+    def __mul__(self, o: ArrayLike) -> Tensor:
         return _binary(_Mul, self, o)
 
-    def __rmul__(self, o):
+    def __rmul__(self, o: ArrayLike) -> Tensor:
         return _binary(_Mul, o, self)
 
-    def __truediv__(self, o):
+    def __truediv__(self, o: ArrayLike) -> Tensor:
         return _binary(_Div, self, o)
 
-    def __rtruediv__(self, o):
+    def __rtruediv__(self, o: ArrayLike) -> Tensor:
         return _binary(_Div, o, self)
 
-    def __pow__(self, o):
+    def __pow__(self, o: ArrayLike) -> Tensor:
         return _binary(_Pow, self, o)
 
-    def __rpow__(self, o):
+    def __rpow__(self, o: ArrayLike) -> Tensor:
         return _binary(_Pow, o, self)
 
-    def __matmul__(self, o):
+    def __matmul__(self, o: ArrayLike) -> Tensor:
         if not isinstance(o, _OPERANDS):
             raise _operand_error("matmul", o)
         return ops.matmul(self, o)
 
-    def __rmatmul__(self, o):
+    def __rmatmul__(self, o: ArrayLike) -> Tensor:
         if not isinstance(o, _OPERANDS):
             raise _operand_error("matmul", o)
         return ops.matmul(o, self)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         return ops.neg(self)
 
-    def __pos__(self):
+    def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> Tensor:
         return ops.abs(self)
 
-    def __floordiv__(self, o):
+    def __floordiv__(self, o: ArrayLike) -> Tensor:
         return ops.floor_divide(self, o)
 
-    def __rfloordiv__(self, o):
+    def __rfloordiv__(self, o: ArrayLike) -> Tensor:
         return ops.floor_divide(o, self)
 
-    def __mod__(self, o):
+    def __mod__(self, o: ArrayLike) -> Tensor:
         return ops.remainder(self, o)
 
-    def __rmod__(self, o):
+    def __rmod__(self, o: ArrayLike) -> Tensor:
         return ops.remainder(o, self)
 
-    def __divmod__(self, o):
+    def __divmod__(self, o: ArrayLike) -> tuple[Tensor, Tensor]:
         return ops.floor_divide(self, o), ops.remainder(self, o)
 
-    def __rdivmod__(self, o):
+    def __rdivmod__(self, o: ArrayLike) -> tuple[Tensor, Tensor]:
         return ops.floor_divide(o, self), ops.remainder(o, self)
 
-    def __lt__(self, o):
+    def __lt__(self, o: ArrayLike) -> Tensor:
         return _compare_op(self, np.less, "lt", o)
 
-    def __le__(self, o):
+    def __le__(self, o: ArrayLike) -> Tensor:
         return _compare_op(self, np.less_equal, "le", o)
 
-    def __gt__(self, o):
+    def __gt__(self, o: ArrayLike) -> Tensor:
         return _compare_op(self, np.greater, "gt", o)
 
-    def __ge__(self, o):
+    def __ge__(self, o: ArrayLike) -> Tensor:
         return _compare_op(self, np.greater_equal, "ge", o)
 
-    def __eq__(self, o):
+    def __eq__(self, o: ArrayLike) -> Tensor:  # type: ignore[override]
         return _compare_op(self, np.equal, "eq", o)
 
-    def __ne__(self, o):
+    def __ne__(self, o: ArrayLike) -> Tensor:  # type: ignore[override]
         return _compare_op(self, np.not_equal, "ne", o)
 
-    def __invert__(self):
+    def __invert__(self) -> Tensor:
         return make(~self._data)
 
-    def __and__(self, o):
+    def __and__(self, o: ArrayLike) -> Tensor:
         try:
             return make(self._data & _raw(o))
         except TypeError:
             raise _operand_error("and", o) from None
 
-    def __or__(self, o):
+    def __or__(self, o: ArrayLike) -> Tensor:
         try:
             return make(self._data | _raw(o))
         except TypeError:
             raise _operand_error("or", o) from None
 
-    def __xor__(self, o):
+    def __xor__(self, o: ArrayLike) -> Tensor:
         try:
             return make(self._data ^ _raw(o))
         except TypeError:
@@ -495,7 +506,7 @@ class Tensor(TensorMethods, OpMethods):
     __ror__ = __or__
     __rxor__ = __xor__
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Tensor:
         try:
             return ops.getitem(self, index)
         except IndexError as e:
@@ -507,7 +518,8 @@ class Tensor(TensorMethods, OpMethods):
 
     # ------------------------------------------------------ methods of ops
     # (the one-call ones are TensorMethods')
-    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    def to(self, *args: Any, dtype: DTypeLike = None, device: str | None = None, copy: bool = False,
+           non_blocking: bool = False) -> Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a._data.dtype
@@ -522,12 +534,14 @@ class Tensor(TensorMethods, OpMethods):
             return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
-    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def any(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Whether any element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.any(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))
 
-    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def all(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Whether every element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))

@@ -2,11 +2,20 @@
 exp, astype, ...), and helpers of its NumPy interface. `Tensor` (_tensor.py) derives
 from `TensorMethods` and nothing else does, so `isinstance(x, TensorMethods)` is
 `isinstance(x, Tensor)`."""
+from __future__ import annotations
+
 import numpy as np
 
 from . import _state
 from ._check import _non_numeric
 from ._dtypes import as_dtype
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+    from ._tensor import Tensor
+    from ._typing import ArrayLike, Axis, DTypeLike
 
 _local = _state.local
 # the ops package, set by ops/__init__.py through _tensor.use_ops (an upward edge,
@@ -35,7 +44,7 @@ class TensorMethods:
                 "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
 
 
-    def copy_(self, src):
+    def copy_(self, src: ArrayLike) -> Tensor:
         self._check_inplace("copy_")
         self._write_all(src, "copy_")
         return self
@@ -50,14 +59,14 @@ class TensorMethods:
                 raise
             raise type(e)(who + msg[len("setitem"):]) from None
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         self._check_inplace("zero_")
         with _state.no_grad():
             self._data[...] = 0
         self._bump_version()
         return self
 
-    def fill_(self, value):
+    def fill_(self, value: ArrayLike) -> Tensor:
         self._check_inplace("fill_")
         self._write_all(value, "fill_")
         return self
@@ -101,52 +110,52 @@ class TensorMethods:
         self._bump_version()
         return True
 
-    def add_(self, other, alpha=1):
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
         if self._plain_update(np.add, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
         if self._plain_update(np.subtract, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other):
+    def mul_(self, other: ArrayLike) -> Tensor:
         if self._plain_update(np.multiply, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src * other)
 
-    def div_(self, other):
+    def div_(self, other: ArrayLike) -> Tensor:
         if self._plain_update(np.true_divide, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src / other)
 
-    def clamp_(self, min=None, max=None):
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
     # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
-    def __iadd__(self, o):
+    def __iadd__(self, o: ArrayLike) -> Tensor:
         return self.add_(o)
 
-    def __isub__(self, o):
+    def __isub__(self, o: ArrayLike) -> Tensor:
         return self.sub_(o)
 
-    def __imul__(self, o):
+    def __imul__(self, o: ArrayLike) -> Tensor:
         return self.mul_(o)
 
-    def __itruediv__(self, o):
+    def __itruediv__(self, o: ArrayLike) -> Tensor:
         return self.div_(o)
 
     # ------------------------------------------------- NumPy's protocols
     # np.sin(t), ndarray + t, np.sum(t), np.concatenate([t, a]): tapegrad.numpy's
     # function of the same name, so the result is a tracked tensor. NumPy functions and
     # ufunc methods tapegrad lacks run on the values only when no gradient is cut.
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__":
             if not kwargs:
                 fn = _NUMPY_IMPLS.get(ufunc, _MISSING)
@@ -178,7 +187,8 @@ class TensorMethods:
         return _numpy_fallback(getattr(ufunc, method), ufunc.__name__, method, inputs,
                                kwargs)
 
-    def __array_function__(self, func, types, args, kwargs):
+    def __array_function__(self, func: Callable[..., Any], types: Any, args: tuple[Any, ...],
+                           kwargs: dict[str, Any]) -> Any:
         impl = _NUMPY_IMPLS.get(func, _MISSING)
         if impl is _MISSING:
             impl = _numpy_impl(func)
@@ -196,93 +206,106 @@ class TensorMethods:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
         return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-            out=None):
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, dtype: DTypeLike = None,
+            out: Tensor | None = None) -> Tensor:
         x = self._reduce_input("sum", dtype, out)
         return ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-             out=None):
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, dtype: DTypeLike = None,
+             out: Tensor | None = None) -> Tensor:
         x = self._reduce_input("mean", dtype, out)
         return ops.mean(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-             out=None):
+    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, dtype: DTypeLike = None,
+             out: Tensor | None = None) -> Tensor:
         x = self._reduce_input("prod", dtype, out)
         return ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False, out=None):
+    def max(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+            keepdims: bool = False, out: Tensor | None = None) -> Any:
         """Given a dimension, `(values, indices)` as PyTorch; else the values (np.max's
         `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted)."""
         x = self._reduce_input("max", out=out)
         return ops.max(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False, out=None):
+    def min(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+            keepdims: bool = False, out: Tensor | None = None) -> Any:
         """As `max`, for the smallest element."""
         x = self._reduce_input("min", out=out)
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def amax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def amin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None, dtype=None, out=None):
+    def var(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
         x = self._reduce_input("var", dtype, out)     # np.var(t) passes dtype and out
         return ops.var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def std(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None, dtype=None, out=None):
+    def std(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
         x = self._reduce_input("std", dtype, out)
         return ops.std(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
         return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def argmax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+               keepdim: bool | None = None) -> Tensor:
         return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def argmin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+               keepdim: bool | None = None) -> Tensor:
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
     # itself when the dtype already matches, as PyTorch does: one tensor, so writes are
     # tracked by its version counter. astype and tg.cast always give a new array (NumPy's
     # astype copies by default), never one that shares memory untracked.
-    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    def astype(self, dtype: DTypeLike, order: str = "K", casting: str = "unsafe",
+               subok: bool = True, copy: bool = True) -> Tensor:
         """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes)."""
         return ops.cast(self, _dtype_arg("astype", dtype))
 
 
     # ------------------------------------------------- NumPy's ndarray methods
     # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
-    def ravel(self, order="C"):
+    def ravel(self, order: str = "C") -> Tensor:
         """The values as 1-D (NumPy's ravel; differentiable)."""
         if order not in ("C", "K", "A"):
             raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
         return ops.reshape(self, (-1,))
 
-    def copy(self, order="K"):
+    def copy(self, order: str = "K") -> Tensor:
         """A copy (NumPy's copy; PyTorch: clone), differentiable."""
         return ops.clone(self)
 
-    def conj(self):
+    def conj(self) -> Tensor:
         """The complex conjugate: a real tensor is its own."""
         return self if self._data.dtype.kind != "c" else self._complex_part("conj")
 
     conjugate = conj
 
     @property
-    def real(self):
+    def real(self) -> Tensor:
         """The real part: a real tensor itself."""
         return self if self._data.dtype.kind != "c" else self._complex_part("real")
 
     @property
-    def imag(self):
+    def imag(self) -> Tensor:
         """The imaginary part of a real tensor: zeros, with no gradient path."""
         if self._data.dtype.kind == "c":
             return self._complex_part("imag")
@@ -295,19 +318,19 @@ class TensorMethods:
                             "yet; use .detach() for the values")
         return make(np.conj(self._data) if what == "conj" else getattr(self._data, what))
 
-    def fill(self, value):
+    def fill(self, value: ArrayLike) -> None:
         """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""
         self.fill_(value)
 
     @property
-    def nbytes(self):
+    def nbytes(self) -> int:
         return self._data.nbytes
 
     @property
-    def itemsize(self):
+    def itemsize(self) -> int:
         return self._data.itemsize
 
-    def type(self, dtype=None):
+    def type(self, dtype: DTypeLike = None) -> Any:
         if dtype is None:
             return str(self._data.dtype)
         return self._cast_to(_dtype_arg("type", dtype))
@@ -315,31 +338,31 @@ class TensorMethods:
     def _cast_to(self, dtype):
         return self if self._data.dtype == dtype else ops.cast(self, dtype)
 
-    def half(self):
+    def half(self) -> Tensor:
         return self._cast_to(_F16)
 
-    def float(self):
+    def float(self) -> Tensor:
         return self._cast_to(_F32)
 
-    def double(self):
+    def double(self) -> Tensor:
         return self._cast_to(_F64)
 
-    def long(self):
+    def long(self) -> Tensor:
         return self._cast_to(_I64)
 
-    def int(self):
+    def int(self) -> Tensor:
         return self._cast_to(_I32)
 
-    def bool(self):
+    def bool(self) -> Tensor:
         return self._cast_to(_BOOL)
 
-    def cpu(self):
+    def cpu(self) -> Tensor:
         return self
 
-    def contiguous(self):
+    def contiguous(self) -> Tensor:
         return self
 
-    def type_as(self, other):
+    def type_as(self, other: Tensor) -> Tensor:
         """This tensor cast to `other`'s dtype (itself when the dtypes already match)."""
         data = getattr(other, "_data", None)
         if not isinstance(data, np.ndarray):
@@ -351,12 +374,12 @@ class _SizeProxy(int):
     """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,
     `np.zeros(t.size)`); called, PyTorch's `t.size()` (the shape) and `t.size(dim)`."""
 
-    def __new__(cls, arr):
+    def __new__(cls: type[_SizeProxy], arr: np.ndarray) -> _SizeProxy:
         obj = super().__new__(cls, arr.size)
         obj._shape = arr.shape
         return obj
 
-    def __call__(self, dim=None):
+    def __call__(self, dim: int | None = None) -> Any:
         return self._shape if dim is None else self._shape[dim]
 
 

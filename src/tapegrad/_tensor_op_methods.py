@@ -2,7 +2,16 @@
 spellings (NumPy's keywords accepted where NumPy has the method): scans and sorting,
 shape rearranging, elementwise math, linear algebra, special functions, triangles,
 gathers and products. `Tensor` (_tensor.py) derives from `OpMethods`."""
+from __future__ import annotations
+
 from ._tensor_methods import _shape_args
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from ._tensor import Tensor
+    from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
 ops = None
@@ -14,69 +23,80 @@ class OpMethods:
     __slots__ = ()
 
     # scans, sorting and order statistics: PyTorch's spellings, NumPy's keywords accepted
-    def cumsum(self, axis=None, dtype=None, out=None, *, dim=None):
+    def cumsum(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
+               dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumsum", out=out)
         return ops.cumsum(x, axis, dtype, dim=dim)
 
-    def cumprod(self, axis=None, dtype=None, out=None, *, dim=None):
+    def cumprod(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
+                dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumprod", out=out)
         return ops.cumprod(x, axis, dtype, dim=dim)
 
-    def logcumsumexp(self, dim=None, *, axis=None):
+    def logcumsumexp(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
         return ops.logcumsumexp(self, axis, dim=dim)
 
-    def cummax(self, dim=None, *, axis=None):
+    def cummax(self, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
         return ops.cummax(self, dim, axis=axis)
 
-    def cummin(self, dim=None, *, axis=None):
+    def cummin(self, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
         return ops.cummin(self, dim, axis=axis)
 
-    def diff(self, n=1, dim=-1, prepend=None, append=None):
+    def diff(self, n: int = 1, dim: Axis = -1, prepend: ArrayLike | None = None,
+             append: ArrayLike | None = None) -> Tensor:
         return ops.diff(self, n, dim, prepend, append)
 
-    def sort(self, dim=-1, descending=False, stable=False):
+    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> tuple[Tensor,
+             Tensor]:
         """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort)."""
         return ops.sort(self, dim, descending, stable)
 
-    def argsort(self, axis=-1, kind=None, *, dim=None, descending=False, stable=False):
+    def argsort(self, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
+                descending: bool = False, stable: bool = False) -> Tensor:
         return ops.argsort(self, axis, kind, dim=dim, descending=descending, stable=stable)
 
-    def topk(self, k, dim=-1, largest=True, sorted=True):
+    def topk(self, k: int, dim: Axis = -1, largest: bool = True,
+             sorted: bool = True) -> tuple[Tensor, Tensor]:
         return ops.topk(self, k, dim, largest, sorted)
 
-    def median(self, *args, **kwargs):
+    def median(self, *args: Any, **kwargs: Any) -> Any:
         return ops.median(self, *args, **kwargs)
 
-    def nanmedian(self, *args, **kwargs):
+    def nanmedian(self, *args: Any, **kwargs: Any) -> Any:
         return ops.nanmedian(self, *args, **kwargs)
 
-    def kthvalue(self, k, dim=-1, keepdim=False):
+    def kthvalue(self, k: int, dim: Axis = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
         return ops.kthvalue(self, k, dim, keepdim)
 
-    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+    def quantile(self, q: ArrayLike, dim: Axis = None, keepdim: bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
         return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
 
-    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+    def nanquantile(self, q: ArrayLike, dim: Axis = None, keepdim: bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
         return ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
-    def nansum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def nansum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+               keepdim: bool | None = None) -> Tensor:
         return ops.nansum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def nanmean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def nanmean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                keepdim: bool | None = None) -> Tensor:
         return ops.nanmean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def ptp(self, axis=None, keepdims=False):
+    def ptp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         return ops.ptp(self, axis, keepdims)
 
-    def norm(self, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def norm(self, ord: float | str = 2, axis: Axis = None, keepdims: bool = False, *,
+             dim: Axis = None, keepdim: bool | None = None) -> Tensor:
         return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         return ops.reshape(self, _shape_args(shape))
 
     view = reshape
 
-    def transpose(self, *axes):
+    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         if len(axes) == 2 and all(isinstance(a, int) for a in axes) and self.ndim != 2:
             return ops.swapaxes(self, *axes)
         if len(axes) == 2 and self.ndim == 2 and tuple(axes) in ((0, 1), (1, 0), (-1, -2),
@@ -84,38 +104,39 @@ class OpMethods:
             return ops.swapaxes(self, *axes)
         return ops.transpose(self, _shape_args(axes, "transpose", "axes") if axes else None)
 
-    def permute(self, *axes):
+    def permute(self, *axes: int | Sequence[int]) -> Tensor:
         return ops.transpose(self, _shape_args(axes, "permute", "axes"))
 
-    def swapaxes(self, a, b):
+    def swapaxes(self, a: int, b: int) -> Tensor:
         return ops.swapaxes(self, a, b)
 
-    def squeeze(self, axis=None, *, dim=None):
+    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
         return ops.squeeze(self, axis, dim=dim)
 
-    def unsqueeze(self, dim):
+    def unsqueeze(self, dim: Axis) -> Tensor:
         return ops.unsqueeze(self, dim)
 
-    def expand_dims(self, axis):
+    def expand_dims(self, axis: Axis) -> Tensor:
         return ops.expand_dims(self, axis)
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return ops.flatten(self, start_dim, end_dim)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: ShapeLike) -> Tensor:
         return ops.broadcast_to(self, shape)
 
-    def expand(self, *shape):
+    def expand(self, *shape: int | Sequence[int]) -> Tensor:
         shape = _shape_args(shape, "expand")
         shape = tuple(s if s != -1 else self.shape[i - len(shape) + self.ndim]
                       for i, s in enumerate(shape))
         return ops.broadcast_to(self, shape)
 
-    def split(self, split_size_or_sections, axis=0, *, dim=None):
+    def split(self, split_size_or_sections: int | Sequence[int], axis: Axis = 0, *,
+              dim: Axis = None) -> list[Tensor]:
         return ops.split(self, split_size_or_sections, axis, dim=dim)
 
     # shape rearranging, PyTorch's methods (ops/arrange.py)
-    def flip(self, *args, dims=None):
+    def flip(self, *args: Any, dims: Axis = None) -> Tensor:
         if args and dims is not None:
             raise TypeError("flip: give dims positionally or as dims=, not both")
         if args:
@@ -124,19 +145,19 @@ class OpMethods:
             raise TypeError("flip: missing dims (an int or a tuple of ints)")
         return ops.flip(self, dims=dims)
 
-    def fliplr(self):
+    def fliplr(self) -> Tensor:
         return ops.fliplr(self)
 
-    def flipud(self):
+    def flipud(self) -> Tensor:
         return ops.flipud(self)
 
-    def roll(self, shifts, dims=None):
+    def roll(self, shifts: int | Sequence[int], dims: Axis = None) -> Tensor:
         return ops.roll(self, shifts, dims)
 
-    def rot90(self, k=1, dims=(0, 1)):
+    def rot90(self, k: int = 1, dims: Axis = (0, 1)) -> Tensor:
         return ops.rot90(self, k, dims)
 
-    def repeat(self, *sizes, axis=None):
+    def repeat(self, *sizes: int | Sequence[int], axis: Axis = None) -> Tensor:
         """PyTorch's repeat: tile x `sizes[i]` times along axis i. Given `axis=`, NumPy's
         ndarray.repeat (each element repeated; also tg.repeat_interleave)."""
         if axis is not None:
@@ -150,314 +171,319 @@ class OpMethods:
                              f"got {sizes}")
         return ops.tile(self, sizes)
 
-    def tile(self, *dims):
+    def tile(self, *dims: int | Sequence[int]) -> Tensor:
         return ops.tile(self, _shape_args(dims, "tile", "dims"))
 
-    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+    def repeat_interleave(self, repeats: int | ArrayLike, dim: Axis = None, *,
+                          output_size: int | None = None) -> Tensor:
         return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
 
-    def movedim(self, source, destination):
+    def movedim(self, source: Axis, destination: Axis) -> Tensor:
         return ops.movedim(self, source, destination)
 
     moveaxis = movedim
 
-    def unbind(self, dim=0):
+    def unbind(self, dim: Axis = 0) -> tuple[Tensor, ...]:
         return ops.unbind(self, dim)
 
-    def narrow(self, dim, start, length):
+    def narrow(self, dim: Axis, start: int, length: int) -> Tensor:
         return ops.narrow(self, dim, start, length)
 
-    def swapdims(self, dim0, dim1):
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
         return ops.swapdims(self, dim0, dim1)
 
-    def unflatten(self, dim, sizes):
+    def unflatten(self, dim: Axis, sizes: ShapeLike) -> Tensor:
         return ops.unflatten(self, dim, sizes)
 
-    def chunk(self, chunks, dim=0):
+    def chunk(self, chunks: int, dim: Axis = 0) -> tuple[Tensor, ...]:
         return ops.chunk(self, chunks, dim)
 
-    def tensor_split(self, indices_or_sections, dim=0):
+    def tensor_split(self, indices_or_sections: int | Sequence[int], dim: Axis = 0) -> tuple[Tensor,
+                     ...]:
         return ops.tensor_split(self, indices_or_sections, dim)
 
-    def exp(self):
+    def exp(self) -> Tensor:
         return ops.exp(self)
 
-    def log(self):
+    def log(self) -> Tensor:
         return ops.log(self)
 
-    def log1p(self):
+    def log1p(self) -> Tensor:
         return ops.log1p(self)
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         return ops.sqrt(self)
 
-    def square(self):
+    def square(self) -> Tensor:
         return ops.square(self)
 
-    def abs(self):
+    def abs(self) -> Tensor:
         return ops.abs(self)
 
-    def sign(self):
+    def sign(self) -> Tensor:
         return ops.sign(self)
 
-    def sin(self):
+    def sin(self) -> Tensor:
         return ops.sin(self)
 
-    def cos(self):
+    def cos(self) -> Tensor:
         return ops.cos(self)
 
-    def tan(self):
+    def tan(self) -> Tensor:
         return ops.tan(self)
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         return ops.tanh(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         return ops.sigmoid(self)
 
-    def relu(self):
+    def relu(self) -> Tensor:
         return ops.relu(self)
 
-    def softmax(self, axis=-1, *, dim=None):
+    def softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
         return ops.softmax(self, axis, dim=dim)
 
-    def log_softmax(self, axis=-1, *, dim=None):
+    def log_softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
         return ops.log_softmax(self, axis, dim=dim)
 
-    def pow(self, y):
+    def pow(self, y: ArrayLike) -> Tensor:
         return ops.pow(self, y)
 
-    def matmul(self, y):
+    def matmul(self, y: ArrayLike) -> Tensor:
         return ops.matmul(self, y)
 
-    def dot(self, y):
+    def dot(self, y: ArrayLike) -> Tensor:
         return ops.dot(self, y)
 
-    def clip(self, min=None, max=None):
+    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
         return ops.clip(self, min, max)
 
     clamp = clip
 
-    def maximum(self, y):
+    def maximum(self, y: ArrayLike) -> Tensor:
         return ops.maximum(self, y)
 
-    def minimum(self, y):
+    def minimum(self, y: ArrayLike) -> Tensor:
         return ops.minimum(self, y)
 
     # elementwise math (ops/mathfns.py), PyTorch's method names
-    def asin(self):
+    def asin(self) -> Tensor:
         return ops.arcsin(self)
 
     arcsin = asin
 
-    def acos(self):
+    def acos(self) -> Tensor:
         return ops.arccos(self)
 
     arccos = acos
 
-    def atan(self):
+    def atan(self) -> Tensor:
         return ops.arctan(self)
 
     arctan = atan
 
-    def atan2(self, other):
+    def atan2(self, other: ArrayLike) -> Tensor:
         return ops.arctan2(self, other)
 
     arctan2 = atan2
 
-    def asinh(self):
+    def asinh(self) -> Tensor:
         return ops.arcsinh(self)
 
     arcsinh = asinh
 
-    def acosh(self):
+    def acosh(self) -> Tensor:
         return ops.arccosh(self)
 
     arccosh = acosh
 
-    def atanh(self):
+    def atanh(self) -> Tensor:
         return ops.arctanh(self)
 
     arctanh = atanh
 
-    def exp2(self):
+    def exp2(self) -> Tensor:
         return ops.exp2(self)
 
-    def hypot(self, other):
+    def hypot(self, other: ArrayLike) -> Tensor:
         return ops.hypot(self, other)
 
-    def logaddexp(self, other):
+    def logaddexp(self, other: ArrayLike) -> Tensor:
         return ops.logaddexp(self, other)
 
-    def logaddexp2(self, other):
+    def logaddexp2(self, other: ArrayLike) -> Tensor:
         return ops.logaddexp2(self, other)
 
-    def sinc(self):
+    def sinc(self) -> Tensor:
         return ops.sinc(self)
 
-    def floor(self):
+    def floor(self) -> Tensor:
         return ops.floor(self)
 
-    def ceil(self):
+    def ceil(self) -> Tensor:
         return ops.ceil(self)
 
-    def round(self, decimals=0):
+    def round(self, decimals: int = 0) -> Tensor:
         return ops.round(self, decimals)
 
-    def trunc(self):
+    def trunc(self) -> Tensor:
         return ops.trunc(self)
 
-    def fix(self):
+    def fix(self) -> Tensor:
         return ops.fix(self)
 
-    def fmax(self, other):
+    def fmax(self, other: ArrayLike) -> Tensor:
         return ops.fmax(self, other)
 
-    def fmin(self, other):
+    def fmin(self, other: ArrayLike) -> Tensor:
         return ops.fmin(self, other)
 
-    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Tensor:
         return ops.nan_to_num(self, nan, posinf, neginf)
 
-    def deg2rad(self):
+    def deg2rad(self) -> Tensor:
         return ops.deg2rad(self)
 
-    def rad2deg(self):
+    def rad2deg(self) -> Tensor:
         return ops.rad2deg(self)
 
-    def copysign(self, other):
+    def copysign(self, other: ArrayLike) -> Tensor:
         return ops.copysign(self, other)
 
-    def heaviside(self, values):
+    def heaviside(self, values: ArrayLike) -> Tensor:
         return ops.heaviside(self, values)
 
-    def positive(self):
+    def positive(self) -> Tensor:
         return ops.positive(self)
 
-    def float_power(self, exponent):
+    def float_power(self, exponent: ArrayLike) -> Tensor:
         return ops.float_power(self, exponent)
     # linear algebra, as PyTorch's Tensor methods (tg.linalg has the functions)
-    def inverse(self):
+    def inverse(self) -> Tensor:
         return ops.linalg_fns.inv(self)
 
-    def det(self):
+    def det(self) -> Tensor:
         return ops.linalg_fns.det(self)
 
-    def logdet(self):
+    def logdet(self) -> Tensor:
         return ops.linalg_fns.logdet(self)
 
-    def slogdet(self):
+    def slogdet(self) -> tuple[Tensor, Tensor]:
         return ops.linalg_fns.slogdet(self)
 
-    def cholesky(self, upper=False):
+    def cholesky(self, upper: bool = False) -> Tensor:
         return ops.linalg_fns.cholesky(self, upper=upper)
 
-    def cholesky_solve(self, L, upper=False):
+    def cholesky_solve(self, L: ArrayLike, upper: bool = False) -> Tensor:
         return ops.linalg_fns.cholesky_solve(self, L, upper)
 
-    def matrix_power(self, n):
+    def matrix_power(self, n: int) -> Tensor:
         return ops.linalg_fns.matrix_power(self, n)
 
-    def matrix_exp(self):
+    def matrix_exp(self) -> Tensor:
         return ops.linalg_fns.matrix_exp(self)
 
-    def pinverse(self, rcond=1e-15):
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
         return ops.linalg_fns.pinv(self, rtol=rcond)
     # special functions (ops/special.py), PyTorch's method names
-    def lgamma(self):
+    def lgamma(self) -> Tensor:
         return ops.lgamma(self)
 
-    def digamma(self):
+    def digamma(self) -> Tensor:
         return ops.digamma(self)
 
-    def polygamma(self, n):
+    def polygamma(self, n: int) -> Tensor:
         return ops.polygamma(n, self)
 
-    def erfc(self):
+    def erfc(self) -> Tensor:
         return ops.erfc(self)
 
-    def erfinv(self):
+    def erfinv(self) -> Tensor:
         return ops.erfinv(self)
 
-    def logit(self, eps=None):
+    def logit(self, eps: float | None = None) -> Tensor:
         return ops.logit(self, eps)
 
-    def xlogy(self, other):
+    def xlogy(self, other: ArrayLike) -> Tensor:
         return ops.xlogy(self, other)
 
-    def i0(self):
+    def i0(self) -> Tensor:
         return ops.i0(self)
 
-    def mvlgamma(self, p):
+    def mvlgamma(self, p: int) -> Tensor:
         return ops.mvlgamma(self, p)
 
     # triangles, diagonals, gather/scatter and products (ops/indexing.py, ops/products.py)
-    def tril(self, diagonal=0):
+    def tril(self, diagonal: int = 0) -> Tensor:
         return ops.tril(self, diagonal)
 
-    def triu(self, diagonal=0):
+    def triu(self, diagonal: int = 0) -> Tensor:
         return ops.triu(self, diagonal)
 
-    def diagonal(self, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: int | None = None,
+                 dim2: int | None = None) -> Tensor:
         return ops.diagonal(self, offset, axis1, axis2, dim1=dim1, dim2=dim2)
 
-    def diag(self, diagonal=0):
+    def diag(self, diagonal: int = 0) -> Tensor:
         return ops.diag(self, diagonal)
 
-    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         return ops.diag_embed(self, offset, dim1, dim2)
 
-    def trace(self, offset=0, axis1=0, axis2=1):
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         return ops.trace(self, offset, axis1, axis2)
 
-    def take(self, indices, axis=None):
+    def take(self, indices: ArrayLike, axis: Axis = None) -> Tensor:
         return ops.take(self, indices, axis)
 
-    def take_along_dim(self, indices, dim=None):
+    def take_along_dim(self, indices: ArrayLike, dim: Axis = None) -> Tensor:
         return ops.take_along_dim(self, indices, dim)
 
-    def gather(self, dim, index):
+    def gather(self, dim: Axis, index: ArrayLike) -> Tensor:
         return ops.gather(self, dim, index)
 
-    def scatter_add(self, dim, index, src):
+    def scatter_add(self, dim: Axis, index: ArrayLike, src: ArrayLike) -> Tensor:
         return ops.scatter_add(self, dim, index, src)
 
-    def scatter(self, dim, index, src=None, *, value=None):
+    def scatter(self, dim: Axis, index: ArrayLike, src: ArrayLike | None = None, *,
+                value: ArrayLike | None = None) -> Tensor:
         return ops.scatter(self, dim, index, src, value=value)
 
-    def index_select(self, dim, index):
+    def index_select(self, dim: Axis, index: ArrayLike) -> Tensor:
         return ops.index_select(self, dim, index)
 
-    def index_add(self, dim, index, source, *, alpha=1):
+    def index_add(self, dim: Axis, index: ArrayLike, source: Axis, *, alpha: float = 1) -> Tensor:
         return ops.index_add(self, dim, index, source, alpha=alpha)
 
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
         return ops.masked_fill(self, mask, value)
 
-    def select(self, dim, index):
+    def select(self, dim: Axis, index: ArrayLike) -> Tensor:
         return ops.select(self, dim, index)
 
-    def mm(self, mat2):
+    def mm(self, mat2: ArrayLike) -> Tensor:
         return ops.mm(self, mat2)
 
-    def bmm(self, mat2):
+    def bmm(self, mat2: ArrayLike) -> Tensor:
         return ops.bmm(self, mat2)
 
-    def t(self):
+    def t(self) -> Tensor:
         """The transpose of a matrix; 0-d and 1-d tensors come back as they are (PyTorch)."""
         if self._data.ndim > 2:
             raise ValueError(f"t: expects a tensor with at most 2 dimensions, got shape "
                              f"{self._data.shape}; use transpose or mT")
         return ops.transpose(self) if self._data.ndim == 2 else self
 
-    def inner(self, other):
+    def inner(self, other: ArrayLike) -> Tensor:
         return ops.inner(self, other)
 
-    def vdot(self, other):
+    def vdot(self, other: ArrayLike) -> Tensor:
         return ops.vdot(self, other)
 
-    def kron(self, other):
+    def kron(self, other: ArrayLike) -> Tensor:
         return ops.kron(self, other)
 
-    def cross(self, other, dim=None):
+    def cross(self, other: ArrayLike, dim: Axis = None) -> Tensor:
         return ops.cross(self, other, dim)
