@@ -6,6 +6,8 @@ tensor argument requires grad (grad mode on), carries a forward tangent, or a ta
 tg.function trace is recording, so gradients and tangents flow. Otherwise the result is
 a new leaf that owns its memory.
 """
+from __future__ import annotations
+
 import math
 import warnings
 
@@ -18,6 +20,12 @@ from ._tensor import Tensor, make
 from .ops._apply import apply
 from .ops._op import Op
 from .ops import broadcast_to, cast, clone, reshape, stack, where
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from ._typing import ArrayLike, DTypeLike, ShapeLike
 
 _local = _state.local
 _REAL = (int, float, np.integer, np.floating)
@@ -97,7 +105,8 @@ def _leaf(arr, requires_grad):
 
 
 # ------------------------------------------------------------------ conversion
-def tensor(data, dtype=None, requires_grad=False, device=None) -> Tensor:
+def tensor(data: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False,
+           device: str | None = None) -> Tensor:
     """A new tensor holding a copy of `data` (never sharing memory with it).
 
     Python floats become float32, ints int64 (outside int64: an error), bools bool,
@@ -175,7 +184,8 @@ def _stand_ins(node):
     return node
 
 
-def constant(value, dtype=None, shape=None, name=None) -> Tensor:
+def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None = None,
+             name: str | None = None) -> Tensor:
     """TF spelling: a tensor that is not tracked unless a tape watches it.
 
     As in TF, a tensor passed in is returned as it is (its gradient still flows), and a
@@ -218,7 +228,8 @@ def _as_is(t, dtype, fn):
     return t
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any = None,
+                      name: str | None = None) -> Tensor:
     """TF spelling: `value` as a Tensor (returned as is when it already is one).
     `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
 
@@ -239,7 +250,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 
 # ------------------------------------------------------------------ filled tensors
-def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+          device: str | None = None) -> Tensor:
     """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
 
     >>> tg.zeros(2, 3).shape, tg.zeros((2,), dtype="int64")
@@ -252,7 +264,8 @@ def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
                  requires_grad)
 
 
-def ones(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+         device: str | None = None) -> Tensor:
     """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
 
     >>> x = tg.ones(2, requires_grad=True)
@@ -310,7 +323,8 @@ def _filled(fn, shape, fill_value, dtype, requires_grad):
     return _leaf(arr, requires_grad)
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
+def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
+         requires_grad: bool = False, device: str | None = None) -> Tensor:
     """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
     gives a result connected to it (a broadcast).
 
@@ -339,7 +353,8 @@ def _like(x, dtype, fn):
     return src.shape, (as_dtype(dtype, fn) if dtype is not None else src.dtype)
 
 
-def zeros_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+def zeros_like(x: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False,
+               device: str | None = None) -> Tensor:
     """Zeros with the shape and (by default) the dtype of `x` (a tensor, array or list).
 
     >>> tg.zeros_like(tg.tensor([[1, 2]]))
@@ -352,7 +367,8 @@ def zeros_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
     return _leaf(_alloc("zeros_like", shape, np.zeros, dt), requires_grad)
 
 
-def ones_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
+def ones_like(x: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False,
+              device: str | None = None) -> Tensor:
     """Ones with the shape and (by default) the dtype of `x` (a tensor, array or list).
 
     >>> tg.ones_like(tg.tensor([1.5, 2.5]), dtype="float64")
@@ -365,7 +381,8 @@ def ones_like(x, dtype=None, requires_grad=False, device=None) -> Tensor:
     return _leaf(_alloc("ones_like", shape, np.ones, dt), requires_grad)
 
 
-def full_like(x, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
+def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None,
+              requires_grad: bool = False, device: str | None = None) -> Tensor:
     """Like `full` with the shape and (by default) the dtype of `x`.
 
     >>> tg.full_like(tg.tensor([1.0, 2.0]), 0.5)
@@ -377,7 +394,8 @@ def full_like(x, fill_value, dtype=None, requires_grad=False, device=None) -> Te
 
 
 # ------------------------------------------------------------------ ranges
-def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None) -> Tensor:
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           requires_grad: bool = False, device: str | None = None) -> Tensor:
     """Like PyTorch: int arguments give int64, any float gives float32.
 
     With 0-d tensor arguments that require grad, the result `start + i * step` is
@@ -431,7 +449,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
     return _leaf(raw.astype(dt), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) -> Tensor:
+def linspace(start: float, end: float, steps: int, dtype: DTypeLike = None,
+             requires_grad: bool = False, device: str | None = None) -> Tensor:
     """`steps` evenly spaced values from start to end. 0-d tensor bounds that require
     grad give a result differentiable in both (PyTorch's formula: each half counts from
     its nearer end, so both ends are exact).
@@ -468,7 +487,8 @@ def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) ->
                                                          k).astype(dt)), requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: DTypeLike = None, requires_grad: bool = False,
+        device: str | None = None) -> Tensor:
     """The n x m identity (m = n by default): ones on the diagonal.
 
     >>> tg.eye(2, 3)
@@ -522,7 +542,8 @@ def _float_dt(dtype, fn):
     return dt
 
 
-def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+         device: str | None = None) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
     as separate ints or one tuple.
 
@@ -538,7 +559,8 @@ def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
     return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
-def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+          device: str | None = None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed).
 
     >>> _ = tg.manual_seed(1)
@@ -560,7 +582,8 @@ def _int_bound(v, name):
     raise TypeError(f"randint: {name} must be an int, got {_got(v)}")
 
 
-def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
+def randint(low: int, high: int | None = None, size: ShapeLike = (), dtype: DTypeLike = None,
+            device: str | None = None) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) with one bound), int64 by default.
 
     >>> _ = tg.manual_seed(0)
@@ -586,7 +609,7 @@ def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
     return _draw("integers", size, dt, False, low=low, high=high)
 
 
-def is_tensor(x) -> bool:
+def is_tensor(x: object) -> bool:
     """Whether `x` is a tapegrad Tensor (torch.is_tensor, tf.is_tensor).
 
     >>> tg.is_tensor(tg.tensor(1.0)), tg.is_tensor(np.ones(2))

@@ -1,7 +1,13 @@
 """The global random generator behind rand/randn, initialisers and dropout."""
+from __future__ import annotations
+
 import numpy as np
 
 from ._check import _got
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _gen = np.random.Generator(np.random.PCG64(0))
 
@@ -10,7 +16,7 @@ def generator() -> np.random.Generator:
     return _gen
 
 
-def manual_seed(seed: int):
+def manual_seed(seed: int) -> Any:
     """Seed rand/randn, initialisers and dropout so runs repeat exactly.
 
     `seed` is a non-negative int; floats, bools and strings are refused (not truncated).
@@ -47,7 +53,7 @@ def get_rng_state() -> dict:
     return _gen.bit_generator.state
 
 
-def set_rng_state(state: dict):
+def set_rng_state(state: dict) -> None:
     """Restore a state returned by get_rng_state. Anything else is refused, and the
     current state is left as it was.
 

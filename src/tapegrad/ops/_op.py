@@ -31,6 +31,8 @@ else follows from it in `derive(cls)`, the one place that reads `d`:
 
 Changing `d` and calling `derive(cls)` again changes every path.
 """
+from __future__ import annotations
+
 import math
 import operator
 import sys
@@ -44,6 +46,12 @@ from .._tensor import Tensor, make
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, apply2
 from ._shapes import check_operand
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+    from .._typing import ArrayLike
 
 _local = _state.local
 
@@ -566,7 +574,20 @@ def derive(cls):
     return cls
 
 
-def elementwise(forward, d, *, name=None, doc=None):
+@overload
+def elementwise(forward: Callable[..., Any], d: tuple[Any, Any], *, name: str | None = None,
+                doc: str | None = None
+                ) -> tuple[type[Op], Callable[[ArrayLike, ArrayLike], Tensor]]: ...
+
+
+@overload
+def elementwise(forward: Callable[..., Any], d: Callable[..., Any] | float, *,
+                name: str | None = None, doc: str | None = None
+                ) -> tuple[type[Op], Callable[[ArrayLike], Tensor]]: ...
+
+
+def elementwise(forward: Callable[..., Any], d: Any, *, name: str | None = None,
+                doc: str | None = None) -> tuple[type[Op], Callable[..., Tensor]]:
     """An elementwise op from its forward and its derivative `d`, stated once: returns
     the op class (registered, its rules derived) and the public function that applies
     it, as in `Tanh, tanh = elementwise(np.tanh, d=lambda x, out: 1 - out * out)`.
@@ -595,13 +616,13 @@ def elementwise(forward, d, *, name=None, doc=None):
 
 def _public_function(op, name, n, doc, module):
     if n == 1:
-        def fn(x):
+        def fn(x: ArrayLike) -> Tensor:
             if not isinstance(x, Tensor):
                 x = check_operand(name, "x", x)
             return apply1(op, x)
     else:
         # apply2 takes Python numbers on its fast path and names a bad operand itself
-        def fn(x, y):
+        def fn(x: ArrayLike, y: ArrayLike) -> Tensor:  # type: ignore[misc]
             return apply2(op, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = module

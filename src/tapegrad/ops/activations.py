@@ -1,4 +1,6 @@
 """Activations: sigmoid relu leaky_relu softplus gelu softmax log_softmax (stable)."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -10,6 +12,10 @@ from ._shapes import check_number, check_operand, describe, normalize_axis
 from ._op import Op, _all_finite, elementwise, register, scale, tangent_axis
 from .elementwise import Erf, Exp, Tanh, Where
 from .reduce import Sum, _lse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike, Axis
 
 
 def _raw(v):
@@ -228,7 +234,7 @@ class LogSoftmax(Op):
 # ------------------------------------------------------------------ public functions
 
 
-def relu(x):
+def relu(x: ArrayLike) -> Tensor:
     """max(x, 0); the gradient is 1 where x > 0 and 0 elsewhere (0 at x = 0, as PyTorch).
 
     >>> x = tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
@@ -241,7 +247,7 @@ def relu(x):
     return apply1(Relu, x)
 
 
-def leaky_relu(x, negative_slope=0.01, *, alpha=None):
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, *, alpha: float | None = None) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope at 0 is negative_slope).
     TF: alpha=.
 
@@ -258,7 +264,7 @@ def leaky_relu(x, negative_slope=0.01, *, alpha=None):
     return apply(LeakyRelu, x, negative_slope=slope)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold (as
     PyTorch). Its derivative is sigmoid(beta x).
 
@@ -278,7 +284,7 @@ def softplus(x, beta=1.0, threshold=20.0):
                                                                  threshold))
 
 
-def gelu(x, approximate="none"):
+def gelu(x: ArrayLike, approximate: str | bool = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF. approximate="tanh" uses the tanh
     formula (also True, as in TF). d/dx = Phi(x) + x phi(x).
 
@@ -313,7 +319,7 @@ def _axis(x, axis, dim, op):
     return axes[0] if axes else None        # a 0-d input is its own single-element row
 
 
-def softmax(x, axis=-1, *, dim=None):
+def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     """Softmax along `axis` (default last; PyTorch's dim= also accepted), stable for
     large inputs: exp(x - max) / sum(exp(x - max)). A fully -inf row gives zeros.
 
@@ -328,7 +334,7 @@ def softmax(x, axis=-1, *, dim=None):
     return apply(Softmax, x, axis=_axis(x, axis, dim, "softmax"))
 
 
-def log_softmax(x, axis=-1, *, dim=None):
+def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     """Log of softmax along `axis` (default last; dim= also accepted), computed as
     x - logsumexp(x) so large or very negative inputs stay finite.
 

@@ -6,6 +6,8 @@ Seven ops have rules of their own; all are linear, so each JVP is the op itself.
 other functions are compositions of ops (Transpose, Reshape, GetItem), whose rules
 already differentiate to any order.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -14,6 +16,12 @@ from ._op import LINEAR, Op, register
 from ._shapes import check_int, check_operand, describe
 from .reduce import Sum
 from .shape import GetItem, Reshape, Transpose
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from .._typing import ArrayLike, Axis, ShapeLike
 
 
 def _axis_shifted(params, ctx):
@@ -296,7 +304,7 @@ def _either(op, a, a_name, b, b_name):
 
 # ------------------------------------------------------------------ axes
 
-def moveaxis(x, source, destination):
+def moveaxis(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
     """Move axes of x at `source` to positions `destination`; the others keep their order.
     PyTorch: movedim.
 
@@ -316,7 +324,7 @@ def moveaxis(x, source, destination):
     return apply(Transpose, x, axes=tuple(order))
 
 
-def rollaxis(x, axis, start=0):
+def rollaxis(x: ArrayLike, axis: Axis, start: float = 0) -> Tensor:
     """np.rollaxis: move `axis` to just before position `start` (moveaxis reads better).
 
     >>> tg.rollaxis(tg.zeros((2, 3, 4)), 2).shape
@@ -335,7 +343,7 @@ def rollaxis(x, axis, start=0):
     return apply(Transpose, x, axes=tuple(order))
 
 
-def movedim(x, source, destination):
+def movedim(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
     """PyTorch spelling of moveaxis.
 
     >>> tg.movedim(tg.zeros((2, 3, 4)), (0, 1), (2, 0)).shape
@@ -344,7 +352,7 @@ def movedim(x, source, destination):
     return moveaxis(x, source, destination)
 
 
-def permute(x, *dims):
+def permute(x: ArrayLike, *dims: int | Sequence[int]) -> Tensor:
     """Reorder the axes of x (torch.permute): `permute(x, (2, 0, 1))` or
     `permute(x, 2, 0, 1)`.
 
@@ -362,7 +370,7 @@ def permute(x, *dims):
     return apply(Transpose, x, axes=tuple(axes))
 
 
-def swapdims(x, dim0, dim1):
+def swapdims(x: ArrayLike, dim0: int, dim1: int) -> Tensor:
     """PyTorch spelling of swapaxes.
 
     >>> tg.swapdims(tg.zeros((2, 3, 4)), 0, 2).shape
@@ -376,7 +384,7 @@ def swapdims(x, dim0, dim1):
     return apply(Transpose, x, axes=tuple(perm))
 
 
-def unflatten(x, dim, sizes):
+def unflatten(x: ArrayLike, dim: Axis, sizes: ShapeLike) -> Tensor:
     """Split axis `dim` into axes of `sizes` (one may be -1), as torch.unflatten.
 
     >>> tg.unflatten(tg.zeros((2, 6)), 1, (3, -1)).shape
@@ -396,7 +404,7 @@ def unflatten(x, dim, sizes):
     return apply(Reshape, x, shape=shape[:dim] + sizes + shape[dim + 1:])
 
 
-def ravel(x):
+def ravel(x: ArrayLike) -> Tensor:
     """x as a 1-D tensor (a view where NumPy gives one).
 
     >>> tg.ravel(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
@@ -408,7 +416,7 @@ def ravel(x):
 
 # ------------------------------------------------------------------ flips and rotations
 
-def flip(x, axis=None, *, dims=None):
+def flip(x: ArrayLike, axis: Axis = None, *, dims: Axis = None) -> Tensor:
     """Reverse the order of elements along `axis` (all axes when None, as np.flip).
     PyTorch: flip(x, dims).
 
@@ -423,7 +431,7 @@ def flip(x, axis=None, *, dims=None):
     return apply(Flip, x, axis=axes)
 
 
-def fliplr(x):
+def fliplr(x: ArrayLike) -> Tensor:
     """Reverse the order of columns (axis 1); x needs at least 2 dimensions.
 
     >>> tg.fliplr(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
@@ -435,7 +443,7 @@ def fliplr(x):
     return apply(Flip, x, axis=(1,))
 
 
-def flipud(x):
+def flipud(x: ArrayLike) -> Tensor:
     """Reverse the order of rows (axis 0); x needs at least 1 dimension.
 
     >>> tg.flipud(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
@@ -447,7 +455,7 @@ def flipud(x):
     return apply(Flip, x, axis=(0,))
 
 
-def rot90(x, k=1, axes=(0, 1), *, dims=None):
+def rot90(x: ArrayLike, k: int = 1, axes: Axis = (0, 1), *, dims: Axis = None) -> Tensor:
     """Rotate by 90 degrees `k` times in the plane of `axes`, from the first axis towards
     the second (np.rot90; PyTorch: rot90(x, k, dims)).
 
@@ -479,7 +487,8 @@ def rot90(x, k=1, axes=(0, 1), *, dims=None):
     return apply(Flip, apply(Transpose, x, axes=tuple(perm)), axis=(b,))
 
 
-def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
+def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = None, *,
+         shifts: int | Sequence[int] | None = None, dims: Axis = None) -> Tensor:
     """Shift elements cyclically by `shift` along `axis` (over the flattened tensor when
     axis is None). Shifts and axes pair up with NumPy broadcasting; shifts of one axis
     add up. PyTorch: roll(x, shifts, dims).
@@ -514,7 +523,7 @@ def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
 
 # ------------------------------------------------------------------ repeats
 
-def tile(x, reps, *, dims=None):
+def tile(x: ArrayLike, reps: ShapeLike, *, dims: Axis = None) -> Tensor:
     """x repeated `reps[i]` times along axis i (np.tile, torch.tile): a shorter `reps` is
     padded with leading 1s, a shorter x gets leading axes of size 1.
 
@@ -565,7 +574,7 @@ def _repeat(op, x, repeats, axis, axis_name):
     return apply(Repeat, x, repeats=repeats, axis=axis)
 
 
-def repeat(x, repeats, axis=None):
+def repeat(x: ArrayLike, repeats: ArrayLike, axis: Axis = None) -> Tensor:
     """Repeat each element of x `repeats` times (or repeats[i] times for element i) along
     `axis`, over the flattened x when axis is None: np.repeat. (PyTorch's Tensor.repeat
     is tile; its np.repeat is repeat_interleave.)
@@ -576,7 +585,8 @@ def repeat(x, repeats, axis=None):
     return _repeat("repeat", x, repeats, axis, "axis")
 
 
-def repeat_interleave(x, repeats, dim=None, *, output_size=None):
+def repeat_interleave(x: ArrayLike, repeats: ArrayLike, dim: Axis = None, *,
+                      output_size: int | None = None) -> Tensor:
     """PyTorch's repeat_interleave: np.repeat with `dim` for `axis`.
 
     >>> tg.repeat_interleave(tg.tensor([[1.0, 2.0]]), tg.tensor([1, 2]), dim=1).tolist()
@@ -630,7 +640,8 @@ def _source_index(mode, n, before, after):
     return np.where(q < n, q, period - 1 - q if mode == "symmetric" else period - q)
 
 
-def pad(x, pad_width, mode="constant", *, constant_values=0, reflect_type="even"):
+def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", *, constant_values: int = 0,
+        reflect_type: str = "even") -> Tensor:
     """np.pad: x with `pad_width` ((before, after) per axis) added around it. Modes
     "constant" (with `constant_values`), "edge", "reflect", "symmetric" and "wrap". The
     gradient of x sums back every copy of each element. (PyTorch's nn.functional.pad takes

@@ -1,5 +1,7 @@
 """Elementwise ops: add ... where. An op whose derivative is one formula states it once
 (`elementwise`, see ops/_op.py); the others write vjp and jvp side by side."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -10,6 +12,11 @@ from ._apply import apply, apply1, apply2, call
 from ._op import (LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
                   elementwise, register, same_params, scale, tangent_sum, zeros_like)
 from ._shapes import broadcast_shapes, check_operand, describe
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, DTypeLike
 
 
 def _shape(v):
@@ -504,7 +511,7 @@ true_divide = div
 negative = neg
 
 
-def pow(x, y):
+def pow(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x ** y with broadcasting. d/dx = y x^(y-1), d/dy = x^y log(x) (taken as 0 where
     x == 0, as PyTorch). NumPy: power.
 
@@ -517,7 +524,7 @@ def pow(x, y):
     return apply2(Pow, x, y)
 
 
-def remainder(x, y):
+def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x mod y with the sign of y, as Python's % and torch.remainder; d/dy = -floor(x/y).
     NumPy: remainder (mod).
 
@@ -527,7 +534,7 @@ def remainder(x, y):
     return apply2(Remainder, x, y)
 
 
-def fmod(x, y):
+def fmod(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y).
 
     >>> tg.fmod(tg.tensor([5.0, -5.0]), 3.0)
@@ -536,7 +543,7 @@ def fmod(x, y):
     return apply2(Fmod, x, y)
 
 
-def maximum(x, y):
+def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum, NaN-propagating (as np.maximum); ties split the gradient
     equally between x and y.
 
@@ -548,7 +555,7 @@ def maximum(x, y):
     return apply2(Maximum, x, y)
 
 
-def minimum(x, y):
+def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum, NaN-propagating (as np.minimum); ties split the gradient
     equally between x and y.
 
@@ -560,7 +567,9 @@ def minimum(x, y):
     return apply2(Minimum, x, y)
 
 
-def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
+def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None, *,
+         clip_value_min: ArrayLike | None = None,
+         clip_value_max: ArrayLike | None = None) -> Tensor:
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
     PyTorch: clamp. Either bound may be None (not both). Tensor bounds go through
     maximum/minimum. The gradient is 1 inside [min, max] and 0 where clipped.
@@ -598,7 +607,8 @@ def clip(x, min=None, max=None, *, clip_value_min=None, clip_value_max=None):
 clamp = clip
 
 
-def clip_by_value(t, clip_value_min, clip_value_max):
+def clip_by_value(t: Any, clip_value_min: ArrayLike | None,
+                  clip_value_max: ArrayLike | None) -> Tensor:
     """TF spelling of clip: clip(t, clip_value_min, clip_value_max).
 
     >>> tg.clip_by_value(tg.tensor([-2.0, 0.5, 3.0]), 0.0, 1.0)
@@ -607,7 +617,7 @@ def clip_by_value(t, clip_value_min, clip_value_max):
     return clip(t, clip_value_min, clip_value_max)
 
 
-def where(cond, x, y):
+def where(cond: Any, x: ArrayLike, y: ArrayLike) -> Any:
     """Pick from x where cond holds, else from y; the unpicked side gets zero gradient,
     even when it holds NaN or inf.
 
@@ -630,7 +640,7 @@ def where(cond, x, y):
     return apply(Where, c, x, y)
 
 
-def cast(x, dtype):
+def cast(x: ArrayLike, dtype: DTypeLike) -> Tensor:
     """x converted to dtype (a NumPy dtype or its name). TF: cast; PyTorch: x.to(dtype);
     NumPy: x.astype(dtype). Gradients flow back cast to the source dtype (none to
     integer or bool sources).
@@ -653,7 +663,7 @@ def cast(x, dtype):
     return apply(Cast, x, dtype=dtype, src=src)
 
 
-def clone(x):
+def clone(x: ArrayLike) -> Tensor:
     """A copy of x that stays in the graph (gradient passes through unchanged), as
     torch.clone; NumPy: copy.
 

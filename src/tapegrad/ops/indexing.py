@@ -6,6 +6,8 @@ Triangles and diagonals are ops of their own. The gather/scatter family is writt
 `GetItem` and `IndexAdd` (ops/shape.py): a gather is an integer-array index, and its
 adjoint a scatter-add, so repeated indices accumulate and every rule already exists.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -17,6 +19,11 @@ from .reduce import sum as _sum
 from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, getitem,
                     setitem_)
 from ..errors import shapes_msg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _raw(v):
@@ -81,7 +88,7 @@ def _tri(op, name, x, k, diagonal):
     return apply(op, x, k=k)
 
 
-def tril(x, k=0, *, diagonal=None):
+def tril(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """Lower triangle of the matrices in the last two axes (batched over the others):
     entries above the k-th diagonal are zero. NumPy: tril(m, k); PyTorch:
     tril(input, diagonal). A 1-D x is a row repeated into a square matrix, as in NumPy.
@@ -94,7 +101,7 @@ def tril(x, k=0, *, diagonal=None):
     return _tri(Tril, "tril", x, k, diagonal)
 
 
-def triu(x, k=0, *, diagonal=None):
+def triu(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """Upper triangle of the matrices in the last two axes (batched over the others):
     entries below the k-th diagonal are zero. NumPy: triu(m, k); PyTorch:
     triu(input, diagonal).
@@ -179,7 +186,8 @@ def _diag_axes(name, x, axis1, axis2, names=("axis1", "axis2")):
     return a1, a2
 
 
-def diagonal(x, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
+def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
+             dim1: int | None = None, dim2: int | None = None) -> Tensor:
     """Diagonal `offset` of the matrices in axes (axis1, axis2), moved to the last axis.
     NumPy: diagonal(a, offset, axis1, axis2); PyTorch: diagonal(input, offset, dim1, dim2).
 
@@ -194,7 +202,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
     return apply(Diagonal, x, offset=offset, axis1=a1, axis2=a2)
 
 
-def diag_embed(x, offset=0, dim1=-2, dim2=-1):
+def diag_embed(x: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """A tensor whose (dim1, dim2) matrices have the last axis of x on diagonal `offset`
     and zeros elsewhere (PyTorch's diag_embed).
 
@@ -220,7 +228,7 @@ def diag_embed(x, offset=0, dim1=-2, dim2=-1):
     return apply(DiagEmbed, x, shape=out, offset=offset, axis1=d1, axis2=d2)
 
 
-def diag(x, k=0, *, diagonal=None):
+def diag(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """A 1-D x as a square matrix with x on diagonal k; a 2-D x's k-th diagonal as a
     vector. NumPy: diag(v, k); PyTorch: diag(input, diagonal).
 
@@ -241,7 +249,7 @@ def diag(x, k=0, *, diagonal=None):
     raise ValueError(f"diag: x must be 1-D or 2-D, got shape {shape}")
 
 
-def trace(x, offset=0, axis1=0, axis2=1):
+def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """Sum of diagonal `offset` of the matrices in axes (axis1, axis2) (NumPy's trace;
     PyTorch's trace is the 2-D case).
 
@@ -311,7 +319,7 @@ def _flat(x):
 
 # ------------------------------------------------------------------ NumPy: take
 
-def take(x, indices, axis=None):
+def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Tensor:
     """Elements of x at `indices` along `axis` (of the flattened x when None); negative
     indices count from the end, and repeated ones accumulate in the gradient. NumPy:
     take(a, indices, axis); PyTorch: take(input, index) (flattened).
@@ -333,7 +341,7 @@ def take(x, indices, axis=None):
     return apply(GetItem, x, index=(slice(None),) * axis + (idx,))
 
 
-def take_along_axis(x, indices, axis=-1):
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: Axis = -1) -> Tensor:
     """x[..., indices, ...] matched element by element along `axis` (NumPy's
     take_along_axis; indices has x's number of dimensions and broadcasts against it
     elsewhere). axis=None flattens both first.
@@ -347,7 +355,7 @@ def take_along_axis(x, indices, axis=-1):
     return _along("take_along_axis", x, indices, axis, "axis")
 
 
-def take_along_dim(x, indices, dim=None):
+def take_along_dim(x: ArrayLike, indices: ArrayLike, dim: Axis = None) -> Tensor:
     """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both).
 
     >>> import tapegrad as tg
@@ -359,7 +367,7 @@ def take_along_dim(x, indices, dim=None):
     return _along("take_along_dim", x, indices, dim, "dim")
 
 
-def put_along_axis(arr, indices, values, axis):
+def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: Axis) -> Tensor:
     """Write `values` into the tensor `arr` in place at the places take_along_axis(arr,
     indices, axis) reads (NumPy's put_along_axis; returns None). Recorded like
     `arr[...] = values`, so gradients reach `values`; with axis=None, indices are
@@ -436,7 +444,7 @@ def _gather_index(op, shape, dim, idx):
     return _mesh(idx.shape, dim, idx)
 
 
-def gather(x, dim, index):
+def gather(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """out[i][j] = x[index[i][j]][j] for dim=0 (PyTorch's gather): index has x's number
     of dimensions and is no larger than x outside `dim`; the result has index's shape.
     Repeated indices accumulate in the gradient.
@@ -465,7 +473,7 @@ def _scatter_src(op, src, idx_shape, name="src"):
     return apply(GetItem, src, index=tuple(slice(0, m) for m in idx_shape))
 
 
-def scatter_add(x, dim, index, src):
+def scatter_add(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike) -> Tensor:
     """x with src[i][j] added at row index[i][j] for dim=0 (PyTorch's scatter_add):
     repeated indices accumulate. Gradients flow to x (unchanged) and to src (gathered).
 
@@ -481,7 +489,8 @@ def scatter_add(x, dim, index, src):
     return add(x, apply(IndexAdd, src, shape=shape, index=mesh))
 
 
-def scatter(x, dim, index, src=None, *, value=None):
+def scatter(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike | None = None, *,
+            value: ArrayLike | None = None) -> Tensor:
     """A copy of x with src[i][j] (or `value`) written at row index[i][j] for dim=0
     (PyTorch's scatter without reduce). Where an index repeats, one of the writes wins,
     as in PyTorch: use scatter_add to accumulate. The gradient reaches x where it was
@@ -509,7 +518,7 @@ def scatter(x, dim, index, src=None, *, value=None):
     return apply(IndexPut, x, v, index=mesh)
 
 
-def index_select(x, dim, index):
+def index_select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slices of x at positions `index` (a 1-D integer tensor) along `dim`
     (PyTorch's index_select; NumPy's take with an axis).
 
@@ -528,7 +537,8 @@ def index_select(x, dim, index):
     return apply(GetItem, x, index=(slice(None),) * dim + (idx.reshape(-1),))
 
 
-def index_add(x, dim, index, source, *, alpha=1):
+def index_add(x: ArrayLike, dim: Axis, index: ArrayLike, source: Axis, *,
+              alpha: float = 1) -> Tensor:
     """x with alpha * source[..., i, ...] added at x[..., index[i], ...] along `dim`
     (PyTorch's index_add); repeated indices accumulate.
 
@@ -556,7 +566,7 @@ def index_add(x, dim, index, source, *, alpha=1):
     return add(x, added)
 
 
-def select(x, dim, index):
+def select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slice of x at position `index` along `dim`, which is removed (PyTorch's
     select: x[:, index] for dim=1).
 
@@ -578,7 +588,7 @@ def select(x, dim, index):
     return getitem(x, (slice(None),) * dim + (i,))
 
 
-def masked_fill(x, mask, value):
+def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     """A copy of x with `value` where the bool `mask` (broadcast to x's shape) is True
     (PyTorch's masked_fill). A 0-d tensor value gets the gradient of the filled places.
 

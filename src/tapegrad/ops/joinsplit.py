@@ -1,6 +1,8 @@
 """Joining and splitting tensors: atleast_*, the stacks, append, the splits, chunk,
 unbind, narrow, broadcast_arrays and meshgrid. All are compositions of the shape ops
 (Reshape, Concatenate, GetItem, BroadcastTo), whose rules differentiate to any order."""
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -9,6 +11,12 @@ from ._shapes import check_int
 from .arrange import _axis, _ints, _operand, _shape, ravel
 from .elementwise import clone
 from .shape import BroadcastTo, Concatenate, Reshape, _tensor_list, getitem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _renamed(who, fn, *args, **kwargs):
@@ -46,7 +54,7 @@ def _atleast(op, nd, xs):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def atleast_1d(*xs):
+def atleast_1d(*xs: Any) -> Any:
     """Each input with at least 1 dimension (a 0-d one becomes shape (1,)); one result for
     one input, else a tuple.
 
@@ -56,7 +64,7 @@ def atleast_1d(*xs):
     return _atleast("atleast_1d", 1, xs)
 
 
-def atleast_2d(*xs):
+def atleast_2d(*xs: Any) -> Any:
     """Each input with at least 2 dimensions: () -> (1, 1), (n,) -> (1, n).
 
     >>> tg.atleast_2d(tg.zeros(3)).shape
@@ -65,7 +73,7 @@ def atleast_2d(*xs):
     return _atleast("atleast_2d", 2, xs)
 
 
-def atleast_3d(*xs):
+def atleast_3d(*xs: Any) -> Any:
     """Each input with at least 3 dimensions: () -> (1, 1, 1), (n,) -> (1, n, 1),
     (m, n) -> (m, n, 1).
 
@@ -89,7 +97,7 @@ def _join(op, tensors, nd, axis_of):
     return apply(Concatenate, *parts, axis=axis, sizes=tuple(s[axis] for s in shapes))
 
 
-def hstack(tensors):
+def hstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 1 (axis 0 for 1-D inputs), as np.hstack and torch.hstack.
 
     >>> tg.hstack([tg.tensor([1.0]), tg.tensor([2.0, 3.0])]).tolist()
@@ -98,7 +106,7 @@ def hstack(tensors):
     return _join("hstack", tensors, 1, lambda ps: 0 if ps[0].ndim == 1 else 1)
 
 
-def vstack(tensors):
+def vstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 0 after making inputs at least 2-D: (n,) becomes a row (1, n).
     Also row_stack.
 
@@ -111,7 +119,7 @@ def vstack(tensors):
 row_stack = vstack
 
 
-def dstack(tensors):
+def dstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 2 after making inputs at least 3-D (see atleast_3d).
 
     >>> tg.dstack([tg.zeros((2, 3)), tg.zeros((2, 3, 2))]).shape
@@ -120,7 +128,7 @@ def dstack(tensors):
     return _join("dstack", tensors, 3, lambda ps: 2)
 
 
-def column_stack(tensors):
+def column_stack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 1, 0-d and 1-D inputs as columns ((n,) -> (n, 1)).
 
     >>> tg.column_stack([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])]).tolist()
@@ -135,7 +143,7 @@ def column_stack(tensors):
     return _join("column_stack", cols, 2, lambda ps: 1)
 
 
-def append(x, values, axis=None):
+def append(x: ArrayLike, values: ArrayLike, axis: Axis = None) -> Tensor:
     """np.append: `values` joined after x along `axis` (both flattened when None).
 
     >>> tg.append(tg.tensor([[1.0, 2.0]]), [3.0]).tolist()
@@ -199,7 +207,8 @@ def _split(op, x, indices_or_sections, axis, equal, axis_name="axis"):
     return _pieces(x, axis, bounds)
 
 
-def array_split(x, indices_or_sections, axis=0):
+def array_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
+                axis: Axis = 0) -> list[Tensor]:
     """np.array_split: an int N gives N pieces (the first n % N one longer), a sequence
     gives the indices to split at. Returns a list.
 
@@ -209,7 +218,8 @@ def array_split(x, indices_or_sections, axis=0):
     return _split("array_split", x, indices_or_sections, axis, False)
 
 
-def tensor_split(x, indices_or_sections, dim=0):
+def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
+                 dim: Axis = 0) -> tuple[Tensor, ...]:
     """PyTorch spelling of array_split; returns a tuple.
 
     >>> [p.tolist() for p in tg.tensor_split(tg.tensor([1.0, 2.0, 3.0]), [1])]
@@ -228,7 +238,7 @@ def numpy_split(x, indices_or_sections, axis=0):
     return _split("split", x, indices_or_sections, axis, True)
 
 
-def hsplit(x, indices_or_sections):
+def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 1 (axis 0 for 1-D x) into equal sections or at indices.
 
     >>> [p.shape for p in tg.hsplit(tg.zeros((2, 4)), 2)]
@@ -240,7 +250,7 @@ def hsplit(x, indices_or_sections):
     return _split("hsplit", x, indices_or_sections, 1 if nd > 1 else 0, True)
 
 
-def vsplit(x, indices_or_sections):
+def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 0 (x needs at least 2 dimensions).
 
     >>> [p.shape for p in tg.vsplit(tg.zeros((4, 2)), [1])]
@@ -252,7 +262,7 @@ def vsplit(x, indices_or_sections):
     return _split("vsplit", x, indices_or_sections, 0, True)
 
 
-def dsplit(x, indices_or_sections):
+def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 2 (x needs at least 3 dimensions).
 
     >>> [p.shape for p in tg.dsplit(tg.zeros((1, 1, 4)), 2)]
@@ -264,7 +274,7 @@ def dsplit(x, indices_or_sections):
     return _split("dsplit", x, indices_or_sections, 2, True)
 
 
-def chunk(x, chunks, dim=0):
+def chunk(x: ArrayLike, chunks: int, dim: Axis = 0) -> tuple[Tensor, ...]:
     """torch.chunk: at most `chunks` pieces of ceil(n / chunks) along `dim` (the last may
     be shorter, and there may be fewer). Returns a tuple.
 
@@ -284,7 +294,7 @@ def chunk(x, chunks, dim=0):
     return tuple(_pieces(x, dim, [(a, min(a + size, n)) for a in range(0, n, size)]))
 
 
-def unbind(x, dim=0):
+def unbind(x: ArrayLike, dim: Axis = 0) -> tuple[Tensor, ...]:
     """The slices of x along `dim`, as a tuple (torch.unbind).
 
     >>> [t.tolist() for t in tg.unbind(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)]
@@ -297,7 +307,7 @@ def unbind(x, dim=0):
     return tuple(getitem(x, lead + (i,)) for i in range(shape[dim]))
 
 
-def narrow(x, dim, start, length):
+def narrow(x: ArrayLike, dim: Axis, start: float, length: int) -> Tensor:
     """x[start:start + length] along `dim` (torch.narrow; a negative start counts from the
     end).
 
@@ -325,7 +335,7 @@ def narrow(x, dim, start, length):
 
 # ------------------------------------------------------------------ meshgrid
 
-def broadcast_arrays(*xs):
+def broadcast_arrays(*xs: Any) -> Any:
     """The inputs broadcast against each other (read-only views), as a tuple;
     PyTorch: broadcast_tensors.
 
@@ -345,7 +355,7 @@ def broadcast_arrays(*xs):
 broadcast_tensors = broadcast_arrays
 
 
-def meshgrid(*xs, indexing="ij", sparse=False, copy=True):
+def meshgrid(*xs: Any, indexing: str = "ij", sparse: bool = False, copy: bool = True) -> Any:
     """Coordinate grids from 1-D inputs (others are flattened), as a tuple of tensors.
     `indexing="ij"` (PyTorch's default, used here) gives output i the shape
     (len(x0), len(x1), ...); "xy" (NumPy's default: pass it for np.meshgrid) swaps the

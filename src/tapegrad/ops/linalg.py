@@ -1,4 +1,6 @@
 """Linear algebra: matmul, dot, outer, einsum, norm."""
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -14,6 +16,11 @@ from .reduce import Sum, expand_reduced
 from .shape import BroadcastTo, Reshape, Transpose, reshape, squeeze
 from ..errors import shapes_msg
 from .elementwise import _all_finite, Abs, mul, Pow, Sign, Where
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _raw(v):
@@ -108,7 +115,7 @@ def _check_matmul(x, y, op="matmul"):
         broadcast_shapes(f"{op} (batch axes)", xs[:-2], ys[:-2])
 
 
-def matmul(x, y):
+def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Matrix product with NumPy's rules (1-D, 2-D and batched).
 
     >>> import tapegrad as tg
@@ -119,7 +126,7 @@ def matmul(x, y):
     return apply2(MatMul, x, y)
 
 
-def dot(x, y):
+def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Dot product of vectors (matmul for matrices; a 0-d operand multiplies), as
     np.dot.
 
@@ -141,7 +148,7 @@ def dot(x, y):
     return apply2(MatMul, x, y)
 
 
-def outer(x, y):
+def outer(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Outer product of two vectors: out[i, j] = x[i] * y[j] (inputs of other shapes
     are flattened, as np.outer).
 
@@ -305,7 +312,7 @@ def _einsum_cotangent(i, ins, out, g, saved, shapes):
     return r
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: Any) -> Tensor:
     """Einstein summation, e.g. `einsum("ij,jk->ik", a, b)`; `...` is supported, and
     the operands may also come as one list (PyTorch). Without `->` the output holds the
     indices used once, in alphabetical order (NumPy's rule).
@@ -664,7 +671,7 @@ def _check_matrix_ord(op, ord):
     return ord
 
 
-def svdvals(A):
+def svdvals(A: ArrayLike) -> Tensor:
     """Singular values of the matrices in the last two axes, largest first, as
     torch.linalg.svdvals (first derivatives only).
 
@@ -683,7 +690,8 @@ def svdvals(A):
     return apply(SvdVals, A, part="s")
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def vector_norm(x: ArrayLike, ord: Any = 2, dim: Axis = None, keepdim: bool = False, *,
+                axis: Axis = None, keepdims: bool | None = None) -> Tensor:
     """Vector norm over `dim` (all elements when None), as torch.linalg.vector_norm:
     ord 2 (default), any p (including negative), inf, -inf and 0 (count of nonzeros).
     Finite and scaled at any magnitude; the gradient at x = 0 is 0.
@@ -705,7 +713,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return _vector_norm(x, ord, axis, keepdims)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdims=None):
+def matrix_norm(A: ArrayLike, ord: Any | str = "fro", dim: Axis = (-2, -1), keepdim: bool = False,
+                *, axis: Axis = None, keepdims: bool | None = None) -> Tensor:
     """Matrix norm over the axis pair `dim` (batched over the others), as
     torch.linalg.matrix_norm: ord 'fro', 'nuc', inf, -inf, 1, -1, 2, -2. ord 2, -2 and
     'nuc' go through the singular values (first derivatives only).
@@ -727,7 +736,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdim
     return _matrix_norm(A, ord, axes, keepdim, "matrix_norm")
 
 
-def linalg_norm(x, ord=None, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def linalg_norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False, *,
+                dim: Axis = None, keepdim: bool | None = None) -> Tensor:
     """numpy.linalg.norm / torch.linalg.norm: a vector norm for 1-D input or an int axis,
     a matrix norm for 2-D input with `ord` given or an axis pair; ord None is the 2-norm
     (Frobenius) of all elements.
@@ -760,7 +770,8 @@ def linalg_norm(x, ord=None, axis=None, keepdims=False, *, dim=None, keepdim=Non
     return _vector_norm(x, ord, axis, keepdims)
 
 
-def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Norm of x over `axis` (all elements when None), as torch.norm: a number ord is the
     vector norm (2, 1, any p, inf, -inf, 0), 'fro' the 2-norm, 'nuc' the nuclear norm of
     the matrices in `axis` (a pair; the last two axes when None). For NumPy's matrix ords

@@ -8,6 +8,8 @@ Values and dtypes follow NumPy (float32 stays float32; integer inputs give the d
 float, as every transcendental op here does); gradients at kinks follow PyTorch unless
 a docstring says otherwise.
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -18,6 +20,11 @@ from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
 from ._shapes import check_int, check_number, check_operand
 from .activations import Sigmoid
 from .elementwise import Cast, Cos, Where, arcsinh, pow as _pow
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike
 
 _LN2 = math.log(2.0)
 _PI = math.pi
@@ -434,7 +441,7 @@ def _binary(name, x, y, xname="x", yname="y"):
     return x, y
 
 
-def hypot(x, y):
+def hypot(x: ArrayLike, y: ArrayLike) -> Tensor:
     """sqrt(x^2 + y^2) without overflow; the gradient at (0, 0) is 0 (as tg.norm; PyTorch
     gives NaN).
 
@@ -448,7 +455,7 @@ def hypot(x, y):
     return apply2(Hypot, *_binary("hypot", x, y))
 
 
-def arctan2(x1, x2):
+def arctan2(x1: Any, x2: Any) -> Tensor:
     """The angle of (x2, x1), in (-pi, pi], NumPy broadcasting. PyTorch: atan2. The
     gradient at the origin is 0, as PyTorch's. d/dx1 = x2/r^2, d/dx2 = -x1/r^2.
 
@@ -464,7 +471,7 @@ def arctan2(x1, x2):
     return apply2(Arctan2, *_binary("arctan2", x1, x2, "x1", "x2"))
 
 
-def logaddexp(x, y):
+def logaddexp(x: ArrayLike, y: ArrayLike) -> Tensor:
     """log(exp(x) + exp(y)) without overflow; -inf inputs give finite gradients (a -inf
     input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp).
 
@@ -479,7 +486,7 @@ def logaddexp(x, y):
     return apply2(Logaddexp, *_binary("logaddexp", x, y))
 
 
-def logaddexp2(x, y):
+def logaddexp2(x: ArrayLike, y: ArrayLike) -> Tensor:
     """log2(2**x + 2**y) without overflow; -inf inputs give finite gradients, as
     logaddexp.
 
@@ -492,7 +499,7 @@ def logaddexp2(x, y):
     return apply2(Logaddexp2, *_binary("logaddexp2", x, y))
 
 
-def sinc(x):
+def sinc(x: ArrayLike) -> Tensor:
     """sin(pi x) / (pi x), 1 at 0 (NumPy's and PyTorch's normalized sinc). Its first and
     second derivatives at 0 are exact (0 and -pi^2/3).
 
@@ -506,7 +513,7 @@ def sinc(x):
     return apply(Sinc, _unary("sinc", x))
 
 
-def fmax(x, y):
+def fmax(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum ignoring NaN: where one input is NaN the other is the result
     and gets the whole gradient; ties split it evenly (as maximum).
 
@@ -521,7 +528,7 @@ def fmax(x, y):
     return apply2(Fmax, *_binary("fmax", x, y))
 
 
-def fmin(x, y):
+def fmin(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum ignoring NaN, with fmax's gradient conventions (NumPy's and
     PyTorch's fmin).
 
@@ -531,7 +538,7 @@ def fmin(x, y):
     return apply2(Fmin, *_binary("fmin", x, y))
 
 
-def round(x, decimals=0):
+def round(x: ArrayLike, decimals: int = 0) -> Tensor:
     """x rounded to `decimals` decimal places (negative: tens, hundreds, ...), halves to
     even, as NumPy and PyTorch; zero gradient. NumPy also: around.
 
@@ -544,7 +551,8 @@ def round(x, decimals=0):
     return apply(Round, x, decimals=check_int("round", "decimals", decimals))
 
 
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
     """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf` (None: the
     dtype's largest/smallest finite value), as NumPy and PyTorch. The gradient passes
     where x is finite and is 0 where a value was replaced.
@@ -565,7 +573,7 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return apply(NanToNum, x, nan=nan, posinf=posinf, neginf=neginf)
 
 
-def float_power(x, y):
+def float_power(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x ** y computed in float64 (complex128 for complex inputs) whatever the inputs'
     dtypes, as NumPy and PyTorch; the gradient flows back in each input's dtype.
 

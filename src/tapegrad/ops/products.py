@@ -3,6 +3,8 @@
 Cross is an op of its own; the others are matmul, einsum, reshape and mul, whose rules
 already cover broadcasting, batching and higher order.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -13,6 +15,11 @@ from .elementwise import mul
 from .linalg import _LETTERS, Einsum, MatMul
 from .shape import Reshape, Transpose
 from ..errors import shapes_msg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _raw(v):
@@ -33,7 +40,7 @@ def _einsum(a, b, ins, out):
 
 # ------------------------------------------------------------------ inner, vdot, tensordot
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Sum of products over the last axes of a and b: the result has shape
     a.shape[:-1] + b.shape[:-1] (NumPy's and PyTorch's inner; a 0-d operand multiplies).
 
@@ -54,7 +61,7 @@ def inner(a, b):
     return _einsum(a, b, (la + k, lb + k), la + lb)
 
 
-def vdot(a, b):
+def vdot(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Dot product of a and b flattened (NumPy's vdot; PyTorch's vdot takes vectors).
 
     >>> import tapegrad as tg
@@ -85,7 +92,7 @@ def _axes_list(op, name, v, nd):
     return out
 
 
-def tensordot(a, b, axes=2, *, dims=None):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2, *, dims: Axis = None) -> Tensor:
     """Sum of products over axes of a and b: `axes=N` pairs the last N axes of a with the
     first N of b, `axes=(axes_a, axes_b)` names them. The result has a's free axes, then
     b's. NumPy: tensordot(a, b, axes); PyTorch: tensordot(a, b, dims).
@@ -129,7 +136,7 @@ def tensordot(a, b, axes=2, *, dims=None):
 
 # ------------------------------------------------------------------ kron
 
-def kron(a, b):
+def kron(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Kronecker product: blocks a[i, j] * b (NumPy's and PyTorch's kron; the operand with
     fewer dimensions gets leading ones).
 
@@ -198,7 +205,8 @@ def _check_three(op, name, shape, axis):
                          f"shape {shape}")
 
 
-def cross(x, other, dim=None, *, axisa=None, axisb=None, axisc=None, axis=None):
+def cross(x: ArrayLike, other: ArrayLike, dim: Axis = None, *, axisa: Any = None, axisb: Any = None,
+          axisc: Any = None, axis: Axis = None) -> Tensor:
     """Cross product of 3-vectors, broadcasting over the other axes.
 
     PyTorch: cross(input, other, dim) with the vectors along `dim`; when dim is None,
@@ -247,7 +255,7 @@ def cross(x, other, dim=None, *, axisa=None, axisb=None, axisc=None, axis=None):
     return _from_last(apply(Cross, _to_last(a, d, nd), _to_last(b, d, nd)), d, nd)
 
 
-def linalg_cross(x, y, *, dim=-1):
+def linalg_cross(x: ArrayLike, y: ArrayLike, *, dim: Axis = -1) -> Tensor:
     """torch.linalg.cross: cross products along `dim` (default the last axis)."""
     return cross(x, y, dim)
 
@@ -258,7 +266,7 @@ def _dims_text(shape):
     return "x".join(str(s) for s in shape)
 
 
-def mm(x, y):
+def mm(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Product of two matrices (PyTorch's mm: 2-D only, no broadcasting).
 
     >>> import tapegrad as tg
@@ -276,7 +284,7 @@ def mm(x, y):
     return apply2(MatMul, x, y)
 
 
-def bmm(x, y):
+def bmm(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Batched product of matrices (PyTorch's bmm: shapes (b, n, m) and (b, m, p), no
     broadcasting).
 

@@ -1,4 +1,6 @@
 """Reductions: sum ... logsumexp, and argmax/argmin (no gradient)."""
+from __future__ import annotations
+
 from collections import namedtuple
 
 import numpy as np
@@ -10,6 +12,11 @@ from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims
                       normalize_axis, pick_axis)
 from .shape import BroadcastTo, Reshape, Transpose
 from .elementwise import _all_finite, cast, Exp, maximum, minimum, scale, sqrt, Where, where
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _raw(v):
@@ -267,7 +274,8 @@ def _reduce(op, x, axis, keepdims, dim, keepdim, name=None, **params):
     return apply(op, x, axis=axis, keepdims=keepdims, **params)
 
 
-def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None) -> Tensor:
     """Sum over `axis` (None = all). TF: reduce_sum; PyTorch: dim=, keepdim=.
 
     >>> import tapegrad as tg
@@ -277,7 +285,8 @@ def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Sum, x, axis, keepdims, dim, keepdim)
 
 
-def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Mean over `axis` (None: all elements). TF: reduce_mean; PyTorch's dim= and
     keepdim= are accepted too.
 
@@ -293,7 +302,8 @@ def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Mean, x, axis, keepdims, dim, keepdim)
 
 
-def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Product over `axis`. TF: reduce_prod. The gradient is exact with zeros in the
     input (no division by x).
 
@@ -306,7 +316,8 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Prod, x, axis, keepdims, dim, keepdim)
 
 
-def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Largest element over `axis`, values only (tied maxima share the gradient).
     TF: reduce_max; NumPy: amax/max; PyTorch: amax.
 
@@ -323,7 +334,8 @@ def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
-def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Smallest element over `axis`, values only (ties share the gradient, as amax).
     TF: reduce_min; NumPy: amin/min; PyTorch: amin.
 
@@ -344,7 +356,8 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
-def max(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
+def max(x: ArrayLike, dim: Axis = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+        keepdims: bool = False) -> Any:
     """The largest element, as PyTorch and NumPy spell it.
 
     Given a dimension (`dim=`, or positionally: `tg.max(x, 1)`), a `(values, indices)`
@@ -360,7 +373,8 @@ def max(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
     return _max_min(x, dim, keepdim, axis, keepdims, "max")
 
 
-def min(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
+def min(x: ArrayLike, dim: Axis = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+        keepdims: bool = False) -> Any:
     """The smallest element; `(values, indices)` given a dimension, as `max` (and
     torch.min); with a tensor second argument, the elementwise minimum.
 
@@ -424,8 +438,9 @@ def _ddof(ddof, correction, unbiased, op):
     return 1
 
 
-def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-        correction=None, unbiased=None):
+def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+        unbiased: Any = None) -> Tensor:
     """Variance over `axis`. As PyTorch, the default is the unbiased estimate
     (correction=1); pass `ddof=0` for NumPy's and TF's population variance.
 
@@ -456,8 +471,9 @@ def _float_in(x, op):
     return cast(x, np.float32)
 
 
-def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-        correction=None, unbiased=None):
+def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+        unbiased: Any = None) -> Tensor:
     """Standard deviation, sqrt(var(...)); same defaults as `var`. Where the variance is
     0 (a constant input) the gradient is 0, as in PyTorch: sqrt's infinite slope there
     times var's zero slope would be NaN.
@@ -475,7 +491,8 @@ def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
     return where(nonzero, sqrt(where(nonzero, v, 1.0)), 0.0)
 
 
-def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+              keepdim: bool | None = None) -> Tensor:
     """log(sum(exp(x))) over `axis`, stable for large |x|. TF: reduce_logsumexp. The
     gradient is softmax(x); an all -inf slice gives -inf with gradient 0.
 
@@ -506,7 +523,8 @@ def _nan_mask(x, op):
     return x, (np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool))
 
 
-def nansum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None) -> Tensor:
     """Sum treating NaN as zero (`np.nansum`, `torch.nansum`); NaN positions get zero
     gradient.
 
@@ -519,7 +537,8 @@ def nansum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
                    keepdim, "nansum")
 
 
-def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
     """Mean of the non-NaN elements (`np.nanmean`, `torch.nanmean`); a slice that is all
     NaN gives NaN. NaN positions get zero gradient.
 
@@ -536,7 +555,8 @@ def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return total / count
 
 
-def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
     """Product treating NaN as one (`np.nanprod`); NaN positions get zero gradient.
 
     >>> import tapegrad as tg
@@ -550,7 +570,8 @@ def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
                    keepdim, "nanprod")
 
 
-def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None) -> Tensor:
     """Largest non-NaN element (`np.nanmax`); an all-NaN slice gives NaN. Ties share the
     gradient as in `amax`; NaN positions get none.
 
@@ -563,7 +584,8 @@ def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _nan_extremum(x, axis, keepdims, dim, keepdim, "nanmax", Max, -np.inf)
 
 
-def nanmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None) -> Tensor:
     """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN.
 
     >>> import tapegrad as tg
@@ -583,7 +605,8 @@ def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
     return where(all_nan, np.nan, out) if all_nan.any() else out
 
 
-def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None, ddof: float = 0) -> Tensor:
     """Variance of the non-NaN elements (`np.nanvar`: ddof=0 by default); NaN positions
     get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN.
 
@@ -596,7 +619,8 @@ def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
     return _nanvar(x, axis, keepdims, dim, keepdim, ddof, "nanvar")
 
 
-def nanstd(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None, ddof: float = 0) -> Tensor:
     """Standard deviation of the non-NaN elements (`np.nanstd`), sqrt(nanvar); 0 where
     the variance is 0, with gradient 0 there (as `std`).
 
@@ -628,7 +652,7 @@ def _nanvar(x, axis, keepdims, dim, keepdim, ddof, op):
         return total / denom
 
 
-def nanargmax(x, axis=None, keepdims=False):
+def nanargmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient). An
     all-NaN slice raises ValueError, as NumPy.
 
@@ -639,7 +663,7 @@ def nanargmax(x, axis=None, keepdims=False):
     return _nanarg(x, axis, keepdims, "nanargmax", np.nanargmax)
 
 
-def nanargmin(x, axis=None, keepdims=False):
+def nanargmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient). An
     all-NaN slice raises ValueError, as NumPy.
 
@@ -660,7 +684,8 @@ def _nanarg(x, axis, keepdims, op, fn):
                          f"axis {axis})") from None
 
 
-def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None) -> Tensor:
     """Peak to peak, max - min along `axis` (`np.ptp`).
 
     >>> import tapegrad as tg
@@ -677,7 +702,8 @@ def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
             - _reduce(Min, x, axis, keepdims, dim, keepdim, "ptp"))
 
 
-def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None) -> Tensor:
     """Index of the largest element (int64, never requires grad); the first one on
     ties. Without `axis`, an index into the flattened tensor.
 
@@ -690,7 +716,8 @@ def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
 
-def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None) -> Tensor:
     """Index of the smallest element (int64, never requires grad); the first one on
     ties. Without `axis`, an index into the flattened tensor.
 

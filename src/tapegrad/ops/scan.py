@@ -5,6 +5,8 @@ NumPy's `axis=None` asks for it. cummax/cummin are not ops of their own: their v
 are the input gathered at the running arg-max (a GetItem), so the gradient goes to the
 element each index names, as in PyTorch.
 """
+from __future__ import annotations
+
 from collections import namedtuple
 
 import numpy as np
@@ -17,6 +19,10 @@ from ._shapes import check_axis, check_bool, check_int, check_operand
 from .elementwise import Exp, Where, cast, where
 from .reduce import Sum
 from .shape import Concatenate, GetItem, Reshape, Transpose, broadcast_to
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike, Axis, DTypeLike
 
 
 def _raw(v):
@@ -281,7 +287,8 @@ def _scan(op, x, axis, dim, dtype, name, **params):
     return out
 
 
-def cumsum(x, axis=None, dtype=None, *, dim=None, reverse=False):
+def cumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *, dim: Axis = None,
+           reverse: bool = False) -> Tensor:
     """Running sum along `axis`; `axis=None` sums the flattened tensor (NumPy). PyTorch:
     `tg.cumsum(x, dim)` or `dim=`. `reverse=True` sums from the end (TF's `reverse`).
 
@@ -293,7 +300,8 @@ def cumsum(x, axis=None, dtype=None, *, dim=None, reverse=False):
     return _scan(Cumsum, x, axis, dim, dtype, "cumsum", reverse=check_bool("cumsum", "reverse", reverse))
 
 
-def cumprod(x, axis=None, dtype=None, *, dim=None):
+def cumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
+            dim: Axis = None) -> Tensor:
     """Running product along `axis` (None flattens, as NumPy; `dim=` as PyTorch). Zeros
     in x are fine: the gradient is exact there, to any order.
 
@@ -304,7 +312,8 @@ def cumprod(x, axis=None, dtype=None, *, dim=None):
     return _scan(Cumprod, x, axis, dim, dtype, "cumprod")
 
 
-def nancumsum(x, axis=None, dtype=None, *, dim=None):
+def nancumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
+              dim: Axis = None) -> Tensor:
     """`np.nancumsum`: cumsum with NaN counted as 0 (zero gradient there).
 
     >>> import tapegrad as tg
@@ -316,7 +325,8 @@ def nancumsum(x, axis=None, dtype=None, *, dim=None):
     return cumsum(where(nan, 0.0, x) if nan.any() else x, axis, dtype, dim=dim)
 
 
-def nancumprod(x, axis=None, dtype=None, *, dim=None):
+def nancumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
+               dim: Axis = None) -> Tensor:
     """`np.nancumprod`: cumprod with NaN counted as 1 (zero gradient there).
 
     >>> import tapegrad as tg
@@ -338,7 +348,8 @@ def _nan_positions(x):
     return np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool)
 
 
-def logcumsumexp(x, axis=None, *, dim=None, reverse=False):
+def logcumsumexp(x: ArrayLike, axis: Axis = None, *, dim: Axis = None,
+                 reverse: bool = False) -> Tensor:
     """log(cumsum(exp(x))) along `axis`, stable for large |x|; -inf entries are fine.
     PyTorch: `tg.logcumsumexp(x, dim)`; `axis=None` flattens.
 
@@ -350,7 +361,7 @@ def logcumsumexp(x, axis=None, *, dim=None, reverse=False):
                  reverse=check_bool("logcumsumexp", "reverse", reverse))
 
 
-def cummax(x, dim=None, *, axis=None):
+def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
     """Running maximum along `dim`: a `(values, indices)` namedtuple as `torch.cummax`
     (NumPy: `np.maximum.accumulate` gives the values). The gradient of each value goes
     to the element its index names; among equal maxima that is the latest one, and a NaN
@@ -363,7 +374,7 @@ def cummax(x, dim=None, *, axis=None):
     return _cum_extremum(x, dim, axis, "cummax")
 
 
-def cummin(x, dim=None, *, axis=None):
+def cummin(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
     """Running minimum along `dim`, `(values, indices)` as `torch.cummin`; the gradient
     of values goes to the element each running minimum came from.
 
@@ -413,7 +424,8 @@ def take_along(x, ind, axis):
     return apply(GetItem, x, index=index)
 
 
-def diff(x, n=1, axis=-1, prepend=None, append=None, *, dim=None):
+def diff(x: ArrayLike, n: int = 1, axis: Axis = -1, prepend: ArrayLike | None = None,
+         append: ArrayLike | None = None, *, dim: Axis = None) -> Tensor:
     """n-th discrete difference along `axis`, as `np.diff` (`prepend`/`append` are joined
     first; scalars are broadcast). PyTorch: `tg.diff(x, n, dim)`.
 

@@ -1,4 +1,6 @@
 """Shape ops: reshape ... split, indexing and its scatter-add partner."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _state
@@ -10,6 +12,12 @@ from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, de
                       sum_to_axes)
 from .._graph import AccumulateGrad, Node
 from ..errors import shapes_msg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from .._typing import ArrayLike, Axis, ShapeLike
 
 _local = _state.local
 
@@ -275,7 +283,7 @@ class Stack(Op):
 
 # ------------------------------------------------------------------ public functions
 
-def reshape(x, shape, *more):
+def reshape(x: ArrayLike, shape: ShapeLike, *more: Any) -> Tensor:
     """x with a new shape (a tuple, or the sizes as separate arguments); one entry may
     be -1. The gradient is reshaped back.
 
@@ -337,7 +345,7 @@ def _size(x):
     return int(np.size(_raw(x)))
 
 
-def transpose(x, axes=None, *more):
+def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
     """Permute axes (reverse them when `axes` is None). TF: transpose(perm=); PyTorch:
     permute.
 
@@ -366,7 +374,7 @@ def transpose(x, axes=None, *more):
     return apply(Transpose, x, axes=axes)
 
 
-def swapaxes(x, axis1, axis2):
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes (PyTorch also: transpose(x, dim0, dim1)).
 
     >>> tg.swapaxes(tg.ones((2, 3, 4)), 0, 2).shape
@@ -381,7 +389,7 @@ def swapaxes(x, axis1, axis2):
     return apply(Transpose, x, axes=tuple(perm))
 
 
-def squeeze(x, axis=None, *, dim=None):
+def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
     """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
     an axis whose size is not 1 raises.
 
@@ -406,7 +414,7 @@ def squeeze(x, axis=None, *, dim=None):
     return apply(Reshape, x, shape=new)
 
 
-def expand_dims(x, axis):
+def expand_dims(x: ArrayLike, axis: Axis) -> Tensor:
     """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze); negative axes
     count from the end of the result.
 
@@ -421,7 +429,7 @@ def expand_dims(x, axis):
     return apply(Reshape, x, shape=tuple(shape))
 
 
-def unsqueeze(x, dim):
+def unsqueeze(x: ArrayLike, dim: Axis) -> Tensor:
     """PyTorch spelling of expand_dims: a size-1 axis inserted at `dim`.
 
     >>> tg.unsqueeze(tg.tensor([1.0, 2.0]), 1).shape
@@ -430,7 +438,7 @@ def unsqueeze(x, dim):
     return expand_dims(x, dim)
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(x: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge axes start_dim..end_dim into one (all axes by default), as torch.flatten.
 
     >>> x = tg.ones((2, 3, 4))
@@ -451,7 +459,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     return apply(Reshape, x, shape=new)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Tensor:
     """x broadcast to `shape` following NumPy's rules (PyTorch: expand). The gradient
     sums over the broadcast axes.
 
@@ -547,7 +555,7 @@ def _check_view_write(t):
         "tensor with the combined index")
 
 
-def concatenate(tensors, axis=0, *, dim=None):
+def concatenate(tensors: Sequence[ArrayLike], axis: Axis = 0, *, dim: Axis = None) -> Tensor:
     """Join along an existing axis (dim= also accepted). TF: concat; PyTorch: cat.
 
     >>> a = tg.tensor([[1.0, 2.0]], requires_grad=True)
@@ -588,7 +596,7 @@ def _tensor_list(op, tensors):
     return list(tensors)
 
 
-def stack(tensors, axis=0, *, dim=None):
+def stack(tensors: Sequence[ArrayLike], axis: Axis = 0, *, dim: Axis = None) -> Tensor:
     """Join equally shaped tensors along a new axis (dim= also accepted); each input
     gets its slice of the gradient.
 
@@ -610,7 +618,8 @@ def stack(tensors, axis=0, *, dim=None):
     return apply(Stack, *tensors, axis=axis)
 
 
-def split(x, split_size_or_sections, axis=0, *, dim=None):
+def split(x: ArrayLike, split_size_or_sections: int | Sequence[int], axis: Axis = 0, *,
+          dim: Axis = None) -> list[Tensor]:
     """Split along `axis`: an int is a chunk size (PyTorch) and a list gives the sizes.
 
     TF's `num_or_size_splits` also works: pass a list of sizes. Returns a list of

@@ -16,6 +16,8 @@ PyTorch and NumPy spell some of these alike with different results. The rule her
   tensor; `axis=`, `keepdims=` or a dimension of None -> NumPy's median (the mean of the
   two middle elements). `np_median` is NumPy's.
 """
+from __future__ import annotations
+
 from collections import namedtuple
 
 import numpy as np
@@ -28,6 +30,11 @@ from ._shapes import check_axis, check_bool, check_int, check_operand, normalize
 from .elementwise import Where
 from .scan import take_along
 from .shape import Reshape, Transpose
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 _UNSET = object()       # "not given": None is a meaningful axis (flatten)
 
@@ -73,7 +80,8 @@ def _back_to_0d(x, values, ind):
     return values, ind
 
 
-def sort(x, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET, kind=None):
+def sort(x: ArrayLike, dim: Axis = _UNSET, descending: bool = False, stable: bool = False, *,
+         axis: Axis = _UNSET, kind: str | None = None) -> tuple[Tensor, Tensor]:
     """Sorted along a dimension, as PyTorch or NumPy spell it.
 
     PyTorch (`tg.sort(x)`, `tg.sort(x, 1)`, `dim=`, `descending=`, `stable=`): a
@@ -134,7 +142,8 @@ def sort_values(x, axis=-1, kind=None, *, descending=False):
 np_sort = sort_values
 
 
-def argsort(x, axis=-1, kind=None, *, dim=None, descending=False, stable=False):
+def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
+            descending: bool = False, stable: bool = False) -> Tensor:
     """Indices that sort x along `axis` (int64, no gradient); NumPy's `axis=None` sorts
     the flattened tensor, PyTorch's `dim=`/`descending=` are accepted. Always stable.
 
@@ -159,7 +168,7 @@ def argsort(x, axis=-1, kind=None, *, dim=None, descending=False, stable=False):
     return make(_order(a, ax, descending).astype(np.int64))
 
 
-def partition(x, kth, axis=-1, kind="introselect"):
+def partition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect") -> Tensor:
     """`np.partition`: the element at each `kth` position is where a sort would put it,
     smaller ones before and larger after (values; the gradient follows the elements).
 
@@ -175,7 +184,7 @@ def partition(x, kth, axis=-1, kind="introselect"):
     return take_along(x, ind, ax)
 
 
-def argpartition(x, kth, axis=-1, kind="introselect"):
+def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect") -> Tensor:
     """`np.argpartition`: the indices that would partition x (int64, no gradient): the
     kth position holds the kth smallest, smaller ones before it, larger after.
 
@@ -206,7 +215,8 @@ def _kth(op, kth):
     return check_int(op, "kth", kth)
 
 
-def topk(x, k, dim=-1, largest=True, sorted=True, *, axis=None):
+def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
+         axis: Axis = None) -> tuple[Tensor, Tensor]:
     """The k largest (or, with `largest=False`, smallest) elements along `dim`: a
     `(values, indices)` namedtuple as `torch.topk`. The result is always sorted; among
     equal elements the earlier one comes first; the gradient goes to the picked elements.
@@ -232,7 +242,7 @@ def topk(x, k, dim=-1, largest=True, sorted=True, *, axis=None):
     return TopkResult(values, make(ind))
 
 
-def kthvalue(x, k, dim=-1, keepdim=False):
+def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
     """The k-th smallest element (k counts from 1) along `dim`: `(values, indices)` as
     `torch.kthvalue`; the gradient goes to that element.
 
@@ -259,7 +269,8 @@ def kthvalue(x, k, dim=-1, keepdim=False):
 
 # ------------------------------------------------------------------ median, quantile
 
-def median(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
+def median(x: ArrayLike, dim: Axis = _UNSET, keepdim: bool = False, *, axis: Axis = _UNSET,
+           keepdims: bool = False) -> Any:
     """The median, as PyTorch or NumPy define it.
 
     Given a dimension (`dim=` or positionally): `(values, indices)` of the lower median
@@ -276,7 +287,8 @@ def median(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
     return _median(x, dim, keepdim, axis, keepdims, "median", False)
 
 
-def nanmedian(x, dim=_UNSET, keepdim=False, *, axis=_UNSET, keepdims=False):
+def nanmedian(x: ArrayLike, dim: Axis = _UNSET, keepdim: bool = False, *, axis: Axis = _UNSET,
+              keepdims: bool = False) -> Any:
     """The median of the non-NaN elements, by `median`'s rule: PyTorch's lower median
     (`torch.nanmedian`) given a dimension or nothing, NumPy's `np.nanmedian` with `axis=`.
     A slice with nothing but NaN gives NaN.
@@ -355,8 +367,9 @@ def np_median(x, axis=None, keepdims=False):
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
 
-def quantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None, method="linear",
-             interpolation=None):
+def quantile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, *,
+             dim: Axis = None, keepdim: bool | None = None, method: str = "linear",
+             interpolation: str | None = None) -> Tensor:
     """The q-th quantile(s) along `axis` (None = all), NumPy's and PyTorch's default
     'linear' method (also 'lower', 'higher', 'nearest', 'midpoint'; PyTorch's name for
     the argument is `interpolation`). An array q puts its axis first. Differentiable in x
@@ -377,8 +390,9 @@ def quantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None, method=
     return _quantile(x, q, axis, keepdims, method, "quantile")
 
 
-def nanquantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None,
-                method="linear", interpolation=None):
+def nanquantile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, *,
+                dim: Axis = None, keepdim: bool | None = None, method: str = "linear",
+                interpolation: str | None = None) -> Tensor:
     """`quantile` of the non-NaN elements (`np.nanquantile`, `torch.nanquantile`); a slice
     with nothing but NaN gives NaN. NaN positions get zero gradient.
 
@@ -397,7 +411,8 @@ def nanquantile(x, q, axis=None, keepdims=False, *, dim=None, keepdim=None,
     return _quantile(x, q, axis, keepdims, method, "nanquantile", True)
 
 
-def percentile(x, q, axis=None, keepdims=False, *, method="linear"):
+def percentile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, *,
+               method: str = "linear") -> Tensor:
     """`np.percentile`: `quantile` with q in percent (0 to 100).
 
     >>> import tapegrad as tg

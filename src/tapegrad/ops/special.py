@@ -13,6 +13,8 @@ d digamma = polygamma(1, .), d i0 = i1, ...). The forwards below can be called i
 an elementwise `d` (`_traceable`): `derive` records them as program steps, and a second
 derivative runs the op whose forward each one is, so every order is differentiable.
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -24,6 +26,10 @@ from ._op import Op, _Stand, elementwise, register, scale, tangent_sum
 from ._shapes import check_int, check_operand
 from .activations import sigmoid
 from .elementwise import Exp, Log, Log1p, Where, clip
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2.0
@@ -572,7 +578,7 @@ def _constant(who, name, v):
     return check_operand(who, name, v)
 
 
-def polygamma(n, x):
+def polygamma(n: int, x: ArrayLike) -> Tensor:
     """The n-th derivative of digamma (n = 0, 1, 2, ...); differentiable in x.
 
     >>> import tapegrad as tg
@@ -612,7 +618,7 @@ def multigammaln(a, d):
     return total + 0.25 * d * (d - 1) * _LOG_PI
 
 
-def mvlgamma(x, p):
+def mvlgamma(x: ArrayLike, p: int) -> Tensor:
     """PyTorch's name for multigammaln(x, p): the log multivariate gamma function.
 
     >>> import tapegrad as tg
@@ -622,7 +628,7 @@ def mvlgamma(x, p):
     return multigammaln(x, p)
 
 
-def logit(x, eps=None):
+def logit(x: ArrayLike, eps: float | None = None) -> Tensor:
     """log(x / (1 - x)), the inverse of sigmoid; with `eps`, x is first clipped to
     [eps, 1 - eps] (PyTorch), which keeps 0 and 1 finite. d/dx = 1/(x (1 - x)).
     SciPy: logit.
@@ -652,7 +658,7 @@ def expit(x):
     return sigmoid(x)
 
 
-def xlogy(x, y):
+def xlogy(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x * log(y), 0 where x = 0 (even for y = 0); broadcasting. Gradients as PyTorch's.
 
     >>> import tapegrad as tg
