@@ -1,9 +1,18 @@
 """Per-thread state: grad mode, active forward-AD levels, anomaly mode."""
+from __future__ import annotations
+
 import itertools
 import weakref
 import threading
 
 import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Literal, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 _thread_blocks = itertools.count(1)
@@ -77,19 +86,19 @@ def is_grad_enabled() -> bool:
 class _GradMode:
     __slots__ = ("mode", "prev")
 
-    def __init__(self, mode):
+    def __init__(self, mode: bool) -> None:
         self.mode = mode
 
-    def __enter__(self):
+    def __enter__(self) -> _GradMode:
         self.prev = local.grad_enabled
         local.grad_enabled = self.mode
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         local.grad_enabled = self.prev
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         import functools
 
         mode = self.mode
@@ -105,7 +114,7 @@ class _GradMode:
 class _NoArgMode(_GradMode):
     """Usable as `with m():`, `@m()` and, as in PyTorch, a bare `@m` decorator."""
 
-    def __new__(cls, orig_func=None):
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
         if orig_func is None:
             return super().__new__(cls)
         if not callable(orig_func):
@@ -125,14 +134,14 @@ class no_grad(_NoArgMode):
     False
     """
 
-    def __init__(self, orig_func=None):
+    def __init__(self, orig_func: Callable[..., Any] | None = None) -> None:
         super().__init__(False)
 
 
 class enable_grad(_NoArgMode):
     """Context manager (and decorator) that turns recording back on."""
 
-    def __init__(self, orig_func=None):
+    def __init__(self, orig_func: Callable[..., Any] | None = None) -> None:
         super().__init__(True)
 
 
@@ -147,7 +156,7 @@ class set_grad_enabled(_GradMode):
     >>> _ = tg.set_grad_enabled(True)
     """
 
-    def __init__(self, mode: bool):
+    def __init__(self, mode: bool) -> None:
         if mode is not True and mode is not False and not isinstance(mode, np.bool_):
             raise TypeError(f"set_grad_enabled: mode must be a bool, got {mode!r} "
                             f"({type(mode).__name__})")
@@ -155,10 +164,10 @@ class set_grad_enabled(_GradMode):
         self.prev = local.grad_enabled
         local.grad_enabled = self.mode
 
-    def __enter__(self):
+    def __enter__(self) -> set_grad_enabled:
         return self                 # the mode was set by the call
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         local.grad_enabled = self.prev      # decorating does not change the mode
         return super().__call__(fn)
 

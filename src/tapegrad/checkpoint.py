@@ -7,6 +7,8 @@ again, with the random state it had the first time, and hands each node the valu
 saved then. The nodes are the same, so hooks, tapes, `create_graph` and the transforms
 work unchanged; only the segment's inputs stay alive in between.
 """
+from __future__ import annotations
+
 import weakref
 import zlib
 
@@ -16,6 +18,11 @@ from . import _random, _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .ops._apply import _frozen
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _local = _state.local
 
@@ -125,7 +132,7 @@ def _traced_leaves(tree):
     return [v for v in flatten(tree)[0] if isinstance(v, Tensor)]
 
 
-def checkpoint(f, *args, **kwargs):
+def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call `f(*args, **kwargs)` without keeping its intermediate values for backward.
 
     They are recomputed (with the same random state) when backward reaches them, so

@@ -1,5 +1,7 @@
 """JAX-style transforms over the one engine: grad, value_and_grad, vjp, jvp, jacfwd,
 jacrev, hessian, hvp. They compose to any order."""
+from __future__ import annotations
+
 import functools
 
 import numpy as np
@@ -13,6 +15,11 @@ from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops.elementwise import clone
 from .ops import getitem, reshape, transpose
 from .ops import sum as tsum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 _local = _state.local
 
@@ -177,7 +184,8 @@ def _detached(tree):
     return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
 
 
-def grad(f, argnums=0, has_aux=False, *, argnum=None):
+def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
+         argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """The gradient of scalar-valued `f` with respect to argument(s) `argnums`
     (autograd's spelling `argnum=` is accepted too).
 
@@ -199,7 +207,8 @@ def grad(f, argnums=0, has_aux=False, *, argnum=None):
     return grad_f
 
 
-def elementwise_grad(f, argnums=0, *, argnum=None):
+def elementwise_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
+                     argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """The gradient of `sum(f(x))`: for `f` acting elementwise, each element's derivative
     (autograd's elementwise_grad; the vector-Jacobian product with ones).
 
@@ -229,7 +238,8 @@ def _argnum_alias(argnums, argnum, who):
     return argnum
 
 
-def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
+def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+                   *, argnum: int | Sequence[int] | None = None) -> Callable[..., tuple[Any, Any]]:
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux), from
     one forward pass.
 
@@ -250,7 +260,7 @@ def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
     return vg
 
 
-def vjp(f, *primals, has_aux=False):
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal
     (a tuple), as torch.func.vjp and jax.vjp.
 
@@ -314,7 +324,8 @@ def _vjp(f, primals, has_aux, who):
     return (out, vjp_fn, aux if nested else _detached(aux)) if has_aux else (out, vjp_fn)
 
 
-def jvp(f, primals, tangents, has_aux=False):
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: bool = False) -> tuple[Any, ...]:
     """(f(*primals), J @ tangents) in one forward pass with dual numbers.
 
     >>> import tapegrad as tg
@@ -440,7 +451,8 @@ def _nest(table, out_spec, arg_specs, argnums):
     return unflatten(out_spec, blocks)
 
 
-def jacfwd(f, argnums=0, has_aux=False, *, argnum=None):
+def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
+           argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """Jacobian by forward mode, all input basis vectors in one batched pass.
 
     Each block has shape out.shape + in.shape; with pytrees the output structure is
@@ -499,7 +511,8 @@ def _jacfwd(f, argnums, has_aux, who):
     return jac
 
 
-def jacrev(f, argnums=0, has_aux=False, *, argnum=None):
+def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
+           argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """Jacobian by reverse mode. All output basis vectors go through the backward pass in
     one batched pass (forward mode over the linear vjp); a scalar output takes one vjp.
 
@@ -569,7 +582,8 @@ def _reshape_rows(g):
 jacobian = jacrev
 
 
-def hessian(f, argnums=0, *, argnum=None):
+def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
+            argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f)). Returns a
     function of the same arguments as f.
 
@@ -584,7 +598,7 @@ def hessian(f, argnums=0, *, argnum=None):
     return _jacfwd(_jacrev(f, argnums, False, "hessian"), argnums, False, "hessian")
 
 
-def hvp(f, primals, tangents):
+def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """Hessian-vector product of scalar `f` at `primals` along `tangents`
     (forward-over-reverse, never forming the Hessian). One primal gives a tensor,
     several give a tuple.

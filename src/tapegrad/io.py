@@ -14,6 +14,8 @@ Files written by other safetensors writers have no checksum: their structure is 
 be detected. Files from tapegrad before the header was covered ("tapegrad.crc32") load
 with their data-only check.
 """
+from __future__ import annotations
+
 import errno
 import hashlib
 import io
@@ -30,6 +32,10 @@ from collections import OrderedDict
 import numpy as np
 
 from ._tensor import Tensor, make
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 try:                                    # flock marks a temporary file as being written
     import fcntl
@@ -279,7 +285,8 @@ def _decode(tree, arrays, refuse):
 
 # ------------------------------------------------------------------ save
 
-def save(obj, path, metadata: dict = None):
+def save(obj: Any, path: str | os.PathLike[str] | BinaryIO,
+         metadata: dict[str, Any] | None = None) -> None:
     """Write `obj` (a nested dict/list/tuple of tensors, arrays and JSON-able values) to
     one safetensors file at `path`, atomically.
 
@@ -479,7 +486,7 @@ def _serialize(obj, user_meta):
 
 # ------------------------------------------------------------------ load
 
-def load(path):
+def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
     """Read a file written by `save` (or any safetensors file) and return the saved
     structure; a plain safetensors file gives a dict of name -> Tensor.
 

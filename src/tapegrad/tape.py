@@ -4,6 +4,8 @@ The tape differentiates nothing itself: it remembers when it was recording (rang
 creation numbers the engine gives nodes, Node.seq) and asks the engine to walk only the
 nodes made then. Recording under a tape is the ordinary fast path.
 """
+from __future__ import annotations
+
 import warnings
 
 import numpy as np
@@ -17,6 +19,13 @@ from .autograd import explain
 from ._graph import grad_edge
 from ._native import _next_seq
 from .ops import cast, clone, minimum, reshape, sqrt, stack, sum as tsum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from contextlib import AbstractContextManager
+    from typing import Any
+    from ._typing import ArrayLike, DTypeLike
 
 _local = _state.local
 
@@ -37,7 +46,8 @@ class Variable(Tensor):
     __slots__ = ("_trainable", "name")
     _count = 0
 
-    def __init__(self, initial_value, trainable=True, dtype=None, name=None):
+    def __init__(self, initial_value: ArrayLike, trainable: bool = True, dtype: DTypeLike = None,
+                 name: str | None = None) -> None:
         if not isinstance(trainable, (bool, np.bool_)):
             raise TypeError(f"Variable: trainable must be True or False, got {what(trainable)}")
         if name is not None and not isinstance(name, str):
@@ -82,7 +92,8 @@ class Variable(Tensor):
                              f"variable's shape {self._data.shape}")
         return arr
 
-    def assign(self, value, use_locking=False, name=None, read_value=True):
+    def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True) -> Variable:
         """Overwrite the value in place (not recorded; saved copies become stale)."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign: read_value must be True or False, got "
@@ -92,7 +103,8 @@ class Variable(Tensor):
         self._bump_version()
         return self
 
-    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_add(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Variable:
         """In-place `self += delta`, not recorded."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign_add: read_value must be True or False, got "
@@ -102,7 +114,8 @@ class Variable(Tensor):
         self._bump_version()
         return self
 
-    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_sub(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Variable:
         """In-place `self -= delta`, not recorded."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign_sub: read_value must be True or False, got "
@@ -112,14 +125,14 @@ class Variable(Tensor):
         self._bump_version()
         return self
 
-    def value(self):
+    def value(self) -> Tensor:
         return self
 
-    def read_value(self):
+    def read_value(self) -> Tensor:
         """A snapshot of the current value (gradients still flow to the variable)."""
         return clone(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         arr = np.array2string(self._data, separator=", ")
         if self._data.ndim == 0:
             arr = repr(self._data.item())
@@ -171,7 +184,7 @@ class GradientTape:
     tensor(6.)
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         for arg, v in (("persistent", persistent),
                        ("watch_accessed_variables", watch_accessed_variables)):
             if not isinstance(v, (bool, np.bool_)):
@@ -189,7 +202,7 @@ class GradientTape:
         self._used = False
 
     # -------------------------------------------------------------- recording
-    def __enter__(self):
+    def __enter__(self) -> GradientTape:
         if self._active:
             raise RuntimeError("GradientTape: this tape is already recording")
         self._active = True
@@ -199,7 +212,7 @@ class GradientTape:
             self._raise(t)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self._recording:
             self._stop()
         self._active = False
@@ -255,7 +268,7 @@ class GradientTape:
                 t._rg = False
         self._raised = []
 
-    def watch(self, tensor):
+    def watch(self, tensor: Any) -> None:
         """Make `tensor` (or every tensor in a list/tuple/dict) a source for this tape."""
         self._fold()                    # leaves used before this call come first
         for t in flatten(tensor)[0]:
@@ -273,7 +286,7 @@ class GradientTape:
             elif self._active:
                 self._raise(t)
 
-    def stop_recording(self):
+    def stop_recording(self) -> AbstractContextManager[None]:
         """Context manager: ops inside are not recorded by this tape."""
         tape = self
 
@@ -293,7 +306,7 @@ class GradientTape:
 
         return _Pause()
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget everything recorded so far (the tape keeps recording if open)."""
         self._ranges = []
         self._extra = set()
@@ -304,7 +317,7 @@ class GradientTape:
         self._watched = {}
         self._used = False
 
-    def watched_variables(self):
+    def watched_variables(self) -> tuple[Tensor, ...]:
         """The Variables this tape watches, in the order they were first watched/used."""
         self._fold()
         raised = {id(t) for t in self._raised}
@@ -352,8 +365,8 @@ class GradientTape:
                 self._ranges = []
                 self._extra = set()
 
-    def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients=UnconnectedGradients.NONE):
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
+                 unconnected_gradients: str = UnconnectedGradients.NONE) -> Any:
         """d(sum of target)/d(source) for every source; mirrors the structure of `sources`
         (a tensor, list, tuple or dict)."""
         self._check_use("gradient")
@@ -446,8 +459,9 @@ class GradientTape:
         acc = ref() if ref is not None else None
         return acc
 
-    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
-                 parallel_iterations=None, experimental_use_pfor=True):
+    def jacobian(self, target: Any, sources: Any,
+                 unconnected_gradients: str = UnconnectedGradients.NONE,
+                 parallel_iterations: int | None = None, experimental_use_pfor: bool = True) -> Any:
         """Full Jacobian: shape target.shape + source.shape for every source."""
         self._check_use("jacobian")
         _check_unconnected(unconnected_gradients, "GradientTape.jacobian")
@@ -474,8 +488,10 @@ class GradientTape:
         self._release()
         return unflatten(spec, out)
 
-    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
-                       parallel_iterations=None, experimental_use_pfor=True):
+    def batch_jacobian(self, target: Tensor, source: Tensor,
+                       unconnected_gradients: str = UnconnectedGradients.NONE,
+                       parallel_iterations: int | None = None,
+                       experimental_use_pfor: bool = True) -> Tensor | None:
         """Per-example Jacobians: target (B, ...) and source (B, ...) give
         (B,) + target.shape[1:] + source.shape[1:], assuming examples are independent."""
         self._check_use("batch_jacobian")
@@ -520,7 +536,7 @@ class GradientTape:
         return reshape(stack(rows, axis=0), tuple(tshape) + tuple(sshape))
 
 
-def stop_gradient(t):
+def stop_gradient(t: ArrayLike) -> Tensor:
     """The value of `t` with no gradient (and no tangent) flowing through it: TF's
     stop_gradient, PyTorch's detach, JAX's lax.stop_gradient.
 
@@ -539,7 +555,8 @@ def stop_gradient(t):
     return make(np.asarray(t))
 
 
-def clip_by_global_norm(t_list, clip_norm, use_norm=None):
+def clip_by_global_norm(t_list: Sequence[Tensor | None], clip_norm: float,
+                        use_norm: ArrayLike | None = None) -> tuple[list[Tensor | None], Tensor]:
     """Scale tensors so their joint L2 norm is at most `clip_norm` (TF semantics).
 
     Returns `(clipped_list, global_norm)`; `None` entries pass through unchanged.
@@ -593,7 +610,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     return out, global_norm
 
 
-def add_n(inputs):
+def add_n(inputs: Sequence[ArrayLike]) -> Tensor:
     """Sum of a list of tensors with the same shape (TF spelling); each input gets the
     whole gradient.
 

@@ -1,10 +1,17 @@
 """PyTorch-style front-end: backward, grad, grad-mode switches, custom Functions."""
+from __future__ import annotations
+
 import numpy as np
 
 from .._state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .. import _tensor
 from .._tensor import Tensor
 from .engine import run_backward, what
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from .._typing import ArrayLike
 
 
 def _seq(x):
@@ -46,8 +53,10 @@ def _grads_for(grad_tensors, outputs, who, arg):
     return grads
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             inputs=None):
+def backward(tensors: Tensor | Sequence[Tensor],
+             grad_tensors: ArrayLike | Sequence[ArrayLike | None] | None = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Tensor | Sequence[Tensor] | None = None) -> None:
     """Accumulate gradients of `tensors` into leaves' `.grad` (PyTorch's backward)."""
     tensors = _tensors(tensors, "backward", "tensors")
     grads = _grads_for(grad_tensors, tensors, "backward", "gradients")
@@ -61,8 +70,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
                  inputs=inputs, accumulate=True, allow_unused=True, who="backward")
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: ArrayLike | Sequence[ArrayLike | None] | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor, ...]:
     """Gradients of `outputs` with respect to `inputs`, as a tuple; `.grad` is untouched.
 
     >>> import tapegrad as tg

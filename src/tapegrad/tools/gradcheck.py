@@ -1,4 +1,6 @@
 """gradcheck, gradgradcheck: analytic derivatives against float64 central differences."""
+from __future__ import annotations
+
 import inspect
 
 import numpy as np
@@ -8,6 +10,11 @@ from .._tensor import Tensor, make
 from ..errors import GradcheckError
 from ..autograd import grad
 from ..func import jvp
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 def _prepare(inputs):
@@ -73,9 +80,9 @@ def _flat_outputs(f, args):
                            for o in _outputs(f, args)] or [np.zeros(0)])
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, check_forward_ad=False,
-              raise_exception=True, nondet_tol=0.0, _names=None,
-              _what="gradient") -> bool:
+def gradcheck(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, *, check_forward_ad: bool = False, raise_exception: bool = True,
+              nondet_tol: float = 0.0, _names=None, _what="gradient") -> bool:
     """Compare f's reverse-mode Jacobian with central differences, in float64.
 
     Returns True, or raises GradcheckError naming the input (number, parameter name and
@@ -228,8 +235,8 @@ def _check_forward(f, args, i, numeric, atol, rtol, raise_exception=True, name=N
                     raise_exception, name, out_shapes)
 
 
-def gradgradcheck(f, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  **kwargs) -> bool:
+def gradgradcheck(f: Callable[..., Any], inputs: Any, grad_outputs: Any = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, **kwargs: Any) -> bool:
     """gradcheck of the first derivatives: checks second-order rules (create_graph)
     against finite differences of the gradient. Use float64 inputs.
 

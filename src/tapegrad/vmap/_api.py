@@ -1,4 +1,6 @@
 """tg.vmap: the user-facing transform (axes, chunks, randomness, fallbacks)."""
+from __future__ import annotations
+
 import functools
 import itertools
 import warnings
@@ -14,14 +16,20 @@ from ..ops._apply import apply
 from ..ops.reduce import Sum
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Stack, Transpose
 from ._batched import BatchEscape, info, wrap
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _local = _state.local
 _levels = itertools.count(1)
 _RANDOMNESS = ("error", "different", "same")
 
 
-def vmap(f, in_axes=0, out_axes=0, randomness="error", chunk_size=None, *, in_dims=None,
-         out_dims=None):
+def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness: str = "error",
+         chunk_size: int | None = None, *, in_dims: Any = None,
+         out_dims: Any = None) -> Callable[..., Any]:
     """Vectorize `f` over a batch axis of its arguments (JAX's `vmap`).
 
     `in_axes` says which axis of each argument is the batch axis: an int (every tensor
