@@ -2,6 +2,8 @@
 instance_norm, rms_norm) and small functions (one_hot, normalize, cosine_similarity,
 pairwise_distance, cdist), composed of recorded ops, so every order of derivative comes
 from the ops' own rules. `inplace=True` is accepted and computes out of place."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _check, _random, ops
@@ -9,6 +11,11 @@ from .._tensor import Tensor, make
 from ..ops import activations2 as _A
 from ..ops._apply import apply
 from ..ops._op import Op
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, ShapeLike
 
 
 def _raw(x):
@@ -40,7 +47,7 @@ def _unary(op, input, inplace, fn):
 
 # ------------------------------------------------------------------ activations
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x).
 
     >>> tg.nn.functional.silu(tg.tensor([0.0, 2.0]))
@@ -49,42 +56,42 @@ def silu(input, inplace=False):
     return _unary(_A.silu, input, inplace, "silu")
 
 
-def selu(input, inplace=False):
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with SELU's fixed constants."""
     return _unary(_A.selu, input, inplace, "selu")
 
 
-def mish(input, inplace=False):
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
     return _unary(_A.mish, input, inplace, "mish")
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6)."""
     return _unary(_A.relu6, input, inplace, "relu6")
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
     return _unary(_A.hardswish, input, inplace, "hardswish")
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6."""
     return _unary(_A.hardsigmoid, input, inplace, "hardsigmoid")
 
 
-def logsigmoid(input):
+def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), stable."""
     return _A.logsigmoid(_real(input, "logsigmoid"))
 
 
-def softsign(input):
+def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|)."""
     return _A.softsign(_real(input, "softsign"))
 
 
-def tanhshrink(input):
+def tanhshrink(input: Tensor) -> Tensor:
     """x - tanh(x)."""
     return _A.tanhshrink(_real(input, "tanhshrink"))
 
@@ -96,7 +103,7 @@ def _elu_like(x, alpha, inner_scale):
     return ops.where(pos, x, alpha * ops.expm1(ops.where(pos, 0.0, x) * inner_scale))
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x) - 1).
 
     >>> tg.nn.functional.elu(tg.tensor([-1.0, 2.0]), alpha=2.0)
@@ -107,7 +114,7 @@ def elu(input, alpha=1.0, inplace=False):
     return _elu_like(_real(input, "elu"), alpha, 1.0)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x / alpha) - 1); alpha must be nonzero."""
     _inplace(inplace, "celu")
     alpha = _check.real(alpha, "celu", "alpha")
@@ -116,7 +123,8 @@ def celu(input, alpha=1.0, inplace=False):
     return _elu_like(_real(input, "celu"), alpha, 1.0 / alpha)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is 1 strictly inside and 0 at and
     beyond both ends (PyTorch's rule, unlike clamp's).
 
@@ -136,7 +144,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return ops.where(inside, x, ops.clamp(x.detach(), min_val, max_val))
 
 
-def prelu(input, weight):
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), weight of shape (1,) or (C,) with C the size of
     input's dim 1; at x = 0 the slope is weight (as PyTorch).
 
@@ -161,7 +169,7 @@ def prelu(input, weight):
     return pos + w * (x - pos)
 
 
-def glu(input, dim=-1):
+def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), with a and b the two halves of input along `dim`.
 
     >>> tg.nn.functional.glu(tg.tensor([[1.0, 2.0, 0.0, 0.0]]))
@@ -183,7 +191,7 @@ def glu(input, dim=-1):
 
 # ------------------------------------------------------------------ small functions
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: ArrayLike, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding with a trailing axis of num_classes (max + 1 when -1).
 
     >>> tg.nn.functional.one_hot(tg.tensor([0, 2]))
@@ -208,7 +216,8 @@ def one_hot(tensor, num_classes=-1):
     return make(out)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
     """input / max(||input||_p along dim, eps).
 
     >>> tg.nn.functional.normalize(tg.tensor([[3.0, 4.0]]))
@@ -223,7 +232,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return x / ops.maximum(n, eps)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim, after
     broadcasting x1 with x2.
 
@@ -244,7 +253,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ops.sum((a / na) * (b / nb), axis=dim)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p over the last dim.
 
     >>> tg.nn.functional.pairwise_distance(tg.tensor([[3.0, 4.0]]), tg.zeros((1, 2)), eps=0.0)
@@ -257,7 +267,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return ops.norm(a - b + eps, ord=p, axis=-1, keepdims=keepdim)
 
 
-def cdist(x1, x2, p=2.0, compute_mode=None):
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Any = None) -> Tensor:
     """p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
 
     >>> tg.nn.functional.cdist(tg.tensor([[0.0, 0.0]]), tg.tensor([[3.0, 4.0], [1.0, 0.0]]))
@@ -287,7 +297,8 @@ def _channel_affine(out, weight, bias, c, nd, fn):
     return out
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize (N, C, *) over each group of C / num_groups channels and the spatial
     dims (biased variance), then the per-channel affine.
 
@@ -336,8 +347,10 @@ class InstanceRunningStats(Op):
         return np.zeros(0, mean.dtype)
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
-                  use_input_stats=True, momentum=0.1, eps=1e-5):
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float | None = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalize each (sample, channel) of (N, C, *) over its spatial dims. With
     use_input_stats the running statistics (if given) are updated from the batch;
     otherwise they are used for normalizing."""
@@ -378,7 +391,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return _channel_affine(out, weight, bias, c, nd, "instance_norm")
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):
+def rms_norm(input: Tensor, normalized_shape: ShapeLike, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
     """x / sqrt(mean(x^2 over the trailing normalized_shape dims) + eps) * weight; eps
     None is the dtype's machine epsilon (as PyTorch).
 
@@ -429,7 +443,8 @@ class ChannelDropoutMask(Op):
         return (keep.astype(dtype) * dtype.type(1.0 / (1.0 - p)))[..., None, None]
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, H, W) or (C, H, W) with probability p and scale the
     rest by 1 / (1 - p); the global generator draws, so tg.manual_seed repeats it."""
     p = _check.real(p, "dropout2d", "p", low=0.0, high=1.0)
@@ -477,9 +492,10 @@ def _bags(idx, offsets, include_last_offset, fn):
     return idx, bag, off.size
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2.0,
-                  scale_grad_by_freq=False, mode="mean", sparse=False,
-                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: float | None = None,
+                  norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                  sparse: bool = False, per_sample_weights: Any = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None) -> Tensor:
     """Sums, means or maxima of bags of embedding rows without building the (bags, n,
     dim) tensor: bags are the rows of a 2-D input, or runs of a 1-D input starting at
     `offsets`. padding_idx entries are left out of their bag; an empty bag gives zeros;

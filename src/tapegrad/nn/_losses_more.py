@@ -1,6 +1,8 @@
 """More losses of torch.nn.functional (Huber, smooth L1, KL divergence, Gaussian and
 Poisson NLL, cosine embedding, margin ranking, triplet margin), as compositions of
 recorded ops, so gradients of every order come from the ops' own rules."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -60,7 +62,8 @@ def _clamp_min0(x):
     return ops.where(_raw(x) >= 0, x, 0.0)
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
     """Huber loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input -
     target (PyTorch's huber_loss; `weight` scales each element).
 
@@ -81,8 +84,9 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     return _reduce(loss, reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
-                   beta: float = 1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
     """Smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (beta=0: L1).
 
     >>> import tapegrad as tg
@@ -102,8 +106,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     return _reduce(loss, reduction)
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
-           log_target: bool = False):
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL divergence with `input` as log-probabilities: target (log target - input),
     0 where target is 0 (with `log_target`, target holds log-probabilities too).
     reduction='batchmean' divides the sum by the batch size (the true KL divergence);
@@ -130,8 +134,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
-                      reduction: str = "mean"):
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
     """Gaussian negative log likelihood 0.5 (log var + (input - target)^2 / var)
     (+ 0.5 log 2 pi with `full`). `var` has input's shape, or one dimension fewer (or
     a last dimension of 1) for one variance per row, or is a number. Variances below
@@ -173,9 +177,9 @@ def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
     return _reduce(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
-                     size_average=None, eps: float = 1e-8, reduce=None,
-                     reduction: str = "mean"):
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Poisson negative log likelihood: exp(input) - target input with `log_input`,
     else input - target log(input + eps); `full` adds Stirling's term
     target log target - target + 0.5 log(2 pi target) where target > 1.
@@ -209,8 +213,9 @@ def _pair_inputs(a, b, target, fn):
     return a, b, target
 
 
-def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_average=None,
-                          reduce=None, reduction: str = "mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1;
     rows of 2-D inputs (or two 1-D vectors with a 0-d target).
 
@@ -239,8 +244,9 @@ def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_aver
     return _reduce(loss, reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_average=None,
-                        reduce=None, reduction: str = "mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
     """max(0, -target (input1 - input2) + margin), target being 1 or -1.
 
     >>> import tapegrad as tg
@@ -271,9 +277,10 @@ def _distance(x1, x2, p, eps):
     return ops.sum(ops.abs(d) ** p, -1) ** (1.0 / p)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: float = 2,
-                        eps: float = 1e-6, swap: bool = False, size_average=None,
-                        reduce=None, reduction: str = "mean"):
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance of rows (eps added
     to the difference, as pairwise_distance); `swap` uses min(d(a, n), d(p, n)).
 
@@ -307,8 +314,8 @@ def _log_sigmoid(x):
     return -ops.softplus(-x, 1.0, math.inf)
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None,
-                     reduction: str = "mean"):
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)) for targets 1 / -1 (two-class logistic loss).
 
     >>> import tapegrad as tg
@@ -322,8 +329,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None,
     return _reduce(ops.softplus(-target * input, 1.0, math.inf), reduction)
 
 
-def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None,
-                         reduce=None, reduction: str = "mean"):
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
     """input where target is 1, max(0, margin - input) where target is -1 (input is
     usually a distance).
 
@@ -342,8 +350,9 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None,
     return _reduce(loss, reduction)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None,
-                                reduce=None, reduction: str = "mean"):
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
     """Per-class binary logistic loss averaged over the classes of each row:
     -mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x)), optionally weighted by class.
 

@@ -1,6 +1,8 @@
 """Activation modules of torch.nn (issue 18): SiLU ELU SELU CELU Mish PReLU ReLU6
 Hardtanh Hardswish Hardsigmoid GLU LogSigmoid Softsign Tanhshrink, with PyTorch's
 arguments and defaults; each calls its functional form."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _check
@@ -8,6 +10,12 @@ from .._dtypes import DEFAULT_FLOAT, as_dtype
 from . import _functional_act as FA
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import DTypeLike
 
 
 class _Inplace(Module):
@@ -15,14 +23,14 @@ class _Inplace(Module):
 
     fn = None
 
-    def __init__(self, inplace: bool = False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = _check.flag(inplace, type(self).__name__, "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self).fn(input)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
 
@@ -59,7 +67,7 @@ class Hardsigmoid(_Inplace):
 class _Plain(Module):
     fn = None
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self).fn(input)
 
 
@@ -81,32 +89,32 @@ class Tanhshrink(_Plain):
 class ELU(Module):
     """x if x > 0 else alpha * (exp(x) - 1)."""
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = _check.real(alpha, "ELU", "alpha")
         self.inplace = _check.flag(inplace, "ELU", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.elu(input, self.alpha)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
 class CELU(Module):
     """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = _check.real(alpha, "CELU", "alpha")
         if self.alpha == 0:
             raise ValueError("CELU: alpha must be nonzero, got 0")
         self.inplace = _check.flag(inplace, "CELU", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.celu(input, self.alpha)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
@@ -114,7 +122,7 @@ class Hardtanh(Module):
     """x clipped to [min_val, max_val] (gradient 0 at both ends, as PyTorch)."""
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
-                 min_value=None, max_value=None):
+                 min_value: Any = None, max_value: Any = None) -> None:
         super().__init__()
         # min_value / max_value: PyTorch's deprecated spellings
         if min_value is not None:
@@ -128,10 +136,10 @@ class Hardtanh(Module):
                              f"({self.max_val})")
         self.inplace = _check.flag(inplace, "Hardtanh", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.hardtanh(input, self.min_val, self.max_val)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}" + (
             ", inplace=True" if self.inplace else "")
 
@@ -140,7 +148,8 @@ class PReLU(Module):
     """max(0, x) + weight * min(0, x) with a learnable `weight` of shape
     (num_parameters,), initialised to `init`; num_parameters is 1 or the channel count."""
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_parameters = _check.integer(num_parameters, "PReLU", "num_parameters",
                                              low=1)
@@ -148,22 +157,22 @@ class PReLU(Module):
         dt = as_dtype(dtype, "PReLU") or DEFAULT_FLOAT
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=dt))
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.prelu(input, self.weight)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
 
 
 class GLU(Module):
     """a * sigmoid(b) for the halves a, b of the input along `dim`."""
 
-    def __init__(self, dim: int = -1):
+    def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = _check.integer(dim, "GLU", "dim")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.glu(input, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"

@@ -1,6 +1,8 @@
 """nn.MultiheadAttention with PyTorch's arguments, parameters and state-dict keys, composed
 of recorded ops (matmul, softmax, where, dropout), so gradients of every order come from
 the ops' own rules."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -13,6 +15,11 @@ from . import init
 from .layers import Linear
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import DTypeLike
 
 _NAME = "MultiheadAttention"
 
@@ -50,8 +57,9 @@ class MultiheadAttention(Module):
     """
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim=None, vdim=None,
-                 batch_first: bool = False, device=None, dtype=None):
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: Any = None,
+                 vdim: Any = None, batch_first: bool = False, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         fn = _NAME
         self.embed_dim = _check.integer(embed_dim, fn, "embed_dim", low=1)
@@ -154,8 +162,9 @@ class MultiheadAttention(Module):
                              f"{arrays[1].shape} and {arrays[2].shape}")
         return ts, unbatched
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights: bool = True,
-                attn_mask=None, average_attn_weights: bool = True, is_causal: bool = False):
+    def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any = None,
+                need_weights: bool = True, attn_mask: Tensor | None = None,
+                average_attn_weights: bool = True, is_causal: bool = False) -> Any:
         fn = _NAME
         need_weights = _check.flag(need_weights, fn, "need_weights")
         average_attn_weights = _check.flag(average_attn_weights, fn, "average_attn_weights")
@@ -246,6 +255,6 @@ class MultiheadAttention(Module):
             return np.pad(m, [(0, 0)] * (m.ndim - 1) + [(0, 1)])
         return pad(mask), pad(kpm)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
                 f"dropout={self.dropout}, batch_first={self.batch_first}")

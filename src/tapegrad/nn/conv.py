@@ -1,5 +1,7 @@
 """Convolution, pooling, resampling and padding layers (PyTorch's names, arguments,
 parameter shapes, initialisation and state-dict keys), on nn.functional."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -12,6 +14,12 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import DTypeLike
 
 
 def _ntuple(value, n, fn, arg, low):
@@ -39,8 +47,11 @@ class _ConvNd(Module):
     _n = 2
     _transposed = False
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 groups, bias, padding_mode, output_padding, device, dtype):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...], padding: int | tuple[int, ...] | str,
+                 dilation: int | tuple[int, ...], groups: int, bias: bool, padding_mode: str,
+                 output_padding: int | tuple[int, ...], device: str | None,
+                 dtype: DTypeLike) -> None:
         super().__init__()
         fn = type(self).__name__
         n = self._n
@@ -85,7 +96,7 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -105,7 +116,7 @@ class _ConvNd(Module):
             pairs = [(p, p) for p in self.padding]
         return tuple(v for lo_hi in reversed(pairs) for v in lo_hi)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
         if self.padding != (0,) * self._n:
@@ -126,13 +137,15 @@ class _ConvNd(Module):
 class _Conv(_ConvNd):
     _conv = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
-                 dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+                 dilation: int | tuple[int, ...] = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, 0, device, dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         conv = type(self)._conv
         if self.padding_mode != "zeros":
             input = F.pad(input, self._explicit_pad(), mode=self.padding_mode)
@@ -183,9 +196,11 @@ class _ConvTranspose(_ConvNd):
     _transposed = True
     _conv = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+                 output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
+                 dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros",
+                 device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, device, dtype)
 
@@ -209,7 +224,7 @@ class _ConvTranspose(_ConvNd):
             extra.append(want - small)
         return tuple(extra)
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
         extra = self._output_padding(input, output_size)
         return type(self)._conv(input, self.weight, self.bias, self.stride, self.padding,
                                 extra, self.groups, self.dilation)
@@ -246,8 +261,10 @@ class ConvTranspose2d(_ConvTranspose):
 class _MaxPool(Module):
     _pool = None
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
-                 return_indices=False, ceil_mode=False):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -257,12 +274,12 @@ class _MaxPool(Module):
                                           "return_indices")
         self.ceil_mode = _check.flag(ceil_mode, type(self).__name__, "ceil_mode")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return type(self)._pool(input, self.kernel_size, self.stride, self.padding,
                                 self.dilation, ceil_mode=self.ceil_mode,
                                 return_indices=self.return_indices)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, "
                 f"ceil_mode={self.ceil_mode}")
@@ -297,8 +314,10 @@ class AvgPool1d(Module):
     tensor([[[2., 1.]]])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -311,11 +330,11 @@ class AvgPool1d(Module):
         self.count_include_pad = _check.flag(count_include_pad, "AvgPool1d",
                                              "count_include_pad")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding,
                             self.ceil_mode, self.count_include_pad)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -327,8 +346,10 @@ class AvgPool2d(Module):
     (1, 3, 4, 4)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: Any = None) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -338,11 +359,11 @@ class AvgPool2d(Module):
                                              "count_include_pad")
         self.divisor_override = divisor_override
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
                             self.ceil_mode, self.count_include_pad, self.divisor_override)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -354,14 +375,14 @@ class AdaptiveAvgPool1d(Module):
     (1, 3, 2)
     """
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool1d(input, self.output_size)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
@@ -374,7 +395,7 @@ class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
     (2, 8, 1, 1)
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
 
@@ -386,16 +407,16 @@ class AdaptiveMaxPool2d(Module):
     (2, 8, 1, 1)
     """
 
-    def __init__(self, output_size, return_indices=False):
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()
         self.output_size = output_size
         self.return_indices = _check.flag(return_indices, "AdaptiveMaxPool2d",
                                           "return_indices")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
@@ -410,8 +431,8 @@ class Upsample(Module):
     (1, 1, 6, 6)
     """
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                 recompute_scale_factor=None):
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: Any = None, recompute_scale_factor: Any = None) -> None:
         super().__init__()
         self.size = size
         self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) \
@@ -420,11 +441,11 @@ class Upsample(Module):
         self.align_corners = align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.interpolate(input, self.size, self.scale_factor, self.mode,
                              self.align_corners, self.recompute_scale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         if self.scale_factor is not None:
             return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
         return f"size={self.size}, mode={self.mode!r}"
@@ -434,17 +455,17 @@ class _Pad(Module):
     _n = 2
     _mode = "constant"
 
-    def __init__(self, padding, value=0.0):
+    def __init__(self, padding: int | tuple[int, ...] | str, value: float = 0.0) -> None:
         super().__init__()
         self.padding = _ntuple(padding, 2 * self._n, type(self).__name__, "padding", None)
         self.value = value
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         if self._mode == "constant":
             return F.pad(input, self.padding, "constant", self.value)
         return F.pad(input, self.padding, self._mode)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         if type(self).__name__.startswith("Constant"):
             return f"padding={self.padding}, value={self.value}"
         return f"{self.padding}"
@@ -460,7 +481,7 @@ class ConstantPad1d(_Pad):
     """
     _n = 1
 
-    def __init__(self, padding, value):
+    def __init__(self, padding: int | tuple[int, ...] | str, value: Tensor) -> None:
         super().__init__(padding, value)
 
 
@@ -479,7 +500,7 @@ class ZeroPad2d(_Pad):
     (1, 1, 4, 4)
     """
 
-    def __init__(self, padding):
+    def __init__(self, padding: int | tuple[int, ...] | str) -> None:
         super().__init__(padding, 0.0)
 
 
@@ -518,7 +539,7 @@ class Unflatten(Module):
     (3, 2, 5)
     """
 
-    def __init__(self, dim, unflattened_size):
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
         self.dim = _check.dim(dim, "Unflatten", "dim")
         if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
@@ -527,7 +548,7 @@ class Unflatten(Module):
         self.unflattened_size = tuple(_check.integer(s, "Unflatten", "unflattened_size",
                                                      low=-1) for s in unflattened_size)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         shape = tuple(input.shape)
         d = self.dim + len(shape) if self.dim < 0 else self.dim
         if not 0 <= d < len(shape):
@@ -540,7 +561,7 @@ class Unflatten(Module):
                              f"size {shape[d]} of axis {self.dim} (input shape {shape})")
         return ops.reshape(input, shape[:d] + sizes + shape[d + 1:])
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
@@ -552,16 +573,18 @@ class Unfold(Module):
     (1, 12, 9)
     """
 
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, kernel_size: int | tuple[int, ...], dilation: int | tuple[int, ...] = 1,
+                 padding: int | tuple[int, ...] | str = 0,
+                 stride: int | tuple[int, ...] = 1) -> None:
         super().__init__()
         self.kernel_size, self.dilation = kernel_size, dilation
         self.padding, self.stride = padding, stride
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
                 f"padding={self.padding}, stride={self.stride}")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
 
@@ -573,15 +596,17 @@ class Fold(Module):
     (1, 3, 4, 4)
     """
 
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, output_size: Any, kernel_size: int | tuple[int, ...],
+                 dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+                 stride: int | tuple[int, ...] = 1) -> None:
         super().__init__()
         self.output_size, self.kernel_size = output_size, kernel_size
         self.dilation, self.padding, self.stride = dilation, padding, stride
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
                 f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.fold(input, self.output_size, self.kernel_size, self.dilation,
                       self.padding, self.stride)

@@ -1,4 +1,6 @@
 """nn.EmbeddingBag: the sums, means or maxima of bags of embedding rows (issue 18)."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _check
@@ -7,6 +9,12 @@ from . import _functional_act as FA
 from . import init
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import DTypeLike
 
 
 class EmbeddingBag(Module):
@@ -19,11 +27,11 @@ class EmbeddingBag(Module):
     (2, 3)
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm=None,
-                 norm_type: float = 2.0, scale_grad_by_freq: bool = False,
-                 mode: str = "mean", sparse: bool = False, _weight=None,
-                 include_last_offset: bool = False, padding_idx=None, device=None,
-                 dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight: Any = None, include_last_offset: bool = False,
+                 padding_idx: int | None = None, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         fn = "EmbeddingBag"
         if device is not None and str(device).split(":")[0] != "cpu":
@@ -59,12 +67,12 @@ class EmbeddingBag(Module):
             if padding_idx is not None:
                 self.weight._data[padding_idx] = 0
 
-    def forward(self, input, offsets=None, per_sample_weights=None):
+    def forward(self, input: Tensor, offsets: Any = None, per_sample_weights: Any = None) -> Tensor:
         return FA.embedding_bag(input, self.weight, offsets, mode=self.mode,
                                 per_sample_weights=per_sample_weights,
                                 include_last_offset=self.include_last_offset,
                                 padding_idx=self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"
         return s + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx}")

@@ -3,6 +3,8 @@
 Every function is a composition of recorded ops, so gradients of any order, forward mode
 and the tape all work through it without extra rules.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _random, ops
@@ -15,6 +17,10 @@ from ..ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
 from ..ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
                         adaptive_max_pool2d, avg_pool1d, avg_pool2d, interpolate, max_pool1d,
                         max_pool2d, pad)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ShapeLike
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -100,14 +106,14 @@ def _reduce(loss, reduction):
 
 # ------------------------------------------------------------------ activations
 
-def relu(input, inplace: bool = False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
     if inplace is not False and inplace is not True:
         _check.flag(inplace, "relu", "inplace")
     return ops.relu(input)
 
 
-def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     if inplace is not False and inplace is not True:
         _check.flag(inplace, "leaky_relu", "inplace")
     if negative_slope.__class__ is not float:
@@ -115,21 +121,21 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
     return ops.leaky_relu(input, negative_slope)
 
 
-def gelu(input, approximate: str = "none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate != "none" and approximate != "tanh":
         _check_approximate(approximate, "gelu")
     return ops.gelu(input, approximate=approximate)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     return ops.tanh(input)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     return ops.sigmoid(input)
 
 
-def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     if beta.__class__ is not float or beta == 0.0 or threshold.__class__ is not float:
         beta, threshold = _check_softplus(beta, threshold, "softplus")
     return ops.softplus(input, beta, threshold)
@@ -142,14 +148,14 @@ def _check_softplus(beta, threshold, fn):
     return beta, _check.real(threshold, fn, "threshold", finite=False)
 
 
-def softmax(input, dim: int = -1):
+def softmax(input: Tensor, dim: int = -1) -> Tensor:
     """Softmax along `dim` (default last), stable for large inputs."""
     if dim.__class__ is not int:
         _check.dim(dim, "softmax", "dim")
     return ops.softmax(input, dim)
 
 
-def log_softmax(input, dim: int = -1):
+def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """log(softmax(x)) along `dim`, computed as x - logsumexp(x)."""
     if dim.__class__ is not int:
         _check.dim(dim, "log_softmax", "dim")
@@ -158,7 +164,7 @@ def log_softmax(input, dim: int = -1):
 
 # ------------------------------------------------------------------ layers
 
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias, with `weight` of shape (out_features, in_features)."""
     for arg, v in (("input", input), ("weight", weight), ("bias", bias)):
         raw = _raw(v)
@@ -182,7 +188,7 @@ def linear(input, weight, bias=None):
     return out
 
 
-def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability `p` and scale the rest by 1/(1-p) (inverted
     dropout), using the global generator so `tg.manual_seed` makes it repeat."""
     if p.__class__ is not float or not 0.0 <= p <= 1.0:
@@ -240,7 +246,8 @@ def _affine(value, fn, arg, shape):
     return value
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+def layer_norm(input: Tensor, normalized_shape: ShapeLike, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
     the elementwise affine `weight`, `bias` if given."""
     x = _raw(input)
@@ -302,8 +309,9 @@ class RunningStats(Op):
         return np.zeros(0, mean.dtype)
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalize each channel (axis 1) of an (N, C, *) input.
 
     In training, batch statistics are used and `running_mean`/`running_var` (tensors or
@@ -366,7 +374,7 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
     return out
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of `weight` picked by the integer `input`; the `padding_idx` row (if any)
     gets no gradient, as in PyTorch."""
     if padding_idx is not None and padding_idx.__class__ is not int:
@@ -400,7 +408,7 @@ def embedding(input, weight, padding_idx=None):
 
 # ------------------------------------------------------------------ losses
 
-def mse_loss(input, target, reduction: str = "mean"):
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error; `input` and `target` must have the same shape.
 
     >>> import tapegrad as tg
@@ -413,7 +421,7 @@ def mse_loss(input, target, reduction: str = "mean"):
     return _reduce(d * d, reduction)
 
 
-def l1_loss(input, target, reduction: str = "mean"):
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean absolute error; `input` and `target` must have the same shape."""
     _check_reduction(reduction, "l1_loss")
     _same_shape(input, target, "l1_loss")
@@ -433,8 +441,9 @@ def _same_shape(input, target, fn):
             "target.reshape(input.shape)).")
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
     """Sigmoid + binary cross entropy in one stable expression.
 
     Computes max(x, 0) - x*y + log(1 + exp(-|x|)) (that is, softplus(x) - x*y), which
@@ -464,7 +473,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
     """Binary cross entropy on probabilities; logs are clamped at -100 as in PyTorch.
     Prefer binary_cross_entropy_with_logits, which is stable."""
     _check_reduction(reduction, "binary_cross_entropy")
@@ -620,8 +630,9 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
                     f"probabilities, got dtype {t.dtype}")
 
 
-def cross_entropy(input, target, weight=None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross entropy on logits of shape (N, C) (or (C,), or (N, C, d1, ...)).
 
     `target` holds class indices (shape (N,) etc.) or class probabilities (same shape as
@@ -651,7 +662,8 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100,
                           "cross_entropy", in_shape)
 
 
-def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
     """Negative log likelihood of integer `target` under log-probabilities `input`
     (N, C): use after log_softmax."""
     _check_reduction(reduction, "nll_loss")
@@ -697,9 +709,10 @@ def _attention_mask(mask, fn, arg, dtype):
     return data if data.dtype == bool else data.astype(dtype)
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, scale=None,
-                                 enable_gqa: bool = False):
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
+                                 attn_mask: Tensor | None = None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
     """softmax(query @ key^T * scale + mask) @ value over the last two dims.
 
     A bool `attn_mask` marks with True the keys that take part (False gives -inf); a float

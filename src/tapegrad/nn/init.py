@@ -8,6 +8,8 @@ All draw from the global generator, so `tg.manual_seed` makes them repeat.
 >>> bool((w.abs() <= (6 / 7) ** 0.5).all())
 True
 """
+from __future__ import annotations
+
 import math
 import numbers
 
@@ -38,7 +40,7 @@ def _fill(tensor, values, fn):
     return tensor
 
 
-def calculate_gain(nonlinearity: str, param=None) -> float:
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for an activation (PyTorch's table)."""
     linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
               "conv_transpose2d", "conv_transpose3d", "sigmoid")
@@ -78,7 +80,7 @@ def _fan(tensor, mode, fn="kaiming"):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with U(a, b)."""
     _target(tensor, "uniform_")
     a = _check.real(a, "uniform_", "a")
@@ -88,7 +90,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0):
     return _fill(tensor, _random.generator().uniform(a, b, tensor.shape), "uniform_")
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with N(mean, std^2)."""
     _target(tensor, "normal_")
     mean = _check.real(mean, "normal_", "mean")
@@ -96,8 +98,8 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0):
     return _fill(tensor, _random.generator().normal(mean, std, tensor.shape), "normal_")
 
 
-def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0):
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0) -> Tensor:
     """Fill with N(mean, std^2) restricted to [a, b] (redrawing values outside)."""
     _target(tensor, "trunc_normal_")
     mean = _check.real(mean, "trunc_normal_", "mean")
@@ -115,24 +117,24 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
     return _fill(tensor, out, "trunc_normal_")
 
 
-def constant_(tensor, val: float):
+def constant_(tensor: Tensor, val: float) -> Tensor:
     _target(tensor, "constant_", random=False)
     if isinstance(val, bool) or not isinstance(val, numbers.Number):
         raise TypeError(f"constant_: val must be a number, got {_check._got(val)}")
     return _fill(tensor, val, "constant_")
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     _target(tensor, "zeros_", random=False)
     return _fill(tensor, 0, "zeros_")
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     _target(tensor, "ones_", random=False)
     return _fill(tensor, 1, "ones_")
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity matrix."""
     _target(tensor, "eye_", random=False)
     if tensor.ndim != 2:
@@ -140,7 +142,7 @@ def eye_(tensor):
     return _fill(tensor, np.eye(*tensor.shape), "eye_")
 
 
-def xavier_uniform_(tensor, gain: float = 1.0):
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     _target(tensor, "xavier_uniform_")
     gain = _check.real(gain, "xavier_uniform_", "gain", low=0.0)
@@ -149,7 +151,7 @@ def xavier_uniform_(tensor, gain: float = 1.0):
     return uniform_(tensor, -a, a)
 
 
-def xavier_normal_(tensor, gain: float = 1.0):
+def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     _target(tensor, "xavier_normal_")
     gain = _check.real(gain, "xavier_normal_", "gain", low=0.0)
@@ -171,8 +173,8 @@ def _kaiming_args(a, nonlinearity, fn):
     return a
 
 
-def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu"):
+def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu") -> Tensor:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). `Linear` uses a=sqrt(5),
     which gives b = 1/sqrt(fan_in)."""
     _target(tensor, "kaiming_uniform_")
@@ -184,8 +186,8 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
     return uniform_(tensor, -bound, bound)
 
 
-def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu"):
+def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu") -> Tensor:
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
     _target(tensor, "kaiming_normal_")
     a = _kaiming_args(a, nonlinearity, "kaiming_normal_")
@@ -195,7 +197,7 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
 
 
-def orthogonal_(tensor, gain: float = 1.0):
+def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Fill with a (semi-)orthogonal matrix (rows flattened past dim 0), times `gain`."""
     _target(tensor, "orthogonal_")
     gain = _check.real(gain, "orthogonal_", "gain")

@@ -1,4 +1,6 @@
 """Layers: Linear, Sequential, containers, activations, Dropout, norms, Embedding."""
+from __future__ import annotations
+
 import math
 from collections import OrderedDict
 
@@ -11,6 +13,12 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import DTypeLike, ShapeLike
 
 
 def _empty(shape, dtype, fn="dtype"):
@@ -20,10 +28,10 @@ def _empty(shape, dtype, fn="dtype"):
 class Identity(Module):
     """Returns its input unchanged (a placeholder layer)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return input
 
 
@@ -39,7 +47,8 @@ class Linear(Module):
     ((2, 3), (4, 2))
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.in_features = _check.integer(in_features, "Linear", "in_features", low=0)
         self.out_features = _check.integer(out_features, "Linear", "out_features", low=0)
@@ -51,14 +60,14 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.in_features
             bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         try:
             return F.linear(input, self.weight, self.bias)
         except (ValueError, TypeError):
@@ -76,7 +85,7 @@ class Linear(Module):
             raise ValueError(f"{head} (in_features); linear: input of shape {shape} does not "
                              f"match weight of shape {(o, i)}") from None
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -88,7 +97,7 @@ class Sequential(Module):
     iteration and append.
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Any) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], OrderedDict):
             items = list(modules[0].items())
@@ -101,7 +110,7 @@ class Sequential(Module):
         for name, m in items:
             self.add_module(name, m)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         for m in self._modules.values():
             input = m(input)
         return input
@@ -130,7 +139,7 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters are registered (keys `0.weight`, ...)."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is None:
             return
@@ -174,7 +183,7 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered under their keys."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is None:
             return
@@ -228,94 +237,94 @@ class ModuleDict(Module):
 class ReLU(Module):
     """max(x, 0) elementwise."""
 
-    def __init__(self, inplace: bool = False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         _check.flag(inplace, "ReLU", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.relu(input)
 
 
 class LeakyReLU(Module):
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = _check.real(negative_slope, "LeakyReLU", "negative_slope")
         _check.flag(inplace, "LeakyReLU", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.leaky_relu(input, self.negative_slope)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
 
 
 class GELU(Module):
-    def __init__(self, approximate: str = "none"):
+    def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = F._check_approximate(approximate, "GELU")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.gelu(input, approximate=self.approximate)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
 
 
 class Tanh(Module):
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.tanh(input)
 
 
 class Sigmoid(Module):
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.sigmoid(input)
 
 
 class Softplus(Module):
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta, self.threshold = F._check_softplus(beta, threshold, "Softplus")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.softplus(input, self.beta, self.threshold)
 
 
 class Softmax(Module):
-    def __init__(self, dim: int = -1):
+    def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = _check.dim(dim, type(self).__name__, "dim")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.softmax(input, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Module):
-    def __init__(self, dim: int = -1):
+    def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = _check.dim(dim, type(self).__name__, "dim")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.log_softmax(input, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class Flatten(Module):
     """Flattens dims start_dim..end_dim (default: all but the batch dim)."""
 
-    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim = _check.dim(start_dim, "Flatten", "start_dim")
         self.end_dim = _check.dim(end_dim, "Flatten", "end_dim")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.flatten(input, self.start_dim, self.end_dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -325,23 +334,24 @@ class Dropout(Module):
     """Zeroes elements with probability `p` in training mode (scaling the rest by
     1/(1-p)); the identity in eval mode. Reproducible with `tg.manual_seed`."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = F._check_p(p, "Dropout")
         _check.flag(inplace, "Dropout", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}"
 
 
 class LayerNorm(Module):
     """Normalizes over the trailing `normalized_shape` dims with learnable scale/shift."""
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, dtype=None):
+    def __init__(self, normalized_shape: ShapeLike, eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.normalized_shape = F._check_normalized_shape(normalized_shape, "LayerNorm")
         self.eps = _check.real(eps, "LayerNorm", "eps", low=0.0)
@@ -359,7 +369,7 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         try:
             return F.layer_norm(input, self.normalized_shape, self.weight, self.bias,
                                 self.eps)
@@ -373,7 +383,7 @@ class LayerNorm(Module):
                                     _check._got(input)) + f" ({e})") from None
             raise
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
@@ -382,8 +392,8 @@ class Embedding(Module):
     """A lookup table: integer indices -> rows of `weight` (num_embeddings, embedding_dim),
     initialised from N(0, 1); the `padding_idx` row starts at zero and gets no gradient."""
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None,
-                 dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_embeddings = _check.integer(num_embeddings, "Embedding", "num_embeddings",
                                              low=0)
@@ -399,15 +409,15 @@ class Embedding(Module):
         self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype, "Embedding")
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight._data[self.padding_idx] = 0
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"

@@ -1,18 +1,24 @@
 """Loss modules: thin wrappers that hold the options of tg.nn.functional's losses."""
+from __future__ import annotations
+
 from .. import _check
 from . import functional as F
 from .module import Module
 from .._factories import tensor
 from ._losses_more import _reduction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean"):
+    def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         F._check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
 
 
@@ -24,14 +30,14 @@ class MSELoss(_Loss):
     tensor(1.)
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error."""
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, self.reduction)
 
 
@@ -46,8 +52,8 @@ class CrossEntropyLoss(_Loss):
     1.3863
     """
 
-    def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean",
-                 label_smoothing: float = 0.0):
+    def __init__(self, weight: Tensor | None = None, ignore_index: int = -100,
+                 reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         weight = _class_weight(weight, "CrossEntropyLoss")
         self.register_buffer("weight", weight)     # saved in the state dict, as in PyTorch
@@ -55,7 +61,7 @@ class CrossEntropyLoss(_Loss):
         self.label_smoothing = _check.real(label_smoothing, "CrossEntropyLoss",
                                            "label_smoothing", low=0.0, high=1.0)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(input, target, self.weight, self.ignore_index,
                                self.reduction, self.label_smoothing)
 
@@ -63,12 +69,13 @@ class CrossEntropyLoss(_Loss):
 class NLLLoss(_Loss):
     """Negative log likelihood on log-probabilities (use after LogSoftmax)."""
 
-    def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean"):
+    def __init__(self, weight: Tensor | None = None, ignore_index: int = -100,
+                 reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.weight = _class_weight(weight, "NLLLoss")
         self.ignore_index = F._check_ignore_index(ignore_index, "NLLLoss")
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
 
 
@@ -76,12 +83,13 @@ class BCEWithLogitsLoss(_Loss):
     """Sigmoid + binary cross entropy in the stable form
     max(x, 0) - x*y + log(1 + exp(-|x|)); takes `weight` and `pos_weight`."""
 
-    def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean",
+                 pos_weight: Tensor | None = None) -> None:
         super().__init__(reduction)
         self.weight = _numeric(weight, "BCEWithLogitsLoss", "weight")
         self.pos_weight = _numeric(pos_weight, "BCEWithLogitsLoss", "pos_weight")
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
                                                   self.pos_weight)
 
@@ -89,11 +97,11 @@ class BCEWithLogitsLoss(_Loss):
 class BCELoss(_Loss):
     """Binary cross entropy on probabilities (prefer BCEWithLogitsLoss)."""
 
-    def __init__(self, weight=None, reduction: str = "mean"):
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.weight = _numeric(weight, "BCELoss", "weight")
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
@@ -129,7 +137,8 @@ class _LegacyLoss(_Loss):
 
     _extra = ()
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
         Module.__init__(self)
         self.reduction = _reduction(size_average, reduce, reduction, type(self).__name__,
                                     self._extra)
@@ -143,23 +152,23 @@ class HuberLoss(_Loss):
     tensor(0.8750)
     """
 
-    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
         self.delta = _check.real(delta, "HuberLoss", "delta", low=0.0, low_open=True)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.huber_loss(input, target, self.reduction, self.delta)
 
 
 class SmoothL1Loss(_LegacyLoss):
     """Smooth L1 loss with threshold `beta` (see tg.nn.functional.smooth_l1_loss)."""
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
-                 beta: float = 1.0):
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(size_average, reduce, reduction)
         self.beta = _check.real(beta, "SmoothL1Loss", "beta", low=0.0)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -169,38 +178,38 @@ class KLDivLoss(_LegacyLoss):
 
     _extra = ("batchmean",)
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
-                 log_target: bool = False):
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", log_target: bool = False) -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_target = _check.flag(log_target, "KLDivLoss", "log_target")
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
 class GaussianNLLLoss(_Loss):
     """Gaussian negative log likelihood of `target` under N(input, var)."""
 
-    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.full = _check.flag(full, "GaussianNLLLoss", "full")
         self.eps = _check.real(eps, "GaussianNLLLoss", "eps", low=0.0)
 
-    def forward(self, input, target, var):
+    def forward(self, input: Tensor, target: Tensor, var: Tensor) -> Tensor:
         return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
 
 
 class PoissonNLLLoss(_LegacyLoss):
     """Poisson negative log likelihood (`log_input`: input is the log of the rate)."""
 
-    def __init__(self, log_input: bool = True, full: bool = False, size_average=None,
-                 eps: float = 1e-8, reduce=None, reduction: str = "mean"):
+    def __init__(self, log_input: bool = True, full: bool = False, size_average: bool | None = None,
+                 eps: float = 1e-8, reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_input = _check.flag(log_input, "PoissonNLLLoss", "log_input")
         self.full = _check.flag(full, "PoissonNLLLoss", "full")
         self.eps = _check.real(eps, "PoissonNLLLoss", "eps", low=0.0)
 
-    def forward(self, log_input, target):
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
         return F.poisson_nll_loss(log_input, target, self.log_input, self.full,
                                   eps=self.eps, reduction=self.reduction)
 
@@ -208,12 +217,12 @@ class PoissonNLLLoss(_LegacyLoss):
 class CosineEmbeddingLoss(_LegacyLoss):
     """1 - cos for similar pairs (target 1), max(0, cos - margin) for others (-1)."""
 
-    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
-                 reduction: str = "mean"):
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = _check.real(margin, "CosineEmbeddingLoss", "margin")
 
-    def forward(self, input1, input2, target):
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.cosine_embedding_loss(input1, input2, target, self.margin,
                                        reduction=self.reduction)
 
@@ -221,12 +230,12 @@ class CosineEmbeddingLoss(_LegacyLoss):
 class MarginRankingLoss(_LegacyLoss):
     """max(0, -target (x1 - x2) + margin): x1 should rank above x2 where target is 1."""
 
-    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
-                 reduction: str = "mean"):
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = _check.real(margin, "MarginRankingLoss", "margin")
 
-    def forward(self, input1, input2, target):
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.margin_ranking_loss(input1, input2, target, self.margin,
                                      reduction=self.reduction)
 
@@ -236,8 +245,8 @@ class TripletMarginLoss(_LegacyLoss):
     tg.nn.functional.triplet_margin_loss)."""
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
-                 swap: bool = False, size_average=None, reduce=None,
-                 reduction: str = "mean"):
+                 swap: bool = False, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         name = "TripletMarginLoss"
         self.margin = _check.real(margin, name, "margin", low=0.0, low_open=True)
@@ -245,7 +254,7 @@ class TripletMarginLoss(_LegacyLoss):
         self.eps = _check.real(eps, name, "eps", low=0.0)
         self.swap = _check.flag(swap, name, "swap")
 
-    def forward(self, anchor, positive, negative):
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p,
                                      self.eps, self.swap, reduction=self.reduction)
 
@@ -253,31 +262,31 @@ class TripletMarginLoss(_LegacyLoss):
 class SoftMarginLoss(_LegacyLoss):
     """log(1 + exp(-target * input)) for targets 1 / -1."""
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class HingeEmbeddingLoss(_LegacyLoss):
     """input where target is 1, max(0, margin - input) where it is -1."""
 
-    def __init__(self, margin: float = 1.0, size_average=None, reduce=None,
-                 reduction: str = "mean"):
+    def __init__(self, margin: float = 1.0, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = _check.real(margin, "HingeEmbeddingLoss", "margin")
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_LegacyLoss):
     """Multi-label logistic loss, averaged over classes (optional per-class weight)."""
 
-    def __init__(self, weight=None, size_average=None, reduce=None,
-                 reduction: str = "mean"):
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _numeric(weight, "MultiLabelSoftMarginLoss",
                                                 "weight"))
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, self.weight,
                                              reduction=self.reduction)

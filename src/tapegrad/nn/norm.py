@@ -1,5 +1,7 @@
 """Normalisation modules of torch.nn (issue 18): BatchNorm2d, InstanceNorm2d, GroupNorm,
 RMSNorm, and Dropout2d, with PyTorch's arguments, parameter shapes and state-dict keys."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _check
@@ -9,6 +11,11 @@ from . import _functional_act as FA
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .._typing import DTypeLike, ShapeLike
 
 
 def _device(device, fn):
@@ -20,8 +27,8 @@ class _NormBase(Module):
     """weight/bias (affine) and running_mean/running_var/num_batches_tracked
     (track_running_stats) of a per-channel norm, named as PyTorch's."""
 
-    def __init__(self, num_features, eps, momentum, affine, track_running_stats, device,
-                 dtype):
+    def __init__(self, num_features: int, eps: float, momentum: float | None, affine: bool,
+                 track_running_stats: bool, device: str | None, dtype: DTypeLike) -> None:
         super().__init__()
         fn = type(self).__name__
         _device(device, fn)
@@ -49,13 +56,13 @@ class _NormBase(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
 
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         if self.track_running_stats:
             self.running_mean._data[...] = 0
             self.running_var._data[...] = 1
             self.num_batches_tracked._data[...] = 0
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
             self.weight._data[...] = 1
@@ -68,7 +75,7 @@ class _NormBase(Module):
                              f"C = {self.num_features}, got {tuple(shape)}")
         return shape
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
@@ -78,9 +85,9 @@ class _BatchNorm(_NormBase):
     (unbiased) variance; eval uses the running statistics (or the batch's, without
     track_running_stats). momentum=None keeps a cumulative average."""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
-                 affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype)
 
@@ -98,7 +105,7 @@ class _BatchNorm(_NormBase):
 class BatchNorm1d(_BatchNorm):
     """Batch normalization over (N, C) or (N, C, L) inputs."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         shape = np.shape(input._data if hasattr(input, "_data") else input)
         if len(shape) not in (2, 3) or shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d: expected input of shape (N, {self.num_features}) "
@@ -117,7 +124,7 @@ class BatchNorm2d(_BatchNorm):
     (4, 3, 5, 5)
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input(input, (4,), "(N, C, H, W)")
         return self._normalize(input)
 
@@ -130,13 +137,13 @@ class InstanceNorm2d(_NormBase):
     (1, 2, 3, 3)
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1,
-                 affine: bool = False, track_running_stats: bool = False, device=None,
-                 dtype=None):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         shape = self._check_input(input, (3, 4), "(N, C, H, W) or (C, H, W)")
         if len(shape) == 3:
             return self.forward(input[None])[0]
@@ -156,7 +163,7 @@ class GroupNorm(Module):
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device=None, dtype=None):
+                 affine: bool = True, device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         _device(device, "GroupNorm")
         self.num_groups = _check.integer(num_groups, "GroupNorm", "num_groups", low=1)
@@ -174,10 +181,10 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
@@ -189,8 +196,9 @@ class RMSNorm(Module):
     [1.0, 1.0, 1.0, 1.0]
     """
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True,
-                 device=None, dtype=None):
+    def __init__(self, normalized_shape: ShapeLike, eps: float | None = None,
+                 elementwise_affine: bool = True, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         _device(device, "RMSNorm")
         self.normalized_shape = F._check_normalized_shape(normalized_shape, "RMSNorm")
@@ -203,10 +211,10 @@ class RMSNorm(Module):
         else:
             self.register_parameter("weight", None)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.rms_norm(input, self.normalized_shape, self.weight, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
@@ -215,13 +223,13 @@ class Dropout2d(Module):
     """Zeroes whole channels of (N, C, H, W) or (C, H, W) with probability p in training
     (scaling the rest by 1 / (1 - p)); the identity in eval. Seeded by tg.manual_seed."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = _check.real(p, "Dropout2d", "p", low=0.0, high=1.0)
         self.inplace = _check.flag(inplace, "Dropout2d", "inplace")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return FA.dropout2d(input, self.p, self.training)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

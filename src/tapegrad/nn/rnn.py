@@ -7,6 +7,8 @@ step rather than one for the whole sequence: slicing steps out of a projected
 (T, N, gates) tensor would cost a full-size zero gradient per step in backward (O(T^2)),
 while a data input needing no gradient is never sliced backward at all.
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -20,6 +22,11 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 from .rnn_utils import PackedSequence, _pack_data, pad_packed_sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import DTypeLike
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -77,7 +84,8 @@ def _check_input_size(x, size, name):
 
 
 class _CellBase(Module):
-    def __init__(self, mode, name, input_size, hidden_size, bias, dtype):
+    def __init__(self, mode: str, name: str | None, input_size: int, hidden_size: int, bias: bool,
+                 dtype: DTypeLike) -> None:
         super().__init__()
         self.input_size = _check.integer(input_size, name, "input_size", low=0)
         self.hidden_size = _check.integer(hidden_size, name, "hidden_size", low=1)
@@ -94,7 +102,7 @@ class _CellBase(Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         bound = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
@@ -133,7 +141,7 @@ class _CellBase(Module):
                       _input_bias(self._mode, self.bias_ih, self.bias_hh))
         return _step(self._mode, xp, h, c, ops.transpose(self.weight_hh), self.bias_hh, None)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         if not self.bias:
             s += ", bias=False"
@@ -152,13 +160,14 @@ class RNNCell(_CellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", device=None, dtype=None):
+                 nonlinearity: str = "tanh", device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         _check.choice(nonlinearity, ("tanh", "relu"), "RNNCell", "nonlinearity")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", "RNNCell",
                          input_size, hidden_size, bias, dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         x, (h,), batched = self._prepare(input, hx, "RNNCell")
         h, _ = self._cell(x, h, None)
         return h if batched else h.reshape(-1)
@@ -174,11 +183,11 @@ class LSTMCell(_CellBase):
     ((2, 5), (2, 5))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__("LSTM", "LSTMCell", input_size, hidden_size, bias, dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         if hx is None:
             hx = (None, None)
         if not isinstance(hx, (tuple, list)) or len(hx) != 2:
@@ -197,11 +206,11 @@ class GRUCell(_CellBase):
     (5,)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__("GRU", "GRUCell", input_size, hidden_size, bias, dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         x, (h,), batched = self._prepare(input, hx, "GRUCell")
         h, _ = self._cell(x, h, None)
         return h if batched else h.reshape(-1)
@@ -210,9 +219,10 @@ class GRUCell(_CellBase):
 class RNNBase(Module):
     """The multi-layer recurrent network behind RNN, LSTM and GRU."""
 
-    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
-                 device=None, dtype=None):
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         name = self._name()
         self.mode = mode
@@ -251,12 +261,12 @@ class RNNBase(Module):
     def _name(self):
         return type(self).__name__
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         bound = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> None:
         """Kept for ported code: PyTorch packs the weights into one buffer for cuDNN, and
         on the CPU this does nothing there either; tapegrad's weights need no packing."""
 
@@ -291,7 +301,7 @@ class RNNBase(Module):
             raise ValueError(f"{name}: Expected {what} size {want}, got {tuple(s.shape)}")
         return s if batched else s.reshape(want[0], 1, want[1])
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         name = self._name()
         packed = isinstance(input, PackedSequence)
         if packed:
@@ -391,7 +401,7 @@ class RNNBase(Module):
             outs[t] = h
         return outs, h, c
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
             s += f", proj_size={self.proj_size}"
@@ -429,8 +439,8 @@ class RNN(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False, device=None, dtype=None,
-                 **kwargs):
+                 dropout: float = 0.0, bidirectional: bool = False, device: str | None = None,
+                 dtype: DTypeLike = None, **kwargs: Any) -> None:
         _no_proj("RNN", kwargs)
         _check.choice(nonlinearity, ("tanh", "relu"), "RNN", "nonlinearity")
         self.nonlinearity = nonlinearity
@@ -450,9 +460,9 @@ class LSTM(RNNBase):
     ((2, 4, 10), (2, 2, 5), (2, 2, 5))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, proj_size, device=device, dtype=dtype)
 
@@ -466,9 +476,9 @@ class GRU(RNNBase):
     ((4, 5), (1, 5))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device=None, dtype=None, **kwargs):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: str | None = None, dtype: DTypeLike = None, **kwargs: Any) -> None:
         _no_proj("GRU", kwargs)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, device=device, dtype=dtype)

@@ -8,6 +8,8 @@ tensor([0.5000, 0.5000])
 >>> tg.nn.sigmoid_cross_entropy_with_logits(labels=tg.tensor([1.0]), logits=tg.tensor([0.0]))
 tensor([0.6931])
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -15,6 +17,11 @@ import numpy as np
 from .. import _check, _random, ops
 from .._tensor import Tensor, make
 from . import functional as F
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 def _t(x, fn, arg="features"):
@@ -26,35 +33,35 @@ def _t(x, fn, arg="features"):
     return make(arr)
 
 
-def relu(features, name=None):
+def relu(features: ArrayLike, name: str | None = None) -> Tensor:
     return ops.relu(_t(features, "relu"))
 
 
-def relu6(features, name=None):
+def relu6(features: ArrayLike, name: str | None = None) -> Tensor:
     """min(max(x, 0), 6)."""
     x = _t(features, "relu6")
     return ops.where(x._data >= 6, 6.0, ops.relu(x))
 
 
-def elu(features, name=None):
+def elu(features: ArrayLike, name: str | None = None) -> Tensor:
     """x for x > 0, exp(x) - 1 otherwise."""
     x = _t(features, "elu")
     return ops.where(x._data > 0, x, ops.expm1(ops.where(x._data > 0, 0.0, x)))
 
 
-def selu(features, name=None):
+def selu(features: ArrayLike, name: str | None = None) -> Tensor:
     """scale * elu(x) with SELU's alpha and scale (self-normalising)."""
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     x = _t(features, "selu")
     return scale * ops.where(x._data > 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
 
 
-def gelu(features, approximate=False, name=None):
+def gelu(features: ArrayLike, approximate: bool = False, name: str | None = None) -> Tensor:
     return ops.gelu(_t(features, "gelu"), approximate="tanh" if approximate is True
                     or approximate == "tanh" else "none")
 
 
-def silu(features, beta=1.0, name=None):
+def silu(features: ArrayLike, beta: float = 1.0, name: str | None = None) -> Tensor:
     """x * sigmoid(beta x) (TF's swish)."""
     x = _t(features, "silu")
     return x * ops.sigmoid(x * beta) if beta != 1.0 else x * ops.sigmoid(x)
@@ -63,32 +70,32 @@ def silu(features, beta=1.0, name=None):
 swish = silu
 
 
-def sigmoid(x, name=None):
+def sigmoid(x: ArrayLike, name: str | None = None) -> Tensor:
     return ops.sigmoid(_t(x, "sigmoid", "x"))
 
 
-def tanh(x, name=None):
+def tanh(x: ArrayLike, name: str | None = None) -> Tensor:
     return ops.tanh(_t(x, "tanh", "x"))
 
 
-def softplus(features, name=None):
+def softplus(features: ArrayLike, name: str | None = None) -> Tensor:
     return ops.softplus(_t(features, "softplus"))
 
 
-def softsign(features, name=None):
+def softsign(features: ArrayLike, name: str | None = None) -> Tensor:
     x = _t(features, "softsign")
     return x / (1.0 + ops.abs(x))
 
 
-def leaky_relu(features, alpha=0.2, name=None):
+def leaky_relu(features: ArrayLike, alpha: float = 0.2, name: str | None = None) -> Tensor:
     return ops.leaky_relu(_t(features, "leaky_relu"), alpha)
 
 
-def softmax(logits, axis=None, name=None):
+def softmax(logits: ArrayLike, axis: Axis = None, name: str | None = None) -> Tensor:
     return ops.softmax(_t(logits, "softmax", "logits"), -1 if axis is None else axis)
 
 
-def log_softmax(logits, axis=None, name=None):
+def log_softmax(logits: ArrayLike, axis: Axis = None, name: str | None = None) -> Tensor:
     return ops.log_softmax(_t(logits, "log_softmax", "logits"), -1 if axis is None else axis)
 
 
@@ -98,7 +105,9 @@ def _labels_logits(labels, logits, fn):
     return _t(labels, fn, "labels"), _t(logits, fn, "logits")
 
 
-def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(labels: ArrayLike | None = None,
+                                      logits: ArrayLike | None = None,
+                                      name: str | None = None) -> Tensor:
     """Elementwise softplus(x) - x z: stable binary cross entropy, not reduced."""
     z, x = _labels_logits(labels, logits, "sigmoid_cross_entropy_with_logits")
     if z.shape != x.shape:
@@ -107,20 +116,24 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     return ops.softplus(x, 1.0, math.inf) - x * z
 
 
-def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
+def weighted_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike,
+                                       name: str | None = None) -> Tensor:
     """Like sigmoid_cross_entropy_with_logits with the positive term times pos_weight."""
     z, x = _labels_logits(labels, logits, "weighted_cross_entropy_with_logits")
     log_w = 1.0 + (pos_weight - 1.0) * z
     return (1.0 - z) * x + log_w * ops.softplus(-x, 1.0, math.inf)
 
 
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+def softmax_cross_entropy_with_logits(labels: ArrayLike, logits: ArrayLike, axis: Axis = -1,
+                                      name: str | None = None) -> Tensor:
     """-sum(labels * log_softmax(logits)) over `axis` (labels are distributions)."""
     z, x = _labels_logits(labels, logits, "softmax_cross_entropy_with_logits")
     return -ops.sum(z * ops.log_softmax(x, axis), axis)
 
 
-def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+def sparse_softmax_cross_entropy_with_logits(labels: ArrayLike | None = None,
+                                             logits: ArrayLike | None = None,
+                                             name: str | None = None) -> Tensor:
     """-log_softmax(logits)[..., label] for integer labels (one per row), not reduced."""
     z, x = _labels_logits(labels, logits, "sparse_softmax_cross_entropy_with_logits")
     if z._data.dtype.kind not in "iu":
@@ -138,18 +151,20 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return -ops.squeeze(ops.take_along_axis(logp, ops.unsqueeze(z, -1), -1), -1)
 
 
-def l2_loss(t, name=None):
+def l2_loss(t: ArrayLike, name: str | None = None) -> Tensor:
     """sum(t^2) / 2."""
     return ops.sum(ops.square(_t(t, "l2_loss", "t"))) / 2
 
 
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+def l2_normalize(x: ArrayLike, axis: Axis = None, epsilon: float = 1e-12,
+                 name: str | None = None) -> Tensor:
     """x / sqrt(max(sum(x^2), epsilon)) over `axis`."""
     x = _t(x, "l2_normalize", "x")
     return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis, True), epsilon))
 
 
-def moments(x, axes, shift=None, keepdims=False, name=None):
+def moments(x: ArrayLike, axes: Axis, shift: Any = None, keepdims: bool = False,
+            name: str | None = None) -> tuple[Tensor, Tensor]:
     """(mean, population variance) over `axes`."""
     x = _t(x, "moments", "x")
     axes = tuple(axes) if isinstance(axes, (list, tuple)) else axes
@@ -160,7 +175,9 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return mean, var
 
 
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+def batch_normalization(x: ArrayLike, mean: ArrayLike, variance: ArrayLike,
+                        offset: ArrayLike | None, scale: ArrayLike | None, variance_epsilon: float,
+                        name: str | None = None) -> Tensor:
     """(x - mean) / sqrt(variance + eps) * scale + offset (scale, offset may be None)."""
     inv = 1.0 / ops.sqrt(variance + variance_epsilon)
     if scale is not None:
@@ -169,7 +186,8 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     return out + offset if offset is not None else out
 
 
-def bias_add(value, bias, data_format=None, name=None):
+def bias_add(value: ArrayLike, bias: ArrayLike, data_format: Any = None,
+             name: str | None = None) -> Tensor:
     """value + bias along the channel axis (last, or 1 for 'NC...' formats)."""
     value = _t(value, "bias_add", "value")
     if data_format is not None and str(data_format).startswith("NC") and value.ndim > 2:
@@ -177,7 +195,8 @@ def bias_add(value, bias, data_format=None, name=None):
     return value + bias
 
 
-def embedding_lookup(params, ids, max_norm=None, name=None):
+def embedding_lookup(params: ArrayLike, ids: ArrayLike, max_norm: float | None = None,
+                     name: str | None = None) -> Tensor:
     """Rows of `params` at `ids` (any shape of integer ids)."""
     if max_norm is not None:
         raise ValueError("embedding_lookup: max_norm is not supported; renormalise the "
@@ -185,7 +204,8 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     return ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
 
 
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
+def dropout(x: ArrayLike, rate: float, noise_shape: Any = None, seed: Any = None,
+            name: str | None = None) -> Tensor:
     """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate)
     (always applied, as tf.nn.dropout; `noise_shape` broadcasts one mask)."""
     x = _t(x, "dropout", "x")

@@ -2,6 +2,8 @@
 TransformerEncoder, TransformerDecoder and Transformer, with PyTorch's arguments, submodule
 names and state-dict keys (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1,
 dropout2)."""
+from __future__ import annotations
+
 import copy
 
 import numpy as np
@@ -14,6 +16,11 @@ from . import init
 from .attention import MultiheadAttention, _check_device
 from .layers import Dropout, LayerNorm, Linear, ModuleList
 from .module import Module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, DTypeLike
 
 
 def _activation(activation, fn):
@@ -61,9 +68,9 @@ class TransformerEncoderLayer(Module):
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
+                 dropout: float = 0.1, activation: str = "relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-                 device=None, dtype=None):
+                 device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         fn = "TransformerEncoderLayer"
         activation = _common(self, fn, d_model, nhead, dim_feedforward, dropout, activation,
@@ -74,7 +81,8 @@ class TransformerEncoderLayer(Module):
         self.dropout2 = Dropout(dropout)
         self.activation = activation        # last, as PyTorch registers it
 
-    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal: bool = False):
+    def forward(self, src: ArrayLike, src_mask: Any = None, src_key_padding_mask: Any = None,
+                is_causal: bool = False) -> Any:
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -104,9 +112,9 @@ class TransformerDecoderLayer(Module):
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
+                 dropout: float = 0.1, activation: str = "relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-                 device=None, dtype=None):
+                 device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         fn = "TransformerDecoderLayer"
         activation = _common(self, fn, d_model, nhead, dim_feedforward, dropout, activation,
@@ -124,9 +132,9 @@ class TransformerDecoderLayer(Module):
         self.dropout3 = Dropout(dropout)
         self.activation = activation
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal: bool = False,
-                memory_is_causal: bool = False):
+    def forward(self, tgt: Any, memory: Any, tgt_mask: Any = None, memory_mask: Any = None,
+                tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
+                tgt_is_causal: bool = False, memory_is_causal: bool = False) -> Any:
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
@@ -189,15 +197,16 @@ class TransformerEncoder(Module):
     (3, 5, 4)
     """
 
-    def __init__(self, encoder_layer, num_layers: int, norm=None,
-                 enable_nested_tensor: bool = True, mask_check: bool = True):
+    def __init__(self, encoder_layer: Any, num_layers: int, norm: Any = None,
+                 enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
         super().__init__()
         fn = "TransformerEncoder"
         self.layers = _clones(encoder_layer, num_layers, fn, "encoder_layer")
         self.num_layers = len(self.layers)
         self.norm = norm
 
-    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+    def forward(self, src: ArrayLike, mask: ArrayLike | None = None,
+                src_key_padding_mask: Any = None, is_causal: bool | None = None) -> Any:
         is_causal = _causal_hint(is_causal, mask, "TransformerEncoder", "is_causal")
         out = src
         for layer in self.layers:
@@ -215,15 +224,15 @@ class TransformerDecoder(Module):
     (5, 3, 4)
     """
 
-    def __init__(self, decoder_layer, num_layers: int, norm=None):
+    def __init__(self, decoder_layer: Any, num_layers: int, norm: Any = None) -> None:
         super().__init__()
         self.layers = _clones(decoder_layer, num_layers, "TransformerDecoder", "decoder_layer")
         self.num_layers = len(self.layers)
         self.norm = norm
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=None,
-                memory_is_causal: bool = False):
+    def forward(self, tgt: Any, memory: Any, tgt_mask: Any = None, memory_mask: Any = None,
+                tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
+                tgt_is_causal: Any = None, memory_is_causal: bool = False) -> Any:
         tgt_is_causal = _causal_hint(tgt_is_causal, tgt_mask, "TransformerDecoder",
                                      "tgt_is_causal")
         out = tgt
@@ -249,10 +258,10 @@ class Transformer(Module):
     """
 
     def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
-                 num_decoder_layers: int = 6, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", custom_encoder=None,
-                 custom_decoder=None, layer_norm_eps: float = 1e-5, batch_first: bool = False,
-                 norm_first: bool = False, bias: bool = True, device=None, dtype=None):
+                 num_decoder_layers: int = 6, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str = "relu", custom_encoder: Any = None, custom_decoder: Any = None,
+                 layer_norm_eps: float = 1e-5, batch_first: bool = False, norm_first: bool = False,
+                 bias: bool = True, device: str | None = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         kw = dict(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
                   batch_first=batch_first, norm_first=norm_first, bias=bias, device=device,
@@ -276,10 +285,11 @@ class Transformer(Module):
             if p.ndim > 1:
                 init.xavier_uniform_(p)
 
-    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
-                src_key_padding_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
-                memory_is_causal: bool = False):
+    def forward(self, src: ArrayLike, tgt: Any, src_mask: Any = None, tgt_mask: Any = None,
+                memory_mask: Any = None, src_key_padding_mask: Any = None,
+                tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
+                src_is_causal: Any = None, tgt_is_causal: Any = None,
+                memory_is_causal: bool = False) -> Any:
         fn = "Transformer"
         s, t = F._numeric(src, fn, "src"), F._numeric(tgt, fn, "tgt")
         batch_dim = 0 if self.batch_first else 1

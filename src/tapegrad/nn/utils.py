@@ -1,4 +1,6 @@
 """Training utilities: gradient clipping, flat parameter vectors, a progress bar."""
+from __future__ import annotations
+
 import sys
 import time
 
@@ -6,6 +8,11 @@ import numpy as np
 
 from .._check import _got
 from .._tensor import Tensor, make
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 
 def _param_list(parameters, fn):
@@ -46,7 +53,7 @@ def _unique_grads(params):
     return out
 
 
-def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
+def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False) -> Tensor:
     """Scale the gradients of `parameters` in place so that their joint norm is at most
     `max_norm`; returns the norm before clipping (as PyTorch, with its 1e-6 guard).
@@ -97,7 +104,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     return make(np.asarray(total, dtype=dtype))
 
 
-def clip_grad_value_(parameters, clip_value: float):
+def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -> None:
     """Clamp every gradient element into [-clip_value, clip_value] in place."""
     clip_value = _real(clip_value, "clip_grad_value_", "clip_value")
     if clip_value < 0:
@@ -111,7 +118,7 @@ def clip_grad_value_(parameters, clip_value: float):
         g._bump_version()
 
 
-def parameters_to_vector(parameters) -> Tensor:
+def parameters_to_vector(parameters: Iterable[Tensor] | Tensor) -> Tensor:
     """All parameters concatenated into one flat tensor (a copy, not tracked)."""
     params = _param_list(parameters, "parameters_to_vector")
     if not params:
@@ -120,7 +127,7 @@ def parameters_to_vector(parameters) -> Tensor:
     return make(np.concatenate([p._data.reshape(-1) for p in params]))
 
 
-def vector_to_parameters(vec, parameters):
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor] | Tensor) -> None:
     """Write the flat `vec` back into `parameters` in place (inverse of the above)."""
     params = _param_list(parameters, "vector_to_parameters")
     v = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
@@ -200,8 +207,8 @@ def _fmt(v):
     return str(v)
 
 
-def progress(iterable=None, total=None, desc: str = "", disable: bool = False, file=None,
-             **tqdm_kwargs):
+def progress(iterable: Any = None, total: int | None = None, desc: str = "", disable: bool = False,
+             file: Any = None, **tqdm_kwargs: Any) -> Any:
     """A progress bar over `iterable`: tqdm when installed, else plain periodic lines.
 
     Both support `set_postfix(loss=..., acc=...)`, `update()` and `close()`, so a
