@@ -727,6 +727,9 @@ def mark_stale_views(t, site):
 # are looked up at call time): the `ops` package, the two-input entry point with the op
 # classes of the operators (`x + y` goes straight to it: one Python call less per op),
 # and the engine's backward.
+ops: Any
+_binary: Any
+_backward: Any
 ops = _binary = _Add = _Sub = _Mul = _Div = _Pow = _backward = None
 
 

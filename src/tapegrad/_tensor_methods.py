@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 _local = _state.local
 # the ops package, set by ops/__init__.py through _tensor.use_ops (an upward edge,
 # looked up at call time)
-ops = None
+ops: Any = None
 # tapegrad.numpy (set by its __init__ through _tensor.use_numpy) and Tensor's fast
 # internal constructor (set by _tensor.use_ops)
-tnp = None
-make = None
+tnp: Any = None
+make: Any = None
 # NumPy function or ufunc -> tapegrad.numpy's (None: lacking), filled as they are met;
 # _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
 _NUMPY_IMPLS = {}

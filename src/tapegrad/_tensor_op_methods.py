@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
-ops = None
+ops: Any = None
 
 
 class OpMethods:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 ArrayLike: TypeAlias = Union["Tensor", np.ndarray, np.generic, bool, int, float, complex,
                              Sequence[Any]]
 # a NumPy dtype, a scalar type (np.float32, float), its name ("float32"), or None
-DTypeLike: TypeAlias = "npt.DTypeLike"
+DTypeLike: TypeAlias = "npt.DTypeLike | None"
 # a shape: one int or a sequence of ints
 ShapeLike: TypeAlias = Union[int, Sequence[int]]
 # the axes of a reduction: None (all), one axis or several

@@ -16,6 +16,12 @@ from .parameter import Parameter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import ItemsView, Iterable, Iterator, KeysView, ValuesView
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import DTypeLike, ShapeLike
+
+if TYPE_CHECKING:
     from typing import Any
     from .._tensor import Tensor
     from .._typing import DTypeLike, ShapeLike
@@ -115,13 +121,13 @@ class Sequential(Module):
             input = m(input)
         return input
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Any:
         mods = list(self._modules.items())
         if isinstance(idx, slice):
             return Sequential(OrderedDict(mods[idx]))
@@ -131,7 +137,7 @@ class Sequential(Module):
             raise IndexError(f"Sequential: index {idx} is out of range for {n} modules")
         return mods[idx][1]
 
-    def append(self, module):
+    def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
         return self
 
@@ -154,22 +160,22 @@ class ModuleList(Module):
         for m in modules:
             self.append(m)
 
-    def append(self, module):
+    def append(self, module: Module) -> ModuleList:
         self.add_module(str(len(self._modules)), module)
         return self
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
         for m in modules:
             self.append(m)
         return self
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Any:
         mods = list(self._modules.values())
         if isinstance(idx, slice):
             return ModuleList(mods[idx])
@@ -207,28 +213,28 @@ class ModuleDict(Module):
         for k, m in items:
             self.add_module(k, m)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         return self._modules.values()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         return self._modules.items()
 
 

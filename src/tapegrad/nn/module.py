@@ -1,4 +1,6 @@
 """Module: the base class of layers and models (parameters, buffers, submodules, state)."""
+from __future__ import annotations
+
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -8,6 +10,15 @@ from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from .._check import _got, flag
 from .parameter import Parameter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from typing_extensions import Self
+
+    from typing import Any
+    from .._typing import DTypeLike
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -17,11 +28,11 @@ class _HookHandle:
 
     __slots__ = ("_hooks", "_key")
 
-    def __init__(self, hooks, key):
+    def __init__(self, hooks: dict[int, Any], key: int) -> None:
         self._hooks = hooks
         self._key = key
 
-    def remove(self):
+    def remove(self) -> None:
         self._hooks.pop(self._key, None)
 
 
@@ -46,7 +57,14 @@ class Module:
     tensor([1., 2.], grad_fn=<MulBackward>)
     """
 
-    def __init__(self):
+    # set in __init__ through __dict__ (__setattr__ would file them as submodules)
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent: set[str]
+    _modules: dict[str, Module | None]
+
+    def __init__(self) -> None:
         d = self.__dict__
         d["training"] = True
         _state.modules.add(self)
@@ -66,7 +84,7 @@ class Module:
                                  "Module.__init__() call (call super().__init__() first)")
         return reg
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         if name == "training":
             _state.module_modes[0] += 1
@@ -101,7 +119,7 @@ class Module:
             buffers[name] = value
         object.__setattr__(self, name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         self._forget(name)
         object.__delattr__(self, name)
 
@@ -125,7 +143,7 @@ class Module:
         if hasattr(self, name) and not known:
             raise KeyError(f"{fn}: attribute '{name}' already exists")
 
-    def register_parameter(self, name: str, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or None, a placeholder) under `name`."""
         self._registry("_parameters")
         self._check_name(name, "parameter", "register_parameter")
@@ -137,7 +155,7 @@ class Module:
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
-    def register_buffer(self, name: str, tensor, persistent: bool = True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a non-trainable tensor (e.g. running statistics) saved in the state dict
         unless `persistent=False`."""
         self._registry("_buffers")
@@ -154,7 +172,7 @@ class Module:
             self._non_persistent.add(name)
         object.__setattr__(self, name, tensor)
 
-    def add_module(self, name: str, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under `name` (same as assigning the attribute)."""
         self._registry("_modules")
         self._check_name(name, "module", "add_module")
@@ -168,11 +186,11 @@ class Module:
     register_module = add_module
 
     # ----------------------------------------------------------------- calling
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define "
                                   "forward(self, ...) in the subclass")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
                 r = hook(self, args)
@@ -194,16 +212,17 @@ class Module:
         hooks[key] = fn
         return _HookHandle(hooks, key)
 
-    def register_forward_pre_hook(self, hook):
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
         """`hook(module, args)` runs before forward; a returned value replaces the args."""
         return self._add_hook(self._forward_pre_hooks, hook, "register_forward_pre_hook")
 
-    def register_forward_hook(self, hook):
+    def register_forward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
         """`hook(module, args, output)` runs after forward; a returned value replaces it."""
         return self._add_hook(self._forward_hooks, hook, "register_forward_hook")
 
     # --------------------------------------------------------------- traversal
-    def named_modules(self, prefix: str = "", remove_duplicate: bool = True):
+    def named_modules(self, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """(name, module) for this module and every descendant, depth first."""
         seen = set()
         stack = [(prefix, self)]
@@ -218,18 +237,18 @@ class Module:
                     if c is not None]
             stack.extend(reversed(kids))
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
             yield m
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         seen = set()
         for name, m in self._modules.items():
             if m is not None and id(m) not in seen:
                 seen.add(id(m))
                 yield name, m
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, m in self.named_children():
             yield m
 
@@ -247,11 +266,11 @@ class Module:
                 yield (f"{mname}.{k}" if mname else k), v
 
     def named_parameters(self, prefix: str = "", recurse: bool = True,
-                         remove_duplicate: bool = True):
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, Parameter) pairs; a parameter shared by two layers appears once."""
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse: bool = True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
@@ -262,14 +281,14 @@ class Module:
         return [p for p in self.parameters() if p.requires_grad]
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
-                      remove_duplicate: bool = True):
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse: bool = True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
-    def get_submodule(self, target: str):
+    def get_submodule(self, target: str) -> Module:
         """The module at dotted path `target` ("" is self)."""
         if not isinstance(target, str):
             raise TypeError(f"get_submodule: target must be a dotted name (str), got "
@@ -288,7 +307,7 @@ class Module:
             mod = child
         return mod
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Module], object]) -> Self:
         """Call `fn(module)` on every submodule, children before parents; returns self."""
         if not callable(fn):
             raise TypeError(f"apply: fn must be callable, got {_got(fn)}")
@@ -297,7 +316,7 @@ class Module:
         return self
 
     # -------------------------------------------------------------- modes, grads
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> Self:
         """Set training mode (Dropout active, BatchNorm batch statistics) recursively."""
         if not isinstance(mode, bool):
             raise ValueError(f"train: mode is expected to be a bool, got {mode!r}")
@@ -306,18 +325,18 @@ class Module:
         _state.module_modes[0] += 1
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
         """Set evaluation mode; same as `train(False)`."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True):
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         if requires_grad is not True and requires_grad is not False:
             requires_grad = flag(requires_grad, "requires_grad_", "requires_grad")
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none: bool = True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop (or zero) the `.grad` of every parameter."""
         if set_to_none is not True and set_to_none is not False:
             set_to_none = flag(set_to_none, "zero_grad", "set_to_none")
@@ -329,7 +348,7 @@ class Module:
             else:
                 p.grad = make(np.zeros_like(p._data))
 
-    def to(self, dtype=None, *args, **kwargs):
+    def to(self, dtype: DTypeLike = None, *args: Any, **kwargs: Any) -> Self:
         """Cast floating parameters and buffers to `dtype` in place (identity is kept, so
         optimizers built earlier still see them). Devices are ignored: all is CPU."""
         if dtype is None or isinstance(dtype, str) and dtype.startswith("cpu"):
@@ -345,10 +364,10 @@ class Module:
                 t._bump_version()
         return self
 
-    def float(self):
+    def float(self) -> Self:
         return self.to(np.float32)
 
-    def double(self):
+    def double(self) -> Self:
         return self.to(np.float64)
 
     # ------------------------------------------------------------ state dicts
@@ -362,7 +381,8 @@ class Module:
                 if b is not None and k not in mod._non_persistent:
                     yield pre + k, b if keep_vars else b.detach()
 
-    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(self, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """Parameters and persistent buffers by dotted name, e.g. `0.weight`.
 
         Values are detached tensors that share memory with the module (as in PyTorch):
@@ -373,7 +393,8 @@ class Module:
             out[k] = v
         return out
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> Any:
         """Copy values from `state_dict` into this module's parameters and buffers.
 
         With `strict` (the default) a missing or unexpected key is an error; a shape
@@ -439,7 +460,7 @@ class Module:
         """Text shown inside this module's parentheses in repr (override in layers)."""
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # built bottom-up without recursion: children's text is ready before the parent's
         order = []
         stack = [self]

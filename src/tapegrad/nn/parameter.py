@@ -1,9 +1,15 @@
 """Parameter: a leaf Tensor that a Module registers as trainable."""
+from __future__ import annotations
+
 import numpy as np
 
 from .._dtypes import to_array
 from .._tensor import Tensor
 from .._check import _got, flag
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 
 class Parameter(Tensor):
@@ -20,7 +26,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad: bool = True):
+    def __init__(self, data: ArrayLike | None = None, requires_grad: bool = True) -> None:
         requires_grad = flag(requires_grad, "Parameter", "requires_grad")
         if data is None:
             arr = np.empty((0,), dtype=np.float32)
@@ -43,7 +49,7 @@ class Parameter(Tensor):
             self._vc = data._vc if data._vc is not None else data._init_vc()
         self.requires_grad = requires_grad
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     __str__ = __repr__
