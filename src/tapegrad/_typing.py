@@ -7,7 +7,7 @@ ArrayLike`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 import numpy as np
@@ -27,7 +27,9 @@ DTypeLike: TypeAlias = "npt.DTypeLike | None"
 ShapeLike: TypeAlias = Union[int, Sequence[int]]
 # the axes of a reduction: None (all), one axis or several
 Axis: TypeAlias = Union[int, Sequence[int], None]
+# what an optimizer takes: tensors, or parameter groups ({"params": [...], "lr": ...})
+ParamsLike: TypeAlias = Union[Iterable["Tensor"], Iterable[dict[str, Any]]]
 # a random seed or generator, as NumPy takes it
 SeedLike: TypeAlias = Union[int, np.random.Generator, None]
 
-__all__ = ["ArrayLike", "DTypeLike", "ShapeLike", "Axis", "SeedLike"]
+__all__ = ["ArrayLike", "DTypeLike", "ShapeLike", "Axis", "ParamsLike", "SeedLike"]

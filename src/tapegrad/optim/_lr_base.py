@@ -1,11 +1,18 @@
 """Learning-rate schedule base class and the step/exponential/cosine/lambda schedules
 (see lr_scheduler for the public module)."""
+from __future__ import annotations
+
 import bisect
 import math
 from copy import copy as _copy
 
 from .. import _check
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 
 def _optimizer(optimizer, fn):
@@ -18,7 +25,7 @@ def _optimizer(optimizer, fn):
 class LRScheduler:
     """Base class: subclasses give `get_lr()` from the current epoch and group lrs."""
 
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _optimizer(optimizer, type(self).__name__)
         last_epoch = _check.integer(last_epoch, type(self).__name__, "last_epoch", low=-1)
         self._check()
@@ -67,7 +74,7 @@ class LRScheduler:
     def _lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and set the new learning rates. `epoch` (PyTorch's
         deprecated form) jumps to that epoch instead: the closed form when the schedule
         has one, else its rule evaluated there."""
@@ -98,7 +105,7 @@ class LRScheduler:
         """Everything but the optimizer (JSON-able, so tg.save stores it as metadata)."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
-    def load_state_dict(self, state_dict: dict):
+    def load_state_dict(self, state_dict: dict) -> None:
         """Restore what `state_dict()` returned; checked on a trial copy first, so a
         garbled state raises and leaves the scheduler as it was."""
         name = f"{type(self).__name__}.load_state_dict"
@@ -132,7 +139,8 @@ class LRScheduler:
 class StepLR(LRScheduler):
     """Multiply the lr by `gamma` every `step_size` epochs."""
 
-    def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -141,7 +149,7 @@ class StepLR(LRScheduler):
         self.step_size = _check.integer(self.step_size, "StepLR", "step_size", low=1)
         self.gamma = _check.real(self.gamma, "StepLR", "gamma", low=0.0)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
@@ -153,7 +161,8 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """Multiply the lr by `gamma` at each epoch listed in `milestones`."""
 
-    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         if isinstance(milestones, (str, dict)) or not hasattr(milestones, "__iter__"):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got "
                             f"{_check._got(milestones)}")
@@ -169,7 +178,7 @@ class MultiStepLR(LRScheduler):
                                  for m in self.milestones)
         self.gamma = _check.real(self.gamma, "MultiStepLR", "gamma", low=0.0)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         hits = self.milestones.count(self.last_epoch)
         if self._initial or not hits:
             return self._lrs()
@@ -183,14 +192,14 @@ class MultiStepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the lr by `gamma` every epoch."""
 
-    def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def _check(self):
         self.gamma = _check.real(self.gamma, "ExponentialLR", "gamma", low=0.0)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._initial:
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
@@ -206,7 +215,8 @@ class CosineAnnealingLR(LRScheduler):
         lr_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2
     """
 
-    def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -215,7 +225,7 @@ class CosineAnnealingLR(LRScheduler):
         self.T_max = _check.integer(self.T_max, "CosineAnnealingLR", "T_max", low=1)
         self.eta_min = _check.real(self.eta_min, "CosineAnnealingLR", "eta_min", low=0.0)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
         if self._initial:
             return self._lrs()
@@ -237,7 +247,9 @@ class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(epoch); one function, or one per param group. The
     functions are not part of the state dict."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         n = len(_optimizer(optimizer, "LambdaLR").param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != n:
@@ -251,7 +263,7 @@ class LambdaLR(LRScheduler):
                                 f"a list of them), got {_check._got(fn)}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         out = []
         for base, fn in zip(self.base_lrs, self.lr_lambdas):
             f = fn(self.last_epoch)
@@ -261,6 +273,6 @@ class LambdaLR(LRScheduler):
             out.append(base * f)
         return out
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
 

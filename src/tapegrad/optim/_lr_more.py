@@ -1,9 +1,16 @@
 """More PyTorch schedules: warm-ups, cycles, restarts, plateaus and sequences."""
+from __future__ import annotations
+
 import bisect
 import math
 
 from .. import _check
 from ._lr_base import LRScheduler, _optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 
 def _per_group(optimizer, value, name, fn):
@@ -28,7 +35,9 @@ class MultiplicativeLR(LRScheduler):
     [0.25]
     """
 
-    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         n = len(_optimizer(optimizer, "MultiplicativeLR").param_groups)
         fns = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
         if len(fns) != n:
@@ -40,14 +49,14 @@ class MultiplicativeLR(LRScheduler):
         self.lr_lambdas = fns
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._initial:
             return self._lrs()
         return [lr * _check.real(fn(self.last_epoch), "MultiplicativeLR",
                                  "the value lr_lambda returned")
                 for fn, lr in zip(self.lr_lambdas, self._lrs())]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()
                 if k not in ("optimizer", "lr_lambdas")}
 
@@ -55,8 +64,8 @@ class MultiplicativeLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """The lr times `factor` for the first `total_iters` epochs, then the base lr."""
 
-    def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
-                 last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -66,7 +75,7 @@ class ConstantLR(LRScheduler):
         self.total_iters = _check.integer(self.total_iters, "ConstantLR", "total_iters",
                                           low=0)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self._lrs()]
         if self.last_epoch != self.total_iters:
@@ -92,8 +101,8 @@ class LinearLR(LRScheduler):
     [0.5, 0.75, 1.0, 1.0]
     """
 
-    def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
-                 total_iters: int = 5, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
@@ -107,7 +116,7 @@ class LinearLR(LRScheduler):
         self.total_iters = _check.integer(self.total_iters, "LinearLR", "total_iters",
                                           low=1)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self._lrs()]
         if self._initial or self.last_epoch > self.total_iters:
@@ -125,8 +134,8 @@ class LinearLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = base_lr (1 - t / total_iters)^power for t up to total_iters, then 0 stays."""
 
-    def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0,
-                 last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
@@ -136,7 +145,7 @@ class PolynomialLR(LRScheduler):
                                           low=1)
         self.power = _check.real(self.power, "PolynomialLR", "power")
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._initial or self.last_epoch > self.total_iters:
             return self._lrs()
         t, T = self.last_epoch, self.total_iters
@@ -163,8 +172,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     [1.0, 0.5, 1.0, 0.5]
     """
 
-    def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
-                 last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         self.T_0 = T_0
         self.T_mult = T_mult
         self.eta_min = eta_min
@@ -179,12 +188,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_mult = _check.integer(self.T_mult, name, "T_mult", low=1)
         self.eta_min = _check.real(self.eta_min, name, "eta_min")
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         lo = self.eta_min
         c = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
         return [lo + (b - lo) * c for b in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch, or go to `epoch` (a number of epochs, maybe fractional)."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0
@@ -222,11 +231,12 @@ class CyclicLR(LRScheduler):
     `max_momentum` and `base_momentum`. Call `step()` after every batch.
     """
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up: int = 2000,
-                 step_size_down=None, mode: str = "triangular", gamma: float = 1.0,
-                 scale_fn=None, scale_mode: str = "cycle", cycle_momentum: bool = True,
-                 base_momentum: float = 0.8, max_momentum: float = 0.9,
-                 last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, base_lr: float | Sequence[float],
+                 max_lr: float | Sequence[float], step_size_up: int = 2000,
+                 step_size_down: int | None = None, mode: str = "triangular", gamma: float = 1.0,
+                 scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle",
+                 cycle_momentum: bool = True, base_momentum: float = 0.8, max_momentum: float = 0.9,
+                 last_epoch: int = -1) -> None:
         name = "CyclicLR"
         _optimizer(optimizer, name)
         last_epoch = _check.integer(last_epoch, name, "last_epoch", low=-1)
@@ -276,7 +286,7 @@ class CyclicLR(LRScheduler):
             return 1 / (2.0 ** (x - 1))
         return self.gamma ** x
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:
@@ -291,7 +301,7 @@ class CyclicLR(LRScheduler):
                 _set_momentum(group, hi - (hi - lo) * f * scale, self.use_beta1)
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()
                 if k not in ("optimizer", "_scale_fn_custom")}
 
@@ -326,11 +336,14 @@ class OneCycleLR(LRScheduler):
     (0.04, 0.95)
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None,
-                 steps_per_epoch=None, pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 cycle_momentum: bool = True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4,
-                 three_phase: bool = False, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85,
+                 max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         name = "OneCycleLR"
         _optimizer(optimizer, name)
         if total_steps is not None:
@@ -390,7 +403,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"OneCycleLR: tried to step {step} times; the specified number "
@@ -479,7 +492,8 @@ class ChainedScheduler(_Composite):
     [0.5, 0.45, 0.81, 0.729]
     """
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Sequence[LRScheduler],
+                 optimizer: Optimizer | None = None) -> None:
         name = "ChainedScheduler"
         if optimizer is None:
             first = list(schedulers)[:1] if hasattr(schedulers, "__iter__") else []
@@ -490,7 +504,7 @@ class ChainedScheduler(_Composite):
         self.optimizer = optimizer
         self._last_lr = self._lrs()
 
-    def step(self):
+    def step(self) -> None:
         for s in self._schedulers:
             s.step()
         self._last_lr = self._lrs()
@@ -512,7 +526,8 @@ class SequentialLR(_Composite):
     [0.1, 0.1, 1.0, 0.5, 0.25]
     """
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
+                 milestones: Sequence[int], last_epoch: int = -1) -> None:
         name = "SequentialLR"
         _optimizer(optimizer, name)
         schedulers = _children(schedulers, optimizer, name)
@@ -542,7 +557,7 @@ class SequentialLR(_Composite):
         elif sched is not self:
             sched.last_epoch -= 1
 
-    def step(self):
+    def step(self) -> None:
         self.last_epoch += 1
         idx = bisect.bisect_right(self._milestones, self.last_epoch)
         s = self._schedulers[idx]
@@ -568,9 +583,9 @@ class ReduceLROnPlateau(LRScheduler):
     [0.5]
     """
 
-    def __init__(self, optimizer, mode: str = "min", factor: float = 0.1,
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
-                 cooldown: int = 0, min_lr=0, eps: float = 1e-8):
+                 cooldown: int = 0, min_lr: float | Sequence[float] = 0, eps: float = 1e-8) -> None:
         name = "ReduceLROnPlateau"
         _optimizer(optimizer, name)
         self.factor = _check.real(factor, name, "factor", low=0.0, high=1.0, high_open=True)
@@ -617,7 +632,7 @@ class ReduceLROnPlateau(LRScheduler):
         return a > (best * (self.threshold + 1.0) if self.threshold_mode == "rel"
                     else best + self.threshold)
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: float, epoch: int | None = None) -> None:
         """Record this epoch's metric (a number or 0-d tensor) and maybe cut the lr."""
         current = _check.real(metrics, "ReduceLROnPlateau.step", "metrics", finite=False)
         self._step_count += 1
@@ -651,7 +666,7 @@ class ReduceLROnPlateau(LRScheduler):
             if old - new > self.eps:
                 group["lr"] = new
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         name = "ReduceLROnPlateau.load_state_dict"
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}: expected a dict from state_dict(), got "

@@ -1,7 +1,13 @@
 """Adadelta (PyTorch's update rule)."""
+from __future__ import annotations
+
 import numpy as np
 
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class Adadelta(Optimizer):
@@ -19,8 +25,8 @@ class Adadelta(Optimizer):
     0.99684
     """
 
-    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0, *, maximize: bool = False):
+    def __init__(self, params: ParamsLike, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
         super().__init__(params, defaults)

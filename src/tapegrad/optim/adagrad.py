@@ -1,7 +1,13 @@
 """Adagrad (PyTorch's update rule, with lr_decay and an initial accumulator value)."""
+from __future__ import annotations
+
 import numpy as np
 
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class Adagrad(Optimizer):
@@ -11,9 +17,9 @@ class Adagrad(Optimizer):
         s = s + g^2;  p = p - clr * g / (sqrt(s) + eps)
     """
 
-    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0,
+    def __init__(self, params: ParamsLike, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, *, maximize: bool = False):
+                 eps: float = 1e-10, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value,
                         maximize=maximize)

@@ -1,8 +1,14 @@
 """Adamax (PyTorch's update rule): Adam with the infinity norm in place of the RMS."""
+from __future__ import annotations
+
 import numpy as np
 
 from ._pairs import pair
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class Adamax(Optimizer):
@@ -20,8 +26,9 @@ class Adamax(Optimizer):
     tensor([ 0.9000, -1.9000], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, *, maximize: bool = False):
+    def __init__(self, params: ParamsLike, lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
         super().__init__(params, defaults)

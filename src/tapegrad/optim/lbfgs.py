@@ -1,4 +1,6 @@
 """L-BFGS (PyTorch's torch.optim.LBFGS: same iterations, line search and state)."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -7,6 +9,12 @@ from .. import _state
 from .._check import _got, integer, real
 from .._tensor import Tensor, make
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+    from .._typing import ParamsLike
 
 
 def _cubic_min(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -132,9 +140,10 @@ class LBFGS(Optimizer):
     array([1., 2.])
     """
 
-    def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval=None,
-                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
-                 history_size: int = 100, line_search_fn=None):
+    def __init__(self, params: ParamsLike, lr: float = 1, max_iter: int = 20,
+                 max_eval: int | None = None, tolerance_grad: float = 1e-7,
+                 tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: str | None = None) -> None:
         if max_eval is None and isinstance(max_iter, int) and not isinstance(max_iter, bool):
             max_eval = max_iter * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
@@ -146,7 +155,7 @@ class LBFGS(Optimizer):
                              f"groups); got {len(self.param_groups)} groups")
         self._params = self.param_groups[0]["params"]
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         if self.param_groups:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter "
                              "groups): it has one group already")
@@ -209,7 +218,7 @@ class LBFGS(Optimizer):
             out = closure()
         return out
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:
         """Run up to `max_iter` L-BFGS iterations; returns the loss `closure` gave first."""
         if not callable(closure):
             raise TypeError(f"LBFGS.step: closure must be a callable that re-evaluates the "
@@ -318,7 +327,7 @@ class LBFGS(Optimizer):
         return orig_loss
 
     # --------------------------------------------------------------- state dicts
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """PyTorch's layout: all state under parameter 0 (flat arrays as tensors)."""
         out = super().state_dict()
         for s in out["state"].values():
@@ -329,7 +338,7 @@ class LBFGS(Optimizer):
                 s["ro"] = list(s["ro"])
         return out
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         name = "LBFGS.load_state_dict"
         if not isinstance(state_dict, dict) or not isinstance(state_dict.get("state"), dict):
             raise ValueError(f"{name}: expected a dict with 'state' and 'param_groups' (from "

@@ -1,8 +1,14 @@
 """NAdam (PyTorch's update rule, with momentum decay and optional decoupled decay)."""
+from __future__ import annotations
+
 import numpy as np
 
 from ._pairs import pair
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class NAdam(Optimizer):
@@ -26,9 +32,10 @@ class NAdam(Optimizer):
 
     _scalar_state = ("mu_product",)
 
-    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+    def __init__(self, params: ParamsLike, lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
-                 decoupled_weight_decay: bool = False, *, maximize: bool = False):
+                 decoupled_weight_decay: bool = False, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)

@@ -5,12 +5,20 @@ identity stays (models and tapes keep seeing the same tensors) and no graph is b
 Per-parameter state (momentum, Adam moments) lives in ndarrays updated with `out=`, and
 temporaries come from scratch buffers kept per shape, so a step allocates nothing large.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, make
 from .._check import _got, flag, real
 from ..tape import GradientTape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+    from .._typing import ParamsLike
 
 # keys a param group may hold besides the optimizer's hyperparameters (learning-rate
 # schedulers set "initial_lr"; OneCycleLR and CyclicLR the others)
@@ -49,7 +57,7 @@ class Optimizer:
     # per-parameter state entries that are Python floats, not arrays (NAdam's mu_product)
     _scalar_state = ()
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params: ParamsLike, defaults: dict) -> None:
         self.defaults = dict(defaults)
         self.state = {}                 # parameter -> dict of its state
         self.param_groups = []
@@ -74,7 +82,7 @@ class Optimizer:
         for g in groups:
             self.add_param_group(g)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, g in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
@@ -84,7 +92,7 @@ class Optimizer:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ groups
-    def add_param_group(self, param_group: dict):
+    def add_param_group(self, param_group: dict) -> None:
         """Add a group of parameters with its own hyperparameters (others from defaults)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"add_param_group: a param group must be a dict, got "
@@ -154,7 +162,7 @@ class Optimizer:
         """Create state eagerly (Adagrad does); most optimizers create it lazily."""
 
     # ------------------------------------------------------------------ grads
-    def zero_grad(self, set_to_none: bool = True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop (or zero) the `.grad` of every parameter."""
         if set_to_none is not True and set_to_none is not False:
             set_to_none = flag(set_to_none, "zero_grad", "set_to_none")
@@ -167,7 +175,7 @@ class Optimizer:
                 else:
                     p.grad = make(np.zeros_like(p._data))
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a `.grad` (others are skipped).
 
         `closure`, if given, re-evaluates the model and returns the loss; it runs with
@@ -193,7 +201,8 @@ class Optimizer:
                                     group)
         return loss
 
-    def apply_gradients(self, grads_and_vars, name=None):
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Tensor | None, Tensor]],
+                        name: str | None = None) -> None:
         """TF style: update each variable with the gradient paired with it.
 
         Takes `(gradient, variable)` pairs, e.g. `zip(grads, model.trainable_variables)`;
@@ -256,7 +265,8 @@ class Optimizer:
                 self._apply_one(v, arr, group)
         self.iterations += 1
 
-    def minimize(self, loss, var_list, tape=None):
+    def minimize(self, loss: Tensor | Callable[[], Tensor], var_list: Any,
+                 tape: GradientTape | None = None) -> Any:
         """TF style: one update of `var_list` down the gradient of `loss`.
 
         `loss` is a zero-argument callable (run under a new GradientTape), or a tensor
@@ -421,7 +431,7 @@ class Optimizer:
         """(required, optional) keys of one parameter's state, or None for any."""
         return None
 
-    def load_state_dict(self, state_dict: dict):
+    def load_state_dict(self, state_dict: dict) -> None:
         """Restore hyperparameters and state saved by `state_dict()` (for the same
         parameters in the same order). Checks everything before changing anything: a
         state dict with the wrong number of groups or parameters, unknown keys, bad

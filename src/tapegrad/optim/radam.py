@@ -1,10 +1,16 @@
 """RAdam (PyTorch's update rule): Adam with the variance of the adaptive lr rectified."""
+from __future__ import annotations
+
 import math
 
 import numpy as np
 
 from ._pairs import pair
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class RAdam(Optimizer):
@@ -25,9 +31,10 @@ class RAdam(Optimizer):
     0.8
     """
 
-    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+    def __init__(self, params: ParamsLike, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
-                 maximize: bool = False):
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
         super().__init__(params, defaults)

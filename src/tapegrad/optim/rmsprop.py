@@ -1,7 +1,13 @@
 """RMSprop (PyTorch's update rule, with momentum and the centered variant)."""
+from __future__ import annotations
+
 import numpy as np
 
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class RMSprop(Optimizer):
@@ -12,9 +18,9 @@ class RMSprop(Optimizer):
         buf = momentum buf + g / avg;  p -= lr buf     (p -= lr g / avg without momentum)
     """
 
-    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+    def __init__(self, params: ParamsLike, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 maximize: bool = False):
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize)
         super().__init__(params, defaults)

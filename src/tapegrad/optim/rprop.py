@@ -1,8 +1,14 @@
 """Rprop (PyTorch's update rule): per-element step sizes driven by gradient signs."""
+from __future__ import annotations
+
 import numpy as np
 
 from ._pairs import pair
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class Rprop(Optimizer):
@@ -22,8 +28,8 @@ class Rprop(Optimizer):
     tensor([ 0.9000, -0.9000], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
-                 maximize: bool = False):
+    def __init__(self, params: ParamsLike, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize)
         super().__init__(params, defaults)
 

@@ -1,7 +1,13 @@
 """SGD with momentum, dampening, Nesterov and weight decay (PyTorch's update rule)."""
+from __future__ import annotations
+
 import numpy as np
 
 from .optimizer import Optimizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._typing import ParamsLike
 
 
 class SGD(Optimizer):
@@ -21,8 +27,9 @@ class SGD(Optimizer):
     tensor([0.8000], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False):
+    def __init__(self, params: ParamsLike, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
