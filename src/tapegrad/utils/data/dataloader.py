@@ -1,4 +1,6 @@
 """DataLoader and the default collate function."""
+from __future__ import annotations
+
 import collections.abc
 import numbers
 
@@ -12,6 +14,11 @@ from ...ops import stack
 from ._rng import check
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any
 
 
 def _stack_error(batch, what):
@@ -20,7 +27,7 @@ def _stack_error(batch, what):
                         f"stacked, got shapes {shapes} (pad them, or pass a collate_fn)")
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Merge a list of samples into a batch, as PyTorch's default_collate: tensors and
     NumPy arrays are stacked along a new first axis; Python floats become a float64
     tensor, ints an int64 one, bools a bool one; strings stay a list; dicts, tuples,
@@ -74,7 +81,7 @@ def default_collate(batch):
                     f"dicts or lists; found {type(elem).__name__}")
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """What DataLoader applies to each sample when batch_size=None: NumPy arrays become
     tensors, containers are converted inside, anything else is left alone."""
     if isinstance(data, np.ndarray) and data.dtype.kind not in "OUS":
@@ -90,7 +97,7 @@ def default_convert(data):
     return data
 
 
-def get_worker_info():
+def get_worker_info() -> None:
     """None: samples are always loaded in the calling process (an IterableDataset that
     splits its stream by worker sees a single, main-process reader)."""
     return None
@@ -122,12 +129,15 @@ class DataLoader:
     [[2, 4], [3, 0]]
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None,
-                 batch_sampler=None, num_workers: int = 0, collate_fn=None,
-                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
-                 prefetch_factor=None, persistent_workers: bool = False,
-                 pin_memory_device: str = "", in_order: bool = True):
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler | Iterable[Any] | None = None,
+                 batch_sampler: Sampler | Iterable[Any] | None = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Any = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
         name = "DataLoader"
         if not (hasattr(dataset, "__getitem__") or hasattr(dataset, "__iter__")):
             raise TypeError(f"{name}: dataset must be indexable or iterable, got "
@@ -181,7 +191,7 @@ class DataLoader:
             collate_fn = default_collate if auto else default_convert
         self.collate_fn = collate_fn
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self._iterable:
             return self._iter_stream()
         if self.batch_sampler is not None:
@@ -213,7 +223,7 @@ class DataLoader:
         if batch and not self.drop_last:
             yield self.collate_fn(batch)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._iterable:
             n = len(self.dataset)
             if self.batch_size is None:

@@ -1,4 +1,6 @@
 """Datasets (map-style and iterable), Subset and random_split."""
+from __future__ import annotations
+
 import bisect
 import math
 import numbers
@@ -8,6 +10,11 @@ import numpy as np
 from ..._check import _got
 from ..._tensor import Tensor
 from ._rng import check, rng
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from typing import Any
 
 
 class Dataset:
@@ -22,13 +29,13 @@ class Dataset:
     [0, 1, 4, 9]
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         # a Dataset with __len__ iterates by index (Python's fallback would stop only
         # at IndexError, which a user's __getitem__ may never raise); without one,
         # until IndexError as Python's own protocol
@@ -49,10 +56,10 @@ class Dataset:
 class IterableDataset(Dataset):
     """A dataset given by `__iter__` (a stream); DataLoader batches what it yields."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> ConcatDataset:
         return ChainDataset([self, other])
 
 
@@ -71,7 +78,7 @@ class TensorDataset(Dataset):
     (2, (tensor([3., 4.]), tensor(1)))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Any) -> None:
         for i, t in enumerate(tensors):
             if not isinstance(t, (Tensor, np.ndarray)) or np.ndim(t) == 0:
                 raise TypeError(f"TensorDataset: argument {i} must be a tensor with at least "
@@ -82,17 +89,17 @@ class TensorDataset(Dataset):
                              f"dimensions {sizes}")
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         return tuple(t[index] for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return _length(self.tensors[0]) if self.tensors else 0
 
 
 class StackDataset(Dataset):
     """Samples are tuples (or dicts) of the samples of several equally long datasets."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
             raise ValueError("StackDataset: pass datasets as positional or as keyword "
                              "arguments, not both")
@@ -105,19 +112,19 @@ class StackDataset(Dataset):
             raise ValueError(f"StackDataset: size mismatch between datasets: {sizes}")
         self._length = sizes[0]
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(self.datasets, dict):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._length
 
 
 class ConcatDataset(Dataset):
     """Several map-style datasets one after another."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
@@ -127,10 +134,10 @@ class ConcatDataset(Dataset):
                                 "ChainDataset)")
         self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         n = len(self)
         if index < 0:
             if -index > n:
@@ -145,34 +152,34 @@ class ConcatDataset(Dataset):
 class ChainDataset(IterableDataset):
     """Several iterable datasets one after another."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for d in self.datasets:
             yield from d
 
-    def __len__(self):
+    def __len__(self) -> int:
         return sum(len(d) for d in self.datasets)
 
 
 class Subset(Dataset):
     """The samples of `dataset` at `indices`, in that order."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = None) -> list[Subset]:
     """Split `dataset` into non-overlapping random Subsets of the given lengths. Lengths
     may be fractions summing to 1: each gets floor(fraction * n) samples and the rest
     go one each to the first subsets (round robin), as PyTorch does.

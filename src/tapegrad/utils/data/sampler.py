@@ -1,4 +1,6 @@
 """Samplers: which indices a DataLoader reads, and in what order."""
+from __future__ import annotations
+
 import math
 import os
 
@@ -6,29 +8,35 @@ import numpy as np
 
 from ..._check import _got, flag, integer
 from ._rng import check, rng
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from typing import Any
+    from ..._typing import ArrayLike
 
 
 class Sampler:
     """Base class: an iterable of dataset indices (or of index lists, for batch
     samplers) with an optional `__len__`."""
 
-    def __init__(self, data_source=None):
+    def __init__(self, data_source: Any = None) -> None:
         pass
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
 
 
 class SequentialSampler(Sampler):
     """0, 1, ..., len(data_source) - 1."""
 
-    def __init__(self, data_source):
+    def __init__(self, data_source: Any) -> None:
         self.data_source = data_source
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.data_source)))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data_source)
 
 
@@ -37,8 +45,8 @@ class RandomSampler(Sampler):
     with replacement. `generator` (tg.Generator or numpy Generator) makes it repeat;
     the default is the global generator, seeded by tg.manual_seed."""
 
-    def __init__(self, data_source, replacement: bool = False, num_samples=None,
-                 generator=None):
+    def __init__(self, data_source: Any, replacement: bool = False, num_samples: int | None = None,
+                 generator: Any = None) -> None:
         self.data_source = data_source
         self.replacement = flag(replacement, "RandomSampler", "replacement")
         if num_samples is not None:
@@ -47,10 +55,10 @@ class RandomSampler(Sampler):
         self.generator = check(generator, "RandomSampler")
 
     @property
-    def num_samples(self):
+    def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
         g = rng(self.generator, "RandomSampler")
         if self.replacement:
@@ -60,30 +68,30 @@ class RandomSampler(Sampler):
             yield from g.permutation(n).tolist()
         yield from g.permutation(n)[:self.num_samples % n].tolist()
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
 
 class SubsetRandomSampler(Sampler):
     """The given indices in a random order (new each iteration)."""
 
-    def __init__(self, indices, generator=None):
+    def __init__(self, indices: Sequence[int], generator: Any = None) -> None:
         self.indices = indices
         self.generator = check(generator, "SubsetRandomSampler")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         for i in rng(self.generator, "SubsetRandomSampler").permutation(len(self.indices)):
             yield self.indices[int(i)]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
 class WeightedRandomSampler(Sampler):
     """`num_samples` indices drawn with probabilities proportional to `weights`."""
 
-    def __init__(self, weights, num_samples: int, replacement: bool = True,
-                 generator=None):
+    def __init__(self, weights: ArrayLike, num_samples: int, replacement: bool = True,
+                 generator: Any = None) -> None:
         w = np.asarray(getattr(weights, "_data", weights), dtype=np.float64)
         if w.ndim != 1 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"WeightedRandomSampler: weights must be a 1-D sequence of "
@@ -96,13 +104,13 @@ class WeightedRandomSampler(Sampler):
                              "non-zero weights when drawing without replacement")
         self.generator = check(generator, "WeightedRandomSampler")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         g = rng(self.generator, "WeightedRandomSampler")
         idx = g.choice(len(self.weights), size=self.num_samples, replace=self.replacement,
                        p=self.weights / self.weights.sum())
         return iter(idx.tolist())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
 
@@ -115,12 +123,13 @@ class BatchSampler(Sampler):
     [[0, 1], [2, 3], [4]]
     """
 
-    def __init__(self, sampler, batch_size: int, drop_last: bool):
+    def __init__(self, sampler: Sampler | Iterable[Any] | None, batch_size: int,
+                 drop_last: bool) -> None:
         self.sampler = sampler
         self.batch_size = integer(batch_size, "BatchSampler", "batch_size", low=1)
         self.drop_last = flag(drop_last, "BatchSampler", "drop_last")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[int]]:
         batch = []
         for idx in self.sampler:
             batch.append(idx)
@@ -130,7 +139,7 @@ class BatchSampler(Sampler):
         if batch and not self.drop_last:
             yield batch
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
@@ -166,8 +175,8 @@ class DistributedSampler(Sampler):
     [1, 3, 0]
     """
 
-    def __init__(self, dataset, num_replicas=None, rank=None, shuffle: bool = True,
-                 seed: int = 0, drop_last: bool = False):
+    def __init__(self, dataset: Dataset, num_replicas: Any = None, rank: Any = None,
+                 shuffle: bool = True, seed: int = 0, drop_last: bool = False) -> None:
         num_replicas, rank = _world(num_replicas, rank)
         num_replicas = integer(num_replicas, "DistributedSampler", "num_replicas", low=1)
         rank = integer(rank, "DistributedSampler", "rank")
@@ -188,7 +197,7 @@ class DistributedSampler(Sampler):
             self.num_samples = math.ceil(n / num_replicas)
         self.total_size = self.num_samples * num_replicas
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
             g = np.random.Generator(np.random.PCG64(self.seed + self.epoch))
@@ -205,7 +214,7 @@ class DistributedSampler(Sampler):
             indices = indices[:self.total_size]
         return iter(indices[self.rank:self.total_size:self.num_replicas])
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
     def set_epoch(self, epoch: int):
