@@ -21,6 +21,8 @@ yet is left out (it appears once the op lands). A name tnp lacks raises Attribut
 naming it. `tnp.linalg` and `tnp.fft` forward to `tapegrad.linalg` and `tapegrad.fft`;
 `tnp.random` is NumPy's seeded generator (its results are constants).
 """
+from __future__ import annotations
+
 import sys as _sys
 
 import numpy as _np
@@ -44,6 +46,14 @@ from ._products import (allclose, array_equal, dot, einsum, isclose, matmul, ndi
 from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
                     matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
                     trapezoid, trapz)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._tensor import Tensor
+    from .._typing import ArrayLike
 
 max = amax
 min = amin
@@ -144,8 +154,176 @@ for _name in QUERY:
         _g[_name] = _products.query_fn(getattr(_np, _name), _name)
 del _g, _name, _op, _fn
 
+if TYPE_CHECKING:
+    # the names the tables above define, as a type checker cannot run the loops
+    # (tests/test_typing.py checks that this list and the tables agree)
+    # UNARY_FLOAT, UNARY
+    sin: Callable[[ArrayLike], Tensor]
+    cos: Callable[[ArrayLike], Tensor]
+    tan: Callable[[ArrayLike], Tensor]
+    tanh: Callable[[ArrayLike], Tensor]
+    sinh: Callable[[ArrayLike], Tensor]
+    cosh: Callable[[ArrayLike], Tensor]
+    arcsinh: Callable[[ArrayLike], Tensor]
+    exp: Callable[[ArrayLike], Tensor]
+    log: Callable[[ArrayLike], Tensor]
+    log1p: Callable[[ArrayLike], Tensor]
+    expm1: Callable[[ArrayLike], Tensor]
+    log2: Callable[[ArrayLike], Tensor]
+    log10: Callable[[ArrayLike], Tensor]
+    sqrt: Callable[[ArrayLike], Tensor]
+    reciprocal: Callable[[ArrayLike], Tensor]
+    fabs: Callable[[ArrayLike], Tensor]
+    arcsin: Callable[[ArrayLike], Tensor]
+    arccos: Callable[[ArrayLike], Tensor]
+    arctan: Callable[[ArrayLike], Tensor]
+    arccosh: Callable[[ArrayLike], Tensor]
+    arctanh: Callable[[ArrayLike], Tensor]
+    exp2: Callable[[ArrayLike], Tensor]
+    sinc: Callable[[ArrayLike], Tensor]
+    deg2rad: Callable[[ArrayLike], Tensor]
+    rad2deg: Callable[[ArrayLike], Tensor]
+    radians: Callable[[ArrayLike], Tensor]
+    degrees: Callable[[ArrayLike], Tensor]
+    cbrt: Callable[[ArrayLike], Tensor]
+    rint: Callable[[ArrayLike], Tensor]
+    asin: Callable[[ArrayLike], Tensor]
+    acos: Callable[[ArrayLike], Tensor]
+    atan: Callable[[ArrayLike], Tensor]
+    asinh: Callable[[ArrayLike], Tensor]
+    acosh: Callable[[ArrayLike], Tensor]
+    atanh: Callable[[ArrayLike], Tensor]
+    negative: Callable[[ArrayLike], Tensor]
+    absolute: Callable[[ArrayLike], Tensor]
+    abs: Callable[[ArrayLike], Tensor]
+    sign: Callable[[ArrayLike], Tensor]
+    square: Callable[[ArrayLike], Tensor]
+    floor: Callable[[ArrayLike], Tensor]
+    ceil: Callable[[ArrayLike], Tensor]
+    trunc: Callable[[ArrayLike], Tensor]
+    fix: Callable[[ArrayLike], Tensor]
+    # BINARY_FLOAT, BINARY
+    divide: Callable[[ArrayLike, ArrayLike], Tensor]
+    true_divide: Callable[[ArrayLike, ArrayLike], Tensor]
+    arctan2: Callable[[ArrayLike, ArrayLike], Tensor]
+    hypot: Callable[[ArrayLike, ArrayLike], Tensor]
+    logaddexp: Callable[[ArrayLike, ArrayLike], Tensor]
+    logaddexp2: Callable[[ArrayLike, ArrayLike], Tensor]
+    atan2: Callable[[ArrayLike, ArrayLike], Tensor]
+    float_power: Callable[[ArrayLike, ArrayLike], Tensor]
+    add: Callable[[ArrayLike, ArrayLike], Tensor]
+    subtract: Callable[[ArrayLike, ArrayLike], Tensor]
+    multiply: Callable[[ArrayLike, ArrayLike], Tensor]
+    power: Callable[[ArrayLike, ArrayLike], Tensor]
+    pow: Callable[[ArrayLike, ArrayLike], Tensor]
+    maximum: Callable[[ArrayLike, ArrayLike], Tensor]
+    minimum: Callable[[ArrayLike, ArrayLike], Tensor]
+    floor_divide: Callable[[ArrayLike, ArrayLike], Tensor]
+    remainder: Callable[[ArrayLike, ArrayLike], Tensor]
+    mod: Callable[[ArrayLike, ArrayLike], Tensor]
+    fmod: Callable[[ArrayLike, ArrayLike], Tensor]
+    fmax: Callable[[ArrayLike, ArrayLike], Tensor]
+    fmin: Callable[[ArrayLike, ArrayLike], Tensor]
+    copysign: Callable[[ArrayLike, ArrayLike], Tensor]
+    heaviside: Callable[[ArrayLike, ArrayLike], Tensor]
+    # SAME_SIGNATURE
+    cumsum: Callable[..., Tensor]
+    cumprod: Callable[..., Tensor]
+    nancumsum: Callable[..., Tensor]
+    nancumprod: Callable[..., Tensor]
+    diff: Callable[..., Tensor]
+    partition: Callable[..., Tensor]
+    moveaxis: Callable[..., Tensor]
+    repeat: Callable[..., Tensor]
+    tile: Callable[..., Tensor]
+    roll: Callable[..., Tensor]
+    flip: Callable[..., Tensor]
+    fliplr: Callable[..., Tensor]
+    flipud: Callable[..., Tensor]
+    rot90: Callable[..., Tensor]
+    pad: Callable[..., Tensor]
+    append: Callable[..., Tensor]
+    tril: Callable[..., Tensor]
+    triu: Callable[..., Tensor]
+    diag: Callable[..., Tensor]
+    diagonal: Callable[..., Tensor]
+    trace: Callable[..., Tensor]
+    take: Callable[..., Tensor]
+    take_along_axis: Callable[..., Tensor]
+    inner: Callable[..., Tensor]
+    vdot: Callable[..., Tensor]
+    tensordot: Callable[..., Tensor]
+    kron: Callable[..., Tensor]
+    round: Callable[..., Tensor]
+    around: Callable[..., Tensor]
+    # ADAPTED
+    sort: Callable[..., Any]
+    median: Callable[..., Any]
+    nanmedian: Callable[..., Any]
+    quantile: Callable[..., Any]
+    percentile: Callable[..., Any]
+    nanquantile: Callable[..., Any]
+    nanpercentile: Callable[..., Any]
+    nansum: Callable[..., Any]
+    nanmean: Callable[..., Any]
+    nanprod: Callable[..., Any]
+    nanmax: Callable[..., Any]
+    nanmin: Callable[..., Any]
+    nanvar: Callable[..., Any]
+    nanstd: Callable[..., Any]
+    cross: Callable[..., Any]
+    nan_to_num: Callable[..., Any]
+    # CONSTANT, ROUNDING (bool or integer results)
+    greater: Callable[..., Any]
+    greater_equal: Callable[..., Any]
+    less: Callable[..., Any]
+    less_equal: Callable[..., Any]
+    equal: Callable[..., Any]
+    not_equal: Callable[..., Any]
+    logical_and: Callable[..., Any]
+    logical_or: Callable[..., Any]
+    logical_xor: Callable[..., Any]
+    logical_not: Callable[..., Any]
+    isnan: Callable[..., Any]
+    isinf: Callable[..., Any]
+    isfinite: Callable[..., Any]
+    isposinf: Callable[..., Any]
+    isneginf: Callable[..., Any]
+    signbit: Callable[..., Any]
+    argsort: Callable[..., Any]
+    argpartition: Callable[..., Any]
+    searchsorted: Callable[..., Any]
+    digitize: Callable[..., Any]
+    count_nonzero: Callable[..., Any]
+    bincount: Callable[..., Any]
+    lexsort: Callable[..., Any]
+    unravel_index: Callable[..., Any]
+    ravel_multi_index: Callable[..., Any]
+    tril_indices: Callable[..., Any]
+    triu_indices: Callable[..., Any]
+    diag_indices: Callable[..., Any]
+    indices: Callable[..., Any]
+    iscomplex: Callable[..., Any]
+    isreal: Callable[..., Any]
+    bitwise_and: Callable[..., Any]
+    bitwise_or: Callable[..., Any]
+    bitwise_xor: Callable[..., Any]
+    invert: Callable[..., Any]
+    left_shift: Callable[..., Any]
+    right_shift: Callable[..., Any]
+    tri: Callable[..., Any]
+    # QUERY (what NumPy returns)
+    result_type: Callable[..., Any]
+    promote_types: Callable[..., Any]
+    can_cast: Callable[..., Any]
+    iscomplexobj: Callable[..., Any]
+    isrealobj: Callable[..., Any]
+    isscalar: Callable[..., Any]
+    min_scalar_type: Callable[..., Any]
+    broadcast_shapes: Callable[..., Any]
 
-def positive(x, /):
+
+def positive(x: ArrayLike, /) -> Tensor:
     """+x (the same values; differentiable), NumPy's positive.
 
     >>> import tapegrad.numpy as tnp
@@ -155,7 +333,7 @@ def positive(x, /):
     return _functions.asarray(x)
 
 
-def real(val):
+def real(val: ArrayLike) -> Tensor:
     """The real part; tensors are real for now, so `val` itself (complex: a later issue).
 
     >>> import tapegrad.numpy as tnp
@@ -165,7 +343,7 @@ def real(val):
     return _functions.asarray(val)
 
 
-def imag(val):
+def imag(val: ArrayLike) -> Tensor:
     """The imaginary part of a real tensor: zeros (no gradient path).
 
     >>> import tapegrad.numpy as tnp
@@ -175,7 +353,7 @@ def imag(val):
     return zeros_like(val)
 
 
-def conj(x, /):
+def conj(x: ArrayLike, /) -> Tensor:
     """The complex conjugate; for real values, the values themselves (differentiable).
     NumPy also: conjugate.
 

@@ -2,6 +2,8 @@
 the same job: reductions with `dtype=`/`out=`/`ddof=0`, factories with float64 defaults,
 `split` by sections, `where(cond)`, `concatenate(axis=None)` ... Each is a few lines
 over tapegrad ops, so every result is differentiated by the ops' own rules."""
+from __future__ import annotations
+
 import operator
 
 import numpy as np
@@ -11,6 +13,12 @@ from .._factories import full as _tg_full
 from .._factories import linspace as _tg_linspace
 from .. import ops
 from ._convert import asarg, floating, no_out, stacked
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from .._typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
 _F64 = np.dtype(np.float64)
 _NoValue = np._NoValue if hasattr(np, "_NoValue") else object()
@@ -38,7 +46,8 @@ def _tensor_arg(x):
 
 # ------------------------------------------------------------------ reductions
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        keepdims: bool = False, initial: Any = None) -> Tensor:
     """Sum of elements over `axis` (NumPy's signature).
 
     >>> import tapegrad.numpy as tnp
@@ -53,7 +62,8 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
     return r if initial is None else r + initial
 
 
-def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False, initial: Any = None) -> Tensor:
     """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
     exact gradient with zeros in the input.
 
@@ -68,7 +78,8 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
     return r if initial is None else r * initial
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False) -> Tensor:
     """Arithmetic mean over `axis`; integers average in float64, as NumPy.
 
     >>> import tapegrad.numpy as tnp
@@ -79,7 +90,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     return ops.mean(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims)
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
+        keepdims: bool = False) -> Tensor:
     """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
 
     >>> import tapegrad.numpy as tnp
@@ -90,7 +102,8 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return ops.var(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
+        keepdims: bool = False) -> Tensor:
     """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
     PyTorch's ddof=1).
 
@@ -102,7 +115,8 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return ops.std(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
 
 
-def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue):
+def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+         initial: Any = _NoValue) -> Tensor:
     """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
 
     >>> import tapegrad.numpy as tnp
@@ -114,7 +128,8 @@ def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue):
     return r if initial is _NoValue else ops.maximum(r, initial)
 
 
-def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue):
+def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+         initial: Any = _NoValue) -> Tensor:
     """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
     Also tnp.min.
 
@@ -127,7 +142,7 @@ def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue):
     return r if initial is _NoValue else ops.minimum(r, initial)
 
 
-def argmax(a, axis=None, out=None, *, keepdims=False):
+def argmax(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool = False) -> Tensor:
     """Index of the largest value (an int64 tensor, no gradient); into the flattened
     array without `axis`, first one on ties.
 
@@ -139,7 +154,7 @@ def argmax(a, axis=None, out=None, *, keepdims=False):
     return ops.argmax(asarg(a), axis, keepdims)
 
 
-def argmin(a, axis=None, out=None, *, keepdims=False):
+def argmin(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool = False) -> Tensor:
     """Index of the smallest value (an int64 tensor, no gradient); into the flattened
     array without `axis`.
 
@@ -151,7 +166,8 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
     return ops.argmin(asarg(a), axis, keepdims)
 
 
-def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
+            returned: bool = False, *, keepdims: bool = False) -> Any:
     """Weighted average over `axis`; differentiable in `a` and in `weights`. With
     returned=True, also the sum of the weights.
 
@@ -183,7 +199,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return (total / scl, scl) if returned else total / scl
 
 
-def all(a, axis=None, out=None, keepdims=False):
+def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether every element is true (a bool tensor), over `axis` or all elements.
 
     >>> import tapegrad.numpy as tnp
@@ -194,7 +210,7 @@ def all(a, axis=None, out=None, keepdims=False):
     return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
 
 
-def any(a, axis=None, out=None, keepdims=False):
+def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether any element is true (a bool tensor), over `axis` or all elements.
 
     >>> import tapegrad.numpy as tnp
@@ -221,7 +237,7 @@ def _shape_arg(shape):
     return tuple(int(operator.index(s)) for s in shape)
 
 
-def zeros(shape, dtype=float, order="C"):
+def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of zeros, as `np.zeros` (tg.zeros is float32).
 
     >>> import tapegrad.numpy as tnp
@@ -231,7 +247,7 @@ def zeros(shape, dtype=float, order="C"):
     return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
 
 
-def ones(shape, dtype=None, order="C"):
+def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of ones, as `np.ones`.
 
     >>> import tapegrad.numpy as tnp
@@ -241,7 +257,7 @@ def ones(shape, dtype=None, order="C"):
     return make(np.ones(_shape_arg(shape), dtype=dtype, order=order))
 
 
-def empty(shape, dtype=float, order="C"):
+def empty(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """As `np.empty`, but filled with zeros (never uninitialised memory).
 
     >>> import tapegrad.numpy as tnp
@@ -251,7 +267,8 @@ def empty(shape, dtype=float, order="C"):
     return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
 
 
-def full(shape, fill_value, dtype=None, order="C"):
+def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
+         order: str | None = "C") -> Tensor:
     """A tensor of `shape` filled with `fill_value`; a tensor fill value is broadcast
     (and differentiated through).
 
@@ -275,7 +292,8 @@ def _like_shape_dtype(a, dtype):
     return np.shape(raw), (np.dtype(dtype) if dtype is not None else np.asarray(raw).dtype)
 
 
-def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
+               shape: ShapeLike | None = None) -> Tensor:
     """Zeros with the shape and dtype of `a` (a float list gives float64).
 
     >>> import tapegrad.numpy as tnp
@@ -286,7 +304,8 @@ def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
     return make(np.zeros(s if shape is None else _shape_arg(shape), dtype=dt))
 
 
-def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
+              shape: ShapeLike | None = None) -> Tensor:
     """Ones with the shape and dtype of `a`.
 
     >>> import tapegrad.numpy as tnp
@@ -297,7 +316,8 @@ def ones_like(a, dtype=None, order="K", subok=True, shape=None):
     return make(np.ones(s if shape is None else _shape_arg(shape), dtype=dt))
 
 
-def empty_like(a, dtype=None, order="K", subok=True, shape=None):
+def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
+               shape: ShapeLike | None = None) -> Tensor:
     """As `np.empty_like`, filled with zeros.
 
     >>> import tapegrad.numpy as tnp
@@ -307,7 +327,8 @@ def empty_like(a, dtype=None, order="K", subok=True, shape=None):
     return zeros_like(a, dtype, order, subok, shape)
 
 
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, order: str | None = "K",
+              subok: bool = True, shape: ShapeLike | None = None) -> Tensor:
     """`full` with the shape and dtype of `a`.
 
     >>> import tapegrad.numpy as tnp
@@ -318,7 +339,8 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
     return full(s if shape is None else shape, fill_value, dt)
 
 
-def eye(N, M=None, k=0, dtype=float, order="C"):
+def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = float,
+        order: str | None = "C") -> Tensor:
     """The identity matrix (float64 by default), `k` shifting the diagonal.
 
     >>> import tapegrad.numpy as tnp
@@ -328,7 +350,7 @@ def eye(N, M=None, k=0, dtype=float, order="C"):
     return make(np.eye(N, M, k, dtype=dtype, order=order))
 
 
-def identity(n, dtype=None):
+def identity(n: int, dtype: DTypeLike = None) -> Tensor:
     """The n x n identity (float64 by default).
 
     >>> import tapegrad.numpy as tnp
@@ -338,7 +360,7 @@ def identity(n, dtype=None):
     return make(np.identity(n, dtype=dtype))
 
 
-def arange(*args, dtype=None, **kwargs):
+def arange(*args: Any, dtype: DTypeLike = None, **kwargs: Any) -> Tensor:
     """As `np.arange` (int arguments give int64, any float gives float64).
 
     >>> import tapegrad.numpy as tnp
@@ -349,7 +371,8 @@ def arange(*args, dtype=None, **kwargs):
                           **{k: _raw(v) for k, v in kwargs.items()}))
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+             retstep: bool = False, dtype: DTypeLike = None, axis: Axis = 0) -> Any:
     """`num` evenly spaced values from start to stop (float64 by default). Tensor end
     points give a result differentiable in both.
 
@@ -390,7 +413,8 @@ def _moved(ndim, axis):
     return tuple(order)
 
 
-def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0):
+def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool = True, order: str | None = "K",
+          subok: bool = False, ndmin: int = 0) -> Tensor:
     """A tensor from data, as `np.array` (float64 for Python floats). Nested lists that
     hold tensors are stacked, so the gradient reaches each tensor; a tensor is copied.
 
@@ -423,7 +447,7 @@ def _has_tensor(obj):
     return False
 
 
-def asarray(a, dtype=None, order=None):
+def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> Tensor:
     """`a` as a tensor without copying when it already is one (cast if `dtype` differs).
     Python floats become float64. Also asanyarray and ascontiguousarray.
 
@@ -439,7 +463,7 @@ def asarray(a, dtype=None, order=None):
     return make(np.asarray(a, dtype=dtype, order=order))
 
 
-def copy(a, order="K"):
+def copy(a: ArrayLike, order: str | None = "K") -> Tensor:
     """A copy of `a` (differentiable: the gradient passes unchanged).
 
     >>> import tapegrad.numpy as tnp
@@ -453,7 +477,8 @@ def copy(a, order="K"):
 
 # ------------------------------------------------------------------ shape
 
-def reshape(a, shape=None, order="C", *, newshape=None):
+def reshape(a: ArrayLike, shape: ShapeLike | None = None, order: str | None = "C", *,
+            newshape: ShapeLike | None = None) -> Tensor:
     """`a` with a new shape (`newshape=`, NumPy's older keyword, is accepted); one
     entry may be -1.
 
@@ -470,7 +495,7 @@ def reshape(a, shape=None, order="C", *, newshape=None):
     return ops.reshape(_tensor_arg(a), tuple(shape))
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: str | None = "C") -> Tensor:
     """`a` flattened to 1-D.
 
     >>> import tapegrad.numpy as tnp
@@ -480,7 +505,7 @@ def ravel(a, order="C"):
     return reshape(a, (-1,), order)
 
 
-def transpose(a, axes=None):
+def transpose(a: ArrayLike, axes: Axis = None) -> Tensor:
     """`a` with its axes reversed, or permuted by `axes`.
 
     >>> import tapegrad.numpy as tnp
@@ -492,7 +517,7 @@ def transpose(a, axes=None):
     return ops.transpose(_tensor_arg(a), None if axes is None else tuple(axes))
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: Axis = None) -> Tensor:
     """`a` without its length-1 axes (all, or those in `axis`), as `np.squeeze`.
 
     >>> import tapegrad.numpy as tnp
@@ -502,7 +527,7 @@ def squeeze(a, axis=None):
     return ops.squeeze(_tensor_arg(a), axis)
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: Axis) -> Tensor:
     """`a` with new length-1 axes at `axis` (an int or a tuple).
 
     >>> import tapegrad.numpy as tnp
@@ -520,7 +545,7 @@ def expand_dims(a, axis):
     return ops.expand_dims(a, axis)
 
 
-def swapaxes(a, axis1, axis2):
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Tensor:
     """`a` with axes `axis1` and `axis2` exchanged, as `np.swapaxes`.
 
     >>> import tapegrad.numpy as tnp
@@ -530,7 +555,7 @@ def swapaxes(a, axis1, axis2):
     return ops.swapaxes(_tensor_arg(a), axis1, axis2)
 
 
-def broadcast_to(array, shape):
+def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Tensor:
     """`array` broadcast to `shape` (NumPy's rules); the gradient sums back over the
     broadcast axes.
 
@@ -549,7 +574,8 @@ def _seq(arrays, who):
     return [asarg(a) for a in arrays]
 
 
-def concatenate(arrays, axis=0, out=None, dtype=None):
+def concatenate(arrays: Sequence[ArrayLike], axis: Axis = 0, out: None = None,
+                dtype: DTypeLike = None) -> Tensor:
     """Join arrays along an existing axis (`axis=None` flattens them first). Also
     tnp.concat.
 
@@ -567,7 +593,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None):
     return _with_dtype(r, dtype)
 
 
-def stack(arrays, axis=0, out=None, dtype=None):
+def stack(arrays: Sequence[ArrayLike], axis: Axis = 0, out: None = None,
+          dtype: DTypeLike = None) -> Tensor:
     """Join arrays of the same shape along a new axis.
 
     >>> import tapegrad.numpy as tnp
@@ -578,7 +605,7 @@ def stack(arrays, axis=0, out=None, dtype=None):
     return _with_dtype(ops.stack(_seq(arrays, "stack"), axis), dtype)
 
 
-def atleast_1d(*arys):
+def atleast_1d(*arys: Any) -> Any:
     """Each argument with at least one axis (a scalar becomes shape (1,)); one argument
     gives a tensor, several a list.
 
@@ -589,7 +616,7 @@ def atleast_1d(*arys):
     return ops.atleast_1d(*[_tensor_arg(a) for a in arys])
 
 
-def atleast_2d(*arys):
+def atleast_2d(*arys: Any) -> Any:
     """Each argument with at least two axes (1-D arrays become rows); one argument gives
     a tensor, several a list.
 
@@ -600,7 +627,7 @@ def atleast_2d(*arys):
     return ops.atleast_2d(*[_tensor_arg(a) for a in arys])
 
 
-def atleast_3d(*arys):
+def atleast_3d(*arys: Any) -> Any:
     """Each argument with at least three axes (1-D of length N becomes (1, N, 1), 2-D
     (M, N) becomes (M, N, 1), as NumPy).
 
@@ -611,7 +638,7 @@ def atleast_3d(*arys):
     return ops.atleast_3d(*[_tensor_arg(a) for a in arys])
 
 
-def vstack(tup, *, dtype=None):
+def vstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None) -> Tensor:
     """Stack arrays row-wise (1-D arrays become rows). Also tnp.row_stack.
 
     >>> import tapegrad.numpy as tnp
@@ -624,7 +651,7 @@ def vstack(tup, *, dtype=None):
 row_stack = vstack
 
 
-def hstack(tup, *, dtype=None):
+def hstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None) -> Tensor:
     """Stack arrays column-wise (1-D arrays are joined end to end).
 
     >>> import tapegrad.numpy as tnp
@@ -634,7 +661,7 @@ def hstack(tup, *, dtype=None):
     return _with_dtype(ops.hstack(_seq(tup, "hstack")), dtype)
 
 
-def dstack(tup):
+def dstack(tup: Sequence[ArrayLike]) -> Tensor:
     """Stack arrays along the third axis (1-D and 2-D inputs are made 3-D first).
 
     >>> import tapegrad.numpy as tnp
@@ -644,7 +671,7 @@ def dstack(tup):
     return ops.dstack(_seq(tup, "dstack"))
 
 
-def column_stack(tup):
+def column_stack(tup: Sequence[ArrayLike]) -> Tensor:
     """1-D arrays as columns of a 2-D array; 2-D arrays as they are.
 
     >>> import tapegrad.numpy as tnp
@@ -654,7 +681,7 @@ def column_stack(tup):
     return ops.column_stack(_seq(tup, "column_stack"))
 
 
-def split(ary, indices_or_sections, axis=0):
+def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: Axis = 0) -> list[Tensor]:
     """Split into equal sections (an int) or at the given indices (a list), as NumPy.
 
     >>> import tapegrad.numpy as tnp
@@ -664,7 +691,8 @@ def split(ary, indices_or_sections, axis=0):
     return ops.numpy_split(_tensor_arg(ary), indices_or_sections, axis)
 
 
-def array_split(ary, indices_or_sections, axis=0):
+def array_split(ary: ArrayLike, indices_or_sections: int | Sequence[int],
+                axis: Axis = 0) -> list[Tensor]:
     """As split, allowing sections of unequal size (the first ones one longer).
 
     >>> import tapegrad.numpy as tnp
@@ -674,7 +702,7 @@ def array_split(ary, indices_or_sections, axis=0):
     return ops.array_split(_tensor_arg(ary), indices_or_sections, axis)
 
 
-def hsplit(ary, indices_or_sections):
+def hsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """split along the second axis (the first for 1-D input); sections must be equal.
 
     >>> import tapegrad.numpy as tnp
@@ -684,7 +712,7 @@ def hsplit(ary, indices_or_sections):
     return ops.hsplit(_tensor_arg(ary), indices_or_sections)
 
 
-def vsplit(ary, indices_or_sections):
+def vsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """split along the first axis; sections must be equal.
 
     >>> import tapegrad.numpy as tnp
@@ -694,7 +722,7 @@ def vsplit(ary, indices_or_sections):
     return ops.vsplit(_tensor_arg(ary), indices_or_sections)
 
 
-def dsplit(ary, indices_or_sections):
+def dsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """split along the third axis; sections must be equal.
 
     >>> import tapegrad.numpy as tnp
@@ -704,7 +732,7 @@ def dsplit(ary, indices_or_sections):
     return ops.dsplit(_tensor_arg(ary), indices_or_sections)
 
 
-def where(condition, x=None, y=None):
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
     """`x` where `condition` holds, else `y` (the branch not taken gets no gradient);
     with the condition alone, the indices of its nonzero elements.
 
@@ -729,7 +757,7 @@ def _weak(v):
     return v if v.__class__ in (float, int) else asarg(v)
 
 
-def nonzero(a):
+def nonzero(a: ArrayLike) -> tuple[Tensor, ...]:
     """Indices of the nonzero elements, one int64 tensor per axis.
 
     >>> import tapegrad.numpy as tnp
@@ -740,7 +768,7 @@ def nonzero(a):
     return tuple(make(i.astype(np.int64)) for i in np.nonzero(np.asarray(_raw(asarg(a)))))
 
 
-def argwhere(a):
+def argwhere(a: ArrayLike) -> Tensor:
     """Indices of the nonzero elements, one row per element (int64, shape (N, ndim)).
 
     >>> import tapegrad.numpy as tnp
@@ -750,7 +778,7 @@ def argwhere(a):
     return make(np.argwhere(np.asarray(_raw(asarg(a)))).astype(np.int64))
 
 
-def flatnonzero(a):
+def flatnonzero(a: ArrayLike) -> Tensor:
     """Indices of the nonzero elements of the flattened input (int64).
 
     >>> import tapegrad.numpy as tnp
@@ -760,7 +788,8 @@ def flatnonzero(a):
     return make(np.flatnonzero(np.asarray(_raw(asarg(a)))).astype(np.int64))
 
 
-def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,
+         out: None = None, *, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
     """Values limited to [a_min, a_max] (min=/max= also accepted); outside the range the
     gradient is zero.
 

@@ -1,14 +1,22 @@
 """More of NumPy's functions over tensors: NumPy 2 spellings, calculus on samples
 (gradient, trapezoid), and small shape helpers, each a few tapegrad ops."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import ops
 from ._convert import asarg, floating, no_out
 from ._functions import (_axis, _raw, _tensor_arg, _with_dtype, asarray, linspace,
                          transpose)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import ArrayLike, Axis, DTypeLike
 
 
-def astype(x, dtype, /, *, copy=True):
+def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = True) -> Tensor:
     """`x` cast to `dtype` (NumPy 2's function form of ndarray.astype); float to int
     truncates towards 0, as NumPy.
 
@@ -19,7 +27,7 @@ def astype(x, dtype, /, *, copy=True):
     return ops.cast(_tensor_arg(x), np.dtype(dtype))
 
 
-def real_if_close(a, tol=100):
+def real_if_close(a: ArrayLike, tol: float = 100) -> Tensor:
     """Real input is returned as it is (complex tensors are a later issue).
 
     >>> import tapegrad.numpy as tnp
@@ -29,7 +37,7 @@ def real_if_close(a, tol=100):
     return asarray(a)
 
 
-def rollaxis(a, axis, start=0):
+def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
     """Axis `axis` moved to position `start` (NumPy's older moveaxis).
 
     >>> import tapegrad.numpy as tnp
@@ -47,7 +55,7 @@ def rollaxis(a, axis, start=0):
     return ops.transpose(a, tuple(order))
 
 
-def permute_dims(a, axes=None):
+def permute_dims(a: ArrayLike, axes: Axis = None) -> Tensor:
     """NumPy 2's name for transpose: the axes reversed, or permuted by `axes`.
 
     >>> import tapegrad.numpy as tnp
@@ -57,7 +65,7 @@ def permute_dims(a, axes=None):
     return transpose(a, axes)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: ArrayLike, /) -> Tensor:
     """The last two axes swapped (a batch of matrices transposed), as
     np.matrix_transpose and x.mT.
 
@@ -68,7 +76,7 @@ def matrix_transpose(x, /):
     return ops.swapaxes(_tensor_arg(x), -1, -2)
 
 
-def broadcast_arrays(*args):
+def broadcast_arrays(*args: Any) -> tuple[Tensor, ...]:
     """The arguments broadcast against each other (differentiable views), as a list.
 
     >>> import tapegrad.numpy as tnp
@@ -81,7 +89,7 @@ def broadcast_arrays(*args):
     return tuple(a if a.shape == shape else ops.broadcast_to(a, shape) for a in arrs)
 
 
-def ptp(a, axis=None, keepdims=False):
+def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Peak to peak: max - min over `axis`.
 
     >>> import tapegrad.numpy as tnp
@@ -92,7 +100,8 @@ def ptp(a, axis=None, keepdims=False):
     return ops.amax(a, _axis(axis), keepdims) - ops.amin(a, _axis(axis), keepdims)
 
 
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+             base: float = 10.0, dtype: DTypeLike = None, axis: Axis = 0) -> Tensor:
     """`base ** linspace(start, stop, ...)`; tensor end points differentiate.
 
     >>> import tapegrad.numpy as tnp
@@ -103,7 +112,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     return r if dtype is None else _with_dtype(r, dtype)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: Axis = -1) -> Tensor:
     """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
     `dx`); differentiable in `y` and `x`. Also trapz (NumPy's older name).
 
@@ -133,7 +142,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 trapz = trapezoid
 
 
-def gradient(f, *varargs, axis=None, edge_order=1):
+def gradient(f: ArrayLike, *varargs: Any, axis: Axis = None, edge_order: int = 1) -> Any:
     """NumPy's gradient with unit or scalar spacing: central differences inside, one-sided
     at the edges (edge_order=1). Linear in `f`, so it differentiates exactly. Several
     axes give a list, one per axis.
@@ -178,7 +187,8 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 # exists (ADAPTED); `out=` is refused as everywhere.
 
 def _nan_reduction(name):
-    def f(a, axis=None, dtype=None, out=None, keepdims=False):
+    def f(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+          keepdims: bool = False) -> Tensor:
         no_out(name, out)
         a = _with_dtype(asarg(a), dtype)
         return getattr(ops, name)(a, axis=_axis(axis), keepdims=keepdims)
@@ -188,7 +198,8 @@ def _nan_reduction(name):
 
 
 def _nan_moment(name):
-    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    def f(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+          ddof: float = 0, keepdims: bool = False) -> Tensor:
         no_out(name, out)
         a = _with_dtype(asarg(a), dtype)
         return getattr(ops, name)(a, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
@@ -197,7 +208,8 @@ def _nan_moment(name):
     return f
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | None = None, *,
+         stable: bool | None = None) -> Tensor:
     """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
     gradient goes to the element it came from.
 
@@ -214,7 +226,8 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     return ops.sort(asarg(a), axis=axis)
 
 
-def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,
+           keepdims: bool = False) -> Tensor:
     """NumPy's median (the mean of the two middle values for an even count).
 
     >>> import tapegrad.numpy as tnp
@@ -225,7 +238,8 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return ops.median(asarg(a), axis=_axis(axis), keepdims=keepdims)
 
 
-def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def nanmedian(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,
+              keepdims: bool = False) -> Tensor:
     """The median of the non-NaN values, as `np.nanmedian` (NaN where a slice is all NaN).
 
     >>> import tapegrad.numpy as tnp
@@ -237,8 +251,9 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
 
 def _quantile_like(name, scale):
-    def f(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-          keepdims=False, *, weights=None, interpolation=None):
+    def f(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: None = None,
+          overwrite_input: bool = False, method: str = "linear", keepdims: bool = False, *,
+          weights: ArrayLike | None = None, interpolation: str | None = None) -> Tensor:
         no_out(name, out)
         if weights is not None:
             raise TypeError(f"{name}: weights= is not supported")
@@ -250,7 +265,8 @@ def _quantile_like(name, scale):
     return f
 
 
-def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: Axis = None) -> Tensor:
     """NumPy's cross product (vectors along the last axis by default).
 
     >>> import tapegrad.numpy as tnp
@@ -260,7 +276,8 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return ops.cross(asarg(a), asarg(b), axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
 
 
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, copy: bool = True, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
     """NaN and infinities replaced by numbers (NumPy's argument order); the gradient is
     0 at the replaced places.
 
@@ -271,7 +288,8 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     return ops.nan_to_num(asarg(x), nan=nan, posinf=posinf, neginf=neginf)
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False,
+             indexing: str = "xy") -> tuple[Tensor, ...]:
     """Coordinate grids, NumPy's default 'xy' indexing; broadcasts, so differentiable.
 
     >>> import tapegrad.numpy as tnp

@@ -1,5 +1,7 @@
 """NumPy's products (dot, matmul, outer, einsum) and queries (shape, allclose, ...) over
 tapegrad ops, with NumPy's signatures; the rest of the adapters are in _functions.py."""
+from __future__ import annotations
+
 import builtins
 
 import numpy as np
@@ -8,11 +10,16 @@ from .._tensor import Tensor, make
 from .. import ops
 from ._convert import as_result, asarg, no_out
 from ._functions import _raw, ravel
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike, Axis
 
 
 # ------------------------------------------------------------------ products
 
-def dot(a, b, out=None):
+def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
     """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
     `b` (scalars multiply, 1-D and 2-D as matmul).
 
@@ -41,7 +48,7 @@ def _dot_nd(a, b):
     return ops.einsum(f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}", a, b)
 
 
-def matmul(x1, x2, out=None):
+def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None) -> Tensor:
     """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
     operands are vectors.
 
@@ -53,7 +60,7 @@ def matmul(x1, x2, out=None):
     return ops.matmul(asarg(x1), asarg(x2))
 
 
-def outer(a, b, out=None):
+def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
     """Outer product of the flattened inputs.
 
     >>> import tapegrad.numpy as tnp
@@ -64,7 +71,8 @@ def outer(a, b, out=None):
     return ops.outer(ravel(a), ravel(b))
 
 
-def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
+def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = False,
+           **kwargs: Any) -> Tensor:
     """Einstein summation over tensors, arrays and lists (NumPy's `optimize=` is
     accepted and ignored; `out=` is refused).
 
@@ -78,7 +86,7 @@ def einsum(subscripts, *operands, out=None, optimize=False, **kwargs):
 
 # ------------------------------------------------------------------ queries
 
-def shape(a):
+def shape(a: ArrayLike) -> tuple[int, ...]:
     """The shape of `a` (a tensor, array, list or number) as a tuple.
 
     >>> import tapegrad.numpy as tnp
@@ -88,7 +96,7 @@ def shape(a):
     return np.shape(_raw(a))
 
 
-def ndim(a):
+def ndim(a: ArrayLike) -> int:
     """The number of axes of `a`.
 
     >>> import tapegrad.numpy as tnp
@@ -98,7 +106,7 @@ def ndim(a):
     return np.ndim(_raw(a))
 
 
-def size(a, axis=None):
+def size(a: ArrayLike, axis: Axis = None) -> int:
     """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's).
 
     >>> import tapegrad.numpy as tnp
@@ -108,7 +116,8 @@ def size(a, axis=None):
     return np.size(_raw(a), axis)
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     """Whether all elements of a and b are equal within atol + rtol * |b| (a Python
     bool, on the values).
 
@@ -119,7 +128,7 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return builtins.bool(np.allclose(_raw(asarg(a)), _raw(asarg(b)), rtol, atol, equal_nan))
 
 
-def array_equal(a1, a2, equal_nan=False):
+def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> bool:
     """Whether a1 and a2 have the same shape and elements (a Python bool).
 
     >>> import tapegrad.numpy as tnp
@@ -129,7 +138,8 @@ def array_equal(a1, a2, equal_nan=False):
     return builtins.bool(np.array_equal(_raw(asarg(a1)), _raw(asarg(a2)), equal_nan))
 
 
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
     """Elementwise |a - b| <= atol + rtol * |b| (a bool tensor, no gradient).
 
     >>> import tapegrad.numpy as tnp
@@ -142,7 +152,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def constant_fn(npfn, name):
     """NumPy's `name` on the values: the result (bool or integer: a comparison, a test,
     an index) carries no gradient, so nothing is cut."""
-    def f(*args, **kwargs):
+    def f(*args: Any, **kwargs: Any) -> Tensor:
         return as_result(npfn(*[_raw(asarg(a)) for a in args],
                               **{k: _raw(v) for k, v in kwargs.items()}))
     f.__name__ = f.__qualname__ = name
@@ -153,7 +163,7 @@ def constant_fn(npfn, name):
 
 def query_fn(npfn, name):
     """NumPy's `name` on the values, returning what NumPy returns (dtypes, flags)."""
-    def f(*args, **kwargs):
+    def f(*args: Any, **kwargs: Any) -> Any:
         return npfn(*[_raw(a) for a in args], **kwargs)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"NumPy's `np.{name}`, reading tensors' values (no gradient involved)."

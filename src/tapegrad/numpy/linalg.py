@@ -9,13 +9,21 @@ axis=None, keepdims=False)`, `inv`, `solve`, `det`, `slogdet`, `cholesky`, `eigh
 >>> tnp.linalg.norm(tnp.array([3.0, 4.0]))
 tensor(5., dtype=float64)
 """
+from __future__ import annotations
+
 import numpy as _np
 
 from .. import linalg as _tg_linalg
 from ._convert import asarg as _asarg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import ArrayLike, Axis
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64)."""
     return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
 

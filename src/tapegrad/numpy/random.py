@@ -13,10 +13,16 @@ autograd draws the same values. Random draws are constants: they return plain nd
 >>> bool((a == numpy.random.randn(2)).all())
 True
 """
+from __future__ import annotations
+
 import numpy as _np
 
 from .._tensor import Tensor as _Tensor
 from .. import _state
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # NumPy's legacy seeded functions and generator classes, forwarded as they are
 NAMES = [
@@ -36,7 +42,7 @@ for _name in NAMES:
 del _g, _name
 
 
-def shuffle(x):
+def shuffle(x: Any) -> None:
     """Shuffle `x` in place along its first axis (a tensor: its values, as a change
     made under no_grad, so a graph that saved them raises at backward)."""
     if isinstance(x, _Tensor):
