@@ -10,12 +10,20 @@ and args (as autograd's, by the adjoint method).
 >>> round(k.grad.item(), 5)                   # d/dk exp(-2k) = -2 exp(-2k)
 -0.73576
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import ops as _ops
 from .._tensor import Tensor
 from ._args import f64, raw
 from ._ode import Odeint
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+    from .._typing import ArrayLike
 
 _TOL = 1.49012e-8       # SciPy's default rtol and atol
 
@@ -35,7 +43,8 @@ def _flat_rhs(func, y_shape, arg_shapes):
     return fn
 
 
-def odeint(func, y0, t, args=(), rtol=None, atol=None, **options):
+def odeint(func: Callable[..., Any], y0: ArrayLike, t: ArrayLike, args: Any = (),
+           rtol: float | None = None, atol: float | None = None, **options: Any) -> Any:
     """Integrate dy/dt = func(y, t, *args) from y(t[0]) = y0; returns y at every time in
     t, shape (len(t),) + y0.shape. Values come from SciPy's odeint (LSODA) when SciPy is
     installed, else from an adaptive RK4. `args` are numbers, arrays or tensors; the

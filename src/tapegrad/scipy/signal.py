@@ -6,14 +6,23 @@ convolves along the paired `axes`, sums over the paired `dot_axes`, and orders t
 result as A's other axes, then B's other axes, then the convolved ones (a convnet layer
 is `convolve(x, w, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode='valid')`).
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import ops as _ops
 from ..ops.special_signal import Convolve, convolve as _convolve
 from ._args import f64, raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import ArrayLike, Axis
 
 
-def convolve(in1, in2, mode="full", method="auto", *, axes=None, dot_axes=((), ())):
+def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto", *,
+             axes: Axis = None, dot_axes: Any = ((), ())) -> Tensor:
     """N-d convolution (see the module docstring for both signatures).
 
     >>> import tapegrad as tg

@@ -12,12 +12,20 @@ Differentiable in every tensor argument except the parameters a, b of gammainc,
 gammaincc and betainc, the order n of polygamma and the order v of the Bessel
 functions (these raise NotImplementedError when they require a gradient).
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import ops as _ops
 from ..ops import special as _S
 from ..ops.shape import squeeze as _squeeze
 from ._args import f64, raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._tensor import Tensor
+    from .._typing import ArrayLike, Axis
 
 
 def _unary(fn, name):
@@ -75,7 +83,7 @@ jn = _binary(_S.jv, "jn")          # integer orders: SciPy's jn is jv
 yn = _binary(_S.yv, "yn")
 
 
-def polygamma(n, x):
+def polygamma(n: ArrayLike, x: ArrayLike) -> Tensor:
     """The n-th derivative of digamma; n a whole number (an int, or an integer array of one
     value), differentiable in x.
 
@@ -96,7 +104,7 @@ def polygamma(n, x):
     raise TypeError(f"polygamma: n must be a whole number (one order for all of x), got {n!r}")
 
 
-def multigammaln(a, d):
+def multigammaln(a: ArrayLike, d: int) -> Tensor:
     """log of the multivariate gamma function of dimension d (needs a > (d - 1) / 2);
     differentiable in a.
 
@@ -107,7 +115,7 @@ def multigammaln(a, d):
     return _S.multigammaln(f64(a), d)
 
 
-def betainc(a, b, x):
+def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Tensor:
     """Regularized incomplete beta I_x(a, b); differentiable in x (a and b are
     constants).
 
@@ -118,7 +126,8 @@ def betainc(a, b, x):
     return _S.betainc(f64(a), f64(b), f64(x))
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,
+              return_sign: bool = False) -> Any:
     """log(sum(b * exp(a))) over `axis`, stable for large |a| (scipy.special.logsumexp).
     With `b`, the weights may be negative: `return_sign=True` gives (log|sum|, sign);
     otherwise a negative sum gives nan, as in SciPy.
@@ -157,7 +166,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return (out, sign) if return_sign else out
 
 
-def softmax(x, axis=None):
+def softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
     """exp(x) / sum(exp(x)) over `axis` (None: over all elements, as SciPy).
 
     >>> from tapegrad.scipy import special
@@ -170,7 +179,7 @@ def softmax(x, axis=None):
     return _ops.exp(x - _ops.logsumexp(x, axis=axis, keepdims=True))
 
 
-def log_softmax(x, axis=None):
+def log_softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
     """x - logsumexp(x) over `axis` (None: over all elements, as SciPy).
 
     >>> import tapegrad as tg

@@ -1,11 +1,19 @@
 """The beta distribution with shapes a, b on [loc, loc + scale], as scipy.stats.beta.
 The CDF is differentiable in x, loc and scale, not in a and b."""
+from __future__ import annotations
+
 from ... import ops
 from ...ops import special
 from ._common import f64, outside, raw, standardize
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, a, b, loc=0.0, scale=1.0):
+def logpdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
+           scale: ArrayLike = 1.0) -> Tensor:
     """log of the Beta(a, b) density at x on [loc, loc + scale]; -inf outside (with zero
     gradient there). Differentiable in x, a, b, loc and scale.
 
@@ -21,7 +29,8 @@ def logpdf(x, a, b, loc=0.0, scale=1.0):
     return outside(out, (rz < 0) | (rz > 1))
 
 
-def pdf(x, a, b, loc=0.0, scale=1.0):
+def pdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
+        scale: ArrayLike = 1.0) -> Tensor:
     """The Beta(a, b) density at x, exp(logpdf); 0 outside [loc, loc + scale].
 
     >>> from tapegrad.scipy.stats import beta
@@ -31,7 +40,8 @@ def pdf(x, a, b, loc=0.0, scale=1.0):
     return ops.exp(logpdf(x, a, b, loc, scale))
 
 
-def cdf(x, a, b, loc=0.0, scale=1.0):
+def cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
+        scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = betainc(a, b, z) with z clipped to [0, 1]; differentiable in x (the
     density), loc and scale.
 
@@ -46,7 +56,8 @@ def cdf(x, a, b, loc=0.0, scale=1.0):
     return special.betainc(f64(a), f64(b), ops.clip(z, 0.0, 1.0))
 
 
-def logcdf(x, a, b, loc=0.0, scale=1.0):
+def logcdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
+           scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
 
     >>> from tapegrad.scipy.stats import beta

@@ -1,11 +1,18 @@
 """The chi-squared distribution with df degrees of freedom, as scipy.stats.chi2: a gamma
 distribution with shape df/2 and scale 2."""
+from __future__ import annotations
+
 from ... import ops
 from . import gamma
 from ._common import f64
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, df, loc=0.0, scale=1.0):
+def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log of the chi-squared density with df degrees of freedom: gamma.logpdf with
     shape df/2 and scale 2 (times `scale`). Differentiable in x, df, loc and scale.
 
@@ -16,7 +23,7 @@ def logpdf(x, df, loc=0.0, scale=1.0):
     return gamma.logpdf(x, f64(df) / 2, loc, 2 * f64(scale))
 
 
-def pdf(x, df, loc=0.0, scale=1.0):
+def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The chi-squared density, exp(logpdf); 0 below loc.
 
     >>> from tapegrad.scipy.stats import chi2
@@ -26,7 +33,7 @@ def pdf(x, df, loc=0.0, scale=1.0):
     return ops.exp(logpdf(x, df, loc, scale))
 
 
-def cdf(x, df, loc=0.0, scale=1.0):
+def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = gammainc(df/2, x/2); differentiable in x, loc and scale, not df.
 
     >>> import tapegrad as tg
@@ -39,7 +46,7 @@ def cdf(x, df, loc=0.0, scale=1.0):
     return gamma.cdf(x, f64(df) / 2, loc, 2 * f64(scale))
 
 
-def logcdf(x, df, loc=0.0, scale=1.0):
+def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
 
     >>> from tapegrad.scipy.stats import chi2

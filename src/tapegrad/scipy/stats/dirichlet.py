@@ -4,14 +4,21 @@ scipy.stats.dirichlet.
 x holds the K components along its last axis (as autograd); an x whose last axis is not
 K but whose first is takes them along the first axis, as SciPy's implementation does.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ... import ops
 from ...ops import special
 from ._common import f64, raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, alpha):
+def logpdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
     """log of the Dirichlet(alpha) density at the point x of the simplex (components on
     the last axis): sum((alpha - 1) log x) + lgamma(sum alpha) - sum lgamma(alpha).
     Differentiable in x and alpha.
@@ -35,7 +42,7 @@ def logpdf(x, alpha):
     return ops.sum(special.xlogy(alpha - 1, x), axis=axis) + norm
 
 
-def pdf(x, alpha):
+def pdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
     """The Dirichlet(alpha) density, exp(logpdf); alpha all ones is uniform on the
     simplex (density (K - 1)!).
 

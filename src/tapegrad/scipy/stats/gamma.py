@@ -1,11 +1,18 @@
 """The gamma distribution with shape a, as scipy.stats.gamma (density 0 below loc).
 The CDF is differentiable in x, loc and scale, not in a."""
+from __future__ import annotations
+
 from ... import ops
 from ...ops import special
 from ._common import f64, outside, raw, standardize
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, a, loc=0.0, scale=1.0):
+def logpdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log of the Gamma(a) density at x: (a - 1) log z - z - lgamma(a) - log(scale), z =
     (x - loc) / scale; -inf below loc. Differentiable in x, a, loc and scale.
 
@@ -23,7 +30,7 @@ def logpdf(x, a, loc=0.0, scale=1.0):
     return outside(out, raw(z) < 0)
 
 
-def pdf(x, a, loc=0.0, scale=1.0):
+def pdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The Gamma(a) density, exp(logpdf); 0 below loc.
 
     >>> from tapegrad.scipy.stats import gamma
@@ -33,7 +40,7 @@ def pdf(x, a, loc=0.0, scale=1.0):
     return ops.exp(logpdf(x, a, loc, scale))
 
 
-def cdf(x, a, loc=0.0, scale=1.0):
+def cdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = gammainc(a, z); differentiable in x, loc and scale, not a.
 
     >>> from tapegrad.scipy.stats import gamma
@@ -44,7 +51,7 @@ def cdf(x, a, loc=0.0, scale=1.0):
     return special.gammainc(f64(a), ops.maximum(z, 0.0))
 
 
-def logcdf(x, a, loc=0.0, scale=1.0):
+def logcdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
 
     >>> from tapegrad.scipy.stats import gamma

@@ -4,12 +4,19 @@ points along its last axis; cov is a matrix, a vector (its diagonal) or a number
 The log density goes through the Cholesky factor of cov (tg.linalg.cholesky and
 tg.linalg.solve_triangular), so it is differentiable in x, mean and cov.
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
 
 from ... import linalg, ops
 from ._common import f64, raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -44,7 +51,8 @@ def _dim(mean, cov):
     return np.shape(raw(cov))[0] if np.ndim(raw(cov)) > 0 else 1
 
 
-def logpdf(x, mean=None, cov=1, allow_singular=False):
+def logpdf(x: ArrayLike, mean: ArrayLike | None = None, cov: ArrayLike = 1,
+           allow_singular: bool = False) -> Tensor:
     """log density of N(mean, cov) at the points x (last axis), through the Cholesky
     factor of cov; differentiable in x, mean and cov. cov may be a matrix, its diagonal
     or a number; allow_singular=True is not supported.
@@ -73,7 +81,8 @@ def logpdf(x, mean=None, cov=1, allow_singular=False):
     return -0.5 * (d * _LOG_2PI + logdet + maha)
 
 
-def pdf(x, mean=None, cov=1, allow_singular=False):
+def pdf(x: ArrayLike, mean: ArrayLike | None = None, cov: ArrayLike = 1,
+        allow_singular: bool = False) -> Tensor:
     """The N(mean, cov) density at x, exp(logpdf).
 
     >>> from tapegrad.scipy.stats import multivariate_normal as mvn
@@ -83,7 +92,7 @@ def pdf(x, mean=None, cov=1, allow_singular=False):
     return ops.exp(logpdf(x, mean, cov, allow_singular))
 
 
-def entropy(mean=None, cov=1):
+def entropy(mean: ArrayLike | None = None, cov: ArrayLike = 1) -> Tensor:
     """Differential entropy, 0.5 d (1 + log 2 pi) + 0.5 log det cov; differentiable in
     cov (mean does not enter).
 

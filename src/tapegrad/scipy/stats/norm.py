@@ -4,12 +4,19 @@
 >>> round(norm.logpdf(0.0).item(), 6)
 -0.918939
 """
+from __future__ import annotations
+
 from ... import ops
 from ...ops import special
 from ._common import HALF_LOG_2PI, f64, standardize
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, loc=0.0, scale=1.0):
+def logpdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log of the normal density at x: -z^2/2 - log(scale) - log(2 pi)/2, z = (x - loc) /
     scale. Differentiable in x, loc and scale; Python numbers compute in float64.
 
@@ -25,7 +32,7 @@ def logpdf(x, loc=0.0, scale=1.0):
     return -0.5 * (z * z) - log_scale - HALF_LOG_2PI
 
 
-def pdf(x, loc=0.0, scale=1.0):
+def pdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The normal density at x, exp(logpdf).
 
     >>> from tapegrad.scipy.stats import norm
@@ -35,7 +42,7 @@ def pdf(x, loc=0.0, scale=1.0):
     return ops.exp(logpdf(x, loc, scale))
 
 
-def cdf(x, loc=0.0, scale=1.0):
+def cdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = ndtr((x - loc) / scale); its derivative in x is the density.
 
     >>> import tapegrad as tg
@@ -48,7 +55,7 @@ def cdf(x, loc=0.0, scale=1.0):
     return special.ndtr(standardize(x, loc, scale)[0])
 
 
-def logcdf(x, loc=0.0, scale=1.0):
+def logcdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), through log_ndtr: finite far into the lower tail.
 
     >>> from tapegrad.scipy.stats import norm
@@ -58,7 +65,7 @@ def logcdf(x, loc=0.0, scale=1.0):
     return special.log_ndtr(standardize(x, loc, scale)[0])
 
 
-def sf(x, loc=0.0, scale=1.0):
+def sf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The survival function P(X > x) = 1 - cdf, computed as ndtr(-z) (accurate in the
     upper tail).
 
@@ -69,7 +76,7 @@ def sf(x, loc=0.0, scale=1.0):
     return special.ndtr(-standardize(x, loc, scale)[0])
 
 
-def logsf(x, loc=0.0, scale=1.0):
+def logsf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X > x), through log_ndtr(-z): finite far into the upper tail.
 
     >>> from tapegrad.scipy.stats import norm
@@ -79,7 +86,7 @@ def logsf(x, loc=0.0, scale=1.0):
     return special.log_ndtr(-standardize(x, loc, scale)[0])
 
 
-def ppf(q, loc=0.0, scale=1.0):
+def ppf(q: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The quantile function, loc + scale * ndtri(q) (the inverse of cdf).
 
     >>> from tapegrad.scipy.stats import norm

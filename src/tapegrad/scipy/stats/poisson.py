@@ -1,17 +1,24 @@
 """The Poisson distribution with mean mu, as scipy.stats.poisson. k is discrete: only
 mu is differentiated."""
+from __future__ import annotations
+
 import numpy as np
 
 from ... import ops
 from ...ops import special
 from ._common import f64, outside, raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
 def _k(k, loc):
     return np.asarray(raw(f64(k)) - raw(f64(loc)), dtype=np.float64)
 
 
-def logpmf(k, mu, loc=0):
+def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """log P(K = k) = k log mu - lgamma(k + 1) - mu; -inf for negative or non-integer
     k. Differentiable in mu (d/dmu = k/mu - 1).
 
@@ -29,7 +36,7 @@ def logpmf(k, mu, loc=0):
     return outside(out, (k < 0) | (k != np.floor(k)))
 
 
-def pmf(k, mu, loc=0):
+def pmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """P(K = k), exp(logpmf); 0 for negative or non-integer k.
 
     >>> from tapegrad.scipy.stats import poisson
@@ -39,7 +46,7 @@ def pmf(k, mu, loc=0):
     return ops.exp(logpmf(k, mu, loc))
 
 
-def cdf(k, mu, loc=0):
+def cdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """P(K <= k) = Q(floor(k) + 1, mu), the upper incomplete gamma; 0 below 0.
     Differentiable in mu.
 
@@ -52,7 +59,7 @@ def cdf(k, mu, loc=0):
     return outside(out, k < 0, 0.0)
 
 
-def logcdf(k, mu, loc=0):
+def logcdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """log P(K <= k), the log of cdf.
 
     >>> from tapegrad.scipy.stats import poisson

@@ -1,13 +1,20 @@
 """Student's t distribution with df degrees of freedom, as scipy.stats.t. Its CDF goes
 through betainc, so it is differentiable in x, loc and scale but not in df."""
+from __future__ import annotations
+
 import numpy as np
 
 from ... import ops
 from ...ops import special
 from ._common import LOG_PI, f64, raw, standardize
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import ArrayLike
 
 
-def logpdf(x, df, loc=0.0, scale=1.0):
+def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log of Student's t density with df degrees of freedom; differentiable in x, df,
     loc and scale.
 
@@ -21,7 +28,7 @@ def logpdf(x, df, loc=0.0, scale=1.0):
             - log_scale - (df + 1) / 2 * ops.log1p(z * z / df))
 
 
-def pdf(x, df, loc=0.0, scale=1.0):
+def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """Student's t density, exp(logpdf).
 
     >>> from tapegrad.scipy.stats import t
@@ -31,7 +38,7 @@ def pdf(x, df, loc=0.0, scale=1.0):
     return ops.exp(logpdf(x, df, loc, scale))
 
 
-def cdf(x, df, loc=0.0, scale=1.0):
+def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x), through betainc; differentiable in x (the density), loc and scale, not
     df.
 
@@ -49,7 +56,7 @@ def cdf(x, df, loc=0.0, scale=1.0):
     return ops.where(np.asarray(raw(z) < 0), half_tail, 1.0 - half_tail)
 
 
-def logcdf(x, df, loc=0.0, scale=1.0):
+def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
 
     >>> from tapegrad.scipy.stats import t
