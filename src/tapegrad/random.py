@@ -11,6 +11,8 @@ op-level `seed=` gives a draw that depends on that seed only.
 >>> bool((tg.random.normal([2]) == a).all())
 True
 """
+from __future__ import annotations
+
 import secrets
 
 import numpy as np
@@ -20,6 +22,11 @@ from ._check import _got, integer, real
 from ._dtypes import as_dtype, float32
 from ._factories import rand, randn, tensor
 from ._tensor import Tensor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from ._typing import ArrayLike, DTypeLike, ShapeLike
 
 
 def _seed(seed, fn):
@@ -40,32 +47,32 @@ class Generator:
     42
     """
 
-    def __init__(self, device="cpu"):
+    def __init__(self, device: str = "cpu") -> None:
         if str(device) != "cpu":
             raise ValueError(f"Generator: tapegrad runs on the CPU only, got device "
                              f"{device!r}")
         self.device = device
         self.manual_seed(secrets.randbits(63))
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed: int) -> Generator:
         """Reset the stream to `seed`; returns the generator (for chaining)."""
         self._initial_seed = _seed(seed, "Generator.manual_seed")
         self._numpy_generator = np.random.Generator(np.random.PCG64(self._initial_seed))
         return self
 
-    def seed(self):
+    def seed(self) -> int:
         """Reseed from the operating system's entropy; returns the new seed."""
         self.manual_seed(secrets.randbits(63))
         return self._initial_seed
 
-    def initial_seed(self):
+    def initial_seed(self) -> int:
         return self._initial_seed
 
-    def get_state(self):
+    def get_state(self) -> Any:
         """The state as a JSON-able dict."""
         return self._numpy_generator.bit_generator.state
 
-    def set_state(self, state):
+    def set_state(self, state: Any) -> Any:
         bg = np.random.PCG64()
         try:
             bg.state = state
@@ -77,14 +84,16 @@ class Generator:
 
     # tf.random.Generator's names
     @classmethod
-    def from_seed(cls, seed, alg=None):
+    def from_seed(cls, seed: int, alg: Any = None) -> Generator:
         return cls().manual_seed(seed)
 
-    def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32):
+    def normal(self, shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0,
+               dtype: DTypeLike = float32) -> Tensor:
         return _sample("normal", shape, mean, stddev, dtype, self._numpy_generator,
                        "Generator.normal")
 
-    def uniform(self, shape, minval=0, maxval=None, dtype=float32):
+    def uniform(self, shape: ShapeLike, minval: float = 0, maxval: float | None = None,
+                dtype: DTypeLike = float32) -> Tensor:
         return _uniform(shape, minval, maxval, dtype, self._numpy_generator,
                         "Generator.uniform")
 
@@ -130,7 +139,8 @@ def _op_gen(seed, fn):
     return None if seed is None else np.random.Generator(np.random.PCG64(_seed(seed, fn)))
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
+def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = float32,
+           seed: int | None = None, name: str | None = None) -> Tensor:
     """Normal samples (tf.random.normal): `shape` a list of ints, float32 by default.
 
     >>> import tapegrad as tg
@@ -140,7 +150,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     return _sample("normal", shape, mean, stddev, dtype, _op_gen(seed, "normal"), "normal")
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
+def truncated_normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0,
+                     dtype: DTypeLike = float32, seed: int | None = None,
+                     name: str | None = None) -> Tensor:
     """Normal samples redrawn until within two standard deviations of the mean."""
     gen = _op_gen(seed, "truncated_normal") or _random.generator()
     return _sample("truncated", shape, mean, stddev, dtype, gen, "truncated_normal")
@@ -165,7 +177,8 @@ def _uniform(shape, minval, maxval, dtype, gen, fn):
     return tensor((gen.random(shape) * (hi - lo) + lo).astype(dt))
 
 
-def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
+def uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
+            dtype: DTypeLike = float32, seed: int | None = None, name: str | None = None) -> Tensor:
     """Uniform samples in [minval, maxval) (tf.random.uniform; maxval defaults to 1 for
     floats and is required for ints).
 
@@ -177,7 +190,7 @@ def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
     return _uniform(shape, minval, maxval, dtype, _op_gen(seed, "uniform"), "uniform")
 
 
-def shuffle(value, seed=None, name=None):
+def shuffle(value: ArrayLike, seed: int | None = None, name: str | None = None) -> Tensor:
     """A copy of `value` with its first axis randomly permuted (tf.random.shuffle).
 
     >>> import tapegrad as tg
@@ -193,7 +206,8 @@ def shuffle(value, seed=None, name=None):
     return value[gen.permutation(value.shape[0])]
 
 
-def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+def categorical(logits: ArrayLike, num_samples: int, dtype: DTypeLike = None,
+                seed: int | None = None, name: str | None = None) -> Tensor:
     """`num_samples` class indices per row of `logits` ([batch, classes], unnormalised
     log-probabilities), drawn from softmax(logits) (tf.random.categorical); int64.
 
@@ -223,7 +237,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     return tensor(idx.astype(dt))
 
 
-def set_seed(seed):
+def set_seed(seed: int) -> None:
     """Seed the global generator (tf.random.set_seed; the same as tg.manual_seed)."""
     _random.manual_seed(seed)
 

@@ -11,6 +11,8 @@ A function with several differentiable outputs records one node whose output is 
 outputs packed into one flat array; each output is an `Unpack` slice of it. Gradients of
 unused outputs therefore arrive as zeros, as in PyTorch.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _state
@@ -20,6 +22,11 @@ from ..ops._op import LINEAR, Op, same_params
 from ..ops.elementwise import Clone
 from ..ops import cast, concatenate, reshape
 from ..ops.shape import IndexAdd, Reshape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn
 
 _local = _state.local
 
@@ -306,7 +313,7 @@ class FunctionCtx:
         self._tg_view = None        # (saved values, graph mode, node) during backward/jvp
 
     # -------------------------------------------------------------- user API
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (inputs, outputs or intermediates) for backward or jvp."""
         saved = []
         for i, t in enumerate(tensors):
@@ -321,7 +328,7 @@ class FunctionCtx:
     save_for_forward = save_for_backward
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Any, ...]:
         """The saved tensors; in backward with `create_graph` they are connected tensors."""
         view = self._tg_view
         if view is None:
@@ -355,11 +362,11 @@ class FunctionCtx:
     def saved_values(self):
         return self.saved_tensors
 
-    def mark_non_differentiable(self, *outputs):
+    def mark_non_differentiable(self, *outputs: Any) -> None:
         """Declare outputs (e.g. indices) that gradients never flow through."""
         self._tg_non_diff = self._tg_non_diff + tuple(outputs)
 
-    def set_materialize_grads(self, value: bool):
+    def set_materialize_grads(self, value: bool) -> None:
         """Accepted for PyTorch code: tapegrad always passes a zero tensor (never None) for
         an output that received no gradient, which code written for either setting
         handles."""
@@ -459,33 +466,33 @@ class Function:
 
     _tg_op = None
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._tg_op = make_op(cls.__name__)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError(f"{type(self).__name__}: custom Functions are called through the "
                         f"class, as {type(self).__name__}.apply(...)")
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the outputs from the inputs (runs without recording)."""
         raise NotImplementedError("a custom Function must define forward(ctx, *args)")
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> None:
         """Optional: fill `ctx` from the inputs and output when forward takes no ctx."""
         raise NotImplementedError
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: Any, *grads: Any) -> Any:
         """Gradients of the inputs from the gradients of the outputs."""
         raise NotImplementedError
 
     vjp = backward
 
     @staticmethod
-    def jvp(ctx, *tangents):
+    def jvp(ctx: Any, *tangents: Any) -> Any:
         """Optional: tangents of the outputs from the tangents of the inputs."""
         raise NotImplementedError
 
@@ -499,7 +506,7 @@ class Function:
                                   "@staticmethod to differentiate it in reverse mode")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward and record one node for the engine (`grad_fn` is `<Name>Backward`)."""
         if cls is Function:
             raise TypeError("Function.apply: subclass tg.autograd.Function and call "
@@ -523,12 +530,12 @@ class once_differentiable:
     Use it below `@staticmethod`, as in PyTorch.
     """
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
         self.__name__ = getattr(fn, "__name__", "backward")
         self.__doc__ = getattr(fn, "__doc__", None)
 
-    def __call__(self, ctx, *grads):
+    def __call__(self, ctx: Any, *grads: Any) -> Any:
         if _local.grad_enabled or any(isinstance(g, Tensor) and g._fw is not None
                                       for g in grads):
             raise RuntimeError(f"{getattr(self.fn, '__qualname__', self.__name__)}: this "
