@@ -41,6 +41,18 @@ for _name in NAMES:
         _g[_name] = getattr(_np.random, _name)
 del _g, _name
 
+if TYPE_CHECKING:
+    # the names the loop above forwards (a type checker does not run it)
+    from numpy.random import (seed, get_state, set_state, rand, randn, randint, random,
+                              random_sample, ranf, sample, standard_normal, normal, uniform,
+                              choice, permutation, beta, binomial, chisquare, dirichlet,
+                              exponential, gamma, geometric, gumbel, laplace, logistic, lognormal,
+                              multinomial, multivariate_normal, negative_binomial, poisson,
+                              rayleigh, standard_cauchy, standard_exponential, standard_gamma,
+                              standard_t, triangular, vonmises, wald, weibull, zipf, bytes,
+                              default_rng, RandomState, Generator, SeedSequence, PCG64, MT19937,
+                              BitGenerator)
+
 
 def shuffle(x: Any) -> None:
     """Shuffle `x` in place along its first axis (a tensor: its values, as a change
