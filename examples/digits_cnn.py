@@ -31,7 +31,8 @@ def images(x: np.ndarray) -> np.ndarray:
     return x.reshape(-1, 1, 8, 8)
 
 
-def train(data=None, epochs: int = 30, batch_size: int = 64, lr: float = 3e-3, seed: int = 0):
+def train(data: digits_mlp.Digits | None = None, epochs: int = 30, batch_size: int = 64,
+          lr: float = 3e-3, seed: int = 0) -> tuple[nn.Module, float, float]:
     """Train and return (model, test accuracy, seconds)."""
     data = data or digits_mlp.load_digits()
     tg.manual_seed(seed)
@@ -53,7 +54,7 @@ def train(data=None, epochs: int = 30, batch_size: int = 64, lr: float = 3e-3, s
     seconds = time.perf_counter() - start
     model.eval()
     with tg.no_grad():
-        pred = model(tg.tensor(images(data.x_test))).numpy().argmax(1)
+        pred: np.ndarray = model(tg.tensor(images(data.x_test))).numpy().argmax(1)
     return model, float((pred == data.y_test).mean()), seconds
 
 

@@ -9,8 +9,10 @@ with a progress bar (tqdm when installed) showing loss and accuracy.
 import contextlib
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 import tapegrad as tg
 from tapegrad import nn
@@ -30,13 +32,14 @@ class Digits:
 class TrainResult:
     model: nn.Module
     optimizer: tg.optim.Optimizer
-    scheduler: object
+    scheduler: tg.optim.lr_scheduler.LRScheduler | None
     test_accuracy: float
     seconds: float
-    history: dict = field(default_factory=dict)     # per epoch: loss, acc, test_acc
+    history: dict[str, list[float]] = field(default_factory=dict)  # per epoch: loss, acc, test_acc
 
 
-def load_digits(test_size: float = 0.2, seed: int = 0, dtype=np.float32) -> Digits:
+def load_digits(test_size: float = 0.2, seed: int = 0,
+                dtype: DTypeLike = np.float32) -> Digits:
     """The digits split into train/test (stratified), standardized with train statistics."""
     from sklearn.datasets import load_digits as sk_digits
     from sklearn.model_selection import train_test_split
@@ -62,7 +65,7 @@ def predict(model: nn.Module, x: np.ndarray) -> np.ndarray:
     was_training = model.training
     model.eval()
     with tg.no_grad():
-        out = model(tg.tensor(x)).numpy()
+        out: np.ndarray = model(tg.tensor(x)).numpy()
     model.train(was_training)
     return out
 
@@ -71,7 +74,7 @@ def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
     return float((predict(model, x).argmax(1) == y).mean())
 
 
-def one_blas_thread():
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """Limit BLAS to one thread while training small layers.
 
     For 64x128 matrices a BLAS thread pool only adds hand-off cost, and on a busy machine
@@ -83,16 +86,19 @@ def one_blas_thread():
         from threadpoolctl import threadpool_limits
     except ImportError:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
-def train(data: Digits = None, epochs: int = 20, batch_size: int = 64, lr: float = 3e-3,
+def train(data: Digits | None = None, epochs: int = 20, batch_size: int = 64, lr: float = 3e-3,
           optimizer: str = "adam", schedule: bool = True, seed: int = 0,
-          progress: bool = True, model: nn.Module = None, desc: str = "digits") -> TrainResult:
+          progress: bool = True, model: nn.Module | None = None,
+          desc: str = "digits") -> TrainResult:
     """Train (a fresh or given) model; returns it with its test accuracy and history."""
     tg.manual_seed(seed)
     data = data or load_digits(seed=seed)
     model = model or build_model()
+    opt: tg.optim.Optimizer
     if optimizer == "adam":
         opt = tg.optim.Adam(model.parameters(), lr=lr)
     elif optimizer == "sgd":
@@ -102,7 +108,7 @@ def train(data: Digits = None, epochs: int = 20, batch_size: int = 64, lr: float
     sched = tg.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs) if schedule else None
     loss_fn = nn.CrossEntropyLoss()
     order = np.random.default_rng(seed)
-    history = {"loss": [], "acc": [], "test_acc": []}
+    history: dict[str, list[float]] = {"loss": [], "acc": [], "test_acc": []}
     bar = nn.utils.progress(range(epochs), desc=desc, disable=not progress, unit="epoch")
     start = time.perf_counter()
     model.train()
@@ -112,7 +118,9 @@ def train(data: Digits = None, epochs: int = 20, batch_size: int = 64, lr: float
     return TrainResult(model, opt, sched, history["test_acc"][-1], seconds, history)
 
 
-def _epochs(bar, model, opt, sched, loss_fn, data, order, batch_size, history):
+def _epochs(bar: Any, model: nn.Module, opt: tg.optim.Optimizer,
+            sched: tg.optim.lr_scheduler.LRScheduler | None, loss_fn: nn.Module, data: Digits,
+            order: np.random.Generator, batch_size: int, history: dict[str, list[float]]) -> None:
     n = len(data.y_train)
     for _ in bar:
         perm = order.permutation(n)
@@ -137,7 +145,7 @@ def _epochs(bar, model, opt, sched, loss_fn, data, order, batch_size, history):
     bar.close()
 
 
-def main():
+def main() -> None:
     result = train()
     print(f"test accuracy {result.test_accuracy:.2%} after {len(result.history['loss'])} "
           f"epochs in {result.seconds:.1f} s")

@@ -15,6 +15,7 @@ and the report says which input, which element, and both values. Finally the lay
 compared with the autodiff of `tg.nn.LayerNorm`. Writes out/gradcheck_layer.txt.
 """
 import os
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,8 @@ class LayerNormFn(tg.autograd.Function):
     """Layer norm over the last axis with a hand-written backward (and forward-mode rule)."""
 
     @staticmethod
-    def forward(ctx, x, gamma, beta, eps=1e-5):
+    def forward(ctx: Any, x: tg.Tensor, gamma: tg.Tensor, beta: tg.Tensor,
+                eps: float = 1e-5) -> tg.Tensor:
         mean = x.mean(axis=-1, keepdims=True)
         centered = x - mean
         var = (centered * centered).mean(axis=-1, keepdims=True)
@@ -36,7 +38,7 @@ class LayerNormFn(tg.autograd.Function):
         return xhat * gamma + beta
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Any, g: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor, tg.Tensor, None]:
         x, gamma = ctx.saved_tensors
         # recomputed from the saved input, so with create_graph every step is recorded
         mean = x.mean(axis=-1, keepdims=True)
@@ -52,7 +54,9 @@ class LayerNormFn(tg.autograd.Function):
         return gx, ggamma, gbeta, None
 
     @staticmethod
-    def jvp(ctx, dx, dgamma, dbeta):
+    def jvp(ctx: Any, dx: tg.Tensor, dgamma: tg.Tensor, dbeta: tg.Tensor) -> tg.Tensor:
+        x: tg.Tensor
+        gamma: tg.Tensor
         x, gamma = ctx.saved_tensors
         mean = x.mean(axis=-1, keepdims=True)
         centered = x - mean
@@ -68,7 +72,7 @@ class BuggyLayerNormFn(LayerNormFn):
     """The same layer with a common mistake: the xhat * mean(g_xhat * xhat) term is lost."""
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Any, g: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor, tg.Tensor, None]:
         x, gamma = ctx.saved_tensors
         mean = x.mean(axis=-1, keepdims=True)
         centered = x - mean
@@ -80,15 +84,18 @@ class BuggyLayerNormFn(LayerNormFn):
         return gx, (g * xhat).sum(axis=batch_axes), g.sum(axis=batch_axes), None
 
 
-def layer_norm(x, gamma, beta):
-    return LayerNormFn.apply(x, gamma, beta)
+def layer_norm(x: tg.Tensor, gamma: tg.Tensor, beta: tg.Tensor) -> tg.Tensor:
+    out: tg.Tensor = LayerNormFn.apply(x, gamma, beta)
+    return out
 
 
-def buggy_layer_norm(x, gamma, beta):
-    return BuggyLayerNormFn.apply(x, gamma, beta)
+def buggy_layer_norm(x: tg.Tensor, gamma: tg.Tensor, beta: tg.Tensor) -> tg.Tensor:
+    out: tg.Tensor = BuggyLayerNormFn.apply(x, gamma, beta)
+    return out
 
 
-def inputs(seed=0, batch=3, features=5):
+def inputs(seed: int = 0, batch: int = 3,
+           features: int = 5) -> tuple[tg.Tensor, tg.Tensor, tg.Tensor]:
     rng = np.random.default_rng(seed)
     x = tg.tensor(rng.normal(size=(batch, features)), requires_grad=True)
     gamma = tg.tensor(rng.normal(size=features), requires_grad=True)
@@ -96,7 +103,8 @@ def inputs(seed=0, batch=3, features=5):
     return x, gamma, beta
 
 
-def compare_with_autodiff(x, gamma, beta):
+def compare_with_autodiff(x: tg.Tensor, gamma: tg.Tensor,
+                          beta: tg.Tensor) -> tuple[float, float]:
     """Largest difference from tg.nn.LayerNorm (plain autodiff) in outputs and gradients."""
     ref = tg.nn.LayerNorm(x.shape[-1], dtype="float64")
     with tg.no_grad():
@@ -111,13 +119,14 @@ def compare_with_autodiff(x, gamma, beta):
     return float(out_diff), float(grad_diff)
 
 
-def main(out_dir="out"):
+def main(out_dir: str = "out") -> dict[str, Any]:
     x, gamma, beta = inputs()
-    lines = []
+    lines: list[str] = []
     passed = tg.gradcheck(layer_norm, (x, gamma, beta), check_forward_ad=True)
     lines.append(f"gradcheck of the hand-written backward and jvp: {passed}")
     second = tg.gradgradcheck(layer_norm, (x, gamma, beta))
     lines.append(f"gradgradcheck (the backward is differentiable again): {second}")
+    caught: str | None
     try:
         tg.gradcheck(buggy_layer_norm, (x, gamma, beta))
         caught = None

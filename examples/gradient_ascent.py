@@ -13,6 +13,7 @@
 """
 import os
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -22,17 +23,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from saliency import load_digits, one_blas_thread, train_classifier  # noqa: E402
 
 
-def fit_normal(data, steps=200, lr=0.5):
+def fit_normal(data: np.ndarray, steps: int = 200,
+               lr: float = 0.5) -> tuple[float, float, list[float]]:
     """(mu, sigma) maximizing the mean log-likelihood of `data`, by gradient ascent."""
     x = tg.tensor(data)
 
-    def log_likelihood(mu, log_sigma):
+    def log_likelihood(mu: tg.Tensor, log_sigma: tg.Tensor) -> tg.Tensor:
         z = (x - mu) / tg.exp(log_sigma)
-        return (-0.5 * z * z - log_sigma - 0.5 * np.log(2 * np.pi)).mean()
+        ll: tg.Tensor = (-0.5 * z * z - log_sigma - 0.5 * np.log(2 * np.pi)).mean()
+        return ll
 
     mu, log_sigma = tg.tensor(0.0, dtype="float64"), tg.tensor(0.0, dtype="float64")
     step = tg.value_and_grad(log_likelihood, argnums=(0, 1))
-    history = []
+    history: list[float] = []
     for _ in range(steps):
         ll, (g_mu, g_ls) = step(mu, log_sigma)
         history.append(ll.item())
@@ -41,7 +44,7 @@ def fit_normal(data, steps=200, lr=0.5):
     return mu.item(), float(np.exp(log_sigma.item())), history
 
 
-def smoothness(images):
+def smoothness(images: tg.Tensor) -> tg.Tensor:
     """Total variation of 8x8 images: sum of squared differences of neighbouring pixels."""
     img = images.reshape(-1, 8, 8)
     down = img[:, 1:, :] - img[:, :-1, :]
@@ -49,7 +52,8 @@ def smoothness(images):
     return (down * down).sum() + (right * right).sum()
 
 
-def visualize_classes(model, steps=300, lr=0.1, l2=0.3, tv=0.3):
+def visualize_classes(model: tg.nn.Module, steps: int = 300, lr: float = 0.1, l2: float = 0.3,
+                      tv: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """One image per class that (locally) maximizes
     score_c(x) - l2 * |x|^2 - tv * total_variation(x), pixels kept in [0, 1]."""
     x = tg.Variable(np.zeros((10, 64), dtype=np.float32), name="images")
@@ -62,11 +66,11 @@ def visualize_classes(model, steps=300, lr=0.1, l2=0.3, tv=0.3):
         g = tape.gradient(objective, x)
         x.assign(np.clip(x.numpy() + lr * g.numpy(), 0.0, 1.0))   # ascend, stay in range
     with tg.no_grad():
-        probs = tg.softmax(model(x), axis=-1).numpy()
+        probs: np.ndarray = tg.softmax(model(x), axis=-1).numpy()
     return x.numpy().copy(), probs[classes, classes]
 
 
-def plot(images, probs, path):
+def plot(images: np.ndarray, probs: np.ndarray, path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -82,7 +86,7 @@ def plot(images, probs, path):
     plt.close(fig)
 
 
-def main(out_dir="out"):
+def main(out_dir: str = "out") -> dict[str, Any]:
     rng = np.random.default_rng(0)
     data = rng.normal(3.0, 2.0, size=500)
     mu, sigma, history = fit_normal(data)
@@ -96,15 +100,16 @@ def main(out_dir="out"):
           " ".join(f"{p:.2f}" for p in probs))
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "gradient_ascent.png")
+    image: str | None = path
     try:
         plot(images, probs, path)
         print(f"images written to {path}")
     except ImportError:
-        path = None
+        image = None
         print("matplotlib is not installed: no picture (pip install 'tapegrad[plot]')")
     return {"mu": mu, "sigma": sigma, "data_mean": float(data.mean()),
             "data_std": float(data.std()), "ll_history": history, "images": images,
-            "probs": probs, "image": path}
+            "probs": probs, "image": image}
 
 
 if __name__ == "__main__":

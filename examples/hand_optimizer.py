@@ -10,6 +10,8 @@ agreement to rounding). Plain SGD with the same base learning rate is shown for
 comparison: momentum gets much further in the same number of steps.
 """
 import os
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +27,8 @@ class MomentumSGD:
         lr = base_lr * gamma ** (epoch // step_size)
     """
 
-    def __init__(self, params, lr, momentum=0.9, nesterov=False, step_size=10, gamma=0.5):
+    def __init__(self, params: Iterable[tg.Tensor], lr: float, momentum: float = 0.9,
+                 nesterov: bool = False, step_size: int = 10, gamma: float = 0.5) -> None:
         self.params = list(params)
         self.base_lr = lr
         self.momentum = momentum
@@ -33,49 +36,51 @@ class MomentumSGD:
         self.step_size = step_size
         self.gamma = gamma
         self.epoch = 0
-        self.velocity = [None] * len(self.params)
+        self.velocity: list[tg.Tensor | None] = [None] * len(self.params)
 
     @property
-    def lr(self):
+    def lr(self) -> float:
         return self.base_lr * self.gamma ** (self.epoch // self.step_size)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         for p in self.params:
             p.grad = None
 
     @tg.no_grad()
-    def step(self):
+    def step(self) -> None:
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
             g = p.grad
-            v = g.clone() if self.velocity[i] is None else self.velocity[i] * self.momentum + g
+            prev = self.velocity[i]
+            v = g.clone() if prev is None else prev * self.momentum + g
             self.velocity[i] = v
             update = g + self.momentum * v if self.nesterov else v
             p.sub_(self.lr * update)
 
-    def end_epoch(self):
+    def end_epoch(self) -> None:
         self.epoch += 1
 
 
-def make_data(n=256, seed=0):
+def make_data(n: int = 256, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, size=(n, 1))
     y = np.sin(2 * x) + 0.05 * rng.normal(size=(n, 1))
     return x, y
 
 
-def make_model(seed=0):
+def make_model(seed: int = 0) -> nn.Module:
     tg.manual_seed(seed)
     return nn.Sequential(nn.Linear(1, 32, dtype="float64"), nn.Tanh(),
                          nn.Linear(32, 1, dtype="float64"))
 
 
-def train(model, opt, x, y, epochs, batch=32, seed=0, sched=None):
+def train(model: nn.Module, opt: Any, x: np.ndarray, y: np.ndarray, epochs: int, batch: int = 32,
+          seed: int = 0, sched: tg.optim.lr_scheduler.LRScheduler | None = None) -> list[float]:
     """Minibatch training; returns the loss after every epoch (on all data)."""
     order = np.random.default_rng(seed)
     xt, yt = tg.tensor(x), tg.tensor(y)
-    losses = []
+    losses: list[float] = []
     for _ in range(epochs):
         perm = order.permutation(len(x))
         for i in range(0, len(x), batch):
@@ -93,7 +98,9 @@ def train(model, opt, x, y, epochs, batch=32, seed=0, sched=None):
     return losses
 
 
-def compare(nesterov=False, epochs=30, lr=0.05, momentum=0.9, step_size=10, gamma=0.5):
+def compare(nesterov: bool = False, epochs: int = 30, lr: float = 0.05, momentum: float = 0.9,
+            step_size: int = 10, gamma: float = 0.5
+            ) -> tuple[list[float], list[float], float, tuple[float, float]]:
     """Hand-written vs library optimizer from the same start: losses and parameters."""
     x, y = make_data()
     ours, theirs = make_model(), make_model()
@@ -108,7 +115,7 @@ def compare(nesterov=False, epochs=30, lr=0.05, momentum=0.9, step_size=10, gamm
     return hand_losses, lib_losses, diff, (hand.lr, sched.get_last_lr()[0])
 
 
-def plot(curves, path):
+def plot(curves: list[tuple[str, list[float], str]], path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -125,7 +132,7 @@ def plot(curves, path):
     plt.close(fig)
 
 
-def main(out_dir="out", epochs=30):
+def main(out_dir: str = "out", epochs: int = 30) -> dict[str, Any]:
     hand, lib, diff, lrs = compare(epochs=epochs)
     hand_n, lib_n, diff_n, _ = compare(nesterov=True, epochs=epochs)
     x, y = make_data()
@@ -140,6 +147,7 @@ def main(out_dir="out", epochs=30):
     print(f"no momentum:   {plain_losses[-1]:.5f}")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "hand_optimizer.png")
+    image: str | None = path
     try:
         plot([("hand-written, momentum 0.9", hand, "-"),
               ("tg.optim.SGD + StepLR", lib, "--"),
@@ -148,11 +156,11 @@ def main(out_dir="out", epochs=30):
               ("no momentum", plain_losses, ":")], path)
         print(f"loss curves written to {path}")
     except ImportError:
-        path = None
+        image = None
         print("matplotlib is not installed: no picture (pip install 'tapegrad[plot]')")
     return {"hand": hand, "lib": lib, "param_diff": diff, "lrs": lrs, "nesterov_hand": hand_n,
             "nesterov_lib": lib_n, "nesterov_diff": diff_n, "plain": plain_losses,
-            "image": path}
+            "image": image}
 
 
 if __name__ == "__main__":

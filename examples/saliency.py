@@ -11,6 +11,7 @@ ranks highest lowers the class score much more than removing as many random ink 
 """
 import contextlib
 import os
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ import tapegrad as tg
 from tapegrad import nn
 
 
-def load_digits(seed=0):
+def load_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train/test split of the digits, pixels scaled to [0, 1]."""
     from sklearn.datasets import load_digits as sk_digits
     x, y = sk_digits(return_X_y=True)
@@ -29,17 +30,19 @@ def load_digits(seed=0):
     return x[tr], y[tr].astype(np.int64), x[te], y[te].astype(np.int64)
 
 
-def one_blas_thread():
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """Run small matmuls on one BLAS thread: on a busy machine a BLAS thread pool makes
     64-wide matmuls orders of magnitude slower. (threadpoolctl comes with scikit-learn.)"""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
-def train_classifier(x, y, steps=150, seed=0):
+def train_classifier(x: np.ndarray, y: np.ndarray, steps: int = 150,
+                     seed: int = 0) -> nn.Module:
     """A 64-64-10 MLP trained full-batch with Adam."""
     tg.manual_seed(seed)
     model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
@@ -55,27 +58,31 @@ def train_classifier(x, y, steps=150, seed=0):
     return model
 
 
-def accuracy(model, x, y):
+def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
     with tg.no_grad():
         return float((model(tg.tensor(x)).numpy().argmax(1) == y).mean())
 
 
-def saliency(model, images):
+def saliency(model: nn.Module, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """d(score of the predicted class)/d(pixels) for every image, in one backward."""
     x = tg.tensor(images, requires_grad=True)
     scores = model(x)
-    pred = scores.numpy().argmax(1)
+    pred: np.ndarray = scores.numpy().argmax(1)
     # the sum couples nothing: image i's score depends on image i's pixels only
     scores[np.arange(len(pred)), pred].sum().backward()
+    assert x.grad is not None
     return x.grad.numpy(), pred
 
 
-def class_score(model, images, classes):
+def class_score(model: nn.Module, images: np.ndarray, classes: np.ndarray) -> np.ndarray:
     with tg.no_grad():
-        return model(tg.tensor(images)).numpy()[np.arange(len(classes)), classes]
+        scores: np.ndarray = model(tg.tensor(images)).numpy()
+        picked: np.ndarray = scores[np.arange(len(classes)), classes]
+        return picked
 
 
-def deletion_check(model, images, grads, pred, k=8, seed=0):
+def deletion_check(model: nn.Module, images: np.ndarray, grads: np.ndarray, pred: np.ndarray,
+                   k: int = 8, seed: int = 0) -> tuple[float, float]:
     """Mean drop of the class score when the top-k pixels (by gradient x input) are set
     to 0, and when k random ink pixels are."""
     rng = np.random.default_rng(seed)
@@ -91,7 +98,7 @@ def deletion_check(model, images, grads, pred, k=8, seed=0):
             float(np.mean(base - class_score(model, rand, pred))))
 
 
-def plot(images, maps, pred, path):
+def plot(images: np.ndarray, maps: np.ndarray, pred: np.ndarray, path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -116,7 +123,7 @@ def plot(images, maps, pred, path):
     plt.close(fig)
 
 
-def main(out_dir="out", n_show=8):
+def main(out_dir: str = "out", n_show: int = 8) -> dict[str, Any]:
     x_tr, y_tr, x_te, y_te = load_digits()
     model = train_classifier(x_tr, y_tr)
     with one_blas_thread():
@@ -131,14 +138,15 @@ def main(out_dir="out", n_show=8):
           f"8 random ink pixels removed: {drop_random:.2f}")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "saliency.png")
+    image: str | None = path
     try:
         plot(x_te[:n_show], grads[:n_show], pred[:n_show], path)
         print(f"saliency maps written to {path}")
     except ImportError:
-        path = None
+        image = None
         print("matplotlib is not installed: no picture (pip install 'tapegrad[plot]')")
     return {"accuracy": acc, "saliency": grads, "pred": pred, "drop_salient": drop_salient,
-            "drop_random": drop_random, "image": path, "model": model, "x_test": x_te}
+            "drop_random": drop_random, "image": image, "model": model, "x_test": x_te}
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class Tour:
     quick: bool = False
     out: Path = Path("out")
     progress: bool = True
-    results: dict = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
 
     def epochs(self, full: int, quick: int) -> int:
         return quick if self.quick else full
@@ -42,28 +43,30 @@ class Tour:
         self.out.mkdir(parents=True, exist_ok=True)
         return self.out / name
 
-    def digits(self):
+    def digits(self) -> digits_mlp.Digits | None:
         """The digits data, loaded once (None when scikit-learn is missing)."""
         if "digits_data" not in self.results:
             try:
                 self.results["digits_data"] = digits_mlp.load_digits()
             except ImportError:
                 self.results["digits_data"] = None
-        return self.results["digits_data"]
+        data: digits_mlp.Digits | None = self.results["digits_data"]
+        return data
 
 
-def _needs_sklearn():
+def _needs_sklearn() -> None:
     print("  skipped: this section needs scikit-learn (pip install scikit-learn)")
 
 
 # ------------------------------------------------------------------ sections
 
-def derivatives(tour: Tour):
+def derivatives(tour: Tour) -> None:
     """The tutorial derivatives, in PyTorch style and TensorFlow style (one engine)."""
     # PyTorch: requires_grad, backward(), .grad
     x = tg.tensor(3.0, requires_grad=True)
     y = x ** 2
     y.backward()
+    assert x.grad is not None
     print(f"  PyTorch style: y = x**2 at x = 3 -> dy/dx = {x.grad.item():g}")
     # TensorFlow: a tape records while open; watch makes a constant differentiable
     c = tg.constant(3.0)
@@ -98,7 +101,7 @@ def derivatives(tour: Tour):
     tour.results["derivatives"] = (x.grad.item(), d2y.item())
 
 
-def forward_mode(tour: Tour):
+def forward_mode(tour: Tour) -> None:
     """Forward mode with dual numbers: jvp, a forward-mode Jacobian, and a Hessian."""
     f = lambda v: tg.stack([v[0] * v[1], tg.sin(v[0]), v[1] ** 2])      # noqa: E731
     x = tg.tensor([1.0, 2.0])
@@ -115,7 +118,7 @@ def forward_mode(tour: Tour):
     tour.results["jacobian"] = jac
 
 
-def gradcheck(tour: Tour):
+def gradcheck(tour: Tour) -> None:
     """gradcheck: analytic derivatives against central finite differences (float64)."""
     rng = np.random.default_rng(0)
     w = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
@@ -127,12 +130,12 @@ def gradcheck(tour: Tour):
     tour.results["gradcheck"] = first and second
 
 
-def linear_regression(tour: Tour):
+def linear_regression(tour: Tour) -> None:
     """Linear regression by gradient descent: learn y = 2x + 1 (PyTorch style)."""
     rng = np.random.default_rng(0)
     x = np.linspace(-1, 1, 100, dtype=np.float32)[:, None]
     y = (2 * x + 1 + rng.normal(0, 0.1, x.shape)).astype(np.float32)
-    x, y = tg.tensor(x), tg.tensor(y)
+    xt, yt = tg.tensor(x), tg.tensor(y)
     tg.manual_seed(0)
     model = nn.Linear(1, 1)
     opt = tg.optim.SGD(model.parameters(), lr=0.01)
@@ -141,7 +144,7 @@ def linear_regression(tour: Tour):
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(model(xt), yt)
         loss.backward()
         opt.step()
         if epoch % 100 == 0:
@@ -152,7 +155,7 @@ def linear_regression(tour: Tour):
     tour.results["linear"] = (model.weight.item(), model.bias.item())
 
 
-def logistic_regression(tour: Tour):
+def logistic_regression(tour: Tour) -> None:
     """Logistic regression on the breast-cancer data (TF style: Variables, a tape and
     apply_gradients)."""
     try:
@@ -187,7 +190,7 @@ def logistic_regression(tour: Tour):
     tour.results["logistic_accuracy"] = acc
 
 
-def digits(tour: Tour):
+def digits(tour: Tour) -> None:
     """An MLP on handwritten digits (scikit-learn's bundled 8x8 images), with Adam, a
     cosine schedule, dropout and a progress bar."""
     data = tour.digits()
@@ -204,7 +207,7 @@ def digits(tour: Tour):
     tour.results["digits"] = result
 
 
-def digits_cnn_section(tour: Tour):
+def digits_cnn_section(tour: Tour) -> None:
     """A convolutional network on the same digits as 1x8x8 images (Conv2d, MaxPool2d,
     a DataLoader, Adam with a cosine schedule)."""
     data = tour.digits()
@@ -219,12 +222,12 @@ def digits_cnn_section(tour: Tour):
 digits_cnn_section.__name__ = "digits_cnn"
 
 
-def numpy_program(tour: Tour):
+def numpy_program(tour: Tour) -> None:
     """A NumPy program differentiated as it is: `import tapegrad.numpy as np` in place of
     NumPy, checked against finite differences."""
     import tapegrad.numpy as tnp
 
-    def heat(np, u, steps=50, alpha=0.2):
+    def heat(np: Any, u: Any, steps: int = 50, alpha: float = 0.2) -> Any:
         # plain NumPy code: an explicit 2-D heat equation on a periodic grid
         for _ in range(steps):
             lap = (np.roll(u, 1, axis=0) + np.roll(u, -1, axis=0)
@@ -244,13 +247,13 @@ def numpy_program(tour: Tour):
     tour.results["numpy_program"] = (float(g[3, 5]), float(fd))
 
 
-def learning_rates(tour: Tour):
+def learning_rates(tour: Tour) -> None:
     """Loss curves of the digits MLP under plain SGD for learning rates 0.001, 0.01 and
     0.1, saved as a PNG."""
     data = tour.digits()
     if data is None:
         return _needs_sklearn()
-    curves = {}
+    curves: dict[float, list[float]] = {}
     for lr in (0.001, 0.01, 0.1):
         result = digits_mlp.train(data, epochs=tour.epochs(10, 2), lr=lr, optimizer="sgd",
                                   schedule=False, progress=tour.progress,
@@ -282,7 +285,7 @@ def learning_rates(tour: Tour):
     tour.results["lr_plot"] = path
 
 
-def checkpoint(tour: Tour):
+def checkpoint(tour: Tour) -> None:
     """Save the trained digits model (with optimizer, schedule and random state) to one
     safetensors file, reload it into a fresh model and compare predictions."""
     data = tour.digits()
@@ -292,6 +295,7 @@ def checkpoint(tour: Tour):
     if result is None:
         result = digits_mlp.train(data, epochs=tour.epochs(5, 2), progress=tour.progress)
     path = tour.output("digits_mlp.safetensors")
+    assert result.scheduler is not None
     tg.save({"model": result.model.state_dict(), "optimizer": result.optimizer.state_dict(),
              "scheduler": result.scheduler.state_dict(), "rng": tg.get_rng_state(),
              "meta": {"test_accuracy": result.test_accuracy,
@@ -315,7 +319,7 @@ SECTIONS = [derivatives, forward_mode, gradcheck, numpy_program, linear_regressi
             logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint]
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (for tests)")
     parser.add_argument("--out", default="out", help="folder for plots and checkpoints")
@@ -325,7 +329,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for fn in SECTIONS:
-            print(f"{fn.__name__:22s} {fn.__doc__.split(chr(10))[0]}")
+            print(f"{fn.__name__:22s} {(fn.__doc__ or '').split(chr(10))[0]}")
         return 0
     chosen = SECTIONS
     if args.only:
@@ -340,7 +344,7 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     with digits_mlp.one_blas_thread():
         for i, section in enumerate(chosen, 1):
-            title = " ".join(section.__doc__.split())
+            title = " ".join((section.__doc__ or "").split())
             print(f"\n== {i}. {title}")
             t0 = time.perf_counter()
             section(tour)

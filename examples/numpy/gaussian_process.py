@@ -6,6 +6,8 @@ sine, under a squared-exponential kernel, is a multivariate normal log density; 
 exact gradient in the four parameters (mean, log amplitude, log length scale, log
 noise) drives SciPy's BFGS.
 """
+from typing import Any
+
 from scipy.optimize import minimize
 
 import numpy as onp
@@ -14,20 +16,20 @@ from tapegrad import value_and_grad
 import tapegrad.scipy.stats.multivariate_normal as mvn
 
 
-def kernel(params, x, xp):
+def kernel(params: Any, x: Any, xp: Any) -> Any:
     amplitude, length = np.exp(params[1]), np.exp(params[2])
     diffs = (x[:, None] - xp[None, :]) / length
     return amplitude * np.exp(-0.5 * diffs ** 2)
 
 
-def log_marginal_likelihood(params, x, y):
+def log_marginal_likelihood(params: Any, x: Any, y: Any) -> Any:
     noise = np.exp(params[3]) + 1e-6
     cov = kernel(params, x, x) + noise * np.eye(len(x))
     prior_mean = params[0] * np.ones(len(x))
     return mvn.logpdf(y, prior_mean, cov)
 
 
-def predict(params, x, y, xstar):
+def predict(params: Any, x: Any, y: Any, xstar: Any) -> tuple[Any, Any]:
     """The posterior mean and variance at xstar."""
     noise = np.exp(params[3]) + 1e-6
     k_ff = kernel(params, x, x) + noise * np.eye(len(x))
@@ -38,18 +40,18 @@ def predict(params, x, y, xstar):
     return mean, var
 
 
-def main():
+def main() -> dict[str, Any]:
     rng = onp.random.default_rng(0)
     x = onp.sort(rng.uniform(-3.0, 3.0, size=20))
     y = onp.sin(x) + 0.1 * rng.standard_normal(20)
 
-    def objective(params):
+    def objective(params: Any) -> Any:
         return -log_marginal_likelihood(params, x, y)
 
     start = onp.array([0.0, 0.0, 0.0, -2.0])
     f0, g0 = value_and_grad(objective)(start)
 
-    def fun(params):
+    def fun(params: Any) -> tuple[float, Any]:
         value, grad = value_and_grad(objective)(params)
         return float(value), onp.asarray(grad, dtype=float)
 

@@ -5,6 +5,8 @@ one-layer network whose weights are odeint's extra arguments, and the gradient o
 trajectory error flows through the solver by the adjoint method. A few plain gradient
 steps pull the network's spiral towards the target spiral.
 """
+from typing import Any
+
 import numpy as onp
 from scipy.integrate import odeint as reference_odeint
 
@@ -17,11 +19,11 @@ T = onp.linspace(0.0, 1.5, 12)
 Y0 = onp.array([2.0, 0.0])
 
 
-def true_dynamics(y, t):
+def true_dynamics(y: Any, t: Any) -> Any:
     return onp.dot(TRUE_A, y)
 
 
-def net_dynamics(y, t, params):
+def net_dynamics(y: Any, t: Any, params: Any) -> Any:
     W = np.reshape(params[:4], (2, 2))
     b = params[4:6]
     return np.dot(W, np.tanh(y)) + b
@@ -30,14 +32,14 @@ def net_dynamics(y, t, params):
 TARGET = reference_odeint(true_dynamics, Y0, T)     # the trajectory to fit
 
 
-def loss(params):
+def loss(params: Any) -> Any:
     predicted = odeint(net_dynamics, Y0, T, (params,))
     return np.mean((predicted - TARGET) ** 2)
 
 
-def main(steps=4, lr=0.05):
+def main(steps: int = 4, lr: float = 0.05) -> dict[str, Any]:
     params = onp.array([0.0, 1.0, -1.0, 0.0, 0.0, 0.0])
-    losses = []
+    losses: list[float] = []
     for _ in range(steps):
         value, grad = value_and_grad(loss)(params)
         losses.append(float(value))

@@ -3,17 +3,19 @@
 A port of HIPS autograd's `examples/rosenbrock.py`; only the imports differ from its
 autograd version. SciPy computes with the gradient tensor as with an array.
 """
+from typing import Any
+
 from scipy.optimize import minimize
 
 import tapegrad.numpy as np
 from tapegrad import grad
 
 
-def rosenbrock(x):
+def rosenbrock(x: Any) -> Any:
     return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
 
 
-def main():
+def main() -> dict[str, Any]:
     start = np.array([-2.0, 1.0])
     result = minimize(rosenbrock, start, jac=grad(rosenbrock), method="BFGS")
     return {"x": result.x, "fun": result.fun, "nit": result.nit,

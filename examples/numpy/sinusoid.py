@@ -3,11 +3,13 @@
 A port of HIPS autograd's `examples/sinusoid.py`; only the imports differ from its
 autograd version. The derivatives of the series program agree with cos, -sin, -cos.
 """
+from typing import Any
+
 import tapegrad.numpy as np
 from tapegrad import grad
 
 
-def taylor_sine(x):
+def taylor_sine(x: Any) -> Any:
     # sum of (-1)^k x^(2k+1) / (2k+1)!, until the terms stop mattering
     ans = currterm = x
     i = 0
@@ -18,7 +20,7 @@ def taylor_sine(x):
     return ans
 
 
-def main():
+def main() -> dict[str, Any]:
     xs = np.linspace(-3.0, 3.0, 7)
     d1, d2 = grad(taylor_sine), grad(grad(taylor_sine))
     d3 = grad(grad(grad(taylor_sine)))

@@ -27,8 +27,9 @@ DTypeLike: TypeAlias = "npt.DTypeLike | None"
 ShapeLike: TypeAlias = Union[int, Sequence[int]]
 # the axes of a reduction: None (all), one axis or several
 Axis: TypeAlias = Union[int, Sequence[int], None]
-# what an optimizer takes: tensors, or parameter groups ({"params": [...], "lr": ...})
-ParamsLike: TypeAlias = Union[Iterable["Tensor"], Iterable[dict[str, Any]]]
+# what an optimizer takes: tensors, parameter groups ({"params": [...], "lr": ...}), or
+# None (TensorFlow style: the variables arrive with apply_gradients)
+ParamsLike: TypeAlias = Union[Iterable["Tensor"], Iterable[dict[str, Any]], None]
 # a random seed or generator, as NumPy takes it
 SeedLike: TypeAlias = Union[int, np.random.Generator, None]
 
