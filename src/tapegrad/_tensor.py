@@ -38,6 +38,10 @@ class Tensor(TensorMethods, OpMethods):
 
     __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000
+    _data: np.ndarray
+    _rg: bool
+    _grad: Tensor | None
+    grad_fn: Any
 
     def __init__(self, data: ArrayLike, dtype: DTypeLike = None,
                  requires_grad: bool = False) -> None:
@@ -534,13 +538,15 @@ class Tensor(TensorMethods, OpMethods):
             return ops.clone(self) if copy else self
         return ops.cast(self, dtype)
 
-    def any(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+    def any(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *,
+            dim: int | tuple[int, ...] | None = None,
             keepdim: bool | None = None) -> Tensor:
         """Whether any element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.any(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))
 
-    def all(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+    def all(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *,
+            dim: int | tuple[int, ...] | None = None,
             keepdim: bool | None = None) -> Tensor:
         """Whether every element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
+
+    from typing_extensions import Self
+
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike
 
@@ -27,7 +30,7 @@ tnp: Any = None
 make: Any = None
 # NumPy function or ufunc -> tapegrad.numpy's (None: lacking), filled as they are met;
 # _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
-_NUMPY_IMPLS = {}
+_NUMPY_IMPLS: dict[Any, Any] = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
@@ -35,6 +38,14 @@ class TensorMethods:
     """Tensor's base: methods only (no slots of its own, so no instance dict)."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # what Tensor, the one class deriving from these methods, provides
+        _data: np.ndarray
+        _rg: bool
+        grad_fn: Any
+
+        def _bump_version(self) -> None: ...
 
     # ---------------------------------------------------------------- in place
     def _check_inplace(self, what):
@@ -44,7 +55,7 @@ class TensorMethods:
                 "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
 
 
-    def copy_(self, src: ArrayLike) -> Tensor:
+    def copy_(self, src: ArrayLike) -> Self:
         self._check_inplace("copy_")
         self._write_all(src, "copy_")
         return self
@@ -59,14 +70,14 @@ class TensorMethods:
                 raise
             raise type(e)(who + msg[len("setitem"):]) from None
 
-    def zero_(self) -> Tensor:
+    def zero_(self) -> Self:
         self._check_inplace("zero_")
         with _state.no_grad():
             self._data[...] = 0
         self._bump_version()
         return self
 
-    def fill_(self, value: ArrayLike) -> Tensor:
+    def fill_(self, value: ArrayLike) -> Self:
         self._check_inplace("fill_")
         self._write_all(value, "fill_")
         return self
@@ -110,45 +121,45 @@ class TensorMethods:
         self._bump_version()
         return True
 
-    def add_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Self:
         if self._plain_update(np.add, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Self:
         if self._plain_update(np.subtract, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other: ArrayLike) -> Tensor:
+    def mul_(self, other: ArrayLike) -> Self:
         if self._plain_update(np.multiply, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src * other)
 
-    def div_(self, other: ArrayLike) -> Tensor:
+    def div_(self, other: ArrayLike) -> Self:
         if self._plain_update(np.true_divide, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src / other)
 
-    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Self:
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
     # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
-    def __iadd__(self, o: ArrayLike) -> Tensor:
+    def __iadd__(self, o: ArrayLike) -> Self:
         return self.add_(o)
 
-    def __isub__(self, o: ArrayLike) -> Tensor:
+    def __isub__(self, o: ArrayLike) -> Self:
         return self.sub_(o)
 
-    def __imul__(self, o: ArrayLike) -> Tensor:
+    def __imul__(self, o: ArrayLike) -> Self:
         return self.mul_(o)
 
-    def __itruediv__(self, o: ArrayLike) -> Tensor:
+    def __itruediv__(self, o: ArrayLike) -> Self:
         return self.div_(o)
 
     # ------------------------------------------------- NumPy's protocols
@@ -293,14 +304,14 @@ class TensorMethods:
         """A copy (NumPy's copy; PyTorch: clone), differentiable."""
         return ops.clone(self)
 
-    def conj(self) -> Tensor:
+    def conj(self) -> Self:
         """The complex conjugate: a real tensor is its own."""
         return self if self._data.dtype.kind != "c" else self._complex_part("conj")
 
     conjugate = conj
 
     @property
-    def real(self) -> Tensor:
+    def real(self) -> Self:
         """The real part: a real tensor itself."""
         return self if self._data.dtype.kind != "c" else self._complex_part("real")
 
@@ -356,10 +367,10 @@ class TensorMethods:
     def bool(self) -> Tensor:
         return self._cast_to(_BOOL)
 
-    def cpu(self) -> Tensor:
+    def cpu(self) -> Self:
         return self
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self) -> Self:
         return self
 
     def type_as(self, other: Tensor) -> Tensor:
@@ -374,7 +385,10 @@ class _SizeProxy(int):
     """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,
     `np.zeros(t.size)`); called, PyTorch's `t.size()` (the shape) and `t.size(dim)`."""
 
-    def __new__(cls: type[_SizeProxy], arr: np.ndarray) -> _SizeProxy:
+    if TYPE_CHECKING:
+        _shape: tuple[int, ...]
+
+    def __new__(cls, arr: np.ndarray) -> _SizeProxy:
         obj = super().__new__(cls, arr.size)
         obj._shape = arr.shape
         return obj
@@ -461,7 +475,7 @@ def _needs_grad_arg(args, kwargs):
 
 
 _MISSING = object()
-_NAMESPACES = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft"}
+_NAMESPACES: dict[Any, str] = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft"}
 # ufunc methods as tapegrad.numpy functions: ufunc name -> (function name, default axis)
 _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "amax", "minimum": "amin",
            "logical_and": "all", "logical_or": "any"}

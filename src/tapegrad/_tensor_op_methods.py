@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
+
+    import numpy as np
+    from typing_extensions import Self
+
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
@@ -21,6 +25,16 @@ class OpMethods:
     """Methods only (no slots of its own, so no instance dict)."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # what Tensor (and TensorMethods) provide to these methods
+        _data: np.ndarray
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+        @property
+        def ndim(self) -> int: ...
+        def _reduce_input(self, who: str, dtype: Any = None, out: Any = None) -> Tensor: ...
 
     # scans, sorting and order statistics: PyTorch's spellings, NumPy's keywords accepted
     def cumsum(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
@@ -469,7 +483,7 @@ class OpMethods:
     def bmm(self, mat2: ArrayLike) -> Tensor:
         return ops.bmm(self, mat2)
 
-    def t(self) -> Tensor:
+    def t(self) -> Self:
         """The transpose of a matrix; 0-d and 1-d tensors come back as they are (PyTorch)."""
         if self._data.ndim > 2:
             raise ValueError(f"t: expects a tensor with at most 2 dimensions, got shape "
