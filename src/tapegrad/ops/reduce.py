@@ -356,7 +356,7 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
-def max(x: ArrayLike, dim: Axis = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+def max(x: ArrayLike, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
         keepdims: bool = False) -> Any:
     """The largest element, as PyTorch and NumPy spell it.
 
@@ -373,7 +373,7 @@ def max(x: ArrayLike, dim: Axis = _NO_DIM, keepdim: bool = False, *, axis: Axis 
     return _max_min(x, dim, keepdim, axis, keepdims, "max")
 
 
-def min(x: ArrayLike, dim: Axis = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
+def min(x: ArrayLike, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
         keepdims: bool = False) -> Any:
     """The smallest element; `(values, indices)` given a dimension, as `max` (and
     torch.min); with a tensor second argument, the elementwise minimum.

@@ -80,8 +80,8 @@ def _back_to_0d(x, values, ind):
     return values, ind
 
 
-def sort(x: ArrayLike, dim: Axis = _UNSET, descending: bool = False, stable: bool = False, *,
-         axis: Axis = _UNSET, kind: str | None = None) -> tuple[Tensor, Tensor]:
+def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool = False, *,
+         axis: Any = _UNSET, kind: str | None = None) -> tuple[Tensor, Tensor]:
     """Sorted along a dimension, as PyTorch or NumPy spell it.
 
     PyTorch (`tg.sort(x)`, `tg.sort(x, 1)`, `dim=`, `descending=`, `stable=`): a
@@ -269,7 +269,7 @@ def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> tup
 
 # ------------------------------------------------------------------ median, quantile
 
-def median(x: ArrayLike, dim: Axis = _UNSET, keepdim: bool = False, *, axis: Axis = _UNSET,
+def median(x: ArrayLike, dim: Any = _UNSET, keepdim: bool = False, *, axis: Any = _UNSET,
            keepdims: bool = False) -> Any:
     """The median, as PyTorch or NumPy define it.
 
@@ -287,7 +287,7 @@ def median(x: ArrayLike, dim: Axis = _UNSET, keepdim: bool = False, *, axis: Axi
     return _median(x, dim, keepdim, axis, keepdims, "median", False)
 
 
-def nanmedian(x: ArrayLike, dim: Axis = _UNSET, keepdim: bool = False, *, axis: Axis = _UNSET,
+def nanmedian(x: ArrayLike, dim: Any = _UNSET, keepdim: bool = False, *, axis: Any = _UNSET,
               keepdims: bool = False) -> Any:
     """The median of the non-NaN elements, by `median`'s rule: PyTorch's lower median
     (`torch.nanmedian`) given a dimension or nothing, NumPy's `np.nanmedian` with `axis=`.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
+    from .optimizer import Optimizer
 
 
 def _per_group(optimizer, value, name, fn):

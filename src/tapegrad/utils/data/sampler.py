@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from typing import Any
     from ..._typing import ArrayLike
+    from .dataset import Dataset
 
 
 class Sampler:
