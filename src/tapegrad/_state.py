@@ -66,7 +66,7 @@ level_ids = itertools.count(1)
 # every nn.Module, and a count bumped by train()/eval() (and assigning `training`):
 # tg.function checks the modes its trace saw when the count moved (Dropout and BatchNorm
 # read them in Python, so a replay must not outlive a mode change)
-modules = weakref.WeakSet()
+modules: weakref.WeakSet[Any] = weakref.WeakSet()
 module_modes = [0]
 
 

@@ -191,12 +191,12 @@ class GradientTape:
                 raise TypeError(f"GradientTape: {arg} must be True or False, got {what(v)}")
         self.persistent = bool(persistent)
         self.watch_accessed_variables = bool(watch_accessed_variables)
-        self._ranges = []             # lo, hi, ...: nodes with lo < seq <= hi were recorded
+        self._ranges: list[Any] = []  # lo, hi, ...: nodes with lo < seq <= hi were recorded
         self._since = None            # the lo of the range being recorded, or None
         self._log_at = 0              # where this tape's unread part of _local.tape_log starts
-        self._extra = set()           # nodes of watched non-leaf tensors
-        self._watched = {}            # id -> tensor, in watch order
-        self._raised = []             # tensors whose requires_grad we turned on
+        self._extra: set[Any] = set()  # nodes of watched non-leaf tensors
+        self._watched: dict[Any, Any] = {}            # id -> tensor, in watch order
+        self._raised: list[Any] = []             # tensors whose requires_grad we turned on
         self._recording = False
         self._active = False
         self._used = False

@@ -296,7 +296,7 @@ class Module:
         mod = self
         if not target:
             return mod
-        walked = []
+        walked: list[Any] = []
         for part in target.split("."):
             child = mod._modules.get(part)
             if child is None:
@@ -418,7 +418,7 @@ class Module:
                 errors.append("Missing key(s) in state_dict: "
                               + ", ".join(f'"{k}"' for k in missing) + ".")
         writes = []
-        first = {}                  # a tensor shared under several keys gets one value
+        first: dict[Any, Any] = {}  # a tensor shared under several keys gets one value
         for k, dst in own.items():
             if k not in state_dict:
                 continue
@@ -468,7 +468,7 @@ class Module:
             m = stack.pop()
             order.append(m)
             stack.extend(c for c in m._modules.values() if c is not None)
-        text = {}
+        text: dict[Any, Any] = {}
         for m in reversed(order):
             lines = []
             extra = m.extra_repr()

@@ -514,7 +514,7 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
         raise ValueError(f"roll: {sname} {shift} and {aname} {tuple(axes)} do not pair up "
                          "(give one of each, or equally many)")
     n = max(len(shift), len(axes))
-    total = {}
+    total: dict[Any, Any] = {}
     for s, a in zip(shift * n if len(shift) == 1 else shift, axes * n if len(axes) == 1
                     else axes):
         total[a] = total.get(a, 0) + s

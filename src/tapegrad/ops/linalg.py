@@ -332,7 +332,7 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
             check_operand("einsum", "operands", o)
     shapes = [np.shape(_raw(o)) for o in operands]
     ins, out = _parse_einsum(subscripts, shapes)
-    sizes = {}
+    sizes: dict[Any, Any] = {}
     for s, shape in zip(ins, shapes):
         for c, n in zip(s, shape):
             if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
@@ -399,7 +399,7 @@ def _sumsq(x, axis, keepdims):
     return ss.reshape(keepdims_shape(x.shape, axis)) if keepdims else ss
 
 
-_SUMSQ = {}             # (ndim, axis) -> einsum subscripts
+_SUMSQ: dict[Any, Any] = {}  # (ndim, axis) -> einsum subscripts
 
 
 # sums of squares below tiny / eps may have lost digits to underflow: take the scaled path

@@ -59,10 +59,10 @@ class Optimizer:
 
     def __init__(self, params: ParamsLike, defaults: dict) -> None:
         self.defaults = dict(defaults)
-        self.state = {}                 # parameter -> dict of its state
-        self.param_groups = []
+        self.state: dict[Any, Any] = {}  # parameter -> dict of its state
+        self.param_groups: list[Any] = []
         self.iterations = 0             # TF's optimizer.iterations: apply_gradients calls
-        self._scratch = {}
+        self._scratch: dict[Any, Any] = {}
         if params is None:
             return
         name = type(self).__name__
@@ -411,7 +411,7 @@ class Optimizer:
     def state_dict(self) -> dict:
         """{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]} as in
         PyTorch; arrays are copied, so the result stays valid while training goes on."""
-        index = {}
+        index: dict[Any, Any] = {}
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}

@@ -245,7 +245,7 @@ def _join(parts, out_axes):
     return unflatten(spec, outs)
 
 
-_warned = set()
+_warned: set[Any] = set()
 
 
 def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
