@@ -195,8 +195,8 @@ class GradientTape:
         self._since = None            # the lo of the range being recorded, or None
         self._log_at = 0              # where this tape's unread part of _local.tape_log starts
         self._extra: set[Any] = set()  # nodes of watched non-leaf tensors
-        self._watched: dict[Any, Any] = {}            # id -> tensor, in watch order
-        self._raised: list[Any] = []             # tensors whose requires_grad we turned on
+        self._watched: dict[Any, Any] = {}  # id -> tensor, in watch order
+        self._raised: list[Any] = []  # tensors whose requires_grad we turned on
         self._recording = False
         self._active = False
         self._used = False
