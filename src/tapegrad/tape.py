@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from contextlib import AbstractContextManager
-    from typing import Any
+    from typing import Any, Literal
+
     from ._typing import ArrayLike, DTypeLike
 
 _local = _state.local
@@ -212,7 +213,7 @@ class GradientTape:
             self._raise(t)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self._recording:
             self._stop()
         self._active = False
