@@ -76,3 +76,14 @@ def test_tnp_declares_exactly_the_names_its_tables_build():
                           if isinstance(n, ast.Name))
     built = {n for n in tables if n not in static and n in vars(tnp)}
     assert _type_checking_names(PKG / "numpy" / "__init__.py") == built
+
+
+def test_mypy_passes_on_the_package():
+    """`mypy src/tapegrad` (not strict) is clean, with pyproject's per-module baseline."""
+    pytest.importorskip("mypy")
+    cache = Path(tempfile.gettempdir()) / f"tapegrad-mypy-{os.getuid()}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(cache),
+         "--config-file", str(ROOT / "pyproject.toml"), "src/tapegrad"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
