@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
+    from .ops.linalg_fns import SlogdetResult
+    from .ops.scan import CummaxResult, CumminResult
+    from .ops.sort import KthvalueResult, SortResult, TopkResult
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
 ops: Any = None
@@ -50,18 +53,17 @@ class OpMethods:
     def logcumsumexp(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
         return ops.logcumsumexp(self, axis, dim=dim)
 
-    def cummax(self, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
+    def cummax(self, dim: Axis = None, *, axis: Axis = None) -> CummaxResult:
         return ops.cummax(self, dim, axis=axis)
 
-    def cummin(self, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
+    def cummin(self, dim: Axis = None, *, axis: Axis = None) -> CumminResult:
         return ops.cummin(self, dim, axis=axis)
 
     def diff(self, n: int = 1, dim: Axis = -1, prepend: ArrayLike | None = None,
              append: ArrayLike | None = None) -> Tensor:
         return ops.diff(self, n, dim, prepend, append)
 
-    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> tuple[Tensor,
-             Tensor]:
+    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> SortResult:
         """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort)."""
         return ops.sort(self, dim, descending, stable)
 
@@ -70,7 +72,7 @@ class OpMethods:
         return ops.argsort(self, axis, kind, dim=dim, descending=descending, stable=stable)
 
     def topk(self, k: int, dim: Axis = -1, largest: bool = True,
-             sorted: bool = True) -> tuple[Tensor, Tensor]:
+             sorted: bool = True) -> TopkResult:
         return ops.topk(self, k, dim, largest, sorted)
 
     def median(self, *args: Any, **kwargs: Any) -> Any:
@@ -79,7 +81,7 @@ class OpMethods:
     def nanmedian(self, *args: Any, **kwargs: Any) -> Any:
         return ops.nanmedian(self, *args, **kwargs)
 
-    def kthvalue(self, k: int, dim: Axis = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    def kthvalue(self, k: int, dim: Axis = -1, keepdim: bool = False) -> KthvalueResult:
         return ops.kthvalue(self, k, dim, keepdim)
 
     def quantile(self, q: ArrayLike, dim: Axis = None, keepdim: bool = False, *,
@@ -212,8 +214,8 @@ class OpMethods:
     def chunk(self, chunks: int, dim: Axis = 0) -> tuple[Tensor, ...]:
         return ops.chunk(self, chunks, dim)
 
-    def tensor_split(self, indices_or_sections: int | Sequence[int], dim: Axis = 0) -> tuple[Tensor,
-                     ...]:
+    def tensor_split(self, indices_or_sections: int | Sequence[int],
+                     dim: Axis = 0) -> tuple[Tensor, ...]:
         return ops.tensor_split(self, indices_or_sections, dim)
 
     def exp(self) -> Tensor:
@@ -384,7 +386,7 @@ class OpMethods:
     def logdet(self) -> Tensor:
         return ops.linalg_fns.logdet(self)
 
-    def slogdet(self) -> tuple[Tensor, Tensor]:
+    def slogdet(self) -> SlogdetResult:
         return ops.linalg_fns.slogdet(self)
 
     def cholesky(self, upper: bool = False) -> Tensor:

@@ -2,6 +2,8 @@
 torch.linalg's names, arguments and result tuples. Composites (cholesky_solve,
 matrix_power, multi_dot, cond, lstsq, cross) are built from ops that have rules, so they
 need none of their own."""
+from __future__ import annotations
+
 from collections import namedtuple
 
 import numpy as np
@@ -17,6 +19,12 @@ from .shape import BroadcastTo, Concatenate, Stack, getitem
 from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
                     LogAbsDet, MatrixExp, Pinv, Solve, SolveSylvester, SolveTriangular,
                     Sqrtm, mT)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+    from .._typing import ArrayLike
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -73,7 +81,7 @@ def _as_float_operand(op, name, x):
 
 # ------------------------------------------------------------------ inverses and solves
 
-def inv(A):
+def inv(A: ArrayLike) -> Tensor:
     """Inverse of each square matrix in A (..., n, n), as torch.linalg.inv. A singular
     matrix raises LinAlgError.
 
@@ -85,7 +93,7 @@ def inv(A):
     return apply(Inv, _matrix("inv", "A", A, square=True))
 
 
-def solve(A, B, *, left=True):
+def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True) -> Tensor:
     """X with A X = B (left=True) or X A = B (left=False), as torch.linalg.solve. B is a
     batch of vectors (..., n) when it has one dimension, or one fewer than A with A's
     batch shape; otherwise a batch of matrices (..., n, k). Batch axes broadcast.
@@ -123,7 +131,8 @@ def solve(A, B, *, left=True):
     return mT(apply(Solve, mT(A), mT(B)))
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+def solve_triangular(A: ArrayLike, B: ArrayLike, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
     """X with T X = B (left=True) or X T = B (left=False), T the upper (upper=True) or
     lower triangle of A, with ones on the diagonal when unitriangular; as
     torch.linalg.solve_triangular. B is a batch of matrices (..., n, k).
@@ -152,7 +161,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     return mT(apply(SolveTriangular, mT(A), mT(B), upper=not upper, unitriangular=unit))
 
 
-def cholesky(A, *, upper=False):
+def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     """Cholesky factor of each symmetric positive-definite matrix: lower L with
     A = L L^T, or upper U = L^T with A = U^T U when upper=True (torch.linalg.cholesky).
     Only the lower triangle of A is read. A matrix that is not positive definite raises
@@ -169,7 +178,7 @@ def cholesky(A, *, upper=False):
     return mT(L) if check_bool("linalg.cholesky", "upper", upper) else L
 
 
-def cholesky_solve(B, L, upper=False):
+def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
     """X with A X = B for A = L L^T (or U^T U when upper=True), given the Cholesky
     factor; torch.cholesky_solve's argument order (B first). B is (..., n, k).
 
@@ -197,7 +206,7 @@ def cholesky_solve(B, L, upper=False):
 
 # ------------------------------------------------------------------ determinants
 
-def det(A):
+def det(A: ArrayLike) -> Tensor:
     """Determinant of each square matrix, as torch.linalg.det. Its gradient
     det(A) A^-T goes through inv: a singular A raises LinAlgError in backward.
 
@@ -208,7 +217,7 @@ def det(A):
     return apply(Det, _matrix("det", "A", A, square=True))
 
 
-def slogdet(A):
+def slogdet(A: ArrayLike) -> SlogdetResult:
     """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
     sign * exp(logabsdet). sign is a constant (no gradient).
 
@@ -221,7 +230,7 @@ def slogdet(A):
     return SlogdetResult(_const(sign), apply(LogAbsDet, A))
 
 
-def logdet(A):
+def logdet(A: ArrayLike) -> Tensor:
     """log det A, as torch.logdet: nan where det < 0, -inf where det == 0.
 
     >>> import tapegrad as tg
@@ -243,7 +252,7 @@ def _check_uplo(op, UPLO):
         raise ValueError(f"linalg.{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
 
 
-def eigh(A, UPLO="L"):
+def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
     """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of each symmetric
     matrix, reading its lower (UPLO='L') or upper triangle; as torch.linalg.eigh, a
     named tuple (eigenvalues, eigenvectors). Gradients are those along symmetric
@@ -264,7 +273,7 @@ def eigh(A, UPLO="L"):
     return EighResult(w, V)
 
 
-def eigvalsh(A, UPLO="L"):
+def eigvalsh(A: ArrayLike, UPLO: str = "L") -> Tensor:
     """Eigenvalues (ascending) of each symmetric matrix, as torch.linalg.eigvalsh; the
     gradient is V diag(g) V^T, finite at repeated eigenvalues.
 
@@ -277,7 +286,7 @@ def eigvalsh(A, UPLO="L"):
     return eigh(A, UPLO).eigenvalues
 
 
-def eig(A):
+def eig(A: ArrayLike) -> EigResult:
     """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, as
     torch.linalg.eig (a named tuple eigenvalues, eigenvectors), for real input with
     real eigenvalues: the results are real tensors. Complex eigenvalues raise
@@ -295,7 +304,7 @@ def eig(A):
     return EigResult(w, V)
 
 
-def eigvals(A):
+def eigvals(A: ArrayLike) -> Tensor:
     """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
     eigenvalues; see eig).
 
@@ -306,7 +315,8 @@ def eigvals(A):
     return eig(_matrix("eigvals", "A", A, square=True)).eigenvalues
 
 
-def svd(A, full_matrices=True, *, driver=None):
+def svd(A: ArrayLike, full_matrices: bool = True, *,
+        driver: str | None = None) -> SvdResult:
     """A = U diag(S) Vh for each matrix, singular values descending, as
     torch.linalg.svd (a named tuple U, S, Vh). Gradients: full_matrices=False, or a
     square A; full_matrices=True on a non-square A raises in backward (the extra
@@ -327,7 +337,7 @@ def svd(A, full_matrices=True, *, driver=None):
     return SvdResult(U, S, Vh)
 
 
-def qr(A, mode="reduced"):
+def qr(A: ArrayLike, mode: str = "reduced") -> QrResult:
     """QR decomposition A = Q R of each matrix, as torch.linalg.qr (a named tuple
     Q, R); mode 'reduced' (Q is m x k), 'complete' (Q is m x m) or 'r' (Q empty).
     Gradients for mode 'reduced' and 'complete' except 'complete' with m > n (whose extra
@@ -380,7 +390,8 @@ def _number(op, name, v):
     raise TypeError(f"linalg.{op}: {name} must be a number or None, got {describe(v)}")
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False):
+def pinv(A: ArrayLike, *, atol: ArrayLike | None = None,
+         rtol: ArrayLike | None = None, hermitian: bool = False) -> Tensor:
     """Moore-Penrose pseudo-inverse of each matrix, as torch.linalg.pinv (singular values
     at most max(atol, rtol * s_max) count as zero). Differentiable where the rank is
     locally constant.
@@ -396,7 +407,8 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     return apply(Pinv, A, atol=atol_f, rtol=rtol_f, hermitian=hermitian)
 
 
-def lstsq(A, B, rcond=None, *, driver=None):
+def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
+          driver: str | None = None) -> LstsqResult:
     """Least-squares solution of A X = B for each matrix A (..., m, n), as
     torch.linalg.lstsq on the CPU: a named tuple (solution, residuals, rank,
     singular_values). The solution is pinv(A) B (rcond: relative cut-off of the
@@ -448,7 +460,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 # ------------------------------------------------------------------ matrix functions
 
-def matrix_power(A, n):
+def matrix_power(A: ArrayLike, n: int) -> Tensor:
     """A^n for an integer n by repeated squaring; n < 0 inverts first, n == 0 gives the
     identity (as torch.linalg.matrix_power).
 
@@ -477,7 +489,7 @@ def matrix_power(A, n):
     return result if isinstance(result, Tensor) else _const(result)
 
 
-def matrix_exp(A):
+def matrix_exp(A: ArrayLike) -> Tensor:
     """exp(A) of each square matrix (torch.linalg.matrix_exp); the derivative is the
     Frechet derivative, computed by the block-triangular identity.
 
@@ -489,7 +501,7 @@ def matrix_exp(A):
     return apply(MatrixExp, _matrix("matrix_exp", "A", A, square=True))
 
 
-def sqrtm(A):
+def sqrtm(A: ArrayLike) -> Tensor:
     """Principal square root X of each square matrix (X @ X = A), as
     scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
     NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
@@ -502,7 +514,7 @@ def sqrtm(A):
     return apply(Sqrtm, _matrix("sqrtm", "A", A, square=True))
 
 
-def solve_sylvester(a, b, q):
+def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Tensor:
     """X with a X + X b = q, as scipy.linalg.solve_sylvester (a: (..., m, m),
     b: (..., n, n), q: (..., m, n); batch axes broadcast), differentiable in all three.
 
@@ -525,7 +537,7 @@ def solve_sylvester(a, b, q):
     return apply(SolveSylvester, a, b, q)
 
 
-def cond(A, p=None):
+def cond(A: ArrayLike, p: Any = None) -> Tensor:
     """Condition number of each matrix in the norm p, as torch.linalg.cond: p None or 2
     (s_max / s_min, any shape), -2 (s_min / s_max), or 'fro', 'nuc', inf, -inf, 1, -1
     (|A|_p |A^-1|_p, square A).
@@ -547,7 +559,8 @@ def cond(A, p=None):
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+def matrix_rank(A: ArrayLike, *, atol: ArrayLike | None = None,
+                rtol: ArrayLike | None = None, hermitian: bool = False) -> Tensor:
     """Numerical rank of each matrix: the number of singular values above
     max(atol, rtol * s_max), as torch.linalg.matrix_rank (int64, no gradient).
 
@@ -566,7 +579,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
                   .astype(np.int64))
 
 
-def multi_dot(tensors):
+def multi_dot(tensors: Sequence[ArrayLike]) -> Tensor:
     """The product of a list of matrices in the cheapest order, as
     torch.linalg.multi_dot: the first may be a 1-D row vector and the last a 1-D column
     vector; the others are 2-D.
@@ -627,7 +640,7 @@ def _chain(xs):
     return build(0, k - 1)
 
 
-def vecdot(x, y, *, dim=-1):
+def vecdot(x: ArrayLike, y: ArrayLike, *, dim: int = -1) -> Tensor:
     """Dot products of the vectors along `dim`, with broadcasting, as
     torch.linalg.vecdot (real input).
 
@@ -645,7 +658,7 @@ def vecdot(x, y, *, dim=-1):
     return R.sum(E.mul(x, y), axis=d % len(shape))
 
 
-def cross(input, other, *, dim=-1):
+def cross(input: ArrayLike, other: ArrayLike, *, dim: int = -1) -> Tensor:
     """Cross product of 3-vectors along `dim`, with broadcasting, as torch.linalg.cross.
 
     >>> import tapegrad as tg

@@ -361,7 +361,7 @@ def logcumsumexp(x: ArrayLike, axis: Axis = None, *, dim: Axis = None,
                  reverse=check_bool("logcumsumexp", "reverse", reverse))
 
 
-def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
+def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CummaxResult:
     """Running maximum along `dim`: a `(values, indices)` namedtuple as `torch.cummax`
     (NumPy: `np.maximum.accumulate` gives the values). The gradient of each value goes
     to the element its index names; among equal maxima that is the latest one, and a NaN
@@ -374,7 +374,7 @@ def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor
     return _cum_extremum(x, dim, axis, "cummax")
 
 
-def cummin(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> tuple[Tensor, Tensor]:
+def cummin(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CumminResult:
     """Running minimum along `dim`, `(values, indices)` as `torch.cummin`; the gradient
     of values goes to the element each running minimum came from.
 

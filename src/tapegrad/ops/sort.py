@@ -81,7 +81,7 @@ def _back_to_0d(x, values, ind):
 
 
 def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool = False, *,
-         axis: Any = _UNSET, kind: str | None = None) -> tuple[Tensor, Tensor]:
+         axis: Any = _UNSET, kind: str | None = None) -> SortResult:
     """Sorted along a dimension, as PyTorch or NumPy spell it.
 
     PyTorch (`tg.sort(x)`, `tg.sort(x, 1)`, `dim=`, `descending=`, `stable=`): a
@@ -216,7 +216,7 @@ def _kth(op, kth):
 
 
 def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
-         axis: Axis = None) -> tuple[Tensor, Tensor]:
+         axis: Axis = None) -> TopkResult:
     """The k largest (or, with `largest=False`, smallest) elements along `dim`: a
     `(values, indices)` namedtuple as `torch.topk`. The result is always sorted; among
     equal elements the earlier one comes first; the gradient goes to the picked elements.
@@ -242,7 +242,7 @@ def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: boo
     return TopkResult(values, make(ind))
 
 
-def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element (k counts from 1) along `dim`: `(values, indices)` as
     `torch.kthvalue`; the gradient goes to that element.
 
