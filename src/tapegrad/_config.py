@@ -3,6 +3,8 @@
 Reads the environment only; importing this module changes nothing. The optional
 packages are looked up by their installed metadata, not imported (torch alone takes
 seconds to import)."""
+from __future__ import annotations
+
 import contextlib
 import importlib
 import importlib.metadata
@@ -15,6 +17,10 @@ import sys
 import sysconfig
 
 import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _PKG = __name__.rpartition(".")[0]                  # "tapegrad"
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -135,7 +141,7 @@ def config():
     }
 
 
-def show_config(file=None):
+def show_config(file: TextIO | None = None) -> None:
     """Print the tapegrad version, the Python, whether the C speedups are active (and
     why not), NumPy and its BLAS, and which optional packages are installed (to `file`,
     default standard output). Paste it into bug reports.

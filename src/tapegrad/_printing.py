@@ -1,5 +1,7 @@
 """How tensors print: tg.set_printoptions and the values part of a tensor's repr.
 Bottom layer: imports nothing of tapegrad."""
+from __future__ import annotations
+
 import sys
 
 import numpy as np
@@ -11,8 +13,9 @@ _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
              "full": (4, float("inf"), 3, 80)}
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None):
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:
     """How tensors print, as torch.set_printoptions: `profile` ('default', 'short',
     'full') sets precision, threshold, edgeitems and linewidth, then the other arguments
     given override it; sci_mode True/False forces/forbids scientific notation (None:

@@ -7,6 +7,8 @@ through a `custom_gradient` transposes its (linear) grad_fn, and reverse mode th
 `custom_jvp` transposes its (linear in the tangents) JVP rule, each with one extra
 backward pass. So either rule alone serves `grad`, `jvp`, `jacfwd` and `hessian`.
 """
+from __future__ import annotations
+
 import functools
 import inspect
 import threading
@@ -23,6 +25,11 @@ from .autograd import grad
 from .ops import sum as tsum
 from .tape import GradientTape, Variable
 from ._pytree import flatten, unflatten
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 _local = _state.local
 
@@ -74,7 +81,7 @@ def _accepts_variables(fn):
 
 # ------------------------------------------------------------------ custom_gradient
 
-def custom_gradient(f=None):
+def custom_gradient(f: Callable[..., Any] | None = None) -> Any:
     """Decorator giving `f` a hand-written gradient (TF's tf.custom_gradient).
 
     `f(*args)` returns `(y, grad_fn)`; `grad_fn(*upstream)` gets one cotangent per output
@@ -243,14 +250,14 @@ class custom_jvp:
     tensor(2., dtype=float64)
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] = ()) -> None:
         self.nondiff_argnums = _decorated("custom_jvp", self, fun, nondiff_argnums)
         self.jvp = None
         name = getattr(fun, "__name__", "custom_jvp")
         self._name = name
         self._op = make_op(camel(name))
 
-    def defjvp(self, jvp):
+    def defjvp(self, jvp: Callable[..., Any]) -> Callable[..., Any]:
         """Set the rule `jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)`."""
         if not callable(jvp):
             raise TypeError(f"custom_jvp {self._name}: defjvp takes a function, got "
@@ -258,7 +265,7 @@ class custom_jvp:
         self.jvp = jvp
         return jvp
 
-    def defjvps(self, *jvps):
+    def defjvps(self, *jvps: Callable[..., Any] | None) -> Any:
         """Set the rule from one function per argument, `fn(tangent, primal_out, *args)`,
         each giving that argument's contribution (None: the output does not depend on it).
 
@@ -284,12 +291,12 @@ class custom_jvp:
 
         self.jvp = rule
 
-    def __get__(self, obj, objtype=None):
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
         return functools.partial(self, obj)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs:
             try:
                 bound = inspect.signature(self.fun).bind(*args, **kwargs)
@@ -443,13 +450,13 @@ class custom_vjp:
     tensor(2., dtype=float64)
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] = ()) -> None:
         self.nondiff_argnums = _decorated("custom_vjp", self, fun, nondiff_argnums)
         self.fwd = self.bwd = None
         self._name = getattr(fun, "__name__", "custom_vjp")
         self._op = make_op(camel(self._name))
 
-    def defvjp(self, fwd, bwd):
+    def defvjp(self, fwd: Callable[..., Any], bwd: Callable[..., Any]) -> Any:
         """Set the rule: `fwd(*args) -> (output, residuals)` and
         `bwd(*nondiff, residuals, g) -> one cotangent per differentiable argument`."""
         for what, fn in (("fwd", fwd), ("bwd", bwd)):
@@ -458,12 +465,12 @@ class custom_vjp:
                                 f"function, got {type(fn).__name__}")
         self.fwd, self.bwd = fwd, bwd
 
-    def __get__(self, obj, objtype=None):
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
         return functools.partial(self, obj)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         name = self._name
         if kwargs:
             try:

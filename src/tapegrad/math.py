@@ -13,11 +13,17 @@ tensor([ 5., 25.])
 >>> tg.math.argmax(x)           # TF: along axis 0 by default
 tensor([1, 1])
 """
+from __future__ import annotations
+
 import numpy as np
 
 from . import ops
 from ._check import _got
 from ._tensor import Tensor, make
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike, Axis
 
 
 def _t(x):
@@ -170,7 +176,8 @@ logical_or = _logical(np.logical_or)
 logical_xor = _logical(np.logical_xor)
 
 
-def clip_by_norm(t, clip_norm, axes=None, name=None):
+def clip_by_norm(t: ArrayLike, clip_norm: ArrayLike, axes: Axis = None,
+                 name: str | None = None) -> Tensor:
     """Scale `t` so its L2 norm over `axes` (all axes when None) is at most
     `clip_norm`, as tf.clip_by_norm: t * clip_norm / max(norm, clip_norm); a zero
     tensor stays zero with a finite gradient.

@@ -2,6 +2,8 @@
 NaN/inf. Off, it costs `apply()` and the engine one flag check each; on, the op fast
 paths stay (in C too) and record a creation stack instead of a call site, and
 `check_grads` is one C test per node while gradients are finite."""
+from __future__ import annotations
+
 import functools
 import linecache
 
@@ -12,6 +14,13 @@ from .._tensor import Tensor
 from .._native import SPEEDUPS, _anomaly_stack
 from .._sites import site_line
 from ..ops.elementwise import _all_finite
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Literal, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 _local = _state.local
 
@@ -45,21 +54,21 @@ class detect_anomaly:
     tapegrad.autograd.anomaly.AnomalyError: detect_anomaly: SqrtBackward returned inf ...
     """
 
-    def __init__(self, check_nan: bool = True):
+    def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = _flag(check_nan, "detect_anomaly", "check_nan")
         self._prev = []
 
-    def __enter__(self):
+    def __enter__(self) -> detect_anomaly:
         self._prev.append((_local.anomaly, _local.anomaly_check_nan))
         _local.anomaly_check_nan = self.check_nan
         _local.anomaly = True
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _local.anomaly, _local.anomaly_check_nan = self._prev.pop()
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with detect_anomaly(self.check_nan):
@@ -71,17 +80,17 @@ class set_detect_anomaly:
     """Turn anomaly detection on or off now (PyTorch's set_detect_anomaly); used as a
     context manager it restores the previous setting on exit."""
 
-    def __init__(self, mode: bool, check_nan: bool = True):
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
         mode = _flag(mode, "set_detect_anomaly", "mode")
         check_nan = _flag(check_nan, "set_detect_anomaly", "check_nan")
         self._prev = (_local.anomaly, _local.anomaly_check_nan)
         _local.anomaly_check_nan = check_nan
         _local.anomaly = mode
 
-    def __enter__(self):
+    def __enter__(self) -> set_detect_anomaly:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _local.anomaly, _local.anomaly_check_nan = self._prev
         return False
 

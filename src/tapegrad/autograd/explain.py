@@ -1,10 +1,16 @@
 """explain_grad: say why a source does or does not reach a target in the recorded graph."""
+from __future__ import annotations
+
 import collections
 
 from .. import _state
 from .._tensor import Tensor
 from .._graph import AccumulateGrad, _exits, grad_edge
 from .._sites import site_text
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 _local = _state.local
 _KIND = {"no_grad": "was computed under no_grad (recording was off)",
@@ -85,7 +91,7 @@ def _cut_reaching(cut, goal):
     return None
 
 
-def explain_grad(target, source, tape=None) -> str:
+def explain_grad(target: Tensor, source: Tensor, tape: Any = None) -> str:
     """A sentence or two on why `source` does or does not reach `target`.
 
     >>> import tapegrad as tg
@@ -169,17 +175,17 @@ class debug_none_gradients:
     ...     pass
     """
 
-    def __init__(self, enabled=True):
+    def __init__(self, enabled: bool = True) -> None:
         if not isinstance(enabled, bool):
             raise TypeError(f"debug_none_gradients: enabled must be True or False, got "
                             f"{enabled!r} ({type(enabled).__name__})")
         self.prev = _debug["on"]
         _debug["on"] = enabled
 
-    def __enter__(self):
+    def __enter__(self) -> debug_none_gradients:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _debug["on"] = self.prev
         return False
 

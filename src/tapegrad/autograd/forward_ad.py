@@ -1,5 +1,7 @@
 """Forward mode: dual levels, make_dual, unpack_dual, and the driver that carries tangents
 through ops (apply hands tensors with tangents to it). Tangent rules live with each op."""
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _state
@@ -11,6 +13,11 @@ from ..ops._apply import _complex_error, apply, call
 from ..ops._op import LINEAR, Ctx
 from ..ops.elementwise import Cast
 from ..ops.shape import BroadcastTo, GetItem, Reshape, Stack
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from .._typing import ArrayLike
 
 _local = _state.local
 _new = object.__new__
@@ -53,7 +60,7 @@ def _current_level(level):
     return _local.fw_levels[-1]
 
 
-def make_dual(primal, tangent, level=None):
+def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -> Tensor:
     """A tensor equal to `primal` that carries `tangent` through every op (one pass):
     forward mode, as torch.autograd.forward_ad.make_dual. Read the result's tangent
     with unpack_dual (a Jacobian-vector product).
@@ -91,7 +98,7 @@ def make_dual(primal, tangent, level=None):
     return out
 
 
-def unpack_dual(t, level=None):
+def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
     """(primal, tangent) of a dual tensor; the tangent is None if it carries none.
 
     >>> with tg.autograd.forward_ad.dual_level():

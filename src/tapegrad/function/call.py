@@ -6,6 +6,8 @@ backward. So `backward`, tapes and the transforms see a traced function like any
 op. When the cotangent arrives as a Tensor (create_graph, nested transforms), the rule
 re-runs the function eagerly and differentiates that, so higher derivatives stay exact.
 """
+from __future__ import annotations
+
 import functools
 import inspect
 import threading
@@ -24,6 +26,11 @@ from ..ops._apply import _frozen, apply
 from ..ops._op import Op
 from .control import _spec_key
 from .trace import Tracer, TraceWarning
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _local = _state.local
 
@@ -208,7 +215,7 @@ class function:
     (True, 1)
     """
 
-    def __new__(cls, fn=None, *, name=None):
+    def __new__(cls, fn: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
         if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
             return functools.partial(cls, name=name)
         if not callable(fn):
@@ -216,7 +223,7 @@ class function:
                             f"({type(fn).__name__})")
         return super().__new__(cls)
 
-    def __init__(self, fn=None, *, name=None):
+    def __init__(self, fn: Callable[..., Any] | None = None, *, name: str | None = None) -> None:
         functools.update_wrapper(self, fn)
         self.python_function = fn
         self.trace_count = 0
@@ -235,7 +242,7 @@ class function:
         self._op = type(base, (CallOp,), {"bw_name": base + "Backward",
                                             "__doc__": f"Calls of the traced {base}."})
 
-    def __get__(self, obj, objtype=None):
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
         return functools.partial(self.__call__, obj)
@@ -243,7 +250,7 @@ class function:
     def __repr__(self):
         return f"<tg.function {getattr(self, '__name__', '?')}, traced {self.trace_count}x>"
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _local.trace is not None:
             # inside another trace: inline, so the outer program holds these steps
             return self.python_function(*args, **kwargs)

@@ -7,6 +7,8 @@ at every replay. Each is an op with a rule (`Cond`, `WhileLoop`) that the progra
 backward runs through the node runner like any other step: the rule differentiates the
 branch taken, or the passes the loop ran, by running their sub-programs' backward.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _state
@@ -15,6 +17,12 @@ from .._tensor import Tensor, make
 from ..ops._op import Op
 from .program import Step
 from .trace import Traced, Tracer, call_site
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+    from .._typing import ArrayLike
 
 _local = _state.local
 
@@ -184,7 +192,7 @@ def _meta(v):
     return arr.shape, arr.dtype
 
 
-def cond(pred, true_fn, false_fn):
+def cond(pred: ArrayLike, true_fn: Callable[[], Any], false_fn: Callable[[], Any]) -> Any:
     """`true_fn()` if `pred` else `false_fn()`, kept as a branch inside a trace.
 
     Eagerly this is a plain `if`. Inside `tg.function` both branches are traced and the
@@ -242,7 +250,8 @@ def cond(pred, true_fn, false_fn):
     return unflatten(branches[take][1][1], outs)
 
 
-def while_loop(cond, body, loop_vars, maximum_iterations=None):
+def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Sequence[Any],
+               maximum_iterations: int | None = None) -> Any:
     """Repeat `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`; kept inside a trace.
 
     `loop_vars` is a tuple or list of tensors (nested structures allowed); `body` returns
