@@ -9,6 +9,8 @@ that do not depend on their signs."""
 import numpy as np
 
 import tapegrad as tg
+from tapegrad.ops._apply import apply
+from tapegrad.ops.solve import TriMatMul
 
 from ._case import OpCase
 
@@ -129,6 +131,10 @@ ROWS = [
     OpCase(L.cholesky_solve, [(3, 2), (3, 3)], name="cholesky_solve",
            sample=lambda rng, s: [rng.standard_normal(s[0]), _square(rng, s[1])],
            torch=lambda T, b, l: T.cholesky_solve(b, T.tril(l))),
+    OpCase(lambda a, b: apply(TriMatMul, a, b, upper=False), [(3, 3), (3, 2)],
+           name="tri_matmul", torch=lambda T, a, b: T.tril(a) @ b),
+    OpCase(lambda a, b: apply(TriMatMul, a, b, upper=True), [(2, 3, 3), (3, 2)],
+           name="tri_matmul_upper_batched", torch=lambda T, a, b: T.triu(a) @ b),
     OpCase(_eigh_rows, [(3, 3)], sample=half_spaced_sym, name="eigh",
            torch=_t_eigh_rows),
     OpCase(_eigh_rows, [(2, 3, 3)], sample=half_spaced_sym, name="eigh_batched",
