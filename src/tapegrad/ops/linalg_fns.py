@@ -14,7 +14,8 @@ from . import reduce as R
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
-from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
+from .cholesky import Cholesky
+from .solve import (Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
                     LogAbsDet, MatrixExp, Pinv, Solve, SolveSylvester, SolveTriangular,
                     Sqrtm, mT)
 

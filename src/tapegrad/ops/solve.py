@@ -116,9 +116,11 @@ def _blas(name, A, B):
 
 
 def _tri_blas(fn, A, B, upper, unit):
-    """fn (trmm or trsm) on tri(A) and B, both C-ordered in NumPy's view: BLAS reads
-    A^T (Fortran order, the other triangle) from the right of B^T, so neither is
-    copied; the result's transpose is C-ordered again."""
+    """fn (trmm or trsm) on tri(A) and B. A in Fortran order (a transposed view, such
+    as L^T) goes to BLAS as it is; a C-ordered A is read as A^T (Fortran order, the
+    other triangle) from the right of B^T. Either way A, the big operand, is not copied."""
+    if A.flags.f_contiguous and not A.flags.c_contiguous:
+        return fn(1.0, A, B, lower=int(not upper), diag=int(unit))
     out = fn(1.0, A.T, B.T, side=1, lower=int(upper), diag=int(unit))
     return out.T
 
@@ -230,7 +232,7 @@ class SolveTriangular(Op):
         gA = None
         if ctx.needs_grad[0]:
             n = np.shape(_raw(A))[-1]
-            gA = -mm(gB, mT(x)) * tri_mask(n, up, unit, dtype_of(A, g))
+            gA = mm(-gB, mT(x)) * tri_mask(n, up, unit, dtype_of(A, g))    # -gB: few columns
         return gA, gB if ctx.needs_grad[1] else None
 
     @staticmethod
@@ -362,73 +364,6 @@ class LogAbsDet(Op):
     def jvp(ctx, dA):
         (A,) = ctx.saved
         return ein("...ji,...ij->...", call(Inv, A), dA)
-
-
-# ------------------------------------------------------------------ cholesky
-
-def _leading_minor(A):
-    """1-based order of the first leading minor that is not positive definite."""
-    a = np.asarray(A, dtype=np.float64).reshape((-1,) + A.shape[-2:])
-    n = A.shape[-1]
-    first = n
-    for m in a:
-        for k in range(1, n + 1):
-            try:
-                np.linalg.cholesky(m[:k, :k])
-            except np.linalg.LinAlgError:
-                first = min(first, k)
-                break
-    return first
-
-
-@register
-class Cholesky(Op):
-    """Lower Cholesky factor L of a symmetric positive-definite A (the lower triangle of
-    A is read). Derivatives are those along symmetric perturbations (PyTorch's
-    convention): dL = L Phi(L^-1 sym(dA) L^-T), gA = sym(L^-T Phi(L^T gL) L^-1), Phi
-    the lower triangle with the diagonal halved."""
-    batching = "aware"
-    args = ("A",)
-    saves = ("out",)
-
-    @staticmethod
-    def forward(A):
-        try:
-            if _blas("trmm", A, A) is not None:     # SciPy there: LAPACK potrf directly
-                import scipy.linalg     # optional; NumPy's path costs 1.7x at n = 500
-                return scipy.linalg.cholesky(A, lower=True, check_finite=False)
-            return np.linalg.cholesky(A)
-        except np.linalg.LinAlgError:
-            k = _leading_minor(A)
-            raise linalg_error("cholesky", f"the factorization could not be completed "
-                               f"because the input of shape {A.shape} is not positive-"
-                               f"definite (the leading minor of order {k} is not "
-                               "positive-definite)") from None
-
-    @staticmethod
-    def vjp(ctx, g):
-        (L,) = ctx.saved
-        n = np.shape(_raw(L))[-1]
-        phi = _phi_mask(n, dtype_of(L, g))
-        m = call(TriMatMul, mT(L), g, upper=True) * phi     # Phi(L^T gL)
-        w = solve_tri(mT(L), m, upper=True)                 # L^-T M
-        s = mT(solve_tri(mT(L), mT(w), upper=True))         # L^-T M L^-1
-        return (sym(s),)
-
-    @staticmethod
-    def jvp(ctx, dA):
-        (L,) = ctx.saved
-        n = np.shape(_raw(L))[-1]
-        y = solve_tri(L, sym(dA), upper=False)              # L^-1 dA
-        z = mT(solve_tri(L, mT(y), upper=False))            # L^-1 dA L^-T
-        return mm(L, z * _phi_mask(n, dtype_of(L, dA)))
-
-
-@functools.lru_cache(maxsize=16)
-def _phi_mask(n, dtype):
-    mask = np.tril(np.ones((n, n), dtype=dtype), -1) + 0.5 * np.eye(n, dtype=dtype)
-    mask.flags.writeable = False
-    return mask
 
 
 # ------------------------------------------------------------------ pinv
@@ -598,4 +533,4 @@ class Sqrtm(Op):
 
 __all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular",
            "TriMatMul", "Det",
-           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
+           "LogAbsDet", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
