@@ -125,12 +125,30 @@ def _tri_blas(fn, A, B, upper, unit):
     return out.T
 
 
-def break_ties(d):
-    """1 / d where d != 0, 0 where d == 0: the coupling between eigen/singular values
-    (d is their difference). A tie (d == 0, the diagonal included) gets 0, so the
-    gradient of a loss that does not depend on the basis inside a degenerate subspace
-    stays finite; near-ties give large but finite values."""
-    tie = _raw(d) == 0
+def tie_tol(v, squares=False):
+    """The width below which two of the values v (..., n) (eigenvalues, singular values)
+    count as tied: n * eps * max|v|, about the rounding error LAPACK leaves in them;
+    for differences of squares, times 2 max|v| (s_j^2 - s_i^2 = (s_j - s_i)(s_j + s_i)).
+    Shaped (..., 1, 1), to compare with the coupling matrix."""
+    a = np.abs(_raw(v))
+    n = a.shape[-1]
+    if n == 0:
+        return 0.0
+    eps = np.finfo(a.dtype if a.dtype.kind == "f" else np.float64).eps
+    top = np.max(a, axis=-1)
+    width = n * eps * top * (2 * top if squares else 1)
+    return width[..., None, None]
+
+
+def break_ties(d, tol=0.0):
+    """1 / d where |d| > tol, 0 where |d| <= tol: the coupling 1 / (l_j - l_i) between
+    eigen/singular values (d their difference, tol from tie_tol). The decision, for
+    (near-)degenerate spectra: a tie (the diagonal included) gets 0, not the inf/NaN
+    of PyTorch and JAX. Exact for losses that do not see how a degenerate eigenspace is
+    rotated or split (functions of the eigenvalues; projectors onto whole clusters);
+    see "Linear algebra" on docs/numerics.md for what other losses get."""
+    raw = _raw(d)
+    tie = np.abs(raw) <= tol
     if not np.any(tie):
         return 1.0 / d
     return call(Where, tie, 0.0, 1.0 / call(Where, tie, 1.0, d))
