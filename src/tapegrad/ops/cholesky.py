@@ -13,8 +13,8 @@ import numpy as np
 from ._apply import call
 from ._op import Op, register, tangent_sum
 from .linalg import _raw
-from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, lift, linalg_error, mm, mT, solve_tri, sym,
-                    tri_mask)
+from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, lift, linalg_error, mm, mT,
+                    solve_tri, sym, tri_mask)
 
 _BLOCK = 128            # rows per block of the reverse sweep (fastest at n = 500)
 
