@@ -363,25 +363,32 @@ def _cofactors(A, d):
 
 
 @register
-class LogAbsDet(Op):
-    """log |det A|. d = tr(A^-1 dA)."""
+class Slogdet(Op):
+    """(sign, log |det A|) packed along a last axis of 2, from one LU factorization
+    (slogdet and logdet slice them apart: the sign used to cost a second one). The sign
+    is piecewise constant, so its derivative is 0; d log |det A| = tr(A^-1 dA)."""
     batching = "aware"
     args = ("A",)
     saves = ("A",)
 
     @staticmethod
     def forward(A):
-        return np.linalg.slogdet(A)[1]
+        sign, lad = np.linalg.slogdet(A)
+        return np.stack([sign, lad], axis=-1)
 
     @staticmethod
     def vjp(ctx, g):
         (A,) = ctx.saved
-        return (scalar_to_matrix(g) * mT(call(Inv, A)),)
+        g_lad = call(GetItem, g, index=(Ellipsis, 1))
+        return (scalar_to_matrix(g_lad) * mT(call(Inv, A)),)
 
     @staticmethod
     def jvp(ctx, dA):
         (A,) = ctx.saved
-        return ein("...ji,...ij->...", call(Inv, A), dA)
+        d = call(GetItem, ein("...ji,...ij->...", call(Inv, A), dA), index=(Ellipsis, None))
+        shape = np.shape(_raw(d))
+        return call(Concatenate, np.zeros(shape, dtype=dtype_of(d)), d, axis=len(shape) - 1,
+                    sizes=(1, 1))
 
 
 # ------------------------------------------------------------------ pinv
@@ -551,4 +558,4 @@ class Sqrtm(Op):
 
 __all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular",
            "TriMatMul", "Det",
-           "LogAbsDet", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
+           "Slogdet", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
