@@ -182,6 +182,21 @@ def main():
                 row(f"{key} tapegrad.numpy / HIPS autograd", ours, _case(ag_lib, key)(d)[0],
                     0.5)
             row(f"{key} tapegrad.numpy / hand NumPy", ours, _case(np_lib, key)(d)[0], 1.5)
+    if hasattr(tg.linalg, "cholesky_solve"):
+        # a GP's marginal likelihood (issue 16): cholesky, cholesky_solve and log-det
+        gp = _case(tg_lib, "W9/gp")(d)[0]
+        row("W9/gp .backward() / hand NumPy+SciPy", gp, _case(np_lib, "W9/gp")(d)[0], 1.2)
+        if torch_lib is not None:
+            row("W9/gp .backward() / torch eager", gp, _case(torch_lib, "W9/gp")(d)[0], 1.0)
+        if ag_lib is not None:
+            row("W9/gp .backward() / HIPS autograd", gp, _case(ag_lib, "W9/gp")(d)[0])
+        try:
+            from bench.libs import jax as jax_lib
+            jax_lib.setup(1)
+        except ImportError:
+            jax_lib = None
+        if jax_lib is not None:
+            row("W9/gp .backward() / JAX jit", gp, _case(jax_lib, "W9/gp", "jit")(d)[0])
     if hasattr(tg, "vmap"):
         # per-sample gradients (issue 17): both sides write 256 copies of every gradient
         w8 = _case(tg_lib, "W8", "vmap(grad)")(d)[0]

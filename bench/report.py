@@ -8,10 +8,12 @@ FLOOR = {"W1": ("numpy", "floor"), "W2": ("numpy", "out"),
          "W3/1e6": ("numpy", "floor"), "W4/hessian": ("numpy", "closed form"),
          "W4/hvp": ("numpy", "closed form"), "W5/chain": ("numpy", "manual duals"),
          "W5/mlp": ("numpy", "manual duals"), "W6": ("numpy", "floor"),
-         "W8": ("numpy", "floor"), "W9/heat": ("numpy", "floor"), "W9/net": ("numpy", "floor")}
+         "W8": ("numpy", "floor"), "W9/heat": ("numpy", "floor"), "W9/net": ("numpy", "floor"),
+         "W9/gp": ("numpy", "floor")}
 TORCH_VARIANT = {"W1": "eager", "W2": "eager", "W4/hessian": "torch.func.hessian",
                  "W4/hvp": "torch.func", "W5/chain": "torch.func.jvp",
-                 "W5/mlp": "torch.func.jvp", "W6": "eager", "W8": "torch.func.vmap(grad)"}
+                 "W5/mlp": "torch.func.jvp", "W6": "eager", "W8": "torch.func.vmap(grad)",
+                 "W9/gp": "eager"}
 
 
 def _index(results):
@@ -125,6 +127,10 @@ def summarize(results):
               t("autograd", key, "eager"), 0.5)
         ratio(f"{key} tapegrad.numpy / hand-written NumPy gradient",
               t("tapegrad", key, "tapegrad.numpy"), t("numpy", key, "floor"), 1.5)
+    gp = t("tapegrad", "W9/gp", "eager")
+    ratio("W9/gp .backward() / hand-written NumPy/SciPy gradient", gp,
+          t("numpy", "W9/gp", "floor"), 1.2)
+    ratio("W9/gp .backward() / PyTorch eager", gp, t("torch", "W9/gp", "eager"), 1.0)
     return {"targets": rows}
 
 

@@ -36,7 +36,12 @@ WORKLOADS = {
                 "float64", "ms", 1e3, 1e-9),
     "W9/net": ("autograd's neural_net.py: one SGD step, 784-200-100-10, batch 256, "
                "float64", "ms", 1e3, 1e-8),
+    "W9/gp": ("gradient of a Gaussian-process log marginal likelihood, n=500, RBF kernel, "
+              "3 hyperparameters (cholesky, cholesky_solve, log-det), float64", "ms", 1e3,
+              1e-8),
 }
+
+GP_N = 500
 
 W3_SIZES = {"W3/1e4": 10_000, "W3/1e5": 100_000, "W3/1e6": 1_000_000}
 
@@ -71,6 +76,13 @@ def data(seed=0):
                       for m, n in zip(NP.NET_SIZES[:-1], NP.NET_SIZES[1:])]
     d["w9_X"] = r9.standard_normal((NP.NET_BATCH, NP.NET_SIZES[0]))
     d["w9_T"] = np.eye(NP.NET_SIZES[-1])[r9.integers(0, NP.NET_SIZES[-1], NP.NET_BATCH)]
+    # W9/gp: 500 points on [-3, 3], noisy sin(2x); theta = log(lengthscale, signal
+    # variance, noise variance)
+    rg = np.random.default_rng(seed + 16)
+    x = np.sort(rg.uniform(-3.0, 3.0, GP_N))
+    d["gp_D2"] = (x[:, None] - x[None, :]) ** 2
+    d["gp_y"] = np.sin(2.0 * x) + 0.1 * rg.standard_normal(GP_N)
+    d["gp_theta"] = np.log(np.array([0.7, 1.3, 0.05]))
     # W6 draws from its own generator so the inputs above stay what they were
     r6 = np.random.default_rng(seed + 6)
     d["w6_X"] = r6.standard_normal((W6_BATCH,) + W6_INPUT).astype(np.float32)
@@ -129,3 +141,13 @@ def w6_logits(params, X, conv2d, max_pool2d, relu):
     h = relu(h @ W3 + b3)
     h = relu(h @ W4 + b4)
     return h @ W5 + b5
+
+
+def gp_kernel(theta, D2, exp, eye):
+    """K = s^2 exp(-D2 / (2 l^2)) + sn^2 I with theta = log(l, s^2, sn^2): the W9/gp
+    kernel, written once for every library whose arrays overload operators."""
+    p = exp(theta)
+    return p[1] * exp(D2 * (-0.5 / (p[0] * p[0]))) + p[2] * eye
+
+
+GP_CONST = -0.5 * GP_N * np.log(2.0 * np.pi)

@@ -26,6 +26,8 @@ from tapegrad import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import digits_cnn  # noqa: E402
 import digits_mlp  # noqa: E402
+import flow as flow_example  # noqa: E402
+import gp as gp_example  # noqa: E402
 
 
 @dataclass
@@ -315,8 +317,23 @@ def checkpoint(tour: Tour) -> None:
     tour.results["checkpoint"] = path
 
 
+# ------------------------------------------------------------------ linear algebra (issue 16)
+
+def gp_regression(tour: Tour):
+    """Gaussian-process regression: hyperparameters by ascent of the marginal likelihood."""
+    r = gp_example.main(out_dir=str(tour.out), quick=tour.quick)
+    tour.results["gp"] = r
+
+
+def normalizing_flow(tour: Tour):
+    """A normalizing flow on two moons, trained through slogdet and log-det-Jacobians."""
+    r = flow_example.main(out_dir=str(tour.out), quick=tour.quick)
+    tour.results["flow"] = r
+
+
 SECTIONS = [derivatives, forward_mode, gradcheck, numpy_program, linear_regression,
-            logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint]
+            logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint,
+            gp_regression, normalizing_flow]
 
 
 def main(argv: list[str] | None = None) -> int:

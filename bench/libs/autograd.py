@@ -134,11 +134,30 @@ def w9_net(d):
     return step, lambda: dict(res)
 
 
+def w9_gp(d):
+    from autograd.scipy.linalg import solve_triangular
+    D2, y, theta = d["gp_D2"], d["gp_y"], d["gp_theta"]
+    eye = np.eye(len(y))
+
+    def lml(theta):
+        L = anp.linalg.cholesky(W.gp_kernel(theta, D2, anp.exp, eye))
+        a = solve_triangular(L.T, solve_triangular(L, y, lower=True), lower=False)
+        return -0.5 * anp.dot(y, a) - anp.sum(anp.log(anp.diag(L))) + W.GP_CONST
+    vg = ag.value_and_grad(lml)
+    res = {}
+
+    def step():
+        res["lml"], res["grad"] = vg(theta)
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "hessian", w4_hessian), ("W4/hvp", "hessian_vector_product",
                                                       w4_hvp),
             ("W5/chain", "make_jvp", w5_chain), ("W5/mlp", "make_jvp", w5_mlp)]
-    out += [("W9/heat", "eager", w9_heat), ("W9/net", "eager", w9_net)]
+    out += [("W9/heat", "eager", w9_heat), ("W9/net", "eager", w9_net),
+            ("W9/gp", "eager", w9_gp)]
     return out

@@ -192,12 +192,33 @@ def _w8(jit):
     return factory
 
 
+def _w9_gp(jit):
+    def factory(d):
+        from jax.scipy.linalg import cho_solve
+        D2, y = jnp.asarray(d["gp_D2"]), jnp.asarray(d["gp_y"])
+        eye = jnp.eye(len(d["gp_y"]))
+        theta = jnp.asarray(d["gp_theta"])
+
+        def lml(theta):
+            L = jnp.linalg.cholesky(W.gp_kernel(theta, D2, jnp.exp, eye))
+            a = cho_solve((L, True), y)
+            return -0.5 * (y @ a) - jnp.log(jnp.diagonal(L)).sum() + W.GP_CONST
+        vg = _maybe_jit(jax.value_and_grad(lml), jit)
+        res = {}
+
+        def step():
+            res["lml"], res["grad"] = _ready(vg(theta))
+
+        return step, lambda: {k: np.asarray(v) for k, v in res.items()}
+    return factory
+
+
 def cases():
     out = []
     for jit, v in ((False, "eager"), (True, "jit")):
         out += [("W1", v, _w1(jit)), ("W2", v, _w2(jit)), ("W4/hessian", v, _w4_hessian(jit)),
                 ("W4/hvp", v, _w4_hvp(jit)), ("W5/mlp", v, _w5_mlp(jit)),
-                ("W8", v, _w8(jit)), ("W9/net", v, _w9_net(jit))]
+                ("W8", v, _w8(jit)), ("W9/net", v, _w9_net(jit)), ("W9/gp", v, _w9_gp(jit))]
     # jit would unroll the heat equation's 200 Python steps, and XLA takes minutes to
     # compile the gradient of that program: W9/heat runs eagerly only
     out += [("W9/heat", "eager", _w9_heat(False))]

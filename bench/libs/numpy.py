@@ -397,13 +397,39 @@ def w6(d):
     return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
 
 
+def w9_gp(d):
+    """The gradient written by hand, as scikit-learn's GaussianProcessRegressor does:
+    d lml / d theta_k = tr((a a^T - K^-1) dK/d theta_k) / 2 with a = K^-1 y, K^-1 from the
+    Cholesky factor (cho_solve with the identity)."""
+    import scipy.linalg as sl
+    D2, y, theta = d["gp_D2"], d["gp_y"], d["gp_theta"]
+    eye = np.eye(len(y))
+    res = {}
+
+    def step():
+        ell, sf2, sn2 = np.exp(theta)
+        ell2 = ell * ell
+        Kf = sf2 * np.exp(D2 * (-0.5 / ell2))
+        L = sl.cholesky(Kf + sn2 * eye, lower=True, check_finite=False)
+        a = sl.cho_solve((L, True), y, check_finite=False)
+        lml = -0.5 * (y @ a) - np.log(np.diagonal(L)).sum() + W.GP_CONST
+        Wm = np.outer(a, a) - sl.cho_solve((L, True), eye, check_finite=False)
+        WK = Wm * Kf
+        # dK/d log l = Kf D2 / l^2, dK/d log s^2 = Kf, dK/d log sn^2 = sn^2 I
+        res["lml"] = lml
+        res["grad"] = 0.5 * np.array([np.vdot(WK, D2) / ell2, WK.sum(), sn2 * np.trace(Wm)])
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "closed form", w4_hessian), ("W4/hvp", "closed form", w4_hvp),
             ("W5/chain", "manual duals", w5_chain), ("W5/mlp", "manual duals", w5_mlp)]
     out += [("W8", "floor", w8)]
-    out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net)]
+    out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net),
+            ("W9/gp", "floor", w9_gp)]
     out += [("W6", "floor", w6)]
     return out
 

@@ -251,6 +251,23 @@ def w6(d):
                                                   for i, p in enumerate(params)}}
 
 
+def w9_gp(d):
+    D2, y = tg.tensor(d["gp_D2"]), tg.tensor(d["gp_y"][:, None])
+    eye = tg.tensor(np.eye(len(d["gp_y"])))
+    theta = _leaf(d["gp_theta"])
+    res = {}
+
+    def step():
+        theta.grad = None
+        L = tg.linalg.cholesky(W.gp_kernel(theta, D2, tg.exp, eye))
+        a = tg.linalg.cholesky_solve(y, L)
+        lml = -0.5 * (y * a).sum() - tg.log(tg.diagonal(L)).sum() + W.GP_CONST
+        lml.backward()
+        res["lml"], res["grad"] = lml.item(), theta.grad.numpy()
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -263,6 +280,8 @@ def cases():
         out += [("W8", "vmap(grad)", w8), ("W8", "loop of tg.grad", w8_loop)]
     if hasattr(tg.nn.functional, "conv2d"):
         out += [("W6", "eager", w6)]
+    if hasattr(tg, "linalg") and hasattr(tg.linalg, "cholesky_solve"):
+        out += [("W9/gp", "eager", w9_gp)]
     if tnp is not None:
         out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out

@@ -152,11 +152,28 @@ def w6(d):
                                                   for i, p in enumerate(params)}}
 
 
+def w9_gp(d):
+    D2, y = torch.tensor(d["gp_D2"]), torch.tensor(d["gp_y"][:, None])
+    eye = torch.eye(len(d["gp_y"]), dtype=torch.float64)
+    theta = _leaf(d["gp_theta"])
+    res = {}
+
+    def step():
+        theta.grad = None
+        L = torch.linalg.cholesky(W.gp_kernel(theta, D2, torch.exp, eye))
+        a = torch.cholesky_solve(y, L)
+        lml = -0.5 * (y * a).sum() - torch.log(torch.diagonal(L)).sum() + W.GP_CONST
+        lml.backward()
+        res["lml"], res["grad"] = lml.item(), theta.grad.numpy().copy()
+
+    return step, lambda: dict(res)
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "torch.func.hessian", w4_hessian), ("W4/hvp", "torch.func", w4_hvp),
             ("W5/chain", "torch.func.jvp", w5_chain), ("W5/mlp", "torch.func.jvp", w5_mlp)]
     out += [("W8", "torch.func.vmap(grad)", w8)]
-    out += [("W6", "eager", w6)]
+    out += [("W6", "eager", w6), ("W9/gp", "eager", w9_gp)]
     return out

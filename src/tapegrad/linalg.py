@@ -4,7 +4,11 @@ on the matrices themselves (singular, not positive definite) raise `LinAlgError`
 RuntimeError, as torch.linalg.LinAlgError; bad arguments raise TypeError/ValueError
 naming the function, the argument and its shape. Under `tg.autograd.detect_anomaly()`,
 inv and solve warn (`IllConditionedWarning`) with the condition number of a matrix that
-costs more than half the digits.
+costs more than half the digits (never checked outside anomaly mode). cholesky's error
+names the first leading minor that is not positive definite, and the batch index.
+eigh/svd gradients at (near-)repeated values: ties within n eps max|w| get zero coupling
+(finite; exact for losses that do not see the basis of a repeated eigenspace); det at a
+singular matrix: the adjugate. docs/numerics.md, "Linear algebra", has the details.
 
 Beyond torch.linalg, for tapegrad.scipy.linalg: `sqrtm` and `solve_sylvester` (SciPy's
 names and arguments).

@@ -9,6 +9,9 @@ that do not depend on their signs."""
 import numpy as np
 
 import tapegrad as tg
+from tapegrad.ops._apply import apply
+from tapegrad.ops.cholesky import CholeskyVjp
+from tapegrad.ops.solve import TriMatMul
 
 from ._case import OpCase
 
@@ -66,6 +69,17 @@ def _t_spd(T, a):
 
 def _weights(k, dtype=np.float64):
     return np.arange(1.0, k + 1.0).astype(dtype)
+
+
+def _t_cholesky_vjp(T, L, G):
+    """sym(L^-T Phi(L^T G) L^-1) in torch, from the lower triangles of L and G."""
+    L, G = T.tril(L), T.tril(G)
+    n = L.shape[-1]
+    phi = T.tril(T.ones(n, n, dtype=L.dtype), -1) + 0.5 * T.eye(n, dtype=L.dtype)
+    P = (L.mT @ G) * phi
+    W = T.linalg.solve_triangular(L.mT, P, upper=True)
+    S = T.linalg.solve_triangular(L.mT, W.mT, upper=True).mT
+    return (S + S.mT) / 2
 
 
 # ------------------------------------------------------------------ gauge-free outputs
@@ -129,6 +143,14 @@ ROWS = [
     OpCase(L.cholesky_solve, [(3, 2), (3, 3)], name="cholesky_solve",
            sample=lambda rng, s: [rng.standard_normal(s[0]), _square(rng, s[1])],
            torch=lambda T, b, l: T.cholesky_solve(b, T.tril(l))),
+    OpCase(lambda a, b: apply(TriMatMul, a, b, upper=False), [(3, 3), (3, 2)],
+           name="tri_matmul", torch=lambda T, a, b: T.tril(a) @ b),
+    OpCase(lambda a, b: apply(TriMatMul, a, b, upper=True), [(2, 3, 3), (3, 2)],
+           name="tri_matmul_upper_batched", torch=lambda T, a, b: T.triu(a) @ b),
+    OpCase(lambda l, g: apply(CholeskyVjp, l, g), [(3, 3), (3, 3)], sample=square_first,
+           name="cholesky_vjp", torch=_t_cholesky_vjp),
+    OpCase(lambda l, g: apply(CholeskyVjp, l, g), [(3, 3), (2, 3, 3)], sample=square_first,
+           name="cholesky_vjp_batched", torch=_t_cholesky_vjp),
     OpCase(_eigh_rows, [(3, 3)], sample=half_spaced_sym, name="eigh",
            torch=_t_eigh_rows),
     OpCase(_eigh_rows, [(2, 3, 3)], sample=half_spaced_sym, name="eigh_batched",

@@ -11,8 +11,8 @@ from ._apply import call
 from ._op import Op, register
 from .linalg import _raw
 from .shape import Concatenate, GetItem, Reshape
-from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, linalg_error, mm,
-                    mT, row, solve_tri, sym, tri_mask)
+from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, linalg_error,
+                    mm, mT, row, solve_tri, sym, tie_tol, tri_mask)
 
 
 # ------------------------------------------------------------------ packing
@@ -61,12 +61,18 @@ class Eigh(Op):
     (w, V). Derivatives are along symmetric perturbations (PyTorch's convention):
     dw = diag(V^T dA V), dV = V (F o V^T dA V) with F_ij = 1 / (w_j - w_i).
 
-    Degenerate eigenvalues: the eigenvectors of a repeated eigenvalue are not unique, and
-    F has no finite value there. A tie (w_i == w_j exactly) gets F_ij = 0, so a loss that
-    does not depend on the choice of basis inside the degenerate subspace (a function of
-    the eigenvalues, or of V f(w) V^T) gets a finite gradient, the one it would have
-    with the tie split. PyTorch returns inf/NaN there. Near-ties give large but finite
-    values."""
+    Degenerate eigenvalues (the decision; PyTorch and JAX return inf/NaN): the
+    eigenvectors of a repeated eigenvalue are not unique and F has no finite value. A
+    tie, |w_j - w_i| <= n eps max|w| (rounding leaves computed copies of one eigenvalue
+    that far apart), gets F_ij = 0. This is the exact gradient for a loss that sees
+    neither the basis inside a cluster of tied eigenvalues nor how the cluster would
+    split: functions of the eigenvalues (sum, log det, sum f(w_i)), projectors onto
+    whole clusters, V diag(c) V^T with c constant on each cluster. A loss that does see
+    the split, V diag(h(w)) V^T with h' != 0 (rebuilding A from w and V is one), gets
+    the gradient without the in-cluster coupling h'(w) (V^T G V)_ij, i != j: at an
+    exact tie (w, V) do not determine it; write such a loss with A itself. A loss of
+    single vectors of a cluster gets the gradient in the basis LAPACK returned, held
+    fixed inside the cluster (finite, basis dependent)."""
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -85,7 +91,7 @@ class Eigh(Op):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         gw, gV = unpack(g, eigh_shapes(n))
-        F = break_ties(row(w) - column(w))
+        F = break_ties(row(w) - column(w), tie_tol(w))
         inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
         return (sym(mm(mm(V, inner), mT(V))),)
 
@@ -94,7 +100,7 @@ class Eigh(Op):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         K = mm(mm(mT(V), sym(dA)), V)
-        F = break_ties(row(w) - column(w))
+        F = break_ties(row(w) - column(w), tie_tol(w))
         return pack([diag_part(K), mm(V, F * K)], eigh_shapes(n))
 
 
@@ -132,7 +138,7 @@ class Eig(Op):
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         gw, gV = unpack(g, eigh_shapes(n))
         gV = gV - V * row(diag_part(mm(mT(V), gV)))
-        F = break_ties(row(w) - column(w))
+        F = break_ties(row(w) - column(w), tie_tol(w))
         inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
         return (call(Solve, mT(V), mm(inner, mT(V))),)        # V^-T inner V^T
 
@@ -141,7 +147,7 @@ class Eig(Op):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         K = call(Solve, V, mm(dA, V))                           # V^-1 dA V
-        F = break_ties(row(w) - column(w))
+        F = break_ties(row(w) - column(w), tie_tol(w))
         W = mm(V, F * K)
         return pack([diag_part(K), W - V * row(diag_part(mm(mT(V), W)))], eigh_shapes(n))
 
@@ -162,8 +168,10 @@ class Svd(Op):
     F_ij = 1 / (s_j^2 - s_i^2), dS = diag(dP),
     dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1,
     dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1.
-    A tie between singular values gets F = 0 (see Eigh); a zero singular value of a
-    non-square A gets 0 for 1 / s."""
+    A tie, |s_j - s_i| <= k eps max(s), gets F = 0 (the decision and what it means
+    are Eigh's, with the singular values for the eigenvalues); a singular value below
+    k eps max(s) of a non-square A counts as zero and gets 0 for 1 / s, as pinv drops
+    it."""
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -221,8 +229,9 @@ def _svd_parts(ctx, m, n):
             f"non-square input of shape {ctx.in_shapes[0]} is not defined (the extra "
             "singular vectors are not unique); use full_matrices=False")
     U, S, Vh = unpack(ctx.saved[0], svd_shapes(m, n, full))
-    F = break_ties(row(S) * row(S) - column(S) * column(S))
-    return U, S, mT(Vh), break_ties(S), F
+    F = break_ties(row(S) * row(S) - column(S) * column(S), tie_tol(S, squares=True))
+    # a singular value below the rounding width is a zero: 1/s -> 0, as pinv drops it
+    return U, S, mT(Vh), break_ties(S, tie_tol(S)[..., 0]), F
 
 
 # ------------------------------------------------------------------ qr

@@ -529,15 +529,25 @@ def _diag_utv(u, h, v):
     return np.einsum("...mk,...mn,...nk->...k", u, h, v)
 
 
+def _width(s):
+    """(k eps max(s), max(s)) with a kept last axis: singular values closer than the
+    first are tied, as the Svd op decides (ops/solve.py tie_tol)."""
+    k = s.shape[-1]
+    top = np.max(s, axis=-1, keepdims=True) if k else np.zeros(s.shape[:-1] + (1,))
+    return k * np.finfo(s.dtype if s.dtype.kind == "f" else np.float64).eps * top, top
+
+
 def _coupling(s):
     """F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it and at ties."""
     d = s[..., None, :] ** 2 - s[..., :, None] ** 2
-    tie = d == 0
+    width, top = _width(s)
+    tie = np.abs(d) <= (2 * width * top)[..., None]     # (s_j - s_i)(s_j + s_i)
     return np.where(tie, 0.0, 1.0 / np.where(tie, 1.0, d))
 
 
 def _inv_s(s):
-    return np.where(s == 0, 0.0, 1.0 / np.where(s == 0, 1.0, s))
+    zero = s <= _width(s)[0]
+    return np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, s))
 
 
 def _svd_duv(a, da):

@@ -13,12 +13,12 @@ from ._apply import apply, call
 from ._shapes import broadcast_shapes, check_bool, check_int, check_operand, describe
 from . import elementwise as E
 from . import reduce as R
+from .cholesky import Cholesky
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
-from .solve import (Cholesky, Det, IllConditionedWarning, Inv, LinAlgError,  # noqa: F401
-                    LogAbsDet, MatrixExp, Pinv, Solve, SolveSylvester, SolveTriangular,
-                    Sqrtm, mT)
+from .solve import (Det, IllConditionedWarning, Inv, LinAlgError, MatrixExp,  # noqa: F401
+                    Pinv, Slogdet, Solve, SolveSylvester, SolveTriangular, Sqrtm, mT)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -226,8 +226,8 @@ def slogdet(A: ArrayLike) -> SlogdetResult:
     tensor(-1.)
     """
     A = _matrix("slogdet", "A", A, square=True)
-    sign = np.linalg.slogdet(_raw(A))[0]
-    return SlogdetResult(_const(sign), apply(LogAbsDet, A))
+    packed = apply(Slogdet, A)
+    return SlogdetResult(_const(_raw(packed)[..., 0].copy()), getitem(packed, (Ellipsis, 1)))
 
 
 def logdet(A: ArrayLike) -> Tensor:
@@ -238,8 +238,9 @@ def logdet(A: ArrayLike) -> Tensor:
     tensor(0.)
     """
     A = _matrix("logdet", "A", A, square=True)
-    sign = np.linalg.slogdet(_raw(A))[0]
-    lad = apply(LogAbsDet, A)
+    packed = apply(Slogdet, A)
+    sign = _raw(packed)[..., 0]
+    lad = getitem(packed, (Ellipsis, 1))
     if np.any(sign < 0):
         lad = lad + np.where(sign < 0, np.nan, 0.0).astype(_raw(lad).dtype)
     return lad

@@ -3,6 +3,7 @@
 (leading axes broadcast, as in torch.linalg). Every rule is written with tapegrad ops, so
 it records and differentiates again; the rules broadcast over a leading tangent batch
 axis, which is why they declare batching = "aware" without reading ctx.batched."""
+import functools
 import warnings
 
 import numpy as np
@@ -90,18 +91,64 @@ def dtype_of(*vs):
     return np.result_type(*(_raw(v) for v in vs))
 
 
+@functools.lru_cache(maxsize=64)
 def tri_mask(n, upper, strict, dtype):
+    """A read-only 0/1 triangle, cached: the rules of a 500 x 500 solve would otherwise
+    spend as long building masks as multiplying by them."""
     ones = np.ones((n, n), dtype=dtype)
     k = 1 if strict else 0
-    return np.triu(ones, k) if upper else np.tril(ones, -k)
+    mask = np.triu(ones, k) if upper else np.tril(ones, -k)
+    mask.flags.writeable = False
+    return mask
 
 
-def break_ties(d):
-    """1 / d where d != 0, 0 where d == 0: the coupling between eigen/singular values
-    (d is their difference). A tie (d == 0, the diagonal included) gets 0, so the
-    gradient of a loss that does not depend on the basis inside a degenerate subspace
-    stays finite; near-ties give large but finite values."""
-    tie = _raw(d) == 0
+def _blas(name, A, B):
+    """SciPy's BLAS routine (trmm or trsm) for two single matrices of one float type, or
+    None (batches, other types, no SciPy): the caller takes the NumPy path."""
+    if A.ndim != 2 or B.ndim != 2 or A.dtype != B.dtype or A.dtype.char not in "fd" \
+            or not A.size or not B.size:
+        return None
+    try:
+        from scipy.linalg import blas   # optional: triangular BLAS instead of LU/matmul
+    except ImportError:
+        return None
+    return getattr(blas, A.dtype.char.replace("f", "s") + name)
+
+
+def _tri_blas(fn, A, B, upper, unit):
+    """fn (trmm or trsm) on tri(A) and B. A in Fortran order (a transposed view, such
+    as L^T) goes to BLAS as it is; a C-ordered A is read as A^T (Fortran order, the
+    other triangle) from the right of B^T. Either way A, the big operand, is not copied."""
+    if A.flags.f_contiguous and not A.flags.c_contiguous:
+        return fn(1.0, A, B, lower=int(not upper), diag=int(unit))
+    out = fn(1.0, A.T, B.T, side=1, lower=int(upper), diag=int(unit))
+    return out.T
+
+
+def tie_tol(v, squares=False):
+    """The width below which two of the values v (..., n) (eigenvalues, singular values)
+    count as tied: n * eps * max|v|, about the rounding error LAPACK leaves in them;
+    for differences of squares, times 2 max|v| (s_j^2 - s_i^2 = (s_j - s_i)(s_j + s_i)).
+    Shaped (..., 1, 1), to compare with the coupling matrix."""
+    a = np.abs(_raw(v))
+    n = a.shape[-1]
+    if n == 0:
+        return 0.0
+    eps = np.finfo(a.dtype if a.dtype.kind == "f" else np.float64).eps
+    top = np.max(a, axis=-1)
+    width = n * eps * top * (2 * top if squares else 1)
+    return width[..., None, None]
+
+
+def break_ties(d, tol=0.0):
+    """1 / d where |d| > tol, 0 where |d| <= tol: the coupling 1 / (l_j - l_i) between
+    eigen/singular values (d their difference, tol from tie_tol). The decision, for
+    (near-)degenerate spectra: a tie (the diagonal included) gets 0, not the inf/NaN
+    of PyTorch and JAX. Exact for losses that do not see how a degenerate eigenspace is
+    rotated or split (functions of the eigenvalues; projectors onto whole clusters);
+    see "Linear algebra" on docs/numerics.md for what other losses get."""
+    raw = _raw(d)
+    tie = np.abs(raw) <= tol
     if not np.any(tie):
         return 1.0 / d
     return call(Where, tie, 0.0, 1.0 / call(Where, tie, 1.0, d))
@@ -183,21 +230,9 @@ class SolveTriangular(Op):
     @staticmethod
     def forward(A, B, *, upper, unitriangular):
         n = A.shape[-1]
-        if A.ndim == 2 and B.ndim == 2 and A.size:
-            try:
-                import scipy.linalg     # optional: a triangular solve instead of LU
-            except ImportError:
-                pass
-            else:
-                try:
-                    out = scipy.linalg.solve_triangular(A, B, lower=not upper,
-                                                        unit_diagonal=unitriangular,
-                                                        check_finite=False)
-                except np.linalg.LinAlgError:
-                    raise linalg_error("solve_triangular", f"A of shape {A.shape} has a "
-                                       "zero on its diagonal; the solve could not be "
-                                       "completed") from None
-                return out.astype(np.result_type(A, B), copy=False)
+        trsm = _blas("trsm", A, B)
+        if trsm is not None and (unitriangular or np.all(np.diagonal(A))):
+            return _tri_blas(trsm, A, B, upper, unitriangular)
         T = A * tri_mask(n, upper, unitriangular, A.dtype)
         if unitriangular:
             T = T + np.eye(n, dtype=A.dtype)
@@ -215,7 +250,7 @@ class SolveTriangular(Op):
         gA = None
         if ctx.needs_grad[0]:
             n = np.shape(_raw(A))[-1]
-            gA = -mm(gB, mT(x)) * tri_mask(n, up, unit, dtype_of(A, g))
+            gA = mm(-gB, mT(x)) * tri_mask(n, up, unit, dtype_of(A, g))    # -gB: few columns
         return gA, gB if ctx.needs_grad[1] else None
 
     @staticmethod
@@ -227,6 +262,43 @@ class SolveTriangular(Op):
             n = np.shape(_raw(A))[-1]
             dA = -mm(dA * tri_mask(n, up, unit, dtype_of(A, dA)), x)
         return call(SolveTriangular, A, tangent_sum(dB, dA), upper=up, unitriangular=unit)
+
+
+@register
+class TriMatMul(Op):
+    """tri(A) @ B, tri(A) the lower (or upper) triangle of A; the other triangle is never
+    read and gets gradient 0. BLAS trmm on single matrices: half the work of a full
+    product. Cholesky's rules use it for L^T gL."""
+    batching = "aware"
+    args = ("A", "B")
+    saves = ("A", "B")
+
+    @staticmethod
+    def forward(A, B, *, upper):
+        trmm = _blas("trmm", A, B)
+        if trmm is not None:
+            return _tri_blas(trmm, A, B, upper, False)
+        return np.matmul(np.triu(A) if upper else np.tril(A), B)
+
+    @staticmethod
+    def vjp(ctx, g):
+        A, B = ctx.saved
+        up = ctx.params["upper"]
+        gA = gB = None
+        if ctx.needs_grad[0]:
+            n = np.shape(_raw(A))[-1]
+            gA = mm(g, mT(B)) * tri_mask(n, up, False, dtype_of(A, g))
+        if ctx.needs_grad[1]:
+            gB = call(TriMatMul, mT(A), g, upper=not up)
+        return gA, gB
+
+    @staticmethod
+    def jvp(ctx, dA, dB):
+        A, B = ctx.saved
+        up = ctx.params["upper"]
+        dA, dB = lift(ctx, dA, 0), lift(ctx, dB, 1)
+        return tangent_sum(None if dA is None else call(TriMatMul, dA, B, upper=up),
+                           None if dB is None else call(TriMatMul, A, dB, upper=up))
 
 
 def lift(ctx, d, i):
@@ -291,86 +363,32 @@ def _cofactors(A, d):
 
 
 @register
-class LogAbsDet(Op):
-    """log |det A|. d = tr(A^-1 dA)."""
+class Slogdet(Op):
+    """(sign, log |det A|) packed along a last axis of 2, from one LU factorization
+    (slogdet and logdet slice them apart: the sign used to cost a second one). The sign
+    is piecewise constant, so its derivative is 0; d log |det A| = tr(A^-1 dA)."""
     batching = "aware"
     args = ("A",)
     saves = ("A",)
 
     @staticmethod
     def forward(A):
-        return np.linalg.slogdet(A)[1]
+        sign, lad = np.linalg.slogdet(A)
+        return np.stack([sign, lad], axis=-1)
 
     @staticmethod
     def vjp(ctx, g):
         (A,) = ctx.saved
-        return (scalar_to_matrix(g) * mT(call(Inv, A)),)
+        g_lad = call(GetItem, g, index=(Ellipsis, 1))
+        return (scalar_to_matrix(g_lad) * mT(call(Inv, A)),)
 
     @staticmethod
     def jvp(ctx, dA):
         (A,) = ctx.saved
-        return ein("...ji,...ij->...", call(Inv, A), dA)
-
-
-# ------------------------------------------------------------------ cholesky
-
-def _leading_minor(A):
-    """1-based order of the first leading minor that is not positive definite."""
-    a = np.asarray(A, dtype=np.float64).reshape((-1,) + A.shape[-2:])
-    n = A.shape[-1]
-    first = n
-    for m in a:
-        for k in range(1, n + 1):
-            try:
-                np.linalg.cholesky(m[:k, :k])
-            except np.linalg.LinAlgError:
-                first = min(first, k)
-                break
-    return first
-
-
-@register
-class Cholesky(Op):
-    """Lower Cholesky factor L of a symmetric positive-definite A (the lower triangle of
-    A is read). Derivatives are those along symmetric perturbations (PyTorch's
-    convention): dL = L Phi(L^-1 sym(dA) L^-T), gA = sym(L^-T Phi(L^T gL) L^-1), Phi
-    the lower triangle with the diagonal halved."""
-    batching = "aware"
-    args = ("A",)
-    saves = ("out",)
-
-    @staticmethod
-    def forward(A):
-        try:
-            return np.linalg.cholesky(A)
-        except np.linalg.LinAlgError:
-            k = _leading_minor(A)
-            raise linalg_error("cholesky", f"the factorization could not be completed "
-                               f"because the input of shape {A.shape} is not positive-"
-                               f"definite (the leading minor of order {k} is not "
-                               "positive-definite)") from None
-
-    @staticmethod
-    def vjp(ctx, g):
-        (L,) = ctx.saved
-        n = np.shape(_raw(L))[-1]
-        phi = _phi_mask(n, dtype_of(L, g))
-        m = mm(mT(L), g) * phi
-        w = solve_tri(mT(L), m, upper=True)                 # L^-T M
-        s = mT(solve_tri(mT(L), mT(w), upper=True))         # L^-T M L^-1
-        return (sym(s),)
-
-    @staticmethod
-    def jvp(ctx, dA):
-        (L,) = ctx.saved
-        n = np.shape(_raw(L))[-1]
-        y = solve_tri(L, sym(dA), upper=False)              # L^-1 dA
-        z = mT(solve_tri(L, mT(y), upper=False))            # L^-1 dA L^-T
-        return mm(L, z * _phi_mask(n, dtype_of(L, dA)))
-
-
-def _phi_mask(n, dtype):
-    return np.tril(np.ones((n, n), dtype=dtype), -1) + 0.5 * np.eye(n, dtype=dtype)
+        d = call(GetItem, ein("...ji,...ij->...", call(Inv, A), dA), index=(Ellipsis, None))
+        shape = np.shape(_raw(d))
+        return call(Concatenate, np.zeros(shape, dtype=dtype_of(d)), d, axis=len(shape) - 1,
+                    sizes=(1, 1))
 
 
 # ------------------------------------------------------------------ pinv
@@ -538,5 +556,6 @@ class Sqrtm(Op):
         return call(SolveSylvester, x, x, dA)
 
 
-__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular", "Det",
-           "LogAbsDet", "Cholesky", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
+__all__ = ["LinAlgError", "IllConditionedWarning", "Inv", "Solve", "SolveTriangular",
+           "TriMatMul", "Det",
+           "Slogdet", "Pinv", "MatrixExp", "SolveSylvester", "Sqrtm"]
