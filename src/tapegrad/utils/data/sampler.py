@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from ..._check import _got, flag, integer
+from ...distributed import _backend as _dist
 from ._rng import check, rng
 
 
@@ -137,11 +138,17 @@ class BatchSampler(Sampler):
 
 def _world(num_replicas, rank):
     """num_replicas and rank, from the arguments or from the launcher's environment
-    (torchrun's WORLD_SIZE/RANK, Open MPI's and MPICH's variables)."""
+    (tg.distributed's process group, torchrun's WORLD_SIZE/RANK, Open MPI's, MPICH's and
+    Slurm's variables)."""
+    if _dist.is_initialized():          # the process group knows (as torch's sampler asks)
+        if num_replicas is None:
+            num_replicas = _dist.get_world_size()
+        if rank is None:
+            rank = _dist.get_rank()
     env = os.environ
     for size_key, rank_key in (("WORLD_SIZE", "RANK"),
                                ("OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK"),
-                               ("PMI_SIZE", "PMI_RANK")):
+                               ("PMI_SIZE", "PMI_RANK"), ("SLURM_NTASKS", "SLURM_PROCID")):
         if size_key in env and rank_key in env:
             if num_replicas is None:
                 num_replicas = int(env[size_key])
