@@ -41,13 +41,13 @@ class AllReduce(Op):
     batch_params = same_params
 
     @staticmethod
-    def forward(x, *, op):
-        return _all_reduce_array(x, op)
+    def forward(x, *, reduce):
+        return _all_reduce_array(x, reduce)
 
     # out_r = sum_k x_k, so dL/dx_k = sum_r g_r: the same all_reduce of the cotangents
     @staticmethod
     def vjp(ctx, g):
-        return (call(AllReduce, g, op=ctx.params["op"]),)
+        return (call(AllReduce, g, reduce=ctx.params["reduce"]),)
 
     jvp = LINEAR
 
@@ -58,18 +58,18 @@ class AllReduceExtreme(Op):
     saves = ("x", "out")
 
     @staticmethod
-    def forward(x, *, op):
-        return _all_reduce_array(x, op)
+    def forward(x, *, reduce):
+        return _all_reduce_array(x, reduce)
 
     # ties share the gradient equally (as tapegrad's max does): each rank holding the
     # extreme gets sum_r g_r / (number of ranks holding it)
     @staticmethod
     def vjp(ctx, g):
-        return (call(AllReduce, g, op=ReduceOp.SUM) * _share(ctx),)
+        return (call(AllReduce, g, reduce=ReduceOp.SUM) * _share(ctx),)
 
     @staticmethod
     def jvp(ctx, dx):
-        return call(AllReduce, dx * _share(ctx), op=ReduceOp.SUM)
+        return call(AllReduce, dx * _share(ctx), reduce=ReduceOp.SUM)
 
 
 def _share(ctx):
@@ -197,9 +197,9 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None):
     x = _tensor_arg(tensor, "all_reduce")
     op = reduce_op(op, "all_reduce")
     if op in _LINEAR_OPS:
-        return apply(AllReduce, x, op=op)
+        return apply(AllReduce, x, reduce=op)
     if op in (ReduceOp.MAX, ReduceOp.MIN):
-        return apply(AllReduceExtreme, x, op=op)
+        return apply(AllReduceExtreme, x, reduce=op)
     raise ValueError(f"all_reduce: the differentiable all_reduce takes SUM, AVG, MAX or "
                      f"MIN, got {op.name} (use tg.distributed.all_reduce for the others)")
 
