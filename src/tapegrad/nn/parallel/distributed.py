@@ -38,14 +38,19 @@ class _Bucket:
         self.request = None
 
 
+_FIRST_BUCKET_BYTES = 2 ** 20
+
+
 def _buckets(params, cap_bytes):
     """Reverse parameter order, one dtype per bucket, at most cap_bytes each (a larger
-    parameter gets a bucket of its own)."""
+    parameter gets a bucket of its own). As in PyTorch the first bucket is capped at 1 MB:
+    the last layers' gradients come first, and a small bucket starts sending sooner."""
     out = []
     current, size, dtype = [], 0, None
     for p in reversed(params):
         nbytes = p._data.nbytes
-        if current and (p._data.dtype != dtype or size + nbytes > cap_bytes):
+        cap = min(cap_bytes, _FIRST_BUCKET_BYTES) if not out else cap_bytes
+        if current and (p._data.dtype != dtype or size + nbytes > cap):
             out.append(_Bucket(current, dtype))
             current, size = [], 0
         current.append(p)
@@ -101,10 +106,8 @@ class DistributedDataParallel(Module):
         self._next = 0                  # the next bucket to start
         self._syncing = False
         self._sync_now = True
-        # seconds the end of the last backward spent waiting for allreduces, and how many
-        # buckets had started before backward ended (bench/distributed.py reads these)
+        # seconds the end of the last backward waited for allreduces (bench/distributed.py)
         self.last_wait_s = 0.0
-        self.last_started_early = 0
         self._hooks = [p.register_hook(self._hook_for(p)) for p in params]
 
     @staticmethod
@@ -212,7 +215,6 @@ class DistributedDataParallel(Module):
 
     def _finish(self):
         self._syncing = False
-        self.last_started_early = self._next
         # parameters the forward did not use contribute their .grad (or zeros), so that
         # every rank still runs the same allreduces
         for bucket in self._buckets:
