@@ -55,8 +55,13 @@ def test_a_killed_rank_is_named_by_the_survivors_when_the_launcher_keeps_them():
 
 
 # ------------------------------------------------------------------ in this process
+# (the op rows in tests/ops may have started a world of one in this worker: set it aside)
 
-def test_calls_before_init_process_group_say_so():
+@pytest.fixture
+def no_group(monkeypatch):
+    monkeypatch.setattr(dist._backend, "_group", None)
+
+def test_calls_before_init_process_group_say_so(no_group):
     assert not dist.is_initialized()
     for fn in (dist.get_rank, dist.get_world_size, dist.barrier):
         with pytest.raises(RuntimeError, match="init_process_group"):
@@ -67,7 +72,7 @@ def test_calls_before_init_process_group_say_so():
         dist.init_process_group("nccl")
 
 
-def test_without_mpi4py_the_error_says_how_to_install(monkeypatch):
+def test_without_mpi4py_the_error_says_how_to_install(monkeypatch, no_group):
     real = builtins.__import__
 
     def no_mpi4py(name, *a, **k):
@@ -98,7 +103,7 @@ def test_queue_callback_runs_after_every_leaf_has_its_gradient():
         queue_callback(lambda: None)
 
 
-def test_ddp_needs_a_process_group():
+def test_ddp_needs_a_process_group(no_group):
     with pytest.raises(RuntimeError, match="DistributedDataParallel: .*init_process_group"):
         tg.nn.parallel.DistributedDataParallel(tg.nn.Linear(2, 2))
 

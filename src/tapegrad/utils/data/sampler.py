@@ -5,7 +5,6 @@ import os
 import numpy as np
 
 from ..._check import _got, flag, integer
-from ...distributed import _backend as _dist
 from ._rng import check, rng
 
 
@@ -138,13 +137,8 @@ class BatchSampler(Sampler):
 
 def _world(num_replicas, rank):
     """num_replicas and rank, from the arguments or from the launcher's environment
-    (tg.distributed's process group, torchrun's WORLD_SIZE/RANK, Open MPI's, MPICH's and
-    Slurm's variables)."""
-    if _dist.is_initialized():          # the process group knows (as torch's sampler asks)
-        if num_replicas is None:
-            num_replicas = _dist.get_world_size()
-        if rank is None:
-            rank = _dist.get_rank()
+    (torchrun's WORLD_SIZE/RANK, Open MPI's, MPICH's and Slurm's variables: whichever
+    launcher started tg.distributed's processes)."""
     env = os.environ
     for size_key, rank_key in (("WORLD_SIZE", "RANK"),
                                ("OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK"),
