@@ -50,12 +50,14 @@ def reduce_scatter(x, y):
     return tg.distributed.nn.functional.reduce_scatter(x, [x * y])
 
 
+# torch=: what torch.distributed.nn.functional computes in a world of one (the identity,
+# or a stack of one), spelled without starting a torch process group
 ROWS = [
-    OpCase(all_reduce_sum, [(2, 3)]),
-    OpCase(all_reduce_mean, [(3,)]),
-    OpCase(all_reduce_max, [(2, 2)]),
-    OpCase(broadcast, [(4,)]),
-    OpCase(reduce, [(2, 3)]),
-    OpCase(all_gather, [(3,)]),
-    OpCase(reduce_scatter, [(2, 2), (2, 2)]),
+    OpCase(all_reduce_sum, [(2, 3)], torch=lambda T, x: x * x),
+    OpCase(all_reduce_mean, [(3,)], torch=lambda T, x: x.clone()),
+    OpCase(all_reduce_max, [(2, 2)], torch=lambda T, x: x.clone()),
+    OpCase(broadcast, [(4,)], torch=lambda T, x: x.clone()),
+    OpCase(reduce, [(2, 3)], torch=lambda T, x: x.clone()),
+    OpCase(all_gather, [(3,)], torch=lambda T, x: T.stack([x])[0] * x),
+    OpCase(reduce_scatter, [(2, 2), (2, 2)], torch=lambda T, x, y: T.stack([x * y]).sum(0)),
 ] if importlib.util.find_spec("mpi4py") is not None else []
