@@ -45,6 +45,7 @@ def step(tg, model, opt, x, y):
 def single():
     """One process on the whole batch (OPENBLAS_NUM_THREADS set by the caller)."""
     import numpy as np
+
     import tapegrad as tg
     model, x, y = model_and_data(tg, np, 256, 0, 1)
     opt = tg.optim.SGD(model.parameters(), lr=0.01)
@@ -58,6 +59,7 @@ def single():
 
 def ranks(bucket_cap_mb):
     import numpy as np
+
     import tapegrad as tg
     import tapegrad.distributed as dist
     dist.init_process_group()

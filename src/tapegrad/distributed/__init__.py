@@ -2,16 +2,37 @@
 
 Run a script under an MPI launcher (`mpirun -n 2 python train.py`, `srun python
 train.py`), call `init_process_group()` once, then use the collectives below on tensors
-or `tg.nn.parallel.DistributedDataParallel` on a model. mpi4py is imported on first use;
-without it every call raises an ImportError that says `pip install "tapegrad[distributed]"`.
+or `tg.nn.parallel.DistributedDataParallel` on a model. mpi4py is imported on first use:
+without it, init_process_group raises an ImportError that says
+`pip install "tapegrad[distributed]"`.
 """
-from . import nn  # noqa: F401
-from ._backend import (DistBackendError, destroy_process_group, get_backend,  # noqa: F401
-                       get_rank, get_world_size, init_process_group, is_available,
-                       is_initialized)
-from ._collectives import (ReduceOp, Work, all_gather, all_gather_into_tensor,  # noqa: F401
-                           all_reduce, barrier, broadcast, irecv, isend, recv, reduce,
-                           reduce_scatter, reduce_scatter_tensor, send)
+from . import nn
+from ._backend import (
+    DistBackendError,
+    destroy_process_group,
+    get_backend,
+    get_rank,
+    get_world_size,
+    init_process_group,
+    is_available,
+    is_initialized,
+)
+from ._collectives import (
+    ReduceOp,
+    Work,
+    all_gather,
+    all_gather_into_tensor,
+    all_reduce,
+    barrier,
+    broadcast,
+    irecv,
+    isend,
+    recv,
+    reduce,
+    reduce_scatter,
+    reduce_scatter_tensor,
+    send,
+)
 
 
 def is_mpi_available() -> bool:

@@ -23,7 +23,8 @@ import time
 
 import numpy as np
 
-_INSTALL = 'tapegrad.distributed needs mpi4py and an MPI library: pip install "tapegrad[distributed]"'
+_INSTALL = ('tapegrad.distributed needs mpi4py and an MPI library: '
+            'pip install "tapegrad[distributed]"')
 _NOT_INIT = ("Default process group has not been initialized, please make sure to call "
              "init_process_group.")
 DEFAULT_TIMEOUT = datetime.timedelta(minutes=30)     # PyTorch's default for MPI and Gloo
@@ -55,7 +56,7 @@ class DistBackendError(RuntimeError):
 
 
 class _Group:
-    __slots__ = ("comm", "rank", "size", "timeout", "peers", "prev_hook", "MPI")
+    __slots__ = ("MPI", "comm", "peers", "prev_hook", "rank", "size", "timeout")
 
     def __init__(self, MPI, comm, timeout, peers):
         self.MPI = MPI

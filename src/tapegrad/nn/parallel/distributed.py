@@ -24,7 +24,7 @@ from ..module import Module
 
 
 class _Bucket:
-    __slots__ = ("params", "offsets", "buffer", "pending", "request")
+    __slots__ = ("buffer", "offsets", "params", "pending", "request")
 
     def __init__(self, params, dtype):
         self.params = params
@@ -133,7 +133,7 @@ class DistributedDataParallel(Module):
         for t in tensors:
             by_dtype.setdefault(t._data.dtype, []).append(t)
         reqs, flats = [], []
-        for dtype, ts in by_dtype.items():
+        for ts in by_dtype.values():
             flat = np.concatenate([t._data.ravel() for t in ts]) if ts else np.zeros(0)
             flats.append((ts, flat))
             reqs.append(g.comm.Ibcast(flat, root=0))
@@ -175,7 +175,6 @@ class DistributedDataParallel(Module):
         def hook(grad):
             if self._sync_now:
                 self._arrived(p, key, grad)
-            return None
         return hook
 
     def _arrived(self, p, key, grad):
