@@ -17,7 +17,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     rm -f "src/tapegrad/_speedups$(.venv/bin/python -c \
         'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
     # torch is pinned: 2.13.0 is the CPU wheel on local disk (an unpinned torch is GBs)
-    .venv/bin/python -m pip install -q -e ".[test,all,reference]"
+    .venv/bin/python -m pip install -q -e ".[test,all,reference,distributed]"
     echo "$want" > "$stamp"
 fi
 # Graphviz's `dot` renders the graph pictures (tests render real PNG/SVG)

@@ -44,6 +44,8 @@ class _Local(threading.local):
         # True while backward rules run (autograd/engine._Backward): their no_grad ops
         # compute gradients, so explain_grad's cut notes are not taken there
         self.in_backward = False
+        # functions queued by autograd.engine.queue_callback, run when this backward ends
+        self.callbacks = None
 
     def refresh(self):
         """Recompute `special` and `anomaly_only`."""

@@ -159,6 +159,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                           _local.anomaly, marks, stored, capture, results, inputs)
     mode = _Backward(bool(create_graph))
     mode.__enter__()
+    outer, _local.callbacks = _local.callbacks, []
     try:
         # the module's run_node and run_leaf as they are now (a test may wrap them)
         _loops(root_nodes, grads, state, run_node, run_leaf, allowed, capture)
@@ -167,6 +168,9 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         raise RuntimeError(_freed_message(e.node, order, run)) from None
     finally:
         mode.__exit__()
+        callbacks, _local.callbacks = _local.callbacks, outer
+    for fn in callbacks:                # the backward succeeded: queued work runs now
+        fn()
     if results is None:
         return None
     out = []
@@ -186,6 +190,16 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
             r = r.astype(t._data.dtype)
         out.append(r)
     return tuple(out)
+
+
+def queue_callback(fn):
+    """Run `fn()` once the backward now running has finished, after every gradient has
+    reached its leaf (PyTorch's Variable._execution_engine.queue_callback). Call it from a
+    hook; DistributedDataParallel waits for its gradient allreduces there."""
+    if _local.callbacks is None:
+        raise RuntimeError("queue_callback: no backward is running; call it from a hook "
+                           "during backward")
+    _local.callbacks.append(fn)
 
 
 def _root_grad(t, g, i, who, graph_mode):

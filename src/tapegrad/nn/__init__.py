@@ -35,3 +35,4 @@ from .attention import MultiheadAttention  # noqa: F401,E402
 from .transformer import (Transformer, TransformerDecoder,  # noqa: F401,E402
                           TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)
+from . import parallel  # noqa: F401,E402

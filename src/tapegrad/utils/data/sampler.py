@@ -147,11 +147,12 @@ class BatchSampler(Sampler):
 
 def _world(num_replicas, rank):
     """num_replicas and rank, from the arguments or from the launcher's environment
-    (torchrun's WORLD_SIZE/RANK, Open MPI's and MPICH's variables)."""
+    (torchrun's WORLD_SIZE/RANK, Open MPI's, MPICH's and Slurm's variables: whichever
+    launcher started tg.distributed's processes)."""
     env = os.environ
     for size_key, rank_key in (("WORLD_SIZE", "RANK"),
                                ("OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK"),
-                               ("PMI_SIZE", "PMI_RANK")):
+                               ("PMI_SIZE", "PMI_RANK"), ("SLURM_NTASKS", "SLURM_PROCID")):
         if size_key in env and rank_key in env:
             if num_replicas is None:
                 num_replicas = int(env[size_key])

@@ -1,0 +1,2 @@
+"""torch.distributed.nn: collectives that are differentiable across ranks."""
+from . import functional  # noqa: F401
