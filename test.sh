@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 # scripts/matrix.sh runs this script again with another venv's Python
 py=${TAPEGRAD_TEST_PYTHON:-.venv/bin/python}
 if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
-    scripts/setup.sh
+    scripts/setup.sh test  # adds the test oracles (PyTorch, sympy, ...)
 fi
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
