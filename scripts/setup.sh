@@ -42,13 +42,23 @@ sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (22, 3))' 2>/dev/null
     # this Python's: scripts/matrix.sh keeps those of other Pythons beside it
     rm -f "src/tapegrad/_speedups$(.venv/bin/python -c \
         'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
+    # the build requirements (pyproject.toml's) go into .venv and the C speedups build
+    # there: an isolated build env would install NumPy a second time (7 s). tomllib: 3.11+
+    isolation=()
+    if build=$(.venv/bin/python -c 'import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))' \
+               2>/dev/null); then
+        mapfile -t build <<< "$build"
+        "${pip[@]}" install -q --no-compile "${build[@]}"
+        isolation=(--no-build-isolation)
+    fi
     if [ "$stage" = demo ]; then
         # no .pyc at install: half the time and 90 MB less; Python writes the ones the
         # demo imports when it first runs
-        "${pip[@]}" install -q --no-compile -e ".[$extras]"
+        "${pip[@]}" install -q --no-compile "${isolation[@]}" -e ".[$extras]"
     else
         # torch is pinned: 2.13.0 is the CPU wheel on local disk (an unpinned torch is GBs)
-        "${pip[@]}" install -q -e ".[$extras]"
+        "${pip[@]}" install -q "${isolation[@]}" -e ".[$extras]"
         # the demo stage's packages came without .pyc, and test processes import them
         # often; a file some package ships that is not Python 3 source is no failure
         .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null || true
