@@ -71,5 +71,20 @@ def array_text(arr, prefix):
         kw["formatter"] = {"float_kind": (lambda v: f"{v:.{p}e}") if sci else
                            (lambda v: f"{v:.{p}f}")}
     # as PyTorch: "1., 2." for whole numbers, else four decimals ("0.0770")
-    return np.array2string(arr, separator=", ", prefix=prefix, precision=p,
+    text = np.array2string(arr, separator=", ", prefix=prefix, precision=p,
                            floatmode="maxprec_equal" if integral else "fixed", **kw)
+    if integral and sci is None and "e" in text:
+        # whole numbers too far apart print in scientific notation with `precision`
+        # digits, as PyTorch ("1.9990e+03"), not trimmed to the fewest that tell them apart
+        text = np.array2string(arr, separator=", ", prefix=prefix, precision=p,
+                               floatmode="fixed", **kw)
+    return text
+
+
+def empty_suffixes(arr):
+    """What an empty tensor's repr adds after its "[]", as PyTorch: the shape unless it is
+    (0,), and the dtype unless it is the default float32 (nothing in "[]" tells either)."""
+    out = [] if arr.ndim == 1 else [f"size={arr.shape}"]
+    if arr.dtype != np.float32:
+        out.append(f"dtype={arr.dtype}")
+    return out
