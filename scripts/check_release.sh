@@ -24,7 +24,14 @@ else
 fi
 
 echo "--- release check: python -m build (sdist, then the wheel from it)"
-"$py" -m build --outdir "$work/dist" . >"$work/build.log" 2>&1 ||
+# with .venv's setuptools and NumPy (scripts/setup.sh installed pyproject's build
+# requirements): two isolated build envs would each install NumPy (40 s on a busy
+# machine); step 2's install of the sdist builds it in an isolated env all the same
+isolation=()
+if "$py" -c 'import setuptools, numpy' 2>/dev/null; then
+    isolation=(--no-isolation)
+fi
+"$py" -m build "${isolation[@]}" --outdir "$work/dist" . >"$work/build.log" 2>&1 ||
     { tail -n 40 "$work/build.log"; exit 1; }
 sdist=$(ls "$work"/dist/tapegrad-*.tar.gz)
 wheel=$(ls "$work"/dist/tapegrad-*.whl)
