@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite (unit, property, reference-vs-PyTorch, docs and examples), then the
 # engine and op tests again on the pure-Python paths that stand in for the C speedups,
-# then both again on the oldest and the newest supported Python (scripts/matrix.sh).
+# then a release check (scripts/check_release.sh: the sdist built, installed in a fresh
+# venv and tested there), then both again on the oldest and the newest supported Python
+# (scripts/matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 # scripts/matrix.sh runs this script again with another venv's Python
 py=${TAPEGRAD_TEST_PYTHON:-.venv/bin/python}
 if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
-    scripts/setup.sh
+    scripts/setup.sh test  # adds the test oracles (PyTorch, sympy, ...)
 fi
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
@@ -26,6 +28,8 @@ if [ $# -eq 0 ]; then
         tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py tests/test_rnn.py \
         tests/test_attention.py tests/test_act_norm.py
     if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
+        # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
+        scripts/check_release.sh
         scripts/matrix.sh
     fi
 fi

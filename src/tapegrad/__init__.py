@@ -67,7 +67,7 @@ from .func import elementwise_grad  # noqa: F401,E402
 from .numpy import conj, imag, real  # noqa: F401,E402
 from .vmap import vmap  # noqa: F401,E402
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401,E402
 # issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
 from . import random, utils  # noqa: F401,E402
 from .random import Generator  # noqa: F401,E402

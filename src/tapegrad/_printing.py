@@ -71,8 +71,36 @@ def array_text(arr, prefix):
     integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
     p, sci = _PRINT["precision"], _PRINT["sci_mode"]
     if sci is not None:
-        kw["formatter"] = {"float_kind": (lambda v: f"{v:.{p}e}") if sci else
-                           (lambda v: f"{v:.{p}f}")}
+        kw["formatter"] = {"float_kind": _forced_format(finite, p, sci, integral)}
     # as PyTorch: "1., 2." for whole numbers, else four decimals ("0.0770")
-    return np.array2string(arr, separator=", ", prefix=prefix, precision=p,
+    text = np.array2string(arr, separator=", ", prefix=prefix, precision=p,
                            floatmode="maxprec_equal" if integral else "fixed", **kw)
+    if integral and sci is None and "e" in text:
+        # whole numbers too far apart print in scientific notation with `precision`
+        # digits, as PyTorch ("1.9990e+03"), not trimmed to the fewest that tell them apart
+        text = np.array2string(arr, separator=", ", prefix=prefix, precision=p,
+                               floatmode="fixed", **kw)
+    return text
+
+
+def _forced_format(finite, p, sci, integral):
+    """One element's text under sci_mode True/False, padded to one width, as PyTorch:
+    whole numbers without scientific notation print as "12.", others with p digits."""
+    if sci:
+        fmt = f"{{:.{p}e}}".format
+    elif integral:
+        fmt = "{:.0f}.".format
+    else:
+        fmt = f"{{:.{p}f}}".format
+    # the widest text is that of the largest or of the most negative value
+    width = max([len(fmt(v)) for v in (finite.max(), finite.min())] if finite.size else [3])
+    return lambda v: (fmt(v) if np.isfinite(v) else str(v)).rjust(width)
+
+
+def empty_suffixes(arr):
+    """What an empty tensor's repr adds after its "[]", as PyTorch: the shape unless it is
+    (0,), and the dtype unless it is the default float32 (nothing in "[]" tells either)."""
+    out = [] if arr.ndim == 1 else [f"size={arr.shape}"]
+    if arr.dtype != np.float32:
+        out.append(f"dtype={arr.dtype}")
+    return out

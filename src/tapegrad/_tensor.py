@@ -10,7 +10,7 @@ from . import _state
 from ._check import _non_numeric
 from ._dtypes import as_dtype, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
-from ._printing import array_text
+from ._printing import array_text, empty_suffixes
 from ._sites import _site
 from . import _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
@@ -625,8 +625,8 @@ def _repr(t):
     arr = t._data
     prefix = "tensor("
     body = array_text(arr, prefix)
-    extra = []
-    if arr.dtype not in (np.float32, np.int64, np.bool_):
+    extra = empty_suffixes(arr) if arr.size == 0 else []
+    if arr.size and arr.dtype not in (np.float32, np.int64, np.bool_):
         extra.append(f"dtype={arr.dtype}")
     fw = t._fw
     if t.grad_fn is not None and not getattr(t.grad_fn, "variable", None):
