@@ -528,3 +528,6 @@ class custom_vjp:
                            tuple(leaves), ())
         built = state.outs.build(apply(self._op, *leaves, state=state))
         return unflatten(out_spec, list(built) if len(out_leaves) != 1 else [built])
+
+# the names `from tapegrad.custom import *` gives (tests/test_all.py)
+__all__ = ["custom_gradient", "custom_jvp", "custom_vjp"]

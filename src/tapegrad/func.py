@@ -614,3 +614,7 @@ def hvp(f, primals, tangents):
 # tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
 from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
+
+# the names `from tapegrad.func import *` gives (tests/test_all.py)
+__all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev",
+           "jacobian", "hessian", "hvp"]

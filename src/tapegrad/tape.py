@@ -621,3 +621,7 @@ def add_n(inputs):
         total = total + t
     return total
 
+
+# the names `from tapegrad.tape import *` gives (tests/test_all.py)
+__all__ = ["Variable", "UnconnectedGradients", "GradientTape", "stop_gradient",
+           "clip_by_global_norm", "add_n"]

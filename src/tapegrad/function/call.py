@@ -357,3 +357,6 @@ def _share_alias(t, inputs, cap_meta):
         if arr is a._data or view and np.may_share_memory(arr, a._data):
             _share_version(a, t)
             return
+
+# the names `from tapegrad.function.call import *` gives (tests/test_all.py)
+__all__ = ["CallOp", "Entry", "CallState", "function"]

@@ -18,7 +18,7 @@ from .trace import Traced, Tracer, call_site
 
 _local = _state.local
 
-__all__ = ["cond", "while_loop"]
+__all__ = ["cond", "while_loop", "Cond", "CondStep", "WhileLoop", "WhileStep"]
 
 
 def _spec_key(spec):

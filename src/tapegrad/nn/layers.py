@@ -412,3 +412,8 @@ class Embedding(Module):
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
         return s
+
+# the names `from tapegrad.nn.layers import *` gives (tests/test_all.py)
+__all__ = ["Identity", "Linear", "Sequential", "ModuleList", "ModuleDict", "ReLU", "LeakyReLU",
+           "GELU", "Tanh", "Sigmoid", "Softplus", "Softmax", "LogSoftmax", "Flatten", "Dropout",
+           "LayerNorm", "Embedding"]

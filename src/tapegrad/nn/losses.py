@@ -281,3 +281,9 @@ class MultiLabelSoftMarginLoss(_LegacyLoss):
     def forward(self, input, target):
         return F.multilabel_soft_margin_loss(input, target, self.weight,
                                              reduction=self.reduction)
+
+# the names `from tapegrad.nn.losses import *` gives (tests/test_all.py)
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss",
+           "HuberLoss", "SmoothL1Loss", "KLDivLoss", "GaussianNLLLoss", "PoissonNLLLoss",
+           "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "SoftMarginLoss",
+           "HingeEmbeddingLoss", "MultiLabelSoftMarginLoss"]

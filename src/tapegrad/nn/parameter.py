@@ -47,3 +47,6 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     __str__ = __repr__
+
+# the names `from tapegrad.nn.parameter import *` gives (tests/test_all.py)
+__all__ = ["Parameter"]

@@ -660,4 +660,5 @@ def masked_fill(x, mask, value):
 
 __all__ = ["tril", "triu", "diagonal", "diag", "diag_embed", "trace", "take",
            "take_along_axis", "take_along_dim", "put_along_axis", "gather", "scatter_add",
-           "scatter", "index_select", "index_add", "select", "masked_fill"]
+           "scatter", "index_select", "index_add", "select", "masked_fill", "DiagEmbed",
+           "Diagonal", "Tril", "Triu"]

@@ -787,4 +787,4 @@ def norm(x, ord=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 __all__ = ["matmul", "dot", "outer", "einsum", "norm", "vector_norm", "matrix_norm",
-           "linalg_norm", "svdvals", "keepdims_shape"]
+           "linalg_norm", "svdvals", "keepdims_shape", "Einsum", "MatMul", "Norm", "SvdVals"]

@@ -679,4 +679,5 @@ def cross(input, other, *, dim=-1):
 __all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
            "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
            "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
-           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester"]
+           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester",
+           "EigResult", "EighResult", "LstsqResult", "QrResult", "SlogdetResult", "SvdResult"]

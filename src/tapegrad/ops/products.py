@@ -296,4 +296,4 @@ def bmm(x, y):
     return apply2(MatMul, x, y)
 
 
-__all__ = ["inner", "vdot", "tensordot", "kron", "cross", "linalg_cross", "mm", "bmm"]
+__all__ = ["inner", "vdot", "tensordot", "kron", "cross", "linalg_cross", "mm", "bmm", "Cross"]

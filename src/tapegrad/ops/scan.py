@@ -462,3 +462,8 @@ def diff(x, n=1, axis=-1, prepend=None, append=None, *, dim=None):
             break
         x = apply(GetItem, x, index=hi) - apply(GetItem, x, index=lo)
     return x
+
+# the names `from tapegrad.ops.scan import *` gives (tests/test_all.py)
+__all__ = ["Cumsum", "Cumprod", "LogCumSumExp", "CummaxResult", "CumminResult", "cumsum",
+           "cumprod", "nancumsum", "nancumprod", "logcumsumexp", "cummax", "cummin", "take_along",
+           "diff"]

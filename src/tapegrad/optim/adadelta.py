@@ -61,3 +61,6 @@ class Adadelta(Optimizer):
         u += tmp
         delta *= group["lr"]
         p -= delta
+
+# the names `from tapegrad.optim.adadelta import *` gives (tests/test_all.py)
+__all__ = ["Adadelta"]

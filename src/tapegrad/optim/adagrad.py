@@ -51,3 +51,6 @@ class Adagrad(Optimizer):
         np.divide(g, tmp, out=tmp)
         tmp *= clr
         p -= tmp
+
+# the names `from tapegrad.optim.adagrad import *` gives (tests/test_all.py)
+__all__ = ["Adagrad"]

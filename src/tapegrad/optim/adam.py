@@ -81,3 +81,6 @@ class AdamW(Adam):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+
+# the names `from tapegrad.optim.adam import *` gives (tests/test_all.py)
+__all__ = ["Adam", "AdamW"]

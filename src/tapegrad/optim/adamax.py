@@ -53,3 +53,6 @@ class Adamax(Optimizer):
         np.divide(m, u, out=tmp)
         tmp *= group["lr"] / (1 - b1 ** state["step"])
         p -= tmp
+
+# the names `from tapegrad.optim.adamax import *` gives (tests/test_all.py)
+__all__ = ["Adamax"]

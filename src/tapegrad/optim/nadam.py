@@ -72,3 +72,6 @@ class NAdam(Optimizer):
         np.divide(m, denom, out=tmp)
         tmp *= lr * mu_next / (1.0 - prod * mu_next)
         p -= tmp
+
+# the names `from tapegrad.optim.nadam import *` gives (tests/test_all.py)
+__all__ = ["NAdam"]

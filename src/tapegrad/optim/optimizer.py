@@ -541,3 +541,6 @@ class Optimizer:
             raise ValueError(f"{name}: state 'step' of parameter {idx} must be a "
                              f"non-negative whole number, got {_got(v)}")
         return int(arr)
+
+# the names `from tapegrad.optim.optimizer import *` gives (tests/test_all.py)
+__all__ = ["required", "Optimizer"]

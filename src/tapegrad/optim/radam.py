@@ -71,3 +71,6 @@ class RAdam(Optimizer):
             np.divide(m, bc1, out=tmp)
             tmp *= lr
         p -= tmp
+
+# the names `from tapegrad.optim.radam import *` gives (tests/test_all.py)
+__all__ = ["RAdam"]

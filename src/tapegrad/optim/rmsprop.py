@@ -72,3 +72,6 @@ class RMSprop(Optimizer):
         else:
             tmp *= group["lr"]
         p -= tmp
+
+# the names `from tapegrad.optim.rmsprop import *` gives (tests/test_all.py)
+__all__ = ["RMSprop"]

@@ -59,3 +59,6 @@ class Rprop(Optimizer):
         g = np.where(s < 0, 0, g).astype(p.dtype, copy=False)
         p -= np.sign(g) * size
         prev[...] = g
+
+# the names `from tapegrad.optim.rprop import *` gives (tests/test_all.py)
+__all__ = ["Rprop"]

@@ -65,3 +65,6 @@ class SGD(Optimizer):
                 g = buf
         np.multiply(g, group["lr"], out=tmp)
         p -= tmp
+
+# the names `from tapegrad.optim.sgd import *` gives (tests/test_all.py)
+__all__ = ["SGD"]

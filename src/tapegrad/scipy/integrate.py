@@ -68,3 +68,6 @@ def odeint(func, y0, t, args=(), rtol=None, atol=None, **options):
                       rtol=_TOL if rtol is None else float(rtol),
                       atol=_TOL if atol is None else float(atol))
     return _ops.reshape(traj, (np.shape(raw(t))[0],) + y_shape)
+
+# the names `from tapegrad.scipy.integrate import *` gives (tests/test_all.py)
+__all__ = ["odeint"]

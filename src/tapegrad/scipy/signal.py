@@ -76,3 +76,6 @@ def _tensor_convolve(a, b, axes, dot_axes, mode):
     else:
         raise ValueError(f"convolve: mode must be 'full', 'valid' or 'same', got {mode!r}")
     return full[pick + keep]
+
+# the names `from tapegrad.scipy.signal import *` gives (tests/test_all.py)
+__all__ = ["convolve"]

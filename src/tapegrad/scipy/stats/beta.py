@@ -54,3 +54,6 @@ def logcdf(x, a, b, loc=0.0, scale=1.0):
     -0.374693
     """
     return ops.log(cdf(x, a, b, loc, scale))
+
+# the names `from tapegrad.scipy.stats.beta import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

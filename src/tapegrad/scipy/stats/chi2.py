@@ -47,3 +47,6 @@ def logcdf(x, df, loc=0.0, scale=1.0):
     -0.458675
     """
     return ops.log(cdf(x, df, loc, scale))
+
+# the names `from tapegrad.scipy.stats.chi2 import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

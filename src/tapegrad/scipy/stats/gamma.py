@@ -52,3 +52,6 @@ def logcdf(x, a, loc=0.0, scale=1.0):
     -1.330893
     """
     return ops.log(cdf(x, a, loc, scale))
+
+# the names `from tapegrad.scipy.stats.gamma import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

@@ -87,3 +87,6 @@ def ppf(q, loc=0.0, scale=1.0):
     (1.96, 3.0)
     """
     return f64(loc) + f64(scale) * special.ndtri(f64(q))
+
+# the names `from tapegrad.scipy.stats.norm import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]

@@ -57,3 +57,6 @@ def logcdf(x, df, loc=0.0, scale=1.0):
     -0.287682
     """
     return ops.log(cdf(x, df, loc, scale))
+
+# the names `from tapegrad.scipy.stats.t import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]
