@@ -77,7 +77,8 @@ def _takes_args(obj):
 
 def _lacks(obj, *, method_form=False):
     """What `obj`'s docstring lacks: a subset of {"docstring", "args", "example"}."""
-    doc = inspect.getdoc(obj) if not isinstance(obj, property) else obj.__doc__
+    # the object's own docstring: inspect.getdoc would lend a class its base's
+    doc = obj.__doc__
     if not (doc or "").strip():
         return ["docstring"]
     out = []
