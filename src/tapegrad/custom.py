@@ -84,6 +84,15 @@ def custom_gradient(f=None):
     differentiable again, through the tensors it closes over; forward mode
     (`tg.jvp`, `jacfwd`) transposes it, so it must be linear in `upstream`.
 
+    Args:
+        f: the function, returning (y, grad_fn) as above. Used as `@tg.custom_gradient`.
+
+    Returns:
+        A function with f's arguments returning y, whose gradient is grad_fn's.
+
+    Raises:
+        TypeError: f is not callable, or (when called) it does not return a pair.
+
     >>> import tapegrad as tg
     >>> @tg.custom_gradient
     ... def log1pexp(x):

@@ -198,6 +198,18 @@ class function:
     Random draws (`rand`, `randn`, `randint`, dropout masks) are ops, so each call draws
     new samples; the stream is not eager's, since tracing draws too.
 
+    Args:
+        fn: the function to trace. Without it (`@tg.function(name=...)`), a decorator
+            is returned.
+        name: a name for the traced function in error messages and graph pictures.
+
+    Returns:
+        A callable with fn's signature that traces on a new input signature and
+            replays otherwise; `.trace_count` counts its traces.
+
+    Raises:
+        TypeError: fn is not callable.
+
     >>> import tapegrad as tg
     >>> @tg.function
     ... def f(x):
