@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 has_tools() {
-    "$1" -c "import mkdocs, material, mkdocstrings_handlers.python, numpy" 2>/dev/null
+    "$1" -c "import mkdocs, material, mkdocstrings_handlers.python, numpy, ruff" 2>/dev/null
 }
 
 if [ -n "${PYTHON:-}" ]; then
