@@ -1,4 +1,48 @@
 """tapegrad: automatic differentiation over NumPy, in PyTorch, TensorFlow and JAX styles."""
+# The names `from tapegrad import *` gives, in the import order below; tg.bool, tg.int and
+# tg.float stay out so a star import does not shadow Python's bool(), int() and float().
+# A name added to the imports must be added here too: tests/test_all.py says which.
+__all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float32", "float64",
+           "int8", "int16", "int32", "int64", "uint8", "arange", "constant", "convert_to_tensor",
+           "eye", "full", "full_like", "is_tensor", "linspace", "ones", "ones_like", "rand",
+           "randint", "randn", "tensor", "zeros", "zeros_like", "get_rng_state", "manual_seed",
+           "seed", "set_rng_state", "enable_grad", "is_grad_enabled", "no_grad",
+           "set_grad_enabled", "Tensor", "detect_anomaly", "NoneGradientWarning",
+           "debug_none_gradients", "explain_grad", "make_dual", "unpack_dual", "GradcheckError",
+           "vmap", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
+           "value_and_grad", "vjp", "abs", "add", "amax", "amin", "argmax", "argmin",
+           "broadcast_to", "cast", "cat", "clamp", "clip", "clip_by_value", "clone", "concat",
+           "concatenate", "cos", "div", "divide", "dot", "einsum", "erf", "exp", "expand_dims",
+           "flatten", "gelu", "leaky_relu", "log", "log1p", "log_softmax", "logsumexp", "matmul",
+           "max", "maximum", "mean", "min", "minimum", "mul", "multiply", "neg", "negative",
+           "norm", "outer", "pow", "prod", "reduce_logsumexp", "reduce_max", "reduce_mean",
+           "reduce_min", "reduce_prod", "reduce_sum", "relu", "reshape", "sigmoid", "sign", "sin",
+           "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std", "sub",
+           "subtract", "sum", "swapaxes", "tan", "tanh", "transpose", "unsqueeze", "var", "where",
+           "arcsinh", "cosh", "expm1", "floor_divide", "fmod", "log2", "log10", "remainder",
+           "sinh", "bmm", "cross", "diag", "diag_embed", "diagonal", "gather", "index_add",
+           "index_select", "inner", "kron", "masked_fill", "mm", "put_along_axis", "scatter",
+           "scatter_add", "select", "take", "take_along_axis", "take_along_dim", "tensordot",
+           "trace", "tril", "triu", "vdot", "acos", "acosh", "arccos", "arccosh", "arcsin",
+           "arctan", "arctan2", "arctanh", "around", "asin", "asinh", "atan", "atan2", "atanh",
+           "cbrt", "ceil", "copysign", "deg2rad", "degrees", "exp2", "fix", "float_power", "floor",
+           "fmax", "fmin", "heaviside", "hypot", "logaddexp", "logaddexp2", "nan_to_num",
+           "positive", "rad2deg", "radians", "rint", "round", "sinc", "trunc", "argpartition",
+           "argsort", "cummax", "cummin", "cumprod", "cumsum", "diff", "kthvalue", "logcumsumexp",
+           "median", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean",
+           "nanmedian", "nanmin", "nanprod", "nanquantile", "nansum", "nanstd", "nanvar",
+           "partition", "percentile", "ptp", "quantile", "sort", "topk", "append", "array_split",
+           "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_tensors",
+           "chunk", "column_stack", "dsplit", "dstack", "flip", "fliplr", "flipud", "hsplit",
+           "hstack", "meshgrid", "moveaxis", "movedim", "narrow", "pad", "permute", "ravel",
+           "repeat", "repeat_interleave", "roll", "rollaxis", "rot90", "row_stack", "swapdims",
+           "tensor_split", "tile", "unbind", "unflatten", "vsplit", "vstack", "digamma", "erfc",
+           "erfinv", "i0", "lgamma", "logit", "mvlgamma", "polygamma", "xlogy", "gradcheck",
+           "gradgradcheck", "function", "cond", "while_loop", "checkpoint", "GradientTape",
+           "UnconnectedGradients", "Variable", "add_n", "clip_by_global_norm", "stop_gradient",
+           "custom_gradient", "custom_jvp", "load", "save", "custom_vjp", "elementwise_grad",
+           "conj", "imag", "real", "Generator", "clip_by_norm", "Module", "device", "cfloat",
+           "cdouble", "half", "double", "short", "long", "set_printoptions"]
 from . import autograd, ops  # noqa: F401
 from ._config import show_config  # noqa: F401
 from ._dtypes import (bool_, complex64, complex128, float16, float32, float64,  # noqa: F401

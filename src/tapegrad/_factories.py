@@ -115,6 +115,20 @@ def tensor(data: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False
     `requires_grad=True` the result is a new leaf instead. `tensor(t)` of one tensor is
     a detached copy, as in PyTorch (use `t.clone().detach()`).
 
+    Args:
+        data: a number, a (nested) list or tuple, a NumPy array or a tensor.
+        dtype: the dtype (a NumPy dtype, a name such as "float64", or tg.float64);
+            by default chosen from data as above.
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor.
+
+    Raises:
+        TypeError: data holds something that is not a number, array or tensor.
+        ValueError: ragged nested lists, or a device other than the CPU.
+
     >>> import tapegrad as tg
     >>> tg.tensor([1.0, 2.0], requires_grad=True)
     tensor([1., 2.], requires_grad=True)
@@ -192,6 +206,20 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
     list holding tensors is stacked (connected), as tf.constant does eagerly. `shape`
     reshapes a value of the same size or fills the shape with a single value.
 
+    Args:
+        value: a number, a (nested) list, a NumPy array or a tensor.
+        dtype: the dtype; by default chosen from value as `tg.tensor` does.
+        shape: a shape to reshape value to (same number of elements) or to fill with
+            a single value.
+        name: accepted for TF code; unused.
+
+    Returns:
+        A tensor (value itself when it is already one).
+
+    Raises:
+        ValueError: value cannot fill `shape`.
+        TypeError: value is a tensor of another dtype than `dtype` (use tg.cast).
+
     >>> tg.constant([1.0, 2.0, 3.0, 4.0], shape=(2, 2)).tolist()
     [[1.0, 2.0], [3.0, 4.0]]
     >>> tg.constant(7, shape=(3,))
@@ -233,6 +261,18 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
     """TF spelling: `value` as a Tensor (returned as is when it already is one).
     `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
 
+    Args:
+        value: a number, a (nested) list, a NumPy array or a tensor.
+        dtype: the dtype to require; a tensor of another dtype is an error.
+        dtype_hint: the dtype for values that have none of their own.
+        name: accepted for TF code; unused.
+
+    Returns:
+        A tensor (value itself when it is already one).
+
+    Raises:
+        TypeError: value is a tensor of another dtype than `dtype`, or not numeric.
+
     >>> t = tg.tensor([1.0])
     >>> tg.convert_to_tensor(t) is t
     True
@@ -254,6 +294,19 @@ def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
           device: str | None = None) -> Tensor:
     """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
 
+    Args:
+        *shape: the shape, as ints or one tuple or list.
+        dtype: the dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of zeros.
+
+    Raises:
+        TypeError: a dimension that is not an int.
+        ValueError: a negative dimension.
+
     >>> tg.zeros(2, 3).shape, tg.zeros((2,), dtype="int64")
     ((2, 3), tensor([0, 0]))
     """
@@ -267,6 +320,19 @@ def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
 def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
          device: str | None = None) -> Tensor:
     """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
+
+    Args:
+        *shape: the shape, as ints or one tuple or list.
+        dtype: the dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of ones.
+
+    Raises:
+        TypeError: a dimension that is not an int.
+        ValueError: a negative dimension.
 
     >>> x = tg.ones(2, requires_grad=True)
     >>> x
@@ -328,6 +394,21 @@ def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
     """A tensor of `shape` filled with `fill_value`. A 0-d tensor that requires grad
     gives a result connected to it (a broadcast).
 
+    Args:
+        shape: the shape, an int or a tuple of ints.
+        fill_value: a number, or a 0-d tensor.
+        dtype: the dtype; by default fill_value's (float32 for a Python float, int64
+            for an int).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A tensor of `shape`.
+
+    Raises:
+        TypeError: fill_value is not a number or a 0-d tensor.
+        ValueError: a negative dimension.
+
     >>> tg.full((2, 2), 7.0)
     tensor([[7., 7.],
             [7., 7.]])
@@ -357,6 +438,15 @@ def zeros_like(x: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = Fals
                device: str | None = None) -> Tensor:
     """Zeros with the shape and (by default) the dtype of `x` (a tensor, array or list).
 
+    Args:
+        x: a tensor, an array or data `tg.tensor` accepts: the shape to copy.
+        dtype: the dtype; by default x's.
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of zeros.
+
     >>> tg.zeros_like(tg.tensor([[1, 2]]))
     tensor([[0, 0]])
     """
@@ -371,6 +461,15 @@ def ones_like(x: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False
               device: str | None = None) -> Tensor:
     """Ones with the shape and (by default) the dtype of `x` (a tensor, array or list).
 
+    Args:
+        x: a tensor, an array or data `tg.tensor` accepts: the shape to copy.
+        dtype: the dtype; by default x's.
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of ones.
+
     >>> tg.ones_like(tg.tensor([1.5, 2.5]), dtype="float64")
     tensor([1., 1.], dtype=float64)
     """
@@ -384,6 +483,16 @@ def ones_like(x: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False
 def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None,
               requires_grad: bool = False, device: str | None = None) -> Tensor:
     """Like `full` with the shape and (by default) the dtype of `x`.
+
+    Args:
+        x: a tensor, an array or data `tg.tensor` accepts: the shape to copy.
+        fill_value: a number, or a 0-d tensor.
+        dtype: the dtype; by default x's.
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A tensor of x's shape.
 
     >>> tg.full_like(tg.tensor([1.0, 2.0]), 0.5)
     tensor([0.5000, 0.5000])
@@ -401,6 +510,21 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     With 0-d tensor arguments that require grad, the result `start + i * step` is
     differentiable in `start` and `step` (the length is piecewise constant, so the
     gradient with respect to `end` is zero).
+
+    Args:
+        start: the first value; with `end` omitted, the end (and start is 0).
+        end: the bound, not included.
+        step: the spacing, nonzero (may be negative).
+        dtype: the dtype; by default int64 for ints, float32 if any value is a float.
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A 1-d tensor of ceil((end - start) / step) values.
+
+    Raises:
+        ValueError: step is zero, or a bound is not finite.
+        TypeError: start or step require grad but the dtype is an integer one.
 
     >>> tg.arange(4), tg.arange(1, 2, 0.25)
     (tensor([0, 1, 2, 3]), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
@@ -455,6 +579,22 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike = None,
     grad give a result differentiable in both (PyTorch's formula: each half counts from
     its nearer end, so both ends are exact).
 
+    Args:
+        start: the first value (a number or a 0-d tensor).
+        end: the last value, included.
+        steps: how many values, a non-negative int.
+        dtype: the dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A 1-d tensor of `steps` values.
+
+    Raises:
+        TypeError: steps is not an int, or bounds that require grad with an integer
+            dtype.
+        ValueError: steps is negative.
+
     >>> tg.linspace(0.0, 1.0, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     >>> a = tg.tensor(0.0, requires_grad=True)
@@ -490,6 +630,20 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike = None,
 def eye(n: int, m: int | None = None, dtype: DTypeLike = None, requires_grad: bool = False,
         device: str | None = None) -> Tensor:
     """The n x m identity (m = n by default): ones on the diagonal.
+
+    Args:
+        n: the number of rows.
+        m: the number of columns (n by default).
+        dtype: the dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new 2-d tensor.
+
+    Raises:
+        TypeError: n or m is not an int.
+        ValueError: n or m is negative.
 
     >>> tg.eye(2, 3)
     tensor([[1., 0., 0.],
@@ -547,6 +701,18 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
     """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
     as separate ints or one tuple.
 
+    Args:
+        *shape: the shape, as ints or one tuple or list.
+        dtype: a floating dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of uniform samples in [0, 1).
+
+    Raises:
+        TypeError: a dimension that is not an int, or a non-floating dtype.
+
     >>> _ = tg.manual_seed(0)
     >>> a = tg.rand(2, 3)
     >>> _ = tg.manual_seed(0)
@@ -562,6 +728,18 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
 def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
           device: str | None = None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed).
+
+    Args:
+        *shape: the shape, as ints or one tuple or list.
+        dtype: a floating dtype (float32 by default).
+        requires_grad: make the result a leaf that records operations for gradients.
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new tensor of standard normal samples.
+
+    Raises:
+        TypeError: a dimension that is not an int, or a non-floating dtype.
 
     >>> _ = tg.manual_seed(1)
     >>> x = tg.randn(1000, dtype="float64")
@@ -585,6 +763,20 @@ def _int_bound(v, name):
 def randint(low: int, high: int | None = None, size: ShapeLike = (), dtype: DTypeLike = None,
             device: str | None = None) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) with one bound), int64 by default.
+
+    Args:
+        low: the lowest value, or with `high` omitted, the bound (and low is 0).
+        high: the bound, not included.
+        size: the shape, a tuple of ints (a 0-d tensor by default).
+        dtype: an integer dtype (int64 by default).
+        device: only "cpu" (or None); accepted for ported code.
+
+    Returns:
+        A new integer tensor.
+
+    Raises:
+        TypeError: a bound that is not an int.
+        ValueError: high <= low.
 
     >>> _ = tg.manual_seed(0)
     >>> r = tg.randint(3, 6, size=(100,))
@@ -611,6 +803,12 @@ def randint(low: int, high: int | None = None, size: ShapeLike = (), dtype: DTyp
 
 def is_tensor(x: object) -> bool:
     """Whether `x` is a tapegrad Tensor (torch.is_tensor, tf.is_tensor).
+
+    Args:
+        x: any object.
+
+    Returns:
+        True for a Tensor (Variables and Parameters included), False otherwise.
 
     >>> tg.is_tensor(tg.tensor(1.0)), tg.is_tensor(np.ones(2))
     (True, False)

@@ -22,6 +22,16 @@ def manual_seed(seed: int) -> Any:
     `seed` is a non-negative int; floats, bools and strings are refused (not truncated).
     Returns the new NumPy Generator. `tg.seed` is the same function.
 
+    Args:
+        seed: a non-negative int.
+
+    Returns:
+        The new NumPy Generator.
+
+    Raises:
+        TypeError: seed is not an int.
+        ValueError: seed is negative.
+
     >>> _ = tg.manual_seed(42)
     >>> a = tg.randn(3)
     >>> _ = tg.manual_seed(42)

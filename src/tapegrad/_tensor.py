@@ -12,6 +12,7 @@ from ._dtypes import as_dtype, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
+from ._tensor_docs import attach as _attach_docs
 from . import _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
@@ -28,6 +29,19 @@ _local = _state.local
 
 class Tensor(TensorMethods, OpMethods):
     """An n-dimensional array that records the operations applied to it.
+
+    A tensor holds a NumPy array (`.numpy()`), and, when it requires grad, the graph
+    of recorded operations that made it (`.grad_fn`), so `backward()` can send
+    gradients to the leaves. `tg.tensor(...)` is the usual way to make one.
+
+    Args:
+        data: a number, a nested list, a NumPy array or another tensor.
+        dtype: the dtype; by default Python floats become float32, ints int64, and
+            NumPy arrays keep theirs.
+        requires_grad: record operations on this tensor so its gradient can be taken.
+
+    Raises:
+        TypeError: data is not numeric, or requires_grad is not a bool.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -775,3 +789,6 @@ def use_backward(backward):
     global _backward
     _backward = backward
 
+
+# the member docstrings kept in _tensor_docs.py and _tensor_op_docs.py
+_attach_docs(Tensor)

@@ -55,7 +55,22 @@ class TensorMethods:
                 "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
 
 
-    def copy_(self, src: ArrayLike) -> Self:
+    def copy_(self, src):
+        """Overwrite this tensor's values with `src` (broadcast), in place; returns it.
+
+        Args:
+            src: a tensor or array-like of a broadcast-compatible shape.
+
+        Returns:
+            This tensor. When recording, the copy is differentiable in src.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+            ValueError: src does not broadcast to this shape.
+
+        >>> tg.zeros(2).copy_(tg.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+        """
         self._check_inplace("copy_")
         self._write_all(src, "copy_")
         return self
@@ -70,14 +85,36 @@ class TensorMethods:
                 raise
             raise type(e)(who + msg[len("setitem"):]) from None
 
-    def zero_(self) -> Self:
+    def zero_(self):
+        """Set every element to zero in place; returns this tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.ones(2).zero_()
+        tensor([0., 0.])
+        """
         self._check_inplace("zero_")
         with _state.no_grad():
             self._data[...] = 0
         self._bump_version()
         return self
 
-    def fill_(self, value: ArrayLike) -> Self:
+    def fill_(self, value):
+        """Set every element to `value` in place; returns this tensor.
+
+        Args:
+            value: a number (or a one-element tensor).
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.zeros(3).fill_(7.0)
+        tensor([7., 7., 7.])
+        """
         self._check_inplace("fill_")
         self._write_all(value, "fill_")
         return self
@@ -121,31 +158,103 @@ class TensorMethods:
         self._bump_version()
         return True
 
-    def add_(self, other: ArrayLike, alpha: float = 1) -> Self:
+    def add_(self, other, alpha=1):
+        """Add `alpha * other` to this tensor in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+            alpha: a factor for other.
+
+        Returns:
+            This tensor (its version counter advances).
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on
+                (update it under `tg.no_grad()`).
+
+        >>> x = tg.ones(2)
+        >>> x.add_(tg.tensor([1.0, 2.0]), alpha=10)
+        tensor([11., 21.])
+        """
         if self._plain_update(np.add, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: ArrayLike, alpha: float = 1) -> Self:
+    def sub_(self, other, alpha=1):
+        """Subtract `alpha * other` from this tensor in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+            alpha: a factor for other.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.ones(2).sub_(0.5)
+        tensor([0.5000, 0.5000])
+        """
         if self._plain_update(np.subtract, other, alpha):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other: ArrayLike) -> Self:
+    def mul_(self, other):
+        """Multiply this tensor by `other` in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.tensor([1.0, 2.0]).mul_(3)
+        tensor([3., 6.])
+        """
         if self._plain_update(np.multiply, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src * other)
 
-    def div_(self, other: ArrayLike) -> Self:
+    def div_(self, other):
+        """Divide this tensor by `other` in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.tensor([1.0, 2.0]).div_(2)
+        tensor([0.5000, 1.0000])
+        """
         if self._plain_update(np.true_divide, other):
             return self
         src, other = self._inplace_args(other)
         return self.copy_(src / other)
 
-    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Self:
+    def clamp_(self, min=None, max=None):
+        """Limit this tensor to [min, max] in place (`tapegrad.clamp`); returns it.
+
+        Args:
+            min: the lower bound, or None.
+            max: the upper bound, or None.
+
+        Returns:
+            This tensor.
+
+        >>> tg.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
+        tensor([0.0000, 0.5000, 1.0000])
+        """
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
@@ -217,21 +326,33 @@ class TensorMethods:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
         return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
-    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-            keepdim: bool | None = None, dtype: DTypeLike = None,
-            out: Tensor | None = None) -> Tensor:
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+            out=None):
+        """Method form of `tapegrad.sum`: `x.sum(...)` is `tg.sum(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(1)
+        tensor([3., 7.])
+        """
         x = self._reduce_input("sum", dtype, out)
         return ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-             keepdim: bool | None = None, dtype: DTypeLike = None,
-             out: Tensor | None = None) -> Tensor:
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+             out=None):
+        """Method form of `tapegrad.mean`: `x.mean(...)` is `tg.mean(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(0)
+        tensor([2., 3.])
+        """
         x = self._reduce_input("mean", dtype, out)
         return ops.mean(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-             keepdim: bool | None = None, dtype: DTypeLike = None,
-             out: Tensor | None = None) -> Tensor:
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
+             out=None):
+        """Method form of `tapegrad.prod`: `x.prod(...)` is `tg.prod(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).prod()
+        tensor(24.)
+        """
         x = self._reduce_input("prod", dtype, out)
         return ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
@@ -248,38 +369,66 @@ class TensorMethods:
         x = self._reduce_input("min", out=out)
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-             keepdim: bool | None = None) -> Tensor:
+    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Method form of `tapegrad.amax`: `x.amax(...)` is `tg.amax(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).amax(dim=0)
+        tensor([3., 4.])
+        """
         return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def amin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-             keepdim: bool | None = None) -> Tensor:
+    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Method form of `tapegrad.amin`: `x.amin(...)` is `tg.amin(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).amin(dim=1)
+        tensor([1., 3.])
+        """
         return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
-            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
+    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+            correction=None, unbiased=None, dtype=None, out=None):
+        """Method form of `tapegrad.var`: `x.var(...)` is `tg.var(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([1.0, 2.0, 3.0]).var()
+        tensor(1.)
+        """
         x = self._reduce_input("var", dtype, out)     # np.var(t) passes dtype and out
         return ops.var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def std(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
-            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
+    def std(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
+            correction=None, unbiased=None, dtype=None, out=None):
+        """Method form of `tapegrad.std`: `x.std(...)` is `tg.std(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([1.0, 2.0, 3.0]).std()
+        tensor(1.)
+        """
         x = self._reduce_input("std", dtype, out)
         return ops.std(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-                  keepdim: bool | None = None) -> Tensor:
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Method form of `tapegrad.logsumexp`: `x.logsumexp(...)` is `tg.logsumexp(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([0.0, 0.0]).logsumexp(0)
+        tensor(0.6931)
+        """
         return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Method form of `tapegrad.argmax`: `x.argmax(...)` is `tg.argmax(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).argmax(dim=1)
+        tensor([1, 1])
+        """
         return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Method form of `tapegrad.argmin`: `x.argmin(...)` is `tg.argmin(x, ...)`; see there for the arguments.
+
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).argmin()
+        tensor(0)
+        """
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # Casts. The PyTorch-named ones (.float(), .to(), .type() ...) return the tensor
@@ -334,14 +483,36 @@ class TensorMethods:
         self.fill_(value)
 
     @property
-    def nbytes(self) -> int:
+    def nbytes(self):
+        """The bytes the values take (NumPy's `ndarray.nbytes`).
+
+        >>> tg.zeros(4).nbytes
+        16
+        """
         return self._data.nbytes
 
     @property
-    def itemsize(self) -> int:
+    def itemsize(self):
+        """The bytes one element takes (NumPy's `ndarray.itemsize`).
+
+        >>> tg.zeros(4, dtype=tg.float64).itemsize
+        8
+        """
         return self._data.itemsize
 
-    def type(self, dtype: DTypeLike = None) -> Any:
+    def type(self, dtype=None):
+        """The dtype's name, or, given a dtype, this tensor converted to it.
+
+        Args:
+            dtype: None to ask for the name, or the dtype to convert to.
+
+        Returns:
+            A string (the dtype's name) or a tensor.
+
+        >>> x = tg.tensor([1.5])
+        >>> x.type(), x.type(tg.int64)
+        ('float32', tensor([1]))
+        """
         if dtype is None:
             return str(self._data.dtype)
         return self._cast_to(_dtype_arg("type", dtype))
@@ -349,28 +520,71 @@ class TensorMethods:
     def _cast_to(self, dtype):
         return self if self._data.dtype == dtype else ops.cast(self, dtype)
 
-    def half(self) -> Tensor:
+    def half(self):
+        """This tensor as float16 (itself when it already is).
+
+        >>> tg.tensor([1.0]).half().dtype
+        dtype('float16')
+        """
         return self._cast_to(_F16)
 
-    def float(self) -> Tensor:
+    def float(self):
+        """This tensor as float32 (itself when it already is).
+
+        >>> tg.tensor([1, 2]).float()
+        tensor([1., 2.])
+        """
         return self._cast_to(_F32)
 
-    def double(self) -> Tensor:
+    def double(self):
+        """This tensor as float64 (itself when it already is).
+
+        >>> tg.tensor([1.0]).double().dtype
+        dtype('float64')
+        """
         return self._cast_to(_F64)
 
-    def long(self) -> Tensor:
+    def long(self):
+        """This tensor as int64, truncating toward zero (itself when it already is).
+
+        >>> tg.tensor([1.7, -1.7]).long()
+        tensor([ 1, -1])
+        """
         return self._cast_to(_I64)
 
-    def int(self) -> Tensor:
+    def int(self):
+        """This tensor as int32, truncating toward zero (itself when it already is).
+
+        >>> tg.tensor([1.7, -1.7]).int()
+        tensor([ 1, -1], dtype=int32)
+        """
         return self._cast_to(_I32)
 
-    def bool(self) -> Tensor:
+    def bool(self):
+        """This tensor as bool: nonzero elements are True.
+
+        >>> tg.tensor([0.0, 2.0]).bool()
+        tensor([False,  True])
+        """
         return self._cast_to(_BOOL)
 
-    def cpu(self) -> Self:
+    def cpu(self):
+        """This tensor itself: values always live in main memory (kept for ported code).
+
+        >>> x = tg.zeros(2)
+        >>> x.cpu() is x
+        True
+        """
         return self
 
-    def contiguous(self) -> Self:
+    def contiguous(self):
+        """This tensor itself (kept for ported PyTorch code; tapegrad's results need
+        no compaction).
+
+        >>> x = tg.zeros(2)
+        >>> x.contiguous() is x
+        True
+        """
         return self
 
     def type_as(self, other: Tensor) -> Tensor:

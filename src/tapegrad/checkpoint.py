@@ -140,6 +140,17 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     consecutive blocks of a deep network to cut its activation memory; `f` must record
     the same operations every time it runs.
 
+    Args:
+        f: the function to run; it must record the same operations each time.
+        *args: f's positional arguments (the tensors whose gradients flow).
+        **kwargs: f's keyword arguments.
+
+    Returns:
+        f's result, connected to the graph.
+
+    Raises:
+        TypeError: f is not callable.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([0.5, -1.0], requires_grad=True)
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)

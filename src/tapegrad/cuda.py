@@ -26,3 +26,6 @@ manual_seed_all = manual_seed
 
 def synchronize(device=None):
     """Nothing to wait for: CPU work is synchronous."""
+
+# the names `from tapegrad.cuda import *` gives (tests/test_all.py)
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize"]

@@ -91,6 +91,15 @@ def custom_gradient(f: Callable[..., Any] | None = None) -> Any:
     differentiable again, through the tensors it closes over; forward mode
     (`tg.jvp`, `jacfwd`) transposes it, so it must be linear in `upstream`.
 
+    Args:
+        f: the function, returning (y, grad_fn) as above. Used as `@tg.custom_gradient`.
+
+    Returns:
+        A function with f's arguments returning y, whose gradient is grad_fn's.
+
+    Raises:
+        TypeError: f is not callable, or (when called) it does not return a pair.
+
     >>> import tapegrad as tg
     >>> @tg.custom_gradient
     ... def log1pexp(x):
@@ -535,3 +544,6 @@ class custom_vjp:
                            tuple(leaves), ())
         built = state.outs.build(apply(self._op, *leaves, state=state))
         return unflatten(out_spec, list(built) if len(out_leaves) != 1 else [built])
+
+# the names `from tapegrad.custom import *` gives (tests/test_all.py)
+__all__ = ["custom_gradient", "custom_jvp", "custom_vjp"]

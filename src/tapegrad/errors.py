@@ -14,3 +14,6 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     parts = [fmt_shape(s) for s in shapes]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{op}: shapes {joined} {what}"
+
+# the names `from tapegrad.errors import *` gives (tests/test_all.py)
+__all__ = ["GradcheckError", "fmt_shape", "shapes_msg"]

@@ -186,8 +186,30 @@ def _detached(tree):
 
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
          argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
-    """The gradient of scalar-valued `f` with respect to argument(s) `argnums`
-    (autograd's spelling `argnum=` is accepted too).
+    """The gradient of scalar-valued `f` with respect to argument(s) `argnums`, as
+    jax.grad and torch.func.grad.
+
+    `grad(f)` is a new function taking f's arguments and returning the gradient, with
+    the structure (tensor, or pytree of tensors) of the argument it differentiates.
+    Python numbers and lists compute in float64. Transforms nest: `grad(grad(f))` is the
+    second derivative, and `grad` works inside `vmap`, `jvp` and a `GradientTape`.
+
+    Args:
+        f: a function returning a floating-point scalar (a 0-d or one-element tensor,
+            or a Python float).
+        argnums: the position of the argument to differentiate, or a tuple of positions
+            (the result is then a tuple of gradients).
+        has_aux: f returns a pair (scalar, aux); the function returned gives
+            (gradient, aux), aux cut from the graph.
+        argnum: autograd's spelling of argnums (give one of the two).
+
+    Returns:
+        A function of f's arguments returning the gradient(s).
+
+    Raises:
+        TypeError: f is not callable, argnums is not an int or tuple of ints, or (when
+            called) f does not return a floating-point scalar.
+        ValueError: (when called) argnums is out of range or repeats a position.
 
     >>> import tapegrad as tg
     >>> tg.grad(lambda x: x ** 3)(2.0)
@@ -211,6 +233,19 @@ def elementwise_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
                      argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """The gradient of `sum(f(x))`: for `f` acting elementwise, each element's derivative
     (autograd's elementwise_grad; the vector-Jacobian product with ones).
+
+    Args:
+        f: a function of tensors; its output may have any shape.
+        argnums: the position (or tuple of positions) of the argument(s) to
+            differentiate.
+        argnum: autograd's spelling of argnums.
+
+    Returns:
+        A function of f's arguments returning, for each differentiated argument, a
+        tensor of its shape.
+
+    Raises:
+        TypeError: f is not callable or argnums is not an int or tuple of ints.
 
     >>> import tapegrad as tg
     >>> tg.elementwise_grad(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
@@ -243,6 +278,21 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux), from
     one forward pass.
 
+    Args:
+        f: a function returning a floating-point scalar.
+        argnums: the position, or tuple of positions, of the argument(s) to
+            differentiate.
+        has_aux: f returns a pair (scalar, aux).
+        argnum: autograd's spelling of argnums.
+
+    Returns:
+        A function of f's arguments returning (value, gradient), or
+        ((value, aux), gradient) with has_aux.
+
+    Raises:
+        TypeError: as grad: f not callable, bad argnums, or a non-scalar output.
+        ValueError: argnums out of range or repeated.
+
     >>> import tapegrad as tg
     >>> value, grad = tg.value_and_grad(lambda x: (x * x).sum())(tg.tensor([1.0, 2.0]))
     >>> value, grad
@@ -263,6 +313,23 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
 def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal
     (a tuple), as torch.func.vjp and jax.vjp.
+
+    f runs once, forward; each call of vjp_fn runs one backward pass, so the
+    vector-Jacobian products of several cotangents share the forward pass.
+
+    Args:
+        f: a function of the primals returning a tensor or a pytree of tensors.
+        *primals: the point to differentiate at (tensors, numbers or pytrees).
+        has_aux: f returns a pair (output, aux); vjp then returns
+            (output, vjp_fn, aux).
+
+    Returns:
+        (output, vjp_fn), where vjp_fn takes a cotangent shaped like the output and
+        returns a tuple with one gradient per primal.
+
+    Raises:
+        TypeError: f is not callable, or f's output holds something other than
+            tensors.
 
     >>> import tapegrad as tg
     >>> out, vjp_fn = tg.vjp(lambda x: x * x, tg.tensor([1.0, 2.0]))
@@ -326,7 +393,23 @@ def _vjp(f, primals, has_aux, who):
 
 def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
         has_aux: bool = False) -> tuple[Any, ...]:
-    """(f(*primals), J @ tangents) in one forward pass with dual numbers.
+    """(f(*primals), J @ tangents) in one forward pass with dual numbers, as jax.jvp
+    and torch.func.jvp.
+
+    Args:
+        f: a function of the primals returning a tensor or a pytree of tensors.
+        primals: a tuple of the arguments to evaluate f at.
+        tangents: a tuple of directions, one per primal, each shaped like it.
+        has_aux: f returns a pair (output, aux); jvp then returns
+            (output, tangent_out, aux).
+
+    Returns:
+        (output, tangent_out): f's value and its directional derivative along the
+        tangents, with the output's structure.
+
+    Raises:
+        TypeError: f is not callable, or a primal is not floating-point.
+        ValueError: tangents and primals differ in number or shape.
 
     >>> import tapegrad as tg
     >>> tg.jvp(lambda x: x ** 2, (3.0,), (1.0,))
@@ -453,10 +536,26 @@ def _nest(table, out_spec, arg_specs, argnums):
 
 def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
            argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
-    """Jacobian by forward mode, all input basis vectors in one batched pass.
+    """Jacobian by forward mode, all input basis vectors in one batched pass, as
+    jax.jacfwd. Cheaper than jacrev when f has fewer inputs than outputs.
 
     Each block has shape out.shape + in.shape; with pytrees the output structure is
     outside and the argument structure inside.
+
+    Args:
+        f: a function of tensors returning a tensor or a pytree of tensors.
+        argnums: the position, or tuple of positions, of the argument(s) to
+            differentiate.
+        has_aux: f returns a pair (output, aux); the Jacobian function then returns
+            (jacobian, aux).
+        argnum: autograd's spelling of argnums.
+
+    Returns:
+        A function of f's arguments returning the Jacobian.
+
+    Raises:
+        TypeError: f is not callable, bad argnums, or (when called) an input or output
+            that is not floating-point.
 
     >>> import tapegrad as tg
     >>> tg.jacfwd(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
@@ -513,8 +612,26 @@ def _jacfwd(f, argnums, has_aux, who):
 
 def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
            argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
-    """Jacobian by reverse mode. All output basis vectors go through the backward pass in
-    one batched pass (forward mode over the linear vjp); a scalar output takes one vjp.
+    """Jacobian by reverse mode, as jax.jacrev (`tg.jacobian` is the same function).
+    All output basis vectors go through the backward pass in one batched pass (forward
+    mode over the linear vjp); a scalar output takes one vjp. Cheaper than jacfwd when
+    f has fewer outputs than inputs.
+
+    Args:
+        f: a function of tensors returning a tensor or a pytree of tensors.
+        argnums: the position, or tuple of positions, of the argument(s) to
+            differentiate.
+        has_aux: f returns a pair (output, aux); the Jacobian function then returns
+            (jacobian, aux).
+        argnum: autograd's spelling of argnums.
+
+    Returns:
+        A function of f's arguments returning the Jacobian, blocks of shape
+        out.shape + in.shape.
+
+    Raises:
+        TypeError: f is not callable, bad argnums, or (when called) an input or output
+            that is not floating-point.
 
     >>> import tapegrad as tg
     >>> tg.jacrev(lambda x: x ** 2)(tg.tensor([1.0, 3.0]))
@@ -587,6 +704,19 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f)). Returns a
     function of the same arguments as f.
 
+    Args:
+        f: a function returning a floating-point scalar.
+        argnums: the position, or tuple of positions, of the argument(s) to
+            differentiate.
+        argnum: autograd's spelling of argnums.
+
+    Returns:
+        A function of f's arguments returning the Hessian, of shape
+        in.shape + in.shape for one tensor argument.
+
+    Raises:
+        TypeError: f is not callable or argnums is not an int or tuple of ints.
+
     >>> import tapegrad as tg
     >>> tg.hessian(lambda x: (x ** 3).sum())(tg.tensor([1.0, 2.0]))
     tensor([[ 6.,  0.],
@@ -602,6 +732,18 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     """Hessian-vector product of scalar `f` at `primals` along `tangents`
     (forward-over-reverse, never forming the Hessian). One primal gives a tensor,
     several give a tuple.
+
+    Args:
+        f: a function returning a floating-point scalar.
+        primals: the point, a tensor or a tuple of tensors (one per argument of f).
+        tangents: the vector, shaped like primals (a tensor or a tuple of tensors).
+
+    Returns:
+        The product H @ tangents, shaped like primals.
+
+    Raises:
+        TypeError: f is not callable.
+        ValueError: tangents and primals differ in number.
 
     >>> import tapegrad as tg
     >>> f = lambda x: (x ** 3).sum()               # Hessian diag(6 x)
@@ -628,3 +770,7 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 # tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
 from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
+
+# the names `from tapegrad.func import *` gives (tests/test_all.py)
+__all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev",
+           "jacobian", "hessian", "hvp"]

@@ -299,6 +299,16 @@ def save(obj: Any, path: str | os.PathLike[str] | BinaryIO,
     whole file. `metadata` adds your own string key/values to the header (keys starting
     with "tapegrad." are reserved).
 
+    Args:
+        obj: a tensor, array, or nested dict/list/tuple of them and JSON-able values.
+        path: the file to write (a str or path-like).
+        metadata: extra string key/values for the header.
+
+    Raises:
+        TypeError: obj holds a value that is neither a tensor, an array nor
+            JSON-able, or metadata is not a dict of strings.
+        OSError: the file cannot be written.
+
     >>> import os, tempfile, tapegrad as tg
     >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.safetensors")
     >>> tg.save({"w": tg.tensor([1.0, 2.0]), "epoch": 3}, path)
@@ -496,6 +506,16 @@ def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
     devices, directories), are reported with what is wrong. tapegrad's checksum covers the
     whole file; files from other writers have none, so only their structure is checked.
     Every loaded array owns its memory, is writeable and shares it with nothing else.
+
+    Args:
+        path: the file to read (a str or path-like).
+
+    Returns:
+        The saved structure (tensors as Tensors, other values as saved).
+
+    Raises:
+        CheckpointError: the file is not a complete, intact safetensors file.
+        OSError: the file cannot be read.
 
     >>> import os, tempfile
     >>> import tapegrad as tg
@@ -717,3 +737,6 @@ def _spans(header, avail, refuse):
     if pos < avail:
         refuse(f"corrupt file: {avail - pos} unexpected bytes after the last tensor")
     return spans
+
+# the names `from tapegrad.io import *` gives (tests/test_all.py)
+__all__ = ["CheckpointError", "save", "load"]

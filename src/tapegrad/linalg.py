@@ -22,3 +22,10 @@ from .ops.linalg_fns import (IllConditionedWarning, LinAlgError, cholesky,  # no
                              eigvalsh, inv, logdet, lstsq, matrix_exp, matrix_power,
                              matrix_rank, multi_dot, pinv, qr, slogdet, solve,
                              solve_sylvester, solve_triangular, sqrtm, svd, vecdot)
+
+# the names `from tapegrad.linalg import *` gives (tests/test_all.py)
+__all__ = ["norm", "matmul", "matrix_norm", "svdvals", "vector_norm", "IllConditionedWarning",
+           "LinAlgError", "cholesky", "cholesky_solve", "cond", "cross", "det", "eig", "eigh",
+           "eigvals", "eigvalsh", "inv", "logdet", "lstsq", "matrix_exp", "matrix_power",
+           "matrix_rank", "multi_dot", "pinv", "qr", "slogdet", "solve", "solve_sylvester",
+           "solve_triangular", "sqrtm", "svd", "vecdot"]

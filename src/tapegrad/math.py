@@ -218,3 +218,11 @@ def __dir__():
              and not isinstance(getattr(ops, k), type)]
     return sorted(set(own) | set(found) | {k for k, v in _ALIASES.items()
                                           if hasattr(ops, v)})
+
+# the names `from tapegrad.math import *` gives (tests/test_all.py)
+__all__ = ["argmax", "argmin", "reduce_std", "reduce_variance", "reduce_euclidean_norm",
+           "reduce_any", "reduce_all", "count_nonzero", "softmax", "log_softmax", "log_sigmoid",
+           "softsign", "rsqrt", "squared_difference", "divide_no_nan", "multiply_no_nan", "xdivy",
+           "scalar_mul", "l2_normalize", "add_n", "truediv", "floordiv", "equal", "not_equal",
+           "less", "less_equal", "greater", "greater_equal", "is_nan", "is_inf", "is_finite",
+           "logical_not", "logical_and", "logical_or", "logical_xor", "clip_by_norm"]

@@ -34,6 +34,19 @@ _local = _state.local
 class Variable(Tensor):
     """A mutable leaf (TF's tf.Variable): trainable ones are watched by tapes when used.
 
+    A Variable is a Tensor whose value is changed in place with `assign`,
+    `assign_add` and `assign_sub` (not recorded), so optimizers and tapes keep seeing
+    the same object.
+
+    Args:
+        initial_value: a number, array-like or tensor (copied).
+        trainable: a tape watches this variable automatically when an op uses it.
+        dtype: the dtype; by default as `tg.tensor` chooses (float32 for Python floats).
+        name: a name shown in the repr (default "Variable:<n>").
+
+    Raises:
+        TypeError: initial_value is not numeric, or trainable is not a bool.
+
     >>> import tapegrad as tg
     >>> v = tg.Variable(3.0)
     >>> with tg.GradientTape() as tape:
@@ -175,6 +188,19 @@ class UnconnectedGradients:
 
 class GradientTape:
     """Records operations on watched tensors while open, for `gradient` and `jacobian`.
+
+    TensorFlow's tf.GradientTape. Inside `with tg.GradientTape() as tape:`, ops on
+    watched tensors (trainable Variables, PyTorch-style leaves, and what `watch` was
+    given) are recorded; `tape.gradient(target, sources)` then differentiates them.
+
+    Args:
+        persistent: allow several `gradient`/`jacobian` calls on one recording (by
+            default the first call releases it).
+        watch_accessed_variables: watch trainable Variables automatically when an op
+            uses them; False records only what `watch` was given.
+
+    Raises:
+        TypeError: an argument is not a bool.
 
     >>> import tapegrad as tg
     >>> x = tg.constant(3.0)
@@ -541,6 +567,15 @@ def stop_gradient(t: ArrayLike) -> Tensor:
     """The value of `t` with no gradient (and no tangent) flowing through it: TF's
     stop_gradient, PyTorch's detach, JAX's lax.stop_gradient.
 
+    Args:
+        t: a tensor, array or number.
+
+    Returns:
+        A tensor sharing t's values, cut from the graph.
+
+    Raises:
+        TypeError: t is not numeric.
+
     >>> x = tg.tensor(3.0, requires_grad=True)
     >>> (x * tg.stop_gradient(x)).backward()        # only the first factor counts
     >>> x.grad
@@ -560,7 +595,18 @@ def clip_by_global_norm(t_list: Sequence[Tensor | None], clip_norm: float,
                         use_norm: ArrayLike | None = None) -> tuple[list[Tensor | None], Tensor]:
     """Scale tensors so their joint L2 norm is at most `clip_norm` (TF semantics).
 
-    Returns `(clipped_list, global_norm)`; `None` entries pass through unchanged.
+    Args:
+        t_list: a list of tensors (None entries pass through unchanged).
+        clip_norm: the largest joint norm allowed, a positive number.
+        use_norm: the joint norm if already computed (it is not computed again).
+
+    Returns:
+        (clipped_list, global_norm): the tensors, each scaled by
+        clip_norm / max(global_norm, clip_norm), and their joint norm before clipping.
+
+    Raises:
+        TypeError: t_list is not a list of tensors, or clip_norm is not a number.
+        ValueError: clip_norm is negative.
 
     >>> import tapegrad as tg
     >>> clipped, norm = tg.clip_by_global_norm([tg.tensor([3.0]), tg.tensor([4.0])], 1.0)
@@ -615,6 +661,16 @@ def add_n(inputs: Sequence[ArrayLike]) -> Tensor:
     """Sum of a list of tensors with the same shape (TF spelling); each input gets the
     whole gradient.
 
+    Args:
+        inputs: a non-empty list or tuple of tensors of one shape.
+
+    Returns:
+        Their elementwise sum.
+
+    Raises:
+        TypeError: inputs is not a list or tuple of tensors.
+        ValueError: inputs is empty, or their shapes do not broadcast together.
+
     >>> a = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> s = tg.add_n([a, tg.tensor([3.0, 4.0]), a])
     >>> s.tolist()
@@ -639,3 +695,7 @@ def add_n(inputs: Sequence[ArrayLike]) -> Tensor:
         total = total + t
     return total
 
+
+# the names `from tapegrad.tape import *` gives (tests/test_all.py)
+__all__ = ["Variable", "UnconnectedGradients", "GradientTape", "stop_gradient",
+           "clip_by_global_norm", "add_n"]

@@ -270,3 +270,6 @@ def make_dot(t, params=None, show_attrs=False, show_saved=False, compact=None):
     for a, b, style in edges:
         dot.edge(a, b, **(style or {}))
     return dot
+
+# the names `from tapegrad.viz import *` gives (tests/test_all.py)
+__all__ = ["to_dot", "make_dot"]

@@ -174,3 +174,7 @@ else:
     # the C test passes finite gradients at once and hands the rest to the Python check
     SPEEDUPS.init_anomaly(_check_grads_py)
     check_grads = SPEEDUPS.check_grads
+
+# the names `from tapegrad.autograd.anomaly import *` gives (tests/test_all.py)
+__all__ = ["AnomalyError", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
+           "is_anomaly_check_nan_enabled", "capture_site", "format_stack"]

@@ -729,3 +729,6 @@ _SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 _fast = SPEEDUPS
 _loops = _loops_py if _fast is None else _fast.backward_loops
 _fitted = _fitted_py
+
+# the names `from tapegrad.autograd.engine import *` gives (tests/test_all.py)
+__all__ = ["backward_order", "BackwardState", "run_backward", "run_node", "run_leaf"]

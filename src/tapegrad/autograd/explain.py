@@ -198,3 +198,7 @@ def warn_none(who, k, target, source, tape=None):
     import warnings
     warnings.warn(f"{who}: the gradient for source {k} is None: "
                   f"{explain_grad(target, source, tape)}", NoneGradientWarning, stacklevel=3)
+
+# the names `from tapegrad.autograd.explain import *` gives (tests/test_all.py)
+__all__ = ["recent_exits", "explain_grad", "NoneGradientWarning", "debug_none_gradients",
+           "is_debugging", "warn_none"]

@@ -350,3 +350,6 @@ if SPEEDUPS is None:
 else:
     SPEEDUPS.init_dual(Ctx, _dual_fast_py, _dual_norm, np.shape, LINEAR)
     _apply.set_forward_mode(SPEEDUPS.dual_fast, _top_level, _apply_dual)
+
+# the names `from tapegrad.autograd.forward_ad import *` gives (tests/test_all.py)
+__all__ = ["dual_level", "make_dual", "unpack_dual", "strip_level"]

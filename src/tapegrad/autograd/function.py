@@ -542,3 +542,7 @@ class once_differentiable:
                                "backward is marked once_differentiable, so it cannot be "
                                "differentiated again (create_graph, hessian, jvp of grad)")
         return self.fn(ctx, *grads)
+
+# the names `from tapegrad.autograd.function import *` gives (tests/test_all.py)
+__all__ = ["make_op", "Unpack", "is_traced", "as_array", "Outputs", "grads_for", "raw_or_wrapped",
+           "camel", "FunctionCtx", "Function", "once_differentiable"]

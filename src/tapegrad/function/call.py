@@ -205,6 +205,18 @@ class function:
     Random draws (`rand`, `randn`, `randint`, dropout masks) are ops, so each call draws
     new samples; the stream is not eager's, since tracing draws too.
 
+    Args:
+        fn: the function to trace. Without it (`@tg.function(name=...)`), a decorator
+            is returned.
+        name: a name for the traced function in error messages and graph pictures.
+
+    Returns:
+        A callable with fn's signature that traces on a new input signature and
+            replays otherwise; `.trace_count` counts its traces.
+
+    Raises:
+        TypeError: fn is not callable.
+
     >>> import tapegrad as tg
     >>> @tg.function
     ... def f(x):
@@ -364,3 +376,6 @@ def _share_alias(t, inputs, cap_meta):
         if arr is a._data or view and np.may_share_memory(arr, a._data):
             _share_version(a, t)
             return
+
+# the names `from tapegrad.function.call import *` gives (tests/test_all.py)
+__all__ = ["CallOp", "Entry", "CallState", "function"]

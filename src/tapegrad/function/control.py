@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 _local = _state.local
 
-__all__ = ["cond", "while_loop"]
+__all__ = ["cond", "while_loop", "Cond", "CondStep", "WhileLoop", "WhileStep"]
 
 
 def _spec_key(spec):
@@ -200,6 +200,18 @@ def cond(pred: ArrayLike, true_fn: Callable[[], Any], false_fn: Callable[[], Any
     structure of tensors with the same shapes and dtypes. Differentiable through the
     branch taken.
 
+    Args:
+        pred: a boolean scalar tensor (or Python bool).
+        true_fn: a function of no arguments, run when pred is true.
+        false_fn: a function of no arguments, run when pred is false.
+
+    Returns:
+        The result of the branch taken.
+
+    Raises:
+        TypeError: a branch is not callable, or (traced) the branches return
+            different structures, shapes or dtypes.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor(-2.0)
     >>> tg.cond(x > 0, lambda: x * 2, lambda: -x)
@@ -259,6 +271,19 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Se
     passes run when it is given. Eagerly this is a Python loop; inside `tg.function` the
     loop is one step of the graph, and it is differentiable with respect to the initial
     values and to any tensor the body reads.
+
+    Args:
+        cond: a function of the loop variables returning a boolean scalar.
+        body: a function of the loop variables returning their next values.
+        loop_vars: a tuple or list of tensors (nested structures allowed).
+        maximum_iterations: stop after this many passes (None: no limit).
+
+    Returns:
+        The loop variables after the last pass, in loop_vars' structure.
+
+    Raises:
+        TypeError: cond or body is not callable, or body changes the structure,
+            shapes or dtypes of the loop variables.
 
     >>> import tapegrad as tg
     >>> i, x = tg.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2),

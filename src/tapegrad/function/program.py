@@ -451,3 +451,6 @@ def _define(lines, env, filename):
     exec(code, env)
     name = lines[0].split()[1].split("(")[0]
     return env[name]
+
+# the names `from tapegrad.function.program import *` gives (tests/test_all.py)
+__all__ = ["Step", "OpStep", "dynamic_params", "Program", "compile_replay", "compile_backward"]

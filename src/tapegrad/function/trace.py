@@ -441,3 +441,7 @@ class Tracer:
                 leaf = np.asarray(leaf)
             slots.append(self.slot_of(leaf))
         return slots, Program(self, slots)
+
+# the names `from tapegrad.function.trace import *` gives (tests/test_all.py)
+__all__ = ["TraceError", "TraceWarning", "Raw", "Traced", "TracedArray", "plain", "call_site",
+           "Tracer"]

@@ -36,3 +36,27 @@ from .transformer import (Transformer, TransformerDecoder,  # noqa: F401,E402
                           TransformerDecoderLayer, TransformerEncoder,
                           TransformerEncoderLayer)
 from . import parallel  # noqa: F401,E402
+
+# the names `from tapegrad.nn import *` gives (tests/test_all.py)
+__all__ = ["GELU", "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "LeakyReLU",
+           "Linear", "LogSoftmax", "ModuleDict", "ModuleList", "ReLU", "Sequential", "Sigmoid",
+           "Softmax", "Softplus", "Tanh", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
+           "L1Loss", "MSELoss", "NLLLoss", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
+           "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "ConstantPad1d", "ConstantPad2d",
+           "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "Fold", "MaxPool1d",
+           "MaxPool2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+           "ReplicationPad2d", "Unflatten", "Unfold", "Upsample", "ZeroPad2d", "Module",
+           "Parameter", "CosineEmbeddingLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+           "HuberLoss", "KLDivLoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss",
+           "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss",
+           "batch_normalization", "bias_add", "dropout", "elu", "embedding_lookup", "gelu",
+           "l2_loss", "l2_normalize", "leaky_relu", "log_softmax", "moments", "relu", "relu6",
+           "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "softmax",
+           "softmax_cross_entropy_with_logits", "softplus", "softsign",
+           "sparse_softmax_cross_entropy_with_logits", "swish", "tanh",
+           "weighted_cross_entropy_with_logits", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell",
+           "RNNBase", "RNNCell", "CELU", "ELU", "GLU", "SELU", "Hardsigmoid", "Hardswish",
+           "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "SiLU", "Softsign", "Tanhshrink",
+           "BatchNorm1d", "BatchNorm2d", "Dropout2d", "GroupNorm", "InstanceNorm2d", "RMSNorm",
+           "EmbeddingBag", "MultiheadAttention", "Transformer", "TransformerDecoder",
+           "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer"]

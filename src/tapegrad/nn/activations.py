@@ -176,3 +176,7 @@ class GLU(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+# the names `from tapegrad.nn.activations import *` gives (tests/test_all.py)
+__all__ = ["SiLU", "SELU", "Mish", "ReLU6", "Hardswish", "Hardsigmoid", "LogSigmoid", "Softsign",
+           "Tanhshrink", "ELU", "CELU", "Hardtanh", "PReLU", "GLU"]

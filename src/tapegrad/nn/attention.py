@@ -258,3 +258,6 @@ class MultiheadAttention(Module):
     def extra_repr(self) -> str:
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
                 f"dropout={self.dropout}, batch_first={self.batch_first}")
+
+# the names `from tapegrad.nn.attention import *` gives (tests/test_all.py)
+__all__ = ["MultiheadAttention"]

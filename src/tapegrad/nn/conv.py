@@ -159,6 +159,25 @@ class Conv1d(_Conv):
     """1-D convolution over (N, C_in, L): weight (out_channels, in_channels/groups, k),
     bias (out_channels,), as torch.nn.Conv1d.
 
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output (the number of filters).
+        kernel_size: the filter size, an int or a 1-tuple.
+        stride: the step between applications, an int or a 1-tuple.
+        padding: zeros added on both sides of each spatial dimension (an int or a
+            1-tuple), or "same" / "valid".
+        dilation: the spacing between filter taps.
+        groups: split the channels into this many independent groups (both channel
+            counts must divide by it).
+        bias: learn an additive bias per output channel.
+        padding_mode: "zeros", "reflect", "replicate" or "circular".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (float32 by default).
+
+    Raises:
+        TypeError: a size is not an int (or tuple of ints).
+        ValueError: channels that do not divide by groups, an unknown padding or padding_mode.
+
     >>> import tapegrad as tg
     >>> tg.nn.Conv1d(2, 4, 3, padding=1)(tg.ones((5, 2, 10))).shape
     (5, 4, 10)
@@ -172,6 +191,25 @@ class Conv2d(_Conv):
     kw), bias (out_channels,), as torch.nn.Conv2d (padding an int, a pair, 'same' or
     'valid'; padding_mode 'zeros', 'reflect', 'replicate' or 'circular').
 
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output (the number of filters).
+        kernel_size: the filter size, an int or a 2-tuple.
+        stride: the step between applications, an int or a 2-tuple.
+        padding: zeros added on both sides of each spatial dimension (an int or a
+            2-tuple), or "same" / "valid".
+        dilation: the spacing between filter taps.
+        groups: split the channels into this many independent groups (both channel
+            counts must divide by it).
+        bias: learn an additive bias per output channel.
+        padding_mode: "zeros", "reflect", "replicate" or "circular".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (float32 by default).
+
+    Raises:
+        TypeError: a size is not an int (or tuple of ints).
+        ValueError: channels that do not divide by groups, an unknown padding or padding_mode.
+
     >>> import tapegrad as tg
     >>> conv = tg.nn.Conv2d(1, 6, 5)
     >>> conv.weight.shape, conv(tg.ones((2, 1, 28, 28))).shape
@@ -183,6 +221,25 @@ class Conv2d(_Conv):
 
 class Conv3d(_Conv):
     """3-D convolution over (N, C_in, D, H, W), as torch.nn.Conv3d.
+
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output (the number of filters).
+        kernel_size: the filter size, an int or a 3-tuple.
+        stride: the step between applications, an int or a 3-tuple.
+        padding: zeros added on both sides of each spatial dimension (an int or a
+            3-tuple), or "same" / "valid".
+        dilation: the spacing between filter taps.
+        groups: split the channels into this many independent groups (both channel
+            counts must divide by it).
+        bias: learn an additive bias per output channel.
+        padding_mode: "zeros", "reflect", "replicate" or "circular".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (float32 by default).
+
+    Raises:
+        TypeError: a size is not an int (or tuple of ints).
+        ValueError: channels that do not divide by groups, an unknown padding or padding_mode.
 
     >>> import tapegrad as tg
     >>> tg.nn.Conv3d(1, 2, 3)(tg.ones((1, 1, 5, 5, 5))).shape
@@ -288,6 +345,17 @@ class _MaxPool(Module):
 class MaxPool1d(_MaxPool):
     """Max pooling over (N, C, L), as torch.nn.MaxPool1d.
 
+    Args:
+        kernel_size: the window size, an int or a 1-tuple.
+        stride: the step between windows (kernel_size by default).
+        padding: padding added on both sides, at most half the window.
+        dilation: the spacing between window elements.
+        return_indices: also return the flat index of each maximum.
+        ceil_mode: round the output size up, so a partial window at the end counts.
+
+    Raises:
+        ValueError: (when called) padding larger than half the window.
+
     >>> import tapegrad as tg
     >>> tg.nn.MaxPool1d(2)(tg.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
     tensor([[[3., 2.]]])
@@ -299,6 +367,17 @@ class MaxPool2d(_MaxPool):
     """Max pooling over (N, C, H, W) (stride defaults to kernel_size), as
     torch.nn.MaxPool2d.
 
+    Args:
+        kernel_size: the window size, an int or a 2-tuple.
+        stride: the step between windows (kernel_size by default).
+        padding: padding added on both sides, at most half the window.
+        dilation: the spacing between window elements.
+        return_indices: also return the flat index of each maximum.
+        ceil_mode: round the output size up, so a partial window at the end counts.
+
+    Raises:
+        ValueError: (when called) padding larger than half the window.
+
     >>> import tapegrad as tg
     >>> tg.nn.MaxPool2d(2)(tg.ones((1, 6, 24, 24))).shape
     (1, 6, 12, 12)
@@ -308,6 +387,16 @@ class MaxPool2d(_MaxPool):
 
 class AvgPool1d(Module):
     """Average pooling over (N, C, L), as torch.nn.AvgPool1d.
+
+    Args:
+        kernel_size: the window size, an int or a 1-tuple.
+        stride: the step between windows (kernel_size by default).
+        padding: padding added on both sides, at most half the window.
+        ceil_mode: round the output size up, so a partial window at the end counts.
+        count_include_pad: count padded zeros in each average's divisor.
+
+    Raises:
+        ValueError: (when called) padding larger than half the window.
 
     >>> import tapegrad as tg
     >>> tg.nn.AvgPool1d(2)(tg.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
@@ -340,6 +429,17 @@ class AvgPool1d(Module):
 
 class AvgPool2d(Module):
     """Average pooling over (N, C, H, W), as torch.nn.AvgPool2d.
+
+    Args:
+        kernel_size: the window size, an int or a 2-tuple.
+        stride: the step between windows (kernel_size by default).
+        padding: padding added on both sides, at most half the window.
+        ceil_mode: round the output size up, so a partial window at the end counts.
+        count_include_pad: count padded zeros in each average's divisor.
+        divisor_override: divide every window's sum by this instead.
+
+    Raises:
+        ValueError: (when called) padding larger than half the window.
 
     >>> import tapegrad as tg
     >>> tg.nn.AvgPool2d(2)(tg.ones((1, 3, 8, 8))).shape
@@ -610,3 +710,10 @@ class Fold(Module):
     def forward(self, input: Tensor) -> Tensor:
         return F.fold(input, self.output_size, self.kernel_size, self.dilation,
                       self.padding, self.stride)
+
+# the names `from tapegrad.nn.conv import *` gives (tests/test_all.py)
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d",
+           "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
+           "AdaptiveMaxPool2d", "Upsample", "ConstantPad1d", "ConstantPad2d", "ZeroPad2d",
+           "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
+           "Unflatten", "Unfold", "Fold"]

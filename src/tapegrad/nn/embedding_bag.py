@@ -76,3 +76,6 @@ class EmbeddingBag(Module):
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"
         return s + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
+
+# the names `from tapegrad.nn.embedding_bag import *` gives (tests/test_all.py)
+__all__ = ["EmbeddingBag"]

@@ -775,3 +775,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     if p > 0.0:
         attn = dropout(attn, p, True)
     return ops.matmul(attn, value)
+
+# the names `from tapegrad.nn.functional import *` gives (tests/test_all.py)
+__all__ = ["relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softplus", "softmax", "log_softmax",
+           "linear", "dropout", "layer_norm", "RunningStats", "batch_norm", "embedding",
+           "mse_loss", "l1_loss", "binary_cross_entropy_with_logits", "binary_cross_entropy",
+           "cross_entropy", "nll_loss", "scaled_dot_product_attention"]

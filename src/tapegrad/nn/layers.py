@@ -21,18 +21,23 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .._typing import DTypeLike, ShapeLike
 
-if TYPE_CHECKING:
-    from typing import Any
-    from .._tensor import Tensor
-    from .._typing import DTypeLike, ShapeLike
-
 
 def _empty(shape, dtype, fn="dtype"):
     return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or DEFAULT_FLOAT))
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder layer)."""
+    """Returns its input unchanged (a placeholder layer).
+
+    Args:
+        *args: accepted and ignored (as torch.nn.Identity).
+        **kwargs: accepted and ignored.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> tg.nn.Identity(54, unused=0)(x) is x
+    True
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -46,6 +51,16 @@ class Linear(Module):
 
     Initialised as PyTorch does: weight from kaiming_uniform(a=sqrt(5)), that is
     U(-1/sqrt(in_features), 1/sqrt(in_features)), and bias from the same range.
+
+    Args:
+        in_features: the length of each input's last dimension.
+        out_features: the length of each output's last dimension.
+        bias: learn the additive bias.
+        dtype: the parameters' dtype (float32 by default).
+
+    Raises:
+        TypeError: a size is not an int, or bias is not a bool.
+        ValueError: a negative size.
 
     >>> import tapegrad as tg
     >>> layer = tg.nn.Linear(3, 2)
@@ -101,6 +116,17 @@ class Sequential(Module):
 
     Also accepts an OrderedDict of named modules. Supports len, indexing, slicing,
     iteration and append.
+
+    Args:
+        *modules: the modules, in call order, or one OrderedDict of named modules.
+
+    Raises:
+        TypeError: an argument is not a Module.
+
+    >>> import tapegrad as tg
+    >>> model = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.ReLU(), tg.nn.Linear(4, 1))
+    >>> model(tg.ones(2, 3)).shape, len(model), list(model.state_dict())[:2]
+    ((2, 1), 3, ['0.weight', '0.bias'])
     """
 
     def __init__(self, *modules: Any) -> None:
@@ -143,7 +169,19 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters are registered (keys `0.weight`, ...)."""
+    """A list of modules whose parameters are registered (keys `0.weight`, ...).
+
+    Args:
+        modules: an iterable of modules to start with (empty by default).
+
+    Raises:
+        TypeError: an element is not a Module.
+
+    >>> import tapegrad as tg
+    >>> layers = tg.nn.ModuleList([tg.nn.Linear(2, 2) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
+    """
 
     def __init__(self, modules: Any = None) -> None:
         super().__init__()
@@ -187,7 +225,19 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """A dict of modules whose parameters are registered under their keys."""
+    """A dict of modules whose parameters are registered under their keys.
+
+    Args:
+        modules: a dict (or iterable of (key, module) pairs) to start with.
+
+    Raises:
+        TypeError: a value is not a Module.
+
+    >>> import tapegrad as tg
+    >>> heads = tg.nn.ModuleDict({"a": tg.nn.Linear(2, 1), "b": tg.nn.Linear(2, 3)})
+    >>> heads["b"](tg.ones(2)).shape, sorted(heads.keys())
+    ((3,), ['a', 'b'])
+    """
 
     def __init__(self, modules: Any = None) -> None:
         super().__init__()
@@ -241,7 +291,15 @@ class ModuleDict(Module):
 # ------------------------------------------------------------------ activations
 
 class ReLU(Module):
-    """max(x, 0) elementwise."""
+    """max(x, 0) elementwise.
+
+    Args:
+        inplace: accepted for ported code; the result is a new tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ReLU()(tg.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -252,7 +310,18 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+    """max(x, 0) + negative_slope * min(x, 0) elementwise, as torch.nn.LeakyReLU.
+
+    Args:
+        negative_slope: the slope for negative inputs.
+        inplace: accepted for ported code; the result is a new tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.LeakyReLU(0.1)(tg.tensor([-1.0, 2.0]))
+    tensor([-0.1000,  2.0000])
+    """
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope = _check.real(negative_slope, "LeakyReLU", "negative_slope")
         _check.flag(inplace, "LeakyReLU", "inplace")
@@ -265,7 +334,20 @@ class LeakyReLU(Module):
 
 
 class GELU(Module):
-    def __init__(self, approximate: str = "none") -> None:
+    """x * Phi(x) elementwise (Phi the standard normal CDF), as torch.nn.GELU.
+
+    Args:
+        approximate: "none" for the exact form, "tanh" for the tanh approximation.
+
+    Raises:
+        ValueError: approximate is neither "none" nor "tanh".
+
+    >>> import tapegrad as tg
+    >>> tg.nn.GELU()(tg.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1587,  0.0000,  0.8413])
+    """
+
+    def __init__(self, approximate: str = "none"):
         super().__init__()
         self.approximate = F._check_approximate(approximate, "GELU")
 
@@ -277,17 +359,42 @@ class GELU(Module):
 
 
 class Tanh(Module):
-    def forward(self, input: Tensor) -> Tensor:
+    """tanh(x) elementwise, as torch.nn.Tanh.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Tanh()(tg.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.7616])
+    """
+
+    def forward(self, input):
         return ops.tanh(input)
 
 
 class Sigmoid(Module):
-    def forward(self, input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)) elementwise, as torch.nn.Sigmoid.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Sigmoid()(tg.tensor([0.0, 2.0]))
+    tensor([0.5000, 0.8808])
+    """
+
+    def forward(self, input):
         return ops.sigmoid(input)
 
 
 class Softplus(Module):
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+    """log(1 + exp(beta * x)) / beta elementwise, as torch.nn.Softplus.
+
+    Args:
+        beta: the sharpness; larger values approach relu.
+        threshold: above beta * x > threshold the result is x (no overflow).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Softplus()(tg.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
         super().__init__()
         self.beta, self.threshold = F._check_softplus(beta, threshold, "Softplus")
 
@@ -296,7 +403,18 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    def __init__(self, dim: int = -1) -> None:
+    """exp(x) / sum(exp(x)) along `dim`, as torch.nn.Softmax.
+
+    Args:
+        dim: the dimension that sums to one.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Softmax(dim=1)(tg.tensor([[0.0, 0.0], [0.0, 1.0]]))
+    tensor([[0.5000, 0.5000],
+            [0.2689, 0.7311]])
+    """
+
+    def __init__(self, dim: int = -1):
         super().__init__()
         self.dim = _check.dim(dim, type(self).__name__, "dim")
 
@@ -308,7 +426,17 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    def __init__(self, dim: int = -1) -> None:
+    """log(softmax(x)) along `dim`, computed stably, as torch.nn.LogSoftmax.
+
+    Args:
+        dim: the dimension to normalize over.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.LogSoftmax(dim=0)(tg.tensor([0.0, 0.0]))
+    tensor([-0.6931, -0.6931])
+    """
+
+    def __init__(self, dim: int = -1):
         super().__init__()
         self.dim = _check.dim(dim, type(self).__name__, "dim")
 
@@ -320,7 +448,16 @@ class LogSoftmax(Module):
 
 
 class Flatten(Module):
-    """Flattens dims start_dim..end_dim (default: all but the batch dim)."""
+    """Flattens dims start_dim..end_dim (default: all but the batch dim).
+
+    Args:
+        start_dim: the first dimension to flatten.
+        end_dim: the last dimension to flatten (inclusive).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Flatten()(tg.zeros((2, 3, 4))).shape
+    (2, 12)
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -338,7 +475,21 @@ class Flatten(Module):
 
 class Dropout(Module):
     """Zeroes elements with probability `p` in training mode (scaling the rest by
-    1/(1-p)); the identity in eval mode. Reproducible with `tg.manual_seed`."""
+    1/(1-p)); the identity in eval mode. Reproducible with `tg.manual_seed`.
+
+    Args:
+        p: the probability of zeroing an element, in [0, 1].
+        inplace: accepted for ported code; the result is a new tensor.
+
+    Raises:
+        ValueError: p is outside [0, 1].
+
+    >>> import tapegrad as tg
+    >>> drop = tg.nn.Dropout(0.5)
+    >>> _ = drop.eval()
+    >>> drop(tg.ones(3))
+    tensor([1., 1., 1.])
+    """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
@@ -353,7 +504,20 @@ class Dropout(Module):
 
 
 class LayerNorm(Module):
-    """Normalizes over the trailing `normalized_shape` dims with learnable scale/shift."""
+    """Normalizes over the trailing `normalized_shape` dims with learnable scale/shift.
+
+    Args:
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        eps: added to the variance for stability.
+        elementwise_affine: learn a per-element scale `weight` (ones) and shift `bias`.
+        bias: learn the shift (with elementwise_affine).
+        dtype: the parameters' dtype (float32 by default).
+
+    >>> import tapegrad as tg
+    >>> ln = tg.nn.LayerNorm(2)
+    >>> ln(tg.tensor([[1.0, 3.0]]))
+    tensor([[-1.0000,  1.0000]], grad_fn=<AddBackward>)
+    """
 
     def __init__(self, normalized_shape: ShapeLike, eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True,
@@ -396,7 +560,22 @@ class LayerNorm(Module):
 
 class Embedding(Module):
     """A lookup table: integer indices -> rows of `weight` (num_embeddings, embedding_dim),
-    initialised from N(0, 1); the `padding_idx` row starts at zero and gets no gradient."""
+    initialised from N(0, 1); the `padding_idx` row starts at zero and gets no gradient.
+
+    Args:
+        num_embeddings: the number of rows (the largest index + 1).
+        embedding_dim: the length of each row.
+        padding_idx: a row index kept at zero with no gradient (None: none).
+        dtype: the weight's dtype (float32 by default).
+
+    Raises:
+        IndexError: (when called) an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> emb = tg.nn.Embedding(10, 3, padding_idx=0)
+    >>> emb(tg.tensor([[0, 2], [4, 9]])).shape, emb.weight[0].tolist()
+    ((2, 2, 3), [0.0, 0.0, 0.0])
+    """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  dtype: DTypeLike = None) -> None:
@@ -428,3 +607,8 @@ class Embedding(Module):
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
         return s
+
+# the names `from tapegrad.nn.layers import *` gives (tests/test_all.py)
+__all__ = ["Identity", "Linear", "Sequential", "ModuleList", "ModuleDict", "ReLU", "LeakyReLU",
+           "GELU", "Tanh", "Sigmoid", "Softplus", "Softmax", "LogSoftmax", "Flatten", "Dropout",
+           "LayerNorm", "Embedding"]

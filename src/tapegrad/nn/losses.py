@@ -25,6 +25,12 @@ class _Loss(Module):
 class MSELoss(_Loss):
     """Mean squared error (`reduction` 'mean', 'sum' or 'none').
 
+    Args:
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
     >>> import tapegrad as tg
     >>> tg.nn.MSELoss()(tg.tensor([0.0, 2.0]), tg.tensor([1.0, 1.0]))
     tensor(1.)
@@ -35,7 +41,18 @@ class MSELoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    Args:
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.L1Loss()(tg.tensor([0.0, 3.0]), tg.tensor([1.0, 1.0]))
+    tensor(1.5000)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, self.reduction)
@@ -45,6 +62,18 @@ class CrossEntropyLoss(_Loss):
     """Softmax cross entropy on logits with integer (or probability) targets; stable for
     large logits. Takes PyTorch's `weight`, `ignore_index`, `reduction` and
     `label_smoothing`.
+
+    Args:
+        weight: a rescaling weight per class (a tensor of length C), or None.
+        ignore_index: a target class whose samples are left out of the loss and
+            its mean.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        label_smoothing: the share in [0, 1] of each target spread uniformly over
+            the classes.
+
+    Raises:
+        ValueError: an unknown reduction or label_smoothing outside [0, 1].
+        IndexError: (when called) a target class out of range.
 
     >>> import tapegrad as tg
     >>> loss = tg.nn.CrossEntropyLoss()(tg.zeros(2, 4), tg.tensor([1, 3]))
@@ -67,7 +96,21 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """Negative log likelihood on log-probabilities (use after LogSoftmax)."""
+    """Negative log likelihood on log-probabilities (use after LogSoftmax).
+
+    Args:
+        weight: a rescaling weight per class (a tensor of length C), or None.
+        ignore_index: a target class whose samples are left out of the loss.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
+    >>> import tapegrad as tg
+    >>> logp = tg.log(tg.tensor([[0.25, 0.75], [0.5, 0.5]]))
+    >>> tg.nn.NLLLoss()(logp, tg.tensor([1, 0]))
+    tensor(0.4904)
+    """
 
     def __init__(self, weight: Tensor | None = None, ignore_index: int = -100,
                  reduction: str = "mean") -> None:
@@ -81,7 +124,21 @@ class NLLLoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """Sigmoid + binary cross entropy in the stable form
-    max(x, 0) - x*y + log(1 + exp(-|x|)); takes `weight` and `pos_weight`."""
+    max(x, 0) - x*y + log(1 + exp(-|x|)); takes `weight` and `pos_weight`.
+
+    Args:
+        weight: a rescaling weight broadcast over the elements, or None.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        pos_weight: a weight on the positive term per class (broadcast over the
+            last dimension), or None.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.BCEWithLogitsLoss()(tg.tensor([0.0, 0.0]), tg.tensor([1.0, 0.0]))
+    tensor(0.6931)
+    """
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean",
                  pos_weight: Tensor | None = None) -> None:
@@ -95,7 +152,19 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class BCELoss(_Loss):
-    """Binary cross entropy on probabilities (prefer BCEWithLogitsLoss)."""
+    """Binary cross entropy on probabilities (prefer BCEWithLogitsLoss).
+
+    Args:
+        weight: a rescaling weight broadcast over the elements, or None.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.BCELoss()(tg.tensor([0.5, 0.5]), tg.tensor([1.0, 0.0]))
+    tensor(0.6931)
+    """
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -147,6 +216,13 @@ class _LegacyLoss(_Loss):
 class HuberLoss(_Loss):
     """Huber loss with threshold `delta` (see tg.nn.functional.huber_loss).
 
+    Args:
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        delta: where the loss turns from quadratic to linear, > 0.
+
+    Raises:
+        ValueError: an unknown reduction or delta <= 0.
+
     >>> import tapegrad as tg
     >>> tg.nn.HuberLoss(delta=0.5)(tg.tensor([2.0]), tg.tensor([0.0]))
     tensor(0.8750)
@@ -161,7 +237,21 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_LegacyLoss):
-    """Smooth L1 loss with threshold `beta` (see tg.nn.functional.smooth_l1_loss)."""
+    """Smooth L1 loss with threshold `beta` (see tg.nn.functional.smooth_l1_loss).
+
+    Args:
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        beta: where the loss turns from quadratic to linear, >= 0.
+
+    Raises:
+        ValueError: an unknown reduction or a negative beta.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.SmoothL1Loss(beta=1.0)(tg.tensor([0.5, 3.0]), tg.tensor([0.0, 0.0]))
+    tensor(1.3125)
+    """
 
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
                  reduction: str = "mean", beta: float = 1.0) -> None:
@@ -174,7 +264,23 @@ class SmoothL1Loss(_LegacyLoss):
 
 class KLDivLoss(_LegacyLoss):
     """KL divergence of `target` from the log-probabilities `input`; use
-    reduction='batchmean' for the mathematical KL divergence of a batch."""
+    reduction='batchmean' for the mathematical KL divergence of a batch.
+
+    Args:
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean", "batchmean" (the sum divided by the batch size), "sum"
+            or "none".
+        log_target: target holds log-probabilities too.
+
+    Raises:
+        ValueError: an unknown reduction (or, when called, shapes that do not match).
+
+    >>> import tapegrad as tg
+    >>> logq = tg.log(tg.tensor([[0.5, 0.5]]))
+    >>> tg.nn.KLDivLoss(reduction="batchmean")(logq, tg.tensor([[0.25, 0.75]]))
+    tensor(0.1308)
+    """
 
     _extra = ("batchmean",)
 
@@ -290,3 +396,9 @@ class MultiLabelSoftMarginLoss(_LegacyLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, self.weight,
                                              reduction=self.reduction)
+
+# the names `from tapegrad.nn.losses import *` gives (tests/test_all.py)
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss",
+           "HuberLoss", "SmoothL1Loss", "KLDivLoss", "GaussianNLLLoss", "PoissonNLLLoss",
+           "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "SoftMarginLoss",
+           "HingeEmbeddingLoss", "MultiLabelSoftMarginLoss"]

@@ -487,3 +487,6 @@ class Module:
             else:
                 text[id(m)] = f"{name}(\n  " + "\n  ".join(lines) + "\n)"
         return text[id(self)]
+
+# the names `from tapegrad.nn.module import *` gives (tests/test_all.py)
+__all__ = ["IncompatibleKeys", "Module"]

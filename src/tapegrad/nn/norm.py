@@ -233,3 +233,6 @@ class Dropout2d(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+# the names `from tapegrad.nn.norm import *` gives (tests/test_all.py)
+__all__ = ["BatchNorm1d", "BatchNorm2d", "InstanceNorm2d", "GroupNorm", "RMSNorm", "Dropout2d"]

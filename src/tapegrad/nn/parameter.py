@@ -18,6 +18,11 @@ class Parameter(Tensor):
     Built from a Tensor it shares that tensor's memory (as in PyTorch); operations on a
     Parameter give plain Tensors.
 
+    Args:
+        data: a tensor (shared, not copied) or anything `tg.tensor` accepts; None
+            gives an empty float32 parameter.
+        requires_grad: whether the parameter is trained.
+
     >>> import tapegrad as tg
     >>> w = tg.nn.Parameter(tg.zeros(2))
     >>> w.requires_grad, w.is_leaf
@@ -53,3 +58,6 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     __str__ = __repr__
+
+# the names `from tapegrad.nn.parameter import *` gives (tests/test_all.py)
+__all__ = ["Parameter"]

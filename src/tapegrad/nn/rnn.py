@@ -482,3 +482,6 @@ class GRU(RNNBase):
         _no_proj("GRU", kwargs)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, device=device, dtype=dtype)
+
+# the names `from tapegrad.nn.rnn import *` gives (tests/test_all.py)
+__all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU"]

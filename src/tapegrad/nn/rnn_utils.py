@@ -225,3 +225,7 @@ def unpack_sequence(packed_sequences):
     """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return [padded[i, :int(n)] for i, n in enumerate(lengths._data)]
+
+# the names `from tapegrad.nn.rnn_utils import *` gives (tests/test_all.py)
+__all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed_sequence",
+           "pack_sequence", "unpack_sequence"]

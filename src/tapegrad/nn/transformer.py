@@ -315,3 +315,7 @@ class Transformer(Module):
         dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
         upper = np.triu(np.ones((sz, sz), dtype=bool), 1)
         return make(np.where(upper, -np.inf, 0.0).astype(dt))
+
+# the names `from tapegrad.nn.transformer import *` gives (tests/test_all.py)
+__all__ = ["TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
+           "TransformerDecoder", "Transformer"]

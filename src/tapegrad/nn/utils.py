@@ -243,3 +243,7 @@ class _SilentBar(_PlainBar):
 # torch.nn.utils.rnn: reachable as tg.nn.utils.rnn and by `import tapegrad.nn.utils.rnn`
 from . import rnn_utils as rnn  # noqa: E402
 sys.modules[__name__ + ".rnn"] = rnn
+
+# the names `from tapegrad.nn.utils import *` gives (tests/test_all.py)
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters",
+           "progress"]

@@ -38,3 +38,6 @@ def __getattr__(name):
             if hasattr(_np.linalg, name) else "")
     raise AttributeError(f"module 'tapegrad.numpy.linalg' has no attribute {name!r}: "
                          f"tapegrad.linalg does not implement it{hint}")
+
+# the names `from tapegrad.numpy.linalg import *` gives (tests/test_all.py)
+__all__ = ["norm"]

@@ -62,3 +62,6 @@ def shuffle(x: Any) -> None:
             x[...] = x._data[_np.random.permutation(x.shape[0])]
         return None
     return _np.random.shuffle(x)
+
+# the names `from tapegrad.numpy.random import *` gives (tests/test_all.py)
+__all__ = ["NAMES", "shuffle"]

@@ -346,3 +346,7 @@ def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     tensor([[ 0.5000, -0.5000]])
     """
     return apply(LogSoftmax, x, axis=_axis(x, axis, dim, "log_softmax"))
+
+# the names `from tapegrad.ops.activations import *` gives (tests/test_all.py)
+__all__ = ["Sigmoid", "sigmoid", "Relu", "LeakyRelu", "Softplus", "Gelu", "Softmax", "LogSoftmax",
+           "relu", "leaky_relu", "softplus", "gelu", "softmax", "log_softmax"]

@@ -156,3 +156,8 @@ Tanhshrink, tanhshrink = elementwise(
     >>> round(tg.nn.functional.tanhshrink(tg.tensor(1.0)).item(), 4)
     0.2384
     """)
+
+# the names `from tapegrad.ops.activations2 import *` gives (tests/test_all.py)
+__all__ = ["Silu", "silu", "Selu", "selu", "Mish", "mish", "Relu6", "relu6", "Hardswish",
+           "hardswish", "Hardsigmoid", "hardsigmoid", "Logsigmoid", "logsigmoid", "Softsign",
+           "softsign", "Tanhshrink", "tanhshrink"]

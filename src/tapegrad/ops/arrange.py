@@ -678,3 +678,8 @@ def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", *, constant_values
     if not any(i is not None for i in index):
         return apply(Reshape, x, shape=shape)
     return apply(OuterTake, x, index=tuple(index))
+
+# the names `from tapegrad.ops.arrange import *` gives (tests/test_all.py)
+__all__ = ["Flip", "Roll", "Tile", "Repeat", "Pad", "OuterTake", "OuterTakeSum", "moveaxis",
+           "rollaxis", "movedim", "permute", "swapdims", "unflatten", "ravel", "flip", "fliplr",
+           "flipud", "rot90", "roll", "tile", "repeat", "repeat_interleave", "pad"]

@@ -531,3 +531,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     r = apply(ConvT, y, w, size=size, stride=stride, padding=pads, dilation=dilation,
               groups=c)
     return _unbatch(r, squeeze)
+
+# the names `from tapegrad.ops.conv import *` gives (tests/test_all.py)
+__all__ = ["Conv", "ConvT", "ConvW", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+           "conv_transpose2d", "unfold", "fold"]

@@ -676,3 +676,14 @@ def clone(x: ArrayLike) -> Tensor:
     if not isinstance(x, Tensor):
         x = check_operand("clone", "x", x)
     return apply1(Clone, x)
+
+# the names `from tapegrad.ops.elementwise import *` gives (tests/test_all.py)
+__all__ = ["Add", "add", "Sub", "sub", "Mul", "mul", "Div", "div", "Neg", "neg", "FloorDivide",
+           "floor_divide", "Sign", "sign", "Exp", "exp", "Expm1", "expm1", "Log", "log", "Log1p",
+           "log1p", "Log2", "log2", "Log10", "log10", "Sqrt", "sqrt", "Square", "square",
+           "Reciprocal", "reciprocal", "Abs", "abs", "Sin", "sin", "Cos", "cos", "Tan", "tan",
+           "Tanh", "tanh", "Sinh", "sinh", "Cosh", "cosh", "Arcsinh", "arcsinh", "Pow",
+           "Remainder", "Fmod", "Erf", "erf", "Maximum", "Minimum", "Clip", "Where", "Cast",
+           "Clone", "multiply", "subtract", "divide", "true_divide", "negative", "pow",
+           "remainder", "fmod", "maximum", "minimum", "clip", "clamp", "clip_by_value", "where",
+           "cast", "clone"]

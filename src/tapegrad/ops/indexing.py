@@ -445,9 +445,24 @@ def _gather_index(op, shape, dim, idx):
 
 
 def gather(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
-    """out[i][j] = x[index[i][j]][j] for dim=0 (PyTorch's gather): index has x's number
-    of dimensions and is no larger than x outside `dim`; the result has index's shape.
-    Repeated indices accumulate in the gradient.
+    """Pick values of `x` along `dim` at `index`, as torch.gather.
+
+    For 2-d inputs, `out[i][j] = x[index[i][j]][j]` when dim=0 and
+    `out[i][j] = x[i][index[i][j]]` when dim=1. Repeated indices accumulate in the
+    gradient.
+
+    Args:
+        x: the tensor to read.
+        dim: the dimension `index` runs along.
+        index: integers with x's number of dimensions, no larger than x outside `dim`.
+
+    Returns:
+        A tensor of index's shape and x's dtype.
+
+    Raises:
+        ValueError: index's number of dimensions differs from x's, or it is larger
+            than x outside `dim`.
+        IndexError: an index is out of range.
 
     >>> import tapegrad as tg
     >>> tg.gather(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, tg.tensor([[0, 0], [1, 0]]))
@@ -474,8 +489,22 @@ def _scatter_src(op, src, idx_shape, name="src"):
 
 
 def scatter_add(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike) -> Tensor:
-    """x with src[i][j] added at row index[i][j] for dim=0 (PyTorch's scatter_add):
-    repeated indices accumulate. Gradients flow to x (unchanged) and to src (gathered).
+    """A copy of `x` with `src` added at `index` along `dim`, as torch.scatter_add.
+
+    For dim=0, `src[i][j]` is added at `[index[i][j]][j]`; repeated indices accumulate.
+    Gradients flow to x (unchanged) and to src (gathered).
+
+    Args:
+        x: the tensor added to.
+        dim: the dimension `index` runs along.
+        index: integers with x's number of dimensions.
+        src: the values added; only its corner of index's shape is read.
+
+    Returns:
+        A new tensor of x's shape.
+
+    Raises:
+        ValueError: index and src do not match as above.
 
     >>> import tapegrad as tg
     >>> tg.scatter_add(tg.zeros(3), 0, tg.tensor([0, 2, 0]), tg.tensor([1.0, 2.0, 3.0]))
@@ -491,10 +520,24 @@ def scatter_add(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike) -> Te
 
 def scatter(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike | None = None, *,
             value: ArrayLike | None = None) -> Tensor:
-    """A copy of x with src[i][j] (or `value`) written at row index[i][j] for dim=0
-    (PyTorch's scatter without reduce). Where an index repeats, one of the writes wins,
-    as in PyTorch: use scatter_add to accumulate. The gradient reaches x where it was
-    not overwritten, and src at the places written.
+    """A copy of `x` with `src` (or `value`) written at `index` along `dim`, as
+    torch.scatter without reduce. For dim=0, `src[i][j]` goes to `[index[i][j]][j]`.
+    Where an index repeats, one of the writes wins, as in PyTorch: use scatter_add to
+    accumulate. The gradient reaches x where it was not overwritten, and src at the
+    places written.
+
+    Args:
+        x: the tensor written into (not modified: the result is a copy).
+        dim: the dimension `index` runs along.
+        index: integers with x's number of dimensions.
+        src: the values written; only its corner of index's shape is read.
+        value: a scalar written instead of `src` (give one of the two).
+
+    Returns:
+        A new tensor of x's shape.
+
+    Raises:
+        ValueError: index and src do not match, or both or neither of src and value.
 
     >>> import tapegrad as tg
     >>> tg.scatter(tg.zeros(3), 0, tg.tensor([2, 0]), tg.tensor([5.0, 6.0]))
@@ -627,4 +670,5 @@ def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
 
 __all__ = ["tril", "triu", "diagonal", "diag", "diag_embed", "trace", "take",
            "take_along_axis", "take_along_dim", "put_along_axis", "gather", "scatter_add",
-           "scatter", "index_select", "index_add", "select", "masked_fill"]
+           "scatter", "index_select", "index_add", "select", "masked_fill", "DiagEmbed",
+           "Diagonal", "Tril", "Triu"]

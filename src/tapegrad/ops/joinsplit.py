@@ -387,3 +387,9 @@ def meshgrid(*xs: Any, indexing: str = "ij", sparse: bool = False, copy: bool = 
             out = [clone(o) for o in out]
     return tuple(out)
 
+
+# the names `from tapegrad.ops.joinsplit import *` gives (tests/test_all.py)
+__all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
+           "column_stack", "append", "array_split", "tensor_split", "numpy_split", "hsplit",
+           "vsplit", "dsplit", "chunk", "unbind", "narrow", "broadcast_arrays",
+           "broadcast_tensors", "meshgrid"]

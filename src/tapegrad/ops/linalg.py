@@ -808,4 +808,4 @@ def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, 
 
 
 __all__ = ["matmul", "dot", "outer", "einsum", "norm", "vector_norm", "matrix_norm",
-           "linalg_norm", "svdvals", "keepdims_shape"]
+           "linalg_norm", "svdvals", "keepdims_shape", "Einsum", "MatMul", "Norm", "SvdVals"]

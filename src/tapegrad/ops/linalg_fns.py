@@ -693,4 +693,5 @@ def cross(input: ArrayLike, other: ArrayLike, *, dim: int = -1) -> Tensor:
 __all__ = ["LinAlgError", "IllConditionedWarning", "inv", "solve", "solve_triangular",
            "cholesky", "cholesky_solve", "det", "slogdet", "logdet", "eig", "eigvals", "eigh",
            "eigvalsh", "svd", "qr", "pinv", "lstsq", "matrix_power", "matrix_exp", "cond",
-           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester"]
+           "matrix_rank", "multi_dot", "vecdot", "cross", "sqrtm", "solve_sylvester",
+           "EigResult", "EighResult", "LstsqResult", "QrResult", "SlogdetResult", "SvdResult"]

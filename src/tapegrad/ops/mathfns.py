@@ -607,3 +607,13 @@ asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2
 asinh, acosh, atanh = arcsinh, arccosh, arctanh
 radians, degrees = deg2rad, rad2deg
 around = round
+
+# the names `from tapegrad.ops.mathfns import *` gives (tests/test_all.py)
+__all__ = ["Arcsin", "arcsin", "Arccos", "arccos", "Arctan", "arctan", "Arccosh", "arccosh",
+           "Arctanh", "arctanh", "Exp2", "exp2", "Cbrt", "cbrt", "Deg2rad", "deg2rad", "Rad2deg",
+           "rad2deg", "Positive", "positive", "Floor", "floor", "Ceil", "ceil", "Rint", "rint",
+           "Trunc", "trunc", "Fix", "fix", "Heaviside", "heaviside", "Copysign", "copysign",
+           "Hypot", "Arctan2", "Logaddexp", "Logaddexp2", "Sinc", "Fmax", "Fmin", "Round",
+           "NanToNum", "hypot", "arctan2", "logaddexp", "logaddexp2", "sinc", "fmax", "fmin",
+           "round", "nan_to_num", "float_power", "asin", "acos", "atan", "atan2", "asinh", "acosh",
+           "atanh", "radians", "degrees", "around"]

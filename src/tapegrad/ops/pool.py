@@ -559,3 +559,8 @@ def pad(input, pad, mode="constant", value=None):
         index = (slice(None),) * axis + (_pad_index(mode, lo, hi, s),)
         x = apply(GetItem, x, index=index)
     return x
+
+# the names `from tapegrad.ops.pool import *` gives (tests/test_all.py)
+__all__ = ["PoolTake", "PoolPut", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+           "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "interpolate",
+           "ConstantPad", "pad"]

@@ -304,4 +304,4 @@ def bmm(x: ArrayLike, y: ArrayLike) -> Tensor:
     return apply2(MatMul, x, y)
 
 
-__all__ = ["inner", "vdot", "tensordot", "kron", "cross", "linalg_cross", "mm", "bmm"]
+__all__ = ["inner", "vdot", "tensordot", "kron", "cross", "linalg_cross", "mm", "bmm", "Cross"]

@@ -746,3 +746,10 @@ reduce_max = amax
 reduce_min = amin
 reduce_prod = prod
 reduce_logsumexp = logsumexp
+
+# the names `from tapegrad.ops.reduce import *` gives (tests/test_all.py)
+__all__ = ["expand_reduced", "Sum", "Mean", "Prod", "Max", "Min", "Var", "LogSumExp", "sum",
+           "mean", "prod", "amax", "amin", "MaxResult", "MinResult", "max", "min", "var", "std",
+           "logsumexp", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanvar", "nanstd",
+           "nanargmax", "nanargmin", "ptp", "argmax", "argmin", "reduce_sum", "reduce_mean",
+           "reduce_max", "reduce_min", "reduce_prod", "reduce_logsumexp"]

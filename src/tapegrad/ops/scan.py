@@ -474,3 +474,8 @@ def diff(x: ArrayLike, n: int = 1, axis: Axis = -1, prepend: ArrayLike | None = 
             break
         x = apply(GetItem, x, index=hi) - apply(GetItem, x, index=lo)
     return x
+
+# the names `from tapegrad.ops.scan import *` gives (tests/test_all.py)
+__all__ = ["Cumsum", "Cumprod", "LogCumSumExp", "CummaxResult", "CumminResult", "cumsum",
+           "cumprod", "nancumsum", "nancumprod", "logcumsumexp", "cummax", "cummin", "take_along",
+           "diff"]

@@ -659,3 +659,9 @@ def split(x: ArrayLike, split_size_or_sections: int | Sequence[int], axis: Axis 
         out.append(getitem(x, (slice(None),) * axis + (slice(start, start + s),)))
         start += s
     return out
+
+# the names `from tapegrad.ops.shape import *` gives (tests/test_all.py)
+__all__ = ["Reshape", "Transpose", "BroadcastTo", "SumTo", "GetItem", "IndexAdd", "IndexPut",
+           "Concatenate", "Stack", "reshape", "transpose", "swapaxes", "squeeze", "expand_dims",
+           "unsqueeze", "flatten", "broadcast_to", "sum_to", "getitem", "setitem_", "concatenate",
+           "concat", "cat", "stack", "split"]

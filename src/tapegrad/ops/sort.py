@@ -491,3 +491,8 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     if qa.ndim == 0:
         return call(Reshape, out, shape=kshape)
     return call(Reshape, out, shape=(nq,) + kshape)
+
+# the names `from tapegrad.ops.sort import *` gives (tests/test_all.py)
+__all__ = ["SortResult", "TopkResult", "KthvalueResult", "MedianResult", "NanmedianResult", "sort",
+           "sort_values", "np_sort", "argsort", "partition", "argpartition", "topk", "kthvalue",
+           "median", "nanmedian", "np_median", "quantile", "nanquantile", "percentile"]

@@ -788,3 +788,14 @@ SCIPY_UFUNCS = {
     "xlog1py": xlog1py, "i0": i0, "i0e": i0e, "i1": i1, "i1e": i1e, "iv": iv, "ive": ive,
     "j0": j0, "j1": j1, "jv": jv, "jn": jv, "y0": y0, "y1": y1, "yv": yv, "yn": yv,
 }
+
+# the names `from tapegrad.ops.special import *` gives (tests/test_all.py)
+__all__ = ["scipy_special", "Lgamma", "lgamma", "Gamma", "gamma", "Rgamma", "rgamma", "Gammasgn",
+           "gammasgn", "Digamma", "digamma", "Polygamma", "Beta", "beta", "Betaln", "betaln",
+           "Erfc", "erfc", "Erfcx", "erfcx", "Erfinv", "erfinv", "Erfcinv", "erfcinv", "Ndtr",
+           "ndtr", "Ndtri", "ndtri", "LogNdtr", "log_ndtr", "Logit", "Entr", "entr", "I0", "i0",
+           "I0e", "i0e", "I1", "i1", "I1e", "i1e", "Iv", "Ive", "J0", "j0", "J1", "j1", "Jv", "Y0",
+           "y0", "Y1", "y1", "Yv", "Gammainc", "Gammaincc", "Betainc", "Xlogy", "Xlog1py",
+           "polygamma", "multigammaln", "mvlgamma", "logit", "expit", "xlogy", "xlog1py",
+           "gammainc", "gammaincc", "betainc", "iv", "ive", "jv", "yv", "gammaln", "psi",
+           "SCIPY_UFUNCS"]

@@ -225,3 +225,7 @@ def logit(p):
     p = np.asarray(p, dtype=np.float64)
     with np.errstate(all="ignore"):
         return np.log(p) - np.log1p(-p)
+
+# the names `from tapegrad.ops.special_numpy import *` gives (tests/test_all.py)
+__all__ = ["gammaln", "gamma", "gammasgn", "rgamma", "betaln", "digamma", "polygamma", "erfc",
+           "ndtr", "log_ndtr", "erfinv", "erfcinv", "ndtri", "logit"]

@@ -118,3 +118,6 @@ def convolve(in1, in2, mode="full"):
     else:
         keep = tuple(slice((b - 1) // 2, (b - 1) // 2 + a) for a, b in zip(s1, s2))
     return out[keep]
+
+# the names `from tapegrad.ops.special_signal import *` gives (tests/test_all.py)
+__all__ = ["Convolve", "convolve"]

@@ -11,3 +11,7 @@ from .optimizer import Optimizer  # noqa: F401
 from .rmsprop import RMSprop  # noqa: F401
 from .rprop import Rprop  # noqa: F401
 from .sgd import SGD  # noqa: F401
+
+# the names `from tapegrad.optim import *` gives (tests/test_all.py)
+__all__ = ["Adagrad", "Adadelta", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "RAdam",
+           "Optimizer", "RMSprop", "Rprop", "SGD"]

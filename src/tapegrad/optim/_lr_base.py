@@ -23,7 +23,30 @@ def _optimizer(optimizer, fn):
 
 
 class LRScheduler:
-    """Base class: subclasses give `get_lr()` from the current epoch and group lrs."""
+    """Base class: subclasses give `get_lr()` from the current epoch and group lrs.
+
+    Call `step()` once per epoch, after the optimizer's step; `get_last_lr()` gives the
+    lrs it set last, and `state_dict()`/`load_state_dict()` save and restore it.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start
+            fresh from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer.
+        KeyError: last_epoch is not -1 but a group has no 'initial_lr'.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.LambdaLR(opt, lambda e: 1 / (e + 1))
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.3333, 0.25, 0.2]
+    """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _optimizer(optimizer, type(self).__name__)
@@ -137,7 +160,28 @@ class LRScheduler:
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by `gamma` every `step_size` epochs."""
+    """Multiply the lr by `gamma` every `step_size` epochs.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        step_size: the period, in epochs, a positive int.
+        gamma: the factor applied each period.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start
+            fresh from each group's lr).
+
+    Raises:
+        ValueError: step_size is not a positive int.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -159,7 +203,28 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by `gamma` at each epoch listed in `milestones`."""
+    """Multiply the lr by `gamma` at each epoch listed in `milestones`.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        milestones: the epochs at which the lr drops, increasing ints.
+        gamma: the factor applied at each milestone.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start
+            fresh from each group's lr).
+
+    Raises:
+        TypeError: milestones is not a list of ints.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.1, 0.1, 0.01, 0.01]
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -190,7 +255,24 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by `gamma` every epoch."""
+    """Multiply the lr by `gamma` every epoch.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        gamma: the factor applied each epoch.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start
+            fresh from each group's lr).
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.25, 0.125, 0.0625]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma

@@ -17,6 +17,19 @@ class Adadelta(Optimizer):
         delta = sqrt(u + eps) / sqrt(v + eps) * g;  u = rho u + (1 - rho) delta^2
         p -= lr delta
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: a factor on the computed step (1.0 as in the paper).
+        rho: the decay rate of the running averages v and u.
+        eps: added inside the square roots for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0], requires_grad=True)
     >>> opt = tg.optim.Adadelta([w])
@@ -67,3 +80,6 @@ class Adadelta(Optimizer):
         u += tmp
         delta *= group["lr"]
         p -= delta
+
+# the names `from tapegrad.optim.adadelta import *` gives (tests/test_all.py)
+__all__ = ["Adadelta"]

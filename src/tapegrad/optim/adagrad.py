@@ -15,6 +15,27 @@ class Adagrad(Optimizer):
 
         clr = lr / (1 + (t - 1) lr_decay)
         s = s + g^2;  p = p - clr * g / (sqrt(s) + eps)
+
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        lr_decay: the learning rate's decay per step, as in clr above.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        initial_accumulator_value: the starting value of the squared-gradient sum s.
+        eps: added to the denominator for stability.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.Adagrad([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.9
     """
 
     def __init__(self, params: ParamsLike, lr: float = 1e-2, lr_decay: float = 0,
@@ -57,3 +78,6 @@ class Adagrad(Optimizer):
         np.divide(g, tmp, out=tmp)
         tmp *= clr
         p -= tmp
+
+# the names `from tapegrad.optim.adagrad import *` gives (tests/test_all.py)
+__all__ = ["Adagrad"]

@@ -21,6 +21,28 @@ class Adam(Optimizer):
         p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
     With `amsgrad`, the running maximum of v replaces v in the denominator.
+
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        betas: (beta1, beta2), the decay rates of the first and second moment
+            averages, each in [0, 1).
+        eps: added to the denominator for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        amsgrad: use the running maximum of v (AMSGrad).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.Adam([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.9
     """
 
     _decoupled = False
@@ -81,7 +103,29 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay (default 1e-2), as torch.optim.AdamW:
     p is first multiplied by (1 - lr * weight_decay), then the Adam step runs on the raw
-    gradient."""
+    gradient.
+
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        betas: (beta1, beta2), the moment decay rates, each in [0, 1).
+        eps: added to the denominator for stability.
+        weight_decay: p shrinks by lr * weight_decay each step (decoupled).
+        amsgrad: use the running maximum of v (AMSGrad).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.AdamW([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.899
+    """
 
     _decoupled = True
 
@@ -90,3 +134,6 @@ class AdamW(Adam):
                  weight_decay: float = 1e-2, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+
+# the names `from tapegrad.optim.adam import *` gives (tests/test_all.py)
+__all__ = ["Adam", "AdamW"]

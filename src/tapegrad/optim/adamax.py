@@ -18,6 +18,19 @@ class Adamax(Optimizer):
         m = beta1 m + (1 - beta1) g;  u = max(beta2 u, |g| + eps)
         p = p - lr / (1 - beta1^t) * m / u
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        betas: (beta1, beta2), the decay rates of m and of the infinity norm u.
+        eps: added to |g| for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0, -2.0], requires_grad=True)
     >>> opt = tg.optim.Adamax([w], lr=0.1)
@@ -60,3 +73,6 @@ class Adamax(Optimizer):
         np.divide(m, u, out=tmp)
         tmp *= group["lr"] / (1 - b1 ** state["step"])
         p -= tmp
+
+# the names `from tapegrad.optim.adamax import *` gives (tests/test_all.py)
+__all__ = ["Adamax"]

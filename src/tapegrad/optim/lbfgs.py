@@ -386,3 +386,6 @@ class LBFGS(Optimizer):
             raise ValueError(f"{name}: state '{k}' must hold flat arrays of {n} numbers, "
                              f"got {_got(v)}")
         return np.array(arr, dtype=self._dtype, copy=True)
+
+# the names `from tapegrad.optim.lbfgs import *` gives (tests/test_all.py)
+__all__ = ["LBFGS"]

@@ -23,3 +23,9 @@ from ._lr_more import (ChainedScheduler, ConstantLR,  # noqa: F401
                        OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR)
 
 _LRScheduler = LRScheduler      # PyTorch's old name
+
+# the names `from tapegrad.optim.lr_scheduler import *` gives (tests/test_all.py)
+__all__ = ["CosineAnnealingLR", "ExponentialLR", "LambdaLR", "LRScheduler", "MultiStepLR",
+           "StepLR", "ChainedScheduler", "ConstantLR", "CosineAnnealingWarmRestarts", "CyclicLR",
+           "LinearLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau",
+           "SequentialLR"]

@@ -22,6 +22,21 @@ class NAdam(Optimizer):
     `decoupled_weight_decay=True` shrinks p by lr * weight_decay instead of adding
     weight_decay * p to the gradient (NAdamW). The state holds the scalar `mu_product`.
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        betas: (beta1, beta2), the moment decay rates, each in [0, 1).
+        eps: added to the denominator for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        momentum_decay: how fast mu_t approaches beta1 (Dozat's psi).
+        decoupled_weight_decay: shrink p by lr * weight_decay instead (NAdamW).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0], requires_grad=True)
     >>> opt = tg.optim.NAdam([w], lr=0.1)
@@ -79,3 +94,6 @@ class NAdam(Optimizer):
         np.divide(m, denom, out=tmp)
         tmp *= lr * mu_next / (1.0 - prod * mu_next)
         p -= tmp
+
+# the names `from tapegrad.optim.nadam import *` gives (tests/test_all.py)
+__all__ = ["NAdam"]

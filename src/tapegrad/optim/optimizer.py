@@ -52,6 +52,21 @@ class Optimizer:
             with no parameters; `apply_gradients` then adds variables as it meets them
             (TensorFlow style).
         defaults: the hyperparameters of every group.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a group has unknown keys.
+
+    Every optimizer has `step()`, `zero_grad()`, `param_groups` (a list of dicts whose
+    hyperparameters may be changed between steps) and `state_dict()`:
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = tg.optim.SGD([{"params": [w], "lr": 0.5}])
+    >>> (w * w).sum().backward()
+    >>> opt.step(); opt.zero_grad()
+    >>> w, w.grad, opt.param_groups[0]["lr"]
+    (tensor([0., 0.], requires_grad=True), None, 0.5)
     """
 
     # per-parameter state entries that are Python floats, not arrays (NAdam's mu_product)
@@ -551,3 +566,6 @@ class Optimizer:
             raise ValueError(f"{name}: state 'step' of parameter {idx} must be a "
                              f"non-negative whole number, got {_got(v)}")
         return int(arr)
+
+# the names `from tapegrad.optim.optimizer import *` gives (tests/test_all.py)
+__all__ = ["required", "Optimizer"]

@@ -23,6 +23,20 @@ class RAdam(Optimizer):
 
     with r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)).
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        betas: (beta1, beta2), the moment decay rates, each in [0, 1).
+        eps: added to the denominator for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        decoupled_weight_decay: shrink p by lr * weight_decay instead (RAdamW).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0], requires_grad=True)
     >>> opt = tg.optim.RAdam([w], lr=0.1)
@@ -78,3 +92,6 @@ class RAdam(Optimizer):
             np.divide(m, bc1, out=tmp)
             tmp *= lr
         p -= tmp
+
+# the names `from tapegrad.optim.radam import *` gives (tests/test_all.py)
+__all__ = ["RAdam"]

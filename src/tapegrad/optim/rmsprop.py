@@ -16,6 +16,28 @@ class RMSprop(Optimizer):
         v = alpha v + (1 - alpha) g^2
         avg = sqrt(v - mean_g^2) if centered else sqrt(v);  avg += eps
         buf = momentum buf + g / avg;  p -= lr buf     (p -= lr g / avg without momentum)
+
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        alpha: the decay rate of the squared-gradient average v.
+        eps: added to the denominator for stability.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        momentum: the momentum factor (0: none).
+        centered: divide by the estimated variance (v - mean_g^2) instead of v.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([1.0], requires_grad=True)
+    >>> opt = tg.optim.RMSprop([w], lr=0.01)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> round(w.item(), 4)
+    0.9
     """
 
     def __init__(self, params: ParamsLike, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
@@ -78,3 +100,6 @@ class RMSprop(Optimizer):
         else:
             tmp *= group["lr"]
         p -= tmp
+
+# the names `from tapegrad.optim.rmsprop import *` gives (tests/test_all.py)
+__all__ = ["RMSprop"]

@@ -20,6 +20,19 @@ class Rprop(Optimizer):
 
     Step sizes start at the group's lr.
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the initial step size of every element.
+        etas: (etaminus, etaplus), the factors a step size is multiplied by when
+            the gradient's sign flips or stays.
+        step_sizes: (min, max) bounds of the step sizes.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0, -1.0], requires_grad=True)
     >>> opt = tg.optim.Rprop([w], lr=0.1)
@@ -65,3 +78,6 @@ class Rprop(Optimizer):
         g = np.where(s < 0, 0, g).astype(p.dtype, copy=False)
         p -= np.sign(g) * size
         prev[...] = g
+
+# the names `from tapegrad.optim.rprop import *` gives (tests/test_all.py)
+__all__ = ["Rprop"]

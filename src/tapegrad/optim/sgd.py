@@ -18,6 +18,20 @@ class SGD(Optimizer):
         g = g + momentum * buf if nesterov else buf
         p = p - lr * g
 
+    Args:
+        params: the tensors to optimize (an iterable), or param-group dicts, each
+            holding "params" and hyperparameters that override these defaults.
+        lr: the learning rate.
+        momentum: the momentum factor (0: none).
+        dampening: damping of the gradient's share of the momentum buffer.
+        weight_decay: L2 penalty: weight_decay * p is added to the gradient.
+        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        TypeError: params is not an iterable of tensors or param-group dicts.
+        ValueError: params is empty, or a hyperparameter is out of range.
+
     >>> import tapegrad as tg
     >>> w = tg.tensor([1.0], requires_grad=True)
     >>> opt = tg.optim.SGD([w], lr=0.1, momentum=0.9)
@@ -72,3 +86,6 @@ class SGD(Optimizer):
                 g = buf
         np.multiply(g, group["lr"], out=tmp)
         p -= tmp
+
+# the names `from tapegrad.optim.sgd import *` gives (tests/test_all.py)
+__all__ = ["SGD"]

@@ -6,3 +6,6 @@ SciPy itself is optional: it gives the values of the special functions when inst
 (see tapegrad/ops/special.py for what works without it).
 """
 from . import integrate, linalg, misc, signal, special, stats  # noqa: F401
+
+# the names `from tapegrad.scipy import *` gives (tests/test_all.py)
+__all__ = ["integrate", "linalg", "special", "misc", "signal", "stats"]

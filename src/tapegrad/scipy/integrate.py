@@ -77,3 +77,6 @@ def odeint(func: Callable[..., Any], y0: ArrayLike, t: ArrayLike, args: Any = ()
                       rtol=_TOL if rtol is None else float(rtol),
                       atol=_TOL if atol is None else float(atol))
     return _ops.reshape(traj, (np.shape(raw(t))[0],) + y_shape)
+
+# the names `from tapegrad.scipy.integrate import *` gives (tests/test_all.py)
+__all__ = ["odeint"]

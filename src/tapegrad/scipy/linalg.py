@@ -95,3 +95,7 @@ def sqrtm(A: ArrayLike) -> Tensor:
 def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Tensor:
     """x with a x + x b = q."""
     return _linalg.solve_sylvester(f64(a), f64(b), f64(q))
+
+# the names `from tapegrad.scipy.linalg import *` gives (tests/test_all.py)
+__all__ = ["cholesky", "solve_triangular", "solve", "inv", "det", "eigh", "svd", "qr", "expm",
+           "pinv", "norm", "sqrtm", "solve_sylvester"]

@@ -23,12 +23,33 @@ if TYPE_CHECKING:
 
 def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto", *,
              axes: Axis = None, dot_axes: Any = ((), ())) -> Tensor:
-    """N-d convolution (see the module docstring for both signatures).
+    """N-d convolution, as scipy.signal.convolve (or autograd's, with `axes`).
+
+    The two signatures are told apart by `mode`: a non-string third argument is
+    autograd's `axes` (see the module docstring). Python floats and lists compute in
+    float64, as SciPy does.
+
+    Args:
+        in1: the first input (a tensor or array-like).
+        in2: the second input, with as many dimensions as in1 unless `axes` is given.
+        mode: "full" (every overlap), "valid" (full overlaps only) or "same" (in1's
+            size, centred).
+        method: SciPy's choice of algorithm ("auto", "direct" or "fft"); accepted for
+            compatibility, the result is the same.
+        axes: autograd's pair of axis lists to convolve along, one list per input.
+        dot_axes: autograd's pair of axis lists summed over (a dot product).
+
+    Returns:
+        The convolution, a tensor.
+
+    Raises:
+        ValueError: an unknown `method` or `mode`, or `axes`/`dot_axes` that do not
+            pair up.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import signal
     >>> signal.convolve(tg.tensor([1.0, 2.0, 3.0]), [1.0, 1.0], mode="valid")
-    tensor([3., 5.])
+    tensor([3., 5.], dtype=float64)
     """
     if not isinstance(mode, str):          # autograd's positional axes (and dot_axes)
         axes, mode = mode, "full"
@@ -85,3 +106,6 @@ def _tensor_convolve(a, b, axes, dot_axes, mode):
     else:
         raise ValueError(f"convolve: mode must be 'full', 'valid' or 'same', got {mode!r}")
     return full[pick + keep]
+
+# the names `from tapegrad.scipy.signal import *` gives (tests/test_all.py)
+__all__ = ["convolve"]

@@ -287,3 +287,6 @@ def gradgradcheck(f: Callable[..., Any], inputs: Any, grad_outputs: Any = None, 
     names = _input_names(f, n) + [f"grad_outputs[{k}]" for k in range(len(gos))]
     return gradcheck(first, tuple(args) + tuple(gos), eps=eps, atol=atol, rtol=rtol,
                      _names=names, _what="second-derivative (gradgradcheck)", **kwargs)
+
+# the names `from tapegrad.tools.gradcheck import *` gives (tests/test_all.py)
+__all__ = ["gradcheck", "gradgradcheck"]

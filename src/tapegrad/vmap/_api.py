@@ -46,6 +46,23 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
     `chunk_size` runs the batch in chunks of that many elements (less memory).
     `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes.
 
+    Args:
+        f: the function to vectorize, written for one example.
+        in_axes: the batch axis of each argument, as described above.
+        out_axes: where the batch axis goes in each output.
+        randomness: "error", "same" or "different", as above.
+        chunk_size: the largest number of batch elements run at once (None: all).
+        in_dims: torch.func's name for in_axes.
+        out_dims: torch.func's name for out_axes.
+
+    Returns:
+        A function of f's arguments returning f's outputs with a batch axis.
+
+    Raises:
+        TypeError: f is not callable or the axes are malformed.
+        ValueError: (when called) batched arguments disagree on the batch size, or an
+            axis is out of range.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
     >>> tg.vmap(lambda r: (r * r).sum())(x)

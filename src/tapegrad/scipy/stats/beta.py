@@ -65,3 +65,6 @@ def logcdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
     -0.374693
     """
     return ops.log(cdf(x, a, b, loc, scale))
+
+# the names `from tapegrad.scipy.stats.beta import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

@@ -54,3 +54,6 @@ def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
     -0.458675
     """
     return ops.log(cdf(x, df, loc, scale))
+
+# the names `from tapegrad.scipy.stats.chi2 import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

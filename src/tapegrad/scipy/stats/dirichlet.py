@@ -51,3 +51,6 @@ def pdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
     2.0
     """
     return ops.exp(logpdf(x, alpha))
+
+# the names `from tapegrad.scipy.stats.dirichlet import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf"]

@@ -59,3 +59,6 @@ def logcdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 
     -1.330893
     """
     return ops.log(cdf(x, a, loc, scale))
+
+# the names `from tapegrad.scipy.stats.gamma import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

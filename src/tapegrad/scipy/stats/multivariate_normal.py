@@ -103,3 +103,6 @@ def entropy(mean: ArrayLike | None = None, cov: ArrayLike = 1) -> Tensor:
     _, logdet = _factor("entropy", cov, _dim(mean, cov), False)
     d = _dim(mean, cov)
     return 0.5 * d * (1.0 + _LOG_2PI) + 0.5 * logdet
+
+# the names `from tapegrad.scipy.stats.multivariate_normal import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "entropy"]

@@ -94,3 +94,6 @@ def ppf(q: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     (1.96, 3.0)
     """
     return f64(loc) + f64(scale) * special.ndtri(f64(q))
+
+# the names `from tapegrad.scipy.stats.norm import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]

@@ -67,3 +67,6 @@ def logcdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     -0.859934
     """
     return ops.log(cdf(k, mu, loc))
+
+# the names `from tapegrad.scipy.stats.poisson import *` gives (tests/test_all.py)
+__all__ = ["logpmf", "pmf", "cdf", "logcdf"]

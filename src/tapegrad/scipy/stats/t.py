@@ -64,3 +64,6 @@ def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
     -0.287682
     """
     return ops.log(cdf(x, df, loc, scale))
+
+# the names `from tapegrad.scipy.stats.t import *` gives (tests/test_all.py)
+__all__ = ["logpdf", "pdf", "cdf", "logcdf"]

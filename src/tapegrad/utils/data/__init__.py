@@ -13,3 +13,9 @@ from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset,  # 
 from .sampler import (BatchSampler, DistributedSampler, RandomSampler,  # noqa: F401
                       Sampler, SequentialSampler, SubsetRandomSampler,
                       WeightedRandomSampler)
+
+# the names `from tapegrad.utils.data import *` gives (tests/test_all.py)
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info", "ChainDataset",
+           "ConcatDataset", "Dataset", "IterableDataset", "StackDataset", "Subset",
+           "TensorDataset", "random_split", "BatchSampler", "DistributedSampler", "RandomSampler",
+           "Sampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler"]

@@ -119,8 +119,13 @@ class DataLoader:
         drop_last: drop the last batch when shorter than batch_size.
         generator: a tg.Generator (or numpy Generator) for the shuffle; the default is
             the global generator seeded by tg.manual_seed.
-        num_workers, pin_memory, timeout, worker_init_fn, prefetch_factor,
-        persistent_workers: accepted for ported code; loading runs in this process.
+        num_workers: accepted for ported code; loading runs in this process.
+        pin_memory: accepted for ported code (there is no device memory).
+        timeout: accepted for ported code.
+        worker_init_fn: accepted for ported code (there are no workers).
+        multiprocessing_context: accepted for ported code.
+        prefetch_factor: accepted for ported code.
+        persistent_workers: accepted for ported code.
 
     >>> import tapegrad as tg
     >>> from tapegrad.utils.data import DataLoader

@@ -227,3 +227,7 @@ def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = No
         out.append(Subset(dataset, perm[start:start + size]))
         start += size
     return out
+
+# the names `from tapegrad.utils.data.dataset import *` gives (tests/test_all.py)
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
+           "ChainDataset", "Subset", "random_split"]

@@ -222,3 +222,7 @@ class DistributedSampler(Sampler):
     def set_epoch(self, epoch: int):
         """Reshuffle for this epoch (the same on every rank)."""
         self.epoch = integer(epoch, "DistributedSampler.set_epoch", "epoch", low=0)
+
+# the names `from tapegrad.utils.data.sampler import *` gives (tests/test_all.py)
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler", "DistributedSampler"]

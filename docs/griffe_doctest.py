@@ -1,0 +1,31 @@
+"""Griffe extension for the tapegrad site (mkdocs.yml, mkdocstrings `extensions:`).
+
+Many docstrings end with a `>>>` session written flush left, outside a Google
+"Examples:" section. Markdown would read it as a paragraph (and `[[1.0, 2.0]]` in the
+output as a link reference), so each such session becomes a fenced `pycon` block.
+Sessions inside an "Examples:" section are indented and left to the Google parser.
+"""
+import griffe
+
+
+def fence_sessions(text):
+    """`text` with each flush-left `>>>` session (up to a blank line) fenced."""
+    out, in_session = [], False
+    for line in text.split("\n"):
+        if not in_session and line.startswith(">>>"):
+            out.append("```pycon")
+            in_session = True
+        elif in_session and not line.strip():
+            out.append("```")
+            in_session = False
+        out.append(line)
+    if in_session:
+        out.append("```")
+    return "\n".join(out)
+
+
+class DoctestFences(griffe.Extension):
+    def on_instance(self, *, obj, **kwargs):
+        doc = obj.docstring
+        if doc is not None and ">>>" in doc.value:
+            doc.value = fence_sessions(doc.value)
