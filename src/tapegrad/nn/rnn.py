@@ -1,11 +1,11 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack), so every derivative
-order and forward mode work without new rules. The input projection is one matmul per
-step rather than one for the whole sequence: slicing steps out of a projected
-(T, N, gates) tensor would cost a full-size zero gradient per step in backward (O(T^2)),
-while a data input needing no gradient is never sliced backward at all.
+Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack) and, for the LSTM,
+the one op of a step's gate math (ops/recurrent.py), so every derivative order and
+forward mode work without rules here. A layer projects its whole input sequence in one
+matmul and takes the steps out of it with `unbind`: the engine sums those slices'
+gradients into one array (_graph.SliceGrads), so backward stays O(T).
 """
 import math
 
@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import ops
 from .. import _check
+from ..ops.recurrent import lstm_gates
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .._tensor import Tensor, make
 from . import functional as F
@@ -41,18 +42,12 @@ def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):
         z = ops.sigmoid(xp[:, n:2 * n] + hh[:, n:2 * n])
         cand = ops.tanh(xp[:, 2 * n:] + r * hh[:, 2 * n:])
         return cand + z * (h - cand), None
-    pre = xp + hh
     if mode == "RNN_TANH":
-        return ops.tanh(pre), None
+        return ops.tanh(xp + hh), None
     if mode == "RNN_RELU":
-        return ops.relu(pre), None
-    n = w_hh_t.shape[1] // 4
-    i = ops.sigmoid(pre[:, :n])
-    f = ops.sigmoid(pre[:, n:2 * n])
-    g = ops.tanh(pre[:, 2 * n:3 * n])
-    o = ops.sigmoid(pre[:, 3 * n:])
-    c = f * c + i * g
-    h = o * ops.tanh(c)
+        return ops.relu(xp + hh), None
+    hc = lstm_gates(xp, hh, c)
+    h, c = hc[0], hc[1]
     if w_hr_t is not None:
         h = ops.matmul(h, w_hr_t)
     return h, c
@@ -340,21 +335,17 @@ class RNNBase(Module):
         if lengths is not None:
             mask = np.arange(steps)[:, None, None] < np.asarray(lengths)[None, :, None]
         h_n, c_n = [], []
-        # the sequence stays a list of per-step tensors between layers: slicing steps
-        # out of one stacked tensor costs a full-size zero gradient per step in backward
-        xs = ops.unbind(x, 0)
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                out, h, c = self._run(xs, h0[k], c0[k], self._layer_params(layer, d), d, mask)
-                outs.append(out)
+                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
+                outs.append(ops.stack(out, 0))
                 h_n.append(h)
                 c_n.append(c)
-            xs = outs[0] if dirs == 1 else [ops.cat(pair, 1) for pair in zip(*outs)]
+            x = outs[0] if dirs == 1 else ops.cat(outs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                xs = [F.dropout(a, self.dropout, training=True) for a in xs]
-        x = ops.stack(xs, 0)
+                x = F.dropout(x, self.dropout, training=True)
         h_n = ops.stack(h_n, 0)
         c_n = ops.stack(c_n, 0) if self.mode == "LSTM" else None
         if packed:
@@ -369,17 +360,19 @@ class RNNBase(Module):
             out = ops.transpose(x, (1, 0, 2)) if self.batch_first else x
         return (out, (h_n, c_n)) if self.mode == "LSTM" else (out, h_n)
 
-    def _run(self, xs, h, c, params, reverse, mask):
-        """One layer in one direction over the steps `xs`; returns (outputs, h, c)."""
+    def _run(self, x, h, c, params, reverse, mask):
+        """One layer in one direction over the sequence `x` (T, N, features); returns
+        (the T outputs, h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        w_ih_t, bias = ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)
-        order = range(len(xs) - 1, -1, -1) if reverse else range(len(xs))
-        outs = [None] * len(xs)
+        # the input's part of every step in one matmul, the steps unbound from it
+        xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
+        steps = len(xps)
+        order = range(steps - 1, -1, -1) if reverse else range(steps)
+        outs = [None] * steps
         w_hh_t = ops.transpose(w_hh)
         w_hr_t = None if w_hr is None else ops.transpose(w_hr)
         for t in order:
-            xp = _project(xs[t], w_ih_t, bias)
-            h_new, c_new = _step(self.mode, xp, h, c, w_hh_t, b_hh, w_hr_t)
+            h_new, c_new = _step(self.mode, xps[t], h, c, w_hh_t, b_hh, w_hr_t)
             if mask is not None:
                 # finished sequences keep their state, so h ends at each one's last step
                 # and the reverse direction starts at each one's own end
