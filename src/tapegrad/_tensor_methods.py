@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _state
 from ._check import _non_numeric
-from ._dtypes import as_dtype
+from ._dtypes import as_dtype, cpu_only
 
 _local = _state.local
 # the ops package, set by ops/__init__.py through _tensor.use_ops (an upward edge,
@@ -335,6 +335,11 @@ class TensorMethods:
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None, non_blocking=False):
+        """Always an error: there is no CUDA device (tg.cuda.is_available() is False)."""
+        raise RuntimeError(cpu_only("cuda", "cuda" if device is None else
+                                    f"cuda:{device}" if isinstance(device, int) else device))
 
     def contiguous(self):
         return self

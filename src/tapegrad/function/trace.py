@@ -253,6 +253,7 @@ class Tracer:
         self.consts = {}        # slot -> constant placed in every replay's slot list
         self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
         self.versions = []      # (tensor, version when it appeared): to catch in-place writes
+        self.version_at = {}    # id(tensor) -> its index in `versions`
         self.reads = None       # where tensor values were first read outside ops, if ever
         self.inputs = []
         self.steps = []
@@ -272,7 +273,7 @@ class Tracer:
         s = self.new_slot(t)
         self.bind(t, s)
         self.inputs.append(s)
-        self.versions.append((t, 0))
+        self.watch(t, 0)
         return t
 
     def add_value(self, t):
@@ -281,7 +282,7 @@ class Tracer:
             t = Traced.of(t)
         s = self.new_slot(t)
         self.bind(t, s)
-        self.versions.append((t, t._version))
+        self.watch(t, t._version)
         return t, s
 
     def array(self, slot):
@@ -314,7 +315,7 @@ class Tracer:
             self.bind(v, s)
             if self.outer is None:
                 self.captures.append((s, v))
-                self.versions.append((v, v._version))
+                self.watch(v, v._version)
             else:
                 self.captures.append((s, self.outer.slot_of(v)))
             return s
@@ -418,6 +419,18 @@ class Tracer:
             how, site, _ = new[0]
             if self.reads is None:
                 self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
+
+    def watch(self, t, version):
+        self.version_at[id(t)] = len(self.versions)
+        self.versions.append((t, version))
+
+    def rebase_version(self, t):
+        """`t` just became a view sharing its base's version counter (_share_version): its
+        in-place writes count from the base's version now, not from its own start (a
+        base changed in place before the call is not a write inside the function)."""
+        k = self.version_at.get(id(t))
+        if k is not None and self.versions[k][0] is t:
+            self.versions[k] = (t, t._version)
 
     def check_writes(self):
         for t, ver in self.versions:

@@ -14,7 +14,7 @@ import numpy as np
 from .. import ops
 from .. import _check
 from ..ops.recurrent import lstm_gates
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import Tensor, make
 from . import functional as F
 from . import init
@@ -72,7 +72,8 @@ def _check_input_size(x, size, name):
 
 
 class _CellBase(Module):
-    def __init__(self, mode, name, input_size, hidden_size, bias, dtype):
+    def __init__(self, mode, name, input_size, hidden_size, bias, dtype, device=None):
+        check_device(device, name)
         super().__init__()
         self.input_size = _check.integer(input_size, name, "input_size", low=0)
         self.hidden_size = _check.integer(hidden_size, name, "hidden_size", low=1)
@@ -151,7 +152,7 @@ class RNNCell(_CellBase):
         _check.choice(nonlinearity, ("tanh", "relu"), "RNNCell", "nonlinearity")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", "RNNCell",
-                         input_size, hidden_size, bias, dtype)
+                         input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input, hx=None):
         x, (h,), batched = self._prepare(input, hx, "RNNCell")
@@ -171,7 +172,7 @@ class LSTMCell(_CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
                  dtype=None):
-        super().__init__("LSTM", "LSTMCell", input_size, hidden_size, bias, dtype)
+        super().__init__("LSTM", "LSTMCell", input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input, hx=None):
         if hx is None:
@@ -194,7 +195,7 @@ class GRUCell(_CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
                  dtype=None):
-        super().__init__("GRU", "GRUCell", input_size, hidden_size, bias, dtype)
+        super().__init__("GRU", "GRUCell", input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input, hx=None):
         x, (h,), batched = self._prepare(input, hx, "GRUCell")
@@ -208,8 +209,9 @@ class RNNBase(Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
                  device=None, dtype=None):
-        super().__init__()
         name = self._name()
+        check_device(device, name)
+        super().__init__()
         self.mode = mode
         self.input_size = _check.integer(input_size, name, "input_size", low=0)
         self.hidden_size = _check.integer(hidden_size, name, "hidden_size", low=1)
