@@ -23,6 +23,7 @@ import tapegrad as tg
 from tapegrad import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import char_lstm  # noqa: E402
 import digits_cnn  # noqa: E402
 import digits_mlp  # noqa: E402
 
@@ -219,6 +220,16 @@ def digits_cnn_section(tour: Tour):
 digits_cnn_section.__name__ = "digits_cnn"
 
 
+def char_lstm_section(tour: Tour):
+    """A character-level LSTM (Embedding, nn.LSTM, Linear) learns to write like a short
+    text; samples as it trains, and the loss curve as a PNG."""
+    r = char_lstm.main(str(tour.out), quick=tour.quick, log=print)
+    tour.results["char_lstm"] = r["losses"][-1]
+
+
+char_lstm_section.__name__ = "char_lstm"
+
+
 def numpy_program(tour: Tour):
     """A NumPy program differentiated as it is: `import tapegrad.numpy as np` in place of
     NumPy, checked against finite differences."""
@@ -312,7 +323,8 @@ def checkpoint(tour: Tour):
 
 
 SECTIONS = [derivatives, forward_mode, gradcheck, numpy_program, linear_regression,
-            logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint]
+            logistic_regression, digits, digits_cnn_section, char_lstm_section, learning_rates,
+            checkpoint]
 
 
 def main(argv=None) -> int:
