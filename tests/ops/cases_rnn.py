@@ -6,8 +6,10 @@ from ._case import OpCase
 
 def _torch_lstm_gates(T, xp, hh, c):
     i, f, g, o = (xp + hh).chunk(4, -1)
-    c_new = T.sigmoid(f) * c + T.sigmoid(i) * T.tanh(g)
-    return T.stack((T.sigmoid(o) * T.tanh(c_new), c_new))
+    i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
+    c_new = f * c + i * g
+    rows = (o * T.tanh(c_new), c_new, i, f, g, o, T.tanh(c_new))
+    return T.stack(T.broadcast_tensors(*rows))
 
 
 ROWS = [

@@ -61,6 +61,13 @@ def _input_bias(mode, b_ih, b_hh):
 
 
 def _project(x, w_ih_t, bias):
+    if x.ndim > 2:
+        # one 2-D product: a batched one would make backward a stack of small products
+        # summed over the batch, instead of one matmul for the weight's gradient
+        lead = x.shape[:-1]
+        xp = ops.matmul(x.reshape(-1, x.shape[-1]), w_ih_t)
+        xp = xp if bias is None else xp + bias
+        return xp.reshape(lead + (w_ih_t.shape[-1],))
     xp = ops.matmul(x, w_ih_t)
     return xp if bias is None else xp + bias
 

@@ -12,7 +12,6 @@ from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
 from .activations import Sigmoid
-from .elementwise import Tanh
 from .shape import Concatenate, Stack
 
 
@@ -29,78 +28,85 @@ def _fill(a, shape, dtype):
     return a if _shape(a) == shape else a + np.zeros(shape, dtype)
 
 
-def _gates(xp, hh, n):
-    """(i, f, g, o) from the two halves of the pre-activation, PyTorch's gate order."""
-    pre = xp + hh
-    s = call(Sigmoid, pre)          # one call for i, f and o (g's quarter is dropped)
-    return (s[..., :n], s[..., n:2 * n], call(Tanh, pre[..., 2 * n:3 * n]),
-            s[..., 3 * n:])
-
-
 @register
 class LSTMGates(Op):
-    """(h', c') stacked on a new first axis, from xp and hh (..., 4n) and c (..., n):
-    i, f, g, o = sigmoid, sigmoid, tanh, sigmoid of the quarters of xp + hh,
-    c' = f c + i g, h' = o tanh(c')."""
+    """The LSTM step's values stacked on a new first axis, from xp and hh (..., 4n) and
+    c (..., n): rows h', c', i, f, g, o, tanh(c'), where i, f, g, o are sigmoid, sigmoid,
+    tanh, sigmoid of the quarters of xp + hh, c' = f c + i g and h' = o tanh(c'). The
+    gates ride along in the result so that the rules read them back (as Tanh reads its
+    output) instead of computing the exponentials again."""
     args = ("xp", "hh", "c")
-    saves = ("xp", "hh", "c", "out")
+    saves = ("c", "out")
 
     @staticmethod
     def forward(xp, hh, c):
         n = c.shape[-1]
-        i, f, g, o = _gates(xp, hh, n)
-        c_new = f * c + i * g
-        return np.stack((o * np.tanh(c_new), c_new))
+        pre = xp + hh
+        s = Sigmoid.forward(pre)            # one call for i, f and o (g's quarter unused)
+        shape = np.broadcast_shapes(pre.shape[:-1] + (n,), c.shape)
+        out = np.empty((7,) + shape, np.result_type(s, c))
+        out[2] = s[..., :n]
+        out[3] = s[..., n:2 * n]
+        np.tanh(pre[..., 2 * n:3 * n], out=out[4])
+        out[5] = s[..., 3 * n:]
+        np.multiply(out[3], c, out=out[1])
+        out[1] += out[2] * out[4]
+        np.tanh(out[1], out=out[6])
+        np.multiply(out[5], out[6], out=out[0])
+        return out
 
-    # d c' = f dc + c df + i dg + g di, d h' = tanh(c') do + o (1 - tanh(c')^2) d c',
-    # with ds = s (1 - s) dpre for the sigmoid gates and dg = (1 - g^2) dpre for g
+    # With G_k the cotangent of row k: d tanh(c') gets G6 + G0 o, c' gets G1 + that times
+    # (1 - tanh(c')^2), and each gate its own row's G plus its share of c' (or of h' for
+    # o), times its derivative: s (1 - s) for the sigmoids, 1 - g^2 for g
     @staticmethod
     def vjp(ctx, gout):
-        xp, hh, c, out = ctx.saved
-        n = _shape(c)[-1]
-        i, f, g, o = _gates(xp, hh, n)
-        tc = call(Tanh, out[1])
-        gh = gout[0]
-        dc = gout[1] + gh * o * (1 - tc * tc)
+        c, out = ctx.saved
+        i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
+        g0 = gout[0]
+        dc = gout[1] + (gout[6] + g0 * o) * (1 - tc * tc)
         need = ctx.needs_grad
         gpre = None
         if need[0] or need[1]:
-            parts = (dc * g * (i * (1 - i)), dc * c * (f * (1 - f)), dc * i * (1 - g * g),
-                     gh * tc * (o * (1 - o)))
-            # a broadcast input can leave the quarters of different shapes: join equals
-            shape = np.broadcast_shapes(*(_shape(p) for p in parts))
-            parts = [_fill(p, shape, _dtype(out)) for p in parts]
-            gpre = call(Concatenate, *parts, axis=len(shape) - 1, sizes=(n,) * 4)
+            parts = ((gout[2] + dc * g) * (i * (1 - i)), (gout[3] + dc * c) * (f * (1 - f)),
+                     (gout[4] + dc * i) * (1 - g * g), (gout[5] + g0 * tc) * (o * (1 - o)))
+            # a broadcast c leaves the quarters of different shapes: join equal ones
+            shape = _shape(out)[1:]
+            parts = [_fill(q, shape, _dtype(out)) for q in parts]
+            gpre = call(Concatenate, *parts, axis=len(shape) - 1, sizes=(shape[-1],) * 4)
         return (gpre if need[0] else None, gpre if need[1] else None,
                 dc * f if need[2] else None)
 
     @staticmethod
     def jvp(ctx, dxp, dhh, dc):
-        xp, hh, c, out = ctx.saved
-        n = _shape(c)[-1]
-        i, f, g, o = _gates(xp, hh, n)
-        tc = call(Tanh, out[1])
+        c, out = ctx.saved
+        i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
+        shape = _shape(out)[1:]
+        n = shape[-1]
+        dtype = _dtype(out)
         dpre = tangent_sum(dxp, dhh)
         dcn = None if dc is None else f * dc
-        if dpre is not None:
+        if dpre is None:
+            di = df = dg = do = None
+            dh_o = 0
+        else:
             di = dpre[..., :n] * (i * (1 - i))
             df = dpre[..., n:2 * n] * (f * (1 - f))
             dg = dpre[..., 2 * n:3 * n] * (1 - g * g)
             do = dpre[..., 3 * n:] * (o * (1 - o))
             dcn = tangent_sum(dcn, df * c + di * g + i * dg)
-            dh = do * tc + o * (1 - tc * tc) * dcn
-        else:
-            dh = o * (1 - tc * tc) * dcn
-        shape = _shape(out)[1:]
-        return call(Stack, _fill(dh, shape, _dtype(out)), _fill(dcn, shape, _dtype(out)),
-                    axis=0)
+            dh_o = do * tc
+        dtc = (1 - tc * tc) * dcn
+        rows = [dh_o + o * dtc, dcn, di, df, dg, do, dtc]
+        rows = [_fill(r, shape, dtype) if r is not None else np.zeros(shape, dtype)
+                for r in rows]
+        return call(Stack, *rows, axis=0)
 
 
 def lstm_gates(xp, hh, c):
     """The pointwise part of an LSTM step: xp and hh the input's and the hidden state's
     contributions to the gate pre-activations (..., 4 * hidden, gates i, f, g, o as in
-    PyTorch), c the cell state (..., hidden). Returns (h', c') stacked: out[0] is h',
-    out[1] is c'.
+    PyTorch), c the cell state (..., hidden). Returns the step's values stacked on a new
+    first axis: out[0] is h', out[1] is c', then the gates i, f, g, o and tanh(c').
 
     >>> import tapegrad as tg
     >>> out = tg.ops.recurrent.lstm_gates(tg.zeros(2, 8), tg.zeros(2, 8), tg.ones(2, 2))
