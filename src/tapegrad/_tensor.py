@@ -675,9 +675,6 @@ def _share_version(base, t):
         if vc is None:
             vc = base._vc = Version()
         t._vc = vc
-        tr = _local.trace
-        if tr is not None:
-            tr.rebase_version(t)    # tg.function: the view's writes count from here on
         if _local.in_backward:
             return          # a rule's own view: no recorded write reaches its base
         x = vc.x

@@ -241,6 +241,18 @@ def call_site():
 
 # ------------------------------------------------------------------ the tracer
 
+def _became_view(t, vc):
+    """Whether `t` joined a base's version counter after it was recorded (a view taken
+    while tracing, e.g. w[1:3] of a captured w changed in place before the call): its
+    count is the base's then, and a write through it moves the base's counter, which the
+    base's own entry checks."""
+    now = t._vc
+    if now is None or now is vc or now.x is None:
+        return False
+    views = now.x[0]
+    return bool(views) and any(r() is t for r in views)
+
+
 class Tracer:
     """Records the steps of one (sub-)program while its Python function runs."""
 
@@ -252,8 +264,8 @@ class Tracer:
         self.values = []        # slot -> the trace-time Tensor or constant (keeps ids alive)
         self.consts = {}        # slot -> constant placed in every replay's slot list
         self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
-        self.versions = []      # (tensor, version when it appeared): to catch in-place writes
-        self.version_at = {}    # id(tensor) -> its index in `versions`
+        self.versions = []      # (tensor, its counter, version when it appeared): to catch
+                                # in-place writes
         self.reads = None       # where tensor values were first read outside ops, if ever
         self.inputs = []
         self.steps = []
@@ -421,20 +433,11 @@ class Tracer:
                 self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
 
     def watch(self, t, version):
-        self.version_at[id(t)] = len(self.versions)
-        self.versions.append((t, version))
-
-    def rebase_version(self, t):
-        """`t` just became a view sharing its base's version counter (_share_version): its
-        in-place writes count from the base's version now, not from its own start (a
-        base changed in place before the call is not a write inside the function)."""
-        k = self.version_at.get(id(t))
-        if k is not None and self.versions[k][0] is t:
-            self.versions[k] = (t, t._version)
+        self.versions.append((t, t._vc, version))
 
     def check_writes(self):
-        for t, ver in self.versions:
-            if t._version == ver:
+        for t, vc, ver in self.versions:
+            if t._version == ver or _became_view(t, vc):
                 continue
             if isinstance(t, Traced):
                 raise TraceError(
