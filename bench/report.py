@@ -8,11 +8,11 @@ FLOOR = {"W1": ("numpy", "floor"), "W2": ("numpy", "out"),
          "W3/1e6": ("numpy", "floor"), "W4/hessian": ("numpy", "closed form"),
          "W4/hvp": ("numpy", "closed form"), "W5/chain": ("numpy", "manual duals"),
          "W5/mlp": ("numpy", "manual duals"), "W6": ("numpy", "floor"),
-         "W8": ("numpy", "floor"), "W9/heat": ("numpy", "floor"), "W9/net": ("numpy", "floor"),
+         "W7": ("numpy", "floor"), "W8": ("numpy", "floor"), "W9/heat": ("numpy", "floor"), "W9/net": ("numpy", "floor"),
          "W9/gp": ("numpy", "floor")}
 TORCH_VARIANT = {"W1": "eager", "W2": "eager", "W4/hessian": "torch.func.hessian",
                  "W4/hvp": "torch.func", "W5/chain": "torch.func.jvp",
-                 "W5/mlp": "torch.func.jvp", "W6": "eager", "W8": "torch.func.vmap(grad)",
+                 "W5/mlp": "torch.func.jvp", "W6": "eager", "W7": "eager", "W8": "torch.func.vmap(grad)",
                  "W9/gp": "eager"}
 
 
@@ -111,6 +111,8 @@ def summarize(results):
           t("numpy", "W5/mlp", "manual duals"), 1.3)
     ratio("W6 eager / PyTorch eager", t("tapegrad", "W6", "eager"), t("torch", "W6", "eager"),
           1.2)
+    ratio("W7 eager / PyTorch eager", t("tapegrad", "W7", "eager"), t("torch", "W7", "eager"),
+          0.7)
     ratio("W1 graph (tg.function) / NumPy floor", t("tapegrad", "W1", "graph"),
           t("numpy", "W1", "floor"), 2.0)
     ratio("W2 graph (tg.function) / NumPy out= floor", t("tapegrad", "W2", "graph"),
@@ -150,7 +152,7 @@ def _mem(c, key):
         return ""
     if key.startswith("W3/"):
         return f"{t['peak_bytes'] / W.W3_SIZES[key]:.0f} B/node"
-    if key in ("W2", "W6"):
+    if key in ("W2", "W6", "W7"):
         return f"{t['peak_bytes'] / 2**20:.1f} MiB, {t['faults_per_step']:.0f} faults/step"
     return ""
 
@@ -165,7 +167,7 @@ def markdown(results, summary):
              "another load) is flagged and dropped when enough clean samples remain. Every "
              "result was checked against the hand-written NumPy reference. Ratios are "
              "against the NumPy floor of the same run and against PyTorch eager. "
-             "Memory: W2 and W6 are the peak resident-set growth over the timed steps and the minor "
+             "Memory: W2, W6 and W7 are the peak resident-set growth over the timed steps and the minor "
              "page faults per step; W3 is that peak divided by the number of nodes. "
              "The libraries run in interleaved rounds (each library once per round, with "
              "its share of the time budget, and each round starting one library later "

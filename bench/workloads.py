@@ -14,6 +14,8 @@ W5_CHAIN_N = 10_000
 W6_BATCH = 64
 W6_INPUT = (1, 28, 28)
 # conv1 weight, bias, conv2 weight, bias, then (in, out) matrices and biases: 256-120-84-10
+# W7: one single-layer LSTM, PyTorch's (4 * hidden, in) weights with gates i, f, g, o
+W7_STEPS, W7_BATCH, W7_INPUT, W7_HIDDEN = 50, 32, 64, 128
 W6_SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,), (120, 84), (84,),
              (84, 10), (10,)]
 
@@ -32,6 +34,8 @@ WORKLOADS = {
            1e3, 2e-3),
     "W6": ("LeNet-style CNN on 1x28x28, batch 64 (conv 5x5x6, pool, conv 5x5x16, pool, "
            "120, 84, 10), float32, SGD step", "ms", 1e3, 2e-3),
+    "W7": ("single-layer LSTM, input 64, hidden 128, sequence 50, batch 32, float32, MSE "
+           "on every output, SGD step", "ms", 1e3, 2e-3),
     "W9/heat": ("autograd-style NumPy program: grad of a 64x64 heat equation, 200 steps, "
                 "float64", "ms", 1e3, 1e-9),
     "W9/net": ("autograd's neural_net.py: one SGD step, 784-200-100-10, batch 256, "
@@ -90,6 +94,14 @@ def data(seed=0):
     # U(-1, 1) / sqrt(fan in): a conv weight's fan in is C * kh * kw, a matrix's its rows
     d["w6_params"] = [(r6.uniform(-1, 1, s) / np.sqrt(np.prod(s[1:]) if len(s) == 4 else s[0]))
                       .astype(np.float32) for s in W6_SHAPES]
+    # W7 draws from its own generator so the inputs above stay what they were
+    r7 = np.random.default_rng(seed + 7)
+    T, N, I, H = W7_STEPS, W7_BATCH, W7_INPUT, W7_HIDDEN
+    d["w7_X"] = r7.standard_normal((T, N, I)).astype(np.float32)
+    d["w7_Y"] = r7.standard_normal((T, N, H)).astype(np.float32)
+    # weight_ih, weight_hh, bias_ih, bias_hh, U(-1, 1) / sqrt(hidden) as PyTorch draws them
+    d["w7_params"] = [(r7.uniform(-1, 1, s) / np.sqrt(H)).astype(np.float32)
+                      for s in ((4 * H, I), (4 * H, H), (4 * H,), (4 * H,))]
     return d
 
 

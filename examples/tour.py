@@ -24,6 +24,7 @@ import tapegrad as tg
 from tapegrad import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import char_lstm  # noqa: E402
 import digits_cnn  # noqa: E402
 import digits_mlp  # noqa: E402
 import flow as flow_example  # noqa: E402
@@ -224,6 +225,16 @@ def digits_cnn_section(tour: Tour) -> None:
 digits_cnn_section.__name__ = "digits_cnn"
 
 
+def char_lstm_section(tour: Tour) -> None:
+    """A character-level LSTM (Embedding, nn.LSTM, Linear) learns to write like a short
+    text; samples as it trains, and the loss curve as a PNG."""
+    r = char_lstm.main(str(tour.out), quick=tour.quick, log=print)
+    tour.results["char_lstm"] = r["losses"][-1]
+
+
+char_lstm_section.__name__ = "char_lstm"
+
+
 def numpy_program(tour: Tour) -> None:
     """A NumPy program differentiated as it is: `import tapegrad.numpy as np` in place of
     NumPy, checked against finite differences."""
@@ -332,8 +343,8 @@ def normalizing_flow(tour: Tour):
 
 
 SECTIONS = [derivatives, forward_mode, gradcheck, numpy_program, linear_regression,
-            logistic_regression, digits, digits_cnn_section, learning_rates, checkpoint,
-            gp_regression, normalizing_flow]
+            logistic_regression, digits, digits_cnn_section, char_lstm_section, learning_rates,
+            checkpoint, gp_regression, normalizing_flow]
 
 
 def main(argv: list[str] | None = None) -> int:

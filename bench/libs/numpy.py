@@ -422,6 +422,70 @@ def w9_gp(d):
     return step, lambda: dict(res)
 
 
+def _sigmoid(a, out):
+    np.negative(a, out=out)
+    np.exp(out, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
+
+
+def w7(d):
+    """The W7 LSTM step by hand: one matmul for the whole input projection, one per step
+    each way for the recurrence, and the weight gradients as one matmul over all steps."""
+    params = [p.copy() for p in d["w7_params"]]
+    X, Y = d["w7_X"], d["w7_Y"]
+    T, N, I, H = W.W7_STEPS, W.W7_BATCH, W.W7_INPUT, W.W7_HIDDEN
+    acts = np.empty((T, N, 4 * H), np.float32)      # i, f, g, o after their nonlinearity
+    hs = np.zeros((T + 1, N, H), np.float32)
+    cs = np.zeros((T + 1, N, H), np.float32)
+    tcs = np.empty((T, N, H), np.float32)           # tanh(c_t)
+    dgates = np.empty((T, N, 4 * H), np.float32)
+    res = {}
+
+    def step():
+        w_ih, w_hh, b_ih, b_hh = params
+        w_hh_t = np.ascontiguousarray(w_hh.T)
+        xp = (X.reshape(T * N, I) @ w_ih.T).reshape(T, N, 4 * H)
+        xp += b_ih + b_hh
+        for t in range(T):
+            a = xp[t]
+            a += hs[t] @ w_hh_t
+            s = acts[t]
+            _sigmoid(a[:, :2 * H], s[:, :2 * H])
+            np.tanh(a[:, 2 * H:3 * H], out=s[:, 2 * H:3 * H])
+            _sigmoid(a[:, 3 * H:], s[:, 3 * H:])
+            np.multiply(s[:, H:2 * H], cs[t], out=cs[t + 1])
+            cs[t + 1] += s[:, :H] * s[:, 2 * H:3 * H]
+            np.tanh(cs[t + 1], out=tcs[t])
+            np.multiply(s[:, 3 * H:], tcs[t], out=hs[t + 1])
+        diff = hs[1:] - Y
+        loss = float(np.vdot(diff, diff)) / diff.size
+        dout = diff * np.float32(2 / diff.size)
+        dh = np.zeros((N, H), np.float32)
+        dc = np.zeros((N, H), np.float32)
+        for t in range(T - 1, -1, -1):
+            s = acts[t]
+            i, f, g, o = s[:, :H], s[:, H:2 * H], s[:, 2 * H:3 * H], s[:, 3 * H:]
+            dh += dout[t]
+            tc = tcs[t]
+            dc += dh * o * (1 - tc * tc)
+            dg = dgates[t]
+            np.multiply(dc * g, i * (1 - i), out=dg[:, :H])
+            np.multiply(dc * cs[t], f * (1 - f), out=dg[:, H:2 * H])
+            np.multiply(dc * i, 1 - g * g, out=dg[:, 2 * H:3 * H])
+            np.multiply(dh * tc, o * (1 - o), out=dg[:, 3 * H:])
+            dc *= f
+            dh = dg @ w_hh
+        flat = dgates.reshape(T * N, 4 * H)
+        gb = flat.sum(0)
+        grads = [flat.T @ X.reshape(T * N, I), flat.T @ hs[:-1].reshape(T * N, H), gb, gb]
+        for p, gp in zip(params, grads):
+            p -= W.LR * gp
+        res["loss"] = loss
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
@@ -430,7 +494,7 @@ def cases():
     out += [("W8", "floor", w8)]
     out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net),
             ("W9/gp", "floor", w9_gp)]
-    out += [("W6", "floor", w6)]
+    out += [("W6", "floor", w6), ("W7", "floor", w7)]
     return out
 
 

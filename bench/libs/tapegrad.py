@@ -268,6 +268,26 @@ def w9_gp(d):
     return step, lambda: dict(res)
 
 
+def w7(d):
+    lstm = tg.nn.LSTM(W.W7_INPUT, W.W7_HIDDEN)
+    params = [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0]
+    with tg.no_grad():
+        for p, a in zip(params, d["w7_params"]):
+            p.copy_(tg.tensor(a))
+    X, Y = tg.tensor(d["w7_X"]), tg.tensor(d["w7_Y"])
+    res = {}
+
+    def step():
+        out, _ = lstm(X)
+        loss = ((out - Y) ** 2).mean()
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]
@@ -282,6 +302,8 @@ def cases():
         out += [("W6", "eager", w6)]
     if hasattr(tg, "linalg") and hasattr(tg.linalg, "cholesky_solve"):
         out += [("W9/gp", "eager", w9_gp)]
+    if hasattr(tg.nn, "LSTM"):
+        out += [("W7", "eager", w7)]
     if tnp is not None:
         out += [("W9/heat", "tapegrad.numpy", w9_heat), ("W9/net", "tapegrad.numpy", w9_net)]
     return out

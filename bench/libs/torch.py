@@ -169,11 +169,34 @@ def w9_gp(d):
     return step, lambda: dict(res)
 
 
+def w7(d):
+    lstm = torch.nn.LSTM(W.W7_INPUT, W.W7_HIDDEN)
+    params = [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0]
+    with torch.no_grad():
+        for p, a in zip(params, d["w7_params"]):
+            p.copy_(torch.tensor(a))
+    X, Y = torch.tensor(d["w7_X"]), torch.tensor(d["w7_Y"])
+    res = {}
+
+    def step():
+        out, _ = lstm(X)
+        loss = ((out - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p.sub_(p.grad * W.LR)
+                p.grad = None
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.detach().numpy()
+                                                  for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]
     out += [("W4/hessian", "torch.func.hessian", w4_hessian), ("W4/hvp", "torch.func", w4_hvp),
             ("W5/chain", "torch.func.jvp", w5_chain), ("W5/mlp", "torch.func.jvp", w5_mlp)]
     out += [("W8", "torch.func.vmap(grad)", w8)]
-    out += [("W6", "eager", w6), ("W9/gp", "eager", w9_gp)]
+    out += [("W6", "eager", w6), ("W7", "eager", w7), ("W9/gp", "eager", w9_gp)]
     return out

@@ -207,8 +207,7 @@ class device(str):
                             f"{_got(type)}")
         kind, _, num = type.partition(":")
         if kind != "cpu":
-            raise ValueError(f"device: tapegrad runs on the CPU only, got device {type!r} "
-                             "(use 'cpu'; tg.cuda.is_available() is False)")
+            raise ValueError(cpu_only("device", type))
         if num and not num.isdigit() or index not in (None, 0) and num == "":
             raise ValueError(f"device: invalid device {type!r} (index {index!r})")
         self = super().__new__(cls, "cpu")
@@ -226,6 +225,14 @@ class device(str):
         return "device(type='cpu')"
 
 
+def cpu_only(fn, dev):
+    """The error message for a device other than the CPU ('cuda', 'mps', ...)."""
+    kind = str(dev).split(":")[0]
+    what = "no CUDA device" if kind == "cuda" else f"no {kind!r} device"
+    return (f"{fn}: {what}: tapegrad runs on the CPU only, got device {str(dev)!r} "
+            "(tg.cuda.is_available() is False; use 'cpu')")
+
+
 def check_device(value, fn):
     """The `device=` argument of factories: None or the CPU."""
     if value is None or value.__class__ is device:
@@ -234,8 +241,7 @@ def check_device(value, fn):
         try:
             device(str(value))
         except ValueError:
-            raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device "
-                             f"{str(value)!r}") from None
+            raise ValueError(cpu_only(fn, str(value))) from None
         return
     # a torch.device prints as its name
     if type(value).__name__ == "device" and str(value).split(":")[0] == "cpu":

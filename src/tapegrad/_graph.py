@@ -1,11 +1,14 @@
 """Graph nodes and what they save: Node, AccumulateGrad, Version (the in-place counter
 saved values are checked against), the interned metadata nodes share, and the notes
-explain_grad reads. A Node never points back at the tensor it produced (no cycles).
-Bottom layer: imports only _state and _sites."""
+explain_grad reads, and SliceGrads (the gradient of a slice, summed lazily). A Node never
+points back at the tensor it produced (no cycles). Bottom layer: imports only _state and
+_sites (and NumPy)."""
 import collections
 import threading
 import weakref
 from weakref import ref as _weakref
+
+import numpy as np
 
 from . import _state
 from ._sites import _site, site_text
@@ -278,3 +281,63 @@ def note_conversion(t, how):
     if t.grad_fn is not None:
         refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon
     ring.append((how, _site(3), tuple(refs)))
+
+
+# ------------------------------------------------------------------ slice gradients
+# `x[index]` sends its first-order cotangent back as a SliceGrads instead of a full-size
+# array of zeros with the piece written in. The backward loops sum gradients with `+`,
+# and pieces that meet at one node only join a list; the array is written once, when a
+# rule, a leaf or a caller needs it (`dense`). So the T steps a recurrent layer takes
+# from one (T, ...) tensor cost one array in backward rather than T (O(T^2) bytes).
+#
+# Invariant: a SliceGrads is made by a rule and held by exactly one gradient slot, so
+# adding to it may extend it in place; everything that hands a gradient to a rule, a
+# hook or the user calls `dense` first (run_node, run_leaf, graph mode's backward).
+
+class SliceGrads:
+    """zeros(shape) plus each (index, value) piece added at its basic index."""
+
+    __slots__ = ("shape", "dtype", "parts")
+    __array_ufunc__ = None          # `array + pieces` comes to __radd__, not to NumPy
+
+    def __init__(self, shape, index, value):
+        self.shape = tuple(shape)
+        self.dtype = value.dtype
+        self.parts = [(index, value)]
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def dense(self):
+        """The gradient as a fresh array (one allocation, each piece added once)."""
+        out = np.zeros(self.shape, self.dtype)
+        for index, value in self.parts:
+            out[index] += value             # += : pieces may overlap
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.dense()
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def __add__(self, other):
+        if type(other) is SliceGrads and other.shape == self.shape:
+            self.parts.extend(other.parts)
+            self.dtype = np.result_type(self.dtype, other.dtype)
+            return self
+        out = self.dense()
+        if (type(other) is np.ndarray and other.shape == self.shape
+                and np.result_type(self.dtype, other.dtype) == self.dtype):
+            out += other                    # `out` is fresh: add in place
+            return out
+        return out + other
+
+    __radd__ = __add__                      # addition commutes (bit for bit, too)
+
+    def __repr__(self):
+        return f"SliceGrads(shape={self.shape}, {len(self.parts)} pieces)"
+
+
+def dense(g):
+    """`g` as a rule may read it: a SliceGrads written out, anything else as it is."""
+    return g.dense() if type(g) is SliceGrads else g

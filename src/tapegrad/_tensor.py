@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _state
 from ._check import _non_numeric
-from ._dtypes import as_dtype, is_floating, to_array
+from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
@@ -546,7 +546,7 @@ class Tensor(TensorMethods, OpMethods):
             else:
                 dtype = _dtype_arg("to", a, "or the device 'cpu'")
         if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"to: tapegrad runs on the CPU only, got device {device!r}")
+            raise ValueError(cpu_only("to", device))
         dtype = None if dtype is None else _dtype_arg("to", dtype)
         if dtype is None or dtype == self._data.dtype:
             return ops.clone(self) if copy else self

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _state
 from ._check import _non_numeric
-from ._dtypes import as_dtype
+from ._dtypes import as_dtype, cpu_only
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -576,6 +576,11 @@ class TensorMethods:
         True
         """
         return self
+
+    def cuda(self, device=None, non_blocking=False):
+        """Always an error: there is no CUDA device (tg.cuda.is_available() is False)."""
+        raise RuntimeError(cpu_only("cuda", "cuda" if device is None else
+                                    f"cuda:{device}" if isinstance(device, int) else device))
 
     def contiguous(self):
         """This tensor itself (kept for ported PyTorch code; tapegrad's results need

@@ -23,6 +23,7 @@ from ..ops.elementwise import Clone
 from ..ops.shape import SumTo
 from .anomaly import check_grads
 from .._graph import AccumulateGrad, Spent, grad_edge, saved_index, version_error
+from .._graph import SliceGrads
 
 _local = _state.local
 _runs = itertools.count(1)          # numbers backward passes (for the freed-graph message)
@@ -471,6 +472,8 @@ def run_node(node, g, state, mask=None):
     at a node and the order of nodes are the caller's (the loop's) job. `state` is a
     BackwardState.
     """
+    if type(g) is SliceGrads:
+        g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
     inner = state.inner
     if x is not None or inner is not None and node in inner:
@@ -556,6 +559,8 @@ def _fit_all(node, gxs, mask, graph):
 def run_leaf(node, g, state):
     """A gradient arriving at a leaf (its AccumulateGrad `node`): the leaf's hooks, then
     capture for `inputs=` and `.grad` accumulation, as `state` asks."""
+    if type(g) is SliceGrads:
+        g = g.dense()
     t = node.variable
     x = t._x
     hooks = x.get("hooks") if x else None

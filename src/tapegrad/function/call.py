@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from .. import _state
+from .. import _random, _state
 from .._graph import grad_edge
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, _share_version, make
@@ -203,7 +203,9 @@ class function:
     Python code runs once per trace: its side effects and Python branches are frozen.
     Use `tg.cond` and `tg.while_loop` for control flow that depends on tensor values.
     Random draws (`rand`, `randn`, `randint`, dropout masks) are ops, so each call draws
-    new samples; the stream is not eager's, since tracing draws too.
+    new samples, the first (traced) call included; the draws the trace itself makes are
+    given back to the generator, so the stream is eager's: after `tg.manual_seed(s)` a
+    call gives what the eager call would.
 
     Args:
         fn: the function to trace. Without it (`@tg.function(name=...)`), a decorator
@@ -296,10 +298,15 @@ class function:
         args, kwargs = unflatten(spec, trace_leaves)
         tapes = _local.tapes
         _local.tapes = []               # tapes see the call's one node, not the trace
+        # the trace's own random draws (dropout masks, rand) are put back, so the replay
+        # of this first call draws what an eager call would, as every later call does
+        gen = _random.generator()
+        rng_state = gen.bit_generator.state
         try:
             res = tracer.run(self.python_function, args, kwargs)
         finally:
             _local.tapes = tapes
+            gen.bit_generator.state = rng_state
         tracer.check_writes()
         self.trace_count += 1
         if tracer.reads is not None:

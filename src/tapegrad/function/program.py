@@ -15,6 +15,7 @@ import numpy as np
 from .._graph import Node
 from .._native import SPEEDUPS
 from ..autograd.engine import BackwardState, run_node
+from .._graph import dense
 
 
 # ------------------------------------------------------------------ steps
@@ -56,7 +57,7 @@ class Step:
     def back(self, vals, gv, node, state):
         outs = self.outs
         if self.multi:                  # the rule takes one cotangent per result
-            g = tuple(gv[s] for s in outs)
+            g = tuple(dense(gv[s]) for s in outs)
             if all(c is None for c in g):
                 return
         else:
@@ -247,10 +248,10 @@ class Program:
         state = BackwardState.plain(retain_graph=True)
         with self.lock, np.errstate(all="ignore"):
             if fast is not None:
-                return fast(vals, gv, state)
+                return [dense(g) for g in fast(vals, gv, state)]
             for st, node in plan:
                 st.back(vals, gv, node, state)
-        return [gv[s] for s in wanted]
+        return [dense(gv[s]) for s in wanted]
 
 
 # ------------------------------------------------------------------ the forward replay

@@ -241,6 +241,18 @@ def call_site():
 
 # ------------------------------------------------------------------ the tracer
 
+def _became_view(t, vc):
+    """Whether `t` joined a base's version counter after it was recorded (a view taken
+    while tracing, e.g. w[1:3] of a captured w changed in place before the call): its
+    count is the base's then, and a write through it moves the base's counter, which the
+    base's own entry checks."""
+    now = t._vc
+    if now is None or now is vc or now.x is None:
+        return False
+    views = now.x[0]
+    return bool(views) and any(r() is t for r in views)
+
+
 class Tracer:
     """Records the steps of one (sub-)program while its Python function runs."""
 
@@ -252,7 +264,8 @@ class Tracer:
         self.values = []        # slot -> the trace-time Tensor or constant (keeps ids alive)
         self.consts = {}        # slot -> constant placed in every replay's slot list
         self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
-        self.versions = []      # (tensor, version when it appeared): to catch in-place writes
+        self.versions = []      # (tensor, its counter, version when it appeared): to catch
+                                # in-place writes
         self.reads = None       # where tensor values were first read outside ops, if ever
         self.inputs = []
         self.steps = []
@@ -272,7 +285,7 @@ class Tracer:
         s = self.new_slot(t)
         self.bind(t, s)
         self.inputs.append(s)
-        self.versions.append((t, 0))
+        self.watch(t, 0)
         return t
 
     def add_value(self, t):
@@ -281,7 +294,7 @@ class Tracer:
             t = Traced.of(t)
         s = self.new_slot(t)
         self.bind(t, s)
-        self.versions.append((t, t._version))
+        self.watch(t, t._version)
         return t, s
 
     def array(self, slot):
@@ -314,7 +327,7 @@ class Tracer:
             self.bind(v, s)
             if self.outer is None:
                 self.captures.append((s, v))
-                self.versions.append((v, v._version))
+                self.watch(v, v._version)
             else:
                 self.captures.append((s, self.outer.slot_of(v)))
             return s
@@ -419,9 +432,12 @@ class Tracer:
             if self.reads is None:
                 self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
 
+    def watch(self, t, version):
+        self.versions.append((t, t._vc, version))
+
     def check_writes(self):
-        for t, ver in self.versions:
-            if t._version == ver:
+        for t, vc, ver in self.versions:
+            if t._version == ver or _became_view(t, vc):
                 continue
             if isinstance(t, Traced):
                 raise TraceError(

@@ -6,7 +6,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import _state
-from .._dtypes import as_dtype, is_floating
+from .._dtypes import as_dtype, cpu_only, device as _device_type, is_floating
 from .._tensor import Tensor, make
 from .._check import _got, flag
 from .parameter import Parameter
@@ -18,9 +18,15 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from .._typing import DTypeLike
+from ..tape import Variable
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+def _is_device(value):
+    """A device given to Module.to: tg.device, a device string or a torch.device."""
+    return (isinstance(value, _device_type) or type(value).__name__ == "device"
+            or isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps"))
 
 
 class _HookHandle:
@@ -42,6 +48,12 @@ class Module:
     Assigning a Parameter, a Module or (via register_buffer) a Tensor to an attribute
     registers it; `parameters()`, `state_dict()`, `train()` and friends then find it.
     Attributes live in the instance `__dict__`, so reading them costs nothing extra.
+
+    A `tg.Variable` (TensorFlow's mutable leaf; PyTorch has none) is not ignored either:
+    a trainable one is registered as a parameter (listed by `parameters()`, saved in
+    `state_dict()`, updated in place by optimizers) and a non-trainable one as a buffer,
+    as tf.Module would count them in `trainable_variables` and `non_trainable_variables`.
+    A plain Tensor attribute stays unregistered, as in PyTorch.
 
     >>> import tapegrad as tg
     >>> class Affine(tg.nn.Module):
@@ -98,6 +110,11 @@ class Module:
             self._registry("_parameters")
             self._forget(name)
             params[name] = value
+        elif isinstance(value, Variable):
+            # TF's variable tracking the nn.Module way (see the class docstring)
+            self._registry("_parameters")
+            self._forget(name)
+            (params if value.trainable else buffers)[name] = value
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"{type(self).__name__}: cannot assign "
@@ -351,10 +368,27 @@ class Module:
             else:
                 p.grad = make(np.zeros_like(p._data))
 
-    def to(self, dtype: DTypeLike = None, *args: Any, **kwargs: Any) -> Self:
+    def to(self, *args: Any, **kwargs: Any) -> Self:
         """Cast floating parameters and buffers to `dtype` in place (identity is kept, so
-        optimizers built earlier still see them). Devices are ignored: all is CPU."""
-        if dtype is None or isinstance(dtype, str) and dtype.startswith("cpu"):
+        optimizers built earlier still see them). Takes PyTorch's forms: `to(dtype)`,
+        `to(device)`, `to(device, dtype)`, `to(tensor)`, `to(device=..., dtype=...)`;
+        a device other than the CPU raises a ValueError: there is no CUDA device."""
+        dev = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to: unexpected keyword argument {next(iter(kwargs))!r}")
+        for a in args:
+            if _is_device(a):
+                dev = a
+            elif isinstance(a, Tensor):
+                dtype = a._data.dtype
+            elif a is not None:
+                dtype = a
+        if dev is not None and str(dev).split(":")[0] != "cpu":
+            raise ValueError(cpu_only("to", dev))
+        if dtype is None:
             return self
         dt = as_dtype(dtype)
         if not is_floating(dt):
@@ -366,6 +400,14 @@ class Module:
                     t.grad = make(t.grad._data.astype(dt))
                 t._bump_version()
         return self
+
+    def cpu(self) -> Self:
+        return self
+
+    def cuda(self, device: Any = None) -> Self:
+        """Always an error: there is no CUDA device (tg.cuda.is_available() is False)."""
+        raise RuntimeError(cpu_only("cuda", "cuda" if device is None else
+                                    f"cuda:{device}" if isinstance(device, int) else device))
 
     def float(self) -> Self:
         return self.to(np.float32)

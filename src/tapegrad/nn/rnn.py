@@ -1,11 +1,11 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack), so every derivative
-order and forward mode work without new rules. The input projection is one matmul per
-step rather than one for the whole sequence: slicing steps out of a projected
-(T, N, gates) tensor would cost a full-size zero gradient per step in backward (O(T^2)),
-while a data input needing no gradient is never sliced backward at all.
+Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack) and, for the LSTM,
+the one op of a step's gate math (ops/recurrent.py), so every derivative order and
+forward mode work without rules here. A layer projects its whole input sequence in one
+matmul and takes the steps out of it with `unbind`: the engine sums those slices'
+gradients into one array (_graph.SliceGrads), so backward stays O(T).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import ops
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from ..ops.recurrent import lstm_gates
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import Tensor, make
 from . import functional as F
 from . import init
@@ -48,18 +49,12 @@ def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):
         z = ops.sigmoid(xp[:, n:2 * n] + hh[:, n:2 * n])
         cand = ops.tanh(xp[:, 2 * n:] + r * hh[:, 2 * n:])
         return cand + z * (h - cand), None
-    pre = xp + hh
     if mode == "RNN_TANH":
-        return ops.tanh(pre), None
+        return ops.tanh(xp + hh), None
     if mode == "RNN_RELU":
-        return ops.relu(pre), None
-    n = w_hh_t.shape[1] // 4
-    i = ops.sigmoid(pre[:, :n])
-    f = ops.sigmoid(pre[:, n:2 * n])
-    g = ops.tanh(pre[:, 2 * n:3 * n])
-    o = ops.sigmoid(pre[:, 3 * n:])
-    c = f * c + i * g
-    h = o * ops.tanh(c)
+        return ops.relu(xp + hh), None
+    hc = lstm_gates(xp, hh, c)
+    h, c = hc[0], hc[1]
     if w_hr_t is not None:
         h = ops.matmul(h, w_hr_t)
     return h, c
@@ -73,6 +68,13 @@ def _input_bias(mode, b_ih, b_hh):
 
 
 def _project(x, w_ih_t, bias):
+    if x.ndim > 2:
+        # one 2-D product: a batched one would make backward a stack of small products
+        # summed over the batch, instead of one matmul for the weight's gradient
+        lead = x.shape[:-1]
+        xp = ops.matmul(x.reshape(-1, x.shape[-1]), w_ih_t)
+        xp = xp if bias is None else xp + bias
+        return xp.reshape(lead + (w_ih_t.shape[-1],))
     xp = ops.matmul(x, w_ih_t)
     return xp if bias is None else xp + bias
 
@@ -85,7 +87,8 @@ def _check_input_size(x, size, name):
 
 class _CellBase(Module):
     def __init__(self, mode: str, name: str | None, input_size: int, hidden_size: int, bias: bool,
-                 dtype: DTypeLike) -> None:
+                 dtype: DTypeLike, device: str | None = None) -> None:
+        check_device(device, name)
         super().__init__()
         self.input_size = _check.integer(input_size, name, "input_size", low=0)
         self.hidden_size = _check.integer(hidden_size, name, "hidden_size", low=1)
@@ -165,7 +168,7 @@ class RNNCell(_CellBase):
         _check.choice(nonlinearity, ("tanh", "relu"), "RNNCell", "nonlinearity")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", "RNNCell",
-                         input_size, hidden_size, bias, dtype)
+                         input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input: Tensor, hx: Any = None) -> Any:
         x, (h,), batched = self._prepare(input, hx, "RNNCell")
@@ -185,7 +188,7 @@ class LSTMCell(_CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device: str | None = None, dtype: DTypeLike = None) -> None:
-        super().__init__("LSTM", "LSTMCell", input_size, hidden_size, bias, dtype)
+        super().__init__("LSTM", "LSTMCell", input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input: Tensor, hx: Any = None) -> Any:
         if hx is None:
@@ -208,7 +211,7 @@ class GRUCell(_CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device: str | None = None, dtype: DTypeLike = None) -> None:
-        super().__init__("GRU", "GRUCell", input_size, hidden_size, bias, dtype)
+        super().__init__("GRU", "GRUCell", input_size, hidden_size, bias, dtype, device)
 
     def forward(self, input: Tensor, hx: Any = None) -> Any:
         x, (h,), batched = self._prepare(input, hx, "GRUCell")
@@ -223,8 +226,9 @@ class RNNBase(Module):
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, device: str | None = None,
                  dtype: DTypeLike = None) -> None:
-        super().__init__()
         name = self._name()
+        check_device(device, name)
+        super().__init__()
         self.mode = mode
         self.input_size = _check.integer(input_size, name, "input_size", low=0)
         self.hidden_size = _check.integer(hidden_size, name, "hidden_size", low=1)
@@ -350,21 +354,17 @@ class RNNBase(Module):
         if lengths is not None:
             mask = np.arange(steps)[:, None, None] < np.asarray(lengths)[None, :, None]
         h_n, c_n = [], []
-        # the sequence stays a list of per-step tensors between layers: slicing steps
-        # out of one stacked tensor costs a full-size zero gradient per step in backward
-        xs = ops.unbind(x, 0)
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                out, h, c = self._run(xs, h0[k], c0[k], self._layer_params(layer, d), d, mask)
-                outs.append(out)
+                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
+                outs.append(ops.stack(out, 0))
                 h_n.append(h)
                 c_n.append(c)
-            xs = outs[0] if dirs == 1 else [ops.cat(pair, 1) for pair in zip(*outs)]
+            x = outs[0] if dirs == 1 else ops.cat(outs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                xs = [F.dropout(a, self.dropout, training=True) for a in xs]
-        x = ops.stack(xs, 0)
+                x = F.dropout(x, self.dropout, training=True)
         h_n = ops.stack(h_n, 0)
         c_n = ops.stack(c_n, 0) if self.mode == "LSTM" else None
         if packed:
@@ -379,17 +379,19 @@ class RNNBase(Module):
             out = ops.transpose(x, (1, 0, 2)) if self.batch_first else x
         return (out, (h_n, c_n)) if self.mode == "LSTM" else (out, h_n)
 
-    def _run(self, xs, h, c, params, reverse, mask):
-        """One layer in one direction over the steps `xs`; returns (outputs, h, c)."""
+    def _run(self, x, h, c, params, reverse, mask):
+        """One layer in one direction over the sequence `x` (T, N, features); returns
+        (the T outputs, h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        w_ih_t, bias = ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)
-        order = range(len(xs) - 1, -1, -1) if reverse else range(len(xs))
-        outs = [None] * len(xs)
+        # the input's part of every step in one matmul, the steps unbound from it
+        xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
+        steps = len(xps)
+        order = range(steps - 1, -1, -1) if reverse else range(steps)
+        outs = [None] * steps
         w_hh_t = ops.transpose(w_hh)
         w_hr_t = None if w_hr is None else ops.transpose(w_hr)
         for t in order:
-            xp = _project(xs[t], w_ih_t, bias)
-            h_new, c_new = _step(self.mode, xp, h, c, w_hh_t, b_hh, w_hr_t)
+            h_new, c_new = _step(self.mode, xps[t], h, c, w_hh_t, b_hh, w_hr_t)
             if mask is not None:
                 # finished sequences keep their state, so h ends at each one's last step
                 # and the reverse direction starts at each one's own end

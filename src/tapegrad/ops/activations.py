@@ -33,9 +33,11 @@ _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask
 
 
 def _sigmoid(x):
+    # 1 / (1 + e) for x >= 0 and e / (1 + e) below, e = exp(-|x|): exp(min(x, 0)) is 1 or
+    # e, so one division gives both without np.where (which costs 8 of these passes)
     x = _as_float(x)
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return (np.exp(np.minimum(x, 0)) / (1.0 + e)).astype(x.dtype, copy=False)
 
 
 Sigmoid, sigmoid = elementwise(_sigmoid, d=lambda x, out: out * (1 - out), name="sigmoid",

@@ -11,6 +11,7 @@ from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, de
                       normalize_axis,
                       sum_to_axes)
 from .._graph import AccumulateGrad, Node
+from .._graph import SliceGrads
 from ..errors import shapes_msg
 from typing import TYPE_CHECKING
 
@@ -165,10 +166,16 @@ class GetItem(Op):
     def forward(x, *, index):
         return x[index]
 
-    # scatter-add, so repeated integer indices accumulate
+    # scatter-add, so repeated integer indices accumulate. First order with a basic
+    # index: the piece itself, which the engine sums with its siblings into one array
+    # (see _graph.SliceGrads: T slices of one tensor would otherwise cost T full-size zeros)
     @staticmethod
     def vjp(ctx, g):
-        return (call(IndexAdd, g, shape=ctx.in_shapes[0], index=ctx.params["index"]),)
+        index = ctx.params["index"]
+        if type(g) is np.ndarray and ctx.meta is not None and g.shape == ctx.meta[0] \
+                and _is_basic(index):
+            return (SliceGrads(ctx.in_shapes[0], index, g),)
+        return (call(IndexAdd, g, shape=ctx.in_shapes[0], index=index),)
 
     jvp = LINEAR
 
