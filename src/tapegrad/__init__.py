@@ -80,3 +80,5 @@ from ._dtypes import (bool_ as bool, complex64 as cfloat,  # noqa: F401,E402,A00
                       complex128 as cdouble, float16 as half, float32 as float,
                       float64 as double, int16 as short, int32 as int, int64 as long)
 from ._printing import set_printoptions  # noqa: F401,E402
+# issue 16: tg.fft (torch.fft's names)
+from . import fft  # noqa: F401,E402
