@@ -20,32 +20,37 @@ from ._factories import tensor
 from .ops import fft as _f
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
-           "irfft2", "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
 
-def _c2c(fn, input, s, dim, norm, inverse):
+def _c2c(fn, input, s, dim, norm, inverse, one=False):
     x = _f.operand(fn, input, _dtypes.DEFAULT_FLOAT)
     norm = _f.check_norm(fn, norm)
-    sizes, axes = _f.resolve(fn, x, s, dim, "s", "dim")
+    sizes, axes = _f.resolve(fn, x, s, dim, *_names(one))
     return _f.c2c(x, sizes, axes, norm, inverse)
 
 
-def _r2c(fn, input, s, dim, norm):
+def _r2c(fn, input, s, dim, norm, one=False):
     x = _f.operand(fn, input, _dtypes.DEFAULT_FLOAT)
     norm = _f.check_norm(fn, norm)
-    sizes, axes = _f.resolve(fn, x, s, dim, "s", "dim")
+    sizes, axes = _f.resolve(fn, x, s, dim, *_names(one))
     if not axes:
         raise ValueError(f"{fn}: needs at least one dimension to transform")
     return _f.r2c(fn, x, sizes, axes, norm)
 
 
-def _c2r(fn, input, s, dim, norm):
+def _c2r(fn, input, s, dim, norm, one=False):
     x = _f.operand(fn, input, _dtypes.DEFAULT_FLOAT)
     norm = _f.check_norm(fn, norm)
-    sizes, axes = _f.resolve(fn, x, s, dim, "s", "dim", real_out=True)
+    sizes, axes = _f.resolve(fn, x, s, dim, *_names(one), real_out=True)
     if not axes:
         raise ValueError(f"{fn}: needs at least one dimension to transform")
     return _f.c2r(x, sizes, axes, norm)
+
+
+def _names(one):
+    """What the user called the sizes and axes."""
+    return ("n" if one else "s"), "dim"
 
 
 def _n(fn, n):
@@ -59,7 +64,7 @@ def fft(input, n=None, dim=-1, norm=None):
     >>> tg.fft.fft(tg.tensor([1.0, 0.0, -1.0, 0.0]))
     tensor([0.+0.j, 2.+0.j, 0.+0.j, 2.+0.j], dtype=complex64)
     """
-    return _c2c("fft.fft", input, _n("fft.fft", n), [dim], norm, False)
+    return _c2c("fft.fft", input, _n("fft.fft", n), [dim], norm, False, one=True)
 
 
 def ifft(input, n=None, dim=-1, norm=None):
@@ -68,7 +73,7 @@ def ifft(input, n=None, dim=-1, norm=None):
     >>> tg.fft.ifft(tg.fft.fft(tg.tensor([1.0, 2.0]))).real
     tensor([1., 2.])
     """
-    return _c2c("fft.ifft", input, _n("fft.ifft", n), [dim], norm, True)
+    return _c2c("fft.ifft", input, _n("fft.ifft", n), [dim], norm, True, one=True)
 
 
 def fft2(input, s=None, dim=(-2, -1), norm=None):
@@ -117,7 +122,7 @@ def rfft(input, n=None, dim=-1, norm=None):
     >>> tg.fft.rfft(tg.tensor([1.0, 1.0, 1.0]))
     tensor([3.+0.j, 0.+0.j], dtype=complex64)
     """
-    return _r2c("fft.rfft", input, _n("fft.rfft", n), [dim], norm)
+    return _r2c("fft.rfft", input, _n("fft.rfft", n), [dim], norm, one=True)
 
 
 def irfft(input, n=None, dim=-1, norm=None):
@@ -127,7 +132,7 @@ def irfft(input, n=None, dim=-1, norm=None):
     >>> tg.fft.irfft(tg.tensor([2.0, 0.0, 0.0]))
     tensor([0.5000, 0.5000, 0.5000, 0.5000])
     """
-    return _c2r("fft.irfft", input, _n("fft.irfft", n), [dim], norm)
+    return _c2r("fft.irfft", input, _n("fft.irfft", n), [dim], norm, one=True)
 
 
 def rfft2(input, s=None, dim=(-2, -1), norm=None):
@@ -206,3 +211,30 @@ def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     f = _f.freq("fft.rfftfreq", n, d, True)
     return tensor(f, dtype=dtype or _dtypes.DEFAULT_FLOAT, requires_grad=requires_grad,
                   device=device)
+
+
+def hfft(input, n=None, dim=-1, norm=None):
+    """The real spectrum of a Hermitian-symmetric signal given by its first half
+    (torch.fft.hfft; n defaults to 2 * (len - 1)).
+
+    >>> tg.fft.hfft(tg.tensor([1.0, 2.0, 3.0]))
+    tensor([ 9., -1.,  1., -1.])
+    """
+    x = _f.operand("fft.hfft", input, _dtypes.DEFAULT_FLOAT)
+    norm = _f.check_norm("fft.hfft", norm)
+    sizes, axes = _f.resolve("fft.hfft", x, _n("fft.hfft", n), [dim], "n", "dim",
+                             real_out=True)
+    return _f.hfft(x, sizes[0], axes[0], norm)
+
+
+def ihfft(input, n=None, dim=-1, norm=None):
+    """The inverse of hfft: half the Hermitian spectrum of a real signal
+    (torch.fft.ihfft).
+
+    >>> tg.fft.ihfft(tg.tensor([9.0, -1.0, 1.0, -1.0]))
+    tensor([2.-0.j, 2.-0.j, 3.-0.j], dtype=complex64)
+    """
+    x = _f.operand("fft.ihfft", input, _dtypes.DEFAULT_FLOAT)
+    norm = _f.check_norm("fft.ihfft", norm)
+    sizes, axes = _f.resolve("fft.ihfft", x, _n("fft.ihfft", n), [dim], "n", "dim")
+    return _f.ihfft("fft.ihfft", x, sizes[0], axes[0], norm)

@@ -28,27 +28,32 @@ def _start(fn, a, norm, out):
     return _f.operand(fn, a, _np.float64), _f.check_norm(fn, norm)
 
 
+def _names(one):
+    """What the user called the sizes and axes."""
+    return ("n", "axis") if one else ("s", "axes")
+
+
 def _n(fn, n):
     return None if n is None else [_f.check_size(fn, "n", n)]
 
 
-def _c2c(fn, a, s, axes, norm, out, inverse):
+def _c2c(fn, a, s, axes, norm, out, inverse, one=False):
     x, norm = _start(fn, a, norm, out)
-    sizes, axes = _f.resolve(fn, x, s, axes, "s", "axes", unique=False)
+    sizes, axes = _f.resolve(fn, x, s, axes, *_names(one), unique=False)
     return _f.c2c(x, sizes, axes, norm, inverse)
 
 
-def _r2c(fn, a, s, axes, norm, out):
+def _r2c(fn, a, s, axes, norm, out, one=False):
     x, norm = _start(fn, a, norm, out)
-    sizes, axes = _f.resolve(fn, x, s, axes, "s", "axes", unique=False)
+    sizes, axes = _f.resolve(fn, x, s, axes, *_names(one), unique=False)
     if not axes:
         raise ValueError(f"{fn}: needs at least one axis to transform")
     return _f.r2c(fn, x, sizes, axes, norm)
 
 
-def _c2r(fn, a, s, axes, norm, out):
+def _c2r(fn, a, s, axes, norm, out, one=False):
     x, norm = _start(fn, a, norm, out)
-    sizes, axes = _f.resolve(fn, x, s, axes, "s", "axes", unique=False, real_out=True)
+    sizes, axes = _f.resolve(fn, x, s, axes, *_names(one), unique=False, real_out=True)
     if not axes:
         raise ValueError(f"{fn}: needs at least one axis to transform")
     return _f.c2r(x, sizes, axes, norm)
@@ -61,7 +66,7 @@ def fft(a, n=None, axis=-1, norm=None, out=None):
     [0.0, 2.0, 0.0, 2.0]
     """
     name = "numpy.fft.fft"
-    return _c2c(name, a, _n(name, n), [axis], norm, out, False)
+    return _c2c(name, a, _n(name, n), [axis], norm, out, False, one=True)
 
 
 def ifft(a, n=None, axis=-1, norm=None, out=None):
@@ -71,7 +76,7 @@ def ifft(a, n=None, axis=-1, norm=None, out=None):
     [1.0, 1.0]
     """
     name = "numpy.fft.ifft"
-    return _c2c(name, a, _n(name, n), [axis], norm, out, True)
+    return _c2c(name, a, _n(name, n), [axis], norm, out, True, one=True)
 
 
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
@@ -117,7 +122,7 @@ def rfft(a, n=None, axis=-1, norm=None, out=None):
     [3.0, 0.0]
     """
     name = "numpy.fft.rfft"
-    return _r2c(name, a, _n(name, n), [axis], norm, out)
+    return _r2c(name, a, _n(name, n), [axis], norm, out, one=True)
 
 
 def irfft(a, n=None, axis=-1, norm=None, out=None):
@@ -127,7 +132,7 @@ def irfft(a, n=None, axis=-1, norm=None, out=None):
     [0.5, 0.5, 0.5, 0.5]
     """
     name = "numpy.fft.irfft"
-    return _c2r(name, a, _n(name, n), [axis], norm, out)
+    return _c2r(name, a, _n(name, n), [axis], norm, out, one=True)
 
 
 def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):

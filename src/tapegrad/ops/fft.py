@@ -142,8 +142,8 @@ def check_norm(fn, norm):
 def check_size(fn, name, n):
     n = check_int(fn, name, n)
     if n < 1:
-        raise ValueError(f"{fn}: {name} must be at least 1 (the number of points of the "
-                         f"transform), got {n}")
+        raise ValueError(f"{fn}: {name} must be at least 1, got {n} (the number of "
+                         "points of the transform)")
     return n
 
 
