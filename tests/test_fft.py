@@ -277,3 +277,12 @@ def test_errors_name_the_function_and_argument():
         tg.fft.fftfreq(4, d="x")
     with pytest.raises(AttributeError, match=r"numpy.fft' has no attribute 'fht'"):
         tnp.fft.fht                                           # noqa: B018
+
+
+def test_numpy_fft_functions_dispatch_on_tensors():
+    t = tg.tensor(X[0])
+    got = np.fft.rfft2(t, norm="ortho")
+    assert isinstance(got, tg.Tensor)
+    np.testing.assert_allclose(got.numpy(), np.fft.rfft2(X[0], norm="ortho"), atol=1e-12)
+    np.testing.assert_array_equal(np.fft.ifftshift(t, axes=0).numpy(),
+                                  np.fft.ifftshift(X[0], axes=0))
