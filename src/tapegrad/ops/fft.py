@@ -15,7 +15,7 @@ convention for complex values (for a real loss, dL/dRe + i dL/dIm).
 
 Axes are kept negative (counted from the end) in the ops' params, so a batched tangent
 with extra leading axes runs through the same params. Cropping and zero-padding to
-`n`/`s` are GetItem and Pad, whose rules are each other's.
+`n`/`s` are GetItem and IndexAdd, whose rules are each other's.
 """
 import numpy as np
 
@@ -23,9 +23,9 @@ from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, same_params
 from ._shapes import check_int, check_operand, describe
-from .arrange import Flip, Pad, Roll
+from .arrange import Flip, Roll
 from .elementwise import Cast
-from .shape import GetItem
+from .shape import GetItem, IndexAdd
 
 NORMS = ("backward", "ortho", "forward")
 # the adjoint of a transform scaled by `norm` is the other direction scaled the same way
@@ -208,8 +208,10 @@ def fit(x, n, axis):
         return x
     if n < have:
         return apply(GetItem, x, index=(slice(None),) * axis + (slice(0, n),))
-    pw = tuple((0, n - have) if a == axis else (0, 0) for a in range(len(shape)))
-    return apply(Pad, x, pad_width=pw, values=((0.0, 0.0),) * len(shape))
+    # zeros with x written in: IndexAdd, whose adjoint is the crop above and which vmap
+    # batches
+    return apply(IndexAdd, x, shape=shape[:axis] + (n,) + shape[axis + 1:],
+                 index=(slice(None),) * axis + (slice(0, have),))
 
 
 # ------------------------------------------------------------------ the transforms
@@ -276,8 +278,7 @@ def shift(fn, x, axes, name, inverse):
     axes = list(range(len(shape))) if axes is None else check_axes(fn, name, axes,
                                                                    len(shape), False)
     if not axes:        # nothing to roll: a copy (Roll would hand back x's own array)
-        return apply(Pad, x, pad_width=((0, 0),) * len(shape),
-                     values=((0.0, 0.0),) * len(shape))
+        return apply(IndexAdd, x, shape=shape, index=(slice(None),) * len(shape))
     shifts = tuple(-(shape[a] // 2) if inverse else shape[a] // 2 for a in axes)
     return apply(Roll, x, shift=shifts, axis=tuple(axes))
 
