@@ -20,7 +20,8 @@ from ._factories import tensor
 from .ops import fft as _f
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
-           "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "irfft2", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift",
+           "ifftshift"]
 
 
 def _c2c(fn, input, s, dim, norm, inverse, one=False):

@@ -32,7 +32,8 @@ ROWS = [
            torch=lambda T, x: T.fft.irfft(T.fft.rfft(x) * T.from_numpy(W5).to(x.dtype), n=5)),
     OpCase(_filter_2d, [(4, 5)], name="fft.irfftn(rfftn(x)*w)",
            torch=lambda T, x: T.fft.irfftn(T.fft.rfftn(x, norm="ortho")
-                                           * T.from_numpy(W4x3).to(x.dtype), s=(4, 5), norm="ortho")),
+                                           * T.from_numpy(W4x3).to(x.dtype), s=(4, 5),
+                                           norm="ortho")),
     OpCase(_half_spectrum, [(5, 2)], name="fft.irfft(fft(x)[:3])",
            torch=lambda T, x: T.fft.irfft(T.fft.fft(x, dim=0)[:3], n=4, dim=0,
                                           norm="forward")),
