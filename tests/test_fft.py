@@ -1,6 +1,7 @@
 """tg.fft and tnp.fft: values against numpy.fft and torch.fft (float64/complex128, every
 norm, n/s cropping and padding, axes), gradients and second order against torch, JVPs
 against Jacobians, batching, the frequency helpers and the argument errors."""
+import doctest
 import warnings
 
 import numpy as np
@@ -285,3 +286,14 @@ def test_numpy_fft_functions_dispatch_on_tensors():
     np.testing.assert_allclose(got.numpy(), np.fft.rfft2(X[0], norm="ortho"), atol=1e-12)
     np.testing.assert_array_equal(np.fft.ifftshift(t, axes=0).numpy(),
                                   np.fft.ifftshift(X[0], axes=0))
+
+
+@pytest.mark.parametrize("module", [tg.fft, tnp.fft], ids=["tg.fft", "tnp.fft"])
+def test_docstring_examples_run(module):
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(module, globs={"tg": tg, "tnp": tnp, "np": np})
+    assert sum(len(t.examples) for t in tests) >= 20
+    for t in tests:
+        runner.run(t)
+    assert runner.summarize(verbose=False).failed == 0

@@ -8,7 +8,7 @@ as NumPy does.
 
 >>> import tapegrad as tg, tapegrad.numpy as tnp
 >>> x = tnp.array([1.0, 2.0, 3.0, 4.0])
->>> tg.grad(lambda x: tnp.sum(tnp.abs(tnp.fft.rfft(x, norm="ortho")) ** 2))(x)
+>>> tg.grad(lambda x: tnp.sum(tnp.abs(tnp.fft.fft(x, norm="ortho")) ** 2))(x)
 tensor([2., 4., 6., 8.], dtype=float64)
 """
 import numpy as _np
@@ -176,7 +176,7 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
     (np.fft.hfft; n defaults to 2 * (len - 1)).
 
     >>> tnp.fft.hfft(tnp.array([1.0, 2.0, 3.0])).tolist()
-    [9.0, -1.0, 1.0, -1.0]
+    [8.0, -2.0, 0.0, -2.0]
     """
     name = "numpy.fft.hfft"
     x, norm = _start(name, a, norm, out)
@@ -187,8 +187,8 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
 def ihfft(a, n=None, axis=-1, norm=None, out=None):
     """The inverse of hfft: half the Hermitian spectrum of a real signal (np.fft.ihfft).
 
-    >>> tnp.fft.ihfft(tnp.array([9.0, -1.0, 1.0, -1.0])).real.tolist()
-    [2.0, 2.0, 3.0]
+    >>> tnp.fft.ihfft(tnp.array([8.0, -2.0, 0.0, -2.0])).real.tolist()
+    [1.0, 2.0, 3.0]
     """
     name = "numpy.fft.ihfft"
     x, norm = _start(name, a, norm, out)
