@@ -126,3 +126,5 @@ from ._dtypes import (bool_ as bool, complex64 as cfloat,  # noqa: F401,E402,A00
 from ._printing import set_printoptions  # noqa: F401,E402
 # several processes over MPI; mpi4py is imported on first use, not here
 from . import distributed  # noqa: F401,E402
+# issue 16: tg.fft (torch.fft's names)
+from . import fft  # noqa: F401,E402

@@ -53,6 +53,7 @@ _tensor.use_ops(sys.modules[__name__], _apply.apply2, _ew.Add, _ew.Sub, _ew.Mul,
                 _ew.Pow)
 from .activations2 import (hardsigmoid, hardswish, logsigmoid, mish,  # noqa: F401,E402
                            relu6, selu, silu, softsign, tanhshrink)
+from . import fft  # noqa: F401,E402  (tg.fft's and tnp.fft's ops)
 
 # the names `from tapegrad.ops import *` gives (tests/test_all.py)
 __all__ = ["apply", "call", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum", "gelu",
