@@ -1,4 +1,6 @@
 """tg.Module: TensorFlow's tf.Module (variable tracking for hand-written models)."""
+from __future__ import annotations
+
 import contextlib
 import re
 
@@ -59,7 +61,7 @@ class Module:
     (5, 4, 2, 'mlp')
     """
 
-    def __init__(self, name=None):
+    def __init__(self, name: str | None = None) -> None:
         if name is None:
             name = _snake(type(self).__name__)
         elif not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.\-/]*", name):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import ItemsView, Iterable, Iterator, KeysView, ValuesView
     from typing import Any
+
     from .._tensor import Tensor
     from .._typing import DTypeLike, ShapeLike
 

@@ -9,6 +9,8 @@ the groups. The rules of each op are the other two, so every order records.
 `conv1d/2d/3d`, `conv_transpose1d/2d`, `unfold` and `fold` check their arguments and
 apply these ops (unfold and fold are a grouped convolution with one-hot kernels).
 """
+from __future__ import annotations
+
 import math
 import threading
 
@@ -21,6 +23,10 @@ from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
 from .shape import GetItem, Reshape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _raw(v):
@@ -347,7 +353,9 @@ def _conv(fn, n, input, weight, bias, stride, padding, dilation, groups):
     return _unbatch(_add_bias(fn, y, bias, o, n), squeeze)
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """1-D convolution (cross-correlation) of input (N, C, L) with weight
     (out_channels, C/groups, k), as torch.nn.functional.conv1d.
 
@@ -358,7 +366,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation) of input (N, C, H, W) with weight
     (out_channels, C/groups, kh, kw), as torch.nn.functional.conv2d. padding is an int,
     a pair, 'valid' or 'same'.
@@ -371,7 +381,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """3-D convolution of input (N, C, D, H, W) with weight (out_channels, C/groups, kd, kh,
     kw), as torch.nn.functional.conv3d.
 
@@ -423,8 +435,11 @@ def _conv_transpose(fn, n, input, weight, bias, stride, padding, output_padding,
     return _unbatch(_add_bias(fn, y, bias, cg * groups, n), squeeze)
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
-                     groups=1, dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, ...] | None = 1,
+                     padding: int | tuple[int, ...] | str = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 1-D convolution (the gradient of conv1d in its input) of input (N, Cin, L)
     with weight (Cin, out_channels/groups, k), as torch.nn.functional.conv_transpose1d.
 
@@ -436,8 +451,11 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            output_padding, groups, dilation)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
-                     groups=1, dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, ...] | None = 1,
+                     padding: int | tuple[int, ...] | str = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 2-D convolution of input (N, Cin, H, W) with weight (Cin,
     out_channels/groups, kh, kw), as torch.nn.functional.conv_transpose2d.
 
@@ -464,7 +482,9 @@ def _float_dtype(x):
     return dt if dt.kind in "fc" else np.dtype(np.float32)
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+def unfold(input: Tensor, kernel_size: int | tuple[int, ...], dilation: int | tuple[int, ...] = 1,
+           padding: int | tuple[int, ...] | str = 0,
+           stride: int | tuple[int, ...] | None = 1) -> Tensor:
     """Sliding blocks of input (N, C, H, W) as columns (N, C * kh * kw, L) (im2col), as
     torch.nn.functional.unfold.
 
@@ -491,7 +511,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return _unbatch(y, squeeze)
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+def fold(input: Tensor, output_size: Any, kernel_size: int | tuple[int, ...],
+         dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+         stride: int | tuple[int, ...] | None = 1) -> Tensor:
     """Sums columns (N, C * kh * kw, L) back into an image (N, C, *output_size): the adjoint
     of unfold (col2im), as torch.nn.functional.fold.
 

@@ -8,6 +8,8 @@ pooling and bilinear resampling are products with fixed interpolation matrices.
 `ConstantPad` pads (or crops, for negative amounts) with a value; reflect, replicate and
 circular padding gather by index.
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -19,6 +21,11 @@ from ._op import Op, register
 from .conv import Conv, _batched, _float_dtype, _ints, _shape, _tensor, _unbatch
 from .linalg import MatMul
 from .shape import GetItem, Reshape, Transpose
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 
 def _raw(v):
@@ -188,8 +195,10 @@ def _first_max(slices, floating):
     return arg
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Maximum over sliding windows of input (N, C, L), as torch.nn.functional.max_pool1d;
     with return_indices also the positions of the maxima (int64).
 
@@ -201,8 +210,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      ceil_mode, return_indices)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Maximum over sliding windows of input (N, C, H, W), as
     torch.nn.functional.max_pool2d (stride defaults to kernel_size); the gradient goes to
     the first maximum of each window.
@@ -255,8 +266,10 @@ def _avg_pool(fn, n, input, kernel_size, stride, padding, ceil_mode, count_inclu
     return _unbatch(y, squeeze)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
+def avg_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
     """Mean over sliding windows of input (N, C, L), as torch.nn.functional.avg_pool1d.
 
     >>> import tapegrad as tg
@@ -267,8 +280,10 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                      count_include_pad)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over sliding windows of input (N, C, H, W), as torch.nn.functional.avg_pool2d.
 
     >>> import tapegrad as tg
@@ -333,7 +348,7 @@ def _adaptive_avg(fn, n, input, output_size):
     return _unbatch(x, squeeze)
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over output_size bins of input (N, C, L) (bin i spans floor(i L / o) to
     ceil((i + 1) L / o)), as torch.nn.functional.adaptive_avg_pool1d.
 
@@ -344,7 +359,7 @@ def adaptive_avg_pool1d(input, output_size):
     return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over an output_size grid of bins of input (N, C, H, W), as
     torch.nn.functional.adaptive_avg_pool2d (None in output_size keeps that axis).
 
@@ -355,7 +370,7 @@ def adaptive_avg_pool2d(input, output_size):
     return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Maximum over an output_size grid of bins of input (N, C, H, W), as
     torch.nn.functional.adaptive_max_pool2d; with return_indices also the flat positions.
 
@@ -409,8 +424,9 @@ _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
 _LINEAR = ("linear", "bilinear", "trilinear")
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
     """Resize input (N, C, *S) to `size` or S * scale_factor, as
     torch.nn.functional.interpolate; modes 'nearest', 'nearest-exact', 'area' (adaptive
     average pooling) and 'linear'/'bilinear'/'trilinear' (with align_corners).
@@ -510,7 +526,8 @@ def _pad_index(mode, lo, hi, s):
     return i % s                                    # circular
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:
     """Pads the last len(pad) // 2 axes of input: pad = (last_low, last_high,
     second_last_low, ...), as torch.nn.functional.pad; mode 'constant' (value, negative
     amounts crop), 'reflect', 'replicate' or 'circular'.

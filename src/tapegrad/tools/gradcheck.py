@@ -82,7 +82,7 @@ def _flat_outputs(f, args):
 
 def gradcheck(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3, *, check_forward_ad: bool = False, raise_exception: bool = True,
-              nondet_tol: float = 0.0, _names=None, _what="gradient") -> bool:
+              nondet_tol: float = 0.0, _names: Any = None, _what: str = "gradient") -> bool:
     """Compare f's reverse-mode Jacobian with central differences, in float64.
 
     Returns True, or raises GradcheckError naming the input (number, parameter name and
