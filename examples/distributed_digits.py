@@ -1,6 +1,6 @@
 """Train an MLP on scikit-learn's digits with data parallelism over MPI.
 
-    mpirun -n 2 python examples/distributed_digits.py
+    mpirun -n 2 python examples/distributed_digits.py   [epochs, default 15]
     srun -n 2 python examples/distributed_digits.py         # under Slurm
 
 Every rank builds the same model; DistributedDataParallel copies rank 0's parameters to
@@ -8,6 +8,8 @@ the others and averages the gradients after each backward; DistributedSampler gi
 rank its own share of every epoch. Rank 0 prints the test accuracy (about 97%).
 (Add --allow-run-as-root to mpirun as root, and --oversubscribe for more ranks than cores.)
 """
+import sys
+
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -53,4 +55,4 @@ def main(epochs=15, batch_size=64):
 
 
 if __name__ == "__main__":
-    main()
+    main(*(int(a) for a in sys.argv[1:2]))      # optional: the number of epochs

@@ -28,12 +28,13 @@ def need_mpi():
 
 
 def mpirun(n, script, *args, timeout=90, extra=()):
-    """(return code, combined output, seconds) of `mpirun -n n python script args`."""
+    """(return code, combined output, seconds) of `mpirun -n n python script args`
+    (`script` relative to tests/distributed/scripts, or absolute)."""
     need_mpi()
     cmd = [mpirun_path(), "-n", str(n), "--oversubscribe", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-run-as-root")
-    cmd += [sys.executable, str(SCRIPTS / script), *map(str, args)]
+    cmd += [sys.executable, str(SCRIPTS / script), *map(str, args)]     # absolute stays
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([str(pathlib.Path(tapegrad.__file__).parents[1]),
                                            os.environ.get("PYTHONPATH", "")]))

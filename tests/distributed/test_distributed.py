@@ -1,6 +1,8 @@
 """tg.distributed and DistributedDataParallel across processes (mpirun -n 2 and -n 3 on
 loopback), plus what can be checked in this one process."""
 import builtins
+import pathlib
+import re
 import sys
 
 import numpy as np
@@ -52,6 +54,15 @@ def test_a_killed_rank_is_named_by_the_survivors_when_the_launcher_keeps_them():
     rc, out, seconds = mpirun(3, "failure.py", "kill", extra=["--enable-recovery"])
     assert rc != 0 and seconds < 30, out
     assert "rank 1 (pid" in out and "died while rank" in out, out
+
+
+def test_the_digits_example_trains_under_mpirun():
+    pytest.importorskip("sklearn")
+    example = pathlib.Path(__file__).parents[2] / "examples" / "distributed_digits.py"
+    rc, out, _ = mpirun(2, example, 2)
+    assert rc == 0, out
+    acc = float(re.search(r"2 ranks, 2 epochs: test accuracy ([0-9.]+)", out).group(1))
+    assert acc > 0.8, out
 
 
 # ------------------------------------------------------------------ in this process

@@ -157,5 +157,22 @@ s = ALL[:, :2, :2].sum(0)
 np.testing.assert_allclose(gx.detach().numpy(), 3 * n * s ** 2, rtol=1e-12)
 np.testing.assert_allclose(x.grad.numpy(), 6 * n * n * s, rtol=1e-12)
 
+# --- DistributedDataParallel: buffers come from rank 0, models must match
+DDP = tg.nn.parallel.DistributedDataParallel
+bn = tg.nn.BatchNorm1d(3)
+with tg.no_grad():
+    bn.running_mean.fill_(float(r))
+ddp = DDP(bn)
+assert bn.running_mean.numpy().tolist() == [0.0] * 3
+ddp(tg.tensor(np.random.default_rng(r).standard_normal((4, 3)).astype(np.float32)))
+assert (bn.running_mean.numpy() != 0).all()     # each rank's own batch statistics
+ddp.eval()
+ddp(tg.zeros((2, 3)))                           # broadcast_buffers: rank 0's again
+mine = bn.running_mean.numpy().copy()
+dist.broadcast(bn.running_mean, 0)
+np.testing.assert_array_equal(bn.running_mean.numpy(), mine)
+expect_error(lambda: DDP(tg.nn.Linear(2, 2 + (r == 1))), "DistributedDataParallel",
+             "the model differs across ranks: ranks [1]")
+
 print(f"rank {r} of {n}: collectives ok", flush=True)
 dist.destroy_process_group()
