@@ -83,10 +83,15 @@ def _defined_names(module):
     return {n for n in out if not n.startswith("_") and n != "__all__"}
 
 
+# typing machinery every annotated module binds (`from __future__ import annotations`,
+# `from typing import TYPE_CHECKING`): not API
+TYPING = {"annotations", "TYPE_CHECKING"}
+
+
 def _expected(name, module):
     if hasattr(module, "__path__") or name in GATHERING:
         return {n for n, v in vars(module).items()
-                if not n.startswith("_") and not inspect.ismodule(v)}
+                if not n.startswith("_") and not inspect.ismodule(v) and n not in TYPING}
     return _defined_names(module)
 
 

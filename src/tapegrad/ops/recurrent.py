@@ -122,3 +122,5 @@ def lstm_gates(xp, hh, c):
                          f"(gates i, f, g, o), got shapes {shapes[0]}, {shapes[1]} and "
                          f"{shapes[2]}")
     return apply(LSTMGates, xp, hh, c)
+
+__all__ = ["LSTMGates", "lstm_gates"]

@@ -249,3 +249,6 @@ def _src(r, g, who, name):
     if isinstance(r, bool) or not isinstance(r, (int, np.integer)) or not 0 <= r < g.size:
         raise ValueError(f"{who}: {name} must be a rank in [0, {g.size - 1}], got {r!r}")
     return int(r)
+
+__all__ = ["AllGather", "AllReduce", "AllReduceExtreme", "Broadcast", "Reduce", "ReduceScatter",
+           "all_gather", "all_reduce", "broadcast", "reduce", "reduce_scatter"]
