@@ -55,7 +55,7 @@ class TensorMethods:
                 "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
 
 
-    def copy_(self, src):
+    def copy_(self, src: ArrayLike) -> Self:
         """Overwrite this tensor's values with `src` (broadcast), in place; returns it.
 
         Args:
@@ -85,7 +85,7 @@ class TensorMethods:
                 raise
             raise type(e)(who + msg[len("setitem"):]) from None
 
-    def zero_(self):
+    def zero_(self) -> Self:
         """Set every element to zero in place; returns this tensor.
 
         Raises:
@@ -100,7 +100,7 @@ class TensorMethods:
         self._bump_version()
         return self
 
-    def fill_(self, value):
+    def fill_(self, value: ArrayLike) -> Self:
         """Set every element to `value` in place; returns this tensor.
 
         Args:
@@ -158,7 +158,7 @@ class TensorMethods:
         self._bump_version()
         return True
 
-    def add_(self, other, alpha=1):
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Self:
         """Add `alpha * other` to this tensor in place; returns it.
 
         Args:
@@ -181,7 +181,7 @@ class TensorMethods:
         src, other = self._inplace_args(other)
         return self.copy_(src + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Self:
         """Subtract `alpha * other` from this tensor in place; returns it.
 
         Args:
@@ -202,7 +202,7 @@ class TensorMethods:
         src, other = self._inplace_args(other)
         return self.copy_(src - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other):
+    def mul_(self, other: ArrayLike) -> Self:
         """Multiply this tensor by `other` in place; returns it.
 
         Args:
@@ -222,7 +222,7 @@ class TensorMethods:
         src, other = self._inplace_args(other)
         return self.copy_(src * other)
 
-    def div_(self, other):
+    def div_(self, other: ArrayLike) -> Self:
         """Divide this tensor by `other` in place; returns it.
 
         Args:
@@ -242,7 +242,7 @@ class TensorMethods:
         src, other = self._inplace_args(other)
         return self.copy_(src / other)
 
-    def clamp_(self, min=None, max=None):
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Self:
         """Limit this tensor to [min, max] in place (`tapegrad.clamp`); returns it.
 
         Args:
@@ -326,8 +326,9 @@ class TensorMethods:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
         return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-            out=None):
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, dtype: DTypeLike = None,
+            out: Tensor | None = None) -> Tensor:
         """Method form of `tapegrad.sum`: `x.sum(...)` is `tg.sum(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(1)
@@ -336,8 +337,9 @@ class TensorMethods:
         x = self._reduce_input("sum", dtype, out)
         return ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-             out=None):
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, dtype: DTypeLike = None,
+             out: Tensor | None = None) -> Tensor:
         """Method form of `tapegrad.mean`: `x.mean(...)` is `tg.mean(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(0)
@@ -346,8 +348,9 @@ class TensorMethods:
         x = self._reduce_input("mean", dtype, out)
         return ops.mean(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None,
-             out=None):
+    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, dtype: DTypeLike = None,
+             out: Tensor | None = None) -> Tensor:
         """Method form of `tapegrad.prod`: `x.prod(...)` is `tg.prod(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).prod()
@@ -369,7 +372,8 @@ class TensorMethods:
         x = self._reduce_input("min", out=out)
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def amax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         """Method form of `tapegrad.amax`: `x.amax(...)` is `tg.amax(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).amax(dim=0)
@@ -377,7 +381,8 @@ class TensorMethods:
         """
         return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def amin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         """Method form of `tapegrad.amin`: `x.amin(...)` is `tg.amin(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).amin(dim=1)
@@ -385,8 +390,9 @@ class TensorMethods:
         """
         return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None, dtype=None, out=None):
+    def var(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
         """Method form of `tapegrad.var`: `x.var(...)` is `tg.var(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([1.0, 2.0, 3.0]).var()
@@ -396,8 +402,9 @@ class TensorMethods:
         return ops.var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def std(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
-            correction=None, unbiased=None, dtype=None, out=None):
+    def std(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, ddof: float | None = None, correction: float | None = None,
+            unbiased: Any = None, dtype: DTypeLike = None, out: Tensor | None = None) -> Tensor:
         """Method form of `tapegrad.std`: `x.std(...)` is `tg.std(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([1.0, 2.0, 3.0]).std()
@@ -407,7 +414,8 @@ class TensorMethods:
         return ops.std(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
-    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
         """Method form of `tapegrad.logsumexp`: `x.logsumexp(...)` is `tg.logsumexp(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([0.0, 0.0]).logsumexp(0)
@@ -415,7 +423,8 @@ class TensorMethods:
         """
         return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def argmax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+               keepdim: bool | None = None) -> Tensor:
         """Method form of `tapegrad.argmax`: `x.argmax(...)` is `tg.argmax(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).argmax(dim=1)
@@ -423,7 +432,8 @@ class TensorMethods:
         """
         return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def argmin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+               keepdim: bool | None = None) -> Tensor:
         """Method form of `tapegrad.argmin`: `x.argmin(...)` is `tg.argmin(x, ...)`; see there for the arguments.
 
         >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).argmin()
@@ -483,7 +493,7 @@ class TensorMethods:
         self.fill_(value)
 
     @property
-    def nbytes(self):
+    def nbytes(self) -> int:
         """The bytes the values take (NumPy's `ndarray.nbytes`).
 
         >>> tg.zeros(4).nbytes
@@ -492,7 +502,7 @@ class TensorMethods:
         return self._data.nbytes
 
     @property
-    def itemsize(self):
+    def itemsize(self) -> int:
         """The bytes one element takes (NumPy's `ndarray.itemsize`).
 
         >>> tg.zeros(4, dtype=tg.float64).itemsize
@@ -500,7 +510,7 @@ class TensorMethods:
         """
         return self._data.itemsize
 
-    def type(self, dtype=None):
+    def type(self, dtype: DTypeLike = None) -> Any:
         """The dtype's name, or, given a dtype, this tensor converted to it.
 
         Args:
@@ -520,7 +530,7 @@ class TensorMethods:
     def _cast_to(self, dtype):
         return self if self._data.dtype == dtype else ops.cast(self, dtype)
 
-    def half(self):
+    def half(self) -> Tensor:
         """This tensor as float16 (itself when it already is).
 
         >>> tg.tensor([1.0]).half().dtype
@@ -528,7 +538,7 @@ class TensorMethods:
         """
         return self._cast_to(_F16)
 
-    def float(self):
+    def float(self) -> Tensor:
         """This tensor as float32 (itself when it already is).
 
         >>> tg.tensor([1, 2]).float()
@@ -536,7 +546,7 @@ class TensorMethods:
         """
         return self._cast_to(_F32)
 
-    def double(self):
+    def double(self) -> Tensor:
         """This tensor as float64 (itself when it already is).
 
         >>> tg.tensor([1.0]).double().dtype
@@ -544,7 +554,7 @@ class TensorMethods:
         """
         return self._cast_to(_F64)
 
-    def long(self):
+    def long(self) -> Tensor:
         """This tensor as int64, truncating toward zero (itself when it already is).
 
         >>> tg.tensor([1.7, -1.7]).long()
@@ -552,7 +562,7 @@ class TensorMethods:
         """
         return self._cast_to(_I64)
 
-    def int(self):
+    def int(self) -> Tensor:
         """This tensor as int32, truncating toward zero (itself when it already is).
 
         >>> tg.tensor([1.7, -1.7]).int()
@@ -560,7 +570,7 @@ class TensorMethods:
         """
         return self._cast_to(_I32)
 
-    def bool(self):
+    def bool(self) -> Tensor:
         """This tensor as bool: nonzero elements are True.
 
         >>> tg.tensor([0.0, 2.0]).bool()
@@ -568,7 +578,7 @@ class TensorMethods:
         """
         return self._cast_to(_BOOL)
 
-    def cpu(self):
+    def cpu(self) -> Self:
         """This tensor itself: values always live in main memory (kept for ported code).
 
         >>> x = tg.zeros(2)
@@ -582,7 +592,7 @@ class TensorMethods:
         raise RuntimeError(cpu_only("cuda", "cuda" if device is None else
                                     f"cuda:{device}" if isinstance(device, int) else device))
 
-    def contiguous(self):
+    def contiguous(self) -> Self:
         """This tensor itself (kept for ported PyTorch code; tapegrad's results need
         no compaction).
 

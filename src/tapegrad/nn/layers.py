@@ -367,7 +367,7 @@ class Tanh(Module):
     tensor([0.0000, 0.7616])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.tanh(input)
 
 
@@ -379,7 +379,7 @@ class Sigmoid(Module):
     tensor([0.5000, 0.8808])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return ops.sigmoid(input)
 
 
