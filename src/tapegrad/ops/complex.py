@@ -27,7 +27,7 @@ from .._check import describe
 from .._tensor import Tensor
 from ._apply import apply, apply1, call
 from ._op import HOLOMORPHIC, LINEAR, OWN, Op, register, same_params, zeros_like
-from . import (arrange, elementwise, indexing, linalg, mathfns, reduce,
+from . import (activations, arrange, elementwise, indexing, linalg, mathfns, reduce,
                scan, shape)
 from .elementwise import Where
 
@@ -181,7 +181,7 @@ for _op in (
         elementwise.Arcsinh, elementwise.Pow, elementwise.Where, elementwise.Cast,
         elementwise.Clone, mathfns.Arcsin, mathfns.Arccos, mathfns.Arctan,
         mathfns.Arccosh, mathfns.Arctanh, mathfns.Exp2, mathfns.Positive,
-        shape.Reshape, shape.Transpose, shape.BroadcastTo,
+        activations.Sigmoid, shape.Reshape, shape.Transpose, shape.BroadcastTo,
         shape.SumTo, shape.GetItem, shape.IndexAdd, shape.IndexPut, shape.Concatenate,
         shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
         linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
