@@ -33,6 +33,7 @@ Changing `d` and calling `derive(cls)` again changes every path.
 """
 from __future__ import annotations
 
+import cmath
 import math
 import operator
 import sys
@@ -62,6 +63,11 @@ PASS, NEG, ZERO = -1, -2, -3    # program outputs that are not a register: g, -g
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
 LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
+# Op.complex markers (ops/complex.py sets them): HOLOMORPHIC rules are written as for real
+# values (vjp J^T g, jvp J dx) and the engine turns the vjp into PyTorch's J^H g;
+# OWN rules already follow PyTorch's convention for complex values (real, conj, abs ...)
+HOLOMORPHIC = "holomorphic"
+OWN = "own"
 
 
 class Op:
@@ -84,6 +90,8 @@ class Op:
     batching = None
     batch_params = None
     differentiable = True
+    # how the rules treat complex values: HOLOMORPHIC, OWN, or None (complex refused)
+    complex = None
     # (NumPy function, extra constant arguments) that forward amounts to, or None
     direct = None
     bw_name = "OpBackward"
@@ -233,6 +241,8 @@ def _all_finite_py(a):
     try:
         kind = a.dtype.kind
     except AttributeError:
+        if type(a) is complex:
+            return cmath.isfinite(a)
         return math.isfinite(a)             # a Python scalar
     if kind == "f":
         nd = a.ndim

@@ -36,6 +36,8 @@ def _sigmoid(x):
     # 1 / (1 + e) for x >= 0 and e / (1 + e) below, e = exp(-|x|): exp(min(x, 0)) is 1 or
     # e, so one division gives both without np.where (which costs 8 of these passes)
     x = _as_float(x)
+    if x.dtype.kind == "c":             # no order to split on: the plain formula
+        return 1.0 / (1.0 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return (np.exp(np.minimum(x, 0)) / (1.0 + e)).astype(x.dtype, copy=False)
 
