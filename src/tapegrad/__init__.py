@@ -63,8 +63,9 @@ from .io import load, save  # noqa: F401,E402
 from . import numpy, tree  # noqa: F401,E402
 from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
-# complex parts (complex tensors are a later issue: real tensors are their own real part)
-from .numpy import conj, imag, real  # noqa: F401,E402
+# complex tensors (issue 16)
+from .ops import (angle, complex, conj, imag, is_complex, polar, real,  # noqa: F401,E402
+                  view_as_complex, view_as_real)
 from .vmap import vmap  # noqa: F401,E402
 
 __version__ = "0.1.0"

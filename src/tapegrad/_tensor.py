@@ -360,8 +360,9 @@ class Tensor(TensorMethods, OpMethods):
         if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
                 and self._data.dtype.kind != "c":
             # NumPy would drop the imaginary part with only a warning
-            raise TypeError(f"setitem: cannot write a complex value into a tensor of dtype "
-                            f"{self._data.dtype}")
+            raise TypeError(f"setitem: writing a complex value into a tensor of dtype "
+                            f"{self._data.dtype} is not supported (it would drop the "
+                            "imaginary part)")
         try:
             ops.setitem_(self, index, value)
         except IndexError as e:

@@ -270,30 +270,30 @@ class TensorMethods:
         """A copy (NumPy's copy; PyTorch: clone), differentiable."""
         return ops.clone(self)
 
+    # ------------------------------------------------- complex parts (issue 16)
     def conj(self):
-        """The complex conjugate: a real tensor is its own."""
-        return self if self._data.dtype.kind != "c" else self._complex_part("conj")
+        """The complex conjugate (differentiable): a real tensor is its own."""
+        return ops.conj(self)
 
     conjugate = conj
 
     @property
     def real(self):
-        """The real part: a real tensor itself."""
-        return self if self._data.dtype.kind != "c" else self._complex_part("real")
+        """The real part (differentiable): a real tensor is its own."""
+        return ops.real(self)
 
     @property
     def imag(self):
-        """The imaginary part of a real tensor: zeros, with no gradient path."""
-        if self._data.dtype.kind == "c":
-            return self._complex_part("imag")
-        return make(np.zeros_like(self._data))
+        """The imaginary part (differentiable); zeros for a real tensor, as NumPy."""
+        return ops.imag(self)
 
-    def _complex_part(self, what):
-        # complex gradients are a later issue: values only, and never a silent cut
-        if self._rg and _local.grad_enabled:
-            raise TypeError(f"{what}: complex tensors that require grad are not supported "
-                            "yet; use .detach() for the values")
-        return make(np.conj(self._data) if what == "conj" else getattr(self._data, what))
+    def angle(self):
+        """The argument atan2(imag, real), differentiable (tg.angle)."""
+        return ops.angle(self)
+
+    def is_complex(self):
+        """Whether the dtype is complex64 or complex128."""
+        return self._data.dtype.kind == "c"
 
     def fill(self, value):
         """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""

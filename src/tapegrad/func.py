@@ -56,8 +56,9 @@ def _split_aux(res, who):
     return res[0], res[1]
 
 
-def _scalar_output(res, who):
-    """f's result for grad/value_and_grad: a floating scalar (as JAX requires)."""
+def _scalar_output(res, who, holomorphic=False):
+    """f's result for grad/value_and_grad: a floating scalar (as JAX requires), or a
+    complex one with holomorphic=True."""
     if not isinstance(res, (Tensor, float, np.ndarray, np.generic)) or isinstance(res, bool):
         hint = " (a missing `return`?)" if res is None else ""
         raise TypeError(f"{who}: f must return a scalar tensor, got {_what(res)}{hint}")
@@ -65,11 +66,51 @@ def _scalar_output(res, who):
     if out._data.size != 1:
         raise TypeError(f"{who}: f must return a scalar, got an output of shape "
                         f"{out.shape}; use jacrev or vjp for non-scalar outputs")
-    if out._data.dtype.kind != "f":
+    kind = out._data.dtype.kind
+    if holomorphic and kind != "c":
+        raise TypeError(f"{who} with holomorphic=True requires a complex output, got dtype "
+                        f"{out._data.dtype}")
+    if kind == "c" and not holomorphic:
+        raise TypeError(f"{who} requires real-valued outputs (a floating-point dtype), got "
+                        f"{out._data.dtype}. For holomorphic differentiation, pass "
+                        "holomorphic=True; for a real loss of complex values, reduce to a "
+                        "real scalar first (e.g. tg.abs(z).sum())")
+    if kind not in "fc":
         raise TypeError(f"{who}: f must return a floating-point scalar, got dtype "
-                        f"{out._data.dtype}; the gradient of an integer, bool or complex "
-                        "output is not defined here")
+                        f"{out._data.dtype}; the gradient of an integer or bool output is "
+                        "not defined")
     return out
+
+
+def _holomorphic_inputs(leaves, who):
+    """As JAX: holomorphic=True differentiates complex inputs only."""
+    for v in leaves:
+        if v._data.dtype.kind != "c":
+            raise TypeError(f"{who} with holomorphic=True requires inputs with complex "
+                            f"dtype, got {v._data.dtype}")
+
+
+def _conj_all(ts):
+    """f'(z) from PyTorch's gradient conj(f'(z)) of a holomorphic f (JAX's convention)."""
+    return [t.conj() for t in ts]
+
+
+def _complex_jacobian(leaves, outs, holomorphic, who):
+    """As JAX: with holomorphic=True, inputs and outputs are complex; otherwise jacfwd's
+    inputs and jacrev's outputs must be real (the Jacobian of a non-holomorphic map of
+    complex values is not one complex matrix)."""
+    if holomorphic:
+        _holomorphic_inputs(leaves, who)
+        for o in outs:
+            if o._data.dtype.kind != "c":
+                raise TypeError(f"{who} with holomorphic=True requires outputs with "
+                                f"complex dtype, got {o._data.dtype}")
+        return
+    what, vs = ("inputs", leaves) if who == "jacfwd" else ("outputs", outs)
+    for v in vs:
+        if v._data.dtype.kind == "c":
+            raise TypeError(f"{who} requires real-valued {what}, got {v._data.dtype}. "
+                            "For holomorphic differentiation, pass holomorphic=True")
 
 
 def _is_traced(t):
@@ -133,7 +174,7 @@ def _check_f(f, who, has_aux=False):
         raise TypeError(f"{who}: has_aux must be True or False, got {_what(has_aux)}")
 
 
-def _grad_core(f, args, kwargs, argnums, has_aux, who):
+def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False):
     nums = _argnums(argnums, len(args), who)
     args = list(args)
     flat = {}
@@ -142,6 +183,8 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
     for a in nums:
         leaves, spec = flatten(args[a])
         leaves = [_diff_input(v, who) for v in leaves]
+        if holomorphic:
+            _holomorphic_inputs(leaves, who)
         flat[a] = (leaves, spec)
         args[a] = unflatten(spec, leaves)
     with _state.enable_grad():
@@ -149,14 +192,17 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who):
     aux = None
     if has_aux:
         res, aux = _split_aux(res, who)
-    out = _scalar_output(res, who)
+    out = _scalar_output(res, who, holomorphic)
     sources = [leaf for a in nums for leaf in flat[a][0]]
     if out.grad_fn is None and not out._rg:
         gs = [None] * len(sources)
     else:
-        gs = run_backward([out], [None], retain_graph=create, create_graph=create,
+        seed = make(np.ones_like(out._data)) if holomorphic else None
+        gs = run_backward([out], [seed], retain_graph=create, create_graph=create,
                           inputs=sources, accumulate=False, allow_unused=True, who=who)
     gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
+    if holomorphic:
+        gs = _conj_all(gs)
     if not nested:
         gs = [g.detach() for g in gs]
     grads, k = [], 0
@@ -177,15 +223,21 @@ def _detached(tree):
     return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
 
 
-def grad(f, argnums=0, has_aux=False, *, argnum=None):
+def grad(f, argnums=0, has_aux=False, *, argnum=None, holomorphic=False):
     """The gradient of scalar-valued `f` with respect to argument(s) `argnums`
     (autograd's spelling `argnum=` is accepted too).
+
+    For complex inputs and a real output, the gradient follows PyTorch: dL/dx + i dL/dy
+    (JAX and autograd return its conjugate). With holomorphic=True, f maps complex to
+    complex and the result is the complex derivative f'(z), as in JAX.
 
     >>> import tapegrad as tg
     >>> tg.grad(lambda x: x ** 3)(2.0)
     tensor(12., dtype=float64)
     >>> tg.grad(tg.grad(lambda x: x ** 3))(2.0)
     tensor(12., dtype=float64)
+    >>> tg.grad(lambda z: z ** 2, holomorphic=True)(tg.tensor(1 + 1j, dtype=tg.complex128))
+    tensor(2.+2.j, dtype=complex128)
     """
     _check_f(f, "grad", has_aux)
     argnums = _argnum_alias(argnums, argnum, "grad")
@@ -193,9 +245,10 @@ def grad(f, argnums=0, has_aux=False, *, argnum=None):
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
-        _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad")
+        _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad", holomorphic)
         return (g, aux) if has_aux else g
-    note_grad_transform(grad_f, f, argnums, has_aux, False)     # vmap(grad(f)): one pass
+    if not holomorphic:
+        note_grad_transform(grad_f, f, argnums, has_aux, False)     # vmap(grad(f)): one pass
     return grad_f
 
 
@@ -229,7 +282,7 @@ def _argnum_alias(argnums, argnum, who):
     return argnum
 
 
-def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
+def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None, holomorphic=False):
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux), from
     one forward pass.
 
@@ -244,9 +297,11 @@ def value_and_grad(f, argnums=0, has_aux=False, *, argnum=None):
 
     @functools.wraps(f)
     def vg(*args, **kwargs):
-        v, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "value_and_grad")
+        v, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "value_and_grad",
+                               holomorphic)
         return ((v, aux), g) if has_aux else (v, g)
-    note_grad_transform(vg, f, argnums, has_aux, True)
+    if not holomorphic:
+        note_grad_transform(vg, f, argnums, has_aux, True)
     return vg
 
 
@@ -440,7 +495,7 @@ def _nest(table, out_spec, arg_specs, argnums):
     return unflatten(out_spec, blocks)
 
 
-def jacfwd(f, argnums=0, has_aux=False, *, argnum=None):
+def jacfwd(f, argnums=0, has_aux=False, *, argnum=None, holomorphic=False):
     """Jacobian by forward mode, all input basis vectors in one batched pass.
 
     Each block has shape out.shape + in.shape; with pytrees the output structure is
@@ -451,10 +506,11 @@ def jacfwd(f, argnums=0, has_aux=False, *, argnum=None):
     tensor([[2., 0.],
             [0., 6.]])
     """
-    return _jacfwd(f, _argnum_alias(argnums, argnum, "jacfwd"), has_aux, "jacfwd")
+    return _jacfwd(f, _argnum_alias(argnums, argnum, "jacfwd"), has_aux, "jacfwd",
+                   holomorphic)
 
 
-def _jacfwd(f, argnums, has_aux, who):
+def _jacfwd(f, argnums, has_aux, who, holomorphic=False):
     _check_f(f, who, has_aux)
     _argnums(argnums, 1 << 30, who)
 
@@ -486,6 +542,7 @@ def _jacfwd(f, argnums, has_aux, who):
             outs, out_spec = _leaf_tensors(res, who, "f's output")
             for o in outs:
                 _floating(o, who, "f's output")
+            _complex_jacobian(in_leaves, outs, holomorphic, who)
             primals, tangents = [], []
             for o in outs:
                 p, t = unpack_dual(o, level=level)
@@ -499,7 +556,7 @@ def _jacfwd(f, argnums, has_aux, who):
     return jac
 
 
-def jacrev(f, argnums=0, has_aux=False, *, argnum=None):
+def jacrev(f, argnums=0, has_aux=False, *, argnum=None, holomorphic=False):
     """Jacobian by reverse mode. All output basis vectors go through the backward pass in
     one batched pass (forward mode over the linear vjp); a scalar output takes one vjp.
 
@@ -508,10 +565,11 @@ def jacrev(f, argnums=0, has_aux=False, *, argnum=None):
     tensor([[2., 0.],
             [0., 6.]])
     """
-    return _jacrev(f, _argnum_alias(argnums, argnum, "jacrev"), has_aux, "jacrev")
+    return _jacrev(f, _argnum_alias(argnums, argnum, "jacrev"), has_aux, "jacrev",
+                   holomorphic)
 
 
-def _jacrev(f, argnums, has_aux, who):
+def _jacrev(f, argnums, has_aux, who, holomorphic=False):
     _check_f(f, who, has_aux)
     _argnums(argnums, 1 << 30, who)
 
@@ -538,6 +596,7 @@ def _jacrev(f, argnums, has_aux, who):
             leaves, spec = _leaf_tensors(x, who, "an input")
             arg_specs.append((spec, len(leaves)))
             in_leaves.extend(leaves)
+        _complex_jacobian(in_leaves, outs, holomorphic, who)
         total = int(np.sum([o._data.size for o in outs])) if outs else 0
         if total == 1:
             cts = [make(np.ones(o.shape, dtype=o._data.dtype)) if o._data.size else
@@ -553,6 +612,8 @@ def _jacrev(f, argnums, has_aux, who):
                 grads = [v for gtree in pull(unflatten(out_spec, cts))
                          for v in flatten(gtree)[0]]
                 rows = [unpack_dual(gk, level=level)[1] for gk in grads]
+        if holomorphic:
+            rows = _conj_all(rows)          # the rows of J^H: conjugated, J's
         table = _blocks(rows, outs, in_leaves, by_output=False)
         if not nested:
             table = [[b.detach() for b in row] for row in table]

@@ -1644,6 +1644,23 @@ LEGIT = [
     ("SGD(params=None)", "*", "*", "an optimizer for apply_gradients starts empty (TF style)"),
     ("other % x", "other", "'abc'", "str % tensor is Python's string formatting"),
     ("tg.convert_to_tensor", "name", "*", "a label only"),
+    # issue 16: complex tensors are first class; ops defined on complex numbers take them
+    # (tests/test_complex.py checks their gradients against torch)
+    *[(c, "*", "complex tensor", "complex tensors are supported (issue 16)")
+      for c in ("tg.abs", "tg.cos", "tg.exp", "tg.log", "tg.log1p", "tg.neg*", "tg.sin",
+                "tg.sqrt", "tg.square", "tg.tan", "tg.tanh", "tg.clone", "tg.add", "tg.sub*",
+                "tg.mul*", "tg.div*", "tg.pow", "tg.mean", "tg.prod", "tg.sum",
+                "tg.reduce_sum", "tg.reduce_mean", "tg.reduce_prod", "tg.matmul", "tg.dot",
+                "tg.outer", "tg.broadcast_to", "tg.cast", "tg.cat", "tg.concat*", "tg.stack",
+                "tg.expand_dims", "tg.unsqueeze", "tg.squeeze", "tg.swapaxes", "tg.transpose",
+                "tg.flatten", "tg.reshape", "tg.split", "tg.where", "tg.make_dual",
+                "Tensor.abs", "Tensor.cos", "Tensor.exp", "Tensor.log", "Tensor.log1p",
+                "Tensor.sin", "Tensor.sqrt", "Tensor.square", "Tensor.tan", "Tensor.tanh",
+                "Tensor.clone", "Tensor.matmul", "Tensor.pow", "Tensor.dot", "F.tanh")],
+    *[(c, "tensors", "[[]complex]", "complex tensors are supported (issue 16)")
+      for c in ("tg.cat", "tg.concat*", "tg.stack")],
+    ("Tensor.float", "self", "complex tensor", "the real part, as torch's .float()"),
+    ("Tensor.double", "self", "complex tensor", "the real part, as torch's .double()"),
 ]
 
 

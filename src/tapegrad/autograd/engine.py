@@ -19,6 +19,7 @@ from .._native import SPEEDUPS
 from .._sites import site_text
 from .._tensor import Tensor, make
 from ..ops._apply import call
+from ..ops.complex import Conj, Real
 from ..ops.elementwise import Clone
 from ..ops.shape import SumTo
 from .anomaly import check_grads
@@ -189,7 +190,13 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
 
 
 def _root_grad(t, g, i, who, graph_mode):
+    cplx = t._data.dtype.kind == "c"
     if g is None:
+        if cplx:                        # a complex value is not a loss (as in PyTorch)
+            raise RuntimeError(
+                f"{who}: output {i} has dtype {t._data.dtype}: grad can be implicitly "
+                "created only for real scalar outputs; pass `gradient=` (a complex "
+                "cotangent) or reduce it to a real loss first, e.g. y.abs().sum()")
         if t._data.size != 1:
             raise RuntimeError(
                 f"{who}: a gradient is needed for output {i} of shape {t.shape}: grad can "
@@ -198,15 +205,16 @@ def _root_grad(t, g, i, who, graph_mode):
         g = np.ones_like(t._data)
     else:
         gr = _raw(g)
-        if not isinstance(gr, (np.ndarray, np.generic, float, int)) or (
-                np.asarray(gr).dtype.kind not in "biuf"):
-            raise TypeError(f"{who}: the gradient for output {i} must be a real tensor or "
-                            f"array, got {what(g)}")
+        if not isinstance(gr, (np.ndarray, np.generic, float, int, complex)) or (
+                np.asarray(gr).dtype.kind not in ("biufc" if cplx else "biuf")):
+            kind = "a tensor or array" if cplx else "a real tensor or array"
+            raise TypeError(f"{who}: the gradient for output {i} must be {kind}, got "
+                            f"{what(g)}")
         if np.shape(gr) != t.shape:
             raise RuntimeError(f"{who}: gradient for output {i} has shape {np.shape(gr)} "
                                f"but the output has shape {t.shape}")
         if not isinstance(g, Tensor) or not graph_mode:
-            g = np.array(gr, dtype=t._data.dtype if t._data.dtype.kind == "f" else None)
+            g = np.array(gr, dtype=t._data.dtype if t._data.dtype.kind in "fc" else None)
     return _as_grad(g, graph_mode)
 
 
@@ -481,6 +489,9 @@ def run_node(node, g, state, mask=None):
     else:
         saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
     node.saved = saved
+    cplx = x.get("complex") if x is not None else None
+    if cplx is not None:
+        g = _conj(g)                    # J^H g = conj(J^T conj(g)), see _holomorphic
     if mask is None:
         try:
             gxs = node.op.vjp(node, g)
@@ -496,6 +507,8 @@ def run_node(node, g, state, mask=None):
             node.needs_grad = own
     if not state.retain and type(kept) is not Spent:
         node._saved = state.marks[kept is not None]
+    if cplx is not None:
+        gxs = _holomorphic(gxs, cplx)
     if state.anomaly:
         check_grads(node, gxs)
     n = len(gxs)
@@ -523,6 +536,28 @@ def run_node(node, g, state, mask=None):
     except AttributeError:              # a Python scalar
         return _fit_all(node, gxs, mask, graph)
     return gxs
+
+
+def _conj(v):
+    """The complex conjugate of a cotangent (recorded when it is a Tensor)."""
+    if isinstance(v, Tensor):
+        return call(Conj, v) if v._data.dtype.kind == "c" else v
+    return np.conj(v) if np.iscomplexobj(v) else v
+
+
+def _holomorphic(gxs, real_inputs):
+    """PyTorch's convention for a node of a holomorphic op that met complex values
+    (recorded by ops/_apply._record): the rule computed J^T conj(g) (it is written as
+    for real numbers), so its conjugate is J^H g, the conjugate Wirtinger gradient.
+    Inputs in `real_inputs` are real: their gradient is its real part, as in PyTorch."""
+    out = []
+    for j, gx in enumerate(gxs):
+        if gx is not None:
+            gx = _conj(gx)
+            if j in real_inputs and np.iscomplexobj(_raw(gx)):
+                gx = call(Real, gx) if isinstance(gx, Tensor) else np.real(gx).copy()
+        out.append(gx)
+    return tuple(out)
 
 
 def _fit_all(node, gxs, mask, graph):

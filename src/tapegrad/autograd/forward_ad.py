@@ -137,7 +137,7 @@ def _dual_fast_py(op, args, raw, params):
             d = fw.get(level)
             if d is None or len(fw) != 1 or d._fw is not None or d._rg:
                 return None
-            if a._data.dtype.kind == "c":
+            if a._data.dtype.kind == "c" and op.complex is None:
                 raise _complex_error(op, a._data.dtype)
             d = d._data
             if type(d) is np.ndarray and not d.shape:
@@ -149,7 +149,7 @@ def _dual_fast_py(op, args, raw, params):
     out = forward(*raw, **params) if params else forward(*raw)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if out.dtype.kind == "c" and op.jvp is not None and diff:
+    if out.dtype.kind == "c" and op.jvp is not None and diff and op.complex is None:
         raise _complex_error(op, out.dtype)
     t = make(out)
     if view:
@@ -223,7 +223,8 @@ def _apply_dual(op, level, args, params):
     tans = []
     for a in args:
         if isinstance(a, Tensor) and a._fw is not None and level in a._fw:
-            if a._data.dtype.kind == "c" and op.jvp is not None and op.differentiable:
+            if (a._data.dtype.kind == "c" and op.jvp is not None and op.differentiable
+                    and op.complex is None):
                 raise _complex_error(op, a._data.dtype)
             tans.append(a._fw[level])
             prim.append(strip_level(a, level))
@@ -233,7 +234,7 @@ def _apply_dual(op, level, args, params):
     out = apply(op, *prim, **params)
     if op.jvp is None or not op.differentiable:
         return out
-    if out._data.dtype.kind == "c":
+    if out._data.dtype.kind == "c" and op.complex is None:
         raise _complex_error(op, out._data.dtype)
     fast = not _needs_graph(prim, tans)
     if fast:

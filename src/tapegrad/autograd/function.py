@@ -16,7 +16,7 @@ import numpy as np
 from .. import _state
 from .._tensor import Tensor, make
 from ..ops._apply import apply, call
-from ..ops._op import LINEAR, Op, same_params
+from ..ops._op import LINEAR, OWN, Op, same_params
 from ..ops.elementwise import Clone
 from ..ops import cast, concatenate, reshape
 from ..ops.shape import IndexAdd, Reshape
@@ -31,6 +31,7 @@ class _CustomOp(Op):
 
     args = ()
     save_all = True             # inputs are kept for backward (and version-checked)
+    complex = OWN               # the user's rules, as PyTorch's custom Functions
 
     @staticmethod
     def forward(*raw, state):
@@ -55,6 +56,7 @@ class Unpack(Op):
     """One output of a packed multi-output result: x[start:stop] reshaped (and cast)."""
 
     bw_name = "UnpackBackward"
+    complex = OWN               # a slice: real-linear, its own adjoint's form
 
     # leading axes beyond the packed one pass through (batched tangents of jacfwd)
     @staticmethod

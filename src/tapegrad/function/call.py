@@ -21,7 +21,7 @@ from .._tensor import Tensor, _share_version, make
 from ..autograd.engine import run_backward
 from ..autograd.function import Unpack, camel
 from ..ops._apply import _frozen, apply
-from ..ops._op import Op
+from ..ops._op import OWN, Op
 from .control import _spec_key
 from .trace import Tracer, TraceWarning
 
@@ -35,6 +35,7 @@ class CallOp(Op):
 
     args = ()
     save_all = True             # inputs and captures: version-checked, rebuilt for create_graph
+    complex = OWN               # the program's own nodes follow the complex convention
 
     @staticmethod
     def forward(*raw, state):

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _state
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, make
-from ..ops._op import Op
+from ..ops._op import OWN, Op
 from .program import Step
 from .trace import Traced, Tracer, call_site
 
@@ -39,6 +39,7 @@ class Cond(Op):
 
     args = ()
     bw_name = "CondBackward"
+    complex = OWN               # the branch's own nodes follow the complex convention
 
     @staticmethod
     def vjp(ctx, g):
@@ -60,6 +61,7 @@ class WhileLoop(Op):
 
     args = ()
     bw_name = "WhileLoopBackward"
+    complex = OWN               # the body's own nodes follow the complex convention
 
     @staticmethod
     def vjp(ctx, g):

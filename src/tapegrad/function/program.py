@@ -35,6 +35,7 @@ class Step:
     site = None
     differentiable = True
     multi = False               # several results: the rule's g is a tuple
+    cplx = None                 # a node's _x["complex"] at trace time (ops/_apply._record)
 
     def keep_slots(self):
         """Slots a backward reads, so the forward must not free them."""
@@ -49,9 +50,12 @@ class Step:
     def node(self, mask):
         # `next` holds the step for every input that wants a gradient: the runner
         # leaves the others out (None)
-        return Node(self.op, None, self.params, self.in_shapes,
+        node = Node(self.op, None, self.params, self.in_shapes,
                     tuple(self if m else None for m in mask), mask, None, self.meta,
                     self.site)
+        if self.cplx is not None:
+            node._set("complex", self.cplx)
+        return node
 
     def back(self, vals, gv, node, state):
         outs = self.outs
@@ -86,7 +90,7 @@ class OpStep(Step):
     (see Op.direct) with its extra constant argument slots."""
 
     __slots__ = ("op", "args", "params", "dyn", "dyn_slot", "out", "outs", "in_shapes",
-                 "meta", "site", "fn", "fargs", "saved")
+                 "meta", "site", "fn", "fargs", "saved", "cplx")
 
     def __init__(self, op, args, params, dyn, out, in_shapes, meta, site):
         self.op = op
@@ -102,6 +106,7 @@ class OpStep(Step):
         self.fn = op.forward
         self.fargs = args
         self.saved = _getter(self.saved_slots())
+        self.cplx = None
 
     @property
     def differentiable(self):

@@ -15,7 +15,7 @@ from .._tensor import Tensor, make
 from ..autograd import explain
 from ..autograd.anomaly import capture_site
 from ..autograd.function import _CustomOp
-from ..ops._apply import apply
+from ..ops._apply import apply, complex_mark
 from ..ops._op import Op
 from .program import OpStep, Program
 
@@ -363,6 +363,7 @@ class Tracer:
         d = t._data
         step = OpStep(op, arg_slots, params or None, dyn, out, shapes, (d.shape, d.dtype),
                       site)
+        step.cplx = complex_mark(op, args, d)     # the engine's complex convention
         if dyn:
             step.dyn_slot = self.new_slot()
         elif not params and op.direct is not None:

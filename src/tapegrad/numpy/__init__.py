@@ -156,34 +156,45 @@ def positive(x, /):
 
 
 def real(val):
-    """The real part; tensors are real for now, so `val` itself (complex: a later issue).
+    """The real part (a real tensor: its values); differentiable.
 
     >>> import tapegrad.numpy as tnp
-    >>> tnp.real(tnp.array([1.5, 2.0]))
+    >>> tnp.real(tnp.array([1.5 + 2j, 2.0]))
     tensor([1.5000, 2.0000], dtype=float64)
     """
-    return _functions.asarray(val)
+    return _ops.real(_functions.asarray(val))
 
 
 def imag(val):
-    """The imaginary part of a real tensor: zeros (no gradient path).
+    """The imaginary part (zeros for a real tensor); differentiable.
 
     >>> import tapegrad.numpy as tnp
-    >>> tnp.imag(tnp.array([1.5, 2.0]))
-    tensor([0., 0.], dtype=float64)
+    >>> tnp.imag(tnp.array([1.5 + 2j, 2.0]))
+    tensor([2., 0.], dtype=float64)
     """
-    return zeros_like(val)
+    return _ops.imag(_functions.asarray(val))
 
 
 def conj(x, /):
-    """The complex conjugate; for real values, the values themselves (differentiable).
-    NumPy also: conjugate.
+    """The complex conjugate (a real tensor: its values); differentiable. NumPy also:
+    conjugate.
 
     >>> import tapegrad.numpy as tnp
-    >>> tnp.conj(tnp.array([1.0, -2.0]))
-    tensor([ 1., -2.], dtype=float64)
+    >>> tnp.conj(tnp.array([1.0 + 1j, -2.0]))
+    tensor([ 1.-1.j, -2.-0.j], dtype=complex128)
     """
-    return _functions.asarray(x)
+    return _ops.conj(_functions.asarray(x))
+
+
+def angle(z, deg=False):
+    """The argument of each element, in radians (degrees with deg=True); differentiable.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.angle(tnp.array([1j, 1.0]))
+    tensor([1.5708, 0.0000], dtype=float64)
+    """
+    a = _ops.angle(_functions.asarray(z))
+    return a * (180.0 / _np.pi) if deg else a
 
 
 conjugate = conj

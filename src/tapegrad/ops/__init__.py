@@ -53,4 +53,7 @@ _tensor.use_ops(sys.modules[__name__], _apply.apply2, _ew.Add, _ew.Sub, _ew.Mul,
                 _ew.Pow)
 from .activations2 import (hardsigmoid, hardswish, logsigmoid, mish,  # noqa: F401,E402
                            relu6, selu, silu, softsign, tanhshrink)
+# complex tensors (issue 16); abs, conj, real, imag take complex values
+from .complex import (abs, angle, complex, conj, imag, is_complex, polar,  # noqa: F401,E402
+                      real, view_as_complex, view_as_real)
 from . import fft  # noqa: F401,E402  (tg.fft's and tnp.fft's ops)

@@ -326,6 +326,7 @@ def _record(op, args, params, out, extra=False, depth=3):
     edges = []
     shapes = []
     cuts = None
+    cdtype = out.dtype if out.dtype.kind == "c" else None
     for a in args:
         if isinstance(a, Tensor):
             e = a.grad_fn
@@ -333,16 +334,19 @@ def _record(op, args, params, out, extra=False, depth=3):
                 e = record_edge(a)
             edges.append(e)
             shapes.append(a._data.shape)
-            if e is not None and a._data.dtype.kind == "c":
-                raise _complex_error(op, a._data.dtype)
+            if a._data.dtype.kind == "c":
+                cdtype = a._data.dtype
             if extra and e is None and a._x is not None and "cut" in a._x:
                 cuts = (cuts or []) + [a._x["cut"]]
         else:
             edges.append(None)
             shapes.append(None)
+            if getattr(a, "dtype", None) is not None and a.dtype.kind == "c" or (
+                    type(a) is complex):
+                cdtype = np.result_type(a)
     edges = tuple(edges)
-    if out.dtype.kind == "c":
-        raise _complex_error(op, out.dtype)
+    if cdtype is not None and op.complex is None:
+        raise _complex_error(op, cdtype)
     if len(edges) == 2:
         mask = _MASK2[(edges[0] is not None) + 2 * (edges[1] is not None)]
     else:
@@ -370,6 +374,8 @@ def _record(op, args, params, out, extra=False, depth=3):
         _hold(leaves, node)
     if cuts:
         node.cuts = cuts
+    if cdtype is not None and op.complex == "holomorphic":
+        node._set("complex", complex_mark(op, args, out))
     t.grad_fn = node
     if op.view:
         _share_version(args[0], t)
@@ -378,13 +384,35 @@ def _record(op, args, params, out, extra=False, depth=3):
     return t
 
 
+def complex_mark(op, args, out):
+    """What a node of a HOLOMORPHIC op that meets complex values keeps in `_x["complex"]`
+    (None for any other node): the positions of its real tensor inputs. The engine
+    conjugates around the rule and takes the real part of those inputs' gradients
+    (autograd/engine.py, _holomorphic). Graph mode keeps it on its steps."""
+    if op.complex != "holomorphic":
+        return None
+    if out.dtype.kind != "c" and not any(
+            isinstance(a, Tensor) and a._data.dtype.kind == "c" for a in args):
+        return None
+    return tuple(j for j, a in enumerate(args)
+                 if isinstance(a, Tensor) and a._data.dtype.kind != "c")
+
+
 def _complex_error(op, dtype):
-    """Complex gradients are not done consistently yet (abs and mul/exp follow different
-    conventions), so recording a complex value is refused rather than wrong."""
-    name = getattr(op, "__name__", str(op)).lower()
-    return TypeError(f"{name}: complex autodiff is not supported yet (got {dtype} input); "
-                     "keep the real and imaginary parts as two float tensors, or compute "
-                     "without grad")
+    """An op whose rules do not handle complex values (op.complex is None: not defined on
+    complex numbers, like maximum or floor, or not holomorphic) refuses to record one
+    rather than give a wrong gradient."""
+    name = getattr(op, "public_name", None) or _snake(getattr(op, "__name__", str(op)))
+    return TypeError(f"{name}: complex tensors are not supported (got {dtype}): the op is "
+                     "not defined on complex numbers (they are not ordered) or has no "
+                     "complex rule. Differentiate through the real and imaginary parts "
+                     "(tg.real, tg.imag) or tg.abs instead, or compute without grad")
+
+
+def _snake(name):
+    """An op class's public name: LeakyRelu -> leaky_relu."""
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
 
 
 def _save_values(save_idx, args, out, t):

@@ -31,6 +31,7 @@ else follows from it in `derive(cls)`, the one place that reads `d`:
 
 Changing `d` and calling `derive(cls)` again changes every path.
 """
+import cmath
 import math
 import operator
 import sys
@@ -54,6 +55,11 @@ PASS, NEG, ZERO = -1, -2, -3    # program outputs that are not a register: g, -g
 
 REGISTRY = []           # every registered Op class, for the case-table completeness test
 LINEAR = "linear"       # jvp marker: the op is linear in its single tensor input
+# Op.complex markers (ops/complex.py sets them): HOLOMORPHIC rules are written as for real
+# values (vjp J^T g, jvp J dx) and the engine turns the vjp into PyTorch's J^H g;
+# OWN rules already follow PyTorch's convention for complex values (real, conj, abs ...)
+HOLOMORPHIC = "holomorphic"
+OWN = "own"
 
 
 class Op:
@@ -76,6 +82,8 @@ class Op:
     batching = None
     batch_params = None
     differentiable = True
+    # how the rules treat complex values: HOLOMORPHIC, OWN, or None (complex refused)
+    complex = None
     # (NumPy function, extra constant arguments) that forward amounts to, or None
     direct = None
     bw_name = "OpBackward"
@@ -225,6 +233,8 @@ def _all_finite_py(a):
     try:
         kind = a.dtype.kind
     except AttributeError:
+        if type(a) is complex:
+            return cmath.isfinite(a)
         return math.isfinite(a)             # a Python scalar
     if kind == "f":
         nd = a.ndim

@@ -470,6 +470,8 @@ class Cast(Op):
         src = ctx.params.get("src")
         if src is None or not is_floating(src) or not is_floating(ctx.params["dtype"]):
             return (None,)
+        if np.dtype(src).kind != "c":
+            g = g.real                  # a real input's gradient is the real part
         return (call(Cast, g, dtype=src, src=ctx.params["dtype"]),)
 
     @staticmethod

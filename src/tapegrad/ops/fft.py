@@ -21,7 +21,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply, call
-from ._op import LINEAR, Op, register, same_params
+from ._op import LINEAR, OWN, Op, register, same_params
 from ._shapes import check_int, check_operand, describe
 from .arrange import Flip, Roll
 from .elementwise import Cast
@@ -53,6 +53,7 @@ class Fft(Op):
     """The complex DFT of x over `axes` (np.fft.fftn, or np.fft.ifftn when `inverse`),
     scaled as `norm` says; the result is complex."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, axes, norm, inverse):
@@ -75,6 +76,7 @@ class Fft(Op):
 class Rfft(Op):
     """The DFT of real x along `axis`, bins 0 .. n//2 (np.fft.rfft)."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, axis, norm):
@@ -98,6 +100,7 @@ class Irfft(Op):
     """The real n-point inverse DFT along `axis` of the n//2 + 1 bins of x (np.fft.irfft;
     the imaginary parts of DC and, for even n, Nyquist do not enter)."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, n, axis, norm):

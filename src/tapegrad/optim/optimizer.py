@@ -343,7 +343,14 @@ class Optimizer:
         state = self.state.get(p)
         if state is None:
             state = self.state[p] = {}
-        self._update(p._data, g, group, state)
+        data = p._data
+        if data.dtype.kind == "c" and data.flags.c_contiguous:
+            # as torch's _view_as_real: a complex parameter steps as (real, imag) pairs of
+            # reals, so Adam's second moment is kept per part
+            rd = data.real.dtype
+            data = data.reshape(-1).view(rd)
+            g = np.ascontiguousarray(g).reshape(-1).view(rd)
+        self._update(data, g, group, state)
         p._bump_version()
 
     def _update(self, p, g, group, state):

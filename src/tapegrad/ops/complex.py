@@ -1,0 +1,353 @@
+"""Complex tensors: the parts of a complex number (real, imag, conj, angle, abs), building
+one (complex, polar, view_as_complex), and which other ops accept complex values.
+
+One convention, PyTorch's. For a real loss L of z = x + iy, z.grad is dL/dx + i dL/dy
+(twice the conjugate Wirtinger derivative dL/dz*), so `z -= lr * z.grad` descends. JVPs are
+the ordinary pushforward (complex-linear for holomorphic ops). An op marked HOLOMORPHIC
+writes its rules as for real numbers (vjp J^T g, jvp J dx); the engine runs its vjp as
+conj(vjp(conj(g))) = J^H g and takes the real part of a real input's gradient
+(autograd/engine.py, _holomorphic). The ops here are not holomorphic (they read x and y
+apart), so they are marked OWN and their rules state the convention themselves:
+
+    real:  grad = g (+0i)            jvp = Re(dz)
+    imag:  grad = i g                jvp = Im(dz)
+    conj:  grad = conj(g)            jvp = conj(dz)
+    abs:   grad = g z/|z| (0 at 0)   jvp = Re(conj(z) dz)/|z|
+    angle: grad = g i z/|z|^2        jvp = Im(conj(z) dz)/|z|^2
+    complex(a, b): grads Re(g), Im(g);  jvp da + i db
+
+Ops with op.complex None refuse to record a complex value (ops/_apply._record names
+them): comparisons, max/min, sort, floor, relu ... are not defined on complex numbers.
+"""
+import builtins
+
+import numpy as np
+
+from .._check import describe
+from .._tensor import Tensor
+from ._apply import apply, apply1, call
+from ._op import HOLOMORPHIC, LINEAR, OWN, Op, register, same_params, zeros_like
+from . import (arrange, elementwise, indexing, linalg, mathfns, reduce,
+               scan, shape)
+from .elementwise import Where
+
+
+def _raw(v):
+    return v._data if isinstance(v, Tensor) else v
+
+
+def _is_complex(v):
+    return np.iscomplexobj(_raw(v))
+
+
+def _nonzero(r):
+    """r with its zeros replaced by ones: the denominator of z/|z| and z/|z|^2, whose
+    numerator is zero there too, so the gradient at z = 0 is 0 (as PyTorch)."""
+    return call(Where, np.asarray(_raw(r)) == 0, 1.0, r)
+
+
+@register
+class Real(Op):
+    """Re(z), a real tensor of z's precision."""
+    complex = OWN
+    batch_params = same_params
+
+    @staticmethod
+    def forward(x):
+        return np.real(x).copy()        # np.real is a view into z
+
+    # Re is real-linear: a real g goes back as g + 0i
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Complex, g, zeros_like(g)),)
+
+    jvp = LINEAR
+
+
+@register
+class Imag(Op):
+    """Im(z), a real tensor of z's precision."""
+    complex = OWN
+    batch_params = same_params
+
+    @staticmethod
+    def forward(x):
+        return np.imag(x).copy()
+
+    # dL/dy = g lands in the imaginary part: grad = 0 + i g
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Complex, zeros_like(g), g),)
+
+    jvp = LINEAR
+
+
+@register
+class Conj(Op):
+    """The complex conjugate x - iy."""
+    complex = OWN
+    batch_params = same_params
+    forward = staticmethod(np.conjugate)
+
+    # conj is real-linear and its own adjoint
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(Conj, g),)
+
+    jvp = LINEAR
+
+
+@register
+class ComplexAbs(Op):
+    """|z| of a complex z (real result); real inputs use elementwise's Abs."""
+    complex = OWN
+    saves = ("x", "out")
+    batching = "elementwise"
+    forward = staticmethod(np.absolute)
+
+    # d|z| = Re(conj(sgn z) dz), sgn z = z/|z| (0 at z = 0): grad = g sgn z
+    @staticmethod
+    def vjp(ctx, g):
+        x, out = ctx.saved
+        return (g * (x / _nonzero(out)),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        x, out = ctx.saved
+        return call(Real, call(Conj, x / _nonzero(out)) * dx)
+
+
+@register
+class Angle(Op):
+    """The argument atan2(Im z, Re z); 0 or pi for real inputs (whose gradient is 0)."""
+    complex = OWN
+    saves = ("x",)
+    batching = "elementwise"
+    forward = staticmethod(np.angle)
+
+    # d angle = Im(conj(z) dz)/|z|^2: grad = g i z/|z|^2 (0 at z = 0)
+    @staticmethod
+    def vjp(ctx, g):
+        x, = ctx.saved
+        if not _is_complex(x):
+            return (zeros_like(g),)
+        r2 = call(Real, x * call(Conj, x))
+        return (g * (call(Complex, zeros_like(r2), 1.0 / _nonzero(r2)) * x),)
+
+    @staticmethod
+    def jvp(ctx, dx):
+        x, = ctx.saved
+        if not _is_complex(x):
+            return None
+        r2 = call(Real, x * call(Conj, x))
+        return call(Imag, call(Conj, x) * dx) / _nonzero(r2)
+
+
+@register
+class Complex(Op):
+    """x + iy from real x and y, with broadcasting."""
+    complex = OWN
+    args = ("x", "y")
+    batching = "elementwise"
+
+    @staticmethod
+    def forward(x, y):
+        # parts written separately: x + 1j * y would turn y = inf into nan + inf i
+        dtype = np.result_type(x, y, np.complex64)
+        out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), dtype)
+        out.real = x
+        out.imag = y
+        return out
+
+    @staticmethod
+    def vjp(ctx, g):
+        gx = call(Real, g) if ctx.needs_grad[0] else None
+        gy = call(Imag, g) if ctx.needs_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return call(Complex, 0.0 if dx is None else dx, 0.0 if dy is None else dy)
+
+
+# Ops whose rules hold for complex values as written: holomorphic functions, and maps
+# linear with real coefficients (shapes, sums, indexing). Every other op refuses complex.
+for _op in (
+        elementwise.Add, elementwise.Sub, elementwise.Mul, elementwise.Div,
+        elementwise.Neg, elementwise.Exp, elementwise.Expm1, elementwise.Log,
+        elementwise.Log1p, elementwise.Log2, elementwise.Log10, elementwise.Sqrt,
+        elementwise.Square, elementwise.Reciprocal, elementwise.Sin, elementwise.Cos,
+        elementwise.Tan, elementwise.Tanh, elementwise.Sinh, elementwise.Cosh,
+        elementwise.Arcsinh, elementwise.Pow, elementwise.Where, elementwise.Cast,
+        elementwise.Clone, mathfns.Arcsin, mathfns.Arccos, mathfns.Arctan,
+        mathfns.Arccosh, mathfns.Arctanh, mathfns.Exp2, mathfns.Positive,
+        shape.Reshape, shape.Transpose, shape.BroadcastTo,
+        shape.SumTo, shape.GetItem, shape.IndexAdd, shape.IndexPut, shape.Concatenate,
+        shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
+        linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
+        indexing.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
+        arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum):
+    _op.complex = HOLOMORPHIC
+
+
+# ------------------------------------------------------------------ public functions
+
+def _tensor_arg(who, x):
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float, builtins.complex, np.number, np.ndarray, list, tuple)) and not (
+            isinstance(x, (bool, np.bool_))):
+        try:
+            a = np.asarray(x)
+        except (TypeError, ValueError):
+            a = None
+        if a is not None and a.dtype.kind in "iufc":
+            return x
+    raise TypeError(f"{who}: x must be a tensor, a numeric array or a number, got "
+                    f"{describe(x)}")
+
+
+def is_complex(x) -> bool:
+    """Whether x has a complex dtype (complex64 or complex128).
+
+    >>> import tapegrad as tg
+    >>> tg.is_complex(tg.tensor([1 + 2j])), tg.is_complex(tg.tensor([1.0]))
+    (True, False)
+    """
+    return bool(np.iscomplexobj(_raw(_tensor_arg("is_complex", x))))
+
+
+def real(x):
+    """The real part. A real tensor is its own real part (returned as is, as in PyTorch).
+
+    >>> import tapegrad as tg
+    >>> z = tg.tensor([1 + 2j, 3 - 1j], dtype=tg.complex128, requires_grad=True)
+    >>> tg.real(z).sum().backward()
+    >>> z.grad
+    tensor([1.+0.j, 1.+0.j], dtype=complex128)
+    """
+    x = _tensor_arg("real", x)
+    if not _is_complex(x):
+        return x if isinstance(x, Tensor) else apply(elementwise.Clone, np.asarray(x))
+    return apply1(Real, x)
+
+
+def imag(x):
+    """The imaginary part; zeros for a real tensor (as NumPy, with no gradient path).
+
+    >>> import tapegrad as tg
+    >>> z = tg.tensor([1 + 2j], dtype=tg.complex128, requires_grad=True)
+    >>> tg.imag(z).sum().backward()
+    >>> z.grad
+    tensor([0.+1.j], dtype=complex128)
+    """
+    x = _tensor_arg("imag", x)
+    if not _is_complex(x):
+        return apply(elementwise.Clone, np.zeros_like(_raw(x)))
+    return apply1(Imag, x)
+
+
+def conj(x):
+    """The complex conjugate; a real tensor is its own (returned as is). NumPy: conjugate.
+
+    >>> import tapegrad as tg
+    >>> tg.conj(tg.tensor([1 + 2j]))
+    tensor([1.-2.j], dtype=complex64)
+    """
+    x = _tensor_arg("conj", x)
+    if not _is_complex(x):
+        return x if isinstance(x, Tensor) else apply(elementwise.Clone, np.asarray(x))
+    return apply1(Conj, x)
+
+
+def angle(x):
+    """The argument (phase) atan2(Im x, Re x), in radians; its gradient is g i z/|z|^2
+    (0 at 0, and 0 for real inputs, as PyTorch).
+
+    >>> import tapegrad as tg
+    >>> tg.angle(tg.tensor([1j, -1.0 + 0j], dtype=tg.complex128))
+    tensor([1.5708, 3.1416], dtype=float64)
+    """
+    return apply1(Angle, _tensor_arg("angle", x))
+
+
+def abs(x):
+    """|x| elementwise. For complex x the result is real and the gradient is g z/|z|
+    (0 at z = 0); for real x, the gradient is g sign(x) (0 at 0).
+
+    >>> import tapegrad as tg
+    >>> z = tg.tensor([3 + 4j], dtype=tg.complex128, requires_grad=True)
+    >>> tg.abs(z).sum().backward()
+    >>> z.grad
+    tensor([0.6+0.8j], dtype=complex128)
+    """
+    if not isinstance(x, Tensor):
+        x = _tensor_arg("abs", x)
+    if _is_complex(x):
+        return apply1(ComplexAbs, x)
+    return elementwise.abs(x)
+
+
+def complex(real, imag):
+    """The complex tensor real + i imag (both real, of one floating dtype, broadcast
+    together); gradients are the real and imaginary parts of the complex gradient.
+
+    >>> import tapegrad as tg
+    >>> tg.complex(tg.tensor([1.0, 2.0]), tg.tensor([0.5, -1.0]))
+    tensor([1.+0.5j, 2.-1.j ], dtype=complex64)
+    """
+    dts = []
+    for name, v in (("real", real), ("imag", imag)):
+        v = _tensor_arg("complex", v)
+        kind = np.asarray(_raw(v)).dtype.kind
+        if kind != "f" or not isinstance(v, Tensor) and not isinstance(v, np.ndarray):
+            if kind == "f" and isinstance(v, (float, np.floating)):
+                continue
+            raise TypeError(f"complex: {name} must be a floating-point tensor, got "
+                            f"{describe(v)}; cast it first (x.astype('float64'))")
+        dts.append(_raw(v).dtype)
+    if len(dts) == 2 and dts[0] != dts[1]:
+        raise TypeError(f"complex: real and imag must have the same dtype, got {dts[0]} "
+                        f"and {dts[1]}")
+    return apply(Complex, real, imag)
+
+
+def polar(abs, angle):
+    """The complex tensor abs * (cos(angle) + i sin(angle)) (PyTorch's polar).
+
+    >>> import tapegrad as tg
+    >>> tg.polar(tg.tensor([2.0], dtype=tg.float64), tg.tensor([0.0], dtype=tg.float64))
+    tensor([2.+0.j], dtype=complex128)
+    """
+    return complex(abs * elementwise.cos(angle), abs * elementwise.sin(angle))
+
+
+def view_as_real(x):
+    """A real tensor of shape x.shape + (2,) holding the real and imaginary parts
+    (PyTorch's view_as_real; here a copy, differentiable, not a view).
+
+    >>> import tapegrad as tg
+    >>> tg.view_as_real(tg.tensor([1 + 2j]))
+    tensor([[1., 2.]])
+    """
+    x = _tensor_arg("view_as_real", x)
+    if not _is_complex(x):
+        raise TypeError(f"view_as_real: x must be complex, got dtype "
+                        f"{np.asarray(_raw(x)).dtype}")
+    return shape.stack([real(x), imag(x)], axis=-1)
+
+
+def view_as_complex(x):
+    """The complex tensor x[..., 0] + i x[..., 1] of a real x whose last axis has size 2
+    (PyTorch's view_as_complex; here a copy, differentiable, not a view).
+
+    >>> import tapegrad as tg
+    >>> tg.view_as_complex(tg.tensor([[1.0, 2.0]]))
+    tensor([1.+2.j], dtype=complex64)
+    """
+    x = _tensor_arg("view_as_complex", x)
+    shp = np.shape(_raw(x))
+    if not shp or shp[-1] != 2 or np.asarray(_raw(x)).dtype.kind != "f":
+        raise ValueError(f"view_as_complex: x must be a floating-point tensor whose last "
+                         f"axis has size 2, got shape {shp}")
+    return complex(shape.getitem(x, (Ellipsis, 0)), shape.getitem(x, (Ellipsis, 1)))
