@@ -219,9 +219,18 @@ def fit(x, n, axis):
 
 # ------------------------------------------------------------------ the transforms
 
+def _as_complex(x):
+    """A real x cast to complex first (NumPy converts it anyway): the cast's rule, not
+    the transform's, takes the real part of the gradient for the real input."""
+    if x.dtype.kind == "c":
+        return x
+    return apply(Cast, x, dtype=np.result_type(x.dtype, np.complex64), src=x.dtype)
+
+
 def c2c(x, sizes, axes, norm, inverse):
     """fftn/ifftn of x over `axes` (non-negative) after fitting to `sizes`. Repeated axes
     (NumPy allows them) transform again, one axis at a time in NumPy's order."""
+    x = _as_complex(x)
     nd = len(x.shape)
     if len(set(axes)) != len(axes):
         for n, a in reversed(list(zip(sizes, axes))):
@@ -247,6 +256,7 @@ def r2c(fn, x, sizes, axes, norm):
 def c2r(x, sizes, axes, norm):
     """irfftn: the inverse complex DFT over all but the last of `axes`, then irfft of
     sizes[-1] points along the last."""
+    x = _as_complex(x)
     nd = len(x.shape)
     if len(axes) > 1:
         x = c2c(x, sizes[:-1], axes[:-1], norm, True)
