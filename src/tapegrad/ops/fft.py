@@ -21,7 +21,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply, call
-from ._op import LINEAR, Op, register, same_params
+from ._op import LINEAR, OWN, Op, register, same_params
 from ._shapes import check_int, check_operand, describe
 from .arrange import Flip, Roll
 from .elementwise import Cast
@@ -53,6 +53,7 @@ class Fft(Op):
     """The complex DFT of x over `axes` (np.fft.fftn, or np.fft.ifftn when `inverse`),
     scaled as `norm` says; the result is complex."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, axes, norm, inverse):
@@ -75,6 +76,7 @@ class Fft(Op):
 class Rfft(Op):
     """The DFT of real x along `axis`, bins 0 .. n//2 (np.fft.rfft)."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, axis, norm):
@@ -98,6 +100,7 @@ class Irfft(Op):
     """The real n-point inverse DFT along `axis` of the n//2 + 1 bins of x (np.fft.irfft;
     the imaginary parts of DC and, for even n, Nyquist do not enter)."""
     batch_params = same_params
+    complex = OWN               # the rules below are already PyTorch's J^H g
 
     @staticmethod
     def forward(x, *, n, axis, norm):
@@ -216,9 +219,18 @@ def fit(x, n, axis):
 
 # ------------------------------------------------------------------ the transforms
 
+def _as_complex(x):
+    """A real x cast to complex first (NumPy converts it anyway): the cast's rule, not
+    the transform's, takes the real part of the gradient for the real input."""
+    if x.dtype.kind == "c":
+        return x
+    return apply(Cast, x, dtype=np.result_type(x.dtype, np.complex64), src=x.dtype)
+
+
 def c2c(x, sizes, axes, norm, inverse):
     """fftn/ifftn of x over `axes` (non-negative) after fitting to `sizes`. Repeated axes
     (NumPy allows them) transform again, one axis at a time in NumPy's order."""
+    x = _as_complex(x)
     nd = len(x.shape)
     if len(set(axes)) != len(axes):
         for n, a in reversed(list(zip(sizes, axes))):
@@ -244,6 +256,7 @@ def r2c(fn, x, sizes, axes, norm):
 def c2r(x, sizes, axes, norm):
     """irfftn: the inverse complex DFT over all but the last of `axes`, then irfft of
     sizes[-1] points along the last."""
+    x = _as_complex(x)
     nd = len(x.shape)
     if len(axes) > 1:
         x = c2c(x, sizes[:-1], axes[:-1], norm, True)
