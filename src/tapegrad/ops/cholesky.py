@@ -159,10 +159,16 @@ def _dense(L, G):
     return (S + np.swapaxes(S, -1, -2)) * 0.5
 
 
+def _tril(a):
+    """np.tril of a square float matrix by a cached mask (np.tril builds its mask anew
+    with an outer comparison on every call)."""
+    return a * tri_mask(a.shape[-1], False, False, a.dtype)
+
+
 def _dense_blas(trsm, L, G):
     """_dense for one float matrix by BLAS: a triangular product and two trsm."""
-    Lt = np.tril(L).T
-    P = (Lt @ np.tril(G)) * _phi_mask(L.shape[-1], G.dtype)
+    Lt = _tril(L).T
+    P = (Lt @ _tril(G)) * _phi_mask(L.shape[-1], G.dtype)
     W = _tri_blas(trsm, Lt, P, True, False)                     # L^-T P
     S = _tri_blas(trsm, Lt, np.ascontiguousarray(W.T), True, False).T   # W L^-1
     return (S + S.T) * 0.5
@@ -177,7 +183,7 @@ def _blocked(L, G):
     trsm = _blas("trsm", L, G)
     n = L.shape[-1]
     Lc = np.ascontiguousarray(L)
-    W = np.tril(G)              # the running cotangent of L (only its lower part is read)
+    W = _tril(G)                # the running cotangent of L (only its lower part is read)
     out = np.empty(W.shape, dtype=W.dtype)
     for j in range((n - 1) // _BLOCK * _BLOCK, -1, -_BLOCK):
         e = min(j + _BLOCK, n)
