@@ -201,4 +201,55 @@ def _blocked(L, G):
     return out
 
 
-__all__ = ["Cholesky", "CholeskyVjp"]
+@register
+class CholeskySolve(Op):
+    """X = A^-1 B for A = L L^T, from the lower Cholesky factor L (its upper triangle is
+    never read and gets gradient 0); B holds k columns (..., n, k). One op rather than two
+    triangular solves, so that the rules take the k-column products:
+    gB = A^-1 g, gL = -tril(gB (L^T X)^T + X (L^T gB)^T);
+    dX = A^-1 (dB - dL (L^T X) - L (dL^T X))."""
+    batching = "aware"
+    args = ("B", "L")
+    saves = ("L", "out")
+
+    @staticmethod
+    def forward(B, L):
+        if L.size and not np.all(np.diagonal(L, axis1=-2, axis2=-1)):
+            raise linalg_error("cholesky_solve", f"L of shape {L.shape} has a zero on its "
+                               "diagonal (it is not the factor of a positive-definite "
+                               "matrix); the solve could not be completed")
+        if _blas("trsm", L, B) is not None:
+            import scipy.linalg         # optional: LAPACK potrs, both solves in one call
+            return scipy.linalg.cho_solve((L, True), B, check_finite=False)
+        Lt = np.tril(L)
+        Y = np.linalg.solve(Lt, B)
+        return np.linalg.solve(np.swapaxes(Lt, -1, -2), Y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        L, X = ctx.saved
+        gB = call(CholeskySolve, g, L)
+        gL = None
+        if ctx.needs_grad[1]:
+            n = np.shape(_raw(L))[-1]
+            LtX = call(TriMatMul, mT(L), X, upper=True)            # L^T X   (n, k)
+            LtG = call(TriMatMul, mT(L), gB, upper=True)
+            gL = -(mm(gB, mT(LtX)) + mm(X, mT(LtG))) * tri_mask(n, False, False,
+                                                                dtype_of(L, g))
+        return gB if ctx.needs_grad[0] else None, gL
+
+    @staticmethod
+    def jvp(ctx, dB, dL):
+        L, X = ctx.saved
+        dB, dL = lift(ctx, dB, 0), lift(ctx, dL, 1)
+        rhs = dB
+        if dL is not None:
+            n = np.shape(_raw(L))[-1]
+            dL = dL * tri_mask(n, False, False, dtype_of(L, dL))
+            dAX = mm(dL, call(TriMatMul, mT(L), X, upper=True)) + \
+                call(TriMatMul, L, mm(mT(dL), X), upper=False)
+            rhs = tangent_sum(rhs, -dAX)
+        return call(CholeskySolve, rhs, L)
+
+
+__all__ = ["Cholesky", "CholeskyVjp", "CholeskySolve"]
