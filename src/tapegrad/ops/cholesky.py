@@ -13,6 +13,7 @@ import numpy as np
 from ._apply import call
 from ._op import Op, register, tangent_sum
 from .linalg import _raw
+from .shape import Concatenate
 from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, lift, linalg_error, mm, mT,
                     solve_tri, sym, tri_mask)
 
@@ -234,8 +235,16 @@ class CholeskySolve(Op):
             n = np.shape(_raw(L))[-1]
             LtX = call(TriMatMul, mT(L), X, upper=True)            # L^T X   (n, k)
             LtG = call(TriMatMul, mT(L), gB, upper=True)
-            gL = -(mm(gB, mT(LtX)) + mm(X, mT(LtG))) * tri_mask(n, False, False,
-                                                                dtype_of(L, g))
+            shape = np.shape(_raw(X))
+            if np.shape(_raw(gB)) == shape:
+                # [-gB, -X] [L^T X, L^T gB]^T: one product of inner size 2k, one n x n pass
+                nd, k = len(shape), shape[-1]
+                left = call(Concatenate, -gB, -X, axis=nd - 1, sizes=(k, k))
+                right = call(Concatenate, LtX, LtG, axis=nd - 1, sizes=(k, k))
+                gL = mm(left, mT(right))
+            else:                       # a batch of cotangents (jacrev): shapes differ
+                gL = -(mm(gB, mT(LtX)) + mm(X, mT(LtG)))
+            gL = gL * tri_mask(n, False, False, dtype_of(L, g))
         return gB if ctx.needs_grad[0] else None, gL
 
     @staticmethod
