@@ -13,6 +13,7 @@ import numpy as np
 from ._apply import call
 from ._op import Op, register, tangent_sum
 from .linalg import _raw
+from .shape import Concatenate
 from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, lift, linalg_error, mm, mT,
                     solve_tri, sym, tri_mask)
 
@@ -159,10 +160,16 @@ def _dense(L, G):
     return (S + np.swapaxes(S, -1, -2)) * 0.5
 
 
+def _tril(a):
+    """np.tril of a square float matrix by a cached mask (np.tril builds its mask anew
+    with an outer comparison on every call)."""
+    return a * tri_mask(a.shape[-1], False, False, a.dtype)
+
+
 def _dense_blas(trsm, L, G):
     """_dense for one float matrix by BLAS: a triangular product and two trsm."""
-    Lt = np.tril(L).T
-    P = (Lt @ np.tril(G)) * _phi_mask(L.shape[-1], G.dtype)
+    Lt = _tril(L).T
+    P = (Lt @ _tril(G)) * _phi_mask(L.shape[-1], G.dtype)
     W = _tri_blas(trsm, Lt, P, True, False)                     # L^-T P
     S = _tri_blas(trsm, Lt, np.ascontiguousarray(W.T), True, False).T   # W L^-1
     return (S + S.T) * 0.5
@@ -177,7 +184,7 @@ def _blocked(L, G):
     trsm = _blas("trsm", L, G)
     n = L.shape[-1]
     Lc = np.ascontiguousarray(L)
-    W = np.tril(G)              # the running cotangent of L (only its lower part is read)
+    W = _tril(G)                # the running cotangent of L (only its lower part is read)
     out = np.empty(W.shape, dtype=W.dtype)
     for j in range((n - 1) // _BLOCK * _BLOCK, -1, -_BLOCK):
         e = min(j + _BLOCK, n)
@@ -195,4 +202,63 @@ def _blocked(L, G):
     return out
 
 
-__all__ = ["Cholesky", "CholeskyVjp"]
+@register
+class CholeskySolve(Op):
+    """X = A^-1 B for A = L L^T, from the lower Cholesky factor L (its upper triangle is
+    never read and gets gradient 0); B holds k columns (..., n, k). One op rather than two
+    triangular solves, so that the rules take the k-column products:
+    gB = A^-1 g, gL = -tril(gB (L^T X)^T + X (L^T gB)^T);
+    dX = A^-1 (dB - dL (L^T X) - L (dL^T X))."""
+    batching = "aware"
+    args = ("B", "L")
+    saves = ("L", "out")
+
+    @staticmethod
+    def forward(B, L):
+        if L.size and not np.all(np.diagonal(L, axis1=-2, axis2=-1)):
+            raise linalg_error("cholesky_solve", f"L of shape {L.shape} has a zero on its "
+                               "diagonal (it is not the factor of a positive-definite "
+                               "matrix); the solve could not be completed")
+        if _blas("trsm", L, B) is not None:
+            import scipy.linalg         # optional: LAPACK potrs, both solves in one call
+            return scipy.linalg.cho_solve((L, True), B, check_finite=False)
+        Lt = np.tril(L)
+        Y = np.linalg.solve(Lt, B)
+        return np.linalg.solve(np.swapaxes(Lt, -1, -2), Y)
+
+    @staticmethod
+    def vjp(ctx, g):
+        L, X = ctx.saved
+        gB = call(CholeskySolve, g, L)
+        gL = None
+        if ctx.needs_grad[1]:
+            n = np.shape(_raw(L))[-1]
+            LtX = call(TriMatMul, mT(L), X, upper=True)            # L^T X   (n, k)
+            LtG = call(TriMatMul, mT(L), gB, upper=True)
+            shape = np.shape(_raw(X))
+            if np.shape(_raw(gB)) == shape:
+                # [-gB, -X] [L^T X, L^T gB]^T: one product of inner size 2k, one n x n pass
+                nd, k = len(shape), shape[-1]
+                left = call(Concatenate, -gB, -X, axis=nd - 1, sizes=(k, k))
+                right = call(Concatenate, LtX, LtG, axis=nd - 1, sizes=(k, k))
+                gL = mm(left, mT(right))
+            else:                       # a batch of cotangents (jacrev): shapes differ
+                gL = -(mm(gB, mT(LtX)) + mm(X, mT(LtG)))
+            gL = gL * tri_mask(n, False, False, dtype_of(L, g))
+        return gB if ctx.needs_grad[0] else None, gL
+
+    @staticmethod
+    def jvp(ctx, dB, dL):
+        L, X = ctx.saved
+        dB, dL = lift(ctx, dB, 0), lift(ctx, dL, 1)
+        rhs = dB
+        if dL is not None:
+            n = np.shape(_raw(L))[-1]
+            dL = dL * tri_mask(n, False, False, dtype_of(L, dL))
+            dAX = mm(dL, call(TriMatMul, mT(L), X, upper=True)) + \
+                call(TriMatMul, L, mm(mT(dL), X), upper=False)
+            rhs = tangent_sum(rhs, -dAX)
+        return call(CholeskySolve, rhs, L)
+
+
+__all__ = ["Cholesky", "CholeskyVjp", "CholeskySolve"]

@@ -13,7 +13,7 @@ from ._apply import apply, call
 from ._shapes import broadcast_shapes, check_bool, check_int, check_operand, describe
 from . import elementwise as E
 from . import reduce as R
-from .cholesky import Cholesky
+from .cholesky import Cholesky, CholeskySolve
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
@@ -197,11 +197,7 @@ def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
         raise ValueError(f"linalg.{op}: B of shape {_shape(B)} does not match L of shape "
                          f"{_shape(L)}: B needs {n} rows")
     _batch(op, L, B)
-    if upper:
-        Y = apply(SolveTriangular, mT(L), B, upper=False, unitriangular=False)
-        return apply(SolveTriangular, L, Y, upper=True, unitriangular=False)
-    Y = apply(SolveTriangular, L, B, upper=False, unitriangular=False)
-    return apply(SolveTriangular, mT(L), Y, upper=True, unitriangular=False)
+    return apply(CholeskySolve, B, mT(L) if upper else L)       # U^T U: U^T is the lower factor
 
 
 # ------------------------------------------------------------------ determinants
