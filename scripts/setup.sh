@@ -2,7 +2,7 @@
 # scripts/setup.sh [demo|test]: create .venv and install tapegrad (editable: the install
 # compiles src/tapegrad/_speedups.c in place) with what one stage needs.
 #   demo  what ./demo.sh uses: the extra `demo` (scikit-learn for the tour's data sets,
-#         tqdm); no PyTorch, no matplotlib: about 230 MB.
+#         tqdm); no PyTorch, no matplotlib: about 240 MB.
 #   test  what ./test.sh uses: adds the test oracles (extras test, all, reference: PyTorch's
 #         CPU wheel, sympy, ...) and Graphviz's `dot`.
 # One venv, upgraded in stages: test's packages include demo's, so after ./test.sh the

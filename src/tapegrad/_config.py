@@ -28,12 +28,12 @@ _C = _PKG + "._speedups"
 
 # (distribution name, what tapegrad uses it for)
 OPTIONAL = (
-    ("scipy", "erf vectorized (else math.erf element by element)"),
+    ("scipy", "expm, sqrtm, Sylvester solves, special functions, vectorized erf (extra scipy)"),
     ("graphviz", "tg.viz.make_dot (extra viz)"),
     ("tqdm", "progress bars (extra progress; else plain lines)"),
     ("matplotlib", "the examples' plots (extra plot)"),
-    ("safetensors", "interop tests of tg.save/tg.load (extra io; not needed by them)"),
-    ("scikit-learn", "the examples' data sets (extra examples)"),
+    ("safetensors", "interop tests of tg.save/tg.load (extra test; not needed by them)"),
+    ("scikit-learn", "the examples' data sets (extras demo, examples)"),
     ("threadpoolctl", "the loaded BLAS and its threads, in this report"),
     ("torch", "reference tests and benchmarks (extra reference)"),
 )
