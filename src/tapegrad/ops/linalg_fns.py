@@ -77,6 +77,16 @@ def inv(A):
     """Inverse of each square matrix in A (..., n, n), as torch.linalg.inv. A singular
     matrix raises LinAlgError.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The inverses, shape (..., n, n).
+
+    Raises:
+        LinAlgError: a matrix is singular.
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.inv(tg.tensor([[2.0, 0.0], [0.0, 4.0]]))
     tensor([[0.5000, 0.0000],
@@ -89,6 +99,18 @@ def solve(A, B, *, left=True):
     """X with A X = B (left=True) or X A = B (left=False), as torch.linalg.solve. B is a
     batch of vectors (..., n) when it has one dimension, or one fewer than A with A's
     batch shape; otherwise a batch of matrices (..., n, k). Batch axes broadcast.
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        B: the right-hand sides, (..., n) or (..., n, k) as above.
+        left: solve A X = B (True) or X A = B (False).
+
+    Returns:
+        X, shaped like B (broadcast).
+
+    Raises:
+        LinAlgError: a matrix is singular.
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> tg.linalg.solve(tg.tensor([[2.0, 0.0], [0.0, 4.0]]), tg.tensor([1.0, 1.0]))
@@ -128,6 +150,20 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     lower triangle of A, with ones on the diagonal when unitriangular; as
     torch.linalg.solve_triangular. B is a batch of matrices (..., n, k).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        B: the right-hand sides, shape (..., n, k) (or (..., k, n) with left=False).
+        upper: use the upper (True) or lower (False) triangle of A; required.
+        left: solve T X = B (True) or X T = B (False).
+        unitriangular: take the diagonal of T as ones.
+
+    Returns:
+        X, shaped like B (broadcast).
+
+    Raises:
+        ValueError: the shapes do not match.
+        LinAlgError: a zero on the diagonal.
+
     >>> import tapegrad as tg
     >>> A = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
     >>> tg.linalg.solve_triangular(A, tg.tensor([[2.0], [3.0]]), upper=False)
@@ -159,6 +195,17 @@ def cholesky(A, *, upper=False):
     LinAlgError naming the first leading minor that is not. Gradients are those along
     symmetric perturbations of A (symmetric, as PyTorch's).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        upper: return the upper factor U instead of L.
+
+    Returns:
+        L (or U), shape (..., n, n).
+
+    Raises:
+        LinAlgError: a matrix is not positive definite.
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.cholesky(tg.tensor([[4.0, 2.0], [2.0, 2.0]]))
     tensor([[2., 0.],
@@ -172,6 +219,17 @@ def cholesky(A, *, upper=False):
 def cholesky_solve(B, L, upper=False):
     """X with A X = B for A = L L^T (or U^T U when upper=True), given the Cholesky
     factor; torch.cholesky_solve's argument order (B first). B is (..., n, k).
+
+    Args:
+        B: the right-hand sides, shape (..., n, k).
+        L: the Cholesky factor of A, shape (..., n, n).
+        upper: L is the upper factor U.
+
+    Returns:
+        X, shape (..., n, k).
+
+    Raises:
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> L = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
@@ -201,6 +259,15 @@ def det(A):
     """Determinant of each square matrix, as torch.linalg.det. Its gradient
     det(A) A^-T goes through inv: a singular A raises LinAlgError in backward.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The determinants, shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.det(tg.tensor([[2.0, 1.0], [1.0, 3.0]]))
     tensor(5.)
@@ -211,6 +278,15 @@ def det(A):
 def slogdet(A):
     """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
     sign * exp(logabsdet). sign is a constant (no gradient).
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        A named tuple (sign, logabsdet), each of shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.slogdet(tg.tensor([[-2.0, 0.0], [0.0, 1.0]])).sign
@@ -223,6 +299,15 @@ def slogdet(A):
 
 def logdet(A):
     """log det A, as torch.logdet: nan where det < 0, -inf where det == 0.
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        log det A, shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.logdet(tg.tensor([[1.0, 0.0], [0.0, 1.0]]))
@@ -253,6 +338,17 @@ def eigh(A, UPLO="L"):
     finite gradient, where PyTorch returns NaN/inf. Near-degenerate eigenvalues give
     large gradients for eigenvector-dependent losses.
 
+    Args:
+        A: a symmetric matrix or a batch of them, shape (..., n, n).
+        UPLO: "L" to read the lower triangle, "U" the upper.
+
+    Returns:
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        ValueError: UPLO is neither "L" nor "U".
+
     >>> import tapegrad as tg
     >>> tg.linalg.eigh(tg.tensor([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     tensor([1., 2.])
@@ -267,6 +363,16 @@ def eigh(A, UPLO="L"):
 def eigvalsh(A, UPLO="L"):
     """Eigenvalues (ascending) of each symmetric matrix, as torch.linalg.eigvalsh; the
     gradient is V diag(g) V^T, finite at repeated eigenvalues.
+
+    Args:
+        A: a symmetric matrix or a batch of them, shape (..., n, n).
+        UPLO: "L" to read the lower triangle, "U" the upper.
+
+    Returns:
+        The eigenvalues in ascending order, shape (..., n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.eigvalsh(tg.tensor([[2.0, 1.0], [1.0, 2.0]]))
@@ -285,6 +391,16 @@ def eig(A):
     distinct eigenvalues; eigenvectors are unique up to sign, so only losses invariant
     to it have meaningful gradients.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: an eigenvalue is complex.
+
     >>> import tapegrad as tg
     >>> tg.linalg.eig(tg.tensor([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
     tensor([2., 3.])
@@ -298,6 +414,16 @@ def eig(A):
 def eigvals(A):
     """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
     eigenvalues; see eig).
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The eigenvalues, shape (..., n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: an eigenvalue is complex.
 
     >>> import tapegrad as tg
     >>> tg.linalg.eigvals(tg.tensor([[2.0, 1.0], [0.0, 3.0]]))
@@ -313,6 +439,15 @@ def svd(A, full_matrices=True, *, driver=None):
     singular vectors are not unique), as PyTorch. Singular vectors are unique up to a
     joint sign flip of u_i and v_i, so only losses invariant to it have meaningful
     gradients; ties between singular values get 0 in the coupling term (see eigh).
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        full_matrices: return square U (m, m) and Vh (n, n); False gives (m, k), (k, n)
+            with k = min(m, n).
+        driver: accepted for torch compatibility (NumPy's LAPACK driver is used).
+
+    Returns:
+        A named tuple (U, S, Vh).
 
     >>> import tapegrad as tg
     >>> tg.linalg.svd(tg.tensor([[3.0, 0.0], [0.0, 4.0]])).S
@@ -332,6 +467,16 @@ def qr(A, mode="reduced"):
     Q, R); mode 'reduced' (Q is m x k), 'complete' (Q is m x m) or 'r' (Q empty).
     Gradients for mode 'reduced' and 'complete' except 'complete' with m > n (whose extra
     columns of Q are not unique), as PyTorch.
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        mode: 'reduced', 'complete' or 'r'.
+
+    Returns:
+        A named tuple (Q, R).
+
+    Raises:
+        ValueError: an unknown mode.
 
     >>> import tapegrad as tg
     >>> q, r = tg.linalg.qr(tg.tensor([[1.0, 0.0], [0.0, 2.0]]))
@@ -385,6 +530,16 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     at most max(atol, rtol * s_max) count as zero). Differentiable where the rank is
     locally constant.
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        atol: an absolute cut-off for the singular values (None: 0).
+        rtol: a cut-off relative to the largest singular value (None: eps * max(m, n)
+            when atol is None too, else 0).
+        hermitian: A is symmetric, so its eigenvalues can be used.
+
+    Returns:
+        The pseudo-inverses, shape (..., n, m).
+
     >>> import tapegrad as tg
     >>> tg.linalg.pinv(tg.tensor([[2.0, 0.0], [0.0, 0.0]]))
     tensor([[0.5000, 0.0000],
@@ -403,6 +558,19 @@ def lstsq(A, B, rcond=None, *, driver=None):
     singular values, eps * max(m, n) by default), differentiable for full-rank A.
     driver 'gelsy' (default): rank only; 'gelsd'/'gelss': also the singular values, and
     the squared residuals when m > n and every A has full rank; 'gels': residuals only.
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        B: the right-hand sides, shape (..., m, k) or (..., m).
+        rcond: the relative cut-off of the singular values (None: the default above).
+        driver: None, 'gelsy', 'gelsd', 'gelss' or 'gels', choosing what else is returned.
+
+    Returns:
+        A named tuple (solution, residuals, rank, singular_values); the fields a driver
+            does not compute are empty tensors.
+
+    Raises:
+        ValueError: the shapes do not match, or an unknown driver.
 
     >>> import tapegrad as tg
     >>> tg.linalg.lstsq(tg.tensor([[1.0], [1.0]]), tg.tensor([[1.0], [3.0]])).solution
@@ -452,6 +620,18 @@ def matrix_power(A, n):
     """A^n for an integer n by repeated squaring; n < 0 inverts first, n == 0 gives the
     identity (as torch.linalg.matrix_power).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        n: the integer power (negative: of the inverse).
+
+    Returns:
+        A^n, shape (..., n, n).
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: A is not a batch of square matrices.
+        LinAlgError: n < 0 and a matrix is singular.
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_power(tg.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
     tensor([[1., 3.],
@@ -481,6 +661,15 @@ def matrix_exp(A):
     """exp(A) of each square matrix (torch.linalg.matrix_exp); the derivative is the
     Frechet derivative, computed by the block-triangular identity.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        exp(A), shape (..., n, n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_exp(tg.zeros((2, 2)))
     tensor([[1., 0.],
@@ -494,6 +683,16 @@ def sqrtm(A):
     scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
     NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The principal square roots, shape (..., n, n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: the square root is complex.
+
     >>> import tapegrad as tg
     >>> tg.linalg.sqrtm(tg.tensor([[4.0, 0.0], [0.0, 9.0]]))
     tensor([[2., 0.],
@@ -505,6 +704,17 @@ def sqrtm(A):
 def solve_sylvester(a, b, q):
     """X with a X + X b = q, as scipy.linalg.solve_sylvester (a: (..., m, m),
     b: (..., n, n), q: (..., m, n); batch axes broadcast), differentiable in all three.
+
+    Args:
+        a: shape (..., m, m).
+        b: shape (..., n, n).
+        q: shape (..., m, n).
+
+    Returns:
+        X, shape (..., m, n).
+
+    Raises:
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> tg.linalg.solve_sylvester(tg.eye(2), tg.eye(2), tg.ones((2, 2)))
@@ -530,6 +740,16 @@ def cond(A, p=None):
     (s_max / s_min, any shape), -2 (s_min / s_max), or 'fro', 'nuc', inf, -inf, 1, -1
     (|A|_p |A^-1|_p, square A).
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        p: the norm: None, 2, -2, 'fro', 'nuc', inf, -inf, 1 or -1.
+
+    Returns:
+        The condition numbers, shape (...).
+
+    Raises:
+        ValueError: an unknown p, or a norm other than 2/-2 on non-square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.cond(tg.tensor([[4.0, 0.0], [0.0, 2.0]]))
     tensor(2.)
@@ -551,6 +771,16 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """Numerical rank of each matrix: the number of singular values above
     max(atol, rtol * s_max), as torch.linalg.matrix_rank (int64, no gradient).
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        atol: an absolute cut-off for the singular values (None: 0).
+        rtol: a cut-off relative to the largest singular value (None: eps * max(m, n)
+            when atol is None too, else 0).
+        hermitian: A is symmetric, so its eigenvalues can be used.
+
+    Returns:
+        The ranks, int64, shape (...).
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_rank(tg.tensor([[1.0, 2.0], [2.0, 4.0]]))
     tensor(1)
@@ -570,6 +800,17 @@ def multi_dot(tensors):
     """The product of a list of matrices in the cheapest order, as
     torch.linalg.multi_dot: the first may be a 1-D row vector and the last a 1-D column
     vector; the others are 2-D.
+
+    Args:
+        tensors: a list of at least two tensors: an optional 1-D row vector, 2-D
+            matrices, an optional 1-D column vector.
+
+    Returns:
+        The product (2-D, 1-D or 0-d, as the ends are).
+
+    Raises:
+        ValueError: fewer than two tensors, wrong numbers of dimensions, or shapes that
+            do not chain.
 
     >>> import tapegrad as tg
     >>> tg.linalg.multi_dot([tg.ones(2), tg.ones((2, 3)), tg.ones(3)])
@@ -631,6 +872,17 @@ def vecdot(x, y, *, dim=-1):
     """Dot products of the vectors along `dim`, with broadcasting, as
     torch.linalg.vecdot (real input).
 
+    Args:
+        x: vectors along dim.
+        y: vectors along dim, broadcast with x.
+        dim: the axis of the vectors.
+
+    Returns:
+        The dot products, of the broadcast shape without dim.
+
+    Raises:
+        ValueError: the lengths along dim differ.
+
     >>> import tapegrad as tg
     >>> tg.linalg.vecdot(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([1.0, 1.0]))
     tensor([3., 7.])
@@ -647,6 +899,17 @@ def vecdot(x, y, *, dim=-1):
 
 def cross(input, other, *, dim=-1):
     """Cross product of 3-vectors along `dim`, with broadcasting, as torch.linalg.cross.
+
+    Args:
+        input: 3-vectors along dim.
+        other: 3-vectors along dim, broadcast with input.
+        dim: the axis of length 3.
+
+    Returns:
+        The cross products, of the broadcast shape.
+
+    Raises:
+        ValueError: dim does not have length 3 in both.
 
     >>> import tapegrad as tg
     >>> tg.linalg.cross(tg.tensor([1.0, 0.0, 0.0]), tg.tensor([0.0, 1.0, 0.0]))
