@@ -281,9 +281,8 @@ def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The reduced tensor.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
@@ -307,9 +306,8 @@ def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The means, floating point.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 2.0], [3.0, 6.0]], requires_grad=True)
@@ -338,9 +336,8 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The products.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([2.0, 0.0, 3.0], requires_grad=True)
@@ -366,9 +363,8 @@ def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The largest values.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [5.0, 2.0]], requires_grad=True)
@@ -398,9 +394,8 @@ def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The smallest values.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
@@ -438,9 +433,8 @@ def max(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
         A 0-d tensor without dim; with dim, a named tuple (values, indices).
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> v, i = tg.max(tg.tensor([[1.0, 5.0], [7.0, 2.0]]), 1)
@@ -465,9 +459,8 @@ def min(x, dim=_NO_DIM, keepdim=False, *, axis=None, keepdims=False):
         A 0-d tensor without dim; with dim, a named tuple (values, indices).
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[4.0, 1.0], [2.0, 3.0]])
@@ -548,9 +541,8 @@ def var(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         The reduced tensor, floating point.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 2.0, 6.0], requires_grad=True)
@@ -599,9 +591,8 @@ def std(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=None,
         The reduced tensor, floating point.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 3.0], requires_grad=True)
@@ -631,9 +622,8 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         log(sum(exp(x))) over axis.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1000.0, 1000.0], requires_grad=True)
@@ -677,9 +667,8 @@ def nansum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The sums without NaN.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nansum(tg.tensor([1.0, float("nan"), 2.0]))
@@ -705,9 +694,8 @@ def nanmean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The means of the non-NaN elements.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanmean(tg.tensor([1.0, float("nan"), 2.0]))
@@ -736,9 +724,8 @@ def nanprod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The products without NaN.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([2.0, float("nan"), 3.0], requires_grad=True)
@@ -766,9 +753,8 @@ def nanmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The largest non-NaN values.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
@@ -793,9 +779,8 @@ def nanmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         The smallest non-NaN values.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanmin(tg.tensor([[1.0, float("nan")], [float("nan"), float("nan")]]), axis=1)
@@ -830,9 +815,8 @@ def nanvar(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
         The reduced tensor.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
@@ -859,9 +843,8 @@ def nanstd(x, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
         The reduced tensor.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanstd(tg.tensor([1.0, float("nan"), 3.0]))
@@ -905,8 +888,7 @@ def nanargmax(x, axis=None, keepdims=False):
 
     Raises:
         ValueError: a slice holds nothing but NaN.
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> import tapegrad as tg
     >>> tg.nanargmax(tg.tensor([float("nan"), 3.0, 1.0]))
@@ -929,8 +911,7 @@ def nanargmin(x, axis=None, keepdims=False):
 
     Raises:
         ValueError: a slice holds nothing but NaN.
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> import tapegrad as tg
     >>> tg.nanargmin(tg.tensor([float("nan"), 3.0, 1.0]))
@@ -963,9 +944,8 @@ def ptp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         max - min over axis.
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 4.0], [0.0, 7.0]], requires_grad=True)
@@ -996,9 +976,8 @@ def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         int64 indices (no gradient).
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
@@ -1024,9 +1003,8 @@ def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
         int64 indices (no gradient).
 
     Raises:
-        AxisError: an axis is out of range (NumPy's AxisError, a ValueError and an
-            IndexError).
-        TypeError: an axis that is not an int, or both axis and dim.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.argmin(tg.tensor([[1.0, 5.0], [7.0, 0.0]]), axis=0)
