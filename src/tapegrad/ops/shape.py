@@ -279,6 +279,17 @@ def reshape(x, shape, *more):
     """x with a new shape (a tuple, or the sizes as separate arguments); one entry may
     be -1. The gradient is reshaped back.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        shape: the new shape, a tuple (one entry may be -1: inferred).
+        *more: the sizes as separate ints instead of one tuple.
+
+    Returns:
+        A tensor of the new shape and x's dtype.
+
+    Raises:
+        ValueError: the number of elements differs.
+
     >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> y = tg.reshape(x, (2, -1))
     >>> y.tolist()
@@ -341,6 +352,17 @@ def transpose(x, axes=None, *more):
     """Permute axes (reverse them when `axes` is None). TF: transpose(perm=); PyTorch:
     permute.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axes: a permutation of x's axes (None: reverse them).
+        *more: the permutation as separate ints instead of one tuple.
+
+    Returns:
+        x with its axes permuted.
+
+    Raises:
+        ValueError: axes is not a permutation of x's axes.
+
     >>> x = tg.tensor([[1.0, 2.0, 3.0]])
     >>> tg.transpose(x).tolist()
     [[1.0], [2.0], [3.0]]
@@ -369,6 +391,17 @@ def transpose(x, axes=None, *more):
 def swapaxes(x, axis1, axis2):
     """Exchange two axes (PyTorch also: transpose(x, dim0, dim1)).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis1: one axis.
+        axis2: the other axis.
+
+    Returns:
+        x with the two axes exchanged.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> tg.swapaxes(tg.ones((2, 3, 4)), 0, 2).shape
     (4, 3, 2)
     """
@@ -384,6 +417,18 @@ def swapaxes(x, axis1, axis2):
 def squeeze(x, axis=None, *, dim=None):
     """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
     an axis whose size is not 1 raises.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the size-1 axis or axes to drop (None: all of them).
+        dim: PyTorch's name for axis.
+
+    Returns:
+        x without those axes.
+
+    Raises:
+        ValueError: a named axis does not have size 1.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((1, 2, 1))
     >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape
@@ -410,6 +455,16 @@ def expand_dims(x, axis):
     """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze); negative axes
     count from the end of the result.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: where the new axis goes (negative counts from the end of the result).
+
+    Returns:
+        x with one more axis, of size 1.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> x = tg.tensor([1.0, 2.0])
     >>> tg.expand_dims(x, 0).shape, tg.expand_dims(x, -1).shape
     ((1, 2), (2, 1))
@@ -424,6 +479,16 @@ def expand_dims(x, axis):
 def unsqueeze(x, dim):
     """PyTorch spelling of expand_dims: a size-1 axis inserted at `dim`.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: where the new axis goes.
+
+    Returns:
+        x with one more axis, of size 1.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> tg.unsqueeze(tg.tensor([1.0, 2.0]), 1).shape
     (2, 1)
     """
@@ -432,6 +497,17 @@ def unsqueeze(x, dim):
 
 def flatten(x, start_dim=0, end_dim=-1):
     """Merge axes start_dim..end_dim into one (all axes by default), as torch.flatten.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        start_dim: the first axis to merge.
+        end_dim: the last axis to merge (inclusive).
+
+    Returns:
+        x with those axes merged into one.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((2, 3, 4))
     >>> tg.flatten(x).shape, tg.flatten(x, 1).shape
@@ -454,6 +530,16 @@ def flatten(x, start_dim=0, end_dim=-1):
 def broadcast_to(x, shape):
     """x broadcast to `shape` following NumPy's rules (PyTorch: expand). The gradient
     sums over the broadcast axes.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        shape: the target shape.
+
+    Returns:
+        x broadcast to shape.
+
+    Raises:
+        ValueError: x's shape does not broadcast to shape.
 
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> y = tg.broadcast_to(x, (3, 2))
@@ -550,6 +636,18 @@ def _check_view_write(t):
 def concatenate(tensors, axis=0, *, dim=None):
     """Join along an existing axis (dim= also accepted). TF: concat; PyTorch: cat.
 
+    Args:
+        tensors: a non-empty sequence of tensors, equal in shape outside axis.
+        axis: the existing axis to join along.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The joined tensor.
+
+    Raises:
+        ValueError: the shapes differ outside axis, or tensors is empty.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> a = tg.tensor([[1.0, 2.0]], requires_grad=True)
     >>> c = tg.concatenate([a, tg.tensor([[3.0, 4.0]])])
     >>> c.tolist()
@@ -592,6 +690,18 @@ def stack(tensors, axis=0, *, dim=None):
     """Join equally shaped tensors along a new axis (dim= also accepted); each input
     gets its slice of the gradient.
 
+    Args:
+        tensors: a non-empty sequence of tensors of one shape.
+        axis: where the new axis goes.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        A tensor with one more axis, of length len(tensors).
+
+    Raises:
+        ValueError: the shapes differ, or tensors is empty.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> a = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> s = tg.stack([a, tg.tensor([3.0, 4.0])], axis=1)
     >>> s.tolist()
@@ -615,6 +725,20 @@ def split(x, split_size_or_sections, axis=0, *, dim=None):
 
     TF's `num_or_size_splits` also works: pass a list of sizes. Returns a list of
     tensors; the last chunk may be smaller.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        split_size_or_sections: a chunk size (the last chunk may be shorter), or a list
+            of sizes that add up to the axis' length.
+        axis: the axis to split.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        A list of tensors.
+
+    Raises:
+        ValueError: the sizes do not add up.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
     >>> [t.tolist() for t in tg.split(x, 2)]
