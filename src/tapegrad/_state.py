@@ -128,6 +128,10 @@ class _NoArgMode(_GradMode):
 class no_grad(_NoArgMode):
     """Context manager (and decorator) that turns recording off in this thread.
 
+    Args:
+        orig_func: the function to decorate, when used as `@tg.no_grad` without
+            parentheses (None otherwise).
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0], requires_grad=True)
     >>> with tg.no_grad():
@@ -141,7 +145,20 @@ class no_grad(_NoArgMode):
 
 
 class enable_grad(_NoArgMode):
-    """Context manager (and decorator) that turns recording back on."""
+    """Context manager (and decorator) that turns recording back on, inside no_grad.
+
+    Args:
+        orig_func: the function to decorate, when used as `@tg.enable_grad` without
+            parentheses (None otherwise).
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0], requires_grad=True)
+    >>> with tg.no_grad():
+    ...     with tg.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     def __init__(self, orig_func: Callable[..., Any] | None = None) -> None:
         super().__init__(True)

@@ -2,7 +2,19 @@
 
 
 class GradcheckError(AssertionError):
-    """Raised by gradcheck/gradgradcheck when analytic and numeric derivatives differ."""
+    """Raised by gradcheck/gradgradcheck when analytic and numeric derivatives differ.
+
+    An AssertionError, so a failed check fails a test. The message names the input,
+    the element and both values.
+
+    >>> import tapegrad as tg
+    >>> wrong = tg.custom_gradient(lambda x: (x * x, lambda g: g * x))   # should be 2x
+    >>> try:
+    ...     tg.gradcheck(wrong, (tg.tensor([1.0], dtype="float64", requires_grad=True),))
+    ... except tg.GradcheckError as e:
+    ...     print(str(e).split(":")[0])
+    gradcheck
+    """
 
 
 def fmt_shape(shape) -> str:

@@ -59,23 +59,102 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    """Whether any element is true over `axis`, as tf.math.reduce_any.
+
+    Args:
+        input_tensor: the values (nonzero counts as True).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        name: accepted for TF code; unused.
+
+    Returns:
+        A bool tensor (no gradient).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.reduce_any(tg.tensor([[False, True], [False, False]]), axis=1)
+    tensor([ True, False])
+    """
     return make(np.any(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    """Whether every element is true over `axis`, as tf.math.reduce_all.
+
+    Args:
+        input_tensor: the values (nonzero counts as True).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        name: accepted for TF code; unused.
+
+    Returns:
+        A bool tensor (no gradient).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.reduce_all(tg.tensor([[True, True], [False, True]]), axis=1)
+    tensor([ True, False])
+    """
     return make(np.all(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype=np.int64, name=None):
+    """The number of nonzero elements over `axis`, as tf.math.count_nonzero.
+
+    Args:
+        input: the values.
+        axis: the axis or axes to count over (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dtype: the result's dtype (int64).
+        name: accepted for TF code; unused.
+
+    Returns:
+        The counts (no gradient).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.count_nonzero(tg.tensor([[0.0, 1.0], [2.0, 3.0]]), axis=0)
+    tensor([1, 2])
+    """
     return make(np.asarray(np.count_nonzero(_t(input)._data, axis=axis, keepdims=keepdims),
                            dtype=dtype))
 
 
 def softmax(logits, axis=None, name=None):
+    """exp(x) / sum(exp(x)) along `axis` (last by default), as tf.math.softmax.
+
+    Args:
+        logits: the input tensor.
+        axis: the axis that sums to one (None: the last).
+        name: accepted for TF code; unused.
+
+    Returns:
+        A tensor of logits' shape.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.softmax(tg.tensor([0.0, 0.0]))
+    tensor([0.5000, 0.5000])
+    """
     return ops.softmax(logits, -1 if axis is None else axis)
 
 
 def log_softmax(logits, axis=None, name=None):
+    """log(softmax(x)) along `axis` (last by default), as tf.math.log_softmax.
+
+    Args:
+        logits: the input tensor.
+        axis: the axis to normalize over (None: the last).
+        name: accepted for TF code; unused.
+
+    Returns:
+        A tensor of logits' shape.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.log_softmax(tg.tensor([0.0, 0.0]))
+    tensor([-0.6931, -0.6931])
+    """
     return ops.log_softmax(logits, -1 if axis is None else axis)
 
 
@@ -85,14 +164,57 @@ def log_sigmoid(x, name=None):
 
 
 def softsign(features, name=None):
+    """x / (1 + |x|) elementwise, as tf.math.softsign.
+
+    Args:
+        features: the input tensor.
+        name: accepted for TF code; unused.
+
+    Returns:
+        x / (1 + |x|).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.softsign(tg.tensor([-1.0, 3.0]))
+    tensor([-0.5000,  0.7500])
+    """
     return features / (1.0 + ops.abs(features))
 
 
 def rsqrt(x, name=None):
+    """1 / sqrt(x) elementwise, as tf.math.rsqrt.
+
+    Args:
+        x: the input tensor.
+        name: accepted for TF code; unused.
+
+    Returns:
+        1 / sqrt(x).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.rsqrt(tg.tensor([4.0, 0.25]))
+    tensor([0.5000, 2.0000])
+    """
     return 1.0 / ops.sqrt(x)
 
 
 def squared_difference(x, y, name=None):
+    """(x - y) ** 2 elementwise, as tf.math.squared_difference.
+
+    Args:
+        x: a tensor.
+        y: a tensor or number, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        (x - y) ** 2.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.squared_difference(tg.tensor([1.0, 5.0]), 2.0)
+    tensor([1., 9.])
+    """
     d = _t(x) - y
     return d * d
 
@@ -111,11 +233,41 @@ def multiply_no_nan(x, y, name=None):
 
 
 def xdivy(x, y, name=None):
+    """x / y, but 0 where x == 0, as tf.math.xdivy.
+
+    Args:
+        x: the numerator.
+        y: the denominator, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        x / y, and 0 where x is 0 (even where y is 0).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.xdivy(tg.tensor([0.0, 3.0]), tg.tensor([0.0, 2.0]))
+    tensor([0.0000, 1.5000])
+    """
     x = _t(x)
     return ops.where(x._data == 0, 0.0, x / ops.where(x._data == 0, 1.0, _t(y)))
 
 
 def scalar_mul(scalar, x, name=None):
+    """scalar * x, as tf.math.scalar_mul.
+
+    Args:
+        scalar: a number or 0-d tensor.
+        x: a tensor.
+        name: accepted for TF code; unused.
+
+    Returns:
+        scalar * x.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.scalar_mul(2.0, tg.tensor([1.0, 2.0]))
+    tensor([2., 4.])
+    """
     return x * scalar
 
 
@@ -126,6 +278,23 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
 
 
 def add_n(inputs, name=None):
+    """The sum of a list of tensors, as tf.math.add_n.
+
+    Args:
+        inputs: a non-empty list of tensors of one shape.
+        name: accepted for TF code; unused.
+
+    Returns:
+        Their elementwise sum.
+
+    Raises:
+        ValueError: inputs is empty.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.add_n([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
+    tensor([4., 6.])
+    """
     inputs = list(inputs)
     if not inputs:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")
@@ -136,10 +305,40 @@ def add_n(inputs, name=None):
 
 
 def truediv(x, y, name=None):
+    """x / y elementwise, as tf.math.truediv.
+
+    Args:
+        x: the numerator.
+        y: the denominator, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        x / y, floating point.
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.truediv(tg.tensor([1.0, 3.0]), 2.0)
+    tensor([0.5000, 1.5000])
+    """
     return ops.divide(x, y)
 
 
 def floordiv(x, y, name=None):
+    """floor(x / y) elementwise, as tf.math.floordiv.
+
+    Args:
+        x: the numerator.
+        y: the denominator, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        floor(x / y).
+
+    >>> import tapegrad as tg
+    >>> m = tg.math
+    >>> m.floordiv(tg.tensor([7.0, -7.0]), 2.0)
+    tensor([ 3., -4.])
+    """
     return ops.floor_divide(x, y)
 
 

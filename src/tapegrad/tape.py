@@ -181,7 +181,17 @@ def _checked(leaves, who, arg):
 
 
 class UnconnectedGradients:
-    """TF's enum: what `gradient` returns for a source the target does not depend on."""
+    """TF's enum: what `gradient` returns for a source the target does not depend on:
+    NONE (None, the default) or ZERO (zeros of the source's shape).
+
+    >>> import tapegrad as tg
+    >>> x, y = tg.constant(1.0), tg.constant(2.0)
+    >>> with tg.GradientTape() as tape:
+    ...     tape.watch([x, y])
+    ...     z = x * 3
+    >>> tape.gradient(z, [x, y], unconnected_gradients=tg.UnconnectedGradients.ZERO)
+    [tensor(3.), tensor(0.)]
+    """
     NONE = "none"
     ZERO = "zero"
 

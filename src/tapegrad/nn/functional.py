@@ -107,13 +107,44 @@ def _reduce(loss, reduction):
 # ------------------------------------------------------------------ activations
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(x, 0)."""
+    """max(x, 0).
+
+    Args:
+        input: the input tensor.
+        inplace: accepted for ported code; the result is a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.relu(tg.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
     if inplace is not False and inplace is not True:
         _check.flag(inplace, "relu", "inplace")
     return ops.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """max(x, 0) + negative_slope * min(x, 0), as torch.nn.functional.leaky_relu.
+
+    Args:
+        input: the input tensor.
+        negative_slope: the slope for negative inputs.
+        inplace: accepted for ported code; the result is a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: negative_slope is not a real number.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.leaky_relu(tg.tensor([-1.0, 2.0]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
     if inplace is not False and inplace is not True:
         _check.flag(inplace, "leaky_relu", "inplace")
     if negative_slope.__class__ is not float:
@@ -122,6 +153,23 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), Phi the standard normal CDF, as torch.nn.functional.gelu.
+
+    Args:
+        input: the input tensor.
+        approximate: "none" for x * Phi(x) exactly, "tanh" for the tanh approximation.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        ValueError: approximate is neither "none" nor "tanh".
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.gelu(tg.tensor([-1.0, 1.0]), approximate="tanh")
+    tensor([-0.1588,  0.8412])
+    """
     if approximate != "none" and approximate != "tanh":
         _check_approximate(approximate, "gelu")
     return ops.gelu(input, approximate=approximate)
@@ -136,6 +184,59 @@ def sigmoid(input: Tensor) -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """tanh(x) elementwise (the same as tg.tanh).
+
+    Args:
+        input: the input tensor.
+
+    Returns:
+        tanh(input).
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.tanh(tg.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.7616])
+    """
+    return ops.tanh(input)
+
+
+def sigmoid(input):
+    """The logistic function elementwise (the same as tg.sigmoid).
+
+    Args:
+        input: the input tensor.
+
+    Returns:
+        1 / (1 + exp(-input)).
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.sigmoid(tg.tensor([0.0, 2.0]))
+    tensor([0.5000, 0.8808])
+    """
+    return ops.sigmoid(input)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    """log(1 + exp(beta * x)) / beta, as torch.nn.functional.softplus.
+
+    Args:
+        input: the input tensor.
+        beta: the sharpness, nonzero.
+        threshold: where beta * x > threshold, the result is x.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        ValueError: beta is 0.
+        TypeError: beta or threshold is not a real number.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.softplus(tg.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
     if beta.__class__ is not float or beta == 0.0 or threshold.__class__ is not float:
         beta, threshold = _check_softplus(beta, threshold, "softplus")
     return ops.softplus(input, beta, threshold)
@@ -149,14 +250,46 @@ def _check_softplus(beta, threshold, fn):
 
 
 def softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """Softmax along `dim` (default last), stable for large inputs."""
+    """Softmax along `dim` (default last), stable for large inputs.
+
+    Args:
+        input: the input tensor.
+        dim: the dimension that sums to one.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: dim is not an int.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.softmax(tg.tensor([0.0, 1.0]), dim=0)
+    tensor([0.2689, 0.7311])
+    """
     if dim.__class__ is not int:
         _check.dim(dim, "softmax", "dim")
     return ops.softmax(input, dim)
 
 
 def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """log(softmax(x)) along `dim`, computed as x - logsumexp(x)."""
+    """log(softmax(x)) along `dim`, computed as x - logsumexp(x).
+
+    Args:
+        input: the input tensor.
+        dim: the dimension to normalize over.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: dim is not an int.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.log_softmax(tg.tensor([0.0, 0.0]), dim=0)
+    tensor([-0.6931, -0.6931])
+    """
     if dim.__class__ is not int:
         _check.dim(dim, "log_softmax", "dim")
     return ops.log_softmax(input, dim)
@@ -165,7 +298,24 @@ def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
 # ------------------------------------------------------------------ layers
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias, with `weight` of shape (out_features, in_features)."""
+    """input @ weight.T + bias, with `weight` of shape (out_features, in_features).
+
+    Args:
+        input: (..., in_features).
+        weight: (out_features, in_features).
+        bias: (out_features,), or None.
+
+    Returns:
+        (..., out_features).
+
+    Raises:
+        ValueError: the shapes do not match.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.linear(tg.ones((2, 3)), tg.ones((4, 3)), tg.zeros(4)).shape
+    (2, 4)
+    """
     for arg, v in (("input", input), ("weight", weight), ("bias", bias)):
         raw = _raw(v)
         if v is not None and (not isinstance(raw, np.ndarray) or raw.dtype.kind not in "biuf"):
@@ -190,7 +340,25 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability `p` and scale the rest by 1/(1-p) (inverted
-    dropout), using the global generator so `tg.manual_seed` makes it repeat."""
+    dropout), using the global generator so `tg.manual_seed` makes it repeat.
+
+    Args:
+        input: the input tensor.
+        p: the probability of zeroing an element, in [0, 1].
+        training: apply dropout (False: return input unchanged).
+        inplace: accepted for ported code; the result is a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        ValueError: p is outside [0, 1].
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.dropout(tg.ones(3), 0.5, training=False)
+    tensor([1., 1., 1.])
+    """
     if p.__class__ is not float or not 0.0 <= p <= 1.0:
         p = _check_p(p, "dropout")
     if training is not True and training is not False:
@@ -249,7 +417,26 @@ def _affine(value, fn, arg, shape):
 def layer_norm(input: Tensor, normalized_shape: ShapeLike, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the trailing `normalized_shape` dims (biased variance), then apply
-    the elementwise affine `weight`, `bias` if given."""
+    the elementwise affine `weight`, `bias` if given.
+
+    Args:
+        input: the input tensor.
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        weight: a scale of normalized_shape, or None.
+        bias: a shift of normalized_shape, or None.
+        eps: added to the variance for stability.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        ValueError: normalized_shape does not match input's trailing shape.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.layer_norm(tg.tensor([[1.0, 3.0]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
     x = _raw(input)
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
         _numeric(input, "layer_norm")
@@ -376,7 +563,26 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
 
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of `weight` picked by the integer `input`; the `padding_idx` row (if any)
-    gets no gradient, as in PyTorch."""
+    gets no gradient, as in PyTorch.
+
+    Args:
+        input: integer indices, any shape.
+        weight: the table, (num_embeddings, embedding_dim).
+        padding_idx: a row that gets no gradient (None: none).
+
+    Returns:
+        input.shape + (embedding_dim,).
+
+    Raises:
+        IndexError: an index is out of range.
+        TypeError: input is not an integer tensor.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.embedding(tg.tensor([2, 0]), tg.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))
+    tensor([[2., 2.],
+            [0., 0.]])
+    """
     if padding_idx is not None and padding_idx.__class__ is not int:
         padding_idx = _check.integer(padding_idx, "embedding", "padding_idx")
     idx = _raw(input)
@@ -411,6 +617,17 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error; `input` and `target` must have the same shape.
 
+    Args:
+        input: the input tensor.
+        target: the target, of input's shape.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Returns:
+        A 0-d tensor (or input's shape with reduction="none").
+
+    Raises:
+        ValueError: the shapes differ, or an unknown reduction.
+
     >>> import tapegrad as tg
     >>> tg.nn.functional.mse_loss(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 4.0]))
     tensor(2.)
@@ -422,7 +639,24 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean absolute error; `input` and `target` must have the same shape."""
+    """Mean absolute error; `input` and `target` must have the same shape.
+
+    Args:
+        input: the input tensor.
+        target: the target, of input's shape.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Returns:
+        A 0-d tensor (or input's shape with reduction="none").
+
+    Raises:
+        ValueError: the shapes differ, or an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.l1_loss(tg.tensor([0.0, 3.0]), tg.tensor([1.0, 1.0]))
+    tensor(1.5000)
+    """
     _check_reduction(reduction, "l1_loss")
     _same_shape(input, target, "l1_loss")
     return _reduce(ops.abs(input - target), reduction)
@@ -450,6 +684,19 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     never overflows for large |x| and has the exact gradient sigmoid(x) - y, also at 0.
     `pos_weight` scales the positive term: (1-y) x + (1 + (pw-1) y) softplus(-x).
 
+    Args:
+        input: logits.
+        target: targets in [0, 1], of input's shape.
+        weight: a rescaling weight broadcast over the elements, or None.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        pos_weight: a weight on the positive term, broadcast over the last dimension.
+
+    Returns:
+        A 0-d tensor (or input's shape with reduction="none").
+
+    Raises:
+        ValueError: the shapes differ, or an unknown reduction.
+
     >>> import tapegrad as tg
     >>> f = tg.nn.functional.binary_cross_entropy_with_logits
     >>> f(tg.tensor([1000.0, -1000.0]), tg.tensor([1.0, 0.0]))
@@ -476,7 +723,25 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          reduction: str = "mean") -> Tensor:
     """Binary cross entropy on probabilities; logs are clamped at -100 as in PyTorch.
-    Prefer binary_cross_entropy_with_logits, which is stable."""
+    Prefer binary_cross_entropy_with_logits, which is stable.
+
+    Args:
+        input: probabilities in [0, 1].
+        target: targets in [0, 1], of input's shape.
+        weight: a rescaling weight broadcast over the elements, or None.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Returns:
+        A 0-d tensor (or input's shape with reduction="none").
+
+    Raises:
+        ValueError: the shapes differ, or an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.binary_cross_entropy(tg.tensor([0.5, 0.5]), tg.tensor([1.0, 0.0]))
+    tensor(0.6931)
+    """
     _check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
     if weight is not None:
@@ -640,6 +905,22 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     classes, targets equal to `ignore_index` are skipped, and `label_smoothing` mixes the
     target with the uniform distribution, all as in PyTorch.
 
+    Args:
+        input: logits, (N, C), (C,) or (N, C, d1, ...).
+        target: class indices (N,) (or (N, d1, ...)), or class probabilities of input's
+            shape.
+        weight: a rescaling weight per class (length C), or None.
+        ignore_index: a class index whose samples are left out.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        label_smoothing: the share in [0, 1] of each target spread over the classes.
+
+    Returns:
+        A 0-d tensor (or one loss per sample with reduction="none").
+
+    Raises:
+        ValueError: shapes that do not match, or an unknown reduction.
+        IndexError: a target class out of range.
+
     >>> import tapegrad as tg
     >>> logits = tg.tensor([[1000.0, 0.0], [0.0, 1000.0]])
     >>> tg.nn.functional.cross_entropy(logits, tg.tensor([0, 1]))
@@ -665,7 +946,27 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
     """Negative log likelihood of integer `target` under log-probabilities `input`
-    (N, C): use after log_softmax."""
+    (N, C): use after log_softmax.
+
+    Args:
+        input: log-probabilities, (N, C) or (N, C, d1, ...).
+        target: class indices (N,) (or (N, d1, ...)).
+        weight: a rescaling weight per class (length C), or None.
+        ignore_index: a class index whose samples are left out.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Returns:
+        A 0-d tensor (or one loss per sample with reduction="none").
+
+    Raises:
+        ValueError: shapes that do not match, or an unknown reduction.
+        IndexError: a target class out of range.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> F.nll_loss(tg.log(tg.tensor([[0.25, 0.75]])), tg.tensor([1]))
+    tensor(0.2877)
+    """
     _check_reduction(reduction, "nll_loss")
     x = _raw(input)
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":

@@ -58,6 +58,12 @@ def atleast_1d(*xs: Any) -> Any:
     """Each input with at least 1 dimension (a 0-d one becomes shape (1,)); one result for
     one input, else a tuple.
 
+    Args:
+        *xs: tensors (or anything tg.tensor accepts).
+
+    Returns:
+        One tensor with at least 1 dimension(s) per input; a tuple for several.
+
     >>> tg.atleast_1d(tg.tensor(1.0)).shape
     (1,)
     """
@@ -66,6 +72,12 @@ def atleast_1d(*xs: Any) -> Any:
 
 def atleast_2d(*xs: Any) -> Any:
     """Each input with at least 2 dimensions: () -> (1, 1), (n,) -> (1, n).
+
+    Args:
+        *xs: tensors (or anything tg.tensor accepts).
+
+    Returns:
+        One tensor with at least 2 dimension(s) per input; a tuple for several.
 
     >>> tg.atleast_2d(tg.zeros(3)).shape
     (1, 3)
@@ -76,6 +88,12 @@ def atleast_2d(*xs: Any) -> Any:
 def atleast_3d(*xs: Any) -> Any:
     """Each input with at least 3 dimensions: () -> (1, 1, 1), (n,) -> (1, n, 1),
     (m, n) -> (m, n, 1).
+
+    Args:
+        *xs: tensors (or anything tg.tensor accepts).
+
+    Returns:
+        One tensor with at least 3 dimension(s) per input; a tuple for several.
 
     >>> tg.atleast_3d(tg.zeros((2, 3))).shape
     (2, 3, 1)
@@ -100,6 +118,12 @@ def _join(op, tensors, nd, axis_of):
 def hstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 1 (axis 0 for 1-D inputs), as np.hstack and torch.hstack.
 
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        The joined tensor.
+
     >>> tg.hstack([tg.tensor([1.0]), tg.tensor([2.0, 3.0])]).tolist()
     [1.0, 2.0, 3.0]
     """
@@ -109,6 +133,12 @@ def hstack(tensors: Sequence[ArrayLike]) -> Tensor:
 def vstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 0 after making inputs at least 2-D: (n,) becomes a row (1, n).
     Also row_stack.
+
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        The joined tensor (at least 2-D).
 
     >>> tg.vstack([tg.tensor([1.0, 2.0]), tg.tensor([[3.0, 4.0]])]).tolist()
     [[1.0, 2.0], [3.0, 4.0]]
@@ -122,6 +152,12 @@ row_stack = vstack
 def dstack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 2 after making inputs at least 3-D (see atleast_3d).
 
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        The joined tensor (at least 3-D).
+
     >>> tg.dstack([tg.zeros((2, 3)), tg.zeros((2, 3, 2))]).shape
     (2, 3, 3)
     """
@@ -130,6 +166,12 @@ def dstack(tensors: Sequence[ArrayLike]) -> Tensor:
 
 def column_stack(tensors: Sequence[ArrayLike]) -> Tensor:
     """Join along axis 1, 0-d and 1-D inputs as columns ((n,) -> (n, 1)).
+
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        The joined tensor (at least 2-D).
 
     >>> tg.column_stack([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])]).tolist()
     [[1.0, 3.0], [2.0, 4.0]]
@@ -145,6 +187,14 @@ def column_stack(tensors: Sequence[ArrayLike]) -> Tensor:
 
 def append(x: ArrayLike, values: ArrayLike, axis: Axis = None) -> Tensor:
     """np.append: `values` joined after x along `axis` (both flattened when None).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        values: the values to append, shaped like x outside axis.
+        axis: the axis to join along (None: both are flattened first).
+
+    Returns:
+        A new tensor.
 
     >>> tg.append(tg.tensor([[1.0, 2.0]]), [3.0]).tolist()
     [1.0, 2.0, 3.0]
@@ -212,6 +262,14 @@ def array_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
     """np.array_split: an int N gives N pieces (the first n % N one longer), a sequence
     gives the indices to split at. Returns a list.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        indices_or_sections: an int N (that many pieces) or a list of split indices.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors.
+
     >>> [p.shape for p in tg.array_split(tg.zeros(5), 2)]
     [(3,), (2,)]
     """
@@ -221,6 +279,14 @@ def array_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
 def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
                  dim: Axis = 0) -> tuple[Tensor, ...]:
     """PyTorch spelling of array_split; returns a tuple.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        indices_or_sections: an int N (that many pieces) or a list of split indices.
+        dim: the axis to split.
+
+    Returns:
+        A tuple of tensors.
 
     >>> [p.tolist() for p in tg.tensor_split(tg.tensor([1.0, 2.0, 3.0]), [1])]
     [[1.0], [2.0, 3.0]]
@@ -241,6 +307,13 @@ def numpy_split(x, indices_or_sections, axis=0):
 def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 1 (axis 0 for 1-D x) into equal sections or at indices.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        indices_or_sections: an int N (that many pieces) or a list of split indices.
+
+    Returns:
+        A list of tensors.
+
     >>> [p.shape for p in tg.hsplit(tg.zeros((2, 4)), 2)]
     [(2, 2), (2, 2)]
     """
@@ -252,6 +325,13 @@ def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tenso
 
 def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 0 (x needs at least 2 dimensions).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        indices_or_sections: an int N (that many pieces) or a list of split indices.
+
+    Returns:
+        A list of tensors.
 
     >>> [p.shape for p in tg.vsplit(tg.zeros((4, 2)), [1])]
     [(1, 2), (3, 2)]
@@ -265,6 +345,13 @@ def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tenso
 def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
     """Split along axis 2 (x needs at least 3 dimensions).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        indices_or_sections: an int N (that many pieces) or a list of split indices.
+
+    Returns:
+        A list of tensors.
+
     >>> [p.shape for p in tg.dsplit(tg.zeros((1, 1, 4)), 2)]
     [(1, 1, 2), (1, 1, 2)]
     """
@@ -277,6 +364,14 @@ def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tenso
 def chunk(x: ArrayLike, chunks: int, dim: Axis = 0) -> tuple[Tensor, ...]:
     """torch.chunk: at most `chunks` pieces of ceil(n / chunks) along `dim` (the last may
     be shorter, and there may be fewer). Returns a tuple.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        chunks: the largest number of pieces, a positive int.
+        dim: the axis to split.
+
+    Returns:
+        A tuple of tensors.
 
     >>> [p.shape for p in tg.chunk(tg.zeros(5), 3)]
     [(2,), (2,), (1,)]
@@ -297,6 +392,13 @@ def chunk(x: ArrayLike, chunks: int, dim: Axis = 0) -> tuple[Tensor, ...]:
 def unbind(x: ArrayLike, dim: Axis = 0) -> tuple[Tensor, ...]:
     """The slices of x along `dim`, as a tuple (torch.unbind).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the axis to remove.
+
+    Returns:
+        A tuple of x.shape[dim] tensors.
+
     >>> [t.tolist() for t in tg.unbind(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)]
     [[1.0, 3.0], [2.0, 4.0]]
     """
@@ -310,6 +412,18 @@ def unbind(x: ArrayLike, dim: Axis = 0) -> tuple[Tensor, ...]:
 def narrow(x: ArrayLike, dim: Axis, start: float, length: int) -> Tensor:
     """x[start:start + length] along `dim` (torch.narrow; a negative start counts from the
     end).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the axis to slice.
+        start: the first index (negative counts from the end).
+        length: how many elements to keep.
+
+    Returns:
+        The slice, a tensor.
+
+    Raises:
+        ValueError: start or length out of range.
 
     >>> tg.narrow(tg.tensor([1.0, 2.0, 3.0, 4.0]), 0, 1, 2).tolist()
     [2.0, 3.0]
@@ -339,6 +453,15 @@ def broadcast_arrays(*xs: Any) -> Any:
     """The inputs broadcast against each other (read-only views), as a tuple;
     PyTorch: broadcast_tensors.
 
+    Args:
+        *xs: tensors whose shapes broadcast together.
+
+    Returns:
+        The broadcast tensors.
+
+    Raises:
+        ValueError: the shapes do not broadcast.
+
     >>> [t.shape for t in tg.broadcast_arrays(tg.zeros((2, 1)), tg.zeros(3))]
     [(2, 3), (2, 3)]
     """
@@ -361,6 +484,19 @@ def meshgrid(*xs: Any, indexing: str = "ij", sparse: bool = False, copy: bool = 
     (len(x0), len(x1), ...); "xy" (NumPy's default: pass it for np.meshgrid) swaps the
     first two axes. `sparse=True` keeps size-1 axes instead of broadcasting; `copy=False`
     returns read-only broadcast views.
+
+    Args:
+        *xs: 1-D tensors (others are flattened), one per grid axis.
+        indexing: "ij" (matrix, the default as in PyTorch) or "xy" (Cartesian, as NumPy's
+            default).
+        sparse: return broadcastable grids (length 1 outside their own axis).
+        copy: accepted for NumPy compatibility.
+
+    Returns:
+        A tuple of grids, one per input.
+
+    Raises:
+        ValueError: indexing is neither "ij" nor "xy".
 
     >>> [g.shape for g in tg.meshgrid(tg.zeros(2), tg.zeros(3), indexing="xy")]
     [(3, 2), (3, 2)]

@@ -685,6 +685,12 @@ def svdvals(A: ArrayLike) -> Tensor:
     """Singular values of the matrices in the last two axes, largest first, as
     torch.linalg.svdvals (first derivatives only).
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+
+    Returns:
+        The singular values, descending, shape (..., min(m, n)).
+
     >>> A = tg.tensor([[3.0, 0.0], [0.0, -4.0]], requires_grad=True)
     >>> tg.linalg.svdvals(A).tolist()
     [4.0, 3.0]
@@ -705,6 +711,20 @@ def vector_norm(x: ArrayLike, ord: Any = 2, dim: Axis = None, keepdim: bool = Fa
     """Vector norm over `dim` (all elements when None), as torch.linalg.vector_norm:
     ord 2 (default), any p (including negative), inf, -inf and 0 (count of nonzeros).
     Finite and scaled at any magnitude; the gradient at x = 0 is 0.
+
+    Args:
+        x: the input tensor.
+        ord: the order p (2 by default), inf, -inf or 0.
+        dim: the axis or axes to reduce (None: all).
+        keepdim: keep the reduced axes with length 1.
+        axis: NumPy's name for dim.
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        The norms.
+
+    Raises:
+        ValueError: an ord that is not a number.
 
     >>> x = tg.tensor([3.0, -4.0], requires_grad=True)
     >>> tg.linalg.vector_norm(x).item(), tg.linalg.vector_norm(x, 1).item()
@@ -728,6 +748,20 @@ def matrix_norm(A: ArrayLike, ord: Any | str = "fro", dim: Axis = (-2, -1), keep
     """Matrix norm over the axis pair `dim` (batched over the others), as
     torch.linalg.matrix_norm: ord 'fro', 'nuc', inf, -inf, 1, -1, 2, -2. ord 2, -2 and
     'nuc' go through the singular values (first derivatives only).
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        ord: 'fro', 'nuc', inf, -inf, 1, -1, 2 or -2.
+        dim: the pair of axes holding the matrices.
+        keepdim: keep the two reduced axes with length 1.
+        axis: NumPy's name for dim.
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        The norms, shape (...) (or with the reduced axes kept).
+
+    Raises:
+        ValueError: an unknown ord or a bad axis pair.
 
     >>> A = tg.tensor([[3.0, 0.0], [0.0, 4.0]], requires_grad=True)
     >>> tg.linalg.matrix_norm(A).item(), tg.linalg.matrix_norm(A, "nuc").item()
@@ -789,6 +823,20 @@ def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, 
 
     At x = 0 the gradient is 0 and the second derivative is finite: use it instead of
     `sqrt(sum(x**2))`, whose gradient at 0 is NaN.
+
+    Args:
+        x: the input tensor.
+        ord: the order, as numpy.linalg.norm takes it.
+        axis: None, an int (a vector norm) or a pair (a matrix norm).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis.
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The norm(s).
+
+    Raises:
+        ValueError: an ord that does not fit the number of axes.
 
     >>> import tapegrad as tg
     >>> x = tg.zeros(3, requires_grad=True)

@@ -85,6 +85,16 @@ def inv(A: ArrayLike) -> Tensor:
     """Inverse of each square matrix in A (..., n, n), as torch.linalg.inv. A singular
     matrix raises LinAlgError.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The inverses, shape (..., n, n).
+
+    Raises:
+        LinAlgError: a matrix is singular.
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.inv(tg.tensor([[2.0, 0.0], [0.0, 4.0]]))
     tensor([[0.5000, 0.0000],
@@ -97,6 +107,18 @@ def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True) -> Tensor:
     """X with A X = B (left=True) or X A = B (left=False), as torch.linalg.solve. B is a
     batch of vectors (..., n) when it has one dimension, or one fewer than A with A's
     batch shape; otherwise a batch of matrices (..., n, k). Batch axes broadcast.
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        B: the right-hand sides, (..., n) or (..., n, k) as above.
+        left: solve A X = B (True) or X A = B (False).
+
+    Returns:
+        X, shaped like B (broadcast).
+
+    Raises:
+        LinAlgError: a matrix is singular.
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> tg.linalg.solve(tg.tensor([[2.0, 0.0], [0.0, 4.0]]), tg.tensor([1.0, 1.0]))
@@ -137,6 +159,20 @@ def solve_triangular(A: ArrayLike, B: ArrayLike, *, upper: bool, left: bool = Tr
     lower triangle of A, with ones on the diagonal when unitriangular; as
     torch.linalg.solve_triangular. B is a batch of matrices (..., n, k).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        B: the right-hand sides, shape (..., n, k) (or (..., k, n) with left=False).
+        upper: use the upper (True) or lower (False) triangle of A; required.
+        left: solve T X = B (True) or X T = B (False).
+        unitriangular: take the diagonal of T as ones.
+
+    Returns:
+        X, shaped like B (broadcast).
+
+    Raises:
+        ValueError: the shapes do not match.
+        LinAlgError: a zero on the diagonal.
+
     >>> import tapegrad as tg
     >>> A = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
     >>> tg.linalg.solve_triangular(A, tg.tensor([[2.0], [3.0]]), upper=False)
@@ -168,6 +204,17 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     LinAlgError naming the first leading minor that is not. Gradients are those along
     symmetric perturbations of A (symmetric, as PyTorch's).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        upper: return the upper factor U instead of L.
+
+    Returns:
+        L (or U), shape (..., n, n).
+
+    Raises:
+        LinAlgError: a matrix is not positive definite.
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.cholesky(tg.tensor([[4.0, 2.0], [2.0, 2.0]]))
     tensor([[2., 0.],
@@ -181,6 +228,17 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
 def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
     """X with A X = B for A = L L^T (or U^T U when upper=True), given the Cholesky
     factor; torch.cholesky_solve's argument order (B first). B is (..., n, k).
+
+    Args:
+        B: the right-hand sides, shape (..., n, k).
+        L: the Cholesky factor of A, shape (..., n, n).
+        upper: L is the upper factor U.
+
+    Returns:
+        X, shape (..., n, k).
+
+    Raises:
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> L = tg.tensor([[2.0, 0.0], [1.0, 1.0]])
@@ -206,6 +264,15 @@ def det(A: ArrayLike) -> Tensor:
     """Determinant of each square matrix, as torch.linalg.det. Its gradient
     det(A) A^-T goes through inv: a singular A raises LinAlgError in backward.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The determinants, shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.det(tg.tensor([[2.0, 1.0], [1.0, 3.0]]))
     tensor(5.)
@@ -216,6 +283,15 @@ def det(A: ArrayLike) -> Tensor:
 def slogdet(A: ArrayLike) -> SlogdetResult:
     """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
     sign * exp(logabsdet). sign is a constant (no gradient).
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        A named tuple (sign, logabsdet), each of shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.slogdet(tg.tensor([[-2.0, 0.0], [0.0, 1.0]])).sign
@@ -228,6 +304,15 @@ def slogdet(A: ArrayLike) -> SlogdetResult:
 
 def logdet(A: ArrayLike) -> Tensor:
     """log det A, as torch.logdet: nan where det < 0, -inf where det == 0.
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        log det A, shape (...).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.logdet(tg.tensor([[1.0, 0.0], [0.0, 1.0]]))
@@ -259,6 +344,17 @@ def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
     finite gradient, where PyTorch returns NaN/inf. Near-degenerate eigenvalues give
     large gradients for eigenvector-dependent losses.
 
+    Args:
+        A: a symmetric matrix or a batch of them, shape (..., n, n).
+        UPLO: "L" to read the lower triangle, "U" the upper.
+
+    Returns:
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        ValueError: UPLO is neither "L" nor "U".
+
     >>> import tapegrad as tg
     >>> tg.linalg.eigh(tg.tensor([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     tensor([1., 2.])
@@ -273,6 +369,16 @@ def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
 def eigvalsh(A: ArrayLike, UPLO: str = "L") -> Tensor:
     """Eigenvalues (ascending) of each symmetric matrix, as torch.linalg.eigvalsh; the
     gradient is V diag(g) V^T, finite at repeated eigenvalues.
+
+    Args:
+        A: a symmetric matrix or a batch of them, shape (..., n, n).
+        UPLO: "L" to read the lower triangle, "U" the upper.
+
+    Returns:
+        The eigenvalues in ascending order, shape (..., n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
 
     >>> import tapegrad as tg
     >>> tg.linalg.eigvalsh(tg.tensor([[2.0, 1.0], [1.0, 2.0]]))
@@ -291,6 +397,16 @@ def eig(A: ArrayLike) -> EigResult:
     distinct eigenvalues; eigenvectors are unique up to sign, so only losses invariant
     to it have meaningful gradients.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: an eigenvalue is complex.
+
     >>> import tapegrad as tg
     >>> tg.linalg.eig(tg.tensor([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
     tensor([2., 3.])
@@ -304,6 +420,16 @@ def eig(A: ArrayLike) -> EigResult:
 def eigvals(A: ArrayLike) -> Tensor:
     """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
     eigenvalues; see eig).
+
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The eigenvalues, shape (..., n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: an eigenvalue is complex.
 
     >>> import tapegrad as tg
     >>> tg.linalg.eigvals(tg.tensor([[2.0, 1.0], [0.0, 3.0]]))
@@ -320,6 +446,15 @@ def svd(A: ArrayLike, full_matrices: bool = True, *,
     singular vectors are not unique), as PyTorch. Singular vectors are unique up to a
     joint sign flip of u_i and v_i, so only losses invariant to it have meaningful
     gradients; ties between singular values get 0 in the coupling term (see eigh).
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        full_matrices: return square U (m, m) and Vh (n, n); False gives (m, k), (k, n)
+            with k = min(m, n).
+        driver: accepted for torch compatibility (NumPy's LAPACK driver is used).
+
+    Returns:
+        A named tuple (U, S, Vh).
 
     >>> import tapegrad as tg
     >>> tg.linalg.svd(tg.tensor([[3.0, 0.0], [0.0, 4.0]])).S
@@ -339,6 +474,16 @@ def qr(A: ArrayLike, mode: str = "reduced") -> QrResult:
     Q, R); mode 'reduced' (Q is m x k), 'complete' (Q is m x m) or 'r' (Q empty).
     Gradients for mode 'reduced' and 'complete' except 'complete' with m > n (whose extra
     columns of Q are not unique), as PyTorch.
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        mode: 'reduced', 'complete' or 'r'.
+
+    Returns:
+        A named tuple (Q, R).
+
+    Raises:
+        ValueError: an unknown mode.
 
     >>> import tapegrad as tg
     >>> q, r = tg.linalg.qr(tg.tensor([[1.0, 0.0], [0.0, 2.0]]))
@@ -393,6 +538,16 @@ def pinv(A: ArrayLike, *, atol: ArrayLike | None = None,
     at most max(atol, rtol * s_max) count as zero). Differentiable where the rank is
     locally constant.
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        atol: an absolute cut-off for the singular values (None: 0).
+        rtol: a cut-off relative to the largest singular value (None: eps * max(m, n)
+            when atol is None too, else 0).
+        hermitian: A is symmetric, so its eigenvalues can be used.
+
+    Returns:
+        The pseudo-inverses, shape (..., n, m).
+
     >>> import tapegrad as tg
     >>> tg.linalg.pinv(tg.tensor([[2.0, 0.0], [0.0, 0.0]]))
     tensor([[0.5000, 0.0000],
@@ -412,6 +567,19 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
     singular values, eps * max(m, n) by default), differentiable for full-rank A.
     driver 'gelsy' (default): rank only; 'gelsd'/'gelss': also the singular values, and
     the squared residuals when m > n and every A has full rank; 'gels': residuals only.
+
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        B: the right-hand sides, shape (..., m, k) or (..., m).
+        rcond: the relative cut-off of the singular values (None: the default above).
+        driver: None, 'gelsy', 'gelsd', 'gelss' or 'gels', choosing what else is returned.
+
+    Returns:
+        A named tuple (solution, residuals, rank, singular_values); the fields a driver
+            does not compute are empty tensors.
+
+    Raises:
+        ValueError: the shapes do not match, or an unknown driver.
 
     >>> import tapegrad as tg
     >>> tg.linalg.lstsq(tg.tensor([[1.0], [1.0]]), tg.tensor([[1.0], [3.0]])).solution
@@ -461,6 +629,18 @@ def matrix_power(A: ArrayLike, n: int) -> Tensor:
     """A^n for an integer n by repeated squaring; n < 0 inverts first, n == 0 gives the
     identity (as torch.linalg.matrix_power).
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+        n: the integer power (negative: of the inverse).
+
+    Returns:
+        A^n, shape (..., n, n).
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: A is not a batch of square matrices.
+        LinAlgError: n < 0 and a matrix is singular.
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_power(tg.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
     tensor([[1., 3.],
@@ -490,6 +670,15 @@ def matrix_exp(A: ArrayLike) -> Tensor:
     """exp(A) of each square matrix (torch.linalg.matrix_exp); the derivative is the
     Frechet derivative, computed by the block-triangular identity.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        exp(A), shape (..., n, n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_exp(tg.zeros((2, 2)))
     tensor([[1., 0.],
@@ -503,6 +692,16 @@ def sqrtm(A: ArrayLike) -> Tensor:
     scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
     NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
 
+    Args:
+        A: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The principal square roots, shape (..., n, n).
+
+    Raises:
+        ValueError: A is not a batch of square matrices.
+        NotImplementedError: the square root is complex.
+
     >>> import tapegrad as tg
     >>> tg.linalg.sqrtm(tg.tensor([[4.0, 0.0], [0.0, 9.0]]))
     tensor([[2., 0.],
@@ -514,6 +713,17 @@ def sqrtm(A: ArrayLike) -> Tensor:
 def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Tensor:
     """X with a X + X b = q, as scipy.linalg.solve_sylvester (a: (..., m, m),
     b: (..., n, n), q: (..., m, n); batch axes broadcast), differentiable in all three.
+
+    Args:
+        a: shape (..., m, m).
+        b: shape (..., n, n).
+        q: shape (..., m, n).
+
+    Returns:
+        X, shape (..., m, n).
+
+    Raises:
+        ValueError: the shapes do not match.
 
     >>> import tapegrad as tg
     >>> tg.linalg.solve_sylvester(tg.eye(2), tg.eye(2), tg.ones((2, 2)))
@@ -539,6 +749,16 @@ def cond(A: ArrayLike, p: Any = None) -> Tensor:
     (s_max / s_min, any shape), -2 (s_min / s_max), or 'fro', 'nuc', inf, -inf, 1, -1
     (|A|_p |A^-1|_p, square A).
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        p: the norm: None, 2, -2, 'fro', 'nuc', inf, -inf, 1 or -1.
+
+    Returns:
+        The condition numbers, shape (...).
+
+    Raises:
+        ValueError: an unknown p, or a norm other than 2/-2 on non-square matrices.
+
     >>> import tapegrad as tg
     >>> tg.linalg.cond(tg.tensor([[4.0, 0.0], [0.0, 2.0]]))
     tensor(2.)
@@ -561,6 +781,16 @@ def matrix_rank(A: ArrayLike, *, atol: ArrayLike | None = None,
     """Numerical rank of each matrix: the number of singular values above
     max(atol, rtol * s_max), as torch.linalg.matrix_rank (int64, no gradient).
 
+    Args:
+        A: a matrix or a batch of them, shape (..., m, n).
+        atol: an absolute cut-off for the singular values (None: 0).
+        rtol: a cut-off relative to the largest singular value (None: eps * max(m, n)
+            when atol is None too, else 0).
+        hermitian: A is symmetric, so its eigenvalues can be used.
+
+    Returns:
+        The ranks, int64, shape (...).
+
     >>> import tapegrad as tg
     >>> tg.linalg.matrix_rank(tg.tensor([[1.0, 2.0], [2.0, 4.0]]))
     tensor(1)
@@ -580,6 +810,17 @@ def multi_dot(tensors: Sequence[ArrayLike]) -> Tensor:
     """The product of a list of matrices in the cheapest order, as
     torch.linalg.multi_dot: the first may be a 1-D row vector and the last a 1-D column
     vector; the others are 2-D.
+
+    Args:
+        tensors: a list of at least two tensors: an optional 1-D row vector, 2-D
+            matrices, an optional 1-D column vector.
+
+    Returns:
+        The product (2-D, 1-D or 0-d, as the ends are).
+
+    Raises:
+        ValueError: fewer than two tensors, wrong numbers of dimensions, or shapes that
+            do not chain.
 
     >>> import tapegrad as tg
     >>> tg.linalg.multi_dot([tg.ones(2), tg.ones((2, 3)), tg.ones(3)])
@@ -641,6 +882,17 @@ def vecdot(x: ArrayLike, y: ArrayLike, *, dim: int = -1) -> Tensor:
     """Dot products of the vectors along `dim`, with broadcasting, as
     torch.linalg.vecdot (real input).
 
+    Args:
+        x: vectors along dim.
+        y: vectors along dim, broadcast with x.
+        dim: the axis of the vectors.
+
+    Returns:
+        The dot products, of the broadcast shape without dim.
+
+    Raises:
+        ValueError: the lengths along dim differ.
+
     >>> import tapegrad as tg
     >>> tg.linalg.vecdot(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([1.0, 1.0]))
     tensor([3., 7.])
@@ -657,6 +909,17 @@ def vecdot(x: ArrayLike, y: ArrayLike, *, dim: int = -1) -> Tensor:
 
 def cross(input: ArrayLike, other: ArrayLike, *, dim: int = -1) -> Tensor:
     """Cross product of 3-vectors along `dim`, with broadcasting, as torch.linalg.cross.
+
+    Args:
+        input: 3-vectors along dim.
+        other: 3-vectors along dim, broadcast with input.
+        dim: the axis of length 3.
+
+    Returns:
+        The cross products, of the broadcast shape.
+
+    Raises:
+        ValueError: dim does not have length 3 in both.
 
     >>> import tapegrad as tg
     >>> tg.linalg.cross(tg.tensor([1.0, 0.0, 0.0]), tg.tensor([0.0, 1.0, 0.0]))

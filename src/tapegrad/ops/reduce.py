@@ -278,6 +278,20 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
         keepdim: bool | None = None) -> Tensor:
     """Sum over `axis` (None = all). TF: reduce_sum; PyTorch: dim=, keepdim=.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The reduced tensor.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
@@ -289,6 +303,20 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
          keepdim: bool | None = None) -> Tensor:
     """Mean over `axis` (None: all elements). TF: reduce_mean; PyTorch's dim= and
     keepdim= are accepted too.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The means, floating point.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 2.0], [3.0, 6.0]], requires_grad=True)
@@ -307,6 +335,20 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     """Product over `axis`. TF: reduce_prod. The gradient is exact with zeros in the
     input (no division by x).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The products.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([2.0, 0.0, 3.0], requires_grad=True)
     >>> tg.prod(x).backward()
@@ -320,6 +362,20 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
          keepdim: bool | None = None) -> Tensor:
     """Largest element over `axis`, values only (tied maxima share the gradient).
     TF: reduce_max; NumPy: amax/max; PyTorch: amax.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The largest values.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [5.0, 2.0]], requires_grad=True)
@@ -338,6 +394,20 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
          keepdim: bool | None = None) -> Tensor:
     """Smallest element over `axis`, values only (ties share the gradient, as amax).
     TF: reduce_min; NumPy: amin/min; PyTorch: amin.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The smallest values.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
@@ -365,6 +435,20 @@ def max(x: ArrayLike, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis =
     `axis=` or nothing, the values, as `np.max` (tied maxima share the gradient). A
     tensor as the second argument is `maximum(x, other)`, as in PyTorch.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to reduce; without it, the single largest (smallest) value.
+        keepdim: keep the reduced dimension with length 1.
+        axis: NumPy's name for dim (values only, as NumPy).
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        A 0-d tensor without dim; with dim, a named tuple (values, indices).
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> v, i = tg.max(tg.tensor([[1.0, 5.0], [7.0, 2.0]]), 1)
     >>> v, i
@@ -377,6 +461,20 @@ def min(x: ArrayLike, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis =
         keepdims: bool = False) -> Any:
     """The smallest element; `(values, indices)` given a dimension, as `max` (and
     torch.min); with a tensor second argument, the elementwise minimum.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to reduce; without it, the single largest (smallest) value.
+        keepdim: keep the reduced dimension with length 1.
+        axis: NumPy's name for dim (values only, as NumPy).
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        A 0-d tensor without dim; with dim, a named tuple (values, indices).
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[4.0, 1.0], [2.0, 3.0]])
@@ -444,6 +542,23 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     """Variance over `axis`. As PyTorch, the default is the unbiased estimate
     (correction=1); pass `ddof=0` for NumPy's and TF's population variance.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+        ddof: the delta degrees of freedom: the divisor is n - ddof.
+        correction: PyTorch's name for ddof.
+        unbiased: PyTorch's older flag: True is ddof=1, False ddof=0.
+
+    Returns:
+        The reduced tensor, floating point.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 2.0, 6.0], requires_grad=True)
     >>> tg.var(x).item(), tg.var(x, ddof=0).item()
@@ -478,6 +593,23 @@ def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     0 (a constant input) the gradient is 0, as in PyTorch: sqrt's infinite slope there
     times var's zero slope would be NaN.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+        ddof: the delta degrees of freedom: the divisor is n - ddof.
+        correction: PyTorch's name for ddof.
+        unbiased: PyTorch's older flag: True is ddof=1, False ddof=0.
+
+    Returns:
+        The reduced tensor, floating point.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, 3.0], requires_grad=True)
     >>> tg.std(x, ddof=0).item(), round(tg.std(x).item(), 4)      # NumPy's, PyTorch's
@@ -495,6 +627,20 @@ def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: A
               keepdim: bool | None = None) -> Tensor:
     """log(sum(exp(x))) over `axis`, stable for large |x|. TF: reduce_logsumexp. The
     gradient is softmax(x); an all -inf slice gives -inf with gradient 0.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        log(sum(exp(x))) over axis.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1000.0, 1000.0], requires_grad=True)
@@ -528,6 +674,20 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     """Sum treating NaN as zero (`np.nansum`, `torch.nansum`); NaN positions get zero
     gradient.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The sums without NaN.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> tg.nansum(tg.tensor([1.0, float("nan"), 2.0]))
     tensor(3.)
@@ -541,6 +701,20 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
             keepdim: bool | None = None) -> Tensor:
     """Mean of the non-NaN elements (`np.nanmean`, `torch.nanmean`); a slice that is all
     NaN gives NaN. NaN positions get zero gradient.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The means of the non-NaN elements.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanmean(tg.tensor([1.0, float("nan"), 2.0]))
@@ -559,6 +733,20 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
             keepdim: bool | None = None) -> Tensor:
     """Product treating NaN as one (`np.nanprod`); NaN positions get zero gradient.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The products without NaN.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([2.0, float("nan"), 3.0], requires_grad=True)
     >>> tg.nanprod(x).backward()
@@ -575,6 +763,20 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     """Largest non-NaN element (`np.nanmax`); an all-NaN slice gives NaN. Ties share the
     gradient as in `amax`; NaN positions get none.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The largest non-NaN values.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
     >>> tg.nanmax(x).backward()
@@ -587,6 +789,20 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
 def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
            keepdim: bool | None = None) -> Tensor:
     """Smallest non-NaN element (`np.nanmin`); an all-NaN slice gives NaN.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        The smallest non-NaN values.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanmin(tg.tensor([[1.0, float("nan")], [float("nan"), float("nan")]]), axis=1)
@@ -610,6 +826,21 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     """Variance of the non-NaN elements (`np.nanvar`: ddof=0 by default); NaN positions
     get zero gradient, a slice with fewer than ddof + 1 numbers gives NaN.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+        ddof: the delta degrees of freedom (0 by default, as NumPy).
+
+    Returns:
+        The reduced tensor.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
     >>> tg.nanvar(x).backward()
@@ -623,6 +854,21 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
            keepdim: bool | None = None, ddof: float = 0) -> Tensor:
     """Standard deviation of the non-NaN elements (`np.nanstd`), sqrt(nanvar); 0 where
     the variance is 0, with gradient 0 there (as `std`).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+        ddof: the delta degrees of freedom (0 by default, as NumPy).
+
+    Returns:
+        The reduced tensor.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.nanstd(tg.tensor([1.0, float("nan"), 3.0]))
@@ -656,6 +902,18 @@ def nanargmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor
     """Index of the largest non-NaN element (`np.nanargmax`; int64, no gradient). An
     all-NaN slice raises ValueError, as NumPy.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to reduce (None: the flattened tensor).
+        keepdims: keep the reduced axis with length 1.
+
+    Returns:
+        int64 indices (no gradient).
+
+    Raises:
+        ValueError: a slice holds nothing but NaN.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> import tapegrad as tg
     >>> tg.nanargmax(tg.tensor([float("nan"), 3.0, 1.0]))
     tensor(1)
@@ -666,6 +924,18 @@ def nanargmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor
 def nanargmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest non-NaN element (`np.nanargmin`; int64, no gradient). An
     all-NaN slice raises ValueError, as NumPy.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to reduce (None: the flattened tensor).
+        keepdims: keep the reduced axis with length 1.
+
+    Returns:
+        int64 indices (no gradient).
+
+    Raises:
+        ValueError: a slice holds nothing but NaN.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> import tapegrad as tg
     >>> tg.nanargmin(tg.tensor([float("nan"), 3.0, 1.0]))
@@ -688,6 +958,20 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
         keepdim: bool | None = None) -> Tensor:
     """Peak to peak, max - min along `axis` (`np.ptp`).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        max - min over axis.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 4.0], [0.0, 7.0]], requires_grad=True)
     >>> tg.ptp(x, axis=1).tolist()
@@ -707,6 +991,20 @@ def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     """Index of the largest element (int64, never requires grad); the first one on
     ties. Without `axis`, an index into the flattened tensor.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        int64 indices (no gradient).
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
     >>> tg.argmax(x), tg.argmax(x, axis=1)
@@ -720,6 +1018,20 @@ def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
            keepdim: bool | None = None) -> Tensor:
     """Index of the smallest element (int64, never requires grad); the first one on
     ties. Without `axis`, an index into the flattened tensor.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis or axes to reduce (None: all).
+        keepdims: keep the reduced axes with length 1.
+        dim: PyTorch's name for axis (give one of the two).
+        keepdim: PyTorch's name for keepdims.
+
+    Returns:
+        int64 indices (no gradient).
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+        TypeError: a non-int axis, or both axis and dim.
 
     >>> import tapegrad as tg
     >>> tg.argmin(tg.tensor([[1.0, 5.0], [7.0, 0.0]]), axis=0)

@@ -292,6 +292,16 @@ def cumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *, dim: Axi
     """Running sum along `axis`; `axis=None` sums the flattened tensor (NumPy). PyTorch:
     `tg.cumsum(x, dim)` or `dim=`. `reverse=True` sums from the end (TF's `reverse`).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to scan (None: the flattened tensor).
+        dtype: the result's dtype (None: x's, ints widened as NumPy).
+        dim: PyTorch's name for axis.
+        reverse: scan from the end (TF's reverse).
+
+    Returns:
+        The running sums, x's shape (flattened with axis None).
+
     >>> import tapegrad as tg
     >>> tg.cumsum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)
     tensor([[1., 3.],
@@ -305,6 +315,15 @@ def cumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
     """Running product along `axis` (None flattens, as NumPy; `dim=` as PyTorch). Zeros
     in x are fine: the gradient is exact there, to any order.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to scan (None: the flattened tensor).
+        dtype: the result's dtype (None: x's, ints widened as NumPy).
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The running products.
+
     >>> import tapegrad as tg
     >>> tg.cumprod(tg.tensor([1.0, 2.0, 0.0, 4.0]), 0)
     tensor([1., 2., 0., 0.])
@@ -315,6 +334,15 @@ def cumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
 def nancumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
               dim: Axis = None) -> Tensor:
     """`np.nancumsum`: cumsum with NaN counted as 0 (zero gradient there).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to scan (None: the flattened tensor).
+        dtype: the result's dtype.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The running sums with NaN as 0.
 
     >>> import tapegrad as tg
     >>> tg.nancumsum(tg.tensor([1.0, float("nan"), 2.0]))
@@ -328,6 +356,15 @@ def nancumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
 def nancumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
                dim: Axis = None) -> Tensor:
     """`np.nancumprod`: cumprod with NaN counted as 1 (zero gradient there).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to scan (None: the flattened tensor).
+        dtype: the result's dtype.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The running products with NaN as 1.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([2.0, float("nan"), 3.0], requires_grad=True)
@@ -353,6 +390,15 @@ def logcumsumexp(x: ArrayLike, axis: Axis = None, *, dim: Axis = None,
     """log(cumsum(exp(x))) along `axis`, stable for large |x|; -inf entries are fine.
     PyTorch: `tg.logcumsumexp(x, dim)`; `axis=None` flattens.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to scan (None: the flattened tensor).
+        dim: PyTorch's name for axis.
+        reverse: scan from the end.
+
+    Returns:
+        log(cumsum(exp(x))) along axis.
+
     >>> import tapegrad as tg
     >>> tg.logcumsumexp(tg.tensor([0.0, 0.0]), 0)
     tensor([0.0000, 0.6931])
@@ -367,6 +413,14 @@ def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CummaxResult
     to the element its index names; among equal maxima that is the latest one, and a NaN
     propagates (as PyTorch).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to scan.
+        axis: NumPy's name for dim.
+
+    Returns:
+        A named tuple (values, indices).
+
     >>> import tapegrad as tg
     >>> tg.cummax(tg.tensor([1.0, 3.0, 2.0]), 0)
     cummax(values=tensor([1., 3., 3.]), indices=tensor([0, 1, 1]))
@@ -377,6 +431,14 @@ def cummax(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CummaxResult
 def cummin(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CumminResult:
     """Running minimum along `dim`, `(values, indices)` as `torch.cummin`; the gradient
     of values goes to the element each running minimum came from.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to scan.
+        axis: NumPy's name for dim.
+
+    Returns:
+        A named tuple (values, indices).
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([3.0, 1.0, 2.0, 0.0], requires_grad=True)
@@ -428,6 +490,17 @@ def diff(x: ArrayLike, n: int = 1, axis: Axis = -1, prepend: ArrayLike | None = 
          append: ArrayLike | None = None, *, dim: Axis = None) -> Tensor:
     """n-th discrete difference along `axis`, as `np.diff` (`prepend`/`append` are joined
     first; scalars are broadcast). PyTorch: `tg.diff(x, n, dim)`.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        n: how many times to difference.
+        axis: the axis to difference along.
+        prepend: values put before x along axis first.
+        append: values put after x along axis first.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The n-th differences, n shorter along axis (plus the prepended/appended).
 
     >>> import tapegrad as tg
     >>> tg.diff(tg.tensor([1.0, 4.0, 9.0]), prepend=0.0)

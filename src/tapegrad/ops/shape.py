@@ -294,6 +294,17 @@ def reshape(x: ArrayLike, shape: ShapeLike, *more: Any) -> Tensor:
     """x with a new shape (a tuple, or the sizes as separate arguments); one entry may
     be -1. The gradient is reshaped back.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        shape: the new shape, a tuple (one entry may be -1: inferred).
+        *more: the sizes as separate ints instead of one tuple.
+
+    Returns:
+        A tensor of the new shape and x's dtype.
+
+    Raises:
+        ValueError: the number of elements differs.
+
     >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> y = tg.reshape(x, (2, -1))
     >>> y.tolist()
@@ -356,6 +367,17 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
     """Permute axes (reverse them when `axes` is None). TF: transpose(perm=); PyTorch:
     permute.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axes: a permutation of x's axes (None: reverse them).
+        *more: the permutation as separate ints instead of one tuple.
+
+    Returns:
+        x with its axes permuted.
+
+    Raises:
+        ValueError: axes is not a permutation of x's axes.
+
     >>> x = tg.tensor([[1.0, 2.0, 3.0]])
     >>> tg.transpose(x).tolist()
     [[1.0], [2.0], [3.0]]
@@ -384,6 +406,17 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
 def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes (PyTorch also: transpose(x, dim0, dim1)).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis1: one axis.
+        axis2: the other axis.
+
+    Returns:
+        x with the two axes exchanged.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> tg.swapaxes(tg.ones((2, 3, 4)), 0, 2).shape
     (4, 3, 2)
     """
@@ -399,6 +432,18 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
 def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
     """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
     an axis whose size is not 1 raises.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the size-1 axis or axes to drop (None: all of them).
+        dim: PyTorch's name for axis.
+
+    Returns:
+        x without those axes.
+
+    Raises:
+        ValueError: a named axis does not have size 1.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((1, 2, 1))
     >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape
@@ -425,6 +470,16 @@ def expand_dims(x: ArrayLike, axis: Axis) -> Tensor:
     """Insert a size-1 axis at `axis` (TF/NumPy spelling of unsqueeze); negative axes
     count from the end of the result.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: where the new axis goes (negative counts from the end of the result).
+
+    Returns:
+        x with one more axis, of size 1.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> x = tg.tensor([1.0, 2.0])
     >>> tg.expand_dims(x, 0).shape, tg.expand_dims(x, -1).shape
     ((1, 2), (2, 1))
@@ -439,6 +494,16 @@ def expand_dims(x: ArrayLike, axis: Axis) -> Tensor:
 def unsqueeze(x: ArrayLike, dim: Axis) -> Tensor:
     """PyTorch spelling of expand_dims: a size-1 axis inserted at `dim`.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: where the new axis goes.
+
+    Returns:
+        x with one more axis, of size 1.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> tg.unsqueeze(tg.tensor([1.0, 2.0]), 1).shape
     (2, 1)
     """
@@ -447,6 +512,17 @@ def unsqueeze(x: ArrayLike, dim: Axis) -> Tensor:
 
 def flatten(x: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge axes start_dim..end_dim into one (all axes by default), as torch.flatten.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        start_dim: the first axis to merge.
+        end_dim: the last axis to merge (inclusive).
+
+    Returns:
+        x with those axes merged into one.
+
+    Raises:
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((2, 3, 4))
     >>> tg.flatten(x).shape, tg.flatten(x, 1).shape
@@ -469,6 +545,16 @@ def flatten(x: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Tensor:
     """x broadcast to `shape` following NumPy's rules (PyTorch: expand). The gradient
     sums over the broadcast axes.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        shape: the target shape.
+
+    Returns:
+        x broadcast to shape.
+
+    Raises:
+        ValueError: x's shape does not broadcast to shape.
 
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> y = tg.broadcast_to(x, (3, 2))
@@ -565,6 +651,18 @@ def _check_view_write(t):
 def concatenate(tensors: Sequence[ArrayLike], axis: Axis = 0, *, dim: Axis = None) -> Tensor:
     """Join along an existing axis (dim= also accepted). TF: concat; PyTorch: cat.
 
+    Args:
+        tensors: a non-empty sequence of tensors, equal in shape outside axis.
+        axis: the existing axis to join along.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        The joined tensor.
+
+    Raises:
+        ValueError: the shapes differ outside axis, or tensors is empty.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> a = tg.tensor([[1.0, 2.0]], requires_grad=True)
     >>> c = tg.concatenate([a, tg.tensor([[3.0, 4.0]])])
     >>> c.tolist()
@@ -607,6 +705,18 @@ def stack(tensors: Sequence[ArrayLike], axis: Axis = 0, *, dim: Axis = None) -> 
     """Join equally shaped tensors along a new axis (dim= also accepted); each input
     gets its slice of the gradient.
 
+    Args:
+        tensors: a non-empty sequence of tensors of one shape.
+        axis: where the new axis goes.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        A tensor with one more axis, of length len(tensors).
+
+    Raises:
+        ValueError: the shapes differ, or tensors is empty.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
     >>> a = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> s = tg.stack([a, tg.tensor([3.0, 4.0])], axis=1)
     >>> s.tolist()
@@ -631,6 +741,20 @@ def split(x: ArrayLike, split_size_or_sections: int | Sequence[int], axis: Axis 
 
     TF's `num_or_size_splits` also works: pass a list of sizes. Returns a list of
     tensors; the last chunk may be smaller.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        split_size_or_sections: a chunk size (the last chunk may be shorter), or a list
+            of sizes that add up to the axis' length.
+        axis: the axis to split.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        A list of tensors.
+
+    Raises:
+        ValueError: the sizes do not add up.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
     >>> [t.tolist() for t in tg.split(x, 2)]

@@ -91,6 +91,17 @@ def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool
     always stable and puts NaN last (first when descending); the gradient of each value
     goes to the element its index names.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to sort along (PyTorch's form: returns values and indices).
+        descending: largest first.
+        stable: keep equal elements in their original order.
+        axis: NumPy's form: returns the sorted values only (None: flattened).
+        kind: NumPy's algorithm name.
+
+    Returns:
+        With dim (or no axis), a named tuple (values, indices); with axis, the values.
+
     >>> import tapegrad as tg
     >>> tg.sort(tg.tensor([3.0, 1.0, 2.0]))
     sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
@@ -147,6 +158,17 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
     """Indices that sort x along `axis` (int64, no gradient); NumPy's `axis=None` sorts
     the flattened tensor, PyTorch's `dim=`/`descending=` are accepted. Always stable.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        axis: the axis to sort along (None: flattened, as NumPy).
+        kind: NumPy's algorithm name; "stable" and "mergesort" keep ties in order.
+        dim: PyTorch's name for axis.
+        descending: largest first.
+        stable: keep equal elements in their original order.
+
+    Returns:
+        int64 indices (no gradient).
+
     >>> import tapegrad as tg
     >>> tg.argsort(tg.tensor([3.0, 1.0, 2.0]))
     tensor([1, 2, 0])
@@ -172,6 +194,15 @@ def partition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect"
     """`np.partition`: the element at each `kth` position is where a sort would put it,
     smaller ones before and larger after (values; the gradient follows the elements).
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        kth: the position (or positions) to partition at.
+        axis: the axis to partition along (None: flattened).
+        kind: NumPy's selection algorithm; only "introselect".
+
+    Returns:
+        The partitioned tensor.
+
     >>> import tapegrad as tg
     >>> tg.partition(tg.tensor([3.0, 1.0, 2.0, 0.0]), 1)[1]
     tensor(1.)
@@ -187,6 +218,15 @@ def partition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect"
 def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect") -> Tensor:
     """`np.argpartition`: the indices that would partition x (int64, no gradient): the
     kth position holds the kth smallest, smaller ones before it, larger after.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        kth: the position (or positions) to partition at.
+        axis: the axis to partition along (None: flattened).
+        kind: NumPy's selection algorithm; only "introselect".
+
+    Returns:
+        int64 indices (no gradient).
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([3.0, 1.0, 2.0, 0.0])
@@ -221,6 +261,20 @@ def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: boo
     `(values, indices)` namedtuple as `torch.topk`. The result is always sorted; among
     equal elements the earlier one comes first; the gradient goes to the picked elements.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        k: how many elements.
+        dim: the dimension to search.
+        largest: the largest (True) or the smallest (False) elements.
+        sorted: return them in order.
+        axis: NumPy's name for dim.
+
+    Returns:
+        A named tuple (values, indices).
+
+    Raises:
+        ValueError: k is larger than x.shape[dim].
+
     >>> import tapegrad as tg
     >>> tg.topk(tg.tensor([1.0, 4.0, 2.0, 3.0]), 2)
     topk(values=tensor([4., 3.]), indices=tensor([1, 3]))
@@ -245,6 +299,18 @@ def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: boo
 def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element (k counts from 1) along `dim`: `(values, indices)` as
     `torch.kthvalue`; the gradient goes to that element.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        k: which smallest element, counting from 1.
+        dim: the dimension to search.
+        keepdim: keep the reduced dimension with length 1.
+
+    Returns:
+        A named tuple (values, indices).
+
+    Raises:
+        ValueError: k is outside 1..x.shape[dim].
 
     >>> import tapegrad as tg
     >>> tg.kthvalue(tg.tensor([3.0, 1.0, 2.0]), 2)
@@ -279,6 +345,17 @@ def median(x: ArrayLike, dim: Any = _UNSET, keepdim: bool = False, *, axis: Any 
     median, the mean of the two middle elements for an even count (`np_median`). A NaN
     in a slice makes its median NaN. The gradient goes to the element(s) read.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: PyTorch's form: the lower median along dim, with indices.
+        keepdim: keep the reduced dimension with length 1.
+        axis: NumPy's form: the mean of the two middle values, values only.
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        A 0-d tensor (no dimension given), a named tuple (values, indices) with dim,
+            or the medians with axis.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([4.0, 1.0, 3.0, 2.0])
     >>> tg.median(x), tg.median(x, axis=0)
@@ -292,6 +369,16 @@ def nanmedian(x: ArrayLike, dim: Any = _UNSET, keepdim: bool = False, *, axis: A
     """The median of the non-NaN elements, by `median`'s rule: PyTorch's lower median
     (`torch.nanmedian`) given a dimension or nothing, NumPy's `np.nanmedian` with `axis=`.
     A slice with nothing but NaN gives NaN.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: PyTorch's form, as median.
+        keepdim: keep the reduced dimension with length 1.
+        axis: NumPy's form, as median.
+        keepdims: NumPy's name for keepdim.
+
+    Returns:
+        As median, ignoring NaN.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([4.0, float("nan"), 1.0, 3.0, 2.0])
@@ -375,6 +462,22 @@ def quantile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = Fal
     the argument is `interpolation`). An array q puts its axis first. Differentiable in x
     (the two elements read share the gradient by their weights), not in q.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        q: the quantile(s), in [0, 1] (a number or a 1-D tensor).
+        axis: the axis to reduce (None: all).
+        keepdims: keep the reduced axis with length 1.
+        dim: PyTorch's name for axis.
+        keepdim: PyTorch's name for keepdims.
+        method: "linear", "lower", "higher", "nearest" or "midpoint".
+        interpolation: PyTorch's name for method.
+
+    Returns:
+        The quantiles; a leading axis of len(q) when q is 1-D.
+
+    Raises:
+        ValueError: q outside [0, 1] or an unknown method.
+
     >>> import tapegrad as tg
     >>> tg.quantile(tg.tensor([1.0, 2.0, 3.0, 4.0]), 0.25)
     tensor(1.7500)
@@ -396,6 +499,22 @@ def nanquantile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = 
     """`quantile` of the non-NaN elements (`np.nanquantile`, `torch.nanquantile`); a slice
     with nothing but NaN gives NaN. NaN positions get zero gradient.
 
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        q: the quantile(s), in [0, 1] (a number or a 1-D tensor).
+        axis: the axis to reduce (None: all).
+        keepdims: keep the reduced axis with length 1.
+        dim: PyTorch's name for axis.
+        keepdim: PyTorch's name for keepdims.
+        method: "linear", "lower", "higher", "nearest" or "midpoint".
+        interpolation: PyTorch's name for method.
+
+    Returns:
+        The quantiles of the non-NaN elements.
+
+    Raises:
+        ValueError: q outside [0, 1] or an unknown method.
+
     >>> import tapegrad as tg
     >>> tg.nanquantile(tg.tensor([1.0, float("nan"), 3.0]), 0.5)
     tensor(2.)
@@ -414,6 +533,19 @@ def nanquantile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = 
 def percentile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, *,
                method: str = "linear") -> Tensor:
     """`np.percentile`: `quantile` with q in percent (0 to 100).
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        q: the percentile(s), in [0, 100].
+        axis: the axis to reduce (None: all).
+        keepdims: keep the reduced axis with length 1.
+        method: as quantile.
+
+    Returns:
+        The percentiles.
+
+    Raises:
+        ValueError: q outside [0, 100] or an unknown method.
 
     >>> import tapegrad as tg
     >>> tg.percentile(tg.tensor([1.0, 2.0, 3.0, 4.0]), 50)

@@ -71,6 +71,12 @@ class TensorDataset(Dataset):
     """Samples are tuples of rows: `ds[i] == (t[i] for t in tensors)`; every tensor has
     the same first dimension.
 
+    Args:
+        *tensors: tensors with the same first dimension (the sample axis).
+
+    Raises:
+        ValueError: the tensors differ in their first dimension.
+
     >>> import tapegrad as tg
     >>> from tapegrad.utils.data import TensorDataset
     >>> ds = TensorDataset(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), tg.tensor([0, 1]))
@@ -97,7 +103,20 @@ class TensorDataset(Dataset):
 
 
 class StackDataset(Dataset):
-    """Samples are tuples (or dicts) of the samples of several equally long datasets."""
+    """Samples are tuples (or dicts) of the samples of several equally long datasets.
+
+    Args:
+        *args: datasets whose samples form each tuple.
+        **kwargs: datasets whose samples form each dict, by name (use one form).
+
+    Raises:
+        ValueError: the datasets differ in length, or both forms are given.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import StackDataset
+    >>> StackDataset(x=tg.tensor([1.0, 2.0]), y=tg.tensor([0, 1]))[0]
+    {'x': tensor(1.), 'y': tensor(0)}
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
@@ -122,7 +141,21 @@ class StackDataset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """Several map-style datasets one after another."""
+    """Several map-style datasets one after another.
+
+    Args:
+        datasets: the map-style datasets (anything with __len__ and __getitem__).
+
+    Raises:
+        ValueError: datasets is empty.
+        TypeError: a dataset is an IterableDataset.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import ConcatDataset
+    >>> ds = ConcatDataset([[1, 2], [3]])
+    >>> len(ds), ds[2]
+    (3, 3)
+    """
 
     def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
@@ -150,7 +183,16 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """Several iterable datasets one after another."""
+    """Several iterable datasets one after another.
+
+    Args:
+        datasets: the iterable datasets (any iterables), read in order.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import ChainDataset
+    >>> list(ChainDataset([range(2), range(3)]))
+    [0, 1, 0, 1, 2]
+    """
 
     def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
@@ -164,7 +206,17 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`, in that order."""
+    """The samples of `dataset` at `indices`, in that order.
+
+    Args:
+        dataset: a map-style dataset.
+        indices: the indices of the samples to keep, in order.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import Subset
+    >>> Subset([10, 20, 30], [2, 0])[0]
+    30
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset

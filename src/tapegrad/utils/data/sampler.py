@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 
 class Sampler:
     """Base class: an iterable of dataset indices (or of index lists, for batch
-    samplers) with an optional `__len__`."""
+    samplers) with an optional `__len__`.
+
+    Args:
+        data_source: accepted for PyTorch compatibility (unused by the base).
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import SequentialSampler, Sampler
+    >>> isinstance(SequentialSampler(range(3)), Sampler)
+    True
+    """
 
     def __init__(self, data_source: Any = None) -> None:
         pass
@@ -29,7 +38,16 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., len(data_source) - 1."""
+    """0, 1, ..., len(data_source) - 1.
+
+    Args:
+        data_source: the dataset whose indices to give (anything with __len__).
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import SequentialSampler
+    >>> list(SequentialSampler(range(3)))
+    [0, 1, 2]
+    """
 
     def __init__(self, data_source: Any) -> None:
         self.data_source = data_source
@@ -44,7 +62,23 @@ class SequentialSampler(Sampler):
 class RandomSampler(Sampler):
     """A random permutation of the indices (new each iteration), or `num_samples` draws
     with replacement. `generator` (tg.Generator or numpy Generator) makes it repeat;
-    the default is the global generator, seeded by tg.manual_seed."""
+    the default is the global generator, seeded by tg.manual_seed.
+
+    Args:
+        data_source: the dataset whose indices to draw.
+        replacement: draw with replacement.
+        num_samples: how many indices per iteration (default len(data_source)).
+        generator: a tg.Generator or NumPy Generator for the draws (None: the global
+            generator, seeded by tg.manual_seed).
+
+    Raises:
+        ValueError: num_samples is not a positive int.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import RandomSampler
+    >>> list(RandomSampler(range(4), generator=tg.Generator().manual_seed(0)))
+    [2, 0, 1, 3]
+    """
 
     def __init__(self, data_source: Any, replacement: bool = False, num_samples: int | None = None,
                  generator: Any = None) -> None:
@@ -74,7 +108,18 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a random order (new each iteration)."""
+    """The given indices in a random order (new each iteration).
+
+    Args:
+        indices: the indices to permute.
+        generator: a tg.Generator or NumPy Generator for the draws (None: the global
+            generator, seeded by tg.manual_seed).
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import SubsetRandomSampler
+    >>> list(SubsetRandomSampler([5, 7, 9], generator=tg.Generator().manual_seed(0)))
+    [9, 5, 7]
+    """
 
     def __init__(self, indices: Sequence[int], generator: Any = None) -> None:
         self.indices = indices
@@ -89,7 +134,23 @@ class SubsetRandomSampler(Sampler):
 
 
 class WeightedRandomSampler(Sampler):
-    """`num_samples` indices drawn with probabilities proportional to `weights`."""
+    """`num_samples` indices drawn with probabilities proportional to `weights`.
+
+    Args:
+        weights: a non-negative weight per index (need not sum to 1).
+        num_samples: how many indices per iteration.
+        replacement: draw with replacement (without it, num_samples <= len(weights)).
+        generator: a tg.Generator or NumPy Generator for the draws (None: the global
+            generator, seeded by tg.manual_seed).
+
+    Raises:
+        ValueError: negative weights, or num_samples not a positive int.
+
+    >>> import tapegrad as tg
+    >>> from tapegrad.utils.data import WeightedRandomSampler
+    >>> list(WeightedRandomSampler([0.0, 1.0, 3.0], 5, generator=tg.Generator().manual_seed(0)))
+    [2, 2, 1, 1, 2]
+    """
 
     def __init__(self, weights: ArrayLike, num_samples: int, replacement: bool = True,
                  generator: Any = None) -> None:
@@ -118,6 +179,15 @@ class WeightedRandomSampler(Sampler):
 class BatchSampler(Sampler):
     """Groups the indices of `sampler` into lists of `batch_size` (the last one shorter
     unless `drop_last`).
+
+    Args:
+        sampler: a sampler (or any iterable) of indices.
+        batch_size: indices per batch, a positive int.
+        drop_last: drop a last batch shorter than batch_size.
+
+    Raises:
+        ValueError: batch_size is not a positive int.
+        TypeError: drop_last is not a bool.
 
     >>> from tapegrad.utils.data import BatchSampler, SequentialSampler
     >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
@@ -171,6 +241,19 @@ class DistributedSampler(Sampler):
     list is padded by repeating its start to a multiple of num_replicas (or cut, with
     `drop_last`), and rank r takes every num_replicas-th index from position r. Call
     `set_epoch(e)` each epoch so the shuffle changes and stays the same on every rank.
+
+    Args:
+        dataset: the dataset (anything with __len__).
+        num_replicas: the number of processes (default: WORLD_SIZE, set by a
+            launcher).
+        rank: this process's rank (default: RANK, set by a launcher).
+        shuffle: shuffle the indices each epoch.
+        seed: the shuffle's seed, the same on every rank.
+        drop_last: cut the index list to a multiple of num_replicas instead of padding.
+
+    Raises:
+        ValueError: rank is not in [0, num_replicas), or they are not given and no
+            launcher set them.
 
     >>> from tapegrad.utils.data import DistributedSampler
     >>> list(DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False))
