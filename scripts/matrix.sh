@@ -47,7 +47,7 @@ for entry in "${MATRIX[@]}"; do
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f "$so" ]; then
         # a failed (optional) build must not leave an older compiled module in place
         rm -f "$so" "$stamp"
-        "$py" -m pip install -q "$numpy" "setuptools>=70.1"   # 70.1: bdist_wheel built in
+        "$py" -m pip install -q "$numpy" "setuptools>=77"   # 77: PEP 639 license fields (pyproject.toml)
         # built against this venv's own NumPy (no isolated build env with another one)
         "$py" -m pip install -q --no-build-isolation -e ".[test,all]" "$numpy"
         echo "$want" > "$stamp"
