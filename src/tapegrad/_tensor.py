@@ -594,12 +594,20 @@ def _compare_op(x, ufunc, name, o):
         if r is not None:
             return r
     try:
-        return make(ufunc(x._data, _raw(o)))
+        r = ufunc(x._data, _raw(o))
     except TypeError:
         raise _operand_error(name, o) from None
     except ValueError:
         raise ValueError(f"{name}: shapes {x.shape} and {tuple(np.shape(_raw(o)))} cannot "
                          "be broadcast together") from None
+    if name in _ORDERINGS and (x._data.dtype.kind == "c" or np.iscomplexobj(_raw(o))):
+        # NumPy orders complex numbers lexicographically; PyTorch refuses, as here
+        raise TypeError(f"{name}: complex tensors are not supported (complex numbers are not "
+                        "ordered); compare their abs, real or imag parts")
+    return make(r)
+
+
+_ORDERINGS = frozenset(("lt", "le", "gt", "ge"))
 
 
 def _repr(t):

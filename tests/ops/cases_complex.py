@@ -22,16 +22,16 @@ def argument(x, y):
 
 
 def holomorphic(x, y):
-    """exp, sin, div, log, sqrt, pow, tanh: holomorphic elementwise ops."""
+    """exp, sin, div, log, sqrt, pow, tanh, sigmoid: holomorphic elementwise ops."""
     z = tg.complex(x, y)
     w = tg.exp(z) * tg.sin(z) / (z * z + 3.0) + tg.log(z) * tg.sqrt(z) + z ** 2.5
-    return tg.view_as_real(w + tg.tanh(z))
+    return tg.view_as_real(w + tg.tanh(z) - tg.sigmoid(z))
 
 
 def _torch_holomorphic(T, x, y):
     z = T.complex(x, y)
     w = T.exp(z) * T.sin(z) / (z * z + 3.0) + T.log(z) * T.sqrt(z) + z ** 2.5
-    return T.view_as_real(w + T.tanh(z))
+    return T.view_as_real(w + T.tanh(z) - T.sigmoid(z))
 
 
 def products(x, y):

@@ -1656,7 +1656,8 @@ LEGIT = [
                 "tg.flatten", "tg.reshape", "tg.split", "tg.where", "tg.make_dual",
                 "Tensor.abs", "Tensor.cos", "Tensor.exp", "Tensor.log", "Tensor.log1p",
                 "Tensor.sin", "Tensor.sqrt", "Tensor.square", "Tensor.tan", "Tensor.tanh",
-                "Tensor.clone", "Tensor.matmul", "Tensor.pow", "Tensor.dot", "F.tanh")],
+                "Tensor.clone", "Tensor.matmul", "Tensor.pow", "Tensor.dot", "F.tanh",
+                "tg.sigmoid", "Tensor.sigmoid", "F.sigmoid")],
     *[(c, "tensors", "[[]complex]", "complex tensors are supported (issue 16)")
       for c in ("tg.cat", "tg.concat*", "tg.stack")],
     ("Tensor.float", "self", "complex tensor", "the real part, as torch's .float()"),

@@ -28,6 +28,8 @@ _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask
 
 def _sigmoid(x):
     x = _as_float(x)
+    if x.dtype.kind == "c":             # no order to split on: the plain formula
+        return 1.0 / (1.0 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 

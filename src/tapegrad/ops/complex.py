@@ -27,7 +27,7 @@ from .._check import describe
 from .._tensor import Tensor
 from ._apply import apply, apply1, call
 from ._op import HOLOMORPHIC, LINEAR, OWN, Op, register, same_params, zeros_like
-from . import (arrange, elementwise, indexing, linalg, mathfns, reduce,
+from . import (activations, arrange, elementwise, indexing, linalg, mathfns, reduce,
                scan, shape)
 from .elementwise import Where
 
@@ -181,7 +181,7 @@ for _op in (
         elementwise.Arcsinh, elementwise.Pow, elementwise.Where, elementwise.Cast,
         elementwise.Clone, mathfns.Arcsin, mathfns.Arccos, mathfns.Arctan,
         mathfns.Arccosh, mathfns.Arctanh, mathfns.Exp2, mathfns.Positive,
-        shape.Reshape, shape.Transpose, shape.BroadcastTo,
+        activations.Sigmoid, shape.Reshape, shape.Transpose, shape.BroadcastTo,
         shape.SumTo, shape.GetItem, shape.IndexAdd, shape.IndexPut, shape.Concatenate,
         shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
         linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
@@ -192,7 +192,7 @@ for _op in (
 
 # ------------------------------------------------------------------ public functions
 
-def _tensor_arg(who, x):
+def _tensor_arg(who, x, name="x"):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float, builtins.complex, np.number, np.ndarray, list, tuple)) and not (
@@ -203,7 +203,7 @@ def _tensor_arg(who, x):
             a = None
         if a is not None and a.dtype.kind in "iufc":
             return x
-    raise TypeError(f"{who}: x must be a tensor, a numeric array or a number, got "
+    raise TypeError(f"{who}: {name} must be a tensor, a numeric array or a number, got "
                     f"{describe(x)}")
 
 
@@ -298,14 +298,14 @@ def complex(real, imag):
     """
     dts = []
     for name, v in (("real", real), ("imag", imag)):
-        v = _tensor_arg("complex", v)
-        kind = np.asarray(_raw(v)).dtype.kind
-        if kind != "f" or not isinstance(v, Tensor) and not isinstance(v, np.ndarray):
-            if kind == "f" and isinstance(v, (float, np.floating)):
-                continue
+        a = _raw(_tensor_arg("complex", v, name))
+        if type(a) is float:
+            continue                    # a Python float takes the other's precision
+        dt = np.asarray(a).dtype
+        if dt.kind != "f":
             raise TypeError(f"complex: {name} must be a floating-point tensor, got "
                             f"{describe(v)}; cast it first (x.astype('float64'))")
-        dts.append(_raw(v).dtype)
+        dts.append(dt)
     if len(dts) == 2 and dts[0] != dts[1]:
         raise TypeError(f"complex: real and imag must have the same dtype, got {dts[0]} "
                         f"and {dts[1]}")
