@@ -56,9 +56,12 @@ class Real(Op):
     def forward(x):
         return np.real(x).copy()        # np.real is a view into z
 
-    # Re is real-linear: a real g goes back as g + 0i
+    # Re is real-linear: a real g goes back as g + 0i (the cotangent of a real output is
+    # real: a complex one, as second order can send, counts by its real part)
     @staticmethod
     def vjp(ctx, g):
+        if _is_complex(g):
+            g = call(Real, g)
         return (call(Complex, g, zeros_like(g)),)
 
     jvp = LINEAR
@@ -77,6 +80,8 @@ class Imag(Op):
     # dL/dy = g lands in the imaginary part: grad = 0 + i g
     @staticmethod
     def vjp(ctx, g):
+        if _is_complex(g):
+            g = call(Real, g)
         return (call(Complex, zeros_like(g), g),)
 
     jvp = LINEAR
