@@ -557,6 +557,8 @@ def run_node(node, g, state, mask=None):
 
 def _conj(v):
     """The complex conjugate of a cotangent (recorded when it is a Tensor)."""
+    if type(v) is SliceGrads:           # a slice's pieces: conjugated as one array
+        v = v.dense()
     if isinstance(v, Tensor):
         return call(Conj, v) if v._data.dtype.kind == "c" else v
     return np.conj(v) if np.iscomplexobj(v) else v
