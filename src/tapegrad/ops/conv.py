@@ -123,6 +123,26 @@ def _buffer(shape, dtype):
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
+_BLOCK = 256
+
+
+def _matmul_blocked(a, b, out):
+    """a (G, M, K) @ b (G, K, N) into out (G, M, N), in blocks of _BLOCK columns: with
+    small M and K, OpenBLAS runs one product over many columns 20-35% slower."""
+    n = b.shape[2]
+    k = n // _BLOCK
+    if k < 2:
+        return np.matmul(a, b, out=out)
+    main = k * _BLOCK
+    g, m = out.shape[:2]
+    blocks = b[:, :, :main].reshape(g, b.shape[1], k, _BLOCK).transpose(0, 2, 1, 3)
+    np.matmul(a[:, None], blocks,
+              out=out[:, :, :main].reshape(g, m, k, _BLOCK).transpose(0, 2, 1, 3))
+    if main < n:
+        np.matmul(a, b[:, :, main:], out=out[:, :, main:])
+    return out
+
+
 def _per_sample(cols, b):
     """Columns (G, R, B * L) in the (C, B, *S) order as B strided (G, R, L) matrices."""
     g, r = cols.shape[:2]
@@ -217,7 +237,8 @@ class ColConv(Op):
         groups, b, o = c.shape[0], _samples(c, out), w.shape[0]
         wm = w.reshape(groups, o // groups, -1)
         if _batch_last(out):
-            y = np.matmul(wm, c)                                    # (G, O/G, L*B)
+            y = _matmul_blocked(wm, c, np.empty((groups, o // groups, c.shape[2]),
+                                                np.result_type(w, c)))   # (G, O/G, L*B)
             return _outer(y.reshape((o,) + tuple(out) + (b,)), True)
         # one GEMM per sample, straight into (B, G, O/G, L): OpenBLAS runs these two to
         # three times faster than one GEMM over B*L columns, and no transpose follows
@@ -256,7 +277,7 @@ class ColConvT(Op):
         cols = _buffer((groups, wm.shape[1], b * math.prod(y.shape[2:])),
                        np.result_type(w, y))
         if _batch_last(y.shape[2:]):
-            np.matmul(wm, _y_rows(y, groups), out=cols)
+            _matmul_blocked(wm, _y_rows(y, groups), cols)
         else:
             np.matmul(wm, y.reshape(b, groups, o // groups, -1), out=_per_sample(cols, b))
         return cols
