@@ -172,6 +172,13 @@ def main():
         row("W1 tg.function / torch eager", w1_function(d), t_w1)
         row("W6 .backward() / torch eager", _case(tg_lib, "W6", "eager")(d)[0],
             _case(torch_lib, "W6", "eager")(d)[0], 1.2)
+        if not only or only in "W6 .backward() / torch eager":
+            # torch's allocator is invisible to tracemalloc: bench/run.sh reports every
+            # library's resident-set growth per W6 step
+            mt = peak_bytes(_case(tg_lib, "W6", "eager")(d)[0])
+            mn = peak_bytes(_case(np_lib, "W6", "floor")(d)[0])
+            print(f"{'W6 peak memory (tracemalloc), MiB':44s} {mt / 2**20:8.2f} tapegrad, "
+                  f"{mn / 2**20:.2f} NumPy floor", flush=True)
         if "W7" in W.WORKLOADS and (not only or only in "W7 .backward() / torch eager"):
             row("W7 .backward() / torch eager", _case(tg_lib, "W7", "eager")(d)[0],
                 _case(torch_lib, "W7", "eager")(d)[0], 0.7)

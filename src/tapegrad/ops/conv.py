@@ -16,7 +16,6 @@ import sys
 import threading
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .._check import describe
 from .._tensor import Tensor
@@ -69,13 +68,17 @@ def _cols(x, ksize, out, stride, padding, dilation, groups):
         xt = np.pad(xt, pads)
     else:
         xt = np.ascontiguousarray(xt)
-    span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
-    v = sliding_window_view(xt, span, axis=tuple(range(first, first + n)))
-    index = [slice(None)] * (n + 2)
-    index[first:first + n] = [slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride)]
-    index += [slice(None, None, d) for d in dilation]
-    perm = (0,) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 2))
-    win = v[tuple(index)].transpose(perm)
+    # the windows as one strided view (C, *K, then B and *out in xt's order) over xt's
+    # buffer: what sliding_window_view, slicing and a transpose give, without their cost
+    st = xt.strides
+    spatial = st[first:first + n]
+    batch = ((b,), (st[-1 if last else 1],))
+    shape = ((xt.shape[0],) + tuple(ksize) + (tuple(out) + batch[0] if last else
+                                               batch[0] + tuple(out)))
+    moves = tuple(a * s for a, s in zip(spatial, stride))
+    strides = ((st[0],) + tuple(a * d for a, d in zip(spatial, dilation)) +
+               (moves + batch[1] if last else batch[1] + moves))
+    win = np.ndarray(shape, xt.dtype, buffer=xt, strides=strides)
     cols = _buffer(win.shape, win.dtype)
     np.copyto(cols, win)
     rows = x.shape[1] // groups * math.prod(ksize)
