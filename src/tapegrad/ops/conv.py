@@ -108,9 +108,9 @@ def _buffer(shape, dtype):
     for i in range(len(bufs)):
         # 2 references: the list and getrefcount's argument; every view adds one
         size = bufs[i].nbytes
-        if nbytes <= size <= 2 * nbytes and sys.getrefcount(bufs[i]) == 2:
-            if pick is None or size < bufs[pick].nbytes:
-                pick = i
+        if (nbytes <= size <= 2 * nbytes and sys.getrefcount(bufs[i]) == 2
+                and (pick is None or size < bufs[pick].nbytes)):
+            pick = i
     if pick is None:
         held = sum(b.nbytes for b in bufs)
         for i in range(len(bufs) - 1, -1, -1):
@@ -341,7 +341,7 @@ class ColConvW(Op):
                            None if dc is None else call(ColConvW, y, dc, **p))
 
 
-def convolve(x, w, *, stride, padding, dilation, groups):
+def _convolve(x, w, *, stride, padding, dilation, groups):
     """The convolution of x (B, C, *S) with w (O, C/groups, *K), arguments checked by the
     caller (padding as (low, high) pairs): Im2col then ColConv."""
     ksize = _shape(w)[2:]
@@ -351,8 +351,8 @@ def convolve(x, w, *, stride, padding, dilation, groups):
     return apply(ColConv, w, c, out=out)
 
 
-def convolve_transpose(y, w, *, size, stride, padding, dilation, groups):
-    """The adjoint of convolve in x: y (B, O, *L) to (B, C, *size)."""
+def _convolve_transpose(y, w, *, size, stride, padding, dilation, groups):
+    """The adjoint of _convolve in x: y (B, O, *L) to (B, C, *size)."""
     c = apply(ColConvT, w, y, groups=groups)
     return apply(Col2im, c, size=size, ksize=_shape(w)[2:], out=_shape(y)[2:], stride=stride,
                  padding=padding, dilation=dilation, groups=groups)
@@ -457,7 +457,7 @@ def _conv(fn, n, input, weight, bias, stride, padding, dilation, groups):
     ksize = _shape(w)[2:]
     pads = _padding(fn, padding, n, ksize, dilation, stride)
     _check_fits(fn, _shape(x)[2:], ksize, pads, dilation)
-    y = convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
+    y = _convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
     return _unbatch(_add_bias(fn, y, bias, o, n), squeeze)
 
 
@@ -532,9 +532,9 @@ def _conv_transpose(fn, n, input, weight, bias, stride, padding, output_padding,
     if any(s <= 0 for s in size):
         raise ValueError(f"{fn}: the output size {size} is not positive (input "
                          f"{_shape(x)}, padding {pad}, kernel {ksize})")
-    y = convolve_transpose(x, w, size=size, stride=stride,
-                           padding=tuple((p, p) for p in pad), dilation=dilation,
-                           groups=groups)
+    y = _convolve_transpose(x, w, size=size, stride=stride,
+                            padding=tuple((p, p) for p in pad), dilation=dilation,
+                            groups=groups)
     return _unbatch(_add_bias(fn, y, bias, cg * groups, n), squeeze)
 
 
@@ -600,7 +600,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         raise ValueError(f"unfold: input must have at least one channel, got shape "
                          f"{_shape(x)}")
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
-    y = convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
+    y = _convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
     n_blocks = math.prod(_shape(y)[2:])
     y = apply(Reshape, y, shape=(b, c * math.prod(ksize), n_blocks))
     return _unbatch(y, squeeze)
@@ -643,10 +643,10 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise ValueError(f"fold: input must have at least one channel, got shape {_shape(x)}")
     y = apply(Reshape, x, shape=(b, ck) + out)
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
-    r = convolve_transpose(y, w, size=size, stride=stride, padding=pads, dilation=dilation,
-                           groups=c)
+    r = _convolve_transpose(y, w, size=size, stride=stride, padding=pads,
+                            dilation=dilation, groups=c)
     return _unbatch(r, squeeze)
 
 # the names `from tapegrad.ops.conv import *` gives (tests/test_all.py)
-__all__ = ["Im2col", "Col2im", "ColConv", "ColConvT", "ColConvW", "conv1d", "conv2d",
-           "conv3d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
+__all__ = ["Col2im", "ColConv", "ColConvT", "ColConvW", "Im2col", "conv1d", "conv2d", "conv3d",
+           "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]

@@ -16,7 +16,7 @@ from .._check import describe
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import Op, register
-from .conv import _batched, _float_dtype, _ints, _shape, _tensor, _unbatch, convolve
+from .conv import _batched, _convolve, _float_dtype, _ints, _shape, _tensor, _unbatch
 from .linalg import MatMul
 from .shape import GetItem, Reshape, Transpose
 
@@ -248,9 +248,9 @@ def _avg_pool(fn, n, input, kernel_size, stride, padding, ceil_mode, count_inclu
     dtype = _float_dtype(x)
     flat = apply(Reshape, x, shape=(b * c, 1) + size)
     ones = np.ones((1, 1) + ksize, dtype=dtype)
-    s = convolve(flat, ones, stride=stride, padding=tuple((p, p + e) for p, e in
-                                                          zip(pad, extra)),
-                 dilation=dilation, groups=1)
+    s = _convolve(flat, ones, stride=stride,
+                  padding=tuple((p, p + e) for p, e in zip(pad, extra)), dilation=dilation,
+                  groups=1)
     if divisor_override is not None:
         scale = np.asarray(1.0 / divisor_override, dtype=dtype)
     else:
