@@ -326,3 +326,64 @@ def test_empty_batch(fn, shape, args, kw):
     assert y.shape == tuple(ref.shape)
     y.sum().backward()
     assert x.grad.shape == shape
+
+
+@pytest.mark.parametrize("size,kw", [
+    ((5, 7), dict(ksize=(2, 3), stride=(2, 1), padding=((1, 0), (2, 2)), dilation=(1, 2))),
+    ((6, 40), dict(ksize=(3, 2), stride=(1, 2), padding=((0, 1), (0, 0)), dilation=(2, 1))),
+])
+def test_col2im_is_the_adjoint_of_im2col_in_both_layouts(size, kw):
+    """<Im2col(x), c> = <x, Col2im(c)>, with short output rows (batch last inside the
+    ops) and rows of 16 or more (batch first)."""
+    from tapegrad.ops.conv import Col2im, Im2col, _batch_last, _out_size
+    rng = np.random.default_rng(7)
+    out = _out_size(size, kw["ksize"], kw["stride"], kw["padding"], kw["dilation"])
+    assert _batch_last(out) == (size[1] < 16)
+    x = rng.standard_normal((3, 4) + size)
+    c = Im2col.forward(x, out=out, groups=2, **kw)
+    assert c.shape == (2, 2 * math.prod(kw["ksize"]), 3 * math.prod(out))
+    v = rng.standard_normal(c.shape)
+    back = Col2im.forward(v, size=size, out=out, groups=2, **kw)
+    np.testing.assert_allclose(np.vdot(c, v), np.vdot(x, back), rtol=1e-12)
+
+
+def test_column_buffers_in_use_are_not_reused():
+    """Columns are pooled per thread: two convolutions whose saved columns are alive
+    together (and a third allocated meanwhile) still give torch's gradients."""
+    rng = np.random.default_rng(8)
+    xs = [rng.standard_normal((8, 3, 30, 30)).astype(np.float32) for _ in range(3)]
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    ours, theirs = tg.tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ys = [F.conv2d(tg.tensor(x), ours) for x in xs[:2]]
+    F.conv2d(tg.tensor(xs[2]), tg.tensor(w))             # columns of its own, then freed
+    sum(((y * k) ** 2).sum() for k, y in enumerate(ys, 1)).backward()
+    sum(((TF.conv2d(torch.tensor(x), theirs) * k) ** 2).sum()
+        for k, x in enumerate(xs[:2], 1)).backward()
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=2e-4)
+
+
+def test_every_conv_intermediate_stays_float32():
+    """No float64 anywhere in a float32 network's path: each op's own result, the
+    first and second derivatives and the forward-mode tangent."""
+    from tapegrad.ops.conv import Col2im, ColConv, ColConvT, ColConvW, Im2col
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((2, 3, 20, 6)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    geo = dict(ksize=(3, 3), stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1),
+               groups=1)
+    for out in ((20, 6), (20, 18)):          # batch last, batch first
+        c = Im2col.forward(x if out[1] == 6 else np.repeat(x, 3, axis=3), out=out, **geo)
+        y = ColConv.forward(w, c, out=out)
+        for r in (c, y, ColConvT.forward(w, y, groups=1),
+                  ColConvW.forward(y, c, ksize=(3, 3)),
+                  Col2im.forward(c, size=(20, out[1]), out=out, **geo)):
+            assert r.dtype == np.float32
+    xt, wt = tg.tensor(x, requires_grad=True), tg.tensor(w, requires_grad=True)
+    y = F.max_pool2d(tg.relu(F.conv2d(xt, wt, padding=1)), 2)
+    (gx,) = tg.autograd.grad((y * y).sum(), [xt], create_graph=True)
+    assert y.dtype == gx.dtype == np.float32
+    gx.sum().backward()
+    assert xt.grad.dtype == wt.grad.dtype == np.float32
+    _, dy = tg.jvp(lambda a: F.conv2d(a, tg.tensor(w), padding=1), (tg.tensor(x),),
+                   (tg.tensor(np.ones_like(x)),))
+    assert dy.dtype == np.float32

@@ -4,7 +4,7 @@ import numpy as np
 
 import tapegrad as tg
 from tapegrad.ops import apply
-from tapegrad.ops.conv import ConvW
+from tapegrad.ops.conv import ColConvW, Im2col
 from tapegrad.ops.pool import PoolPut
 
 from ._case import OpCase, distinct
@@ -14,8 +14,9 @@ PUT_AT = np.array([[0, 3, 3], [6, 1, 3]])       # repeats accumulate
 
 
 def _conv_w(x, y):
-    return apply(ConvW, x, y, ksize=(2, 2), stride=(1, 2), padding=((1, 1), (0, 0)),
-                 dilation=(1, 1), groups=1)
+    c = apply(Im2col, x, ksize=(2, 2), out=(4, 2), stride=(1, 2), padding=((1, 1), (0, 0)),
+              dilation=(1, 1), groups=1)
+    return apply(ColConvW, y, c, ksize=(2, 2))
 
 
 def _torch_conv_w(T, x, y):

@@ -1,28 +1,30 @@
-"""Convolution: three ops closed under differentiation, and PyTorch's functional forms.
+"""Convolution: five ops closed under differentiation, and PyTorch's functional forms.
 
-- `Conv(x, w)`: cross-correlation of x (B, C, *S) with w (O, C/groups, *K) -> (B, O, *L);
-- `ConvT(y, w)`: its adjoint in x (PyTorch's conv_transpose), y (B, O, *L) -> (B, C, *S);
-- `ConvW(x, y)`: its adjoint in w, -> (O, C/groups, *K).
+- `Im2col(x)`: the windows of x (B, C, *S) as columns, one strided view copied once;
+  `Col2im(c)`: its adjoint, the columns summed back into x's shape;
+- `ColConv(w, c)`: w (O, C/groups, *K) times the columns -> (B, O, *L), one matmul;
+  `ColConvT(w, y)` and `ColConvW(y, c)`: its adjoints in c and in w.
 
-Each forward is im2col (a strided window view, copied once) and one matmul batched over
-the groups. The rules of each op are the other two, so every order records.
-`conv1d/2d/3d`, `conv_transpose1d/2d`, `unfold` and `fold` check their arguments and
-apply these ops (unfold and fold are a grouped convolution with one-hot kernels).
+A convolution is Im2col then ColConv, so the columns are saved for the weight gradient;
+a transposed convolution is ColConvT then Col2im. The rules of each op are the others,
+so every order records. `conv1d/2d/3d`, `conv_transpose1d/2d`, `unfold` and `fold`
+check their arguments and apply these ops (unfold and fold are a grouped convolution with
+one-hot kernels).
 """
 from __future__ import annotations
 
 import math
+import sys
 import threading
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .._check import describe
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
-from .shape import GetItem, Reshape
+from .shape import Reshape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def _outer(a, last):
 
 def _cols(x, ksize, out, stride, padding, dilation, groups):
     """im2col of x (B, C, *S): (groups, C/groups * prod(ksize), B * prod(out)), the
-    columns in _inner's order."""
+    columns in _inner's order, copied once from a strided window view."""
     b, n = x.shape[0], len(ksize)
     last = _batch_last(out)
     first = 1 if last else 2                            # the first spatial axis
@@ -72,36 +74,88 @@ def _cols(x, ksize, out, stride, padding, dilation, groups):
         xt = np.pad(xt, pads)
     else:
         xt = np.ascontiguousarray(xt)
-    span = tuple(d * (k - 1) + 1 for k, d in zip(ksize, dilation))
-    v = sliding_window_view(xt, span, axis=tuple(range(first, first + n)))
-    index = [slice(None)] * (n + 2)
-    index[first:first + n] = [slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride)]
-    index += [slice(None, None, d) for d in dilation]
-    perm = (0,) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 2))
-    win = v[tuple(index)].transpose(perm)
-    cols = _workspace(win.shape, win.dtype)
+    # the windows as one strided view (C, *K, then B and *out in xt's order) over xt's
+    # buffer: what sliding_window_view, slicing and a transpose give, without their cost
+    st = xt.strides
+    spatial = st[first:first + n]
+    batch = ((b,), (st[-1 if last else 1],))
+    shape = ((xt.shape[0],) + tuple(ksize) + (tuple(out) + batch[0] if last else
+                                               batch[0] + tuple(out)))
+    moves = tuple(a * s for a, s in zip(spatial, stride))
+    strides = ((st[0],) + tuple(a * d for a, d in zip(spatial, dilation)) +
+               (moves + batch[1] if last else batch[1] + moves))
+    win = np.ndarray(shape, xt.dtype, buffer=xt, strides=strides)
+    cols = _buffer(win.shape, win.dtype)
     np.copyto(cols, win)
     rows = x.shape[1] // groups * math.prod(ksize)
     return cols.reshape(groups, rows, b * math.prod(out))
 
 
-# The columns live only inside one forward (im2col, then one matmul; or matmul, then
-# col2im), so each thread reuses one buffer for them. Allocating megabytes afresh each call
-# made the allocator hand memory back and fault it in again: thousands of page faults and
-# a third of the time of a small CNN's training step.
-_scratch = threading.local()
-_WORKSPACE_MAX = 1 << 26            # bigger columns are allocated per call
+# Columns are megabytes that live for one step (Im2col's until the backward pass has used
+# them). Allocating them afresh each call made the allocator hand the memory back and fault
+# it in again: thousands of page faults, a third of the time of a small CNN's training
+# step. So each thread keeps the buffers it handed out and reuses one when no array views
+# it any more (its reference count says so).
+_pool = threading.local()
+_POOL_MIN = 1 << 18                 # smaller arrays come from np.empty
+_POOL_BYTES = 1 << 26               # at most this much held per thread
 
 
-def _workspace(shape, dtype):
+def _buffer(shape, dtype):
+    """An uninitialised array like np.empty(shape, dtype), from the thread's pool."""
     dtype = np.dtype(dtype)
     nbytes = math.prod(shape) * dtype.itemsize
-    if nbytes > _WORKSPACE_MAX:
+    if nbytes < _POOL_MIN or nbytes > _POOL_BYTES:
         return np.empty(shape, dtype)
-    buf = getattr(_scratch, "buf", None)
-    if buf is None or buf.nbytes < nbytes:
-        buf = _scratch.buf = np.empty(max(nbytes, 1 << 16), np.uint8)
+    bufs = getattr(_pool, "bufs", None)
+    if bufs is None:
+        bufs = _pool.bufs = []
+    pick = None
+    for i in range(len(bufs)):
+        # 2 references: the list and getrefcount's argument; every view adds one
+        size = bufs[i].nbytes
+        if (nbytes <= size <= 2 * nbytes and sys.getrefcount(bufs[i]) == 2
+                and (pick is None or size < bufs[pick].nbytes)):
+            pick = i
+    if pick is None:
+        held = sum(b.nbytes for b in bufs)
+        for i in range(len(bufs) - 1, -1, -1):
+            if held + nbytes <= _POOL_BYTES:
+                break
+            if sys.getrefcount(bufs[i]) == 2:       # the list and the argument
+                held -= bufs.pop(i).nbytes
+        buf = np.empty(nbytes, np.uint8)
+        if held + nbytes <= _POOL_BYTES:
+            bufs.append(buf)
+    else:
+        buf = bufs[pick]
     return buf[:nbytes].view(dtype).reshape(shape)
+
+
+_BLOCK = 256
+
+
+def _matmul_blocked(a, b, out):
+    """a (G, M, K) @ b (G, K, N) into out (G, M, N), in blocks of _BLOCK columns: with
+    small M and K, OpenBLAS runs one product over many columns 20-35% slower."""
+    n = b.shape[2]
+    k = n // _BLOCK
+    if k < 2:
+        return np.matmul(a, b, out=out)
+    main = k * _BLOCK
+    g, m = out.shape[:2]
+    blocks = b[:, :, :main].reshape(g, b.shape[1], k, _BLOCK).transpose(0, 2, 1, 3)
+    np.matmul(a[:, None], blocks,
+              out=out[:, :, :main].reshape(g, m, k, _BLOCK).transpose(0, 2, 1, 3))
+    if main < n:
+        np.matmul(a, b[:, :, main:], out=out[:, :, main:])
+    return out
+
+
+def _per_sample(cols, b):
+    """Columns (G, R, B * L) in the (C, B, *S) order as B strided (G, R, L) matrices."""
+    g, r = cols.shape[:2]
+    return cols.reshape(g, r, b, -1).transpose(2, 0, 1, 3)
 
 
 def _y_rows(y, groups):
@@ -111,85 +165,57 @@ def _y_rows(y, groups):
                                                        y.shape[0] * math.prod(y.shape[2:]))
 
 
-def _geometry(p):
-    return dict(stride=p["stride"], padding=p["padding"], dilation=p["dilation"],
-                groups=p["groups"])
-
-
 def _shape(v):
     return np.shape(_raw(v))
 
 
-def _conv_to(x, w, out, geom):
-    """Conv(x, w) cut to `out` positions: an output_padding >= stride makes the input of
-    a transposed convolution longer than the convolution of it needs."""
-    y = call(Conv, x, w, **geom)
-    have = _shape(y)[2:]
-    if have != tuple(out):
-        y = call(GetItem, y, index=(slice(None), slice(None)) + tuple(slice(0, o) for o in out))
-    return y
+def _samples(c, out):
+    return c.shape[2] // max(math.prod(out), 1)
 
+
+# A convolution is Im2col (the windows of x as columns, linear in x) then ColConv (one
+# product of the weights with the columns). ColConv saves the columns, so the weight
+# gradient is one product with them and nothing is unfolded twice. Im2col/Col2im are each
+# other's adjoints, and so are ColConv/ColConvT/ColConvW in their two inputs: every order
+# of derivative records with these five ops.
 
 @register
-class Conv(Op):
-    """Cross-correlation of x (B, C, *S) with w (O, C/groups, *K); padding is a
-    (low, high) pair per spatial axis."""
-    args = ("x", "w")
-    saves = ("x", "w")
+class Im2col(Op):
+    """x (B, C, *S) -> columns (groups, C/groups * prod(ksize), B * prod(out)): column
+    (b, l) holds the window of output position l of sample b; padding is a (low, high)
+    pair per spatial axis; the column order is internal (batch first or last)."""
 
     @staticmethod
-    def forward(x, w, *, stride, padding, dilation, groups):
-        b = x.shape[0]
-        o, ksize = w.shape[0], w.shape[2:]
-        out = _out_size(x.shape[2:], ksize, stride, padding, dilation)
-        cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        y = np.matmul(w.reshape(groups, o // groups, -1), cols)     # (G, O/G, B*L)
-        last = _batch_last(out)
-        return _outer(y.reshape((o,) + (out + (b,) if last else (b,) + out)), last)
+    def forward(x, *, ksize, out, stride, padding, dilation, groups):
+        return _cols(x, ksize, out, stride, padding, dilation, groups)
 
     @staticmethod
     def vjp(ctx, g):
-        x, w = ctx.saved
-        geom = _geometry(ctx.params)
-        gx = gw = None
-        if ctx.needs_grad[0]:
-            gx = call(ConvT, g, w, size=_shape(x)[2:], **geom)
-        if ctx.needs_grad[1]:
-            gw = call(ConvW, x, g, ksize=_shape(w)[2:], **geom)
-        return gx, gw
+        return (call(Col2im, g, size=ctx.in_shapes[0][2:], **ctx.params),)
 
     @staticmethod
-    def jvp(ctx, dx, dw):
-        x, w = ctx.saved
-        p = ctx.params
-        return tangent_sum(None if dx is None else call(Conv, dx, w, **p),
-                           None if dw is None else call(Conv, x, dw, **p))
+    def jvp(ctx, dx):
+        return call(Im2col, dx, **ctx.params)
 
 
 @register
-class ConvT(Op):
-    """The adjoint of Conv in x: y (B, O, *L) and w (O, C/groups, *K) give x-shaped
-    (B, C, *size) output (PyTorch's conv_transpose with w as its weight)."""
-    args = ("y", "w")
-    saves = ("y", "w")
+class Col2im(Op):
+    """The adjoint of Im2col: columns back to (B, C, *size), overlapping windows summed
+    (col2im)."""
+    args = ("c",)
 
     @staticmethod
-    def forward(y, w, *, size, stride, padding, dilation, groups):
-        b = y.shape[0]
-        out = y.shape[2:]
-        ksize = w.shape[2:]
-        o, cg = w.shape[:2]
+    def forward(c, *, size, ksize, out, stride, padding, dilation, groups):
+        b = _samples(c, out)
+        ch = c.shape[0] * c.shape[1] // math.prod(ksize)
         last = _batch_last(out)
-        wm = w.reshape(groups, o // groups, -1)
-        yr = _y_rows(y, groups)
-        cols = _workspace((groups, wm.shape[2], yr.shape[2]), np.result_type(w, y))
-        np.matmul(wm.transpose(0, 2, 1), yr, out=cols)                 # (G, Cg*K, B*L)
-        cols = cols.reshape((groups * cg,) + ksize + (out + (b,) if last else (b,) + out))
+        cols = c.reshape((ch,) + tuple(ksize) + (tuple(out) + (b,) if last else
+                                                 (b,) + tuple(out)))
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
-        xp = np.zeros((groups * cg,) + (padded + (b,) if last else (b,) + padded),
-                      dtype=cols.dtype)
+        xp = _buffer((ch,) + (padded + (b,) if last else (b,) + padded), c.dtype)
+        xp.fill(0)
         head = (slice(None),) * (1 if last else 2)
-        # col2im: each kernel offset adds its slice of the columns into the padded input
+        # each kernel offset adds its slice of the columns into the padded input
         for k in np.ndindex(*ksize):
             index = head + tuple(slice(ki * d, ki * d + (oi - 1) * s + 1, s)
                                  for ki, d, oi, s in zip(k, dilation, out, stride))
@@ -199,55 +225,143 @@ class ConvT(Op):
 
     @staticmethod
     def vjp(ctx, g):
-        y, w = ctx.saved
-        geom = _geometry(ctx.params)
-        gy = gw = None
-        if ctx.needs_grad[0]:
-            gy = _conv_to(g, w, _shape(y)[2:], geom)
-        if ctx.needs_grad[1]:
-            gw = call(ConvW, g, y, ksize=_shape(w)[2:], **geom)
-        return gy, gw
+        p = dict(ctx.params)
+        del p["size"]
+        return (call(Im2col, g, **p),)
 
     @staticmethod
-    def jvp(ctx, dy, dw):
-        y, w = ctx.saved
-        p = ctx.params
-        return tangent_sum(None if dy is None else call(ConvT, dy, w, **p),
-                           None if dw is None else call(ConvT, y, dw, **p))
+    def jvp(ctx, dc):
+        return call(Col2im, dc, **ctx.params)
 
 
 @register
-class ConvW(Op):
-    """The adjoint of Conv in w: x (B, C, *S) and y (B, O, *L) give the w-shaped
-    (O, C/groups, *ksize) sum over the batch of y times the windows of x."""
-    args = ("x", "y")
-    saves = ("x", "y")
+class ColConv(Op):
+    """w (O, C/groups, *K) times columns c (groups, C/groups * prod(K), B * prod(out)):
+    the convolution (B, O, *out)."""
+    args = ("w", "c")
+    saves = ("w", "c")
 
     @staticmethod
-    def forward(x, y, *, ksize, stride, padding, dilation, groups):
-        out = y.shape[2:]
-        cols = _cols(x, ksize, out, stride, padding, dilation, groups)
-        # (G, Cg*K, O/G): OpenBLAS is faster with the long axis inside than as (G, O/G, Cg*K)
-        wm = np.matmul(cols, _y_rows(y, groups).transpose(0, 2, 1)).transpose(0, 2, 1)
-        return wm.reshape((y.shape[1], x.shape[1] // groups) + tuple(ksize))
+    def forward(w, c, *, out):
+        groups, b, o = c.shape[0], _samples(c, out), w.shape[0]
+        wm = w.reshape(groups, o // groups, -1)
+        if _batch_last(out):
+            y = _matmul_blocked(wm, c, np.empty((groups, o // groups, c.shape[2]),
+                                                np.result_type(w, c)))   # (G, O/G, L*B)
+            return _outer(y.reshape((o,) + tuple(out) + (b,)), True)
+        # one GEMM per sample, straight into (B, G, O/G, L): OpenBLAS runs these two to
+        # three times faster than one GEMM over B*L columns, and no transpose follows
+        y = np.matmul(wm, _per_sample(c, b))
+        return y.reshape((b, o) + tuple(out))
+
+    @staticmethod
+    def vjp(ctx, g):
+        w, c = ctx.saved
+        gw = gc = None
+        if ctx.needs_grad[0]:
+            gw = call(ColConvW, g, c, ksize=ctx.in_shapes[0][2:])
+        if ctx.needs_grad[1]:
+            gc = call(ColConvT, w, g, groups=ctx.in_shapes[1][0])
+        return gw, gc
+
+    @staticmethod
+    def jvp(ctx, dw, dc):
+        w, c = ctx.saved
+        p = ctx.params
+        return tangent_sum(None if dw is None else call(ColConv, dw, c, **p),
+                           None if dc is None else call(ColConv, w, dc, **p))
+
+
+@register
+class ColConvT(Op):
+    """The adjoint of ColConv in its columns: w (O, C/groups, *K) and y (B, O, *L) give
+    columns (groups, C/groups * prod(K), B * prod(L))."""
+    args = ("w", "y")
+    saves = ("w", "y")
+
+    @staticmethod
+    def forward(w, y, *, groups):
+        b, o = y.shape[:2]
+        wm = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)      # (G, Cg*K, O/G)
+        cols = _buffer((groups, wm.shape[1], b * math.prod(y.shape[2:])),
+                       np.result_type(w, y))
+        if _batch_last(y.shape[2:]):
+            _matmul_blocked(wm, _y_rows(y, groups), cols)
+        else:
+            np.matmul(wm, y.reshape(b, groups, o // groups, -1), out=_per_sample(cols, b))
+        return cols
+
+    @staticmethod
+    def vjp(ctx, k):
+        w, y = ctx.saved
+        gw = gy = None
+        if ctx.needs_grad[0]:
+            gw = call(ColConvW, y, k, ksize=ctx.in_shapes[0][2:])
+        if ctx.needs_grad[1]:
+            gy = call(ColConv, w, k, out=ctx.in_shapes[1][2:])
+        return gw, gy
+
+    @staticmethod
+    def jvp(ctx, dw, dy):
+        w, y = ctx.saved
+        p = ctx.params
+        return tangent_sum(None if dw is None else call(ColConvT, dw, y, **p),
+                           None if dy is None else call(ColConvT, w, dy, **p))
+
+
+@register
+class ColConvW(Op):
+    """The adjoint of ColConv in its weights: y (B, O, *L) and columns c give the
+    w-shaped (O, C/groups, *ksize) sum over the batch of y times the columns."""
+    args = ("y", "c")
+    saves = ("y", "c")
+
+    @staticmethod
+    def forward(y, c, *, ksize):
+        groups, rows = c.shape[:2]
+        b, o = y.shape[:2]
+        if _batch_last(y.shape[2:]):
+            # (G, Cg*K, O/G): OpenBLAS is faster with the long axis inside
+            wm = np.matmul(c, _y_rows(y, groups).transpose(0, 2, 1))
+        else:
+            # per sample (as in ColConv), y read in place; the B partial sums added
+            ym = y.reshape(b, groups, o // groups, -1).transpose(0, 1, 3, 2)
+            wm = np.matmul(_per_sample(c, b), ym).sum(axis=0)
+        return wm.transpose(0, 2, 1).reshape((o, rows // math.prod(ksize)) + tuple(ksize))
 
     @staticmethod
     def vjp(ctx, h):
-        x, y = ctx.saved
-        geom = _geometry(ctx.params)
-        gx = gy = None
+        y, c = ctx.saved
+        gy = gc = None
         if ctx.needs_grad[0]:
-            gx = call(ConvT, y, h, size=_shape(x)[2:], **geom)
+            gy = call(ColConv, h, c, out=ctx.in_shapes[0][2:])
         if ctx.needs_grad[1]:
-            gy = _conv_to(x, h, _shape(y)[2:], geom)
-        return gx, gy
+            gc = call(ColConvT, h, y, groups=ctx.in_shapes[1][0])
+        return gy, gc
 
     @staticmethod
-    def jvp(ctx, dx, dy):
-        x, y = ctx.saved
+    def jvp(ctx, dy, dc):
+        y, c = ctx.saved
         p = ctx.params
-        return tangent_sum(None if dx is None else call(ConvW, dx, y, **p),
-                           None if dy is None else call(ConvW, x, dy, **p))
+        return tangent_sum(None if dy is None else call(ColConvW, dy, c, **p),
+                           None if dc is None else call(ColConvW, y, dc, **p))
+
+
+def _convolve(x, w, *, stride, padding, dilation, groups):
+    """The convolution of x (B, C, *S) with w (O, C/groups, *K), arguments checked by the
+    caller (padding as (low, high) pairs): Im2col then ColConv."""
+    ksize = _shape(w)[2:]
+    out = _out_size(_shape(x)[2:], ksize, stride, padding, dilation)
+    c = apply(Im2col, x, ksize=ksize, out=out, stride=stride, padding=padding,
+              dilation=dilation, groups=groups)
+    return apply(ColConv, w, c, out=out)
+
+
+def _convolve_transpose(y, w, *, size, stride, padding, dilation, groups):
+    """The adjoint of _convolve in x: y (B, O, *L) to (B, C, *size)."""
+    c = apply(ColConvT, w, y, groups=groups)
+    return apply(Col2im, c, size=size, ksize=_shape(w)[2:], out=_shape(y)[2:], stride=stride,
+                 padding=padding, dilation=dilation, groups=groups)
 
 
 # ------------------------------------------------------------------ argument checks
@@ -349,7 +463,7 @@ def _conv(fn, n, input, weight, bias, stride, padding, dilation, groups):
     ksize = _shape(w)[2:]
     pads = _padding(fn, padding, n, ksize, dilation, stride)
     _check_fits(fn, _shape(x)[2:], ksize, pads, dilation)
-    y = apply(Conv, x, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
+    y = _convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
     return _unbatch(_add_bias(fn, y, bias, o, n), squeeze)
 
 
@@ -430,8 +544,9 @@ def _conv_transpose(fn, n, input, weight, bias, stride, padding, output_padding,
     if any(s <= 0 for s in size):
         raise ValueError(f"{fn}: the output size {size} is not positive (input "
                          f"{_shape(x)}, padding {pad}, kernel {ksize})")
-    y = apply(ConvT, x, w, size=size, stride=stride, padding=tuple((p, p) for p in pad),
-              dilation=dilation, groups=groups)
+    y = _convolve_transpose(x, w, size=size, stride=stride,
+                            padding=tuple((p, p) for p in pad), dilation=dilation,
+                            groups=groups)
     return _unbatch(_add_bias(fn, y, bias, cg * groups, n), squeeze)
 
 
@@ -505,7 +620,7 @@ def unfold(input: Tensor, kernel_size: int | tuple[int, ...], dilation: int | tu
         raise ValueError(f"unfold: input must have at least one channel, got shape "
                          f"{_shape(x)}")
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
-    y = apply(Conv, x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
+    y = _convolve(x, w, stride=stride, padding=pads, dilation=dilation, groups=c)
     n_blocks = math.prod(_shape(y)[2:])
     y = apply(Reshape, y, shape=(b, c * math.prod(ksize), n_blocks))
     return _unbatch(y, squeeze)
@@ -550,10 +665,10 @@ def fold(input: Tensor, output_size: Any, kernel_size: int | tuple[int, ...],
         raise ValueError(f"fold: input must have at least one channel, got shape {_shape(x)}")
     y = apply(Reshape, x, shape=(b, ck) + out)
     w = _one_hot_kernels(c, ksize, _float_dtype(x))
-    r = apply(ConvT, y, w, size=size, stride=stride, padding=pads, dilation=dilation,
-              groups=c)
+    r = _convolve_transpose(y, w, size=size, stride=stride, padding=pads,
+                            dilation=dilation, groups=c)
     return _unbatch(r, squeeze)
 
 # the names `from tapegrad.ops.conv import *` gives (tests/test_all.py)
-__all__ = ["Conv", "ConvT", "ConvW", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
-           "conv_transpose2d", "unfold", "fold"]
+__all__ = ["Col2im", "ColConv", "ColConvT", "ColConvW", "Im2col", "conv1d", "conv2d", "conv3d",
+           "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
