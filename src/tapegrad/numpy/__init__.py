@@ -103,7 +103,7 @@ BINARY = {
 # NumPy, so extend this list when an op with NumPy's signature lands.
 SAME_SIGNATURE = [
     "cumsum", "cumprod", "nancumsum", "nancumprod", "diff", "partition",
-    "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "pad",
+    "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90",
     "append", "tril", "triu", "diag", "diagonal", "trace", "take", "take_along_axis",
     "inner", "vdot", "tensordot", "kron", "round", "around",
 ]
@@ -273,6 +273,7 @@ if TYPE_CHECKING:
     nanstd: Callable[..., Any]
     cross: Callable[..., Any]
     nan_to_num: Callable[..., Any]
+    select: Callable[..., Any]
     # CONSTANT, ROUNDING (bool or integer results)
     greater: Callable[..., Any]
     greater_equal: Callable[..., Any]
@@ -416,7 +417,7 @@ __all__ = ["all", "amax", "amin", "any", "arange", "argmax", "argmin", "argwhere
            "multiply", "power", "pow", "maximum", "minimum", "floor_divide", "remainder", "mod",
            "fmod", "fmax", "fmin", "copysign", "heaviside", "cumsum", "cumprod", "nancumsum",
            "nancumprod", "diff", "partition", "moveaxis", "repeat", "tile", "roll", "flip",
-           "fliplr", "flipud", "rot90", "pad", "append", "tril", "triu", "diag", "diagonal",
+           "fliplr", "flipud", "rot90", "pad", "select", "append", "tril", "triu", "diag", "diagonal",
            "trace", "take", "take_along_axis", "inner", "vdot", "tensordot", "kron", "round",
            "around", "sort", "median", "nanmedian", "quantile", "percentile", "nanquantile",
            "nanpercentile", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanvar", "nanstd",

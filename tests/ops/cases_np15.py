@@ -1,0 +1,54 @@
+"""Rows for issue 15's leftovers (session 8): tnp.pad's statistic modes, tnp.select, and
+products with a constant operand, whose nodes keep only what the gradient reads."""
+import numpy as np
+
+import tapegrad as tg
+import tapegrad.numpy as tnp
+
+from ._case import OpCase
+
+
+def _pad_mean(x):
+    return tnp.pad(x, ((1, 2), (2, 0)), mode="mean", stat_length=((2, 3), (1, 2)))
+
+
+def _pad_median(x):
+    return tnp.pad(x, 1, mode="median")
+
+
+def _select(x):
+    return tnp.select([x < -0.5, x > 0.5], [x * x, tnp.sin(x)], 0.25 * x)
+
+
+# x * c and c * x with a constant c (a number or an array): the node drops x, which only
+# c's derivative would read; the rules must still give x's gradient (c) at every order
+_C = np.linspace(0.5, 1.5, 12).reshape(3, 4)
+
+
+def _scaled(x):
+    return 4.0 * tg.tanh(x) * tg.tensor(_C.astype(x.dtype)) / 3.0
+
+
+ROWS = [
+    OpCase(_pad_mean, [(3, 4)], name="tnp.pad(mean)"),
+    OpCase(_pad_median, [(3, 5)], name="tnp.pad(median)",
+           torch=lambda T, x: _torch_median_pad(T, x)),
+    OpCase(_select, [(3, 4)], away_from=(-0.5, 0.5), name="tnp.select",
+           torch=lambda T, x: T.where(x < -0.5, x * x, T.where(x > 0.5, T.sin(x), 0.25 * x))),
+    OpCase(_scaled, [(3, 4)], name="const*x/const",
+           torch=lambda T, x: 4.0 * T.tanh(x) * T.tensor(_C, dtype=x.dtype) / 3.0),
+]
+
+
+def _torch_median_pad(T, x):
+    """np.pad(x, 1, mode='median') in torch: axis 0, then axis 1 of the padded result
+    (NumPy's median averages the two middle values, torch's median takes the lower)."""
+    def med(v, dim):
+        s, _ = T.sort(v, dim=dim)
+        n = v.shape[dim]
+        lo, hi = s.narrow(dim, (n - 1) // 2, 1), s.narrow(dim, n // 2, 1)
+        return (lo + hi) / 2
+    m0 = med(x, 0)
+    y = T.cat([m0, x, m0], 0)
+    m1 = med(y, 1)
+    return T.cat([m1, y, m1], 1)
