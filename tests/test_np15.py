@@ -162,3 +162,53 @@ def test_coverage_script_matches_the_documented_list():
     for name in missing:
         assert f"`{name.replace('autograd.', '')}`" in doc, f"{name} not in docs/numpy.md"
     assert "present" in run.stderr
+
+
+@pytest.mark.parametrize("reduce,how", [("sum", "sum"), ("add", "sum"), ("prod", "prod"),
+                                        ("multiply", "prod"), ("mean", "mean"),
+                                        ("amax", "amax"), ("amin", "amin")])
+def test_scatter_reduce_matches_torch_values_and_gradients(reduce, how):
+    rng = np.random.default_rng(1)
+    x, src = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    idx = rng.integers(0, 3, (2, 4))
+    src[1, 1] = x[idx[1, 1], 1]             # a tie between x and src
+    src[0, 2] = 0.0                         # a zero in a product
+    w = rng.standard_normal((3, 4))
+    tx, ts = tg.tensor(x, requires_grad=True), tg.tensor(src, requires_grad=True)
+    y = tg.scatter(tx, 0, tg.tensor(idx), ts, reduce=reduce)
+    (y * tg.tensor(w)).sum().backward()
+    px, ps = (torch.tensor(a, requires_grad=True) for a in (x, src))
+    py = px.scatter_reduce(0, torch.tensor(idx), ps, how, include_self=True)
+    (py * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(y.numpy(), py.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(tx.grad.numpy(), px.grad.numpy(), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(ts.grad.numpy(), ps.grad.numpy(), rtol=1e-13, atol=1e-15)
+
+
+def test_scatter_reduce_integers_value_and_in_place():
+    xi = np.array([5, 1, 7])
+    got = tg.scatter(tg.tensor(xi), 0, tg.tensor([0, 0, 2]), tg.tensor([2, 3, 4]),
+                     reduce="mean")
+    want = torch.tensor(xi).scatter_reduce(0, torch.tensor([0, 0, 2]),
+                                           torch.tensor([2, 3, 4]), "mean")
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(
+        tg.ones(3).scatter(0, tg.tensor([1, 1]), value=4.0, reduce="multiply").numpy(),
+        torch.ones(3).scatter(0, torch.tensor([1, 1]), 4.0, reduce="multiply").numpy())
+    assert tg.scatter(tg.tensor(2.0), 0, tg.tensor(0), tg.tensor(3.0),
+                      reduce="prod").item() == 6.0
+    t = tg.zeros(3)
+    assert t.scatter_(0, tg.tensor([2, 0, 2]), tg.tensor([1.0, 2.0, 3.0]),
+                      reduce="add") is t
+    assert t.tolist() == [2.0, 0.0, 4.0]
+    a = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    s = tg.tensor([5.0, 6.0], requires_grad=True)
+    y = a * 1.0
+    y.scatter_(0, tg.tensor([0, 0]), s, reduce="prod")
+    y.sum().backward()
+    assert a.grad.tolist() == [30.0, 1.0, 1.0] and s.grad.tolist() == [6.0, 5.0]
+    with pytest.raises(ValueError, match="reduce"):
+        tg.scatter(tg.zeros(3), 0, tg.tensor([0]), tg.tensor([1.0]), reduce="max")
+    with pytest.raises(RuntimeError):
+        tg.zeros(2, requires_grad=True).scatter_(0, tg.tensor([0]), tg.tensor([1.0]))

@@ -52,3 +52,23 @@ def _torch_median_pad(T, x):
     y = T.cat([m0, x, m0], 0)
     m1 = med(y, 1)
     return T.cat([m1, y, m1], 1)
+
+
+# scatter with reduce=: torch's scatter_reduce (include_self=True)
+_IDX = np.array([[0, 2, 1, 0], [2, 2, 0, 0]])
+
+
+def _scatter_reduce(x, s, reduce):
+    return tg.scatter(x, 0, tg.tensor(_IDX), s, reduce=reduce)
+
+
+def _torch_scatter_reduce(T, x, s, reduce):
+    how = {"multiply": "prod", "add": "sum"}.get(reduce, reduce)
+    return x.scatter_reduce(0, T.tensor(_IDX), s, how, include_self=True)
+
+
+ROWS += [
+    OpCase(_scatter_reduce, [(3, 4), (2, 4)], {"reduce": r}, name="scatter(reduce)",
+           low=0.5, high=2.0, torch=_torch_scatter_reduce)
+    for r in ("multiply", "mean", "amax")
+]
