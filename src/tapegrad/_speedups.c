@@ -979,8 +979,8 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *op = args[0], *x = args[1], *y = args[2], *out = args[3];
     PyObject *save_idx = args[4], *view = args[5];
     /* per saved value, the inputs whose derivative reads it (None: all); apply1/apply2
-     * pass it, a call from Python keeps every value */
-    PyObject *need = nargs == 8 ? args[7] : Py_None;
+     * pass it, a call from Python reads it from the op */
+    PyObject *need = nargs == 8 ? args[7] : Py_None, *hot_owned = NULL;
     /* apply1/apply2 pass whether detect_anomaly is on; a call from Python reads it */
     int anomaly = nargs == 7 ? args[6] == Py_True : flag(str_anomaly);
     if (anomaly < 0)
@@ -997,6 +997,13 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         PyObject *r = PyObject_CallFunctionObjArgs(record_py, op, xs, Py_None, out, NULL);
         Py_DECREF(xs);
         return r;
+    }
+    if (nargs != 8) {
+        hot_owned = PyObject_GetAttr(op, str_hot);
+        if (hot_owned == NULL)
+            return NULL;
+        if (PyTuple_Check(hot_owned) && PyTuple_GET_SIZE(hot_owned) > 4)
+            need = PyTuple_GET_ITEM(hot_owned, 4);
     }
 
     /* the interned shapes and meta of the last node of each arity: consecutive ops
@@ -1234,6 +1241,7 @@ done:
     Py_XDECREF(meta);
     Py_XDECREF(s);
     Py_XDECREF(site);
+    Py_XDECREF(hot_owned);
     return t;
 }
 

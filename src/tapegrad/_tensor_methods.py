@@ -186,6 +186,17 @@ class TensorMethods:
         """tg.scatter written into this tensor; returns it. When recording, the update is
         differentiable in src (and in this tensor's earlier values where kept).
 
+        Args:
+            dim: the dimension `index` runs along.
+            index: integers with this tensor's number of dimensions.
+            src: the values written (or `value`, a number).
+            value: a number written instead of src.
+            reduce: None, "sum"/"add", "prod"/"multiply", "mean", "amax" or "amin", as
+                tg.scatter.
+
+        Returns:
+            This tensor.
+
         >>> tg.zeros(3).scatter_(0, tg.tensor([2, 0, 2]), tg.tensor([1.0, 2.0, 3.0]),
         ...                      reduce="add")
         tensor([2., 0., 4.])

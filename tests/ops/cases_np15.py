@@ -30,7 +30,7 @@ def _scaled(x):
 
 
 ROWS = [
-    OpCase(_pad_mean, [(3, 4)], name="tnp.pad(mean)"),
+    OpCase(_pad_mean, [(3, 4)], name="tnp.pad(mean)", torch=lambda T, x: _torch_mean_pad(T, x)),
     OpCase(_pad_median, [(3, 5)], name="tnp.pad(median)",
            torch=lambda T, x: _torch_median_pad(T, x)),
     OpCase(_select, [(3, 4)], away_from=(-0.5, 0.5), name="tnp.select",
@@ -38,6 +38,15 @@ ROWS = [
     OpCase(_scaled, [(3, 4)], name="const*x/const",
            torch=lambda T, x: 4.0 * T.tanh(x) * T.tensor(_C, dtype=x.dtype) / 3.0),
 ]
+
+
+def _torch_mean_pad(T, x):
+    """_pad_mean in torch: axis 0 (1 before from the first 2 rows, 2 after from the last
+    3), then axis 1 of that (2 before from the first column, none after)."""
+    top, bottom = x[:2].mean(0, keepdim=True), x[-3:].mean(0, keepdim=True)
+    y = T.cat([top, x, bottom, bottom], 0)
+    left = y[:, :1].mean(1, keepdim=True)
+    return T.cat([left, left, y], 1)
 
 
 def _torch_median_pad(T, x):
@@ -64,7 +73,16 @@ def _scatter_reduce(x, s, reduce):
 
 def _torch_scatter_reduce(T, x, s, reduce):
     how = {"multiply": "prod", "add": "sum"}.get(reduce, reduce)
-    return x.scatter_reduce(0, T.tensor(_IDX), s, how, include_self=True)
+    if how != "prod":
+        return x.scatter_reduce(0, T.tensor(_IDX), s, how, include_self=True)
+    # torch's forward mode of scatter_reduce(prod) disagrees with its own jacobian:
+    # the product written out, one factor at a time
+    out = x
+    for i, j in np.ndindex(*_IDX.shape):
+        hit = T.zeros(x.shape, dtype=T.bool)
+        hit[_IDX[i, j], j] = True
+        out = T.where(hit, out * s[i, j], out)
+    return out
 
 
 ROWS += [

@@ -45,7 +45,7 @@ from ._products import (allclose, array_equal, dot, einsum, isclose, matmul, ndi
                         outer, shape, size)
 from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
                     matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
-                    trapezoid, trapz)
+                    select, trapezoid, trapz)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -273,7 +273,6 @@ if TYPE_CHECKING:
     nanstd: Callable[..., Any]
     cross: Callable[..., Any]
     nan_to_num: Callable[..., Any]
-    select: Callable[..., Any]
     # CONSTANT, ROUNDING (bool or integer results)
     greater: Callable[..., Any]
     greater_equal: Callable[..., Any]

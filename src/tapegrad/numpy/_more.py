@@ -376,6 +376,18 @@ def select(condlist: Any, choicelist: Any, default: ArrayLike = 0) -> Tensor:
     """NumPy's select: where the first true condition of `condlist` holds, the matching
     entry of `choicelist`, else `default`; differentiable in the choices and default.
 
+    Args:
+        condlist: boolean arrays (or tensors), one per choice.
+        choicelist: the values, broadcast with the conditions.
+        default: the value where no condition holds.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    Raises:
+        ValueError: the two lists differ in length or are empty.
+        TypeError: a condition is not boolean.
+
     >>> import tapegrad.numpy as tnp
     >>> x = tnp.array([-2.0, 0.5, 3.0])
     >>> tnp.select([x < 0, x > 1], [-x, x * x], 7.0).tolist()
@@ -413,5 +425,5 @@ ADAPTED = {
     "nanmin": ("nanmin", _nan_reduction("nanmin")),
     "nanvar": ("nanvar", _nan_moment("nanvar")), "nanstd": ("nanstd", _nan_moment("nanstd")),
     "cross": ("cross", cross), "nan_to_num": ("nan_to_num", nan_to_num),
-    "pad": ("pad", pad), "select": ("where", select),
+    "pad": ("pad", pad),
 }
