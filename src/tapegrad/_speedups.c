@@ -972,12 +972,15 @@ static inline int flag(PyObject *name);
 
 static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6 && nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "record_fast takes 6 or 7 arguments");
+    if (nargs != 6 && nargs != 7 && nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "record_fast takes 6 to 8 arguments");
         return NULL;
     }
     PyObject *op = args[0], *x = args[1], *y = args[2], *out = args[3];
     PyObject *save_idx = args[4], *view = args[5];
+    /* per saved value, the inputs whose derivative reads it (None: all); apply1/apply2
+     * pass it, a call from Python reads it from the op */
+    PyObject *need = nargs == 8 ? args[7] : Py_None, *hot_owned = NULL;
     /* apply1/apply2 pass whether detect_anomaly is on; a call from Python reads it */
     int anomaly = nargs == 7 ? args[6] == Py_True : flag(str_anomaly);
     if (anomaly < 0)
@@ -994,6 +997,13 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
         PyObject *r = PyObject_CallFunctionObjArgs(record_py, op, xs, Py_None, out, NULL);
         Py_DECREF(xs);
         return r;
+    }
+    if (nargs != 8) {
+        hot_owned = PyObject_GetAttr(op, str_hot);
+        if (hot_owned == NULL)
+            return NULL;
+        if (PyTuple_Check(hot_owned) && PyTuple_GET_SIZE(hot_owned) > 4)
+            need = PyTuple_GET_ITEM(hot_owned, 4);
     }
 
     /* the interned shapes and meta of the last node of each arity: consecutive ops
@@ -1048,6 +1058,7 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
 
     Py_ssize_t n = PyTuple_GET_SIZE(save_idx);
+    long emask = (ex != Py_None) | (ey != NULL && ey != Py_None ? 2 : 0);
     if (n == 0) {
         saved = Py_NewRef(Py_None);
         vers = Py_NewRef(Py_None);
@@ -1061,7 +1072,12 @@ static PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t n
             PyObject *val, *vc, *ver;
             if (i == -1 && PyErr_Occurred())
                 goto fail;
-            if (i < 0) {
+            if (need != Py_None && !(PyLong_AsLong(PyTuple_GET_ITEM(need, k)) & emask)) {
+                /* only inputs without a gradient read it (x of x * 4.0): not kept */
+                val = Py_NewRef(Py_None);
+                vc = Py_NewRef(Py_None);
+                ver = Py_NewRef(zero);
+            } else if (i < 0) {
                 val = out_nd ? Py_NewRef(out) : PyObject_GetItem(out, empty_tuple);
                 if (val == NULL)
                     goto fail;
@@ -1168,7 +1184,7 @@ have_meta:
         for (Py_ssize_t k = 0; k < n; k++) {
             long i = PyLong_AsLong(PyTuple_GET_ITEM(save_idx, k));
             PyObject *a = i > 0 ? y : x;
-            if (i < 0 || !is_tensor(a))
+            if (i < 0 || !is_tensor(a) || PyTuple_GET_ITEM(saved, k) == Py_None)
                 continue;
             PyObject *vc = get(a, T_vc);
             PyObject *xl = SLOT(vc, V_x);      /* None or [views, holder] */
@@ -1225,6 +1241,7 @@ done:
     Py_XDECREF(meta);
     Py_XDECREF(s);
     Py_XDECREF(site);
+    Py_XDECREF(hot_owned);
     return t;
 }
 
@@ -1402,8 +1419,11 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     int f16 = dtype == F16;
     int fix = dtype == F64 || f16;
     Py_DECREF(dtype);
-    if (fix && !f16 && is_tensor(xs[0])) {
-        PyObject *xd = dtype_attr(get(xs[0], T_data));
+    /* a float64 tensor among the inputs (either side: 4.0 * u) keeps float64 */
+    for (int i = 0; fix && !f16 && i < n; i++) {
+        if (!is_tensor(xs[i]))
+            continue;
+        PyObject *xd = dtype_attr(get(xs[i], T_data));
         if (xd == NULL)
             return NULL;
         fix = xd != F64;
@@ -1432,9 +1452,10 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
             res = PyObject_CallFunctionObjArgs(record_py, op, args, Py_None, out, NULL);
             Py_DECREF(args);
         } else {
-            PyObject *a[7] = {op, xs[0], n > 1 ? xs[1] : Py_None, out, save_idx,
-                              view ? Py_True : Py_False, anomaly ? Py_True : Py_False};
-            res = record_fast(NULL, a, 7);
+            PyObject *a[8] = {op, xs[0], n > 1 ? xs[1] : Py_None, out, save_idx,
+                              view ? Py_True : Py_False, anomaly ? Py_True : Py_False,
+                              PyTuple_GET_SIZE(hot) > 4 ? PyTuple_GET_ITEM(hot, 4) : Py_None};
+            res = record_fast(NULL, a, 8);
         }
     } else if (view) {                      /* views: the Python helper */
         PyObject *args = PyTuple_New(n);

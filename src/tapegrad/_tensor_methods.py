@@ -119,6 +119,30 @@ class TensorMethods:
         self._write_all(value, "fill_")
         return self
 
+    # issue 15 (session 8): torch's in-place scatter
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        """tg.scatter written into this tensor; returns it. When recording, the update is
+        differentiable in src (and in this tensor's earlier values where kept).
+
+        Args:
+            dim: the dimension `index` runs along.
+            index: integers with this tensor's number of dimensions.
+            src: the values written (or `value`, a number).
+            value: a number written instead of src.
+            reduce: None, "sum"/"add", "prod"/"multiply", "mean", "amax" or "amin", as
+                tg.scatter.
+
+        Returns:
+            This tensor.
+
+        >>> tg.zeros(3).scatter_(0, tg.tensor([2, 0, 2]), tg.tensor([1.0, 2.0, 3.0]),
+        ...                      reduce="add")
+        tensor([2., 0., 4.])
+        """
+        self._check_inplace("scatter_")
+        cur, _ = self._inplace_args(None)
+        return self.copy_(ops.scatter(cur, dim, index, src, value=value, reduce=reduce))
+
     def _inplace_args(self, other):
         """(current values, other) for computing an in-place update from them.
 

@@ -464,8 +464,8 @@ class OpMethods:
         return ops.scatter_add(self, dim, index, src)
 
     def scatter(self, dim: Axis, index: ArrayLike, src: ArrayLike | None = None, *,
-                value: ArrayLike | None = None) -> Tensor:
-        return ops.scatter(self, dim, index, src, value=value)
+                value: ArrayLike | None = None, reduce: str | None = None) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def index_select(self, dim: Axis, index: ArrayLike) -> Tensor:
         return ops.index_select(self, dim, index)

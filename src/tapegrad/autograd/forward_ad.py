@@ -152,7 +152,7 @@ def _dual_fast_py(op, args, raw, params):
             tans.append(d)
         else:
             tans.append(None)
-    forward, save_idx, diff, view = op._hot
+    forward, save_idx, diff, view = op._hot[:4]
     out = forward(*raw, **params) if params else forward(*raw)
     if type(out) is not np.ndarray:
         out = np.asarray(out)

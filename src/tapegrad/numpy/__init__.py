@@ -45,7 +45,7 @@ from ._products import (allclose, array_equal, dot, einsum, isclose, matmul, ndi
                         outer, shape, size)
 from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
                     matrix_transpose, meshgrid, permute_dims, ptp, real_if_close, rollaxis,
-                    trapezoid, trapz)
+                    select, trapezoid, trapz)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ BINARY = {
 # NumPy, so extend this list when an op with NumPy's signature lands.
 SAME_SIGNATURE = [
     "cumsum", "cumprod", "nancumsum", "nancumprod", "diff", "partition",
-    "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "pad",
+    "moveaxis", "repeat", "tile", "roll", "flip", "fliplr", "flipud", "rot90",
     "append", "tril", "triu", "diag", "diagonal", "trace", "take", "take_along_axis",
     "inner", "vdot", "tensordot", "kron", "round", "around",
 ]
@@ -427,7 +427,7 @@ __all__ = ["all", "amax", "amin", "any", "arange", "argmax", "argmin", "argwhere
            "multiply", "power", "pow", "maximum", "minimum", "floor_divide", "remainder", "mod",
            "fmod", "fmax", "fmin", "copysign", "heaviside", "cumsum", "cumprod", "nancumsum",
            "nancumprod", "diff", "partition", "moveaxis", "repeat", "tile", "roll", "flip",
-           "fliplr", "flipud", "rot90", "pad", "append", "tril", "triu", "diag", "diagonal",
+           "fliplr", "flipud", "rot90", "pad", "select", "append", "tril", "triu", "diag", "diagonal",
            "trace", "take", "take_along_axis", "inner", "vdot", "tensordot", "kron", "round",
            "around", "sort", "median", "nanmedian", "quantile", "percentile", "nanquantile",
            "nanpercentile", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanvar", "nanstd",

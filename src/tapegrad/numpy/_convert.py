@@ -152,6 +152,9 @@ def passthrough(fn, name):
     converted as NumPy would, the rest passed unchanged."""
     @functools.wraps(fn)
     def f(*args, **kwargs):
+        if args and args[0].__class__ is Tensor:
+            r = fn(*args, **kwargs)         # the common case: nothing to convert
+            return r if r.__class__ is Tensor else as_result(r)
         args = [a if a.__class__ is Tensor else
                 (asarg(a) if isinstance(a, (list, tuple, float, int, np.ndarray, np.generic))
                  and not isinstance(a, bool) else a) for a in args[:1]] + list(args[1:])

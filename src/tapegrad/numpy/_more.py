@@ -316,6 +316,100 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False,
     return out
 
 
+_STAT_MODES = {"mean": "mean", "maximum": "amax", "minimum": "amin", "median": "median"}
+
+
+def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
+    """NumPy's pad: tg.pad's modes ("constant", "edge", "reflect", "symmetric", "wrap")
+    and the statistic modes "mean", "maximum", "minimum", "median" (with `stat_length`),
+    which fill each side with that statistic of the values along the axis, axis by
+    axis as NumPy does; the gradient flows through the statistic too.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.pad(tnp.array([1.0, 2.0, 6.0]), (2, 1), mode="mean").tolist()
+    [3.0, 3.0, 1.0, 2.0, 6.0, 3.0]
+    """
+    if mode not in _STAT_MODES:
+        return ops.pad(asarg(array), pad_width, mode, **kwargs)
+    stat_length = kwargs.pop("stat_length", None)
+    if kwargs:
+        raise TypeError(f"pad: mode {mode!r} takes no argument(s) {', '.join(kwargs)}")
+    x = asarg(array)
+    nd = x.ndim
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=object), (nd, 2)).tolist()
+    lengths = np.broadcast_to(np.asarray(stat_length, dtype=object), (nd, 2)).tolist()
+    stat = median if mode == "median" else getattr(ops, _STAT_MODES[mode])
+    for ax in range(nd):
+        (b, a), n = widths[ax], x.shape[ax]
+        for v in (b, a):
+            if not isinstance(v, (int, np.integer)) or v < 0:
+                raise ValueError(f"pad: pad_width must be non-negative ints, got "
+                                 f"{pad_width!r}")
+        if b == 0 and a == 0:
+            continue
+        if n == 0:
+            raise ValueError(f"pad: cannot take the {mode} of the empty axis {ax}")
+        parts = []
+        for side, count in ((0, b), (1, a)):
+            if not count:
+                continue
+            k = lengths[ax][side]
+            k = n if k is None else int(k)
+            if k <= 0:
+                raise ValueError(f"pad: stat_length must be positive, got {stat_length!r}")
+            k = min(k, n)
+            idx = [slice(None)] * nd
+            idx[ax] = slice(0, k) if side == 0 else slice(n - k, n)
+            v = stat(x[tuple(idx)], axis=ax, keepdims=True)
+            if x.dtype.kind in "iu":        # NumPy rounds the statistic of integers
+                v = ops.cast(ops.round(v), x.dtype)
+            shape = list(x.shape)
+            shape[ax] = count
+            parts.append((side, ops.broadcast_to(v, tuple(shape))))
+        pieces = ([p for side, p in parts if side == 0] + [x]
+                  + [p for side, p in parts if side == 1])
+        x = ops.concatenate(pieces, axis=ax)
+    return x
+
+
+def select(condlist: Any, choicelist: Any, default: ArrayLike = 0) -> Tensor:
+    """NumPy's select: where the first true condition of `condlist` holds, the matching
+    entry of `choicelist`, else `default`; differentiable in the choices and default.
+
+    Args:
+        condlist: boolean arrays (or tensors), one per choice.
+        choicelist: the values, broadcast with the conditions.
+        default: the value where no condition holds.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    Raises:
+        ValueError: the two lists differ in length or are empty.
+        TypeError: a condition is not boolean.
+
+    >>> import tapegrad.numpy as tnp
+    >>> x = tnp.array([-2.0, 0.5, 3.0])
+    >>> tnp.select([x < 0, x > 1], [-x, x * x], 7.0).tolist()
+    [2.0, 7.0, 9.0]
+    """
+    if len(condlist) != len(choicelist):
+        raise ValueError(f"select: condlist and choicelist must be of the same length, got "
+                         f"{len(condlist)} and {len(choicelist)}")
+    if not condlist:
+        raise ValueError("select: select with an empty condition list is not possible")
+    conds = [asarg(c) for c in condlist]
+    for i, c in enumerate(conds):
+        if c.dtype != np.bool_:
+            raise TypeError(f"select: invalid entry {i} in condlist: should be boolean "
+                            f"ndarray, got dtype {c.dtype}")
+    out = asarg(default)
+    # the last condition first, so the first true one is written last and wins
+    for c, v in zip(conds[::-1], list(choicelist)[::-1]):
+        out = ops.where(c, asarg(v), out)
+    return out
+
+
 # NumPy name -> adapter, added to tnp when tapegrad has the op it calls
 ADAPTED = {
     "sort": ("sort", sort), "median": ("median", median),
@@ -331,4 +425,5 @@ ADAPTED = {
     "nanmin": ("nanmin", _nan_reduction("nanmin")),
     "nanvar": ("nanvar", _nan_moment("nanvar")), "nanstd": ("nanstd", _nan_moment("nanstd")),
     "cross": ("cross", cross), "nan_to_num": ("nan_to_num", nan_to_num),
+    "pad": ("pad", pad),
 }

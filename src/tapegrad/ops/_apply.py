@@ -117,7 +117,7 @@ def apply1_py(op, x):
             if t is not None:
                 return t
         return apply(op, x)
-    forward, save_idx, diff, view = op._hot
+    forward, save_idx, diff, view = op._hot[:4]
     d = x._data
     try:
         out = forward(d)
@@ -189,7 +189,7 @@ def apply2_py(op, x, y):
             if t is not None:
                 return t
         return _apply2_general(op, x, y)
-    forward, save_idx, diff, view = op._hot
+    forward, save_idx, diff, view = op._hot[:4]
     try:
         out = forward(dx, dy)
     except ValueError:
@@ -358,7 +358,8 @@ def _record(op, args, params, out, extra=False, depth=3):
     save_idx = range(len(args)) if op.save_all else op._save_idx
     leaves = None
     if save_idx:
-        saved, vers, leaves = _save_values(save_idx, args, out, t)
+        saved, vers, leaves = _save_values(save_idx, args, out, t,
+                                           None if op.save_all else op._save_need, mask)
     shapes = _intern_shapes(tuple(shapes))     # shared, like masks (less memory)
     meta = _intern_meta(out)
     L = _local
@@ -415,7 +416,7 @@ def _snake(name):
                    for i, c in enumerate(name))
 
 
-def _save_values(save_idx, args, out, t):
+def _save_values(save_idx, args, out, t, need=None, mask=None):
     """(saved values, version pairs) of a node whose output tensor is `t`.
 
     Arrays are saved, not Tensors: intermediate Tensors die with the user's references,
@@ -426,8 +427,11 @@ def _save_values(save_idx, args, out, t):
     saved = []
     vers = []
     leaves = None
-    for i in save_idx:
-        if i < 0:
+    for k, i in enumerate(save_idx):
+        if need is not None and not any(m for j, m in enumerate(mask) if need[k] >> j & 1):
+            saved.append(None)          # only inputs without a gradient read it
+            vers += (None, 0)
+        elif i < 0:
             saved.append(out if out.shape else out[()])
             vc = t._vc = Version()
             vers += (vc, 0)

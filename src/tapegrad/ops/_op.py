@@ -96,6 +96,7 @@ class Op:
     direct = None
     bw_name = "OpBackward"
     _save_idx = ()
+    _save_need = None
 
     @staticmethod
     def forward(*xs, **params):
@@ -111,9 +112,10 @@ class Op:
 
 def _set_hot(cls):
     """What apply1/apply2 read per call, in one class attribute: forward, saved input
-    indices (None: let _record decide), differentiable, view."""
+    indices (None: let _record decide), differentiable, view, and per saved value the
+    inputs whose derivative reads it (None: all of them)."""
     cls._hot = (cls.forward, None if cls.save_all else cls._save_idx, cls.differentiable,
-                cls.view)
+                cls.view, cls._save_need)
 
 
 def register(cls):
@@ -562,6 +564,19 @@ def _python_rules(prog):
     return vjp, jvp
 
 
+def _save_need(prog):
+    """Per saved value, a bitmask of the inputs whose derivative reads it: x * 4.0 need
+    not keep x (only 4.0's derivative reads it), so recording drops it."""
+    ns = len(prog.saves)
+    need = [0] * ns
+    for k, (o, m) in enumerate(zip(prog.outs, prog.masks)):
+        regs = {o} | {r for i, (_, refs) in enumerate(prog.steps) if m >> i & 1 for r in refs}
+        for j in regs:
+            if 0 <= j < ns:
+                need[j] |= 1 << k
+    return tuple(need)
+
+
 def derive(cls):
     """Everything `cls.d` implies, set on `cls`: saves, program, vjp, jvp, batching.
     Call it again after changing `cls.d`."""
@@ -569,6 +584,7 @@ def derive(cls):
     cls.saves = prog.saves
     cls._save_idx = tuple(-1 if n == "out" else cls.args.index(n) for n in prog.saves)
     cls.program = prog
+    cls._save_need = _save_need(prog)
     vjp, jvp = _python_rules(prog)
     cls.vjp_py, cls.jvp_py = vjp, jvp
     if SPEEDUPS is not None and ZERO not in prog.outs and len(prog.steps) <= 60:

@@ -496,6 +496,11 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
     >>> tg.roll(tg.tensor([1.0, 2.0, 3.0]), 1).tolist()
     [3.0, 1.0, 2.0]
     """
+    if (x.__class__ is Tensor and shift.__class__ is int and axis.__class__ is int
+            and shifts is None and dims is None):
+        nd = x._data.ndim           # one int shift along one int axis: the stencil case
+        if -nd <= axis < nd:
+            return apply(Roll, x, shift=(shift,), axis=(axis % nd,))
     x = _operand("roll", x)
     sname = "shift" if shifts is None else "shifts"
     aname = "axis" if dims is None else "dims"

@@ -15,9 +15,9 @@ from ._apply import apply, call
 from ._op import LINEAR, Op, register, same_params
 from ._shapes import check_axis, check_int, check_operand, describe
 from .elementwise import add, cast, where
-from .reduce import sum as _sum
-from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, getitem,
-                    setitem_)
+from .reduce import amax as _amax, amin as _amin, prod as _prod, sum as _sum
+from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, concatenate,
+                    expand_dims, getitem, setitem_)
 from ..errors import shapes_msg
 from typing import TYPE_CHECKING
 
@@ -518,13 +518,52 @@ def scatter_add(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike) -> Te
     return add(x, apply(IndexAdd, src, shape=shape, index=mesh))
 
 
+# torch.scatter's and torch.scatter_reduce's names of each reduction
+_REDUCE = {"sum": "sum", "add": "sum", "prod": "prod", "multiply": "prod", "mean": "mean",
+           "amax": "amax", "amin": "amin"}
+
+
+def _scatter_reduce(x, src, shape, mesh, how):
+    """x with the values of src at `mesh` combined into it by `how` (x included, as
+    torch's include_self=True), from ops that already differentiate: a scatter-add for
+    sum and mean; for prod, amax and amin each place's values side by side on a new last
+    axis (x first, the k-th value sent there at k + 1) and reduced along it."""
+    if how == "sum":
+        return add(x, apply(IndexAdd, src, shape=shape, index=mesh))
+    flat = np.ravel_multi_index(tuple(np.broadcast_arrays(*mesh)), shape).ravel()
+    dtype = np.result_type(_raw(x), _raw(src))
+    if how == "mean":
+        count = np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape) + 1
+        total = add(x, apply(IndexAdd, src, shape=shape, index=mesh))
+        return total // count if dtype.kind in "iu" else total / count.astype(dtype)
+    order = np.argsort(flat, kind="stable")
+    ids = flat[order]
+    rank = np.empty_like(flat)
+    rank[order] = np.arange(flat.size) - np.searchsorted(ids, ids, side="left")
+    slots = int(rank.max()) + 1 if flat.size else 0
+    if dtype.kind == "f":
+        fill = {"prod": 1, "amax": -np.inf, "amin": np.inf}[how]
+    else:
+        info = np.iinfo(dtype) if dtype.kind in "iu" else None
+        fill = {"prod": 1, "amax": info.min if info else False,
+                "amin": info.max if info else True}[how]
+    idx_shape = np.broadcast_shapes(*(np.shape(m) for m in mesh))
+    where_to = tuple(np.broadcast_to(m, idx_shape) for m in mesh) + (rank.reshape(idx_shape),)
+    sent = apply(IndexPut, np.full(tuple(shape) + (slots,), fill, dtype), src, index=where_to)
+    side = concatenate([cast(expand_dims(x, -1), dtype), sent], axis=-1)
+    return {"prod": _prod, "amax": _amax, "amin": _amin}[how](side, axis=-1)
+
+
 def scatter(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike | None = None, *,
-            value: ArrayLike | None = None) -> Tensor:
+            value: ArrayLike | None = None, reduce: str | None = None) -> Tensor:
     """A copy of `x` with `src` (or `value`) written at `index` along `dim`, as
-    torch.scatter without reduce. For dim=0, `src[i][j]` goes to `[index[i][j]][j]`.
-    Where an index repeats, one of the writes wins, as in PyTorch: use scatter_add to
-    accumulate. The gradient reaches x where it was not overwritten, and src at the
-    places written.
+    torch.scatter. For dim=0, `src[i][j]` goes to `[index[i][j]][j]`.
+    Without `reduce`, where an index repeats one of the writes wins, as in PyTorch. With
+    `reduce` ("sum"/"add", "prod"/"multiply", "mean", "amax", "amin": torch.scatter's
+    and torch.scatter_reduce's names) the values sent to a place are combined with x's
+    value there (include_self=True); "mean" floors for integers, as torch. The gradient
+    reaches x where it was not overwritten (or through the reduction), and src at the
+    places written; amax/amin share it evenly among ties, as torch.
 
     Args:
         x: the tensor written into (not modified: the result is a copy).
@@ -532,6 +571,7 @@ def scatter(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike | None = N
         index: integers with x's number of dimensions.
         src: the values written; only its corner of index's shape is read.
         value: a scalar written instead of `src` (give one of the two).
+        reduce: None, or how values meeting x are combined (see above).
 
     Returns:
         A new tensor of x's shape.
@@ -545,10 +585,33 @@ def scatter(x: ArrayLike, dim: Axis, index: ArrayLike, src: ArrayLike | None = N
     >>> tg.scatter(tg.zeros((2, 2)), 1, tg.tensor([[1], [0]]), value=1.0)
     tensor([[0., 1.],
             [1., 0.]])
+    >>> tg.scatter(tg.ones(3), 0, tg.tensor([0, 2, 0]), tg.tensor([2.0, 5.0, 4.0]),
+    ...            reduce="amax").tolist()
+    [4.0, 1.0, 5.0]
     """
     x = _operand("scatter", "input", x)
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src and value")
+    if reduce is not None:
+        if reduce not in _REDUCE:
+            raise ValueError(f"scatter: reduce must be one of {', '.join(map(repr, _REDUCE))}"
+                             f" or None, got {reduce!r}")
+        shape, dim, idx = _dim_index("scatter", x, dim, index)
+        if not shape:       # a 0-d input: as a 1-element vector
+            out = scatter(apply(Reshape, x, shape=(1,)), 0, idx.reshape(1),
+                          None if src is None else apply(Reshape, _operand(
+                              "scatter", "src", src), shape=(1,)), value=value, reduce=reduce)
+            return apply(Reshape, out, shape=())
+        mesh = _gather_index("scatter", shape, dim, idx)
+        if src is not None:
+            v = _scatter_src("scatter", _operand("scatter", "src", src), idx.shape)
+        else:
+            v = _operand("scatter", "value", value)
+            if _shape(v):
+                raise ValueError(f"scatter: value must be a number or a 0-d tensor, got "
+                                 f"shape {_shape(v)}")
+            v = broadcast_to(v, idx.shape)
+        return _scatter_reduce(x, v, shape, mesh, _REDUCE[reduce])
     shape, dim, idx = _dim_index("scatter", x, dim, index)
     mesh = _gather_index("scatter", shape, dim, idx)
     if src is not None:

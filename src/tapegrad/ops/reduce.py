@@ -245,6 +245,8 @@ class LogSumExp(Op):
 
 def _lse(x, axis):
     """(logsumexp of x along `axis` with kept dims, whether every max was finite)."""
+    if x.size == 0:     # an empty sum is 0: -inf, as NumPy's and torch's (max has no identity)
+        return np.full_like(np.add.reduce(x, axis=axis, keepdims=True), -np.inf), True
     m = np.max(x, axis=axis, keepdims=True)
     if _all_finite(m):      # sum(exp(x - m)) >= 1: no masking, and log never sees 0
         return np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m, True
