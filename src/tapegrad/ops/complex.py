@@ -30,7 +30,7 @@ from ._op import HOLOMORPHIC, OWN, Op, register, zeros_like
 from .complex_parts import (Complex, ComplexAbs, Conj, Imag, Real,  # noqa: F401 (re-exported)
                             _nonzero)
 from . import (activations, arrange, elementwise, indexing, linalg, mathfns, reduce,
-               scan, shape)
+               scan, shape, solve)
 
 
 def _raw(v):
@@ -83,7 +83,8 @@ for _op in (
         shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
         linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
         indexing.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
-        arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum):
+        arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum,
+        solve.Inv, solve.Solve, solve.SolveTriangular, solve.Det, solve.MatrixExp):
     _op.complex = HOLOMORPHIC
 # var of complex values is real (mean |z - mean|^2); its rules state the convention
 reduce.Var.complex = OWN
