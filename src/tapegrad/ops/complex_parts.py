@@ -1,22 +1,21 @@
-"""The parts of a complex number as ops: Real, Imag, Conj and Complex(x, y). They sit
-apart from ops/complex.py, with |z| (ComplexAbs), (which imports most op modules) so reductions and products can
-use them in their complex rules without an import cycle. Each is real-linear and marked
-OWN: its rule states PyTorch's convention itself (see ops/complex.py)."""
+"""The parts of a complex number as ops: Real, Imag, Conj, Complex(x, y) and |z|
+(ComplexAbs). They sit apart from ops/complex.py (which imports most op modules) so
+reductions, products and norms use them in their complex rules without an import cycle.
+Each states PyTorch's convention in its own rules (marked OWN; see ops/complex.py)."""
 import numpy as np
 
+from .._tensor import Tensor
 from ._apply import call
 from ._op import LINEAR, OWN, Op, register, same_params, zeros_like
 from .elementwise import Where
 
 
-def _raw(v):
-    return getattr(v, "_data", v)
-
-
 def _nonzero(r):
     """r with its zeros replaced by ones: the denominator of z/|z| and z/|z|^2, whose
     numerator is zero there too, so the gradient at z = 0 is 0 (as PyTorch)."""
-    return call(Where, np.asarray(_raw(r)) == 0, 1.0, r)
+    # a recorded comparison for a Tensor: under vmap, r's raw values are the batch's
+    zero = r == 0 if isinstance(r, Tensor) else np.asarray(r) == 0
+    return call(Where, zero, 1.0, r)
 
 
 @register
