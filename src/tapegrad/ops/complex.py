@@ -6,8 +6,9 @@ One convention, PyTorch's. For a real loss L of z = x + iy, z.grad is dL/dx + i 
 the ordinary pushforward (complex-linear for holomorphic ops). An op marked HOLOMORPHIC
 writes its rules as for real numbers (vjp J^T g, jvp J dx); the engine runs its vjp as
 conj(vjp(conj(g))) = J^H g and takes the real part of a real input's gradient
-(autograd/engine.py, _holomorphic). The ops here are not holomorphic (they read x and y
-apart), so they are marked OWN and their rules state the convention themselves:
+(autograd/engine.py, _holomorphic). The parts of z are not holomorphic (they read x and
+y apart), so they are marked OWN and their rules state the convention themselves (Angle
+here; the others in ops/complex_parts.py, which reduce, products and linalg import):
 
     real:  grad = g (+0i)            jvp = Re(dz)
     imag:  grad = i g                jvp = Im(dz)
