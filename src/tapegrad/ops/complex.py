@@ -22,6 +22,10 @@ them): comparisons, max/min, sort, floor, relu ... are not defined on complex nu
 """
 import builtins
 
+__all__ = ["is_complex", "real", "imag", "conj", "angle", "abs", "complex", "polar",
+           "view_as_real", "view_as_complex", "Angle", "Complex", "ComplexAbs", "Conj",
+           "Imag", "Real"]
+
 import numpy as np
 
 from .._check import describe

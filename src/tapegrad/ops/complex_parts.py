@@ -4,6 +4,8 @@ reductions, products and norms use them in their complex rules without an import
 Each states PyTorch's convention in its own rules (marked OWN; see ops/complex.py)."""
 import numpy as np
 
+__all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Complex"]
+
 from .._tensor import Tensor
 from ._apply import call
 from ._op import LINEAR, OWN, Op, register, same_params, zeros_like
