@@ -769,7 +769,8 @@ jacobian = jacrev
 
 
 def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
-            argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
+            argnum: int | Sequence[int] | None = None, holomorphic: bool = False
+            ) -> Callable[..., Any]:
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f)). Returns a
     function of the same arguments as f.
 
@@ -778,6 +779,8 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
         argnums: the position, or tuple of positions, of the argument(s) to
             differentiate.
         argnum: autograd's spelling of argnums.
+        holomorphic: f is holomorphic (complex in, complex out): the complex second
+            derivative f''(z), as jax.hessian(..., holomorphic=True).
 
     Returns:
         A function of f's arguments returning the Hessian, of shape
@@ -794,7 +797,8 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
     _check_f(f, "hessian")
     argnums = _argnum_alias(argnums, argnum, "hessian")
     _argnums(argnums, 1 << 30, "hessian")
-    return _jacfwd(_jacrev(f, argnums, False, "hessian"), argnums, False, "hessian")
+    return _jacfwd(_jacrev(f, argnums, False, "hessian", holomorphic), argnums, False,
+                   "hessian", holomorphic)
 
 
 def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:

@@ -557,10 +557,12 @@ def run_node(node, g, state, mask=None):
 
 def _conj(v):
     """The complex conjugate of a cotangent (recorded when it is a Tensor)."""
-    if type(v) is SliceGrads:           # a slice's pieces: conjugated as one array
-        v = v.dense()
     if isinstance(v, Tensor):
         return call(Conj, v) if v._data.dtype.kind == "c" else v
+    if isinstance(v, SliceGrads):       # a lazy gradient of pieces (Stack, GetItem ...)
+        if v.dtype.kind == "c":
+            v.parts = [(i, np.conj(p)) for i, p in v.parts]
+        return v
     return np.conj(v) if np.iscomplexobj(v) else v
 
 
@@ -574,7 +576,7 @@ def _holomorphic(gxs, real_inputs):
         if gx is not None:
             gx = _conj(gx)
             if j in real_inputs and np.iscomplexobj(_raw(gx)):
-                gx = call(Real, gx) if isinstance(gx, Tensor) else np.real(gx).copy()
+                gx = call(Real, gx) if isinstance(gx, Tensor) else np.real(np.asarray(gx)).copy()
         out.append(gx)
     return tuple(out)
 

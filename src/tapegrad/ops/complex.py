@@ -6,8 +6,9 @@ One convention, PyTorch's. For a real loss L of z = x + iy, z.grad is dL/dx + i 
 the ordinary pushforward (complex-linear for holomorphic ops). An op marked HOLOMORPHIC
 writes its rules as for real numbers (vjp J^T g, jvp J dx); the engine runs its vjp as
 conj(vjp(conj(g))) = J^H g and takes the real part of a real input's gradient
-(autograd/engine.py, _holomorphic). The ops here are not holomorphic (they read x and y
-apart), so they are marked OWN and their rules state the convention themselves:
+(autograd/engine.py, _holomorphic). The parts of z are not holomorphic (they read x and
+y apart), so they are marked OWN and their rules state the convention themselves (Angle
+here; the others in ops/complex_parts.py, which reduce, products and linalg import):
 
     real:  grad = g (+0i)            jvp = Re(dz)
     imag:  grad = i g                jvp = Im(dz)
@@ -21,15 +22,20 @@ them): comparisons, max/min, sort, floor, relu ... are not defined on complex nu
 """
 import builtins
 
+__all__ = ["is_complex", "real", "imag", "conj", "angle", "abs", "complex", "polar",
+           "view_as_real", "view_as_complex", "Angle", "Complex", "ComplexAbs", "Conj",
+           "Imag", "Real"]
+
 import numpy as np
 
 from .._check import describe
 from .._tensor import Tensor
 from ._apply import apply, apply1, call
-from ._op import HOLOMORPHIC, LINEAR, OWN, Op, register, same_params, zeros_like
+from ._op import HOLOMORPHIC, OWN, Op, register, zeros_like
+from .complex_parts import (Complex, ComplexAbs, Conj, Imag, Real,  # noqa: F401 (re-exported)
+                            _nonzero)
 from . import (activations, arrange, elementwise, indexing, linalg, mathfns, reduce,
-               scan, shape)
-from .elementwise import Where
+               scan, shape, solve)
 
 
 def _raw(v):
@@ -38,88 +44,6 @@ def _raw(v):
 
 def _is_complex(v):
     return np.iscomplexobj(_raw(v))
-
-
-def _nonzero(r):
-    """r with its zeros replaced by ones: the denominator of z/|z| and z/|z|^2, whose
-    numerator is zero there too, so the gradient at z = 0 is 0 (as PyTorch)."""
-    return call(Where, np.asarray(_raw(r)) == 0, 1.0, r)
-
-
-@register
-class Real(Op):
-    """Re(z), a real tensor of z's precision."""
-    complex = OWN
-    batch_params = same_params
-
-    @staticmethod
-    def forward(x):
-        return np.real(x).copy()        # np.real is a view into z
-
-    # Re is real-linear: a real g goes back as g + 0i (the cotangent of a real output is
-    # real: a complex one, as second order can send, counts by its real part)
-    @staticmethod
-    def vjp(ctx, g):
-        if _is_complex(g):
-            g = call(Real, g)
-        return (call(Complex, g, zeros_like(g)),)
-
-    jvp = LINEAR
-
-
-@register
-class Imag(Op):
-    """Im(z), a real tensor of z's precision."""
-    complex = OWN
-    batch_params = same_params
-
-    @staticmethod
-    def forward(x):
-        return np.imag(x).copy()
-
-    # dL/dy = g lands in the imaginary part: grad = 0 + i g
-    @staticmethod
-    def vjp(ctx, g):
-        if _is_complex(g):
-            g = call(Real, g)
-        return (call(Complex, zeros_like(g), g),)
-
-    jvp = LINEAR
-
-
-@register
-class Conj(Op):
-    """The complex conjugate x - iy."""
-    complex = OWN
-    batch_params = same_params
-    forward = staticmethod(np.conjugate)
-
-    # conj is real-linear and its own adjoint
-    @staticmethod
-    def vjp(ctx, g):
-        return (call(Conj, g),)
-
-    jvp = LINEAR
-
-
-@register
-class ComplexAbs(Op):
-    """|z| of a complex z (real result); real inputs use elementwise's Abs."""
-    complex = OWN
-    saves = ("x", "out")
-    batching = "elementwise"
-    forward = staticmethod(np.absolute)
-
-    # d|z| = Re(conj(sgn z) dz), sgn z = z/|z| (0 at z = 0): grad = g sgn z
-    @staticmethod
-    def vjp(ctx, g):
-        x, out = ctx.saved
-        return (g * (x / _nonzero(out)),)
-
-    @staticmethod
-    def jvp(ctx, dx):
-        x, out = ctx.saved
-        return call(Real, call(Conj, x / _nonzero(out)) * dx)
 
 
 @register
@@ -148,33 +72,6 @@ class Angle(Op):
         return call(Imag, call(Conj, x) * dx) / _nonzero(r2)
 
 
-@register
-class Complex(Op):
-    """x + iy from real x and y, with broadcasting."""
-    complex = OWN
-    args = ("x", "y")
-    batching = "elementwise"
-
-    @staticmethod
-    def forward(x, y):
-        # parts written separately: x + 1j * y would turn y = inf into nan + inf i
-        dtype = np.result_type(x, y, np.complex64)
-        out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), dtype)
-        out.real = x
-        out.imag = y
-        return out
-
-    @staticmethod
-    def vjp(ctx, g):
-        gx = call(Real, g) if ctx.needs_grad[0] else None
-        gy = call(Imag, g) if ctx.needs_grad[1] else None
-        return gx, gy
-
-    @staticmethod
-    def jvp(ctx, dx, dy):
-        return call(Complex, 0.0 if dx is None else dx, 0.0 if dy is None else dy)
-
-
 # Ops whose rules hold for complex values as written: holomorphic functions, and maps
 # linear with real coefficients (shapes, sums, indexing). Every other op refuses complex.
 for _op in (
@@ -191,8 +88,11 @@ for _op in (
         shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
         linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
         indexing.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
-        arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum):
+        arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum,
+        solve.Inv, solve.Solve, solve.SolveTriangular, solve.Det, solve.MatrixExp):
     _op.complex = HOLOMORPHIC
+# var of complex values is real (mean |z - mean|^2); its rules state the convention
+reduce.Var.complex = OWN
 
 
 # ------------------------------------------------------------------ public functions

@@ -15,6 +15,7 @@ from .. import _state
 from .reduce import Sum, expand_reduced
 from .shape import BroadcastTo, Reshape, Transpose, reshape, squeeze
 from ..errors import shapes_msg
+from .complex_parts import ComplexAbs
 from .elementwise import _all_finite, Abs, mul, Pow, Sign, Where
 from typing import TYPE_CHECKING
 
@@ -619,6 +620,8 @@ def _or(allowed):
 
 def _vector_norm(x, ord, axis, keepdims):
     """x has float data, ord a float, axis normalized."""
+    if np.iscomplexobj(_raw(x)):
+        x = apply(ComplexAbs, x)        # every vector norm of z is that of |z| (real)
     if ord == 2 or (ord != 0 and ord != 1 and -np.inf < ord < np.inf):
         return apply(Norm, x, ord=2 if ord == 2 else ord, axis=axis, keepdims=keepdims)
     if ord == 1:
@@ -634,6 +637,8 @@ def _vector_norm(x, ord, axis, keepdims):
 def _matrix_norm(x, ord, axes, keepdims, op):
     """Matrix norm over the axis pair `axes` (distinct, non-negative), NumPy's ords."""
     r, c = axes
+    if np.iscomplexobj(_raw(x)) and ord in ("fro", 1.0, -1.0, np.inf, -np.inf):
+        x = apply(ComplexAbs, x)        # these read |z| only; 2, -2, nuc need svd
     if ord == "fro":
         return apply(Norm, x, ord=2, axis=tuple(sorted(axes)), keepdims=keepdims)
     if ord in (1.0, -1.0, np.inf, -np.inf):

@@ -37,6 +37,13 @@ LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
 
 # ------------------------------------------------------------------ argument checks
 
+# the functions of a matrix that are holomorphic (their real rules hold for complex
+# values, ops/complex.py marks the ops); the others (cholesky, eigh, svd, qr, slogdet
+# ...) have no complex rule yet and refuse complex input
+_COMPLEX_OK = frozenset(("inv", "solve", "solve_triangular", "det", "matrix_exp",
+                         "matrix_power"))
+
+
 def _matrix(op, name, A, square=False):
     """A as a float tensor or array of at least 2 dimensions (square if asked); integer
     and bool inputs become float32, as torch's default float."""
@@ -44,10 +51,11 @@ def _matrix(op, name, A, square=False):
         A = check_operand(f"linalg.{op}", name, A)
         A = np.asarray(A)
     d = _raw(A)
-    if d.dtype.kind == "c":
-        raise TypeError(f"linalg.{op}: complex {name} is not supported yet (issue 16); "
-                        f"got dtype {d.dtype}")
-    if d.dtype.kind not in "f":
+    if d.dtype.kind == "c" and op not in _COMPLEX_OK:
+        raise TypeError(f"linalg.{op}: complex {name} is not supported (got dtype "
+                        f"{d.dtype}): it has no complex rule; these accept complex "
+                        f"matrices: {', '.join(sorted(_COMPLEX_OK))}")
+    if d.dtype.kind not in "fc":
         A = E.cast(A, np.float32) if isinstance(A, Tensor) else d.astype(np.float32)
     shape = np.shape(_raw(A))
     if len(shape) < 2:
@@ -74,7 +82,7 @@ def _const(a):
 def _as_float_operand(op, name, x):
     if not isinstance(x, Tensor):
         x = np.asarray(check_operand(f"linalg.{op}", name, x))
-    if _raw(x).dtype.kind not in "f":
+    if _raw(x).dtype.kind not in "fc":    # complex stays complex (_matrix decides)
         x = E.cast(x, np.float32) if isinstance(x, Tensor) else _raw(x).astype(np.float32)
     return x
 

@@ -11,6 +11,7 @@ from .._tensor import Tensor
 from ._apply import apply, apply2, call
 from ._op import Op, register, tangent_sum
 from ._shapes import broadcast_shapes, check_axis, check_operand, describe
+from .complex_parts import Conj
 from .elementwise import mul
 from .linalg import _LETTERS, Einsum, MatMul
 from .shape import Reshape, Transpose
@@ -73,8 +74,8 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Tensor:
     if na != nb:
         raise ValueError(shapes_msg("vdot", _shape(a), _shape(b),
                                     what=f"have different sizes ({na} and {nb})"))
-    if any(np.result_type(_raw(v)).kind == "c" for v in (a, b)):
-        raise TypeError("vdot: complex inputs are not supported yet (vdot conjugates a)")
+    if np.result_type(_raw(a)).kind == "c":
+        a = apply(Conj, a)              # vdot conjugates its first argument
     return apply2(MatMul, apply(Reshape, a, shape=(na,)), apply(Reshape, b, shape=(nb,)))
 
 

@@ -10,6 +10,7 @@ from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
+from .complex_parts import Conj, Real
 from .shape import BroadcastTo, Reshape, Transpose
 from .elementwise import _all_finite, cast, Exp, maximum, minimum, scale, sqrt, Where, where
 from typing import TYPE_CHECKING
@@ -202,10 +203,17 @@ class Var(Op):
         g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
         return (g * _dvar(ctx),)
 
+    # complex x (var is real, mean |x - mean|^2): the vjp above is already PyTorch's
+    # g * dL/dz*-style gradient; the jvp is Re(conj(dvar) dx)
     @staticmethod
     def jvp(ctx, dx):
         p = ctx.params
-        return call(Sum, dx * _dvar(ctx), axis=tangent_axis(ctx), keepdims=p["keepdims"])
+        d = _dvar(ctx)
+        if d.dtype.kind == "c":
+            dx = call(Real, call(Conj, d) * dx)
+        else:
+            dx = dx * d
+        return call(Sum, dx, axis=tangent_axis(ctx), keepdims=p["keepdims"])
 
 
 def _dvar(ctx):

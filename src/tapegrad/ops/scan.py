@@ -12,6 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._dtypes import to_array
+from .._state import is_grad_enabled
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
@@ -454,6 +455,10 @@ def cummin(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> CumminResult
 
 def _cum_extremum(x, dim, axis, name):
     x = _operand(x, name)
+    if x._data.dtype.kind == "c" and x.requires_grad and is_grad_enabled():
+        # complex numbers are not ordered: no gradient through a running extremum
+        raise TypeError(f"{name}: complex tensors that require grad are not supported "
+                        f"(got {x._data.dtype}; complex numbers are not ordered)")
     if dim is None and axis is None:
         raise TypeError(f"{name}: missing the dimension to scan (dim=, as torch.{name})")
     if dim is not None and axis is not None:

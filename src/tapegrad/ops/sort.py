@@ -24,6 +24,7 @@ import numpy as np
 
 from .._check import describe
 from .._dtypes import to_array
+from .._state import is_grad_enabled
 from .._tensor import Tensor, make
 from ._apply import call
 from ._shapes import check_axis, check_bool, check_int, check_operand, normalize_axis
@@ -47,9 +48,20 @@ NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
 
 def _operand(x, op):
     if isinstance(x, Tensor):
+        _ordered(x, op)
         return x
     # tapegrad's dtype rules: a list of Python floats is float32, as tg.tensor makes it
     return make(to_array(check_operand(op, "x", x), copy=False, fn=op))
+
+
+def _ordered(x, op):
+    """Complex numbers are not ordered: NumPy sorts them lexicographically, but a
+    gradient through that order means nothing (PyTorch refuses to sort them at all), so
+    a complex tensor that requires grad is refused while grad mode is on."""
+    if x._data.dtype.kind == "c" and x.requires_grad and is_grad_enabled():
+        raise TypeError(f"{op}: complex tensors that require grad are not supported (got "
+                        f"{x._data.dtype}; complex numbers are not ordered). Order by a "
+                        "real key instead (tg.abs(x), tg.real(x)) or detach x")
 
 
 def _flat(x):
@@ -180,6 +192,8 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
     _check_kind("argsort", kind)
     if dim is not None:
         axis = dim
+    if isinstance(x, Tensor):
+        _ordered(x, "argsort")
     a = np.asarray(x._data if isinstance(x, Tensor) else check_operand("argsort", "x", x))
     if axis is None:
         a, axis = a.reshape(-1), 0
@@ -234,6 +248,8 @@ def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introsele
     >>> x[i[1]].item(), sorted(x[i[:2]].tolist())
     (1.0, [0.0, 1.0])
     """
+    if isinstance(x, Tensor):
+        _ordered(x, "argpartition")
     a = np.asarray(x._data if isinstance(x, Tensor) else
                    check_operand("argpartition", "x", x))
     if axis is None:

@@ -348,7 +348,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
         if full is None:
             g = as_tensor(g)
             full = apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
-        if full.dtype.kind != "f" or set(_chain(full)) != outer:
+        if full.dtype.kind not in "fc" or set(_chain(full)) != outer:
             raise _NotFast      # grad's own error message; or run per element
         src, rebuilt, levels = _source(full)
         sources.append(src)
@@ -371,6 +371,8 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
     if i is None or i[0] != level:
         raise _NotFast          # the value does not depend on the batch
     value = i[1]
+    if value.dtype.kind == "c":
+        raise _NotFast          # a complex output: grad's own error message
     if value.ndim != 1:
         raise TypeError(f"grad: f must return a scalar, got an output of shape "
                         f"{tuple(value.shape[1:])} per batch element; use jacrev or vjp "
