@@ -130,3 +130,18 @@ def test_results_are_plain_tensors_and_grad_flows_through(strict):
     (tg.vmap(jac)(XS) ** 2).sum().backward()
     want = tg.grad(lambda X: sum((jac(X[i]) ** 2).sum() for i in range(3)))(xs)
     _close(XS.grad, want.numpy())
+
+
+def test_jacrev_with_aux_and_two_argnums_and_chunks(strict):
+    def net(w, x):
+        return tg.tanh(w @ x), x.sum()
+    xs = _xs(5, seed=9)
+    jac = tg.jacrev(net, argnums=(0, 1), has_aux=True)
+    (jw, jx), aux = tg.vmap(jac, in_axes=(None, 0))(W, xs)
+    for i in range(5):
+        (wi, xi), ai = jac(W, xs[i])
+        _close(jw[i], wi.numpy())
+        _close(jx[i], xi.numpy())
+        _close(aux[i], ai.numpy())
+    got = tg.vmap(tg.jacfwd(lambda x: tg.sin(x) * 2), chunk_size=2)(xs)
+    _close(got, np.stack([np.diag(2 * np.cos(x)) for x in xs.numpy()]))
