@@ -131,7 +131,7 @@ def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
 _vmap_dual = None
 
 
-def set_vmap_dual(make, unpack):
+def _set_vmap_dual(make, unpack):
     global _vmap_dual
     _vmap_dual = (make, unpack)
 

@@ -197,4 +197,4 @@ def _detached_tree(tree):
     return unflatten(spec, [_detached(v) if isinstance(v, Tensor) else v for v in leaves])
 
 
-forward_ad.set_vmap_dual(batched_make_dual, batched_unpack_dual)
+forward_ad._set_vmap_dual(batched_make_dual, batched_unpack_dual)
