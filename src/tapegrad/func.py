@@ -121,7 +121,9 @@ def _complex_jacobian(leaves, outs, holomorphic, who):
 
 
 def _is_traced(t):
-    return isinstance(t, Tensor) and (t._rg or t._fw is not None)
+    # a tg.vmap batched value counts: detach() would drop its batch
+    return isinstance(t, Tensor) and (t._rg or t._fw is not None or t._x is not None and
+                                      "vmap" in t._x)
 
 
 def _diff_input(x, who="grad"):
@@ -400,6 +402,9 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[An
 
 def _vjp(f, primals, has_aux, who):
     _check_f(f, who, has_aux)
+    r = _batched_vjp(f, primals, has_aux, who, _numeric, _split_aux)
+    if r is not None:
+        return r                # inside tg.vmap: one backward pass for the whole batch
     nested = _outer_active(primals)
     flats = []
     args = []
@@ -843,6 +848,7 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 # tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
 from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
+from .vmap._compose import batched_vjp as _batched_vjp  # noqa: E402
 
 # the names `from tapegrad.func import *` gives (tests/test_all.py)
 __all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev",

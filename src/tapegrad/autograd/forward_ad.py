@@ -72,6 +72,10 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     (tensor([1., 4.]), tensor([2., 0.]))
     """
     level = _current_level(level)
+    if _vmap_dual is not None:
+        r = _vmap_dual[0](primal, tangent, level)     # a tg.vmap batched value
+        if r is not None:
+            return r
     for arg, v in (("primal", primal), ("tangent", tangent)):
         raw = v._data if isinstance(v, Tensor) else v
         if not isinstance(raw, (np.ndarray, np.generic, int, float)) or np.asarray(
@@ -113,9 +117,23 @@ def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
         return t, None
     if level is None:
         level = _local.fw_levels[-1] if _local.fw_levels else 0
+    if t._x is not None and _vmap_dual is not None:
+        r = _vmap_dual[1](t, level)                   # a tg.vmap batched value
+        if r is not None:
+            return r
     if t._fw is None or level not in t._fw:
         return t, None
     return strip_level(t, level), t._fw[level]
+
+
+# tg.vmap (a front-end above) hands down how make_dual/unpack_dual treat its batched
+# values: the dual goes on the tensor holding the whole batch
+_vmap_dual = None
+
+
+def _set_vmap_dual(make, unpack):
+    global _vmap_dual
+    _vmap_dual = (make, unpack)
 
 
 # ---------------------------------------------------------------- the driver

@@ -3,6 +3,7 @@ torch.func's functional_call / stack_module_state to map over a module's paramet
 from ._api import vmap
 from ._batched import BatchedWriteError, BatchEscape, ControlFlowError
 from ._module import functional_call, stack_module_state
+from . import _compose  # noqa: F401  (vmap around make_dual, unpack_dual and vjp)
 
 __all__ = ["vmap", "functional_call", "stack_module_state", "BatchEscape",
            "BatchedWriteError", "ControlFlowError"]

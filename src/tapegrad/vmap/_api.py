@@ -1,8 +1,10 @@
 """tg.vmap: the user-facing transform (axes, chunks, randomness, fallbacks)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
+import threading
 import warnings
 import weakref
 
@@ -162,6 +164,28 @@ def _to_front(leaves, axes):
     return moved, size
 
 
+_tl = threading.local()
+
+
+def running():
+    """The vmaps whose batched call of f is running: (level, batch size), outermost
+    first (a vjp inside f makes its inputs per-example at all of them)."""
+    r = getattr(_tl, "running", None)
+    if r is None:
+        r = _tl.running = []
+    return r
+
+
+@contextlib.contextmanager
+def _running(level, size):
+    r = running()
+    r.append((level, size))
+    try:
+        yield
+    finally:
+        r.pop()
+
+
 class _Gen:
     """Stands in for the global generator inside vmap with randomness="error"."""
 
@@ -190,7 +214,8 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     if randomness == "error":
         _random._gen = _Gen()
     try:
-        res = f(*unflatten(spec, leaves), **kwargs)
+        with _running(level, size):
+            res = f(*unflatten(spec, leaves), **kwargs)
         return _outputs(res, level, size, out_axes)
     except BatchEscape as e:
         _random._gen = prev
@@ -358,7 +383,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
     if randomness == "error":
         _random._gen = _Gen()
     try:
-        with _state.enable_grad():
+        with _state.enable_grad(), _running(level, size):
             res = f(*unflatten(spec, leaves), **kwargs)
     finally:
         _random._gen = prev

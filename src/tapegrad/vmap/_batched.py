@@ -22,7 +22,7 @@ from ..ops._op import LINEAR, Ctx, Op
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
-from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo
+from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 from ._ops import RepeatedMatMul
 
 # what placeholders point at (zero strides: one element). Should NumPy ever read one
@@ -296,6 +296,15 @@ def _matmul_rule(op, vals, flags, params, size):
     sb = tuple(b.shape[1:] if fb else np.shape(b))
     if not sa or not sb:
         return NotImplemented
+    # a batch against an unbatched matrix (x @ W, W @ v): one 2-D product, whose rules
+    # (batched tangents of jacfwd/jacrev included) stay on the 2-D fast paths
+    if fa and not fb and len(sb) == 2 and len(sa) <= 2:
+        rows = apply(Reshape, a, shape=(-1, sa[-1])) if len(sa) == 2 else a
+        out = apply(MatMul, rows, b)
+        return apply(Reshape, out, shape=(size,) + sa[:-1] + sb[-1:]) if len(sa) == 2 \
+            else out
+    if fb and not fa and len(sb) == 1 and len(sa) <= 2:
+        return apply(MatMul, b, apply(Transpose, a, axes=(1, 0)) if len(sa) == 2 else a)
     drop = []
     if len(sa) == 1:
         a = apply(Reshape, a, shape=((size,) if fa else ()) + (1, sa[0]))
