@@ -20,6 +20,7 @@ import os
 import socket
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -82,9 +83,10 @@ def _seconds(timeout):
     return s
 
 
-def init_process_group(backend="mpi", init_method=None, timeout=None, world_size=-1,
-                       rank=-1, store=None, group_name="", pg_options=None,
-                       device_id=None):
+def init_process_group(backend: str | None = "mpi", init_method: str | None = None,
+                       timeout: Any = None, world_size: int = -1, rank: int = -1,
+                       store: Any = None, group_name: str = "", pg_options: Any = None,
+                       device_id: Any = None) -> None:
     """Join the default process group: rank and size come from MPI (run the script under
     `mpirun -n N`, `mpiexec -n N` or Slurm's `srun`). `world_size` and `rank`, when
     given, must agree with MPI's. `timeout` (timedelta or seconds, default 30 minutes)
@@ -125,20 +127,20 @@ def world(who, group=None):
     return _group
 
 
-def get_rank(group=None) -> int:
+def get_rank(group: Any = None) -> int:
     return world("get_rank", group).rank
 
 
-def get_world_size(group=None) -> int:
+def get_world_size(group: Any = None) -> int:
     return world("get_world_size", group).size
 
 
-def get_backend(group=None) -> str:
+def get_backend(group: Any = None) -> str:
     world("get_backend", group)
     return "mpi"
 
 
-def destroy_process_group(group=None):
+def destroy_process_group(group: Any = None) -> None:
     """Leave the default group (MPI itself is finalized when the program exits)."""
     global _group
     g = world("destroy_process_group", group)

@@ -2,6 +2,7 @@
 tensors given, with a Work handle when async_op=True. Each one checks first that every
 rank passes the same shape and dtype (see _backend.check_same)."""
 import enum
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class Work:
             self._complete()
         return self._done
 
-    def wait(self, timeout=None) -> bool:
+    def wait(self, timeout: Any = None) -> bool:
         if not self._done:
             B.wait(self._g, self._poll, self._who)
             self._complete()
@@ -120,7 +121,8 @@ def _run(g, who, reqs, finish, async_op):
     return None
 
 
-def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
+def all_reduce(tensor: Tensor, op: Any = ReduceOp.SUM, group: Any = None,
+               async_op: bool = False) -> Work | None:
     """Reduce `tensor` over all ranks, in place: every rank ends with the result."""
     who = "all_reduce"
     g = B.world(who, group)
@@ -134,7 +136,8 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     return _run(g, who, [req], _writer(t, buf, post), async_op)
 
 
-def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
+def reduce(tensor: Tensor, dst: int, op: Any = ReduceOp.SUM, group: Any = None,
+           async_op: bool = False) -> Work | None:
     """Reduce `tensor` over all ranks into rank `dst`'s tensor (others unchanged)."""
     who = "reduce"
     g = B.world(who, group)
@@ -154,7 +157,8 @@ def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
     return _run(g, who, [req], finish, async_op)
 
 
-def broadcast(tensor, src, group=None, async_op=False):
+def broadcast(tensor: Tensor, src: int, group: Any = None,
+              async_op: bool = False) -> Work | None:
     """Copy rank `src`'s tensor into `tensor` on every rank."""
     who = "broadcast"
     g = B.world(who, group)
@@ -168,7 +172,8 @@ def broadcast(tensor, src, group=None, async_op=False):
     return _run(g, who, [req], _writer(t, buf) if g.rank != src else None, async_op)
 
 
-def all_gather(tensor_list, tensor, group=None, async_op=False):
+def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: Any = None,
+               async_op: bool = False) -> Work | None:
     """tensor_list[r] <- rank r's `tensor`, on every rank."""
     who = "all_gather"
     g = B.world(who, group)
@@ -185,7 +190,8 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     return _run(g, who, [req], finish, async_op)
 
 
-def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group: Any = None,
+                           async_op: bool = False) -> Work | None:
     """The ranks' input tensors concatenated along dim 0 (or stacked, when
     output_tensor has shape (world_size, *input.shape)) into output_tensor."""
     who = "all_gather_into_tensor"
@@ -204,7 +210,8 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     return _run(g, who, [req], _writer(out, buf), async_op)
 
 
-def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
+def reduce_scatter(output: Tensor, input_list: list[Tensor], op: Any = ReduceOp.SUM,
+                   group: Any = None, async_op: bool = False) -> Work | None:
     """output <- the reduction over ranks of their input_list[rank]."""
     who = "reduce_scatter"
     g = B.world(who, group)
@@ -214,7 +221,8 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     return _reduce_scatter(g, who, out, stacked, op, async_op)
 
 
-def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+def reduce_scatter_tensor(output: Tensor, input: Tensor, op: Any = ReduceOp.SUM,
+                          group: Any = None, async_op: bool = False) -> Work | None:
     """reduce_scatter with the inputs as one tensor: rank r gets the reduction of block r
     of dim 0 of every rank's `input`."""
     who = "reduce_scatter_tensor"
@@ -253,7 +261,8 @@ def _tensor_list(ts, g, who, name, like):
     return ts
 
 
-def barrier(group=None, async_op=False, device_ids=None):
+def barrier(group: Any = None, async_op: bool = False,
+            device_ids: Any = None) -> Work | None:
     """Wait until every rank has reached the barrier."""
     g = B.world("barrier", group)
     return _run(g, "barrier", [g.comm.Ibarrier()], None, async_op)
@@ -269,7 +278,7 @@ def _tags(tag, who):
     return 2 * int(tag), 2 * int(tag) + 1
 
 
-def isend(tensor, dst, group=None, tag=0):
+def isend(tensor: Tensor, dst: int, group: Any = None, tag: int = 0) -> Work:
     """Send `tensor` to rank `dst` without blocking; returns a Work."""
     who = "send"
     g = B.world(who, group)
@@ -282,12 +291,13 @@ def isend(tensor, dst, group=None, tag=0):
     return Work(g, f"send to rank {dst}", _requests(g, reqs))
 
 
-def send(tensor, dst, group=None, tag=0):
+def send(tensor: Tensor, dst: int, group: Any = None, tag: int = 0) -> None:
     """Send `tensor` to rank `dst` (returns when the data has left this rank's buffer)."""
     isend(tensor, dst, group, tag).wait()
 
 
-def irecv(tensor, src=None, group=None, tag=0):
+def irecv(tensor: Tensor, src: int | None = None, group: Any = None,
+          tag: int = 0) -> Work:
     """Receive into `tensor` from rank `src` (any rank when None) without blocking;
     returns a Work. A message of another shape or dtype raises when waited for."""
     who = "recv"
@@ -338,7 +348,7 @@ def _shape_of(head):
     return tuple(int(d) for d in head[4:4 + nd])
 
 
-def recv(tensor, src=None, group=None, tag=0) -> int:
+def recv(tensor: Tensor, src: int | None = None, group: Any = None, tag: int = 0) -> int:
     """Receive into `tensor` from rank `src` (any rank when None); returns the sender."""
     work = irecv(tensor, src, group, tag)
     work.wait()
