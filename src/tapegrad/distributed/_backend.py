@@ -59,13 +59,14 @@ class DistBackendError(RuntimeError):
 class _Group:
     __slots__ = ("MPI", "comm", "peers", "prev_hook", "rank", "size", "timeout")
 
-    def __init__(self, MPI, comm, timeout, peers):
+    def __init__(self, MPI: Any, comm: Any, timeout: float, peers: Any) -> None:
         self.MPI = MPI
         self.comm = comm
         self.rank = comm.Get_rank()
         self.size = comm.Get_size()
         self.timeout = timeout
         self.peers = peers              # rank -> (hostname, pid)
+        self.prev_hook: Any = None      # sys.excepthook before ours, set by init_process_group
 
 
 def _seconds(timeout):

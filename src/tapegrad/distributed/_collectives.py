@@ -46,12 +46,13 @@ class Work:
     """The handle of an asynchronous collective: wait() blocks until it is done and its
     result is in the tensors (and returns True); is_completed() asks without blocking."""
 
-    def __init__(self, g, who, poll, finish=None):
+    def __init__(self, g: Any, who: str, poll: Any, finish: Any = None) -> None:
         self._g = g
         self._who = who
         self._poll = poll
         self._finish = finish
         self._done = False
+        self.source: Any = None      # recv: the message's state (its sender)
 
     def is_completed(self) -> bool:
         if not self._done and self._poll():

@@ -47,7 +47,7 @@ from .._tensor import Tensor, make
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, apply2
 from ._shapes import check_operand
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,30 +79,30 @@ class Op:
     ufunc itself (`forward = staticmethod(np.add)`): no Python frame per op.
     """
 
-    args = ("x",)
-    saves = ()
+    args: tuple[str, ...] = ("x",)
+    saves: tuple[str, ...] = ()
     view = False            # the result may share memory with input 0
     save_all = False        # variadic ops (einsum) save every input
     # How the jvp handles tangents with a leading batch axis (jacfwd/jacrev/hessian push
     # all basis vectors in one pass): "elementwise" (tangents are right-aligned to the
     # output and the rule broadcasts), "aware" (the rule reads ctx.batched itself), or
     # None (one slice at a time). LINEAR ops give `batch_params(params, ctx)` instead.
-    batching = None
-    batch_params = None
+    batching: str | None = None
+    batch_params: Any = None
     differentiable = True
     # how the rules treat complex values: HOLOMORPHIC, OWN, or None (complex refused)
-    complex = None
+    complex: str | None = None
     # (NumPy function, extra constant arguments) that forward amounts to, or None
-    direct = None
-    bw_name = "OpBackward"
-    _save_idx = ()
+    direct: Any = None
+    bw_name: str = "OpBackward"
+    _save_idx: tuple[int, ...] = ()
 
     @staticmethod
     def forward(*xs, **params):
         raise NotImplementedError
 
-    vjp = None
-    jvp = None
+    vjp: Any = None
+    jvp: Any = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)

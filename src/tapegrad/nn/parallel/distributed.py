@@ -105,7 +105,7 @@ class DistributedDataParallel(Module):
         for b, bucket in enumerate(self._buckets):
             for p, off in zip(bucket.params, bucket.offsets):
                 self._slot[id(p)] = (b, off)
-        self._ready = set()
+        self._ready: set[int] = set()
         self._next = 0                  # the next bucket to start
         self._syncing = False
         self._sync_now = True
