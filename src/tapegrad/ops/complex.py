@@ -351,3 +351,7 @@ def view_as_complex(x):
         raise ValueError(f"view_as_complex: x must be a floating-point tensor whose last "
                          f"axis has size 2, got shape {shp}")
     return complex(shape.getitem(x, (Ellipsis, 0)), shape.getitem(x, (Ellipsis, 1)))
+
+
+__all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Angle", "Complex", "is_complex", "real",
+           "imag", "conj", "angle", "abs", "complex", "polar", "view_as_real", "view_as_complex"]
