@@ -595,7 +595,7 @@ class TensorMethods:
         """
         return self
 
-    def cuda(self, device: Any = None, non_blocking: bool = False) -> Self:
+    def cuda(self, device: Any = None, non_blocking: object = False) -> Self:
         """Always an error: there is no CUDA device (tg.cuda.is_available() is False).
 
         Args:
