@@ -22,6 +22,7 @@ The examples of classes, Tensor members and the functions of namespaces that
 tests/test_docstring_examples.py does not cover run here, each docstring once.
 """
 import doctest
+import enum
 import importlib
 import inspect
 import pathlib
@@ -68,6 +69,8 @@ def _namespaces():
 
 def _takes_args(obj):
     """Whether calling `obj` (a function, or a class's constructor) takes arguments."""
+    if isinstance(obj, enum.EnumMeta):
+        return False                    # calling an Enum looks a member up; no signature
     try:
         sig = inspect.signature(obj)
     except (TypeError, ValueError):       # some C-built callables have none

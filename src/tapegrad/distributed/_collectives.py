@@ -17,9 +17,6 @@ class ReduceOp(enum.Enum):
     bitwise BAND, BOR, BXOR (integer tensors), as torch.distributed.ReduceOp. The
     collectives also take the lowercase names ("sum", "avg", "mean", ...).
 
-    Args:
-        value: the member's number (enum lookup), as ReduceOp(0) is ReduceOp.SUM.
-
     >>> import tapegrad.distributed as dist
     >>> dist.ReduceOp.AVG, dist.ReduceOp(0)
     (<ReduceOp.AVG: 1>, <ReduceOp.SUM: 0>)
