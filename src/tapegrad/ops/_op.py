@@ -636,5 +636,25 @@ def _public_function(op, name, n, doc, module):
             return apply2(op, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = module
-    fn.__doc__ = doc
+    fn.__doc__ = _with_sections(doc, n)
     return fn
+
+
+_ARGS = {1: "        x: the input, a tensor or a number or array-like.\n",
+         2: "        x: the first operand, a tensor or a number or array-like.\n"
+            "        y: the second operand, broadcast against x.\n"}
+
+
+def _with_sections(doc, n):
+    """`doc` with Args, Returns and Raises sections read off the op's inputs, put before
+    its example, unless it has its own Args section."""
+    if not doc or "Args:" in doc:
+        return doc
+    shape = "x's shape" if n == 1 else "the broadcast shape of x and y"
+    sections = ("    Args:\n" + _ARGS[n] + "\n    Returns:\n        A tensor of " + shape
+                + ".\n\n    Raises:\n        TypeError: an input is not a tensor, a number or a "
+                "numeric array.\n")
+    at = doc.find("\n    >>>")
+    if at < 0:
+        return doc.rstrip() + "\n\n" + sections
+    return doc[:at + 1] + sections + "\n" + doc[at + 1:]
