@@ -45,8 +45,8 @@ def load_text(path: str | Path = TEXT) -> tuple[str, list[str], NDArray[np.int64
     return text, chars, np.array([lookup[ch] for ch in text], dtype=np.int64)
 
 
-def sample(model: CharLSTM, chars: list[str], start: str, length: int = 160, temperature: float = 0.7,
-           seed: int = 0) -> str:
+def sample(model: CharLSTM, chars: list[str], start: str, length: int = 160,
+           temperature: float = 0.7, seed: int = 0) -> str:
     """Continue `start` one character at a time, carrying the LSTM's (h, c) along."""
     rng = np.random.default_rng(seed)
     lookup = {ch: i for i, ch in enumerate(chars)}
