@@ -12,9 +12,12 @@ out/char_lstm_loss.png.
 import argparse
 import os
 import time
+from collections.abc import Callable, Container
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 import tapegrad as tg
 from tapegrad import nn
@@ -29,12 +32,12 @@ class CharLSTM(nn.Module):
         self.lstm = nn.LSTM(embed, hidden, batch_first=True)
         self.head = nn.Linear(hidden, vocab)
 
-    def forward(self, idx, state=None):
+    def forward(self, idx: tg.Tensor, state: Any = None) -> tuple[tg.Tensor, Any]:
         out, state = self.lstm(self.embed(idx), state)
         return self.head(out), state
 
 
-def load_text(path=TEXT):
+def load_text(path: str | Path = TEXT) -> tuple[str, list[str], NDArray[np.int64]]:
     """The text, its characters in order, and the text as indices into them."""
     text = Path(path).read_text(encoding="utf-8")
     chars = sorted(set(text))
@@ -42,8 +45,8 @@ def load_text(path=TEXT):
     return text, chars, np.array([lookup[ch] for ch in text], dtype=np.int64)
 
 
-def sample(model, chars, start: str, length: int = 160, temperature: float = 0.7,
-           seed: int = 0) -> str:
+def sample(model: CharLSTM, chars: list[str], start: str, length: int = 160,
+           temperature: float = 0.7, seed: int = 0) -> str:
     """Continue `start` one character at a time, carrying the LSTM's (h, c) along."""
     rng = np.random.default_rng(seed)
     lookup = {ch: i for i, ch in enumerate(chars)}
@@ -62,7 +65,9 @@ def sample(model, chars, start: str, length: int = 160, temperature: float = 0.7
 
 
 def train(steps: int = 200, seq_len: int = 48, batch_size: int = 32, hidden: int = 128,
-          lr: float = 1e-2, seed: int = 0, samples_at=(), log=print):
+          lr: float = 1e-2, seed: int = 0, samples_at: Container[int] = (),
+          log: Callable[[str], object] = print
+          ) -> tuple[CharLSTM, list[str], list[float], dict[int, str], float]:
     """Train; returns (model, chars, per-step losses, {step: sample}, seconds)."""
     text, chars, data = load_text()
     tg.manual_seed(seed)
@@ -71,7 +76,8 @@ def train(steps: int = 200, seq_len: int = 48, batch_size: int = 32, hidden: int
     opt = tg.optim.Adam(model.parameters(), lr=lr)
     sched = tg.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
     loss_fn = nn.CrossEntropyLoss()
-    losses, samples = [], {}
+    losses: list[float] = []
+    samples: dict[int, str] = {}
     start = time.perf_counter()
     for step in range(steps + 1):
         if step in samples_at:
@@ -95,7 +101,7 @@ def train(steps: int = 200, seq_len: int = 48, batch_size: int = 32, hidden: int
     return model, chars, losses, samples, time.perf_counter() - start
 
 
-def plot(losses, path):
+def plot(losses: list[float], path: str) -> None:
     """The loss curve (raw and a running mean) as a PNG; ImportError without matplotlib."""
     import matplotlib
     matplotlib.use("Agg")                   # files only, no window
@@ -116,16 +122,17 @@ def plot(losses, path):
     plt.close(fig)
 
 
-def main(out_dir="out", quick=False, log=print):
+def main(out_dir: str = "out", quick: bool = False,
+         log: Callable[[str], object] = print) -> dict[str, Any]:
     steps = 60 if quick else 200
     marks = (0, steps // 2, steps)
     model, chars, losses, samples, seconds = train(steps=steps, samples_at=marks, log=log)
     first, last = np.mean(losses[:10]), np.mean(losses[-10:])
     log(f"  loss {first:.2f} -> {last:.2f} nats/char over {steps} steps ({seconds:.1f} s)")
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "char_lstm_loss.png")
+    path: str | None = os.path.join(out_dir, "char_lstm_loss.png")
     try:
-        plot(losses, path)
+        plot(losses, os.path.join(out_dir, "char_lstm_loss.png"))
         log(f"  loss curve written to {path}")
     except ImportError:
         path = None

@@ -9,8 +9,10 @@ rank its own share of every epoch. Rank 0 prints the test accuracy (about 97%).
 (Add --allow-run-as-root to mpirun as root, and --oversubscribe for more ranks than cores.)
 """
 import sys
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -21,16 +23,17 @@ from tapegrad.nn.parallel import DistributedDataParallel as DDP
 from tapegrad.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
-def data():
+def data() -> tuple[NDArray[np.float32], NDArray[Any], NDArray[np.float32], NDArray[Any]]:
     x, y = load_digits(return_X_y=True)
     x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=0,
                                                         stratify=y)
     mean, std = x_train.mean(0), x_train.std(0) + 1e-6
-    prep = (lambda a: ((a - mean) / std).astype(np.float32))
+    def prep(a: NDArray[Any]) -> NDArray[np.float32]:
+        return np.asarray((a - mean) / std, dtype=np.float32)
     return prep(x_train), y_train, prep(x_test), y_test
 
 
-def main(epochs=15, batch_size=64):
+def main(epochs: int = 15, batch_size: int = 64) -> None:
     dist.init_process_group()
     rank, world = dist.get_rank(), dist.get_world_size()
     x_train, y_train, x_test, y_test = data()

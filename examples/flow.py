@@ -17,15 +17,19 @@ interleaved half circles with Gaussian noise, as sklearn.datasets.make_moons.
 """
 import argparse
 import os
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 import tapegrad as tg
 
 HIDDEN = 32
+Array = NDArray[np.float64]
+Layer = dict[str, tg.Tensor]
 
 
-def make_moons(n, noise=0.08, seed=0):
+def make_moons(n: int, noise: float = 0.08, seed: int = 0) -> Array:
     """Two interleaving half circles, standardized (as make_moons, then scaled)."""
     rng = np.random.default_rng(seed)
     k = n // 2
@@ -33,13 +37,13 @@ def make_moons(n, noise=0.08, seed=0):
     upper = np.stack([np.cos(t1), np.sin(t1)], 1)
     lower = np.stack([1.0 - np.cos(t2), 0.5 - np.sin(t2)], 1)
     x = np.concatenate([upper, lower]) + noise * rng.standard_normal((n, 2))
-    return (x - np.array([0.5, 0.25])) / np.array([0.87, 0.5])
+    return np.asarray((x - np.array([0.5, 0.25])) / np.array([0.87, 0.5]), dtype=np.float64)
 
 
-def init_flow(layers=6, seed=1):
+def init_flow(layers: int = 6, seed: int = 1) -> list[Layer]:
     """Per layer: W (2, 2) a random rotation, and the coupling MLP 1 -> HIDDEN -> 2."""
     rng = np.random.default_rng(seed)
-    params = []
+    params: list[dict[str, Array]] = []
     for _ in range(layers):
         a = rng.uniform(0, 2 * np.pi)
         W = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
@@ -49,14 +53,14 @@ def init_flow(layers=6, seed=1):
     return [{k: tg.tensor(v, requires_grad=True) for k, v in p.items()} for p in params]
 
 
-def coupling(p, xa):
+def coupling(p: Layer, xa: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:
     """Scale s (bounded by tanh) and shift t of the second coordinate, from the first."""
     h = tg.tanh(xa @ p["W1"] + p["b1"])
     st = h @ p["W2"] + p["b2"]
     return tg.tanh(st[:, 0:1]), st[:, 1:2]
 
 
-def forward(flow, x):
+def forward(flow: list[Layer], x: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:
     """z = f(x) and log |det df/dx| per point."""
     logdet = tg.zeros(x.shape[0], dtype=np.float64)
     for p in flow:
@@ -69,12 +73,12 @@ def forward(flow, x):
     return x, logdet
 
 
-def log_prob(flow, x):
+def log_prob(flow: list[Layer], x: tg.Tensor) -> tg.Tensor:
     z, logdet = forward(flow, x)
-    return -0.5 * (z * z).sum(1) - np.log(2 * np.pi) + logdet
+    return -0.5 * (z * z).sum(1) - float(np.log(2 * np.pi)) + logdet
 
 
-def sample(flow, n, seed=2):
+def sample(flow: list[Layer], n: int, seed: int = 2) -> Array:
     """x = f^-1(z) for z ~ N(0, I), layer by layer backwards."""
     z = tg.tensor(np.random.default_rng(seed).standard_normal((n, 2)))
     with tg.no_grad():
@@ -86,11 +90,12 @@ def sample(flow, n, seed=2):
     return z.numpy()
 
 
-def train(x, steps=400, lr=0.01, batch=256, seed=3):
+def train(x: Array, steps: int = 400, lr: float = 0.01, batch: int = 256,
+          seed: int = 3) -> tuple[list[Layer], list[float]]:
     flow = init_flow()
     opt = tg.optim.Adam([v for p in flow for v in p.values()], lr=lr)
     rng = np.random.default_rng(seed)
-    history = []
+    history: list[float] = []
     for _ in range(steps):
         xb = tg.tensor(x[rng.integers(0, len(x), batch)])
         opt.zero_grad()
@@ -101,7 +106,7 @@ def train(x, steps=400, lr=0.01, batch=256, seed=3):
     return flow, history
 
 
-def density_grid(flow, lim=3.0, k=120):
+def density_grid(flow: list[Layer], lim: float = 3.0, k: int = 120) -> tuple[Array, Array]:
     g = np.linspace(-lim, lim, k)
     xx, yy = np.meshgrid(g, g)
     pts = np.stack([xx.ravel(), yy.ravel()], 1)
@@ -110,7 +115,8 @@ def density_grid(flow, lim=3.0, k=120):
     return g, p
 
 
-def plot(x, g, dens, samples, history, path):
+def plot(x: Array, g: Array, dens: Array, samples: Array, history: list[float],
+         path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -133,7 +139,7 @@ def plot(x, g, dens, samples, history, path):
     plt.close(fig)
 
 
-def main(out_dir="out", quick=False):
+def main(out_dir: str = "out", quick: bool = False) -> dict[str, Any]:
     x = make_moons(2000)
     flow, history = train(x, steps=150 if quick else 600)
     k = len(history) // 10
@@ -144,9 +150,9 @@ def main(out_dir="out", quick=False):
     print(f"the density integrates to {mass:.3f} over [-3, 3]^2")
     samples = sample(flow, 2000)
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "flow.png")
+    path: str | None = os.path.join(out_dir, "flow.png")
     try:
-        plot(x, g, dens, samples, history, path)
+        plot(x, g, dens, samples, history, os.path.join(out_dir, "flow.png"))
         print(f"plot written to {path}")
     except ImportError:
         path = None

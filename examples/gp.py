@@ -17,41 +17,46 @@ fitted GP then predicts on a grid: mean k_*^T K^-1 y, variance k_** - |L^-1 k_*|
 """
 import argparse
 import os
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 import tapegrad as tg
 
+Array = NDArray[np.float64]
 
-def make_data(n, seed=0):
+
+def make_data(n: int, seed: int = 0) -> tuple[Array, Array]:
     """n noisy samples of sin(2x) + x/3 on [-3, 3] (noise sd 0.2)."""
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-3.0, 3.0, n))
     return x, np.sin(2.0 * x) + x / 3.0 + 0.2 * rng.standard_normal(n)
 
 
-def kernel(theta, a, b):
+def kernel(theta: tg.Tensor, a: Array, b: Array) -> tg.Tensor:
     """RBF kernel matrix between the points a (n,) and b (m,); theta = log(l, s^2, sn^2)."""
     p = tg.exp(theta)
     d2 = tg.tensor((a[:, None] - b[None, :]) ** 2)
     return p[1] * tg.exp(d2 * (-0.5 / (p[0] * p[0])))
 
 
-def log_marginal_likelihood(theta, x, y):
+def log_marginal_likelihood(theta: tg.Tensor, x: Array, y: Array) -> tg.Tensor:
     n = len(x)
     K = kernel(theta, x, x) + tg.exp(theta[2]) * tg.eye(n, dtype=np.float64)
     L = tg.linalg.cholesky(K)
     yt = tg.tensor(y[:, None])
     alpha = tg.linalg.cholesky_solve(yt, L)                     # K^-1 y
     return (-0.5 * (yt * alpha).sum() - tg.log(tg.diagonal(L)).sum()
-            - 0.5 * n * np.log(2.0 * np.pi))
+            - 0.5 * n * float(np.log(2.0 * np.pi)))
 
 
-def fit(x, y, steps=150, lr=0.05):
+def fit(x: Array, y: Array, steps: int = 150,
+        lr: float = 0.05) -> tuple[tg.Tensor, list[float]]:
     """Adam on -log p(y); returns theta and the log-likelihood at every step."""
     theta = tg.tensor(np.log([1.5, 0.5, 0.5]), requires_grad=True)   # a poor start
     opt = tg.optim.Adam([theta], lr=lr)
-    history = []
+    history: list[float] = []
     for _ in range(steps):
         opt.zero_grad()
         lml = log_marginal_likelihood(theta, x, y)
@@ -61,7 +66,7 @@ def fit(x, y, steps=150, lr=0.05):
     return theta.detach(), history
 
 
-def predict(theta, x, y, grid):
+def predict(theta: tg.Tensor, x: Array, y: Array, grid: Array) -> tuple[Array, Array]:
     """Posterior mean and standard deviation of f on `grid`."""
     with tg.no_grad():
         K = kernel(theta, x, x) + tg.exp(theta[2]) * tg.eye(len(x), dtype=np.float64)
@@ -74,7 +79,8 @@ def predict(theta, x, y, grid):
     return mean.numpy(), np.sqrt(np.maximum(var.numpy(), 0.0))
 
 
-def plot(x, y, grid, mean, sd, history, path):
+def plot(x: Array, y: Array, grid: Array, mean: Array, sd: Array, history: list[float],
+         path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -94,7 +100,7 @@ def plot(x, y, grid, mean, sd, history, path):
     plt.close(fig)
 
 
-def main(out_dir="out", quick=False):
+def main(out_dir: str = "out", quick: bool = False) -> dict[str, Any]:
     x, y = make_data(40 if quick else 120)
     theta, history = fit(x, y, steps=60 if quick else 150)
     ell, sf2, sn2 = np.exp(theta.numpy())
@@ -106,9 +112,9 @@ def main(out_dir="out", quick=False):
     rmse = float(np.sqrt(np.mean((mean - np.sin(2 * grid) - grid / 3)[inside] ** 2)))
     print(f"posterior mean vs the true f on [-3, 3]: rmse {rmse:.3f}")
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "gp.png")
+    path: str | None = os.path.join(out_dir, "gp.png")
     try:
-        plot(x, y, grid, mean, sd, history, path)
+        plot(x, y, grid, mean, sd, history, os.path.join(out_dir, "gp.png"))
         print(f"plot written to {path}")
     except ImportError:
         path = None

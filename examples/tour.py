@@ -330,13 +330,13 @@ def checkpoint(tour: Tour) -> None:
 
 # ------------------------------------------------------------------ linear algebra (issue 16)
 
-def gp_regression(tour: Tour):
+def gp_regression(tour: Tour) -> None:
     """Gaussian-process regression: hyperparameters by ascent of the marginal likelihood."""
     r = gp_example.main(out_dir=str(tour.out), quick=tour.quick)
     tour.results["gp"] = r
 
 
-def normalizing_flow(tour: Tour):
+def normalizing_flow(tour: Tour) -> None:
     """A normalizing flow on two moons, trained through slogdet and log-det-Jacobians."""
     r = flow_example.main(out_dir=str(tour.out), quick=tour.quick)
     tour.results["flow"] = r

@@ -44,7 +44,7 @@ PRIVATE = {
         n: "matrix helper that ops/linalg_fns.py and ops/decomp.py import (not API)"
         for n in ("break_ties", "column", "diag_embed", "diag_part", "dtype_of", "ein",
                   "lift", "linalg_error", "mT", "mm", "row", "scalar_to_matrix",
-                  "solve_tri", "sym", "tri_mask")
+                  "solve_tri", "sym", "tie_tol", "tri_mask")
     },
 }
 

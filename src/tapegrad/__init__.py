@@ -42,7 +42,8 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "UnconnectedGradients", "Variable", "add_n", "clip_by_global_norm", "stop_gradient",
            "custom_gradient", "custom_jvp", "load", "save", "custom_vjp", "elementwise_grad",
            "conj", "imag", "real", "Generator", "clip_by_norm", "Module", "device", "cfloat",
-           "cdouble", "half", "double", "short", "long", "set_printoptions"]
+           "cdouble", "half", "double", "short", "long", "set_printoptions", "angle", "complex",
+           "is_complex", "polar", "view_as_complex", "view_as_real"]
 from . import autograd, ops  # noqa: F401
 from ._config import show_config  # noqa: F401
 from ._dtypes import (bool_, complex64, complex128, float16, float32, float64,  # noqa: F401

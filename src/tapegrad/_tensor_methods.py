@@ -504,12 +504,20 @@ class TensorMethods:
         """The imaginary part (differentiable); zeros for a real tensor, as NumPy."""
         return ops.imag(self)
 
-    def angle(self):
-        """The argument atan2(imag, real), differentiable (tg.angle)."""
+    def angle(self) -> Tensor:
+        """The argument atan2(imag, real), differentiable (tg.angle).
+
+        >>> tg.tensor([1j], dtype=tg.complex128).angle()
+        tensor([1.5708], dtype=float64)
+        """
         return ops.angle(self)
 
-    def is_complex(self):
-        """Whether the dtype is complex64 or complex128."""
+    def is_complex(self) -> bool:
+        """Whether the dtype is complex64 or complex128.
+
+        >>> tg.tensor([1j]).is_complex(), tg.zeros(1).is_complex()
+        (True, False)
+        """
         return self._data.dtype.kind == "c"
 
     def fill(self, value: ArrayLike) -> None:
@@ -611,8 +619,21 @@ class TensorMethods:
         """
         return self
 
-    def cuda(self, device=None, non_blocking=False):
-        """Always an error: there is no CUDA device (tg.cuda.is_available() is False)."""
+    def cuda(self, device: Any = None, non_blocking: object = False) -> Self:
+        """Always an error: there is no CUDA device (tg.cuda.is_available() is False).
+
+        Args:
+            device: the CUDA device PyTorch would copy to (an int, a string or None).
+            non_blocking: accepted for PyTorch compatibility.
+
+        Raises:
+            RuntimeError: always; tapegrad computes on the CPU only.
+
+        >>> tg.zeros(1).cuda()
+        Traceback (most recent call last):
+        ...
+        RuntimeError: ...
+        """
         raise RuntimeError(cpu_only("cuda", "cuda" if device is None else
                                     f"cuda:{device}" if isinstance(device, int) else device))
 

@@ -36,7 +36,15 @@ from ._collectives import (
 
 
 def is_mpi_available() -> bool:
-    """True when the MPI backend can be used (mpi4py imports)."""
+    """True when the MPI backend can be used (mpi4py imports).
+
+    Returns:
+        The same as is_available().
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.is_mpi_available() == dist.is_available()
+    True
+    """
     return is_available()
 
 

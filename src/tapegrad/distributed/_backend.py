@@ -20,6 +20,7 @@ import os
 import socket
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,15 @@ def mpi():
 
 
 def is_available() -> bool:
-    """True when mpi4py (and so an MPI library) can be imported."""
+    """True when mpi4py (and so an MPI library) can be imported.
+
+    Returns:
+        Whether init_process_group can work here.
+
+    >>> import tapegrad.distributed as dist
+    >>> isinstance(dist.is_available(), bool)
+    True
+    """
     try:
         mpi()
     except ImportError:
@@ -52,19 +61,25 @@ def is_available() -> bool:
 
 
 class DistBackendError(RuntimeError):
-    """A collective could not complete: a rank died or did not arrive in time."""
+    """A collective could not complete: a rank died or did not arrive in time.
+
+    >>> import tapegrad.distributed as dist
+    >>> issubclass(dist.DistBackendError, RuntimeError)
+    True
+    """
 
 
 class _Group:
     __slots__ = ("MPI", "comm", "peers", "prev_hook", "rank", "size", "timeout")
 
-    def __init__(self, MPI, comm, timeout, peers):
+    def __init__(self, MPI: Any, comm: Any, timeout: float, peers: Any) -> None:
         self.MPI = MPI
         self.comm = comm
         self.rank = comm.Get_rank()
         self.size = comm.Get_size()
         self.timeout = timeout
         self.peers = peers              # rank -> (hostname, pid)
+        self.prev_hook: Any = None      # sys.excepthook before ours, set by init_process_group
 
 
 def _seconds(timeout):
@@ -82,13 +97,39 @@ def _seconds(timeout):
     return s
 
 
-def init_process_group(backend="mpi", init_method=None, timeout=None, world_size=-1,
-                       rank=-1, store=None, group_name="", pg_options=None,
-                       device_id=None):
+def init_process_group(backend: str | None = "mpi", init_method: str | None = None,
+                       timeout: Any = None, world_size: int = -1, rank: int = -1,
+                       store: Any = None, group_name: str = "", pg_options: Any = None,
+                       device_id: Any = None) -> None:
     """Join the default process group: rank and size come from MPI (run the script under
     `mpirun -n N`, `mpiexec -n N` or Slurm's `srun`). `world_size` and `rank`, when
     given, must agree with MPI's. `timeout` (timedelta or seconds, default 30 minutes)
-    bounds every wait on the other ranks."""
+    bounds every wait on the other ranks. Run without a launcher, the world is this one
+    process (rank 0 of 1).
+
+    Args:
+        backend: "mpi" (the only backend; None means the same).
+        init_method: accepted for PyTorch compatibility and ignored (MPI finds the peers).
+        timeout: a datetime.timedelta or seconds; None for 30 minutes.
+        world_size: the expected number of ranks, or -1 to take MPI's.
+        rank: the expected rank of this process, or -1 to take MPI's.
+        store: accepted for PyTorch compatibility and ignored.
+        group_name: accepted for PyTorch compatibility and ignored.
+        pg_options: accepted for PyTorch compatibility and ignored.
+        device_id: accepted for PyTorch compatibility and ignored (CPU only).
+
+    Raises:
+        ValueError: another backend, a non-positive timeout, or a world_size or rank
+            that MPI contradicts.
+        RuntimeError: the default group is already initialized.
+        ImportError: mpi4py is not installed (pip install 'tapegrad[distributed]').
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group(timeout=60)
+    >>> dist.is_initialized(), dist.get_rank(), dist.get_world_size()
+    (True, 0, 1)
+    >>> dist.destroy_process_group()
+    """
     global _group
     if backend is not None and str(backend).lower() != "mpi":
         raise ValueError(f"init_process_group: tapegrad supports backend='mpi' only "
@@ -113,6 +154,16 @@ def init_process_group(backend="mpi", init_method=None, timeout=None, world_size
 
 
 def is_initialized() -> bool:
+    """Whether init_process_group has been called (and not undone by
+    destroy_process_group).
+
+    Returns:
+        True inside a process group.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.is_initialized()
+    False
+    """
     return _group is not None
 
 
@@ -125,21 +176,85 @@ def world(who, group=None):
     return _group
 
 
-def get_rank(group=None) -> int:
+def get_rank(group: Any = None) -> int:
+    """This process's rank in the group, 0 to world size - 1.
+
+    Args:
+        group: the process group; only the default group (None) is supported.
+
+    Returns:
+        The rank.
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()
+    >>> dist.get_rank()
+    0
+    >>> dist.destroy_process_group()
+    """
     return world("get_rank", group).rank
 
 
-def get_world_size(group=None) -> int:
+def get_world_size(group: Any = None) -> int:
+    """The number of processes in the group.
+
+    Args:
+        group: the process group; only the default group (None) is supported.
+
+    Returns:
+        The world size (the N of mpirun -n N).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()
+    >>> dist.get_world_size()
+    1
+    >>> dist.destroy_process_group()
+    """
     return world("get_world_size", group).size
 
 
-def get_backend(group=None) -> str:
+def get_backend(group: Any = None) -> str:
+    """The group's backend name.
+
+    Args:
+        group: the process group; only the default group (None) is supported.
+
+    Returns:
+        "mpi", the only backend.
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()
+    >>> dist.get_backend()
+    'mpi'
+    >>> dist.destroy_process_group()
+    """
     world("get_backend", group)
     return "mpi"
 
 
-def destroy_process_group(group=None):
-    """Leave the default group (MPI itself is finalized when the program exits)."""
+def destroy_process_group(group: Any = None) -> None:
+    """Leave the default group (MPI itself is finalized when the program exits).
+
+    Args:
+        group: the process group; only the default group (None) is supported.
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()
+    >>> dist.destroy_process_group()
+    >>> dist.is_initialized()
+    False
+    """
     global _group
     g = world("destroy_process_group", group)
     if sys.excepthook is _abort_hook:

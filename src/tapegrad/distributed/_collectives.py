@@ -2,6 +2,7 @@
 tensors given, with a Work handle when async_op=True. Each one checks first that every
 rank passes the same shape and dtype (see _backend.check_same)."""
 import enum
+from typing import Any
 
 import numpy as np
 
@@ -10,7 +11,16 @@ from . import _backend as B
 
 
 class ReduceOp(enum.Enum):
-    """How all_reduce, reduce and reduce_scatter combine the ranks' values."""
+    """How all_reduce, reduce and reduce_scatter combine the ranks' values.
+
+    Members: SUM, AVG (the sum divided by the world size), MAX, MIN, PRODUCT and the
+    bitwise BAND, BOR, BXOR (integer tensors), as torch.distributed.ReduceOp. The
+    collectives also take the lowercase names ("sum", "avg", "mean", ...).
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.ReduceOp.AVG, dist.ReduceOp(0)
+    (<ReduceOp.AVG: 1>, <ReduceOp.SUM: 0>)
+    """
     SUM = 0
     AVG = 1
     MAX = 2
@@ -43,21 +53,39 @@ def reduce_op(op, who):
 
 class Work:
     """The handle of an asynchronous collective: wait() blocks until it is done and its
-    result is in the tensors (and returns True); is_completed() asks without blocking."""
+    result is in the tensors (and returns True); is_completed() asks without blocking.
 
-    def __init__(self, g, who, poll, finish=None):
+    Made by the collectives called with async_op=True and by isend/irecv, not by hand.
+
+    Args:
+        g: the process group (internal).
+        who: the operation's name, for error messages.
+        poll: a function that says whether the operation has finished.
+        finish: what to run once it has (copy the result into the tensors), or None.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> t = tg.tensor([1.0, 2.0])
+    >>> work = dist.all_reduce(t, async_op=True)
+    >>> work.wait(), work.is_completed()
+    (True, True)
+    >>> dist.destroy_process_group()
+    """
+
+    def __init__(self, g: Any, who: str, poll: Any, finish: Any = None) -> None:
         self._g = g
         self._who = who
         self._poll = poll
         self._finish = finish
         self._done = False
+        self.source: Any = None      # recv: the message's state (its sender)
 
     def is_completed(self) -> bool:
         if not self._done and self._poll():
             self._complete()
         return self._done
 
-    def wait(self, timeout=None) -> bool:
+    def wait(self, timeout: Any = None) -> bool:
         if not self._done:
             B.wait(self._g, self._poll, self._who)
             self._complete()
@@ -120,8 +148,32 @@ def _run(g, who, reqs, finish, async_op):
     return None
 
 
-def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
-    """Reduce `tensor` over all ranks, in place: every rank ends with the result."""
+def all_reduce(tensor: Tensor, op: Any = ReduceOp.SUM, group: Any = None,
+               async_op: bool = False) -> Work | None:
+    """Reduce `tensor` over all ranks, in place: every rank ends with the result.
+
+    Args:
+        tensor: the tensor to reduce, overwritten with the result on every rank.
+        op: a ReduceOp or its name ("sum", "avg", "max", ...); default SUM.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> t = tg.tensor([1.0, 2.0])
+    >>> dist.all_reduce(t)              # with one rank the sum is the tensor itself
+    >>> t
+    tensor([1., 2.])
+    >>> dist.destroy_process_group()
+    """
     who = "all_reduce"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -134,8 +186,33 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     return _run(g, who, [req], _writer(t, buf, post), async_op)
 
 
-def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
-    """Reduce `tensor` over all ranks into rank `dst`'s tensor (others unchanged)."""
+def reduce(tensor: Tensor, dst: int, op: Any = ReduceOp.SUM, group: Any = None,
+           async_op: bool = False) -> Work | None:
+    """Reduce `tensor` over all ranks into rank `dst`'s tensor (others unchanged).
+
+    Args:
+        tensor: each rank's contribution; rank dst's is overwritten with the result.
+        dst: the rank that receives the result.
+        op: a ReduceOp or its name ("sum", "avg", "max", ...); default SUM.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> t = tg.tensor([3.0, 4.0])
+    >>> dist.reduce(t, dst=0, op="max")
+    >>> t
+    tensor([3., 4.])
+    >>> dist.destroy_process_group()
+    """
     who = "reduce"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -154,8 +231,32 @@ def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
     return _run(g, who, [req], finish, async_op)
 
 
-def broadcast(tensor, src, group=None, async_op=False):
-    """Copy rank `src`'s tensor into `tensor` on every rank."""
+def broadcast(tensor: Tensor, src: int, group: Any = None,
+              async_op: bool = False) -> Work | None:
+    """Copy rank `src`'s tensor into `tensor` on every rank.
+
+    Args:
+        tensor: the data on rank src; overwritten with it on the other ranks.
+        src: the rank whose tensor is copied.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> t = tg.tensor([5.0])
+    >>> dist.broadcast(t, src=0)
+    >>> t
+    tensor([5.])
+    >>> dist.destroy_process_group()
+    """
     who = "broadcast"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -168,8 +269,32 @@ def broadcast(tensor, src, group=None, async_op=False):
     return _run(g, who, [req], _writer(t, buf) if g.rank != src else None, async_op)
 
 
-def all_gather(tensor_list, tensor, group=None, async_op=False):
-    """tensor_list[r] <- rank r's `tensor`, on every rank."""
+def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: Any = None,
+               async_op: bool = False) -> Work | None:
+    """tensor_list[r] <- rank r's `tensor`, on every rank.
+
+    Args:
+        tensor_list: world_size tensors of tensor's shape and dtype, overwritten.
+        tensor: this rank's contribution.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> out = [tg.zeros(2)]
+    >>> dist.all_gather(out, tg.tensor([1.0, 2.0]))
+    >>> out
+    [tensor([1., 2.])]
+    >>> dist.destroy_process_group()
+    """
     who = "all_gather"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -185,9 +310,33 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     return _run(g, who, [req], finish, async_op)
 
 
-def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group: Any = None,
+                           async_op: bool = False) -> Work | None:
     """The ranks' input tensors concatenated along dim 0 (or stacked, when
-    output_tensor has shape (world_size, *input.shape)) into output_tensor."""
+    output_tensor has shape (world_size, *input.shape)) into output_tensor.
+
+    Args:
+        output_tensor: overwritten with the gathered values, in rank order.
+        input_tensor: this rank's contribution.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> out = tg.zeros(2)
+    >>> dist.all_gather_into_tensor(out, tg.tensor([1.0, 2.0]))
+    >>> out
+    tensor([1., 2.])
+    >>> dist.destroy_process_group()
+    """
     who = "all_gather_into_tensor"
     g = B.world(who, group)
     t = _tensor(input_tensor, who, "input_tensor")
@@ -204,8 +353,33 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     return _run(g, who, [req], _writer(out, buf), async_op)
 
 
-def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
-    """output <- the reduction over ranks of their input_list[rank]."""
+def reduce_scatter(output: Tensor, input_list: list[Tensor], op: Any = ReduceOp.SUM,
+                   group: Any = None, async_op: bool = False) -> Work | None:
+    """output <- the reduction over ranks of their input_list[rank].
+
+    Args:
+        output: overwritten with this rank's share of the result.
+        input_list: world_size tensors of output's shape and dtype; entry r goes to rank r.
+        op: a ReduceOp or its name ("sum", "avg", "max", ...); default SUM.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> out = tg.zeros(2)
+    >>> dist.reduce_scatter(out, [tg.tensor([1.0, 2.0])])
+    >>> out
+    tensor([1., 2.])
+    >>> dist.destroy_process_group()
+    """
     who = "reduce_scatter"
     g = B.world(who, group)
     out = _tensor(output, who, "output")
@@ -214,9 +388,34 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     return _reduce_scatter(g, who, out, stacked, op, async_op)
 
 
-def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+def reduce_scatter_tensor(output: Tensor, input: Tensor, op: Any = ReduceOp.SUM,
+                          group: Any = None, async_op: bool = False) -> Work | None:
     """reduce_scatter with the inputs as one tensor: rank r gets the reduction of block r
-    of dim 0 of every rank's `input`."""
+    of dim 0 of every rank's `input`.
+
+    Args:
+        output: overwritten with this rank's block of the result.
+        input: world_size blocks of output's shape, along dim 0.
+        op: a ReduceOp or its name ("sum", "avg", "max", ...); default SUM.
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting for the result.
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: the ranks passed different shapes or dtypes, or a bad argument.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> out = tg.zeros(2)
+    >>> dist.reduce_scatter_tensor(out, tg.tensor([3.0, 4.0]))
+    >>> out
+    tensor([3., 4.])
+    >>> dist.destroy_process_group()
+    """
     who = "reduce_scatter_tensor"
     g = B.world(who, group)
     out = _tensor(output, who, "output")
@@ -253,8 +452,27 @@ def _tensor_list(ts, g, who, name, like):
     return ts
 
 
-def barrier(group=None, async_op=False, device_ids=None):
-    """Wait until every rank has reached the barrier."""
+def barrier(group: Any = None, async_op: bool = False,
+            device_ids: Any = None) -> Work | None:
+    """Wait until every rank has reached the barrier.
+
+    Args:
+        group: the process group; only the default group (None) is supported.
+        async_op: return a Work handle at once instead of waiting.
+        device_ids: accepted for PyTorch compatibility and ignored (CPU only).
+
+    Returns:
+        A Work handle when async_op is True, else None (the result is in place).
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        DistBackendError: a rank died or did not arrive within the group's timeout.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> dist.barrier()
+    >>> dist.destroy_process_group()
+    """
     g = B.world("barrier", group)
     return _run(g, "barrier", [g.comm.Ibarrier()], None, async_op)
 
@@ -269,8 +487,32 @@ def _tags(tag, who):
     return 2 * int(tag), 2 * int(tag) + 1
 
 
-def isend(tensor, dst, group=None, tag=0):
-    """Send `tensor` to rank `dst` without blocking; returns a Work."""
+def isend(tensor: Tensor, dst: int, group: Any = None, tag: int = 0) -> Work:
+    """Send `tensor` to rank `dst` without blocking; returns a Work.
+
+    Args:
+        tensor: the data to send (do not modify it until the Work is done).
+        dst: the receiving rank.
+        group: the process group; only the default group (None) is supported.
+        tag: a non-negative integer that matches the message with a recv of that tag.
+
+    Returns:
+        A Work; its wait() returns once the data has left this rank's buffer.
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: dst is not a rank of the group, or tag is negative.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> work = dist.isend(tg.tensor([1.0, 2.0]), dst=0)    # to itself
+    >>> got = tg.zeros(2)
+    >>> dist.recv(got, src=0)
+    0
+    >>> work.wait(), got
+    (True, tensor([1., 2.]))
+    >>> dist.destroy_process_group()
+    """
     who = "send"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -282,14 +524,59 @@ def isend(tensor, dst, group=None, tag=0):
     return Work(g, f"send to rank {dst}", _requests(g, reqs))
 
 
-def send(tensor, dst, group=None, tag=0):
-    """Send `tensor` to rank `dst` (returns when the data has left this rank's buffer)."""
+def send(tensor: Tensor, dst: int, group: Any = None, tag: int = 0) -> None:
+    """Send `tensor` to rank `dst` (returns when the data has left this rank's buffer).
+
+    Args:
+        tensor: the data to send.
+        dst: the receiving rank.
+        group: the process group; only the default group (None) is supported.
+        tag: a non-negative integer that matches the message with a recv of that tag.
+
+    Raises:
+        RuntimeError: init_process_group has not been called.
+        ValueError: dst is not a rank of the group, or tag is negative.
+        DistBackendError: the receiver died or did not take the message in time.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> work = dist.irecv(tg.zeros(1), src=0)
+    >>> dist.send(tg.tensor([7.0]), dst=0)         # to itself: the irecv takes it
+    >>> work.wait()
+    True
+    >>> dist.destroy_process_group()
+    """
     isend(tensor, dst, group, tag).wait()
 
 
-def irecv(tensor, src=None, group=None, tag=0):
+def irecv(tensor: Tensor, src: int | None = None, group: Any = None,
+          tag: int = 0) -> Work:
     """Receive into `tensor` from rank `src` (any rank when None) without blocking;
-    returns a Work. A message of another shape or dtype raises when waited for."""
+    returns a Work. A message of another shape or dtype raises when waited for.
+
+    Args:
+        tensor: overwritten with the message once the Work is done.
+        src: the sending rank, or None for any rank.
+        group: the process group; only the default group (None) is supported.
+        tag: the tag the sender used.
+
+    Returns:
+        A Work; its wait() returns once the data is in `tensor`.
+
+    Raises:
+        RuntimeError: init_process_group has not been called; at wait(), the message's
+            shape or dtype differs from tensor's.
+        ValueError: src is not a rank of the group, or tag is negative.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> got = tg.zeros(2)
+    >>> work = dist.irecv(got, src=0)
+    >>> dist.send(tg.tensor([1.0, 2.0]), dst=0)
+    >>> work.wait(), got
+    (True, tensor([1., 2.]))
+    >>> dist.destroy_process_group()
+    """
     who = "recv"
     g = B.world(who, group)
     t = _tensor(tensor, who)
@@ -338,8 +625,34 @@ def _shape_of(head):
     return tuple(int(d) for d in head[4:4 + nd])
 
 
-def recv(tensor, src=None, group=None, tag=0) -> int:
-    """Receive into `tensor` from rank `src` (any rank when None); returns the sender."""
+def recv(tensor: Tensor, src: int | None = None, group: Any = None, tag: int = 0) -> int:
+    """Receive into `tensor` from rank `src` (any rank when None); returns the sender.
+
+    Args:
+        tensor: overwritten with the message.
+        src: the sending rank, or None for any rank.
+        group: the process group; only the default group (None) is supported.
+        tag: the tag the sender used.
+
+    Returns:
+        The rank that sent the message.
+
+    Raises:
+        RuntimeError: init_process_group has not been called, or the message's shape
+            or dtype differs from tensor's.
+        ValueError: src is not a rank of the group, or tag is negative.
+        DistBackendError: the sender died or did not send in time.
+
+    >>> import tapegrad.distributed as dist
+    >>> dist.init_process_group()       # run alone: a world of one rank
+    >>> work = dist.isend(tg.tensor([4.0]), dst=0)
+    >>> got = tg.zeros(1)
+    >>> dist.recv(got), got              # from any rank
+    (0, tensor([4.]))
+    >>> work.wait()
+    True
+    >>> dist.destroy_process_group()
+    """
     work = irecv(tensor, src, group, tag)
     work.wait()
     return work.source["sender"]

@@ -176,14 +176,6 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def tanh(input: Tensor) -> Tensor:
-    return ops.tanh(input)
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return ops.sigmoid(input)
-
-
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """tanh(x) elementwise (the same as tg.tanh).
 
     Args:
@@ -200,7 +192,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.tanh(input)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """The logistic function elementwise (the same as tg.sigmoid).
 
     Args:
@@ -217,7 +209,7 @@ def sigmoid(input):
     return ops.sigmoid(input)
 
 
-def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta * x)) / beta, as torch.nn.functional.softplus.
 
     Args:

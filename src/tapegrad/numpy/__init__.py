@@ -336,6 +336,15 @@ def positive(x: ArrayLike, /) -> Tensor:
 def real(val: ArrayLike) -> Tensor:
     """The real part (a real tensor: its values); differentiable.
 
+    Args:
+        val: a tensor or array-like, complex or real.
+
+    Returns:
+        A real tensor of val's shape.
+
+    Raises:
+        TypeError: val is not numeric.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.real(tnp.array([1.5 + 2j, 2.0]))
     tensor([1.5000, 2.0000], dtype=float64)
@@ -345,6 +354,15 @@ def real(val: ArrayLike) -> Tensor:
 
 def imag(val: ArrayLike) -> Tensor:
     """The imaginary part (zeros for a real tensor); differentiable.
+
+    Args:
+        val: a tensor or array-like, complex or real.
+
+    Returns:
+        A real tensor of val's shape.
+
+    Raises:
+        TypeError: val is not numeric.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.imag(tnp.array([1.5 + 2j, 2.0]))
@@ -357,6 +375,15 @@ def conj(x: ArrayLike, /) -> Tensor:
     """The complex conjugate (a real tensor: its values); differentiable. NumPy also:
     conjugate.
 
+    Args:
+        x: a tensor or array-like, complex or real.
+
+    Returns:
+        A tensor of x's shape and dtype.
+
+    Raises:
+        TypeError: x is not numeric.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.conj(tnp.array([1.0 + 1j, -2.0]))
     tensor([ 1.-1.j, -2.-0.j], dtype=complex128)
@@ -366,6 +393,16 @@ def conj(x: ArrayLike, /) -> Tensor:
 
 def angle(z, deg=False):
     """The argument of each element, in radians (degrees with deg=True); differentiable.
+
+    Args:
+        z: a tensor or array-like, complex or real.
+        deg: return degrees instead of radians.
+
+    Returns:
+        A real tensor of z's shape.
+
+    Raises:
+        TypeError: z is not numeric.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.angle(tnp.array([1j, 1.0]))
@@ -407,7 +444,7 @@ def __getattr__(name):
 _tensor.use_numpy(_sys.modules[__name__])
 
 # the names `from tapegrad.numpy import *` gives (tests/test_all.py)
-__all__ = ["all", "amax", "amin", "any", "arange", "argmax", "argmin", "argwhere", "array",
+__all__ = ["all", "amax", "amin", "angle", "any", "arange", "argmax", "argmin", "argwhere", "array",
            "array_split", "asarray", "atleast_1d", "atleast_2d", "atleast_3d", "average",
            "broadcast_to", "clip", "column_stack", "concatenate", "copy", "dsplit", "dstack",
            "empty", "empty_like", "expand_dims", "eye", "flatnonzero", "full", "full_like",

@@ -47,7 +47,7 @@ from .._tensor import Tensor, make
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, apply2
 from ._shapes import check_operand
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,31 +79,31 @@ class Op:
     ufunc itself (`forward = staticmethod(np.add)`): no Python frame per op.
     """
 
-    args = ("x",)
-    saves = ()
+    args: tuple[str, ...] = ("x",)
+    saves: tuple[str, ...] = ()
     view = False            # the result may share memory with input 0
     save_all = False        # variadic ops (einsum) save every input
     # How the jvp handles tangents with a leading batch axis (jacfwd/jacrev/hessian push
     # all basis vectors in one pass): "elementwise" (tangents are right-aligned to the
     # output and the rule broadcasts), "aware" (the rule reads ctx.batched itself), or
     # None (one slice at a time). LINEAR ops give `batch_params(params, ctx)` instead.
-    batching = None
-    batch_params = None
+    batching: str | None = None
+    batch_params: Any = None
     differentiable = True
     # how the rules treat complex values: HOLOMORPHIC, OWN, or None (complex refused)
-    complex = None
+    complex: str | None = None
     # (NumPy function, extra constant arguments) that forward amounts to, or None
-    direct = None
-    bw_name = "OpBackward"
-    _save_idx = ()
-    _save_need = None
+    direct: Any = None
+    bw_name: str = "OpBackward"
+    _save_idx: tuple[int, ...] = ()
+    _save_need: Any = None
 
     @staticmethod
     def forward(*xs, **params):
         raise NotImplementedError
 
-    vjp = None
-    jvp = None
+    vjp: Any = None
+    jvp: Any = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -652,5 +652,25 @@ def _public_function(op, name, n, doc, module):
             return apply2(op, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = module
-    fn.__doc__ = doc
+    fn.__doc__ = _with_sections(doc, n)
     return fn
+
+
+_ARGS = {1: "        x: the input, a tensor or a number or array-like.\n",
+         2: "        x: the first operand, a tensor or a number or array-like.\n"
+            "        y: the second operand, broadcast against x.\n"}
+
+
+def _with_sections(doc, n):
+    """`doc` with Args, Returns and Raises sections read off the op's inputs, put before
+    its example, unless it has its own Args section."""
+    if not doc or "Args:" in doc:
+        return doc
+    shape = "x's shape" if n == 1 else "the broadcast shape of x and y"
+    sections = ("    Args:\n" + _ARGS[n] + "\n    Returns:\n        A tensor of " + shape
+                + ".\n\n    Raises:\n        TypeError: an input is not a tensor, a number or a "
+                "numeric array.\n")
+    at = doc.find("\n    >>>")
+    if at < 0:
+        return doc.rstrip() + "\n\n" + sections
+    return doc[:at + 1] + sections + "\n" + doc[at + 1:]

@@ -420,6 +420,14 @@ def flip(x: ArrayLike, axis: Axis = None, *, dims: Axis = None) -> Tensor:
     """Reverse the order of elements along `axis` (all axes when None, as np.flip).
     PyTorch: flip(x, dims).
 
+    Args:
+        x: the input, a tensor or a number or array-like.
+        axis: an axis or a tuple of axes to reverse; None for all.
+        dims: PyTorch's name for axis.
+
+    Returns:
+        A tensor of x's shape.
+
     >>> tg.flip(tg.tensor([1.0, 2.0, 3.0]), 0).tolist()
     [3.0, 2.0, 1.0]
     """
@@ -434,6 +442,12 @@ def flip(x: ArrayLike, axis: Axis = None, *, dims: Axis = None) -> Tensor:
 def fliplr(x: ArrayLike) -> Tensor:
     """Reverse the order of columns (axis 1); x needs at least 2 dimensions.
 
+    Args:
+        x: the input, a tensor or a number or array-like, with at least 2 dimensions.
+
+    Returns:
+        A tensor of x's shape.
+
     >>> tg.fliplr(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [[2.0, 1.0], [4.0, 3.0]]
     """
@@ -445,6 +459,12 @@ def fliplr(x: ArrayLike) -> Tensor:
 
 def flipud(x: ArrayLike) -> Tensor:
     """Reverse the order of rows (axis 0); x needs at least 1 dimension.
+
+    Args:
+        x: the input, a tensor or a number or array-like, with at least 1 dimension.
+
+    Returns:
+        A tensor of x's shape.
 
     >>> tg.flipud(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [[3.0, 4.0], [1.0, 2.0]]

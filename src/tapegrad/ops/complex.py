@@ -115,6 +115,15 @@ def _tensor_arg(who, x, name="x"):
 def is_complex(x) -> bool:
     """Whether x has a complex dtype (complex64 or complex128).
 
+    Args:
+        x: a tensor (or array-like).
+
+    Returns:
+        True for complex64 and complex128.
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
+
     >>> import tapegrad as tg
     >>> tg.is_complex(tg.tensor([1 + 2j])), tg.is_complex(tg.tensor([1.0]))
     (True, False)
@@ -124,6 +133,15 @@ def is_complex(x) -> bool:
 
 def real(x):
     """The real part. A real tensor is its own real part (returned as is, as in PyTorch).
+
+    Args:
+        x: a tensor (or array-like), complex or real.
+
+    Returns:
+        A real tensor of x's shape (x itself when x is a real tensor).
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
 
     >>> import tapegrad as tg
     >>> z = tg.tensor([1 + 2j, 3 - 1j], dtype=tg.complex128, requires_grad=True)
@@ -140,6 +158,15 @@ def real(x):
 def imag(x):
     """The imaginary part; zeros for a real tensor (as NumPy, with no gradient path).
 
+    Args:
+        x: a tensor (or array-like), complex or real.
+
+    Returns:
+        A real tensor of x's shape.
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
+
     >>> import tapegrad as tg
     >>> z = tg.tensor([1 + 2j], dtype=tg.complex128, requires_grad=True)
     >>> tg.imag(z).sum().backward()
@@ -155,6 +182,15 @@ def imag(x):
 def conj(x):
     """The complex conjugate; a real tensor is its own (returned as is). NumPy: conjugate.
 
+    Args:
+        x: a tensor (or array-like), complex or real.
+
+    Returns:
+        A tensor of x's shape and dtype (x itself when x is a real tensor).
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
+
     >>> import tapegrad as tg
     >>> tg.conj(tg.tensor([1 + 2j]))
     tensor([1.-2.j], dtype=complex64)
@@ -169,6 +205,15 @@ def angle(x):
     """The argument (phase) atan2(Im x, Re x), in radians; its gradient is g i z/|z|^2
     (0 at 0, and 0 for real inputs, as PyTorch).
 
+    Args:
+        x: a tensor (or array-like), complex or real.
+
+    Returns:
+        A real tensor of x's shape, in (-pi, pi].
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
+
     >>> import tapegrad as tg
     >>> tg.angle(tg.tensor([1j, -1.0 + 0j], dtype=tg.complex128))
     tensor([1.5708, 3.1416], dtype=float64)
@@ -179,6 +224,15 @@ def angle(x):
 def abs(x):
     """|x| elementwise. For complex x the result is real and the gradient is g z/|z|
     (0 at z = 0); for real x, the gradient is g sign(x) (0 at 0).
+
+    Args:
+        x: a tensor (or array-like), complex or real.
+
+    Returns:
+        A tensor of x's shape; real for complex x.
+
+    Raises:
+        TypeError: x is not a tensor or array-like of numbers.
 
     >>> import tapegrad as tg
     >>> z = tg.tensor([3 + 4j], dtype=tg.complex128, requires_grad=True)
@@ -196,6 +250,17 @@ def abs(x):
 def complex(real, imag):
     """The complex tensor real + i imag (both real, of one floating dtype, broadcast
     together); gradients are the real and imaginary parts of the complex gradient.
+
+    Args:
+        real: the real parts, a floating-point tensor (or a Python float).
+        imag: the imaginary parts, of real's dtype.
+
+    Returns:
+        A complex tensor (complex64 from float32, complex128 from float64) of the
+        broadcast shape.
+
+    Raises:
+        TypeError: real or imag is not floating-point, or their dtypes differ.
 
     >>> import tapegrad as tg
     >>> tg.complex(tg.tensor([1.0, 2.0]), tg.tensor([0.5, -1.0]))
@@ -220,6 +285,16 @@ def complex(real, imag):
 def polar(abs, angle):
     """The complex tensor abs * (cos(angle) + i sin(angle)) (PyTorch's polar).
 
+    Args:
+        abs: the moduli, a floating-point tensor.
+        angle: the phases in radians, of abs's dtype.
+
+    Returns:
+        A complex tensor of the broadcast shape.
+
+    Raises:
+        TypeError: abs or angle is not floating-point, or their dtypes differ.
+
     >>> import tapegrad as tg
     >>> tg.polar(tg.tensor([2.0], dtype=tg.float64), tg.tensor([0.0], dtype=tg.float64))
     tensor([2.+0.j], dtype=complex128)
@@ -230,6 +305,15 @@ def polar(abs, angle):
 def view_as_real(x):
     """A real tensor of shape x.shape + (2,) holding the real and imaginary parts
     (PyTorch's view_as_real; here a copy, differentiable, not a view).
+
+    Args:
+        x: a complex tensor.
+
+    Returns:
+        A real tensor of shape x.shape + (2,).
+
+    Raises:
+        TypeError: x is not complex.
 
     >>> import tapegrad as tg
     >>> tg.view_as_real(tg.tensor([1 + 2j]))
@@ -246,6 +330,15 @@ def view_as_complex(x):
     """The complex tensor x[..., 0] + i x[..., 1] of a real x whose last axis has size 2
     (PyTorch's view_as_complex; here a copy, differentiable, not a view).
 
+    Args:
+        x: a floating-point tensor whose last axis has size 2.
+
+    Returns:
+        A complex tensor of shape x.shape[:-1].
+
+    Raises:
+        ValueError: x is not floating-point or its last axis is not of size 2.
+
     >>> import tapegrad as tg
     >>> tg.view_as_complex(tg.tensor([[1.0, 2.0]]))
     tensor([1.+2.j], dtype=complex64)
@@ -256,3 +349,7 @@ def view_as_complex(x):
         raise ValueError(f"view_as_complex: x must be a floating-point tensor whose last "
                          f"axis has size 2, got shape {shp}")
     return complex(shape.getitem(x, (Ellipsis, 0)), shape.getitem(x, (Ellipsis, 1)))
+
+
+__all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Angle", "Complex", "is_complex", "real",
+           "imag", "conj", "angle", "abs", "complex", "polar", "view_as_real", "view_as_complex"]

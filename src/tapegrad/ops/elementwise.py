@@ -539,6 +539,13 @@ def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
 def fmod(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x mod y with the sign of x, as C's fmod and torch.fmod; d/dy = -trunc(x/y).
 
+    Args:
+        x: the dividend, a tensor or a number or array-like.
+        y: the divisor, broadcast against x.
+
+    Returns:
+        A tensor of the broadcast shape.
+
     >>> tg.fmod(tg.tensor([5.0, -5.0]), 3.0)
     tensor([ 2., -2.])
     """
@@ -575,6 +582,19 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
     PyTorch: clamp. Either bound may be None (not both). Tensor bounds go through
     maximum/minimum. The gradient is 1 inside [min, max] and 0 where clipped.
+
+    Args:
+        x: the input, a tensor or a number or array-like.
+        min: the lower bound (a number or a tensor), or None.
+        max: the upper bound (a number or a tensor), or None.
+        clip_value_min: TF's name for min.
+        clip_value_max: TF's name for max.
+
+    Returns:
+        A tensor of x's shape (broadcast with tensor bounds).
+
+    Raises:
+        ValueError: both bounds are None.
 
     >>> x = tg.tensor([-2.0, 0.5, 3.0], requires_grad=True)
     >>> tg.clip(x, -1.0, 1.0).tolist()
@@ -668,6 +688,12 @@ def cast(x: ArrayLike, dtype: DTypeLike) -> Tensor:
 def clone(x: ArrayLike) -> Tensor:
     """A copy of x that stays in the graph (gradient passes through unchanged), as
     torch.clone; NumPy: copy.
+
+    Args:
+        x: the input, a tensor or a number or array-like.
+
+    Returns:
+        A new tensor with x's values, dtype and shape.
 
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> y = tg.clone(x)

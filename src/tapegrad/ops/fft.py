@@ -306,3 +306,7 @@ def freq(fn, n, d, real):
                                                              np.floating)):
         raise TypeError(f"{fn}: d must be a number, got {describe(d)}")
     return (np.fft.rfftfreq if real else np.fft.fftfreq)(n, d=float(d))
+
+
+__all__ = ["Fft", "Irfft", "NORMS", "Rfft", "c2c", "c2r", "check_axes", "check_norm", "check_size",
+           "fit", "freq", "hfft", "ihfft", "operand", "r2c", "resolve", "shift"]

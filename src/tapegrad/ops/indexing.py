@@ -232,6 +232,14 @@ def diag(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """A 1-D x as a square matrix with x on diagonal k; a 2-D x's k-th diagonal as a
     vector. NumPy: diag(v, k); PyTorch: diag(input, diagonal).
 
+    Args:
+        x: a 1-D or 2-D tensor (or array-like).
+        k: the diagonal: 0 the main one, > 0 above it, < 0 below.
+        diagonal: PyTorch's name for k.
+
+    Returns:
+        A 2-D tensor for a 1-D x, a 1-D tensor for a 2-D x.
+
     >>> import tapegrad as tg
     >>> tg.diag(tg.tensor([1.0, 2.0]), 1)
     tensor([[0., 1., 0.],

@@ -131,6 +131,13 @@ def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Dot product of vectors (matmul for matrices; a 0-d operand multiplies), as
     np.dot.
 
+    Args:
+        x: the first operand, a tensor or a number or array-like.
+        y: the second operand.
+
+    Returns:
+        np.dot's result: a 0-d tensor for two vectors.
+
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> d = tg.dot(x, tg.tensor([3.0, 4.0]))
     >>> d.item()

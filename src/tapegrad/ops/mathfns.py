@@ -459,6 +459,13 @@ def arctan2(x1: Any, x2: Any) -> Tensor:
     """The angle of (x2, x1), in (-pi, pi], NumPy broadcasting. PyTorch: atan2. The
     gradient at the origin is 0, as PyTorch's. d/dx1 = x2/r^2, d/dx2 = -x1/r^2.
 
+    Args:
+        x1: the y coordinates, a tensor or a number or array-like.
+        x2: the x coordinates, broadcast against x1.
+
+    Returns:
+        The angles in radians, of the broadcast shape.
+
     >>> y = tg.tensor(1.0, requires_grad=True)
     >>> x = tg.tensor(1.0, requires_grad=True)
     >>> a = tg.arctan2(y, x)
@@ -517,6 +524,13 @@ def fmax(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum ignoring NaN: where one input is NaN the other is the result
     and gets the whole gradient; ties split it evenly (as maximum).
 
+    Args:
+        x: the first operand, a tensor or a number or array-like.
+        y: the second operand, broadcast against x.
+
+    Returns:
+        A tensor of the broadcast shape.
+
     >>> x = tg.tensor([1.0, float("nan")], requires_grad=True)
     >>> y = tg.tensor([2.0, 3.0], requires_grad=True)
     >>> tg.fmax(x, y).tolist()
@@ -531,6 +545,13 @@ def fmax(x: ArrayLike, y: ArrayLike) -> Tensor:
 def fmin(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum ignoring NaN, with fmax's gradient conventions (NumPy's and
     PyTorch's fmin).
+
+    Args:
+        x: the first operand, a tensor or a number or array-like.
+        y: the second operand, broadcast against x.
+
+    Returns:
+        A tensor of the broadcast shape.
 
     >>> tg.fmin(tg.tensor([1.0, float("nan")]), tg.tensor([2.0, 3.0]))
     tensor([1., 3.])
@@ -576,6 +597,13 @@ def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
 def float_power(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x ** y computed in float64 (complex128 for complex inputs) whatever the inputs'
     dtypes, as NumPy and PyTorch; the gradient flows back in each input's dtype.
+
+    Args:
+        x: the base, a tensor or a number or array-like.
+        y: the exponent, broadcast against x.
+
+    Returns:
+        A float64 (or complex128) tensor of the broadcast shape.
 
     >>> x = tg.tensor([2.0], requires_grad=True)
     >>> y = tg.float_power(x, 3)

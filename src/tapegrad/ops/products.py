@@ -289,6 +289,13 @@ def bmm(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Batched product of matrices (PyTorch's bmm: shapes (b, n, m) and (b, m, p), no
     broadcasting).
 
+    Args:
+        x: a tensor of shape (b, n, m).
+        y: a tensor of shape (b, m, p).
+
+    Returns:
+        A tensor of shape (b, n, p).
+
     >>> import tapegrad as tg
     >>> tg.bmm(tg.ones((4, 2, 3)), tg.ones((4, 3, 5))).shape
     (4, 2, 5)

@@ -13,6 +13,8 @@ tg.distributed), and writes the averaged gradients into .grad.
 import contextlib
 import time
 import zlib
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -74,10 +76,11 @@ class DistributedDataParallel(Module):
     Every rank must run forward and backward the same number of times.
     """
 
-    def __init__(self, module, device_ids=None, output_device=None, dim=0,
-                 broadcast_buffers=True, process_group=None, bucket_cap_mb=25,
-                 find_unused_parameters=False, check_reduction=False,
-                 gradient_as_bucket_view=False, static_graph=False):
+    def __init__(self, module: Module, device_ids: Any = None, output_device: Any = None,
+                 dim: int = 0, broadcast_buffers: bool = True, process_group: Any = None,
+                 bucket_cap_mb: float = 25, find_unused_parameters: bool = False,
+                 check_reduction: bool = False, gradient_as_bucket_view: bool = False,
+                 static_graph: bool = False) -> None:
         super().__init__()
         who = "DistributedDataParallel"
         if not isinstance(module, Module):
@@ -102,7 +105,7 @@ class DistributedDataParallel(Module):
         for b, bucket in enumerate(self._buckets):
             for p, off in zip(bucket.params, bucket.offsets):
                 self._slot[id(p)] = (b, off)
-        self._ready = set()
+        self._ready: set[int] = set()
         self._next = 0                  # the next bucket to start
         self._syncing = False
         self._sync_now = True
@@ -148,7 +151,7 @@ class DistributedDataParallel(Module):
                 t._bump_version()
                 off += n
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         if self.broadcast_buffers:
             buffers = list(self.module.buffers())
             if buffers and self._g.size > 1:
@@ -158,7 +161,7 @@ class DistributedDataParallel(Module):
         return self.module(*args, **kwargs)
 
     @contextlib.contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Backward passes inside accumulate gradients locally, without communication."""
         before = self.require_backward_grad_sync
         self.require_backward_grad_sync = False
