@@ -51,7 +51,6 @@ from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
     from .._typing import ArrayLike
 
 _local = _state.local
