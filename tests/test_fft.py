@@ -266,11 +266,11 @@ def test_errors_name_the_function_and_argument():
         tg.fft.fftn(x, dim=(0, 0))
     with pytest.raises(ValueError, match=r"fft\.fft2: s \(2, 3, 4\) and dim"):
         tg.fft.fft2(x, s=(2, 3, 4))
-    with pytest.raises(TypeError, match=r"fft\.rfft: x must be real"):
+    with pytest.raises(TypeError, match=r"fft\.rfft: the input must be real"):
         tg.fft.rfft(tg.tensor(Z))
     with pytest.raises(TypeError, match=r"numpy\.fft\.fft: out= is not supported"):
         tnp.fft.fft(X, out=np.empty(X.shape, complex))
-    with pytest.raises(TypeError, match=r"fft\.fft: x must"):
+    with pytest.raises(TypeError, match=r"fft\.fft: input must"):
         tg.fft.fft("abc")
     with pytest.raises(ValueError, match=r"numpy\.fft\.fftfreq: n must be at least 1"):
         tnp.fft.fftfreq(0)

@@ -62,6 +62,20 @@ def _n(fn, n):
 def fft(input, n=None, dim=-1, norm=None):
     """The one-dimensional DFT along `dim` (torch.fft.fft).
 
+    Args:
+        input: the signal: a tensor, array or nested list, real or complex.
+        n: the number of points: the input is cropped or zero-padded to it along `dim`
+            (default: its length).
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor (complex64 for float32 or integer input).
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
+
     >>> tg.fft.fft(tg.tensor([1.0, 0.0, -1.0, 0.0]))
     tensor([0.+0.j, 2.+0.j, 0.+0.j, 2.+0.j], dtype=complex64)
     """
@@ -70,6 +84,20 @@ def fft(input, n=None, dim=-1, norm=None):
 
 def ifft(input, n=None, dim=-1, norm=None):
     """The one-dimensional inverse DFT along `dim` (torch.fft.ifft).
+
+    Args:
+        input: the signal: a tensor, array or nested list, real or complex.
+        n: the number of points: the input is cropped or zero-padded to it along `dim`
+            (default: its length).
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor.
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
 
     >>> tg.fft.ifft(tg.fft.fft(tg.tensor([1.0, 2.0]))).real
     tensor([1., 2.])
@@ -80,6 +108,21 @@ def ifft(input, n=None, dim=-1, norm=None):
 def fft2(input, s=None, dim=(-2, -1), norm=None):
     """The DFT over the last two dimensions, or `dim` (torch.fft.fft2).
 
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default the last two.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
+
     >>> tg.fft.fft2(tg.ones((2, 2)))
     tensor([[4.+0.j, 0.+0.j],
             [0.+0.j, 0.+0.j]], dtype=complex64)
@@ -89,6 +132,21 @@ def fft2(input, s=None, dim=(-2, -1), norm=None):
 
 def ifft2(input, s=None, dim=(-2, -1), norm=None):
     """The inverse DFT over the last two dimensions, or `dim` (torch.fft.ifft2).
+
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default the last two.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
 
     >>> tg.fft.ifft2(tg.ones((2, 2))).real
     tensor([[1., 0.],
@@ -101,6 +159,21 @@ def fftn(input, s=None, dim=None, norm=None):
     """The DFT over `dim` (all dimensions, or the last len(s) when only `s` is given),
     torch.fft.fftn.
 
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default all of them (the last len(s) when only s is given).
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
+
     >>> tg.fft.fftn(tg.ones((2, 2, 2))).real.sum()
     tensor(8.)
     """
@@ -109,6 +182,21 @@ def fftn(input, s=None, dim=None, norm=None):
 
 def ifftn(input, s=None, dim=None, norm=None):
     """The inverse DFT over `dim` (torch.fft.ifftn).
+
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default all of them (the last len(s) when only s is given).
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
 
     >>> tg.fft.ifftn(tg.ones((2, 2))).real
     tensor([[1., 0.],
@@ -120,6 +208,20 @@ def ifftn(input, s=None, dim=None, norm=None):
 def rfft(input, n=None, dim=-1, norm=None):
     """The DFT of a real signal along `dim`, bins 0 .. n//2 (torch.fft.rfft).
 
+    Args:
+        input: the real signal: a tensor, array or nested list.
+        n: the number of points: the input is cropped or zero-padded to it along `dim`
+            (default: its length).
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor with n // 2 + 1 bins along `dim`.
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
+
     >>> tg.fft.rfft(tg.tensor([1.0, 1.0, 1.0]))
     tensor([3.+0.j, 0.+0.j], dtype=complex64)
     """
@@ -130,6 +232,20 @@ def irfft(input, n=None, dim=-1, norm=None):
     """The real signal of n points (default 2 * (bins - 1)) whose rfft is `input`
     (torch.fft.irfft).
 
+    Args:
+        input: the half spectrum (bins 0 .. n//2), complex or real.
+        n: the length of the real output (default 2 * (bins - 1)); the
+            input is cropped or zero-padded to n // 2 + 1 bins.
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A real tensor of n points along `dim`.
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
+
     >>> tg.fft.irfft(tg.tensor([2.0, 0.0, 0.0]))
     tensor([0.5000, 0.5000, 0.5000, 0.5000])
     """
@@ -138,6 +254,21 @@ def irfft(input, n=None, dim=-1, norm=None):
 
 def rfft2(input, s=None, dim=(-2, -1), norm=None):
     """rfft over the last of `dim`, then the DFT over the other (torch.fft.rfft2).
+
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default the last two.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor; the last transformed dimension holds size // 2 + 1 bins.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
 
     >>> tg.fft.rfft2(tg.ones((2, 4))).shape
     (2, 3)
@@ -148,6 +279,21 @@ def rfft2(input, s=None, dim=(-2, -1), norm=None):
 def irfft2(input, s=None, dim=(-2, -1), norm=None):
     """The inverse of rfft2 (torch.fft.irfft2).
 
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default the last two.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A real tensor; the last transformed size defaults to 2 * (bins - 1).
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
+
     >>> tg.fft.irfft2(tg.fft.rfft2(tg.ones((2, 4)))).shape
     (2, 4)
     """
@@ -157,6 +303,21 @@ def irfft2(input, s=None, dim=(-2, -1), norm=None):
 def rfftn(input, s=None, dim=None, norm=None):
     """rfft over the last of `dim`, then the DFT over the others (torch.fft.rfftn).
 
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default all of them.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor; the last transformed dimension holds size // 2 + 1 bins.
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
+
     >>> tg.fft.rfftn(tg.ones((2, 3, 4))).shape
     (2, 3, 3)
     """
@@ -165,6 +326,21 @@ def rfftn(input, s=None, dim=None, norm=None):
 
 def irfftn(input, s=None, dim=None, norm=None):
     """The inverse of rfftn; the last size defaults to 2 * (bins - 1) (torch.fft.irfftn).
+
+    Args:
+        input: the signal: a tensor, array or nested list.
+        s: the sizes to crop or zero-pad to along `dim` (-1 keeps a size); default
+            the input's.
+        dim: the dimensions to transform; default all of them.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A real tensor; the last transformed size defaults to 2 * (bins - 1).
+
+    Raises:
+        ValueError: norm is not one of the three, s and dim differ in length, or a
+            size is below 1.
+        AxisError: a dimension is out of range.
 
     >>> tg.fft.irfftn(tg.fft.rfftn(tg.ones((2, 3, 4)))).shape
     (2, 3, 4)
@@ -176,6 +352,16 @@ def fftshift(input, dim=None):
     """Roll the zero frequency to the centre of `dim` (all dimensions by default),
     torch.fft.fftshift.
 
+    Args:
+        input: the tensor to roll.
+        dim: a dimension or tuple of dimensions; default all.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        AxisError: a dimension is out of range.
+
     >>> tg.fft.fftshift(tg.fft.fftfreq(4))
     tensor([-0.5000, -0.2500,  0.0000,  0.2500])
     """
@@ -184,6 +370,16 @@ def fftshift(input, dim=None):
 
 def ifftshift(input, dim=None):
     """The inverse of fftshift (torch.fft.ifftshift).
+
+    Args:
+        input: the tensor to roll.
+        dim: a dimension or tuple of dimensions; default all.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        AxisError: a dimension is out of range.
 
     >>> tg.fft.ifftshift(tg.fft.fftshift(tg.arange(5)))
     tensor([0, 1, 2, 3, 4])
@@ -194,6 +390,20 @@ def ifftshift(input, dim=None):
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     """The sample frequencies of an n-point DFT with sample spacing d, a constant
     (torch.fft.fftfreq; float32 by default).
+
+    Args:
+        n: the number of points of the transform.
+        d: the sample spacing.
+        dtype: the result's dtype (default float32).
+        device: "cpu" (kept for ported code).
+        requires_grad: whether the result records operations.
+
+    Returns:
+        A one-dimensional tensor of n frequencies.
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: n is below 1.
 
     >>> tg.fft.fftfreq(4, d=0.5)
     tensor([ 0.0000,  0.5000, -1.0000, -0.5000])
@@ -206,6 +416,20 @@ def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     """The non-negative sample frequencies of an n-point rfft (torch.fft.rfftfreq).
 
+    Args:
+        n: the number of points of the transform.
+        d: the sample spacing.
+        dtype: the result's dtype (default float32).
+        device: "cpu" (kept for ported code).
+        requires_grad: whether the result records operations.
+
+    Returns:
+        A one-dimensional tensor of n // 2 + 1 frequencies.
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: n is below 1.
+
     >>> tg.fft.rfftfreq(5)
     tensor([0.0000, 0.2000, 0.4000])
     """
@@ -217,6 +441,19 @@ def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
 def hfft(input, n=None, dim=-1, norm=None):
     """The real spectrum of a Hermitian-symmetric signal given by its first half
     (torch.fft.hfft; n defaults to 2 * (len - 1)).
+
+    Args:
+        input: the first half of a Hermitian-symmetric signal.
+        n: the length of the real output (default 2 * (len - 1)).
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A real tensor of n points along `dim`.
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
 
     >>> tg.fft.hfft(tg.tensor([1.0, 2.0, 3.0]))
     tensor([ 8., -2.,  0., -2.])
@@ -231,6 +468,20 @@ def hfft(input, n=None, dim=-1, norm=None):
 def ihfft(input, n=None, dim=-1, norm=None):
     """The inverse of hfft: half the Hermitian spectrum of a real signal
     (torch.fft.ihfft).
+
+    Args:
+        input: the real signal.
+        n: the number of points: the input is cropped or zero-padded to it along `dim`
+            (default: its length).
+        dim: the dimension to transform.
+        norm: "backward" (the default), "ortho" or "forward"; see the module docstring.
+
+    Returns:
+        A complex tensor with n // 2 + 1 bins along `dim`.
+
+    Raises:
+        ValueError: norm is not one of the three, or n is below 1.
+        AxisError: dim is out of range.
 
     >>> tg.fft.ihfft(tg.tensor([8.0, -2.0, 0.0, -2.0])).real
     tensor([1., 2., 3.])

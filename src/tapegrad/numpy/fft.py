@@ -25,7 +25,7 @@ def _start(fn, a, norm, out):
     if out is not None:
         raise TypeError(f"{fn}: out= is not supported (tensors are not written into); "
                         "use the result")
-    return _f.operand(fn, a, _np.float64), _f.check_norm(fn, norm)
+    return _f.operand(fn, a, _np.float64, "a"), _f.check_norm(fn, norm)
 
 
 def _names(one):

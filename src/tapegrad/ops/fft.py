@@ -120,16 +120,16 @@ class Irfft(Op):
 
 # ------------------------------------------------------------------ argument checks
 
-def operand(fn, x, float_dtype):
+def operand(fn, x, float_dtype, name="input"):
     """x as a Tensor or array; integers and bools become `float_dtype` (PyTorch's default
-    float for tg.fft, float64 for tnp.fft)."""
+    float for tg.fft, float64 for tnp.fft). `name` is the argument's, for errors."""
     if not isinstance(x, Tensor):
-        x = np.asarray(check_operand(fn, "x", x))
+        x = np.asarray(check_operand(fn, name, x))
     kind = x.dtype.kind
     if kind in "biu":
         x = apply(Cast, x, dtype=np.dtype(float_dtype), src=np.dtype(x.dtype))
     elif kind not in "fc":
-        raise TypeError(f"{fn}: x must hold numbers, got {describe(x)}")
+        raise TypeError(f"{fn}: {name} must hold numbers, got {describe(x)}")
     return x
 
 
@@ -244,7 +244,7 @@ def c2c(x, sizes, axes, norm, inverse):
 def r2c(fn, x, sizes, axes, norm):
     """rfftn: rfft along the last of `axes`, then the complex DFT over the others."""
     if x.dtype.kind == "c":
-        raise TypeError(f"{fn}: x must be real, got a {x.dtype} tensor (use fft for "
+        raise TypeError(f"{fn}: the input must be real, got a {x.dtype} tensor (use fft for "
                         "complex input)")
     nd = len(x.shape)
     x = apply(Rfft, fit(x, sizes[-1], axes[-1]), axis=axes[-1] - nd, norm=norm)
@@ -279,7 +279,7 @@ def hfft(x, n, axis, norm):
 def ihfft(fn, x, n, axis, norm):
     """np.fft.ihfft: conj(rfft(x)) with the other scaling, as the rfft of x reversed."""
     if x.dtype.kind == "c":
-        raise TypeError(f"{fn}: x must be real, got a {x.dtype} tensor")
+        raise TypeError(f"{fn}: the input must be real, got a {x.dtype} tensor")
     return r2c(fn, _reverse(fit(x, n, axis), axis), [n], [axis], _DUAL[norm])
 
 
