@@ -177,12 +177,12 @@ def test_recording_under_a_tape_stays_on_the_fast_path(loop):
         assert not _state.local.special     # tapes do not force the slow path
         y = v * v
         z = tg.sin(y)
-    assert y.grad_fn.seq < z.grad_fn.seq
+    assert tape._recorded(y.grad_fn) and tape._recorded(z.grad_fn)
     assert tape.gradient(z, v).item() == pytest.approx(np.cos(4.0) * 4.0)
 
 
-def test_nodes_get_a_creation_number_only_while_a_tape_records(loop):
-    # an int object per node costs ~32 bytes: only tapes need the number
+def test_nodes_get_a_recording_mark_only_while_a_tape_records(loop):
+    # one mark shared by a stretch of recording, none outside: no int object per node
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     outside = (x * 2).grad_fn
     with tg.GradientTape() as tape:
@@ -192,6 +192,11 @@ def test_nodes_get_a_creation_number_only_while_a_tape_records(loop):
     after = (x * 5).grad_fn
     assert outside.seq is None and after.seq is None and paused.seq is None
     assert inside.seq is not None
+    with tg.GradientTape() as tape2:
+        a = (x * 6).grad_fn
+        b = (x * 7).grad_fn
+    assert a.seq is b.seq and a.seq is not inside.seq
+    assert not tape2._recorded(inside) and tape2._recorded(a)
 
 
 def test_ops_under_stop_recording_are_constants_to_the_tape(loop):
