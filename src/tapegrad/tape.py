@@ -290,7 +290,10 @@ class GradientTape:
             return
         if self.watch_accessed_variables:
             watched = self._watched
-            for a in log[self._log_at:]:
+            seg = log[self._log_at:]
+            # each leaf once, in first-use order (a loop uses its leaves many times): the
+            # dedup runs in C, the checks below once per leaf
+            for a in dict(zip(map(id, seg), seg)).values():
                 if (id(a) not in watched and a._rg and a.grad_fn is None
                         and (not isinstance(a, Variable) or a._trainable)):
                     watched[id(a)] = a
