@@ -1,6 +1,8 @@
 """One node runner: every backward path runs its nodes through autograd.engine.run_node
 (and its leaves through run_leaf), whichever loop (C or Python) drives it; and the
 GradientTape's recording by creation numbers keeps TF's semantics."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -236,6 +238,28 @@ def test_nested_tapes_give_second_derivatives(loop):
         g = inner.gradient(y, v)
     assert g.item() == pytest.approx(27.0)
     assert outer.gradient(g, v).item() == pytest.approx(18.0)
+
+
+def test_reading_a_recording_tape_adds_no_mark(loop):
+    # the filter is a tuple of marks the C loop scans per edge: it must not grow per call
+    v = tg.Variable(2.0)
+    with tg.GradientTape(persistent=True) as tape:
+        for k in range(3):
+            y = v * v * (k + 1)
+            assert tape.gradient(y, v).item() == pytest.approx(4.0 * (k + 1))
+    assert len(tape._marks) == 1
+
+
+def test_nodes_another_thread_records_are_not_the_tapes(loop):
+    x = tg.tensor(2.0, requires_grad=True)
+    out = {}
+    with tg.GradientTape() as tape:
+        th = threading.Thread(target=lambda: out.setdefault("node", (x * 3).grad_fn))
+        th.start()
+        th.join()
+        mine = (x * 4).grad_fn
+    assert out["node"].seq is None
+    assert tape._recorded(mine) and not tape._recorded(out["node"])
 
 
 def test_persistent_tape_reused_after_more_ops(loop):

@@ -187,7 +187,7 @@ class UnconnectedGradients:
 
 
 def _rotate():
-    """Start a new stretch of recording (a tape started, stopped, was reset or read):
+    """Start a new stretch of recording (a tape started, stopped or was reset):
     nodes recorded from now on carry a new mark (Node.seq), which every tape recording
     now adds to its marks. One shared object per stretch, not a number per node: a
     node costs no int, and the engine's filter compares pointers. Returns whether some
@@ -377,9 +377,9 @@ class GradientTape:
         """The engine's filter for this tape: (the marks, Node.seq, of what it recorded,
         the nodes of the tensors it watches)."""
         self._fold()
+        # (while it records, the current mark is in: nodes made later share it but are
+        # not in this backward, which plans its nodes before it runs them)
         ranges = tuple(self._marks)
-        if self._recording:
-            _rotate()                   # what is recorded from now on is not in `ranges`
         allowed = set(self._extra)
         for t in self._watched.values():
             if t.grad_fn is None:
