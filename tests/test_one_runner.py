@@ -1,6 +1,6 @@
 """One node runner: every backward path runs its nodes through autograd.engine.run_node
 (and its leaves through run_leaf), whichever loop (C or Python) drives it; and the
-GradientTape's recording by creation numbers keeps TF's semantics."""
+GradientTape's recording by recording marks (Node.seq) keeps TF's semantics."""
 import threading
 
 import numpy as np
@@ -250,18 +250,6 @@ def test_reading_a_recording_tape_adds_no_mark(loop):
     assert len(tape._marks) == 1
 
 
-def test_nodes_another_thread_records_are_not_the_tapes(loop):
-    x = tg.tensor(2.0, requires_grad=True)
-    out = {}
-    with tg.GradientTape() as tape:
-        th = threading.Thread(target=lambda: out.setdefault("node", (x * 3).grad_fn))
-        th.start()
-        th.join()
-        mine = (x * 4).grad_fn
-    assert out["node"].seq is None
-    assert tape._recorded(mine) and not tape._recorded(out["node"])
-
-
 def test_persistent_tape_reused_after_more_ops(loop):
     v = tg.Variable(2.0)
     with tg.GradientTape(persistent=True) as tape:
@@ -311,8 +299,7 @@ def test_variables_used_under_stop_recording_are_not_watched(loop):
 
 def test_a_tape_does_not_take_in_nodes_another_thread_recorded(loop):
     """Tapes record per thread: a node that another thread made while this tape was
-    open is a constant to it, as before (creation numbers are counted per thread)."""
-    import threading
+    open is a constant to it, as before (recording marks are per thread)."""
     v = tg.Variable(3.0)
     made = {}
     with tg.GradientTape() as tape:

@@ -32,7 +32,7 @@ class _Local(threading.local):
         self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
-        # (tapes need none: they know what they recorded by Node.seq)
+        # (tapes need none: they know what they recorded by its mark, Node.seq)
         self.special = False
         # detect_anomaly is the only one: the fast paths stay, recording creation stacks
         self.anomaly_only = False
