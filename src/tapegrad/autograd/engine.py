@@ -571,7 +571,10 @@ def _conj(v):
     """The complex conjugate of a cotangent (recorded when it is a Tensor)."""
     if isinstance(v, Tensor):
         return call(Conj, v) if v._data.dtype.kind == "c" else v
-    return np.conj(v) if np.iscomplexobj(v) else v
+    if not np.iscomplexobj(v):
+        return v
+    # a rule's pieces of slices (getitem's SliceGrads) take no ufunc: conjugated whole
+    return np.conj(v.dense() if type(v) is SliceGrads else v)
 
 
 def _holomorphic(gxs, real_inputs):
