@@ -480,12 +480,24 @@ def run_node(node, g, state, mask=None):
     if type(g) is SliceGrads:
         g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
-    kept = node._saved
     # the usual node: nothing attached to it (hooks, duals, complex values) in a plain
     # pass (first order, no anomaly, no captured non-leaf); the other steps are skipped
     # by this one test
     usual = x is None and state.usual
-    if usual and type(kept) is tuple:
+    if usual:
+        cplx = None
+    else:
+        inner = state.inner
+        if x is not None or inner is not None and node in inner:
+            g = _node_extras(node, x, g, state)
+            if mask is not None and True not in mask:
+                return (None,) * len(node.next)     # a target with nothing needed below
+        cplx = x.get("complex") if x is not None else None
+        if cplx is not None:
+            g = _conj(g)                # J^H g = conj(J^T conj(g)), see _holomorphic
+    kept = node._saved
+    graph = not usual and state.graph
+    if type(kept) is tuple and not graph and (x is None or not x.get("dual")):
         saved = kept
         vers = node.vers
         if vers:                        # (counter, version at save) pairs
@@ -496,29 +508,10 @@ def run_node(node, g, state, mask=None):
                 vc = vers[2]
                 if vc is not None and vc.v != vers[3] or len(vers) > 4:
                     _check_versions(node, vers)
-        cplx = None
-    elif usual and kept is None:
+    elif kept is None and not graph:
         saved = ()
-        cplx = None
     else:
-        inner = state.inner
-        if x is not None or inner is not None and node in inner:
-            g = _node_extras(node, x, g, state)
-            if mask is not None and True not in mask:
-                return (None,) * len(node.next)     # a target with nothing needed below
-            kept = node._saved          # (a hook may have run a backward meanwhile)
-        if kept is None and not state.graph:
-            saved = ()
-        elif (type(kept) is tuple and not state.graph
-                and (x is None or not x.get("dual"))):
-            saved = kept
-            if node.vers:
-                _check_versions(node, node.vers)
-        else:
-            saved = _unpack(node, state.graph)  # freed, checkpointed, duals, graph mode
-        cplx = x.get("complex") if x is not None else None
-        if cplx is not None:
-            g = _conj(g)                # J^H g = conj(J^T conj(g)), see _holomorphic
+        saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
     node.saved = saved
     if mask is None:
         try:
@@ -543,8 +536,8 @@ def run_node(node, g, state, mask=None):
     n = len(gxs)
     if n != len(node.next):
         _count_error(node, gxs)
-    if mask is not None or not usual and state.graph:
-        return _fit_all(node, gxs, mask, state.graph)
+    if mask is not None or graph:
+        return _fit_all(node, gxs, mask, graph)
     # usually every gradient has its input's shape: gxs goes on as it is (unrolled for
     # one and two inputs: this is the hot path of every backward)
     shapes = node.in_shapes
