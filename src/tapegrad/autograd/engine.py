@@ -486,6 +486,8 @@ def run_node(node, g, state, mask=None):
     usual = x is None and state.usual
     if usual:
         cplx = None
+        kept = node._saved
+        plain = type(kept) is tuple
     else:
         inner = state.inner
         if x is not None or inner is not None and node in inner:
@@ -495,9 +497,10 @@ def run_node(node, g, state, mask=None):
         cplx = x.get("complex") if x is not None else None
         if cplx is not None:
             g = _conj(g)                # J^H g = conj(J^T conj(g)), see _holomorphic
-    kept = node._saved
-    graph = not usual and state.graph
-    if type(kept) is tuple and not graph and (x is None or not x.get("dual")):
+        kept = node._saved
+        plain = (type(kept) is tuple and not state.graph
+                 and (x is None or not x.get("dual")))
+    if plain:
         saved = kept
         vers = node.vers
         if vers:                        # (counter, version at save) pairs
@@ -508,10 +511,10 @@ def run_node(node, g, state, mask=None):
                 vc = vers[2]
                 if vc is not None and vc.v != vers[3] or len(vers) > 4:
                     _check_versions(node, vers)
-    elif kept is None and not graph:
+    elif kept is None and (usual or not state.graph):
         saved = ()
     else:
-        saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
+        saved = _unpack(node, state.graph)  # freed, checkpointed, duals, or graph mode
     node.saved = saved
     if mask is None:
         try:
@@ -536,8 +539,8 @@ def run_node(node, g, state, mask=None):
     n = len(gxs)
     if n != len(node.next):
         _count_error(node, gxs)
-    if mask is not None or graph:
-        return _fit_all(node, gxs, mask, graph)
+    if mask is not None or not usual and state.graph:
+        return _fit_all(node, gxs, mask, state.graph)
     # usually every gradient has its input's shape: gxs goes on as it is (unrolled for
     # one and two inputs: this is the hot path of every backward)
     shapes = node.in_shapes
