@@ -1,6 +1,8 @@
 """One node runner: every backward path runs its nodes through autograd.engine.run_node
 (and its leaves through run_leaf), whichever loop (C or Python) drives it; and the
-GradientTape's recording by creation numbers keeps TF's semantics."""
+GradientTape's recording by recording marks (Node.seq) keeps TF's semantics."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -177,12 +179,12 @@ def test_recording_under_a_tape_stays_on_the_fast_path(loop):
         assert not _state.local.special     # tapes do not force the slow path
         y = v * v
         z = tg.sin(y)
-    assert y.grad_fn.seq < z.grad_fn.seq
+    assert tape._recorded(y.grad_fn) and tape._recorded(z.grad_fn)
     assert tape.gradient(z, v).item() == pytest.approx(np.cos(4.0) * 4.0)
 
 
-def test_nodes_get_a_creation_number_only_while_a_tape_records(loop):
-    # an int object per node costs ~32 bytes: only tapes need the number
+def test_nodes_get_a_recording_mark_only_while_a_tape_records(loop):
+    # one mark shared by a stretch of recording, none outside: no int object per node
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     outside = (x * 2).grad_fn
     with tg.GradientTape() as tape:
@@ -192,6 +194,11 @@ def test_nodes_get_a_creation_number_only_while_a_tape_records(loop):
     after = (x * 5).grad_fn
     assert outside.seq is None and after.seq is None and paused.seq is None
     assert inside.seq is not None
+    with tg.GradientTape() as tape2:
+        a = (x * 6).grad_fn
+        b = (x * 7).grad_fn
+    assert a.seq is b.seq and a.seq is not inside.seq
+    assert not tape2._recorded(inside) and tape2._recorded(a)
 
 
 def test_ops_under_stop_recording_are_constants_to_the_tape(loop):
@@ -231,6 +238,16 @@ def test_nested_tapes_give_second_derivatives(loop):
         g = inner.gradient(y, v)
     assert g.item() == pytest.approx(27.0)
     assert outer.gradient(g, v).item() == pytest.approx(18.0)
+
+
+def test_reading_a_recording_tape_adds_no_mark(loop):
+    # the filter is a tuple of marks the C loop scans per edge: it must not grow per call
+    v = tg.Variable(2.0)
+    with tg.GradientTape(persistent=True) as tape:
+        for k in range(3):
+            y = v * v * (k + 1)
+            assert tape.gradient(y, v).item() == pytest.approx(4.0 * (k + 1))
+    assert len(tape._marks) == 1
 
 
 def test_persistent_tape_reused_after_more_ops(loop):
@@ -282,8 +299,7 @@ def test_variables_used_under_stop_recording_are_not_watched(loop):
 
 def test_a_tape_does_not_take_in_nodes_another_thread_recorded(loop):
     """Tapes record per thread: a node that another thread made while this tape was
-    open is a constant to it, as before (creation numbers are counted per thread)."""
-    import threading
+    open is a constant to it, as before (recording marks are per thread)."""
     v = tg.Variable(3.0)
     made = {}
     with tg.GradientTape() as tape:

@@ -15,6 +15,7 @@ from tapegrad import _native
 from tapegrad import _sites
 from tapegrad import _tensor
 from tapegrad.autograd import forward_ad
+from tapegrad.autograd import graph as autograd_graph
 from tapegrad.ops import _apply
 from tapegrad.ops import _op
 from tapegrad.ops.elementwise import Mul, Sin, Tanh
@@ -354,7 +355,7 @@ def test_backward_tables_release_every_node_even_after_an_error():
     refs, todo = [], [y.grad_fn]
     while todo:                     # every node, the uncounted exp node among them
         n = todo.pop()
-        if n is not None and not isinstance(n, tg.autograd.graph.AccumulateGrad):
+        if n is not None and not isinstance(n, autograd_graph.AccumulateGrad):
             refs.append(weakref.ref(n))
             todo.extend(n.next)
     assert len(refs) == 3

@@ -74,7 +74,7 @@ class Node:
         self.meta = meta            # (shape, dtype) of the output, interned
         self.site = site
         self._x = None
-        self.seq = seq              # creation number (GradientTape: what it recorded)
+        self.seq = seq              # recording mark (GradientTape: what it recorded)
 
     @property
     def ran(self):

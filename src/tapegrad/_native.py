@@ -6,13 +6,11 @@ The layers above hand C their own helpers when they are imported: ops/_apply.py
 (`init_dual`), autograd/anomaly.py (`init_anomaly`)."""
 import os
 
-from . import _graph, _state
+from . import _graph
 from ._graph import (_MASK1, _MASK2, _META, _SHAPES, AccumulateGrad, Node, Spent, Version,
                      _intern_meta, _intern_shapes, record_edge)
 from ._sites import _INSIDE, _site_table, _stack_py
 from ._tensor import Tensor, _share_version
-
-_local = _state.local
 
 
 def _speedups():
@@ -31,13 +29,6 @@ def _speedups():
 SPEEDUPS = _speedups()
 
 
-def _next_seq_py():
-    return _local.next_seq()
-
-
-# creation numbers of nodes (Node.seq), per thread: one counter for C's record_fast and
-# _record (see _state._Local.next_seq)
-_next_seq = _next_seq_py if SPEEDUPS is None else SPEEDUPS.next_seq
 # detect_anomaly's creation stack of the user's frames (_sites._stack_py, or it in C)
 _anomaly_stack = _stack_py if SPEEDUPS is None else SPEEDUPS.anomaly_stack
 if SPEEDUPS is not None:

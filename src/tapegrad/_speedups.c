@@ -54,7 +54,7 @@ static PyObject *str_vjp, *str_next;
 static PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py, *finish_fn;
 static PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 static PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
-static PyObject *str_in_backward, *str_tape_log;
+static PyObject *str_in_backward, *str_tape_log, *str_tape_mark;
 static PyObject *str_special, *str_grad_enabled, *str_hot;
 static PyObject *str_anomaly, *str_anomaly_only, *str_check_nan, *anomaly_report_fn;
 static PyObject *all_finite_py;
@@ -733,6 +733,8 @@ static PyObject *intern_site(PyObject *lines, PyCodeObject *code, int off)
     return site;
 }
 
+static int is_own_code(PyCodeObject *code);
+
 /* the creation site of the caller's caller, as _sites._site: (code, offset), interned */
 static PyObject *creation_site(void)
 {
@@ -750,7 +752,10 @@ static PyObject *creation_site(void)
             Py_DECREF(f);
             return Py_NewRef(hit);
         }
-        PyObject *lines = site_table(code);
+        int own = is_own_code(code);    /* tapegrad's frames, skipped: found by address */
+        if (own < 0)
+            goto fail_code;
+        PyObject *lines = own ? Py_False : site_table(code);
         if (lines == NULL)
             goto fail_code;
         if (lines != Py_False) {
@@ -918,54 +923,6 @@ static int still_holds(PyObject *h)
     PyObject *n = PyWeakref_GetObject(h);
     return n != NULL && n != Py_None && PyTuple_CheckExact(get(n, N__saved));
 #endif
-}
-
-/* Creation numbers (Node.seq), counted per thread, each thread in its own block of 2^40:
- * a GradientTape's ranges then never take in a node that another thread recorded
- * meanwhile (tapes record per thread). The running thread's count is kept here; a
- * thread switch parks it in `seq_parked` ({thread id: last number}). */
-static long long seq_counter;
-static uint64_t seq_tid;
-static int seq_any;
-static long long seq_blocks;
-static PyObject *seq_parked;
-
-/* the next creation number of the running thread as a new int, or NULL */
-static PyObject *seq_next(void)
-{
-    uint64_t id = PyThreadState_GetID(PyThreadState_Get());
-    if (!seq_any || id != seq_tid) {
-        if (seq_parked == NULL && (seq_parked = PyDict_New()) == NULL)
-            return NULL;
-        if (seq_any) {
-            PyObject *k = PyLong_FromUnsignedLongLong(seq_tid);
-            PyObject *v = PyLong_FromLongLong(seq_counter);
-            int r = k && v ? PyDict_SetItem(seq_parked, k, v) : -1;
-            Py_XDECREF(k);
-            Py_XDECREF(v);
-            if (r < 0)
-                return NULL;
-        }
-        PyObject *k = PyLong_FromUnsignedLongLong(id);
-        if (k == NULL)
-            return NULL;
-        PyObject *v = PyDict_GetItemWithError(seq_parked, k);
-        Py_DECREF(k);
-        if (v == NULL && PyErr_Occurred())
-            return NULL;
-        seq_counter = v ? PyLong_AsLongLong(v) : (++seq_blocks) << 40;
-        if (seq_counter == -1 && PyErr_Occurred())
-            return NULL;
-        seq_tid = id;
-        seq_any = 1;
-    }
-    return PyLong_FromLongLong(++seq_counter);
-}
-
-/* next_seq(): a new creation number, for ops/_apply._record and GradientTape (_native._next_seq) */
-static PyObject *next_seq(PyObject *self, PyObject *unused)
-{
-    return seq_next();
 }
 
 static inline int flag(PyObject *name);
@@ -1161,18 +1118,18 @@ have_meta:
     set(node, N_vers, vers);
     set(node, N_meta, meta);
     set(node, N_site, site);
-    {   /* its creation number, for GradientTape's ranges: only while a tape records
-         * (the thread's tape log exists then); a number is an int object per node */
+    {   /* the recording mark (tape._rotate), for GradientTape's filter: only while a
+         * tape records (the thread's tape log exists then); one object shared by all */
         PyObject *d = local_dict();
         PyObject *log = d ? PyDict_GetItemWithError(d, str_tape_log) : NULL;
         if (log == NULL && (d == NULL || PyErr_Occurred()))
             goto fail;
         if (log != NULL && log != Py_None) {
-            PyObject *q = seq_next();
-            if (q == NULL)
+            PyObject *mark = PyDict_GetItemWithError(d, str_tape_mark);
+            if (mark == NULL && PyErr_Occurred())
                 goto fail;
-            set(node, N_seq, q);
-            Py_DECREF(q);
+            if (mark != NULL)
+                set(node, N_seq, mark);
         }
     }
     set(t, T_grad_fn, node);
@@ -2618,52 +2575,28 @@ static int release(wslot *w, PyObject *ready)
     return 0;
 }
 
-/* engine._allows: a tape's filter `allowed` = ((lo, hi, lo, hi, ...), extra nodes) keeps
- * a node recorded while the tape recorded (lo < seq <= hi) or one of the extra nodes
- * (watched tensors' nodes). The ranges are read into C once per backward. */
+/* engine._allows: a tape's filter `allowed` = ((mark, ...), extra nodes) keeps a node
+ * whose recording mark (Node.seq, an object shared by a stretch of recording) is one of
+ * the tape's, or one of the extra nodes (watched tensors' nodes). */
 typedef struct {
-    long long *ranges;
-    Py_ssize_t n;           /* numbers in `ranges` (pairs) */
+    PyObject *marks;        /* borrowed tuple */
     PyObject *extra;        /* borrowed set */
 } tape_filter;
 
-/* creation numbers are about 2^40 (two digits): the overflow variant reads them in a
- * short loop where PyLong_AsLongLong goes through a byte array */
-static int seq_value(PyObject *v, long long *out)
-{
-    int over = 0;
-    *out = PyLong_AsLongLongAndOverflow(v, &over);
-    if (over) {
-        PyErr_SetString(PyExc_OverflowError, "backward: a creation number out of range");
-        return -1;
-    }
-    return *out == -1 && PyErr_Occurred() ? -1 : 0;
-}
-
 static int filter_init(tape_filter *f, PyObject *allowed)
 {
-    f->ranges = NULL;
-    f->n = 0;
+    f->marks = NULL;
     f->extra = NULL;
     if (allowed == Py_None)
         return 0;
     if (!PyTuple_Check(allowed) || PyTuple_GET_SIZE(allowed) != 2 ||
         !PyTuple_Check(PyTuple_GET_ITEM(allowed, 0))) {
         PyErr_SetString(PyExc_TypeError, "backward_loops: allowed must be None or "
-                                         "((lo, hi, ...), nodes)");
+                                         "((mark, ...), nodes)");
         return -1;
     }
-    PyObject *ranges = PyTuple_GET_ITEM(allowed, 0);
+    f->marks = PyTuple_GET_ITEM(allowed, 0);
     f->extra = PyTuple_GET_ITEM(allowed, 1);
-    f->n = PyTuple_GET_SIZE(ranges) & ~(Py_ssize_t)1;
-    f->ranges = PyMem_Malloc((f->n + 1) * sizeof(long long));
-    if (f->ranges == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t k = 0; k < f->n; k++)
-        if (seq_value(PyTuple_GET_ITEM(ranges, k), &f->ranges[k]) < 0)
-            return -1;
     return 0;
 }
 
@@ -2671,12 +2604,9 @@ static int filter_init(tape_filter *f, PyObject *allowed)
 static int allows(tape_filter *f, PyObject *node)
 {
     PyObject *seq = Py_IS_TYPE(node, Node_T) ? get(node, N_seq) : Py_None;
-    if (seq != Py_None) {       /* the ranges first: most nodes are found there */
-        long long s;
-        if (seq_value(seq, &s) < 0)
-            return -1;
-        for (Py_ssize_t k = 0; k < f->n; k += 2)
-            if (f->ranges[k] < s && s <= f->ranges[k + 1])
+    if (seq != Py_None) {       /* the marks first: most nodes are found there */
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(f->marks); k++)
+            if (PyTuple_GET_ITEM(f->marks, k) == seq)
                 return 1;
     }
     return PySet_Contains(f->extra, node);
@@ -2802,7 +2732,6 @@ done:
     while (st.n)
         Py_XDECREF(st.f[--st.n].nexts);
     PyMem_Free(st.f);
-    PyMem_Free(filter.ranges);
     return rc;
 }
 
@@ -2955,7 +2884,6 @@ static PyMethodDef methods[] = {
     {"apply2", (PyCFunction)(void (*)(void))apply2, METH_FASTCALL, "ops/_apply.apply2_py."},
     {"record_fast", (PyCFunction)(void (*)(void))record_fast, METH_FASTCALL,
      "ops/_apply._record_fast in C."},
-    {"next_seq", next_seq, METH_NOARGS, "A new node creation number."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
     {"anomaly_stack", anomaly_stack_call, METH_NOARGS,
@@ -2984,6 +2912,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_cut = PyUnicode_InternFromString("cut");
     str_in_backward = PyUnicode_InternFromString("in_backward");
     str_tape_log = PyUnicode_InternFromString("tape_log");
+    str_tape_mark = PyUnicode_InternFromString("tape_mark");
     str_no_grad = PyUnicode_InternFromString("no_grad");
     str_fw_batch = PyUnicode_InternFromString("fw_batch");
     str_fw_levels = PyUnicode_InternFromString("fw_levels");

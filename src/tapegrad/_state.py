@@ -15,14 +15,8 @@ if TYPE_CHECKING:
     _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-_thread_blocks = itertools.count(1)
-
-
 class _Local(threading.local):
     def __init__(self):
-        # creation numbers of nodes (Node.seq) without the C speedups: per thread, each in
-        # its own block, so a tape's ranges hold only this thread's nodes
-        self.next_seq = itertools.count((next(_thread_blocks) << 40) + 1).__next__
         self.grad_enabled = True
         self.fw_levels = []          # active dual levels, innermost last
         self.fw_batch = {}           # level -> batch size, for levels with batched tangents
@@ -34,10 +28,11 @@ class _Local(threading.local):
         self._tapes = []             # open GradientTapes (tape.py), innermost last
         # leaves used by recorded ops while some tape records (graph.record_edge), or None
         self.tape_log = None
+        self.tape_mark = None        # the recording mark nodes get meanwhile (tape._rotate)
         self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
         # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
-        # (tapes need none: they know what they recorded by Node.seq)
+        # (tapes need none: they know what they recorded by its mark, Node.seq)
         self.special = False
         # detect_anomaly is the only one: the fast paths stay, recording creation stacks
         self.anomaly_only = False

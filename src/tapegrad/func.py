@@ -183,7 +183,7 @@ def _check_f(f, who, has_aux=False):
         raise TypeError(f"{who}: has_aux must be True or False, got {_what(has_aux)}")
 
 
-def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False):
+def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=True):
     nums = _argnums(argnums, len(args), who)
     args = list(args)
     flat = {}
@@ -220,7 +220,9 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False):
         grads.append(unflatten(spec, gs[k:k + len(leaves)]))
         k += len(leaves)
     grads = grads[0] if isinstance(argnums, int) else tuple(grads)
-    value = out if nested else out.detach()
+    # the value detached only for a caller that returns it: detach notes the cut for
+    # explain_grad with a walk of the graph, a cost per call of grad
+    value = out if nested or not value else out.detach()
     return value, grads, aux if nested else _detached(aux)
 
 
@@ -280,7 +282,8 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool 
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
-        _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad", holomorphic)
+        _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad", holomorphic,
+                               value=False)
         return (g, aux) if has_aux else g
     if not holomorphic:
         note_grad_transform(grad_f, f, argnums, has_aux, False)     # vmap(grad(f)): one pass
@@ -318,7 +321,8 @@ def elementwise_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
         def total(*a, **k):
             out = f(*a, **k)
             return tsum(out if isinstance(out, Tensor) else _to_tensor(out))
-        return _grad_core(total, args, kwargs, argnums, False, "elementwise_grad")[1]
+        return _grad_core(total, args, kwargs, argnums, False, "elementwise_grad",
+                          value=False)[1]
     return egrad
 
 
@@ -839,7 +843,7 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     nums = tuple(range(len(primals)))
     argnums = 0 if len(primals) == 1 else nums
     def grad_f(*args):
-        return _grad_core(f, args, {}, argnums, False, "hvp")[1]
+        return _grad_core(f, args, {}, argnums, False, "hvp", value=False)[1]
 
     _, t = _jvp(grad_f, tuple(primals), tuple(tangents), False, "hvp")
     return t

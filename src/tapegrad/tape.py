@@ -1,8 +1,9 @@
 """TensorFlow-style front-end: Variable, GradientTape, stop_gradient, clip_by_global_norm.
 
-The tape differentiates nothing itself: it remembers when it was recording (ranges of the
-creation numbers the engine gives nodes, Node.seq) and asks the engine to walk only the
-nodes made then. Recording under a tape is the ordinary fast path.
+The tape differentiates nothing itself: it remembers when it was recording (the recording
+marks nodes carry, Node.seq: one shared object per stretch of recording, see _rotate) and
+asks the engine to walk only the nodes made then. Recording under a tape is the ordinary
+fast path.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
 from ._graph import grad_edge
-from ._native import _next_seq
 from .ops import cast, clone, minimum, reshape, sqrt, stack, sum as tsum
 from typing import TYPE_CHECKING
 
@@ -196,6 +196,26 @@ class UnconnectedGradients:
     ZERO = "zero"
 
 
+def _rotate():
+    """Start a new stretch of recording (a tape started, stopped or was reset):
+    nodes recorded from now on carry a new mark (Node.seq), which every tape recording
+    now adds to its marks. One shared object per stretch, not a number per node: a
+    node costs no int, and the engine's filter compares pointers. Returns whether some
+    tape records."""
+    rec = [tp for tp in _local.tapes if tp._recording]
+    mark = _Mark() if rec else None
+    _local.tape_mark = mark
+    for tp in rec:
+        tp._marks.append(mark)
+    return mark is not None
+
+
+class _Mark:
+    """A recording mark (Node.seq): compared by identity only."""
+
+    __slots__ = ()
+
+
 class GradientTape:
     """Records operations on watched tensors while open, for `gradient` and `jacobian`.
 
@@ -228,8 +248,7 @@ class GradientTape:
                 raise TypeError(f"GradientTape: {arg} must be True or False, got {what(v)}")
         self.persistent = bool(persistent)
         self.watch_accessed_variables = bool(watch_accessed_variables)
-        self._ranges: list[Any] = []  # lo, hi, ...: nodes with lo < seq <= hi were recorded
-        self._since = None            # the lo of the range being recorded, or None
+        self._marks: list[Any] = []   # the recording marks (Node.seq) of what it recorded
         self._log_at = 0              # where this tape's unread part of _local.tape_log starts
         self._extra: set[Any] = set()  # nodes of watched non-leaf tensors
         self._watched: dict[Any, Any] = {}  # id -> tensor, in watch order
@@ -261,18 +280,16 @@ class GradientTape:
     def _start(self):
         """Open a range: nodes made from now on are this tape's."""
         self._recording = True
-        self._since = _next_seq()
         if _local.tape_log is None:
             _local.tape_log = []
         self._log_at = len(_local.tape_log)
+        _rotate()
 
     def _stop(self):
         """Close the range (and read the leaves used meanwhile)."""
         self._fold()
-        self._ranges += (self._since, _next_seq())
-        self._since = None
         self._recording = False
-        if not any(tp._recording for tp in _local.tapes):
+        if not _rotate():
             _local.tape_log = None          # no tape records: nothing to note
 
     def _fold(self):
@@ -283,7 +300,10 @@ class GradientTape:
             return
         if self.watch_accessed_variables:
             watched = self._watched
-            for a in log[self._log_at:]:
+            seg = log[self._log_at:]
+            # each leaf once, in first-use order (a loop uses its leaves many times): the
+            # dedup runs in C, the checks below once per leaf
+            for a in dict(zip(map(id, seg), seg)).values():
                 if (id(a) not in watched and a._rg and a.grad_fn is None
                         and (not isinstance(a, Variable) or a._trainable)):
                     watched[id(a)] = a
@@ -345,11 +365,11 @@ class GradientTape:
 
     def reset(self) -> None:
         """Forget everything recorded so far (the tape keeps recording if open)."""
-        self._ranges = []
+        self._marks = []
         self._extra = set()
         if self._recording:
-            self._since = _next_seq()
             self._log_at = len(_local.tape_log)
+            _rotate()
         self._lower()
         self._watched = {}
         self._used = False
@@ -364,12 +384,12 @@ class GradientTape:
 
     # -------------------------------------------------------------- gradients
     def _allowed(self):
-        """The engine's filter for this tape: (ranges of Node.seq it recorded, the nodes
-        of the tensors it watches)."""
+        """The engine's filter for this tape: (the marks, Node.seq, of what it recorded,
+        the nodes of the tensors it watches)."""
         self._fold()
-        ranges = tuple(self._ranges)
-        if self._recording:
-            ranges += (self._since, _next_seq())
+        # (while it records, the current mark is in: nodes made later share it but are
+        # not in this backward, which plans its nodes before it runs them)
+        ranges = tuple(self._marks)
         allowed = set(self._extra)
         for t in self._watched.values():
             if t.grad_fn is None:
@@ -399,7 +419,7 @@ class GradientTape:
         if not self.persistent:
             self._used = True
             if not _local.tapes:
-                self._ranges = []
+                self._marks = []
                 self._extra = set()
 
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,

@@ -70,6 +70,7 @@ class BackwardState:
     stored:     {id: array} of arrays users hold, so none is handed out twice
     capture:    {node: [k, ...]} for `inputs=`: gradients arriving there go to results[k]
     inner:      the part of `capture` that is not a leaf (None if empty)
+    usual:      not graph, not anomaly and no inner: run_node's usual case, one test
     results:    the captured gradients (a list), or None
     inputs:     the tensors named in `inputs=` (a captured non-leaf gets its .grad)
 
@@ -77,7 +78,7 @@ class BackwardState:
     """
 
     __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
-                 "capture", "results", "inputs", "inner")
+                 "capture", "results", "inputs", "inner", "usual")
 
     def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
                  capture=None, results=None, inputs=None):
@@ -94,6 +95,7 @@ class BackwardState:
         inner = None if capture is None else {n: ks for n, ks in capture.items()
                                               if type(n) is not AccumulateGrad}
         self.inner = inner or None
+        self.usual = not graph and not anomaly and self.inner is None
 
     @classmethod
     def plain(cls, retain_graph=True, accumulate=False):
@@ -112,7 +114,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     With `inputs`, returns their gradients (None where unreachable) and runs only the
     nodes that lead to them; with `accumulate`, adds gradients into leaves' `.grad` (all
     leaves, or only `inputs` when given). `allowed`, a GradientTape's filter
-    ((lo, hi) sequence-number ranges, set of extra nodes), cuts edges to other nodes.
+    (its recording marks, set of extra nodes), cuts edges to other nodes.
     """
     if _local.trace is not None:
         _local.trace.refuse(f"{who} (computing gradients)")
@@ -451,17 +453,12 @@ def _plan_from(stack, waiting, need, masks, allowed, targets):
 
 
 def _allows(allowed, node):
-    """Whether a tape's filter (ranges of sequence numbers, extra nodes) keeps `node`."""
-    ranges, extra = allowed
+    """Whether a tape's filter (its recording marks, extra nodes) keeps `node`."""
+    marks, extra = allowed
     if node in extra:
         return True
     seq = getattr(node, "seq", None)
-    if seq is None:
-        return False
-    for k in range(0, len(ranges), 2):
-        if ranges[k] < seq <= ranges[k + 1]:
-            return True
-    return False
+    return seq is not None and seq in marks
 
 
 def run_node(node, g, state, mask=None):
@@ -483,14 +480,27 @@ def run_node(node, g, state, mask=None):
     if type(g) is SliceGrads:
         g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
-    inner = state.inner
-    if x is not None or inner is not None and node in inner:
-        g = _node_extras(node, x, g, state)
-        if mask is not None and True not in mask:
-            return (None,) * len(node.next)     # a target with nothing needed below
-    kept = node._saved
-    graph = state.graph
-    if type(kept) is tuple and not graph and (x is None or not x.get("dual")):
+    # the usual node: nothing attached to it (hooks, duals, complex values) in a plain
+    # pass (first order, no anomaly, no captured non-leaf); the other steps are skipped
+    # by this one test
+    usual = x is None and state.usual
+    if usual:
+        cplx = None
+        kept = node._saved
+        plain = type(kept) is tuple
+    else:
+        inner = state.inner
+        if x is not None or inner is not None and node in inner:
+            g = _node_extras(node, x, g, state)
+            if mask is not None and True not in mask:
+                return (None,) * len(node.next)     # a target with nothing needed below
+        cplx = x.get("complex") if x is not None else None
+        if cplx is not None:
+            g = _conj(g)                # J^H g = conj(J^T conj(g)), see _holomorphic
+        kept = node._saved
+        plain = (type(kept) is tuple and not state.graph
+                 and (x is None or not x.get("dual")))
+    if plain:
         saved = kept
         vers = node.vers
         if vers:                        # (counter, version at save) pairs
@@ -501,14 +511,11 @@ def run_node(node, g, state, mask=None):
                 vc = vers[2]
                 if vc is not None and vc.v != vers[3] or len(vers) > 4:
                     _check_versions(node, vers)
-    elif kept is None and not graph:
+    elif kept is None and (usual or not state.graph):
         saved = ()
     else:
-        saved = _unpack(node, graph)    # freed, checkpointed, duals, or graph mode
+        saved = _unpack(node, state.graph)  # freed, checkpointed, duals, or graph mode
     node.saved = saved
-    cplx = x.get("complex") if x is not None else None
-    if cplx is not None:
-        g = _conj(g)                    # J^H g = conj(J^T conj(g)), see _holomorphic
     if mask is None:
         try:
             gxs = node.op.vjp(node, g)
@@ -524,15 +531,16 @@ def run_node(node, g, state, mask=None):
             node.needs_grad = own
     if not state.retain and type(kept) is not Spent:
         node._saved = state.marks[kept is not None]
-    if cplx is not None:
-        gxs = _holomorphic(gxs, cplx)
-    if state.anomaly:
-        check_grads(node, gxs)
+    if not usual:
+        if cplx is not None:
+            gxs = _holomorphic(gxs, cplx)
+        if state.anomaly:
+            check_grads(node, gxs)
     n = len(gxs)
     if n != len(node.next):
         _count_error(node, gxs)
-    if graph or mask is not None:
-        return _fit_all(node, gxs, mask, graph)
+    if mask is not None or not usual and state.graph:
+        return _fit_all(node, gxs, mask, state.graph)
     # usually every gradient has its input's shape: gxs goes on as it is (unrolled for
     # one and two inputs: this is the hot path of every backward)
     shapes = node.in_shapes
@@ -540,18 +548,18 @@ def run_node(node, g, state, mask=None):
         if n == 1:
             gx = gxs[0]
             if gx is not None and gx.shape != shapes[0]:
-                return _fit_all(node, gxs, mask, graph)
+                return _fit_all(node, gxs, mask, False)
         elif n == 2:
             gx, gy = gxs
             if (gx is not None and gx.shape != shapes[0]
                     or gy is not None and gy.shape != shapes[1]):
-                return _fit_all(node, gxs, mask, graph)
+                return _fit_all(node, gxs, mask, False)
         else:
             for gx, shape in zip(gxs, shapes):
                 if gx is not None and gx.shape != shape:
-                    return _fit_all(node, gxs, mask, graph)
+                    return _fit_all(node, gxs, mask, False)
     except AttributeError:              # a Python scalar
-        return _fit_all(node, gxs, mask, graph)
+        return _fit_all(node, gxs, mask, False)
     return gxs
 
 

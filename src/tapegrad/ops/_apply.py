@@ -11,7 +11,7 @@ from .._check import _non_numeric
 from .._dtypes import to_array
 from .._graph import (_MASK2, _MASKS, Node, Version, _intern_meta, _intern_shapes,
                       _leaf_refs, record_edge)
-from .._native import SPEEDUPS, _anomaly_stack, _next_seq
+from .._native import SPEEDUPS, _anomaly_stack
 from .._sites import _site, site_text
 from .._tensor import Tensor, _carry_cut, _share_version, make, note_cut
 from ._shapes import broadcast_shapes
@@ -368,9 +368,10 @@ def _record(op, args, params, out, extra=False, depth=3):
     site = _anomaly_stack() if special and L._anomaly else _site(depth)
     if params:
         params = _frozen_params(params)
-    # a creation number only while a tape records: GradientTape's ranges need no other
+    # a recording mark only while a tape records (and not in a recomputation, which
+    # clears the log): GradientTape's filter needs no other
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site,
-                None if L.tape_log is None else _next_seq())
+                None if L.tape_log is None else L.tape_mark)
     if leaves:
         _hold(leaves, node)
     if cuts:
