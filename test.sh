@@ -2,8 +2,8 @@
 # The whole test suite (unit, property, reference-vs-PyTorch, docs and examples), then the
 # engine and op tests again on the pure-Python paths that stand in for the C speedups,
 # then a release check (scripts/check_release.sh: the sdist built, installed in a fresh
-# venv and tested there), then both again on the oldest and the newest supported Python
-# (scripts/matrix.sh).
+# venv and tested there), then the whole suite again (C path) on the oldest and the newest
+# supported Python (scripts/matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 # scripts/matrix.sh runs this script again with another venv's Python
@@ -14,7 +14,9 @@ fi
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 "$py" -m pytest -n 2 "$@"
-if [ $# -eq 0 ]; then
+# the pure-Python pass runs once, on .venv's Python: the matrix Pythons (scripts/matrix.sh)
+# run the whole suite on the C path only, which is what differs between Python versions
+if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
     echo "--- again without the C speedups (TAPEGRAD_PURE_PYTHON=1)"
     TAPEGRAD_PURE_PYTHON=1 "$py" -m pytest -n 2 tests/ops tests/test_engine.py \
         tests/test_core_edges.py tests/test_tensor_semantics.py tests/test_hooks.py \
@@ -29,9 +31,7 @@ if [ $# -eq 0 ]; then
         tests/test_attention.py tests/test_act_norm.py tests/test_fft.py tests/test_complex.py \
         tests/test_rnn_issue18.py tests/test_linalg_stability.py tests/test_np15.py \
         tests/test_complex_ops.py tests/test_complex_linalg.py tests/test_vmap_compose.py
-    if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
-        # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
-        scripts/check_release.sh
-        scripts/matrix.sh
-    fi
+    # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
+    scripts/check_release.sh
+    scripts/matrix.sh
 fi
