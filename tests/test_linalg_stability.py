@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
+torch = pytest.importorskip("torch")
 
 import tapegrad as tg
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.special
-import torch
+torch = pytest.importorskip("torch")
 
 import tapegrad as tg
 import tapegrad.numpy as tnp
