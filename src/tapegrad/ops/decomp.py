@@ -20,7 +20,9 @@ from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, 
 
 def _pack_np(parts, ndims):
     """ndarrays with the same batch shape -> one array (..., total)."""
-    flat = [p.reshape(p.shape[:p.ndim - k] + (-1,)) for p, k in zip(parts, ndims)]
+    # the trailing size written out: -1 cannot be inferred for an empty batch
+    flat = [p.reshape(p.shape[:p.ndim - k] + (int(np.prod(p.shape[p.ndim - k:])),))
+            for p, k in zip(parts, ndims)]
     return np.concatenate(flat, axis=-1)
 
 

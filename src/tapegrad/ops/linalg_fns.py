@@ -233,7 +233,7 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     """
     A = _matrix("cholesky", "A", A, square=True)
     L = apply(Cholesky, A)
-    return mT(L) if check_bool("linalg.cholesky", "upper", upper) else L
+    return mH(L) if check_bool("linalg.cholesky", "upper", upper) else L      # U = L^H
 
 
 def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
