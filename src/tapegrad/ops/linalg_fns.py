@@ -213,7 +213,8 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     A = L L^T, or upper U = L^T with A = U^T U when upper=True (torch.linalg.cholesky).
     Only the lower triangle of A is read. A matrix that is not positive definite raises
     LinAlgError naming the first leading minor that is not. Gradients are those along
-    symmetric perturbations of A (symmetric, as PyTorch's).
+    symmetric perturbations of A (symmetric, as PyTorch's). A complex A must be
+    Hermitian: A = L L^H, upper gives U = L^H, gradients are Hermitian.
 
     Args:
         A: a square matrix or a batch of them, shape (..., n, n).
@@ -293,7 +294,8 @@ def det(A: ArrayLike) -> Tensor:
 
 def slogdet(A: ArrayLike) -> SlogdetResult:
     """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
-    sign * exp(logabsdet). sign is a constant (no gradient).
+    sign * exp(logabsdet). sign is a constant (no gradient) for real A; for complex A
+    it is det/|det| (complex, with a gradient, as PyTorch) and logabsdet is real.
 
     Args:
         A: a square matrix or a batch of them, shape (..., n, n).
@@ -358,7 +360,9 @@ def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
     to a rotation in its eigenspace: there the coupling term 1 / (w_j - w_i) is taken as
     0, so a loss that does not depend on that choice (the eigenvalues, V f(w) V^T) has a
     finite gradient, where PyTorch returns NaN/inf. Near-degenerate eigenvalues give
-    large gradients for eigenvector-dependent losses.
+    large gradients for eigenvector-dependent losses. A complex A is Hermitian: the
+    eigenvalues are real, and each eigenvector's phase is free, so a loss should not
+    see it (|V|, V_k V_k^H); see "Complex matrices and the gauge" on docs/numerics.md.
 
     Args:
         A: a symmetric matrix or a batch of them, shape (..., n, n).
@@ -464,6 +468,8 @@ def svd(A: ArrayLike, full_matrices: bool = True, *,
     singular vectors are not unique), as PyTorch. Singular vectors are unique up to a
     joint sign flip of u_i and v_i, so only losses invariant to it have meaningful
     gradients; ties between singular values get 0 in the coupling term (see eigh).
+    Complex A: S is real and (u_i, v_i) share a free phase, which a loss should not see
+    (docs/numerics.md, "Complex matrices and the gauge").
 
     Args:
         A: a matrix or a batch of them, shape (..., m, n).
