@@ -14,7 +14,7 @@ from ._apply import call
 from ._op import OWN, Op, register, tangent_sum
 from .linalg import _raw
 from .shape import Concatenate
-from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, herm, lift, linalg_error, mH,
+from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, _herm, lift, linalg_error, _mH,
                     mm, mT, solve_tri, sym, tri_mask)
 
 _BLOCK = 128            # rows per block of the reverse sweep (fastest at n = 500)
@@ -46,7 +46,7 @@ class Cholesky(Op):
     matrix that fails, so the caller can see which jitter or hyperparameter to fix.
 
     Complex Hermitian A (PyTorch's rules): the same formulas with conjugate transposes
-    and the Hermitian part for sym, gA = herm(L^-H Phi(L^H gL) L^-1), written with
+    and the Hermitian part for sym, gA = _herm(L^-H Phi(L^H gL) L^-1), written with
     tapegrad ops (CholeskyVjp's blocked sweep is for real matrices); L's diagonal is
     real, so there is no free phase."""
     complex = OWN
@@ -80,8 +80,8 @@ class Cholesky(Op):
     def jvp(ctx, dA):
         (L,) = ctx.saved
         n = np.shape(_raw(L))[-1]
-        y = solve_tri(L, herm(dA), upper=False)             # L^-1 dA
-        z = mH(solve_tri(L, mH(y), upper=False))            # L^-1 dA L^-H
+        y = solve_tri(L, _herm(dA), upper=False)             # L^-1 dA
+        z = _mH(solve_tri(L, _mH(y), upper=False))            # L^-1 dA L^-H
         return mm(L, z * _phi_mask(n, dtype_of(L, dA)))
 
 
@@ -96,9 +96,9 @@ def _vjp_complex(L, G):
     """herm(L^-H Phi(L^H G) L^-1) for complex L, as tapegrad ops."""
     n = np.shape(_raw(L))[-1]
     dt = dtype_of(L, G)
-    P = mm(mH(L), G * tri_mask(n, False, False, dt)) * _phi_mask(n, dt)
-    W = solve_tri(mH(L), P, upper=True)                         # L^-H P
-    return herm(mH(solve_tri(mH(L), mH(W), upper=True)))        # L^-H P L^-1
+    P = mm(_mH(L), G * tri_mask(n, False, False, dt)) * _phi_mask(n, dt)
+    W = solve_tri(_mH(L), P, upper=True)                         # L^-H P
+    return _herm(_mH(solve_tri(_mH(L), _mH(W), upper=True)))        # L^-H P L^-1
 
 
 def _inner(L, G):

@@ -12,8 +12,8 @@ from ._op import OWN, Op, register
 from .complex_parts import Complex, Imag, Real
 from .linalg import _raw
 from .shape import Concatenate, GetItem, Reshape
-from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, herm,
-                    linalg_error, mH, mm, mT, row, solve_tri, tie_tol, tri_mask)
+from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, _herm,
+                    linalg_error, _mH, mm, mT, row, solve_tri, tie_tol, tri_mask)
 
 
 # ------------------------------------------------------------------ packing
@@ -54,19 +54,19 @@ def unpack(P, shapes):
 
 # ------------------------------------------------------------------ complex helpers
 # Complex inputs take PyTorch's rules: the real formulas with every transpose a conjugate
-# transpose, written here so the real path keeps its exact operations (mH is mT there).
+# transpose, written here so the real path keeps its exact operations (_mH is mT there).
 
 def _cx(v):
     return np.iscomplexobj(_raw(v))
 
 
-def real_part(v):
+def _real_part(v):
     """Re(v) kept in v's complex dtype (values that are real in exact arithmetic and
     are packed beside complex factors), v itself when real."""
     return call(Complex, call(Real, v), 0.0) if _cx(v) else v
 
 
-def im_diag(a):
+def _im_diag(a):
     """i Im(diag(a)) of complex a, as (..., n)."""
     return call(Complex, 0.0, call(Imag, diag_part(a)))
 
@@ -122,17 +122,17 @@ class Eigh(Op):
         w = _re(w)
         gw, gV = unpack(g, eigh_shapes(n))
         F = break_ties(row(w) - column(w), tie_tol(w))
-        inner = diag_embed(real_part(gw), dtype_of(w, g)) + F * mm(mH(V), gV)
-        return (herm(mm(mm(V, inner), mH(V))),)
+        inner = diag_embed(_real_part(gw), dtype_of(w, g)) + F * mm(_mH(V), gV)
+        return (_herm(mm(mm(V, inner), _mH(V))),)
 
     @staticmethod
     def jvp(ctx, dA):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         w = _re(w)
-        K = mm(mm(mH(V), herm(dA)), V)
+        K = mm(mm(_mH(V), _herm(dA)), V)
         F = break_ties(row(w) - column(w), tie_tol(w))
-        return pack([real_part(diag_part(K)), mm(V, F * K)], eigh_shapes(n))
+        return pack([_real_part(diag_part(K)), mm(V, F * K)], eigh_shapes(n))
 
 
 def _re(w):
@@ -234,39 +234,39 @@ class Svd(Op):
         m, n = ctx.in_shapes[0][-2:]
         U, S, V, inv_s, F = _svd_parts(ctx, m, n)
         gU, gS, gVh = unpack(g, svd_shapes(m, n, ctx.params["full_matrices"]))
-        gV = mH(gVh)
-        utg = mm(mH(U), gU)
-        vtg = mm(mH(V), gV)
+        gV = _mH(gVh)
+        utg = mm(_mH(U), gU)
+        vtg = mm(_mH(V), gV)
         J = F * utg
         K = F * vtg
         Sr, Sc = row(S), column(S)
-        M = J * Sr + mH(J * Sc) + K * Sc + mH(K * Sr) + diag_embed(real_part(gS),
+        M = J * Sr + _mH(J * Sc) + K * Sc + _mH(K * Sr) + diag_embed(_real_part(gS),
                                                                    dtype_of(S, g))
         if _cx(U):
-            M = M + diag_embed(im_diag(utg) * inv_s, dtype_of(U))     # the gauge term
-        gA = mm(mm(U, M), mH(V))
+            M = M + diag_embed(_im_diag(utg) * inv_s, dtype_of(U))     # the gauge term
+        gA = mm(mm(U, M), _mH(V))
         if m > n:
-            gA = gA + mm((gU - mm(U, utg)) * row(inv_s), mH(V))
+            gA = gA + mm((gU - mm(U, utg)) * row(inv_s), _mH(V))
         elif n > m:
-            gA = gA + mm(U, mH((gV - mm(V, vtg)) * row(inv_s)))
+            gA = gA + mm(U, _mH((gV - mm(V, vtg)) * row(inv_s)))
         return (gA,)
 
     @staticmethod
     def jvp(ctx, dA):
         m, n = ctx.in_shapes[0][-2:]
         U, S, V, inv_s, F = _svd_parts(ctx, m, n)
-        dP = mm(mm(mH(U), dA), V)
-        dPt = mH(dP)
+        dP = mm(mm(_mH(U), dA), V)
+        dPt = _mH(dP)
         Sr, Sc = row(S), column(S)
         dU = mm(U, F * (dP * Sr + Sc * dPt))
         dV = mm(V, F * (Sc * dP + dPt * Sr))
         if _cx(dP):
-            dU = dU + U * row(im_diag(dP) * inv_s)                    # the gauge term
+            dU = dU + U * row(_im_diag(dP) * inv_s)                    # the gauge term
         if m > n:
             dU = dU + (mm(dA, V) - mm(U, dP)) * row(inv_s)
         elif n > m:
-            dV = dV + (mm(mH(dA), U) - mm(V, dPt)) * row(inv_s)
-        return pack([dU, real_part(diag_part(dP)), mH(dV)],
+            dV = dV + (mm(_mH(dA), U) - mm(V, dPt)) * row(inv_s)
+        return pack([dU, _real_part(diag_part(dP)), _mH(dV)],
                     svd_shapes(m, n, ctx.params["full_matrices"]))
 
 
@@ -278,7 +278,7 @@ def _svd_parts(ctx, m, n):
             f"non-square input of shape {ctx.in_shapes[0]} is not defined (the extra "
             "singular vectors are not unique); use full_matrices=False")
     U, S, Vh = unpack(ctx.saved[0], svd_shapes(m, n, full))
-    S, V = _re(S), mH(Vh)
+    S, V = _re(S), _mH(Vh)
     F = break_ties(row(S) * row(S) - column(S) * column(S), tie_tol(S, squares=True))
     # a singular value below the rounding width is a zero: 1/s -> 0, as pinv drops it
     return U, S, V, break_ties(S, tie_tol(S)[..., 0]), F
@@ -324,25 +324,25 @@ class Qr(Op):
         m, n = ctx.in_shapes[0][-2:]
         Q, R = _qr_parts(ctx, m, n)
         gQ, gR = unpack(g, qr_shapes(m, n, ctx.params["mode"]))
-        H = mm(gR, mH(R)) - mm(mH(Q), gQ)
+        H = mm(gR, _mH(R)) - mm(_mH(Q), gQ)
         dt = dtype_of(R, g)
-        N = H * tri_mask(n, True, False, dt) + mH(H) * tri_mask(n, False, True, dt)
+        N = H * tri_mask(n, True, False, dt) + _mH(H) * tri_mask(n, False, True, dt)
         if _cx(H):
-            N = N - diag_embed(im_diag(H), dt)
+            N = N - diag_embed(_im_diag(H), dt)
         X = gQ + mm(Q, N)
-        return (mH(solve_tri(R, mH(X), upper=True)),)
+        return (_mH(solve_tri(R, _mH(X), upper=True)),)
 
     @staticmethod
     def jvp(ctx, dA):
         m, n = ctx.in_shapes[0][-2:]
         Q, R = _qr_parts(ctx, m, n)
-        D = mH(solve_tri(mH(R), mH(dA), upper=False))          # dA R^-1
-        C = mm(mH(Q), D)
+        D = _mH(solve_tri(_mH(R), _mH(dA), upper=False))          # dA R^-1
+        C = mm(_mH(Q), D)
         dt = dtype_of(R, dA)
         low = C * tri_mask(n, False, True, dt)
-        B = C - low + mH(low)
+        B = C - low + _mH(low)
         if _cx(C):
-            B = B - diag_embed(im_diag(C), dt)
+            B = B - diag_embed(_im_diag(C), dt)
         return pack([D - mm(Q, B), mm(B, R)], qr_shapes(m, n, ctx.params["mode"]))
 
 

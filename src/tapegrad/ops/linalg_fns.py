@@ -19,7 +19,7 @@ from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpa
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
 from .solve import (Det, IllConditionedWarning, Inv, LinAlgError, MatrixExp,  # noqa: F401
-                    Pinv, Slogdet, Solve, SolveSylvester, SolveTriangular, Sqrtm, mH, mT)
+                    Pinv, Slogdet, Solve, SolveSylvester, SolveTriangular, Sqrtm, _mH, mT)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     """
     A = _matrix("cholesky", "A", A, square=True)
     L = apply(Cholesky, A)
-    return mH(L) if check_bool("linalg.cholesky", "upper", upper) else L      # U = L^H
+    return _mH(L) if check_bool("linalg.cholesky", "upper", upper) else L      # U = L^H
 
 
 def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
@@ -527,7 +527,7 @@ def qr(A: ArrayLike, mode: str = "reduced") -> QrResult:
         # R = [R1, Q^T Y]; written so, the square QR's derivative covers the wide case
         P = apply(Qr, getitem(A, (Ellipsis, slice(0, m))), mode="reduced")
         Q, R1 = unpack(P, qr_shapes(m, m, "reduced"))
-        R2 = matmul(mH(Q), getitem(A, (Ellipsis, slice(m, None))))
+        R2 = matmul(_mH(Q), getitem(A, (Ellipsis, slice(m, None))))
         nd = len(_shape(A))
         # the Q returned is a view of its own, not the one R2 was computed from: several
         # outputs where one feeds another trip autograd.grad (reported to the lead)

@@ -48,7 +48,7 @@ def mT(a):
     return call(Transpose, a, axes=tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
 
-def mH(a):
+def _mH(a):
     """The conjugate transpose of the last two axes (mT itself for real a, so the real
     rules keep their exact operations)."""
     return mT(call(Conj, a)) if np.iscomplexobj(_raw(a)) else mT(a)
@@ -94,10 +94,10 @@ def sym(a):
     return (a + mT(a)) * 0.5
 
 
-def herm(a):
+def _herm(a):
     """(a + a^H) / 2 for complex a (the part acting on Hermitian perturbations), sym(a)
     for real a."""
-    return (a + mH(a)) * 0.5 if np.iscomplexobj(_raw(a)) else sym(a)
+    return (a + _mH(a)) * 0.5 if np.iscomplexobj(_raw(a)) else sym(a)
 
 
 def dtype_of(*vs):
@@ -447,8 +447,8 @@ class Pinv(Op):
         dt = dtype_of(A, g)
         pa = np.eye(m, dtype=dt) - mm(A, x)          # I - A X  (m, m)
         px = np.eye(n, dtype=dt) - mm(x, A)          # I - X A  (n, n)
-        xt = mH(x)
-        gt = mH(g)
+        xt = _mH(x)
+        gt = _mH(g)
         return (-mm(mm(xt, g), xt) + mm(mm(pa, gt), mm(x, xt)) + mm(mm(xt, x), mm(gt, px)),)
 
     @staticmethod
@@ -458,8 +458,8 @@ class Pinv(Op):
         dt = dtype_of(A, dA)
         pa = np.eye(m, dtype=dt) - mm(A, x)
         px = np.eye(n, dtype=dt) - mm(x, A)
-        dat = mH(dA)
-        xt = mH(x)
+        dat = _mH(dA)
+        xt = _mH(x)
         return (-mm(mm(x, dA), x) + mm(mm(x, xt), mm(dat, pa)) + mm(mm(px, dat), mm(xt, x)))
 
 
