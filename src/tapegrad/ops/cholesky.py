@@ -11,11 +11,11 @@ import functools
 import numpy as np
 
 from ._apply import call
-from ._op import Op, register, tangent_sum
+from ._op import OWN, Op, register, tangent_sum
 from .linalg import _raw
 from .shape import Concatenate
-from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, lift, linalg_error, mm, mT,
-                    solve_tri, sym, tri_mask)
+from .solve import (TriMatMul, _blas, _tri_blas, dtype_of, _herm, lift, linalg_error, _mH,
+                    mm, mT, solve_tri, sym, tri_mask)
 
 _BLOCK = 128            # rows per block of the reverse sweep (fastest at n = 500)
 
@@ -23,7 +23,7 @@ _BLOCK = 128            # rows per block of the reverse sweep (fastest at n = 50
 def _leading_minor(A):
     """(batch index, 1-based order) of the first leading minor that is not positive
     definite, over the matrices of A in C order."""
-    a = np.asarray(A, dtype=np.float64).reshape((-1,) + A.shape[-2:])
+    a = np.asarray(A, dtype=np.result_type(A, np.float64)).reshape((-1,) + A.shape[-2:])
     n = A.shape[-1]
     for b, m in enumerate(a):
         for k in range(1, n + 1):
@@ -43,7 +43,13 @@ class Cholesky(Op):
 
     Not positive definite: LinAlgError naming the order k of the first leading minor
     (the top-left k x k block) that is not, and for a batch the index of the first
-    matrix that fails, so the caller can see which jitter or hyperparameter to fix."""
+    matrix that fails, so the caller can see which jitter or hyperparameter to fix.
+
+    Complex Hermitian A (PyTorch's rules): the same formulas with conjugate transposes
+    and the Hermitian part for sym, gA = _herm(L^-H Phi(L^H gL) L^-1), written with
+    tapegrad ops (CholeskyVjp's blocked sweep is for real matrices); L's diagonal is
+    real, so there is no free phase."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -66,14 +72,16 @@ class Cholesky(Op):
     @staticmethod
     def vjp(ctx, g):
         (L,) = ctx.saved
+        if np.iscomplexobj(_raw(L)):
+            return (_vjp_complex(L, g),)
         return (call(CholeskyVjp, L, g),)
 
     @staticmethod
     def jvp(ctx, dA):
         (L,) = ctx.saved
         n = np.shape(_raw(L))[-1]
-        y = solve_tri(L, sym(dA), upper=False)              # L^-1 dA
-        z = mT(solve_tri(L, mT(y), upper=False))            # L^-1 dA L^-T
+        y = solve_tri(L, _herm(dA), upper=False)             # L^-1 dA
+        z = _mH(solve_tri(L, _mH(y), upper=False))            # L^-1 dA L^-H
         return mm(L, z * _phi_mask(n, dtype_of(L, dA)))
 
 
@@ -82,6 +90,15 @@ def _phi_mask(n, dtype):
     mask = np.tril(np.ones((n, n), dtype=dtype), -1) + 0.5 * np.eye(n, dtype=dtype)
     mask.flags.writeable = False
     return mask
+
+
+def _vjp_complex(L, G):
+    """herm(L^-H Phi(L^H G) L^-1) for complex L, as tapegrad ops."""
+    n = np.shape(_raw(L))[-1]
+    dt = dtype_of(L, G)
+    P = mm(_mH(L), G * tri_mask(n, False, False, dt)) * _phi_mask(n, dt)
+    W = solve_tri(_mH(L), P, upper=True)                         # L^-H P
+    return _herm(_mH(solve_tri(_mH(L), _mH(W), upper=True)))        # L^-H P L^-1
 
 
 def _inner(L, G):

@@ -8,18 +8,21 @@ import numpy as np
 
 from .._tensor import Tensor, _share_version
 from ._apply import call
-from ._op import Op, register
+from ._op import OWN, Op, register
+from .complex_parts import Complex, Imag, Real
 from .linalg import _raw
 from .shape import Concatenate, GetItem, Reshape
-from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, linalg_error,
-                    mm, mT, row, solve_tri, sym, tie_tol, tri_mask)
+from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, _herm,
+                    linalg_error, _mH, mm, mT, row, solve_tri, tie_tol, tri_mask)
 
 
 # ------------------------------------------------------------------ packing
 
 def _pack_np(parts, ndims):
     """ndarrays with the same batch shape -> one array (..., total)."""
-    flat = [p.reshape(p.shape[:p.ndim - k] + (-1,)) for p, k in zip(parts, ndims)]
+    # the trailing size written out: -1 cannot be inferred for an empty batch
+    flat = [p.reshape(p.shape[:p.ndim - k] + (int(np.prod(p.shape[p.ndim - k:])),))
+            for p, k in zip(parts, ndims)]
     return np.concatenate(flat, axis=-1)
 
 
@@ -49,6 +52,25 @@ def unpack(P, shapes):
     return out
 
 
+# ------------------------------------------------------------------ complex helpers
+# Complex inputs take PyTorch's rules: the real formulas with every transpose a conjugate
+# transpose, written here so the real path keeps its exact operations (_mH is mT there).
+
+def _cx(v):
+    return np.iscomplexobj(_raw(v))
+
+
+def _real_part(v):
+    """Re(v) kept in v's complex dtype (values that are real in exact arithmetic and
+    are packed beside complex factors), v itself when real."""
+    return call(Complex, call(Real, v), 0.0) if _cx(v) else v
+
+
+def _im_diag(a):
+    """i Im(diag(a)) of complex a, as (..., n)."""
+    return call(Complex, 0.0, call(Imag, diag_part(a)))
+
+
 # ------------------------------------------------------------------ eigh
 
 def eigh_shapes(n):
@@ -72,7 +94,14 @@ class Eigh(Op):
     the gradient without the in-cluster coupling h'(w) (V^T G V)_ij, i != j: at an
     exact tie (w, V) do not determine it; write such a loss with A itself. A loss of
     single vectors of a cluster gets the gradient in the basis LAPACK returned, held
-    fixed inside the cluster (finite, basis dependent)."""
+    fixed inside the cluster (finite, basis dependent).
+
+    Complex Hermitian A (PyTorch's rules, transposes conjugated): w stays real (packed
+    with zero imaginary parts); the phase of each eigenvector is free (the gauge), and
+    the JVP fixes it by Im (V^H dV)_ii = 0, so the VJP drops Im diag(V^H gV): the exact
+    gradient of a loss invariant to v_i -> v_i e^(i phi). PyTorch raises for a loss that
+    is not; tapegrad returns the gradient with the phases held by that gauge."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -90,18 +119,25 @@ class Eigh(Op):
     def vjp(ctx, g):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
+        w = _re(w)
         gw, gV = unpack(g, eigh_shapes(n))
         F = break_ties(row(w) - column(w), tie_tol(w))
-        inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
-        return (sym(mm(mm(V, inner), mT(V))),)
+        inner = diag_embed(_real_part(gw), dtype_of(w, g)) + F * mm(_mH(V), gV)
+        return (_herm(mm(mm(V, inner), _mH(V))),)
 
     @staticmethod
     def jvp(ctx, dA):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
-        K = mm(mm(mT(V), sym(dA)), V)
+        w = _re(w)
+        K = mm(mm(_mH(V), _herm(dA)), V)
         F = break_ties(row(w) - column(w), tie_tol(w))
-        return pack([diag_part(K), mm(V, F * K)], eigh_shapes(n))
+        return pack([_real_part(diag_part(K)), mm(V, F * K)], eigh_shapes(n))
+
+
+def _re(w):
+    """Eigen/singular values packed in a complex array, as the real values they are."""
+    return call(Real, w) if _cx(w) else w
 
 
 @register
@@ -171,7 +207,15 @@ class Svd(Op):
     A tie, |s_j - s_i| <= k eps max(s), gets F = 0 (the decision and what it means
     are Eigh's, with the singular values for the eigenvalues); a singular value below
     k eps max(s) of a non-square A counts as zero and gets 0 for 1 / s, as pinv drops
-    it."""
+    it.
+
+    Complex A (PyTorch's rules, transposes conjugated; dS = Re diag(dP)): u_i and v_i
+    share a free phase (the gauge). The JVP fixes it by Im (V^H dV)_ii = 0, which puts
+    i Im(dP_ii) / s_i on the diagonal of U^H dU; the VJP is its adjoint, adding
+    i Im diag(U^H gU) / s. For a loss invariant to (u_i, v_i) -> e^(i phi) (u_i, v_i)
+    this is the exact gradient (PyTorch's); PyTorch raises for one that is not, tapegrad
+    returns the gradient with the phases held by that gauge."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -190,34 +234,39 @@ class Svd(Op):
         m, n = ctx.in_shapes[0][-2:]
         U, S, V, inv_s, F = _svd_parts(ctx, m, n)
         gU, gS, gVh = unpack(g, svd_shapes(m, n, ctx.params["full_matrices"]))
-        gV = mT(gVh)
-        utg = mm(mT(U), gU)
-        vtg = mm(mT(V), gV)
+        gV = _mH(gVh)
+        utg = mm(_mH(U), gU)
+        vtg = mm(_mH(V), gV)
         J = F * utg
         K = F * vtg
         Sr, Sc = row(S), column(S)
-        M = J * Sr + mT(J * Sc) + K * Sc + mT(K * Sr) + diag_embed(gS, dtype_of(S, g))
-        gA = mm(mm(U, M), mT(V))
+        M = J * Sr + _mH(J * Sc) + K * Sc + _mH(K * Sr) + diag_embed(_real_part(gS),
+                                                                   dtype_of(S, g))
+        if _cx(U):
+            M = M + diag_embed(_im_diag(utg) * inv_s, dtype_of(U))     # the gauge term
+        gA = mm(mm(U, M), _mH(V))
         if m > n:
-            gA = gA + mm((gU - mm(U, utg)) * row(inv_s), mT(V))
+            gA = gA + mm((gU - mm(U, utg)) * row(inv_s), _mH(V))
         elif n > m:
-            gA = gA + mm(U, mT((gV - mm(V, vtg)) * row(inv_s)))
+            gA = gA + mm(U, _mH((gV - mm(V, vtg)) * row(inv_s)))
         return (gA,)
 
     @staticmethod
     def jvp(ctx, dA):
         m, n = ctx.in_shapes[0][-2:]
         U, S, V, inv_s, F = _svd_parts(ctx, m, n)
-        dP = mm(mm(mT(U), dA), V)
-        dPt = mT(dP)
+        dP = mm(mm(_mH(U), dA), V)
+        dPt = _mH(dP)
         Sr, Sc = row(S), column(S)
         dU = mm(U, F * (dP * Sr + Sc * dPt))
         dV = mm(V, F * (Sc * dP + dPt * Sr))
+        if _cx(dP):
+            dU = dU + U * row(_im_diag(dP) * inv_s)                    # the gauge term
         if m > n:
             dU = dU + (mm(dA, V) - mm(U, dP)) * row(inv_s)
         elif n > m:
-            dV = dV + (mm(mT(dA), U) - mm(V, dPt)) * row(inv_s)
-        return pack([dU, diag_part(dP), mT(dV)],
+            dV = dV + (mm(_mH(dA), U) - mm(V, dPt)) * row(inv_s)
+        return pack([dU, _real_part(diag_part(dP)), _mH(dV)],
                     svd_shapes(m, n, ctx.params["full_matrices"]))
 
 
@@ -229,9 +278,10 @@ def _svd_parts(ctx, m, n):
             f"non-square input of shape {ctx.in_shapes[0]} is not defined (the extra "
             "singular vectors are not unique); use full_matrices=False")
     U, S, Vh = unpack(ctx.saved[0], svd_shapes(m, n, full))
+    S, V = _re(S), _mH(Vh)
     F = break_ties(row(S) * row(S) - column(S) * column(S), tie_tol(S, squares=True))
     # a singular value below the rounding width is a zero: 1/s -> 0, as pinv drops it
-    return U, S, mT(Vh), break_ties(S, tie_tol(S)[..., 0]), F
+    return U, S, V, break_ties(S, tie_tol(S)[..., 0]), F
 
 
 # ------------------------------------------------------------------ qr
@@ -250,7 +300,12 @@ class Qr(Op):
     """A = Q R (Householder, as LAPACK), packed as (Q, R). Derivatives when R is square
     (m >= n for mode='reduced', m == n for 'complete'): with D = dA R^-1, C = Q^T D and
     Om = tril(C, -1) - tril(C, -1)^T, dR = (C - Om) R and dQ = D - Q (C - Om); the
-    VJP is its adjoint, (gQ + Q copyutl(gR R^T - Q^T gQ)) R^-T."""
+    VJP is its adjoint, (gQ + Q copyutl(gR R^T - Q^T gQ)) R^-T.
+
+    Complex A (PyTorch's rules): transposes conjugated, and LAPACK's R has a real
+    diagonal, so Om also takes i Im diag(C) (dR keeps a real diagonal) and the VJP's
+    copyutl drops i Im diag of its argument. There is no free phase left."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
     saves = ("out",)
@@ -269,20 +324,25 @@ class Qr(Op):
         m, n = ctx.in_shapes[0][-2:]
         Q, R = _qr_parts(ctx, m, n)
         gQ, gR = unpack(g, qr_shapes(m, n, ctx.params["mode"]))
-        H = mm(gR, mT(R)) - mm(mT(Q), gQ)
+        H = mm(gR, _mH(R)) - mm(_mH(Q), gQ)
         dt = dtype_of(R, g)
-        N = H * tri_mask(n, True, False, dt) + mT(H) * tri_mask(n, False, True, dt)
+        N = H * tri_mask(n, True, False, dt) + _mH(H) * tri_mask(n, False, True, dt)
+        if _cx(H):
+            N = N - diag_embed(_im_diag(H), dt)
         X = gQ + mm(Q, N)
-        return (mT(solve_tri(R, mT(X), upper=True)),)
+        return (_mH(solve_tri(R, _mH(X), upper=True)),)
 
     @staticmethod
     def jvp(ctx, dA):
         m, n = ctx.in_shapes[0][-2:]
         Q, R = _qr_parts(ctx, m, n)
-        D = mT(solve_tri(mT(R), mT(dA), upper=False))          # dA R^-1
-        C = mm(mT(Q), D)
-        low = C * tri_mask(n, False, True, dtype_of(R, dA))
-        B = C - low + mT(low)
+        D = _mH(solve_tri(_mH(R), _mH(dA), upper=False))          # dA R^-1
+        C = mm(_mH(Q), D)
+        dt = dtype_of(R, dA)
+        low = C * tri_mask(n, False, True, dt)
+        B = C - low + _mH(low)
+        if _cx(C):
+            B = B - diag_embed(_im_diag(C), dt)
         return pack([D - mm(Q, B), mm(B, R)], qr_shapes(m, n, ctx.params["mode"]))
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply, apply2, call
-from ._op import Op, register, tangent_axis, tangent_sum
+from ._op import OWN, Op, register, tangent_axis, tangent_sum
 from ._shapes import (broadcast_shapes, check_bool, check_operand, describe, keepdims_shape,
                       normalize_axis,
                       pick_axis)
@@ -465,7 +465,9 @@ class SvdVals(Op):
     and the two derivative maps its rules need, as parts of the same op so that second
     derivatives are exact: part="vjp" is U diag(g) V^T from (A, g), part="jvp" is
     diag(U^T dA V) from (A, dA). Derivatives assume distinct singular values (a tie gets
-    0 in the coupling terms); a third derivative raises NotImplementedError."""
+    0 in the coupling terms); a third derivative raises NotImplementedError. Complex A
+    (PyTorch's rules): U diag(g) V^H and Re diag(U^H dA V), first derivatives only."""
+    complex = OWN
     args = ()
     save_all = True
 
@@ -487,6 +489,7 @@ class SvdVals(Op):
         if part == "s":
             return (call(SvdVals, ctx.saved[0], g, part="vjp"),)
         _first_order_only(*ctx.saved, g)
+        _real_only(ctx.saved[0])
         a, other = (_raw(v) for v in ctx.saved)
         g = _raw(g)
         u, s, v = _svd_parts(a)
@@ -502,6 +505,7 @@ class SvdVals(Op):
         if part == "s":
             return call(SvdVals, ctx.saved[0], ds[0], part="jvp")
         _first_order_only(*ctx.saved, *ds)
+        _real_only(ctx.saved[0])
         a, other = (_raw(v) for v in ctx.saved)
         da, dother = (None if d is None else _raw(d) for d in ds)
         u, s, v = _svd_parts(a)
@@ -524,17 +528,31 @@ def _T(a):
 
 def _svd_parts(a):
     u, s, vh = np.linalg.svd(a, full_matrices=False)
+    if vh.dtype.kind == "c":
+        return u, s, _T(vh).conj()
     return u, s, _T(vh)
 
 
 def _ugv(u, g, v):
-    """U diag(g) V^T, batched."""
+    """U diag(g) V^T (V^H for complex), batched."""
+    if v.dtype.kind == "c":
+        return (u * g[..., None, :]) @ _T(v).conj()
     return (u * g[..., None, :]) @ _T(v)
 
 
 def _diag_utv(u, h, v):
-    """diag(U^T H V), batched."""
+    """diag(U^T H V) (Re diag(U^H H V) for complex), batched."""
+    if u.dtype.kind == "c":
+        return np.einsum("...mk,...mn,...nk->...k", u.conj(), h, v).real
     return np.einsum("...mk,...mn,...nk->...k", u, h, v)
+
+
+def _real_only(a):
+    if np.iscomplexobj(_raw(a)):
+        raise NotImplementedError(
+            "svdvals: second derivatives of the singular values of a complex matrix "
+            "(matrix norms with ord 2, -2 or 'nuc') are not implemented; use "
+            "linalg.svd(A, full_matrices=False).S, whose rules differentiate again")
 
 
 def _width(s):

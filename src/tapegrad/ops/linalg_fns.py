@@ -14,11 +14,12 @@ from ._shapes import broadcast_shapes, check_bool, check_int, check_operand, des
 from . import elementwise as E
 from . import reduce as R
 from .cholesky import Cholesky, CholeskySolve
+from .complex_parts import ComplexAbs, Real
 from .decomp import Eig, Eigh, Qr, Svd, eigh_shapes, qr_shapes, svd_shapes, unpack
 from .linalg import _raw, matmul, matrix_norm, svdvals
 from .shape import BroadcastTo, Concatenate, Stack, getitem
 from .solve import (Det, IllConditionedWarning, Inv, LinAlgError, MatrixExp,  # noqa: F401
-                    Pinv, Slogdet, Solve, SolveSylvester, SolveTriangular, Sqrtm, mT)
+                    Pinv, Slogdet, Solve, SolveSylvester, SolveTriangular, Sqrtm, _mH, mT)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,11 +38,13 @@ LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
 
 # ------------------------------------------------------------------ argument checks
 
-# the functions of a matrix that are holomorphic (their real rules hold for complex
-# values, ops/complex.py marks the ops); the others (cholesky, eigh, svd, qr, slogdet
-# ...) have no complex rule yet and refuse complex input
+# the functions of a matrix that take complex input: the holomorphic ones (their real
+# rules hold for complex values, ops/complex.py marks the ops), and the decompositions
+# whose rules state PyTorch's convention (ops/decomp.py, cholesky.py, solve.py: OWN);
+# eig, sqrtm, logdet, cond, matrix_rank, solve_sylvester still refuse
 _COMPLEX_OK = frozenset(("inv", "solve", "solve_triangular", "det", "matrix_exp",
-                         "matrix_power"))
+                         "matrix_power", "cholesky", "slogdet", "eigh", "eigvalsh", "svd",
+                         "qr", "pinv", "lstsq"))
 
 
 def _matrix(op, name, A, square=False):
@@ -210,7 +213,8 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     A = L L^T, or upper U = L^T with A = U^T U when upper=True (torch.linalg.cholesky).
     Only the lower triangle of A is read. A matrix that is not positive definite raises
     LinAlgError naming the first leading minor that is not. Gradients are those along
-    symmetric perturbations of A (symmetric, as PyTorch's).
+    symmetric perturbations of A (symmetric, as PyTorch's). A complex A must be
+    Hermitian: A = L L^H, upper gives U = L^H, gradients are Hermitian.
 
     Args:
         A: a square matrix or a batch of them, shape (..., n, n).
@@ -230,7 +234,7 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
     """
     A = _matrix("cholesky", "A", A, square=True)
     L = apply(Cholesky, A)
-    return mT(L) if check_bool("linalg.cholesky", "upper", upper) else L
+    return _mH(L) if check_bool("linalg.cholesky", "upper", upper) else L      # U = L^H
 
 
 def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
@@ -290,7 +294,8 @@ def det(A: ArrayLike) -> Tensor:
 
 def slogdet(A: ArrayLike) -> SlogdetResult:
     """(sign, logabsdet) of each square matrix, as torch.linalg.slogdet: det =
-    sign * exp(logabsdet). sign is a constant (no gradient).
+    sign * exp(logabsdet). sign is a constant (no gradient) for real A; for complex A
+    it is det/|det| (complex, with a gradient, as PyTorch) and logabsdet is real.
 
     Args:
         A: a square matrix or a batch of them, shape (..., n, n).
@@ -307,6 +312,11 @@ def slogdet(A: ArrayLike) -> SlogdetResult:
     """
     A = _matrix("slogdet", "A", A, square=True)
     packed = apply(Slogdet, A)
+    if _raw(packed).dtype.kind == "c":
+        # complex: sign = det/|det| moves with A (d sign = i sign Im tr(A^-1 dA), as
+        # PyTorch), logabsdet is real
+        return SlogdetResult(getitem(packed, (Ellipsis, 0)),
+                             call(Real, getitem(packed, (Ellipsis, 1))))
     return SlogdetResult(_const(_raw(packed)[..., 0].copy()), getitem(packed, (Ellipsis, 1)))
 
 
@@ -350,7 +360,9 @@ def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
     to a rotation in its eigenspace: there the coupling term 1 / (w_j - w_i) is taken as
     0, so a loss that does not depend on that choice (the eigenvalues, V f(w) V^T) has a
     finite gradient, where PyTorch returns NaN/inf. Near-degenerate eigenvalues give
-    large gradients for eigenvector-dependent losses.
+    large gradients for eigenvector-dependent losses. A complex A is Hermitian: the
+    eigenvalues are real, and each eigenvector's phase is free, so a loss should not
+    see it (|V|, V_k V_k^H); see "Complex matrices and the gauge" on docs/numerics.md.
 
     Args:
         A: a symmetric matrix or a batch of them, shape (..., n, n).
@@ -371,6 +383,8 @@ def eigh(A: ArrayLike, UPLO: str = "L") -> EighResult:
     _check_uplo("eigh", UPLO)
     n = _shape(A)[-1]
     w, V = unpack(apply(Eigh, A, UPLO=UPLO), eigh_shapes(n))
+    if _raw(w).dtype.kind == "c":
+        w = call(Real, w)               # a Hermitian matrix's eigenvalues are real
     return EighResult(w, V)
 
 
@@ -454,6 +468,8 @@ def svd(A: ArrayLike, full_matrices: bool = True, *,
     singular vectors are not unique), as PyTorch. Singular vectors are unique up to a
     joint sign flip of u_i and v_i, so only losses invariant to it have meaningful
     gradients; ties between singular values get 0 in the coupling term (see eigh).
+    Complex A: S is real and (u_i, v_i) share a free phase, which a loss should not see
+    (docs/numerics.md, "Complex matrices and the gauge").
 
     Args:
         A: a matrix or a batch of them, shape (..., m, n).
@@ -474,6 +490,8 @@ def svd(A: ArrayLike, full_matrices: bool = True, *,
         raise ValueError(f"linalg.svd: driver is a CUDA option; got {driver!r}, use None")
     m, n = _shape(A)[-2:]
     U, S, Vh = unpack(apply(Svd, A, full_matrices=full), svd_shapes(m, n, full))
+    if _raw(S).dtype.kind == "c":
+        S = call(Real, S)               # packed beside complex U, Vh: real values
     return SvdResult(U, S, Vh)
 
 
@@ -509,7 +527,7 @@ def qr(A: ArrayLike, mode: str = "reduced") -> QrResult:
         # R = [R1, Q^T Y]; written so, the square QR's derivative covers the wide case
         P = apply(Qr, getitem(A, (Ellipsis, slice(0, m))), mode="reduced")
         Q, R1 = unpack(P, qr_shapes(m, m, "reduced"))
-        R2 = matmul(mT(Q), getitem(A, (Ellipsis, slice(m, None))))
+        R2 = matmul(_mH(Q), getitem(A, (Ellipsis, slice(m, None))))
         nd = len(_shape(A))
         # the Q returned is a view of its own, not the one R2 was computed from: several
         # outputs where one feeds another trip autograd.grad (reported to the lead)
@@ -616,10 +634,13 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
     atol_f, rtol_f = _tolerances(op, A, None, rtol)
     rank = np.sum(sv > np.maximum(atol_f, rtol_f * sv[..., :1]), axis=-1)
     dt = _raw(X).dtype
-    empty = _const(np.zeros((0,), dtype=dt))
+    rdt = np.real(np.zeros((), dt)).dtype       # residuals and singular values are real
+    empty = _const(np.zeros((0,), dtype=rdt))
     residuals = empty
     if driver != "gelsy" and m > n and np.all(rank == n):
         r = matmul(A, X) - Bm
+        if _raw(r).dtype.kind == "c":
+            r = apply(ComplexAbs, r)    # squared residuals |r|^2 are real
         residuals = R.sum(r * r, axis=-2)
         if vector:
             residuals = getitem(residuals, (Ellipsis, 0))
@@ -628,7 +649,7 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
     return LstsqResult(X, residuals,
                        _const(rank.astype(np.int64)) if driver != "gels" else
                        _const(np.zeros((0,), dtype=np.int64)),
-                       _const(sv.astype(dt)) if driver in ("gelsd", "gelss") else empty)
+                       _const(sv.astype(rdt)) if driver in ("gelsd", "gelss") else empty)
 
 
 # ------------------------------------------------------------------ matrix functions

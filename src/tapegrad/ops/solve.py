@@ -10,7 +10,8 @@ import numpy as np
 
 from .. import _state
 from ._apply import call
-from ._op import Op, register, tangent_sum
+from ._op import OWN, Op, register, tangent_sum
+from .complex_parts import Complex, Conj, Imag, Real
 from .elementwise import Where
 from .linalg import Einsum, MatMul, _parse_einsum, _raw
 from .shape import BroadcastTo, Concatenate, GetItem, Transpose
@@ -45,6 +46,12 @@ def mT(a):
     """Swap the last two axes (Tensor or ndarray)."""
     nd = np.ndim(_raw(a))
     return call(Transpose, a, axes=tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def _mH(a):
+    """The conjugate transpose of the last two axes (mT itself for real a, so the real
+    rules keep their exact operations)."""
+    return mT(call(Conj, a)) if np.iscomplexobj(_raw(a)) else mT(a)
 
 
 def mm(a, b):
@@ -85,6 +92,12 @@ def scalar_to_matrix(v):
 def sym(a):
     """(a + a^T) / 2: the part of a gradient that acts on symmetric perturbations."""
     return (a + mT(a)) * 0.5
+
+
+def _herm(a):
+    """(a + a^H) / 2 for complex a (the part acting on Hermitian perturbations), sym(a)
+    for real a."""
+    return (a + _mH(a)) * 0.5 if np.iscomplexobj(_raw(a)) else sym(a)
 
 
 def dtype_of(*vs):
@@ -366,10 +379,13 @@ def _cofactors(A, d):
 class Slogdet(Op):
     """(sign, log |det A|) packed along a last axis of 2, from one LU factorization
     (slogdet and logdet slice them apart: the sign used to cost a second one). The sign
-    is piecewise constant, so its derivative is 0; d log |det A| = tr(A^-1 dA)."""
+    is piecewise constant, so its derivative is 0; d log |det A| = tr(A^-1 dA).
+    Complex A (PyTorch's rules): with t = tr(A^-1 dA), d log|det| = Re t and
+    d sign = i sign Im t, so gA = (g_lad + i Im(g_sign conj(sign))) A^-H."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
-    saves = ("A",)
+    saves = ("A", "out")
 
     @staticmethod
     def forward(A):
@@ -378,15 +394,24 @@ class Slogdet(Op):
 
     @staticmethod
     def vjp(ctx, g):
-        (A,) = ctx.saved
+        A = ctx.saved[0]
         g_lad = call(GetItem, g, index=(Ellipsis, 1))
+        if np.iscomplexobj(_raw(A)):
+            sign = call(GetItem, ctx.saved[1], index=(Ellipsis, 0))
+            g_sign = call(GetItem, g, index=(Ellipsis, 0))
+            c = call(Complex, call(Real, g_lad), call(Imag, g_sign * call(Conj, sign)))
+            return (scalar_to_matrix(c) * mT(call(Conj, call(Inv, A))),)
         return (scalar_to_matrix(g_lad) * mT(call(Inv, A)),)
 
     @staticmethod
     def jvp(ctx, dA):
-        (A,) = ctx.saved
+        A = ctx.saved[0]
         d = call(GetItem, ein("...ji,...ij->...", call(Inv, A), dA), index=(Ellipsis, None))
         shape = np.shape(_raw(d))
+        if np.iscomplexobj(_raw(d)):
+            sign = call(GetItem, ctx.saved[1], index=(Ellipsis, slice(0, 1)))
+            return call(Concatenate, call(Complex, 0.0, call(Imag, d)) * sign,
+                        call(Complex, call(Real, d), 0.0), axis=len(shape) - 1, sizes=(1, 1))
         return call(Concatenate, np.zeros(shape, dtype=dtype_of(d)), d, axis=len(shape) - 1,
                     sizes=(1, 1))
 
@@ -397,7 +422,9 @@ class Slogdet(Op):
 class Pinv(Op):
     """Moore-Penrose pseudo-inverse X of A (m, n), singular values below
     max(atol, rtol * s_max) dropped. The derivative holds where the rank is constant:
-    dX = -X dA X + X X^T dA^T (I - A X) + (I - X A) dA^T X^T X."""
+    dX = -X dA X + X X^T dA^T (I - A X) + (I - X A) dA^T X^T X. Complex A: the same
+    with conjugate transposes (PyTorch's rule)."""
+    complex = OWN
     batching = "aware"
     args = ("A",)
     saves = ("A", "out")
@@ -409,6 +436,8 @@ class Pinv(Op):
         u, s, vh = np.linalg.svd(A, full_matrices=False)
         cut = np.maximum(atol, rtol * s[..., :1])
         inv_s = np.where(s > cut, 1.0 / np.where(s > cut, s, 1.0), 0.0).astype(A.dtype)
+        if A.dtype.kind == "c":
+            vh, u = vh.conj(), u.conj()
         return np.swapaxes(vh, -1, -2) @ (inv_s[..., :, None] * np.swapaxes(u, -1, -2))
 
     @staticmethod
@@ -418,8 +447,8 @@ class Pinv(Op):
         dt = dtype_of(A, g)
         pa = np.eye(m, dtype=dt) - mm(A, x)          # I - A X  (m, m)
         px = np.eye(n, dtype=dt) - mm(x, A)          # I - X A  (n, n)
-        xt = mT(x)
-        gt = mT(g)
+        xt = _mH(x)
+        gt = _mH(g)
         return (-mm(mm(xt, g), xt) + mm(mm(pa, gt), mm(x, xt)) + mm(mm(xt, x), mm(gt, px)),)
 
     @staticmethod
@@ -429,8 +458,8 @@ class Pinv(Op):
         dt = dtype_of(A, dA)
         pa = np.eye(m, dtype=dt) - mm(A, x)
         px = np.eye(n, dtype=dt) - mm(x, A)
-        dat = mT(dA)
-        xt = mT(x)
+        dat = _mH(dA)
+        xt = _mH(x)
         return (-mm(mm(x, dA), x) + mm(mm(x, xt), mm(dat, pa)) + mm(mm(px, dat), mm(xt, x)))
 
 
