@@ -66,7 +66,6 @@ _NAMES = {np.dtype(v).newbyteorder("="): k for k, v in _DTYPES.items()}
 class CheckpointError(ValueError):
     """A file tg.load refuses: not safetensors, truncated, corrupt, or a pickle.
 
-
     >>> import io
     >>> import tapegrad as tg
     >>> try:

@@ -130,7 +130,6 @@ def get_worker_info() -> None:
     """None: samples are always loaded in the calling process (an IterableDataset that
     splits its stream by worker sees a single, main-process reader).
 
-
     >>> from tapegrad.utils.data import get_worker_info
     >>> get_worker_info() is None
     True

@@ -56,7 +56,6 @@ class Dataset:
 class IterableDataset(Dataset):
     """A dataset given by `__iter__` (a stream); DataLoader batches what it yields.
 
-
     >>> from tapegrad.utils.data import DataLoader, IterableDataset
     >>> class Count(IterableDataset):
     ...     def __iter__(self):
