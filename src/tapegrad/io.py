@@ -64,7 +64,16 @@ _NAMES = {np.dtype(v).newbyteorder("="): k for k, v in _DTYPES.items()}
 
 
 class CheckpointError(ValueError):
-    """A file tg.load refuses: not safetensors, truncated, corrupt, or a pickle."""
+    """A file tg.load refuses: not safetensors, truncated, corrupt, or a pickle.
+
+    >>> import io
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.load(io.BytesIO(b"not a checkpoint"))
+    ... except tg.io.CheckpointError as e:
+    ...     print("not a safetensors file" in str(e), isinstance(e, ValueError))
+    True True
+    """
 
 
 def _short(value, limit=60):

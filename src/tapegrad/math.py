@@ -32,29 +32,101 @@ def _t(x):
 
 # ------------------------------------------------------------------ TF semantics
 def argmax(input, axis=None, output_type=None, name=None):
-    """Index of the largest entry along `axis` (TF's default: axis 0)."""
+    """Index of the largest entry along `axis` (TF's default: axis 0).
+
+    Args:
+        input: a tensor or array.
+        axis: the axis to search (default None: axis 0, as TF).
+        output_type: the dtype of the indices (default None: int64).
+        name: ignored (TF's op name).
+
+    Returns:
+        The indices, an integer tensor with `axis` removed.
+
+    >>> import tapegrad as tg
+    >>> tg.math.argmax(tg.tensor([[1.0, 5.0], [3.0, 2.0]]))
+    tensor([1, 0])
+    >>> tg.math.argmax(tg.tensor([[1.0, 5.0], [3.0, 2.0]]), axis=1, output_type="int32")
+    tensor([1, 0], dtype=int32)
+    """
     out = ops.argmax(input, 0 if axis is None else axis)
     return out if output_type is None else ops.cast(out, output_type)
 
 
 def argmin(input, axis=None, output_type=None, name=None):
-    """Index of the smallest entry along `axis` (TF's default: axis 0)."""
+    """Index of the smallest entry along `axis` (TF's default: axis 0).
+
+    Args:
+        input: a tensor or array.
+        axis: the axis to search (default None: axis 0, as TF).
+        output_type: the dtype of the indices (default None: int64).
+        name: ignored (TF's op name).
+
+    Returns:
+        The indices, an integer tensor with `axis` removed.
+
+    >>> import tapegrad as tg
+    >>> tg.math.argmin(tg.tensor([[1.0, 5.0], [3.0, 2.0]]))
+    tensor([0, 1])
+    """
     out = ops.argmin(input, 0 if axis is None else axis)
     return out if output_type is None else ops.cast(out, output_type)
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
-    """Population standard deviation (divides by n, as TF)."""
+    """Population standard deviation (divides by n, as TF).
+
+    Args:
+        input_tensor: a tensor or array.
+        axis: an axis or a tuple of axes (default None: all).
+        keepdims: keep the reduced axes with size 1.
+        name: ignored (TF's op name).
+
+    Returns:
+        The standard deviation over `axis`.
+
+    >>> import tapegrad as tg
+    >>> tg.math.reduce_std(tg.tensor([1.0, 3.0]))
+    tensor(1.)
+    """
     return ops.std(input_tensor, axis, keepdims, ddof=0)
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
-    """Population variance (divides by n, as TF)."""
+    """Population variance (divides by n, as TF).
+
+    Args:
+        input_tensor: a tensor or array.
+        axis: an axis or a tuple of axes (default None: all).
+        keepdims: keep the reduced axes with size 1.
+        name: ignored (TF's op name).
+
+    Returns:
+        The variance over `axis`.
+
+    >>> import tapegrad as tg
+    >>> tg.math.reduce_variance(tg.tensor([[1.0, 3.0], [2.0, 2.0]]), axis=1)
+    tensor([1., 0.])
+    """
     return ops.var(input_tensor, axis, keepdims, ddof=0)
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
-    """sqrt(sum(x^2)) over `axis`."""
+    """sqrt(sum(x^2)) over `axis`.
+
+    Args:
+        input_tensor: a tensor or array.
+        axis: an axis or a tuple of axes (default None: all).
+        keepdims: keep the reduced axes with size 1.
+        name: ignored (TF's op name).
+
+    Returns:
+        The norm over `axis`.
+
+    >>> import tapegrad as tg
+    >>> tg.math.reduce_euclidean_norm(tg.tensor([[3.0, 4.0], [0.0, 1.0]]), axis=1)
+    tensor([5., 1.])
+    """
     return ops.sqrt(ops.sum(ops.square(input_tensor), axis, keepdims))
 
 
@@ -159,7 +231,19 @@ def log_softmax(logits, axis=None, name=None):
 
 
 def log_sigmoid(x, name=None):
-    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    """log(sigmoid(x)) = -softplus(-x), stable for large |x|.
+
+    Args:
+        x: a tensor, array or number.
+        name: ignored (TF's op name).
+
+    Returns:
+        log(sigmoid(x)), of x's shape.
+
+    >>> import tapegrad as tg
+    >>> tg.math.log_sigmoid(tg.tensor([0.0, -100.0]))
+    tensor([  -0.6931, -100.0000])
+    """
     return -ops.softplus(-_t(x))
 
 
@@ -220,14 +304,40 @@ def squared_difference(x, y, name=None):
 
 
 def divide_no_nan(x, y, name=None):
-    """x / y, and 0 where y is 0 (also in the gradient)."""
+    """x / y, and 0 where y is 0 (also in the gradient).
+
+    Args:
+        x: the numerator, a tensor, array or number.
+        y: the denominator; broadcast with x.
+        name: ignored (TF's op name).
+
+    Returns:
+        x / y with 0 where y == 0, of the broadcast shape.
+
+    >>> import tapegrad as tg
+    >>> tg.math.divide_no_nan(tg.tensor([1.0, 2.0]), tg.tensor([0.0, 4.0]))
+    tensor([0.0000, 0.5000])
+    """
     y = _t(y)
     zero = y._data == 0
     return ops.where(zero, 0.0, _t(x) / ops.where(zero, 1.0, y))
 
 
 def multiply_no_nan(x, y, name=None):
-    """x * y, and 0 where y is 0 even if x is inf or NaN."""
+    """x * y, and 0 where y is 0 even if x is inf or NaN.
+
+    Args:
+        x: a tensor, array or number.
+        y: the other factor; broadcast with x.
+        name: ignored (TF's op name).
+
+    Returns:
+        x * y with 0 where y == 0, of the broadcast shape.
+
+    >>> import tapegrad as tg
+    >>> tg.math.multiply_no_nan(tg.tensor([float("nan"), 2.0]), tg.tensor([0.0, 3.0]))
+    tensor([0., 6.])
+    """
     y = _t(y)
     return ops.where(y._data == 0, 0.0, _t(x) * y)
 
@@ -272,7 +382,22 @@ def scalar_mul(scalar, x, name=None):
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
-    """x / sqrt(max(sum(x^2), epsilon)) over `axis` (all axes when None)."""
+    """x / sqrt(max(sum(x^2), epsilon)) over `axis` (all axes when None).
+
+    Args:
+        x: a tensor.
+        axis: an axis or a tuple of axes (default None: all).
+        epsilon: the floor of the squared norm, which keeps a zero x finite (default
+            1e-12).
+        name: ignored (TF's op name).
+
+    Returns:
+        x scaled to unit L2 norm over `axis`, of x's shape.
+
+    >>> import tapegrad as tg
+    >>> tg.math.l2_normalize(tg.tensor([3.0, 4.0]))
+    tensor([0.6000, 0.8000])
+    """
     ss = ops.sum(ops.square(x), axis, True)
     return x / ops.sqrt(ops.maximum(ss, epsilon))
 
@@ -344,6 +469,22 @@ def floordiv(x, y, name=None):
 
 def _cmp(op):
     def f(x, y, name=None):
+        """Elementwise comparison with TF's name (tf.math.equal, not_equal, less, less_equal,
+        greater, greater_equal): x == y, x != y, x < y, x <= y, x > y, x >= y.
+
+        Args:
+            x: a tensor, array or number.
+            y: the other operand; broadcast with x.
+            name: ignored (TF's op name).
+
+        Returns:
+            A bool tensor of the broadcast shape (no gradient).
+
+        >>> import tapegrad as tg
+        >>> x = tg.tensor([1.0, 2.0, 3.0])
+        >>> tg.math.equal(x, 2.0), tg.math.less(x, 2.0), tg.math.greater_equal(x, 2.0)
+        (tensor([False,  True, False]), tensor([ True, False, False]), tensor([False,  True,  True]))
+        """
         return getattr(_t(x), op)(y)
     return f
 
@@ -355,6 +496,23 @@ greater, greater_equal = _cmp("__gt__"), _cmp("__ge__")
 
 def _pred(fn):
     def f(x, name=None):
+        """Elementwise test with TF's name: is_nan, is_inf, is_finite (tf.math), or
+        logical_not.
+
+        Args:
+            x: a tensor, array or number (a bool one for logical_not).
+            name: ignored (TF's op name).
+
+        Returns:
+            A bool tensor of x's shape (no gradient).
+
+        >>> import tapegrad as tg
+        >>> x = tg.tensor([1.0, float("nan"), float("inf")])
+        >>> tg.math.is_nan(x), tg.math.is_finite(x)
+        (tensor([False,  True, False]), tensor([ True, False, False]))
+        >>> tg.math.logical_not(tg.tensor([True, False]))
+        tensor([False,  True])
+        """
         return make(fn(_t(x)._data))
     f.__name__ = fn.__name__
     return f
@@ -366,6 +524,21 @@ logical_not = _pred(np.logical_not)
 
 def _logical(fn):
     def f(x, y, name=None):
+        """Elementwise logical operation with TF's name: logical_and, logical_or, logical_xor.
+
+        Args:
+            x: a bool tensor or array (other values count as true when nonzero).
+            y: the other operand; broadcast with x.
+            name: ignored (TF's op name).
+
+        Returns:
+            A bool tensor of the broadcast shape.
+
+        >>> import tapegrad as tg
+        >>> a, b = tg.tensor([True, True, False]), tg.tensor([True, False, False])
+        >>> tg.math.logical_and(a, b), tg.math.logical_xor(a, b)
+        (tensor([ True, False, False]), tensor([False,  True, False]))
+        """
         return make(fn(_t(x)._data, _t(y)._data))
     return f
 
@@ -380,6 +553,20 @@ def clip_by_norm(t: ArrayLike, clip_norm: ArrayLike, axes: Axis = None,
     """Scale `t` so its L2 norm over `axes` (all axes when None) is at most
     `clip_norm`, as tf.clip_by_norm: t * clip_norm / max(norm, clip_norm); a zero
     tensor stays zero with a finite gradient.
+
+    Args:
+        t: a floating point tensor or array.
+        clip_norm: the largest norm allowed, a finite number >= 0 (or a one-element
+            tensor).
+        axes: the axes the norm is taken over (default None: all).
+        name: ignored (TF's op name).
+
+    Returns:
+        t, rescaled where its norm exceeds clip_norm; of t's shape.
+
+    Raises:
+        TypeError: t is not floating point.
+        ValueError: clip_norm is not a finite number >= 0.
 
     >>> import tapegrad as tg
     >>> tg.clip_by_norm(tg.tensor([3.0, 4.0]), 1.0)

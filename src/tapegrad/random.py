@@ -41,6 +41,17 @@ class Generator:
     """A random stream of its own (torch.Generator / tf.random.Generator), for
     `generator=` of DataLoader, samplers and random_split.
 
+    Args:
+        device: must be "cpu" (the default); accepted for PyTorch's signature.
+
+    Raises:
+        ValueError: device is not "cpu".
+
+    Methods: `manual_seed(seed)` (returns the generator), `seed()`, `initial_seed()`,
+    `get_state()` / `set_state(state)`, and tf.random.Generator's `from_seed(seed)`,
+    `normal(shape, mean, stddev, dtype)` and `uniform(shape, minval, maxval, dtype)`.
+    A new Generator starts from a seed drawn from the operating system.
+
     >>> import tapegrad as tg
     >>> g = tg.Generator().manual_seed(42)
     >>> g.initial_seed()
@@ -143,6 +154,23 @@ def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTyp
            seed: int | None = None, name: str | None = None) -> Tensor:
     """Normal samples (tf.random.normal): `shape` a list of ints, float32 by default.
 
+    Args:
+        shape: the output shape, a list or tuple of ints (or one int, or a 1-D tensor).
+        mean: the mean (default 0).
+        stddev: the standard deviation, >= 0 (default 1).
+        dtype: a float dtype (default float32).
+        seed: optional op-level seed, a non-negative int: the draw then depends on it
+            only; None draws from the global generator.
+        name: ignored (TF's op name).
+
+    Returns:
+        A tensor of `shape` and `dtype`.
+
+    Raises:
+        TypeError: shape is not a list of ints, dtype is not a float dtype, mean or stddev
+            is not a real number, or seed is not an int.
+        ValueError: stddev < 0, a negative size, or a negative seed.
+
     >>> import tapegrad as tg
     >>> tg.random.normal([2, 3], stddev=0.1).shape
     (2, 3)
@@ -153,7 +181,30 @@ def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTyp
 def truncated_normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0,
                      dtype: DTypeLike = float32, seed: int | None = None,
                      name: str | None = None) -> Tensor:
-    """Normal samples redrawn until within two standard deviations of the mean."""
+    """Normal samples redrawn until within two standard deviations of the mean.
+
+    Args:
+        shape: the output shape, a list or tuple of ints (or one int, or a 1-D tensor).
+        mean: the mean (default 0).
+        stddev: the standard deviation of the untruncated normal, >= 0 (default 1).
+        dtype: a float dtype (default float32).
+        seed: optional op-level seed, a non-negative int; None draws from the global
+            generator.
+        name: ignored (TF's op name).
+
+    Returns:
+        A tensor of `shape` and `dtype`, all in [mean - 2 stddev, mean + 2 stddev].
+
+    Raises:
+        TypeError: shape is not a list of ints, dtype is not a float dtype, mean or stddev
+            is not a real number, or seed is not an int.
+        ValueError: stddev < 0, a negative size, or a negative seed.
+
+    >>> import tapegrad as tg
+    >>> x = tg.random.truncated_normal([1000], mean=1.0, stddev=0.5, seed=3)
+    >>> bool(((x >= 0.0) & (x <= 2.0)).all())
+    True
+    """
     gen = _op_gen(seed, "truncated_normal") or _random.generator()
     return _sample("truncated", shape, mean, stddev, dtype, gen, "truncated_normal")
 
@@ -182,6 +233,25 @@ def uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
     """Uniform samples in [minval, maxval) (tf.random.uniform; maxval defaults to 1 for
     floats and is required for ints).
 
+    Args:
+        shape: the output shape, a list or tuple of ints (or one int, or a 1-D tensor).
+        minval: the lower bound, included (default 0).
+        maxval: the upper bound, excluded (default None: 1 for float dtypes; required for
+            integer dtypes).
+        dtype: a float or integer dtype (default float32).
+        seed: optional op-level seed, a non-negative int; None draws from the global
+            generator.
+        name: ignored (TF's op name).
+
+    Returns:
+        A tensor of `shape` and `dtype`.
+
+    Raises:
+        TypeError: shape is not a list of ints, dtype is neither float nor integer, a bound
+            has the wrong type, or seed is not an int.
+        ValueError: an integer dtype without maxval or with minval >= maxval, a negative
+            size, or a negative seed.
+
     >>> import tapegrad as tg
     >>> x = tg.random.uniform([100], minval=-1.0, maxval=1.0)
     >>> bool(((x >= -1) & (x < 1)).all())
@@ -192,6 +262,20 @@ def uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
 
 def shuffle(value: ArrayLike, seed: int | None = None, name: str | None = None) -> Tensor:
     """A copy of `value` with its first axis randomly permuted (tf.random.shuffle).
+
+    Args:
+        value: a tensor or array-like of at least one dimension.
+        seed: optional op-level seed, a non-negative int; None draws from the global
+            generator.
+        name: ignored (TF's op name).
+
+    Returns:
+        A new tensor: value's rows in a random order (gradients flow back through the
+        permutation).
+
+    Raises:
+        ValueError: value is 0-d, or seed is negative.
+        TypeError: seed is not an int.
 
     >>> import tapegrad as tg
     >>> sorted(tg.random.shuffle(tg.arange(5)).tolist())
@@ -210,6 +294,22 @@ def categorical(logits: ArrayLike, num_samples: int, dtype: DTypeLike = None,
                 seed: int | None = None, name: str | None = None) -> Tensor:
     """`num_samples` class indices per row of `logits` ([batch, classes], unnormalised
     log-probabilities), drawn from softmax(logits) (tf.random.categorical); int64.
+
+    Args:
+        logits: a 2-D [batch, classes] numeric tensor or array of unnormalised
+            log-probabilities.
+        num_samples: the number of draws per row, an int >= 0.
+        dtype: an integer dtype for the result (default None: int64).
+        seed: optional op-level seed, a non-negative int; None draws from the global
+            generator.
+        name: ignored (TF's op name).
+
+    Returns:
+        A [batch, num_samples] integer tensor of class indices (no gradient).
+
+    Raises:
+        ValueError: logits is not 2-D numeric, num_samples < 0, or a negative seed.
+        TypeError: dtype is not an integer dtype, or num_samples or seed is not an int.
 
     >>> import tapegrad as tg
     >>> tg.random.categorical(tg.tensor([[0.0, -1e9], [-1e9, 0.0]]), 3).tolist()
@@ -238,7 +338,25 @@ def categorical(logits: ArrayLike, num_samples: int, dtype: DTypeLike = None,
 
 
 def set_seed(seed: int) -> None:
-    """Seed the global generator (tf.random.set_seed; the same as tg.manual_seed)."""
+    """Seed the global generator (tf.random.set_seed; the same as tg.manual_seed).
+
+    Args:
+        seed: a non-negative int.
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: seed is not an int (floats, bools and strings are refused).
+        ValueError: seed is negative.
+
+    >>> import tapegrad as tg
+    >>> tg.random.set_seed(7)
+    >>> a = tg.random.uniform([3])
+    >>> tg.random.set_seed(7)
+    >>> bool((tg.random.uniform([3]) == a).all())
+    True
+    """
     _random.manual_seed(seed)
 
 

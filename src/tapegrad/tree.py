@@ -30,7 +30,21 @@ __all__ = ["map", "flatten", "unflatten", "leaves", "structure", "reduce", "all"
 
 class PyTreeDef:
     """The structure of a pytree without its leaves (what `flatten` returns beside them).
-    Equal structures compare equal; `num_leaves` counts the leaves it holds."""
+    Equal structures compare equal; `num_leaves` counts the leaves it holds.
+
+    Args:
+        spec: the internal flattened description of the structure; made by `flatten` and
+            `structure`, not by hand.
+
+    >>> import tapegrad as tg
+    >>> treedef = tg.tree.structure({"w": 1.0, "b": [2.0, 3.0]})
+    >>> treedef, treedef.num_leaves
+    (PyTreeDef({'w': *, 'b': [*, *]}), 3)
+    >>> treedef == tg.tree.structure({"w": 0.0, "b": [0.0, 0.0]})
+    True
+    >>> treedef.unflatten([4.0, 5.0, 6.0])
+    {'w': 4.0, 'b': [5.0, 6.0]}
+    """
 
     __slots__ = ("_spec",)
 
@@ -77,6 +91,14 @@ class _Star:
 def flatten(tree, is_leaf=None):
     """`(leaves, treedef)`: the leaves in order and the structure that rebuilds the tree.
 
+    Args:
+        tree: a pytree (any nesting of the containers above; anything else is a leaf).
+        is_leaf: optional predicate; a node for which it is true is kept as one leaf
+            (not opened).
+
+    Returns:
+        A tuple (leaves, treedef): the list of leaves in order and their PyTreeDef.
+
     >>> import tapegrad as tg
     >>> leaves, treedef = tg.tree.flatten({"w": 1.0, "b": [2.0, 3.0]})
     >>> leaves
@@ -91,6 +113,16 @@ def flatten(tree, is_leaf=None):
 def unflatten(treedef, leaves):
     """The tree of structure `treedef` holding `leaves` (inverse of `flatten`). Also
     tg.tree.tree_unflatten (jax.tree_util's name).
+
+    Args:
+        treedef: a PyTreeDef from `flatten` or `structure`.
+        leaves: an iterable of treedef.num_leaves values.
+
+    Returns:
+        The rebuilt tree.
+
+    Raises:
+        TypeError: treedef is not a PyTreeDef.
 
     >>> import tapegrad as tg
     >>> treedef = tg.tree.structure({"w": 0.0, "b": (0.0, None)})
@@ -107,6 +139,13 @@ def leaves(tree, is_leaf=None):
     """The leaves of `tree`, in flatten's order (dicts in insertion order; None is an
     empty node, not a leaf). Also tg.tree.tree_leaves.
 
+    Args:
+        tree: a pytree.
+        is_leaf: optional predicate; a node for which it is true is kept as one leaf.
+
+    Returns:
+        The list of leaves.
+
     >>> import tapegrad as tg
     >>> tg.tree.leaves({"b": [1.0, 2.0], "a": (3.0, None)})
     [1.0, 2.0, 3.0]
@@ -118,6 +157,13 @@ def structure(tree, is_leaf=None):
     """The PyTreeDef of `tree`: its structure with the leaves left out (they show as
     `*`). Also tg.tree.tree_structure.
 
+    Args:
+        tree: a pytree.
+        is_leaf: optional predicate; a node for which it is true is kept as one leaf.
+
+    Returns:
+        Its PyTreeDef.
+
     >>> import tapegrad as tg
     >>> tg.tree.structure({"b": [1.0, 2.0], "a": (3.0, None)})
     PyTreeDef({'b': [*, *], 'a': (*, None)})
@@ -128,6 +174,19 @@ def structure(tree, is_leaf=None):
 def map(f, tree, *rest, is_leaf=None):
     """`f` applied leaf by leaf: `f(leaf, *leaves of rest at the same place)`, returning
     a tree of the same structure. Each tree in `rest` must have `tree`'s structure.
+
+    Args:
+        f: a function of 1 + len(rest) leaves.
+        tree: the pytree whose structure the result takes.
+        *rest: more pytrees of the same structure, whose leaves are passed alongside.
+        is_leaf: optional predicate; a node for which it is true is passed to f whole.
+
+    Returns:
+        A pytree of tree's structure holding f's results.
+
+    Raises:
+        TypeError: f is not callable.
+        ValueError: a tree in rest has another structure.
 
     >>> import tapegrad as tg
     >>> tg.tree.map(lambda a, b: a + b, [1.0, (2.0,)], [10.0, (20.0,)])
@@ -150,6 +209,19 @@ def reduce(function, tree, initializer=_pytree._MISSING, is_leaf=None):
     """`functools.reduce(function, leaves(tree)[, initializer])`. Also
     tg.tree.tree_reduce.
 
+    Args:
+        function: a function of two arguments.
+        tree: a pytree.
+        initializer: optional start value (required when the tree has no leaves).
+        is_leaf: optional predicate; a node for which it is true is kept as one leaf.
+
+    Returns:
+        The reduced value.
+
+    Raises:
+        TypeError: the tree has no leaves and no initializer is given
+            (functools.reduce's error).
+
     >>> import tapegrad as tg
     >>> tg.tree.reduce(lambda a, b: a + b, {"x": 1.0, "y": [2.0, 3.0]})
     6.0
@@ -166,6 +238,13 @@ def all(tree, is_leaf=None):
     """Whether every leaf is truthy (True for a tree with no leaves). Also
     tg.tree.tree_all.
 
+    Args:
+        tree: a pytree.
+        is_leaf: optional predicate; a node for which it is true is kept as one leaf.
+
+    Returns:
+        A bool.
+
     >>> import tapegrad as tg
     >>> tg.tree.all({"x": True, "y": [1, 0]}), tg.tree.all([])
     (False, True)
@@ -177,6 +256,19 @@ def register_node(nodetype, flatten_fn, unflatten_fn):
     """Make `nodetype` a container: `flatten_fn(x) -> (children, aux_data)` and
     `unflatten_fn(aux_data, children) -> x` (aux_data hashable). JAX:
     `register_pytree_node`.
+
+    Args:
+        nodetype: the class to register.
+        flatten_fn: x -> (children, aux_data), children an iterable of subtrees.
+        unflatten_fn: (aux_data, children) -> a new x.
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: nodetype is not a class, or a function is not callable.
+        ValueError: nodetype is already a pytree node (a built-in container or registered
+            before).
 
     >>> import tapegrad as tg
     >>> class Pair:
@@ -193,6 +285,19 @@ def register_node(nodetype, flatten_fn, unflatten_fn):
 def register_dataclass(nodetype, data_fields=None, meta_fields=None):
     """Make a dataclass a container of its `data_fields` (all fields by default);
     `meta_fields` are kept as static data. Usable as a class decorator.
+
+    Args:
+        nodetype: a dataclass (the class, not an instance).
+        data_fields: the names of the fields that are children (default: every field not
+            in meta_fields).
+        meta_fields: the names of the fields kept as static data (default: none).
+
+    Returns:
+        nodetype itself (so it works as a decorator).
+
+    Raises:
+        TypeError: nodetype is not a dataclass.
+        ValueError: nodetype is already a pytree node.
 
     >>> import dataclasses
     >>> import tapegrad as tg
@@ -232,6 +337,14 @@ def ravel(tree):
     `jax.flatten_util.ravel_pytree`, autograd's `misc.flatten`). Differentiable both ways,
     so an optimizer that wants one vector (SciPy's `minimize`) can drive a tree of
     parameters.
+
+    Args:
+        tree: a pytree whose leaves are tensors, arrays or numbers.
+
+    Returns:
+        A tuple (flat, unravel): the 1-D tensor of all leaves (in the promoted dtype), and
+        a function taking such a vector back to a tree with the original shapes and
+        dtypes (it raises ValueError for a vector of another shape).
 
     >>> import numpy as np
     >>> import tapegrad as tg

@@ -254,6 +254,29 @@ def make_dot(t, params=None, show_attrs=False, show_saved=False, compact=None):
 
     Render it with `.render("graph", format="png")` or `.pipe(format="svg")` (this needs
     the Graphviz `dot` program); in Jupyter it displays itself. Arguments as `to_dot`.
+
+    Args:
+        t: the output tensor, or a list, tuple or dict of tensors.
+        params: names for tensors, e.g. `dict(model.named_parameters())` or `{"x": x}`.
+        show_attrs: add each op's non-tensor arguments to its box.
+        show_saved: add the shapes of the values each op saved for backward.
+        compact: fold each leaf into its AccumulateGrad box and draw repeated edges once
+            (default: on for graphs of more than 1000 nodes).
+
+    Returns:
+        A graphviz.Digraph.
+
+    Raises:
+        ImportError: the `graphviz` Python package is not installed.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> try:
+    ...     dot = tg.viz.make_dot((x * x).sum(), params={"x": x})
+    ... except ImportError:                 # without the `viz` extra
+    ...     dot = None
+    >>> dot is None or "MulBackward" in dot.source
+    True
     """
     try:
         import graphviz

@@ -50,6 +50,16 @@ def _unary(op, input, inplace, fn):
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x).
 
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
     >>> tg.nn.functional.silu(tg.tensor([0.0, 2.0]))
     tensor([0.0000, 1.7616])
     """
@@ -57,42 +67,159 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
-    """scale * elu(x, alpha) with SELU's fixed constants."""
+    """scale * elu(x, alpha) with SELU's fixed constants.
+
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.selu(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.5202,  0.0000,  2.1014])
+    """
     return _unary(_A.selu, input, inplace, "selu")
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.mish(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2525,  0.0000,  1.9440])
+    """
     return _unary(_A.mish, input, inplace, "mish")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.relu6(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([0., 0., 2.])
+    """
     return _unary(_A.relu6, input, inplace, "relu6")
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * relu6(x + 3) / 6."""
+    """x * relu6(x + 3) / 6.
+
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.hardswish(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.3333,  0.0000,  1.6667])
+    """
     return _unary(_A.hardswish, input, inplace, "hardswish")
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6."""
+    """relu6(x + 3) / 6.
+
+    Args:
+        input: a real tensor or array.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.hardsigmoid(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([0.1667, 0.5000, 0.8333])
+    """
     return _unary(_A.hardsigmoid, input, inplace, "hardsigmoid")
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)), stable."""
+    """log(sigmoid(x)), stable.
+
+    Args:
+        input: a real tensor or array.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.logsigmoid(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-2.1269, -0.6931, -0.1269])
+    """
     return _A.logsigmoid(_real(input, "logsigmoid"))
 
 
 def softsign(input: Tensor) -> Tensor:
-    """x / (1 + |x|)."""
+    """x / (1 + |x|).
+
+    Args:
+        input: a real tensor or array.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.softsign(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.6667,  0.0000,  0.6667])
+    """
     return _A.softsign(_real(input, "softsign"))
 
 
 def tanhshrink(input: Tensor) -> Tensor:
-    """x - tanh(x)."""
+    """x - tanh(x).
+
+    Args:
+        input: a real tensor or array.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.tanhshrink(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.0360,  0.0000,  1.0360])
+    """
     return _A.tanhshrink(_real(input, "tanhshrink"))
 
 
@@ -106,6 +233,19 @@ def _elu_like(x, alpha, inner_scale):
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x) - 1).
 
+    Args:
+        input: a real tensor or array.
+        alpha: the scale of the negative part (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, alpha is not a real number, or inplace
+            is not a bool.
+        ValueError: alpha is NaN or infinite.
+
     >>> tg.nn.functional.elu(tg.tensor([-1.0, 2.0]), alpha=2.0)
     tensor([-1.2642,  2.0000])
     """
@@ -115,7 +255,25 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x if x > 0 else alpha * (exp(x / alpha) - 1); alpha must be nonzero."""
+    """x if x > 0 else alpha * (exp(x / alpha) - 1); alpha must be nonzero.
+
+    Args:
+        input: a real tensor or array.
+        alpha: the scale of the negative part, nonzero (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, alpha is not a real number, or inplace
+            is not a bool.
+        ValueError: alpha is 0, NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.functional.celu(tg.tensor([-1.0, 2.0]), alpha=2.0)
+    tensor([-0.7869,  2.0000])
+    """
     _inplace(inplace, "celu")
     alpha = _check.real(alpha, "celu", "alpha")
     if alpha == 0:
@@ -127,6 +285,20 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is 1 strictly inside and 0 at and
     beyond both ends (PyTorch's rule, unlike clamp's).
+
+    Args:
+        input: a real tensor or array.
+        min_val: the lower end (default -1).
+        max_val: the upper end, >= min_val (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape (float32 for an integer input).
+
+    Raises:
+        TypeError: input is not a real tensor, a bound is not a real number, or inplace
+            is not a bool.
+        ValueError: min_val > max_val.
 
     >>> tg.nn.functional.hardtanh(tg.tensor([-3.0, 0.5, 3.0]))
     tensor([-1.0000,  0.5000,  1.0000])
@@ -147,6 +319,18 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), weight of shape (1,) or (C,) with C the size of
     input's dim 1; at x = 0 the slope is weight (as PyTorch).
+
+    Args:
+        input: a real tensor or array.
+        weight: the slopes, one value or one per channel (dim 1 of input), 0-d or 1-d.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input or weight is not a real tensor.
+        ValueError: weight has more than one dimension, or a count other than 1 or the
+            number of channels.
 
     >>> tg.nn.functional.prelu(tg.tensor([-2.0, 3.0]), tg.tensor([0.25]))
     tensor([-0.5000,  3.0000])
@@ -172,6 +356,18 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), with a and b the two halves of input along `dim`.
 
+    Args:
+        input: a real tensor or array. Its size along dim must be even.
+        dim: the axis split in two (default -1).
+
+    Returns:
+        A tensor of input's shape with dim halved.
+
+    Raises:
+        TypeError: input is not a real tensor, or dim is not an int.
+        ValueError: a 0-d input, or an odd size along dim.
+        IndexError: dim out of range.
+
     >>> tg.nn.functional.glu(tg.tensor([[1.0, 2.0, 0.0, 0.0]]))
     tensor([[0.5000, 1.0000]])
     """
@@ -193,6 +389,18 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def one_hot(tensor: ArrayLike, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding with a trailing axis of num_classes (max + 1 when -1).
+
+    Args:
+        tensor: integer class indices, >= 0, of any shape.
+        num_classes: the number of classes (default -1: the largest index + 1).
+
+    Returns:
+        An int64 tensor of shape tensor.shape + (num_classes,).
+
+    Raises:
+        TypeError: tensor does not hold integers, or num_classes is not an int.
+        ValueError: a negative index, an index >= num_classes, num_classes < -1, or
+            num_classes=-1 with an empty tensor.
 
     >>> tg.nn.functional.one_hot(tg.tensor([0, 2]))
     tensor([[1, 0, 0],
@@ -220,6 +428,21 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
               out: Tensor | None = None) -> Tensor:
     """input / max(||input||_p along dim, eps).
 
+    Args:
+        input: a real tensor or array.
+        p: the order of the norm (default 2).
+        dim: the axis normalized over (default 1).
+        eps: the floor of the norm, >= 0 (default 1e-12).
+        out: must be None (not supported).
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, an argument has the wrong type, or out
+            is given.
+        ValueError: eps < 0.
+
     >>> tg.nn.functional.normalize(tg.tensor([[3.0, 4.0]]))
     tensor([[0.6000, 0.8000]])
     """
@@ -235,6 +458,19 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim, after
     broadcasting x1 with x2.
+
+    Args:
+        x1: a real tensor.
+        x2: a real tensor broadcastable with x1.
+        dim: the axis of the vectors (default 1).
+        eps: the floor of each norm, >= 0 (default 1e-8).
+
+    Returns:
+        The broadcast shape of x1 and x2 without dim.
+
+    Raises:
+        TypeError: x1 or x2 is not a real tensor, or an argument has the wrong type.
+        ValueError: x1 and x2 do not broadcast, or eps < 0.
 
     >>> tg.nn.functional.cosine_similarity(tg.tensor([[1.0, 0.0]]), tg.tensor([[1.0, 1.0]]))
     tensor([0.7071])
@@ -257,6 +493,19 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p over the last dim.
 
+    Args:
+        x1: a real tensor (..., D).
+        x2: a real tensor broadcastable with x1.
+        p: the order of the norm (default 2).
+        eps: added to the difference (default 1e-6).
+        keepdim: keep the last axis with size 1 (default False).
+
+    Returns:
+        The distances, of the broadcast shape without (or with size-1) last axis.
+
+    Raises:
+        TypeError: x1 or x2 is not a real tensor, or an argument has the wrong type.
+
     >>> tg.nn.functional.pairwise_distance(tg.tensor([[3.0, 4.0]]), tg.zeros((1, 2)), eps=0.0)
     tensor([5.])
     """
@@ -269,6 +518,19 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Any = None) -> Tensor:
     """p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
+
+    Args:
+        x1: a real tensor (..., P, M).
+        x2: a real tensor (..., R, M); the batch dims broadcast.
+        p: the order of the norm, >= 0 (default 2).
+        compute_mode: accepted for PyTorch's signature; ignored.
+
+    Returns:
+        The (..., P, R) distances.
+
+    Raises:
+        TypeError: x1 or x2 is not a real tensor, or p is not a real number.
+        ValueError: an input of fewer than 2 dims, different M, or p < 0.
 
     >>> tg.nn.functional.cdist(tg.tensor([[0.0, 0.0]]), tg.tensor([[3.0, 4.0], [1.0, 0.0]]))
     tensor([[5., 1.]])
@@ -301,6 +563,21 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize (N, C, *) over each group of C / num_groups channels and the spatial
     dims (biased variance), then the per-channel affine.
+
+    Args:
+        input: a real tensor or array. Shaped (N, C, *).
+        num_groups: the number of groups, dividing C.
+        weight: optional per-channel scale, shape (C,).
+        bias: optional per-channel shift, shape (C,).
+        eps: added to the variance, >= 0 (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or an argument has the wrong type.
+        ValueError: input not (N, C, *) with C divisible by num_groups, num_groups < 1,
+            eps < 0, or weight or bias of another shape.
 
     >>> tg.nn.functional.group_norm(tg.tensor([[[1.0], [3.0]]]), 1)
     tensor([[[-1.0000],
@@ -353,7 +630,37 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
                   momentum: float | None = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalize each (sample, channel) of (N, C, *) over its spatial dims. With
     use_input_stats the running statistics (if given) are updated from the batch;
-    otherwise they are used for normalizing."""
+    otherwise they are used for normalizing.
+
+    Args:
+        input: a real tensor or array. Shaped (N, C, *spatial).
+        running_mean: optional (C,) tensor, updated in place or used.
+        running_var: optional (C,) tensor, updated in place (unbiased) or used.
+        weight: optional per-channel scale, shape (C,).
+        bias: optional per-channel shift, shape (C,).
+        use_input_stats: normalize with each instance's statistics (default True);
+            False uses the running ones.
+        momentum: the weight of the new statistics in the running ones, in [0, 1]
+            (default 0.1).
+        eps: added to the variance, >= 0 (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or an argument has the wrong type.
+        ValueError: fewer than 3 dims, a single spatial element with use_input_stats,
+            running statistics of the wrong shape (or missing without use_input_stats),
+            momentum outside [0, 1], eps < 0, or weight or bias of another shape.
+
+    >>> import tapegrad as tg
+    >>> rm, rv = tg.zeros(2), tg.ones(2)
+    >>> tg.nn.functional.instance_norm(tg.tensor([[[1.0, 3.0], [2.0, 2.0]]]), rm, rv)
+    tensor([[[-1.0000,  1.0000],
+             [ 0.0000,  0.0000]]])
+    >>> rm, rv
+    (tensor([0.2000, 0.2000]), tensor([1.1000, 0.9000]))
+    """
     x = _real(input, "instance_norm")
     shape = _raw(x).shape
     if len(shape) < 3:
@@ -395,6 +702,21 @@ def rms_norm(input: Tensor, normalized_shape: ShapeLike, weight: Tensor | None =
              eps: float | None = None) -> Tensor:
     """x / sqrt(mean(x^2 over the trailing normalized_shape dims) + eps) * weight; eps
     None is the dtype's machine epsilon (as PyTorch).
+
+    Args:
+        input: a real tensor or array.
+        normalized_shape: the trailing shape normalized over, an int or a tuple of ints.
+        weight: optional scale of shape normalized_shape.
+        eps: added to the mean square, >= 0 (default None: the dtype's machine epsilon).
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, or normalized_shape is not an int or a
+            tuple of ints.
+        ValueError: input's shape does not end with normalized_shape, eps < 0, or a
+            weight of another shape.
 
     >>> tg.nn.functional.rms_norm(tg.tensor([3.0, 4.0]), (2,))
     tensor([0.8485, 1.1314])
@@ -446,7 +768,28 @@ class ChannelDropoutMask(Op):
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, H, W) or (C, H, W) with probability p and scale the
-    rest by 1 / (1 - p); the global generator draws, so tg.manual_seed repeats it."""
+    rest by 1 / (1 - p); the global generator draws, so tg.manual_seed repeats it.
+
+    Args:
+        input: a real tensor or array. Shaped (N, C, H, W) or (C, H, W).
+        p: the probability of zeroing a channel, in [0, 1] (default 0.5).
+        training: apply dropout (default True); False returns input.
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Returns:
+        A tensor of input's shape.
+
+    Raises:
+        TypeError: input is not a real tensor, p is not a real number, or a flag is not
+            a bool.
+        ValueError: p outside [0, 1], or an input that is not 3-D or 4-D.
+
+    >>> import tapegrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> y = tg.nn.functional.dropout2d(tg.ones(1, 4, 2, 2), p=0.5)
+    >>> sorted(set(y.flatten().tolist())) in ([0.0], [2.0], [0.0, 2.0])
+    True
+    """
     p = _check.real(p, "dropout2d", "p", low=0.0, high=1.0)
     training = _check.flag(training, "dropout2d", "training")
     _inplace(inplace, "dropout2d")
@@ -499,7 +842,38 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: 
     """Sums, means or maxima of bags of embedding rows without building the (bags, n,
     dim) tensor: bags are the rows of a 2-D input, or runs of a 1-D input starting at
     `offsets`. padding_idx entries are left out of their bag; an empty bag gives zeros;
-    per_sample_weights (mode 'sum' only) scale each row."""
+    per_sample_weights (mode 'sum' only) scale each row.
+
+    Args:
+        input: integer indices: a 2-D tensor (one bag a row), or 1-D with offsets.
+        weight: the (num_embeddings, embedding_dim) embedding matrix.
+        offsets: for a 1-D input, the 1-D integer start of each bag.
+        max_norm: must be None (not supported).
+        norm_type: unused (with max_norm).
+        scale_grad_by_freq: must be False (not supported).
+        mode: 'mean' (default), 'sum' or 'max'.
+        sparse: must be False (not supported).
+        per_sample_weights: optional weights of input's shape (mode 'sum' only).
+        include_last_offset: offsets ends with the input's length (default False).
+        padding_idx: an index left out of its bag (default None).
+
+    Returns:
+        The (bags, embedding_dim) tensor of reduced rows.
+
+    Raises:
+        TypeError: input not integer, offsets not 1-D integer, or weight not real.
+        ValueError: an unknown mode, a weight that is not 2-D, bad offsets, or
+            per_sample_weights with another mode or shape.
+        IndexError: an index out of range.
+        NotImplementedError: max_norm, scale_grad_by_freq or sparse is given.
+
+    >>> import tapegrad as tg
+    >>> w = tg.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
+    >>> tg.nn.functional.embedding_bag(tg.tensor([0, 1, 1, 2]), w, offsets=tg.tensor([0, 2]),
+    ...                                mode="sum")
+    tensor([[1., 1.],
+            [2., 3.]])
+    """
     fn = "embedding_bag"
     mode = _check.choice(mode, ("sum", "mean", "max"), fn, "mode")
     for arg, v in (("max_norm", max_norm), ("scale_grad_by_freq", scale_grad_by_freq or None),

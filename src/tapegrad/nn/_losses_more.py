@@ -67,6 +67,20 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     """Huber loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input -
     target (PyTorch's huber_loss; `weight` scales each element).
 
+    Args:
+        input: the predictions, a real tensor.
+        target: the targets, of input's shape.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+        delta: where the loss turns from quadratic to linear, > 0 (default 1).
+        weight: optional per-element weights, broadcast with the loss.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, shapes that differ, or delta <= 0.
+
     >>> import tapegrad as tg
     >>> tg.nn.functional.huber_loss(tg.tensor([0.5, 3.0]), tg.tensor([0.0, 0.0]))
     tensor(1.3125)
@@ -88,6 +102,21 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """Smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (beta=0: L1).
+
+    Args:
+        input: the predictions, a real tensor.
+        target: the targets, of input's shape.
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+        beta: where the loss turns from quadratic to linear, >= 0 (default 1).
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, shapes that differ, or beta < 0.
 
     >>> import tapegrad as tg
     >>> tg.nn.functional.smooth_l1_loss(tg.tensor([0.5, 3.0]), tg.tensor([0.0, 0.0]))
@@ -112,6 +141,22 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     0 where target is 0 (with `log_target`, target holds log-probabilities too).
     reduction='batchmean' divides the sum by the batch size (the true KL divergence);
     'mean' averages over every element, as PyTorch.
+
+    Args:
+        input: log-probabilities, a real tensor.
+        target: probabilities (or log-probabilities with
+            log_target), broadcast with input.
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "batchmean", "sum", or "none".
+        log_target: target holds log-probabilities (default False).
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction.
 
     >>> import tapegrad as tg
     >>> p = tg.tensor([[0.5, 0.5]])
@@ -141,6 +186,22 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = F
     a last dimension of 1) for one variance per row, or is a number. Variances below
     `eps` are raised to eps for the value while the gradient passes through unchanged,
     as PyTorch does.
+
+    Args:
+        input: the predicted means, a real tensor.
+        target: the observations, of input's shape.
+        var: the predicted variances, >= 0: input's shape, one per row, or a number.
+        full: add the constant 0.5 log(2 pi) (default False).
+        eps: the floor of var in the value, >= 0 (default 1e-6).
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, a negative variance, eps < 0, or a var shape
+            that does not fit input.
 
     >>> import tapegrad as tg
     >>> f = tg.nn.functional.gaussian_nll_loss
@@ -184,6 +245,23 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     else input - target log(input + eps); `full` adds Stirling's term
     target log target - target + 0.5 log(2 pi target) where target > 1.
 
+    Args:
+        input: log-rates (log_input) or rates, a real tensor.
+        target: the counts, broadcast with input.
+        log_input: input is the log of the rate (default True).
+        full: add Stirling's approximation of log(target!) (default False).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        eps: keeps the log finite when log_input is False, >= 0 (default 1e-8).
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, or eps < 0.
+
     >>> import tapegrad as tg
     >>> tg.nn.functional.poisson_nll_loss(tg.tensor([0.0]), tg.tensor([1.0]))
     tensor(1.)
@@ -219,6 +297,23 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1;
     rows of 2-D inputs (or two 1-D vectors with a 0-d target).
 
+    Args:
+        input1: (N, D) or (D,) vectors, a real tensor.
+        input2: vectors of input1's shape.
+        target: 1 (similar) or -1 (dissimilar), one per pair: (N,) or 0-d.
+        margin: the cosine below which dissimilar pairs cost nothing (default 0).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, input1 and input2 of different shapes, or
+            inputs that are not 1-D/2-D with a target of the matching shape.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[1.0, 0.0]])
     >>> tg.nn.functional.cosine_embedding_loss(x, x, tg.tensor([1.0]))
@@ -248,6 +343,23 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
     """max(0, -target (input1 - input2) + margin), target being 1 or -1.
+
+    Args:
+        input1: the first scores, a real tensor.
+        input2: the second scores (same number of dims).
+        target: 1 where input1 should rank higher, -1 where input2 should.
+        margin: the gap required (default 0).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, or inputs and target with different numbers of
+            dims.
 
     >>> import tapegrad as tg
     >>> f = tg.nn.functional.margin_ranking_loss
@@ -284,6 +396,26 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance of rows (eps added
     to the difference, as pairwise_distance); `swap` uses min(d(a, n), d(p, n)).
 
+    Args:
+        anchor: (N, D) or (D,) vectors, a real tensor.
+        positive: vectors like anchor's.
+        negative: vectors like anchor's.
+        margin: the gap required, > 0 (default 1).
+        p: the order of the norm, > 0 (default 2; inf allowed).
+        eps: added to the differences, >= 0 (default 1e-6).
+        swap: use min(d(a, n), d(p, n)) as the negative distance (default False).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, inputs that are not all 1-D or all 2-D,
+            margin <= 0, p <= 0, or eps < 0.
+
     >>> import tapegrad as tg
     >>> a = tg.tensor([[0.0, 0.0]])
     >>> f = tg.nn.functional.triplet_margin_loss
@@ -318,6 +450,20 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)) for targets 1 / -1 (two-class logistic loss).
 
+    Args:
+        input: the scores, a real tensor.
+        target: 1 or -1, of input's shape.
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, or shapes that differ.
+
     >>> import tapegrad as tg
     >>> round(tg.nn.functional.soft_margin_loss(tg.tensor([0.0]), tg.tensor([1.0])).item(), 4)
     0.6931
@@ -334,6 +480,21 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          reduction: str = "mean") -> Tensor:
     """input where target is 1, max(0, margin - input) where target is -1 (input is
     usually a distance).
+
+    Args:
+        input: the scores (usually distances), a real tensor.
+        target: 1 or -1, broadcast with input.
+        margin: the margin of the dissimilar pairs (default 1).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or the unreduced losses with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, or input and target that do not broadcast.
 
     >>> import tapegrad as tg
     >>> f = tg.nn.functional.hinge_embedding_loss
@@ -355,6 +516,22 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
                                 reduction: str = "mean") -> Tensor:
     """Per-class binary logistic loss averaged over the classes of each row:
     -mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x)), optionally weighted by class.
+
+    Args:
+        input: (N, C) or (C,) logits, a real tensor.
+        target: 0/1 labels of input's shape.
+        weight: optional per-class weights, broadcast with the classes.
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for the unreduced losses.
+
+    Returns:
+        The loss: a 0-d tensor, or one loss per row with reduction="none".
+
+    Raises:
+        TypeError: an input is not a real numeric tensor, or an argument has the wrong type.
+        ValueError: an unknown reduction, shapes that differ, or an input that is not
+            1-D or 2-D.
 
     >>> import tapegrad as tg
     >>> f = tg.nn.functional.multilabel_soft_margin_loss

@@ -35,32 +35,104 @@ class _Inplace(Module):
 
 
 class SiLU(_Inplace):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.SiLU()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2384,  0.0000,  1.7616])
+    """
     fn = staticmethod(FA.silu)
 
 
 class SELU(_Inplace):
-    """scale * elu(x, alpha), SELU's constants."""
+    """scale * elu(x, alpha), SELU's constants.
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.SELU()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.5202,  0.0000,  2.1014])
+    """
     fn = staticmethod(FA.selu)
 
 
 class Mish(_Inplace):
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Mish()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.2525,  0.0000,  1.9440])
+    """
     fn = staticmethod(FA.mish)
 
 
 class ReLU6(_Inplace):
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ReLU6()(tg.tensor([-1.0, 3.0, 8.0]))
+    tensor([0., 3., 6.])
+    """
     fn = staticmethod(FA.relu6)
 
 
 class Hardswish(_Inplace):
-    """x * relu6(x + 3) / 6."""
+    """x * relu6(x + 3) / 6.
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Hardswish()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.3333,  0.0000,  1.6667])
+    """
     fn = staticmethod(FA.hardswish)
 
 
 class Hardsigmoid(_Inplace):
-    """relu6(x + 3) / 6."""
+    """relu6(x + 3) / 6.
+
+    Args:
+        inplace: accepted for PyTorch's signature (and shown in the repr); the result is
+            always a new tensor.
+
+    Raises:
+        TypeError: inplace is not a bool.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Hardsigmoid()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([0.1667, 0.5000, 0.8333])
+    """
     fn = staticmethod(FA.hardsigmoid)
 
 
@@ -72,22 +144,59 @@ class _Plain(Module):
 
 
 class LogSigmoid(_Plain):
-    """log(sigmoid(x))."""
+    """log(sigmoid(x)).
+
+    Takes no arguments; called on a tensor of any shape, it returns one of the same
+    shape.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.LogSigmoid()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-2.1269, -0.6931, -0.1269])
+    """
     fn = staticmethod(FA.logsigmoid)
 
 
 class Softsign(_Plain):
-    """x / (1 + |x|)."""
+    """x / (1 + |x|).
+
+    Takes no arguments; called on a tensor of any shape, it returns one of the same
+    shape.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Softsign()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.6667,  0.0000,  0.6667])
+    """
     fn = staticmethod(FA.softsign)
 
 
 class Tanhshrink(_Plain):
-    """x - tanh(x)."""
+    """x - tanh(x).
+
+    Takes no arguments; called on a tensor of any shape, it returns one of the same
+    shape.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Tanhshrink()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.0360,  0.0000,  1.0360])
+    """
     fn = staticmethod(FA.tanhshrink)
 
 
 class ELU(Module):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    Args:
+        alpha: the scale of the negative part (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Raises:
+        TypeError: alpha is not a real number, or inplace is not a bool.
+        ValueError: alpha is NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.ELU()(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-0.8647,  0.0000,  2.0000])
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -102,7 +211,20 @@ class ELU(Module):
 
 
 class CELU(Module):
-    """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
+    """x if x > 0 else alpha * (exp(x / alpha) - 1).
+
+    Args:
+        alpha: the scale of the negative part, nonzero (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Raises:
+        TypeError: alpha is not a real number, or inplace is not a bool.
+        ValueError: alpha is 0, NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.CELU(alpha=2.0)(tg.tensor([-2.0, 0.0, 2.0]))
+    tensor([-1.2642,  0.0000,  2.0000])
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -119,7 +241,23 @@ class CELU(Module):
 
 
 class Hardtanh(Module):
-    """x clipped to [min_val, max_val] (gradient 0 at both ends, as PyTorch)."""
+    """x clipped to [min_val, max_val] (gradient 0 at both ends, as PyTorch).
+
+    Args:
+        min_val: the lower end (default -1).
+        max_val: the upper end, >= min_val (default 1).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+        min_value: PyTorch's deprecated spelling of min_val (wins when given).
+        max_value: PyTorch's deprecated spelling of max_val (wins when given).
+
+    Raises:
+        TypeError: a bound is not a real number, or inplace is not a bool.
+        ValueError: min_val > max_val, or a bound is NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.Hardtanh()(tg.tensor([-2.0, 0.5, 2.0]))
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
                  min_value: Any = None, max_value: Any = None) -> None:
@@ -146,7 +284,26 @@ class Hardtanh(Module):
 
 class PReLU(Module):
     """max(0, x) + weight * min(0, x) with a learnable `weight` of shape
-    (num_parameters,), initialised to `init`; num_parameters is 1 or the channel count."""
+    (num_parameters,), initialised to `init`; num_parameters is 1 or the channel count.
+
+    Args:
+        num_parameters: the number of slopes, 1 (shared) or the number of channels (dim 1
+            of the input); default 1.
+        init: the initial slope (default 0.25).
+        device: accepted for PyTorch's signature (tapegrad runs on the CPU).
+        dtype: the weight's dtype (default: the default float dtype).
+
+    Raises:
+        TypeError: num_parameters is not an int, or init is not a real number.
+        ValueError: num_parameters < 1.
+
+    >>> import tapegrad as tg
+    >>> m = tg.nn.PReLU(3)
+    >>> m.weight.shape
+    (3,)
+    >>> m(tg.tensor([[-4.0, 2.0, -8.0]]))
+    tensor([[-1.,  2., -2.]], grad_fn=<AddBackward>)
+    """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device: str | None = None,
                  dtype: DTypeLike = None) -> None:
@@ -165,7 +322,18 @@ class PReLU(Module):
 
 
 class GLU(Module):
-    """a * sigmoid(b) for the halves a, b of the input along `dim`."""
+    """a * sigmoid(b) for the halves a, b of the input along `dim`.
+
+    Args:
+        dim: the axis split in two halves; its size must be even (default -1).
+
+    Raises:
+        TypeError: dim is not an int.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.GLU()(tg.tensor([[1.0, 2.0, 0.0, 0.0]]))          # [1, 2] * sigmoid(0)
+    tensor([[0.5000, 1.0000]])
+    """
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()

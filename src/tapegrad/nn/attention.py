@@ -48,6 +48,31 @@ class MultiheadAttention(Module):
     A query whose keys are all masked gives zeros, not NaN (PyTorch gives NaN when
     need_weights=True and zeros otherwise).
 
+    Args:
+        embed_dim: E, the model's feature size, a positive int divisible by num_heads.
+        num_heads: the number of heads, a positive int (each of size E / num_heads).
+        dropout: the dropout probability on the attention weights in training, in [0, 1]
+            (default 0).
+        bias: the input and output projections have biases (default True).
+        add_bias_kv: append the learned bias_k, bias_v to the keys and values (default
+            False).
+        add_zero_attn: append a zero key and value (default False).
+        kdim: the keys' feature size (default None: embed_dim).
+        vdim: the values' feature size (default None: embed_dim).
+        batch_first: inputs are (N, L, E) instead of (L, N, E) (default False).
+        device: None or "cpu".
+        dtype: the dtype of the parameters (default: the default float).
+
+    Called as `mha(query, key, value, key_padding_mask=None, need_weights=True,
+    attn_mask=None, average_attn_weights=True, is_causal=False)`; returns
+    (output, weights), weights None when need_weights is False.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: embed_dim not divisible by num_heads, a size < 1, dropout outside
+            [0, 1], or a device other than the CPU; when called, inputs of mixed or wrong
+            ranks, feature sizes or batch sizes.
+
     >>> import tapegrad as tg
     >>> mha = tg.nn.MultiheadAttention(4, 2, batch_first=True)
     >>> x = tg.ones(3, 5, 4)

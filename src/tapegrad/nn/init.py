@@ -41,7 +41,27 @@ def _fill(tensor, values, fn):
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended gain for an activation (PyTorch's table)."""
+    """The recommended gain for an activation (PyTorch's table).
+
+    Args:
+        nonlinearity: the activation's name: 'linear', 'sigmoid', a conv name ('conv1d',
+            ..., 'conv_transpose3d'), 'tanh', 'relu', 'leaky_relu' or 'selu'.
+        param: the negative slope for 'leaky_relu' (default 0.01); ignored otherwise.
+
+    Returns:
+        The gain, a float: 1 (linear, conv, sigmoid), 5/3 (tanh), sqrt(2) (relu),
+        sqrt(2 / (1 + slope^2)) (leaky_relu) or 3/4 (selu).
+
+    Raises:
+        ValueError: an unknown nonlinearity, or a param for 'leaky_relu' that is not a
+            number.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.init.calculate_gain("tanh")
+    1.6666666666666667
+    >>> round(tg.nn.init.calculate_gain("leaky_relu", 0.2), 6)
+    1.38675
+    """
     linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
               "conv_transpose2d", "conv_transpose3d", "sigmoid")
     if nonlinearity in linear:
@@ -81,7 +101,27 @@ def _fan(tensor, mode, fn="kaiming"):
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fill with U(a, b).
+
+    Args:
+        tensor: the floating point tensor to fill (in place).
+        a: the lower bound (default 0).
+        b: the upper bound (default 1).
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or a or b is not a real
+            number.
+        ValueError: a > b, or a bound is NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> w = tg.nn.init.uniform_(tg.zeros(2, 3), -1.0, 1.0)
+    >>> w.shape, bool(((w >= -1) & (w <= 1)).all())
+    ((2, 3), True)
+    """
     _target(tensor, "uniform_")
     a = _check.real(a, "uniform_", "a")
     b = _check.real(b, "uniform_", "b")
@@ -91,7 +131,26 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    """Fill with N(mean, std^2)."""
+    """Fill with N(mean, std^2).
+
+    Args:
+        tensor: the floating point tensor to fill (in place).
+        mean: the mean (default 0).
+        std: the standard deviation, >= 0 (default 1).
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or mean or std is not a real
+            number.
+        ValueError: std < 0, or mean or std is NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> w = tg.nn.init.normal_(tg.zeros(1000), mean=2.0, std=0.0)
+    >>> bool((w == 2).all())
+    True
+    """
     _target(tensor, "normal_")
     mean = _check.real(mean, "normal_", "mean")
     std = _check.real(std, "normal_", "std", low=0.0)
@@ -100,7 +159,29 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0) -> Tensor:
-    """Fill with N(mean, std^2) restricted to [a, b] (redrawing values outside)."""
+    """Fill with N(mean, std^2) restricted to [a, b] (redrawing values outside).
+
+    Args:
+        tensor: the floating point tensor to fill (in place).
+        mean: the mean of the normal (default 0).
+        std: its standard deviation, >= 0 (default 1).
+        a: the lower cut-off, an absolute value (default -2).
+        b: the upper cut-off, an absolute value (default 2).
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or an argument is not a real
+            number.
+        ValueError: a >= b, std < 0, or an argument is NaN or infinite.
+
+    >>> import tapegrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> w = tg.nn.init.trunc_normal_(tg.zeros(1000), std=1.0, a=-0.5, b=0.5)
+    >>> bool((w.abs() <= 0.5).all())
+    True
+    """
     _target(tensor, "trunc_normal_")
     mean = _check.real(mean, "trunc_normal_", "mean")
     std = _check.real(std, "trunc_normal_", "std", low=0.0)
@@ -118,6 +199,22 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with the value `val`.
+
+    Args:
+        tensor: the tensor to fill (in place); any dtype.
+        val: the value, a number.
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a tg.Tensor, or val is not a number (a bool is refused).
+
+    >>> import tapegrad as tg
+    >>> tg.nn.init.constant_(tg.zeros(3), 0.5)
+    tensor([0.5000, 0.5000, 0.5000])
+    """
     _target(tensor, "constant_", random=False)
     if isinstance(val, bool) or not isinstance(val, numbers.Number):
         raise TypeError(f"constant_: val must be a number, got {_check._got(val)}")
@@ -125,17 +222,64 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with zeros.
+
+    Args:
+        tensor: the tensor to fill (in place); any dtype.
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a tg.Tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.init.zeros_(tg.ones(2))
+    tensor([0., 0.])
+    """
     _target(tensor, "zeros_", random=False)
     return _fill(tensor, 0, "zeros_")
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with ones.
+
+    Args:
+        tensor: the tensor to fill (in place); any dtype.
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a tg.Tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.init.ones_(tg.zeros(2))
+    tensor([1., 1.])
+    """
     _target(tensor, "ones_", random=False)
     return _fill(tensor, 1, "ones_")
 
 
 def eye_(tensor: Tensor) -> Tensor:
-    """Fill a 2-D tensor with the identity matrix."""
+    """Fill a 2-D tensor with the identity matrix.
+
+    Args:
+        tensor: a 2-D tensor to fill (in place); a non-square one gets ones on its main
+            diagonal.
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a tg.Tensor.
+        ValueError: tensor is not 2-D.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.init.eye_(tg.zeros(2, 3))
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     _target(tensor, "eye_", random=False)
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}")
@@ -143,7 +287,25 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
-    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    Args:
+        tensor: a floating point weight of at least 2 dimensions, shaped (out, in,
+            *kernel); filled in place.
+        gain: the scale factor, >= 0 (see calculate_gain; default 1).
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or gain is not a real number.
+        ValueError: tensor has fewer than 2 dimensions, or gain < 0.
+
+    >>> import tapegrad as tg
+    >>> w = tg.nn.init.xavier_uniform_(tg.zeros(4, 2))      # a = sqrt(6 / 6) = 1
+    >>> bool((w.abs() <= 1).all())
+    True
+    """
     _target(tensor, "xavier_uniform_")
     gain = _check.real(gain, "xavier_uniform_", "gain", low=0.0)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -152,7 +314,26 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
-    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    Args:
+        tensor: a floating point weight of at least 2 dimensions, shaped (out, in,
+            *kernel); filled in place.
+        gain: the scale factor, >= 0 (see calculate_gain; default 1).
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or gain is not a real number.
+        ValueError: tensor has fewer than 2 dimensions, or gain < 0.
+
+    >>> import tapegrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> w = tg.nn.init.xavier_normal_(tg.zeros(200, 300))     # std = sqrt(2 / 500)
+    >>> round(w.std().item(), 2)
+    0.06
+    """
     _target(tensor, "xavier_normal_")
     gain = _check.real(gain, "xavier_normal_", "gain", low=0.0)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -176,7 +357,29 @@ def _kaiming_args(a, nonlinearity, fn):
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu") -> Tensor:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). `Linear` uses a=sqrt(5),
-    which gives b = 1/sqrt(fan_in)."""
+    which gives b = 1/sqrt(fan_in).
+
+    Args:
+        tensor: a floating point weight of at least 2 dimensions, shaped (out, in,
+            *kernel); filled in place (left as is when the fan is 0).
+        a: the negative slope of the leaky_relu that follows (default 0).
+        mode: 'fan_in' (default; keeps the forward variance) or 'fan_out' (the backward).
+        nonlinearity: the activation for calculate_gain (default 'leaky_relu').
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or a is not a real number.
+        ValueError: an unknown mode or nonlinearity, or tensor has fewer than 2
+            dimensions.
+
+    >>> import math
+    >>> import tapegrad as tg
+    >>> w = tg.nn.init.kaiming_uniform_(tg.zeros(3, 4), a=math.sqrt(5))   # b = 1/sqrt(4)
+    >>> bool((w.abs() <= 0.5).all())
+    True
+    """
     _target(tensor, "kaiming_uniform_")
     a = _kaiming_args(a, nonlinearity, "kaiming_uniform_")
     fan = _fan(tensor, mode, "kaiming_uniform_")
@@ -188,7 +391,29 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Tensor:
-    """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
+    """He normal: N(0, std^2) with std = gain / sqrt(fan).
+
+    Args:
+        tensor: a floating point weight of at least 2 dimensions, shaped (out, in,
+            *kernel); filled in place (left as is when the fan is 0).
+        a: the negative slope of the leaky_relu that follows (default 0).
+        mode: 'fan_in' (default; keeps the forward variance) or 'fan_out' (the backward).
+        nonlinearity: the activation for calculate_gain (default 'leaky_relu').
+
+    Returns:
+        `tensor` itself.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or a is not a real number.
+        ValueError: an unknown mode or nonlinearity, or tensor has fewer than 2
+            dimensions.
+
+    >>> import tapegrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> w = tg.nn.init.kaiming_normal_(tg.zeros(500, 200), nonlinearity="relu")
+    >>> round(w.std().item(), 2)                  # sqrt(2 / 200)
+    0.1
+    """
     _target(tensor, "kaiming_normal_")
     a = _kaiming_args(a, nonlinearity, "kaiming_normal_")
     fan = _fan(tensor, mode, "kaiming_normal_")
@@ -198,7 +423,26 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
-    """Fill with a (semi-)orthogonal matrix (rows flattened past dim 0), times `gain`."""
+    """Fill with a (semi-)orthogonal matrix (rows flattened past dim 0), times `gain`.
+
+    Args:
+        tensor: a floating point tensor of at least 2 dimensions; filled in place, its
+            trailing dimensions flattened into the columns.
+        gain: the scale factor (default 1).
+
+    Returns:
+        `tensor` itself: orthonormal rows (more columns than rows) or columns, times gain.
+
+    Raises:
+        TypeError: tensor is not a floating point tg.Tensor, or gain is not a real number.
+        ValueError: tensor has fewer than 2 dimensions.
+
+    >>> import numpy as np
+    >>> import tapegrad as tg
+    >>> q = tg.nn.init.orthogonal_(tg.zeros(3, 3, dtype="float64")).numpy()
+    >>> np.allclose(q @ q.T, np.eye(3))
+    True
+    """
     _target(tensor, "orthogonal_")
     gain = _check.real(gain, "orthogonal_", "gain")
     if tensor.ndim < 2:

@@ -294,7 +294,27 @@ class KLDivLoss(_LegacyLoss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Gaussian negative log likelihood of `target` under N(input, var)."""
+    """Gaussian negative log likelihood of `target` under N(input, var).
+
+    Args:
+        full: add the constant log(2 pi) / 2 to each term (default False).
+        eps: the floor var is clamped to, for stability, >= 0 (default 1e-6).
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Called as `loss(input, target, var)`: each term is
+    (log(var) + (input - target)^2 / var) / 2; var has input's shape, or one variance per
+    sample (a last dimension of 1, or that dimension left out).
+
+    Raises:
+        TypeError: full is not a bool, or eps is not a real number.
+        ValueError: eps < 0 or an unknown reduction; when called, a negative var or
+            shapes that do not match.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.GaussianNLLLoss()(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 1.0]),
+    ...                        tg.tensor([1.0, 1.0]))
+    tensor(0.2500)
+    """
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -306,7 +326,28 @@ class GaussianNLLLoss(_Loss):
 
 
 class PoissonNLLLoss(_LegacyLoss):
-    """Poisson negative log likelihood (`log_input`: input is the log of the rate)."""
+    """Poisson negative log likelihood (`log_input`: input is the log of the rate).
+
+    Args:
+        log_input: input is log(rate) and the loss exp(input) - target * input (default
+            True); else input is the rate and the loss input - target * log(input + eps).
+        full: add Stirling's approximation of log(target!) (for target > 1) (default
+            False).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        eps: keeps log finite when log_input is False, >= 0 (default 1e-8).
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Called as `loss(log_input, target)`.
+
+    Raises:
+        TypeError: a flag is not a bool, or eps is not a real number.
+        ValueError: eps < 0 or an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.PoissonNLLLoss()(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 2.0]))
+    tensor(0.8591)
+    """
 
     def __init__(self, log_input: bool = True, full: bool = False, size_average: bool | None = None,
                  eps: float = 1e-8, reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -321,7 +362,28 @@ class PoissonNLLLoss(_LegacyLoss):
 
 
 class CosineEmbeddingLoss(_LegacyLoss):
-    """1 - cos for similar pairs (target 1), max(0, cos - margin) for others (-1)."""
+    """1 - cos for similar pairs (target 1), max(0, cos - margin) for others (-1).
+
+    Args:
+        margin: the cosine below which dissimilar pairs cost nothing, in [-1, 1]
+            (default 0).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per pair.
+
+    Called as `loss(input1, input2, target)` with (N, D) or (D,) inputs and targets of 1
+    or -1, one per pair.
+
+    Raises:
+        TypeError: margin is not a real number.
+        ValueError: an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> x1 = tg.tensor([[1.0, 0.0], [1.0, 0.0]])
+    >>> x2 = tg.tensor([[0.0, 1.0], [1.0, 1.0]])
+    >>> tg.nn.CosineEmbeddingLoss()(x1, x2, tg.tensor([1.0, -1.0]))   # (1 + cos 45deg) / 2
+    tensor(0.8536)
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -334,7 +396,25 @@ class CosineEmbeddingLoss(_LegacyLoss):
 
 
 class MarginRankingLoss(_LegacyLoss):
-    """max(0, -target (x1 - x2) + margin): x1 should rank above x2 where target is 1."""
+    """max(0, -target (x1 - x2) + margin): x1 should rank above x2 where target is 1.
+
+    Args:
+        margin: the gap required between the two scores (default 0).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Called as `loss(input1, input2, target)`, target 1 or -1.
+
+    Raises:
+        TypeError: margin is not a real number.
+        ValueError: an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> loss = tg.nn.MarginRankingLoss(margin=0.5)
+    >>> loss(tg.tensor([1.0, 2.0]), tg.tensor([2.0, 0.0]), tg.tensor([1.0, 1.0]))  # (1.5 + 0) / 2
+    tensor(0.7500)
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -348,7 +428,28 @@ class MarginRankingLoss(_LegacyLoss):
 
 class TripletMarginLoss(_LegacyLoss):
     """max(d(a, p) - d(a, n) + margin, 0) with p-norm distances (see
-    tg.nn.functional.triplet_margin_loss)."""
+    tg.nn.functional.triplet_margin_loss).
+
+    Args:
+        margin: the gap required between d(a, n) and d(a, p), > 0 (default 1).
+        p: the order of the norm of the distances, > 0 (default 2).
+        eps: added to the differences before the norm, >= 0 (default 1e-6).
+        swap: use min(d(a, n), d(p, n)) as the negative distance (default False).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per triplet.
+
+    Called as `loss(anchor, positive, negative)`, each (N, D) or (D,).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: margin <= 0, p <= 0, eps < 0, or an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> loss = tg.nn.TripletMarginLoss(margin=1.0)
+    >>> loss(tg.tensor([[0.0, 0.0]]), tg.tensor([[1.0, 0.0]]), tg.tensor([[0.0, 1.5]]))
+    tensor(0.5000)
+    """
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
                  swap: bool = False, size_average: bool | None = None, reduce: bool | None = None,
@@ -366,14 +467,47 @@ class TripletMarginLoss(_LegacyLoss):
 
 
 class SoftMarginLoss(_LegacyLoss):
-    """log(1 + exp(-target * input)) for targets 1 / -1."""
+    """log(1 + exp(-target * input)) for targets 1 / -1.
+
+    Args:
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Called as `loss(input, target)`.
+
+    Raises:
+        ValueError: an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.SoftMarginLoss()(tg.tensor([0.0, 2.0]), tg.tensor([1.0, -1.0]))
+    tensor(1.4100)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class HingeEmbeddingLoss(_LegacyLoss):
-    """input where target is 1, max(0, margin - input) where it is -1."""
+    """input where target is 1, max(0, margin - input) where it is -1.
+
+    Args:
+        margin: the value below which inputs of dissimilar pairs (target -1) cost
+            margin - input (default 1).
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per element.
+
+    Called as `loss(input, target)`, target 1 or -1.
+
+    Raises:
+        TypeError: margin is not a real number.
+        ValueError: an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.HingeEmbeddingLoss()(tg.tensor([0.3, 0.3]), tg.tensor([1.0, -1.0]))  # (0.3+0.7)/2
+    tensor(0.5000)
+    """
 
     def __init__(self, margin: float = 1.0, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
@@ -385,7 +519,24 @@ class HingeEmbeddingLoss(_LegacyLoss):
 
 
 class MultiLabelSoftMarginLoss(_LegacyLoss):
-    """Multi-label logistic loss, averaged over classes (optional per-class weight)."""
+    """Multi-label logistic loss, averaged over classes (optional per-class weight).
+
+    Args:
+        weight: optional per-class weights, a tensor of C values.
+        size_average: PyTorch's deprecated flag; combined with reduce into reduction.
+        reduce: PyTorch's deprecated flag; combined with size_average into reduction.
+        reduction: "mean" (the default), "sum", or "none" for one loss per sample.
+
+    Called as `loss(input, target)` with (N, C) logits and 0/1 targets.
+
+    Raises:
+        TypeError: weight is not a numeric tensor.
+        ValueError: an unknown reduction.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.MultiLabelSoftMarginLoss()(tg.tensor([[0.0, 0.0]]), tg.tensor([[1.0, 0.0]]))
+    tensor(0.6931)
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:

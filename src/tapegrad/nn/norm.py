@@ -103,7 +103,36 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization over (N, C) or (N, C, L) inputs."""
+    """Batch normalization over (N, C) or (N, C, L) inputs.
+
+    Training normalizes each channel with the batch statistics (over N, and L) and
+    updates the running mean and (unbiased) variance; eval uses the running statistics
+    (or the batch's, without track_running_stats).
+
+    Args:
+        num_features: C, the number of channels, a positive int.
+        eps: added to the variance for stability, >= 0 (default 1e-5).
+        momentum: the weight of the new batch in the running statistics, in [0, 1]
+            (default 0.1); None keeps a cumulative average.
+        affine: learn a per-channel weight (ones) and bias (zeros) (default True).
+        track_running_stats: keep running_mean, running_var and num_batches_tracked
+            buffers (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters and buffers (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: num_features < 1, eps < 0, momentum outside [0, 1], a device other
+            than the CPU, or (when called) an input that is not (N, C) or (N, C, L).
+
+    >>> import tapegrad as tg
+    >>> bn = tg.nn.BatchNorm1d(2)
+    >>> y = bn(tg.tensor([[1.0, 10.0], [3.0, 30.0]]))
+    >>> [round(v, 3) for v in y[:, 0].tolist()]
+    [-1.0, 1.0]
+    >>> bn.running_mean
+    tensor([0.2000, 2.0000])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         shape = np.shape(input._data if hasattr(input, "_data") else input)
@@ -119,6 +148,23 @@ class BatchNorm2d(_BatchNorm):
     running statistics (or the batch's, without track_running_stats). momentum=None keeps
     a cumulative average.
 
+    Args:
+        num_features: C, the number of channels, a positive int.
+        eps: added to the variance for stability, >= 0 (default 1e-5).
+        momentum: the weight of the new batch in the running statistics, in [0, 1]
+            (default 0.1); None keeps a cumulative average.
+        affine: learn a per-channel weight (ones) and bias (zeros) (default True).
+        track_running_stats: keep running_mean, running_var and num_batches_tracked
+            buffers (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters and buffers (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: num_features < 1, eps < 0, momentum outside [0, 1], a device other
+            than the CPU, or (when called) an input that is not (N, C, H, W).
+
+    >>> import tapegrad as tg
     >>> bn = tg.nn.BatchNorm2d(3)
     >>> bn(tg.randn(4, 3, 5, 5)).shape
     (4, 3, 5, 5)
@@ -133,6 +179,23 @@ class InstanceNorm2d(_NormBase):
     """Normalizes each (sample, channel) of (N, C, H, W) or (C, H, W) over H, W. Defaults
     as PyTorch: affine=False, track_running_stats=False.
 
+    Args:
+        num_features: C, the number of channels, a positive int.
+        eps: added to the variance for stability, >= 0 (default 1e-5).
+        momentum: the weight of the new statistics in the running ones, in [0, 1]
+            (default 0.1; used with track_running_stats).
+        affine: learn a per-channel weight and bias (default False).
+        track_running_stats: keep running statistics and use them in eval (default False).
+        device: None or "cpu".
+        dtype: the dtype of the parameters and buffers (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: num_features < 1, eps < 0, momentum outside [0, 1], a device other
+            than the CPU, or (when called) an input that is not (N, C, H, W) or (C, H, W)
+            with C = num_features.
+
+    >>> import tapegrad as tg
     >>> tg.nn.InstanceNorm2d(2)(tg.randn(1, 2, 3, 3)).shape
     (1, 2, 3, 3)
     """
@@ -158,6 +221,20 @@ class GroupNorm(Module):
     """Normalizes (N, C, *) over groups of C / num_groups channels; per-channel affine
     weight (ones) and bias (zeros) when affine.
 
+    Args:
+        num_groups: the number of groups, a positive int dividing num_channels.
+        num_channels: C, a positive int.
+        eps: added to the variance for stability, >= 0 (default 1e-5).
+        affine: learn a per-channel weight and bias (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: num_channels not divisible by num_groups, a count < 1, eps < 0, or a
+            device other than the CPU.
+
+    >>> import tapegrad as tg
     >>> tg.nn.GroupNorm(2, 4)(tg.randn(3, 4, 5)).shape
     (3, 4, 5)
     """
@@ -192,6 +269,19 @@ class RMSNorm(Module):
     """x / sqrt(mean(x^2 over normalized_shape) + eps) * weight (ones); eps=None is the
     input dtype's machine epsilon (PyTorch 2.4+).
 
+    Args:
+        normalized_shape: the trailing shape normalized over, an int or a tuple of ints.
+        eps: added to the mean square, >= 0 (default None: machine epsilon of the input's
+            dtype).
+        elementwise_affine: learn a weight of normalized_shape (ones) (default True).
+        device: None or "cpu".
+        dtype: the dtype of the weight (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a bad normalized_shape, eps < 0, or a device other than the CPU.
+
+    >>> import tapegrad as tg
     >>> tg.nn.RMSNorm(4)(tg.ones(2, 4)).tolist()[0]
     [1.0, 1.0, 1.0, 1.0]
     """
@@ -221,7 +311,24 @@ class RMSNorm(Module):
 
 class Dropout2d(Module):
     """Zeroes whole channels of (N, C, H, W) or (C, H, W) with probability p in training
-    (scaling the rest by 1 / (1 - p)); the identity in eval. Seeded by tg.manual_seed."""
+    (scaling the rest by 1 / (1 - p)); the identity in eval. Seeded by tg.manual_seed.
+
+    Args:
+        p: the probability of zeroing a channel, in [0, 1] (default 0.5).
+        inplace: accepted for PyTorch's signature; the result is always a new tensor.
+
+    Raises:
+        TypeError: p is not a real number, or inplace is not a bool.
+        ValueError: p outside [0, 1].
+
+    >>> import tapegrad as tg
+    >>> drop = tg.nn.Dropout2d(p=0.5)
+    >>> y = drop(tg.ones(1, 4, 2, 2))
+    >>> sorted(set(y.flatten().tolist())) in ([0.0], [2.0], [0.0, 2.0])     # whole channels
+    True
+    >>> bool((drop.eval()(tg.ones(1, 4, 2, 2)) == 1).all())
+    True
+    """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()

@@ -156,6 +156,25 @@ class _CellBase(Module):
 class RNNCell(_CellBase):
     """h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu with nonlinearity='relu').
 
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        bias: learn the biases b_ih and b_hh (default True).
+        nonlinearity: 'tanh' (default) or 'relu'.
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+
+    Weights are drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)). Called as
+    `cell(input, hx=None)` with input (N, input_size) or (input_size,) and hx of the
+    same batch shape with hidden_size features (None: zeros); returns h'.
+
+    Raises:
+        TypeError: an argument has the wrong type; when called, an input or hx that is
+            not a tensor.
+        ValueError: a size out of range, a device other than the CPU; when called, an
+            input that is not 1-D or 2-D with input_size features, or a hidden state of
+            the wrong shape.
+
     >>> import tapegrad as tg
     >>> cell = tg.nn.RNNCell(3, 5)
     >>> cell(tg.ones(2, 3)).shape
@@ -179,6 +198,23 @@ class RNNCell(_CellBase):
 class LSTMCell(_CellBase):
     """One LSTM step; gates i, f, g, o stacked in that order in weight_ih / weight_hh.
     Returns (h', c'); `hx` is a pair (h, c) or None for zeros.
+
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        bias: learn the biases b_ih and b_hh (default True).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+
+    Weights are drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)). Called as
+    `cell(input, hx=None)` with hx a pair (h, c) or None (zeros); returns (h', c').
+
+    Raises:
+        TypeError: an argument has the wrong type; when called, an input or hx that is
+            not a tensor.
+        ValueError: a size out of range, a device other than the CPU; when called, an
+            input that is not 1-D or 2-D with input_size features, or a hidden state of
+            the wrong shape.
 
     >>> import tapegrad as tg
     >>> h, c = tg.nn.LSTMCell(3, 5)(tg.ones(2, 3))
@@ -204,6 +240,23 @@ class GRUCell(_CellBase):
     """One GRU step with PyTorch's gates r, z, n:
     n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h.
 
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        bias: learn the biases b_ih and b_hh (default True).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+
+    Weights are drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)). Called as
+    `cell(input, hx=None)` with hx h or None (zeros); returns h'.
+
+    Raises:
+        TypeError: an argument has the wrong type; when called, an input or hx that is
+            not a tensor.
+        ValueError: a size out of range, a device other than the CPU; when called, an
+            input that is not 1-D or 2-D with input_size features, or a hidden state of
+            the wrong shape.
+
     >>> import tapegrad as tg
     >>> tg.nn.GRUCell(3, 5)(tg.ones(3)).shape
     (5,)
@@ -220,7 +273,39 @@ class GRUCell(_CellBase):
 
 
 class RNNBase(Module):
-    """The multi-layer recurrent network behind RNN, LSTM and GRU."""
+    """The multi-layer recurrent network behind RNN, LSTM and GRU.
+
+    Use RNN, LSTM or GRU; this class holds their parameters (weight_ih_l{k},
+    weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, with a `_reverse` suffix for the
+    backward direction, as PyTorch names them) and runs the layers.
+
+    Args:
+        mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'.
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        num_layers: the number of stacked layers, a positive int (default 1).
+        bias: learn the biases b_ih and b_hh (default True).
+        batch_first: inputs and outputs are (N, L, H) instead of (L, N, H) (default False).
+        dropout: the dropout probability on the outputs of each layer but the last, in
+            training, in [0, 1] (default 0).
+        bidirectional: also run each layer backwards and concatenate (default False).
+        proj_size: LSTM's projection size (default 0: none).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a size or dropout out of range, a proj_size for another mode than
+            LSTM or not smaller than hidden_size, or a device other than the CPU.
+
+    >>> import tapegrad as tg
+    >>> net = tg.nn.RNNBase("GRU", 3, 4, num_layers=2)
+    >>> [name for name, _ in net.named_parameters()][:4]
+    ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+    >>> out, h = net(tg.ones(5, 2, 3))
+    >>> out.shape, h.shape
+    ((5, 2, 4), (2, 2, 4))
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -433,6 +518,31 @@ class RNN(RNNBase):
     """Elman RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) (or relu), stacked
     `num_layers` deep, optionally bidirectional. Returns (output, h_n).
 
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        num_layers: the number of stacked layers, a positive int (default 1).
+        nonlinearity: 'tanh' (default) or 'relu'.
+        bias: learn the biases b_ih and b_hh (default True).
+        batch_first: inputs and outputs are (N, L, H) instead of (L, N, H) (default False).
+        dropout: the dropout probability on the outputs of each layer but the last, in
+            training, in [0, 1] (default 0).
+        bidirectional: also run each layer backwards and concatenate (default False).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+        **kwargs: none is accepted (proj_size raises ValueError: LSTM only).
+
+    Called as `net(input, hx=None)` with input (L, N, input_size), (N, L, input_size)
+    with batch_first, (L, input_size) unbatched, or a PackedSequence; hx is
+    (num_layers * num_directions, N, hidden_size) or None (zeros).
+
+    Raises:
+        TypeError: an argument has the wrong type (or an unknown keyword); when called, an
+            input or hidden state that is not a tensor.
+        ValueError: a size or dropout out of range, a proj_size, or a device other than
+            the CPU; when called, an input that is not 2-D or 3-D with input_size
+            features, or a hidden state of the wrong shape.
+
     >>> import tapegrad as tg
     >>> out, h = tg.nn.RNN(3, 5, num_layers=2)(tg.ones(4, 2, 3))
     >>> out.shape, h.shape
@@ -455,6 +565,32 @@ class LSTM(RNNBase):
     """Long short-term memory, gates i, f, g, o (PyTorch's order), optional projection
     of h to `proj_size`. Returns (output, (h_n, c_n)).
 
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        num_layers: the number of stacked layers, a positive int (default 1).
+        bias: learn the biases b_ih and b_hh (default True).
+        batch_first: inputs and outputs are (N, L, H) instead of (L, N, H) (default False).
+        dropout: the dropout probability on the outputs of each layer but the last, in
+            training, in [0, 1] (default 0).
+        bidirectional: also run each layer backwards and concatenate (default False).
+        proj_size: if > 0, project each h_t to proj_size features (weight_hr_l{k});
+            must be smaller than hidden_size (default 0: no projection).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+
+    Called as `net(input, hx=None)` with input (L, N, input_size), (N, L, input_size)
+    with batch_first, (L, input_size) unbatched, or a PackedSequence; hx is a pair
+    (h_0, c_0) of (num_layers * num_directions, N, H) tensors (H = proj_size for h_0
+    when projecting, else hidden_size) or None (zeros).
+
+    Raises:
+        TypeError: an argument has the wrong type; when called, an input or hidden
+            state that is not a tensor, or an hx that is not a pair.
+        ValueError: a size or dropout out of range, proj_size >= hidden_size, or a
+            device other than the CPU; when called, an input that is not 2-D or 3-D
+            with input_size features, or a hidden state of the wrong shape.
+
     >>> import tapegrad as tg
     >>> lstm = tg.nn.LSTM(3, 5, batch_first=True, bidirectional=True)
     >>> out, (h, c) = lstm(tg.ones(2, 4, 3))
@@ -471,6 +607,30 @@ class LSTM(RNNBase):
 
 class GRU(RNNBase):
     """Gated recurrent unit with PyTorch's gates r, z, n. Returns (output, h_n).
+
+    Args:
+        input_size: the number of input features, an int >= 0.
+        hidden_size: the number of hidden features, a positive int.
+        num_layers: the number of stacked layers, a positive int (default 1).
+        bias: learn the biases b_ih and b_hh (default True).
+        batch_first: inputs and outputs are (N, L, H) instead of (L, N, H) (default False).
+        dropout: the dropout probability on the outputs of each layer but the last, in
+            training, in [0, 1] (default 0).
+        bidirectional: also run each layer backwards and concatenate (default False).
+        device: None or "cpu".
+        dtype: the dtype of the weights (default: the default float).
+        **kwargs: none is accepted (proj_size raises ValueError: LSTM only).
+
+    Called as `net(input, hx=None)` with input (L, N, input_size), (N, L, input_size)
+    with batch_first, (L, input_size) unbatched, or a PackedSequence; hx is
+    (num_layers * num_directions, N, hidden_size) or None (zeros).
+
+    Raises:
+        TypeError: an argument has the wrong type (or an unknown keyword); when called, an
+            input or hidden state that is not a tensor.
+        ValueError: a size or dropout out of range, a proj_size, or a device other than
+            the CPU; when called, an input that is not 2-D or 3-D with input_size
+            features, or a hidden state of the wrong shape.
 
     >>> import tapegrad as tg
     >>> out, h = tg.nn.GRU(3, 5)(tg.ones(4, 3))

@@ -61,6 +61,29 @@ class TransformerEncoderLayer(Module):
 
     Input (S, N, E), or (N, S, E) with batch_first, or unbatched (S, E).
 
+    Args:
+        d_model: E, the number of features, a positive int divisible by nhead.
+        nhead: the number of attention heads, a positive int.
+        dim_feedforward: the hidden width of the feed-forward block (default 2048).
+        dropout: the dropout probability, in [0, 1] (default 0.1).
+        activation: 'relu' (default), 'gelu', or a callable (a function or a Module).
+        layer_norm_eps: the eps of the LayerNorms (default 1e-5).
+        batch_first: inputs are (N, S, E) instead of (S, N, E) (default False).
+        norm_first: LayerNorm before each block instead of after the residual (default
+            False).
+        bias: the Linear, attention and LayerNorm layers have biases (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters (default: the default float).
+
+    Called as `layer(src, src_mask=None, src_key_padding_mask=None, is_causal=False)`;
+    returns a tensor of src's shape.
+
+    Raises:
+        TypeError: an argument has the wrong type, or activation is neither a known name
+            nor callable.
+        ValueError: a size < 1, d_model not divisible by nhead, dropout outside [0, 1], an
+            activation name other than 'relu' or 'gelu', or a device other than the CPU.
+
     >>> import tapegrad as tg
     >>> layer = tg.nn.TransformerEncoderLayer(d_model=4, nhead=2, dim_feedforward=8)
     >>> layer(tg.ones(5, 3, 4)).shape
@@ -104,6 +127,30 @@ class TransformerEncoderLayer(Module):
 class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's output (`memory`) and a feed-forward
     block, each with a residual connection and a LayerNorm (norm1, norm2, norm3).
+
+    Args:
+        d_model: E, the number of features, a positive int divisible by nhead.
+        nhead: the number of attention heads, a positive int.
+        dim_feedforward: the hidden width of the feed-forward block (default 2048).
+        dropout: the dropout probability, in [0, 1] (default 0.1).
+        activation: 'relu' (default), 'gelu', or a callable (a function or a Module).
+        layer_norm_eps: the eps of the LayerNorms (default 1e-5).
+        batch_first: inputs are (N, S, E) instead of (S, N, E) (default False).
+        norm_first: LayerNorm before each block instead of after the residual (default
+            False).
+        bias: the Linear, attention and LayerNorm layers have biases (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters (default: the default float).
+
+    Called as `layer(tgt, memory, tgt_mask=None, memory_mask=None,
+    tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=False,
+    memory_is_causal=False)`; returns a tensor of tgt's shape.
+
+    Raises:
+        TypeError: an argument has the wrong type, or activation is neither a known name
+            nor callable.
+        ValueError: a size < 1, d_model not divisible by nhead, dropout outside [0, 1], an
+            activation name other than 'relu' or 'gelu', or a device other than the CPU.
 
     >>> import tapegrad as tg
     >>> layer = tg.nn.TransformerDecoderLayer(d_model=4, nhead=2, dim_feedforward=8)
@@ -191,6 +238,20 @@ class TransformerEncoder(Module):
     """`num_layers` deep copies of `encoder_layer` applied in turn, then `norm` if given.
     `enable_nested_tensor` and `mask_check` are accepted and ignored (PyTorch's fast path).
 
+    Args:
+        encoder_layer: the layer to copy (a Module, usually a TransformerEncoderLayer).
+        num_layers: the number of copies, an int >= 0.
+        norm: an optional Module applied to the output (e.g. a LayerNorm).
+        enable_nested_tensor: accepted for PyTorch's signature; ignored.
+        mask_check: accepted for PyTorch's signature; ignored.
+
+    Called as `encoder(src, mask=None, src_key_padding_mask=None, is_causal=None)`
+    (is_causal None: detected from the mask).
+
+    Raises:
+        TypeError: encoder_layer is not a Module, or num_layers is not an int.
+        ValueError: num_layers < 0.
+
     >>> import tapegrad as tg
     >>> layer = tg.nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, batch_first=True)
     >>> tg.nn.TransformerEncoder(layer, num_layers=2)(tg.ones(3, 5, 4)).shape
@@ -217,6 +278,19 @@ class TransformerEncoder(Module):
 
 class TransformerDecoder(Module):
     """`num_layers` deep copies of `decoder_layer` applied in turn, then `norm` if given.
+
+    Args:
+        decoder_layer: the layer to copy (a Module, usually a TransformerDecoderLayer).
+        num_layers: the number of copies, an int >= 0.
+        norm: an optional Module applied to the output (e.g. a LayerNorm).
+
+    Called as `decoder(tgt, memory, tgt_mask=None, memory_mask=None,
+    tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=None,
+    memory_is_causal=False)`.
+
+    Raises:
+        TypeError: decoder_layer is not a Module, or num_layers is not an int.
+        ValueError: num_layers < 0.
 
     >>> import tapegrad as tg
     >>> layer = tg.nn.TransformerDecoderLayer(4, 2, dim_feedforward=8)
@@ -248,6 +322,33 @@ class Transformer(Module):
     """The encoder-decoder model of "Attention Is All You Need", as torch.nn.Transformer:
     `encoder` (TransformerEncoder with a final LayerNorm) and `decoder` (likewise), every
     matrix parameter re-initialised with xavier_uniform_.
+
+    Args:
+        d_model: E, the number of features (default 512), divisible by nhead.
+        nhead: the number of attention heads (default 8).
+        num_encoder_layers: the encoder's depth (default 6).
+        num_decoder_layers: the decoder's depth (default 6).
+        dim_feedforward: the hidden width of the feed-forward blocks (default 2048).
+        dropout: the dropout probability, in [0, 1] (default 0.1).
+        activation: 'relu' (default), 'gelu', or a callable.
+        custom_encoder: a Module used instead of the built encoder.
+        custom_decoder: a Module used instead of the built decoder.
+        layer_norm_eps: the eps of the LayerNorms (default 1e-5).
+        batch_first: inputs are (N, S, E) instead of (S, N, E) (default False).
+        norm_first: LayerNorm before each block (default False).
+        bias: the layers have biases (default True).
+        device: None or "cpu".
+        dtype: the dtype of the parameters (default: the default float).
+
+    Called as `model(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+    src_key_padding_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None,
+    src_is_causal=None, tgt_is_causal=None, memory_is_causal=False)`; returns a tensor of
+    tgt's shape.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: as the layers' arguments; when called, src and tgt with different
+            batch sizes or a feature size other than d_model.
 
     >>> import tapegrad as tg
     >>> model = tg.nn.Transformer(d_model=4, nhead=2, num_encoder_layers=1,

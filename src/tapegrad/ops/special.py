@@ -633,6 +633,16 @@ def logit(x: ArrayLike, eps: float | None = None) -> Tensor:
     [eps, 1 - eps] (PyTorch), which keeps 0 and 1 finite. d/dx = 1/(x (1 - x)).
     SciPy: logit.
 
+    Args:
+        x: a tensor, array or number (probabilities in [0, 1]).
+        eps: optional clip distance from 0 and 1 (default None: no clipping).
+
+    Returns:
+        log(x / (1 - x)), of x's shape (-inf at 0 and inf at 1 without eps).
+
+    Raises:
+        TypeError: x is not a tensor, a numeric array or a number.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor(0.25, dtype="float64", requires_grad=True)
     >>> tg.logit(x).backward()
@@ -661,6 +671,16 @@ def expit(x):
 def xlogy(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x * log(y), 0 where x = 0 (even for y = 0); broadcasting. Gradients as PyTorch's.
 
+    Args:
+        x: the factor, a tensor, array or number.
+        y: the argument of the log; broadcast with x.
+
+    Returns:
+        x * log(y) (0 where x == 0), of the broadcast shape.
+
+    Raises:
+        TypeError: an operand is not a tensor, a numeric array or a number.
+
     >>> import tapegrad as tg
     >>> tg.xlogy(tg.tensor([0.0, 2.0]), tg.tensor([0.0, 1.0]))
     tensor([0., 0.])
@@ -671,6 +691,16 @@ def xlogy(x: ArrayLike, y: ArrayLike) -> Tensor:
 def xlog1py(x, y):
     """x * log1p(y), 0 where x = 0 (even for y = -1); broadcasting; differentiable in
     both. SciPy: xlog1py.
+
+    Args:
+        x: the factor, a tensor, array or number.
+        y: the argument of log1p; broadcast with x.
+
+    Returns:
+        x * log1p(y) (0 where x == 0), of the broadcast shape.
+
+    Raises:
+        TypeError: an operand is not a tensor, a numeric array or a number.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -686,6 +716,17 @@ def gammainc(a, x):
     """Regularized lower incomplete gamma P(a, x); differentiable in x only
     (d/dx = x^(a-1) e^-x / Gamma(a)). SciPy: gammainc; PyTorch: igamma.
 
+    Args:
+        a: the shape parameter (> 0), a number, array or tensor that needs no gradient.
+        x: the upper limit of the integral (>= 0); broadcast with a.
+
+    Returns:
+        P(a, x), in [0, 1], of the broadcast shape.
+
+    Raises:
+        NotImplementedError: a is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
     >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
@@ -699,6 +740,17 @@ def gammainc(a, x):
 def gammaincc(a, x):
     """Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x); differentiable in x.
     SciPy: gammaincc; PyTorch: igammac.
+
+    Args:
+        a: the shape parameter (> 0), a number, array or tensor that needs no gradient.
+        x: the lower limit of the integral (>= 0); broadcast with a.
+
+    Returns:
+        Q(a, x), in [0, 1], of the broadcast shape.
+
+    Raises:
+        NotImplementedError: a is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -728,6 +780,17 @@ def iv(v, x):
     """Modified Bessel function of the first kind of real order v; differentiable in x
     (d/dx = (iv(v-1, x) + iv(v+1, x)) / 2). SciPy: iv.
 
+    Args:
+        v: the real order, a number, array or tensor that needs no gradient.
+        x: the argument; broadcast with v.
+
+    Returns:
+        I_v(x), of the broadcast shape.
+
+    Raises:
+        NotImplementedError: v is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
     >>> round(special.iv(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
@@ -738,6 +801,17 @@ def iv(v, x):
 
 def ive(v, x):
     """iv(v, x) * exp(-|x|), finite where iv overflows; differentiable in x. SciPy: ive.
+
+    Args:
+        v: the real order, a number, array or tensor that needs no gradient.
+        x: the argument; broadcast with v.
+
+    Returns:
+        I_v(x) exp(-|x|), of the broadcast shape.
+
+    Raises:
+        NotImplementedError: v is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -751,6 +825,17 @@ def jv(v, x):
     """Bessel function of the first kind of real order v; differentiable in x
     (d/dx = (jv(v-1, x) - jv(v+1, x)) / 2). SciPy: jv (jn for integer v).
 
+    Args:
+        v: the real order, a number, array or tensor that needs no gradient.
+        x: the argument; broadcast with v.
+
+    Returns:
+        J_v(x), of the broadcast shape.
+
+    Raises:
+        NotImplementedError: v is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
     >>> round(special.jv(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
@@ -762,6 +847,17 @@ def jv(v, x):
 def yv(v, x):
     """Bessel function of the second kind of real order v (x > 0); differentiable in x.
     SciPy: yv (yn for integer v).
+
+    Args:
+        v: the real order, a number, array or tensor that needs no gradient.
+        x: the argument (> 0; nan for x < 0, as SciPy); broadcast with v.
+
+    Returns:
+        Y_v(x), of the broadcast shape.
+
+    Raises:
+        NotImplementedError: v is a tensor that requires a gradient.
+        TypeError: an operand is not a tensor, a numeric array or a number.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special

@@ -295,6 +295,27 @@ class CosineAnnealingLR(LRScheduler):
     as PyTorch's SGDR-without-restarts form):
 
         lr_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        T_max: the half period, in epochs, a positive int.
+        eta_min: the lowest lr, >= 0 (default 0).
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or T_max is not an int.
+        ValueError: T_max < 1 or eta_min < 0.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.0, 0.5, 1.0]
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -327,7 +348,29 @@ class CosineAnnealingLR(LRScheduler):
 
 class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(epoch); one function, or one per param group. The
-    functions are not part of the state dict."""
+    functions are not part of the state dict.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        lr_lambda: a function of the epoch (an int) returning a factor, or a list of
+            them, one per param group.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or a lr_lambda is not callable.
+        ValueError: a list of lr_lambdas whose length is not the number of param groups.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = tg.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+    >>> lrs = []
+    >>> for epoch in range(3):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.3333]
+    """
 
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],

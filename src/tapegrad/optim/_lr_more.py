@@ -28,6 +28,17 @@ class MultiplicativeLR(LRScheduler):
     """Multiply the lr by `lr_lambda(epoch)` every epoch (one function, or one per param
     group). The functions are not part of the state dict.
 
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        lr_lambda: a function of the epoch returning the factor for that epoch, or a list
+            of them, one per param group.
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or a lr_lambda is not callable.
+        ValueError: a list of lr_lambdas whose length is not the number of param groups.
+
     >>> import tapegrad as tg
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
     >>> s = tg.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.5)
@@ -63,7 +74,28 @@ class MultiplicativeLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """The lr times `factor` for the first `total_iters` epochs, then the base lr."""
+    """The lr times `factor` for the first `total_iters` epochs, then the base lr.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        factor: the multiplier in [0, 1] for the first epochs (default 1/3).
+        total_iters: the number of epochs it applies to, an int >= 0 (default 5).
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: factor outside [0, 1] or total_iters < 0.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(3):
+    ...     s.step(); lrs.append(s.get_last_lr()[0])
+    >>> lrs
+    [0.5, 0.5, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
@@ -91,6 +123,18 @@ class ConstantLR(LRScheduler):
 class LinearLR(LRScheduler):
     """The lr times a factor going linearly from `start_factor` to `end_factor` over
     `total_iters` epochs (a warm-up), then constant.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        start_factor: the factor at epoch 0, in (0, 1] (default 1/3).
+        end_factor: the factor from epoch total_iters on, in [0, 1] (default 1).
+        total_iters: the number of epochs of the ramp, a positive int (default 5).
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: a factor out of its range or total_iters < 1.
 
     >>> import tapegrad as tg
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
@@ -133,7 +177,28 @@ class LinearLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = base_lr (1 - t / total_iters)^power for t up to total_iters, then 0 stays."""
+    """lr = base_lr (1 - t / total_iters)^power for t up to total_iters, then 0 stays.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        total_iters: the number of epochs of the decay, a positive int (default 5).
+        power: the exponent of the polynomial (default 1: linear).
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: total_iters < 1.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> s = tg.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+    >>> lrs = [s.get_last_lr()[0]]
+    >>> for _ in range(5):
+    ...     s.step(); lrs.append(round(s.get_last_lr()[0], 4))
+    >>> lrs
+    [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
                  last_epoch: int = -1) -> None:
@@ -162,6 +227,19 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     """SGDR: cosine from the base lr to `eta_min` over T_i epochs, then a restart, with
     T_0 for the first period and each next one T_mult times longer. `step(epoch)` takes
     a fractional epoch (e.g. `epoch + i / iters` inside an epoch), as PyTorch's.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        T_0: the length of the first period, in epochs, a positive int.
+        T_mult: the factor each period grows by after a restart, a positive int
+            (default 1).
+        eta_min: the lowest lr (default 0).
+        last_epoch: the index of the last epoch, to resume a schedule (-1: start fresh
+            from each group's lr).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: T_0 < 1 or T_mult < 1.
 
     >>> import tapegrad as tg
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
@@ -230,6 +308,39 @@ class CyclicLR(LRScheduler):
     or a custom `scale_fn` of the cycle (or of the step, with scale_mode='iterations').
     With `cycle_momentum` the momentum (or Adam's beta1) cycles the other way between
     `max_momentum` and `base_momentum`. Call `step()` after every batch.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        base_lr: the lower lr (one value, or one per param group); it replaces the
+            groups' lr when starting fresh.
+        max_lr: the upper lr (one value, or one per param group).
+        step_size_up: the steps of the rising half, a positive int (default 2000).
+        step_size_down: the steps of the falling half (default None: step_size_up).
+        mode: 'triangular' (default), 'triangular2' or 'exp_range'; ignored with
+            scale_fn.
+        gamma: the base of 'exp_range' (default 1).
+        scale_fn: optional custom amplitude scale, a function of the cycle or step.
+        scale_mode: what scale_fn takes: 'cycle' (default) or 'iterations'.
+        cycle_momentum: also cycle the momentum (or Adam's beta1) (default True).
+        base_momentum: the lower momentum (one value, or one per group; default 0.8).
+        max_momentum: the upper momentum (one value, or one per group; default 0.9).
+        last_epoch: the index of the last step, to resume (-1: start fresh).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, scale_fn is not callable, or an
+            argument has the wrong type.
+        ValueError: an unknown mode or scale_mode, a list whose length is not the number
+            of param groups, a non-positive step size, or cycle_momentum with an optimizer
+            without momentum or betas.
+
+    >>> import tapegrad as tg
+    >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+    >>> s = tg.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+    >>> lrs = [round(s.get_last_lr()[0], 4)]
+    >>> for _ in range(4):
+    ...     opt.step(); s.step(); lrs.append(round(s.get_last_lr()[0], 4))
+    >>> lrs
+    [0.1, 0.3, 0.5, 0.3, 0.1]
     """
 
     def __init__(self, optimizer: Optimizer, base_lr: float | Sequence[float],
@@ -329,6 +440,31 @@ class OneCycleLR(LRScheduler):
     beta1) moves the opposite way. `three_phase` adds a symmetric descent before the
     final annihilation. Call `step()` after every batch; stepping past total_steps
     raises.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        max_lr: the peak lr (one value, or one per param group).
+        total_steps: the number of steps of the cycle; or give epochs and
+            steps_per_epoch.
+        epochs: the number of epochs (with steps_per_epoch).
+        steps_per_epoch: the steps per epoch (with epochs).
+        pct_start: the fraction of the cycle spent rising, in [0, 1] (default 0.3).
+        anneal_strategy: 'cos' (default) or 'linear'.
+        cycle_momentum: move the momentum (or Adam's beta1) against the lr (default True).
+        base_momentum: the lowest momentum (default 0.85), one value or one per group.
+        max_momentum: the highest momentum (default 0.95), one value or one per group.
+        div_factor: initial_lr = max_lr / div_factor, > 0 (default 25).
+        final_div_factor: the final lr is initial_lr / final_div_factor, > 0 (default
+            1e4).
+        three_phase: rise, fall back to initial_lr, then anneal to the final lr (default
+            False).
+        last_epoch: the index of the last step, to resume (-1: start fresh).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: neither total_steps nor epochs and steps_per_epoch, an unknown
+            anneal_strategy, a value out of range, cycle_momentum with an optimizer
+            without momentum or betas, or (from `step`) stepping past total_steps.
 
     >>> import tapegrad as tg
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
@@ -481,6 +617,17 @@ class _Composite(LRScheduler):
 class ChainedScheduler(_Composite):
     """Step several schedules together every epoch (their factors multiply).
 
+    Args:
+        schedulers: a non-empty list of schedulers of one optimizer (not
+            ReduceLROnPlateau).
+        optimizer: that optimizer (default None: the first scheduler's).
+
+    Raises:
+        TypeError: schedulers is not a list of schedulers, or optimizer is not an
+            Optimizer.
+        ValueError: an empty list, a ReduceLROnPlateau, or schedulers of different
+            optimizers.
+
     >>> import tapegrad as tg
     >>> L = tg.optim.lr_scheduler
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
@@ -514,6 +661,19 @@ class ChainedScheduler(_Composite):
 class SequentialLR(_Composite):
     """Run `schedulers` one after another, switching at the epochs in `milestones`
     (one fewer than schedulers); each later schedule starts from its epoch 0.
+
+    Args:
+        optimizer: the optimizer all the schedulers belong to.
+        schedulers: a non-empty list of schedulers (not ReduceLROnPlateau).
+        milestones: the epochs at which to switch to the next scheduler, ints >= 0, one
+            fewer than schedulers.
+        last_epoch: the index of the last epoch (-1: start fresh).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or schedulers or milestones are not
+            lists of the right things.
+        ValueError: an empty list, a ReduceLROnPlateau, schedulers of another optimizer,
+            or len(milestones) != len(schedulers) - 1.
 
     >>> import tapegrad as tg
     >>> L = tg.optim.lr_scheduler
@@ -574,6 +734,22 @@ class ReduceLROnPlateau(LRScheduler):
     improved for more than `patience` epochs ('min' or 'max' mode; improvement beyond
     `threshold`, relative or absolute), then wait `cooldown` epochs; never below
     `min_lr`, and changes smaller than `eps` are skipped.
+
+    Args:
+        optimizer: the optimizer whose param groups' lr this schedule sets.
+        mode: 'min' (default: a lower metric is better) or 'max'.
+        factor: the multiplier of a cut, in [0, 1) (default 0.1).
+        patience: the epochs without improvement tolerated before a cut (default 10).
+        threshold: the least change that counts as an improvement (default 1e-4).
+        threshold_mode: 'rel' (default: relative to the best) or 'abs'.
+        cooldown: the epochs to wait after a cut before counting again (default 0).
+        min_lr: the lowest lr, one value or one per param group (default 0).
+        eps: a cut smaller than this is skipped (default 1e-8).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or an argument has the wrong type.
+        ValueError: an unknown mode or threshold_mode, factor outside [0, 1), a negative
+            patience, cooldown, min_lr or eps, or a min_lr list of the wrong length.
 
     >>> import tapegrad as tg
     >>> opt = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=1.0)

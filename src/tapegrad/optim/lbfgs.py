@@ -119,13 +119,24 @@ class LBFGS(Optimizer):
     grads, computes the loss, calls backward and returns the loss) as often as needed.
 
     Args:
-        lr: step length (the first iteration scales it by min(1, 1/|g|_1)).
-        max_iter: iterations per step.  max_eval: closure calls per step
-            (default max_iter * 5 // 4).
-        tolerance_grad: stop when max |g| is at most this.
-        tolerance_change: stop when the step or the loss change is below this.
-        history_size: number of (s, y) pairs kept.
+        params: the tensors to optimize (an iterable of tensors, or one param group
+            dict); a single group only.
+        lr: step length (the first iteration scales it by min(1, 1/|g|_1)); default 1.
+        max_iter: iterations per step, a positive int (default 20).
+        max_eval: closure calls per step, a positive int (default max_iter * 5 // 4).
+        tolerance_grad: stop when max |g| is at most this (default 1e-7).
+        tolerance_change: stop when the step or the loss change is below this
+            (default 1e-9).
+        history_size: number of (s, y) pairs kept, a positive int (default 100).
         line_search_fn: None (fixed step lr) or 'strong_wolfe'.
+
+    `step(closure)` returns the loss of the first closure call of that step.
+
+    Raises:
+        ValueError: several param groups, a count < 1, a negative lr or tolerance, or
+            an unknown line_search_fn.
+        TypeError: an argument has the wrong type, or (from step) a closure that is
+            not callable.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([1.5, -0.5], dtype=tg.float64, requires_grad=True)

@@ -51,6 +51,29 @@ def odeint(func: Callable[..., Any], y0: ArrayLike, t: ArrayLike, args: Any = ()
     result is differentiable in y0, t and each of them.
 
     SciPy's other options (full_output, Dfun, ...) are not supported.
+
+    Args:
+        func: the right-hand side, func(y, t, *args) -> dy/dt of y's shape (a tensor,
+            array, or a list of scalars); written with tapegrad ops so it differentiates.
+        y0: the initial state (a number or an array of any shape).
+        t: the 1-D increasing times at which y is returned; t[0] is y0's time.
+        args: extra arguments of func (one value or a tuple).
+        rtol: the relative tolerance (default 1.49012e-8, SciPy's).
+        atol: the absolute tolerance (default 1.49012e-8, SciPy's).
+        **options: SciPy's other options; none is supported.
+
+    Returns:
+        y at the times t, a float64 tensor of shape (len(t),) + y0.shape.
+
+    Raises:
+        TypeError: func is not callable, or an option is given.
+        ValueError: t is not 1-D.
+
+    >>> import numpy as np
+    >>> from tapegrad.scipy.integrate import odeint
+    >>> y = odeint(lambda y, t: -y, 1.0, np.array([0.0, 1.0]))
+    >>> round(y[-1].item(), 6)                    # exp(-1)
+    0.367879
     """
     if not callable(func):
         raise TypeError(f"odeint: func must be callable, got {type(func).__name__}")

@@ -87,6 +87,18 @@ def polygamma(n: ArrayLike, x: ArrayLike) -> Tensor:
     """The n-th derivative of digamma; n a whole number (an int, or an integer array of one
     value), differentiable in x.
 
+    Args:
+        n: the order, a whole number >= 0 (an int, or an array whose values are all
+            the same whole number).
+        x: the argument, a tensor, array or number (Python numbers compute in float64).
+
+    Returns:
+        psi^(n)(x), of the broadcast shape of n and x.
+
+    Raises:
+        TypeError: n is not a whole number, or n holds several different orders.
+        ValueError: n < 0.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
     >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
@@ -108,6 +120,16 @@ def multigammaln(a: ArrayLike, d: int) -> Tensor:
     """log of the multivariate gamma function of dimension d (needs a > (d - 1) / 2);
     differentiable in a.
 
+    Args:
+        a: the argument, a tensor, array or number (> (d - 1) / 2).
+        d: the dimension, a positive int.
+
+    Returns:
+        log Gamma_d(a), of a's shape.
+
+    Raises:
+        ValueError: d < 1, or a <= (d - 1) / 2 somewhere.
+
     >>> from tapegrad.scipy import special
     >>> round(special.multigammaln(2.5, 2).item(), 6)
     0.857048
@@ -118,6 +140,17 @@ def multigammaln(a: ArrayLike, d: int) -> Tensor:
 def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Tensor:
     """Regularized incomplete beta I_x(a, b); differentiable in x (a and b are
     constants).
+
+    Args:
+        a: the first shape parameter (> 0), a number, array or constant tensor.
+        b: the second shape parameter (> 0), a number, array or constant tensor.
+        x: the upper limit, in [0, 1].
+
+    Returns:
+        I_x(a, b), in [0, 1], of the broadcast shape of a, b and x.
+
+    Raises:
+        NotImplementedError: a or b is a tensor that requires a gradient.
 
     >>> from tapegrad.scipy import special
     >>> special.betainc(2.0, 3.0, 0.5).item()
@@ -131,6 +164,17 @@ def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepd
     """log(sum(b * exp(a))) over `axis`, stable for large |a| (scipy.special.logsumexp).
     With `b`, the weights may be negative: `return_sign=True` gives (log|sum|, sign);
     otherwise a negative sum gives nan, as in SciPy.
+
+    Args:
+        a: a tensor, array or number (Python numbers compute in float64).
+        axis: an axis or a tuple of axes (default None: all).
+        b: optional weights, broadcast with a (default None: all ones).
+        keepdims: keep the reduced axes with size 1.
+        return_sign: also return the sign of the sum (only meaningful with b).
+
+    Returns:
+        The log of the (weighted) sum of exponentials over axis, or a tuple
+        (log|sum|, sign) with return_sign (the sign carries no gradient).
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -169,6 +213,13 @@ def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepd
 def softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
     """exp(x) / sum(exp(x)) over `axis` (None: over all elements, as SciPy).
 
+    Args:
+        x: a tensor, array or number (Python numbers compute in float64).
+        axis: an axis or a tuple of axes (default None: all).
+
+    Returns:
+        A tensor of x's shape, summing to 1 over axis.
+
     >>> from tapegrad.scipy import special
     >>> special.softmax([[0.0, 0.0], [0.0, 0.0]]).tolist()
     [[0.25, 0.25], [0.25, 0.25]]
@@ -181,6 +232,13 @@ def softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
 
 def log_softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
     """x - logsumexp(x) over `axis` (None: over all elements, as SciPy).
+
+    Args:
+        x: a tensor, array or number (Python numbers compute in float64).
+        axis: an axis or a tuple of axes (default None: all).
+
+    Returns:
+        A tensor of x's shape whose exponentials sum to 1 over axis.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special

@@ -17,6 +17,16 @@ def logpdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
     """log of the Beta(a, b) density at x on [loc, loc + scale]; -inf outside (with zero
     gradient there). Differentiable in x, a, b, loc and scale.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the first shape parameter (> 0).
+        b: the second shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The log density (-inf outside the support), broadcast over all arguments.
+
     >>> from tapegrad.scipy.stats import beta
     >>> round(beta.logpdf(0.5, 2.0, 3.0).item(), 6)        # log(3/2)
     0.405465
@@ -33,6 +43,16 @@ def pdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
         scale: ArrayLike = 1.0) -> Tensor:
     """The Beta(a, b) density at x, exp(logpdf); 0 outside [loc, loc + scale].
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the first shape parameter (> 0).
+        b: the second shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The density (0 outside the support), broadcast over all arguments.
+
     >>> from tapegrad.scipy.stats import beta
     >>> round(beta.pdf(0.5, 2.0, 3.0).item(), 6), beta.pdf(1.5, 2.0, 3.0).item()
     (1.5, 0.0)
@@ -44,6 +64,16 @@ def cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
         scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = betainc(a, b, z) with z clipped to [0, 1]; differentiable in x (the
     density), loc and scale.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the first shape parameter (> 0).
+        b: the second shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        P(X <= x) (0 below loc, 1 above loc + scale), broadcast over all arguments.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import beta
@@ -59,6 +89,16 @@ def cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
 def logcdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
            scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the first shape parameter (> 0).
+        b: the second shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        log P(X <= x), broadcast over all arguments.
 
     >>> from tapegrad.scipy.stats import beta
     >>> round(beta.logcdf(0.5, 2.0, 3.0).item(), 6)

@@ -16,6 +16,15 @@ def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
     """log of the chi-squared density with df degrees of freedom: gamma.logpdf with
     shape df/2 and scale 2 (times `scale`). Differentiable in x, df, loc and scale.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The log density, broadcast over all arguments. -inf below loc.
+
     >>> from tapegrad.scipy.stats import chi2
     >>> round(chi2.logpdf(2.0, 2).item(), 6)       # log(exp(-1) / 2)
     -1.693147
@@ -26,6 +35,15 @@ def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
 def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The chi-squared density, exp(logpdf); 0 below loc.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The density, broadcast over all arguments. 0 below loc.
+
     >>> from tapegrad.scipy.stats import chi2
     >>> round(chi2.pdf(2.0, 2).item(), 6), chi2.pdf(-1.0, 2).item()
     (0.18394, 0.0)
@@ -35,6 +53,15 @@ def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.
 
 def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = gammainc(df/2, x/2); differentiable in x, loc and scale, not df.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        P(X <= x), broadcast over all arguments.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import chi2
@@ -48,6 +75,15 @@ def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.
 
 def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        log P(X <= x), broadcast over all arguments.
 
     >>> from tapegrad.scipy.stats import chi2
     >>> round(chi2.logcdf(2.0, 2).item(), 6)

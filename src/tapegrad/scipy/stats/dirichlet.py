@@ -23,6 +23,14 @@ def logpdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
     the last axis): sum((alpha - 1) log x) + lgamma(sum alpha) - sum lgamma(alpha).
     Differentiable in x and alpha.
 
+    Args:
+        x: points of the simplex, the K components on the last axis (SciPy's layout with the
+            components on the first axis is accepted too).
+        alpha: the K concentration parameters (> 0).
+
+    Returns:
+        The log density, one value per point (a scalar for one point).
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import dirichlet
     >>> alpha = tg.tensor([2.0, 2.0, 2.0], dtype="float64", requires_grad=True)
@@ -45,6 +53,14 @@ def logpdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
 def pdf(x: ArrayLike, alpha: ArrayLike) -> Tensor:
     """The Dirichlet(alpha) density, exp(logpdf); alpha all ones is uniform on the
     simplex (density (K - 1)!).
+
+    Args:
+        x: points of the simplex, the K components on the last axis (SciPy's layout with the
+            components on the first axis is accepted too).
+        alpha: the K concentration parameters (> 0).
+
+    Returns:
+        The density, one value per point (a scalar for one point).
 
     >>> from tapegrad.scipy.stats import dirichlet
     >>> round(dirichlet.pdf([0.2, 0.3, 0.5], [1.0, 1.0, 1.0]).item(), 6)

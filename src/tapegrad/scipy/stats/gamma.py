@@ -16,6 +16,15 @@ def logpdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 
     """log of the Gamma(a) density at x: (a - 1) log z - z - lgamma(a) - log(scale), z =
     (x - loc) / scale; -inf below loc. Differentiable in x, a, loc and scale.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The log density, broadcast over all arguments. -inf below loc.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import gamma
     >>> a = tg.tensor(2.0, dtype="float64", requires_grad=True)
@@ -33,6 +42,15 @@ def logpdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 
 def pdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The Gamma(a) density, exp(logpdf); 0 below loc.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The density, broadcast over all arguments. 0 below loc.
+
     >>> from tapegrad.scipy.stats import gamma
     >>> round(gamma.pdf(1.0, 2.0).item(), 6), round(gamma.pdf(2.0, 2.0, scale=2.0).item(), 6)
     (0.367879, 0.18394)
@@ -42,6 +60,15 @@ def pdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0
 
 def cdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = gammainc(a, z); differentiable in x, loc and scale, not a.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        P(X <= x), broadcast over all arguments.
 
     >>> from tapegrad.scipy.stats import gamma
     >>> round(gamma.cdf(1.0, 2.0).item(), 6), gamma.cdf(-1.0, 2.0).item()
@@ -53,6 +80,15 @@ def cdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0
 
 def logcdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        a: the shape parameter (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        log P(X <= x), broadcast over all arguments.
 
     >>> from tapegrad.scipy.stats import gamma
     >>> round(gamma.logcdf(1.0, 2.0).item(), 6)

@@ -57,6 +57,21 @@ def logpdf(x: ArrayLike, mean: ArrayLike | None = None, cov: ArrayLike = 1,
     factor of cov; differentiable in x, mean and cov. cov may be a matrix, its diagonal
     or a number; allow_singular=True is not supported.
 
+    Args:
+        x: the points, the d coordinates on the last axis (for d = 1, a number or a 1-D array of points).
+        mean: the mean vector of length d (default None: zero).
+        cov: the covariance: a (d, d) positive definite matrix, its diagonal (a vector of length d)
+            or a number (times the identity); default 1.
+        allow_singular: must be False (a singular cov is not supported).
+
+    Returns:
+        The log density, one value per point: the batch shape of x with its size-1 axes
+        squeezed (a scalar for one point), as SciPy.
+
+    Raises:
+        NotImplementedError: if allow_singular is True.
+        ValueError: if cov is not a number, a length-d vector or a (d, d) matrix.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import multivariate_normal as mvn
     >>> m = tg.tensor([0.0, 0.0], dtype="float64", requires_grad=True)
@@ -85,6 +100,20 @@ def pdf(x: ArrayLike, mean: ArrayLike | None = None, cov: ArrayLike = 1,
         allow_singular: bool = False) -> Tensor:
     """The N(mean, cov) density at x, exp(logpdf).
 
+    Args:
+        x: the points, the d coordinates on the last axis (for d = 1, a number or a 1-D array of points).
+        mean: the mean vector of length d (default None: zero).
+        cov: the covariance: a (d, d) positive definite matrix, its diagonal (a vector of length d)
+            or a number (times the identity); default 1.
+        allow_singular: must be False (a singular cov is not supported).
+
+    Returns:
+        The density, shaped as logpdf's result.
+
+    Raises:
+        NotImplementedError: if allow_singular is True.
+        ValueError: if cov is not a number, a length-d vector or a (d, d) matrix.
+
     >>> from tapegrad.scipy.stats import multivariate_normal as mvn
     >>> round(mvn.pdf([0.0, 0.0], [0.0, 0.0], [1.0, 4.0]).item(), 6)    # 1 / (4 pi)
     0.079577
@@ -95,6 +124,17 @@ def pdf(x: ArrayLike, mean: ArrayLike | None = None, cov: ArrayLike = 1,
 def entropy(mean: ArrayLike | None = None, cov: ArrayLike = 1) -> Tensor:
     """Differential entropy, 0.5 d (1 + log 2 pi) + 0.5 log det cov; differentiable in
     cov (mean does not enter).
+
+    Args:
+        mean: the mean (only its length d is used; default None).
+        cov: the covariance: a (d, d) positive definite matrix, its diagonal (a vector of length d)
+            or a number (times the identity); default 1.
+
+    Returns:
+        The differential entropy, a 0-d tensor.
+
+    Raises:
+        ValueError: if cov is not a number, a length-d vector or a (d, d) matrix.
 
     >>> from tapegrad.scipy.stats import multivariate_normal as mvn
     >>> round(mvn.entropy([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]]).item(), 6)   # 1 + log 2 pi

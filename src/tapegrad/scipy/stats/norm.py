@@ -20,6 +20,14 @@ def logpdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor
     """log of the normal density at x: -z^2/2 - log(scale) - log(2 pi)/2, z = (x - loc) /
     scale. Differentiable in x, loc and scale; Python numbers compute in float64.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        The log density, a float64 tensor of the broadcast shape of x, loc and scale.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import norm
     >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
@@ -35,6 +43,14 @@ def logpdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor
 def pdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The normal density at x, exp(logpdf).
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        The density, a tensor of the broadcast shape of x, loc and scale.
+
     >>> from tapegrad.scipy.stats import norm
     >>> round(norm.pdf(0.0).item(), 6), round(norm.pdf(2.0, loc=1.0, scale=2.0).item(), 6)
     (0.398942, 0.176033)
@@ -44,6 +60,14 @@ def pdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
 
 def cdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x) = ndtr((x - loc) / scale); its derivative in x is the density.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        P(X <= x), a tensor of the broadcast shape of x, loc and scale.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import norm
@@ -58,6 +82,14 @@ def cdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
 def logcdf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), through log_ndtr: finite far into the lower tail.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        log P(X <= x), a tensor of the broadcast shape of x, loc and scale.
+
     >>> from tapegrad.scipy.stats import norm
     >>> round(norm.logcdf(0.0).item(), 6), round(norm.logcdf(-40.0).item(), 3)
     (-0.693147, -804.608)
@@ -69,6 +101,14 @@ def sf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The survival function P(X > x) = 1 - cdf, computed as ndtr(-z) (accurate in the
     upper tail).
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        P(X > x), a tensor of the broadcast shape of x, loc and scale.
+
     >>> from tapegrad.scipy.stats import norm
     >>> round(norm.sf(1.96).item(), 6)
     0.024998
@@ -79,6 +119,14 @@ def sf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
 def logsf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X > x), through log_ndtr(-z): finite far into the upper tail.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        log P(X > x), a tensor of the broadcast shape of x, loc and scale.
+
     >>> from tapegrad.scipy.stats import norm
     >>> round(norm.logsf(0.0).item(), 6), round(norm.logsf(40.0).item(), 3)
     (-0.693147, -804.608)
@@ -88,6 +136,14 @@ def logsf(x: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
 
 def ppf(q: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """The quantile function, loc + scale * ndtri(q) (the inverse of cdf).
+
+    Args:
+        q: the probabilities, in [0, 1] (0 and 1 give -inf and inf).
+        loc: the mean (default 0).
+        scale: the standard deviation (default 1).
+
+    Returns:
+        The quantiles, a tensor of the broadcast shape of q, loc and scale.
 
     >>> from tapegrad.scipy.stats import norm
     >>> round(norm.ppf(0.975).item(), 4), norm.ppf(0.5, loc=3.0).item()

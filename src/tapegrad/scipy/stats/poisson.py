@@ -22,6 +22,14 @@ def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """log P(K = k) = k log mu - lgamma(k + 1) - mu; -inf for negative or non-integer
     k. Differentiable in mu (d/dmu = k/mu - 1).
 
+    Args:
+        k: the counts; non-integer or negative k has probability 0.
+        mu: the mean (> 0).
+        loc: the shift of k (default 0): the distribution of K + loc.
+
+    Returns:
+        log P(K = k) (-inf off the support), broadcast over k, mu and loc.
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import poisson
     >>> mu = tg.tensor(3.0, dtype="float64", requires_grad=True)
@@ -39,6 +47,14 @@ def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
 def pmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """P(K = k), exp(logpmf); 0 for negative or non-integer k.
 
+    Args:
+        k: the counts; non-integer or negative k has probability 0.
+        mu: the mean (> 0).
+        loc: the shift of k (default 0): the distribution of K + loc.
+
+    Returns:
+        P(K = k) (0 off the support), broadcast over k, mu and loc.
+
     >>> from tapegrad.scipy.stats import poisson
     >>> round(poisson.pmf(2, 3.0).item(), 6), poisson.pmf(2.5, 3.0).item()
     (0.224042, 0.0)
@@ -49,6 +65,14 @@ def pmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
 def cdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """P(K <= k) = Q(floor(k) + 1, mu), the upper incomplete gamma; 0 below 0.
     Differentiable in mu.
+
+    Args:
+        k: the counts; non-integer or negative k has probability 0.
+        mu: the mean (> 0).
+        loc: the shift of k (default 0): the distribution of K + loc.
+
+    Returns:
+        P(K <= k) (0 below loc), broadcast over k, mu and loc.
 
     >>> from tapegrad.scipy.stats import poisson
     >>> round(poisson.cdf(2, 3.0).item(), 6), poisson.cdf(-1, 3.0).item()
@@ -61,6 +85,14 @@ def cdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
 
 def logcdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """log P(K <= k), the log of cdf.
+
+    Args:
+        k: the counts; non-integer or negative k has probability 0.
+        mu: the mean (> 0).
+        loc: the shift of k (default 0): the distribution of K + loc.
+
+    Returns:
+        log P(K <= k), broadcast over k, mu and loc.
 
     >>> from tapegrad.scipy.stats import poisson
     >>> round(poisson.logcdf(2, 3.0).item(), 6)

@@ -18,6 +18,15 @@ def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
     """log of Student's t density with df degrees of freedom; differentiable in x, df,
     loc and scale.
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The log density, broadcast over all arguments.
+
     >>> from tapegrad.scipy.stats import t
     >>> round(t.logpdf(0.0, 1.0).item(), 6)         # Cauchy: -log(pi)
     -1.14473
@@ -31,6 +40,15 @@ def logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike =
 def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """Student's t density, exp(logpdf).
 
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        The density, broadcast over all arguments.
+
     >>> from tapegrad.scipy.stats import t
     >>> round(t.pdf(0.0, 1.0).item(), 6)            # 1 / pi
     0.31831
@@ -41,6 +59,15 @@ def pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.
 def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """P(X <= x), through betainc; differentiable in x (the density), loc and scale, not
     df.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        P(X <= x), broadcast over all arguments.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy.stats import t
@@ -58,6 +85,15 @@ def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.
 
 def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     """log P(X <= x), the log of cdf.
+
+    Args:
+        x: the points; a tensor, array or number (Python numbers compute in float64).
+        df: the degrees of freedom (> 0).
+        loc: the shift of the distribution (default 0).
+        scale: the positive scale of the distribution (default 1).
+
+    Returns:
+        log P(X <= x), broadcast over all arguments.
 
     >>> from tapegrad.scipy.stats import t
     >>> round(t.logcdf(1.0, 1.0).item(), 6)

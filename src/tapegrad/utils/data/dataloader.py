@@ -35,6 +35,20 @@ def default_collate(batch: Sequence[Any]) -> Any:
     lists and namedtuples are collated position by position (a tuple of fields gives a
     list, a namedtuple the same namedtuple).
 
+    Args:
+        batch: a non-empty list (sequence) of samples of one kind.
+
+    Returns:
+        The batch: a tensor, a list of strings, or a dict/list/namedtuple of collated
+        fields.
+
+    Raises:
+        TypeError: batch is not a sequence, mixes tensors with other types, or holds a
+            type it cannot collate.
+        ValueError: batch is empty.
+        RuntimeError: tensors or arrays of different shapes (they cannot be stacked), or
+            sequences of different lengths.
+
     >>> import tapegrad as tg
     >>> from tapegrad.utils.data import default_collate
     >>> out = default_collate([(tg.tensor([1.0, 2.0]), 0), (tg.tensor([3.0, 4.0]), 1)])
@@ -84,7 +98,21 @@ def default_collate(batch: Sequence[Any]) -> Any:
 
 def default_convert(data: Any) -> Any:
     """What DataLoader applies to each sample when batch_size=None: NumPy arrays become
-    tensors, containers are converted inside, anything else is left alone."""
+    tensors, containers are converted inside, anything else is left alone.
+
+    Args:
+        data: one sample: an array, a NumPy scalar, a dict, list, tuple or namedtuple of
+            them, or anything else (returned as is).
+
+    Returns:
+        The sample with arrays and NumPy numbers turned into tensors (a plain tuple
+        becomes a list, as PyTorch).
+
+    >>> import numpy as np
+    >>> from tapegrad.utils.data import default_convert
+    >>> default_convert({"x": np.array([1.0, 2.0]), "label": "a"})
+    {'x': tensor([1., 2.], dtype=float64), 'label': 'a'}
+    """
     if isinstance(data, np.ndarray) and data.dtype.kind not in "OUS":
         return tensor(data)
     if isinstance(data, np.generic) and data.dtype.kind in "biufc":
@@ -100,7 +128,12 @@ def default_convert(data: Any) -> Any:
 
 def get_worker_info() -> None:
     """None: samples are always loaded in the calling process (an IterableDataset that
-    splits its stream by worker sees a single, main-process reader)."""
+    splits its stream by worker sees a single, main-process reader).
+
+    >>> from tapegrad.utils.data import get_worker_info
+    >>> get_worker_info() is None
+    True
+    """
     return None
 
 

@@ -54,7 +54,15 @@ class Dataset:
 
 
 class IterableDataset(Dataset):
-    """A dataset given by `__iter__` (a stream); DataLoader batches what it yields."""
+    """A dataset given by `__iter__` (a stream); DataLoader batches what it yields.
+
+    >>> from tapegrad.utils.data import DataLoader, IterableDataset
+    >>> class Count(IterableDataset):
+    ...     def __iter__(self):
+    ...         return iter(range(5))
+    >>> [b.tolist() for b in DataLoader(Count(), batch_size=2)]
+    [[0, 1], [2, 3], [4]]
+    """
 
     def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
@@ -238,6 +246,21 @@ def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = No
 
     `generator` (a tg.Generator or numpy Generator; default the global one seeded by
     tg.manual_seed) fixes the permutation.
+
+    Args:
+        dataset: a map-style dataset (with `__len__` and `__getitem__`).
+        lengths: the subset sizes, non-negative ints summing to len(dataset), or
+            fractions in [0, 1] summing to 1.
+        generator: a tg.Generator, a numpy.random.Generator or None (the global
+            generator).
+
+    Returns:
+        A list of Subset, one per length, together a permutation of the dataset.
+
+    Raises:
+        TypeError: lengths is not a list of numbers, or generator has the wrong type.
+        ValueError: a fraction outside [0, 1], a negative length, or lengths that do not
+            add up to len(dataset).
 
     >>> import tapegrad as tg
     >>> from tapegrad.utils.data import random_split
