@@ -91,7 +91,11 @@ def test_tnp_declares_exactly_the_names_its_tables_build():
 def test_mypy_passes_on_the_package():
     """`mypy src/tapegrad` (not strict) is clean, with pyproject's per-module baseline."""
     pytest.importorskip("mypy")
-    _numpy_stubs_with_defaults()        # the baseline was measured against those stubs
+    # the per-module baseline is measured against .venv's NumPy stubs; another NumPy's
+    # stubs (scripts/matrix.sh's Pythons, which set TAPEGRAD_TEST_PYTHON) report others
+    if os.environ.get("TAPEGRAD_TEST_PYTHON"):
+        pytest.skip("the mypy baseline belongs to .venv's NumPy; this is a matrix Python")
+    _numpy_stubs_with_defaults()
     cache = Path(tempfile.gettempdir()) / f"tapegrad-mypy-{os.getuid()}"
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(cache),
