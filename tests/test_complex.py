@@ -367,3 +367,21 @@ def test_ordering_comparisons_refuse_complex_but_equality_works():
     with pytest.raises(TypeError, match="le: complex"):
         tg.tensor([1.0]) <= tg.tensor([1j])
     np.testing.assert_array_equal((z == z).numpy(), [True] * 4)
+
+
+def test_second_order_through_a_real_to_complex_cast_stays_real():
+    """|cast(x) * (1+2j)|^2 = 5 x^2: the Hessian is 10 I. The cast's rule records a cast
+    of the real part, whose own rule must send a real cotangent back (no ComplexWarning,
+    no imaginary part dropped)."""
+    import warnings
+    rng = np.random.default_rng(3)
+    x = tg.tensor(rng.standard_normal(4), requires_grad=True)
+    w = tg.tensor(rng.standard_normal(4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = tg.cast(x, "complex128") * (1 + 2j)
+        g, = tg.autograd.grad((tg.abs(y) ** 2).sum(), x, create_graph=True)
+        h, = tg.autograd.grad((g * w).sum(), x)
+    assert h.dtype == np.float64
+    np.testing.assert_allclose(g.numpy(), 10 * x.numpy())
+    np.testing.assert_allclose(h.numpy(), 10 * w.numpy())

@@ -12,10 +12,6 @@ from ._op import LINEAR, OWN, Op, register, same_params, zeros_like
 from .elementwise import Where
 
 
-def _is_complex(v):
-    return np.iscomplexobj(v._data if isinstance(v, Tensor) else v)
-
-
 def _nonzero(r):
     """r with its zeros replaced by ones: the denominator of z/|z| and z/|z|^2, whose
     numerator is zero there too, so the gradient at z = 0 is 0 (as PyTorch)."""
@@ -34,12 +30,9 @@ class Real(Op):
     def forward(x):
         return np.real(x).copy()        # np.real is a view into z
 
-    # Re is real-linear: a real g goes back as g + 0i (the cotangent of a real output is
-    # real: a complex one, as second order can send, counts by its real part)
+    # Re is real-linear: a real g goes back as g + 0i
     @staticmethod
     def vjp(ctx, g):
-        if _is_complex(g):
-            g = call(Real, g)
         return (call(Complex, g, zeros_like(g)),)
 
     jvp = LINEAR
@@ -58,8 +51,6 @@ class Imag(Op):
     # dL/dy = g lands in the imaginary part: grad = 0 + i g
     @staticmethod
     def vjp(ctx, g):
-        if _is_complex(g):
-            g = call(Real, g)
         return (call(Complex, zeros_like(g), g),)
 
     jvp = LINEAR

@@ -479,7 +479,9 @@ class Cast(Op):
             return (None,)
         if np.dtype(src).kind != "c":
             g = g.real                  # a real input's gradient is the real part
-        return (call(Cast, g, dtype=src, src=ctx.params["dtype"]),)
+        # src: g's own dtype (real once its real part is taken), so this cast's rule in
+        # turn sends a real cotangent to a real g
+        return (call(Cast, g, dtype=src, src=g.dtype),)
 
     @staticmethod
     def jvp(ctx, dx):
