@@ -29,6 +29,7 @@ _INSTALL = ('tapegrad.distributed needs mpi4py and an MPI library: '
 _NOT_INIT = ("Default process group has not been initialized, please make sure to call "
              "init_process_group.")
 DEFAULT_TIMEOUT = datetime.timedelta(minutes=30)     # PyTorch's default for MPI and Gloo
+_ABORT_STAGGER_S = 3.0
 _PEER_CHECK_S = 1.0
 
 _group = None
@@ -272,6 +273,12 @@ def _abort_hook(tp, value, tb):
     sys.stderr.write(f"tapegrad.distributed: rank {g.rank} of {g.size} failed "
                      f"({tp.__name__}); calling MPI Abort to stop every rank\n")
     sys.stderr.flush()
+    dead = getattr(value, "dead_ranks", ())
+    if dead and g.rank != min(r for r in range(g.size) if r not in dead):
+        # every survivor of a dead peer gets here at about the same time; concurrent
+        # Aborts crashed Open MPI's launcher in recovery mode (then it hangs), so the
+        # lowest survivor aborts first and the others only if still running after it
+        time.sleep(_ABORT_STAGGER_S)
     g.comm.Abort(1)
 
 
@@ -315,9 +322,11 @@ def wait(g, poll, who):
             dead = _dead_peers(g)
             if dead:
                 who_died = ", ".join(f"rank {r} (pid {g.peers[r][1]})" for r in dead)
-                raise DistBackendError(
+                err = DistBackendError(
                     f"{who}: {who_died} died while rank {g.rank} was waiting for it; "
                     "stopping")
+                err.dead_ranks = tuple(dead)
+                raise err
             check = now + _PEER_CHECK_S
         if now - start > g.timeout:
             raise DistBackendError(
