@@ -185,6 +185,10 @@ def _check_f(f, who, has_aux=False):
 
 def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=True):
     nums = _argnums(argnums, len(args), who)
+    if not holomorphic:
+        r = _batched_grad(f, args, kwargs, nums, has_aux, who, _numeric, _split_aux)
+        if r is not None:       # inside tg.vmap: per-example gradients in one pass
+            return r[0], r[1][0] if isinstance(argnums, int) else r[1], r[2]
     args = list(args)
     flat = {}
     nested = _outer_active(args)
@@ -852,6 +856,7 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 # tg.func.vmap and torch.func's module helpers live in tapegrad/vmap (issue 17)
 from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
+from .vmap._compose import batched_grad as _batched_grad  # noqa: E402
 from .vmap._compose import batched_vjp as _batched_vjp  # noqa: E402
 
 # the names `from tapegrad.func import *` gives (tests/test_all.py)

@@ -190,6 +190,30 @@ def batched_vjp(f, primals, has_aux, who, numeric, split_aux):
     return out, vjp_fn
 
 
+def batched_grad(f, args, kwargs, nums, has_aux, who, numeric, split_aux):
+    """grad and value_and_grad inside a running vmap (None outside any): the arguments
+    to differentiate, batched or closed over, become per-example copies (batched_vjp), so
+    a gradient of a per-example value is one backward pass for the whole batch and not
+    a loop. Returns (value, gradients per argnum, aux)."""
+    if not running():
+        return None
+
+    def g(*ps):
+        a = list(args)
+        for k, p in zip(nums, ps):
+            a[k] = p
+        return f(*a, **kwargs)
+
+    r = batched_vjp(g, tuple(args[k] for k in nums), has_aux, who, numeric, split_aux)
+    out, pull = r[0], r[1]
+    if not isinstance(out, Tensor):
+        return None             # a Python number or an array: grad's own checks and errors
+    if out.dtype.kind != "f" or len(out.shape) != 0 and int(np.prod(out.shape)) != 1:
+        return None             # grad's own error message, from the per-element run
+    one = make(np.ones(tuple(out.shape), dtype=out.dtype))
+    return out, pull(one), (r[2] if has_aux else None)
+
+
 def _detached_tree(tree):
     if tree is None:
         return None
