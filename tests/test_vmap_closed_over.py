@@ -42,6 +42,12 @@ def test_grad_of_the_batched_argument_with_a_traced_closure():
     fn = lambda x: tg.grad(lambda x: _loss(w, x))(x)     # noqa: E731
     got = tg.vmap(fn)(xs)
     np.testing.assert_allclose(got.numpy(), _loop(fn, xs), rtol=1e-12)
+    # the per-example gradients stay differentiable with respect to the closed-over w
+    (gw,) = tg.autograd.grad(got.sum(), w)
+    w2 = w.detach().requires_grad_()
+    ref = sum(tg.grad(lambda x: _loss(w2, x))(xs[i]).sum() for i in range(5))
+    (rw,) = tg.autograd.grad(ref, w2)
+    np.testing.assert_allclose(gw.numpy(), rw.numpy(), rtol=1e-12)
 
 
 def test_value_and_grad_with_aux_and_two_argnums():

@@ -2615,7 +2615,7 @@ static int allows(tape_filter *f, PyObject *node)
 /* a node done in the planning pass (all below it are): whether it leads to a target,
  * and its needs_grad mask in `masks` if some edge is cut or leads to no target */
 static int plan_done(wtable *waiting, PyObject *node, PyObject *nexts, PyObject *targets,
-                     PyObject *masks)
+                     PyObject *masks, int *outer)
 {
     Py_ssize_t m = PyTuple_GET_SIZE(nexts);
     int any_live = 0, any_dead = 0;
@@ -2634,6 +2634,8 @@ static int plan_done(wtable *waiting, PyObject *node, PyObject *nexts, PyObject 
         if (t < 0)
             return -1;
         wtable_find(waiting, node)->need = t || any_live;
+        if (!t && Py_IS_TYPE(node, Acc_T))
+            *outer = 1;         /* a leaf that is not a target: BackwardState.reached_outer */
     }
     if (!any_dead)
         return 0;
@@ -2683,7 +2685,7 @@ static int fpush(fstack *st, PyObject *node)
 
 /* engine._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
 static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *targets,
-                PyObject *masks)
+                PyObject *masks, int *outer)
 {
     fstack st = {NULL, 0, 0};
     int rc = -1, added;
@@ -2721,7 +2723,7 @@ static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *t
                 continue;
             }
             st.n--;         /* done: every node below it is done (the graph has no cycles) */
-            int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks) : 0;
+            int r = masks ? plan_done(waiting, f->node, f->nexts, targets, masks, outer) : 0;
             Py_CLEAR(st.f[st.n].nexts);
             if (r < 0)
                 goto done;
@@ -2757,8 +2759,15 @@ static PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_
         goto done;
     if ((allowed != Py_None || targets != Py_None) && (masks = PyDict_New()) == NULL)
         goto done;
-    if (plan(waiting, roots_seq, allowed, targets, masks) < 0)
+    int outer = 0;
+    if (plan(waiting, roots_seq, allowed, targets, masks, &outer) < 0)
         goto done;
+    if (outer) {
+        PyObject *r = PyObject_CallMethod(state, "reached_outer", "O", grads);
+        if (r == NULL)
+            goto done;
+        Py_DECREF(r);
+    }
 
     Py_ssize_t nr = PySequence_Fast_GET_SIZE(roots_seq);
     for (Py_ssize_t i = 0; i < nr; i++) {   /* the roots' gradients go into their slots */

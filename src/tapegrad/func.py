@@ -9,7 +9,7 @@ import numpy as np
 from . import _state
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
-from .autograd.engine import run_backward
+from .autograd.engine import reaches_outer, run_backward
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops.elementwise import clone
@@ -211,8 +211,11 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
         gs = [None] * len(sources)
     else:
         seed = make(np.ones_like(out._data)) if holomorphic else None
+        outer = []              # f closed over tensors that require grad: stay connected
         gs = run_backward([out], [seed], retain_graph=create, create_graph=create,
-                          inputs=sources, accumulate=False, allow_unused=True, who=who)
+                          inputs=sources, accumulate=False, allow_unused=True, who=who,
+                          connect=outer)
+        nested = nested or bool(outer)
     gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
     if holomorphic:
         gs = _conj_all(gs)
@@ -227,15 +230,17 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
     # the value detached only for a caller that returns it: detach notes the cut for
     # explain_grad with a walk of the graph, a cost per call of grad
     value = out if nested or not value else out.detach()
-    return value, grads, aux if nested else _detached(aux)
+    return value, grads, aux if nested else _detached(aux, sources)
 
 
-def _detached(tree):
-    """Tensors in an aux pytree, cut from the graph that produced them (as JAX returns)."""
+def _detached(tree, sources=()):
+    """Tensors in an aux pytree, cut from the graph that produced them (as JAX returns),
+    except those that depend on tensors f closed over that require grad."""
     if tree is None:
         return None
     leaves, spec = flatten(tree)
-    return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
+    return unflatten(spec, [v.detach() if isinstance(v, Tensor) and not (
+        v._rg and reaches_outer([v], sources)) else v for v in leaves])
 
 
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
@@ -408,7 +413,7 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[An
     return _vjp(f, primals, has_aux, "vjp")
 
 
-def _vjp(f, primals, has_aux, who):
+def _vjp(f, primals, has_aux, who, want_out=True):
     _check_f(f, who, has_aux)
     r = _batched_vjp(f, primals, has_aux, who, _numeric, _split_aux)
     if r is not None:
@@ -446,9 +451,11 @@ def _vjp(f, primals, has_aux, who):
         nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
         create = _reverse_active(primals) or any(c._rg for c in cts)
         if pairs:
+            outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward([o for o, _ in pairs], cts, retain_graph=True,
                               create_graph=create, inputs=sources, accumulate=False,
-                              allow_unused=True, who="vjp")
+                              allow_unused=True, who="vjp", connect=outer)
+            nested_now = nested_now or bool(outer)
         else:
             gs = [None] * len(sources)
         gs = [make(np.zeros_like(s._data)) if g is None else
@@ -459,8 +466,11 @@ def _vjp(f, primals, has_aux, who):
             k += len(leaves)
         return tuple(result)
 
+    if not nested and want_out and reaches_outer(out_leaves, sources):
+        nested = True           # f closed over tensors that require grad: stay connected
     out = unflatten(out_spec, out_leaves if nested else [o.detach() for o in out_leaves])
-    return (out, vjp_fn, aux if nested else _detached(aux)) if has_aux else (out, vjp_fn)
+    return ((out, vjp_fn, aux if nested else _detached(aux, sources)) if has_aux
+            else (out, vjp_fn))
 
 
 def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
@@ -532,8 +542,9 @@ def _jvp(f, primals, tangents, has_aux, who):
                 t = make(np.zeros_like(o._data))
             elif any(np.may_share_memory(t._data, a) for a in given):
                 t = clone(t)            # f passed a tangent through: never hand it back
-            outs.append(p if nested else p.detach())
-            touts.append(t if nested else t.detach())
+            # kept connected where f closed over tensors that require grad
+            outs.append(p if nested or p._rg else p.detach())
+            touts.append(t if nested or t._rg else t.detach())
     out = unflatten(spec, outs)
     tout = unflatten(spec, touts)
     return (out, tout, aux) if has_aux else (out, tout)
@@ -678,8 +689,8 @@ def _jacfwd(f, argnums, has_aux, who, holomorphic=False):
                 primals.append(p)
                 tangents.append(t)
         table = _blocks(tangents, primals, in_leaves, by_output=True)
-        if not nested:
-            table = [[b.detach() for b in row] for row in table]
+        if not nested:          # kept connected where f closed over traced tensors
+            table = [[b if b._rg else b.detach() for b in row] for row in table]
         res = _nest(table, out_spec, arg_specs, argnums)
         return (res, aux) if has_aux else res
     return jac
@@ -736,7 +747,7 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
                 full[a] = x
             return f(*full)
 
-        r = _vjp(g, sel, has_aux, who)
+        r = _vjp(g, sel, has_aux, who, want_out=False)     # out is not returned
         out, pull = r[0], r[1]
         aux = r[2] if has_aux else None
         outs, out_spec = _leaf_tensors(out, who, "f's output")
@@ -766,8 +777,8 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
         if holomorphic:
             rows = _conj_all(rows)          # the rows of J^H: conjugated, J's
         table = _blocks(rows, outs, in_leaves, by_output=False)
-        if not nested:
-            table = [[b.detach() for b in row] for row in table]
+        if not nested:          # kept connected where f closed over traced tensors
+            table = [[b if b._rg else b.detach() for b in row] for row in table]
         res = _nest(table, out_spec, arg_specs, argnums)
         return (res, aux) if has_aux else res
     return jac

@@ -73,15 +73,19 @@ class BackwardState:
     usual:      not graph, not anomaly and no inner: run_node's usual case, one test
     results:    the captured gradients (a list), or None
     inputs:     the tensors named in `inputs=` (a captured non-leaf gets its .grad)
+    connect:    None, or a list a transform passes (tg.grad, vjp, jacrev): when the graph
+                also reaches leaves that are not `inputs=` (f closed over tensors that
+                require grad), the backward records itself so the gradients stay
+                differentiable with respect to them, and True is appended to the list
 
     A caller with its own loop (graph mode) makes one with `BackwardState.plain(...)`.
     """
 
     __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
-                 "capture", "results", "inputs", "inner", "usual")
+                 "capture", "results", "inputs", "inner", "usual", "connect")
 
     def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
-                 capture=None, results=None, inputs=None):
+                 capture=None, results=None, inputs=None, connect=None):
         self.retain = retain
         self.create = create
         self.graph = graph
@@ -96,6 +100,22 @@ class BackwardState:
                                               if type(n) is not AccumulateGrad}
         self.inner = inner or None
         self.usual = not graph and not anomaly and self.inner is None
+        self.connect = connect
+
+    def reached_outer(self, grads):
+        """The planning pass found a leaf outside `inputs=` (C and Python loops call
+        this before any node runs): for a transform, record the backward from here on."""
+        if self.connect is None or self.create:
+            return
+        self.connect.append(True)
+        self.create = self.graph = self.retain = True
+        self.usual = False
+        _local.grad_enabled = True      # the backward's mode restores it on exit
+        for node, g in list(grads.items()):
+            if not isinstance(g, Tensor):
+                a = np.asarray(g)
+                self.stored[id(a)] = a  # maybe the caller's array: never handed out
+                grads[node] = make(a)
 
     @classmethod
     def plain(cls, retain_graph=True, accumulate=False):
@@ -107,14 +127,15 @@ class BackwardState:
 
 def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                  inputs=None, accumulate=True, allow_unused=False, who="backward",
-                 allowed=None):
+                 allowed=None, connect=None):
     """Propagate cotangents from `roots` through the recorded graph: the entry point of
     every front-end (.backward, autograd.grad, tapes, func transforms).
 
     With `inputs`, returns their gradients (None where unreachable) and runs only the
     nodes that lead to them; with `accumulate`, adds gradients into leaves' `.grad` (all
     leaves, or only `inputs` when given). `allowed`, a GradientTape's filter
-    (its recording marks, set of extra nodes), cuts edges to other nodes.
+    (its recording marks, set of extra nodes), cuts edges to other nodes. `connect`: see
+    BackwardState (only with `inputs`).
     """
     if _local.trace is not None:
         _local.trace.refuse(f"{who} (computing gradients)")
@@ -160,7 +181,8 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         results = [None] * len(inputs)
 
     state = BackwardState(retain_graph, bool(create_graph), graph_mode, accumulate,
-                          _local.anomaly, marks, stored, capture, results, inputs)
+                          _local.anomaly, marks, stored, capture, results, inputs,
+                          connect if capture is not None else None)
     mode = _Backward(bool(create_graph))
     mode.__enter__()
     outer, _local.callbacks = _local.callbacks, []
@@ -189,11 +211,25 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
         t = inputs[k]
         r = make(_owned(r, stored)) if not isinstance(r, Tensor) else _owned_tensor(r, stored)
         if r.shape != t.shape:
-            r = make(np.broadcast_to(_raw(r), t.shape).copy()) if not create_graph else r
+            r = make(np.broadcast_to(_raw(r), t.shape).copy()) if not state.create else r
         if r._data.dtype != t._data.dtype:
             r = r.astype(t._data.dtype)
         out.append(r)
     return tuple(out)
+
+
+def reaches_outer(roots, sources):
+    """Whether the graph behind `roots` reaches a leaf that requires grad other than
+    `sources`: a transform's f closed over such a tensor, so what the transform returns
+    must stay connected to it (a walk of the graph; the backward's own planning pass
+    finds the same for gradients, see BackwardState.connect)."""
+    nodes = [n for n in (grad_edge(r) for r in roots if isinstance(r, Tensor))
+             if n is not None]
+    if not nodes:
+        return False
+    mine = {grad_edge(s) for s in sources}
+    waiting, _, _ = _plan_py(nodes, None, None)
+    return any(type(n) is AccumulateGrad and n not in mine for n in waiting)
 
 
 def queue_callback(fn):
@@ -375,6 +411,9 @@ def _loops_py(roots, grads, state, node_runner, leaf_runner, allowed, targets):
     targets: None, or the nodes named by `inputs=`: only nodes that lead to one run
     """
     waiting, need, masks = _plan_py(roots, allowed, targets)
+    if targets is not None and any(type(n) is AccumulateGrad and n not in targets
+                                   for n in waiting):
+        state.reached_outer(grads)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     pop = grads.pop
     gget = grads.get

@@ -409,9 +409,11 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
     if total.grad_fn is None and not total._rg:
         gs = [None] * len(sources)
     else:
+        outer = []              # f closed over tensors that require grad: stay connected
         gs = run_backward([total], [None], retain_graph=traced, create_graph=traced,
                           inputs=sources, accumulate=False, allow_unused=True,
-                          who="vmap(grad)")
+                          who="vmap(grad)", connect=outer)
+        traced = traced or bool(outer)
     gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
     if not traced:
         gs = [g.detach() for g in gs]

@@ -15,7 +15,7 @@ from .. import _state
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, as_tensor, make
 from ..autograd import forward_ad
-from ..autograd.engine import run_backward
+from ..autograd.engine import reaches_outer, run_backward
 from ..autograd.forward_ad import make_dual, unpack_dual
 from ..ops._apply import apply
 from ..ops.shape import BroadcastTo, Reshape, Transpose
@@ -169,9 +169,11 @@ def batched_vjp(f, primals, has_aux, who, numeric, split_aux):
         create = any(c._rg for c in cts) or any(tp._recording for tp in _local.tapes) or \
             any(_base(v)._rg for leaves, _ in flats for v in leaves)
         if roots:
+            outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward(roots, cts, retain_graph=True, create_graph=create,
                               inputs=sources, accumulate=False, allow_unused=True,
-                              who="vjp")
+                              who="vjp", connect=outer)
+            keep = keep or bool(outer)
         else:
             gs = [None] * len(sources)
         gs = [make(np.zeros_like(s._data)) if g is None else g if keep else g.detach()
@@ -183,6 +185,8 @@ def batched_vjp(f, primals, has_aux, who, numeric, split_aux):
             k += len(leaves)
         return tuple(out)
 
+    if not nested and reaches_outer([_base(o) for o in out_leaves], sources):
+        nested = True           # f closed over tensors that require grad: stay connected
     outs = out_leaves if nested else [_detached(o) for o in out_leaves]
     out = unflatten(out_spec, outs)
     if has_aux:
