@@ -1,11 +1,12 @@
 """Argument checks and small helpers that nn.functional's modules share (functional.py,
-_functional_losses.py): reduction names, probabilities, class weights and targets."""
+_functional_losses.py, _functional_act.py, _functional_norm.py): reduction names, real
+inputs, probabilities, class weights and targets."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _check, ops
-from .._tensor import Tensor
+from .._tensor import Tensor, make
 
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -118,3 +119,21 @@ def _affine(value, fn, arg, shape):
     if data.shape != tuple(shape):
         raise ValueError(f"{fn}: {arg} must have shape {tuple(shape)}, got {data.shape}")
     return value
+
+
+def _real(input, fn, arg="input"):
+    """input as a Tensor of real values, or a TypeError naming fn and arg."""
+    if not isinstance(input, Tensor):
+        try:
+            input = make(np.asarray(input))
+        except (TypeError, ValueError):
+            raise TypeError(f"{fn}: {arg} must be a real tensor, got {_check._got(input)}") \
+                from None
+    if input._data.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {arg} must be a real tensor, got {_check._got(input)}")
+    return input
+
+
+def _inplace(inplace, fn):
+    if inplace is not False and inplace is not True:
+        _check.flag(inplace, fn, "inplace")
