@@ -13,7 +13,7 @@ from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
 from ._tensor_docs import attach as _attach_docs
-from . import _tensor_methods, _tensor_op_methods
+from . import _tensor_inplace, _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
                               _read_only, _SizeProxy)
@@ -767,6 +767,7 @@ def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
     global ops, _binary, _Add, _Sub, _Mul, _Div, _Pow
     ops, _binary, _Add, _Sub, _Mul, _Div, _Pow = module, apply2, Add, Sub, Mul, Div, Pow
     _tensor_methods.ops = module
+    _tensor_inplace.ops = module
     _tensor_op_methods.ops = module
     _tensor_methods.make = make
     # ndarray (op) tensor and np.add(...) reach Tensor.__array_ufunc__: the operators'
