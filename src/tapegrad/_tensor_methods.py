@@ -138,13 +138,52 @@ class TensorMethods(InplaceMethods):
     def max(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool = False, out: Tensor | None = None) -> Any:
         """Given a dimension, `(values, indices)` as PyTorch; else the values (np.max's
-        `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted)."""
+        `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted).
+
+        Args:
+            dim: PyTorch's dimension: the result is a (values, indices) namedtuple.
+                Without it, the largest value over all elements (or over `axis`); a
+                tensor here gives the elementwise maximum (torch.max(x, other)).
+            keepdim: keep `dim` with length 1 (with `dim` only).
+            axis: NumPy's axis or axes (values only; not with `dim`).
+            keepdims: keep the reduced axes with length 1 (with `axis`).
+            out: accepted as None only (NumPy passes it).
+
+        Returns:
+            The values, or (values, indices) when `dim` is given; the gradient goes to
+            the largest elements (ties share it).
+
+        >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(), x.max(axis=0)
+        (tensor(7.), tensor([7., 5.]))
+        >>> x.max(dim=1)
+        max(values=tensor([5., 7.]), indices=tensor([1, 0]))
+        """
         x = self._reduce_input("max", out=out)
         return ops.max(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool = False, out: Tensor | None = None) -> Any:
-        """As `max`, for the smallest element."""
+        """As `max`, for the smallest element.
+
+        Args:
+            dim: PyTorch's dimension: the result is a (values, indices) namedtuple.
+                Without it, the smallest value over all elements (or over `axis`); a
+                tensor here gives the elementwise minimum (torch.min(x, other)).
+            keepdim: keep `dim` with length 1 (with `dim` only).
+            axis: NumPy's axis or axes (values only; not with `dim`).
+            keepdims: keep the reduced axes with length 1 (with `axis`).
+            out: accepted as None only (NumPy passes it).
+
+        Returns:
+            The values, or (values, indices) when `dim` is given.
+
+        >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.min()
+        tensor(1.)
+        >>> x.min(dim=0)
+        min(values=tensor([1., 2.]), indices=tensor([0, 1]))
+        """
         x = self._reduce_input("min", out=out)
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
@@ -223,37 +262,89 @@ class TensorMethods(InplaceMethods):
     # astype copies by default), never one that shares memory untracked.
     def astype(self, dtype: DTypeLike, order: str = "K", casting: str = "unsafe",
                subok: bool = True, copy: bool = True) -> Tensor:
-        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes)."""
-        return ops.cast(self, _dtype_arg("astype", dtype))
+        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes).
 
+        Args:
+            dtype: the new dtype (a tapegrad or NumPy dtype, or its name).
+            order: NumPy's argument, accepted and not used.
+            casting: NumPy's argument, accepted and not used.
+            subok: NumPy's argument, accepted and not used.
+            copy: NumPy's argument, accepted and not used: a new array is always made.
+
+        Returns:
+            A new tensor of `dtype` (floats cast to ints truncate toward zero).
+
+        >>> tg.tensor([1.5, -2.5]).astype("int64")
+        tensor([ 1, -2])
+        >>> tg.tensor([1, 2]).astype(tg.float64)
+        tensor([1., 2.], dtype=float64)
+        """
+        return ops.cast(self, _dtype_arg("astype", dtype))
 
     # ------------------------------------------------- NumPy's ndarray methods
     # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
     def ravel(self, order: str = "C") -> Tensor:
-        """The values as 1-D (NumPy's ravel; differentiable)."""
+        """The values as 1-D (NumPy's ravel; differentiable).
+
+        Args:
+            order: "C" (also "K" and "A", which give C order here); "F" raises
+                ValueError.
+
+        Returns:
+            A 1-D tensor of the elements in row-major order.
+
+        >>> tg.tensor([[1.0, 5.0], [7.0, 2.0]]).ravel()
+        tensor([1., 5., 7., 2.])
+        """
         if order not in ("C", "K", "A"):
             raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
         return ops.reshape(self, (-1,))
 
     def copy(self, order: str = "K") -> Tensor:
-        """A copy (NumPy's copy; PyTorch: clone), differentiable."""
+        """A copy (NumPy's copy; PyTorch: clone), differentiable.
+
+        Args:
+            order: NumPy's argument, accepted and not used.
+
+        Returns:
+            A new tensor with its own memory and this tensor's values.
+
+        >>> x = tg.tensor([1.0, 2.0])
+        >>> c = x.copy()
+        >>> c, c is x
+        (tensor([1., 2.]), False)
+        """
         return ops.clone(self)
 
     # ------------------------------------------------- complex parts (issue 16)
     def conj(self) -> Tensor:
-        """The complex conjugate (differentiable): a real tensor is its own."""
+        """The complex conjugate (differentiable): a real tensor is its own.
+
+        >>> tg.tensor([1 + 2j]).conj()
+        tensor([1.-2.j], dtype=complex64)
+        >>> tg.tensor([1.0]).conjugate()
+        tensor([1.])
+        """
         return ops.conj(self)
 
     conjugate = conj
 
     @property
     def real(self) -> Tensor:
-        """The real part (differentiable): a real tensor is its own."""
+        """The real part (differentiable): a real tensor is its own.
+
+        >>> tg.tensor([1 + 2j]).real
+        tensor([1.])
+        """
         return ops.real(self)
 
     @property
     def imag(self) -> Tensor:
-        """The imaginary part (differentiable); zeros for a real tensor, as NumPy."""
+        """The imaginary part (differentiable); zeros for a real tensor, as NumPy.
+
+        >>> tg.tensor([1 + 2j]).imag, tg.tensor([1.0]).imag
+        (tensor([2.]), tensor([0.]))
+        """
         return ops.imag(self)
 
     def angle(self) -> Tensor:
@@ -273,7 +364,16 @@ class TensorMethods(InplaceMethods):
         return self._data.dtype.kind == "c"
 
     def fill(self, value: ArrayLike) -> None:
-        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""
+        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_).
+
+        Args:
+            value: a number (or 0-d tensor) written into every element.
+
+        >>> t = tg.zeros(3)
+        >>> t.fill(2.0)
+        >>> t
+        tensor([2., 2., 2.])
+        """
         self.fill_(value)
 
     @property
@@ -400,7 +500,20 @@ class TensorMethods(InplaceMethods):
         return self
 
     def type_as(self, other: Tensor) -> Tensor:
-        """This tensor cast to `other`'s dtype (itself when the dtypes already match)."""
+        """This tensor cast to `other`'s dtype (itself when the dtypes already match).
+
+        Args:
+            other: the tensor whose dtype to take.
+
+        Returns:
+            This tensor, or a cast copy (differentiable between float dtypes).
+
+        Raises:
+            TypeError: other is not a tensor.
+
+        >>> tg.tensor([1, 2]).type_as(tg.tensor([0.5], dtype=tg.float64))
+        tensor([1., 2.], dtype=float64)
+        """
         data = getattr(other, "_data", None)
         if not isinstance(data, np.ndarray):
             raise TypeError(f"type_as: other must be a tensor, got {type(other).__name__}")

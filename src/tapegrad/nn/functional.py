@@ -355,7 +355,17 @@ class RunningStats(Op):
     that trains a batch norm runs eagerly. Inputs: the batch mean and (biased)
     variance; params: the tensors updated (`stats`: running mean, running var, batch
     counter, each may be None), `momentum` (None: a cumulative average over the counted
-    batches) and `count`, the values per channel."""
+    batches) and `count`, the values per channel.
+
+    >>> import tapegrad as tg
+    >>> rm, rv = tg.zeros(2), tg.ones(2)
+    >>> x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
+    >>> _ = tg.nn.functional.batch_norm(x, rm, rv, training=True)  # applies RunningStats
+    >>> rm
+    tensor([0.2000, 0.4000])
+    >>> tg.nn.functional.RunningStats.effect
+    "batch_norm's in-place update of the running statistics"
+    """
 
     args = ("mean", "var")
     differentiable = False
@@ -392,6 +402,33 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     In training, batch statistics are used and `running_mean`/`running_var` (tensors or
     None) are updated in place: new = (1 - momentum) * old + momentum * batch, with the
     unbiased batch variance, as in PyTorch. Otherwise the running statistics are used.
+
+    Args:
+        input: the (N, C, *) input.
+        running_mean: the (C,) running mean, or None (then batch statistics only).
+        running_var: the (C,) running variance, or None.
+        weight: a (C,) scale, or None.
+        bias: a (C,) shift, or None.
+        training: use the batch's statistics (and update the running ones).
+        momentum: the weight of the batch in the running update, in [0, 1].
+        eps: added to the variance before the square root.
+
+    Returns:
+        The normalized tensor, of input's shape.
+
+    Raises:
+        ValueError: momentum outside [0, 1], or no running statistics when not
+            training.
+
+    >>> import tapegrad as tg
+    >>> F = tg.nn.functional
+    >>> rm, rv = tg.zeros(2), tg.ones(2)
+    >>> x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
+    >>> F.batch_norm(x, rm, rv, training=True)
+    tensor([[-1.0000, -1.0000],
+            [ 1.0000,  1.0000]])
+    >>> rm, rv                  # 0.9 * old + 0.1 * batch (unbiased variance)
+    (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
     """
     if momentum.__class__ is not float or not 0.0 <= momentum <= 1.0:
         momentum = _check.real(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
@@ -541,6 +578,25 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     are all masked gives zeros (and zero gradients), not NaN. `dropout_p` is always
     applied (as PyTorch; pass 0.0 in evaluation). `enable_gqa` repeats the key/value heads
     (dim -3) to match the query's.
+
+    Args:
+        query: (..., L, E) queries.
+        key: (..., S, E) keys.
+        value: (..., S, Ev) values.
+        attn_mask: None, a bool mask (True: the key takes part) or a float mask added to
+            the scores, broadcasting to (..., L, S).
+        dropout_p: the probability of zeroing an attention weight.
+        is_causal: mask the keys after each query's position (attn_mask must be None).
+        scale: the factor of the scores (None: 1 / sqrt(E)).
+        enable_gqa: grouped-query attention: query heads a multiple of key/value heads.
+
+    Returns:
+        The (..., L, Ev) attention output.
+
+    Raises:
+        TypeError: a non-real input, or a mask that is neither bool nor float.
+        ValueError: shapes that do not match, a mask that does not broadcast, or
+            attn_mask given with is_causal.
 
     >>> import tapegrad as tg
     >>> q = tg.ones(1, 2, 3, 4)

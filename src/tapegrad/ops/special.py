@@ -401,6 +401,17 @@ class Xlog1py(_XLog):
 def polygamma(n: int, x: ArrayLike) -> Tensor:
     """The n-th derivative of digamma (n = 0, 1, 2, ...); differentiable in x.
 
+    Args:
+        n: the order, an int >= 0 (0 is digamma itself); not differentiable.
+        x: the input tensor (or anything tg.tensor accepts).
+
+    Returns:
+        polygamma(n, x) elementwise; its derivative in x is polygamma(n + 1, x).
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: n is negative.
+
     >>> import tapegrad as tg
     >>> tg.polygamma(1, tg.tensor([1.0]))        # pi^2 / 6
     tensor([1.6449])
@@ -415,6 +426,17 @@ def multigammaln(a, d):
     """log of the multivariate gamma function of dimension d, as SciPy's:
     d (d-1)/4 log(pi) + sum_j lgamma(a - j/2), j = 0 .. d-1. Needs a > (d - 1) / 2.
     PyTorch: mvlgamma(x, p).
+
+    Args:
+        a: the input tensor (or anything tg.tensor accepts); differentiable.
+        d: the dimension, an int >= 1.
+
+    Returns:
+        log Gamma_d(a) elementwise.
+
+    Raises:
+        TypeError: d is not an int.
+        ValueError: d < 1, or an element of a is not greater than (d - 1) / 2.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -440,6 +462,14 @@ def multigammaln(a, d):
 
 def mvlgamma(x: ArrayLike, p: int) -> Tensor:
     """PyTorch's name for multigammaln(x, p): the log multivariate gamma function.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts); differentiable. Every
+            element must be greater than (p - 1) / 2.
+        p: the dimension, an int >= 1.
+
+    Returns:
+        log Gamma_p(x) elementwise.
 
     >>> import tapegrad as tg
     >>> round(tg.mvlgamma(tg.tensor(2.5, dtype="float64"), 2).item(), 6)
@@ -480,6 +510,12 @@ def logit(x: ArrayLike, eps: float | None = None) -> Tensor:
 
 def expit(x):
     """1 / (1 + exp(-x)): SciPy's name for sigmoid.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+
+    Returns:
+        sigmoid(x), differentiable.
 
     >>> import tapegrad as tg
     >>> tg.special.expit(tg.tensor([0.0]))
