@@ -7,10 +7,6 @@ import numpy as np
 from . import _state
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype
 from ._tensor import Tensor, make
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 
 _local = _state.local

@@ -13,10 +13,6 @@ from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops.elementwise import clone
 from .vmap._compose import batched_vjp as _batched_vjp
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 
 _local = _state.local
