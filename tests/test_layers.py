@@ -15,7 +15,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "src" / "tapegrad"
 
-BOTTOM = {"_tensor", "_tensor_methods", "_tensor_op_methods", "_printing", "_graph", "_sites", "_native", "_dtypes", "_state",
+BOTTOM = {"_tensor", "_tensor_methods", "_tensor_inplace", "_tensor_op_methods", "_printing", "_graph", "_sites", "_native", "_dtypes", "_state",
           "_random", "_check", "_config", "_pytree", "errors", "_speedups",
           "_tensor_docs", "_tensor_op_docs"}
 OPS, ENGINE, FRONT = 1, 2, 3

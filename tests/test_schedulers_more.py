@@ -190,7 +190,7 @@ def test_state_dict_keeps_functions_out():
     json.dumps(c.state_dict())
 
 
-@pytest.mark.parametrize("module", ["tapegrad.optim._lr_more",
+@pytest.mark.parametrize("module", ["tapegrad.optim._lr_more", "tapegrad.optim._lr_cyclic",
                                     "tapegrad.optim.lr_scheduler"])
 def test_docstring_examples_run(module):
     mod = importlib.import_module(module)

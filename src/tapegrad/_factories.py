@@ -13,95 +13,19 @@ import warnings
 
 import numpy as np
 
-from . import _random, _state
 from ._check import flag
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, check_device, is_floating, scan, to_array
 from ._tensor import Tensor, make
-from .ops._apply import apply
-from .ops._op import Op
 from .ops import broadcast_to, cast, clone, reshape, stack, where
+from ._factories_base import _alloc, _dt, _in_graph, _int, _leaf, _real, _shape, _value
+# the random factories (their own file); tapegrad and tg.random import them from here
+from ._factories_random import rand, randint, randn  # noqa: F401
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
     from ._typing import ArrayLike, DTypeLike, ShapeLike
-
-_local = _state.local
-_REAL = (int, float, np.integer, np.floating)
-_MAX_SIZE = np.iinfo(np.intp).max
-
-
-# ------------------------------------------------------------------ argument checks
-def _int(v, fn, name, what="an int"):
-    """A non-negative int (Python, NumPy or a 0-d integer tensor); bools and floats are
-    refused, not truncated."""
-    if v.__class__ is not int:
-        if isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu":
-            v = int(v._data)
-        elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
-            v = int(v)
-        else:
-            raise TypeError(f"{fn}: {name} must be {what}, got {_got(v)}")
-    if v < 0:
-        raise ValueError(f"{fn}: {name} must be non-negative, got {v}")
-    if v > _MAX_SIZE:
-        raise ValueError(f"{fn}: {name} {v} is too large (at most {_MAX_SIZE})")
-    return v
-
-
-def _alloc(fn, shape, make_array, *args, **kwargs):
-    """make_array(shape, ...), with NumPy's size errors naming the function."""
-    try:
-        return make_array(shape, *args, **kwargs)
-    except ValueError as e:         # e.g. "array is too big"
-        raise ValueError(f"{fn}: cannot make an array of shape {shape}: {e}") from None
-    except MemoryError as e:
-        raise MemoryError(f"{fn}: not enough memory for shape {shape}: {e}") from None
-
-
-def _shape(shape, fn):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    for s in shape:
-        if s.__class__ is not int or s < 0 or s > _MAX_SIZE:
-            return tuple(_int(s, fn, "size", "ints") for s in shape)
-    return tuple(shape)
-
-
-def _real(v, fn, name):
-    """A real number, or a 0-d real tensor (returned as is)."""
-    if isinstance(v, Tensor):
-        if v._data.ndim != 0 or v._data.dtype.kind not in "biuf":
-            raise TypeError(f"{fn}: {name} must be a real number or a 0-d real tensor, "
-                            f"got a tensor of shape {v.shape} and dtype {v.dtype}")
-        return v
-    if isinstance(v, _REAL) and not isinstance(v, (bool, np.bool_)):
-        return v
-    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iuf":
-        return v[()]
-    raise TypeError(f"{fn}: {name} must be a real number, got {_got(v)}")
-
-
-def _dt(dtype, fn):
-    return as_dtype(dtype, fn) or DEFAULT_FLOAT
-
-
-def _in_graph(t) -> bool:
-    """Whether a tensor argument must stay connected: it requires grad with grad mode
-    on, carries a forward tangent, or a tape / trace / checkpoint is recording."""
-    return bool((t._rg and _local.grad_enabled) or t._fw or _local.special)
-
-
-def _value(v):
-    return v._data[()] if isinstance(v, Tensor) else v
-
-
-def _leaf(arr, requires_grad):
-    t = make(arr)
-    if requires_grad:
-        t.requires_grad = True
-    return t
 
 
 # ------------------------------------------------------------------ conversion
@@ -655,150 +579,6 @@ def eye(n: int, m: int | None = None, dtype: DTypeLike = None, requires_grad: bo
     n = _int(n, "eye", "n")
     m = None if m is None else _int(m, "eye", "m")
     return _leaf(_alloc("eye", n, np.eye, m, dtype=_dt(dtype, "eye")), requires_grad)
-
-
-# ------------------------------------------------------------------ random
-class _Draw(Op):
-    """Samples from the global generator as a gradient-free op. rand/randn/randint use it
-    while tg.function traces, so that every replay draws new samples (as tf.random does
-    in a tf.function) instead of repeating the ones drawn while tracing."""
-
-    args = ()
-    differentiable = False
-    bw_name = "DrawBackward"
-
-    @staticmethod
-    def forward(*, kind, shape, dtype, low=0, high=1):
-        g = _random.generator()
-        if kind == "uniform":
-            arr = g.random(shape)
-        elif kind == "normal":
-            arr = g.standard_normal(shape)
-        else:
-            arr = g.integers(low, high, size=shape)
-        return arr.astype(dtype)
-
-
-def _draw(kind, shape, dtype, requires_grad, **bounds):
-    fn = {"uniform": "rand", "normal": "randn"}.get(kind, "randint")
-    if requires_grad:           # a new leaf: a constant, also in a tg.function trace
-        return _leaf(_alloc(fn, shape, lambda s: _Draw.forward(
-            kind=kind, shape=s, dtype=dtype, **bounds)), True)
-    return _alloc(fn, shape, lambda s: apply(_Draw, kind=kind, shape=s, dtype=dtype,
-                                             **bounds))
-
-
-def _float_dt(dtype, fn):
-    dt = _dt(dtype, fn)
-    if dt.kind != "f":
-        # integer samples of [0, 1) would all be 0
-        raise TypeError(f"{fn}: dtype must be a float dtype, got {dt}")
-    return dt
-
-
-def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-         device: str | None = None) -> Tensor:
-    """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
-    as separate ints or one tuple.
-
-    Args:
-        *shape: the shape, as ints or one tuple or list.
-        dtype: a floating dtype (float32 by default).
-        requires_grad: make the result a leaf that records operations for gradients.
-        device: only "cpu" (or None); accepted for ported code.
-
-    Returns:
-        A new tensor of uniform samples in [0, 1).
-
-    Raises:
-        TypeError: a dimension that is not an int, or a non-floating dtype.
-
-    >>> _ = tg.manual_seed(0)
-    >>> a = tg.rand(2, 3)
-    >>> _ = tg.manual_seed(0)
-    >>> bool((tg.rand(2, 3) == a).all()), a.shape, bool(((a >= 0) & (a < 1)).all())
-    (True, (2, 3), True)
-    """
-    check_device(device, "rand")
-    if requires_grad is not False:
-        requires_grad = flag(requires_grad, "rand", "requires_grad")
-    return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
-
-
-def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-          device: str | None = None) -> Tensor:
-    """Standard normal samples from the global generator (see manual_seed).
-
-    Args:
-        *shape: the shape, as ints or one tuple or list.
-        dtype: a floating dtype (float32 by default).
-        requires_grad: make the result a leaf that records operations for gradients.
-        device: only "cpu" (or None); accepted for ported code.
-
-    Returns:
-        A new tensor of standard normal samples.
-
-    Raises:
-        TypeError: a dimension that is not an int, or a non-floating dtype.
-
-    >>> _ = tg.manual_seed(1)
-    >>> x = tg.randn(1000, dtype="float64")
-    >>> x.shape, x.dtype, abs(x.mean().item()) < 0.1
-    ((1000,), dtype('float64'), True)
-    """
-    check_device(device, "randn")
-    if requires_grad is not False:
-        requires_grad = flag(requires_grad, "randn", "requires_grad")
-    return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
-
-
-def _int_bound(v, name):
-    if isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu":
-        return int(v._data)
-    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
-        return int(v)
-    raise TypeError(f"randint: {name} must be an int, got {_got(v)}")
-
-
-def randint(low: int, high: int | None = None, size: ShapeLike = (), dtype: DTypeLike = None,
-            device: str | None = None) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) with one bound), int64 by default.
-
-    Args:
-        low: the lowest value, or with `high` omitted, the bound (and low is 0).
-        high: the bound, not included.
-        size: the shape, a tuple of ints (a 0-d tensor by default).
-        dtype: an integer dtype (int64 by default).
-        device: only "cpu" (or None); accepted for ported code.
-
-    Returns:
-        A new integer tensor.
-
-    Raises:
-        TypeError: a bound that is not an int.
-        ValueError: high <= low.
-
-    >>> _ = tg.manual_seed(0)
-    >>> r = tg.randint(3, 6, size=(100,))
-    >>> r.dtype, sorted(set(r.tolist()))
-    (dtype('int64'), [3, 4, 5])
-    """
-    check_device(device, "randint")
-    if high is None:
-        low, high = 0, low
-    low, high = _int_bound(low, "low"), _int_bound(high, "high")
-    if low >= high:
-        raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
-    size = _shape((size,) if not isinstance(size, (tuple, list)) else (tuple(size),),
-                  "randint")
-    dt = as_dtype(dtype, "randint") or np.dtype(np.int64)
-    if dt.kind not in "iuf":
-        raise TypeError(f"randint: dtype must be an integer or float dtype, got {dt}")
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        if low < info.min or high - 1 > info.max:
-            raise ValueError(f"randint: [{low}, {high}) does not fit in {dt}")
-    return _draw("integers", size, dt, False, low=low, high=high)
 
 
 def is_tensor(x: object) -> bool:

@@ -13,7 +13,7 @@ from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
 from ._tensor_docs import attach as _attach_docs
-from . import _tensor_methods, _tensor_op_methods
+from . import _tensor_inplace, _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
 from ._tensor_methods import (_NO_DIM, TensorMethods, _dtype_arg, _held,  # noqa: F401
                               _read_only, _SizeProxy)
@@ -107,7 +107,6 @@ class Tensor(TensorMethods, OpMethods):
 
     @property
     def data(self) -> Tensor:
-        """The values as a tensor that shares memory and is cut from the graph."""
         return self.detach()
 
     @data.setter
@@ -126,14 +125,6 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
-        """The values as an ndarray that shares memory.
-
-        For a tensor that requires grad the array is read-only: the graph may hold these
-        values for backward, so a write through it would give a wrong gradient silently
-        (it fails at the line that writes instead). So is the array of any tensor whose
-        values a live node saved (a constant in `x * c`, or `x.detach()` while a graph
-        holds x), until backward has run or the graph is gone. Otherwise the array is
-        writable (as `x.detach().numpy()` in PyTorch) and writes are not tracked."""
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -271,7 +262,6 @@ class Tensor(TensorMethods, OpMethods):
 
     @property
     def grad(self) -> Tensor | None:
-        """The accumulated gradient (a Tensor), or None."""
         return self._grad
 
     @grad.setter
@@ -297,7 +287,6 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
-        """A tensor with the same data (shared memory) and no history."""
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
@@ -323,7 +312,6 @@ class Tensor(TensorMethods, OpMethods):
         return ops.clone(self)
 
     def retain_grad(self) -> None:
-        """Keep the gradient of this non-leaf tensor in `.grad` after backward."""
         if not self._rg:
             raise RuntimeError("retain_grad: cannot retain the gradient of a tensor that "
                                "does not require grad")
@@ -337,8 +325,6 @@ class Tensor(TensorMethods, OpMethods):
         return fn is not None and fn.retain is not None and fn.retain() is self
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
-        """Call `fn(grad)` when this tensor's gradient is computed; a returned tensor
-        replaces the gradient. Returns a handle with `.remove()`."""
         if not callable(fn):
             raise TypeError(f"register_hook: the hook must be callable, got "
                             f"{type(fn).__name__}")
@@ -363,10 +349,6 @@ class Tensor(TensorMethods, OpMethods):
     def backward(self, gradient: ArrayLike | None = None, retain_graph: bool = False,
                  create_graph: bool = False,
                  inputs: Sequence[Tensor] | Tensor | None = None) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style).
-
-        The graph is kept for another backward with retain_graph=True, and always with
-        create_graph=True (the new graph refers to it)."""
         if gradient is not None and not isinstance(gradient, (Tensor, np.ndarray, int, float,
                                                                np.number)):
             raise TypeError(f"backward: the gradient for output 0 must be a tensor (or "
@@ -378,7 +360,7 @@ class Tensor(TensorMethods, OpMethods):
                  create_graph=create_graph, inputs=inputs)
 
     # ---------------------------------------------------------------- in place
-    # (the updates themselves are TensorMethods')
+    # (the updates themselves are in _tensor_inplace.py)
     def __setitem__(self, index: Any, value: ArrayLike) -> None:
         if value is None:
             raise TypeError("setitem: cannot write None into a tensor (NumPy would write NaN)")
@@ -556,14 +538,12 @@ class Tensor(TensorMethods, OpMethods):
     def any(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *,
             dim: int | tuple[int, ...] | None = None,
             keepdim: bool | None = None) -> Tensor:
-        """Whether any element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.any(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))
 
     def all(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *,
             dim: int | tuple[int, ...] | None = None,
             keepdim: bool | None = None) -> Tensor:
-        """Whether every element is true (over `axis`/`dim`), as a bool tensor."""
         return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))
 
@@ -767,6 +747,7 @@ def use_ops(module, apply2, Add, Sub, Mul, Div, Pow):
     global ops, _binary, _Add, _Sub, _Mul, _Div, _Pow
     ops, _binary, _Add, _Sub, _Mul, _Div, _Pow = module, apply2, Add, Sub, Mul, Div, Pow
     _tensor_methods.ops = module
+    _tensor_inplace.ops = module
     _tensor_op_methods.ops = module
     _tensor_methods.make = make
     # ndarray (op) tensor and np.add(...) reach Tensor.__array_ufunc__: the operators'

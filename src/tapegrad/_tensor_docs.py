@@ -188,6 +188,134 @@ DOCS["tolist"] = """The values as (nested) Python lists of numbers, as NumPy's `
 """
 
 
+# ------------------------------------------------------------------ autodiff and conversion
+DOCS["data"] = """The values as a tensor that shares memory and is cut from the graph.
+Assigning a tensor replaces the values (its shape and dtype too), as PyTorch's `.data`.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> x.data, x.data.requires_grad
+(tensor([1., 2.]), False)
+"""
+
+DOCS["numpy"] = """The values as an ndarray that shares memory.
+
+For a tensor that requires grad the array is read-only: the graph may hold these
+values for backward, so a write through it would give a wrong gradient silently
+(it fails at the line that writes instead). So is the array of any tensor whose
+values a live node saved (a constant in `x * c`, or `x.detach()` while a graph
+holds x), until backward has run or the graph is gone. Otherwise the array is
+writable (as `x.detach().numpy()` in PyTorch) and writes are not tracked.
+
+>>> tg.tensor([1.0, 2.0]).numpy()
+array([1., 2.], dtype=float32)
+>>> tg.tensor([1.0], requires_grad=True).numpy().flags.writeable
+False
+"""
+
+DOCS["grad"] = """The accumulated gradient (a Tensor), or None. `backward` adds into it;
+assign None (or `del x.grad`) to clear it.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> x.grad is None
+True
+>>> (x * x).sum().backward()
+>>> x.grad
+tensor([2., 4.])
+"""
+
+DOCS["detach"] = """A tensor with the same data (shared memory) and no history.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> d = x.detach()
+>>> d, d.requires_grad
+(tensor([1., 2.]), False)
+"""
+
+DOCS["retain_grad"] = """Keep the gradient of this non-leaf tensor in `.grad` after backward
+(a leaf keeps its own anyway). RuntimeError for a tensor that does not require grad.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> y = x * 2
+>>> y.retain_grad()
+>>> y.sum().backward()
+>>> y.grad
+tensor([1., 1.])
+"""
+
+DOCS["register_hook"] = """Call `fn(grad)` when this tensor's gradient is computed; a returned
+tensor replaces the gradient.
+
+Args:
+    fn: a callable taking the gradient (a Tensor) and returning a Tensor or None.
+
+Returns:
+    A handle whose `.remove()` takes the hook away.
+
+Raises:
+    TypeError: fn is not callable.
+    RuntimeError: this tensor does not require grad.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> h = x.register_hook(lambda g: g * 10)
+>>> (x * 2).sum().backward()
+>>> x.grad
+tensor([20., 20.])
+>>> h.remove()
+"""
+
+DOCS["backward"] = """Accumulate d(self)/d(leaf) into every leaf's `.grad` (PyTorch style).
+
+The graph is kept for another backward with retain_graph=True, and always with
+create_graph=True (the new graph refers to it).
+
+Args:
+    gradient: the cotangent of this tensor (its shape); may be left out for a tensor
+        with one element (1 is used).
+    retain_graph: keep the graph's saved values for another backward.
+    create_graph: record the backward itself, so the gradients can be differentiated
+        again (higher-order derivatives).
+    inputs: the leaves to accumulate into (a tensor or a sequence); None: all of them.
+
+Raises:
+    TypeError: gradient is not a tensor, array or number, or retain_graph not a bool.
+
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> (x * 3).backward(tg.tensor([1.0, 0.5]))
+>>> x.grad
+tensor([3.0000, 1.5000])
+>>> x = tg.tensor(2.0, requires_grad=True)
+>>> (x ** 3).backward(create_graph=True)
+>>> x.grad                                  # 3 x^2, recorded
+tensor(12., grad_fn=<MulBackward>)
+"""
+
+DOCS["any"] = """Whether any element is true (over `axis`/`dim`), as a bool tensor.
+
+Args:
+    axis: the axis or axes to reduce (None: all).
+    keepdims: keep the reduced axes with length 1.
+    dim: PyTorch's name for axis.
+    keepdim: PyTorch's name for keepdims.
+
+>>> x = tg.tensor([[True, False], [False, False]])
+>>> x.any(), x.any(dim=1)
+(tensor(True), tensor([ True, False]))
+"""
+
+DOCS["all"] = """Whether every element is true (over `axis`/`dim`), as a bool tensor.
+
+Args:
+    axis: the axis or axes to reduce (None: all).
+    keepdims: keep the reduced axes with length 1.
+    dim: PyTorch's name for axis.
+    keepdim: PyTorch's name for keepdims.
+
+>>> x = tg.tensor([[True, False], [True, True]])
+>>> x.all(), x.all(axis=1)
+(tensor(False), tensor([False,  True]))
+"""
+
+
 def attach(cls):
     """Set the docstring of each member of `cls` named in DOCS and OP_DOCS (a
     property's on the property object, a method's on its function)."""

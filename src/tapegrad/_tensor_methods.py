@@ -1,14 +1,14 @@
-"""Tensor's in-place updates, the methods that are one call into `ops` (sum, reshape,
-exp, astype, ...), and helpers of its NumPy interface. `Tensor` (_tensor.py) derives
-from `TensorMethods` and nothing else does, so `isinstance(x, TensorMethods)` is
-`isinstance(x, Tensor)`."""
+"""Tensor's methods that are one call into `ops` (sum, reshape, exp, astype, ...), and
+helpers of its NumPy interface (the in-place updates are in _tensor_inplace.py, the
+base class). `Tensor` (_tensor.py) derives from `TensorMethods` and nothing else does, so
+`isinstance(x, TensorMethods)` is `isinstance(x, Tensor)`."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import _state
-from ._check import _non_numeric
 from ._dtypes import as_dtype, cpu_only
+from ._tensor_inplace import InplaceMethods
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ _NUMPY_IMPLS: dict[Any, Any] = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
-class TensorMethods:
+class TensorMethods(InplaceMethods):
     """Tensor's base: methods only (no slots of its own, so no instance dict)."""
 
     __slots__ = ()
@@ -46,254 +46,6 @@ class TensorMethods:
         grad_fn: Any
 
         def _bump_version(self) -> None: ...
-
-    # ---------------------------------------------------------------- in place
-    def _check_inplace(self, what):
-        if self.grad_fn is None and self._rg and _local.grad_enabled:
-            raise RuntimeError(
-                f"{what}: a leaf tensor that requires grad cannot be changed in place while "
-                "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
-
-
-    def copy_(self, src: ArrayLike) -> Self:
-        """Overwrite this tensor's values with `src` (broadcast), in place; returns it.
-
-        Args:
-            src: a tensor or array-like of a broadcast-compatible shape.
-
-        Returns:
-            This tensor. When recording, the copy is differentiable in src.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-            ValueError: src does not broadcast to this shape.
-
-        >>> tg.zeros(2).copy_(tg.tensor([1.0, 2.0]))
-        tensor([1., 2.])
-        """
-        self._check_inplace("copy_")
-        self._write_all(src, "copy_")
-        return self
-
-    def _write_all(self, value, who):
-        """self[...] = value, with setitem's checks named `who`."""
-        try:
-            self.__setitem__(Ellipsis, value)
-        except (TypeError, ValueError) as e:
-            msg = str(e)
-            if not msg.startswith("setitem:"):
-                raise
-            raise type(e)(who + msg[len("setitem"):]) from None
-
-    def zero_(self) -> Self:
-        """Set every element to zero in place; returns this tensor.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-
-        >>> tg.ones(2).zero_()
-        tensor([0., 0.])
-        """
-        self._check_inplace("zero_")
-        with _state.no_grad():
-            self._data[...] = 0
-        self._bump_version()
-        return self
-
-    def fill_(self, value: ArrayLike) -> Self:
-        """Set every element to `value` in place; returns this tensor.
-
-        Args:
-            value: a number (or a one-element tensor).
-
-        Returns:
-            This tensor.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-
-        >>> tg.zeros(3).fill_(7.0)
-        tensor([7., 7., 7.])
-        """
-        self._check_inplace("fill_")
-        self._write_all(value, "fill_")
-        return self
-
-    # issue 15 (session 8): torch's in-place scatter
-    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-        """tg.scatter written into this tensor; returns it. When recording, the update is
-        differentiable in src (and in this tensor's earlier values where kept).
-
-        Args:
-            dim: the dimension `index` runs along.
-            index: integers with this tensor's number of dimensions.
-            src: the values written (or `value`, a number).
-            value: a number written instead of src.
-            reduce: None, "sum"/"add", "prod"/"multiply", "mean", "amax" or "amin", as
-                tg.scatter.
-
-        Returns:
-            This tensor.
-
-        >>> tg.zeros(3).scatter_(0, tg.tensor([2, 0, 2]), tg.tensor([1.0, 2.0, 3.0]),
-        ...                      reduce="add")
-        tensor([2., 0., 4.])
-        """
-        self._check_inplace("scatter_")
-        cur, _ = self._inplace_args(None)
-        return self.copy_(ops.scatter(cur, dim, index, src, value=value, reduce=reduce))
-
-    def _inplace_args(self, other):
-        """(current values, other) for computing an in-place update from them.
-
-        When the update is recorded, the op that computes it may save its inputs (mul
-        saves both factors); writing the result back would then invalidate a saved
-        `self`, so the op reads a copy instead (also where `other` is `self`).
-        """
-        if _local.grad_enabled and (self._rg or
-                                    isinstance(other, TensorMethods) and other._rg):
-            src = ops.clone(self)
-            return src, (src if other is self else other)
-        return self, other
-
-    def _plain_update(self, ufunc, other, alpha=1):
-        """`self = ufunc(self, alpha * other)` straight into the array when nothing records
-        it (an optimizer step under no_grad): no temporary result and no extra copy."""
-        if _local.grad_enabled and (self._rg or
-                                    isinstance(other, TensorMethods) and other._rg):
-            return False
-        if self._fw is not None or isinstance(other, TensorMethods) and other._fw is not None:
-            return False
-        data = self._data
-        o = other._data if isinstance(other, TensorMethods) else other
-        if o.__class__ is not float and o.__class__ is not int and not (
-                o.__class__ is np.ndarray and o.dtype.kind in "biuf"):
-            _check_update_operand(ufunc, o, data)
-        if alpha.__class__ is not int and alpha.__class__ is not float:
-            _check_update_operand(ufunc, alpha, data, "alpha")
-            if np.ndim(alpha) != 0:
-                raise TypeError(f"{_UPDATE_NAMES.get(ufunc, 'update')}: alpha must be a "
-                                f"number, got {alpha!r:.40} ({type(alpha).__name__})")
-        oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
-        if not data.flags.writeable or oshape != data.shape and oshape and \
-                np.broadcast_shapes(data.shape, oshape) != data.shape:
-            return False                # let copy_ give its error message
-        ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
-        self._bump_version()
-        return True
-
-    def add_(self, other: ArrayLike, alpha: float = 1) -> Self:
-        """Add `alpha * other` to this tensor in place; returns it.
-
-        Args:
-            other: a tensor or number, broadcast to this tensor's shape.
-            alpha: a factor for other.
-
-        Returns:
-            This tensor (its version counter advances).
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on
-                (update it under `tg.no_grad()`).
-
-        >>> x = tg.ones(2)
-        >>> x.add_(tg.tensor([1.0, 2.0]), alpha=10)
-        tensor([11., 21.])
-        """
-        if self._plain_update(np.add, other, alpha):
-            return self
-        src, other = self._inplace_args(other)
-        return self.copy_(src + (other if alpha == 1 else other * alpha))
-
-    def sub_(self, other: ArrayLike, alpha: float = 1) -> Self:
-        """Subtract `alpha * other` from this tensor in place; returns it.
-
-        Args:
-            other: a tensor or number, broadcast to this tensor's shape.
-            alpha: a factor for other.
-
-        Returns:
-            This tensor.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-
-        >>> tg.ones(2).sub_(0.5)
-        tensor([0.5000, 0.5000])
-        """
-        if self._plain_update(np.subtract, other, alpha):
-            return self
-        src, other = self._inplace_args(other)
-        return self.copy_(src - (other if alpha == 1 else other * alpha))
-
-    def mul_(self, other: ArrayLike) -> Self:
-        """Multiply this tensor by `other` in place; returns it.
-
-        Args:
-            other: a tensor or number, broadcast to this tensor's shape.
-
-        Returns:
-            This tensor.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-
-        >>> tg.tensor([1.0, 2.0]).mul_(3)
-        tensor([3., 6.])
-        """
-        if self._plain_update(np.multiply, other):
-            return self
-        src, other = self._inplace_args(other)
-        return self.copy_(src * other)
-
-    def div_(self, other: ArrayLike) -> Self:
-        """Divide this tensor by `other` in place; returns it.
-
-        Args:
-            other: a tensor or number, broadcast to this tensor's shape.
-
-        Returns:
-            This tensor.
-
-        Raises:
-            RuntimeError: this is a leaf that requires grad and recording is on.
-
-        >>> tg.tensor([1.0, 2.0]).div_(2)
-        tensor([0.5000, 1.0000])
-        """
-        if self._plain_update(np.true_divide, other):
-            return self
-        src, other = self._inplace_args(other)
-        return self.copy_(src / other)
-
-    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Self:
-        """Limit this tensor to [min, max] in place (`tapegrad.clamp`); returns it.
-
-        Args:
-            min: the lower bound, or None.
-            max: the upper bound, or None.
-
-        Returns:
-            This tensor.
-
-        >>> tg.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
-        tensor([0.0000, 0.5000, 1.0000])
-        """
-        src, _ = self._inplace_args(None)
-        return self.copy_(ops.clip(src, min, max))
-
-    # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
-    def __iadd__(self, o: ArrayLike) -> Self:
-        return self.add_(o)
-
-    def __isub__(self, o: ArrayLike) -> Self:
-        return self.sub_(o)
-
-    def __imul__(self, o: ArrayLike) -> Self:
-        return self.mul_(o)
-
-    def __itruediv__(self, o: ArrayLike) -> Self:
-        return self.div_(o)
 
     # ------------------------------------------------- NumPy's protocols
     # np.sin(t), ndarray + t, np.sum(t), np.concatenate([t, a]): tapegrad.numpy's
@@ -386,13 +138,52 @@ class TensorMethods:
     def max(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool = False, out: Tensor | None = None) -> Any:
         """Given a dimension, `(values, indices)` as PyTorch; else the values (np.max's
-        `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted)."""
+        `axis=`, `keepdims=` and `out=None`, which NumPy passes, are accepted).
+
+        Args:
+            dim: PyTorch's dimension: the result is a (values, indices) namedtuple.
+                Without it, the largest value over all elements (or over `axis`); a
+                tensor here gives the elementwise maximum (torch.max(x, other)).
+            keepdim: keep `dim` with length 1 (with `dim` only).
+            axis: NumPy's axis or axes (values only; not with `dim`).
+            keepdims: keep the reduced axes with length 1 (with `axis`).
+            out: accepted as None only (NumPy passes it).
+
+        Returns:
+            The values, or (values, indices) when `dim` is given; the gradient goes to
+            the largest elements (ties share it).
+
+        >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(), x.max(axis=0)
+        (tensor(7.), tensor([7., 5.]))
+        >>> x.max(dim=1)
+        max(values=tensor([5., 7.]), indices=tensor([1, 0]))
+        """
         x = self._reduce_input("max", out=out)
         return ops.max(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool = False, out: Tensor | None = None) -> Any:
-        """As `max`, for the smallest element."""
+        """As `max`, for the smallest element.
+
+        Args:
+            dim: PyTorch's dimension: the result is a (values, indices) namedtuple.
+                Without it, the smallest value over all elements (or over `axis`); a
+                tensor here gives the elementwise minimum (torch.min(x, other)).
+            keepdim: keep `dim` with length 1 (with `dim` only).
+            axis: NumPy's axis or axes (values only; not with `dim`).
+            keepdims: keep the reduced axes with length 1 (with `axis`).
+            out: accepted as None only (NumPy passes it).
+
+        Returns:
+            The values, or (values, indices) when `dim` is given.
+
+        >>> x = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.min()
+        tensor(1.)
+        >>> x.min(dim=0)
+        min(values=tensor([1., 2.]), indices=tensor([0, 1]))
+        """
         x = self._reduce_input("min", out=out)
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
@@ -471,37 +262,89 @@ class TensorMethods:
     # astype copies by default), never one that shares memory untracked.
     def astype(self, dtype: DTypeLike, order: str = "K", casting: str = "unsafe",
                subok: bool = True, copy: bool = True) -> Tensor:
-        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes)."""
-        return ops.cast(self, _dtype_arg("astype", dtype))
+        """A copy cast to `dtype` (NumPy's astype; differentiable between float dtypes).
 
+        Args:
+            dtype: the new dtype (a tapegrad or NumPy dtype, or its name).
+            order: NumPy's argument, accepted and not used.
+            casting: NumPy's argument, accepted and not used.
+            subok: NumPy's argument, accepted and not used.
+            copy: NumPy's argument, accepted and not used: a new array is always made.
+
+        Returns:
+            A new tensor of `dtype` (floats cast to ints truncate toward zero).
+
+        >>> tg.tensor([1.5, -2.5]).astype("int64")
+        tensor([ 1, -2])
+        >>> tg.tensor([1, 2]).astype(tg.float64)
+        tensor([1., 2.], dtype=float64)
+        """
+        return ops.cast(self, _dtype_arg("astype", dtype))
 
     # ------------------------------------------------- NumPy's ndarray methods
     # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
     def ravel(self, order: str = "C") -> Tensor:
-        """The values as 1-D (NumPy's ravel; differentiable)."""
+        """The values as 1-D (NumPy's ravel; differentiable).
+
+        Args:
+            order: "C" (also "K" and "A", which give C order here); "F" raises
+                ValueError.
+
+        Returns:
+            A 1-D tensor of the elements in row-major order.
+
+        >>> tg.tensor([[1.0, 5.0], [7.0, 2.0]]).ravel()
+        tensor([1., 5., 7., 2.])
+        """
         if order not in ("C", "K", "A"):
             raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
         return ops.reshape(self, (-1,))
 
     def copy(self, order: str = "K") -> Tensor:
-        """A copy (NumPy's copy; PyTorch: clone), differentiable."""
+        """A copy (NumPy's copy; PyTorch: clone), differentiable.
+
+        Args:
+            order: NumPy's argument, accepted and not used.
+
+        Returns:
+            A new tensor with its own memory and this tensor's values.
+
+        >>> x = tg.tensor([1.0, 2.0])
+        >>> c = x.copy()
+        >>> c, c is x
+        (tensor([1., 2.]), False)
+        """
         return ops.clone(self)
 
     # ------------------------------------------------- complex parts (issue 16)
     def conj(self) -> Tensor:
-        """The complex conjugate (differentiable): a real tensor is its own."""
+        """The complex conjugate (differentiable): a real tensor is its own.
+
+        >>> tg.tensor([1 + 2j]).conj()
+        tensor([1.-2.j], dtype=complex64)
+        >>> tg.tensor([1.0]).conjugate()
+        tensor([1.])
+        """
         return ops.conj(self)
 
     conjugate = conj
 
     @property
     def real(self) -> Tensor:
-        """The real part (differentiable): a real tensor is its own."""
+        """The real part (differentiable): a real tensor is its own.
+
+        >>> tg.tensor([1 + 2j]).real
+        tensor([1.])
+        """
         return ops.real(self)
 
     @property
     def imag(self) -> Tensor:
-        """The imaginary part (differentiable); zeros for a real tensor, as NumPy."""
+        """The imaginary part (differentiable); zeros for a real tensor, as NumPy.
+
+        >>> tg.tensor([1 + 2j]).imag, tg.tensor([1.0]).imag
+        (tensor([2.]), tensor([0.]))
+        """
         return ops.imag(self)
 
     def angle(self) -> Tensor:
@@ -521,7 +364,16 @@ class TensorMethods:
         return self._data.dtype.kind == "c"
 
     def fill(self, value: ArrayLike) -> None:
-        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_)."""
+        """Fill with `value` in place (NumPy's fill: returns None; PyTorch: fill_).
+
+        Args:
+            value: a number (or 0-d tensor) written into every element.
+
+        >>> t = tg.zeros(3)
+        >>> t.fill(2.0)
+        >>> t
+        tensor([2., 2., 2.])
+        """
         self.fill_(value)
 
     @property
@@ -648,7 +500,20 @@ class TensorMethods:
         return self
 
     def type_as(self, other: Tensor) -> Tensor:
-        """This tensor cast to `other`'s dtype (itself when the dtypes already match)."""
+        """This tensor cast to `other`'s dtype (itself when the dtypes already match).
+
+        Args:
+            other: the tensor whose dtype to take.
+
+        Returns:
+            This tensor, or a cast copy (differentiable between float dtypes).
+
+        Raises:
+            TypeError: other is not a tensor.
+
+        >>> tg.tensor([1, 2]).type_as(tg.tensor([0.5], dtype=tg.float64))
+        tensor([1., 2.], dtype=float64)
+        """
         data = getattr(other, "_data", None)
         if not isinstance(data, np.ndarray):
             raise TypeError(f"type_as: other must be a tensor, got {type(other).__name__}")
@@ -683,22 +548,6 @@ def _dtype_arg(who, dtype, alt=""):
     except (TypeError, ValueError):
         raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
                         f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
-
-
-_UPDATE_NAMES = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
-                 np.true_divide: "div_"}
-
-
-def _check_update_operand(ufunc, o, data, arg="other"):
-    """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
-    wording, and a complex one would lose its imaginary part in the unsafe cast."""
-    who = _UPDATE_NAMES.get(ufunc, "update")
-    what = _non_numeric(o)
-    if what is not None:
-        raise TypeError(f"{who}: unsupported {arg} type(s) {what}")
-    if np.iscomplexobj(o) and not np.iscomplexobj(data):
-        raise TypeError(f"{who}: a complex {arg} cannot update a real tensor of dtype "
-                        f"{data.dtype} in place")
 
 
 def _shape_args(shape, who="reshape", what="shape"):

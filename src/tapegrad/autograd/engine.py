@@ -822,5 +822,5 @@ _loops = _loops_py if _fast is None else _fast.backward_loops
 _fitted = _fitted_py
 
 # the names `from tapegrad.autograd.engine import *` gives (tests/test_all.py)
-__all__ = ["backward_order", "BackwardState", "run_backward", "run_node", "run_leaf",
-           "queue_callback"]
+__all__ = ["backward_order", "BackwardState", "reaches_outer", "run_backward", "run_node",
+           "run_leaf", "queue_callback"]

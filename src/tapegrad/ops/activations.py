@@ -11,7 +11,7 @@ from ._apply import apply, apply1, call
 from ._shapes import check_number, check_operand, describe, normalize_axis
 from ._op import Op, _all_finite, elementwise, register, scale, tangent_axis
 from .elementwise import Erf, Exp, Tanh, Where
-from .reduce import Sum, _lse
+from .reduce_sums import Sum, _lse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -22,10 +22,14 @@ import numpy as np
 from .._tensor import Tensor
 from . import special_numpy as _np_special
 from ._apply import apply, apply2, call
-from ._op import Op, _Stand, elementwise, register, scale, tangent_sum
+from ._op import Op, elementwise, register, scale, tangent_sum
 from ._shapes import check_int, check_operand
 from .activations import sigmoid
 from .elementwise import Exp, Log, Log1p, Where, clip
+from ._special_base import (_constant, _polygamma_forward, _traceable,  # noqa: F401
+                            scipy_special)
+from .special_bessel import (I0, I0e, I1, I1e, Iv, Ive, J0, J1, Jv, Y0, Y1, Yv, i0, i0e, i1,
+                             i1e, iv, ive, j0, j1, jv, y0, y1, yv)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,75 +41,6 @@ _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _LOG_PI = math.log(math.pi)
 
-
-# ------------------------------------------------------------------ SciPy, if installed
-
-_scipy_special = None       # the scipy.special module once looked up; False if missing
-
-
-def scipy_special():
-    """scipy.special, or False when SciPy is not installed (looked up once)."""
-    global _scipy_special
-    if _scipy_special is None:
-        try:
-            import scipy.special as module
-        except ImportError:
-            module = False
-        _scipy_special = module
-    return _scipy_special
-
-
-def _float_dtype(xs):
-    dtype = np.result_type(*xs)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
-
-
-def _traceable(name, fallback=None, scipy_name=None):
-    """The forward of special function `name`: SciPy's ufunc when installed, else
-    `fallback` (NumPy, float64), else an ImportError. Floating inputs keep their dtype
-    (float32 in, float32 out); integers compute in float64. Called on the stand-ins
-    `elementwise` traces `d` with, it records itself as one program step."""
-    sname = scipy_name or name
-
-    def fn(*xs):
-        for v in xs:
-            if type(v) is _Stand:
-                return v.trace.step(fn, *xs)
-        dtype = _float_dtype(xs)
-        sc = scipy_special()
-        if sc:
-            out = getattr(sc, sname)(*xs)
-        elif fallback is not None:
-            out = fallback(*[np.asarray(v, dtype=np.float64) for v in xs])
-        else:
-            raise ImportError(f"{name} needs SciPy, which is not installed: "
-                              "pip install scipy")
-        return np.asarray(out).astype(dtype, copy=False)
-
-    fn.__name__ = fn.__qualname__ = name
-    return fn
-
-
-def _polygamma_scipy(sc, n, x):
-    # scipy.special.polygamma checks n with NumPy bools; the formula works on arrays of n
-    with np.errstate(invalid="ignore"):
-        higher = (-1.0) ** (n + 1) * sc.gamma(n + 1.0) * sc.zeta(n + 1.0, x)
-    return np.where(n == 0, sc.psi(x), higher)
-
-
-def _polygamma_forward(n, x):
-    if type(n) is _Stand or type(x) is _Stand:
-        return (n if type(n) is _Stand else x).trace.step(_polygamma_forward, n, x)
-    dtype = _float_dtype((n, x))
-    sc = scipy_special()
-    if sc:
-        out = _polygamma_scipy(sc, np.asarray(n, dtype=np.float64), x)
-    else:
-        out = _np_special.polygamma(n, x)
-    return np.asarray(out).astype(dtype, copy=False)
-
-
-_polygamma_forward.__name__ = "polygamma"
 _lgamma = _traceable("lgamma", _np_special.gammaln, "gammaln")
 _gamma = _traceable("gamma", _np_special.gamma)
 _digamma = _traceable("digamma", _np_special.digamma, "psi")
@@ -124,18 +59,6 @@ _logit = _traceable("logit", _np_special.logit)
 _ndtr = _traceable("ndtr", _np_special.ndtr)
 _ndtri = _traceable("ndtri", _np_special.ndtri)
 _log_ndtr = _traceable("log_ndtr", _np_special.log_ndtr)
-_i0 = _traceable("i0")
-_i0e = _traceable("i0e")
-_i1 = _traceable("i1")
-_i1e = _traceable("i1e")
-_iv = _traceable("iv")
-_ive = _traceable("ive")
-_j0 = _traceable("j0")
-_j1 = _traceable("j1")
-_jv = _traceable("jv")
-_y0 = _traceable("y0")
-_y1 = _traceable("y1")
-_yv = _traceable("yv")
 
 
 def _entr_forward(x):
@@ -338,98 +261,6 @@ Entr, entr = elementwise(_entr_forward, d=lambda x, out: -(np.log(x) + 1), name=
     """)
 
 
-# ------------------------------------------------------------------ Bessel functions
-
-I0, i0 = elementwise(_i0, d=lambda x, out: _i1(x), name="i0",
-                     doc="""Modified Bessel function of the first kind, order 0;
-    d i0 = i1. SciPy, NumPy and PyTorch: i0.
-
-    >>> import tapegrad as tg
-    >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
-    >>> tg.i0(x).backward()
-    >>> round(tg.i0(x).item(), 6), round(x.grad.item(), 6)      # i0(1), i1(1)
-    (1.266066, 0.565159)
-    """)
-I0e, i0e = elementwise(_i0e, d=lambda x, out: _i1e(x) - np.sign(x) * out, name="i0e",
-                       doc="""i0(x) exp(-|x|), finite where i0 overflows. SciPy: i0e.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.i0e(tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.46576
-    """)
-# i1' = (i0 + i2) / 2: finite at 0, where the textbook i0 - i1/x is 0/0
-I1, i1 = elementwise(_i1, d=lambda x, out: 0.5 * (_i0(x) + _iv(2.0, x)), name="i1",
-                     doc="""Modified Bessel function of the first kind, order 1;
-    d i1 = (i0 + i2) / 2 (0.5 at 0). SciPy: i1.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> x = tg.tensor(0.0, dtype="float64", requires_grad=True)
-    >>> special.i1(x).backward()
-    >>> special.i1(x).item(), x.grad.item()
-    (0.0, 0.5)
-    """)
-I1e, i1e = elementwise(_i1e, d=lambda x, out: 0.5 * (_i0e(x) + _ive(2.0, x)) -
-                       np.sign(x) * out, name="i1e", doc="""i1(x) exp(-|x|). SciPy: i1e.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.i1e(tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.20791
-    """)
-Iv, _iv_fn = elementwise(_iv, d=(0, lambda v, x, out: 0.5 * (_iv(v - 1, x) + _iv(v + 1, x))),
-                         name="iv", doc="Modified Bessel function of the first kind, "
-                                        "real order v.")
-Ive, _ive_fn = elementwise(
-    _ive, d=(0, lambda v, x, out: 0.5 * (_ive(v - 1, x) + _ive(v + 1, x)) - np.sign(x) * out),
-    name="ive", doc="iv(v, x) exp(-|x|).")
-J0, j0 = elementwise(_j0, d=lambda x, out: -_j1(x), name="j0",
-                     doc="""Bessel function of the first kind, order 0; d j0 = -j1.
-    SciPy: j0.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
-    >>> special.j0(x).backward()
-    >>> round(special.j0(x).item(), 6), round(x.grad.item(), 6)      # j0(1), -j1(1)
-    (0.765198, -0.440051)
-    """)
-J1, j1 = elementwise(_j1, d=lambda x, out: 0.5 * (_j0(x) - _jv(2.0, x)), name="j1",
-                     doc="""Bessel function of the first kind, order 1;
-    d j1 = (j0 - j2) / 2. SciPy: j1.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.j1(tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.440051
-    """)
-Jv, _jv_fn = elementwise(_jv, d=(0, lambda v, x, out: 0.5 * (_jv(v - 1, x) - _jv(v + 1, x))),
-                         name="jv", doc="Bessel function of the first kind, real order v.")
-Y0, y0 = elementwise(_y0, d=lambda x, out: -_y1(x), name="y0",
-                     doc="""Bessel function of the second kind, order 0 (x > 0);
-    d y0 = -y1. SciPy: y0.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> x = tg.tensor(1.0, dtype="float64", requires_grad=True)
-    >>> special.y0(x).backward()
-    >>> round(special.y0(x).item(), 6), round(x.grad.item(), 6)      # y0(1), -y1(1)
-    (0.088257, 0.781213)
-    """)
-Y1, y1 = elementwise(_y1, d=lambda x, out: 0.5 * (_y0(x) - _yv(2.0, x)), name="y1",
-                     doc="""Bessel function of the second kind, order 1 (x > 0).
-    SciPy: y1.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.y1(tg.tensor(1.0, dtype="float64")).item(), 6)
-    -0.781213
-    """)
-Yv, _yv_fn = elementwise(_yv, d=(0, lambda v, x, out: 0.5 * (_yv(v - 1, x) - _yv(v + 1, x))),
-                         name="yv", doc="Bessel function of the second kind, real order v.")
-
-
 # ------------------------------------------------------------------ x-only derivatives
 
 class _InX(Op):
@@ -566,20 +397,20 @@ class Xlog1py(_XLog):
 
 # ------------------------------------------------------------------ public functions
 
-def _constant(who, name, v):
-    """An argument the function is not differentiated in: a number, an array, or a
-    tensor that needs no gradient."""
-    if isinstance(v, Tensor):
-        if v.requires_grad or v._fw is not None:
-            raise NotImplementedError(
-                f"{who}: the gradient with respect to {name} is not implemented; pass "
-                f"{name} as a number or a constant tensor (.detach())")
-        return v
-    return check_operand(who, name, v)
-
 
 def polygamma(n: int, x: ArrayLike) -> Tensor:
     """The n-th derivative of digamma (n = 0, 1, 2, ...); differentiable in x.
+
+    Args:
+        n: the order, an int >= 0 (0 is digamma itself); not differentiable.
+        x: the input tensor (or anything tg.tensor accepts).
+
+    Returns:
+        polygamma(n, x) elementwise; its derivative in x is polygamma(n + 1, x).
+
+    Raises:
+        TypeError: n is not an int.
+        ValueError: n is negative.
 
     >>> import tapegrad as tg
     >>> tg.polygamma(1, tg.tensor([1.0]))        # pi^2 / 6
@@ -595,6 +426,17 @@ def multigammaln(a, d):
     """log of the multivariate gamma function of dimension d, as SciPy's:
     d (d-1)/4 log(pi) + sum_j lgamma(a - j/2), j = 0 .. d-1. Needs a > (d - 1) / 2.
     PyTorch: mvlgamma(x, p).
+
+    Args:
+        a: the input tensor (or anything tg.tensor accepts); differentiable.
+        d: the dimension, an int >= 1.
+
+    Returns:
+        log Gamma_d(a) elementwise.
+
+    Raises:
+        TypeError: d is not an int.
+        ValueError: d < 1, or an element of a is not greater than (d - 1) / 2.
 
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
@@ -620,6 +462,14 @@ def multigammaln(a, d):
 
 def mvlgamma(x: ArrayLike, p: int) -> Tensor:
     """PyTorch's name for multigammaln(x, p): the log multivariate gamma function.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts); differentiable. Every
+            element must be greater than (p - 1) / 2.
+        p: the dimension, an int >= 1.
+
+    Returns:
+        log Gamma_p(x) elementwise.
 
     >>> import tapegrad as tg
     >>> round(tg.mvlgamma(tg.tensor(2.5, dtype="float64"), 2).item(), 6)
@@ -660,6 +510,12 @@ def logit(x: ArrayLike, eps: float | None = None) -> Tensor:
 
 def expit(x):
     """1 / (1 + exp(-x)): SciPy's name for sigmoid.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+
+    Returns:
+        sigmoid(x), differentiable.
 
     >>> import tapegrad as tg
     >>> tg.special.expit(tg.tensor([0.0]))
@@ -774,97 +630,6 @@ def betainc(a, b, x):
     if not isinstance(x, Tensor):
         x = check_operand("betainc", "x", x)
     return apply(Betainc, _constant("betainc", "a", a), _constant("betainc", "b", b), x)
-
-
-def iv(v, x):
-    """Modified Bessel function of the first kind of real order v; differentiable in x
-    (d/dx = (iv(v-1, x) + iv(v+1, x)) / 2). SciPy: iv.
-
-    Args:
-        v: the real order, a number, array or tensor that needs no gradient.
-        x: the argument; broadcast with v.
-
-    Returns:
-        I_v(x), of the broadcast shape.
-
-    Raises:
-        NotImplementedError: v is a tensor that requires a gradient.
-        TypeError: an operand is not a tensor, a numeric array or a number.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.iv(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.135748
-    """
-    return apply2(Iv, _constant("iv", "v", v), x)
-
-
-def ive(v, x):
-    """iv(v, x) * exp(-|x|), finite where iv overflows; differentiable in x. SciPy: ive.
-
-    Args:
-        v: the real order, a number, array or tensor that needs no gradient.
-        x: the argument; broadcast with v.
-
-    Returns:
-        I_v(x) exp(-|x|), of the broadcast shape.
-
-    Raises:
-        NotImplementedError: v is a tensor that requires a gradient.
-        TypeError: an operand is not a tensor, a numeric array or a number.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.ive(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.049939
-    """
-    return apply2(Ive, _constant("ive", "v", v), x)
-
-
-def jv(v, x):
-    """Bessel function of the first kind of real order v; differentiable in x
-    (d/dx = (jv(v-1, x) - jv(v+1, x)) / 2). SciPy: jv (jn for integer v).
-
-    Args:
-        v: the real order, a number, array or tensor that needs no gradient.
-        x: the argument; broadcast with v.
-
-    Returns:
-        J_v(x), of the broadcast shape.
-
-    Raises:
-        NotImplementedError: v is a tensor that requires a gradient.
-        TypeError: an operand is not a tensor, a numeric array or a number.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.jv(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
-    0.114903
-    """
-    return apply2(Jv, _constant("jv", "v", v), x)
-
-
-def yv(v, x):
-    """Bessel function of the second kind of real order v (x > 0); differentiable in x.
-    SciPy: yv (yn for integer v).
-
-    Args:
-        v: the real order, a number, array or tensor that needs no gradient.
-        x: the argument (> 0; nan for x < 0, as SciPy); broadcast with v.
-
-    Returns:
-        Y_v(x), of the broadcast shape.
-
-    Raises:
-        NotImplementedError: v is a tensor that requires a gradient.
-        TypeError: an operand is not a tensor, a numeric array or a number.
-
-    >>> import tapegrad as tg
-    >>> from tapegrad.scipy import special
-    >>> round(special.yv(2.0, tg.tensor(1.0, dtype="float64")).item(), 6)
-    -1.650683
-    """
-    return apply2(Yv, _constant("yv", "v", v), x)
 
 
 gammaln = lgamma

@@ -18,9 +18,9 @@ forms, so several schedulers can drive one optimizer and values match PyTorch's.
 """
 from ._lr_base import (CosineAnnealingLR, ExponentialLR, LambdaLR,  # noqa: F401
                        LRScheduler, MultiStepLR, StepLR)
-from ._lr_more import (ChainedScheduler, ConstantLR,  # noqa: F401
-                       CosineAnnealingWarmRestarts, CyclicLR, LinearLR, MultiplicativeLR,
-                       OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR)
+from ._lr_more import (ChainedScheduler, ConstantLR, LinearLR,  # noqa: F401
+                       MultiplicativeLR, PolynomialLR, ReduceLROnPlateau, SequentialLR)
+from ._lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: F401
 
 _LRScheduler = LRScheduler      # PyTorch's old name
 

@@ -1,0 +1,302 @@
+"""Tensor's in-place updates (copy_, zero_, fill_, scatter_, add_, sub_, mul_, div_,
+clamp_ and the augmented assignments): InplaceMethods, the base of TensorMethods
+(_tensor_methods.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _state
+from ._check import _non_numeric
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from typing_extensions import Self
+
+    from ._typing import ArrayLike
+
+_local = _state.local
+# the ops package, set by _tensor.use_ops as for _tensor_methods.py (an upward edge,
+# looked up at call time)
+ops: Any = None
+
+
+class InplaceMethods:
+    """The in-place half of Tensor's methods (no slots of its own)."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        # what Tensor, the one class deriving from these methods, provides
+        _data: np.ndarray
+        _rg: bool
+        _fw: Any
+        grad_fn: Any
+
+        def _bump_version(self) -> None: ...
+
+    # ---------------------------------------------------------------- in place
+    def _check_inplace(self, what):
+        if self.grad_fn is None and self._rg and _local.grad_enabled:
+            raise RuntimeError(
+                f"{what}: a leaf tensor that requires grad cannot be changed in place while "
+                "recording; wrap the update in `with tg.no_grad():` (or use Variable.assign)")
+
+
+    def copy_(self, src: ArrayLike) -> Self:
+        """Overwrite this tensor's values with `src` (broadcast), in place; returns it.
+
+        Args:
+            src: a tensor or array-like of a broadcast-compatible shape.
+
+        Returns:
+            This tensor. When recording, the copy is differentiable in src.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+            ValueError: src does not broadcast to this shape.
+
+        >>> tg.zeros(2).copy_(tg.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+        """
+        self._check_inplace("copy_")
+        self._write_all(src, "copy_")
+        return self
+
+    def _write_all(self, value, who):
+        """self[...] = value, with setitem's checks named `who`."""
+        try:
+            self.__setitem__(Ellipsis, value)
+        except (TypeError, ValueError) as e:
+            msg = str(e)
+            if not msg.startswith("setitem:"):
+                raise
+            raise type(e)(who + msg[len("setitem"):]) from None
+
+    def zero_(self) -> Self:
+        """Set every element to zero in place; returns this tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.ones(2).zero_()
+        tensor([0., 0.])
+        """
+        self._check_inplace("zero_")
+        with _state.no_grad():
+            self._data[...] = 0
+        self._bump_version()
+        return self
+
+    def fill_(self, value: ArrayLike) -> Self:
+        """Set every element to `value` in place; returns this tensor.
+
+        Args:
+            value: a number (or a one-element tensor).
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.zeros(3).fill_(7.0)
+        tensor([7., 7., 7.])
+        """
+        self._check_inplace("fill_")
+        self._write_all(value, "fill_")
+        return self
+
+    # issue 15 (session 8): torch's in-place scatter
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        """tg.scatter written into this tensor; returns it. When recording, the update is
+        differentiable in src (and in this tensor's earlier values where kept).
+
+        Args:
+            dim: the dimension `index` runs along.
+            index: integers with this tensor's number of dimensions.
+            src: the values written (or `value`, a number).
+            value: a number written instead of src.
+            reduce: None, "sum"/"add", "prod"/"multiply", "mean", "amax" or "amin", as
+                tg.scatter.
+
+        Returns:
+            This tensor.
+
+        >>> tg.zeros(3).scatter_(0, tg.tensor([2, 0, 2]), tg.tensor([1.0, 2.0, 3.0]),
+        ...                      reduce="add")
+        tensor([2., 0., 4.])
+        """
+        self._check_inplace("scatter_")
+        cur, _ = self._inplace_args(None)
+        return self.copy_(ops.scatter(cur, dim, index, src, value=value, reduce=reduce))
+
+    def _inplace_args(self, other):
+        """(current values, other) for computing an in-place update from them.
+
+        When the update is recorded, the op that computes it may save its inputs (mul
+        saves both factors); writing the result back would then invalidate a saved
+        `self`, so the op reads a copy instead (also where `other` is `self`).
+        """
+        if _local.grad_enabled and (self._rg or
+                                    isinstance(other, InplaceMethods) and other._rg):
+            src = ops.clone(self)
+            return src, (src if other is self else other)
+        return self, other
+
+    def _plain_update(self, ufunc, other, alpha=1):
+        """`self = ufunc(self, alpha * other)` straight into the array when nothing records
+        it (an optimizer step under no_grad): no temporary result and no extra copy."""
+        if _local.grad_enabled and (self._rg or
+                                    isinstance(other, InplaceMethods) and other._rg):
+            return False
+        if self._fw is not None or isinstance(other, InplaceMethods) and other._fw is not None:
+            return False
+        data = self._data
+        o = other._data if isinstance(other, InplaceMethods) else other
+        if o.__class__ is not float and o.__class__ is not int and not (
+                o.__class__ is np.ndarray and o.dtype.kind in "biuf"):
+            _check_update_operand(ufunc, o, data)
+        if alpha.__class__ is not int and alpha.__class__ is not float:
+            _check_update_operand(ufunc, alpha, data, "alpha")
+            if np.ndim(alpha) != 0:
+                raise TypeError(f"{_UPDATE_NAMES.get(ufunc, 'update')}: alpha must be a "
+                                f"number, got {alpha!r:.40} ({type(alpha).__name__})")
+        oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
+        if not data.flags.writeable or oshape != data.shape and oshape and \
+                np.broadcast_shapes(data.shape, oshape) != data.shape:
+            return False                # let copy_ give its error message
+        ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
+        self._bump_version()
+        return True
+
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Self:
+        """Add `alpha * other` to this tensor in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+            alpha: a factor for other.
+
+        Returns:
+            This tensor (its version counter advances).
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on
+                (update it under `tg.no_grad()`).
+
+        >>> x = tg.ones(2)
+        >>> x.add_(tg.tensor([1.0, 2.0]), alpha=10)
+        tensor([11., 21.])
+        """
+        if self._plain_update(np.add, other, alpha):
+            return self
+        src, other = self._inplace_args(other)
+        return self.copy_(src + (other if alpha == 1 else other * alpha))
+
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Self:
+        """Subtract `alpha * other` from this tensor in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+            alpha: a factor for other.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.ones(2).sub_(0.5)
+        tensor([0.5000, 0.5000])
+        """
+        if self._plain_update(np.subtract, other, alpha):
+            return self
+        src, other = self._inplace_args(other)
+        return self.copy_(src - (other if alpha == 1 else other * alpha))
+
+    def mul_(self, other: ArrayLike) -> Self:
+        """Multiply this tensor by `other` in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.tensor([1.0, 2.0]).mul_(3)
+        tensor([3., 6.])
+        """
+        if self._plain_update(np.multiply, other):
+            return self
+        src, other = self._inplace_args(other)
+        return self.copy_(src * other)
+
+    def div_(self, other: ArrayLike) -> Self:
+        """Divide this tensor by `other` in place; returns it.
+
+        Args:
+            other: a tensor or number, broadcast to this tensor's shape.
+
+        Returns:
+            This tensor.
+
+        Raises:
+            RuntimeError: this is a leaf that requires grad and recording is on.
+
+        >>> tg.tensor([1.0, 2.0]).div_(2)
+        tensor([0.5000, 1.0000])
+        """
+        if self._plain_update(np.true_divide, other):
+            return self
+        src, other = self._inplace_args(other)
+        return self.copy_(src / other)
+
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Self:
+        """Limit this tensor to [min, max] in place (`tapegrad.clamp`); returns it.
+
+        Args:
+            min: the lower bound, or None.
+            max: the upper bound, or None.
+
+        Returns:
+            This tensor.
+
+        >>> tg.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
+        tensor([0.0000, 0.5000, 1.0000])
+        """
+        src, _ = self._inplace_args(None)
+        return self.copy_(ops.clip(src, min, max))
+
+    # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
+    def __iadd__(self, o: ArrayLike) -> Self:
+        return self.add_(o)
+
+    def __isub__(self, o: ArrayLike) -> Self:
+        return self.sub_(o)
+
+    def __imul__(self, o: ArrayLike) -> Self:
+        return self.mul_(o)
+
+    def __itruediv__(self, o: ArrayLike) -> Self:
+        return self.div_(o)
+
+
+
+_UPDATE_NAMES = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
+                 np.true_divide: "div_"}
+
+
+def _check_update_operand(ufunc, o, data, arg="other"):
+    """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
+    wording, and a complex one would lose its imaginary part in the unsafe cast."""
+    who = _UPDATE_NAMES.get(ufunc, "update")
+    what = _non_numeric(o)
+    if what is not None:
+        raise TypeError(f"{who}: unsupported {arg} type(s) {what}")
+    if np.iscomplexobj(o) and not np.iscomplexobj(data):
+        raise TypeError(f"{who}: a complex {arg} cannot update a real tensor of dtype "
+                        f"{data.dtype} in place")
