@@ -15,7 +15,8 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "src" / "tapegrad"
 
-BOTTOM = {"_tensor", "_tensor_methods", "_tensor_inplace", "_tensor_op_methods", "_printing", "_graph", "_sites", "_native", "_dtypes", "_state",
+BOTTOM = {"_tensor", "_tensor_methods", "_tensor_inplace", "_tensor_op_methods", "_printing",
+          "_graph", "_sites", "_native", "_dtypes", "_state",
           "_random", "_check", "_config", "_pytree", "errors", "_speedups",
           "_tensor_docs", "_tensor_op_docs"}
 OPS, ENGINE, FRONT = 1, 2, 3
@@ -174,3 +175,11 @@ def test_no_import_inside_a_function_but_optional_ones():
 def test_the_checks_see_imports_inside_functions():
     """The walk finds a function-level import: _native's optional import of the C module."""
     assert ("tapegrad._native", "tapegrad._speedups") in {(m, t) for m, _, t in INNER}
+
+
+def test_no_source_file_is_over_about_800_lines():
+    # STYLE.md: split files by family, each under ~800 lines (C files too)
+    long = {str(p.relative_to(PKG)): n for p in sorted(PKG.rglob("*"))
+            if p.suffix in (".py", ".c", ".h")
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 810}
+    assert not long, f"over 810 lines: {long}"
