@@ -9,7 +9,16 @@ try:
 except ImportError:     # the build of the extension fails and is skipped (optional)
     include = []
 
-setup(ext_modules=[Extension("tapegrad._speedups", ["src/tapegrad/_speedups.c"],
+# one extension module from several C files (their shared header: _speedups.h)
+SOURCES = ["src/tapegrad/_speedups.c"] + [
+    f"src/tapegrad/_speedups_{part}.c"
+    for part in ("ufunc", "record", "apply", "sites", "dual", "rule", "backward")]
+
+setup(ext_modules=[Extension("tapegrad._speedups", SOURCES,
+                             depends=["src/tapegrad/_speedups.h"],
                              include_dirs=include, optional=True,
-                             # a missing declaration must fail the build, not the import
-                             extra_compile_args=["-Werror=implicit-function-declaration"])])
+                             extra_compile_args=[
+                                 # a missing declaration must fail the build, not the import
+                                 "-Werror=implicit-function-declaration",
+                                 # the files share functions; the module exports its init only
+                                 "-fvisibility=hidden"])])

@@ -55,7 +55,10 @@ if not any(n.endswith(".dist-info/licenses/LICENSE") for n in names):
 with tarfile.open(sdist) as tar:
     inside = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
 need = ["LICENSE", "CHANGELOG.md", "tests/conftest.py", "tests/ops/cases.py", "docs/index.md",
-        "examples/tour.py", "src/tapegrad/_speedups.c", "src/tapegrad/_version.py"]
+        "examples/tour.py", "src/tapegrad/_version.py", "src/tapegrad/_speedups.h"]
+# every C file setup.py compiles (one module from several files)
+need += [f"src/tapegrad/_speedups{part}.c" for part in ("", "_ufunc", "_record", "_apply",
+                                                        "_sites", "_dual", "_rule", "_backward")]
 missing = [n for n in need if n not in inside]
 if missing:
     sys.exit(f"release check: the sdist leaves out {missing}")

@@ -42,7 +42,7 @@ for entry in "${MATRIX[@]}"; do
     suffix=$("$py" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
     so=src/tapegrad/_speedups$suffix
     stamp=$venv/.tapegrad-installed
-    want=$( (echo "$numpy"; cat pyproject.toml setup.py src/tapegrad/_speedups.c \
+    want=$( (echo "$numpy"; cat pyproject.toml setup.py src/tapegrad/_speedups*.[ch] \
              scripts/matrix.sh) | sha256sum | cut -d' ' -f1)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f "$so" ]; then
         # a failed (optional) build must not leave an older compiled module in place

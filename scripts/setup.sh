@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/setup.sh [demo|test]: create .venv and install tapegrad (editable: the install
-# compiles src/tapegrad/_speedups.c in place) with what one stage needs.
+# compiles the C speedups, src/tapegrad/_speedups*.c, in place) with what one stage needs.
 #   demo  what ./demo.sh uses: the extra `demo` (scikit-learn for the tour's data sets,
 #         tqdm); no PyTorch, no matplotlib: about 240 MB.
 #   test  what ./test.sh uses: adds the test oracles (extras test, all, reference: PyTorch's
@@ -17,7 +17,7 @@ case $stage in
     *) echo "usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
 esac
 PY=${PYTHON:-python3}
-want=$(cat pyproject.toml setup.py src/tapegrad/_speedups.c scripts/setup.sh | sha256sum |
+want=$(cat pyproject.toml setup.py src/tapegrad/_speedups*.[ch] scripts/setup.sh | sha256sum |
        cut -d' ' -f1)
 fresh() { [ -f ".venv/.tapegrad-$1" ] && [ "$(cat ".venv/.tapegrad-$1")" = "$want" ]; }
 
