@@ -6,8 +6,8 @@ import numpy as np
 
 from .. import ops
 from ._convert import asarg, floating, no_out
-from ._functions import (_axis, _raw, _tensor_arg, _with_dtype, asarray, linspace,
-                         transpose)
+from ._functions import _axis, _raw, _tensor_arg, _with_dtype, asarray, linspace
+from ._shapes import transpose
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

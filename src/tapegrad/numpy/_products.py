@@ -9,7 +9,8 @@ import numpy as np
 from .._tensor import Tensor, make
 from .. import ops
 from ._convert import as_result, asarg, no_out
-from ._functions import _raw, ravel
+from ._functions import _raw
+from ._shapes import ravel
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
