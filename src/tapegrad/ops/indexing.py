@@ -93,6 +93,11 @@ def tril(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     entries above the k-th diagonal are zero. NumPy: tril(m, k); PyTorch:
     tril(input, diagonal). A 1-D x is a row repeated into a square matrix, as in NumPy.
 
+    Args:
+        x: a tensor with at least 1 dimension.
+        k: the diagonal: 0 the main one, > 0 above it, < 0 below.
+        diagonal: PyTorch's name for k.
+
     >>> import tapegrad as tg
     >>> tg.tril(tg.ones((2, 3)), 1)
     tensor([[1., 1., 0.],
@@ -105,6 +110,11 @@ def triu(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """Upper triangle of the matrices in the last two axes (batched over the others):
     entries below the k-th diagonal are zero. NumPy: triu(m, k); PyTorch:
     triu(input, diagonal).
+
+    Args:
+        x: a tensor with at least 1 dimension.
+        k: the diagonal: 0 the main one, > 0 above it, < 0 below.
+        diagonal: PyTorch's name for k.
 
     >>> import tapegrad as tg
     >>> tg.triu(tg.ones((2, 2)))
@@ -191,6 +201,14 @@ def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
     """Diagonal `offset` of the matrices in axes (axis1, axis2), moved to the last axis.
     NumPy: diagonal(a, offset, axis1, axis2); PyTorch: diagonal(input, offset, dim1, dim2).
 
+    Args:
+        x: a tensor with at least 2 dimensions.
+        offset: the diagonal: 0 the main one, > 0 above it, < 0 below.
+        axis1: the row axis of the matrices.
+        axis2: the column axis of the matrices.
+        dim1: PyTorch's name for axis1.
+        dim2: PyTorch's name for axis2.
+
     >>> import tapegrad as tg
     >>> tg.diagonal(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
     tensor([1., 4.])
@@ -205,6 +223,12 @@ def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
 def diag_embed(x: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """A tensor whose (dim1, dim2) matrices have the last axis of x on diagonal `offset`
     and zeros elsewhere (PyTorch's diag_embed).
+
+    Args:
+        x: a tensor whose last axis holds the diagonals.
+        offset: the diagonal to fill: 0 the main one, > 0 above it, < 0 below.
+        dim1: the row axis of the new matrices in the result.
+        dim2: the column axis of the new matrices in the result.
 
     >>> import tapegrad as tg
     >>> tg.diag_embed(tg.tensor([1.0, 2.0]))
@@ -260,6 +284,12 @@ def diag(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
 def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """Sum of diagonal `offset` of the matrices in axes (axis1, axis2) (NumPy's trace;
     PyTorch's trace is the 2-D case).
+
+    Args:
+        x: a tensor with at least 2 dimensions.
+        offset: the diagonal summed: 0 the main one, > 0 above it, < 0 below.
+        axis1: the row axis of the matrices.
+        axis2: the column axis of the matrices.
 
     >>> import tapegrad as tg
     >>> tg.trace(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
@@ -332,6 +362,11 @@ def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Tensor:
     indices count from the end, and repeated ones accumulate in the gradient. NumPy:
     take(a, indices, axis); PyTorch: take(input, index) (flattened).
 
+    Args:
+        x: the tensor to read.
+        indices: integers, any shape; the result takes their shape in place of `axis`.
+        axis: the axis indexed, or None for the flattened x.
+
     >>> import tapegrad as tg
     >>> tg.take(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), [3, 0])
     tensor([4., 1.])
@@ -354,6 +389,11 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: Axis = -1) -> Tensor
     take_along_axis; indices has x's number of dimensions and broadcasts against it
     elsewhere). axis=None flattens both first.
 
+    Args:
+        x: the tensor to read.
+        indices: integers with x's number of dimensions.
+        axis: the axis indexed, or None (both flattened).
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[3.0, 1.0], [0.0, 5.0]])
     >>> tg.take_along_axis(x, tg.tensor([[1], [0]]), axis=1)
@@ -365,6 +405,11 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: Axis = -1) -> Tensor
 
 def take_along_dim(x: ArrayLike, indices: ArrayLike, dim: Axis = None) -> Tensor:
     """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both).
+
+    Args:
+        x: the tensor to read.
+        indices: integers with x's number of dimensions (any shape when dim is None).
+        dim: the axis indexed, or None (both flattened).
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
@@ -380,6 +425,12 @@ def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: Axis) 
     indices, axis) reads (NumPy's put_along_axis; returns None). Recorded like
     `arr[...] = values`, so gradients reach `values`; with axis=None, indices are
     positions in the flattened arr.
+
+    Args:
+        arr: the tensor written to, in place.
+        indices: integers with arr's number of dimensions.
+        values: the values written, broadcast against indices.
+        axis: the axis indexed, or None for the flattened arr.
 
     >>> import tapegrad as tg
     >>> a = tg.zeros((2, 2))
@@ -636,6 +687,11 @@ def index_select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slices of x at positions `index` (a 1-D integer tensor) along `dim`
     (PyTorch's index_select; NumPy's take with an axis).
 
+    Args:
+        x: the tensor to read.
+        dim: the axis indexed.
+        index: a 1-D integer tensor (or list) of positions along dim.
+
     >>> import tapegrad as tg
     >>> tg.index_select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 0, tg.tensor([1, 1]))
     tensor([[3., 4.],
@@ -655,6 +711,13 @@ def index_add(x: ArrayLike, dim: Axis, index: ArrayLike, source: Axis, *,
               alpha: float = 1) -> Tensor:
     """x with alpha * source[..., i, ...] added at x[..., index[i], ...] along `dim`
     (PyTorch's index_add); repeated indices accumulate.
+
+    Args:
+        x: the tensor added to (not modified: the result is a new tensor).
+        dim: the axis indexed.
+        index: a 1-D integer tensor, one position per slice of source.
+        source: the slices added; its length along dim is len(index).
+        alpha: a factor applied to source.
 
     >>> import tapegrad as tg
     >>> tg.index_add(tg.zeros(3), 0, tg.tensor([2, 2]), tg.tensor([1.0, 5.0]))
@@ -684,6 +747,11 @@ def select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slice of x at position `index` along `dim`, which is removed (PyTorch's
     select: x[:, index] for dim=1).
 
+    Args:
+        x: the tensor to read.
+        dim: the axis removed.
+        index: the position along dim (negative counts from the end).
+
     >>> import tapegrad as tg
     >>> tg.select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, -1)
     tensor([2., 4.])
@@ -705,6 +773,11 @@ def select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
 def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     """A copy of x with `value` where the bool `mask` (broadcast to x's shape) is True
     (PyTorch's masked_fill). A 0-d tensor value gets the gradient of the filled places.
+
+    Args:
+        x: the tensor copied.
+        mask: a bool tensor broadcastable to x's shape.
+        value: a number or a 0-d tensor.
 
     >>> import tapegrad as tg
     >>> tg.masked_fill(tg.tensor([1.0, 2.0]), tg.tensor([True, False]), 0.5)
