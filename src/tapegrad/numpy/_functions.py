@@ -49,6 +49,14 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         keepdims: bool = False, initial: Any = None) -> Tensor:
     """Sum of elements over `axis` (NumPy's signature).
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype summed in (None: a's; bools sum as int64).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: a value added to the sum.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0)
     tensor([4., 6.], dtype=float64)
@@ -66,6 +74,14 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
     exact gradient with zeros in the input.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype multiplied in (None: a's).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: a value the product is multiplied by.
+
     >>> import tapegrad.numpy as tnp
     >>> x = tnp.array([1.0, 2.0, 3.0])
     >>> tnp.prod(x).item(), tnp.prod([[1, 2], [3, 4]], axis=0).tolist()
@@ -81,6 +97,13 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
          keepdims: bool = False) -> Tensor:
     """Arithmetic mean over `axis`; integers average in float64, as NumPy.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype averaged in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.mean([1, 2, 3, 4])
     tensor(2.5000, dtype=float64)
@@ -92,6 +115,14 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
         keepdims: bool = False) -> Tensor:
     """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype computed in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        ddof: the divisor is N - ddof (1 gives the unbiased estimate).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.var([1.0, 2.0, 3.0, 4.0])
@@ -106,6 +137,14 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
     """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
     PyTorch's ddof=1).
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype computed in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        ddof: the divisor is N - ddof.
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.std([1.0, 3.0]).item(), round(tnp.std([1.0, 3.0], ddof=1).item(), 4)
     (1.0, 1.4142)
@@ -117,6 +156,13 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
          initial: Any = _NoValue) -> Tensor:
     """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: a lower bound on the result (needed for empty slices).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
@@ -132,6 +178,13 @@ def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
     """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
     Also tnp.min.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: an upper bound on the result (needed for empty slices).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
     [2.0, 1.0]
@@ -145,6 +198,12 @@ def argmax(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool 
     """Index of the largest value (an int64 tensor, no gradient); into the flattened
     array without `axis`, first one on ties.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis searched (None: the flattened a).
+        out: must be None (tensors are not written into).
+        keepdims: keep the searched axis with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.argmax([[1, 5], [7, 2]]).item(), tnp.argmax([[1, 5], [7, 2]], axis=1).tolist()
     (2, [1, 0])
@@ -156,6 +215,12 @@ def argmax(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool 
 def argmin(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool = False) -> Tensor:
     """Index of the smallest value (an int64 tensor, no gradient); into the flattened
     array without `axis`.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis searched (None: the flattened a).
+        out: must be None (tensors are not written into).
+        keepdims: keep the searched axis with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.argmin([3.0, 1.0, 2.0]).item()
@@ -169,6 +234,13 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
             returned: bool = False, *, keepdims: bool = False) -> Any:
     """Weighted average over `axis`; differentiable in `a` and in `weights`. With
     returned=True, also the sum of the weights.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        weights: one weight per element of a, or a 1-D array along axis (None: equal).
+        returned: also return the sum of the weights, as (average, sum_of_weights).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> import tapegrad as tg
@@ -201,6 +273,12 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
 def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether every element is true (a bool tensor), over `axis` or all elements.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.all([True, False]).item(), tnp.all([[1, 1], [0, 1]], axis=1).tolist()
     (False, [True, False])
@@ -211,6 +289,12 @@ def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
 
 def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether any element is true (a bool tensor), over `axis` or all elements.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.any([0.0, 2.0]).item()
@@ -239,6 +323,11 @@ def _shape_arg(shape):
 def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of zeros, as `np.zeros` (tg.zeros is float32).
 
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.zeros(2), tnp.zeros((1, 2), dtype=int).tolist()
     (tensor([0., 0.], dtype=float64), [[0, 0]])
@@ -249,6 +338,11 @@ def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -
 def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of ones, as `np.ones`.
 
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (None: float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.ones((2,))
     tensor([1., 1.], dtype=float64)
@@ -258,6 +352,11 @@ def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> 
 
 def empty(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """As `np.empty`, but filled with zeros (never uninitialised memory).
+
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.empty(3).tolist()
@@ -270,6 +369,12 @@ def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
          order: str | None = "C") -> Tensor:
     """A tensor of `shape` filled with `fill_value`; a tensor fill value is broadcast
     (and differentiated through).
+
+    Args:
+        shape: an int or a tuple of ints.
+        fill_value: a number, array or tensor broadcast to shape.
+        dtype: the dtype (None: fill_value's).
+        order: the memory layout, "C" or "F", as NumPy.
 
     >>> import tapegrad as tg, tapegrad.numpy as tnp
     >>> c = tg.tensor(2.0, dtype="float64", requires_grad=True)
@@ -295,6 +400,13 @@ def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
                shape: ShapeLike | None = None) -> Tensor:
     """Zeros with the shape and dtype of `a` (a float list gives float64).
 
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.zeros_like([[1.5, 2.5]])
     tensor([[0., 0.]], dtype=float64)
@@ -306,6 +418,13 @@ def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
 def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
               shape: ShapeLike | None = None) -> Tensor:
     """Ones with the shape and dtype of `a`.
+
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.ones_like([1, 2]).tolist()
@@ -319,6 +438,13 @@ def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
                shape: ShapeLike | None = None) -> Tensor:
     """As `np.empty_like`, filled with zeros.
 
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.empty_like([1.0, 2.0]).tolist()
     [0.0, 0.0]
@@ -329,6 +455,14 @@ def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
 def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, order: str | None = "K",
               subok: bool = True, shape: ShapeLike | None = None) -> Tensor:
     """`full` with the shape and dtype of `a`.
+
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        fill_value: a number, array or tensor.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.full_like([1.0, 2.0], 7.0).tolist()
@@ -342,6 +476,13 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = float,
         order: str | None = "C") -> Tensor:
     """The identity matrix (float64 by default), `k` shifting the diagonal.
 
+    Args:
+        N: the number of rows.
+        M: the number of columns (None: N).
+        k: the diagonal of ones: 0 the main one, > 0 above it, < 0 below.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.eye(2, k=1).tolist()
     [[0.0, 1.0], [0.0, 0.0]]
@@ -352,6 +493,10 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = float,
 def identity(n: int, dtype: DTypeLike = None) -> Tensor:
     """The n x n identity (float64 by default).
 
+    Args:
+        n: the number of rows and columns.
+        dtype: the dtype (None: float64).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.identity(2).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
@@ -361,6 +506,11 @@ def identity(n: int, dtype: DTypeLike = None) -> Tensor:
 
 def arange(*args: Any, dtype: DTypeLike = None, **kwargs: Any) -> Tensor:
     """As `np.arange` (int arguments give int64, any float gives float64).
+
+    Args:
+        *args: stop, or start, stop[, step], as NumPy (tensors are read as numbers).
+        dtype: the dtype (None: from the arguments).
+        **kwargs: start=, stop=, step=, as NumPy.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.arange(3).tolist(), tnp.arange(0, 1, 0.25).tolist()
@@ -374,6 +524,15 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
              retstep: bool = False, dtype: DTypeLike = None, axis: Axis = 0) -> Any:
     """`num` evenly spaced values from start to stop (float64 by default). Tensor end
     points give a result differentiable in both.
+
+    Args:
+        start: the first value (a number, array or tensor).
+        stop: the last value (included when endpoint is True).
+        num: the number of values.
+        endpoint: whether stop is the last value.
+        retstep: also return the spacing, as (values, step).
+        dtype: the dtype (None: float64, or the end points' floating dtype).
+        axis: where the new axis goes when start and stop are arrays.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.linspace(0, 1, 5).tolist()
@@ -417,6 +576,14 @@ def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool = True, orde
     """A tensor from data, as `np.array` (float64 for Python floats). Nested lists that
     hold tensors are stacked, so the gradient reaches each tensor; a tensor is copied.
 
+    Args:
+        object: a tensor, array, number, or nested lists (which may hold tensors).
+        dtype: the dtype (None: inferred, float64 for Python floats).
+        copy: for a tensor input, False returns it as it is when the dtype matches.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        ndmin: the least number of dimensions (leading axes of length 1 are added).
+
     >>> import tapegrad as tg, tapegrad.numpy as tnp
     >>> x = tg.tensor(3.0, dtype="float64", requires_grad=True)
     >>> tnp.array([[x, 1.0], [2.0, x * x]]).sum().backward()
@@ -450,6 +617,11 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> 
     """`a` as a tensor without copying when it already is one (cast if `dtype` differs).
     Python floats become float64. Also asanyarray and ascontiguousarray.
 
+    Args:
+        a: a tensor, array, number, or nested lists (which may hold tensors).
+        dtype: the dtype (None: a's, or inferred).
+        order: the memory layout, as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> t = tnp.asarray([1.0, 2.0])
     >>> tnp.asarray(t) is t, t.dtype
@@ -464,6 +636,10 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> 
 
 def copy(a: ArrayLike, order: str | None = "K") -> Tensor:
     """A copy of `a` (differentiable: the gradient passes unchanged).
+
+    Args:
+        a: a tensor, array, list or number.
+        order: accepted for NumPy's signature.
 
     >>> import tapegrad.numpy as tnp
     >>> a = tnp.array([1.0, 2.0])
