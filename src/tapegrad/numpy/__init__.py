@@ -327,6 +327,9 @@ if TYPE_CHECKING:
 def positive(x: ArrayLike, /) -> Tensor:
     """+x (the same values; differentiable), NumPy's positive.
 
+    Args:
+        x: a tensor, array, list or number.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.positive([1.0, -2.0])
     tensor([ 1., -2.], dtype=float64)

@@ -24,7 +24,19 @@ if TYPE_CHECKING:
 
 
 def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64)."""
+    """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64).
+
+    Args:
+        x: a tensor, array or list.
+        ord: the order: None (2-norm of vectors, Frobenius of matrices), a number, inf,
+            -inf, "fro" or "nuc", as NumPy.
+        axis: None, an int (vector norms) or a pair of ints (matrix norms).
+        keepdims: keep the reduced axes with length 1.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.norm([3.0, 4.0]).item(), tnp.linalg.norm([[1.0, 2.0], [3.0, 4.0]], 1).item()
+    (5.0, 6.0)
+    """
     return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
 
 
