@@ -193,6 +193,10 @@ class device(str):
     a str ("cpu"), so it compares equal to "cpu" and passes wherever a device string
     does.
 
+    Args:
+        type: "cpu", "cpu:0", or another device tapegrad does not have (ValueError).
+        index: the device index: None or 0.
+
     >>> import tapegrad as tg
     >>> d = tg.device("cpu")
     >>> d.type, d == "cpu", tg.zeros(2, device=d).device
