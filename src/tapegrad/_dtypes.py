@@ -217,6 +217,10 @@ class device(str):
         self = super().__new__(cls, "cpu")
         return self
 
+    def __init__(self, type: str = "cpu", index: int | None = None) -> None:
+        # __new__ did the work: this gives the class the signature its docs describe
+        super().__init__()
+
     @property
     def type(self):
         return "cpu"
