@@ -37,6 +37,7 @@ ALREADY_DOCTESTED = {
     "tapegrad.ops.special": "tests/test_special.py",
     "tapegrad.special": "tests/test_special.py",
     "tapegrad.ops.indexing": "tests/test_indexing.py",
+    "tapegrad.ops.diagonals": "tests/test_indexing.py",
     "tapegrad.ops.products": "tests/test_indexing.py",
     "tapegrad.ops.arrange": "tests/test_arrange.py",
     "tapegrad.ops.joinsplit": "tests/test_arrange.py",
