@@ -5,6 +5,8 @@
   page added by another branch (16-rnn.md, 17-distributed.md) joins the navigation
   without an edit to mkdocs.yml, and a page not there yet cannot fail the build.
 - The tapegrad.distributed reference page is dropped while that module does not import.
+- Pages under zh/ render with Material's Chinese interface strings and lang="zh"
+  (search box, "table of contents", copy button, footer); the rest stay English.
 """
 import importlib.util
 import pathlib
@@ -63,3 +65,15 @@ def on_files(files, config):
             if page is not None:
                 files.remove(page)
     return files
+
+
+def on_page_context(context, page, config, nav):
+    # theme.language is read when each page's template renders (partials/language.html),
+    # so switching it here gives one site two interface languages
+    config.theme["language"] = "zh" if page.file.src_uri.startswith("zh/") else "en"
+    return context
+
+
+def on_post_page(output, page, config):
+    config.theme["language"] = "en"      # 404.html and the other templates stay English
+    return output
