@@ -15,7 +15,7 @@ or `jax.numpy` runs by changing its import line:
 
 The namespace is built from tables: most names are a tapegrad function plus NumPy's
 argument conventions (`_convert`), the rest are short NumPy-convention functions
-(`_functions`). Adding a name whose tapegrad function already takes NumPy's arguments is
+(`_functions`, `_shapes`, `_products`, `_more`). Adding a name whose tapegrad function already takes NumPy's arguments is
 one entry in a table below; a name listed there whose tapegrad function does not exist
 yet is left out (it appears once the op lands). A name tnp lacks raises AttributeError
 naming it. `tnp.linalg` and `tnp.fft` forward to `tapegrad.linalg` and `tapegrad.fft`;
