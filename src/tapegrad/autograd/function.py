@@ -308,7 +308,8 @@ class FunctionCtx:
         is_t: which positional arguments are tensors.
         kwargs: the keyword arguments of the call.
         needs: one bool per input: whether it needs a gradient (ctx.needs_input_grad).
-        traced: whether the call is being traced (tg.function) rather than run eagerly.
+        traced: whether the call records a node or carries tangents (an input
+            requires grad, or forward mode is on).
 
     >>> import tapegrad as tg
     >>> class Scale(tg.autograd.Function):

@@ -162,7 +162,7 @@ def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
-        initial: a lower bound on the result (needed for empty slices).
+        initial: the result is at least this (maximum(result, initial)).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
@@ -183,7 +183,7 @@ def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
-        initial: an upper bound on the result (needed for empty slices).
+        initial: the result is at most this (minimum(result, initial)).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
@@ -531,7 +531,7 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
         num: the number of values.
         endpoint: whether stop is the last value.
         retstep: also return the spacing, as (values, step).
-        dtype: the dtype (None: float64, or the end points' floating dtype).
+        dtype: the dtype (None: float64).
         axis: where the new axis goes when start and stop are arrays.
 
     >>> import tapegrad.numpy as tnp

@@ -140,7 +140,7 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
         num: the number of values.
         endpoint: whether base ** stop is the last value.
         base: the base of the powers.
-        dtype: the dtype (None: float64, or the end points' floating dtype).
+        dtype: the dtype (None: float64).
         axis: where the new axis goes when start and stop are arrays.
 
     >>> import tapegrad.numpy as tnp
@@ -199,7 +199,8 @@ def gradient(f: ArrayLike, *varargs: Any, axis: Axis = None, edge_order: int = 1
         edge_order: only 1 is supported.
 
     Raises:
-        ValueError: edge_order is not 1, or the spacings do not match the axes.
+        ValueError: edge_order is not 1, or an axis has fewer than 2 points.
+        TypeError: the spacings do not match the axes, or one is not a scalar.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.gradient([1.0, 2.0, 4.0, 7.0]).tolist()

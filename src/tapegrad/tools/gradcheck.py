@@ -91,8 +91,8 @@ def gradcheck(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float
 
     Args:
         f: a function of the inputs returning a tensor or a tuple of tensors.
-        inputs: a tensor or a tuple of tensors (and other arguments passed as they are);
-            float64 tensors that require grad are checked.
+        inputs: a tensor or a tuple of tensors (other arguments are passed as they
+            are); floating tensors that require grad, and float NumPy arrays, are checked.
         eps: the finite-difference step.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
@@ -254,8 +254,8 @@ def gradgradcheck(f: Callable[..., Any], inputs: Any, grad_outputs: Any = None, 
 
     Args:
         f: a function of the inputs returning a tensor or a tuple of tensors.
-        inputs: a tensor or a tuple of tensors; float64 tensors that require grad are
-            checked.
+        inputs: a tensor or a tuple of tensors; floating tensors that require grad, and
+            float NumPy arrays, are checked.
         grad_outputs: the cotangents of the outputs (None: fixed random ones).
         eps: the finite-difference step.
         atol: the absolute tolerance.
