@@ -5,6 +5,9 @@
   page added by another branch (16-rnn.md, 17-distributed.md) joins the navigation
   without an edit to mkdocs.yml, and a page not there yet cannot fail the build.
 - The tapegrad.distributed reference page is dropped while that module does not import.
+- Pages under zh/ render with Material's Chinese interface strings and lang="zh"
+  (search box, "table of contents", copy button, footer), and their API blocks with
+  mkdocstrings' Chinese labels ("参数", "返回", ...); the rest stay English.
 """
 import importlib.util
 import pathlib
@@ -63,3 +66,28 @@ def on_files(files, config):
             if page is not None:
                 files.remove(page)
     return files
+
+
+def _is_zh(page):
+    return page.file.src_uri.startswith("zh/")
+
+
+def on_page_markdown(markdown, page, config, files):
+    # mkdocstrings reads its handlers' locale as it renders each ::: block; it has no
+    # per-page setting, so the hook sets it (left alone if that attribute ever goes)
+    handlers = getattr(config.plugins.get("mkdocstrings"), "handlers", None)
+    if hasattr(handlers, "_locale"):
+        handlers._locale = "zh" if _is_zh(page) else "en"
+    return markdown
+
+
+def on_page_context(context, page, config, nav):
+    # theme.language is read when each page's template renders (partials/language.html),
+    # so switching it here gives one site two interface languages
+    config.theme["language"] = "zh" if _is_zh(page) else "en"
+    return context
+
+
+def on_post_page(output, page, config):
+    config.theme["language"] = "en"      # 404.html and the other templates stay English
+    return output

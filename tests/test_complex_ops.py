@@ -10,7 +10,7 @@ import tapegrad as tg
 import tapegrad.numpy as tnp
 from tapegrad.ops import _op
 from tapegrad.ops.complex import Angle
-from tapegrad.ops import arrange, elementwise, fft, indexing, linalg, mathfns, reduce
+from tapegrad.ops import arrange, diagonals, elementwise, fft, linalg, mathfns, reduce
 from tapegrad.ops import activations, scan, shape, solve
 from tapegrad.ops import cholesky, decomp
 from tapegrad.ops.complex_parts import Complex, ComplexAbs, Conj, Imag, Real
@@ -93,10 +93,10 @@ PROBES = {
     scan.Cumprod: (lambda z: tg.cumprod(z, 1), (Z,)),
     linalg.MatMul: (lambda z, w: z @ w.T, (Z, W)),
     linalg.Einsum: (lambda z, w: tg.einsum("ij,kj->ik", z, w), (Z, W)),
-    indexing.Tril: (tg.tril, (SQ,)),
-    indexing.Triu: (tg.triu, (SQ,)),
-    indexing.Diagonal: (tg.diagonal, (SQ,)),
-    indexing.DiagEmbed: (tg.diag_embed, (Z,)),
+    diagonals.Tril: (tg.tril, (SQ,)),
+    diagonals.Triu: (tg.triu, (SQ,)),
+    diagonals.Diagonal: (tg.diagonal, (SQ,)),
+    diagonals.DiagEmbed: (tg.diag_embed, (Z,)),
     arrange.Flip: (lambda z: tg.flip(z, 1), (Z,)),
     arrange.Roll: (lambda z: tg.roll(z, 1, 1), (Z,)),
     arrange.Tile: (lambda z: tg.tile(z, (2, 1)), (Z,)),

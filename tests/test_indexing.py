@@ -203,11 +203,13 @@ def test_broadcast_to_an_incompatible_shape_names_both_shapes():
 
 
 # ------------------------------------------------------------------ triangles, diagonals,
-# the gather/scatter family and products (ops/indexing.py, ops/products.py)
+# the gather/scatter family and products (ops/diagonals.py, ops/indexing.py,
+# ops/products.py)
 
 import doctest  # noqa: E402
 import re  # noqa: E402
 
+import tapegrad.ops.diagonals as _diagonals  # noqa: E402
 import tapegrad.ops.indexing as _indexing  # noqa: E402
 import tapegrad.ops.products as _products  # noqa: E402
 
@@ -223,7 +225,8 @@ def _grad(fn, x, w=None):
     return x.grad.numpy()
 
 
-@pytest.mark.parametrize("module", [_indexing, _products], ids=["indexing", "products"])
+@pytest.mark.parametrize("module", [_diagonals, _indexing, _products],
+                         ids=["diagonals", "indexing", "products"])
 def test_docstring_examples_run(module):
     flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
     result = doctest.testmod(module, optionflags=flags, report=False)

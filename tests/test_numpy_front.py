@@ -285,6 +285,7 @@ def test_an_autograd_program_gives_autograd_s_gradient():
 # ------------------------------------------------------------------ docstring examples
 
 @pytest.mark.parametrize("module", ["tapegrad.numpy", "tapegrad.numpy._functions",
+                                    "tapegrad.numpy._shapes",
                                     "tapegrad.numpy.linalg", "tapegrad.numpy.random",
                                     "tapegrad.tree", "tapegrad.custom", "tapegrad.func"])
 def test_docstring_examples_run(module):

@@ -146,6 +146,9 @@ def show_config(file: TextIO | None = None) -> None:
     why not), NumPy and its BLAS, and which optional packages are installed (to `file`,
     default standard output). Paste it into bug reports.
 
+    Args:
+        file: a text stream to write to (None: standard output).
+
     >>> tg.show_config()                    # doctest: +ELLIPSIS
     tapegrad ...
     Python ...

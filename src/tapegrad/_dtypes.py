@@ -193,6 +193,10 @@ class device(str):
     a str ("cpu"), so it compares equal to "cpu" and passes wherever a device string
     does.
 
+    Args:
+        type: "cpu", "cpu:0", or another device tapegrad does not have (ValueError).
+        index: the device index: None or 0.
+
     >>> import tapegrad as tg
     >>> d = tg.device("cpu")
     >>> d.type, d == "cpu", tg.zeros(2, device=d).device
@@ -212,6 +216,10 @@ class device(str):
             raise ValueError(f"device: invalid device {type!r} (index {index!r})")
         self = super().__new__(cls, "cpu")
         return self
+
+    def __init__(self, type: str = "cpu", index: int | None = None) -> None:
+        # __new__ did the work: this gives the class the signature its docs describe
+        super().__init__()
 
     @property
     def type(self):

@@ -21,6 +21,14 @@ def set_printoptions(precision: int | None = None, threshold: float | None = Non
     given override it; sci_mode True/False forces/forbids scientific notation (None:
     automatic). Arguments left None keep their current value.
 
+    Args:
+        precision: digits after the decimal point.
+        threshold: the number of elements above which a tensor is summarised.
+        edgeitems: the items shown at each end of a summarised axis.
+        linewidth: characters per line before wrapping.
+        profile: "default", "short" or "full", applied before the other arguments.
+        sci_mode: True to force scientific notation, False to forbid it, None: automatic.
+
     >>> tg.set_printoptions(precision=2)
     >>> tg.tensor([1.23456])
     tensor([1.23])

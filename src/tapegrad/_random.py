@@ -67,6 +67,13 @@ def set_rng_state(state: dict) -> None:
     """Restore a state returned by get_rng_state. Anything else is refused, and the
     current state is left as it was.
 
+    Args:
+        state: a dict from tg.get_rng_state().
+
+    Raises:
+        TypeError: state is not a dict.
+        ValueError: the dict is not one get_rng_state returned.
+
     >>> state = tg.get_rng_state()
     >>> first = tg.randint(0, 1000, size=(4,)).tolist()
     >>> tg.set_rng_state(state)

@@ -163,6 +163,9 @@ class set_grad_enabled(_GradMode):
     """Set grad mode to `mode` (a bool): at once when called, as in PyTorch, and back to
     the previous mode when used as a context manager exits.
 
+    Args:
+        mode: True to record operations for autograd, False not to.
+
     >>> import tapegrad as tg
     >>> with tg.set_grad_enabled(False):
     ...     tg.is_grad_enabled()

@@ -64,7 +64,18 @@ class OpMethods:
         return ops.diff(self, n, dim, prepend, append)
 
     def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> SortResult:
-        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort)."""
+        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort).
+
+        Args:
+            dim: the axis sorted along.
+            descending: largest first.
+            stable: keep the order of equal elements.
+
+        >>> import tapegrad as tg
+        >>> values, indices = tg.tensor([3.0, 1.0, 2.0]).sort()
+        >>> values, indices
+        (tensor([1., 2., 3.]), tensor([1, 2, 0]))
+        """
         return ops.sort(self, dim, descending, stable)
 
     def argsort(self, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
@@ -175,7 +186,19 @@ class OpMethods:
 
     def repeat(self, *sizes: int | Sequence[int], axis: Axis = None) -> Tensor:
         """PyTorch's repeat: tile x `sizes[i]` times along axis i. Given `axis=`, NumPy's
-        ndarray.repeat (each element repeated; also tg.repeat_interleave)."""
+        ndarray.repeat (each element repeated; also tg.repeat_interleave).
+
+        Args:
+            *sizes: one count per axis (at least x.ndim of them; extra ones add leading
+                axes), as ints or one sequence.
+            axis: NumPy's form: the axis each element is repeated along, with one repeats
+                argument.
+
+        >>> import tapegrad as tg
+        >>> x = tg.tensor([1.0, 2.0])
+        >>> x.repeat(2), x.repeat(2, axis=0)
+        (tensor([1., 2., 1., 2.]), tensor([1., 1., 2., 2.]))
+        """
         if axis is not None:
             if len(sizes) != 1:
                 raise TypeError(f"repeat: with axis=, give one repeats argument, got "
@@ -486,7 +509,13 @@ class OpMethods:
         return ops.bmm(self, mat2)
 
     def t(self) -> Self:
-        """The transpose of a matrix; 0-d and 1-d tensors come back as they are (PyTorch)."""
+        """The transpose of a matrix; 0-d and 1-d tensors come back as they are (PyTorch).
+
+        >>> import tapegrad as tg
+        >>> tg.tensor([[1.0, 2.0]]).t()
+        tensor([[1.],
+                [2.]])
+        """
         if self._data.ndim > 2:
             raise ValueError(f"t: expects a tensor with at most 2 dimensions, got shape "
                              f"{self._data.shape}; use transpose or mT")

@@ -246,6 +246,10 @@ class custom_jvp:
     must be written with tapegrad ops. Arguments listed in `nondiff_argnums` are passed
     to the rule first and are never differentiated.
 
+    Args:
+        fun: the function, of tensors (or pytrees of tensors) and other arguments.
+        nondiff_argnums: positions of arguments that are not differentiated.
+
     >>> import tapegrad as tg
     >>> @tg.custom_jvp
     ... def f(x, y):
@@ -444,6 +448,10 @@ class custom_vjp:
     (`jvp`, `jacfwd`) transposes `bwd`, so it must be linear in `g`. Arguments in
     `nondiff_argnums` (functions, flags, sizes) are passed to `bwd` first and never
     differentiated. Arguments and outputs may be pytrees.
+
+    Args:
+        fun: the function, of tensors (or pytrees of tensors) and other arguments.
+        nondiff_argnums: positions of arguments that are not differentiated.
 
     >>> import tapegrad as tg
     >>> @tg.custom_vjp

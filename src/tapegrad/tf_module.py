@@ -43,6 +43,9 @@ class Module:
     nested modules. Order follows TF: a module's own attributes sorted by name, then
     the submodules' contents.
 
+    Args:
+        name: the module's name (None: the class name in snake_case).
+
     >>> import tapegrad as tg
     >>> class Dense(tg.Module):
     ...     def __init__(self, n_in, n_out, name=None):

@@ -57,7 +57,25 @@ def backward(tensors: Tensor | Sequence[Tensor],
              grad_tensors: ArrayLike | Sequence[ArrayLike | None] | None = None,
              retain_graph: bool | None = None, create_graph: bool = False,
              inputs: Tensor | Sequence[Tensor] | None = None) -> None:
-    """Accumulate gradients of `tensors` into leaves' `.grad` (PyTorch's backward)."""
+    """Accumulate gradients of `tensors` into leaves' `.grad` (PyTorch's backward).
+
+    Args:
+        tensors: the output tensor(s) differentiated.
+        grad_tensors: the cotangent of each output (None: ones for a single-element
+            output).
+        retain_graph: keep the graph for another backward (None: as create_graph).
+        create_graph: record the backward pass so the gradients can be differentiated.
+        inputs: accumulate only into these leaves (None: all leaves reached).
+
+    Raises:
+        ValueError: the number of grad_tensors differs from the number of tensors.
+
+    >>> import tapegrad as tg
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> tg.autograd.backward([(x * x).sum()])
+    >>> x.grad
+    tensor([2., 4.])
+    """
     tensors = _tensors(tensors, "backward", "tensors")
     grads = _grads_for(grad_tensors, tensors, "backward", "gradients")
     retain_graph = _flag(retain_graph, "backward", "retain_graph")
@@ -75,6 +93,18 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
          retain_graph: bool | None = None, create_graph: bool = False,
          allow_unused: bool = False) -> tuple[Tensor, ...]:
     """Gradients of `outputs` with respect to `inputs`, as a tuple; `.grad` is untouched.
+
+    Args:
+        outputs: the output tensor(s) differentiated.
+        inputs: the tensor(s) the gradients are taken with respect to.
+        grad_outputs: the cotangent of each output (None: ones for a single-element
+            output).
+        retain_graph: keep the graph for another backward (None: as create_graph).
+        create_graph: record the backward pass, for higher-order derivatives.
+        allow_unused: give None for an input that outputs do not depend on (else raise).
+
+    Returns:
+        One gradient per input, in order.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor(3.0, requires_grad=True)

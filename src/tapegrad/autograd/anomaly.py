@@ -44,6 +44,9 @@ class detect_anomaly:
     names the op and shows that forward stack. Errors about modified saved tensors show
     it too. With `check_nan=False` only the stacks are recorded. Slow: for debugging.
 
+    Args:
+        check_nan: raise on NaN or inf gradients (False: only record the stacks).
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
     >>> with tg.detect_anomaly():
@@ -78,7 +81,19 @@ class detect_anomaly:
 
 class set_detect_anomaly:
     """Turn anomaly detection on or off now (PyTorch's set_detect_anomaly); used as a
-    context manager it restores the previous setting on exit."""
+    context manager it restores the previous setting on exit.
+
+    Args:
+        mode: True to turn anomaly detection on, False to turn it off.
+        check_nan: raise on NaN or inf gradients while it is on.
+
+    >>> import tapegrad as tg
+    >>> with tg.autograd.set_detect_anomaly(True):
+    ...     tg.autograd.is_anomaly_enabled()
+    True
+    >>> tg.autograd.is_anomaly_enabled()
+    False
+    """
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         mode = _flag(mode, "set_detect_anomaly", "mode")
@@ -96,7 +111,15 @@ class set_detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
-    """True inside `detect_anomaly` in this thread."""
+    """True inside `detect_anomaly` in this thread.
+
+    >>> import tapegrad as tg
+    >>> tg.autograd.is_anomaly_enabled()
+    False
+    >>> with tg.detect_anomaly():
+    ...     tg.autograd.is_anomaly_enabled()
+    True
+    """
     return bool(_local.anomaly)
 
 

@@ -94,6 +94,14 @@ def _cut_reaching(cut, goal):
 def explain_grad(target: Tensor, source: Tensor, tape: Any = None) -> str:
     """A sentence or two on why `source` does or does not reach `target`.
 
+    Args:
+        target: the tensor differentiated.
+        source: the tensor whose gradient is asked for.
+        tape: the GradientTape that recorded target, when it was recorded by one.
+
+    Returns:
+        The explanation, one or more lines of text.
+
     >>> import tapegrad as tg
     >>> x = tg.tensor(2.0, requires_grad=True)
     >>> with tg.no_grad():
@@ -160,7 +168,20 @@ def _exit_hint(src):
 
 
 class NoneGradientWarning(UserWarning):
-    """Issued (in debug mode) when a gradient comes back as None, with the reason."""
+    """Issued (in debug mode) when a gradient comes back as None, with the reason.
+
+    >>> import warnings
+    >>> import tapegrad as tg
+    >>> x = tg.constant(2.0)                      # not watched by the tape
+    >>> with tg.GradientTape() as tape:
+    ...     y = x * x
+    >>> with warnings.catch_warnings(record=True) as caught, tg.debug_none_gradients():
+    ...     warnings.simplefilter("always")
+    ...     tape.gradient(y, x) is None
+    True
+    >>> caught[0].category is tg.NoneGradientWarning
+    True
+    """
 
 
 _debug = {"on": False}
@@ -169,6 +190,12 @@ _debug = {"on": False}
 class debug_none_gradients:
     """Explain every None gradient from `tape.gradient` / `tg.autograd.grad(...,
     allow_unused=True)` with a NoneGradientWarning. Use as a call or a `with` block.
+
+    Args:
+        enabled: True to explain None gradients, False to stop.
+
+    Raises:
+        TypeError: enabled is not a bool.
 
     >>> import tapegrad as tg
     >>> with tg.debug_none_gradients():

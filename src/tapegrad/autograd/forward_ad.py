@@ -65,6 +65,11 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     forward mode, as torch.autograd.forward_ad.make_dual. Read the result's tangent
     with unpack_dual (a Jacobian-vector product).
 
+    Args:
+        primal: the value, a tensor, array or number.
+        tangent: the direction, of primal's shape.
+        level: the dual level (None: the innermost open one).
+
     >>> with tg.autograd.forward_ad.dual_level():
     ...     x = tg.make_dual(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 0.0]))
     ...     y = x * x
@@ -104,6 +109,10 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
 
 def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
     """(primal, tangent) of a dual tensor; the tangent is None if it carries none.
+
+    Args:
+        t: a tensor (or any value: non-tensors come back with tangent None).
+        level: the dual level (None: the innermost open one).
 
     >>> with tg.autograd.forward_ad.dual_level():
     ...     x = tg.make_dual(tg.tensor(3.0), tg.tensor(1.0))

@@ -300,6 +300,30 @@ class FunctionCtx:
     Store tensors with `save_for_backward` (they are checked for in-place changes and,
     with `create_graph`, come back connected to the graph) and anything else as
     attributes: `ctx.alpha = alpha`.
+
+    Function.apply builds it; user code only receives it.
+
+    Args:
+        fn: the Function subclass being applied.
+        is_t: which positional arguments are tensors.
+        kwargs: the keyword arguments of the call.
+        needs: one bool per input: whether it needs a gradient (ctx.needs_input_grad).
+        traced: whether the call records a node or carries tangents (an input
+            requires grad, or forward mode is on).
+
+    >>> import tapegrad as tg
+    >>> class Scale(tg.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x, alpha):
+    ...         ctx.alpha = alpha                 # a non-tensor: an attribute
+    ...         return x * alpha
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         return g * ctx.alpha, None
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> Scale.apply(x, 3.0).sum().backward()
+    >>> x.grad
+    tensor([3., 3.])
     """
 
     def __init__(self, fn, is_t, kwargs, needs, traced):
@@ -530,6 +554,28 @@ class once_differentiable:
     (or forward-over-reverse) it raises instead of giving a silently wrong result.
 
     Use it below `@staticmethod`, as in PyTorch.
+
+    Args:
+        fn: the backward staticmethod's function, (ctx, *grads) -> grads.
+
+    >>> import tapegrad as tg
+    >>> class Cube(tg.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     @tg.autograd.once_differentiable
+    ...     def backward(ctx, g):
+    ...         (x,) = ctx.saved_tensors
+    ...         return g * 3 * x ** 2       # saved values arrive as arrays here
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> tg.autograd.grad(Cube.apply(x), x)
+    (tensor(12.),)
+    >>> tg.autograd.grad(Cube.apply(x), x, create_graph=True)
+    Traceback (most recent call last):
+        ...
+    RuntimeError: ...once_differentiable...
     """
 
     def __init__(self, fn: Callable[..., Any]) -> None:

@@ -6,10 +6,11 @@ from .layers import (GELU, Dropout, Embedding, Flatten, Identity,  # noqa: F401
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401
                      MSELoss, NLLLoss)
 from .conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d,  # noqa: F401
-                   AvgPool1d, AvgPool2d, ConstantPad1d, ConstantPad2d, Conv1d, Conv2d,
-                   Conv3d, ConvTranspose1d, ConvTranspose2d, Fold, MaxPool1d, MaxPool2d,
-                   ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
-                   Unflatten, Unfold, Upsample, ZeroPad2d)
+                   AvgPool1d, AvgPool2d, Conv1d, Conv2d, Conv3d, ConvTranspose1d,
+                   ConvTranspose2d, MaxPool1d, MaxPool2d)
+from .resample import (ConstantPad1d, ConstantPad2d, Fold, ReflectionPad1d,  # noqa: F401
+                       ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, Unflatten,
+                       Unfold, Upsample, ZeroPad2d)
 from .module import Module  # noqa: F401
 from .parameter import Parameter  # noqa: F401
 from .losses import (CosineEmbeddingLoss, GaussianNLLLoss,  # noqa: F401,E402

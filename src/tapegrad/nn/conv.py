@@ -1,12 +1,12 @@
-"""Convolution, pooling, resampling and padding layers (PyTorch's names, arguments,
-parameter shapes, initialisation and state-dict keys), on nn.functional."""
+"""Convolution and pooling layers (PyTorch's names, arguments,
+parameter shapes, initialisation and state-dict keys), on nn.functional. The resampling,
+padding and reshaping layers are in resample.py."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from .. import ops
 from .._check import _got
 from .._dtypes import DEFAULT_FLOAT, as_dtype
 from .. import _check
@@ -291,6 +291,20 @@ class ConvTranspose1d(_ConvTranspose):
     """Transposed 1-D convolution over (N, C_in, L): weight (in_channels,
     out_channels/groups, k), as torch.nn.ConvTranspose1d.
 
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output.
+        kernel_size: the filter size, an int or a 1-tuple.
+        stride: the upsampling step, an int or a 1-tuple.
+        padding: dilation * (kernel_size - 1) - padding zeros pad each side of the input.
+        output_padding: extra length added to one side of the output (< stride or dilation).
+        groups: split the channels into this many independent groups.
+        bias: learn an additive bias per output channel.
+        dilation: the spacing between filter taps.
+        padding_mode: only "zeros", as PyTorch.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (float32 by default).
+
     >>> import tapegrad as tg
     >>> tg.nn.ConvTranspose1d(2, 3, 4, stride=2)(tg.ones((1, 2, 5))).shape
     (1, 3, 12)
@@ -303,6 +317,20 @@ class ConvTranspose2d(_ConvTranspose):
     """Transposed 2-D convolution over (N, C_in, H, W): weight (in_channels,
     out_channels/groups, kh, kw), as torch.nn.ConvTranspose2d; forward takes an optional
     output_size.
+
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output.
+        kernel_size: the filter size, an int or a 2-tuple.
+        stride: the upsampling step, an int or a 2-tuple.
+        padding: dilation * (kernel_size - 1) - padding zeros pad each side of the input.
+        output_padding: extra size added to one side of each output axis.
+        groups: split the channels into this many independent groups.
+        bias: learn an additive bias per output channel.
+        dilation: the spacing between filter taps.
+        padding_mode: only "zeros", as PyTorch.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (float32 by default).
 
     >>> import tapegrad as tg
     >>> up = tg.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
@@ -470,6 +498,9 @@ class AvgPool2d(Module):
 class AdaptiveAvgPool1d(Module):
     """Average pooling of (N, C, L) into output_size bins, as torch.nn.AdaptiveAvgPool1d.
 
+    Args:
+        output_size: the number of bins L_out.
+
     >>> import tapegrad as tg
     >>> tg.nn.AdaptiveAvgPool1d(2)(tg.ones((1, 3, 7))).shape
     (1, 3, 2)
@@ -490,6 +521,9 @@ class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
     """Average pooling of (N, C, H, W) into an output_size grid (None keeps an axis), as
     torch.nn.AdaptiveAvgPool2d.
 
+    Args:
+        output_size: an int (a square grid) or a pair (H_out, W_out); None keeps an axis.
+
     >>> import tapegrad as tg
     >>> tg.nn.AdaptiveAvgPool2d((1, 1))(tg.ones((2, 8, 5, 5))).shape
     (2, 8, 1, 1)
@@ -501,6 +535,10 @@ class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
 
 class AdaptiveMaxPool2d(Module):
     """Max pooling of (N, C, H, W) into an output_size grid, as torch.nn.AdaptiveMaxPool2d.
+
+    Args:
+        output_size: an int (a square grid) or a pair (H_out, W_out); None keeps an axis.
+        return_indices: also return the flat index of each maximum within its plane.
 
     >>> import tapegrad as tg
     >>> tg.nn.AdaptiveMaxPool2d(1)(tg.ones((2, 8, 5, 5))).shape
@@ -519,201 +557,7 @@ class AdaptiveMaxPool2d(Module):
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
-
-# ------------------------------------------------------------------ resampling, padding
-
-class Upsample(Module):
-    """Resize (N, C, *S) to `size` or by `scale_factor` ('nearest', 'linear', 'bilinear',
-    'trilinear'), as torch.nn.Upsample.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.Upsample(scale_factor=2)(tg.ones((1, 1, 3, 3))).shape
-    (1, 1, 6, 6)
-    """
-
-    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
-                 align_corners: Any = None, recompute_scale_factor: Any = None) -> None:
-        super().__init__()
-        self.size = size
-        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) \
-            else scale_factor
-        self.mode = mode
-        self.align_corners = align_corners
-        self.recompute_scale_factor = recompute_scale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.interpolate(input, self.size, self.scale_factor, self.mode,
-                             self.align_corners, self.recompute_scale_factor)
-
-    def extra_repr(self) -> str:
-        if self.scale_factor is not None:
-            return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
-        return f"size={self.size}, mode={self.mode!r}"
-
-
-class _Pad(Module):
-    _n = 2
-    _mode = "constant"
-
-    def __init__(self, padding: int | tuple[int, ...] | str, value: float = 0.0) -> None:
-        super().__init__()
-        self.padding = _ntuple(padding, 2 * self._n, type(self).__name__, "padding", None)
-        self.value = value
-
-    def forward(self, input: Tensor) -> Tensor:
-        if self._mode == "constant":
-            return F.pad(input, self.padding, "constant", self.value)
-        return F.pad(input, self.padding, self._mode)
-
-    def extra_repr(self) -> str:
-        if type(self).__name__.startswith("Constant"):
-            return f"padding={self.padding}, value={self.value}"
-        return f"{self.padding}"
-
-
-class ConstantPad1d(_Pad):
-    """Pads the last axis with `value` by padding = (left, right) or an int, as
-    torch.nn.ConstantPad1d.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.ConstantPad1d(1, 9.0)(tg.tensor([[1.0, 2.0]]))
-    tensor([[9., 1., 2., 9.]])
-    """
-    _n = 1
-
-    def __init__(self, padding: int | tuple[int, ...] | str, value: Tensor) -> None:
-        super().__init__(padding, value)
-
-
-class ConstantPad2d(ConstantPad1d):
-    """Pads the last two axes with `value` by (left, right, top, bottom), as
-    torch.nn.ConstantPad2d."""
-    _n = 2
-
-
-class ZeroPad2d(_Pad):
-    """Pads the last two axes with zeros by (left, right, top, bottom), as
-    torch.nn.ZeroPad2d.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.ZeroPad2d(1)(tg.ones((1, 1, 2, 2))).shape
-    (1, 1, 4, 4)
-    """
-
-    def __init__(self, padding: int | tuple[int, ...] | str) -> None:
-        super().__init__(padding, 0.0)
-
-
-class ReflectionPad1d(_Pad):
-    """Reflection padding of the last axis, as torch.nn.ReflectionPad1d."""
-    _n = 1
-    _mode = "reflect"
-
-
-class ReflectionPad2d(_Pad):
-    """Reflection padding of the last two axes, as torch.nn.ReflectionPad2d.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.ReflectionPad2d(1)(tg.ones((1, 1, 3, 3))).shape
-    (1, 1, 5, 5)
-    """
-    _mode = "reflect"
-
-
-class ReplicationPad1d(_Pad):
-    """Edge padding of the last axis, as torch.nn.ReplicationPad1d."""
-    _n = 1
-    _mode = "replicate"
-
-
-class ReplicationPad2d(_Pad):
-    """Edge padding of the last two axes, as torch.nn.ReplicationPad2d."""
-    _mode = "replicate"
-
-
-class Unflatten(Module):
-    """Splits axis `dim` into `unflattened_size`, as torch.nn.Unflatten.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.Unflatten(1, (2, 5))(tg.ones((3, 10))).shape
-    (3, 2, 5)
-    """
-
-    def __init__(self, dim: int, unflattened_size: Any) -> None:
-        super().__init__()
-        self.dim = _check.dim(dim, "Unflatten", "dim")
-        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
-            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
-                            f"{_got(unflattened_size)}")
-        self.unflattened_size = tuple(_check.integer(s, "Unflatten", "unflattened_size",
-                                                     low=-1) for s in unflattened_size)
-
-    def forward(self, input: Tensor) -> Tensor:
-        shape = tuple(input.shape)
-        d = self.dim + len(shape) if self.dim < 0 else self.dim
-        if not 0 <= d < len(shape):
-            raise ValueError(f"Unflatten: dim {self.dim} is out of range for input of shape "
-                             f"{shape}")
-        sizes = self.unflattened_size
-        known = int(np.prod([s for s in sizes if s != -1]))
-        if (-1 not in sizes and known != shape[d]) or (known and shape[d] % known):
-            raise ValueError(f"Unflatten: unflattened_size {sizes} does not multiply to the "
-                             f"size {shape[d]} of axis {self.dim} (input shape {shape})")
-        return ops.reshape(input, shape[:d] + sizes + shape[d + 1:])
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
-
-
-class Unfold(Module):
-    """Sliding blocks as columns (im2col), as torch.nn.Unfold.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.Unfold(2)(tg.ones((1, 3, 4, 4))).shape
-    (1, 12, 9)
-    """
-
-    def __init__(self, kernel_size: int | tuple[int, ...], dilation: int | tuple[int, ...] = 1,
-                 padding: int | tuple[int, ...] | str = 0,
-                 stride: int | tuple[int, ...] = 1) -> None:
-        super().__init__()
-        self.kernel_size, self.dilation = kernel_size, dilation
-        self.padding, self.stride = padding, stride
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
-                f"padding={self.padding}, stride={self.stride}")
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-
-class Fold(Module):
-    """Columns summed back into an image (col2im), as torch.nn.Fold.
-
-    >>> import tapegrad as tg
-    >>> tg.nn.Fold((4, 4), 2)(tg.ones((1, 12, 9))).shape
-    (1, 3, 4, 4)
-    """
-
-    def __init__(self, output_size: Any, kernel_size: int | tuple[int, ...],
-                 dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
-                 stride: int | tuple[int, ...] = 1) -> None:
-        super().__init__()
-        self.output_size, self.kernel_size = output_size, kernel_size
-        self.dilation, self.padding, self.stride = dilation, padding, stride
-
-    def extra_repr(self) -> str:
-        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
-                f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.fold(input, self.output_size, self.kernel_size, self.dilation,
-                      self.padding, self.stride)
-
 # the names `from tapegrad.nn.conv import *` gives (tests/test_all.py)
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d",
-           "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
-           "AdaptiveMaxPool2d", "Upsample", "ConstantPad1d", "ConstantPad2d", "ZeroPad2d",
-           "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
-           "Unflatten", "Unfold", "Fold"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+           "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]

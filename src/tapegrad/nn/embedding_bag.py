@@ -22,6 +22,19 @@ class EmbeddingBag(Module):
     by `mode` ('mean' by default, 'sum', 'max'); see F.embedding_bag. The padding_idx row
     starts at zero and is left out of its bag.
 
+    Args:
+        num_embeddings: the number of rows of the table.
+        embedding_dim: the length of each row.
+        max_norm: not supported (NotImplementedError unless None).
+        norm_type: kept for PyTorch's signature (used only with max_norm).
+        scale_grad_by_freq: not supported (NotImplementedError unless False).
+        mode: "mean", "sum" or "max".
+        sparse: not supported (NotImplementedError unless False).
+        include_last_offset: offsets holds one more entry, the end of the last bag.
+        padding_idx: a row that starts at zero and is left out of the bags.
+        device: only "cpu" (or None).
+        dtype: the table's dtype (float32 by default).
+
     >>> bag = tg.nn.EmbeddingBag(10, 3, mode="sum")
     >>> bag(tg.tensor([1, 2, 4, 5]), tg.tensor([0, 2])).shape
     (2, 3)

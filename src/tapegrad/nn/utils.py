@@ -58,6 +58,12 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     """Scale the gradients of `parameters` in place so that their joint norm is at most
     `max_norm`; returns the norm before clipping (as PyTorch, with its 1e-6 guard).
 
+    Args:
+        parameters: a tensor or an iterable of tensors; those without a .grad are skipped.
+        max_norm: the largest joint norm allowed.
+        norm_type: the p of the p-norm (inf for the largest absolute value).
+        error_if_nonfinite: raise when the total norm is nan or inf instead of scaling.
+
     >>> import tapegrad as tg
     >>> w = tg.zeros(2, requires_grad=True)
     >>> w.grad = tg.tensor([3.0, 4.0])
@@ -105,7 +111,19 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
 
 
 def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -> None:
-    """Clamp every gradient element into [-clip_value, clip_value] in place."""
+    """Clamp every gradient element into [-clip_value, clip_value] in place.
+
+    Args:
+        parameters: a tensor or an iterable of tensors; those without a .grad are skipped.
+        clip_value: the largest absolute value allowed (>= 0).
+
+    >>> import tapegrad as tg
+    >>> w = tg.zeros(3, requires_grad=True)
+    >>> w.grad = tg.tensor([-5.0, 0.5, 2.0])
+    >>> tg.nn.utils.clip_grad_value_([w], 1.0)
+    >>> w.grad
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
     clip_value = _real(clip_value, "clip_grad_value_", "clip_value")
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
@@ -119,7 +137,16 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -
 
 
 def parameters_to_vector(parameters: Iterable[Tensor] | Tensor) -> Tensor:
-    """All parameters concatenated into one flat tensor (a copy, not tracked)."""
+    """All parameters concatenated into one flat tensor (a copy, not tracked).
+
+    Args:
+        parameters: a tensor or an iterable of tensors.
+
+    >>> import tapegrad as tg
+    >>> lin = tg.nn.Linear(3, 2)
+    >>> tg.nn.utils.parameters_to_vector(lin.parameters()).shape     # 2*3 weights, 2 biases
+    (8,)
+    """
     params = _param_list(parameters, "parameters_to_vector")
     if not params:
         raise ValueError("parameters_to_vector: parameters is empty; there is nothing to "
@@ -128,7 +155,18 @@ def parameters_to_vector(parameters: Iterable[Tensor] | Tensor) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor] | Tensor) -> None:
-    """Write the flat `vec` back into `parameters` in place (inverse of the above)."""
+    """Write the flat `vec` back into `parameters` in place (inverse of the above).
+
+    Args:
+        vec: a 1-D tensor with as many elements as the parameters together.
+        parameters: a tensor or an iterable of tensors, written in order.
+
+    >>> import tapegrad as tg
+    >>> lin = tg.nn.Linear(2, 1)
+    >>> tg.nn.utils.vector_to_parameters(tg.tensor([1.0, 2.0, 3.0]), lin.parameters())
+    >>> lin.weight.tolist(), lin.bias.tolist()
+    ([[1.0, 2.0]], [3.0])
+    """
     params = _param_list(parameters, "vector_to_parameters")
     v = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
     if v.dtype.kind not in "biuf":
@@ -213,6 +251,19 @@ def progress(iterable: Any = None, total: int | None = None, desc: str = "", dis
 
     Both support `set_postfix(loss=..., acc=...)`, `update()` and `close()`, so a
     training loop can show its running loss and accuracy either way.
+
+    Args:
+        iterable: what to iterate over (None: range(total)).
+        total: the number of steps (None: len(iterable) when it has one).
+        desc: a label printed before the bar.
+        disable: show nothing (the returned object still iterates and takes set_postfix).
+        file: where to write (None: tqdm's default, stderr).
+        **tqdm_kwargs: passed on to tqdm when it is installed.
+
+    >>> import tapegrad as tg
+    >>> bar = tg.nn.utils.progress(range(3), disable=True)
+    >>> [i for i in bar]
+    [0, 1, 2]
     """
     if iterable is not None and total is None:
         try:

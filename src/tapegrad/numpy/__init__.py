@@ -15,7 +15,7 @@ or `jax.numpy` runs by changing its import line:
 
 The namespace is built from tables: most names are a tapegrad function plus NumPy's
 argument conventions (`_convert`), the rest are short NumPy-convention functions
-(`_functions`). Adding a name whose tapegrad function already takes NumPy's arguments is
+(`_functions`, `_shapes`, `_products`, `_more`). Adding a name whose tapegrad function already takes NumPy's arguments is
 one entry in a table below; a name listed there whose tapegrad function does not exist
 yet is left out (it appears once the op lands). A name tnp lacks raises AttributeError
 naming it. `tnp.linalg` and `tnp.fft` forward to `tapegrad.linalg` and `tapegrad.fft`;
@@ -29,18 +29,19 @@ import numpy as _np
 
 from .. import _tensor
 from .. import ops as _ops
-from . import _functions, _products, fft, linalg, random  # noqa: F401
+from . import _functions, _products, _shapes, fft, linalg, random  # noqa: F401
 from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
-                         argwhere, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d,
-                         average, broadcast_to, clip, column_stack, concatenate, copy,
-                         dsplit, dstack, empty, empty_like, expand_dims, eye,
-                         flatnonzero, full, full_like, hsplit, hstack, identity,
-                         linspace, mean, nonzero, ones, ones_like, prod, ravel,
-                         reshape, row_stack, split, squeeze, stack, std, sum, swapaxes,
-                         transpose, var, vsplit, vstack, where, zeros, zeros_like)
+                         array, asarray, average, copy, empty, empty_like, eye,
+                         full, full_like, identity, linspace, mean, ones, ones_like, prod,
+                         std, sum, var, zeros, zeros_like)
+from ._shapes import (argwhere, array_split, atleast_1d, atleast_2d,  # noqa: F401
+                      atleast_3d, broadcast_to, clip, column_stack, concatenate, dsplit,
+                      dstack, expand_dims, flatnonzero, hsplit, hstack, nonzero, ravel,
+                      reshape, row_stack, split, squeeze, stack, swapaxes, transpose,
+                      vsplit, vstack, where)
 from ._products import (allclose, array_equal, dot, einsum, isclose, matmul, ndim,  # noqa: F401
                         outer, shape, size)
 from ._more import (ADAPTED, astype, broadcast_arrays, gradient, logspace,  # noqa: F401
@@ -325,6 +326,9 @@ if TYPE_CHECKING:
 
 def positive(x: ArrayLike, /) -> Tensor:
     """+x (the same values; differentiable), NumPy's positive.
+
+    Args:
+        x: a tensor, array, list or number.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.positive([1.0, -2.0])

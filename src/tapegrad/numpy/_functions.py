@@ -16,7 +16,6 @@ from ._convert import asarg, floating, no_out, stacked
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from typing import Any
     from .._typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
@@ -50,6 +49,14 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         keepdims: bool = False, initial: Any = None) -> Tensor:
     """Sum of elements over `axis` (NumPy's signature).
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype summed in (None: a's; bools sum as int64).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: a value added to the sum.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0)
     tensor([4., 6.], dtype=float64)
@@ -67,6 +74,14 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
     exact gradient with zeros in the input.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype multiplied in (None: a's).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: a value the product is multiplied by.
+
     >>> import tapegrad.numpy as tnp
     >>> x = tnp.array([1.0, 2.0, 3.0])
     >>> tnp.prod(x).item(), tnp.prod([[1, 2], [3, 4]], axis=0).tolist()
@@ -82,6 +97,13 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
          keepdims: bool = False) -> Tensor:
     """Arithmetic mean over `axis`; integers average in float64, as NumPy.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype averaged in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.mean([1, 2, 3, 4])
     tensor(2.5000, dtype=float64)
@@ -93,6 +115,14 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
         keepdims: bool = False) -> Tensor:
     """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype computed in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        ddof: the divisor is N - ddof (1 gives the unbiased estimate).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.var([1.0, 2.0, 3.0, 4.0])
@@ -107,6 +137,14 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
     """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
     PyTorch's ddof=1).
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        dtype: the dtype computed in (None: a's, float64 for integers).
+        out: must be None (tensors are not written into).
+        ddof: the divisor is N - ddof.
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.std([1.0, 3.0]).item(), round(tnp.std([1.0, 3.0], ddof=1).item(), 4)
     (1.0, 1.4142)
@@ -118,6 +156,13 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
          initial: Any = _NoValue) -> Tensor:
     """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: the result is at least this (maximum(result, initial)).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
@@ -133,6 +178,13 @@ def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
     """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
     Also tnp.min.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+        initial: the result is at most this (minimum(result, initial)).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
     [2.0, 1.0]
@@ -146,6 +198,12 @@ def argmax(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool 
     """Index of the largest value (an int64 tensor, no gradient); into the flattened
     array without `axis`, first one on ties.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis searched (None: the flattened a).
+        out: must be None (tensors are not written into).
+        keepdims: keep the searched axis with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.argmax([[1, 5], [7, 2]]).item(), tnp.argmax([[1, 5], [7, 2]], axis=1).tolist()
     (2, [1, 0])
@@ -157,6 +215,12 @@ def argmax(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool 
 def argmin(a: ArrayLike, axis: Axis = None, out: None = None, *, keepdims: bool = False) -> Tensor:
     """Index of the smallest value (an int64 tensor, no gradient); into the flattened
     array without `axis`.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis searched (None: the flattened a).
+        out: must be None (tensors are not written into).
+        keepdims: keep the searched axis with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.argmin([3.0, 1.0, 2.0]).item()
@@ -170,6 +234,13 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
             returned: bool = False, *, keepdims: bool = False) -> Any:
     """Weighted average over `axis`; differentiable in `a` and in `weights`. With
     returned=True, also the sum of the weights.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        weights: one weight per element of a, or a 1-D array along axis (None: equal).
+        returned: also return the sum of the weights, as (average, sum_of_weights).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> import tapegrad as tg
@@ -202,6 +273,12 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
 def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether every element is true (a bool tensor), over `axis` or all elements.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.all([True, False]).item(), tnp.all([[1, 1], [0, 1]], axis=1).tolist()
     (False, [True, False])
@@ -212,6 +289,12 @@ def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
 
 def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
     """Whether any element is true (a bool tensor), over `axis` or all elements.
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.any([0.0, 2.0]).item()
@@ -240,6 +323,11 @@ def _shape_arg(shape):
 def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of zeros, as `np.zeros` (tg.zeros is float32).
 
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.zeros(2), tnp.zeros((1, 2), dtype=int).tolist()
     (tensor([0., 0.], dtype=float64), [[0, 0]])
@@ -250,6 +338,11 @@ def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -
 def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> Tensor:
     """A float64 (by default) tensor of ones, as `np.ones`.
 
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (None: float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.ones((2,))
     tensor([1., 1.], dtype=float64)
@@ -259,6 +352,11 @@ def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> 
 
 def empty(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
     """As `np.empty`, but filled with zeros (never uninitialised memory).
+
+    Args:
+        shape: an int or a tuple of ints.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.empty(3).tolist()
@@ -271,6 +369,12 @@ def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
          order: str | None = "C") -> Tensor:
     """A tensor of `shape` filled with `fill_value`; a tensor fill value is broadcast
     (and differentiated through).
+
+    Args:
+        shape: an int or a tuple of ints.
+        fill_value: a number, array or tensor broadcast to shape.
+        dtype: the dtype (None: fill_value's).
+        order: the memory layout, "C" or "F", as NumPy.
 
     >>> import tapegrad as tg, tapegrad.numpy as tnp
     >>> c = tg.tensor(2.0, dtype="float64", requires_grad=True)
@@ -296,6 +400,13 @@ def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
                shape: ShapeLike | None = None) -> Tensor:
     """Zeros with the shape and dtype of `a` (a float list gives float64).
 
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.zeros_like([[1.5, 2.5]])
     tensor([[0., 0.]], dtype=float64)
@@ -307,6 +418,13 @@ def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
 def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
               shape: ShapeLike | None = None) -> Tensor:
     """Ones with the shape and dtype of `a`.
+
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.ones_like([1, 2]).tolist()
@@ -320,6 +438,13 @@ def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
                shape: ShapeLike | None = None) -> Tensor:
     """As `np.empty_like`, filled with zeros.
 
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.empty_like([1.0, 2.0]).tolist()
     [0.0, 0.0]
@@ -330,6 +455,14 @@ def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
 def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, order: str | None = "K",
               subok: bool = True, shape: ShapeLike | None = None) -> Tensor:
     """`full` with the shape and dtype of `a`.
+
+    Args:
+        a: the tensor, array or list whose shape and dtype are taken.
+        fill_value: a number, array or tensor.
+        dtype: overrides a's dtype.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        shape: overrides a's shape.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.full_like([1.0, 2.0], 7.0).tolist()
@@ -343,6 +476,13 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = float,
         order: str | None = "C") -> Tensor:
     """The identity matrix (float64 by default), `k` shifting the diagonal.
 
+    Args:
+        N: the number of rows.
+        M: the number of columns (None: N).
+        k: the diagonal of ones: 0 the main one, > 0 above it, < 0 below.
+        dtype: the dtype (default float64).
+        order: the memory layout, "C" or "F", as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.eye(2, k=1).tolist()
     [[0.0, 1.0], [0.0, 0.0]]
@@ -353,6 +493,10 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = float,
 def identity(n: int, dtype: DTypeLike = None) -> Tensor:
     """The n x n identity (float64 by default).
 
+    Args:
+        n: the number of rows and columns.
+        dtype: the dtype (None: float64).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.identity(2).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
@@ -362,6 +506,11 @@ def identity(n: int, dtype: DTypeLike = None) -> Tensor:
 
 def arange(*args: Any, dtype: DTypeLike = None, **kwargs: Any) -> Tensor:
     """As `np.arange` (int arguments give int64, any float gives float64).
+
+    Args:
+        *args: stop, or start, stop[, step], as NumPy (tensors are read as numbers).
+        dtype: the dtype (None: from the arguments).
+        **kwargs: start=, stop=, step=, as NumPy.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.arange(3).tolist(), tnp.arange(0, 1, 0.25).tolist()
@@ -375,6 +524,15 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
              retstep: bool = False, dtype: DTypeLike = None, axis: Axis = 0) -> Any:
     """`num` evenly spaced values from start to stop (float64 by default). Tensor end
     points give a result differentiable in both.
+
+    Args:
+        start: the first value (a number, array or tensor).
+        stop: the last value (included when endpoint is True).
+        num: the number of values.
+        endpoint: whether stop is the last value.
+        retstep: also return the spacing, as (values, step).
+        dtype: the dtype (None: float64).
+        axis: where the new axis goes when start and stop are arrays.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.linspace(0, 1, 5).tolist()
@@ -418,6 +576,14 @@ def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool = True, orde
     """A tensor from data, as `np.array` (float64 for Python floats). Nested lists that
     hold tensors are stacked, so the gradient reaches each tensor; a tensor is copied.
 
+    Args:
+        object: a tensor, array, number, or nested lists (which may hold tensors).
+        dtype: the dtype (None: inferred, float64 for Python floats).
+        copy: for a tensor input, False returns it as it is when the dtype matches.
+        order: the memory layout, as NumPy.
+        subok: accepted for NumPy's signature (the result is always a tensor).
+        ndmin: the least number of dimensions (leading axes of length 1 are added).
+
     >>> import tapegrad as tg, tapegrad.numpy as tnp
     >>> x = tg.tensor(3.0, dtype="float64", requires_grad=True)
     >>> tnp.array([[x, 1.0], [2.0, x * x]]).sum().backward()
@@ -451,6 +617,11 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> 
     """`a` as a tensor without copying when it already is one (cast if `dtype` differs).
     Python floats become float64. Also asanyarray and ascontiguousarray.
 
+    Args:
+        a: a tensor, array, number, or nested lists (which may hold tensors).
+        dtype: the dtype (None: a's, or inferred).
+        order: the memory layout, as NumPy.
+
     >>> import tapegrad.numpy as tnp
     >>> t = tnp.asarray([1.0, 2.0])
     >>> tnp.asarray(t) is t, t.dtype
@@ -466,6 +637,10 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> 
 def copy(a: ArrayLike, order: str | None = "K") -> Tensor:
     """A copy of `a` (differentiable: the gradient passes unchanged).
 
+    Args:
+        a: a tensor, array, list or number.
+        order: accepted for NumPy's signature.
+
     >>> import tapegrad.numpy as tnp
     >>> a = tnp.array([1.0, 2.0])
     >>> b = tnp.copy(a)
@@ -473,335 +648,3 @@ def copy(a: ArrayLike, order: str | None = "K") -> Tensor:
     (False, [1.0, 2.0])
     """
     return ops.clone(_tensor_arg(a))
-
-
-# ------------------------------------------------------------------ shape
-
-def reshape(a: ArrayLike, shape: ShapeLike | None = None, order: str | None = "C", *,
-            newshape: ShapeLike | None = None) -> Tensor:
-    """`a` with a new shape (`newshape=`, NumPy's older keyword, is accepted); one
-    entry may be -1.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.reshape(tnp.arange(6), (2, -1)).tolist()
-    [[0, 1, 2], [3, 4, 5]]
-    """
-    if shape is None:
-        shape = newshape
-    if order != "C":
-        raise ValueError("reshape: only order='C' is supported")
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    return ops.reshape(_tensor_arg(a), tuple(shape))
-
-
-def ravel(a: ArrayLike, order: str | None = "C") -> Tensor:
-    """`a` flattened to 1-D.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.ravel([[1, 2], [3, 4]]).tolist()
-    [1, 2, 3, 4]
-    """
-    return reshape(a, (-1,), order)
-
-
-def transpose(a: ArrayLike, axes: Axis = None) -> Tensor:
-    """`a` with its axes reversed, or permuted by `axes`.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.transpose([[1, 2, 3]]).tolist()
-    [[1], [2], [3]]
-    >>> tnp.transpose(tnp.zeros((2, 3, 4)), (2, 0, 1)).shape
-    (4, 2, 3)
-    """
-    return ops.transpose(_tensor_arg(a), None if axes is None else tuple(axes))
-
-
-def squeeze(a: ArrayLike, axis: Axis = None) -> Tensor:
-    """`a` without its length-1 axes (all, or those in `axis`), as `np.squeeze`.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.squeeze(tnp.zeros((1, 3, 1))).shape, tnp.squeeze(tnp.zeros((1, 3, 1)), axis=0).shape
-    ((3,), (3, 1))
-    """
-    return ops.squeeze(_tensor_arg(a), axis)
-
-
-def expand_dims(a: ArrayLike, axis: Axis) -> Tensor:
-    """`a` with new length-1 axes at `axis` (an int or a tuple).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.expand_dims([1.0, 2.0], (0, 2)).shape
-    (1, 2, 1)
-    """
-    a = _tensor_arg(a)
-    if isinstance(axis, (tuple, list)):
-        nd = a.ndim + len(axis)
-        shape, it = [], iter(a.shape)
-        norm = {ax % nd for ax in axis}
-        for i in range(nd):
-            shape.append(1 if i in norm else next(it))
-        return ops.reshape(a, tuple(shape))
-    return ops.expand_dims(a, axis)
-
-
-def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Tensor:
-    """`a` with axes `axis1` and `axis2` exchanged, as `np.swapaxes`.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.swapaxes(tnp.zeros((2, 3, 4)), 0, 2).shape
-    (4, 3, 2)
-    """
-    return ops.swapaxes(_tensor_arg(a), axis1, axis2)
-
-
-def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Tensor:
-    """`array` broadcast to `shape` (NumPy's rules); the gradient sums back over the
-    broadcast axes.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.broadcast_to([1.0, 2.0], (2, 2)).tolist()
-    [[1.0, 2.0], [1.0, 2.0]]
-    """
-    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape))
-
-
-def _seq(arrays, who):
-    if isinstance(arrays, (Tensor, np.ndarray)):
-        return list(arrays)         # NumPy iterates over the first axis
-    if not isinstance(arrays, (list, tuple)):
-        raise TypeError(f"{who}: expected a sequence of arrays, got {type(arrays).__name__}")
-    return [asarg(a) for a in arrays]
-
-
-def concatenate(arrays: Sequence[ArrayLike], axis: Axis = 0, out: None = None,
-                dtype: DTypeLike = None) -> Tensor:
-    """Join arrays along an existing axis (`axis=None` flattens them first). Also
-    tnp.concat.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.concatenate([[1, 2], [3]]).tolist()
-    [1, 2, 3]
-    >>> tnp.concatenate([[[1, 2]], [[3, 4]]], axis=None).tolist()
-    [1, 2, 3, 4]
-    """
-    no_out("concatenate", out)
-    arrs = _seq(arrays, "concatenate")
-    if axis is None:
-        arrs, axis = [ops.reshape(_tensor_arg(a), (-1,)) for a in arrs], 0
-    r = ops.concatenate(arrs, axis)
-    return _with_dtype(r, dtype)
-
-
-def stack(arrays: Sequence[ArrayLike], axis: Axis = 0, out: None = None,
-          dtype: DTypeLike = None) -> Tensor:
-    """Join arrays of the same shape along a new axis.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.stack([[1, 2], [3, 4]], axis=1).tolist()
-    [[1, 3], [2, 4]]
-    """
-    no_out("stack", out)
-    return _with_dtype(ops.stack(_seq(arrays, "stack"), axis), dtype)
-
-
-def atleast_1d(*arys: Any) -> Any:
-    """Each argument with at least one axis (a scalar becomes shape (1,)); one argument
-    gives a tensor, several a list.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.atleast_1d(5.0).tolist(), tnp.atleast_1d([1.0, 2.0]).shape
-    ([5.0], (2,))
-    """
-    return ops.atleast_1d(*[_tensor_arg(a) for a in arys])
-
-
-def atleast_2d(*arys: Any) -> Any:
-    """Each argument with at least two axes (1-D arrays become rows); one argument gives
-    a tensor, several a list.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.atleast_2d(1.0).shape, tnp.atleast_2d([1.0, 2.0]).shape
-    ((1, 1), (1, 2))
-    """
-    return ops.atleast_2d(*[_tensor_arg(a) for a in arys])
-
-
-def atleast_3d(*arys: Any) -> Any:
-    """Each argument with at least three axes (1-D of length N becomes (1, N, 1), 2-D
-    (M, N) becomes (M, N, 1), as NumPy).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.atleast_3d([1.0, 2.0]).shape, tnp.atleast_3d([[1.0, 2.0]]).shape
-    ((1, 2, 1), (1, 2, 1))
-    """
-    return ops.atleast_3d(*[_tensor_arg(a) for a in arys])
-
-
-def vstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None) -> Tensor:
-    """Stack arrays row-wise (1-D arrays become rows). Also tnp.row_stack.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.vstack([[1, 2], [3, 4]]).tolist()
-    [[1, 2], [3, 4]]
-    """
-    return _with_dtype(ops.vstack(_seq(tup, "vstack")), dtype)
-
-
-row_stack = vstack
-
-
-def hstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None) -> Tensor:
-    """Stack arrays column-wise (1-D arrays are joined end to end).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.hstack([[1, 2], [3]]).tolist()
-    [1, 2, 3]
-    """
-    return _with_dtype(ops.hstack(_seq(tup, "hstack")), dtype)
-
-
-def dstack(tup: Sequence[ArrayLike]) -> Tensor:
-    """Stack arrays along the third axis (1-D and 2-D inputs are made 3-D first).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.dstack([[1, 2], [3, 4]]).shape
-    (1, 2, 2)
-    """
-    return ops.dstack(_seq(tup, "dstack"))
-
-
-def column_stack(tup: Sequence[ArrayLike]) -> Tensor:
-    """1-D arrays as columns of a 2-D array; 2-D arrays as they are.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.column_stack([[1, 2], [3, 4]]).tolist()
-    [[1, 3], [2, 4]]
-    """
-    return ops.column_stack(_seq(tup, "column_stack"))
-
-
-def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: Axis = 0) -> list[Tensor]:
-    """Split into equal sections (an int) or at the given indices (a list), as NumPy.
-
-    >>> import tapegrad.numpy as tnp
-    >>> [p.shape for p in tnp.split(tnp.arange(6.0), [1, 4])]
-    [(1,), (3,), (2,)]
-    """
-    return ops.numpy_split(_tensor_arg(ary), indices_or_sections, axis)
-
-
-def array_split(ary: ArrayLike, indices_or_sections: int | Sequence[int],
-                axis: Axis = 0) -> list[Tensor]:
-    """As split, allowing sections of unequal size (the first ones one longer).
-
-    >>> import tapegrad.numpy as tnp
-    >>> [p.tolist() for p in tnp.array_split(tnp.arange(5), 2)]
-    [[0, 1, 2], [3, 4]]
-    """
-    return ops.array_split(_tensor_arg(ary), indices_or_sections, axis)
-
-
-def hsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
-    """split along the second axis (the first for 1-D input); sections must be equal.
-
-    >>> import tapegrad.numpy as tnp
-    >>> [p.tolist() for p in tnp.hsplit([[1, 2], [3, 4]], 2)]
-    [[[1], [3]], [[2], [4]]]
-    """
-    return ops.hsplit(_tensor_arg(ary), indices_or_sections)
-
-
-def vsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
-    """split along the first axis; sections must be equal.
-
-    >>> import tapegrad.numpy as tnp
-    >>> [p.tolist() for p in tnp.vsplit([[1, 2], [3, 4]], 2)]
-    [[[1, 2]], [[3, 4]]]
-    """
-    return ops.vsplit(_tensor_arg(ary), indices_or_sections)
-
-
-def dsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
-    """split along the third axis; sections must be equal.
-
-    >>> import tapegrad.numpy as tnp
-    >>> [p.shape for p in tnp.dsplit(tnp.zeros((1, 2, 4)), 2)]
-    [(1, 2, 2), (1, 2, 2)]
-    """
-    return ops.dsplit(_tensor_arg(ary), indices_or_sections)
-
-
-def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
-    """`x` where `condition` holds, else `y` (the branch not taken gets no gradient);
-    with the condition alone, the indices of its nonzero elements.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.where([True, False], [1.0, 2.0], 0.0).tolist()
-    [1.0, 0.0]
-    >>> tnp.where([0, 3, 5])
-    (tensor([1, 2]),)
-    """
-    c = _raw(asarg(condition))
-    c = np.asarray(c)
-    if x is None and y is None:
-        return nonzero(c)
-    if x is None or y is None:
-        raise ValueError("where: either both or neither of x and y should be given")
-    if c.dtype != np.bool_:
-        c = c.astype(bool)
-    return ops.where(c, _weak(x), _weak(y))
-
-
-def _weak(v):
-    return v if v.__class__ in (float, int) else asarg(v)
-
-
-def nonzero(a: ArrayLike) -> tuple[Tensor, ...]:
-    """Indices of the nonzero elements, one int64 tensor per axis.
-
-    >>> import tapegrad.numpy as tnp
-    >>> rows, cols = tnp.nonzero([[0, 1], [2, 0]])
-    >>> rows.tolist(), cols.tolist()
-    ([0, 1], [1, 0])
-    """
-    return tuple(make(i.astype(np.int64)) for i in np.nonzero(np.asarray(_raw(asarg(a)))))
-
-
-def argwhere(a: ArrayLike) -> Tensor:
-    """Indices of the nonzero elements, one row per element (int64, shape (N, ndim)).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.argwhere([[0, 1], [2, 0]]).tolist()
-    [[0, 1], [1, 0]]
-    """
-    return make(np.argwhere(np.asarray(_raw(asarg(a)))).astype(np.int64))
-
-
-def flatnonzero(a: ArrayLike) -> Tensor:
-    """Indices of the nonzero elements of the flattened input (int64).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.flatnonzero([0, 3, 0, 4]).tolist()
-    [1, 3]
-    """
-    return make(np.flatnonzero(np.asarray(_raw(asarg(a)))).astype(np.int64))
-
-
-def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,
-         out: None = None, *, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
-    """Values limited to [a_min, a_max] (min=/max= also accepted); outside the range the
-    gradient is zero.
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.clip([-2.0, 0.5, 3.0], 0, 1).tolist()
-    [0.0, 0.5, 1.0]
-    """
-    no_out("clip", out)
-    lo = a_min if a_min is not None else min
-    hi = a_max if a_max is not None else max
-    return ops.clip(asarg(a), _bound(lo), _bound(hi))
-
-
-def _bound(v):
-    return v if v is None or v.__class__ in (float, int) else asarg(v)

@@ -6,8 +6,8 @@ import numpy as np
 
 from .. import ops
 from ._convert import asarg, floating, no_out
-from ._functions import (_axis, _raw, _tensor_arg, _with_dtype, asarray, linspace,
-                         transpose)
+from ._functions import _axis, _raw, _tensor_arg, _with_dtype, asarray, linspace
+from ._shapes import transpose
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +20,11 @@ def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = True) -> Tensor:
     """`x` cast to `dtype` (NumPy 2's function form of ndarray.astype); float to int
     truncates towards 0, as NumPy.
 
+    Args:
+        x: a tensor, array, list or number.
+        dtype: the target dtype (a NumPy dtype or its name).
+        copy: accepted for NumPy's signature (the result is a new tensor).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.astype(tnp.array([1.5, -2.5]), "int64").tolist()
     [1, -2]
@@ -30,6 +35,11 @@ def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = True) -> Tensor:
 def real_if_close(a: ArrayLike, tol: float = 100) -> Tensor:
     """Real input is returned as it is (complex tensors are a later issue).
 
+    Args:
+        a: a tensor, array, list or number.
+        tol: NumPy's tolerance in machine epsilons; not applied here, so complex input
+            comes back complex.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.real_if_close([1.0, 2.0]).tolist()
     [1.0, 2.0]
@@ -39,6 +49,11 @@ def real_if_close(a: ArrayLike, tol: float = 100) -> Tensor:
 
 def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
     """Axis `axis` moved to position `start` (NumPy's older moveaxis).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis moved.
+        start: the position it is moved before (0 to a.ndim).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.rollaxis(tnp.zeros((2, 3, 4)), 2).shape
@@ -58,6 +73,10 @@ def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
 def permute_dims(a: ArrayLike, axes: Axis = None) -> Tensor:
     """NumPy 2's name for transpose: the axes reversed, or permuted by `axes`.
 
+    Args:
+        a: a tensor, array, list or number.
+        axes: a permutation of range(a.ndim) (None: reverse the axes).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.permute_dims(tnp.zeros((2, 3, 4)), (1, 0, 2)).shape
     (3, 2, 4)
@@ -69,6 +88,9 @@ def matrix_transpose(x: ArrayLike, /) -> Tensor:
     """The last two axes swapped (a batch of matrices transposed), as
     np.matrix_transpose and x.mT.
 
+    Args:
+        x: a tensor, array or list with at least 2 dimensions.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.matrix_transpose(tnp.zeros((5, 2, 3))).shape
     (5, 3, 2)
@@ -78,6 +100,9 @@ def matrix_transpose(x: ArrayLike, /) -> Tensor:
 
 def broadcast_arrays(*args: Any) -> tuple[Tensor, ...]:
     """The arguments broadcast against each other (differentiable views), as a list.
+
+    Args:
+        *args: tensors, arrays, lists or numbers with broadcast-compatible shapes.
 
     >>> import tapegrad.numpy as tnp
     >>> a, b = tnp.broadcast_arrays([1.0, 2.0], [[0.0], [1.0]])
@@ -92,6 +117,11 @@ def broadcast_arrays(*args: Any) -> tuple[Tensor, ...]:
 def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Peak to peak: max - min over `axis`.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.ptp([[1, 4], [0, 7]], axis=1).tolist()
     [3, 7]
@@ -104,6 +134,15 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
              base: float = 10.0, dtype: DTypeLike = None, axis: Axis = 0) -> Tensor:
     """`base ** linspace(start, stop, ...)`; tensor end points differentiate.
 
+    Args:
+        start: the first exponent (a number, array or tensor).
+        stop: the last exponent (included when endpoint is True).
+        num: the number of values.
+        endpoint: whether base ** stop is the last value.
+        base: the base of the powers.
+        dtype: the dtype (None: float64).
+        axis: where the new axis goes when start and stop are arrays.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.logspace(0, 2, 3).tolist()
     [1.0, 10.0, 100.0]
@@ -115,6 +154,12 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: Axis = -1) -> Tensor:
     """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
     `dx`); differentiable in `y` and `x`. Also trapz (NumPy's older name).
+
+    Args:
+        y: the sampled values.
+        x: the sample points along axis (None: spacing dx).
+        dx: the spacing of the samples when x is None.
+        axis: the axis integrated over.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.trapezoid([1.0, 2.0, 3.0]).item(), tnp.trapezoid([1.0, 1.0], x=[0.0, 2.0]).item()
@@ -146,6 +191,16 @@ def gradient(f: ArrayLike, *varargs: Any, axis: Axis = None, edge_order: int = 1
     """NumPy's gradient with unit or scalar spacing: central differences inside, one-sided
     at the edges (edge_order=1). Linear in `f`, so it differentiates exactly. Several
     axes give a list, one per axis.
+
+    Args:
+        f: a tensor, array or list of samples.
+        *varargs: the spacing: none (1), one scalar for all axes, or one per axis.
+        axis: an axis or a tuple of axes (None: all).
+        edge_order: only 1 is supported.
+
+    Raises:
+        ValueError: edge_order is not 1, or an axis has fewer than 2 points.
+        TypeError: the spacings do not match the axes, or one is not a scalar.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.gradient([1.0, 2.0, 4.0, 7.0]).tolist()
@@ -213,6 +268,13 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
     gradient goes to the element it came from.
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: the axis sorted along (None: the flattened a).
+        kind: accepted for NumPy's signature and ignored.
+        order: accepted for NumPy's signature and ignored (no structured arrays).
+        stable: accepted for NumPy's signature and ignored.
+
     >>> import tapegrad.numpy as tnp
     >>> import tapegrad as tg
     >>> x = tg.tensor([3.0, 1.0, 2.0], requires_grad=True)
@@ -230,6 +292,13 @@ def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: b
            keepdims: bool = False) -> Tensor:
     """NumPy's median (the mean of the two middle values for an even count).
 
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        overwrite_input: accepted for NumPy's signature (the input is never changed).
+        keepdims: keep the reduced axes with length 1.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.median([3.0, 1.0, 2.0, 10.0]).item()
     2.5
@@ -241,6 +310,13 @@ def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: b
 def nanmedian(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,
               keepdims: bool = False) -> Tensor:
     """The median of the non-NaN values, as `np.nanmedian` (NaN where a slice is all NaN).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: an axis or a tuple of axes (None: all).
+        out: must be None (tensors are not written into).
+        overwrite_input: accepted for NumPy's signature (the input is never changed).
+        keepdims: keep the reduced axes with length 1.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.nanmedian([1.0, float("nan"), 3.0]).item()
@@ -269,6 +345,14 @@ def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: i
           axis: Axis = None) -> Tensor:
     """NumPy's cross product (vectors along the last axis by default).
 
+    Args:
+        a: the first tensor of 3-vectors.
+        b: the second, broadcast against a.
+        axisa: the axis of a holding the vectors.
+        axisb: the axis of b holding the vectors.
+        axisc: the axis of the result holding the vectors.
+        axis: sets axisa, axisb and axisc at once.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).tolist()
     [0.0, 0.0, 1.0]
@@ -281,6 +365,13 @@ def nan_to_num(x: ArrayLike, copy: bool = True, nan: float = 0.0, posinf: float 
     """NaN and infinities replaced by numbers (NumPy's argument order); the gradient is
     0 at the replaced places.
 
+    Args:
+        x: a tensor, array, list or number.
+        copy: accepted for NumPy's signature (the result is a new tensor).
+        nan: the value replacing NaN.
+        posinf: the value replacing +inf (None: the dtype's largest finite value).
+        neginf: the value replacing -inf (None: the dtype's smallest finite value).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.nan_to_num([float("nan"), float("inf"), 1.0], posinf=9.0).tolist()
     [0.0, 9.0, 1.0]
@@ -291,6 +382,12 @@ def nan_to_num(x: ArrayLike, copy: bool = True, nan: float = 0.0, posinf: float 
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False,
              indexing: str = "xy") -> tuple[Tensor, ...]:
     """Coordinate grids, NumPy's default 'xy' indexing; broadcasts, so differentiable.
+
+    Args:
+        *xi: 1-D coordinate vectors (tensors, arrays or lists).
+        copy: accepted for NumPy's signature (full grids are new tensors).
+        sparse: return broadcastable grids with one non-1 axis each instead of full ones.
+        indexing: "xy" (Cartesian: the first two axes swapped) or "ij" (matrix).
 
     >>> import tapegrad.numpy as tnp
     >>> X, Y = tnp.meshgrid([1, 2, 3], [10, 20])
@@ -324,6 +421,12 @@ def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any)
     and the statistic modes "mean", "maximum", "minimum", "median" (with `stat_length`),
     which fill each side with that statistic of the values along the axis, axis by
     axis as NumPy does; the gradient flows through the statistic too.
+
+    Args:
+        array: a tensor, array, list or number.
+        pad_width: (before, after) per axis, one pair for all axes, or an int.
+        mode: one of the modes above.
+        **kwargs: constant_values=, reflect_type=, stat_length=, as NumPy.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.pad(tnp.array([1.0, 2.0, 6.0]), (2, 1), mode="mean").tolist()

@@ -9,7 +9,8 @@ import numpy as np
 from .._tensor import Tensor, make
 from .. import ops
 from ._convert import as_result, asarg, no_out
-from ._functions import _raw, ravel
+from ._functions import _raw
+from ._shapes import ravel
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
     """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
     `b` (scalars multiply, 1-D and 2-D as matmul).
+
+    Args:
+        a: a tensor, array, list or number.
+        b: a tensor, array, list or number.
+        out: must be None (tensors are not written into).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.dot([1.0, 2.0], [3.0, 4.0]).item()
@@ -52,6 +58,11 @@ def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None) -> Tensor:
     """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
     operands are vectors.
 
+    Args:
+        x1: a tensor, array or list with at least 1 dimension.
+        x2: a tensor, array or list with at least 1 dimension.
+        out: must be None (tensors are not written into).
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
     [[11.0]]
@@ -62,6 +73,11 @@ def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None) -> Tensor:
 
 def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
     """Outer product of the flattened inputs.
+
+    Args:
+        a: a tensor, array, list or number (flattened).
+        b: a tensor, array, list or number (flattened).
+        out: must be None (tensors are not written into).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.outer([1, 2], [1, 10]).tolist()
@@ -76,6 +92,13 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
     """Einstein summation over tensors, arrays and lists (NumPy's `optimize=` is
     accepted and ignored; `out=` is refused).
 
+    Args:
+        subscripts: the subscripts, e.g. "ij,jk->ik".
+        *operands: the tensors, arrays or lists, one per input subscript.
+        out: must be None (tensors are not written into).
+        optimize: accepted and ignored.
+        **kwargs: NumPy's other keywords (dtype=, casting=, order=), accepted and ignored.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
     [3.0, 7.0]
@@ -89,6 +112,9 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
 def shape(a: ArrayLike) -> tuple[int, ...]:
     """The shape of `a` (a tensor, array, list or number) as a tuple.
 
+    Args:
+        a: a tensor, array, list or number.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.shape([[1, 2, 3]]), tnp.shape(tnp.zeros(2))
     ((1, 3), (2,))
@@ -99,6 +125,9 @@ def shape(a: ArrayLike) -> tuple[int, ...]:
 def ndim(a: ArrayLike) -> int:
     """The number of axes of `a`.
 
+    Args:
+        a: a tensor, array, list or number.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.ndim([[1.0]]), tnp.ndim(3.0)
     (2, 0)
@@ -108,6 +137,10 @@ def ndim(a: ArrayLike) -> int:
 
 def size(a: ArrayLike, axis: Axis = None) -> int:
     """The number of elements (NumPy's meaning; a tensor's `.size` is PyTorch's).
+
+    Args:
+        a: a tensor, array, list or number.
+        axis: count only along this axis (None: all elements).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.size([[1, 2], [3, 4]]), tnp.size([[1, 2, 3]], 1)
@@ -121,6 +154,13 @@ def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-0
     """Whether all elements of a and b are equal within atol + rtol * |b| (a Python
     bool, on the values).
 
+    Args:
+        a: a tensor, array, list or number.
+        b: a tensor, array, list or number, broadcast against a.
+        rtol: the relative tolerance.
+        atol: the absolute tolerance.
+        equal_nan: count NaN as equal to NaN.
+
     >>> import tapegrad.numpy as tnp
     >>> tnp.allclose([1.0, 2.0], [1.0 + 1e-9, 2.0]), tnp.allclose([1.0], [1.1])
     (True, False)
@@ -130,6 +170,11 @@ def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-0
 
 def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> bool:
     """Whether a1 and a2 have the same shape and elements (a Python bool).
+
+    Args:
+        a1: a tensor, array, list or number.
+        a2: a tensor, array, list or number.
+        equal_nan: count NaN as equal to NaN.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.array_equal([1, 2], [1, 2]), tnp.array_equal([1, 2], [1, 2, 3])
@@ -141,6 +186,13 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> bool:
 def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Elementwise |a - b| <= atol + rtol * |b| (a bool tensor, no gradient).
+
+    Args:
+        a: a tensor, array, list or number.
+        b: a tensor, array, list or number, broadcast against a.
+        rtol: the relative tolerance.
+        atol: the absolute tolerance.
+        equal_nan: count NaN as equal to NaN.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.isclose([1.0, 2.0], [1.0 + 1e-9, 2.1]).tolist()

@@ -56,7 +56,18 @@ if TYPE_CHECKING:
 
 def shuffle(x: Any) -> None:
     """Shuffle `x` in place along its first axis (a tensor: its values, as a change
-    made under no_grad, so a graph that saved them raises at backward)."""
+    made under no_grad, so a graph that saved them raises at backward).
+
+    Args:
+        x: a tensor (shuffled in place), or anything np.random.shuffle takes.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.random.seed(0)
+    >>> x = tnp.arange(5.0)
+    >>> tnp.random.shuffle(x)
+    >>> sorted(x.tolist()), x.shape
+    ([0.0, 1.0, 2.0, 3.0, 4.0], (5,))
+    """
     if isinstance(x, _Tensor):
         with _state.no_grad():
             x[...] = x._data[_np.random.permutation(x.shape[0])]

@@ -24,9 +24,10 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
                     flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
-from .indexing import (diag, diag_embed, diagonal, gather, index_add,  # noqa: F401
-                       index_select, masked_fill, put_along_axis, scatter, scatter_add,
-                       select, take, take_along_axis, take_along_dim, trace, tril, triu)
+from .diagonals import diag, diag_embed, diagonal, trace, tril, triu  # noqa: F401
+from .indexing import (gather, index_add, index_select, masked_fill,  # noqa: F401
+                       put_along_axis, scatter, scatter_add, select, take, take_along_axis,
+                       take_along_dim)
 from .products import (bmm, cross, inner, kron, linalg_cross, mm, tensordot,  # noqa: F401
                        vdot)
 from .reduce import (nanargmax, nanargmin, nanmax, nanmean, nanmin,  # noqa: F401,E402

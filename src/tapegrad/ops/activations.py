@@ -241,6 +241,9 @@ class LogSoftmax(Op):
 def relu(x: ArrayLike) -> Tensor:
     """max(x, 0); the gradient is 1 where x > 0 and 0 elsewhere (0 at x = 0, as PyTorch).
 
+    Args:
+        x: a tensor, array or number.
+
     >>> x = tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
     >>> tg.relu(x).sum().backward()
     >>> tg.relu(x).tolist(), x.grad.tolist()
@@ -254,6 +257,11 @@ def relu(x: ArrayLike) -> Tensor:
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, *, alpha: float | None = None) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope at 0 is negative_slope).
     TF: alpha=.
+
+    Args:
+        x: a tensor, array or number.
+        negative_slope: the slope for x <= 0.
+        alpha: TensorFlow's name for negative_slope.
 
     >>> x = tg.tensor([-2.0, 3.0], requires_grad=True)
     >>> tg.leaky_relu(x, 0.5).sum().backward()
@@ -271,6 +279,11 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, *, alpha: float | Non
 def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, stable; linear where beta x > threshold (as
     PyTorch). Its derivative is sigmoid(beta x).
+
+    Args:
+        x: a tensor, array or number.
+        beta: the sharpness: larger beta is closer to relu.
+        threshold: where beta x exceeds it, the result is x (no exp overflow).
 
     >>> x = tg.tensor([0.0, 100.0], requires_grad=True)
     >>> [round(v, 4) for v in tg.softplus(x).tolist()]      # log 2, x
@@ -291,6 +304,10 @@ def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor
 def gelu(x: ArrayLike, approximate: str | bool = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF. approximate="tanh" uses the tanh
     formula (also True, as in TF). d/dx = Phi(x) + x phi(x).
+
+    Args:
+        x: a tensor, array or number.
+        approximate: "none" (exact, with erf) or "tanh" (True and False also accepted).
 
     >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
     >>> tg.gelu(x)
@@ -327,6 +344,11 @@ def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     """Softmax along `axis` (default last; PyTorch's dim= also accepted), stable for
     large inputs: exp(x - max) / sum(exp(x - max)). A fully -inf row gives zeros.
 
+    Args:
+        x: a tensor, array or number.
+        axis: the axis normalized over (an int).
+        dim: PyTorch's name for axis.
+
     >>> p = tg.softmax(tg.tensor([[1000.0, 1000.0], [0.0, float("-inf")]]))
     >>> p.tolist()
     [[0.5, 0.5], [1.0, 0.0]]
@@ -341,6 +363,11 @@ def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
 def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     """Log of softmax along `axis` (default last; dim= also accepted), computed as
     x - logsumexp(x) so large or very negative inputs stay finite.
+
+    Args:
+        x: a tensor, array or number.
+        axis: the axis normalized over (an int).
+        dim: PyTorch's name for axis.
 
     >>> x = tg.tensor([[0.0, 0.0]], requires_grad=True)
     >>> tg.log_softmax(x)

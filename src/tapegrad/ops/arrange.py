@@ -308,6 +308,11 @@ def moveaxis(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
     """Move axes of x at `source` to positions `destination`; the others keep their order.
     PyTorch: movedim.
 
+    Args:
+        x: a tensor, array or number.
+        source: an axis or a sequence of axes to move.
+        destination: their new positions (as many as source).
+
     >>> tg.moveaxis(tg.zeros((2, 3, 4)), 0, -1).shape
     (3, 4, 2)
     """
@@ -326,6 +331,11 @@ def moveaxis(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
 
 def rollaxis(x: ArrayLike, axis: Axis, start: float = 0) -> Tensor:
     """np.rollaxis: move `axis` to just before position `start` (moveaxis reads better).
+
+    Args:
+        x: a tensor, array or number.
+        axis: the axis moved.
+        start: the position it is moved before (0 to x.ndim).
 
     >>> tg.rollaxis(tg.zeros((2, 3, 4)), 2).shape
     (4, 2, 3)
@@ -346,6 +356,11 @@ def rollaxis(x: ArrayLike, axis: Axis, start: float = 0) -> Tensor:
 def movedim(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
     """PyTorch spelling of moveaxis.
 
+    Args:
+        x: a tensor, array or number.
+        source: an axis or a sequence of axes to move.
+        destination: their new positions (as many as source).
+
     >>> tg.movedim(tg.zeros((2, 3, 4)), (0, 1), (2, 0)).shape
     (3, 4, 2)
     """
@@ -355,6 +370,10 @@ def movedim(x: ArrayLike, source: Axis, destination: Axis) -> Tensor:
 def permute(x: ArrayLike, *dims: int | Sequence[int]) -> Tensor:
     """Reorder the axes of x (torch.permute): `permute(x, (2, 0, 1))` or
     `permute(x, 2, 0, 1)`.
+
+    Args:
+        x: a tensor, array or number.
+        *dims: a permutation of range(x.ndim), as one sequence or as separate ints.
 
     >>> tg.permute(tg.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
@@ -373,6 +392,11 @@ def permute(x: ArrayLike, *dims: int | Sequence[int]) -> Tensor:
 def swapdims(x: ArrayLike, dim0: int, dim1: int) -> Tensor:
     """PyTorch spelling of swapaxes.
 
+    Args:
+        x: a tensor, array or number.
+        dim0: the first axis.
+        dim1: the axis exchanged with dim0.
+
     >>> tg.swapdims(tg.zeros((2, 3, 4)), 0, 2).shape
     (4, 3, 2)
     """
@@ -386,6 +410,11 @@ def swapdims(x: ArrayLike, dim0: int, dim1: int) -> Tensor:
 
 def unflatten(x: ArrayLike, dim: Axis, sizes: ShapeLike) -> Tensor:
     """Split axis `dim` into axes of `sizes` (one may be -1), as torch.unflatten.
+
+    Args:
+        x: a tensor, array or number.
+        dim: the axis split.
+        sizes: the new axes' sizes, whose product is x.shape[dim].
 
     >>> tg.unflatten(tg.zeros((2, 6)), 1, (3, -1)).shape
     (2, 3, 2)
@@ -406,6 +435,9 @@ def unflatten(x: ArrayLike, dim: Axis, sizes: ShapeLike) -> Tensor:
 
 def ravel(x: ArrayLike) -> Tensor:
     """x as a 1-D tensor (a view where NumPy gives one).
+
+    Args:
+        x: a tensor, array or number.
 
     >>> tg.ravel(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [1.0, 2.0, 3.0, 4.0]
@@ -479,6 +511,12 @@ def rot90(x: ArrayLike, k: int = 1, axes: Axis = (0, 1), *, dims: Axis = None) -
     """Rotate by 90 degrees `k` times in the plane of `axes`, from the first axis towards
     the second (np.rot90; PyTorch: rot90(x, k, dims)).
 
+    Args:
+        x: a tensor with at least 2 dimensions.
+        k: the number of quarter turns (negative turns the other way).
+        axes: the two axes of the plane of rotation.
+        dims: PyTorch's name for axes.
+
     >>> tg.rot90(tg.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [[2.0, 4.0], [1.0, 3.0]]
     """
@@ -512,6 +550,13 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
     """Shift elements cyclically by `shift` along `axis` (over the flattened tensor when
     axis is None). Shifts and axes pair up with NumPy broadcasting; shifts of one axis
     add up. PyTorch: roll(x, shifts, dims).
+
+    Args:
+        x: a tensor, array or number.
+        shift: an int or a sequence of ints (positive: towards higher indices).
+        axis: an axis or a sequence of axes; None rolls the flattened tensor.
+        shifts: PyTorch's name for shift.
+        dims: PyTorch's name for axis.
 
     >>> tg.roll(tg.tensor([1.0, 2.0, 3.0]), 1).tolist()
     [3.0, 1.0, 2.0]
@@ -551,6 +596,11 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
 def tile(x: ArrayLike, reps: ShapeLike, *, dims: Axis = None) -> Tensor:
     """x repeated `reps[i]` times along axis i (np.tile, torch.tile): a shorter `reps` is
     padded with leading 1s, a shorter x gets leading axes of size 1.
+
+    Args:
+        x: a tensor, array or number.
+        reps: an int or a sequence of repetition counts.
+        dims: PyTorch's name for reps.
 
     >>> tg.tile(tg.tensor([1.0, 2.0]), 2).tolist()
     [1.0, 2.0, 1.0, 2.0]
@@ -604,6 +654,11 @@ def repeat(x: ArrayLike, repeats: ArrayLike, axis: Axis = None) -> Tensor:
     `axis`, over the flattened x when axis is None: np.repeat. (PyTorch's Tensor.repeat
     is tile; its np.repeat is repeat_interleave.)
 
+    Args:
+        x: a tensor, array or number.
+        repeats: an int, or one count per element along axis.
+        axis: the axis repeated along; None flattens x first.
+
     >>> tg.repeat(tg.tensor([1.0, 2.0]), 2).tolist()
     [1.0, 1.0, 2.0, 2.0]
     """
@@ -613,6 +668,12 @@ def repeat(x: ArrayLike, repeats: ArrayLike, axis: Axis = None) -> Tensor:
 def repeat_interleave(x: ArrayLike, repeats: ArrayLike, dim: Axis = None, *,
                       output_size: int | None = None) -> Tensor:
     """PyTorch's repeat_interleave: np.repeat with `dim` for `axis`.
+
+    Args:
+        x: a tensor, array or number.
+        repeats: an int, or one count per element along dim.
+        dim: the axis repeated along; None flattens x first.
+        output_size: the result's length along dim, if known (checked).
 
     >>> tg.repeat_interleave(tg.tensor([[1.0, 2.0]]), tg.tensor([1, 2]), dim=1).tolist()
     [[1.0, 2.0, 2.0]]
@@ -671,6 +732,13 @@ def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", *, constant_values
     "constant" (with `constant_values`), "edge", "reflect", "symmetric" and "wrap". The
     gradient of x sums back every copy of each element. (PyTorch's nn.functional.pad takes
     its widths from the last axis backwards.)
+
+    Args:
+        x: a tensor, array or number.
+        pad_width: (before, after) per axis, one pair for all axes, or an int.
+        mode: "constant", "edge", "reflect", "symmetric" or "wrap".
+        constant_values: the fill value of mode "constant".
+        reflect_type: "even" only (NumPy's default).
 
     >>> tg.pad(tg.tensor([1.0, 2.0]), (1, 2), mode="edge").tolist()
     [1.0, 1.0, 2.0, 2.0, 2.0]

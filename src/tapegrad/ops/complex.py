@@ -34,7 +34,7 @@ from ._apply import apply, apply1, call
 from ._op import HOLOMORPHIC, OWN, Op, register, zeros_like
 from .complex_parts import (Complex, ComplexAbs, Conj, Imag, Real,  # noqa: F401 (re-exported)
                             _nonzero)
-from . import (activations, arrange, elementwise, indexing, linalg, mathfns, reduce,
+from . import (activations, arrange, diagonals, elementwise, linalg, mathfns, reduce,
                scan, shape, solve)
 
 
@@ -86,8 +86,8 @@ for _op in (
         activations.Sigmoid, shape.Reshape, shape.Transpose, shape.BroadcastTo,
         shape.SumTo, shape.GetItem, shape.IndexAdd, shape.IndexPut, shape.Concatenate,
         shape.Stack, reduce.Sum, reduce.Mean, reduce.Prod, scan.Cumsum, scan.Cumprod,
-        linalg.MatMul, linalg.Einsum, indexing.Tril, indexing.Triu, indexing.Diagonal,
-        indexing.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
+        linalg.MatMul, linalg.Einsum, diagonals.Tril, diagonals.Triu, diagonals.Diagonal,
+        diagonals.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
         arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum,
         solve.Inv, solve.Solve, solve.SolveTriangular, solve.Det, solve.MatrixExp):
     _op.complex = HOLOMORPHIC

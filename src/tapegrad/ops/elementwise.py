@@ -519,6 +519,10 @@ def pow(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x ** y with broadcasting. d/dx = y x^(y-1), d/dy = x^y log(x) (taken as 0 where
     x == 0, as PyTorch). NumPy: power.
 
+    Args:
+        x: the base, a tensor, array or number.
+        y: the exponent, broadcast against x.
+
     >>> x = tg.tensor([2.0], requires_grad=True)
     >>> y = tg.tensor([3.0], requires_grad=True)
     >>> tg.pow(x, y).sum().backward()
@@ -531,6 +535,10 @@ def pow(x: ArrayLike, y: ArrayLike) -> Tensor:
 def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x mod y with the sign of y, as Python's % and torch.remainder; d/dy = -floor(x/y).
     NumPy: remainder (mod).
+
+    Args:
+        x: the dividend, a tensor, array or number.
+        y: the divisor, broadcast against x.
 
     >>> tg.remainder(tg.tensor([5.0, -5.0]), 3.0)
     tensor([2., 1.])
@@ -558,6 +566,10 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum, NaN-propagating (as np.maximum); ties split the gradient
     equally between x and y.
 
+    Args:
+        x: a tensor, array or number.
+        y: a tensor, array or number, broadcast against x.
+
     >>> x = tg.tensor([1.0, 5.0, 2.0], requires_grad=True)
     >>> tg.maximum(x, 2.0).sum().backward()
     >>> x.grad
@@ -569,6 +581,10 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum, NaN-propagating (as np.minimum); ties split the gradient
     equally between x and y.
+
+    Args:
+        x: a tensor, array or number.
+        y: a tensor, array or number, broadcast against x.
 
     >>> x = tg.tensor([1.0, 5.0, 2.0], requires_grad=True)
     >>> tg.minimum(x, 2.0).sum().backward()
@@ -635,6 +651,11 @@ def clip_by_value(t: Any, clip_value_min: ArrayLike | None,
                   clip_value_max: ArrayLike | None) -> Tensor:
     """TF spelling of clip: clip(t, clip_value_min, clip_value_max).
 
+    Args:
+        t: the tensor clipped.
+        clip_value_min: the lower bound (None: no lower bound).
+        clip_value_max: the upper bound (None: no upper bound).
+
     >>> tg.clip_by_value(tg.tensor([-2.0, 0.5, 3.0]), 0.0, 1.0)
     tensor([0.0000, 0.5000, 1.0000])
     """
@@ -644,6 +665,11 @@ def clip_by_value(t: Any, clip_value_min: ArrayLike | None,
 def where(cond: Any, x: ArrayLike, y: ArrayLike) -> Any:
     """Pick from x where cond holds, else from y; the unpicked side gets zero gradient,
     even when it holds NaN or inf.
+
+    Args:
+        cond: a bool tensor or array, broadcast with x and y.
+        x: the values taken where cond is True.
+        y: the values taken where cond is False.
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([-1.0, 4.0], requires_grad=True)
@@ -668,6 +694,10 @@ def cast(x: ArrayLike, dtype: DTypeLike) -> Tensor:
     """x converted to dtype (a NumPy dtype or its name). TF: cast; PyTorch: x.to(dtype);
     NumPy: x.astype(dtype). Gradients flow back cast to the source dtype (none to
     integer or bool sources).
+
+    Args:
+        x: a tensor, array or number.
+        dtype: the target dtype (np.float32, "float64", "int64", ...).
 
     >>> x = tg.tensor([1.5, 2.0], requires_grad=True)
     >>> y = tg.cast(x, "float64")

@@ -1,21 +1,20 @@
-"""Triangles and diagonals (tril, triu, diagonal, diag, diag_embed, trace) and the
-gather/scatter family (take, take_along_axis, gather, scatter_add, scatter, index_add,
-index_select, select, masked_fill), in NumPy's and PyTorch's spellings.
+"""The gather/scatter family (take, take_along_axis, gather, scatter_add, scatter,
+index_add, index_select, select, masked_fill), in NumPy's and PyTorch's spellings;
+triangles and diagonals are in diagonals.py.
 
-Triangles and diagonals are ops of their own. The gather/scatter family is written with
-`GetItem` and `IndexAdd` (ops/shape.py): a gather is an integer-array index, and its
-adjoint a scatter-add, so repeated indices accumulate and every rule already exists.
+The family is written with `GetItem` and `IndexAdd` (ops/shape.py): a gather is an
+integer-array index, and its adjoint a scatter-add, so repeated indices accumulate and
+every rule already exists.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import apply, call
-from ._op import LINEAR, Op, register, same_params
+from ._apply import apply
 from ._shapes import check_axis, check_int, check_operand, describe
 from .elementwise import add, cast, where
-from .reduce import amax as _amax, amin as _amin, prod as _prod, sum as _sum
+from .reduce import amax as _amax, amin as _amin, prod as _prod
 from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, concatenate,
                     expand_dims, getitem, setitem_)
 from ..errors import shapes_msg
@@ -36,239 +35,6 @@ def _shape(v):
 
 def _operand(op, name, x):
     return x if isinstance(x, Tensor) else check_operand(op, name, x)
-
-
-# ------------------------------------------------------------------ triangles
-
-@register
-class Tril(Op):
-    """The lower triangle of the matrices in the last two axes: entries above diagonal k
-    become 0 (k > 0 keeps k diagonals above the main one)."""
-    batch_params = same_params          # a batch axis in front is one more leading axis
-
-    @staticmethod
-    def forward(x, *, k):
-        return np.tril(x, k)
-
-    # a fixed 0/1 mask times x: its own adjoint
-    @staticmethod
-    def vjp(ctx, g):
-        return (call(Tril, g, k=ctx.params["k"]),)
-
-    jvp = LINEAR
-
-
-@register
-class Triu(Op):
-    """The upper triangle of the matrices in the last two axes: entries below diagonal k
-    become 0."""
-    batch_params = same_params
-
-    @staticmethod
-    def forward(x, *, k):
-        return np.triu(x, k)
-
-    @staticmethod
-    def vjp(ctx, g):
-        return (call(Triu, g, k=ctx.params["k"]),)
-
-    jvp = LINEAR
-
-
-def _tri(op, name, x, k, diagonal):
-    x = _operand(name, "x", x)
-    if diagonal is not None:
-        k = diagonal
-    k = check_int(name, "diagonal", k)
-    shape = _shape(x)
-    if len(shape) == 0:
-        raise ValueError(f"{name}: x must have at least 1 dimension, got a 0-d tensor")
-    if len(shape) == 1:
-        x = broadcast_to(x, (shape[0], shape[0]))   # NumPy: a vector is repeated as rows
-    return apply(op, x, k=k)
-
-
-def tril(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
-    """Lower triangle of the matrices in the last two axes (batched over the others):
-    entries above the k-th diagonal are zero. NumPy: tril(m, k); PyTorch:
-    tril(input, diagonal). A 1-D x is a row repeated into a square matrix, as in NumPy.
-
-    >>> import tapegrad as tg
-    >>> tg.tril(tg.ones((2, 3)), 1)
-    tensor([[1., 1., 0.],
-            [1., 1., 1.]])
-    """
-    return _tri(Tril, "tril", x, k, diagonal)
-
-
-def triu(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
-    """Upper triangle of the matrices in the last two axes (batched over the others):
-    entries below the k-th diagonal are zero. NumPy: triu(m, k); PyTorch:
-    triu(input, diagonal).
-
-    >>> import tapegrad as tg
-    >>> tg.triu(tg.ones((2, 2)))
-    tensor([[1., 1.],
-            [0., 1.]])
-    """
-    return _tri(Triu, "triu", x, k, diagonal)
-
-
-# ------------------------------------------------------------------ diagonals
-
-def _diag_index(shape, offset, axis1, axis2):
-    """Row and column indices of diagonal `offset` of the (axis1, axis2) matrices."""
-    n1, n2 = shape[axis1], shape[axis2]
-    length = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
-    rows = np.arange(length) + max(-offset, 0)
-    return rows, rows + offset
-
-
-def _shift_axes(params, ctx):
-    return dict(params, axis1=params["axis1"] + 1, axis2=params["axis2"] + 1)
-
-
-def _shift_axes_shape(params, ctx):
-    return dict(_shift_axes(params, ctx), shape=(ctx.batched,) + tuple(params["shape"]))
-
-
-@register
-class Diagonal(Op):
-    """Diagonal `offset` of the matrices in axes (axis1, axis2), as the last axis (NumPy's
-    diagonal; a copy, not a view)."""
-    batch_params = _shift_axes
-
-    @staticmethod
-    def forward(x, *, offset, axis1, axis2):
-        return np.diagonal(x, offset, axis1, axis2).copy()
-
-    # the adjoint of reading a diagonal is writing it into zeros
-    @staticmethod
-    def vjp(ctx, g):
-        p = ctx.params
-        return (call(DiagEmbed, g, shape=ctx.in_shapes[0], offset=p["offset"],
-                     axis1=p["axis1"], axis2=p["axis2"]),)
-
-    jvp = LINEAR
-
-
-@register
-class DiagEmbed(Op):
-    """zeros(shape) with the last axis of x written along diagonal `offset` of the
-    matrices in axes (axis1, axis2); the other axes of x fill the remaining axes in order.
-    The adjoint of Diagonal."""
-    batch_params = _shift_axes_shape
-
-    @staticmethod
-    def forward(x, *, shape, offset, axis1, axis2):
-        out = np.zeros(shape, dtype=np.result_type(x))
-        rows, cols = _diag_index(shape, offset, axis1, axis2)
-        np.moveaxis(out, (axis1, axis2), (-2, -1))[..., rows, cols] = x
-        return out
-
-    @staticmethod
-    def vjp(ctx, g):
-        p = ctx.params
-        return (call(Diagonal, g, offset=p["offset"], axis1=p["axis1"], axis2=p["axis2"]),)
-
-    jvp = LINEAR
-
-
-def _diag_axes(name, x, axis1, axis2, names=("axis1", "axis2")):
-    nd = len(_shape(x))
-    if nd < 2:
-        raise ValueError(f"{name}: x must have at least 2 dimensions, got shape {_shape(x)}")
-    a1 = check_axis(name, axis1, nd, names[0])
-    a2 = check_axis(name, axis2, nd, names[1])
-    if a1 == a2:
-        raise ValueError(f"{name}: {names[0]} and {names[1]} must be different axes, got "
-                         f"{axis1} and {axis2}")
-    return a1, a2
-
-
-def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
-             dim1: int | None = None, dim2: int | None = None) -> Tensor:
-    """Diagonal `offset` of the matrices in axes (axis1, axis2), moved to the last axis.
-    NumPy: diagonal(a, offset, axis1, axis2); PyTorch: diagonal(input, offset, dim1, dim2).
-
-    >>> import tapegrad as tg
-    >>> tg.diagonal(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
-    tensor([1., 4.])
-    """
-    x = _operand("diagonal", "x", x)
-    offset = check_int("diagonal", "offset", offset)
-    a1, a2 = _diag_axes("diagonal", x, axis1 if dim1 is None else dim1,
-                        axis2 if dim2 is None else dim2)
-    return apply(Diagonal, x, offset=offset, axis1=a1, axis2=a2)
-
-
-def diag_embed(x: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    """A tensor whose (dim1, dim2) matrices have the last axis of x on diagonal `offset`
-    and zeros elsewhere (PyTorch's diag_embed).
-
-    >>> import tapegrad as tg
-    >>> tg.diag_embed(tg.tensor([1.0, 2.0]))
-    tensor([[1., 0.],
-            [0., 2.]])
-    """
-    x = _operand("diag_embed", "x", x)
-    offset = check_int("diag_embed", "offset", offset)
-    shape = _shape(x)
-    if not shape:
-        raise ValueError("diag_embed: x must have at least 1 dimension, got a 0-d tensor")
-    nd = len(shape) + 1
-    d1 = check_axis("diag_embed", dim1, nd, "dim1")
-    d2 = check_axis("diag_embed", dim2, nd, "dim2")
-    if d1 == d2:
-        raise ValueError(f"diag_embed: dim1 and dim2 must be different axes, got {dim1} "
-                         f"and {dim2}")
-    n = shape[-1] + abs(offset)
-    rest = list(shape[:-1])
-    out = tuple(n if i in (d1, d2) else rest.pop(0) for i in range(nd))
-    return apply(DiagEmbed, x, shape=out, offset=offset, axis1=d1, axis2=d2)
-
-
-def diag(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
-    """A 1-D x as a square matrix with x on diagonal k; a 2-D x's k-th diagonal as a
-    vector. NumPy: diag(v, k); PyTorch: diag(input, diagonal).
-
-    Args:
-        x: a 1-D or 2-D tensor (or array-like).
-        k: the diagonal: 0 the main one, > 0 above it, < 0 below.
-        diagonal: PyTorch's name for k.
-
-    Returns:
-        A 2-D tensor for a 1-D x, a 1-D tensor for a 2-D x.
-
-    >>> import tapegrad as tg
-    >>> tg.diag(tg.tensor([1.0, 2.0]), 1)
-    tensor([[0., 1., 0.],
-            [0., 0., 2.],
-            [0., 0., 0.]])
-    """
-    x = _operand("diag", "x", x)
-    k = check_int("diag", "diagonal", k if diagonal is None else diagonal)
-    shape = _shape(x)
-    if len(shape) == 1:
-        n = shape[0] + abs(k)
-        return apply(DiagEmbed, x, shape=(n, n), offset=k, axis1=0, axis2=1)
-    if len(shape) == 2:
-        return apply(Diagonal, x, offset=k, axis1=0, axis2=1)
-    raise ValueError(f"diag: x must be 1-D or 2-D, got shape {shape}")
-
-
-def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    """Sum of diagonal `offset` of the matrices in axes (axis1, axis2) (NumPy's trace;
-    PyTorch's trace is the 2-D case).
-
-    >>> import tapegrad as tg
-    >>> tg.trace(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
-    tensor(5.)
-    """
-    x = _operand("trace", "x", x)
-    offset = check_int("trace", "offset", offset)
-    a1, a2 = _diag_axes("trace", x, axis1, axis2)
-    return _sum(apply(Diagonal, x, offset=offset, axis1=a1, axis2=a2), -1)
 
 
 # ------------------------------------------------------------------ index arguments
@@ -332,6 +98,11 @@ def take(x: ArrayLike, indices: ArrayLike, axis: Axis = None) -> Tensor:
     indices count from the end, and repeated ones accumulate in the gradient. NumPy:
     take(a, indices, axis); PyTorch: take(input, index) (flattened).
 
+    Args:
+        x: the tensor to read.
+        indices: integers, any shape; the result takes their shape in place of `axis`.
+        axis: the axis indexed, or None for the flattened x.
+
     >>> import tapegrad as tg
     >>> tg.take(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), [3, 0])
     tensor([4., 1.])
@@ -354,6 +125,11 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: Axis = -1) -> Tensor
     take_along_axis; indices has x's number of dimensions and broadcasts against it
     elsewhere). axis=None flattens both first.
 
+    Args:
+        x: the tensor to read.
+        indices: integers with x's number of dimensions.
+        axis: the axis indexed, or None (both flattened).
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([[3.0, 1.0], [0.0, 5.0]])
     >>> tg.take_along_axis(x, tg.tensor([[1], [0]]), axis=1)
@@ -365,6 +141,11 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: Axis = -1) -> Tensor
 
 def take_along_dim(x: ArrayLike, indices: ArrayLike, dim: Axis = None) -> Tensor:
     """PyTorch's take_along_dim: take_along_axis with `dim` (None flattens both).
+
+    Args:
+        x: the tensor to read.
+        indices: integers with x's number of dimensions (any shape when dim is None).
+        dim: the axis indexed, or None (both flattened).
 
     >>> import tapegrad as tg
     >>> x = tg.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
@@ -380,6 +161,12 @@ def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: Axis) 
     indices, axis) reads (NumPy's put_along_axis; returns None). Recorded like
     `arr[...] = values`, so gradients reach `values`; with axis=None, indices are
     positions in the flattened arr.
+
+    Args:
+        arr: the tensor written to, in place.
+        indices: integers with arr's number of dimensions.
+        values: the values written, broadcast against indices.
+        axis: the axis indexed, or None for the flattened arr.
 
     >>> import tapegrad as tg
     >>> a = tg.zeros((2, 2))
@@ -636,6 +423,11 @@ def index_select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slices of x at positions `index` (a 1-D integer tensor) along `dim`
     (PyTorch's index_select; NumPy's take with an axis).
 
+    Args:
+        x: the tensor to read.
+        dim: the axis indexed.
+        index: a 1-D integer tensor (or list) of positions along dim.
+
     >>> import tapegrad as tg
     >>> tg.index_select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 0, tg.tensor([1, 1]))
     tensor([[3., 4.],
@@ -655,6 +447,13 @@ def index_add(x: ArrayLike, dim: Axis, index: ArrayLike, source: Axis, *,
               alpha: float = 1) -> Tensor:
     """x with alpha * source[..., i, ...] added at x[..., index[i], ...] along `dim`
     (PyTorch's index_add); repeated indices accumulate.
+
+    Args:
+        x: the tensor added to (not modified: the result is a new tensor).
+        dim: the axis indexed.
+        index: a 1-D integer tensor, one position per slice of source.
+        source: the slices added; its length along dim is len(index).
+        alpha: a factor applied to source.
 
     >>> import tapegrad as tg
     >>> tg.index_add(tg.zeros(3), 0, tg.tensor([2, 2]), tg.tensor([1.0, 5.0]))
@@ -684,6 +483,11 @@ def select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
     """The slice of x at position `index` along `dim`, which is removed (PyTorch's
     select: x[:, index] for dim=1).
 
+    Args:
+        x: the tensor to read.
+        dim: the axis removed.
+        index: the position along dim (negative counts from the end).
+
     >>> import tapegrad as tg
     >>> tg.select(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, -1)
     tensor([2., 4.])
@@ -705,6 +509,11 @@ def select(x: ArrayLike, dim: Axis, index: ArrayLike) -> Tensor:
 def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     """A copy of x with `value` where the bool `mask` (broadcast to x's shape) is True
     (PyTorch's masked_fill). A 0-d tensor value gets the gradient of the filled places.
+
+    Args:
+        x: the tensor copied.
+        mask: a bool tensor broadcastable to x's shape.
+        value: a number or a 0-d tensor.
 
     >>> import tapegrad as tg
     >>> tg.masked_fill(tg.tensor([1.0, 2.0]), tg.tensor([True, False]), 0.5)
@@ -739,7 +548,5 @@ def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     return where(m, value, x)
 
 
-__all__ = ["tril", "triu", "diagonal", "diag", "diag_embed", "trace", "take",
-           "take_along_axis", "take_along_dim", "put_along_axis", "gather", "scatter_add",
-           "scatter", "index_select", "index_add", "select", "masked_fill", "DiagEmbed",
-           "Diagonal", "Tril", "Triu"]
+__all__ = ["take", "take_along_axis", "take_along_dim", "put_along_axis", "gather",
+           "scatter_add", "scatter", "index_select", "index_add", "select", "masked_fill"]

@@ -445,6 +445,10 @@ def hypot(x: ArrayLike, y: ArrayLike) -> Tensor:
     """sqrt(x^2 + y^2) without overflow; the gradient at (0, 0) is 0 (as tg.norm; PyTorch
     gives NaN).
 
+    Args:
+        x: a tensor, array or number.
+        y: a tensor, array or number, broadcast against x.
+
     >>> x = tg.tensor(3.0, requires_grad=True)
     >>> y = tg.tensor(4.0, requires_grad=True)
     >>> h = tg.hypot(x, y)
@@ -482,6 +486,10 @@ def logaddexp(x: ArrayLike, y: ArrayLike) -> Tensor:
     """log(exp(x) + exp(y)) without overflow; -inf inputs give finite gradients (a -inf
     input gets 0, the other 1; both -inf give 0 and 0, as tg.logsumexp).
 
+    Args:
+        x: a tensor, array or number.
+        y: a tensor, array or number, broadcast against x.
+
     >>> x = tg.tensor([1000.0, 0.0], requires_grad=True)
     >>> r = tg.logaddexp(x, tg.tensor([1000.0, float("-inf")]))
     >>> [round(v, 2) for v in r.tolist()]           # no overflow
@@ -497,6 +505,10 @@ def logaddexp2(x: ArrayLike, y: ArrayLike) -> Tensor:
     """log2(2**x + 2**y) without overflow; -inf inputs give finite gradients, as
     logaddexp.
 
+    Args:
+        x: a tensor, array or number.
+        y: a tensor, array or number, broadcast against x.
+
     >>> x = tg.tensor(3.0, requires_grad=True)
     >>> r = tg.logaddexp2(x, 3.0)       # log2(8 + 8)
     >>> r.backward()
@@ -509,6 +521,9 @@ def logaddexp2(x: ArrayLike, y: ArrayLike) -> Tensor:
 def sinc(x: ArrayLike) -> Tensor:
     """sin(pi x) / (pi x), 1 at 0 (NumPy's and PyTorch's normalized sinc). Its first and
     second derivatives at 0 are exact (0 and -pi^2/3).
+
+    Args:
+        x: a tensor, array or number.
 
     >>> x = tg.tensor([0.0, 0.5], dtype="float64", requires_grad=True)
     >>> [round(v, 4) for v in tg.sinc(x).tolist()]      # 1, 2/pi
@@ -563,6 +578,10 @@ def round(x: ArrayLike, decimals: int = 0) -> Tensor:
     """x rounded to `decimals` decimal places (negative: tens, hundreds, ...), halves to
     even, as NumPy and PyTorch; zero gradient. NumPy also: around.
 
+    Args:
+        x: a tensor, array or number.
+        decimals: the number of decimal places (negative rounds left of the point).
+
     >>> tg.round(tg.tensor([0.5, 1.5, 2.5]))
     tensor([0., 2., 2.])
     >>> tg.round(tg.tensor([1234.5678], dtype="float64"), decimals=-2).tolist()
@@ -577,6 +596,12 @@ def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
     """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf` (None: the
     dtype's largest/smallest finite value), as NumPy and PyTorch. The gradient passes
     where x is finite and is 0 where a value was replaced.
+
+    Args:
+        x: a tensor, array or number.
+        nan: the value replacing NaN.
+        posinf: the value replacing +inf (None: the dtype's largest finite value).
+        neginf: the value replacing -inf (None: the dtype's smallest finite value).
 
     >>> x = tg.tensor([1.0, float("nan"), float("inf")], requires_grad=True)
     >>> tg.nan_to_num(x, posinf=9.0).tolist()

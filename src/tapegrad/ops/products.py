@@ -45,6 +45,13 @@ def inner(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Sum of products over the last axes of a and b: the result has shape
     a.shape[:-1] + b.shape[:-1] (NumPy's and PyTorch's inner; a 0-d operand multiplies).
 
+    Args:
+        a: a tensor, array or number.
+        b: a tensor, array or number whose last axis matches a's.
+
+    Returns:
+        A tensor of shape a.shape[:-1] + b.shape[:-1].
+
     >>> import tapegrad as tg
     >>> tg.inner(tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0]))
     tensor(11.)
@@ -64,6 +71,13 @@ def inner(a: ArrayLike, b: ArrayLike) -> Tensor:
 
 def vdot(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Dot product of a and b flattened (NumPy's vdot; PyTorch's vdot takes vectors).
+
+    Args:
+        a: a tensor or array, read flattened.
+        b: a tensor or array with as many elements as a.
+
+    Returns:
+        A 0-d tensor (complex inputs: a is conjugated, as NumPy).
 
     >>> import tapegrad as tg
     >>> tg.vdot(tg.tensor([[1.0, 2.0]]), tg.tensor([3.0, 4.0]))
@@ -97,6 +111,16 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2, *, dims: Axis = None) 
     """Sum of products over axes of a and b: `axes=N` pairs the last N axes of a with the
     first N of b, `axes=(axes_a, axes_b)` names them. The result has a's free axes, then
     b's. NumPy: tensordot(a, b, axes); PyTorch: tensordot(a, b, dims).
+
+    Args:
+        a: the first tensor.
+        b: the second tensor.
+        axes: an int N (the last N axes of a with the first N of b) or a pair of
+            axis sequences (axes_a, axes_b) of equal lengths and sizes.
+        dims: PyTorch's name for axes.
+
+    Returns:
+        A tensor with a's free axes followed by b's.
 
     >>> import tapegrad as tg
     >>> tg.tensordot(tg.ones((2, 3)), tg.ones((3, 4)), axes=1).shape
@@ -140,6 +164,13 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2, *, dims: Axis = None) 
 def kron(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Kronecker product: blocks a[i, j] * b (NumPy's and PyTorch's kron; the operand with
     fewer dimensions gets leading ones).
+
+    Args:
+        a: the tensor giving the block weights.
+        b: the tensor repeated in each block.
+
+    Returns:
+        A tensor whose shape is the elementwise product of the (padded) shapes.
 
     >>> import tapegrad as tg
     >>> tg.kron(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 10.0]))
@@ -216,6 +247,21 @@ def cross(x: ArrayLike, other: ArrayLike, dim: Axis = None, *, axisa: Any = None
     keywords and the vectors are along axisa of a and axisb of b, the result's along axisc
     (`axis` sets all three), NumPy's convention.
 
+    Args:
+        x: the first tensor of 3-vectors.
+        other: the second, broadcast against x.
+        dim: the axis holding the vectors (PyTorch); None picks the first of size 3.
+        axisa: NumPy: the axis of x holding the vectors.
+        axisb: NumPy: the axis of other holding the vectors.
+        axisc: NumPy: the axis of the result holding the vectors.
+        axis: NumPy: sets axisa, axisb and axisc at once.
+
+    Returns:
+        The cross products, of the broadcast shape.
+
+    Raises:
+        ValueError: the vector axis does not have length 3.
+
     >>> import tapegrad as tg
     >>> tg.cross(tg.tensor([1.0, 0.0, 0.0]), tg.tensor([0.0, 1.0, 0.0]), dim=-1)
     tensor([0., 0., 1.])
@@ -269,6 +315,16 @@ def _dims_text(shape):
 
 def mm(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Product of two matrices (PyTorch's mm: 2-D only, no broadcasting).
+
+    Args:
+        x: an (n, k) matrix.
+        y: a (k, m) matrix.
+
+    Returns:
+        The (n, m) product.
+
+    Raises:
+        ValueError: an operand is not 2-D, or the inner sizes differ.
 
     >>> import tapegrad as tg
     >>> tg.mm(tg.ones((2, 3)), tg.ones((3, 1)))

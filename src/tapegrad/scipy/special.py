@@ -14,6 +14,8 @@ functions (these raise NotImplementedError when they require a gradient).
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .. import ops as _ops
@@ -28,20 +30,28 @@ if TYPE_CHECKING:
     from .._typing import ArrayLike, Axis
 
 
-def _unary(fn, name):
-    def f(x):
-        return fn(f64(x))
+def _signed(f, fn, name, n):
+    """f named `name`, with fn's docstring and signature (its first n parameters
+    positional-only, as SciPy's ufuncs take them), so the reference site documents the
+    parameter names the docstring's Args use."""
     f.__name__ = f.__qualname__ = name
     f.__doc__ = fn.__doc__
+    params = list(inspect.signature(fn).parameters.values())
+    params[:n] = [p.replace(kind=inspect.Parameter.POSITIONAL_ONLY) for p in params[:n]]
+    f.__signature__ = inspect.signature(fn).replace(parameters=params)
     return f
+
+
+def _unary(fn, name):
+    def f(x, **kwargs):
+        return fn(f64(x), **kwargs)
+    return _signed(f, fn, name, 1)
 
 
 def _binary(fn, name):
     def f(x, y):
         return fn(f64(x), f64(y))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = fn.__doc__
-    return f
+    return _signed(f, fn, name, 2)
 
 
 gammaln = _unary(_S.lgamma, "gammaln")

@@ -89,6 +89,18 @@ def gradcheck(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float
     shape), the worst element and output, both values and how many entries differ.
     With `raise_exception=False` a mismatch returns False instead.
 
+    Args:
+        f: a function of the inputs returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors (other arguments are passed as they
+            are); floating tensors that require grad, and float NumPy arrays, are checked.
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        check_forward_ad: also compare the forward-mode (JVP) Jacobian.
+        raise_exception: raise GradcheckError on a mismatch (False: return False).
+        nondet_tol: accepted for PyTorch's signature (tapegrad's gradients are
+            deterministic).
+
     >>> import tapegrad as tg
     >>> x = tg.tensor([0.5, 1.5], dtype="float64", requires_grad=True)
     >>> tg.gradcheck(lambda x: (x * x.sin()).sum(), (x,))
@@ -239,6 +251,16 @@ def gradgradcheck(f: Callable[..., Any], inputs: Any, grad_outputs: Any = None, 
                   atol: float = 1e-5, rtol: float = 1e-3, **kwargs: Any) -> bool:
     """gradcheck of the first derivatives: checks second-order rules (create_graph)
     against finite differences of the gradient. Use float64 inputs.
+
+    Args:
+        f: a function of the inputs returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors; floating tensors that require grad, and
+            float NumPy arrays, are checked.
+        grad_outputs: the cotangents of the outputs (None: fixed random ones).
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        **kwargs: gradcheck's keywords (raise_exception=, check_forward_ad=, ...).
 
     >>> x = tg.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
     >>> tg.gradgradcheck(lambda x: (x ** 3).sum(), [x])
