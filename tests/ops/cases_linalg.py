@@ -213,21 +213,39 @@ def real_spectrum(rng, shapes):
 
 
 def _eig_rows(a):
+    # complex results as real parts; v_ij conj(v_0j) and |v| do not see the phases
     w, v = tg.linalg.eig(a)
-    return w, v * v[..., :1, :]
+    return tg.view_as_real(w), tg.view_as_real(v * tg.conj(v[..., :1, :])), tg.abs(v)
 
 
 def _t_eig_rows(T, a):
     w, v = T.linalg.eig(a)
-    return w.real, (v * v[..., :1, :].conj()).real
+    return T.view_as_real(w), T.view_as_real(v * v[..., :1, :].conj()), v.abs()
+
+
+def complex_spectrum(rng, shapes):
+    """Real A with a complex pair: rotation blocks scaled apart, near 2 I."""
+    out = []
+    for shape in shapes:
+        n = shape[-1]
+        p = _square(rng, shape)
+        d = np.zeros(shape)
+        d[..., 0, 0] = d[..., 1, 1] = 1.5
+        d[..., 0, 1], d[..., 1, 0] = 0.8, -0.8
+        for i in range(2, n):
+            d[..., i, i] = 0.5 * i - 0.3
+        out.append(p @ d @ np.linalg.inv(p))
+    return out
 
 
 ROWS += [
     OpCase(_eig_rows, [(3, 3)], sample=real_spectrum, name="eig", torch=_t_eig_rows),
     OpCase(_eig_rows, [(2, 3, 3)], sample=real_spectrum, name="eig_batched",
            torch=_t_eig_rows),
-    OpCase(L.eigvals, [(3, 3)], sample=real_spectrum,
-           torch=lambda T, a: T.linalg.eigvals(a).real),
+    OpCase(_eig_rows, [(3, 3)], sample=complex_spectrum, name="eig_complex_pair",
+           torch=_t_eig_rows),
+    OpCase(lambda a: tg.view_as_real(L.eigvals(a)), [(3, 3)], sample=complex_spectrum,
+           name="eigvals", torch=lambda T, a: T.view_as_real(T.linalg.eigvals(a))),
     OpCase(L.det, [(3, 3)], name="det_singular",
            sample=lambda rng, s: [np.outer(rng.standard_normal(3), [1.0, 2.0, -1.0]) +
                                   np.outer(rng.standard_normal(3), [0.5, -1.0, 2.0])],

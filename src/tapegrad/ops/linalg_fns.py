@@ -42,7 +42,8 @@ LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
 # rules hold for complex values, ops/complex.py marks the ops), and the decompositions
 # whose rules state PyTorch's convention (ops/decomp.py, cholesky.py, solve.py: OWN);
 # eig, sqrtm, logdet, cond, matrix_rank, solve_sylvester still refuse
-_COMPLEX_OK = frozenset(("inv", "solve", "solve_triangular", "det", "matrix_exp",
+_COMPLEX_OK = frozenset(("inv", "solve", "solve_triangular", "det", "matrix_exp", "eig",
+                         "eigvals",
                          "matrix_power", "cholesky", "slogdet", "eigh", "eigvalsh", "svd",
                          "qr", "pinv", "lstsq"))
 
@@ -413,49 +414,54 @@ def eigvalsh(A: ArrayLike, UPLO: str = "L") -> Tensor:
 
 def eig(A: ArrayLike) -> EigResult:
     """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix, as
-    torch.linalg.eig (a named tuple eigenvalues, eigenvectors), for real input with
-    real eigenvalues: the results are real tensors. Complex eigenvalues raise
-    NotImplementedError (complex tensors are a later part of issue 16). Gradients for
-    distinct eigenvalues; eigenvectors are unique up to sign, so only losses invariant
-    to it have meaningful gradients.
+    torch.linalg.eig: a named tuple (eigenvalues, eigenvectors), both complex for real
+    input too (float64 gives complex128), in LAPACK's order. Gradients for distinct
+    eigenvalues; a real input's gradient is real (the real part, as torch). Each
+    eigenvector is determined up to a phase e^(i phi): a loss that depends on those
+    phases has no gradient and backward raises RuntimeError, as torch's does; losses of
+    the eigenvalues, of |V|, or of V diag(c) V^-1 are fine.
 
     Args:
-        A: a square matrix or a batch of them, shape (..., n, n).
+        A: a square matrix or a batch of them, shape (..., n, n), real or complex.
 
     Returns:
-        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)), complex.
 
     Raises:
         ValueError: A is not a batch of square matrices.
-        NotImplementedError: an eigenvalue is complex.
+        LinAlgError: LAPACK did not converge.
 
     >>> import tapegrad as tg
-    >>> tg.linalg.eig(tg.tensor([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
-    tensor([2., 3.])
+    >>> w, V = tg.linalg.eig(tg.tensor([[0.0, -1.0], [1.0, 0.0]]))
+    >>> w
+    tensor([0.+1.j, 0.-1.j], dtype=complex64)
+    >>> A = tg.tensor([[2.0, 1.0], [0.5, 3.0]], requires_grad=True)
+    >>> tg.real(tg.linalg.eig(A).eigenvalues).sum().backward()    # d trace(A) = I
+    >>> A.grad.dtype, bool(abs(A.grad - tg.eye(2)).max() < 1e-6)
+    (dtype('float32'), True)
     """
     A = _matrix("eig", "A", A, square=True)
     n = _shape(A)[-1]
-    w, V = unpack(apply(Eig, A), eigh_shapes(n))
+    w, V = unpack(apply(Eig, A, real=_raw(A).dtype.kind != "c"), eigh_shapes(n))
     return EigResult(w, V)
 
 
 def eigvals(A: ArrayLike) -> Tensor:
-    """Eigenvalues of each square matrix, as torch.linalg.eigvals (real input with real
-    eigenvalues; see eig).
+    """Eigenvalues of each square matrix, complex, as torch.linalg.eigvals (see eig;
+    a real input's gradient is real).
 
     Args:
-        A: a square matrix or a batch of them, shape (..., n, n).
+        A: a square matrix or a batch of them, shape (..., n, n), real or complex.
 
     Returns:
-        The eigenvalues, shape (..., n).
+        The eigenvalues, shape (..., n), complex.
 
     Raises:
         ValueError: A is not a batch of square matrices.
-        NotImplementedError: an eigenvalue is complex.
 
     >>> import tapegrad as tg
     >>> tg.linalg.eigvals(tg.tensor([[2.0, 1.0], [0.0, 3.0]]))
-    tensor([2., 3.])
+    tensor([2.+0.j, 3.+0.j], dtype=complex64)
     """
     return eig(_matrix("eigvals", "A", A, square=True)).eigenvalues
 
