@@ -103,6 +103,7 @@ class Eigh(Op):
     is not; tapegrad returns the gradient with the phases held by that gauge."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -155,6 +156,7 @@ class Eig(Op):
     not within 1e-2 of zero, the check and tolerance torch.linalg.eig's backward uses."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -230,6 +232,7 @@ class Svd(Op):
     returns the gradient with the phases held by that gauge."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -320,6 +323,7 @@ class Qr(Op):
     copyutl drops i Im diag of its argument. There is no free phase left."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 

@@ -459,6 +459,11 @@ def _norm_slope(ctx):
     return call(Where, dead, 0.0, slope) if np.any(dead) else slope
 
 
+def _svdvals_core(params):
+    """SvdVals' inputs for vmap: A (..., m, n), then g (..., k) or dA (..., m, n)."""
+    return {"s": (2,), "vjp": (2, 1), "jvp": (2, 2)}[params["part"]]
+
+
 @register
 class SvdVals(Op):
     """Singular values of the matrices in the last two axes, largest first (part="s"),
@@ -468,6 +473,7 @@ class SvdVals(Op):
     0 in the coupling terms); a third derivative raises NotImplementedError. Complex A
     (PyTorch's rules): U diag(g) V^H and Re diag(U^H dA V), first derivatives only."""
     complex = OWN
+    core = _svdvals_core  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ()
     save_all = True
 

@@ -38,27 +38,15 @@ LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
 
 # ------------------------------------------------------------------ argument checks
 
-# the functions of a matrix that take complex input: the holomorphic ones (their real
-# rules hold for complex values, ops/complex.py marks the ops), and the decompositions
-# whose rules state PyTorch's convention (ops/decomp.py, cholesky.py, solve.py: OWN);
-# eig, sqrtm, logdet, cond, matrix_rank, solve_sylvester still refuse
-_COMPLEX_OK = frozenset(("inv", "solve", "solve_triangular", "det", "matrix_exp", "eig",
-                         "eigvals",
-                         "matrix_power", "cholesky", "slogdet", "eigh", "eigvalsh", "svd",
-                         "qr", "pinv", "lstsq"))
-
-
 def _matrix(op, name, A, square=False):
     """A as a float tensor or array of at least 2 dimensions (square if asked); integer
     and bool inputs become float32, as torch's default float."""
     if not isinstance(A, Tensor):
         A = check_operand(f"linalg.{op}", name, A)
         A = np.asarray(A)
+    # every function takes complex matrices: holomorphic rules (ops/complex.py marks the
+    # ops) or rules that state PyTorch's convention (OWN: decompositions, slogdet, eig)
     d = _raw(A)
-    if d.dtype.kind == "c" and op not in _COMPLEX_OK:
-        raise TypeError(f"linalg.{op}: complex {name} is not supported (got dtype "
-                        f"{d.dtype}): it has no complex rule; these accept complex "
-                        f"matrices: {', '.join(sorted(_COMPLEX_OK))}")
     if d.dtype.kind not in "fc":
         A = E.cast(A, np.float32) if isinstance(A, Tensor) else d.astype(np.float32)
     shape = np.shape(_raw(A))
@@ -239,8 +227,9 @@ def cholesky(A: ArrayLike, *, upper: bool = False) -> Tensor:
 
 
 def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
-    """X with A X = B for A = L L^T (or U^T U when upper=True), given the Cholesky
-    factor; torch.cholesky_solve's argument order (B first). B is (..., n, k).
+    """X with A X = B for A = L L^H (or U^H U when upper=True), given the Cholesky
+    factor; torch.cholesky_solve's argument order (B first). B is (..., n, k). Real or
+    complex.
 
     Args:
         B: the right-hand sides, shape (..., n, k).
@@ -268,7 +257,7 @@ def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False) -> Tensor:
         raise ValueError(f"linalg.{op}: B of shape {_shape(B)} does not match L of shape "
                          f"{_shape(L)}: B needs {n} rows")
     _batch(op, L, B)
-    return apply(CholeskySolve, B, mT(L) if upper else L)       # U^T U: U^T is the lower factor
+    return apply(CholeskySolve, B, _mH(L) if upper else L)      # U^H U: U^H is the lower factor
 
 
 # ------------------------------------------------------------------ determinants
@@ -322,10 +311,11 @@ def slogdet(A: ArrayLike) -> SlogdetResult:
 
 
 def logdet(A: ArrayLike) -> Tensor:
-    """log det A, as torch.logdet: nan where det < 0, -inf where det == 0.
+    """log det A, as torch.logdet: nan where det < 0, -inf where det == 0; for complex
+    A the complex logarithm log|det A| + i arg(det A), with torch's gradient.
 
     Args:
-        A: a square matrix or a batch of them, shape (..., n, n).
+        A: a square matrix or a batch of them, shape (..., n, n), real or complex.
 
     Returns:
         log det A, shape (...).
@@ -339,11 +329,12 @@ def logdet(A: ArrayLike) -> Tensor:
     """
     A = _matrix("logdet", "A", A, square=True)
     packed = apply(Slogdet, A)
-    sign = _raw(packed)[..., 0]
+    sign = getitem(packed, (Ellipsis, 0))
     lad = getitem(packed, (Ellipsis, 1))
-    if np.any(sign < 0):
-        lad = lad + np.where(sign < 0, np.nan, 0.0).astype(_raw(lad).dtype)
-    return lad
+    # log(sign): 0 or nan (a negative det) for real A, i angle(det) for complex; no test
+    # of the values, so vmap batches it. The sign's derivative carries the phase's.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return lad + E.log(sign)
 
 
 # ------------------------------------------------------------------ decompositions
@@ -724,18 +715,18 @@ def matrix_exp(A: ArrayLike) -> Tensor:
 
 def sqrtm(A: ArrayLike) -> Tensor:
     """Principal square root X of each square matrix (X @ X = A), as
-    scipy.linalg.sqrtm, for real input whose square root is real (complex roots raise
-    NotImplementedError). Its derivative solves the Sylvester equation X dX + dX X = dA.
+    scipy.linalg.sqrtm: real for a real A whose root is real, complex for complex A and
+    for a real A with a negative eigenvalue (its gradient is then the real part). The
+    derivative solves the Sylvester equation X dX + dX X = dA.
 
     Args:
-        A: a square matrix or a batch of them, shape (..., n, n).
+        A: a square matrix or a batch of them, shape (..., n, n), real or complex.
 
     Returns:
         The principal square roots, shape (..., n, n).
 
     Raises:
         ValueError: A is not a batch of square matrices.
-        NotImplementedError: the square root is complex.
 
     >>> import tapegrad as tg
     >>> tg.linalg.sqrtm(tg.tensor([[4.0, 0.0], [0.0, 9.0]]))
