@@ -471,7 +471,7 @@ class SvdVals(Op):
     derivatives are exact: part="vjp" is U diag(g) V^T from (A, g), part="jvp" is
     diag(U^T dA V) from (A, dA). Derivatives assume distinct singular values (a tie gets
     0 in the coupling terms); a third derivative raises NotImplementedError. Complex A
-    (PyTorch's rules): U diag(g) V^H and Re diag(U^H dA V), first derivatives only."""
+    (PyTorch's rules): U diag(g) V^H and Re diag(U^H dA V), second order included."""
     complex = OWN
     core = _svdvals_core  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ()
@@ -495,7 +495,6 @@ class SvdVals(Op):
         if part == "s":
             return (call(SvdVals, ctx.saved[0], g, part="vjp"),)
         _first_order_only(*ctx.saved, g)
-        _real_only(ctx.saved[0])
         a, other = (_raw(v) for v in ctx.saved)
         g = _raw(g)
         u, s, v = _svd_parts(a)
@@ -511,7 +510,6 @@ class SvdVals(Op):
         if part == "s":
             return call(SvdVals, ctx.saved[0], ds[0], part="jvp")
         _first_order_only(*ctx.saved, *ds)
-        _real_only(ctx.saved[0])
         a, other = (_raw(v) for v in ctx.saved)
         da, dother = (None if d is None else _raw(d) for d in ds)
         u, s, v = _svd_parts(a)
@@ -553,12 +551,9 @@ def _diag_utv(u, h, v):
     return np.einsum("...mk,...mn,...nk->...k", u, h, v)
 
 
-def _real_only(a):
-    if np.iscomplexobj(_raw(a)):
-        raise NotImplementedError(
-            "svdvals: second derivatives of the singular values of a complex matrix "
-            "(matrix norms with ord 2, -2 or 'nuc') are not implemented; use "
-            "linalg.svd(A, full_matrices=False).S, whose rules differentiate again")
+def _H(a):
+    """The conjugate transpose of the last two axes (the transpose for real a)."""
+    return _T(a).conj() if a.dtype.kind == "c" else _T(a)
 
 
 def _width(s):
@@ -583,36 +578,47 @@ def _inv_s(s):
 
 
 def _svd_duv(a, da):
-    """(U, V, dU, dV) of the thin SVD a = U S V^T along da."""
+    """(U, V, dU, dV) of the thin SVD a = U S V^H along da. For complex a the phase of
+    each pair (u_i, v_i) is free: dV takes none of it, dU all, i Im(dP_ii) / s_i on
+    the diagonal of U^H dU, so U diag(g) V^H moves as it must."""
     m, n = a.shape[-2:]
     if m < n:
-        v, u, dv, du = _svd_duv(_T(a), _T(da))
+        v, u, dv, du = _svd_duv(_H(a), _H(da))
         return u, v, du, dv
     u, s, v = _svd_parts(a)
     f = _coupling(s)
-    dp = _T(u) @ da @ v
-    du = u @ (f * (dp * s[..., None, :] + s[..., :, None] * _T(dp)))
-    dv = v @ (f * (s[..., :, None] * dp + _T(dp) * s[..., None, :]))
+    dp = _H(u) @ da @ v
+    om_u = f * (dp * s[..., None, :] + s[..., :, None] * _H(dp))
+    if dp.dtype.kind == "c":
+        diag = np.diagonal(dp, axis1=-2, axis2=-1).imag * _inv_s(s)
+        om_u = om_u + 1j * diag[..., None, :] * np.eye(s.shape[-1])
+    du = u @ om_u
+    dv = v @ (f * (s[..., :, None] * dp + _H(dp) * s[..., None, :]))
     if m > n:
         du = du + (da @ v - u @ dp) * _inv_s(s)[..., None, :]
     return u, v, du, dv
 
 
 def _adj_ugv(a, g, h):
-    """The X with <h, d(U diag(g) V^T)> = <X, da> for every da (g held fixed)."""
+    """The X with <h, d(U diag(g) V^H)> = <X, da> for every da (g held fixed), in the
+    real inner product Re tr(h^H .) for complex a (the adjoint of _svd_duv's map)."""
     m, n = a.shape[-2:]
     if m < n:
-        return _T(_adj_ugv(_T(a), g, _T(h)))
+        return _H(_adj_ugv(_H(a), g, _H(h)))
     u, s, v = _svd_parts(a)
     f = _coupling(s)
     mm = (h @ v) * g[..., None, :]
-    nn = (_T(h) @ u) * g[..., None, :]
-    z1 = f * (_T(u) @ mm)
-    z2 = f * (_T(v) @ nn)
-    c = (z1 + _T(z1)) * s[..., None, :] + s[..., :, None] * (z2 + _T(z2))
-    x = u @ c @ _T(v)
+    nn = (_H(h) @ u) * g[..., None, :]
+    m1 = _H(u) @ mm
+    z1 = f * m1
+    z2 = f * (_H(v) @ nn)
+    c = (z1 + _H(z1)) * s[..., None, :] + s[..., :, None] * (z2 + _H(z2))
+    if c.dtype.kind == "c":         # the phase term of dU's diagonal
+        diag = np.diagonal(m1, axis1=-2, axis2=-1).imag * _inv_s(s)
+        c = c + 1j * diag[..., None, :] * np.eye(s.shape[-1])
+    x = u @ c @ _H(v)
     if m > n:
-        x = x + ((mm - u @ (_T(u) @ mm)) * _inv_s(s)[..., None, :]) @ _T(v)
+        x = x + ((mm - u @ (_H(u) @ mm)) * _inv_s(s)[..., None, :]) @ _H(v)
     return x
 
 
