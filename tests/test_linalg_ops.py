@@ -441,7 +441,13 @@ def test_sqrtm_and_solve_sylvester_match_scipy():
     got = L.solve_sylvester(_t(p), _t(q), _t(r)).numpy()
     np.testing.assert_allclose(got, np.stack([scipy.linalg.solve_sylvester(p, q, ri)
                                               for ri in r]), rtol=1e-10)
-    with pytest.raises(NotImplementedError, match="sqrtm: .*no real square root"):
-        L.sqrtm(_t(np.diag([-1.0, 1.0])))
+    # a negative eigenvalue: SciPy's complex root (the gradient of a real A stays real)
+    neg = np.array([[-1.0, 0.5], [0.0, 4.0]])
+    x = _t(neg, rg=True)
+    root = L.sqrtm(x)
+    assert root.dtype == tg.complex128
+    np.testing.assert_allclose(root.detach().numpy(), scipy.linalg.sqrtm(neg), rtol=1e-12)
+    tg.imag(root).sum().backward()
+    assert x.grad.dtype == tg.float64 and np.all(np.isfinite(x.grad.numpy()))
     with pytest.raises(ValueError, match=r"linalg\.solve_sylvester: q of shape \(2, 3\)"):
         L.solve_sylvester(_t(p), _t(q), _t(np.ones((2, 3))))

@@ -13,7 +13,7 @@ from ._apply import call
 from ._op import OWN, Op, register, tangent_sum
 from .complex_parts import Complex, Conj, Imag, Real
 from .elementwise import Where
-from .linalg import Einsum, MatMul, _parse_einsum, _raw
+from .linalg_matmul import Einsum, MatMul, _parse_einsum, _raw
 from .shape import BroadcastTo, Concatenate, GetItem, Transpose
 
 
