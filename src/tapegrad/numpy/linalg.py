@@ -26,7 +26,24 @@ if TYPE_CHECKING:
 
 
 def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64)."""
+    """Vector or matrix norm, as `np.linalg.norm` (Python lists are float64); see
+    `tapegrad.linalg.norm` for the orders.
+
+    Args:
+        x: a tensor, array or nested list.
+        ord: the order (None: 2 for vectors, 'fro' for matrices).
+        axis: None, an int, or a pair of ints for matrix norms.
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The norms, a float64 tensor for Python input.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.norm([[1.0, 2.0], [2.0, 4.0]], ord="nuc").item()
+    5.0
+    >>> tnp.linalg.norm([3.0, 4.0], ord=1).item()
+    7.0
+    """
     return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
 
 

@@ -504,6 +504,18 @@ def linalg_norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool
     a matrix norm for 2-D input with `ord` given or an axis pair; ord None is the 2-norm
     (Frobenius) of all elements.
 
+    Args:
+        x: a tensor or array-like (real or complex; integers become float32).
+        ord: the order: for vectors any number, inf or -inf (None: 2); for matrices
+            'fro', 'nuc', 2, -2, 1, -1, inf, -inf (None: 'fro').
+        axis: None, an int (vector norms along it) or a pair of ints (matrix norms).
+        keepdims: keep the reduced axes with size 1.
+        dim: torch's name for axis (give one of them).
+        keepdim: torch's name for keepdims.
+
+    Returns:
+        The norms, real (the modulus for complex input).
+
     >>> A = tg.tensor([[3.0, 0.0], [0.0, 4.0]])
     >>> tg.linalg.norm(A).item(), tg.linalg.norm(A, 2).item()     # Frobenius, spectral
     (5.0, 4.0)

@@ -19,12 +19,38 @@ from .shape import BroadcastTo, Concatenate, GetItem, Transpose
 
 class LinAlgError(RuntimeError):
     """A matrix the function cannot handle (singular, not positive definite), as
-    torch.linalg.LinAlgError: a RuntimeError."""
+    torch.linalg.LinAlgError: a RuntimeError. The message names the function, the
+    matrix's shape and, for cholesky, the leading minor that failed.
+
+    Args:
+        *args: the message, as for any exception.
+
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.linalg.inv(tg.zeros((2, 2)))
+    ... except tg.linalg.LinAlgError as e:
+    ...     print(type(e).__name__, isinstance(e, RuntimeError))
+    LinAlgError True
+    """
 
 
 class IllConditionedWarning(RuntimeWarning):
     """Under detect_anomaly: a matrix inverted or solved with is so ill conditioned that
-    the result (and its gradient) has lost more than half of its digits."""
+    the result (and its gradient) has lost more than half of its digits. The message
+    gives the condition number. Never checked outside anomaly mode (it costs an SVD).
+
+    Args:
+        *args: the message, as for any warning.
+
+    >>> import warnings
+    >>> import tapegrad as tg
+    >>> A = tg.tensor([[1.0, 1.0], [1.0, 1.0 + 1e-12]], dtype=tg.float64)
+    >>> with tg.autograd.detect_anomaly(), warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = tg.linalg.inv(A)
+    >>> [type(x.message).__name__ for x in w if "ill conditioned" in str(x.message)]
+    ['IllConditionedWarning']
+    """
 
 
 def _check_conditioning(op, A):
