@@ -259,7 +259,7 @@ class CholeskySolve(Op):
             LtG = call(TriMatMul, _mH(L), gB, upper=True)
             shape = np.shape(_raw(X))
             if np.shape(_raw(gB)) == shape:
-                # [-gB, -X] [L^T X, L^T gB]^T: one product of inner size 2k, one n x n pass
+                # [-gB, -X] [L^H X, L^H gB]^H: one product of inner size 2k, one n x n pass
                 nd, k = len(shape), shape[-1]
                 left = call(Concatenate, -gB, -X, axis=nd - 1, sizes=(k, k))
                 right = call(Concatenate, LtX, LtG, axis=nd - 1, sizes=(k, k))
