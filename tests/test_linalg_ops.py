@@ -375,16 +375,30 @@ def test_hessian_of_logdet_matches_the_closed_form():
 
 # ------------------------------------------------------------------ eig, singular det
 
-def test_eig_of_real_spectrum_matches_numpy_and_complex_spectrum_is_refused():
+def test_eig_is_complex_as_torch_and_tnp_eig_real_when_numpy_is():
     p = _square(3, 3)
     a = (p * np.array([1.0, 3.0, 2.0])) @ np.linalg.inv(p)
     w, v = L.eig(_t(a))
     nw, nv = np.linalg.eig(a)
+    assert w.dtype == tg.complex128 and v.dtype == tg.complex128
     np.testing.assert_allclose(w.numpy(), nw, rtol=1e-10)
-    np.testing.assert_allclose(np.abs(v.numpy()), np.abs(nv), rtol=1e-10)
+    np.testing.assert_allclose(v.numpy(), nv, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(L.eigvals(_t(a)).numpy(), nw, rtol=1e-10)
-    with pytest.raises(NotImplementedError, match=r"linalg\.eig: .*complex eigenvalues"):
-        L.eig(_t(np.array([[0.0, -1.0], [1.0, 0.0]])))
+    rot = np.array([[0.0, -1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(L.eig(_t(rot)).eigenvalues.numpy(), [1j, -1j])
+    import tapegrad.numpy as tnp
+    for m in (a, rot, rot.astype(complex), np.zeros((2, 0, 0))):
+        r, want = tnp.linalg.eig(m), np.linalg.eig(m)
+        assert r.eigenvalues.dtype == want.eigenvalues.dtype, m
+        assert r.eigenvectors.dtype == want.eigenvectors.dtype, m
+        np.testing.assert_allclose(r.eigenvalues.numpy(), want.eigenvalues, rtol=1e-10)
+        np.testing.assert_allclose(r.eigenvectors.numpy(), want.eigenvectors, rtol=1e-10,
+                                   atol=1e-12)
+        assert tnp.linalg.eigvals(m).dtype == np.linalg.eigvals(m).dtype
+    assert L.eig(_t(np.zeros((0, 3, 3)))).eigenvectors.shape == (0, 3, 3)
+    assert L.eig(tg.tensor(np.eye(2, dtype=np.float32))).eigenvalues.dtype == tg.complex64
+    with pytest.raises(ValueError, match=r"linalg\.eig: A must be a batch of square"):
+        L.eig(_t(np.ones((2, 3))))
 
 
 def test_det_gradient_of_a_singular_matrix_is_the_adjugate():
@@ -427,7 +441,13 @@ def test_sqrtm_and_solve_sylvester_match_scipy():
     got = L.solve_sylvester(_t(p), _t(q), _t(r)).numpy()
     np.testing.assert_allclose(got, np.stack([scipy.linalg.solve_sylvester(p, q, ri)
                                               for ri in r]), rtol=1e-10)
-    with pytest.raises(NotImplementedError, match="sqrtm: .*no real square root"):
-        L.sqrtm(_t(np.diag([-1.0, 1.0])))
+    # a negative eigenvalue: SciPy's complex root (the gradient of a real A stays real)
+    neg = np.array([[-1.0, 0.5], [0.0, 4.0]])
+    x = _t(neg, rg=True)
+    root = L.sqrtm(x)
+    assert root.dtype == tg.complex128
+    np.testing.assert_allclose(root.detach().numpy(), scipy.linalg.sqrtm(neg), rtol=1e-12)
+    tg.imag(root).sum().backward()
+    assert x.grad.dtype == tg.float64 and np.all(np.isfinite(x.grad.numpy()))
     with pytest.raises(ValueError, match=r"linalg\.solve_sylvester: q of shape \(2, 3\)"):
         L.solve_sylvester(_t(p), _t(q), _t(np.ones((2, 3))))

@@ -213,21 +213,39 @@ def real_spectrum(rng, shapes):
 
 
 def _eig_rows(a):
+    # complex results as real parts; v_ij conj(v_0j) and |v| do not see the phases
     w, v = tg.linalg.eig(a)
-    return w, v * v[..., :1, :]
+    return tg.view_as_real(w), tg.view_as_real(v * tg.conj(v[..., :1, :])), tg.abs(v)
 
 
 def _t_eig_rows(T, a):
     w, v = T.linalg.eig(a)
-    return w.real, (v * v[..., :1, :].conj()).real
+    return T.view_as_real(w), T.view_as_real(v * v[..., :1, :].conj()), v.abs()
+
+
+def complex_spectrum(rng, shapes):
+    """Real A with a complex pair: rotation blocks scaled apart, near 2 I."""
+    out = []
+    for shape in shapes:
+        n = shape[-1]
+        p = _square(rng, shape)
+        d = np.zeros(shape)
+        d[..., 0, 0] = d[..., 1, 1] = 1.5
+        d[..., 0, 1], d[..., 1, 0] = 0.8, -0.8
+        for i in range(2, n):
+            d[..., i, i] = 0.5 * i - 0.3
+        out.append(p @ d @ np.linalg.inv(p))
+    return out
 
 
 ROWS += [
     OpCase(_eig_rows, [(3, 3)], sample=real_spectrum, name="eig", torch=_t_eig_rows),
     OpCase(_eig_rows, [(2, 3, 3)], sample=real_spectrum, name="eig_batched",
            torch=_t_eig_rows),
-    OpCase(L.eigvals, [(3, 3)], sample=real_spectrum,
-           torch=lambda T, a: T.linalg.eigvals(a).real),
+    OpCase(_eig_rows, [(3, 3)], sample=complex_spectrum, name="eig_complex_pair",
+           torch=_t_eig_rows),
+    OpCase(lambda a: tg.view_as_real(L.eigvals(a)), [(3, 3)], sample=complex_spectrum,
+           name="eigvals", torch=lambda T, a: T.view_as_real(T.linalg.eigvals(a))),
     OpCase(L.det, [(3, 3)], name="det_singular",
            sample=lambda rng, s: [np.outer(rng.standard_normal(3), [1.0, 2.0, -1.0]) +
                                   np.outer(rng.standard_normal(3), [0.5, -1.0, 2.0])],
@@ -265,4 +283,60 @@ ROWS += [
     OpCase(L.solve_sylvester, [(3, 3), (2, 2), (3, 2)], sample=lambda rng, s: [
         _square(rng, s[0]), _square(rng, s[1]), rng.standard_normal(s[2])],
         torch=_t_sylvester),
+]
+
+
+# ------------------------------------------------------------------ complex input
+# Real inputs (x, y) become Z = x + iy inside the row, and complex results leave as real
+# parts (view_as_real): gradcheck along x and y is the complex gradcheck, and torch's
+# complex rules are compared through the same real parameterization.
+
+def _z(M, x, y, shift=2.0):
+    """0.3 (x + iy) + shift I: well conditioned, its eigenvalues away from the cut of
+    the square root and from each other (M is tg or torch)."""
+    return M.complex(x, y) * 0.3 + M.eye(x.shape[-1], dtype=x.dtype) * shift
+
+
+def _hpd(M, x, y):
+    z = M.complex(x, y)
+    return z @ M.conj(z).mT + 3.0 * M.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _t_sqrtm_eig(T, z):
+    w, v = T.linalg.eig(z)
+    return (v * w.sqrt()[..., None, :]) @ T.linalg.inv(v)
+
+
+def _t_sylvester_c(T, a, b, q):
+    m, n = a.shape[-1], b.shape[-1]
+    k = T.kron(T.eye(n, dtype=a.dtype), a) + T.kron(b.mT.contiguous(), T.eye(m, dtype=a.dtype))
+    return T.linalg.solve(k, q.mT.contiguous().reshape(-1)).reshape(n, m).mT
+
+
+ROWS += [
+    OpCase(lambda x, y: tg.view_as_real(L.logdet(_z(tg, x, y))), [(3, 3), (3, 3)],
+           name="logdet_complex",
+           torch=lambda T, x, y: T.view_as_real(T.logdet(_z(T, x, y)))),
+    OpCase(lambda x, y: L.cond(_z(tg, x, y, 1.0)), [(3, 3), (3, 3)], name="cond_complex",
+           torch=lambda T, x, y: T.linalg.cond(_z(T, x, y, 1.0))),
+    OpCase(lambda x, y, p, q: tg.view_as_real(L.cholesky_solve(
+        tg.complex(p, q), L.cholesky(_hpd(tg, x, y)))), [(3, 3), (3, 3), (3, 2), (3, 2)],
+        name="cholesky_solve_complex",
+        torch=lambda T, x, y, p, q: T.view_as_real(T.cholesky_solve(
+            T.complex(p, q), T.linalg.cholesky(_hpd(T, x, y))))),
+    OpCase(lambda x, y: tg.view_as_real(L.sqrtm(_z(tg, x, y))), [(3, 3), (3, 3)],
+           name="sqrtm_complex",
+           torch=lambda T, x, y: T.view_as_real(_t_sqrtm_eig(T, _z(T, x, y)))),
+    OpCase(lambda x, y, q: tg.view_as_real(L.solve_sylvester(
+        _z(tg, x, y), tg.conj(_z(tg, y, x)).mT, tg.complex(q, -q))), [(2, 2), (2, 2), (2, 2)],
+        name="solve_sylvester_complex",
+        torch=lambda T, x, y, q: T.view_as_real(_t_sylvester_c(
+            T, _z(T, x, y), T.conj(_z(T, y, x)).mT, T.complex(q, -q)))),
+    OpCase(lambda x, y: _eig_rows(_z(tg, x, y)), [(3, 3), (3, 3)],
+           sample=lambda rng, s: [np.diag([-3.0, 0.0, 3.0]) + 0.3 * rng.standard_normal(s[0]),
+                                  0.3 * rng.standard_normal(s[1])],
+           name="eig_complex", torch=lambda T, x, y: _t_eig_rows(T, _z(T, x, y))),
+    OpCase(lambda x, y: L.svdvals(tg.complex(x, y)), [(3, 2), (3, 2)], sample=lambda rng, s: [
+        _spaced_sv(rng, s[0]), 0.3 * rng.standard_normal(s[1])], name="svdvals_complex",
+        torch=lambda T, x, y: T.linalg.svdvals(T.complex(x, y))),
 ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as _np
 
 from .. import linalg as _tg_linalg
+from ..ops.complex import real as _tg_real
+from ..ops.linalg_fns import EigResult as _EigResult
 from ._convert import asarg as _asarg
 from typing import TYPE_CHECKING
 
@@ -45,6 +47,57 @@ def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fals
     return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
 
 
+def eig(a: ArrayLike) -> Any:
+    """Eigenvalues and unit-norm eigenvectors, as `np.linalg.eig`: a named tuple
+    (eigenvalues, eigenvectors), real when the input is real and every eigenvalue and
+    eigenvector is real (NumPy's rule), complex otherwise. Differentiable as
+    `tapegrad.linalg.eig` (the real results are the real parts of its complex ones).
+
+    Args:
+        a: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        A named tuple (eigenvalues (..., n), eigenvectors (..., n, n)).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.eig(tnp.array([[2.0, 1.0], [0.0, 3.0]])).eigenvalues
+    tensor([2., 3.], dtype=float64)
+    >>> tnp.linalg.eig(tnp.array([[0.0, -1.0], [1.0, 0.0]])).eigenvalues
+    tensor([0.+1.j, 0.-1.j], dtype=complex128)
+    """
+    a = _asarg(a)
+    w, v = _tg_linalg.eig(a)
+    if _real_result(a, w, v):
+        w, v = _tg_real(w), _tg_real(v)
+    return _EigResult(w, v)
+
+
+def eigvals(a: ArrayLike) -> Tensor:
+    """Eigenvalues, as `np.linalg.eigvals`: real when the input is real and every
+    eigenvalue is real, complex otherwise (see eig).
+
+    Args:
+        a: a square matrix or a batch of them, shape (..., n, n).
+
+    Returns:
+        The eigenvalues, shape (..., n).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.eigvals(tnp.array([[2.0, 1.0], [0.0, 3.0]]))
+    tensor([2., 3.], dtype=float64)
+    """
+    a = _asarg(a)
+    w = _tg_linalg.eigvals(a)
+    return _tg_real(w) if _real_result(a, w) else w
+
+
+def _real_result(a, *outs):
+    """NumPy's rule: a real input keeps real results when their imaginary parts are all
+    exactly zero."""
+    data = a._data if hasattr(a, "_data") else _np.asarray(a)
+    return data.dtype.kind != "c" and not any(_np.any(o._data.imag) for o in outs)
+
+
 def __getattr__(name):
     # forwarding, not a second namespace: tapegrad.linalg grows, tnp.linalg follows
     if not name.startswith("__"):
@@ -57,4 +110,4 @@ def __getattr__(name):
                          f"tapegrad.linalg does not implement it{hint}")
 
 # the names `from tapegrad.numpy.linalg import *` gives (tests/test_all.py)
-__all__ = ["norm"]
+__all__ = ["norm", "eig", "eigvals"]

@@ -51,6 +51,7 @@ class Cholesky(Op):
     real, so there is no free phase."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -119,6 +120,7 @@ class CholeskyVjp(Op):
     df = sym(-L^-T dL^T S - S dL L^-1 + L^-T Phi(dL^T G + L^T dG) L^-1),
     gG = L W, gL = tril(G W^T - 2 f Hs L^-T)."""
     batching = "aware"
+    core = (2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("L", "G")
     saves = ("L", "G", "out")
 
@@ -225,8 +227,11 @@ class CholeskySolve(Op):
     never read and gets gradient 0); B holds k columns (..., n, k). One op rather than two
     triangular solves, so that the rules take the k-column products:
     gB = A^-1 g, gL = -tril(gB (L^T X)^T + X (L^T gB)^T);
-    dX = A^-1 (dB - dL (L^T X) - L (dL^T X))."""
+    dX = A^-1 (dB - dL (L^T X) - L (dL^T X)). Complex L (A = L L^H, PyTorch's rules):
+    the same with every transpose a conjugate transpose."""
+    complex = OWN
     batching = "aware"
+    core = (2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("B", "L")
     saves = ("L", "out")
 
@@ -241,7 +246,7 @@ class CholeskySolve(Op):
             return scipy.linalg.cho_solve((L, True), B, check_finite=False)
         Lt = np.tril(L)
         Y = np.linalg.solve(Lt, B)
-        return np.linalg.solve(np.swapaxes(Lt, -1, -2), Y)
+        return np.linalg.solve(np.swapaxes(Lt, -1, -2).conj(), Y)
 
     @staticmethod
     def vjp(ctx, g):
@@ -250,17 +255,17 @@ class CholeskySolve(Op):
         gL = None
         if ctx.needs_grad[1]:
             n = np.shape(_raw(L))[-1]
-            LtX = call(TriMatMul, mT(L), X, upper=True)            # L^T X   (n, k)
-            LtG = call(TriMatMul, mT(L), gB, upper=True)
+            LtX = call(TriMatMul, _mH(L), X, upper=True)           # L^H X   (n, k)
+            LtG = call(TriMatMul, _mH(L), gB, upper=True)
             shape = np.shape(_raw(X))
             if np.shape(_raw(gB)) == shape:
-                # [-gB, -X] [L^T X, L^T gB]^T: one product of inner size 2k, one n x n pass
+                # [-gB, -X] [L^H X, L^H gB]^H: one product of inner size 2k, one n x n pass
                 nd, k = len(shape), shape[-1]
                 left = call(Concatenate, -gB, -X, axis=nd - 1, sizes=(k, k))
                 right = call(Concatenate, LtX, LtG, axis=nd - 1, sizes=(k, k))
-                gL = mm(left, mT(right))
+                gL = mm(left, _mH(right))
             else:                       # a batch of cotangents (jacrev): shapes differ
-                gL = -(mm(gB, mT(LtX)) + mm(X, mT(LtG)))
+                gL = -(mm(gB, _mH(LtX)) + mm(X, _mH(LtG)))
             gL = gL * tri_mask(n, False, False, dtype_of(L, g))
         return gB if ctx.needs_grad[0] else None, gL
 
@@ -272,8 +277,8 @@ class CholeskySolve(Op):
         if dL is not None:
             n = np.shape(_raw(L))[-1]
             dL = dL * tri_mask(n, False, False, dtype_of(L, dL))
-            dAX = mm(dL, call(TriMatMul, mT(L), X, upper=True)) + \
-                call(TriMatMul, L, mm(mT(dL), X), upper=False)
+            dAX = mm(dL, call(TriMatMul, _mH(L), X, upper=True)) + \
+                call(TriMatMul, L, mm(_mH(dL), X), upper=False)
             rhs = tangent_sum(rhs, -dAX)
         return call(CholeskySolve, rhs, L)
 

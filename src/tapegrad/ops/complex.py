@@ -89,7 +89,8 @@ for _op in (
         linalg.MatMul, linalg.Einsum, diagonals.Tril, diagonals.Triu, diagonals.Diagonal,
         diagonals.DiagEmbed, arrange.Flip, arrange.Roll, arrange.Tile, arrange.Repeat,
         arrange.Pad, arrange.OuterTake, arrange.OuterTakeSum,
-        solve.Inv, solve.Solve, solve.SolveTriangular, solve.Det, solve.MatrixExp):
+        solve.Inv, solve.Solve, solve.SolveTriangular, solve.TriMatMul, solve.Det,
+        solve.MatrixExp, solve.SolveSylvester, solve.Sqrtm):
     _op.complex = HOLOMORPHIC
 # var of complex values is real (mean |z - mean|^2); its rules state the convention
 reduce.Var.complex = OWN

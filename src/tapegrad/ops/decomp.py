@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor, _share_version
 from ._apply import call
 from ._op import OWN, Op, register
-from .complex_parts import Complex, Imag, Real
+from .complex_parts import Complex, Conj, Imag, Real
 from .linalg import _raw
 from .shape import Concatenate, GetItem, Reshape
 from .solve import (Solve, break_ties, column, diag_embed, diag_part, dtype_of, _herm,
@@ -103,6 +103,7 @@ class Eigh(Op):
     is not; tapegrad returns the gradient with the phases held by that gauge."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -142,41 +143,54 @@ def _re(w):
 
 @register
 class Eig(Op):
-    """Eigenvalues and unit-norm eigenvectors of a general real matrix whose eigenvalues
-    are real (complex results are a later part of issue 16), packed as (w, V), in
-    LAPACK's order. With K = V^-1 dA V and F_ij = 1 / (w_j - w_i): dw = diag(K),
-    dV = W - V diag(V^T W) for W = V (F o K) (the second term keeps the columns at unit
-    norm). Ties get F = 0, as in Eigh."""
+    """Eigenvalues and unit-norm eigenvectors of a general square matrix, complex as
+    torch.linalg.eig returns them (for real input too, from LAPACK's real driver, so
+    the order and phases are torch's), packed as (w, V). With K = V^-1 dA V and
+    F_ij = 1 / (w_j - w_i): dw = diag(K), dV = W - V Re diag(V^H W) for W = V (F o K)
+    (the second term keeps the columns at unit norm: PyTorch's rules). The VJP is their
+    adjoint in the real inner product; a real input takes the real part of its
+    gradient, as torch. Ties get F = 0, as in Eigh.
+
+    The gauge (torch's decision, matched): each eigenvector's phase is free, so a loss
+    that sees it has no gradient; the VJP raises RuntimeError when Im diag(V^H gV) is
+    not within 1e-2 of zero, the check and tolerance torch.linalg.eig's backward uses."""
+    complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
     @staticmethod
-    def forward(A):
+    def forward(A, *, real):
+        # real: A is real (its gradient is the real part); a parameter, as the rules
+        # see the saved complex result only
         try:
             w, v = np.linalg.eig(A)
         except np.linalg.LinAlgError:
             raise linalg_error("eig", f"the algorithm failed to converge on the input of "
                                f"shape {A.shape}") from None
-        if w.dtype.kind == "c" and not (w.imag.any() or v.imag.any()):
-            # NumPy 2.5 returns complex arrays even when every eigenvalue is real
-            w, v = w.real, v.real
-        if w.dtype.kind == "c":
-            raise NotImplementedError(
-                f"linalg.eig: the input of shape {A.shape} has complex eigenvalues; complex "
-                "results are not supported yet (issue 16). Real input with real "
-                "eigenvalues works; use eigh for a symmetric matrix")
-        return _pack_np([w, v.astype(A.dtype, copy=False)], [1, 2])
+        cdt = np.result_type(A.dtype, np.complex64)
+        return _pack_np([w.astype(cdt, copy=False), v.astype(cdt, copy=False)], [1, 2])
 
     @staticmethod
     def vjp(ctx, g):
         n = ctx.in_shapes[0][-1]
         w, V = unpack(ctx.saved[0], eigh_shapes(n))
         gw, gV = unpack(g, eigh_shapes(n))
-        gV = gV - V * row(diag_part(mm(mT(V), gV)))
+        VhgV = mm(_mH(V), gV)
+        d = diag_part(VhgV)
+        gauge = np.abs(np.imag(_raw(d)))
+        if gauge.size and np.max(gauge) > 1e-2:
+            raise RuntimeError(
+                "linalg.eig backward: the eigenvectors are determined up to a phase "
+                "e^(i phi) each, and the loss depends on those phases, so its gradient is "
+                f"ill-defined (max |Im diag(V^H gV)| = {np.max(gauge):.3g}); use a loss "
+                "that does not see them, such as |V| or V diag(c) V^-1")
+        inner = VhgV - mm(_mH(V), V * row(call(Real, d)))
         F = break_ties(row(w) - column(w), tie_tol(w))
-        inner = diag_embed(gw, dtype_of(w, g)) + F * mm(mT(V), gV)
-        return (call(Solve, mT(V), mm(inner, mT(V))),)        # V^-T inner V^T
+        inner = diag_embed(gw, dtype_of(w, g)) + call(Conj, F) * inner
+        gA = call(Solve, _mH(V), mm(inner, _mH(V)))            # V^-H inner V^H
+        return (call(Real, gA) if ctx.params["real"] else gA,)
 
     @staticmethod
     def jvp(ctx, dA):
@@ -185,7 +199,8 @@ class Eig(Op):
         K = call(Solve, V, mm(dA, V))                           # V^-1 dA V
         F = break_ties(row(w) - column(w), tie_tol(w))
         W = mm(V, F * K)
-        return pack([diag_part(K), W - V * row(diag_part(mm(mT(V), W)))], eigh_shapes(n))
+        dV = W - V * row(call(Real, diag_part(mm(_mH(V), W))))
+        return pack([diag_part(K), dV], eigh_shapes(n))
 
 
 # ------------------------------------------------------------------ svd
@@ -217,6 +232,7 @@ class Svd(Op):
     returns the gradient with the phases held by that gauge."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -307,6 +323,7 @@ class Qr(Op):
     copyutl drops i Im diag of its argument. There is no free phase left."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 

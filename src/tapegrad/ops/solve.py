@@ -13,18 +13,44 @@ from ._apply import call
 from ._op import OWN, Op, register, tangent_sum
 from .complex_parts import Complex, Conj, Imag, Real
 from .elementwise import Where
-from .linalg import Einsum, MatMul, _parse_einsum, _raw
+from .linalg_matmul import Einsum, MatMul, _parse_einsum, _raw
 from .shape import BroadcastTo, Concatenate, GetItem, Transpose
 
 
 class LinAlgError(RuntimeError):
     """A matrix the function cannot handle (singular, not positive definite), as
-    torch.linalg.LinAlgError: a RuntimeError."""
+    torch.linalg.LinAlgError: a RuntimeError. The message names the function, the
+    matrix's shape and, for cholesky, the leading minor that failed.
+
+    Args:
+        *args: the message, as for any exception.
+
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.linalg.inv(tg.zeros((2, 2)))
+    ... except tg.linalg.LinAlgError as e:
+    ...     print(type(e).__name__, isinstance(e, RuntimeError))
+    LinAlgError True
+    """
 
 
 class IllConditionedWarning(RuntimeWarning):
     """Under detect_anomaly: a matrix inverted or solved with is so ill conditioned that
-    the result (and its gradient) has lost more than half of its digits."""
+    the result (and its gradient) has lost more than half of its digits. The message
+    gives the condition number. Never checked outside anomaly mode (it costs an SVD).
+
+    Args:
+        *args: the message, as for any warning.
+
+    >>> import warnings
+    >>> import tapegrad as tg
+    >>> A = tg.tensor([[1.0, 1.0], [1.0, 1.0 + 1e-12]], dtype=tg.float64)
+    >>> with tg.autograd.detect_anomaly(), warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = tg.linalg.inv(A)
+    >>> [type(x.message).__name__ for x in w if "ill conditioned" in str(x.message)]
+    ['IllConditionedWarning']
+    """
 
 
 def _check_conditioning(op, A):
@@ -177,6 +203,7 @@ def linalg_error(op, what):
 class Inv(Op):
     """Inverse of the matrices in the last two axes. d(A^-1) = -A^-1 dA A^-1."""
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -205,6 +232,7 @@ class Solve(Op):
     """X with A X = B; B holds k right-hand sides as columns (..., n, k), batch axes
     broadcast. gB = A^-T g, gA = -gB X^T; dX = A^-1 (dB - dA X)."""
     batching = "aware"
+    core = (2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A", "B")
     saves = ("A", "out")
 
@@ -237,6 +265,7 @@ class SolveTriangular(Op):
     """X with T X = B, T the upper or lower triangle of A (unit diagonal when
     `unitriangular`); the other triangle of A is never read, and its gradient is 0."""
     batching = "aware"
+    core = (2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A", "B")
     saves = ("A", "out")
 
@@ -283,6 +312,7 @@ class TriMatMul(Op):
     read and gets gradient 0. BLAS trmm on single matrices: half the work of a full
     product. Cholesky's rules use it for L^T gL."""
     batching = "aware"
+    core = (2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A", "B")
     saves = ("A", "B")
 
@@ -336,6 +366,7 @@ class Det(Op):
     cofactors (signed determinants of the (n-1) x (n-1) minors): finite, and
     differentiable again through Det."""
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("A", "out")
 
@@ -384,6 +415,7 @@ class Slogdet(Op):
     d sign = i sign Im t, so gA = (g_lad + i Im(g_sign conj(sign))) A^-H."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("A", "out")
 
@@ -426,6 +458,7 @@ class Pinv(Op):
     with conjugate transposes (PyTorch's rule)."""
     complex = OWN
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("A", "out")
 
@@ -471,6 +504,7 @@ class MatrixExp(Op):
     The Frechet derivative L(A, E) is the top-right block of exp([[A, E], [0, A]]), so
     both rules are MatrixExp again: dX = L(A, dA), gA = L(A^T, g)."""
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("A",)
 
@@ -515,8 +549,9 @@ class SolveSylvester(Op):
     """X with A X + X B = Q (scipy.linalg.solve_sylvester; batch axes broadcast). The
     map X -> A X + X B is linear, so both rules solve another Sylvester equation:
     dX = S(A, B; dQ - dA X - X dB); with G = S(A^T, B^T; g): gQ = G, gA = -G X^T,
-    gB = -X^T G."""
+    gB = -X^T G. Holomorphic: complex inputs take these rules (ops/complex.py)."""
     batching = "aware"
+    core = (2, 2, 2)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A", "B", "Q")
     saves = ("A", "B", "out")
 
@@ -552,10 +587,13 @@ class SolveSylvester(Op):
 
 @register
 class Sqrtm(Op):
-    """The principal square root X of A (X X = A; scipy.linalg.sqrtm), for real input
-    whose square root is real. X dX + dX X = dA, so dX = S(X, X; dA) and
-    gA = S(X^T, X^T; g) with S the Sylvester solve."""
+    """The principal square root X of A (X X = A; scipy.linalg.sqrtm). X dX + dX X = dA,
+    so dX = S(X, X; dA) and gA = S(X^T, X^T; g) with S the Sylvester solve; both are
+    holomorphic, so complex A takes them as written (ops/complex.py). A real A whose
+    root is not real (a negative eigenvalue) gets the complex root, as SciPy, and the
+    real part of the gradient."""
     batching = "aware"
+    core = (2,)  # vmap: the rank of each input's trailing core (vmap/_batched.py)
     args = ("A",)
     saves = ("out",)
 
@@ -564,15 +602,10 @@ class Sqrtm(Op):
         import scipy.linalg         # optional dependency, needed only here
         if A.shape[-1] == 0:
             return np.zeros_like(A)
-        x = scipy.linalg.sqrtm(A)
-        if np.iscomplexobj(x):
-            if np.any(x.imag != 0):
-                raise NotImplementedError(
-                    f"sqrtm: the input of shape {A.shape} has no real square root (a "
-                    "negative real eigenvalue); complex results are not supported yet "
-                    "(issue 16)")
-            x = x.real
-        return np.asarray(x, dtype=A.dtype)
+        x = np.asarray(scipy.linalg.sqrtm(A))
+        if A.dtype.kind != "c" and not np.any(x.imag):
+            return np.asarray(x.real, dtype=A.dtype)
+        return x.astype(np.result_type(A.dtype, np.complex64), copy=False)
 
     @staticmethod
     def vjp(ctx, g):

@@ -285,17 +285,17 @@ def norm(a: ArrayLike, ord: float | str | None = None, axis: Axis = None,
 
 
 def sqrtm(A: ArrayLike) -> Tensor:
-    """The principal square root of A (its gradient solves a Sylvester equation).
+    """The principal square root of A (its gradient solves a Sylvester equation). As
+    SciPy's: complex for complex A and for a real A with a negative eigenvalue.
 
     Args:
-        A: an (..., n, n) matrix whose principal square root is real.
+        A: an (..., n, n) matrix, real or complex.
 
     Returns:
         X with X @ X = A, of A's shape.
 
     Raises:
         ValueError: A is not a batch of square matrices.
-        NotImplementedError: the square root is complex.
 
     >>> from tapegrad.scipy import linalg
     >>> linalg.sqrtm([[4.0, 0.0], [0.0, 9.0]])
@@ -306,7 +306,7 @@ def sqrtm(A: ArrayLike) -> Tensor:
 
 
 def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Tensor:
-    """x with a x + x b = q.
+    """x with a x + x b = q (real or complex).
 
     Args:
         a: an (n, n) matrix.

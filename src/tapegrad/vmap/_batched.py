@@ -212,6 +212,8 @@ def _align(v, nd):
 
 def _run(op, vals, flags, params, size):
     rule = RULES.get(op)
+    if rule is None and getattr(op, "core", None) is not None:
+        rule = _core_rule
     if rule is not None:
         r = rule(op, vals, flags, params, size)
         if r is not NotImplemented:
@@ -230,6 +232,32 @@ def _run(op, vals, flags, params, size):
         vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
         return apply(op, *vals, **params)
     return _loop(op, vals, flags, params, size)
+
+
+def _core_rule(op, vals, flags, params, size):
+    """Ops that give `core`, the rank of each input's trailing core (the linalg ops:
+    2 for a matrix), or a function of the params giving it: every axis before the
+    core is a batch axis, so the vmapped axis is one more. Inputs are broadcast to one
+    batch shape first, so the op needs no broadcasting of its own."""
+    core = op.core(params) if callable(op.core) else op.core
+    if len(core) != len(vals):
+        return NotImplemented
+    pe = [tuple(np.shape(v._data if isinstance(v, Tensor) else v))[1 if f else 0:]
+          for v, f in zip(vals, flags)]
+    if any(len(s) < k for s, k in zip(pe, core)):
+        return NotImplemented
+    batch = (size,) + np.broadcast_shapes(*(s[:len(s) - k] for s, k in zip(pe, core)))
+    out = []
+    for v, f, s, k in zip(vals, flags, pe, core):
+        want = batch + s[len(s) - k:]
+        if f and len(s) + 1 < len(want):
+            v = apply(Reshape, v, shape=(size,) + (1,) * (len(want) - len(s) - 1) + s)
+        have = tuple(np.shape(v._data if isinstance(v, Tensor) else v))
+        if have != want:
+            v = apply(BroadcastTo, v, shape=want) if isinstance(v, Tensor) else \
+                np.broadcast_to(v, want)
+        out.append(v)
+    return apply(op, *out, **params)
 
 
 def _has_axis(params):
@@ -265,7 +293,7 @@ def _shift_axis(axis):
     return axis + 1 if axis >= 0 else axis
 
 
-_REDUCE_ALL = {Prod, Max, Min, Var, LogSumExp}
+_REDUCE_ALL = {Prod, Max, Min, Var, LogSumExp, Norm}
 
 
 def _axis_rule(op, vals, flags, params, size):
