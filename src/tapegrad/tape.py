@@ -7,6 +7,7 @@ fast path.
 """
 from __future__ import annotations
 
+import enum
 import itertools
 import warnings
 
@@ -199,9 +200,10 @@ class _TapeStateError(RuntimeError, ValueError):
     """The tape is (not) recording: TF raises ValueError there, tapegrad RuntimeError."""
 
 
-class UnconnectedGradients:
+class UnconnectedGradients(str, enum.Enum):
     """TF's enum: what `gradient` returns for a source the target does not depend on:
-    NONE (None, the default) or ZERO (zeros of the source's shape).
+    NONE (None, the default) or ZERO (zeros of the source's shape). A str enum, so the
+    strings "none" and "zero" work too, and `UnconnectedGradients("zero")` as in TF.
 
     >>> import tapegrad as tg
     >>> x, y = tg.constant(1.0), tg.constant(2.0)
