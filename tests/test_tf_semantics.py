@@ -581,3 +581,69 @@ def test_function_and_tape():
         y = f(x)
     gx, gv = tape.gradient(y, [x, v])
     assert gx.item() == 4.0 and gv.item() == 12.0
+
+
+# ------------------------------------------------------------------ tf.nn and tf.Module
+def test_nn_selu_gradient_at_zero_is_tfs():
+    x = tg.constant(np.array([-1.0, 0.0, 1.0]))
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = tg.nn.selu(x)
+    g = tape.gradient(y, x).numpy()
+    scale, alpha = 1.0507009873554805, 1.6732632423543772
+    np.testing.assert_allclose(g, [scale * alpha * np.exp(-1.0), scale, scale])
+
+
+def test_nn_embedding_lookup_max_norm_clips_the_looked_up_rows():
+    p = tg.constant(np.array([[0.0, 0.0], [3.0, 4.0]]))
+    with tg.GradientTape() as tape:
+        tape.watch(p)
+        y = tg.nn.embedding_lookup(p, [[0, 1], [1, 1]], max_norm=1.0)
+        loss = tg.reduce_sum(y * np.arange(8.0).reshape(2, 2, 2))
+    np.testing.assert_allclose(y.numpy(), [[[0, 0], [0.6, 0.8]], [[0.6, 0.8], [0.6, 0.8]]])
+    # TF 2.21's values; the table itself is not changed
+    np.testing.assert_allclose(tape.gradient(loss, p).numpy(), [[0.0, 1.0], [0.096, -0.072]])
+    assert p.numpy().tolist() == [[0.0, 0.0], [3.0, 4.0]]
+    np.testing.assert_allclose(tg.nn.embedding_lookup(p, 1, max_norm=2.0).numpy(), [1.2, 1.6])
+
+
+def test_module_variables_and_submodules_as_tf():
+    class Dense(tg.Module):
+        def __init__(self, i, o, name=None):
+            super().__init__(name=name)
+            self.w = tg.Variable(tg.ones((i, o)), name="w")
+            self.b = tg.Variable(tg.zeros((o,)), name="b")
+
+        def __call__(self, x):
+            return tg.matmul(x, self.w) + self.b
+
+    class MLP(tg.Module):
+        def __init__(self):
+            super().__init__()
+            self.z_layers = [Dense(2, 3, name="d1"), Dense(3, 1, name="d2")]
+            self.a_step = tg.Variable(0, trainable=False, name="step")
+            self.cfg = {"k2": tg.Variable(1.0, name="k2"), "k1": tg.Variable(2.0, name="k1")}
+            self.m_sub = Dense(1, 1, name="inner")
+            self.m_sub_again = self.m_sub
+            self.me = self
+
+        def __call__(self, x):
+            for layer in self.z_layers:
+                x = layer(x)
+            return self.m_sub(x)
+
+    m = MLP()
+    assert [v.name for v in m.variables] == \
+        ["step:0", "k1:0", "k2:0", "b:0", "w:0", "b:0", "w:0", "b:0", "w:0"]
+    assert [v.name for v in m.non_trainable_variables] == ["step:0"]
+    assert [s.name for s in m.submodules] == ["inner", "d1", "d2"]      # never itself
+    assert m.name == "mlp"
+    with tg.GradientTape() as tape:
+        y = tg.reduce_sum(m(tg.constant([[1.0, 2.0]])))
+    grads = tape.gradient(y, m.trainable_variables)
+    assert [None if g is None else _v(g) for g in grads] == \
+        [None, None, [1.0], [[9.0]], [1.0, 1.0, 1.0], [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]],
+         [1.0], [[3.0], [3.0], [3.0]]]
+    assert len(tape.watched_variables()) == 6
+    with pytest.raises(ValueError, match="not a valid module name"):
+        Dense(1, 1, name="a b")

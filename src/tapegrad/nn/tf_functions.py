@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .. import _check, _random, ops
+from ..math import clip_by_norm
 from .._tensor import Tensor, make
 from . import functional as F
 from typing import TYPE_CHECKING
@@ -53,7 +54,8 @@ def selu(features: ArrayLike, name: str | None = None) -> Tensor:
     """scale * elu(x) with SELU's alpha and scale (self-normalising)."""
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     x = _t(features, "selu")
-    return scale * ops.where(x._data > 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
+    # x >= 0: at 0 the gradient is scale, TF's choice (PyTorch's selu takes the other side)
+    return scale * ops.where(x._data >= 0, x, alpha * ops.expm1(ops.where(x._data >= 0, 0.0, x)))
 
 
 def gelu(features: ArrayLike, approximate: bool = False, name: str | None = None) -> Tensor:
@@ -198,10 +200,13 @@ def bias_add(value: ArrayLike, bias: ArrayLike, data_format: Any = None,
 def embedding_lookup(params: ArrayLike, ids: ArrayLike, max_norm: float | None = None,
                      name: str | None = None) -> Tensor:
     """Rows of `params` at `ids` (any shape of integer ids)."""
-    if max_norm is not None:
-        raise ValueError("embedding_lookup: max_norm is not supported; renormalise the "
-                         "table with tg.clip_by_norm first")
-    return ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
+    out = ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
+    if max_norm is None:
+        return out
+    # TF clips each looked-up row (not the table) to L2 norm <= max_norm
+    max_norm = _check.real(max_norm, "embedding_lookup", "max_norm", low=0.0)
+    axes = tuple(range(np.ndim(ids._data if isinstance(ids, Tensor) else ids), out.ndim))
+    return clip_by_norm(out, max_norm, axes)
 
 
 def dropout(x: ArrayLike, rate: float, noise_shape: Any = None, seed: Any = None,
