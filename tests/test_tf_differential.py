@@ -234,7 +234,7 @@ def nn_functions(tf):
     x = tf.constant(np.array([[-2.0, -0.5, 0.0, 0.3, 1.7], [3.0, -1.2, 0.8, -0.1, 0.0]]))
     lab = tf.constant(np.array([[0.0, 1.0, 0.0, 0.0, 0.0], [0.2, 0.2, 0.2, 0.2, 0.2]]))
     out = []
-    for f in (tf.nn.relu, tf.nn.elu, tf.nn.selu, tf.nn.softplus, tf.nn.softsign,
+    for f in (tf.nn.relu, tf.nn.elu, tf.nn.softplus, tf.nn.softsign,
               tf.nn.leaky_relu, tf.nn.softmax, tf.nn.log_softmax, tf.nn.l2_normalize,
               lambda a: tf.nn.sigmoid_cross_entropy_with_logits(labels=lab, logits=a),
               lambda a: tf.nn.softmax_cross_entropy_with_logits(labels=lab, logits=a),

@@ -584,16 +584,6 @@ def test_function_and_tape():
 
 
 # ------------------------------------------------------------------ tf.nn and tf.Module
-def test_nn_selu_gradient_at_zero_is_tfs():
-    x = tg.constant(np.array([-1.0, 0.0, 1.0]))
-    with tg.GradientTape() as tape:
-        tape.watch(x)
-        y = tg.nn.selu(x)
-    g = tape.gradient(y, x).numpy()
-    scale, alpha = 1.0507009873554805, 1.6732632423543772
-    np.testing.assert_allclose(g, [scale * alpha * np.exp(-1.0), scale, scale])
-
-
 def test_nn_embedding_lookup_max_norm_clips_the_looked_up_rows():
     p = tg.constant(np.array([[0.0, 0.0], [3.0, 4.0]]))
     with tg.GradientTape() as tape:
@@ -647,3 +637,39 @@ def test_module_variables_and_submodules_as_tf():
     assert len(tape.watched_variables()) == 6
     with pytest.raises(ValueError, match="not a valid module name"):
         Dense(1, 1, name="a b")
+
+
+# ------------------------------------------------------------------ conversions
+def test_python_numbers_tf_will_not_convert():
+    for fn in (tg.constant, tg.Variable, tg.convert_to_tensor):
+        for value, dt in ((1.5, tg.int32), (1.0, tg.int32), ([1, 2.5], tg.int32),
+                          (1.0, tg.bool), (1, tg.bool), (1 + 2j, tg.float32)):
+            with pytest.raises(TypeError):
+                fn(value, dtype=dt)
+        # NumPy values are cast, Python ints and bools convert, as in TF
+        assert _v(fn(np.array([1.5]), dtype=tg.int32)) == [1]
+        assert _v(fn(np.float64(2.0), dtype=tg.int32)) == 2
+        assert _v(fn([1, 2], dtype=tg.float32)) == [1.0, 2.0]
+        assert _v(fn(True, dtype=tg.int32)) == 1
+        assert fn(1.5, dtype=tg.complex64).dtype == np.complex64
+
+
+def test_convert_to_tensor_dtype_hint_is_soft():
+    c = tg.convert_to_tensor
+    assert c(1.5, dtype_hint=tg.int32).dtype == np.float32        # cannot: ignored
+    assert _v(c([1, 2.5], dtype_hint=tg.int32)) == [1.0, 2.5]
+    assert c(1.0, dtype_hint=tg.bool).dtype == np.float32
+    assert c(1, dtype_hint=tg.bool).dtype.kind == "i"
+    assert c(1, dtype_hint=tg.float64).dtype == np.float64
+    assert c(np.array([1, 2]), dtype_hint=tg.float32).dtype == np.float32   # arrays too
+    t = tg.constant([1.0])
+    assert c(t, dtype_hint=tg.float64) is t
+
+
+def test_assign_with_read_value_false_returns_none():
+    v = tg.Variable(1.0)
+    assert v.assign(2.0, read_value=False) is None
+    assert v.assign_add(1.0, read_value=False) is None
+    assert v.assign_sub(0.5, read_value=False) is None
+    assert v.item() == 2.5
+    assert v.assign(3.0) is v

@@ -218,7 +218,8 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
 
     Raises:
         ValueError: value cannot fill `shape`.
-        TypeError: value is a tensor of another dtype than `dtype` (use tg.cast).
+        TypeError: value is a tensor of another dtype than `dtype` (use tg.cast), or
+            a Python number TF would not convert to it (1.5 to int32, 1 to bool).
 
     >>> tg.constant([1.0, 2.0, 3.0, 4.0], shape=(2, 2)).tolist()
     [[1.0, 2.0], [3.0, 4.0]]
@@ -231,7 +232,7 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
             _needs_graph(value):
         t = _joined(value, dtype, "constant")
     else:
-        t = make(to_array(value, dtype, fn="constant"))
+        t = make(to_array(value, _tf_dtype(value, dtype, "constant"), fn="constant"))
     if shape is None:
         return t
     shape = _shape((tuple(shape),) if isinstance(shape, (tuple, list)) else (shape,),
@@ -247,6 +248,38 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
                      f"(needs {math.prod(shape)} elements or one)")
 
 
+def _tf_refused(value, dtype):
+    """The first Python number TF will not convert to `dtype` (a float or complex into an
+    integer dtype, a number into bool, a complex into a float dtype), else None. NumPy
+    values are cast as NumPy does, as in TF."""
+    kind = np.dtype(dtype).kind
+    bad = {"i": (float, complex), "u": (float, complex), "b": (int, float, complex),
+           "f": (complex,)}.get(kind)
+    if bad is None:
+        return None
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, bad) and not isinstance(v, (bool, np.generic)):
+            return v
+    return None
+
+
+def _tf_dtype(value, dtype, fn):
+    """`dtype` for a TF-style converter, raising TypeError as TF for a Python number it
+    cannot hold."""
+    if dtype is None:
+        return None
+    dt = as_dtype(dtype, fn)
+    v = _tf_refused(value, dt)
+    if v is not None:
+        raise TypeError(f"{fn}: cannot convert the Python {type(v).__name__} {v!r:.40} to "
+                        f"dtype {dt}; cast it with tg.cast or pass a NumPy array")
+    return dt
+
+
 def _as_is(t, dtype, fn):
     """A tensor given to a TF-style converter: returned unchanged (TF raises on a dtype
     mismatch rather than cast)."""
@@ -259,19 +292,21 @@ def _as_is(t, dtype, fn):
 def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any = None,
                       name: str | None = None) -> Tensor:
     """TF spelling: `value` as a Tensor (returned as is when it already is one).
-    `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
+    `dtype_hint` is a soft preference, as in TF: used when `value` can take it, ignored
+    when it cannot (a Python float with an integer hint).
 
     Args:
         value: a number, a (nested) list, a NumPy array or a tensor.
         dtype: the dtype to require; a tensor of another dtype is an error.
-        dtype_hint: the dtype for values that have none of their own.
+        dtype_hint: the dtype to use when dtype is None and value converts to it.
         name: accepted for TF code; unused.
 
     Returns:
         A tensor (value itself when it is already one).
 
     Raises:
-        TypeError: value is a tensor of another dtype than `dtype`, or not numeric.
+        TypeError: value is a tensor of another dtype than `dtype`, a Python number TF
+            would not convert to `dtype`, or not numeric.
 
     >>> t = tg.tensor([1.0])
     >>> tg.convert_to_tensor(t) is t
@@ -281,8 +316,12 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
     """
     if isinstance(value, Tensor):
         return _as_is(value, dtype, "convert_to_tensor")
-    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
-        dtype = dtype_hint
+    if dtype is None and dtype_hint is not None:
+        # a soft preference (TF): dropped when value cannot take it
+        dtype = None if _tf_refused(value, as_dtype(dtype_hint, "convert_to_tensor")) \
+            is not None else dtype_hint
+    else:
+        dtype = _tf_dtype(value, dtype, "convert_to_tensor")
     if isinstance(value, (list, tuple)) and scan(value, "convert_to_tensor", True)[0] \
             and _needs_graph(value):
         return _joined(value, dtype, "convert_to_tensor")

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import is_floating, to_array
+from ._factories import _tf_dtype
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
@@ -72,7 +73,8 @@ class Variable(Tensor):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):
             initial_value = initial_value._data
-        Tensor.__init__(self, to_array(initial_value, dtype, fn="Variable"))
+        Tensor.__init__(self, to_array(initial_value, _tf_dtype(initial_value, dtype, "Variable"),
+                                       fn="Variable"))
         self._init_vc()
         self._trainable = bool(trainable)
         self._rg = self._trainable and is_floating(self._data.dtype)
@@ -116,7 +118,7 @@ class Variable(Tensor):
             log.append(self)
 
     def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
-               read_value: bool = True) -> Variable:
+               read_value: bool = True) -> Variable | None:
         """Overwrite the value in place (not recorded; saved copies become stale)."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign: read_value must be True or False, got "
@@ -125,10 +127,10 @@ class Variable(Tensor):
         self._accessed()
         np.copyto(self._data, arr, casting="same_kind")
         self._bump_version()
-        return self
+        return self if read_value else None     # TF returns nothing for read_value=False
 
     def assign_add(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Variable:
+                   read_value: bool = True) -> Variable | None:
         """In-place `self += delta`, not recorded."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign_add: read_value must be True or False, got "
@@ -137,10 +139,10 @@ class Variable(Tensor):
         self._accessed()
         np.add(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
-        return self
+        return self if read_value else None     # TF returns nothing for read_value=False
 
     def assign_sub(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Variable:
+                   read_value: bool = True) -> Variable | None:
         """In-place `self -= delta`, not recorded."""
         if read_value is not True and read_value is not False:
             raise TypeError(f"Variable.assign_sub: read_value must be True or False, got "
@@ -149,7 +151,7 @@ class Variable(Tensor):
         self._accessed()
         np.subtract(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
-        return self
+        return self if read_value else None     # TF returns nothing for read_value=False
 
     def value(self) -> Tensor:
         return self

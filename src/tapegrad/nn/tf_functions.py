@@ -54,8 +54,7 @@ def selu(features: ArrayLike, name: str | None = None) -> Tensor:
     """scale * elu(x) with SELU's alpha and scale (self-normalising)."""
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     x = _t(features, "selu")
-    # x >= 0: at 0 the gradient is scale, TF's choice (PyTorch's selu takes the other side)
-    return scale * ops.where(x._data >= 0, x, alpha * ops.expm1(ops.where(x._data >= 0, 0.0, x)))
+    return scale * ops.where(x._data > 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
 
 
 def gelu(features: ArrayLike, approximate: bool = False, name: str | None = None) -> Tensor:
