@@ -357,8 +357,7 @@ class GradientTape:
         self._fold()                    # leaves used before this call come first
         for t in flatten(tensor)[0]:
             if not isinstance(t, Tensor):
-                raise _TapeValueError(f"GradientTape.watch: expected tensors or Variables, "
-                                      f"got {what(t)}")
+                raise _TapeValueError(f"GradientTape.watch: expected tensors, got {what(t)}")
             if not is_floating(t._data.dtype):
                 # TF ignores them too, with this warning: their gradient will be None
                 warnings.warn(f"GradientTape.watch: the dtype of the watched tensor must be "
