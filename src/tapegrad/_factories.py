@@ -17,6 +17,7 @@ from . import _random, _state
 from ._check import flag
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, check_device, is_floating, scan, to_array
 from ._tensor import Tensor, make
+from ._tf_convert import _tf_dtype, _tf_refused
 from .ops._apply import apply
 from .ops._op import Op
 from .ops import broadcast_to, cast, clone, reshape, stack, where
@@ -246,38 +247,6 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
         return clone(broadcast_to(reshape(t, ()), shape))
     raise ValueError(f"constant: a value of shape {t.shape} cannot fill shape {shape} "
                      f"(needs {math.prod(shape)} elements or one)")
-
-
-def _tf_refused(value, dtype):
-    """The first Python number TF will not convert to `dtype` (a float or complex into an
-    integer dtype, a number into bool, a complex into a float dtype), else None. NumPy
-    values are cast as NumPy does, as in TF."""
-    kind = np.dtype(dtype).kind
-    bad = {"i": (float, complex), "u": (float, complex), "b": (int, float, complex),
-           "f": (complex,)}.get(kind)
-    if bad is None:
-        return None
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif isinstance(v, bad) and not isinstance(v, (bool, np.generic)):
-            return v
-    return None
-
-
-def _tf_dtype(value, dtype, fn):
-    """`dtype` for a TF-style converter, raising TypeError as TF for a Python number it
-    cannot hold."""
-    if dtype is None:
-        return None
-    dt = as_dtype(dtype, fn)
-    v = _tf_refused(value, dt)
-    if v is not None:
-        raise TypeError(f"{fn}: cannot convert the Python {type(v).__name__} {v!r:.40} to "
-                        f"dtype {dt}; cast it with tg.cast or pass a NumPy array")
-    return dt
 
 
 def _as_is(t, dtype, fn):
