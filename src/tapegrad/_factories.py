@@ -16,6 +16,7 @@ import numpy as np
 from ._check import flag
 from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, check_device, is_floating, scan, to_array
 from ._tensor import Tensor, make
+from ._tf_convert import _tf_dtype, _tf_refused
 from .ops import broadcast_to, cast, clone, reshape, stack, where
 from ._factories_base import _alloc, _dt, _in_graph, _int, _leaf, _real, _shape, _value
 # the random factories (their own file); tapegrad and tg.random import them from here
@@ -142,7 +143,8 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
 
     Raises:
         ValueError: value cannot fill `shape`.
-        TypeError: value is a tensor of another dtype than `dtype` (use tg.cast).
+        TypeError: value is a tensor of another dtype than `dtype` (use tg.cast), or
+            a Python number TF would not convert to it (1.5 to int32, 1 to bool).
 
     >>> tg.constant([1.0, 2.0, 3.0, 4.0], shape=(2, 2)).tolist()
     [[1.0, 2.0], [3.0, 4.0]]
@@ -155,7 +157,7 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
             _needs_graph(value):
         t = _joined(value, dtype, "constant")
     else:
-        t = make(to_array(value, dtype, fn="constant"))
+        t = make(to_array(value, _tf_dtype(value, dtype, "constant"), fn="constant"))
     if shape is None:
         return t
     shape = _shape((tuple(shape),) if isinstance(shape, (tuple, list)) else (shape,),
@@ -183,19 +185,21 @@ def _as_is(t, dtype, fn):
 def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any = None,
                       name: str | None = None) -> Tensor:
     """TF spelling: `value` as a Tensor (returned as is when it already is one).
-    `dtype_hint` is used only when `value` has no dtype of its own (numbers, lists).
+    `dtype_hint` is a soft preference, as in TF: used when `value` can take it, ignored
+    when it cannot (a Python float with an integer hint).
 
     Args:
         value: a number, a (nested) list, a NumPy array or a tensor.
         dtype: the dtype to require; a tensor of another dtype is an error.
-        dtype_hint: the dtype for values that have none of their own.
+        dtype_hint: the dtype to use when dtype is None and value converts to it.
         name: accepted for TF code; unused.
 
     Returns:
         A tensor (value itself when it is already one).
 
     Raises:
-        TypeError: value is a tensor of another dtype than `dtype`, or not numeric.
+        TypeError: value is a tensor of another dtype than `dtype`, a Python number TF
+            would not convert to `dtype`, or not numeric.
 
     >>> t = tg.tensor([1.0])
     >>> tg.convert_to_tensor(t) is t
@@ -205,8 +209,12 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
     """
     if isinstance(value, Tensor):
         return _as_is(value, dtype, "convert_to_tensor")
-    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
-        dtype = dtype_hint
+    if dtype is None and dtype_hint is not None:
+        # a soft preference (TF): dropped when value cannot take it
+        dtype = None if _tf_refused(value, as_dtype(dtype_hint, "convert_to_tensor")) \
+            is not None else dtype_hint
+    else:
+        dtype = _tf_dtype(value, dtype, "convert_to_tensor")
     if isinstance(value, (list, tuple)) and scan(value, "convert_to_tensor", True)[0] \
             and _needs_graph(value):
         return _joined(value, dtype, "convert_to_tensor")

@@ -1,4 +1,5 @@
-"""TensorFlow-style front-end: Variable, GradientTape, stop_gradient, clip_by_global_norm.
+"""TensorFlow-style front-end: GradientTape, stop_gradient, clip_by_global_norm (Variable
+lives in variable.py and is re-exported here).
 
 The tape differentiates nothing itself: it remembers when it was recording (the recording
 marks nodes carry, Node.seq: one shared object per stretch of recording, see _rotate) and
@@ -7,18 +8,20 @@ fast path.
 """
 from __future__ import annotations
 
+import enum
 import warnings
 
 import numpy as np
 
 from . import _state
-from ._dtypes import is_floating, to_array
+from ._dtypes import is_floating
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
 from ._graph import grad_edge
-from .ops import cast, clone, minimum, reshape, sqrt, stack, sum as tsum
+from .variable import Variable
+from .ops import broadcast_to, cast, minimum, reshape, sqrt, stack, sum as tsum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,136 +29,9 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from typing import Any, Literal
 
-    from ._typing import ArrayLike, DTypeLike
+    from ._typing import ArrayLike
 
 _local = _state.local
-
-
-class Variable(Tensor):
-    """A mutable leaf (TF's tf.Variable): trainable ones are watched by tapes when used.
-
-    A Variable is a Tensor whose value is changed in place with `assign`,
-    `assign_add` and `assign_sub` (not recorded), so optimizers and tapes keep seeing
-    the same object.
-
-    Args:
-        initial_value: a number, array-like or tensor (copied).
-        trainable: a tape watches this variable automatically when an op uses it.
-        dtype: the dtype; by default as `tg.tensor` chooses (float32 for Python floats).
-        name: a name shown in the repr (default "Variable:<n>").
-
-    Raises:
-        TypeError: initial_value is not numeric, or trainable is not a bool.
-
-    >>> import tapegrad as tg
-    >>> v = tg.Variable(3.0)
-    >>> with tg.GradientTape() as tape:
-    ...     y = v * v
-    >>> tape.gradient(y, v)
-    tensor(6.)
-    >>> v.assign_sub(1.0)
-    <tg.Variable 'Variable:0' shape=() dtype=float32, numpy=2.0>
-    """
-
-    __slots__ = ("_trainable", "name")
-    _count = 0
-
-    def __init__(self, initial_value: ArrayLike, trainable: bool = True, dtype: DTypeLike = None,
-                 name: str | None = None) -> None:
-        if not isinstance(trainable, (bool, np.bool_)):
-            raise TypeError(f"Variable: trainable must be True or False, got {what(trainable)}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Variable: name must be a string, got {what(name)}")
-        if callable(initial_value) and not isinstance(initial_value, Tensor):
-            initial_value = initial_value()
-        if isinstance(initial_value, Tensor):
-            initial_value = initial_value._data
-        Tensor.__init__(self, to_array(initial_value, dtype, fn="Variable"))
-        self._init_vc()
-        self._trainable = bool(trainable)
-        self._rg = self._trainable and is_floating(self._data.dtype)
-        self.name = (name or "Variable") + ":0"
-
-    @property
-    def trainable(self) -> bool:
-        return self._trainable
-
-    def _write(self, value, who):
-        arr = None
-        if isinstance(value, Tensor):
-            arr = value._data
-        elif isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
-            try:
-                arr = np.asarray(value)
-            except ValueError:          # a ragged list
-                arr = None
-        if arr is None or arr.dtype.kind not in "biufc":
-            raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
-                            f"{what(value)}")
-        if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
-            raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
-                            f"{self._data.dtype} variable without losing information; cast "
-                            "it first")
-        try:
-            np.broadcast_to(arr, self._data.shape)
-        except ValueError:
-            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
-                             f"variable's shape {self._data.shape}") from None
-        if arr.shape != self._data.shape and arr.size != 1:
-            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
-                             f"variable's shape {self._data.shape}")
-        return arr
-
-    def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
-               read_value: bool = True) -> Variable:
-        """Overwrite the value in place (not recorded; saved copies become stale)."""
-        if read_value is not True and read_value is not False:
-            raise TypeError(f"Variable.assign: read_value must be True or False, got "
-                            f"{read_value!r:.40} ({type(read_value).__name__})")
-        arr = self._write(value, "Variable.assign")
-        np.copyto(self._data, arr, casting="same_kind")
-        self._bump_version()
-        return self
-
-    def assign_add(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Variable:
-        """In-place `self += delta`, not recorded."""
-        if read_value is not True and read_value is not False:
-            raise TypeError(f"Variable.assign_add: read_value must be True or False, got "
-                            f"{read_value!r:.40} ({type(read_value).__name__})")
-        arr = self._write(delta, "Variable.assign_add")
-        np.add(self._data, arr, out=self._data, casting="same_kind")
-        self._bump_version()
-        return self
-
-    def assign_sub(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
-                   read_value: bool = True) -> Variable:
-        """In-place `self -= delta`, not recorded."""
-        if read_value is not True and read_value is not False:
-            raise TypeError(f"Variable.assign_sub: read_value must be True or False, got "
-                            f"{read_value!r:.40} ({type(read_value).__name__})")
-        arr = self._write(delta, "Variable.assign_sub")
-        np.subtract(self._data, arr, out=self._data, casting="same_kind")
-        self._bump_version()
-        return self
-
-    def value(self) -> Tensor:
-        return self
-
-    def read_value(self) -> Tensor:
-        """A snapshot of the current value (gradients still flow to the variable)."""
-        return clone(self)
-
-    def __repr__(self) -> str:
-        arr = np.array2string(self._data, separator=", ")
-        if self._data.ndim == 0:
-            arr = repr(self._data.item())
-        else:
-            arr = f"array({arr}, dtype={self._data.dtype})"
-        return (f"<tg.Variable '{self.name}' shape={self._data.shape} "
-                f"dtype={self._data.dtype}, numpy={arr}>")
-
-    __str__ = __repr__
 
 
 def _check_unconnected(v, who):
@@ -180,9 +56,18 @@ def _checked(leaves, who, arg):
     return leaves
 
 
-class UnconnectedGradients:
+class _TapeValueError(TypeError, ValueError):
+    """A non-tensor given to `watch`: TF raises ValueError there, tapegrad TypeError."""
+
+
+class _TapeStateError(RuntimeError, ValueError):
+    """The tape is (not) recording: TF raises ValueError there, tapegrad RuntimeError."""
+
+
+class UnconnectedGradients(str, enum.Enum):
     """TF's enum: what `gradient` returns for a source the target does not depend on:
-    NONE (None, the default) or ZERO (zeros of the source's shape).
+    NONE (None, the default) or ZERO (zeros of the source's shape). A str enum, so the
+    strings "none" and "zero" work too, and `UnconnectedGradients("zero")` as in TF.
 
     >>> import tapegrad as tg
     >>> x, y = tg.constant(1.0), tg.constant(2.0)
@@ -260,7 +145,8 @@ class GradientTape:
     # -------------------------------------------------------------- recording
     def __enter__(self) -> GradientTape:
         if self._active:
-            raise RuntimeError("GradientTape: this tape is already recording")
+            raise _TapeStateError("GradientTape: this tape is already recording (a tape "
+                                  "cannot be entered again inside its own `with` block)")
         self._active = True
         _local.tapes.append(self)
         self._start()
@@ -301,10 +187,13 @@ class GradientTape:
         if self.watch_accessed_variables:
             watched = self._watched
             seg = log[self._log_at:]
+            # a constant an (outer) tape watches is that tape's source only, as in TF
+            raised = {id(t) for tp in _local.tapes for t in tp._raised}
             # each leaf once, in first-use order (a loop uses its leaves many times): the
             # dedup runs in C, the checks below once per leaf
             for a in dict(zip(map(id, seg), seg)).values():
                 if (id(a) not in watched and a._rg and a.grad_fn is None
+                        and id(a) not in raised
                         and (not isinstance(a, Variable) or a._trainable)):
                     watched[id(a)] = a
         self._log_at = len(log)
@@ -330,7 +219,7 @@ class GradientTape:
         self._fold()                    # leaves used before this call come first
         for t in flatten(tensor)[0]:
             if not isinstance(t, Tensor):
-                raise TypeError(f"GradientTape.watch: expected tensors, got {what(t)}")
+                raise _TapeValueError(f"GradientTape.watch: expected tensors, got {what(t)}")
             if not is_floating(t._data.dtype):
                 # TF ignores them too, with this warning: their gradient will be None
                 warnings.warn(f"GradientTape.watch: the dtype of the watched tensor must be "
@@ -364,7 +253,11 @@ class GradientTape:
         return _Pause()
 
     def reset(self) -> None:
-        """Forget everything recorded so far (the tape keeps recording if open)."""
+        """Forget everything recorded so far; the tape keeps recording. Only inside the
+        tape's `with` block and outside `stop_recording`, as in TF."""
+        if not self._recording:
+            raise _TapeStateError("GradientTape.reset: the tape is not recording (call "
+                                  "reset inside its `with` block, outside stop_recording)")
         self._marks = []
         self._extra = set()
         if self._recording:
@@ -375,12 +268,20 @@ class GradientTape:
         self._used = False
 
     def watched_variables(self) -> tuple[Tensor, ...]:
-        """The Variables this tape watches, in the order they were first watched/used."""
+        """The Variables this tape watches (used or given to `watch`), in the order they
+        were created, as TF."""
         self._fold()
         raised = {id(t) for t in self._raised}
-        return tuple(t for t in self._watched.values()
-                     if isinstance(t, Variable) or (t._rg and id(t) not in raised
-                                                    and t.grad_fn is None))
+        out = [t for t in self._watched.values()
+               if isinstance(t, Variable) or (t._rg and id(t) not in raised
+                                              and t.grad_fn is None)]
+        # TF lists Variables in creation order, whatever the order of use or watch; other
+        # leaves (nn.Parameter) keep their places
+        slots = [k for k, t in enumerate(out) if isinstance(t, Variable)]
+        ordered = sorted((out[k] for k in slots), key=lambda v: getattr(v, "_uid", -1))
+        for k, v in zip(slots, ordered):
+            out[k] = v
+        return tuple(out)
 
     # -------------------------------------------------------------- gradients
     def _allowed(self):
@@ -429,6 +330,15 @@ class GradientTape:
         self._check_use("gradient")
         _check_unconnected(unconnected_gradients, "GradientTape.gradient")
         targets = _checked(flatten(target)[0], "GradientTape.gradient", "target")
+        if self._recording:
+            if not self.persistent:
+                # TF stops a one-shot tape here: what follows in its block is not recorded
+                self._stop()
+            else:
+                warnings.warn("GradientTape.gradient on a persistent tape inside its `with` "
+                              "block records the gradient computation too (slower, more "
+                              "memory); call it after the block unless you want higher "
+                              "order derivatives", stacklevel=2)
         if output_gradients is None:
             ograds = [None] * len(targets)
         else:
@@ -436,15 +346,31 @@ class GradientTape:
             if len(ograds) != len(targets):
                 raise ValueError(f"GradientTape.gradient: {len(ograds)} output_gradients "
                                  f"for {len(targets)} target(s)")
-            for og, t in zip(ograds, targets):
+            for k, (og, t) in enumerate(zip(ograds, targets)):
                 if og is None:
-                    continue
+                    # TF cannot convert None: every target needs its own output gradient
+                    raise ValueError(f"GradientTape.gradient: output_gradients[{k}] is None; "
+                                     "give a tensor for every target")
                 arr = _checked([og], "GradientTape.gradient", "output_gradients")[0]
-                if _shape(arr) != _shape(t):
-                    raise ValueError(f"GradientTape.gradient: output_gradients has shape "
-                                     f"{_shape(arr)} for a target of shape {_shape(t)}")
-        if not isinstance(sources, (Tensor, list, tuple, dict)) and hasattr(sources,
-                                                                            "__iter__"):
+                shp, tshp = _shape(arr), _shape(t)
+                if shp != tshp:
+                    # TF multiplies it in, so one that broadcasts to the target's shape works
+                    try:
+                        ok = np.broadcast_shapes(shp, tshp) == tshp
+                    except ValueError:
+                        ok = False
+                    if not ok:
+                        raise ValueError(f"GradientTape.gradient: output_gradients has shape "
+                                         f"{shp} for a target of shape {tshp}")
+                    if isinstance(arr, Tensor):
+                        ograds[k] = broadcast_to(arr, tshp)
+                    else:
+                        ograds[k] = np.broadcast_to(np.asarray(arr), tshp)
+        if isinstance(sources, np.ndarray) or not isinstance(
+                sources, (Tensor, list, tuple, dict)) and not hasattr(sources, "__iter__"):
+            raise TypeError(f"GradientTape.gradient: sources must be a tensor, a Variable or "
+                            f"a list, tuple or dict of them, got {what(sources)}")
+        if not isinstance(sources, (Tensor, list, tuple, dict)):
             sources = list(sources)         # e.g. model.parameters(), a generator
         src_leaves, spec = flatten(sources)
         for s in src_leaves:
@@ -510,6 +436,16 @@ class GradientTape:
             out.append(g)
         return out
 
+    def _check_loop(self, use_pfor, who):
+        if not isinstance(use_pfor, (bool, np.bool_)):
+            raise TypeError(f"GradientTape.{who}: experimental_use_pfor must be True or False, "
+                            f"got {what(use_pfor)}")
+        if not use_pfor and not self.persistent:
+            # TF's loop (no pfor) asks the tape once per row, so only a persistent tape
+            raise RuntimeError(f"GradientTape.{who}: a tape must be created with "
+                               f"persistent=True to compute the {who} with "
+                               "experimental_use_pfor=False")
+
     @staticmethod
     def _leaf_node(s):
         ref = s._acc
@@ -522,6 +458,7 @@ class GradientTape:
         """Full Jacobian: shape target.shape + source.shape for every source."""
         self._check_use("jacobian")
         _check_unconnected(unconnected_gradients, "GradientTape.jacobian")
+        self._check_loop(experimental_use_pfor, "jacobian")
         _checked([target], "GradientTape.jacobian", "target")
         src_leaves, spec = flatten(sources)
         for s in src_leaves:
@@ -531,6 +468,11 @@ class GradientTape:
         target = target if isinstance(target, Tensor) else make(np.asarray(target))
         rows = [[] for _ in src_leaves]
         n = target._data.size
+        if n == 0:
+            # no rows to stack: one empty pass still tells connected from unconnected (TF
+            # gives zeros of shape target.shape + source.shape, or None)
+            rows = [[g] for g in self._run([target], [make(np.zeros_like(target._data))],
+                                           src_leaves, retain=True, who="jacobian")]
         for i in range(n):
             seed = np.zeros(n, dtype=target._data.dtype)
             seed[i] = 1
@@ -548,11 +490,12 @@ class GradientTape:
     def batch_jacobian(self, target: Tensor, source: Tensor,
                        unconnected_gradients: str = UnconnectedGradients.NONE,
                        parallel_iterations: int | None = None,
-                       experimental_use_pfor: bool = True) -> Tensor | None:
+                       experimental_use_pfor: bool = True) -> Tensor:
         """Per-example Jacobians: target (B, ...) and source (B, ...) give
         (B,) + target.shape[1:] + source.shape[1:], assuming examples are independent."""
         self._check_use("batch_jacobian")
         _check_unconnected(unconnected_gradients, "GradientTape.batch_jacobian")
+        self._check_loop(experimental_use_pfor, "batch_jacobian")
         for arg, v in (("target", target), ("source", source)):
             if not isinstance(v, Tensor):
                 raise TypeError(f"GradientTape.batch_jacobian: {arg} must be a tensor, got "
@@ -576,10 +519,13 @@ class GradientTape:
                 connected = True
             cols.append(g)
         self._release()
-        if not connected and unconnected_gradients == "none":
-            return None
+        shape = (b,) + tuple(target.shape[1:]) + tuple(source.shape[1:])
+        if not connected or inner == 0:
+            # TF gives zeros of the target's dtype here even for "none" (kept for
+            # compatibility, its source says): never None
+            return make(np.zeros(shape, dtype=target._data.dtype))
         j = stack(cols, axis=1)                       # (B, inner) + source.shape[1:]
-        return reshape(j, (b,) + tuple(target.shape[1:]) + tuple(source.shape[1:]))
+        return reshape(j, shape)
 
     @staticmethod
     def _assemble(rows, tshape, sshape, s, unconnected, n):
@@ -587,9 +533,9 @@ class GradientTape:
             if unconnected == "none":
                 return None
             return make(np.zeros(tuple(tshape) + tuple(sshape), dtype=s._data.dtype))
-        rows = [make(np.zeros_like(s._data)) if r is None else r for r in rows]
         if n == 0:
-            return make(np.zeros(tuple(tshape) + tuple(sshape), dtype=s._data.dtype))
+            return make(np.zeros(tuple(tshape) + tuple(sshape), dtype=rows[0].dtype))
+        rows = [make(np.zeros_like(s._data)) if r is None else r for r in rows]
         return reshape(stack(rows, axis=0), tuple(tshape) + tuple(sshape))
 
 

@@ -86,7 +86,7 @@ class Module:
         return method
 
     def _flatten(self, predicate, seen=None, stack=None):
-        seen = set() if seen is None else seen
+        seen = {id(self)} if seen is None else seen     # TF: never lists itself
         stack = set() if stack is None else stack
         stack.add(id(self))
         subs = []

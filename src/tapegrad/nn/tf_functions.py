@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .. import _check, _random, ops
+from ..math import clip_by_norm
 from .._tensor import Tensor, make
 from . import functional as F
 from typing import TYPE_CHECKING
@@ -451,21 +452,27 @@ def embedding_lookup(params: ArrayLike, ids: ArrayLike, max_norm: float | None =
     Args:
         params: the table, one row per id.
         ids: integer ids, any shape.
-        max_norm: not supported (ValueError when given).
+        max_norm: if given, each looked-up row with an L2 norm above it is scaled down
+            to that norm (as TensorFlow does; the table itself is unchanged).
         name: TensorFlow's op name, accepted and ignored.
 
     Returns:
         A tensor of shape ids.shape + params.shape[1:].
 
     >>> import tapegrad as tg
-    >>> table = tg.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    >>> table = tg.tensor([[0.0, 0.0], [1.0, 1.0], [3.0, 4.0]])
     >>> tg.nn.embedding_lookup(table, tg.tensor([[2], [0]])).tolist()
-    [[[2.0, 2.0]], [[0.0, 0.0]]]
+    [[[3.0, 4.0]], [[0.0, 0.0]]]
+    >>> tg.nn.embedding_lookup(table, tg.tensor([2]), max_norm=1.0).tolist()
+    [[0.6000000238418579, 0.800000011920929]]
     """
-    if max_norm is not None:
-        raise ValueError("embedding_lookup: max_norm is not supported; renormalise the "
-                         "table with tg.clip_by_norm first")
-    return ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
+    out = ops.take(_t(params, "embedding_lookup", "params"), ids, axis=0)
+    if max_norm is None:
+        return out
+    # TF clips each looked-up row (not the table) to L2 norm <= max_norm
+    max_norm = _check.real(max_norm, "embedding_lookup", "max_norm", low=0.0)
+    axes = tuple(range(np.ndim(ids._data if isinstance(ids, Tensor) else ids), out.ndim))
+    return clip_by_norm(out, max_norm, axes)
 
 
 def dropout(x: ArrayLike, rate: float, noise_shape: Any = None, seed: Any = None,
