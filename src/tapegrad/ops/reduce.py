@@ -532,6 +532,8 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
 
 
 def _check_nonempty(x, op):
+    if not isinstance(x, Tensor):
+        check_operand(op, "x", x)       # before np.size meets a ragged list
     if np.size(_raw(x)) == 0:
         raise ValueError(f"{op}: cannot reduce an empty tensor (shape {np.shape(_raw(x))})")
 
