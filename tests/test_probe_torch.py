@@ -945,3 +945,59 @@ def test_backward_inputs_and_errors():
         y.backward()
     with pytest.raises(RuntimeError, match="grad"):
         (a * 2).backward()
+
+
+# ---- Tensor methods: PyTorch spellings give PyTorch's results ----------------------
+METHODS = [
+    ("add", (V,), {}), ("add", (2.0,), {"alpha": 3}), ("sub", (V,), {"alpha": 0.5}),
+    ("mul", (V,), {}), ("div", (V,), {}), ("div", (0.7,), {"rounding_mode": "floor"}),
+    ("div", (0.7,), {"rounding_mode": "trunc"}), ("true_divide", (V,), {}),
+    ("floor_divide", (0.7,), {}), ("fmod", (0.7,), {}), ("remainder", (0.7,), {}),
+    ("neg", (), {}), ("erf", (), {}), ("sinh", (), {}), ("cosh", (), {}), ("expm1", (), {}),
+    ("eq", (0.5,), {}), ("ne", (V,), {}), ("lt", (0.0,), {}), ("le", (V,), {}),
+    ("gt", (0.1,), {}), ("ge", (V,), {}), ("exp", (), {}), ("abs", (), {}), ("tanh", (), {}),
+    ("sigmoid", (), {}), ("relu", (), {}), ("square", (), {}), ("pow", (3,), {}),
+    ("clamp", (-0.5, 0.5), {}), ("clamp", (), {"min": 0.0}), ("maximum", (V,), {}),
+    ("sum", (), {"dim": 1, "keepdim": True}), ("mean", (0,), {}), ("std", (1,), {}),
+    ("var", (), {"dim": 0, "correction": 0}), ("prod", (1,), {}), ("amax", (-1,), {}),
+    ("logsumexp", (1,), {}), ("norm", (), {}), ("softmax", (0,), {}),
+    ("log_softmax", (-1,), {}), ("cumsum", (1,), {}), ("cumprod", (0,), {}),
+    ("flip", ((0, 1),), {}), ("roll", (1, 0), {}), ("t", (), {}), ("reshape", (4, 3), {}),
+    ("view", (-1,), {}), ("permute", (1, 0), {}), ("transpose", (0, 1), {}),
+    ("flatten", (), {}), ("unsqueeze", (1,), {}), ("expand", (2, 3, 4), {}),
+    ("repeat", (2, 1), {}), ("tril", (), {}), ("triu", (1,), {}), ("diagonal", (), {}),
+    ("trace", (), {}), ("mm", (X.T,), {}), ("matmul", (V,), {}), ("contiguous", (), {}),
+    ("masked_fill", (X > 0, 0.5), {}), ("max", (1,), {}), ("min", (0, True), {}),
+    ("argmax", (1,), {}), ("sort", (1,), {}), ("topk", (2,), {}),
+    ("expand_as", (np.zeros((2, 3, 4)),), {}), ("view_as", (np.zeros(12),), {}),
+    ("reshape_as", (np.zeros((2, 6)),), {}), ("log2", (), {}), ("log10", (), {}),
+]
+
+
+def _conv(a, lib):
+    if isinstance(a, np.ndarray):
+        return tg.tensor(a) if lib is tg else torch.tensor(a)
+    return a
+
+
+@pytest.mark.parametrize("n,args,kw", METHODS, ids=[f"{m[0]}-{i}" for i, m in enumerate(METHODS)])
+def test_tensor_method(n, args, kw):
+    data = XP if n in ("log2", "log10") else X
+    check(lambda a: getattr(a, n)(*[_conv(v, tg) for v in args], **kw),
+          lambda p: getattr(p, n)(*[_conv(v, torch) for v in args], **kw), [data],
+          what=f"Tensor.{n}", grad=n != "floor_divide")     # torch: no derivative
+
+
+def test_tensor_method_attributes():
+    a, p = tg.tensor(X), torch.tensor(X)
+    assert a.size() == tuple(p.size()) and a.size(-1) == p.size(-1)
+    assert a.numel() == p.numel() and a.dim() == p.dim() and a.ndim == p.ndim
+    assert a.T.shape == tuple(p.T.shape) and a.mT.shape == tuple(p.mT.shape)
+    _same(tg.tensor([1, 2]).type_as(a), torch.tensor([1, 2]).type_as(p), "type_as")
+    _same(a.double(), p.double(), "double")
+    _same(a.float(), p.float(), "float")
+    _same(a.long(), p.long(), "long")
+    _same(a.int(), p.int(), "int")
+    _same(a.bool(), p.bool(), "bool")
+    with pytest.raises(ValueError, match="rounding_mode"):
+        a.div(2, rounding_mode="round")
