@@ -1138,3 +1138,67 @@ def test_torch_keyword_spelling(name, f):
     ref = f(torch, torch.tensor(KX))
     out = f(tg, tg.tensor(KX))
     _same(out, ref, name, atol=1e-8)
+
+
+# ---- dtype promotion of mixed operands ---------------------------------------------
+PDT = [np.bool_, np.uint8, np.int8, np.int32, np.int64, np.float16, np.float32, np.float64]
+# NumPy promotes int32/int64 with float16 to float64, which tapegrad's float default makes
+# float32; torch keeps float16 (a documented difference, half precision only)
+F16_INT = {(np.int32, np.float16), (np.int64, np.float16), (np.float16, np.int32),
+           (np.float16, np.int64)}
+
+
+@pytest.mark.parametrize("op", ["add", "mul", "div", "maximum"])
+@pytest.mark.parametrize("a", PDT, ids=[d.__name__ for d in PDT])
+def test_promotion_table(op, a):
+    for b in PDT:
+        x, y = np.array([1, 0], dtype=a), np.array([1, 1], dtype=b)
+        ref = getattr(torch, op)(torch.tensor(x), torch.tensor(y)).numpy().dtype
+        out = getattr(tg, op)(tg.tensor(x), tg.tensor(y)).dtype
+        if (a, b) in F16_INT:
+            assert out == np.float32
+            continue
+        assert out == ref, (op, a.__name__, b.__name__, out, ref)
+
+
+@pytest.mark.parametrize("scalar", [2, 2.5, True], ids=["int", "float", "bool"])
+@pytest.mark.parametrize("op", ["add", "mul", "div"])
+def test_promotion_with_python_scalars(op, scalar):
+    for a in PDT:
+        x = np.array([1, 0], dtype=a)
+        try:
+            ref = getattr(torch, op)(torch.tensor(x), scalar).numpy().dtype
+        except RuntimeError:
+            continue
+        assert getattr(tg, op)(tg.tensor(x), scalar).dtype == ref, (op, a.__name__, scalar)
+
+
+# ---- second order: create_graph, tg.hessian and jacobians against torch ------------
+SECOND = [
+    ("tanh*sin", lambda T, a: (T.tanh(a) * T.sin(a)).sum()),
+    ("logsumexp", lambda T, a: T.logsumexp(a, 1).sum()),
+    ("softmax", lambda T, a: (T.softmax(a, -1) ** 2).sum()),
+    ("norm", lambda T, a: (a * a).sum().sqrt()),
+    ("matmul", lambda T, a: (a @ a.T).exp().sum()),
+    ("prod", lambda T, a: a.prod(1).sum()),
+    ("std", lambda T, a: a.std(1).sum()),
+]
+
+
+@pytest.mark.parametrize("name,f", SECOND, ids=[s[0] for s in SECOND])
+def test_second_order(name, f):
+    a = R.uniform(0.3, 1.2, (2, 3))
+    p = torch.tensor(a, requires_grad=True)
+    (gp,) = torch.autograd.grad(f(torch, p), p, create_graph=True)
+    (hp,) = torch.autograd.grad((gp * torch.tensor(U[:2, :3])).sum(), p)
+    x = tg.tensor(a, requires_grad=True)
+    (gx,) = tg.autograd.grad(f(tg, x), x, create_graph=True)
+    (hx,) = tg.autograd.grad((gx * tg.tensor(U[:2, :3])).sum(), x)
+    _same(gx, gp, name + " grad", atol=1e-9)
+    _same(hx, hp, name + " hvp", atol=1e-8)
+    h = tg.hessian(lambda v: f(tg, v))(tg.tensor(a))
+    ht = torch.autograd.functional.hessian(lambda v: f(torch, v), torch.tensor(a))
+    _same(h, ht, name + " hessian", atol=1e-8)
+    jf = tg.jacfwd(lambda v: tg.tanh(v) * v.sum())(tg.tensor(a))
+    jt = torch.autograd.functional.jacobian(lambda v: torch.tanh(v) * v.sum(), torch.tensor(a))
+    _same(jf, jt, "jacfwd", atol=1e-10)
