@@ -370,6 +370,9 @@ def test_byte_swapped_arrays_become_native(dt):
     a = np.array([1, 2], dtype=dt)
     t = tg.tensor(a, requires_grad=a.dtype.kind == "f")
     assert t.dtype.isnative and t.dtype == a.dtype.newbyteorder("=")
+    # the paths that convert without copying (sort, scans) too
+    for r in (tg.sort(a)[0], tg.cumsum(a, 0), tg.Variable(a), tg.constant(a)):
+        assert r.dtype.isnative and r.dtype == t.dtype
     if a.dtype.kind == "f":
         (t * t).sum().backward()
         assert t.grad.dtype == t.dtype
