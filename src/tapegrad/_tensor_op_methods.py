@@ -564,16 +564,16 @@ class OpMethods:
         return self != other        # type: ignore[return-value]
 
     def lt(self, other: ArrayLike) -> Tensor:
-        return self < other         # type: ignore[operator]
+        return self < other         # type: ignore[operator, return-value]
 
     def le(self, other: ArrayLike) -> Tensor:
-        return self <= other        # type: ignore[operator]
+        return self <= other        # type: ignore[operator, return-value]
 
     def gt(self, other: ArrayLike) -> Tensor:
-        return self > other         # type: ignore[operator]
+        return self > other         # type: ignore[operator, return-value]
 
     def ge(self, other: ArrayLike) -> Tensor:
-        return self >= other        # type: ignore[operator]
+        return self >= other        # type: ignore[operator, return-value]
 
     def expand_as(self, other: Tensor) -> Tensor:
         return ops.broadcast_to(self, tuple(other.shape))
