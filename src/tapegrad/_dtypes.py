@@ -84,6 +84,9 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
             # np.array would silently keep the values under the mask
             raise TypeError(f"{fn}: masked arrays are not supported (the mask would be "
                             f"lost); pass arr.filled(value) or arr.compressed()")
+        if dtype is None and not data.dtype.isnative:
+            # '>f8' is float64, as in PyTorch (a copy, even under copy=False)
+            return np.array(data, dtype=data.dtype.newbyteorder("="))
         return np.array(data, dtype=dtype, copy=copy)
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
         return np.array(data._data, dtype=dtype, copy=copy)

@@ -533,7 +533,14 @@ class _SizeProxy(int):
         return obj
 
     def __call__(self, dim: int | None = None) -> Any:
-        return self._shape if dim is None else self._shape[dim]
+        if dim is None:
+            return self._shape
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise TypeError(f"size: dim must be an int, got {dim!r}")
+        if not -len(self._shape) <= dim < len(self._shape):
+            raise IndexError(f"size: dim {dim} is out of range for a tensor with "
+                             f"{len(self._shape)} dimension(s)")
+        return self._shape[dim]
 
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)

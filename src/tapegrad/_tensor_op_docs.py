@@ -715,3 +715,191 @@ OP_DOCS["xlogy"] = """Method form of `tapegrad.xlogy`: `x.xlogy(...)` is `tg.xlo
 >>> tg.tensor([0.0, 2.0]).xlogy(tg.tensor([0.0, 3.0]))
 tensor([0.0000, 2.1972])
 """
+OP_DOCS["add"] = """Method form of `tapegrad.add`: `x.add(y, alpha=a)` is `tg.add(x, a * y)`
+(PyTorch's `alpha`, default 1).
+
+>>> tg.tensor([1.0, 2.0]).add(tg.tensor([1.0, 1.0]), alpha=3)
+tensor([4., 5.])
+"""
+OP_DOCS["sub"] = """Method form of `tapegrad.sub`: `x.sub(y, alpha=a)` is `tg.sub(x, a * y)`
+(PyTorch's `alpha`, default 1).
+
+>>> tg.tensor([1.0, 2.0]).sub(1.0)
+tensor([0., 1.])
+"""
+OP_DOCS["mul"] = """Method form of `tapegrad.mul`: `x.mul(y)` is `tg.mul(x, y)`.
+
+>>> tg.tensor([1.0, 2.0]).mul(3)
+tensor([3., 6.])
+"""
+OP_DOCS["div"] = """Method form of `tapegrad.div`: `x.div(y)` is `tg.div(x, y)`; PyTorch's
+`rounding_mode` 'trunc' rounds the quotient toward zero, 'floor' down.
+
+>>> tg.tensor([-3.0, 3.0]).div(2, rounding_mode="floor")
+tensor([-2.,  1.])
+"""
+OP_DOCS["true_divide"] = """Method form of `tapegrad.div`: `x.true_divide(y)` is `tg.div(x, y)`.
+
+>>> tg.tensor([1, 3]).true_divide(2)
+tensor([0.5000, 1.5000])
+"""
+OP_DOCS["floor_divide"] = """Method form of `tapegrad.floor_divide`: `x.floor_divide(y)` is
+`tg.floor_divide(x, y)`.
+
+>>> tg.tensor([-3.0, 3.0]).floor_divide(2)
+tensor([-2.,  1.])
+"""
+OP_DOCS["fmod"] = """Method form of `tapegrad.fmod`: `x.fmod(y)` is `tg.fmod(x, y)`.
+
+>>> tg.tensor([-3.0, 3.0]).fmod(2)
+tensor([-1.,  1.])
+"""
+OP_DOCS["remainder"] = """Method form of `tapegrad.remainder`: `x.remainder(y)` is
+`tg.remainder(x, y)`.
+
+>>> tg.tensor([-3.0, 3.0]).remainder(2)
+tensor([1., 1.])
+"""
+OP_DOCS["neg"] = """Method form of `tapegrad.neg`: `x.neg()` is `tg.neg(x)`.
+
+>>> tg.tensor([1.0, -2.0]).neg()
+tensor([-1.,  2.])
+"""
+OP_DOCS["erf"] = """Method form of `tapegrad.erf`: `x.erf()` is `tg.erf(x)`.
+
+>>> tg.tensor([0.0, 1.0]).erf()
+tensor([0.0000, 0.8427])
+"""
+OP_DOCS["sinh"] = """Method form of `tapegrad.sinh`: `x.sinh()` is `tg.sinh(x)`.
+
+>>> tg.tensor([0.0, 1.0]).sinh()
+tensor([0.0000, 1.1752])
+"""
+OP_DOCS["cosh"] = """Method form of `tapegrad.cosh`: `x.cosh()` is `tg.cosh(x)`.
+
+>>> tg.tensor([0.0, 1.0]).cosh()
+tensor([1.0000, 1.5431])
+"""
+OP_DOCS["expm1"] = """Method form of `tapegrad.expm1`: `x.expm1()` is `tg.expm1(x)`.
+
+>>> tg.tensor([0.0, 1.0]).expm1()
+tensor([0.0000, 1.7183])
+"""
+OP_DOCS["log2"] = """Method form of `tapegrad.log2`: `x.log2()` is `tg.log2(x)`.
+
+>>> tg.tensor([1.0, 8.0]).log2()
+tensor([0., 3.])
+"""
+OP_DOCS["log10"] = """Method form of `tapegrad.log10`: `x.log10()` is `tg.log10(x)`.
+
+>>> tg.tensor([1.0, 100.0]).log10()
+tensor([0.0000, 2.0000])
+"""
+OP_DOCS["eq"] = """`x.eq(other)` is `x == other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).eq(2.0)
+tensor([False,  True])
+"""
+OP_DOCS["ne"] = """`x.ne(other)` is `x != other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).ne(2.0)
+tensor([ True, False])
+"""
+OP_DOCS["lt"] = """`x.lt(other)` is `x < other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).lt(2.0)
+tensor([ True, False])
+"""
+OP_DOCS["le"] = """`x.le(other)` is `x <= other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).le(2.0)
+tensor([ True,  True])
+"""
+OP_DOCS["gt"] = """`x.gt(other)` is `x > other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).gt(1.0)
+tensor([False,  True])
+"""
+OP_DOCS["ge"] = """`x.ge(other)` is `x >= other` (PyTorch's method): a bool tensor, never
+tracked.
+
+Args:
+    other: a tensor, array or number, broadcast against this tensor.
+
+Returns:
+    The elementwise comparison, dtype bool.
+
+>>> tg.tensor([1.0, 2.0]).ge(2.0)
+tensor([False,  True])
+"""
+OP_DOCS["expand_as"] = """`x.expand_as(other)` is `tg.broadcast_to(x, other.shape)` (PyTorch).
+
+Args:
+    other: the tensor whose shape to take.
+
+Returns:
+    This tensor with `other`'s shape.
+
+>>> tg.tensor([1.0, 2.0]).expand_as(tg.zeros(2, 2))
+tensor([[1., 2.],
+        [1., 2.]])
+"""
+OP_DOCS["view_as"] = """`x.view_as(other)` is `tg.reshape(x, other.shape)` (PyTorch).
+
+Args:
+    other: the tensor whose shape to take.
+
+Returns:
+    This tensor with `other`'s shape.
+
+>>> tg.arange(4.0).view_as(tg.zeros(2, 2))
+tensor([[0., 1.],
+        [2., 3.]])
+"""
+OP_DOCS["reshape_as"] = """`x.reshape_as(other)` is `tg.reshape(x, other.shape)` (PyTorch).
+
+Args:
+    other: the tensor whose shape to take.
+
+Returns:
+    This tensor with `other`'s shape.
+
+>>> tg.arange(4.0).reshape_as(tg.zeros(2, 2))
+tensor([[0., 1.],
+        [2., 3.]])
+"""

@@ -532,3 +532,83 @@ class OpMethods:
 
     def cross(self, other: ArrayLike, dim: Axis = None) -> Tensor:
         return ops.cross(self, other, dim)
+
+    # PyTorch's method spellings of API.md's elementwise ops and comparisons
+    def add(self, other: ArrayLike, *, alpha: Any = 1) -> Tensor:
+        return ops.add(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def sub(self, other: ArrayLike, *, alpha: Any = 1) -> Tensor:
+        return ops.sub(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def mul(self, other: ArrayLike) -> Tensor:
+        return ops.mul(self, other)
+
+    def div(self, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return ops.div(self, other)
+        if rounding_mode == "floor":
+            return ops.floor_divide(self, other)
+        if rounding_mode == "trunc":
+            return ops.trunc(ops.div(self, other))
+        raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
+                         f"{rounding_mode!r}")
+
+    def true_divide(self, other: ArrayLike) -> Tensor:
+        return ops.div(self, other)
+
+    def floor_divide(self, other: ArrayLike) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def fmod(self, other: ArrayLike) -> Tensor:
+        return ops.fmod(self, other)
+
+    def remainder(self, other: ArrayLike) -> Tensor:
+        return ops.remainder(self, other)
+
+    def neg(self) -> Tensor:
+        return ops.neg(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def sinh(self) -> Tensor:
+        return ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops.cosh(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        return ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops.log10(self)
+
+    def eq(self, other: ArrayLike) -> Tensor:
+        return self == other        # type: ignore[return-value]
+
+    def ne(self, other: ArrayLike) -> Tensor:
+        return self != other        # type: ignore[return-value]
+
+    def lt(self, other: ArrayLike) -> Tensor:
+        return self < other         # type: ignore[operator, return-value]
+
+    def le(self, other: ArrayLike) -> Tensor:
+        return self <= other        # type: ignore[operator, return-value]
+
+    def gt(self, other: ArrayLike) -> Tensor:
+        return self > other         # type: ignore[operator, return-value]
+
+    def ge(self, other: ArrayLike) -> Tensor:
+        return self >= other        # type: ignore[operator, return-value]
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return ops.broadcast_to(self, tuple(other.shape))
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, tuple(other.shape))
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, tuple(other.shape))

@@ -360,6 +360,10 @@ def save(obj: Any, path: str | os.PathLike[str] | BinaryIO,
         with os.fdopen(fd, "wb") as f:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)      # held until the rename: a live write
+            try:        # a file saved over keeps its permissions (a 0600 one stays private)
+                os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+            except (OSError, AttributeError):       # no old file, or no fchmod (Windows)
+                pass
             f.write(head)
             for chunk in chunks:
                 f.write(chunk)

@@ -28,7 +28,8 @@ class _NormBase(Module):
     (track_running_stats) of a per-channel norm, named as PyTorch's."""
 
     def __init__(self, num_features: int, eps: float, momentum: float | None, affine: bool,
-                 track_running_stats: bool, device: str | None, dtype: DTypeLike) -> None:
+                 track_running_stats: bool, device: str | None, dtype: DTypeLike,
+                 bias: bool = True) -> None:
         super().__init__()
         fn = type(self).__name__
         _device(device, fn)
@@ -43,7 +44,10 @@ class _NormBase(Module):
         c = self.num_features
         if self.affine:
             self.weight = Parameter(np.ones(c, dtype=dt))
-            self.bias = Parameter(np.zeros(c, dtype=dt))
+            if _check.flag(bias, fn, "bias"):
+                self.bias = Parameter(np.zeros(c, dtype=dt))
+            else:                       # PyTorch's bias=False: a weight only
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -66,7 +70,8 @@ class _NormBase(Module):
         self.reset_running_stats()
         if self.affine:
             self.weight._data[...] = 1
-            self.bias._data[...] = 0
+            if self.bias is not None:
+                self.bias._data[...] = 0
 
     def _check_input(self, input, ndims, form):
         shape = np.shape(input._data if hasattr(input, "_data") else input)
@@ -87,9 +92,9 @@ class _BatchNorm(_NormBase):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: str | None = None,
-                 dtype: DTypeLike = None) -> None:
+                 dtype: DTypeLike = None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype)
+                         dtype, bias)
 
     def _normalize(self, input):
         use_batch = self.training or not self.track_running_stats
@@ -115,6 +120,7 @@ class BatchNorm1d(_BatchNorm):
         momentum: the weight of the new batch in the running statistics, in [0, 1]
             (default 0.1); None keeps a cumulative average.
         affine: learn a per-channel weight (ones) and bias (zeros) (default True).
+        bias: with affine, learn the bias too (default True; False: a weight only).
         track_running_stats: keep running_mean, running_var and num_batches_tracked
             buffers (default True).
         device: None or "cpu".
@@ -154,6 +160,7 @@ class BatchNorm2d(_BatchNorm):
         momentum: the weight of the new batch in the running statistics, in [0, 1]
             (default 0.1); None keeps a cumulative average.
         affine: learn a per-channel weight (ones) and bias (zeros) (default True).
+        bias: with affine, learn the bias too (default True; False: a weight only).
         track_running_stats: keep running_mean, running_var and num_batches_tracked
             buffers (default True).
         device: None or "cpu".
@@ -185,6 +192,7 @@ class InstanceNorm2d(_NormBase):
         momentum: the weight of the new statistics in the running ones, in [0, 1]
             (default 0.1; used with track_running_stats).
         affine: learn a per-channel weight and bias (default False).
+        bias: with affine, learn the bias too (default True; False: a weight only).
         track_running_stats: keep running statistics and use them in eval (default False).
         device: None or "cpu".
         dtype: the dtype of the parameters and buffers (default: the default float).
@@ -202,9 +210,9 @@ class InstanceNorm2d(_NormBase):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: str | None = None,
-                 dtype: DTypeLike = None) -> None:
+                 dtype: DTypeLike = None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype)
+                         dtype, bias)
 
     def forward(self, input: Tensor) -> Tensor:
         shape = self._check_input(input, (3, 4), "(N, C, H, W) or (C, H, W)")
@@ -226,6 +234,7 @@ class GroupNorm(Module):
         num_channels: C, a positive int.
         eps: added to the variance for stability, >= 0 (default 1e-5).
         affine: learn a per-channel weight and bias (default True).
+        bias: with affine, learn the bias too (default True; False: a weight only).
         device: None or "cpu".
         dtype: the dtype of the parameters (default: the default float).
 
@@ -240,7 +249,8 @@ class GroupNorm(Module):
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device: str | None = None, dtype: DTypeLike = None) -> None:
+                 affine: bool = True, device: str | None = None, dtype: DTypeLike = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         _device(device, "GroupNorm")
         self.num_groups = _check.integer(num_groups, "GroupNorm", "num_groups", low=1)
@@ -253,7 +263,10 @@ class GroupNorm(Module):
         dt = as_dtype(dtype, "GroupNorm") or DEFAULT_FLOAT
         if self.affine:
             self.weight = Parameter(np.ones(self.num_channels, dtype=dt))
-            self.bias = Parameter(np.zeros(self.num_channels, dtype=dt))
+            if _check.flag(bias, "GroupNorm", "bias"):
+                self.bias = Parameter(np.zeros(self.num_channels, dtype=dt))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)

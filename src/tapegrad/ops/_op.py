@@ -648,7 +648,11 @@ def _public_function(op, name, n, doc, module):
     else:
         # apply2 takes Python numbers on its fast path and names a bad operand itself
         def fn(x: ArrayLike, y: ArrayLike) -> Tensor:  # type: ignore[misc]
-            return apply2(op, x, y)
+            try:
+                return apply2(op, x, y)
+            except OverflowError as e:      # a Python int beyond the other's dtype
+                raise ValueError(f"{name}: an integer operand does not fit in the "
+                                 f"result's dtype ({e}); pass a float") from None
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = module
     fn.__doc__ = _with_sections(doc, n)

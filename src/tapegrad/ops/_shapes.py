@@ -10,6 +10,10 @@ def check_operand(op, name, x):
     them) pass unchanged; None, strings, dicts and string/object arrays raise TypeError
     naming `op`. Callers test `isinstance(x, Tensor)` first, so tensors pay nothing."""
     if isinstance(x, (int, float, complex, np.number, np.bool_)):
+        if type(x) is int and not -2 ** 63 <= x < 2 ** 63:
+            # NumPy would make an object array and fail inside its ufunc loop
+            raise ValueError(f"{op}: {name} is the integer {x}, which does not fit in "
+                             "int64; pass a float")
         return x
     if isinstance(x, np.ndarray):
         kind = x.dtype.kind

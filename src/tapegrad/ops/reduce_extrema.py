@@ -232,7 +232,12 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
 
 
 def _check_nonempty(x, op):
-    if np.size(_raw(x)) == 0:
+    try:
+        size = np.size(_raw(x))
+    except ValueError:                  # a ragged list: name the op, not NumPy's words
+        check_operand(op, "x", x)
+        raise
+    if size == 0:
         raise ValueError(f"{op}: cannot reduce an empty tensor (shape {np.shape(_raw(x))})")
 
 

@@ -370,7 +370,7 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
     Args:
         x: the input tensor (or anything tg.tensor accepts).
         axes: a permutation of x's axes (None: reverse them).
-        *more: the permutation as separate ints instead of one tuple.
+        *more: the permutation as separate ints; two alone swap two axes (as torch).
 
     Returns:
         x with its axes permuted.
@@ -387,6 +387,8 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
     if not isinstance(x, Tensor):
         x = check_operand("transpose", "x", x)
     nd = np.ndim(_raw(x))
+    if len(more) == 1 and isinstance(axes, (int, np.integer)):     # torch's (x, dim0, dim1)
+        return swapaxes(x, axes, more[0])
     if more:
         axes = (axes, *more)
     if axes is None:
