@@ -33,6 +33,7 @@ from . import _functions, _products, fft, linalg, random  # noqa: F401
 from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
+from ._npint import marked as _marked
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
                          argwhere, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d,
                          average, broadcast_to, clip, column_stack, concatenate, copy,
@@ -152,6 +153,10 @@ for _name in CONSTANT + ROUNDING:
 for _name in QUERY:
     if _name not in _g:
         _g[_name] = _products.query_fn(getattr(_np, _name), _name)
+# functions that hand back a tapegrad op's integer result: marked as NumPy integers
+# (see _npint; the others make theirs through _npint.make or _convert.as_result)
+for _name in ("argmax", "argmin"):
+    _g[_name] = _marked(_g[_name])
 del _g, _name, _op, _fn
 
 if TYPE_CHECKING:
