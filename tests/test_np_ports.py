@@ -74,6 +74,7 @@ def test_port_matches_autograd_in_float64(name):
         assert a.shape == b.shape, f"{name}.{key}: shape {a.shape} != {b.shape}"
         if b.dtype.kind == "f":
             assert a.dtype == b.dtype, f"{name}.{key}: dtype {a.dtype} != {b.dtype}"
+            assert np.all(np.isfinite(a)), f"{name}.{key}: not finite (a diverging run)"
         np.testing.assert_allclose(a.astype(float), b.astype(float),
                                    rtol=RTOL.get(name, 1e-11), atol=1e-12,
                                    err_msg=f"{name}.{key}")

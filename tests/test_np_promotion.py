@@ -91,7 +91,11 @@ def _dtype(v):
     return np.asarray(v.detach().numpy() if isinstance(v, tg.Tensor) else v).dtype
 
 
-GRID = list(itertools.product(SOURCES, DERIVED, MEETS))
+# every source meets every operand; the steps after it meet the three kinds of operand
+# (a Python float, true division, a float32 array), which keeps the test fast
+CORE = ("times_float", "truediv_int", "plus_f32", "times_np_f32")
+GRID = [(s, d, m) for s, d, m in itertools.product(SOURCES, DERIVED, MEETS)
+        if d == "itself" or m in CORE]
 
 
 @pytest.mark.parametrize("src", sorted(SOURCES))

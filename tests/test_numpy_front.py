@@ -154,7 +154,8 @@ def test_linalg_forwards_to_tapegrad_linalg():
     n = tnp.linalg.norm(x)
     n.backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.6, 0.8])
-    assert tnp.linalg.vector_norm is tg.linalg.vector_norm
+    # forwarded with NumPy's argument conversion (integer lists are float64)
+    assert tnp.linalg.vector_norm.__wrapped__ is tg.linalg.vector_norm
     np.testing.assert_allclose(tnp.linalg.norm(np.eye(2)).item(), np.linalg.norm(np.eye(2)))
 
 
@@ -196,8 +197,9 @@ def test_a_numpy_function_tapegrad_lacks_raises_naming_it():
         np.subtract.accumulate(x)
     with pytest.raises(TypeError, match="out="):
         np.sin(x, out=np.zeros(2))
-    with pytest.raises(TypeError, match=r"np\.linalg\.tensorinv: tapegrad has no "
-                                         r"linalg\.tensorinv"):
+    # np.linalg.tensorinv dispatches to tnp.linalg.tensorinv (session 9), which refuses a
+    # non-square reshape as NumPy does
+    with pytest.raises(np.linalg.LinAlgError, match="tensorinv"):
         np.linalg.tensorinv(x.reshape(1, 2), ind=1)
     # values that carry no gradient are NumPy's (nothing is cut)
     assert np.unique(x.detach()).tolist() == [1.0, 2.0]

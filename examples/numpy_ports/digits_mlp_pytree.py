@@ -5,25 +5,27 @@ np.take_along_axis, a clipped SGD update written over the pytree, and an accurac
 argmax. Runs under autograd.numpy (and so here) with `import tapegrad.numpy as np` as
 the only change.
 """
+from typing import Any
+
 import tapegrad.numpy as np
 import tapegrad.numpy.random as npr
 from tapegrad import value_and_grad
 from tapegrad.scipy.special import logsumexp
 
 
-def random_layer_params(m, n, rs, scale=1e-1):
+def random_layer_params(m: Any, n: Any, rs: Any, scale: Any=1e-1) -> Any:
     return scale * rs.randn(n, m), scale * rs.randn(n)
 
 
-def init_network_params(sizes, rs):
+def init_network_params(sizes: Any, rs: Any) -> Any:
     return [random_layer_params(m, n, rs) for m, n in zip(sizes[:-1], sizes[1:])]
 
 
-def relu(x):
+def relu(x: Any) -> Any:
     return np.maximum(0, x)
 
 
-def predict(params, images):
+def predict(params: Any, images: Any) -> Any:
     activations = images
     for w, b in params[:-1]:
         outputs = np.dot(activations, w.T) + b
@@ -33,28 +35,28 @@ def predict(params, images):
     return logits - logsumexp(logits, axis=1, keepdims=True)
 
 
-def one_hot(x, k, dtype=np.float64):
+def one_hot(x: Any, k: Any, dtype: Any=np.float64) -> Any:
     return np.array(x[:, None] == np.arange(k), dtype)
 
 
-def loss(params, images, labels):
+def loss(params: Any, images: Any, labels: Any) -> Any:
     logp = predict(params, images)
     picked = logp[np.arange(labels.shape[0]), labels]
     return -np.mean(picked)
 
 
-def accuracy(params, images, targets):
+def accuracy(params: Any, images: Any, targets: Any) -> Any:
     target_class = np.argmax(targets, axis=1)
     predicted_class = np.argmax(predict(params, images), axis=1)
     return np.mean(predicted_class == target_class)
 
 
-def update(params, grads, step_size):
+def update(params: Any, grads: Any, step_size: Any) -> Any:
     return [(w - step_size * np.clip(dw, -1.0, 1.0), b - step_size * np.clip(db, -1.0, 1.0))
             for (w, b), (dw, db) in zip(params, grads)]
 
 
-def main(n=60, steps=5, step_size=0.5):
+def main(n: Any=60, steps: Any=5, step_size: Any=0.5) -> Any:
     from sklearn.datasets import load_digits
     digits = load_digits()
     images = digits.data[:n] / 16.0

@@ -5,11 +5,13 @@ target with respect to the initial velocity field. Integer cell indices come fro
 `np.floor(...).astype(int)`, and the interpolation weights are float64 as in NumPy.
 `import tapegrad.numpy as np` is the only change from the autograd program.
 """
+from typing import Any
+
 import tapegrad.numpy as np
 from tapegrad import value_and_grad
 
 
-def project(vx, vy, iters=8):
+def project(vx: Any, vy: Any, iters: Any=8) -> Any:
     """Make the velocity field (nearly) divergence free."""
     h = 1.0 / vx.shape[0]
     div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
@@ -23,7 +25,7 @@ def project(vx, vy, iters=8):
     return vx, vy
 
 
-def advect(f, vx, vy):
+def advect(f: Any, vx: Any, vy: Any) -> Any:
     """Move the field f along (vx, vy): look back along the velocity and interpolate."""
     rows, cols = f.shape
     cell_ys, cell_xs = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
@@ -42,7 +44,7 @@ def advect(f, vx, vy):
     return np.reshape(flat_f, (rows, cols))
 
 
-def simulate(vx, vy, smoke, num_time_steps):
+def simulate(vx: Any, vy: Any, smoke: Any, num_time_steps: Any) -> Any:
     for t in range(num_time_steps):
         vx_updated = advect(vx, vx, vy)
         vy_updated = advect(vy, vx, vy)
@@ -51,13 +53,13 @@ def simulate(vx, vy, smoke, num_time_steps):
     return smoke
 
 
-def main(rows=10, cols=10, steps=4):
+def main(rows: Any=10, cols: Any=10, steps: Any=4) -> Any:
     ys, xs = np.meshgrid(np.linspace(-1, 1, rows), np.linspace(-1, 1, cols), indexing="ij")
     smoke = np.exp(-8 * (xs ** 2 + ys ** 2))
     target = np.exp(-8 * ((xs - 0.3) ** 2 + (ys + 0.2) ** 2))
     init_v = 0.6 * np.stack([np.sin(np.pi * ys), np.cos(np.pi * xs)])
 
-    def distance_from_target(v):
+    def distance_from_target(v: Any) -> Any:
         final = simulate(v[0], v[1], smoke, steps)
         return np.mean((final - target) ** 2)
     value, g = value_and_grad(distance_from_target)(init_v)

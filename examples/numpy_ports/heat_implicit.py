@@ -4,12 +4,14 @@ respect to the initial temperature and the diffusivity: the jax.numpy-style "gra
 through a solver" program, written for autograd. `import tapegrad.numpy as np` (and
 tapegrad's scipy) is its only change.
 """
+from typing import Any
+
 import tapegrad.numpy as np
 from tapegrad import grad
 from tapegrad.scipy.linalg import solve_banded
 
 
-def heat_matrix(kappa, n, dt, dx):
+def heat_matrix(kappa: Any, n: Any, dt: Any, dx: Any) -> Any:
     """(I - dt kappa Laplacian) in band storage, zero-flux ends."""
     r = kappa * dt / dx ** 2
     off = -r * np.ones(n)
@@ -19,7 +21,7 @@ def heat_matrix(kappa, n, dt, dx):
     return np.stack([off, diag - r * ends, off])
 
 
-def run(u0, kappa, steps, dt=0.01):
+def run(u0: Any, kappa: Any, steps: Any, dt: Any=0.01) -> Any:
     n = u0.shape[0]
     ab = heat_matrix(kappa, n, dt, 1.0 / n)
     u = u0
@@ -28,12 +30,12 @@ def run(u0, kappa, steps, dt=0.01):
     return u
 
 
-def main(n=24, steps=12):
+def main(n: Any=24, steps: Any=12) -> Any:
     x = np.linspace(0, 1, n)
     u0 = np.exp(-60 * (x - 0.3) ** 2) + 0.5 * np.exp(-80 * (x - 0.7) ** 2)
     probe = np.exp(-40 * (x - 0.5) ** 2)
 
-    def measurement(u0, kappa):
+    def measurement(u0: Any, kappa: Any) -> Any:
         return np.dot(probe, run(u0, kappa, steps)) / n
     du0 = grad(measurement, 0)(u0, 0.02)
     dkappa = grad(measurement, 1)(u0, 0.02)

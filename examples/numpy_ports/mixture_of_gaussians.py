@@ -3,6 +3,8 @@ autograd's gmm.py). Parameters are a dict; each component's covariance is L L^T 
 unconstrained lower-triangular factor. `import tapegrad.numpy as np` is the only change
 from the autograd program.
 """
+from typing import Any
+
 import tapegrad.numpy as np
 import tapegrad.numpy.random as npr
 import tapegrad.scipy.stats.multivariate_normal as mvn
@@ -10,22 +12,22 @@ from tapegrad import grad
 from tapegrad.scipy.special import logsumexp
 
 
-def init_gmm_params(num_components, D, scale, rs=npr.RandomState(0)):
+def init_gmm_params(num_components: Any, D: Any, scale: Any, rs: Any=npr.RandomState(0)) -> Any:
     return {"log_proportions": rs.randn(num_components) * scale,
             "means": rs.randn(num_components, D) * scale,
             "lower_tris": np.zeros((num_components, D, D)) + np.eye(D)}
 
 
-def log_normalize(x):
+def log_normalize(x: Any) -> Any:
     return x - logsumexp(x)
 
 
-def unpack_gmm_params(params):
+def unpack_gmm_params(params: Any) -> Any:
     normalized_log_proportions = log_normalize(params["log_proportions"])
     return normalized_log_proportions, params["means"], params["lower_tris"]
 
 
-def gmm_log_likelihood(params, data):
+def gmm_log_likelihood(params: Any, data: Any) -> Any:
     cluster_lls = []
     for log_proportion, mean, cov_sqrt in zip(*unpack_gmm_params(params)):
         cov = np.dot(cov_sqrt.T, cov_sqrt)
@@ -33,8 +35,8 @@ def gmm_log_likelihood(params, data):
     return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
 
 
-def make_pinwheel(radial_std, tangential_std, num_classes, num_per_class, rate,
-                  rs=npr.RandomState(0)):
+def make_pinwheel(radial_std: Any, tangential_std: Any, num_classes: Any, num_per_class: Any, rate: Any,
+                  rs: Any=npr.RandomState(0)) -> Any:
     rads = np.linspace(0, 2 * np.pi, num_classes, endpoint=False)
     features = rs.randn(num_classes * num_per_class, 2) * np.array([radial_std, tangential_std])
     features[:, 0] += 1
@@ -45,12 +47,12 @@ def make_pinwheel(radial_std, tangential_std, num_classes, num_per_class, rate,
     return 2 * npr.permutation(np.einsum("ti,tij->tj", features, rotations))
 
 
-def main(steps=15, step_size=0.002):
+def main(steps: Any=15, step_size: Any=0.002) -> Any:
     npr.seed(1)
     data = make_pinwheel(0.3, 0.05, 3, 20, 0.4, rs=npr.RandomState(1))
     params = init_gmm_params(3, 2, 0.1, rs=npr.RandomState(2))
 
-    def objective(params):
+    def objective(params: Any) -> Any:
         return -gmm_log_likelihood(params, data)
     gradient = grad(objective)
     history = []

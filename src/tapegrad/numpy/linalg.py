@@ -15,6 +15,9 @@ import numpy as _np
 
 from .. import linalg as _tg_linalg
 from ._convert import asarg as _asarg
+from ._linalg_np import (cross, diagonal, matrix_rank, matrix_transpose, outer,  # noqa: F401
+                         pinv, svd, tensordot, tensorinv, tensorsolve, trace, vecdot)
+from ._linalg_np import numpy_args as _numpy_args
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,11 +31,20 @@ def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fals
     return _tg_linalg.norm(_asarg(x), ord, axis, keepdims)
 
 
+_forwarded: dict[str, Any] = {}
+
+
 def __getattr__(name):
     # forwarding, not a second namespace: tapegrad.linalg grows, tnp.linalg follows
+    # (with NumPy's arguments: integer arrays and lists are float64)
     if not name.startswith("__"):
+        fn = _forwarded.get(name)
+        if fn is not None:
+            return fn
         fn = getattr(_tg_linalg, name, None)
         if fn is not None:
+            if callable(fn) and not isinstance(fn, type):
+                fn = _forwarded.setdefault(name, _numpy_args(fn))
             return fn
     hint = (f"; NumPy has it: call np.linalg.{name} on x.detach().numpy() (no gradient)"
             if hasattr(_np.linalg, name) else "")
@@ -40,4 +52,5 @@ def __getattr__(name):
                          f"tapegrad.linalg does not implement it{hint}")
 
 # the names `from tapegrad.numpy.linalg import *` gives (tests/test_all.py)
-__all__ = ["norm"]
+__all__ = ["norm", "cross", "diagonal", "matrix_rank", "matrix_transpose", "outer", "pinv",
+           "svd", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]

@@ -18,6 +18,8 @@ from .reduce import Sum
 from .shape import GetItem
 from .solve import linalg_error
 
+__all__ = ["SolveBanded", "band_times", "band_transpose", "solve_banded"]
+
 
 def _dense(ab, l, u):
     """The n x n matrix that `ab` stores (corner entries ignored)."""
