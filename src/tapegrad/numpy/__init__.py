@@ -34,6 +34,7 @@ from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
 from ._npint import marked as _marked
+from . import _jnp
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
                          argwhere, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d,
                          average, broadcast_to, clip, column_stack, concatenate, copy,
@@ -153,6 +154,13 @@ for _name in CONSTANT + ROUNDING:
 for _name in QUERY:
     if _name not in _g:
         _g[_name] = _products.query_fn(getattr(_np, _name), _name)
+# jax.numpy programs' NumPy functions (see _jnp), written with tapegrad ops
+for _name in _jnp.NAMES:
+    if _name not in _g:
+        _g[_name] = getattr(_jnp, _name)
+for _name, _fn in _jnp.CONSTANT_FNS.items():
+    if _name not in _g:
+        _g[_name] = _fn
 # functions that hand back a tapegrad op's integer result: marked as NumPy integers
 # (see _npint; the others make theirs through _npint.make or _convert.as_result)
 for _name in ("argmax", "argmin"):
