@@ -12,7 +12,8 @@ import tapegrad.scipy.stats.norm as norm
 from tapegrad import grad
 
 
-def make_nn_funs(layer_sizes: Any, L2_reg: Any, noise_variance: Any, nonlinearity: Any=np.tanh) -> Any:
+def make_nn_funs(layer_sizes: Any, L2_reg: Any, noise_variance: Any,
+                 nonlinearity: Any = np.tanh) -> Any:
     shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
     num_weights = sum((m + 1) * n for m, n in shapes)
 
@@ -59,7 +60,7 @@ def black_box_variational_inference(logprob: Any, D: Any, num_samples: Any) -> A
     return variational_objective, grad(variational_objective), unpack_params
 
 
-def build_toy_dataset(n_data: Any=20, noise_std: Any=0.1) -> Any:
+def build_toy_dataset(n_data: Any = 20, noise_std: Any = 0.1) -> Any:
     D = 1
     rs = npr.RandomState(0)
     inputs = np.concatenate([np.linspace(0, 2, num=n_data // 2),
@@ -71,7 +72,7 @@ def build_toy_dataset(n_data: Any=20, noise_std: Any=0.1) -> Any:
     return inputs, targets
 
 
-def main(steps: Any=4, step_size: Any=0.05) -> Any:
+def main(steps: Any = 4, step_size: Any = 0.05) -> Any:
     inputs, targets = build_toy_dataset()
     num_weights, predictions, logprob = make_nn_funs([1, 8, 1], L2_reg=0.1,
                                                      noise_variance=0.01, nonlinearity=np.tanh)

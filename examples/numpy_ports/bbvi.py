@@ -38,7 +38,7 @@ def make_objective(num_samples: Any, D: Any, rs: Any) -> Any:
     return objective
 
 
-def main(steps: Any=25, num_samples: Any=40, step_size: Any=0.05) -> Any:
+def main(steps: Any = 25, num_samples: Any = 40, step_size: Any = 0.05) -> Any:
     D = 2
     rs = npr.RandomState(0)
     objective = make_objective(num_samples, D, rs)

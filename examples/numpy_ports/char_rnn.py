@@ -33,8 +33,8 @@ def build_dataset(text: Any, sequence_length: Any, max_lines: Any, alphabet_size
     return seqs
 
 
-def create_rnn_params(input_size: Any, state_size: Any, output_size: Any, param_scale: Any=0.01,
-                      rs: Any=npr.RandomState(0)) -> Any:
+def create_rnn_params(input_size: Any, state_size: Any, output_size: Any, param_scale: Any = 0.01,
+                      rs: Any = npr.RandomState(0)) -> Any:
     return {"init hiddens": rs.randn(1, state_size) * param_scale,
             "change": rs.randn(input_size + state_size + 1, state_size) * param_scale,
             "predict": rs.randn(state_size + 1, output_size) * param_scale}
@@ -68,7 +68,7 @@ def rnn_log_likelihood(params: Any, inputs: Any, targets: Any) -> Any:
     return loglik / (num_time_steps * num_examples)
 
 
-def main(steps: Any=4, step_size: Any=0.5) -> Any:
+def main(steps: Any = 4, step_size: Any = 0.5) -> Any:
     alphabet = 128
     train = build_dataset(TEXT, 12, 2, alphabet)
     params = create_rnn_params(alphabet, 16, alphabet, rs=npr.RandomState(0))

@@ -29,7 +29,7 @@ def conv_layer(inputs: Any, filters: Any, biases: Any) -> Any:
     return np.tanh(conv + biases[None, :, None, None])
 
 
-def max_pool(x: Any, pool: Any=2) -> Any:
+def max_pool(x: Any, pool: Any = 2) -> Any:
     n, k, h, w = x.shape
     x = x.reshape((n, k, h // pool, pool, w // pool, pool))
     return np.max(np.max(x, axis=3), axis=4)
@@ -43,13 +43,13 @@ def predict(params: Any, images: Any) -> Any:
     return logits - logsumexp(logits, axis=1, keepdims=True)
 
 
-def init_params(rs: Any, k: Any=3, hidden: Any=16) -> Any:
+def init_params(rs: Any, k: Any = 3, hidden: Any = 16) -> Any:
     return {"filters": 0.3 * rs.randn(1, k, 3, 3), "conv_b": np.zeros(k),
             "W1": 0.3 * rs.randn(k * 3 * 3, hidden), "b1": np.zeros(hidden),
             "W2": 0.3 * rs.randn(hidden, 10), "b2": np.zeros(10)}
 
 
-def main(n: Any=40, steps: Any=4, step_size: Any=0.2, mass: Any=0.9) -> Any:
+def main(n: Any = 40, steps: Any = 4, step_size: Any = 0.2, mass: Any = 0.9) -> Any:
     images, targets = load_digits_subset(n)
     params = init_params(npr.RandomState(0))
 

@@ -13,7 +13,7 @@ from tapegrad import value_and_grad
 from tapegrad.scipy.special import logsumexp
 
 
-def random_layer_params(m: Any, n: Any, rs: Any, scale: Any=1e-1) -> Any:
+def random_layer_params(m: Any, n: Any, rs: Any, scale: Any = 1e-1) -> Any:
     return scale * rs.randn(n, m), scale * rs.randn(n)
 
 
@@ -35,7 +35,7 @@ def predict(params: Any, images: Any) -> Any:
     return logits - logsumexp(logits, axis=1, keepdims=True)
 
 
-def one_hot(x: Any, k: Any, dtype: Any=np.float64) -> Any:
+def one_hot(x: Any, k: Any, dtype: Any = np.float64) -> Any:
     return np.array(x[:, None] == np.arange(k), dtype)
 
 
@@ -56,7 +56,7 @@ def update(params: Any, grads: Any, step_size: Any) -> Any:
             for (w, b), (dw, db) in zip(params, grads)]
 
 
-def main(n: Any=60, steps: Any=5, step_size: Any=0.5) -> Any:
+def main(n: Any = 60, steps: Any = 5, step_size: Any = 0.5) -> Any:
     from sklearn.datasets import load_digits
     digits = load_digits()
     images = digits.data[:n] / 16.0

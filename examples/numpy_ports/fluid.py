@@ -11,7 +11,7 @@ import tapegrad.numpy as np
 from tapegrad import value_and_grad
 
 
-def project(vx: Any, vy: Any, iters: Any=8) -> Any:
+def project(vx: Any, vy: Any, iters: Any = 8) -> Any:
     """Make the velocity field (nearly) divergence free."""
     h = 1.0 / vx.shape[0]
     div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
@@ -53,7 +53,7 @@ def simulate(vx: Any, vy: Any, smoke: Any, num_time_steps: Any) -> Any:
     return smoke
 
 
-def main(rows: Any=10, cols: Any=10, steps: Any=4) -> Any:
+def main(rows: Any = 10, cols: Any = 10, steps: Any = 4) -> Any:
     ys, xs = np.meshgrid(np.linspace(-1, 1, rows), np.linspace(-1, 1, cols), indexing="ij")
     smoke = np.exp(-8 * (xs ** 2 + ys ** 2))
     target = np.exp(-8 * ((xs - 0.3) ** 2 + (ys + 0.2) ** 2))

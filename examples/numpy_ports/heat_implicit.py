@@ -21,7 +21,7 @@ def heat_matrix(kappa: Any, n: Any, dt: Any, dx: Any) -> Any:
     return np.stack([off, diag - r * ends, off])
 
 
-def run(u0: Any, kappa: Any, steps: Any, dt: Any=0.01) -> Any:
+def run(u0: Any, kappa: Any, steps: Any, dt: Any = 0.01) -> Any:
     n = u0.shape[0]
     ab = heat_matrix(kappa, n, dt, 1.0 / n)
     u = u0
@@ -30,7 +30,7 @@ def run(u0: Any, kappa: Any, steps: Any, dt: Any=0.01) -> Any:
     return u
 
 
-def main(n: Any=24, steps: Any=12) -> Any:
+def main(n: Any = 24, steps: Any = 12) -> Any:
     x = np.linspace(0, 1, n)
     u0 = np.exp(-60 * (x - 0.3) ** 2) + 0.5 * np.exp(-80 * (x - 0.7) ** 2)
     probe = np.exp(-40 * (x - 0.5) ** 2)

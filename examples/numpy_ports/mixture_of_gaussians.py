@@ -12,7 +12,7 @@ from tapegrad import grad
 from tapegrad.scipy.special import logsumexp
 
 
-def init_gmm_params(num_components: Any, D: Any, scale: Any, rs: Any=npr.RandomState(0)) -> Any:
+def init_gmm_params(num_components: Any, D: Any, scale: Any, rs: Any = npr.RandomState(0)) -> Any:
     return {"log_proportions": rs.randn(num_components) * scale,
             "means": rs.randn(num_components, D) * scale,
             "lower_tris": np.zeros((num_components, D, D)) + np.eye(D)}
@@ -35,8 +35,8 @@ def gmm_log_likelihood(params: Any, data: Any) -> Any:
     return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
 
 
-def make_pinwheel(radial_std: Any, tangential_std: Any, num_classes: Any, num_per_class: Any, rate: Any,
-                  rs: Any=npr.RandomState(0)) -> Any:
+def make_pinwheel(radial_std: Any, tangential_std: Any, num_classes: Any, num_per_class: Any,
+                  rate: Any, rs: Any = npr.RandomState(0)) -> Any:
     rads = np.linspace(0, 2 * np.pi, num_classes, endpoint=False)
     features = rs.randn(num_classes * num_per_class, 2) * np.array([radial_std, tangential_std])
     features[:, 0] += 1
@@ -47,7 +47,7 @@ def make_pinwheel(radial_std: Any, tangential_std: Any, num_classes: Any, num_pe
     return 2 * npr.permutation(np.einsum("ti,tij->tj", features, rotations))
 
 
-def main(steps: Any=15, step_size: Any=0.002) -> Any:
+def main(steps: Any = 15, step_size: Any = 0.002) -> Any:
     npr.seed(1)
     data = make_pinwheel(0.3, 0.05, 3, 20, 0.4, rs=npr.RandomState(1))
     params = init_gmm_params(3, 2, 0.1, rs=npr.RandomState(2))

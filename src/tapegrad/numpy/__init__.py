@@ -494,3 +494,5 @@ __all__ = ["all", "amax", "amin", "angle", "any", "arange", "argmax", "argmin", 
            "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "intp",
            "double", "single", "longdouble", "floating", "integer", "number", "inexact", "generic",
            "dtype", "finfo", "iinfo", "ndarray", "errstate", "seterr", "geterr", "set_printoptions"]
+# the jax.numpy programs' functions (_jnp), as many as this NumPy has
+__all__ += [_n for _n in _jnp.NAMES + list(_jnp.CONSTANT_FNS) if _n not in __all__]

@@ -42,7 +42,18 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
         hermitian: bool = False) -> Any:
     """Singular value decomposition as `np.linalg.svd`: (U, S, Vh), or S alone with
     `compute_uv=False`; differentiable (through tapegrad.linalg.svd / svdvals).
-    `hermitian` is accepted (the general algorithm gives the same factors' values)."""
+    `hermitian` is accepted (the general algorithm gives the same factors' values).
+
+    Args:
+        a: a (..., m, n) matrix or batch.
+        full_matrices: square U and Vh (default) or reduced ones.
+        compute_uv: return U and Vh too (default), or S alone.
+        hermitian: accepted for NumPy's signature.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.svd([[3.0, 0.0], [0.0, 4.0]], compute_uv=False)
+    tensor([4., 3.], dtype=float64)
+    """
     a = matrix_arg(a)
     if not compute_uv:
         return _tg_linalg.svdvals(a)
@@ -57,7 +68,19 @@ def _cutoff_rtol(rcond, rtol, who):
 
 def pinv(a: ArrayLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:
     """Pseudo-inverse as `np.linalg.pinv`: singular values below `rcond` (or `rtol`)
-    times the largest are treated as zero (NumPy's default: 1e-15)."""
+    times the largest are treated as zero (NumPy's default: 1e-15).
+
+    Args:
+        a: a (..., m, n) matrix or batch.
+        rcond: the relative cut-off (NumPy's name).
+        hermitian: whether a is Hermitian.
+        rtol: the relative cut-off (NumPy 2's name).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.pinv([[2.0, 0.0], [0.0, 0.0]])
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]], dtype=float64)
+    """
     cut = _cutoff_rtol(rcond, rtol, "pinv")
     return _tg_linalg.pinv(matrix_arg(a), rtol=1e-15 if cut is None else cut,
                            hermitian=hermitian)
@@ -66,7 +89,18 @@ def pinv(a: ArrayLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any 
 def matrix_rank(A: ArrayLike, tol: Any = None, hermitian: bool = False, *,
                 rtol: Any = None) -> Tensor:
     """Rank as `np.linalg.matrix_rank`: `tol` an absolute threshold on the singular
-    values, `rtol` a relative one (default: the largest times eps times max(m, n))."""
+    values, `rtol` a relative one (default: the largest times eps times max(m, n)).
+
+    Args:
+        A: a (..., m, n) matrix or batch.
+        tol: an absolute threshold on the singular values.
+        hermitian: whether A is Hermitian.
+        rtol: a relative threshold.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.matrix_rank([[1.0, 2.0], [2.0, 4.0]])
+    tensor(1)
+    """
     A = matrix_arg(A)
     if tol is not None:
         if rtol is not None:
@@ -76,40 +110,110 @@ def matrix_rank(A: ArrayLike, tol: Any = None, hermitian: bool = False, *,
 
 
 def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Tensor:
-    """Cross product of 3-vectors along `axis`, as `np.linalg.cross`."""
+    """Cross product of 3-vectors along `axis`, as `np.linalg.cross`.
+
+    Args:
+        x1: 3-vectors.
+        x2: 3-vectors.
+        axis: the axis holding the vectors.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
+    tensor([0., 0., 1.], dtype=float64)
+    """
     return _tg_linalg.cross(matrix_arg(x1), matrix_arg(x2), dim=axis)
 
 
 def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Tensor:
-    """Dot product along `axis` (conjugating x1), as `np.linalg.vecdot`."""
+    """Dot product along `axis` (conjugating x1), as `np.linalg.vecdot`.
+
+    Args:
+        x1: the first vectors (conjugated).
+        x2: the second vectors.
+        axis: the axis holding the vectors.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.vecdot([1.0, 2.0], [3.0, 4.0])
+    tensor(11., dtype=float64)
+    """
     return _tg_linalg.vecdot(matrix_arg(x1), matrix_arg(x2), dim=axis)
 
 
 def outer(x1: ArrayLike, x2: ArrayLike, /) -> Tensor:
-    """Outer product of two vectors, as `np.linalg.outer`."""
+    """Outer product of two vectors, as `np.linalg.outer`.
+
+    Args:
+        x1: a vector.
+        x2: a vector.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.outer([1.0, 2.0], [1.0, -1.0])
+    tensor([[ 1., -1.],
+            [ 2., -2.]], dtype=float64)
+    """
     return _outer(x1, x2)
 
 
 def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Tensor:
-    """Diagonals of the last two axes, as `np.linalg.diagonal`."""
+    """Diagonals of the last two axes, as `np.linalg.diagonal`.
+
+    Args:
+        x: a (..., m, n) matrix or batch.
+        offset: the diagonal (0 the main one).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.diagonal([[1.0, 2.0], [3.0, 4.0]])
+    tensor([1., 4.], dtype=float64)
+    """
     return _ops.diagonal(matrix_arg(x), offset, -2, -1)
 
 
 def trace(x: ArrayLike, /, *, offset: int = 0, dtype: Any = None) -> Tensor:
-    """Trace over the last two axes, as `np.linalg.trace`."""
+    """Trace over the last two axes, as `np.linalg.trace`.
+
+    Args:
+        x: a (..., m, n) matrix or batch.
+        offset: the diagonal summed.
+        dtype: the result's dtype.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.trace([[1.0, 2.0], [3.0, 4.0]])
+    tensor(5., dtype=float64)
+    """
     d = diagonal(x, offset=offset)
     r = _ops.sum(d, -1)
     return r if dtype is None else _ops.cast(r, np.dtype(dtype))
 
 
 def tensordot(x1: ArrayLike, x2: ArrayLike, /, *, axes: Any = 2) -> Tensor:
-    """`np.tensordot` under np.linalg's name."""
+    """`np.tensordot` under np.linalg's name.
+
+    Args:
+        x1: the first array.
+        x2: the second array.
+        axes: how many trailing/leading axes to contract, or two lists of axes.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.tensordot(tnp.ones((2, 3)), tnp.ones((3, 2)), axes=1)
+    tensor([[3., 3.],
+            [3., 3.]], dtype=float64)
+    """
     return _ops.tensordot(matrix_arg(x1), matrix_arg(x2), axes)
 
 
 def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Any = None) -> Tensor:
     """x with tensordot(a, x, x.ndim) == b, as `np.linalg.tensorsolve` (a solve of a
-    reshaped square matrix, differentiable in a and b)."""
+    reshaped square matrix, differentiable in a and b).
+
+    Args:
+        a: the coefficient tensor; its leading axes match b's shape.
+        b: the right-hand side.
+        axes: axes of a moved to the end first.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.tensorsolve(2.0 * tnp.eye(4).reshape(2, 2, 4), tnp.ones((2, 2)))
+    tensor([0.5000, 0.5000, 0.5000, 0.5000], dtype=float64)
+    """
     a, b = matrix_arg(a), matrix_arg(b)
     nd = a.ndim
     if axes is not None:
@@ -129,7 +233,16 @@ def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Any = None) -> Tensor:
 
 
 def tensorinv(a: ArrayLike, ind: int = 2) -> Tensor:
-    """The inverse under tensordot over `ind` axes, as `np.linalg.tensorinv`."""
+    """The inverse under tensordot over `ind` axes, as `np.linalg.tensorinv`.
+
+    Args:
+        a: the tensor to invert.
+        ind: how many leading axes form the rows.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.tensorinv(2.0 * tnp.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
     if ind <= 0:
         raise ValueError(f"tensorinv: ind must be a positive integer, got {ind!r}")
     a = matrix_arg(a)
