@@ -154,7 +154,8 @@ def test_linalg_forwards_to_tapegrad_linalg():
     n = tnp.linalg.norm(x)
     n.backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.6, 0.8])
-    assert tnp.linalg.vector_norm is tg.linalg.vector_norm
+    # forwarded with NumPy's argument conversion (integer lists are float64)
+    assert tnp.linalg.vector_norm.__wrapped__ is tg.linalg.vector_norm
     np.testing.assert_allclose(tnp.linalg.norm(np.eye(2)).item(), np.linalg.norm(np.eye(2)))
 
 
@@ -190,14 +191,16 @@ def test_ufunc_methods_reduce_and_outer_dispatch():
 
 def test_a_numpy_function_tapegrad_lacks_raises_naming_it():
     x = _t([1.0, 2.0])
-    with pytest.raises(TypeError, match=r"np\.unique: tapegrad has no unique.*detach\(\)"):
-        np.unique(x)
+    with pytest.raises(TypeError, match=r"np\.trim_zeros: tapegrad has no trim_zeros.*"
+                                         r"detach\(\)"):
+        np.trim_zeros(x)
     with pytest.raises(TypeError, match=r"np\.subtract\.accumulate"):
         np.subtract.accumulate(x)
     with pytest.raises(TypeError, match="out="):
         np.sin(x, out=np.zeros(2))
-    with pytest.raises(TypeError, match=r"np\.linalg\.tensorinv: tapegrad has no "
-                                         r"linalg\.tensorinv"):
+    # np.linalg.tensorinv dispatches to tnp.linalg.tensorinv (session 9), which refuses a
+    # non-square reshape as NumPy does
+    with pytest.raises(np.linalg.LinAlgError, match="tensorinv"):
         np.linalg.tensorinv(x.reshape(1, 2), ind=1)
     # values that carry no gradient are NumPy's (nothing is cut)
     assert np.unique(x.detach()).tolist() == [1.0, 2.0]

@@ -483,23 +483,23 @@ class Tensor(TensorMethods, OpMethods):
         return _compare_op(self, np.not_equal, "ne", o)
 
     def __invert__(self) -> Tensor:
-        return make(~self._data)
+        return _logical(~self._data, self)
 
     def __and__(self, o: ArrayLike) -> Tensor:
         try:
-            return make(self._data & _raw(o))
+            return _logical(self._data & _raw(o), self, o)
         except TypeError:
             raise _operand_error("and", o) from None
 
     def __or__(self, o: ArrayLike) -> Tensor:
         try:
-            return make(self._data | _raw(o))
+            return _logical(self._data | _raw(o), self, o)
         except TypeError:
             raise _operand_error("or", o) from None
 
     def __xor__(self, o: ArrayLike) -> Tensor:
         try:
-            return make(self._data ^ _raw(o))
+            return _logical(self._data ^ _raw(o), self, o)
         except TypeError:
             raise _operand_error("xor", o) from None
 
@@ -618,7 +618,17 @@ def _compare_op(x, ufunc, name, o):
         # NumPy orders complex numbers lexicographically; PyTorch refuses, as here
         raise TypeError(f"{name}: complex tensors are not supported (complex numbers are not "
                         "ordered); compare their abs, real or imag parts")
-    return make(r)
+    return _logical(r, x, o)
+
+
+def _logical(r, x, o=None):
+    """The tensor over a comparison's or bitwise op's result `r`: a tapegrad.numpy
+    integer's (marked, see ops/_apply.mark_numpy) gives a marked one (a NumPy bool)."""
+    t = make(r)
+    if x._x is not None and "np" in x._x or o.__class__ is Tensor and o._x is not None and \
+            "np" in o._x:
+        t._x = {"np": True}
+    return t
 
 
 _ORDERINGS = frozenset(("lt", "le", "gt", "ge"))

@@ -220,9 +220,9 @@ def test_write_into_while_loop_result_that_is_its_input_never_corrupts_backward(
 # ---------------------------------------------------------------- NumPy functions
 
 # NumPy functions and ufunc methods tapegrad has no counterpart of
-@pytest.mark.parametrize("call", [lambda t: np.unique(t), lambda t: np.interp(t, [0, 3], [0, 1]),
+@pytest.mark.parametrize("call", [lambda t: np.trim_zeros(t), lambda t: np.polyder(t),
                                   lambda t: np.subtract.accumulate(t),
-                                  lambda t: np.ediff1d(t)])
+                                  lambda t: np.polyint(t)])
 def test_numpy_function_that_would_leave_the_graph_raises(call):
     x = tg.tensor(np.array([2.0, 1.0]), requires_grad=True)
     with pytest.raises(TypeError, match="leave tapegrad's graph"):
@@ -234,8 +234,8 @@ def test_numpy_function_that_would_leave_the_graph_raises(call):
 
 def test_numpy_function_raises_naming_itself_only_when_a_gradient_is_cut():
     x = tg.tensor(np.array([2.0, 1.0]), requires_grad=True)
-    with pytest.raises(TypeError, match=r"np\.unique: tapegrad has no unique.*detach"):
-        np.unique(x)
+    with pytest.raises(TypeError, match=r"np\.trim_zeros: tapegrad has no trim_zeros.*detach"):
+        np.trim_zeros(x)
     assert np.concatenate([x, x]).requires_grad        # tapegrad.numpy's concatenate
     # bool and integer results carry no gradient: NumPy's answer
     assert np.allclose(x, [2.0, 1.0]) and np.array_equal(x, [2.0, 1.0])

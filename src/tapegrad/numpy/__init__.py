@@ -33,6 +33,8 @@ from . import _functions, _products, _shapes, fft, linalg, random  # noqa: F401
 from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
+from ._npint import marked as _marked
+from . import _jnp
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
                          array, asarray, average, copy, empty, empty_like, eye,
                          full, full_like, identity, linspace, mean, ones, ones_like, prod,
@@ -153,6 +155,17 @@ for _name in CONSTANT + ROUNDING:
 for _name in QUERY:
     if _name not in _g:
         _g[_name] = _products.query_fn(getattr(_np, _name), _name)
+# jax.numpy programs' NumPy functions (see _jnp), written with tapegrad ops
+for _name in _jnp.NAMES:
+    if _name not in _g:
+        _g[_name] = getattr(_jnp, _name)
+for _name, _fn in _jnp.CONSTANT_FNS.items():
+    if _name not in _g:
+        _g[_name] = _fn
+# functions that hand back a tapegrad op's integer result: marked as NumPy integers
+# (see _npint; the others make theirs through _npint.make or _convert.as_result)
+for _name in ("argmax", "argmin"):
+    _g[_name] = _marked(_g[_name])
 del _g, _name, _op, _fn
 
 if TYPE_CHECKING:
@@ -485,3 +498,5 @@ __all__ = ["all", "amax", "amin", "angle", "any", "arange", "argmax", "argmin", 
            "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "intp",
            "double", "single", "longdouble", "floating", "integer", "number", "inexact", "generic",
            "dtype", "finfo", "iinfo", "ndarray", "errstate", "seterr", "geterr", "set_printoptions"]
+# the jax.numpy programs' functions (_jnp), as many as this NumPy has
+__all__ += [_n for _n in _jnp.NAMES + list(_jnp.CONSTANT_FNS) if _n not in __all__]

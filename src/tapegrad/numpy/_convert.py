@@ -10,7 +10,8 @@ import functools
 
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import Tensor
+from ._npint import make, mark  # integers made here follow NumPy's promotion
 from .._factories import tensor as _tg_tensor
 from ..ops import cast
 
@@ -78,9 +79,11 @@ def floating(x):
 def as_result(r):
     """Results are tensors, as everywhere in tapegrad.numpy."""
     if r.__class__ is Tensor:
-        return r
+        return mark(r) if r._data.dtype.kind in "biu" else r
     if isinstance(r, (np.ndarray, np.generic)) or isinstance(r, _SCALARS):
         return make(np.asarray(r))
+    if r.__class__ is tuple and r and all(isinstance(v, np.ndarray) for v in r):
+        return tuple(make(v) for v in r)        # triu_indices, unravel_index, ...
     return r
 
 

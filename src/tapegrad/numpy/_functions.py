@@ -8,7 +8,8 @@ import operator
 
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import Tensor
+from ._npint import make  # integers made here follow NumPy's promotion
 from .._factories import full as _tg_full
 from .._factories import linspace as _tg_linspace
 from .. import ops

@@ -6,7 +6,8 @@ import builtins
 
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import Tensor
+from ._npint import make  # integers made here follow NumPy's promotion
 from .. import ops
 from ._convert import as_result, asarg, no_out
 from ._functions import _raw

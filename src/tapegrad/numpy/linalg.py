@@ -17,6 +17,9 @@ from .. import linalg as _tg_linalg
 from ..ops.complex import real as _tg_real
 from ..ops.linalg_fns import EigResult as _EigResult
 from ._convert import asarg as _asarg
+from ._linalg_np import (cross, diagonal, matrix_rank, matrix_transpose, outer,  # noqa: F401
+                         pinv, svd, tensordot, tensorinv, tensorsolve, trace, vecdot)
+from ._linalg_np import numpy_args as _numpy_args
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -98,11 +101,20 @@ def _real_result(a, *outs):
     return data.dtype.kind != "c" and not any(_np.any(o._data.imag) for o in outs)
 
 
+_forwarded: dict[str, Any] = {}
+
+
 def __getattr__(name):
     # forwarding, not a second namespace: tapegrad.linalg grows, tnp.linalg follows
+    # (with NumPy's arguments: integer arrays and lists are float64)
     if not name.startswith("__"):
+        fn = _forwarded.get(name)
+        if fn is not None:
+            return fn
         fn = getattr(_tg_linalg, name, None)
         if fn is not None:
+            if callable(fn) and not isinstance(fn, type):
+                fn = _forwarded.setdefault(name, _numpy_args(fn))
             return fn
     hint = (f"; NumPy has it: call np.linalg.{name} on x.detach().numpy() (no gradient)"
             if hasattr(_np.linalg, name) else "")
@@ -110,4 +122,5 @@ def __getattr__(name):
                          f"tapegrad.linalg does not implement it{hint}")
 
 # the names `from tapegrad.numpy.linalg import *` gives (tests/test_all.py)
-__all__ = ["norm", "eig", "eigvals"]
+__all__ = ["norm", "eig", "eigvals", "cross", "diagonal", "matrix_rank", "matrix_transpose",
+           "outer", "pinv", "svd", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]

@@ -18,6 +18,7 @@ from .mathfns import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2, arc
                       heaviside, hypot, logaddexp, logaddexp2, nan_to_num, positive,
                       rad2deg, radians, rint, round, sinc, trunc)
 from . import decomp, linalg_fns, solve  # noqa: F401  (tg.linalg's ops)
+from . import banded  # noqa: F401  (scipy.linalg.solve_banded's op)
 from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # noqa: F401
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                      reduce_prod, reduce_sum, std, sum, var)

@@ -40,6 +40,7 @@ def apply(op, *args, **params):
     special = False         # some input carries tangents or explain_grad notes
     plain = True
     scalar = False
+    npk = False             # some input is a tapegrad.numpy integer: NumPy's promotion
     for a in args:
         if isinstance(a, Tensor):
             raw.append(a._data)
@@ -53,13 +54,15 @@ def apply(op, *args, **params):
                         return _vmap_apply(op, args, params)    # a tg.vmap batched value
                     if "stale" in a._x and L.grad_enabled:
                         _stale_error(op, args)
+                    if "np" in a._x:
+                        npk = True
         else:
             raw.append(a)
             if isinstance(a, np.floating):
                 scalar = True
     if plain:
         raw = _plain_inputs(raw)
-    elif scalar:
+    elif scalar and not npk:
         # a NumPy float scalar next to a tensor acts like a Python float (as in PyTorch):
         # float32 * np.float64(2) stays float32
         raw = [float(v) if isinstance(v, np.floating) else v for v in raw]
@@ -87,21 +90,42 @@ def apply(op, *args, **params):
         # which the caller may still write (tg.transpose(W) later saved by a matmul)
         out = out.copy()
     c = out.dtype.char
-    if c == "d":
+    if npk:
+        pass                    # NumPy computed the dtype NumPy gives: kept
+    elif c == "d":
         if not _has_float64(raw) and "dtype" not in params:
             out = out.astype(np.float32)
     elif c == "e" and "dtype" not in params:
         out = _default_float(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
-        return _record(op, args, params, out, special)
-    t = make(out)
-    if op.view:
-        _share_version(args[0], t)
-    if rg and op.differentiable:
-        note_cut(t, "no_grad", args)       # for explain_grad: the path was cut here
-    elif special:
-        _carry_cut(t, args)
+        t = _record(op, args, params, out, special)
+    else:
+        t = make(out)
+        if op.view:
+            _share_version(args[0], t)
+        if rg and op.differentiable:
+            note_cut(t, "no_grad", args)       # for explain_grad: the path was cut here
+        elif special:
+            _carry_cut(t, args)
+    if npk and out.dtype.kind in "biu":
+        mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def mark_numpy(t):
+    """Mark the integer or bool tensor `t` as tapegrad.numpy's: ops that meet it with a
+    Python float, a float32 or true division follow NumPy's promotion (float64), not
+    PyTorch's float32 default. Off the C fast path (only tensors without `_x` take it)."""
+    x = t._x
+    if x is None:
+        t._x = {"np": True}
+    else:
+        x["np"] = True
+    return t
+
+
+def _numpy_marked(a):
+    return a.__class__ is Tensor and a._x is not None and "np" in a._x
 
 
 def apply1_py(op, x):
@@ -223,6 +247,8 @@ def _finish_plain(args, out, view, cut):
         _share_version(args[0], t)
     if cut:
         note_cut(t, "no_grad", args)
+    if out.dtype.kind in "biu" and any(_numpy_marked(a) for a in args):
+        mark_numpy(t)
     return t
 
 
@@ -233,6 +259,8 @@ def _default_float(out, x, y, forward=None, params=None):
     NumPy computes bool, int8 and uint8 in float16; PyTorch in float32. So a float16
     result of such inputs is computed again from float32 inputs (casting the float16
     result would keep its rounding: exp(True) would be 2.7188)."""
+    if _numpy_marked(x) or _numpy_marked(y):
+        return out              # the C path under no_grad: NumPy's dtype is kept
     if y is None and isinstance(x, (list, tuple)):
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in x)
     else:

@@ -326,6 +326,39 @@ def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Tensor:
     """
     return _linalg.solve_sylvester(f64(a), f64(b), f64(q))
 
+
+def solve_banded(l_and_u: tuple[int, int], ab: ArrayLike, b: ArrayLike,
+                 overwrite_ab: bool = False, overwrite_b: bool = False,
+                 check_finite: bool = True) -> Tensor:
+    """x with a x = b for a banded matrix a, as scipy.linalg.solve_banded; differentiable
+    in ab and b (the gradient of a banded solve is a banded solve with the bands swapped).
+
+    Args:
+        l_and_u: (l, u), the numbers of nonzero bands below and above the diagonal.
+        ab: a in SciPy's band storage, shape (l + u + 1, n): ``ab[u + i - j, j] == a[i, j]``
+            (its unread corner entries get a zero gradient).
+        b: the right-hand side, (n,) or (n, k).
+        overwrite_ab, overwrite_b: accepted for SciPy's signature; inputs are never written.
+        check_finite: raise ValueError when ab or b holds inf or NaN (as SciPy).
+
+    Returns:
+        x, of b's shape.
+
+    Raises:
+        ValueError: the shapes do not match l_and_u, or (check_finite) a value is not finite.
+        LinAlgError: a is singular.
+
+    >>> from tapegrad.scipy import linalg
+    >>> linalg.solve_banded((1, 1), [[0.0, 1.0, 1.0], [4.0, 4.0, 4.0], [1.0, 1.0, 0.0]],
+    ...                     [5.0, 6.0, 5.0])
+    tensor([1., 1., 1.], dtype=float64)
+    """
+    ab, b = f64(ab), f64(b)
+    if check_finite and not (np.all(np.isfinite(raw(ab))) and np.all(np.isfinite(raw(b)))):
+        raise ValueError("solve_banded: array must not contain infs or NaNs")
+    return _ops.banded.solve_banded(l_and_u, ab, b)
+
+
 # the names `from tapegrad.scipy.linalg import *` gives (tests/test_all.py)
 __all__ = ["cholesky", "solve_triangular", "solve", "inv", "det", "eigh", "svd", "qr", "expm",
-           "pinv", "norm", "sqrtm", "solve_sylvester"]
+           "pinv", "norm", "sqrtm", "solve_sylvester", "solve_banded"]

@@ -16,13 +16,15 @@ from ._args import f64, raw
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
     from .._tensor import Tensor
     from .._typing import ArrayLike, Axis
 
 
 def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto", *,
-             axes: Axis = None, dot_axes: Any = ((), ())) -> Tensor:
+             axes: Axis | tuple[Sequence[int], Sequence[int]] = None,
+             dot_axes: Any = ((), ())) -> Tensor:
     """N-d convolution, as scipy.signal.convolve (or autograd's, with `axes`).
 
     The two signatures are told apart by `mode`: a non-string third argument is
