@@ -1,5 +1,5 @@
-"""Rows for ops/recurrent.py: the LSTM step's pointwise op."""
-from tapegrad.ops.recurrent import lstm_gates
+"""Rows for ops/recurrent.py: the LSTM step's pointwise op and the whole-sequence op."""
+from tapegrad.ops.recurrent import lstm_gates, lstm_sequence
 
 from ._case import OpCase
 
@@ -12,10 +12,30 @@ def _torch_lstm_gates(T, xp, hh, c):
     return T.stack(T.broadcast_tensors(*rows))
 
 
+def _torch_lstm_sequence(reverse):
+    # step by step with torch's own ops, the blocks of each step side by side
+    def run(T, x, w_ih, w_hh, b_ih, b_hh, h, c):
+        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        out = [None] * x.shape[0]
+        for t in steps:
+            i, f, g, o = (x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, -1)
+            i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
+            c = f * c + i * g
+            h = o * T.tanh(c)
+            out[t] = T.cat([h, c, i, f, g, o, T.tanh(c)], -1)
+        return T.stack(out)
+    return run
+
+
+_SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
+
 ROWS = [
     OpCase(lstm_gates, [(3, 8), (3, 8), (3, 2)], torch=_torch_lstm_gates),
     # a cell state shared by the batch (broadcast) and one without a batch axis
     OpCase(lstm_gates, [(2, 12), (1, 12), (1, 3)], torch=_torch_lstm_gates,
            name="lstm_gates_broadcast"),
     OpCase(lstm_gates, [(4,), (4,), (1,)], torch=_torch_lstm_gates, name="lstm_gates_1d"),
+    OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence(False)),
+    OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence(True),
+           name="lstm_sequence_reverse"),
 ]
