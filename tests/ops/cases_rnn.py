@@ -22,8 +22,8 @@ def _torch_lstm_sequence(reverse):
             i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
             c = f * c + i * g
             h = o * T.tanh(c)
-            out[t] = T.cat([h, c, i, f, g, o, T.tanh(c)], -1)
-        return T.stack(out)
+            out[t] = T.stack([h, c, i, f, g, o, T.tanh(c)])
+        return T.stack(out, 1)
     return run
 
 

@@ -472,10 +472,9 @@ class RNNBase(Module):
         w_ih, w_hh, b_ih, b_hh, w_hr = params
         if self.mode == "LSTM" and w_hr is None and mask is None and x.shape[0]:
             # the whole sequence as one op: one node, the recurrence in NumPy
-            H = self.hidden_size
             seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
-            last = seq[0] if reverse else seq[-1]
-            return seq[:, :, :H], last[:, :H], last[:, H:2 * H]
+            last = 0 if reverse else -1
+            return seq[0], seq[0, last], seq[1, last]
         # the input's part of every step in one matmul, the steps unbound from it
         xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
         steps = len(xps)

@@ -162,9 +162,9 @@ def _sigmoid_into(a, out):
 class LSTMSequence(Op):
     """One LSTM layer in one direction over a sequence x (T, N, I), from h0 and c0
     (N, H), with PyTorch's weights w_ih (4H, I), w_hh (4H, H) and biases b_ih, b_hh (4H,),
-    gates i, f, g, o. Returns (T, N, 7H): per step the blocks h_t, c_t, i, f, g, o,
-    tanh(c_t) side by side (the gates ride along so the rules read them back instead of
-    computing exponentials again). With reverse=True the steps run from T-1 down to 0.
+    gates i, f, g, o. Returns (7, T, N, H): the rows h_t, c_t, i, f, g, o, tanh(c_t) of
+    every step (the gates ride along so the rules read them back instead of computing
+    exponentials again). With reverse=True the steps run from T-1 down to 0.
 
     The forward projects all steps' inputs in one matmul and runs the recurrence in place
     in the result; the backward (BPTT) gives the weights' gradients as one matmul over all
@@ -177,28 +177,30 @@ class LSTMSequence(Op):
         T, N, I = x.shape
         H = w_hh.shape[1]
         dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0, c0)
-        pre = np.matmul(x.reshape(T * N, I), w_ih.T).reshape(T, N, 4 * H)
-        pre = pre.astype(dtype, copy=False)
-        pre += b_ih
-        pre += b_hh
-        out = np.empty((T, N, 7 * H), dtype)
-        w_t = w_hh.T
-        hh = np.empty((N, 4 * H), dtype)
+        # gate-major (4, T, N, H): each gate of a step is one contiguous block, which
+        # the ufuncs below run through about three times faster than a column slice
+        w4 = w_ih.reshape(4, H, I).transpose(0, 2, 1)
+        pre = np.matmul(x.reshape(T * N, I), w4).astype(dtype, copy=False)
+        pre = pre.reshape(4, T, N, H)
+        pre += (b_ih + b_hh).reshape(4, 1, 1, H)
+        out = np.empty((7, T, N, H), dtype)
+        w4 = np.ascontiguousarray(w_hh.reshape(4, H, H).transpose(0, 2, 1), dtype)
+        hh = np.empty((4, N, H), dtype)
         h, c = h0, c0
         with np.errstate(over="ignore"):
             for t in (range(T - 1, -1, -1) if reverse else range(T)):
-                a, o = pre[t], out[t]
-                np.matmul(h, w_t, out=hh)
+                a = pre[:, t]
+                np.matmul(h, w4, out=hh)
                 a += hh
-                _sigmoid_into(a[:, :2 * H], o[:, 2 * H:4 * H])      # i, f
-                np.tanh(a[:, 2 * H:3 * H], out=o[:, 4 * H:5 * H])   # g
-                _sigmoid_into(a[:, 3 * H:], o[:, 5 * H:6 * H])      # o
-                np.multiply(o[:, 3 * H:4 * H], c, out=o[:, H:2 * H])
-                np.multiply(o[:, 2 * H:3 * H], o[:, 4 * H:5 * H], out=hh[:, :H])
-                o[:, H:2 * H] += hh[:, :H]
-                np.tanh(o[:, H:2 * H], out=o[:, 6 * H:])
-                np.multiply(o[:, 5 * H:6 * H], o[:, 6 * H:], out=o[:, :H])
-                h, c = o[:, :H], o[:, H:2 * H]
+                _sigmoid_into(a[:2], out[2:4, t])           # i, f
+                np.tanh(a[2], out=out[4, t])                # g
+                _sigmoid_into(a[3], out[5, t])              # o
+                np.multiply(out[3, t], c, out=out[1, t])
+                np.multiply(out[2, t], out[4, t], out=hh[0])
+                out[1, t] += hh[0]
+                np.tanh(out[1, t], out=out[6, t])
+                np.multiply(out[5, t], out[6, t], out=out[0, t])
+                h, c = out[0, t], out[1, t]
         return out
 
     # Back through time: at each step the cotangent of h_t (its own block plus what the
@@ -209,22 +211,20 @@ class LSTMSequence(Op):
     def vjp(ctx, gout):
         x, w_ih, w_hh, h0, c0, out = ctx.saved
         reverse = ctx.params["reverse"]
-        T, N, H7 = _shape(out)
-        H = H7 // 7
-        hs, cs = out[:, :, :H], out[:, :, H:2 * H]
+        _, T, N, H = _shape(out)
+        hs, cs = out[0], out[1]
         dh = dc = None
         dpre = [None] * T
         for t in (range(T) if reverse else range(T - 1, -1, -1)):
-            o_t, g_t = out[t], gout[t]
-            i, f, g, o, tc = (o_t[:, k * H:(k + 1) * H] for k in range(2, 7))
-            gh = g_t[:, :H] if dh is None else g_t[:, :H] + dh
-            gc = g_t[:, H:2 * H] + (g_t[:, 6 * H:] + gh * o) * (1 - tc * tc)
+            i, f, g, o, tc = (out[k, t] for k in range(2, 7))
+            gh = gout[0, t] if dh is None else gout[0, t] + dh
+            gc = gout[1, t] + (gout[6, t] + gh * o) * (1 - tc * tc)
             if dc is not None:
                 gc = gc + dc
-            parts = ((g_t[:, 2 * H:3 * H] + gc * g) * (i * (1 - i)),
-                     (g_t[:, 3 * H:4 * H] + gc * _prev(cs, c0, t, reverse)) * (f * (1 - f)),
-                     (g_t[:, 4 * H:5 * H] + gc * i) * (1 - g * g),
-                     (g_t[:, 5 * H:6 * H] + gh * tc) * (o * (1 - o)))
+            parts = ((gout[2, t] + gc * g) * (i * (1 - i)),
+                     (gout[3, t] + gc * _prev(cs, c0, t, reverse)) * (f * (1 - f)),
+                     (gout[4, t] + gc * i) * (1 - g * g),
+                     (gout[5, t] + gh * tc) * (o * (1 - o)))
             dpre[t] = call(Concatenate, *parts, axis=1, sizes=(H,) * 4)
             dh = _mm(dpre[t], w_hh)
             dc = gc * f
@@ -251,10 +251,9 @@ class LSTMSequence(Op):
     def jvp(ctx, dx, dw_ih, dw_hh, db_ih, db_hh, dh0, dc0):
         x, w_ih, w_hh, h0, c0, out = ctx.saved
         reverse = ctx.params["reverse"]
-        T, N, H7 = _shape(out)
-        H = H7 // 7
+        _, T, N, H = _shape(out)
         dtype = _dtype(out)
-        hs, cs = out[:, :, :H], out[:, :, H:2 * H]
+        hs, cs = out[0], out[1]
         dxp = None
         if dx is not None:
             dxp = _mm(_flat(dx), _tr(w_ih))
@@ -270,8 +269,7 @@ class LSTMSequence(Op):
         dc = np.zeros((N, H), dtype) if dc0 is None else dc0
         rows = [None] * T
         for t in (range(T - 1, -1, -1) if reverse else range(T)):
-            o_t = out[t]
-            i, f, g, o, tc = (o_t[:, k * H:(k + 1) * H] for k in range(2, 7))
+            i, f, g, o, tc = (out[k, t] for k in range(2, 7))
             dp = dxp[t] + _mm(dh, _tr(w_hh))
             if dw_hh is not None:
                 dp = dp + _mm(_prev(hs, h0, t, reverse), _tr(dw_hh))
@@ -282,8 +280,8 @@ class LSTMSequence(Op):
             dc = f * dc + df * _prev(cs, c0, t, reverse) + di * g + i * dg
             dtc = (1 - tc * tc) * dc
             dh = do * tc + o * dtc
-            rows[t] = call(Concatenate, dh, dc, di, df, dg, do, dtc, axis=1, sizes=(H,) * 7)
-        return call(Stack, *rows, axis=0)
+            rows[t] = call(Stack, dh, dc, di, df, dg, do, dtc, axis=0)
+        return call(Stack, *rows, axis=1)
 
 
 def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reverse=False):
@@ -293,15 +291,15 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
     weight_ih_l0 and weight_hh_l0 (gates i, f, g, o), b_ih and b_hh their biases (4H,)
     or None; h0 and c0 (N, H) the initial states, None for zeros. With reverse=True the
     steps run from the last to the first (the backward direction of a bidirectional
-    layer). Returns (T, N, 7H): per step h_t, c_t, the gates i, f, g, o and tanh(c_t)
-    side by side, so out[..., :H] is the layer's output and the last step's first two
-    blocks are h_n and c_n.
+    layer). Returns (7, T, N, H): the rows h_t, c_t, the gates i, f, g, o and tanh(c_t)
+    of every step, so out[0] is the layer's output and out[0, -1], out[1, -1] are h_n
+    and c_n (out[0, 0], out[1, 0] with reverse=True).
 
     >>> import tapegrad as tg
     >>> out = tg.ops.recurrent.lstm_sequence(tg.zeros(5, 2, 3), tg.zeros(8, 3),
     ...                                      tg.zeros(8, 2), c0=tg.ones(2, 2))
-    >>> out.shape, out[-1, :, 2:4].tolist()    # f = 0.5 each step: c_5 = 1 / 32
-    ((5, 2, 14), [[0.03125, 0.03125], [0.03125, 0.03125]])
+    >>> out.shape, out[1, -1].tolist()    # f = 0.5 each step: c_5 = 1 / 32
+    ((7, 5, 2, 2), [[0.03125, 0.03125], [0.03125, 0.03125]])
     """
     fn = "lstm_sequence"
     x, w_ih, w_hh = (a if isinstance(a, Tensor) else check_operand(fn, name, a)
