@@ -1,5 +1,7 @@
-"""Rows for ops/recurrent.py: the LSTM step's pointwise op and the whole-sequence op."""
+"""Rows for ops/recurrent.py and ops/recurrent_seq.py: the LSTM step's pointwise op and
+the whole-sequence ops of LSTM, GRU and the Elman RNN."""
 from tapegrad.ops.recurrent import lstm_gates, lstm_sequence
+from tapegrad.ops.recurrent_seq import gru_sequence, rnn_sequence
 
 from ._case import OpCase
 
@@ -27,7 +29,35 @@ def _torch_lstm_sequence(reverse):
     return run
 
 
+def _torch_rnn_sequence(reverse, relu=False):
+    def run(T, x, w_ih, w_hh, b_ih, b_hh, h):
+        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        out = [None] * x.shape[0]
+        for t in steps:
+            a = x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+            h = out[t] = T.relu(a) if relu else T.tanh(a)
+        return T.stack(out)
+    return run
+
+
+def _torch_gru_sequence(reverse):
+    def run(T, x, w_ih, w_hh, b_ih, b_hh, h):
+        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        out = [None] * x.shape[0]
+        for t in steps:
+            xr, xz, xn = (x[t] @ w_ih.T + b_ih).chunk(3, -1)
+            hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
+            r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
+            n = T.tanh(xn + r * hn)
+            h = n + z * (h - n)
+            out[t] = T.stack([h, r, z, n, hn])
+        return T.stack(out, 1)
+    return run
+
+
 _SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
+_RNN = [(3, 2, 2), (3, 2), (3, 3), (3,), (3,), (2, 3)]
+_GRU = [(3, 2, 2), (6, 2), (6, 2), (6,), (6,), (2, 2)]
 
 ROWS = [
     OpCase(lstm_gates, [(3, 8), (3, 8), (3, 2)], torch=_torch_lstm_gates),
@@ -38,4 +68,11 @@ ROWS = [
     OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence(False)),
     OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence(True),
            name="lstm_sequence_reverse"),
+    OpCase(rnn_sequence, _RNN, torch=_torch_rnn_sequence(False)),
+    # relu: all inputs positive, so no pre-activation sits at the kink
+    OpCase(rnn_sequence, _RNN, {"reverse": True, "nonlinearity": "relu"}, low=0.1, high=1.0,
+           torch=_torch_rnn_sequence(True, relu=True), name="rnn_sequence_relu_reverse"),
+    OpCase(gru_sequence, _GRU, torch=_torch_gru_sequence(False)),
+    OpCase(gru_sequence, _GRU, {"reverse": True}, torch=_torch_gru_sequence(True),
+           name="gru_sequence_reverse"),
 ]

@@ -1,8 +1,8 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-An LSTM layer without projection or packed input runs as one op per layer and direction
-(ops/recurrent.py, LSTMSequence). The rest is composed from recorded ops (matmul,
+A layer without projection or packed input runs as one op per layer and direction
+(LSTMSequence in ops/recurrent.py, GRUSequence and RNNSequence in ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
 sigmoid, tanh, slicing, stack) and, for LSTM steps, the one op of a step's gate math, so
 every derivative order and forward mode work without rules here. Such a layer projects
 its whole input sequence in one matmul and takes the steps out of it with `unbind`: the
@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from .. import _check
 from ..ops.recurrent import lstm_gates, lstm_sequence
+from ..ops.recurrent_seq import gru_sequence, rnn_sequence
 from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import Tensor, make
 from . import functional as F
@@ -470,11 +471,18 @@ class RNNBase(Module):
         """One layer in one direction over the sequence `x` (T, N, features); returns
         (the outputs (T, N, H), h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        if self.mode == "LSTM" and w_hr is None and mask is None and x.shape[0]:
+        if w_hr is None and mask is None and x.shape[0]:
             # the whole sequence as one op: one node, the recurrence in NumPy
-            seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
             last = 0 if reverse else -1
-            return seq[0], seq[0, last], seq[1, last]
+            if self.mode == "LSTM":
+                seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
+                return seq[0], seq[0, last], seq[1, last]
+            if self.mode == "GRU":
+                seq = gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse))[0]
+            else:
+                seq = rnn_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse),
+                                   nonlinearity="relu" if self.mode == "RNN_RELU" else "tanh")
+            return seq, seq[last], None
         # the input's part of every step in one matmul, the steps unbound from it
         xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
         steps = len(xps)

@@ -301,21 +301,32 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
     >>> out.shape, out[1, -1].tolist()    # f = 0.5 each step: c_5 = 1 / 32
     ((7, 5, 2, 2), [[0.03125, 0.03125], [0.03125, 0.03125]])
     """
-    fn = "lstm_sequence"
+    args = sequence_args("lstm_sequence", 4, x, w_ih, w_hh, b_ih, b_hh, (h0, c0), reverse)
+    return apply(LSTMSequence, *args, reverse=bool(reverse))
+
+
+def sequence_args(fn, gates, x, w_ih, w_hh, b_ih, b_hh, states, reverse):
+    """The checked tensor arguments of a whole-sequence op (lstm_sequence and those of
+    ops/recurrent_seq.py): x (T, N, I), w_ih (gates H, I), w_hh (gates H, H), the two
+    biases (gates H,) and the initial `states` (N, H), a None bias or state as zeros."""
     x, w_ih, w_hh = (a if isinstance(a, Tensor) else check_operand(fn, name, a)
                      for a, name in ((x, "x"), (w_ih, "w_ih"), (w_hh, "w_hh")))
     sx, si, sh = _shape(x), _shape(w_ih), _shape(w_hh)
-    if len(sx) != 3 or len(sh) != 2 or sh[0] != 4 * sh[1] or sh[1] == 0 or si != (sh[0],
-                                                                                     sx[2]):
-        raise ValueError(f"{fn}: expected x (T, N, I), w_ih (4H, I) and w_hh (4H, H) with "
-                         f"H > 0, got shapes {sx}, {si} and {sh}")
+    if len(sx) != 3 or len(sh) != 2 or sh[0] != gates * sh[1] or sh[1] == 0 or \
+            si != (sh[0], sx[2]):
+        g = f"{gates}H" if gates > 1 else "H"
+        raise ValueError(f"{fn}: expected x (T, N, I), w_ih ({g}, I) and w_hh ({g}, H) "
+                         f"with H > 0, got shapes {sx}, {si} and {sh}")
     if sx[0] == 0:
         raise ValueError(f"{fn}: the sequence is empty (x has shape {sx})")
+    if not isinstance(reverse, (bool, np.bool_)):
+        raise TypeError(f"{fn}: reverse must be a bool, got {type(reverse).__name__}")
     N, H = sx[1], sh[1]
     dtype = np.result_type(_dtype(x), _dtype(w_ih), _dtype(w_hh))
-    args = []
-    for a, name, shape in ((b_ih, "b_ih", (4 * H,)), (b_hh, "b_hh", (4 * H,)),
-                           (h0, "h0", (N, H)), (c0, "c0", (N, H))):
+    args = [x, w_ih, w_hh]
+    names = ("h0", "c0")
+    for a, name, shape in ((b_ih, "b_ih", (gates * H,)), (b_hh, "b_hh", (gates * H,)),
+                           *((s, names[k], (N, H)) for k, s in enumerate(states))):
         if a is None:
             a = np.zeros(shape, dtype)
         elif not isinstance(a, Tensor):
@@ -323,9 +334,7 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
         if _shape(a) != shape:
             raise ValueError(f"{fn}: {name} must have shape {shape}, got {_shape(a)}")
         args.append(a)
-    if not isinstance(reverse, (bool, np.bool_)):
-        raise TypeError(f"{fn}: reverse must be a bool, got {type(reverse).__name__}")
-    return apply(LSTMSequence, x, w_ih, w_hh, *args, reverse=bool(reverse))
+    return args
 
 
 __all__ = ["LSTMGates", "lstm_gates", "LSTMSequence", "lstm_sequence"]
