@@ -7,6 +7,7 @@ import pytest
 import tapegrad as tg
 from tapegrad import nn
 from tapegrad.ops.recurrent import LSTMSequence, lstm_sequence
+from tapegrad.ops.recurrent_seq import GRUSequence, RNNSequence, gru_sequence, rnn_sequence
 
 torch = pytest.importorskip("torch")
 
@@ -44,16 +45,47 @@ def test_one_sequence_node_per_layer_and_direction(layers, bidi):
     assert len(_ops(out2.sum())) == len(_ops(out.sum()))
 
 
+@pytest.mark.parametrize("name,op", [("GRU", GRUSequence), ("RNN", RNNSequence)])
+def test_gru_and_rnn_are_one_node_and_follow_torch_to_second_order(name, op):
+    tm = getattr(torch.nn, name)(3, 4, num_layers=2, bidirectional=True).double()
+    m = getattr(nn, name)(3, 4, num_layers=2, bidirectional=True, dtype=tg.float64)
+    m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
+    x, w = RNG.standard_normal((5, 2, 3)), RNG.standard_normal((5, 2, 8))
+    v = RNG.standard_normal(m.weight_hh_l1.shape)
+    out, h = m(tg.tensor(x))
+    assert _ops(out.sum()).count(op) == 4
+    loss = (out * tg.tensor(w)).sum() + (h * h).sum()
+    (g,) = tg.autograd.grad(loss, [m.weight_hh_l1], create_graph=True)
+    (hv,) = tg.autograd.grad((g * tg.tensor(v)).sum(), [m.weight_ih_l0_reverse])
+    tout, th = tm(torch.tensor(x))
+    tloss = (tout * torch.tensor(w)).sum() + (th * th).sum()
+    (tgr,) = torch.autograd.grad(tloss, [tm.weight_hh_l1], create_graph=True)
+    (thv,) = torch.autograd.grad((tgr * torch.tensor(v)).sum(), [tm.weight_ih_l0_reverse])
+    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.numpy(), tgr.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-8, atol=1e-11)
+
+
+def test_sequence_functions_check_their_own_arguments():
+    with pytest.raises(ValueError, match=r"gru_sequence: .*w_ih \(3H, I\)"):
+        gru_sequence(np.zeros((2, 1, 3)), np.zeros((4, 3)), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match=r"rnn_sequence: .*w_ih \(H, I\)"):
+        rnn_sequence(np.zeros((2, 1, 3)), np.zeros((2, 2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="rnn_sequence: nonlinearity must be"):
+        rnn_sequence(np.zeros((2, 1, 3)), np.zeros((2, 3)), np.zeros((2, 2)),
+                     nonlinearity="sigmoid")
+
+
 def test_weight_hessian_vector_product_matches_torch():
     # second order through BPTT w.r.t. a weight: d/dW <grad_W L, V>
     m, tm = _pair(bidirectional=True)
     x, w = RNG.standard_normal((4, 2, 3)), RNG.standard_normal((4, 2, 8))
     v = RNG.standard_normal((16, 4))
-    out, (h, c) = m(tg.tensor(x))
+    out, (_, c) = m(tg.tensor(x))
     loss = (out * tg.tensor(w)).sum() + (c * c).sum()
     (g,) = tg.autograd.grad(loss, [m.weight_hh_l0_reverse], create_graph=True)
     (hv,) = tg.autograd.grad((g * tg.tensor(v)).sum(), [m.weight_ih_l0_reverse])
-    tout, (th, tc) = tm(torch.tensor(x))
+    tout, (_, tc) = tm(torch.tensor(x))
     tloss = (tout * torch.tensor(w)).sum() + (tc * tc).sum()
     (tgr,) = torch.autograd.grad(tloss, [tm.weight_hh_l0_reverse], create_graph=True)
     (thv,) = torch.autograd.grad((tgr * torch.tensor(v)).sum(), [tm.weight_ih_l0_reverse])
@@ -89,8 +121,8 @@ def test_float32_follows_torch():
     m = nn.LSTM(5, 7)
     m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
     x = RNG.standard_normal((9, 3, 5)).astype(np.float32)
-    out, (h, c) = m(tg.tensor(x))
-    tout, (th, tc) = tm(torch.tensor(x))
+    out, (_, c) = m(tg.tensor(x))
+    tout, (_, tc) = tm(torch.tensor(x))
     assert out.dtype == tg.float32 and c.dtype == tg.float32
     np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), atol=2e-6)
     np.testing.assert_allclose(c.numpy(), tc.detach().numpy(), atol=2e-6)

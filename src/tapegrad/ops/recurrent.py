@@ -301,11 +301,11 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
     >>> out.shape, out[1, -1].tolist()    # f = 0.5 each step: c_5 = 1 / 32
     ((7, 5, 2, 2), [[0.03125, 0.03125], [0.03125, 0.03125]])
     """
-    args = sequence_args("lstm_sequence", 4, x, w_ih, w_hh, b_ih, b_hh, (h0, c0), reverse)
+    args = _sequence_args("lstm_sequence", 4, x, w_ih, w_hh, b_ih, b_hh, (h0, c0), reverse)
     return apply(LSTMSequence, *args, reverse=bool(reverse))
 
 
-def sequence_args(fn, gates, x, w_ih, w_hh, b_ih, b_hh, states, reverse):
+def _sequence_args(fn, gates, x, w_ih, w_hh, b_ih, b_hh, states, reverse):
     """The checked tensor arguments of a whole-sequence op (lstm_sequence and those of
     ops/recurrent_seq.py): x (T, N, I), w_ih (gates H, I), w_hh (gates H, H), the two
     biases (gates H,) and the initial `states` (N, H), a None bias or state as zeros."""

@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
-from .recurrent import _fill, _flat, _mm, _prev, _shape, _sigmoid_into, _tr, sequence_args
+from .recurrent import _fill, _flat, _mm, _prev, _sequence_args, _shape, _sigmoid_into, _tr
 from .reduce import Sum
 from .shape import Concatenate, Reshape, Stack, Transpose
 
@@ -86,7 +86,7 @@ class RNNSequence(Op):
     def vjp(ctx, gout):
         x, w_ih, w_hh, h0, out = ctx.saved
         reverse, relu = ctx.params["reverse"], ctx.params["relu"]
-        T, N, H = _shape(out)
+        T = _shape(out)[0]
         slope = RNNSequence._slope(out, relu)
         dh = None
         dpre = [None] * T
@@ -119,7 +119,6 @@ def _weight_grads(need, d, x, w_ih, dh0, before, d_hh=None):
     """(dx, dw_ih, dw_hh, db_ih, db_hh, dh0) from the pre-activation cotangents of all
     steps `d` (T, N, k): of the input projection, and `d_hh` of the hidden one when they
     differ (GRU); `before()` gives the states the steps started from."""
-    T, N, k = _shape(d)
     d2 = _flat(d)
     h2 = d2 if d_hh is None else _flat(d_hh)
     dx = dw_ih = dw_hh = db_ih = db_hh = None
@@ -202,8 +201,9 @@ class GRUSequence(Op):
             dh = gh * z + call(Sum, _mm(dhs[t], w3), axis=(0,), keepdims=False)
         need = ctx.needs_grad
         # (3, T, N, H) -> (T, N, 3H) in PyTorch's column order r, z, n
-        to_cols = lambda rows: call(Reshape, call(Transpose, call(Stack, *rows, axis=0),  # noqa: E731
-                                                  axes=(0, 2, 1, 3)), shape=(T, N, 3 * H))
+        def to_cols(rows):
+            rows = call(Transpose, call(Stack, *rows, axis=0), axes=(0, 2, 1, 3))
+            return call(Reshape, rows, shape=(T, N, 3 * H))
         return _weight_grads(need, to_cols(dxs), x, w_ih, dh,
                              lambda: _before(out[0], h0, reverse), d_hh=to_cols(dhs))
 
@@ -251,7 +251,7 @@ def rnn_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False,
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"rnn_sequence: nonlinearity must be 'tanh' or 'relu', got "
                          f"{nonlinearity!r}")
-    args = sequence_args("rnn_sequence", 1, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
+    args = _sequence_args("rnn_sequence", 1, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
     return apply(RNNSequence, *args, reverse=bool(reverse), relu=nonlinearity == "relu")
 
 
@@ -270,8 +270,8 @@ def gru_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False)
     >>> out[0].reshape(-1).tolist()    # z = 0.5, n = 0: h halves each step
     [0.5, 0.25]
     """
-    args = sequence_args("gru_sequence", 3, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
+    args = _sequence_args("gru_sequence", 3, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
     return apply(GRUSequence, *args, reverse=bool(reverse))
 
 
-__all__ = ["RNNSequence", "rnn_sequence", "GRUSequence", "gru_sequence"]
+__all__ = ["GRUSequence", "RNNSequence", "gru_sequence", "rnn_sequence"]
