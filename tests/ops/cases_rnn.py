@@ -14,45 +14,40 @@ def _torch_lstm_gates(T, xp, hh, c):
     return T.stack(T.broadcast_tensors(*rows))
 
 
-def _torch_lstm_sequence(reverse):
-    # step by step with torch's own ops, the blocks of each step side by side
-    def run(T, x, w_ih, w_hh, b_ih, b_hh, h, c):
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-        out = [None] * x.shape[0]
-        for t in steps:
-            i, f, g, o = (x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, -1)
-            i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
-            c = f * c + i * g
-            h = o * T.tanh(c)
-            out[t] = T.stack([h, c, i, f, g, o, T.tanh(c)])
-        return T.stack(out, 1)
-    return run
+def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=False):
+    # step by step with torch's own ops, the rows of each step stacked
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        i, f, g, o = (x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, -1)
+        i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
+        c = f * c + i * g
+        h = o * T.tanh(c)
+        out[t] = T.stack([h, c, i, f, g, o, T.tanh(c)])
+    return T.stack(out, 1)
 
 
-def _torch_rnn_sequence(reverse, relu=False):
-    def run(T, x, w_ih, w_hh, b_ih, b_hh, h):
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-        out = [None] * x.shape[0]
-        for t in steps:
-            a = x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
-            h = out[t] = T.relu(a) if relu else T.tanh(a)
-        return T.stack(out)
-    return run
+def _torch_rnn_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False,
+                        nonlinearity="tanh"):
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        a = x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+        h = out[t] = T.relu(a) if nonlinearity == "relu" else T.tanh(a)
+    return T.stack(out)
 
 
-def _torch_gru_sequence(reverse):
-    def run(T, x, w_ih, w_hh, b_ih, b_hh, h):
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-        out = [None] * x.shape[0]
-        for t in steps:
-            xr, xz, xn = (x[t] @ w_ih.T + b_ih).chunk(3, -1)
-            hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
-            r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
-            n = T.tanh(xn + r * hn)
-            h = n + z * (h - n)
-            out[t] = T.stack([h, r, z, n, hn])
-        return T.stack(out, 1)
-    return run
+def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False):
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        xr, xz, xn = (x[t] @ w_ih.T + b_ih).chunk(3, -1)
+        hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
+        r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
+        n = T.tanh(xn + r * hn)
+        h = n + z * (h - n)
+        out[t] = T.stack([h, r, z, n, hn])
+    return T.stack(out, 1)
 
 
 _SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
@@ -65,14 +60,14 @@ ROWS = [
     OpCase(lstm_gates, [(2, 12), (1, 12), (1, 3)], torch=_torch_lstm_gates,
            name="lstm_gates_broadcast"),
     OpCase(lstm_gates, [(4,), (4,), (1,)], torch=_torch_lstm_gates, name="lstm_gates_1d"),
-    OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence(False)),
-    OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence(True),
+    OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence),
+    OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence,
            name="lstm_sequence_reverse"),
-    OpCase(rnn_sequence, _RNN, torch=_torch_rnn_sequence(False)),
+    OpCase(rnn_sequence, _RNN, torch=_torch_rnn_sequence),
     # relu: all inputs positive, so no pre-activation sits at the kink
     OpCase(rnn_sequence, _RNN, {"reverse": True, "nonlinearity": "relu"}, low=0.1, high=1.0,
-           torch=_torch_rnn_sequence(True, relu=True), name="rnn_sequence_relu_reverse"),
-    OpCase(gru_sequence, _GRU, torch=_torch_gru_sequence(False)),
-    OpCase(gru_sequence, _GRU, {"reverse": True}, torch=_torch_gru_sequence(True),
+           torch=_torch_rnn_sequence, name="rnn_sequence_relu_reverse"),
+    OpCase(gru_sequence, _GRU, torch=_torch_gru_sequence),
+    OpCase(gru_sequence, _GRU, {"reverse": True}, torch=_torch_gru_sequence,
            name="gru_sequence_reverse"),
 ]
