@@ -267,7 +267,7 @@ def test_functional_against_torch_extra_modes():
     (lambda: tg.nn.Conv2d(3, 4, 3, padding="full"), r"Conv2d: padding must be"),
     (lambda: tg.nn.Conv2d(3, 4, 3, groups=2), r"Conv2d: in_channels=3 must be divisible"),
     (lambda: tg.nn.Conv2d(3, 4, 3, padding_mode="mirror"), r"Conv2d: padding_mode must be"),
-    (lambda: tg.nn.Conv2d(3, 4, 3, device="cuda"), r"Conv2d: tapegrad runs on the CPU"),
+    (lambda: tg.nn.Conv2d(3, 4, 3, device="cuda"), r"Conv2d: no CUDA device: tapegrad runs on the CPU"),
 ])
 def test_errors_name_function_and_argument(call, match):
     with pytest.raises(ValueError, match=match):

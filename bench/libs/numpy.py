@@ -486,6 +486,89 @@ def w7(d):
     return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
 
 
+def w7_gate_major(d):
+    """W7 by hand as tapegrad's LSTMSequence lays it out: gates gate-major (4, T, N, H),
+    so each per-step ufunc runs over one contiguous (N, H) block instead of a column
+    slice of (N, 4H), and backward works in preallocated buffers. The stronger floor."""
+    params = [p.copy() for p in d["w7_params"]]
+    X, Y = d["w7_X"], d["w7_Y"]
+    T, N, I, H = W.W7_STEPS, W.W7_BATCH, W.W7_INPUT, W.W7_HIDDEN
+    f32 = np.float32
+    pre = np.empty((4, T * N, H), f32)
+    gates = np.empty((4, T, N, H), f32)             # i, f, g, o
+    hs = np.zeros((T + 1, N, H), f32)
+    cs = np.zeros((T + 1, N, H), f32)
+    tcs = np.empty((T, N, H), f32)
+    dgates = np.empty((4, T, N, H), f32)
+    hh = np.empty((4, N, H), f32)
+    bufs = [np.empty((N, H), f32) for _ in range(3)]
+    Xf = X.reshape(T * N, I)
+    res = {}
+
+    def step():
+        w_ih, w_hh, b_ih, b_hh = params
+        dh, dc, tmp = bufs
+        np.matmul(Xf, w_ih.reshape(4, H, I).transpose(0, 2, 1), out=pre)
+        pg = pre.reshape(4, T, N, H)
+        pg += (b_ih + b_hh).reshape(4, 1, 1, H)
+        w4 = np.ascontiguousarray(w_hh.reshape(4, H, H).transpose(0, 2, 1))
+        for t in range(T):
+            a = pg[:, t]
+            np.matmul(hs[t], w4, out=hh)
+            a += hh
+            _sigmoid(a[:2], gates[:2, t])
+            np.tanh(a[2], out=gates[2, t])
+            _sigmoid(a[3], gates[3, t])
+            np.multiply(gates[1, t], cs[t], out=cs[t + 1])
+            np.multiply(gates[0, t], gates[2, t], out=tmp)
+            cs[t + 1] += tmp
+            np.tanh(cs[t + 1], out=tcs[t])
+            np.multiply(gates[3, t], tcs[t], out=hs[t + 1])
+        diff = hs[1:] - Y
+        loss = float(np.vdot(diff, diff)) / diff.size
+        dout = diff * f32(2 / diff.size)
+        w4 = w_hh.reshape(4, H, H)
+        dh[...] = 0
+        dc[...] = 0
+        for t in range(T - 1, -1, -1):
+            i, f, g, o = gates[:, t]
+            tc = tcs[t]
+            dh += dout[t]
+            np.multiply(tc, tc, out=tmp)            # dc += dh o (1 - tc^2)
+            np.subtract(1, tmp, out=tmp)
+            tmp *= o
+            tmp *= dh
+            dc += tmp
+            np.multiply(i, i, out=tmp)              # di = dc g i (1 - i)
+            np.subtract(i, tmp, out=tmp)
+            tmp *= g
+            np.multiply(tmp, dc, out=dgates[0, t])
+            np.multiply(f, f, out=tmp)              # df = dc c_prev f (1 - f)
+            np.subtract(f, tmp, out=tmp)
+            tmp *= cs[t]
+            np.multiply(tmp, dc, out=dgates[1, t])
+            np.multiply(g, g, out=tmp)              # dg = dc i (1 - g^2)
+            np.subtract(1, tmp, out=tmp)
+            tmp *= i
+            np.multiply(tmp, dc, out=dgates[2, t])
+            np.multiply(o, o, out=tmp)              # do = dh tc o (1 - o)
+            np.subtract(o, tmp, out=tmp)
+            tmp *= tc
+            np.multiply(tmp, dh, out=dgates[3, t])
+            dc *= f
+            np.matmul(dgates[:, t], w4, out=hh)
+            np.sum(hh, axis=0, out=dh)
+        dg = dgates.reshape(4, T * N, H).transpose(0, 2, 1)
+        gb = dgates.sum(axis=(1, 2)).reshape(4 * H)
+        grads = [np.matmul(dg, Xf).reshape(4 * H, I),
+                 np.matmul(dg, hs[:-1].reshape(T * N, H)).reshape(4 * H, H), gb, gb]
+        for p, gp in zip(params, grads):
+            p -= W.LR * gp
+        res["loss"] = loss
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p for i, p in enumerate(params)}}
+
+
 def cases():
     out = [("W1", "floor", w1), ("W2", "fresh", w2_fresh), ("W2", "out", w2_out)]
     out += [(k, "floor", _w3(n)) for k, n in W.W3_SIZES.items()]
@@ -494,7 +577,7 @@ def cases():
     out += [("W8", "floor", w8)]
     out += [("W9/heat", "floor", w9_heat), ("W9/net", "floor", w9_net),
             ("W9/gp", "floor", w9_gp)]
-    out += [("W6", "floor", w6), ("W7", "floor", w7)]
+    out += [("W6", "floor", w6), ("W7", "floor", w7), ("W7", "gate-major floor", w7_gate_major)]
     return out
 
 

@@ -254,8 +254,10 @@ def check_device(value, fn):
         except ValueError:
             raise ValueError(cpu_only(fn, str(value))) from None
         return
-    # a torch.device prints as its name
-    if type(value).__name__ == "device" and str(value).split(":")[0] == "cpu":
-        return
-    raise (ValueError if type(value).__name__ == "device" else TypeError)(
+    # a torch.device prints as its name: torch.device('cuda', 0) gets the CUDA error
+    if type(value).__name__ == "device":
+        if str(value).split(":")[0] == "cpu":
+            return
+        raise ValueError(cpu_only(fn, str(value)))
+    raise TypeError(
         f"{fn}: device must be 'cpu' (tapegrad runs on the CPU only), got {_got(value)}")

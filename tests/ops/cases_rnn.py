@@ -1,5 +1,7 @@
-"""Rows for ops/recurrent.py: the LSTM step's pointwise op."""
-from tapegrad.ops.recurrent import lstm_gates
+"""Rows for ops/recurrent.py and ops/recurrent_seq.py: the LSTM step's pointwise op and
+the whole-sequence ops of LSTM, GRU and the Elman RNN."""
+from tapegrad.ops.recurrent import lstm_gates, lstm_sequence
+from tapegrad.ops.recurrent_seq import gru_sequence, rnn_sequence
 
 from ._case import OpCase
 
@@ -12,10 +14,60 @@ def _torch_lstm_gates(T, xp, hh, c):
     return T.stack(T.broadcast_tensors(*rows))
 
 
+def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=False):
+    # step by step with torch's own ops, the rows of each step stacked
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        i, f, g, o = (x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, -1)
+        i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
+        c = f * c + i * g
+        h = o * T.tanh(c)
+        out[t] = T.stack([h, c, i, f, g, o, T.tanh(c)])
+    return T.stack(out, 1)
+
+
+def _torch_rnn_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False,
+                        nonlinearity="tanh"):
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        a = x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+        h = out[t] = T.relu(a) if nonlinearity == "relu" else T.tanh(a)
+    return T.stack(out)
+
+
+def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False):
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    out = [None] * x.shape[0]
+    for t in steps:
+        xr, xz, xn = (x[t] @ w_ih.T + b_ih).chunk(3, -1)
+        hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
+        r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
+        n = T.tanh(xn + r * hn)
+        h = n + z * (h - n)
+        out[t] = T.stack([h, r, z, n, hn])
+    return T.stack(out, 1)
+
+
+_SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
+_RNN = [(3, 2, 2), (3, 2), (3, 3), (3,), (3,), (2, 3)]
+_GRU = [(3, 2, 2), (6, 2), (6, 2), (6,), (6,), (2, 2)]
+
 ROWS = [
     OpCase(lstm_gates, [(3, 8), (3, 8), (3, 2)], torch=_torch_lstm_gates),
     # a cell state shared by the batch (broadcast) and one without a batch axis
     OpCase(lstm_gates, [(2, 12), (1, 12), (1, 3)], torch=_torch_lstm_gates,
            name="lstm_gates_broadcast"),
     OpCase(lstm_gates, [(4,), (4,), (1,)], torch=_torch_lstm_gates, name="lstm_gates_1d"),
+    OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence),
+    OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence,
+           name="lstm_sequence_reverse"),
+    OpCase(rnn_sequence, _RNN, torch=_torch_rnn_sequence),
+    # relu: all inputs positive, so no pre-activation sits at the kink
+    OpCase(rnn_sequence, _RNN, {"reverse": True, "nonlinearity": "relu"}, low=0.1, high=1.0,
+           torch=_torch_rnn_sequence, name="rnn_sequence_relu_reverse"),
+    OpCase(gru_sequence, _GRU, torch=_torch_gru_sequence),
+    OpCase(gru_sequence, _GRU, {"reverse": True}, torch=_torch_gru_sequence,
+           name="gru_sequence_reverse"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from . import _functional_act as FA
 from .module import Module
 from .parameter import Parameter
@@ -290,12 +290,13 @@ class PReLU(Module):
         num_parameters: the number of slopes, 1 (shared) or the number of channels (dim 1
             of the input); default 1.
         init: the initial slope (default 0.25).
-        device: accepted for PyTorch's signature (tapegrad runs on the CPU).
+        device: None or "cpu" (tapegrad runs on the CPU only; another device raises
+            ValueError).
         dtype: the weight's dtype (default: the default float dtype).
 
     Raises:
         TypeError: num_parameters is not an int, or init is not a real number.
-        ValueError: num_parameters < 1.
+        ValueError: num_parameters < 1, or a device other than the CPU.
 
     >>> import tapegrad as tg
     >>> m = tg.nn.PReLU(3)
@@ -307,6 +308,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device: str | None = None,
                  dtype: DTypeLike = None) -> None:
+        check_device(device, "PReLU")
         super().__init__()
         self.num_parameters = _check.integer(num_parameters, "PReLU", "num_parameters",
                                              low=1)

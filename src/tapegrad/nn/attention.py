@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .. import _check, ops
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import Tensor
 from . import functional as F
 from . import init
@@ -25,8 +25,8 @@ _NAME = "MultiheadAttention"
 
 
 def _check_device(device, fn):
-    if device is not None and str(device).split(":")[0] != "cpu":
-        raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+    # the one check (and error) of every layer's device= argument
+    check_device(device, fn)
 
 
 def _additive(mask, fn, arg, dtype):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .._check import _got
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .. import _check
 from . import functional as F
 from . import init
@@ -32,8 +32,8 @@ def _ntuple(value, n, fn, arg, low):
 
 
 def _check_device(device, fn):
-    if device is not None and str(device).split(":")[0] != "cpu":
-        raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+    # the one check (and error) of every layer's device= argument
+    check_device(device, fn)
 
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")

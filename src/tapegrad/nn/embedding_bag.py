@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from . import _functional_act as FA
 from . import init
 from .module import Module
@@ -47,8 +47,7 @@ class EmbeddingBag(Module):
                  dtype: DTypeLike = None) -> None:
         super().__init__()
         fn = "EmbeddingBag"
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+        check_device(device, fn)
         self.num_embeddings = _check.integer(num_embeddings, fn, "num_embeddings", low=1)
         self.embedding_dim = _check.integer(embedding_dim, fn, "embedding_dim", low=1)
         self.mode = _check.choice(mode, ("sum", "mean", "max"), fn, "mode")

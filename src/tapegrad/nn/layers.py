@@ -7,7 +7,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import ops
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .. import _check
 from . import functional as F
 from . import init
@@ -57,11 +57,12 @@ class Linear(Module):
         in_features: the length of each input's last dimension.
         out_features: the length of each output's last dimension.
         bias: learn the additive bias.
+        device: None or "cpu" (tapegrad runs on the CPU only).
         dtype: the parameters' dtype (float32 by default).
 
     Raises:
         TypeError: a size is not an int, or bias is not a bool.
-        ValueError: a negative size.
+        ValueError: a negative size, or a device other than the CPU.
 
     >>> import tapegrad as tg
     >>> layer = tg.nn.Linear(3, 2)
@@ -70,7 +71,8 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: DTypeLike = None) -> None:
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        check_device(device, "Linear")
         super().__init__()
         self.in_features = _check.integer(in_features, "Linear", "in_features", low=0)
         self.out_features = _check.integer(out_features, "Linear", "out_features", low=0)
@@ -512,6 +514,7 @@ class LayerNorm(Module):
         eps: added to the variance for stability.
         elementwise_affine: learn a per-element scale `weight` (ones) and shift `bias`.
         bias: learn the shift (with elementwise_affine).
+        device: None or "cpu" (another device raises ValueError).
         dtype: the parameters' dtype (float32 by default).
 
     >>> import tapegrad as tg
@@ -522,7 +525,8 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape: ShapeLike, eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True,
-                 dtype: DTypeLike = None) -> None:
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        check_device(device, "LayerNorm")
         super().__init__()
         self.normalized_shape = F._check_normalized_shape(normalized_shape, "LayerNorm")
         self.eps = _check.real(eps, "LayerNorm", "eps", low=0.0)
@@ -567,9 +571,11 @@ class Embedding(Module):
         num_embeddings: the number of rows (the largest index + 1).
         embedding_dim: the length of each row.
         padding_idx: a row index kept at zero with no gradient (None: none).
+        device: None or "cpu" (tapegrad runs on the CPU only).
         dtype: the weight's dtype (float32 by default).
 
     Raises:
+        ValueError: a device other than the CPU.
         IndexError: (when called) an index is out of range.
 
     >>> import tapegrad as tg
@@ -579,7 +585,8 @@ class Embedding(Module):
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 dtype: DTypeLike = None) -> None:
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        check_device(device, "Embedding")
         super().__init__()
         self.num_embeddings = _check.integer(num_embeddings, "Embedding", "num_embeddings",
                                              low=0)

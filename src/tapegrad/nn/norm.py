@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import make
 from . import _functional_act as FA
 from . import functional as F
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def _device(device, fn):
-    if device is not None and str(device).split(":")[0] != "cpu":
-        raise ValueError(f"{fn}: tapegrad runs on the CPU only, got device {device!r}")
+    # the one check (and error) of every layer's device= argument
+    check_device(device, fn)
 
 
 class _NormBase(Module):

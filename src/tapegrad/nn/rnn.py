@@ -1,11 +1,13 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-Composed from recorded ops (matmul, sigmoid, tanh, slicing, stack) and, for the LSTM,
-the one op of a step's gate math (ops/recurrent.py), so every derivative order and
-forward mode work without rules here. A layer projects its whole input sequence in one
-matmul and takes the steps out of it with `unbind`: the engine sums those slices'
-gradients into one array (_graph.SliceGrads), so backward stays O(T).
+A layer without projection or packed input runs as one op per layer and direction
+(LSTMSequence in ops/recurrent.py, GRUSequence and RNNSequence in ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
+sigmoid, tanh, slicing, stack) and, for LSTM steps, the one op of a step's gate math, so
+every derivative order and forward mode work without rules here. Such a layer projects
+its whole input sequence in one matmul and takes the steps out of it with `unbind`: the
+engine sums those slices' gradients into one array (_graph.SliceGrads), so backward
+stays O(T).
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import numpy as np
 
 from .. import ops
 from .. import _check
-from ..ops.recurrent import lstm_gates
+from ..ops.recurrent import lstm_gates, lstm_sequence
+from ..ops.recurrent_seq import gru_sequence, rnn_sequence
 from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
 from .._tensor import Tensor, make
 from . import functional as F
@@ -444,7 +447,7 @@ class RNNBase(Module):
             for d in range(dirs):
                 k = layer * dirs + d
                 out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
-                outs.append(ops.stack(out, 0))
+                outs.append(out)
                 h_n.append(h)
                 c_n.append(c)
             x = outs[0] if dirs == 1 else ops.cat(outs, 2)
@@ -466,8 +469,20 @@ class RNNBase(Module):
 
     def _run(self, x, h, c, params, reverse, mask):
         """One layer in one direction over the sequence `x` (T, N, features); returns
-        (the T outputs, h, c)."""
+        (the outputs (T, N, H), h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
+        if w_hr is None and mask is None and x.shape[0]:
+            # the whole sequence as one op: one node, the recurrence in NumPy
+            last = 0 if reverse else -1
+            if self.mode == "LSTM":
+                seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
+                return seq[0], seq[0, last], seq[1, last]
+            if self.mode == "GRU":
+                seq = gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse))[0]
+            else:
+                seq = rnn_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse),
+                                   nonlinearity="relu" if self.mode == "RNN_RELU" else "tanh")
+            return seq, seq[last], None
         # the input's part of every step in one matmul, the steps unbound from it
         xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
         steps = len(xps)
@@ -486,7 +501,7 @@ class RNNBase(Module):
                     c_new = ops.where(m, c_new, c)
             h, c = h_new, c_new
             outs[t] = h
-        return outs, h, c
+        return ops.stack(outs, 0), h, c
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

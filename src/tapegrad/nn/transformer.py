@@ -363,6 +363,7 @@ class Transformer(Module):
                  activation: str = "relu", custom_encoder: Any = None, custom_decoder: Any = None,
                  layer_norm_eps: float = 1e-5, batch_first: bool = False, norm_first: bool = False,
                  bias: bool = True, device: str | None = None, dtype: DTypeLike = None) -> None:
+        _check_device(device, "Transformer")     # named as the caller wrote it
         super().__init__()
         kw = dict(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
                   batch_first=batch_first, norm_first=norm_first, bias=bias, device=device,

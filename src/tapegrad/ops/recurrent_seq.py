@@ -1,0 +1,277 @@
+"""Whole-sequence ops of the Elman RNN and the GRU (what nn.RNN and nn.GRU run per layer
+and direction), in the form of ops/recurrent.py's LSTMSequence: the inputs of all steps
+projected in one matmul, the recurrence in NumPy in place, back through time with
+tapegrad ops so the rules record for a second order, and the weights' gradients as one
+matmul over all steps.
+"""
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import apply, call
+from ._op import Op, register, tangent_sum
+from .recurrent import _fill, _flat, _mm, _prev, _sequence_args, _shape, _sigmoid_into, _tr
+from .reduce import Sum
+from .shape import Concatenate, Reshape, Stack, Transpose
+
+
+def _raw(a):
+    return a._data if isinstance(a, Tensor) else a
+
+
+def _input_tangent(x, w_ih, dx, dw_ih, db_ih, db_hh, shape, dtype):
+    """The tangent of the input projection x w_ih^T + b_ih (+ b_hh), (T, N, k)."""
+    t = None
+    if dx is not None:
+        t = _mm(_flat(dx), _tr(w_ih))
+    if dw_ih is not None:
+        t = tangent_sum(t, _mm(_flat(x), _tr(dw_ih)))
+    t = tangent_sum(t, db_ih, db_hh)
+    flat = (shape[0] * shape[1], shape[2])
+    if t is None:
+        t = np.zeros(flat, dtype)
+    elif _shape(t) != flat:
+        t = _fill(t, flat, dtype)
+    return call(Reshape, t, shape=shape)
+
+
+def _before(states, first, reverse):
+    """The states each step starts from, (T, N, H): the initial one and all but the
+    last step's, in time order."""
+    T, N, H = _shape(states)
+    first = call(Reshape, first, shape=(1, N, H))
+    if reverse:
+        return call(Concatenate, states[1:], first, axis=0, sizes=(T - 1, 1))
+    return call(Concatenate, first, states[:-1], axis=0, sizes=(1, T - 1))
+
+
+@register
+class RNNSequence(Op):
+    """One Elman RNN layer in one direction over x (T, N, I) from h0 (N, H):
+    h_t = tanh(x_t w_ih^T + b_ih + h_{t-1} w_hh^T + b_hh) (relu with relu=True).
+    Returns all h_t, (T, N, H); reverse=True runs from T-1 down to 0."""
+    args = ("x", "w_ih", "w_hh", "b_ih", "b_hh", "h0")
+    saves = ("x", "w_ih", "w_hh", "h0", "out")
+
+    @staticmethod
+    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse, relu):
+        T, N, I = x.shape
+        H = w_hh.shape[1]
+        dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
+        out = np.matmul(x.reshape(T * N, I), w_ih.T).astype(dtype, copy=False)
+        out = out.reshape(T, N, H)
+        out += b_ih + b_hh
+        w_t = np.ascontiguousarray(w_hh.T, dtype)
+        hh = np.empty((N, H), dtype)
+        h = h0
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            np.matmul(h, w_t, out=hh)
+            h = out[t]
+            h += hh
+            if relu:
+                np.maximum(h, 0, out=h)
+            else:
+                np.tanh(h, out=h)
+        return out
+
+    @staticmethod
+    def _slope(out, relu):
+        # relu's slope is a constant (0 or 1) even for a second order: a plain array
+        if relu:
+            return (_raw(out) > 0).astype(_raw(out).dtype)
+        return 1 - out * out
+
+    # h_t's cotangent (its own plus what the next step sends back through w_hh) times
+    # the activation's slope is the step's pre-activation cotangent
+    @staticmethod
+    def vjp(ctx, gout):
+        x, w_ih, w_hh, h0, out = ctx.saved
+        reverse, relu = ctx.params["reverse"], ctx.params["relu"]
+        T = _shape(out)[0]
+        slope = RNNSequence._slope(out, relu)
+        dh = None
+        dpre = [None] * T
+        for t in (range(T) if reverse else range(T - 1, -1, -1)):
+            gh = gout[t] if dh is None else gout[t] + dh
+            dpre[t] = gh * slope[t]
+            dh = _mm(dpre[t], w_hh)
+        return _weight_grads(ctx.needs_grad, call(Stack, *dpre, axis=0), x, w_ih, dh,
+                             lambda: _before(out, h0, reverse))
+
+    @staticmethod
+    def jvp(ctx, dx, dw_ih, dw_hh, db_ih, db_hh, dh0):
+        x, w_ih, w_hh, h0, out = ctx.saved
+        reverse, relu = ctx.params["reverse"], ctx.params["relu"]
+        T, N, H = _shape(out)
+        dtype = _raw(out).dtype
+        slope = RNNSequence._slope(out, relu)
+        dpre = _input_tangent(x, w_ih, dx, dw_ih, db_ih, db_hh, (T, N, H), dtype)
+        dh = np.zeros((N, H), dtype) if dh0 is None else dh0
+        rows = [None] * T
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            da = dpre[t] + _mm(dh, _tr(w_hh))
+            if dw_hh is not None:
+                da = da + _mm(_prev(out, h0, t, reverse), _tr(dw_hh))
+            dh = rows[t] = da * slope[t]
+        return call(Stack, *rows, axis=0)
+
+
+def _weight_grads(need, d, x, w_ih, dh0, before, d_hh=None):
+    """(dx, dw_ih, dw_hh, db_ih, db_hh, dh0) from the pre-activation cotangents of all
+    steps `d` (T, N, k): of the input projection, and `d_hh` of the hidden one when they
+    differ (GRU); `before()` gives the states the steps started from."""
+    d2 = _flat(d)
+    h2 = d2 if d_hh is None else _flat(d_hh)
+    dx = dw_ih = dw_hh = db_ih = db_hh = None
+    if need[0]:
+        dx = call(Reshape, _mm(d2, w_ih), shape=_shape(x))
+    if need[1]:
+        dw_ih = _mm(_tr(d2), _flat(x))
+    if need[2]:
+        dw_hh = _mm(_tr(h2), _flat(before()))
+    if need[3]:
+        db_ih = call(Sum, d2, axis=(0,), keepdims=False)
+    if need[4]:
+        db_hh = db_ih if d_hh is None and need[3] else call(Sum, h2, axis=(0,),
+                                                            keepdims=False)
+    return dx, dw_ih, dw_hh, db_ih, db_hh, dh0 if need[5] else None
+
+
+@register
+class GRUSequence(Op):
+    """One GRU layer in one direction over x (T, N, I) from h0 (N, H), PyTorch's gates
+    r, z, n: r, z = sigmoid(x W_i{r,z}^T + b_i{r,z} + h W_h{r,z}^T + b_h{r,z}),
+    n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)), h' = n + z (h - n). Returns
+    (5, T, N, H): the rows h_t, r, z, n and h W_hn^T + b_hn of every step (the rules read
+    them back); reverse=True runs from T-1 down to 0."""
+    args = ("x", "w_ih", "w_hh", "b_ih", "b_hh", "h0")
+    saves = ("x", "w_ih", "w_hh", "h0", "out")
+
+    @staticmethod
+    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse):
+        T, N, I = x.shape
+        H = w_hh.shape[1]
+        dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
+        # gate-major, as LSTMSequence: each gate of a step one contiguous block
+        pre = np.matmul(x.reshape(T * N, I), w_ih.reshape(3, H, I).transpose(0, 2, 1))
+        pre = pre.astype(dtype, copy=False).reshape(3, T, N, H)
+        pre += b_ih.reshape(3, 1, 1, H)
+        w3 = np.ascontiguousarray(w_hh.reshape(3, H, H).transpose(0, 2, 1), dtype)
+        b3 = b_hh.reshape(3, 1, H)
+        out = np.empty((5, T, N, H), dtype)
+        hh = np.empty((3, N, H), dtype)
+        h = h0
+        with np.errstate(over="ignore"):
+            for t in (range(T - 1, -1, -1) if reverse else range(T)):
+                np.matmul(h, w3, out=hh)
+                hh += b3
+                a = pre[:2, t]
+                a += hh[:2]
+                _sigmoid_into(a, out[1:3, t])                   # r, z
+                out[4, t] = hh[2]
+                n = out[3, t]
+                np.multiply(out[1, t], hh[2], out=n)
+                n += pre[2, t]
+                np.tanh(n, out=n)
+                np.subtract(h, n, out=out[0, t])
+                out[0, t] *= out[2, t]
+                out[0, t] += n
+                h = out[0, t]
+        return out
+
+    # With v the cotangent of h_t: n gets v (1 - z), z gets v (h_{t-1} - n), h_{t-1}
+    # gets v z directly; through tanh n's pre-activation, r (times hn) and hn (times r)
+    @staticmethod
+    def vjp(ctx, gout):
+        x, w_ih, w_hh, h0, out = ctx.saved
+        reverse = ctx.params["reverse"]
+        _, T, N, H = _shape(out)
+        w3 = call(Reshape, w_hh, shape=(3, H, H))
+        dh = None
+        dxs, dhs = [None] * T, [None] * T
+        for t in (range(T) if reverse else range(T - 1, -1, -1)):
+            r, z, n, hn = out[1, t], out[2, t], out[3, t], out[4, t]
+            gh = gout[0, t] if dh is None else gout[0, t] + dh
+            hp = _prev(out[0], h0, t, reverse)
+            an = (gout[3, t] + gh * (1 - z)) * (1 - n * n)
+            ar = (gout[1, t] + an * hn) * (r * (1 - r))
+            az = (gout[2, t] + gh * (hp - n)) * (z * (1 - z))
+            ghn = gout[4, t] + an * r
+            dxs[t] = call(Stack, ar, az, an, axis=0)
+            dhs[t] = call(Stack, ar, az, ghn, axis=0)
+            dh = gh * z + call(Sum, _mm(dhs[t], w3), axis=(0,), keepdims=False)
+        need = ctx.needs_grad
+        # (3, T, N, H) -> (T, N, 3H) in PyTorch's column order r, z, n
+        def to_cols(rows):
+            rows = call(Transpose, call(Stack, *rows, axis=0), axes=(0, 2, 1, 3))
+            return call(Reshape, rows, shape=(T, N, 3 * H))
+        return _weight_grads(need, to_cols(dxs), x, w_ih, dh,
+                             lambda: _before(out[0], h0, reverse), d_hh=to_cols(dhs))
+
+    @staticmethod
+    def jvp(ctx, dx, dw_ih, dw_hh, db_ih, db_hh, dh0):
+        x, w_ih, w_hh, h0, out = ctx.saved
+        reverse = ctx.params["reverse"]
+        _, T, N, H = _shape(out)
+        dtype = _raw(out).dtype
+        dxp = _input_tangent(x, w_ih, dx, dw_ih, db_ih, None, (T, N, 3 * H), dtype)
+        dh = np.zeros((N, H), dtype) if dh0 is None else dh0
+        rows = [None] * T
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            r, z, n, hn = out[1, t], out[2, t], out[3, t], out[4, t]
+            hp = _prev(out[0], h0, t, reverse)
+            dhh = _mm(dh, _tr(w_hh))
+            if dw_hh is not None:
+                dhh = dhh + _mm(hp, _tr(dw_hh))
+            if db_hh is not None:
+                dhh = dhh + db_hh
+            dr = (dxp[t][:, :H] + dhh[:, :H]) * (r * (1 - r))
+            dz = (dxp[t][:, H:2 * H] + dhh[:, H:2 * H]) * (z * (1 - z))
+            dhn = dhh[:, 2 * H:]
+            dn = (dxp[t][:, 2 * H:] + dr * hn + r * dhn) * (1 - n * n)
+            dh = dn + dz * (hp - n) + z * (dh - dn)
+            rows[t] = call(Stack, dh, dr, dz, dn, dhn, axis=0)
+        return call(Stack, *rows, axis=1)
+
+
+def rnn_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False,
+                 nonlinearity="tanh"):
+    """One Elman RNN layer in one direction over a whole sequence, as one recorded op.
+
+    x is (T, N, input_size); w_ih (H, input_size), w_hh (H, H), b_ih, b_hh (H,) or None
+    are PyTorch's weight_ih_l0, weight_hh_l0 and biases; h0 (N, H) or None for zeros;
+    nonlinearity 'tanh' or 'relu'. Returns every h_t, (T, N, H); with reverse=True the
+    steps run from the last to the first.
+
+    >>> import tapegrad as tg
+    >>> out = tg.ops.recurrent_seq.rnn_sequence(tg.ones(3, 1, 1), tg.ones(1, 1),
+    ...                                         tg.ones(1, 1), nonlinearity="relu")
+    >>> out.reshape(-1).tolist()      # h_t = relu(1 + h_{t-1})
+    [1.0, 2.0, 3.0]
+    """
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"rnn_sequence: nonlinearity must be 'tanh' or 'relu', got "
+                         f"{nonlinearity!r}")
+    args = _sequence_args("rnn_sequence", 1, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
+    return apply(RNNSequence, *args, reverse=bool(reverse), relu=nonlinearity == "relu")
+
+
+def gru_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False):
+    """One GRU layer in one direction over a whole sequence, as one recorded op.
+
+    x is (T, N, input_size); w_ih (3H, input_size), w_hh (3H, H), b_ih, b_hh (3H,) or
+    None are PyTorch's weight_ih_l0, weight_hh_l0 and biases (gates r, z, n); h0 (N, H)
+    or None for zeros. Returns (5, T, N, H): the rows h_t, r, z, n and h W_hn^T + b_hn
+    of every step, so out[0] is the layer's output; with reverse=True the steps run from
+    the last to the first.
+
+    >>> import tapegrad as tg
+    >>> out = tg.ops.recurrent_seq.gru_sequence(tg.zeros(2, 1, 1), tg.zeros(3, 1),
+    ...                                         tg.zeros(3, 1), h0=tg.ones(1, 1))
+    >>> out[0].reshape(-1).tolist()    # z = 0.5, n = 0: h halves each step
+    [0.5, 0.25]
+    """
+    args = _sequence_args("gru_sequence", 3, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
+    return apply(GRUSequence, *args, reverse=bool(reverse))
+
+
+__all__ = ["GRUSequence", "RNNSequence", "gru_sequence", "rnn_sequence"]
