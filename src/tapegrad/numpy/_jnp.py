@@ -13,7 +13,8 @@ from .. import ops
 from .._tensor import Tensor
 from ..ops.special_signal import convolve as _full_convolve
 from ._convert import as_result, asarg, floating
-from ._functions import _raw, concatenate, ravel
+from ._functions import _raw
+from ._shapes import concatenate, ravel
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from ..ops.linalg_fns import EigResult as _EigResult
 from ._convert import asarg as _asarg
 from ._linalg_np import (cross, diagonal, matrix_rank, matrix_transpose, outer,  # noqa: F401
                          pinv, svd, tensordot, tensorinv, tensorsolve, trace, vecdot)
+from ._linalg_np import matrix_arg as _matrix_arg
 from ._linalg_np import numpy_args as _numpy_args
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,7 @@ def eig(a: ArrayLike) -> Any:
     >>> tnp.linalg.eig(tnp.array([[0.0, -1.0], [1.0, 0.0]])).eigenvalues
     tensor([0.+1.j, 0.-1.j], dtype=complex128)
     """
-    a = _asarg(a)
+    a = _matrix_arg(_asarg(a))          # integer arrays and lists compute in float64
     w, v = _tg_linalg.eig(a)
     if _real_result(a, w, v):
         w, v = _tg_real(w), _tg_real(v)
@@ -89,7 +90,7 @@ def eigvals(a: ArrayLike) -> Tensor:
     >>> tnp.linalg.eigvals(tnp.array([[2.0, 1.0], [0.0, 3.0]]))
     tensor([2., 3.], dtype=float64)
     """
-    a = _asarg(a)
+    a = _matrix_arg(_asarg(a))
     w = _tg_linalg.eigvals(a)
     return _tg_real(w) if _real_result(a, w) else w
 
