@@ -31,7 +31,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_attention.py tests/test_act_norm.py tests/test_fft.py tests/test_complex.py \
         tests/test_rnn_issue18.py tests/test_linalg_stability.py tests/test_np15.py \
         tests/test_complex_ops.py tests/test_complex_linalg.py tests/test_vmap_compose.py \
-        tests/test_vmap_closed_over.py \
+        tests/test_vmap_closed_over.py tests/test_linalg_eig.py tests/test_linalg_vmap.py \
         tests/test_complex_linalg2.py
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
     scripts/check_release.sh
