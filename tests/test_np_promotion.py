@@ -146,3 +146,13 @@ def test_float32_stays_float32():
     assert (x * 0.5).dtype == tg.float32
     assert (x + tnp.array([1, 2, 3], dtype=np.int8)).dtype == tg.float32
     assert (x + tnp.arange(3)).dtype == tg.float64        # int64 + float32 in NumPy
+
+
+def test_the_mark_survives_int_ops_under_no_grad():
+    # the C fast path leaves marked tensors to the Python path in every grad mode
+    import tapegrad as tg
+    import tapegrad.numpy as tnp
+    with tg.no_grad():
+        i = tnp.arange(4) + 1
+        assert (i * 0.39).dtype == np.float64
+        assert (i.reshape(2, 2)[0] / 2).dtype == np.float64

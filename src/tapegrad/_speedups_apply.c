@@ -12,11 +12,15 @@ static inline int plain_tensor(PyObject *a)
 }
 
 /* a Tensor without tangents whose notes (hooks, explain_grad cuts) matter only when
- * the op records: the C path takes it when nothing will be recorded */
+ * the op records: the C path takes it when nothing will be recorded. Not a tensor
+ * tapegrad.numpy marked ("np": NumPy's promotion, ops/_apply.mark_numpy), which the
+ * Python path handles in every mode */
 static inline int noted_tensor(PyObject *a)
 {
-    return is_tensor(a) && get(a, T_x) != Py_None &&
-           get(a, T_fw) == Py_None;
+    if (!is_tensor(a) || get(a, T_fw) != Py_None)
+        return 0;
+    PyObject *x = get(a, T_x);
+    return x != Py_None && !(PyDict_CheckExact(x) && PyDict_GetItem(x, str_np) != NULL);
 }
 
 /* t's notes dict (borrowed), made when t has none; NULL on error */

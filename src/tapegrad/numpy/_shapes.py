@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import Tensor
+from ._npint import make  # integers made here follow NumPy's promotion
 from .. import ops
 from ._convert import asarg, no_out
 from ._functions import _raw, _shape_arg, _tensor_arg, _with_dtype
