@@ -5,6 +5,8 @@ re-exported. Composites (cholesky_solve, matrix_power, multi_dot, cond, lstsq, c
 are built from ops that have rules, so they need none of their own."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -50,6 +52,16 @@ def _number(op, name, v):
     raise TypeError(f"linalg.{op}: {name} must be a number or None, got {describe(v)}")
 
 
+@contextlib.contextmanager
+def _naming(fn):
+    """NumPy's LinAlgError (an SVD that did not converge: NaN or inf in the input) as
+    tapegrad's, naming the function."""
+    try:
+        yield
+    except np.linalg.LinAlgError as e:
+        raise LinAlgError(f"linalg.{fn}: {e} (does the input hold NaN or inf?)") from None
+
+
 def pinv(A: ArrayLike, *, atol: ArrayLike | None = None,
          rtol: ArrayLike | None = None, hermitian: bool = False) -> Tensor:
     """Moore-Penrose pseudo-inverse of each matrix, as torch.linalg.pinv (singular values
@@ -74,7 +86,8 @@ def pinv(A: ArrayLike, *, atol: ArrayLike | None = None,
     A = _matrix("pinv", "A", A)
     hermitian = check_bool("linalg.pinv", "hermitian", hermitian)
     atol_f, rtol_f = _tolerances("pinv", A, atol, rtol)
-    return apply(Pinv, A, atol=atol_f, rtol=rtol_f, hermitian=hermitian)
+    with _naming("pinv"):
+        return apply(Pinv, A, atol=atol_f, rtol=rtol_f, hermitian=hermitian)
 
 
 def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
@@ -121,9 +134,10 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
     rtol = None if rcond is None else _number(op, "rcond", rcond)
     if rtol is not None and rtol < 0:
         rtol = None
-    X = matmul(pinv(A, rtol=rtol), Bm)
-    sv = np.linalg.svd(_raw(A), compute_uv=False)
     atol_f, rtol_f = _tolerances(op, A, None, rtol)
+    with _naming("lstsq"):      # pinv(A, rtol=rtol), naming lstsq
+        X = matmul(apply(Pinv, A, atol=atol_f, rtol=rtol_f, hermitian=False), Bm)
+        sv = np.linalg.svd(_raw(A), compute_uv=False)
     rank = np.sum(sv > np.maximum(atol_f, rtol_f * sv[..., :1]), axis=-1)
     dt = _raw(X).dtype
     rdt = np.real(np.zeros((), dt)).dtype       # residuals and singular values are real
@@ -322,7 +336,8 @@ def matrix_rank(A: ArrayLike, *, atol: ArrayLike | None = None,
     a = _raw(A)
     if a.shape[-1] == 0 or a.shape[-2] == 0:
         return _const(np.zeros(a.shape[:-2], dtype=np.int64))
-    s = np.linalg.svd(a, compute_uv=False)
+    with _naming("matrix_rank"):
+        s = np.linalg.svd(a, compute_uv=False)
     return _const(np.sum(s > np.maximum(atol_f, rtol_f * s[..., :1]), axis=-1)
                   .astype(np.int64))
 

@@ -359,6 +359,15 @@ def solve_tri(A, B, upper):
 
 # ------------------------------------------------------------------ det
 
+def _nan_where_nan(A, r):
+    """r with NaN where A's matrix holds a NaN: LAPACK's pivoting can skip it and give a
+    determinant of 0 (log -inf), a silently wrong value (PyTorch gives NaN)."""
+    bad = np.isnan(A).any(axis=(-2, -1))
+    if not bad.any():
+        return r
+    return np.where(bad, np.asarray(np.nan, dtype=np.asarray(r).dtype), r)
+
+
 @register
 class Det(Op):
     """Determinant. d det = tr(adj(A) dA), with adj(A)^T = det(A) A^-T when A is
@@ -372,7 +381,7 @@ class Det(Op):
 
     @staticmethod
     def forward(A):
-        return np.linalg.det(A)
+        return _nan_where_nan(A, np.linalg.det(A))
 
     @staticmethod
     def vjp(ctx, g):
@@ -422,7 +431,7 @@ class Slogdet(Op):
     @staticmethod
     def forward(A):
         sign, lad = np.linalg.slogdet(A)
-        return np.stack([sign, lad], axis=-1)
+        return np.stack([sign, _nan_where_nan(A, lad)], axis=-1)
 
     @staticmethod
     def vjp(ctx, g):
