@@ -910,14 +910,21 @@ def test_function_equals_eager_with_constant_arguments(k):
         assert e.dtype == t.dtype and np.array_equal(e.numpy(), t.numpy())
 
 
-@pytest.mark.xfail(strict=True, reason="tg.function: a list, tuple or np.float64 argument "
-                   "gives a float64 result in the trace and replay where eager (and torch) "
-                   "keep the tensor's float32; the replay skips eager's float32 default")
 @pytest.mark.parametrize("k", [[1.0, 2.0], (1.0, 2.0), np.float64(3.0)],
                          ids=["list", "tuple", "np.float64"])
 def test_function_dtype_with_python_sequence_arguments(k):
     def f(x, k):
         return x * k
 
-    e, t = f(tg.ones(2), k), tg.function(f)(tg.ones(2), k)
-    assert e.dtype == t.dtype
+    g = tg.function(f)
+    for _ in range(2):              # the trace, then the replay
+        e, t = f(tg.ones(2), k), g(tg.ones(2), k)
+        assert e.dtype == t.dtype
+
+
+def test_function_dtype_of_an_integer_tensor_times_a_float():
+    g = tg.function(lambda i: i * 0.5 + i / 2)
+    for _ in range(2):
+        e, t = (tg.arange(3) * 0.5 + tg.arange(3) / 2), g(tg.arange(3))
+        assert e.dtype == t.dtype == np.float32
+        assert np.array_equal(e.numpy(), t.numpy())

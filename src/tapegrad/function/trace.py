@@ -52,6 +52,38 @@ def _identity(x):
     return x
 
 
+def _foreign(a):
+    """An operand whose dtype eager sets by tapegrad's rules where the replay hands it to
+    the op's forward as NumPy would take it: a list, a NumPy scalar or array, or an
+    integer or bool tensor (int * 0.5 is float32 to eager, float64 to NumPy)."""
+    if isinstance(a, Tensor):
+        return a._data.dtype.kind not in "fc"
+    return a is not None and type(a) not in (bool, int, float, str)
+
+
+def _match_eager_dtype(step, args, params, t):
+    """The replay of `step` casts to the dtype eager gave, when its forward on the
+    foreign operands would give another (a list of floats is float32 to eager, float64
+    to NumPy; a NumPy float scalar counts as a Python float)."""
+    raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args]
+    want = t._data.dtype
+    if params and any(isinstance(v, Tensor) for v in params.values()):
+        return                  # a tensor among the params: the forward would read it
+    prev, _local.trace = _local.trace, None
+    try:
+        got = np.asarray(step.op.forward(*raw, **(params or {}))).dtype
+    except Exception:
+        return
+    finally:
+        _local.trace = prev
+    if got != want:
+        fwd = step.op.forward
+
+        def cast(*a, **kw):
+            return np.asarray(fwd(*a, **kw)).astype(want, copy=False)
+        step.fn = cast
+
+
 def _argmax(x, axis, keepdims):
     return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int64)
 
@@ -381,6 +413,8 @@ class Tracer:
             step.dyn_slot = self.new_slot()
         elif not params and op.direct is not None:
             self._make_direct(step, args, t)
+        if not dyn and step.fn is op.forward and any(_foreign(a) for a in args):
+            _match_eager_dtype(step, args, params, t)
         self.steps.append(step)
         return t
 
