@@ -115,8 +115,8 @@ class OpMethods:
         return ops.ptp(self, axis, keepdims)
 
     def norm(self, ord: float | str = 2, axis: Axis = None, keepdims: bool = False, *,
-             dim: Axis = None, keepdim: bool | None = None) -> Tensor:
-        return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim)
+             dim: Axis = None, keepdim: bool | None = None, p: Any = None) -> Tensor:
+        return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim, p=p)
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         return ops.reshape(self, _shape_args(shape))

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .._dtypes import as_dtype, is_floating
-from .._tensor import Tensor
+from .._tensor import Tensor, make
 from ._apply import apply, apply1, apply2, call
 from ._op import (LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
                   elementwise, register, same_params, scale, tangent_sum, zeros_like)
@@ -662,9 +662,13 @@ def clip_by_value(t: Any, clip_value_min: ArrayLike | None,
     return clip(t, clip_value_min, clip_value_max)
 
 
-def where(cond: Any, x: ArrayLike, y: ArrayLike) -> Any:
+_ONE_ARG: Any = object()    # where(cond) alone: the indices where it holds
+
+
+def where(cond: Any, x: ArrayLike = _ONE_ARG, y: ArrayLike = _ONE_ARG) -> Any:
     """Pick from x where cond holds, else from y; the unpicked side gets zero gradient,
-    even when it holds NaN or inf.
+    even when it holds NaN or inf. With cond alone, the indices where it holds, one
+    int64 tensor per axis (as torch.where(cond) and np.where(cond)).
 
     Args:
         cond: a bool tensor or array, broadcast with x and y.
@@ -677,6 +681,13 @@ def where(cond: Any, x: ArrayLike, y: ArrayLike) -> Any:
     >>> x.grad
     tensor([0.0000, 0.2500])
     """
+    if x is _ONE_ARG and y is _ONE_ARG:
+        c = cond._data if isinstance(cond, Tensor) else np.asarray(
+            check_operand("where", "condition", cond))
+        return tuple(make(np.asarray(i, dtype=np.int64)) for i in np.nonzero(c))
+    if x is _ONE_ARG or y is _ONE_ARG:
+        raise TypeError("where: give both x and y, or neither (the indices where the "
+                        "condition holds)")
     c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if c.dtype != np.bool_:
         # as PyTorch: a float condition is more likely a bug than a mask

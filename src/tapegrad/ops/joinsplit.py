@@ -276,14 +276,17 @@ def array_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
     return _split("array_split", x, indices_or_sections, axis, False)
 
 
-def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
-                 dim: Axis = 0) -> tuple[Tensor, ...]:
+def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int] | None = None,
+                 dim: Axis = 0, *, sections: int | None = None,
+                 indices: Sequence[int] | None = None) -> tuple[Tensor, ...]:
     """PyTorch spelling of array_split; returns a tuple.
 
     Args:
         x: the input tensor (or anything tg.tensor accepts).
         indices_or_sections: an int N (that many pieces) or a list of split indices.
         dim: the axis to split.
+        sections: torch's keyword for an int N.
+        indices: torch's keyword for a list of split indices.
 
     Returns:
         A tuple of tensors.
@@ -291,7 +294,14 @@ def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int],
     >>> [p.tolist() for p in tg.tensor_split(tg.tensor([1.0, 2.0, 3.0]), [1])]
     [[1.0], [2.0, 3.0]]
     """
-    return tuple(_split("tensor_split", x, indices_or_sections, dim, False, "dim"))
+    given = [v for v in (indices_or_sections, sections, indices) if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split: give exactly one of indices_or_sections, sections= "
+                        f"and indices=, got {len(given)}")
+    if sections is not None and not isinstance(sections, (int, np.integer)):
+        raise TypeError(f"tensor_split: sections must be an int, got "
+                        f"{type(sections).__name__}")
+    return tuple(_split("tensor_split", x, given[0], dim, False, "dim"))
 
 
 def numpy_split(x, indices_or_sections, axis=0):

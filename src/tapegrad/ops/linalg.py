@@ -545,7 +545,7 @@ def linalg_norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool
 
 
 def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
+         keepdim: bool | None = None, p: Any = None) -> Tensor:
     """Norm of x over `axis` (all elements when None), as torch.norm: a number ord is the
     vector norm (2, 1, any p, inf, -inf, 0), 'fro' the 2-norm, 'nuc' the nuclear norm of
     the matrices in `axis` (a pair; the last two axes when None). For NumPy's matrix ords
@@ -561,6 +561,7 @@ def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, 
         keepdims: keep the reduced axes with length 1.
         dim: PyTorch's name for axis.
         keepdim: PyTorch's name for keepdims.
+        p: torch.norm's name for ord (give one of the two).
 
     Returns:
         The norm(s).
@@ -575,6 +576,10 @@ def norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False, 
     tensor([0., 0., 0.])
     """
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "norm")
+    if p is not None:
+        if ord != 2:
+            raise TypeError("norm: give ord or p (torch.norm's name), not both")
+        ord = p
     ord = _check_ord("norm", 2 if ord is None else ord, _MATRIX_ORDS)
     x = _as_float(x, "norm")
     nd = np.ndim(_raw(x))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtypes import as_dtype
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_axis
@@ -237,7 +238,7 @@ def _reduce(op, x, axis, keepdims, dim, keepdim, name=None, **params):
 
 
 def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-        keepdim: bool | None = None) -> Tensor:
+        keepdim: bool | None = None, dtype: Any = None) -> Tensor:
     """Sum over `axis` (None = all). TF: reduce_sum; PyTorch: dim=, keepdim=.
 
     Args:
@@ -246,6 +247,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
         keepdims: keep the reduced axes with length 1.
         dim: PyTorch's name for axis (give one of the two).
         keepdim: PyTorch's name for keepdims.
+        dtype: cast x to this dtype first (as torch.sum and np.sum), e.g. to sum
+            float32 values in float64.
 
     Returns:
         The reduced tensor.
@@ -258,11 +261,11 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
     """
-    return _reduce(Sum, x, axis, keepdims, dim, keepdim)
+    return _reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim, keepdim)
 
 
 def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
+         keepdim: bool | None = None, dtype: Any = None) -> Tensor:
     """Mean over `axis` (None: all elements). TF: reduce_mean; PyTorch's dim= and
     keepdim= are accepted too.
 
@@ -272,6 +275,7 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
         keepdims: keep the reduced axes with length 1.
         dim: PyTorch's name for axis (give one of the two).
         keepdim: PyTorch's name for keepdims.
+        dtype: cast x to this dtype first (as torch.mean and np.mean).
 
     Returns:
         The means, floating point.
@@ -289,7 +293,16 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     tensor([[0.2500, 0.2500],
             [0.2500, 0.2500]])
     """
-    return _reduce(Mean, x, axis, keepdims, dim, keepdim)
+    return _reduce(Mean, _cast_first(x, dtype, "mean"), axis, keepdims, dim, keepdim)
+
+
+def _cast_first(x, dtype, fn):
+    """x as `dtype` before a reduction (its dtype= argument); the gradient flows back
+    cast to x's dtype."""
+    if dtype is None:
+        return x
+    from_ = x if isinstance(x, Tensor) else check_operand(fn, "x", x)
+    return cast(from_, as_dtype(dtype, fn))
 
 
 def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
