@@ -13,13 +13,17 @@ from ._functional_base import (_check_class_weight, _check_elementwise, _check_i
 
 # ------------------------------------------------------------------ losses
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean", *,
+             weight: Tensor | None = None) -> Tensor:
     """Mean squared error; `input` and `target` must have the same shape.
 
     Args:
         input: the input tensor.
         target: the target, of input's shape.
         reduction: "mean" (the default), "sum", or "none" for one loss per element.
+        weight: a weight per element (broadcast to input's shape), multiplying each
+            squared error before the reduction ("mean" still divides by the number of
+            elements, as PyTorch).
 
     Returns:
         A 0-d tensor (or input's shape with reduction="none").
@@ -34,6 +38,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction, "mse_loss")
     _same_shape(input, target, "mse_loss")
     d = input - target
+    if weight is not None:
+        return _reduce(d * d * weight, reduction)
     return _reduce(d * d, reduction)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _random, ops
+from .._state import no_grad as _no_grad
 from .._tensor import Tensor, make
 from ..ops._apply import apply
 from ..ops._op import Op
@@ -486,7 +487,9 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
     return out
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of `weight` picked by the integer `input`; the `padding_idx` row (if any)
     gets no gradient, as in PyTorch.
 
@@ -494,6 +497,12 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         input: integer indices, any shape.
         weight: the table, (num_embeddings, embedding_dim).
         padding_idx: a row that gets no gradient (None: none).
+        max_norm: if given, the looked-up rows of `weight` whose norm exceeds it are
+            scaled down to it, in place and without gradient (as PyTorch does).
+        norm_type: the p of the p-norm max_norm uses.
+        scale_grad_by_freq: divide each row's gradient by how often its index occurs
+            in `input`.
+        sparse: accepted for PyTorch's signature; the gradient is dense (the same values).
 
     Returns:
         input.shape + (embedding_dim,).
@@ -528,13 +537,35 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         bad = idx.min() if idx.min() < 0 else idx.max()
         raise IndexError(f"embedding: index {int(bad)} is out of range for "
                          f"{n} embeddings (valid: 0 to {n - 1})")
+    if max_norm is not None:
+        _renorm_rows(weight, idx, _check.real(max_norm, "embedding", "max_norm", low=0.0),
+                     _check.real(norm_type, "embedding", "norm_type"))
     out = weight[idx]
+    if _check.flag(scale_grad_by_freq, "embedding", "scale_grad_by_freq") and idx.size:
+        _check.flag(sparse, "embedding", "sparse")
+        # the value is out's; the gradient reaching each row is divided by its count
+        _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
+        s = (1.0 / counts[inverse.reshape(idx.shape)])[..., None].astype(w.dtype)
+        out = out * s + out.detach() * (1 - s)
     if padding_idx is not None:
         pad = idx == padding_idx
         if pad.any():
             frozen = make(_raw(weight)[idx])
             out = ops.where(pad[..., None], frozen, out)
     return out
+
+
+def _renorm_rows(weight, idx, max_norm, p):
+    """torch's embedding_renorm_: the rows of `weight` named in idx whose p-norm is above
+    max_norm, scaled to max_norm / (norm + 1e-7), in place (a version bump)."""
+    rows = np.unique(idx)
+    w = _raw(weight)[rows]
+    norms = np.linalg.norm(w.astype(np.float64), ord=p, axis=1)
+    big = norms > max_norm
+    if big.any():
+        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)[:, None]
+        with _no_grad():
+            weight[rows[big]] = make(w[big] * scale)
 
 
 # issue 18 losses (in their own file)

@@ -585,9 +585,18 @@ class Embedding(Module):
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, sparse: bool = False,
+                 _weight: Any = None, _freeze: bool = False,
                  device: Any = None, dtype: DTypeLike = None) -> None:
         check_device(device, "Embedding")
         super().__init__()
+        self.max_norm = None if max_norm is None else _check.real(max_norm, "Embedding",
+                                                                  "max_norm", low=0.0)
+        self.norm_type = _check.real(norm_type, "Embedding", "norm_type")
+        self.scale_grad_by_freq = _check.flag(scale_grad_by_freq, "Embedding",
+                                              "scale_grad_by_freq")
+        self.sparse = _check.flag(sparse, "Embedding", "sparse")
         self.num_embeddings = _check.integer(num_embeddings, "Embedding", "num_embeddings",
                                              low=0)
         self.embedding_dim = _check.integer(embedding_dim, "Embedding", "embedding_dim",
@@ -599,8 +608,15 @@ class Embedding(Module):
                                  f"num_embeddings ({self.num_embeddings})")
             padding_idx = padding_idx % self.num_embeddings
         self.padding_idx = padding_idx
-        self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype, "Embedding")
-        self.reset_parameters()
+        if _weight is None:
+            self.weight = _empty((self.num_embeddings, self.embedding_dim), dtype, "Embedding")
+            self.reset_parameters()
+        else:                   # torch's private argument, used by from_pretrained
+            w = np.array(getattr(_weight, "_data", _weight))
+            if w.shape != (self.num_embeddings, self.embedding_dim):
+                raise ValueError(f"Embedding: _weight has shape {w.shape}, expected "
+                                 f"{(self.num_embeddings, self.embedding_dim)}")
+            self.weight = Parameter(w, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
@@ -608,7 +624,8 @@ class Embedding(Module):
             self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm,
+                           self.norm_type, self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
