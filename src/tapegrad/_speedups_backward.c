@@ -423,4 +423,3 @@ done:
     Py_XDECREF(masks);
     return result;
 }
-
