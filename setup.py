@@ -21,4 +21,5 @@ setup(ext_modules=[Extension("tapegrad._speedups", SOURCES,
                                  # a missing declaration must fail the build, not the import
                                  "-Werror=implicit-function-declaration",
                                  # the files share functions; the module exports its init only
-                                 "-fvisibility=hidden"])])
+                                 "-fvisibility=hidden", "-flto"],
+                             extra_link_args=["-flto"])])

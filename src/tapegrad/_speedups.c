@@ -179,4 +179,3 @@ PyMODINIT_FUNC PyInit__speedups(void)
         Py_CLEAR(m);
     return m;
 }
-

@@ -351,4 +351,3 @@ PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_DECREF(hot);
     return res;
 }
-

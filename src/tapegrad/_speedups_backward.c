@@ -432,4 +432,3 @@ done:
     Py_XDECREF(masks);
     return result;
 }
-

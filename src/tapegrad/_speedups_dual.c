@@ -263,5 +263,3 @@ done:
     Py_XDECREF(raw_tuple);
     return res;
 }
-
-

@@ -177,11 +177,6 @@ static int save_input(PyObject *a, PyObject **val, PyObject **vc, PyObject **ver
     return 0;
 }
 
-/* Recently used sites, direct-mapped by (code, offset): a loop's few call sites are
- * found without building an int key and two dict lookups. Each entry holds its site
- * tuple, which keeps the code object (and so its address) alive. */
-
-/* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_apply._record_fast */
 /* whether the node behind weak reference h is alive and still holds its saved values */
 static int still_holds(PyObject *h)
 {
@@ -200,6 +195,7 @@ static int still_holds(PyObject *h)
 #endif
 }
 
+/* record_fast(op, x, y, out, save_idx, view) -> Tensor: ops/_apply._record_fast */
 PyObject *record_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 6 && nargs != 7 && nargs != 8) {
@@ -474,5 +470,3 @@ done:
     Py_XDECREF(hot_owned);
     return t;
 }
-
-

@@ -430,4 +430,3 @@ PyObject *ufunc_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     return ufunc_call(args[0], args[1], nargs == 3 ? args[2] : NULL);
 }
-

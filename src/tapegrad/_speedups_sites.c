@@ -2,6 +2,9 @@
  * Part of tapegrad._speedups (see _speedups.h). */
 #include "_speedups.h"
 
+/* Recently used sites, direct-mapped by (code, offset): a loop's few call sites are
+ * found without building an int key and two dict lookups. Each entry holds its site
+ * tuple, which keeps the code object (and so its address) alive. */
 #define SITE_CACHE 64
 static PyObject *site_cache[SITE_CACHE];
 
@@ -211,8 +214,6 @@ PyObject *anomaly_stack_call(PyObject *self, PyObject *unused)
     return anomaly_stack();
 }
 
-/* a complex ndarray: complex autodiff is refused, by the Python path (ops/_apply) */
-
 /* ------------------------------------------------------------ anomaly check */
 
 /* finite_fast for a gradient, which may be a Tensor under create_graph */
@@ -254,4 +255,3 @@ PyObject *init_anomaly(PyObject *self, PyObject *fn)
     Py_XSETREF(anomaly_report_fn, fn);
     Py_RETURN_NONE;
 }
-

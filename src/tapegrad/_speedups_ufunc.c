@@ -439,4 +439,3 @@ PyObject *init_finite(PyObject *self, PyObject *fn)
     all_finite_py = fn;
     Py_RETURN_NONE;
 }
-

@@ -70,7 +70,8 @@ class BackwardState:
     stored:     {id: array} of arrays users hold, so none is handed out twice
     capture:    {node: [k, ...]} for `inputs=`: gradients arriving there go to results[k]
     inner:      the part of `capture` that is not a leaf (None if empty)
-    usual:      not graph, not anomaly and no inner: run_node's usual case, one test
+    usual:      not graph and no inner: run_node's usual case, one test (anomaly mode
+                stays on it: its check is one more test)
     results:    the captured gradients (a list), or None
     inputs:     the tensors named in `inputs=` (a captured non-leaf gets its .grad)
     connect:    None, or a list a transform passes (tg.grad, vjp, jacrev): when the graph
@@ -99,7 +100,7 @@ class BackwardState:
         inner = None if capture is None else {n: ks for n, ks in capture.items()
                                               if type(n) is not AccumulateGrad}
         self.inner = inner or None
-        self.usual = not graph and not anomaly and self.inner is None
+        self.usual = not graph and self.inner is None
         self.connect = connect
 
     def reached_outer(self, grads):
@@ -520,8 +521,8 @@ def run_node(node, g, state, mask=None):
         g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
     # the usual node: nothing attached to it (hooks, duals, complex values) in a plain
-    # pass (first order, no anomaly, no captured non-leaf); the other steps are skipped
-    # by this one test
+    # pass (first order, no captured non-leaf; anomaly mode too); the other steps are
+    # skipped by this one test
     usual = x is None and state.usual
     if usual:
         cplx = None
@@ -570,11 +571,10 @@ def run_node(node, g, state, mask=None):
             node.needs_grad = own
     if not state.retain and type(kept) is not Spent:
         node._saved = state.marks[kept is not None]
-    if not usual:
-        if cplx is not None:
-            gxs = _holomorphic(gxs, cplx)
-        if state.anomaly:
-            check_grads(node, gxs)
+    if not usual and cplx is not None:
+        gxs = _holomorphic(gxs, cplx)
+    if state.anomaly:
+        check_grads(node, gxs)
     n = len(gxs)
     if n != len(node.next):
         _count_error(node, gxs)
