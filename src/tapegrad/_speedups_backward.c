@@ -243,7 +243,7 @@ static int fpush(fstack *st, PyObject *node)
     return 0;
 }
 
-/* engine._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
+/* autograd/_plan._plan_py: pass 1, depth first; fills `waiting` (and `masks` when not NULL) */
 static int plan(wtable *waiting, PyObject *roots, PyObject *allowed, PyObject *targets,
                 PyObject *masks, int *outer)
 {
