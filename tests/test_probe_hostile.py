@@ -928,3 +928,15 @@ def test_function_dtype_of_an_integer_tensor_times_a_float():
         e, t = (tg.arange(3) * 0.5 + tg.arange(3) / 2), g(tg.arange(3))
         assert e.dtype == t.dtype == np.float32
         assert np.array_equal(e.numpy(), t.numpy())
+
+
+def test_a_make_dual_that_raises_leaves_forward_mode_off():
+    # (it used to switch the default dual level on before checking its arguments, so
+    # later code in the thread took forward mode's slower paths)
+    from tapegrad import _state
+    before = _state.local.fw_default
+    with pytest.raises(ValueError, match="make_dual"):
+        tg.make_dual(tg.ones(3), tg.ones(4))
+    with pytest.raises(TypeError, match="make_dual"):
+        tg.make_dual("a", tg.ones(3))
+    assert _state.local.fw_default == before

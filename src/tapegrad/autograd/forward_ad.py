@@ -76,10 +76,12 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     ...     tg.unpack_dual(y)
     (tensor([1., 4.]), tensor([2., 0.]))
     """
-    level = _current_level(level)
+    # the level without switching the default one on: a call that raises changes nothing
+    lv = level if level is not None else (_local.fw_levels[-1] if _local.fw_levels else 0)
     if _vmap_dual is not None:
-        r = _vmap_dual[0](primal, tangent, level)     # a tg.vmap batched value
+        r = _vmap_dual[0](primal, tangent, lv)     # a tg.vmap batched value
         if r is not None:
+            _current_level(level)
             return r
     for arg, v in (("primal", primal), ("tangent", tangent)):
         raw = v._data if isinstance(v, Tensor) else v
@@ -89,11 +91,12 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
                             f"{v!r:.40} ({type(v).__name__})")
     p = as_tensor(primal)
     t = tangent if isinstance(tangent, Tensor) else make(np.asarray(tangent))
-    batch = _local.fw_batch.get(level)
+    batch = _local.fw_batch.get(lv)
     want = p.shape if batch is None else (batch,) + p.shape
     if t.shape != want:
         raise ValueError(f"make_dual: tangent shape {t.shape} does not match primal shape "
                          f"{p.shape}" + ("" if batch is None else f" with batch {batch}"))
+    level = _current_level(level)
     if t._data.dtype != p._data.dtype:
         t = t.astype(p._data.dtype)
     out = make(p._data, p._rg)
