@@ -25,6 +25,7 @@ import doctest
 import enum
 import importlib
 import inspect
+import types
 import pathlib
 
 import numpy as np
@@ -82,6 +83,8 @@ def _lacks(obj, *, method_form=False):
     """What `obj`'s docstring lacks: a subset of {"docstring", "args", "example"}."""
     # the object's own docstring: inspect.getdoc would lend a class its base's
     doc = obj.__doc__
+    if doc is None and isinstance(obj, types.MemberDescriptorType):
+        doc = inspect.getdoc(obj)       # a slot's docstring: the value in a __slots__ dict
     if not (doc or "").strip():
         return ["docstring"]
     out = []

@@ -50,7 +50,15 @@ class Tensor(TensorMethods, OpMethods):
     tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_vc", "_fw", "_acc", "_x", "__weakref__")
+    # a dict: its values are the slots' docstrings (only grad_fn is public)
+    __slots__ = {"_data": None, "_rg": None, "_grad": None,
+                 "grad_fn": "The node that made this tensor (`MulBackward`, ...), whose "
+                            "rule backward runs; None for a leaf or a tensor made without "
+                            "gradient tracking.\n\n>>> import tapegrad as tg\n"
+                            ">>> x = tg.tensor([1.0, 2.0], requires_grad=True)\n"
+                            ">>> (x * x).grad_fn.name(), x.grad_fn is None\n"
+                            "('MulBackward', True)",
+                 "_vc": None, "_fw": None, "_acc": None, "_x": None, "__weakref__": None}
     __array_priority__ = 1000
     _data: np.ndarray
     _rg: bool

@@ -114,6 +114,16 @@ def _check_matmul(x, y, op="matmul"):
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Matrix product with NumPy's rules (1-D, 2-D and batched).
 
+    Args:
+        x: the left operand, (..., n, k) or a vector (k,).
+        y: the right operand, (..., k, m) or a vector (k,); batch axes broadcast.
+
+    Returns:
+        The product, (..., n, m), with a vector operand's axis dropped.
+
+    Raises:
+        ValueError: the inner dimensions differ (naming both shapes).
+
     >>> import tapegrad as tg
     >>> tg.matmul(tg.ones((2, 3)), tg.ones(3))
     tensor([3., 3.])
@@ -154,6 +164,13 @@ def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
 def outer(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Outer product of two vectors: out[i, j] = x[i] * y[j] (inputs of other shapes
     are flattened, as np.outer).
+
+    Args:
+        x: the first vector (flattened if it is not one).
+        y: the second vector (flattened if it is not one).
+
+    Returns:
+        A (len(x), len(y)) tensor.
 
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> o = tg.outer(x, tg.tensor([1.0, 10.0, 100.0]))
@@ -319,6 +336,17 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     """Einstein summation, e.g. `einsum("ij,jk->ik", a, b)`; `...` is supported, and
     the operands may also come as one list (PyTorch). Without `->` the output holds the
     indices used once, in alphabetical order (NumPy's rule).
+
+    Args:
+        subscripts: the index letters of each operand, comma-separated, and optionally
+            `->` and the output's.
+        *operands: the tensors (or arrays and numbers), one per term of subscripts.
+
+    Returns:
+        The summed product.
+
+    Raises:
+        ValueError: the subscripts do not fit the operands' shapes.
 
     >>> a = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     >>> tg.einsum("ij,j->i", a, tg.tensor([1.0, 1.0])).tolist()
