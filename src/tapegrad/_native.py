@@ -1,4 +1,4 @@
-"""The optional C speedups (`_speedups.c`), handed the bottom layer's classes, helpers and
+"""The optional C speedups (`_speedups*.c`), handed the bottom layer's classes, helpers and
 caches, or None: not built, or TAPEGRAD_PURE_PYTHON=1 asks for the Python versions.
 
 The layers above hand C their own helpers when they are imported: ops/_apply.py
