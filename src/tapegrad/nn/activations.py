@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 class _Inplace(Module):
     """A parameter-free activation with PyTorch's (ignored) inplace flag."""
 
-    fn = None
+    _fn = None
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = _check.flag(inplace, type(self).__name__, "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
-        return type(self).fn(input)
+        return type(self)._fn(input)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -48,7 +48,7 @@ class SiLU(_Inplace):
     >>> tg.nn.SiLU()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-0.2384,  0.0000,  1.7616])
     """
-    fn = staticmethod(FA.silu)
+    _fn = staticmethod(FA.silu)
 
 
 class SELU(_Inplace):
@@ -65,7 +65,7 @@ class SELU(_Inplace):
     >>> tg.nn.SELU()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-1.5202,  0.0000,  2.1014])
     """
-    fn = staticmethod(FA.selu)
+    _fn = staticmethod(FA.selu)
 
 
 class Mish(_Inplace):
@@ -82,7 +82,7 @@ class Mish(_Inplace):
     >>> tg.nn.Mish()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-0.2525,  0.0000,  1.9440])
     """
-    fn = staticmethod(FA.mish)
+    _fn = staticmethod(FA.mish)
 
 
 class ReLU6(_Inplace):
@@ -99,7 +99,7 @@ class ReLU6(_Inplace):
     >>> tg.nn.ReLU6()(tg.tensor([-1.0, 3.0, 8.0]))
     tensor([0., 3., 6.])
     """
-    fn = staticmethod(FA.relu6)
+    _fn = staticmethod(FA.relu6)
 
 
 class Hardswish(_Inplace):
@@ -116,7 +116,7 @@ class Hardswish(_Inplace):
     >>> tg.nn.Hardswish()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-0.3333,  0.0000,  1.6667])
     """
-    fn = staticmethod(FA.hardswish)
+    _fn = staticmethod(FA.hardswish)
 
 
 class Hardsigmoid(_Inplace):
@@ -133,14 +133,14 @@ class Hardsigmoid(_Inplace):
     >>> tg.nn.Hardsigmoid()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([0.1667, 0.5000, 0.8333])
     """
-    fn = staticmethod(FA.hardsigmoid)
+    _fn = staticmethod(FA.hardsigmoid)
 
 
 class _Plain(Module):
-    fn = None
+    _fn = None
 
     def forward(self, input: Tensor) -> Tensor:
-        return type(self).fn(input)
+        return type(self)._fn(input)
 
 
 class LogSigmoid(_Plain):
@@ -153,7 +153,7 @@ class LogSigmoid(_Plain):
     >>> tg.nn.LogSigmoid()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-2.1269, -0.6931, -0.1269])
     """
-    fn = staticmethod(FA.logsigmoid)
+    _fn = staticmethod(FA.logsigmoid)
 
 
 class Softsign(_Plain):
@@ -166,7 +166,7 @@ class Softsign(_Plain):
     >>> tg.nn.Softsign()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-0.6667,  0.0000,  0.6667])
     """
-    fn = staticmethod(FA.softsign)
+    _fn = staticmethod(FA.softsign)
 
 
 class Tanhshrink(_Plain):
@@ -179,7 +179,7 @@ class Tanhshrink(_Plain):
     >>> tg.nn.Tanhshrink()(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([-1.0360,  0.0000,  1.0360])
     """
-    fn = staticmethod(FA.tanhshrink)
+    _fn = staticmethod(FA.tanhshrink)
 
 
 class ELU(Module):
