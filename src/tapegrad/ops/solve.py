@@ -611,7 +611,11 @@ class Sqrtm(Op):
         import scipy.linalg         # optional dependency, needed only here
         if A.shape[-1] == 0:
             return np.zeros_like(A)
-        x = np.asarray(scipy.linalg.sqrtm(A))
+        if A.ndim > 2:          # one matrix at a time: SciPy before 1.16 takes no batch
+            flat = [np.asarray(scipy.linalg.sqrtm(a)) for a in A.reshape((-1,) + A.shape[-2:])]
+            x = np.stack(flat).reshape(A.shape)
+        else:
+            x = np.asarray(scipy.linalg.sqrtm(A))
         if A.dtype.kind != "c" and not np.any(x.imag):
             return np.asarray(x.real, dtype=A.dtype)
         return x.astype(np.result_type(A.dtype, np.complex64), copy=False)
