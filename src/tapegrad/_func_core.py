@@ -234,8 +234,10 @@ def _detached(tree, sources=()):
     if tree is None:
         return None
     leaves, spec = flatten(tree)
-    return unflatten(spec, [v.detach() if isinstance(v, Tensor) and not (
-        v._rg and reaches_outer([v], sources)) else v for v in leaves])
+    traced = [v for v in leaves if isinstance(v, Tensor) and v._rg]
+    if traced and reaches_outer(traced, sources):   # one walk for the whole tree
+        return tree
+    return unflatten(spec, [v.detach() if isinstance(v, Tensor) else v for v in leaves])
 
 
 def _vjp(f, primals, has_aux, who, want_out=True):

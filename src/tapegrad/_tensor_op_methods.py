@@ -16,9 +16,8 @@ if TYPE_CHECKING:
 
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
-    from .ops.linalg_fns import SlogdetResult
-    from .ops.scan import CummaxResult, CumminResult
-    from .ops.sort import KthvalueResult, SortResult, TopkResult
+    from ._results import (CummaxResult, CumminResult, KthvalueResult, SlogdetResult,
+                           SortResult, TopkResult)
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
 ops: Any = None

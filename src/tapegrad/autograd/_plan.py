@@ -9,7 +9,7 @@ from .._tensor import Tensor
 def backward_order(roots, allowed=None):
     """Nodes so that each comes after every node that feeds it a gradient (for messages;
     the loop orders nodes itself). `allowed` as in run_backward."""
-    waiting, _, _ = _plan_py(roots, allowed, None)
+    waiting = _plan_py(roots, allowed, None)[0]
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     order = []
     while ready:
@@ -33,9 +33,8 @@ def _loops_py(roots, grads, state, node_runner, leaf_runner, allowed, targets):
     allowed: None, or a tape's filter: edges to nodes it does not allow are cut
     targets: None, or the nodes named by `inputs=`: only nodes that lead to one run
     """
-    waiting, need, masks = _plan_py(roots, allowed, targets)
-    if targets is not None and any(type(n) is AccumulateGrad and n not in targets
-                                   for n in waiting):
+    waiting, need, masks, outer = _plan_py(roots, allowed, targets)
+    if outer:
         state.reached_outer(grads)
     ready = [r for r in dict.fromkeys(roots) if waiting[r] == 0]
     pop = grads.pop
@@ -68,11 +67,13 @@ def _plan_py(roots, allowed, targets):
     """Pass 1 of the loop, depth first: how many nodes send each node a gradient (edges
     `allowed` cuts not counted); with `targets`, the nodes that lead to one (`need`,
     else None); and, for nodes some of whose edges are cut or lead to no target, the
-    narrowed needs_grad mask ({node: mask}, else None)."""
+    narrowed needs_grad mask ({node: mask}, else None); and whether a leaf that is not
+    a target was reached (`outer`, see BackwardState.reached_outer)."""
     waiting = {}
     need = set() if targets is not None else None
     masks = {} if targets is not None or allowed is not None else None
     stack = []
+    outer = False
     # one root at a time, each to the end: a root another root reaches is then a child
     # in that search, finished (and its `need` known) before its parent
     for r in roots:
@@ -80,11 +81,12 @@ def _plan_py(roots, allowed, targets):
             continue
         waiting[r] = 0
         stack.append([r, 0])
-        _plan_from(stack, waiting, need, masks, allowed, targets)
-    return waiting, need, masks
+        outer = _plan_from(stack, waiting, need, masks, allowed, targets) or outer
+    return waiting, need, masks, outer
 
 
 def _plan_from(stack, waiting, need, masks, allowed, targets):
+    outer = False
     while stack:
         top = stack[-1]
         node, j = top
@@ -106,12 +108,16 @@ def _plan_from(stack, waiting, need, masks, allowed, targets):
             continue
         live = tuple(n is not None and n in waiting and (need is None or n in need)
                      for n in nexts)
-        if need is not None and (node in targets or True in live):
-            need.add(node)
+        if need is not None:
+            if node in targets or True in live:
+                need.add(node)
+            elif type(node) is AccumulateGrad:
+                outer = True            # a leaf that is not a target
         for n, ok in zip(nexts, live):
             if n is not None and not ok:
                 masks[node] = live      # some edge is cut or leads to no target
                 break
+    return outer
 
 
 def _allows(allowed, node):
@@ -132,6 +138,4 @@ def reaches_outer(roots, sources):
              if n is not None]
     if not nodes:
         return False
-    mine = {grad_edge(s) for s in sources}
-    waiting, _, _ = _plan_py(nodes, None, None)
-    return any(type(n) is AccumulateGrad and n not in mine for n in waiting)
+    return _plan_py(nodes, None, {grad_edge(s) for s in sources})[3]

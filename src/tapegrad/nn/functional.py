@@ -541,8 +541,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         _renorm_rows(weight, idx, _check.real(max_norm, "embedding", "max_norm", low=0.0),
                      _check.real(norm_type, "embedding", "norm_type"))
     out = weight[idx]
+    _check.flag(sparse, "embedding", "sparse")
     if _check.flag(scale_grad_by_freq, "embedding", "scale_grad_by_freq") and idx.size:
-        _check.flag(sparse, "embedding", "sparse")
         # the value is out's; the gradient reaching each row is divided by its count
         _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
         s = (1.0 / counts[inverse.reshape(idx.shape)])[..., None].astype(w.dtype)

@@ -4,10 +4,10 @@ names, arguments and result tuples, and the argument checks every linalg functio
 uses. ops/linalg_fns.py re-exports them (their import path) and holds the rest."""
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 
+from .._results import (EighResult, EigResult, LstsqResult, QrResult,  # noqa: F401
+                          SlogdetResult, SvdResult)
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._shapes import broadcast_shapes, check_bool, check_operand
@@ -23,13 +23,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .._typing import ArrayLike
 
-SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
-EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-EigResult = namedtuple("linalg_eig", ["eigenvalues", "eigenvectors"])
-SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
-QrResult = namedtuple("linalg_qr", ["Q", "R"])
-LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank",
-                                          "singular_values"])
 
 
 # ------------------------------------------------------------------ argument checks

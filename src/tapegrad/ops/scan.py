@@ -7,12 +7,12 @@ element each index names, as in PyTorch.
 """
 from __future__ import annotations
 
-from collections import namedtuple
 
 import numpy as np
 
 from .._dtypes import to_array
 from .._state import is_grad_enabled
+from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
@@ -251,8 +251,6 @@ def _lcse_weights(x, out, t, axis, reverse, transpose):
 
 # ------------------------------------------------------------------ public functions
 
-CummaxResult = namedtuple("cummax", ["values", "indices"])
-CumminResult = namedtuple("cummin", ["values", "indices"])
 
 
 def _operand(x, op):

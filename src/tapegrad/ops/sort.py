@@ -18,13 +18,14 @@ PyTorch and NumPy spell some of these alike with different results. The rule her
 """
 from __future__ import annotations
 
-from collections import namedtuple
 
 import numpy as np
 
 from .._check import describe
 from .._dtypes import to_array
 from .._state import is_grad_enabled
+from .._results import (KthvalueResult, MedianResult, NanmedianResult,  # noqa: F401
+                          SortResult, TopkResult)
 from .._tensor import Tensor, make
 from ._apply import call
 from ._shapes import check_axis, check_bool, check_int, check_operand, normalize_axis
@@ -39,11 +40,6 @@ if TYPE_CHECKING:
 
 _UNSET = object()       # "not given": None is a meaningful axis (flatten)
 
-SortResult = namedtuple("sort", ["values", "indices"])
-TopkResult = namedtuple("topk", ["values", "indices"])
-KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
-MedianResult = namedtuple("median", ["values", "indices"])
-NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
 
 
 def _operand(x, op):
