@@ -125,6 +125,8 @@ static PyMethodDef methods[] = {
      "ops/_apply._record_fast in C."},
     {"backward_loops", (PyCFunction)(void (*)(void))backward_loops, METH_FASTCALL,
      "autograd/engine._loops_py in C."},
+    {"shapes_match", (PyCFunction)(void (*)(void))shapes_match, METH_FASTCALL,
+     "autograd/engine._shapes_match_py in C."},
     {"anomaly_stack", anomaly_stack_call, METH_NOARGS,
      "_sites._stack_py in C: detect_anomaly's creation stack."},
     {"check_grads", (PyCFunction)(void (*)(void))check_grads, METH_FASTCALL,

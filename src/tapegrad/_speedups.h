@@ -114,10 +114,18 @@ static inline void set(PyObject *o, Py_ssize_t off, PyObject *v)
  * type (arrays, NumPy scalars, floats) is answered without walking its MRO */
 static inline int is_tensor(PyObject *o)
 {
+    static PyTypeObject *last_sub;      /* the last subclass seen (e.g. Variable) */
     PyTypeObject *tp = Py_TYPE(o);
-    if (tp == Tensor_T)
+    if (tp == Tensor_T || tp == last_sub)
         return 1;
-    return (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) && PyType_IsSubtype(tp, Tensor_T);
+    if ((tp->tp_flags & Py_TPFLAGS_HEAPTYPE) && PyType_IsSubtype(tp, Tensor_T)) {
+        PyTypeObject *old = last_sub;   /* held, so its address is never reused */
+        Py_INCREF(tp);
+        last_sub = tp;
+        Py_XDECREF(old);
+        return 1;
+    }
+    return 0;
 }
 
 /* a fresh instance with every slot set to None (no __init__ runs) */
@@ -257,5 +265,6 @@ PyObject *ufunc_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 /* ------------------------------------------------------------ _speedups_backward.c */
 
 PyObject *backward_loops(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+PyObject *shapes_match(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 
 #endif

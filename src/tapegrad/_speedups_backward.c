@@ -432,3 +432,52 @@ done:
     Py_XDECREF(masks);
     return result;
 }
+
+/* shapes_match(gxs, shapes): engine._shapes_match_py, run_node's test whether its
+ * gradients need fitting: as many as shapes, each None or an array of its shape.
+ * Anything else (a scalar, a Tensor) answers False and takes the general step. */
+PyObject *shapes_match(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "shapes_match(gxs, shapes: tuple)");
+        return NULL;
+    }
+    PyObject *gxs = args[0], *shapes = args[1];
+    Py_ssize_t n;
+    PyObject **items;
+    if (PyTuple_Check(gxs)) {
+        n = PyTuple_GET_SIZE(gxs);
+        items = &PyTuple_GET_ITEM(gxs, 0);
+    } else if (PyList_Check(gxs)) {
+        n = PyList_GET_SIZE(gxs);
+        items = PySequence_Fast_ITEMS(gxs);
+    } else
+        Py_RETURN_FALSE;
+    if (n != PyTuple_GET_SIZE(shapes))
+        Py_RETURN_FALSE;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *g = items[j];
+        if (g == Py_None)
+            continue;
+        PyObject *s = PyTuple_GET_ITEM(shapes, j);
+        if (!PyArray_CheckExact(g) || !PyTuple_Check(s))
+            Py_RETURN_FALSE;
+        int nd = PyArray_NDIM((PyArrayObject *)g);
+        if (nd != PyTuple_GET_SIZE(s))
+            Py_RETURN_FALSE;
+        npy_intp *dims = PyArray_DIMS((PyArrayObject *)g);
+        for (int k = 0; k < nd; k++) {
+            PyObject *d = PyTuple_GET_ITEM(s, k);
+            if (!PyLong_CheckExact(d))
+                Py_RETURN_FALSE;
+            Py_ssize_t v = PyLong_AsSsize_t(d);
+            if (v == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                Py_RETURN_FALSE;
+            }
+            if (v != dims[k])
+                Py_RETURN_FALSE;
+        }
+    }
+    Py_RETURN_TRUE;
+}

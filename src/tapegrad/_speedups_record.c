@@ -387,19 +387,14 @@ have_meta:
     set(node, N_vers, vers);
     set(node, N_meta, meta);
     set(node, N_site, site);
-    {   /* the recording mark (tape._rotate), for GradientTape's filter: only while a
-         * tape records (the thread's tape log exists then); one object shared by all */
+    {   /* the recording mark (tape._rotate), for GradientTape's filter: None unless a
+         * tape records (and in a checkpoint's recomputation); one object shared by all */
         PyObject *d = local_dict();
-        PyObject *log = d ? PyDict_GetItemWithError(d, str_tape_log) : NULL;
-        if (log == NULL && (d == NULL || PyErr_Occurred()))
+        PyObject *mark = d ? PyDict_GetItemWithError(d, str_tape_mark) : NULL;
+        if (mark == NULL && (d == NULL || PyErr_Occurred()))
             goto fail;
-        if (log != NULL && log != Py_None) {
-            PyObject *mark = PyDict_GetItemWithError(d, str_tape_mark);
-            if (mark == NULL && PyErr_Occurred())
-                goto fail;
-            if (mark != NULL)
-                set(node, N_seq, mark);
-        }
+        if (mark != NULL)
+            set(node, N_seq, mark);
     }
     set(t, T_grad_fn, node);
     /* leaves whose arrays the node saved (parameters, constants) remember a node that

@@ -50,17 +50,20 @@ class _Segment:
         leaves, spec = flatten((self.args, self.kwargs))
         args, kwargs = unflatten(spec, [_reconnect(v) for v in leaves])
         after = _random.get_rng_state()
-        prev = (_local.grad_enabled, _local.ckpt, _local.tapes, _local.tape_log)
+        prev = (_local.grad_enabled, _local.ckpt, _local.tapes, _local.tape_log,
+                _local.tape_mark)
         _local.grad_enabled = True
         _local.ckpt = []
         _local.tapes = []
         _local.tape_log = None          # a recomputation is not a use a tape should see
+        _local.tape_mark = None         # nor are its nodes recorded by one
         try:
             _random.set_rng_state(self.rng)     # dropout draws the same masks again
             res = self.fn(*args, **kwargs)
             fresh = _local.ckpt
         finally:
-            _local.grad_enabled, _local.ckpt, _local.tapes, _local.tape_log = prev
+            (_local.grad_enabled, _local.ckpt, _local.tapes, _local.tape_log,
+             _local.tape_mark) = prev
             _random.set_rng_state(after)
         if [n.op for n in fresh] != self.ops:
             raise RuntimeError(

@@ -190,8 +190,8 @@ class GradientTape:
             # a constant an (outer) tape watches is that tape's source only, as in TF
             raised = {id(t) for tp in _local.tapes for t in tp._raised}
             # each leaf once, in first-use order (a loop uses its leaves many times): the
-            # dedup runs in C, the checks below once per leaf
-            for a in dict(zip(map(id, seg), seg)).values():
+            # dedup runs in C (tensors hash by identity), the checks below once per leaf
+            for a in dict.fromkeys(seg):
                 if (id(a) not in watched and a._rg and a.grad_fn is None
                         and id(a) not in raised
                         and (not isinstance(a, Variable) or a._trainable)):

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 import tapegrad as tg
+from tapegrad.autograd import engine
 
 from .cases import CASES, case_ids, outputs
 
@@ -178,7 +179,24 @@ def jvp_directional(h, arrays, directions):
 
 
 # the reverse-mode paths that must agree bit for bit with `.backward()`
+def via_general_runner(h, arrays):
+    """.backward() with run_node's fast branch off: every node takes the general steps
+    (the fast branch is that path cut to the usual node; both must give the same bits)."""
+    real = engine.BackwardState._fast_path
+
+    def off(state):
+        real(state)
+        state.fast = False
+
+    engine.BackwardState._fast_path = off
+    try:
+        return via_backward(h, arrays)
+    finally:
+        engine.BackwardState._fast_path = real
+
+
 REVERSE_PATHS = {
+    "run_node general steps": via_general_runner,
     "autograd.grad": via_autograd_grad,
     "tg.grad": via_tg_grad,
     "tg.vjp": via_tg_vjp,

@@ -66,7 +66,7 @@ class BackwardState:
     """
 
     __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
-                 "capture", "results", "inputs", "inner", "usual", "connect")
+                 "capture", "results", "inputs", "inner", "usual", "connect", "fast", "spent")
 
     def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
                  capture=None, results=None, inputs=None, connect=None):
@@ -85,6 +85,13 @@ class BackwardState:
         self.inner = inner or None
         self.usual = not graph and self.inner is None
         self.connect = connect
+        self._fast_path()
+
+    def _fast_path(self):
+        """run_node's hot path: a usual node outside anomaly mode; `spent` is what a
+        ran node's saved tuple becomes (None: kept, retain_graph)."""
+        self.fast = self.usual and not self.anomaly
+        self.spent = None if self.retain else self.marks[1]
 
     def reached_outer(self, grads):
         """The planning pass found a leaf outside `inputs=` (C and Python loops call
@@ -94,6 +101,7 @@ class BackwardState:
         self.connect.append(True)
         self.create = self.graph = self.retain = True
         self.usual = False
+        self._fast_path()
         _local.grad_enabled = True      # the backward's mode restores it on exit
         for node, g in list(grads.items()):
             if not isinstance(g, Tensor):
@@ -390,6 +398,48 @@ def run_node(node, g, state, mask=None):
     if type(g) is SliceGrads:
         g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
+    if x is None and mask is None and state.fast:
+        # the hot path of every first-order backward: the general steps below cut to what
+        # such a node needs (no hooks, mask, capture or anomaly check; saved values a
+        # tuple or nothing); tests/test_one_runner.py holds the two paths equal
+        kept = node._saved
+        if type(kept) is tuple:
+            vers = node.vers
+            if vers:                    # (counter, version at save) pairs
+                vc = vers[0]
+                if vc is not None and vc.v != vers[1]:
+                    _check_versions(node, vers)     # raises
+                if len(vers) > 2:
+                    vc = vers[2]
+                    if vc is not None and vc.v != vers[3] or len(vers) > 4:
+                        _check_versions(node, vers)
+            node.saved = kept
+            try:
+                gxs = node.op.vjp(node, g)
+            finally:
+                node.saved = None
+            if state.spent is not None:
+                node._saved = state.spent
+        elif kept is None:
+            node.saved = ()
+            try:
+                gxs = node.op.vjp(node, g)
+            finally:
+                node.saved = None
+            if state.spent is not None:
+                node._saved = state.marks[0]
+        else:
+            return _run_general(node, g, state, None, x)
+        if _shapes_match(gxs, node.in_shapes):
+            return gxs
+        if len(gxs) != len(node.next):
+            _count_error(node, gxs)
+        return _fit_all(node, gxs, None, False)
+    return _run_general(node, g, state, mask, x)
+
+
+def _run_general(node, g, state, mask, x):
+    """run_node's steps for any node (the fast path above covers the usual one)."""
     # the usual node: nothing attached to it (hooks, duals, complex values) in a plain
     # pass (first order, no captured non-leaf; anomaly mode too); the other steps are
     # skipped by this one test
@@ -687,8 +737,20 @@ _SUMMABLE = set()       # (gradient shape, input shape) pairs already checked
 
 
 
+def _shapes_match_py(gxs, shapes):
+    """Whether run_node's gradients fit as they are: one per input, each None or an
+    array of its input's shape (a scalar or a Tensor takes the general step)."""
+    if len(gxs) != len(shapes):
+        return False
+    for gx, shape in zip(gxs, shapes):
+        if gx is not None and (type(gx) is not np.ndarray or gx.shape != shape):
+            return False
+    return True
+
+
 _fast = SPEEDUPS
 _loops = _loops_py if _fast is None else _fast.backward_loops
+_shapes_match = _shapes_match_py if _fast is None else _fast.shapes_match
 _fitted = _fitted_py
 
 # the names `from tapegrad.autograd.engine import *` gives (tests/test_all.py)

@@ -396,10 +396,10 @@ def _record(op, args, params, out, extra=False, depth=3):
     site = _anomaly_stack() if special and L._anomaly else _site(depth)
     if params:
         params = _frozen_params(params)
-    # a recording mark only while a tape records (and not in a recomputation, which
-    # clears the log): GradientTape's filter needs no other
+    # a recording mark only while a tape records (None otherwise, and in a
+    # checkpoint's recomputation): GradientTape's filter needs no other
     node = Node(op, saved, params or None, shapes, edges, mask, vers, meta, site,
-                None if L.tape_log is None else L.tape_mark)
+                L.tape_mark)
     if leaves:
         _hold(leaves, node)
     if cuts:
