@@ -208,6 +208,9 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
                                  randomness)
         except _NotFast:
             pass
+        except BatchEscape as e:
+            # f leaves tapegrad's ops (raw values): per element, as the general path does
+            return _per_element(f, moved, spec, kwargs, size, out_axes, e, given)
     level = next(_levels)
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
     prev = _random._gen
