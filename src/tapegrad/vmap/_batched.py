@@ -272,8 +272,9 @@ def _loop(op, vals, flags, params, size):
     name = getattr(op, "public_name", None) or op.__name__
     if name not in _warned:
         _warned.add(name)
-        warnings.warn(f"vmap: op {name} has no batching rule; it runs once per batch "
-                      "element (a Python loop), which is slow for large batches",
+        warnings.warn(f"vmap: op {name} has no batching rule for these inputs; it runs "
+                      "once per batch element (a Python loop), which is slow for large "
+                      "batches",
                       RuntimeWarning, stacklevel=4)
     outs = []
     for b in range(size):

@@ -148,3 +148,145 @@ def _colconvw_rule(op, vals, flags, params, size):
 
 RULES.update({Im2col: _im2col_rule, Col2im: _col2im_rule, ColConv: _colconv_rule,
               ColConvT: _colconvt_rule, ColConvW: _colconvw_rule})
+
+
+# ------------------------------------------------------------------ axis ops
+
+def _softmax_rule(op, vals, flags, params, size):
+    """axis=None (all of one example's axes; none for a 0-d example, where softmax is
+    1 and log_softmax 0) becomes the axes after the batch axis."""
+    if params["axis"] is not None:
+        return _axis_rule(op, vals, flags, params, size)
+    nd = _shape(vals[0])[1:]
+    return apply(op, vals[0], axis=tuple(range(1, len(nd) + 1)))
+
+
+for _op in (Cumprod, LogCumSumExp):
+    RULES[_op] = _axis_rule
+RULES[Softmax] = RULES[LogSoftmax] = _softmax_rule
+
+
+def _pad_rule(op, vals, flags, params, size):
+    vs = params["values"]
+    fill = vs[0][0] if vs else 0.0
+    return apply(Pad, vals[0], pad_width=((0, 0),) + tuple(params["pad_width"]),
+                 values=((fill, fill),) + tuple(vs) if vs else ())
+
+
+def _constant_pad_rule(op, vals, flags, params, size):
+    return apply(ConstantPad, vals[0], pads=((0, 0),) + tuple(params["pads"]),
+                 value=params["value"])
+
+
+RULES.update({Pad: _pad_rule, ConstantPad: _constant_pad_rule})
+
+
+# ------------------------------------------------------------------ flat-index gathers
+
+def _offsets(index, size, plane):
+    """A flat index into one example, as flat indices into each of `size` examples of
+    `plane` elements: (size,) + index.shape."""
+    if type(index) is PerExample:
+        return None
+    index = np.asarray(index)
+    base = (np.arange(size, dtype=index.dtype if index.dtype.kind in "iu" else np.int64)
+            * plane).reshape((size,) + (1,) * index.ndim)
+    return index[None] + base
+
+
+def _pool_take_rule(op, vals, flags, params, size):
+    x = vals[0]
+    index = _offsets(params["index"], size, math.prod(_shape(x)[1:]))
+    if index is None:
+        return NotImplemented
+    return apply(PoolTake, x, index=index, unique=params["unique"])
+
+
+def _pool_put_rule(op, vals, flags, params, size):
+    shape = tuple(params["shape"])
+    index = _offsets(params["index"], size, math.prod(shape))
+    if index is None:
+        return NotImplemented
+    return apply(PoolPut, vals[0], index=index, unique=params["unique"],
+                 shape=(size,) + shape)
+
+
+RULES.update({PoolTake: _pool_take_rule, PoolPut: _pool_put_rule})
+
+
+def _index_put_rule(op, vals, flags, params, size):
+    """x[index] = v for every example: the index gets a leading full slice, when that
+    keeps the written region's axes after the batch axis (advanced indices split by a
+    slice would move them in front)."""
+    (x, v), (fx, fv) = vals, flags
+    index = params["index"]
+    index = index if isinstance(index, tuple) else (index,)
+    if any(type(i) is PerExample for i in index):
+        return NotImplemented
+    x = _full(x, fx, size)
+    xs = _shape(x)
+    probe = np.broadcast_to(np.zeros((), np.int8), xs[1:])
+    region = probe[index].shape
+    if np.broadcast_to(np.zeros((), np.int8), xs)[(slice(None),) + index].shape != \
+            (size,) + region:
+        return NotImplemented
+    if fv:
+        v = _align(v, len(region))
+    return apply(IndexPut, x, v, index=(slice(None),) + index)
+
+
+RULES[IndexPut] = _index_put_rule
+
+
+# ------------------------------------------------------------------ recurrent ops
+
+def _lstm_gates_rule(op, vals, flags, params, size):
+    """Elementwise but for the new axis of 7 rows in front of the result: inputs aligned
+    as an elementwise op's, the rows' axis then moved past the batch axis."""
+    nd = max(_ndim(v, f) for v, f in zip(vals, flags))
+    vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
+    out = apply(LSTMGates, *vals)
+    k = len(_shape(out))
+    return _perm(out, (1, 0) + tuple(range(2, k)))
+
+
+RULES[LSTMGates] = _lstm_gates_rule
+
+
+def _sequence_rule(op, vals, flags, params, size):
+    """x (T, N, I) and the initial states (N, H) batched, the weights shared: the
+    vmapped axis folds into N, one run over V * N sequences."""
+    x, fx = vals[0], flags[0]
+    if any(flags[1:5]):
+        return NotImplemented           # per-example weights: one example at a time
+    x = _full(x, fx, size)
+    t, n, i = _shape(x)[1:]
+    xf = _reshape(_perm(x, (1, 0, 2, 3)), (t, size * n, i))
+    states = [_fold(_full(s, f, size), size) for s, f in zip(vals[5:], flags[5:])]
+    out = apply(op, xf, *vals[1:5], *states, **params)
+    s = _shape(out)
+    if op is RNNSequence:               # (T, V*N, H)
+        return _perm(_reshape(out, (s[0], size, n, s[2])), (1, 0, 2, 3))
+    rows = _reshape(out, (s[0], s[1], size, n, s[3]))     # (rows, T, V, N, H)
+    return _perm(rows, (2, 0, 1, 3, 4))
+
+
+for _op in (LSTMSequence, GRUSequence, RNNSequence):
+    RULES[_op] = _sequence_rule
+
+
+# ------------------------------------------------------------------ scipy.signal
+
+def _convolve_rule(op, vals, flags, params, size):
+    """One operand batched: a full convolution along the batch axis with a length-1
+    kernel is the identity there, so the shared operand just gets a leading 1."""
+    (x, y), (fx, fy) = vals, flags
+    if fx and fy:
+        return NotImplemented
+    if fx:
+        return apply(Convolve, x, _reshape(y, (1,) + _shape(y)))
+    return apply(Convolve, _reshape(x, (1,) + _shape(x)), y)
+
+
+RULES[Convolve] = _convolve_rule
+del _op
