@@ -164,3 +164,138 @@ def test_convolve_with_one_operand_batched():
     sig = pytest.importorskip("tapegrad.scipy.signal")
     _check(lambda a, b: sig.convolve(a, b), (0, None), _t(3, 4, 5), _t(2, 3))
     _check(lambda a, b: sig.convolve(a, b, mode="valid"), (None, 0), _t(6), _t(3, 3))
+
+
+def test_max_pools_fold_into_the_samples_axis():
+    x = _t(3, 2, 5, 4)
+    _check(lambda v: F.max_pool2d(v, 3, stride=2, padding=1, ceil_mode=True), (0,), x)
+    _check(lambda v: F.max_pool2d(v[None], 2)[0], (0,), x)
+    _check(lambda v: F.max_pool1d(v, 2, dilation=2), (0,), _t(3, 1, 2, 7))
+    _check(lambda v: F.adaptive_max_pool2d(v, (2, 3)), (0,), _t(3, 1, 2, 5, 4))
+    got = _strict(tg.vmap(lambda v: F.max_pool2d(v, 2, return_indices=True)), x)
+    want = _loop(lambda v: F.max_pool2d(v, 2, return_indices=True), (0,), [x])
+    _same(got, want)
+    assert got[1].dtype == np.int64
+    # an example of the wrong rank: max_pool2d's own error, with one example's shape
+    with pytest.raises(ValueError, match=r"max_pool2d: input must be 3-D.*\(5, 4\)"):
+        tg.vmap(lambda v: F.max_pool2d(v, 2))(_t(3, 5, 4))
+    # nested: the inner vmap folds into the outer one's samples
+    xx = _t(2, 3, 2, 4, 4)
+    got = _strict(tg.vmap(tg.vmap(lambda v: F.max_pool2d(v, 2))), xx)
+    want = np.stack([_loop(lambda v: F.max_pool2d(v, 2), (0,), [tg.tensor(a)])
+                     for a in _np(xx)])
+    _same(got, want)
+
+
+# ------------------------------------------------------------------ per-sample gradients
+
+def _torch_copy(torch, model, tmodel):
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            tmodel.get_parameter(name).copy_(torch.tensor(_np(p)))
+        for name, b in model.named_buffers():
+            tmodel.get_buffer(name).copy_(torch.tensor(_np(b)))
+
+
+def _per_sample(model, tmodel, X, Y, loss, tloss, torch_vmap=True):
+    """vmap(grad) of loss over (X, Y) with functional_call, in tapegrad (no loop) and in
+    torch.func, compared in float64."""
+    torch = pytest.importorskip("torch")
+    from torch.func import functional_call as tcall, grad as tgrad, vmap as tvmap
+    _torch_copy(torch, model, tmodel)
+    model.eval()
+    tmodel.eval()
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def f(p, b, x, y):
+        return loss(tg.func.functional_call(model, (p, b), (x[None],)), y[None])
+    got = _strict(tg.vmap(tg.grad(f), in_axes=(None, None, 0, 0)), params, buffers,
+                  tg.tensor(X), tg.tensor(Y))
+
+    def tf(p, b, x, y):
+        return tloss(tcall(tmodel, (p, b), (x[None],)), y[None])
+    tp = {k: v.detach() for k, v in tmodel.named_parameters()}
+    tb = {k: v.detach() for k, v in tmodel.named_buffers()}
+    if torch_vmap:
+        want = tvmap(tgrad(tf), in_dims=(None, None, 0, 0))(tp, tb, torch.tensor(X),
+                                                           torch.tensor(Y))
+    else:       # torch's fused cell kernels do not vmap: torch.func.grad per example
+        each = [tgrad(tf)(tp, tb, torch.tensor(x), torch.tensor(y)) for x, y in zip(X, Y)]
+        want = {k: torch.stack([e[k] for e in each]) for k in each[0]}
+    assert set(got) == set(want)
+    for k in want:
+        np.testing.assert_allclose(_np(got[k]), want[k].numpy(), rtol=1e-9, atol=1e-11,
+                                   err_msg=k)
+
+
+def test_per_sample_grads_of_a_cnn_with_batchnorm_and_max_pool_match_torch():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    tg.manual_seed(0)
+    nn, tnn = tg.nn, torch.nn
+
+    def net(m):
+        return m.Sequential(m.Conv2d(2, 4, 3, padding=1), m.BatchNorm2d(4), m.ReLU(),
+                            m.MaxPool2d(2), m.Conv2d(4, 3, 2, stride=2), m.Flatten(),
+                            m.Linear(12, 3))
+    model, tmodel = net(nn).double(), net(tnn).double()
+    for bn in (model[1],):
+        bn.running_mean = tg.tensor(RNG.standard_normal(4))
+        bn.running_var = tg.tensor(RNG.uniform(0.5, 2.0, 4))
+    X = RNG.standard_normal((5, 2, 8, 8))
+    Y = RNG.integers(0, 3, 5)
+    _per_sample(model, tmodel, X, Y, F.cross_entropy, torch.nn.functional.cross_entropy)
+
+
+def _cell_model(m, cell):
+    class Net(m.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell = getattr(m, cell)(3, 4)
+            self.head = m.Linear(4, 2)
+
+        def forward(self, x):               # x (1, T, 3)
+            state = None
+            for t in range(x.shape[1]):
+                state = self.cell(x[:, t], state)
+            h = state[0] if isinstance(state, tuple) else state
+            return self.head(h)
+    return Net()
+
+
+@pytest.mark.parametrize("cell", ["LSTMCell", "GRUCell", "RNNCell"])
+def test_per_sample_grads_of_recurrent_cells_match_torch(cell):
+    torch = pytest.importorskip("torch")
+    model, tmodel = _cell_model(tg.nn, cell).double(), _cell_model(torch.nn, cell).double()
+    X = RNG.standard_normal((4, 3, 3))
+    Y = RNG.standard_normal((4, 2))
+
+    def mse(out, y):
+        return ((out - y) ** 2).sum()
+    _per_sample(model, tmodel, X, Y, mse, mse, torch_vmap=False)
+
+
+def _attention_model(m):
+    class Net(m.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = m.MultiheadAttention(4, 2, batch_first=True)
+            self.norm = m.LayerNorm(4)
+            self.head = m.Linear(4, 1)
+
+        def forward(self, x):               # x (1, L, 4)
+            a = self.attn(x, x, x, need_weights=False)[0]
+            return self.head(self.norm(x + a)).mean()
+    return Net()
+
+
+def test_per_sample_grads_of_an_attention_layer_match_torch():
+    torch = pytest.importorskip("torch")
+    model, tmodel = _attention_model(tg.nn).double(), _attention_model(torch.nn).double()
+    X = RNG.standard_normal((3, 5, 4))
+    Y = RNG.standard_normal(3)
+
+    def mse(out, y):
+        return ((out - y) ** 2).sum()
+    _per_sample(model, tmodel, X, Y, mse, mse)

@@ -116,6 +116,34 @@ class PerExample(np.ndarray):
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
 
+    def fold(self, fn, nd):
+        """fn(x) for the batched tensor x this placeholder stands for, where fn treats
+        the samples axis in front of its nd-dim input independently (pooling that picks
+        on raw values): run once with the mapped axis joined to the samples axis, the
+        results split again. An (nd - 1)-dim example is itself one sample."""
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchEscape(f"vmap: raw values of a batched tensor at {_user_line()}")
+        level, inner = vm
+        s = tuple(inner.shape)
+        if len(s) == nd + 1:
+            res = fn(apply(Reshape, inner, shape=(s[0] * s[1],) + s[2:]))
+
+            def split(y):
+                ys = tuple(y.shape)
+                return wrap(apply(Reshape, y, shape=(s[0], ys[0] // s[0]) + ys[1:]), level)
+        elif len(s) == nd:
+            res = fn(inner)
+
+            def split(y):
+                return wrap(y, level)
+        else:       # fn's own error, naming one example's shape
+            return fn(apply(GetItem, inner, index=(0,)))
+        if isinstance(res, tuple):
+            return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
+                tuple(split(y) for y in res)
+        return split(res)
+
 
 def per_example(shape, dtype):
     buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
+from ..nn._functional_losses import _TargetWeights
 from ..ops._apply import apply
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.arrange import Pad
@@ -18,7 +19,8 @@ from ..ops.pool import ConstantPad, PoolPut, PoolTake
 from ..ops.recurrent import LSTMGates, LSTMSequence
 from ..ops.recurrent_seq import GRUSequence, RNNSequence
 from ..ops.scan import Cumprod, LogCumSumExp
-from ..ops.shape import BroadcastTo, IndexPut, Reshape, Transpose
+from ..ops.reduce import Sum
+from ..ops.shape import IndexPut, Reshape, Transpose
 from ..ops.special_signal import Convolve
 from ._batched import RULES, PerExample, _align, _axis_rule, _full, _ndim
 
@@ -290,3 +292,28 @@ def _convolve_rule(op, vals, flags, params, size):
 
 RULES[Convolve] = _convolve_rule
 del _op
+
+
+# ------------------------------------------------------------------ cross entropy's targets
+
+def _target_weights_rule(op, vals, flags, params, size):
+    """Integer targets -> class coefficients: one per row, so the examples' rows are
+    folded into one set. The 'mean' denominator (sum over valid rows of the target's
+    weight, NaN when 0) is each example's unsmoothed coefficients summed."""
+    if len(vals) > 2 and flags[2]:
+        return NotImplemented           # per-example class weights
+    t = _full(vals[0], flags[0], size)
+    rows = _full(vals[1], flags[1], size)
+    m, c = _shape(rows)[1:]
+    smooth = params["label_smoothing"] if params["part"] == "coef" else 0.0
+    coef = apply(op, _reshape(t, (size * m,)), _reshape(rows, (size * m, c)), *vals[2:],
+                 **dict(params, part="coef", label_smoothing=smooth))
+    coef = _reshape(coef, (size, m, params["n_classes"]))
+    if params["part"] == "coef":
+        return coef
+    total = apply(Sum, coef, axis=(1, 2), keepdims=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / (total != 0)
+
+
+RULES[_TargetWeights] = _target_weights_rule
