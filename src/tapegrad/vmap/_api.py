@@ -27,11 +27,12 @@ if TYPE_CHECKING:
 _local = _state.local
 _levels = itertools.count(1)
 _RANDOMNESS = ("error", "different", "same")
+_UNSET = object()
 
 
 def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness: str = "error",
-         chunk_size: int | None = None, *, in_dims: Any = None,
-         out_dims: Any = None) -> Callable[..., Any]:
+         chunk_size: int | None = None, *, in_dims: Any = _UNSET,
+         out_dims: Any = _UNSET) -> Callable[..., Any]:
     """Vectorize `f` over a batch axis of its arguments (JAX's `vmap`).
 
     `in_axes` says which axis of each argument is the batch axis: an int (every tensor
@@ -75,9 +76,9 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
     """
     if not callable(f):
         raise TypeError(f"vmap: f must be callable, got {type(f).__name__}")
-    if in_dims is not None:
+    if in_dims is not _UNSET:       # None is a value here (not mapped), so a sentinel
         in_axes = in_dims
-    if out_dims is not None:
+    if out_dims is not _UNSET:
         out_axes = out_dims
     _check_axes(in_axes, "in_axes")
     _check_axes(out_axes, "out_axes")
@@ -242,12 +243,23 @@ def _outputs(res, level, size, out_axes):
             outs.append(None)
             continue
         else:
-            v = as_tensor(v)
+            v = _constant_output(v)
             full = apply(BroadcastTo, v, shape=(size,) + tuple(v.shape))
         if a is None:
             raise ValueError("vmap: out_axes is None for an output that is batched")
         outs.append(_place(full, a))
     return unflatten(spec, outs)
+
+
+def _constant_output(v):
+    """An output that does not depend on the batch, as a tensor (JAX broadcasts numbers
+    and arrays along the batch axis; anything else is an error naming vmap)."""
+    if isinstance(v, (bool, int, float, complex, np.ndarray, np.generic, Tensor)) and \
+            not isinstance(v, str):
+        return as_tensor(v)
+    raise TypeError(f"vmap: f returned {v!r:.40} of type {type(v).__name__}, which is not "
+                    "a tensor or a number; give out_axes=None for outputs that are not "
+                    "batched")
 
 
 def _out_axes(out_axes, res, n):

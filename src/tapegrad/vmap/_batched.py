@@ -74,6 +74,9 @@ class PerExample(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out")
+        if out is not None and method == "__call__" and len(out) == 1 and \
+                getattr(out[0], "_vm", None) is not None:
+            return _inplace(ufunc, inputs, kwargs, out[0])
         if out is not None and not any(isinstance(o, PerExample) for o in out):
             raise BatchedWriteError(
                 f"vmap: in-place write of a batched value into a tensor that is not "
@@ -143,6 +146,30 @@ class PerExample(np.ndarray):
             return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
                 tuple(split(y) for y in res)
         return split(res)
+
+
+def _inplace(ufunc, inputs, kwargs, out):
+    """An in-place ufunc (x.add_(y), x *= 2) into a batched value: run once on the
+    batch's arrays, so the write reaches the tensor that was mapped, as torch.func's
+    does. Operands batched at another vmap give up (one example at a time)."""
+    level, inner = out._vm
+    target = inner._data if isinstance(inner, Tensor) else inner
+    nd = target.ndim - 1
+    args = []
+    for a in inputs:
+        i = getattr(a, "_vm", None) if type(a) is PerExample else None
+        if i is None and type(a) is PerExample or i is not None and i[0] != level:
+            raise BatchEscape(f"vmap: np.{ufunc.__name__} into a batched tensor at "
+                              f"{_user_line()}")
+        if i is not None:
+            a = i[1]._data if isinstance(i[1], Tensor) else i[1]
+            if a.ndim - 1 < nd:
+                a = a.reshape(a.shape[:1] + (1,) * (nd - a.ndim + 1) + a.shape[1:])
+        args.append(a)
+    ufunc(*args, **dict(kwargs, out=(target,)))
+    if isinstance(inner, Tensor):
+        inner._bump_version()
+    return out
 
 
 def per_example(shape, dtype):

@@ -8,8 +8,10 @@ import math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, make
 from ..nn._functional_losses import _TargetWeights
+from ..nn._functional_norm import InstanceRunningStats
+from ..nn.functional import RunningStats, _DropoutMask
 from ..ops._apply import apply
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.arrange import Pad
@@ -20,9 +22,10 @@ from ..ops.recurrent import LSTMGates, LSTMSequence
 from ..ops.recurrent_seq import GRUSequence, RNNSequence
 from ..ops.scan import Cumprod, LogCumSumExp
 from ..ops.reduce import Sum
-from ..ops.shape import IndexPut, Reshape, Transpose
+from ..ops.shape import BroadcastTo, IndexPut, Reshape, Transpose
 from ..ops.special_signal import Convolve
-from ._batched import RULES, PerExample, _align, _axis_rule, _full, _ndim
+from ._batched import (RULES, BatchedWriteError, PerExample, _align, _axis_rule, _full, _ndim,
+                       _user_line)
 
 
 def _shape(v):
@@ -317,3 +320,29 @@ def _target_weights_rule(op, vals, flags, params, size):
 
 
 RULES[_TargetWeights] = _target_weights_rule
+
+
+# ------------------------------------------------------------------ randomness and effects
+
+def _dropout_mask_rule(op, vals, flags, params, size):
+    """Reached only under randomness="same" ("different" runs f once per element and
+    "error" refuses the draw): one mask for one example, shared by the batch."""
+    s = _shape(vals[0])[1:]
+    dtype = (vals[0]._data if isinstance(vals[0], Tensor) else np.asarray(vals[0])).dtype
+    mask = apply(op, make(np.zeros(s, dtype)), **params)
+    return apply(BroadcastTo, _reshape(mask, (1,) + s), shape=(size,) + s)
+
+
+RULES[_DropoutMask] = _dropout_mask_rule
+
+
+def _running_stats_rule(op, vals, flags, params, size):
+    raise BatchedWriteError(
+        f"vmap: {op.effect} (a norm layer in training mode) writes one value per batch "
+        f"element into statistics that are not batched, at {_user_line()}. Call "
+        "model.eval() for the mapped function, build the layer with "
+        "track_running_stats=False, or map over per-element statistics (the buffers of "
+        "tg.func.stack_module_state, in_axes 0)")
+
+
+RULES[RunningStats] = RULES[InstanceRunningStats] = _running_stats_rule
