@@ -299,3 +299,249 @@ def test_per_sample_grads_of_an_attention_layer_match_torch():
     def mse(out, y):
         return ((out - y) ** 2).sum()
     _per_sample(model, tmodel, X, Y, mse, mse)
+
+
+# ------------------------------------------------------------------ semantics
+
+def test_out_axes_and_in_axes_pytrees_match_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+    x = RNG.standard_normal((3, 2))
+    y = RNG.standard_normal((2, 3))
+
+    def f(d, t):
+        a, b = d["a"], t[1]
+        return a * b, {"s": (a[:, None] * b).sum(), "m": a[:, None] * t[0]}
+    in_axes = ({"a": 0}, (None, 1))
+    out_axes = (0, {"s": 0, "m": -1})
+    got = tg.vmap(f, in_axes=in_axes, out_axes=out_axes)(
+        {"a": tg.tensor(x)}, (tg.tensor(2.0), tg.tensor(y)))
+    want = jax.vmap(f, in_axes=in_axes, out_axes=out_axes)(
+        {"a": jnp.asarray(x)}, (jnp.asarray(2.0), jnp.asarray(y)))
+    np.testing.assert_allclose(_np(got[0]), np.asarray(want[0]))
+    for k in ("s", "m"):
+        np.testing.assert_allclose(_np(got[1][k]), np.asarray(want[1][k]), err_msg=k)
+    # a prefix: one axis for a whole subtree; a list is a tuple (JAX canonicalizes it)
+    got = tg.vmap(lambda v: (v, (v, v)), out_axes=(0, 1))(tg.tensor(x))
+    assert got[1][0].shape == got[1][1].shape == (2, 3)
+    assert tg.vmap(lambda a, b: a + b, in_axes=[0, None])(tg.tensor(x), tg.ones(2)).shape \
+        == (3, 2)
+
+
+def test_negative_axes_size_zero_and_kwargs_match_torch():
+    torch = pytest.importorskip("torch")
+    from torch.func import vmap as tvmap
+    x = RNG.standard_normal((3, 2))
+    got = tg.vmap(lambda a: a[:, None] * 2, in_axes=-1, out_axes=-1)(tg.tensor(x))
+    want = tvmap(lambda a: a[:, None] * 2, in_dims=-1, out_dims=-1)(torch.tensor(x))
+    np.testing.assert_allclose(_np(got), want.numpy())
+    # an empty batch: f still runs (on placeholders) and the result has a 0-length axis
+    assert tg.vmap(lambda a: a * 2)(tg.zeros((0, 2))).shape == (0, 2)
+    assert tg.vmap(lambda a: (a @ a).sum())(tg.zeros((0, 2))).shape == (0,)
+    # keyword arguments are not mapped (torch.func's rule)
+    s = RNG.standard_normal((3, 2))
+    got = tg.vmap(lambda a, s=None: a * s)(tg.tensor(x), s=tg.tensor(s))
+    want = tvmap(lambda a, s=None: a * s)(torch.tensor(x), s=torch.tensor(s))
+    assert got.shape == tuple(want.shape) == (3, 3, 2)
+    np.testing.assert_allclose(_np(got), want.numpy())
+    # in_dims=None / out_dims=None are values, not "not given"
+    with pytest.raises(ValueError, match="no argument is mapped"):
+        tg.vmap(lambda a: a, in_dims=None)(tg.tensor(x))
+    assert tg.vmap(lambda a: tg.ones(2), out_dims=None)(tg.tensor(x)).shape == (2,)
+    with pytest.raises(ValueError, match="out_axes is None for an output that is batched"):
+        tg.vmap(lambda a: a, out_dims=None)(tg.tensor(x))
+
+
+def test_chunks_equal_one_pass_with_out_axes():
+    x, w = _t(7, 3), _t(3)
+
+    def f(a, w):
+        return tg.tanh(a) * w, a.sum()
+    whole = tg.vmap(f, in_axes=(0, None), out_axes=(1, 0))(x, w)
+    for c in (1, 2, 3, 7, 10):
+        part = tg.vmap(f, in_axes=(0, None), out_axes=(1, 0), chunk_size=c)(x, w)
+        np.testing.assert_allclose(_np(part[0]), _np(whole[0]))
+        np.testing.assert_allclose(_np(part[1]), _np(whole[1]))
+    assert whole[0].shape == (3, 7)
+
+
+def test_outputs_that_are_numbers_none_or_other_objects():
+    x = _t(3, 2)
+    # as JAX: a number is broadcast along the batch, None stays None
+    np.testing.assert_array_equal(_np(tg.vmap(lambda a: 1.5)(x)), [1.5] * 3)
+    assert tg.vmap(lambda a: None)(x) is None
+    out = tg.vmap(lambda a: (a, None))(x)
+    assert out[1] is None and out[0].shape == (3, 2)
+    with pytest.raises(TypeError, match="vmap: f returned 'a' of type str"):
+        tg.vmap(lambda a: "a")(x)
+    assert tg.vmap(lambda a: "a", out_axes=None)(x) == "a"
+
+
+def test_mismatched_batch_sizes_and_bad_axes_name_the_argument():
+    with pytest.raises(ValueError, match=r"different sizes: 3 and 4 \(argument leaf 1, "
+                                         r"shape \(4, 2\), axis 0\)"):
+        tg.vmap(lambda a, b: a + b)(_t(3, 2), _t(4, 2))
+    with pytest.raises(ValueError, match=r"in_axes 2 is out of range.*\(3, 2\)"):
+        tg.vmap(lambda a: a, in_axes=2)(_t(3, 2))
+    with pytest.raises(TypeError, match="in_axes must hold ints or None, got 0.5"):
+        tg.vmap(lambda a: a, in_axes=0.5)
+
+
+def test_randomness_modes_match_torch_func():
+    torch = pytest.importorskip("torch")
+    from torch.func import vmap as tvmap
+    x = tg.ones(4, 50)
+    draws = {"rand": lambda a: tg.rand(50) + a * 0, "randn": lambda a: tg.randn(50) + a,
+             "dropout": lambda a: F.dropout(a, 0.5)}
+    tdraws = {"rand": lambda a: torch.rand(50) + a * 0, "randn": lambda a: torch.randn(50) + a,
+              "dropout": lambda a: torch.nn.functional.dropout(a, 0.5)}
+    for name, f in draws.items():
+        with pytest.raises(RuntimeError, match="randomness='error'"):
+            tg.vmap(f)(x)
+        with pytest.raises(RuntimeError, match="randomness error mode"):
+            tvmap(tdraws[name])(torch.ones(4, 50))
+        for mode, same in (("same", True), ("different", False)):
+            r = _np(tg.vmap(f, randomness=mode)(x))
+            t = tvmap(tdraws[name], randomness=mode)(torch.ones(4, 50)).numpy()
+            assert bool((r[0] == r[1]).all()) == bool((t[0] == t[1]).all()) == same, \
+                (name, mode)
+    # dropout that does not draw (eval) is fine in the default mode
+    np.testing.assert_array_equal(_np(tg.vmap(lambda a: F.dropout(a, 0.5, False))(x)),
+                                  _np(x))
+
+
+def test_in_place_writes_match_torch_func():
+    torch = pytest.importorskip("torch")
+    from torch.func import vmap as tvmap
+    x = RNG.standard_normal((3, 2))
+
+    def bump(a, b):
+        b.add_(a)
+        b.mul_(2.0)
+        return b
+    mine, theirs = tg.tensor(x.copy()), torch.tensor(x.copy())
+    got = _strict(tg.vmap(bump, in_axes=(None, 0)), tg.ones(2), mine)
+    want = tvmap(bump, in_dims=(None, 0))(torch.ones(2, dtype=torch.float64), theirs)
+    np.testing.assert_allclose(_np(got), want.numpy())
+    # the write reaches the mapped tensor, as torch's does (a batch axis 1 too)
+    np.testing.assert_allclose(_np(mine), theirs.numpy())
+    mine_t = tg.tensor(x.T.copy())
+    _strict(tg.vmap(bump, in_axes=(0, 1)), tg.ones(3, 2), mine_t)
+    np.testing.assert_allclose(_np(mine_t).T, theirs.numpy())
+    # a batched value written into an unbatched tensor: both refuse
+    with pytest.raises(BatchedWriteError, match="in-place write of a batched value"):
+        tg.vmap(bump, in_axes=(0, None))(tg.tensor(x), tg.ones(2))
+    with pytest.raises(RuntimeError):
+        tvmap(bump, in_dims=(0, None))(torch.tensor(x), torch.ones(2, dtype=torch.float64))
+
+
+def test_control_flow_error_names_the_line():
+    def f(a):
+        if a.sum() > 0:                 # the line the error names
+            return a
+        return -a
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(ControlFlowError, match=rf"test_vmap_round2.py:{line}.*tg.where"):
+        tg.vmap(f)(_t(3, 2))
+    with pytest.raises(ControlFlowError, match=r"\.item\(\)"):
+        tg.vmap(lambda a: a.sum().item())(_t(3, 2))
+
+
+class _Tied(tg.nn.Module):
+    """One weight under two names (a.weight, b.weight) and a buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = tg.nn.Linear(2, 2, bias=False)
+        self.b = tg.nn.Linear(2, 2, bias=False)
+        self.b.weight = self.a.weight
+        self.register_buffer("buf", tg.ones(2))
+
+    def forward(self, x):
+        return self.b(self.a(x)) + self.buf
+
+
+def _tied(torch_nn):
+    class T(torch_nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch_nn.Linear(2, 2, bias=False)
+            self.b = torch_nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x)) + self.buf
+    return T()
+
+
+def test_functional_call_tied_weights_strict_and_buffers_match_torch():
+    torch = pytest.importorskip("torch")
+    from torch.func import functional_call as tcall
+    mine = _Tied()
+    theirs = _tied(torch.nn)
+    theirs.register_buffer("buf", torch.ones(2, dtype=torch.float64))
+    theirs.double()
+    e = RNG.standard_normal((2, 2))
+    x = RNG.standard_normal(2)
+    for name in ("a.weight", "b.weight"):
+        got = tg.func.functional_call(mine, {name: tg.tensor(e)}, (tg.tensor(x),))
+        want = tcall(theirs, {name: torch.tensor(e)}, (torch.tensor(x),))
+        np.testing.assert_allclose(_np(got), want.numpy(), err_msg=name)
+    # untied on request: b keeps the module's own weight
+    w0 = _np(mine.a.weight)
+    got = tg.func.functional_call(mine, {"a.weight": tg.tensor(e)}, (tg.tensor(x),),
+                                  tie_weights=False)
+    np.testing.assert_allclose(_np(got), w0 @ (e @ x) + 1.0, rtol=1e-6)
+    with pytest.raises(ValueError, match="tied"):
+        tg.func.functional_call(mine, {"a.weight": tg.tensor(e), "b.weight": tg.ones(2, 2)},
+                                (tg.tensor(x),))
+    with pytest.raises(ValueError, match="tied"):
+        tcall(theirs, {"a.weight": torch.tensor(e), "b.weight": torch.ones(2, 2)},
+              (torch.tensor(x),))
+    # strict: every name (tied ones count once given) and no other
+    with pytest.raises(RuntimeError, match=r"missing \['buf'\]"):
+        tg.func.functional_call(mine, {"a.weight": tg.tensor(e)}, (tg.tensor(x),),
+                                strict=True)
+    got = tg.func.functional_call(mine, {"a.weight": tg.tensor(e), "buf": tg.zeros(2)},
+                                  (tg.tensor(x),), strict=True)
+    np.testing.assert_allclose(_np(got), e @ (e @ x))
+    # buffers come back afterwards, and the module is unchanged
+    np.testing.assert_array_equal(_np(mine.buf), [1.0, 1.0])
+    assert mine.b.weight is mine.a.weight
+
+
+def test_stack_module_state_requires_grad_and_modes_match_torch():
+    torch = pytest.importorskip("torch")
+    from torch.func import stack_module_state as tstack
+    for m in (tg, torch):
+        models = [m.nn.BatchNorm1d(2) for _ in range(3)]
+        params, buffers = (tg.func.stack_module_state if m is tg else tstack)(models)
+        assert params["weight"].requires_grad and params["weight"].is_leaf
+        assert not buffers["running_mean"].requires_grad
+        assert tuple(buffers["num_batches_tracked"].shape) == (3,)
+        models[1].weight.requires_grad_(False)
+        with pytest.raises(RuntimeError, match="requires.grad"):
+            (tg.func.stack_module_state if m is tg else tstack)(models)
+        for mm in models:
+            mm.weight.requires_grad_(False)
+        p, _ = (tg.func.stack_module_state if m is tg else tstack)(models)
+        assert not p["weight"].requires_grad
+        models[0].eval()
+        with pytest.raises(RuntimeError, match="training"):
+            (tg.func.stack_module_state if m is tg else tstack)(models)
+
+
+def test_norm_layer_training_under_vmap_refuses_to_update_shared_statistics():
+    bn = tg.nn.BatchNorm1d(2)
+    params = dict(bn.named_parameters())
+    buffers = dict(bn.named_buffers())
+
+    def f(p, b, x):
+        return tg.func.functional_call(bn, (p, b), (x,))
+    with pytest.raises(BatchedWriteError, match="running statistics.*model.eval"):
+        tg.vmap(f, in_axes=(None, None, 0))(params, buffers, _t(3, 4, 2))
+    np.testing.assert_array_equal(_np(bn.running_mean), [0.0, 0.0])
+    bn.eval()
+    got = _strict(tg.vmap(f, in_axes=(None, None, 0)), params, buffers, _t(3, 4, 2))
+    assert got.shape == (3, 4, 2)
