@@ -545,3 +545,17 @@ def test_norm_layer_training_under_vmap_refuses_to_update_shared_statistics():
     bn.eval()
     got = _strict(tg.vmap(f, in_axes=(None, None, 0)), params, buffers, _t(3, 4, 2))
     assert got.shape == (3, 4, 2)
+
+
+def test_lstsq_batches_every_field_and_its_gradient():
+    A, B, Bm = _t(3, 4, 2), _t(3, 4), _t(4, 2)
+    for driver in (None, "gelsd", "gels"):
+        got = _strict(tg.vmap(lambda a, b: tg.linalg.lstsq(a, b, driver=driver)), A, B)
+        assert type(got).__name__ == "linalg_lstsq"
+        for k in range(4):
+            want = np.stack([_np(tg.linalg.lstsq(A[i], B[i], driver=driver)[k])
+                             for i in range(3)])
+            np.testing.assert_allclose(_np(got[k]), want, atol=1e-12, err_msg=(driver, k))
+    _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (0, None), A, Bm)
+    _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (0, 0), A, B)
+    _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (None, 1), A[0], _t(4, 3))

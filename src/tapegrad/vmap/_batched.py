@@ -119,26 +119,33 @@ class PerExample(np.ndarray):
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
 
-    def fold(self, fn, nd):
-        """fn(x) for the batched tensor x this placeholder stands for, where fn treats
-        the samples axis in front of its nd-dim input independently (pooling that picks
-        on raw values): run once with the mapped axis joined to the samples axis, the
-        results split again. An (nd - 1)-dim example is itself one sample."""
+    def fold(self, fn, nd=None, *others):
+        """fn(x, *others) for the batched tensor x this placeholder stands for, run once
+        for the whole batch, for functions that pick or compute on raw values but treat
+        leading axes independently. nd: fn's input has a samples axis in front and nd
+        dims with it (pooling): the mapped axis joins the samples axis, and an (nd - 1)-
+        dim example is itself one sample. nd=None: fn batches over any leading axes
+        (lstsq), so the mapped axis is one more; `others` are then mapped alike
+        (unbatched ones broadcast), and results without the batch axis (constants) are
+        broadcast."""
         vm = getattr(self, "_vm", None)
         if vm is None:
             raise BatchEscape(f"vmap: raw values of a batched tensor at {_user_line()}")
         level, inner = vm
         s = tuple(inner.shape)
-        if len(s) == nd + 1:
+        if nd is not None and len(s) == nd + 1:
             res = fn(apply(Reshape, inner, shape=(s[0] * s[1],) + s[2:]))
 
             def split(y):
                 ys = tuple(y.shape)
                 return wrap(apply(Reshape, y, shape=(s[0], ys[0] // s[0]) + ys[1:]), level)
-        elif len(s) == nd:
-            res = fn(inner)
+        elif nd is None or len(s) == nd:
+            res = fn(inner, *(_lifted(o, level, s[0]) for o in others))
 
             def split(y):
+                ys = tuple(y.shape)
+                if ys[:1] != s[:1]:
+                    y = apply(BroadcastTo, y, shape=s[:1] + ys)
                 return wrap(y, level)
         else:       # fn's own error, naming one example's shape
             return fn(apply(GetItem, inner, index=(0,)))
@@ -146,6 +153,18 @@ class PerExample(np.ndarray):
             return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
                 tuple(split(y) for y in res)
         return split(res)
+
+
+def _lifted(v, level, size):
+    """v with the batch axis of `level` in front: its inner tensor when batched there,
+    else broadcast."""
+    i = info(v)
+    if i is not None and i[0] == level:
+        return i[1]
+    if not isinstance(v, Tensor):
+        v = make(np.asarray(v))
+    s = tuple(v.shape)
+    return apply(BroadcastTo, apply(Reshape, v, shape=(1,) + s), shape=(size,) + s)
 
 
 def _inplace(ufunc, inputs, kwargs, out):
