@@ -559,3 +559,15 @@ def test_lstsq_batches_every_field_and_its_gradient():
     _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (0, None), A, Bm)
     _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (0, 0), A, B)
     _check(lambda a, b: tg.linalg.lstsq(a, b).solution, (None, 1), A[0], _t(4, 3))
+
+
+def test_boolean_operators_and_raw_ufuncs_batch():
+    x, w = _t(3, 7), _t(7)
+    got = _strict(tg.vmap(lambda v, u: ~((v > 0) & (v < 1)) | (u > 0), in_axes=(0, None)),
+                  x, w)
+    a, b = _np(x), _np(w)
+    np.testing.assert_array_equal(_np(got), ~((a > 0) & (a < 1)) | (b > 0))
+    _check(lambda v: F.hardtanh(v, -0.5, 1.2), (0,), x)
+    # branching on such a mask is the user's control flow: the error, not a loop
+    with pytest.raises(ControlFlowError, match="bool"):
+        tg.vmap(lambda v: v if ((v > 0) & (v < 1)) else -v)(_t(3))

@@ -77,6 +77,11 @@ class PerExample(np.ndarray):
         if out is not None and method == "__call__" and len(out) == 1 and \
                 getattr(out[0], "_vm", None) is not None:
             return _inplace(ufunc, inputs, kwargs, out[0])
+        if out is None and method == "__call__" and ufunc.nout == 1 and \
+                "where" not in kwargs:
+            r = _elementwise(ufunc, inputs, kwargs)
+            if r is not None:
+                return r
         if out is not None and not any(isinstance(o, PerExample) for o in out):
             raise BatchedWriteError(
                 f"vmap: in-place write of a batched value into a tensor that is not "
@@ -99,22 +104,30 @@ class PerExample(np.ndarray):
                                     f"at {_user_line()}")
         _setitem(wrap(vm[1], vm[0]), index, value)     # zero_() and the like
 
+    def _flow(self, how):
+        if getattr(self, "_derived", False):
+            # raw values a library computed (np.isnan(x._data)): its own branch on them
+            # runs one example at a time, as before it could compute them batched
+            raise BatchEscape(f"vmap: {how} of raw values of a batched tensor at "
+                              f"{_user_line()}")
+        _control_flow(how)
+
     def __bool__(self):
-        _control_flow("bool() (an `if`, `while`, `and`/`or` or assert)")
+        self._flow("bool() (an `if`, `while`, `and`/`or` or assert)")
 
     def __float__(self):
-        _control_flow("float()")
+        self._flow("float()")
 
     def __int__(self):
-        _control_flow("int()")
+        self._flow("int()")
 
     __index__ = __int__
 
     def item(self, *a):
-        _control_flow(".item()")
+        self._flow(".item()")
 
     def tolist(self):
-        _control_flow(".tolist()")
+        self._flow(".tolist()")
 
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
@@ -165,6 +178,31 @@ def _lifted(v, level, size):
         v = make(np.asarray(v))
     s = tuple(v.shape)
     return apply(BroadcastTo, apply(Reshape, v, shape=(1,) + s), shape=(size,) + s)
+
+
+def _elementwise(ufunc, inputs, kwargs):
+    """A ufunc on raw values of batched tensors (x & y on boolean tensors, np.isnan(x._data)):
+    computed once on the batch's arrays, as a placeholder batched at the innermost level
+    of its operands (None when an operand is a view of a placeholder, with no values)."""
+    vms = [getattr(a, "_vm", None) if type(a) is PerExample else None for a in inputs]
+    if any(type(a) is PerExample and v is None for a, v in zip(inputs, vms)):
+        return None
+    level = max(v[0] for v in vms if v is not None)
+    nd = max(np.ndim(a) for a in inputs)
+    args = []
+    for a, v in zip(inputs, vms):
+        if v is not None and v[0] == level:
+            a = v[1]._data if isinstance(v[1], Tensor) else v[1]
+            if a.ndim - 1 < nd:
+                a = a.reshape(a.shape[:1] + (1,) * (nd - a.ndim + 1) + a.shape[1:])
+        args.append(a)
+    res = ufunc(*args, **kwargs)
+    p = per_example(res.shape[1:], res.dtype)
+    p._vm = (level, make(res))
+    # Tensor's own operators (a & b) give the user a tensor: branching on it is the
+    # user's control flow. Elsewhere a library computed on raw values: see _flow
+    p._derived = sys._getframe(2).f_globals.get("__name__") != _tensor.__name__
+    return p
 
 
 def _inplace(ufunc, inputs, kwargs, out):
@@ -229,7 +267,9 @@ def info(a):
     """(level, inner) of a batched tensor or placeholder array, else None."""
     if isinstance(a, Tensor):
         x = a._x
-        return x.get("vmap") if x is not None else None
+        if x is not None:
+            return x.get("vmap")
+        a = a._data         # a tensor made over a placeholder (the result of x & y)
     if type(a) is PerExample:
         return getattr(a, "_vm", None)
     return None
@@ -247,7 +287,7 @@ def _top(args):
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
     if from_escape:
-        if not any(type(a) is PerExample and getattr(a, "_vm", None) for a in args):
+        if not any(info(a) is not None for a in args):
             raise                   # not a batched operand: the escape stands
     level = _top(args)
     vals, flags = [], []
