@@ -276,6 +276,32 @@ def test_per_sample_grads_of_recurrent_cells_match_torch(cell):
     _per_sample(model, tmodel, X, Y, mse, mse, torch_vmap=False)
 
 
+def _seq_model(m, kind):
+    class Net(m.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = getattr(m, kind)(3, 4, num_layers=2, batch_first=True,
+                                        bidirectional=kind != "RNN")
+            self.head = m.Linear(8 if kind != "RNN" else 4, 2)
+
+        def forward(self, x):               # x (1, T, 3)
+            return self.head(self.rnn(x)[0][:, -1])
+    return Net()
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_per_sample_grads_of_recurrent_layers_match_torch(kind):
+    """The sequence ops with per-example weights: unrolled over time, not a loop."""
+    torch = pytest.importorskip("torch")
+    model, tmodel = _seq_model(tg.nn, kind).double(), _seq_model(torch.nn, kind).double()
+    X = RNG.standard_normal((3, 4, 3))
+    Y = RNG.standard_normal((3, 2))
+
+    def mse(out, y):
+        return ((out - y) ** 2).sum()
+    _per_sample(model, tmodel, X, Y, mse, mse, torch_vmap=False)
+
+
 def _attention_model(m):
     class Net(m.Module):
         def __init__(self):
@@ -571,3 +597,14 @@ def test_boolean_operators_and_raw_ufuncs_batch():
     # branching on such a mask is the user's control flow: the error, not a loop
     with pytest.raises(ControlFlowError, match="bool"):
         tg.vmap(lambda v: v if ((v > 0) & (v < 1)) else -v)(_t(3))
+
+
+def test_recurrent_sequence_ops_batch_with_per_example_weights():
+    h = 2
+    seq, h0, c0 = _t(3, 4, 2, 3), _t(3, 2, h), _t(2, h)
+    for g, fn, kw in ((4, lstm_sequence, {}), (3, gru_sequence, {"reverse": True}),
+                      (1, rnn_sequence, {"nonlinearity": "relu", "reverse": True})):
+        w = (_t(3, g * h, 3), _t(3, g * h, h), _t(3, g * h), _t(g * h))
+        states = (h0, c0) if fn is lstm_sequence else (h0,)
+        axes = (0, 0, 0, 0, None, 0) + ((None,) if fn is lstm_sequence else ())
+        _check(lambda *a: fn(*a, **kw), axes, seq, *w, *states)

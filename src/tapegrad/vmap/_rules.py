@@ -13,16 +13,17 @@ from ..nn._functional_losses import _TargetWeights
 from ..nn._functional_norm import InstanceRunningStats
 from ..nn.functional import RunningStats, _DropoutMask
 from ..ops._apply import apply
-from ..ops.activations import LogSoftmax, Softmax
+from ..ops.activations import LogSoftmax, Softmax, relu, sigmoid
 from ..ops.arrange import Pad
 from ..ops.conv import Col2im, ColConv, ColConvT, ColConvW, Im2col, _batch_last
+from ..ops.elementwise import tanh
 from ..ops.linalg import Einsum
 from ..ops.pool import ConstantPad, PoolPut, PoolTake
 from ..ops.recurrent import LSTMGates, LSTMSequence
 from ..ops.recurrent_seq import GRUSequence, RNNSequence
 from ..ops.scan import Cumprod, LogCumSumExp
 from ..ops.reduce import Sum
-from ..ops.shape import BroadcastTo, IndexPut, Reshape, Transpose
+from ..ops.shape import BroadcastTo, GetItem, IndexPut, Reshape, Stack, Transpose
 from ..ops.special_signal import Convolve
 from ._batched import (RULES, BatchedWriteError, PerExample, _align, _axis_rule, _full, _ndim,
                        _user_line)
@@ -263,7 +264,7 @@ def _sequence_rule(op, vals, flags, params, size):
     vmapped axis folds into N, one run over V * N sequences."""
     x, fx = vals[0], flags[0]
     if any(flags[1:5]):
-        return NotImplemented           # per-example weights: one example at a time
+        return _unrolled(op, vals, flags, params, size)
     x = _full(x, fx, size)
     t, n, i = _shape(x)[1:]
     xf = _reshape(_perm(x, (1, 0, 2, 3)), (t, size * n, i))
@@ -278,6 +279,53 @@ def _sequence_rule(op, vals, flags, params, size):
 
 for _op in (LSTMSequence, GRUSequence, RNNSequence):
     RULES[_op] = _sequence_rule
+
+
+def _bmm(a, w):
+    """a (V, N, K) times each example's w (V, G, K) transposed: (V, N, G)."""
+    return apply(Einsum, a, w, ins=("vnk", "vgk"), out="vng")
+
+
+def _third(v, k, h):
+    return apply(GetItem, v, index=(Ellipsis, slice(k * h, (k + 1) * h)))
+
+
+def _unrolled(op, vals, flags, params, size):
+    """Per-example weights (vmap(grad) of a recurrent model, or an ensemble): the
+    recurrence unrolled over time, each step one product per weight for the whole
+    batch (an einsum over the examples), rows as the op's own result."""
+    x, w_ih, w_hh, b_ih, b_hh, h, *c = [_full(v, f, size) for v, f in zip(vals, flags)]
+    t_len, n = _shape(x)[1:3]
+    gh = _shape(w_ih)[1]
+    bias = (size, 1, gh)
+    xp = apply(Einsum, x, w_ih, ins=("vtni", "vgi"), out="vtng") + \
+        _reshape(b_ih, (size, 1, 1, gh))
+    steps = range(t_len - 1, -1, -1) if params["reverse"] else range(t_len)
+    rows = [None] * t_len
+    c = c[0] if c else None
+    for t in steps:
+        xt = apply(GetItem, xp, index=(slice(None), t))
+        hh = _bmm(h, w_hh) + _reshape(b_hh, bias)
+        if op is LSTMSequence:
+            step = apply(LSTMGates, xt, hh, c)              # (7, V, N, H)
+            h, c = step[0], step[1]
+        elif op is GRUSequence:
+            hd = gh // 3
+            r = sigmoid(_third(xt, 0, hd) + _third(hh, 0, hd))
+            z = sigmoid(_third(xt, 1, hd) + _third(hh, 1, hd))
+            hn = _third(hh, 2, hd)
+            new = tanh(_third(xt, 2, hd) + r * hn)
+            h = new + z * (h - new)
+            step = apply(Stack, h, r, z, new, hn, axis=0)   # (5, V, N, H)
+        else:
+            pre = xt + hh
+            h = relu(pre) if params["relu"] else tanh(pre)
+            step = h
+        rows[t] = step
+    if op is RNNSequence:
+        return apply(Stack, *rows, axis=1)                  # (V, T, N, H)
+    out = apply(Stack, *rows, axis=1)                       # (rows, T, V, N, H)
+    return _perm(out, (2, 0, 1, 3, 4))
 
 
 # ------------------------------------------------------------------ scipy.signal
