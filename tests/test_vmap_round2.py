@@ -432,6 +432,15 @@ def test_randomness_modes_match_torch_func():
             t = tvmap(tdraws[name], randomness=mode)(torch.ones(4, 50)).numpy()
             assert bool((r[0] == r[1]).all()) == bool((t[0] == t[1]).all()) == same, \
                 (name, mode)
+    # chunks under "same" draw from one state, as torch.func's chunks do
+    r = _np(tg.vmap(lambda a: tg.rand(3) + a * 0, randomness="same", chunk_size=2)(
+        tg.zeros(5, 3)))
+    t = tvmap(lambda a: torch.rand(3) + a * 0, randomness="same", chunk_size=2)(
+        torch.zeros(5, 3)).numpy()
+    assert (r == r[0]).all() and (t == t[0]).all()
+    r = _np(tg.vmap(lambda a: tg.rand(3) + a * 0, randomness="different", chunk_size=2)(
+        tg.zeros(5, 3)))
+    assert len(np.unique(r[:, 0])) == 5
     # dropout that does not draw (eval) is fine in the default mode
     np.testing.assert_array_equal(_np(tg.vmap(lambda a: F.dropout(a, 0.5, False))(x)),
                                   _np(x))

@@ -103,8 +103,13 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
         if chunk_size is None or size <= chunk_size:
             return _call(f, moved, spec, kwargs, size, out_axes, randomness, leaves)
         parts = []
+        # "same" means one draw for the whole batch: each chunk draws from the same state
+        # (as torch.func's chunks do)
+        state = _random.get_rng_state() if randomness == "same" else None
         for lo in range(0, size, chunk_size):
             hi = min(size, lo + chunk_size)
+            if state is not None:
+                _random.set_rng_state(state)
             sl = [None if m is None else apply(GetItem, m, index=(slice(lo, hi),))
                   for m in moved]
             parts.append(_call(f, sl, spec, kwargs, hi - lo, 0, randomness, leaves))
