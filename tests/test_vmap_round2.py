@@ -617,3 +617,18 @@ def test_recurrent_sequence_ops_batch_with_per_example_weights():
         states = (h0, c0) if fn is lstm_sequence else (h0,)
         axes = (0, 0, 0, 0, None, 0) + ((None,) if fn is lstm_sequence else ())
         _check(lambda *a: fn(*a, **kw), axes, seq, *w, *states)
+
+
+def test_empty_batch_gives_empty_outputs_on_every_path():
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    z = tg.zeros((0, 3))
+    # batched ops, a function that runs per example, randomness="different"
+    assert tg.vmap(lambda a: tg.tanh(a) @ a)(z).shape == (0,)
+    got = tg.vmap(lambda a: (tg.sort(a, dim=0).values, a.sum()), out_axes=(1, 0))(z)
+    want = jax.vmap(lambda a: (jnp.sort(a), a.sum()), out_axes=(1, 0))(jnp.zeros((0, 3)))
+    assert [tuple(g.shape) for g in got] == [w.shape for w in want] == [(3, 0), (0,)]
+    assert tg.vmap(lambda a: a + tg.rand(3), randomness="different")(z).shape == (0, 3)
+    # an op that runs once per example (convolve, both operands mapped)
+    sig = pytest.importorskip("tapegrad.scipy.signal")
+    assert tg.vmap(sig.convolve)(tg.zeros((0, 4)), tg.zeros((0, 2))).shape == (0, 5)

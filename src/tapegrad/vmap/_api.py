@@ -321,6 +321,8 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
         warnings.warn(f"vmap: {name} computes with raw values of a batched tensor "
                       f"({str(why).splitlines()[0]}); it runs once per batch element "
                       "instead", RuntimeWarning, stacklevel=4)
+    if size == 0:
+        return _empty(f, moved, spec, kwargs, out_axes, given)
     results = []
     for b in range(size):
         leaves = [g if m is None else apply(GetItem, m, index=(b,))
@@ -343,6 +345,24 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
                 "shape that depends on the values (boolean-mask indexing, nonzero) cannot "
                 "be batched; use tg.where with a fixed shape")
         outs.append(_place(apply(Stack, *vs, axis=0), a))
+    return unflatten(ospec, outs)
+
+
+def _empty(f, moved, spec, kwargs, out_axes, given):
+    """An empty batch that f cannot run on batched: f runs once on an example of zeros
+    for the outputs' structure and shapes (JAX traces f abstractly for the same), and
+    each output is empty along the batch axis."""
+    leaves = [g if m is None else make(np.zeros(tuple(m.shape[1:]), m.dtype))
+              for m, g in zip(moved, given)]
+    res = f(*unflatten(spec, leaves), **kwargs)
+    first, ospec = flatten(res)
+    outs = []
+    for v, a in zip(first, _out_axes(out_axes, res, len(first))):
+        if a is None:
+            outs.append(v)
+            continue
+        v = _constant_output(v)
+        outs.append(_place(make(np.zeros((0,) + tuple(v.shape), v.dtype)), a))
     return unflatten(ospec, outs)
 
 

@@ -390,12 +390,16 @@ def _loop(op, vals, flags, params, size):
                       "once per batch element (a Python loop), which is slow for large "
                       "batches",
                       RuntimeWarning, stacklevel=4)
+    if size == 0:       # the op on an example of zeros gives the shape; none is kept
+        sl = [make(np.zeros(tuple(v.shape[1:]), v.dtype)) if f else v
+              for v, f in zip(vals, flags)]
+        one = apply(op, *sl, **params)
+        d = one._data if isinstance(one, Tensor) else np.asarray(one)
+        return make(np.zeros((0,) + d.shape, d.dtype))
     outs = []
     for b in range(size):
         sl = [apply(GetItem, v, index=(b,)) if f else v for v, f in zip(vals, flags)]
         outs.append(apply(op, *sl, **params))
-    if not outs:
-        raise ValueError(f"vmap: op {name} has no batching rule and the batch is empty")
     return apply(Stack, *outs, axis=0)
 
 
