@@ -78,7 +78,12 @@ class PerExample(np.ndarray):
                 getattr(out[0], "_vm", None) is not None:
             return _inplace(ufunc, inputs, kwargs, out[0])
         if out is None and method == "__call__" and ufunc.nout == 1 and \
-                "where" not in kwargs:
+                "where" not in kwargs and \
+                sys._getframe(1).f_globals.get("__name__") == _tensor.__name__:
+            # Tensor's own operators on raw values (a & b, ~m): the result becomes a
+            # tensor at once, used through ops. Raw values a library computes with
+            # (np.isnan(x._data) then np.asarray, .astype) would read the placeholder's
+            # garbage where they stop being placeholders: those run per example
             r = _elementwise(ufunc, inputs, kwargs)
             if r is not None:
                 return r
@@ -104,30 +109,22 @@ class PerExample(np.ndarray):
                                     f"at {_user_line()}")
         _setitem(wrap(vm[1], vm[0]), index, value)     # zero_() and the like
 
-    def _flow(self, how):
-        if getattr(self, "_derived", False):
-            # raw values a library computed (np.isnan(x._data)): its own branch on them
-            # runs one example at a time, as before it could compute them batched
-            raise BatchEscape(f"vmap: {how} of raw values of a batched tensor at "
-                              f"{_user_line()}")
-        _control_flow(how)
-
     def __bool__(self):
-        self._flow("bool() (an `if`, `while`, `and`/`or` or assert)")
+        _control_flow("bool() (an `if`, `while`, `and`/`or` or assert)")
 
     def __float__(self):
-        self._flow("float()")
+        _control_flow("float()")
 
     def __int__(self):
-        self._flow("int()")
+        _control_flow("int()")
 
     __index__ = __int__
 
     def item(self, *a):
-        self._flow(".item()")
+        _control_flow(".item()")
 
     def tolist(self):
-        self._flow(".tolist()")
+        _control_flow(".tolist()")
 
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
@@ -181,9 +178,9 @@ def _lifted(v, level, size):
 
 
 def _elementwise(ufunc, inputs, kwargs):
-    """A ufunc on raw values of batched tensors (x & y on boolean tensors, np.isnan(x._data)):
-    computed once on the batch's arrays, as a placeholder batched at the innermost level
-    of its operands (None when an operand is a view of a placeholder, with no values)."""
+    """A ufunc on raw values of batched tensors (x & y on boolean tensors): computed once
+    on the batch's arrays, as a placeholder batched at the innermost level of its
+    operands (None when an operand is a view of a placeholder, with no values)."""
     vms = [getattr(a, "_vm", None) if type(a) is PerExample else None for a in inputs]
     if any(type(a) is PerExample and v is None for a, v in zip(inputs, vms)):
         return None
@@ -199,9 +196,6 @@ def _elementwise(ufunc, inputs, kwargs):
     res = ufunc(*args, **kwargs)
     p = per_example(res.shape[1:], res.dtype)
     p._vm = (level, make(res))
-    # Tensor's own operators (a & b) give the user a tensor: branching on it is the
-    # user's control flow. Elsewhere a library computed on raw values: see _flow
-    p._derived = sys._getframe(2).f_globals.get("__name__") != _tensor.__name__
     return p
 
 
