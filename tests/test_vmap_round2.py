@@ -632,3 +632,20 @@ def test_empty_batch_gives_empty_outputs_on_every_path():
     # an op that runs once per example (convolve, both operands mapped)
     sig = pytest.importorskip("tapegrad.scipy.signal")
     assert tg.vmap(sig.convolve)(tg.zeros((0, 4)), tg.zeros((0, 2))).shape == (0, 5)
+
+
+def test_conv_and_pool_rules_compose_with_jacobians_and_hessians():
+    x, w = _t(2, 1, 2, 4, 4), _t(3, 2, 2, 2)
+
+    def f(w, x):
+        return F.max_pool2d(tg.tanh(F.conv2d(x, w)), 2).sum()
+    loop = np.stack([_np(tg.grad(f)(w, x[i])) for i in range(2)])
+    for jac in (tg.jacfwd, tg.jacrev):
+        got = _strict(jac(lambda w: tg.vmap(f, in_axes=(None, 0))(w, x)), w)
+        np.testing.assert_allclose(_np(got), loop, atol=1e-12)
+
+    def g(w, x):
+        return (tg.tanh(F.conv2d(x, w)) ** 2).sum()
+    got = _strict(tg.vmap(tg.hessian(g), in_axes=(None, 0)), w, x)
+    np.testing.assert_allclose(_np(got), np.stack([_np(tg.hessian(g)(w, x[i]))
+                                                   for i in range(2)]), atol=1e-12)
