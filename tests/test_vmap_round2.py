@@ -603,6 +603,12 @@ def test_boolean_operators_and_raw_ufuncs_batch():
     a, b = _np(x), _np(w)
     np.testing.assert_array_equal(_np(got), ~((a > 0) & (a < 1)) | (b > 0))
     _check(lambda v: F.hardtanh(v, -0.5, 1.2), (0,), x)
+    # nested: operands batched at different vmaps
+    A = _t(2, 3, 4)
+    inner = tg.vmap(lambda v, u: (v > 0) & (u > 0), in_axes=(0, None))
+    got = _strict(tg.vmap(inner, in_axes=(None, 0)), w.reshape(7, 1), A)
+    np.testing.assert_array_equal(
+        _np(got), (b.reshape(1, 7, 1, 1) > 0) & (_np(A)[:, None] > 0))
     # branching on such a mask is the user's control flow: the error, not a loop
     with pytest.raises(ControlFlowError, match="bool"):
         tg.vmap(lambda v: v if ((v > 0) & (v < 1)) else -v)(_t(3))

@@ -79,7 +79,7 @@ class PerExample(np.ndarray):
             return _inplace(ufunc, inputs, kwargs, out[0])
         if out is None and method == "__call__" and ufunc.nout == 1 and \
                 "where" not in kwargs and \
-                sys._getframe(1).f_globals.get("__name__") == _tensor.__name__:
+                sys._getframe(1).f_globals.get("__name__") in _OPERATOR_MODULES:
             # Tensor's own operators on raw values (a & b, ~m): the result becomes a
             # tensor at once, used through ops. Raw values a library computes with
             # (np.isnan(x._data) then np.asarray, .astype) would read the placeholder's
@@ -175,6 +175,10 @@ def _lifted(v, level, size):
         v = make(np.asarray(v))
     s = tuple(v.shape)
     return apply(BroadcastTo, apply(Reshape, v, shape=(1,) + s), shape=(size,) + s)
+
+
+# Tensor's operators, and _elementwise itself reaching an outer vmap's placeholder
+_OPERATOR_MODULES = (_tensor.__name__, __name__)
 
 
 def _elementwise(ufunc, inputs, kwargs):
