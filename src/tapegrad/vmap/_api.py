@@ -45,9 +45,12 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
     batching rule run in a loop, with one warning). vmap nests, and composes with grad,
     jacfwd, jacrev, hessian, jvp, vjp and tg.function in either order.
     `randomness`: "error" (tg.rand, randn, dropout inside f raise), "same" (one draw
-    shared by the batch) or "different" (one draw per element; f then runs per element).
-    `chunk_size` runs the batch in chunks of that many elements (less memory).
-    `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes.
+    shared by the batch, chunks included) or "different" (one draw per element; f then
+    runs per element). `chunk_size` runs the batch in chunks of that many elements
+    (less memory). `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes
+    (None given there means "not mapped", as for in_axes/out_axes). An output that is
+    a number is broadcast along the batch and None stays None (JAX's rule); an in-place
+    write into a mapped argument reaches that argument (torch.func's rule).
 
     Args:
         f: the function to vectorize, written for one example.
