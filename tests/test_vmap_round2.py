@@ -655,3 +655,24 @@ def test_conv_and_pool_rules_compose_with_jacobians_and_hessians():
     got = _strict(tg.vmap(tg.hessian(g), in_axes=(None, 0)), w, x)
     np.testing.assert_allclose(_np(got), np.stack([_np(tg.hessian(g)(w, x[i]))
                                                    for i in range(2)]), atol=1e-12)
+
+
+def test_randomness_different_batches_dropout_and_nests(monkeypatch):
+    calls = []
+    per_element = _api._per_element
+    monkeypatch.setattr(_api, "_per_element", lambda *a: (calls.append(1), per_element(*a))[1])
+    x = tg.ones(4, 50)
+    r = _np(tg.vmap(lambda a: F.dropout(a, 0.5), randomness="different")(x))
+    assert not calls                    # one mask per element, drawn for the batch at once
+    assert len({tuple(v) for v in r}) == 4
+    tg.vmap(lambda a: a + tg.rand(50), randomness="different")(x)
+    assert calls                        # a draw of no batched input: once per element
+    for f in (lambda a: F.dropout(a, 0.5), lambda a: a + tg.rand(50)):
+        r = _np(tg.vmap(tg.vmap(f, randomness="same"), randomness="different")(
+            tg.ones(3, 4, 50)))
+        assert all((r[i, 0] == r[i, 1]).all() for i in range(3))
+        assert not (r[0, 0] == r[1, 0]).all()
+        r = _np(tg.vmap(tg.vmap(f, randomness="different"), randomness="same")(
+            tg.ones(3, 4, 50)))
+        assert not (r[0, 0] == r[0, 1]).all()
+        assert all((r[0, i] == r[1, i]).all() for i in range(4))

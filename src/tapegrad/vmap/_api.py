@@ -17,7 +17,7 @@ from ..autograd.engine import run_backward
 from ..ops._apply import apply
 from ..ops.reduce import Sum
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Stack, Transpose
-from ._batched import BatchEscape, info, wrap
+from ._batched import BatchEscape, DrawEscape, PerElementDraws, info, wrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -208,9 +208,7 @@ class _Gen:
 def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     """f on batched values at a new level. `given` are the caller's leaves (used where
     `moved` has None: unbatched)."""
-    if randomness == "different":
-        return _per_element(f, moved, spec, kwargs, size, out_axes, None, given)
-    fast = _grad_parts(f)
+    fast = _grad_parts(f) if randomness != "different" else None
     if fast is not None:
         try:
             return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
@@ -225,13 +223,19 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     prev = _random._gen
     if randomness == "error":
         _random._gen = _Gen()
+    elif randomness == "different" and not isinstance(prev, (_Gen, PerElementDraws)):
+        _random._gen = PerElementDraws(prev, level)
     try:
         with _running(level, size):
             res = f(*unflatten(spec, leaves), **kwargs)
         return _outputs(res, level, size, out_axes)
     except BatchEscape as e:
         _random._gen = prev
-        return _per_element(f, moved, spec, kwargs, size, out_axes, e, given)
+        if isinstance(e, DrawEscape) and isinstance(prev, PerElementDraws):
+            raise           # the enclosing vmap asked for "different": it runs per element
+        # a draw that cannot be batched: per element, silently (that is what it asks for)
+        why = None if isinstance(e, DrawEscape) else e
+        return _per_element(f, moved, spec, kwargs, size, out_axes, why, given)
     finally:
         _random._gen = prev
 

@@ -282,6 +282,27 @@ def _top(args):
     return level
 
 
+op_level = [None]
+
+
+class PerElementDraws:
+    """Stands in for the global generator while a vmap with randomness="different" runs
+    batched: an op with a batched input draws for the whole batch through `real` (one
+    draw per element, its rule says so); any other draw (tg.rand(shape)) raises
+    BatchEscape, and that vmap runs f once per element instead."""
+
+    def __init__(self, real, level):
+        self.real, self.level = real, level
+
+    def __getattr__(self, name):
+        raise DrawEscape("vmap: a random draw of no batched input under "
+                         "randomness='different'")
+
+
+class DrawEscape(BatchEscape):
+    """A random draw vmap cannot batch under randomness="different"."""
+
+
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
     if from_escape:
@@ -304,6 +325,7 @@ def batched_apply(op, args, params, from_escape=False):
             if type(e) is PerExample:
                 raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
                                   f"parameter at {_user_line()}")
+    op_level[0] = level         # for rules that depend on their vmap (random draws)
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
 
@@ -568,5 +590,7 @@ _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
 
-__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "PerExample", "wrap",
+__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
+           "PerElementDraws",
+           "PerExample", "wrap",
            "info", "per_example", "batched_apply", "RULES"]

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .. import _random
 from .._tensor import Tensor, make
 from ..nn._functional_losses import _TargetWeights
 from ..nn._functional_norm import InstanceRunningStats
@@ -25,8 +26,8 @@ from ..ops.scan import Cumprod, LogCumSumExp
 from ..ops.reduce import Sum
 from ..ops.shape import BroadcastTo, GetItem, IndexPut, Reshape, Stack, Transpose
 from ..ops.special_signal import Convolve
-from ._batched import (RULES, BatchedWriteError, PerExample, _align, _axis_rule, _full, _ndim,
-                       _user_line)
+from ._batched import (RULES, BatchedWriteError, DrawEscape, PerElementDraws, PerExample,
+                       _align, _axis_rule, _full, _ndim, _user_line, op_level)
 
 
 def _shape(v):
@@ -373,8 +374,18 @@ RULES[_TargetWeights] = _target_weights_rule
 # ------------------------------------------------------------------ randomness and effects
 
 def _dropout_mask_rule(op, vals, flags, params, size):
-    """Reached only under randomness="same" ("different" runs f once per element and
-    "error" refuses the draw): one mask for one example, shared by the batch."""
+    """randomness="different": one mask per element, drawn for the whole batch at once;
+    "same": one mask for one example, shared by the batch ("error" refuses the draw)."""
+    gen = _random._gen
+    if isinstance(gen, PerElementDraws):
+        if gen.level != op_level[0]:
+            raise DrawEscape("vmap: dropout batched at a vmap whose randomness is not "
+                             "'different', inside one that is")
+        _random._gen = gen.real
+        try:
+            return apply(op, vals[0], **params)
+        finally:
+            _random._gen = gen
     s = _shape(vals[0])[1:]
     dtype = (vals[0]._data if isinstance(vals[0], Tensor) else np.asarray(vals[0])).dtype
     mask = apply(op, make(np.zeros(s, dtype)), **params)
