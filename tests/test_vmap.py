@@ -210,9 +210,12 @@ def test_functional_call_and_ensembles():
     # ensemble gradients flow to the stacked leaves
     out.sum().backward()
     assert params["0.weight"].grad.shape == (3, 4, 3)
-    with pytest.raises(KeyError, match="no parameter"):
-        tg.func.functional_call(models[0], {"nope": tg.ones(1)}, (x,))
-    with pytest.raises(KeyError, match="strict"):
+    # as torch.func: an unknown name is an attribute for the call unless strict=True
+    tg.func.functional_call(models[0], {"nope": tg.ones(1)}, (x,))
+    assert not hasattr(models[0], "nope")
+    with pytest.raises(RuntimeError, match="strict=True and names unexpected.*nope"):
+        tg.func.functional_call(models[0], {"nope": tg.ones(1)}, (x,), strict=True)
+    with pytest.raises(RuntimeError, match="strict"):
         tg.func.functional_call(models[0], {}, (x,), strict=True)
 
 

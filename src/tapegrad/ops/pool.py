@@ -128,6 +128,10 @@ def _pool_args(fn, n, input, kernel_size, stride, padding, dilation):
 
 def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode,
               return_indices):
+    fold = getattr(_raw(input), "fold", None)   # tg.vmap's input: one pass for the batch
+    if fold is not None:
+        return fold(lambda v: _max_pool(fn, n, v, kernel_size, stride, padding, dilation,
+                                         ceil_mode, return_indices), n + 2)
     x, squeeze, ksize, stride, pad, dilation = _pool_args(fn, n, input, kernel_size, stride,
                                                           padding, dilation)
     size = _shape(x)[2:]
@@ -383,6 +387,9 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     (1, 2, 2, 2)
     """
     fn = "adaptive_max_pool2d"
+    fold = getattr(_raw(input), "fold", None)   # tg.vmap's input: one pass for the batch
+    if fold is not None:
+        return fold(lambda v: adaptive_max_pool2d(v, output_size, return_indices), 4)
     x = _tensor(fn, "input", input)
     x, squeeze = _batched(fn, x, 2)
     raw = _raw(x)          # not np.asarray: an array subclass (vmap's) must stay one

@@ -4,6 +4,7 @@ from ._api import vmap
 from ._batched import BatchedWriteError, BatchEscape, ControlFlowError
 from ._module import functional_call, stack_module_state
 from . import _compose  # noqa: F401  (vmap around make_dual, unpack_dual and vjp)
+from . import _rules  # noqa: F401  (batching rules of conv, pad, gathers, recurrent ops)
 
 __all__ = ["vmap", "functional_call", "stack_module_state", "BatchEscape",
            "BatchedWriteError", "ControlFlowError"]

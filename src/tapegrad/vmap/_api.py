@@ -17,7 +17,7 @@ from ..autograd.engine import run_backward
 from ..ops._apply import apply
 from ..ops.reduce import Sum
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Stack, Transpose
-from ._batched import BatchEscape, info, wrap
+from ._batched import BatchEscape, DrawEscape, PerElementDraws, info, wrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,11 +27,12 @@ if TYPE_CHECKING:
 _local = _state.local
 _levels = itertools.count(1)
 _RANDOMNESS = ("error", "different", "same")
+_UNSET = object()
 
 
 def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness: str = "error",
-         chunk_size: int | None = None, *, in_dims: Any = None,
-         out_dims: Any = None) -> Callable[..., Any]:
+         chunk_size: int | None = None, *, in_dims: Any = _UNSET,
+         out_dims: Any = _UNSET) -> Callable[..., Any]:
     """Vectorize `f` over a batch axis of its arguments (JAX's `vmap`).
 
     `in_axes` says which axis of each argument is the batch axis: an int (every tensor
@@ -44,9 +45,12 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
     batching rule run in a loop, with one warning). vmap nests, and composes with grad,
     jacfwd, jacrev, hessian, jvp, vjp and tg.function in either order.
     `randomness`: "error" (tg.rand, randn, dropout inside f raise), "same" (one draw
-    shared by the batch) or "different" (one draw per element; f then runs per element).
-    `chunk_size` runs the batch in chunks of that many elements (less memory).
-    `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes.
+    shared by the batch, chunks included) or "different" (one draw per element; f then
+    runs per element). `chunk_size` runs the batch in chunks of that many elements
+    (less memory). `in_dims`/`out_dims` are torch.func's names for in_axes/out_axes
+    (None given there means "not mapped", as for in_axes/out_axes). An output that is
+    a number is broadcast along the batch and None stays None (JAX's rule); an in-place
+    write into a mapped argument reaches that argument (torch.func's rule).
 
     Args:
         f: the function to vectorize, written for one example.
@@ -75,9 +79,9 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
     """
     if not callable(f):
         raise TypeError(f"vmap: f must be callable, got {type(f).__name__}")
-    if in_dims is not None:
+    if in_dims is not _UNSET:       # None is a value here (not mapped), so a sentinel
         in_axes = in_dims
-    if out_dims is not None:
+    if out_dims is not _UNSET:
         out_axes = out_dims
     _check_axes(in_axes, "in_axes")
     _check_axes(out_axes, "out_axes")
@@ -102,8 +106,13 @@ def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, randomness:
         if chunk_size is None or size <= chunk_size:
             return _call(f, moved, spec, kwargs, size, out_axes, randomness, leaves)
         parts = []
+        # "same" means one draw for the whole batch: each chunk draws from the same state
+        # (as torch.func's chunks do)
+        state = _random.get_rng_state() if randomness == "same" else None
         for lo in range(0, size, chunk_size):
             hi = min(size, lo + chunk_size)
+            if state is not None:
+                _random.set_rng_state(state)
             sl = [None if m is None else apply(GetItem, m, index=(slice(lo, hi),))
                   for m in moved]
             parts.append(_call(f, sl, spec, kwargs, hi - lo, 0, randomness, leaves))
@@ -199,27 +208,34 @@ class _Gen:
 def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     """f on batched values at a new level. `given` are the caller's leaves (used where
     `moved` has None: unbatched)."""
-    if randomness == "different":
-        return _per_element(f, moved, spec, kwargs, size, out_axes, None, given)
-    fast = _grad_parts(f)
+    fast = _grad_parts(f) if randomness != "different" else None
     if fast is not None:
         try:
             return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
                                  randomness)
         except _NotFast:
             pass
+        except BatchEscape as e:
+            # f leaves tapegrad's ops (raw values): per element, as the general path does
+            return _per_element(f, moved, spec, kwargs, size, out_axes, e, given)
     level = next(_levels)
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
     prev = _random._gen
     if randomness == "error":
         _random._gen = _Gen()
+    elif randomness == "different" and not isinstance(prev, (_Gen, PerElementDraws)):
+        _random._gen = PerElementDraws(prev, level)
     try:
         with _running(level, size):
             res = f(*unflatten(spec, leaves), **kwargs)
         return _outputs(res, level, size, out_axes)
     except BatchEscape as e:
         _random._gen = prev
-        return _per_element(f, moved, spec, kwargs, size, out_axes, e, given)
+        if isinstance(e, DrawEscape) and isinstance(prev, PerElementDraws):
+            raise           # the enclosing vmap asked for "different": it runs per element
+        # a draw that cannot be batched: per element, silently (that is what it asks for)
+        why = None if isinstance(e, DrawEscape) else e
+        return _per_element(f, moved, spec, kwargs, size, out_axes, why, given)
     finally:
         _random._gen = prev
 
@@ -239,12 +255,23 @@ def _outputs(res, level, size, out_axes):
             outs.append(None)
             continue
         else:
-            v = as_tensor(v)
+            v = _constant_output(v)
             full = apply(BroadcastTo, v, shape=(size,) + tuple(v.shape))
         if a is None:
             raise ValueError("vmap: out_axes is None for an output that is batched")
         outs.append(_place(full, a))
     return unflatten(spec, outs)
+
+
+def _constant_output(v):
+    """An output that does not depend on the batch, as a tensor (JAX broadcasts numbers
+    and arrays along the batch axis; anything else is an error naming vmap)."""
+    if isinstance(v, (bool, int, float, complex, np.ndarray, np.generic, Tensor)) and \
+            not isinstance(v, str):
+        return as_tensor(v)
+    raise TypeError(f"vmap: f returned {v!r:.40} of type {type(v).__name__}, which is not "
+                    "a tensor or a number; give out_axes=None for outputs that are not "
+                    "batched")
 
 
 def _out_axes(out_axes, res, n):
@@ -301,6 +328,8 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
         warnings.warn(f"vmap: {name} computes with raw values of a batched tensor "
                       f"({str(why).splitlines()[0]}); it runs once per batch element "
                       "instead", RuntimeWarning, stacklevel=4)
+    if size == 0:
+        return _empty(f, moved, spec, kwargs, out_axes, given)
     results = []
     for b in range(size):
         leaves = [g if m is None else apply(GetItem, m, index=(b,))
@@ -323,6 +352,24 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
                 "shape that depends on the values (boolean-mask indexing, nonzero) cannot "
                 "be batched; use tg.where with a fixed shape")
         outs.append(_place(apply(Stack, *vs, axis=0), a))
+    return unflatten(ospec, outs)
+
+
+def _empty(f, moved, spec, kwargs, out_axes, given):
+    """An empty batch that f cannot run on batched: f runs once on an example of zeros
+    for the outputs' structure and shapes (JAX traces f abstractly for the same), and
+    each output is empty along the batch axis."""
+    leaves = [g if m is None else make(np.zeros(tuple(m.shape[1:]), m.dtype))
+              for m, g in zip(moved, given)]
+    res = f(*unflatten(spec, leaves), **kwargs)
+    first, ospec = flatten(res)
+    outs = []
+    for v, a in zip(first, _out_axes(out_axes, res, len(first))):
+        if a is None:
+            outs.append(v)
+            continue
+        v = _constant_output(v)
+        outs.append(_place(make(np.zeros((0,) + tuple(v.shape), v.dtype)), a))
     return unflatten(ospec, outs)
 
 

@@ -74,6 +74,19 @@ class PerExample(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out")
+        if out is not None and method == "__call__" and len(out) == 1 and \
+                getattr(out[0], "_vm", None) is not None:
+            return _inplace(ufunc, inputs, kwargs, out[0])
+        if out is None and method == "__call__" and ufunc.nout == 1 and \
+                "where" not in kwargs and \
+                sys._getframe(1).f_globals.get("__name__") in _OPERATOR_MODULES:
+            # Tensor's own operators on raw values (a & b, ~m): the result becomes a
+            # tensor at once, used through ops. Raw values a library computes with
+            # (np.isnan(x._data) then np.asarray, .astype) would read the placeholder's
+            # garbage where they stop being placeholders: those run per example
+            r = _elementwise(ufunc, inputs, kwargs)
+            if r is not None:
+                return r
         if out is not None and not any(isinstance(o, PerExample) for o in out):
             raise BatchedWriteError(
                 f"vmap: in-place write of a batched value into a tensor that is not "
@@ -116,6 +129,103 @@ class PerExample(np.ndarray):
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
 
+    def fold(self, fn, nd=None, *others):
+        """fn(x, *others) for the batched tensor x this placeholder stands for, run once
+        for the whole batch, for functions that pick or compute on raw values but treat
+        leading axes independently. nd: fn's input has a samples axis in front and nd
+        dims with it (pooling): the mapped axis joins the samples axis, and an (nd - 1)-
+        dim example is itself one sample. nd=None: fn batches over any leading axes
+        (lstsq), so the mapped axis is one more; `others` are then mapped alike
+        (unbatched ones broadcast), and results without the batch axis (constants) are
+        broadcast."""
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchEscape(f"vmap: raw values of a batched tensor at {_user_line()}")
+        level, inner = vm
+        s = tuple(inner.shape)
+        if nd is not None and len(s) == nd + 1:
+            res = fn(apply(Reshape, inner, shape=(s[0] * s[1],) + s[2:]))
+
+            def split(y):
+                ys = tuple(y.shape)
+                return wrap(apply(Reshape, y, shape=(s[0], ys[0] // s[0]) + ys[1:]), level)
+        elif nd is None or len(s) == nd:
+            res = fn(inner, *(_lifted(o, level, s[0]) for o in others))
+
+            def split(y):
+                ys = tuple(y.shape)
+                if ys[:1] != s[:1]:
+                    y = apply(BroadcastTo, y, shape=s[:1] + ys)
+                return wrap(y, level)
+        else:       # fn's own error, naming one example's shape
+            return fn(apply(GetItem, inner, index=(0,)))
+        if isinstance(res, tuple):
+            return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
+                tuple(split(y) for y in res)
+        return split(res)
+
+
+def _lifted(v, level, size):
+    """v with the batch axis of `level` in front: its inner tensor when batched there,
+    else broadcast."""
+    i = info(v)
+    if i is not None and i[0] == level:
+        return i[1]
+    if not isinstance(v, Tensor):
+        v = make(np.asarray(v))
+    s = tuple(v.shape)
+    return apply(BroadcastTo, apply(Reshape, v, shape=(1,) + s), shape=(size,) + s)
+
+
+# Tensor's operators, and _elementwise itself reaching an outer vmap's placeholder
+_OPERATOR_MODULES = (_tensor.__name__, __name__)
+
+
+def _elementwise(ufunc, inputs, kwargs):
+    """A ufunc on raw values of batched tensors (x & y on boolean tensors): computed once
+    on the batch's arrays, as a placeholder batched at the innermost level of its
+    operands (None when an operand is a view of a placeholder, with no values)."""
+    vms = [getattr(a, "_vm", None) if type(a) is PerExample else None for a in inputs]
+    if any(type(a) is PerExample and v is None for a, v in zip(inputs, vms)):
+        return None
+    level = max(v[0] for v in vms if v is not None)
+    nd = max(np.ndim(a) for a in inputs)
+    args = []
+    for a, v in zip(inputs, vms):
+        if v is not None and v[0] == level:
+            a = v[1]._data if isinstance(v[1], Tensor) else v[1]
+            if a.ndim - 1 < nd:
+                a = a.reshape(a.shape[:1] + (1,) * (nd - a.ndim + 1) + a.shape[1:])
+        args.append(a)
+    res = ufunc(*args, **kwargs)
+    p = per_example(res.shape[1:], res.dtype)
+    p._vm = (level, make(res))
+    return p
+
+
+def _inplace(ufunc, inputs, kwargs, out):
+    """An in-place ufunc (x.add_(y), x *= 2) into a batched value: run once on the
+    batch's arrays, so the write reaches the tensor that was mapped, as torch.func's
+    does. Operands batched at another vmap give up (one example at a time)."""
+    level, inner = out._vm
+    target = inner._data if isinstance(inner, Tensor) else inner
+    nd = target.ndim - 1
+    args = []
+    for a in inputs:
+        i = getattr(a, "_vm", None) if type(a) is PerExample else None
+        if i is None and type(a) is PerExample or i is not None and i[0] != level:
+            raise BatchEscape(f"vmap: np.{ufunc.__name__} into a batched tensor at "
+                              f"{_user_line()}")
+        if i is not None:
+            a = i[1]._data if isinstance(i[1], Tensor) else i[1]
+            if a.ndim - 1 < nd:
+                a = a.reshape(a.shape[:1] + (1,) * (nd - a.ndim + 1) + a.shape[1:])
+        args.append(a)
+    ufunc(*args, **dict(kwargs, out=(target,)))
+    if isinstance(inner, Tensor):
+        inner._bump_version()
+    return out
+
 
 def per_example(shape, dtype):
     buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF
@@ -155,7 +265,9 @@ def info(a):
     """(level, inner) of a batched tensor or placeholder array, else None."""
     if isinstance(a, Tensor):
         x = a._x
-        return x.get("vmap") if x is not None else None
+        if x is not None:
+            return x.get("vmap")
+        a = a._data         # a tensor made over a placeholder (the result of x & y)
     if type(a) is PerExample:
         return getattr(a, "_vm", None)
     return None
@@ -170,10 +282,31 @@ def _top(args):
     return level
 
 
+op_level = [None]
+
+
+class PerElementDraws:
+    """Stands in for the global generator while a vmap with randomness="different" runs
+    batched: an op with a batched input draws for the whole batch through `real` (one
+    draw per element, its rule says so); any other draw (tg.rand(shape)) raises
+    BatchEscape, and that vmap runs f once per element instead."""
+
+    def __init__(self, real, level):
+        self.real, self.level = real, level
+
+    def __getattr__(self, name):
+        raise DrawEscape("vmap: a random draw of no batched input under "
+                         "randomness='different'")
+
+
+class DrawEscape(BatchEscape):
+    """A random draw vmap cannot batch under randomness="different"."""
+
+
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
     if from_escape:
-        if not any(type(a) is PerExample and getattr(a, "_vm", None) for a in args):
+        if not any(info(a) is not None for a in args):
             raise                   # not a batched operand: the escape stands
     level = _top(args)
     vals, flags = [], []
@@ -192,6 +325,7 @@ def batched_apply(op, args, params, from_escape=False):
             if type(e) is PerExample:
                 raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
                                   f"parameter at {_user_line()}")
+    op_level[0] = level         # for rules that depend on their vmap (random draws)
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
 
@@ -272,15 +406,20 @@ def _loop(op, vals, flags, params, size):
     name = getattr(op, "public_name", None) or op.__name__
     if name not in _warned:
         _warned.add(name)
-        warnings.warn(f"vmap: op {name} has no batching rule; it runs once per batch "
-                      "element (a Python loop), which is slow for large batches",
+        warnings.warn(f"vmap: op {name} has no batching rule for these inputs; it runs "
+                      "once per batch element (a Python loop), which is slow for large "
+                      "batches",
                       RuntimeWarning, stacklevel=4)
+    if size == 0:       # the op on an example of zeros gives the shape; none is kept
+        sl = [make(np.zeros(tuple(v.shape[1:]), v.dtype)) if f else v
+              for v, f in zip(vals, flags)]
+        one = apply(op, *sl, **params)
+        d = one._data if isinstance(one, Tensor) else np.asarray(one)
+        return make(np.zeros((0,) + d.shape, d.dtype))
     outs = []
     for b in range(size):
         sl = [apply(GetItem, v, index=(b,)) if f else v for v, f in zip(vals, flags)]
         outs.append(apply(op, *sl, **params))
-    if not outs:
-        raise ValueError(f"vmap: op {name} has no batching rule and the batch is empty")
     return apply(Stack, *outs, axis=0)
 
 
@@ -451,5 +590,7 @@ _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
 
-__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "PerExample", "wrap",
+__all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
+           "PerElementDraws",
+           "PerExample", "wrap",
            "info", "per_example", "batched_apply", "RULES"]
