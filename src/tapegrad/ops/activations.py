@@ -187,7 +187,7 @@ class Softmax(Op):
     @staticmethod
     def forward(x, *, axis):
         x = _as_float(x)
-        m = np.max(x, axis=axis, keepdims=True)
+        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)     # initial: empty x
         m = np.where(np.isfinite(m), m, 0.0)
         e = np.exp(x - m)
         s = np.sum(e, axis=axis, keepdims=True)

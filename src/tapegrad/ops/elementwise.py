@@ -260,7 +260,12 @@ def _dpow_dx(x, y):
             return zeros_like(x) + 1.0
         if y == 2:
             return 2.0 * x
-    return y * call(Pow, x, y - 1)
+    d = y * call(Pow, x, y - 1)
+    if isinstance(y, (int, float)):
+        return d
+    # 0^0: slope 0 (x^0 is constant), where 0 * 0^-1 would be nan, as in PyTorch; only
+    # there, so that d/dy of this slope stays right at y = 0 for x != 0 (second order)
+    return call(Where, (_raw(y) == 0) & (_raw(x) == 0), 0.0, d)
 
 
 def _dpow_dy(x, out):
@@ -599,7 +604,7 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
          clip_value_max: ArrayLike | None = None) -> Tensor:
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
     PyTorch: clamp. Either bound may be None (not both). Tensor bounds go through
-    maximum/minimum. The gradient is 1 inside [min, max] and 0 where clipped.
+    where(). The gradient is 1 inside [min, max] and 0 where clipped.
 
     Args:
         x: the input, a tensor or a number or array-like.
@@ -632,11 +637,13 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
                 or isinstance(b, bool):
             raise TypeError(f"clip: {name} must be a number or a tensor, got {describe(b)}")
     if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
+        # where(), not maximum/minimum: at x == bound the gradient goes to x alone (not
+        # half to each), and a bound gets it only where it replaced x, as torch.clamp
         out = x
         if lo is not None:
-            out = maximum(out, lo)
+            out = where(out < lo, lo, out)
         if hi is not None:
-            out = minimum(out, hi)
+            out = where(out > hi, hi, out)
         return out
     if lo is not None and hi is not None and lo > hi:
         # NumPy and PyTorch silently give max everywhere: almost surely swapped bounds

@@ -1,0 +1,166 @@
+"""Hostile probes, round 2: gradients at the edges of ops (PyTorch's conventions, float64),
+bad inputs the first round did not reach, and aliasing through views. Each finding's test
+failed on the code before its fix (a crash in an internal frame, a NaN where PyTorch gives
+a number, or a write that silently went nowhere); the others guard what the fix must keep.
+Expected values are PyTorch 2.x's, written out so the file needs no torch."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tapegrad as tg
+
+
+def _grads(f, *values):
+    xs = [tg.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for v in values]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = f(*xs)
+        out.sum().backward()
+    return [None if x.grad is None else x.grad.numpy() for x in xs]
+
+
+# ------------------------------------------------------------------ var / std, no dof left
+
+def test_std_of_one_element_backward_is_nan_not_a_zero_division():
+    # was: ZeroDivisionError in Var's rule (2.0 / (n - ddof)); torch: value and grad nan
+    (g,) = _grads(tg.std, [1.0])
+    assert np.isnan(g).all()
+    (g,) = _grads(tg.var, [3.0])
+    assert np.isnan(g).all()
+
+
+def test_var_with_correction_equal_to_count_backward_is_nan():
+    (g,) = _grads(lambda x: tg.var(x, correction=2), [1.0, 1.0])
+    assert g.shape == (2,) and np.isnan(g).all()
+    (g,) = _grads(lambda x: tg.std(x, axis=0), [[1.0, 2.0]])
+    assert g.shape == (1, 2) and np.isnan(g).all()
+
+
+def test_var_with_dof_left_is_unchanged():
+    (g,) = _grads(lambda x: tg.var(x, correction=1), [1.0, 2.0, 4.0])
+    np.testing.assert_allclose(g, 2 * (np.array([1.0, 2.0, 4.0]) - 7 / 3) / 2)
+
+
+# ------------------------------------------------------------------ pow at a zero base
+
+def test_pow_zero_to_the_zero_has_zero_slope_in_the_base():
+    # was nan: 0 * 0**-1; torch masks the exponent-0 entries to 0
+    gx, gy = _grads(lambda x, y: x ** y, [0.0, 0.0, 0.0, 2.0], [0.0, 1.0, 2.0, 0.0])
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.0, 0.0])
+    np.testing.assert_allclose(gy, [0.0, 0.0, 0.0, np.log(2.0)])
+
+
+def test_pow_second_order_in_the_exponent_at_zero_stays_right():
+    # the mask is only where base and exponent are both 0: d/dy (y x^(y-1)) = 1/x at y = 0
+    assert tg.gradgradcheck(lambda a, b: a ** b,
+                            (np.array([0.5, 2.0]), np.array([0.0, 1.5])))
+    x = tg.tensor([0.0, 2.0], dtype=tg.float64)
+    _, t = tg.jvp(lambda a, b: a ** b, (x, tg.zeros(2, dtype=tg.float64)),
+                  (tg.ones(2, dtype=tg.float64), tg.zeros(2, dtype=tg.float64)))
+    np.testing.assert_array_equal(t.numpy(), [0.0, 0.0])
+
+
+# ------------------------------------------------------------------ clamp with tensor bounds
+
+def test_clamp_tensor_bounds_at_the_bound_gives_x_the_whole_gradient():
+    # was: maximum/minimum, which split a tie 0.5 / 0.5 between x and the bound
+    w = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    gx, glo, ghi = _grads(lambda x, lo, hi: tg.clamp(x, lo, hi) * w,
+                          [0.0, 1.0, 0.5, -1.0, 2.0], [0.0] * 5, [1.0] * 5)
+    np.testing.assert_array_equal(gx, [1.0, 2.0, 3.0, 0.0, 0.0])     # torch.clamp
+    np.testing.assert_array_equal(glo, [0.0, 0.0, 0.0, 4.0, 0.0])
+    np.testing.assert_array_equal(ghi, [0.0, 0.0, 0.0, 0.0, 5.0])
+
+
+def test_clamp_tensor_bounds_crossed_gives_max_as_torch():
+    w = np.array([1.0, 2.0])
+    out = tg.clamp(tg.tensor([0.5, 3.0]), tg.tensor([1.0, 1.0]), tg.tensor([0.0, 0.0]))
+    np.testing.assert_array_equal(out.numpy(), [0.0, 0.0])
+    gx, glo, ghi = _grads(lambda x, lo, hi: tg.clamp(x, lo, hi) * w,
+                          [0.5, 3.0], [1.0, 1.0], [0.0, 0.0])
+    np.testing.assert_array_equal(gx, [0.0, 0.0])
+    np.testing.assert_array_equal(glo, [0.0, 0.0])
+    np.testing.assert_array_equal(ghi, [1.0, 2.0])
+
+
+def test_clamp_tensor_bounds_keeps_values_and_nan():
+    x = np.array([np.nan, -2.0, 0.25, 9.0])
+    lo, hi = np.array([0.0, 0.0, 0.0, 0.0]), np.array([1.0, 1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(tg.clamp(tg.tensor(x), tg.tensor(lo), hi).numpy(),
+                                  np.clip(x, lo, hi))
+
+
+# ------------------------------------------------------------------ softmax of nothing
+
+@pytest.mark.parametrize("shape, axis", [((0,), -1), ((2, 0), -1), ((0, 3), 0), ((0, 3), 1)])
+def test_softmax_of_an_empty_tensor_is_empty(shape, axis):
+    # was: NumPy's "zero-size array to reduction operation maximum" from inside forward
+    x = tg.zeros(shape, dtype=tg.float64, requires_grad=True)
+    out = tg.softmax(x, axis=axis)
+    assert out.shape == shape
+    out.sum().backward()
+    assert x.grad.shape == shape
+    assert tg.nn.functional.softmax(x, dim=axis).shape == shape
+
+
+# ------------------------------------------------------------------ diagonal is a view
+
+def test_diagonal_add_in_place_changes_the_matrix_as_torch():
+    # was: a copy, so x.diagonal().add_(1) silently changed nothing (torch: a view)
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    x.diagonal().add_(10.0)
+    np.testing.assert_array_equal(x.numpy(), [[11.0, 2.0], [3.0, 14.0]])
+    y = tg.tensor(np.arange(12.0).reshape(2, 2, 3))
+    tg.diagonal(y, 1, 1, 2).mul_(0.0)
+    expect = np.arange(12.0).reshape(2, 2, 3)
+    expect[:, 0, 1] = expect[:, 1, 2] = 0.0
+    np.testing.assert_array_equal(y.numpy(), expect)
+
+
+def test_diagonal_fill_of_a_parameter_under_no_grad():
+    w = tg.nn.Parameter(tg.ones((3, 3)))
+    with tg.no_grad():
+        w.diagonal().fill_(0.0)
+    np.testing.assert_array_equal(w.numpy(), 1.0 - np.eye(3))
+    (w * w).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), 2 * (1.0 - np.eye(3)))
+
+
+def test_diag_of_a_matrix_stays_a_copy():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    tg.diag(x).add_(10.0)          # torch.diag and np.diag copy
+    np.testing.assert_array_equal(x.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_recorded_write_through_diagonal_raises():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        x.diagonal().add_(1.0)
+    y = x * 1
+    with pytest.raises(RuntimeError, match="DiagonalBackward"):
+        y.diagonal().add_(1.0)
+
+
+def test_diagonal_shares_the_version_so_a_later_write_is_caught():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x.exp()
+    d = y.diagonal()
+    z = (d * d).sum()
+    with tg.no_grad():
+        y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.backward()
+
+
+def test_diagonal_of_a_read_only_view_stays_read_only():
+    b = tg.broadcast_to(tg.tensor([1.0, 2.0]), (2, 2))
+    with pytest.raises(ValueError, match="read-only"):
+        b.diagonal().add_(1.0)
+
+
+def test_diagonal_gradients_unchanged():
+    (g,) = _grads(lambda x: x.diagonal() ** 2, [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(g, [[2.0, 0.0], [0.0, 8.0]])
+    (g,) = _grads(lambda x: tg.diagonal(x, -1) * 3.0, [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(g, [[0.0, 0.0], [3.0, 0.0]])
