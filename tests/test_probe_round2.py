@@ -164,3 +164,45 @@ def test_diagonal_gradients_unchanged():
     np.testing.assert_array_equal(g, [[2.0, 0.0], [0.0, 8.0]])
     (g,) = _grads(lambda x: tg.diagonal(x, -1) * 3.0, [[1.0, 2.0], [3.0, 4.0]])
     np.testing.assert_array_equal(g, [[0.0, 0.0], [3.0, 0.0]])
+
+
+# ------------------------------------------------------------------ median of all elements
+
+@pytest.mark.parametrize("values, grad", [
+    ([1.0, 1.0, 2.0, 2.0], [0.5, 0.5, 0.0, 0.0]),
+    ([3.0, 1.0, 2.0, 2.0, 2.0], [0.0, 0.0, 1 / 3, 1 / 3, 1 / 3]),
+    ([1.0, np.nan, 2.0, 2.0], [0.0, 1.0, 0.0, 0.0]),        # a NaN median: the NaN
+])
+def test_median_of_all_elements_shares_the_gradient_among_ties(values, grad):
+    # was: all of it to the one element the index names; torch.median(x) shares evenly
+    (g,) = _grads(tg.median, values)
+    np.testing.assert_allclose(g, grad)
+
+
+def test_nanmedian_of_all_elements_shares_among_ties_and_skips_nan():
+    (g,) = _grads(tg.nanmedian, [1.0, np.nan, 2.0, 2.0])
+    np.testing.assert_allclose(g, [0.0, 0.0, 0.5, 0.5])
+    x = tg.tensor([[3.0, 1.0], [2.0, 2.0]])
+    assert tg.median(x).item() == 2.0 and tg.median(x).dtype == np.float32
+    assert tg.median(tg.tensor([[3, 1], [2, 2]])).item() == 2
+
+
+def test_median_ties_forward_mode_matches_reverse():
+    x = tg.tensor([1.0, 1.0, 2.0, 2.0], dtype=tg.float64)
+    np.testing.assert_allclose(tg.jacfwd(tg.median)(x).numpy(), [0.5, 0.5, 0.0, 0.0])
+
+
+# ------------------------------------------------------------------ misspelt keywords
+
+def test_tnp_einsum_refuses_an_unknown_keyword():
+    # was: **kwargs swallowed it (dtpye=, a typo of dtype=, changed nothing silently)
+    a = np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match="einsum.*dtpye"):
+        tg.numpy.einsum("i,i->", a, a, dtpye=np.float32)
+
+
+def test_tnp_einsum_dtype_is_applied():
+    a = np.array([1.0, 2.0])
+    out = tg.numpy.einsum("i,i->", a, a, dtype=np.float32, casting="unsafe")
+    assert out.dtype == np.einsum("i,i->", a, a, dtype=np.float32, casting="unsafe").dtype
+    assert tg.numpy.einsum("i,i->", a, a, optimize=True).item() == 5.0
