@@ -206,3 +206,29 @@ def test_tnp_einsum_dtype_is_applied():
     out = tg.numpy.einsum("i,i->", a, a, dtype=np.float32, casting="unsafe")
     assert out.dtype == np.einsum("i,i->", a, a, dtype=np.float32, casting="unsafe").dtype
     assert tg.numpy.einsum("i,i->", a, a, optimize=True).item() == 5.0
+
+
+# ------------------------------------------------------------------ tensor() conversions
+
+@pytest.mark.parametrize("data", [float("nan"), [float("nan")], float("inf")])
+def test_tensor_of_nan_or_inf_as_int_names_tensor_and_the_value(data):
+    # was: NumPy's bare "cannot convert float NaN to integer", or for a list the wrong
+    # diagnosis "nested lists must be rectangular"
+    with pytest.raises(ValueError, match=r"tensor: cannot convert") as info:
+        tg.tensor(data, dtype=tg.int64)
+    assert "rectangular" not in str(info.value)
+
+
+@pytest.mark.parametrize("data", [1 + 2j, [1 + 2j, 3.0]])
+def test_tensor_of_complex_as_float_names_tensor_and_the_dtype(data):
+    # was: the builtin float()'s TypeError from inside NumPy
+    with pytest.raises(TypeError, match=r"tensor: cannot convert .* dtype float32"):
+        tg.tensor(data, dtype=tg.float32)
+
+
+def test_tensor_ragged_and_plain_floats_unchanged():
+    with pytest.raises(ValueError, match="rectangular"):
+        tg.tensor([[1.0], [2.0, 3.0]], dtype=tg.float32)
+    assert tg.tensor(1.5, dtype=tg.int64).item() == 1        # truncates, as torch
+    assert tg.tensor(1.5).dtype == np.float32
+    assert tg.tensor(1.5, dtype=tg.float64).dtype == np.float64
