@@ -232,3 +232,77 @@ def test_tensor_ragged_and_plain_floats_unchanged():
     assert tg.tensor(1.5, dtype=tg.int64).item() == 1        # truncates, as torch
     assert tg.tensor(1.5).dtype == np.float32
     assert tg.tensor(1.5, dtype=tg.float64).dtype == np.float64
+
+
+# ------------------------------------------------------------------ in-place on int tensors
+
+@pytest.mark.parametrize("update", [
+    lambda t: t.add_(1.5),
+    lambda t: t.__iadd__(0.5),
+    lambda t: t.__itruediv__(2),
+    lambda t: t.div_(tg.tensor([2, 2])),
+    lambda t: t.add_(tg.tensor([1.0, 1.0])),
+    lambda t: t.add_(np.array([0.5, 0.5])),
+    lambda t: t.add_(1, alpha=0.5),
+    lambda t: t.sub_(tg.tensor([1.0, 1.0], requires_grad=True)),
+])
+def test_int_tensor_updated_in_place_by_a_float_raises_instead_of_truncating(update):
+    # was: cast back with casting="unsafe" ([1, 2] /= 2 gave [0, 1]); torch and NumPy
+    # refuse ("result type Float can't be cast to the desired output type Long")
+    t = tg.tensor([1, 2])
+    with pytest.raises(TypeError, match=r"_: the result \(dtype float64\) cannot be written"):
+        update(t)
+    np.testing.assert_array_equal(t.numpy(), [1, 2])
+
+
+def test_exact_in_place_updates_of_int_and_bool_tensors_still_work():
+    t = tg.tensor([1, 2])
+    t += 1
+    t *= 3
+    t.sub_(tg.tensor([1, 1]), alpha=2)
+    np.testing.assert_array_equal(t.numpy(), [4, 7])
+    b = tg.tensor([True, False])
+    b.add_(True)
+    np.testing.assert_array_equal(b.numpy(), [True, True])
+    with pytest.raises(TypeError, match="mul_"):
+        b.mul_(2)                               # bool * int is int64 (torch refuses too)
+    small = tg.tensor(np.array([1], dtype=np.int8))
+    small.add_(tg.tensor([1]))                  # same kind: allowed, as torch
+    assert small.dtype == np.int8 and small.item() == 2
+    with pytest.raises(OverflowError, match="add_"):
+        tg.tensor(np.array([1], dtype=np.uint8)).add_(300)
+    f = tg.ones(2)
+    f += tg.ones(2, dtype=tg.float64)           # float32 += float64 stays float32
+    assert f.dtype == np.float32 and f.tolist() == [2.0, 2.0]
+
+
+def test_in_place_update_with_a_shape_that_cannot_broadcast_names_the_op():
+    # was: NumPy's "shape mismatch: objects cannot be broadcast" from _stride_tricks
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(3, 3\)"):
+        tg.zeros((2, 3)).add_(tg.ones((3, 3)))
+
+
+# ------------------------------------------------------------------ list indices, `in`
+
+def test_empty_list_index_selects_nothing_as_numpy():
+    # was: "index arrays must be integer or boolean, got dtype float64"
+    x = tg.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert x[[]].shape == (0, 3) and x[:, []].shape == (2, 0)
+    x[[]].sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3)))
+    z = tg.zeros(3)
+    z[[]] = 5.0
+    np.testing.assert_array_equal(z.numpy(), np.zeros(3))
+
+
+def test_ragged_list_index_names_getitem():
+    # was: NumPy's bare "setting an array element with a sequence"
+    with pytest.raises(IndexError, match="getitem: a list index must be rectangular"):
+        tg.zeros((2, 3))[[[0, 1], [2]]]
+
+
+def test_in_operator_looks_at_elements_as_torch():
+    # was: Python iterated the rows and asked bool() of each: "truth value ... ambiguous"
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert 2.0 in x and 4 in x and tg.tensor(3.0) in x
+    assert 5.0 not in x
