@@ -306,3 +306,27 @@ def test_in_operator_looks_at_elements_as_torch():
     x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert 2.0 in x and 4 in x and tg.tensor(3.0) in x
     assert 5.0 not in x
+
+
+# ------------------------------------------------------------------ nn.functional inputs
+
+@pytest.mark.parametrize("inp, target, what", [
+    ([0.5], [2.0], "target values"),
+    ([0.5], [np.nan], "target values"),
+    ([np.nan], [1.0], "input values"),
+])
+def test_binary_cross_entropy_refuses_targets_and_nan_outside_0_1_as_torch(inp, target, what):
+    # was: a target of 2 gave a loss silently, a NaN input slipped past min()/max()
+    with pytest.raises(ValueError, match=f"binary_cross_entropy: {what}"):
+        tg.nn.functional.binary_cross_entropy(tg.tensor(inp), tg.tensor(target))
+
+
+def test_binary_cross_entropy_soft_targets_still_work():
+    out = tg.nn.functional.binary_cross_entropy(tg.tensor([0.5, 0.2]), tg.tensor([1.0, 0.0]))
+    np.testing.assert_allclose(out.item(), -(np.log(0.5) + np.log(0.8)) / 2, rtol=1e-6)
+
+
+def test_cosine_similarity_dim_out_of_range_names_cosine_similarity():
+    # was: "norm: axis 3 is out of range" (the helper's name)
+    with pytest.raises(IndexError, match="cosine_similarity: dim 3"):
+        tg.nn.functional.cosine_similarity(tg.ones((2, 3)), tg.ones((2, 3)), dim=3)
