@@ -330,3 +330,47 @@ def test_cosine_similarity_dim_out_of_range_names_cosine_similarity():
     # was: "norm: axis 3 is out of range" (the helper's name)
     with pytest.raises(IndexError, match="cosine_similarity: dim 3"):
         tg.nn.functional.cosine_similarity(tg.ones((2, 3)), tg.ones((2, 3)), dim=3)
+
+
+# ------------------------------------------------------------------ precision in the tails
+
+def _expit(x):
+    x = np.asarray(x, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+@pytest.mark.parametrize("name, slope", [
+    ("silu", lambda x: _expit(x) * (1 + x * _expit(-x))),
+    ("logsigmoid", lambda x: _expit(-x)),
+    ("elu", lambda x: np.where(x > 0, 1.0, np.exp(x))),
+    ("mish", None),
+])
+def test_activation_slopes_keep_their_digits_in_the_tails(name, slope):
+    # was: sigmoid as (1 + tanh(x/2)) / 2 in the rules and expm1' = out + 1: at x = -30
+    # three digits were wrong, below -38 the slope was exactly 0 (torch: e^x-sized)
+    f = getattr(tg.nn.functional, name)
+    pts = np.array([-30.0, -40.0, -60.0, 30.0, 40.0, 60.0]) * (-1 if name == "logsigmoid"
+                                                              else 1)
+    (g,) = _grads(f, pts)
+    if slope is None:       # mish' ~ x e^x + e^x for x -> -inf
+        np.testing.assert_allclose(g[:3], np.exp(pts[:3]) * (1 + pts[:3]), rtol=1e-9)
+    else:
+        np.testing.assert_allclose(g, slope(pts), rtol=1e-12)
+    assert np.all(g[:3] != 0)
+
+
+def test_silu_value_keeps_its_digits_for_large_negative_x():
+    x = np.array([-40.0, -700.0])
+    np.testing.assert_allclose(tg.nn.functional.silu(tg.tensor(x)).numpy(),
+                               x * _expit(x), rtol=1e-12)
+
+
+def test_expm1_slope_is_exp_below_minus_37():
+    (g,) = _grads(tg.expm1, [-30.0, -40.0, -700.0, 0.0, 2.0])
+    np.testing.assert_allclose(g, np.exp([-30.0, -40.0, -700.0, 0.0, 2.0]), rtol=1e-14)
+
+
+def test_tail_fixed_activations_second_order():
+    for f in (tg.nn.functional.silu, tg.nn.functional.mish, tg.nn.functional.logsigmoid,
+              tg.nn.functional.elu, tg.expm1):
+        assert tg.gradgradcheck(f, (np.array([-3.0, -0.5, 0.7, 2.0]),))

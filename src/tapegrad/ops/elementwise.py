@@ -98,7 +98,8 @@ Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="""exp(x); its derivati
     >>> [round(v, 4) for v in x.grad.tolist()]
     [1.0, 2.7183]
     """)
-Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
+# exp(x), not out + 1: for x < -37 out + 1 is exactly 0 (elu's slope went with it)
+Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: np.exp(x),
                            doc="""exp(x) - 1, accurate near 0 (where exp(x) - 1 loses
     digits).
 
