@@ -46,9 +46,9 @@ def test_var_with_dof_left_is_unchanged():
 
 def test_pow_zero_to_the_zero_has_zero_slope_in_the_base():
     # was nan: 0 * 0**-1; torch masks the exponent-0 entries to 0
-    gx, gy = _grads(lambda x, y: x ** y, [0.0, 0.0, 0.0, 2.0], [0.0, 1.0, 2.0, 0.0])
-    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.0, 0.0])
-    np.testing.assert_allclose(gy, [0.0, 0.0, 0.0, np.log(2.0)])
+    gx, gy = _grads(lambda x, y: x ** y, [0.0, 0.0, 0.0, 2.0, np.nan], [0.0, 1.0, 2.0, 0.0, 0.0])
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.0, 0.0, 0.0])     # nan ** 0 == 1 too
+    np.testing.assert_allclose(gy, [0.0, 0.0, 0.0, np.log(2.0), np.nan])
 
 
 def test_pow_second_order_in_the_exponent_at_zero_stays_right():

@@ -264,9 +264,10 @@ def _dpow_dx(x, y):
     d = y * call(Pow, x, y - 1)
     if isinstance(y, (int, float)):
         return d
-    # 0^0: slope 0 (x^0 is constant), where 0 * 0^-1 would be nan, as in PyTorch; only
-    # there, so that d/dy of this slope stays right at y = 0 for x != 0 (second order)
-    return call(Where, (_raw(y) == 0) & (_raw(x) == 0), 0.0, d)
+    # x^0 is constant: slope 0 where 0 * x^-1 would be nan (x = 0 or nan), as in PyTorch;
+    # only there, so that d/dy of this slope stays right at y = 0 elsewhere (second order)
+    rx = _raw(x)
+    return call(Where, (_raw(y) == 0) & ((rx == 0) | np.isnan(rx)), 0.0, d)
 
 
 def _dpow_dy(x, out):
