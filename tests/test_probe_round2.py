@@ -374,3 +374,32 @@ def test_tail_fixed_activations_second_order():
     for f in (tg.nn.functional.silu, tg.nn.functional.mish, tg.nn.functional.logsigmoid,
               tg.nn.functional.elu, tg.expm1):
         assert tg.gradgradcheck(f, (np.array([-3.0, -0.5, 0.7, 2.0]),))
+
+
+def test_log_softmax_of_large_logits_keeps_log_of_the_count():
+    # was: x - logsumexp(x); logsumexp = m + log 2 rounds to m at m = 1e16, so the result
+    # was [0, 0] (and the rule, reading softmax as exp(out), gave [-5, -4, 3], not [-2, -1, 3])
+    w = np.array([1.0, 2.0, 3.0])
+    for big in (1e16, 1e308):
+        x = tg.tensor(np.array([[big, big, 1.0]]), requires_grad=True)
+        out = tg.log_softmax(x)
+        np.testing.assert_allclose(out.numpy()[0, :2], [-np.log(2.0)] * 2, rtol=1e-15)
+        (out * w).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), [[-2.0, -1.0, 3.0]], rtol=1e-15)
+
+
+def test_log_softmax_masked_rows_and_empty_unchanged():
+    out = tg.log_softmax(tg.tensor([[-np.inf, -np.inf], [0.0, -np.inf]]))
+    np.testing.assert_array_equal(out.numpy(), [[-np.inf, -np.inf], [0.0, -np.inf]])
+    assert tg.log_softmax(tg.zeros((2, 0))).shape == (2, 0)
+    np.testing.assert_allclose(tg.log_softmax(tg.tensor([1.0, 2.0, 3.0], dtype=tg.float64)),
+                               [1.0, 2.0, 3.0] - np.log(np.exp([1.0, 2.0, 3.0]).sum()))
+
+
+def test_vector_norm_ord_0_counts_nan_as_nonzero():
+    # was: sign(|nan|) = nan made the count nan; NumPy and torch count it
+    x = tg.tensor(np.array([[np.nan, 1.0, 0.0], [0.0, 0.0, 2.0]]), requires_grad=True)
+    out = tg.linalg.vector_norm(x, ord=0, axis=1)
+    np.testing.assert_array_equal(out.numpy(), [2.0, 1.0])
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3)))
