@@ -403,3 +403,17 @@ def test_vector_norm_ord_0_counts_nan_as_nonzero():
     np.testing.assert_array_equal(out.numpy(), [2.0, 1.0])
     out.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3)))
+
+
+def test_slogdet_gradient_at_a_singular_matrix_names_slogdet():
+    # was: "linalg.inv: the input ... is singular" from inside slogdet's rule
+    singular = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
+    for f in (lambda a: tg.linalg.slogdet(a)[1], tg.linalg.logdet):
+        x = tg.tensor(singular, requires_grad=True)
+        out = f(x)
+        assert out.item() == -np.inf
+        with pytest.raises(tg.linalg.LinAlgError, match="linalg.slogdet: A of shape"):
+            out.backward()
+    x = tg.tensor(2.0 * np.eye(3), requires_grad=True)
+    tg.linalg.slogdet(x)[1].backward()
+    np.testing.assert_allclose(x.grad.numpy(), 0.5 * np.eye(3))
