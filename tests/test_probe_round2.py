@@ -417,3 +417,32 @@ def test_slogdet_gradient_at_a_singular_matrix_names_slogdet():
     x = tg.tensor(2.0 * np.eye(3), requires_grad=True)
     tg.linalg.slogdet(x)[1].backward()
     np.testing.assert_allclose(x.grad.numpy(), 0.5 * np.eye(3))
+
+
+# ------------------------------------------------------------------ jacrev with inf slopes
+
+@pytest.mark.parametrize("jac", [tg.jacrev, tg.jacobian])
+def test_jacrev_is_not_wiped_by_one_infinite_entry(jac):
+    # was: all zeros. The rows rode as tangents on a zero primal cotangent; scale()'s
+    # strong zero saw only zeros against an inf slope and masked every row with them
+    x = tg.tensor([1.0, 0.0, 2.0], dtype=tg.float64)
+    j = jac(tg.sqrt)(x).numpy()
+    np.testing.assert_allclose(np.diag(j), [0.5, np.inf, 0.5 / np.sqrt(2.0)])
+    np.testing.assert_array_equal(j[0, [1, 2]], [0.0, 0.0])
+    j = jac(tg.exp)(tg.tensor([1.0, 1000.0, 2.0], dtype=tg.float64)).numpy()
+    np.testing.assert_allclose(np.diag(j), [np.e, np.inf, np.exp(2.0)])
+
+
+def test_jacrev_through_where_and_clamp_with_an_inf_in_the_branch_not_taken():
+    x = tg.tensor([1.0, -1.0, 0.0], dtype=tg.float64)
+    j = tg.jacrev(lambda v: tg.where(v > 0, tg.log(v), v))(x)
+    np.testing.assert_array_equal(j.numpy(), np.eye(3))
+    lo = tg.tensor([-1.0, -1.0, -1.0], dtype=tg.float64)
+    j = tg.jacrev(lambda v: tg.clamp(tg.log(v), lo, 1.0))(
+        tg.tensor([1.0, 0.0, 2.0], dtype=tg.float64))
+    np.testing.assert_allclose(j.numpy(), np.diag([1.0, 0.0, 0.5]))
+
+
+def test_hessian_with_an_infinite_entry_keeps_the_finite_ones():
+    h = tg.hessian(lambda v: tg.log(v).sum())(tg.tensor([1.0, 0.0], dtype=tg.float64))
+    np.testing.assert_array_equal(h.numpy(), [[-1.0, 0.0], [0.0, -np.inf]])
