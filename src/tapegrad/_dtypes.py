@@ -92,7 +92,9 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
         return np.array(data._data, dtype=dtype, copy=copy)
     cls = data.__class__
     if cls is float:
-        return np.array(data, dtype=dtype or DEFAULT_FLOAT)
+        if dtype is None:
+            return np.array(data, dtype=DEFAULT_FLOAT)
+        return _from_nested(data, fn, dtype)       # nan/inf into an int dtype: named
     # a float dtype given: big Python ints are fine (they round), as in NumPy
     big_ok = dtype is not None and dtype.kind in "fc"
     if cls is list or cls is tuple or isinstance(data, (list, tuple)):
@@ -137,9 +139,20 @@ def _from_nested(data, fn, dtype=None):
         return np.array(data, dtype=dtype)
     except OverflowError as e:   # an int too big for the dtype asked for
         raise ValueError(f"{fn}: {e} (data {_got(data)})") from None
-    except ValueError as e:      # ragged nesting
-        raise ValueError(f"{fn}: nested lists must be rectangular (every row the same "
-                         f"length), got {_got(data)}: {e}") from None
+    except ValueError as e:
+        if "sequence" in str(e):        # ragged nesting
+            raise ValueError(f"{fn}: nested lists must be rectangular (every row the "
+                             f"same length), got {_got(data)}: {e}") from None
+        # nan into an int dtype
+        raise ValueError(f"{fn}: cannot convert {_got(data)} to {_target(dtype)}: "
+                         f"{e}") from None
+    except TypeError as e:       # complex into a real dtype
+        raise TypeError(f"{fn}: cannot convert {_got(data)} to {_target(dtype)}: {e}; "
+                        "take .real (or abs) first") from None
+
+
+def _target(dtype):
+    return "a tensor" if dtype is None else f"dtype {np.dtype(dtype)}"
 
 
 def scan(data, fn="tensor", big_ok=False):

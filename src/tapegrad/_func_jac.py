@@ -239,7 +239,11 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
             _, basis = _identity_slices(outs, _float_dtype(outs))
             with dual_level(batch=total) as level, \
                     np.errstate(divide="ignore", invalid="ignore"):
-                cts = [make_dual(make(np.zeros(o.shape, dtype=o._data.dtype)), b, level=level)
+                # the rows ride as tangents on a primal cotangent of ones, not zeros: a
+                # rule that keeps a zero cotangent zero (scale's strong zero against an
+                # inf slope) decides on the primal and masks the tangent with it, so a
+                # zero primal wiped every row wherever one slope was inf or NaN
+                cts = [make_dual(make(np.ones(o.shape, dtype=o._data.dtype)), b, level=level)
                        for o, b in zip(outs, basis)]
                 grads = [v for gtree in pull(unflatten(out_spec, cts))
                          for v in flatten(gtree)[0]]

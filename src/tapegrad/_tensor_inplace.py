@@ -148,6 +148,8 @@ class InplaceMethods:
     def _plain_update(self, ufunc, other, alpha=1):
         """`self = ufunc(self, alpha * other)` straight into the array when nothing records
         it (an optimizer step under no_grad): no temporary result and no extra copy."""
+        if self._data.dtype.kind in "biu":
+            _check_exact_update(ufunc, other, self._data, alpha)
         if _local.grad_enabled and (self._rg or
                                     isinstance(other, InplaceMethods) and other._rg):
             return False
@@ -165,8 +167,8 @@ class InplaceMethods:
                                 f"number, got {alpha!r:.40} ({type(alpha).__name__})")
         oshape = o.shape if isinstance(o, np.ndarray) else np.shape(o)
         if not data.flags.writeable or oshape != data.shape and oshape and \
-                np.broadcast_shapes(data.shape, oshape) != data.shape:
-            return False                # let copy_ give its error message
+                _broadcast_shape(data.shape, oshape) != data.shape:
+            return False                # let the op or copy_ give its error message
         ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
         self._bump_version()
         return True
@@ -300,3 +302,35 @@ def _check_update_operand(ufunc, o, data, arg="other"):
     if np.iscomplexobj(o) and not np.iscomplexobj(data):
         raise TypeError(f"{who}: a complex {arg} cannot update a real tensor of dtype "
                         f"{data.dtype} in place")
+
+
+def _broadcast_shape(a, b):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        return None
+
+
+def _check_exact_update(ufunc, o, data, alpha=1):
+    """An int or bool tensor updated in place stays exact: a float operand, a float
+    alpha, or div_ would be truncated by the cast back, which NumPy and PyTorch refuse."""
+    who = _UPDATE_NAMES.get(ufunc, "update")
+    o = getattr(o, "_data", o)
+    if not isinstance(o, (bool, int, float, complex)):
+        try:
+            o = np.empty((0,), np.result_type(o))
+        except TypeError:
+            return                  # not numeric: _check_update_operand names it
+    try:
+        if isinstance(alpha, (float, complex, np.inexact)):
+            o = np.multiply(o, alpha)
+        res = ufunc(np.empty((0,), data.dtype), o).dtype
+    except TypeError:
+        return
+    except OverflowError as e:      # 300 into uint8
+        raise OverflowError(f"{who}: {e}") from None
+    if not np.can_cast(res, data.dtype, "same_kind"):
+        raise TypeError(f"{who}: the result (dtype {res}) cannot be written back into a "
+                        f"tensor of dtype {data.dtype} without truncating it; use "
+                        f"{who[:-1]}() (out of place) or convert the tensor first, e.g. "
+                        f"t = t.astype('float32')")

@@ -355,6 +355,18 @@ class TensorMethods(InplaceMethods):
         """
         return ops.angle(self)
 
+    # probe round 2 (session 10): `v in t` as torch and NumPy, not Python's row iteration
+    def __contains__(self, value: object) -> bool:
+        """Whether some element equals `value` (`value in t`, as torch and NumPy).
+
+        Args:
+            value: a number or a tensor broadcastable against this one.
+
+        >>> 2.0 in tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        True
+        """
+        return bool(np.any(self._data == getattr(value, "_data", value)))
+
     def is_complex(self) -> bool:
         """Whether the dtype is complex64 or complex128.
 

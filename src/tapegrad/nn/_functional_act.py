@@ -9,6 +9,7 @@ import numpy as np
 from .. import _check, ops
 from .._tensor import Tensor, make
 from ..ops import activations2 as _A
+from ..ops._shapes import check_axis
 from ._functional_base import _inplace, _raw, _real
 # nn's layers (norm.py) and functional.py read the normalisations here too
 from ._functional_norm import (ChannelDropoutMask, InstanceRunningStats,  # noqa: F401
@@ -463,6 +464,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     except ValueError:
         raise ValueError(f"cosine_similarity: x1 of shape {_raw(a).shape} and x2 of shape "
                          f"{_raw(b).shape} do not broadcast") from None
+    dim = check_axis("cosine_similarity", dim, len(shape), "dim")    # not norm's name
     a, b = ops.broadcast_to(a, shape), ops.broadcast_to(b, shape)
     na = ops.maximum(ops.norm(a, axis=dim, keepdims=True), eps)
     nb = ops.maximum(ops.norm(b, axis=dim, keepdims=True), eps)

@@ -152,10 +152,16 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if weight is not None:
         _check_elementwise(weight, "binary_cross_entropy", "weight", np.shape(_raw(input)))
     p = _raw(input)
-    if p.size and (p.min() < 0 or p.max() > 1):
+    if p.size and not ((p >= 0) & (p <= 1)).all():         # NaN fails too, as in torch
         raise ValueError("binary_cross_entropy: input values must be between 0 and 1 "
-                         f"(got min {p.min():.4g}, max {p.max():.4g}); use "
+                         f"(got min {np.nanmin(p):.4g}, max {np.nanmax(p):.4g}"
+                         f"{', and NaN' if np.isnan(p).any() else ''}); use "
                          "binary_cross_entropy_with_logits for logits")
+    y = _raw(target)
+    if np.size(y) and not ((y >= 0) & (y <= 1)).all():
+        raise ValueError("binary_cross_entropy: target values must be between 0 and 1, "
+                         f"got min {np.nanmin(y):.4g}, max {np.nanmax(y):.4g}"
+                         f"{' and NaN' if np.isnan(y).any() else ''}")
     log_p = ops.maximum(ops.log(input), -100.0)
     log_q = ops.maximum(ops.log(1.0 - input), -100.0)
     loss = -(target * log_p + (1.0 - target) * log_q)

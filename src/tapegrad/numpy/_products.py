@@ -98,14 +98,26 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
         *operands: the tensors, arrays or lists, one per input subscript.
         out: must be None (tensors are not written into).
         optimize: accepted and ignored.
-        **kwargs: NumPy's other keywords (dtype=, casting=, order=), accepted and ignored.
+        **kwargs: NumPy's dtype= (the result is cast to it), casting= and order=, and
+            JAX's precision= and preferred_element_type= (a dtype, as dtype=); others
+            raise TypeError.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
     [3.0, 7.0]
     """
     no_out("einsum", out)
-    return ops.einsum(subscripts, *[asarg(o) for o in operands])
+    unknown = sorted(set(kwargs) - _EINSUM_KWARGS)
+    if unknown:             # a misspelt keyword must not be dropped silently
+        raise TypeError(f"einsum: unexpected keyword argument(s) {unknown}; it takes "
+                        f"out, optimize, {', '.join(sorted(_EINSUM_KWARGS))}")
+    result = ops.einsum(subscripts, *[asarg(o) for o in operands])
+    dtype = kwargs.get("dtype", kwargs.get("preferred_element_type"))
+    return result if dtype is None else ops.cast(result, dtype)
+
+
+_EINSUM_KWARGS = frozenset(("dtype", "casting", "order", "precision",
+                            "preferred_element_type"))
 
 
 # ------------------------------------------------------------------ queries

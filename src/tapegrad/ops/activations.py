@@ -11,7 +11,7 @@ from ._apply import apply, apply1, call
 from ._shapes import check_number, check_operand, describe, normalize_axis
 from ._op import Op, _all_finite, elementwise, register, scale, tangent_axis
 from .elementwise import Erf, Exp, Tanh, Where
-from .reduce_sums import Sum, _lse
+from .reduce_sums import Sum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ class Softmax(Op):
     @staticmethod
     def forward(x, *, axis):
         x = _as_float(x)
-        m = np.max(x, axis=axis, keepdims=True)
+        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)     # initial: empty x
         m = np.where(np.isfinite(m), m, 0.0)
         e = np.exp(x - m)
         s = np.sum(e, axis=axis, keepdims=True)
@@ -217,9 +217,19 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(x, *, axis):
         x = _as_float(x)
-        lse, finite = _lse(x, axis)
-        # only a row whose max is not finite can give lse = -inf (a fully masked row)
-        return x - lse if finite else x - np.where(np.isneginf(lse), 0.0, lse)
+        if x.size == 0:
+            return x.copy()
+        # (x - m) - log(sum(exp(x - m))), not x - logsumexp(x): adding log(sum) back
+        # onto a large m rounds it away ([1e16, 1e16] gave [0, 0] or [-2, -2], not -log 2)
+        m = np.max(x, axis=axis, keepdims=True)
+        finite = _all_finite(m)
+        if not finite:
+            m = np.where(np.isfinite(m), m, 0.0)
+        shifted = x - m
+        with np.errstate(divide="ignore"):
+            ls = np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+        # only a row whose max is not finite can give -inf here (a fully masked row)
+        return shifted - ls if finite else shifted - np.where(np.isneginf(ls), 0.0, ls)
 
     # d log_softmax = dx - sum(softmax * dx); softmax = exp(out)
     @staticmethod

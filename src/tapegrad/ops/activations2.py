@@ -4,7 +4,7 @@ arguments (elu, celu, hardtanh, prelu, glu) compose these and other ops in nn. T
 examples call them from tg.nn.functional, where they are public."""
 import numpy as np
 
-from .activations import _as_float
+from .activations import _as_float, _sigmoid
 
 from ._op import elementwise
 
@@ -12,20 +12,21 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _half_tanh_sigmoid(x):
-    """sigmoid(x) as (1 + tanh(x / 2)) / 2: no exp to overflow for large |x|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+def _sig(x):
+    """sigmoid(x) in ufuncs a derivative may use: exp(-softplus(-x)), smooth, exact at
+    +-inf and accurate for x < 0, where (1 + tanh(x / 2)) / 2 cancels (three digits
+    lost at -30, exactly 0 below -38 although sigmoid(x) is still e^x there)."""
+    return np.exp(-np.logaddexp(0.0, -x))
 
 
 def _silu(x):
     x = _as_float(x)
-    return x * _half_tanh_sigmoid(x)
+    return x * _sigmoid(x)
 
 
-# d silu = s (1 + x (1 - s)), s = sigmoid(x)
+# d silu = s (1 + x (1 - s)), s = sigmoid(x), 1 - s = sigmoid(-x)
 Silu, silu = elementwise(
-    _silu, d=lambda x, out: (0.5 + 0.5 * np.tanh(0.5 * x))
-    * (1 + x * (0.5 - 0.5 * np.tanh(0.5 * x))), name="silu",
+    _silu, d=lambda x, out: _sig(x) * (1 + x * _sig(-x)), name="silu",
     doc="""x * sigmoid(x) (swish). PyTorch: torch.nn.functional.silu.
 
     >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
@@ -60,7 +61,7 @@ def _mish(x):
 
 # d mish = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), sp = softplus(x) = logaddexp(0, x)
 Mish, mish = elementwise(
-    _mish, d=lambda x, out: np.tanh(np.logaddexp(0.0, x)) + x * (0.5 + 0.5 * np.tanh(0.5 * x))
+    _mish, d=lambda x, out: np.tanh(np.logaddexp(0.0, x)) + x * _sig(x)
     * (1 - np.tanh(np.logaddexp(0.0, x)) * np.tanh(np.logaddexp(0.0, x))),
     name="mish", doc="""x * tanh(softplus(x)).
 
@@ -122,7 +123,7 @@ def _logsigmoid(x):
 
 # d log sigmoid(x) = 1 - sigmoid(x) = sigmoid(-x)
 Logsigmoid, logsigmoid = elementwise(
-    _logsigmoid, d=lambda x, out: 0.5 - 0.5 * np.tanh(0.5 * x), name="logsigmoid",
+    _logsigmoid, d=lambda x, out: _sig(-x), name="logsigmoid",
     doc="""log(sigmoid(x)) = -softplus(-x), finite for large negative x.
 
     >>> tg.nn.functional.logsigmoid(tg.tensor([-1000.0, 0.0])).tolist()[0]

@@ -10,6 +10,7 @@ from ._apply import apply, call
 from ._op import LINEAR, Op, register, same_params
 from ._shapes import check_axis, check_int
 from .reduce import sum as _sum
+from .elementwise import clone
 from .shape import broadcast_to
 from .indexing import _operand, _shape
 from typing import TYPE_CHECKING
@@ -124,13 +125,17 @@ def _shift_axes_shape(params, ctx):
 
 @register
 class Diagonal(Op):
-    """Diagonal `offset` of the matrices in axes (axis1, axis2), as the last axis (NumPy's
-    diagonal; a copy, not a view)."""
+    """Diagonal `offset` of the matrices in axes (axis1, axis2), as the last axis: a view,
+    as torch.diagonal, so `x.diagonal().add_(1)` changes x (it shares x's version)."""
     batch_params = _shift_axes
+    view = True
 
     @staticmethod
     def forward(x, *, offset, axis1, axis2):
-        return np.diagonal(x, offset, axis1, axis2).copy()
+        d = np.diagonal(x, offset, axis1, axis2)
+        if x.flags.writeable:       # NumPy hands out a read-only view; x's memory is not
+            d.flags.writeable = True
+        return d
 
     # the adjoint of reading a diagonal is writing it into zeros
     @staticmethod
@@ -257,7 +262,8 @@ def diag(x: ArrayLike, k: int = 0, *, diagonal: int | None = None) -> Tensor:
         n = shape[0] + abs(k)
         return apply(DiagEmbed, x, shape=(n, n), offset=k, axis1=0, axis2=1)
     if len(shape) == 2:
-        return apply(Diagonal, x, offset=k, axis1=0, axis2=1)
+        # a copy, as torch.diag and np.diag (diagonal() is the view)
+        return clone(apply(Diagonal, x, offset=k, axis1=0, axis2=1))
     raise ValueError(f"diag: x must be 1-D or 2-D, got shape {shape}")
 
 

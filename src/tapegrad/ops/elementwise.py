@@ -98,7 +98,8 @@ Exp, exp = elementwise(np.exp, d=lambda x, out: out, doc="""exp(x); its derivati
     >>> [round(v, 4) for v in x.grad.tolist()]
     [1.0, 2.7183]
     """)
-Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: out + 1,
+# exp(x), not out + 1: for x < -37 out + 1 is exactly 0 (elu's slope went with it)
+Expm1, expm1 = elementwise(np.expm1, d=lambda x, out: np.exp(x),
                            doc="""exp(x) - 1, accurate near 0 (where exp(x) - 1 loses
     digits).
 
@@ -260,7 +261,13 @@ def _dpow_dx(x, y):
             return zeros_like(x) + 1.0
         if y == 2:
             return 2.0 * x
-    return y * call(Pow, x, y - 1)
+    d = y * call(Pow, x, y - 1)
+    if isinstance(y, (int, float)):
+        return d
+    # x^0 is constant: slope 0 where 0 * x^-1 would be nan (x = 0 or nan), as in PyTorch;
+    # only there, so that d/dy of this slope stays right at y = 0 elsewhere (second order)
+    rx = _raw(x)
+    return call(Where, (_raw(y) == 0) & ((rx == 0) | np.isnan(rx)), 0.0, d)
 
 
 def _dpow_dy(x, out):
@@ -599,7 +606,7 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
          clip_value_max: ArrayLike | None = None) -> Tensor:
     """Limit x to [min, max]. TF: clip_by_value(t, clip_value_min, clip_value_max);
     PyTorch: clamp. Either bound may be None (not both). Tensor bounds go through
-    maximum/minimum. The gradient is 1 inside [min, max] and 0 where clipped.
+    where(). The gradient is 1 inside [min, max] and 0 where clipped.
 
     Args:
         x: the input, a tensor or a number or array-like.
@@ -632,11 +639,13 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
                 or isinstance(b, bool):
             raise TypeError(f"clip: {name} must be a number or a tensor, got {describe(b)}")
     if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
+        # where(), not maximum/minimum: at x == bound the gradient goes to x alone (not
+        # half to each), and a bound gets it only where it replaced x, as torch.clamp
         out = x
         if lo is not None:
-            out = maximum(out, lo)
+            out = where(out < lo, lo, out)
         if hi is not None:
-            out = minimum(out, hi)
+            out = where(out > hi, hi, out)
         return out
     if lo is not None and hi is not None and lo > hi:
         # NumPy and PyTorch silently give max everywhere: almost surely swapped bounds

@@ -343,7 +343,11 @@ def _vector_norm(x, ord, axis, keepdims):
         return R.amax(E.abs(x), axis, keepdims)
     if ord == -np.inf:
         return R.amin(E.abs(x), axis, keepdims)
-    # ord 0 counts the nonzero entries: piecewise constant, so its gradient is 0 (sign's)
+    # ord 0 counts the nonzero entries: piecewise constant, so its gradient is 0 (sign's);
+    # a NaN is nonzero (counted, as NumPy and torch), where sign would give NaN
+    raw = _raw(x)
+    if np.isnan(raw).any():
+        x = E.where(np.isnan(raw), 1.0, x)
     return R.sum(E.sign(E.abs(x)), axis, keepdims)
 
 

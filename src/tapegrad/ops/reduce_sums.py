@@ -2,6 +2,8 @@
 the helpers the other reduction modules share (reduce_extrema.py, reduce_nan.py)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._dtypes import as_dtype
@@ -174,7 +176,10 @@ def _dvar(ctx):
     axis = ctx.params["axis"]
     n = _count(ctx.in_shapes[0], axis)
     centered = x - call(Mean, x, axis=axis, keepdims=True)
-    return centered * (2.0 / (n - ctx.params["ddof"]))
+    dof = n - ctx.params["ddof"]
+    # no degrees of freedom left (one element, or ddof >= n): var is nan or inf, and so is
+    # its gradient, as in PyTorch (a Python float keeps float32 float32)
+    return centered * (2.0 / dof if dof > 0 else math.inf)
 
 
 @register

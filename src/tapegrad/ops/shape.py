@@ -144,7 +144,12 @@ def _norm_index(index):
             if i.ndim == 0 and i.dtype.kind in "iu":
                 i = int(i)
         elif isinstance(i, list):
-            i = np.asarray(i)
+            try:
+                # [] selects nothing (NumPy's float64 [] would be refused below)
+                i = np.asarray(i) if i else np.empty((0,), np.intp)
+            except ValueError as e:         # ragged [[0, 1], [2]]
+                raise IndexError(f"getitem: a list index must be rectangular, got "
+                                 f"{describe(i)}: {e}") from None
         if isinstance(i, np.ndarray):
             if i.dtype.kind not in "iub":
                 raise IndexError(f"getitem: index arrays must be integer or boolean, got "

@@ -415,6 +415,18 @@ def _cofactors(A, d):
     return minors * signs.astype(dtype_of(A))
 
 
+def _slogdet_inv(A):
+    """A^-1 for slogdet's rules; a singular A is named as slogdet's problem, not inv's."""
+    try:
+        return call(Inv, A)
+    except LinAlgError:
+        raise linalg_error(
+            "slogdet", f"A of shape {np.shape(_raw(A))} is singular: log|det A| is -inf "
+            "there and its derivative A^-T is infinite (logdet uses slogdet). Move A off "
+            "the singular set (e.g. A + eps * I), or use det, whose gradient stays "
+            "finite") from None
+
+
 @register
 class Slogdet(Op):
     """(sign, log |det A|) packed along a last axis of 2, from one LU factorization
@@ -441,13 +453,13 @@ class Slogdet(Op):
             sign = call(GetItem, ctx.saved[1], index=(Ellipsis, 0))
             g_sign = call(GetItem, g, index=(Ellipsis, 0))
             c = call(Complex, call(Real, g_lad), call(Imag, g_sign * call(Conj, sign)))
-            return (scalar_to_matrix(c) * mT(call(Conj, call(Inv, A))),)
-        return (scalar_to_matrix(g_lad) * mT(call(Inv, A)),)
+            return (scalar_to_matrix(c) * mT(call(Conj, _slogdet_inv(A))),)
+        return (scalar_to_matrix(g_lad) * mT(_slogdet_inv(A)),)
 
     @staticmethod
     def jvp(ctx, dA):
         A = ctx.saved[0]
-        d = call(GetItem, ein("...ji,...ij->...", call(Inv, A), dA), index=(Ellipsis, None))
+        d = call(GetItem, ein("...ji,...ij->...", _slogdet_inv(A), dA), index=(Ellipsis, None))
         shape = np.shape(_raw(d))
         if np.iscomplexobj(_raw(d)):
             sign = call(GetItem, ctx.saved[1], index=(Ellipsis, slice(0, 1)))

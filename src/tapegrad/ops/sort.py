@@ -13,7 +13,7 @@ PyTorch and NumPy spell some of these alike with different results. The rule her
   `np_sort`) is NumPy's `np.sort`.
 - `median` and `nanmedian`: an int dimension (`dim=` or positional) -> PyTorch's
   `(values, indices)` of the lower median; nothing -> PyTorch's lower median as a 0-d
-  tensor; `axis=`, `keepdims=` or a dimension of None -> NumPy's median (the mean of the
+  tensor (its gradient shared evenly by the elements equal to it, as torch's); `axis=`, `keepdims=` or a dimension of None -> NumPy's median (the mean of the
   two middle elements). `np_median` is NumPy's.
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .._tensor import Tensor, make
 from ._apply import call
 from ._shapes import check_axis, check_bool, check_int, check_operand, normalize_axis
 from .elementwise import Where
+from .reduce_extrema import Max
 from .scan import take_along
 from .shape import Reshape, Transpose
 from typing import TYPE_CHECKING
@@ -418,7 +419,13 @@ def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
             raise TypeError(f"{op}: keepdim needs a dim")
         flat = _flat(x)
         _nonempty(flat, 0, op)
-        ind = _lower_median(flat._data, 0, skip_nan)
+        a = flat._data
+        ind = _lower_median(a, 0, skip_nan)
+        if a.dtype.kind == "f" and not np.isnan(a[ind]).any():
+            # torch.median(x) shares the gradient evenly among the elements equal to the
+            # median (as max does), not to the one the index names
+            return call(Max, call(Where, a == a[ind], flat, -np.inf), axis=None,
+                        keepdims=False)
         return call(Reshape, take_along(flat, ind, 0), shape=())
     flat, ax = _one_axis(x, dim, op, "dim")
     _nonempty(flat, ax, op)
