@@ -2,6 +2,8 @@
 import numpy as np
 
 import tapegrad as tg
+import pytest
+from tapegrad.function.trace import TraceError, TraceWarning
 
 
 def test_while_loop_starting_from_a_tensor_the_body_also_reads():
@@ -35,3 +37,41 @@ def test_a_replay_follows_train_and_eval_of_the_modules_it_called():
     g(x)
     m.eval()
     np.testing.assert_array_equal(g(x).numpy(), m(x).numpy())
+
+
+def test_writes_to_outside_tensors_happen_once_per_call():
+    # the trace used to make the write and the eager run made it again: 2 after call 1
+    state = tg.zeros(3)
+    counter = tg.Variable(0.0)
+    v = tg.Variable(np.zeros(3))
+
+    @tg.function
+    def f(x):
+        state.add_(x)
+        v.assign_add(x)
+        counter.assign_add(1.0)
+        return (x * 2).sum()
+
+    x = tg.ones(3)
+    with pytest.warns(TraceWarning, match="in-place write"):
+        f(x)
+    np.testing.assert_array_equal(state.numpy(), [1, 1, 1])
+    np.testing.assert_array_equal(v.numpy(), [1, 1, 1])
+    for _ in range(2):
+        f(x)
+    np.testing.assert_array_equal(state.numpy(), [3, 3, 3])
+    assert counter.numpy() == 3.0
+
+
+def test_a_refused_trace_leaves_outside_tensors_as_they_were():
+    state = tg.tensor([1.0, 2.0])
+
+    def writes(x):
+        state.zero_()
+        y = x * 1.0
+        y[0] = 5.0                      # refused: a write to a traced tensor
+        return y
+
+    with pytest.raises(TraceError, match="in place"):
+        tg.function(writes)(tg.tensor([1.0, 2.0]))
+    np.testing.assert_array_equal(state.numpy(), [1.0, 2.0])

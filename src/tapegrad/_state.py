@@ -67,6 +67,15 @@ modules: weakref.WeakSet[Any] = weakref.WeakSet()
 module_modes = [0]
 
 
+def pre_write(t):
+    """Called before an in-place write to tensor `t`: a tg.function trace keeps t's values,
+    to put them back if the trace is dropped (its function then runs eagerly, and its
+    writes must happen once)."""
+    tr = local._trace
+    if tr is not None:
+        tr.before_write(t)
+
+
 def is_grad_enabled() -> bool:
     """True when operations are recorded for reverse mode in this thread (False inside
     tg.no_grad()).

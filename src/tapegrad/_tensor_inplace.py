@@ -84,6 +84,7 @@ class InplaceMethods:
         tensor([0., 0.])
         """
         self._check_inplace("zero_")
+        _state.pre_write(self)
         with _state.no_grad():
             self._data[...] = 0
         self._bump_version()
@@ -169,6 +170,8 @@ class InplaceMethods:
         if not data.flags.writeable or oshape != data.shape and oshape and \
                 _broadcast_shape(data.shape, oshape) != data.shape:
             return False                # let the op or copy_ give its error message
+        if _local._trace is not None:
+            _state.pre_write(self)
         ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
         self._bump_version()
         return True

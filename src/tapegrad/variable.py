@@ -110,6 +110,7 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(value, "Variable.assign")
         self._accessed()
+        _state.pre_write(self)
         np.copyto(self._data, arr, casting="same_kind")
         self._bump_version()
         return self if read_value else None     # TF returns nothing for read_value=False
@@ -122,6 +123,7 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_add")
         self._accessed()
+        _state.pre_write(self)
         np.add(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
         return self if read_value else None     # TF returns nothing for read_value=False
@@ -134,6 +136,7 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_sub")
         self._accessed()
+        _state.pre_write(self)
         np.subtract(self._data, arr, out=self._data, casting="same_kind")
         self._bump_version()
         return self if read_value else None     # TF returns nothing for read_value=False

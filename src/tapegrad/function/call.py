@@ -305,12 +305,16 @@ class function:
         rng_state = gen.bit_generator.state
         try:
             res = tracer.run(self.python_function, args, kwargs)
+            tracer.check_writes()
+        except BaseException:
+            tracer.undo_writes()        # the user's tensors as before the call
+            raise
         finally:
             _local.tapes = tapes
             gen.bit_generator.state = rng_state
-        tracer.check_writes()
         self.trace_count += 1
         if tracer.reads is not None:
+            tracer.undo_writes()        # the eager call below makes them, once
             warnings.warn(
                 f"tg.function({self.__name__}): tensor values were read outside tapegrad "
                 f"ops ({tracer.reads}), so a replay could not repeat that computation; "

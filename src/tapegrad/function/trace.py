@@ -296,6 +296,7 @@ class Tracer:
         self.values = []        # slot -> the trace-time Tensor or constant (keeps ids alive)
         self.consts = {}        # slot -> constant placed in every replay's slot list
         self.captures = []      # (slot, source): a Tensor (top level) or an outer slot
+        self.undo = {}          # id -> (tensor, values, version) before its first write
         self.versions = []      # (tensor, its counter, version when it appeared): to catch
                                 # in-place writes
         self.reads = None       # where tensor values were first read outside ops, if ever
@@ -466,6 +467,29 @@ class Tracer:
             how, site, _ = new[0]
             if self.reads is None:
                 self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
+
+    def before_write(self, t):
+        """Keep the values of a tensor from outside before the traced function writes it."""
+        if isinstance(t, Traced) or id(t) in self.undo:
+            return
+        vc = t._vc
+        self.undo[id(t)] = (t, t._data.copy(), None if vc is None else vc.v)
+        # a replay would not repeat the write: this signature runs eagerly
+        self.note_read("an in-place write to a tensor from outside the function")
+        if self.outer is not None:
+            self.outer.before_write(t)
+
+    def undo_writes(self):
+        """Put back what the traced function wrote to tensors from outside (the trace is
+        dropped: an eager call makes those writes, once)."""
+        for t, values, version in reversed(list(self.undo.values())):
+            if t._data.shape == values.shape and t._data.flags.writeable:
+                np.copyto(t._data, values)
+            else:
+                t._data = values
+            if version is not None and t._vc is not None:
+                t._vc.v = version
+        self.undo = {}
 
     def watch(self, t, version):
         self.versions.append((t, t._vc, version))

@@ -619,6 +619,7 @@ def setitem_(t, index, value):
                          "(e.g. from broadcast_to); call .clone() before writing to it")
     if recording:
         _check_view_write(t)
+    _state.pre_write(t)
     dual = (_local.fw_levels or _local.fw_default) and (t._fw is not None or (
         isinstance(value, Tensor) and value._fw is not None))
     if recording or dual:
