@@ -88,9 +88,9 @@ class BackwardState:
         self._fast_path()
 
     def _fast_path(self):
-        """run_node's hot path: a usual node outside anomaly mode; `spent` is what a
-        ran node's saved tuple becomes (None: kept, retain_graph)."""
-        self.fast = self.usual and not self.anomaly
+        """run_node's hot path: a usual node (anomaly mode too: its check is one test);
+        `spent` is what a ran node's saved tuple becomes (None: kept, retain_graph)."""
+        self.fast = self.usual
         self.spent = None if self.retain else self.marks[1]
 
     def reached_outer(self, grads):
@@ -400,8 +400,8 @@ def run_node(node, g, state, mask=None):
     x = node._x
     if x is None and mask is None and state.fast:
         # the hot path of every first-order backward: the general steps below cut to what
-        # such a node needs (no hooks, mask, capture or anomaly check; saved values a
-        # tuple or nothing); tests/test_one_runner.py holds the two paths equal
+        # such a node needs (no hooks, mask or capture; saved values a tuple or nothing);
+        # the op table's "run_node general steps" path holds the two to the same bits
         kept = node._saved
         if type(kept) is tuple:
             vers = node.vers
@@ -430,6 +430,8 @@ def run_node(node, g, state, mask=None):
                 node._saved = state.marks[0]
         else:
             return _run_general(node, g, state, None, x)
+        if state.anomaly:
+            check_grads(node, gxs)
         if _shapes_match(gxs, node.in_shapes):
             return gxs
         if len(gxs) != len(node.next):
