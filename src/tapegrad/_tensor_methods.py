@@ -316,6 +316,22 @@ class TensorMethods(InplaceMethods):
         """
         return ops.clone(self)
 
+    # ------------------------------------------------- JAX's x.at[...] (issue 15)
+    @property
+    def at(self) -> Any:
+        """JAX's functional index update: `x.at[index].set(v)`, `.add`, `.subtract`,
+        `.multiply`, `.divide`, `.power`, `.min`, `.max`, `.apply(f)`, `.get()`; each
+        returns a new tensor (x is unchanged), differentiable in x and v; repeated
+        positions in `.add` accumulate, as in JAX.
+
+        >>> x = tg.zeros(3, dtype=tg.float64)
+        >>> x.at[1].set(2.0)
+        tensor([0., 2., 0.], dtype=float64)
+        >>> x.at[[0, 0]].add(1.0)
+        tensor([2., 0., 0.], dtype=float64)
+        """
+        return ops.at.IndexUpdateHelper(self)
+
     # ------------------------------------------------- complex parts (issue 16)
     def conj(self) -> Tensor:
         """The complex conjugate (differentiable): a real tensor is its own.
