@@ -243,3 +243,5 @@ class IndexUpdateHelper:
 
     def __repr__(self):
         return f"IndexUpdateHelper({self.x!r})"
+
+__all__ = ["IndexUpdateHelper"]
