@@ -722,6 +722,71 @@ def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: int | 
                   ravel(vals), inplace)
 
 
+def putmask(a: Any, mask: ArrayLike, values: ArrayLike, *, inplace: bool = True) -> Any:
+    """a.flat[n] = values[n % len(values)] wherever mask.flat[n], as `np.putmask` (in
+    place) or, with `inplace=False`, as a new tensor.
+
+    Args:
+        a: the target.
+        mask: booleans of a's shape.
+        values: the values, repeated over a's flat positions.
+        inplace: NumPy's in-place write (default) or a new tensor (False).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.putmask(tnp.zeros(4), [True, False, False, True], [1.0, 2.0], inplace=False)
+    tensor([1., 0., 0., 2.], dtype=float64)
+    """
+    shape = np.shape(_raw(a))
+    m = np.broadcast_to(np.asarray(_raw(asarg(mask)), dtype=bool), shape)
+    where = np.flatnonzero(m)
+    vals = ravel(_t(values))
+    if where.size and vals.shape[0] == 0:
+        raise ValueError("putmask: cannot put values from an empty sequence")
+    vals = _gather(vals, where % max(vals.shape[0], 1))
+    return _write("putmask", a, np.unravel_index(where, shape), vals, inplace)
+
+
+def frompyfunc(func: Any, /, nin: int, nout: int, *, identity: Any = None) -> vectorize:
+    """`func` over the elements of its broadcast arguments, as `np.frompyfunc` (here
+    a `vectorize`: results are stacked into tensors, not object arrays); differentiable.
+
+    Args:
+        func: a function of nin scalars returning nout values.
+        nin: the number of inputs.
+        nout: the number of outputs (a tuple when above 1).
+        identity: NumPy's ufunc identity (accepted).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.frompyfunc(lambda a, b: a * b, 2, 1)(tnp.array([1.0, 2.0]), 3.0)
+    tensor([3., 6.], dtype=float64)
+    """
+    if int(nin) < 0 or int(nout) < 1:
+        raise ValueError(f"frompyfunc: nin must be >= 0 and nout >= 1, got {nin}, {nout}")
+    return vectorize(func)
+
+
+def make_diagonal(D: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    """autograd.numpy's make_diagonal: a new array whose diagonal over (axis1, axis2)
+    holds D's last axis (autograd supports offset=0, axis1=-1, axis2=-2, as here);
+    differentiable.
+
+    Args:
+        D: the diagonals, along the last axis.
+        offset: the diagonal (0 only, as autograd).
+        axis1: -1 (as autograd).
+        axis2: -2 (as autograd).
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.make_diagonal(tnp.array([1.0, 2.0]), axis1=-1, axis2=-2)
+    tensor([[1., 0.],
+            [0., 2.]], dtype=float64)
+    """
+    if not (offset == 0 and axis1 == -1 and axis2 == -2):
+        raise NotImplementedError("make_diagonal: only offset=0, axis1=-1, axis2=-2 are "
+                                  "supported (as in autograd)")
+    return ops.diag_embed(_t(D))
+
+
 def copyto(dst: Any, src: ArrayLike, casting: Any = "same_kind", where: Any = True) -> None:
     """Copy src (broadcast) into dst where `where` holds, in place, as `np.copyto`
     (a tensor target records the write).
@@ -752,4 +817,4 @@ NAMES = ["insert", "resize", "choose", "compress", "extract", "unstack", "piecew
          "vectorize", "apply_along_axis", "apply_over_axes", "geomspace", "modf", "frexp",
          "ldexp", "divmod", "sort_complex", "unique_values", "unique_counts",
          "unique_inverse", "unique_all", "fill_diagonal", "put", "place", "put_along_axis",
-         "copyto"]
+         "copyto", "putmask", "frompyfunc", "make_diagonal"]

@@ -270,6 +270,11 @@ LOADERS = {
                 ["fname: a path, file or lines.", "**kwargs: NumPy's."]),
     "genfromtxt": ("tnp.genfromtxt(['1 2'])", "tensor([1., 2.], dtype=float64)",
                    ["fname: a path, file or lines.", "**kwargs: NumPy's."]),
+    "fromfile": ("tnp.fromfile is not None", "True", ["file: a path or file.",
+                                                      "**kwargs: NumPy's (dtype, count, sep)."]),
+    "from_dlpack": ("tnp.from_dlpack(np.arange(2.0))", "tensor([0., 1.], dtype=float64)",
+                    ["x: an object with __dlpack__ (a NumPy array, a torch tensor, ...).",
+                     "**kwargs: NumPy's (device, copy)."]),
     "load": ("tnp.load is not None", "True", ["file: a path or file.",
                                               "**kwargs: NumPy's."]),
 }
