@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Any
 
-    from .._typing import ArrayLike, Axis, DTypeLike
+    from .._typing import ArrayLike, DTypeLike
 
 
 def _gather(flat, pos):
@@ -125,8 +125,23 @@ def choose(a: ArrayLike, choices: Any, out: None = None, mode: str = "raise") ->
     return ops.take_along_axis(stacked, sel, 0)[0]
 
 
+def _sized(x, size, fill_value, axis=0):
+    """jax.numpy's size=/fill_value=: x cut or padded (with fill_value) along axis."""
+    if size is None:
+        return x
+    n, size = x.shape[axis], int(size)
+    if n >= size:
+        return ops.moveaxis(ops.moveaxis(x, axis, 0)[:size], 0, axis)
+    shape = list(x.shape)
+    shape[axis] = size - n
+    fill = ops.broadcast_to(ops.cast(_t(0 if fill_value is None else fill_value), x.dtype),
+                            tuple(shape))
+    return concatenate([x, fill], axis=axis)
+
+
 def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None,
-             out: None = None) -> Tensor:
+             out: None = None, *, size: int | None = None,
+             fill_value: ArrayLike | None = None) -> Tensor:
     """The slices along `axis` (elements of the flattened array when None) where
     `condition` is true, as `np.compress`; differentiable.
 
@@ -135,6 +150,8 @@ def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None,
         a: the array.
         axis: the axis, or None.
         out: not supported (None).
+        size: jax.numpy's: the result cut or padded to this length along axis.
+        fill_value: the padding (default 0).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.compress([False, True], tnp.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
@@ -152,23 +169,26 @@ def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None,
     if keep.size and keep[-1] >= a.shape[axis]:
         raise IndexError(f"compress: condition selects index {keep[-1]}, out of bounds for "
                          f"axis {axis} of size {a.shape[axis]}")
-    return ops.take(a, keep, axis)
+    return _sized(ops.take(a, keep, axis), size, fill_value, axis)
 
 
-def extract(condition: ArrayLike, arr: ArrayLike) -> Tensor:
+def extract(condition: ArrayLike, arr: ArrayLike, *, size: int | None = None,
+            fill_value: ArrayLike | None = None) -> Tensor:
     """The elements of `arr` where `condition` is true (both flattened), as
     `np.extract`; differentiable.
 
     Args:
         condition: booleans (or values tested for nonzero), arr's size.
         arr: the array.
+        size: jax.numpy's: the result cut or padded to this length.
+        fill_value: the padding (default 0).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.extract([True, False, True], tnp.array([1.0, 2.0, 3.0]))
     tensor([1., 3.], dtype=float64)
     """
     cond = np.asarray(_raw(asarg(condition))).reshape(-1)
-    return ops.take(ravel(_t(arr)), np.flatnonzero(cond))
+    return _sized(ops.take(ravel(_t(arr)), np.flatnonzero(cond)), size, fill_value)
 
 
 def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Tensor, ...]:
@@ -524,31 +544,38 @@ UniqueCountsResult = collections.namedtuple("UniqueCountsResult", "values counts
 UniqueInverseResult = collections.namedtuple("UniqueInverseResult", "values inverse_indices")
 
 
-def unique_values(x: ArrayLike, /) -> Tensor:
+def unique_values(x: ArrayLike, /, *, size: int | None = None,
+                  fill_value: ArrayLike | None = None) -> Tensor:
     """The sorted unique elements (NaNs kept apart), as NumPy 2's `np.unique_values`;
     the values are gathered from x, so they carry its gradient.
 
     Args:
         x: the array (flattened).
+        size: jax.numpy's: cut or padded to this many (see `unique`).
+        fill_value: the padding.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.unique_values(tnp.array([2.0, 1.0, 2.0]))
     tensor([1., 2.], dtype=float64)
     """
-    return unique(x, equal_nan=False)
+    return unique(x, equal_nan=False, size=size, fill_value=fill_value)
 
 
-def unique_counts(x: ArrayLike, /) -> Any:
+def unique_counts(x: ArrayLike, /, *, size: int | None = None,
+                  fill_value: ArrayLike | None = None) -> Any:
     """(values, counts) of the unique elements, as `np.unique_counts`.
 
     Args:
         x: the array (flattened).
+        size: jax.numpy's: cut or padded to this many (counts pad with 0).
+        fill_value: the values' padding.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.unique_counts(tnp.array([2.0, 1.0, 2.0])).counts
     tensor([1, 2])
     """
-    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False))
+    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False, size=size,
+                                      fill_value=fill_value))
 
 
 def unique_inverse(x: ArrayLike, /) -> Any:
@@ -581,169 +608,6 @@ def unique_all(x: ArrayLike, /) -> Any:
     v, idx, inv, cnt = unique(x, return_index=True, return_inverse=True,
                               return_counts=True, equal_nan=False)
     return UniqueAllResult(v, idx, as_result(np.reshape(_raw(inv), x.shape)), cnt)
-
-
-# ---------------------------------------------------------------- writers
-def _write(who, a, index, values, inplace):
-    """a[index] = values: into a tensor in place (recorded, as NumPy's in-place write),
-    into an ndarray by NumPy, or (inplace=False, JAX's way) as a new tensor."""
-    if not inplace:
-        return _t(a).at[index].set(values)
-    if isinstance(a, Tensor):
-        a[index] = values
-        return None
-    if isinstance(a, np.ndarray):
-        if isinstance(values, Tensor) and values.requires_grad:
-            raise TypeError(f"{who}: writing a tensor that requires grad into an ndarray "
-                            "would cut its gradient; pass a tensor as the target, or "
-                            "inplace=False for a new tensor")
-        a[index] = _raw(values)
-        return None
-    raise TypeError(f"{who}: writing in place needs a tensor or an ndarray, got "
-                    f"{type(a).__name__}; pass inplace=False for a new tensor")
-
-
-def fill_diagonal(a: Any, val: ArrayLike, wrap: bool = False, *,
-                  inplace: bool = True) -> Any:
-    """Write `val` on the main diagonal of `a`, as `np.fill_diagonal`: in place (into a
-    tensor as a recorded write, returning None) or, with `inplace=False` as
-    jax.numpy requires, a new tensor (differentiable in a and val).
-
-    Args:
-        a: an array of at least 2 dimensions (all equal unless 2-D).
-        val: the value(s), repeated along the diagonal.
-        wrap: for a tall 2-D array, whether the diagonal wraps after N columns.
-        inplace: NumPy's in-place write (default) or JAX's new array (False).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.fill_diagonal(tnp.zeros((2, 3)), 5.0, inplace=False)
-    tensor([[5., 0., 0.],
-            [0., 5., 0.]], dtype=float64)
-    """
-    shape = np.shape(_raw(a)) if isinstance(a, (Tensor, np.ndarray)) else np.shape(a)
-    if len(shape) < 2:
-        raise ValueError("fill_diagonal: array must be at least 2-d")
-    if len(shape) > 2 and len(set(shape)) != 1:
-        raise ValueError("fill_diagonal: all dimensions of input must be of equal length")
-    mark = np.zeros(shape, dtype=bool)
-    np.fill_diagonal(mark, True, wrap=wrap)
-    n = int(mark.sum())
-    v = _t(val)
-    v = ravel(v) if v.ndim else v
-    if v.ndim and v.shape[0] != n:
-        v = _gather(v, np.resize(np.arange(v.shape[0]), n))      # NumPy repeats val
-    index = np.nonzero(mark)
-    return _write("fill_diagonal", a, index, v, inplace)
-
-
-def put(a: Any, ind: ArrayLike, v: ArrayLike, mode: str = "raise", *,
-        inplace: bool = True) -> Any:
-    """Write v at the flat positions `ind` of a, as `np.put` (in place; v repeats if
-    short) or, with `inplace=False` (jax.numpy), as a new tensor.
-
-    Args:
-        a: the target.
-        ind: flat indices.
-        v: the values.
-        mode: 'raise', 'wrap' or 'clip' for out-of-range indices.
-        inplace: NumPy's in-place write (default) or a new tensor (False).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.put(tnp.zeros(4), [0, 2], [1.0, 2.0], inplace=False)
-    tensor([1., 0., 2., 0.], dtype=float64)
-    """
-    shape = np.shape(_raw(a))
-    size = int(np.prod(shape))
-    ind = np.asarray(_raw(asarg(ind))).reshape(-1).astype(np.intp)
-    if mode == "wrap":
-        ind = ind % size
-    elif mode == "clip":
-        ind = np.clip(ind, 0, size - 1)
-    elif mode != "raise":
-        raise ValueError(f"put: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
-    elif ind.size and (ind.max() >= size or ind.min() < -size):
-        raise IndexError(f"put: index {ind.max()} is out of bounds for size {size}")
-    if ind.size == 0:
-        return _t(a) if not inplace else None
-    vals = ravel(_t(v))
-    vals = _gather(vals, np.resize(np.arange(vals.shape[0]), ind.size))
-    return _write("put", a, np.unravel_index(ind % size, shape), vals, inplace)
-
-
-def place(arr: Any, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = True) -> Any:
-    """Write vals (repeated as needed) where mask is true, as `np.place` (in place) or,
-    with `inplace=False` (jax.numpy), as a new tensor.
-
-    Args:
-        arr: the target.
-        mask: booleans of arr's shape.
-        vals: the values, used in order.
-        inplace: NumPy's in-place write (default) or a new tensor (False).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.place(tnp.zeros(3), [True, False, True], [7.0], inplace=False)
-    tensor([7., 0., 7.], dtype=float64)
-    """
-    m = np.asarray(_raw(asarg(mask)), dtype=bool)
-    n = int(m.sum())
-    vals = ravel(_t(vals))
-    if n and vals.shape[0] == 0:
-        raise ValueError("place: cannot place values into a masked array from an empty "
-                         "sequence")
-    vals = _gather(vals, np.resize(np.arange(max(vals.shape[0], 1)), n))
-    return _write("place", arr, np.nonzero(m), vals, inplace)
-
-
-def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: int | None, *,
-                   inplace: bool = True) -> Any:
-    """Write values at the 1-D indices along `axis`, as `np.put_along_axis` (in place,
-    returning None) or, with `inplace=False` (jax.numpy), as a new tensor.
-
-    Args:
-        arr: the target.
-        indices: integer indices, broadcastable with arr outside axis.
-        values: the values, broadcast to indices' shape.
-        axis: the axis (None: arr flattened).
-        inplace: NumPy's in-place write (default) or a new tensor (False).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.put_along_axis(tnp.zeros((2, 2)), tnp.array([[1], [0]]), 3.0, 1, inplace=False)
-    tensor([[0., 3.],
-            [3., 0.]], dtype=float64)
-    """
-    shape = np.shape(_raw(arr))
-    idx = np.asarray(_raw(asarg(indices)))
-    pos = _positions(shape)
-    if axis is None:
-        pos, axis = pos.reshape(-1), 0
-    flat = np.take_along_axis(pos, idx, axis)           # the flat positions written
-    vals = ops.broadcast_to(_t(values), flat.shape)
-    return _write("put_along_axis", arr, np.unravel_index(flat.reshape(-1), shape),
-                  ravel(vals), inplace)
-
-
-def putmask(a: Any, mask: ArrayLike, values: ArrayLike, *, inplace: bool = True) -> Any:
-    """a.flat[n] = values[n % len(values)] wherever mask.flat[n], as `np.putmask` (in
-    place) or, with `inplace=False`, as a new tensor.
-
-    Args:
-        a: the target.
-        mask: booleans of a's shape.
-        values: the values, repeated over a's flat positions.
-        inplace: NumPy's in-place write (default) or a new tensor (False).
-
-    >>> import tapegrad.numpy as tnp
-    >>> tnp.putmask(tnp.zeros(4), [True, False, False, True], [1.0, 2.0], inplace=False)
-    tensor([1., 0., 0., 2.], dtype=float64)
-    """
-    shape = np.shape(_raw(a))
-    m = np.broadcast_to(np.asarray(_raw(asarg(mask)), dtype=bool), shape)
-    where = np.flatnonzero(m)
-    vals = ravel(_t(values))
-    if where.size and vals.shape[0] == 0:
-        raise ValueError("putmask: cannot put values from an empty sequence")
-    vals = _gather(vals, where % max(vals.shape[0], 1))
-    return _write("putmask", a, np.unravel_index(where, shape), vals, inplace)
 
 
 def frompyfunc(func: Any, /, nin: int, nout: int, *, identity: Any = None) -> vectorize:
@@ -787,34 +651,84 @@ def make_diagonal(D: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1)
     return ops.diag_embed(_t(D))
 
 
-def copyto(dst: Any, src: ArrayLike, casting: Any = "same_kind", where: Any = True) -> None:
-    """Copy src (broadcast) into dst where `where` holds, in place, as `np.copyto`
-    (a tensor target records the write).
+def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, out: None = None,
+         mode: str | None = None, *, unique_indices: bool = False,
+         indices_are_sorted: bool = False, fill_value: ArrayLike | None = None) -> Tensor:
+    """Elements of a at `indices` along `axis` (the flattened a when None), as `np.take`;
+    differentiable, repeated indices adding their gradients.
 
     Args:
-        dst: the target tensor or ndarray.
-        src: the values.
-        casting: NumPy's casting rule (checked for ndarrays by NumPy).
-        where: booleans selecting the elements written.
+        a: the array.
+        indices: integer indices.
+        axis: the axis, or None.
+        out: not supported (None).
+        mode: out-of-range indices: 'raise' (None, NumPy's default), 'wrap', 'clip', or
+            jax.numpy's 'fill' (fill_value there) and 'promise_in_bounds'.
+        unique_indices: jax.numpy's hint (accepted).
+        indices_are_sorted: jax.numpy's hint (accepted).
+        fill_value: for mode='fill' (default NaN, or the dtype's minimum for integers).
 
     >>> import tapegrad.numpy as tnp
-    >>> x = tnp.zeros(3)
-    >>> tnp.copyto(x, [1.0, 2.0, 3.0], where=[True, False, True])
-    >>> x
-    tensor([1., 0., 3.], dtype=float64)
+    >>> tnp.take(tnp.array([1.0, 2.0, 3.0]), [0, 5], mode="clip")
+    tensor([1., 3.], dtype=float64)
     """
-    shape = np.shape(_raw(dst))
-    w = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), shape)
-    if isinstance(dst, np.ndarray) and not isinstance(src, Tensor):
-        np.copyto(dst, _raw(asarg(src)), casting=casting, where=w)
-        return None
-    s = ops.broadcast_to(_t(src), shape)
-    _write("copyto", dst, w, s[w], True)
-    return None
+    if out is not None:
+        raise TypeError("take: out= is not supported; use the returned tensor")
+    a = _t(a)
+    idx = np.asarray(_raw(asarg(indices)))
+    if idx.dtype.kind not in "iu":
+        raise IndexError(f"take: indices must be integers, got dtype {idx.dtype}")
+    if mode in (None, "raise", "promise_in_bounds"):
+        return ops.take(a, idx, axis)
+    n = a.size if axis is None else a.shape[axis]
+    if mode == "wrap":
+        return ops.take(a, idx % n, axis)
+    if mode == "clip":
+        return ops.take(a, np.clip(idx, 0, n - 1), axis)
+    if mode != "fill":
+        raise ValueError(f"take: mode must be 'raise', 'wrap', 'clip' or 'fill', got {mode!r}")
+    bad = (idx < -n) | (idx >= n)
+    got = ops.take(a, np.where(bad, 0, idx), axis)
+    if fill_value is None:
+        fill_value = np.nan if a.dtype.kind in "fc" else (
+            False if a.dtype.kind == "b" else np.iinfo(a.dtype).min)
+    ax = 0 if axis is None else axis % a.ndim
+    mask = bad.reshape((1,) * ax + idx.shape + (1,) * (got.ndim - ax - idx.ndim))
+    return ops.where(mask, ops.cast(_t(fill_value), a.dtype), got)
 
 
-NAMES = ["insert", "resize", "choose", "compress", "extract", "unstack", "piecewise",
+def argsort(a: ArrayLike, axis: int | None = -1, kind: Any = None,
+            order: Any = None, *, stable: bool | None = None,
+            descending: bool = False) -> Tensor:
+    """The indices that sort a along `axis` (an integer tensor, no gradient), as
+    `np.argsort`; jax.numpy's descending=True gives the largest first (ties in their
+    original order).
+
+    Args:
+        a: the array.
+        axis: the axis (None: flattened).
+        kind: NumPy's algorithm name (a stable sort is used for 'stable'/'mergesort').
+        order: not supported for tensors (no structured dtypes).
+        stable: keep equal elements in their order.
+        descending: largest first.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.argsort(tnp.array([3.0, 1.0, 2.0]), descending=True)
+    tensor([0, 2, 1])
+    """
+    r = np.asarray(_raw(asarg(a)))
+    if axis is None:
+        r, axis = r.reshape(-1), -1
+    if not descending:
+        return as_result(np.argsort(r, axis=axis, kind=kind, stable=stable))
+    # stable descending: the stable ascending order of the flipped array, mapped back
+    n = r.shape[axis]
+    flipped = np.argsort(np.flip(r, axis), axis=axis, kind="stable")
+    return as_result(np.flip(n - 1 - flipped, axis))
+
+
+OVERRIDES = ["take", "argsort"]
+NAMES: list[str] = ["insert", "resize", "choose", "compress", "extract", "unstack", "piecewise",
          "vectorize", "apply_along_axis", "apply_over_axes", "geomspace", "modf", "frexp",
          "ldexp", "divmod", "sort_complex", "unique_values", "unique_counts",
-         "unique_inverse", "unique_all", "fill_diagonal", "put", "place", "put_along_axis",
-         "copyto", "putmask", "frompyfunc", "make_diagonal"]
+         "unique_inverse", "unique_all", "frompyfunc", "make_diagonal"]

@@ -294,5 +294,5 @@ DTYPES = {
     "void": np.void, "ufunc": np.ufunc, "ComplexWarning": np.exceptions.ComplexWarning,
 }
 
-NAMES = ["histogramdd", "nextafter", "einsum_path", "array_equiv", "asarray_chkfinite", "asfortranarray",
+NAMES: list[str] = ["histogramdd", "nextafter", "einsum_path", "array_equiv", "asarray_chkfinite", "asfortranarray",
          "require"]

@@ -47,7 +47,7 @@ def _tensor_arg(x):
 # ------------------------------------------------------------------ reductions
 
 def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-        keepdims: bool = False, initial: Any = None) -> Tensor:
+        keepdims: bool = False, initial: Any = None, where: ArrayLike = True) -> Tensor:
     """Sum of elements over `axis` (NumPy's signature).
 
     Args:
@@ -57,6 +57,7 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: a value added to the sum.
+        where: booleans (broadcast to a) selecting the elements summed.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0)
@@ -66,12 +67,13 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
     a = _with_dtype(asarg(a), dtype)
     if _dtype_of(a) == np.bool_:
         a = ops.cast(a, np.int64)
+    a = _masked(a, where, 0)
     r = ops.sum(a, _axis(axis), keepdims)
     return r if initial is None else r + initial
 
 
 def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-         keepdims: bool = False, initial: Any = None) -> Tensor:
+         keepdims: bool = False, initial: Any = None, where: ArrayLike = True) -> Tensor:
     """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
     exact gradient with zeros in the input.
 
@@ -82,6 +84,7 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: a value the product is multiplied by.
+        where: booleans (broadcast to a) selecting the elements multiplied.
 
     >>> import tapegrad.numpy as tnp
     >>> x = tnp.array([1.0, 2.0, 3.0])
@@ -89,13 +92,13 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     (6.0, [3, 8])
     """
     no_out("prod", out)
-    a = _with_dtype(asarg(a), dtype)
+    a = _masked(_with_dtype(asarg(a), dtype), where, 1)
     r = ops.prod(a, _axis(axis), keepdims)
     return r if initial is None else r * initial
 
 
 def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-         keepdims: bool = False) -> Tensor:
+         keepdims: bool = False, *, where: ArrayLike = True) -> Tensor:
     """Arithmetic mean over `axis`; integers average in float64, as NumPy.
 
     Args:
@@ -104,17 +107,25 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
         dtype: the dtype averaged in (None: a's, float64 for integers).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements averaged.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.mean([1, 2, 3, 4])
     tensor(2.5000, dtype=float64)
+    >>> tnp.mean([1.0, 2.0, 9.0], where=[True, True, False])
+    tensor(1.5000, dtype=float64)
     """
     no_out("mean", out)
-    return ops.mean(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims)
+    a = floating(_with_dtype(asarg(a), dtype))
+    if where is True:
+        return ops.mean(a, _axis(axis), keepdims)
+    return ops.sum(_masked(a, where, 0), _axis(axis), keepdims) / _count(a, where, axis,
+                                                                         keepdims)
 
 
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
-        keepdims: bool = False) -> Tensor:
+        keepdims: bool = False, *, where: ArrayLike = True, mean: ArrayLike | None = None,
+        correction: float | None = None) -> Tensor:
     """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
 
     Args:
@@ -124,17 +135,25 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         ddof: the divisor is N - ddof (1 gives the unbiased estimate).
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements used.
+        mean: the mean, if already computed (keepdims-shaped).
+        correction: the array API's name for ddof.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.var([1.0, 2.0, 3.0, 4.0])
     tensor(1.2500, dtype=float64)
     """
     no_out("var", out)
-    return ops.var(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+    a = floating(_with_dtype(asarg(a), dtype))
+    ddof = _ddof("var", ddof, correction)
+    if where is True and mean is None:
+        return ops.var(a, _axis(axis), keepdims, ddof=ddof)
+    return _masked_var(a, axis, keepdims, ddof, where, mean)
 
 
 def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
-        keepdims: bool = False) -> Tensor:
+        keepdims: bool = False, *, where: ArrayLike = True, mean: ArrayLike | None = None,
+        correction: float | None = None) -> Tensor:
     """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
     PyTorch's ddof=1).
 
@@ -145,17 +164,24 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         ddof: the divisor is N - ddof.
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements used.
+        mean: the mean, if already computed (keepdims-shaped).
+        correction: the array API's name for ddof.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.std([1.0, 3.0]).item(), round(tnp.std([1.0, 3.0], ddof=1).item(), 4)
     (1.0, 1.4142)
     """
     no_out("std", out)
-    return ops.std(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+    a = floating(_with_dtype(asarg(a), dtype))
+    ddof = _ddof("std", ddof, correction)
+    if where is True and mean is None:
+        return ops.std(a, _axis(axis), keepdims, ddof=ddof)
+    return ops.sqrt(_masked_var(a, axis, keepdims, ddof, where, mean))
 
 
 def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
-         initial: Any = _NoValue) -> Tensor:
+         initial: Any = _NoValue, where: ArrayLike = True) -> Tensor:
     """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
 
     Args:
@@ -164,18 +190,26 @@ def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: the result is at least this (maximum(result, initial)).
+        where: booleans (broadcast to a) selecting the elements compared (needs
+            initial).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
     tensor([5., 7.], dtype=float64)
     """
     no_out("max", out)
-    r = ops.amax(asarg(a), _axis(axis), keepdims)
+    a = asarg(a)
+    if where is not True:
+        if initial is _NoValue:
+            raise ValueError("max: a where= mask needs initial= (the value of an "
+                             "all-masked reduction), as NumPy")
+        a = _masked(a, where, initial)
+    r = ops.amax(a, _axis(axis), keepdims)
     return r if initial is _NoValue else ops.maximum(r, initial)
 
 
 def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
-         initial: Any = _NoValue) -> Tensor:
+         initial: Any = _NoValue, where: ArrayLike = True) -> Tensor:
     """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
     Also tnp.min.
 
@@ -185,13 +219,21 @@ def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: the result is at most this (minimum(result, initial)).
+        where: booleans (broadcast to a) selecting the elements compared (needs
+            initial).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
     [2.0, 1.0]
     """
     no_out("min", out)
-    r = ops.amin(asarg(a), _axis(axis), keepdims)
+    a = asarg(a)
+    if where is not True:
+        if initial is _NoValue:
+            raise ValueError("min: a where= mask needs initial= (the value of an "
+                             "all-masked reduction), as NumPy")
+        a = _masked(a, where, initial)
+    r = ops.amin(a, _axis(axis), keepdims)
     return r if initial is _NoValue else ops.minimum(r, initial)
 
 
@@ -271,7 +313,8 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
     return (total / scl, scl) if returned else total / scl
 
 
-def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
+def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike = True) -> Tensor:
     """Whether every element is true (a bool tensor), over `axis` or all elements.
 
     Args:
@@ -279,16 +322,19 @@ def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans selecting the elements tested.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.all([True, False]).item(), tnp.all([[1, 1], [0, 1]], axis=1).tolist()
     (False, [True, False])
     """
     no_out("all", out)
-    return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+    return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims,
+                                    where=_raw(asarg(where)))))
 
 
-def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
+def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike = True) -> Tensor:
     """Whether any element is true (a bool tensor), over `axis` or all elements.
 
     Args:
@@ -296,13 +342,53 @@ def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans selecting the elements tested.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.any([0.0, 2.0]).item()
     True
     """
     no_out("any", out)
-    return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+    return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims,
+                                    where=_raw(asarg(where)))))
+
+
+def _masked(a, where, fill):
+    """a with the elements `where` leaves out replaced by `fill` (NumPy's where= of a
+    reduction); the gradient reaches the selected elements only."""
+    if where is True:
+        return a
+    mask = np.asarray(_raw(asarg(where)), dtype=bool)
+    shape = np.broadcast_shapes(np.shape(_raw(a)), mask.shape)
+    if shape != np.shape(_raw(a)):
+        a = ops.broadcast_to(a, shape)
+    return ops.where(mask, a, fill)
+
+
+def _count(a, where, axis, keepdims):
+    """How many elements `where` selects over `axis` (a constant array)."""
+    mask = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), np.shape(_raw(a)))
+    return np.sum(mask, axis=_axis(axis), keepdims=keepdims).astype(_dtype_of(a))
+
+
+def _ddof(who, ddof, correction):
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError(f"{who}: ddof and correction cannot both be given")
+    return correction
+
+
+def _masked_var(a, axis, keepdims, ddof, where, mean):
+    """The variance of the elements `where` selects, around `mean` if given."""
+    ax = _axis(axis)
+    if mean is None:
+        mean = ops.sum(_masked(a, where, 0), ax, True) / _count(a, where, axis, True)
+    dev = _masked((a - mean) * ops.conj(a - mean) if _dtype_of(a).kind == "c"
+                  else (a - mean) ** 2, where, 0)
+    n = _count(a, where, axis, keepdims) - ddof
+    return ops.real(ops.sum(dev, ax, keepdims)) / np.maximum(n, 0) if \
+        _dtype_of(a).kind == "c" else ops.sum(dev, ax, keepdims) / np.maximum(n, 0)
 
 
 def _axis(axis):

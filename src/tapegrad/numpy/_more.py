@@ -272,7 +272,7 @@ def _nan_moment(name):
 
 
 def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | None = None, *,
-         stable: bool | None = None) -> Tensor:
+         stable: bool | None = None, descending: bool = False) -> Tensor:
     """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
     gradient goes to the element it came from.
 
@@ -282,6 +282,7 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
         kind: accepted for NumPy's signature and ignored.
         order: accepted for NumPy's signature and ignored (no structured arrays).
         stable: accepted for NumPy's signature and ignored.
+        descending: jax.numpy's: largest first.
 
     >>> import tapegrad.numpy as tnp
     >>> import tapegrad as tg
@@ -293,7 +294,8 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     >>> x.grad
     tensor([100.,   1.,  10.])
     """
-    return ops.sort(asarg(a), axis=axis)
+    out = ops.sort(asarg(a), axis=axis)
+    return ops.flip(out, -1 if axis is None else axis) if descending else out
 
 
 def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,

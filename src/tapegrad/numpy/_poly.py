@@ -334,5 +334,5 @@ def trim_zeros(filt: ArrayLike, trim: str = "fb") -> Tensor:
     return a[start:stop]
 
 
-NAMES = ["trim_zeros", "polyder", "polyint", "polyadd", "polysub", "polymul", "polydiv", "poly", "roots",
+NAMES: list[str] = ["trim_zeros", "polyder", "polyint", "polyadd", "polysub", "polymul", "polydiv", "poly", "roots",
          "polyfit"]
