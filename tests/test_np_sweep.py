@@ -446,3 +446,71 @@ def test_einsum_path_ix_and_queries():
     assert tnp.array_equiv(tnp.ones(2), 1.0) is True
     with pytest.raises(ValueError, match="infs or NaNs"):
         tnp.asarray_chkfinite([1.0, np.inf])
+
+
+# ---------------------------------------------------------------- under tg.vmap
+@pytest.mark.parametrize("name,args,kw,diff,jax,np_name,np_args",
+                         [c for c in CASES if c.values[3] != ()])
+def test_vmap_matches_a_loop(name, args, kw, diff, jax, np_name, np_args):
+    # a batched argument must never be read as values (a silent wrong result): each
+    # function either batches or refuses
+    i = diff[0]
+    x = np.asarray(args[i], dtype=float)
+    xb = np.stack([x, x * 1.1 + 0.01, x * 0.9])
+
+    def f(xi):
+        a = list(args)
+        a[i] = xi
+        out = getattr(tnp, name)(*a, **kw)
+        return out[0] if isinstance(out, (tuple, list)) else out
+    try:
+        ref = np.stack([f(tnp.asarray(v)).numpy() for v in xb])
+    except (ValueError, IndexError):
+        pytest.skip("the perturbed inputs change the result's shape")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")        # a fallback per element is allowed
+        try:
+            got = tg.vmap(f)(tnp.asarray(xb)).numpy()
+        except Exception as e:                  # refusing is allowed, by a clear error
+            assert "vmap" in str(e) or "batched" in str(e), (name, e)
+            return
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+def test_where_and_masked_reductions_batch():
+    labels = tnp.array([0, 3, 1])
+    onehot = tg.vmap(lambda k: tnp.where(tnp.arange(4) == k, 1.0, 0.0))(labels)
+    np.testing.assert_array_equal(onehot.numpy(), np.eye(4)[[0, 3, 1]])
+    out = tg.vmap(lambda r: tnp.mean(r, where=r > 0.5))(tnp.asarray(X))
+    np.testing.assert_allclose(out.numpy(), [r[r > 0.5].mean() for r in X])
+    out = tg.vmap(lambda r: tnp.std(r, where=r > 0.3, ddof=1))(tnp.asarray(X))
+    np.testing.assert_allclose(out.numpy(), [r[r > 0.3].std(ddof=1) for r in X])
+
+
+@pytest.mark.parametrize("how", ["set", "add", "subtract", "multiply", "divide", "min",
+                                 "max"])
+def test_at_with_an_index_batched_by_vmap(how):
+    B = R.uniform(0.5, 1.5, (4, 3, 2))
+    idx = np.array([0, 2, -1, 1])
+    v = R.uniform(0.5, 1.5, (4, 2))
+    got = tg.vmap(lambda x, i, u: getattr(x.at[i], how)(u))(
+        tnp.asarray(B), tnp.asarray(idx), tnp.asarray(v))
+    ref = np.stack([getattr(tnp.asarray(B[b]).at[int(idx[b])], how)(v[b]).numpy()
+                    for b in range(4)])
+    np.testing.assert_allclose(got.numpy(), ref, rtol=1e-13)
+    g = tg.grad(lambda x: (tg.vmap(lambda r, i: getattr(r.at[i], how)(2.0))(
+        x, tnp.asarray(idx)) ** 2).sum())(tnp.asarray(B))
+    ref_g = sum(tg.grad(lambda r: (getattr(r.at[int(idx[b])], how)(2.0) ** 2).sum())(
+        tnp.asarray(B[b])).numpy() * (np.arange(4) == b)[:, None, None] for b in range(4))
+    np.testing.assert_allclose(g.numpy(), ref_g, rtol=1e-12)
+
+
+def test_at_get_and_one_hot_under_vmap():
+    labels = tnp.array([2, 0, 2])
+    onehot = tg.vmap(lambda k: tnp.zeros(4).at[k].set(1.0))(labels)
+    np.testing.assert_array_equal(onehot.numpy(), np.eye(4)[[2, 0, 2]])
+    rows = tg.vmap(lambda x, k: x.at[k].get())(tnp.asarray(np.stack([S, S])), tnp.array([1, 2]))
+    np.testing.assert_array_equal(rows.numpy(), S[[1, 2]])
+    with pytest.raises(NotImplementedError, match="batched by tg.vmap"):
+        tg.vmap(lambda k: tnp.ones(3).at[k].power(2.0))(labels)

@@ -11,7 +11,6 @@ import numpy as np
 from .._tensor import Tensor
 from ._npint import make  # integers made here follow NumPy's promotion
 from .._factories import full as _tg_full
-from .._factories import linspace as _tg_linspace
 from .. import ops
 from ._convert import asarg, floating, no_out, stacked
 from typing import TYPE_CHECKING
@@ -358,6 +357,9 @@ def _masked(a, where, fill):
     reduction); the gradient reaches the selected elements only."""
     if where is True:
         return a
+    if isinstance(where, Tensor):           # kept a tensor: tg.vmap may batch it
+        mask = where if where.dtype == np.bool_ else where != 0
+        return ops.where(mask, a, fill)
     mask = np.asarray(_raw(asarg(where)), dtype=bool)
     shape = np.broadcast_shapes(np.shape(_raw(a)), mask.shape)
     if shape != np.shape(_raw(a)):
@@ -366,7 +368,12 @@ def _masked(a, where, fill):
 
 
 def _count(a, where, axis, keepdims):
-    """How many elements `where` selects over `axis` (a constant array)."""
+    """How many elements `where` selects over `axis` (a constant array, or a tensor
+    when the mask is one)."""
+    if isinstance(where, Tensor):
+        m = ops.broadcast_to(ops.cast(where if where.dtype == np.bool_ else where != 0,
+                                      _dtype_of(a)), np.shape(_raw(a)))
+        return ops.sum(m, _axis(axis), keepdims)
     mask = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), np.shape(_raw(a)))
     return np.sum(mask, axis=_axis(axis), keepdims=keepdims).astype(_dtype_of(a))
 
@@ -386,9 +393,9 @@ def _masked_var(a, axis, keepdims, ddof, where, mean):
         mean = ops.sum(_masked(a, where, 0), ax, True) / _count(a, where, axis, True)
     dev = _masked((a - mean) * ops.conj(a - mean) if _dtype_of(a).kind == "c"
                   else (a - mean) ** 2, where, 0)
-    n = _count(a, where, axis, keepdims) - ddof
-    return ops.real(ops.sum(dev, ax, keepdims)) / np.maximum(n, 0) if \
-        _dtype_of(a).kind == "c" else ops.sum(dev, ax, keepdims) / np.maximum(n, 0)
+    n = ops.maximum(_count(a, where, axis, keepdims) - ddof, 0)
+    total = ops.sum(dev, ax, keepdims)
+    return (ops.real(total) if _dtype_of(a).kind == "c" else total) / n
 
 
 def _axis(axis):
@@ -631,18 +638,20 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
         s, e = asarg(start), asarg(stop)
         dt = np.dtype(dtype) if dtype is not None else np.result_type(
             _dtype_of(s), _dtype_of(e), _F64)
-        if np.ndim(_raw(s)) or np.ndim(_raw(e)) or axis != 0:
-            frac = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=dt)
-            shape = (num,) + (1,) * np.ndim(np.broadcast(_raw(s), _raw(e)))
-            frac = make(frac.reshape(shape))
-            out = s + (e - s) * frac
-            out = ops.transpose(out, _moved(np.ndim(_raw(out)), axis)) if axis else out
-        elif endpoint:
-            out = _tg_linspace(s, e, num, dtype=dt)
-        else:
-            out = _tg_linspace(s, e, num + 1, dtype=dt)[:num]
+        # NumPy's formula (arange * step + start, the end written exactly), in tensor
+        # ops only: under tg.vmap the endpoints' values are not readable here
+        nd = len(np.broadcast_shapes(np.shape(_raw(s)), np.shape(_raw(e))))
+        div = (num - 1) if endpoint else num
+        step = (e - s) / div if div > 0 else (e - s) * np.nan
+        steps = make(np.arange(num, dtype=dt).reshape((num,) + (1,) * nd))
+        out = steps * step + s if num > 1 else steps * 0 + s
+        if endpoint and num > 1:
+            out = out.at[-1].set(ops.broadcast_to(e, out.shape[1:]))
+        if out.dtype != dt:
+            out = ops.cast(out, dt)
+        out = ops.transpose(out, _moved(out.ndim, axis)) if axis else out
         if retstep:
-            return out, (e - s) / (num - 1 if endpoint else num)
+            return out, step
         return out
     res = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
     if retstep:

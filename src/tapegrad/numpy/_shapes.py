@@ -384,8 +384,11 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     >>> tnp.where([0, 3, 5])
     (tensor([1, 2]),)
     """
-    c = _raw(asarg(condition))
-    c = np.asarray(c)
+    cond = asarg(condition)
+    if isinstance(cond, Tensor) and x is not None and y is not None:
+        # kept a tensor (tg.vmap may batch it; its values are not readable there)
+        return ops.where(cond if cond.dtype == np.bool_ else cond != 0, _weak(x), _weak(y))
+    c = np.asarray(_raw(cond))
     if x is None and y is None:
         return nonzero(c, size=size, fill_value=fill_value)
     if size is not None:

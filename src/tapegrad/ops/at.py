@@ -15,7 +15,9 @@ import numpy as np
 from .._tensor import Tensor
 from ._apply import apply
 from .elementwise import cast, maximum, minimum, where
-from .shape import IndexAdd, _norm_index, broadcast_to, getitem, reshape
+from .linalg import matmul
+from .reduce import amax, amin, prod, sum as _sum
+from .shape import IndexAdd, _norm_index, broadcast_to, getitem, reshape, transpose
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,6 +52,55 @@ def _rounds(pos):
     return [(occ == r, pos[occ == r]) for r in range(int(occ.max()) + 1)]
 
 
+def _is_batched(i):
+    return isinstance(i, Tensor) and i._x is not None and "vmap" in i._x
+
+
+class _OneHot:
+    """An index holding tg.vmap-batched integer tensors (their values differ per batch
+    element, so no positions can be computed here): integer indices on x's leading
+    axes, turned into a one-hot matrix (m, L) over the L leading positions by tensor
+    comparisons, which vmap batches; updates are matrix products with it."""
+
+    def __init__(self, x, index, who):
+        index = index if isinstance(index, tuple) else (index,)
+        lead = []
+        for k, i in enumerate(index):
+            if isinstance(i, (Tensor, int, np.integer)):
+                if k != len(lead):
+                    break
+                lead.append(i)
+            elif not (i is Ellipsis or i == slice(None)):
+                raise IndexError(f"at[...].{who}: with an index batched by tg.vmap, the "
+                                 "index must be integers on the leading axes followed by "
+                                 f"full slices, got {index!r:.60}")
+        shape = x.shape
+        if len(lead) > len(shape):
+            raise IndexError(f"at[...].{who}: too many indices for shape {shape}")
+        pos = 0
+        for k, i in enumerate(lead):
+            n = shape[k]
+            i = i if isinstance(i, Tensor) else np.asarray(i)
+            i = where(i < 0, i + n, i)
+            pos = pos * n + i
+        self.L = int(np.prod(shape[:len(lead)], dtype=np.int64))
+        self.rest = shape[len(lead):]
+        self.S = tuple(pos.shape)
+        m = int(np.prod(self.S, dtype=np.int64))
+        hits = reshape(pos, self.S + (1,)) == np.arange(self.L)
+        self.one = reshape(cast(hits, x.dtype), (m, self.L))
+        self.x2 = reshape(x, (self.L, -1))
+        self.shape = shape
+
+    def values(self, v, x):
+        v = v if isinstance(v, Tensor) else np.asarray(v, dtype=x.dtype)
+        v = broadcast_to(cast(v, x.dtype) if v.dtype != x.dtype else v, self.S + self.rest)
+        return reshape(v, (self.one.shape[0], -1))
+
+    def done(self, out):
+        return reshape(out, self.shape)
+
+
 class _Ref:
     """`x.at[index]`: the updates JAX offers, each returning a new tensor."""
 
@@ -57,6 +108,36 @@ class _Ref:
 
     def __init__(self, x, index):
         self.x, self.index = x, index
+
+    def _onehot(self, who):
+        idx = self.index if isinstance(self.index, tuple) else (self.index,)
+        if not any(_is_batched(i) for i in idx):
+            return None
+        return _OneHot(self.x, self.index, who)
+
+    def _onehot_update(self, oh, values, how):
+        v = oh.values(values, self.x)
+        one, x2 = oh.one, oh.x2
+        if how == "add":
+            return oh.done(x2 + matmul(transpose(one), v))
+        count = _sum(one, 0)
+        hit = reshape(count > 0, (-1, 1))
+        if how == "set":
+            # a position named twice takes the mean of its values (JAX leaves it unspecified)
+            new = matmul(transpose(one), v) / reshape(maximum(count, 1.0), (-1, 1))
+            return oh.done(where(hit, new, x2))
+        sel = reshape(one, one.shape + (1,)) > 0
+        vv = reshape(v, (v.shape[0], 1, v.shape[1]))
+        if how == "multiply":
+            return oh.done(x2 * prod(where(sel, vv, 1.0), 0))
+        if how == "divide":
+            return oh.done(x2 / prod(where(sel, vv, 1.0), 0))
+        if how == "min":
+            return oh.done(where(hit, minimum(x2, amin(where(sel, vv, np.inf), 0)), x2))
+        if how == "max":
+            return oh.done(where(hit, maximum(x2, amax(where(sel, vv, -np.inf), 0)), x2))
+        raise NotImplementedError(f"at[...].{how}: an index batched by tg.vmap is supported "
+                                  "by get, set, add, subtract, multiply, divide, min and max")
 
     def _setup(self, values, who, mode):
         if mode not in _MODES:
@@ -81,6 +162,9 @@ class _Ref:
         return apply(IndexAdd, v, shape=(n,), index=(pos,))
 
     def _rounds_update(self, values, who, mode, combine):
+        oh = self._onehot(who)
+        if oh is not None:
+            return self._onehot_update(oh, values, who)
         x, pos, v = self._setup(values, who, mode)
         n = x.size
         out = reshape(x, (n,))
@@ -101,6 +185,9 @@ class _Ref:
         """
         if mode not in _MODES:
             raise ValueError(f"at[...].get: mode must be one of {_MODES}, got {mode!r}")
+        oh = self._onehot("get")
+        if oh is not None:
+            return reshape(matmul(oh.one, oh.x2), oh.S + oh.rest)
         _positions(self.x.shape, _norm_index(self.index))      # bounds, said as .at
         return getitem(self.x, self.index)
 
@@ -123,6 +210,9 @@ class _Ref:
         >>> jnp.zeros(3).at[[0, 0, 2]].add(1.0)
         tensor([2., 0., 1.], dtype=float64)
         """
+        oh = self._onehot("add")
+        if oh is not None:
+            return self._onehot_update(oh, values, "add")
         x, pos, v = self._setup(values, "add", mode)
         if pos.size == 0:
             return x + 0
@@ -205,6 +295,10 @@ class _Ref:
         >>> jnp.arange(3.0).at[1:].apply(jnp.exp)
         tensor([0.0000, 2.7183, 7.3891], dtype=float64)
         """
+        if self._onehot("apply") is not None:
+            raise NotImplementedError("at[...].apply: an index batched by tg.vmap is "
+                                      "supported by get, set, add, subtract, multiply, "
+                                      "divide, min and max")
         x, pos, _ = self._setup(None, "apply", mode)
         n = x.size
         out = reshape(x, (n,))
