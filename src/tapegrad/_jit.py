@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def jit(fun: Callable[..., Any] | None = None, *, static_argnums: Any = None,
+_NO_FUN: Any = object()
+
+
+def jit(fun: Callable[..., Any] = _NO_FUN, *, static_argnums: Any = None,
         static_argnames: Any = None, donate_argnums: Any = None, donate_argnames: Any = None,
         **options: Any) -> Any:
     """JAX's `jax.jit`: `fun` traced by `tg.function` (falling back to eager calls when
@@ -31,7 +34,7 @@ def jit(fun: Callable[..., Any] | None = None, *, static_argnums: Any = None,
     here and are accepted and ignored.
 
     Args:
-        fun: the function; without it (`@jit(static_argnums=1)`) a decorator is returned.
+        fun: the function; left out (`@jit(static_argnums=1)`), a decorator is returned.
         static_argnums: JAX's static positional arguments (accepted; see above).
         static_argnames: JAX's static keyword arguments (accepted).
         donate_argnums: accepted, ignored (buffers are not donated).
@@ -42,7 +45,7 @@ def jit(fun: Callable[..., Any] | None = None, *, static_argnums: Any = None,
         A callable with fun's signature and results.
 
     Raises:
-        TypeError: fun is not callable.
+        TypeError: fun is not callable (None included, as JAX).
 
     >>> import tapegrad as tg
     >>> import tapegrad.numpy as jnp
@@ -51,7 +54,7 @@ def jit(fun: Callable[..., Any] | None = None, *, static_argnums: Any = None,
     >>> tg.jit(tg.grad(loss))(jnp.array([0.5, -1.0]))
     tensor([ 0.7269, -0.6397], dtype=float64)
     """
-    if fun is None:
+    if fun is _NO_FUN:
         return functools.partial(jit, static_argnums=static_argnums,
                                  static_argnames=static_argnames,
                                  donate_argnums=donate_argnums,
