@@ -281,8 +281,7 @@ def test_gradients(name, args, kw, diff, jax, np_name, np_args):
 
 # jax.grad on the same calls, for a few (JAX's eager grad costs ~50 ms a call; central
 # differences above cover every case)
-JAX_GRAD = ["insert-3_0", "polyval-2", "polyfit-3_1", "geomspace-3_0", "cov-1",
-            "interp-3", "fill_diagonal-2", "put_along_axis-4"]
+JAX_GRAD = ["insert-3_0", "polyfit-3_1", "cov-1"]
 
 
 @pytest.mark.parametrize("name,args,kw,diff,jax,np_name,np_args",
@@ -323,10 +322,9 @@ def test_unique_grad_reaches_first_occurrences():
 
 
 # ---------------------------------------------------------------- JAX's x.at[...]
-AT = [(1, "set"), ((slice(None), 2), "add"), (([0, 0, 2], [1, 1, 3]), "add"),
-      (([0, 0, 2], [1, 1, 3]), "set"), ((X > 0.5,), "multiply"), ((1, slice(1, 3)), "divide"),
-      ((slice(None), 0), "min"), (([2, 2], [0, 0]), "max"), ((0,), "power"),
-      ((Ellipsis, 1), "subtract")]
+# JAX's eager calls cost ~0.3 s each: a few, the rest against a loop and differences
+AT = [((slice(None), 2), "add"), (([0, 0, 2], [1, 1, 3]), "add"),
+      (([0, 0, 2], [1, 1, 3]), "set"), ((X > 0.5,), "multiply"), (([2, 2], [0, 0]), "max")]
 
 
 @pytest.mark.parametrize("index,how", AT)
@@ -351,6 +349,18 @@ def test_at_matches_jax(index, how):
     if ref is not None:
         for u, r in zip(g, ref):
             np.testing.assert_allclose(u.numpy(), np.asarray(r), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("index,how,op", [
+    ((1, slice(1, 3)), "divide", np.divide), ((slice(None), 0), "min", np.minimum),
+    ((0,), "power", np.power), ((Ellipsis, 1), "subtract", np.subtract),
+    ((slice(None), 3), "set", lambda a, b: b)])
+def test_at_matches_numpys_indexed_update(index, how, op):
+    v = R.uniform(0.5, 1.5, np.zeros_like(X)[index].shape)
+    ref = X.copy()
+    ref[index] = op(ref[index], v)
+    np.testing.assert_allclose(getattr(tnp.asarray(X).at[index], how)(v).numpy(), ref)
+    assert tg.gradcheck(lambda x, u: getattr(x.at[index], how)(u), (X.copy(), v))
 
 
 def test_at_leaves_x_unchanged_and_checks_its_arguments():
