@@ -1,9 +1,17 @@
 """examples/numpy_ports: programs written for HIPS autograd (classic autograd examples
 and jax.numpy-style code), each run here with `import tapegrad.numpy as np` and the
 other tapegrad imports as its only change. With autograd installed, the same file with
-those import lines switched back gives the same values and gradients in float64."""
+those import lines switched back gives the same values and gradients in float64.
+
+The jax_*.py ports are written for JAX (`import jax.numpy as jnp`, `from jax import
+grad, jit, vmap`, jax.scipy) in the style of its tutorials and autodiff cookbook. JAX
+runs them op by op in seconds to half a minute each, so their JAX results (x64) are
+stored in np_ports_jax_reference.json (`python tests/test_np_ports.py --regenerate`
+writes it with JAX) and one port is run through JAX live."""
 import ast
+import json
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +20,16 @@ import pytest
 import tapegrad as tg
 
 DIR = Path(__file__).resolve().parent.parent / "examples" / "numpy_ports"
-NAMES = sorted(p.stem for p in DIR.glob("*.py"))
+NAMES = sorted(p.stem for p in DIR.glob("*.py") if not p.stem.startswith("jax_"))
+JAX_NAMES = sorted(p.stem for p in DIR.glob("jax_*.py"))
+JAX_REFERENCE = Path(__file__).with_name("np_ports_jax_reference.json")
 # the only lines that differ from the autograd program: tapegrad's module -> autograd's
 SWAPS = [("tapegrad.numpy", "autograd.numpy"), ("tapegrad.scipy", "autograd.scipy"),
          ("from tapegrad import", "from autograd import")]
 IMPORT = re.compile(r"^(import|from) (tapegrad|autograd)\b")
+JAX_SWAPS = [("tapegrad.numpy", "jax.numpy"), ("tapegrad.scipy", "jax.scipy"),
+             ("from tapegrad import", "from jax import")]
+JAX_IMPORT = re.compile(r"^(import|from) (tapegrad|jax)\b")
 # per-program tolerance: long unrolled loops (a fluid solver, training) sum rounding
 RTOL = {"fluid": 1e-9, "char_rnn": 1e-10}
 
@@ -25,14 +38,18 @@ def _source(name):
     return (DIR / f"{name}.py").read_text()
 
 
-def _autograd_source(source):
+def _autograd_source(source, swaps=SWAPS, pattern=IMPORT):
     out = []
     for line in source.splitlines(keepends=True):
-        if IMPORT.match(line):
-            for ours, theirs in SWAPS:
+        if pattern.match(line):
+            for ours, theirs in swaps:
                 line = line.replace(ours, theirs)
         out.append(line)
     return "".join(out)
+
+
+def _jax_source(source):
+    return _autograd_source(source, JAX_SWAPS, JAX_IMPORT)
 
 
 def _run(source, name, tag):
@@ -80,3 +97,54 @@ def test_port_matches_autograd_in_float64(name):
         np.testing.assert_allclose(a.astype(float), b.astype(float),
                                    rtol=RTOL.get(name, 1e-11), atol=1e-12,
                                    err_msg=f"{name}.{key}")
+
+
+# ---------------------------------------------------------------- the JAX ports
+def test_there_are_four_to_six_jax_ports():
+    assert 4 <= len(JAX_NAMES) <= 6, JAX_NAMES
+
+
+@pytest.mark.parametrize("name", JAX_NAMES)
+def test_jax_port_only_the_import_lines_name_tapegrad(name):
+    source = _source(name)
+    body = source.splitlines()[ast.parse(source).body[0].end_lineno:]
+    assert "import tapegrad.numpy as jnp" in body
+    for line in body:
+        if "tapegrad" in line or "jax" in line:
+            assert JAX_IMPORT.match(line), f"{name}: {line!r} is not an import line"
+
+
+def _jax_results(name):
+    jax = pytest.importorskip("jax")
+    with jax.enable_x64(True):
+        out = _run(_jax_source(_source(name)), name, "jax")
+        return {k: _value(v) for k, v in out.items()}
+
+
+def _compare(name, ours, theirs):
+    assert ours.keys() == theirs.keys()
+    for key in ours:
+        a, b = _value(ours[key]), np.asarray(theirs[key])
+        assert a.shape == b.shape, f"{name}.{key}: shape {a.shape} != {b.shape}"
+        assert np.all(np.isfinite(a)), f"{name}.{key}: not finite"
+        np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-10,
+                                   atol=1e-12, err_msg=f"{name}.{key}")
+
+
+@pytest.mark.parametrize("name", JAX_NAMES)
+def test_jax_port_matches_jax_x64(name):
+    reference = json.loads(JAX_REFERENCE.read_text())[name]
+    _compare(name, _run(_source(name), name, "tapegrad"), reference)
+
+
+def test_jax_reference_is_what_jax_computes():
+    # the cheapest port through JAX itself, against the stored reference
+    name = "jax_linear_regression"
+    reference = json.loads(JAX_REFERENCE.read_text())[name]
+    _compare(name, _jax_results(name), reference)
+
+
+if __name__ == "__main__" and "--regenerate" in sys.argv:
+    JAX_REFERENCE.write_text(json.dumps(
+        {name: {k: v.tolist() for k, v in _jax_results(name).items()} for name in JAX_NAMES},
+        indent=0) + "\n")

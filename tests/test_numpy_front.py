@@ -191,9 +191,9 @@ def test_ufunc_methods_reduce_and_outer_dispatch():
 
 def test_a_numpy_function_tapegrad_lacks_raises_naming_it():
     x = _t([1.0, 2.0])
-    with pytest.raises(TypeError, match=r"np\.trim_zeros: tapegrad has no trim_zeros.*"
-                                         r"detach\(\)"):
-        np.trim_zeros(x)
+    with pytest.raises(TypeError, match=r"np\.datetime_as_string: tapegrad has no "
+                                         r"datetime_as_string.*detach\(\)"):
+        np.datetime_as_string(x)
     with pytest.raises(TypeError, match=r"np\.subtract\.accumulate"):
         np.subtract.accumulate(x)
     with pytest.raises(TypeError, match="out="):

@@ -43,7 +43,10 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "custom_gradient", "custom_jvp", "load", "save", "custom_vjp", "elementwise_grad",
            "conj", "imag", "real", "Generator", "clip_by_norm", "Module", "device", "cfloat",
            "cdouble", "half", "double", "short", "long", "set_printoptions", "angle", "complex",
-           "is_complex", "polar", "view_as_complex", "view_as_real"]
+           "is_complex", "polar", "view_as_complex", "view_as_real", "jit", "make_vjp", "make_jvp",
+           "make_hvp", "make_ggnvp", "deriv", "holomorphic_grad", "grad_named", "grad_and_aux",
+           "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
+           "vector_jacobian_product", "multigrad_dict"]
 from . import autograd, ops  # noqa: F401
 from ._config import show_config  # noqa: F401
 from ._dtypes import (bool_, complex64, complex128, float16, float32, float64,  # noqa: F401
@@ -108,6 +111,12 @@ from .io import load, save  # noqa: F401,E402
 from . import numpy, tree  # noqa: F401,E402
 from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
+from ._jit import jit  # noqa: F401,E402  (JAX's spelling over tg.function, issue 15)
+from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402
+                            hessian_tensor_product, hessian_vector_product,
+                            holomorphic_grad, make_ggnvp, make_hvp, make_jvp, make_vjp,
+                            multigrad_dict, tensor_jacobian_product,
+                            vector_jacobian_product)
 # complex tensors (issue 16)
 from .ops import (angle, complex, conj, imag, is_complex, polar, real,  # noqa: F401,E402
                   view_as_complex, view_as_real)

@@ -316,6 +316,95 @@ class TensorMethods(InplaceMethods):
         """
         return ops.clone(self)
 
+    # ------------------------------------------------- JAX's x.at[...] (issue 15)
+    @property
+    def at(self) -> Any:
+        """JAX's functional index update: `x.at[index].set(v)`, `.add`, `.subtract`,
+        `.multiply`, `.divide`, `.power`, `.min`, `.max`, `.apply(f)`, `.get()`; each
+        returns a new tensor (x is unchanged), differentiable in x and v; repeated
+        positions in `.add` accumulate, as in JAX.
+
+        >>> x = tg.zeros(3, dtype=tg.float64)
+        >>> x.at[1].set(2.0)
+        tensor([0., 2., 0.], dtype=float64)
+        >>> x.at[[0, 0]].add(1.0)
+        tensor([2., 0., 0.], dtype=float64)
+        """
+        return ops.at.IndexUpdateHelper(self)
+
+    def block_until_ready(self) -> Self:
+        """JAX's: waits for the computation (tapegrad computes eagerly, so it is done)
+        and returns this tensor.
+
+        >>> tg.tensor([1.0]).block_until_ready()
+        tensor([1.])
+        """
+        return self
+
+    def compress(self, condition: ArrayLike, axis: int | None = None) -> Tensor:
+        """NumPy's `a.compress(condition, axis)`: the slices where condition is true
+        (differentiable); see tapegrad.numpy.compress.
+
+        Args:
+            condition: 1-D booleans.
+            axis: the axis (None: the flattened tensor).
+
+        >>> tg.tensor([1.0, 2.0, 3.0]).compress([True, False, True])
+        tensor([1., 3.])
+        """
+        return tnp.compress(condition, self, axis)
+
+    def choose(self, choices: Any, mode: str = "raise") -> Tensor:
+        """NumPy's `a.choose(choices)`: this integer tensor picks among the choices
+        (differentiable in them); see tapegrad.numpy.choose.
+
+        Args:
+            choices: the arrays chosen from.
+            mode: 'raise', 'wrap' or 'clip' for out-of-range choice numbers.
+
+        >>> tg.tensor([1, 0]).choose([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
+        tensor([3., 2.])
+        """
+        return tnp.choose(self, choices, mode=mode)
+
+    def searchsorted(self, v: ArrayLike, side: str = "left", sorter: Any = None) -> Tensor:
+        """NumPy's `a.searchsorted(v)`: where v would be inserted to keep this sorted
+        1-D tensor sorted (integers, no gradient).
+
+        Args:
+            v: the values to insert.
+            side: 'left' or 'right' for ties.
+            sorter: indices that sort this tensor, if it is not sorted.
+
+        >>> tg.tensor([1.0, 2.0, 3.0]).searchsorted(2.5)
+        tensor(2)
+        """
+        return tnp.searchsorted(self, v, side=side, sorter=sorter)
+
+    def argpartition(self, kth: Any, axis: int = -1) -> Tensor:
+        """NumPy's `a.argpartition(kth)`: indices that partition around the kth
+        element (integers, no gradient).
+
+        Args:
+            kth: the element (or elements) in sorted position.
+            axis: the axis.
+
+        >>> tg.tensor([3.0, 1.0, 2.0]).argpartition(0)[0]
+        tensor(1)
+        """
+        return tnp.argpartition(self, kth, axis=axis)
+
+    def tobytes(self, order: str = "C") -> bytes:
+        """NumPy's `a.tobytes()`: the raw bytes of the values.
+
+        Args:
+            order: 'C' (row-major), 'F' or 'A'.
+
+        >>> len(tg.tensor([1.0, 2.0], dtype=tg.float64).tobytes())
+        16
+        """
+        return self._data.tobytes(order=order)  # type: ignore[arg-type]
+
     # ------------------------------------------------- complex parts (issue 16)
     def conj(self) -> Tensor:
         """The complex conjugate (differentiable): a real tensor is its own.

@@ -35,6 +35,7 @@ from ._convert import passthrough as _passthrough
 from ._convert import unary as _unary
 from ._npint import marked as _marked
 from . import _jnp
+from . import _extra, _extra_const, _poly, _writers
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
                          array, asarray, average, copy, empty, empty_like, eye,
                          full, full_like, identity, linspace, mean, ones, ones_like, prod,
@@ -166,7 +167,18 @@ for _name, _fn in _jnp.CONSTANT_FNS.items():
 # (see _npint; the others make theirs through _npint.make or _convert.as_result)
 for _name in ("argmax", "argmin"):
     _g[_name] = _marked(_g[_name])
-del _g, _name, _op, _fn
+# more of NumPy's and jax.numpy's names (_extra, _poly: differentiable; _extra_const:
+# on values, queries, loaders, dtype names)
+for _name in _extra.OVERRIDES:             # NumPy's and jax.numpy's modes over the ops'
+    _g[_name] = getattr(_extra, _name)
+for _mod in (_extra, _poly, _writers, _extra_const):
+    for _name in _mod.NAMES:
+        _g.setdefault(_name, getattr(_mod, _name))
+for _table in (_extra_const.CONSTANT_FNS, _extra_const.QUERY_FNS, _extra_const.LOADER_FNS,
+               _extra_const.DTYPES):
+    for _name, _fn in _table.items():
+        _g.setdefault(_name, _fn)
+del _g, _name, _op, _fn, _table, _mod
 
 if TYPE_CHECKING:
     # the names the tables above define, as a type checker cannot run the loops
@@ -500,3 +512,6 @@ __all__ = ["all", "amax", "amin", "angle", "any", "arange", "argmax", "argmin", 
            "dtype", "finfo", "iinfo", "ndarray", "errstate", "seterr", "geterr", "set_printoptions"]
 # the jax.numpy programs' functions (_jnp), as many as this NumPy has
 __all__ += [_n for _n in _jnp.NAMES + list(_jnp.CONSTANT_FNS) if _n not in __all__]
+__all__ += [_n for _n in _extra.NAMES + _poly.NAMES + _writers.NAMES + _extra_const.NAMES
+            + [*_extra_const.CONSTANT_FNS, *_extra_const.QUERY_FNS, *_extra_const.LOADER_FNS,
+               *_extra_const.DTYPES] if _n not in __all__]

@@ -11,7 +11,6 @@ import numpy as np
 from .._tensor import Tensor
 from ._npint import make  # integers made here follow NumPy's promotion
 from .._factories import full as _tg_full
-from .._factories import linspace as _tg_linspace
 from .. import ops
 from ._convert import asarg, floating, no_out, stacked
 from typing import TYPE_CHECKING
@@ -47,7 +46,7 @@ def _tensor_arg(x):
 # ------------------------------------------------------------------ reductions
 
 def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-        keepdims: bool = False, initial: Any = None) -> Tensor:
+        keepdims: bool = False, initial: Any = None, where: ArrayLike = True) -> Tensor:
     """Sum of elements over `axis` (NumPy's signature).
 
     Args:
@@ -57,6 +56,7 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: a value added to the sum.
+        where: booleans (broadcast to a) selecting the elements summed.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0)
@@ -66,12 +66,13 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
     a = _with_dtype(asarg(a), dtype)
     if _dtype_of(a) == np.bool_:
         a = ops.cast(a, np.int64)
+    a = _masked(a, where, 0)
     r = ops.sum(a, _axis(axis), keepdims)
     return r if initial is None else r + initial
 
 
 def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-         keepdims: bool = False, initial: Any = None) -> Tensor:
+         keepdims: bool = False, initial: Any = None, where: ArrayLike = True) -> Tensor:
     """Product of elements over `axis` (NumPy's signature: dtype=, keepdims=, initial=);
     exact gradient with zeros in the input.
 
@@ -82,6 +83,7 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: a value the product is multiplied by.
+        where: booleans (broadcast to a) selecting the elements multiplied.
 
     >>> import tapegrad.numpy as tnp
     >>> x = tnp.array([1.0, 2.0, 3.0])
@@ -89,13 +91,13 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     (6.0, [3, 8])
     """
     no_out("prod", out)
-    a = _with_dtype(asarg(a), dtype)
+    a = _masked(_with_dtype(asarg(a), dtype), where, 1)
     r = ops.prod(a, _axis(axis), keepdims)
     return r if initial is None else r * initial
 
 
 def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-         keepdims: bool = False) -> Tensor:
+         keepdims: bool = False, *, where: ArrayLike = True) -> Tensor:
     """Arithmetic mean over `axis`; integers average in float64, as NumPy.
 
     Args:
@@ -104,17 +106,25 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
         dtype: the dtype averaged in (None: a's, float64 for integers).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements averaged.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.mean([1, 2, 3, 4])
     tensor(2.5000, dtype=float64)
+    >>> tnp.mean([1.0, 2.0, 9.0], where=[True, True, False])
+    tensor(1.5000, dtype=float64)
     """
     no_out("mean", out)
-    return ops.mean(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims)
+    a = floating(_with_dtype(asarg(a), dtype))
+    if where is True:
+        return ops.mean(a, _axis(axis), keepdims)
+    return ops.sum(_masked(a, where, 0), _axis(axis), keepdims) / _count(a, where, axis,
+                                                                         keepdims)
 
 
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
-        keepdims: bool = False) -> Tensor:
+        keepdims: bool = False, *, where: ArrayLike = True, mean: ArrayLike | None = None,
+        correction: float | None = None) -> Tensor:
     """Variance over `axis`; NumPy's default `ddof=0` (the population variance).
 
     Args:
@@ -124,17 +134,25 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         ddof: the divisor is N - ddof (1 gives the unbiased estimate).
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements used.
+        mean: the mean, if already computed (keepdims-shaped).
+        correction: the array API's name for ddof.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.var([1.0, 2.0, 3.0, 4.0])
     tensor(1.2500, dtype=float64)
     """
     no_out("var", out)
-    return ops.var(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+    a = floating(_with_dtype(asarg(a), dtype))
+    ddof = _ddof("var", ddof, correction)
+    if where is True and mean is None:
+        return ops.var(a, _axis(axis), keepdims, ddof=ddof)
+    return _masked_var(a, axis, keepdims, ddof, where, mean)
 
 
 def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None, ddof: float = 0,
-        keepdims: bool = False) -> Tensor:
+        keepdims: bool = False, *, where: ArrayLike = True, mean: ArrayLike | None = None,
+        correction: float | None = None) -> Tensor:
     """Standard deviation over `axis`, `ddof=0` by default as NumPy (tg.std defaults to
     PyTorch's ddof=1).
 
@@ -145,17 +163,24 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
         out: must be None (tensors are not written into).
         ddof: the divisor is N - ddof.
         keepdims: keep the reduced axes with length 1.
+        where: booleans (broadcast to a) selecting the elements used.
+        mean: the mean, if already computed (keepdims-shaped).
+        correction: the array API's name for ddof.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.std([1.0, 3.0]).item(), round(tnp.std([1.0, 3.0], ddof=1).item(), 4)
     (1.0, 1.4142)
     """
     no_out("std", out)
-    return ops.std(floating(_with_dtype(asarg(a), dtype)), _axis(axis), keepdims, ddof=ddof)
+    a = floating(_with_dtype(asarg(a), dtype))
+    ddof = _ddof("std", ddof, correction)
+    if where is True and mean is None:
+        return ops.std(a, _axis(axis), keepdims, ddof=ddof)
+    return ops.sqrt(_masked_var(a, axis, keepdims, ddof, where, mean))
 
 
 def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
-         initial: Any = _NoValue) -> Tensor:
+         initial: Any = _NoValue, where: ArrayLike = True) -> Tensor:
     """The largest value over `axis` (values only, as `np.max`; ties share the gradient).
 
     Args:
@@ -164,18 +189,26 @@ def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: the result is at least this (maximum(result, initial)).
+        where: booleans (broadcast to a) selecting the elements compared (needs
+            initial).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.max([[1.0, 5.0], [7.0, 2.0]], axis=1)
     tensor([5., 7.], dtype=float64)
     """
     no_out("max", out)
-    r = ops.amax(asarg(a), _axis(axis), keepdims)
+    a = asarg(a)
+    if where is not True:
+        if initial is _NoValue:
+            raise ValueError("max: a where= mask needs initial= (the value of an "
+                             "all-masked reduction), as NumPy")
+        a = _masked(a, where, initial)
+    r = ops.amax(a, _axis(axis), keepdims)
     return r if initial is _NoValue else ops.maximum(r, initial)
 
 
 def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
-         initial: Any = _NoValue) -> Tensor:
+         initial: Any = _NoValue, where: ArrayLike = True) -> Tensor:
     """The smallest value over `axis` (values only, as `np.min`; ties share the gradient).
     Also tnp.min.
 
@@ -185,13 +218,21 @@ def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fal
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
         initial: the result is at most this (minimum(result, initial)).
+        where: booleans (broadcast to a) selecting the elements compared (needs
+            initial).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.amin([[4.0, 1.0], [2.0, 3.0]], axis=0).tolist()
     [2.0, 1.0]
     """
     no_out("min", out)
-    r = ops.amin(asarg(a), _axis(axis), keepdims)
+    a = asarg(a)
+    if where is not True:
+        if initial is _NoValue:
+            raise ValueError("min: a where= mask needs initial= (the value of an "
+                             "all-masked reduction), as NumPy")
+        a = _masked(a, where, initial)
+    r = ops.amin(a, _axis(axis), keepdims)
     return r if initial is _NoValue else ops.minimum(r, initial)
 
 
@@ -271,7 +312,8 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
     return (total / scl, scl) if returned else total / scl
 
 
-def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
+def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike = True) -> Tensor:
     """Whether every element is true (a bool tensor), over `axis` or all elements.
 
     Args:
@@ -279,16 +321,19 @@ def all(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans selecting the elements tested.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.all([True, False]).item(), tnp.all([[1, 1], [0, 1]], axis=1).tolist()
     (False, [True, False])
     """
     no_out("all", out)
-    return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+    return make(np.asarray(np.all(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims,
+                                    where=_raw(asarg(where)))))
 
 
-def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Tensor:
+def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike = True) -> Tensor:
     """Whether any element is true (a bool tensor), over `axis` or all elements.
 
     Args:
@@ -296,13 +341,61 @@ def any(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         axis: an axis or a tuple of axes (None: all).
         out: must be None (tensors are not written into).
         keepdims: keep the reduced axes with length 1.
+        where: booleans selecting the elements tested.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.any([0.0, 2.0]).item()
     True
     """
     no_out("any", out)
-    return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims)))
+    return make(np.asarray(np.any(_raw(asarg(a)), axis=_axis(axis), keepdims=keepdims,
+                                    where=_raw(asarg(where)))))
+
+
+def _masked(a, where, fill):
+    """a with the elements `where` leaves out replaced by `fill` (NumPy's where= of a
+    reduction); the gradient reaches the selected elements only."""
+    if where is True:
+        return a
+    if isinstance(where, Tensor):           # kept a tensor: tg.vmap may batch it
+        mask = where if where.dtype == np.bool_ else where != 0
+        return ops.where(mask, a, fill)
+    mask = np.asarray(_raw(asarg(where)), dtype=bool)
+    shape = np.broadcast_shapes(np.shape(_raw(a)), mask.shape)
+    if shape != np.shape(_raw(a)):
+        a = ops.broadcast_to(a, shape)
+    return ops.where(mask, a, fill)
+
+
+def _count(a, where, axis, keepdims):
+    """How many elements `where` selects over `axis` (a constant array, or a tensor
+    when the mask is one)."""
+    if isinstance(where, Tensor):
+        m = ops.broadcast_to(ops.cast(where if where.dtype == np.bool_ else where != 0,
+                                      _dtype_of(a)), np.shape(_raw(a)))
+        return ops.sum(m, _axis(axis), keepdims)
+    mask = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), np.shape(_raw(a)))
+    return np.sum(mask, axis=_axis(axis), keepdims=keepdims).astype(_dtype_of(a))
+
+
+def _ddof(who, ddof, correction):
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError(f"{who}: ddof and correction cannot both be given")
+    return correction
+
+
+def _masked_var(a, axis, keepdims, ddof, where, mean):
+    """The variance of the elements `where` selects, around `mean` if given."""
+    ax = _axis(axis)
+    if mean is None:
+        mean = ops.sum(_masked(a, where, 0), ax, True) / _count(a, where, axis, True)
+    dev = _masked((a - mean) * ops.conj(a - mean) if _dtype_of(a).kind == "c"
+                  else (a - mean) ** 2, where, 0)
+    n = ops.maximum(_count(a, where, axis, keepdims) - ddof, 0)
+    total = ops.sum(dev, ax, keepdims)
+    return (ops.real(total) if _dtype_of(a).kind == "c" else total) / n
 
 
 def _axis(axis):
@@ -545,18 +638,20 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
         s, e = asarg(start), asarg(stop)
         dt = np.dtype(dtype) if dtype is not None else np.result_type(
             _dtype_of(s), _dtype_of(e), _F64)
-        if np.ndim(_raw(s)) or np.ndim(_raw(e)) or axis != 0:
-            frac = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=dt)
-            shape = (num,) + (1,) * np.ndim(np.broadcast(_raw(s), _raw(e)))
-            frac = make(frac.reshape(shape))
-            out = s + (e - s) * frac
-            out = ops.transpose(out, _moved(np.ndim(_raw(out)), axis)) if axis else out
-        elif endpoint:
-            out = _tg_linspace(s, e, num, dtype=dt)
-        else:
-            out = _tg_linspace(s, e, num + 1, dtype=dt)[:num]
+        # NumPy's formula (arange * step + start, the end written exactly), in tensor
+        # ops only: under tg.vmap the endpoints' values are not readable here
+        nd = len(np.broadcast_shapes(np.shape(_raw(s)), np.shape(_raw(e))))
+        div = (num - 1) if endpoint else num
+        step = (e - s) / div if div > 0 else (e - s) * np.nan
+        steps = make(np.arange(num, dtype=dt).reshape((num,) + (1,) * nd))
+        out = steps * step + s if num > 1 else steps * 0 + s
+        if endpoint and num > 1:
+            out = out.at[-1].set(ops.broadcast_to(e, out.shape[1:]))
+        if out.dtype != dt:
+            out = ops.cast(out, dt)
+        out = ops.transpose(out, _moved(out.ndim, axis)) if axis else out
         if retstep:
-            return out, (e - s) / (num - 1 if endpoint else num)
+            return out, step
         return out
     res = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
     if retstep:

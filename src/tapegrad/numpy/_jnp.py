@@ -438,7 +438,8 @@ _np_unique: Any = np.unique        # its overloads cannot take flags known only 
 
 def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = False,
            return_counts: bool = False, axis: int | None = None, *,
-           equal_nan: bool = True) -> Any:
+           equal_nan: bool = True, sorted: bool = True, size: int | None = None,
+           fill_value: ArrayLike | None = None) -> Any:
     """The sorted unique elements (or rows along `axis`), as `np.unique`; the values are
     gathered from `ar` at their first occurrences, so they carry its gradient.
 
@@ -449,6 +450,10 @@ def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = Fal
         return_counts: also return how often each value occurs.
         axis: unique slices along this axis instead of elements.
         equal_nan: collapse NaNs into one.
+        sorted: NumPy 2.3's flag (the result is sorted either way).
+        size: jax.numpy's: the unique values cut or padded to this many (padding:
+            fill_value, by default the smallest value; counts pad with 0).
+        fill_value: the padding value.
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.unique([3.0, 1.0, 3.0])
@@ -460,9 +465,24 @@ def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = Fal
     res = _np_unique(_raw(a), return_index=True, return_inverse=return_inverse,
                     return_counts=return_counts, axis=axis, equal_nan=equal_nan)
     idx = res[1]
+    rest = list(res[2:])
+    pad: int | None = None
+    if size is not None:
+        size, n = int(size), len(idx)
+        if axis is not None:
+            raise ValueError("unique: size= is supported with axis=None only")
+        if n:
+            pad = size - n if n < size and fill_value is not None else None
+            idx = np.concatenate([idx[:size], np.full(max(size - n, 0), idx[0])])
+        if return_counts:
+            c = rest[-1][:size]
+            rest[-1] = np.concatenate([c, np.zeros(size - len(c), dtype=c.dtype)])
     values = ops.take(ravel(a), idx) if axis is None else ops.take(a, idx, axis)
+    if pad:
+        fill = ops.cast(ops.broadcast_to(_t(fill_value), (pad,)), values.dtype)
+        values = concatenate([values[:values.shape[0] - pad], fill])
     extra = [as_result(idx)] if return_index else []
-    extra += [as_result(r) for r in res[2:]]
+    extra += [as_result(r) for r in rest]
     return (values, *extra) if extra else values
 
 

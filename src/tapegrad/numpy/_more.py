@@ -33,18 +33,26 @@ def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = True) -> Tensor:
 
 
 def real_if_close(a: ArrayLike, tol: float = 100) -> Tensor:
-    """Real input is returned as it is (complex tensors are a later issue).
+    """The real part when every imaginary part is within `tol` machine epsilons of zero
+    (tol > 1) or within `tol` itself (tol <= 1), else `a` unchanged, as
+    `np.real_if_close`; differentiable.
 
     Args:
         a: a tensor, array, list or number.
-        tol: NumPy's tolerance in machine epsilons; not applied here, so complex input
-            comes back complex.
+        tol: the tolerance, in machine epsilons of a's dtype when above 1.
 
     >>> import tapegrad.numpy as tnp
-    >>> tnp.real_if_close([1.0, 2.0]).tolist()
-    [1.0, 2.0]
+    >>> tnp.real_if_close(tnp.array([1.0 + 1e-16j, 2.0]))
+    tensor([1., 2.], dtype=float64)
     """
-    return asarray(a)
+    t = asarray(a)
+    if t.dtype.kind != "c":
+        return t
+    if tol > 1:
+        tol = np.finfo(t.dtype).eps * tol
+    if np.all(np.abs(t._data.imag) < tol):
+        return ops.real(t)
+    return t
 
 
 def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
@@ -264,7 +272,7 @@ def _nan_moment(name):
 
 
 def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | None = None, *,
-         stable: bool | None = None) -> Tensor:
+         stable: bool | None = None, descending: bool = False) -> Tensor:
     """The sorted values along `axis` (None: flattened), as `np.sort`; each value's
     gradient goes to the element it came from.
 
@@ -274,6 +282,7 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
         kind: accepted for NumPy's signature and ignored.
         order: accepted for NumPy's signature and ignored (no structured arrays).
         stable: accepted for NumPy's signature and ignored.
+        descending: jax.numpy's: largest first.
 
     >>> import tapegrad.numpy as tnp
     >>> import tapegrad as tg
@@ -285,7 +294,8 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     >>> x.grad
     tensor([100.,   1.,  10.])
     """
-    return ops.sort(asarg(a), axis=axis)
+    out = ops.sort(asarg(a), axis=axis)
+    return ops.flip(out, -1 if axis is None else axis) if descending else out
 
 
 def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,

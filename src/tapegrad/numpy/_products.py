@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------ products
 
-def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
+def dot(a: ArrayLike, b: ArrayLike, out: None = None, *, precision: Any = None,
+        preferred_element_type: Any = None) -> Tensor:
     """NumPy's dot: a sum product over the last axis of `a` and the second-to-last of
     `b` (scalars multiply, 1-D and 2-D as matmul).
 
@@ -29,6 +30,8 @@ def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
         a: a tensor, array, list or number.
         b: a tensor, array, list or number.
         out: must be None (tensors are not written into).
+        precision: jax.numpy's (accepted: float64 is computed exactly as NumPy).
+        preferred_element_type: jax.numpy's result dtype (None: NumPy's).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.dot([1.0, 2.0], [3.0, 4.0]).item()
@@ -37,6 +40,8 @@ def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:
     [[1], [2]]
     """
     no_out("dot", out)
+    if preferred_element_type is not None:
+        return ops.cast(dot(a, b), np.dtype(preferred_element_type))
     a, b = asarg(a), asarg(b)
     if np.ndim(_raw(a)) == 0 or np.ndim(_raw(b)) == 0:
         return as_result(a * b) if isinstance(a, Tensor) or isinstance(b, Tensor) \
@@ -55,7 +60,8 @@ def _dot_nd(a, b):
     return ops.einsum(f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}", a, b)
 
 
-def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None) -> Tensor:
+def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None, *, precision: Any = None,
+           preferred_element_type: Any = None) -> Tensor:
     """Matrix product with NumPy's broadcasting of leading axes (the @ operator); 1-D
     operands are vectors.
 
@@ -63,13 +69,16 @@ def matmul(x1: ArrayLike, x2: ArrayLike, out: None = None) -> Tensor:
         x1: a tensor, array or list with at least 1 dimension.
         x2: a tensor, array or list with at least 1 dimension.
         out: must be None (tensors are not written into).
+        precision: jax.numpy's (accepted).
+        preferred_element_type: jax.numpy's result dtype (None: NumPy's).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
     [[11.0]]
     """
     no_out("matmul", out)
-    return ops.matmul(asarg(x1), asarg(x2))
+    r = ops.matmul(asarg(x1), asarg(x2))
+    return r if preferred_element_type is None else ops.cast(r, np.dtype(preferred_element_type))
 
 
 def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Tensor:

@@ -365,7 +365,8 @@ def dsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Ten
     return ops.dsplit(_tensor_arg(ary), indices_or_sections)
 
 
-def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None, *,
+          size: int | None = None, fill_value: Any = None) -> Any:
     """`x` where `condition` holds, else `y` (the branch not taken gets no gradient);
     with the condition alone, the indices of its nonzero elements.
 
@@ -373,6 +374,9 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
         condition: a bool (or truthy) tensor, array or list.
         x: the values taken where condition holds (give x and y, or neither).
         y: the values taken elsewhere.
+        size: jax.numpy's: with the condition alone, the index arrays cut or padded to
+            this length.
+        fill_value: the padding (default 0).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.where([True, False], [1.0, 2.0], 0.0).tolist()
@@ -380,10 +384,15 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     >>> tnp.where([0, 3, 5])
     (tensor([1, 2]),)
     """
-    c = _raw(asarg(condition))
-    c = np.asarray(c)
+    cond = asarg(condition)
+    if isinstance(cond, Tensor) and x is not None and y is not None:
+        # kept a tensor (tg.vmap may batch it; its values are not readable there)
+        return ops.where(cond if cond.dtype == np.bool_ else cond != 0, _weak(x), _weak(y))
+    c = np.asarray(_raw(cond))
     if x is None and y is None:
-        return nonzero(c)
+        return nonzero(c, size=size, fill_value=fill_value)
+    if size is not None:
+        raise ValueError("where: size= is for the one-argument form (the indices)")
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
     if c.dtype != np.bool_:
@@ -395,44 +404,69 @@ def _weak(v):
     return v if v.__class__ in (float, int) else asarg(v)
 
 
-def nonzero(a: ArrayLike) -> tuple[Tensor, ...]:
+def _sized(idx, size, fill_value, who):
+    """jax.numpy's size=/fill_value=: index arrays (first axis) cut or padded."""
+    if size is None:
+        return idx
+    size = int(size)
+    if size < 0:
+        raise ValueError(f"{who}: size must be non-negative, got {size}")
+    if idx.shape[0] >= size:
+        return idx[:size]
+    pad = np.empty((size - idx.shape[0],) + idx.shape[1:], dtype=idx.dtype)
+    pad[...] = 0 if fill_value is None else np.asarray(_raw(asarg(fill_value)))
+    return np.concatenate([idx, pad])
+
+
+def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> tuple[Tensor, ...]:
     """Indices of the nonzero elements, one int64 tensor per axis.
 
     Args:
         a: a tensor, array, list or number.
+        size: jax.numpy's: each index array cut or padded to this length.
+        fill_value: the padding (default 0; one value, or one per axis).
 
     >>> import tapegrad.numpy as tnp
     >>> rows, cols = tnp.nonzero([[0, 1], [2, 0]])
     >>> rows.tolist(), cols.tolist()
     ([0, 1], [1, 0])
     """
-    return tuple(make(i.astype(np.int64)) for i in np.nonzero(np.asarray(_raw(asarg(a)))))
+    idx = np.nonzero(np.asarray(_raw(asarg(a))))
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * len(idx)
+    return tuple(make(_sized(i, size, f, "nonzero").astype(np.int64))
+                 for i, f in zip(idx, fills))
 
 
-def argwhere(a: ArrayLike) -> Tensor:
+def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> Tensor:
     """Indices of the nonzero elements, one row per element (int64, shape (N, ndim)).
 
     Args:
         a: a tensor, array, list or number.
+        size: jax.numpy's: the rows cut or padded to this many.
+        fill_value: the padding (default 0).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.argwhere([[0, 1], [2, 0]]).tolist()
     [[0, 1], [1, 0]]
     """
-    return make(np.argwhere(np.asarray(_raw(asarg(a)))).astype(np.int64))
+    idx = np.argwhere(np.asarray(_raw(asarg(a))))
+    return make(_sized(idx, size, fill_value, "argwhere").astype(np.int64))
 
 
-def flatnonzero(a: ArrayLike) -> Tensor:
+def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> Tensor:
     """Indices of the nonzero elements of the flattened input (int64).
 
     Args:
         a: a tensor, array, list or number.
+        size: jax.numpy's: cut or padded to this length.
+        fill_value: the padding (default 0).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.flatnonzero([0, 3, 0, 4]).tolist()
     [1, 3]
     """
-    return make(np.flatnonzero(np.asarray(_raw(asarg(a)))).astype(np.int64))
+    idx = np.flatnonzero(np.asarray(_raw(asarg(a))))
+    return make(_sized(idx, size, fill_value, "flatnonzero").astype(np.int64))
 
 
 def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,

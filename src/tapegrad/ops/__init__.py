@@ -59,6 +59,7 @@ from .activations2 import (hardsigmoid, hardswish, logsigmoid, mish,  # noqa: F4
 from .complex import (abs, angle, complex, conj, imag, is_complex, polar,  # noqa: F401,E402
                       real, view_as_complex, view_as_real)
 from . import fft  # noqa: F401,E402  (tg.fft's and tnp.fft's ops)
+from . import at  # noqa: F401,E402  (JAX's x.at[...] updates, Tensor.at)
 
 # the names `from tapegrad.ops import *` gives (tests/test_all.py)
 __all__ = ["apply", "call", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum", "gelu",
