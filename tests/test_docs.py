@@ -263,3 +263,29 @@ if __name__ == "__main__":
         if block.skip is None:
             exec(compile("\n" * (block.line - 1) + block.code, str(page), "exec"), ns)
     print(f"ran {page.relative_to(ROOT)} in {outdir}")
+
+
+def test_the_layout_page_names_only_files_that_exist():
+    """docs/architecture.md is the layout as the code is: every file or directory its
+    tree names exists under src/tapegrad (the tree's second level is ops/ and autograd/)."""
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    tree = text.split("```text", 1)[1].split("```", 1)[0]
+    pkg = DOCS.parent / "src" / "tapegrad"
+    missing, checked, sub = [], 0, None
+    for line in tree.splitlines()[1:]:
+        indent = len(line) - len(line.lstrip())
+        words = line.split()
+        if indent <= 2:
+            sub = None
+        for word in words:
+            if not re.fullmatch(r"[\w*]+(\.py|\.c|/)", word):
+                break               # the names come first, then the words about them
+            if word.endswith("/") and indent == 2:
+                sub = word
+            base = pkg / (sub or "") if indent > 2 and sub else pkg
+            target = (pkg / word) if word.endswith("/") and indent == 2 else base / word
+            if not (list(target.parent.glob(target.name)) if "*" in word else target.exists()):
+                missing.append(str(target.relative_to(pkg)))
+            checked += 1
+    assert checked > 50, f"only {checked} names read from the tree"
+    assert not missing, f"docs/architecture.md names files that do not exist: {missing}"
