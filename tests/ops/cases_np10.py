@@ -78,20 +78,95 @@ def _lead(rng, shapes):
     return [u, v]
 
 
+# ------------------------------------------------------------------ the same in torch
+
+def _t_at_set(T, x, v):
+    y = x.clone()
+    y[0, 1:] = v
+    return y
+
+
+def _t_at_add_repeated(T, x, v):
+    return x.index_put((T.tensor([0, 0, 1]), T.tensor([2, 2, 0])), v, accumulate=True)
+
+
+def _t_at_multiply(T, x, v):
+    y = x.clone()
+    y[:, 1] = x[:, 1] * v
+    return y
+
+
+def _t_at_max(T, x, v):
+    y = x.clone()
+    y[1] = T.maximum(x[1], v)
+    return y
+
+
+def _t_insert(T, x, v):
+    # np.insert(x, [1, 2], v, axis=1): v's columns go before x's columns 1 and 2
+    return T.stack([x[:, 0], v[:, 0], x[:, 1], v[:, 1], x[:, 2]], 1)
+
+
+def _t_polyfit(T, x, y):
+    A = T.stack([x * x, x, T.ones_like(x)], 1)      # the least-squares fit, exactly
+    return T.linalg.solve(A.T @ A, A.T @ y)
+
+
+def _t_geomspace(T, a, b):
+    return a * (b / a) ** (T.arange(5, dtype=a.dtype) / 4)
+
+
+def _t_linspace(T, a, b):
+    return a + (b - a) * T.arange(4, dtype=a.dtype) / 3
+
+
+def _t_mean_where(T, x):
+    m = T.tensor(_MASK, dtype=x.dtype)
+    return (x * m).sum(1) / m.sum(1)
+
+
+def _t_var_where(T, x):
+    m = T.tensor(_MASK | np.array([True, False, False]), dtype=x.dtype)
+    mean = (x * m).sum(0) / m.sum(0)
+    return ((x - mean) ** 2 * m).sum(0) / m.sum(0)
+
+
+def _t_polydiv(T, u, v):
+    q = []
+    for k in range(u.shape[0] - v.shape[0] + 1):      # long division, leading terms first
+        c = u[k] / v[0]
+        q.append(c)
+        pad = (T.zeros(k, dtype=u.dtype), c * v,
+               T.zeros(u.shape[0] - k - v.shape[0], dtype=u.dtype))
+        u = u - T.cat(pad)
+    return T.stack(q)
+
+
+def _t_vectorized(T, x, y):
+    return x * y + x ** 2
+
+
+def _t_piecewise(T, x):
+    return T.where(x < 0.0, x ** 2, T.where(x >= 0.5, 3.0 * x, T.full_like(x, 0.25)))
+
+
 ROWS = [
-    OpCase(at_set, [(2, 3), (2,)]),
-    OpCase(at_add_repeated, [(2, 3), (3,)]),
-    OpCase(at_multiply, [(2, 3), (2,)]),
+    OpCase(at_set, [(2, 3), (2,)], torch=_t_at_set),
+    OpCase(at_add_repeated, [(2, 3), (3,)], torch=_t_at_add_repeated),
+    OpCase(at_multiply, [(2, 3), (2,)], torch=_t_at_multiply),
     OpCase(at_max, [(2, 3), (3,)], sample=lambda rng, s: [rng.uniform(-2, 2, s[0]),
-                                                          rng.uniform(-2, 2, s[1]) + 0.05]),
-    OpCase(insert, [(2, 3), (2, 2)]),
-    OpCase(polyfit, [(6,), (6,)], sample=_spread),
+                                                          rng.uniform(-2, 2, s[1]) + 0.05],
+           torch=_t_at_max),
+    OpCase(insert, [(2, 3), (2, 2)], torch=_t_insert),
+    OpCase(polyfit, [(6,), (6,)], sample=_spread, torch=_t_polyfit),
     # NumPy computes these in float64 whatever the ends' dtype
-    OpCase(geomspace, [(), ()], low=0.5, high=3.0, out_dtype=np.float64),
-    OpCase(linspace_tensor_ends, [(), ()], out_dtype=np.float64),
-    OpCase(mean_where, [(2, 3)]),
-    OpCase(var_where, [(2, 3)]),
-    OpCase(polydiv, [(5,), (2,)], sample=_lead),
-    OpCase(vectorized, [(3,), (3,)]),
-    OpCase(piecewise, [(6,)], low=-1.0, high=1.0, away_from=[0.0, 0.5]),
+    OpCase(geomspace, [(), ()], low=0.5, high=3.0, out_dtype=np.float64,
+           torch=_t_geomspace),
+    OpCase(linspace_tensor_ends, [(), ()], out_dtype=np.float64, torch=_t_linspace),
+    OpCase(mean_where, [(2, 3)], torch=_t_mean_where),
+    OpCase(var_where, [(2, 3)], torch=_t_var_where),
+    OpCase(polydiv, [(5,), (2,)], sample=_lead, torch=_t_polydiv),
+    OpCase(vectorized, [(3,), (3,)], torch=_t_vectorized),
+    OpCase(piecewise, [(6,)], low=-1.0, high=1.0, away_from=[0.0, 0.5],
+           torch=_t_piecewise),
 ]
