@@ -14,16 +14,31 @@ def _torch_lstm_gates(T, xp, hh, c):
     return T.stack(T.broadcast_tensors(*rows))
 
 
-def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=False):
-    # step by step with torch's own ops, the rows of each step stacked
+def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr=None, reverse=False,
+                         lengths=None):
+    # step by step with torch's own ops, the rows of each step stacked (h padded to H
+    # with zeros under a projection; a step past a sequence's length keeps its state,
+    # with gates o = i = 0, f = g = 1)
     steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
     out = [None] * x.shape[0]
+    H = c.shape[1]
     for t in steps:
         i, f, g, o = (x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, -1)
         i, f, g, o = T.sigmoid(i), T.sigmoid(f), T.tanh(g), T.sigmoid(o)
-        c = f * c + i * g
-        h = o * T.tanh(c)
-        out[t] = T.stack([h, c, i, f, g, o, T.tanh(c)])
+        c_new = f * c + i * g
+        h_new = o * T.tanh(c_new)
+        if w_hr is not None:
+            h_new = h_new @ w_hr.T
+        if lengths is not None:
+            keep = T.tensor([[t >= n] for n in lengths])
+            one, zero = T.ones_like(i), T.zeros_like(i)
+            o, i = T.where(keep, zero, o), T.where(keep, zero, i)
+            f, g = T.where(keep, one, f), T.where(keep, one, g)
+            c_new, h_new = T.where(keep, c, c_new), T.where(keep, h, h_new)
+        h, c = h_new, c_new
+        hrow = h if w_hr is None else T.cat([h, T.zeros(h.shape[0], H - h.shape[1],
+                                                        dtype=h.dtype)], 1)
+        out[t] = T.stack([hrow, c, o, i, f, g])
     return T.stack(out, 1)
 
 
@@ -51,6 +66,7 @@ def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False):
 
 
 _SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
+_PROJ = [(3, 2, 2), (12, 2), (12, 2), (12,), (12,), (2, 2), (2, 3), (2, 3)]
 _RNN = [(3, 2, 2), (3, 2), (3, 3), (3,), (3,), (2, 3)]
 _GRU = [(3, 2, 2), (6, 2), (6, 2), (6,), (6,), (2, 2)]
 
@@ -63,6 +79,12 @@ ROWS = [
     OpCase(lstm_sequence, _SEQ, torch=_torch_lstm_sequence),
     OpCase(lstm_sequence, _SEQ, {"reverse": True}, torch=_torch_lstm_sequence,
            name="lstm_sequence_reverse"),
+    # a projection (proj_size 2 of hidden 3), and packed lengths (3 and 1 steps) reversed
+    OpCase(lambda x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr: lstm_sequence(
+        x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr=w_hr), _PROJ, name="lstm_sequence_proj",
+        torch=_torch_lstm_sequence),
+    OpCase(lstm_sequence, _SEQ, {"reverse": True, "lengths": (3, 1)},
+           torch=_torch_lstm_sequence, name="lstm_sequence_lengths_reverse"),
     OpCase(rnn_sequence, _RNN, torch=_torch_rnn_sequence),
     # relu: all inputs positive, so no pre-activation sits at the kink
     OpCase(rnn_sequence, _RNN, {"reverse": True, "nonlinearity": "relu"}, low=0.1, high=1.0,

@@ -446,7 +446,8 @@ class RNNBase(Module):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
+                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask,
+                                     lengths)
                 outs.append(out)
                 h_n.append(h)
                 c_n.append(c)
@@ -467,16 +468,21 @@ class RNNBase(Module):
             out = ops.transpose(x, (1, 0, 2)) if self.batch_first else x
         return (out, (h_n, c_n)) if self.mode == "LSTM" else (out, h_n)
 
-    def _run(self, x, h, c, params, reverse, mask):
+    def _run(self, x, h, c, params, reverse, mask, lengths):
         """One layer in one direction over the sequence `x` (T, N, features); returns
         (the outputs (T, N, H), h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        if w_hr is None and mask is None and x.shape[0]:
-            # the whole sequence as one op: one node, the recurrence in NumPy
-            last = 0 if reverse else -1
-            if self.mode == "LSTM":
-                seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
+        last = 0 if reverse else -1
+        if self.mode == "LSTM":
+            # the whole sequence as one op: one node, the recurrence in NumPy; packed
+            # sequences keep their state past their length, so the last step holds h_n
+            seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse),
+                                w_hr=w_hr, lengths=lengths)
+            if w_hr is None:
                 return seq[0], seq[0, last], seq[1, last]
+            P = w_hr.shape[0]
+            return seq[0, :, :, :P], seq[0, last, :, :P], seq[1, last]
+        if mask is None:
             if self.mode == "GRU":
                 seq = gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse))[0]
             else:
