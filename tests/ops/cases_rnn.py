@@ -17,8 +17,7 @@ def _torch_lstm_gates(T, xp, hh, c):
 def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr=None, reverse=False,
                          lengths=None):
     # step by step with torch's own ops, the rows of each step stacked (h padded to H
-    # with zeros under a projection; a step past a sequence's length keeps its state,
-    # with gates o = i = 0, f = g = 1)
+    # with zeros under a projection; a step past a sequence's length keeps its state)
     steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
     out = [None] * x.shape[0]
     H = c.shape[1]
@@ -31,14 +30,11 @@ def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr=None, reverse=
             h_new = h_new @ w_hr.T
         if lengths is not None:
             keep = T.tensor([[t >= n] for n in lengths])
-            one, zero = T.ones_like(i), T.zeros_like(i)
-            o, i = T.where(keep, zero, o), T.where(keep, zero, i)
-            f, g = T.where(keep, one, f), T.where(keep, one, g)
             c_new, h_new = T.where(keep, c, c_new), T.where(keep, h, h_new)
         h, c = h_new, c_new
         hrow = h if w_hr is None else T.cat([h, T.zeros(h.shape[0], H - h.shape[1],
                                                         dtype=h.dtype)], 1)
-        out[t] = T.stack([hrow, c, o, i, f, g])
+        out[t] = T.stack([hrow, c])
     return T.stack(out, 1)
 
 

@@ -1,8 +1,10 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-A layer without projection or packed input runs as one op per layer and direction
-(LSTMSequence in ops/recurrent.py, GRUSequence and RNNSequence in ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
+An LSTM layer runs as one op per layer and direction (LSTMSequence, with a projection
+LSTMProjSequence, in ops/recurrent.py; packed input through its lengths), and so do
+GRU and RNN layers without packed input (GRUSequence and RNNSequence in
+ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
 sigmoid, tanh, slicing, stack) and, for LSTM steps, the one op of a step's gate math, so
 every derivative order and forward mode work without rules here. Such a layer projects
 its whole input sequence in one matmul and takes the steps out of it with `unbind`: the

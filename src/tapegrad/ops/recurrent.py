@@ -12,7 +12,7 @@ from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
 from .activations import Sigmoid
-from .elementwise import Tanh
+from .elementwise import Tanh, Where
 from .linalg import MatMul
 from .reduce import Sum
 from .shape import Concatenate, Reshape, Stack, Transpose
@@ -233,18 +233,19 @@ def _times_before(d, c, c0, reverse, out):
     return out
 
 
-def _grad_before(d2, states, first, reverse):
-    """sum over steps of d_t^T s_{t-1}: d2 (T * N, k) against the states the steps
-    started from (first for the first step), (k, S); two products, no shifted copy."""
+def _grad_before(dT, states, first, reverse):
+    """sum over steps of d_t^T s_{t-1}: the gate cotangents dT (4, H, T * N) against the
+    states the steps started from (first for the first step), (4, H, S); two products,
+    no shifted copy of the states."""
     T, N, S = _shape(states)
     if reverse:
-        g = _mm(_tr(d2[-N:]), first)
-        rest, prev = d2[:-N], states[1:]
+        g = _mm(dT[:, :, -N:], first)
+        rest, prev = dT[:, :, :-N], states[1:]
     else:
-        g = _mm(_tr(d2[:N]), first)
-        rest, prev = d2[N:], states[:-1]
+        g = _mm(dT[:, :, :N], first)
+        rest, prev = dT[:, :, N:], states[:-1]
     if T > 1:
-        g = g + _mm(_tr(rest), call(Reshape, prev, shape=((T - 1) * N, S)))
+        g = g + _mm(rest, call(Reshape, prev, shape=((T - 1) * N, S)))
     return g
 
 
@@ -252,17 +253,19 @@ def _grad_before(d2, states, first, reverse):
 class LSTMSequence(Op):
     """One LSTM layer in one direction over a sequence x (T, N, I), from h0 and c0
     (N, H), with PyTorch's weights w_ih (4H, I), w_hh (4H, H) and bias b (4H,), the sum
-    of b_ih and b_hh (gates i, f, g, o). Returns (6, T, N, H): the rows h_t, c_t and the gates o, i, f, g
-    of every step (the gates ride along so the rules read them back instead of computing
-    exponentials again). With reverse=True the steps run from T-1 down to 0. With
-    lengths (one int per sequence), the steps past a sequence's length keep its state:
-    h and c carried, gates o = i = 0, f = g = 1.
+    of b_ih and b_hh (gates i, f, g, o). Returns (2, T, N, H): h_t and c_t of every
+    step. With reverse=True the steps run from T-1 down to 0. With lengths (one int per
+    sequence), the steps past a sequence's length keep its state.
 
-    The forward projects all steps' inputs in one matmul straight into the gate rows and
-    runs the recurrence there in place; the backward (BPTT) gives the weights' gradients
-    as one matmul over all steps."""
+    The forward projects all steps' inputs in one matmul straight into a workspace
+    (6, T, N, H) of h, c and the gates o, i, f, g, runs the recurrence there in place,
+    and returns the workspace's first two rows: a view, through which the backward reads
+    the gates back (no exponential twice, and no cotangent for them). Where the view has
+    lost its workspace (a saved-tensor hook copied it), and for the recorded rules of a
+    higher order, the gates are recomputed from h in one matmul. The backward (BPTT)
+    gives the weights' gradients as one matmul over all steps."""
     args = ("x", "w_ih", "w_hh", "b", "h0", "c0")
-    saves = ("x", "w_ih", "w_hh", "h0", "c0", "out")
+    saves = ("x", "w_ih", "w_hh", "b", "h0", "c0", "out")
 
     @staticmethod
     def forward(x, w_ih, w_hh, b, h0, c0, *, reverse, lengths=None):
@@ -290,105 +293,150 @@ class LSTMProjSequence(LSTMSequence):
         return _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths)
 
 
+# The forward computes sigmoid(a) as (1 + tanh(a / 2)) / 2, so that one tanh covers all
+# four gates of a step: the sigmoid gates' rows of the weights and bias come halved
+# (exact: a power of two). The rules recompute gates with Sigmoid itself.
+_HALF = np.array([0.5, 0.5, 0.5, 1.0]).reshape(4, 1, 1)
+
+
 def _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths):
     T, N, I = x.shape
     H, P = c0.shape[1], h0.shape[1]
     arrays = (x, w_ih, w_hh, b, h0, c0) + (() if w_hr is None else (w_hr,))
     dtype = np.result_type(*arrays)
     x, w_ih, w_hh, b, h0, c0 = (a.astype(dtype, copy=False) for a in arrays[:6])
-    out = np.empty((6, T, N, H), dtype)
-    gates = out[2:]                                 # o, i, f, g: (4, T, N, H)
+    half = _HALF.astype(dtype)
+    ws = np.empty((6, T, N, H), dtype)
+    gates = ws[2:]                                  # o, i, f, g: (4, T, N, H)
     # the input's part of every step, one product written into the gate rows
-    w4 = _blocks(w_ih, _PERM).reshape(4, H, I).transpose(0, 2, 1)
+    w4 = _blocks(w_ih, _PERM).reshape(4, H, I).transpose(0, 2, 1) * half
     np.matmul(x.reshape(T * N, I), w4, out=gates.reshape(4, T * N, H))
-    gates += _blocks(b, _PERM).reshape(4, 1, 1, H)
+    gates += (_blocks(b, _PERM).reshape(4, H) * half[:, 0]).reshape(4, 1, 1, H)
     carried = _carried(lengths, T)
+    carries = [False] * T
     if carried is not None:
-        # a carried step's gates: sigmoid(-inf) = 0 for o and i, 1 for f, tanh(inf) = 1
-        # for g, so c_t = c_{t-1} exactly and every gate's slope is 0
+        # a carried step's gates: o = i = 0 (tanh(-inf) = -1), f = g = 1, so that
+        # c_t = c_{t-1} exactly and every gate's slope is 0
         inf = np.array([-np.inf, -np.inf, np.inf, np.inf], dtype).reshape(4, 1, 1, 1)
         np.copyto(gates, inf, where=carried[None, :, :, None])
         carries = carried.any(axis=1).tolist()
-    else:
-        carries = [False] * T
-    w4 = np.ascontiguousarray(_blocks(w_hh, _PERM).reshape(4, H, P).transpose(0, 2, 1))
+    w4 = np.ascontiguousarray(_blocks(w_hh, _PERM).reshape(4, H, P).transpose(0, 2, 1)
+                              * half)
     hh = np.empty((4, N, H), dtype)
     tmp = np.empty((N, H), dtype)
     if w_hr is not None:
         w_hr_t = np.ascontiguousarray(w_hr.T, dtype)
-        out[0, :, :, P:] = 0
+        ws[0, :, :, P:] = 0
         hbuf = np.empty((N, P), dtype)
     h, c = h0, c0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in (range(T - 1, -1, -1) if reverse else range(T)):
-            a = gates[:, t]
-            np.matmul(h, w4, out=hh)
-            a += hh
-            _sigmoid_into(a[:3], a[:3])                 # o, i, f
-            np.tanh(a[3], out=a[3])                     # g
-            ct = out[1, t]
-            np.multiply(a[2], c, out=ct)
-            np.multiply(a[1], a[3], out=tmp)
-            ct += tmp
-            np.tanh(ct, out=tmp)
-            ht = out[0, t]
-            if w_hr is None:
-                np.multiply(tmp, a[0], out=ht)
-            else:
-                tmp *= a[0]
-                ht = ht[:, :P]
-                np.matmul(tmp, w_hr_t, out=hbuf)
-                np.copyto(ht, hbuf)
-            if carries[t]:
-                np.copyto(ht, h, where=carried[t][:, None])
-            h, c = ht, ct
-    return out
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        a = gates[:, t]
+        np.matmul(h, w4, out=hh)
+        a += hh
+        np.tanh(a, out=a)
+        s = a[:3]                                   # o, i, f
+        s *= 0.5
+        s += 0.5
+        ct = ws[1, t]
+        np.multiply(a[2], c, out=ct)
+        np.multiply(a[1], a[3], out=tmp)
+        ct += tmp
+        np.tanh(ct, out=tmp)
+        ht = ws[0, t]
+        if w_hr is None:
+            np.multiply(tmp, a[0], out=ht)
+        else:
+            tmp *= a[0]
+            ht = ht[:, :P]
+            np.matmul(tmp, w_hr_t, out=hbuf)
+            np.copyto(ht, hbuf)
+        if carries[t]:
+            np.copyto(ht, h, where=carried[t][:, None])
+        h, c = ht, ct
+    return ws[:2]
+
+
+def _workspace_gates(out):
+    """The gates o, i, f, g (4, T, N, H) in the workspace behind the forward's result
+    `out` (an array), or None when `out` is no longer that view."""
+    ws = out.base
+    if (ws is None or ws.ndim != 4 or ws.shape[0] != 6 or ws.shape[1:] != out.shape[1:]
+            or ws.dtype != out.dtype or ws.strides[1:] != out.strides[1:]
+            or ws.__array_interface__["data"][0] != out.__array_interface__["data"][0]):
+        return None
+    return ws[2:]
+
+
+def _recomputed_gates(x, w_ih, w_hh, b, h0, hs, reverse, lengths):
+    """The gates o, i, f, g (4, T, N, H) from the inputs and the saved h, all steps in one
+    product: recorded when given tensors."""
+    T, N, I = _shape(x)
+    H = _shape(w_ih)[0] // 4
+    P = _shape(h0)[1]
+    h0 = call(Reshape, h0, shape=(1, N, P))
+    before = (call(Concatenate, hs[1:], h0, axis=0, sizes=(T - 1, 1)) if reverse
+              else call(Concatenate, h0, hs[:-1], axis=0, sizes=(1, T - 1)))
+    pre = (_mm(_flat(x), _tr(_blocks(w_ih, _PERM))) +
+           _mm(_flat(before), _tr(_blocks(w_hh, _PERM))) + _blocks(b, _PERM))
+    pre = call(Transpose, call(Reshape, pre, shape=(T, N, 4, H)), axes=(2, 0, 1, 3))
+    carried = _carried(lengths, T)
+    if carried is not None:
+        inf = np.array([-np.inf, -np.inf, np.inf, np.inf], _dtype(pre)).reshape(4, 1, 1, 1)
+        pre = call(Where, carried[None, :, :, None], inf, pre)
+    return call(Concatenate, call(Sigmoid, pre[:3]), call(Tanh, pre[3:]), axis=0,
+                sizes=(3, 1))
+
+
+def _gates(saved, reverse, lengths):
+    """The gates for the rules: the workspace's, else recomputed; for recorded rules the
+    workspace's values with the recomputed gates' derivative (v + (r - r.detach()) is v
+    bit for bit, and differentiates as r)."""
+    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    hs = out[0] if len(saved) == 7 else out[0, :, :, :_shape(h0)[1]]
+    raw = out._data if isinstance(out, Tensor) else out
+    kept = _workspace_gates(raw)
+    if kept is not None and _plain(*saved):
+        return kept
+    r = _recomputed_gates(x, w_ih, w_hh, b, h0, hs, reverse, lengths)
+    if kept is None or not isinstance(r, Tensor):
+        return r
+    return kept + (r - r.detach())
 
 
 def _lstm_vjp(ctx, gout):
     saved = ctx.saved
-    x, w_ih, w_hh, h0, c0, out = saved[:6]
-    w_hr = saved[6] if len(saved) > 6 else None
+    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    w_hr = saved[7] if len(saved) > 7 else None
     reverse, lengths = ctx.params["reverse"], ctx.params.get("lengths")
     _, T, N, H = _shape(out)
     P = _shape(h0)[1]
     plain = _plain(gout, *saved)
     dtype = _dtype(out)
     new = (lambda *s: np.empty(s, dtype)) if plain else (lambda *s: None)
-    hs, c, o, i, f, g = (out[k] for k in range(6))
+    hs, c = out[0], out[1]
     if w_hr is not None:
         hs = hs[:, :, :P]
+    o, i, f, g = _gates(saved, reverse, lengths)
     # Each step's gate cotangents are its cotangents of h (gh) and c (gc) times slopes
     # that the forward's values fix: computed for all steps at once before the loop,
-    # into the buffer that then holds the gate cotangents (T, N, 4, H)
+    # into the buffer that then holds the gate cotangents (4, T, N, H)
     tc = np.tanh(c, out=new(T, N, H)) if plain else call(Tanh, c)
-    if plain:
-        D = np.empty((T, N, 4, H), dtype)
-        slots = [D[:, :, k] for k in range(4)]
-    else:
-        slots = [None] * 4
-    D0 = _mul(_dsig(o, slots[0]), tc, slots[0])                 # o: times gh
-    D1 = _mul(_dsig(i, slots[1]), g, slots[1])                  # i, f, g: times gc
-    D2 = _times_before(_dsig(f, slots[2]), c, c0, reverse, slots[2])
-    D3 = _mul(_dtanh(g, slots[3]), i, slots[3])
+    D = np.empty((4, T, N, H), dtype) if plain else [None] * 4
+    D0 = _mul(_dsig(o, D[0]), tc, D[0])                         # o: times gh
+    D1 = _mul(_dsig(i, D[1]), g, D[1])                          # i, f, g: times gc
+    D2 = _times_before(_dsig(f, D[2]), c, c0, reverse, D[2])
+    D3 = _mul(_dtanh(g, D[3]), i, D[3])
     R = None if w_hr is None else _mul(o, tc, new(T, N, H))     # o tanh(c), for dw_hr
     into = tc if plain else None                                # tc is done with after
     A = _mul(_dtanh(tc, into), o, into)                         # dc_t / dh_t
-    # the gates' own cotangents (zero unless a caller reads the gate rows)
-    E = None
-    if not plain or np.any(gout[2:]):
-        E = [_mul(gout[2 + k], s, None) for k, s in
-             enumerate((_dsig(o, None), _dsig(i, None), _dsig(f, None), _dtanh(g, None)))]
-        if plain:
-            E = np.stack(E, axis=2)
     wp = _blocks(w_hh, _PERM)                                   # (4H, P), rows o, i, f, g
     carried = _carried(lengths, T)
-    keep = None if carried is None else carried.astype(dtype)[:, :, None]
     GH = None
     if w_hr is not None:
         GH = np.empty((T, N, P), dtype) if plain else [None] * T   # h's cotangents
     gh_buf, gr_buf, gc_buf, dc_buf, dh_buf = (new(N, P), new(N, H), new(N, H), new(N, H),
                                               new(N, P))
+    gt = np.empty((N, 4, H), dtype) if plain else None
     dh = dc = None
     rows = [None] * T
     for t in (range(T) if reverse else range(T - 1, -1, -1)):
@@ -409,36 +457,36 @@ def _lstm_vjp(ctx, gout):
         if dc is not None:
             gc = _add(gc, dc, gc_buf)
         if plain:
-            dg = D[t]
-            dg[:, 0] *= gr
-            dg[:, 1:] *= gc[:, None]
-            if E is not None:
-                dg += E[t]
+            D[0, t] *= gr
+            D[1:, t] *= gc
+            np.copyto(gt, D[:, t].transpose(1, 0, 2))
+            dg = gt.reshape(N, 4 * H)
         else:
-            dg = call(Stack, D0[t] * gr, D1[t] * gc, D2[t] * gc, D3[t] * gc, axis=1)
-            dg = dg + call(Stack, *(e[t] for e in E), axis=1)
-            rows[t] = dg
+            rows[t] = call(Stack, D0[t] * gr, D1[t] * gc, D2[t] * gc, D3[t] * gc, axis=0)
+            dg = call(Reshape, call(Transpose, rows[t], axes=(1, 0, 2)), shape=(N, 4 * H))
         dc = _mul(gc, f[t], dc_buf)
-        dh = _matmul(dg.reshape(N, 4 * H) if plain else call(Reshape, dg, shape=(N, 4 * H)),
-                     wp, dh_buf)
-        if keep is not None:
+        dh = _matmul(dg, wp, dh_buf)
+        if carried is not None:
             # a carried step hands h's cotangent straight to the step before
-            dh = dh + gh * keep[t] if not plain else np.add(dh, gh, out=dh,
-                                                            where=carried[t][:, None])
+            if plain:
+                np.add(dh, gh, out=dh, where=carried[t][:, None])
+            else:
+                dh = dh + gh * carried[t][:, None].astype(dtype)
     need = ctx.needs_grad
-    if plain:
-        d2 = D.reshape(T * N, 4 * H)
-    else:
-        d2 = call(Reshape, call(Stack, *rows, axis=0), shape=(T * N, 4 * H))
-    grads = [None] * (6 if w_hr is None else 7)
+    # the gate cotangents of all steps (4, T * N, H), gate by gate against x and h
+    d = call(Reshape, D if plain else call(Stack, *rows, axis=1), shape=(4, T * N, H))
+    dT = call(Transpose, d, axes=(0, 2, 1))                     # (4, H, T * N)
+    grads = [None] * len(need)
     if need[0]:
-        grads[0] = call(Reshape, _mm(d2, _blocks(w_ih, _PERM)), shape=_shape(x))
+        wi = call(Reshape, _blocks(w_ih, _PERM), shape=(4, H, _shape(x)[2]))
+        grads[0] = call(Reshape, call(Sum, _mm(d, wi), axis=(0,), keepdims=False),
+                        shape=_shape(x))
     if need[1]:
-        grads[1] = _blocks(_mm(_tr(d2), _flat(x)), _UNPERM)
+        grads[1] = _unblock(_mm(dT, _flat(x)))
     if need[2]:
-        grads[2] = _blocks(_grad_before(d2, hs, h0, reverse), _UNPERM)
+        grads[2] = _unblock(_grad_before(dT, hs, h0, reverse))
     if need[3]:
-        grads[3] = _blocks(call(Sum, d2, axis=(0,), keepdims=False), _UNPERM)
+        grads[3] = _unblock(call(Sum, d, axis=(1,), keepdims=False))
     grads[4] = dh if need[4] else None
     grads[5] = dc if need[5] else None
     if w_hr is not None and need[6]:
@@ -447,13 +495,19 @@ def _lstm_vjp(ctx, gout):
     return tuple(grads)
 
 
+def _unblock(a):
+    """(4, H, ...) gate blocks in the order o, i, f, g -> (4H, ...) in PyTorch's."""
+    s = _shape(a)
+    return _blocks(call(Reshape, a, shape=(4 * s[1],) + s[2:]), _UNPERM)
+
+
 def _lstm_jvp(ctx, dx, dw_ih, dw_hh, db, dh0, dc0, dw_hr=None):
     """The tangent runs forward through time the way the values did: each step's
     pre-activation tangent (the input's part for all steps at once) through the gates
     into c_t and h_t; a carried step carries the tangents of h and c."""
     saved = ctx.saved
-    x, w_ih, w_hh, h0, c0, out = saved[:6]
-    w_hr = saved[6] if len(saved) > 6 else None
+    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    w_hr = saved[7] if len(saved) > 7 else None
     reverse, lengths = ctx.params["reverse"], ctx.params.get("lengths")
     _, T, N, H = _shape(out)
     P = _shape(h0)[1]
@@ -461,6 +515,7 @@ def _lstm_jvp(ctx, dx, dw_ih, dw_hh, db, dh0, dc0, dw_hr=None):
     hs, cs = out[0], out[1]
     if w_hr is not None:
         hs = hs[:, :, :P]
+    go, gi, gf, gg = _gates(saved, reverse, lengths)
     dxp = None
     if dx is not None:
         dxp = _mm(_flat(dx), _tr(w_ih))
@@ -478,7 +533,7 @@ def _lstm_jvp(ctx, dx, dw_ih, dw_hh, db, dh0, dc0, dw_hr=None):
     pad = None if w_hr is None else np.zeros((N, H - P), dtype)
     rows = [None] * T
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
-        o, i, f, g = (out[k, t] for k in range(2, 6))
+        o, i, f, g = go[t], gi[t], gf[t], gg[t]
         dp = dxp[t] + _mm(dh, _tr(w_hh))
         if dw_hh is not None:
             dp = dp + _mm(_prev(hs, h0, t, reverse), _tr(dw_hh))
@@ -501,7 +556,7 @@ def _lstm_jvp(ctx, dx, dw_ih, dw_hh, db, dh0, dc0, dw_hr=None):
             dh_new = dh_new + dh * carried[t][:, None].astype(dtype)
         dh = dh_new
         hrow = dh if pad is None else call(Concatenate, dh, pad, axis=1, sizes=(P, H - P))
-        rows[t] = call(Stack, hrow, dc, do, di, df, dg, axis=0)
+        rows[t] = call(Stack, hrow, dc, axis=0)
     return call(Stack, *rows, axis=1)
 
 
@@ -517,16 +572,16 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
     (4H, P) and h0 (N, P)). lengths (one int per sequence, 1 to T) gives the sequences'
     own lengths, as a PackedSequence does: past its length a sequence keeps its state.
 
-    Returns (6, T, N, H): the rows h_t, c_t and the gates o, i, f, g of every step, so
-    out[0] is the layer's output (its first P columns with a projection) and out[0, -1],
-    out[1, -1] are h_n and c_n (out[0, 0], out[1, 0] with reverse=True; with lengths,
-    the last step is each sequence's own).
+    Returns (2, T, N, H): h_t and c_t of every step, so out[0] is the layer's output
+    (its first P columns with a projection) and out[0, -1], out[1, -1] are h_n and c_n
+    (out[0, 0], out[1, 0] with reverse=True; with lengths, the last step is each
+    sequence's own).
 
     >>> import tapegrad as tg
     >>> out = tg.ops.recurrent.lstm_sequence(tg.zeros(5, 2, 3), tg.zeros(8, 3),
     ...                                      tg.zeros(8, 2), c0=tg.ones(2, 2))
     >>> out.shape, out[1, -1].tolist()    # f = 0.5 each step: c_5 = 1 / 32
-    ((6, 5, 2, 2), [[0.03125, 0.03125], [0.03125, 0.03125]])
+    ((2, 5, 2, 2), [[0.03125, 0.03125], [0.03125, 0.03125]])
     """
     fn = "lstm_sequence"
     proj = None
