@@ -12,6 +12,7 @@ from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
 from .activations import Sigmoid
+from .conv import _buffer
 from .elementwise import Tanh, Where
 from .linalg import MatMul
 from .reduce import Sum
@@ -306,7 +307,7 @@ def _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths):
     dtype = np.result_type(*arrays)
     x, w_ih, w_hh, b, h0, c0 = (a.astype(dtype, copy=False) for a in arrays[:6])
     half = _HALF.astype(dtype)
-    ws = np.empty((6, T, N, H), dtype)
+    ws = _buffer((6, T, N, H), dtype)      # reused between calls: no page faults
     gates = ws[2:]                                  # o, i, f, g: (4, T, N, H)
     # the input's part of every step, one product written into the gate rows
     w4 = _blocks(w_ih, _PERM).reshape(4, H, I).transpose(0, 2, 1) * half
@@ -359,12 +360,15 @@ def _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths):
 def _workspace_gates(out):
     """The gates o, i, f, g (4, T, N, H) in the workspace behind the forward's result
     `out` (an array), or None when `out` is no longer that view."""
-    ws = out.base
-    if (ws is None or ws.ndim != 4 or ws.shape[0] != 6 or ws.shape[1:] != out.shape[1:]
-            or ws.dtype != out.dtype or ws.strides[1:] != out.strides[1:]
-            or ws.__array_interface__["data"][0] != out.__array_interface__["data"][0]):
+    base = out.base
+    nbytes = 3 * out.nbytes
+    if (base is None or out.ndim != 4 or base.nbytes < nbytes or not out.flags.c_contiguous
+            or base.__array_interface__["data"][0] != out.__array_interface__["data"][0]):
         return None
-    return ws[2:]
+    # the buffer the forward took its workspace from (conv's pool hands out views of
+    # uint8 buffers; np.empty's own array otherwise)
+    ws = base.reshape(-1).view(np.uint8)[:nbytes].view(out.dtype)
+    return ws.reshape((6,) + out.shape[1:])[2:]
 
 
 def _recomputed_gates(x, w_ih, w_hh, b, h0, hs, reverse, lengths):
@@ -420,8 +424,8 @@ def _lstm_vjp(ctx, gout):
     # Each step's gate cotangents are its cotangents of h (gh) and c (gc) times slopes
     # that the forward's values fix: computed for all steps at once before the loop,
     # into the buffer that then holds the gate cotangents (4, T, N, H)
-    tc = np.tanh(c, out=new(T, N, H)) if plain else call(Tanh, c)
-    D = np.empty((4, T, N, H), dtype) if plain else [None] * 4
+    tc = np.tanh(c, out=_buffer((T, N, H), dtype)) if plain else call(Tanh, c)
+    D = _buffer((4, T, N, H), dtype) if plain else [None] * 4
     D0 = _mul(_dsig(o, D[0]), tc, D[0])                         # o: times gh
     D1 = _mul(_dsig(i, D[1]), g, D[1])                          # i, f, g: times gc
     D2 = _times_before(_dsig(f, D[2]), c, c0, reverse, D[2])
