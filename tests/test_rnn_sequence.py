@@ -165,3 +165,41 @@ def test_lstm_sequence_errors_name_the_argument(args, kwargs, err, match):
         lstm_sequence(*(np.zeros(s) for s in args), **kwargs)
     with pytest.raises(TypeError, match="lstm_sequence"):
         lstm_sequence("x", np.zeros((8, 3)), np.zeros((8, 2)))
+
+
+@pytest.mark.parametrize("kw", [{}, {"proj_size": 2}, {"packed": True}])
+def test_backward_in_chunks_follows_torch_to_second_order(monkeypatch, kw):
+    # chunks of one step each (the backward's buffers are per chunk): gradients and a
+    # Hessian-vector product equal torch's, and the recorded rules give the same bits
+    import tapegrad.ops.recurrent as rec
+    monkeypatch.setattr(rec, "_CHUNK", 1)
+    kw = dict(kw)
+    packed = kw.pop("packed", False)
+    tm = torch.nn.LSTM(3, 4, bidirectional=True, **kw).double()
+    m = nn.LSTM(3, 4, bidirectional=True, dtype=tg.float64, **kw)
+    m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
+    x = RNG.standard_normal((5, 3, 3))
+    lengths = [5, 3, 1]
+
+    def loss(mod, lib, x):
+        inp = lib.nn.utils.rnn.pack_padded_sequence(x, lengths) if packed else x
+        out, (h, c) = mod(inp)
+        out = out.data if packed else out
+        w = lib.tensor(np.cos(np.arange(np.prod(out.shape))).reshape(tuple(out.shape)))
+        return (out * w).sum() + (h * h).sum() + (c * c * c).sum()
+
+    xg = tg.tensor(x, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    ours = tg.autograd.grad(loss(m, tg, xg), [xg, m.weight_hh_l0, m.bias_ih_l0_reverse])
+    again = tg.autograd.grad(loss(m, tg, xg), [xg, m.weight_hh_l0, m.bias_ih_l0_reverse],
+                             create_graph=True)
+    theirs = torch.autograd.grad(loss(tm, torch, xt),
+                                 [xt, tm.weight_hh_l0, tm.bias_ih_l0_reverse],
+                                 create_graph=True)
+    for a, b, t in zip(ours, again, theirs):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_allclose(a.numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    v = RNG.standard_normal(tuple(m.weight_hh_l0.shape))
+    (hv,) = tg.autograd.grad((again[1] * tg.tensor(v)).sum(), [m.weight_ih_l0])
+    (thv,) = torch.autograd.grad((theirs[1] * torch.tensor(v)).sum(), [tm.weight_ih_l0])
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-8, atol=1e-11)

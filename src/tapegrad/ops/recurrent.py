@@ -217,39 +217,6 @@ def _dtanh(t, out):
     return 1 - v if out is None else np.subtract(1, v, out=out)
 
 
-def _times_before(d, c, c0, reverse, out):
-    """d (T, N, H) times the state each step started from (c0 for the first step)."""
-    if out is None:
-        T, N, H = _shape(c)
-        c0 = call(Reshape, c0, shape=(1, N, H))
-        before = (call(Concatenate, c[1:], c0, axis=0, sizes=(T - 1, 1)) if reverse
-                  else call(Concatenate, c0, c[:-1], axis=0, sizes=(1, T - 1)))
-        return d * before
-    if reverse:
-        np.multiply(d[:-1], c[1:], out=out[:-1])
-        np.multiply(d[-1], c0, out=out[-1])
-    else:
-        np.multiply(d[1:], c[:-1], out=out[1:])
-        np.multiply(d[0], c0, out=out[0])
-    return out
-
-
-def _grad_before(dT, states, first, reverse):
-    """sum over steps of d_t^T s_{t-1}: the gate cotangents dT (4, H, T * N) against the
-    states the steps started from (first for the first step), (4, H, S); two products,
-    no shifted copy of the states."""
-    T, N, S = _shape(states)
-    if reverse:
-        g = _mm(dT[:, :, -N:], first)
-        rest, prev = dT[:, :, :-N], states[1:]
-    else:
-        g = _mm(dT[:, :, :N], first)
-        rest, prev = dT[:, :, N:], states[:-1]
-    if T > 1:
-        g = g + _mm(rest, call(Reshape, prev, shape=((T - 1) * N, S)))
-    return g
-
-
 @register
 class LSTMSequence(Op):
     """One LSTM layer in one direction over a sequence x (T, N, I), from h0 and c0
@@ -407,95 +374,194 @@ def _gates(saved, reverse, lengths):
     return kept + (r - r.detach())
 
 
+# The backward runs in chunks of steps, so that its buffers (the gate cotangents of a
+# chunk, four times the chunk's states) stay small next to the workspace; the weights'
+# gradients are a few products each, one per chunk, summed. The chunks depend on the
+# shapes only: the recorded rules run the same chunks and so give the same bits.
+_CHUNK = 1 << 15                    # elements of a chunk's (steps, N, H) block
+
+
+def _chunks(T, NH, reverse):
+    """(t0, t1) step ranges in the order backward visits them."""
+    n = -(-T * NH // _CHUNK)
+    k = -(-T // max(n, 1))
+    spans = [(t0, min(t0 + k, T)) for t0 in range(0, T, k)]
+    return spans if reverse else spans[::-1]
+
+
+def _before(states, first, t0, t1, reverse, T):
+    """The states steps t0..t1-1 started from: (the first state's row or None, the rest
+    as one slice of `states`), in time order."""
+    if reverse:
+        if t1 == T:
+            return None, states[t0 + 1:t1], first       # first ends the chunk
+        return None, states[t0 + 1:t1 + 1], None
+    if t0 == 0:
+        return first, states[0:t1 - 1], None
+    return None, states[t0 - 1:t1 - 1], None
+
+
+def _times_before(d, c, c0, t0, t1, reverse, T, out):
+    """d (steps t0..t1-1) times the cell state each step started from."""
+    head, mid, tail = _before(c, c0, t0, t1, reverse, T)
+    if out is None:
+        N, H = _shape(c0)
+        parts = [p for p in (head, mid, tail) if p is not None]
+        parts = [call(Reshape, p, shape=(1, N, H)) if len(_shape(p)) == 2 else p
+                 for p in parts]
+        before = parts[0] if len(parts) == 1 else call(
+            Concatenate, *parts, axis=0, sizes=tuple(_shape(p)[0] for p in parts))
+        return d * before
+    k = 1 if head is not None else 0
+    if head is not None:
+        np.multiply(d[0], head, out=out[0])
+    if tail is not None:
+        np.multiply(d[-1], tail, out=out[-1])
+    n = t1 - t0 - k - (1 if tail is not None else 0)
+    if n:
+        np.multiply(d[k:k + n], mid, out=out[k:k + n])
+    return out
+
+
+def _grad_before(dT, states, first, t0, t1, reverse, T):
+    """sum over steps t0..t1-1 of d_t^T s_{t-1}: the gate cotangents dT (4, H, steps * N)
+    against the states the steps started from, (4, H, S); no shifted copy."""
+    N, S = _shape(first)
+    head, mid, tail = _before(states, first, t0, t1, reverse, T)
+    g = None
+    k = 0
+    if head is not None:
+        g = _mm(dT[:, :, :N], head)
+        k = N
+    m = _shape(mid)[0]
+    if m:
+        part = _mm(dT[:, :, k:k + m * N], call(Reshape, mid, shape=(m * N, S)))
+        g = part if g is None else g + part
+    if tail is not None:
+        part = _mm(dT[:, :, -N:], tail)
+        g = part if g is None else g + part
+    return g
+
+
 def _lstm_vjp(ctx, gout):
     saved = ctx.saved
     x, w_ih, w_hh, b, h0, c0, out = saved[:7]
     w_hr = saved[7] if len(saved) > 7 else None
     reverse, lengths = ctx.params["reverse"], ctx.params.get("lengths")
     _, T, N, H = _shape(out)
+    I = _shape(x)[2]
     P = _shape(h0)[1]
     plain = _plain(gout, *saved)
     dtype = _dtype(out)
     new = (lambda *s: np.empty(s, dtype)) if plain else (lambda *s: None)
-    hs, c = out[0], out[1]
+    hs, cs = out[0], out[1]
     if w_hr is not None:
         hs = hs[:, :, :P]
-    o, i, f, g = _gates(saved, reverse, lengths)
-    # Each step's gate cotangents are its cotangents of h (gh) and c (gc) times slopes
-    # that the forward's values fix: computed for all steps at once before the loop,
-    # into the buffer that then holds the gate cotangents (4, T, N, H)
-    tc = np.tanh(c, out=_buffer((T, N, H), dtype)) if plain else call(Tanh, c)
-    D = _buffer((4, T, N, H), dtype) if plain else [None] * 4
-    D0 = _mul(_dsig(o, D[0]), tc, D[0])                         # o: times gh
-    D1 = _mul(_dsig(i, D[1]), g, D[1])                          # i, f, g: times gc
-    D2 = _times_before(_dsig(f, D[2]), c, c0, reverse, D[2])
-    D3 = _mul(_dtanh(g, D[3]), i, D[3])
-    R = None if w_hr is None else _mul(o, tc, new(T, N, H))     # o tanh(c), for dw_hr
-    into = tc if plain else None                                # tc is done with after
-    A = _mul(_dtanh(tc, into), o, into)                         # dc_t / dh_t
+    gates = _gates(saved, reverse, lengths)
+    need = ctx.needs_grad
     wp = _blocks(w_hh, _PERM)                                   # (4H, P), rows o, i, f, g
+    wi = call(Reshape, _blocks(w_ih, _PERM), shape=(4, H, I))
     carried = _carried(lengths, T)
-    GH = None
-    if w_hr is not None:
-        GH = np.empty((T, N, P), dtype) if plain else [None] * T   # h's cotangents
+    spans = _chunks(T, N * H, reverse)
+    K = max(t1 - t0 for t0, t1 in spans)
     gh_buf, gr_buf, gc_buf, dc_buf, dh_buf = (new(N, P), new(N, H), new(N, H), new(N, H),
                                               new(N, P))
-    gt = np.empty((N, 4, H), dtype) if plain else None
+    gt = new(N, 4, H)
+    if plain:
+        Dbuf, tcbuf = _buffer((4, K, N, H), dtype), _buffer((K, N, H), dtype)
+        Rbuf = None if w_hr is None else np.empty((K, N, H), dtype)
+        GHbuf = None if w_hr is None else np.empty((K, N, P), dtype)
+        dx = np.empty(_shape(x), dtype) if need[0] else None
+    dxs = []
+    dw_ih = dw_hh = db = dw_hr = None
     dh = dc = None
-    rows = [None] * T
-    for t in (range(T) if reverse else range(T - 1, -1, -1)):
-        gh = gout[0, t]
-        if w_hr is not None:
-            gh = gh[:, :P]
+    for t0, t1 in spans:
+        n = t1 - t0
+        o, i, f, g = (gates[k, t0:t1] for k in range(4))
+        c = cs[t0:t1]
+        # Each step's gate cotangents are its cotangents of h (gh) and c (gc) times
+        # slopes that the forward's values fix: computed for the chunk's steps at once,
+        # into the buffer that then holds the gate cotangents (4, steps, N, H)
+        tc = np.tanh(c, out=tcbuf[:n]) if plain else call(Tanh, c)
+        D = Dbuf[:, :n] if plain else [None] * 4
+        D0 = _mul(_dsig(o, D[0]), tc, D[0])                     # o: times gh
+        D1 = _mul(_dsig(i, D[1]), g, D[1])                      # i, f, g: times gc
+        D2 = _times_before(_dsig(f, D[2]), cs, c0, t0, t1, reverse, T, D[2])
+        D3 = _mul(_dtanh(g, D[3]), i, D[3])
+        R = None if w_hr is None else _mul(o, tc, Rbuf[:n] if plain else None)
+        into = tc if plain else None                            # tc is done with after
+        A = _mul(_dtanh(tc, into), o, into)                     # dc_t / dh_t
+        GH = None if w_hr is None else (GHbuf[:n] if plain else [None] * n)
+        rows = [None] * n
+        for t in (range(t0, t1) if reverse else range(t1 - 1, t0 - 1, -1)):
+            s = t - t0
+            gh = gout[0, t]
+            if w_hr is not None:
+                gh = gh[:, :P]
+                if plain:
+                    gh_buf = GH[s]
+                    if dh is None:
+                        gh_buf[...] = gh
+                        gh = gh_buf
+            if dh is not None:
+                gh = _add(gh, dh, gh_buf)
+            if GH is not None and not plain:
+                GH[s] = gh
+            gr = gh if w_hr is None else _matmul(gh, w_hr, gr_buf)
+            gc = _add(_mul(gr, A[s], gc_buf), gout[1, t], gc_buf)
+            if dc is not None:
+                gc = _add(gc, dc, gc_buf)
             if plain:
-                gh_buf = GH[t]
-                if dh is None:
-                    gh_buf[...] = gh
-                    gh = gh_buf
-        if dh is not None:
-            gh = _add(gh, dh, gh_buf)
-        if GH is not None and not plain:
-            GH[t] = gh
-        gr = gh if w_hr is None else _matmul(gh, w_hr, gr_buf)
-        gc = _add(_mul(gr, A[t], gc_buf), gout[1, t], gc_buf)
-        if dc is not None:
-            gc = _add(gc, dc, gc_buf)
-        if plain:
-            D[0, t] *= gr
-            D[1:, t] *= gc
-            np.copyto(gt, D[:, t].transpose(1, 0, 2))
-            dg = gt.reshape(N, 4 * H)
-        else:
-            rows[t] = call(Stack, D0[t] * gr, D1[t] * gc, D2[t] * gc, D3[t] * gc, axis=0)
-            dg = call(Reshape, call(Transpose, rows[t], axes=(1, 0, 2)), shape=(N, 4 * H))
-        dc = _mul(gc, f[t], dc_buf)
-        dh = _matmul(dg, wp, dh_buf)
-        if carried is not None:
-            # a carried step hands h's cotangent straight to the step before
-            if plain:
-                np.add(dh, gh, out=dh, where=carried[t][:, None])
+                D[0, s] *= gr
+                D[1:, s] *= gc
+                np.copyto(gt, D[:, s].transpose(1, 0, 2))
+                dg = gt.reshape(N, 4 * H)
             else:
-                dh = dh + gh * carried[t][:, None].astype(dtype)
-    need = ctx.needs_grad
-    # the gate cotangents of all steps (4, T * N, H), gate by gate against x and h
-    d = call(Reshape, D if plain else call(Stack, *rows, axis=1), shape=(4, T * N, H))
-    dT = call(Transpose, d, axes=(0, 2, 1))                     # (4, H, T * N)
+                rows[s] = call(Stack, D0[s] * gr, D1[s] * gc, D2[s] * gc, D3[s] * gc,
+                               axis=0)
+                dg = call(Reshape, call(Transpose, rows[s], axes=(1, 0, 2)),
+                          shape=(N, 4 * H))
+            dc = _mul(gc, f[s], dc_buf)
+            dh = _matmul(dg, wp, dh_buf)
+            if carried is not None:
+                # a carried step hands h's cotangent straight to the step before
+                if plain:
+                    np.add(dh, gh, out=dh, where=carried[t][:, None])
+                else:
+                    dh = dh + gh * carried[t][:, None].astype(dtype)
+        # the chunk's gate cotangents (4, steps * N, H), gate by gate against x and h
+        d = call(Reshape, D if plain else call(Stack, *rows, axis=1), shape=(4, n * N, H))
+        dT = call(Transpose, d, axes=(0, 2, 1))
+        if need[0]:
+            part = call(Sum, _mm(d, wi), axis=(0,), keepdims=False)
+            if plain:
+                dx[t0:t1] = part.reshape(n, N, I)
+            else:
+                dxs.append(call(Reshape, part, shape=(n, N, I)))
+        if need[1]:
+            dw_ih = tangent_sum(dw_ih, _mm(dT, _flat(x[t0:t1])))
+        if need[2]:
+            dw_hh = tangent_sum(dw_hh, _grad_before(dT, hs, h0, t0, t1, reverse, T))
+        if need[3]:
+            db = tangent_sum(db, call(Sum, d, axis=(1,), keepdims=False))
+        if w_hr is not None and need[6]:
+            GHs = GH if plain else call(Stack, *GH, axis=0)
+            dw_hr = tangent_sum(dw_hr, _mm(_tr(_flat(GHs)), _flat(R)))
     grads = [None] * len(need)
     if need[0]:
-        wi = call(Reshape, _blocks(w_ih, _PERM), shape=(4, H, _shape(x)[2]))
-        grads[0] = call(Reshape, call(Sum, _mm(d, wi), axis=(0,), keepdims=False),
-                        shape=_shape(x))
-    if need[1]:
-        grads[1] = _unblock(_mm(dT, _flat(x)))
-    if need[2]:
-        grads[2] = _unblock(_grad_before(dT, hs, h0, reverse))
-    if need[3]:
-        grads[3] = _unblock(call(Sum, d, axis=(1,), keepdims=False))
+        if not plain:
+            # the chunks in time order
+            dxs = dxs if reverse else dxs[::-1]
+            dx = dxs[0] if len(dxs) == 1 else call(
+                Concatenate, *dxs, axis=0, sizes=tuple(_shape(p)[0] for p in dxs))
+        grads[0] = dx
+    grads[1] = None if dw_ih is None else _unblock(dw_ih)
+    grads[2] = None if dw_hh is None else _unblock(dw_hh)
+    grads[3] = None if db is None else _unblock(db)
     grads[4] = dh if need[4] else None
     grads[5] = dc if need[5] else None
-    if w_hr is not None and need[6]:
-        GH = GH if plain else call(Stack, *GH, axis=0)
-        grads[6] = _mm(_tr(_flat(GH)), _flat(R))
+    if w_hr is not None:
+        grads[6] = dw_hr
     return tuple(grads)
 
 
