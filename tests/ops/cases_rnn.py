@@ -39,16 +39,19 @@ def _torch_lstm_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, c, w_hr=None, reverse=
 
 
 def _torch_rnn_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False,
-                        nonlinearity="tanh"):
+                        nonlinearity="tanh", lengths=None):
     steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
     out = [None] * x.shape[0]
     for t in steps:
         a = x[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
-        h = out[t] = T.relu(a) if nonlinearity == "relu" else T.tanh(a)
+        new = T.relu(a) if nonlinearity == "relu" else T.tanh(a)
+        if lengths is not None:
+            new = T.where(T.tensor([[t >= n] for n in lengths]), h, new)
+        h = out[t] = new
     return T.stack(out)
 
 
-def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False):
+def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False, lengths=None):
     steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
     out = [None] * x.shape[0]
     for t in steps:
@@ -56,7 +59,13 @@ def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False):
         hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
         r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
         n = T.tanh(xn + r * hn)
-        h = n + z * (h - n)
+        if lengths is not None:
+            # a carried step: z = 1 and h kept
+            keep = T.tensor([[t >= k] for k in lengths])
+            z = T.where(keep, T.ones_like(z), z)
+            h = T.where(keep, h, n + z * (h - n))
+        else:
+            h = n + z * (h - n)
         out[t] = T.stack([h, r, z, n, hn])
     return T.stack(out, 1)
 
@@ -88,4 +97,8 @@ ROWS = [
     OpCase(gru_sequence, _GRU, torch=_torch_gru_sequence),
     OpCase(gru_sequence, _GRU, {"reverse": True}, torch=_torch_gru_sequence,
            name="gru_sequence_reverse"),
+    OpCase(gru_sequence, _GRU, {"lengths": (1, 3)}, torch=_torch_gru_sequence,
+           name="gru_sequence_lengths"),
+    OpCase(rnn_sequence, _RNN, {"reverse": True, "lengths": (2, 1)},
+           torch=_torch_rnn_sequence, name="rnn_sequence_lengths_reverse"),
 ]
