@@ -341,7 +341,7 @@ def _workspace_gates(out):
 def _recomputed_gates(x, w_ih, w_hh, b, h0, hs, reverse, lengths):
     """The gates o, i, f, g (4, T, N, H) from the inputs and the saved h, all steps in one
     product: recorded when given tensors."""
-    T, N, I = _shape(x)
+    T, N, _ = _shape(x)
     H = _shape(w_ih)[0] // 4
     P = _shape(h0)[1]
     h0 = call(Reshape, h0, shape=(1, N, P))
@@ -362,7 +362,7 @@ def _gates(saved, reverse, lengths):
     """The gates for the rules: the workspace's, else recomputed; for recorded rules the
     workspace's values with the recomputed gates' derivative (v + (r - r.detach()) is v
     bit for bit, and differentiates as r)."""
-    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    x, w_ih, w_hh, b, h0, _, out = saved[:7]
     hs = out[0] if len(saved) == 7 else out[0, :, :, :_shape(h0)[1]]
     raw = out._data if isinstance(out, Tensor) else out
     kept = _workspace_gates(raw)
@@ -445,7 +445,7 @@ def _grad_before(dT, states, first, t0, t1, reverse, T):
 
 def _lstm_vjp(ctx, gout):
     saved = ctx.saved
-    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    x, w_ih, w_hh, _, h0, c0, out = saved[:7]
     w_hr = saved[7] if len(saved) > 7 else None
     reverse, lengths = ctx.params["reverse"], ctx.params.get("lengths")
     _, T, N, H = _shape(out)
@@ -576,7 +576,7 @@ def _lstm_jvp(ctx, dx, dw_ih, dw_hh, db, dh0, dc0, dw_hr=None):
     pre-activation tangent (the input's part for all steps at once) through the gates
     into c_t and h_t; a carried step carries the tangents of h and c."""
     saved = ctx.saved
-    x, w_ih, w_hh, b, h0, c0, out = saved[:7]
+    x, w_ih, w_hh, _, h0, c0, out = saved[:7]
     w_hr = saved[7] if len(saved) > 7 else None
     reverse, lengths = ctx.params["reverse"], ctx.params.get("lengths")
     _, T, N, H = _shape(out)
@@ -719,4 +719,4 @@ def _sequence_args(fn, gates, x, w_ih, w_hh, b_ih, b_hh, states, reverse, proj=N
     return args
 
 
-__all__ = ["LSTMGates", "lstm_gates", "LSTMProjSequence", "LSTMSequence", "lstm_sequence"]
+__all__ = ["LSTMGates", "LSTMProjSequence", "LSTMSequence", "lstm_gates", "lstm_sequence"]
