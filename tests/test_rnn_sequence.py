@@ -203,3 +203,25 @@ def test_backward_in_chunks_follows_torch_to_second_order(monkeypatch, kw):
     (hv,) = tg.autograd.grad((again[1] * tg.tensor(v)).sum(), [m.weight_ih_l0])
     (thv,) = torch.autograd.grad((theirs[1] * torch.tensor(v)).sum(), [tm.weight_ih_l0])
     np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-8, atol=1e-11)
+
+
+@pytest.mark.parametrize("kw", [{}, {"reverse": True, "lengths": (4, 2)}])
+def test_backward_recomputes_the_gates_when_the_workspace_is_gone(kw):
+    # the rule reads the gates from the workspace behind its output; an output that is
+    # a copy (no workspace) gives the same gradients from gates recomputed from h
+    from types import SimpleNamespace
+    x, wi, wh, b = (RNG.standard_normal(s) for s in ((4, 2, 3), (8, 3), (8, 2), (8,)))
+    h0, c0 = RNG.standard_normal((2, 2)), RNG.standard_normal((2, 2))
+    out = LSTMSequence.forward(x, wi, wh, b, h0, c0, reverse=kw.get("reverse", False),
+                               lengths=kw.get("lengths"))
+    g = RNG.standard_normal(out.shape)
+    params = {"reverse": kw.get("reverse", False), "lengths": kw.get("lengths")}
+
+    def grads(saved_out):
+        ctx = SimpleNamespace(saved=(x, wi, wh, b, h0, c0, saved_out), params=params,
+                              needs_grad=(True,) * 6)
+        return LSTMSequence.vjp(ctx, g)
+    from tapegrad.ops.recurrent import _workspace_gates
+    assert _workspace_gates(out) is not None and _workspace_gates(out.copy()) is None
+    for a, c in zip(grads(out), grads(out.copy())):
+        np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)
