@@ -225,3 +225,21 @@ def test_backward_recomputes_the_gates_when_the_workspace_is_gone(kw):
     assert _workspace_gates(out) is not None and _workspace_gates(out.copy()) is None
     for a, c in zip(grads(out), grads(out.copy())):
         np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)
+
+
+def test_pooled_workspace_follows_torch_step_after_step():
+    # a workspace large enough to come from the reused buffers (conv's pool): two
+    # training steps in a row give torch's gradients, the second reusing the first's
+    tm = torch.nn.LSTM(4, 64).double()
+    m = nn.LSTM(4, 64, dtype=tg.float64)
+    m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
+    for _ in range(2):
+        x = RNG.standard_normal((8, 12, 4))        # a 288 KiB workspace
+        out, (h, c) = m(tg.tensor(x))
+        (out.sum() + (c * c).sum()).backward()
+        tout, (th, tc) = tm(torch.tensor(x))
+        (tout.sum() + (tc * tc).sum()).backward()
+        for p, q in zip(m.parameters(), tm.parameters()):
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-9, atol=1e-11)
+            p.grad = None
+            q.grad = None
