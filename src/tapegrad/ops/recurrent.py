@@ -232,8 +232,8 @@ class LSTMSequence(Op):
     lost its workspace (a saved-tensor hook copied it), and for the recorded rules of a
     higher order, the gates are recomputed from h in one matmul. The backward (BPTT)
     gives the weights' gradients as one matmul over all steps."""
-    args = ("x", "w_ih", "w_hh", "b", "h0", "c0")
-    saves = ("x", "w_ih", "w_hh", "b", "h0", "c0", "out")
+    args: tuple[str, ...] = ("x", "w_ih", "w_hh", "b", "h0", "c0")
+    saves: tuple[str, ...] = ("x", "w_ih", "w_hh", "b", "h0", "c0", "out")
 
     @staticmethod
     def forward(x, w_ih, w_hh, b, h0, c0, *, reverse, lengths=None):
