@@ -5,6 +5,8 @@ Composed from sigmoid, tanh, slices and products a step is about 15 recorded ops
 op it is one node, and a layer call one node for all its steps. The rules below are
 written with tapegrad ops, so they record for a second order like any other.
 """
+import weakref
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -275,6 +277,8 @@ def _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths):
     x, w_ih, w_hh, b, h0, c0 = (a.astype(dtype, copy=False) for a in arrays[:6])
     half = _HALF.astype(dtype)
     ws = _buffer((6, T, N, H), dtype)      # reused between calls: no page faults
+    owner = ws if ws.base is None else ws.base
+    _WORKSPACES[id(owner)] = owner
     gates = ws[2:]                                  # o, i, f, g: (4, T, N, H)
     # the input's part of every step, one product written into the gate rows
     w4 = _blocks(w_ih, _PERM).reshape(4, H, I).transpose(0, 2, 1) * half
@@ -324,12 +328,18 @@ def _lstm_forward(x, w_ih, w_hh, b, h0, c0, w_hr, reverse, lengths):
     return ws[:2]
 
 
+# The arrays that own a forward's workspace, by id (weakly: an entry goes with its array),
+# so that only a view of one of them is read as a workspace
+_WORKSPACES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
 def _workspace_gates(out):
     """The gates o, i, f, g (4, T, N, H) in the workspace behind the forward's result
     `out` (an array), or None when `out` is no longer that view."""
     base = out.base
     nbytes = 3 * out.nbytes
-    if (base is None or out.ndim != 4 or base.nbytes < nbytes or not out.flags.c_contiguous
+    if (base is None or _WORKSPACES.get(id(base)) is not base or out.ndim != 4
+            or base.nbytes < nbytes or not out.flags.c_contiguous
             or base.__array_interface__["data"][0] != out.__array_interface__["data"][0]):
         return None
     # the buffer the forward took its workspace from (conv's pool hands out views of
