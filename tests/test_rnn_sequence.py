@@ -134,7 +134,8 @@ def test_saturated_gates_stay_finite():
     w_ih = tg.tensor(np.array([[1.0], [-1.0], [1.0], [-1.0]]), requires_grad=True)
     out = lstm_sequence(x, w_ih, tg.zeros(4, 1, dtype=tg.float64))
     assert np.isfinite(out.numpy()).all()
-    np.testing.assert_array_equal(out[2:6, :, 0, 0].numpy().T, [[1, 0, 1, 0]] * 3)
+    # i = 1, f = 0, g = 1, o = 0: c_t = 1 and h_t = 0 exactly at every step
+    np.testing.assert_array_equal(out[:, :, 0, 0].numpy(), [[0, 0, 0], [1, 1, 1]])
     out[0].sum().backward()
     assert np.isfinite(x.grad.numpy()).all() and np.isfinite(w_ih.grad.numpy()).all()
 
@@ -164,3 +165,84 @@ def test_lstm_sequence_errors_name_the_argument(args, kwargs, err, match):
         lstm_sequence(*(np.zeros(s) for s in args), **kwargs)
     with pytest.raises(TypeError, match="lstm_sequence"):
         lstm_sequence("x", np.zeros((8, 3)), np.zeros((8, 2)))
+
+
+@pytest.mark.parametrize("kw", [{}, {"proj_size": 2}, {"packed": True}])
+def test_backward_in_chunks_follows_torch_to_second_order(monkeypatch, kw):
+    # chunks of one step each (the backward's buffers are per chunk): gradients and a
+    # Hessian-vector product equal torch's, and the recorded rules give the same bits
+    import tapegrad.ops.recurrent as rec
+    monkeypatch.setattr(rec, "_CHUNK", 1)
+    kw = dict(kw)
+    packed = kw.pop("packed", False)
+    tm = torch.nn.LSTM(3, 4, bidirectional=True, **kw).double()
+    m = nn.LSTM(3, 4, bidirectional=True, dtype=tg.float64, **kw)
+    m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
+    x = RNG.standard_normal((5, 3, 3))
+    lengths = [5, 3, 1]
+
+    def loss(mod, lib, x):
+        inp = lib.nn.utils.rnn.pack_padded_sequence(x, lengths) if packed else x
+        out, (h, c) = mod(inp)
+        out = out.data if packed else out
+        w = lib.tensor(np.cos(np.arange(np.prod(out.shape))).reshape(tuple(out.shape)))
+        return (out * w).sum() + (h * h).sum() + (c * c * c).sum()
+
+    xg = tg.tensor(x, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    ours = tg.autograd.grad(loss(m, tg, xg), [xg, m.weight_hh_l0, m.bias_ih_l0_reverse])
+    again = tg.autograd.grad(loss(m, tg, xg), [xg, m.weight_hh_l0, m.bias_ih_l0_reverse],
+                             create_graph=True)
+    theirs = torch.autograd.grad(loss(tm, torch, xt),
+                                 [xt, tm.weight_hh_l0, tm.bias_ih_l0_reverse],
+                                 create_graph=True)
+    for a, b, t in zip(ours, again, theirs):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_allclose(a.numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    v = RNG.standard_normal(tuple(m.weight_hh_l0.shape))
+    (hv,) = tg.autograd.grad((again[1] * tg.tensor(v)).sum(), [m.weight_ih_l0])
+    (thv,) = torch.autograd.grad((theirs[1] * torch.tensor(v)).sum(), [tm.weight_ih_l0])
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-8, atol=1e-11)
+
+
+@pytest.mark.parametrize("kw", [{}, {"reverse": True, "lengths": (4, 2)}])
+def test_backward_recomputes_the_gates_when_the_workspace_is_gone(kw):
+    # the rule reads the gates from the workspace behind its output; an output that is
+    # a copy (no workspace) gives the same gradients from gates recomputed from h
+    from types import SimpleNamespace
+    x, wi, wh, b = (RNG.standard_normal(s) for s in ((4, 2, 3), (8, 3), (8, 2), (8,)))
+    h0, c0 = RNG.standard_normal((2, 2)), RNG.standard_normal((2, 2))
+    out = LSTMSequence.forward(x, wi, wh, b, h0, c0, reverse=kw.get("reverse", False),
+                               lengths=kw.get("lengths"))
+    g = RNG.standard_normal(out.shape)
+    params = {"reverse": kw.get("reverse", False), "lengths": kw.get("lengths")}
+
+    def grads(saved_out):
+        ctx = SimpleNamespace(saved=(x, wi, wh, b, h0, c0, saved_out), params=params,
+                              needs_grad=(True,) * 6)
+        return LSTMSequence.vjp(ctx, g)
+    from tapegrad.ops.recurrent import _workspace_gates
+    assert _workspace_gates(out) is not None and _workspace_gates(out.copy()) is None
+    # a view at the start of some other array as large (a stack of results) is not one
+    stacked = np.stack([out, out, out])
+    assert _workspace_gates(stacked[0]) is None
+    for a, c in zip(grads(out), grads(out.copy())):
+        np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)
+
+
+def test_pooled_workspace_follows_torch_step_after_step():
+    # a workspace large enough to come from the reused buffers (conv's pool): two
+    # training steps in a row give torch's gradients, the second reusing the first's
+    tm = torch.nn.LSTM(4, 64).double()
+    m = nn.LSTM(4, 64, dtype=tg.float64)
+    m.load_state_dict({k: v.numpy().copy() for k, v in tm.state_dict().items()})
+    for _ in range(2):
+        x = RNG.standard_normal((8, 12, 4))        # a 288 KiB workspace
+        out, (h, c) = m(tg.tensor(x))
+        (out.sum() + (c * c).sum()).backward()
+        tout, (th, tc) = tm(torch.tensor(x))
+        (tout.sum() + (tc * tc).sum()).backward()
+        for p, q in zip(m.parameters(), tm.parameters()):
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-9, atol=1e-11)
+            p.grad = None
+            q.grad = None

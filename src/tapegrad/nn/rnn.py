@@ -1,8 +1,10 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-A layer without projection or packed input runs as one op per layer and direction
-(LSTMSequence in ops/recurrent.py, GRUSequence and RNNSequence in ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
+An LSTM layer runs as one op per layer and direction (LSTMSequence, with a projection
+LSTMProjSequence, in ops/recurrent.py; packed input through its lengths), and so do
+GRU and RNN layers without packed input (GRUSequence and RNNSequence in
+ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
 sigmoid, tanh, slicing, stack) and, for LSTM steps, the one op of a step's gate math, so
 every derivative order and forward mode work without rules here. Such a layer projects
 its whole input sequence in one matmul and takes the steps out of it with `unbind`: the
@@ -413,6 +415,8 @@ class RNNBase(Module):
             lengths = None
         _check_input_size(x, self.input_size, name)
         steps, batch = x.shape[0], x.shape[1]
+        if steps == 0:
+            raise ValueError(f"{name}: Expected sequence length to be larger than 0 in RNN")
         dirs = 2 if self.bidirectional else 1
         real_hidden = self.proj_size or self.hidden_size
         h_shape = (self.num_layers * dirs, batch, real_hidden)
@@ -438,15 +442,13 @@ class RNNBase(Module):
                 h0 = self._check_state(hx, h_shape, batched, "hx")
             c0 = [None] * h_shape[0]
         h0 = ops.unbind(h0, 0)
-        mask = None
-        if lengths is not None:
-            mask = np.arange(steps)[:, None, None] < np.asarray(lengths)[None, :, None]
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d, mask)
+                out, h, c = self._run(x, h0[k], c0[k], self._layer_params(layer, d), d,
+                                     lengths)
                 outs.append(out)
                 h_n.append(h)
                 c_n.append(c)
@@ -467,41 +469,28 @@ class RNNBase(Module):
             out = ops.transpose(x, (1, 0, 2)) if self.batch_first else x
         return (out, (h_n, c_n)) if self.mode == "LSTM" else (out, h_n)
 
-    def _run(self, x, h, c, params, reverse, mask):
-        """One layer in one direction over the sequence `x` (T, N, features); returns
-        (the outputs (T, N, H), h, c)."""
+    def _run(self, x, h, c, params, reverse, lengths):
+        """One layer in one direction over the sequence `x` (T, N, features) as one op
+        (the sequence ops of ops/recurrent.py and ops/recurrent_seq.py); packed
+        sequences keep their state past their lengths, so the last step holds h_n.
+        Returns (the outputs (T, N, H), h, c)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = params
-        if w_hr is None and mask is None and x.shape[0]:
-            # the whole sequence as one op: one node, the recurrence in NumPy
-            last = 0 if reverse else -1
-            if self.mode == "LSTM":
-                seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse))
+        last = 0 if reverse else -1
+        if self.mode == "LSTM":
+            seq = lstm_sequence(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=bool(reverse),
+                                w_hr=w_hr, lengths=lengths)
+            if w_hr is None:
                 return seq[0], seq[0, last], seq[1, last]
-            if self.mode == "GRU":
-                seq = gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse))[0]
-            else:
-                seq = rnn_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse),
-                                   nonlinearity="relu" if self.mode == "RNN_RELU" else "tanh")
-            return seq, seq[last], None
-        # the input's part of every step in one matmul, the steps unbound from it
-        xps = ops.unbind(_project(x, ops.transpose(w_ih), _input_bias(self.mode, b_ih, b_hh)))
-        steps = len(xps)
-        order = range(steps - 1, -1, -1) if reverse else range(steps)
-        outs = [None] * steps
-        w_hh_t = ops.transpose(w_hh)
-        w_hr_t = None if w_hr is None else ops.transpose(w_hr)
-        for t in order:
-            h_new, c_new = _step(self.mode, xps[t], h, c, w_hh_t, b_hh, w_hr_t)
-            if mask is not None:
-                # finished sequences keep their state, so h ends at each one's last step
-                # and the reverse direction starts at each one's own end
-                m = mask[t]
-                h_new = ops.where(m, h_new, h)
-                if c is not None:
-                    c_new = ops.where(m, c_new, c)
-            h, c = h_new, c_new
-            outs[t] = h
-        return ops.stack(outs, 0), h, c
+            P = w_hr.shape[0]
+            return seq[0, :, :, :P], seq[0, last, :, :P], seq[1, last]
+        if self.mode == "GRU":
+            seq = gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse),
+                               lengths=lengths)[0]
+        else:
+            seq = rnn_sequence(x, w_ih, w_hh, b_ih, b_hh, h, reverse=bool(reverse),
+                               nonlinearity="relu" if self.mode == "RNN_RELU" else "tanh",
+                               lengths=lengths)
+        return seq, seq[last], None
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

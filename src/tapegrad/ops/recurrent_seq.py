@@ -9,7 +9,8 @@ import numpy as np
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
-from .recurrent import _fill, _flat, _mm, _prev, _sequence_args, _shape, _sigmoid_into, _tr
+from .recurrent import (_carried, _check_lengths, _fill, _flat, _mm, _prev, _sequence_args,
+                        _shape, _sigmoid_into, _tr)
 from .reduce import Sum
 from .shape import Concatenate, Reshape, Stack, Transpose
 
@@ -48,12 +49,13 @@ def _before(states, first, reverse):
 class RNNSequence(Op):
     """One Elman RNN layer in one direction over x (T, N, I) from h0 (N, H):
     h_t = tanh(x_t w_ih^T + b_ih + h_{t-1} w_hh^T + b_hh) (relu with relu=True).
-    Returns all h_t, (T, N, H); reverse=True runs from T-1 down to 0."""
+    Returns all h_t, (T, N, H); reverse=True runs from T-1 down to 0. With lengths (one
+    int per sequence) a step past a sequence's length keeps its state."""
     args = ("x", "w_ih", "w_hh", "b_ih", "b_hh", "h0")
     saves = ("x", "w_ih", "w_hh", "h0", "out")
 
     @staticmethod
-    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse, relu):
+    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse, relu, lengths=None):
         T, N, I = x.shape
         H = w_hh.shape[1]
         dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
@@ -62,23 +64,31 @@ class RNNSequence(Op):
         out += b_ih + b_hh
         w_t = np.ascontiguousarray(w_hh.T, dtype)
         hh = np.empty((N, H), dtype)
+        carried = _carried(lengths, T)
         h = h0
         for t in (range(T - 1, -1, -1) if reverse else range(T)):
             np.matmul(h, w_t, out=hh)
-            h = out[t]
+            prev, h = h, out[t]
             h += hh
             if relu:
                 np.maximum(h, 0, out=h)
             else:
                 np.tanh(h, out=h)
+            if carried is not None:
+                np.copyto(h, prev, where=carried[t][:, None])
         return out
 
     @staticmethod
-    def _slope(out, relu):
-        # relu's slope is a constant (0 or 1) even for a second order: a plain array
+    def _slope(out, relu, carried):
+        # relu's slope is a constant (0 or 1) even for a second order: a plain array;
+        # a carried step's is 0 (its h is the step before's, handed on as it is)
         if relu:
-            return (_raw(out) > 0).astype(_raw(out).dtype)
-        return 1 - out * out
+            slope = (_raw(out) > 0).astype(_raw(out).dtype)
+        else:
+            slope = 1 - out * out
+        if carried is not None:
+            slope = slope * _keep(carried, _raw(out).dtype, 0)
+        return slope
 
     # h_t's cotangent (its own plus what the next step sends back through w_hh) times
     # the activation's slope is the step's pre-activation cotangent
@@ -87,13 +97,16 @@ class RNNSequence(Op):
         x, w_ih, w_hh, h0, out = ctx.saved
         reverse, relu = ctx.params["reverse"], ctx.params["relu"]
         T = _shape(out)[0]
-        slope = RNNSequence._slope(out, relu)
+        carried = _carried(ctx.params.get("lengths"), T)
+        slope = RNNSequence._slope(out, relu, carried)
         dh = None
         dpre = [None] * T
         for t in (range(T) if reverse else range(T - 1, -1, -1)):
             gh = gout[t] if dh is None else gout[t] + dh
             dpre[t] = gh * slope[t]
             dh = _mm(dpre[t], w_hh)
+            if carried is not None:
+                dh = dh + gh * _keep(carried, _raw(out).dtype, 1)[t]
         return _weight_grads(ctx.needs_grad, call(Stack, *dpre, axis=0), x, w_ih, dh,
                              lambda: _before(out, h0, reverse))
 
@@ -103,7 +116,8 @@ class RNNSequence(Op):
         reverse, relu = ctx.params["reverse"], ctx.params["relu"]
         T, N, H = _shape(out)
         dtype = _raw(out).dtype
-        slope = RNNSequence._slope(out, relu)
+        carried = _carried(ctx.params.get("lengths"), T)
+        slope = RNNSequence._slope(out, relu, carried)
         dpre = _input_tangent(x, w_ih, dx, dw_ih, db_ih, db_hh, (T, N, H), dtype)
         dh = np.zeros((N, H), dtype) if dh0 is None else dh0
         rows = [None] * T
@@ -111,8 +125,17 @@ class RNNSequence(Op):
             da = dpre[t] + _mm(dh, _tr(w_hh))
             if dw_hh is not None:
                 da = da + _mm(_prev(out, h0, t, reverse), _tr(dw_hh))
-            dh = rows[t] = da * slope[t]
+            new = da * slope[t]
+            if carried is not None:
+                new = new + dh * _keep(carried, dtype, 1)[t]
+            dh = rows[t] = new
         return call(Stack, *rows, axis=0)
+
+
+def _keep(carried, dtype, value):
+    """(T, N, 1): `value` where a step is carried, 1 - value elsewhere."""
+    k = carried[:, :, None].astype(dtype)
+    return k if value else 1 - k
 
 
 def _weight_grads(need, d, x, w_ih, dh0, before, d_hh=None):
@@ -142,12 +165,13 @@ class GRUSequence(Op):
     r, z, n: r, z = sigmoid(x W_i{r,z}^T + b_i{r,z} + h W_h{r,z}^T + b_h{r,z}),
     n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)), h' = n + z (h - n). Returns
     (5, T, N, H): the rows h_t, r, z, n and h W_hn^T + b_hn of every step (the rules read
-    them back); reverse=True runs from T-1 down to 0."""
+    them back); reverse=True runs from T-1 down to 0. With lengths (one int per sequence)
+    a step past a sequence's length keeps its state: h_t = h_{t-1}, with z = 1."""
     args = ("x", "w_ih", "w_hh", "b_ih", "b_hh", "h0")
     saves = ("x", "w_ih", "w_hh", "h0", "out")
 
     @staticmethod
-    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse):
+    def forward(x, w_ih, w_hh, b_ih, b_hh, h0, *, reverse, lengths=None):
         T, N, I = x.shape
         H = w_hh.shape[1]
         dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
@@ -155,6 +179,10 @@ class GRUSequence(Op):
         pre = np.matmul(x.reshape(T * N, I), w_ih.reshape(3, H, I).transpose(0, 2, 1))
         pre = pre.astype(dtype, copy=False).reshape(3, T, N, H)
         pre += b_ih.reshape(3, 1, 1, H)
+        carried = _carried(lengths, T)
+        if carried is not None:
+            # z = sigmoid(inf) = 1 on a carried step: every rule then hands h on as it is
+            pre[1][carried] = np.inf
         w3 = np.ascontiguousarray(w_hh.reshape(3, H, H).transpose(0, 2, 1), dtype)
         b3 = b_hh.reshape(3, 1, H)
         out = np.empty((5, T, N, H), dtype)
@@ -175,6 +203,8 @@ class GRUSequence(Op):
                 np.subtract(h, n, out=out[0, t])
                 out[0, t] *= out[2, t]
                 out[0, t] += n
+                if carried is not None:
+                    np.copyto(out[0, t], h, where=carried[t][:, None])   # exactly h
                 h = out[0, t]
         return out
 
@@ -234,13 +264,15 @@ class GRUSequence(Op):
 
 
 def rnn_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False,
-                 nonlinearity="tanh"):
+                 nonlinearity="tanh", lengths=None):
     """One Elman RNN layer in one direction over a whole sequence, as one recorded op.
 
     x is (T, N, input_size); w_ih (H, input_size), w_hh (H, H), b_ih, b_hh (H,) or None
     are PyTorch's weight_ih_l0, weight_hh_l0 and biases; h0 (N, H) or None for zeros;
     nonlinearity 'tanh' or 'relu'. Returns every h_t, (T, N, H); with reverse=True the
-    steps run from the last to the first.
+    steps run from the last to the first. lengths (one int per sequence, 1 to T) gives
+    the sequences' own lengths, as a PackedSequence does: past its length a sequence
+    keeps its state.
 
     >>> import tapegrad as tg
     >>> out = tg.ops.recurrent_seq.rnn_sequence(tg.ones(3, 1, 1), tg.ones(1, 1),
@@ -252,17 +284,23 @@ def rnn_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False,
         raise ValueError(f"rnn_sequence: nonlinearity must be 'tanh' or 'relu', got "
                          f"{nonlinearity!r}")
     args = _sequence_args("rnn_sequence", 1, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
-    return apply(RNNSequence, *args, reverse=bool(reverse), relu=nonlinearity == "relu")
+    if lengths is not None:
+        lengths = _check_lengths("rnn_sequence", lengths, *_shape(args[0])[:2])
+    return apply(RNNSequence, *args, reverse=bool(reverse), relu=nonlinearity == "relu",
+                 lengths=lengths)
 
 
-def gru_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False):
+def gru_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False,
+                 lengths=None):
     """One GRU layer in one direction over a whole sequence, as one recorded op.
 
     x is (T, N, input_size); w_ih (3H, input_size), w_hh (3H, H), b_ih, b_hh (3H,) or
     None are PyTorch's weight_ih_l0, weight_hh_l0 and biases (gates r, z, n); h0 (N, H)
     or None for zeros. Returns (5, T, N, H): the rows h_t, r, z, n and h W_hn^T + b_hn
     of every step, so out[0] is the layer's output; with reverse=True the steps run from
-    the last to the first.
+    the last to the first. lengths (one int per sequence, 1 to T) gives the sequences'
+    own lengths, as a PackedSequence does: past its length a sequence keeps its state
+    (z = 1 there).
 
     >>> import tapegrad as tg
     >>> out = tg.ops.recurrent_seq.gru_sequence(tg.zeros(2, 1, 1), tg.zeros(3, 1),
@@ -271,7 +309,9 @@ def gru_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, *, reverse=False)
     [0.5, 0.25]
     """
     args = _sequence_args("gru_sequence", 3, x, w_ih, w_hh, b_ih, b_hh, (h0,), reverse)
-    return apply(GRUSequence, *args, reverse=bool(reverse))
+    if lengths is not None:
+        lengths = _check_lengths("gru_sequence", lengths, *_shape(args[0])[:2])
+    return apply(GRUSequence, *args, reverse=bool(reverse), lengths=lengths)
 
 
 __all__ = ["GRUSequence", "RNNSequence", "gru_sequence", "rnn_sequence"]
