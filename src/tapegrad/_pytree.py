@@ -1,12 +1,13 @@
 """Nested containers of tensors: flatten to leaves and rebuild (the one implementation
 behind the transforms and the public `tg.tree`).
 
-Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in their
-insertion order, as Python and torch.utils._pytree; JAX sorts dict keys, which would
-hand back a gradient dict in another order than the parameters'), and classes given to
-`register`. Everything else is a leaf. None is a leaf for the transforms (so `f`
-returning None by a missing `return` is an error that says so) and a container with no
-children in `tg.tree` (as in JAX): `none_is_leaf` chooses.
+Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts, and classes
+given to `register`. Everything else is a leaf. `none_is_leaf` chooses between two
+flavours. The transforms' (True): None is a leaf (so `f` returning None by a missing
+`return` is an error that says so) and dicts keep their insertion order (as Python and
+torch.utils._pytree: a gradient dict comes back in the parameters' order). `tg.tree`'s
+(False), as jax.tree_util: None is a container with no children and dict keys are
+sorted (an OrderedDict keeps its order).
 """
 from collections import OrderedDict, defaultdict
 
@@ -48,6 +49,14 @@ def register(cls, flatten_fn, unflatten_fn):
     REGISTRY[cls] = Node(cls, flatten_fn, unflatten_fn)
 
 
+def _sorted_keys(keys):
+    try:
+        return sorted(keys)
+    except TypeError:
+        raise ValueError(f"tg.tree: the keys of a dict must be sortable (as in "
+                         f"jax.tree_util), got {keys!r:.80}") from None
+
+
 def _open(node, order, stack, none_is_leaf):
     """Describe container `node` in `order` and push its children; False for a leaf."""
     cls = node.__class__
@@ -56,6 +65,8 @@ def _open(node, order, stack, none_is_leaf):
         stack.extend(node[::-1])
     elif cls is dict or isinstance(node, dict):
         keys = list(node.keys())
+        if not none_is_leaf and not isinstance(node, OrderedDict):
+            keys = _sorted_keys(keys)       # tg.tree sorts as jax.tree_util
         if cls is defaultdict:
             order.append((defaultdict, (node.default_factory, tuple(keys))))
         else:

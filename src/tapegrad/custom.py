@@ -532,9 +532,10 @@ class custom_vjp:
             if not isinstance(gs, (tuple, list)) or len(gs) != len(pos):
                 got = f"a {type(gs).__name__} of length {len(gs)}" \
                     if isinstance(gs, (tuple, list)) else type(gs).__name__
-                raise RuntimeError(f"custom_vjp {name}: bwd must return a tuple with one "
-                                   f"cotangent per differentiable argument ({len(pos)}), "
-                                   f"got {got}")
+                # a TypeError as JAX's (the rule's output has the wrong structure)
+                raise TypeError(f"custom_vjp {name}: bwd must return a tuple with one "
+                                f"cotangent per differentiable argument ({len(pos)}), "
+                                f"got {got}")
             per_leaf = []
             for g, (ls, spec) in zip(gs, flat):
                 if g is None:
@@ -542,8 +543,8 @@ class custom_vjp:
                     continue
                 gl, _ = flatten(g)
                 if len(gl) != len(ls):
-                    raise RuntimeError(f"custom_vjp {name}: bwd returned a cotangent whose "
-                                       f"structure does not match its argument's")
+                    raise TypeError(f"custom_vjp {name}: bwd returned a cotangent whose "
+                                    f"structure does not match its argument's")
                 per_leaf.extend(gl)
             return tuple(per_leaf)
 
