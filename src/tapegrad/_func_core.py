@@ -136,9 +136,10 @@ def _int_inputs(leaves, who, allow_int):
             if not allow_int:
                 dt = v._data.dtype if isinstance(v, Tensor) else (
                     "bool" if isinstance(v, bool) else np.asarray(v).dtype)
-                raise TypeError(f"{who} requires real- or complex-valued inputs (a "
-                                f"floating-point or complex dtype), but got {dt}. For "
-                                "integer or bool inputs, use vjp or set allow_int=True")
+                raise TypeError(f"{who}: an input has dtype {dt}; {who} requires real- or "
+                                "complex-valued inputs (a floating-point or complex "
+                                "dtype), as JAX. For integer or bool inputs, use vjp or "
+                                "set allow_int=True")
             found.append(k)
     return found
 
@@ -178,6 +179,12 @@ def _reverse_active(trees):
                for t in trees for leaf in flatten(t)[0])
 
 
+class ArgnumsError(TypeError, ValueError):
+    """argnums out of range for the arguments given: a TypeError as in JAX (too few
+    arguments) and a ValueError as tapegrad raised before (as NumPy's AxisError is both
+    a ValueError and an IndexError)."""
+
+
 def _argnums(argnums, n, who):
     if type(argnums) is int and 0 <= argnums < n:
         return (argnums,)                   # the common case, checked in one step
@@ -190,9 +197,9 @@ def _argnums(argnums, n, who):
         raise TypeError(f"{who}: argnums must be an int or a non-empty tuple of ints, got "
                         f"{_what(argnums)}")
     for a in nums:
-        if not -n <= a < n:         # a TypeError as JAX: too few arguments for argnums
-            raise TypeError(f"{who}: argnums {a} is out of range for a function called "
-                            f"with {n} positional argument(s)")
+        if not -n <= a < n:
+            raise ArgnumsError(f"{who}: argnums {a} is out of range for a function called "
+                               f"with {n} positional argument(s)")
     nums = tuple(a % n for a in nums)
     if len(set(nums)) != len(nums):
         raise ValueError(f"{who}: argnums {argnums!r} names an argument twice")
@@ -349,7 +356,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
 
     def vjp_fn(cotangents):
         ct_leaves, ct_spec = flatten(cotangents)
-        if len(ct_leaves) != len(out_leaves) or ct_spec != out_spec:
+        if len(ct_leaves) != len(out_leaves) or _loose(ct_spec) != _loose(out_spec):
             raise ValueError(f"vjp: the cotangent must have the structure of f's output "
                              f"({len(out_leaves)} leaves), got {_what(cotangents)}")
         pairs = []
@@ -411,6 +418,14 @@ def _tangent(p, t, raw, who):
     return t
 
 
+def _loose(spec):
+    """A structure with lists, tuples and namedtuples alike: JAX tells them apart in a
+    cotangent, but tapegrad has long taken a list for a tuple output."""
+    return [item if item is None or item[0] not in (list, tuple) and
+            not (isinstance(item[0], type) and issubclass(item[0], tuple))
+            else (tuple, item[1]) for item in spec]
+
+
 def _jvp(f, primals, tangents, has_aux, who, strict=True):
     _check_f(f, who, has_aux)
     if not isinstance(primals, (tuple, list)) and not strict:
@@ -435,9 +450,9 @@ def _jvp(f, primals, tangents, has_aux, who, strict=True):
             duals = []
             for pv, tv in zip(pl, tl):
                 pv = _numeric(pv, who, "a primal")
+                _floating(pv, who, "a primal")
                 tv = _tangent(pv, _numeric(tv, who, "a tangent"), tv, who)
                 given.append(tv._data)
-                _floating(pv, who, "a primal")
                 duals.append(make_dual(pv, tv, level=level))
             args.append(unflatten(spec, duals))
         res = f(*args)

@@ -390,7 +390,18 @@ class _JvpState:
                 d = _zeros(cctx.in_shapes[i] or (), self.dtypes[i] or np.float64)
             tangents.append(d if isinstance(d, Tensor) else make(np.asarray(d)))
         tout = self._rule(primals, tangents)
+        self._check_shapes(tout)
         return self.outs.pack(tout, graph, f"custom_jvp {self.cj._name}: the JVP rule")
+
+    def _check_shapes(self, tout):
+        """As JAX: each tangent has its output's shape (no broadcasting)."""
+        parts = tout if self.outs.multi and isinstance(tout, (tuple, list)) else (tout,)
+        for t, arr in zip(parts, self.outs.arrays):
+            if t is not None and tuple(np.shape(t._data if isinstance(t, Tensor) else t)) \
+                    != tuple(arr.shape):
+                raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule returned a "
+                                f"tangent of shape {tuple(np.shape(t))} for an output of "
+                                f"shape {tuple(arr.shape)}")
 
     def _tg_vjp(self, node, g):
         # g^T J = d/du <g, jvp(u)>: the rule is linear in u, so one backward transposes it
@@ -433,6 +444,25 @@ def _as_t(v):
 
 
 # ------------------------------------------------------------------ custom_vjp
+
+def _check_cotangent(c, leaf, name):
+    """A cotangent from bwd must have its argument's shape, or broadcast to it (then it is
+    summed, as PyTorch does for a Function); anything else is an error (JAX's ValueError)
+    rather than a silent sum over the wrong axes."""
+    if c is None:
+        return
+    cs = tuple(np.shape(c._data if isinstance(c, Tensor) else c))
+    ls = tuple(np.shape(leaf._data if isinstance(leaf, Tensor) else leaf))
+    if cs == ls:
+        return
+    try:
+        ok = np.broadcast_shapes(cs, ls) == cs
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"custom_vjp {name}: bwd returned a cotangent of shape {cs} for "
+                         f"an argument of shape {ls}")
+
 
 _in_fwd = threading.local()     # the custom_vjp functions whose fwd is running
 
@@ -545,6 +575,8 @@ class custom_vjp:
                 if len(gl) != len(ls):
                     raise TypeError(f"custom_vjp {name}: bwd returned a cotangent whose "
                                     f"structure does not match its argument's")
+                for c, leaf in zip(gl, ls):
+                    _check_cotangent(c, leaf, name)
                 per_leaf.extend(gl)
             return tuple(per_leaf)
 

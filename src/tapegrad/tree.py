@@ -355,7 +355,7 @@ def register_dataclass(nodetype, data_fields=None, meta_fields=None):
     return nodetype
 
 
-_ATTR_KEYS = {}         # dataclass -> its data fields, named in key paths
+_ATTR_KEYS: dict[type, tuple[str, ...]] = {}    # dataclass -> data fields, for key paths
 
 
 def register_pytree_node_class(cls):
