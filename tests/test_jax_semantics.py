@@ -97,6 +97,16 @@ def grad_pytree_argument(J):
 
 
 @case
+def none_in_arguments_is_an_empty_node(J):
+    p = {"w": J.np.array([1.0, 2.0]), "b": [3.0, None]}
+    f = lambda q: J.np.sum(q["w"] ** 2) * q["b"][0]
+    return [J.grad(f)(p), J.hessian(lambda q: f(q))(p)["w"]["b"],
+            J.vjp(lambda x: (x * 2.0, None), 1.0)[1]((1.0, None)),
+            J.jvp(lambda q: q[0] * 2.0, ((3.0, None),), ((1.0, None),)),
+            J.jacrev(lambda q: {"a": q[0] ** 2, "n": None})((J.np.ones(2), None))]
+
+
+@case
 def grad_namedtuple_argument(J):
     return J.grad(lambda p: p.x * p.y ** 2)(Point(2.0, 3.0))
 

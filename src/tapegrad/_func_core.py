@@ -31,6 +31,18 @@ def _to_tensor(x):
     return make(arr)
 
 
+def _args_flat(tree):
+    """A transform's arguments taken apart as JAX does: None is an empty node (a None
+    among the parameters gets None back), dicts keep their order."""
+    return flatten(tree, None, False, False)
+
+
+def _out_flat(tree):
+    """f's output taken apart: as _args_flat, but a bare None is a leaf, so that f
+    returning nothing (a missing `return`) is an error that says so."""
+    return flatten(tree) if tree is None else _args_flat(tree)
+
+
 def _zeros_of(v):
     """A zero tangent for primal leaf v (a Python float stays a float)."""
     if isinstance(v, float):
@@ -220,7 +232,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
     for a in nums:
         x = args[a]
         if not isinstance(x, (Tensor, float)):      # a tensor's dtype is checked below
-            found = _int_inputs(flatten(x)[0], who, allow_int)
+            found = _int_inputs(_args_flat(x)[0], who, allow_int)
             if found:
                 ints[a] = found
         elif isinstance(x, Tensor) and x._data.dtype.kind in "biu" and not x._rg:
@@ -238,7 +250,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
     nested = _outer_active(args)
     create = _reverse_active(args)
     for a in nums:
-        leaves, spec = flatten(args[a])
+        leaves, spec = _args_flat(args[a])
         leaves = [_diff_input(v, who) for v in leaves]
         if holomorphic:
             _holomorphic_inputs(leaves, who)
@@ -284,7 +296,7 @@ def _grad_with_ints(f, args, kwargs, argnums, nums, ints, has_aux, who, holomorp
     specs = {}
     float_nums = []
     for a in nums:
-        leaves, spec = flatten(args[a])
+        leaves, spec = _args_flat(args[a])
         specs[a] = (leaves, spec, set(ints.get(a, ())))
         if len(specs[a][2]) < len(leaves):
             float_nums.append(a)
@@ -293,7 +305,7 @@ def _grad_with_ints(f, args, kwargs, argnums, nums, ints, has_aux, who, holomorp
         full = list(args)
         for a, x in zip(float_nums, xs):
             leaves, spec, skip = specs[a]
-            it = iter(flatten(x)[0])
+            it = iter(_args_flat(x)[0])
             full[a] = unflatten(spec, [v if k in skip else next(it)
                                        for k, v in enumerate(leaves)])
         return f(*full, **kwargs)
@@ -341,7 +353,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     flats = []
     args = []
     for p in primals:
-        leaves, spec = flatten(p)
+        leaves, spec = _args_flat(p)
         leaves = [_diff_input(v, who) for v in leaves]
         flats.append((leaves, spec))
         args.append(unflatten(spec, leaves))
@@ -350,12 +362,12 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     aux = None
     if has_aux:
         res, aux = _split_aux(res, who)
-    out_leaves, out_spec = flatten(res)
+    out_leaves, out_spec = _out_flat(res)
     out_leaves = [_numeric(o, who, "f's output") for o in out_leaves]
     sources = [leaf for leaves, _ in flats for leaf in leaves]
 
     def vjp_fn(cotangents):
-        ct_leaves, ct_spec = flatten(cotangents)
+        ct_leaves, ct_spec = _out_flat(cotangents)
         if len(ct_leaves) != len(out_leaves) or _loose(ct_spec) != _loose(out_spec):
             raise ValueError(f"vjp: the cotangent must have the structure of f's output "
                              f"({len(out_leaves)} leaves), got {_what(cotangents)}")
@@ -442,8 +454,8 @@ def _jvp(f, primals, tangents, has_aux, who, strict=True):
     with dual_level() as level, np.errstate(divide="ignore", invalid="ignore"):
         args = []
         for p, t in zip(primals, tangents):
-            pl, spec = flatten(p)
-            tl, tspec = flatten(t)
+            pl, spec = _args_flat(p)
+            tl, tspec = _args_flat(t)
             if len(pl) != len(tl) or spec != tspec:
                 raise TypeError(f"{who}: primals and tangents must have the same "
                                 f"structure; a primal {_what(p)} has tangent {_what(t)}")
@@ -459,7 +471,7 @@ def _jvp(f, primals, tangents, has_aux, who, strict=True):
         aux = None
         if has_aux:
             res, aux = _split_aux(res, who)
-        leaves, spec = flatten(res)
+        leaves, spec = _out_flat(res)
         outs, touts = [], []
         for o in leaves:
             o = _numeric(o, who, "f's output")

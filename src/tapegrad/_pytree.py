@@ -57,7 +57,7 @@ def _sorted_keys(keys):
                          f"jax.tree_util), got {keys!r:.80}") from None
 
 
-def _open(node, order, stack, none_is_leaf):
+def _open(node, order, stack, none_is_leaf, sort_keys=None):
     """Describe container `node` in `order` and push its children; False for a leaf."""
     cls = node.__class__
     if cls is tuple or cls is list:
@@ -65,7 +65,8 @@ def _open(node, order, stack, none_is_leaf):
         stack.extend(node[::-1])
     elif cls is dict or isinstance(node, dict):
         keys = list(node.keys())
-        if not none_is_leaf and not isinstance(node, OrderedDict):
+        if (not none_is_leaf if sort_keys is None else sort_keys) and \
+                not isinstance(node, OrderedDict):
             keys = _sorted_keys(keys)       # tg.tree sorts as jax.tree_util
         if cls is defaultdict:
             order.append((defaultdict, (node.default_factory, tuple(keys))))
@@ -88,11 +89,13 @@ def _open(node, order, stack, none_is_leaf):
     return True
 
 
-def flatten(tree, is_leaf=None, none_is_leaf=True):
+def flatten(tree, is_leaf=None, none_is_leaf=True, sort_keys=None):
     """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion.
 
     A container that holds itself is refused (it would never end); one shared by two
-    branches is fine (its leaves appear twice). `is_leaf(x)` true makes x a leaf."""
+    branches is fine (its leaves appear twice). `is_leaf(x)` true makes x a leaf.
+    `sort_keys` defaults to `not none_is_leaf` (tg.tree's flavour); the transforms take
+    their arguments with None as an empty node and dicts unsorted."""
     leaves = []
     stack = [tree]
     order = []
@@ -100,7 +103,7 @@ def flatten(tree, is_leaf=None, none_is_leaf=True):
     while stack:
         node = stack.pop()
         if (is_leaf is not None and is_leaf(node)) or not _open(node, order, stack,
-                                                                none_is_leaf):
+                                                                none_is_leaf, sort_keys):
             order.append(None)
             leaves.append(node)
             continue
@@ -108,14 +111,14 @@ def flatten(tree, is_leaf=None, none_is_leaf=True):
         if not budget:
             # a big structure (or one that holds itself): walk it again, watching for
             # a container inside itself; ordinary small trees never pay for that
-            return _flatten_checked(tree, is_leaf, none_is_leaf)
+            return _flatten_checked(tree, is_leaf, none_is_leaf, sort_keys)
     return leaves, order
 
 
 _CHECK_AFTER = 4096         # containers walked before the cycle check starts
 
 
-def _flatten_checked(tree, is_leaf, none_is_leaf):
+def _flatten_checked(tree, is_leaf, none_is_leaf, sort_keys):
     leaves = []
     stack = [tree]
     order = []
@@ -134,7 +137,7 @@ def _flatten_checked(tree, is_leaf, none_is_leaf):
             raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
                              f"structure of tensors must be a tree")
         stack.append(_Close(key))
-        if _open(node, order, stack, none_is_leaf):
+        if _open(node, order, stack, none_is_leaf, sort_keys):
             if node is not None:
                 open_ids.add(key)
         else:

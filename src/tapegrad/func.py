@@ -6,9 +6,9 @@ import functools
 
 from ._tensor import Tensor
 from .ops import sum as tsum
-from ._func_core import (_argnum_alias, _argnums, _check_f, _grad_core, _jvp, _to_tensor, _vjp,
+from ._func_core import (_args_flat, _argnum_alias, _argnums, _check_f, _grad_core, _jvp, _to_tensor, _vjp,
                          _zeros_of)
-from ._pytree import flatten, unflatten
+from ._pytree import unflatten
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def linearize(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., 
 
 
 def _zero_like(tree):
-    leaves, spec = flatten(tree)
+    leaves, spec = _args_flat(tree)
     return unflatten(spec, [_zeros_of(v) for v in leaves])
 
 
