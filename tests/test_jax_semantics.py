@@ -807,3 +807,51 @@ def test_register_pytree_node_class():
     assert isinstance(out, Box) and float(out.v) == 6.0 and out.tag == "t"
     paths = tg.tree.leaves_with_path([Box(1.0, "u")])
     assert tg.tree.keystr(paths[0][0]) == "[0][<flat index 0>]"
+
+
+def test_jacrev_through_user_backward_rules_with_several_outputs():
+    # jacrev sends all output basis vectors through backward at once, as dual numbers;
+    # a user's backward must keep their tangents (it gave zeros before)
+    x = tg.tensor([3.0, 1.0], dtype=tg.float64)
+
+    @tg.custom_gradient
+    def scaled(v):
+        return v * 2.0, lambda g: g * 3.0
+
+    class Cube(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, v):
+            ctx.save_for_backward(v)
+            return v ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            v, = ctx.saved_tensors
+            return 3.0 * v ** 2 * g
+
+    assert tg.jacrev(scaled)(x).tolist() == [[3.0, 0.0], [0.0, 3.0]]
+    assert tg.jacrev(Cube.apply)(x).tolist() == [[27.0, 0.0], [0.0, 3.0]]
+
+
+def test_checkpoint_alone_is_jax_checkpoint():
+    calls = []
+
+    @tg.checkpoint
+    def block(x, w):
+        calls.append(1)
+        return tg.tanh(x * w)
+
+    w = np.array([0.5, -1.0])
+    g = tg.grad(lambda w: block(0.7, w).sum())(w)
+    np.testing.assert_allclose(g.numpy(), 0.7 / np.cosh(0.7 * w) ** 2)
+    assert len(calls) == 2                      # run once, recomputed once in backward
+    assert tg.checkpoint(lambda: 3.0) == 3.0    # PyTorch's spelling: f() called now
+
+
+def test_none_arguments_and_flatten_up_to():
+    g = tg.grad(lambda p: p["w"] * p["b"][0])({"w": 2.0, "b": [3.0, None]})
+    assert g["b"][1] is None and float(g["b"][0]) == 2.0
+    treedef = tg.tree.structure({"w": 1.0, "b": [2.0, 3.0]})
+    assert treedef.flatten_up_to({"b": [(1, 2), 3], "w": None}) == [(1, 2), 3, None]
+    with pytest.raises(ValueError, match="flatten_up_to"):
+        treedef.flatten_up_to([1, 2])

@@ -48,6 +48,8 @@ class PyTreeDef:
     True
     >>> treedef.unflatten([4.0, 5.0, 6.0])
     {'b': [4.0, 5.0], 'w': 6.0}
+    >>> treedef.flatten_up_to({"b": [(1, 2), 3], "w": None})
+    [(1, 2), 3, None]
     """
 
     __slots__ = ("_spec",)
@@ -65,6 +67,11 @@ class PyTreeDef:
 
     def unflatten(self, leaves):
         return unflatten(self, leaves)
+
+    def flatten_up_to(self, tree):
+        """The subtrees of `tree` at this structure's leaves (`tree` must have this
+        structure as a prefix), as JAX's PyTreeDef.flatten_up_to."""
+        return _flatten_up_to(self._spec, tree, 1, "flatten_up_to")
 
     def __eq__(self, other):
         return isinstance(other, PyTreeDef) and _key(self._spec) == _key(other._spec)
@@ -209,7 +216,7 @@ def map(f, tree, *rest, is_leaf=None):
     return _pytree.unflatten(spec, [f(*xs) for xs in zip(ls, *others)])
 
 
-def _flatten_up_to(spec, tree, which):
+def _flatten_up_to(spec, tree, which, who="map"):
     """The subtrees of `tree` at the leaves of structure `spec` (spec a prefix of it)."""
     leaves_r, spec_r = _pytree.flatten(tree, None, False)
     if _key(spec_r) == _key(spec):
@@ -222,7 +229,7 @@ def _flatten_up_to(spec, tree, which):
             continue
         desc = []
         if not _pytree._open(node, desc, stack, False) or _key(desc) != _key([item]):
-            raise ValueError(f"map: tree {which} has structure {_show(spec_r)}, which "
+            raise ValueError(f"{who}: tree {which} has structure {_show(spec_r)}, which "
                              f"does not have the first tree's structure {_show(spec)} as "
                              f"a prefix")
     return out
@@ -658,13 +665,14 @@ def transpose(outer_treedef, inner_treedef, pytree_to_transpose):
     for t in (outer_treedef, inner_treedef):
         if t is not None and not isinstance(t, PyTreeDef):
             raise TypeError(f"transpose: expected PyTreeDefs, got {type(t).__name__}")
-    subs = _flatten_up_to(outer_treedef._spec, pytree_to_transpose, 1)
+    subs = _flatten_up_to(outer_treedef._spec, pytree_to_transpose, 1, "transpose")
     if inner_treedef is None:
         if not subs:
             raise ValueError("transpose: give inner_treedef for an outer tree without "
                              "leaves")
         inner_treedef = structure(subs[0])
-    cols = [_flatten_up_to(inner_treedef._spec, sub, 1) for sub in subs]
+    cols = [_flatten_up_to(inner_treedef._spec, sub, k + 1, "transpose")
+            for k, sub in enumerate(subs)]
     n = inner_treedef.num_leaves
     return unflatten(inner_treedef, [unflatten(outer_treedef, [c[i] for c in cols])
                                      for i in range(n)])
