@@ -456,6 +456,22 @@ def custom_vjp_under_jacobians(J):
 
 
 @case
+def custom_jvp_pytrees(J):
+    @J.custom_jvp
+    def f(p, s):
+        return {"y": p["w"] * s, "z": (p["b"] ** 2,)}
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (p, s), (dp, ds) = primals, tangents
+        return f(p, s), {"y": dp["w"] * s + 10.0 * p["w"] * ds, "z": (3.0 * dp["b"],)}
+
+    p = {"w": J.np.array([1.0, 2.0]), "b": 0.5}
+    return [f(p, 3.0), J.jacfwd(f)(p, 3.0), J.jacrev(f, argnums=1)(p, 3.0),
+            J.grad(lambda q: J.np.sum(f(q, 2.0)["y"]) + f(q, 2.0)["z"][0])(p)]
+
+
+@case
 def custom_jvp_tangent_shape(J):
     @J.custom_jvp
     def f(x):

@@ -329,53 +329,78 @@ class custom_jvp:
                                  f"out of range for {len(args)} argument(s)")
         nondiff = {i % len(args) for i in self.nondiff_argnums}
         pos = [i for i in range(len(args)) if i not in nondiff]
-        diff_args = [args[i] for i in pos]
-        if not is_traced(diff_args):
+        flat = [flatten(args[i]) for i in pos]      # pytree arguments, as JAX's
+        leaves = [leaf for ls, _ in flat for leaf in ls]
+        if not is_traced(leaves):
             with _state.no_grad():
                 return self.fun(*args)
         fixed = tuple(args[i].detach() if isinstance(args[i], Tensor) else args[i]
                       for i in sorted(nondiff))
-        state = _JvpState(self, args, pos, fixed)
-        node_t = apply(self._op, *diff_args, state=state)
-        return state.outs.build(node_t)
+        state = _JvpState(self, args, pos, fixed, flat)
+        node_t = apply(self._op, *leaves, state=state)
+        built = state.outs.build(node_t)
+        return unflatten(state.out_spec, list(built) if state.outs.multi else [built])
 
 
 class _JvpState:
-    """One call of a custom_jvp function."""
+    """One call of a custom_jvp function. The node's inputs are the leaves of the
+    differentiable arguments and its outputs the leaves of the result; the user's
+    function and rule see the trees."""
 
-    __slots__ = ("cj", "n", "pos", "fixed", "fixed_pos", "is_t", "dtypes", "outs")
+    __slots__ = ("arg_specs", "cj", "dtypes", "fixed", "fixed_pos", "is_t", "n", "out_spec",
+                 "outs", "pos")
 
-    def __init__(self, cj, args, pos, fixed):
+    def __init__(self, cj, args, pos, fixed, flat):
         self.cj = cj
         self.n = len(args)
         self.pos = pos
         self.fixed = fixed
         self.fixed_pos = [i for i in range(len(args)) if i not in pos]
-        self.is_t = tuple(isinstance(args[i], Tensor) for i in pos)
-        self.dtypes = tuple(args[i]._data.dtype if isinstance(args[i], Tensor) else None
-                            for i in pos)
+        self.arg_specs = [(spec, len(ls)) for ls, spec in flat]
+        leaves = [leaf for ls, _ in flat for leaf in ls]
+        self.is_t = tuple(isinstance(v, Tensor) for v in leaves)
+        self.dtypes = tuple(v._data.dtype if isinstance(v, Tensor) else None for v in leaves)
         self.outs = None
+        self.out_spec = None
+
+    def _trees(self, leaves):
+        """The differentiable arguments rebuilt from the node's leaves."""
+        trees, k = [], 0
+        for spec, n in self.arg_specs:
+            trees.append(unflatten(spec, list(leaves[k:k + n])))
+            k += n
+        return trees
 
     def _full(self, primals):
         full = [None] * self.n
         for i, v in zip(self.fixed_pos, self.fixed):
             full[i] = v
-        for i, v in zip(self.pos, primals):
+        for i, v in zip(self.pos, self._trees(primals)):
             full[i] = v
         return full
 
     def _rule(self, primals, tangents):
-        res = self.cj.jvp(*self.fixed, tuple(primals), tuple(tangents))
+        res = self.cj.jvp(*self.fixed, tuple(self._trees(primals)),
+                          tuple(self._trees(tangents)))
         if not (isinstance(res, (tuple, list)) and len(res) == 2):
             raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule must return a pair "
                             "(primal_out, tangent_out)")
-        return res[1]
+        if res[1] is None:
+            return (None,) * len(self.outs.arrays) if self.outs.multi else None
+        tl = flatten(res[1])[0]
+        if len(tl) != len(self.outs.arrays):
+            raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule returned "
+                            f"{len(tl)} tangent(s) for {len(self.outs.arrays)} output(s); "
+                            "give the tangent the structure of the primal output")
+        return tuple(tl) if self.outs.multi else tl[0]
 
     def _tg_forward(self, raw):
         primals = [make(r) if t else r for r, t in zip(raw, self.is_t)]
         with _state.no_grad():
             out = self.cj.fun(*self._full(primals))
-        self.outs = Outputs(out, f"custom_jvp {self.cj._name}")
+        out_leaves, self.out_spec = flatten(out)
+        items = tuple(out_leaves) if len(out_leaves) != 1 else out_leaves[0]
+        self.outs = Outputs(items, f"custom_jvp {self.cj._name}")
         return self.outs.node_array()
 
     def _primals(self, vals, graph):
