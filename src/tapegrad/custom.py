@@ -24,6 +24,7 @@ from .ops._apply import apply
 from .autograd import grad
 from .ops import sum as tsum
 from .tape import GradientTape, Variable
+from .vmap._batched import BatchEscape
 from ._pytree import flatten, unflatten
 from typing import TYPE_CHECKING
 
@@ -332,14 +333,28 @@ class custom_jvp:
         flat = [flatten(args[i]) for i in pos]      # pytree arguments, as JAX's
         leaves = [leaf for ls, _ in flat for leaf in ls]
         if not is_traced(leaves):
-            with _state.no_grad():
-                return self.fun(*args)
+            if any(_batched_traced(v) for v in leaves):
+                # vmap of grad: the rule has no batched form yet; tg.vmap then runs
+                # the transform once per batch element, where the rule applies
+                raise BatchEscape(f"vmap: custom_jvp {self._name} is differentiated "
+                                  "per batch element")
+            return self.fun(*args)      # as is: inside tg.vmap, no_grad would cut batches
         fixed = tuple(args[i].detach() if isinstance(args[i], Tensor) else args[i]
                       for i in sorted(nondiff))
         state = _JvpState(self, args, pos, fixed, flat)
         node_t = apply(self._op, *leaves, state=state)
         built = state.outs.build(node_t)
         return unflatten(state.out_spec, list(built) if state.outs.multi else [built])
+
+
+def _batched_traced(v):
+    """A tg.vmap batched value whose per-batch tensor is being differentiated (vmap of
+    grad): the rule must be recorded for it too."""
+    while isinstance(v, Tensor) and v._x is not None and "vmap" in v._x:
+        v = v._x["vmap"][1]
+        if is_traced([v]):
+            return True
+    return False
 
 
 class _JvpState:

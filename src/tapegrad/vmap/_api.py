@@ -206,7 +206,7 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
         try:
             return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
                                  randomness)
-        except _NotFast:
+        except (_NotFast, BatchEscape):     # BatchEscape: the general path falls back
             pass
     level = next(_levels)
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
