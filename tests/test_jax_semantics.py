@@ -18,6 +18,7 @@ import collections
 import os
 import pathlib
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -34,7 +35,7 @@ if os.environ.get("TAPEGRAD_JAX_LIVE") or __name__ == "__main__":
         jax = None
 
 _NAMES = ("grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian",
-          "linearize", "custom_jvp", "custom_vjp", "stop_gradient", "checkpoint")
+          "linearize", "custom_jvp", "custom_vjp", "stop_gradient", "checkpoint", "vmap")
 JX = None if jax is None else types.SimpleNamespace(
     np=jnp, tree=jax.tree_util,
     **{n: getattr(jax.lax if n == "stop_gradient" else jax, n) for n in _NAMES})
@@ -468,6 +469,27 @@ def custom_jvp_pytrees(J):
     p = {"w": J.np.array([1.0, 2.0]), "b": 0.5}
     return [f(p, 3.0), J.jacfwd(f)(p, 3.0), J.jacrev(f, argnums=1)(p, 3.0),
             J.grad(lambda q: J.np.sum(f(q, 2.0)["y"]) + f(q, 2.0)["z"][0])(p)]
+
+
+@case
+def custom_jvp_log1pexp_tutorial(J):
+    # JAX's custom-derivatives tutorial: the rule keeps the gradient finite at 100
+    @J.custom_jvp
+    def log1pexp(x):
+        return J.np.log(1.0 + J.np.exp(x))
+
+    @log1pexp.defjvp
+    def log1pexp_jvp(primals, tangents):
+        x, = primals
+        x_dot, = tangents
+        return log1pexp(x), (1 - 1 / (1 + J.np.exp(x))) * x_dot
+
+    xs = J.np.array([0.0, 2.0, 10.0, 100.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # tg.vmap notes its per-element fallback
+        return [J.grad(log1pexp)(100.0), J.vmap(log1pexp)(xs),
+                J.vmap(J.grad(log1pexp))(xs),
+                J.vmap(lambda x: J.jvp(log1pexp, (x,), (1.0,))[1])(xs)]
 
 
 @case
