@@ -9,7 +9,7 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "seed", "set_rng_state", "enable_grad", "is_grad_enabled", "no_grad",
            "set_grad_enabled", "Tensor", "detect_anomaly", "NoneGradientWarning",
            "debug_none_gradients", "explain_grad", "make_dual", "unpack_dual", "GradcheckError",
-           "vmap", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
+           "vmap", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
            "value_and_grad", "vjp", "abs", "add", "amax", "amin", "argmax", "argmin",
            "broadcast_to", "cast", "cat", "clamp", "clip", "clip_by_value", "clone", "concat",
            "concatenate", "cos", "div", "divide", "dot", "einsum", "erf", "exp", "expand_dims",
@@ -139,3 +139,5 @@ from ._printing import set_printoptions  # noqa: F401,E402
 from . import distributed  # noqa: F401,E402
 # issue 16: tg.fft (torch.fft's names)
 from . import fft  # noqa: F401,E402
+# session 10 (jaxsem): jax.linearize
+from .func import linearize  # noqa: F401,E402

@@ -11,6 +11,7 @@ from ._tensor import Tensor, make
 from .autograd.engine import reaches_outer, run_backward
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
+from .ops import cast
 from .ops.elementwise import clone
 from .vmap._compose import batched_grad as _batched_grad
 from .vmap._compose import batched_vjp as _batched_vjp
@@ -30,11 +31,30 @@ def _to_tensor(x):
     return make(arr)
 
 
+def _args_flat(tree):
+    """A transform's arguments taken apart as JAX does: None is an empty node (a None
+    among the parameters gets None back), dicts keep their order."""
+    return flatten(tree, None, False, False)
+
+
+def _out_flat(tree):
+    """f's output taken apart: as _args_flat, but a bare None is a leaf, so that f
+    returning nothing (a missing `return`) is an error that says so."""
+    return flatten(tree) if tree is None else _args_flat(tree)
+
+
+def _zeros_of(v):
+    """A zero tangent for primal leaf v (a Python float stays a float)."""
+    if isinstance(v, float):
+        return 0.0
+    return make(np.zeros_like(_numeric(v, "linearize", "a primal")._data))
+
+
 def _numeric(v, who, what):
     """`v` as a tensor, or a TypeError naming `who` and `what` for a non-numeric value."""
     if isinstance(v, Tensor):
         return v
-    if isinstance(v, (bool, int, float, np.ndarray, np.generic)):
+    if isinstance(v, (bool, int, float, complex, np.ndarray, np.generic)):
         t = _to_tensor(v)
         if t._data.dtype.kind in "biufc":
             return t
@@ -115,6 +135,27 @@ def _complex_jacobian(leaves, outs, holomorphic, who):
                             "For holomorphic differentiation, pass holomorphic=True")
 
 
+def _int_inputs(leaves, who, allow_int):
+    """As JAX and autograd: grad and the Jacobians refuse integer and bool inputs (a
+    Python int too), unless allow_int, which gives them zero gradients. Returns the
+    positions of those leaves."""
+    found = []
+    for k, v in enumerate(leaves):
+        kind = (v._data.dtype.kind if isinstance(v, Tensor) else
+                np.asarray(v).dtype.kind if isinstance(v, (int, np.ndarray, np.generic))
+                else "f")
+        if kind in "biu":
+            if not allow_int:
+                dt = v._data.dtype if isinstance(v, Tensor) else (
+                    "bool" if isinstance(v, bool) else np.asarray(v).dtype)
+                raise TypeError(f"{who}: an input has dtype {dt}; {who} requires real- or "
+                                "complex-valued inputs (a floating-point or complex "
+                                "dtype), as JAX. For integer or bool inputs, use vjp or "
+                                "set allow_int=True")
+            found.append(k)
+    return found
+
+
 def _is_traced(t):
     # a tg.vmap batched value counts: detach() would drop its batch
     return isinstance(t, Tensor) and (t._rg or t._fw is not None or t._x is not None and
@@ -150,6 +191,12 @@ def _reverse_active(trees):
                for t in trees for leaf in flatten(t)[0])
 
 
+class ArgnumsError(TypeError, ValueError):
+    """argnums out of range for the arguments given: a TypeError as in JAX (too few
+    arguments) and a ValueError as tapegrad raised before (as NumPy's AxisError is both
+    a ValueError and an IndexError)."""
+
+
 def _argnums(argnums, n, who):
     if type(argnums) is int and 0 <= argnums < n:
         return (argnums,)                   # the common case, checked in one step
@@ -163,8 +210,8 @@ def _argnums(argnums, n, who):
                         f"{_what(argnums)}")
     for a in nums:
         if not -n <= a < n:
-            raise ValueError(f"{who}: argnums {a} is out of range for a function called "
-                             f"with {n} positional argument(s)")
+            raise ArgnumsError(f"{who}: argnums {a} is out of range for a function called "
+                               f"with {n} positional argument(s)")
     nums = tuple(a % n for a in nums)
     if len(set(nums)) != len(nums):
         raise ValueError(f"{who}: argnums {argnums!r} names an argument twice")
@@ -178,8 +225,22 @@ def _check_f(f, who, has_aux=False):
         raise TypeError(f"{who}: has_aux must be True or False, got {_what(has_aux)}")
 
 
-def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=True):
+def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=True,
+               allow_int=False):
     nums = _argnums(argnums, len(args), who)
+    ints = {}                   # argnum -> positions of integer leaves (allow_int)
+    for a in nums:
+        x = args[a]
+        if not isinstance(x, (Tensor, float)):      # a tensor's dtype is checked below
+            found = _int_inputs(_args_flat(x)[0], who, allow_int)
+            if found:
+                ints[a] = found
+        elif isinstance(x, Tensor) and x._data.dtype.kind in "biu" and not x._rg:
+            _int_inputs([x], who, allow_int)
+            ints[a] = [0]
+    if ints:
+        return _grad_with_ints(f, args, kwargs, argnums, nums, ints, has_aux, who,
+                               holomorphic, value)
     if not holomorphic:
         r = _batched_grad(f, args, kwargs, nums, has_aux, who, _numeric, _split_aux)
         if r is not None:       # inside tg.vmap: per-example gradients in one pass
@@ -189,7 +250,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
     nested = _outer_active(args)
     create = _reverse_active(args)
     for a in nums:
-        leaves, spec = flatten(args[a])
+        leaves, spec = _args_flat(args[a])
         leaves = [_diff_input(v, who) for v in leaves]
         if holomorphic:
             _holomorphic_inputs(leaves, who)
@@ -228,6 +289,49 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
     return value, grads, aux if nested else _detached(aux, sources)
 
 
+def _grad_with_ints(f, args, kwargs, argnums, nums, ints, has_aux, who, holomorphic,
+                    value):
+    """allow_int=True: the integer leaves stay constants and get zero gradients of their
+    own dtype (JAX gives float0 zeros); the rest is the ordinary gradient."""
+    specs = {}
+    float_nums = []
+    for a in nums:
+        leaves, spec = _args_flat(args[a])
+        specs[a] = (leaves, spec, set(ints.get(a, ())))
+        if len(specs[a][2]) < len(leaves):
+            float_nums.append(a)
+
+    def g(*xs):
+        full = list(args)
+        for a, x in zip(float_nums, xs):
+            leaves, spec, skip = specs[a]
+            it = iter(_args_flat(x)[0])
+            full[a] = unflatten(spec, [v if k in skip else next(it)
+                                       for k, v in enumerate(leaves)])
+        return f(*full, **kwargs)
+
+    packed = [[v for k, v in enumerate(specs[a][0]) if k not in specs[a][2]]
+              for a in float_nums]
+    if float_nums:
+        v, gs, aux = _grad_core(g, packed, {}, tuple(range(len(packed))), has_aux, who,
+                                holomorphic, value)
+    else:
+        res = f(*args, **kwargs)
+        res, aux = _split_aux(res, who) if has_aux else (res, None)
+        v, gs = _scalar_output(res, who, holomorphic), ()
+        aux = _detached(aux)
+    got = dict(zip(float_nums, gs))
+    grads = []
+    for a in nums:
+        leaves, spec, skip = specs[a]
+        it = iter(got.get(a, ()))
+        grads.append(unflatten(spec, [make(np.zeros_like(
+            leaf._data if isinstance(leaf, Tensor) else np.asarray(leaf)))
+                                      if k in skip else next(it)
+                                      for k, leaf in enumerate(leaves)]))
+    return v, grads[0] if isinstance(argnums, int) else tuple(grads), aux
+
+
 def _detached(tree, sources=()):
     """Tensors in an aux pytree, cut from the graph that produced them (as JAX returns),
     except those that depend on tensors f closed over that require grad."""
@@ -249,7 +353,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     flats = []
     args = []
     for p in primals:
-        leaves, spec = flatten(p)
+        leaves, spec = _args_flat(p)
         leaves = [_diff_input(v, who) for v in leaves]
         flats.append((leaves, spec))
         args.append(unflatten(spec, leaves))
@@ -258,23 +362,29 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     aux = None
     if has_aux:
         res, aux = _split_aux(res, who)
-    out_leaves, out_spec = flatten(res)
+    out_leaves, out_spec = _out_flat(res)
     out_leaves = [_numeric(o, who, "f's output") for o in out_leaves]
     sources = [leaf for leaves, _ in flats for leaf in leaves]
 
     def vjp_fn(cotangents):
-        ct_leaves, _ = flatten(cotangents)
-        if len(ct_leaves) != len(out_leaves):
-            raise ValueError(f"vjp: got {len(ct_leaves)} cotangent(s) for "
-                             f"{len(out_leaves)} output(s)")
-        ct_leaves = [_numeric(c, "vjp", "a cotangent") for c in ct_leaves]
-        pairs = [(o, c) for o, c in zip(out_leaves, ct_leaves) if o._rg]
-        cts = []
-        for o, c in pairs:
+        ct_leaves, ct_spec = _out_flat(cotangents)
+        if len(ct_leaves) != len(out_leaves) or _loose(ct_spec) != _loose(out_spec):
+            raise ValueError(f"vjp: the cotangent must have the structure of f's output "
+                             f"({len(out_leaves)} leaves), got {_what(cotangents)}")
+        pairs = []
+        for o, raw in zip(out_leaves, ct_leaves):
+            c = _numeric(raw, "vjp", "a cotangent")
             if c.shape != o.shape:
                 raise ValueError(f"vjp: cotangent shape {c.shape} does not match output "
                                  f"shape {o.shape}")
-            cts.append(c)
+            if (c._data.dtype.kind != o._data.dtype.kind and o._data.dtype.kind in "fc"
+                    and not isinstance(raw, (float, int)) and c._data.dtype.kind != "f"):
+                # as JAX: an integer or complex cotangent of a real output is a mistake
+                raise ValueError(f"vjp: cotangent dtype {c._data.dtype} does not match "
+                                 f"output dtype {o._data.dtype}")
+            if o._rg:
+                pairs.append((o, c))
+        cts = [c for _, c in pairs]
         nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
         create = _reverse_active(primals) or any(c._rg for c in cts)
         if pairs:
@@ -300,40 +410,68 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             else (out, vjp_fn))
 
 
-def _jvp(f, primals, tangents, has_aux, who):
+def _tangent(p, t, raw, who):
+    """A tangent checked against its primal, as JAX: the same shape (ValueError) and a
+    dtype of the same kind (TypeError for an integer or complex tangent of a real primal);
+    another float width is cast to the primal's (JAX's default 32-bit mode does the same
+    to a NumPy float64 array)."""
+    if t.shape != p.shape:
+        raise ValueError(f"{who}: tangent shape {t.shape} does not match primal shape "
+                         f"{p.shape}")
+    pk, tk = p._data.dtype.kind, t._data.dtype.kind
+    if tk != pk and not (pk == "c" and tk == "f"):
+        if pk in "fc" and isinstance(raw, float):
+            tk = pk                     # a Python float takes the primal's kind
+        else:
+            raise TypeError(f"{who}: a tangent must have its primal's dtype; got primal "
+                            f"dtype {p._data.dtype} and tangent dtype {t._data.dtype}")
+    if t._data.dtype != p._data.dtype:
+        t = cast(t, p._data.dtype)
+    return t
+
+
+def _loose(spec):
+    """A structure with lists, tuples and namedtuples alike: JAX tells them apart in a
+    cotangent, but tapegrad has long taken a list for a tuple output."""
+    return [item if item is None or item[0] not in (list, tuple) and
+            not (isinstance(item[0], type) and issubclass(item[0], tuple))
+            else (tuple, item[1]) for item in spec]
+
+
+def _jvp(f, primals, tangents, has_aux, who, strict=True):
     _check_f(f, who, has_aux)
-    if not isinstance(primals, (tuple, list)):
-        primals = (primals,)
+    if not isinstance(primals, (tuple, list)) and not strict:
+        primals = (primals,)                # hvp takes a lone tensor
         tangents = tangents if isinstance(tangents, (tuple, list)) else (tangents,)
-    if not isinstance(tangents, (tuple, list)):
-        raise TypeError(f"{who}: tangents must be a tuple like primals, got {_what(tangents)}")
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError(f"{who}: primals and tangents must be tuples or lists (one entry "
+                        f"per argument of f), got {_what(primals)} and {_what(tangents)}")
     if len(primals) != len(tangents):
-        raise ValueError(f"{who}: got {len(primals)} primal(s) but {len(tangents)} tangent(s)")
+        raise TypeError(f"{who}: primals and tangents must have the same structure; got "
+                        f"{len(primals)} primal(s) but {len(tangents)} tangent(s)")
     nested = _outer_active((primals, tangents))
     given = []                          # the caller's tangent arrays
     with dual_level() as level, np.errstate(divide="ignore", invalid="ignore"):
         args = []
         for p, t in zip(primals, tangents):
-            pl, spec = flatten(p)
-            tl, tspec = flatten(t)
+            pl, spec = _args_flat(p)
+            tl, tspec = _args_flat(t)
             if len(pl) != len(tl) or spec != tspec:
-                raise ValueError(f"{who}: primals and tangents have different structures")
+                raise TypeError(f"{who}: primals and tangents must have the same "
+                                f"structure; a primal {_what(p)} has tangent {_what(t)}")
             duals = []
             for pv, tv in zip(pl, tl):
                 pv = _numeric(pv, who, "a primal")
-                tv = _numeric(tv, who, "a tangent")
-                if tv.shape != pv.shape:
-                    raise ValueError(f"{who}: tangent shape {tv.shape} does not match "
-                                     f"primal shape {pv.shape}")
-                given.append(tv._data)
                 _floating(pv, who, "a primal")
+                tv = _tangent(pv, _numeric(tv, who, "a tangent"), tv, who)
+                given.append(tv._data)
                 duals.append(make_dual(pv, tv, level=level))
             args.append(unflatten(spec, duals))
         res = f(*args)
         aux = None
         if has_aux:
             res, aux = _split_aux(res, who)
-        leaves, spec = flatten(res)
+        leaves, spec = _out_flat(res)
         outs, touts = [], []
         for o in leaves:
             o = _numeric(o, who, "f's output")

@@ -6,13 +6,13 @@ import functools
 
 import numpy as np
 
-from ._pytree import flatten, unflatten
+from ._pytree import unflatten
 from ._tensor import make
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import getitem, reshape, transpose
-from ._func_core import (_argnum_alias, _argnums, _check_f, _complex_jacobian, _conj_all,
-                         _floating, _grad_core, _jvp, _numeric, _outer_active, _split_aux, _vjp)
+from ._func_core import (_args_flat, _argnum_alias, _out_flat, _argnums, _check_f, _complex_jacobian, _conj_all,
+                         _floating, _grad_core, _int_inputs, _jvp, _numeric, _outer_active, _split_aux, _vjp)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _leaf_tensors(tree, who="jacobian", what="an input"):
-    leaves, spec = flatten(tree)
+    leaves, spec = _args_flat(tree) if what == "an input" else _out_flat(tree)
     return [_numeric(v, who, what) for v in leaves], spec
 
 
@@ -127,6 +127,8 @@ def _jacfwd(f, argnums, has_aux, who, holomorphic=False):
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), who)
+        for a in nums:
+            _int_inputs(_args_flat(args[a])[0], who, False)
         nested = _outer_active(args)
         args = list(args)
         arg_specs, in_leaves = [], []
@@ -208,6 +210,8 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
     @functools.wraps(f)
     def jac(*args):
         nums = _argnums(argnums, len(args), who)
+        for a in nums:
+            _int_inputs(_args_flat(args[a])[0], who, False)
         nested = _outer_active(args)
         sel = [args[a] for a in nums]
 
@@ -233,7 +237,8 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
         if total == 1:
             cts = [make(np.ones(o.shape, dtype=o._data.dtype)) if o._data.size else
                    make(np.zeros(o.shape, dtype=o._data.dtype)) for o in outs]
-            grads = [v for gtree in pull(unflatten(out_spec, cts)) for v in flatten(gtree)[0]]
+            grads = [v for gtree in pull(unflatten(out_spec, cts))
+                     for v in _args_flat(gtree)[0]]
             rows = [_reshape_rows(gk) for gk in grads]
         else:
             _, basis = _identity_slices(outs, _float_dtype(outs))
@@ -246,7 +251,7 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
                 cts = [make_dual(make(np.ones(o.shape, dtype=o._data.dtype)), b, level=level)
                        for o, b in zip(outs, basis)]
                 grads = [v for gtree in pull(unflatten(out_spec, cts))
-                         for v in flatten(gtree)[0]]
+                         for v in _args_flat(gtree)[0]]
                 rows = [unpack_dual(gk, level=level)[1] for gk in grads]
         if holomorphic:
             rows = _conj_all(rows)          # the rows of J^H: conjugated, J's
@@ -266,8 +271,8 @@ def _reshape_rows(g):
 jacobian = jacrev
 
 
-def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
-            argnum: int | Sequence[int] | None = None, holomorphic: bool = False
+def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False, *, argnum: int | Sequence[int] | None = None
             ) -> Callable[..., Any]:
     """Matrix of second derivatives, forward-over-reverse: jacfwd(jacrev(f)). Returns a
     function of the same arguments as f.
@@ -276,9 +281,11 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
         f: a function returning a floating-point scalar.
         argnums: the position, or tuple of positions, of the argument(s) to
             differentiate.
-        argnum: autograd's spelling of argnums.
+        has_aux: f returns a pair (scalar, aux); the Hessian function then returns
+            (hessian, aux).
         holomorphic: f is holomorphic (complex in, complex out): the complex second
             derivative f''(z), as jax.hessian(..., holomorphic=True).
+        argnum: autograd's spelling of argnums.
 
     Returns:
         A function of f's arguments returning the Hessian, of shape
@@ -292,10 +299,10 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
     tensor([[ 6.,  0.],
             [ 0., 12.]])
     """
-    _check_f(f, "hessian")
+    _check_f(f, "hessian", has_aux)
     argnums = _argnum_alias(argnums, argnum, "hessian")
     _argnums(argnums, 1 << 30, "hessian")
-    return _jacfwd(_jacrev(f, argnums, False, "hessian", holomorphic), argnums, False,
+    return _jacfwd(_jacrev(f, argnums, has_aux, "hessian", holomorphic), argnums, has_aux,
                    "hessian", holomorphic)
 
 

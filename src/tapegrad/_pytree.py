@@ -1,12 +1,13 @@
 """Nested containers of tensors: flatten to leaves and rebuild (the one implementation
 behind the transforms and the public `tg.tree`).
 
-Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts (in their
-insertion order, as Python and torch.utils._pytree; JAX sorts dict keys, which would
-hand back a gradient dict in another order than the parameters'), and classes given to
-`register`. Everything else is a leaf. None is a leaf for the transforms (so `f`
-returning None by a missing `return` is an error that says so) and a container with no
-children in `tg.tree` (as in JAX): `none_is_leaf` chooses.
+Containers: tuples, lists, namedtuples, dicts, OrderedDicts and defaultdicts, and classes
+given to `register`. Everything else is a leaf. `none_is_leaf` chooses between two
+flavours. The transforms' (True): None is a leaf (so `f` returning None by a missing
+`return` is an error that says so) and dicts keep their insertion order (as Python and
+torch.utils._pytree: a gradient dict comes back in the parameters' order). `tg.tree`'s
+(False), as jax.tree_util: None is a container with no children and dict keys are
+sorted (an OrderedDict keeps its order).
 """
 from collections import OrderedDict, defaultdict
 
@@ -48,7 +49,15 @@ def register(cls, flatten_fn, unflatten_fn):
     REGISTRY[cls] = Node(cls, flatten_fn, unflatten_fn)
 
 
-def _open(node, order, stack, none_is_leaf):
+def _sorted_keys(keys):
+    try:
+        return sorted(keys)
+    except TypeError:
+        raise ValueError(f"tg.tree: the keys of a dict must be sortable (as in "
+                         f"jax.tree_util), got {keys!r:.80}") from None
+
+
+def _open(node, order, stack, none_is_leaf, sort_keys=None):
     """Describe container `node` in `order` and push its children; False for a leaf."""
     cls = node.__class__
     if cls is tuple or cls is list:
@@ -56,6 +65,9 @@ def _open(node, order, stack, none_is_leaf):
         stack.extend(node[::-1])
     elif cls is dict or isinstance(node, dict):
         keys = list(node.keys())
+        if (not none_is_leaf if sort_keys is None else sort_keys) and \
+                not isinstance(node, OrderedDict):
+            keys = _sorted_keys(keys)       # tg.tree sorts as jax.tree_util
         if cls is defaultdict:
             order.append((defaultdict, (node.default_factory, tuple(keys))))
         else:
@@ -77,11 +89,13 @@ def _open(node, order, stack, none_is_leaf):
     return True
 
 
-def flatten(tree, is_leaf=None, none_is_leaf=True):
+def flatten(tree, is_leaf=None, none_is_leaf=True, sort_keys=None):
     """Leaves in order and a spec that rebuilds the structure. Iterative, no recursion.
 
     A container that holds itself is refused (it would never end); one shared by two
-    branches is fine (its leaves appear twice). `is_leaf(x)` true makes x a leaf."""
+    branches is fine (its leaves appear twice). `is_leaf(x)` true makes x a leaf.
+    `sort_keys` defaults to `not none_is_leaf` (tg.tree's flavour); the transforms take
+    their arguments with None as an empty node and dicts unsorted."""
     leaves = []
     stack = [tree]
     order = []
@@ -89,7 +103,7 @@ def flatten(tree, is_leaf=None, none_is_leaf=True):
     while stack:
         node = stack.pop()
         if (is_leaf is not None and is_leaf(node)) or not _open(node, order, stack,
-                                                                none_is_leaf):
+                                                                none_is_leaf, sort_keys):
             order.append(None)
             leaves.append(node)
             continue
@@ -97,14 +111,14 @@ def flatten(tree, is_leaf=None, none_is_leaf=True):
         if not budget:
             # a big structure (or one that holds itself): walk it again, watching for
             # a container inside itself; ordinary small trees never pay for that
-            return _flatten_checked(tree, is_leaf, none_is_leaf)
+            return _flatten_checked(tree, is_leaf, none_is_leaf, sort_keys)
     return leaves, order
 
 
 _CHECK_AFTER = 4096         # containers walked before the cycle check starts
 
 
-def _flatten_checked(tree, is_leaf, none_is_leaf):
+def _flatten_checked(tree, is_leaf, none_is_leaf, sort_keys):
     leaves = []
     stack = [tree]
     order = []
@@ -123,7 +137,7 @@ def _flatten_checked(tree, is_leaf, none_is_leaf):
             raise ValueError(f"flatten: a {type(node).__name__} holds itself; a "
                              f"structure of tensors must be a tree")
         stack.append(_Close(key))
-        if _open(node, order, stack, none_is_leaf):
+        if _open(node, order, stack, none_is_leaf, sort_keys):
             if node is not None:
                 open_ids.add(key)
         else:

@@ -9,6 +9,8 @@ work unchanged; only the segment's inputs stay alive in between.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import weakref
 import zlib
 
@@ -135,8 +137,34 @@ def _traced_leaves(tree):
     return [v for v in flatten(tree)[0] if isinstance(v, Tensor)]
 
 
+_JAX_OPTIONS = {"prevent_cse", "policy", "static_argnums"}
+
+
+def _wants_arguments(f):
+    """Whether f has a required positional parameter: then checkpoint(f) alone is JAX's
+    spelling (a function to call later), not PyTorch's call of f()."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in params)
+
+
+def _remat(f, options):
+    """jax.checkpoint / jax.remat: f, checkpointed at each call. prevent_cse and policy
+    tune XLA's rematerialisation, which has no counterpart here; static_argnums need none
+    (arguments are never traced)."""
+    @functools.wraps(f)
+    def remat_f(*args, **kwargs):
+        return checkpoint(f, *args, **kwargs)
+    return remat_f
+
+
 def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call `f(*args, **kwargs)` without keeping its intermediate values for backward.
+    Given only a function that takes arguments (`tg.checkpoint(f)`, JAX's
+    `jax.checkpoint`, also as a decorator), it returns f checkpointed at each call.
 
     They are recomputed (with the same random state) when backward reaches them, so
     gradients are identical while memory holds only each segment's inputs. Checkpoint
@@ -165,6 +193,8 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if not callable(f):
         raise TypeError(f"checkpoint: the first argument must be a function, got "
                         f"{type(f).__name__}")
+    if not args and set(kwargs) <= _JAX_OPTIONS and _wants_arguments(f):
+        return _remat(f, kwargs)        # jax.checkpoint(f): the checkpointed function
     if _local.trace is not None or not _local.grad_enabled:
         return f(*args, **kwargs)       # graph mode and no_grad keep no saved values
     if (_local.fw_levels or _local.fw_default) and any(t._fw for t in _traced_leaves((args, kwargs))):

@@ -24,6 +24,7 @@ from .ops._apply import apply
 from .autograd import grad
 from .ops import sum as tsum
 from .tape import GradientTape, Variable
+from .vmap._batched import BatchEscape
 from ._pytree import flatten, unflatten
 from typing import TYPE_CHECKING
 
@@ -329,53 +330,92 @@ class custom_jvp:
                                  f"out of range for {len(args)} argument(s)")
         nondiff = {i % len(args) for i in self.nondiff_argnums}
         pos = [i for i in range(len(args)) if i not in nondiff]
-        diff_args = [args[i] for i in pos]
-        if not is_traced(diff_args):
-            with _state.no_grad():
-                return self.fun(*args)
+        flat = [flatten(args[i]) for i in pos]      # pytree arguments, as JAX's
+        leaves = [leaf for ls, _ in flat for leaf in ls]
+        if not is_traced(leaves):
+            if any(_batched_traced(v) for v in leaves):
+                # vmap of grad: the rule has no batched form yet; tg.vmap then runs
+                # the transform once per batch element, where the rule applies
+                raise BatchEscape(f"vmap: custom_jvp {self._name} is differentiated "
+                                  "per batch element")
+            return self.fun(*args)      # as is: inside tg.vmap, no_grad would cut batches
         fixed = tuple(args[i].detach() if isinstance(args[i], Tensor) else args[i]
                       for i in sorted(nondiff))
-        state = _JvpState(self, args, pos, fixed)
-        node_t = apply(self._op, *diff_args, state=state)
-        return state.outs.build(node_t)
+        state = _JvpState(self, args, pos, fixed, flat)
+        node_t = apply(self._op, *leaves, state=state)
+        built = state.outs.build(node_t)
+        return unflatten(state.out_spec, list(built) if state.outs.multi else [built])
+
+
+def _batched_traced(v):
+    """A tg.vmap batched value whose per-batch tensor is being differentiated (vmap of
+    grad): the rule must be recorded for it too."""
+    while isinstance(v, Tensor) and v._x is not None and "vmap" in v._x:
+        v = v._x["vmap"][1]
+        if is_traced([v]):
+            return True
+    return False
 
 
 class _JvpState:
-    """One call of a custom_jvp function."""
+    """One call of a custom_jvp function. The node's inputs are the leaves of the
+    differentiable arguments and its outputs the leaves of the result; the user's
+    function and rule see the trees."""
 
-    __slots__ = ("cj", "n", "pos", "fixed", "fixed_pos", "is_t", "dtypes", "outs")
+    __slots__ = ("arg_specs", "cj", "dtypes", "fixed", "fixed_pos", "is_t", "n", "out_spec",
+                 "outs", "pos")
 
-    def __init__(self, cj, args, pos, fixed):
+    def __init__(self, cj, args, pos, fixed, flat):
         self.cj = cj
         self.n = len(args)
         self.pos = pos
         self.fixed = fixed
         self.fixed_pos = [i for i in range(len(args)) if i not in pos]
-        self.is_t = tuple(isinstance(args[i], Tensor) for i in pos)
-        self.dtypes = tuple(args[i]._data.dtype if isinstance(args[i], Tensor) else None
-                            for i in pos)
+        self.arg_specs = [(spec, len(ls)) for ls, spec in flat]
+        leaves = [leaf for ls, _ in flat for leaf in ls]
+        self.is_t = tuple(isinstance(v, Tensor) for v in leaves)
+        self.dtypes = tuple(v._data.dtype if isinstance(v, Tensor) else None for v in leaves)
         self.outs = None
+        self.out_spec = None
+
+    def _trees(self, leaves):
+        """The differentiable arguments rebuilt from the node's leaves."""
+        trees, k = [], 0
+        for spec, n in self.arg_specs:
+            trees.append(unflatten(spec, list(leaves[k:k + n])))
+            k += n
+        return trees
 
     def _full(self, primals):
         full = [None] * self.n
         for i, v in zip(self.fixed_pos, self.fixed):
             full[i] = v
-        for i, v in zip(self.pos, primals):
+        for i, v in zip(self.pos, self._trees(primals)):
             full[i] = v
         return full
 
     def _rule(self, primals, tangents):
-        res = self.cj.jvp(*self.fixed, tuple(primals), tuple(tangents))
+        res = self.cj.jvp(*self.fixed, tuple(self._trees(primals)),
+                          tuple(self._trees(tangents)))
         if not (isinstance(res, (tuple, list)) and len(res) == 2):
             raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule must return a pair "
                             "(primal_out, tangent_out)")
-        return res[1]
+        if res[1] is None:
+            return (None,) * len(self.outs.arrays) if self.outs.multi else None
+        tl = flatten(res[1])[0]
+        if len(tl) != len(self.outs.arrays):
+            raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule returned "
+                            f"{len(tl)} tangent(s) for {len(self.outs.arrays)} output(s); "
+                            "give the tangent the structure of the primal output")
+        return tuple(tl) if self.outs.multi else tl[0]
 
     def _tg_forward(self, raw):
         primals = [make(r) if t else r for r, t in zip(raw, self.is_t)]
         with _state.no_grad():
             out = self.cj.fun(*self._full(primals))
-        self.outs = Outputs(out, f"custom_jvp {self.cj._name}")
+        out_leaves, self.out_spec = flatten(out)
+        items = tuple(out_leaves) if len(out_leaves) != 1 else out_leaves[0]
+        self.outs = Outputs(items, f"custom_jvp {self.cj._name}")
         return self.outs.node_array()
 
     def _primals(self, vals, graph):
@@ -390,7 +430,18 @@ class _JvpState:
                 d = _zeros(cctx.in_shapes[i] or (), self.dtypes[i] or np.float64)
             tangents.append(d if isinstance(d, Tensor) else make(np.asarray(d)))
         tout = self._rule(primals, tangents)
+        self._check_shapes(tout)
         return self.outs.pack(tout, graph, f"custom_jvp {self.cj._name}: the JVP rule")
+
+    def _check_shapes(self, tout):
+        """As JAX: each tangent has its output's shape (no broadcasting)."""
+        parts = tout if self.outs.multi and isinstance(tout, (tuple, list)) else (tout,)
+        for t, arr in zip(parts, self.outs.arrays):
+            if t is not None and tuple(np.shape(t._data if isinstance(t, Tensor) else t)) \
+                    != tuple(arr.shape):
+                raise TypeError(f"custom_jvp {self.cj._name}: the JVP rule returned a "
+                                f"tangent of shape {tuple(np.shape(t))} for an output of "
+                                f"shape {tuple(arr.shape)}")
 
     def _tg_vjp(self, node, g):
         # g^T J = d/du <g, jvp(u)>: the rule is linear in u, so one backward transposes it
@@ -433,6 +484,25 @@ def _as_t(v):
 
 
 # ------------------------------------------------------------------ custom_vjp
+
+def _check_cotangent(c, leaf, name):
+    """A cotangent from bwd must have its argument's shape, or broadcast to it (then it is
+    summed, as PyTorch does for a Function); anything else is an error (JAX's ValueError)
+    rather than a silent sum over the wrong axes."""
+    if c is None:
+        return
+    cs = tuple(np.shape(c._data if isinstance(c, Tensor) else c))
+    ls = tuple(np.shape(leaf._data if isinstance(leaf, Tensor) else leaf))
+    if cs == ls:
+        return
+    try:
+        ok = np.broadcast_shapes(cs, ls) == cs
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"custom_vjp {name}: bwd returned a cotangent of shape {cs} for "
+                         f"an argument of shape {ls}")
+
 
 _in_fwd = threading.local()     # the custom_vjp functions whose fwd is running
 
@@ -532,9 +602,10 @@ class custom_vjp:
             if not isinstance(gs, (tuple, list)) or len(gs) != len(pos):
                 got = f"a {type(gs).__name__} of length {len(gs)}" \
                     if isinstance(gs, (tuple, list)) else type(gs).__name__
-                raise RuntimeError(f"custom_vjp {name}: bwd must return a tuple with one "
-                                   f"cotangent per differentiable argument ({len(pos)}), "
-                                   f"got {got}")
+                # a TypeError as JAX's (the rule's output has the wrong structure)
+                raise TypeError(f"custom_vjp {name}: bwd must return a tuple with one "
+                                f"cotangent per differentiable argument ({len(pos)}), "
+                                f"got {got}")
             per_leaf = []
             for g, (ls, spec) in zip(gs, flat):
                 if g is None:
@@ -542,8 +613,10 @@ class custom_vjp:
                     continue
                 gl, _ = flatten(g)
                 if len(gl) != len(ls):
-                    raise RuntimeError(f"custom_vjp {name}: bwd returned a cotangent whose "
-                                       f"structure does not match its argument's")
+                    raise TypeError(f"custom_vjp {name}: bwd returned a cotangent whose "
+                                    f"structure does not match its argument's")
+                for c, leaf in zip(gl, ls):
+                    _check_cotangent(c, leaf, name)
                 per_leaf.extend(gl)
             return tuple(per_leaf)
 

@@ -6,7 +6,9 @@ import functools
 
 from ._tensor import Tensor
 from .ops import sum as tsum
-from ._func_core import _argnum_alias, _argnums, _check_f, _grad_core, _jvp, _to_tensor, _vjp
+from ._func_core import (_args_flat, _argnum_alias, _argnums, _check_f, _grad_core, _jvp, _to_tensor, _vjp,
+                         _zeros_of)
+from ._pytree import unflatten
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,9 +16,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, *,
-         argnum: int | Sequence[int] | None = None, holomorphic: bool = False
-         ) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+         holomorphic: bool = False, allow_int: bool = False, *,
+         argnum: int | Sequence[int] | None = None) -> Callable[..., Any]:
     """The gradient of scalar-valued `f` with respect to argument(s) `argnums`, as
     jax.grad and torch.func.grad.
 
@@ -32,17 +34,22 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool 
             (the result is then a tuple of gradients).
         has_aux: f returns a pair (scalar, aux); the function returned gives
             (gradient, aux), aux cut from the graph.
-        argnum: autograd's spelling of argnums (give one of the two).
         holomorphic: f is holomorphic (complex in, complex out): return f'(z) itself, as
             JAX does, rather than PyTorch's conjugate convention for real losses.
+        allow_int: accept integer and bool arguments (they get zero gradients of their
+            own dtype; JAX's are float0). Without it they are a TypeError, as in JAX
+            and autograd: a Python int is not promoted here.
+        argnum: autograd's spelling of argnums (give one of the two).
 
     Returns:
         A function of f's arguments returning the gradient(s).
 
     Raises:
         TypeError: f is not callable, argnums is not an int or tuple of ints, or (when
-            called) f does not return a floating-point scalar.
-        ValueError: (when called) argnums is out of range or repeats a position.
+            called) f does not return a floating-point scalar (0-d or one element), an
+            argument to differentiate is an integer, or argnums is out of range for
+            the arguments given.
+        ValueError: (when called) argnums repeats a position.
 
     For complex inputs and a real output, the gradient follows PyTorch: dL/dx + i dL/dy
     (JAX and autograd return its conjugate). With holomorphic=True, f maps complex to
@@ -63,7 +70,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
         _, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "grad", holomorphic,
-                               value=False)
+                               value=False, allow_int=allow_int)
         return (g, aux) if has_aux else g
     if not holomorphic:
         note_grad_transform(grad_f, f, argnums, has_aux, False)     # vmap(grad(f)): one pass
@@ -107,8 +114,8 @@ def elementwise_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, *,
 
 
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
-                   *, argnum: int | Sequence[int] | None = None, holomorphic: bool = False
-                   ) -> Callable[..., tuple[Any, Any]]:
+                   holomorphic: bool = False, allow_int: bool = False, *,
+                   argnum: int | Sequence[int] | None = None) -> Callable[..., tuple[Any, Any]]:
     """Like grad, but returns (value, grad) (or ((value, aux), grad) with has_aux), from
     one forward pass.
 
@@ -117,6 +124,8 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
         argnums: the position, or tuple of positions, of the argument(s) to
             differentiate.
         has_aux: f returns a pair (scalar, aux).
+        holomorphic: as grad.
+        allow_int: as grad.
         argnum: autograd's spelling of argnums.
 
     Returns:
@@ -124,8 +133,9 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
         ((value, aux), gradient) with has_aux.
 
     Raises:
-        TypeError: as grad: f not callable, bad argnums, or a non-scalar output.
-        ValueError: argnums out of range or repeated.
+        TypeError: as grad: f not callable, bad argnums, a non-scalar output, an integer
+            argument or argnums out of range.
+        ValueError: argnums repeated.
 
     >>> import tapegrad as tg
     >>> value, grad = tg.value_and_grad(lambda x: (x * x).sum())(tg.tensor([1.0, 2.0]))
@@ -139,7 +149,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
     @functools.wraps(f)
     def vg(*args, **kwargs):
         v, g, aux = _grad_core(f, args, kwargs, argnums, has_aux, "value_and_grad",
-                               holomorphic)
+                               holomorphic, allow_int=allow_int)
         return ((v, aux), g) if has_aux else (v, g)
     if not holomorphic:
         note_grad_transform(vg, f, argnums, has_aux, True)
@@ -192,14 +202,57 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
         tangents, with the output's structure.
 
     Raises:
-        TypeError: f is not callable, or a primal is not floating-point.
-        ValueError: tangents and primals differ in number or shape.
+        TypeError: f is not callable, primals or tangents is not a tuple or list, they
+            differ in structure, a primal is not floating-point, or a tangent's dtype is
+            of another kind than its primal's (an integer tangent of a float primal).
+        ValueError: a tangent's shape differs from its primal's.
 
     >>> import tapegrad as tg
     >>> tg.jvp(lambda x: x ** 2, (3.0,), (1.0,))
     (tensor(9., dtype=float64), tensor(6., dtype=float64))
     """
     return _jvp(f, primals, tangents, has_aux, "jvp")
+
+
+def linearize(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """(f(*primals), f_jvp) where f_jvp(*tangents) is the Jacobian-vector product at
+    primals, as jax.linearize: the derivative as a function, evaluated for as many
+    tangents as wanted.
+
+    f runs once here for its value; each call of f_jvp is one forward-mode pass (JAX
+    reuses a linearized trace instead; the results are the same).
+
+    Args:
+        f: a function of the primals returning a tensor or a pytree of tensors.
+        *primals: the point (tensors, arrays, numbers or pytrees), one per argument.
+
+    Returns:
+        (output, f_jvp): f's value, and a function taking one tangent per primal (each
+        shaped like it) and returning the tangent of the output, with its structure.
+
+    Raises:
+        TypeError: f is not callable, or (from f_jvp) tangents that do not match the
+            primals in number, structure or dtype kind.
+
+    >>> import tapegrad as tg
+    >>> y, f_jvp = tg.linearize(lambda x: x ** 3, 2.0)
+    >>> y, f_jvp(1.0), f_jvp(0.5)
+    (tensor(8., dtype=float64), tensor(12., dtype=float64), tensor(6., dtype=float64))
+    """
+    _check_f(f, "linearize")
+    out = _jvp(f, primals, tuple(_zero_like(p) for p in primals), False, "linearize")[0]
+
+    def f_jvp(*tangents):
+        if len(tangents) != len(primals):
+            raise TypeError(f"linearize: f_jvp takes {len(primals)} tangent(s), one per "
+                            f"primal, got {len(tangents)}")
+        return _jvp(f, primals, tangents, False, "linearize")[1]
+    return out, f_jvp
+
+
+def _zero_like(tree):
+    leaves, spec = _args_flat(tree)
+    return unflatten(spec, [_zeros_of(v) for v in leaves])
 
 
 # the Jacobian and Hessian transforms (their own file)
@@ -210,5 +263,5 @@ from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
 
 # the names `from tapegrad.func import *` gives (tests/test_all.py)
-__all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev",
-           "jacobian", "hessian", "hvp"]
+__all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
+           "jacrev", "jacobian", "hessian", "hvp"]

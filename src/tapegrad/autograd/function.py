@@ -268,8 +268,9 @@ def _own_grad(r, i, graph, who, upstream, held):
         return r if graph else arr              # passed through: the engine's own
     if not graph:
         return np.array(arr)
-    if not isinstance(r, Tensor) or (r.grad_fn is None and not r._rg):
-        return make(np.array(arr))              # a constant the user may hold
+    if not isinstance(r, Tensor) or (r.grad_fn is None and not r._rg and not r._fw):
+        return make(np.array(arr))              # a constant the user may hold (a dual
+        # cotangent's tangent, as jacrev batches them, is kept: it is no constant)
     if any(arr is _data(h) or arr.base is _data(h) for h in held):
         return call(Clone, r)
     return r

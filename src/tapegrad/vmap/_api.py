@@ -213,7 +213,7 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
         try:
             return _batched_grad(fast, moved, spec, kwargs, size, out_axes, given,
                                  randomness)
-        except _NotFast:
+        except (_NotFast, BatchEscape):     # BatchEscape: the general path falls back
             pass
         except BatchEscape as e:
             # f leaves tapegrad's ops (raw values): per element, as the general path does
