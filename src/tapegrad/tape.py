@@ -500,7 +500,12 @@ class GradientTape:
             if not isinstance(v, Tensor):
                 raise TypeError(f"GradientTape.batch_jacobian: {arg} must be a tensor, got "
                                 f"{what(v)}")
-        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+        for arg, v in (("target", target), ("source", source)):
+            if v.ndim < 2:
+                # TF: a batch of scalars has no per-example Jacobian to speak of
+                raise ValueError(f"GradientTape.batch_jacobian: {arg} must have at least 2 "
+                                 f"dimensions (batch, ...), got shape {tuple(v.shape)}")
+        if target.shape[0] != source.shape[0]:
             raise ValueError(f"GradientTape.batch_jacobian: target shape {target.shape} and "
                              f"source shape {source.shape} need the same first (batch) "
                              "dimension")

@@ -1,0 +1,408 @@
+"""TensorFlow's top-level array functions under their TF names and semantics (tf.shape,
+tf.range, tf.fill, tf.one_hot, tf.gather, tf.gather_nd, tf.identity, ...), for programs
+ported by `import tapegrad as tf`. Built from existing ops (indexing, clone, reshape),
+so the differentiable ones differentiate as those do. Integer results are int32, as TF's.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ._check import _got
+from ._tensor import Tensor, make
+from .autograd.engine import what
+from .ops import broadcast_to, clone, index_select, reshape, unbind
+from .ops import gather as _torch_gather
+from .math import (equal, greater, greater_equal, less, less_equal, not_equal,  # noqa: F401
+                   reduce_all, reduce_any)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._typing import ArrayLike, DTypeLike
+
+newaxis = None          # tf.newaxis
+
+
+def _tensor(x, fn, arg):
+    if isinstance(x, Tensor):
+        return x
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"{fn}: {arg} must be a tensor, array or numbers, got {what(x)}")
+    if arr.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
+        arr = arr.astype(np.float32)        # Python floats are float32 in TF
+    elif arr.dtype == np.int64 and not isinstance(x, (np.ndarray, np.generic)):
+        arr = arr.astype(np.int32)          # and Python ints int32
+    return make(arr)
+
+
+def _ints(x, fn, arg):
+    arr = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: {arg} must be integers, got {what(x)}")
+    return arr
+
+
+def _out_type(out_type, fn):
+    dt = np.dtype(out_type)
+    if dt not in (np.int32, np.int64):
+        raise TypeError(f"{fn}: out_type must be int32 or int64, got {out_type!r}")
+    return dt
+
+
+def identity(input: ArrayLike, name: str | None = None) -> Tensor:
+    """A tensor with the same values as `input` (TF's tf.identity); the gradient passes
+    through unchanged. Of a Variable, a snapshot that a later assign does not change.
+
+    Args:
+        input: a tensor, Variable, array or number.
+        name: ignored (TF's op name).
+
+    Returns:
+        A new tensor, connected to `input` for gradients.
+
+    >>> import tapegrad as tg
+    >>> v = tg.Variable([1.0, 2.0])
+    >>> with tg.GradientTape() as tape:
+    ...     y = tg.reduce_sum(tg.identity(v) * 3.0)
+    >>> tape.gradient(y, v)
+    tensor([3., 3.])
+    """
+    return clone(_tensor(input, "identity", "input"))
+
+
+def shape(input: ArrayLike, out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:
+    """The shape of `input` as a 1-d integer tensor (TF's tf.shape).
+
+    Args:
+        input: a tensor, array or number.
+        out_type: int32 (default) or int64.
+        name: ignored.
+
+    Returns:
+        A tensor of `input.ndim` integers.
+
+    >>> import tapegrad as tg
+    >>> tg.shape(tg.zeros((2, 3)))
+    tensor([2, 3], dtype=tapegrad.int32)
+    """
+    x = _tensor(input, "shape", "input")
+    return make(np.array(x._data.shape, dtype=_out_type(out_type, "shape")))
+
+
+def rank(input: ArrayLike, name: str | None = None) -> Tensor:
+    """The number of dimensions of `input` as a 0-d int32 tensor (TF's tf.rank).
+
+    Args:
+        input: a tensor, array or number.
+        name: ignored.
+
+    Returns:
+        A 0-d int32 tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.rank(tg.zeros((2, 3)))
+    tensor(2, dtype=tapegrad.int32)
+    """
+    return make(np.array(_tensor(input, "rank", "input")._data.ndim, dtype=np.int32))
+
+
+def size(input: ArrayLike, out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:
+    """The number of elements of `input` as a 0-d integer tensor (TF's tf.size).
+
+    Args:
+        input: a tensor, array or number.
+        out_type: int32 (default) or int64.
+        name: ignored.
+
+    Returns:
+        A 0-d integer tensor.
+
+    >>> import tapegrad as tg
+    >>> tg.size(tg.zeros((2, 3)))
+    tensor(6, dtype=tapegrad.int32)
+    """
+    x = _tensor(input, "size", "input")
+    return make(np.array(x._data.size, dtype=_out_type(out_type, "size")))
+
+
+def range(start: Any, limit: Any = None, delta: Any = 1, dtype: DTypeLike = None,
+          name: str | None = None) -> Tensor:
+    """TF's tf.range: start, start + delta, ... up to but not including `limit`.
+
+    `range(n)` counts from 0. Without `dtype`, the result is float32 if any argument is
+    a float, else int32 (TF's inference; a tensor argument brings its own dtype).
+    Unlike the deprecated torch.range, `limit` is excluded.
+
+    Args:
+        start: the first value (or the limit when `limit` is None).
+        limit: the end, excluded.
+        delta: the step, not zero.
+        dtype: the result's dtype.
+        name: ignored.
+
+    Returns:
+        A 1-d tensor of ceil((limit - start) / delta) values.
+
+    Raises:
+        ValueError: delta is zero, or points away from limit.
+
+    >>> import tapegrad as tg
+    >>> tg.range(5), tg.range(1.0, 2.0, 0.25)
+    (tensor([0, 1, 2, 3, 4], dtype=tapegrad.int32), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
+    """
+    if limit is None:
+        start, limit = 0, start
+    vals = []
+    for arg, v in (("start", start), ("limit", limit), ("delta", delta)):
+        t = _tensor(v, "range", arg)
+        if t._data.size != 1 or t._data.dtype.kind not in "iuf":
+            raise TypeError(f"range: {arg} must be a real number, got {what(v)}")
+        vals.append(t._data.reshape(()))
+    if dtype is None:
+        # TF: the widest float among the arguments, else the widest int (float32 for
+        # range(0.5, 3), not NumPy's float64)
+        floats = [v.dtype for v in vals if v.dtype.kind == "f"]
+        dt = np.result_type(*floats) if floats else np.result_type(*vals)
+    else:
+        dt = np.dtype(dtype)
+    s, lim, d = (float(v) if dt.kind == "f" else int(v) for v in vals)
+    if d == 0:
+        raise ValueError("range: delta must not be zero")
+    if (lim - s) * d < 0:
+        raise ValueError(f"range: start {s} is past limit {lim} for delta {d} (TF requires "
+                         "start <= limit when delta > 0, start >= limit when delta < 0)")
+    n = builtins.max(int(np.ceil((lim - s) / d)), 0)
+    return make((s + d * np.arange(n)).astype(dt))
+
+
+def fill(dims: Any, value: ArrayLike, name: str | None = None) -> Tensor:
+    """A tensor of shape `dims` filled with `value` (TF's tf.fill); its dtype is value's
+    (float32 for a Python float, int32 for a Python int). Gradient: the sum, to value.
+
+    Args:
+        dims: the shape, a list of ints or a 1-d integer tensor.
+        value: a scalar tensor or number.
+        name: ignored.
+
+    Returns:
+        The filled tensor.
+
+    Raises:
+        ValueError: value is not a scalar.
+
+    >>> import tapegrad as tg
+    >>> tg.fill([2, 3], 9)
+    tensor([[9, 9, 9],
+            [9, 9, 9]], dtype=tapegrad.int32)
+    """
+    v = _tensor(value, "fill", "value")
+    if v._data.ndim != 0:
+        raise ValueError(f"fill: value must be a scalar, got shape {tuple(v.shape)}")
+    shp = tuple(int(d) for d in _ints(dims, "fill", "dims").reshape(-1))
+    return clone(broadcast_to(v, shp))
+
+
+def one_hot(indices: ArrayLike, depth: int, on_value: ArrayLike = None,
+            off_value: ArrayLike = None, axis: int | None = None, dtype: DTypeLike = None,
+            name: str | None = None) -> Tensor:
+    """TF's tf.one_hot: `on_value` where the new axis equals the index, else `off_value`;
+    an index outside [0, depth) gives a row of `off_value`. float32 by default.
+
+    Args:
+        indices: integers.
+        depth: the length of the new axis.
+        on_value, off_value: the two values (default 1 and 0).
+        axis: where the new axis goes (default last).
+        dtype: the result's dtype (default: on/off_value's, else float32).
+        name: ignored.
+
+    Returns:
+        A tensor of indices' shape with a new axis of length `depth`.
+
+    Raises:
+        TypeError: indices are not integers.
+
+    >>> import tapegrad as tg
+    >>> tg.one_hot([0, 2, 5], 3)
+    tensor([[1., 0., 0.],
+            [0., 0., 1.],
+            [0., 0., 0.]])
+    """
+    idx = _ints(indices, "one_hot", "indices")
+    if isinstance(depth, Tensor):
+        depth = depth._data.item()
+    if isinstance(depth, (bool, np.bool_)) or not isinstance(depth, (int, np.integer)) \
+            or depth < 0:
+        raise TypeError(f"one_hot: depth must be a non-negative int, got {what(depth)}")
+    on = None if on_value is None else _tensor(on_value, "one_hot", "on_value")._data
+    off = None if off_value is None else _tensor(off_value, "one_hot", "off_value")._data
+    if dtype is None:
+        dt = on.dtype if on is not None else off.dtype if off is not None else np.float32
+    else:
+        dt = np.dtype(dtype)
+    on = np.ones((), dt) if on is None else on.astype(dt)
+    off = np.zeros((), dt) if off is None else off.astype(dt)
+    hit = idx[..., None] == np.arange(int(depth))
+    out = np.where(hit, on, off).astype(dt)
+    if axis is not None and axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return make(np.ascontiguousarray(out))
+
+
+def gather(params: ArrayLike, indices: ArrayLike, index: ArrayLike = None, *,
+           axis: int | None = None, batch_dims: int = 0, validate_indices: Any = None,
+           name: str | None = None) -> Tensor:
+    """TF's tf.gather(params, indices, axis=0), and torch.gather(x, dim, index) when a
+    third argument `index` is given (the PyTorch form keeps working).
+
+    TF form: the slices of `params` along `axis` at `indices`: the result's shape is
+    params.shape[:axis] + indices.shape + params.shape[axis + 1:]. Repeated indices add
+    up in the gradient.
+
+    Args:
+        params: the tensor to read.
+        indices: integers into `axis` (the TF form), or torch's `dim` (with `index`).
+        index: torch.gather's index; None for the TF form.
+        axis: the TF form's axis (default 0).
+        batch_dims: leading dimensions shared by params and indices (only 0 here).
+        validate_indices, name: ignored (TF's).
+
+    Returns:
+        The gathered tensor.
+
+    Raises:
+        ValueError: batch_dims is not 0.
+        IndexError: an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> tg.gather(tg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), [2, 0])
+    tensor([[5., 6.],
+            [1., 2.]])
+    """
+    if index is not None:
+        return _torch_gather(params, indices, index)
+    x = _tensor(params, "gather", "params")
+    idx = _ints(indices, "gather", "indices")
+    if batch_dims != 0:
+        raise ValueError(f"gather: batch_dims={batch_dims} is not supported (only 0)")
+    ax = 0 if axis is None else int(axis)
+    nd = x._data.ndim
+    if not -nd <= ax < nd:
+        raise ValueError(f"gather: axis {ax} is out of range for params of {nd} dimensions")
+    ax %= nd
+    n = x._data.shape[ax]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
+        raise IndexError(f"gather: index {bad} is out of range [0, {n}) along axis {ax}")
+    flat = index_select(x, ax, make(idx.reshape(-1).astype(np.int64)))
+    return reshape(flat, x._data.shape[:ax] + idx.shape + x._data.shape[ax + 1:])
+
+
+def gather_nd(params: ArrayLike, indices: ArrayLike, batch_dims: int = 0,
+              name: str | None = None) -> Tensor:
+    """TF's tf.gather_nd: `indices[..., :m]` are coordinates into the first m dimensions
+    of `params`; the result has shape indices.shape[:-1] + params.shape[m:].
+
+    Args:
+        params: the tensor to read.
+        indices: integers whose last dimension m is at most params.ndim.
+        batch_dims: only 0 here.
+        name: ignored.
+
+    Returns:
+        The gathered tensor (differentiable in params).
+
+    Raises:
+        ValueError: batch_dims is not 0, or the last dimension of indices is too long.
+        IndexError: an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> tg.gather_nd(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), [[1, 0], [0, 1]])
+    tensor([3., 2.])
+    """
+    x = _tensor(params, "gather_nd", "params")
+    idx = _ints(indices, "gather_nd", "indices")
+    if batch_dims != 0:
+        raise ValueError(f"gather_nd: batch_dims={batch_dims} is not supported (only 0)")
+    if idx.ndim < 1 or idx.shape[-1] > x._data.ndim:
+        raise ValueError(f"gather_nd: the last dimension of indices (shape {idx.shape}) "
+                         f"must be at most params' rank {x._data.ndim}")
+    for k in builtins.range(idx.shape[-1]):
+        col, n = idx[..., k], x._data.shape[k]
+        if col.size and (col.min() < 0 or col.max() >= n):
+            raise IndexError(f"gather_nd: an index in column {k} of indices is out of "
+                             f"range [0, {n})")
+    return x[tuple(idx[..., k] for k in builtins.range(idx.shape[-1]))]
+
+
+def unstack(value: ArrayLike, num: int | None = None, axis: int = 0,
+            name: str | None = None) -> list[Tensor]:
+    """The slices of `value` along `axis`, as a list (TF's tf.unstack).
+
+    Args:
+        value: a tensor of at least one dimension.
+        num: the expected number of slices (checked when given).
+        axis: the dimension to split.
+        name: ignored.
+
+    Returns:
+        A list of tensors, each without `axis`.
+
+    Raises:
+        ValueError: num does not match, or value is 0-d.
+
+    >>> import tapegrad as tg
+    >>> tg.unstack(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    [tensor([1., 3.]), tensor([2., 4.])]
+    """
+    x = _tensor(value, "unstack", "value")
+    if x._data.ndim == 0:
+        raise ValueError("unstack: value must have at least one dimension, got a 0-d tensor")
+    parts = list(unbind(x, axis))
+    if num is not None and num != len(parts):
+        raise ValueError(f"unstack: num={num} but axis {axis} has length {len(parts)}")
+    return parts
+
+
+def boolean_mask(tensor: ArrayLike, mask: ArrayLike, axis: int | None = None,
+                 name: str | None = None) -> Tensor:
+    """The entries of `tensor` where `mask` is True (TF's tf.boolean_mask): `mask` covers
+    dimensions axis .. axis + mask.ndim - 1, which become one dimension.
+
+    Args:
+        tensor: the tensor to read.
+        mask: booleans, of the shape of those dimensions.
+        axis: the first dimension the mask covers (default 0).
+        name: ignored.
+
+    Returns:
+        The selected entries (differentiable in tensor).
+
+    Raises:
+        TypeError: mask is not boolean.
+        ValueError: the mask's shape does not match.
+
+    >>> import tapegrad as tg
+    >>> tg.boolean_mask(tg.tensor([1.0, 2.0, 3.0]), [True, False, True])
+    tensor([1., 3.])
+    """
+    x = _tensor(tensor, "boolean_mask", "tensor")
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise TypeError(f"boolean_mask: mask must be booleans, got {_got(mask)}")
+    ax = 0 if axis is None else int(axis) % builtins.max(x._data.ndim, 1)
+    covered = x._data.shape[ax:ax + m.ndim]
+    if m.ndim == 0 or covered != m.shape:
+        raise ValueError(f"boolean_mask: mask of shape {m.shape} does not match dimensions "
+                         f"{ax}.. of tensor of shape {tuple(x.shape)}")
+    return x[(slice(None),) * ax + np.nonzero(m)]
+
+
+__all__ = ["identity", "shape", "rank", "size", "range", "fill", "one_hot", "gather",
+           "gather_nd", "unstack", "boolean_mask", "equal", "not_equal", "less",
+           "less_equal", "greater", "greater_equal", "reduce_all", "reduce_any",
+           "newaxis"]
