@@ -20,6 +20,11 @@ import numpy as np
 from . import ops
 from ._check import _got
 from ._tensor import Tensor, make
+from ._tf_math import (TopKV2, bincount, confusion_matrix, cumprod, cumsum,  # noqa: F401
+                       cumulative_logsumexp, in_top_k, polyval, reciprocal_no_nan, segment_max,
+                       segment_mean, segment_min, segment_prod, segment_sum, top_k,
+                       unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min,
+                       unsorted_segment_prod, unsorted_segment_sum, zero_fraction)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -338,8 +343,11 @@ def multiply_no_nan(x, y, name=None):
     >>> tg.math.multiply_no_nan(tg.tensor([float("nan"), 2.0]), tg.tensor([0.0, 3.0]))
     tensor([0., 6.])
     """
-    y = _t(y)
-    return ops.where(y._data == 0, 0.0, _t(x) * y)
+    x, y = _t(x), _t(y)
+    # where y == 0, x's finite values times y: the value is 0 and d/dy is x, as TF's
+    # (a non-finite x gives 0 there, where TF's gradient would be inf or NaN)
+    x_fin = ops.where(np.isfinite(x._data), x, 0.0)
+    return ops.where(y._data == 0, x_fin * y, x * y)
 
 
 def xdivy(x, y, name=None):
@@ -611,4 +619,10 @@ __all__ = ["argmax", "argmin", "reduce_std", "reduce_variance", "reduce_euclidea
            "softsign", "rsqrt", "squared_difference", "divide_no_nan", "multiply_no_nan", "xdivy",
            "scalar_mul", "l2_normalize", "add_n", "truediv", "floordiv", "equal", "not_equal",
            "less", "less_equal", "greater", "greater_equal", "is_nan", "is_inf", "is_finite",
-           "logical_not", "logical_and", "logical_or", "logical_xor", "clip_by_norm"]
+           "logical_not", "logical_and", "logical_or", "logical_xor", "clip_by_norm",
+           "TopKV2", "bincount", "confusion_matrix", "cumprod", "cumsum", "cumulative_logsumexp",
+           "in_top_k", "polyval", "reciprocal_no_nan", "segment_max", "segment_mean",
+           "segment_min", "segment_prod", "segment_sum", "top_k", "unsorted_segment_max",
+           "unsorted_segment_prod",
+           "unsorted_segment_mean", "unsorted_segment_min", "unsorted_segment_sum",
+           "zero_fraction"]

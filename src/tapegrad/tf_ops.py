@@ -87,7 +87,7 @@ def shape(input: ArrayLike, out_type: DTypeLike = np.int32, name: str | None = N
 
     >>> import tapegrad as tg
     >>> tg.shape(tg.zeros((2, 3)))
-    tensor([2, 3], dtype=tapegrad.int32)
+    tensor([2, 3], dtype=int32)
     """
     x = _tensor(input, "shape", "input")
     return make(np.array(x._data.shape, dtype=_out_type(out_type, "shape")))
@@ -105,7 +105,7 @@ def rank(input: ArrayLike, name: str | None = None) -> Tensor:
 
     >>> import tapegrad as tg
     >>> tg.rank(tg.zeros((2, 3)))
-    tensor(2, dtype=tapegrad.int32)
+    tensor(2, dtype=int32)
     """
     return make(np.array(_tensor(input, "rank", "input")._data.ndim, dtype=np.int32))
 
@@ -123,7 +123,7 @@ def size(input: ArrayLike, out_type: DTypeLike = np.int32, name: str | None = No
 
     >>> import tapegrad as tg
     >>> tg.size(tg.zeros((2, 3)))
-    tensor(6, dtype=tapegrad.int32)
+    tensor(6, dtype=int32)
     """
     x = _tensor(input, "size", "input")
     return make(np.array(x._data.size, dtype=_out_type(out_type, "size")))
@@ -152,7 +152,7 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: DTypeLike = None
 
     >>> import tapegrad as tg
     >>> tg.range(5), tg.range(1.0, 2.0, 0.25)
-    (tensor([0, 1, 2, 3, 4], dtype=tapegrad.int32), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
+    (tensor([0, 1, 2, 3, 4], dtype=int32), tensor([1.0000, 1.2500, 1.5000, 1.7500]))
     """
     if limit is None:
         start, limit = 0, start
@@ -197,7 +197,7 @@ def fill(dims: Any, value: ArrayLike, name: str | None = None) -> Tensor:
     >>> import tapegrad as tg
     >>> tg.fill([2, 3], 9)
     tensor([[9, 9, 9],
-            [9, 9, 9]], dtype=tapegrad.int32)
+            [9, 9, 9]], dtype=int32)
     """
     v = _tensor(value, "fill", "value")
     if v._data.ndim != 0:
