@@ -3,6 +3,8 @@ jacobians of nested structures, Variables read through read_value/value/identity
 over Python control flow, targets of mixed dtypes, and the TF names tf_ops.py and
 tg.math add. Same harness as tests/test_tf_differential.py: each case is written once
 against a module `tf` that is `tensorflow` or `tapegrad`."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -271,10 +273,45 @@ def random_op_seeds(tf):
             bool(np.all(d.numpy() == e.numpy()))]
 
 
+@case
+def tape_inside_function(tf):
+    w, b = tf.Variable([[1.0], [2.0]]), tf.Variable(0.5)
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]])
+    y = tf.constant([[1.0], [0.0], [2.0]])
+
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_sub(0.1 * gw)
+        b.assign_sub(0.1 * gb)
+        return loss
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [[step(x, y) for _ in range(3)], w, b]
+
+
+@case
+def hessian_reshape_with_tensor_dims(tf):
+    x = tf.constant(np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4))
+    w1 = tf.Variable(np.linspace(-0.3, 0.6, 12, dtype=np.float32).reshape(4, 3))
+    w2 = tf.Variable(np.linspace(-0.5, 0.5, 3, dtype=np.float32).reshape(3, 1))
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            loss = tf.reduce_mean((tf.matmul(tf.tanh(tf.matmul(x, w1)), w2) - 1.0) ** 2)
+        g = t1.gradient(loss, w1)
+    h = t2.jacobian(g, w1)
+    n = tf.reduce_prod(w1.shape)
+    return tf.reshape(h, [n, n])
+
+
 # Not cases (tapegrad keeps another convention on purpose; see the report of session 10):
 # a Variable assigned after an op saved it (API.md: the backward raises; TF uses the old
 # value), tf.split(x, 3) and tf.where(cond) (tg's follow torch), cumprod's gradient at a
-# zero (TF's is wrong there), tf.linspace of ints (float32 here, float64 in TF), int / int
+# zero (TF's is wrong there), np.mean inside a tape (API.md: NumPy functions on
+# tensors differentiate; in TF they leave the tape), tf.linspace of ints (float32 here, float64 in TF), int / int
 # (float32 here), selu's derivative at exactly 0.
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_as_tensorflow(name):

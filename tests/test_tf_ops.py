@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tg
+from tapegrad.function import TraceError, TraceWarning
 
 
 def _grad(f, x, w=None):
@@ -272,3 +273,28 @@ def test_jacobian_nested_sources_and_without_pfor():
     np.testing.assert_allclose(j["x"].numpy(), d[:, None] * w.numpy(), rtol=1e-6)
     np.testing.assert_allclose(j["p"][0].numpy()[1, 1], d[1] * x.numpy(), rtol=1e-6)
     assert j["p"][0].numpy()[0, 1].tolist() == [0.0, 0.0]
+
+
+def test_a_tape_inside_a_traced_function_runs_it_eagerly():
+    w, b = tg.Variable([[1.0], [2.0]]), tg.Variable(0.5)
+    x = tg.constant([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]])
+    y = tg.constant([[1.0], [0.0], [2.0]])
+
+    @tg.function
+    def step(x, y):                     # TF's train step, as the guides write it
+        with tg.GradientTape() as tape:
+            loss = tg.reduce_mean(tg.square(tg.matmul(x, w) + b - y))
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_sub(0.1 * gw)
+        b.assign_sub(0.1 * gb)
+        return loss
+
+    with pytest.warns(TraceWarning, match="GradientTape"):
+        first = step(x, y)
+    losses = [first.item()] + [step(x, y).item() for _ in range(2)]
+    # TF 2.21's values (the step size is too large: the loss grows)
+    np.testing.assert_allclose(losses, [53.833332, 65.744545, 80.783997], rtol=1e-6)
+    np.testing.assert_allclose(w.numpy().ravel(), [-1.69869518, -2.51735258], rtol=1e-6)
+    np.testing.assert_allclose(b.item(), -0.19101888, rtol=1e-6)
+    with pytest.raises(TraceError, match="gradients"):      # other gradients still refuse
+        tg.function(lambda z: tg.grad(lambda u: (u * u).sum())(z))(tg.tensor([1.0]))

@@ -19,6 +19,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
+from .function.trace import TraceError
 from ._graph import grad_edge
 from .variable import Variable
 from .ops import broadcast_to, cast, minimum, reshape, sqrt, stack, sum as tsum
@@ -62,6 +63,13 @@ class _TapeValueError(TypeError, ValueError):
 
 class _TapeStateError(RuntimeError, ValueError):
     """The tape is (not) recording: TF raises ValueError there, tapegrad RuntimeError."""
+
+
+class _TapeInTrace(TraceError):
+    """A GradientTape opened while tg.function traces: tg.function then runs that
+    signature eagerly (TF's train steps open tapes inside tf.function)."""
+
+    eager = True
 
 
 class UnconnectedGradients(str, enum.Enum):
@@ -144,6 +152,9 @@ class GradientTape:
 
     # -------------------------------------------------------------- recording
     def __enter__(self) -> GradientTape:
+        if _local.trace is not None:
+            raise _TapeInTrace("a GradientTape inside the traced function; it runs eagerly "
+                               "(same results, no graph-mode speed)")
         if self._active:
             raise _TapeStateError("GradientTape: this tape is already recording (a tape "
                                   "cannot be entered again inside its own `with` block)")

@@ -25,7 +25,7 @@ from ..autograd.function import Unpack, camel
 from ..ops._apply import _frozen, apply
 from ..ops._op import OWN, Op
 from .control import _spec_key
-from .trace import Tracer, TraceWarning
+from .trace import TraceError, Tracer, TraceWarning
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -305,6 +305,12 @@ class function:
         rng_state = gen.bit_generator.state
         try:
             res = tracer.run(self.python_function, args, kwargs)
+        except TraceError as e:
+            if not getattr(e, "eager", False):
+                raise
+            # a GradientTape opened inside (TF's train step): this signature runs eagerly
+            warnings.warn(f"tg.function({self.__name__}): {e}", TraceWarning, stacklevel=4)
+            return _EAGER
         finally:
             _local.tapes = tapes
             gen.bit_generator.state = rng_state
