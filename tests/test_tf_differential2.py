@@ -307,12 +307,37 @@ def hessian_reshape_with_tensor_dims(tf):
     return tf.reshape(h, [n, n])
 
 
-# Not cases (tapegrad keeps another convention on purpose; see the report of session 10):
-# a Variable assigned after an op saved it (API.md: the backward raises; TF uses the old
-# value), tf.split(x, 3) and tf.where(cond) (tg's follow torch), cumprod's gradient at a
-# zero (TF's is wrong there), np.mean inside a tape (API.md: NumPy functions on
-# tensors differentiate; in TF they leave the tape), tf.linspace of ints (float32 here, float64 in TF), int / int
-# (float32 here), selu's derivative at exactly 0.
+@case
+def scatter_reverse_unique(tf):
+    p = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    u = np.array([5.0, 6.0], np.float32)
+    ones = np.ones((2, 4), np.float32)
+    return [_grad(tf, lambda t, v: tf.tensor_scatter_nd_update(t, [[1], [2]], v), p, ones),
+            _grad(tf, lambda t, v: tf.tensor_scatter_nd_update(t, [[1, 2], [0, 0]], v), p, u),
+            _grad(tf, lambda t, v: tf.tensor_scatter_nd_add(t, [[1, 2], [1, 2]], v), p, u),
+            _grad(tf, lambda v: tf.scatter_nd([[0, 1], [2, 0]], v, [3, 2]), u),
+            _grad(tf, lambda t: tf.reverse(t, [0, -1]), p),
+            list(tf.unique([3, 1, 3, 2, 1])), list(tf.unique(tf.constant([2.0, 2.0, -1.0]))),
+            tf.searchsorted([[1.0, 3.0, 5.0]], [[3.0, 6.0]]),
+            tf.searchsorted([1.0, 3.0, 5.0], [3.0], side="right"),
+            tf.searchsorted([[1, 2], [3, 4]], [[2], [0]], out_type=tf.int64),
+            tf.executing_eagerly()]
+
+
+@case
+def matmul_transposed(tf):
+    a = tf.constant(P)
+    return [_grad(tf, lambda x: tf.matmul(x, x, transpose_b=True), P),
+            _grad(tf, lambda x: tf.matmul(x, x, transpose_a=True), P),
+            tf.matmul(a, tf.transpose(a, perm=[1, 0]), transpose_a=False)]
+
+
+# Not cases (tapegrad keeps another convention on purpose; see session 10's report): a
+# Variable assigned after an op saved it (API.md: the backward raises; TF uses the old
+# value), np.mean inside a tape (API.md: NumPy functions on tensors differentiate; in TF
+# they leave the tape), tf.split(x, 3), tf.where(cond) and tf.argmax(x) (tg's follow torch),
+# cumprod's gradient at a zero (TF's is wrong there), tf.linspace of ints and int / int
+# (float32 here, float64 in TF), selu's derivative at exactly 0.
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_as_tensorflow(name):
     kind_tf, res_tf = _run(CASES[name], tf_real)

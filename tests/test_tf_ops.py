@@ -2,6 +2,7 @@
 (_tf_math.py), Variable's TF keywords and tf.random's op seeds, against values observed
 in TensorFlow 2.21 (written down here, so these run without TensorFlow;
 tests/test_tf_differential2.py compares the same programs live when it is installed)."""
+import sys
 import warnings
 
 import numpy as np
@@ -298,3 +299,41 @@ def test_a_tape_inside_a_traced_function_runs_it_eagerly():
     np.testing.assert_allclose(b.item(), -0.19101888, rtol=1e-6)
     with pytest.raises(TraceError, match="gradients"):      # other gradients still refuse
         tg.function(lambda z: tg.grad(lambda u: (u * u).sum())(z))(tg.tensor([1.0]))
+
+
+def test_scatter_reverse_unique_searchsorted():
+    p = np.arange(12.0).reshape(3, 4)
+    new = tg.constant([5.0, 6.0])
+    y, g = _grad(lambda t: tg.tensor_scatter_nd_update(t, [[1, 2], [0, 0]], new), p)
+    assert y[1, 2] == 5.0 and y[0, 0] == 6.0 and y[2, 3] == 11.0
+    assert g[1, 2] == 0.0 and g[0, 0] == 0.0 and g[2, 3] == 12.0   # replaced: no gradient
+    u = tg.constant([5.0, 6.0])
+    with tg.GradientTape() as tape:
+        tape.watch(u)
+        y = tg.tensor_scatter_nd_add(tg.constant(p), [[1, 2], [1, 2]], u)
+    assert y.numpy()[1, 2] == 17.0 and tape.gradient(y, u).tolist() == [1.0, 1.0]
+    np.testing.assert_array_equal(
+        tg.scatter_nd([[0, 1], [2, 0], [0, 1]], tg.constant([1.0, 2.0, 3.0]), [3, 2]),
+        [[0, 4], [0, 0], [2, 0]])
+    assert tg.reverse(tg.constant([[1, 2], [3, 4]]), [0, 1]).tolist() == [[4, 3], [2, 1]]
+    y, idx = tg.unique([3, 1, 3, 2, 1])                 # first-appearance order, as TF
+    assert y.tolist() == [3, 1, 2] and idx.tolist() == [0, 1, 0, 2, 1] and idx.dtype == tg.int32
+    assert tg.searchsorted([[1.0, 3.0, 5.0]], [[3.0, 6.0]]).tolist() == [[1, 3]]
+    assert tg.searchsorted([1.0, 3.0, 5.0], [3.0], side="right").tolist() == [2]
+    assert tg.executing_eagerly() and not tg.function(
+        lambda x: x * tg.executing_eagerly())(tg.ones(1)).item()
+    with pytest.raises(IndexError):
+        tg.tensor_scatter_nd_update(tg.zeros([2]), [[2]], tg.constant([1.0]))
+
+
+def test_print_formats_as_tf(capsys):
+    tg.print(tg.constant([1.5, 2.0, 3.25]), "abc", 3, tg.constant([[1, 2], [3, 4]]),
+             output_stream=sys.stdout)
+    tg.print(tg.range(10.0), tg.constant(True), tg.constant(1 / 3.0), tg.constant(123456789.0),
+             tg.constant(1e-7), output_stream=sys.stdout, sep="|")
+    tg.print({"a": tg.constant(1.0)}, [tg.constant(1), 2], tg.constant([0.1, np.inf, np.nan]))
+    out, err = capsys.readouterr()
+    # TF 2.21's text
+    assert out == ("[1.5 2 3.25] abc 3 [[1 2]\n [3 4]]\n"
+                   "[0 1 2 ... 7 8 9]|1|0.333333343|123456792|1e-07\n")
+    assert err == "{'a': 1} [1, 2] [0.1 inf nan]\n"          # stderr by default, as TF

@@ -682,5 +682,6 @@ def zero_fraction(value: ArrayLike, name: str | None = None) -> Tensor:
 
 __all__ = ["cumsum", "cumprod", "cumulative_logsumexp", "reciprocal_no_nan", "TopKV2", "top_k",
            "in_top_k", "segment_sum", "segment_mean", "segment_max", "segment_min",
-           "segment_prod", "unsorted_segment_prod", "unsorted_segment_sum", "unsorted_segment_mean", "unsorted_segment_max",
-           "unsorted_segment_min", "polyval", "bincount", "confusion_matrix", "zero_fraction"]
+           "segment_prod", "unsorted_segment_prod", "unsorted_segment_sum",
+           "unsorted_segment_mean", "unsorted_segment_max", "unsorted_segment_min", "polyval",
+           "bincount", "confusion_matrix", "zero_fraction"]

@@ -20,7 +20,7 @@ import numpy as np
 from . import ops
 from ._check import _got
 from ._tensor import Tensor, make
-from ._tf_math import (TopKV2, bincount, confusion_matrix, cumprod, cumsum,  # noqa: F401
+from ._tf_math import (TopKV2, bincount, confusion_matrix, cumprod, cumsum,
                        cumulative_logsumexp, in_top_k, polyval, reciprocal_no_nan, segment_max,
                        segment_mean, segment_min, segment_prod, segment_sum, top_k,
                        unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min,

@@ -6,15 +6,18 @@ so the differentiable ones differentiate as those do. Integer results are int32,
 from __future__ import annotations
 
 import builtins
+import collections
+import sys
 
 import numpy as np
 
+from . import _state
 from ._check import _got
 from ._tensor import Tensor, make
 from .autograd.engine import what
-from .ops import broadcast_to, clone, index_select, reshape, unbind
+from .ops import broadcast_to, cast, clone, flip, index_add, index_select, reshape, unbind
 from .ops import gather as _torch_gather
-from .math import (equal, greater, greater_equal, less, less_equal, not_equal,  # noqa: F401
+from .math import (equal, greater, greater_equal, less, less_equal, not_equal,
                    reduce_all, reduce_any)
 from typing import TYPE_CHECKING
 
@@ -402,7 +405,313 @@ def boolean_mask(tensor: ArrayLike, mask: ArrayLike, axis: int | None = None,
     return x[(slice(None),) * ax + np.nonzero(m)]
 
 
+def reverse(tensor: ArrayLike, axis: Any, name: str | None = None) -> Tensor:
+    """TF's tf.reverse: `tensor` with the order along each axis in `axis` reversed.
+
+    Args:
+        tensor: a tensor.
+        axis: a list of axes (ints).
+        name: ignored.
+
+    Returns:
+        The reversed tensor (differentiable).
+
+    >>> import tapegrad as tg
+    >>> tg.reverse(tg.constant([[1, 2], [3, 4]]), [1])
+    tensor([[2, 1],
+            [4, 3]])
+    """
+    x = _tensor(tensor, "reverse", "tensor")
+    axes = [int(a) for a in _ints(axis, "reverse", "axis").reshape(-1)]
+    return flip(x, tuple(axes)) if axes else clone(x)
+
+
+def _flat_rows(shape, idx, fn):
+    """Row numbers of `idx[..., :m]` in `shape` viewed as (prod(shape[:m]), rest)."""
+    m = idx.shape[-1] if idx.ndim else 0
+    if idx.ndim < 1 or m > len(shape):
+        raise ValueError(f"{fn}: the last dimension of indices (shape {idx.shape}) must be "
+                         f"at most the rank {len(shape)}")
+    for k in builtins.range(m):
+        col = idx[..., k]
+        if col.size and (col.min() < 0 or col.max() >= shape[k]):
+            raise IndexError(f"{fn}: an index in column {k} of indices is out of range "
+                             f"[0, {shape[k]})")
+    lead = tuple(shape[:m])
+    rows = np.ravel_multi_index(tuple(idx.reshape(-1, m).T), lead) if m else \
+        np.zeros(idx.shape[:-1], np.int64).reshape(-1)
+    return rows.astype(np.int64), int(np.prod(lead)), tuple(shape[m:])
+
+
+def scatter_nd(indices: ArrayLike, updates: ArrayLike, shape: Any,
+               name: str | None = None) -> Tensor:
+    """TF's tf.scatter_nd: zeros of `shape` with `updates` added at `indices` (repeated
+    indices add up).
+
+    Args:
+        indices: integers of shape (..., m), m at most len(shape).
+        updates: values of shape indices.shape[:-1] + shape[m:].
+        shape: the result's shape.
+        name: ignored.
+
+    Returns:
+        The result (differentiable in updates).
+
+    Raises:
+        ValueError: the shapes do not fit.
+        IndexError: an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> tg.scatter_nd([[0, 1], [2, 0]], tg.constant([1.0, 2.0]), [3, 2])
+    tensor([[0., 1.],
+            [0., 0.],
+            [2., 0.]])
+    """
+    u = _tensor(updates, "scatter_nd", "updates")
+    shp = tuple(int(d) for d in _ints(shape, "scatter_nd", "shape").reshape(-1))
+    idx = _ints(indices, "scatter_nd", "indices")
+    rows, n, rest = _flat_rows(shp, idx, "scatter_nd")
+    if u._data.shape != idx.shape[:-1] + rest:
+        raise ValueError(f"scatter_nd: updates must have shape {idx.shape[:-1] + rest}, got "
+                         f"{u._data.shape}")
+    zeros = make(np.zeros((n,) + rest, dtype=u._data.dtype))
+    out = index_add(zeros, 0, make(rows), reshape(u, (rows.size,) + rest))
+    return reshape(out, shp)
+
+
+def _scatter_into(fn, tensor, indices, updates, replace):
+    x = _tensor(tensor, fn, "tensor")
+    u = _tensor(updates, fn, "updates")
+    shp = x._data.shape
+    idx = _ints(indices, fn, "indices")
+    rows, n, rest = _flat_rows(shp, idx, fn)
+    if u._data.shape != idx.shape[:-1] + rest:
+        raise ValueError(f"{fn}: updates must have shape {idx.shape[:-1] + rest}, got "
+                         f"{u._data.shape}")
+    flat = reshape(x, (n,) + rest)
+    if replace:
+        keep = np.ones((n,) + (1,) * len(rest), dtype=x._data.dtype)
+        keep[rows] = 0
+        flat = flat * make(keep)
+    out = index_add(flat, 0, make(rows), cast(reshape(u, (rows.size,) + rest), x._data.dtype))
+    return reshape(out, shp)
+
+
+def tensor_scatter_nd_update(tensor: ArrayLike, indices: ArrayLike, updates: ArrayLike,
+                             name: str | None = None) -> Tensor:
+    """TF's tf.tensor_scatter_nd_update: a copy of `tensor` with the entries (or slices)
+    at `indices` replaced by `updates`. Gradient: to tensor where not replaced, and to
+    updates.
+
+    Args:
+        tensor: the tensor to copy.
+        indices: integers of shape (..., m), m at most tensor.ndim.
+        updates: values of shape indices.shape[:-1] + tensor.shape[m:].
+        name: ignored.
+
+    Returns:
+        The updated copy.
+
+    Raises:
+        ValueError: the shapes do not fit.
+        IndexError: an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> tg.tensor_scatter_nd_update(tg.zeros([4]), [[1], [3]], tg.constant([5.0, 6.0]))
+    tensor([0., 5., 0., 6.])
+    """
+    return _scatter_into("tensor_scatter_nd_update", tensor, indices, updates, True)
+
+
+def tensor_scatter_nd_add(tensor: ArrayLike, indices: ArrayLike, updates: ArrayLike,
+                          name: str | None = None) -> Tensor:
+    """TF's tf.tensor_scatter_nd_add: a copy of `tensor` with `updates` added at
+    `indices` (repeated indices add up).
+
+    Args:
+        tensor: the tensor to copy.
+        indices: integers of shape (..., m), m at most tensor.ndim.
+        updates: values of shape indices.shape[:-1] + tensor.shape[m:].
+        name: ignored.
+
+    Returns:
+        The updated copy (differentiable in tensor and updates).
+
+    Raises:
+        ValueError: the shapes do not fit.
+        IndexError: an index is out of range.
+
+    >>> import tapegrad as tg
+    >>> tg.tensor_scatter_nd_add(tg.ones([3]), [[0], [0]], tg.constant([1.0, 2.0]))
+    tensor([4., 1., 1.])
+    """
+    return _scatter_into("tensor_scatter_nd_add", tensor, indices, updates, False)
+
+
+UniqueResult = collections.namedtuple("Unique", ["y", "idx"])
+UniqueResult.__doc__ = """unique's result: (y, idx), as TF's.
+
+Args:
+    y: the distinct values in order of first appearance.
+    idx: for each input entry, its position in y.
+
+>>> import tapegrad as tg
+>>> tg.unique([3, 1, 3]).y
+tensor([3, 1])
+"""
+
+
+def unique(x: ArrayLike, out_idx: DTypeLike = np.int32, name: str | None = None) -> UniqueResult:
+    """TF's tf.unique: the distinct values of a 1-d tensor in order of first appearance
+    (not sorted, unlike NumPy's), and each entry's position among them.
+
+    Args:
+        x: a 1-d tensor.
+        out_idx: the dtype of idx (int32).
+        name: ignored.
+
+    Returns:
+        (y, idx); not differentiable (nor is TF's).
+
+    Raises:
+        ValueError: x is not 1-d.
+
+    >>> import tapegrad as tg
+    >>> tg.unique([3, 1, 3, 2, 1])
+    Unique(y=tensor([3, 1, 2], dtype=int32), idx=tensor([0, 1, 0, 2, 1], dtype=int32))
+    """
+    arr = _tensor(x, "unique", "x")._data
+    if arr.ndim != 1:
+        raise ValueError(f"unique: x must be 1-d, got shape {arr.shape}")
+    vals, first, inv = np.unique(arr, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank_of = np.empty_like(order)
+    rank_of[order] = np.arange(order.size)
+    return UniqueResult(make(vals[order]), make(rank_of[inv.reshape(-1)].astype(out_idx)))
+
+
+def searchsorted(sorted_sequence: ArrayLike, values: ArrayLike, side: str = "left",
+                 out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:
+    """TF's tf.searchsorted: for each row of `values`, where its entries would go in the
+    same row of `sorted_sequence` (the last axis), keeping it sorted.
+
+    Args:
+        sorted_sequence: sorted along the last axis; leading axes match values'.
+        values: the values to place.
+        side: "left" (first suitable place) or "right" (last).
+        out_type: int32 (default) or int64.
+        name: ignored.
+
+    Returns:
+        Integer positions of values' shape.
+
+    Raises:
+        ValueError: side is not "left" or "right", or the leading shapes differ.
+
+    >>> import tapegrad as tg
+    >>> tg.searchsorted([1.0, 3.0, 5.0], [3.0, 6.0])
+    tensor([1, 3], dtype=int32)
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    seq = _tensor(sorted_sequence, "searchsorted", "sorted_sequence")._data
+    val = _tensor(values, "searchsorted", "values")._data
+    if seq.ndim < 1 or val.ndim < 1 or seq.shape[:-1] != val.shape[:-1]:
+        raise ValueError(f"searchsorted: sorted_sequence {seq.shape} and values "
+                         f"{val.shape} need the same leading dimensions")
+    s2, v2 = seq.reshape(-1, seq.shape[-1]), val.reshape(-1, val.shape[-1])
+    out = np.stack([np.searchsorted(a, b, side=side) for a, b in zip(s2, v2)]) \
+        if s2.shape[0] else np.zeros(v2.shape, np.int64)
+    return make(out.reshape(val.shape).astype(_out_type(out_type, "searchsorted")))
+
+
+def executing_eagerly() -> bool:
+    """TF's tf.executing_eagerly: False while tg.function traces, True otherwise.
+
+    >>> import tapegrad as tg
+    >>> tg.executing_eagerly()
+    True
+    """
+    return _state.local.trace is None
+
+
+def _fmt_number(v):
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"            # TF prints booleans as 1 and 0
+    if isinstance(v, np.floating):
+        # TF's (absl's) float text: the short form when it reads back exactly, else
+        # enough digits to: 6 then 9 for float32, 15 then 17 for float64
+        short, full = (15, 17) if v.dtype == np.float64 else (6, 9)
+        text = f"{float(v):.{short}g}"
+        return text if np.isnan(v) or v.dtype.type(text) == v else f"{float(v):.{full}g}"
+    return str(v)
+
+
+def _fmt_array(arr, n, depth=0):
+    if arr.ndim == 0:
+        return _fmt_number(arr[()])
+    items = list(arr)
+    if n >= 0 and len(items) > 2 * n:
+        parts = [_fmt_array(a, n, depth + 1) for a in items[:n]] + ["..."] + \
+            [_fmt_array(a, n, depth + 1) for a in items[-n:]]
+    else:
+        parts = [_fmt_array(a, n, depth + 1) for a in items]
+    sep = " " if arr.ndim == 1 else "\n" + " " * (depth + 1)
+    return "[" + sep.join(parts) + "]"
+
+
+def _fmt(v, n):
+    if isinstance(v, Tensor):
+        return _fmt_array(np.asarray(v._data), n)
+    if isinstance(v, np.ndarray):
+        return _fmt_array(v, n)
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k!r}: {_fmt(x, n)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        inner = ", ".join(_fmt(x, n) for x in v)
+        return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
+    if isinstance(v, (np.generic, float)) and not isinstance(v, str):
+        return _fmt_number(v)
+    return str(v)
+
+
+def print(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str = " ",
+          end: str = "\n", name: str | None = None) -> None:
+    """TF's tf.print: tensors printed as TF does ([1.5 2 3.25], long axes summarized with
+    ...), to standard error by default.
+
+    Args:
+        *inputs: tensors, numbers, strings and lists/dicts of them.
+        output_stream: a file object (sys.stdout, ...) or "file://path" to append to
+            (default: sys.stderr, as TF).
+        summarize: the entries kept at each end of an axis longer than twice this
+            (-1: all).
+        sep, end: as print's.
+        name: ignored.
+
+    Returns:
+        None.
+
+    >>> import sys
+    >>> import tapegrad as tg
+    >>> tg.print(tg.constant([1.5, 2.0]), "done", output_stream=sys.stdout)
+    [1.5 2] done
+    """
+    text = sep.join(_fmt(v, int(summarize)) for v in inputs) + end
+    if isinstance(output_stream, str):
+        if not output_stream.startswith("file://"):
+            raise ValueError(f"print: output_stream must be a file object or 'file://path', "
+                             f"got {output_stream!r}")
+        with open(output_stream[len("file://"):], "a", encoding="utf-8") as f:
+            f.write(text)
+        return
+    stream = sys.stderr if output_stream is None else output_stream
+    stream.write(text)
+
+
 __all__ = ["identity", "shape", "rank", "size", "range", "fill", "one_hot", "gather",
            "gather_nd", "unstack", "boolean_mask", "equal", "not_equal", "less",
            "less_equal", "greater", "greater_equal", "reduce_all", "reduce_any",
-           "newaxis"]
+           "newaxis", "reverse", "scatter_nd", "tensor_scatter_nd_update",
+           "tensor_scatter_nd_add", "UniqueResult", "unique", "searchsorted",
+           "executing_eagerly", "print"]
