@@ -235,6 +235,8 @@ def test_variable_tf_keywords():
     assert w.aggregation is tg.VariableAggregation.MEAN
     with pytest.raises(TypeError, match="constraint"):
         tg.Variable(1.0, constraint=3)
+    refs = {v.ref(): "v", w.ref(): "w"}                 # TF's dict keys for variables
+    assert refs[v.ref()] == "v" and v.ref().deref() is v and v.ref() != w.ref()
     # TF converts numbers and arrays, but refuses a tensor of another float dtype
     x = tg.Variable(2.0)
     x.assign(np.float64(3.0))

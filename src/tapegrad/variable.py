@@ -223,6 +223,11 @@ class Variable(Tensor):
         self._store(np.subtract, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
 
+    def ref(self) -> Reference:
+        """A hashable stand-in for this variable (TF's Variable.ref()), e.g. a dict key;
+        `.deref()` gives the variable back. Two refs of one variable are equal."""
+        return Reference(self)
+
     def value(self) -> Tensor:
         return self
 
@@ -242,10 +247,41 @@ class Variable(Tensor):
     __str__ = __repr__
 
 
+class Reference:
+    """What Variable.ref() returns (TF's Reference): hashed and compared by the identity
+    of the variable, so it can key a dict; `deref()` returns the variable.
+
+    Args:
+        obj: the variable.
+
+    >>> import tapegrad as tg
+    >>> v = tg.Variable(1.0)
+    >>> {v.ref(): "w"}[v.ref()], v.ref().deref() is v
+    ('w', True)
+    """
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: Variable) -> None:
+        self._obj = obj
+
+    def deref(self) -> Variable:
+        return self._obj
+
+    def __hash__(self) -> int:
+        return id(self._obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._obj!r}>"
+
+
 # introspection shows API.md's four parameters, which it pins; TF's extra keywords are
 # keyword-only and documented in the class docstring
 Variable.__signature__ = inspect.Signature(
     list(inspect.signature(Variable.__init__).parameters.values())[1:5])
 
 # the names `from tapegrad.variable import *` gives (tests/test_all.py)
-__all__ = ["Variable", "VariableSynchronization", "VariableAggregation"]
+__all__ = ["Variable", "VariableSynchronization", "VariableAggregation", "Reference"]
