@@ -19,7 +19,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
-from .function.trace import TraceError
+from .function.trace import tape_entered
 from ._graph import grad_edge
 from .variable import Variable
 from .ops import broadcast_to, cast, minimum, reshape, sqrt, stack, sum as tsum
@@ -63,13 +63,6 @@ class _TapeValueError(TypeError, ValueError):
 
 class _TapeStateError(RuntimeError, ValueError):
     """The tape is (not) recording: TF raises ValueError there, tapegrad RuntimeError."""
-
-
-class _TapeInTrace(TraceError):
-    """A GradientTape opened while tg.function traces: tg.function then runs that
-    signature eagerly (TF's train steps open tapes inside tf.function)."""
-
-    eager = True
 
 
 class UnconnectedGradients(str, enum.Enum):
@@ -152,9 +145,7 @@ class GradientTape:
 
     # -------------------------------------------------------------- recording
     def __enter__(self) -> GradientTape:
-        if _local.trace is not None:
-            raise _TapeInTrace("a GradientTape inside the traced function; it runs eagerly "
-                               "(same results, no graph-mode speed)")
+        tape_entered()                  # inside tg.function: that call runs eagerly
         if self._active:
             raise _TapeStateError("GradientTape: this tape is already recording (a tape "
                                   "cannot be entered again inside its own `with` block)")

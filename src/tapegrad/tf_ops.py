@@ -11,10 +11,10 @@ import sys
 
 import numpy as np
 
-from . import _state
 from ._check import _got
 from ._tensor import Tensor, make
 from .autograd.engine import what
+from .function.trace import tracing
 from .ops import broadcast_to, cast, clone, flip, index_add, index_select, reshape, unbind
 from .ops import gather as _torch_gather
 from .math import (equal, greater, greater_equal, less, less_equal, not_equal,
@@ -632,7 +632,7 @@ def executing_eagerly() -> bool:
     >>> tg.executing_eagerly()
     True
     """
-    return _state.local.trace is None
+    return not tracing()
 
 
 def _fmt_number(v):

@@ -30,6 +30,25 @@ class TraceWarning(UserWarning):
     """A traced function read tensor values outside tapegrad ops and runs eagerly."""
 
 
+class _TapeInTrace(TraceError):
+    """A GradientTape opened while tg.function traces: tg.function then runs that
+    signature eagerly (TF's train steps open tapes inside tf.function)."""
+
+    eager = True
+
+
+def tracing() -> bool:
+    """Whether a tg.function trace is running on this thread (tf.executing_eagerly)."""
+    return _state.local.trace is not None
+
+
+def tape_entered():
+    """GradientTape.__enter__'s check: inside a trace, switch the function to eager."""
+    if _state.local.trace is not None:
+        raise _TapeInTrace("a GradientTape inside the traced function; it runs eagerly "
+                           "(same results, no graph-mode speed)")
+
+
 # ------------------------------------------------------------------ traced values
 
 class Raw(Op):
@@ -495,4 +514,4 @@ class Tracer:
 
 # the names `from tapegrad.function.trace import *` gives (tests/test_all.py)
 __all__ = ["TraceError", "TraceWarning", "Raw", "Traced", "TracedArray", "plain", "call_site",
-           "Tracer"]
+           "Tracer", "tracing", "tape_entered"]
