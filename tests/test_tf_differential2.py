@@ -332,6 +332,14 @@ def matmul_transposed(tf):
             tf.matmul(a, tf.transpose(a, perm=[1, 0]), transpose_a=False)]
 
 
+@case
+def math_zero_conventions(tf):
+    x = np.array([0.0, 1.0, 2.0, 0.0], np.float32)
+    y = np.array([0.0, 0.5, 3.0, 2.0], np.float32)
+    return [_grad(tf, tf.math.xlogy, x, y), _grad(tf, tf.math.xlog1py, x, y - 1.0),
+            _grad(tf, tf.math.xdivy, x, y), _grad(tf, lambda v: tf.math.divide_no_nan(1.0, v), y)]
+
+
 # Not cases (tapegrad keeps another convention on purpose; see session 10's report): a
 # Variable assigned after an op saved it (API.md: the backward raises; TF uses the old
 # value), np.mean inside a tape (API.md: NumPy functions on tensors differentiate; in TF

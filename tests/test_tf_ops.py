@@ -339,3 +339,20 @@ def test_print_formats_as_tf(capsys):
     assert out == ("[1.5 2 3.25] abc 3 [[1 2]\n [3 4]]\n"
                    "[0 1 2 ... 7 8 9]|1|0.333333343|123456792|1e-07\n")
     assert err == "{'a': 1} [1, 2] [0.1 inf nan]\n"          # stderr by default, as TF
+
+
+def test_xlogy_and_python_numbers_take_the_tensors_dtype():
+    x, y = tg.constant([0.0, 1.0, 2.0]), tg.constant([0.0, 0.0, 3.0])
+    with tg.GradientTape() as tape:
+        tape.watch([x, y])
+        with np.errstate(divide="ignore"):
+            z = tg.math.xlogy(x, y)
+    gx, gy = tape.gradient(z, [x, y])
+    # TF 2.21: both partial derivatives are 0 where x == 0, even at y == 0
+    assert z.tolist()[0] == 0.0 and z.tolist()[1] == -np.inf
+    assert gx.tolist()[0] == 0.0 and gy.tolist()[0] == 0.0 and gy.tolist()[1] == np.inf
+    np.testing.assert_allclose(tg.math.xlog1py(tg.constant([0.0, 2.0]),
+                                               tg.constant([-1.0, 1.0])).numpy(),
+                               [0.0, 2 * np.log(2.0)], rtol=1e-6)
+    r = tg.math.divide_no_nan(1.0, tg.constant([0.0, 2.0]))
+    assert r.dtype == tg.float32 and r.tolist() == [0.0, 0.5]
