@@ -6,7 +6,6 @@ so the differentiable ones differentiate as those do. Integer results are int32,
 from __future__ import annotations
 
 import builtins
-import collections
 import sys
 
 import numpy as np
@@ -17,8 +16,8 @@ from .autograd.engine import what
 from .function.trace import tracing
 from .ops import broadcast_to, cast, clone, flip, index_add, index_select, reshape, unbind
 from .ops import gather as _torch_gather
-from .math import (equal, greater, greater_equal, less, less_equal, not_equal,
-                   reduce_all, reduce_any)
+from .math import (greater, greater_equal, less, less_equal, not_equal, reduce_all,
+                   reduce_any)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -548,48 +547,6 @@ def tensor_scatter_nd_add(tensor: ArrayLike, indices: ArrayLike, updates: ArrayL
     return _scatter_into("tensor_scatter_nd_add", tensor, indices, updates, False)
 
 
-UniqueResult = collections.namedtuple("Unique", ["y", "idx"])
-UniqueResult.__doc__ = """unique's result: (y, idx), as TF's.
-
-Args:
-    y: the distinct values in order of first appearance.
-    idx: for each input entry, its position in y.
-
->>> import tapegrad as tg
->>> tg.unique([3, 1, 3]).y
-tensor([3, 1])
-"""
-
-
-def unique(x: ArrayLike, out_idx: DTypeLike = np.int32, name: str | None = None) -> UniqueResult:
-    """TF's tf.unique: the distinct values of a 1-d tensor in order of first appearance
-    (not sorted, unlike NumPy's), and each entry's position among them.
-
-    Args:
-        x: a 1-d tensor.
-        out_idx: the dtype of idx (int32).
-        name: ignored.
-
-    Returns:
-        (y, idx); not differentiable (nor is TF's).
-
-    Raises:
-        ValueError: x is not 1-d.
-
-    >>> import tapegrad as tg
-    >>> tg.unique([3, 1, 3, 2, 1])
-    Unique(y=tensor([3, 1, 2], dtype=int32), idx=tensor([0, 1, 0, 2, 1], dtype=int32))
-    """
-    arr = _tensor(x, "unique", "x")._data
-    if arr.ndim != 1:
-        raise ValueError(f"unique: x must be 1-d, got shape {arr.shape}")
-    vals, first, inv = np.unique(arr, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank_of = np.empty_like(order)
-    rank_of[order] = np.arange(order.size)
-    return UniqueResult(make(vals[order]), make(rank_of[inv.reshape(-1)].astype(out_idx)))
-
-
 def searchsorted(sorted_sequence: ArrayLike, values: ArrayLike, side: str = "left",
                  out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:
     """TF's tf.searchsorted: for each row of `values`, where its entries would go in the
@@ -710,8 +667,8 @@ def print(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str 
 
 
 __all__ = ["identity", "shape", "rank", "size", "range", "fill", "one_hot", "gather",
-           "gather_nd", "unstack", "boolean_mask", "equal", "not_equal", "less",
+           "gather_nd", "unstack", "boolean_mask", "not_equal", "less",
            "less_equal", "greater", "greater_equal", "reduce_all", "reduce_any",
            "newaxis", "reverse", "scatter_nd", "tensor_scatter_nd_update",
-           "tensor_scatter_nd_add", "UniqueResult", "unique", "searchsorted",
+           "tensor_scatter_nd_add", "searchsorted",
            "executing_eagerly", "print"]
