@@ -132,7 +132,7 @@ from . import distributed  # noqa: F401,E402
 from . import fft  # noqa: F401,E402
 # TensorFlow's top-level array functions (tf.shape, tf.range, tf.gather, ...) and Variable
 # settings; tg.gather keeps torch's 3-argument form too
-from .tf_ops import (boolean_mask, fill, gather, gather_nd, greater,  # noqa: F401,E402
+from .tf_ops import (boolean_mask, fill, gather, gather_nd, greater,  # type: ignore[assignment]  # noqa: F401,E402,E501
                      greater_equal, identity, less, less_equal, newaxis, not_equal, one_hot,
                      rank, reduce_all, reduce_any, shape, size, unstack)
 from .tf_ops import (executing_eagerly, reverse, scatter_nd, searchsorted,  # noqa: F401,E402

@@ -361,7 +361,8 @@ def segment_max(data: ArrayLike, segment_ids: ArrayLike, name: str | None = None
     >>> tg.math.segment_max(tg.tensor([1.0, 2.0, 3.0]), [0, 0, 2])
     tensor([2., 0., 3.])
     """
-    return _extreme(*_segments("segment_max", data, segment_ids, None), True, 0)
+    x, ids, n = _segments("segment_max", data, segment_ids, None)
+    return _extreme(x, ids, n, True, 0)
 
 
 def segment_min(data: ArrayLike, segment_ids: ArrayLike, name: str | None = None) -> Tensor:
@@ -383,7 +384,8 @@ def segment_min(data: ArrayLike, segment_ids: ArrayLike, name: str | None = None
     >>> tg.math.segment_min(tg.tensor([1.0, 2.0, 3.0]), [0, 0, 1])
     tensor([1., 3.])
     """
-    return _extreme(*_segments("segment_min", data, segment_ids, None), False, 0)
+    x, ids, n = _segments("segment_min", data, segment_ids, None)
+    return _extreme(x, ids, n, False, 0)
 
 
 def _prod(x, ids, n):
@@ -573,7 +575,7 @@ def polyval(coeffs: Sequence[ArrayLike], x: ArrayLike, name: str | None = None) 
     return out
 
 
-def bincount(arr: ArrayLike, weights: ArrayLike = None, minlength: int | None = None,
+def bincount(arr: ArrayLike, weights: ArrayLike | None = None, minlength: int | None = None,
              maxlength: int | None = None, dtype: DTypeLike = np.int32, axis: Any = None,
              binary_output: bool = False, name: str | None = None) -> Tensor:
     """TF's tf.math.bincount: how often each value 0, 1, ... occurs in `arr` (or the sum
@@ -622,7 +624,7 @@ def bincount(arr: ArrayLike, weights: ArrayLike = None, minlength: int | None = 
 
 
 def confusion_matrix(labels: ArrayLike, predictions: ArrayLike, num_classes: int | None = None,
-                     weights: ArrayLike = None, dtype: DTypeLike = np.int32,
+                     weights: ArrayLike | None = None, dtype: DTypeLike = np.int32,
                      name: str | None = None) -> Tensor:
     """TF's tf.math.confusion_matrix: entry [i, j] counts examples of label i predicted
     as j (or sums their weights).

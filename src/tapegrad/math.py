@@ -35,6 +35,19 @@ def _t(x):
     return x if isinstance(x, Tensor) else make(np.asarray(x))
 
 
+def _numeric(x, fn, arg):
+    """x as a tensor of numbers or booleans, else a TypeError naming `fn`."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        arr = np.asarray(x)
+    except ValueError:                      # a ragged list
+        arr = None
+    if arr is None or arr.dtype.kind not in "biufc":
+        raise TypeError(f"{fn}: {arg} must be a tensor, array or numbers, got {_got(x)}")
+    return make(arr)
+
+
 def _pair(x, y):
     """x and y as tensors; a Python number (or list of them) takes the other operand's
     dtype when it fits, as TF converts it (1.0 / a float32 tensor stays float32)."""
@@ -165,7 +178,8 @@ def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
     >>> m.reduce_any(tg.tensor([[False, True], [False, False]]), axis=1)
     tensor([ True, False])
     """
-    return make(np.any(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+    x = _numeric(input_tensor, "reduce_any", "input_tensor")
+    return make(np.any(x._data, axis=axis, keepdims=keepdims))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
@@ -185,7 +199,8 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
     >>> m.reduce_all(tg.tensor([[True, True], [False, True]]), axis=1)
     tensor([ True, False])
     """
-    return make(np.all(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+    x = _numeric(input_tensor, "reduce_all", "input_tensor")
+    return make(np.all(x._data, axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype=np.int64, name=None):

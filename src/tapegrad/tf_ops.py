@@ -31,7 +31,11 @@ newaxis = None          # tf.newaxis
 def _tensor(x, fn, arg):
     if isinstance(x, Tensor):
         return x
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError:                      # a ragged list
+        raise TypeError(f"{fn}: {arg} must be a tensor, array or numbers, got "
+                        f"{what(x)}") from None
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"{fn}: {arg} must be a tensor, array or numbers, got {what(x)}")
     if arr.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
@@ -208,8 +212,8 @@ def fill(dims: Any, value: ArrayLike, name: str | None = None) -> Tensor:
     return clone(broadcast_to(v, shp))
 
 
-def one_hot(indices: ArrayLike, depth: int, on_value: ArrayLike = None,
-            off_value: ArrayLike = None, axis: int | None = None, dtype: DTypeLike = None,
+def one_hot(indices: ArrayLike, depth: int, on_value: ArrayLike | None = None,
+            off_value: ArrayLike | None = None, axis: int | None = None, dtype: DTypeLike = None,
             name: str | None = None) -> Tensor:
     """TF's tf.one_hot: `on_value` where the new axis equals the index, else `off_value`;
     an index outside [0, depth) gives a row of `off_value`. float32 by default.
@@ -255,9 +259,9 @@ def one_hot(indices: ArrayLike, depth: int, on_value: ArrayLike = None,
     return make(np.ascontiguousarray(out))
 
 
-def gather(params: ArrayLike, indices: ArrayLike, index: ArrayLike = None, *,
+def gather(params: ArrayLike, indices: Any = None, index: Any = None, *,
            axis: int | None = None, batch_dims: int = 0, validate_indices: Any = None,
-           name: str | None = None) -> Tensor:
+           name: str | None = None, dim: int | None = None) -> Tensor:
     """TF's tf.gather(params, indices, axis=0), and torch.gather(x, dim, index) when a
     third argument `index` is given (the PyTorch form keeps working).
 
@@ -269,6 +273,7 @@ def gather(params: ArrayLike, indices: ArrayLike, index: ArrayLike = None, *,
         params: the tensor to read.
         indices: integers into `axis` (the TF form), or torch's `dim` (with `index`).
         index: torch.gather's index; None for the TF form.
+        dim: torch.gather's dim, as a keyword (then `index` is needed).
         axis: the TF form's axis (default 0).
         batch_dims: leading dimensions shared by params and indices (only 0 here).
         validate_indices, name: ignored (TF's).
@@ -285,8 +290,12 @@ def gather(params: ArrayLike, indices: ArrayLike, index: ArrayLike = None, *,
     tensor([[5., 6.],
             [1., 2.]])
     """
-    if index is not None:
-        return _torch_gather(params, indices, index)
+    if index is not None or dim is not None:
+        if dim is not None and indices is not None:
+            raise TypeError("gather: got both a positional dim and dim=")
+        return _torch_gather(params, dim if dim is not None else indices, index)
+    if indices is None:
+        raise TypeError("gather: missing indices (TF's form) or dim and index (PyTorch's)")
     x = _tensor(params, "gather", "params")
     idx = _ints(indices, "gather", "indices")
     if batch_dims != 0:
@@ -474,7 +483,8 @@ def scatter_nd(indices: ArrayLike, updates: ArrayLike, shape: Any,
         raise ValueError(f"scatter_nd: updates must have shape {idx.shape[:-1] + rest}, got "
                          f"{u._data.shape}")
     zeros = make(np.zeros((n,) + rest, dtype=u._data.dtype))
-    out = index_add(zeros, 0, make(rows), reshape(u, (rows.size,) + rest))
+    src: Any = reshape(u, (rows.size,) + rest)
+    out = index_add(zeros, 0, make(rows), src)
     return reshape(out, shp)
 
 
@@ -492,7 +502,8 @@ def _scatter_into(fn, tensor, indices, updates, replace):
         keep = np.ones((n,) + (1,) * len(rest), dtype=x._data.dtype)
         keep[rows] = 0
         flat = flat * make(keep)
-    out = index_add(flat, 0, make(rows), cast(reshape(u, (rows.size,) + rest), x._data.dtype))
+    src: Any = cast(reshape(u, (rows.size,) + rest), x._data.dtype)
+    out = index_add(flat, 0, make(rows), src)
     return reshape(out, shp)
 
 
@@ -577,7 +588,8 @@ def searchsorted(sorted_sequence: ArrayLike, values: ArrayLike, side: str = "lef
         raise ValueError(f"searchsorted: sorted_sequence {seq.shape} and values "
                          f"{val.shape} need the same leading dimensions")
     s2, v2 = seq.reshape(-1, seq.shape[-1]), val.reshape(-1, val.shape[-1])
-    out = np.stack([np.searchsorted(a, b, side=side) for a, b in zip(s2, v2)]) \
+    where: Any = side
+    out = np.stack([np.searchsorted(a, b, side=where) for a, b in zip(s2, v2)]) \
         if s2.shape[0] else np.zeros(v2.shape, np.int64)
     return make(out.reshape(val.shape).astype(_out_type(out_type, "searchsorted")))
 

@@ -280,8 +280,8 @@ class Reference:
 
 # introspection shows API.md's four parameters, which it pins; TF's extra keywords are
 # keyword-only and documented in the class docstring
-Variable.__signature__ = inspect.Signature(
-    list(inspect.signature(Variable.__init__).parameters.values())[1:5])
+setattr(Variable, "__signature__", inspect.Signature(
+    list(inspect.signature(Variable.__init__).parameters.values())[1:5]))
 
 # the names `from tapegrad.variable import *` gives (tests/test_all.py)
 __all__ = ["Variable", "VariableSynchronization", "VariableAggregation", "Reference"]
