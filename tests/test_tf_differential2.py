@@ -294,6 +294,27 @@ def tape_inside_function(tf):
 
 
 @case
+def assign_inside_function(tf):
+    v, w = tf.Variable(1.0), tf.Variable(3.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(x)
+        return v * 2.0
+
+    @tf.function
+    def step(g):
+        w.assign_sub(0.1 * g)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = [f(tf.constant(1.0)), f(tf.constant(2.0))]
+        for _ in range(3):
+            step(tf.constant(1.0))
+    return out + [v, w]
+
+
+@case
 def hessian_reshape_with_tensor_dims(tf):
     x = tf.constant(np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4))
     w1 = tf.Variable(np.linspace(-0.3, 0.6, 12, dtype=np.float32).reshape(4, 3))

@@ -19,7 +19,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
-from .function.trace import tape_entered
+from .function.trace import run_eagerly
 from ._graph import grad_edge
 from .variable import Variable
 from .ops import broadcast_to, cast, minimum, reshape, sqrt, stack, sum as tsum
@@ -145,7 +145,7 @@ class GradientTape:
 
     # -------------------------------------------------------------- recording
     def __enter__(self) -> GradientTape:
-        tape_entered()                  # inside tg.function: that call runs eagerly
+        run_eagerly("a GradientTape")   # inside tg.function: that signature runs eagerly
         if self._active:
             raise _TapeStateError("GradientTape: this tape is already recording (a tape "
                                   "cannot be entered again inside its own `with` block)")

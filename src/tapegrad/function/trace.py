@@ -30,9 +30,10 @@ class TraceWarning(UserWarning):
     """A traced function read tensor values outside tapegrad ops and runs eagerly."""
 
 
-class _TapeInTrace(TraceError):
-    """A GradientTape opened while tg.function traces: tg.function then runs that
-    signature eagerly (TF's train steps open tapes inside tf.function)."""
+class _EagerOnly(TraceError):
+    """Raised while tg.function traces at a step a replay could not repeat (a
+    GradientTape opened, a Variable assigned): tg.function then runs that signature
+    eagerly, from the start, so nothing the trace began happens twice."""
 
     eager = True
 
@@ -42,11 +43,12 @@ def tracing() -> bool:
     return _state.local.trace is not None
 
 
-def tape_entered():
-    """GradientTape.__enter__'s check: inside a trace, switch the function to eager."""
+def run_eagerly(what):
+    """Called before a step a trace cannot hold (GradientTape.__enter__, Variable's
+    assign): inside a trace, switch the function to eager before the step happens."""
     if _state.local.trace is not None:
-        raise _TapeInTrace("a GradientTape inside the traced function; it runs eagerly "
-                           "(same results, no graph-mode speed)")
+        raise _EagerOnly(f"{what} inside the traced function; it runs eagerly (same "
+                         "results, no graph-mode speed)")
 
 
 # ------------------------------------------------------------------ traced values
@@ -514,4 +516,4 @@ class Tracer:
 
 # the names `from tapegrad.function.trace import *` gives (tests/test_all.py)
 __all__ = ["TraceError", "TraceWarning", "Raw", "Traced", "TracedArray", "plain", "call_site",
-           "Tracer", "tracing", "tape_entered"]
+           "Tracer", "tracing", "run_eagerly"]
