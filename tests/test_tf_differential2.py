@@ -360,6 +360,35 @@ def math_zero_conventions(tf):
             _grad(tf, tf.math.xdivy, x, y), _grad(tf, lambda v: tf.math.divide_no_nan(1.0, v), y)]
 
 
+@case
+def data_pipeline_and_training(tf):
+    x = np.arange(10, dtype=np.float32).reshape(5, 2)
+    y = np.array([0, 1, 0, 1, 1])
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    out = [[a, b] for a, b in ds.batch(2)]
+    out += [e for e in tf.data.Dataset.from_tensor_slices({"a": x, "b": y}).batch(3, True)]
+    out += [e for e in tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2.0)
+            .repeat(2).take(7).batch(4).prefetch(tf.data.AUTOTUNE)]
+    out += [e for e in tf.data.Dataset.range(7).skip(2).filter(lambda v: v % 2 == 0)]
+    out += [list(e) for e in tf.data.Dataset.from_tensor_slices(([1.0, 2.0], [4, 5]))
+            .map(lambda a, b: (a + 1.0, b * 2))]
+    sh = next(iter(tf.data.Dataset.from_tensor_slices(x).shuffle(100).batch(5)))
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4)).astype(np.float32)
+    Y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+    w, b = tf.Variable(np.zeros((4, 2), np.float32)), tf.Variable(np.zeros(2, np.float32))
+    for _ in range(5):
+        for xb, yb in tf.data.Dataset.from_tensor_slices((X, Y)).batch(20):
+            with tf.GradientTape() as t:
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=yb, logits=tf.matmul(xb, w) + b))
+            gw, gb = t.gradient(loss, [w, b])
+            w.assign_sub(0.5 * gw)
+            b.assign_sub(0.5 * gb)
+    return out + [sorted(sh.numpy()[:, 0].tolist()), len(ds.batch(2)),
+                  int(ds.repeat().cardinality()), loss, w, b]
+
+
 # Not cases (tapegrad keeps another convention on purpose; see session 10's report): a
 # Variable assigned after an op saved it (API.md: the backward raises; TF uses the old
 # value), tf.equal and tf.unique (tg's are torch's: a bool, a sorted result), np.mean inside a tape (API.md: NumPy functions on tensors differentiate; in TF

@@ -368,3 +368,32 @@ def test_assign_inside_a_traced_function_happens_once_per_call():
         first = f(tg.constant(1.0))
     # TF 2.21: 4 then 8, v == 4 (the trace must not add x a second time)
     assert first.item() == 4.0 and f(tg.constant(2.0)).item() == 8.0 and v.item() == 4.0
+
+
+def test_tf_data_pipelines():
+    x = np.arange(10, dtype=np.float32).reshape(5, 2)
+    y = np.array([0, 1, 0, 1, 1])
+    ds = tg.data.Dataset.from_tensor_slices((x, y))
+    batches = [(a.tolist(), b.tolist()) for a, b in ds.batch(2)]
+    assert batches == [([[0, 1], [2, 3]], [0, 1]), ([[4, 5], [6, 7]], [0, 1]), ([[8, 9]], [1])]
+    assert len(ds.batch(2)) == 3 and ds.batch(2, drop_remainder=True).cardinality().item() == 2
+    assert ds.repeat().cardinality().item() == -1
+    d = tg.data.Dataset.from_tensor_slices({"a": x, "b": y}).batch(3, drop_remainder=True)
+    (only,) = list(d)
+    assert sorted(only) == ["a", "b"] and only["a"].shape == (3, 2)
+    twice = tg.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2.0).repeat(2).take(7)
+    assert [r.tolist()[0] for r in twice] == [0, 4, 8, 12, 16, 0, 4]
+    evens = tg.data.Dataset.range(7).skip(2).filter(lambda v: v % 2 == 0)
+    assert [int(v) for v in evens] == [2, 4, 6]
+    pairs = tg.data.Dataset.from_tensor_slices(([1.0, 2.0], [4, 5])).map(lambda a, b: (a + 1, b))
+    assert [(float(a), int(b)) for a, b in pairs] == [(2.0, 4), (3.0, 5)]
+    shuffled = tg.data.Dataset.from_tensor_slices(np.arange(20)).shuffle(20, seed=1)
+    first, second = [int(v) for v in shuffled], [int(v) for v in shuffled]
+    assert sorted(first) == list(range(20)) and first != second   # reshuffled each pass
+    fixed = tg.data.Dataset.from_tensor_slices(np.arange(20)).shuffle(
+        20, seed=1, reshuffle_each_iteration=False)
+    assert [int(v) for v in fixed] == [int(v) for v in fixed]
+    with pytest.raises(ValueError, match="differ in length"):
+        tg.data.Dataset.from_tensor_slices((x, y[:3]))
+    with pytest.raises(ValueError, match="batch_size"):
+        ds.batch(0)

@@ -139,6 +139,7 @@ from .tf_ops import (executing_eagerly, reverse, scatter_nd, searchsorted,  # no
                      tensor_scatter_nd_add, tensor_scatter_nd_update)
 from .tf_ops import print, range  # noqa: F401,E402,A004
 from .variable import VariableAggregation, VariableSynchronization  # noqa: F401,E402
+from . import tf_data as data  # noqa: F401,E402 - tf.data
 __all__ += ["boolean_mask", "fill", "gather_nd", "greater", "greater_equal", "identity",
             "less", "less_equal", "newaxis", "not_equal", "one_hot", "rank", "reduce_all",
             "reduce_any", "shape", "size", "unstack", "executing_eagerly", "reverse",
