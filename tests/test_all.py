@@ -29,6 +29,8 @@ PRIVATE = {
         "bool": "dtype alias spelled like a builtin: a star import must not shadow bool()",
         "int": "dtype alias spelled like a builtin: a star import must not shadow int()",
         "float": "dtype alias spelled like a builtin: a star import must not shadow float()",
+        "range": "TF's tf.range, spelled like a builtin: a star import must not shadow range()",
+        "print": "TF's tf.print, spelled like a builtin: a star import must not shadow print()",
     },
     "tapegrad.autograd": {
         "Tensor": "imported for isinstance checks; tapegrad.Tensor is its home",

@@ -141,3 +141,19 @@ from . import distributed  # noqa: F401,E402
 from . import fft  # noqa: F401,E402
 # session 10 (jaxsem): jax.linearize
 from .func import linearize  # noqa: F401,E402
+# TensorFlow's top-level array functions (tf.shape, tf.range, tf.gather, ...) and Variable
+# settings; tg.gather keeps torch's 3-argument form too
+from .tf_ops import (boolean_mask, fill, gather, gather_nd, greater,  # type: ignore[assignment]  # noqa: F401,E402,E501
+                     greater_equal, identity, less, less_equal, newaxis, not_equal, one_hot,
+                     rank, reduce_all, reduce_any, shape, size, unstack)
+from .tf_ops import (executing_eagerly, reverse, scatter_nd, searchsorted,  # noqa: F401,E402
+                     tensor_scatter_nd_add, tensor_scatter_nd_update)
+from .tf_ops import print, range  # noqa: F401,E402,A004
+from .variable import VariableAggregation, VariableSynchronization  # noqa: F401,E402
+from . import tf_data as data  # noqa: F401,E402 - tf.data
+__all__ += ["boolean_mask", "fill", "gather_nd", "greater", "greater_equal", "identity",
+            "less", "less_equal", "newaxis", "not_equal", "one_hot", "rank", "reduce_all",
+            "reduce_any", "shape", "size", "unstack", "executing_eagerly", "reverse",
+            "scatter_nd", "searchsorted", "tensor_scatter_nd_add", "tensor_scatter_nd_update",
+            "VariableAggregation",
+            "VariableSynchronization"]

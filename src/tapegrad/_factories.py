@@ -243,6 +243,8 @@ def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
     ((2, 3), tensor([0, 0]))
     """
     check_device(device, "zeros")
+    if len(shape) == 2 and isinstance(shape[0], (tuple, list, Tensor)) and dtype is None:
+        shape, dtype = shape[:1], shape[-1]     # TF's tf.zeros(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
     return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
@@ -271,6 +273,8 @@ def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
     tensor([1., 1.], requires_grad=True)
     """
     check_device(device, "ones")
+    if len(shape) == 2 and isinstance(shape[0], (tuple, list, Tensor)) and dtype is None:
+        shape, dtype = shape[:1], shape[-1]     # TF's tf.ones(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
     return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),

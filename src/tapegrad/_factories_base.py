@@ -45,6 +45,8 @@ def _alloc(fn, shape, make_array, *args, **kwargs):
 def _shape(shape, fn):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
+    elif len(shape) == 1 and isinstance(shape[0], Tensor) and shape[0]._data.ndim == 1:
+        shape = shape[0]._data.tolist()         # TF's tf.zeros(tf.shape(x))
     for s in shape:
         if s.__class__ is not int or s < 0 or s > _MAX_SIZE:
             return tuple(_int(s, fn, "size", "ints") for s in shape)

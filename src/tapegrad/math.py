@@ -20,6 +20,11 @@ import numpy as np
 from . import ops
 from ._check import _got
 from ._tensor import Tensor, make
+from ._tf_math import (TopKV2, bincount, confusion_matrix, cumprod, cumsum,
+                       cumulative_logsumexp, in_top_k, polyval, reciprocal_no_nan, segment_max,
+                       segment_mean, segment_min, segment_prod, segment_sum, top_k,
+                       unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min,
+                       unsorted_segment_prod, unsorted_segment_sum, zero_fraction)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +33,32 @@ if TYPE_CHECKING:
 
 def _t(x):
     return x if isinstance(x, Tensor) else make(np.asarray(x))
+
+
+def _numeric(x, fn, arg):
+    """x as a tensor of numbers or booleans, else a TypeError naming `fn`."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        arr = np.asarray(x)
+    except ValueError:                      # a ragged list
+        arr = None
+    if arr is None or arr.dtype.kind not in "biufc":
+        raise TypeError(f"{fn}: {arg} must be a tensor, array or numbers, got {_got(x)}")
+    return make(arr)
+
+
+def _pair(x, y):
+    """x and y as tensors; a Python number (or list of them) takes the other operand's
+    dtype when it fits, as TF converts it (1.0 / a float32 tensor stays float32)."""
+    def fits(v, dt):
+        return isinstance(v, (int, float, list, tuple)) and not isinstance(v, bool) and (
+            dt.kind in "fc" or np.asarray(v).dtype.kind in "iu")
+    if isinstance(x, Tensor) and not isinstance(y, Tensor) and fits(y, x._data.dtype):
+        y = make(np.asarray(y, dtype=x._data.dtype))
+    elif isinstance(y, Tensor) and not isinstance(x, Tensor) and fits(x, y._data.dtype):
+        x = make(np.asarray(x, dtype=y._data.dtype))
+    return _t(x), _t(y)
 
 
 # ------------------------------------------------------------------ TF semantics
@@ -147,7 +178,8 @@ def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
     >>> m.reduce_any(tg.tensor([[False, True], [False, False]]), axis=1)
     tensor([ True, False])
     """
-    return make(np.any(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+    x = _numeric(input_tensor, "reduce_any", "input_tensor")
+    return make(np.any(x._data, axis=axis, keepdims=keepdims))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
@@ -167,7 +199,8 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
     >>> m.reduce_all(tg.tensor([[True, True], [False, True]]), axis=1)
     tensor([ True, False])
     """
-    return make(np.all(_t(input_tensor)._data, axis=axis, keepdims=keepdims))
+    x = _numeric(input_tensor, "reduce_all", "input_tensor")
+    return make(np.all(x._data, axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype=np.int64, name=None):
@@ -318,9 +351,9 @@ def divide_no_nan(x, y, name=None):
     >>> tg.math.divide_no_nan(tg.tensor([1.0, 2.0]), tg.tensor([0.0, 4.0]))
     tensor([0.0000, 0.5000])
     """
-    y = _t(y)
+    x, y = _pair(x, y)
     zero = y._data == 0
-    return ops.where(zero, 0.0, _t(x) / ops.where(zero, 1.0, y))
+    return ops.where(zero, 0.0, x / ops.where(zero, 1.0, y))
 
 
 def multiply_no_nan(x, y, name=None):
@@ -338,8 +371,11 @@ def multiply_no_nan(x, y, name=None):
     >>> tg.math.multiply_no_nan(tg.tensor([float("nan"), 2.0]), tg.tensor([0.0, 3.0]))
     tensor([0., 6.])
     """
-    y = _t(y)
-    return ops.where(y._data == 0, 0.0, _t(x) * y)
+    x, y = _pair(x, y)
+    # where y == 0, x's finite values times y: the value is 0 and d/dy is x, as TF's
+    # (a non-finite x gives 0 there, where TF's gradient would be inf or NaN)
+    x_fin = ops.where(np.isfinite(x._data), x, 0.0)
+    return ops.where(y._data == 0, x_fin * y, x * y)
 
 
 def xdivy(x, y, name=None):
@@ -358,8 +394,48 @@ def xdivy(x, y, name=None):
     >>> m.xdivy(tg.tensor([0.0, 3.0]), tg.tensor([0.0, 2.0]))
     tensor([0.0000, 1.5000])
     """
-    x = _t(x)
-    return ops.where(x._data == 0, 0.0, x / ops.where(x._data == 0, 1.0, _t(y)))
+    x, y = _pair(x, y)
+    return ops.where(x._data == 0, 0.0, x / ops.where(x._data == 0, 1.0, y))
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x == 0 (even where y is 0), as tf.math.xlogy; where x is 0
+    both partial derivatives are 0, as TF's (PyTorch's d/dy there is NaN at y = 0).
+
+    Args:
+        x: the factor.
+        y: the argument of the log, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        x * log(y), 0 where x is 0.
+
+    >>> import tapegrad as tg
+    >>> tg.math.xlogy(tg.tensor([0.0, 2.0]), tg.tensor([0.0, 1.0]))
+    tensor([0., 0.])
+    """
+    x, y = _pair(x, y)
+    return x * ops.log(ops.where(x._data == 0, 1.0, y))
+
+
+def xlog1py(x, y, name=None):
+    """x * log1p(y), and 0 where x == 0, as tf.math.xlog1py (both partial derivatives 0
+    there, as TF's).
+
+    Args:
+        x: the factor.
+        y: the argument of log1p, broadcast with x.
+        name: accepted for TF code; unused.
+
+    Returns:
+        x * log1p(y), 0 where x is 0.
+
+    >>> import tapegrad as tg
+    >>> tg.math.xlog1py(tg.tensor([0.0, 2.0]), tg.tensor([-1.0, 0.0]))
+    tensor([0., 0.])
+    """
+    x, y = _pair(x, y)
+    return x * ops.log1p(ops.where(x._data == 0, 0.0, y))
 
 
 def scalar_mul(scalar, x, name=None):
@@ -609,6 +685,11 @@ def __dir__():
 __all__ = ["argmax", "argmin", "reduce_std", "reduce_variance", "reduce_euclidean_norm",
            "reduce_any", "reduce_all", "count_nonzero", "softmax", "log_softmax", "log_sigmoid",
            "softsign", "rsqrt", "squared_difference", "divide_no_nan", "multiply_no_nan", "xdivy",
-           "scalar_mul", "l2_normalize", "add_n", "truediv", "floordiv", "equal", "not_equal",
-           "less", "less_equal", "greater", "greater_equal", "is_nan", "is_inf", "is_finite",
-           "logical_not", "logical_and", "logical_or", "logical_xor", "clip_by_norm"]
+           "xlogy", "xlog1py", "scalar_mul", "l2_normalize", "add_n", "truediv", "floordiv",
+           "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "is_nan",
+           "is_inf", "is_finite", "logical_not", "logical_and", "logical_or", "logical_xor",
+           "clip_by_norm", "TopKV2", "bincount", "confusion_matrix", "cumprod", "cumsum",
+           "cumulative_logsumexp", "in_top_k", "polyval", "reciprocal_no_nan", "segment_max",
+           "segment_mean", "segment_min", "segment_prod", "segment_sum", "top_k",
+           "unsorted_segment_max", "unsorted_segment_prod", "unsorted_segment_mean",
+           "unsorted_segment_min", "unsorted_segment_sum", "zero_fraction"]

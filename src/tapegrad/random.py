@@ -146,8 +146,19 @@ def _truncated(gen, shape):
     return out
 
 
+# TF's op seeds: set_seed(g) then op seed s gives a fixed sequence, and each call with
+# the same s draws the next values in it (a per-seed call count, reset by set_seed)
+_op_seeds: dict[str, Any] = {"global": 0, "calls": {}}
+
+
 def _op_gen(seed, fn):
-    return None if seed is None else np.random.Generator(np.random.PCG64(_seed(seed, fn)))
+    if seed is None:
+        return None
+    s = _seed(seed, fn)
+    calls = _op_seeds["calls"]
+    k = calls.get(s, 0)
+    calls[s] = k + 1
+    return np.random.Generator(np.random.PCG64([_op_seeds["global"], s, k]))
 
 
 def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = float32,
@@ -358,6 +369,8 @@ def set_seed(seed: int) -> None:
     True
     """
     _random.manual_seed(seed)
+    _op_seeds["global"] = _seed(seed, "set_seed")
+    _op_seeds["calls"] = {}
 
 
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",

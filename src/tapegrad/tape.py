@@ -19,6 +19,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
 from .autograd import explain
+from .function.trace import run_eagerly
 from ._graph import grad_edge
 from .variable import Variable
 from .ops import broadcast_to, cast, minimum, reshape, sqrt, stack, sum as tsum
@@ -144,6 +145,7 @@ class GradientTape:
 
     # -------------------------------------------------------------- recording
     def __enter__(self) -> GradientTape:
+        run_eagerly("a GradientTape")   # inside tg.function: that signature runs eagerly
         if self._active:
             raise _TapeStateError("GradientTape: this tape is already recording (a tape "
                                   "cannot be entered again inside its own `with` block)")
@@ -500,7 +502,12 @@ class GradientTape:
             if not isinstance(v, Tensor):
                 raise TypeError(f"GradientTape.batch_jacobian: {arg} must be a tensor, got "
                                 f"{what(v)}")
-        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+        for arg, v in (("target", target), ("source", source)):
+            if v.ndim < 2:
+                # TF: a batch of scalars has no per-example Jacobian to speak of
+                raise ValueError(f"GradientTape.batch_jacobian: {arg} must have at least 2 "
+                                 f"dimensions (batch, ...), got shape {tuple(v.shape)}")
+        if target.shape[0] != source.shape[0]:
             raise ValueError(f"GradientTape.batch_jacobian: target shape {target.shape} and "
                              f"source shape {source.shape} need the same first (batch) "
                              "dimension")

@@ -1,6 +1,8 @@
 """tg.Variable: TensorFlow's tf.Variable, a mutable leaf that tapes watch when it is used."""
 from __future__ import annotations
 
+import enum
+import inspect
 import itertools
 
 import numpy as np
@@ -9,14 +11,63 @@ from . import _state
 from ._dtypes import is_floating, to_array
 from ._tensor import Tensor
 from ._tf_convert import _tf_dtype
+from .function.trace import run_eagerly
 from .autograd.engine import what
 from .ops import clone
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._typing import ArrayLike, DTypeLike
 
 _local = _state.local
+
+
+class VariableSynchronization(enum.Enum):
+    """TF's tf.VariableSynchronization: when a distributed variable is synchronized. One
+    process here, so every value behaves as AUTO; accepted so TF code runs unchanged.
+
+    >>> import tapegrad as tg
+    >>> tg.Variable(1.0, synchronization=tg.VariableSynchronization.AUTO).synchronization
+    <VariableSynchronization.AUTO: 0>
+    """
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    """TF's tf.VariableAggregation: how replicas' updates of a variable combine. One
+    process here, so it is only recorded; accepted so TF code runs unchanged.
+
+    >>> import tapegrad as tg
+    >>> tg.Variable(1.0, aggregation=tg.VariableAggregation.MEAN).aggregation
+    <VariableAggregation.MEAN: 2>
+    """
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+
+
+def _shape_spec(shape, arr):
+    """`shape=` of tf.Variable: None keeps the initial value's shape fixed; a list or tuple
+    whose None entries are dimensions an assign may change (TF's partially known shape)."""
+    if shape is None:
+        return None
+    if hasattr(shape, "as_list") and getattr(shape, "rank", 0) is None:
+        return ...                      # TensorShape(None): any shape at all
+    try:
+        spec = tuple(None if d is None else int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"Variable: shape must be a list or tuple of ints and None, got "
+                        f"{what(shape)}") from None
+    if len(spec) != arr.ndim or any(d is not None and d != n for d, n in zip(spec, arr.shape)):
+        raise ValueError(f"Variable: the initial value's shape {arr.shape} is not "
+                         f"compatible with shape={list(spec)}")
+    return spec if None in spec else None
 
 
 class Variable(Tensor):
@@ -31,9 +82,15 @@ class Variable(Tensor):
         trainable: a tape watches this variable automatically when an op uses it.
         dtype: the dtype; by default as `tg.tensor` chooses (float32 for Python floats).
         name: a name shown in the repr (default "Variable:<n>").
+        constraint: a function an optimizer may apply after updating (TF keeps it as
+            `.constraint`; assign does not apply it).
+        shape: None (the initial value's shape, fixed) or a shape whose None entries
+            an assign may change, e.g. [None].
+        synchronization, aggregation: TF's distribution settings, recorded only.
 
     Raises:
         TypeError: initial_value is not numeric, or trainable is not a bool.
+        ValueError: initial_value does not fit `shape`.
 
     >>> import tapegrad as tg
     >>> v = tg.Variable(3.0)
@@ -45,15 +102,20 @@ class Variable(Tensor):
     <tg.Variable 'Variable:0' shape=() dtype=float32, numpy=2.0>
     """
 
-    __slots__ = ("_trainable", "name", "_uid")
+    __slots__ = ("_trainable", "name", "_uid", "constraint", "_spec", "synchronization",
+                 "aggregation")
     _uids = itertools.count()       # creation order: TF lists watched variables in it
 
     def __init__(self, initial_value: ArrayLike, trainable: bool = True, dtype: DTypeLike = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, *, constraint: Any = None, shape: Any = None,
+                 synchronization: VariableSynchronization = VariableSynchronization.AUTO,
+                 aggregation: VariableAggregation = VariableAggregation.NONE) -> None:
         if not isinstance(trainable, (bool, np.bool_)):
             raise TypeError(f"Variable: trainable must be True or False, got {what(trainable)}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Variable: name must be a string, got {what(name)}")
+        if constraint is not None and not callable(constraint):
+            raise TypeError(f"Variable: constraint must be a function, got {what(constraint)}")
         if callable(initial_value) and not isinstance(initial_value, Tensor):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):
@@ -65,6 +127,10 @@ class Variable(Tensor):
         self._rg = self._trainable and is_floating(self._data.dtype)
         self.name = (name or "Variable") + ":0"
         self._uid = next(Variable._uids)
+        self.constraint = constraint
+        self._spec = _shape_spec(shape, self._data)
+        self.synchronization = VariableSynchronization(synchronization)
+        self.aggregation = VariableAggregation(aggregation)
 
     @property
     def trainable(self) -> bool:
@@ -82,10 +148,21 @@ class Variable(Tensor):
         if arr is None or arr.dtype.kind not in "biufc":
             raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
                             f"{what(value)}")
+        mine = self._data.dtype
+        if isinstance(value, Tensor) and arr.dtype != mine and (
+                arr.dtype.kind != mine.kind or mine.kind in "fc"):
+            # TF converts arrays and numbers, but a tensor must already have the dtype
+            raise ValueError(f"{who}: a tensor of dtype {arr.dtype} cannot be written into "
+                             f"a {mine} variable; cast it first (tg.cast)")
         if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
             raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
                             f"{self._data.dtype} variable without losing information; cast "
                             "it first")
+        spec = self._spec
+        if spec is not None and arr.shape != self._data.shape and (spec is ... or (
+                arr.ndim == len(spec) and all(d is None or d == n
+                                              for d, n in zip(spec, arr.shape)))):
+            return arr                  # a shape the `shape=` argument leaves open
         try:
             np.broadcast_to(arr, self._data.shape)
         except ValueError:
@@ -95,6 +172,19 @@ class Variable(Tensor):
             raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
                              f"variable's shape {self._data.shape}")
         return arr
+
+    def _store(self, ufunc, arr):
+        """Write the new value in place and count the change: a value an op saved is then
+        stale, and its backward raises (API.md), where TF would use the old value."""
+        run_eagerly("Variable.assign")  # in tg.function: run eagerly, never write twice
+        if arr.shape != self._data.shape and arr.size != 1:
+            # a new shape that shape= left open: a new buffer, the same counter
+            self._data = np.array(arr, dtype=self._data.dtype)
+        elif ufunc is None:
+            np.copyto(self._data, arr, casting="same_kind")
+        else:
+            ufunc(self._data, arr, out=self._data, casting="same_kind")
+        self._bump_version()
 
     def _accessed(self):
         """An assignment under a recording tape is a use: TF's tapes watch the variable."""
@@ -110,9 +200,7 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(value, "Variable.assign")
         self._accessed()
-        _state.pre_write(self)
-        np.copyto(self._data, arr, casting="same_kind")
-        self._bump_version()
+        self._store(None, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
 
     def assign_add(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
@@ -123,9 +211,7 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_add")
         self._accessed()
-        _state.pre_write(self)
-        np.add(self._data, arr, out=self._data, casting="same_kind")
-        self._bump_version()
+        self._store(np.add, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
 
     def assign_sub(self, delta: ArrayLike, use_locking: bool = False, name: str | None = None,
@@ -136,10 +222,13 @@ class Variable(Tensor):
                             f"{read_value!r:.40} ({type(read_value).__name__})")
         arr = self._write(delta, "Variable.assign_sub")
         self._accessed()
-        _state.pre_write(self)
-        np.subtract(self._data, arr, out=self._data, casting="same_kind")
-        self._bump_version()
+        self._store(np.subtract, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
+
+    def ref(self) -> Reference:
+        """A hashable stand-in for this variable (TF's Variable.ref()), e.g. a dict key;
+        `.deref()` gives the variable back. Two refs of one variable are equal."""
+        return Reference(self)
 
     def value(self) -> Tensor:
         return self
@@ -160,5 +249,41 @@ class Variable(Tensor):
     __str__ = __repr__
 
 
+class Reference:
+    """What Variable.ref() returns (TF's Reference): hashed and compared by the identity
+    of the variable, so it can key a dict; `deref()` returns the variable.
+
+    Args:
+        obj: the variable.
+
+    >>> import tapegrad as tg
+    >>> v = tg.Variable(1.0)
+    >>> {v.ref(): "w"}[v.ref()], v.ref().deref() is v
+    ('w', True)
+    """
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: Variable) -> None:
+        self._obj = obj
+
+    def deref(self) -> Variable:
+        return self._obj
+
+    def __hash__(self) -> int:
+        return id(self._obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._obj!r}>"
+
+
+# introspection shows API.md's four parameters, which it pins; TF's extra keywords are
+# keyword-only and documented in the class docstring
+setattr(Variable, "__signature__", inspect.Signature(
+    list(inspect.signature(Variable.__init__).parameters.values())[1:5]))
+
 # the names `from tapegrad.variable import *` gives (tests/test_all.py)
-__all__ = ["Variable"]
+__all__ = ["Variable", "VariableSynchronization", "VariableAggregation", "Reference"]

@@ -25,7 +25,7 @@ from ..autograd.function import Unpack, camel
 from ..ops._apply import _frozen, apply
 from ..ops._op import OWN, Op
 from .control import _spec_key
-from .trace import Tracer, TraceWarning
+from .trace import TraceError, Tracer, TraceWarning
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -306,8 +306,15 @@ class function:
         try:
             res = tracer.run(self.python_function, args, kwargs)
             tracer.check_writes()
-        except BaseException:
+        except TraceError as e:
             tracer.undo_writes()        # the user's tensors as before the call
+            if not getattr(e, "eager", False):
+                raise
+            # a GradientTape opened inside (TF's train step): this signature runs eagerly
+            warnings.warn(f"tg.function({self.__name__}): {e}", TraceWarning, stacklevel=4)
+            return _EAGER
+        except BaseException:
+            tracer.undo_writes()
             raise
         finally:
             _local.tapes = tapes

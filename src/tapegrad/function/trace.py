@@ -30,6 +30,27 @@ class TraceWarning(UserWarning):
     """A traced function read tensor values outside tapegrad ops and runs eagerly."""
 
 
+class _EagerOnly(TraceError):
+    """Raised while tg.function traces at a step a replay could not repeat (a
+    GradientTape opened, a Variable assigned): tg.function then runs that signature
+    eagerly, from the start, so nothing the trace began happens twice."""
+
+    eager = True
+
+
+def tracing() -> bool:
+    """Whether a tg.function trace is running on this thread (tf.executing_eagerly)."""
+    return _state.local.trace is not None
+
+
+def run_eagerly(what):
+    """Called before a step a trace cannot hold (GradientTape.__enter__, Variable's
+    assign): inside a trace, switch the function to eager before the step happens."""
+    if _state.local.trace is not None:
+        raise _EagerOnly(f"{what} inside the traced function; it runs eagerly (same "
+                         "results, no graph-mode speed)")
+
+
 # ------------------------------------------------------------------ traced values
 
 class Raw(Op):
@@ -519,4 +540,4 @@ class Tracer:
 
 # the names `from tapegrad.function.trace import *` gives (tests/test_all.py)
 __all__ = ["TraceError", "TraceWarning", "Raw", "Traced", "TracedArray", "plain", "call_site",
-           "Tracer"]
+           "Tracer", "tracing", "run_eagerly"]

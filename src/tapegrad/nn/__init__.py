@@ -23,7 +23,7 @@ from .tf_functions import (batch_normalization, bias_add, dropout, elu,  # noqa:
                            sigmoid_cross_entropy_with_logits, silu, softmax,
                            softmax_cross_entropy_with_logits, softplus, softsign,
                            sparse_softmax_cross_entropy_with_logits, swish, tanh,
-                           weighted_cross_entropy_with_logits)
+                           weighted_cross_entropy_with_logits, top_k, in_top_k)
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: F401,E402
 # issue 18: activations and normalisation modules
 from .activations import (CELU, ELU, GLU, SELU, Hardsigmoid, Hardswish,  # noqa: F401,E402
@@ -55,7 +55,8 @@ __all__ = ["GELU", "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "
            "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "silu", "softmax",
            "softmax_cross_entropy_with_logits", "softplus", "softsign",
            "sparse_softmax_cross_entropy_with_logits", "swish", "tanh",
-           "weighted_cross_entropy_with_logits", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell",
+           "weighted_cross_entropy_with_logits", "top_k", "in_top_k", "GRU", "LSTM", "RNN",
+           "GRUCell", "LSTMCell",
            "RNNBase", "RNNCell", "CELU", "ELU", "GLU", "SELU", "Hardsigmoid", "Hardswish",
            "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "SiLU", "Softsign", "Tanhshrink",
            "BatchNorm1d", "BatchNorm2d", "Dropout2d", "GroupNorm", "InstanceNorm2d", "RMSNorm",

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import _check, _random, ops
-from ..math import clip_by_norm
+from ..math import clip_by_norm, in_top_k, top_k  # noqa: F401 - tf.nn spells them too
 from .._tensor import Tensor, make
 from . import functional as F
 from typing import TYPE_CHECKING
@@ -508,4 +508,4 @@ __all__ = ["relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "
            "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
            "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
            "l2_loss", "l2_normalize", "moments", "batch_normalization", "bias_add",
-           "embedding_lookup", "dropout"]
+           "embedding_lookup", "dropout", "top_k", "in_top_k"]

@@ -9,7 +9,7 @@ from ._apply import apply, apply2, call
 from ._op import Op, register, tangent_sum
 from ._shapes import broadcast_shapes, check_operand, describe
 from . import elementwise as E
-from .shape import BroadcastTo, Reshape, Transpose
+from .shape import BroadcastTo, Reshape, Transpose, swapaxes
 from ..errors import shapes_msg
 from .elementwise import mul
 from typing import TYPE_CHECKING
@@ -111,12 +111,14 @@ def _check_matmul(x, y, op="matmul"):
         broadcast_shapes(f"{op} (batch axes)", xs[:-2], ys[:-2])
 
 
-def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
+def matmul(x: ArrayLike, y: ArrayLike, *, transpose_a: bool = False,
+           transpose_b: bool = False) -> Tensor:
     """Matrix product with NumPy's rules (1-D, 2-D and batched).
 
     Args:
         x: the left operand, (..., n, k) or a vector (k,).
         y: the right operand, (..., k, m) or a vector (k,); batch axes broadcast.
+        transpose_a, transpose_b: TF's flags: swap the last two axes of x (or y) first.
 
     Returns:
         The product, (..., n, m), with a vector operand's axis dropped.
@@ -128,6 +130,9 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     >>> tg.matmul(tg.ones((2, 3)), tg.ones(3))
     tensor([3., 3.])
     """
+    if transpose_a or transpose_b:
+        x = swapaxes(x, -1, -2) if transpose_a else x
+        y = swapaxes(y, -1, -2) if transpose_b else y
     _check_matmul(x, y)
     return apply2(MatMul, x, y)
 

@@ -359,6 +359,8 @@ def _int_shape(op, shape):
             out.append(s)
         elif isinstance(s, np.integer):
             out.append(int(s))
+        elif isinstance(s, Tensor) and s.ndim == 0 and s.dtype.kind in "iu":
+            out.append(int(s._data))      # tf.reshape(g, [tf.reduce_prod(shape), 1])
         else:
             raise TypeError(f"{op}: shape must be ints, got {describe(s)}")
     return tuple(out)
@@ -368,7 +370,7 @@ def _size(x):
     return int(np.size(_raw(x)))
 
 
-def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
+def transpose(x: ArrayLike, axes: Axis = None, *more: Any, perm: Axis = None) -> Tensor:
     """Permute axes (reverse them when `axes` is None). TF: transpose(perm=); PyTorch:
     permute.
 
@@ -376,6 +378,7 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
         x: the input tensor (or anything tg.tensor accepts).
         axes: a permutation of x's axes (None: reverse them).
         *more: the permutation as separate ints; two alone swap two axes (as torch).
+        perm: TF's name for `axes`.
 
     Returns:
         x with its axes permuted.
@@ -392,6 +395,8 @@ def transpose(x: ArrayLike, axes: Axis = None, *more: Any) -> Tensor:
     if not isinstance(x, Tensor):
         x = check_operand("transpose", "x", x)
     nd = np.ndim(_raw(x))
+    if perm is not None:
+        axes = perm
     if len(more) == 1 and isinstance(axes, (int, np.integer)):     # torch's (x, dim0, dim1)
         return swapaxes(x, axes, more[0])
     if more:
