@@ -29,6 +29,8 @@ PRIVATE = {
         "bool": "dtype alias spelled like a builtin: a star import must not shadow bool()",
         "int": "dtype alias spelled like a builtin: a star import must not shadow int()",
         "float": "dtype alias spelled like a builtin: a star import must not shadow float()",
+        "all": "torch.all, spelled like a builtin: a star import must not shadow all()",
+        "any": "torch.any, spelled like a builtin: a star import must not shadow any()",
     },
     "tapegrad.autograd": {
         "Tensor": "imported for isinstance checks; tapegrad.Tensor is its home",

@@ -130,3 +130,20 @@ from ._printing import set_printoptions  # noqa: F401,E402
 from . import distributed  # noqa: F401,E402
 # issue 16: tg.fft (torch.fft's names)
 from . import fft  # noqa: F401,E402
+# issue 18 (tutorial ports): PyTorch's top-level spellings over existing ops
+from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa: F401,E402,A004
+                            argwhere, as_tensor, bernoulli, count_nonzero, detach, empty,
+                            empty_like, eq, equal, from_numpy, ge, get_num_threads, gt,
+                            inference_mode, is_floating_point, isclose, isfinite, isinf,
+                            isnan, le, lerp, logical_and, logical_not, logical_or,
+                            logical_xor, logspace, lt, masked_select, multinomial, mv, ne,
+                            nonzero, normal, numel, rand_like, randint_like, randn_like,
+                            randperm, rsqrt, set_num_threads, t, unique)
+__all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
+            "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
+            "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
+            "is_floating_point", "isclose", "isfinite", "isinf", "isnan", "le", "lerp",
+            "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "lt",
+            "masked_select", "multinomial", "mv", "ne", "nonzero", "normal", "numel",
+            "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
+            "t", "unique"]

@@ -170,6 +170,49 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
+    def _key(self, idx):
+        idx = _check.integer(idx, "Sequential", "index")
+        keys = list(self._modules)
+        if not -len(keys) <= idx < len(keys):
+            raise IndexError(f"Sequential: index {idx} is out of range for {len(keys)} "
+                             "modules")
+        return keys[idx]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        # model[2] = nn.Linear(...): the new module takes the old one's name and place
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: a new element must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
+        self._modules[self._key(idx)] = module
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules)
+        for k in (keys[idx] if isinstance(idx, slice) else [self._key(idx)]):
+            del self._modules[k]
+        # PyTorch renumbers so the keys stay 0..n-1 (named ones are kept)
+        items = list(self._modules.items())
+        self._modules.clear()
+        for i, (k, m) in enumerate(items):
+            self._modules[str(i) if k.isdigit() else k] = m
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        mods = list(self._modules.values())
+        n = len(mods)
+        index = _check.integer(index, "Sequential", "index")
+        if not -n <= index <= n:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {n} "
+                             "modules")
+        mods.insert(index if index >= 0 else n + index, module)
+        self._modules.clear()
+        for m in mods:
+            self.append(m)
+        return self
+
+    def extend(self, sequential: Iterable[Module]) -> Sequential:
+        for m in sequential:
+            self.append(m)
+        return self
+
 
 class ModuleList(Module):
     """A list of modules whose parameters are registered (keys `0.weight`, ...).
@@ -225,6 +268,23 @@ class ModuleList(Module):
             raise IndexError(f"ModuleList: index {idx} is out of range for {len(mods)} "
                              "modules")
         return mods[idx]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        idx = _check.integer(idx, "ModuleList", "index")
+        n = len(self._modules)
+        if not -n <= idx < n:
+            raise IndexError(f"ModuleList: index {idx} is out of range for {n} modules")
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList: a new element must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
+        self._modules[str(idx % n)] = module
+
+    def insert(self, index: int, module: Module) -> None:
+        mods = list(self._modules.values())
+        mods.insert(_check.integer(index, "ModuleList", "index"), module)
+        self._modules.clear()
+        for m in mods:
+            self.append(m)
 
 
 class ModuleDict(Module):

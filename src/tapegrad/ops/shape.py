@@ -145,6 +145,8 @@ def _norm_index(index):
                 i = int(i)
         elif isinstance(i, list):
             i = np.asarray(i)
+        elif isinstance(i, range):             # x[range(n), target], as PyTorch takes
+            i = np.arange(i.start, i.stop, i.step)
         if isinstance(i, np.ndarray):
             if i.dtype.kind not in "iub":
                 raise IndexError(f"getitem: index arrays must be integer or boolean, got "
