@@ -138,7 +138,10 @@ from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa
                             isnan, le, lerp, logical_and, logical_not, logical_or,
                             logical_xor, logspace, lt, masked_select, multinomial, mv, ne,
                             nonzero, normal, numel, rand_like, randint_like, randn_like,
-                            randperm, rsqrt, set_num_threads, t, unique)
+                            randperm, rsqrt, set_num_threads, t, unique,
+                            get_default_device, get_default_dtype, set_default_device,
+                            set_default_dtype, BoolTensor, ByteTensor, DoubleTensor,
+                            FloatTensor, IntTensor, LongTensor)
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
@@ -146,4 +149,6 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "lt",
             "masked_select", "multinomial", "mv", "ne", "nonzero", "normal", "numel",
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
-            "t", "unique"]
+            "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
+            "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
+            "IntTensor", "LongTensor"]
