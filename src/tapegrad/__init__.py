@@ -142,6 +142,7 @@ from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa
                             get_default_device, get_default_dtype, set_default_device,
                             set_default_dtype, BoolTensor, ByteTensor, DoubleTensor,
                             FloatTensor, IntTensor, LongTensor)
+from . import accelerator  # noqa: F401,E402
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",

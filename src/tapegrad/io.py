@@ -509,7 +509,8 @@ def _serialize(obj, user_meta):
 
 # ------------------------------------------------------------------ load
 
-def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
+def load(path: str | os.PathLike[str] | BinaryIO, map_location: Any = None,
+         weights_only: bool | None = None) -> Any:
     """Read a file written by `save` (or any safetensors file) and return the saved
     structure; a plain safetensors file gives a dict of name -> Tensor.
 
@@ -522,6 +523,10 @@ def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
 
     Args:
         path: the file to read (a str or path-like).
+        map_location: torch.load's; None, "cpu" or a tg.device("cpu") (tapegrad
+            loads onto the CPU).
+        weights_only: torch.load's; accepted either way: tapegrad's files hold only
+            tensors and JSON values, never pickled objects.
 
     Returns:
         The saved structure (tensors as Tensors, other values as saved).
@@ -539,6 +544,9 @@ def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
     >>> back["w"], back["step"]
     (tensor([1., 2.]), 3)
     """
+    if map_location is not None and str(map_location) != "cpu":
+        raise ValueError(f"load: tapegrad loads onto the CPU only, got map_location "
+                         f"{map_location!r}")
     if hasattr(path, "read") and not isinstance(path, (str, bytes, os.PathLike)):
         where = str(getattr(path, "name", "<file object>"))
         data = path.read()
