@@ -143,6 +143,7 @@ from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa
                             set_default_dtype, BoolTensor, ByteTensor, DoubleTensor,
                             FloatTensor, IntTensor, LongTensor)
 from . import accelerator  # noqa: F401,E402
+from .tf_module import name_scope  # noqa: F401,E402
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
@@ -152,4 +153,4 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
-            "IntTensor", "LongTensor"]
+            "IntTensor", "LongTensor", "name_scope"]

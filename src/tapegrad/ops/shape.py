@@ -356,6 +356,8 @@ def _int_shape(op, shape):
             out.append(s)
         elif isinstance(s, np.integer):
             out.append(int(s))
+        elif isinstance(s, Tensor) and s.ndim == 0 and s.dtype.kind in "iu":
+            out.append(int(s._data))      # tf.reshape(g, [tf.reduce_prod(shape), 1])
         else:
             raise TypeError(f"{op}: shape must be ints, got {describe(s)}")
     return tuple(out)
