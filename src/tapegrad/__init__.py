@@ -138,10 +138,10 @@ from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa
                             isnan, le, lerp, logical_and, logical_not, logical_or,
                             logical_xor, logspace, lt, masked_select, multinomial, mv, ne,
                             nonzero, normal, numel, rand_like, randint_like, randn_like,
-                            randperm, rsqrt, set_num_threads, t, unique,
-                            get_default_device, get_default_dtype, set_default_device,
-                            set_default_dtype, BoolTensor, ByteTensor, DoubleTensor,
-                            FloatTensor, IntTensor, LongTensor)
+                            randperm, rsqrt, set_num_threads, t, unique)
+from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,E402
+                            FloatTensor, IntTensor, LongTensor, get_default_device,
+                            get_default_dtype, set_default_device, set_default_dtype)
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402

@@ -309,3 +309,39 @@ class PortMethods:
         shape = np.broadcast_shapes(self._data.shape, m.shape)
         x = self if self._data.shape == shape else self.broadcast_to(shape)
         return x[np.broadcast_to(m, shape)]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True: tapegrad's tensors behave as PyTorch's contiguous ones (`contiguous()`
+        returns the tensor itself, and `stride()` gives the row-major strides).
+
+        Args:
+            memory_format: accepted for PyTorch's signature.
+
+        >>> tg.zeros(2, 3).t().is_contiguous()
+        True
+        """
+        return True
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The row-major strides in elements (as PyTorch's for a contiguous tensor); with
+        `dim`, the stride of that dimension.
+
+        Args:
+            dim: a dimension (None: all of them, as a tuple).
+
+        >>> tg.zeros(2, 3, 4).stride()
+        (12, 4, 1)
+        """
+        shape = self._data.shape
+        out = []
+        step = 1
+        for n in reversed(shape):
+            out.append(step)
+            step *= max(n, 1)
+        strides = tuple(reversed(out))
+        if dim is None:
+            return strides
+        if not -len(shape) <= dim < max(len(shape), 1):
+            raise IndexError(f"stride: dim {dim} is out of range for {len(shape)} "
+                             "dimension(s)")
+        return strides[dim] if shape else 1

@@ -2,7 +2,6 @@
 language model with word embeddings, and "Sequence Models and LSTM Networks" (nn.LSTM
 stepped one element at a time and on the whole sequence, and the LSTM part-of-speech
 tagger with view(len(sentence), 1, -1))."""
-import numpy as np
 import pytest
 
 from ._port import run

@@ -3,8 +3,6 @@ trainable and non-trainable Variables, submodules, deferred variable creation, n
 scopes, tf.function on __call__) and "Basic training loops" (a linear model fitted with
 assign_sub), run with `import tapegrad as tf`. TensorFlow is not installed here: the
 checks are the values the guides print."""
-import numpy as np
-import pytest
 
 from ._port import run
 

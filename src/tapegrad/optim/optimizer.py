@@ -576,3 +576,25 @@ class Optimizer:
 
 # the names `from tapegrad.optim.optimizer import *` gives (tests/test_all.py)
 __all__ = ["required", "Optimizer"]
+
+
+_IMPL_DEFAULTS = {"foreach": None, "capturable": False, "differentiable": False, "fused": None}
+
+
+def _impl_flags(who: str, keys: tuple[str, ...], foreach: Any, capturable: Any,
+               differentiable: Any, fused: Any) -> dict[str, Any]:
+    """PyTorch's implementation switches (foreach, capturable, differentiable, fused):
+    they choose kernels, not results, so ported code may pass them; they are kept in the
+    param groups under the keys `who` has in PyTorch. `differentiable=True` (gradients
+    through the step itself) is refused, as is a switch PyTorch's `who` does not take."""
+    given = {"foreach": foreach, "capturable": capturable,
+             "differentiable": differentiable, "fused": fused}
+    for k, v in given.items():
+        if v is not None and not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"{who}: {k} must be True, False or None, got {_got(v)}")
+        if k not in keys and v != _IMPL_DEFAULTS[k]:
+            raise TypeError(f"{who}: got an unexpected keyword argument {k!r}")
+    if differentiable:
+        raise NotImplementedError(f"{who}: differentiable=True (differentiating through "
+                                  "the optimizer step) is not supported")
+    return {k: given[k] for k in keys}
