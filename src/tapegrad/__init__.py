@@ -144,6 +144,8 @@ from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,
                             get_default_dtype, set_default_device, set_default_dtype)
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
+from ._tf_compat import (executing_eagerly, fill, one_hot, rank, shape,  # noqa: F401,E402
+                         size)
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
@@ -153,4 +155,5 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
-            "IntTensor", "LongTensor", "name_scope"]
+            "IntTensor", "LongTensor", "name_scope", "executing_eagerly", "fill", "one_hot",
+            "rank", "shape", "size"]
