@@ -178,24 +178,32 @@ class Sequential(Module):
                              "modules")
         return keys[idx]
 
+    def _rebuild(self, items):
+        """Register `items` ((name, module) pairs) as the modules, in order."""
+        for k in list(self._modules):
+            delattr(self, k)
+        for k, m in items:
+            self.add_module(k, m)
+
     def __setitem__(self, idx: int, module: Module) -> None:
         # model[2] = nn.Linear(...): the new module takes the old one's name and place
         if not isinstance(module, Module):
             raise TypeError(f"Sequential: a new element must be a tg.nn.Module, got "
                             f"{_check._got(module)}")
-        self._modules[self._key(idx)] = module
+        key = self._key(idx)
+        self._rebuild([(k, module if k == key else m) for k, m in self._modules.items()])
 
     def __delitem__(self, idx: int | slice) -> None:
         keys = list(self._modules)
-        for k in (keys[idx] if isinstance(idx, slice) else [self._key(idx)]):
-            del self._modules[k]
+        gone = set(keys[idx] if isinstance(idx, slice) else [self._key(idx)])
+        kept = [(k, m) for k, m in self._modules.items() if k not in gone]
         # PyTorch renumbers so the keys stay 0..n-1 (named ones are kept)
-        items = list(self._modules.items())
-        self._modules.clear()
-        for i, (k, m) in enumerate(items):
-            self._modules[str(i) if k.isdigit() else k] = m
+        self._rebuild([(str(i) if k.isdigit() else k, m) for i, (k, m) in enumerate(kept)])
 
     def insert(self, index: int, module: Module) -> Sequential:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.insert: module must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
         mods = list(self._modules.values())
         n = len(mods)
         index = _check.integer(index, "Sequential", "index")
@@ -203,9 +211,7 @@ class Sequential(Module):
             raise IndexError(f"Sequential.insert: index {index} is out of range for {n} "
                              "modules")
         mods.insert(index if index >= 0 else n + index, module)
-        self._modules.clear()
-        for m in mods:
-            self.append(m)
+        self._rebuild([(str(i), m) for i, m in enumerate(mods)])
         return self
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
@@ -277,14 +283,20 @@ class ModuleList(Module):
         if not isinstance(module, Module):
             raise TypeError(f"ModuleList: a new element must be a tg.nn.Module, got "
                             f"{_check._got(module)}")
-        self._modules[str(idx % n)] = module
+        mods = list(self._modules.values())
+        mods[idx] = module
+        self._reset(mods)
+
+    def _reset(self, mods):
+        for k in list(self._modules):
+            delattr(self, k)
+        for m in mods:
+            self.append(m)
 
     def insert(self, index: int, module: Module) -> None:
         mods = list(self._modules.values())
         mods.insert(_check.integer(index, "ModuleList", "index"), module)
-        self._modules.clear()
-        for m in mods:
-            self.append(m)
+        self._reset(mods)
 
 
 class ModuleDict(Module):

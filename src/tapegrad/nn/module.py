@@ -415,6 +415,9 @@ class Module:
     def double(self) -> Self:
         return self.to(np.float64)
 
+    def half(self) -> Self:
+        return self.to(np.float16)
+
     # ------------------------------------------------------------ state dicts
     def _state_items(self, prefix="", keep_vars=False):
         for mname, mod in self.named_modules(prefix, remove_duplicate=False):
