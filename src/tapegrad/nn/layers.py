@@ -378,10 +378,13 @@ class ReLU(Module):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
-        _check.flag(inplace, "ReLU", "inplace")
+        self.inplace = _check.flag(inplace, "ReLU", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.relu(input)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -399,13 +402,14 @@ class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope = _check.real(negative_slope, "LeakyReLU", "negative_slope")
-        _check.flag(inplace, "LeakyReLU", "inplace")
+        self.inplace = _check.flag(inplace, "LeakyReLU", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (
+            ", inplace=True" if self.inplace else "")
 
 
 class GELU(Module):
@@ -475,6 +479,9 @@ class Softplus(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):
@@ -569,13 +576,13 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = F._check_p(p, "Dropout")
-        _check.flag(inplace, "Dropout", "inplace")
+        self.inplace = _check.flag(inplace, "Dropout", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class LayerNorm(Module):
@@ -632,7 +639,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class Embedding(Module):
