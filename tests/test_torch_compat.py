@@ -275,3 +275,43 @@ def test_tensorflow_spellings():
     assert tg.reshape(tg.zeros(6), [tg.reduce_prod((2, 3)), 1]).shape == (6, 1)
     with tg.name_scope("block") as scope:
         assert scope == "block/"
+
+
+def test_more_layers_match_torch(rng):
+    F, TF = tg.nn.functional, torch.nn.functional
+    x = rng.standard_normal((2, 8, 3, 5))
+    cases = [(lambda m, a: m.pixel_shuffle(a, 2), x),
+             (lambda m, a: m.pixel_unshuffle(a, 2), rng.standard_normal((2, 2, 6, 4))),
+             (lambda m, a: m.softmin(a, dim=1), x)]
+    for fn, a in cases:
+        ta = tg.tensor(a, requires_grad=True)
+        pa = _t(a).requires_grad_()
+        out, ref = fn(F, ta), fn(TF, pa)
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+        g = rng.standard_normal(ref.shape)
+        out.backward(tg.tensor(g))
+        ref.backward(_t(g))
+        np.testing.assert_allclose(ta.grad.numpy(), pa.grad.numpy(), rtol=1e-10)
+    w, b = rng.standard_normal((4, 2, 3)), rng.standard_normal(4)
+    x1, x2 = rng.standard_normal((5, 2)), rng.standard_normal((5, 3))
+    np.testing.assert_allclose(
+        F.bilinear(tg.tensor(x1), tg.tensor(x2), tg.tensor(w), tg.tensor(b)).numpy(),
+        TF.bilinear(_t(x1), _t(x2), _t(w), _t(b)).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(tg.nn.Softmax2d()(tg.tensor(x)).numpy(),
+                               torch.nn.Softmax2d()(_t(x)).numpy(), rtol=1e-12)
+    for ours, theirs in ((tg.nn.Bilinear(2, 3, 4), torch.nn.Bilinear(2, 3, 4)),
+                         (tg.nn.PixelShuffle(2), torch.nn.PixelShuffle(2)),
+                         (tg.nn.Softmin(dim=1), torch.nn.Softmin(dim=1))):
+        assert repr(ours) == repr(theirs)
+        assert list(ours.state_dict()) == list(theirs.state_dict())
+    with pytest.raises(ValueError, match="pixel_shuffle"):
+        F.pixel_shuffle(tg.zeros(1, 3, 2, 2), 2)
+
+
+def test_module_reprs_match_torch():
+    specs = ["Dropout(0.2)", "ReLU(inplace=True)", "LeakyReLU(0.2, inplace=True)",
+             "Softplus(beta=2.0)", "BatchNorm2d(8)", "BatchNorm1d(3, affine=False)",
+             "LayerNorm(4, bias=False)", "GroupNorm(2, 8)", "MultiheadAttention(8, 2)",
+             "TransformerEncoderLayer(8, 2, 16)", "Conv2d(1, 6, 5)", "LSTM(3, 4)"]
+    for spec in specs:
+        assert repr(eval("tg.nn." + spec)) == repr(eval("torch.nn." + spec)), spec

@@ -64,3 +64,6 @@ __all__ = ["GELU", "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "
 # issue 18 (tutorial ports)
 from .containers import ParameterDict, ParameterList  # noqa: F401,E402
 __all__ += ["ParameterDict", "ParameterList"]
+from .more_layers import (Bilinear, PixelShuffle, PixelUnshuffle,  # noqa: F401,E402
+                          Softmax2d, Softmin)
+__all__ += ["Bilinear", "PixelShuffle", "PixelUnshuffle", "Softmax2d", "Softmin"]
