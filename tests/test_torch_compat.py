@@ -315,3 +315,41 @@ def test_module_reprs_match_torch():
              "TransformerEncoderLayer(8, 2, 16)", "Conv2d(1, 6, 5)", "LSTM(3, 4)"]
     for spec in specs:
         assert repr(eval("tg.nn." + spec)) == repr(eval("torch.nn." + spec)), spec
+
+
+def test_hand_written_optimizer_state_starts_empty():
+    class MySGD(tg.optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, dict(lr=lr))
+
+        @tg.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    state = self.state[p]
+                    state["step"] = state.get("step", 0) + 1
+                    p.add_(p.grad, alpha=-group["lr"])
+
+    m = tg.nn.Linear(2, 1)
+    opt = MySGD(m.parameters())
+    m(tg.ones(1, 2)).sum().backward()
+    opt.step()
+    opt.step()
+    assert opt.state_dict()["state"][0] == {"step": 2}
+    np.testing.assert_allclose(m.bias.grad.numpy(), [1.0])
+
+
+def test_compile_backends_testing_and_autograd_gradcheck():
+    lin = tg.nn.Linear(2, 2)
+    assert tg.compile(lin) is lin and tg.compile()(lin) is lin
+    assert not tg.backends.mps.is_available() and not tg.backends.cudnn.is_available()
+    tg.use_deterministic_algorithms(True)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(False)
+    tg.testing.assert_close(tg.tensor([1.0]), tg.tensor([1.0 + 1e-6]))
+    with pytest.raises(AssertionError, match="not close"):
+        tg.testing.assert_close(tg.tensor([1.0]), tg.tensor([1.1]))
+    with pytest.raises(AssertionError, match="dtype"):
+        tg.testing.assert_close(tg.tensor([1.0]), tg.tensor([1.0], dtype=tg.float64))
+    x = tg.tensor([0.3, -0.2], dtype=tg.float64, requires_grad=True)
+    assert tg.autograd.gradcheck(tg.exp, x) and tg.autograd.gradgradcheck(tg.exp, x)

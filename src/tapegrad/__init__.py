@@ -144,6 +144,12 @@ from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,
                             get_default_dtype, set_default_device, set_default_dtype)
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
+from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
+                            compile, use_deterministic_algorithms)
+from . import backends, testing  # noqa: F401,E402
+# torch.autograd.gradcheck / gradgradcheck: the tools live above the engine layer
+autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
+autograd.__all__ += ["gradcheck", "gradgradcheck"]
 from ._tf_compat import (executing_eagerly, fill, one_hot, rank, shape,  # noqa: F401,E402
                          size)
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
@@ -156,4 +162,5 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
             "IntTensor", "LongTensor", "name_scope", "executing_eagerly", "fill", "one_hot",
-            "rank", "shape", "size"]
+            "rank", "shape", "size", "are_deterministic_algorithms_enabled",
+            "use_deterministic_algorithms"]

@@ -712,3 +712,63 @@ def set_num_threads(int: int) -> None:
     n = int
     if isinstance(n, bool) or not hasattr(n, "__index__") or n.__index__() < 1:
         raise ValueError(f"set_num_threads: expected a positive int, got {n!r}")
+
+
+# ------------------------------------------------------------------ compile, determinism
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: Any = None,
+            backend: Any = "inductor", mode: Any = None, options: Any = None,
+            disable: bool = False) -> Any:
+    """As torch.compile, for ported programs: returns `model` (a Module or function)
+    unchanged, so results are exactly the eager ones. (For a traced graph that replays
+    without per-op dispatch, use `tg.function`.) Usable as `tg.compile(m)`,
+    `@tg.compile` and `@tg.compile(...)`.
+
+    Args:
+        model: the module or function (None: return a decorator).
+        fullgraph: accepted for PyTorch's signature.
+        dynamic: accepted for PyTorch's signature.
+        backend: accepted for PyTorch's signature.
+        mode: accepted for PyTorch's signature.
+        options: accepted for PyTorch's signature.
+        disable: accepted for PyTorch's signature.
+
+    >>> lin = tg.nn.Linear(2, 2)
+    >>> tg.compile(lin) is lin
+    True
+    """
+    if model is None:
+        return lambda m: m
+    if not callable(model):
+        raise TypeError(f"compile: expected a Module or a function, got {_got(model)}")
+    return model
+
+
+_DETERMINISTIC = [False]
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """As torch.use_deterministic_algorithms: tapegrad's ops are deterministic on every
+    path, so this only records the setting (read by are_deterministic_algorithms_enabled).
+
+    Args:
+        mode: True or False.
+        warn_only: accepted for PyTorch's signature.
+
+    >>> tg.use_deterministic_algorithms(True)
+    >>> tg.are_deterministic_algorithms_enabled()
+    True
+    >>> tg.use_deterministic_algorithms(False)
+    """
+    if not isinstance(mode, (bool, np.bool_)):
+        raise TypeError(f"use_deterministic_algorithms: mode must be True or False, got "
+                        f"{_got(mode)}")
+    _DETERMINISTIC[0] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """What use_deterministic_algorithms last set (False at start).
+
+    >>> tg.are_deterministic_algorithms_enabled() in (True, False)
+    True
+    """
+    return _DETERMINISTIC[0]

@@ -7,6 +7,8 @@ temporaries come from scratch buffers kept per shape, so a step allocates nothin
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 
 from .. import _state
@@ -74,7 +76,9 @@ class Optimizer:
 
     def __init__(self, params: ParamsLike, defaults: dict) -> None:
         self.defaults = dict(defaults)
-        self.state: dict[Any, Any] = {}  # parameter -> dict of its state
+        # parameter -> dict of its state; a defaultdict as in PyTorch, so a hand-written
+        # optimizer's `state = self.state[p]` starts from an empty dict
+        self.state: dict[Any, Any] = defaultdict(dict)
         self.param_groups: list[Any] = []
         self.iterations = 0             # TF's optimizer.iterations: apply_gradients calls
         self._scratch: dict[Any, Any] = {}
@@ -555,7 +559,7 @@ class Optimizer:
                 entry[k] = np.array(arr, dtype=p._data.dtype, copy=True, order="C")
             new_state[p] = entry
         self.param_groups = groups
-        self.state = new_state
+        self.state = defaultdict(dict, new_state)
 
     @staticmethod
     def _index(key, name):
