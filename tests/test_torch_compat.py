@@ -353,3 +353,52 @@ def test_compile_backends_testing_and_autograd_gradcheck():
         tg.testing.assert_close(tg.tensor([1.0]), tg.tensor([1.0], dtype=tg.float64))
     x = tg.tensor([0.3, -0.2], dtype=tg.float64, requires_grad=True)
     assert tg.autograd.gradcheck(tg.exp, x) and tg.autograd.gradgradcheck(tg.exp, x)
+
+
+def test_full_backward_hooks_match_torch():
+    def run(lib, linear):
+        m = linear(3, 2)
+        with lib.no_grad():
+            m.weight.copy_(lib.tensor(np.arange(6.0).reshape(2, 3) / 10))
+            m.bias.zero_()
+        seen = []
+
+        def arrays(gs):
+            return [None if g is None else g.detach().numpy().tolist() for g in gs]
+
+        def hook(mod, gin, gout):
+            seen.append((arrays(gin), arrays(gout)))
+            return (gin[0] * 3,) if gin[0] is not None else None
+
+        def pre(mod, gout):
+            seen.append(("pre", arrays(gout)))
+            return (gout[0] * 2,)
+
+        h1 = m.register_full_backward_hook(hook)
+        h2 = m.register_full_backward_pre_hook(pre)
+        x = lib.ones(1, 3, dtype=lib.float64, requires_grad=True)
+        (m(x) ** 2).sum().backward()
+        seen.append(x.grad.numpy().tolist())
+        (m(lib.ones(1, 3, dtype=lib.float64)) ** 2).sum().backward()   # no input grad
+        h1.remove()
+        h2.remove()
+        y = lib.ones(1, 3, dtype=lib.float64, requires_grad=True)
+        m(y).sum().backward()
+        seen.append(y.grad.numpy().tolist())
+        return seen
+
+    ours = run(tg, lambda i, o: tg.nn.Linear(i, o, dtype=tg.float64))
+    theirs = run(torch, lambda i, o: torch.nn.Linear(i, o, dtype=torch.float64))
+    assert len(ours) == len(theirs) == 6
+    np.testing.assert_allclose(_flat(ours), _flat(theirs), rtol=1e-12)
+
+
+def _flat(x):
+    """The numbers of a nested structure in order, None as nan (labels skipped)."""
+    if x is None:
+        return [np.nan]
+    if isinstance(x, str):
+        return []
+    if isinstance(x, (list, tuple)):
+        return [v for e in x for v in _flat(e)]
+    return [float(x)]
