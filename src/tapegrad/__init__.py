@@ -146,12 +146,13 @@ from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
 from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
                             compile, use_deterministic_algorithms)
-from . import backends, testing  # noqa: F401,E402
+from . import backends, testing, train  # noqa: F401,E402
 # torch.autograd.gradcheck / gradgradcheck: the tools live above the engine layer
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
 autograd.__all__ += ["gradcheck", "gradgradcheck"]
-from ._tf_compat import (executing_eagerly, fill, one_hot, rank, shape,  # noqa: F401,E402
-                         size)
+from ._tf_compat import (executing_eagerly, fill, one_hot, rank,  # noqa: F401,E402
+                         shape, size)
+from .math import reduce_all, reduce_any  # noqa: F401,E402  (tf.reduce_all at the top)
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
@@ -163,4 +164,4 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
             "IntTensor", "LongTensor", "name_scope", "executing_eagerly", "fill", "one_hot",
             "rank", "shape", "size", "are_deterministic_algorithms_enabled",
-            "use_deterministic_algorithms"]
+            "use_deterministic_algorithms", "reduce_all", "reduce_any"]

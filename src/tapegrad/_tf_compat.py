@@ -134,3 +134,4 @@ def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     """
     dt = as_dtype(out_type, "shape") or np.dtype(np.int32)
     return make(np.asarray(_arr(input).shape, dtype=dt))
+

@@ -625,7 +625,10 @@ def _read_checked(f, size, where):
     first = bytearray(min(8, size))
     got = _read_into(f, memoryview(first))
     first = bytes(first[:got])
-    if first[:1] == b"\x80" and got > 1 and 2 <= first[1] <= 5:
+    # a pickle starts \x80 <protocol>; so does a safetensors file whose header length is
+    # 0x280..0x5ff (mod 65536), which then fits in the file
+    if first[:1] == b"\x80" and got > 1 and 2 <= first[1] <= 5 and not (
+            got == 8 and int.from_bytes(first, "little") <= size - 8):
         refuse("this is a Python pickle (e.g. from pickle.dump or an old torch.save); "
                "tg.load reads only safetensors files and never unpickles, because "
                "unpickling can run arbitrary code")

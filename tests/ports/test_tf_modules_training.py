@@ -122,6 +122,19 @@ class ScopedDense(tf.Module):
 
 
 r_scoped = ScopedDense(name="scoped")(tf.constant(2.0)).numpy()
+
+import os
+import tempfile
+my_model = SequentialModule(name="the_model")
+chkp_path = os.path.join(tempfile.mkdtemp(), "my_checkpoint")
+checkpoint = tf.train.Checkpoint(model=my_model)
+checkpoint.write(chkp_path)
+r_listed = tf.train.list_variables(chkp_path)
+new_model = SequentialModule()
+new_checkpoint = tf.train.Checkpoint(model=new_model)
+new_checkpoint.restore(chkp_path).assert_consumed()
+r_restored = bool(tf.reduce_all(new_model(tf.constant([[2.0, 2.0, 2.0]])) ==
+                                my_model(tf.constant([[2.0, 2.0, 2.0]]))).numpy())
 with tf.name_scope("outer"):
     v = tf.constant(1.0)
 '''
@@ -225,6 +238,11 @@ def test_modules():
     assert (ns["r_before"], ns["r_after"]) == (0, 4)
     assert ns["r_traced"] == ((1, 2), (1, 2, 2))
     assert ns["r_scoped"] == 4.0
+    assert ns["r_listed"] == [("model/dense_1/b/.ATTRIBUTES/VARIABLE_VALUE", [3]),
+                              ("model/dense_1/w/.ATTRIBUTES/VARIABLE_VALUE", [3, 3]),
+                              ("model/dense_2/b/.ATTRIBUTES/VARIABLE_VALUE", [2]),
+                              ("model/dense_2/w/.ATTRIBUTES/VARIABLE_VALUE", [3, 2])]
+    assert ns["r_restored"]
 
 
 def test_basic_training_loop():
