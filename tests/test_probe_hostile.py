@@ -33,6 +33,7 @@ NOT_DATA = {
     "cond", "while_loop", "device", "vmap", "grad", "value_and_grad", "jacfwd", "jacrev",
     "jacobian", "hessian", "elementwise_grad", "make", "apply", "annotations",
     "is_tensor", "unpack_dual", "load", "save", "set_rng_state",
+    "set_default_device", "compile",        # None is PyTorch's "reset" / "a decorator"
 }
 # a list of 1-D pieces: [[1.0], [1.0, 2.0]] is two valid tensors to join
 RAGGED_OK = {"cat", "concat", "concatenate", "hstack", "broadcast_tensors", "broadcast_arrays",

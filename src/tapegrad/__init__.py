@@ -151,8 +151,7 @@ from . import backends, testing, train  # noqa: F401,E402
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
 autograd.__all__ += ["gradcheck", "gradgradcheck"]
 from ._tf_compat import (executing_eagerly, fill, one_hot, rank,  # noqa: F401,E402
-                         shape, size)
-from .math import reduce_all, reduce_any  # noqa: F401,E402  (tf.reduce_all at the top)
+                         reduce_all, reduce_any, shape, size)
 __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
             "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
             "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",

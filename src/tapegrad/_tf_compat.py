@@ -16,8 +16,17 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def _arr(x):
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
+def _arr(x, fn="tf"):
+    """x's values as an ndarray of numbers; anything else raises naming `fn`."""
+    if isinstance(x, Tensor):
+        return x._data
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError) as e:        # ragged nested lists
+        raise ValueError(f"{fn}: cannot make a tensor of {_got(x)}: {e}") from None
+    if a.dtype.kind not in "biufc":
+        raise TypeError(f"{fn}: expected a tensor, array or numbers, got {_got(x)}")
+    return a
 
 
 def size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
@@ -32,7 +41,7 @@ def size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     tensor(24, dtype=int32)
     """
     dt = as_dtype(out_type, "size") or np.dtype(np.int32)
-    return make(np.asarray(_arr(input).size, dtype=dt))
+    return make(np.asarray(_arr(input, "size").size, dtype=dt))
 
 
 def rank(input: Any, name: str | None = None) -> Tensor:
@@ -45,7 +54,7 @@ def rank(input: Any, name: str | None = None) -> Tensor:
     >>> tg.rank(tg.zeros([3, 2]))
     tensor(2, dtype=int32)
     """
-    return make(np.asarray(_arr(input).ndim, dtype=np.int32))
+    return make(np.asarray(_arr(input, "rank").ndim, dtype=np.int32))
 
 
 def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None,
@@ -68,17 +77,17 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
             [0., 0., 1.],
             [0., 0., 0.]])
     """
-    idx = _arr(indices)
+    idx = _arr(indices, "one_hot")
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype}")
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise TypeError(f"one_hot: depth must be a non-negative int, got {_got(depth)}")
     dt = as_dtype(dtype, "one_hot")
     if dt is None:
-        given = [np.asarray(_arr(v)).dtype for v in (on_value, off_value) if v is not None]
+        given = [np.asarray(_arr(v, "one_hot")).dtype for v in (on_value, off_value) if v is not None]
         dt = given[0] if given and not isinstance(on_value, float) else np.dtype(np.float32)
-    on = 1 if on_value is None else _arr(on_value)
-    off = 0 if off_value is None else _arr(off_value)
+    on = 1 if on_value is None else _arr(on_value, "one_hot")
+    off = 0 if off_value is None else _arr(off_value, "one_hot")
     hit = idx[..., None] == np.arange(int(depth))
     out = np.where(hit, on, off).astype(dt)
     if axis is not None and axis != -1:
@@ -99,8 +108,8 @@ def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     tensor([[9, 9, 9],
             [9, 9, 9]], dtype=int32)
     """
-    shape = tuple(int(d) for d in np.asarray(_arr(dims)).reshape(-1))
-    v = _arr(value)
+    shape = tuple(int(d) for d in np.asarray(_arr(dims, "fill")).reshape(-1))
+    v = _arr(value, "fill")
     if isinstance(value, float):
         dt = np.dtype(np.float32)
     elif isinstance(value, (bool, int)) and not isinstance(value, np.generic):
@@ -133,5 +142,41 @@ def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     tensor([3, 2], dtype=int32)
     """
     dt = as_dtype(out_type, "shape") or np.dtype(np.int32)
-    return make(np.asarray(_arr(input).shape, dtype=dt))
+    return make(np.asarray(_arr(input, "shape").shape, dtype=dt))
 
+
+
+def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+               name: str | None = None) -> Tensor:
+    """Logical and over `axis` (all axes by default), a bool tensor (tf.reduce_all).
+
+    Args:
+        input_tensor: a bool (or numeric) tensor.
+        axis: an int, a list of ints, or None.
+        keepdims: keep the reduced axes with size 1.
+        name: accepted for TensorFlow's signature.
+
+    >>> tg.reduce_all(tg.tensor([[True, False], [True, True]]), axis=1)
+    tensor([False,  True])
+    """
+    a = _arr(input_tensor, "reduce_all")
+    ax = axis if axis is None or isinstance(axis, int) else tuple(axis)
+    return make(np.asarray(np.all(a, axis=ax, keepdims=keepdims)))
+
+
+def reduce_any(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+               name: str | None = None) -> Tensor:
+    """Logical or over `axis` (all axes by default), a bool tensor (tf.reduce_any).
+
+    Args:
+        input_tensor: a bool (or numeric) tensor.
+        axis: an int, a list of ints, or None.
+        keepdims: keep the reduced axes with size 1.
+        name: accepted for TensorFlow's signature.
+
+    >>> tg.reduce_any(tg.tensor([False, True]))
+    tensor(True)
+    """
+    a = _arr(input_tensor, "reduce_any")
+    ax = axis if axis is None or isinstance(axis, int) else tuple(axis)
+    return make(np.asarray(np.any(a, axis=ax, keepdims=keepdims)))

@@ -36,6 +36,19 @@ def _tensor_arg(x, fn, name="input"):
     return x
 
 
+def _num(x, fn, name):
+    """x's values as an ndarray of real numbers; anything else raises naming fn."""
+    if isinstance(x, Tensor):
+        return x._data
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{fn}: {name} must be a number or tensor, got {_got(x)}") from e
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {name} must be a number or tensor, got {_got(x)}")
+    return a
+
+
 def _values(arr):
     """A result that carries no gradient (a bool mask, indices, a sample)."""
     return make(np.asarray(arr))
@@ -235,7 +248,7 @@ def argwhere(input: Tensor) -> Tensor:
     tensor([[0, 1],
             [1, 0]])
     """
-    return nonzero(input)
+    return nonzero(_tensor_arg(input, "argwhere"))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
@@ -346,7 +359,7 @@ def rsqrt(input: Tensor) -> Tensor:
     >>> tg.rsqrt(tg.tensor([4.0]))
     tensor([0.5000])
     """
-    return 1 / ops.sqrt(input)
+    return 1 / ops.sqrt(_tensor_arg(input, "rsqrt"))
 
 
 def addcmul(input: Tensor, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
@@ -445,7 +458,18 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" and (
             dt is None or data.dtype == dt):
         return make(data)
-    return tensor(data, dtype=dt)
+    return _renamed("tensor", "as_tensor", tensor, data, dtype=dt)
+
+
+def _renamed(inner, outer, fn, *args, **kwargs):
+    """fn(*args, **kwargs), its argument errors reworded to name `outer`."""
+    try:
+        return fn(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        msg = str(e)
+        if not msg.startswith(inner + ":"):
+            raise
+        raise type(e)(outer + msg[len(inner):]) from None
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None,
@@ -462,7 +486,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None,
     >>> tg.empty(2, 3).shape
     (2, 3)
     """
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _renamed("zeros", "empty", zeros, *size, dtype=dtype, device=device,
+                    requires_grad=requires_grad)
 
 
 def empty_like(input: Tensor, dtype: Any = None, device: Any = None,
@@ -590,7 +615,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     (3,)
     """
     check_device(device, "normal")
-    m, s = _arr(mean), _arr(std)
+    m, s = _num(mean, "normal", "mean"), _num(std, "normal", "std")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else tuple(
         size if isinstance(size, (tuple, list)) else (size,))
     if np.any(s < 0):
