@@ -148,7 +148,8 @@ from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,
                             compile, use_deterministic_algorithms)
 from . import backends, testing, train  # noqa: F401,E402
 # torch.autograd.gradcheck / gradgradcheck: the tools live above the engine layer
-autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
+setattr(autograd, "gradcheck", gradcheck)  # noqa: B010
+setattr(autograd, "gradgradcheck", gradgradcheck)  # noqa: B010
 autograd.__all__ += ["gradcheck", "gradgradcheck"]
 from ._tf_compat import (executing_eagerly, fill, one_hot, rank,  # noqa: F401,E402
                          reduce_all, reduce_any, shape, size)

@@ -28,6 +28,12 @@ def _shape_args(size, who):
     return tuple(int(n) for n in size)
 
 
+def _wrap(like: Any, arr: Any) -> Any:
+    """A new tensor (of like's class) holding arr."""
+    cls: Any = type(like)
+    return cls(arr)
+
+
 class PortMethods:
     """Methods only (no slots of its own)."""
 
@@ -79,11 +85,12 @@ class PortMethods:
         >>> tg.zeros(3).masked_fill_(tg.tensor([True, False, True]), 1.0)
         tensor([1., 0., 1.])
         """
-        return self.copy_(self.masked_fill(mask, value))
+        t: Any = self
+        return self.copy_(t.masked_fill(mask, value))
 
     def _new(self, arr, dtype, requires_grad):
         dt = as_dtype(dtype, "new_*")
-        t = type(self)(np.asarray(arr, dtype=dt or self._data.dtype))
+        t = _wrap(self, np.asarray(arr, dtype=dt or self._data.dtype))
         if requires_grad:
             t.requires_grad = True
         return t
@@ -199,7 +206,7 @@ class PortMethods:
         >>> tg.tensor([float("nan"), 1.0]).isnan()
         tensor([ True, False])
         """
-        return type(self)(np.isnan(self._data))
+        return _wrap(self, np.isnan(self._data))
 
     def isinf(self) -> Tensor:
         """Method form of `tapegrad.isinf`.
@@ -207,7 +214,7 @@ class PortMethods:
         >>> tg.tensor([float("inf"), 1.0]).isinf()
         tensor([ True, False])
         """
-        return type(self)(np.isinf(self._data))
+        return _wrap(self, np.isinf(self._data))
 
     def isfinite(self) -> Tensor:
         """Method form of `tapegrad.isfinite`.
@@ -215,7 +222,7 @@ class PortMethods:
         >>> tg.tensor([float("inf"), 1.0]).isfinite()
         tensor([False,  True])
         """
-        return type(self)(np.isfinite(self._data))
+        return _wrap(self, np.isfinite(self._data))
 
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         """Method form of `tapegrad.nonzero`.
@@ -223,10 +230,10 @@ class PortMethods:
         >>> tg.tensor([0, 5]).nonzero()
         tensor([[1]])
         """
-        idx = [type(self)(i.astype(np.int64)) for i in np.nonzero(self._data)]
+        idx = [_wrap(self, i.astype(np.int64)) for i in np.nonzero(self._data)]
         if as_tuple:
             return tuple(idx)
-        return type(self)(np.stack([i._data for i in idx], axis=1) if idx
+        return _wrap(self, np.stack([i._data for i in idx], axis=1) if idx
                     else np.zeros((0, 0), np.int64))
 
     def is_floating_point(self) -> bool:
@@ -268,7 +275,8 @@ class PortMethods:
         >>> tg.tensor([2.0]).reciprocal()
         tensor([0.5000])
         """
-        return 1 / self
+        t: Any = self
+        return 1 / t
 
     def rsqrt(self) -> Tensor:
         """Method form of `tapegrad.rsqrt`: 1 / sqrt(self), elementwise.
@@ -276,7 +284,8 @@ class PortMethods:
         >>> tg.tensor([4.0]).rsqrt()
         tensor([0.5000])
         """
-        return 1 / self.sqrt()
+        t: Any = self
+        return 1 / t.sqrt()
 
     def mv(self, vec: ArrayLike) -> Tensor:
         """Method form of `tapegrad.mv`: matrix (self, 2-d) times vector (1-d).
@@ -287,7 +296,8 @@ class PortMethods:
         if self._data.ndim != 2 or np.ndim(getattr(vec, "_data", vec)) != 1:
             raise ValueError(f"mv: expected a 2-d tensor and a 1-d vec, got shapes "
                              f"{self._data.shape} and {np.shape(getattr(vec, '_data', vec))}")
-        return self.matmul(vec)
+        t: Any = self
+        return t.matmul(vec)
 
     def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor:
         """Method form of `tapegrad.lerp`: self + weight * (end - self).
@@ -295,7 +305,8 @@ class PortMethods:
         >>> tg.tensor([0.0]).lerp(tg.tensor([10.0]), 0.25)
         tensor([2.5000])
         """
-        return self + weight * (end - self)
+        t: Any = self
+        return t + weight * (end - t)
 
     def masked_select(self, mask: ArrayLike) -> Tensor:
         """Method form of `tapegrad.masked_select`.
@@ -307,7 +318,8 @@ class PortMethods:
         if m.dtype != np.bool_:
             raise TypeError(f"masked_select: mask must be a bool tensor, got dtype {m.dtype}")
         shape = np.broadcast_shapes(self._data.shape, m.shape)
-        x = self if self._data.shape == shape else self.broadcast_to(shape)
+        t: Any = self
+        x = t if self._data.shape == shape else t.broadcast_to(shape)
         return x[np.broadcast_to(m, shape)]
 
     def is_contiguous(self, memory_format: Any = None) -> bool:

@@ -267,8 +267,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     tensor([1, 2, 3])
     """
     a = _arr(_tensor_arg(input, "unique"))
-    res = np.unique(a, return_inverse=return_inverse, return_counts=return_counts,
-                    axis=dim)
+    kw: dict[str, Any] = {"return_inverse": return_inverse, "return_counts": return_counts,
+                          "axis": dim}
+    res: Any = np.unique(a, **kw)
     if not (return_inverse or return_counts):
         return _values(res)
     res = list(res)
@@ -700,7 +701,7 @@ class inference_mode(contextlib.ContextDecorator):
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = mode
-        self._ctx = None
+        self._ctx: Any = None
 
     def __call__(self, func: Any = None) -> Any:
         if func is None:          # @tg.inference_mode() already made the object

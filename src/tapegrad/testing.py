@@ -65,9 +65,9 @@ def assert_close(actual: Any, expected: Any, *, rtol: float | None = None,
             and a.dtype != e.dtype:
         raise AssertionError(msg or f"The values for attribute 'dtype' do not match: "
                              f"{a.dtype} != {e.dtype}.")
-    if rtol is None:
-        rtol, atol = _TOL.get(np.result_type(a, e), (0.0, 0.0))
-    ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    rt, at = _TOL.get(np.result_type(a, e), (0.0, 0.0)) if rtol is None or atol is None \
+        else (rtol, atol)
+    ok = np.isclose(a, e, rtol=rt, atol=at, equal_nan=equal_nan)
     if not np.all(ok):
         bad = int(np.size(ok) - np.count_nonzero(ok))
         diff = np.abs(a.astype(np.float64) - e.astype(np.float64)) if a.dtype.kind in \
@@ -75,7 +75,7 @@ def assert_close(actual: Any, expected: Any, *, rtol: float | None = None,
         raise AssertionError(msg or (
             f"Tensor-likes are not close!\n\nMismatched elements: {bad} / {np.size(ok)}\n"
             f"Greatest absolute difference: {np.nanmax(diff) if np.size(diff) else 0} "
-            f"(up to {atol} allowed)\nrtol: {rtol}"))
+            f"(up to {at} allowed)\nrtol: {rt}"))
 
 
 # the names `from tapegrad.testing import *` gives (tests/test_all.py)

@@ -171,7 +171,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
     outs, out_tuple = _call(func, ins, "jacobian")
     result = []
     for o in outs:
-        rows = [[] for _ in ins]
+        rows: list[list[Any]] = [[] for _ in ins]
         flat = int(np.prod(o.shape, dtype=np.int64))
         for k in range(flat):
             e = np.zeros(flat, o.dtype)

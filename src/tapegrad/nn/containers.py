@@ -56,7 +56,8 @@ class ParameterList(Module):
         return len(self._parameters)
 
     def __iter__(self) -> Iterator[Parameter]:
-        return iter(self._parameters.values())
+        values: Any = self._parameters.values()
+        return iter(values)
 
     def _key(self, idx):
         idx = _check.integer(idx, "ParameterList", "index")
@@ -123,7 +124,8 @@ class ParameterDict(Module):
         return key in self._parameters
 
     def __getitem__(self, key: str) -> Parameter:
-        return self._parameters[key]
+        p: Any = self._parameters[key]
+        return p
 
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(key, str):
@@ -147,7 +149,7 @@ class ParameterDict(Module):
         return self._parameters.get(key, default)
 
     def pop(self, key: str) -> Parameter:
-        p = self._parameters[key]
+        p: Any = self._parameters[key]
         del self[key]
         return p
 
