@@ -31,6 +31,10 @@ PRIVATE = {
         "float": "dtype alias spelled like a builtin: a star import must not shadow float()",
         "range": "TF's tf.range, spelled like a builtin: a star import must not shadow range()",
         "print": "TF's tf.print, spelled like a builtin: a star import must not shadow print()",
+        "all": "torch.all, spelled like a builtin: a star import must not shadow all()",
+        "any": "torch.any, spelled like a builtin: a star import must not shadow any()",
+        "compile": "torch.compile, spelled like a builtin: a star import must not shadow "
+                   "compile()",
     },
     "tapegrad.autograd": {
         "Tensor": "imported for isinstance checks; tapegrad.Tensor is its home",

@@ -134,7 +134,7 @@ def test_repr_looks_like_pytorch():
         "Sequential(\n"
         "  (0): Linear(in_features=4, out_features=8, bias=True)\n"
         "  (1): ReLU()\n"
-        "  (2): Dropout(p=0.1)\n"
+        "  (2): Dropout(p=0.1, inplace=False)\n"
         "  (3): Linear(in_features=8, out_features=2, bias=True)\n"
         ")")
 

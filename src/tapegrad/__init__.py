@@ -157,3 +157,35 @@ __all__ += ["boolean_mask", "fill", "gather_nd", "greater", "greater_equal", "id
             "scatter_nd", "searchsorted", "tensor_scatter_nd_add", "tensor_scatter_nd_update",
             "VariableAggregation",
             "VariableSynchronization"]
+# issue 18 (tutorial ports): PyTorch's top-level spellings over existing ops
+from ._torch_compat import (addcdiv, addcmul, addmm, all, allclose, any,  # noqa: F401,E402,A004
+                            argwhere, as_tensor, bernoulli, count_nonzero, detach, empty,
+                            empty_like, eq, equal, from_numpy, ge, get_num_threads, gt,
+                            inference_mode, is_floating_point, isclose, isfinite, isinf,
+                            isnan, le, lerp, logical_and, logical_not, logical_or,
+                            logical_xor, logspace, lt, masked_select, multinomial, mv, ne,
+                            nonzero, normal, numel, rand_like, randint_like, randn_like,
+                            randperm, rsqrt, set_num_threads, t, unique)
+from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,E402
+                            FloatTensor, IntTensor, LongTensor, get_default_device,
+                            get_default_dtype, set_default_device, set_default_dtype)
+from . import accelerator  # noqa: F401,E402
+from .tf_module import name_scope  # noqa: F401,E402
+from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
+                            compile, use_deterministic_algorithms)
+from . import backends, testing, train  # noqa: F401,E402
+# torch.autograd.gradcheck / gradgradcheck: the tools live above the engine layer
+setattr(autograd, "gradcheck", gradcheck)  # noqa: B010
+setattr(autograd, "gradgradcheck", gradgradcheck)  # noqa: B010
+autograd.__all__ += ["gradcheck", "gradgradcheck"]
+__all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor",  # noqa: E402
+            "bernoulli", "count_nonzero", "detach", "empty", "empty_like", "eq", "equal",
+            "from_numpy", "ge", "get_num_threads", "gt", "inference_mode",
+            "is_floating_point", "isclose", "isfinite", "isinf", "isnan", "le", "lerp",
+            "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "lt",
+            "masked_select", "multinomial", "mv", "ne", "nonzero", "normal", "numel",
+            "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
+            "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
+            "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
+            "IntTensor", "LongTensor", "name_scope", "are_deterministic_algorithms_enabled",
+            "use_deterministic_algorithms"]

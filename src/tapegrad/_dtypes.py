@@ -225,7 +225,9 @@ class device(str):
         if not isinstance(type, str):
             raise TypeError(f"device: expected a device string such as 'cpu', got "
                             f"{_got(type)}")
-        kind, _, num = type.partition(":")
+        # TensorFlow spells it "CPU:0", "/CPU:0" or "/device:CPU:0" (tf.device)
+        spec = type.rsplit("/device:", 1)[-1].lstrip("/")
+        kind, _, num = (spec.lower() if spec[:3].upper() == "CPU" else spec).partition(":")
         if kind != "cpu":
             raise ValueError(cpu_only("device", type))
         if num and not num.isdigit() or index not in (None, 0) and num == "":
@@ -247,6 +249,13 @@ class device(str):
 
     def __repr__(self):
         return "device(type='cpu')"
+
+    # `with tf.device("CPU:0"):` / `with torch.device("cpu"):` -- everything runs there
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
 
 
 def cpu_only(fn, dev):

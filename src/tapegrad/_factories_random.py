@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
     from ._typing import DTypeLike, ShapeLike
 
 
@@ -50,6 +51,16 @@ def _draw(kind, shape, dtype, requires_grad, **bounds):
                                              **bounds))
 
 
+def _rng(generator, fn):
+    """The NumPy generator behind `generator=` (a tg.Generator or a NumPy Generator)."""
+    if isinstance(generator, np.random.Generator):
+        return generator
+    inner = getattr(generator, "_numpy_generator", None)
+    if isinstance(inner, np.random.Generator):
+        return inner
+    raise TypeError(f"{fn}: generator must be a tg.Generator, got {_got(generator)}")
+
+
 def _float_dt(dtype, fn):
     dt = _dt(dtype, fn)
     if dt.kind != "f":
@@ -59,7 +70,7 @@ def _float_dt(dtype, fn):
 
 
 def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-         device: str | None = None) -> Tensor:
+         device: str | None = None, generator: Any = None) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
     as separate ints or one tuple.
 
@@ -68,6 +79,7 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
         dtype: a floating dtype (float32 by default).
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
+        generator: a tg.Generator to draw from (None: the global one).
 
     Returns:
         A new tensor of uniform samples in [0, 1).
@@ -84,11 +96,17 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
     check_device(device, "rand")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "rand", "requires_grad")
+    if generator is not None:       # its own stream: a constant leaf, never a traced draw
+        g = _rng(generator, "rand")
+        dt = _float_dt(dtype, "rand")
+        arr = g.random(_shape(shape, "rand")) if "uniform" == "uniform" else \
+            g.standard_normal(_shape(shape, "rand"))
+        return _leaf(arr.astype(dt), requires_grad)
     return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
 
 
 def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-          device: str | None = None) -> Tensor:
+          device: str | None = None, generator: Any = None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed).
 
     Args:
@@ -96,6 +114,7 @@ def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
         dtype: a floating dtype (float32 by default).
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
+        generator: a tg.Generator to draw from (None: the global one).
 
     Returns:
         A new tensor of standard normal samples.
@@ -111,6 +130,12 @@ def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
     check_device(device, "randn")
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "randn", "requires_grad")
+    if generator is not None:       # its own stream: a constant leaf, never a traced draw
+        g = _rng(generator, "randn")
+        dt = _float_dt(dtype, "randn")
+        arr = g.random(_shape(shape, "randn")) if "normal" == "uniform" else \
+            g.standard_normal(_shape(shape, "randn"))
+        return _leaf(arr.astype(dt), requires_grad)
     return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
 
 
@@ -146,6 +171,8 @@ def randint(low: int, high: int | None = None, size: ShapeLike = (), dtype: DTyp
     (dtype('int64'), [3, 4, 5])
     """
     check_device(device, "randint")
+    if isinstance(high, (tuple, list)) and size == ():
+        low, high, size = 0, low, high      # torch.randint(10, (2, 2)): high and size
     if high is None:
         low, high = 0, low
     low, high = _int_bound(low, "low"), _int_bound(high, "high")

@@ -9,6 +9,7 @@ import numpy as np
 from . import _state
 from ._dtypes import as_dtype, cpu_only
 from ._tensor_inplace import InplaceMethods
+from ._tensor_port_methods import PortMethods
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ _NUMPY_IMPLS: dict[Any, Any] = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
 
 
-class TensorMethods(InplaceMethods):
+class TensorMethods(InplaceMethods, PortMethods):
     """Tensor's base: methods only (no slots of its own, so no instance dict)."""
 
     __slots__ = ()

@@ -509,7 +509,8 @@ def _serialize(obj, user_meta):
 
 # ------------------------------------------------------------------ load
 
-def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
+def load(path: str | os.PathLike[str] | BinaryIO, map_location: Any = None,
+         weights_only: bool | None = None) -> Any:
     """Read a file written by `save` (or any safetensors file) and return the saved
     structure; a plain safetensors file gives a dict of name -> Tensor.
 
@@ -522,6 +523,10 @@ def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
 
     Args:
         path: the file to read (a str or path-like).
+        map_location: torch.load's; None, "cpu" or a tg.device("cpu") (tapegrad
+            loads onto the CPU).
+        weights_only: torch.load's; accepted either way: tapegrad's files hold only
+            tensors and JSON values, never pickled objects.
 
     Returns:
         The saved structure (tensors as Tensors, other values as saved).
@@ -539,6 +544,9 @@ def load(path: str | os.PathLike[str] | BinaryIO) -> Any:
     >>> back["w"], back["step"]
     (tensor([1., 2.]), 3)
     """
+    if map_location is not None and str(map_location) != "cpu":
+        raise ValueError(f"load: tapegrad loads onto the CPU only, got map_location "
+                         f"{map_location!r}")
     if hasattr(path, "read") and not isinstance(path, (str, bytes, os.PathLike)):
         where = str(getattr(path, "name", "<file object>"))
         data = path.read()
@@ -617,7 +625,10 @@ def _read_checked(f, size, where):
     first = bytearray(min(8, size))
     got = _read_into(f, memoryview(first))
     first = bytes(first[:got])
-    if first[:1] == b"\x80" and got > 1 and 2 <= first[1] <= 5:
+    # a pickle starts \x80 <protocol>; so does a safetensors file whose header length is
+    # 0x280..0x5ff (mod 65536), which then fits in the file
+    if first[:1] == b"\x80" and got > 1 and 2 <= first[1] <= 5 and not (
+            got == 8 and int.from_bytes(first, "little") <= size - 8):
         refuse("this is a Python pickle (e.g. from pickle.dump or an old torch.save); "
                "tg.load reads only safetensors files and never unpickles, because "
                "unpickling can run arbitrary code")

@@ -150,4 +150,38 @@ def _nn_module_items(module, predicate, seen):
                 yield p
 
 
-__all__ = ["Module"]
+class name_scope(contextlib.AbstractContextManager):
+    """As tf.name_scope: a context manager that TensorFlow uses to prefix the names of
+    the ops created inside it. tapegrad's ops have no graph names, so it only marks the
+    code (and checks the name); `with tf.name_scope("block"):` runs unchanged.
+
+    Args:
+        name: the scope's name (a str).
+
+    Raises:
+        TypeError: name is not a string.
+
+    >>> import tapegrad as tg
+    >>> with tg.name_scope("layer1") as scope:
+    ...     y = tg.constant(1.0) * 2
+    >>> scope
+    'layer1/'
+    """
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"name_scope: name must be a string, got {_got(name)}")
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __enter__(self) -> str:
+        return self._name + "/" if self._name else ""
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+__all__ = ["Module", "name_scope"]

@@ -130,6 +130,7 @@ _tensor.use_backward(backward)     # Tensor.backward runs it (an upward edge, se
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402,F401
 from .anomaly import (detect_anomaly, is_anomaly_enabled,  # noqa: E402,F401
                       set_detect_anomaly)
+from . import functional  # noqa: E402,F401  (torch.autograd.functional, issue 18)
 
 # the names `from tapegrad.autograd import *` gives (tests/test_all.py)
 __all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "backward", "grad",

@@ -62,3 +62,9 @@ __all__ = ["GELU", "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "
            "BatchNorm1d", "BatchNorm2d", "Dropout2d", "GroupNorm", "InstanceNorm2d", "RMSNorm",
            "EmbeddingBag", "MultiheadAttention", "Transformer", "TransformerDecoder",
            "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer"]
+# issue 18 (tutorial ports)
+from .containers import ParameterDict, ParameterList  # noqa: F401,E402
+__all__ += ["ParameterDict", "ParameterList"]
+from .more_layers import (Bilinear, PixelShuffle, PixelUnshuffle,  # noqa: F401,E402
+                          Softmax2d, Softmin)
+__all__ += ["Bilinear", "PixelShuffle", "PixelUnshuffle", "Softmax2d", "Softmin"]

@@ -38,6 +38,24 @@ def _additive(mask, fn, arg, dtype):
     return m
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """MultiheadAttention's output projection: a Linear under the class name PyTorch
+    gives it, so `print(model)` reads the same (the name only matters to PyTorch's
+    quantisation tools).
+
+    Args:
+        in_features: the input size.
+        out_features: the output size.
+        bias: whether to add a bias.
+        device: "cpu" or None.
+        dtype: the parameters' dtype.
+
+    >>> import tapegrad as tg
+    >>> tg.nn.MultiheadAttention(4, 2).out_proj
+    NonDynamicallyQuantizableLinear(in_features=4, out_features=4, bias=True)
+    """
+
+
 class MultiheadAttention(Module):
     """Multi-head attention (Vaswani et al.) as torch.nn.MultiheadAttention.
 
@@ -118,7 +136,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(np.zeros(3 * e, dtype=dt))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(e, e, bias=bias, dtype=dt)
+        self.out_proj = NonDynamicallyQuantizableLinear(e, e, bias=bias, dtype=dt)
         if add_bias_kv:
             self.bias_k = Parameter(np.zeros((1, 1, e), dtype=dt))
             self.bias_v = Parameter(np.zeros((1, 1, e), dtype=dt))
@@ -280,9 +298,6 @@ class MultiheadAttention(Module):
             return np.pad(m, [(0, 0)] * (m.ndim - 1) + [(0, 1)])
         return pad(mask), pad(kpm)
 
-    def extra_repr(self) -> str:
-        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
-                f"dropout={self.dropout}, batch_first={self.batch_first}")
 
 # the names `from tapegrad.nn.attention import *` gives (tests/test_all.py)
-__all__ = ["MultiheadAttention"]
+__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]

@@ -689,3 +689,6 @@ __all__ = ["relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softplus", "softmax
            "linear", "dropout", "layer_norm", "RunningStats", "batch_norm", "embedding",
            "mse_loss", "l1_loss", "binary_cross_entropy_with_logits", "binary_cross_entropy",
            "cross_entropy", "nll_loss", "scaled_dot_product_attention"]
+# issue 18 (tutorial ports)
+from .more_layers import bilinear, pixel_shuffle, pixel_unshuffle, softmin  # noqa: F401,E402
+__all__ += ["bilinear", "pixel_shuffle", "pixel_unshuffle", "softmin"]

@@ -170,6 +170,55 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
+    def _key(self, idx):
+        idx = _check.integer(idx, "Sequential", "index")
+        keys = list(self._modules)
+        if not -len(keys) <= idx < len(keys):
+            raise IndexError(f"Sequential: index {idx} is out of range for {len(keys)} "
+                             "modules")
+        return keys[idx]
+
+    def _rebuild(self, items):
+        """Register `items` ((name, module) pairs) as the modules, in order."""
+        for k in list(self._modules):
+            delattr(self, k)
+        for k, m in items:
+            self.add_module(k, m)
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        # model[2] = nn.Linear(...): the new module takes the old one's name and place
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: a new element must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
+        key = self._key(idx)
+        self._rebuild([(k, module if k == key else m) for k, m in self._modules.items()])
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules)
+        gone = set(keys[idx] if isinstance(idx, slice) else [self._key(idx)])
+        kept = [(k, m) for k, m in self._modules.items() if k not in gone]
+        # PyTorch renumbers so the keys stay 0..n-1 (named ones are kept)
+        self._rebuild([(str(i) if k.isdigit() else k, m) for i, (k, m) in enumerate(kept)])
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.insert: module must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
+        mods = list(self._modules.values())
+        n = len(mods)
+        index = _check.integer(index, "Sequential", "index")
+        if not -n <= index <= n:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {n} "
+                             "modules")
+        mods.insert(index if index >= 0 else n + index, module)
+        self._rebuild([(str(i), m) for i, m in enumerate(mods)])
+        return self
+
+    def extend(self, sequential: Iterable[Module]) -> Sequential:
+        for m in sequential:
+            self.append(m)
+        return self
+
 
 class ModuleList(Module):
     """A list of modules whose parameters are registered (keys `0.weight`, ...).
@@ -225,6 +274,29 @@ class ModuleList(Module):
             raise IndexError(f"ModuleList: index {idx} is out of range for {len(mods)} "
                              "modules")
         return mods[idx]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        idx = _check.integer(idx, "ModuleList", "index")
+        n = len(self._modules)
+        if not -n <= idx < n:
+            raise IndexError(f"ModuleList: index {idx} is out of range for {n} modules")
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList: a new element must be a tg.nn.Module, got "
+                            f"{_check._got(module)}")
+        mods = list(self._modules.values())
+        mods[idx] = module
+        self._reset(mods)
+
+    def _reset(self, mods):
+        for k in list(self._modules):
+            delattr(self, k)
+        for m in mods:
+            self.append(m)
+
+    def insert(self, index: int, module: Module) -> None:
+        mods = list(self._modules.values())
+        mods.insert(_check.integer(index, "ModuleList", "index"), module)
+        self._reset(mods)
 
 
 class ModuleDict(Module):
@@ -306,10 +378,13 @@ class ReLU(Module):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
-        _check.flag(inplace, "ReLU", "inplace")
+        self.inplace = _check.flag(inplace, "ReLU", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.relu(input)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -327,13 +402,14 @@ class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope = _check.real(negative_slope, "LeakyReLU", "negative_slope")
-        _check.flag(inplace, "LeakyReLU", "inplace")
+        self.inplace = _check.flag(inplace, "LeakyReLU", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (
+            ", inplace=True" if self.inplace else "")
 
 
 class GELU(Module):
@@ -403,6 +479,9 @@ class Softplus(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return ops.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):
@@ -497,13 +576,13 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = F._check_p(p, "Dropout")
-        _check.flag(inplace, "Dropout", "inplace")
+        self.inplace = _check.flag(inplace, "Dropout", "inplace")
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class LayerNorm(Module):
@@ -560,7 +639,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class Embedding(Module):

@@ -10,6 +10,7 @@ from .._dtypes import as_dtype, cpu_only, device as _device_type, is_floating
 from .._tensor import Tensor, make
 from .._check import _got, flag
 from .parameter import Parameter
+from . import _backward_hooks as _bh
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -89,6 +90,8 @@ class Module:
         d["_modules"] = {}
         d["_forward_pre_hooks"] = {}
         d["_forward_hooks"] = {}
+        d["_backward_hooks"] = {}
+        d["_backward_pre_hooks"] = {}
         d["_hook_id"] = 0
 
     # ------------------------------------------------------------ registration
@@ -216,7 +219,13 @@ class Module:
                 r = hook(self, args)
                 if r is not None:
                     args = r if isinstance(r, tuple) else (r,)
+        d = self.__dict__
+        record = None
+        if d.get("_backward_hooks") or d.get("_backward_pre_hooks"):
+            args, record = _bh.wrap_inputs(self, args)
         out = self.forward(*args, **kwargs)
+        if record is not None:
+            out = _bh.wrap_outputs(record, out)
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 r = hook(self, args, out)
@@ -239,6 +248,23 @@ class Module:
     def register_forward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
         """`hook(module, args, output)` runs after forward; a returned value replaces it."""
         return self._add_hook(self._forward_hooks, hook, "register_forward_hook")
+
+    def _hooks_dict(self, name):
+        # modules restored from a pickle made before these hooks existed lack the dict
+        return self.__dict__.setdefault(name, {})
+
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+        """`hook(module, grad_input, grad_output)` runs once the gradients with respect to
+        the module's positional tensor inputs are computed (None for inputs that need
+        none); a returned tuple replaces grad_input. As PyTorch's."""
+        return self._add_hook(self._hooks_dict("_backward_hooks"), hook,
+                              "register_full_backward_hook")
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+        """`hook(module, grad_output)` runs when the gradients of the module's outputs
+        are known, before they flow into it; a returned tuple replaces them."""
+        return self._add_hook(self._hooks_dict("_backward_pre_hooks"), hook,
+                              "register_full_backward_pre_hook")
 
     # --------------------------------------------------------------- traversal
     def named_modules(self, prefix: str = "",
@@ -414,6 +440,9 @@ class Module:
 
     def double(self) -> Self:
         return self.to(np.float64)
+
+    def half(self) -> Self:
+        return self.to(np.float16)
 
     # ------------------------------------------------------------ state dicts
     def _state_items(self, prefix="", keep_vars=False):

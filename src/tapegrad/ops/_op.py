@@ -641,22 +641,35 @@ def elementwise(forward: Callable[..., Any], d: Any, *, name: str | None = None,
 
 def _public_function(op, name, n, doc, module):
     if n == 1:
-        def fn(x: ArrayLike) -> Tensor:
+        def fn(x: ArrayLike, *, out: Tensor | None = None) -> Tensor:
             if not isinstance(x, Tensor):
                 x = check_operand(name, "x", x)
-            return apply1(op, x)
+            r = apply1(op, x)
+            return r if out is None else write_out(name, out, r)
     else:
         # apply2 takes Python numbers on its fast path and names a bad operand itself
-        def fn(x: ArrayLike, y: ArrayLike) -> Tensor:  # type: ignore[misc]
+        def fn(x: ArrayLike, y: ArrayLike, *,  # type: ignore[misc]
+               out: Tensor | None = None) -> Tensor:
             try:
-                return apply2(op, x, y)
+                r = apply2(op, x, y)
             except OverflowError as e:      # a Python int beyond the other's dtype
                 raise ValueError(f"{name}: an integer operand does not fit in the "
                                  f"result's dtype ({e}); pass a float") from None
+            return r if out is None else write_out(name, out, r)
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = module
     fn.__doc__ = _with_sections(doc, n)
     return fn
+
+
+def write_out(name, out, result):
+    """PyTorch's `out=`: the values written into an existing tensor, which is returned."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
+    if tuple(out.shape) != tuple(result.shape):
+        raise ValueError(f"{name}: out has shape {tuple(out.shape)}, the result "
+                         f"{tuple(result.shape)}")
+    return out.copy_(result)
 
 
 _ARGS = {1: "        x: the input, a tensor or a number or array-like.\n",

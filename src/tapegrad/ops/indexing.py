@@ -222,6 +222,8 @@ def _dim_index(op, x, dim, index, same_ndim=True):
     nd = len(shape)
     dim = check_axis(op, dim, nd, "dim")
     idx = _index_arg(op, "index", index)
+    if idx.ndim == 0 and nd == 1 and op.startswith("scatter"):
+        idx = idx.reshape(1)    # zeros(10).scatter_(0, tensor(y), value=1), as PyTorch
     if same_ndim and idx.ndim != max(nd, 1) and not (nd == 0 and idx.ndim == 0):
         raise ValueError(f"{op}: index must have as many dimensions as the input ({nd}), "
                          f"got shape {idx.shape} for input of shape {shape}")

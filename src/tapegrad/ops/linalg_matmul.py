@@ -6,7 +6,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply, apply2, call
-from ._op import Op, register, tangent_sum
+from ._op import Op, register, tangent_sum, write_out
 from ._shapes import broadcast_shapes, check_operand, describe
 from . import elementwise as E
 from .shape import BroadcastTo, Reshape, Transpose, swapaxes
@@ -112,13 +112,14 @@ def _check_matmul(x, y, op="matmul"):
 
 
 def matmul(x: ArrayLike, y: ArrayLike, *, transpose_a: bool = False,
-           transpose_b: bool = False) -> Tensor:
+           transpose_b: bool = False, out: Tensor | None = None) -> Tensor:
     """Matrix product with NumPy's rules (1-D, 2-D and batched).
 
     Args:
         x: the left operand, (..., n, k) or a vector (k,).
         y: the right operand, (..., k, m) or a vector (k,); batch axes broadcast.
         transpose_a, transpose_b: TF's flags: swap the last two axes of x (or y) first.
+        out: a tensor of the result's shape to write the values into (PyTorch's out=).
 
     Returns:
         The product, (..., n, m), with a vector operand's axis dropped.
@@ -134,7 +135,8 @@ def matmul(x: ArrayLike, y: ArrayLike, *, transpose_a: bool = False,
         x = swapaxes(x, -1, -2) if transpose_a else x
         y = swapaxes(y, -1, -2) if transpose_b else y
     _check_matmul(x, y)
-    return apply2(MatMul, x, y)
+    r = apply2(MatMul, x, y)
+    return r if out is None else write_out("matmul", out, r)
 
 
 def dot(x: ArrayLike, y: ArrayLike) -> Tensor:

@@ -150,6 +150,8 @@ def _norm_index(index):
             except ValueError as e:         # ragged [[0, 1], [2]]
                 raise IndexError(f"getitem: a list index must be rectangular, got "
                                  f"{describe(i)}: {e}") from None
+        elif isinstance(i, range):             # x[range(n), target], as PyTorch takes
+            i = np.arange(i.start, i.stop, i.step)
         if isinstance(i, np.ndarray):
             if i.dtype.kind not in "iub":
                 raise IndexError(f"getitem: index arrays must be integer or boolean, got "

@@ -164,7 +164,7 @@ class StepLR(LRScheduler):
 
     Args:
         optimizer: the optimizer whose param groups' lr this schedule sets.
-        step_size: the period, in epochs, a positive int.
+        step_size: the period, in epochs, a positive int (or a whole-number float).
         gamma: the factor applied each period.
         last_epoch: the index of the last epoch, to resume a schedule (-1: start
             fresh from each group's lr).
@@ -190,7 +190,14 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _check(self):
-        self.step_size = _check.integer(self.step_size, "StepLR", "step_size", low=1)
+        if isinstance(self.step_size, float) and self.step_size.is_integer():
+            # StepLR(opt, 1.0, gamma=0.95) as the transformer tutorial writes it: PyTorch
+            # takes the whole-number float (and keeps it in the state dict)
+            if self.step_size < 1:
+                raise ValueError(f"StepLR: step_size must be at least 1, got "
+                                 f"{self.step_size}")
+        else:
+            self.step_size = _check.integer(self.step_size, "StepLR", "step_size", low=1)
         self.gamma = _check.real(self.gamma, "StepLR", "gamma", low=0.0)
 
     def get_lr(self) -> list[float]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _impl_flags
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ class Adadelta(Optimizer):
         eps: added inside the square roots for stability.
         weight_decay: L2 penalty: weight_decay * p is added to the gradient.
         maximize: ascend the objective instead of descending it.
+        foreach, capturable, differentiable, fused: PyTorch's implementation switches
+            (accepted and kept in the param groups; the results are the same).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -39,9 +41,13 @@ class Adadelta(Optimizer):
     """
 
     def __init__(self, params: ParamsLike, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
+        defaults.update(_impl_flags("Adadelta", ('capturable', 'foreach', 'differentiable'), foreach, capturable,
+                                   differentiable, fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

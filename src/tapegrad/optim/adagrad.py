@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _impl_flags
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of the squared-gradient sum s.
         eps: added to the denominator for stability.
         maximize: ascend the objective instead of descending it.
+        foreach, capturable, differentiable, fused: PyTorch's implementation switches
+            (accepted and kept in the param groups; the results are the same).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -40,10 +42,14 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: ParamsLike, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, *, maximize: bool = False) -> None:
+                 eps: float = 1e-10, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value,
                         maximize=maximize)
+        defaults.update(_impl_flags("Adagrad", ('foreach', 'differentiable', 'fused'), foreach, capturable,
+                                   differentiable, fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

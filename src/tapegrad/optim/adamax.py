@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._pairs import pair
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _impl_flags
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ class Adamax(Optimizer):
         eps: added to |g| for stability.
         weight_decay: L2 penalty: weight_decay * p is added to the gradient.
         maximize: ascend the objective instead of descending it.
+        foreach, capturable, differentiable, fused: PyTorch's implementation switches
+            (accepted and kept in the param groups; the results are the same).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -41,9 +43,13 @@ class Adamax(Optimizer):
 
     def __init__(self, params: ParamsLike, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
+        defaults.update(_impl_flags("Adamax", ('foreach', 'differentiable', 'capturable'), foreach, capturable,
+                                   differentiable, fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

@@ -7,6 +7,8 @@ temporaries come from scratch buffers kept per shape, so a step allocates nothin
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 
 from .. import _state
@@ -74,7 +76,9 @@ class Optimizer:
 
     def __init__(self, params: ParamsLike, defaults: dict) -> None:
         self.defaults = dict(defaults)
-        self.state: dict[Any, Any] = {}  # parameter -> dict of its state
+        # parameter -> dict of its state; a defaultdict as in PyTorch, so a hand-written
+        # optimizer's `state = self.state[p]` starts from an empty dict
+        self.state: dict[Any, Any] = defaultdict(dict)
         self.param_groups: list[Any] = []
         self.iterations = 0             # TF's optimizer.iterations: apply_gradients calls
         self._scratch: dict[Any, Any] = {}
@@ -555,7 +559,7 @@ class Optimizer:
                 entry[k] = np.array(arr, dtype=p._data.dtype, copy=True, order="C")
             new_state[p] = entry
         self.param_groups = groups
-        self.state = new_state
+        self.state = defaultdict(dict, new_state)
 
     @staticmethod
     def _index(key, name):
@@ -576,3 +580,25 @@ class Optimizer:
 
 # the names `from tapegrad.optim.optimizer import *` gives (tests/test_all.py)
 __all__ = ["required", "Optimizer"]
+
+
+_IMPL_DEFAULTS = {"foreach": None, "capturable": False, "differentiable": False, "fused": None}
+
+
+def _impl_flags(who: str, keys: tuple[str, ...], foreach: Any, capturable: Any,
+               differentiable: Any, fused: Any) -> dict[str, Any]:
+    """PyTorch's implementation switches (foreach, capturable, differentiable, fused):
+    they choose kernels, not results, so ported code may pass them; they are kept in the
+    param groups under the keys `who` has in PyTorch. `differentiable=True` (gradients
+    through the step itself) is refused, as is a switch PyTorch's `who` does not take."""
+    given = {"foreach": foreach, "capturable": capturable,
+             "differentiable": differentiable, "fused": fused}
+    for k, v in given.items():
+        if v is not None and not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"{who}: {k} must be True, False or None, got {_got(v)}")
+        if k not in keys and v != _IMPL_DEFAULTS[k]:
+            raise TypeError(f"{who}: got an unexpected keyword argument {k!r}")
+    if differentiable:
+        raise NotImplementedError(f"{who}: differentiable=True (differentiating through "
+                                  "the optimizer step) is not supported")
+    return {k: given[k] for k in keys}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _impl_flags
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ class RMSprop(Optimizer):
         momentum: the momentum factor (0: none).
         centered: divide by the estimated variance (v - mean_g^2) instead of v.
         maximize: ascend the objective instead of descending it.
+        foreach, capturable, differentiable, fused: PyTorch's implementation switches
+            (accepted and kept in the param groups; the results are the same).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -42,9 +44,13 @@ class RMSprop(Optimizer):
 
     def __init__(self, params: ParamsLike, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize)
+        defaults.update(_impl_flags("RMSprop", ('capturable', 'foreach', 'differentiable'), foreach, capturable,
+                                   differentiable, fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

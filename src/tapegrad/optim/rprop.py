@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._pairs import pair
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _impl_flags
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ class Rprop(Optimizer):
             the gradient's sign flips or stays.
         step_sizes: (min, max) bounds of the step sizes.
         maximize: ascend the objective instead of descending it.
+        foreach, capturable, differentiable, fused: PyTorch's implementation switches
+            (accepted and kept in the param groups; the results are the same).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -42,8 +44,12 @@ class Rprop(Optimizer):
     """
 
     def __init__(self, params: ParamsLike, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
-                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize)
+        defaults.update(_impl_flags("Rprop", ('foreach', 'differentiable', 'capturable'), foreach, capturable,
+                                   differentiable, fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

@@ -1,0 +1,359 @@
+"""More of torch.Tensor's methods that ported tutorial programs call (issue 18): random
+in-place fills for initialising `.data`, new_* factories, predicates (equal, allclose,
+isnan, ...), nonzero, and small products. PortMethods is a base of TensorMethods."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _random
+from ._dtypes import as_dtype, check_device
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from typing_extensions import Self
+
+    from ._tensor import Tensor
+    from ._typing import ArrayLike, DTypeLike
+
+
+def _shape_args(size, who):
+    """`size` given as ints or as one tuple/list, as a tuple of non-negative ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0
+               for n in size):
+        raise TypeError(f"{who}: size must be non-negative ints, got {size!r}")
+    return tuple(int(n) for n in size)
+
+
+def _wrap(like: Any, arr: Any) -> Any:
+    """A new tensor (of like's class) holding arr."""
+    cls: Any = type(like)
+    return cls(arr)
+
+
+class PortMethods:
+    """Methods only (no slots of its own)."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        _data: np.ndarray
+
+        def _check_inplace(self, what: str) -> None: ...
+        def _bump_version(self) -> None: ...
+        def copy_(self, src: Any) -> Self: ...
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Self:
+        """Fill in place with uniform samples from [a, b) (the global generator, see
+        tg.manual_seed); returns this tensor. As torch.Tensor.uniform_, for initialising
+        `.data` of a parameter.
+
+        Args:
+            a: the lower bound.
+            b: the upper bound.
+
+        >>> w = tg.zeros(3).uniform_(-0.1, 0.1)
+        >>> bool(((w >= -0.1) & (w < 0.1)).all())
+        True
+        """
+        self._check_inplace("uniform_")
+        self._data[...] = _random.generator().uniform(a, b, self._data.shape)
+        self._bump_version()
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
+        """Fill in place with normal samples (the global generator); returns this tensor.
+
+        Args:
+            mean: the mean.
+            std: the standard deviation.
+
+        >>> tg.zeros(2, 3).normal_(0, 0.02).shape
+        (2, 3)
+        """
+        self._check_inplace("normal_")
+        self._data[...] = mean + std * _random.generator().standard_normal(self._data.shape)
+        self._bump_version()
+        return self
+
+    def masked_fill_(self, mask: ArrayLike, value: ArrayLike) -> Self:
+        """Method form of `tapegrad.masked_fill`, in place; returns this tensor.
+
+        >>> tg.zeros(3).masked_fill_(tg.tensor([True, False, True]), 1.0)
+        tensor([1., 0., 1.])
+        """
+        t: Any = self
+        return self.copy_(t.masked_fill(mask, value))
+
+    def _new(self, arr, dtype, requires_grad):
+        dt = as_dtype(dtype, "new_*")
+        t = _wrap(self, np.asarray(arr, dtype=dt or self._data.dtype))
+        if requires_grad:
+            t.requires_grad = True
+        return t
+
+    def new_zeros(self, *size: Any, dtype: DTypeLike = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """Zeros of the given shape with this tensor's dtype (unless `dtype`).
+
+        Args:
+            *size: the shape, as ints or one tuple.
+            dtype: the dtype (None: this tensor's).
+            device: "cpu" or None.
+            requires_grad: make a leaf that requires grad.
+
+        >>> tg.ones(2, dtype=tg.float64).new_zeros(3)
+        tensor([0., 0., 0.], dtype=float64)
+        """
+        check_device(device, "new_zeros")
+        return self._new(np.zeros(_shape_args(size, "new_zeros")), dtype,
+                         requires_grad)
+
+    def new_ones(self, *size: Any, dtype: DTypeLike = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """Ones of the given shape with this tensor's dtype (unless `dtype`).
+
+        Args:
+            *size: the shape, as ints or one tuple.
+            dtype: the dtype (None: this tensor's).
+            device: "cpu" or None.
+            requires_grad: make a leaf that requires grad.
+
+        >>> tg.zeros(1).new_ones(2, 2).shape
+        (2, 2)
+        """
+        check_device(device, "new_ones")
+        return self._new(np.ones(_shape_args(size, "new_ones")), dtype,
+                         requires_grad)
+
+    def new_empty(self, *size: Any, dtype: DTypeLike = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """A new tensor of the given shape and this tensor's dtype (zero-filled).
+
+        Args:
+            *size: the shape, as ints or one tuple.
+            dtype: the dtype (None: this tensor's).
+            device: "cpu" or None.
+            requires_grad: make a leaf that requires grad.
+
+        >>> tg.zeros(1).new_empty(2).shape
+        (2,)
+        """
+        return self.new_zeros(*size, dtype=dtype, device=device,
+                              requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: DTypeLike = None,
+                 device: Any = None, requires_grad: bool = False) -> Tensor:
+        """`fill_value` in the given shape, with this tensor's dtype (unless `dtype`).
+
+        Args:
+            size: the shape (a tuple).
+            fill_value: the value.
+            dtype: the dtype (None: this tensor's).
+            device: "cpu" or None.
+            requires_grad: make a leaf that requires grad.
+
+        >>> tg.zeros(1).new_full((2,), 3.0)
+        tensor([3., 3.])
+        """
+        check_device(device, "new_full")
+        return self._new(np.full(_shape_args((size,), "new_full"), fill_value),
+                         dtype, requires_grad)
+
+    def new_tensor(self, data: Any, *, dtype: DTypeLike = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
+        """A new tensor holding a copy of `data`, with this tensor's dtype (unless
+        `dtype`).
+
+        Args:
+            data: a tensor, array, list or number.
+            dtype: the dtype (None: this tensor's).
+            device: "cpu" or None.
+            requires_grad: make a leaf that requires grad.
+
+        >>> tg.zeros(1, dtype=tg.float64).new_tensor([1, 2])
+        tensor([1., 2.], dtype=float64)
+        """
+        check_device(device, "new_tensor")
+        return self._new(np.array(getattr(data, "_data", data)), dtype, requires_grad)
+
+    def equal(self, other: ArrayLike) -> bool:
+        """Method form of `tapegrad.equal`: True when other has this shape and these
+        elements (a Python bool).
+
+        >>> tg.tensor([1, 2]).equal(tg.tensor([1, 2]))
+        True
+        """
+        o = np.asarray(getattr(other, "_data", other))
+        return o.shape == self._data.shape and bool(np.array_equal(self._data, o))
+
+    def allclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        """Method form of `tapegrad.allclose`.
+
+        >>> tg.tensor([1.0]).allclose(tg.tensor([1.0 + 1e-9]))
+        True
+        """
+        return bool(np.allclose(self._data, np.asarray(getattr(other, "_data", other)),
+                                rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def isnan(self) -> Tensor:
+        """Method form of `tapegrad.isnan`.
+
+        >>> tg.tensor([float("nan"), 1.0]).isnan()
+        tensor([ True, False])
+        """
+        return _wrap(self, np.isnan(self._data))
+
+    def isinf(self) -> Tensor:
+        """Method form of `tapegrad.isinf`.
+
+        >>> tg.tensor([float("inf"), 1.0]).isinf()
+        tensor([ True, False])
+        """
+        return _wrap(self, np.isinf(self._data))
+
+    def isfinite(self) -> Tensor:
+        """Method form of `tapegrad.isfinite`.
+
+        >>> tg.tensor([float("inf"), 1.0]).isfinite()
+        tensor([False,  True])
+        """
+        return _wrap(self, np.isfinite(self._data))
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """Method form of `tapegrad.nonzero`.
+
+        >>> tg.tensor([0, 5]).nonzero()
+        tensor([[1]])
+        """
+        idx = [_wrap(self, i.astype(np.int64)) for i in np.nonzero(self._data)]
+        if as_tuple:
+            return tuple(idx)
+        return _wrap(self, np.stack([i._data for i in idx], axis=1) if idx
+                    else np.zeros((0, 0), np.int64))
+
+    def is_floating_point(self) -> bool:
+        """Method form of `tapegrad.is_floating_point`.
+
+        >>> tg.tensor([1]).is_floating_point()
+        False
+        """
+        return self._data.dtype.kind == "f"
+
+    def nelement(self) -> int:
+        """The number of elements (= numel()).
+
+        >>> tg.zeros(2, 3).nelement()
+        6
+        """
+        return int(self._data.size)
+
+    def element_size(self) -> int:
+        """Bytes per element.
+
+        >>> tg.zeros(2, dtype=tg.float64).element_size()
+        8
+        """
+        return int(self._data.itemsize)
+
+    @property
+    def is_cuda(self) -> bool:
+        """Always False: tapegrad runs on the CPU.
+
+        >>> tg.zeros(1).is_cuda
+        False
+        """
+        return False
+
+    def reciprocal(self) -> Tensor:
+        """Method form of `tapegrad.reciprocal`.
+
+        >>> tg.tensor([2.0]).reciprocal()
+        tensor([0.5000])
+        """
+        t: Any = self
+        return 1 / t
+
+    def rsqrt(self) -> Tensor:
+        """Method form of `tapegrad.rsqrt`: 1 / sqrt(self), elementwise.
+
+        >>> tg.tensor([4.0]).rsqrt()
+        tensor([0.5000])
+        """
+        t: Any = self
+        return 1 / t.sqrt()
+
+    def mv(self, vec: ArrayLike) -> Tensor:
+        """Method form of `tapegrad.mv`: matrix (self, 2-d) times vector (1-d).
+
+        >>> tg.eye(2).mv(tg.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+        """
+        if self._data.ndim != 2 or np.ndim(getattr(vec, "_data", vec)) != 1:
+            raise ValueError(f"mv: expected a 2-d tensor and a 1-d vec, got shapes "
+                             f"{self._data.shape} and {np.shape(getattr(vec, '_data', vec))}")
+        t: Any = self
+        return t.matmul(vec)
+
+    def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor:
+        """Method form of `tapegrad.lerp`: self + weight * (end - self).
+
+        >>> tg.tensor([0.0]).lerp(tg.tensor([10.0]), 0.25)
+        tensor([2.5000])
+        """
+        t: Any = self
+        return t + weight * (end - t)
+
+    def masked_select(self, mask: ArrayLike) -> Tensor:
+        """Method form of `tapegrad.masked_select`.
+
+        >>> tg.tensor([1.0, 2.0]).masked_select(tg.tensor([False, True]))
+        tensor([2.])
+        """
+        m = np.asarray(getattr(mask, "_data", mask))
+        if m.dtype != np.bool_:
+            raise TypeError(f"masked_select: mask must be a bool tensor, got dtype {m.dtype}")
+        shape = np.broadcast_shapes(self._data.shape, m.shape)
+        t: Any = self
+        x = t if self._data.shape == shape else t.broadcast_to(shape)
+        return x[np.broadcast_to(m, shape)]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True: tapegrad's tensors behave as PyTorch's contiguous ones (`contiguous()`
+        returns the tensor itself, and `stride()` gives the row-major strides).
+
+        Args:
+            memory_format: accepted for PyTorch's signature.
+
+        >>> tg.zeros(2, 3).t().is_contiguous()
+        True
+        """
+        return True
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The row-major strides in elements (as PyTorch's for a contiguous tensor); with
+        `dim`, the stride of that dimension.
+
+        Args:
+            dim: a dimension (None: all of them, as a tuple).
+
+        >>> tg.zeros(2, 3, 4).stride()
+        (12, 4, 1)
+        """
+        shape = self._data.shape
+        out = []
+        step = 1
+        for n in reversed(shape):
+            out.append(step)
+            step *= max(n, 1)
+        strides = tuple(reversed(out))
+        if dim is None:
+            return strides
+        if not -len(shape) <= dim < max(len(shape), 1):
+            raise IndexError(f"stride: dim {dim} is out of range for {len(shape)} "
+                             "dimension(s)")
+        return strides[dim] if shape else 1
