@@ -23,7 +23,7 @@ from .reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min,  # n
                      prod, reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                      reduce_prod, reduce_sum, std, sum, var)
 from .shape import (broadcast_to, cat, concat, concatenate, expand_dims,  # noqa: F401
-                    flatten, getitem, reshape, setitem_, split, squeeze, stack, sum_to,
+                    flatten, getitem, reshape, setitem_, squeeze, stack, sum_to,
                     swapaxes, transpose, unsqueeze)
 from .diagonals import diag, diag_embed, diagonal, trace, tril, triu  # noqa: F401
 from .indexing import (gather, index_add, index_select, masked_fill,  # noqa: F401
@@ -44,7 +44,7 @@ from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # 
 from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
                         atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
                         column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,
-                        numpy_split, row_stack, tensor_split, unbind, vsplit, vstack)
+                        numpy_split, row_stack, split, tensor_split, unbind, vsplit, vstack)
 from .special import (betainc, digamma, erfc, erfcinv, erfcx, erfinv, gammainc,  # noqa: F401
                       gammaincc, gammaln, i0, i0e, i1, i1e, lgamma, log_ndtr, logit,
                       multigammaln, mvlgamma, ndtr, ndtri, polygamma, xlog1py, xlogy)

@@ -7,10 +7,10 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply
-from ._shapes import check_int
+from ._shapes import check_axis, check_int, check_operand, describe
 from .arrange import _axis, _ints, _operand, _shape, ravel
 from .elementwise import clone
-from .shape import BroadcastTo, Concatenate, Reshape, _tensor_list, getitem
+from .shape import BroadcastTo, Concatenate, Reshape, _raw, _tensor_list, getitem
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -534,8 +534,65 @@ def meshgrid(*xs: Any, indexing: str = "ij", sparse: bool = False, copy: bool = 
     return tuple(out)
 
 
+def split(x: ArrayLike, split_size_or_sections: int | Sequence[int], axis: Axis = 0, *,
+          dim: Axis = None) -> list[Tensor]:
+    """Split along `axis`: an int is a chunk size (PyTorch) and a list gives the sizes.
+
+    TF's `num_or_size_splits` also works: pass a list of sizes. Returns a list of
+    tensors; the last chunk may be smaller.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        split_size_or_sections: a chunk size (the last chunk may be shorter), or a list
+            of sizes that add up to the axis' length.
+        axis: the axis to split.
+        dim: PyTorch's name for axis.
+
+    Returns:
+        A list of tensors.
+
+    Raises:
+        ValueError: the sizes do not add up.
+        AxisError: an axis is out of range (a ValueError and an IndexError).
+
+    >>> x = tg.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
+    >>> [t.tolist() for t in tg.split(x, 2)]
+    [[1.0, 2.0], [3.0, 4.0], [5.0]]
+    >>> [t.tolist() for t in tg.split(x, [1, 4])]
+    [[1.0], [2.0, 3.0, 4.0, 5.0]]
+    """
+    if not isinstance(x, Tensor):
+        x = check_operand("split", "x", x)
+    if dim is not None:
+        axis = dim
+    shape = np.shape(_raw(x))
+    axis = check_axis("split", axis, len(shape))
+    n = shape[axis]
+    sections = split_size_or_sections
+    if isinstance(sections, (int, np.integer)) and not isinstance(sections, bool):
+        step = int(sections)
+        if step <= 0:
+            raise ValueError(f"split: chunk size must be positive, got {step}")
+        sizes = [min(step, n - i) for i in range(0, n, step)]
+    else:
+        if not isinstance(sections, (list, tuple)):
+            raise TypeError(f"split: split_size_or_sections must be an int or a list of "
+                            f"ints, got {describe(sections)}")
+        sizes = [check_int("split", "sizes", s) for s in sections]
+        if any(s < 0 for s in sizes):
+            raise ValueError(f"split: sizes must be >= 0, got {sizes}")
+        if sum(sizes) != n:
+            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of "
+                             f"axis {axis} (shape {shape})")
+    out, start = [], 0
+    for s in sizes:
+        out.append(getitem(x, (slice(None),) * axis + (slice(start, start + s),)))
+        start += s
+    return out
+
+
 # the names `from tapegrad.ops.joinsplit import *` gives (tests/test_all.py)
-__all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
+__all__ = ["split", "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "append", "array_split", "tensor_split", "numpy_split", "hsplit",
            "vsplit", "dsplit", "chunk", "unbind", "narrow", "broadcast_arrays",
            "broadcast_tensors", "meshgrid"]
