@@ -20,7 +20,7 @@ from ..ops.conv import Col2im, ColConv, ColConvT, ColConvW, Im2col, _batch_last
 from ..ops.elementwise import tanh
 from ..ops.linalg import Einsum
 from ..ops.pool import ConstantPad, PoolPut, PoolTake
-from ..ops.recurrent import LSTMGates, LSTMSequence
+from ..ops.recurrent import LSTMGates, LSTMProjSequence, LSTMSequence
 from ..ops.recurrent_seq import GRUSequence, RNNSequence
 from ..ops.scan import Cumprod, LogCumSumExp
 from ..ops.reduce import Sum
@@ -260,17 +260,32 @@ def _lstm_gates_rule(op, vals, flags, params, size):
 RULES[LSTMGates] = _lstm_gates_rule
 
 
+def _sequence_parts(op):
+    """(positions of the weights, positions of the initial states) among op's inputs."""
+    if op is LSTMProjSequence:          # x, w_ih, w_hh, b, h0, c0, w_hr
+        return (1, 2, 3, 6), (4, 5)
+    if op is LSTMSequence:              # x, w_ih, w_hh, b, h0, c0
+        return (1, 2, 3), (4, 5)
+    return (1, 2, 3, 4), (5,)           # x, w_ih, w_hh, b_ih, b_hh, h0
+
+
 def _sequence_rule(op, vals, flags, params, size):
     """x (T, N, I) and the initial states (N, H) batched, the weights shared: the
-    vmapped axis folds into N, one run over V * N sequences."""
-    x, fx = vals[0], flags[0]
-    if any(flags[1:5]):
+    vmapped axis folds into N, one run over V * N sequences (lengths repeat per
+    example)."""
+    weights, states = _sequence_parts(op)
+    if any(flags[k] for k in weights):
         return _unrolled(op, vals, flags, params, size)
-    x = _full(x, fx, size)
+    x = _full(vals[0], flags[0], size)
     t, n, i = _shape(x)[1:]
     xf = _reshape(_perm(x, (1, 0, 2, 3)), (t, size * n, i))
-    states = [_fold(_full(s, f, size), size) for s, f in zip(vals[5:], flags[5:])]
-    out = apply(op, xf, *vals[1:5], *states, **params)
+    args = list(vals)
+    args[0] = xf
+    for k in states:
+        args[k] = _fold(_full(vals[k], flags[k], size), size)
+    if params.get("lengths") is not None:
+        params = dict(params, lengths=tuple(np.tile(np.asarray(params["lengths"]), size)))
+    out = apply(op, *args, **params)
     s = _shape(out)
     if op is RNNSequence:               # (T, V*N, H)
         return _perm(_reshape(out, (s[0], size, n, s[2])), (1, 0, 2, 3))
@@ -278,7 +293,7 @@ def _sequence_rule(op, vals, flags, params, size):
     return _perm(rows, (2, 0, 1, 3, 4))
 
 
-for _op in (LSTMSequence, GRUSequence, RNNSequence):
+for _op in (LSTMSequence, LSTMProjSequence, GRUSequence, RNNSequence):
     RULES[_op] = _sequence_rule
 
 
@@ -294,8 +309,17 @@ def _third(v, k, h):
 def _unrolled(op, vals, flags, params, size):
     """Per-example weights (vmap(grad) of a recurrent model, or an ensemble): the
     recurrence unrolled over time, each step one product per weight for the whole
-    batch (an einsum over the examples), rows as the op's own result."""
-    x, w_ih, w_hh, b_ih, b_hh, h, *c = [_full(v, f, size) for v, f in zip(vals, flags)]
+    batch (an einsum over the examples), rows as the op's own result. Packed lengths
+    and LSTM projections run per example."""
+    if params.get("lengths") is not None or op is LSTMProjSequence:
+        return NotImplemented
+    vals = [_full(v, f, size) for v, f in zip(vals, flags)]
+    if op is LSTMSequence:
+        x, w_ih, w_hh, b_ih, h, c = vals            # one bias: b_ih + b_hh
+        b_hh = None
+    else:
+        x, w_ih, w_hh, b_ih, b_hh, h = vals
+        c = None
     t_len, n = _shape(x)[1:3]
     gh = _shape(w_ih)[1]
     bias = (size, 1, gh)
@@ -303,13 +327,15 @@ def _unrolled(op, vals, flags, params, size):
         _reshape(b_ih, (size, 1, 1, gh))
     steps = range(t_len - 1, -1, -1) if params["reverse"] else range(t_len)
     rows = [None] * t_len
-    c = c[0] if c else None
     for t in steps:
         xt = apply(GetItem, xp, index=(slice(None), t))
-        hh = _bmm(h, w_hh) + _reshape(b_hh, bias)
+        hh = _bmm(h, w_hh)
+        if b_hh is not None:
+            hh = hh + _reshape(b_hh, bias)
         if op is LSTMSequence:
             step = apply(LSTMGates, xt, hh, c)              # (7, V, N, H)
             h, c = step[0], step[1]
+            step = apply(Stack, h, c, axis=0)               # (2, V, N, H): h and c
         elif op is GRUSequence:
             hd = gh // 3
             r = sigmoid(_third(xt, 0, hd) + _third(hh, 0, hd))
