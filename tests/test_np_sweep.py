@@ -229,6 +229,8 @@ def _np_call(name, args, kw, np_args):
 
 @pytest.mark.parametrize("name,args,kw,diff,jax,np_name,np_args", CASES)
 def test_values_match_numpy(name, args, kw, diff, jax, np_name, np_args):
+    if isinstance(np_name or name, str) and not hasattr(np, np_name or name):
+        pytest.skip(f"this NumPy ({np.__version__}) has no {np_name or name}")
     ours = getattr(tnp, name)(*args, **kw)
     theirs = _np_call(np_name, args, kw, np_args)
     a, b = _flat(ours), _flat(theirs)
