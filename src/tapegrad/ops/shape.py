@@ -596,6 +596,11 @@ def sum_to(x, shape):
 
 def getitem(x, index):
     """x[index] with NumPy semantics."""
+    for it in index if isinstance(index, tuple) else (index,):
+        raw = _raw(it)
+        take = getattr(raw, "take_into", None)          # an index batched by tg.vmap
+        if take is not None and raw.dtype.kind in "iu":
+            return take(x, index)
     index = _norm_index(index)
     try:
         out = apply(GetItem, x, index=index)

@@ -129,6 +129,42 @@ class PerExample(np.ndarray):
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
 
+    def take_into(self, x, index):
+        """x[index] for an index holding this batched integer tensor: one gather for the
+        whole batch (x[y] of per-example labels y, JAX's and torch.func's batched
+        indexing). The batch's arange leads the index, so the integer parts must come
+        first (then slices or an Ellipsis); other layouts run per example."""
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchEscape(f"vmap: indexing by a batched tensor at {_user_line()}")
+        level, inner = vm
+        size = inner.shape[0]
+        items = index if isinstance(index, tuple) else (index,)
+        arrays, rest, nd = [], [], 0
+        for it in items:
+            if rest or isinstance(it, slice) or it is Ellipsis:
+                if not (isinstance(it, slice) or it is Ellipsis):
+                    raise BatchEscape(f"vmap: a batched index after a slice at "
+                                      f"{_user_line()}")
+                rest.append(it)
+                continue
+            i = info(it)
+            if i is not None and i[0] == level:
+                arr = i[1]._data                    # (V, ...) per-example indices
+                per = arr.ndim - 1
+            elif isinstance(it, (int, np.integer)) and not isinstance(it, bool):
+                arr, per = int(it), 0
+            else:
+                arr = it._data if isinstance(it, Tensor) else np.asarray(it)
+                if isinstance(arr, PerExample) or arr.dtype.kind not in "iu":
+                    raise BatchEscape(f"vmap: this index under vmap at {_user_line()}")
+                per = arr.ndim
+            arrays.append(arr)
+            nd = max(nd, per)
+        ar = np.arange(size).reshape((size,) + (1,) * nd)
+        out = apply(GetItem, _lifted(x, level, size), index=(ar, *arrays, *rest))
+        return wrap(out, level)
+
     def fold(self, fn, nd=None, *others):
         """fn(x, *others) for the batched tensor x this placeholder stands for, run once
         for the whole batch, for functions that pick or compute on raw values but treat
