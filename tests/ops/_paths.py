@@ -180,19 +180,19 @@ def jvp_directional(h, arrays, directions):
 
 # the reverse-mode paths that must agree bit for bit with `.backward()`
 def via_general_runner(h, arrays):
-    """.backward() with run_node's fast branch off: every node takes the general steps
-    (the fast branch is that path cut to the usual node; both must give the same bits)."""
-    real = engine.BackwardState._fast_path
+    """.backward() with no node taken as usual: every node takes run_node's general steps
+    (its fast branch is those steps cut to the usual node; both must give the same bits)."""
+    real = engine.BackwardState.__init__
 
-    def off(state):
-        real(state)
-        state.fast = False
+    def init(state, *args, **kwargs):
+        real(state, *args, **kwargs)
+        state.usual = False
 
-    engine.BackwardState._fast_path = off
+    engine.BackwardState.__init__ = init
     try:
         return via_backward(h, arrays)
     finally:
-        engine.BackwardState._fast_path = real
+        engine.BackwardState.__init__ = real
 
 
 REVERSE_PATHS = {

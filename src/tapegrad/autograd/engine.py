@@ -50,6 +50,7 @@ class BackwardState:
     accumulate: add gradients into `.grad` (leaves; with `capture`, only the captured)
     anomaly:    check every rule's result (detect_anomaly)
     marks:      what a ran node's `_saved` becomes: (saved nothing, freed), see Spent
+    spent:      marks[1], or None under retain_graph (run_node's fast branch reads it)
     stored:     {id: array} of arrays users hold, so none is handed out twice
     capture:    {node: [k, ...]} for `inputs=`: gradients arriving there go to results[k]
     inner:      the part of `capture` that is not a leaf (None if empty)
@@ -66,7 +67,7 @@ class BackwardState:
     """
 
     __slots__ = ("retain", "create", "graph", "accumulate", "anomaly", "marks", "stored",
-                 "capture", "results", "inputs", "inner", "usual", "connect", "fast", "spent")
+                 "capture", "results", "inputs", "inner", "usual", "connect", "spent")
 
     def __init__(self, retain, create, graph, accumulate, anomaly, marks, stored,
                  capture=None, results=None, inputs=None, connect=None):
@@ -85,13 +86,7 @@ class BackwardState:
         self.inner = inner or None
         self.usual = not graph and self.inner is None
         self.connect = connect
-        self._fast_path()
-
-    def _fast_path(self):
-        """run_node's hot path: a usual node (anomaly mode too: its check is one test);
-        `spent` is what a ran node's saved tuple becomes (None: kept, retain_graph)."""
-        self.fast = self.usual
-        self.spent = None if self.retain else self.marks[1]
+        self.spent = None if retain else marks[1]
 
     def reached_outer(self, grads):
         """The planning pass found a leaf outside `inputs=` (C and Python loops call
@@ -101,7 +96,7 @@ class BackwardState:
         self.connect.append(True)
         self.create = self.graph = self.retain = True
         self.usual = False
-        self._fast_path()
+        self.spent = None
         _local.grad_enabled = True      # the backward's mode restores it on exit
         for node, g in list(grads.items()):
             if not isinstance(g, Tensor):
@@ -398,7 +393,7 @@ def run_node(node, g, state, mask=None):
     if type(g) is SliceGrads:
         g = g.dense()                   # pieces of slices, summed by the loop: write once
     x = node._x
-    if x is None and mask is None and state.fast:
+    if x is None and mask is None and state.usual:
         # the hot path of every first-order backward: the general steps below cut to what
         # such a node needs (no hooks, mask or capture; saved values a tuple or nothing);
         # the op table's "run_node general steps" path holds the two to the same bits
@@ -414,22 +409,18 @@ def run_node(node, g, state, mask=None):
                     if vc is not None and vc.v != vers[3] or len(vers) > 4:
                         _check_versions(node, vers)
             node.saved = kept
-            try:
-                gxs = node.op.vjp(node, g)
-            finally:
-                node.saved = None
-            if state.spent is not None:
-                node._saved = state.spent
+            ran = state.spent
         elif kept is None:
             node.saved = ()
-            try:
-                gxs = node.op.vjp(node, g)
-            finally:
-                node.saved = None
-            if state.spent is not None:
-                node._saved = state.marks[0]
+            ran = state.marks[0]
         else:
             return _run_general(node, g, state, None, x)
+        try:
+            gxs = node.op.vjp(node, g)
+        finally:
+            node.saved = None
+        if state.spent is not None:
+            node._saved = ran
         if state.anomaly:
             check_grads(node, gxs)
         if _shapes_match(gxs, node.in_shapes):
@@ -464,15 +455,8 @@ def _run_general(node, g, state, mask, x):
                  and (x is None or not x.get("dual")))
     if plain:
         saved = kept
-        vers = node.vers
-        if vers:                        # (counter, version at save) pairs
-            vc = vers[0]
-            if vc is not None and vc.v != vers[1]:
-                _check_versions(node, vers)     # raises
-            if len(vers) > 2:
-                vc = vers[2]
-                if vc is not None and vc.v != vers[3] or len(vers) > 4:
-                    _check_versions(node, vers)
+        if node.vers:
+            _check_versions(node, node.vers)    # raises if a saved value changed
     elif kept is None and (usual or not state.graph):
         saved = ()
     else:
