@@ -14,7 +14,7 @@ from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
 from .activations import Sigmoid
-from .conv import _buffer
+from ._pool import buffer as _buffer
 from .elementwise import Tanh, Where
 from .linalg import MatMul
 from .reduce import Sum
