@@ -67,13 +67,13 @@ modules: weakref.WeakSet[Any] = weakref.WeakSet()
 module_modes = [0]
 
 
-def pre_write(t):
-    """Called before an in-place write to tensor `t`: a tg.function trace keeps t's values,
-    to put them back if the trace is dropped (its function then runs eagerly, and its
-    writes must happen once)."""
+def pre_write(t, what=None):
+    """Called before an in-place write to tensor `t` (`what` names the write for the
+    warning): a tg.function trace keeps t's values, to put them back if the trace is
+    dropped (its function then runs eagerly, and its writes must happen once)."""
     tr = local._trace
     if tr is not None:
-        tr.before_write(t)
+        tr.before_write(t, what)
 
 
 def is_grad_enabled() -> bool:

@@ -11,7 +11,6 @@ from . import _state
 from ._dtypes import is_floating, to_array
 from ._tensor import Tensor
 from ._tf_convert import _tf_dtype
-from .function.trace import run_eagerly
 from .autograd.engine import what
 from .ops import clone
 from typing import TYPE_CHECKING
@@ -137,6 +136,7 @@ class Variable(Tensor):
         return self._trainable
 
     def _write(self, value, who):
+        _state.pre_write(self, who)     # in tg.function: the write is made once, eagerly
         arr = None
         if isinstance(value, Tensor):
             arr = value._data
@@ -176,7 +176,6 @@ class Variable(Tensor):
     def _store(self, ufunc, arr):
         """Write the new value in place and count the change: a value an op saved is then
         stale, and its backward raises (API.md), where TF would use the old value."""
-        run_eagerly("Variable.assign")  # in tg.function: run eagerly, never write twice
         if arr.shape != self._data.shape and arr.size != 1:
             # a new shape that shape= left open: a new buffer, the same counter
             self._data = np.array(arr, dtype=self._data.dtype)

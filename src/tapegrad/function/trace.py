@@ -489,16 +489,17 @@ class Tracer:
             if self.reads is None:
                 self.reads = f"{how} of a tensor that requires grad at {site_text(site)}"
 
-    def before_write(self, t):
-        """Keep the values of a tensor from outside before the traced function writes it."""
+    def before_write(self, t, what=None):
+        """Keep the values of a tensor from outside before the traced function writes it
+        (an in-place op, Variable.assign): a replay would not repeat the write, so this
+        signature runs eagerly and the trace's write is put back first."""
         if isinstance(t, Traced) or id(t) in self.undo:
             return
         vc = t._vc
         self.undo[id(t)] = (t, t._data.copy(), None if vc is None else vc.v)
-        # a replay would not repeat the write: this signature runs eagerly
-        self.note_read("an in-place write to a tensor from outside the function")
+        self.note_read(what or "an in-place write to a tensor from outside the function")
         if self.outer is not None:
-            self.outer.before_write(t)
+            self.outer.before_write(t, what)
 
     def undo_writes(self):
         """Put back what the traced function wrote to tensors from outside (the trace is
