@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from ._pytree import unflatten
-from ._tensor import make
+from ._tensor import Tensor, make
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import getitem, reshape, transpose
@@ -307,8 +307,9 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bo
 
 
 def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-    """Hessian-vector product of scalar `f` at `primals` along `tangents`
-    (forward-over-reverse, never forming the Hessian). One primal gives a tensor,
+    """Hessian-vector product of scalar `f` at `primals` along `tangents`, never
+    forming the Hessian (reverse over reverse for real arrays of matching dtypes,
+    forward-over-reverse otherwise). One primal gives a tensor,
     several give a tuple.
 
     Args:
@@ -341,5 +342,29 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     def grad_f(*args):
         return _grad_core(f, args, {}, argnums, False, "hvp", value=False)[1]
 
+    if _plain_pairs(primals, tangents):
+        # real arrays: reverse over reverse, the gradient of <grad f, v>, costs less per op
+        # than pushing tangents through the backward (about 0.85x on W4's tanh program)
+        def dot_grad(*args):
+            g = grad_f(*args)
+            gs = (g,) if len(primals) == 1 else g
+            total = (gs[0] * tangents[0]).sum()
+            for gi, ti in zip(gs[1:], tangents[1:]):
+                total = total + (gi * ti).sum()
+            return total
+
+        return _grad_core(dot_grad, tuple(primals), {}, argnums, False, "hvp",
+                          value=False)[1]
     _, t = _jvp(grad_f, tuple(primals), tuple(tangents), False, "hvp")
     return t
+
+
+def _plain_pairs(primals, tangents):
+    """Whether each primal and its tangent are real floating arrays of one shape and dtype."""
+    for p, t in zip(primals, tangents):
+        pa = p._data if isinstance(p, Tensor) else p
+        ta = t._data if isinstance(t, Tensor) else t
+        if not (isinstance(pa, np.ndarray) and isinstance(ta, np.ndarray)
+                and pa.dtype.kind == "f" and pa.dtype == ta.dtype and pa.shape == ta.shape):
+            return False
+    return True
