@@ -316,7 +316,8 @@ def _apply_dual(op, level, args, params):
         node._saved = tuple(v if i < 0 or not isinstance(args[i], Tensor) else args[i]
                             for i, v in zip(save_idx, node._saved))
         node._set("dual", True)         # saved values are Tensors now: unpack them
-        if -1 in save_idx:
+        if -1 in save_idx or getattr(op, "user_forward", False):
+            # a custom Function may save its output in its own state
             node.out_fw = fwd
     return out
 

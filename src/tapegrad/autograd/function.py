@@ -39,6 +39,7 @@ class _CustomOp(Op):
     args = ()
     save_all = True             # inputs are kept for backward (and version-checked)
     complex = OWN               # the user's rules, as PyTorch's custom Functions
+    user_forward = True         # errors in forward are the user's, raised as they are
 
     @staticmethod
     def forward(*raw, state):
@@ -171,6 +172,7 @@ class Outputs:
             return make(self.arrays[k])
         base = make(self.kept, True)
         base.grad_fn = node
+        base._fw = node.out_fw          # forward-over-reverse: the output's tangent too
         return base if self.spans is None else self._item(base, k)
 
     def split(self, g, graph):
@@ -379,7 +381,9 @@ class FunctionCtx:
                     f"version {t._version}. Clone it before changing it, or use an "
                     "out-of-place operation.")
             k = self._tg_outs.index(t) if self._tg_outs is not None else -1
-            if k >= 0 and graph and node is not None:
+            # graph: connected for create_graph; out_fw: forward-over-reverse needs the
+            # output's tangent (else d(saved output) is lost: a zero Hessian)
+            if k >= 0 and node is not None and (graph or node.out_fw is not None):
                 out.append(self._tg_outs.reconnect(node, k))
             else:
                 out.append(t)

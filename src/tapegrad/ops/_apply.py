@@ -287,7 +287,10 @@ def _small_to_f32(v):
 def _retry_as_float(op, raw, params):
     """A forward that refused a bool input (np.negative(bool) in sigmoid) runs on float32,
     as PyTorch computes float ops on bool tensors. Any other TypeError is raised again,
-    naming the op and the operand it cannot take (`x + "a"`) instead of NumPy's jargon."""
+    naming the op and the operand it cannot take (`x + "a"`) instead of NumPy's jargon.
+    A custom op's forward is user code: its own TypeError is the one to see."""
+    if getattr(op, "user_forward", False):
+        raise
     if not any(getattr(v, "dtype", None) == np.bool_ for v in raw):
         for i, v in enumerate(raw):
             what = _non_numeric(v)
