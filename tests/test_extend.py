@@ -184,6 +184,8 @@ def test_a_function_saving_its_output_has_the_right_hessian():
     t = tg.tensor([1.0, 0.0], dtype=tg.float64)
     onp.testing.assert_allclose(tg.jvp(tg.grad(f), (x,), (t,))[1].numpy(), ref[0],
                                 rtol=1e-14)
+    # forward over forward: the jvp rule's saved output carries the outer tangent
+    onp.testing.assert_allclose(tg.jacfwd(tg.jacfwd(f))(x).numpy(), ref, rtol=1e-14)
 
 
 def test_a_type_error_in_a_custom_forward_is_the_users_own():
@@ -207,3 +209,27 @@ def test_the_examples_run():
     import tapegrad.extend as ext
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     assert doctest.testmod(ext, optionflags=flags).failed == 0
+
+
+def test_check_grads_passes_right_rules_and_catches_wrong_ones():
+    from tapegrad.test_util import check_grads, check_jvp, check_vjp
+    check_grads(lambda x: np.sin(x) * x)(onp.array([0.3, 1.2]))
+    check_grads(lambda x, y: np.sum(x * np.exp(y)), argnum=(0, 1), order=3)(
+        onp.array([1.0, 2.0]), onp.array([0.5, -0.5]))
+    check_grads(logsumexp, modes=["rev"])(X)
+    check_jvp(np.tanh, onp.array([0.1, 2.0]))
+    check_vjp(np.tanh, onp.array([0.1, 2.0]))
+
+    wrong = primitive(lambda x: x ** 2)
+    defvjp(wrong, lambda ans, x: lambda g: g * 3 * x)       # should be 2 x
+    with pytest.raises(AssertionError, match="the VJP of"):
+        check_grads(wrong, modes=["rev"], order=1)(onp.array([1.0, 2.0]))
+    wrong2 = primitive(lambda x: x ** 3)
+    defvjp(wrong2, lambda ans, x: lambda g: g * 3 * x ** 2)  # right first order...
+    defjvp(wrong2, lambda g, ans, x: g * 3 * x)               # ...wrong JVP
+    with pytest.raises(AssertionError, match="the JVP of"):
+        check_grads(wrong2, modes=["fwd"], order=1)(onp.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="modes must be"):
+        check_grads(np.sin, modes=["both"])
+    with pytest.raises(ValueError, match="order must be"):
+        check_grads(np.sin, order=0)

@@ -283,6 +283,8 @@ def _apply_dual(op, level, args, params):
         out_v = out
     save_idx = range(len(prim)) if op.save_all else op._save_idx
     saved = tuple(out_v if i < 0 else saved_src[i] for i in save_idx)
+    if getattr(op, "user_forward", False):
+        saved += (out_v,)   # a custom Function's saved output, with its outer tangents
     shapes = tuple(p._data.shape if isinstance(p, Tensor) else np.shape(p) for p in prim)
     ctx = Ctx(saved, params or None, shapes, out._data.shape)
     batch = _local.fw_batch.get(level) if _local.fw_batch else None

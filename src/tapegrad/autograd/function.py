@@ -166,6 +166,12 @@ class Outputs:
                 return k
         return -1
 
+    def item_of(self, packed, k):
+        """Output `k` of the node's packed output tensor `packed`."""
+        if not isinstance(packed, Tensor):
+            packed = make(np.asarray(packed))
+        return packed if self.spans is None else self._item(packed, k)
+
     def reconnect(self, node, k):
         """Output `k` as a tensor whose grad_fn is `node` (for saved outputs, create_graph)."""
         if k not in self.diff or self.kept is None:
@@ -385,6 +391,9 @@ class FunctionCtx:
             # output's tangent (else d(saved output) is lost: a zero Hessian)
             if k >= 0 and node is not None and (graph or node.out_fw is not None):
                 out.append(self._tg_outs.reconnect(node, k))
+            elif k >= 0 and node is None and len(vals) > len(self._tg_is_t):
+                # a jvp under an outer forward level: the output with its outer tangent
+                out.append(self._tg_outs.item_of(vals[-1], k))
             else:
                 out.append(t)
         return tuple(out)
