@@ -108,7 +108,7 @@ from .custom import custom_gradient, custom_jvp  # noqa: F401,E402
 from . import nn, optim  # noqa: F401,E402
 from .io import load, save  # noqa: F401,E402
 # NumPy front end, pytrees, custom_vjp (issue 15)
-from . import numpy, tree  # noqa: F401,E402
+from . import numpy, tree, tree_util  # noqa: F401,E402
 from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
 from ._jit import jit  # noqa: F401,E402  (JAX's spelling over tg.function, issue 15)
