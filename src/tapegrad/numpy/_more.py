@@ -279,9 +279,9 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     Args:
         a: a tensor, array, list or number.
         axis: the axis sorted along (None: the flattened a).
-        kind: accepted for NumPy's signature and ignored.
-        order: accepted for NumPy's signature and ignored (no structured arrays).
-        stable: accepted for NumPy's signature and ignored.
+        kind: NumPy's algorithm name, checked as NumPy does (the sort is stable).
+        order: must be None (no structured arrays; NumPy's ValueError otherwise).
+        stable: checked as NumPy does (the sort is stable).
         descending: jax.numpy's: largest first.
 
     >>> import tapegrad.numpy as tnp
@@ -294,6 +294,8 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     >>> x.grad
     tensor([100.,   1.,  10.])
     """
+    # NumPy's own checks of kind/order/stable (a bad kind was silently ignored)
+    np.sort(np.zeros(1), kind=kind, order=order, stable=stable)
     out = ops.sort(asarg(a), axis=axis)
     return ops.flip(out, -1 if axis is None else axis) if descending else out
 
