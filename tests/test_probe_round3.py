@@ -325,3 +325,53 @@ def test_tnp_average_gradient_in_weights_still_flows():
         avg = tnp.average(tnp.array([1.0, 2.0, 3.0]), weights=w)
     avg.backward()
     np.testing.assert_allclose(w.grad.numpy(), [-0.0625, 0.1875, 0.4375])
+
+
+# ------------------------------------------------------------------ tf_data.Dataset
+
+def test_dataset_unbatch_of_a_batched_range_gives_arrays():
+    # was: make(a[i]) held a NumPy scalar, and np.asarray of the element failed
+    from tapegrad.tf_data import Dataset
+    got = [np.asarray(v).tolist() for v in Dataset.range(4).batch(2).unbatch()]
+    assert got == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="scalar"):
+        list(Dataset.range(3).unbatch())
+
+
+def test_dataset_shuffle_with_a_seed_repeats_in_a_new_dataset():
+    # TF's ShuffleDataset seeds from (global seed, seed): a new pipeline with the same
+    # seed gives the same order (the random ops' per-call counter made each differ)
+    from tapegrad.tf_data import Dataset
+
+    def order():
+        return [int(v) for v in Dataset.range(8).shuffle(8, seed=3)]
+
+    first = order()
+    assert order() == first and sorted(first) == list(range(8))
+    ds = Dataset.range(8).shuffle(8, seed=3)
+    assert [int(v) for v in ds] == first          # its first pass, then new orders
+    fixed = Dataset.range(8).shuffle(8, seed=3, reshuffle_each_iteration=False)
+    assert [int(v) for v in fixed] == [int(v) for v in fixed] == first
+
+
+def test_dataset_batch_of_ragged_elements_names_the_component():
+    from tapegrad.tf_data import Dataset
+    ds = Dataset.range(3).map(lambda v: tg.ones(int(v) + 1)).batch(2)
+    with pytest.raises(ValueError, match="Dataset.batch: .*different shapes in component 0"):
+        list(ds)
+
+
+# ------------------------------------------------------------------ gradients at the edges
+
+def test_logit_slope_is_nan_outside_0_1_as_torch():
+    # was a finite slope 1/(x(1-x)) where the value is nan; torch 2.13: nan
+    x = _leaf([-1.0, 0.25, 1.5, 0.0, 1.0])
+    tg.logit(x).sum().backward()
+    g = x.grad.numpy()
+    assert np.isnan(g[[0, 2]]).all()
+    np.testing.assert_allclose(g[1], 16.0 / 3.0)
+    assert np.isposinf(g[3]) and np.isposinf(g[4])
+    y = _leaf([-1.0, 0.25])
+    tg.logit(y, eps=0.1).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [0.0, 16.0 / 3.0])
+    assert tg.gradgradcheck(tg.logit, (np.array([0.2, 0.7]),))
