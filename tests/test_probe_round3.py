@@ -375,3 +375,23 @@ def test_logit_slope_is_nan_outside_0_1_as_torch():
     tg.logit(y, eps=0.1).sum().backward()
     np.testing.assert_allclose(y.grad.numpy(), [0.0, 16.0 / 3.0])
     assert tg.gradgradcheck(tg.logit, (np.array([0.2, 0.7]),))
+
+
+def test_binary_cross_entropy_at_saturated_probabilities_pulls_as_torch():
+    # was: the clamped composite gave 0 for a confidently wrong p (a float32 sigmoid
+    # rounds to exactly 1.0 past 17) and +-1/(1-p) for a right one; torch 2.13:
+    # (p - y) / max(p (1 - p), float32(1e-12)), and -logit(p) for the target
+    F = tg.nn.functional
+    p = _leaf([0.0, 1.0, 0.0, 1.0, 0.25])
+    y = _leaf([0.0, 1.0, 1.0, 0.0, 1.0])
+    loss = F.binary_cross_entropy(p, y, reduction="sum")
+    loss.backward()
+    np.testing.assert_array_equal(loss.detach().numpy(), 200.0 - np.log(0.25))
+    big = 1.0 / float(np.float32(1e-12))
+    np.testing.assert_array_equal(p.grad.numpy(), [0.0, 0.0, -big, big, -4.0])
+    np.testing.assert_array_equal(y.grad.numpy()[:4], [np.inf, -np.inf, np.inf, -np.inf])
+    np.testing.assert_allclose(y.grad.numpy()[4], np.log(3.0))
+    w = _leaf([0.3, 0.8])
+    F.binary_cross_entropy(w, tg.tensor([0.0, 1.0], dtype=F64), weight=tg.tensor(
+        [2.0, 0.5], dtype=F64)).backward()
+    np.testing.assert_allclose(w.grad.numpy(), [2.0 * 0.3 / 0.21 / 2, 0.5 * -0.2 / 0.16 / 2])
