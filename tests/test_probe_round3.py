@@ -395,3 +395,15 @@ def test_binary_cross_entropy_at_saturated_probabilities_pulls_as_torch():
     F.binary_cross_entropy(w, tg.tensor([0.0, 1.0], dtype=F64), weight=tg.tensor(
         [2.0, 0.5], dtype=F64)).backward()
     np.testing.assert_allclose(w.grad.numpy(), [2.0 * 0.3 / 0.21 / 2, 0.5 * -0.2 / 0.16 / 2])
+
+
+def test_dataloader_refuses_worker_options_without_workers_as_torch():
+    from tapegrad.utils.data import DataLoader
+    with pytest.raises(ValueError, match="prefetch_factor"):
+        DataLoader(range(3), prefetch_factor=2)
+    with pytest.raises(ValueError, match="persistent_workers"):
+        DataLoader(range(3), persistent_workers=True)
+    with pytest.raises(ValueError, match="timeout"):
+        DataLoader(range(3), timeout=-1)
+    assert [int(b) for b in DataLoader(range(3), num_workers=1, prefetch_factor=2,
+                                       persistent_workers=True)] == [0, 1, 2]
