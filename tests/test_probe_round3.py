@@ -313,8 +313,9 @@ def test_tnp_average_raises_numpys_errors():
         tnp.average(tnp.ones((2, 3, 4)), axis=1, weights=tnp.ones((3, 4)))
     with pytest.raises(ValueError, match="not compatible"):
         tnp.average(a, axis=0, weights=tnp.ones(3))
+    w = tnp.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(
-        tnp.average(tnp.arange(6.0).reshape(2, 3), axis=-1, weights=tnp.array([1.0, 2.0, 3.0])).numpy(),
+        tnp.average(tnp.arange(6.0).reshape(2, 3), axis=-1, weights=w).numpy(),
         np.average(np.arange(6.0).reshape(2, 3), axis=-1, weights=[1.0, 2.0, 3.0]))
 
 
@@ -407,3 +408,17 @@ def test_dataloader_refuses_worker_options_without_workers_as_torch():
         DataLoader(range(3), timeout=-1)
     assert [int(b) for b in DataLoader(range(3), num_workers=1, prefetch_factor=2,
                                        persistent_workers=True)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, a: m.gradient(a, axis=5),
+    lambda m, a: m.trapezoid(a, axis=5),
+    lambda m, a: m.gradient(a, axis=-3),
+])
+def test_tnp_gradient_and_trapezoid_refuse_an_out_of_range_axis(fn):
+    # was: axis % ndim differentiated or integrated along another axis, silently
+    a = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(IndexError):         # NumPy's AxisError (an IndexError) / IndexError
+        fn(np, a)
+    with pytest.raises(np.exceptions.AxisError):
+        fn(tnp, tnp.array(a))

@@ -159,6 +159,14 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     return r if dtype is None else _with_dtype(r, dtype)
 
 
+def _in_range(axis, ndim, who):
+    """axis as an index in [0, ndim): NumPy's AxisError outside (axis % ndim picked
+    another axis silently)."""
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim, who)
+    return axis % ndim
+
+
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: Axis = -1) -> Tensor:
     """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
     `dx`); differentiable in `y` and `x`. Also trapz (NumPy's older name).
@@ -175,7 +183,7 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: A
     """
     y = floating(_tensor_arg(y))
     n = y.ndim
-    axis = axis % n
+    axis = _in_range(axis, n, "trapezoid")
     hi = (slice(None),) * axis + (slice(1, None),)
     lo = (slice(None),) * axis + (slice(None, -1),)
     if x is None:
@@ -218,8 +226,8 @@ def gradient(f: ArrayLike, *varargs: Any, axis: Axis = None, edge_order: int = 1
         raise ValueError("gradient: only edge_order=1 is supported")
     f = floating(_tensor_arg(f))
     n = f.ndim
-    axes = list(range(n)) if axis is None else \
-        [a % n for a in (axis if isinstance(axis, (tuple, list)) else (axis,))]
+    picked = axis if isinstance(axis, (tuple, list)) else (axis,)
+    axes = list(range(n)) if axis is None else [_in_range(a, n, "gradient") for a in picked]
     if len(varargs) > 1 and len(varargs) != len(axes):
         raise TypeError("gradient: give one spacing, or one per axis")
     spacing = list(varargs) * len(axes) if len(varargs) == 1 else \
