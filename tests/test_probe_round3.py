@@ -422,3 +422,18 @@ def test_tnp_gradient_and_trapezoid_refuse_an_out_of_range_axis(fn):
         fn(np, a)
     with pytest.raises(np.exceptions.AxisError):
         fn(tnp, tnp.array(a))
+
+
+def test_tnp_rollaxis_and_expand_dims_check_axes_as_numpy():
+    # were: axis % ndim (a silently wrong layout) and a StopIteration for a repeated axis
+    a = tnp.zeros((2, 3, 4))
+    with pytest.raises(np.exceptions.AxisError):
+        tnp.rollaxis(a, 5)
+    with pytest.raises(np.exceptions.AxisError):
+        tnp.rollaxis(a, 0, 9)
+    assert tnp.rollaxis(a, -1, -2).shape == np.rollaxis(np.zeros((2, 3, 4)), -1, -2).shape
+    with pytest.raises(np.exceptions.AxisError):
+        tnp.expand_dims(a, (0, 9))
+    with pytest.raises(ValueError, match="repeated axis"):
+        tnp.expand_dims(a, (0, 0))
+    assert tnp.expand_dims(a, (0, -1)).shape == (1, 2, 3, 4, 1)

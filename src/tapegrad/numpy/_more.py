@@ -69,8 +69,11 @@ def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
     """
     a = _tensor_arg(a)
     n = a.ndim
-    axis = axis % n
+    axis = _in_range(axis, n, "rollaxis")        # NumPy's checks of axis and start
     start = start + n if start < 0 else start
+    if not 0 <= start < n + 1:
+        raise np.exceptions.AxisError(f"rollaxis: start {start - n if start < 0 else start} "
+                                      f"must be in the range [-{n}, {n + 1})")
     if start > axis:
         start -= 1
     order = [i for i in range(n) if i != axis]
