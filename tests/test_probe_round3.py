@@ -437,3 +437,22 @@ def test_tnp_rollaxis_and_expand_dims_check_axes_as_numpy():
     with pytest.raises(ValueError, match="repeated axis"):
         tnp.expand_dims(a, (0, 0))
     assert tnp.expand_dims(a, (0, -1)).shape == (1, 2, 3, 4, 1)
+
+
+def test_recorded_write_into_a_function_result_view_is_refused_as_eager_views():
+    # was: o[0] = 4 went through into the argument; for a non-leaf argument its history
+    # stayed x * 1, so y.sum().backward() gave x.grad [1, 1] (torch: [0, 1]); for a leaf
+    # the leaf changed in place
+    h = tg.function(lambda v: v.reshape(2))
+    x = _leaf([1.0, 2.0])
+    y = x * 1
+    with pytest.raises(RuntimeError, match="view of its argument"):
+        h(y)[0] = 4.0
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        h(x).mul_(3.0)
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        tg.function(lambda z: z.real)(tg.tensor(np.array([1 + 2j]), requires_grad=True))[0] = 5.0
+    np.testing.assert_array_equal(x.detach().numpy(), [1.0, 2.0])
+    plain = tg.tensor([1.0, 2.0])
+    h(plain)[0] = 3.0                       # nothing recorded: writes through, as a view
+    np.testing.assert_array_equal(plain.numpy(), [3.0, 2.0])
