@@ -502,35 +502,46 @@ def test_inplace_change_of_unsaved_tensor_is_fine():
 
 
 # ---- gradients that could alias each other --------------------------------------------
-def test_shared_grad_tensor_is_not_written_through():
+# Round 3: outside create_graph, torch 2.13 adds into a leaf's existing .grad IN PLACE, so a
+# tensor assigned to .grad (even to two leaves) is written, and an old reference sees the
+# sum. These three follow torch; they wait on autograd/engine.py's _accumulate (the lead's
+# file; see tests/test_probe_round3.py). Strict xfail: remove the marks with that hunk.
+_TORCH_ACCUMULATION = pytest.mark.xfail(
+    strict=True, reason="needs the in-place leaf accumulation in autograd/engine.py")
+
+
+@_TORCH_ACCUMULATION
+def test_shared_grad_tensor_is_written_through_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     b = tg.tensor([3.0, 4.0], requires_grad=True)
     g = tg.tensor([0.5, 0.5])
     a.grad = g
     b.grad = g
     (a * b).sum().backward()
-    np.testing.assert_array_equal(a.grad.numpy(), [3.5, 4.5])
-    np.testing.assert_array_equal(b.grad.numpy(), [1.5, 2.5])
-    np.testing.assert_array_equal(g.numpy(), [0.5, 0.5])
+    # torch: g += b, then g += a, into the one tensor both leaves hold
+    assert a.grad is g and b.grad is g
+    np.testing.assert_array_equal(g.numpy(), [4.5, 6.5])
 
 
-def test_grad_assigned_from_other_tensor_accumulates_separately():
+@_TORCH_ACCUMULATION
+def test_grad_assigned_from_other_tensor_is_shared_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     b = tg.tensor([1.0, 2.0], requires_grad=True)
     (a * 1).sum().backward()
     b.grad = a.grad
     (b * 3).sum().backward()
-    np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [4.0, 4.0])
     np.testing.assert_array_equal(b.grad.numpy(), [4.0, 4.0])
 
 
-def test_old_grad_reference_unchanged_by_accumulation():
+@_TORCH_ACCUMULATION
+def test_old_grad_reference_sees_the_accumulation_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     (a * 1).sum().backward()
     old = a.grad
     (a * 1).sum().backward()
-    np.testing.assert_array_equal(old.numpy(), [1.0, 1.0])
-    np.testing.assert_array_equal(a.grad.numpy(), [2.0, 2.0])
+    assert old is a.grad
+    np.testing.assert_array_equal(old.numpy(), [2.0, 2.0])
 
 
 def test_sum_of_two_leaves_gives_separate_grads():

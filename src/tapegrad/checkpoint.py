@@ -138,6 +138,28 @@ def _traced_leaves(tree):
 
 
 _JAX_OPTIONS = {"prevent_cse", "policy", "static_argnums"}
+# torch.utils.checkpoint's own keywords: torch never passes them on to f
+_TORCH_FLAGS = ("use_reentrant", "preserve_rng_state", "debug")
+
+
+def _torch_options(kwargs):
+    """Take torch's checkpoint keywords out of kwargs (in place). Either value of
+    use_reentrant gives the same gradients here, and the random state is always
+    restored for the recompute (preserve_rng_state=False would only let it differ)."""
+    for k in _TORCH_FLAGS:
+        if k in kwargs:
+            v = kwargs.pop(k)
+            if not (isinstance(v, bool) or v is None and k == "use_reentrant"):
+                raise TypeError(f"checkpoint: {k} must be a bool, got {v!r:.40} "
+                                f"({type(v).__name__})")
+    if "determinism_check" in kwargs:
+        v = kwargs.pop("determinism_check")
+        if v not in ("default", "none"):
+            raise ValueError(f"checkpoint: determinism_check must be 'default' or 'none', "
+                             f"got {v!r:.40}")
+    if "context_fn" in kwargs:
+        raise TypeError("checkpoint: context_fn (torch's selective checkpointing) is not "
+                        "supported; checkpoint a smaller function instead")
 
 
 def _wants_arguments(f):
@@ -174,7 +196,8 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     Args:
         f: the function to run; it must record the same operations each time.
         *args: f's positional arguments (the tensors whose gradients flow).
-        **kwargs: f's keyword arguments.
+        **kwargs: f's keyword arguments; torch's own (use_reentrant,
+            preserve_rng_state, determinism_check, debug) are taken, not passed to f.
 
     Returns:
         f's result, connected to the graph.
@@ -193,6 +216,7 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if not callable(f):
         raise TypeError(f"checkpoint: the first argument must be a function, got "
                         f"{type(f).__name__}")
+    _torch_options(kwargs)
     if not args and set(kwargs) <= _JAX_OPTIONS and _wants_arguments(f):
         return _remat(f, kwargs)        # jax.checkpoint(f): the checkpointed function
     if _local.trace is not None or not _local.grad_enabled:

@@ -455,6 +455,10 @@ class _JvpState:
         leaves = [u for u in us if u._rg]
         if not leaves:
             return (None,) * len(us)
+        # the engine records this rule only under create_graph; the inner grad below must
+        # record, so its results leave the graph here when the engine does not (jacrev's
+        # dual cotangents make `graph` true with recording off)
+        recording = _local.grad_enabled
         with _state.enable_grad():
             tout = self._rule(primals, us)
             touts = tout if self.outs.multi else (tout,)
@@ -473,8 +477,21 @@ class _JvpState:
             r = next(it) if u._rg else None
             if r is not None and not graph:
                 r = r._data
+            elif r is not None and not recording:
+                r = _unrecorded(r)
             out.append(r)
         return tuple(out)
+
+
+def _unrecorded(t):
+    """t and its dual tangents (jacrev's rows, jacfwd's second tangents) without their
+    reverse-mode history: what the engine's own unrecorded rules give."""
+    if not (t._rg or t._fw):
+        return t
+    out = make(t._data)
+    if t._fw:
+        out._fw = {lv: _unrecorded(d) for lv, d in t._fw.items()}
+    return out
 
 
 def _as_t(v):

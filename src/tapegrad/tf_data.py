@@ -9,7 +9,7 @@ import numpy as np
 from . import _random
 from ._tensor import Tensor, make
 from .autograd.engine import what
-from .random import _op_gen
+from .random import _op_seeds, _seed
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -134,7 +134,11 @@ class Dataset:
         pass unless reshuffle_each_iteration=False."""
         size = _count(buffer_size, "Dataset.shuffle", "buffer_size")
         prev = self._source
-        fixed = _op_gen(seed, "Dataset.shuffle") if seed is not None else None
+        # TF's ShuffleDataset seeds its generator from (global seed, seed) alone: a new
+        # dataset with the same seed repeats the same orders (random ops' per-call
+        # counter made each one differ)
+        fixed = None if seed is None else np.random.Generator(np.random.PCG64(
+            [_op_seeds["global"], _seed(seed, "Dataset.shuffle")]))
         state = fixed.bit_generator.state if fixed is not None else None
 
         def source():
@@ -167,9 +171,16 @@ class Dataset:
 
         def stacked(items):
             specs = [_flat(it) for it in items]
-            cols = zip(*[leaves for leaves, _ in specs])
-            return _unflat(specs[0][1], [make(np.stack([_leaf(v, "Dataset.batch")
-                                                        for v in col])) for col in cols])
+            cols = []
+            for k, col in enumerate(zip(*[leaves for leaves, _ in specs])):
+                arrs = [_leaf(v, "Dataset.batch") for v in col]
+                if len({a.shape for a in arrs}) > 1:
+                    raise ValueError(
+                        f"Dataset.batch: cannot batch elements of different shapes in "
+                        f"component {k}: {sorted({a.shape for a in arrs})} (TF's error "
+                        "too; pad them first)")
+                cols.append(make(np.stack(arrs)))
+            return _unflat(specs[0][1], cols)
 
         def source():
             items: list[Any] = []
@@ -193,8 +204,16 @@ class Dataset:
             for item in prev():
                 leaves, spec = _flat(item)
                 arrs = [_leaf(v, "Dataset.unbatch") for v in leaves]
+                if any(a.ndim == 0 for a in arrs):
+                    raise ValueError("Dataset.unbatch: cannot unbatch an element with "
+                                     "scalar (0-d) components")
+                if len({a.shape[0] for a in arrs}) > 1:
+                    raise ValueError("Dataset.unbatch: the components of an element "
+                                     "differ in their first dimension: "
+                                     f"{[a.shape[0] for a in arrs]}")
                 for i in range(arrs[0].shape[0]):
-                    yield _unflat(spec, [make(a[i]) for a in arrs])
+                    # np.array: a[i] of a 1-D array is a NumPy scalar, not an array
+                    yield _unflat(spec, [make(np.array(a[i])) for a in arrs])
         return Dataset(source, -2)
 
     def map(self, map_func: Callable[..., Any], num_parallel_calls: Any = None,

@@ -390,6 +390,10 @@ def _share_alias(t, inputs, cap_meta):
         if isinstance(a, Tensor) and (arr is a._data or
                                       view and np.may_share_memory(arr, a._data)):
             _share_version(a, t)
+            if a._rg:
+                # a recorded write into t would change a leaf, or a base whose history
+                # stays as it was (a wrong gradient): ops.shape refuses it, as for views
+                t._extras()["alias_of"] = "leaf" if a.grad_fn is None else "base"
             return
     for a, _, _ in cap_meta:
         if arr is a._data or view and np.may_share_memory(arr, a._data):

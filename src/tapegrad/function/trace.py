@@ -322,6 +322,7 @@ class Tracer:
                                 # in-place writes
         self.reads = None       # where tensor values were first read outside ops, if ever
         self.inputs = []
+        self.input_arrays = []
         self.steps = []
 
     # -- slots
@@ -336,6 +337,7 @@ class Tracer:
 
     def add_input(self, arr):
         t = Traced.wrap(arr)
+        self.input_arrays.append(t._data)     # the caller's memory (before_write)
         s = self.new_slot(t)
         self.bind(t, s)
         self.inputs.append(s)
@@ -493,7 +495,14 @@ class Tracer:
         """Keep the values of a tensor from outside before the traced function writes it
         (an in-place op, Variable.assign): a replay would not repeat the write, so this
         signature runs eagerly and the trace's write is put back first."""
-        if isinstance(t, Traced) or id(t) in self.undo:
+        if id(t) in self.undo:
+            return
+        if isinstance(t, Traced):
+            # an input (or a view of one) shares the caller's memory: the write is
+            # refused (check_writes), and undo_writes must put the caller's values back
+            # (else tg.jit's eager rerun applied it twice)
+            if any(np.shares_memory(t._data, a) for a in self.input_arrays):
+                self.undo[id(t)] = (t, t._data.copy(), None)
             return
         vc = t._vc
         self.undo[id(t)] = (t, t._data.copy(), None if vc is None else vc.v)

@@ -6,7 +6,9 @@ import numpy as np
 
 from .. import _check, ops
 from .._tensor import Tensor
+from ..ops._apply import apply
 from ..ops._op import Op
+from ..ops.bce import BinaryCrossEntropy
 from ._functional_base import (_check_class_weight, _check_elementwise, _check_ignore_index,
                                _check_reduction, _numeric, _raw, _reduce)
 
@@ -162,9 +164,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError("binary_cross_entropy: target values must be between 0 and 1, "
                          f"got min {np.nanmin(y):.4g}, max {np.nanmax(y):.4g}"
                          f"{' and NaN' if np.isnan(y).any() else ''}")
-    log_p = ops.maximum(ops.log(input), -100.0)
-    log_q = ops.maximum(ops.log(1.0 - input), -100.0)
-    loss = -(target * log_p + (1.0 - target) * log_q)
+    # one op with torch's rules: at p exactly 0 or 1 the composite's clamp gave a zero
+    # slope where torch pulls hard ((p - y) / max(p (1 - p), eps))
+    loss = apply(BinaryCrossEntropy, input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

@@ -167,6 +167,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     reduction = _reduction(size_average, reduce, reduction, fn, extra=("batchmean",))
     log_target = _check.flag(log_target, fn, "log_target")
     input, target = _numeric(input, fn, "input"), _numeric(target, fn, "target")
+    _broadcast(fn, input=input, target=target)
     if log_target:
         loss = ops.exp(target) * (target - input)
     else:
@@ -269,6 +270,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     fn = "poisson_nll_loss"
     reduction = _reduction(size_average, reduce, reduction, fn)
     input, target = _numeric(input, fn, "input"), _numeric(target, fn, "target")
+    _broadcast(fn, input=input, target=target)
     log_input = _check.flag(log_input, fn, "log_input")
     full = _check.flag(full, fn, "full")
     eps = _check.real(eps, fn, "eps", low=0.0)
@@ -283,6 +285,16 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
         stirling = safe * ops.log(safe) - safe + 0.5 * ops.log(2 * math.pi * safe)
         loss = loss + ops.where(big, stirling, 0.0)
     return _reduce(loss, reduction)
+
+
+def _broadcast(fn, **named):
+    """The losses here broadcast their operands as PyTorch's do; shapes that do not
+    broadcast are refused naming the loss (not the elementwise op inside it)."""
+    try:
+        np.broadcast_shapes(*(v.shape for v in named.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {tuple(v.shape)}" for k, v in named.items())
+        raise ValueError(f"{fn}: the shapes of {shapes} do not broadcast together") from None
 
 
 def _pair_inputs(a, b, target, fn):
@@ -373,6 +385,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
         raise ValueError(f"{fn}: all input tensors should have same dimension but got "
                          f"sizes: input1: {tuple(a.shape)}, input2: {tuple(b.shape)}, "
                          f"target: {tuple(target.shape)}")
+    _broadcast(fn, input1=a, input2=b, target=target)
     margin = _check.real(margin, fn, "margin")
     return _reduce(_clamp_min0(-target * (a - b) + margin), reduction)
 
@@ -431,6 +444,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
         raise ValueError(f"{fn}: anchor, positive and negative must all be 1-D or all "
                          f"2-D, got shapes {tuple(a.shape)}, {tuple(pos.shape)}, "
                          f"{tuple(neg.shape)}")
+    _broadcast(fn, anchor=a, positive=pos, negative=neg)
     margin = _check.real(margin, fn, "margin", low=0.0, low_open=True)
     p = _check.real(p, fn, "p", low=0.0, low_open=True, finite=False)
     eps = _check.real(eps, fn, "eps", low=0.0)

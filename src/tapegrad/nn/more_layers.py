@@ -104,8 +104,31 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     >>> tg.nn.functional.bilinear(tg.ones(2, 3), tg.ones(2, 4), tg.ones(5, 3, 4)).shape
     (2, 5)
     """
+    _check_bilinear(input1, input2, weight, bias, "bilinear")
     y = ops.einsum("...i,oij,...j->...o", input1, weight, input2)
     return y if bias is None else y + bias
+
+
+def _check_bilinear(input1, input2, weight, bias, who):
+    """As torch: equal batch shapes (einsum's `...` would broadcast a batch of 1 against
+    the other input's), each input's last size matching the weight's, a matching bias."""
+    s1, s2, sw = np.shape(input1), np.shape(input2), np.shape(weight)
+    if len(sw) != 3:
+        raise ValueError(f"{who}: weight must be 3-D (out_features, in1_features, "
+                         f"in2_features), got shape {tuple(sw)}")
+    if not s1 or not s2:
+        raise ValueError(f"{who}: inputs must be at least 1-D, got shapes {tuple(s1)} and "
+                         f"{tuple(s2)}")
+    if s1[:-1] != s2[:-1]:
+        raise ValueError(f"{who}: input1 of shape {tuple(s1)} and input2 of shape "
+                         f"{tuple(s2)} must have the same batch shape")
+    for k, s in ((1, s1), (2, s2)):
+        if s[-1] != sw[k]:
+            raise ValueError(f"{who}: expected input{k} of shape (*, {sw[k]}) "
+                             f"(in{k}_features), got {tuple(s)}")
+    if bias is not None and tuple(np.shape(bias)) != (sw[0],):
+        raise ValueError(f"{who}: bias must have shape ({sw[0]},) (out_features), got "
+                         f"{tuple(np.shape(bias))}")
 
 
 class Softmin(Module):
@@ -231,6 +254,7 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        _check_bilinear(input1, input2, self.weight, self.bias, f"Bilinear({self.extra_repr()})")
         return bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:

@@ -317,6 +317,12 @@ class RMSNorm(Module):
             self.register_parameter("weight", None)
 
     def forward(self, input: Tensor) -> Tensor:
+        n = self.normalized_shape
+        shape = getattr(input, "shape", None)
+        if shape is not None and tuple(shape[len(shape) - len(n):]) != n:
+            # as LayerNorm: the layer and the shape it expects, not rms_norm's internals
+            raise ValueError(f"RMSNorm({n}): expected input of shape (*, "
+                             f"{', '.join(map(str, n))}), got shape {tuple(shape)}")
         return FA.rms_norm(input, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:

@@ -303,12 +303,27 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
             [np.shape(_raw(a))[i] for i in np.atleast_1d(axis)])
         return avg, make(np.asarray(n, dtype=_dtype_of(avg)))
     w = asarg(weights)
+    sa, sw = np.shape(_raw(a)), np.shape(_raw(w))
+    if sa != sw and not isinstance(axis, (tuple, list)):
+        # NumPy's checks and exception types (a mismatch broadcast, or failed in mul)
+        if axis is None:
+            raise TypeError("average: axis must be specified when shapes of a and weights "
+                            "differ")
+        if len(sw) != 1:
+            raise TypeError("average: 1D weights expected when shapes of a and weights "
+                            "differ")
+        if not isinstance(axis, int) or not -len(sa) <= axis < len(sa) or \
+                sw[0] != sa[axis]:
+            raise ValueError(f"average: length of weights ({sw[0]}) not compatible with "
+                             f"axis {axis} of a (shape {sa})")
     if np.ndim(_raw(w)) == 1 and np.ndim(_raw(a)) > 1 and axis is not None:
         shape = [1] * np.ndim(_raw(a))
         shape[axis] = -1
         w = ops.reshape(w, tuple(shape))
     total = ops.sum(a * w, _axis(axis), keepdims)
     scl = ops.sum(ops.broadcast_to(w, np.shape(_raw(a))), _axis(axis), keepdims)
+    if type(_raw(scl)) is np.ndarray and np.any(_raw(scl) == 0):
+        raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
     return (total / scl, scl) if returned else total / scl
 
 
@@ -661,6 +676,9 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 
 def _moved(ndim, axis):
     """Axes moving the leading one to `axis`."""
+    if not -ndim <= axis < ndim:
+        # as NumPy (axis % ndim put the new axis somewhere else, silently)
+        raise np.exceptions.AxisError(axis, ndim, "linspace")
     axis = axis % ndim
     order = list(range(1, ndim))
     order.insert(axis, 0)

@@ -69,8 +69,11 @@ def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Tensor:
     """
     a = _tensor_arg(a)
     n = a.ndim
-    axis = axis % n
+    axis = _in_range(axis, n, "rollaxis")        # NumPy's checks of axis and start
     start = start + n if start < 0 else start
+    if not 0 <= start < n + 1:
+        raise np.exceptions.AxisError(f"rollaxis: start {start - n if start < 0 else start} "
+                                      f"must be in the range [-{n}, {n + 1})")
     if start > axis:
         start -= 1
     order = [i for i in range(n) if i != axis]
@@ -159,6 +162,14 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     return r if dtype is None else _with_dtype(r, dtype)
 
 
+def _in_range(axis, ndim, who):
+    """axis as an index in [0, ndim): NumPy's AxisError outside (axis % ndim picked
+    another axis silently)."""
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim, who)
+    return axis % ndim
+
+
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: Axis = -1) -> Tensor:
     """The integral of `y` by the trapezoidal rule (over sample points `x`, or spacing
     `dx`); differentiable in `y` and `x`. Also trapz (NumPy's older name).
@@ -175,7 +186,7 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: A
     """
     y = floating(_tensor_arg(y))
     n = y.ndim
-    axis = axis % n
+    axis = _in_range(axis, n, "trapezoid")
     hi = (slice(None),) * axis + (slice(1, None),)
     lo = (slice(None),) * axis + (slice(None, -1),)
     if x is None:
@@ -218,8 +229,8 @@ def gradient(f: ArrayLike, *varargs: Any, axis: Axis = None, edge_order: int = 1
         raise ValueError("gradient: only edge_order=1 is supported")
     f = floating(_tensor_arg(f))
     n = f.ndim
-    axes = list(range(n)) if axis is None else \
-        [a % n for a in (axis if isinstance(axis, (tuple, list)) else (axis,))]
+    picked = axis if isinstance(axis, (tuple, list)) else (axis,)
+    axes = list(range(n)) if axis is None else [_in_range(a, n, "gradient") for a in picked]
     if len(varargs) > 1 and len(varargs) != len(axes):
         raise TypeError("gradient: give one spacing, or one per axis")
     spacing = list(varargs) * len(axes) if len(varargs) == 1 else \
@@ -279,9 +290,9 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     Args:
         a: a tensor, array, list or number.
         axis: the axis sorted along (None: the flattened a).
-        kind: accepted for NumPy's signature and ignored.
-        order: accepted for NumPy's signature and ignored (no structured arrays).
-        stable: accepted for NumPy's signature and ignored.
+        kind: NumPy's algorithm name, checked as NumPy does (the sort is stable).
+        order: must be None (no structured arrays; NumPy's ValueError otherwise).
+        stable: checked as NumPy does (the sort is stable).
         descending: jax.numpy's: largest first.
 
     >>> import tapegrad.numpy as tnp
@@ -294,6 +305,8 @@ def sort(a: ArrayLike, axis: Axis = -1, kind: str | None = None, order: str | No
     >>> x.grad
     tensor([100.,   1.,  10.])
     """
+    # NumPy's own checks of kind/order/stable (a bad kind was silently ignored)
+    np.sort(np.zeros(1), kind=kind, order=order, stable=stable)
     out = ops.sort(asarg(a), axis=axis)
     return ops.flip(out, -1 if axis is None else axis) if descending else out
 

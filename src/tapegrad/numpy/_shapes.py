@@ -102,7 +102,9 @@ def expand_dims(a: ArrayLike, axis: Axis) -> Tensor:
     if isinstance(axis, (tuple, list)):
         nd = a.ndim + len(axis)
         shape, it = [], iter(a.shape)
-        norm = {ax % nd for ax in axis}
+        # NumPy's AxisError out of range and ValueError for a repeat (ax % nd was a
+        # silently wrong shape, a repeat a StopIteration)
+        norm = set(np.lib.array_utils.normalize_axis_tuple(tuple(axis), nd, "axis"))
         for i in range(nd):
             shape.append(1 if i in norm else next(it))
         return ops.reshape(a, tuple(shape))

@@ -22,13 +22,12 @@ def _nonzero(r):
 
 @register
 class Real(Op):
-    """Re(z), a real tensor of z's precision."""
+    """Re(z), a real tensor of z's precision: a view into z, as torch's z.real (a write
+    through it changes z; a recorded one is refused like any view's)."""
     complex = OWN
     batch_params = same_params
-
-    @staticmethod
-    def forward(x):
-        return np.real(x).copy()        # np.real is a view into z
+    view = True
+    forward = staticmethod(np.real)
 
     # Re is real-linear: a real g goes back as g + 0i
     @staticmethod
@@ -40,13 +39,11 @@ class Real(Op):
 
 @register
 class Imag(Op):
-    """Im(z), a real tensor of z's precision."""
+    """Im(z), a real tensor of z's precision: a view into z, as torch's z.imag."""
     complex = OWN
     batch_params = same_params
-
-    @staticmethod
-    def forward(x):
-        return np.imag(x).copy()
+    view = True
+    forward = staticmethod(np.imag)
 
     # dL/dy = g lands in the imaginary part: grad = 0 + i g
     @staticmethod

@@ -651,6 +651,18 @@ def _check_view_write(t):
     """Refuse a recorded write through a view: it would change the base tensor's values
     while the base's recorded history stayed as it was (a silently wrong gradient)."""
     node = t.grad_fn
+    x = t._x
+    alias = x.get("alias_of") if x else None
+    if alias == "leaf":
+        raise RuntimeError(
+            f"setitem: this tensor (shape {t.shape}) is a tg.function result that is a view "
+            "of a leaf that requires grad; writing into it would change the leaf in place. "
+            "Wrap the update in `with tg.no_grad():`, or .clone() the result first")
+    if alias == "base":
+        raise RuntimeError(
+            f"setitem: this tensor (shape {t.shape}) is a tg.function result that is a view "
+            "of its argument; a recorded write into it would change the argument without "
+            "updating the argument's history. .clone() the result first")
     if type(node) is not Node or t._data.base is None:
         return
     op = node.op

@@ -242,7 +242,14 @@ LogNdtr, log_ndtr = elementwise(
 
 # ------------------------------------------------------------------ logit, entropy
 
-Logit, _logit_fn = elementwise(_logit, d=lambda x, out: 1 / (x * (1 - x)), name="logit",
+def _dlogit(x, out):
+    # torch: nan outside [0, 1], where the value is nan too (1/(x(1-x)) alone was a
+    # finite slope there); 0 * sqrt(p) is 0 inside, nan outside, and keeps 1/p's bits
+    p = x * (1 - x)
+    return 1 / p + 0.0 * np.sqrt(p)
+
+
+Logit, _logit_fn = elementwise(_logit, d=_dlogit, name="logit",
                                doc="""log(p / (1 - p)), the inverse of sigmoid (expit).
 
     >>> import tapegrad as tg

@@ -186,6 +186,16 @@ class DataLoader:
         shuffle = False if shuffle is None else flag(shuffle, name, "shuffle")
         drop_last = flag(drop_last, name, "drop_last")
         self.num_workers = integer(num_workers, name, "num_workers", low=0)
+        # torch's checks of the worker options (accepted silently before)
+        if self.num_workers == 0 and prefetch_factor is not None:
+            raise ValueError(f"{name}: prefetch_factor option could only be specified with "
+                             "num_workers > 0 (multiprocessing); otherwise leave it None")
+        if persistent_workers and self.num_workers == 0:
+            raise ValueError(f"{name}: persistent_workers option needs num_workers > 0")
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+            raise TypeError(f"{name}: timeout must be a number, got {_got(timeout)}")
+        if timeout < 0:
+            raise ValueError(f"{name}: timeout option should be non-negative, got {timeout}")
         check(generator, name)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"{name}: collate_fn must be callable, got {_got(collate_fn)}")

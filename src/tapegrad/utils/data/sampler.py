@@ -88,6 +88,10 @@ class RandomSampler(Sampler):
             num_samples = integer(num_samples, "RandomSampler", "num_samples", low=1)
         self._num_samples = num_samples
         self.generator = check(generator, "RandomSampler")
+        if num_samples is None and len(data_source) == 0:
+            # as torch, at construction (an empty dataset with shuffle=True)
+            raise ValueError("RandomSampler: num_samples must be a positive integer, got 0 "
+                             "(the dataset is empty)")
 
     @property
     def num_samples(self) -> int:
@@ -95,6 +99,9 @@ class RandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
+        if n == 0:
+            raise ValueError(f"RandomSampler: cannot draw {self.num_samples} sample(s) from "
+                             "an empty dataset")
         g = rng(self.generator, "RandomSampler")
         if self.replacement:
             yield from g.integers(0, n, size=self.num_samples).tolist()
