@@ -504,13 +504,9 @@ def test_inplace_change_of_unsaved_tensor_is_fine():
 # ---- gradients that could alias each other --------------------------------------------
 # Round 3: outside create_graph, torch 2.13 adds into a leaf's existing .grad IN PLACE, so a
 # tensor assigned to .grad (even to two leaves) is written, and an old reference sees the
-# sum. These three follow torch; they wait on autograd/engine.py's _accumulate (the lead's
-# file; see tests/test_probe_round3.py). Strict xfail: remove the marks with that hunk.
-_TORCH_ACCUMULATION = pytest.mark.xfail(
-    strict=True, reason="needs the in-place leaf accumulation in autograd/engine.py")
+# sum. These three follow torch.
 
 
-@_TORCH_ACCUMULATION
 def test_shared_grad_tensor_is_written_through_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     b = tg.tensor([3.0, 4.0], requires_grad=True)
@@ -523,7 +519,6 @@ def test_shared_grad_tensor_is_written_through_as_torch():
     np.testing.assert_array_equal(g.numpy(), [4.5, 6.5])
 
 
-@_TORCH_ACCUMULATION
 def test_grad_assigned_from_other_tensor_is_shared_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     b = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -534,7 +529,6 @@ def test_grad_assigned_from_other_tensor_is_shared_as_torch():
     np.testing.assert_array_equal(b.grad.numpy(), [4.0, 4.0])
 
 
-@_TORCH_ACCUMULATION
 def test_old_grad_reference_sees_the_accumulation_as_torch():
     a = tg.tensor([1.0, 2.0], requires_grad=True)
     (a * 1).sum().backward()

@@ -23,14 +23,9 @@ def _leaf(values):
 # ------------------------------------------------------------------ .grad accumulation
 # torch's AccumulateGrad: a leaf's existing .grad is added to IN PLACE outside
 # create_graph (a reference taken earlier sees the sum; a tensor assigned to .grad is
-# written), out of place under create_graph and for retain_grad of a non-leaf. The fix is
-# in autograd/engine.py (_accumulate), the lead's file: see the round-3 report. Strict
-# xfail: remove the marks once that hunk is in.
-_ENGINE = pytest.mark.xfail(strict=True, reason="needs the in-place leaf accumulation in "
-                            "autograd/engine.py _accumulate (round-3 report)")
+# written), out of place under create_graph and for retain_grad of a non-leaf.
 
 
-@_ENGINE
 def test_grad_reference_sees_the_next_backward_sum():
     x = _leaf([1.0, 2.0])
     (x * 3).sum().backward()
@@ -40,7 +35,6 @@ def test_grad_reference_sees_the_next_backward_sum():
     np.testing.assert_array_equal(g.numpy(), [8.0, 8.0])
 
 
-@_ENGINE
 def test_assigned_grad_tensor_is_accumulated_into():
     x = _leaf([1.0, 2.0])
     buf = tg.zeros(2, dtype=F64)
@@ -50,7 +44,6 @@ def test_assigned_grad_tensor_is_accumulated_into():
     np.testing.assert_array_equal(buf.numpy(), [2.0, 2.0])
 
 
-@_ENGINE
 def test_zeroed_grad_is_reused_as_torch():
     # optimizer.zero_grad(set_to_none=False) then backward: the same tensor holds the sum
     x = _leaf([1.0, 2.0])
@@ -62,7 +55,6 @@ def test_zeroed_grad_is_reused_as_torch():
     np.testing.assert_array_equal(g.numpy(), [7.0, 7.0])
 
 
-@_ENGINE
 def test_plain_backward_after_create_graph_adds_in_place():
     x = _leaf([1.0, 2.0])
     (x * x).sum().backward(create_graph=True)

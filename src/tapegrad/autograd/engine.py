@@ -337,10 +337,17 @@ def _accumulate(t, g, create_graph, stored):
         arr = arr.astype(dtype)
     if arr.shape != t.shape:
         arr = np.broadcast_to(arr, t.shape)
-    if t._grad is None:
+    old = t._grad
+    if old is None:
         t._grad = make(_owned(arr, stored))
+    elif t.grad_fn is None and old._fw is None and old._data.flags.writeable:
+        # a leaf's .grad is added to in place, as PyTorch does outside create_graph: a
+        # reference to it (g = x.grad, a .grad shared by assignment) sees the sum
+        _state.pre_write(old)
+        np.add(old._data, arr, out=old._data)
+        old._bump_version()
     else:
-        t._grad = make(np.asarray(t._grad._data + arr))
+        t._grad = make(np.asarray(old._data + arr))
         stored[id(t._grad._data)] = t._grad._data
 
 
