@@ -189,3 +189,6 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
             "IntTensor", "LongTensor", "name_scope", "are_deterministic_algorithms_enabled",
             "use_deterministic_algorithms"]
+# session 11 torchsem: torch.Size's twin (the type of t.shape)
+from ._size import Size  # noqa: E402
+__all__ += ["Size"]

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import as_dtype, cpu_only
+from ._size import size_of as _size_of
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
 from typing import TYPE_CHECKING
@@ -636,7 +637,7 @@ class _SizeProxy(int):
 
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
-            return self._shape
+            return _size_of(self._shape)
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
             raise TypeError(f"size: dim must be an int, got {dim!r}")
         if not -len(self._shape) <= dim < len(self._shape):
