@@ -1,7 +1,7 @@
 """tg.Size: the type of `t.shape` and `t.size()`, a tuple subclass as torch.Size.
 
 A Size IS a tuple (equal to and hashing as the plain tuple, accepted by NumPy), so
-code written for NumPy shapes keeps working; it adds `.numel()` and torch's repr.
+code written for NumPy shapes keeps working; it adds torch's `.numel()`.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ class Size(tuple):
 
     `t.shape` and `t.size()` return one. It compares and hashes as the plain tuple
     (`t.shape == (2, 3)`), slicing and `+`/`*` give a Size again, and it prints as
-    `tg.Size([2, 3])` (`str()` keeps the tuple form, so messages read `(2, 3)`).
+    the plain tuple, `(2, 3)` (torch prints `torch.Size([2, 3])`; tapegrad keeps the
+    NumPy form that API.md's `.shape (tuple)`, error messages and tnp users read).
 
     Args:
         sizes: an iterable of ints (default empty: the shape of a 0-d tensor).
@@ -27,8 +28,8 @@ class Size(tuple):
 
     >>> import tapegrad as tg
     >>> s = tg.zeros(2, 3).shape
-    >>> s, s.numel(), s[1:], s == (2, 3)
-    (tg.Size([2, 3]), 6, tg.Size([3]), True)
+    >>> s, s.numel(), type(s[1:]).__name__, s == (2, 3), isinstance(s, tuple)
+    ((2, 3), 6, 'Size', True, True)
     """
 
     __slots__ = ()
@@ -80,11 +81,7 @@ class Size(tuple):
 
     __rmul__ = __mul__
 
-    def __repr__(self) -> str:
-        return f"tg.Size([{', '.join(map(str, self))}])"
-
-    def __str__(self) -> str:
-        return tuple.__repr__(self)
+    # repr/str: tuple's own (see the class docstring)
 
     def __reduce__(self):
         return (Size, (tuple(self),))

@@ -6,7 +6,7 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from . import _state
+from . import _dtypes, _state
 from ._check import _non_numeric
 from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
@@ -648,7 +648,8 @@ def _repr(t):
     prefix = "tensor("
     body = array_text(arr, prefix)
     extra = empty_suffixes(arr) if arr.size == 0 else []
-    if arr.size and arr.dtype not in (np.float32, np.int64, np.bool_):
+    # torch names every dtype but the default float's, int64's and bool's
+    if arr.size and arr.dtype not in (_dtypes.DEFAULT_FLOAT, np.int64, np.bool_):
         extra.append(f"dtype={arr.dtype}")
     fw = t._fw
     if t.grad_fn is not None and not getattr(t.grad_fn, "variable", None):
