@@ -660,6 +660,16 @@ def _dtype_arg(who, dtype, alt=""):
                         f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
 
 
+def _shape_kw(kw, names, who):
+    """The shape a torch keyword gives (t.view(size=...), t.permute(dims=...)): one of
+    `names`, and nothing else."""
+    key = next(iter(kw))
+    if len(kw) != 1 or key not in names:
+        raise TypeError(f"{who}: unexpected keyword argument(s) {sorted(kw)}; the shape is "
+                        f"passed positionally or as {' or '.join(n + '=' for n in names)}")
+    return kw[key]
+
+
 def _shape_args(shape, who="reshape", what="shape"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])

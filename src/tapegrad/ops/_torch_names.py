@@ -1,0 +1,14 @@
+"""Backward-node names as PyTorch spells them, for ops whose class name differs from the
+torch op they twin (`tg.cat(...).grad_fn.name()` reads `CatBackward`, as torch's
+`CatBackward0` without the overload digit, API.md's form). `register` names a node after
+its class; these few are renamed once, here, at import."""
+from .elementwise import Clip, Log1p
+from .reduce_sums import LogSumExp
+from .shape import BroadcastTo, Concatenate
+
+TORCH_NAMES = {Concatenate: "CatBackward", Clip: "ClampBackward",
+               LogSumExp: "LogsumexpBackward", Log1p: "Log1PBackward",
+               BroadcastTo: "ExpandBackward"}
+
+for _op, _name in TORCH_NAMES.items():
+    _op.bw_name = _name
