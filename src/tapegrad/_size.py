@@ -87,16 +87,21 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
-_CACHE: dict = {}
+class _Sizes(dict):
+    """shape tuple -> its Size, one object per distinct shape: `t.shape` is a dict
+    lookup (no new tuple per read; code reads shapes in loops). Bounded, so a program
+    of ever-new shapes does not grow it."""
+
+    def __missing__(self, shape):
+        if len(self) > 8192:
+            self.clear()
+        s = self[shape] = _new(Size, shape)
+        return s
+
+
+SIZES = _Sizes()
 
 
 def size_of(shape: tuple) -> Size:
-    """The Size for a NumPy shape tuple, one object per distinct shape (no new tuple
-    per `t.shape`, which code reads in loops)."""
-    try:
-        return _CACHE[shape]
-    except KeyError:
-        if len(_CACHE) > 8192:      # a program of ever-new shapes must not grow this
-            _CACHE.clear()
-        s = _CACHE[shape] = _new(Size, shape)
-        return s
+    """The Size of a NumPy shape tuple."""
+    return SIZES[shape]

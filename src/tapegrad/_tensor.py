@@ -12,7 +12,7 @@ from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
-from ._size import Size, size_of as _size_of
+from ._size import SIZES as _SIZES, Size
 from ._tensor_docs import attach as _attach_docs
 from . import _tensor_inplace, _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
@@ -82,7 +82,7 @@ class Tensor(TensorMethods, OpMethods):
     # ------------------------------------------------------------------ basics
     @property
     def shape(self) -> Size:
-        return _size_of(self._data.shape)    # one cached tg.Size per shape (torch.Size)
+        return _SIZES[self._data.shape]     # one cached tg.Size per shape (torch.Size)
 
     @property
     def ndim(self) -> int:

@@ -1,6 +1,6 @@
 """Tensor's in-place updates (copy_, zero_, fill_, scatter_, add_, sub_, mul_, div_,
-clamp_, the augmented assignments and torch's in-place elementwise forms, exp_ ...): InplaceMethods, the base of TensorMethods
-(_tensor_methods.py)."""
+clamp_, the augmented assignments and torch's in-place elementwise forms, exp_ ...):
+InplaceMethods, the base of TensorMethods (_tensor_methods.py)."""
 from __future__ import annotations
 
 import numpy as np

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import as_dtype, cpu_only
-from ._size import size_of as _size_of
+from ._size import size_of as _size_of  # noqa: F401  (t.size())
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
 from typing import TYPE_CHECKING

@@ -79,7 +79,10 @@ def _renames(f, names):
     return out or None
 
 
-def _wrap(f: Callable[..., Any], ren: dict[str, str]) -> Callable[..., Any]:
+def _wrap(f: Callable[..., Any], ren: dict[str, str], fix: Any = None) -> Callable[..., Any]:
+    """f under torch's keyword names: one extra frame, and work only when keywords are
+    passed. `fix(args, kw) -> (function, args, kw)` handles keywords beyond names."""
+
     @functools.wraps(f)
     def call(*args, **kw):
         if kw:
@@ -89,6 +92,9 @@ def _wrap(f: Callable[..., Any], ren: dict[str, str]) -> Callable[..., Any]:
                         raise TypeError(f"{f.__name__}: got both {t}= and {o}= (the same "
                                         f"argument)")
                     kw[o] = kw.pop(t)
+            if fix is not None:
+                g, args, kw = fix(args, kw)
+                return g(*args, **kw)
         return f(*args, **kw)
 
     call._torch_keywords = True     # type: ignore[attr-defined]
@@ -99,33 +105,36 @@ def _alpha(f):
     """torch's add/sub(input, other, *, alpha=1): input + alpha * other."""
     second = f.__code__.co_varnames[1]
 
-    @functools.wraps(f)
-    def call(*args, alpha=1, **kw):
+    def fix(args, kw):
+        alpha = kw.pop("alpha", 1)
         if alpha is not True and alpha != 1:
             if len(args) > 1:
                 args = (args[0], ops.mul(args[1], alpha)) + args[2:]
             elif second in kw:
                 kw[second] = ops.mul(kw[second], alpha)
-        return f(*args, **kw)
+        return f, args, kw
 
-    return call
+    return fix
 
 
 def _rounding(f):
     """torch's div(input, other, *, rounding_mode=None): None, "trunc" or "floor"."""
 
-    @functools.wraps(f)
-    def call(*args, rounding_mode=None, **kw):
-        if rounding_mode is None:
-            return f(*args, **kw)
-        if rounding_mode == "floor":
-            return ops.floor_divide(*args, **kw)
-        if rounding_mode == "trunc":
-            return ops.trunc(f(*args, **kw))
-        raise ValueError(f"{f.__name__}: rounding_mode must be None, 'trunc' or 'floor', "
-                         f"got {rounding_mode!r}")
+    def truncated(*args, **kw):
+        return ops.trunc(f(*args, **kw))
 
-    return call
+    def fix(args, kw):
+        mode = kw.pop("rounding_mode", None)
+        if mode is None:
+            return f, args, kw
+        if mode == "floor":
+            return ops.floor_divide, args, kw
+        if mode == "trunc":
+            return truncated, args, kw
+        raise ValueError(f"{f.__name__}: rounding_mode must be None, 'trunc' or 'floor', "
+                         f"got {mode!r}")
+
+    return fix
 
 
 def _dims_after(*names, spread=True):
@@ -133,11 +142,10 @@ def _dims_after(*names, spread=True):
     the dims by keyword become the positional dims these functions take after the
     tensor (permute's one by one, tile's as one sequence)."""
 
-    def wrap(f):
+    def make(f):
         first = f.__code__.co_varnames[0]
 
-        @functools.wraps(f)
-        def call(*args, **kw):
+        def fix(args, kw):
             if any(n in kw for n in names):
                 dims = [kw.pop(n) for n in names if n in kw]
                 if names == ("dims",) and spread:
@@ -145,14 +153,14 @@ def _dims_after(*names, spread=True):
                 if first in kw:
                     args = (kw.pop(first),) + args
                 args = args + tuple(dims)
-            return f(*args, **kw)
+            return f, args, kw
 
-        return call
+        return fix
 
-    return wrap
+    return make
 
 
-# torch keywords beyond names: applied under the renaming wrapper
+# torch keywords beyond names (the wrapper renames first, then calls these)
 _EXTRA = {"add": _alpha, "sub": _alpha, "subtract": _alpha, "div": _rounding,
           "divide": _rounding, "transpose": _dims_after("dim0", "dim1"),
           "permute": _dims_after("dims"), "tile": _dims_after("dims", spread=False)}
@@ -160,8 +168,8 @@ _EXTRA = {"add": _alpha, "sub": _alpha, "subtract": _alpha, "div": _rounding,
 
 def install(namespace: Any, table: dict) -> None:
     """Give the functions `table` names in `namespace` (a module or its globals())
-    torch's keywords. Aliases (one
-    function under two names) get one wrapper, so they stay the same object."""
+    torch's keywords. Aliases (one function under two names) get one wrapper, so they
+    stay the same object."""
     ns = namespace if isinstance(namespace, dict) else vars(namespace)
     done: dict[int, Any] = {}
     for names, text in table.items():
@@ -175,4 +183,4 @@ def install(namespace: Any, table: dict) -> None:
             ren = _renames(f, names)
             extra = _EXTRA.get(name) if table is TOP else None
             if ren or extra:
-                done[id(f)] = ns[name] = _wrap(extra(f) if extra else f, ren or {})
+                done[id(f)] = ns[name] = _wrap(f, ren or {}, extra(f) if extra else None)

@@ -72,9 +72,9 @@ def set_default_dtype(d: Any) -> None:
     >>> tg.set_default_dtype(tg.float32)
     """
     dt = as_dtype(d, "set_default_dtype")
-    if dt.kind != "f":
+    if dt is None or dt.kind != "f":
         raise TypeError(f"set_default_dtype: only floating-point types are supported as "
-                        f"the default type, got {dt}")
+                        f"the default type, got {d!r}")
     _dtypes.set_default_float(dt)
 
 

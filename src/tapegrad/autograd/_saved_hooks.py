@@ -119,13 +119,12 @@ class saved_tensors_hooks:  # noqa: N801  (torch's spelling)
                 items.append((False, v))        # a constant, kept as saved
         node._saved = _Packed(self.unpack_hook, tuple(items))
 
-    def __enter__(self) -> saved_tensors_hooks:
+    def __enter__(self) -> None:     # as torch's: `with ... as h` gives None
         msg = getattr(_disabled, "message", None)
         if msg is not None:
             raise RuntimeError(msg)
         self._prev.append(_local.saved_hooks)
         _local.saved_hooks = self._pack_node
-        return self
 
     def __exit__(self, *exc: Any) -> None:
         _local.saved_hooks = self._prev.pop()
@@ -153,9 +152,6 @@ class save_on_cpu(saved_tensors_hooks):  # noqa: N801  (torch's spelling)
         super().__init__(_copy_values, _as_tensor)
         self.pin_memory = pin_memory
         self.device_type = device_type
-
-    def __enter__(self) -> None:    # type: ignore[override]  (torch's returns None)
-        super().__enter__()
 
 
 def _copy_values(t):

@@ -2,11 +2,12 @@
 torch op they twin (`tg.cat(...).grad_fn.name()` reads `CatBackward`, as torch's
 `CatBackward0` without the overload digit, API.md's form). `register` names a node after
 its class; these few are renamed once, here, at import."""
+from ._op import Op
 from .elementwise import Clip, Log1p
 from .reduce_sums import LogSumExp
 from .shape import BroadcastTo, Concatenate
 
-TORCH_NAMES = {Concatenate: "CatBackward", Clip: "ClampBackward",
+TORCH_NAMES: dict[type[Op], str] = {Concatenate: "CatBackward", Clip: "ClampBackward",
                LogSumExp: "LogsumexpBackward", Log1p: "Log1PBackward",
                BroadcastTo: "ExpandBackward"}
 
