@@ -199,4 +199,6 @@ from . import _torch_keywords  # noqa: E402
 _torch_keywords.install(globals(), _torch_keywords.TOP)
 _torch_keywords.install(linalg, _torch_keywords.LINALG)
 _torch_keywords.install(special, _torch_keywords.SPECIAL)
+_torch_keywords.share(math)
+_torch_keywords.share(nn.functional)
 __all__ += ["Size", "reciprocal", "det", "logdet", "cdist"]

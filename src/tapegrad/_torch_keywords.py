@@ -166,21 +166,38 @@ _EXTRA = {"add": _alpha, "sub": _alpha, "subtract": _alpha, "div": _rounding,
           "permute": _dims_after("dims"), "tile": _dims_after("dims", spread=False)}
 
 
+# id of a wrapped function -> its wrapper, across namespaces: a function reachable under
+# several names (tg.radians and tg.deg2rad, tg.math.exp and tg.exp) gets one wrapper
+_WRAPPED: dict[int, Any] = {}
+
+
 def install(namespace: Any, table: dict) -> None:
     """Give the functions `table` names in `namespace` (a module or its globals())
-    torch's keywords. Aliases (one function under two names) get one wrapper, so they
-    stay the same object."""
+    torch's keywords, then `share` the wrappers with the namespace's other names."""
     ns = namespace if isinstance(namespace, dict) else vars(namespace)
-    done: dict[int, Any] = {}
     for names, text in table.items():
         for name in text.split():
             f = ns.get(name)
-            if f is None or getattr(f, "_torch_keywords", False):
-                continue
-            if id(f) in done:
-                ns[name] = done[id(f)]
+            if f is None or getattr(f, "_torch_keywords", False) or id(f) in _WRAPPED:
                 continue
             ren = _renames(f, names)
             extra = _EXTRA.get(name) if table is TOP else None
             if ren or extra:
-                done[id(f)] = ns[name] = _wrap(f, ren or {}, extra(f) if extra else None)
+                _WRAPPED[id(f)] = _wrap(f, ren or {}, extra(f) if extra else None)
+    share(ns)
+
+
+def share(namespace: Any) -> None:
+    """Rebind every name in `namespace` that holds a function wrapped by `install` to
+    its wrapper (aliases and re-exports stay the same object as the wrapped name)."""
+    ns = namespace if isinstance(namespace, dict) else vars(namespace)
+    for name, f in list(ns.items()):
+        w = _WRAPPED.get(id(f))
+        if w is not None and callable(f):
+            ns[name] = w
+
+
+def wrapped(f: Any) -> Any:
+    """f's keyword wrapper if `install` made one (for namespaces that look ops up
+    lazily, as tg.math does), else f."""
+    return _WRAPPED.get(id(f), f)
