@@ -189,3 +189,16 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
             "IntTensor", "LongTensor", "name_scope", "are_deterministic_algorithms_enabled",
             "use_deterministic_algorithms"]
+# session 11 torchsem: torch.Size's twin (the type of t.shape); torch's top-level det,
+# logdet, reciprocal, cdist; torch's keyword names (input=, other=, ...) on the functions
+from ._size import Size  # noqa: E402
+from .ops import reciprocal  # noqa: E402
+from .ops.linalg_base import det, logdet  # noqa: E402
+from .nn.functional import cdist  # noqa: E402
+from . import _torch_keywords  # noqa: E402
+_torch_keywords.install(globals(), _torch_keywords.TOP)
+_torch_keywords.install(linalg, _torch_keywords.LINALG)
+_torch_keywords.install(special, _torch_keywords.SPECIAL)
+_torch_keywords.share(math)
+_torch_keywords.share(nn.functional)
+__all__ += ["Size", "reciprocal", "det", "logdet", "cdist"]

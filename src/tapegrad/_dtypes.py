@@ -15,7 +15,26 @@ bool_ = np.dtype(np.bool_)
 complex64 = np.dtype(np.complex64)
 complex128 = np.dtype(np.complex128)
 
+# The dtype Python floats, float factories and new layers get: float32 unless
+# tg.set_default_dtype changed it. Process-wide, as torch's; read it at call time
+# (default_float(), or _dtypes.DEFAULT_FLOAT), never import it by value.
 DEFAULT_FLOAT = float32
+
+
+def default_float():
+    """The current default float dtype (tg.get_default_dtype())."""
+    return DEFAULT_FLOAT
+
+
+def default_complex():
+    """The complex dtype of Python complex numbers: the default float's pair."""
+    return complex128 if DEFAULT_FLOAT is float64 else complex64
+
+
+def set_default_float(dt):
+    """Make `dt` (float16, float32 or float64, already checked) the default float."""
+    global DEFAULT_FLOAT
+    DEFAULT_FLOAT = {2: float16, 4: float32, 8: float64}[dt.itemsize]
 
 NUMERIC_KINDS = "biufc"
 # what a non-numeric array holds, for error messages
@@ -105,7 +124,7 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
         kind = arr.dtype.kind
         if kind == "f" and arr.dtype == float64:
             # float64 only when the data holds float64 NumPy values or tensors
-            return arr if has_f64 else arr.astype(DEFAULT_FLOAT)
+            return arr if has_f64 else arr.astype(DEFAULT_FLOAT, copy=False)
     elif cls is int or cls is bool or cls is complex or isinstance(data, (int, float, complex)):
         if (not big_ok and cls is not bool and isinstance(data, int) and
                 not _INT64_MIN <= data < _INT64_END):
@@ -129,8 +148,8 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
         raise _non_numeric(fn, data, kind)
     if kind == "i" and arr.dtype != int64:
         return arr.astype(int64)
-    if arr.dtype == complex128:
-        return arr.astype(complex64)
+    if arr.dtype == complex128 and DEFAULT_FLOAT is not float64:
+        return arr.astype(complex64)    # complex64 pairs with float32, as in torch
     return arr
 
 

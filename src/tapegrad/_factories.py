@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 
 from ._check import flag
-from ._dtypes import DEFAULT_FLOAT, _got, as_dtype, check_device, is_floating, scan, to_array
+from ._dtypes import (_got, as_dtype, check_device, default_complex, default_float,
+                      is_floating, scan, to_array)
 from ._tensor import Tensor, make
 from ._tf_convert import _tf_dtype, _tf_refused
 from .ops import broadcast_to, cast, clone, reshape, stack, where
@@ -289,8 +290,8 @@ def _fill_dtype(v):
     if isinstance(v, (int, np.integer)):
         return np.dtype(np.int64)
     if isinstance(v, (complex, np.complexfloating)):
-        return np.dtype(np.complex64)
-    return DEFAULT_FLOAT
+        return default_complex()
+    return default_float()
 
 
 def _filled(fn, shape, fill_value, dtype, requires_grad):
@@ -487,7 +488,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         kinds = [v._data.dtype.kind if isinstance(v, Tensor) else
                  ("f" if isinstance(v, (float, np.floating)) else "i")
                  for v in (start, end, step)]
-        dt = DEFAULT_FLOAT if "f" in kinds else np.dtype(np.int64)
+        dt = default_float() if "f" in kinds else np.dtype(np.int64)
     else:
         dt = as_dtype(dtype, "arange")
     try:

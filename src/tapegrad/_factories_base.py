@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _state
-from ._dtypes import DEFAULT_FLOAT, _got, as_dtype
+from ._dtypes import _got, as_dtype, default_float
 from ._tensor import Tensor, make
 
 
@@ -68,7 +68,7 @@ def _real(v, fn, name):
 
 
 def _dt(dtype, fn):
-    return as_dtype(dtype, fn) or DEFAULT_FLOAT
+    return as_dtype(dtype, fn) or default_float()
 
 
 def _in_graph(t) -> bool:

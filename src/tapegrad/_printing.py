@@ -6,6 +6,8 @@ import sys
 
 import numpy as np
 
+from . import _dtypes
+
 # tg.set_printoptions; None leaves NumPy's own setting (the repr as it always was)
 _PRINT = {"precision": 4, "threshold": None, "edgeitems": None, "linewidth": None,
           "sci_mode": None}
@@ -107,8 +109,8 @@ def _forced_format(finite, p, sci, integral):
 
 def empty_suffixes(arr):
     """What an empty tensor's repr adds after its "[]", as PyTorch: the shape unless it is
-    (0,), and the dtype unless it is the default float32 (nothing in "[]" tells either)."""
+    (0,), and the dtype unless it is the default float (nothing in "[]" tells either)."""
     out = [] if arr.ndim == 1 else [f"size={arr.shape}"]
-    if arr.dtype != np.float32:
+    if arr.dtype != _dtypes.DEFAULT_FLOAT:
         out.append(f"dtype={arr.dtype}")
     return out

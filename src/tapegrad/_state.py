@@ -31,7 +31,10 @@ class _Local(threading.local):
         self.tape_mark = None        # the recording mark nodes get meanwhile (tape._rotate)
         self._trace = None           # the tg.function trace being recorded (tapegrad/function)
         self._ckpt = None            # nodes recorded inside tg.checkpoint (checkpoint.py)
-        # True when anomaly, trace or ckpt is on: the op fast paths read only this flag
+        # saved_tensors_hooks (autograd/graph.py): the innermost pair's pack step, or None
+        self._saved_hooks = None
+        # True when anomaly, trace, ckpt or saved_hooks is on: the op fast paths read only
+        # this flag
         # (tapes need none: they know what they recorded by its mark, Node.seq)
         self.special = False
         # detect_anomaly is the only one: the fast paths stay, recording creation stacks
@@ -44,7 +47,8 @@ class _Local(threading.local):
 
     def refresh(self):
         """Recompute `special` and `anomaly_only`."""
-        others = bool(self._trace is not None or self._ckpt is not None)
+        others = bool(self._trace is not None or self._ckpt is not None
+                      or self._saved_hooks is not None)
         self.special = bool(self._anomaly) or others
         self.anomaly_only = bool(self._anomaly) and not others
 
@@ -56,6 +60,8 @@ class _Local(threading.local):
     tapes = property(lambda self: self._tapes, lambda self, v: self._set("_tapes", v))
     trace = property(lambda self: self._trace, lambda self, v: self._set("_trace", v))
     ckpt = property(lambda self: self._ckpt, lambda self, v: self._set("_ckpt", v))
+    saved_hooks = property(lambda self: self._saved_hooks,
+                           lambda self, v: self._set("_saved_hooks", v))
 
 
 local = _Local()

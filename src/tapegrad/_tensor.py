@@ -6,12 +6,13 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from . import _state
+from . import _dtypes, _state
 from ._check import _non_numeric
 from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
 from ._sites import _site
+from ._size import SIZES as _SIZES, Size
 from ._tensor_docs import attach as _attach_docs
 from . import _tensor_inplace, _tensor_methods, _tensor_op_methods
 from ._tensor_op_methods import OpMethods
@@ -80,8 +81,8 @@ class Tensor(TensorMethods, OpMethods):
 
     # ------------------------------------------------------------------ basics
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        return _SIZES[self._data.shape]     # one cached tg.Size per shape (torch.Size)
 
     @property
     def ndim(self) -> int:
@@ -647,7 +648,8 @@ def _repr(t):
     prefix = "tensor("
     body = array_text(arr, prefix)
     extra = empty_suffixes(arr) if arr.size == 0 else []
-    if arr.size and arr.dtype not in (np.float32, np.int64, np.bool_):
+    # torch names every dtype but the default float's, int64's and bool's
+    if arr.size and arr.dtype not in (_dtypes.DEFAULT_FLOAT, np.int64, np.bool_):
         extra.append(f"dtype={arr.dtype}")
     fw = t._fw
     if t.grad_fn is not None and not getattr(t.grad_fn, "variable", None):

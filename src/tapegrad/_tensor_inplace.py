@@ -1,6 +1,6 @@
 """Tensor's in-place updates (copy_, zero_, fill_, scatter_, add_, sub_, mul_, div_,
-clamp_ and the augmented assignments): InplaceMethods, the base of TensorMethods
-(_tensor_methods.py)."""
+clamp_, the augmented assignments and torch's in-place elementwise forms, exp_ ...):
+InplaceMethods, the base of TensorMethods (_tensor_methods.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,6 +20,22 @@ _local = _state.local
 # the ops package, set by _tensor.use_ops as for _tensor_methods.py (an upward edge,
 # looked up at call time)
 ops: Any = None
+
+
+def _inplace(name, compute, data, result, of=None, args=""):
+    """Tensor.<name>(...): `compute(current values, ...)` written back in place; the
+    docstring's example runs `tg.tensor(data).<name>(args)` and shows `result`."""
+
+    def method(self, *a, **kw):
+        self._check_inplace(name)
+        src, _ = self._inplace_args(None)
+        return self.copy_(compute(src, *a, **kw))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"Method form of `{of or 'tapegrad.' + name[:-1]}`, in place (torch's "
+                      f"`Tensor.{name}`); returns this tensor.\n\n"
+                      f"    >>> tg.tensor({data}).{name}({args})\n    tensor({result})\n    ")
+    return method
 
 
 class InplaceMethods:
@@ -288,6 +304,53 @@ class InplaceMethods:
 
     def __itruediv__(self, o: ArrayLike) -> Self:
         return self.div_(o)
+
+    # torch's in-place forms of the elementwise ops: the result of the op on (a copy
+    # of) this tensor, written back with copy_ (recorded, version-checked, as add_)
+    exp_ = _inplace("exp_", lambda x: ops.exp(x), "[0.0, 1.0]", "[1.0000, 2.7183]")
+    log_ = _inplace("log_", lambda x: ops.log(x), "[1.0, 4.0]", "[0.0000, 1.3863]")
+    log1p_ = _inplace("log1p_", lambda x: ops.log1p(x), "[0.0, 1.0]", "[0.0000, 0.6931]")
+    expm1_ = _inplace("expm1_", lambda x: ops.expm1(x), "[0.0, 1.0]", "[0.0000, 1.7183]")
+    sqrt_ = _inplace("sqrt_", lambda x: ops.sqrt(x), "[4.0, 9.0]", "[2., 3.]")
+    rsqrt_ = _inplace("rsqrt_", lambda x: 1.0 / ops.sqrt(x), "[4.0, 16.0]",
+                      "[0.5000, 0.2500]", "tapegrad.rsqrt")
+    neg_ = _inplace("neg_", lambda x: ops.neg(x), "[1.0, -2.0]", "[-1.,  2.]")
+    abs_ = _inplace("abs_", lambda x: ops.abs(x), "[-1.0, 2.0]", "[1., 2.]")
+    sign_ = _inplace("sign_", lambda x: ops.sign(x), "[-3.0, 0.0, 2.0]", "[-1.,  0.,  1.]")
+    square_ = _inplace("square_", lambda x: ops.square(x), "[2.0, 3.0]", "[4., 9.]")
+    reciprocal_ = _inplace("reciprocal_", lambda x: ops.reciprocal(x), "[2.0, 4.0]",
+                           "[0.5000, 0.2500]")
+    sigmoid_ = _inplace("sigmoid_", lambda x: ops.sigmoid(x), "[0.0]", "[0.5000]")
+    tanh_ = _inplace("tanh_", lambda x: ops.tanh(x), "[0.0, 1.0]", "[0.0000, 0.7616]")
+    relu_ = _inplace("relu_", lambda x: ops.relu(x), "[-1.0, 2.0]", "[0., 2.]")
+    sin_ = _inplace("sin_", lambda x: ops.sin(x), "[0.0]", "[0.]")
+    cos_ = _inplace("cos_", lambda x: ops.cos(x), "[0.0]", "[1.]")
+    floor_ = _inplace("floor_", lambda x: ops.floor(x), "[1.5, -1.5]", "[ 1., -2.]")
+    ceil_ = _inplace("ceil_", lambda x: ops.ceil(x), "[1.5, -1.5]", "[ 2., -1.]")
+    round_ = _inplace("round_", lambda x: ops.round(x), "[1.4, 2.6]", "[1., 3.]")
+    trunc_ = _inplace("trunc_", lambda x: ops.trunc(x), "[1.5, -1.5]", "[ 1., -1.]")
+    pow_ = _inplace("pow_", lambda x, exponent: ops.pow(x, exponent), "[2.0, 3.0]",
+                    "[4., 9.]", args="2")
+    clamp_min_ = _inplace("clamp_min_", lambda x, min: ops.clip(x, min, None), "[-1.0, 2.0]",
+                          "[0., 2.]", "tapegrad.clamp", args="0.0")
+    clamp_max_ = _inplace("clamp_max_", lambda x, max: ops.clip(x, None, max), "[-1.0, 2.0]",
+                          "[-1.,  0.]", "tapegrad.clamp", args="0.0")
+    lerp_ = _inplace("lerp_", lambda x, end, weight: x + weight * (end - x), "[0.0, 2.0]",
+                     "[1., 2.]", "tapegrad.lerp", args="tg.tensor([2.0, 2.0]), 0.5")
+    addcmul_ = _inplace("addcmul_", lambda x, t1, t2, value=1: x + value * (t1 * t2),
+                        "[1.0, 1.0]", "[2., 4.]", "tapegrad.addcmul",
+                        args="tg.tensor([2.0, 3.0]), tg.tensor([1.0, 2.0]), value=0.5")
+    addcdiv_ = _inplace("addcdiv_", lambda x, t1, t2, value=1: x + value * (t1 / t2),
+                        "[1.0, 1.0]", "[5., 4.]", "tapegrad.addcdiv",
+                        args="tg.tensor([2.0, 3.0]), tg.tensor([1.0, 2.0]), value=2")
+    index_add_ = _inplace("index_add_", lambda x, dim, index, source, alpha=1:
+                          ops.index_add(x, dim, index, source, alpha=alpha),
+                          "[0.0, 0.0, 0.0]", "[1., 0., 2.]",
+                          args="0, tg.tensor([0, 2]), tg.tensor([1.0, 2.0])")
+    scatter_add_ = _inplace("scatter_add_", lambda x, dim, index, src:
+                            ops.scatter_add(x, dim, index, src), "[0.0, 0.0, 0.0]",
+                            "[3., 0., 0.]", args="0, tg.tensor([0, 0]), tg.tensor([1.0, 2.0])")
+    clip_ = clamp_
 
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import as_dtype, cpu_only
+from ._size import size_of as _size_of  # noqa: F401  (t.size())
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
 from typing import TYPE_CHECKING
@@ -636,7 +637,7 @@ class _SizeProxy(int):
 
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
-            return self._shape
+            return _size_of(self._shape)
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
             raise TypeError(f"size: dim must be an int, got {dim!r}")
         if not -len(self._shape) <= dim < len(self._shape):
@@ -657,6 +658,16 @@ def _dtype_arg(who, dtype, alt=""):
     except (TypeError, ValueError):
         raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
                         f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
+
+
+def _shape_kw(kw, names, who):
+    """The shape a torch keyword gives (t.view(size=...), t.permute(dims=...)): one of
+    `names`, and nothing else."""
+    key = next(iter(kw))
+    if len(kw) != 1 or key not in names:
+        raise TypeError(f"{who}: unexpected keyword argument(s) {sorted(kw)}; the shape is "
+                        f"passed positionally or as {' or '.join(n + '=' for n in names)}")
+    return kw[key]
 
 
 def _shape_args(shape, who="reshape", what="shape"):

@@ -4,7 +4,7 @@ shape rearranging, elementwise math, linear algebra, special functions, triangle
 gathers and products. `Tensor` (_tensor.py) derives from `OpMethods`."""
 from __future__ import annotations
 
-from ._tensor_methods import _shape_args
+from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -117,12 +117,17 @@ class OpMethods:
              dim: Axis = None, keepdim: bool | None = None, p: Any = None) -> Tensor:
         return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim, p=p)
 
-    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+    def reshape(self, *shape: int | Sequence[int], **kw: Any) -> Tensor:
+        if kw:      # torch's t.reshape(shape=...), t.view(size=...)
+            shape = (_shape_kw(kw, ("shape", "size"), "reshape"),)
         return ops.reshape(self, _shape_args(shape))
 
     view = reshape
 
-    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
+    def transpose(self, *axes: int | Sequence[int], dim0: int | None = None,
+                  dim1: int | None = None) -> Tensor:
+        if dim0 is not None or dim1 is not None:    # torch's keywords
+            return ops.swapaxes(self, *axes, *(d for d in (dim0, dim1) if d is not None))
         if len(axes) == 2 and all(isinstance(a, int) for a in axes) and self.ndim != 2:
             return ops.swapaxes(self, *axes)
         if len(axes) == 2 and self.ndim == 2 and tuple(axes) in ((0, 1), (1, 0), (-1, -2),
@@ -130,11 +135,13 @@ class OpMethods:
             return ops.swapaxes(self, *axes)
         return ops.transpose(self, _shape_args(axes, "transpose", "axes") if axes else None)
 
-    def permute(self, *axes: int | Sequence[int]) -> Tensor:
+    def permute(self, *axes: int | Sequence[int], **kw: Any) -> Tensor:
+        if kw:      # torch's t.permute(dims=...)
+            axes = (_shape_kw(kw, ("dims",), "permute"),)
         return ops.transpose(self, _shape_args(axes, "permute", "axes"))
 
-    def swapaxes(self, a: int, b: int) -> Tensor:
-        return ops.swapaxes(self, a, b)
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return ops.swapaxes(self, axis0, axis1)
 
     def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
         return ops.squeeze(self, axis, dim=dim)
@@ -151,7 +158,9 @@ class OpMethods:
     def broadcast_to(self, shape: ShapeLike) -> Tensor:
         return ops.broadcast_to(self, shape)
 
-    def expand(self, *shape: int | Sequence[int]) -> Tensor:
+    def expand(self, *shape: int | Sequence[int], **kw: Any) -> Tensor:
+        if kw:      # torch's t.expand(size=...)
+            shape = (_shape_kw(kw, ("size",), "expand"),)
         shape = _shape_args(shape, "expand")
         shape = tuple(s if s != -1 else self.shape[i - len(shape) + self.ndim]
                       for i, s in enumerate(shape))
@@ -285,25 +294,26 @@ class OpMethods:
     def log_softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
         return ops.log_softmax(self, axis, dim=dim)
 
-    def pow(self, y: ArrayLike) -> Tensor:
-        return ops.pow(self, y)
+    # operands named as torch's methods name them (t.pow(exponent=2), t.matmul(other=w))
+    def pow(self, exponent: ArrayLike) -> Tensor:
+        return ops.pow(self, exponent)
 
-    def matmul(self, y: ArrayLike) -> Tensor:
-        return ops.matmul(self, y)
+    def matmul(self, other: ArrayLike) -> Tensor:
+        return ops.matmul(self, other)
 
-    def dot(self, y: ArrayLike) -> Tensor:
-        return ops.dot(self, y)
+    def dot(self, tensor: ArrayLike) -> Tensor:
+        return ops.dot(self, tensor)
 
     def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
         return ops.clip(self, min, max)
 
     clamp = clip
 
-    def maximum(self, y: ArrayLike) -> Tensor:
-        return ops.maximum(self, y)
+    def maximum(self, other: ArrayLike) -> Tensor:
+        return ops.maximum(self, other)
 
-    def minimum(self, y: ArrayLike) -> Tensor:
-        return ops.minimum(self, y)
+    def minimum(self, other: ArrayLike) -> Tensor:
+        return ops.minimum(self, other)
 
     # elementwise math (ops/mathfns.py), PyTorch's method names
     def asin(self) -> Tensor:

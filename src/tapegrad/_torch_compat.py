@@ -10,7 +10,7 @@ import contextlib
 
 import numpy as np
 
-from . import _random, ops
+from . import _dtypes, _random, ops
 from ._check import _got
 from ._dtypes import as_dtype, check_device
 from ._factories import linspace, tensor, zeros
@@ -526,7 +526,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
     tensor([  1.,  10., 100.])
     """
     exps = linspace(start, end, steps, dtype=np.float64, device=device)
-    dt = as_dtype(dtype, "logspace") or np.dtype(np.float32)
+    dt = as_dtype(dtype, "logspace") or _dtypes.DEFAULT_FLOAT
     return _leaf(np.power(float(base), exps._data).astype(dt), requires_grad)
 
 

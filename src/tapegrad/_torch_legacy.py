@@ -6,6 +6,7 @@ import builtins
 
 import numpy as np
 
+from . import _dtypes
 from ._dtypes import as_dtype, check_device
 from ._dtypes import device as _device
 from ._factories import tensor
@@ -42,32 +43,39 @@ def get_default_device() -> Any:
 
 
 def get_default_dtype() -> np.dtype:
-    """The dtype Python floats become: float32 (as in PyTorch).
+    """The dtype Python floats, float factories and new layers' parameters get:
+    float32 unless `tg.set_default_dtype` changed it (as in PyTorch).
 
     >>> tg.get_default_dtype()
     dtype('float32')
     """
-    return np.dtype(np.float32)
+    return _dtypes.DEFAULT_FLOAT
 
 
 def set_default_dtype(d: Any) -> None:
-    """As torch.set_default_dtype, for float32 only: tapegrad's default float dtype is
-    fixed, so float32 is accepted (nothing changes) and any other dtype is refused
-    rather than silently ignored.
+    """As torch.set_default_dtype: the float dtype that Python floats (`tg.tensor(1.5)`),
+    float factories (`zeros`, `rand`, `randn`, `linspace`, `arange` of floats, ...),
+    integer inputs of float ops and new layers' parameters get from now on. float16,
+    float32 (the default) or float64; Python complex numbers follow (complex128 with
+    float64). Process-wide, as PyTorch's; existing tensors keep their dtype, and
+    `tapegrad.numpy` keeps NumPy's float64 whatever it is.
 
     Args:
-        d: the dtype (must be float32).
+        d: a floating dtype (tg.float64, "float64", np.float64, torch.float64).
 
     Raises:
-        NotImplementedError: a dtype other than float32.
+        TypeError: a dtype that is not floating point (int64, complex64, bool).
 
+    >>> tg.set_default_dtype(tg.float64)
+    >>> tg.tensor([1.5]).dtype, tg.zeros(2).dtype, tg.nn.Linear(2, 1).weight.dtype
+    (dtype('float64'), dtype('float64'), dtype('float64'))
     >>> tg.set_default_dtype(tg.float32)
     """
-    if as_dtype(d, "set_default_dtype") != np.dtype(np.float32):
-        raise NotImplementedError(
-            f"set_default_dtype: tapegrad's default float dtype is float32 and cannot be "
-            f"changed; got {d!r}. Pass dtype= to factories (or use NumPy float64 arrays, "
-            "which keep their dtype)")
+    dt = as_dtype(d, "set_default_dtype")
+    if dt is None or dt.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating-point types are supported as "
+                        f"the default type, got {d!r}")
+    _dtypes.set_default_float(dt)
 
 
 # ------------------------------------------------------------------ legacy constructors

@@ -31,6 +31,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ._size import Size
 from ._tensor import Tensor, make
 from typing import TYPE_CHECKING
 
@@ -122,6 +123,8 @@ def _encode(obj, tensors):
             parent[slot] = enc
             continue
         kind = type(value)
+        if kind is Size:
+            kind = tuple                # t.shape: stored (and loaded) as the plain tuple
         if kind in _DICTS or kind is list or kind is tuple:
             if len(path) >= _MAX_DEPTH:
                 raise ValueError(f"save: the object is nested more than {_MAX_DEPTH} levels "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
+from . import _torch_keywords, ops
 from ._check import _got
 from ._tensor import Tensor, make
 from ._tf_math import (TopKV2, bincount, confusion_matrix, cumprod, cumsum,
@@ -670,7 +670,7 @@ def __getattr__(name):
     if not name.startswith("_"):
         fn = getattr(ops, target, None)
         if fn is not None and callable(fn) and not isinstance(fn, type):
-            return fn
+            return _torch_keywords.wrapped(fn)     # the same object as tg.<name>
     raise AttributeError(f"module 'tapegrad.math' has no attribute {name!r}")
 
 

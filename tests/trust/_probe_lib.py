@@ -887,8 +887,8 @@ def build_specs():
             ("reshape", (3, 2), {"shape": "shape"}), ("view", (3, 2), {"shape": "shape"}),
             ("clamp", (2.0, 4.0), {"min": "real", "max": "real"}),
             ("clip", (2.0, 4.0), {"min": "real", "max": "real"}),
-            ("matmul", (XT,), {"y": "y"}), ("maximum", (X,), {"y": "y"}),
-            ("minimum", (X,), {"y": "y"}), ("pow", (X,), {"y": "y"}),
+            ("matmul", (XT,), {"other": "y"}), ("maximum", (X,), {"other": "y"}),
+            ("minimum", (X,), {"other": "y"}), ("pow", (X,), {"exponent": "y"}),
             ("expand_dims", (0,), {}), ("unsqueeze", (0,), {}), ("flatten", (0, -1), {}),
             ("softmax", (1,), {}), ("log_softmax", (1,), {}), ("norm", (2, 1), {}),
             ("permute", (1, 0), {"axes": "axis"}), ("transpose", (1, 0), {"axes": "axis"}),
@@ -899,7 +899,7 @@ def build_specs():
     a(sp("Tensor.squeeze", meth("squeeze", X1.make), 0, names=("squeeze",)))
     a(sp("Tensor.to", meth("to"), dtype="float32", kinds={"dtype": "dtype", "args": "skip"},
          names=("to",)))
-    a(sp("Tensor.dot", meth("dot", V.make), V, kinds={"y": "y"}, names=("dot",)))
+    a(sp("Tensor.dot", meth("dot", V.make), V, kinds={"tensor": "y"}, names=("dot",)))
     a(sp("Tensor.backward", Lazy(lambda: (_x() * 2).sum().backward),
          kinds={"gradient": "y", "inputs": "tensors"}, names=("backward",)))
     a(sp("Tensor.backward(nonscalar)", Lazy(lambda: (_x() * 2).backward), X,

@@ -204,10 +204,10 @@ Tensor.reshape: shape
 Tensor.view: shape
 Tensor.clamp: min max
 Tensor.clip: min max
-Tensor.matmul: y
-Tensor.maximum: y
-Tensor.minimum: y
-Tensor.pow: y
+Tensor.matmul: other
+Tensor.maximum: other
+Tensor.minimum: other
+Tensor.pow: exponent
 Tensor.expand_dims: axis
 Tensor.unsqueeze: dim
 Tensor.flatten: start_dim end_dim
@@ -216,13 +216,13 @@ Tensor.log_softmax: axis
 Tensor.norm: axis keepdims
 Tensor.permute: axes
 Tensor.transpose: axes
-Tensor.swapaxes: a b
+Tensor.swapaxes: axis0 axis1
 Tensor.split: split_size_or_sections axis
 Tensor.register_hook: fn
 Tensor.requires_grad_: requires_grad
 Tensor.squeeze: axis
 Tensor.to: dtype
-Tensor.dot: y
+Tensor.dot: tensor
 Tensor.backward: gradient retain_graph create_graph inputs
 Tensor.backward(nonscalar): gradient retain_graph create_graph inputs
 autograd.grad: outputs grad_outputs retain_graph create_graph allow_unused

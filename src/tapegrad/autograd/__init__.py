@@ -131,6 +131,7 @@ from .function import Function, FunctionCtx, once_differentiable  # noqa: E402,F
 from .anomaly import (detect_anomaly, is_anomaly_enabled,  # noqa: E402,F401
                       set_detect_anomaly)
 from . import functional  # noqa: E402,F401  (torch.autograd.functional, issue 18)
+from . import graph  # noqa: E402,F401  (torch.autograd.graph: saved_tensors_hooks)
 
 # the names `from tapegrad.autograd import *` gives (tests/test_all.py)
 __all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "backward", "grad",

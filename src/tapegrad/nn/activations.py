@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from . import _functional_act as FA
 from .module import Module
 from .parameter import Parameter
@@ -313,7 +313,7 @@ class PReLU(Module):
         self.num_parameters = _check.integer(num_parameters, "PReLU", "num_parameters",
                                              low=1)
         self.init = _check.real(init, "PReLU", "init")
-        dt = as_dtype(dtype, "PReLU") or DEFAULT_FLOAT
+        dt = as_dtype(dtype, "PReLU") or default_float()
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=dt))
 
     def forward(self, input: Tensor) -> Tensor:

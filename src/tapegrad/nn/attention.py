@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .. import _check, ops
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .._tensor import Tensor
 from . import functional as F
 from . import init
@@ -120,7 +120,7 @@ class MultiheadAttention(Module):
         self.add_zero_attn = _check.flag(add_zero_attn, fn, "add_zero_attn")
         self.batch_first = _check.flag(batch_first, fn, "batch_first")
         _check_device(device, fn)
-        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, fn) or default_float()
         e = self.embed_dim
         if self._qkv_same_embed_dim:
             self.in_proj_weight = Parameter(np.zeros((3 * e, e), dtype=dt))

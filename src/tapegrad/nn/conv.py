@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .._check import _got
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .. import _check
 from . import functional as F
 from . import init
@@ -84,7 +84,7 @@ class _ConvNd(Module):
         if self._transposed and padding_mode != "zeros":
             raise ValueError(f"{fn}: only padding_mode='zeros' is supported, got "
                              f"{padding_mode!r}")
-        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, fn) or default_float()
         if self._transposed:
             shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:

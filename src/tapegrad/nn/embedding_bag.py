@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from . import _functional_act as FA
 from . import init
 from .module import Module
@@ -66,7 +66,7 @@ class EmbeddingBag(Module):
                                  f"{padding_idx}")
             padding_idx %= n
         self.padding_idx = padding_idx
-        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, fn) or default_float()
         shape = (n, self.embedding_dim)
         if _weight is not None:
             data = np.array(getattr(_weight, "_data", _weight), dtype=dt)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import ops
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .. import _check
 from . import functional as F
 from . import init
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _empty(shape, dtype, fn="dtype"):
-    return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or DEFAULT_FLOAT))
+    return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or default_float()))
 
 
 class Identity(Module):
@@ -613,7 +613,7 @@ class LayerNorm(Module):
                                               "elementwise_affine")
         bias = _check.flag(bias, "LayerNorm", "bias")
         if elementwise_affine:
-            dt = as_dtype(dtype, "LayerNorm") or DEFAULT_FLOAT
+            dt = as_dtype(dtype, "LayerNorm") or default_float()
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
             if bias:
                 self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dt))

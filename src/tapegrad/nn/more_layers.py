@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .. import _check, ops
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .._tensor import Tensor
 from . import init
 from .module import Module
@@ -238,7 +238,7 @@ class Bilinear(Module):
         self.in1_features = _check.integer(in1_features, "Bilinear", "in1_features", low=1)
         self.in2_features = _check.integer(in2_features, "Bilinear", "in2_features", low=1)
         self.out_features = _check.integer(out_features, "Bilinear", "out_features", low=1)
-        dt = as_dtype(dtype, "Bilinear") or DEFAULT_FLOAT
+        dt = as_dtype(dtype, "Bilinear") or default_float()
         shape = (self.out_features, self.in1_features, self.in2_features)
         self.weight = Parameter(np.zeros(shape, dtype=dt))
         if _check.flag(bias, "Bilinear", "bias"):

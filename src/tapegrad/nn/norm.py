@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .._tensor import make
 from . import _functional_act as FA
 from . import functional as F
@@ -40,7 +40,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = _check.flag(affine, fn, "affine")
         self.track_running_stats = _check.flag(track_running_stats, fn, "track_running_stats")
-        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, fn) or default_float()
         c = self.num_features
         if self.affine:
             self.weight = Parameter(np.ones(c, dtype=dt))
@@ -261,7 +261,7 @@ class GroupNorm(Module):
                              f"divisible by num_groups ({self.num_groups})")
         self.eps = _check.real(eps, "GroupNorm", "eps", low=0.0)
         self.affine = _check.flag(affine, "GroupNorm", "affine")
-        dt = as_dtype(dtype, "GroupNorm") or DEFAULT_FLOAT
+        dt = as_dtype(dtype, "GroupNorm") or default_float()
         if self.affine:
             self.weight = Parameter(np.ones(self.num_channels, dtype=dt))
             if _check.flag(bias, "GroupNorm", "bias"):
@@ -310,7 +310,7 @@ class RMSNorm(Module):
         self.eps = None if eps is None else _check.real(eps, "RMSNorm", "eps", low=0.0)
         self.elementwise_affine = _check.flag(elementwise_affine, "RMSNorm",
                                               "elementwise_affine")
-        dt = as_dtype(dtype, "RMSNorm") or DEFAULT_FLOAT
+        dt = as_dtype(dtype, "RMSNorm") or default_float()
         if self.elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
         else:

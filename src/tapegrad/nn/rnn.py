@@ -21,7 +21,7 @@ from .. import ops
 from .. import _check
 from ..ops.recurrent import lstm_gates, lstm_sequence
 from ..ops.recurrent_seq import gru_sequence, rnn_sequence
-from .._dtypes import DEFAULT_FLOAT, as_dtype, check_device
+from .._dtypes import as_dtype, check_device, default_float
 from .._tensor import Tensor, make
 from . import functional as F
 from . import init
@@ -38,7 +38,7 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _param(shape, dtype, fn):
-    return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or DEFAULT_FLOAT))
+    return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or default_float()))
 
 
 def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):

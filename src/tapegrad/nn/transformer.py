@@ -9,7 +9,7 @@ import copy
 import numpy as np
 
 from .. import _check
-from .._dtypes import DEFAULT_FLOAT, as_dtype
+from .._dtypes import as_dtype, default_float
 from .._tensor import make
 from . import functional as F
 from . import init
@@ -414,7 +414,7 @@ class Transformer(Module):
         fn = "generate_square_subsequent_mask"
         sz = _check.integer(sz, fn, "sz", low=0)
         _check_device(device, fn)
-        dt = as_dtype(dtype, fn) or DEFAULT_FLOAT
+        dt = as_dtype(dtype, fn) or default_float()
         upper = np.triu(np.ones((sz, sz), dtype=bool), 1)
         return make(np.where(upper, -np.inf, 0.0).astype(dt))
 

@@ -97,3 +97,5 @@ __all__ = ["apply", "call", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum
            "hardsigmoid", "hardswish", "logsigmoid", "mish", "relu6", "selu", "silu", "softsign",
            "tanhshrink", "angle", "complex", "conj", "imag", "is_complex", "polar", "real",
            "view_as_complex", "view_as_real"]
+# session 11 torchsem: torch's spelling of a few backward-node names
+from . import _torch_names  # noqa: E402,F401

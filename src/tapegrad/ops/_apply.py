@@ -6,7 +6,7 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from .. import _state
+from .. import _dtypes, _state
 from .._check import _non_numeric
 from .._dtypes import to_array
 from .._graph import (_MASK2, _MASKS, Node, Version, _intern_meta, _intern_shapes,
@@ -94,7 +94,7 @@ def apply(op, *args, **params):
         pass                    # NumPy computed the dtype NumPy gives: kept
     elif c == "d":
         if not _has_float64(raw) and "dtype" not in params:
-            out = out.astype(np.float32)
+            out = out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
     elif c == "e" and "dtype" not in params:
         out = _default_float(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
@@ -151,7 +151,7 @@ def apply1_py(op, x):
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
     if out.dtype is _F64:
         if d.dtype.char not in "dDg":
-            out = out.astype(np.float32)
+            out = out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
     elif out.dtype is _F16 and d.dtype.char != "e":
         out = _default_float(out, x, None, forward)
     if x._rg and diff:
@@ -225,7 +225,7 @@ def apply2_py(op, x, y):
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
     if out.dtype is _F64:
         if not _has_float64((dx, dy)):
-            out = out.astype(np.float32)
+            out = out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
     elif out.dtype is _F16:
         out = _default_float(out, x, y, forward)
     if rg and diff:
@@ -266,7 +266,7 @@ def _default_float(out, x, y, forward=None, params=None):
     else:
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
     if out.dtype.char == "d":
-        return out if _has_float64(raw) else out.astype(np.float32)
+        return out if _has_float64(raw) else out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
     if out.dtype.char != "e" or forward is None:
         return out
     for v in raw:
@@ -280,7 +280,7 @@ def _default_float(out, x, y, forward=None, params=None):
 def _small_to_f32(v):
     dt = getattr(v, "dtype", None)
     if dt is not None and dt.kind in "biu" and dt.itemsize == 1:
-        return np.asarray(v, dtype=np.float32)
+        return np.asarray(v, dtype=_dtypes.DEFAULT_FLOAT)
     return v
 
 
@@ -414,6 +414,8 @@ def _record(op, args, params, out, extra=False, depth=3):
         _share_version(args[0], t)
     if special and L.ckpt is not None:
         L.ckpt.append(node)
+    if special and saved is not None and L.saved_hooks is not None:
+        L.saved_hooks(node, args, t)    # saved_tensors_hooks: pack the values just saved
     return t
 
 

@@ -734,6 +734,8 @@ def cast(x: ArrayLike, dtype: DTypeLike) -> Tensor:
     except TypeError as e:
         raise TypeError(f"cast: {e}") from None
     src = x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+    if isinstance(x, Tensor) and x._rg and not is_floating(dtype):
+        x = x.detach()      # integer and bool results never require grad (as torch)
     return apply(Cast, x, dtype=dtype, src=src)
 
 
