@@ -195,10 +195,59 @@ class PerExample(np.ndarray):
                 return wrap(y, level)
         else:       # fn's own error, naming one example's shape
             return fn(apply(GetItem, inner, index=(0,)))
-        if isinstance(res, tuple):
-            return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
-                tuple(split(y) for y in res)
-        return split(res)
+        return _split_all(res, split)
+
+    def fold_axis(self, fn, axis, flat=False):
+        """fn(v, ax) for the batch v (batch axis in front) of the tensor this placeholder
+        stands for, `axis` of one example shifted past the batch axis: the functions that
+        sort, pick or mask raw values along an axis (sort, topk, median, quantile, the
+        nan-reductions, cummax) run once for the whole batch. axis None: every axis of
+        the example (flat=False, reductions) or the example flattened (flat=True, as
+        np.sort(a, None)). A 0-d example gets a unit axis, and an axis out of range
+        gives fn's own error for one example."""
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchEscape(f"vmap: raw values of a batched tensor at {_user_line()}")
+        level, inner = vm
+        s = tuple(inner.shape)
+        nd = len(s) - 1
+        ax = axis
+        one = None
+        if axis is None:
+            if flat:
+                inner, ax = apply(Reshape, inner, shape=(s[0], -1)), 1
+            else:
+                ax = tuple(range(1, nd + 1))
+        elif nd == 0:
+            # a 0-d example: fn on one example checks the axis and gives the result's
+            # shape; the batch runs as (B, 1) along axis 1
+            one = fn(apply(GetItem, inner, index=(0,)), axis)
+            inner, ax = apply(Reshape, inner, shape=(s[0], 1)), 1
+        else:
+            axes = axis if isinstance(axis, tuple) else (axis,)
+            if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) and
+                       -nd <= a < nd for a in axes):
+                return fn(apply(GetItem, inner, index=(0,)), axis)   # fn's own error
+            ax = tuple(int(a) % nd + 1 for a in axes)
+            ax = ax if isinstance(axis, tuple) else ax[0]
+        res = fn(inner, ax)
+        shapes = None if one is None else [tuple(y.shape) for y in
+                                           (one if isinstance(one, tuple) else (one,))]
+        count = iter(range(len(shapes or ())))
+
+        def split(y):
+            if shapes is not None:
+                y = apply(Reshape, y, shape=(s[0],) + shapes[next(count)])
+            return wrap(y, level)
+        return _split_all(res, split)
+
+
+def _split_all(res, split):
+    """split() applied to fn's result, a tensor or a (named) tuple of them."""
+    if isinstance(res, tuple):
+        return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
+            tuple(split(y) for y in res)
+    return split(res)
 
 
 def _lifted(v, level, size):
