@@ -312,6 +312,9 @@ def _inplace(ufunc, inputs, kwargs, out):
     return out
 
 
+_new_array = np.ndarray.__new__
+
+
 def per_example(shape, dtype):
     buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF
     return np.ndarray.__new__(PerExample, shape, dtype, buffer=buf,
@@ -335,11 +338,15 @@ _CONNECTED = Node(_Connected, None, None, (), (), (), None, ((), np.dtype(np.flo
 
 def wrap(inner, level):
     """The batched value at `level` of `inner` (batch axis 0)."""
-    s = inner.shape
-    p = per_example(s[1:], inner.dtype)
-    p._vm = (level, inner)
+    d = inner._data
+    shape = d.shape[1:]
+    dtype = d.dtype
+    p = _new_array(PerExample, shape, dtype,
+                   buffer=_BUF_INT if dtype.kind in "iu" else _BUF,
+                   strides=(0,) * len(shape))
+    vm = p._vm = (level, inner)
     t = make(p)
-    t._x = {"vmap": (level, inner)}
+    t._x = {"vmap": vm}
     if inner._rg or inner.grad_fn is not None:
         # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
         t.grad_fn = _CONNECTED
@@ -390,14 +397,13 @@ class DrawEscape(BatchEscape):
 
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
-    if from_escape:
-        if not any(info(a) is not None for a in args):
-            raise                   # not a batched operand: the escape stands
-    level = _top(args)
+    infos = [info(a) for a in args]
+    if from_escape and all(i is None for i in infos):
+        raise                   # not a batched operand: the escape stands
+    level = max(i[0] for i in infos if i is not None)
     vals, flags = [], []
     size = None
-    for a in args:
-        i = info(a)
+    for a, i in zip(args, infos):
         if i is not None and i[0] == level:
             vals.append(i[1])
             flags.append(True)
@@ -406,10 +412,10 @@ def batched_apply(op, args, params, from_escape=False):
             vals.append(a)
             flags.append(False)
     for v in params.values():
-        for e in (v if type(v) is tuple else (v,)):
-            if type(e) is PerExample:
-                raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
-                                  f"parameter at {_user_line()}")
+        if type(v) is PerExample or type(v) is tuple and \
+                any(type(e) is PerExample for e in v):
+            raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
+                              f"parameter at {_user_line()}")
     op_level[0] = level         # for rules that depend on their vmap (random draws)
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
@@ -447,8 +453,12 @@ def _run(op, vals, flags, params, size):
                 x = _align(x, len(params["shape"]))
             return apply(op, x, **bp)
     if op.batching == "elementwise" and not _has_axis(params):
-        nd = max(_ndim(v, f) for v, f in zip(vals, flags))
-        vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
+        nd = 0
+        for v, f in zip(vals, flags):
+            k = _ndim(v, f)
+            if k > nd:
+                nd = k
+        vals = [_align(v, nd) if f and v.ndim <= nd else v for v, f in zip(vals, flags)]
         return apply(op, *vals, **params)
     return _loop(op, vals, flags, params, size)
 
