@@ -108,3 +108,126 @@ def test_per_sample_median_gradient_shares_ties_as_torch():
     _same(got, want.numpy())
     # ... and what the loop gives
     _same(got, _loop(tg.grad(lambda v: tg.median(v) * 3.0), (0,), [tg.tensor(x)]))
+
+
+# ------------------------------------------------------------------ composition
+
+def test_vmap_of_a_tg_function_batches_its_ops():
+    @tg.function
+    def f(v):
+        return tg.sin(v) * v.sum()
+    x = _t(4, 3)
+    want = np.stack([f(x[i]).numpy() for i in range(4)])
+    _same(_strict(tg.vmap(f), x), want)
+    g = tg.grad(lambda v: f(v).sum())
+    _same(_strict(tg.vmap(g), x), _loop(g, (0,), [x]))
+    h = tg.function(tg.vmap(lambda v: tg.sin(v) * v.sum()))
+    _same(h(x), want)
+    _same(h(x), want)           # the replay of the trace
+
+
+def _log1pexp():
+    calls = {"fwd": 0, "bwd": 0}
+
+    @tg.custom_vjp
+    def f(x, scale):
+        return tg.log1p(tg.exp(x)) * scale
+
+    def fwd(x, scale):
+        calls["fwd"] += 1
+        return f(x, scale), (x, scale)
+
+    def bwd(res, g):
+        calls["bwd"] += 1
+        x, scale = res
+        # deliberately not the true derivative: the rule must be the one applied
+        return g * scale * 2.0 * tg.sigmoid(x), (g * tg.log1p(tg.exp(x))).sum() * 0.0
+    f.defvjp(fwd, bwd)
+    return f, calls
+
+
+def test_custom_vjp_under_vmap_of_grad_batches_fwd_and_bwd_as_jax():
+    f, calls = _log1pexp()
+    x, s = _t(5, 3), tg.tensor(np.array(1.5))
+    got = tg.vmap(tg.grad(lambda v, c: f(v, c).sum(), argnums=(0, 1)), in_axes=(0, None))(x, s)
+    _same(got[0], 3.0 * 1 / (1 + np.exp(-x.numpy())))
+    _same(got[1], np.zeros(5))
+    assert calls == {"fwd": 1, "bwd": 1}     # once for the batch (JAX batches fwd and bwd)
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+
+    @jax.custom_vjp
+    def jf(v, c):
+        return jnp.log1p(jnp.exp(v)) * c
+    jf.defvjp(lambda v, c: (jf(v, c), (v, c)),
+              lambda r, g: (g * r[1] * 2.0 * jax.nn.sigmoid(r[0]), 0.0 * r[1]))
+    want = jax.vmap(jax.grad(lambda v, c: jf(v, c).sum(), argnums=(0, 1)),
+                    in_axes=(0, None))(x.numpy(), 1.5)
+    _same(got[0], np.asarray(want[0]))
+    # vmap without a gradient runs the function itself; jacrev of it the rule
+    _same(_strict(tg.vmap(f, in_axes=(0, None)), x, s), np.log1p(np.exp(x.numpy())) * 1.5)
+    j = tg.vmap(tg.jacrev(f), in_axes=(0, None))(x, s)
+    _same(j, np.stack([np.diag(3.0 / (1 + np.exp(-r))) for r in x.numpy()]))
+
+
+def test_custom_jvp_under_vmap_of_grad_and_jvp_batches_the_rule():
+    @tg.custom_jvp
+    def f(x):
+        return tg.exp(x)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return f(x), 3.0 * tg.exp(x) * dx
+    x = _t(4, 3)
+    _same(_strict(tg.vmap(tg.grad(lambda v: f(v).sum())), x), 3 * np.exp(x.numpy()))
+    jv = _strict(tg.vmap(lambda v: tg.jvp(f, (v,), (tg.ones_like(v),))[1]), x)
+    _same(jv, 3 * np.exp(x.numpy()))
+    w = tg.tensor(np.array(0.5))
+    g = tg.vmap(tg.grad(lambda v, a: (f(v * a) ** 2).sum(), argnums=1), in_axes=(0, None))
+    want = [(2 * np.exp(2 * r * 0.5) * 3 * r).sum() for r in x.numpy()]
+    _same(_strict(g, x, w), np.array(want))
+
+
+def test_checkpoint_inside_vmap_of_grad():
+    def f(v):
+        return tg.checkpoint(lambda u: tg.tanh(u) * u, v).sum()
+    x = _t(4, 3)
+    _same(_strict(tg.vmap(tg.grad(f)), x), _loop(tg.grad(f), (0,), [x]))
+    _same(_strict(tg.vmap(f), x), _loop(f, (0,), [x]))
+
+
+def test_ensemble_of_convolutions_with_batched_weights():
+    F = tg.nn.functional
+    xs, ws, bs = _t(2, 3, 8), _t(5, 4, 3, 3), _t(5, 4)
+    f = lambda w, b: F.conv1d(xs, w, b, padding=1)          # noqa: E731
+    _same(_strict(tg.vmap(f), ws, bs), _loop(f, (0, 0), [ws, bs]))
+    X, W = _t(5, 2, 3, 6, 6), _t(5, 4, 3, 3, 3)
+    g = lambda x, w: F.conv2d(x, w, stride=2, padding=1)    # noqa: E731
+    _check(g, (0, 0), X, W)
+
+
+def test_jacrev_of_vmap_with_out_axes_matches_torch_func():
+    torch = pytest.importorskip("torch")
+    from torch.func import jacrev, vmap
+    x = _t(4, 3)
+    f = tg.vmap(lambda v: (v.sum(), tg.outer(v, v) * 2), out_axes=(0, 2))
+    want = jacrev(vmap(lambda v: (v.sum(), torch.outer(v, v) * 2), out_dims=(0, 2)))(
+        torch.tensor(x.numpy()))
+    for got in (tg.jacrev(f)(x), tg.jacfwd(f)(x)):
+        for a, b in zip(got, want):
+            _same(a, b.numpy())
+
+
+def test_chunks_with_different_randomness_draw_per_element():
+    x = _t(5, 3)
+    tg.manual_seed(0)
+    d = (tg.vmap(lambda v: v + tg.randn(3), randomness="different", chunk_size=2)(x) - x)
+    d = d.numpy()
+    assert len({tuple(np.round(r, 12)) for r in d}) == 5
+    m = tg.vmap(lambda v: tg.nn.functional.dropout(v, 0.5), randomness="different",
+                chunk_size=3)(tg.ones(6, 64)).numpy() != 0
+    assert len({r.tobytes() for r in m}) == 6
+    same = tg.vmap(lambda v: v + tg.randn(3), randomness="same", chunk_size=2)(x) - x
+    assert np.allclose(same.numpy(), same.numpy()[0])

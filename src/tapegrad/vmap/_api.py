@@ -196,7 +196,16 @@ def _running(level, size):
 
 
 class _Gen:
-    """Stands in for the global generator inside vmap with randomness="error"."""
+    """Stands in for the global generator inside vmap with randomness="error". Its state
+    can be read and put back (tg.checkpoint and tg.function save it to replay draws);
+    drawing is refused."""
+
+    def __init__(self, real):
+        self.real = real
+
+    @property
+    def bit_generator(self):
+        return self.real.bit_generator
 
     def __getattr__(self, name):
         raise RuntimeError(
@@ -222,7 +231,7 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
     prev = _random._gen
     if randomness == "error":
-        _random._gen = _Gen()
+        _random._gen = _Gen(prev)
     elif randomness == "different" and not isinstance(prev, (_Gen, PerElementDraws)):
         _random._gen = PerElementDraws(prev, level)
     try:
@@ -432,7 +441,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
         leaves.append(wrap(rebuilt, level))
     prev = _random._gen
     if randomness == "error":
-        _random._gen = _Gen()
+        _random._gen = _Gen(prev)
     try:
         with _state.enable_grad(), _running(level, size):
             res = f(*unflatten(spec, leaves), **kwargs)

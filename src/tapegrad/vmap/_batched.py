@@ -386,6 +386,11 @@ class PerElementDraws:
     def __init__(self, real, level):
         self.real, self.level = real, level
 
+    @property
+    def bit_generator(self):
+        # the state read and put back (tg.checkpoint, tg.function), not a draw
+        return self.real.bit_generator
+
     def __getattr__(self, name):
         raise DrawEscape("vmap: a random draw of no batched input under "
                          "randomness='different'")
@@ -498,6 +503,10 @@ _warned = set()
 
 def _loop(op, vals, flags, params, size):
     """The fallback: the op once per batch element, the results stacked."""
+    if "state" in params:
+        # one call's state (a tg.function call, a custom rule's node) serves one call:
+        # f runs per element instead
+        raise BatchEscape(f"vmap: {op.__name__} holds the state of one call")
     name = getattr(op, "public_name", None) or op.__name__
     if name not in _warned:
         _warned.add(name)
