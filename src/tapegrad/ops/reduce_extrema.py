@@ -304,7 +304,7 @@ def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     if fold is not None:
         axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "argmax")
         out = fold(lambda v, a: argmax(v, a, keepdims and axis is not None), axis, True)
-        return out.reshape((1,) * x.ndim) if keepdims and axis is None else out
+        return out.reshape((1,) * np.ndim(_raw(x))) if keepdims and axis is None else out
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
     return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
@@ -336,7 +336,7 @@ def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     if fold is not None:
         axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "argmin")
         out = fold(lambda v, a: argmin(v, a, keepdims and axis is not None), axis, True)
-        return out.reshape((1,) * x.ndim) if keepdims and axis is None else out
+        return out.reshape((1,) * np.ndim(_raw(x))) if keepdims and axis is None else out
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmin")
     return make(np.argmin(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
