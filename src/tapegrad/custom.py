@@ -24,7 +24,8 @@ from .ops._apply import apply
 from .autograd import grad
 from .ops import sum as tsum
 from .tape import GradientTape, Variable
-from .vmap._batched import BatchEscape
+from .vmap._api import vmap
+from .vmap._batched import info, wrap
 from ._pytree import flatten, unflatten
 from typing import TYPE_CHECKING
 
@@ -334,10 +335,8 @@ class custom_jvp:
         leaves = [leaf for ls, _ in flat for leaf in ls]
         if not is_traced(leaves):
             if any(_batched_traced(v) for v in leaves):
-                # vmap of grad: the rule has no batched form yet; tg.vmap then runs
-                # the transform once per batch element, where the rule applies
-                raise BatchEscape(f"vmap: custom_jvp {self._name} is differentiated "
-                                  "per batch element")
+                # vmap of grad: the function and its rule batched, one node (JAX's rule)
+                return _batched_call(self, args, pos, _jvp_batched)
             return self.fun(*args)      # as is: inside tg.vmap, no_grad would cut batches
         fixed = tuple(args[i].detach() if isinstance(args[i], Tensor) else args[i]
                       for i in sorted(nondiff))
@@ -345,6 +344,99 @@ class custom_jvp:
         node_t = apply(self._op, *leaves, state=state)
         built = state.outs.build(node_t)
         return unflatten(state.out_spec, list(built) if state.outs.multi else [built])
+
+
+def _batched_call(obj, args, pos, batched_rule):
+    """obj (a custom_jvp or custom_vjp) on tg.vmap batched values whose batches are
+    differentiated (vmap of grad, jacrev): as JAX batches a custom rule, one call of a
+    custom function of the same kind on the batches, its function and rule mapped with
+    tg.vmap over the innermost batch (level) of the arguments, the outputs batched
+    again. `batched_rule(obj, tmp, axes)` sets tmp's rule from obj's."""
+    level = max(info(v)[0] for i in pos for v in flatten(args[i])[0] if info(v) is not None)
+    inner, axes = list(args), [None] * len(args)
+    for i in pos:
+        ls, spec = flatten(args[i])
+        ax = [0 if info(v) is not None and info(v)[0] == level else None for v in ls]
+        inner[i] = unflatten(spec, [info(v)[1] if a == 0 else v for v, a in zip(ls, ax)])
+        axes[i] = ax
+    tmp = type(obj)(_mapped(obj.fun, axes), obj.nondiff_argnums)
+    tmp._name, tmp._op = obj._name, obj._op       # the node reads as obj's
+    batched_rule(obj, tmp, axes)
+    out = tmp(*inner)
+    ol, ospec = flatten(out)
+    return unflatten(ospec, [wrap(v, level) if isinstance(v, Tensor) else v for v in ol])
+
+
+def _mapped(fn, axes, fixed=0):
+    """tg.vmap of fn over its arguments' leaves: axes[i] lists the axis of each leaf of
+    argument i (None: an argument not mapped at all); the first `fixed` arguments
+    (nondiff_argnums passed to a rule) are not mapped."""
+    def run(*args):
+        flat, specs, ax = [], [], []
+        for i, a in enumerate(args):
+            ls, spec = flatten(a)
+            flat += ls
+            specs.append((spec, len(ls)))
+            a_ax = axes[i - fixed] if i >= fixed else None
+            ax += a_ax if a_ax is not None else [None] * len(ls)
+
+        def one(*leaves):
+            trees, k = [], 0
+            for spec, n in specs:
+                trees.append(unflatten(spec, list(leaves[k:k + n])))
+                k += n
+            return fn(*trees)
+        if _local.grad_enabled:
+            return vmap(one, in_axes=tuple(ax))(*flat)
+        # grad off (a rule run by backward): nothing records either way, but ops on
+        # batched values batch only with grad on (the C fast path reads their batching
+        # as notes that matter when recording); so grad on, the inputs cut off
+        flat = [v.detach() if isinstance(v, Tensor) and v._rg else v for v in flat]
+        with _state.enable_grad():
+            return vmap(one, in_axes=tuple(ax))(*flat)
+    return run
+
+
+def _jvp_batched(obj, tmp, axes):
+    nfix = len(obj.nondiff_argnums)
+    pos = [i for i in range(len(axes)) if i not in obj.nondiff_argnums]
+    pax = [[a for i in pos for a in axes[i]]]
+
+    def rule(*a):
+        fixed, primals, tangents = a[:nfix], a[nfix], a[nfix + 1]
+        return _mapped(lambda p, t: obj.jvp(*fixed, p, t), pax * 2)(primals, tangents)
+    tmp.jvp = rule
+
+
+def _vjp_batched(obj, tmp, axes):
+    nfix = len(obj.nondiff_argnums)
+    pos = [i for i in range(len(axes)) if i not in obj.nondiff_argnums]
+
+    def fwd(*a):
+        active = _in_fwd.fns
+        active.add(obj)             # obj called inside its fwd is the plain function
+        try:
+            return _mapped(obj.fwd, axes)(*a)
+        finally:
+            active.discard(obj)
+
+    def bwd(*a):
+        fixed, res, g = a[:nfix], a[nfix], a[nfix + 1]
+        ax = [[0 if isinstance(v, Tensor) else None for v in flatten(t)[0]]
+              for t in (res, g)]
+        gs = _mapped(lambda r, c: obj.bwd(*fixed, r, c), ax)(res, g)
+        if not isinstance(gs, (tuple, list)) or len(gs) != len(pos):
+            return gs               # tmp's own check names the wrong structure
+        out = []
+        for c, i in zip(gs, pos):   # a leaf not mapped is shared: its cotangents summed
+            if c is None:
+                out.append(None)
+                continue
+            cl, spec = flatten(c)
+            out.append(unflatten(spec, [tsum(v, axis=0) if a is None and v is not None
+                                        else v for v, a in zip(cl, axes[i])]))
+        return tuple(out)
+    tmp.defvjp(fwd, bwd)
 
 
 def _batched_traced(v):
@@ -599,6 +691,10 @@ class custom_vjp:
         active = getattr(_in_fwd, "fns", None)
         if active is None:
             active = _in_fwd.fns = set()
+        if self not in active and not is_traced(leaves) and \
+                any(_batched_traced(v) for v in leaves):
+            # vmap of grad: fwd and bwd batched, one node (JAX's rule)
+            return _batched_call(self, args, pos, _vjp_batched)
         if not is_traced(leaves) or self in active:
             # fwd may call the function itself (as in JAX): there it is the plain one
             return self.fun(*args)

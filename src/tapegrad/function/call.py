@@ -277,6 +277,10 @@ class function:
         if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly
             return self.python_function(*args, **kwargs)
+        if any(isinstance(v, Tensor) and v._x is not None and "vmap" in v._x for v in leaves):
+            # tg.vmap's batched values: eagerly, each op batched (a trace would see one
+            # example's placeholder)
+            return self.python_function(*args, **kwargs)
         key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))
         entry = self._traces.get(key)
         if entry is None or entry is not _EAGER and not entry.captures_valid():

@@ -147,3 +147,10 @@ def sum_to_axes(shape, target):
 
 
 _SUM_AXES = {}      # (shape, target) -> (lead, axes): a backward meets the same few pairs
+
+
+def vmap_fold(x):
+    """For tg.vmap's batched x: fold_axis(fn, axis, flat=False), which runs fn(batch,
+    shifted axis) once for the whole batch (functions that sort or mask raw values
+    along an axis guard with it); None otherwise."""
+    return getattr(getattr(x, "_data", None), "fold_axis", None)

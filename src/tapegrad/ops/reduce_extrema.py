@@ -10,7 +10,7 @@ from .._tensor import _NO_DIM, Tensor, make
 from ._apply import call
 from ._op import Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_operand, keepdims_shape,
-                      pick_axis)
+                      pick_axis, vmap_fold)
 from .shape import BroadcastTo
 from .elementwise import maximum, minimum, Where
 from .reduce_sums import Sum, _raw, _reduce, expand_reduced
@@ -214,6 +214,9 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
     check_bool(name, "keepdim", keepdim)
     if not isinstance(x, Tensor):
         x = make(np.asarray(check_operand(name, "x", x)))
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        return fold(lambda v, a: _max_min(v, a, keepdim, None, False, name), dim)
     arr = x._data
     d = check_axis(name, dim, arr.ndim, "dim")
     if arr.ndim and arr.shape[d] == 0:
@@ -297,6 +300,11 @@ def argmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     >>> tg.argmax(x), tg.argmax(x, axis=1)
     (tensor(2), tensor([1, 0]))
     """
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "argmax")
+        out = fold(lambda v, a: argmax(v, a, keepdims and axis is not None), axis, True)
+        return out.reshape((1,) * np.ndim(_raw(x))) if keepdims and axis is None else out
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmax")
     return make(np.argmax(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 
@@ -324,6 +332,11 @@ def argmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     >>> tg.argmin(tg.tensor([[1.0, 5.0], [7.0, 0.0]]), axis=0)
     tensor([0, 1])
     """
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "argmin")
+        out = fold(lambda v, a: argmin(v, a, keepdims and axis is not None), axis, True)
+        return out.reshape((1,) * np.ndim(_raw(x))) if keepdims and axis is None else out
     axis, keepdims = _arg_axis(x, axis, dim, keepdims, keepdim, "argmin")
     return make(np.argmin(_raw(x), axis=axis, keepdims=keepdims).astype(np.int64))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, make
-from ._shapes import check_int, check_operand, normalize_axis, pick_axis
+from ._shapes import check_int, check_operand, normalize_axis, pick_axis, vmap_fold
 from .elementwise import sqrt, where
 from .reduce_sums import Prod, Sum, _float_in, _raw, _reduce
 from .reduce_extrema import Max, Min, _arg_axis, _check_nonempty
@@ -52,6 +52,10 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     >>> tg.nansum(tg.tensor([1.0, float("nan"), 2.0]))
     tensor(3.)
     """
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "nansum")
+        return fold(lambda v, a: nansum(v, a, keepdims), axis)
     x, nan = _nan_mask(x, "nansum")
     return _reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims, dim,
                    keepdim, "nansum")
@@ -80,6 +84,10 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
     >>> tg.nanmean(tg.tensor([1.0, float("nan"), 2.0]))
     tensor(1.5000)
     """
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "nanmean")
+        return fold(lambda v, a: nanmean(v, a, keepdims), axis)
     x, nan = _nan_mask(x, "nanmean")
     total = nansum(x, axis, keepdims, dim=dim, keepdim=keepdim)
     dt = _raw(total).dtype if _raw(total).dtype.kind == "f" else np.float64
@@ -113,6 +121,10 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
     >>> tg.nanprod(x).item(), x.grad.tolist()
     (6.0, [3.0, 0.0, 2.0])
     """
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "nanprod")
+        return fold(lambda v, a: nanprod(v, a, keepdims), axis)
     x, nan = _nan_mask(x, "nanprod")
     return _reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims, dim,
                    keepdim, "nanprod")
@@ -172,6 +184,11 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
 
 
 def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+        return fold(lambda v, a: _nan_extremum(v, a, keepdims, None, None, op, cls, fill),
+                    axis)
     x, nan = _nan_mask(x, op)
     _check_nonempty(x, op)
     if not nan.any():
@@ -241,6 +258,10 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
 
 def _nanvar(x, axis, keepdims, dim, keepdim, ddof, op):
     ddof = check_int(op, "ddof", ddof)
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
+        return fold(lambda v, a: _nanvar(v, a, keepdims, None, None, ddof, op), axis)
     x, nan = _nan_mask(_float_in(x, op), op)
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, op)
     clean = where(nan, 0.0, x) if nan.any() else x
@@ -305,6 +326,11 @@ def nanargmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor
 
 
 def _nanarg(x, axis, keepdims, op, fn):
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        out = fold(lambda v, a: _nanarg(v, a, keepdims and axis is not None, op, fn), axis,
+                   True)
+        return out.reshape((1,) * x.ndim) if keepdims and axis is None else out
     axis, keepdims = _arg_axis(x, axis, None, keepdims, None, op)
     a = _raw(x) if isinstance(x, Tensor) else np.asarray(x)
     try:

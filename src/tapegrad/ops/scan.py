@@ -16,7 +16,7 @@ from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._op import LINEAR, Op, register
-from ._shapes import check_axis, check_bool, check_int, check_operand
+from ._shapes import check_axis, check_bool, check_int, check_operand, vmap_fold
 from .elementwise import Exp, Where, cast, where
 from .reduce import Sum
 from .shape import Concatenate, GetItem, Reshape, Transpose, broadcast_to
@@ -348,6 +348,10 @@ def nancumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
     tensor([1., 1., 3.])
     """
     x = _operand(x, "nancumsum")
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        return fold(lambda v, a: nancumsum(v, a, dtype), dim if dim is not None else axis,
+                    True)
     nan = _nan_positions(x)
     return cumsum(where(nan, 0.0, x) if nan.any() else x, axis, dtype, dim=dim)
 
@@ -375,6 +379,10 @@ def nancumprod(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *,
     tensor([5., 0., 2.])
     """
     x = _operand(x, "nancumprod")
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        return fold(lambda v, a: nancumprod(v, a, dtype), dim if dim is not None else axis,
+                    True)
     nan = _nan_positions(x)
     return cumprod(where(nan, 1.0, x) if nan.any() else x, axis, dtype, dim=dim)
 
@@ -462,6 +470,9 @@ def _cum_extremum(x, dim, axis, name):
     if dim is not None and axis is not None:
         raise TypeError(f"{name}: give either axis= or dim=, not both")
     d = dim if dim is not None else axis
+    fold = vmap_fold(x)         # tg.vmap's x: one call for the batch
+    if fold is not None:
+        return fold(lambda v, a: _cum_extremum(v, a, None, name), d)
     flat, ax = _scan_axis(x, d, None, name)
     a = flat._data
     running = np.maximum if name == "cummax" else np.minimum

@@ -28,7 +28,8 @@ from .._results import (KthvalueResult, MedianResult, NanmedianResult,  # noqa: 
                           SortResult, TopkResult)
 from .._tensor import Tensor, make
 from ._apply import call
-from ._shapes import check_axis, check_bool, check_int, check_operand, normalize_axis
+from ._shapes import (check_axis, check_bool, check_int, check_operand, normalize_axis,
+                      vmap_fold)
 from .elementwise import Where
 from .reduce_extrema import Max
 from .scan import take_along
@@ -129,6 +130,9 @@ def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool
         return sort_values(x, -1 if axis is _UNSET else axis, descending=descending)
     x = _operand(x, "sort")
     d = -1 if dim is _UNSET else dim
+    fold = vmap_fold(x)         # tg.vmap's x: one sort for the batch
+    if fold is not None:
+        return fold(lambda v, a: sort(v, a, descending, stable), d)
     flat, ax = _one_axis(x, d, "sort", "dim")
     ind = _order(flat._data, ax, descending)
     values, ind = _back_to_0d(x, take_along(flat, ind, ax), ind.astype(np.int64))
@@ -150,6 +154,9 @@ def sort_values(x, axis=-1, kind=None, *, descending=False):
     """
     _check_kind("sort", kind)
     x = _operand(x, "sort")
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: sort_values(v, a, descending=descending), axis, True)
     if axis is None:
         x, axis = _flat(x), 0
     elif x.ndim == 0:
@@ -191,6 +198,9 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
         axis = dim
     if isinstance(x, Tensor):
         _ordered(x, "argsort")
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: argsort(v, a, descending=descending), axis, True)
     a = np.asarray(x._data if isinstance(x, Tensor) else check_operand("argsort", "x", x))
     if axis is None:
         a, axis = a.reshape(-1), 0
@@ -219,6 +229,9 @@ def partition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introselect"
     tensor(1.)
     """
     x = _operand(x, "partition")
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: partition(v, kth, a, kind), axis, True)
     if axis is None:
         x, axis = _flat(x), 0
     ax = check_axis("partition", axis, x.ndim)
@@ -247,6 +260,9 @@ def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introsele
     """
     if isinstance(x, Tensor):
         _ordered(x, "argpartition")
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: argpartition(v, kth, a, kind), axis, True)
     a = np.asarray(x._data if isinstance(x, Tensor) else
                    check_operand("argpartition", "x", x))
     if axis is None:
@@ -298,6 +314,9 @@ def topk(x: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: boo
     check_bool("topk", "sorted", sorted)
     if axis is not None:
         dim = axis
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: topk(v, k, a, largest, sorted), dim)
     flat, ax = _one_axis(x, dim, "topk", "dim")
     n = flat.shape[ax]
     if not 0 <= k <= n:
@@ -332,6 +351,9 @@ def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> Kth
     x = _operand(x, "kthvalue")
     k = check_int("kthvalue", "k", k)
     check_bool("kthvalue", "keepdim", keepdim)
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: kthvalue(v, k, a, keepdim), dim)
     flat, ax = _one_axis(x, dim, "kthvalue", "dim")
     n = flat.shape[ax]
     if not 1 <= k <= n:
@@ -414,19 +436,16 @@ def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
                          skip_nan)
     x = _operand(x, op)
     check_bool(op, "keepdim", keepdim)
+    fold = vmap_fold(x)
     if dim is _UNSET:
         if keepdim:
             raise TypeError(f"{op}: keepdim needs a dim")
-        flat = _flat(x)
-        _nonempty(flat, 0, op)
-        a = flat._data
-        ind = _lower_median(a, 0, skip_nan)
-        if a.dtype.kind == "f" and not np.isnan(a[ind]).any():
-            # torch.median(x) shares the gradient evenly among the elements equal to the
-            # median (as max does), not to the one the index names
-            return call(Max, call(Where, a == a[ind], flat, -np.inf), axis=None,
-                        keepdims=False)
-        return call(Reshape, take_along(flat, ind, 0), shape=())
+        if fold is not None:    # tg.vmap's x: each example's median, one row each
+            return fold(lambda v, a: _row_medians(v, op, skip_nan), None, True)
+        return call(Reshape, _row_medians(call(Reshape, x, shape=(1, -1)), op, skip_nan),
+                    shape=())
+    if fold is not None:
+        return fold(lambda v, a: _median(v, a, keepdim, _UNSET, False, op, skip_nan), dim)
     flat, ax = _one_axis(x, dim, op, "dim")
     _nonempty(flat, ax, op)
     ind = _lower_median(flat._data, ax, skip_nan)
@@ -436,6 +455,25 @@ def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
         values = call(Reshape, values, shape=ind.shape)
     values, ind = _back_to_0d(x, values, ind.astype(np.int64))
     return (NanmedianResult if skip_nan else MedianResult)(values, make(ind))
+
+
+def _row_medians(rows, op, skip_nan):
+    """torch.median(x) of each row of `rows` (R, n): the lower median, its gradient
+    shared evenly among the elements equal to it (as max does), not given to the one
+    the index names; a row whose median is NaN gives it to that NaN."""
+    fold = getattr(rows._data, "fold", None)    # rows batched by an outer tg.vmap
+    if fold is not None:
+        return fold(lambda v: _row_medians(v, op, skip_nan), 2)
+    _nonempty(rows, 1, op)
+    a = rows._data
+    ind = _lower_median(a, 1, skip_nan)
+    picked = call(Reshape, take_along(rows, ind, 1), shape=(a.shape[0],))
+    if a.dtype.kind != "f":
+        return picked
+    m = np.take_along_axis(a, ind, axis=1)
+    tied = call(Max, call(Where, a == m, rows, -np.inf), axis=(1,), keepdims=False)
+    nan = np.isnan(m[:, 0])
+    return call(Where, nan, picked, tied) if nan.any() else tied
 
 
 def _nonempty(x, ax, op):
@@ -590,6 +628,10 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
                          f"{qa.shape}")
     if np.any(~((qa >= 0) & (qa <= 1))):
         raise ValueError(f"{op}: q must be in [0, 1], got {q!r}")
+    fold = vmap_fold(x)
+    if fold is not None:        # tg.vmap's x: the batch axis goes after q's
+        return fold(lambda v, a: _batch_second(
+            _quantile(v, qa, a, keepdims, method, op, skip_nan), qa.ndim), axis)
     nd = x.ndim
     axes = normalize_axis(axis, nd, op)
     reduced = tuple(range(nd)) if axes is None else axes
@@ -642,6 +684,13 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     if qa.ndim == 0:
         return call(Reshape, out, shape=kshape)
     return call(Reshape, out, shape=(nq,) + kshape)
+
+def _batch_second(out, q_axes):
+    """A batched quantile with q's axis in front: the batch axis back in front."""
+    if not q_axes:
+        return out
+    return call(Transpose, out, axes=(1, 0) + tuple(range(2, out.ndim)))
+
 
 # the names `from tapegrad.ops.sort import *` gives (tests/test_all.py)
 __all__ = ["SortResult", "TopkResult", "KthvalueResult", "MedianResult", "NanmedianResult", "sort",

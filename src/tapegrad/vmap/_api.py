@@ -196,7 +196,16 @@ def _running(level, size):
 
 
 class _Gen:
-    """Stands in for the global generator inside vmap with randomness="error"."""
+    """Stands in for the global generator inside vmap with randomness="error". Its state
+    can be read and put back (tg.checkpoint and tg.function save it to replay draws);
+    drawing is refused."""
+
+    def __init__(self, real):
+        self.real = real
+
+    @property
+    def bit_generator(self):
+        return self.real.bit_generator
 
     def __getattr__(self, name):
         raise RuntimeError(
@@ -222,7 +231,7 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
     leaves = [g if m is None else wrap(m, level) for m, g in zip(moved, given)]
     prev = _random._gen
     if randomness == "error":
-        _random._gen = _Gen()
+        _random._gen = _Gen(prev)
     elif randomness == "different" and not isinstance(prev, (_Gen, PerElementDraws)):
         _random._gen = PerElementDraws(prev, level)
     try:
@@ -396,15 +405,19 @@ def note_grad_transform(fn, f, argnums, has_aux, with_value):
 
 def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness):
     f, argnums, has_aux, with_value = parts
-    nargs = len(unflatten(spec, given))
+    tree = unflatten(spec, given)
+    nargs = len(tree)
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     if any(not -nargs <= a < nargs for a in nums):
         raise _NotFast          # grad's own error message
     nums = tuple(a % nargs for a in nums)
     # which flat leaves belong to which argument
     owner = []
-    for k, arg in enumerate(unflatten(spec, given)):
-        owner += [k] * len(flatten(arg)[0])
+    arg_specs = []
+    for k, arg in enumerate(tree):
+        arg_leaves, arg_spec = flatten(arg)
+        arg_specs.append(arg_spec)
+        owner += [k] * len(arg_leaves)
     traced = bool(_local.fw_levels) or any(_traced(g) for g in given)
     # inside other vmaps, a per-example gradient needs its argument batched at all of them
     outer = set()
@@ -419,7 +432,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
         full = m
         if full is None:
             g = as_tensor(g)
-            full = apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
+            full = _repeated(g, size)
         if full.dtype.kind not in "fc" or set(_chain(full)) != outer:
             raise _NotFast      # grad's own error message; or run per element
         src, rebuilt, levels = _source(full)
@@ -428,7 +441,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
         leaves.append(wrap(rebuilt, level))
     prev = _random._gen
     if randomness == "error":
-        _random._gen = _Gen()
+        _random._gen = _Gen(prev)
     try:
         with _state.enable_grad(), _running(level, size):
             res = f(*unflatten(spec, leaves), **kwargs)
@@ -468,7 +481,7 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
     grads = []
     for k in nums:
         sub = [wrap(_rewrap(g, o[1]), level) for g, o in zip(gs, src_owner) if o[0] == k]
-        grads.append(unflatten(flatten(unflatten(spec, given)[k])[1], sub))
+        grads.append(unflatten(arg_specs[k], sub))
     grads = grads[0] if isinstance(argnums, int) else tuple(grads)
     out = grads
     if with_value:
@@ -477,6 +490,20 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
     elif has_aux:
         out = (grads, aux)
     return _outputs(out, level, size, out_axes)
+
+
+def _repeated(g, size):
+    """g repeated along a new batch axis (zero stride). An untraced parameter becomes the
+    repeated array itself, without a recorded broadcast: the gradient is taken with
+    respect to it directly (_source), so nothing would read the broadcast's node."""
+    d = g._data
+    if g._rg or g._fw is not None or g._x is not None or type(d) is not np.ndarray or \
+            not d.flags.c_contiguous:
+        return apply(BroadcastTo, g, shape=(size,) + tuple(g.shape))
+    # np.broadcast_to builds an iterator; a view over the same buffer is the same array
+    r = np.ndarray((size,) + d.shape, d.dtype, buffer=d, strides=(0,) + d.strides)
+    r.flags.writeable = False       # as np.broadcast_to's: one element seen many times
+    return make(r)
 
 
 def _source(full):

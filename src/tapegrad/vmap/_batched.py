@@ -195,10 +195,59 @@ class PerExample(np.ndarray):
                 return wrap(y, level)
         else:       # fn's own error, naming one example's shape
             return fn(apply(GetItem, inner, index=(0,)))
-        if isinstance(res, tuple):
-            return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
-                tuple(split(y) for y in res)
-        return split(res)
+        return _split_all(res, split)
+
+    def fold_axis(self, fn, axis, flat=False):
+        """fn(v, ax) for the batch v (batch axis in front) of the tensor this placeholder
+        stands for, `axis` of one example shifted past the batch axis: the functions that
+        sort, pick or mask raw values along an axis (sort, topk, median, quantile, the
+        nan-reductions, cummax) run once for the whole batch. axis None: every axis of
+        the example (flat=False, reductions) or the example flattened (flat=True, as
+        np.sort(a, None)). A 0-d example gets a unit axis, and an axis out of range
+        gives fn's own error for one example."""
+        vm = getattr(self, "_vm", None)
+        if vm is None:
+            raise BatchEscape(f"vmap: raw values of a batched tensor at {_user_line()}")
+        level, inner = vm
+        s = tuple(inner.shape)
+        nd = len(s) - 1
+        ax = axis
+        one = None
+        if axis is None:
+            if flat:
+                inner, ax = apply(Reshape, inner, shape=(s[0], -1)), 1
+            else:
+                ax = tuple(range(1, nd + 1))
+        elif nd == 0:
+            # a 0-d example: fn on one example checks the axis and gives the result's
+            # shape; the batch runs as (B, 1) along axis 1
+            one = fn(apply(GetItem, inner, index=(0,)), axis)
+            inner, ax = apply(Reshape, inner, shape=(s[0], 1)), 1
+        else:
+            axes = axis if isinstance(axis, tuple) else (axis,)
+            if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) and
+                       -nd <= a < nd for a in axes):
+                return fn(apply(GetItem, inner, index=(0,)), axis)   # fn's own error
+            ax = tuple(int(a) % nd + 1 for a in axes)
+            ax = ax if isinstance(axis, tuple) else ax[0]
+        res = fn(inner, ax)
+        shapes = None if one is None else [tuple(y.shape) for y in
+                                           (one if isinstance(one, tuple) else (one,))]
+        count = iter(range(len(shapes or ())))
+
+        def split(y):
+            if shapes is not None:
+                y = apply(Reshape, y, shape=(s[0],) + shapes[next(count)])
+            return wrap(y, level)
+        return _split_all(res, split)
+
+
+def _split_all(res, split):
+    """split() applied to fn's result, a tensor or a (named) tuple of them."""
+    if isinstance(res, tuple):
+        return type(res)(*(split(y) for y in res)) if hasattr(res, "_fields") else \
+            tuple(split(y) for y in res)
+    return split(res)
 
 
 def _lifted(v, level, size):
@@ -263,6 +312,9 @@ def _inplace(ufunc, inputs, kwargs, out):
     return out
 
 
+_new_array = np.ndarray.__new__
+
+
 def per_example(shape, dtype):
     buf = _BUF_INT if np.dtype(dtype).kind in "iu" else _BUF
     return np.ndarray.__new__(PerExample, shape, dtype, buffer=buf,
@@ -286,11 +338,15 @@ _CONNECTED = Node(_Connected, None, None, (), (), (), None, ((), np.dtype(np.flo
 
 def wrap(inner, level):
     """The batched value at `level` of `inner` (batch axis 0)."""
-    s = inner.shape
-    p = per_example(s[1:], inner.dtype)
-    p._vm = (level, inner)
+    d = inner._data
+    shape = d.shape[1:]
+    dtype = d.dtype
+    p = _new_array(PerExample, shape, dtype,
+                   buffer=_BUF_INT if dtype.kind in "iu" else _BUF,
+                   strides=(0,) * len(shape))
+    vm = p._vm = (level, inner)
     t = make(p)
-    t._x = {"vmap": (level, inner)}
+    t._x = {"vmap": vm}
     if inner._rg or inner.grad_fn is not None:
         # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
         t.grad_fn = _CONNECTED
@@ -330,6 +386,11 @@ class PerElementDraws:
     def __init__(self, real, level):
         self.real, self.level = real, level
 
+    @property
+    def bit_generator(self):
+        # the state read and put back (tg.checkpoint, tg.function), not a draw
+        return self.real.bit_generator
+
     def __getattr__(self, name):
         raise DrawEscape("vmap: a random draw of no batched input under "
                          "randomness='different'")
@@ -341,14 +402,13 @@ class DrawEscape(BatchEscape):
 
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
-    if from_escape:
-        if not any(info(a) is not None for a in args):
-            raise                   # not a batched operand: the escape stands
-    level = _top(args)
+    infos = [info(a) for a in args]
+    if from_escape and all(i is None for i in infos):
+        raise                   # not a batched operand: the escape stands
+    level = max(i[0] for i in infos if i is not None)
     vals, flags = [], []
     size = None
-    for a in args:
-        i = info(a)
+    for a, i in zip(args, infos):
         if i is not None and i[0] == level:
             vals.append(i[1])
             flags.append(True)
@@ -357,10 +417,10 @@ def batched_apply(op, args, params, from_escape=False):
             vals.append(a)
             flags.append(False)
     for v in params.values():
-        for e in (v if type(v) is tuple else (v,)):
-            if type(e) is PerExample:
-                raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
-                                  f"parameter at {_user_line()}")
+        if type(v) is PerExample or type(v) is tuple and \
+                any(type(e) is PerExample for e in v):
+            raise BatchEscape(f"vmap: {op.__name__.lower()} with a batched index or "
+                              f"parameter at {_user_line()}")
     op_level[0] = level         # for rules that depend on their vmap (random draws)
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
@@ -398,8 +458,12 @@ def _run(op, vals, flags, params, size):
                 x = _align(x, len(params["shape"]))
             return apply(op, x, **bp)
     if op.batching == "elementwise" and not _has_axis(params):
-        nd = max(_ndim(v, f) for v, f in zip(vals, flags))
-        vals = [_align(v, nd) if f else v for v, f in zip(vals, flags)]
+        nd = 0
+        for v, f in zip(vals, flags):
+            k = _ndim(v, f)
+            if k > nd:
+                nd = k
+        vals = [_align(v, nd) if f and v.ndim <= nd else v for v, f in zip(vals, flags)]
         return apply(op, *vals, **params)
     return _loop(op, vals, flags, params, size)
 
@@ -439,6 +503,10 @@ _warned = set()
 
 def _loop(op, vals, flags, params, size):
     """The fallback: the op once per batch element, the results stacked."""
+    if "state" in params:
+        # one call's state (a tg.function call, a custom rule's node) serves one call:
+        # f runs per element instead
+        raise BatchEscape(f"vmap: {op.__name__} holds the state of one call")
     name = getattr(op, "public_name", None) or op.__name__
     if name not in _warned:
         _warned.add(name)

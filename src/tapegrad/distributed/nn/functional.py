@@ -56,6 +56,7 @@ class AllReduce(Op):
 class AllReduceExtreme(Op):
     """The max (or min) of x over all ranks, elementwise."""
     saves = ("x", "out")
+    batching = "elementwise"    # position by position across ranks: a batch axis is one more
 
     @staticmethod
     def forward(x, *, reduce):
