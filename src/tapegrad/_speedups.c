@@ -30,7 +30,7 @@ PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *record_py
 PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 PyObject *F16;
 PyObject *str_in_backward, *str_tape_log, *str_tape_mark;
-PyObject *str_special, *str_grad_enabled, *str_hot, *str_np;
+PyObject *str_special, *str_grad_enabled, *str_hot, *str_np, *str_vmap;
 PyObject *str_anomaly, *str_anomaly_only, *str_check_nan, *anomaly_report_fn;
 PyObject *all_finite_py;
 PyTypeObject *Ctx_T;
@@ -151,6 +151,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     str_grad_enabled = PyUnicode_InternFromString("grad_enabled");
     str_hot = PyUnicode_InternFromString("_hot");
     str_np = PyUnicode_InternFromString("np");
+    str_vmap = PyUnicode_InternFromString("vmap");
     str_cut = PyUnicode_InternFromString("cut");
     str_in_backward = PyUnicode_InternFromString("in_backward");
     str_tape_log = PyUnicode_InternFromString("tape_log");

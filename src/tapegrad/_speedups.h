@@ -71,7 +71,7 @@ extern PyObject *LOCAL, *F64, *NDARRAY, *asarray_fn, *apply1_py, *apply2_py, *re
 extern PyObject *default_float_fn, *check_broadcast_fn, *leaf_refs_fn, *str_cut, *str_no_grad;
 extern PyObject *F16;           /* NumPy's float16 result of bool/int8/uint8 inputs */
 extern PyObject *str_in_backward, *str_tape_log, *str_tape_mark;
-extern PyObject *str_special, *str_grad_enabled, *str_hot, *str_np;
+extern PyObject *str_special, *str_grad_enabled, *str_hot, *str_np, *str_vmap;
 extern PyObject *str_anomaly, *str_anomaly_only, *str_check_nan, *anomaly_report_fn;
 extern PyObject *all_finite_py;
 

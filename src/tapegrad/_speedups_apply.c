@@ -20,7 +20,9 @@ static inline int noted_tensor(PyObject *a)
     if (!is_tensor(a) || get(a, T_fw) != Py_None)
         return 0;
     PyObject *x = get(a, T_x);
-    return x != Py_None && !(PyDict_CheckExact(x) && PyDict_GetItem(x, str_np) != NULL);
+    /* a batched value of tg.vmap is not its placeholder data in any mode */
+    return x != Py_None && !(PyDict_CheckExact(x) && (PyDict_GetItem(x, str_np) != NULL ||
+                                                      PyDict_GetItem(x, str_vmap) != NULL));
 }
 
 /* t's notes dict (borrowed), made when t has none; NULL on error */
