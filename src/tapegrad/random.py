@@ -17,7 +17,7 @@ import secrets
 
 import numpy as np
 
-from . import _random
+from . import _prng, _random
 from ._check import _got, integer, real
 from ._dtypes import as_dtype, float32
 from ._factories import rand, randn, tensor
@@ -373,5 +373,17 @@ def set_seed(seed: int) -> None:
     _op_seeds["calls"] = {}
 
 
+# JAX's key-based functions (_prng.py): `random.normal(key, shape)` with a key from
+# `random.PRNGKey(seed)` first; the names TensorFlow's functions also have pick by it
+normal = _prng.either(_prng.normal, normal)
+uniform = _prng.either(_prng.uniform, uniform)
+truncated_normal = _prng.either(_prng.truncated_normal, truncated_normal)
+categorical = _prng.either(_prng.categorical, categorical)
+shuffle = _prng.either(_prng.shuffle, shuffle)
+from ._prng import (PRNGKey, bernoulli, beta, bits, cauchy, choice, clone,  # noqa: E402
+                    dirichlet, exponential, fold_in, gamma, gumbel, key, key_data, laplace,
+                    logistic, multivariate_normal, permutation, poisson, rademacher, randint,
+                    split, wrap_key_data)
+
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
-           "set_seed"]
+           "set_seed"] + _prng.KEY_NAMES
