@@ -22,7 +22,7 @@ def init(key: Any, hidden: Any) -> Any:
 
 def run(params: Any, xs: Any) -> Any:
     """One-step-ahead predictions for xs of shape (time, batch)."""
-    def cell(h, x):
+    def cell(h: Any, x: Any) -> Any:
         h = jnp.tanh(x[:, None] @ params["wx"] + h @ params["wh"] + params["b"])
         return h, (h @ params["wo"])[:, 0]
     h0 = jnp.zeros((xs.shape[1], params["b"].shape[0]))
@@ -44,7 +44,7 @@ def clip(grads: Any, max_norm: Any) -> Any:
 
 def backtrack(params: Any, grads: Any, xs: Any, value: Any) -> Any:
     """Halve the step until the loss decreases (at most 6 halvings)."""
-    def worse(state):
+    def worse(state: Any) -> Any:
         lr, i = state
         trial = {k: params[k] - lr * grads[k] for k in params}
         return (loss(trial, xs) > value) & (i < 6)
@@ -62,7 +62,7 @@ def main(steps: Any = 8) -> Any:
         + 0.05 * random.normal(k_noise, (24, 6))
     params = init(k_init, 8)
 
-    def train_step(i, carry):
+    def train_step(i: Any, carry: Any) -> Any:
         params, losses = carry
         value, grads = value_and_grad(loss)(params, xs)
         grads = clip(grads, 1.0)

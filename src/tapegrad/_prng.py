@@ -8,7 +8,7 @@ of JAX's `jax_threefry_partitionable` mode (JAX's default since 0.5), so `PRNGKe
 samplers are written from those and may differ from JAX's streams.
 
 The hashing runs in a few gradient-free ops (`_Seed`, `_Split`, `_FoldIn`, `_Bits`,
-`_Unit`, `_Numpy`) whose forward takes keys with leading batch axes, so under tg.vmap a
+`_Unit`, and _prng_dists.py's `_Numpy`) whose forward takes keys with leading batch axes, so under tg.vmap a
 batch of keys is one call (their `core` says the key's trailing axis is its own), and
 under tg.jit a draw is a step of the trace, replayed with each call's key. Samplers with
 arguments (bounds, probabilities, logits) compose those ops with tapegrad's, so they
@@ -24,11 +24,10 @@ import numpy as np
 from ._check import _got, integer
 from ._dtypes import as_dtype
 from ._tensor import Tensor, make
-from .ops import (broadcast_to, cast, clip, einsum, erf, erfinv, log, log1p,
-                  maximum, minimum, moveaxis, reshape, sign, sqrt, take_along_axis, tan)
+from .ops import (cast, clip, erf, erfinv, log, maximum, minimum, moveaxis, reshape,
+                  take_along_axis)
 from .ops._apply import apply
 from .ops._op import Op
-from .ops.linalg_base import cholesky, eigh
 from .ops.special import _erfinv
 from typing import TYPE_CHECKING
 
@@ -70,9 +69,9 @@ def _hash_counts(key, n):
 class _KeyOp(Op):
     """A gradient-free op of keys: its results are constants for autodiff."""
 
-    args = ("key",)
+    args: tuple[str, ...] = ("key",)
     differentiable = False
-    core = (1,)             # vmap: the key's own axis is the trailing one (vmap/_batched.py)
+    core: Any = (1,)        # vmap: the key's own axis is the trailing one (vmap/_batched.py)
 
 
 class _Seed(_KeyOp):
@@ -152,42 +151,6 @@ class _Unit(_KeyOp):
         lo = np.nextafter(dtype.type(-1.0), dtype.type(0.0))
         u = np.maximum(lo, u * (dtype.type(1.0) - lo) + lo)
         return (dtype.type(math.sqrt(2.0)) * _erfinv(u)).astype(dtype)
-
-
-def _numpy_core(params):
-    k = len(params["shape"])
-    return (1,) + tuple(k + (1 if params["kind"] == "dirichlet" else 0)
-                        for _ in range(params["n"]))
-
-
-class _Numpy(_KeyOp):
-    """Draws NumPy's generators make well (gamma, beta, dirichlet, poisson), from a
-    Philox stream keyed by each key's 64 bits; the parameters come broadcast to the
-    output's shape."""
-    core = _numpy_core
-    bw_name = "RandomBackward"
-
-    @staticmethod
-    def forward(key, *ps, kind, shape, n, dtype):
-        lead = key.shape[:-1]
-        keys = key.reshape(-1, 2)
-        flat = [np.asarray(p).reshape((len(keys),) + np.shape(p)[len(lead):]) for p in ps]
-        outs = []
-        for i, (k0, k1) in enumerate(keys):
-            gen = np.random.Generator(np.random.Philox(key=(int(k0) << 32) | int(k1)))
-            args = [p[i] for p in flat]
-            if kind == "gamma":
-                outs.append(gen.standard_gamma(args[0]))
-            elif kind == "beta":
-                outs.append(gen.beta(args[0], args[1]))
-            elif kind == "dirichlet":
-                g = gen.standard_gamma(args[0])
-                outs.append(g / g.sum(axis=-1, keepdims=True))
-            else:
-                outs.append(gen.poisson(args[0]))
-        tail = shape + ((ps[0].shape[-1],) if kind == "dirichlet" else ())
-        out = np.stack(outs) if outs else np.zeros((0,) + tail)
-        return out.reshape(lead + tail).astype(dtype)
 
 
 class _LastArgsort(_KeyOp):
@@ -342,15 +305,21 @@ def key(seed: ArrayLike, *, impl: Any = None) -> Tensor:
 def key_data(keys: ArrayLike) -> Tensor:
     """The uint32 data of a key (jax.random.key_data): the key itself here.
 
+    Args:
+        keys: a key (or a batch of keys).
+
+    Returns:
+        The same uint32 tensor.
+
+
     >>> from tapegrad import random
     >>> random.key_data(random.key(1)).tolist()
     [0, 1]
     """
-    if isinstance(keys, np.ndarray):
-        keys = make(np.array(keys))
-    if not is_key(keys):
+    out = make(np.array(keys)) if isinstance(keys, np.ndarray) else keys
+    if not isinstance(out, Tensor) or not is_key(out):
         raise TypeError(f"random.key_data: keys must be keys, got {_got(keys)}")
-    return keys
+    return out
 
 
 def wrap_key_data(key_bits_array: ArrayLike, *, impl: Any = None) -> Tensor:
@@ -421,13 +390,19 @@ def fold_in(key: Tensor, data: ArrayLike) -> Tensor:
         if data.dtype.kind not in "iu":
             raise TypeError(f"random.fold_in: data must be an integer, got {_got(data)}")
     else:
-        integer(data, "random.fold_in", "data")
-        data = np.int64(int(data) & _MASK)
+        data = np.int64(integer(data, "random.fold_in", "data") & _MASK)
     return apply(_FoldIn, k, data)
 
 
 def clone(key: Tensor) -> Tensor:
     """JAX's `random.clone`: the key (keys are values here, never consumed).
+
+    Args:
+        key: a key.
+
+    Returns:
+        The same key.
+
 
     >>> from tapegrad import random
     >>> random.clone(random.PRNGKey(5)).tolist()
@@ -788,192 +763,6 @@ def choice(key: Tensor, a: ArrayLike, shape: ShapeLike = (), replace: bool = Tru
     return idx if is_int else _take(a, idx, axis)
 
 
-def _simple(name, fn, lo):
-    """A sampler that transforms uniforms in [lo, 1) by `fn`."""
-
-    def sampler(key, shape=(), dtype=None):
-        k = _key(key, name)
-        dt = _float(dtype, name)
-        lower = lo(dt) if callable(lo) else lo
-        return fn(_bounded_unit(k, _shape(shape, name), dt, lower))
-
-    sampler.__name__ = sampler.__qualname__ = name
-    return sampler
-
-
-def exponential(key: Tensor, shape: ShapeLike = (), dtype: DTypeLike = None) -> Tensor:
-    """Standard exponential samples, -log(1 - u) (jax.random.exponential).
-
-    >>> from tapegrad import random
-    >>> bool((random.exponential(random.PRNGKey(0), (100,)) >= 0).all())
-    True
-    """
-    return _exponential(key, shape, dtype)
-
-
-def logistic(key: Tensor, shape: ShapeLike = (), dtype: DTypeLike = None) -> Tensor:
-    """Standard logistic samples, log(u / (1 - u)) (jax.random.logistic).
-
-    >>> from tapegrad import random
-    >>> random.logistic(random.PRNGKey(0), (3,)).shape
-    (3,)
-    """
-    return _logistic(key, shape, dtype)
-
-
-def cauchy(key: Tensor, shape: ShapeLike = (), dtype: DTypeLike = None) -> Tensor:
-    """Standard Cauchy samples, tan(pi (u - 1/2)) (jax.random.cauchy).
-
-    >>> from tapegrad import random
-    >>> random.cauchy(random.PRNGKey(0), (3,)).shape
-    (3,)
-    """
-    return _cauchy(key, shape, dtype)
-
-
-def laplace(key: Tensor, shape: ShapeLike = (), dtype: DTypeLike = None) -> Tensor:
-    """Standard Laplace samples (jax.random.laplace).
-
-    >>> from tapegrad import random
-    >>> random.laplace(random.PRNGKey(0), (3,)).shape
-    (3,)
-    """
-    k = _key(key, "laplace")
-    dt = _float(dtype, "laplace")
-    lo = dt.type(-1.0) + np.finfo(dt).epsneg
-    u = maximum(_unit_draw(k, "uniform", _shape(shape, "laplace"), dt) * (dt.type(1.0) - lo)
-                + lo, make(np.asarray(lo)))
-    return sign(u) * log1p(-abs(u))
-
-
-_exponential = _simple("exponential", lambda u: -log1p(-u), 0.0)
-_logistic = _simple("logistic", lambda u: log(u) - log1p(-u), lambda dt: np.finfo(dt).tiny)
-_cauchy = _simple("cauchy", lambda u: tan(math.pi * (u - 0.5)), lambda dt: np.finfo(dt).eps)
-
-
-def rademacher(key: Tensor, shape: ShapeLike = (), dtype: DTypeLike = None) -> Tensor:
-    """Random signs, -1 or +1 with equal probability (jax.random.rademacher).
-
-    >>> from tapegrad import random
-    >>> sorted(set(random.rademacher(random.PRNGKey(0), (50,)).tolist()))
-    [-1, 1]
-    """
-    k = _key(key, "rademacher")
-    b = bernoulli(k, 0.5, _shape(shape, "rademacher"))
-    return cast(cast(b, np.int64) * 2 - 1, _int(dtype, "rademacher"))
-
-
-def multivariate_normal(key: Tensor, mean: ArrayLike, cov: ArrayLike,
-                        shape: ShapeLike | None = None, dtype: DTypeLike = None,
-                        method: str = "cholesky") -> Tensor:
-    """Samples of N(mean, cov) (jax.random.multivariate_normal): mean + L z with
-    L L^T = cov (Cholesky, or "eigh"/"svd": the symmetric square root) and z normal.
-
-    Args:
-        key: a key.
-        mean: the mean, shape (..., n).
-        cov: the covariance, shape (..., n, n), symmetric positive (semi)definite.
-        shape: the batch shape of the draws (default: mean's and cov's batch shape).
-        dtype: a float dtype (default float64).
-        method: "cholesky" (default), "eigh" or "svd".
-
-    Returns:
-        A tensor of shape shape + (n,), differentiable with respect to mean and cov.
-
-    >>> from tapegrad import random
-    >>> import tapegrad.numpy as jnp
-    >>> random.multivariate_normal(random.PRNGKey(0), jnp.zeros(2), jnp.eye(2), (5,)).shape
-    (5, 2)
-    """
-    k = _key(key, "multivariate_normal")
-    dt = _float(dtype, "multivariate_normal")
-    if method not in ("cholesky", "eigh", "svd"):
-        raise ValueError(f"random.multivariate_normal: method must be 'cholesky', 'eigh' "
-                         f"or 'svd', got {method!r}")
-    mu = mean if isinstance(mean, Tensor) else make(np.asarray(mean, dtype=dt))
-    c = cov if isinstance(cov, Tensor) else make(np.asarray(cov, dtype=dt))
-    ms, cs = tuple(mu.shape), tuple(c.shape)
-    if len(ms) < 1 or len(cs) < 2 or cs[-2:] != ms[-1:] * 2:
-        raise ValueError(f"random.multivariate_normal: mean must be (..., n) and cov "
-                         f"(..., n, n), got {ms} and {cs}")
-    if shape is None:
-        shape = tuple(np.broadcast_shapes(ms[:-1], cs[:-2]))
-    else:
-        shape = _shape(shape, "multivariate_normal")
-    if method == "cholesky":
-        L = cholesky(c)
-    else:
-        w, v = eigh(c)
-        L = v * sqrt(maximum(w, make(np.asarray(0.0, w.dtype))))[..., None, :]
-    z = normal(k, shape + ms[-1:], dt)
-    return mu + einsum("...ij,...j->...i", L, z)
-
-
-def _numpy_draw(fn, key, params, shape, dtype, core_extra=0):
-    k = _key(key, fn)
-    dt = _float(dtype, fn)
-    ps = [_arr(p, np.float64) for p in params]
-    tails = [_shape_of(p)[:len(_shape_of(p)) - core_extra] for p in ps]
-    shape = tuple(np.broadcast_shapes(*tails)) if shape is None else _shape(shape, fn)
-    full = []
-    for p in ps:
-        want = shape + _shape_of(p)[len(_shape_of(p)) - core_extra:]
-        if isinstance(p, Tensor):
-            full.append(broadcast_to(cast(p, np.float64), want))
-        else:
-            full.append(np.broadcast_to(p, want).astype(np.float64))
-    return apply(_Numpy, k, *full, kind=fn, shape=shape, n=len(ps), dtype=dt)
-
-
-def gamma(key: Tensor, a: ArrayLike, shape: ShapeLike | None = None,
-          dtype: DTypeLike = None) -> Tensor:
-    """Gamma(a, 1) samples (jax.random.gamma; constants here: no gradient to `a`).
-
-    >>> from tapegrad import random
-    >>> bool((random.gamma(random.PRNGKey(0), 2.0, (10,)) > 0).all())
-    True
-    """
-    return _numpy_draw("gamma", key, [a], shape, dtype)
-
-
-def beta(key: Tensor, a: ArrayLike, b: ArrayLike, shape: ShapeLike | None = None,
-         dtype: DTypeLike = None) -> Tensor:
-    """Beta(a, b) samples in (0, 1) (jax.random.beta; constants here).
-
-    >>> from tapegrad import random
-    >>> x = random.beta(random.PRNGKey(0), 2.0, 3.0, (10,))
-    >>> bool(((x > 0) & (x < 1)).all())
-    True
-    """
-    return _numpy_draw("beta", key, [a, b], shape, dtype)
-
-
-def dirichlet(key: Tensor, alpha: ArrayLike, shape: ShapeLike | None = None,
-              dtype: DTypeLike = None) -> Tensor:
-    """Dirichlet(alpha) samples (jax.random.dirichlet): shape + alpha's last axis, each
-    row summing to 1 (constants here).
-
-    >>> from tapegrad import random
-    >>> x = random.dirichlet(random.PRNGKey(0), [1.0, 2.0, 3.0], (4,))
-    >>> x.shape
-    (4, 3)
-    """
-    return _numpy_draw("dirichlet", key, [alpha], shape, dtype, core_extra=1)
-
-
-def poisson(key: Tensor, lam: ArrayLike, shape: ShapeLike | None = None,
-            dtype: DTypeLike = None) -> Tensor:
-    """Poisson(lam) counts (jax.random.poisson), int64 by default.
-
-    >>> from tapegrad import random
-    >>> random.poisson(random.PRNGKey(0), 3.0, (4,)).dtype
-    dtype('int64')
-    """
-    k = _key(key, "poisson")
-    out = _numpy_draw("poisson", k, [lam], shape, np.float64)
-    return cast(out, _int(dtype, "poisson"))
-
-
 def either(keyed: Callable[..., Any], other: Callable[..., Any]) -> Callable[..., Any]:
     """One name for a key-based sampler and tg.random's TensorFlow one: a key as the
     first argument (or `key=`) picks `keyed`, anything else `other`."""
@@ -985,8 +774,9 @@ def either(keyed: Callable[..., Any], other: Callable[..., Any]) -> Callable[...
 
     fn.__name__ = fn.__qualname__ = keyed.__name__
     fn.__module__ = "tapegrad.random"
-    fn.__doc__ = (f"{keyed.__doc__.rstrip()}\n\n    Called with a shape first (no key), it is "
-                  f"TensorFlow's `{keyed.__name__}`:\n\n    {other.__doc__.strip()}\n")
+    fn.__doc__ = (f"{(keyed.__doc__ or '').rstrip()}\n\n    Called with a shape first (no key), "
+                  f"it is TensorFlow's `{keyed.__name__}`:\n\n    "
+                  f"{(other.__doc__ or '').strip()}\n")
     return fn
 
 

@@ -302,7 +302,8 @@ def switch(index: ArrayLike, branches: Sequence[Callable[..., Any]], *operands: 
         raise TypeError("lax.switch: branches must be a non-empty sequence of functions")
     n = len(branches)
     if not isinstance(index, Tensor):
-        i = operator.index(index)
+        whole: Any = index
+        i = operator.index(whole)
         return branches[min(max(i, 0), n - 1)](*operands)
     idx = ops.clip(ops.cast(index, np.int64), 0, n - 1)
 

@@ -31,6 +31,15 @@ def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None,
     """log(sum(b * exp(a))) over `axis` (jax.nn.logsumexp, the same as
     tapegrad.scipy.special.logsumexp).
 
+    Args:
+        a: the values.
+        axis: the axis or axes to reduce (None: all).
+        b: optional weights, broadcast with a (may be negative with return_sign).
+        keepdims: keep the reduced axes with length 1.
+        return_sign: also return the sign of the weighted sum.
+        where: a boolean mask of the entries to include.
+
+
     >>> import tapegrad as tg
     >>> import tapegrad.numpy as jnp
     >>> tg.nn.logsumexp(jnp.array([0.0, 0.0]))
@@ -85,6 +94,10 @@ def one_hot(x: ArrayLike, num_classes: int, *, dtype: DTypeLike = None,
 def log_sigmoid(x: ArrayLike) -> Tensor:
     """log(sigmoid(x)), stable for large |x| (jax.nn.log_sigmoid).
 
+    Args:
+        x: a tensor, array or number.
+
+
     >>> import tapegrad as tg
     >>> tg.nn.log_sigmoid(0.0)
     tensor(-0.6931)
@@ -98,24 +111,40 @@ def standardize(x: ArrayLike, axis: Axis = -1, mean: ArrayLike | None = None,
     """(x - mean) / sqrt(variance + epsilon) along `axis` (jax.nn.standardize); the
     mean and (biased) variance are computed when not given.
 
+    Args:
+        x: the values.
+        axis: the axis or axes of the statistics (default -1).
+        mean: a precomputed mean (default: computed).
+        variance: a precomputed variance (default: computed, biased).
+        epsilon: added to the variance.
+        where: a boolean mask of the entries the statistics use.
+
+
     >>> import tapegrad as tg
     >>> import tapegrad.numpy as jnp
     >>> tg.nn.standardize(jnp.array([1.0, 3.0]), epsilon=0.0)
     tensor([-1.,  1.], dtype=float64)
     """
     x = _t(x)
+    m: Any = mean
+    var: Any = variance
     # where: the statistics over the selected entries only (a 0/1 weight)
     w = 1.0 if where is None else ops.cast(ops.broadcast_to(where, x.shape), x.dtype)
     count = ops.sum(w + x * 0.0, axis=axis, keepdims=True)
-    if mean is None:
-        mean = ops.sum(w * x, axis=axis, keepdims=True) / count
-    if variance is None:
-        variance = ops.sum(w * x * x, axis=axis, keepdims=True) / count - mean * mean
-    return (x - mean) / ops.sqrt(variance + epsilon)
+    if m is None:
+        m = ops.sum(w * x, axis=axis, keepdims=True) / count
+    if var is None:
+        var = ops.sum(w * x * x, axis=axis, keepdims=True) / count - m * m
+    return (x - m) / ops.sqrt(var + epsilon)
 
 
 def celu(x: ArrayLike, alpha: float = 1.0) -> Tensor:
     """max(x, 0) + alpha (exp(min(x, 0) / alpha) - 1) (jax.nn.celu).
+
+    Args:
+        x: a tensor, array or number.
+        alpha: the scale of the negative part (default 1).
+
 
     >>> import tapegrad as tg
     >>> tg.nn.celu(tg.tensor([-1.0, 2.0])).tolist()[1]
@@ -127,6 +156,11 @@ def celu(x: ArrayLike, alpha: float = 1.0) -> Tensor:
 def glu(x: ArrayLike, axis: int = -1) -> Tensor:
     """The first half of `axis` times the sigmoid of the second (jax.nn.glu).
 
+    Args:
+        x: a tensor, array or number.
+        axis: the axis split in two halves (default -1).
+
+
     >>> import tapegrad as tg
     >>> tg.nn.glu(tg.tensor([2.0, 0.0])).tolist()
     [1.0]
@@ -136,6 +170,10 @@ def glu(x: ArrayLike, axis: int = -1) -> Tensor:
 
 def hard_tanh(x: ArrayLike) -> Tensor:
     """x clipped to [-1, 1] (jax.nn.hard_tanh).
+
+    Args:
+        x: a tensor, array or number.
+
 
     >>> import tapegrad as tg
     >>> tg.nn.hard_tanh(tg.tensor([-3.0, 0.5])).tolist()
@@ -147,6 +185,10 @@ def hard_tanh(x: ArrayLike) -> Tensor:
 def hard_sigmoid(x: ArrayLike) -> Tensor:
     """relu6(x + 3) / 6 (jax.nn.hard_sigmoid).
 
+    Args:
+        x: a tensor, array or number.
+
+
     >>> import tapegrad as tg
     >>> tg.nn.hard_sigmoid(tg.tensor([0.0])).tolist()
     [0.5]
@@ -156,6 +198,10 @@ def hard_sigmoid(x: ArrayLike) -> Tensor:
 
 def hard_silu(x: ArrayLike) -> Tensor:
     """x * hard_sigmoid(x) (jax.nn.hard_silu, also hard_swish).
+
+    Args:
+        x: a tensor, array or number.
+
 
     >>> import tapegrad as tg
     >>> tg.nn.hard_silu(tg.tensor([3.0])).tolist()
@@ -171,6 +217,10 @@ hard_swish = hard_silu
 def soft_sign(x: ArrayLike) -> Tensor:
     """x / (1 + |x|) (jax.nn.soft_sign).
 
+    Args:
+        x: a tensor, array or number.
+
+
     >>> import tapegrad as tg
     >>> tg.nn.soft_sign(tg.tensor([1.0])).tolist()
     [0.5]
@@ -180,6 +230,11 @@ def soft_sign(x: ArrayLike) -> Tensor:
 
 def squareplus(x: ArrayLike, b: float = 4.0) -> Tensor:
     """(x + sqrt(x^2 + b)) / 2 (jax.nn.squareplus).
+
+    Args:
+        x: a tensor, array or number.
+        b: the smoothing constant (default 4).
+
 
     >>> import tapegrad as tg
     >>> tg.nn.squareplus(tg.tensor([0.0])).tolist()
@@ -192,6 +247,10 @@ def squareplus(x: ArrayLike, b: float = 4.0) -> Tensor:
 def sparse_plus(x: ArrayLike) -> Tensor:
     """0 for x <= -1, (x + 1)^2 / 4 in between, x for x >= 1 (jax.nn.sparse_plus).
 
+    Args:
+        x: a tensor, array or number.
+
+
     >>> import tapegrad as tg
     >>> tg.nn.sparse_plus(tg.tensor([-2.0, 0.0, 2.0])).tolist()
     [0.0, 0.25, 2.0]
@@ -203,6 +262,10 @@ def sparse_plus(x: ArrayLike) -> Tensor:
 
 def mish(x: ArrayLike) -> Tensor:
     """x * tanh(softplus(x)) (jax.nn.mish).
+
+    Args:
+        x: a tensor, array or number.
+
 
     >>> import tapegrad as tg
     >>> tg.nn.mish(tg.tensor([0.0])).tolist()

@@ -90,8 +90,7 @@ ive = _binary(_S.ive, "ive")
 jv = _binary(_S.jv, "jv")
 yv = _binary(_S.yv, "yv")
 jn = _binary(_S.jv, "jn")          # integer orders: SciPy's jn is jv
-yn = _binary(_S.yv, "yn")
-_yv_of = yn
+_yv_of = _binary(_S.yv, "yn")
 
 
 def yn(n: ArrayLike, x: ArrayLike) -> Tensor:
