@@ -388,7 +388,7 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     if isinstance(cond, Tensor) and x is not None and y is not None:
         # kept a tensor (tg.vmap may batch it; its values are not readable there)
         return ops.where(cond if cond.dtype == np.bool_ else cond != 0, _weak(x), _weak(y))
-    c = np.asarray(_raw(cond))
+    c = np.asanyarray(_raw(cond))
     if x is None and y is None:
         return nonzero(c, size=size, fill_value=fill_value)
     if size is not None:
@@ -414,7 +414,7 @@ def _sized(idx, size, fill_value, who):
     if idx.shape[0] >= size:
         return idx[:size]
     pad = np.empty((size - idx.shape[0],) + idx.shape[1:], dtype=idx.dtype)
-    pad[...] = 0 if fill_value is None else np.asarray(_raw(asarg(fill_value)))
+    pad[...] = 0 if fill_value is None else np.asanyarray(_raw(asarg(fill_value)))
     return np.concatenate([idx, pad])
 
 
@@ -431,7 +431,7 @@ def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) ->
     >>> rows.tolist(), cols.tolist()
     ([0, 1], [1, 0])
     """
-    idx = np.nonzero(np.asarray(_raw(asarg(a))))
+    idx = np.nonzero(np.asanyarray(_raw(asarg(a))))
     fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * len(idx)
     return tuple(make(_sized(i, size, f, "nonzero").astype(np.int64))
                  for i, f in zip(idx, fills))
@@ -449,7 +449,7 @@ def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -
     >>> tnp.argwhere([[0, 1], [2, 0]]).tolist()
     [[0, 1], [1, 0]]
     """
-    idx = np.argwhere(np.asarray(_raw(asarg(a))))
+    idx = np.argwhere(np.asanyarray(_raw(asarg(a))))
     return make(_sized(idx, size, fill_value, "argwhere").astype(np.int64))
 
 
@@ -465,7 +465,7 @@ def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None
     >>> tnp.flatnonzero([0, 3, 0, 4]).tolist()
     [1, 3]
     """
-    idx = np.flatnonzero(np.asarray(_raw(asarg(a))))
+    idx = np.flatnonzero(np.asanyarray(_raw(asarg(a))))
     return make(_sized(idx, size, fill_value, "flatnonzero").astype(np.int64))
 
 

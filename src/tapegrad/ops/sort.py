@@ -191,7 +191,8 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
         axis = dim
     if isinstance(x, Tensor):
         _ordered(x, "argsort")
-    a = np.asarray(x._data if isinstance(x, Tensor) else check_operand("argsort", "x", x))
+    # a tensor's own array (not np.asarray of it): a tg.function trace must see the read
+    a = x._data if isinstance(x, Tensor) else np.asarray(check_operand("argsort", "x", x))
     if axis is None:
         a, axis = a.reshape(-1), 0
     elif a.ndim == 0:
