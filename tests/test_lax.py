@@ -235,3 +235,16 @@ def test_no_per_example_fallback_for_key_programs():
         c, ys = tg.vmap(sample)(keys)
     assert c.shape == (4,) and ys.shape == (4, 3)
     np.testing.assert_allclose(_np(c), [float(sample(k)[0]) for k in keys])
+
+
+def test_import_tapegrad_as_jax_namespace():
+    import tapegrad as jax
+    import tapegrad.tree_util as tu
+    key = jax.random.PRNGKey(0)
+    x = jax.numpy.arange(3.0)
+    assert float(jax.scipy.special.logsumexp(x)) == pytest.approx(np.log(np.exp([0, 1, 2]).sum()))
+    assert jax.nn.one_hot(jax.numpy.array([1]), 2).tolist() == [[0.0, 1.0]]
+    assert jax.lax.scan(lambda c, v: (c + v, None), 0.0, x)[0] == 3.0
+    assert jax.tree_util.tree_leaves({"b": 1, "a": key})[1] == 1
+    assert tu.tree_map is tg.tree.map or tu.tree_map is tg.tree.tree_map
+    assert jax.random.normal(key, (2,)).shape == (2,)
