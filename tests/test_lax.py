@@ -215,6 +215,12 @@ def test_against_live_jax():
     ours = tg.grad(lambda w: prog(lax, tnp, w))(0.8)
     theirs = jax.grad(lambda w: prog(jl, jnp, w))(0.8)
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-12)
+    rng = np.random.default_rng(1)
+    xc, wc = rng.standard_normal((2, 7, 6, 4)), rng.standard_normal((3, 2, 4, 6))
+    kw = dict(window_strides=(2, 1), padding="SAME", rhs_dilation=(1, 2),
+              dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    np.testing.assert_allclose(_np(lax.conv_general_dilated(xc, wc, **kw)),
+                               np.asarray(jl.conv_general_dilated(xc, wc, **kw)), rtol=1e-10)
     x = np.array([[-2.0, 0.3, 1.5]])
     for name in ("log_sigmoid", "standardize", "squareplus", "sparse_plus", "hard_tanh",
                  "celu", "mish", "logsumexp"):
@@ -248,3 +254,54 @@ def test_import_tapegrad_as_jax_namespace():
     assert jax.tree_util.tree_leaves({"b": 1, "a": key})[1] == 1
     assert tu.tree_map is tg.tree.map or tu.tree_map is tg.tree.tree_map
     assert jax.random.normal(key, (2,)).shape == (2,)
+
+
+def _np_conv(x, w, stride, pads, dil, groups):
+    """Cross-correlation (N, C, H, W) * (O, I, kh, kw) by loops, as XLA's conv."""
+    x = np.pad(x, ((0, 0), (0, 0)) + tuple(pads))
+    n, c, h, wd = x.shape
+    o, i, kh, kw = w.shape
+    eh, ew = (kh - 1) * dil[0] + 1, (kw - 1) * dil[1] + 1
+    oh, ow = (h - eh) // stride[0] + 1, (wd - ew) // stride[1] + 1
+    out = np.zeros((n, o, oh, ow))
+    per = o // groups
+    for oc in range(o):
+        g = oc // per
+        for p in range(oh):
+            for q in range(ow):
+                patch = x[:, g * i:(g + 1) * i, p * stride[0]:p * stride[0] + eh:dil[0],
+                          q * stride[1]:q * stride[1] + ew:dil[1]]
+                out[:, oc, p, q] = np.sum(patch * w[oc], axis=(1, 2, 3))
+    return out
+
+
+def test_conv_general_dilated_layouts_padding_and_gradient():
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 4, 7, 6)), rng.standard_normal((6, 2, 3, 3))
+    got = lax.conv_general_dilated(x, w, (1, 2), ((1, 2), (0, 1)), rhs_dilation=(2, 1),
+                                   feature_group_count=2)
+    want = _np_conv(x, w, (1, 2), ((1, 2), (0, 1)), (2, 1), 2)
+    np.testing.assert_allclose(_np(got), want, rtol=1e-12, atol=1e-12)
+    # SAME: output size ceil(n / stride), the extra pad at the end (at the start for
+    # SAME_LOWER); the same numbers in NHWC / HWIO layouts
+    xs, ws = x[:, :2], w[:3]
+    same = lax.conv_general_dilated(xs, ws, (2, 1), "SAME")
+    np.testing.assert_allclose(_np(same), _np_conv(xs, ws, (2, 1), ((1, 1), (1, 1)),
+                                                   (1, 1), 1), rtol=1e-12, atol=1e-12)
+    lower = lax.conv_general_dilated(xs[:, :, :6], ws, (2, 1), "SAME_LOWER")
+    np.testing.assert_allclose(_np(lower), _np_conv(xs[:, :, :6], ws, (2, 1),
+                                                    ((1, 0), (1, 1)), (1, 1), 1),
+                               rtol=1e-12, atol=1e-12)
+    nhwc = lax.conv_general_dilated(xs.transpose(0, 2, 3, 1), ws.transpose(2, 3, 1, 0),
+                                    (2, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    np.testing.assert_allclose(_np(nhwc), _np(same).transpose(0, 2, 3, 1), rtol=1e-12)
+    assert tuple(lax.conv(x[:1, :2, :, 0], w[:1, :, :, 0], (1,), "VALID").shape) == (1, 1, 5)
+    xt = tg.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
+    wt = tg.tensor(rng.standard_normal((2, 2, 2, 2)), requires_grad=True)
+    assert tg.gradcheck(lambda a, b: lax.conv_general_dilated(a, b, (1, 1), "SAME"), (xt, wt))
+    with pytest.raises(NotImplementedError, match="lhs_dilation"):
+        lax.conv_general_dilated(x, w, (1, 1), "VALID", lhs_dilation=(2, 2))
+    with pytest.raises(ValueError, match="padding"):
+        lax.conv_general_dilated(x, w, (1, 1), "FULL")
+    v, i = lax.top_k(np.array([[1.0, 3.0, 2.0]]), 2)
+    assert _np(v).tolist() == [[3.0, 2.0]] and _np(i).tolist() == [[1, 2]]
