@@ -305,3 +305,20 @@ def test_conv_general_dilated_layouts_padding_and_gradient():
         lax.conv_general_dilated(x, w, (1, 1), "FULL")
     v, i = lax.top_k(np.array([[1.0, 3.0, 2.0]]), 2)
     assert _np(v).tolist() == [[3.0, 2.0]] and _np(i).tolist() == [[1, 2]]
+
+
+def test_reduce_window_pools_as_jax():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, 6, 4, 3))
+    mx = lax.reduce_window(x, -np.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+    np.testing.assert_array_equal(_np(mx), x.reshape(2, 3, 2, 2, 2, 3).max(axis=(2, 4)))
+    avg = lax.reduce_window(x, 0.0, tnp.add, (1, 3, 3, 1), (1, 1, 1, 1), "SAME") / 9.0
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    want = sum(padded[:, i:i + 6, j:j + 4] for i in range(3) for j in range(3)) / 9.0
+    np.testing.assert_allclose(_np(avg), want, rtol=1e-12)
+    # the gradient of a max pool goes to each window's maximum
+    g = tg.grad(lambda z: tnp.sum(lax.reduce_window(z, -np.inf, lax.max, (1, 2, 2, 1),
+                                                    (1, 2, 2, 1), "VALID")))(tg.tensor(x))
+    assert _np(g).sum() == 2 * 3 * 2 * 3 and set(np.unique(_np(g))) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match="computation"):
+        lax.reduce_window(x, 0.0, lambda a, b: a - b, (1, 2, 2, 1), (1, 1, 1, 1), "VALID")

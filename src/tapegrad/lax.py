@@ -621,6 +621,86 @@ def conv(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding:
     return conv_general_dilated(lhs, rhs, window_strides, padding)
 
 
+_MONOIDS = {5.0: ops.add, 3.0: ops.maximum, 2.0: ops.minimum, 6.0: ops.multiply}
+
+
+def reduce_window(operand: ArrayLike, init_value: Any, computation: Callable[[Any, Any], Any],
+                  window_dimensions: Sequence[int], window_strides: Sequence[int],
+                  padding: Any, base_dilation: Sequence[int] | None = None,
+                  window_dilation: Sequence[int] | None = None) -> Tensor:
+    """Reduce every window of `operand` with `computation` (jax.lax.reduce_window): max or
+    average pooling as JAX programs write it, e.g.
+    `reduce_window(x, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")`.
+
+    Args:
+        operand: the array.
+        init_value: the reduction's identity (also the padding value).
+        computation: addition, maximum, minimum or multiplication (lax.add, lax.max,
+            jnp.maximum, ...; recognised by its value on (2, 3)).
+        window_dimensions: the window size per axis.
+        window_strides: the step per axis.
+        padding: "VALID", "SAME" or one (low, high) pair per axis.
+        base_dilation: must be None or ones.
+        window_dilation: the spacing of a window's entries per axis (default ones).
+
+    Returns:
+        The reduced windows; differentiable in operand (the gradient of a max goes to
+        its window's maximum).
+
+    Raises:
+        ValueError: an unknown computation, or sizes that do not match operand's rank.
+        NotImplementedError: base_dilation other than ones.
+
+    >>> from tapegrad import lax
+    >>> import tapegrad.numpy as jnp
+    >>> x = jnp.arange(16.0).reshape(1, 4, 4, 1)
+    >>> lax.reduce_window(x, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")[0, :, :, 0]
+    tensor([[ 5.,  7.],
+            [13., 15.]], dtype=float64)
+    """
+    x = _tensor(operand)
+    nd = x.ndim
+    try:
+        key = float(np.asarray(_tensor(computation(np.float64(2.0), np.float64(3.0)))._data))
+    except (TypeError, ValueError):
+        key = None
+    combine = _MONOIDS.get(key) if key is not None else None
+    if combine is None:
+        raise ValueError("lax.reduce_window: computation must be addition, maximum, minimum "
+                         f"or multiplication, got {computation!r}")
+    win = tuple(operator.index(v) for v in window_dimensions)
+    strides = tuple(operator.index(v) for v in window_strides)
+    wdil = (1,) * nd if window_dilation is None else tuple(operator.index(v)
+                                                           for v in window_dilation)
+    if base_dilation is not None and any(int(v) != 1 for v in base_dilation):
+        raise NotImplementedError("lax.reduce_window: base_dilation is not supported")
+    if not len(win) == len(strides) == len(wdil) == nd:
+        raise ValueError(f"lax.reduce_window: need one window size, stride and dilation "
+                         f"per axis of the operand's {nd}, got {win}, {strides}, {wdil}")
+    if isinstance(padding, str):
+        if padding.upper() == "VALID":
+            pads = [(0, 0)] * nd
+        elif padding.upper() == "SAME":
+            pads = _same_pads(tuple(x.shape), win, strides, wdil, False)
+        else:
+            raise ValueError(f"lax.reduce_window: padding must be 'VALID', 'SAME' or pairs, "
+                             f"got {padding!r}")
+    else:
+        pads = [tuple(operator.index(v) for v in pair) for pair in padding]
+    if any(lo or hi for lo, hi in pads):
+        fill = float(np.asarray(_tensor(init_value)._data))
+        x = _F.pad(x, [v for pair in reversed(pads) for v in pair], value=fill)
+    full = tuple(x.shape)
+    out = [(n - ((k - 1) * d + 1)) // st + 1 for n, k, st, d in zip(full, win, strides, wdil)]
+    acc = None
+    for offset in np.ndindex(*win):
+        idx = tuple(slice(o * d, o * d + (m - 1) * st + 1, st)
+                    for o, d, m, st in zip(offset, wdil, out, strides))
+        part = x[idx]
+        acc = part if acc is None else combine(acc, part)
+    return combine(acc, _tensor(init_value))
+
+
 def top_k(operand: ArrayLike, k: int) -> tuple[Tensor, Tensor]:
     """The k largest entries along the last axis and their indices (jax.lax.top_k).
 
@@ -740,7 +820,7 @@ __all__ = ["scan", "map", "fori_loop", "while_loop", "cond", "switch", "select",
            "stop_gradient", "dynamic_slice", "dynamic_update_slice", "dynamic_slice_in_dim",
            "dynamic_index_in_dim", "dynamic_update_slice_in_dim",
            "dynamic_update_index_in_dim", "associative_scan", "conv_general_dilated", "conv",
-           "top_k", "rsqrt", "integer_pow", "clamp",
+           "reduce_window", "top_k", "rsqrt", "integer_pow", "clamp",
            "iota", "logistic", "div", "add", "sub", "mul", "neg", "abs", "exp", "log", "log1p",
            "expm1", "sin", "cos", "tan", "tanh", "sqrt", "square", "pow", "sign", "floor",
            "ceil", "max", "min", "erf", "erf_inv", "lgamma", "digamma", "cumsum", "cumprod",
