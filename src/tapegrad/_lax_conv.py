@@ -168,9 +168,6 @@ def conv(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding:
     return conv_general_dilated(lhs, rhs, window_strides, padding)
 
 
-_MONOIDS = {5.0: ops.add, 3.0: ops.maximum, 2.0: ops.minimum, 6.0: ops.multiply}
-
-
 def reduce_window(operand: ArrayLike, init_value: Any, computation: Callable[[Any, Any], Any],
                   window_dimensions: Sequence[int], window_strides: Sequence[int],
                   padding: Any, base_dilation: Sequence[int] | None = None,
@@ -211,7 +208,10 @@ def reduce_window(operand: ArrayLike, init_value: Any, computation: Callable[[An
         key = float(np.asarray(_tensor(computation(np.float64(2.0), np.float64(3.0)))._data))
     except (TypeError, ValueError):
         key = None
-    combine = _MONOIDS.get(key) if key is not None else None
+    # the computation recognised by its value on (2, 3): 5 add, 3 max, 2 min, 6 multiply
+    monoids: dict[float, Any] = {5.0: ops.add, 3.0: ops.maximum, 2.0: ops.minimum,
+                                 6.0: ops.multiply}
+    combine = monoids.get(key) if key is not None else None
     if combine is None:
         raise ValueError("lax.reduce_window: computation must be addition, maximum, minimum "
                          f"or multiplication, got {computation!r}")
