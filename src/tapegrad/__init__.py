@@ -174,6 +174,11 @@ from .tf_module import name_scope  # noqa: F401,E402
 from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
                             compile, use_deterministic_algorithms)
 from . import backends, testing, train  # noqa: F401,E402
+# JAX's lax, tree_util and jax.scipy by `import tapegrad as jax` (issue 15, round 3); scipy through
+# importlib, as a static import of it here puts scipy.special into mypy's import cycle
+import importlib as _importlib  # noqa: E402
+from . import lax  # noqa: F401,E402
+scipy = _importlib.import_module(".scipy", __name__)
 # torch.autograd.gradcheck / gradgradcheck: the tools live above the engine layer
 setattr(autograd, "gradcheck", gradcheck)  # noqa: B010
 setattr(autograd, "gradgradcheck", gradgradcheck)  # noqa: B010

@@ -17,7 +17,7 @@ import secrets
 
 import numpy as np
 
-from . import _random
+from . import _prng, _random
 from ._check import _got, integer, real
 from ._dtypes import as_dtype, float32
 from ._factories import rand, randn, tensor
@@ -161,7 +161,7 @@ def _op_gen(seed, fn):
     return np.random.Generator(np.random.PCG64([_op_seeds["global"], s, k]))
 
 
-def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = float32,
+def _tf_normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike = float32,
            seed: int | None = None, name: str | None = None) -> Tensor:
     """Normal samples (tf.random.normal): `shape` a list of ints, float32 by default.
 
@@ -189,7 +189,7 @@ def normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0, dtype: DTyp
     return _sample("normal", shape, mean, stddev, dtype, _op_gen(seed, "normal"), "normal")
 
 
-def truncated_normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0,
+def _tf_truncated_normal(shape: ShapeLike, mean: float = 0.0, stddev: float = 1.0,
                      dtype: DTypeLike = float32, seed: int | None = None,
                      name: str | None = None) -> Tensor:
     """Normal samples redrawn until within two standard deviations of the mean.
@@ -239,7 +239,7 @@ def _uniform(shape, minval, maxval, dtype, gen, fn):
     return tensor((gen.random(shape) * (hi - lo) + lo).astype(dt))
 
 
-def uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
+def _tf_uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
             dtype: DTypeLike = float32, seed: int | None = None, name: str | None = None) -> Tensor:
     """Uniform samples in [minval, maxval) (tf.random.uniform; maxval defaults to 1 for
     floats and is required for ints).
@@ -271,7 +271,7 @@ def uniform(shape: ShapeLike, minval: float = 0, maxval: float | None = None,
     return _uniform(shape, minval, maxval, dtype, _op_gen(seed, "uniform"), "uniform")
 
 
-def shuffle(value: ArrayLike, seed: int | None = None, name: str | None = None) -> Tensor:
+def _tf_shuffle(value: ArrayLike, seed: int | None = None, name: str | None = None) -> Tensor:
     """A copy of `value` with its first axis randomly permuted (tf.random.shuffle).
 
     Args:
@@ -301,7 +301,7 @@ def shuffle(value: ArrayLike, seed: int | None = None, name: str | None = None) 
     return value[gen.permutation(value.shape[0])]
 
 
-def categorical(logits: ArrayLike, num_samples: int, dtype: DTypeLike = None,
+def _tf_categorical(logits: ArrayLike, num_samples: int, dtype: DTypeLike = None,
                 seed: int | None = None, name: str | None = None) -> Tensor:
     """`num_samples` class indices per row of `logits` ([batch, classes], unnormalised
     log-probabilities), drawn from softmax(logits) (tf.random.categorical); int64.
@@ -373,5 +373,18 @@ def set_seed(seed: int) -> None:
     _op_seeds["calls"] = {}
 
 
+# JAX's key-based functions (_prng.py): `random.normal(key, shape)` with a key from
+# `random.PRNGKey(seed)` first; the names TensorFlow's functions (_tf_*) also have pick
+# by it
+normal = _prng.either(_prng.normal, _tf_normal)
+uniform = _prng.either(_prng.uniform, _tf_uniform)
+truncated_normal = _prng.either(_prng.truncated_normal, _tf_truncated_normal)
+categorical = _prng.either(_prng.categorical, _tf_categorical)
+shuffle = _prng.either(_prng.shuffle, _tf_shuffle)
+from ._prng import (PRNGKey, bernoulli, bits, choice, clone, fold_in,  # noqa: E402
+                    gumbel, key, key_data, permutation, randint, split, wrap_key_data)
+from ._prng_dists import (beta, cauchy, dirichlet, exponential, gamma,  # noqa: E402
+                          laplace, logistic, multivariate_normal, poisson, rademacher)
+
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
-           "set_seed"]
+           "set_seed"] + _prng.KEY_NAMES

@@ -68,3 +68,10 @@ __all__ += ["ParameterDict", "ParameterList"]
 from .more_layers import (Bilinear, PixelShuffle, PixelUnshuffle,  # noqa: F401,E402
                           Softmax2d, Softmin)
 __all__ += ["Bilinear", "PixelShuffle", "PixelUnshuffle", "Softmax2d", "Softmin"]
+# jax.nn's functions tg.nn lacked (issue 15, round 3)
+from ._jax_functions import (celu, glu, hard_sigmoid, hard_silu,  # noqa: F401,E402
+                             hard_swish, hard_tanh, log_sigmoid, logsumexp, mish, one_hot,
+                             soft_sign, sparse_plus, squareplus, standardize)
+__all__ += ["celu", "glu", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
+            "log_sigmoid", "logsumexp", "mish", "one_hot", "soft_sign", "sparse_plus",
+            "squareplus", "standardize"]

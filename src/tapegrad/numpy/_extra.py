@@ -103,7 +103,7 @@ def choose(a: ArrayLike, choices: Any, out: None = None, mode: str = "raise") ->
     """
     if out is not None:
         raise TypeError("choose: out= is not supported; use the returned tensor")
-    idx = np.asarray(_raw(asarg(a)))
+    idx = np.asanyarray(_raw(asarg(a)))
     if idx.dtype.kind not in "iub":
         raise TypeError(f"choose: a must hold integers, got dtype {idx.dtype}")
     cs = [_t(c) for c in (choices if not isinstance(choices, (Tensor, np.ndarray))
@@ -159,7 +159,7 @@ def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None,
     """
     if out is not None:
         raise TypeError("compress: out= is not supported; use the returned tensor")
-    cond = np.asarray(_raw(asarg(condition)))
+    cond = np.asanyarray(_raw(asarg(condition)))
     if cond.ndim != 1:
         raise ValueError("compress: condition must be a 1-d array")
     a = _t(a)
@@ -187,7 +187,7 @@ def extract(condition: ArrayLike, arr: ArrayLike, *, size: int | None = None,
     >>> tnp.extract([True, False, True], tnp.array([1.0, 2.0, 3.0]))
     tensor([1., 3.], dtype=float64)
     """
-    cond = np.asarray(_raw(asarg(condition))).reshape(-1)
+    cond = np.asanyarray(_raw(asarg(condition))).reshape(-1)
     return _sized(ops.take(ravel(_t(arr)), np.flatnonzero(cond)), size, fill_value)
 
 
@@ -233,7 +233,7 @@ def piecewise(x: ArrayLike, condlist: Any, funclist: Any, *args: Any, **kw: Any)
     elif isinstance(condlist, list) and condlist and x.ndim != 0 and \
             not isinstance(condlist[0], (list, tuple, np.ndarray, Tensor)):
         condlist = [condlist]
-    conds = [np.broadcast_to(np.asarray(_raw(c), dtype=bool), x.shape) for c in condlist]
+    conds = [np.broadcast_to(np.asanyarray(_raw(c), dtype=bool), x.shape) for c in condlist]
     funcs = list(funclist)
     if len(funcs) == len(conds) + 1:
         conds.append(~np.any(conds, axis=0) if conds else np.ones(x.shape, dtype=bool))
@@ -496,7 +496,7 @@ def ldexp(x1: ArrayLike, x2: ArrayLike, /) -> Tensor:
     tensor([8., 6.], dtype=float64)
     """
     x1 = _f(x1)
-    e = np.asarray(_raw(asarg(x2)))
+    e = np.asanyarray(_raw(asarg(x2)))
     if e.dtype.kind not in "iub":
         raise TypeError(f"ldexp: x2 must hold integers, got dtype {e.dtype}")
     return x1 * np.ldexp(np.ones((), dtype=x1.dtype), e)
@@ -675,7 +675,7 @@ def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, out: None = 
     if out is not None:
         raise TypeError("take: out= is not supported; use the returned tensor")
     a = _t(a)
-    idx = np.asarray(_raw(asarg(indices)))
+    idx = np.asanyarray(_raw(asarg(indices)))
     if idx.dtype.kind not in "iu":
         raise IndexError(f"take: indices must be integers, got dtype {idx.dtype}")
     if mode in (None, "raise", "promise_in_bounds"):
@@ -716,7 +716,10 @@ def argsort(a: ArrayLike, axis: int | None = -1, kind: Any = None,
     >>> tnp.argsort(tnp.array([3.0, 1.0, 2.0]), descending=True)
     tensor([0, 2, 1])
     """
-    r = np.asarray(_raw(asarg(a)))
+    # the tensor's own array: np.asarray would hide the read from a tg.jit trace, which
+    # then replayed the first call's order
+    r = _raw(asarg(a))
+    r = r if isinstance(r, np.ndarray) else np.asarray(r)
     if axis is None:
         r, axis = r.reshape(-1), -1
     if not descending:

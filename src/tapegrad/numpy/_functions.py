@@ -375,7 +375,7 @@ def _masked(a, where, fill):
     if isinstance(where, Tensor):           # kept a tensor: tg.vmap may batch it
         mask = where if where.dtype == np.bool_ else where != 0
         return ops.where(mask, a, fill)
-    mask = np.asarray(_raw(asarg(where)), dtype=bool)
+    mask = np.asanyarray(_raw(asarg(where)), dtype=bool)
     shape = np.broadcast_shapes(np.shape(_raw(a)), mask.shape)
     if shape != np.shape(_raw(a)):
         a = ops.broadcast_to(a, shape)
@@ -389,7 +389,7 @@ def _count(a, where, axis, keepdims):
         m = ops.broadcast_to(ops.cast(where if where.dtype == np.bool_ else where != 0,
                                       _dtype_of(a)), np.shape(_raw(a)))
         return ops.sum(m, _axis(axis), keepdims)
-    mask = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), np.shape(_raw(a)))
+    mask = np.broadcast_to(np.asanyarray(_raw(asarg(where)), dtype=bool), np.shape(_raw(a)))
     return np.sum(mask, axis=_axis(axis), keepdims=keepdims).astype(_dtype_of(a))
 
 

@@ -135,7 +135,7 @@ def cov(m: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True, bias: boo
     n = X.shape[1]
     w = None
     if fweights is not None:
-        fw = np.asarray(_raw(fweights))
+        fw = np.asanyarray(_raw(fweights))
         if not np.all(fw == np.around(fw)) or np.any(fw < 0):
             raise ValueError("cov: fweights must be non-negative integers")
         w = as_result(fw.astype(np.float64))

@@ -114,8 +114,12 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
     >>> import tapegrad.numpy as tnp
     >>> tnp.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
     [3.0, 7.0]
+    >>> tnp.einsum(tnp.eye(2), [0, 1], [1, 0]).shape     # NumPy's sublist form
+    (2, 2)
     """
     no_out("einsum", out)
+    if not isinstance(subscripts, str):     # NumPy's sublist form: op, [0, 1], op, [1], [0]
+        subscripts, operands = _sublists(subscripts, operands)
     unknown = sorted(set(kwargs) - _EINSUM_KWARGS)
     if unknown:             # a misspelt keyword must not be dropped silently
         raise TypeError(f"einsum: unexpected keyword argument(s) {unknown}; it takes "
@@ -123,6 +127,33 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
     result = ops.einsum(subscripts, *[asarg(o) for o in operands])
     dtype = kwargs.get("dtype", kwargs.get("preferred_element_type"))
     return result if dtype is None else ops.cast(result, dtype)
+
+
+def _sublists(first, rest):
+    """einsum(op0, sublist0, op1, sublist1, ..., [sublistout]) as a subscript string and
+    the operands; the integers 0-51 name the axes (Ellipsis stands for "...")."""
+    args = (first,) + tuple(rest)
+    ops_, subs = list(args[0::2]), list(args[1::2])
+    out = None
+    if len(ops_) > len(subs):       # an odd count: the last item is the output sublist
+        out = ops_.pop()
+
+    def letters(sub):
+        text = ""
+        for k in sub:
+            if k is Ellipsis:
+                text += "..."
+            elif isinstance(k, (int, np.integer)) and 0 <= k < 52:
+                text += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[int(k)]
+            else:
+                raise ValueError(f"einsum: sublist entries must be ints in [0, 52) or "
+                                 f"Ellipsis, got {k!r}")
+        return text
+
+    spec = ",".join(letters(s) for s in subs)
+    if out is not None:
+        spec += "->" + letters(out)
+    return spec, ops_
 
 
 _EINSUM_KWARGS = frozenset(("dtype", "casting", "order", "precision",

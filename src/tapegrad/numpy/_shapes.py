@@ -390,7 +390,7 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     if isinstance(cond, Tensor) and x is not None and y is not None:
         # kept a tensor (tg.vmap may batch it; its values are not readable there)
         return ops.where(cond if cond.dtype == np.bool_ else cond != 0, _weak(x), _weak(y))
-    c = np.asarray(_raw(cond))
+    c = np.asanyarray(_raw(cond))
     if x is None and y is None:
         return nonzero(c, size=size, fill_value=fill_value)
     if size is not None:
@@ -416,7 +416,7 @@ def _sized(idx, size, fill_value, who):
     if idx.shape[0] >= size:
         return idx[:size]
     pad = np.empty((size - idx.shape[0],) + idx.shape[1:], dtype=idx.dtype)
-    pad[...] = 0 if fill_value is None else np.asarray(_raw(asarg(fill_value)))
+    pad[...] = 0 if fill_value is None else np.asanyarray(_raw(asarg(fill_value)))
     return np.concatenate([idx, pad])
 
 
@@ -433,7 +433,7 @@ def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) ->
     >>> rows.tolist(), cols.tolist()
     ([0, 1], [1, 0])
     """
-    idx = np.nonzero(np.asarray(_raw(asarg(a))))
+    idx = np.nonzero(np.asanyarray(_raw(asarg(a))))
     fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * len(idx)
     return tuple(make(_sized(i, size, f, "nonzero").astype(np.int64))
                  for i, f in zip(idx, fills))
@@ -451,7 +451,7 @@ def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -
     >>> tnp.argwhere([[0, 1], [2, 0]]).tolist()
     [[0, 1], [1, 0]]
     """
-    idx = np.argwhere(np.asarray(_raw(asarg(a))))
+    idx = np.argwhere(np.asanyarray(_raw(asarg(a))))
     return make(_sized(idx, size, fill_value, "argwhere").astype(np.int64))
 
 
@@ -467,7 +467,7 @@ def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None
     >>> tnp.flatnonzero([0, 3, 0, 4]).tolist()
     [1, 3]
     """
-    idx = np.flatnonzero(np.asarray(_raw(asarg(a))))
+    idx = np.flatnonzero(np.asanyarray(_raw(asarg(a))))
     return make(_sized(idx, size, fill_value, "flatnonzero").astype(np.int64))
 
 
@@ -491,6 +491,8 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
     no_out("clip", out)
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
+    if lo is None and hi is None:       # NumPy 2.1+: no bounds is a copy
+        return ops.clone(asarg(a))
     return ops.clip(asarg(a), _bound(lo), _bound(hi))
 
 

@@ -94,7 +94,7 @@ def put(a: Any, ind: ArrayLike, v: ArrayLike, mode: str = "raise", *,
     """
     shape = np.shape(_raw(a))
     size = int(np.prod(shape))
-    ind = np.asarray(_raw(asarg(ind))).reshape(-1).astype(np.intp)
+    ind = np.asanyarray(_raw(asarg(ind))).reshape(-1).astype(np.intp)
     if mode == "wrap":
         ind = ind % size
     elif mode == "clip":
@@ -124,7 +124,7 @@ def place(arr: Any, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = True) -
     >>> tnp.place(tnp.zeros(3), [True, False, True], [7.0], inplace=False)
     tensor([7., 0., 7.], dtype=float64)
     """
-    m = np.asarray(_raw(asarg(mask)), dtype=bool)
+    m = np.asanyarray(_raw(asarg(mask)), dtype=bool)
     n = int(m.sum())
     vals = ravel(_t(vals))
     if n and vals.shape[0] == 0:
@@ -152,7 +152,7 @@ def put_along_axis(arr: Any, indices: ArrayLike, values: ArrayLike, axis: int | 
             [3., 0.]], dtype=float64)
     """
     shape = np.shape(_raw(arr))
-    idx = np.asarray(_raw(asarg(indices)))
+    idx = np.asanyarray(_raw(asarg(indices)))
     pos = _positions(shape)
     if axis is None:
         pos, axis = pos.reshape(-1), 0
@@ -177,7 +177,7 @@ def putmask(a: Any, mask: ArrayLike, values: ArrayLike, *, inplace: bool = True)
     tensor([1., 0., 0., 2.], dtype=float64)
     """
     shape = np.shape(_raw(a))
-    m = np.broadcast_to(np.asarray(_raw(asarg(mask)), dtype=bool), shape)
+    m = np.broadcast_to(np.asanyarray(_raw(asarg(mask)), dtype=bool), shape)
     where = np.flatnonzero(m)
     vals = ravel(_t(values))
     if where.size and vals.shape[0] == 0:
@@ -203,7 +203,7 @@ def copyto(dst: Any, src: ArrayLike, casting: Any = "same_kind", where: Any = Tr
     tensor([1., 0., 3.], dtype=float64)
     """
     shape = np.shape(_raw(dst))
-    w = np.broadcast_to(np.asarray(_raw(asarg(where)), dtype=bool), shape)
+    w = np.broadcast_to(np.asanyarray(_raw(asarg(where)), dtype=bool), shape)
     if isinstance(dst, np.ndarray) and not isinstance(src, Tensor):
         np.copyto(dst, _raw(asarg(src)), casting=casting, where=w)
         return None

@@ -201,7 +201,8 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
     fold = vmap_fold(x)
     if fold is not None:
         return fold(lambda v, a: argsort(v, a, descending=descending), axis, True)
-    a = np.asarray(x._data if isinstance(x, Tensor) else check_operand("argsort", "x", x))
+    # a tensor's own array (not np.asarray of it): a tg.function trace must see the read
+    a = x._data if isinstance(x, Tensor) else np.asarray(check_operand("argsort", "x", x))
     if axis is None:
         a, axis = a.reshape(-1), 0
     elif a.ndim == 0:

@@ -90,7 +90,25 @@ ive = _binary(_S.ive, "ive")
 jv = _binary(_S.jv, "jv")
 yv = _binary(_S.yv, "yv")
 jn = _binary(_S.jv, "jn")          # integer orders: SciPy's jn is jv
-yn = _binary(_S.yv, "yn")
+_yv_of = _binary(_S.yv, "yn")
+
+
+def yn(n: ArrayLike, x: ArrayLike) -> Tensor:
+    """Bessel function of the second kind of integer order n (scipy.special.yn): a
+    non-integer n is truncated toward zero, as SciPy does.
+
+    Args:
+        n: the order (an int; floats are truncated).
+        x: the argument (x > 0).
+
+    Returns:
+        Y_n(x) in float64, differentiable with respect to x.
+
+    >>> import tapegrad.scipy.special as sp
+    >>> float(sp.yn(1.7, 2.0)) == float(sp.yn(1, 2.0))
+    True
+    """
+    return _yv_of(_ops.trunc(f64(n)), x)
 
 
 def polygamma(n: ArrayLike, x: ArrayLike) -> Tensor:
