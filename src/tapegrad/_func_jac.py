@@ -12,7 +12,7 @@ from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import getitem, reshape, transpose
 from ._func_core import (_args_flat, _argnum_alias, _out_flat, _argnums, _check_f, _complex_jacobian, _conj_all,
-                         _floating, _grad_core, _int_inputs, _jvp, _numeric, _outer_active, _split_aux, _vjp)
+                         _floating, _grad_core, _int_inputs, _jvp, untraced_inputs, _numeric, _outer_active, _split_aux, _vjp)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -129,6 +129,7 @@ def _jacfwd(f, argnums, has_aux, who, holomorphic=False):
         nums = _argnums(argnums, len(args), who)
         for a in nums:
             _int_inputs(_args_flat(args[a])[0], who, False)
+            untraced_inputs(_args_flat(args[a])[0], who)
         nested = _outer_active(args)
         args = list(args)
         arg_specs, in_leaves = [], []
@@ -212,6 +213,7 @@ def _jacrev(f, argnums, has_aux, who, holomorphic=False):
         nums = _argnums(argnums, len(args), who)
         for a in nums:
             _int_inputs(_args_flat(args[a])[0], who, False)
+            untraced_inputs(_args_flat(args[a])[0], who)
         nested = _outer_active(args)
         sel = [args[a] for a in nums]
 

@@ -462,6 +462,11 @@ class Tracer:
         self.consts[s] = value
         return s
 
+    @staticmethod
+    def holds(v):
+        """Whether `v` is one of the trace's values (an input or a traced op's result)."""
+        return isinstance(v, Traced)
+
     def refuse(self, what):
         raise TraceError(f"tg.function: {what} inside a traced function is not supported; "
                          "trace the forward computation and differentiate the traced "
