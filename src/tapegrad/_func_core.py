@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _state
+from ._state import untraced_inputs
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import reaches_outer, run_backward
@@ -225,20 +226,10 @@ def _check_f(f, who, has_aux=False):
         raise TypeError(f"{who}: has_aux must be True or False, got {_what(has_aux)}")
 
 
-def untraced_inputs(leaves, who):
-    """Inside a tg.function trace, refuse a transform of values that are not the trace's
-    own (a Python number, an array, a tensor from outside): their derivative would not
-    pass through traced steps such as tg.cond, and would silently read 0."""
-    tr = _local.trace
-    if tr is not None and not all(tr.holds(v) for v in leaves):
-        tr.refuse(f"{who} of values that are not the traced function's inputs")
-
-
 def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=True,
                allow_int=False):
     nums = _argnums(argnums, len(args), who)
-    if _local.trace is not None:
-        untraced_inputs([v for a in nums for v in _args_flat(args[a])[0]], who)
+    untraced_inputs([v for a in nums for v in _args_flat(args[a])[0]], who)
     ints = {}                   # argnum -> positions of integer leaves (allow_int)
     for a in nums:
         x = args[a]
@@ -357,8 +348,7 @@ def _detached(tree, sources=()):
 
 def _vjp(f, primals, has_aux, who, want_out=True):
     _check_f(f, who, has_aux)
-    if _local.trace is not None:
-        untraced_inputs([v for p in primals for v in _args_flat(p)[0]], who)
+    untraced_inputs([v for p in primals for v in _args_flat(p)[0]], who)
     r = _batched_vjp(f, primals, has_aux, who, _numeric, _split_aux)
     if r is not None:
         return r                # inside tg.vmap: one backward pass for the whole batch

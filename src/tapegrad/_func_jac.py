@@ -7,12 +7,13 @@ import functools
 import numpy as np
 
 from ._pytree import unflatten
+from ._state import untraced_inputs
 from ._tensor import Tensor, make
 from .autograd.engine import what as _what
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import getitem, reshape, transpose
 from ._func_core import (_args_flat, _argnum_alias, _out_flat, _argnums, _check_f, _complex_jacobian, _conj_all,
-                         _floating, _grad_core, _int_inputs, _jvp, untraced_inputs, _numeric, _outer_active, _split_aux, _vjp)
+                         _floating, _grad_core, _int_inputs, _jvp, _numeric, _outer_active, _split_aux, _vjp)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

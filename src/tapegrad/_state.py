@@ -82,6 +82,16 @@ def pre_write(t, what=None):
         tr.before_write(t, what)
 
 
+def untraced_inputs(leaves, who):
+    """Inside a tg.function trace, refuse a transform (grad, vjp, jacrev, jacfwd) of
+    values that are not the trace's own (a Python number, an array, a tensor from
+    outside): their derivative would not pass through traced steps such as tg.cond and
+    would silently read 0. tg.jit then runs the call eagerly."""
+    tr = local._trace
+    if tr is not None and not all(tr.holds(v) for v in leaves):
+        tr.refuse(f"{who} of values that are not the traced function's inputs")
+
+
 def is_grad_enabled() -> bool:
     """True when operations are recorded for reverse mode in this thread (False inside
     tg.no_grad()).

@@ -110,8 +110,10 @@ def _alpha(f):
         if alpha is not True and alpha != 1:
             if len(args) > 1:
                 args = (args[0], ops.mul(args[1], alpha)) + args[2:]
-            elif second in kw:
-                kw[second] = ops.mul(kw[second], alpha)
+            else:
+                for name in (second, "other"):      # f may take other= itself
+                    if name in kw:
+                        kw[name] = ops.mul(kw[name], alpha)
         return f, args, kw
 
     return fix

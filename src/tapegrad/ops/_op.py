@@ -639,17 +639,49 @@ def elementwise(forward: Callable[..., Any], d: Any, *, name: str | None = None,
     return cls, _public_function(cls, name, n, doc, module)
 
 
+class _Unset:
+    """The default of an operand that may come by PyTorch's keyword instead."""
+
+    def __repr__(self):
+        return "<required>"
+
+
+_UNSET: Any = _Unset()
+
+
+def _torch_named(name, given):
+    """The operands given as (ours, PyTorch's keyword) pairs (`x=` or `input=`, `y=` or
+    `other=`), each given exactly once."""
+    out = []
+    for (ours, a), (theirs, b) in given:
+        if a is _UNSET and b is _UNSET:
+            raise TypeError(f"{name}() missing required argument: '{ours}'")
+        if a is not _UNSET and b is not _UNSET:
+            raise TypeError(f"{name}: got both {ours}= and {theirs}= (the same argument)")
+        out.append(b if a is _UNSET else a)
+    return out
+
+
 def _public_function(op, name, n, doc, module):
+    # PyTorch's keywords (input=, other=) are parameters of their own: a keyword
+    # wrapper would cost a frame on every call of the hottest functions
     if n == 1:
-        def fn(x: ArrayLike, *, out: Tensor | None = None) -> Tensor:
+        def fn(x: ArrayLike = _UNSET, *, out: Tensor | None = None,
+               input: ArrayLike = _UNSET) -> Tensor:
+            if x is _UNSET or input is not _UNSET:
+                (x,) = _torch_named(name, ((("x", x), ("input", input)),))
             if not isinstance(x, Tensor):
                 x = check_operand(name, "x", x)
             r = apply1(op, x)
             return r if out is None else write_out(name, out, r)
     else:
         # apply2 takes Python numbers on its fast path and names a bad operand itself
-        def fn(x: ArrayLike, y: ArrayLike, *,  # type: ignore[misc]
-               out: Tensor | None = None) -> Tensor:
+        def fn(x: ArrayLike = _UNSET, y: ArrayLike = _UNSET, *,  # type: ignore[misc]
+               out: Tensor | None = None, input: ArrayLike = _UNSET,
+               other: ArrayLike = _UNSET) -> Tensor:
+            if x is _UNSET or y is _UNSET or input is not _UNSET or other is not _UNSET:
+                x, y = _torch_named(name, ((("x", x), ("input", input)),
+                                           (("y", y), ("other", other))))
             try:
                 r = apply2(op, x, y)
             except OverflowError as e:      # a Python int beyond the other's dtype
