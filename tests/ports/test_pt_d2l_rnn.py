@@ -284,3 +284,22 @@ def test_rnn_concise(lib):
         f"  (rnn): GRU({V}, 32, num_layers=2)\n"
         f"  (linear): Linear(in_features=32, out_features={V}, bias=True)\n"
         ")")
+
+
+@pytest.mark.parametrize("linewidth", [80, 30])
+def test_wide_rows_wrap_as_torch(linewidth):
+    """The scratch RNN prints F.one_hot rows of 28 ints: PyTorch puts 24 on a line."""
+    torch = pytest.importorskip("torch")
+    import tapegrad as tg
+    rng = np.random.default_rng(0)
+    arrays = [rng.integers(0, 2, (2, 28)), rng.integers(-999, 999, (40,)),
+              rng.normal(size=(2, 2, 19)).astype(np.float32), rng.random((3, 30))]
+    try:
+        tg.set_printoptions(linewidth=linewidth)
+        torch.set_printoptions(linewidth=linewidth)
+        for a in arrays:
+            assert repr(tg.tensor(a)) == repr(torch.tensor(a)).replace(
+                "torch.float64", "float64")
+    finally:
+        tg.set_printoptions(profile="default")
+        torch.set_printoptions(profile="default")
