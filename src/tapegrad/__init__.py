@@ -171,6 +171,7 @@ from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,
                             get_default_dtype, set_default_device, set_default_dtype)
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
+from .tf_module import TensorSpec  # noqa: F401,E402
 from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
                             compile, use_deterministic_algorithms)
 from . import backends, testing, train  # noqa: F401,E402
