@@ -188,5 +188,5 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
-            "IntTensor", "LongTensor", "name_scope", "are_deterministic_algorithms_enabled",
+            "IntTensor", "LongTensor", "name_scope", "TensorSpec", "are_deterministic_algorithms_enabled",
             "use_deterministic_algorithms"]
