@@ -29,13 +29,14 @@ def _leaf(v, fn):
 
 
 def _flat(obj):
-    """(leaves, spec) of tf.nest's structure: tuples and dicts nest (dict keys sorted);
-    a list is one value, as TF converts it to a tensor."""
+    """(leaves, spec) of tf.nest's structure: tuples and dicts nest; a list is one value,
+    as TF converts it to a tensor. Dicts keep their key order, as TF's elements do (the
+    iris walkthrough stacks list(features.values()) in the CSV's column order)."""
     if isinstance(obj, tuple):
         parts = [_flat(v) for v in obj]
         return [x for p, _ in parts for x in p], ("t", type(obj), [sp for _, sp in parts])
     if isinstance(obj, dict):
-        keys = sorted(obj)
+        keys = list(obj)
         parts = [_flat(obj[k]) for k in keys]
         return [x for p, _ in parts for x in p], ("d", keys, [sp for _, sp in parts])
     return [obj], None
