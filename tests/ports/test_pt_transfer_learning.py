@@ -164,3 +164,34 @@ def test_transfer_learning(lib):
     assert ns["sched_state"]["last_epoch"] == 8 and ns["sched_state"]["step_size"] == 7
     assert "Epoch 7/7\n----------\ntrain Loss: " in out
     assert "Best val Acc: 0." in out
+
+
+def test_optimizers_and_embedding_print_as_torch():
+    """Ported programs print their optimizer and layers; the text is PyTorch's."""
+    torch = pytest.importorskip("torch")
+    import tapegrad as tg
+
+    def build(m):
+        net = m.nn.Sequential(m.nn.Linear(3, 4), m.nn.ReLU())
+        return [m.optim.Adam(net.parameters()), m.optim.AdamW(net.parameters(), lr=0.01),
+                m.optim.SGD([{"params": net[0].weight, "lr": 0.5},
+                             {"params": net[0].bias}], lr=0.1, momentum=0.9),
+                m.nn.Embedding.from_pretrained(m.ones(3, 2)),
+                m.nn.Embedding.from_pretrained(m.ones(3, 2), freeze=False, padding_idx=1)]
+    for ours, theirs in zip(build(tg), build(torch)):
+        assert repr(ours) == repr(theirs)
+    w = torch.ones(3, 2)
+    assert not tg.nn.Embedding.from_pretrained(tg.ones(3, 2)).weight.requires_grad
+    assert torch.nn.Embedding.from_pretrained(w, freeze=False).weight.requires_grad
+    # Adam(decoupled_weight_decay=True) takes AdamW's step
+    for m in (tg, torch):
+        a, b = m.tensor([1.0, -2.0], requires_grad=True), m.tensor([1.0, -2.0],
+                                                                   requires_grad=True)
+        oa = m.optim.Adam([a], lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)
+        ob = m.optim.AdamW([b], lr=0.1, weight_decay=0.1)
+        for _ in range(3):
+            for p, o in ((a, oa), (b, ob)):
+                o.zero_grad()
+                (p * p).sum().backward()
+                o.step()
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6)
