@@ -163,6 +163,84 @@ nbt_dtype = str(net[1].num_batches_tracked.dtype)
 '''
 
 
+LAZY = PRELUDE + r'''
+# Dive into Deep Learning 1.0 writes its networks with lazy layers: the sizes come from
+# a first (dummy) batch, then the d2l init_cnn runs through net.apply
+
+
+def init_cnn(module):
+    if type(module) == nn.Linear or type(module) == nn.Conv2d:
+        nn.init.xavier_uniform_(module.weight)
+
+
+class LeNet(nn.Module):
+    def __init__(self, lr=0.1, num_classes=10):
+        super().__init__()
+        self.lr = lr
+        self.net = nn.Sequential(
+            nn.LazyConv2d(6, kernel_size=5, padding=2), nn.ReLU(),
+            nn.AvgPool2d(kernel_size=2, stride=2),
+            nn.LazyConv2d(16, kernel_size=5), nn.ReLU(),
+            nn.AvgPool2d(kernel_size=2, stride=2),
+            nn.Flatten(),
+            nn.LazyLinear(120), nn.LazyBatchNorm1d(), nn.ReLU(),
+            nn.LazyLinear(84), nn.ReLU(),
+            nn.LazyLinear(num_classes))
+
+    def forward(self, X):
+        return self.net(X)
+
+    def apply_init(self, inputs, init=None):
+        self.forward(*inputs)
+        if init is not None:
+            self.net.apply(init)
+
+    def layer_summary(self, X_shape):
+        X = torch.randn(*X_shape)
+        shapes = []
+        for layer in self.net:
+            X = layer(X)
+            print(layer.__class__.__name__, 'output shape:\t', X.shape)
+            shapes.append(tuple(X.shape))
+        return shapes
+
+
+model = LeNet()
+print(model)
+lazy_repr = repr(model.net[0])
+n_params_before = len(list(model.parameters()))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)   # before the sizes are known
+model.apply_init([next(iter(train_iter))[0]], init_cnn)
+print(model)
+net_repr = repr(model)
+shapes = model.layer_summary((2, 1, 28, 28))
+weight_shapes = [tuple(p.shape) for p in model.parameters()]
+loss_fn = nn.CrossEntropyLoss()
+losses = []
+for epoch in range(3):
+    for X, y in train_iter:
+        optimizer.zero_grad()
+        l = loss_fn(model(X), y)
+        l.backward()
+        optimizer.step()
+        losses.append(l.item())
+'''
+
+
+@pytest.mark.parametrize("lib", ["tapegrad", "torch"])
+def test_lazy_lenet(lib):
+    ns, out = run(LAZY, "d2l_lazy_lenet", lib)
+    assert ns["lazy_repr"] == "LazyConv2d(0, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))"
+    assert ns["n_params_before"] == 12
+    assert ns["shapes"][-1] == (2, 10) and ns["shapes"][0] == (2, 6, 28, 28)
+    assert ns["weight_shapes"][:4] == [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,)]
+    assert ns["weight_shapes"][4:8] == [(120, 400), (120,), (120,), (120,)]
+    assert "(7): Linear(in_features=400, out_features=120, bias=True)" in ns["net_repr"]
+    assert "(8): BatchNorm1d(120, eps=1e-05" in ns["net_repr"]
+    # the optimizer made before the first batch trains the materialised parameters
+    assert np.mean(ns["losses"][-5:]) < 0.6 * np.mean(ns["losses"][:5])
+
+
 @pytest.mark.parametrize("lib", ["tapegrad", "torch"])
 def test_lenet(lib):
     ns, out = run(LENET, "d2l_lenet", lib)

@@ -68,3 +68,7 @@ __all__ += ["ParameterDict", "ParameterList"]
 from .more_layers import (Bilinear, PixelShuffle, PixelUnshuffle,  # noqa: F401,E402
                           Softmax2d, Softmin)
 __all__ += ["Bilinear", "PixelShuffle", "PixelUnshuffle", "Softmax2d", "Softmin"]
+# session 11 (ports): lazy layers, as Dive into Deep Learning 1.0 writes its networks
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d,  # noqa: F401,E402
+                   LazyConv2d, LazyLinear)
+__all__ += ["LazyLinear", "LazyConv1d", "LazyConv2d", "LazyBatchNorm1d", "LazyBatchNorm2d"]
