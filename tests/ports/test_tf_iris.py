@@ -221,3 +221,27 @@ def test_customization_basics_and_iris_walkthrough():
     assert ns["r_test_acc"] > 0.8           # TensorFlow (seed 0): 0.933
     assert ns["r_predicted"][0] == "Iris setosa"
     assert "Example 2 prediction: Iris virginica" in out
+
+
+def test_dataset_zip_from_generator_concatenate():
+    """tf.data pieces the input-pipeline guide uses besides from_tensor_slices."""
+    import tapegrad as tf
+    a = tf.data.Dataset.range(3)
+    b = tf.data.Dataset.from_tensor_slices([10.0, 20.0, 30.0, 40.0])
+    pairs = [(int(x), float(y)) for x, y in tf.data.Dataset.zip((a, b))]
+    assert pairs == [(0, 10.0), (1, 20.0), (2, 30.0)]       # stops at the shortest
+    assert int(tf.data.Dataset.zip((a, b)).cardinality()) == 3
+    first = next(iter(tf.data.Dataset.zip({"x": a, "y": b})))
+    assert list(first) == ["x", "y"]
+
+    def gen():
+        for i in range(3):
+            yield i, [float(i)] * 2
+    ds = tf.data.Dataset.from_generator(gen, output_signature=(
+        tf.TensorSpec(shape=(), dtype=tf.int32), tf.TensorSpec(shape=(2,), dtype=tf.float32)))
+    batches = list(ds.batch(2))
+    assert [tuple(x.shape) for x, _ in batches] == [(2,), (1,)]
+    assert str(batches[0][0].dtype) == "int32" and batches[1][1].tolist() == [[2.0, 2.0]]
+    assert len(list(ds)) == 3                                # each pass calls gen again
+    assert int(ds.cardinality()) == -2                       # unknown, as TF
+    assert [int(v) for v in a.concatenate(a)] == [0, 1, 2, 0, 1, 2]
