@@ -399,6 +399,6 @@ def _addc(name, op):
 
 for _n in _INPLACE_TWINS:
     setattr(InplaceMethods, _n + "_", _inplace_twin(_n))
-InplaceMethods.addcmul_ = _addc("addcmul_", lambda a, b: a * b)
-InplaceMethods.addcdiv_ = _addc("addcdiv_", lambda a, b: a / b)
+setattr(InplaceMethods, "addcmul_", _addc("addcmul_", lambda a, b: a * b))
+setattr(InplaceMethods, "addcdiv_", _addc("addcdiv_", lambda a, b: a / b))
 del _n

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check
+from .._dtypes import check_device
 from .conv import Conv1d, Conv2d
 from .layers import Linear
 from .norm import BatchNorm1d, BatchNorm2d
@@ -86,6 +87,7 @@ class LazyLinear(_Lazy, Linear):
     def __init__(self, out_features: int, bias: bool = True, device: str | None = None,
                  dtype: DTypeLike = None) -> None:
         self._lazy = True
+        check_device(device, "LazyLinear")
         super().__init__(1, out_features, bias, device, dtype)
         self.in_features = 0
 
@@ -110,8 +112,8 @@ class _LazyConv(_Lazy):
                  dtype: DTypeLike = None) -> None:
         self._lazy = True
         groups = _check.integer(groups, type(self).__name__, "groups", low=1)
-        super().__init__(groups, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
+        self.cls_to_become.__init__(self, groups, out_channels, kernel_size, stride, padding,
+                                    dilation, groups, bias, padding_mode, device, dtype)
         self.in_channels = 0
 
     def _input_size(self, input):
@@ -180,13 +182,14 @@ class LazyConv2d(_LazyConv, Conv2d):
 
 class _LazyNorm(_Lazy):
     _size_attr = "num_features"
-    _dims = (2,)
+    _dims: tuple[int, ...] = (2,)
 
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: str | None = None,
                  dtype: DTypeLike = None) -> None:
         self._lazy = True
-        super().__init__(1, eps, momentum, affine, track_running_stats, device, dtype)
+        self.cls_to_become.__init__(self, 1, eps, momentum, affine, track_running_stats,
+                                    device, dtype)
         self.num_features = 0
 
     def _input_size(self, input):

@@ -550,12 +550,12 @@ def _stale_error(op, args):
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and a._x is not None and "stale" in a._x:
             raise RuntimeError(
-                f"{op.__name__.lower()}: input {i} (shape {a.shape}) shares memory with a "
-                f"tensor (a view of it, or its base) that was changed in place by a "
-                f"recorded operation at {site_text(a._x['stale'])}; this tensor's recorded "
-                "history is out of date, so its gradient would be wrong. Take the view "
-                "again after the in-place change, use the tensor that was written, or "
-                ".clone() before the change")
+                f"{op.__name__.lower()}: input {i} (shape {a.shape}) is a view of a tensor "
+                f"(or the base of a view) that was changed in place by a recorded "
+                f"operation at {site_text(a._x['stale'])}; the view's recorded history is "
+                "out of date (or the base's, after a write through its view), so its "
+                "gradient would be wrong. Take the view again after the in-place change, "
+                "use the tensor that was written, or .clone() before the change")
 
 
 def call(op, *args, **params):
