@@ -5,7 +5,6 @@ RNNModelScratch class, predict with a prefix and warm-up, grad_clipping over
 [p for p in net.parameters() if p.requires_grad] by hand, detach_ of the state between
 minibatches, perplexity exp(l); then nn.RNN / nn.GRU / nn.LSTM in an RNNModel with
 begin_state, on a small text built in the program."""
-import math
 
 import numpy as np
 import pytest
