@@ -328,8 +328,11 @@ def test_once_differentiable_refuses_create_graph():
     x = f64([3.0])
     Once.apply(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [6.0])
+    # as PyTorch: create_graph computes the gradient; differentiating it again raises
+    (g,) = tg.autograd.grad(Once.apply(x).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), [6.0])
     with pytest.raises(RuntimeError, match="once_differentiable"):
-        tg.autograd.grad(Once.apply(x).sum(), x, create_graph=True)
+        g.sum().backward()
 
 
 def test_function_misuse_errors():

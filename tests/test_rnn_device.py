@@ -21,7 +21,8 @@ ARGS = {
     "RNNCell": (3, 4), "LSTMCell": (3, 4), "GRUCell": (3, 4),
     "MultiheadAttention": (4, 2), "TransformerEncoderLayer": (4, 2),
     "TransformerDecoderLayer": (4, 2), "Transformer": (4, 2, 1, 1, 8),
-    "Bilinear": (2, 3, 4),
+    "Bilinear": (2, 3, 4), "LazyLinear": (2,), "LazyConv1d": (3, 3), "LazyConv2d": (3, 3),
+    "LazyBatchNorm1d": (), "LazyBatchNorm2d": (),
 }
 
 

@@ -224,12 +224,13 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
 
 # ------------------------------------------------------------------ filled tensors
 def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-          device: str | None = None) -> Tensor:
+          device: str | None = None, size: Sequence[int] | None = None) -> Tensor:
     """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
 
     Args:
         *shape: the shape, as ints or one tuple or list.
         dtype: the dtype (float32 by default).
+        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
 
@@ -248,17 +249,18 @@ def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
         shape, dtype = shape[:1], shape[-1]     # TF's tf.zeros(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
-    return _leaf(_alloc("zeros", _shape(shape, "zeros"), np.zeros, _dt(dtype, "zeros")),
+    return _leaf(_alloc("zeros", _shape(shape, "zeros", size), np.zeros, _dt(dtype, "zeros")),
                  requires_grad)
 
 
 def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-         device: str | None = None) -> Tensor:
+         device: str | None = None, size: Sequence[int] | None = None) -> Tensor:
     """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
 
     Args:
         *shape: the shape, as ints or one tuple or list.
         dtype: the dtype (float32 by default).
+        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
 
@@ -278,7 +280,7 @@ def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
         shape, dtype = shape[:1], shape[-1]     # TF's tf.ones(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
-    return _leaf(_alloc("ones", _shape(shape, "ones"), np.ones, _dt(dtype, "ones")),
+    return _leaf(_alloc("ones", _shape(shape, "ones", size), np.ones, _dt(dtype, "ones")),
                  requires_grad)
 
 

@@ -42,7 +42,11 @@ def _alloc(fn, shape, make_array, *args, **kwargs):
         raise MemoryError(f"{fn}: not enough memory for shape {shape}: {e}") from None
 
 
-def _shape(shape, fn):
+def _shape(shape, fn, size=None):
+    if size is not None:            # torch.rand(size=(1, 28, 28)), as d2l writes it
+        if shape:
+            raise TypeError(f"{fn}: give the shape positionally or as size=, not both")
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     elif len(shape) == 1 and isinstance(shape[0], Tensor) and shape[0]._data.ndim == 1:

@@ -70,7 +70,8 @@ def _float_dt(dtype, fn):
 
 
 def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-         device: str | None = None, generator: Any = None) -> Tensor:
+         device: str | None = None, generator: Any = None,
+         size: Sequence[int] | None = None) -> Tensor:
     """Uniform [0, 1) samples from the global generator (see manual_seed); the shape
     as separate ints or one tuple.
 
@@ -80,6 +81,7 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
         generator: a tg.Generator to draw from (None: the global one).
+        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
 
     Returns:
         A new tensor of uniform samples in [0, 1).
@@ -99,14 +101,15 @@ def rand(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
     if generator is not None:       # its own stream: a constant leaf, never a traced draw
         g = _rng(generator, "rand")
         dt = _float_dt(dtype, "rand")
-        arr = g.random(_shape(shape, "rand")) if "uniform" == "uniform" else \
-            g.standard_normal(_shape(shape, "rand"))
+        arr = g.random(_shape(shape, "rand", size)) if "uniform" == "uniform" else \
+            g.standard_normal(_shape(shape, "rand", size))
         return _leaf(arr.astype(dt), requires_grad)
-    return _draw("uniform", _shape(shape, "rand"), _float_dt(dtype, "rand"), requires_grad)
+    return _draw("uniform", _shape(shape, "rand", size), _float_dt(dtype, "rand"), requires_grad)
 
 
 def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-          device: str | None = None, generator: Any = None) -> Tensor:
+          device: str | None = None, generator: Any = None,
+         size: Sequence[int] | None = None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed).
 
     Args:
@@ -115,6 +118,7 @@ def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
         generator: a tg.Generator to draw from (None: the global one).
+        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
 
     Returns:
         A new tensor of standard normal samples.
@@ -133,10 +137,10 @@ def randn(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
     if generator is not None:       # its own stream: a constant leaf, never a traced draw
         g = _rng(generator, "randn")
         dt = _float_dt(dtype, "randn")
-        arr = g.random(_shape(shape, "randn")) if "normal" == "uniform" else \
-            g.standard_normal(_shape(shape, "randn"))
+        arr = g.random(_shape(shape, "randn", size)) if "normal" == "uniform" else \
+            g.standard_normal(_shape(shape, "randn", size))
         return _leaf(arr.astype(dt), requires_grad)
-    return _draw("normal", _shape(shape, "randn"), _float_dt(dtype, "randn"), requires_grad)
+    return _draw("normal", _shape(shape, "randn", size), _float_dt(dtype, "randn"), requires_grad)
 
 
 def _int_bound(v, name):

@@ -75,6 +75,9 @@ def _print_kwargs():
 def array_text(arr, prefix):
     """The values of a tensor's repr, under the print options."""
     kw = _print_kwargs()
+    # PyTorch puts floor((linewidth - indent) / (width + 2)) values on a row (linewidth
+    # 80); NumPy narrows each nested level by one more column, so it needs ndim - 1 more
+    kw["max_line_width"] = kw.get("max_line_width", 80) + max(arr.ndim, 1) - 1
     if arr.dtype.kind != "f":
         return np.array2string(arr, separator=", ", prefix=prefix, **kw)
     finite = arr[np.isfinite(arr)]

@@ -723,10 +723,12 @@ def _share_version(base, t):
         x = vc.x
         views = x[0] if x is not None else None
         if views is None:
+            # the base is listed too: a recorded write through a view leaves the base's
+            # history out of date, so that write marks it like the other views
             if x is None:
-                vc.x = [[_weakref(t)], None]
+                vc.x = [[_weakref(base), _weakref(t)], None]
             else:
-                x[0] = [_weakref(t)]
+                x[0] = [_weakref(base), _weakref(t)]
         else:
             views.append(_weakref(t))
             if len(views) >= 64 and len(views) & (len(views) - 1) == 0:

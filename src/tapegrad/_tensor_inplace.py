@@ -400,3 +400,68 @@ def _check_exact_update(ufunc, o, data, alpha=1):
                         f"tensor of dtype {data.dtype} without truncating it; use "
                         f"{who[:-1]}() (out of place) or convert the tensor first, e.g. "
                         f"t = t.astype('float32')")
+
+
+# ---- session 11 (ports): the in-place twins of Tensor methods that ported programs
+# call (hand-written optimizers: exp_avg_sq.mul_(b2).addcmul_(g, g, value=1 - b2);
+# custom Functions: grad_input.index_add_(0, idx, g)). Each computes the out-of-place
+# method on the current values and copies the result back, so recording, version
+# counting and the leaf check are copy_'s.
+_INPLACE_TWINS = {
+    # name: (input of the example, arguments of the example)
+    "exp": ("[0.0, 1.0]", ""), "log": ("[1.0, 2.0]", ""), "sqrt": ("[0.25, 4.0]", ""),
+    "rsqrt": ("[0.25, 4.0]", ""), "abs": ("[-1.5, 2.0]", ""), "neg": ("[-1.5, 2.0]", ""),
+    "sigmoid": ("[-1.0, 2.0]", ""), "tanh": ("[-1.0, 2.0]", ""), "relu": ("[-1.0, 2.0]", ""),
+    "floor": ("[-1.5, 2.5]", ""), "ceil": ("[-1.5, 2.5]", ""), "round": ("[-1.5, 2.5]", ""),
+    "trunc": ("[-1.5, 2.5]", ""), "sign": ("[-1.5, 0.0]", ""),
+    "reciprocal": ("[0.5, 4.0]", ""), "square": ("[-1.5, 2.0]", ""),
+    "sin": ("[0.0, 1.0]", ""), "cos": ("[0.0, 1.0]", ""), "erf": ("[0.0, 1.0]", ""),
+    "pow": ("[2.0, 3.0]", "2"), "clip": ("[-1.5, 2.0]", "-1.0, 1.0"),
+    "lerp": ("[0.0, 1.0]", "tg.tensor([1.0, 3.0]), 0.5"),
+    "index_add": ("[0.0, 0.0, 0.0]", "0, tg.tensor([2, 0]), tg.tensor([1.0, 5.0])"),
+    "scatter_add": ("[0.0, 0.0, 0.0]", "0, tg.tensor([2, 2]), tg.tensor([1.0, 5.0])"),
+    "fmod": ("[-3.0, 5.0]", "2.0"), "remainder": ("[-3.0, 5.0]", "2.0"),
+    "copysign": ("[1.0, 2.0]", "-1.0"), "nan_to_num": ("[1.0, float('nan')]", ""),
+    "tril": ("[[1.0, 2.0], [3.0, 4.0]]", ""), "triu": ("[[1.0, 2.0], [3.0, 4.0]]", ""),
+}
+
+
+def _inplace_twin(name):
+    def method(self, *args, **kwargs):
+        self._check_inplace(name + "_")
+        cur, _ = self._inplace_args(None)
+        return self.copy_(getattr(cur, name)(*args, **kwargs))
+    x, a = _INPLACE_TWINS[name]
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = (
+        f"Method form of `Tensor.{name}`, in place: this tensor becomes "
+        f"`self.{name}(...)` (recorded when grad is on); returns this tensor.\n\n"
+        f"    >>> x = tg.tensor({x})\n"
+        f"    >>> expected = x.{name}({a})\n"
+        f"    >>> x.{name}_({a}) is x, bool(tg.equal(x, expected))\n"
+        f"    (True, True)\n")
+    return method
+
+
+def _addc(name, op):
+    def method(self, tensor1, tensor2, *, value=1):
+        self._check_inplace(name)
+        cur, _ = self._inplace_args(None)
+        return self.copy_(cur + value * op(tensor1, tensor2))
+    method.__name__ = method.__qualname__ = name
+    sym = "*" if name == "addcmul_" else "/"
+    method.__doc__ = (
+        f"self += value * tensor1 {sym} tensor2, in place (PyTorch's {name}); returns "
+        "this tensor.\n\n    Args:\n        tensor1: the first operand.\n"
+        "        tensor2: the second operand.\n        value: the factor.\n\n"
+        "    >>> x = tg.tensor([1.0, 2.0])\n"
+        f"    >>> x.{name}(tg.tensor([2.0, 4.0]), tg.tensor([2.0, 2.0]), value=0.5)\n"
+        f"    tensor([{'3., 6.' if sym == '*' else '1.5000, 3.0000'}])\n")
+    return method
+
+
+for _n in _INPLACE_TWINS:
+    setattr(InplaceMethods, _n + "_", _inplace_twin(_n))
+setattr(InplaceMethods, "addcmul_", _addc("addcmul_", lambda a, b: a * b))
+setattr(InplaceMethods, "addcdiv_", _addc("addcdiv_", lambda a, b: a / b))
+del _n

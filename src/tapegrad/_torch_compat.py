@@ -474,7 +474,7 @@ def _renamed(inner, outer, fn, *args, **kwargs):
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+          requires_grad: bool = False, **kw: Any) -> Tensor:
     """A new tensor of the given shape (filled with zeros here: PyTorch leaves it
     uninitialised, so no program may read it before writing).
 
@@ -488,7 +488,7 @@ def empty(*size: Any, dtype: Any = None, device: Any = None,
     (2, 3)
     """
     return _renamed("zeros", "empty", zeros, *size, dtype=dtype, device=device,
-                    requires_grad=requires_grad)
+                    requires_grad=requires_grad, **kw)
 
 
 def empty_like(input: Tensor, dtype: Any = None, device: Any = None,

@@ -29,13 +29,14 @@ def _leaf(v, fn):
 
 
 def _flat(obj):
-    """(leaves, spec) of tf.nest's structure: tuples and dicts nest (dict keys sorted);
-    a list is one value, as TF converts it to a tensor."""
+    """(leaves, spec) of tf.nest's structure: tuples and dicts nest; a list is one value,
+    as TF converts it to a tensor. Dicts keep their key order, as TF's elements do (the
+    iris walkthrough stacks list(features.values()) in the CSV's column order)."""
     if isinstance(obj, tuple):
         parts = [_flat(v) for v in obj]
         return [x for p, _ in parts for x in p], ("t", type(obj), [sp for _, sp in parts])
     if isinstance(obj, dict):
-        keys = sorted(obj)
+        keys = list(obj)
         parts = [_flat(obj[k]) for k in keys]
         return [x for p, _ in parts for x in p], ("d", keys, [sp for _, sp in parts])
     return [obj], None
@@ -125,6 +126,67 @@ class Dataset:
             for v in r:
                 yield make(np.asarray(v, dtype=np.int64))
         return Dataset(source, len(r))
+
+    @staticmethod
+    def zip(*datasets: Any, name: str | None = None) -> Dataset:
+        """Elements of several datasets side by side, as tuples (or the structure of a
+        tuple/dict of datasets), stopping at the shortest (TF's Dataset.zip)."""
+        structure = datasets[0] if len(datasets) == 1 and isinstance(
+            datasets[0], (tuple, dict)) else datasets
+        keys = list(structure) if isinstance(structure, dict) else None
+        parts = [structure[k] for k in keys] if keys is not None else list(structure)
+        if not parts or not all(isinstance(d, Dataset) for d in parts):
+            raise TypeError("Dataset.zip: give datasets, or a tuple or dict of datasets")
+
+        def source():
+            for items in zip(*(d._source() for d in parts)):
+                yield dict(zip(keys, items)) if keys is not None else tuple(items)
+        lengths = [d._length for d in parts]
+        finite = [n for n in lengths if n >= 0]
+        length = min(finite) if finite else (-2 if -2 in lengths else -1)
+        return Dataset(source, length)
+
+    @staticmethod
+    def from_generator(generator: Callable[..., Any], output_types: Any = None,
+                       output_shapes: Any = None, args: Any = None,
+                       output_signature: Any = None, name: str | None = None) -> Dataset:
+        """Elements from calling `generator()` afresh on every pass, each converted to
+        tensors (of output_signature's or output_types' dtypes when given)."""
+        if not callable(generator):
+            raise TypeError(f"Dataset.from_generator: generator must be callable, got "
+                            f"{what(generator)}")
+        sig = output_signature if output_signature is not None else output_types
+        sig_leaves = _flat(sig)[0] if sig is not None else None
+        call_args = tuple(args) if args is not None else ()
+
+        def convert(item):
+            leaves, spec = _flat(item)
+            out = []
+            for k, v in enumerate(leaves):
+                dt = None
+                if sig_leaves is not None and k < len(sig_leaves):
+                    dt = getattr(sig_leaves[k], "dtype", sig_leaves[k])
+                out.append(v if isinstance(v, Tensor) and dt is None else
+                           make(np.asarray(getattr(v, "_data", v), dtype=dt)))
+            return _unflat(spec, out)
+
+        def source():
+            for item in generator(*call_args):
+                yield convert(item)
+        return Dataset(source, -2)
+
+    def concatenate(self, dataset: Dataset, name: str | None = None) -> Dataset:
+        """This dataset's elements, then `dataset`'s."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Dataset.concatenate: expected a Dataset, got {what(dataset)}")
+        first, second = self._source, dataset._source
+
+        def source():
+            yield from first()
+            yield from second()
+        a, b = self._length, dataset._length
+        length = a + b if a >= 0 and b >= 0 else (-1 if -1 in (a, b) else -2)
+        return Dataset(source, length)
 
     # ---------------------------------------------------------------- transformations
     def shuffle(self, buffer_size: int, seed: int | None = None,

@@ -4,10 +4,17 @@ from __future__ import annotations
 import contextlib
 import re
 
+import numpy as np
+
 from ._check import _got
+from ._dtypes import as_dtype
 from .nn.module import Module as _NNModule
 from .nn.parameter import Parameter
 from .tape import Variable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _snake(name):
@@ -184,4 +191,55 @@ class name_scope(contextlib.AbstractContextManager):
         return None
 
 
-__all__ = ["Module", "name_scope"]
+class TensorSpec:
+    """The shape and dtype a tensor argument must have (TensorFlow's tf.TensorSpec), as
+    `tg.function(input_signature=...)` takes them: `None` for a dimension of any size,
+    `shape=None` for any rank.
+
+    Args:
+        shape: a sequence of ints and Nones, or None.
+        dtype: the dtype (float32 by default).
+        name: a name, kept for printing.
+
+    >>> import tapegrad as tg
+    >>> spec = tg.TensorSpec(shape=[None, 2], dtype=tg.int32)
+    >>> spec
+    TensorSpec(shape=(None, 2), dtype=tf.int32, name=None)
+    >>> spec.is_compatible_with(tg.constant([[1, 2]], dtype=tg.int32))
+    True
+    """
+
+    def __init__(self, shape: Any, dtype: Any = "float32", name: str | None = None) -> None:
+        if shape is not None:
+            try:
+                shape = tuple(None if d is None else int(d) for d in shape)
+            except TypeError:
+                raise TypeError(f"TensorSpec: shape must be a sequence of ints and Nones, "
+                                f"or None; got {_got(shape)}") from None
+        self.shape = shape
+        self.dtype = as_dtype(dtype, "TensorSpec")
+        self.name = name
+
+    def is_compatible_with(self, value: Any) -> bool:
+        """Whether `value` (a tensor, array or TensorSpec) fits this spec."""
+        dtype = getattr(value, "dtype", None)
+        shape = getattr(value, "shape", None)
+        if dtype is None or np.dtype(dtype) != self.dtype:
+            return False
+        if self.shape is None or shape is None:
+            return True
+        return len(shape) == len(self.shape) and all(
+            a is None or b is None or a == b for a, b in zip(self.shape, shape))
+
+    def __repr__(self) -> str:
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, TensorSpec) and self.shape == other.shape
+                and self.dtype == other.dtype and self.name == other.name)
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.name))
+
+
+__all__ = ["Module", "name_scope", "TensorSpec"]

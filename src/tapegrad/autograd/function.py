@@ -344,6 +344,7 @@ class FunctionCtx:
         self._tg_inputs = ()
         self._tg_saved = ()
         self._tg_non_diff = ()
+        self._tg_dirty = ()
         self._tg_outs = None
         self._tg_view = None        # (saved values, graph mode, node) during backward/jvp
 
@@ -405,6 +406,11 @@ class FunctionCtx:
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Declare outputs (e.g. indices) that gradients never flow through."""
         self._tg_non_diff = self._tg_non_diff + tuple(outputs)
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Declare inputs that forward changed in place and returns: the caller's tensor
+        itself comes back, its history now this call (as PyTorch)."""
+        self._tg_dirty = self._tg_dirty + tuple(tensors)
 
     def set_materialize_grads(self, value: bool) -> None:
         """Accepted for PyTorch code: tapegrad always passes a zero tensor (never None) for
@@ -560,12 +566,45 @@ class Function:
         needs = tuple(t and on and a._rg for a, t in zip(args, is_t))
         ctx = FunctionCtx(cls, is_t, kwargs, needs, is_traced(args))
         node_t = apply(cls._tg_op, *args, state=ctx)
-        return ctx._tg_outs.build(node_t)
+        res = ctx._tg_outs.build(node_t)
+        return _dirty(cls, args, ctx, node_t, res) if ctx._tg_dirty else res
+
+
+def _dirty(cls, args, ctx, node_t, res):
+    """mark_dirty: the inputs forward changed in place count a new version (nodes that
+    saved them before now refuse to use them) and, where returned, come back as the
+    caller's own tensor carrying this call's history."""
+    outs = ctx._tg_outs
+    items = list(res) if outs.multi else [res]
+    node = node_t.grad_fn
+    for i, w in enumerate(ctx._tg_inputs):
+        orig = args[i]
+        if not isinstance(orig, Tensor) or not any(w is d for d in ctx._tg_dirty):
+            continue
+        if orig.grad_fn is None and orig._rg and _local.grad_enabled:
+            raise RuntimeError(
+                f"{cls.__name__}: forward changed input {i} in place (mark_dirty), but it "
+                "is a leaf that requires grad; pass a .clone() of it")
+        orig._bump_version()
+        if node is not None and node.vers:
+            # this call saved the input as it was before forward changed it
+            vers = list(node.vers)
+            for j in range(0, len(vers), 2):
+                if vers[j] is orig._vc:
+                    vers[j + 1] = orig._vc.v
+            node.vers = tuple(vers)
+        k = outs.index(w)
+        if k >= 0:
+            orig.grad_fn = items[k].grad_fn
+            orig._rg = items[k]._rg
+            items[k] = orig
+    return tuple(items) if outs.multi else items[0]
 
 
 class once_differentiable:
     """Decorator for a backward that cannot be differentiated again: under `create_graph`
-    (or forward-over-reverse) it raises instead of giving a silently wrong result.
+    its results are computed, and differentiating them (or forward-over-reverse) raises
+    instead of giving a silently wrong result, as PyTorch.
 
     Use it below `@staticmethod`, as in PyTorch.
 
@@ -586,7 +625,8 @@ class once_differentiable:
     >>> x = tg.tensor(2.0, requires_grad=True)
     >>> tg.autograd.grad(Cube.apply(x), x)
     (tensor(12.),)
-    >>> tg.autograd.grad(Cube.apply(x), x, create_graph=True)
+    >>> (g,) = tg.autograd.grad(Cube.apply(x), x, create_graph=True)
+    >>> g.backward()                        # a second differentiation
     Traceback (most recent call last):
         ...
     RuntimeError: ...once_differentiable...
@@ -598,12 +638,42 @@ class once_differentiable:
         self.__doc__ = getattr(fn, "__doc__", None)
 
     def __call__(self, ctx: Any, *grads: Any) -> Any:
-        if _local.grad_enabled or any(isinstance(g, Tensor) and g._fw is not None
-                                      for g in grads):
-            raise RuntimeError(f"{getattr(self.fn, '__qualname__', self.__name__)}: this "
-                               "backward is marked once_differentiable, so it cannot be "
-                               "differentiated again (create_graph, hessian, jvp of grad)")
-        return self.fn(ctx, *grads)
+        if any(isinstance(g, Tensor) and g._fw is not None for g in grads):
+            raise RuntimeError(self._message())
+        if not _local.grad_enabled:
+            return self.fn(ctx, *grads)
+        # create_graph: as PyTorch, the gradients are computed, and differentiating
+        # them again raises (the results depend on the recorded inputs through _Once)
+        with _state.no_grad():
+            res = self.fn(ctx, *grads)
+        view = getattr(ctx, "_tg_view", None)
+        sources = [v for v in (*(view[0] if view else ()), *grads)
+                   if isinstance(v, Tensor) and (v._rg or v.grad_fn is not None)]
+        if not sources:
+            return res
+        msg = self._message()
+        wrap = (lambda r: _Once.apply(r, msg, *sources)
+                if isinstance(r, Tensor) and r._data.dtype.kind in "fc" else r)
+        return tuple(wrap(r) for r in res) if isinstance(res, (tuple, list)) else wrap(res)
+
+    def _message(self):
+        return (f"{getattr(self.fn, '__qualname__', self.__name__)}: this backward is "
+                "marked once_differentiable, so it cannot be differentiated again "
+                "(create_graph, hessian, jvp of grad)")
+
+
+class _Once(Function):
+    """The result of a once_differentiable backward under create_graph: its value, with
+    a backward that raises (PyTorch's DelayedError)."""
+
+    @staticmethod
+    def forward(ctx, r, msg, *sources):
+        ctx.msg = msg
+        return r.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(ctx.msg)
 
 # the names `from tapegrad.autograd.function import *` gives (tests/test_all.py)
 __all__ = ["make_op", "Unpack", "is_traced", "as_array", "Outputs", "grads_for", "raw_or_wrapped",

@@ -179,6 +179,32 @@ class CallState:
         return tuple(out)
 
 
+def _signed(name, specs, args):
+    """The arguments checked against input_signature (TF raises TypeError), Python
+    values converted to tensors of the spec's dtype."""
+    if len(args) != len(specs):
+        raise TypeError(f"{name}: input_signature has {len(specs)} argument(s), the call "
+                        f"gave {len(args)}")
+    out = []
+    for i, (a, spec) in enumerate(zip(args, specs)):
+        if not hasattr(spec, "is_compatible_with"):
+            out.append(a)               # a nested structure of specs: not checked
+            continue
+        if not isinstance(a, Tensor):
+            try:
+                a = make(np.asarray(a, dtype=spec.dtype))
+            except (TypeError, ValueError):
+                raise TypeError(f"{name}: argument {i} ({a!r:.40}) cannot be converted "
+                                f"to {spec}") from None
+        if a.dtype != spec.dtype and a.dtype.kind in "iu" and spec.dtype.kind in "iu":
+            a = a.astype(spec.dtype)    # tapegrad's integers are int64, TF's int32
+        if not spec.is_compatible_with(a):
+            raise TypeError(f"{name}: argument {i} (shape {tuple(a.shape)}, dtype "
+                            f"{a.dtype}) does not match the input_signature {spec}")
+        out.append(a)
+    return tuple(out)
+
+
 def _leaf_key(leaf):
     if isinstance(leaf, Tensor):
         return ("tensor", leaf._data.shape, leaf._data.dtype.str)
@@ -212,6 +238,11 @@ class function:
         fn: the function to trace. Without it (`@tg.function(name=...)`), a decorator
             is returned.
         name: a name for the traced function in error messages and graph pictures.
+        input_signature: TF's: one tg.TensorSpec per positional argument; each call's
+            arguments are checked against it (TypeError) and Python values converted.
+        reduce_retracing: accepted for TensorFlow code (no effect).
+        jit_compile: accepted for TensorFlow code (no effect).
+        autograph: accepted for TensorFlow code (no effect).
 
     Returns:
         A callable with fn's signature that traces on a new input signature and
@@ -230,15 +261,23 @@ class function:
     (True, 1)
     """
 
-    def __new__(cls, fn: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+    def __new__(cls, fn: Callable[..., Any] | None = None, *, name: str | None = None,
+                input_signature: Any = None, reduce_retracing: bool = False,
+                jit_compile: Any = None, autograph: bool = True) -> Any:
         if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
-            return functools.partial(cls, name=name)
+            return functools.partial(cls, name=name, input_signature=input_signature)
         if not callable(fn):
             raise TypeError(f"function: fn must be a function, got {fn!r:.40} "
                             f"({type(fn).__name__})")
         return super().__new__(cls)
 
-    def __init__(self, fn: Callable[..., Any] | None = None, *, name: str | None = None) -> None:
+    def __init__(self, fn: Callable[..., Any] | None = None, *, name: str | None = None,
+                 input_signature: Any = None, reduce_retracing: bool = False,
+                 jit_compile: Any = None, autograph: bool = True) -> None:
+        # TF's options: input_signature (tg.TensorSpec per positional argument) checks and
+        # converts every call's arguments; the others concern TF's compiler and are
+        # accepted for ported code
+        self.input_signature = None if input_signature is None else tuple(input_signature)
         functools.update_wrapper(self, fn)
         self.python_function = fn
         self.trace_count = 0
@@ -273,6 +312,8 @@ class function:
             bound = self._sig.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
+        if self.input_signature is not None:
+            args = _signed(getattr(self, "__name__", "function"), self.input_signature, args)
         leaves, spec = flatten((args, kwargs))
         if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly

@@ -303,7 +303,8 @@ def _became_view(t, vc):
     if now is None or now is vc or now.x is None:
         return False
     views = now.x[0]
-    return bool(views) and any(r() is t for r in views)
+    # views[0] is the base itself (listed so a write through a view can mark it)
+    return bool(views) and any(r() is t for r in views[1:])
 
 
 class Tracer:

@@ -75,3 +75,7 @@ from ._jax_functions import (celu, glu, hard_sigmoid, hard_silu,  # noqa: F401,E
 __all__ += ["celu", "glu", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
             "log_sigmoid", "logsumexp", "mish", "one_hot", "soft_sign", "sparse_plus",
             "squareplus", "standardize"]
+# lazy layers, as Dive into Deep Learning 1.0 writes its networks
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d,  # noqa: F401,E402
+                   LazyConv2d, LazyLinear)
+__all__ += ["LazyLinear", "LazyConv1d", "LazyConv2d", "LazyBatchNorm1d", "LazyBatchNorm2d"]

@@ -702,6 +702,37 @@ class Embedding(Module):
         if self.padding_idx is not None:
             self.weight._data[self.padding_idx] = 0
 
+    @classmethod
+    def from_pretrained(cls, embeddings: Any, freeze: bool = True,
+                        padding_idx: int | None = None, max_norm: float | None = None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False) -> Embedding:
+        """An Embedding whose weight is a copy of `embeddings` (PyTorch's from_pretrained).
+
+        Args:
+            embeddings: a 2-D tensor or array, (num_embeddings, embedding_dim).
+            freeze: keep the weight fixed (requires_grad False), as PyTorch's default.
+            padding_idx: as in Embedding (the row is kept as given, not zeroed).
+            max_norm: as in Embedding.
+            norm_type: as in Embedding.
+            scale_grad_by_freq: as in Embedding.
+            sparse: as in Embedding.
+
+        >>> import tapegrad as tg
+        >>> emb = tg.nn.Embedding.from_pretrained(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> emb(tg.tensor([1])), emb.weight.requires_grad
+        (tensor([[3., 4.]]), False)
+        """
+        shape = tuple(getattr(embeddings, "shape", np.shape(embeddings)))
+        if len(shape) != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape "
+                             f"{shape}")
+        emb = cls(shape[0], shape[1], padding_idx=padding_idx, max_norm=max_norm,
+                  norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq,
+                  sparse=sparse, _weight=embeddings,
+                  _freeze=_check.flag(freeze, "Embedding.from_pretrained", "freeze"))
+        return emb
+
     def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm,
                            self.norm_type, self.scale_grad_by_freq, self.sparse)

@@ -556,10 +556,11 @@ def _stale_error(op, args):
         if isinstance(a, Tensor) and a._x is not None and "stale" in a._x:
             raise RuntimeError(
                 f"{op.__name__.lower()}: input {i} (shape {a.shape}) is a view of a tensor "
-                f"that was changed in place by a recorded operation at "
-                f"{site_text(a._x['stale'])} after the view was taken; the view's recorded "
-                "history is out of date, so its gradient would be wrong. Take the view "
-                "again after the in-place change (or .clone() it before the change)")
+                f"(or the base of a view) that was changed in place by a recorded "
+                f"operation at {site_text(a._x['stale'])}; the view's recorded history is "
+                "out of date (or the base's, after a write through its view), so its "
+                "gradient would be wrong. Take the view again after the in-place change, "
+                "use the tensor that was written, or .clone() before the change")
 
 
 def call(op, *args, **params):

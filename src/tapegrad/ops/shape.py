@@ -648,8 +648,10 @@ def setitem_(t, index, value):
 
 
 def _check_view_write(t):
-    """Refuse a recorded write through a view: it would change the base tensor's values
-    while the base's recorded history stayed as it was (a silently wrong gradient)."""
+    """Refuse a recorded write through a view of a leaf. A view of a non-leaf may be
+    written (d2l's masked_softmax: X.reshape(-1, n)[~mask] = -1e6): the view gets the
+    new history, and setitem_ then marks the base out of date, so a later recorded use
+    of the base raises instead of giving a wrong gradient."""
     node = t.grad_fn
     x = t._x
     alias = x.get("alias_of") if x else None
@@ -673,11 +675,6 @@ def _check_view_write(t):
             f"setitem: this tensor (shape {t.shape}) is a view of a leaf that requires grad "
             f"(made by {node.name()}); writing into it would change the leaf in place. "
             "Wrap the update in `with tg.no_grad():`, or .clone() the view first")
-    raise RuntimeError(
-        f"setitem: this tensor (shape {t.shape}) is a view of another tensor (made by "
-        f"{node.name()}); a recorded write into it would change the base without "
-        "updating the base's history. .clone() the view first, or write into the base "
-        "tensor with the combined index")
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: Axis = 0, *, dim: Axis = None) -> Tensor:

@@ -34,6 +34,7 @@ class Adam(Optimizer):
         maximize: ascend the objective instead of descending it.
         foreach, capturable, differentiable, fused: PyTorch's implementation switches
             (accepted and kept in the param groups; the results are the same).
+        decoupled_weight_decay: shrink p by lr * weight_decay instead (AdamW's rule).
 
     Raises:
         TypeError: params is not an iterable of tensors or param-group dicts.
@@ -53,9 +54,13 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        # PyTorch 2.x: Adam(decoupled_weight_decay=True) is AdamW; the key shows in
+        # param_groups and the printed optimizer
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize)
+                        amsgrad=amsgrad, maximize=maximize,
+                        decoupled_weight_decay=decoupled_weight_decay or self._decoupled)
         defaults.update(_impl_flags("Adam", ('foreach', 'capturable', 'differentiable', 'fused'), foreach, capturable,
                                    differentiable, fused))
         super().__init__(params, defaults)
@@ -72,7 +77,8 @@ class Adam(Optimizer):
             real(b, name, f"betas[{i}]", low=0.0, high=1.0, high_open=True,
                  label=f"beta parameter at index {i}") for i, b in enumerate(betas))
         self._check(group, "weight_decay")
-        self._check_flags(group, "amsgrad", "maximize")
+        group.setdefault("decoupled_weight_decay", self._decoupled)   # an older state_dict
+        self._check_flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
 
     def _state_keys(self, group):
         keys = ("step", "exp_avg", "exp_avg_sq")
@@ -89,7 +95,7 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
         step = state["step"]
-        g = self._adam_grad(p, g, group, self._decoupled)
+        g = self._adam_grad(p, g, group, group["decoupled_weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
         tmp = self._adam_moments(p, g, m, v, b1, b2)
         if group["amsgrad"]:

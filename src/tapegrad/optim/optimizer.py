@@ -45,6 +45,12 @@ class _Required:
 required = _Required()
 
 
+def _as_given(value, checked):
+    """A Python int or float stays as the user wrote it (PyTorch keeps `momentum: 0`
+    in param_groups and their printout); tensors and NumPy scalars become floats."""
+    return value if type(value) in (int, float) else checked
+
+
 class Optimizer:
     """Base class: subclasses define `_update(p, g, group, state)` on ndarrays.
 
@@ -104,6 +110,8 @@ class Optimizer:
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, g in enumerate(self.param_groups):
+            if i:
+                lines.append("")        # PyTorch leaves a blank line between groups
             lines.append(f"Parameter Group {i}")
             for k in sorted(k for k in g if k != "params"):
                 lines.append(f"    {k}: {g[k]}")
@@ -165,13 +173,14 @@ class Optimizer:
     def _check(self, group, key, label=None, **limits):
         """group[key] as a checked float (non-negative unless `limits` say otherwise)."""
         limits.setdefault("low", 0.0)
-        group[key] = real(group[key], type(self).__name__, key, label=label, **limits)
+        group[key] = _as_given(group[key], real(group[key], type(self).__name__, key,
+                                                label=label, **limits))
 
     def _check_lr(self, group):
         # a group's lr may be set by hand between steps (a custom schedule): a NaN or
         # negative one would silently ruin every parameter
-        group["lr"] = real(group["lr"], f"{type(self).__name__}.step", "lr",
-                           label="learning rate", low=0.0)
+        group["lr"] = _as_given(group["lr"], real(group["lr"], f"{type(self).__name__}.step",
+                                                  "lr", label="learning rate", low=0.0))
 
     def _check_flags(self, group, *keys):
         for key in keys:
