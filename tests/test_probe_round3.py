@@ -113,12 +113,19 @@ def test_real_view_sees_a_later_unrecorded_change_of_z():
     np.testing.assert_array_equal(r.numpy(), [2.0, 6.0])
 
 
-def test_recorded_write_through_imag_is_refused_not_lost():
-    # was: w.imag.mul_(3) changed a copy, and the gradient ignored it silently
+def test_recorded_write_through_imag_is_never_lost():
+    # was: w.imag.mul_(3) changed a copy, and the gradient ignored it silently. Now the
+    # write reaches w, the gradient through the view is torch's, and a later recorded
+    # use of w (whose own node predates the write) raises instead of being wrong
     z = tg.tensor(np.array([1 + 2j, 3 - 1j]), requires_grad=True)
     w = z * 2
+    v = w.imag
+    v.mul_(3)
+    np.testing.assert_array_equal(w.detach().numpy(), [2 + 12j, 6 - 6j])
+    v.sum().backward()
+    np.testing.assert_array_equal(z.grad.numpy(), [6j, 6j])        # torch's
     with pytest.raises(RuntimeError, match="view"):
-        w.imag.mul_(3)
+        w.real.sum().backward()
 
 
 def test_gradients_through_real_and_imag_unchanged():

@@ -208,3 +208,7 @@ _torch_keywords.install(special, _torch_keywords.SPECIAL)
 _torch_keywords.share(math)
 _torch_keywords.share(nn.functional)
 __all__ += ["Size", "reciprocal", "det", "logdet", "cdist"]
+# Tensor methods that are this package's functions on the tensor (x.addcmul, x.outer, ...)
+import sys as _sys  # noqa: E402
+from . import _tensor_port_methods as _port_methods  # noqa: E402
+_port_methods.top = _sys.modules[__name__]

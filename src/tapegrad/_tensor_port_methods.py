@@ -28,6 +28,11 @@ def _shape_args(size, who):
     return tuple(int(n) for n in size)
 
 
+# the tapegrad package, set by its __init__ through _tensor.use_top (an upward edge,
+# looked up at call time): methods that are torch's top-level functions on self
+top: Any = None
+
+
 def _wrap(like: Any, arr: Any) -> Any:
     """A new tensor (of like's class) holding arr."""
     cls: Any = type(like)
@@ -357,3 +362,313 @@ class PortMethods:
             raise IndexError(f"stride: dim {dim} is out of range for {len(shape)} "
                              "dimension(s)")
         return strides[dim] if shape else 1
+
+    # ---------------------------------------- torch's functions in method form
+    def ndimension(self) -> int:
+        """The number of dimensions (torch's old spelling of `dim()`).
+
+        >>> tg.zeros(2, 3).ndimension()
+        2
+        """
+        return self._data.ndim
+
+    def absolute(self) -> Tensor:
+        """Alias of `abs()`.
+
+        >>> tg.tensor([-1.5]).absolute()
+        tensor([1.5000])
+        """
+        return top.abs(self)
+
+    def negative(self) -> Tensor:
+        """Alias of `neg()`.
+
+        >>> tg.tensor([2.0]).negative()
+        tensor([-2.])
+        """
+        return top.negative(self)
+
+    def divide(self, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
+        """Method form of `tapegrad.divide` (torch's `rounding_mode` included).
+
+        Args:
+            other: the divisor.
+            rounding_mode: None, "trunc" or "floor".
+
+        >>> tg.tensor([7.0]).divide(2.0, rounding_mode="floor")
+        tensor([3.])
+        """
+        return top.divide(self, other, rounding_mode=rounding_mode)
+
+    def greater(self, other: ArrayLike) -> Tensor:
+        """Alias of `self > other`.
+
+        Args:
+            other: the right-hand side.
+
+        >>> tg.tensor([1.0, 3.0]).greater(2.0)
+        tensor([False,  True])
+        """
+        return top.greater(self, other)
+
+    def sgn(self) -> Tensor:
+        """The sign (for real tensors the same as `sign()`).
+
+        >>> tg.tensor([-2.0, 0.0, 3.0]).sgn()
+        tensor([-1.,  0.,  1.])
+        """
+        return top.sgn(self) if hasattr(top, "sgn") else top.sign(self)
+
+    def signbit(self) -> Tensor:
+        """Whether the sign bit is set (True for -0.0 too); a bool tensor, no gradient.
+
+        >>> tg.tensor([-0.0, 1.0]).signbit()
+        tensor([ True, False])
+        """
+        return _wrap(self, np.signbit(self._data))
+
+    def frac(self) -> Tensor:
+        """The fractional part, self - trunc(self) (gradient 1, as torch).
+
+        >>> tg.tensor([2.5, -1.25]).frac()
+        tensor([ 0.5000, -0.2500])
+        """
+        t: Any = self
+        return t - top.trunc(t)
+
+    def addcmul(self, tensor1: ArrayLike, tensor2: ArrayLike, *, value: float = 1) -> Tensor:
+        """self + value * tensor1 * tensor2 (`tapegrad.addcmul`).
+
+        Args:
+            tensor1: the first factor.
+            tensor2: the second factor.
+            value: the scale of the product.
+
+        >>> tg.tensor([1.0]).addcmul(tg.tensor([2.0]), tg.tensor([3.0]), value=0.5)
+        tensor([4.])
+        """
+        return top.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: ArrayLike, tensor2: ArrayLike, *, value: float = 1) -> Tensor:
+        """self + value * tensor1 / tensor2 (`tapegrad.addcdiv`).
+
+        Args:
+            tensor1: the numerator.
+            tensor2: the denominator.
+            value: the scale of the quotient.
+
+        >>> tg.tensor([1.0]).addcdiv(tg.tensor([2.0]), tg.tensor([4.0]), value=2)
+        tensor([2.])
+        """
+        return top.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addmm(self, mat1: ArrayLike, mat2: ArrayLike, *, beta: float = 1,
+              alpha: float = 1) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2) (`tapegrad.addmm`).
+
+        Args:
+            mat1: the left matrix.
+            mat2: the right matrix.
+            beta: the scale of self.
+            alpha: the scale of the product.
+
+        >>> tg.zeros(1, 1).addmm(tg.ones(1, 2), tg.ones(2, 1))
+        tensor([[2.]])
+        """
+        return top.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def outer(self, vec2: ArrayLike) -> Tensor:
+        """The outer product with `vec2` (`tapegrad.outer`).
+
+        Args:
+            vec2: the second vector.
+
+        >>> tg.tensor([1.0, 2.0]).outer(tg.tensor([3.0]))
+        tensor([[3.],
+                [6.]])
+        """
+        return top.outer(self, vec2)
+
+    ger = outer
+
+    def where(self, condition: ArrayLike, y: ArrayLike) -> Tensor:
+        """self where `condition`, else `y` (torch's `x.where(condition, y)`).
+
+        Args:
+            condition: a bool tensor; True takes self.
+            y: the values where condition is False.
+
+        >>> tg.tensor([1.0, 2.0]).where(tg.tensor([True, False]), 0.0)
+        tensor([1., 0.])
+        """
+        return top.where(condition, self, y)
+
+    def isclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:
+        """Elementwise closeness, as `tapegrad.isclose`.
+
+        Args:
+            other: the tensor to compare with.
+            rtol: the relative tolerance.
+            atol: the absolute tolerance.
+            equal_nan: count two NaNs as close.
+
+        >>> tg.tensor([1.0, 2.0]).isclose(tg.tensor([1.0, 2.1]))
+        tensor([ True, False])
+        """
+        return top.isclose(self, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+    def logical_and(self, other: ArrayLike) -> Tensor:
+        """Elementwise logical and, a bool tensor.
+
+        Args:
+            other: the other operand.
+
+        >>> tg.tensor([1, 0]).logical_and(tg.tensor([1, 1]))
+        tensor([ True, False])
+        """
+        return top.logical_and(self, other)
+
+    def logical_or(self, other: ArrayLike) -> Tensor:
+        """Elementwise logical or, a bool tensor.
+
+        Args:
+            other: the other operand.
+
+        >>> tg.tensor([1, 0]).logical_or(tg.tensor([0, 0]))
+        tensor([ True, False])
+        """
+        return top.logical_or(self, other)
+
+    def logical_not(self) -> Tensor:
+        """Elementwise logical not, a bool tensor.
+
+        >>> tg.tensor([1, 0]).logical_not()
+        tensor([False,  True])
+        """
+        return top.logical_not(self)
+
+    def argwhere(self) -> Tensor:
+        """The indices of nonzero entries, one row each (`tapegrad.argwhere`).
+
+        >>> tg.tensor([0.0, 2.0, 3.0]).argwhere()
+        tensor([[1],
+                [2]])
+        """
+        return top.argwhere(self)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        """How many entries are nonzero (`tapegrad.count_nonzero`).
+
+        Args:
+            dim: the dimension(s) to count along (None: all).
+
+        >>> tg.tensor([0.0, 2.0, 3.0]).count_nonzero()
+        tensor(2)
+        """
+        return top.count_nonzero(self, dim)
+
+    def take_along_axis(self, indices: ArrayLike, axis: int) -> Tensor:
+        """Method form of `tapegrad.take_along_axis`.
+
+        Args:
+            indices: integer indices, shaped as self but along axis.
+            axis: the axis to take along.
+
+        >>> tg.tensor([[1.0, 2.0]]).take_along_axis(tg.tensor([[1]]), 1)
+        tensor([[2.]])
+        """
+        return top.take_along_axis(self, indices, axis)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        """The distinct values (`tapegrad.unique`, torch's arguments).
+
+        Args:
+            sorted: return the values sorted.
+            return_inverse: also return where each entry's value sits in the result.
+            return_counts: also return how often each value occurs.
+            dim: the dimension along which slices are compared (None: values).
+
+        >>> tg.tensor([2, 1, 2]).unique()
+        tensor([1, 2])
+        """
+        return top.unique(self, sorted=sorted, return_inverse=return_inverse,
+                          return_counts=return_counts, dim=dim)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:
+        """Draw indices with the probabilities in self (`tapegrad.multinomial`).
+
+        Args:
+            num_samples: how many indices to draw per row.
+            replacement: draw with replacement.
+            generator: a tg.Generator to draw from (None: the global one).
+
+        >>> _ = tg.manual_seed(0)
+        >>> tg.tensor([0.0, 1.0]).multinomial(1)
+        tensor([1])
+        """
+        return top.multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, *, generator: Any = None) -> Tensor:
+        """0/1 draws with the probabilities in self (`tapegrad.bernoulli`).
+
+        Args:
+            generator: a tg.Generator to draw from (None: the global one).
+
+        >>> tg.tensor([0.0, 1.0]).bernoulli()
+        tensor([0., 1.])
+        """
+        return top.bernoulli(self, generator=generator)
+
+    def hsplit(self, sections: Any) -> Any:
+        """Method form of `tapegrad.hsplit`.
+
+        Args:
+            sections: a number of equal parts or a list of split indices.
+
+        >>> [t.shape for t in tg.zeros(2, 4).hsplit(2)]
+        [(2, 2), (2, 2)]
+        """
+        return top.hsplit(self, sections)
+
+    def vsplit(self, sections: Any) -> Any:
+        """Method form of `tapegrad.vsplit`.
+
+        Args:
+            sections: a number of equal parts or a list of split indices.
+
+        >>> [t.shape for t in tg.zeros(4, 2).vsplit(2)]
+        [(2, 2), (2, 2)]
+        """
+        return top.vsplit(self, sections)
+
+    def dsplit(self, sections: Any) -> Any:
+        """Method form of `tapegrad.dsplit`.
+
+        Args:
+            sections: a number of equal parts or a list of split indices.
+
+        >>> [t.shape for t in tg.zeros(1, 1, 4).dsplit(2)]
+        [(1, 1, 2), (1, 1, 2)]
+        """
+        return top.dsplit(self, sections)
+
+    def get_device(self) -> int:
+        """-1: a CPU tensor (torch's answer for CPU).
+
+        >>> tg.zeros(1).get_device()
+        -1
+        """
+        return -1
+
+    def pin_memory(self) -> Tensor:
+        """This tensor (pinned memory is for GPU transfers; there is no GPU here).
+
+        >>> tg.zeros(1).pin_memory().shape
+        (1,)
+        """
+        t: Any = self
+        return t
+
