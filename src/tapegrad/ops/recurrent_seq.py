@@ -283,7 +283,7 @@ class GRUSequence(Op):
         K2 = _mul(gout[2], dz, new(T, N, H)) if extra else None
         C = _mul(_minus_before(hs, h0, n, reverse, S), dz, C)  # az = gh C (+ K2)
         DH = new(T, N, 3 * H)                                   # ar, az, ghn per step
-        AN = new(T, N, H)
+        AN = S                                                  # S is done with
         if plain:
             gh_buf, dh_buf, tmp, mm = (np.empty((N, H), dtype) for _ in range(4))
         else:
