@@ -13,7 +13,7 @@ from ._pool import buffer as _buffer
 from .recurrent import (_add, _carried, _check_lengths, _dsig, _dtanh, _fill, _flat, _matmul,
                         _mm, _mul, _plain, _prev, _sequence_args, _shape, _sigmoid_into, _tr)
 from .reduce import Sum
-from .shape import Concatenate, Reshape, Stack, Transpose
+from .shape import Concatenate, Reshape, Stack
 
 
 def _raw(a):
