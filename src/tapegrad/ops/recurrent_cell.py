@@ -9,9 +9,8 @@ from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
-from .activations import Sigmoid
 from .linalg import MatMul
-from .recurrent import LSTMGates, _fill, _gates_jvp, _gates_vjp, _shape
+from .recurrent import _fill, _gates_jvp, _gates_vjp, _shape
 from .reduce import Sum
 from .shape import Concatenate, Stack, Transpose
 
@@ -38,6 +37,32 @@ def _proj_tangent(a, w, da, dw, db):
                        None if dw is None else _mm(a, _tr(dw)), db)
 
 
+def _pre(x, h, w_ih, w_hh, b_ih, b_hh, *more):
+    """x w_ih^T + b_ih + h w_hh^T + b_hh in the operands' common dtype, a fresh array."""
+    dtype = np.result_type(x, h, w_ih, w_hh, b_ih, b_hh, *more)
+    pre = np.matmul(x, w_ih.T).astype(dtype, copy=False)
+    pre += b_ih
+    pre += np.matmul(h, w_hh.T)
+    pre += b_hh
+    return pre
+
+
+_HALVES = {}
+
+
+def _half(gates, sigmoids, dtype, n):
+    """Per column of the gates' pre-activations (gates * n,): 1/2 for the sigmoid gates
+    (their tanh takes a / 2), 1 for the others; cached by its arguments."""
+    key = (gates, sigmoids, np.dtype(dtype), n)
+    v = _HALVES.get(key)
+    if v is None:
+        v = np.ones((gates, n), dtype)
+        v[list(sigmoids)] = 0.5
+        v = _HALVES[key] = v.reshape(-1)
+        v.flags.writeable = False
+    return v
+
+
 def _linear_grads(need, d, x, h, w_ih, w_hh, d_hh=None):
     """The gradients of x, h, w_ih, w_hh, b_ih, b_hh from the pre-activations' cotangent
     d (N, k) (and d_hh of the hidden side's when it differs, GRU's)."""
@@ -62,10 +87,7 @@ class RNNCellStep(Op):
 
     @staticmethod
     def forward(x, h, w_ih, w_hh, b_ih, b_hh, *, relu):
-        a = np.matmul(x, w_ih.T)
-        a = a + b_ih
-        a += np.matmul(h, w_hh.T)
-        a += b_hh
+        a = _pre(x, h, w_ih, w_hh, b_ih, b_hh)
         if relu:
             return np.maximum(a, 0, out=a)
         return np.tanh(a, out=a)
@@ -102,11 +124,21 @@ class LSTMCellStep(Op):
 
     @staticmethod
     def forward(x, h, c, w_ih, w_hh, b_ih, b_hh):
-        xp = np.matmul(x, w_ih.T)
-        xp = xp + b_ih
-        hh = np.matmul(h, w_hh.T)
-        hh += b_hh
-        return LSTMGates.forward(xp, hh, c)
+        pre = _pre(x, h, w_ih, w_hh, b_ih, b_hh, c)
+        n = pre.shape[1] // 4
+        out = np.empty((7,) + c.shape, pre.dtype)
+        # sigmoid(a) = (1 + tanh(a / 2)) / 2: one tanh for the four gates
+        pre *= _half(4, (0, 1, 3), pre.dtype, n)
+        np.tanh(pre, out=pre)
+        for row, k in ((2, 0), (3, 1), (5, 3)):
+            np.multiply(pre[:, k * n:(k + 1) * n], 0.5, out=out[row])
+            out[row] += 0.5
+        out[4] = pre[:, 2 * n:3 * n]
+        np.multiply(out[3], c, out=out[1])
+        out[1] += out[2] * out[4]
+        np.tanh(out[1], out=out[6])
+        np.multiply(out[5], out[6], out=out[0])
+        return out
 
     @staticmethod
     def vjp(ctx, gout):
@@ -137,14 +169,20 @@ class GRUCellStep(Op):
     @staticmethod
     def forward(x, h, w_ih, w_hh, b_ih, b_hh):
         H = h.shape[-1]
-        gi = np.matmul(x, w_ih.T)
-        gi = gi + b_ih
-        gh = np.matmul(h, w_hh.T)
+        dtype = np.result_type(x, h, w_ih, w_hh, b_ih, b_hh)
+        gi = np.matmul(x, w_ih.T).astype(dtype, copy=False)
+        gi += b_ih
+        gh = np.matmul(h, w_hh.T).astype(dtype, copy=False)
         gh += b_hh
-        s = Sigmoid.forward(gi[:, :2 * H] + gh[:, :2 * H])          # r, z
-        out = np.empty((5,) + gh.shape[:1] + (H,), np.result_type(s, gi, gh, h))
-        out[1] = s[:, :H]
-        out[2] = s[:, H:]
+        out = np.empty((5,) + gh.shape[:1] + (H,), dtype)
+        # r, z = (1 + tanh(a / 2)) / 2: one tanh for both, into their rows
+        a = out[1:3]
+        np.add(gi[:, :H], gh[:, :H], out=a[0])
+        np.add(gi[:, H:2 * H], gh[:, H:2 * H], out=a[1])
+        a *= 0.5
+        np.tanh(a, out=a)
+        a *= 0.5
+        a += 0.5
         out[4] = gh[:, 2 * H:]
         n = out[3]
         np.multiply(out[1], out[4], out=n)
