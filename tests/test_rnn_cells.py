@@ -1,6 +1,8 @@
 """The one-op cell steps (ops/recurrent_cell.py) in a loop over time, and the plain-array
 backward of GRUSequence / RNNSequence, against torch in float64 with copied weights;
 second order, float32 kept, argument checks."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -116,3 +118,20 @@ def test_cell_ops_check_their_arguments():
         rnn_cell(z((2, 3)), z((2, 2)), z((2, 3)), z((2, 2)), nonlinearity="gelu")
     with pytest.raises(TypeError, match="lstm_cell"):
         lstm_cell("x", z((2, 2)), z((2, 2)), z((8, 3)), z((8, 2)))
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_vmapped_cell_step_equals_the_loop(name):
+    # shared weights: the mapped axis folds into the step's batch (no per-example loop)
+    cell = getattr(tg.nn, name)(3, 4, dtype=tg.float64)
+    rng = np.random.default_rng(4)
+    x, h = rng.standard_normal((5, 2, 3)), rng.standard_normal((5, 2, 4))
+    if name == "LSTMCell":
+        f = lambda a, b: cell(a, (b, b * 0.5))[1]  # noqa: E731
+    else:
+        f = lambda a, b: cell(a, b)  # noqa: E731
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="vmap: op .* has no batching rule")
+        got = tg.vmap(f)(tg.tensor(x), tg.tensor(h)).numpy()
+    want = np.stack([f(tg.tensor(x[k]), tg.tensor(h[k])).numpy() for k in range(5)])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)

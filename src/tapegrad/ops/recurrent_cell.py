@@ -47,7 +47,7 @@ def _pre(x, h, w_ih, w_hh, b_ih, b_hh, *more):
     return pre
 
 
-_HALVES = {}
+_HALVES: dict[tuple, np.ndarray] = {}
 
 
 def _half(gates, sigmoids, dtype, n):
