@@ -196,6 +196,18 @@ def main():
         if "W7" in W.WORKLOADS and (not only or only in "W7 .backward() / torch eager"):
             row("W7 .backward() / torch eager", _case(tg_lib, "W7", "eager")(d)[0],
                 _case(torch_lib, "W7", "eager")(d)[0], 0.7)
+        if not only or only in "W7-GRU .backward() / torch eager":
+            # W7's inputs through a GRU: reported, no target (issue 18 sets none)
+            g_tg, g_torch = tg_lib.w7_gru(d), torch_lib.w7_gru(d)
+            g_tg[0]()
+            g_torch[0]()
+            a, b = g_tg[1](), g_torch[1]()
+            bad = [k for k in a if not np.allclose(a[k], b[k], rtol=2e-3, atol=1e-5)]
+            if bad:
+                print(f"W7-GRU: tapegrad and torch differ in {bad}", flush=True)
+            row("W7-GRU .backward() / torch eager", g_tg[0], g_torch[0])
+            print(f"{'W7-GRU peak memory (tracemalloc), MiB':44s} "
+                  f"{peak_bytes_new_thread(g_tg[0]) / 2**20:8.2f} tapegrad", flush=True)
     else:
         print("torch not installed: W1 rows skipped")
     # the three front-ends are one engine: the same speed (issue 14)

@@ -163,3 +163,13 @@ def gp_kernel(theta, D2, exp, eye):
 
 
 GP_CONST = -0.5 * GP_N * np.log(2.0 * np.pi)
+
+
+def w7_gru_params(seed=0):
+    """W7-GRU (report only, not a WORKLOADS row): W7's inputs and sizes through a GRU.
+    weight_ih, weight_hh, bias_ih, bias_hh (gates r, z, n), U(-1, 1) / sqrt(hidden) as
+    PyTorch draws them, from a generator of their own (W7's inputs stay what they are)."""
+    r = np.random.default_rng(seed + 71)
+    H, I = W7_HIDDEN, W7_INPUT
+    return [(r.uniform(-1, 1, s) / np.sqrt(H)).astype(np.float32)
+            for s in ((3 * H, I), (3 * H, H), (3 * H,), (3 * H,))]

@@ -288,6 +288,27 @@ def w7(d):
                                                   for i, p in enumerate(params)}}
 
 
+
+def w7_gru(d):
+    """W7's step with a GRU in place of the LSTM (bench/check.py's W7-GRU row)."""
+    gru = tg.nn.GRU(W.W7_INPUT, W.W7_HIDDEN)
+    params = [gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0]
+    with tg.no_grad():
+        for p, a in zip(params, W.w7_gru_params()):
+            p.copy_(tg.tensor(a))
+    X, Y = tg.tensor(d["w7_X"]), tg.tensor(d["w7_Y"])
+    res = {}
+
+    def step():
+        out, _ = gru(X)
+        loss = ((out - Y) ** 2).mean()
+        loss.backward()
+        _sgd(params)
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.numpy()
+                                                  for i, p in enumerate(params)}}
+
 def cases():
     out = [("W1", "eager", w1), ("W1", "tape", w1_tape), ("W1", "tg.grad", w1_grad),
            ("W2", "eager", w2)]

@@ -192,6 +192,30 @@ def w7(d):
                                                   for i, p in enumerate(params)}}
 
 
+
+def w7_gru(d):
+    """W7's step with a GRU in place of the LSTM (bench/check.py's W7-GRU row)."""
+    gru = torch.nn.GRU(W.W7_INPUT, W.W7_HIDDEN)
+    params = [gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0]
+    with torch.no_grad():
+        for p, a in zip(params, W.w7_gru_params()):
+            p.copy_(torch.tensor(a))
+    X, Y = torch.tensor(d["w7_X"]), torch.tensor(d["w7_Y"])
+    res = {}
+
+    def step():
+        out, _ = gru(X)
+        loss = ((out - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p.sub_(p.grad * W.LR)
+                p.grad = None
+        res["loss"] = loss.item()
+
+    return step, lambda: {"loss": res["loss"], **{f"p{i}": p.detach().numpy()
+                                                  for i, p in enumerate(params)}}
+
 def cases():
     out = [("W1", "eager", w1), ("W2", "eager", w2)]
     out += [(k, "eager", _w3(n)) for k, n in W.W3_SIZES.items()]

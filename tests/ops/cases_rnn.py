@@ -1,6 +1,8 @@
-"""Rows for ops/recurrent.py and ops/recurrent_seq.py: the LSTM step's pointwise op and
-the whole-sequence ops of LSTM, GRU and the Elman RNN."""
+"""Rows for ops/recurrent.py, ops/recurrent_seq.py and ops/recurrent_cell.py: the LSTM
+step's pointwise op, the whole-sequence ops of LSTM, GRU and the Elman RNN, and the
+one-step ops of their cells."""
 from tapegrad.ops.recurrent import lstm_gates, lstm_sequence
+from tapegrad.ops.recurrent_cell import gru_cell, lstm_cell, rnn_cell
 from tapegrad.ops.recurrent_seq import gru_sequence, rnn_sequence
 
 from ._case import OpCase
@@ -70,12 +72,39 @@ def _torch_gru_sequence(T, x, w_ih, w_hh, b_ih, b_hh, h, reverse=False, lengths=
     return T.stack(out, 1)
 
 
+def _torch_rnn_cell(T, x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity="tanh"):
+    a = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+    return T.relu(a) if nonlinearity == "relu" else T.tanh(a)
+
+
+def _torch_lstm_cell(T, x, h, c, w_ih, w_hh, b_ih, b_hh):
+    return _torch_lstm_gates(T, x @ w_ih.T + b_ih, h @ w_hh.T + b_hh, c)
+
+
+def _torch_gru_cell(T, x, h, w_ih, w_hh, b_ih, b_hh):
+    xr, xz, xn = (x @ w_ih.T + b_ih).chunk(3, -1)
+    hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, -1)
+    r, z = T.sigmoid(xr + hr), T.sigmoid(xz + hz)
+    n = T.tanh(xn + r * hn)
+    return T.stack([n + z * (h - n), r, z, n, hn])
+
+
 _SEQ = [(3, 2, 2), (8, 2), (8, 2), (8,), (8,), (2, 2), (2, 2)]
 _PROJ = [(3, 2, 2), (12, 2), (12, 2), (12,), (12,), (2, 2), (2, 3), (2, 3)]
 _RNN = [(3, 2, 2), (3, 2), (3, 3), (3,), (3,), (2, 3)]
 _GRU = [(3, 2, 2), (6, 2), (6, 2), (6,), (6,), (2, 2)]
 
+_RNN_CELL = [(2, 3), (2, 2), (2, 3), (2, 2), (2,), (2,)]
+_LSTM_CELL = [(2, 3), (2, 2), (2, 2), (8, 3), (8, 2), (8,), (8,)]
+_GRU_CELL = [(2, 3), (2, 2), (6, 3), (6, 2), (6,), (6,)]
+
 ROWS = [
+    OpCase(rnn_cell, _RNN_CELL, torch=_torch_rnn_cell),
+    # relu: all inputs positive, so no pre-activation sits at the kink
+    OpCase(rnn_cell, _RNN_CELL, {"nonlinearity": "relu"}, low=0.1, high=1.0,
+           torch=_torch_rnn_cell, name="rnn_cell_relu"),
+    OpCase(lstm_cell, _LSTM_CELL, torch=_torch_lstm_cell),
+    OpCase(gru_cell, _GRU_CELL, torch=_torch_gru_cell),
     OpCase(lstm_gates, [(3, 8), (3, 8), (3, 2)], torch=_torch_lstm_gates),
     # a cell state shared by the batch (broadcast) and one without a batch axis
     OpCase(lstm_gates, [(2, 12), (1, 12), (1, 3)], torch=_torch_lstm_gates,

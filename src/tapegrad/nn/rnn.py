@@ -1,15 +1,11 @@
 """Recurrent layers with PyTorch's names, arguments, parameter shapes and gate order:
 RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU.
 
-An LSTM layer runs as one op per layer and direction (LSTMSequence, with a projection
-LSTMProjSequence, in ops/recurrent.py; packed input through its lengths), and so do
-GRU and RNN layers without packed input (GRUSequence and RNNSequence in
-ops/recurrent_seq.py). The rest is composed from recorded ops (matmul,
-sigmoid, tanh, slicing, stack) and, for LSTM steps, the one op of a step's gate math, so
-every derivative order and forward mode work without rules here. Such a layer projects
-its whole input sequence in one matmul and takes the steps out of it with `unbind`: the
-engine sums those slices' gradients into one array (_graph.SliceGrads), so backward
-stays O(T).
+Every layer runs as one op per layer and direction: LSTMSequence (with a projection
+LSTMProjSequence) in ops/recurrent.py, GRUSequence and RNNSequence in
+ops/recurrent_seq.py, packed input through their lengths. Each cell step is one op too
+(ops/recurrent_cell.py). Their rules are written with tapegrad ops, so every derivative
+order and forward mode work without rules here.
 """
 from __future__ import annotations
 
@@ -19,7 +15,9 @@ import numpy as np
 
 from .. import ops
 from .. import _check
-from ..ops.recurrent import lstm_gates, lstm_sequence
+from ..ops._apply import apply
+from ..ops.recurrent import lstm_sequence
+from ..ops.recurrent_cell import GRUCellStep, LSTMCellStep, RNNCellStep
 from ..ops.recurrent_seq import gru_sequence, rnn_sequence
 from .._dtypes import as_dtype, check_device, default_float
 from .._tensor import Tensor, make
@@ -39,49 +37,6 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 def _param(shape, dtype, fn):
     return Parameter(np.zeros(shape, dtype=as_dtype(dtype, fn) or default_float()))
-
-
-def _step(mode, xp, h, c, w_hh_t, b_hh, w_hr_t):
-    """One time step. `xp` is the input projection W_ih x + b_ih (plus b_hh except for
-    GRU, whose b_hn sits inside r * (...)); the weights come transposed, once per
-    sequence rather than once per step. Returns (h', c')."""
-    hh = ops.matmul(h, w_hh_t)
-    if mode == "GRU":
-        if b_hh is not None:
-            hh = hh + b_hh
-        n = w_hh_t.shape[0]
-        r = ops.sigmoid(xp[:, :n] + hh[:, :n])
-        z = ops.sigmoid(xp[:, n:2 * n] + hh[:, n:2 * n])
-        cand = ops.tanh(xp[:, 2 * n:] + r * hh[:, 2 * n:])
-        return cand + z * (h - cand), None
-    if mode == "RNN_TANH":
-        return ops.tanh(xp + hh), None
-    if mode == "RNN_RELU":
-        return ops.relu(xp + hh), None
-    hc = lstm_gates(xp, hh, c)
-    h, c = hc[0], hc[1]
-    if w_hr_t is not None:
-        h = ops.matmul(h, w_hr_t)
-    return h, c
-
-
-def _input_bias(mode, b_ih, b_hh):
-    # RNN and LSTM add both biases to the same sum, so fold b_hh in once per sequence
-    if b_ih is None:
-        return None
-    return b_ih if mode == "GRU" else b_ih + b_hh
-
-
-def _project(x, w_ih_t, bias):
-    if x.ndim > 2:
-        # one 2-D product: a batched one would make backward a stack of small products
-        # summed over the batch, instead of one matmul for the weight's gradient
-        lead = x.shape[:-1]
-        xp = ops.matmul(x.reshape(-1, x.shape[-1]), w_ih_t)
-        xp = xp if bias is None else xp + bias
-        return xp.reshape(lead + (w_ih_t.shape[-1],))
-    xp = ops.matmul(x, w_ih_t)
-    return xp if bias is None else xp + bias
 
 
 def _check_input_size(x, size, name):
@@ -145,9 +100,18 @@ class _CellBase(Module):
         return x, out, batched
 
     def _cell(self, x, h, c):
-        xp = _project(x, ops.transpose(self.weight_ih),
-                      _input_bias(self._mode, self.bias_ih, self.bias_hh))
-        return _step(self._mode, xp, h, c, ops.transpose(self.weight_hh), self.bias_hh, None)
+        # one op per step (ops/recurrent_cell.py): a loop over time pays one node's
+        # overhead per step instead of a dozen's. Shapes are checked by _prepare
+        w_ih, w_hh, b_ih, b_hh = self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
+        if b_ih is None:
+            b_ih = b_hh = np.zeros(w_ih.shape[0], w_ih._data.dtype)
+        if self._mode == "LSTM":
+            out = apply(LSTMCellStep, x, h, c, w_ih, w_hh, b_ih, b_hh)
+            return out[0], out[1]
+        if self._mode == "GRU":
+            return apply(GRUCellStep, x, h, w_ih, w_hh, b_ih, b_hh)[0], None
+        return apply(RNNCellStep, x, h, w_ih, w_hh, b_ih, b_hh,
+                     relu=self._mode == "RNN_RELU"), None
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

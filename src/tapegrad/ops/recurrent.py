@@ -61,51 +61,61 @@ class LSTMGates(Op):
         np.multiply(out[5], out[6], out=out[0])
         return out
 
-    # With G_k the cotangent of row k: d tanh(c') gets G6 + G0 o, c' gets G1 + that times
-    # (1 - tanh(c')^2), and each gate its own row's G plus its share of c' (or of h' for
-    # o), times its derivative: s (1 - s) for the sigmoids, 1 - g^2 for g
     @staticmethod
     def vjp(ctx, gout):
         c, out = ctx.saved
-        i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
-        g0 = gout[0]
-        dc = gout[1] + (gout[6] + g0 * o) * (1 - tc * tc)
         need = ctx.needs_grad
-        gpre = None
-        if need[0] or need[1]:
-            parts = ((gout[2] + dc * g) * (i * (1 - i)), (gout[3] + dc * c) * (f * (1 - f)),
-                     (gout[4] + dc * i) * (1 - g * g), (gout[5] + g0 * tc) * (o * (1 - o)))
-            # a broadcast c leaves the quarters of different shapes: join equal ones
-            shape = _shape(out)[1:]
-            parts = [_fill(q, shape, _dtype(out)) for q in parts]
-            gpre = call(Concatenate, *parts, axis=len(shape) - 1, sizes=(shape[-1],) * 4)
-        return (gpre if need[0] else None, gpre if need[1] else None,
-                dc * f if need[2] else None)
+        gpre, dc = _gates_vjp(c, out, gout, need[0] or need[1], need[2])
+        return (gpre if need[0] else None, gpre if need[1] else None, dc)
 
     @staticmethod
     def jvp(ctx, dxp, dhh, dc):
         c, out = ctx.saved
-        i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
+        return _gates_jvp(c, out, tangent_sum(dxp, dhh), dc)
+
+
+# The rules of the step's pointwise part, shared with LSTMCellStep (ops/recurrent_cell.py).
+# With G_k the cotangent of row k: d tanh(c') gets G6 + G0 o, c' gets G1 + that times
+# (1 - tanh(c')^2), and each gate its own row's G plus its share of c' (or of h' for
+# o), times its derivative: s (1 - s) for the sigmoids, 1 - g^2 for g
+def _gates_vjp(c, out, gout, need_pre, need_c):
+    """(the cotangent of the pre-activations (..., 4n) or None, c's or None)."""
+    i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
+    g0 = gout[0]
+    dc = gout[1] + (gout[6] + g0 * o) * (1 - tc * tc)
+    gpre = None
+    if need_pre:
+        parts = ((gout[2] + dc * g) * (i * (1 - i)), (gout[3] + dc * c) * (f * (1 - f)),
+                 (gout[4] + dc * i) * (1 - g * g), (gout[5] + g0 * tc) * (o * (1 - o)))
+        # a broadcast c leaves the quarters of different shapes: join equal ones
         shape = _shape(out)[1:]
-        n = shape[-1]
-        dtype = _dtype(out)
-        dpre = tangent_sum(dxp, dhh)
-        dcn = None if dc is None else f * dc
-        if dpre is None:
-            di = df = dg = do = None
-            dh_o = 0
-        else:
-            di = dpre[..., :n] * (i * (1 - i))
-            df = dpre[..., n:2 * n] * (f * (1 - f))
-            dg = dpre[..., 2 * n:3 * n] * (1 - g * g)
-            do = dpre[..., 3 * n:] * (o * (1 - o))
-            dcn = tangent_sum(dcn, df * c + di * g + i * dg)
-            dh_o = do * tc
-        dtc = (1 - tc * tc) * dcn
-        rows = [dh_o + o * dtc, dcn, di, df, dg, do, dtc]
-        rows = [_fill(r, shape, dtype) if r is not None else np.zeros(shape, dtype)
-                for r in rows]
-        return call(Stack, *rows, axis=0)
+        parts = [_fill(q, shape, _dtype(out)) for q in parts]
+        gpre = call(Concatenate, *parts, axis=len(shape) - 1, sizes=(shape[-1],) * 4)
+    return gpre, dc * f if need_c else None
+
+
+def _gates_jvp(c, out, dpre, dc):
+    """The tangent of the rows (7, ...) from the pre-activations' (or None) and c's."""
+    i, f, g, o, tc = out[2], out[3], out[4], out[5], out[6]
+    shape = _shape(out)[1:]
+    n = shape[-1]
+    dtype = _dtype(out)
+    dcn = None if dc is None else f * dc
+    if dpre is None:
+        di = df = dg = do = None
+        dh_o = 0
+    else:
+        di = dpre[..., :n] * (i * (1 - i))
+        df = dpre[..., n:2 * n] * (f * (1 - f))
+        dg = dpre[..., 2 * n:3 * n] * (1 - g * g)
+        do = dpre[..., 3 * n:] * (o * (1 - o))
+        dcn = tangent_sum(dcn, df * c + di * g + i * dg)
+        dh_o = do * tc
+    dtc = (1 - tc * tc) * dcn
+    rows = [dh_o + o * dtc, dcn, di, df, dg, do, dtc]
+    rows = [_fill(r, shape, dtype) if r is not None else np.zeros(shape, dtype)
+            for r in rows]
+    return call(Stack, *rows, axis=0)
 
 
 def lstm_gates(xp, hh, c):

@@ -9,10 +9,11 @@ import numpy as np
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
-from .recurrent import (_carried, _check_lengths, _fill, _flat, _mm, _prev, _sequence_args,
-                        _shape, _sigmoid_into, _tr)
+from ._pool import buffer as _buffer
+from .recurrent import (_add, _carried, _check_lengths, _dsig, _dtanh, _fill, _flat, _matmul,
+                        _mm, _mul, _plain, _prev, _sequence_args, _shape, _sigmoid_into, _tr)
 from .reduce import Sum
-from .shape import Concatenate, Reshape, Stack, Transpose
+from .shape import Concatenate, Reshape, Stack
 
 
 def _raw(a):
@@ -59,9 +60,10 @@ class RNNSequence(Op):
         T, N, I = x.shape
         H = w_hh.shape[1]
         dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
-        out = np.matmul(x.reshape(T * N, I), w_ih.T).astype(dtype, copy=False)
-        out = out.reshape(T, N, H)
-        out += b_ih + b_hh
+        out = _buffer((T, N, H), dtype)     # reused between calls: no page faults
+        np.matmul(x.reshape(T * N, I).astype(dtype, copy=False), w_ih.T.astype(dtype, copy=False),
+                  out=out.reshape(T * N, H))
+        out += (b_ih + b_hh).astype(dtype, copy=False)
         w_t = np.ascontiguousarray(w_hh.T, dtype)
         hh = np.empty((N, H), dtype)
         carried = _carried(lengths, T)
@@ -79,36 +81,47 @@ class RNNSequence(Op):
         return out
 
     @staticmethod
-    def _slope(out, relu, carried):
+    def _slope(out, relu, carried, buf=None):
         # relu's slope is a constant (0 or 1) even for a second order: a plain array;
-        # a carried step's is 0 (its h is the step before's, handed on as it is)
+        # a carried step's is 0 (its h is the step before's, handed on as it is). `buf`
+        # (plain arrays only) takes the result
         if relu:
             slope = (_raw(out) > 0).astype(_raw(out).dtype)
         else:
-            slope = 1 - out * out
+            slope = _dtanh(out, buf)
         if carried is not None:
-            slope = slope * _keep(carried, _raw(out).dtype, 0)
+            slope = _mul(slope, _keep(carried, _raw(out).dtype, 0), buf)
         return slope
 
     # h_t's cotangent (its own plus what the next step sends back through w_hh) times
-    # the activation's slope is the step's pre-activation cotangent
+    # the activation's slope is the step's pre-activation cotangent. Written once for
+    # plain arrays (into buffers, out=) and tensors (recorded): the same bits either way
     @staticmethod
     def vjp(ctx, gout):
         x, w_ih, w_hh, h0, out = ctx.saved
         reverse, relu = ctx.params["reverse"], ctx.params["relu"]
-        T = _shape(out)[0]
+        T, N, H = _shape(out)
+        dtype = _raw(out).dtype
+        plain = _plain(gout, *ctx.saved)
         carried = _carried(ctx.params.get("lengths"), T)
-        slope = RNNSequence._slope(out, relu, carried)
+        slope = RNNSequence._slope(out, relu, carried, _buffer(_shape(out), dtype) if plain
+                                   else None)
+        keep = None if carried is None else _keep(carried, dtype, 1)
+        D = _buffer((T, N, H), dtype) if plain else [None] * T
+        gh_buf, dh_buf, tmp = ((np.empty((N, H), dtype) for _ in range(3)) if plain
+                               else (None, None, None))
         dh = None
-        dpre = [None] * T
         for t in (range(T) if reverse else range(T - 1, -1, -1)):
-            gh = gout[t] if dh is None else gout[t] + dh
-            dpre[t] = gh * slope[t]
-            dh = _mm(dpre[t], w_hh)
+            gh = gout[t] if dh is None else _add(gout[t], dh, gh_buf)
+            d = _mul(gh, slope[t], D[t] if plain else None)
+            if not plain:
+                D[t] = d
+            dh = _matmul(d, w_hh, dh_buf)
             if carried is not None:
-                dh = dh + gh * _keep(carried, _raw(out).dtype, 1)[t]
-        return _weight_grads(ctx.needs_grad, call(Stack, *dpre, axis=0), x, w_ih, dh,
-                             lambda: _before(out, h0, reverse))
+                dh = _add(dh, _mul(gh, keep[t], tmp), dh_buf)
+        if not plain:
+            D = call(Stack, *D, axis=0)
+        return _weight_grads(ctx.needs_grad, D, x, w_ih, dh, out, h0, reverse)
 
     @staticmethod
     def jvp(ctx, dx, dw_ih, dw_hh, db_ih, db_hh, dh0):
@@ -132,29 +145,61 @@ class RNNSequence(Op):
         return call(Stack, *rows, axis=0)
 
 
+def _one_minus(a, out):
+    return 1 - a if out is None else np.subtract(1, a, out=out)
+
+
+def _minus_before(states, first, a, reverse, out):
+    """The states each step started from minus a (T, N, H); into `out` for plain arrays."""
+    if out is None:
+        return _before(states, first, reverse) - a
+    k = -1 if reverse else 0
+    np.subtract(first, a[k], out=out[k])
+    if reverse:
+        np.subtract(states[1:], a[:-1], out=out[:-1])
+    else:
+        np.subtract(states[:-1], a[1:], out=out[1:])
+    return out
+
+
 def _keep(carried, dtype, value):
     """(T, N, 1): `value` where a step is carried, 1 - value elsewhere."""
     k = carried[:, :, None].astype(dtype)
     return k if value else 1 - k
 
 
-def _weight_grads(need, d, x, w_ih, dh0, before, d_hh=None):
+def _grad_before(d2, states, first, reverse):
+    """sum over steps of d_t^T s_{t-1}: d2 (T * N, k) against the states each step
+    started from (the first state and all but the last of `states` (T, N, H)), as two
+    products on slices, no shifted copy of the states."""
+    N = _shape(first)[0]
+    T = _shape(states)[0]
+    if reverse:
+        g = _mm(_tr(d2[-N:]), first)
+        rest, d_rest = states[1:], d2[:-N]
+    else:
+        g = _mm(_tr(d2[:N]), first)
+        rest, d_rest = states[:-1], d2[N:]
+    return g if T == 1 else g + _mm(_tr(d_rest), _flat(rest))
+
+
+def _weight_grads(need, d, x, w_ih, dh0, states, first, reverse, d_hh=None):
     """(dx, dw_ih, dw_hh, db_ih, db_hh, dh0) from the pre-activation cotangents of all
     steps `d` (T, N, k): of the input projection, and `d_hh` of the hidden one when they
-    differ (GRU); `before()` gives the states the steps started from."""
+    differ (GRU); the steps started from `first` and all but the last of `states`."""
     d2 = _flat(d)
     h2 = d2 if d_hh is None else _flat(d_hh)
     dx = dw_ih = dw_hh = db_ih = db_hh = None
+    if need[2]:
+        dw_hh = _grad_before(h2, states, first, reverse)
+    if need[4]:
+        db_hh = call(Sum, h2, axis=(0,), keepdims=False)
     if need[0]:
         dx = call(Reshape, _mm(d2, w_ih), shape=_shape(x))
     if need[1]:
         dw_ih = _mm(_tr(d2), _flat(x))
-    if need[2]:
-        dw_hh = _mm(_tr(h2), _flat(before()))
     if need[3]:
-        db_ih = call(Sum, d2, axis=(0,), keepdims=False)
-    if need[4]:
-        db_hh = db_ih if d_hh is None and need[3] else call(Sum, h2, axis=(0,),
+        db_ih = db_hh if d_hh is None and need[4] else call(Sum, d2, axis=(0,),
                                                             keepdims=False)
     return dx, dw_ih, dw_hh, db_ih, db_hh, dh0 if need[5] else None
 
@@ -176,8 +221,10 @@ class GRUSequence(Op):
         H = w_hh.shape[1]
         dtype = np.result_type(x, w_ih, w_hh, b_ih, b_hh, h0)
         # gate-major, as LSTMSequence: each gate of a step one contiguous block
-        pre = np.matmul(x.reshape(T * N, I), w_ih.reshape(3, H, I).transpose(0, 2, 1))
-        pre = pre.astype(dtype, copy=False).reshape(3, T, N, H)
+        pre = _buffer((3, T, N, H), dtype)     # pooled: no page faults each call
+        np.matmul(x.reshape(T * N, I).astype(dtype, copy=False),
+                  w_ih.reshape(3, H, I).transpose(0, 2, 1).astype(dtype, copy=False),
+                  out=pre.reshape(3, T * N, H))
         pre += b_ih.reshape(3, 1, 1, H)
         carried = _carried(lengths, T)
         if carried is not None:
@@ -185,7 +232,7 @@ class GRUSequence(Op):
             pre[1][carried] = np.inf
         w3 = np.ascontiguousarray(w_hh.reshape(3, H, H).transpose(0, 2, 1), dtype)
         b3 = b_hh.reshape(3, 1, H)
-        out = np.empty((5, T, N, H), dtype)
+        out = _buffer((5, T, N, H), dtype)
         hh = np.empty((3, N, H), dtype)
         h = h0
         with np.errstate(over="ignore"):
@@ -209,33 +256,74 @@ class GRUSequence(Op):
         return out
 
     # With v the cotangent of h_t: n gets v (1 - z), z gets v (h_{t-1} - n), h_{t-1}
-    # gets v z directly; through tanh n's pre-activation, r (times hn) and hn (times r)
+    # gets v z directly; through tanh n's pre-activation, r (times hn) and hn (times r).
+    # The factors that the forward's values fix are computed for all steps at once; a
+    # step is then a few products and one matmul. Written once for plain arrays (into
+    # buffers, out=) and tensors (recorded): the same bits either way
     @staticmethod
     def vjp(ctx, gout):
         x, w_ih, w_hh, h0, out = ctx.saved
         reverse = ctx.params["reverse"]
         _, T, N, H = _shape(out)
-        w3 = call(Reshape, w_hh, shape=(3, H, H))
+        dtype = _raw(out).dtype
+        plain = _plain(gout, *ctx.saved)
+        hs, r, z, n, hn = (out[k] for k in range(5))
+        new = (lambda *s: _buffer(s, dtype)) if plain else (lambda *s: None)
+        # the cotangents of the rows r, z, n, hn: all zero when only h was used (as
+        # nn.GRU uses it); a recorded rule adds them always (adding zeros keeps the bits)
+        extra = not plain or bool(gout[1:].any())
+        A, B, C, S = new(T, N, H), new(T, N, H), new(T, N, H), new(T, N, H)
+        sn = _dtanh(n, S)                                       # tanh's slope at n
+        K3 = _mul(gout[3], sn, new(T, N, H)) if extra else None
+        A = _mul(_one_minus(z, A), sn, A)                       # an = gh A (+ K3)
+        dr = _dsig(r, B)
+        K1 = _mul(gout[1], dr, new(T, N, H)) if extra else None
+        B = _mul(hn, dr, B)                                     # ar = an B (+ K1)
+        dz = _dsig(z, C)
+        K2 = _mul(gout[2], dz, new(T, N, H)) if extra else None
+        C = _mul(_minus_before(hs, h0, n, reverse, S), dz, C)  # az = gh C (+ K2)
+        DH = new(T, N, 3 * H)                                   # ar, az, ghn per step
+        AN = S                                                  # S is done with
+        if plain:
+            gh_buf, dh_buf, tmp, mm = (np.empty((N, H), dtype) for _ in range(4))
+        else:
+            DH, AN = [None] * T, [None] * T
+            gh_buf = dh_buf = tmp = mm = None
         dh = None
-        dxs, dhs = [None] * T, [None] * T
         for t in (range(T) if reverse else range(T - 1, -1, -1)):
-            r, z, n, hn = out[1, t], out[2, t], out[3, t], out[4, t]
-            gh = gout[0, t] if dh is None else gout[0, t] + dh
-            hp = _prev(out[0], h0, t, reverse)
-            an = (gout[3, t] + gh * (1 - z)) * (1 - n * n)
-            ar = (gout[1, t] + an * hn) * (r * (1 - r))
-            az = (gout[2, t] + gh * (hp - n)) * (z * (1 - z))
-            ghn = gout[4, t] + an * r
-            dxs[t] = call(Stack, ar, az, an, axis=0)
-            dhs[t] = call(Stack, ar, az, ghn, axis=0)
-            dh = gh * z + call(Sum, _mm(dhs[t], w3), axis=(0,), keepdims=False)
+            gh = gout[0, t] if dh is None else _add(gout[0, t], dh, gh_buf)
+            row = DH[t] if plain else None
+            rr, rz, rn = ((row[:, :H], row[:, H:2 * H], row[:, 2 * H:]) if plain
+                          else (None, None, None))
+            an = _mul(gh, A[t], AN[t] if plain else None)
+            if extra:
+                an = _add(an, K3[t], AN[t] if plain else None)
+            ar = _mul(an, B[t], rr)
+            az = _mul(gh, C[t], rz)
+            ghn = _mul(an, r[t], rn)
+            if extra:
+                ar = _add(ar, K1[t], rr)
+                az = _add(az, K2[t], rz)
+                ghn = _add(ghn, gout[4, t], rn)
+            if not plain:
+                AN[t] = an
+                DH[t] = row = call(Concatenate, ar, az, ghn, axis=1, sizes=(H, H, H))
+            dh = _add(_mul(gh, z[t], tmp), _matmul(row, w_hh, mm), dh_buf)
         need = ctx.needs_grad
-        # (3, T, N, H) -> (T, N, 3H) in PyTorch's column order r, z, n
-        def to_cols(rows):
-            rows = call(Transpose, call(Stack, *rows, axis=0), axes=(0, 2, 1, 3))
-            return call(Reshape, rows, shape=(T, N, 3 * H))
-        return _weight_grads(need, to_cols(dxs), x, w_ih, dh,
-                             lambda: _before(out[0], h0, reverse), d_hh=to_cols(dhs))
+        if not plain:
+            DH, AN = call(Stack, *DH, axis=0), call(Stack, *AN, axis=0)
+        # the hidden side's products read ghn in n's columns, the input side's an
+        dw_hh = _grad_before(_flat(DH), hs, h0, reverse) if need[2] else None
+        db_hh = call(Sum, _flat(DH), axis=(0,), keepdims=False) if need[4] else None
+        if plain:
+            DH[..., 2 * H:] = AN
+            D = DH
+        else:
+            D = call(Concatenate, DH[..., :2 * H], AN, axis=2, sizes=(2 * H, H))
+        dx, dw_ih, _, db_ih, _, dh0 = _weight_grads(
+            (need[0], need[1], False, need[3], False, need[5]), D, x, w_ih, dh, hs, h0,
+            reverse)
+        return dx, dw_ih, dw_hh, db_ih, db_hh, dh0
 
     @staticmethod
     def jvp(ctx, dx, dw_ih, dw_hh, db_ih, db_hh, dh0):

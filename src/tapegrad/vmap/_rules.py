@@ -21,6 +21,7 @@ from ..ops.elementwise import tanh
 from ..ops.linalg import Einsum
 from ..ops.pool import ConstantPad, PoolPut, PoolTake
 from ..ops.recurrent import LSTMGates, LSTMProjSequence, LSTMSequence
+from ..ops.recurrent_cell import GRUCellStep, LSTMCellStep, RNNCellStep
 from ..ops.recurrent_seq import GRUSequence, RNNSequence
 from ..ops.scan import Cumprod, LogCumSumExp
 from ..ops.reduce import Sum
@@ -295,6 +296,51 @@ def _sequence_rule(op, vals, flags, params, size):
 
 for _op in (LSTMSequence, LSTMProjSequence, GRUSequence, RNNSequence):
     RULES[_op] = _sequence_rule
+
+
+def _cell_rule(op, vals, flags, params, size):
+    """The cell step ops (ops/recurrent_cell.py) with x, h (and c) batched and the
+    weights shared: the vmapped axis folds into N, one step for V * N rows. Per-example
+    weights (vmap(grad) of a cell, an ensemble): _cell_composed."""
+    states = (0, 1, 2) if op is LSTMCellStep else (0, 1)
+    if any(f for k, f in enumerate(flags) if k not in states):
+        return _cell_composed(op, vals, flags, params, size)
+    args = list(vals)
+    for k in states:
+        args[k] = _fold(_full(vals[k], flags[k], size), size)
+    n = _shape(args[0])[0] // size
+    out = apply(op, *args, **params)
+    s = _shape(out)
+    if op is RNNCellStep:                               # (V*N, H)
+        return _reshape(out, (size, n, s[-1]))
+    return _perm(_reshape(out, (s[0], size, n, s[2])), (1, 0, 2, 3))   # rows, V, N, H
+
+
+def _cell_composed(op, vals, flags, params, size):
+    """A cell step with per-example weights: each product one einsum for the batch, the
+    gate math from batched ops, rows as the op's own result."""
+    vals = [_full(v, f, size) for v, f in zip(vals, flags)]
+    if op is LSTMCellStep:
+        x, h, c, w_ih, w_hh, b_ih, b_hh = vals
+    else:
+        x, h, w_ih, w_hh, b_ih, b_hh = vals
+    g = _shape(w_ih)[1]
+    xp = _bmm(x, w_ih) + _reshape(b_ih, (size, 1, g))
+    hh = _bmm(h, w_hh) + _reshape(b_hh, (size, 1, g))
+    if op is LSTMCellStep:
+        return _perm(apply(LSTMGates, xp, hh, c), (1, 0, 2, 3))      # (V, 7, N, H)
+    if op is GRUCellStep:
+        hd = g // 3
+        r = sigmoid(_third(xp, 0, hd) + _third(hh, 0, hd))
+        z = sigmoid(_third(xp, 1, hd) + _third(hh, 1, hd))
+        hn = _third(hh, 2, hd)
+        n = tanh(_third(xp, 2, hd) + r * hn)
+        return apply(Stack, n + z * (h - n), r, z, n, hn, axis=1)  # (V, 5, N, H)
+    return relu(xp + hh) if params["relu"] else tanh(xp + hh)
+
+
+for _op in (RNNCellStep, LSTMCellStep, GRUCellStep):
+    RULES[_op] = _cell_rule
 
 
 def _bmm(a, w):
