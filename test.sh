@@ -25,7 +25,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_graph_mode_regressions.py tests/test_function_package.py tests/test_nn.py \
         tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py \
         tests/test_numpy_front.py tests/test_numpy_names.py tests/test_np_sweep.py tests/test_np_misc.py tests/test_np_autograd_ops.py tests/test_tree.py \
-        tests/test_custom_vjp.py tests/test_extend.py tests/test_hvp_paths.py tests/test_examples_numpy.py tests/test_mathfns.py \
+        tests/test_custom_vjp.py tests/test_hvp_paths.py tests/test_examples_numpy.py tests/test_mathfns.py \
         tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py \
         tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py tests/test_vmap_round2.py tests/test_vmap_round3.py tests/test_vmap_index.py tests/test_rnn.py \
         tests/test_attention.py tests/test_act_norm.py tests/test_fft.py tests/test_complex.py \
@@ -34,7 +34,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_vmap_closed_over.py tests/test_linalg_eig.py tests/test_linalg_vmap.py \
         tests/test_np_promotion.py tests/test_np_banded.py tests/test_np_jnp.py tests/test_np_linalg_names.py \
         tests/test_probe_hostile.py tests/test_probe_round2.py tests/test_probe_round3.py \
-        tests/test_complex_linalg2.py tests/test_torch_semantics3.py tests/test_jax_random.py tests/test_lax.py tests/test_np_jit_values.py
+        tests/test_complex_linalg2.py tests/test_torch_semantics3.py tests/test_jax_random.py tests/test_lax.py tests/test_np_jit_values.py tests/test_rnn_cells.py tests/test_extend.py tests/test_trace_transform_inputs.py
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
     scripts/check_release.sh
     scripts/matrix.sh
