@@ -47,7 +47,8 @@ NAMESPACES = [
     "tapegrad.scipy.stats.norm", "tapegrad.scipy.stats.t", "tapegrad.scipy.stats.chi2",
     "tapegrad.scipy.stats.beta", "tapegrad.scipy.stats.gamma",
     "tapegrad.scipy.stats.poisson", "tapegrad.scipy.stats.dirichlet",
-    "tapegrad.scipy.stats.multivariate_normal", "tapegrad.viz",
+    "tapegrad.scipy.stats.multivariate_normal", "tapegrad.viz", "tapegrad.lax",
+    "tapegrad.extend", "tapegrad.test_util",
 ]
 # added by another branch: covered once it exists
 OPTIONAL = ["tapegrad.distributed", "tapegrad.fft"]

@@ -251,6 +251,10 @@ def reduce_window(operand: ArrayLike, init_value: Any, computation: Callable[[An
 def top_k(operand: ArrayLike, k: int) -> tuple[Tensor, Tensor]:
     """The k largest entries along the last axis and their indices (jax.lax.top_k).
 
+    Args:
+        operand: the array.
+        k: how many entries to keep.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> v, i = lax.top_k(jnp.array([1.0, 3.0, 2.0]), 2)

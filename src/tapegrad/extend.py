@@ -132,7 +132,17 @@ class _Rule(Function):
 
 
 class Primitive:
-    """A function of NumPy values made one differentiable node (see `primitive`)."""
+    """A function of NumPy values made one differentiable node (what `primitive`
+    returns; its rules are set by `defvjp`/`defjvp`).
+
+    Args:
+        fun: the function of NumPy values.
+
+    >>> from tapegrad.extend import Primitive
+    >>> square = Primitive(lambda x: x * x)
+    >>> square(3.0)
+    9.0
+    """
 
     def __init__(self, fun: Callable[..., Any]) -> None:
         self.fun = fun
@@ -255,6 +265,10 @@ def defvjp_argnum(fun: Primitive, vjpmaker: Callable[..., Any]) -> None:
     """Set every VJP of `fun` with one maker: `vjpmaker(argnum, ans, args, kwargs)`
     returns `g -> gradient of argument argnum`.
 
+    Args:
+        fun: a primitive.
+        vjpmaker: (argnum, ans, args, kwargs) -> g -> that argument's gradient.
+
     >>> import tapegrad as tg
     >>> from tapegrad.extend import primitive, defvjp_argnum
     >>> mul = primitive(lambda x, y: x * y)
@@ -311,6 +325,10 @@ def defvjp_argnums(fun: Primitive, vjpmaker: Callable[..., Any]) -> None:
     """autograd's `defvjp_argnums`: `vjpmaker(argnums, ans, args, kwargs)` returns
     `g -> tuple of gradients, one per entry of argnums`.
 
+    Args:
+        fun: a primitive.
+        vjpmaker: (argnums, ans, args, kwargs) -> g -> one gradient per argnum.
+
     >>> import tapegrad as tg
     >>> from tapegrad.extend import primitive, defvjp_argnums
     >>> mul = primitive(lambda x, y: x * y)
@@ -327,6 +345,10 @@ def defvjp_argnums(fun: Primitive, vjpmaker: Callable[..., Any]) -> None:
 def defjvp_argnum(fun: Primitive, jvpmaker: Callable[..., Any]) -> None:
     """Set every JVP of `fun` with one maker: `jvpmaker(argnum, g, ans, args, kwargs)`
     returns the output's tangent from argument argnum's tangent g.
+
+    Args:
+        fun: a primitive.
+        jvpmaker: (argnum, g, ans, args, kwargs) -> the output's tangent.
 
     >>> import tapegrad as tg
     >>> from tapegrad.extend import primitive, defjvp_argnum
@@ -391,6 +413,10 @@ def defjvp_argnums(fun: Primitive, jvpmaker: Callable[..., Any]) -> None:
     """autograd's `defjvp_argnums`: `jvpmaker(argnums, gs, ans, args, kwargs)` returns
     the output's tangent from the tangents `gs` of the arguments in argnums.
 
+    Args:
+        fun: a primitive.
+        jvpmaker: (argnums, gs, ans, args, kwargs) -> the output's tangent.
+
     >>> import tapegrad as tg
     >>> from tapegrad.extend import primitive, defjvp_argnums
     >>> mul = primitive(lambda x, y: x * y)
@@ -412,6 +438,9 @@ def _same(fun, i, g, ans, *args, **kwargs):
 def def_linear(fun: Primitive) -> None:
     """Declare `fun` linear in each argument: its JVP applies it to the tangent (as
     autograd's `def_linear`, forward mode only; give `defvjp` for reverse mode).
+
+    Args:
+        fun: a primitive.
 
     >>> import tapegrad as tg
     >>> from tapegrad.extend import primitive, def_linear

@@ -320,6 +320,11 @@ def select(pred: ArrayLike, on_true: ArrayLike, on_false: ArrayLike) -> Tensor:
     """Elementwise `on_true` where pred else `on_false` (jax.lax.select); pred must be
     boolean.
 
+    Args:
+        pred: a bool array shaped as the operands.
+        on_true: the values where pred is True.
+        on_false: the values where pred is False.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> lax.select(jnp.array([True, False]), jnp.array([1.0, 2.0]), jnp.array([3.0, 4.0]))
@@ -352,6 +357,11 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
     """operand[s0:s0+n0, s1:s1+n1, ...] (jax.lax.dynamic_slice); starts are clamped so
     the slice fits.
 
+    Args:
+        operand: the array.
+        start_indices: one start per axis (ints or scalar tensors).
+        slice_sizes: one size per axis.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> lax.dynamic_slice(jnp.arange(6.0), (4,), (3,))
@@ -368,6 +378,11 @@ def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
     """A copy of operand with `update` written at start_indices (clamped to fit)
     (jax.lax.dynamic_update_slice); differentiable in both.
 
+    Args:
+        operand: the array.
+        update: the block to write.
+        start_indices: one start per axis.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> lax.dynamic_update_slice(jnp.zeros(4), jnp.ones(2), (1,))
@@ -381,6 +396,12 @@ def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
 def dynamic_slice_in_dim(operand: ArrayLike, start_index: Any, slice_size: int,
                          axis: int = 0) -> Tensor:
     """dynamic_slice along one axis (jax.lax.dynamic_slice_in_dim).
+
+    Args:
+        operand: the array.
+        start_index: the start along axis.
+        slice_size: the length of the slice.
+        axis: the axis.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -400,6 +421,12 @@ def dynamic_index_in_dim(operand: ArrayLike, index: Any, axis: int = 0,
     """The entry at `index` along `axis` (jax.lax.dynamic_index_in_dim), the axis kept
     with length 1 unless keepdims is False.
 
+    Args:
+        operand: the array.
+        index: the position along axis (may be a tensor).
+        axis: the axis.
+        keepdims: keep the axis, of length 1.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> lax.dynamic_index_in_dim(jnp.arange(5.0), 3, keepdims=False)
@@ -412,6 +439,12 @@ def dynamic_index_in_dim(operand: ArrayLike, index: Any, axis: int = 0,
 def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_index: Any,
                                 axis: int) -> Tensor:
     """dynamic_update_slice along one axis (jax.lax.dynamic_update_slice_in_dim).
+
+    Args:
+        operand: the array.
+        update: the block to write.
+        start_index: the start along axis.
+        axis: the axis.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -428,6 +461,12 @@ def dynamic_update_index_in_dim(operand: ArrayLike, update: ArrayLike, index: An
                                 axis: int) -> Tensor:
     """Write `update` (without or with the axis) at `index` along `axis`
     (jax.lax.dynamic_update_index_in_dim).
+
+    Args:
+        operand: the array.
+        update: the values to write.
+        index: the position along axis.
+        axis: the axis.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -482,6 +521,9 @@ def associative_scan(fn: Callable[[Any, Any], Any], elems: Any, reverse: bool = 
 def rsqrt(x: ArrayLike) -> Tensor:
     """1 / sqrt(x) (jax.lax.rsqrt).
 
+    Args:
+        x: the input.
+
     >>> from tapegrad import lax
     >>> lax.rsqrt(4.0)
     tensor(0.5000)
@@ -491,6 +533,10 @@ def rsqrt(x: ArrayLike) -> Tensor:
 
 def integer_pow(x: ArrayLike, y: int) -> Tensor:
     """x ** y for an int y (jax.lax.integer_pow).
+
+    Args:
+        x: the base.
+        y: the integer exponent.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -503,6 +549,11 @@ def integer_pow(x: ArrayLike, y: int) -> Tensor:
 def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Tensor:
     """x clipped to [min, max] (jax.lax.clamp: note the argument order).
 
+    Args:
+        min: the lower bound.
+        x: the values.
+        max: the upper bound.
+
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
     >>> lax.clamp(0.0, jnp.array([-1.0, 0.5, 2.0]), 1.0)
@@ -513,6 +564,10 @@ def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Tensor:
 
 def iota(dtype: DTypeLike, size: int) -> Tensor:
     """0, 1, ..., size - 1 of `dtype` (jax.lax.iota).
+
+    Args:
+        dtype: the result's dtype.
+        size: the number of entries.
 
     >>> from tapegrad import lax
     >>> lax.iota(int, 3)
@@ -526,6 +581,9 @@ def iota(dtype: DTypeLike, size: int) -> Tensor:
 def logistic(x: ArrayLike) -> Tensor:
     """1 / (1 + exp(-x)) (jax.lax.logistic).
 
+    Args:
+        x: the input.
+
     >>> from tapegrad import lax
     >>> lax.logistic(0.0)
     tensor(0.5000)
@@ -535,6 +593,10 @@ def logistic(x: ArrayLike) -> Tensor:
 
 def div(x: ArrayLike, y: ArrayLike) -> Tensor:
     """x / y; integers are divided rounding toward zero (jax.lax.div).
+
+    Args:
+        x: the dividend.
+        y: the divisor.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -557,7 +619,9 @@ def _cumulative(name, f):
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"The cumulative {name[3:]} along `axis` (default 0), from the end when "
-                  f"`reverse` (jax.lax.{name}).\n\n    >>> from tapegrad import lax\n"
+                  f"`reverse` (jax.lax.{name}).\n\n    Args:\n        operand: the array.\n"
+                  f"        axis: the axis to accumulate along.\n        reverse: accumulate "
+                  f"from the last entry.\n\n    >>> from tapegrad import lax\n"
                   f"    >>> import tapegrad.numpy as jnp\n"
                   f"    >>> lax.{name}(jnp.array([1.0, 3.0, 2.0])).shape\n    (3,)\n")
     return fn

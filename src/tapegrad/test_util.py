@@ -67,6 +67,11 @@ def _name(f):
 def check_jvp(f: Callable[..., Any], x: Any, rng: Any = None) -> None:
     """Compare the forward-mode derivative of `f` at `x` along a random direction with
     central differences (autograd's `check_jvp`; `f` takes one argument, a pytree).
+    Args:
+        f: the function of one argument (a pytree).
+        x: the point.
+        rng: a NumPy Generator for the directions (None: a fixed seed).
+
 
     Raises:
         AssertionError: they differ.
@@ -88,6 +93,11 @@ def check_jvp(f: Callable[..., Any], x: Any, rng: Any = None) -> None:
 def check_vjp(f: Callable[..., Any], x: Any, rng: Any = None) -> None:
     """Compare the reverse-mode derivative of `f` at `x` (a VJP with a random cotangent)
     with central differences along a random direction (autograd's `check_vjp`).
+    Args:
+        f: the function of one argument (a pytree).
+        x: the point.
+        rng: a NumPy Generator for the cotangent and direction (None: a fixed seed).
+
 
     Raises:
         AssertionError: they differ.
