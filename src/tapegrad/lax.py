@@ -19,6 +19,7 @@ JAX does.
 """
 from __future__ import annotations
 
+import builtins
 import operator
 
 import numpy as np
@@ -33,6 +34,8 @@ from .function.trace import tracing as _tracing
 from .tape import stop_gradient
 from .vmap._batched import info as _batched
 from ._lax_conv import conv, conv_general_dilated, reduce_window, top_k
+from . import _lax_more
+from ._lax_more import *  # noqa: F401,F403  (JAX's other lax names)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -348,7 +351,7 @@ def _starts(operand, starts, sizes, fn):
             raise ValueError(f"lax.{fn}: slice size {n} exceeds the axis length {d}")
         if s < 0:                   # JAX counts a negative start from the end
             s += d
-        out.append(min(max(s, 0), d - n))      # clamped so the slice fits, as JAX
+        out.append(builtins.min(builtins.max(s, 0), d - n))  # clamped to fit, as JAX
     return out
 
 
@@ -370,7 +373,7 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
     x = _tensor(operand)
     sizes = [operator.index(n) for n in slice_sizes]
     st = _starts(x, list(start_indices), sizes, "dynamic_slice")
-    return x[tuple(slice(s, s + n) for s, n in zip(st, sizes))]
+    return x[tuple(builtins.slice(s, s + n) for s, n in zip(st, sizes))]
 
 
 def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
@@ -390,7 +393,7 @@ def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
     """
     x, u = _tensor(operand), _tensor(update)
     st = _starts(x, list(start_indices), list(u.shape), "dynamic_update_slice")
-    return x.at[tuple(slice(s, s + n) for s, n in zip(st, u.shape))].set(u)
+    return x.at[tuple(builtins.slice(s, s + n) for s, n in zip(st, u.shape))].set(u)
 
 
 def dynamic_slice_in_dim(operand: ArrayLike, start_index: Any, slice_size: int,
@@ -631,6 +634,7 @@ cumsum = _cumulative("cumsum", lambda x, a: ops.cumsum(x, axis=a))
 cumprod = _cumulative("cumprod", lambda x, a: ops.cumprod(x, axis=a))
 cummax = _cumulative("cummax", lambda x, a: ops.cummax(x, a)[0])
 cummin = _cumulative("cummin", lambda x, a: ops.cummin(x, a)[0])
+cumlogsumexp = _cumulative("cumlogsumexp", lambda x, a: ops.logcumsumexp(x, axis=a))
 
 # JAX's lax names for the plain elementwise ops and a few array functions
 add, sub, mul, neg, abs = ops.add, ops.sub, ops.mul, ops.neg, ops.abs
@@ -639,6 +643,12 @@ exp, log, log1p, expm1, sin, cos, tan, tanh = (ops.exp, ops.log, ops.log1p, ops.
 sqrt, square, pow, sign, floor, ceil = ops.sqrt, ops.square, ops.pow, ops.sign, ops.floor, ops.ceil
 max, min, erf, erf_inv, lgamma, digamma = (ops.maximum, ops.minimum, ops.erf, ops.erfinv,
                                            ops.lgamma, ops.digamma)
+asin, acos, atan, atan2 = ops.arcsin, ops.arccos, ops.arctan, ops.arctan2
+sinh, cosh, asinh, acosh, atanh = ops.sinh, ops.cosh, ops.arcsinh, ops.arccosh, ops.arctanh
+exp2, cbrt, rem = ops.exp2, ops.cbrt, ops.fmod
+real, imag, conj = ops.real, ops.imag, ops.conj
+erfc, bessel_i0e, bessel_i1e = ops.erfc, ops.i0e, ops.i1e
+igamma, igammac, betainc, polygamma = ops.gammainc, ops.gammaincc, ops.betainc, ops.polygamma
 concatenate, reshape, transpose, squeeze, expand_dims = (ops.concatenate, ops.reshape,
                                                          ops.transpose, ops.squeeze,
                                                          ops.expand_dims)
@@ -652,4 +662,7 @@ __all__ = ["scan", "map", "fori_loop", "while_loop", "cond", "switch", "select",
            "expm1", "sin", "cos", "tan", "tanh", "sqrt", "square", "pow", "sign", "floor",
            "ceil", "max", "min", "erf", "erf_inv", "lgamma", "digamma", "cumsum", "cumprod",
            "cummax", "cummin", "concatenate", "reshape", "transpose", "squeeze",
-           "expand_dims"]
+           "expand_dims", "cumlogsumexp", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh",
+           "acosh", "atanh", "exp2", "cbrt", "rem", "real", "imag", "conj", "erfc",
+           "bessel_i0e", "bessel_i1e", "igamma", "igammac", "betainc",
+           "polygamma"] + _lax_more.__all__
