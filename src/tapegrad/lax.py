@@ -355,6 +355,65 @@ def _starts(operand, starts, sizes, fn):
     return out
 
 
+def _data_dependent(starts):
+    """Whether a start is a tensor whose value cannot be read here: batched by tg.vmap
+    (one per example) or inside a tg.function trace (a replay must follow it)."""
+    return any(isinstance(s, Tensor) and (_tracing() or _batched(s) is not None)
+               for s in starts)
+
+
+def _start_tensor(s, n, d):
+    """A start as a tensor, counted from the end when negative and clamped so n entries
+    fit in d, as JAX does: tensor ops, so vmap and traces follow its value."""
+    s = s if isinstance(s, Tensor) else make(np.asarray(operator.index(s)))
+    s = ops.where(s < 0, s + d, s)
+    return ops.minimum(ops.maximum(s, 0), d - n)
+
+
+def _along(x, idx, axis):
+    """x gathered along `axis` at the integer tensor idx (one entry per position of that
+    axis in the result), the other axes whole."""
+    # indexing the leading axis by a batched integer tensor is one gather under vmap
+    if axis == 0:
+        return x[idx]
+    return ops.moveaxis(ops.moveaxis(x, axis, 0)[idx], 0, axis)
+
+
+def _check_sizes(x, starts, sizes, fn):
+    shape = tuple(x.shape)
+    if len(starts) != len(shape) or len(sizes) != len(shape):
+        raise ValueError(f"lax.{fn}: need one start index and size per axis of the "
+                         f"operand's shape {shape}, got {len(starts)} and {len(sizes)}")
+    for n, d in zip(sizes, shape):
+        if n > d:
+            raise ValueError(f"lax.{fn}: slice size {n} exceeds the axis length {d}")
+
+
+def _dynamic_slice_tensors(x, starts, sizes):
+    _check_sizes(x, starts, sizes, "dynamic_slice")
+    for ax, (s, n, d) in enumerate(zip(starts, sizes, x.shape)):
+        if n == d and not isinstance(s, Tensor):
+            continue
+        pos = _start_tensor(s, n, d) + np.arange(n)
+        x = _along(x, pos, ax)
+    return x
+
+
+def _dynamic_update_tensors(x, u, starts):
+    _check_sizes(x, starts, list(u.shape), "dynamic_update_slice")
+    inside = None
+    for ax, (s, n, d) in enumerate(zip(starts, u.shape, x.shape)):
+        st = _start_tensor(s, n, d)
+        rel = np.arange(d) - st                     # position within the update block
+        hit = (rel >= 0) & (rel < n)
+        u = _along(u, ops.minimum(ops.maximum(rel, 0), n - 1), ax)
+        shape = [1] * x.ndim
+        shape[ax] = d
+        hit = ops.reshape(hit, tuple(shape))
+        inside = hit if inside is None else inside & hit
+    return ops.where(inside, ops.cast(u, x.dtype) if u.dtype != x.dtype else u, x)
+
+
 def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
                   slice_sizes: Sequence[int]) -> Tensor:
     """operand[s0:s0+n0, s1:s1+n1, ...] (jax.lax.dynamic_slice); starts are clamped so
@@ -372,6 +431,8 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
     """
     x = _tensor(operand)
     sizes = [operator.index(n) for n in slice_sizes]
+    if _data_dependent(start_indices):
+        return _dynamic_slice_tensors(x, list(start_indices), sizes)
     st = _starts(x, list(start_indices), sizes, "dynamic_slice")
     return x[tuple(builtins.slice(s, s + n) for s, n in zip(st, sizes))]
 
@@ -392,6 +453,8 @@ def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
     tensor([0., 1., 1., 0.], dtype=float64)
     """
     x, u = _tensor(operand), _tensor(update)
+    if _data_dependent(start_indices):
+        return _dynamic_update_tensors(x, u, list(start_indices))
     st = _starts(x, list(start_indices), list(u.shape), "dynamic_update_slice")
     return x.at[tuple(builtins.slice(s, s + n) for s, n in zip(st, u.shape))].set(u)
 
