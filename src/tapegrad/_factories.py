@@ -70,7 +70,9 @@ def tensor(data: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False
             return _leaf(to_array(data, dtype, fn="tensor"), True)
         # the copy is an op on the values cut from the graph, so a tg.function replay
         # reads the tensor's current value
-        out = clone(make(data._data))
+        src = data.detach() if data._x is not None and "vmap" in data._x \
+            else make(data._data)
+        out = clone(src)
         dt = as_dtype(dtype, "tensor")
         return out if dt is None or dt == out.dtype else cast(out, dt)
     if isinstance(data, (list, tuple)):

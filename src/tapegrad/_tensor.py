@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _dtypes, _state
 from ._check import _non_numeric
+from .errors import BatchEscape
 from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
@@ -134,6 +135,8 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
+        if self._x is not None and "vmap" in self._x:
+            _batched_exit(".numpy()")
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -166,6 +169,8 @@ class Tensor(TensorMethods, OpMethods):
             yield self[i]
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        if self._x is not None and "vmap" in self._x:
+            _batched_exit("np.asarray()")
         arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=bool(copy))
@@ -296,6 +301,11 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
+        x = self._x
+        if x is not None and "vmap" in x:
+            # a tg.vmap batched value: its placeholder holds no values, the batch does
+            level, inner = x["vmap"]
+            return _state.vmap_wrap(inner.detach(), level)
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
@@ -555,6 +565,13 @@ class Tensor(TensorMethods, OpMethods):
             keepdim: bool | None = None) -> Tensor:
         return make(np.asarray(np.all(self._data, axis=axis if dim is None else dim,
                                       keepdims=keepdims if keepdim is None else keepdim)))
+
+
+def _batched_exit(how):
+    """A tg.vmap batched tensor leaving tapegrad: its placeholder holds no values, so
+    vmap runs the function once per batch element instead (with its warning)."""
+    raise BatchEscape(f"vmap: {how} of a batched tensor (a NumPy array holds no values "
+                      "per batch element)")
 
 
 def make(data, rg=False):

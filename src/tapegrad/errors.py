@@ -17,6 +17,12 @@ class GradcheckError(AssertionError):
     """
 
 
+class BatchEscape(RuntimeError):
+    """Inside tg.vmap, a batched value was taken out of tapegrad's ops (a transform
+    that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write): vmap
+    catches it and runs the function once per batch element instead, with a warning."""
+
+
 def fmt_shape(shape) -> str:
     return str(tuple(shape))
 

@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 
-from .. import _tensor
+from .. import _state, _tensor
+from .. import errors as _errors
 from .._graph import Node
 from .._tensor import Tensor, make
 from ..ops import _apply
@@ -31,9 +32,7 @@ _BUF = bytearray(b"\xff" * 32)
 _BUF_INT = bytearray(b"\x80" * 32)
 
 
-class BatchEscape(RuntimeError):
-    """A per-example placeholder was computed with outside tapegrad's ops (a transform
-    that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write)."""
+BatchEscape = _errors.BatchEscape     # defined below the vmap layer: Tensor raises it
 
 
 class BatchedWriteError(RuntimeError):
@@ -351,6 +350,9 @@ def wrap(inner, level):
         # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
         t.grad_fn = _CONNECTED
     return t
+
+
+_state.vmap_wrap = wrap
 
 
 def info(a):
