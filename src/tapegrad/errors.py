@@ -34,4 +34,4 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     return f"{op}: shapes {joined} {what}"
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
-__all__ = ["GradcheckError", "fmt_shape", "shapes_msg"]
+__all__ = ["GradcheckError", "BatchEscape", "fmt_shape", "shapes_msg"]
