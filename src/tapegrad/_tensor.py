@@ -377,6 +377,9 @@ class Tensor(TensorMethods, OpMethods):
                 _vmap_setitem is not None and _vmap_setitem(self, index, value):
             return                                      # written by tg.vmap
         raw = value._data if value.__class__ is Tensor else value
+        if isinstance(raw, np.ma.MaskedArray):
+            raise TypeError("setitem: masked arrays are not supported (the mask would be "
+                            "lost); pass arr.filled(value) or arr.compressed()")
         if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
                 and self._data.dtype.kind != "c":
             # NumPy would drop the imaginary part with only a warning

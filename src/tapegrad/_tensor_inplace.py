@@ -362,6 +362,9 @@ def _check_update_operand(ufunc, o, data, arg="other"):
     """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
     wording, and a complex one would lose its imaginary part in the unsafe cast."""
     who = _UPDATE_NAMES.get(ufunc, "update")
+    if isinstance(o, np.ma.MaskedArray):
+        raise TypeError(f"{who}: masked arrays are not supported as {arg} (the mask would "
+                        f"be lost); pass arr.filled(value) or arr.compressed()")
     what = _non_numeric(o)
     if what is not None:
         raise TypeError(f"{who}: unsupported {arg} type(s) {what}")

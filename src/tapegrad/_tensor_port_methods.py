@@ -328,16 +328,16 @@ class PortMethods:
         return x[np.broadcast_to(m, shape)]
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
-        """True: tapegrad's tensors behave as PyTorch's contiguous ones (`contiguous()`
-        returns the tensor itself, and `stride()` gives the row-major strides).
+        """Whether the memory is row-major, as PyTorch's (`contiguous()` copies when
+        not; `stride()` still gives the row-major strides).
 
         Args:
             memory_format: accepted for PyTorch's signature.
 
-        >>> tg.zeros(2, 3).t().is_contiguous()
-        True
+        >>> tg.zeros(2, 3).is_contiguous(), tg.zeros(2, 3).t().is_contiguous()
+        (True, False)
         """
-        return True
+        return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None) -> Any:
         """The row-major strides in elements (as PyTorch's for a contiguous tensor); with

@@ -437,6 +437,14 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {_got(ndarray)}")
     if ndarray.dtype.kind not in "biufc":
         raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}")
+    if isinstance(ndarray, np.ma.MaskedArray):
+        raise TypeError("from_numpy: ndarray is a masked array (the mask would be lost); "
+                        "pass arr.filled(value) or arr.compressed()")
+    if not ndarray.dtype.isnative:
+        # a tensor over it would not be float64/int64 (t.dtype == tg.float64 is False)
+        raise ValueError(f"from_numpy: ndarray has byte order {ndarray.dtype.str!r}, not the "
+                         "native one, so it cannot be shared (as torch); convert it with "
+                         "arr.astype(arr.dtype.newbyteorder('=')) or use tg.tensor(arr)")
     return make(ndarray)
 
 
@@ -457,7 +465,8 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dt is None or data.dtype == dt else data.to(dt)
     if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" and (
-            dt is None or data.dtype == dt):
+            dt is None or data.dtype == dt) and data.dtype.isnative and (
+            data.__class__ is np.ndarray or not isinstance(data, np.ma.MaskedArray)):
         return make(data)
     return _renamed("tensor", "as_tensor", tensor, data, dtype=dt)
 

@@ -60,6 +60,8 @@ def apply(op, *args, **params):
             raw.append(a)
             if isinstance(a, np.floating):
                 scalar = True
+            elif isinstance(a, np.ma.MaskedArray):
+                _masked_operand(op)
     if plain:
         raw = _plain_inputs(raw)
     elif scalar and not npk:
@@ -110,6 +112,13 @@ def apply(op, *args, **params):
     if npk and out.dtype.kind in "biu":
         mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def _masked_operand(op):
+    # NumPy would hand back a masked result whose hidden values the tensor then shows
+    name = getattr(op, "public_name", None) or op.__name__.lower()
+    raise TypeError(f"{name}: masked arrays are not supported as operands (the mask would "
+                    f"be lost); pass arr.filled(value) or arr.compressed()")
 
 
 def mark_numpy(t):

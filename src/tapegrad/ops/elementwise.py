@@ -503,8 +503,8 @@ class Clone(Op):
     batch_params = same_params
 
     @staticmethod
-    def forward(x):
-        return np.array(x, copy=True)
+    def forward(x, order="K"):
+        return np.array(x, copy=True, order=order)
 
     @staticmethod
     def vjp(ctx, g):

