@@ -204,3 +204,86 @@ def test_masked_array_writes_are_refused(write):
     with pytest.raises(TypeError, match="masked arrays are not supported"):
         write(t)
     np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])
+
+
+# ------------------------------------------------------------------ aliasing and writes
+
+C23 = np.arange(1.0, 7.0).reshape(2, 3)
+
+
+@pytest.mark.parametrize("fill", [lambda x: x.zero_(), lambda x: x.uniform_(),
+                                  lambda x: x.normal_()])
+def test_fills_of_a_recorded_tensor_stop_its_gradient_as_torch(fill):
+    leaf = _leaf(np.arange(6.0).reshape(2, 3))
+    x = leaf * 1
+    fill(x)
+    (x * tg.tensor(C23)).sum().backward()
+    # was C23: the overwritten values still passed their gradient on
+    np.testing.assert_array_equal(leaf.grad.numpy(), np.zeros((2, 3)))
+
+
+def test_fills_outside_recording_stay_plain_writes():
+    w = tg.zeros(2, dtype=F64, requires_grad=True)
+    with tg.no_grad():
+        w.normal_()
+        w.zero_()
+    assert w.grad_fn is None and w.tolist() == [0.0, 0.0]
+
+
+def test_index_put_accumulates_repeated_indices_as_torch():
+    x = tg.zeros(3, dtype=F64)
+    assert x.index_put_((tg.tensor([0, 0, 2]),), tg.tensor([1.0, 2.0, 3.0], dtype=F64),
+                        accumulate=True) is x
+    assert x.tolist() == [3.0, 0.0, 3.0]
+    m = tg.zeros(2, 3, dtype=F64).index_put((tg.tensor([1, 0]), tg.tensor([2, 2])),
+                                            tg.tensor([5.0, 6.0], dtype=F64), accumulate=True)
+    assert m.tolist() == [[0.0, 0.0, 6.0], [0.0, 0.0, 5.0]]
+
+
+def test_index_put_gradients():
+    v = _leaf([1.0, 2.0, 3.0])
+    base = _leaf([0.0, 0.0, 0.0])
+    y = base.index_put((tg.tensor([0, 0, 2]),), v, accumulate=True)
+    (y * tg.tensor([1.0, 2.0, 3.0], dtype=F64)).sum().backward()
+    assert v.grad.tolist() == [1.0, 1.0, 3.0] and base.grad.tolist() == [1.0, 2.0, 3.0]
+    v = _leaf([1.0, 2.0])
+    y = tg.zeros(3, dtype=F64) * 1
+    y.index_put_((tg.tensor([0, 2]),), v)
+    (y * tg.tensor([1.0, 2.0, 3.0], dtype=F64)).sum().backward()
+    assert v.grad.tolist() == [1.0, 3.0]
+
+
+@pytest.mark.parametrize("indices, match", [
+    ([0], "indices\\[0\\] must be an integer or bool tensor"),
+    (tg.tensor([0]), "indices must be a tuple"),
+    ((tg.tensor([0.5]),), "indices\\[0\\] .* dtype float32"),
+])
+def test_index_put_names_a_bad_indices_argument(indices, match):
+    with pytest.raises(TypeError, match="index_put: " + match):
+        tg.zeros(2, 3).index_put(indices, tg.tensor(1.0))
+    with pytest.raises(IndexError, match="index_put: index"):
+        tg.zeros(2, 3).index_put((tg.tensor([5]),), tg.tensor(1.0))
+
+
+def test_out_refuses_a_dtype_that_would_truncate_the_result():
+    a = tg.tensor([1.5, 2.0, 3.0], dtype=F64)
+    out = tg.zeros(3, dtype=tg.int64)
+    with pytest.raises(TypeError, match="add: the result's dtype float64 cannot be written "
+                                        "into out of dtype int64"):
+        tg.add(a, a * 0.5, out=out)             # was [2, 3, 4], silently truncated
+    assert out.tolist() == [0, 0, 0]
+    with pytest.raises(TypeError, match="matmul: .* out of dtype int32"):
+        tg.matmul(a, a, out=tg.zeros((), dtype=tg.int32))
+    assert tg.add(a, a, out=tg.zeros(3)).tolist() == [3.0, 4.0, 6.0]     # float64 -> 32
+
+
+@pytest.mark.parametrize("name, write", [
+    ("add_", lambda e: e.add_(1)), ("mul_", lambda e: e.mul_(2)),
+    ("clamp_", lambda e: e.clamp_(0, 1)), ("masked_fill_", lambda e: e.masked_fill_(e > 0, 0.0)),
+    ("zero_", lambda e: e.zero_()), ("uniform_", lambda e: e.uniform_()),
+])
+def test_writes_into_an_expanded_tensor_name_the_method(name, write):
+    x = tg.tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match=f"^{name}: .*read-only"):
+        write(x.expand(3, 2))
+    assert x.tolist() == [1.0, 2.0]

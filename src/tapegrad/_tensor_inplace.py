@@ -54,6 +54,11 @@ class InplaceMethods:
 
     # ---------------------------------------------------------------- in place
     def _check_inplace(self, what):
+        if not self._data.flags.writeable:
+            # said here so the message names the method (not the copy_ it ends in)
+            raise ValueError(f"{what}: this tensor (shape {tuple(self._data.shape)}) is a "
+                             "read-only view (e.g. from expand or broadcast_to, or over a "
+                             "read-only NumPy array); call .clone() before writing to it")
         if self.grad_fn is None and self._rg and _local.grad_enabled:
             raise RuntimeError(
                 f"{what}: a leaf tensor that requires grad cannot be changed in place while "
@@ -100,6 +105,10 @@ class InplaceMethods:
         tensor([0., 0.])
         """
         self._check_inplace("zero_")
+        if self._rg and _local.grad_enabled:
+            # recorded, so the gradient of the old values stops here (was passed on)
+            self._write_all(np.zeros((), self._data.dtype), "zero_")
+            return self
         _state.pre_write(self)
         with _state.no_grad():
             self._data[...] = 0
@@ -165,6 +174,8 @@ class InplaceMethods:
     def _plain_update(self, ufunc, other, alpha=1):
         """`self = ufunc(self, alpha * other)` straight into the array when nothing records
         it (an optimizer step under no_grad): no temporary result and no extra copy."""
+        if not self._data.flags.writeable:
+            self._check_inplace(_UPDATE_NAMES.get(ufunc, "update"))
         if self._data.dtype.kind in "biu":
             _check_exact_update(ufunc, other, self._data, alpha)
         if _local.grad_enabled and (self._rg or
@@ -289,6 +300,7 @@ class InplaceMethods:
         >>> tg.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
         tensor([0.0000, 0.5000, 1.0000])
         """
+        self._check_inplace("clamp_")
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
@@ -352,6 +364,60 @@ class InplaceMethods:
                             "[3., 0., 0.]", args="0, tg.tensor([0, 0]), tg.tensor([1.0, 2.0])")
     clip_ = clamp_
 
+    def index_put(self, indices, values, accumulate=False):
+        """torch's index_put: a copy with `values` written at `indices` (a tuple of
+        integer or bool tensors, one per leading dimension), or added there with
+        `accumulate` (repeated indices add up). Differentiable in both; with repeated
+        indices and no accumulate, the value written last is the one kept and the only
+        one with a gradient.
+
+        Args:
+            indices: a tuple (or list) of index tensors.
+            values: the values, broadcast to the indexed places.
+            accumulate: add instead of overwrite.
+
+        >>> tg.zeros(3).index_put((tg.tensor([0, 0, 2]),), tg.tensor([1.0, 2.0, 3.0]),
+        ...                       accumulate=True)
+        tensor([3., 0., 3.])
+        """
+        return _index_put(self, indices, values, accumulate, "index_put")
+
+    def index_put_(self, indices, values, accumulate=False):
+        """In-place index_put (torch's Tensor.index_put_); returns this tensor.
+
+        Args:
+            indices: a tuple (or list) of index tensors.
+            values: the values, broadcast to the indexed places.
+            accumulate: add instead of overwrite.
+
+        >>> tg.zeros(3).index_put_((tg.tensor([2]),), tg.tensor(5.0))
+        tensor([0., 0., 5.])
+        """
+        self._check_inplace("index_put_")
+        src, _ = self._inplace_args(None)
+        return self.copy_(_index_put(src, indices, values, accumulate, "index_put_"))
+
+
+
+def _index_put(x, indices, values, accumulate, who):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{who}: indices must be a tuple of index tensors, got "
+                        f"{type(indices).__name__}")
+    for i, ix in enumerate(indices):
+        k = np.asarray(getattr(ix, "_data", ix)).dtype.kind
+        if not isinstance(ix, InplaceMethods) or k not in "biu":
+            raise TypeError(f"{who}: indices[{i}] must be an integer or bool tensor, got "
+                            f"{_non_numeric(ix) or type(ix).__name__}"
+                            + (f" of dtype {ix._data.dtype}" if isinstance(
+                                ix, InplaceMethods) else ""))
+    if not isinstance(accumulate, (bool, np.bool_)):
+        raise TypeError(f"{who}: accumulate must be a bool, got {accumulate!r:.40}")
+    where = x.at[tuple(indices)]      # type: ignore[attr-defined]
+    try:
+        return where.add(values) if accumulate else where.set(values)
+    except IndexError as e:
+        msg = str(e)
+        raise IndexError(who + msg[2:] if msg.startswith("at:") else msg) from None
 
 
 _UPDATE_NAMES = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
