@@ -287,3 +287,40 @@ def test_writes_into_an_expanded_tensor_name_the_method(name, write):
     with pytest.raises(ValueError, match=f"^{name}: .*read-only"):
         write(x.expand(3, 2))
     assert x.tolist() == [1.0, 2.0]
+
+
+# ------------------------------------------------------------------ empty tensors
+
+@pytest.mark.parametrize("reduce", [
+    lambda x: x.amax(-1), lambda x: x.amin(dim=1), lambda x: x.argmax(-1),
+    lambda x: x.argmin(1, keepdim=True), lambda x: tg.ptp(x, 1), lambda x: tnp.nanmax(x, 1),
+])
+def test_extrema_of_an_empty_tensor_over_a_non_empty_axis_are_empty_as_torch(reduce):
+    x = tg.zeros((0, 3), dtype=F64)
+    assert reduce(x).shape[0] == 0          # was "cannot reduce an empty tensor"
+    with pytest.raises(ValueError, match="empty"):
+        x.amax(0)
+
+
+def test_extrema_over_a_bad_axis_name_the_function():
+    with pytest.raises(ValueError, match="^amax: axis 5 is out of range"):
+        tg.amax(tg.zeros(2, 3), 5)
+
+
+def test_kl_div_batchmean_of_an_empty_batch_is_nan_as_torch():
+    x = tg.zeros((0, 3), dtype=F64, requires_grad=True)
+    loss = tg.nn.functional.kl_div(x, tg.zeros((0, 3), dtype=F64), reduction="batchmean")
+    assert np.isnan(loss.item())            # was a ZeroDivisionError from inside
+    loss.backward()
+    assert x.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("decompose", [
+    lambda a: tg.linalg.det(a).sum(),
+    lambda a: sum(t.sum() for t in tg.linalg.svd(a)),
+])
+def test_gradients_of_empty_square_matrices(decompose):
+    a = tg.zeros((2, 0, 0), dtype=F64, requires_grad=True)
+    decompose(a).backward()                 # was an IndexError / TypeError from inside
+    assert a.grad.shape == (2, 0, 0)
+    np.testing.assert_array_equal(tg.linalg.det(a).detach().numpy(), [1.0, 1.0])

@@ -176,7 +176,10 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
         loss = ops.xlogy(target, target) - target * input
     if reduction == "batchmean":
         total = ops.sum(loss)
-        return total / loss.shape[0] if loss.ndim else total
+        if not loss.ndim:
+            return total
+        # an empty batch: 0 / 0, NaN as torch (was a ZeroDivisionError from here)
+        return total / loss.shape[0] if loss.shape[0] else total * np.nan
     return _reduce(loss, reduction)
 
 
