@@ -324,3 +324,18 @@ def test_gradients_of_empty_square_matrices(decompose):
     decompose(a).backward()                 # was an IndexError / TypeError from inside
     assert a.grad.shape == (2, 0, 0)
     np.testing.assert_array_equal(tg.linalg.det(a).detach().numpy(), [1.0, 1.0])
+
+
+# ------------------------------------------------------------------ NaN, inf, subnormals
+
+def test_lgamma_of_subnormals_is_minus_log_x_as_torch():
+    x = tg.tensor([5e-324, 1e-310, -1e-310], dtype=F64)
+    # torch's values; SciPy's gammaln gave inf
+    np.testing.assert_allclose(tg.lgamma(x).numpy(),
+                               [744.4400719213812, 713.8013788281542, 713.8013788281542])
+
+
+def test_hardswish_slope_at_infinity_is_torchs():
+    x = _leaf([INF, -INF, 0.5])
+    tg.nn.functional.hardswish(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, 0.0, 2.0 / 3.0])      # was NaN, NaN

@@ -50,7 +50,13 @@ def _lgamma(x):
     if type(x) is _Stand:
         return x.trace.step(_lgamma, x)
     out = _lgamma_scipy(x)
-    low = np.asarray(x) == -np.inf
+    a = np.asarray(x)
+    with np.errstate(divide="ignore"):
+        # SciPy gives inf for subnormal x, where log|Gamma(x)| = -log|x| to rounding
+        small = (a != 0) & (np.abs(a) < np.finfo(np.float64).tiny)
+        if small.any():
+            out = np.where(small, -np.log(np.abs(a)), out).astype(out.dtype, copy=False)
+    low = a == -np.inf
     return np.where(low, np.array(np.inf, out.dtype), out) if low.any() else out
 _gamma = _traceable("gamma", _np_special.gamma)
 _digamma = _traceable("digamma", _np_special.digamma, "psi")
