@@ -339,3 +339,23 @@ def test_hardswish_slope_at_infinity_is_torchs():
     x = _leaf([INF, -INF, 0.5])
     tg.nn.functional.hardswish(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [1.0, 0.0, 2.0 / 3.0])      # was NaN, NaN
+
+
+def test_set_shares_memory_with_the_source_as_torch():
+    x = tg.zeros(3, dtype=F64)
+    y = tg.tensor(np.arange(4.0))
+    assert x.set_(y) is x and x.shape == (4,)
+    y[0] = 9.0
+    x[1] = 7.0
+    assert x.tolist() == y.tolist() == [9.0, 7.0, 2.0, 3.0]
+    assert tg.zeros(2, dtype=F64).set_().shape == (0,)
+
+
+def test_set_refuses_what_torch_refuses():
+    with pytest.raises(TypeError, match="set_: source has dtype float32"):
+        tg.zeros(3, dtype=F64).set_(tg.zeros(2))
+    leaf = tg.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="set_: not differentiable"):
+        leaf.set_(tg.ones(2))
+    with pytest.raises(TypeError, match="set_: source must be a Tensor, got list"):
+        tg.zeros(2).set_([1.0, 2.0])

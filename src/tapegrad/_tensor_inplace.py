@@ -364,6 +364,32 @@ class InplaceMethods:
                             "[3., 0., 0.]", args="0, tg.tensor([0, 0]), tg.tensor([1.0, 2.0])")
     clip_ = clamp_
 
+    def set_(self, source=None):
+        """torch's set_: this tensor takes `source`'s memory (its shape too), so a write
+        through either shows in the other; no source gives an empty tensor. Not
+        differentiable: refused while recording a tensor that requires grad.
+
+        Args:
+            source: a tensor of this tensor's dtype, or None.
+
+        >>> a, b = tg.zeros(2), tg.ones(3)
+        >>> a.set_(b).shape, a is not b
+        ((3,), True)
+        """
+        t: Any = self
+        if source is None:
+            source = t.new_empty(0)
+        elif not isinstance(source, InplaceMethods):
+            raise TypeError(f"set_: source must be a Tensor, got {type(source).__name__}")
+        if source._data.dtype != self._data.dtype:
+            raise TypeError(f"set_: source has dtype {source._data.dtype}, this tensor "
+                            f"{self._data.dtype}; cast one of them first")
+        if _local.grad_enabled and (self._rg or source._rg):
+            raise RuntimeError("set_: not differentiable while recording a tensor that "
+                               "requires grad; call it under tg.no_grad() (or on .detach())")
+        t.data = source
+        return self
+
     def index_put(self, indices, values, accumulate=False):
         """torch's index_put: a copy with `values` written at `indices` (a tuple of
         integer or bool tensors, one per leading dimension), or added there with
