@@ -359,3 +359,13 @@ def test_set_refuses_what_torch_refuses():
         leaf.set_(tg.ones(2))
     with pytest.raises(TypeError, match="set_: source must be a Tensor, got list"):
         tg.zeros(2).set_([1.0, 2.0])
+
+
+def test_np_matrix_operands_compute_as_plain_arrays():
+    m = np.matrix([[1.0, 2.0], [3.0, 4.0]])
+    # was a TypeError from inside NumPy (matrix.sum takes no keepdims)
+    np.testing.assert_array_equal(tnp.sum(m, axis=0).numpy(), [4.0, 6.0])
+    assert tnp.mean(m).item() == 2.5 and tnp.max(m, axis=1).tolist() == [2.0, 4.0]
+    t = _leaf([[1.0, 0.0], [0.0, 1.0]])
+    (t * m).sum().backward()                # elementwise, as torch
+    np.testing.assert_array_equal(t.grad.numpy(), [[1.0, 2.0], [3.0, 4.0]])

@@ -60,8 +60,8 @@ def apply(op, *args, **params):
             raw.append(a)
             if isinstance(a, np.floating):
                 scalar = True
-            elif isinstance(a, np.ma.MaskedArray):
-                _masked_operand(op)
+            elif isinstance(a, np.ndarray) and a.__class__ is not np.ndarray:
+                raw[-1] = _plain_array(op, a)
     if plain:
         raw = _plain_inputs(raw)
     elif scalar and not npk:
@@ -114,11 +114,15 @@ def apply(op, *args, **params):
     return t
 
 
-def _masked_operand(op):
-    # NumPy would hand back a masked result whose hidden values the tensor then shows
-    name = getattr(op, "public_name", None) or op.__name__.lower()
-    raise TypeError(f"{name}: masked arrays are not supported as operands (the mask would "
-                    f"be lost); pass arr.filled(value) or arr.compressed()")
+def _plain_array(op, a):
+    """An ndarray subclass as a plain array: np.matrix's methods and operators would
+    reach the op's forward (matrix.sum refuses keepdims); a masked array is refused,
+    since NumPy would hand back a masked result whose hidden values the tensor shows."""
+    if isinstance(a, np.ma.MaskedArray):
+        name = getattr(op, "public_name", None) or op.__name__.lower()
+        raise TypeError(f"{name}: masked arrays are not supported as operands (the mask "
+                        f"would be lost); pass arr.filled(value) or arr.compressed()")
+    return np.asarray(a)
 
 
 def mark_numpy(t):
