@@ -369,3 +369,13 @@ def test_np_matrix_operands_compute_as_plain_arrays():
     t = _leaf([[1.0, 0.0], [0.0, 1.0]])
     (t * m).sum().backward()                # elementwise, as torch
     np.testing.assert_array_equal(t.grad.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+
+
+# ------------------------------------------------------------------ optimizers
+
+@pytest.mark.parametrize("closure", [lambda p: None, lambda p: p ** 2, lambda p: "loss"])
+def test_lbfgs_names_a_closure_that_returns_no_loss(closure):
+    p = tg.ones(3, requires_grad=True)
+    opt = tg.optim.LBFGS([p])
+    with pytest.raises(TypeError, match="LBFGS.step: closure must return the loss"):
+        opt.step(lambda: closure(p))        # was float()'s own TypeError
