@@ -368,7 +368,11 @@ def test_np_matrix_operands_compute_as_plain_arrays():
     assert tnp.mean(m).item() == 2.5 and tnp.max(m, axis=1).tolist() == [2.0, 4.0]
     t = _leaf([[1.0, 0.0], [0.0, 1.0]])
     (t * m).sum().backward()                # elementwise, as torch
+    # was [[4, 6], [4, 6]]: the rule's g * m, with m a matrix, was a matrix product
     np.testing.assert_array_equal(t.grad.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+    t.grad = None
+    (t / m).sum().backward()
+    np.testing.assert_allclose(t.grad.numpy(), [[1.0, 0.5], [1 / 3, 0.25]])
 
 
 # ------------------------------------------------------------------ optimizers

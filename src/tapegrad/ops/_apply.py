@@ -62,6 +62,9 @@ def apply(op, *args, **params):
                 scalar = True
             elif isinstance(a, np.ndarray) and a.__class__ is not np.ndarray:
                 raw[-1] = _plain_array(op, a)
+                # the rules see args too: g * matrix in a vjp was a matrix product
+                args = tuple(_plain_array(op, v) if isinstance(v, np.ndarray) else v
+                             for v in args)
     if plain:
         raw = _plain_inputs(raw)
     elif scalar and not npk:
