@@ -383,3 +383,35 @@ def test_lbfgs_names_a_closure_that_returns_no_loss(closure):
     opt = tg.optim.LBFGS([p])
     with pytest.raises(TypeError, match="LBFGS.step: closure must return the loss"):
         opt.step(lambda: closure(p))        # was float()'s own TypeError
+
+
+# ------------------------------------------------------------------ lists holding tensors
+
+@pytest.mark.parametrize("use", [
+    lambda x, y: x * [y, 2.0], lambda x, y: [y, 2.0] * x, lambda x, y: x + (y, 1.0),
+    lambda x, y: tg.where(x > 0, [y, 1.0], x), lambda x, y: tg.cat([x, [y]]),
+    lambda x, y: tg.maximum(x, [y, 1.0]),
+])
+def test_a_list_operand_holding_a_tensor_that_requires_grad_is_refused(use):
+    # was: NumPy read y's value and y's gradient was lost without a word (torch refuses)
+    x, y = _leaf([1.0, 2.0]), _leaf(3.0)
+    with pytest.raises(TypeError, match="a list operand holds a tensor that requires grad"):
+        use(x, y)
+
+
+@pytest.mark.parametrize("write", [
+    lambda t, y: t.add_([y, 1.0]), lambda t, y: t.mul_([[y, 1.0]]),
+    lambda t, y: t.__setitem__(Ellipsis, [y, 1.0]), lambda t, y: t.copy_([y, 1.0]),
+])
+def test_a_list_holding_a_tensor_that_requires_grad_is_not_written_silently(write):
+    t = tg.zeros(2, dtype=F64)
+    with pytest.raises(TypeError, match="a list operand holds a tensor that requires grad"):
+        write(t, _leaf(3.0))
+    assert t.tolist() == [0.0, 0.0]
+
+
+def test_lists_of_numbers_and_of_constant_tensors_still_work():
+    x, y = _leaf([1.0, 2.0]), tg.tensor(3.0, dtype=F64)
+    assert (x * [y, 2.0]).tolist() == [3.0, 4.0]
+    (tnp.add(x, [_leaf(3.0), 1.0])).sum().backward()     # tnp stacks, keeping the graph
+    assert x.grad.tolist() == [1.0, 1.0]

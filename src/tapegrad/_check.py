@@ -92,6 +92,25 @@ def choice(value, options, fn, arg):
     return value
 
 
+def grad_in_list(seq):
+    """The first tensor inside nested lists/tuples `seq` that requires grad (or carries
+    a tangent), or None: NumPy would read only its values, losing its gradient."""
+    todo = [seq]
+    while todo:
+        for v in todo.pop():
+            if v.__class__ is list or v.__class__ is tuple:
+                todo.append(v)
+            elif getattr(v, "_rg", False) or getattr(v, "_fw", None) is not None:
+                return v
+    return None
+
+
+def list_grad_error(who, v):
+    return TypeError(f"{who}: a list operand holds a tensor that requires grad (shape "
+                     f"{tuple(v.shape)}); its gradient would be lost. Make the list one "
+                     "tensor first (tg.stack, or tg.tensor([...]) which keeps the graph)")
+
+
 def _non_numeric(v):
     """The type name of a value NumPy cannot compute with (None for numbers and arrays)."""
     if isinstance(v, (np.ndarray, np.generic)):

@@ -7,7 +7,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from .. import _dtypes, _state
-from .._check import _non_numeric
+from .._check import _non_numeric, grad_in_list, list_grad_error
 from .._dtypes import to_array
 from .._graph import (_MASK2, _MASKS, Node, Version, _intern_meta, _intern_shapes,
                       _leaf_refs, record_edge)
@@ -60,6 +60,8 @@ def apply(op, *args, **params):
             raw.append(a)
             if isinstance(a, np.floating):
                 scalar = True
+            elif a.__class__ is list or a.__class__ is tuple:
+                _no_tensor_inside(op, a)
             elif isinstance(a, np.ndarray) and a.__class__ is not np.ndarray:
                 raw[-1] = _plain_array(op, a)
                 # the rules see args too: g * matrix in a vjp was a matrix product
@@ -115,6 +117,12 @@ def apply(op, *args, **params):
     if npk and out.dtype.kind in "biu":
         mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def _no_tensor_inside(op, seq):
+    v = grad_in_list(seq)
+    if v is not None:
+        raise list_grad_error(getattr(op, "public_name", None) or op.__name__.lower(), v)
 
 
 def _plain_array(op, a):
