@@ -415,3 +415,18 @@ def test_lists_of_numbers_and_of_constant_tensors_still_work():
     assert (x * [y, 2.0]).tolist() == [3.0, 4.0]
     (tnp.add(x, [_leaf(3.0), 1.0])).sum().backward()     # tnp stacks, keeping the graph
     assert x.grad.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("update, expected", [
+    (lambda x: x.mul_(x.flip(0)), [10.0, 6.0, 2.0]),
+    (lambda x: x.mul_(x[::-1]), [10.0, 6.0, 2.0]),
+    (lambda x: x.sub_(x.flip(0), alpha=3), [-8.0, -4.0, 0.0]),
+])
+def test_in_place_update_by_a_view_of_itself_differentiates_as_torch(update, expected):
+    # torch's values; was "a tensor it saved for backward was modified in place" (the
+    # update saved the flipped view, which the write then changed)
+    leaf = _leaf([0.5, 1.5, 2.5])
+    x = leaf * 1
+    update(x)
+    (x * tg.tensor([1.0, 2.0, 3.0], dtype=F64)).sum().backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), expected)

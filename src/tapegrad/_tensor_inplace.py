@@ -168,7 +168,14 @@ class InplaceMethods:
         if _local.grad_enabled and (self._rg or
                                     isinstance(other, InplaceMethods) and other._rg):
             src = ops.clone(self)
-            return src, (src if other is self else other)
+            if other is self:
+                return src, src
+            if isinstance(other, InplaceMethods) and np.may_share_memory(self._data,
+                                                                         other._data):
+                # a view of self (x.mul_(x.flip(0))): the op would save memory the write
+                # then changes (torch's flip is a copy, so torch's version works)
+                other = ops.clone(other)
+            return src, other
         return self, other
 
     def _plain_update(self, ufunc, other, alpha=1):
