@@ -430,3 +430,15 @@ def test_in_place_update_by_a_view_of_itself_differentiates_as_torch(update, exp
     update(x)
     (x * tg.tensor([1.0, 2.0, 3.0], dtype=F64)).sum().backward()
     np.testing.assert_allclose(leaf.grad.numpy(), expected)
+
+
+@pytest.mark.parametrize("convert", [tg.from_numpy, tg.as_tensor])
+def test_tensors_over_an_np_matrix_hold_a_plain_array(convert):
+    m = np.matrix([[1.0, 2.0], [3.0, 4.0]])
+    t = convert(m)
+    w = _leaf([[1.0, 2.0], [3.0, 4.0]])
+    (w * t).sum().backward()
+    # was [[4, 6], [4, 6]]: the tensor's data was the matrix, the rule's product a matmul
+    np.testing.assert_array_equal(w.grad.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+    t[0, 0] = 9.0
+    assert m[0, 0] == 9.0                   # still the same memory

@@ -445,7 +445,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise ValueError(f"from_numpy: ndarray has byte order {ndarray.dtype.str!r}, not the "
                          "native one, so it cannot be shared (as torch); convert it with "
                          "arr.astype(arr.dtype.newbyteorder('=')) or use tg.tensor(arr)")
-    return make(ndarray)
+    # a plain-array view of a subclass (np.matrix): same memory, but the rules' products
+    # with it were matrix products
+    return make(ndarray if ndarray.__class__ is np.ndarray else ndarray.view(np.ndarray))
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -467,7 +469,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" and (
             dt is None or data.dtype == dt) and data.dtype.isnative and (
             data.__class__ is np.ndarray or not isinstance(data, np.ma.MaskedArray)):
-        return make(data)
+        return make(data if data.__class__ is np.ndarray else data.view(np.ndarray))
     return _renamed("tensor", "as_tensor", tensor, data, dtype=dt)
 
 
