@@ -62,10 +62,10 @@ def apply(op, *args, **params):
                 scalar = True
             elif a.__class__ is list or a.__class__ is tuple:
                 _no_tensor_inside(op, a)
-            elif isinstance(a, np.ndarray) and a.__class__ is not np.ndarray:
+            elif isinstance(a, (np.matrix, np.ma.MaskedArray)):
                 raw[-1] = _plain_array(op, a)
                 # the rules see args too: g * matrix in a vjp was a matrix product
-                args = tuple(_plain_array(op, v) if isinstance(v, np.ndarray) else v
+                args = tuple(_plain_array(op, v) if isinstance(v, np.matrix) else v
                              for v in args)
     if plain:
         raw = _plain_inputs(raw)
@@ -126,9 +126,10 @@ def _no_tensor_inside(op, seq):
 
 
 def _plain_array(op, a):
-    """An ndarray subclass as a plain array: np.matrix's methods and operators would
-    reach the op's forward (matrix.sum refuses keepdims); a masked array is refused,
-    since NumPy would hand back a masked result whose hidden values the tensor shows."""
+    """An np.matrix as a plain array: its methods and operators would reach the op's
+    forward and rules (matrix.sum refuses keepdims, g * matrix is a matrix product); a
+    masked array is refused, since NumPy would hand back a masked result whose hidden
+    values the tensor shows. (Other subclasses, such as vmap's per-example arrays, pass.)"""
     if isinstance(a, np.ma.MaskedArray):
         name = getattr(op, "public_name", None) or op.__name__.lower()
         raise TypeError(f"{name}: masked arrays are not supported as operands (the mask "
