@@ -442,3 +442,10 @@ def test_tensors_over_an_np_matrix_hold_a_plain_array(convert):
     np.testing.assert_array_equal(w.grad.numpy(), [[1.0, 2.0], [3.0, 4.0]])
     t[0, 0] = 9.0
     assert m[0, 0] == 9.0                   # still the same memory
+
+
+def test_angle_of_minus_zero_is_torchs_in_tg_and_numpys_in_tnp():
+    x = tg.tensor([-0.0, 0.0, -1.0, 2.0], dtype=F64)
+    np.testing.assert_array_equal(tg.angle(x).numpy(), [0.0, 0.0, np.pi, 0.0])    # was pi
+    np.testing.assert_array_equal(x.angle().numpy(), [0.0, 0.0, np.pi, 0.0])
+    np.testing.assert_array_equal(tnp.angle(x).numpy(), np.angle([-0.0, 0.0, -1.0, 2.0]))

@@ -219,7 +219,10 @@ def angle(x):
     >>> tg.angle(tg.tensor([1j, -1.0 + 0j], dtype=tg.complex128))
     tensor([1.5708, 3.1416], dtype=float64)
     """
-    return apply1(Angle, _tensor_arg("angle", x))
+    x = _tensor_arg("angle", x)
+    if not _is_complex(x) and np.asarray(_raw(x)).dtype.kind == "f":
+        x = x + 0.0         # -0.0 + 0.0 is +0.0: angle(-0.0) is 0 as torch (NumPy: pi)
+    return apply1(Angle, x)
 
 
 def abs(x):
