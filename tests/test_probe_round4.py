@@ -95,7 +95,7 @@ def test_from_numpy_refuses_what_it_cannot_share_as_torch():
     big = np.arange(3.0, dtype=">f8")
     with pytest.raises(ValueError, match="from_numpy: ndarray has byte order"):
         tg.from_numpy(big)                  # was a tensor of dtype >f8, != tg.float64
-    with pytest.raises(TypeError, match="from_numpy: ndarray is a masked array"):
+    with pytest.raises(TypeError, match="from_numpy: masked arrays are not supported"):
         tg.from_numpy(np.ma.array([1.0, 2.0], mask=[0, 1]))
 
 
@@ -300,11 +300,6 @@ def test_extrema_of_an_empty_tensor_over_a_non_empty_axis_are_empty_as_torch(red
     assert reduce(x).shape[0] == 0          # was "cannot reduce an empty tensor"
     with pytest.raises(ValueError, match="empty"):
         x.amax(0)
-
-
-def test_extrema_over_a_bad_axis_name_the_function():
-    with pytest.raises(ValueError, match="^amax: axis 5 is out of range"):
-        tg.amax(tg.zeros(2, 3), 5)
 
 
 def test_kl_div_batchmean_of_an_empty_batch_is_nan_as_torch():

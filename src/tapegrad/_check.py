@@ -111,6 +111,18 @@ def list_grad_error(who, v):
                      "tensor first (tg.stack, or tg.tensor([...]) which keeps the graph)")
 
 
+def check_written(who, value):
+    """Refuse a value written into a tensor that would lose something silently: a list
+    holding a tensor that requires grad, or a masked array (its mask)."""
+    if value.__class__ is list or value.__class__ is tuple:
+        v = grad_in_list(value)
+        if v is not None:
+            raise list_grad_error(who, v)
+    elif isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{who}: masked arrays are not supported (the mask would be lost); "
+                        "pass arr.filled(value) or arr.compressed()")
+
+
 def _non_numeric(v):
     """The type name of a value NumPy cannot compute with (None for numbers and arrays)."""
     if isinstance(v, (np.ndarray, np.generic)):

@@ -11,7 +11,7 @@ import contextlib
 import numpy as np
 
 from . import _dtypes, _random, ops
-from ._check import _got
+from ._check import _got, check_written
 from ._dtypes import as_dtype, check_device
 from ._factories import linspace, tensor, zeros
 from ._factories_base import _leaf
@@ -437,16 +437,12 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {_got(ndarray)}")
     if ndarray.dtype.kind not in "biufc":
         raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}")
-    if isinstance(ndarray, np.ma.MaskedArray):
-        raise TypeError("from_numpy: ndarray is a masked array (the mask would be lost); "
-                        "pass arr.filled(value) or arr.compressed()")
-    if not ndarray.dtype.isnative:
-        # a tensor over it would not be float64/int64 (t.dtype == tg.float64 is False)
+    check_written("from_numpy", ndarray)        # a masked array's mask would be lost
+    if not ndarray.dtype.isnative:              # a '>f8' tensor is not == tg.float64
         raise ValueError(f"from_numpy: ndarray has byte order {ndarray.dtype.str!r}, not the "
                          "native one, so it cannot be shared (as torch); convert it with "
                          "arr.astype(arr.dtype.newbyteorder('=')) or use tg.tensor(arr)")
-    # a plain-array view of a subclass (np.matrix): same memory, but the rules' products
-    # with it were matrix products
+    # np.matrix: a plain view of the same memory (rules' products with it were matmuls)
     return make(ndarray if ndarray.__class__ is np.ndarray else ndarray.view(np.ndarray))
 
 

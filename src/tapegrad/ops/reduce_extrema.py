@@ -97,7 +97,7 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
             [0.5000, 0.0000]])
     """
     _check_nonempty(x, "amax", axis if dim is None else dim)
-    return _reduce(Max, x, axis, keepdims, dim, keepdim, "amax")
+    return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
 def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -129,7 +129,7 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
             [0., 1.]])
     """
     _check_nonempty(x, "amin", axis if dim is None else dim)
-    return _reduce(Min, x, axis, keepdims, dim, keepdim, "amin")
+    return _reduce(Min, x, axis, keepdims, dim, keepdim)
 
 
 MaxResult = namedtuple("max", ["values", "indices"])
