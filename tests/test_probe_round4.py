@@ -444,3 +444,32 @@ def test_angle_of_minus_zero_is_torchs_in_tg_and_numpys_in_tnp():
     np.testing.assert_array_equal(tg.angle(x).numpy(), [0.0, 0.0, np.pi, 0.0])    # was pi
     np.testing.assert_array_equal(x.angle().numpy(), [0.0, 0.0, np.pi, 0.0])
     np.testing.assert_array_equal(tnp.angle(x).numpy(), np.angle([-0.0, 0.0, -1.0, 2.0]))
+
+
+# ------------------------------------------------------------------ integer division
+
+@pytest.mark.parametrize("divide", [
+    lambda a, b: a // b, lambda a, b: a % b, lambda a, b: tg.remainder(a, b),
+    lambda a, b: tg.fmod(a, b), lambda a, b: divmod(a, b),
+    lambda a, b: tg.div(a, b, rounding_mode="floor"), lambda a, b: tg.div(a, b, rounding_mode="trunc"),
+    lambda a, b: 5 // b,
+])
+def test_integer_division_by_zero_raises_as_torch(divide):
+    # was 0 (NumPy's), silently; torch raises ZeroDivisionError
+    with pytest.raises(ZeroDivisionError, match="integer division by zero"):
+        divide(tg.tensor([1, 2]), tg.tensor([0, 1]))
+
+
+def test_numpy_integers_keep_numpys_division_by_zero():
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert (tnp.array([1, 2]) // 0).tolist() == [0, 0]
+        assert tnp.mod(tnp.array([1, 2]), 0).tolist() == [0, 0]
+    assert (tg.tensor([1.0, 2.0]) // 0).tolist() == [np.inf, np.inf]
+
+
+def test_trunc_division_of_integers_stays_integer_as_torch():
+    q = tg.div(tg.tensor([7, -7, 6, -6, 2 ** 62 + 1]), tg.tensor([2, 2, -4, 4, 3]),
+               rounding_mode="trunc")
+    assert q.dtype == tg.int64          # was float32 (and inexact beyond 2**24)
+    assert q.tolist() == [3, -3, -1, -1, 1537228672809129301]
+    assert tg.tensor([7, -7]).div(2, rounding_mode="trunc").tolist() == [3, -3]
