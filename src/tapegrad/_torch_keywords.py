@@ -124,7 +124,7 @@ def _rounding(f):
 
     def truncated(*args, **kw):
         if len(args) == 2 and not kw:           # integers stay integers, as torch
-            return ops.mathfns.trunc_divide(*args)
+            return ops.mathfns._trunc_divide(*args)
         return ops.trunc(f(*args, **kw))
 
     def fix(args, kw):

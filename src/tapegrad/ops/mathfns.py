@@ -663,7 +663,7 @@ radians, degrees = deg2rad, rad2deg
 around = round
 
 # the names `from tapegrad.ops.mathfns import *` gives (tests/test_all.py)
-def trunc_divide(x, y):
+def _trunc_divide(x, y):
     """x / y rounded toward zero (torch's div(rounding_mode="trunc")): integers stay
     integers (exactly, and a zero divisor raises as torch); others trunc(x / y)."""
     rx, ry = np.asarray(_raw(x)), np.asarray(_raw(y))
