@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
-    from ._results import (CummaxResult, CumminResult, KthvalueResult, SlogdetResult,
-                           SortResult, TopkResult)
+    from ._results import (CummaxResult, CumminResult, KthvalueResult, ModeResult,
+                           SlogdetResult, SortResult, TopkResult)
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
 ops: Any = None
@@ -93,6 +93,9 @@ class OpMethods:
 
     def kthvalue(self, k: int, dim: Axis = -1, keepdim: bool = False) -> KthvalueResult:
         return ops.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim: Axis = -1, keepdim: bool = False) -> ModeResult:
+        return ops.mode(self, dim, keepdim)
 
     def quantile(self, q: ArrayLike, dim: Axis = None, keepdim: bool = False, *,
                  interpolation: str = "linear") -> Tensor:

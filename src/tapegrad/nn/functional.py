@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _random, ops
+from .._dtypes import default_float
 from .._state import no_grad as _no_grad
 from .._tensor import Tensor, make
 from ..ops._apply import apply
@@ -283,7 +284,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        dtype = x.dtype if x.dtype.kind == "f" else default_float()
         return input * np.zeros(x.shape, dtype=dtype)
     return input * ops.apply(_DropoutMask, input, p=p)
 
@@ -298,7 +299,7 @@ class _DropoutMask(Op):
 
     @staticmethod
     def forward(x, *, p):
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        dtype = x.dtype if x.dtype.kind == "f" else default_float()
         keep = _random.generator().random(x.shape, dtype=np.float64) >= p
         return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
@@ -661,7 +662,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                              f"multiple of key's and value's ({hk}, {v.shape[-3]})")
         key = ops.repeat_interleave(key, hq // hk, dim=-3)
         value = ops.repeat_interleave(value, hq // hk, dim=-3)
-    dtype = np.result_type(q.dtype, k.dtype, np.float32)
+    dtype = np.result_type(q.dtype, k.dtype, default_float())
     scores = ops.matmul(query, ops.swapaxes(key, -2, -1)) * scale
     if is_causal:
         if attn_mask is not None:

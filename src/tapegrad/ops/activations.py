@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from .._dtypes import default_float
 from .._tensor import Tensor
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, call
@@ -23,10 +24,10 @@ def _raw(v):
 
 
 def _as_float(x):
-    """bool and integer inputs as float32 (PyTorch's default float), before any
+    """bool and integer inputs in the default float (as PyTorch), before any
     arithmetic: -x on bool raises and -x on uint8 wraps around."""
     x = np.asarray(x)
-    return x if x.dtype.kind in "fc" else x.astype(np.float32)
+    return x if x.dtype.kind in "fc" else x.astype(default_float())
 
 
 _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._dtypes import as_dtype
+from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_axis
@@ -193,7 +193,7 @@ class LogSumExp(Op):
     def forward(x, *, axis, keepdims):
         x = np.asarray(x)
         if x.dtype.kind not in "fc":
-            x = x.astype(np.float32)        # bool - bool raises; uint8 - uint8 wraps
+            x = x.astype(default_float())   # bool - bool raises; uint8 - uint8 wraps
         s, _ = _lse(x, axis)
         return s if keepdims else np.squeeze(s, axis=axis)
 
@@ -389,13 +389,13 @@ def _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, name):
 
 
 def _float_in(x, op):
-    """bool/integer input to var/std as float32 (PyTorch's default float)."""
+    """bool/integer input to var/std in the default float (as PyTorch)."""
     if not isinstance(x, Tensor):
         x = check_operand(op, "x", x)
     d = x._data if isinstance(x, Tensor) else np.asarray(x)
     if d.dtype.kind in "fc":
         return x
-    return cast(x, np.float32)
+    return cast(x, default_float())
 
 
 def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
