@@ -133,7 +133,9 @@ class Tensor(TensorMethods, OpMethods):
         # either tensor is seen by backward through the other
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if force is not False and force is not True:
+            raise TypeError(f"numpy: force must be True or False, got {type(force).__name__}")
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)

@@ -4,6 +4,8 @@ shape rearranging, elementwise math, linear algebra, special functions, triangle
 gathers and products. `Tensor` (_tensor.py) derives from `OpMethods`."""
 from __future__ import annotations
 
+import numpy as np
+
 from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
@@ -146,8 +148,8 @@ class OpMethods:
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
         return ops.swapaxes(self, axis0, axis1)
 
-    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
-        return ops.squeeze(self, axis, dim=dim)
+    def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
+        return ops.squeeze(self, dim, axis=axis)
 
     def unsqueeze(self, dim: Axis) -> Tensor:
         return ops.unsqueeze(self, dim)
@@ -561,7 +563,7 @@ class OpMethods:
         if rounding_mode == "floor":
             return ops.floor_divide(self, other)
         if rounding_mode == "trunc":
-            return ops.trunc(ops.div(self, other))
+            return trunc_divide(ops.div, self, other)
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
                          f"{rounding_mode!r}")
 
@@ -624,3 +626,15 @@ class OpMethods:
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return ops.reshape(self, tuple(other.shape))
+
+
+def trunc_divide(div, x, y, **kw):
+    """div(x, y) rounded toward zero; integer operands give an exact integer quotient
+    (PyTorch's div(..., rounding_mode="trunc") keeps their dtype)."""
+    q = ops.floor_divide(x, y)
+    if q.dtype.kind not in "iu":
+        return ops.trunc(div(x, y, **kw))
+    # floor and trunc differ where the division is inexact and the signs differ
+    xd, yd = (np.asarray(getattr(v, "_data", v)) for v in (x, y))
+    off = (q._data * yd != xd) & ((xd < 0) != (yd < 0))
+    return q + off.astype(q.dtype)

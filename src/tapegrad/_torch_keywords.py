@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from . import ops
+from ._tensor_op_methods import trunc_divide
 
 from typing import TYPE_CHECKING
 
@@ -123,7 +124,7 @@ def _rounding(f):
     """torch's div(input, other, *, rounding_mode=None): None, "trunc" or "floor"."""
 
     def truncated(*args, **kw):
-        return ops.trunc(f(*args, **kw))
+        return trunc_divide(f, *args, **kw)
 
     def fix(args, kw):
         mode = kw.pop("rounding_mode", None)

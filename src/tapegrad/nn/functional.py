@@ -26,7 +26,7 @@ from ._functional_base import (_affine, _check_approximate, _check_ignore_index,
                                _check_softplus, _numeric, _raw)
 from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                                  cross_entropy, l1_loss, mse_loss, nll_loss)
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._typing import ShapeLike
@@ -162,12 +162,15 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.softplus(input, beta, threshold)
 
 
-def softmax(input: Tensor, dim: int = -1) -> Tensor:
+def softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
     """Softmax along `dim` (default last), stable for large inputs.
 
     Args:
         input: the input tensor.
         dim: the dimension that sums to one.
+        _stacklevel: PyTorch's positional slot before dtype; unused.
+        dtype: cast the input to this dtype first.
 
     Returns:
         A tensor of input's shape.
@@ -182,15 +185,18 @@ def softmax(input: Tensor, dim: int = -1) -> Tensor:
     """
     if dim.__class__ is not int:
         _check.dim(dim, "softmax", "dim")
-    return ops.softmax(input, dim)
+    return ops.softmax(input, dim, dtype=dtype)
 
 
-def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
+def log_softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
     """log(softmax(x)) along `dim`, computed as x - logsumexp(x).
 
     Args:
         input: the input tensor.
         dim: the dimension to normalize over.
+        _stacklevel: PyTorch's positional slot before dtype; unused.
+        dtype: cast the input to this dtype first.
 
     Returns:
         A tensor of input's shape.
@@ -205,7 +211,7 @@ def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """
     if dim.__class__ is not int:
         _check.dim(dim, "log_softmax", "dim")
-    return ops.log_softmax(input, dim)
+    return ops.log_softmax(input, dim, dtype=dtype)
 
 
 # ------------------------------------------------------------------ layers
@@ -284,8 +290,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        dtype = x.dtype if x.dtype.kind == "f" else default_float()
-        return input * np.zeros(x.shape, dtype=dtype)
+        return input * np.zeros(x.shape, dtype=x.dtype)     # integers stay integers
     return input * ops.apply(_DropoutMask, input, p=p)
 
 

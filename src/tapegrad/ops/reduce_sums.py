@@ -383,6 +383,8 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
 
 
 def _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, name):
+    if isinstance(axis, (bool, np.bool_)) and unbiased is None:
+        axis, unbiased = None, bool(axis)       # torch.var(x, False): the unbiased flag
     x = _float_in(x, name)
     return _reduce(Var, x, axis, keepdims, dim, keepdim, name,
                    ddof=_ddof(ddof, correction, unbiased, name))
