@@ -158,6 +158,7 @@ mod("Upsample.nearest", lambda m: m.nn.Upsample(scale_factor=2), _r(1, 2, 3, 2))
 mod("Upsample.bilinear", lambda m: m.nn.Upsample(size=(5, 4), mode="bilinear"), _r(1, 1, 3, 2))
 mod("Upsample.align", lambda m: m.nn.Upsample(scale_factor=2, mode="bilinear",
                                               align_corners=True), _r(1, 1, 2, 3))
+mod("Upsample.bicubic", lambda m: m.nn.Upsample(scale_factor=2, mode="bicubic"), _r(1, 1, 3, 2))
 mod("Upsample.linear", lambda m: m.nn.Upsample(scale_factor=1.5, mode="linear"), _r(1, 2, 4))
 mod("Unflatten", lambda m: m.nn.Unflatten(1, (2, 3)), _r(2, 6))
 mod("Unflatten.neg", lambda m: m.nn.Unflatten(-1, (2, -1)), _r(2, 6))
@@ -254,3 +255,133 @@ mod("BCELoss.weight", lambda m: m.nn.BCELoss(weight=m.tensor([1.0, 2.0, 0.5, 1.5
 @pytest.mark.parametrize("build, inputs, train, second, rtol", MODS)
 def test_modules_match_torch_in_float64(build, inputs, train, second, rtol):
     run_module(build, inputs, train, second, rtol)
+
+
+# ------------------------------------------------------------------ nn.functional
+FROWS = []
+
+
+def frow(label, fn, *inputs, grad=True, second=True, rtol=1e-7):
+    FROWS.append(pytest.param(fn, inputs, grad, second, rtol, id=label))
+
+
+def _F(name):
+    return lambda m: getattr(m.nn.functional, name)
+
+
+_img = _r(1, 2, 5, 5)
+frow("conv1d.kw", lambda m, x, w, b: _F("conv1d")(m)(x, w, b, stride=2, padding=1, dilation=1,
+                                                     groups=1), _r(2, 2, 7), _r(3, 2, 3), _r(3))
+frow("conv1d.same", lambda m, x, w: _F("conv1d")(m)(x, w, padding="same"), _r(1, 2, 6),
+     _r(2, 2, 4))
+frow("conv2d.groups_dilation", lambda m, x, w: _F("conv2d")(m)(x, w, groups=2, dilation=2),
+     _r(1, 4, 6, 6), _r(2, 2, 2, 2))
+frow("conv2d.tuple_stride", lambda m, x, w, b: _F("conv2d")(m)(x, w, b, (2, 1), (1, 0)), _img,
+     _r(3, 2, 3, 2), _r(3))
+frow("conv3d", lambda m, x, w: _F("conv3d")(m)(x, w, padding=1, stride=2), _r(1, 2, 3, 4, 3),
+     _r(2, 2, 2, 2, 2))
+frow("conv_transpose1d", lambda m, x, w, b: _F("conv_transpose1d")(m)(
+    x, w, b, stride=2, padding=1, output_padding=1), _r(1, 2, 4), _r(2, 3, 3), _r(3))
+frow("conv_transpose2d", lambda m, x, w: _F("conv_transpose2d")(m)(x, w, stride=(2, 1),
+                                                                   groups=2, dilation=1),
+     _r(1, 2, 3, 3), _r(2, 1, 2, 2))
+frow("max_pool1d", lambda m, x: _F("max_pool1d")(m)(x, 3, stride=2, padding=1), _r(1, 2, 7),
+     second=False)
+frow("max_pool1d.indices", lambda m, x: _F("max_pool1d")(m)(x, 2, return_indices=True),
+     _r(1, 2, 6), second=False)
+frow("max_pool2d", lambda m, x: _F("max_pool2d")(m)(x, (2, 3), stride=1), _img, second=False)
+frow("max_pool2d.indices", lambda m, x: _F("max_pool2d")(m)(x, 2, return_indices=True,
+                                                            ceil_mode=True), _img,
+     second=False)
+frow("avg_pool1d", lambda m, x: _F("avg_pool1d")(m)(x, 2), _r(1, 2, 6))
+frow("avg_pool2d", lambda m, x: _F("avg_pool2d")(m)(x, 3, stride=2, padding=1,
+                                                    count_include_pad=False), _img)
+frow("adaptive_avg_pool2d", lambda m, x: _F("adaptive_avg_pool2d")(m)(x, (3, 2)), _img)
+frow("unfold", lambda m, x: _F("unfold")(m)(x, 2, dilation=1, padding=1, stride=2), _img)
+frow("fold", lambda m, x: _F("fold")(m)(x, (4, 5), (2, 2), stride=1), _r(1, 8, 12))
+for _mode, _kw in (("nearest", {}), ("bilinear", {"align_corners": False}),
+                   ("bilinear", {"align_corners": True}), ("bicubic", {}),
+                   ("bicubic", {"align_corners": True}),
+                   ("nearest-exact", {}), ("area", {})):
+    frow(f"interpolate.{_mode}{'.ac' if _kw.get('align_corners') else ''}",
+         lambda m, x, mo=_mode, k=_kw: _F("interpolate")(m)(x, size=(7, 4), mode=mo, **k),
+         _r(1, 2, 3, 5))
+frow("interpolate.scale", lambda m, x: _F("interpolate")(m)(x, scale_factor=2.0,
+                                                            mode="linear"), _r(1, 2, 4))
+for _mode in ("constant", "reflect", "replicate", "circular"):
+    frow(f"pad.{_mode}", lambda m, x, mo=_mode: _F("pad")(m)(x, (1, 2, 2, 1), mode=mo), _img)
+frow("pad.value", lambda m, x: _F("pad")(m)(x, (1, 1), value=0.5), _r(2, 3))
+frow("pad.negative", lambda m, x: _F("pad")(m)(x, (-1, 1)), _r(2, 4))
+frow("one_hot", lambda m, x: _F("one_hot")(m)(x), I([0, 3, 1]), grad=False)
+frow("one_hot.classes", lambda m, x: _F("one_hot")(m)(x, num_classes=5), I([[0, 3], [1, 1]]),
+     grad=False)
+frow("normalize", lambda m, x: _F("normalize")(m)(x), _r(3, 4))
+frow("normalize.p1_dim0", lambda m, x: _F("normalize")(m)(x, p=1.0, dim=0, eps=1e-6), _r(3, 4),
+     second=False)
+frow("cosine_similarity", lambda m, x, y: _F("cosine_similarity")(m)(x, y), _r(3, 4), _r(3, 4))
+frow("cosine_similarity.dim0", lambda m, x, y: _F("cosine_similarity")(m)(x, y, dim=0,
+                                                                          eps=1e-6),
+     _r(3, 4), _r(1, 4))
+frow("pairwise_distance", lambda m, x, y: _F("pairwise_distance")(m)(x, y), _r(3, 4), _r(3, 4))
+frow("pairwise_distance.kw", lambda m, x, y: _F("pairwise_distance")(m)(x, y, p=1.0,
+                                                                        keepdim=True),
+     _r(3, 4), _r(4), second=False)
+_qkv = (_r(2, 3, 4), _r(2, 5, 4), _r(2, 5, 4))
+frow("sdpa", lambda m, q, k, v: _F("scaled_dot_product_attention")(m)(q, k, v), *_qkv)
+frow("sdpa.causal_scale", lambda m, q, k, v: _F("scaled_dot_product_attention")(m)(
+    q, k, v, is_causal=True, scale=0.3), _r(2, 4, 4), _r(2, 4, 4), _r(2, 4, 4))
+frow("sdpa.bool_mask", lambda m, q, k, v, a: _F("scaled_dot_product_attention")(m)(
+    q, k, v, attn_mask=a), *_qkv, B(_RNG.random((3, 5)) > 0.3))
+frow("sdpa.float_mask", lambda m, q, k, v, a: _F("scaled_dot_product_attention")(m)(
+    q, k, v, attn_mask=a), *_qkv, C(_r(3, 5)))
+frow("linear", lambda m, x, w: _F("linear")(m)(x, w), _r(2, 3), _r(4, 3))
+frow("embedding", lambda m, i, w: _F("embedding")(m)(i, w, padding_idx=0), I([[0, 2], [1, 0]]),
+     _r(3, 2))
+frow("batch_norm.train", lambda m, x, w, b: _F("batch_norm")(m)(
+    x, m.zeros(3, dtype=m.float64), m.ones(3, dtype=m.float64), w, b, training=True,
+    momentum=0.2, eps=1e-3), _r(4, 3), _r(3), _r(3))
+frow("batch_norm.eval", lambda m, x, rm, rv: _F("batch_norm")(m)(x, rm, rv), _r(4, 3, 2),
+     C(_r(3)), C(_u(3)))
+frow("layer_norm", lambda m, x, w, b: _F("layer_norm")(m)(x, (2, 3), w, b, eps=1e-4),
+     _r(2, 2, 3), _r(2, 3), _r(2, 3))
+frow("group_norm", lambda m, x, w, b: _F("group_norm")(m)(x, 2, w, b), _r(2, 4, 3), _r(4), _r(4))
+frow("instance_norm", lambda m, x: _F("instance_norm")(m)(x), _r(2, 3, 4))
+frow("rms_norm", lambda m, x, w: _F("rms_norm")(m)(x, (3,), w, eps=1e-6), _r(2, 3), _r(3))
+frow("prelu", lambda m, x, w: _F("prelu")(m)(x, w), _r(2, 3, 2), _u(3))
+frow("glu", lambda m, x: _F("glu")(m)(x, 0), _r(4, 3))
+frow("elu", lambda m, x: _F("elu")(m)(x, alpha=0.7), _r(2, 3))
+frow("hardtanh", lambda m, x: _F("hardtanh")(m)(x, min_val=-0.3, max_val=0.6), _r(2, 3),
+     second=False)
+frow("hardtanh.int", lambda m, x: _F("hardtanh")(m)(x, -1.0, 2.0), I([-3, 0, 1, 5]))
+frow("relu6.int", lambda m, x: _F("relu6")(m)(x), I([-3, 0, 1, 9]))
+frow("leaky_relu", lambda m, x: _F("leaky_relu")(m)(x, 0.3), _r(2, 3), second=False)
+frow("dropout.eval", lambda m, x: _F("dropout")(m)(x, p=0.4, training=False), _r(2, 3))
+frow("relu.F", lambda m, x: _F("relu")(m)(x), _r(2, 3), second=False)
+for _n, _args in (("mse_loss", (_r(3, 4), _r(3, 4))), ("l1_loss", (_r(3, 4), _r(3, 4))),
+                  ("huber_loss", (_r(3, 4), _r(3, 4))), ("smooth_l1_loss", (_r(3, 4), _r(3, 4))),
+                  ("cross_entropy", (_r(3, 4), I([1, 0, 3]))),
+                  ("nll_loss", (_r(3, 4), I([1, 0, 3]))),
+                  ("binary_cross_entropy", (_u(3, 4), C(_u(3, 4)))),
+                  ("binary_cross_entropy_with_logits", (_r(3, 4), C(_u(3, 4)))),
+                  ("kl_div", (_r(3, 4), C(_u(3, 4)))),
+                  ("poisson_nll_loss", (_r(3, 4), C(_u(3, 4) * 2))),
+                  ("gaussian_nll_loss", (_r(3, 4), _r(3, 4), _u(3, 4))),
+                  ("margin_ranking_loss", (_r(4), _r(4), C([1.0, -1.0, -1.0, 1.0]))),
+                  ("cosine_embedding_loss", (_r(3, 4), _r(3, 4), I([1, -1, 1]))),
+                  ("triplet_margin_loss", (_r(3, 4), _r(3, 4), _r(3, 4)))):
+    _s2 = _n not in ("l1_loss", "huber_loss", "smooth_l1_loss", "margin_ranking_loss",
+                     "cosine_embedding_loss", "triplet_margin_loss")
+    for _red in ("mean", "sum", "none"):
+        frow(f"{_n}.{_red}", lambda m, *a, n=_n, r=_red: _F(n)(m)(*a, reduction=r), *_args,
+             second=_s2)
+
+
+@pytest.mark.parametrize("fn, inputs, grad, second, rtol", FROWS)
+def test_functional_matches_torch_in_float64(fn, inputs, grad, second, rtol):
+    tg.set_default_dtype(tg.float64)
+    torch.set_default_dtype(torch.float64)
+    try:
+        run_row(fn, inputs, grad, second, rtol)
+    finally:
+        tg.set_default_dtype(tg.float32)
+        torch.set_default_dtype(torch.float32)
