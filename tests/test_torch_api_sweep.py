@@ -195,6 +195,8 @@ row("sum.float32_dtype", lambda m, x: m.sum(x, dim=0, dtype=m.float64), F32([[1,
 row("mean.dtype", lambda m, x: m.mean(x, dtype=m.float64), I([[1, 2], [3, 4]]))
 row("prod.int", lambda m, x: m.prod(x, 1), I([[1, 2], [3, 4]]))
 row("prod.bool", lambda m, x: m.prod(x), B([[True, False], [True, True]]))
+row("prod.dtype", lambda m, x: m.prod(x, 0, dtype=m.float32), I([[1, 2], [3, 4]]))
+row("prod.float_dtype", lambda m, x: m.prod(x, dtype=m.float64), F32([[1, 2], [3, 4]]))
 row("prod.with_zero", lambda m, x: m.prod(x, -1), np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0]]))
 row("amax.int", lambda m, x: m.amax(x, -1), I([[1, 7], [3, 4]]))
 row("var.correction", lambda m, x: m.var(x, dim=1, correction=0), _X)
@@ -231,6 +233,8 @@ for _n in ("softmax", "log_softmax"):
     row(f"{_n}.dtype", lambda m, x, n=_n: getattr(m, n)(x, 1, dtype=m.float64),
         F32(_r(3, 4)))
     row(f"{_n}.method", lambda m, x, n=_n: getattr(x, n)(-1), _r(3, 4))
+    row(f"{_n}.method_dtype", lambda m, x, n=_n: getattr(x, n)(0, dtype=m.float64),
+        I([[1, 2], [3, 4]]))
     row(f"{_n}.F", lambda m, x, n=_n: getattr(m.nn.functional, n)(x, dim=1), _r(2, 3, 2))
     row(f"{_n}.-inf_row", lambda m, x, n=_n: getattr(m, n)(x, -1),
         np.array([[-np.inf, 0.0, 1.0], [0.5, -np.inf, -np.inf]]), grad=False)

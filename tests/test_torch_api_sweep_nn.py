@@ -11,7 +11,7 @@ import tapegrad as tg
 
 torch = pytest.importorskip("torch")
 
-from _torch_sweep import (B, C, I, _flat, _grads, _make, _same_kind, _second,  # noqa: E402
+from _torch_sweep import (B, C, F32, I, _flat, _grads, _make, _same_kind, _second,  # noqa: E402
                           run_row)
 
 _RNG = np.random.default_rng(77)
@@ -322,6 +322,8 @@ frow("cosine_similarity", lambda m, x, y: _F("cosine_similarity")(m)(x, y), _r(3
 frow("cosine_similarity.dim0", lambda m, x, y: _F("cosine_similarity")(m)(x, y, dim=0,
                                                                           eps=1e-6),
      _r(3, 4), _r(1, 4))
+frow("cosine_similarity.int", lambda m, x, y: _F("cosine_similarity")(m)(x, y), F32(_r(2, 3)),
+     I([[1, 2, 3], [0, 1, 0]]), grad=False)
 frow("pairwise_distance", lambda m, x, y: _F("pairwise_distance")(m)(x, y), _r(3, 4), _r(3, 4))
 frow("pairwise_distance.kw", lambda m, x, y: _F("pairwise_distance")(m)(x, y, p=1.0,
                                                                         keepdim=True),
@@ -385,3 +387,12 @@ def test_functional_matches_torch_in_float64(fn, inputs, grad, second, rtol):
     finally:
         tg.set_default_dtype(tg.float32)
         torch.set_default_dtype(torch.float32)
+
+
+def test_losses_refuse_a_broadcast_target_torch_only_warns_about():
+    # Intended difference, API.md "Errors users can act on: shape mismatches name the op
+    # and both shapes": torch warns and compares every pair of elements
+    with pytest.warns(UserWarning):
+        torch.nn.functional.mse_loss(torch.ones(2, 3), torch.ones(3))
+    with pytest.raises(ValueError, match=r"mse_loss.*\(2, 3\).*\(3,\)"):
+        tg.nn.functional.mse_loss(tg.ones(2, 3), tg.ones(3))

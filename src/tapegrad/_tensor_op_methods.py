@@ -293,11 +293,13 @@ class OpMethods:
     def relu(self) -> Tensor:
         return ops.relu(self)
 
-    def softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
-        return ops.softmax(self, axis, dim=dim)
+    def softmax(self, axis: Axis = -1, *, dim: Axis = None,
+                dtype: DTypeLike = None) -> Tensor:
+        return ops.softmax(self, axis, dim=dim, dtype=dtype)
 
-    def log_softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
-        return ops.log_softmax(self, axis, dim=dim)
+    def log_softmax(self, axis: Axis = -1, *, dim: Axis = None,
+                    dtype: DTypeLike = None) -> Tensor:
+        return ops.log_softmax(self, axis, dim=dim, dtype=dtype)
 
     # operands named as torch's methods name them (t.pow(exponent=2), t.matmul(other=w))
     def pow(self, exponent: ArrayLike) -> Tensor:

@@ -465,6 +465,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     tensor([0.7071])
     """
     a, b = _real(x1, "cosine_similarity", "x1"), _real(x2, "cosine_similarity", "x2")
+    # both in the dtype PyTorch promotes them to (an integer one takes the float one's)
+    floats = [v.dtype for v in (_raw(a), _raw(b)) if v.dtype.kind == "f"]
+    dt = np.result_type(*floats) if floats else default_float()
+    a, b = (v if _raw(v).dtype == dt else ops.cast(v, dt) for v in (a, b))
     eps = _check.real(eps, "cosine_similarity", "eps", low=0.0)
     dim = _check.integer(dim, "cosine_similarity", "dim")
     try:

@@ -311,7 +311,7 @@ def _cast_first(x, dtype, fn):
 
 
 def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
+         keepdim: bool | None = None, dtype: Any = None) -> Tensor:
     """Product over `axis`. TF: reduce_prod. The gradient is exact with zeros in the
     input (no division by x).
 
@@ -321,6 +321,7 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
         keepdims: keep the reduced axes with length 1.
         dim: PyTorch's name for axis (give one of the two).
         keepdim: PyTorch's name for keepdims.
+        dtype: cast x to this dtype first (as torch.prod and np.prod).
 
     Returns:
         The products.
@@ -335,7 +336,7 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     >>> x.grad
     tensor([0., 6., 0.])
     """
-    return _reduce(Prod, x, axis, keepdims, dim, keepdim)
+    return _reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim, keepdim)
 
 
 def _ddof(ddof, correction, unbiased, op):

@@ -745,4 +745,5 @@ def _batch_second(out, q_axes):
 # the names `from tapegrad.ops.sort import *` gives (tests/test_all.py)
 __all__ = ["SortResult", "TopkResult", "KthvalueResult", "MedianResult", "NanmedianResult", "sort",
            "sort_values", "np_sort", "argsort", "partition", "argpartition", "topk", "kthvalue",
-           "median", "nanmedian", "np_median", "quantile", "nanquantile", "percentile"]
+           "median", "nanmedian", "np_median", "quantile", "nanquantile", "percentile", "mode",
+           "ModeResult"]
