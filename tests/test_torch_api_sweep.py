@@ -273,7 +273,8 @@ row("swapaxes.method", lambda m, x: x.swapaxes(-1, -2), _S)
 row("squeeze", lambda m, x: m.squeeze(x), _r(1, 3, 1))
 row("squeeze.dim", lambda m, x: m.squeeze(x, -1), _r(1, 3, 1))
 row("squeeze.dims", lambda m, x: m.squeeze(x, (0, 2)), _r(1, 3, 1))
-row("squeeze.non1", lambda m, x: m.squeeze(x, 1), _r(1, 3, 1))
+row("squeeze.non1_dim", lambda m, x: m.squeeze(x, dim=1), _r(1, 3, 1))
+row("squeeze.method_non1_dim", lambda m, x: x.squeeze(dim=(0, 1)), _r(1, 3, 1))
 row("unsqueeze", lambda m, x: m.unsqueeze(x, -1), _r(2, 3))
 row("unsqueeze.kw", lambda m, x: m.unsqueeze(input=x, dim=0), _r(2, 3))
 row("unsqueeze.0d", lambda m, x: m.unsqueeze(x, 0), Z(1.5))
@@ -640,3 +641,13 @@ def test_backward_node_names_match_torch_without_the_digit(name):
     names = [_NAMED[name](m, m.tensor(a, requires_grad=True)).grad_fn.name()
              for m in (torch, tg)]
     assert names[1] == names[0].rstrip("0123456789"), names
+
+
+def test_squeeze_of_a_non_unit_axis_given_positionally_raises():
+    # Intended difference, API.md "Shape: ... squeeze" with the NumPy/TF shape ops: a
+    # positional axis follows np.squeeze (an error names the shape, which catches a
+    # wrong axis); dim= follows torch.squeeze and leaves it (rows squeeze.non1_dim)
+    with pytest.raises(ValueError, match=r"squeeze: axis 1 has size 3"):
+        tg.squeeze(tg.ones(1, 3), 1)
+    assert torch.squeeze(torch.ones(1, 3), 1).shape == (1, 3)
+    assert tg.squeeze(tg.ones(1, 3), dim=1).shape == (1, 3)

@@ -148,8 +148,8 @@ class OpMethods:
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
         return ops.swapaxes(self, axis0, axis1)
 
-    def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
-        return ops.squeeze(self, dim, axis=axis)
+    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
+        return ops.squeeze(self, axis, dim=dim)
 
     def unsqueeze(self, dim: Axis) -> Tensor:
         return ops.unsqueeze(self, dim)

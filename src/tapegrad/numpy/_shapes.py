@@ -84,7 +84,7 @@ def squeeze(a: ArrayLike, axis: Axis = None) -> Tensor:
     >>> tnp.squeeze(tnp.zeros((1, 3, 1))).shape, tnp.squeeze(tnp.zeros((1, 3, 1)), axis=0).shape
     ((3,), (3, 1))
     """
-    return ops.squeeze(_tensor_arg(a), axis=axis)
+    return ops.squeeze(_tensor_arg(a), axis)
 
 
 def expand_dims(a: ArrayLike, axis: Axis) -> Tensor:

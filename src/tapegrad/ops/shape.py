@@ -443,34 +443,34 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
     return apply(Transpose, x, axes=tuple(perm))
 
 
-def squeeze(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> Tensor:
-    """Drop size-1 axes (all of them, or the ones named). A dimension given as PyTorch
-    gives it (`dim`, positionally or by keyword) whose size is not 1 is left as it is,
-    as `torch.squeeze`; one given as NumPy's `axis=` raises, as `np.squeeze`.
+def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
+    """Drop size-1 axes (all of them, or the ones named). Named as NumPy names them
+    (`axis`, or positionally), an axis whose size is not 1 raises, as `np.squeeze`;
+    named by PyTorch's keyword `dim=`, it is left as it is, as `torch.squeeze`.
 
     Args:
         x: the input tensor (or anything tg.tensor accepts).
-        dim: the axis or axes to drop where their size is 1 (None: all size-1 axes).
-        axis: NumPy's form: axes that must have size 1.
+        axis: the size-1 axis or axes to drop (None: all of them).
+        dim: PyTorch's form: the axes to drop where their size is 1.
 
     Returns:
         x without those axes.
 
     Raises:
-        ValueError: an axis named by `axis=` does not have size 1.
-        TypeError: both dim and axis given.
+        ValueError: an axis named by `axis` does not have size 1.
+        TypeError: both axis and dim given.
         AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((1, 2, 1))
-    >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape, tg.squeeze(x, 1).shape
+    >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape, tg.squeeze(x, dim=1).shape
     ((2,), (2, 1), (1, 2, 1))
     """
     if not isinstance(x, Tensor):
         x = check_operand("squeeze", "x", x)
-    strict = axis is not None
-    if strict and dim is not None:
-        raise TypeError("squeeze: give dim (PyTorch) or axis (NumPy), not both")
+    strict = dim is None
     if not strict:
+        if axis is not None:
+            raise TypeError("squeeze: give axis (NumPy) or dim (PyTorch), not both")
         axis = dim
     shape = np.shape(_raw(x))
     if axis is None:
@@ -480,7 +480,7 @@ def squeeze(x: ArrayLike, dim: Axis = None, *, axis: Axis = None) -> Tensor:
         for a in axes:
             if strict and shape[a] != 1:
                 raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1 "
-                                 f"(shape {shape})")
+                                 f"(shape {shape}); dim= leaves it, as torch.squeeze")
         new = tuple(s for i, s in enumerate(shape) if i not in axes or s != 1)
     return apply(Reshape, x, shape=new)
 
