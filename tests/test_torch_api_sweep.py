@@ -101,6 +101,10 @@ for _n, _op in _BIN.items():
     row(f"op{_op}.bool_int", lambda m, x, y, o=_op: eval(f"x {o} y"), B([True, False]),
         I([3, 4])) if _n != "sub" else None
     row(f"op{_op}.0d_0d", lambda m, x, y, o=_op: eval(f"x {o} y"), Z(1.5), Z(0.5))
+row("multiply", lambda m, x, y: m.multiply(x, y), _r(2, 3), _r(3))
+row("multiply.int_float", lambda m, x: m.multiply(x, 1.5), I([1, 2]))
+row("unflatten", lambda m, x: m.unflatten(x, -1, (2, -1)), _r(3, 4))
+row("unflatten.method", lambda m, x: x.unflatten(0, (1, 3)), _r(3, 4))
 row("add.alpha", lambda m, x, y: m.add(x, y, alpha=2.0), _r(2, 3), _r(3))
 row("sub.alpha", lambda m, x, y: m.sub(x, y, alpha=-0.5), _r(2, 3), _r(2, 3))
 row("add.int_alpha", lambda m, x, y: m.add(x, y, alpha=2), I([1, 2]), I([3, 4]))
