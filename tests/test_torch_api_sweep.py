@@ -9,9 +9,13 @@ optimizers, schedulers and utils.data are in test_torch_api_sweep_nn.py.
 Intended differences (API.md), checked as such here rather than skipped:
 - `tg.split` returns a list (API.md lists it with the NumPy/TF shape ops), torch a tuple.
 - grad_fn names drop torch's overload digit (API.md "Reverse mode": `MulBackward`).
-- Where torch refuses an integer input (mean, var, std, softmax, logsumexp without dim,
-  norms, linalg), tapegrad computes in the default float: see
+- Where torch refuses an integer input (mean, var, std, softmax, norms, linalg),
+  tapegrad computes in the default float: see
   test_integer_inputs_torch_refuses_give_the_default_float.
+- `tg.var(x, 1, True)`: the third positional is keepdims (API.md's reductions), torch's
+  is `unbiased`; `tg.squeeze(x, 1)` of a non-1 axis raises (NumPy), `dim=` follows torch.
+  Both are tests below. `F.mse_loss` refuses a broadcast target torch only warns about
+  (test_torch_api_sweep_nn.py).
 """
 import numpy as np
 import pytest
