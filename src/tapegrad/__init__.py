@@ -29,8 +29,8 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "fmax", "fmin", "heaviside", "hypot", "logaddexp", "logaddexp2", "nan_to_num",
            "positive", "rad2deg", "radians", "rint", "round", "sinc", "trunc", "argpartition",
            "argsort", "cummax", "cummin", "cumprod", "cumsum", "diff", "kthvalue", "logcumsumexp",
-           "median", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean",
-           "nanmedian", "nanmin", "nanprod", "nanquantile", "nansum", "nanstd", "nanvar",
+           "median", "mode", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax",
+           "nanmean", "nanmedian", "nanmin", "nanprod", "nanquantile", "nansum", "nanstd", "nanvar",
            "partition", "percentile", "ptp", "quantile", "sort", "topk", "append", "array_split",
            "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_tensors",
            "chunk", "column_stack", "dsplit", "dstack", "flip", "fliplr", "flipud", "hsplit",
@@ -85,7 +85,7 @@ from .ops import (acos, acosh, arccos, arccosh, arcsin, arctan, arctan2,  # noqa
                   hypot, logaddexp, logaddexp2, nan_to_num, positive, rad2deg, radians,
                   rint, round, sinc, trunc)
 from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,E402
-                  cumsum, diff, kthvalue, logcumsumexp, median, nanargmax, nanargmin,
+                  cumsum, diff, kthvalue, logcumsumexp, median, mode, nanargmax, nanargmin,
                   nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanprod,
                   nanquantile, nansum, nanstd, nanvar, partition, percentile, ptp,
                   quantile, sort, topk)

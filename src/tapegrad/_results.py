@@ -11,6 +11,7 @@ SortResult = namedtuple("sort", ["values", "indices"], module=_SORT)
 TopkResult = namedtuple("topk", ["values", "indices"], module=_SORT)
 KthvalueResult = namedtuple("kthvalue", ["values", "indices"], module=_SORT)
 MedianResult = namedtuple("median", ["values", "indices"], module=_SORT)
+ModeResult = namedtuple("mode", ["values", "indices"], module=_SORT)
 NanmedianResult = namedtuple("nanmedian", ["values", "indices"], module=_SORT)
 
 CummaxResult = namedtuple("cummax", ["values", "indices"], module=_SCAN)

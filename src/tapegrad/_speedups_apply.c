@@ -154,15 +154,29 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     int f16 = dtype == F16;
     int fix = dtype == F64 || f16;
     Py_DECREF(dtype);
-    /* a float64 tensor among the inputs (either side: 4.0 * u) keeps float64 */
+    /* a float64 tensor among the inputs (either side: 4.0 * u) keeps float64, unless it
+     * is 0-d beside a dimensioned tensor of another dtype: PyTorch's dimensioned operand
+     * sets the dtype then (float32 * a 0-d float64 is float32; ops/_apply._f64_result) */
     for (int i = 0; fix && !f16 && i < n; i++) {
         if (!is_tensor(xs[i]))
             continue;
-        PyObject *xd = dtype_attr(get(xs[i], T_data));
+        PyObject *data = get(xs[i], T_data);
+        PyObject *xd = dtype_attr(data);
         if (xd == NULL)
             return NULL;
-        fix = xd != F64;
+        int is64 = xd == F64;
         Py_DECREF(xd);
+        if (!is64)
+            continue;
+        fix = 0;
+        PyObject *other = n == 2 ? xs[1 - i] : NULL;
+        if (other != NULL && is_tensor(other) && PyArray_Check(data) &&
+                PyArray_NDIM((PyArrayObject *)data) == 0) {
+            PyObject *od = get(other, T_data);
+            fix = PyArray_Check(od) && PyArray_NDIM((PyArrayObject *)od) > 0 &&
+                  PyArray_DESCR((PyArrayObject *)od) != (PyArray_Descr *)F64;
+        }
+        break;
     }
     PyObject *owned = NULL;
     if (fix) {

@@ -134,7 +134,9 @@ class Tensor(TensorMethods, OpMethods):
         # either tensor is seen by backward through the other
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if force is not False and force is not True:
+            raise TypeError(f"numpy: force must be True or False, got {type(force).__name__}")
         if self._x is not None and "vmap" in self._x:
             _batched_exit(".numpy()")
         if self._rg:

@@ -206,6 +206,13 @@ values a live node saved (a constant in `x * c`, or `x.detach()` while a graph
 holds x), until backward has run or the graph is gone. Otherwise the array is
 writable (as `x.detach().numpy()` in PyTorch) and writes are not tracked.
 
+Args:
+    force: PyTorch's keyword: accepted, and never needed (there is no device, lazy
+        conjugate or tracking to resolve first).
+
+Returns:
+    An ndarray sharing this tensor's memory.
+
 >>> tg.tensor([1.0, 2.0]).numpy()
 array([1., 2.], dtype=float32)
 >>> tg.tensor([1.0], requires_grad=True).numpy().flags.writeable

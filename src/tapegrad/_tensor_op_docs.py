@@ -335,6 +335,11 @@ OP_DOCS["kthvalue"] = """Method form of `tapegrad.kthvalue`: `x.kthvalue(...)` i
 >>> tg.tensor([3.0, 1.0, 2.0]).kthvalue(2).values
 tensor(2.)
 """
+OP_DOCS["mode"] = """Method form of `tapegrad.mode`: `x.mode(...)` is `tg.mode(x, ...)`.
+
+>>> tg.tensor([3.0, 1.0, 3.0]).mode().values
+tensor(3.)
+"""
 OP_DOCS["lgamma"] = """Method form of `tapegrad.lgamma`: `x.lgamma(...)` is `tg.lgamma(x, ...)`.
 
 >>> tg.tensor([1.0, 5.0]).lgamma()

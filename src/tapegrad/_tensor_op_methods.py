@@ -4,6 +4,8 @@ shape rearranging, elementwise math, linear algebra, special functions, triangle
 gathers and products. `Tensor` (_tensor.py) derives from `OpMethods`."""
 from __future__ import annotations
 
+import numpy as np
+
 from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
@@ -16,8 +18,8 @@ if TYPE_CHECKING:
 
     from ._tensor import Tensor
     from ._typing import ArrayLike, Axis, DTypeLike, ShapeLike
-    from ._results import (CummaxResult, CumminResult, KthvalueResult, SlogdetResult,
-                           SortResult, TopkResult)
+    from ._results import (CummaxResult, CumminResult, KthvalueResult, ModeResult,
+                           SlogdetResult, SortResult, TopkResult)
 
 # the ops package, set by _tensor.use_ops (an upward edge, looked up at call time)
 ops: Any = None
@@ -93,6 +95,9 @@ class OpMethods:
 
     def kthvalue(self, k: int, dim: Axis = -1, keepdim: bool = False) -> KthvalueResult:
         return ops.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim: Axis = -1, keepdim: bool = False) -> ModeResult:
+        return ops.mode(self, dim, keepdim)
 
     def quantile(self, q: ArrayLike, dim: Axis = None, keepdim: bool = False, *,
                  interpolation: str = "linear") -> Tensor:
@@ -288,11 +293,13 @@ class OpMethods:
     def relu(self) -> Tensor:
         return ops.relu(self)
 
-    def softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
-        return ops.softmax(self, axis, dim=dim)
+    def softmax(self, axis: Axis = -1, *, dim: Axis = None,
+                dtype: DTypeLike = None) -> Tensor:
+        return ops.softmax(self, axis, dim=dim, dtype=dtype)
 
-    def log_softmax(self, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
-        return ops.log_softmax(self, axis, dim=dim)
+    def log_softmax(self, axis: Axis = -1, *, dim: Axis = None,
+                    dtype: DTypeLike = None) -> Tensor:
+        return ops.log_softmax(self, axis, dim=dim, dtype=dtype)
 
     # operands named as torch's methods name them (t.pow(exponent=2), t.matmul(other=w))
     def pow(self, exponent: ArrayLike) -> Tensor:

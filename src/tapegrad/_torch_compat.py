@@ -630,7 +630,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         raise ValueError("normal: std must be non-negative")
     dt = as_dtype(dtype, "normal") or next(
         (a.dtype for a in (m, s) if isinstance(a, np.ndarray) and a.ndim and
-         a.dtype.kind == "f"), np.dtype(np.float32))
+         a.dtype.kind == "f"), _dtypes.DEFAULT_FLOAT)
     if isinstance(mean, Tensor) and mean.dtype.kind == "f":
         dt = as_dtype(dtype, "normal") or mean.dtype
     z = _rng(generator, "normal").standard_normal(shape)
@@ -653,7 +653,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Any = None) -
     if np.any((prob < 0) | (prob > 1)):
         raise ValueError("bernoulli: probabilities must be in [0, 1]")
     u = _rng(generator, "bernoulli").random(a.shape)
-    return _values((u < prob).astype(a.dtype if a.dtype.kind == "f" else np.float32))
+    return _values((u < prob).astype(a.dtype if a.dtype.kind == "f" else _dtypes.DEFAULT_FLOAT))
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,

@@ -123,6 +123,10 @@ def _rounding(f):
     """torch's div(input, other, *, rounding_mode=None): None, "trunc" or "floor"."""
 
     def truncated(*args, **kw):
+        args = list(args)
+        for name in ("input", "other"):         # torch's keywords, in their order
+            if name in kw and len(args) < 2:
+                args.append(kw.pop(name))
         if len(args) == 2 and not kw:           # integers stay integers, as torch
             return ops.mathfns._trunc_divide(*args)
         return ops.trunc(f(*args, **kw))

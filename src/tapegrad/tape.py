@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from . import _state
-from ._dtypes import is_floating
+from ._dtypes import default_float, is_floating
 from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import _allows, run_backward, what
@@ -624,7 +624,7 @@ def clip_by_global_norm(t_list: Sequence[Tensor | None], clip_norm: float,
             total = sq if total is None else total + cast(sq, total.dtype)
         global_norm = sqrt(total)
     else:
-        global_norm = make(np.asarray(0.0, dtype=np.float32))
+        global_norm = make(np.asarray(0.0, dtype=default_float()))
     # scale = clip_norm * min(1 / norm, 1 / clip_norm): 1 when the norm is small, NaN
     # when the norm is inf or NaN (as TF); written in ops so it stays differentiable
     with np.errstate(divide="ignore", invalid="ignore"):

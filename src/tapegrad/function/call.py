@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from .. import _random, _state
+from .. import _dtypes, _random, _state
 from .._graph import grad_edge
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, _share_version, make
@@ -322,7 +322,10 @@ class function:
             # tg.vmap's batched values: eagerly, each op batched (a trace would see one
             # example's placeholder)
             return self.python_function(*args, **kwargs)
-        key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))
+        # the default float is part of the signature: a trace made under float32 would
+        # replay float32 factories and int-to-float results after set_default_dtype(float64)
+        key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves),
+               _dtypes.DEFAULT_FLOAT)
         entry = self._traces.get(key)
         if entry is None or entry is not _EAGER and not entry.captures_valid():
             with self._lock:

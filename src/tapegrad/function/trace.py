@@ -438,7 +438,9 @@ class Tracer:
             step.dyn_slot = self.new_slot()
         elif not params and op.direct is not None:
             self._make_direct(step, args, t)
-        if not dyn and step.fn is op.forward and any(_foreign(a) for a in args):
+        if not dyn and step.fn is op.forward and (
+                any(_foreign(a) for a in args) or not any(isinstance(a, Tensor) for a in args)):
+            # (only Python numbers: eager gives the default float, NumPy float64)
             _match_eager_dtype(step, args, params, t)
         self.steps.append(step)
         return t

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check, ops
+from .._dtypes import default_float
 from .._tensor import Tensor, make
 from ..ops import activations2 as _A
 from ..ops._shapes import check_axis
@@ -104,7 +105,11 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     >>> tg.nn.functional.relu6(tg.tensor([-2.0, 0.0, 2.0]))
     tensor([0., 0., 2.])
     """
-    return _unary(_A.relu6, input, inplace, "relu6")
+    x = _real(input, "relu6")
+    if _raw(x).dtype.kind in "iu":
+        _inplace(inplace, "relu6")
+        return ops.clip(x, 0, 6)        # an integer input stays integer, as in PyTorch
+    return _unary(_A.relu6, x, inplace, "relu6")
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -274,7 +279,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
         inplace: accepted for PyTorch's signature; the result is always a new tensor.
 
     Returns:
-        A tensor of input's shape (float32 for an integer input).
+        A tensor of input's shape (integer input stays integer, as in PyTorch).
 
     Raises:
         TypeError: input is not a real tensor, a bound is not a real number, or inplace
@@ -290,8 +295,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     x = _real(input, "hardtanh")
+    if _raw(x).dtype.kind in "iu":
+        # an integer input stays integer, the bounds cast to it (PyTorch's clamp)
+        return ops.clip(x, int(min_val), int(max_val))
     if _raw(x).dtype.kind != "f":
-        x = ops.cast(x, np.float32)
+        x = ops.cast(x, default_float())
     inside = (x > min_val) & (x < max_val)
     # the clipped side detached: clamp's own gradient is 1 at the ends, PyTorch's is 0
     return ops.where(inside, x, ops.clamp(x.detach(), min_val, max_val))
@@ -457,6 +465,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     tensor([0.7071])
     """
     a, b = _real(x1, "cosine_similarity", "x1"), _real(x2, "cosine_similarity", "x2")
+    # both in the dtype PyTorch promotes them to (an integer one takes the float one's)
+    floats = [v.dtype for v in (_raw(a), _raw(b)) if v.dtype.kind == "f"]
+    dt = np.result_type(*floats) if floats else default_float()
+    a, b = (v if _raw(v).dtype == dt else ops.cast(v, dt) for v in (a, b))
     eps = _check.real(eps, "cosine_similarity", "eps", low=0.0)
     dim = _check.integer(dim, "cosine_similarity", "dim")
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _check, _random, ops
+from .._dtypes import default_float
 from .._tensor import Tensor
 from ..ops._apply import apply
 from ..ops._op import Op
@@ -205,7 +206,7 @@ def rms_norm(input: Tensor, normalized_shape: ShapeLike, weight: Tensor | None =
     if k == 0 or len(shape) < k or tuple(shape[len(shape) - k:]) != normalized_shape:
         raise ValueError(f"rms_norm: input of shape {shape} does not end with "
                          f"normalized_shape {normalized_shape}")
-    dt = _raw(x).dtype if _raw(x).dtype.kind == "f" else np.dtype(np.float32)
+    dt = _raw(x).dtype if _raw(x).dtype.kind == "f" else default_float()
     eps = float(np.finfo(dt).eps) if eps is None else _check.real(eps, "rms_norm", "eps",
                                                                   low=0.0)
     axes = tuple(range(len(shape) - k, len(shape)))
@@ -230,7 +231,7 @@ class ChannelDropoutMask(Op):
 
     @staticmethod
     def forward(x, *, p):
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        dtype = x.dtype if x.dtype.kind == "f" else default_float()
         keep = _random.generator().random(x.shape[:-2], dtype=np.float64) >= p
         return (keep.astype(dtype) * dtype.type(1.0 / (1.0 - p)))[..., None, None]
 
@@ -270,5 +271,5 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return x * np.zeros((), dtype=np.result_type(_raw(x).dtype, np.float32))
+        return x * np.zeros((), dtype=np.result_type(_raw(x).dtype, default_float()))
     return x * apply(ChannelDropoutMask, x, p=p)

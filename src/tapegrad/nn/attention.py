@@ -215,7 +215,7 @@ class MultiheadAttention(Module):
         (q, k, v), unbatched = self._inputs(query, key, value)
         n, tgt_len, _ = q.shape
         h, d = self.num_heads, self.head_dim
-        dtype = np.result_type(q.dtype, np.float32)
+        dtype = np.result_type(q.dtype, default_float())
         if is_causal and attn_mask is None:
             raise ValueError(f"{fn}: is_causal is a hint that attn_mask is the causal mask; "
                              "attn_mask must be given with it")

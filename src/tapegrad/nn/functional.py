@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _random, ops
+from .._dtypes import default_float
 from .._state import no_grad as _no_grad
 from .._tensor import Tensor, make
 from ..ops._apply import apply
@@ -25,7 +26,7 @@ from ._functional_base import (_affine, _check_approximate, _check_ignore_index,
                                _check_softplus, _numeric, _raw)
 from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                                  cross_entropy, l1_loss, mse_loss, nll_loss)
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._typing import ShapeLike
@@ -161,12 +162,15 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.softplus(input, beta, threshold)
 
 
-def softmax(input: Tensor, dim: int = -1) -> Tensor:
+def softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
     """Softmax along `dim` (default last), stable for large inputs.
 
     Args:
         input: the input tensor.
         dim: the dimension that sums to one.
+        _stacklevel: PyTorch's positional slot before dtype; unused.
+        dtype: cast the input to this dtype first.
 
     Returns:
         A tensor of input's shape.
@@ -181,15 +185,18 @@ def softmax(input: Tensor, dim: int = -1) -> Tensor:
     """
     if dim.__class__ is not int:
         _check.dim(dim, "softmax", "dim")
-    return ops.softmax(input, dim)
+    return ops.softmax(input, dim, dtype=dtype)
 
 
-def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
+def log_softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
     """log(softmax(x)) along `dim`, computed as x - logsumexp(x).
 
     Args:
         input: the input tensor.
         dim: the dimension to normalize over.
+        _stacklevel: PyTorch's positional slot before dtype; unused.
+        dtype: cast the input to this dtype first.
 
     Returns:
         A tensor of input's shape.
@@ -204,7 +211,7 @@ def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """
     if dim.__class__ is not int:
         _check.dim(dim, "log_softmax", "dim")
-    return ops.log_softmax(input, dim)
+    return ops.log_softmax(input, dim, dtype=dtype)
 
 
 # ------------------------------------------------------------------ layers
@@ -283,8 +290,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-        return input * np.zeros(x.shape, dtype=dtype)
+        return input * np.zeros(x.shape, dtype=x.dtype)     # integers stay integers
     return input * ops.apply(_DropoutMask, input, p=p)
 
 
@@ -298,7 +304,7 @@ class _DropoutMask(Op):
 
     @staticmethod
     def forward(x, *, p):
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        dtype = x.dtype if x.dtype.kind == "f" else default_float()
         keep = _random.generator().random(x.shape, dtype=np.float64) >= p
         return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
@@ -661,7 +667,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                              f"multiple of key's and value's ({hk}, {v.shape[-3]})")
         key = ops.repeat_interleave(key, hq // hk, dim=-3)
         value = ops.repeat_interleave(value, hq // hk, dim=-3)
-    dtype = np.result_type(q.dtype, k.dtype, np.float32)
+    dtype = np.result_type(q.dtype, k.dtype, default_float())
     scores = ops.matmul(query, ops.swapaxes(key, -2, -1)) * scale
     if is_causal:
         if attn_mask is not None:

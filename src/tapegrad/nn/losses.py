@@ -115,7 +115,7 @@ class NLLLoss(_Loss):
     def __init__(self, weight: Tensor | None = None, ignore_index: int = -100,
                  reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.weight = _class_weight(weight, "NLLLoss")
+        self.register_buffer("weight", _class_weight(weight, "NLLLoss"))  # as in PyTorch
         self.ignore_index = F._check_ignore_index(ignore_index, "NLLLoss")
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -143,8 +143,10 @@ class BCEWithLogitsLoss(_Loss):
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean",
                  pos_weight: Tensor | None = None) -> None:
         super().__init__(reduction)
-        self.weight = _numeric(weight, "BCEWithLogitsLoss", "weight")
-        self.pos_weight = _numeric(pos_weight, "BCEWithLogitsLoss", "pos_weight")
+        # buffers, saved in the state dict, as in PyTorch
+        self.register_buffer("weight", _numeric(weight, "BCEWithLogitsLoss", "weight"))
+        self.register_buffer("pos_weight", _numeric(pos_weight, "BCEWithLogitsLoss",
+                                                    "pos_weight"))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
@@ -168,7 +170,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.weight = _numeric(weight, "BCELoss", "weight")
+        self.register_buffer("weight", _numeric(weight, "BCELoss", "weight"))  # as PyTorch
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)

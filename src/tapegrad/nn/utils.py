@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from .._check import _got
+from .._dtypes import default_float
 from .._tensor import Tensor, make
 from typing import TYPE_CHECKING
 
@@ -85,7 +86,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     if not norm_type > 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type}")
     if not params:
-        return make(np.zeros((), dtype=np.float32))
+        return make(np.zeros((), dtype=default_float()))
     # each gradient counts once in the norm, as it is scaled once ([p, p] or a shared one)
     unique = _unique_grads(params)
     grads = [g._data for g in unique]

@@ -5,8 +5,9 @@ NumPy (and autograd.numpy, jax.numpy with x64) make it float64. An integer or bo
 tensor that tapegrad.numpy makes carries a mark (`"np"` in its extras, see
 ops/_apply.mark_numpy); every op that meets a marked input keeps the dtype NumPy
 computed, and passes the mark on to its integer results (reshape, indexing, `+ 1`,
-`astype(int32)`). Float tensors carry no mark: their dtypes are the same under both
-rules, and they keep the C fast path.
+`astype(int32)`). Float tensors carry no mark, so they keep the C fast path: their
+dtypes are the same under both rules but for a float32 array meeting a 0-d float64 one
+(PyTorch keeps float32, NumPy 2 widens to float64), where tapegrad.numpy gives float32.
 """
 import functools
 

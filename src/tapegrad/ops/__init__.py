@@ -35,7 +35,7 @@ from .reduce import (nanargmax, nanargmin, nanmax, nanmean, nanmin,  # noqa: F40
                      nanprod, nanstd, nansum, nanvar, ptp)
 from .scan import (cummax, cummin, cumprod, cumsum, diff,  # noqa: F401,E402
                    logcumsumexp, nancumprod, nancumsum)
-from .sort import (argpartition, argsort, kthvalue, median, nanmedian,  # noqa: F401,E402
+from .sort import (argpartition, argsort, kthvalue, median, mode, nanmedian,  # noqa: F401,E402
                    nanquantile, np_median, np_sort, partition, percentile, quantile, sort,
                    sort_values, topk)
 from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # noqa: F401
@@ -84,7 +84,7 @@ __all__ = ["apply", "call", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum
            "kron", "linalg_cross", "mm", "tensordot", "vdot", "nanargmax", "nanargmin", "nanmax",
            "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ptp", "cummax", "cummin",
            "cumprod", "cumsum", "diff", "logcumsumexp", "nancumprod", "nancumsum", "sort",
-           "argpartition", "argsort", "kthvalue", "median", "nanmedian", "nanquantile",
+           "argpartition", "argsort", "kthvalue", "median", "mode", "nanmedian", "nanquantile",
            "np_median", "np_sort", "partition", "percentile", "quantile", "sort_values", "topk",
            "flip", "fliplr", "flipud", "moveaxis", "movedim", "pad", "permute", "ravel", "repeat",
            "repeat_interleave", "roll", "rollaxis", "rot90", "swapdims", "tile", "unflatten",

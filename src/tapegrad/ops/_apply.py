@@ -100,8 +100,10 @@ def apply(op, *args, **params):
     if npk:
         pass                    # NumPy computed the dtype NumPy gives: kept
     elif c == "d":
-        if not _has_float64(raw) and "dtype" not in params:
-            out = out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
+        if "dtype" not in params:
+            want = _f64_result(raw)
+            if want is not _F64:
+                out = out.astype(want, copy=False)
     elif c == "e" and "dtype" not in params:
         out = _default_float(out, raw, None, op.forward, params)
     if rg and L.grad_enabled and op.differentiable:
@@ -249,8 +251,9 @@ def apply2_py(op, x, y):
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
     if out.dtype is _F64:
-        if not _has_float64((dx, dy)):
-            out = out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
+        want = _f64_result((dx, dy))
+        if want is not _F64:
+            out = out.astype(want, copy=False)
     elif out.dtype is _F16:
         out = _default_float(out, x, y, forward)
     if rg and diff:
@@ -291,7 +294,8 @@ def _default_float(out, x, y, forward=None, params=None):
     else:
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
     if out.dtype.char == "d":
-        return out if _has_float64(raw) else out.astype(_dtypes.DEFAULT_FLOAT, copy=False)
+        want = _f64_result(raw)
+        return out if want is _F64 else out.astype(want, copy=False)
     if out.dtype.char != "e" or forward is None:
         return out
     for v in raw:
@@ -358,15 +362,53 @@ def _has_tangent(args):
     return False
 
 
-def _has_float64(raw):
-    """Whether a float64 result is asked for by its inputs. Integers (and Python floats)
-    meeting integers or float32 give float32, the tensor default, as in PyTorch; NumPy
-    would widen them to float64."""
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def _f64_result(raw):
+    """The dtype PyTorch gives where NumPy computed float64 from the inputs `raw`.
+
+    PyTorch promotes in three tiers: dimensioned tensors, then 0-d tensors, then Python
+    numbers; a later tier counts only when its category (bool < int < float < complex)
+    is higher. So a float32 tensor times a 0-d float64 stays float32, an int tensor times
+    a Python float (or sqrt of an int) gives the default float, and an int tensor times a
+    0-d float64 gives float64. NumPy would widen all of these to float64."""
+    dims = zero = None              # (category, dtype) of each tensor tier
+    scalar = -1
     for v in raw:
         dt = getattr(v, "dtype", None)
-        if dt is not None and dt.char in "dDg":
-            return True
-    return False
+        if dt is None:
+            c = _SCALAR_CATEGORY.get(type(v), -1)
+            if c > scalar:
+                scalar = c
+            continue
+        c = _CATEGORY.get(dt.kind)
+        if c is None:
+            continue
+        if v.ndim:
+            if dt.char in "dDg":
+                return _F64         # the common case: a float64 operand
+            dims = _tier(dims, c, dt)
+        else:
+            zero = _tier(zero, c, dt)
+    best = dims
+    if zero is not None and (best is None or zero[0] > best[0]):
+        best = zero
+    if best is None or scalar > best[0] or best[1].kind not in "fc":
+        return _dtypes.DEFAULT_FLOAT
+    dt = best[1]
+    if dt.kind == "c":
+        dt = np.dtype(dt.char.lower())       # a real result of complex inputs
+    return _F64 if dt == _F64 else dt
+
+
+def _tier(cur, c, dt):
+    if cur is None or c > cur[0]:
+        return (c, dt)
+    if c == cur[0]:
+        return (c, np.promote_types(cur[1], dt))
+    return cur
 
 
 def _plain_inputs(raw):

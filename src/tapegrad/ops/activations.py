@@ -5,17 +5,18 @@ import math
 
 import numpy as np
 
+from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
 from .._native import SPEEDUPS
 from ._apply import apply, apply1, call
 from ._shapes import check_number, check_operand, describe, normalize_axis
 from ._op import Op, _all_finite, elementwise, register, scale, tangent_axis
-from .elementwise import Erf, Exp, Tanh, Where
+from .elementwise import Erf, Exp, Tanh, Where, cast
 from .reduce_sums import Sum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .._typing import ArrayLike, Axis
+    from .._typing import ArrayLike, Axis, DTypeLike
 
 
 def _raw(v):
@@ -23,10 +24,10 @@ def _raw(v):
 
 
 def _as_float(x):
-    """bool and integer inputs as float32 (PyTorch's default float), before any
+    """bool and integer inputs in the default float (as PyTorch), before any
     arithmetic: -x on bool raises and -x on uint8 wraps around."""
     x = np.asarray(x)
-    return x if x.dtype.kind in "fc" else x.astype(np.float32)
+    return x if x.dtype.kind in "fc" else x.astype(default_float())
 
 
 _relu_mask = None if SPEEDUPS is None else SPEEDUPS.relu_mask
@@ -350,7 +351,8 @@ def _axis(x, axis, dim, op):
     return axes[0] if axes else None        # a 0-d input is its own single-element row
 
 
-def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
+def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None,
+            dtype: DTypeLike = None) -> Tensor:
     """Softmax along `axis` (default last; PyTorch's dim= also accepted), stable for
     large inputs: exp(x - max) / sum(exp(x - max)). A fully -inf row gives zeros.
 
@@ -358,6 +360,7 @@ def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
         x: a tensor, array or number.
         axis: the axis normalized over (an int).
         dim: PyTorch's name for axis.
+        dtype: cast the input to this dtype first (PyTorch's dtype=).
 
     >>> p = tg.softmax(tg.tensor([[1000.0, 1000.0], [0.0, float("-inf")]]))
     >>> p.tolist()
@@ -367,10 +370,13 @@ def softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     >>> [round(v, 4) for v in x.grad.tolist()]
     [0.1966, -0.1966]
     """
+    if dtype is not None:       # PyTorch's: the input cast first
+        x = cast(x, as_dtype(dtype, "softmax"))
     return apply(Softmax, x, axis=_axis(x, axis, dim, "softmax"))
 
 
-def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
+def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None,
+                dtype: DTypeLike = None) -> Tensor:
     """Log of softmax along `axis` (default last; dim= also accepted), computed as
     x - logsumexp(x) so large or very negative inputs stay finite.
 
@@ -378,6 +384,7 @@ def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
         x: a tensor, array or number.
         axis: the axis normalized over (an int).
         dim: PyTorch's name for axis.
+        dtype: cast the input to this dtype first (PyTorch's dtype=).
 
     >>> x = tg.tensor([[0.0, 0.0]], requires_grad=True)
     >>> tg.log_softmax(x)
@@ -386,6 +393,8 @@ def log_softmax(x: ArrayLike, axis: Axis = -1, *, dim: Axis = None) -> Tensor:
     >>> x.grad
     tensor([[ 0.5000, -0.5000]])
     """
+    if dtype is not None:       # PyTorch's: the input cast first
+        x = cast(x, as_dtype(dtype, "log_softmax"))
     return apply(LogSoftmax, x, axis=_axis(x, axis, dim, "log_softmax"))
 
 # the names `from tapegrad.ops.activations import *` gives (tests/test_all.py)

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from .._check import describe
+from .._dtypes import default_float
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
@@ -552,7 +553,7 @@ def _one_hot_kernels(c, ksize, dtype):
 
 def _float_dtype(x):
     dt = np.result_type(_raw(x))
-    return dt if dt.kind in "fc" else np.dtype(np.float32)
+    return dt if dt.kind in "fc" else default_float()
 
 
 def unfold(input: Tensor, kernel_size: int | tuple[int, ...], dilation: int | tuple[int, ...] = 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtypes import default_float
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import OWN, Op, register, tangent_axis
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------ norm
 
 def _float_data(x):
-    """bool/integer arrays as float32 (PyTorch's default float); floats as they are."""
+    """bool/integer arrays in the default float (as PyTorch); floats as they are."""
     x = np.asarray(x)
-    return x if x.dtype.kind in "fc" else x.astype(np.float32)
+    return x if x.dtype.kind in "fc" else x.astype(default_float())
 
 
 def _as_float(x, op):
@@ -40,7 +41,7 @@ def _as_float(x, op):
     d = _raw(x)
     if isinstance(d, np.ndarray) and d.dtype.kind in "fc":
         return x
-    return E.cast(x, np.float32)
+    return E.cast(x, default_float())
 
 
 def _pnorm(x, p, axis, keepdims):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._results import (EighResult, EigResult, LstsqResult, QrResult,  # noqa: F401
                           SlogdetResult, SvdResult)
+from .._dtypes import default_float
 from .._tensor import Tensor, make
 from ._apply import apply, call
 from ._shapes import broadcast_shapes, check_bool, check_operand
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 def _matrix(op, name, A, square=False):
     """A as a float tensor or array of at least 2 dimensions (square if asked); integer
-    and bool inputs become float32, as torch's default float."""
+    and bool inputs become the default float, as in torch."""
     if not isinstance(A, Tensor):
         A = check_operand(f"linalg.{op}", name, A)
         A = np.asarray(A)
@@ -37,7 +38,7 @@ def _matrix(op, name, A, square=False):
     # ops) or rules that state PyTorch's convention (OWN: decompositions, slogdet, eig)
     d = _raw(A)
     if d.dtype.kind not in "fc":
-        A = E.cast(A, np.float32) if isinstance(A, Tensor) else d.astype(np.float32)
+        A = E.cast(A, default_float()) if isinstance(A, Tensor) else d.astype(default_float())
     shape = np.shape(_raw(A))
     if len(shape) < 2:
         raise ValueError(f"linalg.{op}: {name} must have at least 2 dimensions (a batch of "
@@ -64,7 +65,8 @@ def _as_float_operand(op, name, x):
     if not isinstance(x, Tensor):
         x = np.asarray(check_operand(f"linalg.{op}", name, x))
     if _raw(x).dtype.kind not in "fc":    # complex stays complex (_matrix decides)
-        x = E.cast(x, np.float32) if isinstance(x, Tensor) else _raw(x).astype(np.float32)
+        x = (E.cast(x, default_float()) if isinstance(x, Tensor)
+             else _raw(x).astype(default_float()))
     return x
 
 

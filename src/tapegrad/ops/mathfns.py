@@ -662,7 +662,6 @@ asinh, acosh, atanh = arcsinh, arccosh, arctanh
 radians, degrees = deg2rad, rad2deg
 around = round
 
-# the names `from tapegrad.ops.mathfns import *` gives (tests/test_all.py)
 def _trunc_divide(x, y):
     """x / y rounded toward zero (torch's div(rounding_mode="trunc")): integers stay
     integers (exactly, and a zero divisor raises as torch); others trunc(x / y)."""
@@ -676,6 +675,7 @@ def _trunc_divide(x, y):
     return make(q + ((np.remainder(rx, ry) != 0) & ((rx < 0) != (ry < 0))))
 
 
+# the names `from tapegrad.ops.mathfns import *` gives (tests/test_all.py)
 __all__ = ["Arcsin", "arcsin", "Arccos", "arccos", "Arctan", "arctan", "Arccosh", "arccosh",
            "Arctanh", "arctanh", "Exp2", "exp2", "Cbrt", "cbrt", "Deg2rad", "deg2rad", "Rad2deg",
            "rad2deg", "Positive", "positive", "Floor", "floor", "Ceil", "ceil", "Rint", "rint",

@@ -431,7 +431,29 @@ def _linear_matrix(o, s, scale, align_corners, dtype):
     return m.astype(dtype)
 
 
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+def _cubic_matrix(o, s, scale, align_corners, dtype):
+    """PyTorch's bicubic weights (cubic convolution, A = -0.75) over the 4 neighbours,
+    the indices clamped at the borders; the source coordinate is not clamped at 0."""
+    r = _src_scale(o, s, scale, align_corners)
+    i = np.arange(o, dtype=np.float64)
+    src = i * r if align_corners else (i + 0.5) * r - 0.5
+    i0 = np.floor(src).astype(np.int64)
+    t = src - i0
+    a = -0.75
+
+    def near(x):        # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):         # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    m = np.zeros((o, s))
+    for k, w in zip(range(-1, 3), (far(t + 1), near(t), near(1 - t), far(2 - t))):
+        np.add.at(m, (np.arange(o), np.clip(i0 + k, 0, s - 1)), w)
+    return m.astype(dtype)
+
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 _LINEAR = ("linear", "bilinear", "trilinear")
 
 
@@ -440,7 +462,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                 antialias: bool = False) -> Tensor:
     """Resize input (N, C, *S) to `size` or S * scale_factor, as
     torch.nn.functional.interpolate; modes 'nearest', 'nearest-exact', 'area' (adaptive
-    average pooling) and 'linear'/'bilinear'/'trilinear' (with align_corners).
+    average pooling), 'linear'/'bilinear'/'trilinear' and 'bicubic' (with align_corners).
 
     >>> import tapegrad as tg
     >>> tg.nn.functional.interpolate(tg.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -459,8 +481,12 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if mode in _LINEAR and mode != _LINEAR[n - 1]:
         raise ValueError(f"interpolate: mode={mode!r} needs a {_LINEAR.index(mode) + 3}-D "
                          f"input, got shape {_shape(x)}")
-    if mode not in _LINEAR and align_corners is not None:
-        raise ValueError("interpolate: align_corners can only be set with the linear modes")
+    if mode == "bicubic" and n != 2:
+        raise ValueError(f"interpolate: mode='bicubic' needs a 4-D input, got shape "
+                         f"{_shape(x)}")
+    if mode not in _LINEAR + ("bicubic",) and align_corners is not None:
+        raise ValueError("interpolate: align_corners can only be set with the linear and "
+                         "bicubic modes")
     if antialias:
         raise ValueError("interpolate: antialias=True is not supported")
     spatial = _shape(x)[2:]
@@ -496,8 +522,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         return _take(x, idx, unique)
     dtype = _float_dtype(x)
     ac = bool(align_corners)
+    matrix = _cubic_matrix if mode == "bicubic" else _linear_matrix
     for i in range(n):
-        m = _linear_matrix(out[i], spatial[i], scales[i], ac, dtype)
+        m = matrix(out[i], spatial[i], scales[i], ac, dtype)
         x = _along_last(x, m, 2 + i, n)
     return x
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._dtypes import as_dtype
+from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_axis
@@ -193,7 +193,7 @@ class LogSumExp(Op):
     def forward(x, *, axis, keepdims):
         x = np.asarray(x)
         if x.dtype.kind not in "fc":
-            x = x.astype(np.float32)        # bool - bool raises; uint8 - uint8 wraps
+            x = x.astype(default_float())   # bool - bool raises; uint8 - uint8 wraps
         s, _ = _lse(x, axis)
         return s if keepdims else np.squeeze(s, axis=axis)
 
@@ -311,7 +311,7 @@ def _cast_first(x, dtype, fn):
 
 
 def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
+         keepdim: bool | None = None, dtype: Any = None) -> Tensor:
     """Product over `axis`. TF: reduce_prod. The gradient is exact with zeros in the
     input (no division by x).
 
@@ -321,6 +321,7 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
         keepdims: keep the reduced axes with length 1.
         dim: PyTorch's name for axis (give one of the two).
         keepdim: PyTorch's name for keepdims.
+        dtype: cast x to this dtype first (as torch.prod and np.prod).
 
     Returns:
         The products.
@@ -335,7 +336,7 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     >>> x.grad
     tensor([0., 6., 0.])
     """
-    return _reduce(Prod, x, axis, keepdims, dim, keepdim)
+    return _reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim, keepdim)
 
 
 def _ddof(ddof, correction, unbiased, op):
@@ -383,19 +384,21 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
 
 
 def _var(x, axis, keepdims, dim, keepdim, ddof, correction, unbiased, name):
+    if isinstance(axis, (bool, np.bool_)) and unbiased is None:
+        axis, unbiased = None, bool(axis)       # torch.var(x, False): the unbiased flag
     x = _float_in(x, name)
     return _reduce(Var, x, axis, keepdims, dim, keepdim, name,
                    ddof=_ddof(ddof, correction, unbiased, name))
 
 
 def _float_in(x, op):
-    """bool/integer input to var/std as float32 (PyTorch's default float)."""
+    """bool/integer input to var/std in the default float (as PyTorch)."""
     if not isinstance(x, Tensor):
         x = check_operand(op, "x", x)
     d = x._data if isinstance(x, Tensor) else np.asarray(x)
     if d.dtype.kind in "fc":
         return x
-    return cast(x, np.float32)
+    return cast(x, default_float())
 
 
 def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,

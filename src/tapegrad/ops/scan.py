@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtypes import to_array
+from .._dtypes import default_float, to_array
 from .._state import is_grad_enabled
 from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
@@ -177,7 +177,7 @@ class LogCumSumExp(Op):
     def forward(x, *, axis, reverse):
         x = np.asarray(x)
         if x.dtype.kind not in "fc":
-            x = x.astype(np.float32)
+            x = x.astype(default_float())
         return _accumulate(np.logaddexp, x, axis, reverse)
 
     # d out_i / d x_k = exp(x_k - out_i) for k on out_i's side of i (a softmax weight).

@@ -444,28 +444,33 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
 
 
 def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
-    """Drop size-1 axes (all of them, or the ones named). As NumPy (not PyTorch), naming
-    an axis whose size is not 1 raises.
+    """Drop size-1 axes (all of them, or the ones named). Named as NumPy names them
+    (`axis`, or positionally), an axis whose size is not 1 raises, as `np.squeeze`;
+    named by PyTorch's keyword `dim=`, it is left as it is, as `torch.squeeze`.
 
     Args:
         x: the input tensor (or anything tg.tensor accepts).
         axis: the size-1 axis or axes to drop (None: all of them).
-        dim: PyTorch's name for axis.
+        dim: PyTorch's form: the axes to drop where their size is 1.
 
     Returns:
         x without those axes.
 
     Raises:
-        ValueError: a named axis does not have size 1.
+        ValueError: an axis named by `axis` does not have size 1.
+        TypeError: both axis and dim given.
         AxisError: an axis is out of range (a ValueError and an IndexError).
 
     >>> x = tg.ones((1, 2, 1))
-    >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape
-    ((2,), (2, 1))
+    >>> tg.squeeze(x).shape, tg.squeeze(x, 0).shape, tg.squeeze(x, dim=1).shape
+    ((2,), (2, 1), (1, 2, 1))
     """
     if not isinstance(x, Tensor):
         x = check_operand("squeeze", "x", x)
-    if dim is not None:
+    strict = dim is None
+    if not strict:
+        if axis is not None:
+            raise TypeError("squeeze: give axis (NumPy) or dim (PyTorch), not both")
         axis = dim
     shape = np.shape(_raw(x))
     if axis is None:
@@ -473,10 +478,10 @@ def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
     else:
         axes = normalize_axis(axis, len(shape), "squeeze")
         for a in axes:
-            if shape[a] != 1:
+            if strict and shape[a] != 1:
                 raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1 "
-                                 f"(shape {shape})")
-        new = tuple(s for i, s in enumerate(shape) if i not in axes)
+                                 f"(shape {shape}); dim= leaves it, as torch.squeeze")
+        new = tuple(s for i, s in enumerate(shape) if i not in axes or s != 1)
     return apply(Reshape, x, shape=new)
 
 
@@ -583,6 +588,12 @@ def broadcast_to(x: ArrayLike, shape: ShapeLike) -> Tensor:
     shape = _int_shape("broadcast_to", (shape,) if isinstance(shape, (int, np.integer))
                        else shape)
     src = np.shape(_raw(x))
+    if -1 in shape:             # PyTorch's -1: that dimension as it is
+        lead = len(shape) - len(src)
+        if any(s == -1 for s in shape[:max(lead, 0)]):
+            raise ValueError(f"broadcast_to: -1 is not allowed for a new leading dimension "
+                             f"(shape {shape} for an input of shape {src})")
+        shape = tuple(src[i - lead] if s == -1 else s for i, s in enumerate(shape))
     if broadcast_shapes("broadcast_to", src, shape) != shape:
         raise ValueError(shapes_msg("broadcast_to", src, shape,
                                     what="cannot be broadcast (to the second)"))

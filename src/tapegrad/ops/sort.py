@@ -24,8 +24,8 @@ import numpy as np
 from .._check import describe
 from .._dtypes import to_array
 from .._state import is_grad_enabled
-from .._results import (KthvalueResult, MedianResult, NanmedianResult,  # noqa: F401
-                          SortResult, TopkResult)
+from .._results import (KthvalueResult, MedianResult, ModeResult,  # noqa: F401
+                          NanmedianResult, SortResult, TopkResult)
 from .._tensor import Tensor, make
 from ._apply import call
 from ._shapes import (check_axis, check_bool, check_int, check_operand, normalize_axis,
@@ -369,6 +369,55 @@ def kthvalue(x: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False) -> Kth
     return KthvalueResult(values, make(ind))
 
 
+def mode(x: ArrayLike, dim: Axis = -1, keepdim: bool = False) -> ModeResult:
+    """The most frequent value along `dim` (the smallest one on a tie in count):
+    `(values, indices)` as `torch.mode`, the index that of its last occurrence; the
+    gradient goes to that element.
+
+    Args:
+        x: the input tensor (or anything tg.tensor accepts).
+        dim: the dimension to search (default -1).
+        keepdim: keep the reduced dimension with length 1.
+
+    Returns:
+        A named tuple (values, indices).
+
+    >>> import tapegrad as tg
+    >>> tg.mode(tg.tensor([3.0, 1.0, 3.0, 1.0, 2.0]))
+    mode(values=tensor(1.), indices=tensor(3))
+    """
+    x = _operand(x, "mode")
+    check_bool("mode", "keepdim", keepdim)
+    fold = vmap_fold(x)
+    if fold is not None:
+        return fold(lambda v, a: mode(v, a, keepdim), dim)
+    flat, ax = _one_axis(x, dim, "mode", "dim")
+    a = np.moveaxis(flat._data, ax, -1)
+    n = a.shape[-1]
+    if n == 0:
+        raise ValueError(f"mode: dimension {ax} is empty, it has no most frequent value")
+    s = np.sort(a, axis=-1)
+    # the length of the run of equal values each sorted element sits in
+    pos = np.broadcast_to(np.arange(n), s.shape)
+    start = np.ones(s.shape, dtype=bool)
+    start[..., 1:] = s[..., 1:] != s[..., :-1]
+    first = np.maximum.accumulate(np.where(start, pos, 0), axis=-1)
+    end = np.ones(s.shape, dtype=bool)
+    end[..., :-1] = start[..., 1:]
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(end, pos, n - 1), -1), axis=-1), -1)
+    best = np.argmax(last - first, axis=-1)[..., None]       # the first longest run
+    value = np.take_along_axis(s, best, axis=-1)
+    hits = np.flip(a == value, -1)
+    ind = (n - 1 - np.argmax(hits, axis=-1))[..., None]      # its last occurrence
+    ind = np.moveaxis(ind, -1, ax).astype(np.int64)
+    values = take_along(flat, ind, ax)
+    if not keepdim:
+        ind = np.squeeze(ind, ax)
+        values = call(Reshape, values, shape=ind.shape)
+    values, ind = _back_to_0d(x, values, ind)
+    return ModeResult(values, make(ind))
+
+
 # ------------------------------------------------------------------ median, quantile
 
 def median(x: ArrayLike, dim: Any = _UNSET, keepdim: bool = False, *, axis: Any = _UNSET,
@@ -696,4 +745,5 @@ def _batch_second(out, q_axes):
 # the names `from tapegrad.ops.sort import *` gives (tests/test_all.py)
 __all__ = ["SortResult", "TopkResult", "KthvalueResult", "MedianResult", "NanmedianResult", "sort",
            "sort_values", "np_sort", "argsort", "partition", "argpartition", "topk", "kthvalue",
-           "median", "nanmedian", "np_median", "quantile", "nanquantile", "percentile"]
+           "median", "nanmedian", "np_median", "quantile", "nanquantile", "percentile", "mode",
+           "ModeResult"]

@@ -128,13 +128,35 @@ class LRScheduler:
         """Everything but the optimizer (JSON-able, so tg.save stores it as metadata)."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
+    def _from_torch(self, state_dict):
+        """A torch scheduler's state_dict in this class's terms: its private flags
+        renamed or dropped, and `lr_lambdas` (None for a function, the attributes of a
+        callable object) applied to the functions this scheduler was built with."""
+        torch_keys = ("_is_initial", "_get_lr_called_within_step", "lr_lambdas")
+        if not any(k in state_dict for k in torch_keys) or "lr_lambdas" in self.__dict__ \
+                and "lr_lambdas" in self.state_dict():
+            return state_dict
+        state_dict = dict(state_dict)
+        if "_is_initial" in state_dict and "_initial" in self.__dict__:
+            state_dict.setdefault("_initial", state_dict.pop("_is_initial"))
+        state_dict.pop("_get_lr_called_within_step", None)
+        lambdas = state_dict.pop("lr_lambdas", None)
+        fns = self.__dict__.get("lr_lambdas")
+        if lambdas is not None and fns is not None:
+            for fn, attrs in zip(fns, lambdas):
+                if isinstance(attrs, dict):
+                    fn.__dict__.update(attrs)
+        return state_dict
+
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore what `state_dict()` returned; checked on a trial copy first, so a
-        garbled state raises and leaves the scheduler as it was."""
+        """Restore what `state_dict()` returned (or a torch scheduler's state_dict);
+        checked on a trial copy first, so a garbled state raises and leaves the
+        scheduler as it was."""
         name = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}: expected a dict from state_dict(), got "
                             f"{_check._got(state_dict)}")
+        state_dict = self._from_torch(state_dict)
         own = self.state_dict()
         unknown = [k for k in state_dict if k not in own]
         if unknown:

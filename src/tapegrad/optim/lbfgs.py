@@ -286,7 +286,8 @@ class LBFGS(Optimizer):
                         ro.append(1.0 / ys)
                         h_diag = ys / float(y @ y)
                     # two-loop recursion: d = -H g
-                    al = [0.0] * len(old_dirs)
+                    # PyTorch keeps this scratch list in the state (so its state_dict has it)
+                    al = state.setdefault("al", [None] * history)
                     q = -flat_grad
                     for i in range(len(old_dirs) - 1, -1, -1):
                         al[i] = float(old_stps[i] @ q) * ro[i]
@@ -352,6 +353,9 @@ class LBFGS(Optimizer):
                     s[k] = [make(a.copy()) for a in s[k]]
             if s.get("ro") is not None:
                 s["ro"] = list(s["ro"])
+            if s.get("al") is not None:
+                s["al"] = [None if a is None else make(np.asarray(a, dtype=np.float64))
+                           for a in s["al"]]
         return out
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
