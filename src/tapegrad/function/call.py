@@ -214,6 +214,8 @@ def _leaf_key(leaf):
         hash(leaf)
     except TypeError:
         return ("object", type(leaf), id(leaf))
+    if type(leaf) in (bool, int, float):
+        return ("value", "number", leaf)    # as tf.function: 2, 2.0 and True == 1 share one
     return ("value", type(leaf), leaf)
 
 
@@ -291,6 +293,7 @@ class function:
             p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
             for p in self._sig.parameters.values())
         self._traces = {}
+        self._called = set()            # the owners (see __call__) called at least once
         self._lock = threading.Lock()
         base = camel(name or getattr(fn, "__name__", "Function"))
         self._op = type(base, (CallOp,), {"bw_name": base + "Backward",
@@ -322,14 +325,32 @@ class function:
             # tg.vmap's batched values: eagerly, each op batched (a trace would see one
             # example's placeholder)
             return self.python_function(*args, **kwargs)
-        key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves))
+        leaf_keys = tuple(_leaf_key(leaf) for leaf in leaves)
+        key = (_spec_key(spec), leaf_keys)
         entry = self._traces.get(key)
-        if entry is None or entry is not _EAGER and not entry.captures_valid():
-            with self._lock:
-                entry = self._trace(leaves, spec)
-                self._traces[key] = entry
-        if entry is _EAGER:
-            return self.python_function(*args, **kwargs)
+        # TF's rule: Variables are created on the first call only (per object the call is
+        # given, e.g. the Module of a method); the Python body runs on traces and eagerly
+        owner = tuple(k[2] for k in leaf_keys if k[0] == "object")
+        saved = _local.fn_call
+        name = getattr(self, "__name__", "function")
+        _local.fn_call = [name, owner not in self._called, 0]    # name, first?, Variables made
+        try:
+            if entry is None or entry is not _EAGER and not entry.captures_valid():
+                with self._lock:
+                    entry = self._trace(leaves, spec)
+                    if entry is not _EAGER and _local.fn_call[2]:
+                        # as tf.function: a first trace that made Variables is traced
+                        # again, which must make none (a Variable made on every call)
+                        _local.fn_call = [name, False, 0]
+                        entry = self._trace(leaves, spec)      # counted, as in TF
+                    self._traces[key] = entry
+            if entry is _EAGER:
+                out = self.python_function(*args, **kwargs)
+                self._called.add(owner)
+                return out
+        finally:
+            _local.fn_call = saved
+        self._called.add(owner)
         return self._call(entry, leaves)
 
     def _trace(self, leaves, spec):
