@@ -205,6 +205,10 @@ def _signed(name, specs, args):
     return tuple(out)
 
 
+# argument leaves that are values, not objects a Variable could belong to
+_PLAIN = (Tensor, np.ndarray, np.generic, bool, int, float, complex, str, bytes, type(None))
+
+
 def _leaf_key(leaf):
     if isinstance(leaf, Tensor):
         return ("tensor", leaf._data.shape, leaf._data.dtype.str)
@@ -330,7 +334,7 @@ class function:
         entry = self._traces.get(key)
         # TF's rule: Variables are created on the first call only (per object the call is
         # given, e.g. the Module of a method); the Python body runs on traces and eagerly
-        owner = tuple(k[2] for k in leaf_keys if k[0] == "object")
+        owner = tuple(id(leaf) for leaf in leaves if not isinstance(leaf, _PLAIN))
         saved = _local.fn_call
         name = getattr(self, "__name__", "function")
         _local.fn_call = [name, owner not in self._called, 0]    # name, first?, Variables made
