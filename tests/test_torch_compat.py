@@ -259,8 +259,13 @@ def test_legacy_constructors_and_defaults():
         assert not (tg.ones(1, requires_grad=True) * 2).requires_grad
     with tg.device("CPU:0"):
         pass
-    with pytest.raises(ValueError, match="GPU"):
-        tg.device("/GPU:0")
+    with tg.device("/GPU:0") as d:         # TF's soft placement: no GPU, so the CPU
+        assert d == "cpu"
+    assert tg.device("GPU:0") == "cpu" == tg.device("/job:localhost/replica:0/device:GPU:1")
+    with pytest.raises(ValueError, match="CUDA"):
+        tg.device("cuda:0")
+    with pytest.raises(ValueError, match="'gpu'"):
+        tg.device("gpu")
 
 
 def test_tensorflow_spellings():
