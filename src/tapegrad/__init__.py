@@ -151,6 +151,8 @@ from .tf_ops import (executing_eagerly, reverse, scatter_nd, searchsorted,  # no
 from .tf_ops import print, range  # noqa: F401,E402,A004
 from .variable import VariableAggregation, VariableSynchronization  # noqa: F401,E402
 from . import tf_data as data  # noqa: F401,E402 - tf.data
+from . import tf_config as config  # noqa: F401,E402 - tf.config
+from . import tf_dtypes as dtypes  # noqa: F401,E402 - tf.dtypes
 __all__ += ["boolean_mask", "fill", "gather_nd", "greater", "greater_equal", "identity",
             "less", "less_equal", "newaxis", "not_equal", "one_hot", "rank", "reduce_all",
             "reduce_any", "shape", "size", "unstack", "executing_eagerly", "reverse",

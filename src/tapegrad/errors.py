@@ -17,6 +17,33 @@ class GradcheckError(AssertionError):
     """
 
 
+class OpError(Exception):
+    """TensorFlow's tf.errors.OpError, the base of the errors its ops raise.
+
+    Args:
+        *args: the message; TF's three-argument form (node_def, op, message) is taken
+            too, its message kept.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args[2:] if len(args) == 3 else args))
+
+
+class InvalidArgumentError(OpError, ValueError, IndexError):
+    """TensorFlow's tf.errors.InvalidArgumentError: an op got an argument it cannot use
+    (an index out of range in tf.gather, a label out of range). Also a ValueError and
+    an IndexError, so code catching those (as tapegrad's other functions raise them)
+    catches it too.
+
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.gather(tg.constant([0.0]), [1])
+    ... except tg.errors.InvalidArgumentError as e:
+    ...     print(type(e).__name__)
+    InvalidArgumentError
+    """
+
+
 def fmt_shape(shape) -> str:
     return str(tuple(shape))
 
@@ -28,4 +55,4 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     return f"{op}: shapes {joined} {what}"
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
-__all__ = ["GradcheckError", "fmt_shape", "shapes_msg"]
+__all__ = ["GradcheckError", "OpError", "InvalidArgumentError", "fmt_shape", "shapes_msg"]

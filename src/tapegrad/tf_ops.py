@@ -13,6 +13,7 @@ import numpy as np
 from ._check import _got
 from ._tensor import Tensor, make
 from .autograd.engine import what
+from .errors import InvalidArgumentError
 from ._pytree import flatten, unflatten
 from .function.trace import _raw_op, tracing
 from .ops import (broadcast_to, cast, clone, flip, index_add, index_select, reshape, transpose,
@@ -286,7 +287,7 @@ def gather(params: ArrayLike, indices: Any = None, index: Any = None, *,
 
     Raises:
         ValueError: batch_dims or axis out of range, or the batch shapes differ.
-        IndexError: an index is out of range.
+        InvalidArgumentError: an index is out of range (an IndexError, as TF's).
 
     >>> import tapegrad as tg
     >>> tg.gather(tg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), [2, 0])
@@ -317,7 +318,8 @@ def gather(params: ArrayLike, indices: Any = None, index: Any = None, *,
     n = x._data.shape[ax]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
-        raise IndexError(f"gather: index {bad} is out of range [0, {n}) along axis {ax}")
+        raise InvalidArgumentError(f"gather: index {bad} is out of range [0, {n}) along "
+                                   f"axis {ax}")
     if b:
         return _batched_gather(x, idx, ax, b)
     flat = index_select(x, ax, make(idx.reshape(-1).astype(np.int64)))

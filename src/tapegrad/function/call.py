@@ -17,6 +17,7 @@ import weakref
 import numpy as np
 
 from .. import _random, _state
+from .._dtypes import to_array
 from .._graph import grad_edge
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, _share_version, make
@@ -35,6 +36,35 @@ if TYPE_CHECKING:
 _local = _state.local
 
 _EAGER = object()       # marks a signature that runs eagerly (its trace read raw values)
+_EAGERLY = [False]      # tg.config.run_functions_eagerly: every tg.function runs its Python
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """TF's tf.config.run_functions_eagerly: with True, every tg.function call runs the
+    Python function itself (no trace, no replay; for debugging), until set back to False.
+
+    Args:
+        run_eagerly: True to run eagerly, False for the traced replays again.
+
+    >>> import tapegrad as tg
+    >>> tg.config.run_functions_eagerly(True)
+    >>> tg.config.functions_run_eagerly()
+    True
+    >>> tg.config.run_functions_eagerly(False)
+    """
+    if not isinstance(run_eagerly, (bool, np.bool_)):
+        raise TypeError(f"run_functions_eagerly: run_eagerly must be True or False, got "
+                        f"{run_eagerly!r:.40}")
+    _EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    """Whether tg.config.run_functions_eagerly(True) is in effect (TF's name).
+
+    Returns:
+        True or False.
+    """
+    return _EAGERLY[0]
 
 
 class CallOp(Op):
@@ -209,6 +239,18 @@ def _signed(name, specs, args):
 _PLAIN = (Tensor, np.ndarray, np.generic, bool, int, float, complex, str, bytes, type(None))
 
 
+def _numbers_as_tensors(out):
+    if type(out) in (bool, int, float):
+        return make(to_array(out, fn="function"))
+    if not isinstance(out, (tuple, list, dict)):
+        return out
+    leaves, spec = flatten(out)
+    if not any(type(leaf) in (bool, int, float) for leaf in leaves):
+        return out
+    return unflatten(spec, [make(to_array(leaf, fn="function"))
+                            if type(leaf) in (bool, int, float) else leaf for leaf in leaves])
+
+
 def _leaf_key(leaf):
     if isinstance(leaf, Tensor):
         return ("tensor", leaf._data.shape, leaf._data.dtype.str)
@@ -297,6 +339,7 @@ class function:
             p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
             for p in self._sig.parameters.values())
         self._traces = {}
+        self._tensor_results = True     # tg.jit keeps JAX's Python-number results as given
         self._called = set()            # the owners (see __call__) called at least once
         self._lock = threading.Lock()
         base = camel(name or getattr(fn, "__name__", "Function"))
@@ -312,6 +355,13 @@ class function:
         return f"<tg.function {getattr(self, '__name__', '?')}, traced {self.trace_count}x>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self._run(args, kwargs)
+        # as tf.function: Python numbers among the results come back as tensors
+        return _numbers_as_tensors(out) if self._tensor_results else out
+
+    def _run(self, args, kwargs):
+        if _EAGERLY[0]:
+            return self.python_function(*args, **kwargs)    # tf.config.run_functions_eagerly
         if _local.trace is not None:
             # inside another trace: inline, so the outer program holds these steps
             return self.python_function(*args, **kwargs)
@@ -471,4 +521,5 @@ def _share_alias(t, inputs, cap_meta):
             return
 
 # the names `from tapegrad.function.call import *` gives (tests/test_all.py)
-__all__ = ["CallOp", "Entry", "CallState", "function"]
+__all__ = ["CallOp", "Entry", "CallState", "function", "run_functions_eagerly",
+           "functions_run_eagerly"]

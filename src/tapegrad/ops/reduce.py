@@ -13,8 +13,9 @@ from .reduce_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod,
 
 import numpy as np
 
-from .._tensor import Tensor, make
+from .._tensor import Tensor
 from ._shapes import check_operand, normalize_axis, pick_axis
+from .elementwise import cast, where
 
 reduce_sum = sum
 reduce_prod = prod
@@ -49,11 +50,13 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None, *, dim=None,
         return mean(x, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
     axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "reduce_mean")
     axis = normalize_axis(axis, data.ndim, "reduce_mean")
-    total = np.sum(data, axis=axis, keepdims=keepdims, dtype=data.dtype)
-    count = data.size // total.size if data.size else 0    # (max and sum are this module's)
+    # tensor ops, not NumPy on the values, so that tg.function traces it
+    total = cast(sum(x, axis, keepdims), data.dtype)
+    count = data.size // total._data.size if data.size else 0
     if count == 0:
-        return make(np.zeros_like(total))
-    return make(np.asarray(np.sign(total) * (np.abs(total) // count), data.dtype))
+        return total
+    q = abs(total) // count
+    return where(total < 0, -q, q)
 
 
 def _empty_extremum(x, axis, keepdims, dim, keepdim, who, fill):
