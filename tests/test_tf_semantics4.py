@@ -603,6 +603,36 @@ def function_variable_created_once_then_retraced(tf):
 
 
 @case
+def function_method_input_signature_skips_self(tf):
+    class Scaler(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.k = tf.Variable(3.0)
+
+        @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])
+        def __call__(self, x):
+            return x * self.k
+
+    s = Scaler()
+    out = [s(tf.constant([1.0, 2.0])), s(tf.constant([4.0]))]
+    try:
+        s(tf.constant([[1.0]]))
+        out.append(None)
+    except (TypeError, ValueError):
+        out.append("refused")
+    return out
+
+
+@case
+def function_python_number_results_are_tensors(tf):
+    @tf.function
+    def f(x):
+        return {"n": 3, "f": 2.5, "b": True, "x": x, "pair": (1, x * 2.0)}
+
+    return f(tf.constant(1.0))
+
+
+@case
 def function_keyword_arguments(tf):
     traces = []
 

@@ -349,7 +349,12 @@ class function:
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
-        return functools.partial(self.__call__, obj)
+        return functools.partial(self._method, obj)
+
+    def _method(self, obj, *args, **kwargs):
+        # a method: input_signature describes the arguments after self, as in TF
+        out = self._run((obj,) + args, kwargs, bound=True)
+        return _numbers_as_tensors(out) if self._tensor_results else out
 
     def __repr__(self):
         return f"<tg.function {getattr(self, '__name__', '?')}, traced {self.trace_count}x>"
@@ -359,7 +364,7 @@ class function:
         # as tf.function: Python numbers among the results come back as tensors
         return _numbers_as_tensors(out) if self._tensor_results else out
 
-    def _run(self, args, kwargs):
+    def _run(self, args, kwargs, bound=False):
         if _EAGERLY[0]:
             return self.python_function(*args, **kwargs)    # tf.config.run_functions_eagerly
         if _local.trace is not None:
@@ -370,7 +375,9 @@ class function:
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
         if self.input_signature is not None:
-            args = _signed(getattr(self, "__name__", "function"), self.input_signature, args)
+            name = getattr(self, "__name__", "function")
+            args = (args[:1] + _signed(name, self.input_signature, args[1:]) if bound
+                    else _signed(name, self.input_signature, args))
         leaves, spec = flatten((args, kwargs))
         if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly
