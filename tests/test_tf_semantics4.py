@@ -527,6 +527,21 @@ def function_reduce_retracing(tf):
 
 
 @case
+def function_tf_options_accepted(tf):
+    traces = []
+
+    def body(x):
+        traces.append(1)
+        return tf.reduce_sum(x * 2.0)
+
+    relaxed = tf.function(body, experimental_relax_shapes=True)
+    positional = tf.function(body, [tf.TensorSpec([None], tf.float32)])
+    compiled = tf.function(jit_compile=True, experimental_follow_type_hints=True)(body)
+    return [relaxed(tf.ones([2])), relaxed(tf.ones([3])), positional([1.0, 2.0]),
+            compiled(tf.ones([4])), len(traces) >= 3]
+
+
+@case
 def function_gradient_and_structures(tf):
     @tf.function
     def f(p):

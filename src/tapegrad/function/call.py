@@ -239,6 +239,17 @@ def _signed(name, specs, args):
 _PLAIN = (Tensor, np.ndarray, np.generic, bool, int, float, complex, str, bytes, type(None))
 
 
+_EXPERIMENTAL = ("experimental_relax_shapes", "experimental_compile", "experimental_implements",
+                 "experimental_autograph_options", "experimental_attributes",
+                 "experimental_follow_type_hints")
+
+
+def _check_experimental(kwargs):
+    for k in kwargs:
+        if k not in _EXPERIMENTAL:
+            raise TypeError(f"function: unexpected keyword argument {k!r}")
+
+
 def _numbers_as_tensors(out):
     if type(out) in (bool, int, float):
         return make(to_array(out, fn="function"))
@@ -291,6 +302,10 @@ class function:
         reduce_retracing: accepted for TensorFlow code (no effect).
         jit_compile: accepted for TensorFlow code (no effect).
         autograph: accepted for TensorFlow code (no effect).
+        **experimental: TF's experimental_relax_shapes, experimental_compile,
+            experimental_implements, experimental_autograph_options,
+            experimental_attributes, experimental_follow_type_hints: accepted for
+            TensorFlow code (no effect); another keyword raises TypeError.
 
     Returns:
         A callable with fn's signature that traces on a new input signature and
@@ -309,19 +324,21 @@ class function:
     (True, 1)
     """
 
-    def __new__(cls, fn: Callable[..., Any] | None = None, *, name: str | None = None,
-                input_signature: Any = None, reduce_retracing: bool = False,
-                jit_compile: Any = None, autograph: bool = True) -> Any:
+    def __new__(cls, fn: Callable[..., Any] | None = None, input_signature: Any = None,
+                autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                *, name: str | None = None, **experimental: Any) -> Any:
         if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
+            _check_experimental(experimental)
             return functools.partial(cls, name=name, input_signature=input_signature)
         if not callable(fn):
             raise TypeError(f"function: fn must be a function, got {fn!r:.40} "
                             f"({type(fn).__name__})")
         return super().__new__(cls)
 
-    def __init__(self, fn: Callable[..., Any] | None = None, *, name: str | None = None,
-                 input_signature: Any = None, reduce_retracing: bool = False,
-                 jit_compile: Any = None, autograph: bool = True) -> None:
+    def __init__(self, fn: Callable[..., Any] | None = None, input_signature: Any = None,
+                 autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                 *, name: str | None = None, **experimental: Any) -> None:
+        _check_experimental(experimental)
         # TF's options: input_signature (tg.TensorSpec per positional argument) checks and
         # converts every call's arguments; the others concern TF's compiler and are
         # accepted for ported code
