@@ -271,6 +271,38 @@ def clip_functions(tf):
             list(tf.clip_by_global_norm([tf.constant(x), None, tf.constant([12.0])], 5.0))]
 
 
+@case
+def sort_and_argsort_direction(tf):
+    x = tf.constant([[3.0, 1.0, 2.0], [0.5, 4.0, -1.0]])
+    return [tf.sort(x, direction="DESCENDING"), tf.sort(x, axis=0, direction="ASCENDING"),
+            tf.argsort(x, direction="DESCENDING"), tf.argsort(x, axis=0),
+            _grad(tf, lambda t: tf.sort(t, direction="DESCENDING"), np.asarray(x))]
+
+
+@case
+def tensorshape(tf):
+    # (not compared: TF's Variable.shape is the declared TensorShape([None, 3]);
+    # tapegrad's .shape is the value's tuple, as API.md fixes)
+    s = tf.TensorShape([None, 3])
+    v = tf.Variable([1.0, 2.0], shape=tf.TensorShape(None))
+    v.assign([[1.0], [2.0], [3.0]])
+    w = tf.Variable([[1.0, 2.0, 3.0]], shape=tf.TensorShape([None, 3]))
+    w.assign(tf.ones([2, 3]))
+    spec = tf.TensorSpec(tf.TensorShape([None]), tf.float32)
+    return [s.rank, s.as_list(), s.is_compatible_with(tf.TensorShape([5, 3])),
+            s.is_compatible_with(tf.TensorShape([5, 2])), s.is_fully_defined(),
+            tf.TensorShape([2, 3]).num_elements(), tf.TensorShape(None).rank,
+            tf.TensorShape([2, 3]) == tf.TensorShape([2, 3]), v, w.numpy().shape,
+            spec.is_compatible_with(tf.constant([1.0, 2.0]))]
+
+
+@case
+def variable_shape_spec_refuses_other_ranks(tf):
+    w = tf.Variable([[1.0, 2.0, 3.0]], shape=tf.TensorShape([None, 3]))
+    w.assign(tf.ones([2, 2]))
+    return w
+
+
 # tf.random
 
 @case

@@ -174,6 +174,7 @@ from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
 from .tf_module import TensorSpec  # noqa: F401,E402
+from .tf_module import TensorShape  # noqa: F401,E402
 from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
                             compile, use_deterministic_algorithms)
 from . import backends, testing, train  # noqa: F401,E402
@@ -195,7 +196,7 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
-            "IntTensor", "LongTensor", "name_scope", "TensorSpec", "are_deterministic_algorithms_enabled",
+            "IntTensor", "LongTensor", "name_scope", "TensorSpec", "TensorShape", "are_deterministic_algorithms_enabled",
             "use_deterministic_algorithms"]
 # session 11 torchsem: torch.Size's twin (the type of t.shape); torch's top-level det,
 # logdet, reciprocal, cdist; torch's keyword names (input=, other=, ...) on the functions

@@ -710,7 +710,7 @@ def print(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str 
         # trace's own runs of it print nothing; the first call's replay does)
         leaves, spec = flatten(list(inputs))
         pos = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
-        armed = []
+        armed: list[bool] = []
 
         def emit(*arrays):
             if armed:
