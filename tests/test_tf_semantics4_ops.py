@@ -303,6 +303,23 @@ def variable_shape_spec_refuses_other_ranks(tf):
     return w
 
 
+@case
+def tf_linalg_names(tf):
+    m = np.array([[[1.0, 2.0, 0.5], [3.0, -1.0, 2.0], [0.0, 1.5, 4.0]],
+                  [[2.0, 0.0, 1.0], [1.0, 1.0, -2.0], [0.5, 3.0, 1.0]]], np.float32)
+    v = np.array([[1.0, -1.0, 2.0], [0.5, 0.0, 1.0]], np.float32)
+    return [_grad(tf, tf.linalg.trace, m), _grad(tf, tf.linalg.diag_part, m),
+            _grad(tf, lambda a, b: tf.linalg.matvec(a, b), m, v),
+            _grad(tf, lambda a, b: tf.linalg.matvec(a, b, transpose_a=True), m, v),
+            _grad(tf, lambda a: tf.linalg.band_part(a, 1, 0), m),
+            _grad(tf, lambda a: tf.linalg.band_part(a, -1, 0), m),
+            _grad(tf, tf.linalg.matrix_transpose, m),
+            _grad(tf, lambda a: tf.linalg.global_norm([a, a * 2.0])[None], m),
+            tf.linalg.eye(2, 3, batch_shape=[2]), tf.eye(2, dtype=tf.int32),
+            _grad(tf, lambda a, b: tf.linalg.tensordot(a, b, axes=[[2], [1]]), m, v),
+            _grad(tf, lambda a: tf.linalg.l2_normalize(a, axis=-1), m)]
+
+
 # tf.random
 
 @case
