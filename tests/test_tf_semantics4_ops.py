@@ -353,6 +353,23 @@ def random_ranges_and_dtypes(tf):
             sorted(s.numpy().tolist())]
 
 
+@case
+def stateless_random_depends_on_the_seed_only(tf):
+    tf.random.set_seed(1)
+    a = tf.random.stateless_uniform([3], seed=[1, 2])
+    tf.random.uniform([5])
+    tf.random.set_seed(9)
+    b = tf.random.stateless_uniform([3], seed=[1, 2])
+    c = tf.random.stateless_uniform([3], seed=[2, 1])
+    n1 = tf.random.stateless_normal([400], seed=[7, 7], mean=2.0, dtype=tf.float64)
+    n2 = tf.random.stateless_normal([400], seed=[7, 7], mean=2.0, dtype=tf.float64)
+    i = tf.random.stateless_uniform([50], seed=[3, 4], minval=0, maxval=3, dtype=tf.int32)
+    same = lambda p, q: bool(np.array_equal(p.numpy(), q.numpy()))
+    return [same(a, b), same(a, c), same(n1, n2), n1.dtype == tf.float64,
+            abs(float(tf.reduce_mean(n1)) - 2.0) < 0.2, sorted(set(i.numpy().tolist())),
+            list(a.shape)]
+
+
 # TensorFlow's behaviour that the record cannot hold (printed text), checked against
 # TensorFlow 2.21's output for the same program
 
