@@ -370,6 +370,16 @@ def stateless_random_depends_on_the_seed_only(tf):
             list(a.shape)]
 
 
+@case
+def equal_is_elementwise(tf):
+    y = tf.constant([0, 2, 1, 1], tf.int64)
+    logits = tf.constant([[2.0, 0.0, 1.0], [0.0, 1.0, 3.0], [0.5, 2.0, 0.0], [1.0, 0.0, 0.0]])
+    pred = tf.argmax(tf.nn.softmax(logits), axis=1)
+    return [tf.equal(y, pred), tf.reduce_mean(tf.cast(tf.equal(y, pred), tf.float32)),
+            tf.equal(tf.constant([[1, 2], [3, 1]]), 1), tf.math.equal(pred, y),
+            tf.reduce_all(tf.equal(y, y))]
+
+
 # TensorFlow's behaviour that the record cannot hold (printed text), checked against
 # TensorFlow 2.21's output for the same program
 

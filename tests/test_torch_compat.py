@@ -37,8 +37,12 @@ def test_predicates_and_comparisons_match_torch(rng):
         torch.allclose(_t(a), _t(b), equal_nan=True)
     np.testing.assert_array_equal(tg.isclose(tg.tensor(a), tg.tensor(b)).numpy(),
                                   torch.isclose(_t(a), _t(b)).numpy())
-    assert tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])) is True
-    assert tg.equal(tg.tensor([1, 2]), tg.tensor([[1, 2]])) is False
+    # torch.equal's answer is the truth value; the result is TF's elementwise tf.equal
+    assert bool(tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2]))) is True
+    assert bool(tg.equal(tg.tensor([1, 2]), tg.tensor([[1, 2]]))) is False
+    assert tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2, 3])) is False
+    m = tg.equal(tg.tensor([1, 2]), tg.tensor([1, 3]))
+    assert not m and m.tolist() == [True, False]
     for name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
                  "logical_xor"):
         x, y = np.array([1, 2, 3]), np.array([2, 2, 0])
