@@ -10,13 +10,14 @@ import contextlib
 
 import numpy as np
 
-from . import _dtypes, _random, _state, ops
+from . import _dtypes, _random, ops
 from ._check import _got
 from ._dtypes import as_dtype, check_device
 from ._factories import linspace, tensor, zeros
 from ._factories_base import _leaf
 from ._state import no_grad
 from ._tensor import Tensor, make
+from ._equal import Equality, equal  # noqa: F401 - tg.equal (TF's and PyTorch's)
 from ._factories_random import rand, randn
 from .utils.data._rng import rng as _rng
 
@@ -123,50 +124,6 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
     """
     return _values(np.isclose(_arr(_tensor_arg(input, "isclose")), _arr(other),
                               rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-class Equality(Tensor):
-    """The result of tg.equal: TensorFlow's elementwise `x == y` (a bool tensor, for
-    tf.cast / tf.reduce_mean as tf.equal gives), whose truth value is PyTorch's
-    torch.equal: the same shape and the same elements (`if tg.equal(a, b):`)."""
-
-    __slots__ = ("_same",)
-    __hash__ = Tensor.__hash__
-
-    def __init__(self, arr: np.ndarray, same: bool) -> None:
-        Tensor.__init__(self, arr)
-        self._same = same
-
-    def __bool__(self) -> bool:
-        return self._same
-
-
-def equal(input: Any, other: Any, name: str | None = None) -> Any:
-    """Both frameworks' `equal`: the elementwise comparison as a bool tensor (TF's
-    tf.equal, broadcasting) whose truth value is torch.equal's, True when both have the
-    same shape and the same elements. Shapes that do not broadcast give False.
-
-    Args:
-        input: a tensor (or, as TF, anything tg.tensor accepts).
-        other: a tensor or value to compare with.
-        name: TensorFlow's op name, accepted and ignored.
-
-    Returns:
-        An `Equality` bool tensor (or False, for shapes that do not broadcast).
-
-    >>> m = tg.equal(tg.tensor([1, 2]), tg.tensor([1, 3]))
-    >>> m, bool(m), bool(tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])))
-    (tensor([ True, False]), False, True)
-    """
-    if _state.local.trace is not None:
-        # inside tg.function: the comparison as a recorded op (a value read would freeze it)
-        return input == other if isinstance(input, Tensor) else other == input
-    a, b = _arr(input), _arr(other)
-    try:
-        same = np.equal(a, b)
-    except ValueError:
-        return False                    # torch.equal: different shapes are unequal
-    return Equality(np.asarray(same), a.shape == b.shape and bool(np.all(same)))
 
 
 def _predicate(name, npfn, doc_in, doc_out):

@@ -445,6 +445,11 @@ def stateless_truncated_normal(shape: ShapeLike, seed: Any, mean: float = 0.0,
         dtype: a float dtype (float32).
         name: TensorFlow's op name, accepted and ignored.
         alg: TensorFlow's RNG algorithm, accepted and ignored.
+
+    >>> import tapegrad as tg
+    >>> x = tg.random.stateless_truncated_normal([100], seed=[1, 1])
+    >>> bool((abs(x) <= 2).all())
+    True
     """
     return _sample("truncated", shape, mean, stddev, dtype,
                    _stateless_gen(seed, "stateless_truncated_normal"),
