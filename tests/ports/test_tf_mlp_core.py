@@ -8,9 +8,9 @@ uint8 input_signature of unknown dimensions.
 
 The guide's MNIST (tensorflow_datasets) is replaced by scikit-learn's 8x8 digits, so
 the input has 64 features scaled by 1/16 instead of 784 by 1/255; smaller hidden layers
-(64 and 32 instead of 700 and 500) and 8 epochs keep it fast; the plots are left out.
+(64 and 32 instead of 700 and 500) and 15 epochs keep it fast; the plots are left out.
 The random start differs from TensorFlow's stream: the checks are the guide's outcomes
-(the loss falls by half, validation accuracy above 85%: TF 2.21 gives 0.89) and the
+(the loss falls by half, validation accuracy above 85%: TF 2.21 gives 0.915) and the
 values that do not depend on it, which are TensorFlow 2.21's for the same text with
 `import tensorflow as tf`."""
 import pytest
@@ -215,7 +215,7 @@ def train_model(mlp, train_data, val_data, loss, acc, optimizer, epochs):
 
 train_losses, train_accs, val_losses, val_accs = train_model(mlp_model, train_data, val_data,
                                                              loss=cross_entropy_loss, acc=accuracy,
-                                                             optimizer=Adam(), epochs=8)
+                                                             optimizer=Adam(), epochs=15)
 r_trained = (float(train_losses[-1]) < 0.5 * float(train_losses[0]), float(val_accs[-1]) > 0.85)
 
 
@@ -265,5 +265,5 @@ def test_mlp_core_apis():
     ns, out = run(PROGRAM, "tf_mlp_core")
     for name, expected in TF.items():
         assert ns[name] == expected, name
-    assert len(lines_with(out, "Epoch: ")) == 8
+    assert len(lines_with(out, "Epoch: ")) == 15
     assert len(lines_with(out, "Accuracy: ")) == 1
