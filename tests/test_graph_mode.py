@@ -179,15 +179,18 @@ def test_nested_functions_inline_into_the_outer_trace(rng):
     assert inner.trace_count == 0 and outer.trace_count == 1
 
 
-def test_python_branching_on_a_traced_value_is_refused():
+def test_python_branching_on_a_traced_value_runs_eagerly():
+    # TF's autograph accepts `if t:`; a trace cannot hold the branch, so the call runs
+    # eagerly, each call taking its own branch
     @tg.function
     def f(x):
         if x.sum() > 0:
             return x
         return -x
 
-    with pytest.raises(TraceError, match="bool.*tg.cond"):
-        f(tg.tensor([1.0]))
+    with pytest.warns(TraceWarning, match="bool.*tg.cond"):
+        assert f(tg.tensor([1.0])).tolist() == [1.0]
+    assert f(tg.tensor([-2.0])).tolist() == [2.0]
     with pytest.raises(TraceError, match=r"\.item\(\)"):
         tg.function(lambda x: x.item())(tg.tensor(1.0))
 

@@ -117,7 +117,9 @@ def test_clip_by_norm():
 
 # ------------------------------------------------------------------ tg.nn (tf.nn)
 @pytest.mark.parametrize("ours,theirs", [
-    (tg.nn.relu6, TF.relu6), (tg.nn.elu, TF.elu), (tg.nn.selu, TF.selu),
+    (tg.nn.relu6, TF.relu6), (tg.nn.elu, TF.elu),
+    # tf.nn.selu's gradient at 0 is scale (TF's SeluGrad), torch's scale * alpha
+    (tg.nn.selu, lambda x: torch.where(x >= 0, 1.0507009873554805 * x, TF.selu(x))),
     (tg.nn.silu, TF.silu), (tg.nn.softsign, TF.softsign),
     (lambda x: tg.nn.leaky_relu(x), lambda x: TF.leaky_relu(x, 0.2)),
     (tg.nn.gelu, TF.gelu), (lambda x: tg.nn.gelu(x, approximate=True),

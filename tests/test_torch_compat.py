@@ -37,8 +37,12 @@ def test_predicates_and_comparisons_match_torch(rng):
         torch.allclose(_t(a), _t(b), equal_nan=True)
     np.testing.assert_array_equal(tg.isclose(tg.tensor(a), tg.tensor(b)).numpy(),
                                   torch.isclose(_t(a), _t(b)).numpy())
-    assert tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])) is True
-    assert tg.equal(tg.tensor([1, 2]), tg.tensor([[1, 2]])) is False
+    # torch.equal's answer is the truth value; the result is TF's elementwise tf.equal
+    assert bool(tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2]))) is True
+    assert bool(tg.equal(tg.tensor([1, 2]), tg.tensor([[1, 2]]))) is False
+    assert tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2, 3])) is False
+    m = tg.equal(tg.tensor([1, 2]), tg.tensor([1, 3]))
+    assert not m and m.tolist() == [True, False]
     for name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
                  "logical_xor"):
         x, y = np.array([1, 2, 3]), np.array([2, 2, 0])
@@ -259,8 +263,13 @@ def test_legacy_constructors_and_defaults():
         assert not (tg.ones(1, requires_grad=True) * 2).requires_grad
     with tg.device("CPU:0"):
         pass
-    with pytest.raises(ValueError, match="GPU"):
-        tg.device("/GPU:0")
+    with tg.device("/GPU:0") as d:         # TF's soft placement: no GPU, so the CPU
+        assert d == "cpu"
+    assert tg.device("GPU:0") == "cpu" == tg.device("/job:localhost/replica:0/device:GPU:1")
+    with pytest.raises(ValueError, match="CUDA"):
+        tg.device("cuda:0")
+    with pytest.raises(ValueError, match="'gpu'"):
+        tg.device("gpu")
 
 
 def test_tensorflow_spellings():

@@ -151,6 +151,8 @@ from .tf_ops import (executing_eagerly, reverse, scatter_nd, searchsorted,  # no
 from .tf_ops import print, range  # noqa: F401,E402,A004
 from .variable import VariableAggregation, VariableSynchronization  # noqa: F401,E402
 from . import tf_data as data  # noqa: F401,E402 - tf.data
+from . import tf_config as config  # noqa: F401,E402 - tf.config
+from . import tf_dtypes as dtypes  # noqa: F401,E402 - tf.dtypes
 __all__ += ["boolean_mask", "fill", "gather_nd", "greater", "greater_equal", "identity",
             "less", "less_equal", "newaxis", "not_equal", "one_hot", "rank", "reduce_all",
             "reduce_any", "shape", "size", "unstack", "executing_eagerly", "reverse",
@@ -172,6 +174,7 @@ from ._torch_legacy import (BoolTensor, ByteTensor, DoubleTensor,  # noqa: F401,
 from . import accelerator  # noqa: F401,E402
 from .tf_module import name_scope  # noqa: F401,E402
 from .tf_module import TensorSpec  # noqa: F401,E402
+from .tf_module import TensorShape  # noqa: F401,E402
 from ._torch_compat import (are_deterministic_algorithms_enabled,  # noqa: F401,E402,A004
                             compile, use_deterministic_algorithms)
 from . import backends, testing, train  # noqa: F401,E402
@@ -193,7 +196,7 @@ __all__ += ["addcdiv", "addcmul", "addmm", "allclose", "argwhere", "as_tensor", 
             "rand_like", "randint_like", "randn_like", "randperm", "rsqrt", "set_num_threads",
             "t", "unique", "get_default_device", "get_default_dtype", "set_default_device",
             "set_default_dtype", "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor",
-            "IntTensor", "LongTensor", "name_scope", "TensorSpec", "are_deterministic_algorithms_enabled",
+            "IntTensor", "LongTensor", "name_scope", "TensorSpec", "TensorShape", "are_deterministic_algorithms_enabled",
             "use_deterministic_algorithms"]
 # session 11 torchsem: torch.Size's twin (the type of t.shape); torch's top-level det,
 # logdet, reciprocal, cdist; torch's keyword names (input=, other=, ...) on the functions

@@ -230,12 +230,15 @@ def _unwrap_nested(data):
 # ------------------------------------------------------------------ devices (issue 18)
 class device(str):
     """torch.device for ported code: tapegrad runs on the CPU, so only 'cpu' (or
-    'cpu:0') is accepted; 'cuda', 'mps' and others raise a ValueError saying so. It is
+    'cpu:0') is accepted; 'cuda', 'mps' and others raise a ValueError saying so.
+    TensorFlow's 'GPU:0' / '/device:GPU:0' (and TPU) are placed on the CPU, as TF's soft
+    device placement does without that device. It is
     a str ("cpu"), so it compares equal to "cpu" and passes wherever a device string
     does.
 
     Args:
-        type: "cpu", "cpu:0", or another device tapegrad does not have (ValueError).
+        type: "cpu", "cpu:0", TF's "GPU:0" (the CPU), or another device tapegrad does not
+            have (ValueError).
         index: the device index: None or 0.
 
     >>> import tapegrad as tg
@@ -253,6 +256,10 @@ class device(str):
         # TensorFlow spells it "CPU:0", "/CPU:0" or "/device:CPU:0" (tf.device)
         spec = type.rsplit("/device:", 1)[-1].lstrip("/")
         kind, _, num = (spec.lower() if spec[:3].upper() == "CPU" else spec).partition(":")
+        if kind.upper() in ("GPU", "TPU") and (num or type.startswith("/")):
+            # TF's spelling: its soft device placement runs the ops on the CPU when
+            # there is no such device (PyTorch's 'cuda' still raises)
+            kind, num = "cpu", ""
         if kind != "cpu":
             raise ValueError(cpu_only("device", type))
         if num and not num.isdigit() or index not in (None, 0) and num == "":

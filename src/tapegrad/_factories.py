@@ -225,16 +225,19 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
 
 
 # ------------------------------------------------------------------ filled tensors
-def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-          device: str | None = None, size: Sequence[int] | None = None) -> Tensor:
+def zeros(*dims: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+          device: str | None = None, size: Sequence[int] | None = None,
+          shape: Sequence[int] | None = None, name: str | None = None) -> Tensor:
     """A tensor of zeros; the shape as separate ints or one tuple (float32 by default).
 
     Args:
-        *shape: the shape, as ints or one tuple or list.
+        *dims: the shape, as ints or one tuple or list.
         dtype: the dtype (float32 by default).
-        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
+        size: the shape as a keyword (PyTorch's spelling), instead of `*dims`.
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
+        shape: the shape as a keyword (TensorFlow's spelling, `tf.zeros(shape=...)`).
+        name: TensorFlow's op name, accepted and ignored.
 
     Returns:
         A new tensor of zeros.
@@ -247,24 +250,31 @@ def zeros(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: b
     ((2, 3), tensor([0, 0]))
     """
     check_device(device, "zeros")
-    if len(shape) == 2 and isinstance(shape[0], (tuple, list, Tensor)) and dtype is None:
-        shape, dtype = shape[:1], shape[-1]     # TF's tf.zeros(shape, dtype)
+    if shape is not None:
+        if size is not None:
+            raise TypeError("zeros: give the shape once (shape= or size=)")
+        size = shape
+    if len(dims) == 2 and isinstance(dims[0], (tuple, list, Tensor)) and dtype is None:
+        dims, dtype = dims[:1], dims[-1]        # TF's tf.zeros(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "zeros", "requires_grad")
-    return _leaf(_alloc("zeros", _shape(shape, "zeros", size), np.zeros, _dt(dtype, "zeros")),
+    return _leaf(_alloc("zeros", _shape(dims, "zeros", size), np.zeros, _dt(dtype, "zeros")),
                  requires_grad)
 
 
-def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
-         device: str | None = None, size: Sequence[int] | None = None) -> Tensor:
+def ones(*dims: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bool = False,
+         device: str | None = None, size: Sequence[int] | None = None,
+         shape: Sequence[int] | None = None, name: str | None = None) -> Tensor:
     """A tensor of ones; the shape as separate ints or one tuple (float32 by default).
 
     Args:
-        *shape: the shape, as ints or one tuple or list.
+        *dims: the shape, as ints or one tuple or list.
         dtype: the dtype (float32 by default).
-        size: the shape as a keyword (PyTorch's spelling), instead of `*shape`.
+        size: the shape as a keyword (PyTorch's spelling), instead of `*dims`.
         requires_grad: make the result a leaf that records operations for gradients.
         device: only "cpu" (or None); accepted for ported code.
+        shape: the shape as a keyword (TensorFlow's spelling, `tf.ones(shape=...)`).
+        name: TensorFlow's op name, accepted and ignored.
 
     Returns:
         A new tensor of ones.
@@ -278,11 +288,15 @@ def ones(*shape: int | Sequence[int], dtype: DTypeLike = None, requires_grad: bo
     tensor([1., 1.], requires_grad=True)
     """
     check_device(device, "ones")
-    if len(shape) == 2 and isinstance(shape[0], (tuple, list, Tensor)) and dtype is None:
-        shape, dtype = shape[:1], shape[-1]     # TF's tf.ones(shape, dtype)
+    if shape is not None:
+        if size is not None:
+            raise TypeError("ones: give the shape once (shape= or size=)")
+        size = shape
+    if len(dims) == 2 and isinstance(dims[0], (tuple, list, Tensor)) and dtype is None:
+        dims, dtype = dims[:1], dims[-1]        # TF's tf.ones(shape, dtype)
     if requires_grad is not False:
         requires_grad = flag(requires_grad, "ones", "requires_grad")
-    return _leaf(_alloc("ones", _shape(shape, "ones", size), np.ones, _dt(dtype, "ones")),
+    return _leaf(_alloc("ones", _shape(dims, "ones", size), np.ones, _dt(dtype, "ones")),
                  requires_grad)
 
 

@@ -62,6 +62,7 @@ def jit(fun: Callable[..., Any] = _NO_FUN, *, static_argnums: Any = None,
     if not callable(fun):
         raise TypeError(f"jit: fun must be callable, got {fun!r:.40} ({type(fun).__name__})")
     traced = function(fun)
+    traced._tensor_results = False
     eager = False
 
     @functools.wraps(fun)

@@ -44,6 +44,8 @@ class _Local(threading.local):
         self.in_backward = False
         # functions queued by autograd.engine.queue_callback, run when this backward ends
         self.callbacks = None
+        # (name, first call?) of the tg.function whose Python body runs (Variable checks)
+        self.fn_call = None
 
     def refresh(self):
         """Recompute `special` and `anomaly_only`."""

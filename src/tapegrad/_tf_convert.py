@@ -26,11 +26,18 @@ def _tf_refused(value, dtype):
     return None
 
 
+def _py_complex(value):
+    if isinstance(value, (list, tuple)):
+        return any(_py_complex(v) for v in value)
+    return type(value) is complex
+
+
 def _tf_dtype(value, dtype, fn):
     """`dtype` for a TF-style converter, raising TypeError as TF for a Python number it
     cannot hold."""
     if dtype is None:
-        return None
+        # TF makes Python complex numbers complex128 (PyTorch's tg.tensor: complex64)
+        return np.dtype(np.complex128) if _py_complex(value) else None
     dt = as_dtype(dtype, fn)
     v = _tf_refused(value, dt)
     if v is not None:

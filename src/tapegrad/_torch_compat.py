@@ -17,6 +17,7 @@ from ._factories import linspace, tensor, zeros
 from ._factories_base import _leaf
 from ._state import no_grad
 from ._tensor import Tensor, make
+from ._equal import Equality, equal  # noqa: F401 - tg.equal (TF's and PyTorch's)
 from ._factories_random import rand, randn
 from .utils.data._rng import rng as _rng
 
@@ -123,20 +124,6 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
     """
     return _values(np.isclose(_arr(_tensor_arg(input, "isclose")), _arr(other),
                               rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def equal(input: Tensor, other: Any) -> bool:
-    """True when both have the same shape and the same elements (a Python bool).
-
-    Args:
-        input: a tensor.
-        other: a tensor.
-
-    >>> tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2]))
-    True
-    """
-    a, b = _arr(_tensor_arg(input, "equal")), _arr(other)
-    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def _predicate(name, npfn, doc_in, doc_out):

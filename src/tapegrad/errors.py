@@ -23,6 +23,33 @@ class BatchEscape(RuntimeError):
     catches it and runs the function once per batch element instead, with a warning."""
 
 
+class OpError(Exception):
+    """TensorFlow's tf.errors.OpError, the base of the errors its ops raise.
+
+    Args:
+        *args: the message; TF's three-argument form (node_def, op, message) is taken
+            too, its message kept.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args[2:] if len(args) == 3 else args))
+
+
+class InvalidArgumentError(OpError, ValueError, IndexError):
+    """TensorFlow's tf.errors.InvalidArgumentError: an op got an argument it cannot use
+    (an index out of range in tf.gather, a label out of range). Also a ValueError and
+    an IndexError, so code catching those (as tapegrad's other functions raise them)
+    catches it too.
+
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.gather(tg.constant([0.0]), [1])
+    ... except tg.errors.InvalidArgumentError as e:
+    ...     print(type(e).__name__)
+    InvalidArgumentError
+    """
+
+
 def fmt_shape(shape) -> str:
     return str(tuple(shape))
 
@@ -34,4 +61,5 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     return f"{op}: shapes {joined} {what}"
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
-__all__ = ["GradcheckError", "BatchEscape", "fmt_shape", "shapes_msg"]
+__all__ = ["GradcheckError", "BatchEscape", "OpError", "InvalidArgumentError", "fmt_shape",
+           "shapes_msg"]

@@ -13,6 +13,9 @@ singular matrix: the adjugate. docs/numerics.md, "Linear algebra", has the detai
 Beyond torch.linalg, for tapegrad.scipy.linalg: `sqrtm` and `solve_sylvester` (SciPy's
 names and arguments).
 
+TensorFlow's tf.linalg names torch.linalg lacks: trace, matvec, diag_part, band_part,
+matrix_transpose, adjoint, eye, tensordot, einsum, l2_normalize, global_norm.
+
 Norms: `norm` (NumPy's and torch.linalg's semantics: matrix norms for 2-D input or an
 axis pair), `vector_norm`, `matrix_norm`, `svdvals`."""
 from .ops.linalg import linalg_norm as norm  # noqa: F401
@@ -22,10 +25,16 @@ from .ops.linalg_fns import (IllConditionedWarning, LinAlgError, cholesky,  # no
                              eigvalsh, inv, logdet, lstsq, matrix_exp, matrix_power,
                              matrix_rank, multi_dot, pinv, qr, slogdet, solve,
                              solve_sylvester, solve_triangular, sqrtm, svd, vecdot)
+from ._tf_linalg import (adjoint, band_part, diag_part, einsum, eye,  # noqa: F401
+                         global_norm, l2_normalize, matrix_transpose, matvec, tensordot,
+                         trace)
 
 # the names `from tapegrad.linalg import *` gives (tests/test_all.py)
 __all__ = ["norm", "matmul", "matrix_norm", "svdvals", "vector_norm", "IllConditionedWarning",
            "LinAlgError", "cholesky", "cholesky_solve", "cond", "cross", "det", "eig", "eigh",
            "eigvals", "eigvalsh", "inv", "logdet", "lstsq", "matrix_exp", "matrix_power",
            "matrix_rank", "multi_dot", "pinv", "qr", "slogdet", "solve", "solve_sylvester",
-           "solve_triangular", "sqrtm", "svd", "vecdot"]
+           "solve_triangular", "sqrtm", "svd", "vecdot",
+           # TensorFlow's tf.linalg names (tapegrad/_tf_linalg.py)
+           "adjoint", "band_part", "diag_part", "einsum", "eye", "global_norm", "l2_normalize",
+           "matrix_transpose", "matvec", "tensordot", "trace"]

@@ -514,13 +514,22 @@ def truediv(x, y, name=None):
         name: accepted for TF code; unused.
 
     Returns:
-        x / y, floating point.
+        x / y, floating point: as TensorFlow, integers of 32 or 64 bits give float64
+        (narrower ones float32).
 
     >>> import tapegrad as tg
     >>> m = tg.math
     >>> m.truediv(tg.tensor([1.0, 3.0]), 2.0)
     tensor([0.5000, 1.5000])
+    >>> m.truediv(tg.constant([1, 2]), tg.constant([4, 4])).dtype
+    dtype('float64')
     """
+    dx, dy = (v._data.dtype if isinstance(v, Tensor) else np.asarray(v).dtype for v in (x, y))
+    if dx.kind in "iu" and dy.kind in "iu":
+        # a Python int takes the tensor's dtype (TF converts it so)
+        sizes = [v._data.itemsize for v in (x, y) if isinstance(v, Tensor)] or [8]
+        to = np.float64 if sizes[0] >= 4 or sizes[-1] >= 4 else np.float32
+        return ops.divide(ops.cast(x, to), ops.cast(y, to))
     return ops.divide(x, y)
 
 

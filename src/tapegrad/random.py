@@ -377,6 +377,85 @@ def set_seed(seed: int) -> None:
 # `random.PRNGKey(seed)` first; the names TensorFlow's functions (_tf_*) also have pick
 # by it
 normal = _prng.either(_prng.normal, _tf_normal)
+def _stateless_gen(seed, fn):
+    """The generator of TF's stateless ops: a function of the seed pair only (tapegrad's
+    own stream: the values are not TensorFlow's, their determinism is)."""
+    pair = seed.tolist() if isinstance(seed, Tensor) else seed
+    if not isinstance(pair, (list, tuple, np.ndarray)) or len(pair) != 2:
+        raise ValueError(f"{fn}: seed must be a pair of ints (shape [2]), got {_got(seed)}")
+    a, b = (integer(v, fn, "seed") for v in pair)
+    return np.random.Generator(np.random.PCG64([a % 2 ** 63, b % 2 ** 63, 0x57A7E1E55]))
+
+
+def stateless_uniform(shape: ShapeLike, seed: Any, minval: float = 0, maxval: float | None = None,
+                      dtype: DTypeLike = float32, name: str | None = None, alg: Any = None) -> Tensor:
+    """tf.random.stateless_uniform: uniform samples that depend on `seed` only (the same
+    seed, the same values; the global seed and earlier draws play no part).
+
+    Args:
+        shape: the output shape.
+        seed: a pair of ints.
+        minval: the lower bound, included.
+        maxval: the upper bound, excluded (1 for floats; required for ints).
+        dtype: a float or integer dtype (float32).
+        name: TensorFlow's op name, accepted and ignored.
+        alg: TensorFlow's RNG algorithm, accepted and ignored.
+
+    >>> import tapegrad as tg
+    >>> a = tg.random.stateless_uniform([3], seed=[1, 2])
+    >>> bool((a == tg.random.stateless_uniform([3], seed=[1, 2])).all())
+    True
+    """
+    return _uniform(shape, minval, maxval, dtype, _stateless_gen(seed, "stateless_uniform"),
+                    "stateless_uniform")
+
+
+def stateless_normal(shape: ShapeLike, seed: Any, mean: float = 0.0, stddev: float = 1.0,
+                     dtype: DTypeLike = float32, name: str | None = None, alg: Any = None) -> Tensor:
+    """tf.random.stateless_normal: normal samples that depend on `seed` only.
+
+    Args:
+        shape: the output shape.
+        seed: a pair of ints.
+        mean: the mean.
+        stddev: the standard deviation.
+        dtype: a float dtype (float32).
+        name: TensorFlow's op name, accepted and ignored.
+        alg: TensorFlow's RNG algorithm, accepted and ignored.
+
+    >>> import tapegrad as tg
+    >>> tg.random.stateless_normal([2, 2], seed=[3, 4]).shape
+    (2, 2)
+    """
+    return _sample("normal", shape, mean, stddev, dtype,
+                   _stateless_gen(seed, "stateless_normal"), "stateless_normal")
+
+
+def stateless_truncated_normal(shape: ShapeLike, seed: Any, mean: float = 0.0,
+                               stddev: float = 1.0, dtype: DTypeLike = float32,
+                               name: str | None = None, alg: Any = None) -> Tensor:
+    """tf.random.stateless_truncated_normal: truncated normal samples (within two
+    standard deviations) that depend on `seed` only.
+
+    Args:
+        shape: the output shape.
+        seed: a pair of ints.
+        mean: the mean.
+        stddev: the standard deviation of the untruncated normal.
+        dtype: a float dtype (float32).
+        name: TensorFlow's op name, accepted and ignored.
+        alg: TensorFlow's RNG algorithm, accepted and ignored.
+
+    >>> import tapegrad as tg
+    >>> x = tg.random.stateless_truncated_normal([100], seed=[1, 1])
+    >>> bool((abs(x) <= 2).all())
+    True
+    """
+    return _sample("truncated", shape, mean, stddev, dtype,
+                   _stateless_gen(seed, "stateless_truncated_normal"),
+                   "stateless_truncated_normal")
+
+
 uniform = _prng.either(_prng.uniform, _tf_uniform)
 truncated_normal = _prng.either(_prng.truncated_normal, _tf_truncated_normal)
 categorical = _prng.either(_prng.categorical, _tf_categorical)
@@ -387,4 +466,5 @@ from ._prng_dists import (beta, cauchy, dirichlet, exponential, gamma,  # noqa: 
                           laplace, logistic, multivariate_normal, poisson, rademacher)
 
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
-           "set_seed"] + _prng.KEY_NAMES
+           "set_seed", "stateless_uniform", "stateless_normal",
+           "stateless_truncated_normal"] + _prng.KEY_NAMES

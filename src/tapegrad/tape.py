@@ -240,9 +240,11 @@ class GradientTape:
 
         class _Pause:
             def __enter__(self_):
-                if not tape._active:
-                    raise RuntimeError("GradientTape.stop_recording: the tape is not "
-                                       "recording (use it inside the `with` block)")
+                if not tape._active or not tape._recording:
+                    # TF's ValueError, also inside another stop_recording of this tape
+                    raise _TapeStateError("GradientTape.stop_recording: the tape is not "
+                                          "recording (use it inside the `with` block, "
+                                          "not inside another stop_recording)")
                 self_.prev = tape._recording
                 if tape._recording:
                     tape._stop()

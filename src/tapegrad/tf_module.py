@@ -210,6 +210,8 @@ class TensorSpec:
     """
 
     def __init__(self, shape: Any, dtype: Any = "float32", name: str | None = None) -> None:
+        if isinstance(shape, TensorShape):
+            shape = shape.dims
         if shape is not None:
             try:
                 shape = tuple(None if d is None else int(d) for d in shape)
@@ -242,4 +244,90 @@ class TensorSpec:
         return hash((self.shape, self.dtype, self.name))
 
 
-__all__ = ["Module", "name_scope", "TensorSpec"]
+class TensorShape:
+    """TensorFlow's tf.TensorShape: a shape whose dimensions may be unknown (None), or
+    whose rank is unknown (`TensorShape(None)`). tapegrad's tensors have tuple shapes;
+    this is for ported code (Variable(shape=...), TensorSpec, shape checks).
+
+    Args:
+        dims: a sequence of ints and Nones, an int (a 1-D shape), or None (unknown rank).
+
+    >>> import tapegrad as tg
+    >>> s = tg.TensorShape([None, 3])
+    >>> s, s.rank, s.as_list(), s.is_compatible_with((5, 3)), s.is_fully_defined()
+    (TensorShape([None, 3]), 2, [None, 3], True, False)
+    """
+
+    dims: tuple[int | None, ...] | None
+
+    def __init__(self, dims: Any) -> None:
+        if isinstance(dims, TensorShape):
+            dims = dims.dims
+        elif isinstance(dims, (int, np.integer)):
+            dims = (dims,)
+        if dims is not None:
+            try:
+                dims = tuple(None if d is None else int(d) for d in dims)
+            except TypeError:
+                raise TypeError(f"TensorShape: dims must be a sequence of ints and Nones, "
+                                f"or None; got {_got(dims)}") from None
+        self.dims = dims
+
+    @property
+    def rank(self) -> int | None:
+        return None if self.dims is None else len(self.dims)
+
+    @property
+    def ndims(self) -> int | None:
+        return self.rank
+
+    def as_list(self) -> list[int | None]:
+        """The dimensions as a list (ValueError for an unknown rank, as TF)."""
+        if self.dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self.dims)
+
+    def is_fully_defined(self) -> bool:
+        return self.dims is not None and None not in self.dims
+
+    def num_elements(self) -> int | None:
+        if self.dims is None or None in self.dims:
+            return None
+        return int(np.prod([d or 0 for d in self.dims]))
+
+    def is_compatible_with(self, other: Any) -> bool:
+        """Whether the two shapes can be the same (None matches anything)."""
+        other = TensorShape(getattr(other, "shape", other))
+        if self.dims is None or other.dims is None:
+            return True
+        return len(self.dims) == len(other.dims) and all(
+            a is None or b is None or a == b for a, b in zip(self.dims, other.dims))
+
+    def __len__(self) -> int:
+        if self.dims is None:
+            raise ValueError("Cannot take the length of shape with unknown rank.")
+        return len(self.dims)
+
+    def __iter__(self) -> Any:
+        if self.dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self.dims)
+
+    def __getitem__(self, key: Any) -> Any:
+        if self.dims is None:
+            return TensorShape(None) if isinstance(key, slice) else None
+        return TensorShape(self.dims[key]) if isinstance(key, slice) else self.dims[key]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple)):
+            other = TensorShape(other)
+        return isinstance(other, TensorShape) and self.dims == other.dims
+
+    def __hash__(self) -> int:
+        return hash(self.dims)
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)" if self.dims is None else f"TensorShape({list(self.dims)})"
+
+
+__all__ = ["Module", "name_scope", "TensorSpec", "TensorShape"]

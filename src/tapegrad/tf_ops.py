@@ -13,8 +13,11 @@ import numpy as np
 from ._check import _got
 from ._tensor import Tensor, make
 from .autograd.engine import what
-from .function.trace import tracing
-from .ops import broadcast_to, cast, clone, flip, index_add, index_select, reshape, unbind
+from .errors import InvalidArgumentError
+from ._pytree import flatten, unflatten
+from .function.trace import _raw_op, tracing
+from .ops import (broadcast_to, cast, clone, flip, index_add, index_select, reshape, transpose,
+                  unbind)
 from .ops import gather as _torch_gather
 from .math import (greater, greater_equal, less, less_equal, not_equal, reduce_all,
                    reduce_any)
@@ -275,15 +278,16 @@ def gather(params: ArrayLike, indices: Any = None, index: Any = None, *,
         index: torch.gather's index; None for the TF form.
         dim: torch.gather's dim, as a keyword (then `index` is needed).
         axis: the TF form's axis (default 0).
-        batch_dims: leading dimensions shared by params and indices (only 0 here).
+        batch_dims: leading dimensions shared by params and indices: each batch entry
+            gathers with its own indices (axis then defaults to batch_dims).
         validate_indices, name: ignored (TF's).
 
     Returns:
         The gathered tensor.
 
     Raises:
-        ValueError: batch_dims is not 0.
-        IndexError: an index is out of range.
+        ValueError: batch_dims or axis out of range, or the batch shapes differ.
+        InvalidArgumentError: an index is out of range (an IndexError, as TF's).
 
     >>> import tapegrad as tg
     >>> tg.gather(tg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), [2, 0])
@@ -298,19 +302,52 @@ def gather(params: ArrayLike, indices: Any = None, index: Any = None, *,
         raise TypeError("gather: missing indices (TF's form) or dim and index (PyTorch's)")
     x = _tensor(params, "gather", "params")
     idx = _ints(indices, "gather", "indices")
-    if batch_dims != 0:
-        raise ValueError(f"gather: batch_dims={batch_dims} is not supported (only 0)")
-    ax = 0 if axis is None else int(axis)
     nd = x._data.ndim
+    b = int(batch_dims)
+    if b < 0:
+        b += idx.ndim
+    if not 0 <= b <= min(idx.ndim, nd - 1):
+        raise ValueError(f"gather: batch_dims={batch_dims} is out of range for indices of "
+                         f"{idx.ndim} and params of {nd} dimensions")
+    ax = b if axis is None else int(axis)
     if not -nd <= ax < nd:
         raise ValueError(f"gather: axis {ax} is out of range for params of {nd} dimensions")
     ax %= nd
+    if ax < b:
+        raise ValueError(f"gather: axis {ax} must not be below batch_dims={b}")
     n = x._data.shape[ax]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
-        raise IndexError(f"gather: index {bad} is out of range [0, {n}) along axis {ax}")
+        raise InvalidArgumentError(f"gather: index {bad} is out of range [0, {n}) along "
+                                   f"axis {ax}")
+    if b:
+        return _batched_gather(x, idx, ax, b)
     flat = index_select(x, ax, make(idx.reshape(-1).astype(np.int64)))
     return reshape(flat, x._data.shape[:ax] + idx.shape + x._data.shape[ax + 1:])
+
+
+def _batched_gather(x, idx, ax, b):
+    """tf.gather with batch_dims=b: the b batch axes are folded into the gathered axis
+    (batch k's rows offset by k * n), one index_select, then unfolded."""
+    shape = x._data.shape
+    batch, pre, n, post = shape[:b], shape[b:ax], shape[ax], shape[ax + 1:]
+    if idx.shape[:b] != batch:
+        raise ValueError(f"gather: with batch_dims={b}, indices' leading shape "
+                         f"{idx.shape[:b]} must equal params' {batch}")
+    nb = int(np.prod(batch))
+    # (batch, pre, n, post) -> (pre, batch * n, post)
+    xs = reshape(x, (nb,) + pre + (n,) + post)
+    irange = builtins.range            # this module's `range` is tf.range
+    xs = transpose(xs, (*irange(1, 1 + len(pre)), 0, *irange(1 + len(pre), xs.ndim)))
+    xs = reshape(xs, pre + (nb * n,) + post)
+    inner = idx.shape[b:]
+    flat = (idx.reshape(nb, -1) + np.arange(nb)[:, None] * n).reshape(-1).astype(np.int64)
+    out = index_select(xs, len(pre), make(flat))
+    # (pre, batch, inner, post) -> (batch, pre, inner, post)
+    out = reshape(out, pre + (nb,) + inner + post)
+    k = len(pre)
+    out = transpose(out, (k, *irange(k), *irange(k + 1, out.ndim)))
+    return reshape(out, batch + pre + inner + post)
 
 
 def gather_nd(params: ArrayLike, indices: ArrayLike, batch_dims: int = 0,
@@ -629,15 +666,17 @@ def _fmt_array(arr, n, depth=0):
     return "[" + sep.join(parts) + "]"
 
 
-def _fmt(v, n):
+def _fmt(v, n, nested=False):
+    if isinstance(v, str):
+        return repr(v) if nested else v     # TF quotes strings inside structures
     if isinstance(v, Tensor):
         return _fmt_array(np.asarray(v._data), n)
     if isinstance(v, np.ndarray):
         return _fmt_array(v, n)
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{k!r}: {_fmt(x, n)}" for k, x in v.items()) + "}"
+        return "{" + ", ".join(f"{k!r}: {_fmt(x, n, True)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):
-        inner = ", ".join(_fmt(x, n) for x in v)
+        inner = ", ".join(_fmt(x, n, True) for x in v)
         return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
     if isinstance(v, (np.generic, float)) and not isinstance(v, str):
         return _fmt_number(v)
@@ -666,6 +705,25 @@ def print(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str 
     >>> tg.print(tg.constant([1.5, 2.0]), "done", output_stream=sys.stdout)
     [1.5 2] done
     """
+    if tracing():
+        # as in TF's graph: a step of the traced function, printing on every call (the
+        # trace's own runs of it print nothing; the first call's replay does)
+        leaves, spec = flatten(list(inputs))
+        pos = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
+        armed: list[bool] = []
+
+        def emit(*arrays):
+            if armed:
+                vals = list(leaves)
+                for i, a in zip(pos, arrays):
+                    vals[i] = make(np.asarray(a))
+                print(*unflatten(spec, vals), output_stream=output_stream,
+                      summarize=summarize, sep=sep, end=end)
+            return np.zeros(0)
+
+        _raw_op(emit, *[leaves[i] for i in pos])
+        armed.append(True)
+        return None
     text = sep.join(_fmt(v, int(summarize)) for v in inputs) + end
     if isinstance(output_stream, str):
         if not output_stream.startswith("file://"):

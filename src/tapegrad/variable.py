@@ -115,6 +115,13 @@ class Variable(Tensor):
             raise TypeError(f"Variable: name must be a string, got {what(name)}")
         if constraint is not None and not callable(constraint):
             raise TypeError(f"Variable: constraint must be a function, got {what(constraint)}")
+        fn_call = _local.fn_call
+        if fn_call is not None:
+            if not fn_call[1]:
+                raise ValueError(f"Variable: tg.function({fn_call[0]}) creates a Variable on "
+                                 "a call after its first; as with tf.function, create it on "
+                                 "the first call only (e.g. `if self.v is None:`) or outside")
+            fn_call[2] += 1
         if callable(initial_value) and not isinstance(initial_value, Tensor):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):

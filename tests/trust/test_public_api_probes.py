@@ -57,9 +57,9 @@ tg.prod: x axis keepdims
 tg.sum: x axis keepdims
 tg.logsumexp: x axis keepdims
 tg.reduce_sum: x axis keepdims
-tg.reduce_mean: x axis keepdims
-tg.reduce_max: x axis keepdims
-tg.reduce_min: x axis keepdims
+tg.reduce_mean: input_tensor axis keepdims
+tg.reduce_max: input_tensor axis keepdims
+tg.reduce_min: input_tensor axis keepdims
 tg.reduce_prod: x axis keepdims
 tg.reduce_logsumexp: x axis keepdims
 tg.std: x axis keepdims unbiased

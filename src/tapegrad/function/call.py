@@ -17,6 +17,7 @@ import weakref
 import numpy as np
 
 from .. import _dtypes, _random, _state
+from .._dtypes import to_array
 from .._graph import grad_edge
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, _share_version, make
@@ -35,6 +36,35 @@ if TYPE_CHECKING:
 _local = _state.local
 
 _EAGER = object()       # marks a signature that runs eagerly (its trace read raw values)
+_EAGERLY = [False]      # tg.config.run_functions_eagerly: every tg.function runs its Python
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """TF's tf.config.run_functions_eagerly: with True, every tg.function call runs the
+    Python function itself (no trace, no replay; for debugging), until set back to False.
+
+    Args:
+        run_eagerly: True to run eagerly, False for the traced replays again.
+
+    >>> import tapegrad as tg
+    >>> tg.config.run_functions_eagerly(True)
+    >>> tg.config.functions_run_eagerly()
+    True
+    >>> tg.config.run_functions_eagerly(False)
+    """
+    if not isinstance(run_eagerly, (bool, np.bool_)):
+        raise TypeError(f"run_functions_eagerly: run_eagerly must be True or False, got "
+                        f"{run_eagerly!r:.40}")
+    _EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    """Whether tg.config.run_functions_eagerly(True) is in effect (TF's name).
+
+    Returns:
+        True or False.
+    """
+    return _EAGERLY[0]
 
 
 class CallOp(Op):
@@ -205,6 +235,33 @@ def _signed(name, specs, args):
     return tuple(out)
 
 
+# argument leaves that are values, not objects a Variable could belong to
+_PLAIN = (Tensor, np.ndarray, np.generic, bool, int, float, complex, str, bytes, type(None))
+
+
+_EXPERIMENTAL = ("experimental_relax_shapes", "experimental_compile", "experimental_implements",
+                 "experimental_autograph_options", "experimental_attributes",
+                 "experimental_follow_type_hints")
+
+
+def _check_experimental(kwargs):
+    for k in kwargs:
+        if k not in _EXPERIMENTAL:
+            raise TypeError(f"function: unexpected keyword argument {k!r}")
+
+
+def _numbers_as_tensors(out):
+    if type(out) in (bool, int, float):
+        return make(to_array(out, fn="function"))
+    if not isinstance(out, (tuple, list, dict)):
+        return out
+    leaves, spec = flatten(out)
+    if not any(type(leaf) in (bool, int, float) for leaf in leaves):
+        return out
+    return unflatten(spec, [make(to_array(leaf, fn="function"))
+                            if type(leaf) in (bool, int, float) else leaf for leaf in leaves])
+
+
 def _leaf_key(leaf):
     if isinstance(leaf, Tensor):
         return ("tensor", leaf._data.shape, leaf._data.dtype.str)
@@ -214,6 +271,8 @@ def _leaf_key(leaf):
         hash(leaf)
     except TypeError:
         return ("object", type(leaf), id(leaf))
+    if type(leaf) in (bool, int, float):
+        return ("value", "number", leaf)    # as tf.function: 2, 2.0 and True == 1 share one
     return ("value", type(leaf), leaf)
 
 
@@ -243,6 +302,10 @@ class function:
         reduce_retracing: accepted for TensorFlow code (no effect).
         jit_compile: accepted for TensorFlow code (no effect).
         autograph: accepted for TensorFlow code (no effect).
+        **experimental: TF's experimental_relax_shapes, experimental_compile,
+            experimental_implements, experimental_autograph_options,
+            experimental_attributes, experimental_follow_type_hints: accepted for
+            TensorFlow code (no effect); another keyword raises TypeError.
 
     Returns:
         A callable with fn's signature that traces on a new input signature and
@@ -261,19 +324,21 @@ class function:
     (True, 1)
     """
 
-    def __new__(cls, fn: Callable[..., Any] | None = None, *, name: str | None = None,
-                input_signature: Any = None, reduce_retracing: bool = False,
-                jit_compile: Any = None, autograph: bool = True) -> Any:
+    def __new__(cls, fn: Callable[..., Any] | None = None, input_signature: Any = None,
+                autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                *, name: str | None = None, **experimental: Any) -> Any:
         if fn is None:                  # @tg.function() and @tg.function(name=...), as in TF
+            _check_experimental(experimental)
             return functools.partial(cls, name=name, input_signature=input_signature)
         if not callable(fn):
             raise TypeError(f"function: fn must be a function, got {fn!r:.40} "
                             f"({type(fn).__name__})")
         return super().__new__(cls)
 
-    def __init__(self, fn: Callable[..., Any] | None = None, *, name: str | None = None,
-                 input_signature: Any = None, reduce_retracing: bool = False,
-                 jit_compile: Any = None, autograph: bool = True) -> None:
+    def __init__(self, fn: Callable[..., Any] | None = None, input_signature: Any = None,
+                 autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                 *, name: str | None = None, **experimental: Any) -> None:
+        _check_experimental(experimental)
         # TF's options: input_signature (tg.TensorSpec per positional argument) checks and
         # converts every call's arguments; the others concern TF's compiler and are
         # accepted for ported code
@@ -291,6 +356,8 @@ class function:
             p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
             for p in self._sig.parameters.values())
         self._traces = {}
+        self._tensor_results = True     # tg.jit keeps JAX's Python-number results as given
+        self._called = set()            # the owners (see __call__) called at least once
         self._lock = threading.Lock()
         base = camel(name or getattr(fn, "__name__", "Function"))
         self._op = type(base, (CallOp,), {"bw_name": base + "Backward",
@@ -299,12 +366,24 @@ class function:
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
-        return functools.partial(self.__call__, obj)
+        return functools.partial(self._method, obj)
+
+    def _method(self, obj, *args, **kwargs):
+        # a method: input_signature describes the arguments after self, as in TF
+        out = self._run((obj,) + args, kwargs, bound=True)
+        return _numbers_as_tensors(out) if self._tensor_results else out
 
     def __repr__(self):
         return f"<tg.function {getattr(self, '__name__', '?')}, traced {self.trace_count}x>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self._run(args, kwargs)
+        # as tf.function: Python numbers among the results come back as tensors
+        return _numbers_as_tensors(out) if self._tensor_results else out
+
+    def _run(self, args, kwargs, bound=False):
+        if _EAGERLY[0]:
+            return self.python_function(*args, **kwargs)    # tf.config.run_functions_eagerly
         if _local.trace is not None:
             # inside another trace: inline, so the outer program holds these steps
             return self.python_function(*args, **kwargs)
@@ -313,7 +392,9 @@ class function:
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
         if self.input_signature is not None:
-            args = _signed(getattr(self, "__name__", "function"), self.input_signature, args)
+            name = getattr(self, "__name__", "function")
+            args = (args[:1] + _signed(name, self.input_signature, args[1:]) if bound
+                    else _signed(name, self.input_signature, args))
         leaves, spec = flatten((args, kwargs))
         if (_local.fw_levels or _local.fw_default) and any(isinstance(v, Tensor) and v._fw for v in leaves):
             # forward mode carries tangents op by op: run eagerly
@@ -324,15 +405,32 @@ class function:
             return self.python_function(*args, **kwargs)
         # the default float is part of the signature: a trace made under float32 would
         # replay float32 factories and int-to-float results after set_default_dtype(float64)
-        key = (_spec_key(spec), tuple(_leaf_key(leaf) for leaf in leaves),
-               _dtypes.DEFAULT_FLOAT)
+        leaf_keys = tuple(_leaf_key(leaf) for leaf in leaves)
+        key = (_spec_key(spec), leaf_keys, _dtypes.DEFAULT_FLOAT)
         entry = self._traces.get(key)
-        if entry is None or entry is not _EAGER and not entry.captures_valid():
-            with self._lock:
-                entry = self._trace(leaves, spec)
-                self._traces[key] = entry
-        if entry is _EAGER:
-            return self.python_function(*args, **kwargs)
+        # TF's rule: Variables are created on the first call only (per object the call is
+        # given, e.g. the Module of a method); the Python body runs on traces and eagerly
+        owner = tuple(id(leaf) for leaf in leaves if not isinstance(leaf, _PLAIN))
+        saved = _local.fn_call
+        name = getattr(self, "__name__", "function")
+        _local.fn_call = [name, owner not in self._called, 0]    # name, first?, Variables made
+        try:
+            if entry is None or entry is not _EAGER and not entry.captures_valid():
+                with self._lock:
+                    entry = self._trace(leaves, spec)
+                    if entry is not _EAGER and _local.fn_call[2]:
+                        # as tf.function: a first trace that made Variables is traced
+                        # again, which must make none (a Variable made on every call)
+                        _local.fn_call = [name, False, 0]
+                        entry = self._trace(leaves, spec)      # counted, as in TF
+                    self._traces[key] = entry
+            if entry is _EAGER:
+                out = self.python_function(*args, **kwargs)
+                self._called.add(owner)
+                return out
+        finally:
+            _local.fn_call = saved
+        self._called.add(owner)
         return self._call(entry, leaves)
 
     def _trace(self, leaves, spec):
@@ -449,4 +547,5 @@ def _share_alias(t, inputs, cap_meta):
             return
 
 # the names `from tapegrad.function.call import *` gives (tests/test_all.py)
-__all__ = ["CallOp", "Entry", "CallState", "function"]
+__all__ = ["CallOp", "Entry", "CallState", "function", "run_functions_eagerly",
+           "functions_run_eagerly"]

@@ -152,7 +152,11 @@ class Traced(Tensor):
             "without tg.function.")
 
     def __bool__(self):
-        self._refuse("bool()")
+        # TF's autograph turns `if t:` / `while t:` into graph control flow; a trace of
+        # NumPy calls cannot hold a branch, so this signature runs eagerly (same results)
+        raise _EagerOnly(f"a Python branch on a tensor's value (bool() of shape {self.shape}) "
+                         "inside the traced function; it runs eagerly (same results, no "
+                         "graph-mode speed; tg.cond / tg.while_loop keep it in the graph)")
 
     def __float__(self):
         self._refuse("float()")

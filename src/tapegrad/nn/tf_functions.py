@@ -91,7 +91,8 @@ def selu(features: ArrayLike, name: str | None = None) -> Tensor:
     """
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     x = _t(features, "selu")
-    return scale * ops.where(x._data > 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
+    # x >= 0: TF's gradient at 0 is scale (PyTorch's, tg.nn.functional.selu, scale * alpha)
+    return scale * ops.where(x._data >= 0, x, alpha * ops.expm1(ops.where(x._data > 0, 0.0, x)))
 
 
 def gelu(features: ArrayLike, approximate: bool = False, name: str | None = None) -> Tensor:

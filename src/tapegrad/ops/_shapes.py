@@ -74,6 +74,9 @@ def normalize_axis(axis, ndim, op="reduce", name="axis"):
     (a ValueError and an IndexError, as NumPy), a repeated axis ValueError."""
     if axis is None:
         return None
+    data = getattr(axis, "_data", axis)         # TF passes axes as integer tensors too
+    if isinstance(data, np.ndarray) and data.dtype.kind in "iu" and data.ndim <= 1:
+        axis = data.tolist()
     if isinstance(axis, (list, tuple)):
         axes = axis
     else:

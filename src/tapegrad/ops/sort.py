@@ -90,8 +90,17 @@ def _back_to_0d(x, values, ind):
     return values, ind
 
 
+def _direction(op, direction):
+    """TF's direction= ("ASCENDING" / "DESCENDING") as descending."""
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{op}: direction must be 'ASCENDING' or 'DESCENDING', got "
+                         f"{direction!r}")
+    return direction == "DESCENDING"
+
+
 def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool = False, *,
-         axis: Any = _UNSET, kind: str | None = None) -> SortResult:
+         axis: Any = _UNSET, kind: str | None = None, direction: str | None = None,
+         name: str | None = None) -> SortResult:
     """Sorted along a dimension, as PyTorch or NumPy spell it.
 
     PyTorch (`tg.sort(x)`, `tg.sort(x, 1)`, `dim=`, `descending=`, `stable=`): a
@@ -108,9 +117,13 @@ def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool
         stable: keep equal elements in their original order.
         axis: NumPy's form: returns the sorted values only (None: flattened).
         kind: NumPy's algorithm name.
+        direction: TensorFlow's form ("ASCENDING" or "DESCENDING"): the values only,
+            as tf.sort.
+        name: TensorFlow's op name, accepted and ignored.
 
     Returns:
-        With dim (or no axis), a named tuple (values, indices); with axis, the values.
+        With dim (or no axis), a named tuple (values, indices); with axis or
+        direction, the values.
 
     >>> import tapegrad as tg
     >>> tg.sort(tg.tensor([3.0, 1.0, 2.0]))
@@ -120,6 +133,11 @@ def sort(x: ArrayLike, dim: Any = _UNSET, descending: bool = False, stable: bool
     """
     check_bool("sort", "descending", descending)
     check_bool("sort", "stable", stable)
+    if direction is not None:   # tf.sort(values, axis=-1, direction=...): the values
+        if dim is not _UNSET:
+            raise TypeError("sort: give dim (PyTorch) or direction (TensorFlow), not both")
+        return sort_values(x, -1 if axis is _UNSET else axis,
+                           descending=_direction("sort", direction))
     if dim is None:             # np.sort(a, None) positionally: the flattened values
         dim, axis = _UNSET, None
     if axis is not _UNSET or kind is not None:
@@ -170,7 +188,8 @@ np_sort = sort_values
 
 
 def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
-            descending: bool = False, stable: bool = False) -> Tensor:
+            descending: bool = False, stable: bool = False, direction: str | None = None,
+            name: str | None = None) -> Tensor:
     """Indices that sort x along `axis` (int64, no gradient); NumPy's `axis=None` sorts
     the flattened tensor, PyTorch's `dim=`/`descending=` are accepted. Always stable.
 
@@ -181,6 +200,8 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
         dim: PyTorch's name for axis.
         descending: largest first.
         stable: keep equal elements in their original order.
+        direction: TensorFlow's "ASCENDING" or "DESCENDING" (as descending).
+        name: TensorFlow's op name, accepted and ignored.
 
     Returns:
         int64 indices (no gradient).
@@ -191,6 +212,8 @@ def argsort(x: ArrayLike, axis: Axis = -1, kind: str | None = None, *, dim: Axis
     """
     if isinstance(kind, bool):          # torch.argsort(x, dim, descending) positionally
         descending, kind = kind, None
+    if direction is not None:
+        descending = _direction("argsort", direction)
     check_bool("argsort", "descending", descending)
     check_bool("argsort", "stable", stable)
     _check_kind("argsort", kind)
