@@ -11,14 +11,34 @@ from .reduce_extrema import (Max, MaxResult, Min, MinResult, amax, amin, argmax,
 from .reduce_nan import (nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd,
                          nansum, nanvar)
 
+import functools
+
 import numpy as np
 
 from .._tensor import Tensor
 from ._shapes import check_operand, normalize_axis, pick_axis
 from .elementwise import cast, where
+from .shape import stack
 
-reduce_sum = sum
-reduce_prod = prod
+
+def _tf_input(x):
+    """TensorFlow's conversion of a (nested) list holding tensors: one tensor stacked
+    from them, keeping their gradients (tg.sum and the other torch names refuse such a
+    list, as torch does)."""
+    if isinstance(x, (list, tuple)) and any(isinstance(v, (Tensor, list, tuple)) for v in x):
+        return stack([_tf_input(v) for v in x])
+    return x
+
+
+def _tf_listed(f):
+    @functools.wraps(f)
+    def reduce_fn(input_tensor, *args, **kwargs):
+        return f(_tf_input(input_tensor), *args, **kwargs)
+    return reduce_fn
+
+
+reduce_sum = _tf_listed(sum)
+reduce_prod = _tf_listed(prod)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None, *, dim=None, keepdim=None,
@@ -42,7 +62,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None, *, dim=None,
     >>> tg.reduce_mean(tg.constant([1.0, 2.0])), tg.reduce_mean(tg.constant([-1, -2]))
     (tensor(1.5000), tensor(-1))
     """
-    x = input_tensor
+    x = _tf_input(input_tensor)
     if dtype is None and not isinstance(x, Tensor):
         x = check_operand("reduce_mean", "input_tensor", x)
     data = getattr(x, "_data", None)
@@ -100,6 +120,7 @@ def reduce_max(input_tensor, axis=None, keepdims=False, name=None, *, dim=None, 
     >>> tg.reduce_max(tg.constant([[1.0, 5.0], [3.0, 2.0]]), axis=1)
     tensor([5., 3.])
     """
+    input_tensor = _tf_input(input_tensor)
     empty = _empty_extremum(input_tensor, axis, keepdims, dim, keepdim, "reduce_max", -1)
     if empty is not None:
         return empty
@@ -125,12 +146,13 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None, *, dim=None, 
     >>> tg.reduce_min(tg.constant([[1.0, 5.0], [3.0, 2.0]]), axis=1)
     tensor([1., 2.])
     """
+    input_tensor = _tf_input(input_tensor)
     empty = _empty_extremum(input_tensor, axis, keepdims, dim, keepdim, "reduce_min", 1)
     if empty is not None:
         return empty
     return amin(input_tensor, axis, keepdims, dim=dim, keepdim=keepdim)
 
-reduce_logsumexp = logsumexp
+reduce_logsumexp = _tf_listed(logsumexp)
 
 # the names `from tapegrad.ops.reduce import *` gives (tests/test_all.py)
 __all__ = ["expand_reduced", "Sum", "Mean", "Prod", "Max", "Min", "Var", "LogSumExp", "sum",
