@@ -547,7 +547,8 @@ def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
                              f"shape {np.shape(value)}")
         if dtype.kind in "biu":
             value = np.asarray(value).astype(dtype)
-    return where(m, value, x)
+    # a tensor mask stays one (a mask batched by tg.vmap has no values of its own)
+    return where(mask if isinstance(mask, Tensor) else m, value, x)
 
 
 __all__ = ["take", "take_along_axis", "take_along_dim", "put_along_axis", "gather",

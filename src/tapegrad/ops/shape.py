@@ -599,7 +599,7 @@ def getitem(x, index):
     for it in index if isinstance(index, tuple) else (index,):
         raw = _raw(it)
         take = getattr(raw, "take_into", None)          # an index batched by tg.vmap
-        if take is not None and raw.dtype.kind in "iu":
+        if take is not None and raw.dtype.kind in "iub":     # (a mask: take refuses it)
             return take(x, index)
     index = _norm_index(index)
     try:
@@ -618,6 +618,10 @@ def getitem(x, index):
 def setitem_(t, index, value):
     """`t[index] = value` in place; recorded (as IndexPut) when grad is needed."""
     index = _norm_index(index)
+    for i in index:
+        refuse = getattr(i, "refuse_write", None)       # an index batched by tg.vmap
+        if refuse is not None:
+            refuse()
     if not isinstance(t, Tensor):
         raise TypeError("setitem_: target must be a Tensor")
     recording = _local.grad_enabled and (
