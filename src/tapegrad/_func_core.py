@@ -48,7 +48,8 @@ def _zeros_of(v):
     """A zero tangent for primal leaf v (a Python float stays a float)."""
     if isinstance(v, float):
         return 0.0
-    return make(np.zeros_like(_numeric(v, "linearize", "a primal")._data))
+    d = _numeric(v, "linearize", "a primal")._data
+    return make(np.zeros(d.shape, d.dtype))    # (not zeros_like: a tg.vmap placeholder)
 
 
 def _numeric(v, who, what):
