@@ -1,6 +1,8 @@
 """Shape ops: reshape ... split, indexing and its scatter-add partner."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _state
@@ -32,7 +34,14 @@ def _index_batch_params(params, ctx):
 
 
 def _batched_shape(params, ctx):
-    return dict(params, shape=(ctx.batched,) + tuple(params["shape"]))
+    shape = tuple(params["shape"])
+    if -1 in shape and ctx.in_shapes:
+        # resolved from one example: with a batch of 0 NumPy could not infer it
+        known = math.prod(n for n in shape if n != -1)
+        if known:
+            whole = math.prod(ctx.in_shapes[0])
+            shape = tuple(whole // known if n == -1 else n for n in shape)
+    return dict(params, shape=(ctx.batched,) + shape)
 
 
 def _batched_axes(params, ctx):
