@@ -449,3 +449,27 @@ def test_control_flow_on_a_batched_predicate_picks_per_element(name):
     if "while" not in name:
         g = tg.grad(lambda v: (f(v) ** 2).sum())
         _same(_strict(tg.vmap(g), x), _loop(g, (0,), [x]), 1e-13)
+
+
+def test_detach_of_a_batched_value_stays_batched():
+    """x.detach(), x.data and tg.stop_gradient inside vmap used to give a tensor over the
+    placeholder: NaN with the C speedups, the loop without them."""
+    x = _t(3, 4)
+    _same(_strict(tg.vmap(lambda v: v.detach() * 2 + v.data), x), 3 * _np(x), 1e-14)
+    _same(_strict(tg.vmap(lambda v: tg.stop_gradient(v) * 2), x), 2 * _np(x), 1e-14)
+    g = tg.grad(lambda v: (v * v.detach()).sum())
+    _same(_strict(tg.vmap(g), x), _np(x), 1e-14)
+    _same(_strict(tg.vmap(tg.vmap(lambda v: v.detach() * 2)), x[None]), 2 * _np(x)[None],
+          1e-14)
+
+
+def test_torch_style_functional_jacobian_inside_vmap_equals_the_loop():
+    """autograd.functional makes leaves of its inputs (detach().requires_grad_()): a
+    leaf per batch element, so f runs once per element (with the warning), correctly."""
+    af = tg.autograd.functional
+    x = _t(3, 4)
+    f = lambda v: af.jacobian(lambda u: tg.sin(u) * u.sum(), v)     # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = tg.vmap(f)(x)
+    _same(got, _loop(f, (0,), [x]), 1e-14)

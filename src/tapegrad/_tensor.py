@@ -257,6 +257,8 @@ class Tensor(TensorMethods, OpMethods):
             raise RuntimeError(
                 f"requires_grad: only floating point tensors can require gradients, got "
                 f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
+        if flag and self._x is not None and _vmap_leaf is not None and "vmap" in self._x:
+            _vmap_leaf(self)    # a leaf per batch element: tg.vmap runs f per element
         self._rg = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -296,6 +298,8 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
+        if self._x is not None and _vmap_detach is not None and "vmap" in self._x:
+            return _vmap_detach(self)   # batched by tg.vmap: its batch, detached
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
@@ -607,7 +611,7 @@ def _operand_error(name, o):
 
 
 # tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
-_vmap_compare = _vmap_setitem = None
+_vmap_compare = _vmap_setitem = _vmap_detach = _vmap_leaf = None
 
 
 def _compare_op(x, ufunc, name, o):

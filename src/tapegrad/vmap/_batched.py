@@ -734,6 +734,20 @@ def _setitem(t, index, value):
     return True
 
 
+def _detach(t):
+    """t.detach() of a batched value: the batch detached, batched again (at every level
+    it is batched at)."""
+    level, inner = t._x["vmap"]
+    return wrap(inner.detach(), level)
+
+
+def _leaf(t):
+    """requires_grad on a batched value (torch-style functional code making a leaf of an
+    input): gradients would be taken of the batch's stand-in, which nothing records
+    through, so f runs once per batch element instead."""
+    raise BatchEscape(f"vmap: requires_grad on a batched value at {_user_line()}")
+
+
 def _raw_value(v):
     """A value's per-element array (a placeholder's shape when batched)."""
     return v._data if isinstance(v, Tensor) else v
@@ -742,6 +756,8 @@ def _raw_value(v):
 _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
+_tensor._vmap_detach = _detach
+_tensor._vmap_leaf = _leaf
 
 __all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
            "PerElementDraws",
