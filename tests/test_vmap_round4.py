@@ -473,3 +473,44 @@ def test_torch_style_functional_jacobian_inside_vmap_equals_the_loop():
         warnings.simplefilter("ignore", RuntimeWarning)
         got = tg.vmap(f)(x)
     _same(got, _loop(f, (0,), [x]), 1e-14)
+
+
+def test_cnn_ensemble_with_batchnorm_in_eval_matches_torch_func():
+    """A model ensemble (stack_module_state, vmap over parameters and buffers) of CNNs
+    with BatchNorm in eval mode: outputs and each model's gradients, in float64."""
+    torch = pytest.importorskip("torch")
+    from torch import func as tf
+    nn = tg.nn
+
+    def ours():
+        return nn.Sequential(nn.Conv2d(2, 3, 3, padding=1, dtype=tg.float64),
+                             nn.BatchNorm2d(3, dtype=tg.float64), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(12, 2, dtype=tg.float64))
+
+    def theirs():
+        return torch.nn.Sequential(torch.nn.Conv2d(2, 3, 3, padding=1).double(),
+                                   torch.nn.BatchNorm2d(3).double(), torch.nn.ReLU(),
+                                   torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                                   torch.nn.Linear(12, 2).double())
+    tms, gms = [theirs() for _ in range(3)], [ours() for _ in range(3)]
+    for t, g in zip(tms, gms):
+        with torch.no_grad():
+            t[1].running_mean.uniform_(-0.5, 0.5)
+            t[1].running_var.uniform_(0.5, 1.5)
+        g.load_state_dict({k: tg.tensor(v.detach().numpy().copy())
+                           for k, v in t.state_dict().items()})
+        t.eval()
+        g.eval()
+    x = RNG.standard_normal((5, 2, 4, 4))
+    tp, tb = tf.stack_module_state(tms)
+    gp, gb = tg.func.stack_module_state(gms)
+
+    def loss(p, b, v):
+        return (tg.func.functional_call(gms[0], (p, b), (v,)) ** 2).sum()
+
+    def tloss(p, b, v):
+        return (tf.functional_call(tms[0], (p, b), (v,)) ** 2).sum()
+    got = _strict(tg.vmap(tg.grad(loss), in_axes=(0, 0, None)), gp, gb, tg.tensor(x))
+    want = tf.vmap(tf.grad(tloss), in_dims=(0, 0, None))(tp, tb, torch.tensor(x))
+    for k in want:
+        np.testing.assert_allclose(_np(got[k]), want[k].numpy(), rtol=1e-10, atol=1e-12)
