@@ -513,4 +513,5 @@ def test_cnn_ensemble_with_batchnorm_in_eval_matches_torch_func():
     got = _strict(tg.vmap(tg.grad(loss), in_axes=(0, 0, None)), gp, gb, tg.tensor(x))
     want = tf.vmap(tf.grad(tloss), in_dims=(0, 0, None))(tp, tb, torch.tensor(x))
     for k in want:
-        np.testing.assert_allclose(_np(got[k]), want[k].numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(_np(got[k]), want[k].detach().numpy(), rtol=1e-10,
+                                   atol=1e-12)
