@@ -16,7 +16,7 @@ from tapegrad.ops.recurrent_seq import GRUSequence, RNNSequence
 from tapegrad.scipy.integrate import odeint
 from tapegrad.scipy.linalg import solve_banded
 from tapegrad.scipy.signal import convolve
-from tapegrad.vmap import BatchedWriteError, DynamicShapeError
+from tapegrad.vmap import BatchedWriteError, DynamicShapeError, _api
 from tests.test_vmap_round2 import _check, _loop, _np, _same, _strict, _t
 
 RNG = np.random.default_rng(4)
@@ -515,3 +515,20 @@ def test_cnn_ensemble_with_batchnorm_in_eval_matches_torch_func():
     for k in want:
         np.testing.assert_allclose(_np(got[k]), want[k].detach().numpy(), rtol=1e-10,
                                    atol=1e-12)
+
+
+def test_raw_values_of_a_batched_value_run_per_element():
+    """tg.tensor(x), np.asarray(x) and x.numpy() of a batched value used to read its
+    placeholder (NaN): tg.tensor copies the batch, the others run f per element."""
+    x = _t(2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)        # tg.tensor(t)'s advice
+        _same(_strict(tg.vmap(lambda v: tg.tensor(v) * 2.0), x), 2 * _np(x), 1e-14)
+    for f in (lambda v: tg.tensor(v.numpy()) * 2.0, lambda v: tg.tensor(np.asarray(v)) * 2.0,
+              lambda v: tnp.asarray(v.numpy()) * 2.0):
+        _api._warned.clear()
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            got = tg.vmap(f)(x)
+        _same(got, 2 * _np(x), 1e-14)
+        assert any("runs once per batch element" in str(w.message) for w in seen)

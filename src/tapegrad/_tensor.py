@@ -134,6 +134,8 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
+        if self._x is not None and _vmap_raw is not None and "vmap" in self._x:
+            _vmap_raw(self, ".numpy()")     # no values of its own: f runs per element
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -166,6 +168,8 @@ class Tensor(TensorMethods, OpMethods):
             yield self[i]
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        if self._x is not None and _vmap_raw is not None and "vmap" in self._x:
+            _vmap_raw(self, "np.asarray()")
         arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=bool(copy))
@@ -611,7 +615,7 @@ def _operand_error(name, o):
 
 
 # tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
-_vmap_compare = _vmap_setitem = _vmap_detach = _vmap_leaf = None
+_vmap_compare = _vmap_setitem = _vmap_detach = _vmap_leaf = _vmap_raw = None
 
 
 def _compare_op(x, ufunc, name, o):

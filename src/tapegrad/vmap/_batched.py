@@ -748,6 +748,12 @@ def _leaf(t):
     raise BatchEscape(f"vmap: requires_grad on a batched value at {_user_line()}")
 
 
+def _raw_escape(t, how):
+    """x.numpy() or np.asarray(x) of a batched value: its array is a placeholder, which
+    NumPy would read as values once np.asarray strips its type; f runs per element."""
+    raise BatchEscape(f"vmap: {how} of a batched value at {_user_line()}")
+
+
 def _raw_value(v):
     """A value's per-element array (a placeholder's shape when batched)."""
     return v._data if isinstance(v, Tensor) else v
@@ -758,6 +764,7 @@ _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
 _tensor._vmap_detach = _detach
 _tensor._vmap_leaf = _leaf
+_tensor._vmap_raw = _raw_escape
 
 __all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
            "PerElementDraws",
