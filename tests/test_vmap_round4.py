@@ -532,3 +532,24 @@ def test_raw_values_of_a_batched_value_run_per_element():
             got = tg.vmap(f)(x)
         _same(got, 2 * _np(x), 1e-14)
         assert any("runs once per batch element" in str(w.message) for w in seen)
+
+
+@pytest.mark.parametrize("with_rule", [True, False])
+def test_dropout2d_follows_randomness_with_its_rule_and_in_the_loop(with_rule, monkeypatch):
+    """dropout2d's mask had no rule: the per-element loop drew a different mask for each
+    element under randomness='same'. Its rule draws once (same) or for the batch
+    (different); the loop, for any op that draws, starts every element from one state."""
+    from tapegrad.nn._functional_norm import ChannelDropoutMask
+    from tapegrad.vmap._batched import RULES
+    if not with_rule:
+        monkeypatch.delitem(RULES, ChannelDropoutMask)
+    f = lambda v: tg.nn.functional.dropout2d(v, 0.5, training=True)    # noqa: E731
+    x = tg.ones((6, 8, 1, 1), dtype=tg.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if not with_rule else "error", RuntimeWarning)
+        with pytest.raises(RuntimeError, match="randomness='error'"):
+            tg.vmap(f)(x)
+        same = _np(tg.vmap(f, randomness="same")(x))
+        diff = _np(tg.vmap(f, randomness="different")(x))
+    assert all(np.array_equal(same[0], r) for r in same[1:])
+    assert not all(np.array_equal(diff[0], r) for r in diff[1:])

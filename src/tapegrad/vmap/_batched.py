@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .. import _tensor
+from .. import _random, _tensor
 from .._graph import Node
 from .._tensor import Tensor, make
 from ..ops import _apply
@@ -552,8 +552,14 @@ def _loop(op, vals, flags, params, size):
         one = apply(op, *sl, **params)
         d = one._data if isinstance(one, Tensor) else np.asarray(one)
         return make(np.zeros((0,) + d.shape, d.dtype))
+    # the real generator here means randomness="same" ("error" and "different" put
+    # stand-ins in its place): an op that draws draws alike for every element
+    gen = _random._gen
+    state = gen.bit_generator.state if isinstance(gen, np.random.Generator) else None
     outs = []
     for b in range(size):
+        if state is not None:
+            gen.bit_generator.state = state
         sl = [apply(GetItem, v, index=(b,)) if f else v for v, f in zip(vals, flags)]
         outs.append(apply(op, *sl, **params))
     return apply(Stack, *outs, axis=0)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _random
 from .._tensor import Tensor, make
 from ..nn._functional_losses import _TargetWeights
-from ..nn._functional_norm import InstanceRunningStats
+from ..nn._functional_norm import ChannelDropoutMask, InstanceRunningStats
 from ..nn.functional import RunningStats, _DropoutMask
 from ..ops._apply import apply
 from ..ops.activations import LogSoftmax, Softmax, relu, sigmoid
@@ -539,10 +539,11 @@ def _dropout_mask_rule(op, vals, flags, params, size):
     s = _shape(vals[0])[1:]
     dtype = (vals[0]._data if isinstance(vals[0], Tensor) else np.asarray(vals[0])).dtype
     mask = apply(op, make(np.zeros(s, dtype)), **params)
-    return apply(BroadcastTo, _reshape(mask, (1,) + s), shape=(size,) + s)
+    ms = _shape(mask)               # dropout2d's mask: one value per channel
+    return apply(BroadcastTo, _reshape(mask, (1,) + ms), shape=(size,) + ms)
 
 
-RULES[_DropoutMask] = _dropout_mask_rule
+RULES[_DropoutMask] = RULES[ChannelDropoutMask] = _dropout_mask_rule
 
 
 def _running_stats_rule(op, vals, flags, params, size):
