@@ -134,8 +134,7 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
-        if self._x is not None and _vmap_raw is not None and "vmap" in self._x:
-            _vmap_raw(self, ".numpy()")     # no values of its own: f runs per element
+        self._x is not None and "vmap" in self._x and _vmap_raw(self, ".numpy()")
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -168,8 +167,7 @@ class Tensor(TensorMethods, OpMethods):
             yield self[i]
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        if self._x is not None and _vmap_raw is not None and "vmap" in self._x:
-            _vmap_raw(self, "np.asarray()")
+        self._x is not None and "vmap" in self._x and _vmap_raw(self, "np.asarray()")
         arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=bool(copy))
@@ -261,8 +259,7 @@ class Tensor(TensorMethods, OpMethods):
             raise RuntimeError(
                 f"requires_grad: only floating point tensors can require gradients, got "
                 f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
-        if flag and self._x is not None and _vmap_leaf is not None and "vmap" in self._x:
-            _vmap_leaf(self)    # a leaf per batch element: tg.vmap runs f per element
+        flag and self._x is not None and "vmap" in self._x and _vmap_leaf(self)
         self._rg = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -302,9 +299,7 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
-        if self._x is not None and _vmap_detach is not None and "vmap" in self._x:
-            return _vmap_detach(self)   # batched by tg.vmap: its batch, detached
-        t = make(self._data)
+        t = make(self._data) if self._x is None or "vmap" not in self._x else _vmap_detach(self)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
             note_cut(t, "detach", (self,))
@@ -614,7 +609,7 @@ def _operand_error(name, o):
     return TypeError(f"{name}: unsupported operand type(s) {what}")
 
 
-# tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
+# tg.vmap's hooks for batched values (set by tapegrad.vmap); _vmap_raw/_vmap_leaf raise
 _vmap_compare = _vmap_setitem = _vmap_detach = _vmap_leaf = _vmap_raw = None
 
 
