@@ -161,6 +161,12 @@ def test_writes_through_a_batched_mask_give_the_loop_or_an_error():
         y[v > 0] = 0.5
         return y
     _check(put, (0,), x)                                # a where for the batch
+
+    def put_own(v):
+        y = v * 2.0
+        y[v > 0] = v.sum()                              # one value per element
+        return y
+    _check(put_own, (0,), x)
     _check(lambda v: v.masked_fill(v > 0, 0.5), (0,), x)
 
     def into_shared(v):
