@@ -169,6 +169,15 @@ def test_writes_through_a_batched_mask_give_the_loop_or_an_error():
     _check(put_own, (0,), x)
     _check(lambda v: v.masked_fill(v > 0, 0.5), (0,), x)
 
+    def put_at(v, i):
+        y = v * 1.0
+        y[i] = v[0] * 2.0                               # per-element integer positions
+        return y
+    xs, idx = _t(2, 2, 3), tg.tensor(np.array([0, 1]))
+    _same(_strict(tg.vmap(put_at), xs, idx), _loop(put_at, (0, 0), [xs, idx]), 1e-14)
+    g = tg.grad(lambda v, i: (put_at(v, i) ** 2).sum())
+    _same(_strict(tg.vmap(g), xs, idx), _loop(g, (0, 0), [xs, idx]), 1e-13)
+
     def into_shared(v):
         y = tg.zeros(4, dtype=tg.float64)
         y[v > 0] = 1.0

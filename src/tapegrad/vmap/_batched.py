@@ -732,6 +732,15 @@ def _setitem(t, index, value):
         inner[...] = apply(Where, m, value, inner)
         t._bump_version()
         return True
+    if any(isinstance(i, Tensor) and i.dtype.kind in "iu" and info(i) is not None
+           for i in idx):
+        # integer positions that differ per element: x.at[index].set(value) batches them
+        # (a one-hot update), and the batch is written back
+        new = info(t.at[index].set(value))
+        inner[...] = new[1] if new is not None and new[0] == level else \
+            apply(BroadcastTo, new[1], shape=tuple(inner.shape))
+        t._bump_version()
+        return True
     if vi is not None and vi[0] == level:
         region = np.broadcast_to(np.zeros((), np.int8), t.shape)[idx].ndim
         value = _align(vi[1], region)
