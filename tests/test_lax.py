@@ -299,8 +299,8 @@ def test_conv_general_dilated_layouts_padding_and_gradient():
     xt = tg.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
     wt = tg.tensor(rng.standard_normal((2, 2, 2, 2)), requires_grad=True)
     assert tg.gradcheck(lambda a, b: lax.conv_general_dilated(a, b, (1, 1), "SAME"), (xt, wt))
-    with pytest.raises(NotImplementedError, match="lhs_dilation"):
-        lax.conv_general_dilated(x, w, (1, 1), "VALID", lhs_dilation=(2, 2))
+    assert tuple(lax.conv_general_dilated(x, w, (1, 1), "VALID", lhs_dilation=(2, 2),
+                                          feature_group_count=2).shape[2:]) == (11, 9)
     with pytest.raises(ValueError, match="padding"):
         lax.conv_general_dilated(x, w, (1, 1), "FULL")
     v, i = lax.top_k(np.array([[1.0, 3.0, 2.0]]), 2)

@@ -627,3 +627,20 @@ def test_fitted_keeps_a_fitting_gradient_and_sums_a_broadcast_one():
                                            r"of shape \(3, 4\) for an input of shape "
                                            r"\(5,\)"):
         engine._fitted_py(g, (5,), node)
+
+
+@pytest.mark.skipif(_native.SPEEDUPS is None, reason="the C speedups are not built")
+def test_general_record_site_in_c_is_the_python_walk(monkeypatch):
+    # ops/_apply._record takes the site from the C walk; the Python one must agree
+    import tapegrad.numpy as tnp
+    from tapegrad.ops import _apply
+    x = tg.tensor(np.arange(4.0), requires_grad=True)
+    made = [tnp.sum(x) for _ in range(2)] + [x[::2] for _ in range(2)]
+    monkeypatch.setattr(_apply, "_record_site", None)
+    again = [tnp.sum(x) for _ in range(2)] + [x[::2] for _ in range(2)]
+    for a, b in zip(made, again):
+        code_a, line_a = _sites.site_line(a.grad_fn.site)
+        code_b, line_b = _sites.site_line(b.grad_fn.site)
+        assert code_a.co_filename == code_b.co_filename == __file__
+        assert line_b == line_a + 2
+    assert made[0].grad_fn.site is made[1].grad_fn.site

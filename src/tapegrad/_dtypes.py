@@ -2,6 +2,7 @@
 import numpy as np
 
 from ._check import _got
+from .errors import BatchEscape
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
@@ -97,6 +98,9 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
     if dtype is not None:
         dtype = as_dtype(dtype, fn)
     if isinstance(data, (np.ndarray, np.generic)):
+        if type(data) is not np.ndarray and getattr(data, "_vm", None) is not None:
+            # the placeholder of a tg.vmap batched tensor (from .numpy() or ._data)
+            raise BatchEscape(f"vmap: {fn}() of the raw values of a batched tensor")
         if data.dtype.kind not in NUMERIC_KINDS:
             raise _non_numeric(fn, data, data.dtype.kind)
         if data.__class__ is not np.ndarray and isinstance(data, np.ma.MaskedArray):
@@ -108,6 +112,8 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
             return np.array(data, dtype=data.dtype.newbyteorder("="))
         return np.array(data, dtype=dtype, copy=copy)
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
+        if getattr(data._data, "_vm", None) is not None:
+            raise BatchEscape(f"vmap: {fn}() of a batched tensor")
         return np.array(data._data, dtype=dtype, copy=copy)
     cls = data.__class__
     if cls is float:

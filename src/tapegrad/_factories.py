@@ -66,14 +66,13 @@ def tensor(data: ArrayLike, dtype: DTypeLike = None, requires_grad: bool = False
         warnings.warn("tensor: to copy a tensor use t.clone().detach() (or "
                       "t.clone().detach().requires_grad_(True)); tg.tensor(t) gives a copy "
                       "cut from the graph, as torch.tensor does", UserWarning, stacklevel=2)
-        mapped = data._x is not None and "vmap" in data._x
         if requires_grad:
-            if mapped:      # a leaf per batch element: tg.vmap runs f per element
-                return clone(data.detach()).requires_grad_(True)
             return _leaf(to_array(data, dtype, fn="tensor"), True)
         # the copy is an op on the values cut from the graph, so a tg.function replay
-        # reads the tensor's current value (tg.vmap's batch, when it batches data)
-        out = clone(data.detach() if mapped else make(data._data))
+        # reads the tensor's current value
+        src = data.detach() if data._x is not None and "vmap" in data._x \
+            else make(data._data)
+        out = clone(src)
         dt = as_dtype(dtype, "tensor")
         return out if dt is None or dt == out.dtype else cast(out, dt)
     if isinstance(data, (list, tuple)):

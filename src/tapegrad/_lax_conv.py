@@ -72,8 +72,10 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
         lhs: the input, (N, C, spatial...) or in dimension_numbers' layout.
         rhs: the kernel, (O, I / feature_group_count, spatial...) or in its layout.
         window_strides: one stride per spatial axis.
-        padding: "VALID", "SAME", "SAME_LOWER", or one (low, high) pair per spatial axis.
-        lhs_dilation: must be None or ones (transposed convolution is not supported).
+        padding: "VALID", "SAME", "SAME_LOWER", or one (low, high) pair per spatial axis
+            (a negative pad crops).
+        lhs_dilation: the input dilation per spatial axis (default ones): d - 1 zeros
+            between neighbours, as a transposed convolution computes.
         rhs_dilation: the kernel dilation per spatial axis (default ones).
         dimension_numbers: None or three layout strings, e.g. ('NHWC', 'HWIO', 'NHWC').
         feature_group_count: the number of groups.
@@ -85,8 +87,8 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
         The output in the out layout of dimension_numbers (default (N, O, spatial...)).
 
     Raises:
-        ValueError: malformed dimension_numbers, padding or strides, a negative pad.
-        NotImplementedError: lhs_dilation other than ones, or batch_group_count > 1.
+        ValueError: malformed dimension_numbers, padding, strides or dilations.
+        NotImplementedError: batch_group_count > 1.
 
     >>> from tapegrad import lax
     >>> import tapegrad.numpy as jnp
@@ -101,10 +103,6 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
         raise ValueError(f"lax.conv_general_dilated: need 1 to 3 spatial axes with lhs and "
                          f"rhs of the same rank, got shapes {tuple(x.shape)} and "
                          f"{tuple(w.shape)}")
-    if lhs_dilation is not None and any(int(v) != 1 for v in lhs_dilation):
-        raise NotImplementedError("lax.conv_general_dilated: lhs_dilation (a transposed "
-                                  "convolution) is not supported; use "
-                                  "tg.nn.functional.conv_transpose2d")
     if batch_group_count != 1:
         raise NotImplementedError("lax.conv_general_dilated: batch_group_count must be 1")
     lp, rp, op = _conv_perms(dimension_numbers, nd)
@@ -112,9 +110,14 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
     w = ops.transpose(w, rp)
     strides = tuple(operator.index(v) for v in window_strides)
     dil = (1,) * nd if rhs_dilation is None else tuple(operator.index(v) for v in rhs_dilation)
-    if len(strides) != nd or len(dil) != nd:
-        raise ValueError(f"lax.conv_general_dilated: need {nd} window_strides and "
-                         f"rhs_dilation, got {strides} and {dil}")
+    ldil = (1,) * nd if lhs_dilation is None else tuple(operator.index(v)
+                                                        for v in lhs_dilation)
+    if len(strides) != nd or len(dil) != nd or len(ldil) != nd:
+        raise ValueError(f"lax.conv_general_dilated: need {nd} window_strides, "
+                         f"lhs_dilation and rhs_dilation, got {strides}, {ldil} and {dil}")
+    if any(v < 1 for v in strides + dil + ldil):
+        raise ValueError(f"lax.conv_general_dilated: strides and dilations must be "
+                         f"positive, got {strides}, {ldil} and {dil}")
     if isinstance(padding, str):
         mode = padding.upper()
         if mode == "VALID":
@@ -130,9 +133,14 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
         if len(pads) != nd or any(len(p) != 2 for p in pads):
             raise ValueError(f"lax.conv_general_dilated: need {nd} (low, high) padding "
                              f"pairs, got {padding!r}")
-    if any(v < 0 for p in pads for v in p):
-        raise ValueError(f"lax.conv_general_dilated: negative padding {pads} is not "
-                         "supported")
+    # string padding is computed on the undilated input, as JAX does
+    x = _dilate(x, ldil)
+    if any(v < 0 for p in pads for v in p):       # a negative pad crops, as in XLA
+        crop = [slice(None), slice(None)]
+        for (lo, hi), n in zip(pads, x.shape[2:]):
+            crop.append(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n))
+        x = x[tuple(crop)]
+        pads = [(builtins.max(lo, 0), builtins.max(hi, 0)) for lo, hi in pads]
     if any(lo != hi for lo, hi in pads):
         flat = [v for lo_hi in reversed(pads) for v in lo_hi]
         x = _F.pad(x, flat)
@@ -145,6 +153,22 @@ def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequenc
     for k, p in enumerate(op):
         inv[p] = k
     return ops.transpose(y, tuple(inv))
+
+
+def _dilate(x, ldil):
+    """x with d - 1 zeros between neighbours along each spatial axis (lhs_dilation):
+    each entry is paired with zeros, then the trailing zeros are cut."""
+    for ax, d in enumerate(ldil, start=2):
+        n = x.shape[ax]
+        if d == 1 or n == 0:
+            continue
+        x = ops.expand_dims(x, ax + 1)
+        pad = [0, 0] * (x.ndim - ax - 2) + [0, d - 1]
+        x = _F.pad(x, pad)                  # (..., n, d, ...): entry then d - 1 zeros
+        shape = tuple(x.shape)
+        x = ops.reshape(x, shape[:ax] + (n * d,) + shape[ax + 2:])
+        x = x[(slice(None),) * ax + (slice(0, (n - 1) * d + 1),)]
+    return x
 
 
 def conv(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding: Any,

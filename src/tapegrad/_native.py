@@ -31,5 +31,7 @@ SPEEDUPS = _speedups()
 
 # detect_anomaly's creation stack of the user's frames (_sites._stack_py, or it in C)
 _anomaly_stack = _stack_py if SPEEDUPS is None else SPEEDUPS.anomaly_stack
+# an op's creation site seen from ops/_apply._record (None: _sites._site(3) does it)
+_record_site = None if SPEEDUPS is None else SPEEDUPS.site
 if SPEEDUPS is not None:
     _graph._track = SPEEDUPS.track

@@ -127,6 +127,7 @@ static PyMethodDef methods[] = {
      "autograd/engine._loops_py in C."},
     {"shapes_match", (PyCFunction)(void (*)(void))shapes_match, METH_FASTCALL,
      "autograd/engine._shapes_match_py in C."},
+    {"site", site_call, METH_NOARGS, "_sites._site in C: where an op was called."},
     {"anomaly_stack", anomaly_stack_call, METH_NOARGS,
      "_sites._stack_py in C: detect_anomaly's creation stack."},
     {"check_grads", (PyCFunction)(void (*)(void))check_grads, METH_FASTCALL,

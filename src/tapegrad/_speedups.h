@@ -248,6 +248,7 @@ PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 PyObject *creation_site(void);
 PyObject *anomaly_stack(void);
 PyObject *anomaly_stack_call(PyObject *self, PyObject *unused);
+PyObject *site_call(PyObject *self, PyObject *unused);
 PyObject *check_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 PyObject *init_anomaly(PyObject *self, PyObject *fn);
 

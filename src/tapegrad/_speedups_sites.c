@@ -208,6 +208,13 @@ PyObject *anomaly_stack(void)
     return stack;
 }
 
+/* site() -> (code, offset): creation_site for ops/_apply._record (the frames from its
+ * caller outward, tapegrad's own skipped), as _sites._site */
+PyObject *site_call(PyObject *self, PyObject *unused)
+{
+    return creation_site();
+}
+
 /* anomaly_stack() -> list: the C capture, for ops/_apply._record */
 PyObject *anomaly_stack_call(PyObject *self, PyObject *unused)
 {

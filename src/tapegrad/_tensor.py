@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _dtypes, _state
 from ._check import _non_numeric
+from .errors import BatchEscape
 from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
 from ._printing import array_text, empty_suffixes
@@ -134,7 +135,8 @@ class Tensor(TensorMethods, OpMethods):
         self._vc = value._vc if value._vc is not None else value._init_vc()
 
     def numpy(self) -> np.ndarray:
-        self._x is not None and "vmap" in self._x and _vmap_raw(self, ".numpy()")
+        if self._x is not None and "vmap" in self._x:
+            _batched_exit(".numpy()")
         if self._rg:
             self._note_exit(".numpy()")
             return _read_only(self._data)
@@ -167,7 +169,8 @@ class Tensor(TensorMethods, OpMethods):
             yield self[i]
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        self._x is not None and "vmap" in self._x and _vmap_raw(self, "np.asarray()")
+        if self._x is not None and "vmap" in self._x:
+            _batched_exit("np.asarray()")
         arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=bool(copy))
@@ -259,7 +262,7 @@ class Tensor(TensorMethods, OpMethods):
             raise RuntimeError(
                 f"requires_grad: only floating point tensors can require gradients, got "
                 f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
-        flag and self._x is not None and "vmap" in self._x and _vmap_leaf(self)
+        flag and self._x is not None and "vmap" in self._x and _batched_exit("requires_grad")
         self._rg = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -299,7 +302,12 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
-        t = make(self._data) if self._x is None or "vmap" not in self._x else _vmap_detach(self)
+        x = self._x
+        if x is not None and "vmap" in x:
+            # a tg.vmap batched value: its placeholder holds no values, the batch does
+            level, inner = x["vmap"]
+            return _state.vmap_wrap(inner.detach(), level)
+        t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
             note_cut(t, "detach", (self,))
@@ -560,6 +568,13 @@ class Tensor(TensorMethods, OpMethods):
                                       keepdims=keepdims if keepdim is None else keepdim)))
 
 
+def _batched_exit(how):
+    """A tg.vmap batched tensor leaving tapegrad: its placeholder holds no values, so
+    vmap runs the function once per batch element instead (with its warning)."""
+    raise BatchEscape(f"vmap: {how} of a batched tensor (a NumPy array holds no values "
+                      "per batch element)")
+
+
 def make(data, rg=False):
     """Fast internal constructor: wrap an ndarray as it is."""
     t = _new(Tensor)
@@ -609,8 +624,8 @@ def _operand_error(name, o):
     return TypeError(f"{name}: unsupported operand type(s) {what}")
 
 
-# tg.vmap's hooks for batched values (set by tapegrad.vmap); _vmap_raw/_vmap_leaf raise
-_vmap_compare = _vmap_setitem = _vmap_detach = _vmap_leaf = _vmap_raw = None
+# tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
+_vmap_compare = _vmap_setitem = None
 
 
 def _compare_op(x, ufunc, name, o):

@@ -17,6 +17,12 @@ class GradcheckError(AssertionError):
     """
 
 
+class BatchEscape(RuntimeError):
+    """Inside tg.vmap, a batched value was taken out of tapegrad's ops (a transform
+    that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write): vmap
+    catches it and runs the function once per batch element instead, with a warning."""
+
+
 def fmt_shape(shape) -> str:
     return str(tuple(shape))
 
@@ -28,4 +34,4 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     return f"{op}: shapes {joined} {what}"
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
-__all__ = ["GradcheckError", "fmt_shape", "shapes_msg"]
+__all__ = ["GradcheckError", "BatchEscape", "fmt_shape", "shapes_msg"]

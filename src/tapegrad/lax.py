@@ -34,6 +34,8 @@ from .function.trace import tracing as _tracing
 from .tape import stop_gradient
 from .vmap._batched import info as _batched
 from ._lax_conv import conv, conv_general_dilated, reduce_window, top_k
+from . import _lax_more
+from ._lax_more import *  # noqa: F401,F403  (JAX's other lax names)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -349,8 +351,67 @@ def _starts(operand, starts, sizes, fn):
             raise ValueError(f"lax.{fn}: slice size {n} exceeds the axis length {d}")
         if s < 0:                   # JAX counts a negative start from the end
             s += d
-        out.append(min(max(s, 0), d - n))      # clamped so the slice fits, as JAX
+        out.append(builtins.min(builtins.max(s, 0), d - n))  # clamped to fit, as JAX
     return out
+
+
+def _data_dependent(starts):
+    """Whether a start is a tensor whose value cannot be read here: batched by tg.vmap
+    (one per example) or inside a tg.function trace (a replay must follow it)."""
+    return any(isinstance(s, Tensor) and (_tracing() or _batched(s) is not None)
+               for s in starts)
+
+
+def _start_tensor(s, n, d):
+    """A start as a tensor, counted from the end when negative and clamped so n entries
+    fit in d, as JAX does: tensor ops, so vmap and traces follow its value."""
+    s = s if isinstance(s, Tensor) else make(np.asarray(operator.index(s)))
+    s = ops.where(s < 0, s + d, s)
+    return ops.minimum(ops.maximum(s, 0), d - n)
+
+
+def _along(x, idx, axis):
+    """x gathered along `axis` at the integer tensor idx (one entry per position of that
+    axis in the result), the other axes whole."""
+    # indexing the leading axis by a batched integer tensor is one gather under vmap
+    if axis == 0:
+        return x[idx]
+    return ops.moveaxis(ops.moveaxis(x, axis, 0)[idx], 0, axis)
+
+
+def _check_sizes(x, starts, sizes, fn):
+    shape = tuple(x.shape)
+    if len(starts) != len(shape) or len(sizes) != len(shape):
+        raise ValueError(f"lax.{fn}: need one start index and size per axis of the "
+                         f"operand's shape {shape}, got {len(starts)} and {len(sizes)}")
+    for n, d in zip(sizes, shape):
+        if n > d:
+            raise ValueError(f"lax.{fn}: slice size {n} exceeds the axis length {d}")
+
+
+def _dynamic_slice_tensors(x, starts, sizes):
+    _check_sizes(x, starts, sizes, "dynamic_slice")
+    for ax, (s, n, d) in enumerate(zip(starts, sizes, x.shape)):
+        if n == d and not isinstance(s, Tensor):
+            continue
+        pos = _start_tensor(s, n, d) + np.arange(n)
+        x = _along(x, pos, ax)
+    return x
+
+
+def _dynamic_update_tensors(x, u, starts):
+    _check_sizes(x, starts, list(u.shape), "dynamic_update_slice")
+    inside = None
+    for ax, (s, n, d) in enumerate(zip(starts, u.shape, x.shape)):
+        st = _start_tensor(s, n, d)
+        rel = np.arange(d) - st                     # position within the update block
+        hit = (rel >= 0) & (rel < n)
+        u = _along(u, ops.minimum(ops.maximum(rel, 0), n - 1), ax)
+        shape = [1] * x.ndim
+        shape[ax] = d
+        hit = ops.reshape(hit, tuple(shape))
+        inside = hit if inside is None else inside & hit
+    return ops.where(inside, ops.cast(u, x.dtype) if u.dtype != x.dtype else u, x)
 
 
 def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
@@ -370,8 +431,10 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any],
     """
     x = _tensor(operand)
     sizes = [operator.index(n) for n in slice_sizes]
+    if _data_dependent(start_indices):
+        return _dynamic_slice_tensors(x, list(start_indices), sizes)
     st = _starts(x, list(start_indices), sizes, "dynamic_slice")
-    return x[tuple(slice(s, s + n) for s, n in zip(st, sizes))]
+    return x[tuple(builtins.slice(s, s + n) for s, n in zip(st, sizes))]
 
 
 def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
@@ -390,8 +453,10 @@ def dynamic_update_slice(operand: ArrayLike, update: ArrayLike,
     tensor([0., 1., 1., 0.], dtype=float64)
     """
     x, u = _tensor(operand), _tensor(update)
+    if _data_dependent(start_indices):
+        return _dynamic_update_tensors(x, u, list(start_indices))
     st = _starts(x, list(start_indices), list(u.shape), "dynamic_update_slice")
-    return x.at[tuple(slice(s, s + n) for s, n in zip(st, u.shape))].set(u)
+    return x.at[tuple(builtins.slice(s, s + n) for s, n in zip(st, u.shape))].set(u)
 
 
 def dynamic_slice_in_dim(operand: ArrayLike, start_index: Any, slice_size: int,
@@ -632,6 +697,7 @@ cumsum = _cumulative("cumsum", lambda x, a: ops.cumsum(x, axis=a))
 cumprod = _cumulative("cumprod", lambda x, a: ops.cumprod(x, axis=a))
 cummax = _cumulative("cummax", lambda x, a: ops.cummax(x, a)[0])
 cummin = _cumulative("cummin", lambda x, a: ops.cummin(x, a)[0])
+cumlogsumexp = _cumulative("cumlogsumexp", lambda x, a: ops.logcumsumexp(x, axis=a))
 
 # JAX's lax names for the plain elementwise ops and a few array functions
 add, sub, mul, neg, abs = ops.add, ops.sub, ops.mul, ops.neg, ops.abs
@@ -640,6 +706,12 @@ exp, log, log1p, expm1, sin, cos, tan, tanh = (ops.exp, ops.log, ops.log1p, ops.
 sqrt, square, pow, sign, floor, ceil = ops.sqrt, ops.square, ops.pow, ops.sign, ops.floor, ops.ceil
 max, min, erf, erf_inv, lgamma, digamma = (ops.maximum, ops.minimum, ops.erf, ops.erfinv,
                                            ops.lgamma, ops.digamma)
+asin, acos, atan, atan2 = ops.arcsin, ops.arccos, ops.arctan, ops.arctan2
+sinh, cosh, asinh, acosh, atanh = ops.sinh, ops.cosh, ops.arcsinh, ops.arccosh, ops.arctanh
+exp2, cbrt, rem = ops.exp2, ops.cbrt, ops.fmod
+real, imag, conj = ops.real, ops.imag, ops.conj
+erfc, bessel_i0e, bessel_i1e = ops.erfc, ops.i0e, ops.i1e
+igamma, igammac, betainc, polygamma = ops.gammainc, ops.gammaincc, ops.betainc, ops.polygamma
 concatenate, reshape, transpose, squeeze, expand_dims = (ops.concatenate, ops.reshape,
                                                          ops.transpose, ops.squeeze,
                                                          ops.expand_dims)
@@ -653,4 +725,7 @@ __all__ = ["scan", "map", "fori_loop", "while_loop", "cond", "switch", "select",
            "expm1", "sin", "cos", "tan", "tanh", "sqrt", "square", "pow", "sign", "floor",
            "ceil", "max", "min", "erf", "erf_inv", "lgamma", "digamma", "cumsum", "cumprod",
            "cummax", "cummin", "concatenate", "reshape", "transpose", "squeeze",
-           "expand_dims"]
+           "expand_dims", "cumlogsumexp", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh",
+           "acosh", "atanh", "exp2", "cbrt", "rem", "real", "imag", "conj", "erfc",
+           "bessel_i0e", "bessel_i1e", "igamma", "igammac", "betainc",
+           "polygamma"] + _lax_more.__all__

@@ -11,7 +11,7 @@ from .._check import _non_numeric
 from .._dtypes import to_array
 from .._graph import (_MASK2, _MASKS, Node, Version, _intern_meta, _intern_shapes,
                       _leaf_refs, record_edge)
-from .._native import SPEEDUPS, _anomaly_stack
+from .._native import SPEEDUPS, _anomaly_stack, _record_site
 from .._sites import _site, site_text
 from .._tensor import Tensor, _carry_cut, _share_version, make, note_cut
 from ._shapes import broadcast_shapes
@@ -396,7 +396,12 @@ def _record(op, args, params, out, extra=False, depth=3):
     L = _local
     special = L.special
     # where apply was called (`depth` frames up, skipping tapegrad's own)
-    site = _anomaly_stack() if special and L._anomaly else _site(depth)
+    if special and L._anomaly:
+        site = _anomaly_stack()
+    elif _record_site is not None and depth == 3:
+        site = _record_site()           # the same walk in C, from apply's caller out
+    else:
+        site = _site(depth)
     if params:
         params = _frozen_params(params)
     # a recording mark only while a tape records (None otherwise, and in a

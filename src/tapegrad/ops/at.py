@@ -34,8 +34,59 @@ def _positions(shape, index):
         return np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape)[index]
     except IndexError as e:
         raise IndexError(f"at: index {index!r:.60} is out of bounds for a tensor of shape "
-                         f"{shape} ({e}); tapegrad raises instead of dropping or "
-                         "clipping") from None
+                         f"{shape} ({e}); tapegrad raises where JAX would clip or drop "
+                         "silently: pass mode='clip', 'drop' or 'fill' to ask for "
+                         "that") from None
+
+
+def _in_bounds(shape, index, mode):
+    """The index with its integer parts made safe for `mode` ('clip' clamps them into
+    range; 'drop'/'fill' point the ones out of range at position 0), and for
+    'drop'/'fill' a boolean array shaped as x[index], False where the selection fell
+    out of range (None when nothing did). Slices and masks are never out of range."""
+    comps = list(index)
+    used = sum(1 if not (isinstance(c, np.ndarray) and c.dtype == bool) else c.ndim
+               for c in comps if c is not None and c is not Ellipsis)
+    axis, ints = 0, {}
+    for k, c in enumerate(comps):
+        if c is None:
+            continue
+        if c is Ellipsis:
+            axis += len(shape) - used
+        elif isinstance(c, np.ndarray) and c.dtype == bool:
+            axis += c.ndim
+        else:
+            if axis < len(shape) and not isinstance(c, slice):
+                ints[k] = axis
+            axis += 1
+    if not ints:
+        return index, None
+    bad = False
+    pad = list(shape)
+    safe, probe = list(comps), list(comps)
+    for k, ax in ints.items():
+        n = shape[ax]
+        c = comps[k]
+        scalar = not isinstance(c, np.ndarray)
+        i = np.asarray(c, dtype=np.intp)
+        i = np.where(i < 0, i + n, i)
+        if mode == "clip":
+            i = np.clip(i, 0, max(n - 1, 0))
+            safe[k] = int(i) if scalar else i
+            continue
+        out = (i < 0) | (i >= n)
+        if out.any():
+            bad = True
+            pad[ax] = n + 1
+        ok = np.where(out, 0, i)
+        safe[k] = int(ok) if scalar else ok
+        marked = np.where(out, n, i)        # the padding slot, False in the probe
+        probe[k] = int(marked) if scalar else marked
+    if mode == "clip" or not bad:
+        return tuple(safe), None
+    inside = np.zeros(pad, dtype=bool)
+    inside[tuple(slice(0, m) for m in shape)] = True
+    return tuple(safe), inside[tuple(probe)]
 
 
 def _rounds(pos):
@@ -56,13 +107,27 @@ def _is_batched(i):
     return isinstance(i, Tensor) and i._x is not None and "vmap" in i._x
 
 
+def _check_batched_bounds(i, n, who):
+    """An index batched by tg.vmap is checked over the whole batch (its values are at
+    hand in an eager vmap), so the default mode raises here as it does unbatched."""
+    while isinstance(i, Tensor) and i._x is not None and "vmap" in i._x:
+        i = i._x["vmap"][1]
+    raw = i._data if isinstance(i, Tensor) else i
+    if type(raw) is np.ndarray and raw.size and (raw.min() < -n or raw.max() >= n):
+        bad = raw[(raw < -n) | (raw >= n)].flat[0]
+        raise IndexError(f"at[...].{who}: index {bad} is out of bounds for an axis of size "
+                         f"{n} (in a tg.vmap batch); tapegrad raises where JAX would clip "
+                         "or drop silently: pass mode='clip', 'drop' or 'fill' to ask for "
+                         "that")
+
+
 class _OneHot:
     """An index holding tg.vmap-batched integer tensors (their values differ per batch
     element, so no positions can be computed here): integer indices on x's leading
     axes, turned into a one-hot matrix (m, L) over the L leading positions by tensor
     comparisons, which vmap batches; updates are matrix products with it."""
 
-    def __init__(self, x, index, who):
+    def __init__(self, x, index, who, mode=None):
         index = index if isinstance(index, tuple) else (index,)
         lead = []
         for k, i in enumerate(index):
@@ -82,11 +147,20 @@ class _OneHot:
         if len(lead) > len(shape):
             raise IndexError(f"at[...].{who}: too many indices for shape {shape}")
         pos = 0
+        inside = None               # per example: did the index fall in range
         for k, i in enumerate(lead):
             n = shape[k]
             i = i if isinstance(i, Tensor) else np.asarray(i)
+            if mode in (None, "promise_in_bounds"):
+                _check_batched_bounds(i, n, who)
             i = where(i < 0, i + n, i)
+            if mode == "clip":
+                i = minimum(maximum(i, 0), n - 1)
+            else:
+                ok = (i >= 0) & (i < n)
+                inside = ok if inside is None else inside & ok
             pos = pos * n + i
+        self.inside = inside        # out of range: a row of zeros in the one-hot matrix
         self.L = int(np.prod(shape[:len(lead)], dtype=np.int64))
         self.rest = shape[len(lead):]
         self.S = tuple(pos.shape)
@@ -105,6 +179,18 @@ class _OneHot:
         return reshape(out, self.shape)
 
 
+def _default_fill(dtype):
+    """JAX's fill for a gather out of range: NaN, or the extreme value of an integer
+    type (the smallest if signed), or True."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "fc":
+        return np.nan
+    if dtype.kind == "b":
+        return True
+    info = np.iinfo(dtype)
+    return info.min if dtype.kind == "i" else info.max
+
+
 class _Ref:
     """`x.at[index]`: the updates JAX offers, each returning a new tensor."""
 
@@ -113,11 +199,11 @@ class _Ref:
     def __init__(self, x, index):
         self.x, self.index = x, index
 
-    def _onehot(self, who):
+    def _onehot(self, who, mode=None):
         idx = self.index if isinstance(self.index, tuple) else (self.index,)
         if not any(_is_batched(i) for i in idx):
             return None
-        return _OneHot(self.x, self.index, who)
+        return _OneHot(self.x, self.index, who, mode)
 
     def _onehot_update(self, oh, values, how):
         v = oh.values(values, self.x)
@@ -148,9 +234,12 @@ class _Ref:
             raise ValueError(f"at[...].{who}: mode must be one of {_MODES}, got {mode!r}")
         x = self.x
         index = _norm_index(self.index)
+        keep = None
+        if mode in ("clip", "drop", "fill"):
+            index, keep = _in_bounds(x.shape, index, mode)
         pos = _positions(x.shape, index)
         if values is None:
-            return x, pos, None
+            return x, (pos if keep is None else pos[keep]), None
         if not isinstance(values, Tensor):
             values = np.asarray(values, dtype=x.dtype)
         elif values.dtype != x.dtype:
@@ -160,13 +249,17 @@ class _Ref:
         except ValueError:
             raise ValueError(f"at[...].{who}: values of shape {np.shape(values)} cannot be "
                              f"broadcast to the indexed shape {pos.shape}") from None
-        return x, pos.reshape(-1), reshape(v, (-1,))
+        v = reshape(v, (-1,))
+        if keep is not None:            # updates that fall out of range are dropped
+            keep = keep.reshape(-1)
+            return x, pos.reshape(-1)[keep], getitem(v, keep)
+        return x, pos.reshape(-1), v
 
     def _scatter(self, v, n, pos):
         return apply(IndexAdd, v, shape=(n,), index=(pos,))
 
     def _rounds_update(self, values, who, mode, combine):
-        oh = self._onehot(who)
+        oh = self._onehot(who, mode)
         if oh is not None:
             return self._onehot_update(oh, values, who)
         x, pos, v = self._setup(values, who, mode)
@@ -189,11 +282,28 @@ class _Ref:
         """
         if mode not in _MODES:
             raise ValueError(f"at[...].get: mode must be one of {_MODES}, got {mode!r}")
-        oh = self._onehot("get")
+        oh = self._onehot("get", mode)
         if oh is not None:
-            return reshape(matmul(oh.one, oh.x2), oh.S + oh.rest)
-        _positions(self.x.shape, _norm_index(self.index))      # bounds, said as .at
-        return getitem(self.x, self.index)
+            got = reshape(matmul(oh.one, oh.x2), oh.S + oh.rest)
+            if mode in ("drop", "fill") and oh.inside is not None:
+                fill = _default_fill(self.x.dtype) if fill_value is None else fill_value
+                keep = reshape(oh.inside, oh.S + (1,) * len(oh.rest))
+                got = where(keep, got, np.asarray(fill, dtype=self.x.dtype))
+            return got
+        x = self.x
+        if mode in ("clip", "drop", "fill"):
+            index, keep = _in_bounds(x.shape, _norm_index(self.index), mode)
+            got = getitem(x, index)
+            if keep is None:
+                return got
+            if fill_value is None:
+                fill_value = _default_fill(x.dtype)
+            return where(keep, got, np.asarray(fill_value, dtype=x.dtype))
+        if fill_value is not None:
+            raise ValueError("at[...].get: fill_value is used with mode='fill' (or 'drop') "
+                             f"only, got mode={mode!r}")
+        _positions(x.shape, _norm_index(self.index))      # bounds, said as .at
+        return getitem(x, self.index)
 
     def set(self, values: ArrayLike, *, mode: Any = None, indices_are_sorted: bool = False,
             unique_indices: bool = False) -> Tensor:
@@ -214,7 +324,7 @@ class _Ref:
         >>> jnp.zeros(3).at[[0, 0, 2]].add(1.0)
         tensor([2., 0., 1.], dtype=float64)
         """
-        oh = self._onehot("add")
+        oh = self._onehot("add", mode)
         if oh is not None:
             return self._onehot_update(oh, values, "add")
         x, pos, v = self._setup(values, "add", mode)

@@ -17,7 +17,7 @@ from .elementwise import add, cast, where
 from .reduce import amax as _amax, amin as _amin, prod as _prod
 from .shape import (GetItem, IndexAdd, IndexPut, Reshape, broadcast_to, concatenate,
                     expand_dims, getitem, setitem_)
-from ..errors import shapes_msg
+from ..errors import BatchEscape, shapes_msg
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,10 +43,17 @@ def _index_arg(op, name, index):
     """An integer index argument as an int64 array (a Tensor, an array, a list or an
     int); floats and bools raise TypeError naming `op` and `name`."""
     if isinstance(index, Tensor):
+        if index._x is not None and "vmap" in index._x:
+            # one index per example under tg.vmap: its own array is a placeholder, so the
+            # op runs once per example (ops with a batching rule never get here)
+            raise BatchEscape(f"vmap: {op}'s {name} differs per batch element")
         a = index._data
     elif isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
         return np.asarray(index, dtype=np.int64)
     elif isinstance(index, (np.ndarray, list, tuple)):
+        if type(index) is not np.ndarray and getattr(index, "_vm", None) is not None:
+            # the raw array of a tg.vmap batched tensor: a placeholder without values
+            raise BatchEscape(f"vmap: {op}'s {name} differs per batch element")
         try:
             a = np.asarray(index)
         except ValueError:
@@ -522,16 +529,18 @@ def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     tensor([0.5000, 2.0000])
     """
     x = _operand("masked_fill", "input", x)
-    m = np.asarray(_raw(mask))
+    # a tensor mask goes on to `where` as it is (under tg.vmap it may differ per example:
+    # its raw array is a placeholder); a checked ndarray view of it serves the checks
+    m = np.asarray(_raw(mask)) if not isinstance(mask, Tensor) else mask
     if m.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {m.dtype}")
     shape = _shape(x)
     try:
-        fits = np.broadcast_shapes(m.shape, shape) == shape
+        fits = np.broadcast_shapes(tuple(m.shape), shape) == shape
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(shapes_msg("masked_fill", m.shape, shape,
+        raise ValueError(shapes_msg("masked_fill", tuple(m.shape), shape,
                                     what="do not match: mask must broadcast to the input"))
     dtype = np.result_type(_raw(x))
     if isinstance(value, Tensor):
@@ -547,8 +556,7 @@ def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
                              f"shape {np.shape(value)}")
         if dtype.kind in "biu":
             value = np.asarray(value).astype(dtype)
-    # a tensor mask stays one (a mask batched by tg.vmap has no values of its own)
-    return where(mask if isinstance(mask, Tensor) else m, value, x)
+    return where(m, value, x)
 
 
 __all__ = ["take", "take_along_axis", "take_along_dim", "put_along_axis", "gather",

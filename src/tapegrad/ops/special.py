@@ -627,6 +627,11 @@ def betainc(a, b, x):
     """Regularized incomplete beta I_x(a, b) (the Beta(a, b) CDF at x); differentiable in
     x only (d/dx is the Beta(a, b) density). SciPy: betainc.
 
+    Args:
+        a: the first shape parameter (positive).
+        b: the second shape parameter (positive).
+        x: where, in [0, 1].
+
     >>> import tapegrad as tg
     >>> from tapegrad.scipy import special
     >>> x = tg.tensor(0.5, dtype="float64", requires_grad=True)

@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 
-from .. import _random, _tensor
+from .. import _random, _state, _tensor
+from .. import errors as _errors
 from .._graph import Node
 from .._tensor import Tensor, make
 from ..ops import _apply
@@ -32,9 +33,7 @@ _BUF = bytearray(b"\xff" * 32)
 _BUF_INT = bytearray(b"\x80" * 32)
 
 
-class BatchEscape(RuntimeError):
-    """A per-example placeholder was computed with outside tapegrad's ops (a transform
-    that rebuilds tensors from raw arrays, NumPy on .numpy(), an in-place write)."""
+BatchEscape = _errors.BatchEscape     # defined below the vmap layer: Tensor raises it
 
 
 class BatchedWriteError(RuntimeError):
@@ -368,6 +367,9 @@ def wrap(inner, level):
         # recorded: a tg.grad of it inside f must not read as "not connected" (zeros)
         t.grad_fn = _CONNECTED
     return t
+
+
+_state.vmap_wrap = wrap
 
 
 def info(a):
@@ -749,26 +751,6 @@ def _setitem(t, index, value):
     return True
 
 
-def _detach(t):
-    """t.detach() of a batched value: the batch detached, batched again (at every level
-    it is batched at)."""
-    level, inner = t._x["vmap"]
-    return wrap(inner.detach(), level)
-
-
-def _leaf(t):
-    """requires_grad on a batched value (torch-style functional code making a leaf of an
-    input): gradients would be taken of the batch's stand-in, which nothing records
-    through, so f runs once per batch element instead."""
-    raise BatchEscape(f"vmap: requires_grad on a batched value at {_user_line()}")
-
-
-def _raw_escape(t, how):
-    """x.numpy() or np.asarray(x) of a batched value: its array is a placeholder, which
-    NumPy would read as values once np.asarray strips its type; f runs per element."""
-    raise BatchEscape(f"vmap: {how} of a batched value at {_user_line()}")
-
-
 def _raw_value(v):
     """A value's per-element array (a placeholder's shape when batched)."""
     return v._data if isinstance(v, Tensor) else v
@@ -777,9 +759,6 @@ def _raw_value(v):
 _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
 _tensor._vmap_compare = _compare
-_tensor._vmap_detach = _detach
-_tensor._vmap_leaf = _leaf
-_tensor._vmap_raw = _raw_escape
 
 __all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
            "PerElementDraws",
