@@ -218,26 +218,6 @@ class Tensor(TensorMethods, OpMethods):
     def __reduce__(self) -> Any:
         raise TypeError("tapegrad tensors are not picklable; use tg.save / tg.load")
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
-        """A new leaf with copied data (and grad); as PyTorch, only leaves can be copied."""
-        if self.grad_fn is not None:
-            raise RuntimeError(
-                "deepcopy: only leaf tensors (created by the user, not by an op) support "
-                f"deepcopy; this one came from {self.grad_fn.name()}. Use .detach().clone()")
-        new = _new(type(self))
-        for cls in type(self).__mro__:
-            for name in getattr(cls, "__slots__", ()):
-                if name != "__weakref__" and hasattr(self, name):
-                    object.__setattr__(new, name, getattr(self, name))
-        new._data = self._data.copy()
-        new.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
-        new._vc = new._fw = new._acc = new._x = None
-        memo[id(self)] = new
-        return new
-
-    def __copy__(self) -> Tensor:
-        return self.__deepcopy__({})
-
     # ------------------------------------------------------------ autodiff state
     @property
     def requires_grad(self) -> bool:

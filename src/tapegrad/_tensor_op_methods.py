@@ -621,3 +621,25 @@ class OpMethods:
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return ops.reshape(self, tuple(other.shape))
+
+    # ------------------------------------------------------------ copies
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A new leaf with copied data (and grad); as PyTorch, only leaves can be copied."""
+        src: Any = self             # a Tensor: its slots are Tensor's
+        if src.grad_fn is not None:
+            raise RuntimeError(
+                "deepcopy: only leaf tensors (created by the user, not by an op) support "
+                f"deepcopy; this one came from {src.grad_fn.name()}. Use .detach().clone()")
+        new: Any = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for name in getattr(cls, "__slots__", ()):
+                if name != "__weakref__" and hasattr(self, name):
+                    object.__setattr__(new, name, getattr(self, name))
+        new._data = src._data.copy()
+        new.grad = None if src.grad is None else src.grad.__deepcopy__(memo)
+        new._vc = new._fw = new._acc = new._x = None
+        memo[id(self)] = new
+        return new
+
+    def __copy__(self) -> Tensor:
+        return self.__deepcopy__({})
