@@ -33,7 +33,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_complex_ops.py tests/test_complex_linalg.py tests/test_vmap_compose.py \
         tests/test_vmap_closed_over.py tests/test_linalg_eig.py tests/test_linalg_vmap.py \
         tests/test_np_promotion.py tests/test_np_banded.py tests/test_np_jnp.py tests/test_np_linalg_names.py \
-        tests/test_probe_hostile.py tests/test_probe_round2.py tests/test_probe_round3.py \
+        tests/test_probe_hostile.py tests/test_probe_round2.py tests/test_probe_round3.py tests/test_probe_round4.py \
         tests/test_complex_linalg2.py tests/test_torch_semantics3.py tests/test_jax_random.py tests/test_lax.py tests/test_np_jit_values.py tests/test_rnn_cells.py tests/test_extend.py tests/test_trace_transform_inputs.py
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
     scripts/check_release.sh

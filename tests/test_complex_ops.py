@@ -13,7 +13,8 @@ from tapegrad.ops.complex import Angle
 from tapegrad.ops import arrange, diagonals, elementwise, fft, linalg, mathfns, reduce
 from tapegrad.ops import activations, scan, shape, solve
 from tapegrad.ops import cholesky, decomp
-from tapegrad.ops.complex_parts import Complex, ComplexAbs, Conj, Imag, Real
+from tapegrad.ops.complex_parts import (Complex, ComplexAbs, Conj, Imag, Real, ViewAsComplex,
+                                        ViewAsReal)
 from tapegrad.ops.shape import sum_to
 from tapegrad.ops._apply import apply
 
@@ -138,6 +139,8 @@ PROBES = {
     ComplexAbs: (tg.abs, (Z,)),
     Angle: (tg.angle, (Z,)),
     Complex: (tg.complex, (XR, YR)),
+    ViewAsReal: (tg.view_as_real, (Z,)),
+    ViewAsComplex: (tg.view_as_complex, (RNG.standard_normal((3, 2)),)),
 }
 
 COMPLEX_OPS = sorted((op for op in _op.REGISTRY if op.complex is not None),

@@ -92,6 +92,37 @@ def choice(value, options, fn, arg):
     return value
 
 
+def grad_in_list(seq):
+    """The first tensor inside nested lists/tuples `seq` that requires grad (or carries
+    a tangent), or None: NumPy would read only its values, losing its gradient."""
+    todo = [seq]
+    while todo:
+        for v in todo.pop():
+            if v.__class__ is list or v.__class__ is tuple:
+                todo.append(v)
+            elif getattr(v, "_rg", False) or getattr(v, "_fw", None) is not None:
+                return v
+    return None
+
+
+def list_grad_error(who, v):
+    return TypeError(f"{who}: a list operand holds a tensor that requires grad (shape "
+                     f"{tuple(v.shape)}); its gradient would be lost. Make the list one "
+                     "tensor first (tg.stack, or tg.tensor([...]) which keeps the graph)")
+
+
+def check_written(who, value):
+    """Refuse a value written into a tensor that would lose something silently: a list
+    holding a tensor that requires grad, or a masked array (its mask)."""
+    if value.__class__ is list or value.__class__ is tuple:
+        v = grad_in_list(value)
+        if v is not None:
+            raise list_grad_error(who, v)
+    elif isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{who}: masked arrays are not supported (the mask would be lost); "
+                        "pass arr.filled(value) or arr.compressed()")
+
+
 def _non_numeric(v):
     """The type name of a value NumPy cannot compute with (None for numbers and arrays)."""
     if isinstance(v, (np.ndarray, np.generic)):

@@ -7,7 +7,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from . import _dtypes, _state
-from ._check import _non_numeric
+from ._check import _non_numeric, check_written
 from .errors import BatchEscape
 from ._dtypes import as_dtype, cpu_only, is_floating, to_array
 from ._graph import Version, _HookHandle, _leaf_refs, note_conversion
@@ -368,6 +368,8 @@ class Tensor(TensorMethods, OpMethods):
                 _vmap_setitem is not None and _vmap_setitem(self, index, value):
             return                                      # written by tg.vmap
         raw = value._data if value.__class__ is Tensor else value
+        if raw.__class__ is not np.ndarray:
+            check_written("setitem", raw)       # a list holding grad, a masked array
         if (raw.__class__ is complex or raw.__class__ is np.ndarray and raw.dtype.kind == "c") \
                 and self._data.dtype.kind != "c":
             # NumPy would drop the imaginary part with only a warning

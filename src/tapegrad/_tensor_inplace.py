@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _state
-from ._check import _non_numeric
+from ._check import _non_numeric, grad_in_list, list_grad_error
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,6 +54,11 @@ class InplaceMethods:
 
     # ---------------------------------------------------------------- in place
     def _check_inplace(self, what):
+        if not self._data.flags.writeable:
+            # said here so the message names the method (not the copy_ it ends in)
+            raise ValueError(f"{what}: this tensor (shape {tuple(self._data.shape)}) is a "
+                             "read-only view (e.g. from expand or broadcast_to, or over a "
+                             "read-only NumPy array); call .clone() before writing to it")
         if self.grad_fn is None and self._rg and _local.grad_enabled:
             raise RuntimeError(
                 f"{what}: a leaf tensor that requires grad cannot be changed in place while "
@@ -100,6 +105,10 @@ class InplaceMethods:
         tensor([0., 0.])
         """
         self._check_inplace("zero_")
+        if self._rg and _local.grad_enabled:
+            # recorded, so the gradient of the old values stops here (was passed on)
+            self._write_all(np.zeros((), self._data.dtype), "zero_")
+            return self
         _state.pre_write(self)
         with _state.no_grad():
             self._data[...] = 0
@@ -159,12 +168,21 @@ class InplaceMethods:
         if _local.grad_enabled and (self._rg or
                                     isinstance(other, InplaceMethods) and other._rg):
             src = ops.clone(self)
-            return src, (src if other is self else other)
+            if other is self:
+                return src, src
+            if isinstance(other, InplaceMethods) and np.may_share_memory(self._data,
+                                                                         other._data):
+                # a view of self (x.mul_(x.flip(0))): the op would save memory the write
+                # then changes (torch's flip is a copy, so torch's version works)
+                other = ops.clone(other)
+            return src, other
         return self, other
 
     def _plain_update(self, ufunc, other, alpha=1):
         """`self = ufunc(self, alpha * other)` straight into the array when nothing records
         it (an optimizer step under no_grad): no temporary result and no extra copy."""
+        if not self._data.flags.writeable:
+            self._check_inplace(_UPDATE_NAMES.get(ufunc, "update"))
         if self._data.dtype.kind in "biu":
             _check_exact_update(ufunc, other, self._data, alpha)
         if _local.grad_enabled and (self._rg or
@@ -289,6 +307,7 @@ class InplaceMethods:
         >>> tg.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
         tensor([0.0000, 0.5000, 1.0000])
         """
+        self._check_inplace("clamp_")
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
@@ -352,6 +371,86 @@ class InplaceMethods:
                             "[3., 0., 0.]", args="0, tg.tensor([0, 0]), tg.tensor([1.0, 2.0])")
     clip_ = clamp_
 
+    def set_(self, source=None):
+        """torch's set_: this tensor takes `source`'s memory (its shape too), so a write
+        through either shows in the other; no source gives an empty tensor. Not
+        differentiable: refused while recording a tensor that requires grad.
+
+        Args:
+            source: a tensor of this tensor's dtype, or None.
+
+        >>> a, b = tg.zeros(2), tg.ones(3)
+        >>> a.set_(b).shape, a is not b
+        ((3,), True)
+        """
+        t: Any = self
+        if source is None:
+            source = t.new_empty(0)
+        elif not isinstance(source, InplaceMethods):
+            raise TypeError(f"set_: source must be a Tensor, got {type(source).__name__}")
+        if source._data.dtype != self._data.dtype:
+            raise TypeError(f"set_: source has dtype {source._data.dtype}, this tensor "
+                            f"{self._data.dtype}; cast one of them first")
+        if _local.grad_enabled and (self._rg or source._rg):
+            raise RuntimeError("set_: not differentiable while recording a tensor that "
+                               "requires grad; call it under tg.no_grad() (or on .detach())")
+        t.data = source
+        return self
+
+    def index_put(self, indices, values, accumulate=False):
+        """torch's index_put: a copy with `values` written at `indices` (a tuple of
+        integer or bool tensors, one per leading dimension), or added there with
+        `accumulate` (repeated indices add up). Differentiable in both; with repeated
+        indices and no accumulate, the value written last is the one kept and the only
+        one with a gradient.
+
+        Args:
+            indices: a tuple (or list) of index tensors.
+            values: the values, broadcast to the indexed places.
+            accumulate: add instead of overwrite.
+
+        >>> tg.zeros(3).index_put((tg.tensor([0, 0, 2]),), tg.tensor([1.0, 2.0, 3.0]),
+        ...                       accumulate=True)
+        tensor([3., 0., 3.])
+        """
+        return _index_put(self, indices, values, accumulate, "index_put")
+
+    def index_put_(self, indices, values, accumulate=False):
+        """In-place index_put (torch's Tensor.index_put_); returns this tensor.
+
+        Args:
+            indices: a tuple (or list) of index tensors.
+            values: the values, broadcast to the indexed places.
+            accumulate: add instead of overwrite.
+
+        >>> tg.zeros(3).index_put_((tg.tensor([2]),), tg.tensor(5.0))
+        tensor([0., 0., 5.])
+        """
+        self._check_inplace("index_put_")
+        src, _ = self._inplace_args(None)
+        return self.copy_(_index_put(src, indices, values, accumulate, "index_put_"))
+
+
+
+def _index_put(x, indices, values, accumulate, who):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{who}: indices must be a tuple of index tensors, got "
+                        f"{type(indices).__name__}")
+    for i, ix in enumerate(indices):
+        k = np.asarray(getattr(ix, "_data", ix)).dtype.kind
+        if not isinstance(ix, InplaceMethods) or k not in "biu":
+            raise TypeError(f"{who}: indices[{i}] must be an integer or bool tensor, got "
+                            f"{_non_numeric(ix) or type(ix).__name__}"
+                            + (f" of dtype {ix._data.dtype}" if isinstance(
+                                ix, InplaceMethods) else ""))
+    if not isinstance(accumulate, (bool, np.bool_)):
+        raise TypeError(f"{who}: accumulate must be a bool, got {accumulate!r:.40}")
+    where = x.at[tuple(indices)]      # type: ignore[attr-defined]
+    try:
+        return where.add(values) if accumulate else where.set(values)
+    except IndexError as e:
+        msg = str(e)
+        raise IndexError(who + msg[2:] if msg.startswith("at:") else msg) from None
 
 
 _UPDATE_NAMES = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
@@ -362,6 +461,13 @@ def _check_update_operand(ufunc, o, data, arg="other"):
     """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
     wording, and a complex one would lose its imaginary part in the unsafe cast."""
     who = _UPDATE_NAMES.get(ufunc, "update")
+    if o.__class__ is list or o.__class__ is tuple:
+        v = grad_in_list(o)
+        if v is not None:
+            raise list_grad_error(who, v)
+    if isinstance(o, np.ma.MaskedArray):
+        raise TypeError(f"{who}: masked arrays are not supported as {arg} (the mask would "
+                        f"be lost); pass arr.filled(value) or arr.compressed()")
     what = _non_numeric(o)
     if what is not None:
         raise TypeError(f"{who}: unsupported {arg} type(s) {what}")

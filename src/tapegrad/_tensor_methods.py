@@ -593,14 +593,16 @@ class TensorMethods(InplaceMethods, PortMethods):
                                     f"cuda:{device}" if isinstance(device, int) else device))
 
     def contiguous(self) -> Self:
-        """This tensor itself (kept for ported PyTorch code; tapegrad's results need
-        no compaction).
+        """This tensor itself when its memory is row-major, else a row-major copy
+        (differentiable), as PyTorch: a write into x.t().contiguous() leaves x alone.
 
-        >>> x = tg.zeros(2)
-        >>> x.contiguous() is x
-        True
+        >>> x = tg.zeros(2, 3)
+        >>> x.contiguous() is x, x.t().contiguous() is x.t()
+        (True, False)
         """
-        return self
+        if self._data.flags.c_contiguous:
+            return self
+        return ops.apply(ops.elementwise.Clone, self, order="C")
 
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor cast to `other`'s dtype (itself when the dtypes already match).

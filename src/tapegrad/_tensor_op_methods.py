@@ -558,7 +558,7 @@ class OpMethods:
         if rounding_mode == "floor":
             return ops.floor_divide(self, other)
         if rounding_mode == "trunc":
-            return ops.trunc(ops.div(self, other))
+            return ops.mathfns._trunc_divide(self, other)
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
                          f"{rounding_mode!r}")
 

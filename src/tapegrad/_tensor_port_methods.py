@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _random
+from . import _random, _state
 from ._dtypes import as_dtype, check_device
 from typing import TYPE_CHECKING
 
@@ -65,8 +65,7 @@ class PortMethods:
         True
         """
         self._check_inplace("uniform_")
-        self._data[...] = _random.generator().uniform(a, b, self._data.shape)
-        self._bump_version()
+        self._fill_drawn(_random.generator().uniform(a, b, self._data.shape), "uniform_")
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
@@ -80,9 +79,18 @@ class PortMethods:
         (2, 3)
         """
         self._check_inplace("normal_")
-        self._data[...] = mean + std * _random.generator().standard_normal(self._data.shape)
-        self._bump_version()
+        self._fill_drawn(mean + std * _random.generator().standard_normal(self._data.shape),
+                         "normal_")
         return self
+
+    def _fill_drawn(self, values, who):
+        t: Any = self
+        if t._rg and _state.local.grad_enabled:
+            # a recorded write: the gradient of the old values stops here, as torch
+            t._write_all(values.astype(self._data.dtype, copy=False), who)
+            return
+        self._data[...] = values
+        self._bump_version()
 
     def masked_fill_(self, mask: ArrayLike, value: ArrayLike) -> Self:
         """Method form of `tapegrad.masked_fill`, in place; returns this tensor.
@@ -90,6 +98,7 @@ class PortMethods:
         >>> tg.zeros(3).masked_fill_(tg.tensor([True, False, True]), 1.0)
         tensor([1., 0., 1.])
         """
+        self._check_inplace("masked_fill_")
         t: Any = self
         return self.copy_(t.masked_fill(mask, value))
 
@@ -328,16 +337,16 @@ class PortMethods:
         return x[np.broadcast_to(m, shape)]
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
-        """True: tapegrad's tensors behave as PyTorch's contiguous ones (`contiguous()`
-        returns the tensor itself, and `stride()` gives the row-major strides).
+        """Whether the memory is row-major, as PyTorch's (`contiguous()` copies when
+        not; `stride()` still gives the row-major strides).
 
         Args:
             memory_format: accepted for PyTorch's signature.
 
-        >>> tg.zeros(2, 3).t().is_contiguous()
-        True
+        >>> tg.zeros(2, 3).is_contiguous(), tg.zeros(2, 3).t().is_contiguous()
+        (True, False)
         """
-        return True
+        return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None) -> Any:
         """The row-major strides in elements (as PyTorch's for a contiguous tensor); with

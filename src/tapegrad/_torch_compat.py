@@ -11,7 +11,7 @@ import contextlib
 import numpy as np
 
 from . import _dtypes, _random, ops
-from ._check import _got
+from ._check import _got, check_written
 from ._dtypes import as_dtype, check_device
 from ._factories import linspace, tensor, zeros
 from ._factories_base import _leaf
@@ -437,7 +437,13 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {_got(ndarray)}")
     if ndarray.dtype.kind not in "biufc":
         raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}")
-    return make(ndarray)
+    check_written("from_numpy", ndarray)        # a masked array's mask would be lost
+    if not ndarray.dtype.isnative:              # a '>f8' tensor is not == tg.float64
+        raise ValueError(f"from_numpy: ndarray has byte order {ndarray.dtype.str!r}, not the "
+                         "native one, so it cannot be shared (as torch); convert it with "
+                         "arr.astype(arr.dtype.newbyteorder('=')) or use tg.tensor(arr)")
+    # np.matrix: a plain view of the same memory (rules' products with it were matmuls)
+    return make(ndarray if ndarray.__class__ is np.ndarray else ndarray.view(np.ndarray))
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -457,8 +463,9 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dt is None or data.dtype == dt else data.to(dt)
     if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" and (
-            dt is None or data.dtype == dt):
-        return make(data)
+            dt is None or data.dtype == dt) and data.dtype.isnative and (
+            data.__class__ is np.ndarray or not isinstance(data, np.ma.MaskedArray)):
+        return make(data if data.__class__ is np.ndarray else data.view(np.ndarray))
     return _renamed("tensor", "as_tensor", tensor, data, dtype=dt)
 
 

@@ -123,6 +123,8 @@ def _rounding(f):
     """torch's div(input, other, *, rounding_mode=None): None, "trunc" or "floor"."""
 
     def truncated(*args, **kw):
+        if len(args) == 2 and not kw:           # integers stay integers, as torch
+            return ops.mathfns._trunc_divide(*args)
         return ops.trunc(f(*args, **kw))
 
     def fix(args, kw):

@@ -296,8 +296,11 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, label_smoothin
         probs, _ = _to_rows(target, fn)
         if label_smoothing:
             probs = probs * (1.0 - label_smoothing) + label_smoothing / n_classes
+        # a masked class (-inf) of probability 0 adds 0, not NaN; any other zero
+        # probability keeps its gradient log_softmax (was 0: a silent wrong target grad)
+        keep = (rows != -np.inf) | (probs != 0)
         with np.errstate(invalid="ignore"):
-            terms = ops.where(probs != 0, rows * probs, 0.0)
+            terms = ops.where(keep, rows, 0.0) * probs
         if weight is not None:
             terms = terms * ops.reshape(weight, (1, -1))
         per = 0.0 - ops.sum(terms, axis=1)

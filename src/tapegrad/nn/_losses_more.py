@@ -171,12 +171,15 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     if log_target:
         loss = ops.exp(target) * (target - input)
     else:
-        t = _raw(target)
-        safe = ops.where(t > 0, target, 1.0)
-        loss = ops.where(t > 0, target * ops.log(safe), 0.0) - target * input
+        # xlogy as torch: 0 at target 0 with a NaN target gradient (the slope is -inf
+        # there), not the finite -input a where() around the log would give
+        loss = ops.xlogy(target, target) - target * input
     if reduction == "batchmean":
         total = ops.sum(loss)
-        return total / loss.shape[0] if loss.ndim else total
+        if not loss.ndim:
+            return total
+        # an empty batch: 0 / 0, NaN as torch (was a ZeroDivisionError from here)
+        return total / loss.shape[0] if loss.shape[0] else total * np.nan
     return _reduce(loss, reduction)
 
 

@@ -29,6 +29,7 @@ import numpy as _np
 
 from .. import _tensor
 from .. import ops as _ops
+from ..ops.complex import Angle as _Angle
 from . import _functions, _products, _shapes, fft, linalg, random  # noqa: F401
 from ._convert import binary as _binary
 from ._convert import passthrough as _passthrough
@@ -437,7 +438,9 @@ def angle(z, deg=False):
     >>> tnp.angle(tnp.array([1j, 1.0]))
     tensor([1.5708, 0.0000], dtype=float64)
     """
-    a = _ops.angle(_functions.asarray(z))
+    z = _functions.asarray(z)
+    # NumPy's atan2(0, x): pi at -0.0 too (tg.angle follows torch there: 0)
+    a = _ops.apply(_Angle, z) if z.dtype.kind in "cf" else _ops.angle(z)
     return a * (180.0 / _np.pi) if deg else a
 
 

@@ -710,7 +710,7 @@ def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool = True, orde
     elif isinstance(object, (list, tuple)) and _has_tensor(object):
         r = stacked(object, None if dtype is None else np.dtype(dtype))
     else:
-        r = make(np.array(object, dtype=dtype, copy=True, order=order))
+        r = make(_native(np.array(object, dtype=dtype, copy=True, order=order)))
     while r.ndim < ndmin:
         r = ops.expand_dims(r, 0)
     return r
@@ -745,7 +745,12 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: str | None = None) -> 
         return _with_dtype(a, dtype)
     if isinstance(a, (list, tuple)) and _has_tensor(a):
         return stacked(a, None if dtype is None else np.dtype(dtype))
-    return make(np.asarray(a, dtype=dtype, order=order))
+    return make(_native(np.asarray(a, dtype=dtype, order=order)))
+
+
+def _native(a):
+    # '>f8' in a tensor would not compare equal to float64 (as jax.numpy: native order)
+    return a if a.dtype.isnative else a.astype(a.dtype.newbyteorder("="))
 
 
 def copy(a: ArrayLike, order: str | None = "K") -> Tensor:

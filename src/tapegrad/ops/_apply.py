@@ -7,7 +7,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from .. import _dtypes, _state
-from .._check import _non_numeric
+from .._check import _non_numeric, grad_in_list, list_grad_error
 from .._dtypes import to_array
 from .._graph import (_MASK2, _MASKS, Node, Version, _intern_meta, _intern_shapes,
                       _leaf_refs, record_edge)
@@ -60,6 +60,13 @@ def apply(op, *args, **params):
             raw.append(a)
             if isinstance(a, np.floating):
                 scalar = True
+            elif a.__class__ is list or a.__class__ is tuple:
+                _no_tensor_inside(op, a)
+            elif isinstance(a, (np.matrix, np.ma.MaskedArray)):
+                raw[-1] = _plain_array(op, a)
+                # the rules see args too: g * matrix in a vjp was a matrix product
+                args = tuple(_plain_array(op, v) if isinstance(v, np.matrix) else v
+                             for v in args)
     if plain:
         raw = _plain_inputs(raw)
     elif scalar and not npk:
@@ -110,6 +117,24 @@ def apply(op, *args, **params):
     if npk and out.dtype.kind in "biu":
         mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def _no_tensor_inside(op, seq):
+    v = grad_in_list(seq)
+    if v is not None:
+        raise list_grad_error(getattr(op, "public_name", None) or op.__name__.lower(), v)
+
+
+def _plain_array(op, a):
+    """An np.matrix as a plain array: its methods and operators would reach the op's
+    forward and rules (matrix.sum refuses keepdims, g * matrix is a matrix product); a
+    masked array is refused, since NumPy would hand back a masked result whose hidden
+    values the tensor shows. (Other subclasses, such as vmap's per-example arrays, pass.)"""
+    if isinstance(a, np.ma.MaskedArray):
+        name = getattr(op, "public_name", None) or op.__name__.lower()
+        raise TypeError(f"{name}: masked arrays are not supported as operands (the mask "
+                        f"would be lost); pass arr.filled(value) or arr.compressed()")
+    return np.asarray(a)
 
 
 def mark_numpy(t):

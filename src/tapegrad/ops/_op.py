@@ -701,6 +701,11 @@ def write_out(name, out, result):
     if tuple(out.shape) != tuple(result.shape):
         raise ValueError(f"{name}: out has shape {tuple(out.shape)}, the result "
                          f"{tuple(result.shape)}")
+    rd, od = result._data.dtype, out._data.dtype
+    if not np.can_cast(rd, od, casting="same_kind"):
+        # torch refuses too: a float result written into integers was truncated silently
+        raise TypeError(f"{name}: the result's dtype {rd} cannot be written into out of "
+                        f"dtype {od}; pass out of dtype {rd} (or cast the inputs)")
     return out.copy_(result)
 
 

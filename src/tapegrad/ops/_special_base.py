@@ -76,6 +76,8 @@ def _polygamma_forward(n, x):
         out = _polygamma_scipy(sc, np.asarray(n, dtype=np.float64), x)
     else:
         out = _np_special.polygamma(n, x)
+    # no limit at -inf (poles all the way down): NaN as torch, not zeta's inf
+    out = np.where((np.asarray(x) == -np.inf) & (np.asarray(n) >= 1), np.nan, out)
     return np.asarray(out).astype(dtype, copy=False)
 
 

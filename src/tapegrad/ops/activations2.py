@@ -92,8 +92,10 @@ def _hardswish(x):
 
 # PyTorch: 0 up to -3, x / 3 + 1/2 strictly between, 1 from 3 on
 Hardswish, hardswish = elementwise(
+    # x clipped to [-3, 3] in the middle term: 0 * inf made the slope NaN at +-inf
     _hardswish, d=lambda x, out: np.heaviside(x + 3.0, 0.0) * (1 - np.heaviside(x - 3.0, 1.0))
-    * (x * (1 / 3) + 0.5) + np.heaviside(x - 3.0, 1.0), name="hardswish",
+    * (np.minimum(np.maximum(x, -3.0), 3.0) * (1 / 3) + 0.5) + np.heaviside(x - 3.0, 1.0),
+    name="hardswish",
     doc="""x * relu6(x + 3) / 6.
 
     >>> tg.nn.functional.hardswish(tg.tensor([-4.0, 0.0, 4.0])).tolist()

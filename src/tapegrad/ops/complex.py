@@ -33,7 +33,7 @@ from .._tensor import Tensor
 from ._apply import apply, apply1, call
 from ._op import HOLOMORPHIC, OWN, Op, register, zeros_like
 from .complex_parts import (Complex, ComplexAbs, Conj, Imag, Real,  # noqa: F401 (re-exported)
-                            _nonzero)
+                            ViewAsComplex, ViewAsReal, _nonzero)
 from . import (activations, arrange, diagonals, elementwise, linalg, mathfns, reduce,
                scan, shape, solve)
 
@@ -219,7 +219,10 @@ def angle(x):
     >>> tg.angle(tg.tensor([1j, -1.0 + 0j], dtype=tg.complex128))
     tensor([1.5708, 3.1416], dtype=float64)
     """
-    return apply1(Angle, _tensor_arg("angle", x))
+    x = _tensor_arg("angle", x)
+    if not _is_complex(x) and np.asarray(_raw(x)).dtype.kind == "f":
+        x = x + 0.0         # -0.0 + 0.0 is +0.0: angle(-0.0) is 0 as torch (NumPy: pi)
+    return apply1(Angle, x)
 
 
 def abs(x):
@@ -304,14 +307,15 @@ def polar(abs, angle):
 
 
 def view_as_real(x):
-    """A real tensor of shape x.shape + (2,) holding the real and imaginary parts
-    (PyTorch's view_as_real; here a copy, differentiable, not a view).
+    """A real view of shape x.shape + (2,) holding the real and imaginary parts
+    (PyTorch's view_as_real): it shares x's memory, so a write through either shows in
+    the other, and gradients flow back to x.
 
     Args:
         x: a complex tensor.
 
     Returns:
-        A real tensor of shape x.shape + (2,).
+        A real tensor of shape x.shape + (2,), of x's precision.
 
     Raises:
         TypeError: x is not complex.
@@ -324,32 +328,46 @@ def view_as_real(x):
     if not _is_complex(x):
         raise TypeError(f"view_as_real: x must be complex, got dtype "
                         f"{np.asarray(_raw(x)).dtype}")
-    return shape.stack([real(x), imag(x)], axis=-1)
+    return apply1(ViewAsReal, x)
 
 
 def view_as_complex(x):
-    """The complex tensor x[..., 0] + i x[..., 1] of a real x whose last axis has size 2
-    (PyTorch's view_as_complex; here a copy, differentiable, not a view).
+    """A complex view x[..., 0] + i x[..., 1] of a real x whose last axis has size 2
+    (PyTorch's view_as_complex): it shares x's memory, so a write through either shows
+    in the other, and gradients flow back to x.
 
     Args:
-        x: a floating-point tensor whose last axis has size 2.
+        x: a float32 or float64 tensor whose last axis has size 2 and stride 1 (other
+            strides even), as torch asks; x.contiguous() makes any such x fit.
 
     Returns:
-        A complex tensor of shape x.shape[:-1].
+        A complex tensor of shape x.shape[:-1] (complex64 from float32, complex128
+        from float64).
 
     Raises:
-        ValueError: x is not floating-point or its last axis is not of size 2.
+        TypeError: x is not float32 or float64.
+        ValueError: x's last axis is not of size 2, or x's memory layout cannot be
+            viewed as complex numbers.
 
     >>> import tapegrad as tg
     >>> tg.view_as_complex(tg.tensor([[1.0, 2.0]]))
     tensor([1.+2.j], dtype=complex64)
     """
     x = _tensor_arg("view_as_complex", x)
-    shp = np.shape(_raw(x))
-    if not shp or shp[-1] != 2 or np.asarray(_raw(x)).dtype.kind != "f":
-        raise ValueError(f"view_as_complex: x must be a floating-point tensor whose last "
-                         f"axis has size 2, got shape {shp}")
-    return complex(shape.getitem(x, (Ellipsis, 0)), shape.getitem(x, (Ellipsis, 1)))
+    a = np.asarray(_raw(x))
+    if a.dtype.char not in "fd":
+        raise TypeError(f"view_as_complex: x must be a float32 or float64 tensor, got "
+                        f"dtype {a.dtype}")
+    if not a.shape or a.shape[-1] != 2:
+        raise ValueError(f"view_as_complex: x must have a last axis of size 2, got shape "
+                         f"{a.shape}")
+    step = a.itemsize
+    vmapped = isinstance(x, Tensor) and x._x is not None and "vmap" in x._x
+    if not vmapped and (a.strides[-1] != step or any(s % (2 * step) for s in a.strides[:-1])):
+        raise ValueError(f"view_as_complex: x's last axis must have stride 1 and its other "
+                         f"strides must be even (as torch), got strides "
+                         f"{tuple(s // step for s in a.strides)}; call x.contiguous() first")
+    return apply1(ViewAsComplex, x)
 
 
 __all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Angle", "Complex", "is_complex", "real",

@@ -4,7 +4,7 @@ reductions, products and norms use them in their complex rules without an import
 Each states PyTorch's convention in its own rules (marked OWN; see ops/complex.py)."""
 import numpy as np
 
-__all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Complex"]
+__all__ = ["Real", "Imag", "Conj", "ComplexAbs", "Complex", "ViewAsReal", "ViewAsComplex"]
 
 from .._tensor import Tensor
 from ._apply import call
@@ -113,3 +113,46 @@ class Complex(Op):
     @staticmethod
     def jvp(ctx, dx, dy):
         return call(Complex, 0.0 if dx is None else dx, 0.0 if dy is None else dy)
+
+
+def _as_real_pairs(z):
+    # a new trailing axis of size 1 lets the dtype change for any strides
+    return np.asarray(z)[..., None].view(np.asarray(z).real.dtype)
+
+
+def _as_complex(x):
+    x = np.asarray(x)
+    step = x.itemsize
+    if x.strides[-1] != step or any(s % (2 * step) for s in x.strides[:-1]):
+        x = np.ascontiguousarray(x)     # rule code only; the public function refuses
+    return x.view(np.result_type(x.dtype, np.complex64))[..., 0]
+
+
+@register
+class ViewAsReal(Op):
+    """The real pairs (..., 2) of a complex z: a view into z, as torch.view_as_real."""
+    complex = OWN
+    batch_params = same_params
+    view = True
+    forward = staticmethod(_as_real_pairs)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(ViewAsComplex, g),)
+
+    jvp = LINEAR
+
+
+@register
+class ViewAsComplex(Op):
+    """x[..., 0] + i x[..., 1] of real pairs: a view into x, as torch.view_as_complex."""
+    complex = OWN
+    batch_params = same_params
+    view = True
+    forward = staticmethod(_as_complex)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (call(ViewAsReal, g),)
+
+    jvp = LINEAR

@@ -9,7 +9,7 @@ import numpy as np
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from ._apply import apply, apply1, apply2, call
-from ._op import (LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
+from ._op import (_UNSET, LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
                   elementwise, register, same_params, scale, tangent_sum, zeros_like)
 from ._shapes import broadcast_shapes, check_operand, describe
 from typing import TYPE_CHECKING
@@ -80,6 +80,33 @@ FloorDivide, floor_divide = elementwise(
     >>> tg.floor_divide(tg.tensor([7.0, -7.0]), 2.0)
     tensor([ 3., -4.])
     """)
+_floor_divide_any = floor_divide
+
+
+def _int_zero_divisor(who, x, y):
+    """torch raises ZeroDivisionError for an integer division by zero, where NumPy gives
+    0 with a warning: a tensor of integers (not tapegrad.numpy's) raises as torch."""
+    if not (x.__class__ is Tensor or y.__class__ is Tensor):
+        return
+    for t in (x, y):
+        if t.__class__ is Tensor and t._x is not None and ("np" in t._x or "vmap" in t._x):
+            return                          # NumPy's integers, or a batched value
+    rx, ry = np.asarray(_raw(x)), np.asarray(_raw(y))
+    if rx.dtype.kind in "iu" and ry.dtype.kind in "iu" and np.any(ry == 0):
+        raise ZeroDivisionError(f"{who}: integer division by zero (as torch; NumPy's "
+                                "integers, tapegrad.numpy's, give 0)")
+
+
+def floor_divide(x=_UNSET, y=_UNSET, *, out=None, input=_UNSET, other=_UNSET):
+    _int_zero_divisor("floor_divide", input if x is _UNSET else x,
+                      other if y is _UNSET else y)
+    return _floor_divide_any(x, y, out=out, input=input, other=other)
+
+
+floor_divide.__doc__ = _floor_divide_any.__doc__
+floor_divide.__wrapped__ = _floor_divide_any     # type: ignore[attr-defined]
+
+
 Sign, sign = elementwise(np.sign, d=0, doc="""sign(x): -1, 0 or 1; its derivative is 0
     everywhere it exists (and taken as 0 at 0).
 
@@ -503,8 +530,8 @@ class Clone(Op):
     batch_params = same_params
 
     @staticmethod
-    def forward(x):
-        return np.array(x, copy=True)
+    def forward(x, order="K"):
+        return np.array(x, copy=True, order=order)
 
     @staticmethod
     def vjp(ctx, g):
@@ -550,6 +577,7 @@ def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
     >>> tg.remainder(tg.tensor([5.0, -5.0]), 3.0)
     tensor([2., 1.])
     """
+    _int_zero_divisor("remainder", x, y)
     return apply2(Remainder, x, y)
 
 
@@ -566,6 +594,7 @@ def fmod(x: ArrayLike, y: ArrayLike) -> Tensor:
     >>> tg.fmod(tg.tensor([5.0, -5.0]), 3.0)
     tensor([ 2., -2.])
     """
+    _int_zero_divisor("fmod", x, y)
     return apply2(Fmod, x, y)
 
 

@@ -19,7 +19,8 @@ from ._apply import apply, apply2, call
 from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
 from ._shapes import check_int, check_number, check_operand
 from .activations import Sigmoid
-from .elementwise import Cast, Cos, Where, arcsinh, pow as _pow
+from .elementwise import Cast, Cos, Where, _int_zero_divisor, arcsinh, div, pow as _pow
+from .._tensor import make
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -662,6 +663,19 @@ radians, degrees = deg2rad, rad2deg
 around = round
 
 # the names `from tapegrad.ops.mathfns import *` gives (tests/test_all.py)
+def _trunc_divide(x, y):
+    """x / y rounded toward zero (torch's div(rounding_mode="trunc")): integers stay
+    integers (exactly, and a zero divisor raises as torch); others trunc(x / y)."""
+    rx, ry = np.asarray(_raw(x)), np.asarray(_raw(y))
+    if rx.dtype.kind not in "iu" or ry.dtype.kind not in "iu" or \
+            isinstance(x, Tensor) and x._x is not None or isinstance(y, Tensor) and y._x is not None:
+        return trunc(div(x, y))
+    _int_zero_divisor("div", x, y)
+    q = np.floor_divide(rx, ry)
+    # floor is one below trunc where the division is inexact and the signs differ
+    return make(q + ((np.remainder(rx, ry) != 0) & ((rx < 0) != (ry < 0))))
+
+
 __all__ = ["Arcsin", "arcsin", "Arccos", "arccos", "Arctan", "arctan", "Arccosh", "arccosh",
            "Arctanh", "arctanh", "Exp2", "exp2", "Cbrt", "cbrt", "Deg2rad", "deg2rad", "Rad2deg",
            "rad2deg", "Positive", "positive", "Floor", "floor", "Ceil", "ceil", "Rint", "rint",

@@ -96,7 +96,7 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     tensor([[0.0000, 0.5000],
             [0.5000, 0.0000]])
     """
-    _check_nonempty(x, "amax")
+    _check_nonempty(x, "amax", axis if dim is None else dim)
     return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
@@ -128,7 +128,7 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     tensor([[1., 0.],
             [0., 1.]])
     """
-    _check_nonempty(x, "amin")
+    _check_nonempty(x, "amin", axis if dim is None else dim)
     return _reduce(Min, x, axis, keepdims, dim, keepdim)
 
 
@@ -234,14 +234,26 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
     return (MaxResult if name == "max" else MinResult)(values, make(ind))
 
 
-def _check_nonempty(x, op):
+def _check_nonempty(x, op, axis=None):
     try:
         size = np.size(_raw(x))
     except ValueError:                  # a ragged list: name the op, not NumPy's words
         check_operand(op, "x", x)
         raise
-    if size == 0:
+    if size == 0 and _reduces_empty(np.shape(_raw(x)), axis):
         raise ValueError(f"{op}: cannot reduce an empty tensor (shape {np.shape(_raw(x))})")
+
+
+def _reduces_empty(shape, axis):
+    """Whether reducing `shape` over `axis` takes an extremum of no elements; an empty
+    tensor reduced only over non-empty axes gives an empty result, as torch."""
+    if axis is None:
+        return True
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    try:
+        return any(shape[int(a)] == 0 for a in axes)
+    except (IndexError, TypeError, ValueError):
+        return False                    # a bad axis: the reduction names it
 
 
 def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -271,7 +283,7 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     tensor([[ 0.,  0.],
             [-1.,  1.]])
     """
-    _check_nonempty(x, "ptp")
+    _check_nonempty(x, "ptp", axis if dim is None else dim)
     return (_reduce(Max, x, axis, keepdims, dim, keepdim, "ptp")
             - _reduce(Min, x, axis, keepdims, dim, keepdim, "ptp"))
 
@@ -346,7 +358,7 @@ def _arg_axis(x, axis, dim, keepdims, keepdim, op):
     x = _raw(x) if isinstance(x, Tensor) else np.asarray(check_operand(op, "x", x))
     if axis is not None:
         axis = check_axis(op, axis, np.ndim(x))
-    if np.size(x) == 0:
+    if np.size(x) == 0 and _reduces_empty(np.shape(x), axis):
         raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape "
                          f"{np.shape(x)})")
     return axis, keepdims

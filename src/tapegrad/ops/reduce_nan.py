@@ -190,7 +190,7 @@ def _nan_extremum(x, axis, keepdims, dim, keepdim, op, cls, fill):
         return fold(lambda v, a: _nan_extremum(v, a, keepdims, None, None, op, cls, fill),
                     axis)
     x, nan = _nan_mask(x, op)
-    _check_nonempty(x, op)
+    _check_nonempty(x, op, axis if dim is None else dim)
     if not nan.any():
         return _reduce(cls, x, axis, keepdims, dim, keepdim, op)
     out = _reduce(cls, where(nan, fill, x), axis, keepdims, dim, keepdim, op)

@@ -171,8 +171,8 @@ def tie_tol(v, squares=False):
     Shaped (..., 1, 1), to compare with the coupling matrix."""
     a = np.abs(_raw(v))
     n = a.shape[-1]
-    if n == 0:
-        return 0.0
+    if n == 0:                  # shaped as below: callers index it (svd of 0 x 0)
+        return np.zeros(a.shape[:-1] + (1, 1), dtype=np.float64)
     eps = np.finfo(a.dtype if a.dtype.kind == "f" else np.float64).eps
     top = np.max(a, axis=-1)
     width = n * eps * top * (2 * top if squares else 1)
@@ -405,7 +405,7 @@ def _cofactors(A, d):
         if np.all(cond < np.finfo(a.dtype).eps ** -0.5):
             return scalar_to_matrix(d) * mT(call(Inv, A))
     n = np.shape(_raw(A))[-1]
-    if n == 1:
+    if n <= 1:                  # 0 x 0 (det 1, torch's): no entries to differentiate
         return np.ones(np.shape(_raw(A)), dtype=dtype_of(A))
     keep = np.array([[j for j in range(n) if j != i] for i in range(n)])   # (n, n-1)
     rows = keep[:, None, :, None]           # minor (i, j): rows without i ...

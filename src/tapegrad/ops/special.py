@@ -22,7 +22,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import special_numpy as _np_special
 from ._apply import apply, apply2, call
-from ._op import Op, elementwise, register, scale, tangent_sum
+from ._op import Op, _Stand, elementwise, register, scale, tangent_sum
 from ._shapes import check_int, check_operand
 from .activations import sigmoid
 from .elementwise import Exp, Log, Log1p, Where, clip
@@ -41,7 +41,23 @@ _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _LOG_PI = math.log(math.pi)
 
-_lgamma = _traceable("lgamma", _np_special.gammaln, "gammaln")
+_lgamma_scipy = _traceable("lgamma", _np_special.gammaln, "gammaln")
+
+
+def _lgamma(x):
+    """log|Gamma(x)|, +inf at -inf as torch, C's lgamma and math.lgamma (SciPy's
+    gammaln gives -inf there)."""
+    if type(x) is _Stand:
+        return x.trace.step(_lgamma, x)
+    out = _lgamma_scipy(x)
+    a = np.asarray(x)
+    with np.errstate(divide="ignore"):
+        # SciPy gives inf for subnormal x, where log|Gamma(x)| = -log|x| to rounding
+        small = (a != 0) & (np.abs(a) < np.finfo(np.float64).tiny)
+        if small.any():
+            out = np.where(small, -np.log(np.abs(a)), out).astype(out.dtype, copy=False)
+    low = a == -np.inf
+    return np.where(low, np.array(np.inf, out.dtype), out) if low.any() else out
 _gamma = _traceable("gamma", _np_special.gamma)
 _digamma = _traceable("digamma", _np_special.digamma, "psi")
 _gammasgn = _traceable("gammasgn", _np_special.gammasgn)

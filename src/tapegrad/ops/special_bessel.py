@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._apply import apply2
-from ._op import elementwise
+from ._op import _Stand, elementwise
 from ._special_base import _constant, _traceable
 
 
@@ -16,7 +16,19 @@ _i0e = _traceable("i0e")
 _i1 = _traceable("i1")
 _i1e = _traceable("i1e")
 _iv = _traceable("iv")
-_ive = _traceable("ive")
+_ive_scipy = _traceable("ive")
+
+
+def _ive(v, x):
+    """SciPy's ive, and its limit 0 at x = +-inf (SciPy gives NaN there, which made
+    i1e's and i0e's gradients NaN at +-inf where torch's are 0)."""
+    if type(v) is _Stand or type(x) is _Stand:
+        return (v if type(v) is _Stand else x).trace.step(_ive, v, x)
+    out = _ive_scipy(v, x)
+    with np.errstate(invalid="ignore"):
+        v, x = np.asarray(v), np.asarray(x)
+        gone = np.isinf(x) & np.isfinite(v) & ((x > 0) | (v == np.floor(v)))
+    return np.where(gone, np.zeros((), out.dtype), out) if gone.any() else out
 _j0 = _traceable("j0")
 _j1 = _traceable("j1")
 _jv = _traceable("jv")

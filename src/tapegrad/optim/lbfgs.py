@@ -227,6 +227,11 @@ class LBFGS(Optimizer):
     def _call(self, closure):
         with _state.enable_grad():
             out = closure()
+        try:
+            float(out)
+        except (TypeError, ValueError):
+            raise TypeError(f"LBFGS.step: closure must return the loss (a number or a "
+                            f"one-element tensor), got {_got(out)}") from None
         return out
 
     def step(self, closure: Callable[[], Any]) -> Any:
