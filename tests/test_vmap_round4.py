@@ -306,7 +306,6 @@ def test_vmap_of_linearize_is_batched():
 def test_compositions_match_torch_func():
     torch = pytest.importorskip("torch")
     from torch import func as tf
-    torch.set_default_dtype(torch.float64)
     X, W = RNG.standard_normal((4, 3)), RNG.standard_normal((3, 2))
     tx, tw = torch.tensor(X), torch.tensor(W)
     f = lambda w, x: (tg.tanh(x @ w) ** 2).sum()                    # noqa: E731
