@@ -110,6 +110,7 @@ from .io import load, save  # noqa: F401,E402
 # NumPy front end, pytrees, custom_vjp (issue 15)
 from . import numpy, tree, tree_util  # noqa: F401,E402
 from .custom import custom_vjp  # noqa: F401,E402
+from . import _function_vmap  # noqa: F401,E402  (tg.vmap of autograd.Function)
 from .func import elementwise_grad  # noqa: F401,E402
 from ._jit import jit  # noqa: F401,E402  (JAX's spelling over tg.function, issue 15)
 from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402

@@ -15,6 +15,7 @@ from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import cast
 from .ops.elementwise import clone
 from .vmap._compose import batched_grad as _batched_grad
+from .vmap._api import _detached as _vmap_detached
 from .vmap._compose import batched_vjp as _batched_vjp
 
 
@@ -48,7 +49,8 @@ def _zeros_of(v):
     """A zero tangent for primal leaf v (a Python float stays a float)."""
     if isinstance(v, float):
         return 0.0
-    return make(np.zeros_like(_numeric(v, "linearize", "a primal")._data))
+    d = _numeric(v, "linearize", "a primal")._data
+    return make(np.zeros(d.shape, d.dtype))    # (not zeros_like: a tg.vmap placeholder)
 
 
 def _numeric(v, who, what):
@@ -389,7 +391,10 @@ def _vjp(f, primals, has_aux, who, want_out=True):
                 pairs.append((o, c))
         cts = [c for _, c in pairs]
         nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
-        create = _reverse_active(primals) or any(c._rg for c in cts)
+        # cotangents batched by tg.vmap (vmap of a pullback taken outside it): the rules
+        # must run on tensors, whose ops batch; on raw arrays they would read placeholders
+        mapped = any(c._x is not None and "vmap" in c._x for c in cts)
+        create = _reverse_active(primals) or any(c._rg for c in cts) or mapped
         if pairs:
             outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward([o for o, _ in pairs], cts, retain_graph=True,
@@ -398,8 +403,8 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             nested_now = nested_now or bool(outer)
         else:
             gs = [None] * len(sources)
-        gs = [make(np.zeros_like(s._data)) if g is None else
-              (g if nested_now else g.detach()) for g, s in zip(gs, sources)]
+        gs = [make(np.zeros_like(s._data)) if g is None else g if nested_now else
+              _vmap_detached(g) if mapped else g.detach() for g, s in zip(gs, sources)]
         result, k = [], 0
         for leaves, spec in flats:
             result.append(unflatten(spec, gs[k:k + len(leaves)]))

@@ -244,6 +244,7 @@ class Tensor(TensorMethods, OpMethods):
             raise RuntimeError(
                 f"requires_grad: only floating point tensors can require gradients, got "
                 f"dtype {self._data.dtype}; convert first, e.g. x.astype('float32')")
+        flag and self._x is not None and "vmap" in self._x and _batched_exit("requires_grad")
         self._rg = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:

@@ -252,7 +252,7 @@ def _select_tree(pred, a, b):
     for x, y in zip(la, lb):
         x, y = _tensor(x), _tensor(y)
         p = pred
-        nd = max(x.ndim, y.ndim)
+        nd = builtins.max(x.ndim, y.ndim)     # (max is lax.max here)
         if nd:
             p = ops.reshape(pred, tuple(pred.shape) + (1,) * (nd - pred.ndim))
         out.append(ops.where(p, x, y))
@@ -308,7 +308,7 @@ def switch(index: ArrayLike, branches: Sequence[Callable[..., Any]], *operands: 
     if not isinstance(index, Tensor):
         whole: Any = index
         i = operator.index(whole)
-        return branches[min(max(i, 0), n - 1)](*operands)
+        return branches[builtins.min(builtins.max(i, 0), n - 1)](*operands)
     idx = ops.clip(ops.cast(index, np.int64), 0, n - 1)
 
     def pick(k):

@@ -126,6 +126,17 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     """
     if _local.trace is not None:
         _local.trace.refuse(f"{who} (computing gradients)")
+    if any(type(g) is Tensor and g._x is not None and "vmap" in g._x for g in grad_roots):
+        # a cotangent batched by tg.vmap (vmap of autograd.grad with grad_outputs, of a
+        # tape's output_gradients): the rules run on tensors, whose ops batch (on raw
+        # arrays they would read the batched value's placeholder)
+        if accumulate:
+            raise RuntimeError(
+                f"{who}: a gradient batched by tg.vmap cannot be accumulated into .grad "
+                "(each batch element would add a different value into the same tensor); "
+                "use tg.autograd.grad(..., grad_outputs=v), tg.vjp or tg.grad inside the "
+                "mapped function")
+        create_graph = True
     graph_mode = bool(create_graph or _local.fw_levels)
     run = next(_runs)
     marks = (Spent(run, False), Spent(run, True))     # what ran nodes' `_saved` becomes
@@ -293,6 +304,8 @@ def _owned(arr, stored):
 
 def _base_refs(arr):
     base = arr.base
+    if type(base) is not np.ndarray:
+        return -1               # a buffer (a tg.vmap placeholder's) or an array subclass
     return _getrefcount(base) if base.base is None else -1
 
 

@@ -562,12 +562,21 @@ class Function:
                 raise TypeError(f"{cls.__name__}.apply: tensor keyword argument {k!r} "
                                 "would not be differentiated; pass tensors positionally")
         is_t = tuple(isinstance(a, Tensor) for a in args)
+        if _vmap_apply is not None and any(t and a._x is not None for a, t in zip(args, is_t)):
+            res = _vmap_apply(cls, args, kwargs)      # tg.vmap batched arguments
+            if res is not NotImplemented:
+                return res
         on = _local.grad_enabled
         needs = tuple(t and on and a._rg for a, t in zip(args, is_t))
         ctx = FunctionCtx(cls, is_t, kwargs, needs, is_traced(args))
         node_t = apply(cls._tg_op, *args, state=ctx)
         res = ctx._tg_outs.build(node_t)
         return _dirty(cls, args, ctx, node_t, res) if ctx._tg_dirty else res
+
+
+# tg.vmap of a Function with a vmap staticmethod or generate_vmap_rule (set by
+# tapegrad._function_vmap, a layer above)
+_vmap_apply = None
 
 
 def _dirty(cls, args, ctx, node_t, res):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _state
+from .. import _state, ops
 from .._pytree import flatten, unflatten
 from .._tensor import Tensor, make
 from ..ops._op import OWN, Op
@@ -223,6 +223,9 @@ def cond(pred: ArrayLike, true_fn: Callable[[], Any], false_fn: Callable[[], Any
         if not callable(fn):
             raise TypeError(f"cond: {name} must be callable, got {type(fn).__name__}")
     tr = _local.trace
+    if tr is None and _vmapped(pred):
+        # a predicate batched by tg.vmap: both branches run, each element picks its own
+        return _select("cond", pred, true_fn(), false_fn())
     if tr is None or not isinstance(pred, Tensor):
         p = pred._data if isinstance(pred, Tensor) else pred
         if not isinstance(p, (bool, int, float, np.ndarray, np.generic)) or \
@@ -363,12 +366,46 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Se
     return unflatten(spec, results)
 
 
+def _vmapped(v):
+    return isinstance(v, Tensor) and v._x is not None and "vmap" in v._x
+
+
+def _any_element(p):
+    """Whether a predicate batched by tg.vmap holds for any element (at every level)."""
+    while _vmapped(p):
+        p = p._x["vmap"][1]
+    return bool(np.any(p._data if isinstance(p, Tensor) else p))
+
+
+def _select(who, pred, a, b):
+    """a where the batched predicate holds, else b, leaf by leaf of two like pytrees."""
+    la, spec = flatten(a)
+    lb, spec_b = flatten(b)
+    if spec != spec_b:
+        raise TypeError(f"{who}: under tg.vmap both values must have the same structure, "
+                        f"got {spec} and {spec_b}")
+    if pred.size != 1:
+        raise ValueError(f"{who}: pred must be a single boolean, got shape {pred.shape}")
+    p = ops.reshape(ops.cast(pred, np.bool_), ())
+    return unflatten(spec, [ops.where(p, x, y) for x, y in zip(la, lb)])
+
+
 def _eager_while(cond, body, loop_vars, maximum_iterations):
     kind = type(loop_vars)
     cur = loop_vars
     n = 0
     while maximum_iterations is None or n < maximum_iterations:
         p = cond(*cur)
+        if _vmapped(p):
+            # batched by tg.vmap: run while any element goes on; the others keep their
+            # values (each element stops where its own loop would)
+            if not _any_element(p):
+                break
+            res = body(*cur)
+            new = kind(res) if isinstance(res, (tuple, list)) else kind((res,))
+            cur = _select("while_loop", p, new, cur)
+            n += 1
+            continue
         p = p._data if isinstance(p, Tensor) else p
         if np.size(p) != 1:
             raise ValueError(f"while_loop: cond must return a single boolean, got shape "

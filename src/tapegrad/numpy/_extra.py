@@ -233,6 +233,8 @@ def piecewise(x: ArrayLike, condlist: Any, funclist: Any, *args: Any, **kw: Any)
     elif isinstance(condlist, list) and condlist and x.ndim != 0 and \
             not isinstance(condlist[0], (list, tuple, np.ndarray, Tensor)):
         condlist = [condlist]
+    if any(_in_vmap(c) for c in condlist):
+        return _piecewise_batched(x, condlist, list(funclist), args, kw)
     conds = [np.broadcast_to(np.asanyarray(_raw(c), dtype=bool), x.shape) for c in condlist]
     funcs = list(funclist)
     if len(funcs) == len(conds) + 1:
@@ -246,6 +248,33 @@ def piecewise(x: ArrayLike, condlist: Any, funclist: Any, *args: Any, **kw: Any)
             continue
         vals = fn(x[cond], *args, **kw) if callable(fn) else fn
         y = y.at[cond].set(vals)
+    return y
+
+
+def _piecewise_batched(x, condlist, funcs, args, kw):
+    """piecewise with conditions batched by tg.vmap (each element picks its own places):
+    every function runs on all of x, flattened as x[cond] is, and tg.where picks, the
+    later condition winning as np.piecewise's later assignment does (JAX's
+    jnp.piecewise does the same under vmap). A function must then work elementwise; the
+    places it was not picked for get no gradient from it (tg.where), though a NaN its
+    slope takes there still multiplies a zero."""
+    conds = [ops.broadcast_to(c if isinstance(c, Tensor) else np.asarray(c, dtype=bool),
+                              x.shape) for c in condlist]
+    if len(funcs) == len(conds) + 1:
+        none = conds[0]
+        for c in conds[1:]:
+            none = none | c
+        conds.append(~none)
+    elif len(funcs) != len(conds):
+        raise ValueError(f"piecewise: with {len(conds)} condition(s), either {len(conds)} "
+                         f"or {len(conds) + 1} functions are expected, got {len(funcs)}")
+    y = as_result(np.zeros(x.shape, x.dtype))
+    flat = ops.reshape(x, (-1,))
+    for cond, fn in zip(conds, funcs):
+        vals = fn(flat, *args, **kw) if callable(fn) else fn
+        if isinstance(vals, Tensor) and vals.ndim and vals.shape == flat.shape:
+            vals = ops.reshape(vals, x.shape)
+        y = ops.where(cond, ops.cast(vals, y.dtype) if isinstance(vals, Tensor) else vals, y)
     return y
 
 
@@ -412,6 +441,19 @@ def apply_over_axes(func: Any, a: ArrayLike, axes: Any) -> Tensor:
     return val
 
 
+def _in_vmap(x):
+    """Whether x is batched by tg.vmap (its own values are placeholders)."""
+    return isinstance(x, Tensor) and x._x is not None and "vmap" in x._x
+
+
+def _every(x):
+    """The values of x for a check, those of every batch element when tg.vmap batches
+    it (at every level it is batched at)."""
+    while _in_vmap(x):
+        x = x._x["vmap"][1]
+    return _raw(x)
+
+
 def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
               dtype: DTypeLike = None, axis: int = 0) -> Tensor:
     """Numbers spaced evenly on a log scale from start to stop (their signs kept), as
@@ -430,9 +472,19 @@ def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool =
     tensor([   1.,   10.,  100., 1000.], dtype=float64)
     """
     s, e = _f(start), _f(stop)
-    if np.any(_raw(s) == 0) or np.any(_raw(e) == 0):
+    if _in_vmap(s) or _in_vmap(e):
+        # tg.vmap: the checks read every batch element's values; the signs pair up
+        # through batched ops
+        sign = ops.sign(s)
+        zero = np.any(_every(s) == 0) or np.any(_every(e) == 0)
+        differ = not zero and np.any(_every(sign * ops.sign(e)) < 0)
+    else:
+        sign = np.sign(_raw(s))
+        zero = np.any(_raw(s) == 0) or np.any(_raw(e) == 0)
+        differ = np.any(sign != np.sign(_raw(e)))
+    if zero:
         raise ValueError("geomspace: geometric sequence cannot include zero")
-    if np.any(np.sign(_raw(s)) != np.sign(_raw(e))):
+    if differ:
         raise ValueError("geomspace: start and stop must have the same sign (complex "
                          "sequences are not supported)")
     num = int(num)
@@ -440,7 +492,6 @@ def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool =
         raise ValueError(f"geomspace: number of samples, {num}, must be non-negative")
     shape = np.broadcast_shapes(s.shape, e.shape)
     t = np.linspace(0.0, 1.0, num, endpoint=endpoint).reshape((num,) + (1,) * len(shape))
-    sign = np.sign(_raw(s))
     ls, le = ops.log(ops.abs(s)), ops.log(ops.abs(e))
     out = ops.exp(ls * (1 - t) + le * t) * sign
     if num:

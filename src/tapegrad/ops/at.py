@@ -131,6 +131,10 @@ class _OneHot:
         index = index if isinstance(index, tuple) else (index,)
         lead = []
         for k, i in enumerate(index):
+            if _is_batched(i) and i.dtype == np.bool_:
+                raise IndexError(f"at[...].{who}: a boolean mask batched by tg.vmap selects "
+                                 "different positions in each batch element; use "
+                                 "tg.where(mask, values, x) instead")
             if isinstance(i, (Tensor, int, np.integer)):
                 if k != len(lead):
                     break

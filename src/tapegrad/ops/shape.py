@@ -1,6 +1,8 @@
 """Shape ops: reshape ... split, indexing and its scatter-add partner."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _state
@@ -32,7 +34,14 @@ def _index_batch_params(params, ctx):
 
 
 def _batched_shape(params, ctx):
-    return dict(params, shape=(ctx.batched,) + tuple(params["shape"]))
+    shape = tuple(params["shape"])
+    if -1 in shape and ctx.in_shapes:
+        # resolved from one example: with a batch of 0 NumPy could not infer it
+        known = math.prod(n for n in shape if n != -1)
+        if known:
+            whole = math.prod(ctx.in_shapes[0])
+            shape = tuple(whole // known if n == -1 else n for n in shape)
+    return dict(params, shape=(ctx.batched,) + shape)
 
 
 def _batched_axes(params, ctx):
@@ -610,7 +619,7 @@ def getitem(x, index):
     for it in index if isinstance(index, tuple) else (index,):
         raw = _raw(it)
         take = getattr(raw, "take_into", None)          # an index batched by tg.vmap
-        if take is not None and raw.dtype.kind in "iu":
+        if take is not None and raw.dtype.kind in "iub":     # (a mask: take refuses it)
             return take(x, index)
     index = _norm_index(index)
     try:
@@ -629,6 +638,10 @@ def getitem(x, index):
 def setitem_(t, index, value):
     """`t[index] = value` in place; recorded (as IndexPut) when grad is needed."""
     index = _norm_index(index)
+    for i in index:
+        refuse = getattr(i, "refuse_write", None)       # an index batched by tg.vmap
+        if refuse is not None:
+            refuse()
     if not isinstance(t, Tensor):
         raise TypeError("setitem_: target must be a Tensor")
     recording = _local.grad_enabled and (

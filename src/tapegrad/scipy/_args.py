@@ -21,3 +21,11 @@ def f64(x):
 def raw(x):
     """The values of a tensor or array (for masks and checks, never differentiated)."""
     return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def every_value(x):
+    """The values of x for a check (check_finite): those of every batch element when
+    tg.vmap batches x (a batched tensor's own values are placeholders)."""
+    while isinstance(x, Tensor) and x._x is not None and "vmap" in x._x:
+        x = x._x["vmap"][1]
+    return raw(x)

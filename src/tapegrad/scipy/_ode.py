@@ -15,6 +15,8 @@ from .. import ops
 from .._tensor import Tensor, make
 from ..func import jvp as _jvp, vjp as _vjp
 from ..ops import Op, apply, register, tangent_sum
+from ..vmap import vmap as _vmap
+from ..vmap._batched import RULES, _full
 
 _integrate = None       # scipy.integrate once looked up; False when SciPy is missing
 
@@ -176,3 +178,58 @@ class Odeint(Op):
         dout = tangent_sum(traj[:, n:], None if dt is None else slopes * ops.reshape(dt, (-1, 1)))
         return dout._data if plain else dout
 
+
+
+# ------------------------------------------------------------------ tg.vmap
+
+def _batched_rhs(fn, size, n, theta_mapped, t_mapped):
+    """The batch's dy/dt as one flat system of size * n values: fn vmapped over the
+    examples' states (and their theta, and their times when t_mapped). theta holds the
+    examples' theta side by side (or one shared theta); with t_mapped its last 2 * size
+    values are each example's segment start and length, and time runs over [0, 1]."""
+    def rhs(y, s, theta):
+        ys = ops.reshape(y, (size, n))
+        if t_mapped:
+            th, start, span = theta[:-2 * size], theta[-2 * size:-size], theta[-size:]
+            tt = start + s * span
+        else:
+            th, tt = theta, s
+        if theta_mapped:
+            th = ops.reshape(th, (size, -1))
+        f = _vmap(fn, in_axes=(0, 0 if t_mapped else None, 0 if theta_mapped else None))
+        dy = f(ys, tt, th)
+        if t_mapped:
+            dy = dy * ops.reshape(span, (size, 1))      # d/ds = span * d/dt
+        return ops.reshape(dy, (-1,))
+    return rhs
+
+
+def _odeint_rule(op, vals, flags, params, size):
+    """The batch's systems as one system of size * n values (JAX's odeint under vmap
+    does the same): the step size is then shared, so each trajectory equals the loop's
+    to the solver's tolerance. Per-example times: each interval between two of them
+    runs as time s in [0, 1] (t = start + s * span, dy/ds = span * f), one solve per
+    interval for the batch, the starts and spans joining theta so that gradients reach t
+    through the adjoint's theta part."""
+    (y0, t, theta), (fy, ft, fth) = vals, flags
+    fn, rtol, atol = params["fn"], params["rtol"], params["atol"]
+    y0 = _full(y0, fy, size)
+    n = y0.shape[1]
+    y = ops.reshape(y0, (-1,))
+    th = ops.reshape(theta, (-1,)) if fth else theta
+    if not ft:
+        traj = apply(Odeint, y, t, th, fn=_batched_rhs(fn, size, n, fth, False),
+                     rtol=rtol, atol=atol)
+        return ops.transpose(ops.reshape(traj, (-1, size, n)), (1, 0, 2))
+    rhs = _batched_rhs(fn, size, n, fth, True)
+    unit = np.array([0.0, 1.0])
+    rows = [y0]
+    for i in range(t.shape[1] - 1):
+        start, stop = t[:, i], t[:, i + 1]
+        seg = ops.concatenate([_const(th), _const(start), _const(stop - start)])
+        y = apply(Odeint, y, unit, seg, fn=rhs, rtol=rtol, atol=atol)[1]
+        rows.append(ops.reshape(y, (size, n)))
+    return ops.stack(rows, axis=1)
+
+
+RULES[Odeint] = _odeint_rule

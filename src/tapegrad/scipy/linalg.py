@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import linalg as _linalg
 from .. import ops as _ops
-from ._args import f64, raw
+from ._args import every_value, f64, raw
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -354,7 +354,8 @@ def solve_banded(l_and_u: tuple[int, int], ab: ArrayLike, b: ArrayLike,
     tensor([1., 1., 1.], dtype=float64)
     """
     ab, b = f64(ab), f64(b)
-    if check_finite and not (np.all(np.isfinite(raw(ab))) and np.all(np.isfinite(raw(b)))):
+    if check_finite and not (np.all(np.isfinite(every_value(ab))) and
+                             np.all(np.isfinite(every_value(b)))):
         raise ValueError("solve_banded: array must not contain infs or NaNs")
     return _ops.banded.solve_banded(l_and_u, ab, b)
 

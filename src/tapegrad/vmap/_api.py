@@ -243,10 +243,35 @@ def _call(f, moved, spec, kwargs, size, out_axes, randomness, given):
         if isinstance(e, DrawEscape) and isinstance(prev, PerElementDraws):
             raise           # the enclosing vmap asked for "different": it runs per element
         # a draw that cannot be batched: per element, silently (that is what it asks for)
-        why = None if isinstance(e, DrawEscape) else e
-        return _per_element(f, moved, spec, kwargs, size, out_axes, why, given)
+        if isinstance(e, DrawEscape):
+            return _per_element(f, moved, spec, kwargs, size, out_axes, None, given)
+        return _per_element_drawing(f, moved, spec, kwargs, size, out_axes, e, given,
+                                    randomness)
     finally:
         _random._gen = prev
+
+
+def _per_element_drawing(f, moved, spec, kwargs, size, out_axes, why, given, randomness):
+    """_per_element keeping `randomness`: "error" still refuses draws, and "same" gives
+    every element the same draws (each starts from the generator's state; the state
+    after is one element's), as the batched call would."""
+    prev = _random._gen
+    if randomness == "error":
+        _random._gen = _Gen(prev)
+        try:
+            return _per_element(f, moved, spec, kwargs, size, out_axes, why, given)
+        finally:
+            _random._gen = prev
+    if randomness != "same":
+        return _per_element(f, moved, spec, kwargs, size, out_axes, why, given)
+    state = _random.get_rng_state()
+
+    def same(*a, **k):
+        _random.set_rng_state(state)
+        return f(*a, **k)
+    same.__name__ = getattr(f, "__name__", "f")
+    return _per_element(same, moved, spec, kwargs, size, out_axes, why, given,
+                        key=getattr(f, "__code__", None) or id(f))
 
 
 def _outputs(res, level, size, out_axes):
@@ -326,12 +351,13 @@ def _join(parts, out_axes):
 _warned: set[Any] = set()
 
 
-def _per_element(f, moved, spec, kwargs, size, out_axes, why, given):
+def _per_element(f, moved, spec, kwargs, size, out_axes, why, given, key=None):
     """f once per batch element, the results stacked: what vmap falls back to when f
     leaves tapegrad's ops (a transform inside f that rebuilds tensors from raw values)
     or asks for a different random draw per element."""
     name = getattr(f, "__name__", "f")
-    key = getattr(f, "__code__", None) or id(f)     # lambdas share a name, not a code
+    if key is None:
+        key = getattr(f, "__code__", None) or id(f)     # lambdas share a name, not a code
     if why is not None and key not in _warned:
         _warned.add(key)
         warnings.warn(f"vmap: {name} computes with raw values of a batched tensor "

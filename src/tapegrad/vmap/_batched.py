@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .. import _state, _tensor
+from .. import _random, _state, _tensor
 from .. import errors as _errors
 from .._graph import Node
 from .._tensor import Tensor, make
@@ -23,6 +23,7 @@ from ..ops._op import LINEAR, Ctx, Op
 from ..ops.activations import LogSoftmax, Softmax
 from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
+from ..ops.elementwise import Where
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
 from ._ops import RepeatedMatMul
 
@@ -42,6 +43,11 @@ class BatchedWriteError(RuntimeError):
 class ControlFlowError(RuntimeError):
     """Python control flow (bool(), float(), .item()) on a value that differs per
     batch element."""
+
+
+class DynamicShapeError(ValueError):
+    """An op whose result's shape depends on the values of a batched input (x[mask] with
+    a batched boolean mask): each batch element would get a different shape."""
 
 
 def _user_line():
@@ -128,11 +134,22 @@ class PerExample(np.ndarray):
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
 
+    def refuse_write(self):
+        """t[index] = v with this batched index into a tensor that is not batched: each
+        batch element would write other positions of the same memory."""
+        raise BatchedWriteError(
+            f"vmap: in-place write with a batched index into a tensor that is not batched "
+            f"(at {_user_line()}); each batch element would write other positions of the "
+            "same memory. Build a new tensor instead (tg.where(mask, v, x), x.at[i].set(v))")
+
     def take_into(self, x, index):
         """x[index] for an index holding this batched integer tensor: one gather for the
         whole batch (x[y] of per-example labels y, JAX's and torch.func's batched
         indexing). The batch's arange leads the index, so the integer parts must come
-        first (then slices or an Ellipsis); other layouts run per example."""
+        first (then slices or an Ellipsis); other layouts run per example. A batched
+        boolean mask is refused (DynamicShapeError), whether x is batched or not."""
+        if self.dtype == bool:
+            _no_batched_mask(self)
         vm = getattr(self, "_vm", None)
         if vm is None:
             raise BatchEscape(f"vmap: indexing by a batched tensor at {_user_line()}")
@@ -404,6 +421,8 @@ class DrawEscape(BatchEscape):
 
 def batched_apply(op, args, params, from_escape=False):
     """apply(op, *args, **params) where some args are batched."""
+    if op is GetItem:
+        _no_batched_mask(params["index"])
     infos = [info(a) for a in args]
     if from_escape and all(i is None for i in infos):
         raise                   # not a batched operand: the escape stands
@@ -426,6 +445,19 @@ def batched_apply(op, args, params, from_escape=False):
     op_level[0] = level         # for rules that depend on their vmap (random draws)
     out = _run(op, vals, flags, params, size)
     return wrap(out, level)
+
+
+def _no_batched_mask(index):
+    """x[mask] with a mask that differs per batch element selects a different number of
+    values for each: refused, as torch.func and JAX refuse it (an unbatched mask selects
+    the same positions of every example and batches)."""
+    for i in index if isinstance(index, tuple) else (index,):
+        if type(i) is PerExample and i.dtype == bool:
+            raise DynamicShapeError(
+                f"vmap: boolean-mask indexing x[mask] with a batched mask at "
+                f"{_user_line()}: the result's shape depends on each element's mask (a "
+                "different shape for different batch elements), which vmap cannot batch. "
+                "Keep the shape fixed: tg.where(mask, x, 0), or x * mask summed")
 
 
 def _ndim(v, batched):
@@ -522,8 +554,14 @@ def _loop(op, vals, flags, params, size):
         one = apply(op, *sl, **params)
         d = one._data if isinstance(one, Tensor) else np.asarray(one)
         return make(np.zeros((0,) + d.shape, d.dtype))
+    # the real generator here means randomness="same" ("error" and "different" put
+    # stand-ins in its place): an op that draws draws alike for every element
+    gen = _random._gen
+    state = gen.bit_generator.state if isinstance(gen, np.random.Generator) else None
     outs = []
     for b in range(size):
+        if state is not None:
+            gen.bit_generator.state = state
         sl = [apply(GetItem, v, index=(b,)) if f else v for v, f in zip(vals, flags)]
         outs.append(apply(op, *sl, **params))
     return apply(Stack, *outs, axis=0)
@@ -684,12 +722,38 @@ def _setitem(t, index, value):
             "the same memory. Build a new tensor instead (tg.where, tg.stack, x + v)")
     level, inner = ti
     idx = index if isinstance(index, tuple) else (index,)
+    mi = info(idx[0]._data if isinstance(idx[0], Tensor) else idx[0]) if len(idx) == 1 \
+        else None
+    if mi is not None and mi[0] == level and mi[1].dtype == bool and \
+            tuple(mi[1].shape) == tuple(inner.shape) and np.ndim(_raw_value(value)) == 0:
+        # t[mask] = v, a full mask per element and one value per element: a where, one
+        # write for the batch (torch.func refuses; the result is the loop's)
+        m = mi[1]
+        if vi is not None and vi[0] == level:
+            value = _align(vi[1], inner.ndim - 1)
+        inner[...] = apply(Where, m, value, inner)
+        t._bump_version()
+        return True
+    if any(isinstance(i, Tensor) and i.dtype.kind in "iu" and info(i) is not None
+           for i in idx):
+        # integer positions that differ per element: x.at[index].set(value) batches them
+        # (a one-hot update), and the batch is written back
+        new = info(t.at[index].set(value))
+        inner[...] = new[1] if new is not None and new[0] == level else \
+            apply(BroadcastTo, new[1], shape=tuple(inner.shape))
+        t._bump_version()
+        return True
     if vi is not None and vi[0] == level:
         region = np.broadcast_to(np.zeros((), np.int8), t.shape)[idx].ndim
         value = _align(vi[1], region)
     inner[(slice(None),) + idx] = value
     t._bump_version()
     return True
+
+
+def _raw_value(v):
+    """A value's per-element array (a placeholder's shape when batched)."""
+    return v._data if isinstance(v, Tensor) else v
 
 
 _apply.set_vmap(batched_apply, BatchEscape)

@@ -5,19 +5,21 @@ so that what it records differentiates again. A rule returns NotImplemented for 
 cases it does not cover; the op then runs once per batch element (with one warning).
 """
 import math
+import string
 
 import numpy as np
 
 from .. import _random
 from .._tensor import Tensor, make
 from ..nn._functional_losses import _TargetWeights
-from ..nn._functional_norm import InstanceRunningStats
+from ..nn._functional_norm import ChannelDropoutMask, InstanceRunningStats
 from ..nn.functional import RunningStats, _DropoutMask
 from ..ops._apply import apply
 from ..ops.activations import LogSoftmax, Softmax, relu, sigmoid
 from ..ops.arrange import Pad
+from ..ops.banded import SolveBanded
 from ..ops.conv import Col2im, ColConv, ColConvT, ColConvW, Im2col, _batch_last
-from ..ops.elementwise import tanh
+from ..ops.elementwise import tanh, where
 from ..ops.linalg import Einsum
 from ..ops.pool import ConstantPad, PoolPut, PoolTake
 from ..ops.recurrent import LSTMGates, LSTMProjSequence, LSTMSequence
@@ -355,12 +357,16 @@ def _third(v, k, h):
 def _unrolled(op, vals, flags, params, size):
     """Per-example weights (vmap(grad) of a recurrent model, or an ensemble): the
     recurrence unrolled over time, each step one product per weight for the whole
-    batch (an einsum over the examples), rows as the op's own result. Packed lengths
-    and LSTM projections run per example."""
-    if params.get("lengths") is not None or op is LSTMProjSequence:
-        return NotImplemented
+    batch (an einsum over the examples), rows as the op's own result. With lengths, a
+    step past a sequence's length keeps its state (a where on the static mask: no
+    gradient through the step, as the op's own rules); an LSTM projection is one more
+    product per step, h padded with zeros to the row's width as the op returns it."""
     vals = [_full(v, f, size) for v, f in zip(vals, flags)]
-    if op is LSTMSequence:
+    w_hr = None
+    if op is LSTMProjSequence:
+        x, w_ih, w_hh, b_ih, h, c, w_hr = vals
+        b_hh = None
+    elif op is LSTMSequence:
         x, w_ih, w_hh, b_ih, h, c = vals            # one bias: b_ih + b_hh
         b_hh = None
     else:
@@ -369,6 +375,9 @@ def _unrolled(op, vals, flags, params, size):
     t_len, n = _shape(x)[1:3]
     gh = _shape(w_ih)[1]
     bias = (size, 1, gh)
+    lengths = params.get("lengths")
+    carried = None if lengths is None else \
+        (np.arange(t_len)[:, None] >= np.asarray(lengths)[None, :])[:, None, :, None]
     xp = apply(Einsum, x, w_ih, ins=("vtni", "vgi"), out="vtng") + \
         _reshape(b_ih, (size, 1, 1, gh))
     steps = range(t_len - 1, -1, -1) if params["reverse"] else range(t_len)
@@ -378,21 +387,36 @@ def _unrolled(op, vals, flags, params, size):
         hh = _bmm(h, w_hh)
         if b_hh is not None:
             hh = hh + _reshape(b_hh, bias)
-        if op is LSTMSequence:
+        keep = None if carried is None or not carried[t].any() else carried[t]
+        if c is not None:
             step = apply(LSTMGates, xt, hh, c)              # (7, V, N, H)
-            h, c = step[0], step[1]
-            step = apply(Stack, h, c, axis=0)               # (2, V, N, H): h and c
+            hn, cn = step[0], step[1]
+            if w_hr is not None:
+                hn = _bmm(hn, w_hr)                         # (V, N, P)
+            if keep is not None:
+                hn, cn = where(keep, h, hn), where(keep, c, cn)
+            h, c = hn, cn
+            hrow = h
+            if w_hr is not None:
+                hrow = apply(ConstantPad, h, pads=((0, 0), (0, 0),
+                                                   (0, _shape(c)[2] - _shape(h)[2])),
+                             value=0.0)
+            step = apply(Stack, hrow, c, axis=0)            # (2, V, N, H): h and c
         elif op is GRUSequence:
             hd = gh // 3
             r = sigmoid(_third(xt, 0, hd) + _third(hh, 0, hd))
             z = sigmoid(_third(xt, 1, hd) + _third(hh, 1, hd))
             hn = _third(hh, 2, hd)
             new = tanh(_third(xt, 2, hd) + r * hn)
-            h = new + z * (h - new)
+            hnew = new + z * (h - new)
+            if keep is not None:        # the op's carried step: z = 1, h handed on
+                z, hnew = where(keep, 1.0, z), where(keep, h, hnew)
+            h = hnew
             step = apply(Stack, h, r, z, new, hn, axis=0)   # (5, V, N, H)
         else:
             pre = xt + hh
-            h = relu(pre) if params["relu"] else tanh(pre)
+            hnew = relu(pre) if params["relu"] else tanh(pre)
+            h = hnew if keep is None else where(keep, h, hnew)
             step = h
         rows[t] = step
     if op is RNNSequence:
@@ -405,17 +429,71 @@ def _unrolled(op, vals, flags, params, size):
 
 def _convolve_rule(op, vals, flags, params, size):
     """One operand batched: a full convolution along the batch axis with a length-1
-    kernel is the identity there, so the shared operand just gets a leading 1."""
+    kernel is the identity there, so the shared operand just gets a leading 1. Both
+    batched: _convolve_pairs."""
     (x, y), (fx, fy) = vals, flags
     if fx and fy:
-        return NotImplemented
+        return _convolve_pairs(x, y, size)
     if fx:
         return apply(Convolve, x, _reshape(y, (1,) + _shape(y)))
     return apply(Convolve, _reshape(x, (1,) + _shape(x)), y)
 
 
+def _convolve_pairs(x, y, size):
+    """Each example's x (V, *a) convolved with its own y (V, *b), as a correlation of
+    the longer one, zero-padded, with the shorter one flipped: the windows of the
+    padded operand are gathered (static indices), one einsum sums over the shorter
+    one's axes. Work V * prod(out) * prod(shorter), the direct method's."""
+    a, b = _shape(x)[1:], _shape(y)[1:]
+    if math.prod(b) > math.prod(a):
+        x, y, a, b = y, x, b, a             # convolution commutes
+    nd = len(a)
+    if nd == 0:
+        return x * y
+    out = tuple(p + q - 1 for p, q in zip(a, b))
+    xp = apply(ConstantPad, x, pads=((0, 0),) + tuple((q - 1, q - 1) for q in b), value=0)
+    flip = apply(GetItem, y, index=(slice(None),) + (slice(None, None, -1),) * nd)
+    index = []
+    for k in range(nd):
+        # window position o, offset j along axis k: o + j, laid out as (o_k, j_k) at
+        # axes 2k, 2k+1 of the gathered block
+        pos = np.arange(out[k])[:, None] + np.arange(b[k])[None, :]
+        index.append(pos.reshape((1,) * (2 * k) + pos.shape + (1,) * (2 * (nd - k - 1))))
+    win = apply(GetItem, xp, index=(slice(None),) + tuple(index))
+    letters = string.ascii_letters[:2 * nd]
+    return apply(Einsum, win, flip, ins=("V" + letters, "V" + letters[1::2]),
+                 out="V" + letters[0::2])
+
+
 RULES[Convolve] = _convolve_rule
 del _op
+
+
+# ------------------------------------------------------------------ banded solves
+
+def _solve_banded_rule(op, vals, flags, params, size):
+    """Shared ab: the batch's right-hand sides as columns of one solve. Per-example ab:
+    one banded system of order V * n, block diagonal, whose band array is the examples'
+    side by side with their unread corners zeroed (they would couple neighbouring
+    blocks): the same band widths, so the same O(n (l + u)^2) work per example."""
+    (ab, b), (fab, fb) = vals, flags
+    l, u = params["l"], params["u"]
+    if not fab:
+        bs = _shape(b)
+        cols = _perm(b, (1, 0) + tuple(range(2, len(bs))))      # (n, V[, k])
+        x = apply(op, ab, _reshape(cols, (bs[1], -1)), l=l, u=u)
+        return _perm(_reshape(x, _shape(cols)), (1, 0) + tuple(range(2, len(bs))))
+    b = _full(b, fb, size)
+    m, n = _shape(ab)[1:]
+    r, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    read = (r + j - u >= 0) & (r + j - u < n)                   # A[r + j - u, j]
+    side = _reshape(_perm(where(read, ab, 0.0), (1, 0, 2)), (m, size * n))
+    bs = _shape(b)
+    x = apply(op, side, _reshape(b, (size * n,) + bs[2:]), l=l, u=u)
+    return _reshape(x, bs)
+
+
+RULES[SolveBanded] = _solve_banded_rule
 
 
 # ------------------------------------------------------------------ cross entropy's targets
@@ -461,10 +539,11 @@ def _dropout_mask_rule(op, vals, flags, params, size):
     s = _shape(vals[0])[1:]
     dtype = (vals[0]._data if isinstance(vals[0], Tensor) else np.asarray(vals[0])).dtype
     mask = apply(op, make(np.zeros(s, dtype)), **params)
-    return apply(BroadcastTo, _reshape(mask, (1,) + s), shape=(size,) + s)
+    ms = _shape(mask)               # dropout2d's mask: one value per channel
+    return apply(BroadcastTo, _reshape(mask, (1,) + ms), shape=(size,) + ms)
 
 
-RULES[_DropoutMask] = _dropout_mask_rule
+RULES[_DropoutMask] = RULES[ChannelDropoutMask] = _dropout_mask_rule
 
 
 def _running_stats_rule(op, vals, flags, params, size):
