@@ -38,7 +38,7 @@ NOT_DATA = {
 }
 # a list of 1-D pieces: [[1.0], [1.0, 2.0]] is two valid tensors to join
 RAGGED_OK = {"cat", "concat", "concatenate", "hstack", "broadcast_tensors", "broadcast_arrays",
-             "meshgrid", "add_n", "block_diag", "multi_dot"}
+             "meshgrid", "add_n", "block_diag", "multi_dot", "global_norm"}
 # they convert with np.asarray before naming themselves (see the report)
 KNOWN = {("tg.nn.functional.dropout", "ragged"), ("tg.nn.functional.one_hot", "ragged")}
 

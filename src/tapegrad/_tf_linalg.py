@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._check import _got, integer
 from ._dtypes import as_dtype
+from .ops._shapes import check_operand
 from ._tensor import Tensor, make
 from .nn.tf_functions import l2_normalize
 from .ops import (broadcast_to, conj, diagonal, einsum, expand_dims, matmul, squeeze, sum,
@@ -20,8 +22,10 @@ if TYPE_CHECKING:
 
 
 def _matrix(x, fn, arg="x"):
-    t = x if isinstance(x, Tensor) else make(np.asarray(x, dtype=np.float32)
-                                             if not isinstance(x, np.ndarray) else x)
+    if not isinstance(x, Tensor):
+        x = check_operand(fn, arg, x)
+        x = make(np.asarray(x, dtype=np.float32) if not isinstance(x, np.ndarray) else x)
+    t = x
     if t.ndim < 2:
         raise ValueError(f"{fn}: {arg} must have at least 2 dimensions (a matrix), got "
                          f"shape {tuple(t.shape)}")
@@ -84,7 +88,7 @@ def adjoint(matrix: ArrayLike, name: str | None = None) -> Tensor:
     >>> tg.linalg.adjoint(tg.constant([[1.0, 2.0]])).tolist()
     [[1.0], [2.0]]
     """
-    return matrix_transpose(matrix, conjugate=True)
+    return matrix_transpose(_matrix(matrix, "adjoint", "matrix"), conjugate=True)
 
 
 def matvec(a: ArrayLike, b: ArrayLike, transpose_a: bool = False, adjoint_a: bool = False,
@@ -151,8 +155,9 @@ def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
     >>> tg.linalg.eye(2, batch_shape=[3]).shape
     (3, 2, 2)
     """
-    m = int(num_rows) if num_columns is None else int(num_columns)
-    base = make(np.eye(int(num_rows), m, dtype=as_dtype(dtype, "eye")))
+    rows = integer(num_rows, "eye", "num_rows", low=0)
+    m = rows if num_columns is None else integer(num_columns, "eye", "num_columns", low=0)
+    base = make(np.eye(rows, m, dtype=as_dtype(dtype, "eye")))
     if batch_shape is None:
         return base
     return make(np.ascontiguousarray(broadcast_to(base, tuple(int(d) for d in batch_shape)
@@ -171,7 +176,17 @@ def global_norm(t_list: Any, name: str | None = None) -> Tensor:
     >>> tg.linalg.global_norm([tg.constant([3.0]), None, tg.constant([4.0])])
     tensor(5.)
     """
-    parts = [sum(t * t) for t in t_list if t is not None]
+    if isinstance(t_list, (Tensor, np.ndarray, str, bytes)) or \
+            not isinstance(t_list, (list, tuple)):
+        raise TypeError(f"global_norm: t_list must be a list or tuple of tensors, got "
+                        f"{_got(t_list)}")
+    parts = []
+    for k, t in enumerate(t_list):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            t = make(np.asarray(check_operand("global_norm", f"t_list[{k}]", t)))
+        parts.append(sum(t * t))
     if not parts:
         return make(np.zeros((), np.float32))
     total = parts[0]

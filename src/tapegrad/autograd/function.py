@@ -576,7 +576,7 @@ class Function:
 
 # tg.vmap of a Function with a vmap staticmethod or generate_vmap_rule (set by
 # tapegrad._function_vmap, a layer above)
-_vmap_apply = None
+_vmap_apply: Any = None
 
 
 def _dirty(cls, args, ctx, node_t, res):

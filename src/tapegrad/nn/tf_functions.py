@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 def _t(x, fn, arg="features"):
     if isinstance(x, Tensor):
         return x
-    arr = None if isinstance(x, (str, bytes)) or x is None else np.asarray(x)
+    try:
+        arr = None if isinstance(x, (str, bytes)) or x is None else np.asarray(x)
+    except ValueError:          # ragged nested lists
+        raise ValueError(f"{fn}: {arg} must be a rectangular (non-ragged) array, got "
+                         f"{_check._got(x)}") from None
     if arr is None or arr.dtype.kind not in "fiub":
         raise TypeError(f"{fn}: {arg} must be a numeric tensor, got {_check._got(x)}")
     return make(arr)

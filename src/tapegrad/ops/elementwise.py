@@ -72,7 +72,7 @@ Neg, neg = elementwise(np.negative, d=-1, name="neg", doc="""-x. NumPy and TF: n
     >>> tg.neg(tg.tensor([1.0, -2.0]))
     tensor([-1.,  2.])
     """)
-FloorDivide, floor_divide = elementwise(
+FloorDivide, _floor_divide_any = elementwise(
     np.floor_divide, d=(0, 0),
     doc="""floor(x / y), as Python's //; piecewise constant, so its gradient is 0
     (as floor and round). PyTorch: div(x, y, rounding_mode="floor").
@@ -80,7 +80,6 @@ FloorDivide, floor_divide = elementwise(
     >>> tg.floor_divide(tg.tensor([7.0, -7.0]), 2.0)
     tensor([ 3., -4.])
     """)
-_floor_divide_any = floor_divide
 
 
 def _int_zero_divisor(who, x, y):

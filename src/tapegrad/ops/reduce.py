@@ -25,9 +25,14 @@ def _tf_input(x):
     """TensorFlow's conversion of a (nested) list holding tensors: one tensor stacked
     from them, keeping their gradients (tg.sum and the other torch names refuse such a
     list, as torch does)."""
-    if isinstance(x, (list, tuple)) and any(isinstance(v, (Tensor, list, tuple)) for v in x):
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
         return stack([_tf_input(v) for v in x])
     return x
+
+
+def _holds_tensor(x):
+    return any(isinstance(v, Tensor) or isinstance(v, (list, tuple)) and _holds_tensor(v)
+               for v in x)
 
 
 def _tf_listed(f):
