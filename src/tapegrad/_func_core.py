@@ -16,6 +16,7 @@ from .ops import cast
 from .ops.elementwise import clone
 from .vmap._compose import batched_grad as _batched_grad
 from .vmap._compose import batched_vjp as _batched_vjp
+from .vmap._batched import info, wrap
 
 
 _local = _state.local
@@ -161,6 +162,24 @@ def _is_traced(t):
     # a tg.vmap batched value counts: detach() would drop its batch
     return isinstance(t, Tensor) and (t._rg or t._fw is not None or t._x is not None and
                                       "vmap" in t._x)
+
+
+def _needs_graph(t):
+    """Whether t carries a reverse graph or a tangent, looking through vmap batching."""
+    while isinstance(t, Tensor):
+        if t._rg or t._fw is not None:
+            return True
+        b = info(t)
+        if b is None:
+            return False
+        t = b[1]
+    return False
+
+
+def _cut(t):
+    """t without its graph; a vmap-batched value keeps its batch."""
+    b = info(t)
+    return t.detach() if b is None else wrap(_cut(b[1]), b[0])
 
 
 def _diff_input(x, who="grad"):
@@ -388,8 +407,9 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             if o._rg:
                 pairs.append((o, c))
         cts = [c for _, c in pairs]
-        nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
-        create = _reverse_active(primals) or any(c._rg for c in cts)
+        nested_now = nested or any(_needs_graph(c) for c in cts) or bool(_local.fw_levels)
+        # a vmap-batched cotangent only has values as a tensor: run the rules on tensors
+        create = _reverse_active(primals) or any(c._rg or info(c) is not None for c in cts)
         if pairs:
             outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward([o for o, _ in pairs], cts, retain_graph=True,
@@ -399,7 +419,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
         else:
             gs = [None] * len(sources)
         gs = [make(np.zeros_like(s._data)) if g is None else
-              (g if nested_now else g.detach()) for g, s in zip(gs, sources)]
+              (g if nested_now else _cut(g)) for g, s in zip(gs, sources)]
         result, k = [], 0
         for leaves, spec in flats:
             result.append(unflatten(spec, gs[k:k + len(leaves)]))

@@ -344,7 +344,7 @@ class Tensor(TensorMethods, OpMethods):
         if leaf is not None:
             return leaf.register_hook(fn)
         if self.grad_fn is not None:
-            return self.grad_fn.register_hook(fn)
+            return self.grad_fn._add_hook(fn)
         x = self._extras()
         hooks = x.setdefault("hooks", [])
         hooks.append(fn)

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _random
 from ._dtypes import as_dtype, check_device
+from ._graph import _HookHandle
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,6 +51,31 @@ class PortMethods:
         def _check_inplace(self, what: str) -> None: ...
         def _bump_version(self) -> None: ...
         def copy_(self, src: Any) -> Self: ...
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """Run `hook(tensor)` after a backward has added into this leaf's `.grad` (as
+        PyTorch: e.g. an optimizer step fused into backward).
+
+        Args:
+            hook: a callable taking the leaf tensor; its result is ignored.
+
+        Returns:
+            A handle whose `.remove()` unregisters the hook.
+
+        Raises:
+            TypeError: hook is not callable.
+            RuntimeError: the tensor is not a leaf that requires grad.
+        """
+        if not callable(hook):
+            raise TypeError(f"register_post_accumulate_grad_hook: the hook must be "
+                            f"callable, got {type(hook).__name__}")
+        t: Any = self
+        if not t._rg or t.grad_fn is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: only a leaf tensor "
+                               "that requires grad accumulates a .grad")
+        hooks = t._extras().setdefault("post_acc_hooks", [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Self:
         """Fill in place with uniform samples from [a, b) (the global generator, see
