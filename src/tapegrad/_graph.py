@@ -268,7 +268,8 @@ def version_error(node, index, saved_version, cell):
     if cell.site is not None:
         msg += f"\n  modified in place at {site_text(cell.site)}"
     msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
-            "before changing it.")
+            "before changing it. (PyTorch words it: one of the variables needed for "
+            "gradient computation has been modified by an inplace operation.)")
     return RuntimeError(msg)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _random
 from ._dtypes import as_dtype, check_device
+from ._flavour import numpy_caller
 from ._graph import _HookHandle
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,11 @@ class PortMethods:
         Raises:
             TypeError: hook is not callable.
             RuntimeError: the tensor is not a leaf that requires grad.
+
+        >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = w.register_post_accumulate_grad_hook(lambda p: print("grad:", p.grad))
+        >>> (w * w).sum().backward()
+        grad: tensor([2., 4.])
         """
         if not callable(hook):
             raise TypeError(f"register_post_accumulate_grad_hook: the hook must be "
@@ -262,7 +268,7 @@ class PortMethods:
         tensor([[1]])
         """
         idx = [_wrap(self, i.astype(np.int64)) for i in np.nonzero(self._data)]
-        if as_tuple:
+        if as_tuple or numpy_caller():  # NumPy-style code: a tuple of index arrays
             return tuple(idx)
         return _wrap(self, np.stack([i._data for i in idx], axis=1) if idx
                     else np.zeros((0, 0), np.int64))

@@ -76,7 +76,7 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     ...     x = tg.make_dual(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 0.0]))
     ...     y = x * x
     ...     tg.unpack_dual(y)
-    (tensor([1., 4.]), tensor([2., 0.]))
+    UnpackedDualTensor(primal=tensor([1., 4.]), tangent=tensor([2., 0.]))
     """
     # the level without switching the default one on: a call that raises changes nothing
     lv = level if level is not None else (_local.fw_levels[-1] if _local.fw_levels else 0)
