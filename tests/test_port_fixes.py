@@ -222,3 +222,36 @@ def test_numpy_style_std_inside_jit_and_grad_matches_numpy():
     f = lambda X: np.sum((((X - X.mean(0)) / X.std(0))[0]) ** 3)
     np.testing.assert_allclose(ns["g"](X).numpy()[1, 0], (f(X + e) - f(X - e)) / (2 * eps),
                                rtol=1e-6)
+
+
+def test_stop_gradient_under_vmap_of_grad_cuts_the_path():
+    # JAX's TD(0) per-example gradients: the target's path was not cut under vmap(grad)
+    def td_loss(theta, s_tm1, r_t, s_t):
+        target = r_t + tnp.dot(theta, s_t)
+        return -0.5 * ((tg.lax.stop_gradient(target) - tnp.dot(theta, s_tm1)) ** 2)
+    theta = np.array([0.1, -0.1, 0.0])
+    s_tm1 = np.array([[1.0, 2.0, -1.0], [0.5, 0.0, 1.0]])
+    r_t = np.array([1.0, -2.0])
+    s_t = np.array([[2.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    want = np.stack([tg.grad(td_loss)(theta, *b).numpy() for b in zip(s_tm1, r_t, s_t)])
+    for f in (tg.vmap(tg.grad(td_loss), in_axes=(None, 0, 0, 0)),
+              tg.jit(tg.vmap(tg.grad(td_loss), in_axes=(None, 0, 0, 0)))):
+        np.testing.assert_allclose(f(theta, s_tm1, r_t, s_t).numpy(), want, rtol=1e-12)
+    # detach (PyTorch's spelling) and a closed-over batch inside vmap(jacrev)
+    jac = tg.vmap(tg.jacrev(lambda w, s: w * tg.stop_gradient(w * s).sum()),
+                  in_axes=(None, 0))(theta, s_t)
+    np.testing.assert_allclose(jac.numpy(), [np.eye(3) * (theta * s).sum() for s in s_t],
+                               rtol=1e-12)
+    straight = tg.vmap(tg.grad(lambda x: (x - (x - tnp.round(x)).detach()) ** 2))(
+        np.array([0.4, 1.6]))
+    np.testing.assert_allclose(straight.numpy(), [0.0, 4.0])
+
+
+def test_vmap_of_jacrev_with_an_unbatched_numpy_argument():
+    # crashed reading ._rg of the NumPy array given for the unbatched primal
+    theta = np.array([0.1, -0.1, 0.3])
+    s_t = np.array([[2.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    f = lambda w, s: w * (w * s).sum()
+    got = tg.vmap(tg.jacrev(f), in_axes=(None, 0))(theta, s_t)
+    want = np.stack([tg.jacrev(f)(theta, s).numpy() for s in s_t])
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)

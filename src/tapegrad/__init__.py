@@ -113,6 +113,7 @@ from .custom import custom_vjp  # noqa: F401,E402
 from .func import elementwise_grad  # noqa: F401,E402
 from ._jit import jit  # noqa: F401,E402  (JAX's spelling over tg.function, issue 15)
 from ._jaxpr import device_put, devices, make_jaxpr  # noqa: F401,E402
+from . import debug  # noqa: F401,E402  (jax.debug.print)
 Array = Tensor      # jax.Array's name: `isinstance(x, jax.Array)`, annotations
 from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402
                             hessian_tensor_product, hessian_vector_product,

@@ -296,6 +296,8 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
+        if self._x is not None and "vmap" in self._x:
+            return _vmap_detach(self)   # vmap's batch kept, its graph (inside) cut
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
@@ -607,7 +609,7 @@ def _operand_error(name, o):
 
 
 # tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
-_vmap_compare = _vmap_setitem = None
+_vmap_compare = _vmap_setitem = _vmap_detach = None
 
 
 def _compare_op(x, ufunc, name, o):

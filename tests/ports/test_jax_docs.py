@@ -2,8 +2,9 @@
 lines alone (`import jax.numpy as jnp` -> `import tapegrad.numpy as jnp`, `from jax
 import grad, jit, vmap` -> `from tapegrad import ...`, `import jax` -> `import tapegrad
 as jax`): the quickstart, the autodiff cookbook, custom derivative rules, thinking in
-JAX, stateful computations, pytrees, and training a simple network (scikit-learn's
-digits for MNIST). The programs are the files in jax_docs/.
+JAX, stateful computations, pytrees, training a simple network (scikit-learn's digits
+for MNIST), and advanced autodiff (stop_gradient's TD(0), a straight-through estimator,
+per-example gradients, jax.checkpoint, jax.nn, jax.debug.print, tree_util.Partial). The programs are the files in jax_docs/.
 
 JAX (64-bit mode) ran the same files with the import lines switched back; the values
 each program computes are stored in jax_docs_reference.json (`python
@@ -32,6 +33,9 @@ _IMPORT = re.compile(r"^(\s*)(import|from) tapegrad\b")
 
 # the values compared with JAX's, per program
 KEYS = {
+    "advanced_autodiff": ["delta_theta", "st_grad", "perex", "perex2", "J1", "gc", "g_remat",
+                          "g_policy", "nn_values", "g_gelu", "partial_sum", "selected",
+                          "g_cond", "v_aux", "g_aux", "g_norm"],
     "quickstart": ["selu_values", "derivative", "finite_differences", "third", "hess",
                    "batched", "per_example"],
     "cookbook": ["W", "b", "W_grad", "b_grad", "dict_grads", "loss_value", "J_fwd", "J_rev",

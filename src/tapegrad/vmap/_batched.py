@@ -692,6 +692,15 @@ def _setitem(t, index, value):
 
 _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
+
+
+def _detach(t):
+    """t.detach() (stop_gradient) of a batched value: the batch without its graph."""
+    level, inner = t._x["vmap"]
+    return wrap(inner.detach(), level)
+
+
+_tensor._vmap_detach = _detach
 _tensor._vmap_compare = _compare
 
 __all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",
