@@ -255,3 +255,31 @@ def test_vmap_of_jacrev_with_an_unbatched_numpy_argument():
     got = tg.vmap(tg.jacrev(f), in_axes=(None, 0))(theta, s_t)
     want = np.stack([tg.jacrev(f)(theta, s).numpy() for s in s_t])
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+
+
+def test_autograd_builtins_and_misc_fixed_points_import_paths():
+    from tapegrad.builtins import dict as tdict, tuple as ttuple
+    from tapegrad.misc.fixed_points import fixed_point
+    from tapegrad.scipy.integrate import odeint
+    g = tg.grad(lambda a: odeint(lambda y, t, a: -a * y, tnp.array([1.0]),
+                                 tnp.linspace(0.0, 1.0, 3), ttuple((a,)))[-1, 0])(0.7)
+    np.testing.assert_allclose(float(g), -np.exp(-0.7), rtol=1e-5)
+    assert tdict is dict
+    cube_root = lambda a: fixed_point(lambda a: lambda x: x - (x ** 3 - a) / (3 * x ** 2), a,
+                                      1.0, lambda x, y: abs(x - y), 1e-12)
+    np.testing.assert_allclose(float(tg.grad(cube_root)(8.0)), 1 / 12, rtol=1e-9)
+    np.testing.assert_allclose(float(tg.grad(tg.grad(cube_root))(8.0)), -2 / 9 * 8 ** (-5 / 3),
+                               rtol=1e-7)
+    with pytest.raises(TypeError, match="fixed_point: distance"):
+        fixed_point(lambda a: a, 1.0, 1.0, None, 1e-3)
+
+
+def test_grad_of_a_traced_argument_does_not_confuse_perturbations():
+    # the inner grad differentiates p only; `a * 3` is a constant to it (JAX: 3.0 outer)
+    assert float(tg.grad(lambda a: tg.grad(lambda p: p * (a * 3))(a))(2.0)) == 3.0
+    x = tg.tensor(2.0, requires_grad=True)
+    y = x * 3
+    assert tg.grad(lambda p: p * y)(x).item() == 6.0
+    assert tg.vjp(lambda p: p * y, x)[1](tg.tensor(1.0))[0].item() == 6.0
+    # higher derivatives are unchanged
+    assert float(tg.grad(tg.grad(tg.grad(lambda a: a ** 4)))(2.0)) == 48.0

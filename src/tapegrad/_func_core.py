@@ -186,7 +186,10 @@ def _diff_input(x, who="grad"):
     """A tensor to differentiate with respect to, keeping outer transforms connected."""
     t = _numeric(x, who, "an argument to differentiate")
     if t._rg:
-        return t
+        # a fresh node over t: f's uses of this argument are told apart from other
+        # uses of t (a value f closed over that was computed from t), as JAX's levels do
+        with _state.enable_grad():
+            return clone(t)
     if t._data.dtype.kind not in "fc":
         raise TypeError(f"{who}: can only differentiate with respect to floating point "
                         f"inputs, got dtype {t._data.dtype}")

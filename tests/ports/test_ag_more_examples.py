@@ -3,7 +3,8 @@
 function), ica.py (independent component analysis with Student-t likelihoods, fitted by
 scipy.optimize.minimize with jac=True), natural_gradient_black_box_svi.py (black-box VI
 preconditioned by the Fisher diagonal, misc.optimizers.sgd) and define_gradient.py (a
-primitive with defvjp, checked by check_grads). Each runs with the tapegrad import lines
+primitive with defvjp, checked by check_grads) and fixed_points.py (autograd.misc's
+fixed_point, differentiated twice through the implicit function theorem). Each runs with the tapegrad import lines
 and, with autograd installed, the same text switched back gives the same values."""
 import re
 import warnings
@@ -211,6 +212,43 @@ print("Gradient: \n", g)
 check_grads(example_func, modes=['rev'])(npr.randn(10))
 '''
 
+FIXED_POINTS = r'''
+import tapegrad.numpy as np
+from tapegrad import grad
+from tapegrad.misc.fixed_points import fixed_point
+
+
+def newton_sqrt_iter(a):
+    return lambda x: 0.5 * (x + a / x)
+
+
+def grad_descent_sqrt_iter(a):
+    return lambda x: x - 0.05 * (x**2 - a)
+
+
+def sqrt(a, guess=10.):
+    return fixed_point(newton_sqrt_iter, a, guess, distance, 1e-4)
+
+
+def slow_sqrt(a, guess=1.):
+    return fixed_point(grad_descent_sqrt_iter, a, guess, distance, 1e-9)
+
+
+def distance(x, y):
+    return np.abs(x - y)
+
+
+print(np.sqrt(2.))
+print(sqrt(2.))
+print()
+print(grad(np.sqrt)(2.))
+print(grad(sqrt)(2.))
+print()
+print(grad(grad(np.sqrt))(2.))
+print(grad(grad(sqrt))(2.))
+values = [sqrt(2.), slow_sqrt(2.), grad(sqrt)(2.), grad(slow_sqrt)(2.), grad(grad(sqrt))(2.)]
+'''
+
 _IMPORT = re.compile(r"^(import|from) tapegrad\b")
 
 
@@ -228,7 +266,8 @@ def _np(v):
 CASES = {"hmm_em": (HMM_EM, ["lls", "final_pi"]),
          "ica": (ICA, ["v0", "g0", "final_value"]),
          "natural_gradient": (NATURAL_GRADIENT, ["trace", "variational_params"]),
-         "define_gradient": (DEFINE_GRADIENT, ["g"])}
+         "define_gradient": (DEFINE_GRADIENT, ["g"]),
+         "fixed_points": (FIXED_POINTS, ["values"])}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -239,6 +278,10 @@ def test_example_matches_autograd(name):
         ours, _ = run(source, name)
         if name == "hmm_em":
             assert ours["lls"][-1] > ours["lls"][0]      # EM raises the likelihood
+        if name == "fixed_points":
+            np.testing.assert_allclose(_np(ours["values"]),
+                                       [2 ** 0.5, 2 ** 0.5, 0.5 / 2 ** 0.5, 0.5 / 2 ** 0.5,
+                                        -0.25 * 2 ** -1.5], rtol=1e-4)
         if name == "natural_gradient":
             assert ours["trace"][-1] > ours["trace"][0]
         pytest.importorskip("autograd")
