@@ -55,7 +55,8 @@ class ClosedJaxpr:
         self._var = {}
         self.consts = []
         self.invars = [self._name(s, names) for s in program.inputs[:n_in]]
-        self.in_avals = []
+        self.in_avals: list[str] = []
+        self.out_avals: list[str] = []
         self.eqns = []
         self._lines = []
         consts = {s: v for s, v in enumerate(program.template) if v is not None}

@@ -44,7 +44,7 @@ def _saved_names(node):
     return ", ".join(f"_saved_{n}" for n in names) or "nothing"
 
 
-Node.__getattr__ = _saved_attribute
+setattr(Node, "__getattr__", _saved_attribute)
 
 # the names `from tapegrad.autograd.graph import *` gives (tests/test_all.py)
 __all__ = ["AccumulateGrad", "Node", "Spent", "grad_edge", "record_edge", "saved_index",
