@@ -35,6 +35,7 @@ NOT_DATA = {
     "is_tensor", "unpack_dual", "load", "save", "set_rng_state",
     "print",        # TF's tf.print prints anything, as print() does
     "set_default_device", "compile",        # None is PyTorch's "reset" / "a decorator"
+    "device_put", "devices",    # JAX's: any pytree (None, dicts, lists) / backend=None
 }
 # a list of 1-D pieces: [[1.0], [1.0, 2.0]] is two valid tensors to join
 RAGGED_OK = {"cat", "concat", "concatenate", "hstack", "broadcast_tensors", "broadcast_arrays",

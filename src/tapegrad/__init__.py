@@ -113,6 +113,9 @@ from .custom import custom_vjp  # noqa: F401,E402
 from . import _function_vmap  # noqa: F401,E402  (tg.vmap of autograd.Function)
 from .func import elementwise_grad  # noqa: F401,E402
 from ._jit import jit  # noqa: F401,E402  (JAX's spelling over tg.function, issue 15)
+from ._jaxpr import device_put, devices, make_jaxpr  # noqa: F401,E402
+from . import debug  # noqa: F401,E402  (jax.debug.print)
+Array = Tensor      # jax.Array's name: `isinstance(x, jax.Array)`, annotations
 from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402
                             hessian_tensor_product, hessian_vector_product,
                             holomorphic_grad, make_ggnvp, make_hvp, make_jvp, make_vjp,
@@ -212,6 +215,7 @@ _torch_keywords.install(special, _torch_keywords.SPECIAL)
 _torch_keywords.share(math)
 _torch_keywords.share(nn.functional)
 __all__ += ["Size", "reciprocal", "det", "logdet", "cdist"]
+__all__ += ["Array", "device_put", "devices", "make_jaxpr"]
 # Tensor methods that are this package's functions on the tensor (x.addcmul, x.outer, ...)
 import sys as _sys  # noqa: E402
 from . import _tensor_port_methods as _port_methods  # noqa: E402

@@ -15,8 +15,8 @@ from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import cast
 from .ops.elementwise import clone
 from .vmap._compose import batched_grad as _batched_grad
-from .vmap._api import _detached as _vmap_detached
 from .vmap._compose import batched_vjp as _batched_vjp
+from .vmap._batched import info, wrap
 
 
 _local = _state.local
@@ -165,11 +165,32 @@ def _is_traced(t):
                                       "vmap" in t._x)
 
 
+def _needs_graph(t):
+    """Whether t carries a reverse graph or a tangent, looking through vmap batching."""
+    while isinstance(t, Tensor):
+        if t._rg or t._fw is not None:
+            return True
+        b = info(t)
+        if b is None:
+            return False
+        t = b[1]
+    return False
+
+
+def _cut(t):
+    """t without its graph; a vmap-batched value keeps its batch."""
+    b = info(t)
+    return t.detach() if b is None else wrap(_cut(b[1]), b[0])
+
+
 def _diff_input(x, who="grad"):
     """A tensor to differentiate with respect to, keeping outer transforms connected."""
     t = _numeric(x, who, "an argument to differentiate")
     if t._rg:
-        return t
+        # a fresh node over t: f's uses of this argument are told apart from other
+        # uses of t (a value f closed over that was computed from t), as JAX's levels do
+        with _state.enable_grad():
+            return clone(t)
     if t._data.dtype.kind not in "fc":
         raise TypeError(f"{who}: can only differentiate with respect to floating point "
                         f"inputs, got dtype {t._data.dtype}")
@@ -390,11 +411,9 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             if o._rg:
                 pairs.append((o, c))
         cts = [c for _, c in pairs]
-        nested_now = nested or any(_is_traced(c) for c in cts) or bool(_local.fw_levels)
-        # cotangents batched by tg.vmap (vmap of a pullback taken outside it): the rules
-        # must run on tensors, whose ops batch; on raw arrays they would read placeholders
-        mapped = any(c._x is not None and "vmap" in c._x for c in cts)
-        create = _reverse_active(primals) or any(c._rg for c in cts) or mapped
+        nested_now = nested or any(_needs_graph(c) for c in cts) or bool(_local.fw_levels)
+        # a vmap-batched cotangent only has values as a tensor: run the rules on tensors
+        create = _reverse_active(primals) or any(c._rg or info(c) is not None for c in cts)
         if pairs:
             outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward([o for o, _ in pairs], cts, retain_graph=True,
@@ -403,8 +422,8 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             nested_now = nested_now or bool(outer)
         else:
             gs = [None] * len(sources)
-        gs = [make(np.zeros_like(s._data)) if g is None else g if nested_now else
-              _vmap_detached(g) if mapped else g.detach() for g, s in zip(gs, sources)]
+        gs = [make(np.zeros_like(s._data)) if g is None else
+              (g if nested_now else _cut(g)) for g, s in zip(gs, sources)]
         result, k = [], 0
         for leaves, spec in flats:
             result.append(unflatten(spec, gs[k:k + len(leaves)]))

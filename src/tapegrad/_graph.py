@@ -4,6 +4,7 @@ explain_grad reads, and SliceGrads (the gradient of a slice, summed lazily). A N
 points back at the tensor it produced (no cycles). Bottom layer: imports only _state and
 _sites (and NumPy)."""
 import collections
+import inspect
 import threading
 import weakref
 from weakref import ref as _weakref
@@ -123,17 +124,65 @@ class Node:
         return [n for n in self.next if n is not None]
 
     def register_hook(self, fn):
+        """A hook on this node. `fn(grad_inputs, grad_outputs)` (two parameters, PyTorch's
+        node hook) runs after the node's rule and may return new grad_inputs (a tuple,
+        one per input); `fn(grad)` runs before it on the output's gradient and may
+        return a replacement (as a tensor hook)."""
         if not callable(fn):
             raise TypeError(f"register_hook: the hook must be callable, got "
                             f"{type(fn).__name__}")
+        if _positional_count(fn) == 2:
+            post = self._get("post_hooks")
+            if post is None:
+                post = []
+                self._set("post_hooks", post)
+            post.append(fn)
+            return _HookHandle(post, fn)
+        return self._add_hook(fn)
+
+    def _add_hook(self, fn):
+        """A hook on the gradient arriving at this node (a tensor hook)."""
         hooks = self.hooks
         if hooks is None:
             hooks = self.hooks = []
         hooks.append(fn)
         return _HookHandle(hooks, fn)
 
+    def register_prehook(self, fn):
+        """PyTorch's node prehook: `fn(grad_outputs)` (a tuple) runs before the node's
+        rule and may return new grad_outputs."""
+        if not callable(fn):
+            raise TypeError(f"register_prehook: the hook must be callable, got "
+                            f"{type(fn).__name__}")
+
+        def pre(g):
+            r = fn((g,))
+            if r is None:
+                return None
+            if not isinstance(r, (tuple, list)) or len(r) != 1:
+                raise TypeError(f"register_prehook: the hook must return None or a tuple "
+                                f"of one gradient (this node has one output), got {r!r:.60}")
+            return r[0]
+        hooks = self.hooks
+        if hooks is None:
+            hooks = self.hooks = []
+        hooks.append(pre)
+        return _HookHandle(hooks, pre)
+
     def __repr__(self):
         return f"<{self.name()}>"
+
+
+def _positional_count(fn):
+    """How many positional parameters without a default fn takes (-1: *args or unknown)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return -1
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return -1
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               and p.default is p.empty for p in params)
 
 
 class AccumulateGrad:
@@ -219,7 +268,8 @@ def version_error(node, index, saved_version, cell):
     if cell.site is not None:
         msg += f"\n  modified in place at {site_text(cell.site)}"
     msg += ("\nUse an out-of-place operation (e.g. `x = x * 2`) or .clone() the tensor "
-            "before changing it.")
+            "before changing it. (PyTorch words it: one of the variables needed for "
+            "gradient computation has been modified by an inplace operation.)")
     return RuntimeError(msg)
 
 

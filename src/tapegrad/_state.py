@@ -73,9 +73,6 @@ level_ids = itertools.count(1)
 # read them in Python, so a replay must not outlive a mode change)
 modules: weakref.WeakSet[Any] = weakref.WeakSet()
 module_modes = [0]
-# tg.vmap's wrap(inner, level), set by tapegrad.vmap: the bottom layer's way to rebuild a
-# batched value (Tensor.detach of one keeps it batched)
-vmap_wrap: Any = None
 
 
 def pre_write(t, what=None):

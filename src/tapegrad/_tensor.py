@@ -284,11 +284,8 @@ class Tensor(TensorMethods, OpMethods):
         vc.site = _site(2)
 
     def detach(self) -> Tensor:
-        x = self._x
-        if x is not None and "vmap" in x:
-            # a tg.vmap batched value: its placeholder holds no values, the batch does
-            level, inner = x["vmap"]
-            return _state.vmap_wrap(inner.detach(), level)
+        if self._x is not None and "vmap" in self._x:
+            return _vmap_detach(self)   # vmap's batch kept, its graph (inside) cut
         t = make(self._data)
         t._vc = self._vc if self._vc is not None else self._init_vc()
         if self._rg:
@@ -337,7 +334,7 @@ class Tensor(TensorMethods, OpMethods):
         if leaf is not None:
             return leaf.register_hook(fn)
         if self.grad_fn is not None:
-            return self.grad_fn.register_hook(fn)
+            return self.grad_fn._add_hook(fn)
         x = self._extras()
         hooks = x.setdefault("hooks", [])
         hooks.append(fn)
@@ -609,7 +606,7 @@ def _operand_error(name, o):
 
 
 # tg.vmap's comparison of and write into batched values (set by tapegrad.vmap)
-_vmap_compare = _vmap_setitem = None
+_vmap_compare = _vmap_setitem = _vmap_detach = None
 
 
 def _compare_op(x, ufunc, name, o):

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import as_dtype, cpu_only
+from ._flavour import numpy_caller
 from ._size import size_of as _size_of  # noqa: F401  (t.size())
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
@@ -34,6 +35,12 @@ make: Any = None
 # _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
 _NUMPY_IMPLS: dict[Any, Any] = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
+
+
+def _numpy_axis(dim, axis):
+    """max/min given a positional int axis by NumPy-style code (see _flavour)."""
+    return (dim is not _NO_DIM and axis is None and isinstance(dim, (int, np.integer, tuple))
+            and not isinstance(dim, bool) and numpy_caller(3))
 
 
 class TensorMethods(InplaceMethods, PortMethods):
@@ -162,6 +169,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         max(values=tensor([5., 7.]), indices=tensor([1, 0]))
         """
         x = self._reduce_input("max", out=out)
+        if _numpy_axis(dim, axis):      # `x.max(0)` in NumPy-style code: the values
+            return ops.max(x, axis=dim, keepdims=bool(keepdim or keepdims))
         return ops.max(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim: Any = _NO_DIM, keepdim: bool = False, *, axis: Axis = None,
@@ -187,6 +196,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         min(values=tensor([1., 2.]), indices=tensor([0, 1]))
         """
         x = self._reduce_input("min", out=out)
+        if _numpy_axis(dim, axis):
+            return ops.min(x, axis=dim, keepdims=bool(keepdim or keepdims))
         return ops.min(x, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def amax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -216,6 +227,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         tensor(1.)
         """
         x = self._reduce_input("var", dtype, out)     # np.var(t) passes dtype and out
+        if ddof is None and correction is None and unbiased is None and numpy_caller():
+            ddof = 0                    # NumPy-style code (see _flavour)
         return ops.var(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 
@@ -228,6 +241,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         tensor(1.)
         """
         x = self._reduce_input("std", dtype, out)
+        if ddof is None and correction is None and unbiased is None and numpy_caller():
+            ddof = 0
         return ops.std(x, axis, keepdims, dim=dim, keepdim=keepdim, ddof=ddof,
                        correction=correction, unbiased=unbiased)
 

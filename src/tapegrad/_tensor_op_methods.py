@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._flavour import numpy_caller
 from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,8 @@ class OpMethods:
         >>> values, indices
         (tensor([1., 2., 3.]), tensor([1, 2, 0]))
         """
+        if numpy_caller() and not descending:
+            return ops.sort(self, axis=dim)     # NumPy-style code: the sorted values
         return ops.sort(self, dim, descending, stable)
 
     def argsort(self, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
@@ -212,6 +215,8 @@ class OpMethods:
         >>> x.repeat(2), x.repeat(2, axis=0)
         (tensor([1., 2., 1., 2.]), tensor([1., 1., 2., 2.]))
         """
+        if axis is None and len(sizes) == 1 and numpy_caller():
+            return ops.repeat(self, sizes[0], None)     # NumPy-style code: ndarray.repeat
         if axis is not None:
             if len(sizes) != 1:
                 raise TypeError(f"repeat: with axis=, give one repeats argument, got "

@@ -7,6 +7,8 @@ import numpy as np
 
 from . import _random, _state
 from ._dtypes import as_dtype, check_device
+from ._flavour import numpy_caller
+from ._graph import _HookHandle
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,6 +52,36 @@ class PortMethods:
         def _check_inplace(self, what: str) -> None: ...
         def _bump_version(self) -> None: ...
         def copy_(self, src: Any) -> Self: ...
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """Run `hook(tensor)` after a backward has added into this leaf's `.grad` (as
+        PyTorch: e.g. an optimizer step fused into backward).
+
+        Args:
+            hook: a callable taking the leaf tensor; its result is ignored.
+
+        Returns:
+            A handle whose `.remove()` unregisters the hook.
+
+        Raises:
+            TypeError: hook is not callable.
+            RuntimeError: the tensor is not a leaf that requires grad.
+
+        >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = w.register_post_accumulate_grad_hook(lambda p: print("grad:", p.grad))
+        >>> (w * w).sum().backward()
+        grad: tensor([2., 4.])
+        """
+        if not callable(hook):
+            raise TypeError(f"register_post_accumulate_grad_hook: the hook must be "
+                            f"callable, got {type(hook).__name__}")
+        t: Any = self
+        if not t._rg or t.grad_fn is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: only a leaf tensor "
+                               "that requires grad accumulates a .grad")
+        hooks = t._extras().setdefault("post_acc_hooks", [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Self:
         """Fill in place with uniform samples from [a, b) (the global generator, see
@@ -245,7 +277,7 @@ class PortMethods:
         tensor([[1]])
         """
         idx = [_wrap(self, i.astype(np.int64)) for i in np.nonzero(self._data)]
-        if as_tuple:
+        if as_tuple or numpy_caller():  # NumPy-style code: a tuple of index arrays
             return tuple(idx)
         return _wrap(self, np.stack([i._data for i in idx], axis=1) if idx
                     else np.zeros((0, 0), np.int64))

@@ -559,10 +559,21 @@ class _JvpState:
                 raise RuntimeError(f"custom_jvp {self.cj._name}: the JVP rule must return "
                                    f"one tangent per output ({len(self.outs.arrays)})")
             gs = self.outs.split(g, graph)
-            s = _total(_vdot(gs[k], _as_t(touts[k])) for k in self.outs.diff)
-            if s is None or not s._rg:
-                return (None,) * len(us)
-            res = grad(s, leaves, create_graph=graph, allow_unused=True)
+            pairs = [(_as_t(touts[k]), gs[k]) for k in self.outs.diff
+                     if gs[k] is not None and touts[k] is not None]
+            if any(info(c) is not None for _, c in pairs):
+                # tg.vmap's batched cotangents (vmap of a pullback): a sum <g, t> would
+                # be one batched scalar, so they go in as the backward's cotangents
+                pairs = [(t, c) for t, c in pairs if t._rg]
+                if not pairs:
+                    return (None,) * len(us)
+                res = grad([t for t, _ in pairs], leaves, grad_outputs=[c for _, c in pairs],
+                           create_graph=True, allow_unused=True)
+            else:
+                s = _total(_vdot(c, t) for t, c in pairs)
+                if s is None or not s._rg:
+                    return (None,) * len(us)
+                res = grad(s, leaves, create_graph=graph, allow_unused=True)
         it = iter(res)
         out = []
         for u in us:

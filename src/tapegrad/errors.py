@@ -50,6 +50,20 @@ class InvalidArgumentError(OpError, ValueError, IndexError):
     """
 
 
+class ShapeError(ValueError, TypeError, RuntimeError):
+    """Shapes that do not fit an op (operands that do not broadcast, matmul's inner
+    sizes). One class for every convention ported code catches it by: NumPy's
+    ValueError, JAX's TypeError and PyTorch's RuntimeError.
+
+    >>> import tapegrad as tg
+    >>> try:
+    ...     tg.ones(3) @ tg.ones(4)
+    ... except TypeError as e:                 # as JAX code writes it
+    ...     print(type(e).__name__)
+    ShapeError
+    """
+
+
 def fmt_shape(shape) -> str:
     return str(tuple(shape))
 
@@ -61,5 +75,5 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     return f"{op}: shapes {joined} {what}"
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
-__all__ = ["GradcheckError", "BatchEscape", "OpError", "InvalidArgumentError", "fmt_shape",
-           "shapes_msg"]
+__all__ = ["GradcheckError", "BatchEscape", "OpError", "InvalidArgumentError", "ShapeError",
+           "fmt_shape", "shapes_msg"]

@@ -156,6 +156,36 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_
     return vg
 
 
+def grad_and_value(func: Callable[..., Any], argnums: int | Sequence[int] = 0,
+                   has_aux: bool = False) -> Callable[..., tuple[Any, Any]]:
+    """torch.func.grad_and_value: value_and_grad with the pair the other way round,
+    (grad, value), or (grad, (value, aux)) with has_aux.
+
+    Args:
+        func: a function returning a floating-point scalar.
+        argnums: the position, or tuple of positions, of the argument(s) to
+            differentiate.
+        has_aux: func returns a pair (scalar, aux).
+
+    Returns:
+        A function of func's arguments returning (gradient, value).
+
+    Raises:
+        TypeError: as value_and_grad.
+
+    >>> import tapegrad as tg
+    >>> tg.func.grad_and_value(lambda x: (x * x).sum())(tg.tensor([1.0, 2.0]))
+    (tensor([2., 4.]), tensor(5.))
+    """
+    vg = value_and_grad(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def gv(*args, **kwargs):
+        v, g = vg(*args, **kwargs)
+        return g, v
+    return gv
+
+
 def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """(f(*primals), vjp_fn) where vjp_fn(cotangent) returns one gradient per primal
     (a tuple), as torch.func.vjp and jax.vjp.
@@ -263,5 +293,5 @@ from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
 
 # the names `from tapegrad.func import *` gives (tests/test_all.py)
-__all__ = ["grad", "elementwise_grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
+__all__ = ["grad", "elementwise_grad", "value_and_grad", "grad_and_value", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "jacobian", "hessian", "hvp"]

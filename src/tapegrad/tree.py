@@ -29,7 +29,7 @@ __all__ = ["map", "flatten", "unflatten", "leaves", "structure", "reduce", "all"
            "register_pytree_node", "flatten_with_path", "leaves_with_path", "map_with_path",
            "keystr", "transpose", "DictKey", "SequenceKey", "GetAttrKey", "FlattenedIndexKey",
            "register_pytree_node_class", "tree_flatten_with_path", "tree_leaves_with_path",
-           "tree_map_with_path", "tree_transpose"]
+           "tree_map_with_path", "tree_transpose", "Partial"]
 
 
 class PyTreeDef:
@@ -677,6 +677,26 @@ def transpose(outer_treedef, inner_treedef, pytree_to_transpose):
     return unflatten(inner_treedef, [unflatten(outer_treedef, [c[i] for c in cols])
                                      for i in range(n)])
 
+
+class Partial(functools.partial):
+    """jax.tree_util.Partial: a functools.partial that is a pytree, its arguments the
+    leaves (so it passes through grad, jit and vmap as an argument) and the function
+    the static part.
+
+    Args:
+        func: the function.
+        *args: positional arguments bound first.
+        **kwargs: keyword arguments bound.
+
+    >>> import tapegrad as tg
+    >>> add = tg.tree.Partial(lambda a, b: a + b, 1.0)
+    >>> add(2.0), tg.tree.leaves(add)
+    (3.0, [1.0])
+    """
+
+
+_pytree.register(Partial, lambda p: ((p.args, p.keywords), p.func),
+                 lambda func, ch: Partial(func, *ch[0], **ch[1]))
 
 # jax.tree_util's spellings
 tree_map, tree_flatten, tree_unflatten, tree_leaves = map, flatten, unflatten, leaves

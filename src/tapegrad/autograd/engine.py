@@ -275,6 +275,25 @@ def _run_hooks(hooks, g, graph_mode, stored):
     return g
 
 
+def _run_post_hooks(hooks, gxs, g, graph_mode):
+    """PyTorch's node hooks, fn(grad_inputs, grad_outputs) after the rule: a returned
+    tuple replaces the gradients sent to the inputs."""
+    def wrap(v):
+        return v if v is None or isinstance(v, Tensor) else make(np.array(v))
+    gins = tuple(wrap(v) for v in gxs)
+    gouts = (wrap(g),)
+    for fn in list(hooks):
+        r = fn(gins, gouts)
+        if r is None:
+            continue
+        if not isinstance(r, (tuple, list)) or len(r) != len(gins):
+            raise TypeError(f"register_hook: node hook {getattr(fn, '__name__', fn)!r} "
+                            f"must return None or a tuple of {len(gins)} gradients (one per "
+                            f"input), got {r!r:.60}")
+        gins = tuple(wrap(v) for v in r)
+    return tuple(v if v is None or graph_mode else v._data for v in gins)
+
+
 def _check_hook_result(fn, r, g):
     name = getattr(fn, "__name__", repr(fn))
     if not isinstance(r, (Tensor, np.ndarray)):
@@ -328,6 +347,8 @@ _PRIVATE_REFS = _calibrate()
 def _owned_tensor(t, stored):
     """`_owned` for a recorded gradient (create_graph): a copy that stays in the graph."""
     arr = t._data
+    if t._x is not None and "vmap" in t._x:
+        return call(Clone, t)           # a vmap placeholder: its values live elsewhere
     if (arr.base is not None and not _private_view(arr) or not arr.flags.writeable
             or id(arr) in stored):
         t = call(Clone, t)
@@ -499,6 +520,8 @@ def _run_general(node, g, state, mask, x):
         node._saved = state.marks[kept is not None]
     if not usual and cplx is not None:
         gxs = _holomorphic(gxs, cplx)
+    if x is not None and "post_hooks" in x:
+        gxs = _run_post_hooks(x["post_hooks"], gxs, g, state.graph)
     if state.anomaly:
         check_grads(node, gxs)
     n = len(gxs)
@@ -587,6 +610,10 @@ def run_leaf(node, g, state):
             state.results[k] = g
     if state.accumulate:
         _accumulate(t, g, state.create, state.stored)
+        post = x.get("post_acc_hooks") if x else None
+        if post:
+            for fn in list(post):
+                fn(t)
 
 
 def _node_extras(node, x, g, state):

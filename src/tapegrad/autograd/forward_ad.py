@@ -2,6 +2,8 @@
 through ops (apply hands tensors with tangents to it). Tangent rules live with each op."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .. import _state
@@ -74,7 +76,7 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     ...     x = tg.make_dual(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 0.0]))
     ...     y = x * x
     ...     tg.unpack_dual(y)
-    (tensor([1., 4.]), tensor([2., 0.]))
+    UnpackedDualTensor(primal=tensor([1., 4.]), tangent=tensor([2., 0.]))
     """
     # the level without switching the default one on: a call that raises changes nothing
     lv = level if level is not None else (_local.fw_levels[-1] if _local.fw_levels else 0)
@@ -110,8 +112,15 @@ def make_dual(primal: ArrayLike, tangent: ArrayLike, level: int | None = None) -
     return out
 
 
+class UnpackedDualTensor(NamedTuple):
+    """What unpack_dual returns: a (primal, tangent) pair with names, as PyTorch's."""
+    primal: Any
+    tangent: Any
+
+
 def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
-    """(primal, tangent) of a dual tensor; the tangent is None if it carries none.
+    """(primal, tangent) of a dual tensor, a named pair (`.primal`, `.tangent`); the
+    tangent is None if it carries none.
 
     Args:
         t: a tensor (or any value: non-tensors come back with tangent None).
@@ -125,6 +134,10 @@ def unpack_dual(t: Any, level: int | None = None) -> tuple[Any, Tensor | None]:
     >>> tg.unpack_dual(tg.tensor(1.0))[1] is None
     True
     """
+    return UnpackedDualTensor(*_unpack_dual(t, level))
+
+
+def _unpack_dual(t, level):
     if not isinstance(t, Tensor):
         return t, None
     if level is None:
@@ -386,4 +399,4 @@ else:
     _apply.set_forward_mode(SPEEDUPS.dual_fast, _top_level, _apply_dual)
 
 # the names `from tapegrad.autograd.forward_ad import *` gives (tests/test_all.py)
-__all__ = ["dual_level", "make_dual", "unpack_dual", "strip_level"]
+__all__ = ["dual_level", "make_dual", "unpack_dual", "strip_level", "UnpackedDualTensor"]

@@ -27,7 +27,7 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 def _is_device(value):
     """A device given to Module.to: tg.device, a device string or a torch.device."""
     return (isinstance(value, _device_type) or type(value).__name__ == "device"
-            or isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps"))
+            or isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps", "meta"))
 
 
 class _HookHandle:
@@ -398,7 +398,9 @@ class Module:
         """Cast floating parameters and buffers to `dtype` in place (identity is kept, so
         optimizers built earlier still see them). Takes PyTorch's forms: `to(dtype)`,
         `to(device)`, `to(device, dtype)`, `to(tensor)`, `to(device=..., dtype=...)`;
-        a device other than the CPU raises a ValueError: there is no CUDA device."""
+        a device other than the CPU raises a ValueError: there is no CUDA device. 'meta'
+        (torch.func's skeleton module for functional_call) is taken as the CPU: the
+        module keeps its values."""
         dev = kwargs.pop("device", None)
         dtype = kwargs.pop("dtype", None)
         kwargs.pop("non_blocking", None)
@@ -412,7 +414,7 @@ class Module:
                 dtype = a._data.dtype
             elif a is not None:
                 dtype = a
-        if dev is not None and str(dev).split(":")[0] != "cpu":
+        if dev is not None and str(dev).split(":")[0] not in ("cpu", "meta"):
             raise ValueError(cpu_only("to", dev))
         if dtype is None:
             return self

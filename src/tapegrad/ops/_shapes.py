@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._check import describe
-from ..errors import shapes_msg
+from ..errors import ShapeError, shapes_msg
 
 
 def check_operand(op, name, x):
@@ -129,7 +129,7 @@ def broadcast_shapes(op, *shapes):
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(shapes_msg(op, *shapes)) from None
+        raise ShapeError(shapes_msg(op, *shapes)) from None
 
 
 def sum_to_axes(shape, target):

@@ -10,7 +10,7 @@ from ._op import Op, register, tangent_sum, write_out
 from ._shapes import broadcast_shapes, check_operand, describe
 from . import elementwise as E
 from .shape import BroadcastTo, Reshape, Transpose, swapaxes
-from ..errors import shapes_msg
+from ..errors import ShapeError, shapes_msg
 from .elementwise import mul
 from typing import TYPE_CHECKING
 
@@ -105,7 +105,7 @@ def _check_matmul(x, y, op="matmul"):
     kx = xs[-1]
     ky = ys[0] if len(ys) == 1 else ys[-2]
     if kx != ky:
-        raise ValueError(shapes_msg(op, xs, ys,
+        raise ShapeError(shapes_msg(op, xs, ys,
                                     what=f"do not align: inner sizes {kx} and {ky} differ"))
     if len(xs) > 2 or len(ys) > 2:
         broadcast_shapes(f"{op} (batch axes)", xs[:-2], ys[:-2])

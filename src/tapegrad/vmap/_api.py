@@ -457,6 +457,9 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
             continue
         full = m
         if full is None:
+            # a Python number computes in float64, as grad takes it outside vmap
+            g = g if isinstance(g, (Tensor, np.ndarray, np.generic)) else np.asarray(
+                g, dtype=np.float64 if isinstance(g, (int, float)) else None)
             g = as_tensor(g)
             full = _repeated(g, size)
         if full.dtype.kind not in "fc" or set(_chain(full)) != outer:

@@ -369,9 +369,6 @@ def wrap(inner, level):
     return t
 
 
-_state.vmap_wrap = wrap
-
-
 def info(a):
     """(level, inner) of a batched tensor or placeholder array, else None."""
     if isinstance(a, Tensor):
@@ -758,6 +755,15 @@ def _raw_value(v):
 
 _apply.set_vmap(batched_apply, BatchEscape)
 _tensor._vmap_setitem = _setitem
+
+
+def _detach(t):
+    """t.detach() (stop_gradient) of a batched value: the batch without its graph."""
+    level, inner = t._x["vmap"]
+    return wrap(inner.detach(), level)
+
+
+_tensor._vmap_detach = _detach
 _tensor._vmap_compare = _compare
 
 __all__ = ["BatchEscape", "BatchedWriteError", "ControlFlowError", "DrawEscape",

@@ -167,7 +167,7 @@ def batched_vjp(f, primals, has_aux, who, numeric, split_aux):
                 cts.append(_base(_lift(c, levels, sizes)))
         keep = nested or any(_traced_base(c) for c in ct_leaves) or bool(_local.fw_levels)
         create = any(c._rg for c in cts) or any(tp._recording for tp in _local.tapes) or \
-            any(_base(v)._rg for leaves, _ in flats for v in leaves)
+            any(_traced_base(v) and _base(v)._rg for leaves, _ in flats for v in leaves)
         if roots:
             outer = []          # f closed over tensors that require grad: stay connected
             gs = run_backward(roots, cts, retain_graph=True, create_graph=create,
