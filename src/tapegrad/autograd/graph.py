@@ -44,7 +44,24 @@ def _saved_names(node):
     return ", ".join(f"_saved_{n}" for n in names) or "nothing"
 
 
-setattr(Node, "__getattr__", _saved_attribute)
+# one property per name (a __getattr__ on Node would slow every attribute read of every
+# node in every backward: it replaces the type's fast attribute lookup)
+_SAVED_NAMES = tuple(_SAVED_INPUTS) + tuple(_SAVED_PARAMS) + (
+    "axis", "keepdims", "alpha", "beta", "p", "value", "min", "max", "shape", "size",
+    "sizes", "stride", "padding", "dilation", "groups", "eps", "momentum", "threshold",
+    "lambd", "negative_slope", "reduction", "weight", "bias", "index", "indices", "mask",
+    "ord", "dtype", "approximate", "start", "end", "step", "repeats", "dims", "diagonal",
+    "offset", "dim1", "dim2", "k", "largest", "sorted", "descending", "correction",
+    "unbiased", "scale", "rounding_mode", "mode", "perm", "axes")
+
+
+def _saved_property(name):
+    return property(lambda node: _saved_attribute(node, name),
+                    doc=f"PyTorch's `{name}`: the value the op saved for backward.")
+
+
+for _name in _SAVED_NAMES:
+    setattr(Node, "_saved_" + _name, _saved_property("_saved_" + _name))
 
 # the names `from tapegrad.autograd.graph import *` gives (tests/test_all.py)
 __all__ = ["AccumulateGrad", "Node", "Spent", "grad_edge", "record_edge", "saved_index",
