@@ -624,8 +624,7 @@ def approx_max_k(operand: ArrayLike, k: int, reduction_dimension: int = -1,
     >>> lax.approx_max_k(jnp.array([1.0, 4.0, 2.0]), 2)[0]
     tensor([4., 2.], dtype=float64)
     """
-    v, i = ops.topk(_tensor(operand), operator.index(k), dim=reduction_dimension)
-    return v, i
+    return _top_k(operand, k, reduction_dimension, True)
 
 
 def approx_min_k(operand: ArrayLike, k: int, reduction_dimension: int = -1,
@@ -647,8 +646,11 @@ def approx_min_k(operand: ArrayLike, k: int, reduction_dimension: int = -1,
     >>> lax.approx_min_k(jnp.array([1.0, 4.0, 2.0]), 2)[0]
     tensor([1., 2.], dtype=float64)
     """
-    v, i = ops.topk(_tensor(operand), operator.index(k), dim=reduction_dimension,
-                    largest=False)
+    return _top_k(operand, k, reduction_dimension, False)
+
+
+def _top_k(operand, k, axis, largest):
+    v, i = ops.topk(_tensor(operand), operator.index(k), dim=axis, largest=largest)
     return v, i
 
 
