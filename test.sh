@@ -2,8 +2,8 @@
 # The whole test suite (unit, property, reference-vs-PyTorch, docs and examples), then the
 # engine and op tests again on the pure-Python paths that stand in for the C speedups,
 # then a release check (scripts/check_release.sh: the sdist built, installed in a fresh
-# venv and tested there), then the whole suite again (C path) on the oldest and the newest
-# supported Python (scripts/matrix.sh).
+# venv and tested there), then the op table and the engine, front-end and packaging tests
+# (C path) on the oldest and the newest supported Python (scripts/matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 # scripts/matrix.sh runs this script again with another venv's Python
@@ -13,9 +13,26 @@ if [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
 fi
 # two test processes share two cores: one BLAS thread each avoids oversubscription
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+if [ $# -eq 0 ] && [ -n "${TAPEGRAD_TEST_PYTHON:-}" ]; then
+    # a matrix Python (scripts/matrix.sh): what differs between Pythons and NumPy
+    # versions is the C speedups and NumPy's API, so it runs every op's rules (first
+    # order and forward mode; the second-order sweep runs on .venv, C and pure), every
+    # API.md name, every docstring example, and the engine and front-end tests; the rest
+    # of the suite runs once, on .venv
+    "$py" -m pytest -n 2 -p no:warnings tests/ops/test_rules.py tests/ops/test_op_form.py \
+        tests/ops/test_broadcast.py tests/test_api_contract.py tests/test_docstring_examples.py \
+        tests/test_engine.py tests/test_speedups.py tests/test_tensor_semantics.py \
+        tests/test_numpy_front.py tests/test_numpy_names.py tests/test_np_sweep.py \
+        tests/test_np_promotion.py tests/test_config.py tests/test_tape.py tests/test_func.py \
+        tests/test_vmap.py tests/test_graph_mode.py tests/test_nn.py tests/test_optim.py \
+        tests/test_checkpoint.py tests/test_complex.py tests/test_fft.py \
+        tests/test_linalg_ops.py tests/trust/test_public_api_probes.py \
+        -k "not test_gradgradcheck"
+    exit 0
+fi
 "$py" -m pytest -n 2 "$@"
 # the pure-Python pass runs once, on .venv's Python: the matrix Pythons (scripts/matrix.sh)
-# run the whole suite on the C path only, which is what differs between Python versions
+# run the list above on the C path only, which is what differs between Python versions
 if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
     echo "--- again without the C speedups (TAPEGRAD_PURE_PYTHON=1)"
     TAPEGRAD_PURE_PYTHON=1 "$py" -m pytest -n 2 tests/ops tests/test_engine.py \

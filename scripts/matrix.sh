@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite again (C path; the pure-Python pass runs once, on .venv) on the oldest and the newest
+# The op table and the engine, front-end and API tests (test.sh's matrix list; C path) on the oldest and the newest
 # supported Python, each with the C speedups built for it and checked to be in use:
 #   3.10 with the oldest NumPy that pyproject.toml allows (2.0), 3.13 with the newest.
 # Each Python gets its own venv under the repo (.venv-py310, .venv-py313; torch is not
