@@ -652,6 +652,6 @@ def either(keyed: Callable[..., Any], other: Callable[..., Any]) -> Callable[...
 KEY_NAMES = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "clone",
              "bits", "randint", "bernoulli", "gumbel", "permutation", "choice",
              "exponential", "logistic", "cauchy", "laplace", "rademacher",
-             "multivariate_normal", "gamma", "beta", "dirichlet", "poisson"]
+             "multivariate_normal", "gamma", "beta", "dirichlet", "poisson", "orthogonal"]
 # names tg.random already has with TensorFlow's signature: served by `either`
 SHARED = ["normal", "uniform", "truncated_normal", "categorical", "shuffle"]

@@ -464,7 +464,8 @@ from ._prng import (PRNGKey, bernoulli, bits, clone, fold_in,  # noqa: E402
                     gumbel, key, key_data, split, wrap_key_data)
 from ._prng_ints import choice, permutation, randint  # noqa: E402
 from ._prng_dists import (beta, cauchy, dirichlet, exponential, gamma,  # noqa: E402
-                          laplace, logistic, multivariate_normal, poisson, rademacher)
+                          laplace, logistic, multivariate_normal, orthogonal,
+                          poisson, rademacher)
 
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
            "set_seed", "stateless_uniform", "stateless_normal",
