@@ -120,3 +120,14 @@ def test_errors_name_the_function():
         random.choice(k, 3, (2,), p=jnp.array([0.5, 0.5]))
     with pytest.raises(TypeError, match="random.choice: shape must be a tuple"):
         random.choice(k, 3, 2)
+
+
+def test_choice_with_zero_weights_draws_quietly():
+    # JAX: random.choice(PRNGKey(0), 10, (3,), replace=False, p=jnp.linspace(0, 1, 10))
+    # -> [2 6 7] (0.10.2, x64)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = random.choice(random.PRNGKey(0), 10, (3,), replace=False,
+                            p=jnp.linspace(0.0, 1.0, 10))
+    assert got.tolist() == [2, 6, 7]

@@ -277,7 +277,8 @@ def choice(key: Tensor, a: ArrayLike, shape: ShapeLike = (), replace: bool = Tru
             idx = _sum(cast(reshape(cdf, (1,) * len(shape) + (n,)) < r[..., None],
                             np.int64), -1)
         else:
-            g = gumbel(k, (n,), dt) + log(pp)
+            with np.errstate(divide="ignore"):      # p = 0: never drawn
+                g = gumbel(k, (n,), dt) + log(pp)
             idx = _argsort(-g)[:m]
     idx = reshape(idx, shape)
     if arr is None:
