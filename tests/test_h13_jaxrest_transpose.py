@@ -111,3 +111,23 @@ def test_cotangent_and_dtype_errors_follow_jax():
         jax.linear_transpose(lambda v: 2 * v, 1.0)(1)
     with pytest.raises(TypeError, match="linear_transpose: f must be callable|callable"):
         jax.linear_transpose(3, x)
+
+
+def test_shape_dtype_struct_and_eval_shape():
+    s = jax.ShapeDtypeStruct((2, 3), np.float32)
+    assert (s.shape, s.dtype, s.ndim, s.size) == ((2, 3), np.dtype(np.float32), 2, 6)
+    assert s == jax.ShapeDtypeStruct([2, 3], "float32") and repr(s) == \
+        "ShapeDtypeStruct(shape=(2, 3), dtype=float32)"
+    # JAX: linear_transpose(lambda x, y: 0.5 * x - 0.5 * y, scalar, scalar)(1.0) with
+    # float64 scalars -> (Array(0.5), Array(-0.5))
+    sc = jax.ShapeDtypeStruct((), np.float64)
+    out = jax.linear_transpose(lambda x, y: 0.5 * x - 0.5 * y, sc, sc)(1.0)
+    assert [float(v) for v in out] == [0.5, -0.5]
+    shapes = jax.eval_shape(lambda d, n: {"s": d["x"].sum(0), "m": d["x"] @ d["x"].T, "n": n},
+                            {"x": jax.ShapeDtypeStruct((4, 5), np.float32)}, 3)
+    assert shapes == {"s": jax.ShapeDtypeStruct((5,), np.float32),
+                      "m": jax.ShapeDtypeStruct((4, 4), np.float32), "n": 3}
+    with pytest.raises(TypeError, match="ShapeDtypeStruct: shape must be a tuple"):
+        jax.ShapeDtypeStruct("ab", np.float32)
+    with pytest.raises(TypeError, match="eval_shape: fun must be callable"):
+        jax.eval_shape(3)
