@@ -174,7 +174,7 @@ def permutation(key: Tensor, x: ArrayLike, axis: int = 0, independent: bool = Fa
         if isinstance(x, (bool, np.bool_)) or np.asarray(x).dtype.kind not in "iu":
             raise TypeError(f"random.permutation: x must be an integer or have an axis, "
                             f"got {_got(x)}")
-        return _shuffle(k, _arange(integer(int(x), "random.permutation", "x", low=0)), 0)
+        return _shuffle(k, _arange(integer(int(np.asarray(x)), "random.permutation", "x", low=0)), 0)
     xs = x if isinstance(x, Tensor) else make(np.asarray(x))
     if xs.ndim == 0:
         raise TypeError("random.permutation: x must be an int or have an axis, got a 0-d "
@@ -239,7 +239,7 @@ def choice(key: Tensor, a: ArrayLike, shape: ShapeLike = (), replace: bool = Tru
     shape = _shape(shape, "choice")
     scalar = not isinstance(a, Tensor) and np.ndim(a) == 0
     if scalar:
-        n = integer(int(a) if np.asarray(a).dtype.kind in "iu" else a, "random.choice",
+        n = integer(int(np.asarray(a)) if np.asarray(a).dtype.kind in "iu" else a, "random.choice",
                     "a")
         arr = None
     else:
