@@ -131,3 +131,17 @@ def test_choice_with_zero_weights_draws_quietly():
         got = random.choice(random.PRNGKey(0), 10, (3,), replace=False,
                             p=jnp.linspace(0.0, 1.0, 10))
     assert got.tolist() == [2, 6, 7]
+
+
+def test_per_example_bounds_and_weights_under_vmap():
+    # JAX 0.10.2 (x64): keys = random.split(PRNGKey(3), 3), then
+    # vmap(lambda k, h: randint(k, (4,), 0, h))(keys, [5, 50, 500]) and
+    # vmap(lambda k, p: choice(k, 3, (5,), p=p)) / choice(k, 3, (2,), replace=False, p=p)
+    keys = random.split(random.PRNGKey(3), 3)
+    got = jax.vmap(lambda k, h: random.randint(k, (4,), 0, h))(keys, jnp.array([5, 50, 500]))
+    assert got.tolist() == [[4, 3, 4, 0], [18, 43, 35, 44], [487, 337, 389, 185]]
+    ps = jnp.array([[0.5, 0.5, 0.0], [0.0, 0.2, 0.8], [1.0, 0.0, 0.0]])
+    got = jax.vmap(lambda k, p: random.choice(k, 3, (5,), p=p))(keys, ps)
+    assert got.tolist() == [[1, 1, 1, 1, 0], [2, 2, 2, 2, 2], [0, 0, 0, 0, 0]]
+    got = jax.vmap(lambda k, p: random.choice(k, 3, (2,), replace=False, p=p))(keys, ps)
+    assert got.tolist() == [[1, 0], [2, 1], [0, 1]]
