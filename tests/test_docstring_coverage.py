@@ -48,7 +48,7 @@ NAMESPACES = [
     "tapegrad.scipy.stats.beta", "tapegrad.scipy.stats.gamma",
     "tapegrad.scipy.stats.poisson", "tapegrad.scipy.stats.dirichlet",
     "tapegrad.scipy.stats.multivariate_normal", "tapegrad.viz", "tapegrad.lax",
-    "tapegrad.extend", "tapegrad.test_util",
+    "tapegrad.extend", "tapegrad.test_util", "tapegrad.nn.initializers", "tapegrad.debug",
 ]
 # added by another branch: covered once it exists
 OPTIONAL = ["tapegrad.distributed", "tapegrad.fft"]

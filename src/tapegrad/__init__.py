@@ -145,6 +145,9 @@ from . import distributed  # noqa: F401,E402
 from . import fft  # noqa: F401,E402
 # session 10 (jaxsem): jax.linearize
 from .func import linearize  # noqa: F401,E402
+# session 13 (jaxrest): jax.linear_transpose
+from .func import linear_transpose  # noqa: F401,E402
+from ._abstract import ShapeDtypeStruct, eval_shape  # noqa: F401,E402
 # TensorFlow's top-level array functions (tf.shape, tf.range, tf.gather, ...) and Variable
 # settings; tg.gather keeps torch's 3-argument form too
 from .tf_ops import (boolean_mask, fill, gather, gather_nd, greater,  # type: ignore[assignment]  # noqa: F401,E402,E501
@@ -216,6 +219,7 @@ _torch_keywords.share(math)
 _torch_keywords.share(nn.functional)
 __all__ += ["Size", "reciprocal", "det", "logdet", "cdist"]
 __all__ += ["Array", "device_put", "devices", "make_jaxpr"]
+__all__ += ["linear_transpose", "ShapeDtypeStruct", "eval_shape"]
 # Tensor methods that are this package's functions on the tensor (x.addcmul, x.outer, ...)
 import sys as _sys  # noqa: E402
 from . import _tensor_port_methods as _port_methods  # noqa: E402

@@ -545,39 +545,6 @@ def truncated_normal(key: Tensor, lower: ArrayLike, upper: ArrayLike,
     return clip(out, lo, hi)
 
 
-def randint(key: Tensor, shape: ShapeLike, minval: ArrayLike, maxval: ArrayLike,
-            dtype: DTypeLike = None) -> Tensor:
-    """Random integers in [minval, maxval) (jax.random.randint); all `minval` where
-    maxval <= minval.
-
-    Args:
-        key: a key.
-        shape: the result's shape.
-        minval: the lowest value (an int or integer array broadcasting to shape).
-        maxval: one past the highest value.
-        dtype: an integer dtype (default int64).
-
-    Returns:
-        A constant integer tensor of `shape`.
-
-    >>> from tapegrad import random
-    >>> x = random.randint(random.PRNGKey(0), (100,), 3, 7)
-    >>> sorted(set(x.tolist()))
-    [3, 4, 5, 6]
-    """
-    k = _key(key, "randint")
-    shape = _shape(shape, "randint")
-    dt = _int(dtype, "randint")
-    lo = minval if isinstance(minval, Tensor) else np.asarray(minval, dtype=np.int64)
-    hi = maxval if isinstance(maxval, Tensor) else np.asarray(maxval, dtype=np.int64)
-    # 52 random bits scaled to the span: bias below 2**-40 for spans up to 2**12
-    u = _unit_draw(k, "uniform", shape, np.dtype(np.float64))
-    span = maximum(cast(hi, np.float64) - cast(lo, np.float64), make(np.array(0.0)))
-    off = cast(u * span, np.int64)
-    top = maximum(cast(hi, np.int64) - 1, cast(lo, np.int64))
-    return cast(minimum(off + cast(lo, np.int64), top), dt)
-
-
 def bernoulli(key: Tensor, p: ArrayLike = 0.5, shape: ShapeLike | None = None) -> Tensor:
     """Random booleans, True with probability `p` (jax.random.bernoulli).
 
@@ -665,104 +632,6 @@ def categorical(key: Tensor, logits: ArrayLike, axis: int = -1,
     return reshape(idx, prefix + batch)
 
 
-def permutation(key: Tensor, x: ArrayLike, axis: int = 0, independent: bool = False) -> Tensor:
-    """A random permutation (jax.random.permutation): of range(x) for an int `x`, else
-    of x's entries along `axis` (each 1-D slice on its own when `independent`).
-
-    Args:
-        key: a key.
-        x: an int, or a tensor or array.
-        axis: the axis to permute (default 0).
-        independent: permute every slice along axis independently.
-
-    Returns:
-        The permuted tensor; gradients flow back to `x` through the permutation.
-
-    >>> from tapegrad import random
-    >>> sorted(random.permutation(random.PRNGKey(0), 5).tolist())
-    [0, 1, 2, 3, 4]
-    """
-    k = _key(key, "permutation")
-    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
-        n = integer(x, "random.permutation", "x", low=0)
-        return _argsort(_unit_draw(k, "uniform", (n,), np.dtype(np.float64)))
-    xs = x if isinstance(x, Tensor) else make(np.asarray(x))
-    if xs.ndim == 0:
-        raise ValueError("random.permutation: x must be an int or have an axis, got a "
-                         "0-d value")
-    ax = axis % xs.ndim
-    if independent:
-        u = _unit_draw(k, "uniform", tuple(xs.shape), np.dtype(np.float64))
-        return take_along_axis(xs, _argsort(u, ax), axis=ax)
-    idx = _argsort(_unit_draw(k, "uniform", (xs.shape[ax],), np.dtype(np.float64)))
-    return _take(xs, idx, ax)
-
-
-def shuffle(key: Tensor, x: ArrayLike, axis: int = 0) -> Tensor:
-    """JAX's deprecated `random.shuffle(key, x, axis)`: `permutation(key, x, axis)`.
-
-    >>> from tapegrad import random
-    >>> sorted(random.shuffle(random.PRNGKey(0), [3, 1, 2]).tolist())
-    [1, 2, 3]
-    """
-    return permutation(key, x, axis)
-
-
-def choice(key: Tensor, a: ArrayLike, shape: ShapeLike = (), replace: bool = True,
-           p: ArrayLike | None = None, axis: int = 0) -> Tensor:
-    """Random entries of `a` along `axis` (of range(a) for an int), with or without
-    replacement, optionally weighted by `p` (jax.random.choice).
-
-    Args:
-        key: a key.
-        a: an int n (choose from range(n)) or a tensor or array.
-        shape: the shape of the draws (default ()).
-        replace: draw with replacement (default True).
-        p: probabilities of the entries (default uniform).
-        axis: the axis of `a` to choose along.
-
-    Returns:
-        A tensor; entries of a tensor `a` carry their gradient.
-
-    Raises:
-        ValueError: more draws without replacement than entries, or p of the wrong
-            length.
-
-    >>> from tapegrad import random
-    >>> sorted(random.choice(random.PRNGKey(0), 5, (5,), replace=False).tolist())
-    [0, 1, 2, 3, 4]
-    """
-    k = _key(key, "choice")
-    shape = _shape(shape, "choice")
-    is_int = isinstance(a, (int, np.integer)) and not isinstance(a, bool)
-    if is_int:
-        n = integer(a, "random.choice", "a", low=0)
-    else:
-        a = a if isinstance(a, Tensor) else make(np.asarray(a))
-        if a.ndim == 0:
-            raise ValueError("random.choice: a must be an int or have an axis")
-        axis = axis % a.ndim
-        n = a.shape[axis]
-    m = math.prod(shape)
-    if not replace and m > n:
-        raise ValueError(f"random.choice: cannot take {m} draws without replacement from "
-                         f"{n} entries")
-    if p is not None:
-        pp = _arr(p, np.float64)
-        if _shape_of(pp) != (n,):
-            raise ValueError(f"random.choice: p must have shape ({n},), got {_shape_of(pp)}")
-        lp = log(pp if isinstance(pp, Tensor) else make(pp))
-        if replace:
-            idx = categorical(k, lp, shape=shape)
-        else:
-            idx = reshape(_argsort(-(gumbel(k, (n,)) + lp))[:m], shape)
-    elif replace:
-        idx = randint(k, shape, 0, n)
-    else:
-        idx = reshape(permutation(k, n)[:m], shape)
-    return idx if is_int else _take(a, idx, axis)
-
-
 def either(keyed: Callable[..., Any], other: Callable[..., Any]) -> Callable[..., Any]:
     """One name for a key-based sampler and tg.random's TensorFlow one: a key as the
     first argument (or `key=`) picks `keyed`, anything else `other`."""
@@ -783,6 +652,6 @@ def either(keyed: Callable[..., Any], other: Callable[..., Any]) -> Callable[...
 KEY_NAMES = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "clone",
              "bits", "randint", "bernoulli", "gumbel", "permutation", "choice",
              "exponential", "logistic", "cauchy", "laplace", "rademacher",
-             "multivariate_normal", "gamma", "beta", "dirichlet", "poisson"]
+             "multivariate_normal", "gamma", "beta", "dirichlet", "poisson", "orthogonal"]
 # names tg.random already has with TensorFlow's signature: served by `either`
 SHARED = ["normal", "uniform", "truncated_normal", "categorical", "shuffle"]

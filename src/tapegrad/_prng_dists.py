@@ -14,9 +14,11 @@ import numpy as np
 from ._prng import (_KeyOp, _bounded_unit, _float, _int, _key, _shape, _shape_of,
                     _unit_draw, _arr, normal, bernoulli)
 from ._tensor import Tensor, make
-from .ops import broadcast_to, cast, einsum, log, log1p, maximum, sign, sqrt, tan
+from .ops import (broadcast_to, cast, diagonal, einsum, log, log1p, maximum, sign, sqrt,
+                  swapaxes, tan, unsqueeze)
+from ._check import integer
 from .ops._apply import apply
-from .ops.linalg_base import cholesky, eigh
+from .ops.linalg_base import cholesky, eigh, qr
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -304,3 +306,38 @@ def poisson(key: Tensor, lam: ArrayLike, shape: ShapeLike | None = None,
     out = _numpy_draw("poisson", k, [lam], shape, np.float64)
     return cast(out, _int(dtype, "poisson"))
 
+
+
+def orthogonal(key: Tensor, n: int, shape: ShapeLike = (), dtype: DTypeLike = None,
+               m: int | None = None) -> Tensor:
+    """A random n x m matrix with orthonormal rows or columns, uniform (Haar) over
+    them (jax.random.orthogonal): the Q of a normal matrix's QR, its columns' signs set
+    by R's diagonal, as JAX draws it (JAX's numbers up to the last bits of the QR).
+
+    Args:
+        key: a key from random.PRNGKey.
+        n: the number of rows.
+        shape: the batch shape in front (default ()).
+        dtype: a float dtype (default float64).
+        m: the number of columns (default n).
+
+    Returns:
+        A constant tensor of shape `shape + (n, m)`: Q^T Q = I when m <= n, Q Q^T = I
+        when n <= m.
+
+    >>> from tapegrad import random
+    >>> q = random.orthogonal(random.PRNGKey(0), 3)
+    >>> q.shape
+    (3, 3)
+    >>> bool(abs(q.T @ q - random.orthogonal(random.PRNGKey(0), 3, m=3).T @ q).max() == 0)
+    True
+    """
+    k = _key(key, "orthogonal")
+    n = integer(n, "random.orthogonal", "n", low=0)
+    m = n if m is None else integer(m, "random.orthogonal", "m", low=0)
+    dt = _float(dtype, "orthogonal")
+    z = normal(k, _shape(shape, "orthogonal") + (max(n, m), min(n, m)), dt)
+    q, r = qr(z)
+    d = diagonal(r, 0, -2, -1)
+    x = q * unsqueeze(sign(d), -2)
+    return swapaxes(x, -1, -2) if n < m else x

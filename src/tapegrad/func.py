@@ -285,6 +285,8 @@ def _zero_like(tree):
     return unflatten(spec, [_zeros_of(v) for v in leaves])
 
 
+from ._linear_transpose import linear_transpose  # noqa: E402,F401
+
 # the Jacobian and Hessian transforms (their own file)
 from ._func_jac import hessian, hvp, jacfwd, jacobian, jacrev  # noqa: E402
 
@@ -293,5 +295,5 @@ from .vmap import functional_call, stack_module_state, vmap  # noqa: E402,F401
 from .vmap._api import note_grad_transform  # noqa: E402
 
 # the names `from tapegrad.func import *` gives (tests/test_all.py)
-__all__ = ["grad", "elementwise_grad", "value_and_grad", "grad_and_value", "vjp", "jvp", "linearize", "jacfwd",
+__all__ = ["grad", "elementwise_grad", "value_and_grad", "grad_and_value", "vjp", "jvp", "linearize", "linear_transpose", "jacfwd",
            "jacrev", "jacobian", "hessian", "hvp"]

@@ -17,7 +17,7 @@ import secrets
 
 import numpy as np
 
-from . import _prng, _random
+from . import _prng, _prng_ints, _random
 from ._check import _got, integer, real
 from ._dtypes import as_dtype, float32
 from ._factories import rand, randn, tensor
@@ -459,11 +459,13 @@ def stateless_truncated_normal(shape: ShapeLike, seed: Any, mean: float = 0.0,
 uniform = _prng.either(_prng.uniform, _tf_uniform)
 truncated_normal = _prng.either(_prng.truncated_normal, _tf_truncated_normal)
 categorical = _prng.either(_prng.categorical, _tf_categorical)
-shuffle = _prng.either(_prng.shuffle, _tf_shuffle)
-from ._prng import (PRNGKey, bernoulli, bits, choice, clone, fold_in,  # noqa: E402
-                    gumbel, key, key_data, permutation, randint, split, wrap_key_data)
+shuffle = _prng.either(_prng_ints.shuffle, _tf_shuffle)
+from ._prng import (PRNGKey, bernoulli, bits, clone, fold_in,  # noqa: E402
+                    gumbel, key, key_data, split, wrap_key_data)
+from ._prng_ints import choice, permutation, randint  # noqa: E402
 from ._prng_dists import (beta, cauchy, dirichlet, exponential, gamma,  # noqa: E402
-                          laplace, logistic, multivariate_normal, poisson, rademacher)
+                          laplace, logistic, multivariate_normal, orthogonal,
+                          poisson, rademacher)
 
 __all__ = ["Generator", "normal", "truncated_normal", "uniform", "shuffle", "categorical",
            "set_seed", "stateless_uniform", "stateless_normal",

@@ -4,7 +4,11 @@ import grad, jit, vmap` -> `from tapegrad import ...`, `import jax` -> `import t
 as jax`): the quickstart, the autodiff cookbook, custom derivative rules, thinking in
 JAX, stateful computations, pytrees, training a simple network (scikit-learn's digits
 for MNIST), and advanced autodiff (stop_gradient's TD(0), a straight-through estimator,
-per-example gradients, jax.checkpoint, jax.nn, jax.debug.print, tree_util.Partial). The programs are the files in jax_docs/.
+per-example gradients, jax.checkpoint, jax.nn, jax.debug.print, tree_util.Partial), and
+three programs in their style: an MLP from jax.nn.initializers trained by plain SGD on
+shuffled minibatches (mlp_sgd), jax.linear_transpose with eval_shape (transpose), and a
+data shuffler with permutation, choice and randint (data_shuffling). The programs are
+the files in jax_docs/.
 
 JAX (64-bit mode) ran the same files with the import lines switched back; the values
 each program computes are stored in jax_docs_reference.json (`python
@@ -51,6 +55,12 @@ KEYS = {
                  "split_data"],
     "pytrees": ["l0", "l1", "special_grads", "dc_grad", "transposed"],
     "simple_nn": ["preds", "batched_preds", "train_acc", "test_acc", "test_loss"],
+    "mlp_sgd": ["initial_w0", "initial_b2", "epoch_losses", "step_losses", "final_w2",
+                "predictions"],
+    "transpose": ["doc_example", "matvec_transposed", "impulse_response", "vjp_by_transpose",
+                  "vjp_direct", "tree_transposed", "shape_list"],
+    "data_shuffling": ["epoch_orders", "bootstrap_means", "weighted_with", "weighted_without",
+                       "minibatch_idx", "rows_shuffled", "cols_permuted", "big_perm_head"],
 }
 
 
@@ -153,6 +163,14 @@ def test_thinking_in_jax_jit_prints_and_static_args():
     ns, printed = _run("thinking")
     assert "Running f():" in printed
     assert ns["f"](np.ones((2, 3))).shape == (6,)
+
+
+def test_mlp_logs_every_jitted_step_and_shuffles_like_jax():
+    ns, printed = _run("mlp_sgd")
+    assert len(ns["logged"]) == 20          # 5 epochs of 4 minibatches, one callback each
+    assert "epoch 4: loss 0.148774" in printed
+    ns, printed = _run("data_shuffling")
+    assert "epoch 0: [0, 1, 0, 1, 1, 2, 0, 2, 2, 0]" in printed
 
 
 def regenerate():

@@ -1,5 +1,5 @@
 """Neural networks: Module, Parameter, layers, losses, functional, init, utils."""
-from . import functional, init, utils  # noqa: F401
+from . import functional, init, initializers, utils  # noqa: F401
 from .layers import (GELU, Dropout, Embedding, Flatten, Identity,  # noqa: F401
                      LayerNorm, LeakyReLU, Linear, LogSoftmax, ModuleDict, ModuleList, ReLU,
                      Sequential, Sigmoid, Softmax, Softplus, Tanh)
