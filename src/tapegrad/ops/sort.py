@@ -27,6 +27,7 @@ from .._state import is_grad_enabled
 from .._results import (KthvalueResult, MedianResult, ModeResult,  # noqa: F401
                           NanmedianResult, SortResult, TopkResult)
 from .._tensor import Tensor, make
+from ..errors import raw_values
 from ._apply import call
 from ._shapes import (check_axis, check_bool, check_int, check_operand, normalize_axis,
                       vmap_fold)
@@ -298,7 +299,7 @@ def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introsele
 
 def _kth(op, kth):
     if isinstance(kth, Tensor):
-        kth = kth._data
+        kth = raw_values(kth._data, op + "'s kth")
     if isinstance(kth, (list, tuple, np.ndarray)):
         a = np.asarray(kth)
         if a.dtype.kind not in "iu":

@@ -7,6 +7,7 @@ for one example; computing with the placeholder raises BatchEscape. apply() hand
 op with a batched input to `batched_apply`, which runs the op once on the inner tensors
 (so recording, forward mode and tg.function tracing happen there, on whole batches).
 """
+import inspect
 import string
 import sys
 import warnings
@@ -75,7 +76,11 @@ _HARMLESS = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isr
 
 
 class PerExample(np.ndarray):
-    """The placeholder `_data` of a batched value. `_vm` is (level, inner)."""
+    """The placeholder `_data` of a batched value. `_vm` is (level, inner); None on a
+    view or copy of one (no values at all), so hasattr(a, "_vm") finds every placeholder
+    without importing this module."""
+
+    _vm = None
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out")
@@ -104,6 +109,14 @@ class PerExample(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         if func in _HARMLESS:
             return super().__array_function__(func, types, args, kwargs)
+        out = _out_argument(func, args, kwargs)
+        if isinstance(out, np.ndarray) and not hasattr(out, "_vm"):
+            # one example at a time, each would write the same memory: the results
+            # would all be the last example's (ufuncs refuse the same way)
+            raise BatchedWriteError(
+                f"vmap: np.{func.__name__}(..., out=) of a batched value into an array "
+                f"that is not batched (at {_user_line()}); each batch element would write "
+                "the same memory. Leave out `out=` and use the result")
         raise BatchEscape(f"vmap: np.{func.__name__} on the raw values of a batched tensor "
                           f"at {_user_line()}")
 
@@ -130,6 +143,25 @@ class PerExample(np.ndarray):
 
     def tolist(self):
         _control_flow(".tolist()")
+
+    # the ways a library reads a placeholder's garbage as numbers without a ufunc
+    # (int(i) for i in v, v[()], v.copy() then np.asarray): one example at a time instead
+    def __getitem__(self, index):
+        r = super().__getitem__(index)
+        if not isinstance(r, np.ndarray):
+            raise BatchEscape(f"vmap: an element of the raw values of a batched tensor "
+                              f"at {_user_line()}")
+        return r
+
+    def __iter__(self):
+        raise BatchEscape(f"vmap: iteration over the raw values of a batched tensor at "
+                          f"{_user_line()}")
+
+    def _escape(self, *a, **k):
+        raise BatchEscape(f"vmap: a copy of the raw values of a batched tensor at "
+                          f"{_user_line()}")
+
+    copy = astype = tobytes = flatten = ravel = view = _escape
 
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
@@ -210,7 +242,7 @@ class PerExample(np.ndarray):
                     y = apply(BroadcastTo, y, shape=s[:1] + ys)
                 return wrap(y, level)
         else:       # fn's own error, naming one example's shape
-            return fn(apply(GetItem, inner, index=(0,)))
+            return _one_example(fn, inner)
         return _split_all(res, split)
 
     def fold_axis(self, fn, axis, flat=False):
@@ -243,7 +275,7 @@ class PerExample(np.ndarray):
             axes = axis if isinstance(axis, tuple) else (axis,)
             if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) and
                        -nd <= a < nd for a in axes):
-                return fn(apply(GetItem, inner, index=(0,)), axis)   # fn's own error
+                return _one_example(fn, inner, axis)    # fn's own error
             ax = tuple(int(a) % nd + 1 for a in axes)
             ax = ax if isinstance(axis, tuple) else ax[0]
         res = fn(inner, ax)
@@ -256,6 +288,36 @@ class PerExample(np.ndarray):
                 y = apply(Reshape, y, shape=(s[0],) + shapes[next(count)])
             return wrap(y, level)
         return _split_all(res, split)
+
+
+def _one_example(fn, inner, *args):
+    """fn on the first example, for fn's own error about its arguments. Should fn accept
+    them after all (an axis given as a tensor), its result is one example's: the batch
+    runs one example at a time instead."""
+    fn(apply(GetItem, inner, index=(0,)), *args)
+    raise BatchEscape(f"vmap: arguments the batched path does not take at {_user_line()}")
+
+
+_SIGNATURES: dict = {}
+
+
+def _out_argument(func, args, kwargs):
+    """The `out=` array a NumPy function was given (positionally or by name), or None."""
+    if "out" in kwargs:
+        return kwargs["out"]
+    sig = _SIGNATURES.get(func, 0)
+    if sig == 0:
+        try:
+            sig = inspect.signature(func)
+        except (TypeError, ValueError):
+            sig = None
+        _SIGNATURES[func] = sig
+    if sig is None or "out" not in sig.parameters:
+        return None
+    try:
+        return sig.bind_partial(*args).arguments.get("out")
+    except TypeError:
+        return None
 
 
 def _split_all(res, split):
