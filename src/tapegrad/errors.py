@@ -87,4 +87,4 @@ def raw_values(a, where: str):
 
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
 __all__ = ["GradcheckError", "BatchEscape", "OpError", "InvalidArgumentError", "ShapeError",
-           "fmt_shape", "shapes_msg"]
+           "fmt_shape", "shapes_msg", "raw_values"]

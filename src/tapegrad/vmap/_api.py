@@ -505,11 +505,6 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
         gs = [None] * len(sources)
     else:
         outer = []              # f closed over tensors that require grad: stay connected
-        if _local.trace is not None:
-            _local.trace.refuse(
-                "tg.vmap(tg.grad(f)) (per-example gradients)",
-                "trace f alone and map its gradient outside, tg.vmap(tg.grad(tg.function(f)))"
-                ", or differentiate a traced tg.function(tg.vmap(f)) from outside")
         gs = run_backward([total], [None], retain_graph=traced, create_graph=traced,
                           inputs=sources, accumulate=False, allow_unused=True,
                           who="vmap(grad)", connect=outer)
