@@ -152,3 +152,17 @@ def test_a_structure_that_differs_per_example_raises():
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(DynamicShapeError, match="different structure"):
             tg.vmap(f)(tg.tensor([[1.0, 0.0], [2.0, 0.0]]))
+
+
+def test_arguments_read_as_python_values_equal_the_loop():
+    # each read its batched argument's placeholder: equal/allclose answered False for
+    # every example, tensordot's axes and recurrent lengths were a huge negative integer
+    x0, y = tg.tensor(X[0]), tg.tensor(np.array([X[0], X[1], X[0]]))
+    ax = tg.tensor([[0], [0], [0]])
+    cases = [(lambda v: tg.tensor(x0.equal(v)), (y,)),
+             (lambda v: tg.tensor(x0.allclose(v)), (y,)),
+             (lambda v, a: tg.tensordot(v, v, dims=(a, a)), (y, ax))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f, args in cases:
+            np.testing.assert_array_equal(tg.vmap(f)(*args).numpy(), _loop(f, *args))

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _random, _state
 from ._dtypes import as_dtype, check_device
-from .errors import BatchEscape
+from .errors import BatchEscape, raw_values
 from ._flavour import numpy_caller
 from ._graph import _HookHandle
 from typing import TYPE_CHECKING
@@ -238,7 +238,7 @@ class PortMethods:
         >>> tg.tensor([1, 2]).equal(tg.tensor([1, 2]))
         True
         """
-        o = np.asarray(getattr(other, "_data", other))
+        o = np.asarray(raw_values(getattr(other, "_data", other), "equal"))
         return o.shape == self._data.shape and bool(np.array_equal(self._data, o))
 
     def allclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
@@ -248,8 +248,8 @@ class PortMethods:
         >>> tg.tensor([1.0]).allclose(tg.tensor([1.0 + 1e-9]))
         True
         """
-        return bool(np.allclose(self._data, np.asarray(getattr(other, "_data", other)),
-                                rtol=rtol, atol=atol, equal_nan=equal_nan))
+        o = np.asarray(raw_values(getattr(other, "_data", other), "allclose"))
+        return bool(np.allclose(self._data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isnan(self) -> Tensor:
         """Method form of `tapegrad.isnan`.
