@@ -54,7 +54,8 @@ def test_integer_arguments_read_as_numbers_equal_the_loop():
     x, k = tg.tensor(X), tg.tensor([1, 2, 0])
     cases = [lambda a, s: tg.roll(a, s), lambda a, s: tg.full_like(a, s),
              lambda a, s: tnp.partition(a, s), lambda a, s: tg.tensor_split(a, s[None])[0].sum(),
-             lambda a, s: tg.quantile(a, s / 2), lambda a, s: tnp.ravel_multi_index(
+             lambda a, s: tg.quantile(a, s / 2), lambda a, s: tg.linspace(s, 5, 3) + a[0],
+             lambda a, s: tnp.ravel_multi_index(
                  (s[None], s[None]), (3, 3))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
