@@ -38,6 +38,12 @@ READS = {
     "list of tensors": lambda x: tnp.asarray([x, 2 * x]).sum(0),
     "tensor of a list": lambda x: tg.tensor([x[0], x[2]]),
     "new_tensor": lambda x: x.new_tensor(x) * 2,
+    # ndarray methods NumPy runs in C without asking the placeholder
+    "argmax": lambda x: x * float(np.asarray(x._data.argmax())),
+    "dot": lambda x: x * tg.tensor(x._data.dot(np.ones(3))),
+    "searchsorted": lambda x: x * float(np.asarray(x._data.searchsorted(0.75))),
+    "deepcopy": lambda x: __import__("copy").deepcopy(x) * 2,
+    "fill": lambda x: (lambda y: (y._data.fill(2.0), y * x)[1])(x * 1),
 }
 
 

@@ -158,10 +158,18 @@ class PerExample(np.ndarray):
                           f"{_user_line()}")
 
     def _escape(self, *a, **k):
-        raise BatchEscape(f"vmap: a copy of the raw values of a batched tensor at "
-                          f"{_user_line()}")
+        raise BatchEscape(f"vmap: a copy of, or a NumPy method on, the raw values of a "
+                          f"batched tensor at {_user_line()}")
 
-    copy = astype = tobytes = flatten = ravel = view = _escape
+    # copies, and the ndarray methods NumPy runs in C without asking the placeholder
+    # (x._data.argmax() gave 0 for every example, .dot() NaN)
+    copy = astype = tobytes = flatten = ravel = view = __copy__ = __deepcopy__ = \
+        __reduce__ = __reduce_ex__ = tofile = dump = dumps = getfield = byteswap = \
+        argmax = argmin = argsort = argpartition = partition = sort = searchsorted = \
+        nonzero = take = repeat = compress = choose = dot = trace = put = _escape
+
+    def fill(self, value):
+        self[...] = value           # a write into the batch, as __setitem__'s
 
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
