@@ -7,7 +7,6 @@ for one example; computing with the placeholder raises BatchEscape. apply() hand
 op with a batched input to `batched_apply`, which runs the op once on the inner tensors
 (so recording, forward mode and tg.function tracing happen there, on whole batches).
 """
-import inspect
 import string
 import sys
 import warnings
@@ -26,6 +25,8 @@ from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
 from ..ops.elementwise import Where
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
+from ._errors import (_HARMLESS, BatchedWriteError, ControlFlowError,  # noqa: F401
+                      DynamicShapeError, _control_flow, _out_argument, _user_line)
 from ._ops import RepeatedMatMul
 
 # what placeholders point at (zero strides: one element). Should NumPy ever read one
@@ -35,44 +36,6 @@ _BUF_INT = bytearray(b"\x80" * 32)
 
 
 BatchEscape = _errors.BatchEscape     # defined below the vmap layer: Tensor raises it
-
-
-class BatchedWriteError(RuntimeError):
-    """An in-place write that vmap cannot batch (into or from a batched value)."""
-
-
-class ControlFlowError(RuntimeError):
-    """Python control flow (bool(), float(), .item()) on a value that differs per
-    batch element."""
-
-
-class DynamicShapeError(ValueError):
-    """An op whose result's shape depends on the values of a batched input (x[mask] with
-    a batched boolean mask): each batch element would get a different shape."""
-
-
-def _user_line():
-    """file:line of the innermost frame outside tapegrad."""
-    f = sys._getframe(1)
-    pkg = __name__.split(".")[0]
-    while f is not None:
-        mod = f.f_globals.get("__name__", "")
-        if mod != pkg and not mod.startswith(pkg + "."):
-            return f"{f.f_code.co_filename}:{f.f_lineno}"
-        f = f.f_back
-    return "?"
-
-
-def _control_flow(how):
-    raise ControlFlowError(
-        f"vmap: {how} of a batched value at {_user_line()}: its value differs from one "
-        "batch element to the next, so Python control flow cannot depend on it. Use "
-        "tg.where(cond, a, b) to pick values, or tg.cond(pred, true_fn, false_fn)")
-
-
-# NumPy functions that read only shapes and dtypes
-_HARMLESS = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
-             np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type}
 
 
 class PerExample(np.ndarray):
@@ -304,28 +267,6 @@ def _one_example(fn, inner, *args):
     runs one example at a time instead."""
     fn(apply(GetItem, inner, index=(0,)), *args)
     raise BatchEscape(f"vmap: arguments the batched path does not take at {_user_line()}")
-
-
-_SIGNATURES: dict = {}
-
-
-def _out_argument(func, args, kwargs):
-    """The `out=` array a NumPy function was given (positionally or by name), or None."""
-    if "out" in kwargs:
-        return kwargs["out"]
-    sig = _SIGNATURES.get(func, 0)
-    if sig == 0:
-        try:
-            sig = inspect.signature(func)
-        except (TypeError, ValueError):
-            sig = None
-        _SIGNATURES[func] = sig
-    if sig is None or "out" not in sig.parameters:
-        return None
-    try:
-        return sig.bind_partial(*args).arguments.get("out")
-    except TypeError:
-        return None
 
 
 def _split_all(res, split):
