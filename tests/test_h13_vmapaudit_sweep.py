@@ -64,8 +64,6 @@ _SPACES = {"tg": tg, "tnp": tnp, "tg.linalg": tg.linalg, "tg.fft": tg.fft, "F": 
 
 # vmap raises here where the loop runs; each is a clear error, not a garbage value
 RAISES = {
-    # bool signals: the batched convolution goes through SciPy, which takes no bools
-    "tnp.correlate", "tnp.convolve",
     # np.fromiter over a batched tensor: NumPy turns vmap's ControlFlowError into its own
     "tnp.fromiter",
     # a float index: the batched gather refuses it by name
