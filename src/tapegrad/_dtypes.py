@@ -98,8 +98,9 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
     if dtype is not None:
         dtype = as_dtype(dtype, fn)
     if isinstance(data, (np.ndarray, np.generic)):
-        if type(data) is not np.ndarray and getattr(data, "_vm", None) is not None:
-            # the placeholder of a tg.vmap batched tensor (from .numpy() or ._data)
+        if type(data) is not np.ndarray and hasattr(data, "_vm"):
+            # the placeholder of a tg.vmap batched tensor (from .numpy() or ._data), or
+            # a view of one
             raise BatchEscape(f"vmap: {fn}() of the raw values of a batched tensor")
         if data.dtype.kind not in NUMERIC_KINDS:
             raise _non_numeric(fn, data, data.dtype.kind)
@@ -112,7 +113,7 @@ def to_array(data, dtype=None, copy=True, fn="tensor", scanned=None) -> np.ndarr
             return np.array(data, dtype=data.dtype.newbyteorder("="))
         return np.array(data, dtype=dtype, copy=copy)
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
-        if getattr(data._data, "_vm", None) is not None:
+        if hasattr(data._data, "_vm"):
             raise BatchEscape(f"vmap: {fn}() of a batched tensor")
         return np.array(data._data, dtype=dtype, copy=copy)
     cls = data.__class__
@@ -223,6 +224,9 @@ def _unwrap_nested(data):
     if isinstance(data, (list, tuple)):
         return [_unwrap_nested(d) for d in data]
     if hasattr(data, "_data") and isinstance(getattr(data, "_data"), np.ndarray):
+        if hasattr(data._data, "_vm"):
+            # a tg.vmap batched tensor inside a list: its array holds no values
+            raise BatchEscape("vmap: a list holding a batched tensor made into an array")
         return data._data
     return data
 

@@ -297,7 +297,8 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
                           inputs=sources, accumulate=False, allow_unused=True, who=who,
                           connect=outer)
         nested = nested or bool(outer)
-    gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
+    gs = [make(np.zeros(s._data.shape, s._data.dtype)) if g is None else g
+          for g, s in zip(gs, sources)]
     if holomorphic:
         gs = _conj_all(gs)
     if not nested:

@@ -16,7 +16,7 @@ from .custom import custom_vjp
 from .ops._apply import apply
 from .ops.shape import Transpose
 from .vmap._api import _Gen
-from .vmap._batched import PerElementDraws, info, wrap
+from .vmap._batched import BatchEscape, PerElementDraws, info, wrap
 
 
 class VmapInfo(NamedTuple):
@@ -135,7 +135,9 @@ def _batched_apply(cls, args, kwargs):
         return _with_rule(cls, args, kwargs, max(levels))
     if getattr(cls, "generate_vmap_rule", False):
         return _generated(cls, args, kwargs)
-    return NotImplemented           # the op's loop: f once per batch element
+    # f once per batch element, with vmap's warning naming what would batch it
+    raise BatchEscape(f"vmap: tg.autograd.Function {cls.__name__} has no vmap staticmethod "
+                      "and no generate_vmap_rule = True")
 
 
 _function._vmap_apply = _batched_apply

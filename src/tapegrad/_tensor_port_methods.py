@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _random, _state
 from ._dtypes import as_dtype, check_device
+from .errors import BatchEscape, raw_values
 from ._flavour import numpy_caller
 from ._graph import _HookHandle
 from typing import TYPE_CHECKING
@@ -224,7 +225,11 @@ class PortMethods:
         tensor([1., 2.], dtype=float64)
         """
         check_device(device, "new_tensor")
-        return self._new(np.array(getattr(data, "_data", data)), dtype, requires_grad)
+        data = getattr(data, "_data", data)
+        if type(data) is not np.ndarray and hasattr(data, "_vm"):
+            # tg.vmap's placeholder holds no values: one example at a time
+            raise BatchEscape("vmap: new_tensor() of a batched tensor")
+        return self._new(np.array(data), dtype, requires_grad)
 
     def equal(self, other: ArrayLike) -> bool:
         """Method form of `tapegrad.equal`: True when other has this shape and these
@@ -233,7 +238,7 @@ class PortMethods:
         >>> tg.tensor([1, 2]).equal(tg.tensor([1, 2]))
         True
         """
-        o = np.asarray(getattr(other, "_data", other))
+        o = np.asarray(raw_values(getattr(other, "_data", other), "equal"))
         return o.shape == self._data.shape and bool(np.array_equal(self._data, o))
 
     def allclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
@@ -243,8 +248,8 @@ class PortMethods:
         >>> tg.tensor([1.0]).allclose(tg.tensor([1.0 + 1e-9]))
         True
         """
-        return bool(np.allclose(self._data, np.asarray(getattr(other, "_data", other)),
-                                rtol=rtol, atol=atol, equal_nan=equal_nan))
+        o = np.asarray(raw_values(getattr(other, "_data", other), "allclose"))
+        return bool(np.allclose(self._data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isnan(self) -> Tensor:
         """Method form of `tapegrad.isnan`.
@@ -360,7 +365,9 @@ class PortMethods:
         >>> tg.tensor([1.0, 2.0]).masked_select(tg.tensor([False, True]))
         tensor([2.])
         """
-        m = np.asarray(getattr(mask, "_data", mask))
+        m = getattr(mask, "_data", mask)
+        if not isinstance(m, np.ndarray):   # tg.vmap's placeholder stays one (no values)
+            m = np.asarray(m)
         if m.dtype != np.bool_:
             raise TypeError(f"masked_select: mask must be a bool tensor, got dtype {m.dtype}")
         shape = np.broadcast_shapes(self._data.shape, m.shape)

@@ -74,6 +74,17 @@ def shapes_msg(op: str, *shapes, what="cannot be broadcast together") -> str:
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{op}: shapes {joined} {what}"
 
+
+def raw_values(a, where: str):
+    """`a` (an ndarray, or a tensor's `_data`) when it holds values. Inside tg.vmap a
+    batched tensor's array is a placeholder without values (it, and any view of it, has
+    `_vm`): reading it as numbers would compute on garbage, so BatchEscape sends vmap to
+    one example at a time."""
+    if hasattr(a, "_vm"):
+        raise BatchEscape(f"vmap: {where} reads the values of a batched tensor")
+    return a
+
+
 # the names `from tapegrad.errors import *` gives (tests/test_all.py)
 __all__ = ["GradcheckError", "BatchEscape", "OpError", "InvalidArgumentError", "ShapeError",
-           "fmt_shape", "shapes_msg"]
+           "fmt_shape", "shapes_msg", "raw_values"]

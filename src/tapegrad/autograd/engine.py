@@ -112,6 +112,13 @@ class BackwardState:
                    (Spent(run, False), Spent(run, True)), {})
 
 
+# what to write instead of a gradient inside tg.function, where the generic advice does
+# not fit
+_TRACE_ADVICE = {"vmap(grad)": "trace f alone and map its gradient outside, "
+                 "tg.vmap(tg.grad(tg.function(f))), or differentiate a traced "
+                 "tg.function(tg.vmap(f)) from outside"}
+
+
 def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
                  inputs=None, accumulate=True, allow_unused=False, who="backward",
                  allowed=None, connect=None):
@@ -125,7 +132,7 @@ def run_backward(roots, grad_roots, *, retain_graph=False, create_graph=False,
     BackwardState (only with `inputs`).
     """
     if _local.trace is not None:
-        _local.trace.refuse(f"{who} (computing gradients)")
+        _local.trace.refuse(f"{who} (computing gradients)", _TRACE_ADVICE.get(who))
     if any(type(g) is Tensor and g._x is not None and "vmap" in g._x for g in grad_roots):
         # a cotangent batched by tg.vmap (vmap of autograd.grad with grad_outputs, of a
         # tape's output_gradients): the rules run on tensors, whose ops batch (on raw

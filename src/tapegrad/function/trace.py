@@ -474,10 +474,11 @@ class Tracer:
         """Whether `v` is one of the trace's values (an input or a traced op's result)."""
         return isinstance(v, Traced)
 
-    def refuse(self, what):
+    def refuse(self, what, advice=None):
         raise TraceError(f"tg.function: {what} inside a traced function is not supported; "
-                         "trace the forward computation and differentiate the traced "
-                         "function from outside (tg.grad(f), loss.backward(), a tape)")
+                         + (advice or "trace the forward computation and differentiate "
+                            "the traced function from outside (tg.grad(f), "
+                            "loss.backward(), a tape)"))
 
     def run(self, fn, args=(), kwargs=None):
         """fn(*args, **kwargs) with this tracer recording."""

@@ -11,6 +11,7 @@ import numpy as np
 from .. import ops
 from .._check import _got, flag, choice
 from .._tensor import Tensor, make
+from ..errors import raw_values
 
 
 def _tensor_arg(x, fn, arg):
@@ -124,7 +125,8 @@ def pack_padded_sequence(input, lengths, batch_first: bool = False,
     _tensor_arg(input, fn, "input")
     batch_first = flag(batch_first, fn, "batch_first")
     enforce_sorted = flag(enforce_sorted, fn, "enforce_sorted")
-    lens = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths)
+    lens = np.asarray(raw_values(lengths._data, fn) if isinstance(lengths, Tensor) else
+                      lengths)
     if lens.ndim != 1 or (lens.size and lens.dtype.kind not in "iu"):
         raise TypeError(f"{fn}: lengths must be a 1-D sequence of ints, got {_got(lengths)}")
     lens = lens.astype(np.int64)

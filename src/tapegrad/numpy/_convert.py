@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 
+from ..errors import BatchEscape
 from .._tensor import Tensor
 from ._npint import make, mark  # integers made here follow NumPy's promotion
 from .._factories import tensor as _tg_tensor
@@ -76,11 +77,28 @@ def floating(x):
     return x
 
 
+def np_call(npfn, args, kwargs):
+    """npfn on raw values. NumPy asks a tg.vmap placeholder to run a function only when
+    it is an argument NumPy dispatches on (`a`, `out`); any other (argpartition's kth)
+    would be read as garbage: then vmap runs one example at a time."""
+    if not isinstance(npfn, np.ufunc) and not hasattr(args[0] if args else None, "_vm") \
+            and any(hasattr(v, "_vm") for v in (*args, *kwargs.values())):
+        raise BatchEscape(f"vmap: np.{npfn.__name__} of the values of a batched tensor")
+    return npfn(*args, **kwargs)
+
+
 def as_result(r):
     """Results are tensors, as everywhere in tapegrad.numpy."""
     if r.__class__ is Tensor:
         return mark(r) if r._data.dtype.kind in "biu" else r
     if isinstance(r, (np.ndarray, np.generic)) or isinstance(r, _SCALARS):
+        if type(r) is not np.ndarray and hasattr(r, "_vm"):
+            # a tg.vmap placeholder: the batched `out=` a ufunc wrote into stays batched;
+            # a view of one holds no values (np.asarray would read garbage)
+            if r._vm is None:
+                raise BatchEscape("vmap: a NumPy function's result over the raw values of "
+                                  "a batched tensor")
+            return make(r)
         return make(np.asarray(r))
     if r.__class__ is tuple and r and all(isinstance(v, np.ndarray) for v in r):
         return tuple(make(v) for v in r)        # triu_indices, unravel_index, ...

@@ -258,8 +258,9 @@ def _piecewise_batched(x, condlist, funcs, args, kw):
     jnp.piecewise does the same under vmap). A function must then work elementwise; the
     places it was not picked for get no gradient from it (tg.where), though a NaN its
     slope takes there still multiplies a zero."""
-    conds = [ops.broadcast_to(c if isinstance(c, Tensor) else np.asarray(c, dtype=bool),
-                              x.shape) for c in condlist]
+    # nonzero is true, as np.asanyarray(c, dtype=bool) reads the unbatched conditions
+    conds = [ops.broadcast_to((c if c.dtype == bool else c != 0) if isinstance(c, Tensor)
+                              else np.asarray(c, dtype=bool), x.shape) for c in condlist]
     if len(funcs) == len(conds) + 1:
         none = conds[0]
         for c in conds[1:]:

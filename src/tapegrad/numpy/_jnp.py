@@ -12,7 +12,7 @@ import numpy as np
 from .. import ops
 from .._tensor import Tensor
 from ..ops.special_signal import convolve as _full_convolve
-from ._convert import as_result, asarg, floating
+from ._convert import as_result, asarg, floating, np_call
 from ._functions import _raw
 from ._shapes import concatenate, ravel
 from typing import TYPE_CHECKING
@@ -679,7 +679,8 @@ def _numpy_valued(name, args, example, shown):
     npfn = getattr(np, name)
 
     def f(*a: Any, **kw: Any) -> Any:
-        return as_result(npfn(*[_raw(asarg(v)) for v in a], **{k: _raw(v) for k, v in kw.items()}))
+        return as_result(np_call(npfn, [_raw(asarg(v)) for v in a],
+                                 {k: _raw(v) for k, v in kw.items()}))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = (f"NumPy's `np.{name}` on the values, as tensors without gradient (the "
                  f"result is integer, boolean or a set of the input's values).\n\nArgs:\n"

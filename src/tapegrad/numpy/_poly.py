@@ -156,8 +156,11 @@ def polydiv(u: ArrayLike, v: ArrayLike) -> tuple[Tensor, Tensor]:
     """
     u, v = _f(_poly1d(u, "polydiv")), _f(_poly1d(v, "polydiv"))
     m, n = u.shape[0] - 1, v.shape[0] - 1
-    if _raw(v)[0] == 0:
-        raise ZeroDivisionError("polydiv: the divisor's leading coefficient is zero")
+    fold = getattr(_raw(v), "fold", None)
+    if fold is not None:        # tg.vmap's v: the check on the whole batch's values
+        fold(_nonzero_lead)
+    else:
+        _nonzero_lead(v)
     scale = 1.0 / v[0]
     r = [u[i] for i in range(m + 1)]
     q = []
@@ -172,6 +175,13 @@ def polydiv(u: ArrayLike, v: ArrayLike) -> tuple[Tensor, Tensor]:
     while start < m and np.allclose(_raw(r[start]), 0, rtol=1e-14):
         start += 1
     return qt, ops.stack(r[start:])
+
+
+def _nonzero_lead(v):
+    """v (coefficients along the last axis), refused when a leading one is zero."""
+    if np.any(_raw(v)[..., 0] == 0):
+        raise ZeroDivisionError("polydiv: the divisor's leading coefficient is zero")
+    return v
 
 
 def poly(seq_of_zeros: ArrayLike) -> Tensor:

@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._npint import make  # integers made here follow NumPy's promotion
 from .. import ops
-from ._convert import as_result, asarg, no_out
+from ._convert import as_result, asarg, no_out, np_call
 from ._functions import _raw
 from ._shapes import ravel
 from typing import TYPE_CHECKING
@@ -258,8 +258,8 @@ def constant_fn(npfn, name):
     """NumPy's `name` on the values: the result (bool or integer: a comparison, a test,
     an index) carries no gradient, so nothing is cut."""
     def f(*args: Any, **kwargs: Any) -> Tensor:
-        return as_result(npfn(*[_raw(asarg(a)) for a in args],
-                              **{k: _raw(v) for k, v in kwargs.items()}))
+        return as_result(np_call(npfn, [_raw(asarg(a)) for a in args],
+                                 {k: _raw(v) for k, v in kwargs.items()}))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = (f"NumPy's `np.{name}` on the values, as a tensor without gradient (its "
                  f"result is boolean or integer). Example: `tnp.{name}(x, ...)`.")

@@ -246,6 +246,8 @@ def _all_finite_py(a):
             return cmath.isfinite(a)
         return math.isfinite(a)             # a Python scalar
     if kind == "f":
+        if hasattr(a, "_vm"):
+            return False        # tg.vmap's placeholder, no values: the careful path
         nd = a.ndim
         if not nd:
             return math.isfinite(a)

@@ -51,7 +51,7 @@ def _index_arg(op, name, index):
     elif isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
         return np.asarray(index, dtype=np.int64)
     elif isinstance(index, (np.ndarray, list, tuple)):
-        if type(index) is not np.ndarray and getattr(index, "_vm", None) is not None:
+        if type(index) is not np.ndarray and hasattr(index, "_vm"):
             # the raw array of a tg.vmap batched tensor: a placeholder without values
             raise BatchEscape(f"vmap: {op}'s {name} differs per batch element")
         try:

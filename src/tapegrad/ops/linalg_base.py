@@ -298,7 +298,10 @@ def slogdet(A: ArrayLike) -> SlogdetResult:
         # PyTorch), logabsdet is real
         return SlogdetResult(getitem(packed, (Ellipsis, 0)),
                              call(Real, getitem(packed, (Ellipsis, 1))))
-    return SlogdetResult(_const(_raw(packed)[..., 0].copy()), getitem(packed, (Ellipsis, 1)))
+    sign = getitem(packed, (Ellipsis, 0))
+    # a constant copy; through the tensor (not its raw array) so a tg.vmap batch stays one
+    sign = sign.detach().clone() if isinstance(sign, Tensor) else _const(sign.copy())
+    return SlogdetResult(sign, getitem(packed, (Ellipsis, 1)))
 
 
 def logdet(A: ArrayLike) -> Tensor:

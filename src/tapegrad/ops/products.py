@@ -15,7 +15,7 @@ from .complex_parts import Conj
 from .elementwise import mul
 from .linalg import _LETTERS, Einsum, MatMul
 from .shape import Reshape, Transpose
-from ..errors import shapes_msg
+from ..errors import raw_values, shapes_msg
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _axes_list(op, name, v, nd):
     if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
         v = [v]
     if isinstance(v, (Tensor, np.ndarray)):
-        v = np.asarray(_raw(v)).reshape(-1).tolist()
+        v = np.asarray(raw_values(_raw(v), op)).reshape(-1).tolist()
     if not isinstance(v, (list, tuple)):
         raise TypeError(f"{op}: {name} must be an int or a sequence of ints, got "
                         f"{describe(v)}")

@@ -10,6 +10,7 @@ import weakref
 import numpy as np
 
 from .._tensor import Tensor
+from ..errors import raw_values
 from ._apply import apply, call
 from ._op import Op, register, tangent_sum
 from ._shapes import check_operand
@@ -694,7 +695,8 @@ def lstm_sequence(x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None, *, reve
 
 def _check_lengths(fn, lengths, T, N):
     """lengths as a tuple of N ints in 1..T (a parameter, so hashable)."""
-    arr = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths)
+    arr = np.asarray(raw_values(lengths._data, fn) if isinstance(lengths, Tensor) else
+                     lengths)
     if arr.shape != (N,) or arr.dtype.kind not in "iu" or \
             (N and (arr.min() < 1 or arr.max() > T)):
         raise ValueError(f"{fn}: lengths must be {N} ints from 1 to {T} (one per "

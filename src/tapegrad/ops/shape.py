@@ -14,7 +14,7 @@ from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, de
                       sum_to_axes)
 from .._graph import AccumulateGrad, Node
 from .._graph import SliceGrads
-from ..errors import shapes_msg
+from ..errors import raw_values, shapes_msg
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -358,7 +358,7 @@ def _raw(x):
 def _int_shape(op, shape):
     """A shape as a tuple of ints; anything else raises TypeError naming `op`."""
     if isinstance(shape, (Tensor, np.ndarray)):
-        shape = np.asarray(_raw(shape)).tolist()
+        shape = np.asarray(raw_values(_raw(shape), op)).tolist()
     try:
         entries = tuple(shape)
     except TypeError:

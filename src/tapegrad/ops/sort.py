@@ -27,6 +27,7 @@ from .._state import is_grad_enabled
 from .._results import (KthvalueResult, MedianResult, ModeResult,  # noqa: F401
                           NanmedianResult, SortResult, TopkResult)
 from .._tensor import Tensor, make
+from ..errors import raw_values
 from ._apply import call
 from ._shapes import (check_axis, check_bool, check_int, check_operand, normalize_axis,
                       vmap_fold)
@@ -298,7 +299,7 @@ def argpartition(x: ArrayLike, kth: Any, axis: Axis = -1, kind: str = "introsele
 
 def _kth(op, kth):
     if isinstance(kth, Tensor):
-        kth = kth._data
+        kth = raw_values(kth._data, op + "'s kth")
     if isinstance(kth, (list, tuple, np.ndarray)):
         a = np.asarray(kth)
         if a.dtype.kind not in "iu":
@@ -681,7 +682,8 @@ def percentile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = F
     >>> tg.percentile(tg.tensor([1.0, 2.0, 3.0, 4.0]), 50)
     tensor(2.5000)
     """
-    qa = np.asarray(q._data if isinstance(q, Tensor) else check_operand("percentile", "q", q),
+    qa = np.asarray(raw_values(q._data, "percentile's q") if isinstance(q, Tensor) else
+                    check_operand("percentile", "q", q),
                     dtype=np.float64)
     if np.any(~((qa >= 0) & (qa <= 100))):
         raise ValueError(f"percentile: q must be in [0, 100], got {q!r}")
@@ -694,7 +696,8 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     if method not in _METHODS:
         raise ValueError(f"{op}: method must be one of {', '.join(_METHODS)}, got "
                          f"{method!r}")
-    qa = np.asarray(q._data if isinstance(q, Tensor) else check_operand(op, "q", q),
+    qa = np.asarray(raw_values(q._data, op + "'s q") if isinstance(q, Tensor) else
+                    check_operand(op, "q", q),
                     dtype=np.float64)
     if qa.ndim > 1:
         raise ValueError(f"{op}: q must be a number or a 1-D sequence, got shape "

@@ -39,6 +39,9 @@ def _full_numpy(x, y):
 
 def _full(x, y):
     x, y = np.asarray(x), np.asarray(y)
+    if x.dtype == bool and y.dtype == bool:
+        # an or of ands, as np.convolve gives for bools (SciPy's N-d path takes none)
+        return _full(x.astype(np.int64), y.astype(np.int64)) != 0
     if x.size == 0 or y.size == 0:
         shape = tuple(max(a + b - 1, 0) for a, b in zip(x.shape, y.shape))
         return np.zeros(shape, dtype=np.result_type(x, y, np.float32))

@@ -17,7 +17,8 @@ from ..autograd.engine import run_backward
 from ..ops._apply import apply
 from ..ops.reduce import Sum
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Stack, Transpose
-from ._batched import BatchEscape, DrawEscape, PerElementDraws, info, wrap
+from ._batched import (BatchEscape, DrawEscape, DynamicShapeError, PerElementDraws, info,
+                       wrap)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -372,6 +373,11 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given, key=None):
         results.append(f(*unflatten(spec, leaves), **kwargs))
     first, ospec = flatten(results[0])
     cols = [flatten(r)[0] for r in results]
+    if any(len(c) != len(first) for c in cols):
+        raise DynamicShapeError(
+            f"vmap: {name} returns a different structure for different batch elements "
+            f"({', '.join(str(len(c)) for c in cols[:3])} outputs, ...): what f returns "
+            "cannot depend on the values of its batched arguments")
     oax = _out_axes(out_axes, results[0], len(first))
     outs = []
     for k, a in enumerate(oax):
@@ -381,7 +387,7 @@ def _per_element(f, moved, spec, kwargs, size, out_axes, why, given, key=None):
             continue
         vs = [as_tensor(v) for v in vs]
         if len({tuple(v.shape) for v in vs}) > 1:
-            raise ValueError(
+            raise DynamicShapeError(
                 f"vmap: output {k} of {name} has a different shape for different batch "
                 f"elements ({', '.join(str(tuple(v.shape)) for v in vs[:3])}, ...): a "
                 "shape that depends on the values (boolean-mask indexing, nonzero) cannot "
@@ -503,7 +509,8 @@ def _batched_grad(parts, moved, spec, kwargs, size, out_axes, given, randomness)
                           inputs=sources, accumulate=False, allow_unused=True,
                           who="vmap(grad)", connect=outer)
         traced = traced or bool(outer)
-    gs = [make(np.zeros_like(s._data)) if g is None else g for g, s in zip(gs, sources)]
+    gs = [make(np.zeros(s._data.shape, s._data.dtype)) if g is None else g
+          for g, s in zip(gs, sources)]
     if not traced:
         gs = [g.detach() for g in gs]
         value = _detached(value)

@@ -25,6 +25,8 @@ from ..ops.linalg import Einsum, MatMul, Norm
 from ..ops.reduce import LogSumExp, Max, Min, Prod, Sum, Var
 from ..ops.elementwise import Where
 from ..ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, Stack, SumTo, Transpose
+from ._errors import (_HARMLESS, BatchedWriteError, ControlFlowError,  # noqa: F401
+                      DynamicShapeError, _control_flow, _out_argument, _user_line)
 from ._ops import RepeatedMatMul
 
 # what placeholders point at (zero strides: one element). Should NumPy ever read one
@@ -36,46 +38,12 @@ _BUF_INT = bytearray(b"\x80" * 32)
 BatchEscape = _errors.BatchEscape     # defined below the vmap layer: Tensor raises it
 
 
-class BatchedWriteError(RuntimeError):
-    """An in-place write that vmap cannot batch (into or from a batched value)."""
-
-
-class ControlFlowError(RuntimeError):
-    """Python control flow (bool(), float(), .item()) on a value that differs per
-    batch element."""
-
-
-class DynamicShapeError(ValueError):
-    """An op whose result's shape depends on the values of a batched input (x[mask] with
-    a batched boolean mask): each batch element would get a different shape."""
-
-
-def _user_line():
-    """file:line of the innermost frame outside tapegrad."""
-    f = sys._getframe(1)
-    pkg = __name__.split(".")[0]
-    while f is not None:
-        mod = f.f_globals.get("__name__", "")
-        if mod != pkg and not mod.startswith(pkg + "."):
-            return f"{f.f_code.co_filename}:{f.f_lineno}"
-        f = f.f_back
-    return "?"
-
-
-def _control_flow(how):
-    raise ControlFlowError(
-        f"vmap: {how} of a batched value at {_user_line()}: its value differs from one "
-        "batch element to the next, so Python control flow cannot depend on it. Use "
-        "tg.where(cond, a, b) to pick values, or tg.cond(pred, true_fn, false_fn)")
-
-
-# NumPy functions that read only shapes and dtypes
-_HARMLESS = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
-             np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type}
-
-
 class PerExample(np.ndarray):
-    """The placeholder `_data` of a batched value. `_vm` is (level, inner)."""
+    """The placeholder `_data` of a batched value. `_vm` is (level, inner); None on a
+    view or copy of one (no values at all), so hasattr(a, "_vm") finds every placeholder
+    without importing this module."""
+
+    _vm = None
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out")
@@ -104,6 +72,14 @@ class PerExample(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         if func in _HARMLESS:
             return super().__array_function__(func, types, args, kwargs)
+        out = _out_argument(func, args, kwargs)
+        if isinstance(out, np.ndarray) and not hasattr(out, "_vm"):
+            # one example at a time, each would write the same memory: the results
+            # would all be the last example's (ufuncs refuse the same way)
+            raise BatchedWriteError(
+                f"vmap: np.{func.__name__}(..., out=) of a batched value into an array "
+                f"that is not batched (at {_user_line()}); each batch element would write "
+                "the same memory. Leave out `out=` and use the result")
         raise BatchEscape(f"vmap: np.{func.__name__} on the raw values of a batched tensor "
                           f"at {_user_line()}")
 
@@ -130,6 +106,33 @@ class PerExample(np.ndarray):
 
     def tolist(self):
         _control_flow(".tolist()")
+
+    # the ways a library reads a placeholder's garbage as numbers without a ufunc
+    # (int(i) for i in v, v[()], v.copy() then np.asarray): one example at a time instead
+    def __getitem__(self, index):
+        r = super().__getitem__(index)
+        if not isinstance(r, np.ndarray):
+            raise BatchEscape(f"vmap: an element of the raw values of a batched tensor "
+                              f"at {_user_line()}")
+        return r
+
+    def __iter__(self):
+        raise BatchEscape(f"vmap: iteration over the raw values of a batched tensor at "
+                          f"{_user_line()}")
+
+    def _escape(self, *a, **k):
+        raise BatchEscape(f"vmap: a copy of, or a NumPy method on, the raw values of a "
+                          f"batched tensor at {_user_line()}")
+
+    # copies, and the ndarray methods NumPy runs in C without asking the placeholder
+    # (x._data.argmax() gave 0 for every example, .dot() NaN)
+    copy = astype = tobytes = flatten = ravel = view = __copy__ = __deepcopy__ = \
+        __reduce__ = __reduce_ex__ = tofile = dump = dumps = getfield = byteswap = \
+        argmax = argmin = argsort = argpartition = partition = sort = searchsorted = \
+        nonzero = take = repeat = compress = choose = dot = trace = put = _escape
+
+    def fill(self, value):
+        self[...] = value           # a write into the batch, as __setitem__'s
 
     def __repr__(self):
         return f"<per-example values of a batched tensor, shape {self.shape}>"
@@ -210,7 +213,7 @@ class PerExample(np.ndarray):
                     y = apply(BroadcastTo, y, shape=s[:1] + ys)
                 return wrap(y, level)
         else:       # fn's own error, naming one example's shape
-            return fn(apply(GetItem, inner, index=(0,)))
+            return _one_example(fn, inner)
         return _split_all(res, split)
 
     def fold_axis(self, fn, axis, flat=False):
@@ -243,7 +246,7 @@ class PerExample(np.ndarray):
             axes = axis if isinstance(axis, tuple) else (axis,)
             if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) and
                        -nd <= a < nd for a in axes):
-                return fn(apply(GetItem, inner, index=(0,)), axis)   # fn's own error
+                return _one_example(fn, inner, axis)    # fn's own error
             ax = tuple(int(a) % nd + 1 for a in axes)
             ax = ax if isinstance(axis, tuple) else ax[0]
         res = fn(inner, ax)
@@ -256,6 +259,14 @@ class PerExample(np.ndarray):
                 y = apply(Reshape, y, shape=(s[0],) + shapes[next(count)])
             return wrap(y, level)
         return _split_all(res, split)
+
+
+def _one_example(fn, inner, *args):
+    """fn on the first example, for fn's own error about its arguments. Should fn accept
+    them after all (an axis given as a tensor), its result is one example's: the batch
+    runs one example at a time instead."""
+    fn(apply(GetItem, inner, index=(0,)), *args)
+    raise BatchEscape(f"vmap: arguments the batched path does not take at {_user_line()}")
 
 
 def _split_all(res, split):
