@@ -111,6 +111,23 @@ def via_create_graph(h, arrays):
     return as_arrays(tg.autograd.grad(h(*xs), xs, create_graph=True))
 
 
+def second_order(h, arrays, seed=5):
+    """The gradient of <v, grad h> for a fixed random v: second-order rules (create_graph)
+    along one direction, zeros where the first derivative does not depend on an input."""
+    xs = leaves(arrays)
+    gs = tg.autograd.grad(h(*xs), xs, create_graph=True)
+    rng = np.random.default_rng(seed)
+    vs = [rng.standard_normal(g.shape) for g in gs]
+    terms = [(g * v).sum() for g, v in zip(gs, vs) if g.requires_grad]
+    if not terms:
+        return [np.zeros_like(a) for a in arrays]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    hv = tg.autograd.grad(total, xs, allow_unused=True)
+    return [np.zeros_like(a) if g is None else np.array(g.numpy()) for g, a in zip(hv, arrays)]
+
+
 def via_checkpoint(h, arrays):
     xs = leaves(arrays)
     tg.checkpoint(h, *xs).backward()
@@ -221,7 +238,8 @@ def via_graph_mode(h, arrays):
 
 def row_results(case):
     """What two builds must agree on for one row: the forward values, the gradients by
-    `.backward()`, tg.autograd.grad, tg.grad, a tape and tg.function, and a jvp."""
+    `.backward()`, tg.autograd.grad, tg.grad, a tape and tg.function, a jvp, and a
+    second-order gradient (create_graph) along a fixed direction."""
     arrays = case.sample()
     h = weighted_sum(case, weights(case, arrays))
     with tg.no_grad():
@@ -234,6 +252,9 @@ def row_results(case):
         res["function"] = via_function(h, arrays)[-1]
     us = [np.random.default_rng(3).standard_normal(a.shape) for a in arrays]
     res["jvp"] = [np.array(jvp_directional(h, arrays, us))]
+    # the second-order rules: test_rules.py's gradgradcheck runs on the C path, and this
+    # holds the pure-Python path to the same bits (test.sh's pure pass skips gradgradcheck)
+    res["second order"] = second_order(h, arrays)
     return res
 
 
