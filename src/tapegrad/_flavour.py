@@ -21,3 +21,21 @@ def numpy_caller(depth: int = 2) -> bool:
         return False
     g = sys._getframe(depth).f_globals
     return any(g.get(n) is tnp for n in _NUMPY_NAMES)
+
+
+def rebinds(t, depth: int = 2) -> bool:
+    """Whether `x += y` (and -=, *=, /=) on tensor `t`, written in the code `depth` frames
+    up, makes a new tensor instead of writing into t. NumPy-style code means NumPy's,
+    autograd's or JAX's semantics there: a 0-d result stands for an immutable NumPy
+    scalar, a value being differentiated for an autograd box (no in-place ops), and under
+    `jnp` every array is immutable; writing in place would change every other name for
+    the old value."""
+    tnp = sys.modules.get(_TNP)
+    if tnp is None:
+        return False
+    g = sys._getframe(depth).f_globals
+    if g.get("jnp") is tnp:
+        return True
+    if not (g.get("np") is tnp or g.get("anp") is tnp):
+        return False
+    return t._data.ndim == 0 or t._rg or t._fw is not None

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _state
 from ._check import _non_numeric, grad_in_list, list_grad_error
+from ._flavour import rebinds
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -311,18 +312,19 @@ class InplaceMethods:
         src, _ = self._inplace_args(None)
         return self.copy_(ops.clip(src, min, max))
 
-    # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad)
+    # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad); in
+    # NumPy-style code a scalar, a traced value or a jnp array rebinds (_flavour.rebinds)
     def __iadd__(self, o: ArrayLike) -> Self:
-        return self.add_(o)
+        return self + o if rebinds(self) else self.add_(o)
 
     def __isub__(self, o: ArrayLike) -> Self:
-        return self.sub_(o)
+        return self - o if rebinds(self) else self.sub_(o)
 
     def __imul__(self, o: ArrayLike) -> Self:
-        return self.mul_(o)
+        return self * o if rebinds(self) else self.mul_(o)
 
     def __itruediv__(self, o: ArrayLike) -> Self:
-        return self.div_(o)
+        return self / o if rebinds(self) else self.div_(o)
 
     # torch's in-place forms of the elementwise ops: the result of the op on (a copy
     # of) this tensor, written back with copy_ (recorded, version-checked, as add_)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["flatten"]
+__all__ = ["flatten", "flatten_func"]
 
 
 def _leaves(value, out):
@@ -79,3 +79,29 @@ def flatten(value: Any) -> tuple[Tensor, Callable[[Any], Any]]:
             start += n
         return _rebuild(value, parts)
     return flat, unflatten
+
+
+def flatten_func(func: Callable[..., Any], example: Any
+                 ) -> tuple[Callable[..., Tensor], Callable[[Any], Any], Tensor]:
+    """autograd.misc.flatten's flatten_func: `func`, which takes a structure shaped like
+    `example` (and any further arguments), as a function of one flat vector.
+
+    Args:
+        func: a function of the structure (its result is flattened as well).
+        example: a structure of arrays giving the layout.
+
+    Returns:
+        (flat_func, unflatten, flat_example): `flat_func(vector, *args)` is
+        `flatten(func(unflatten(vector), *args))[0]`; flat_example is `example` flattened.
+
+    >>> import tapegrad.numpy as np
+    >>> from tapegrad.misc.flatten import flatten_func
+    >>> f, unflatten, x0 = flatten_func(lambda p: np.sum(p["a"] ** 2) + p["b"], {"a": np.ones(2), "b": 1.0})
+    >>> f(x0)
+    tensor([3.], dtype=float64)
+    """
+    flat_example, unflatten = flatten(example)
+
+    def flat_func(vector: Any, *args: Any) -> Tensor:
+        return flatten(func(unflatten(vector), *args))[0]
+    return flat_func, unflatten, flat_example
