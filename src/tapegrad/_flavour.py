@@ -25,17 +25,24 @@ def numpy_caller(depth: int = 2) -> bool:
 
 def rebinds(t, depth: int = 2) -> bool:
     """Whether `x += y` (and -=, *=, /=) on tensor `t`, written in the code `depth` frames
-    up, makes a new tensor instead of writing into t. NumPy-style code means NumPy's,
-    autograd's or JAX's semantics there: a 0-d result stands for an immutable NumPy
-    scalar, a value being differentiated for an autograd box (no in-place ops), and under
-    `jnp` every array is immutable; writing in place would change every other name for
-    the old value."""
+    up, makes a new tensor instead of writing into t: in NumPy-style code when t is 0-d
+    (it stands for a NumPy scalar, which is immutable: `n = np.prod(s); start = n;
+    n += 1` leaves start alone) and under `jnp`, whose arrays are all immutable. Other
+    arrays update in place, as NumPy's do, differentiably."""
     tnp = sys.modules.get(_TNP)
     if tnp is None:
         return False
     g = sys._getframe(depth).f_globals
     if g.get("jnp") is tnp:
         return True
-    if not (g.get("np") is tnp or g.get("anp") is tnp):
-        return False
-    return t._data.ndim == 0 or t._rg or t._fw is not None
+    return t._data.ndim == 0 and (g.get("np") is tnp or g.get("anp") is tnp)
+
+
+def scipy_optimize_caller(depth: int = 2) -> bool:
+    """Whether the code `depth` frames up is SciPy's optimizers' own. They apply NumPy
+    functions to the gradient a program hands them (`np.atleast_1d(jac(x))`, then
+    `.astype`) and pass the result to compiled routines (L-BFGS-B, SLSQP, TNC) that take
+    only ndarrays, as autograd's gradients are; there a tensor that carries no gradient
+    computes as an array."""
+    name = sys._getframe(depth).f_globals.get("__name__", "")
+    return name.startswith("scipy.optimize")

@@ -313,7 +313,7 @@ class InplaceMethods:
         return self.copy_(ops.clip(src, min, max))
 
     # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad); in
-    # NumPy-style code a scalar, a traced value or a jnp array rebinds (_flavour.rebinds)
+    # NumPy-style code a 0-d tensor (a NumPy scalar) or a jnp array rebinds (_flavour.rebinds)
     def __iadd__(self, o: ArrayLike) -> Self:
         return self + o if rebinds(self) else self.add_(o)
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _state
 from ._dtypes import as_dtype, cpu_only
-from ._flavour import numpy_caller
+from ._flavour import numpy_caller, scipy_optimize_caller
 from ._size import size_of as _size_of  # noqa: F401  (t.size())
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
@@ -94,6 +94,9 @@ class TensorMethods(InplaceMethods, PortMethods):
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: tuple[Any, ...],
                            kwargs: dict[str, Any]) -> Any:
+        if scipy_optimize_caller() and _needs_grad_arg(args, kwargs) is None:
+            return func(*[_raw_seq(a) for a in args],
+                        **{k: _raw_seq(v) for k, v in kwargs.items()})
         impl = _NUMPY_IMPLS.get(func, _MISSING)
         if impl is _MISSING:
             impl = _numpy_impl(func)
@@ -796,6 +799,12 @@ def _numpy_fallback(func, name, method, args, kwargs):
 
 def _raw_arg(a):
     return a._data if isinstance(a, TensorMethods) else a
+
+
+def _raw_seq(a):
+    if isinstance(a, (list, tuple)):
+        return type(a)(_raw_arg(v) for v in a)
+    return _raw_arg(a)
 
 
 def _left_graph_message(name, who, method="__call__"):

@@ -96,7 +96,8 @@ def flatten_func(func: Callable[..., Any], example: Any
 
     >>> import tapegrad.numpy as np
     >>> from tapegrad.misc.flatten import flatten_func
-    >>> f, unflatten, x0 = flatten_func(lambda p: np.sum(p["a"] ** 2) + p["b"], {"a": np.ones(2), "b": 1.0})
+    >>> loss = lambda p: np.sum(p["a"] ** 2) + p["b"]
+    >>> f, unflatten, x0 = flatten_func(loss, {"a": np.ones(2), "b": 1.0})
     >>> f(x0)
     tensor([3.], dtype=float64)
     """
