@@ -45,7 +45,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/trust tests/test_one_runner.py tests/test_anomaly_fast.py \
         tests/test_numpy_front.py tests/test_numpy_names.py tests/test_np_sweep.py tests/test_np_misc.py tests/test_np_autograd_ops.py tests/test_tree.py \
         tests/test_custom_vjp.py tests/test_hvp_paths.py tests/test_examples_numpy.py tests/test_mathfns.py \
-        tests/test_port_fixes.py \
+        tests/test_port_fixes.py tests/ports/test_h13_npports_fixes.py \
         tests/test_scan_sort.py tests/test_arrange.py tests/test_indexing.py \
         tests/test_linalg_ops.py tests/test_conv.py tests/test_vmap.py tests/test_vmap_round2.py tests/test_vmap_round3.py tests/test_vmap_round4.py tests/test_vmap_index.py tests/test_rnn.py \
         tests/test_attention.py tests/test_act_norm.py tests/test_fft.py tests/test_complex.py \
