@@ -10,6 +10,8 @@ applies; otherwise (`import tapegrad as torch`, `tnp`, tapegrad itself) PyTorch'
 """
 import sys
 
+from . import _state
+
 _TNP = __name__.rsplit(".", 1)[0] + ".numpy"
 _NUMPY_NAMES = ("np", "jnp", "anp")
 
@@ -25,17 +27,23 @@ def numpy_caller(depth: int = 2) -> bool:
 
 def rebinds(t, depth: int = 2) -> bool:
     """Whether `x += y` (and -=, *=, /=) on tensor `t`, written in the code `depth` frames
-    up, makes a new tensor instead of writing into t: in NumPy-style code when t is 0-d
-    (it stands for a NumPy scalar, which is immutable: `n = np.prod(s); start = n;
-    n += 1` leaves start alone) and under `jnp`, whose arrays are all immutable. Other
-    arrays update in place, as NumPy's do, differentiably."""
+    up, makes a new tensor instead of writing into t. In NumPy-style code: a 0-d t stands
+    for a NumPy scalar, which is immutable (`n = np.prod(s); start = n; n += 1` leaves
+    start alone); the input being differentiated (a leaf that requires grad, which cannot
+    change in place while recording) rebinds as autograd's boxes do, and updates in place
+    under no_grad; under `jnp` every array is immutable. Other arrays update in place, as
+    NumPy's do, differentiably."""
     tnp = sys.modules.get(_TNP)
     if tnp is None:
         return False
     g = sys._getframe(depth).f_globals
     if g.get("jnp") is tnp:
         return True
-    return t._data.ndim == 0 and (g.get("np") is tnp or g.get("anp") is tnp)
+    if not (g.get("np") is tnp or g.get("anp") is tnp):
+        return False
+    if t._rg and t.grad_fn is None:     # a parameter: in place under no_grad (an update)
+        return _state.local.grad_enabled
+    return t._data.ndim == 0
 
 
 def scipy_optimize_caller(depth: int = 2) -> bool:

@@ -6,7 +6,7 @@ into arrays, A.dot(B), np.sum([x, y])): each either gives the gradient of what N
 computes or raises, never a wrong number."""
 import numpy as onp
 import pytest
-from scipy.optimize import minimize
+from scipy.optimize import least_squares, minimize
 
 import tapegrad as tg
 from tapegrad.misc.flatten import flatten_func
@@ -55,6 +55,24 @@ x *= 3.0
     assert ns["y"].tolist() == [0.0, 0.0, 0.0] and ns["x"].tolist() == [3.0, 3.0, 3.0]
 
 
+def test_augmented_assignment_on_the_differentiated_input():
+    # autograd's boxes rebind; a leaf that requires grad cannot change in place
+    ns, _ = run("""
+import tapegrad.numpy as np
+from tapegrad import grad
+
+def f(x):
+    x -= np.mean(x)
+    x *= 2.0
+    return np.sum(x ** 3)
+
+g = grad(f)(np.array([0.3, -0.7, 1.1]))
+""", "leaf")
+    # autograd 1.9.1: grad(f)(np.array([0.3, -0.7, 1.1]))
+    onp.testing.assert_allclose(ns["g"].numpy(), [-12.90666667, 7.89333333, 5.01333333],
+                                rtol=1e-8)
+
+
 def test_pytorch_style_zero_dim_updates_stay_in_place():
     # a 0-d parameter updated under no_grad must change the parameter itself
     ns, _ = run("""
@@ -66,6 +84,16 @@ with torch.no_grad():
     p -= 0.25 * p.grad
 """, "torch0d")
     assert ns["q"] is ns["p"] and float(ns["q"]) == 1.0
+    ns, _ = run("""
+import tapegrad as tg
+import tapegrad.numpy as np
+b = tg.tensor(2.0, requires_grad=True)
+(b * b).backward()
+kept = b
+with tg.no_grad():
+    b -= 0.25 * b.grad
+""", "mixed0d")
+    assert ns["kept"] is ns["b"] and float(ns["b"]) == 1.0
 
 
 def test_flatten_func():
@@ -84,6 +112,18 @@ def test_lbfgsb_takes_value_and_grad():
     res = minimize(tg.value_and_grad(objective), onp.zeros(2), jac=True, method="L-BFGS-B",
                    bounds=[(0.0, 1.0), (-1.0, 1.0)])
     onp.testing.assert_allclose(res.x, [0.3, -1.0], atol=1e-6)
+    cons = {"type": "ineq", "fun": lambda x: 1.0 - x[0] + x[1],
+            "jac": tg.grad(lambda x: 1.0 - x[0] + x[1])}
+    res = minimize(objective, onp.zeros(2), jac=tg.grad(objective), method="SLSQP",
+                   constraints=[cons])
+    onp.testing.assert_allclose(res.x, [-0.35, -1.35], atol=1e-5)
+
+
+def test_least_squares_takes_a_jacobian():
+    def residuals(x):
+        return tg.numpy.array([x[0] - 1.0, 10.0 * (x[1] - x[0] ** 2)])
+    res = least_squares(residuals, onp.zeros(2), jac=tg.jacobian(residuals))
+    onp.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-6)
 
 
 def _fd(f, x, eps=1e-6):
