@@ -387,6 +387,10 @@ class OpMethods:
     def round(self, decimals: int = 0) -> Tensor:
         return ops.round(self, decimals)
 
+    def __round__(self, ndigits: int | None = None) -> Tensor:
+        # Python's round(x, n), a tensor as PyTorch's and JAX's (autograd gave a float64)
+        return ops.round(self, 0 if ndigits is None else ndigits)
+
     def trunc(self) -> Tensor:
         return ops.trunc(self)
 

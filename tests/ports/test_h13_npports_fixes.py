@@ -205,3 +205,10 @@ def test_assignment_is_right_or_raises(name):
         assert "in place" in str(e)
         return
     onp.testing.assert_allclose(onp.asarray(g), _fd(f, x0), atol=1e-6)
+
+
+def test_python_round_of_a_gradient():
+    # autograd programs print round(grad(f)(x), 3); it raised TypeError
+    g = tg.grad(lambda x: tg.numpy.sum(x ** 2))(onp.array([1.234, -0.5]))
+    assert round(g, 1).tolist() == [2.5, -1.0]
+    assert float(round(g[0], 2)) == 2.47 and float(round(g[0])) == 2.0
