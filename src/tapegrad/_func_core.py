@@ -3,6 +3,8 @@ checks, the reverse-mode core (one backward pass per call) and the forward-mode 
 (one dual evaluation)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _state
@@ -11,6 +13,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import reaches_outer, run_backward
 from .autograd.engine import what as _what
+from .autograd.explain import NoneGradientWarning, cut_inputs, exit_count
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import cast
 from .ops.elementwise import clone
@@ -281,6 +284,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
             _holomorphic_inputs(leaves, who)
         flat[a] = (leaves, spec)
         args[a] = unflatten(spec, leaves)
+    mark = exit_count()
     with _state.enable_grad():
         res = f(*args, **kwargs)
     aux = None
@@ -297,6 +301,9 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
                           inputs=sources, accumulate=False, allow_unused=True, who=who,
                           connect=outer)
         nested = nested or bool(outer)
+    if exit_count() != mark and any(g is None for g in gs):
+        _warn_cut(who, [(k, s) for k, (g, s) in enumerate(zip(gs, sources)) if g is None],
+                  mark, stacklevel=4)
     gs = [make(np.zeros(s._data.shape, s._data.dtype)) if g is None else g
           for g, s in zip(gs, sources)]
     if holomorphic:
@@ -384,6 +391,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
         leaves = [_diff_input(v, who) for v in leaves]
         flats.append((leaves, spec))
         args.append(unflatten(spec, leaves))
+    mark = exit_count()
     with _state.enable_grad():
         res = f(*args)
     aux = None
@@ -392,6 +400,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     out_leaves, out_spec = _out_flat(res)
     out_leaves = [_numeric(o, who, "f's output") for o in out_leaves]
     sources = [leaf for leaves, _ in flats for leaf in leaves]
+    cut = [False]               # warned once per vjp_fn
 
     def vjp_fn(cotangents):
         ct_leaves, ct_spec = _out_flat(cotangents)
@@ -423,6 +432,10 @@ def _vjp(f, primals, has_aux, who, want_out=True):
             nested_now = nested_now or bool(outer)
         else:
             gs = [None] * len(sources)
+        if not cut[0] and any(g is None for g in gs):
+            cut[0] = True
+            _warn_cut(who, [(k, s) for k, (g, s) in enumerate(zip(gs, sources))
+                            if g is None], mark)
         gs = [make(np.zeros_like(s._data)) if g is None else
               (g if nested_now else _cut(g)) for g, s in zip(gs, sources)]
         result, k = [], 0
@@ -436,6 +449,19 @@ def _vjp(f, primals, has_aux, who, want_out=True):
     out = unflatten(out_spec, out_leaves if nested else [o.detach() for o in out_leaves])
     return ((out, vjp_fn, aux if nested else _detached(aux, sources)) if has_aux
             else (out, vjp_fn))
+
+
+def _warn_cut(who, unused, mark, stacklevel=3):
+    """A zero gradient for an input that f turned into NumPy/Python values is most
+    likely a graph cut (np.asarray, float(), .numpy()), not a constant function: say so
+    rather than return the zeros silently."""
+    for k, how, site in cut_inputs(unused, mark):
+        warnings.warn(
+            f"{who}: input {k} (flattened) gets a zero gradient, but f converted it (or a "
+            f"value computed from it) to NumPy or Python through {how} at {site}; those "
+            "values are constants to autodiff. Keep that computation in tapegrad ops "
+            "(tapegrad.numpy's functions, Tensor methods) to differentiate it.",
+            NoneGradientWarning, stacklevel=stacklevel)
 
 
 def _tangent(p, t, raw, who):

@@ -331,6 +331,7 @@ def note_conversion(t, how):
     if t.grad_fn is not None:
         refs.extend(_leaf_refs(t.grad_fn))     # the intermediate itself may die soon
     ring.append((how, _site(3), tuple(refs)))
+    _exits.n = getattr(_exits, "n", 0) + 1      # tg.grad's check reads what f added
 
 
 # ------------------------------------------------------------------ slice gradients

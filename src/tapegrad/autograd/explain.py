@@ -167,6 +167,30 @@ def _exit_hint(src):
     return ""
 
 
+def exit_count():
+    """How many conversions this thread has noted so far (a mark for `cut_inputs`)."""
+    return getattr(_exits, "n", 0)
+
+
+def cut_inputs(sources, since):
+    """(position, how, site) for each source that left tapegrad (np.asarray, float(),
+    .numpy() of it or of a value computed from it) after the mark `since`: when such a
+    source then gets no gradient, the function most likely cut its graph."""
+    n = exit_count() - since
+    ring = getattr(_exits, "ring", None)
+    if n <= 0 or not ring:
+        return []
+    recent = list(ring)[-min(n, len(ring)):]
+    found = []
+    for k, source in sources:
+        src = _edge_of(source)
+        for how, site, refs in reversed(recent):
+            if any(_reaches(r, src) for r in refs):
+                found.append((k, how, site_text(site)))
+                break
+    return found
+
+
 class NoneGradientWarning(UserWarning):
     """Issued (in debug mode) when a gradient comes back as None, with the reason.
 
