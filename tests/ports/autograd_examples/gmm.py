@@ -9,38 +9,6 @@ import tapegrad.scipy.stats.multivariate_normal as mvn
 from tapegrad.misc.flatten import flatten_func
 
 
-def make_gp_funs(cov_func, num_cov_params):
-    def unpack_kernel_params(params):
-        mean = params[0]
-        cov_params = params[2:]
-        noise_scale = np.exp(params[1]) + 0.0001
-        return mean, cov_params, noise_scale
-
-    def predict(params, x, y, xstar):
-        mean, cov_params, noise_scale = unpack_kernel_params(params)
-        cov_f_f = cov_func(cov_params, xstar, xstar)
-        cov_y_f = cov_func(cov_params, x, xstar)
-        cov_y_y = cov_func(cov_params, x, x) + noise_scale * np.eye(len(y))
-        pred_mean = mean + np.dot(solve(cov_y_y, cov_y_f).T, y - mean)
-        pred_cov = cov_f_f - np.dot(solve(cov_y_y, cov_y_f).T, cov_y_f)
-        return pred_mean, pred_cov
-
-    def log_marginal_likelihood(params, x, y):
-        mean, cov_params, noise_scale = unpack_kernel_params(params)
-        cov_y_y = cov_func(cov_params, x, x) + noise_scale * np.eye(len(y))
-        prior_mean = mean * np.ones(len(y))
-        return mvn.logpdf(y, prior_mean, cov_y_y)
-
-    return num_cov_params + 2, predict, log_marginal_likelihood
-
-
-def rbf_covariance(kernel_params, x, xp):
-    output_scale = np.exp(kernel_params[0])
-    lengthscales = np.exp(kernel_params[1:])
-    diffs = np.expand_dims(x / lengthscales, 1) - np.expand_dims(xp / lengthscales, 0)
-    return output_scale * np.exp(-0.5 * np.sum(diffs ** 2, axis=2))
-
-
 def make_pinwheel(radial_std, tangential_std, num_classes, num_per_class, rate, rs=npr.RandomState(0)):
     rads = np.linspace(0, 2 * np.pi, num_classes, endpoint=False)
     features = rs.randn(num_classes * num_per_class, 2) * np.array([radial_std, tangential_std])
