@@ -92,8 +92,9 @@ from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,
 from .ops import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
                   broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip,
                   fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
-                  ravel, repeat, repeat_interleave, roll, rollaxis, rot90, row_stack, swapdims,
+                  ravel, repeat, repeat_interleave, rollaxis, rot90, row_stack, swapdims,
                   tensor_split, tile, unbind, unflatten, vsplit, vstack)
+from .ops import torch_roll as roll  # noqa: F401,E402
 from .ops import (digamma, erfc, erfinv, i0, lgamma, logit, mvlgamma,  # noqa: F401,E402
                   polygamma, xlogy)
 from . import special  # noqa: F401,E402
