@@ -81,10 +81,19 @@ def apply(op, *args, **params):
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
+    if (len(raw) == 1 and not npk and op.__name__ in _TORCH_BOOL_UNARY
+            and getattr(raw[0], "dtype", None) == np.bool_):
+        return make(_torch_bool_unary(op, raw[0]))
     try:
         out = op.forward(*raw, **params)
     except TypeError:
         out = _retry_as_float(op, raw, params)     # np.negative(bool) and the like
+    except OverflowError:   # a Python int beyond an integer tensor's dtype (torch wraps)
+        cast = None if npk or op.batching != "elementwise" or len(raw) != 2 else \
+            torch_operands(raw, np.dtype(bool))
+        if cast is None:
+            raise
+        out = op.forward(*cast, **params)
     except _vmap_escape:
         # an array of a batched value given as an operand (where's condition)
         return _vmap_apply(op, args, params, True)
@@ -99,6 +108,10 @@ def apply(op, *args, **params):
     c = out.dtype.char
     if npk:
         pass                    # NumPy computed the dtype NumPy gives: kept
+    elif (len(raw) == 2 and op.batching == "elementwise" and not params
+          and getattr(raw[0], "dtype", None) is not None
+          and getattr(raw[1], "dtype", None) not in (None, raw[0].dtype)):
+        out = _default_float(out, raw, None, op.forward)
     elif c == "d":
         if "dtype" not in params:
             want = _f64_result(raw)
@@ -170,6 +183,8 @@ def apply1_py(op, x):
         return apply(op, x)
     forward, save_idx, diff, view = op._hot[:4]
     d = x._data
+    if d.dtype.kind == "b" and op.__name__ in _TORCH_BOOL_UNARY:
+        return make(_torch_bool_unary(op, d))
     try:
         out = forward(d)
     except TypeError:
@@ -248,9 +263,16 @@ def apply2_py(op, x, y):
         raise
     except TypeError:
         out = _retry_as_float(op, (dx, dy), None)
+    except OverflowError:       # a Python int beyond an integer tensor's dtype: wrapped
+        cast = torch_operands((dx, dy), np.dtype(bool))
+        if cast is None:
+            raise
+        out = forward(*cast)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype is _F64:
+    if dx.__class__ is np.ndarray and dy.__class__ is np.ndarray and dx.dtype != dy.dtype:
+        out = _default_float(out, x, y, forward)
+    elif out.dtype is _F64:
         want = _f64_result((dx, dy))
         if want is not _F64:
             out = out.astype(want, copy=False)
@@ -293,6 +315,11 @@ def _default_float(out, x, y, forward=None, params=None):
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in x)
     else:
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
+    if len(raw) == 2 and forward is not None:
+        cast = torch_operands(raw, out.dtype)
+        if cast is not None:
+            out = forward(*cast, **params) if params else forward(*cast)
+            return out if type(out) is np.ndarray else np.asarray(out)
     if out.dtype.char == "d":
         want = _f64_result(raw)
         return out if want is _F64 else out.astype(want, copy=False)
@@ -311,6 +338,25 @@ def _small_to_f32(v):
     if dt is not None and dt.kind in "biu" and dt.itemsize == 1:
         return np.asarray(v, dtype=_dtypes.DEFAULT_FLOAT)
     return v
+
+
+# ops whose bool input PyTorch treats otherwise than NumPy: the result, or the error
+_TORCH_BOOL_UNARY = {
+    "Square": lambda d: d.astype(np.int64),            # bool ** 2 is int64
+    "Sign": lambda d: d.copy(),                         # sign of a bool is that bool
+    "Abs": (NotImplementedError, "abs"),
+    "Neg": (RuntimeError, "neg (the - operator)"),
+    "Relu": (RuntimeError, "relu"),
+}
+
+
+def _torch_bool_unary(op, d):
+    rule = _TORCH_BOOL_UNARY[op.__name__]
+    if isinstance(rule, tuple):
+        err, name = rule
+        raise err(f"{name}: bool tensors are not supported (as in PyTorch); use "
+                  f"logical_not for ~x, or cast to an integer or float dtype first")
+    return rule(d)
 
 
 def _retry_as_float(op, raw, params):
@@ -401,6 +447,64 @@ def _f64_result(raw):
     if dt.kind == "c":
         dt = np.dtype(dt.char.lower())       # a real result of complex inputs
     return _F64 if dt == _F64 else dt
+
+
+def _torch_common(raw):
+    """PyTorch's common dtype of the operands `raw` (the tiers of _f64_result), or None
+    where a Python number's category decides it (NumPy's weak scalars agree then)."""
+    dims = zero = None
+    scalar = -1
+    for v in raw:
+        dt = getattr(v, "dtype", None)
+        if dt is None:
+            c = _SCALAR_CATEGORY.get(type(v), -1)
+            if c > scalar:
+                scalar = c
+            continue
+        c = _CATEGORY.get(dt.kind)
+        if c is None:
+            return None
+        if v.ndim:
+            dims = _tier(dims, c, dt)
+        else:
+            zero = _tier(zero, c, dt)
+    best = dims
+    if zero is not None and (best is None or zero[0] > best[0]):
+        best = zero
+    if best is None or scalar > best[0]:
+        return None
+    return best[1]
+
+
+def torch_operands(raw, out_dtype):
+    """The two operands of an elementwise op cast as PyTorch casts them before computing,
+    or None where NumPy's result `out_dtype` already agrees. PyTorch computes in the
+    common dtype of _torch_common: a 0-d tensor or a Python int of the same category
+    does not widen a dimensioned one (uint8 + a 0-d int64 is uint8, float16 + a 0-d
+    float32 is float16, float16 + int16 is float16), and values that do not fit wrap
+    around (uint8 + -3 adds 253; uint8 < -1 compares with 255). An op that turns integers
+    into floats (div, arctan2) keeps NumPy's operands: PyTorch casts those to float."""
+    want = _torch_common(raw)
+    if want is None:
+        return None
+    k = out_dtype.kind
+    if k != "b" and (out_dtype == want or (k in "iu") != (want.kind in "iu")):
+        return None
+    cast = []
+    changed = False
+    for v in raw:
+        dt = getattr(v, "dtype", None)
+        if dt is None:
+            if v.__class__ is int and want.kind in "iu":
+                info = np.iinfo(want)
+                if not info.min <= v <= info.max:
+                    v = np.array(v).astype(want)
+                    changed = True
+        elif dt != want:
+            v = v.astype(want)
+            changed = True
+        cast.append(v)
+    return cast if changed else None
 
 
 def _tier(cur, c, dt):
