@@ -20,6 +20,7 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std", "sub",
            "subtract", "sum", "swapaxes", "tan", "tanh", "transpose", "unsqueeze", "var", "where",
            "arcsinh", "cosh", "expm1", "floor_divide", "fmod", "log2", "log10", "remainder",
+           "true_divide",
            "sinh", "bmm", "cross", "diag", "diag_embed", "diagonal", "gather", "index_add",
            "index_select", "inner", "kron", "masked_fill", "mm", "put_along_axis", "scatter",
            "scatter_add", "select", "take", "take_along_axis", "take_along_dim", "tensordot",
@@ -74,7 +75,7 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, tan,
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
-                  remainder, sinh)
+                  remainder, sinh, true_divide)
 from .ops import (bmm, cross, diag, diag_embed, diagonal, gather,  # noqa: F401,E402
                   index_add, index_select, inner, kron, masked_fill, mm, put_along_axis,
                   scatter, scatter_add, select, take, take_along_axis, take_along_dim,

@@ -340,6 +340,27 @@ def _small_to_f32(v):
     return v
 
 
+def torch_int_result(r, dtype):
+    """The integer result `r` of sum/prod/cumsum/cumprod in PyTorch's dtype: `dtype` when
+    given (NumPy sums int8 given dtype=int8 in int64), else int64 (NumPy sums unsigned
+    ints in uint64; tapegrad.numpy's own integers keep NumPy's)."""
+    dt = r._data.dtype
+    if dt.kind not in "iu":
+        return r
+    if dtype is not None:
+        want = _dtypes.as_dtype(dtype)
+    elif dt.kind == "u" and not _numpy_marked(r):
+        want = np.dtype(np.int64)
+    else:
+        return r
+    if want == dt:
+        return r
+    out = make(r._data.astype(want))
+    if _numpy_marked(r):
+        mark_numpy(out)
+    return out
+
+
 # ops whose bool input PyTorch treats otherwise than NumPy: the result, or the error
 _TORCH_BOOL_UNARY = {
     "Square": lambda d: d.astype(np.int64),            # bool ** 2 is int64

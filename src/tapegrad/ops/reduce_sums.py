@@ -8,7 +8,7 @@ import numpy as np
 
 from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
-from ._apply import apply, call
+from ._apply import apply, call, torch_int_result
 from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
@@ -266,7 +266,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
     """
-    return _reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim, keepdim)
+    return torch_int_result(_reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim,
+                                    keepdim), dtype)
 
 
 def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -336,7 +337,8 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     >>> x.grad
     tensor([0., 6., 0.])
     """
-    return _reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim, keepdim)
+    return torch_int_result(_reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim,
+                                    keepdim), dtype)
 
 
 def _ddof(ddof, correction, unbiased, op):

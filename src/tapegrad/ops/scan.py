@@ -14,7 +14,7 @@ from .._dtypes import default_float, to_array
 from .._state import is_grad_enabled
 from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
-from ._apply import apply, call
+from ._apply import apply, call, torch_int_result
 from ._op import LINEAR, Op, register
 from ._shapes import check_axis, check_bool, check_int, check_operand, vmap_fold
 from .elementwise import Exp, Where, cast, where
@@ -283,7 +283,7 @@ def _scan(op, x, axis, dim, dtype, name, **params):
     out = apply(op, flat, axis=ax, **params)
     if len(shape) == 0 and (axis is not None or dim is not None):
         out = call(Reshape, out, shape=())           # torch keeps a 0-d input 0-d
-    return out
+    return torch_int_result(out, dtype)
 
 
 def cumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *, dim: Axis = None,
