@@ -81,7 +81,7 @@ def apply(op, *args, **params):
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
-    if (len(raw) == 1 and not npk and op.__name__ in _TORCH_BOOL_UNARY
+    if (len(raw) == 1 and not (npk or plain) and op.__name__ in _TORCH_BOOL_UNARY
             and getattr(raw[0], "dtype", None) == np.bool_):
         return make(_torch_bool_unary(op, raw[0]))
     try:
@@ -89,7 +89,7 @@ def apply(op, *args, **params):
     except TypeError:
         out = _retry_as_float(op, raw, params)     # np.negative(bool) and the like
     except OverflowError:   # a Python int beyond an integer tensor's dtype (torch wraps)
-        cast = None if npk or op.batching != "elementwise" or len(raw) != 2 else \
+        cast = None if npk or plain or op.batching != "elementwise" or len(raw) != 2 else \
             torch_operands(raw, np.dtype(bool))
         if cast is None:
             raise
@@ -108,7 +108,7 @@ def apply(op, *args, **params):
     c = out.dtype.char
     if npk:
         pass                    # NumPy computed the dtype NumPy gives: kept
-    elif (len(raw) == 2 and op.batching == "elementwise" and not params
+    elif (len(raw) == 2 and op.batching == "elementwise" and not params and not plain
           and getattr(raw[0], "dtype", None) is not None
           and getattr(raw[1], "dtype", None) not in (None, raw[0].dtype)):
         out = _default_float(out, raw, None, op.forward)
@@ -340,16 +340,17 @@ def _small_to_f32(v):
     return v
 
 
-def torch_int_result(r, dtype):
-    """The integer result `r` of sum/prod/cumsum/cumprod in PyTorch's dtype: `dtype` when
-    given (NumPy sums int8 given dtype=int8 in int64), else int64 (NumPy sums unsigned
-    ints in uint64; tapegrad.numpy's own integers keep NumPy's)."""
+def torch_int_result(r, dtype, x):
+    """The integer result `r` of sum/prod/cumsum/cumprod of `x` in PyTorch's dtype:
+    `dtype` when given (NumPy sums int8 given dtype=int8 in int64), else int64 (NumPy
+    sums unsigned ints in uint64; NumPy's arrays and tapegrad.numpy's integers keep
+    NumPy's)."""
     dt = r._data.dtype
     if dt.kind not in "iu":
         return r
     if dtype is not None:
         want = _dtypes.as_dtype(dtype)
-    elif dt.kind == "u" and not _numpy_marked(r):
+    elif dt.kind == "u" and x.__class__ is Tensor and not _numpy_marked(x):
         want = np.dtype(np.int64)
     else:
         return r

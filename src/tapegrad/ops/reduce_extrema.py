@@ -12,7 +12,7 @@ from ._op import Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_operand, keepdims_shape,
                       pick_axis, vmap_fold)
 from .shape import BroadcastTo
-from .elementwise import maximum, minimum, Where
+from .elementwise import clone, maximum, minimum, Where
 from .reduce_sums import Sum, _raw, _reduce, expand_reduced
 from typing import TYPE_CHECKING
 
@@ -230,7 +230,7 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
     if arr.ndim and arr.shape[d] == 0:
         raise ValueError(f"{name}: cannot reduce an empty dimension (shape {arr.shape})")
     if arr.ndim == 0:
-        return (MaxResult if name == "max" else MinResult)(x * 1, make(np.array(0)))
+        return (MaxResult if name == "max" else MinResult)(clone(x), make(np.array(0)))
     ind = (np.argmax if name == "max" else np.argmin)(arr, axis=d)
     grids = np.indices(ind.shape, sparse=True)
     # the values are x at the chosen indices: the gradient goes to that element only

@@ -267,7 +267,7 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     tensor([4., 6.])
     """
     return torch_int_result(_reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim,
-                                    keepdim), dtype)
+                                    keepdim), dtype, x)
 
 
 def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -338,7 +338,7 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     tensor([0., 6., 0.])
     """
     return torch_int_result(_reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim,
-                                    keepdim), dtype)
+                                    keepdim), dtype, x)
 
 
 def _ddof(ddof, correction, unbiased, op):

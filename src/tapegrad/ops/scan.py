@@ -275,6 +275,7 @@ def _scan_axis(x, axis, dim, op):
 
 
 def _scan(op, x, axis, dim, dtype, name, **params):
+    given = x
     x = _operand(x, name)
     if dtype is not None:
         x = cast(x, dtype)
@@ -283,7 +284,7 @@ def _scan(op, x, axis, dim, dtype, name, **params):
     out = apply(op, flat, axis=ax, **params)
     if len(shape) == 0 and (axis is not None or dim is not None):
         out = call(Reshape, out, shape=())           # torch keeps a 0-d input 0-d
-    return torch_int_result(out, dtype)
+    return torch_int_result(out, dtype, given)
 
 
 def cumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *, dim: Axis = None,
