@@ -200,3 +200,17 @@ def test_numpy_arrays_in_tapegrad_numpy_keep_numpys_rules():
     assert tnp.add(np.ones(2, np.float16), np.array(1, np.float32)).dtype == np.float32
     m = tnp.asarray(np.array([1, 2], np.uint8))
     assert (m + np.array(300)).dtype == np.int64
+
+
+def test_where_picks_in_torchs_common_dtype():
+    c = tg.tensor([True, False])
+    assert tg.where(c, tg.tensor([1, 2], dtype=tg.int8), tg.tensor(3)).dtype == np.int8
+    h = tg.tensor([1.0, 2.0], dtype=tg.float16, requires_grad=True)
+    r = tg.where(c, h, tg.tensor(3.0))
+    assert r.dtype == np.float16 and r.tolist() == [1.0, 3.0]
+    r.sum().backward()
+    assert h.grad.dtype == np.float16 and h.grad.tolist() == [1.0, 0.0]
+    assert tg.where(c, tg.tensor([1, 2]), 2.5).dtype == np.float32
+    assert tg.where(c, tg.tensor([1.0, 2.0]), tg.tensor(3.0, dtype=tg.float64)).dtype == \
+        np.float32
+    assert tnp.where(np.array([True]), np.ones(1, np.int8), np.array(3)).dtype == np.int64

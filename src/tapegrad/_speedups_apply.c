@@ -178,12 +178,17 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
         }
         break;
     }
-    /* two tensors of different dtypes: PyTorch's common dtype may differ from NumPy's
-     * (uint8 + a 0-d int64 stays uint8; ops/_apply.torch_operands) */
+    /* two tensors of different dtypes, one 0-d or float16: PyTorch's common dtype may
+     * differ from NumPy's (uint8 + a 0-d int64 stays uint8, float16 + int16 is float16;
+     * ops/_apply.torch_operands). Two dimensioned ones otherwise agree (or were fixed) */
     if (!fix && n == 2 && is_tensor(xs[0]) && is_tensor(xs[1])) {
         PyObject *d0 = get(xs[0], T_data), *d1 = get(xs[1], T_data);
-        fix = PyArray_Check(d0) && PyArray_Check(d1) &&
-              PyArray_DESCR((PyArrayObject *)d0) != PyArray_DESCR((PyArrayObject *)d1);
+        if (PyArray_Check(d0) && PyArray_Check(d1) &&
+                PyArray_DESCR((PyArrayObject *)d0) != PyArray_DESCR((PyArrayObject *)d1)) {
+            PyArrayObject *a0 = (PyArrayObject *)d0, *a1 = (PyArrayObject *)d1;
+            fix = PyArray_NDIM(a0) == 0 || PyArray_NDIM(a1) == 0 ||
+                  PyArray_TYPE(a0) == NPY_HALF || PyArray_TYPE(a1) == NPY_HALF;
+        }
     }
     PyObject *owned = NULL;
     if (fix) {

@@ -620,7 +620,7 @@ def _compare_op(x, ufunc, name, o):
             and not _logical_marked(x, o):
         # PyTorch compares in the common dtype, a Python int wrapped into an integer
         # tensor's (uint8 < -1 compares with 255; ops/_apply.torch_operands)
-        cast = ops._apply.torch_operands((a, b), _BOOL)
+        cast = ops._torch_dtype.torch_operands((a, b), _BOOL)
         if cast is not None:
             a, b = cast
     try:

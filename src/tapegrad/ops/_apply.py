@@ -15,6 +15,8 @@ from .._native import SPEEDUPS, _anomaly_stack, _record_site
 from .._sites import _site, site_text
 from .._tensor import Tensor, _carry_cut, _share_version, make, note_cut
 from ._shapes import broadcast_shapes
+from ._torch_dtype import (CATEGORY, SCALAR_CATEGORY, TORCH_BOOL_UNARY, tier,
+                           torch_bool_unary, torch_operands)
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
@@ -81,9 +83,9 @@ def apply(op, *args, **params):
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
-    if (len(raw) == 1 and not (npk or plain) and op.__name__ in _TORCH_BOOL_UNARY
+    if (len(raw) == 1 and not (npk or plain) and op.__name__ in TORCH_BOOL_UNARY
             and getattr(raw[0], "dtype", None) == np.bool_):
-        return make(_torch_bool_unary(op, raw[0]))
+        return make(torch_bool_unary(op, raw[0]))
     try:
         out = op.forward(*raw, **params)
     except TypeError:
@@ -183,8 +185,8 @@ def apply1_py(op, x):
         return apply(op, x)
     forward, save_idx, diff, view = op._hot[:4]
     d = x._data
-    if d.dtype.kind == "b" and op.__name__ in _TORCH_BOOL_UNARY:
-        return make(_torch_bool_unary(op, d))
+    if d.dtype.kind == "b" and op.__name__ in TORCH_BOOL_UNARY:
+        return make(torch_bool_unary(op, d))
     try:
         out = forward(d)
     except TypeError:
@@ -270,8 +272,9 @@ def apply2_py(op, x, y):
         out = forward(*cast)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if dx.__class__ is np.ndarray and dy.__class__ is np.ndarray and dx.dtype != dy.dtype:
-        out = _default_float(out, x, y, forward)
+    if (dx.__class__ is np.ndarray and dy.__class__ is np.ndarray and dx.dtype != dy.dtype
+            and (not dx.ndim or not dy.ndim or _F16 in (dx.dtype, dy.dtype))):
+        out = _default_float(out, x, y, forward)    # as _speedups_apply.c's finish
     elif out.dtype is _F64:
         want = _f64_result((dx, dy))
         if want is not _F64:
@@ -340,47 +343,6 @@ def _small_to_f32(v):
     return v
 
 
-def torch_int_result(r, dtype, x):
-    """The integer result `r` of sum/prod/cumsum/cumprod of `x` in PyTorch's dtype:
-    `dtype` when given (NumPy sums int8 given dtype=int8 in int64), else int64 (NumPy
-    sums unsigned ints in uint64; NumPy's arrays and tapegrad.numpy's integers keep
-    NumPy's)."""
-    dt = r._data.dtype
-    if dt.kind not in "iu":
-        return r
-    if dtype is not None:
-        want = _dtypes.as_dtype(dtype)
-    elif dt.kind == "u" and x.__class__ is Tensor and not _numpy_marked(x):
-        want = np.dtype(np.int64)
-    else:
-        return r
-    if want == dt:
-        return r
-    out = make(r._data.astype(want))
-    if _numpy_marked(r):
-        mark_numpy(out)
-    return out
-
-
-# ops whose bool input PyTorch treats otherwise than NumPy: the result, or the error
-_TORCH_BOOL_UNARY = {
-    "Square": lambda d: d.astype(np.int64),            # bool ** 2 is int64
-    "Sign": lambda d: d.copy(),                         # sign of a bool is that bool
-    "Abs": (NotImplementedError, "abs"),
-    "Neg": (RuntimeError, "neg (the - operator)"),
-    "Relu": (RuntimeError, "relu"),
-}
-
-
-def _torch_bool_unary(op, d):
-    rule = _TORCH_BOOL_UNARY[op.__name__]
-    if isinstance(rule, tuple):
-        err, name = rule
-        raise err(f"{name}: bool tensors are not supported (as in PyTorch); use "
-                  f"logical_not for ~x, or cast to an integer or float dtype first")
-    return rule(d)
-
-
 def _retry_as_float(op, raw, params):
     """A forward that refused a bool input (np.negative(bool) in sigmoid) runs on float32,
     as PyTorch computes float ops on bool tensors. Any other TypeError is raised again,
@@ -430,10 +392,6 @@ def _has_tangent(args):
     return False
 
 
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
-_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2, complex: 3}
-
-
 def _f64_result(raw):
     """The dtype PyTorch gives where NumPy computed float64 from the inputs `raw`.
 
@@ -447,19 +405,19 @@ def _f64_result(raw):
     for v in raw:
         dt = getattr(v, "dtype", None)
         if dt is None:
-            c = _SCALAR_CATEGORY.get(type(v), -1)
+            c = SCALAR_CATEGORY.get(type(v), -1)
             if c > scalar:
                 scalar = c
             continue
-        c = _CATEGORY.get(dt.kind)
+        c = CATEGORY.get(dt.kind)
         if c is None:
             continue
         if v.ndim:
             if dt.char in "dDg":
                 return _F64         # the common case: a float64 operand
-            dims = _tier(dims, c, dt)
+            dims = tier(dims, c, dt)
         else:
-            zero = _tier(zero, c, dt)
+            zero = tier(zero, c, dt)
     best = dims
     if zero is not None and (best is None or zero[0] > best[0]):
         best = zero
@@ -469,72 +427,6 @@ def _f64_result(raw):
     if dt.kind == "c":
         dt = np.dtype(dt.char.lower())       # a real result of complex inputs
     return _F64 if dt == _F64 else dt
-
-
-def _torch_common(raw):
-    """PyTorch's common dtype of the operands `raw` (the tiers of _f64_result), or None
-    where a Python number's category decides it (NumPy's weak scalars agree then)."""
-    dims = zero = None
-    scalar = -1
-    for v in raw:
-        dt = getattr(v, "dtype", None)
-        if dt is None:
-            c = _SCALAR_CATEGORY.get(type(v), -1)
-            if c > scalar:
-                scalar = c
-            continue
-        c = _CATEGORY.get(dt.kind)
-        if c is None:
-            return None
-        if v.ndim:
-            dims = _tier(dims, c, dt)
-        else:
-            zero = _tier(zero, c, dt)
-    best = dims
-    if zero is not None and (best is None or zero[0] > best[0]):
-        best = zero
-    if best is None or scalar > best[0]:
-        return None
-    return best[1]
-
-
-def torch_operands(raw, out_dtype):
-    """The two operands of an elementwise op cast as PyTorch casts them before computing,
-    or None where NumPy's result `out_dtype` already agrees. PyTorch computes in the
-    common dtype of _torch_common: a 0-d tensor or a Python int of the same category
-    does not widen a dimensioned one (uint8 + a 0-d int64 is uint8, float16 + a 0-d
-    float32 is float16, float16 + int16 is float16), and values that do not fit wrap
-    around (uint8 + -3 adds 253; uint8 < -1 compares with 255). An op that turns integers
-    into floats (div, arctan2) keeps NumPy's operands: PyTorch casts those to float."""
-    want = _torch_common(raw)
-    if want is None:
-        return None
-    k = out_dtype.kind
-    if k != "b" and (out_dtype == want or (k in "iu") != (want.kind in "iu")):
-        return None
-    cast = []
-    changed = False
-    for v in raw:
-        dt = getattr(v, "dtype", None)
-        if dt is None:
-            if v.__class__ is int and want.kind in "iu":
-                info = np.iinfo(want)
-                if not info.min <= v <= info.max:
-                    v = np.array(v).astype(want)
-                    changed = True
-        elif dt != want:
-            v = v.astype(want)
-            changed = True
-        cast.append(v)
-    return cast if changed else None
-
-
-def _tier(cur, c, dt):
-    if cur is None or c > cur[0]:
-        return (c, dt)
-    if c == cur[0]:
-        return (c, np.promote_types(cur[1], dt))
-    return cur
 
 
 def _plain_inputs(raw):

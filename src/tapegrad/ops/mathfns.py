@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import apply, apply2, call, torch_operands
+from ._apply import apply, apply2, call
+from ._torch_dtype import torch_operands
 from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
 from ._shapes import check_int, check_number, check_operand
 from .activations import Sigmoid

@@ -8,7 +8,8 @@ import numpy as np
 
 from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
-from ._apply import apply, call, torch_int_result
+from ._apply import apply, call
+from ._torch_dtype import torch_int_result
 from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)

@@ -14,7 +14,8 @@ from .._dtypes import default_float, to_array
 from .._state import is_grad_enabled
 from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
-from ._apply import apply, call, torch_int_result
+from ._apply import apply, call
+from ._torch_dtype import torch_int_result
 from ._op import LINEAR, Op, register
 from ._shapes import check_axis, check_bool, check_int, check_operand, vmap_fold
 from .elementwise import Exp, Where, cast, where
