@@ -214,3 +214,27 @@ def test_where_picks_in_torchs_common_dtype():
     assert tg.where(c, tg.tensor([1.0, 2.0]), tg.tensor(3.0, dtype=tg.float64)).dtype == \
         np.float32
     assert tnp.where(np.array([True]), np.ones(1, np.int8), np.array(3)).dtype == np.int64
+
+
+def test_integer_matrix_power_and_cross_stay_integer():
+    a = tg.tensor([[1, 1], [0, 1]], dtype=tg.int8)
+    p = tg.linalg.matrix_power(a, 3)
+    assert p.dtype == np.int8 and p.tolist() == [[1, 3], [0, 1]]
+    assert tg.linalg.matrix_power(a, 0).tolist() == [[1, 0], [0, 1]]
+    assert tg.linalg.matrix_power(a, -1).dtype == np.float32         # an inverse: float
+    c = tg.linalg.cross(tg.tensor([1, 0, 0]), tg.tensor([0, 1, 0]))
+    assert c.dtype == np.int64 and c.tolist() == [0, 0, 1]
+    assert tg.linalg.cross(tg.tensor([1, 0, 0]), tg.tensor([0.0, 1.0, 0.0])).dtype == np.float32
+
+
+def test_integer_and_bool_inputs_torch_refuses_or_keeps_integer_give_the_default_float():
+    # The convention of test_torch_api_sweep.py's
+    # test_integer_inputs_torch_refuses_give_the_default_float, for the bool and integer
+    # cases this sweep met: torch refuses mean/std/softmax of bools (RuntimeError,
+    # NotImplementedError) and averages int64 windows in int64 with truncation
+    # (avg_pool2d gives [[[[2]]]] here); tapegrad computes in the default float.
+    b = tg.tensor([True, False])
+    assert tg.mean(b).dtype == np.float32 and tg.mean(b).item() == 0.5
+    assert tg.softmax(b, 0).dtype == np.float32
+    p = tg.nn.functional.avg_pool2d(tg.tensor([[[[1, 2], [3, 5]]]]), 2)
+    assert p.dtype == np.float32 and p.item() == 2.75
