@@ -238,3 +238,21 @@ def test_integer_and_bool_inputs_torch_refuses_or_keeps_integer_give_the_default
     assert tg.softmax(b, 0).dtype == np.float32
     p = tg.nn.functional.avg_pool2d(tg.tensor([[[[1, 2], [3, 5]]]]), 2)
     assert p.dtype == np.float32 and p.item() == 2.75
+
+
+@pytest.mark.parametrize("x, s", [
+    (tg.ones(2), tg.tensor(1.5, dtype=tg.float64)),     # eager float32: the replay gave float64
+    (tg.ones(2, dtype=tg.float16), tg.tensor(1.5)),
+    (tg.tensor([0, 250], dtype=tg.uint8), tg.tensor(-3)),
+    (tg.tensor([0, 250], dtype=tg.uint8), -3),
+])
+def test_graph_mode_replays_the_torch_rules_as_eager(x, s):
+    # API.md "Graph mode": results equal eager results
+    def body(x, s):
+        return x * s, x // s, x < s, x - s
+
+    f = tg.function(body)
+    want = [(r.dtype, r.tolist()) for r in body(x, s)]
+    for _ in range(2):
+        assert [(r.dtype, r.tolist()) for r in f(x, s)] == want
+    assert f.trace_count == 1
