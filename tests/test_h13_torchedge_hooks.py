@@ -111,3 +111,17 @@ def test_prepend_runs_a_hook_first():
     assert order == ["pre0", "pre1", "first"]
     with pytest.raises(TypeError, match="register_full_backward_hook: prepend must be a bool"):
         m.register_full_backward_hook(lambda *a: None, prepend="yes")
+
+
+def test_grad_input_is_none_for_a_tensor_input_that_needs_no_gradient():
+    # tapegrad's documented rule (Module.register_full_backward_hook: "None for inputs
+    # that need none"), also when another input needs one: torch 2.13 hands zeros there
+    # ((tensor([3., 4.]), tensor([0., 0.])) for this call) and None only when no input
+    # needs a gradient. None says "no gradient flows here"; zeros would look like one.
+    seen = []
+    m = _TwoOut()
+    m.register_full_backward_hook(lambda mod, gi, go: seen.append(tuple(map(_grads, gi))))
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    o1, o2 = m(a, tg.tensor([3.0, 4.0]))
+    (o1.sum() + o2.sum()).backward()
+    assert seen == [([4.0, 5.0], None)]
