@@ -256,3 +256,20 @@ def test_graph_mode_replays_the_torch_rules_as_eager(x, s):
     for _ in range(2):
         assert [(r.dtype, r.tolist()) for r in f(x, s)] == want
     assert f.trace_count == 1
+
+
+def test_in_place_updates_wrap_python_ints_as_out_of_place_does():
+    x = tg.tensor([0, 250], dtype=tg.uint8)
+    x += -1
+    assert x.tolist() == [255, 249]                     # torch 2.13: the same
+    x.sub_(300)
+    assert x.dtype == np.uint8 and x.tolist() == [211, 205]
+    y = tg.tensor([5], dtype=tg.uint8)
+    y.add_(200, alpha=2)
+    assert y.tolist() == [149]
+    with tg.GradientTape():                             # the recording path
+        z = tg.tensor([0, 250], dtype=tg.uint8)
+        z.add_(-3)
+    assert z.tolist() == [253, 247]
+    with pytest.raises(OverflowError):
+        tg.tensor([1]).add_(2 ** 70)                    # beyond int64: torch raises too
