@@ -273,3 +273,10 @@ def test_in_place_updates_wrap_python_ints_as_out_of_place_does():
     assert z.tolist() == [253, 247]
     with pytest.raises(OverflowError):
         tg.tensor([1]).add_(2 ** 70)                    # beyond int64: torch raises too
+
+
+def test_nansum_and_nanprod_of_unsigned_ints_give_int64():
+    u8 = tg.tensor([200, 100], dtype=tg.uint8)
+    assert tg.nansum(u8).dtype == np.int64 and tg.nansum(u8).item() == 300
+    assert tg.nanprod(u8).dtype == np.int64
+    assert tnp.nansum(np.array([1, 2], np.uint8)).dtype == np.uint64        # NumPy's
