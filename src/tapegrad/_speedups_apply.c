@@ -180,7 +180,7 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
     }
     /* two tensors of different dtypes, one 0-d or float16: PyTorch's common dtype may
      * differ from NumPy's (uint8 + a 0-d int64 stays uint8, float16 + int16 is float16;
-     * ops/_apply.torch_operands). Two dimensioned ones otherwise agree (or were fixed) */
+     * ops/_torch_dtype.torch_operands). Two dimensioned ones otherwise agree (or were fixed) */
     if (!fix && n == 2 && is_tensor(xs[0]) && is_tensor(xs[1])) {
         PyObject *d0 = get(xs[0], T_data), *d1 = get(xs[1], T_data);
         if (PyArray_Check(d0) && PyArray_Check(d1) &&
@@ -302,7 +302,7 @@ PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     PyObject *raw[1] = {get(x, T_data)};
     if (PyArray_Check(raw[0]) && PyArray_TYPE((PyArrayObject *)raw[0]) == NPY_BOOL) {
-        /* bool inputs: PyTorch's dtype rules (ops/_apply._torch_bool_unary) */
+        /* bool inputs: PyTorch's dtype rules (ops/_torch_dtype.py) */
         Py_DECREF(hot);
         return PyObject_Vectorcall(apply1_py, args, 2, NULL);
     }

@@ -619,7 +619,7 @@ def _compare_op(x, ufunc, name, o):
     if (b.__class__ is int and a.dtype.kind in "iu" and a.dtype.itemsize < 8
             or getattr(b, "dtype", a.dtype) != a.dtype) and not _logical_marked(x, o):
         # PyTorch compares in the common dtype, a Python int wrapped into an integer
-        # tensor's (uint8 < -1 compares with 255; ops/_apply.torch_operands)
+        # tensor's (uint8 < -1 compares with 255; ops/_torch_dtype.torch_operands)
         cast = ops._torch_dtype.torch_operands((a, b), _BOOL)
         if cast is not None:
             a, b = cast
