@@ -5,6 +5,8 @@ The sweeps generate the cases (every dtype pair, dimensioned and 0-d, Python sca
 either side) and compare with torch 2.13 where torch computes a result; the named tests
 pin the rules with values recorded from torch (so they run without it). NumPy arrays
 given to tapegrad.numpy keep NumPy's rules: the last tests."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -280,3 +282,13 @@ def test_nansum_and_nanprod_of_unsigned_ints_give_int64():
     assert tg.nansum(u8).dtype == np.int64 and tg.nansum(u8).item() == 300
     assert tg.nanprod(u8).dtype == np.int64
     assert tnp.nansum(np.array([1, 2], np.uint8)).dtype == np.uint64        # NumPy's
+
+
+def test_the_rules_hold_under_vmap_without_falling_back_per_example():
+    x = tg.tensor([[0, 250], [1, 2]], dtype=tg.uint8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tg.vmap(tg.sum)(x).dtype == np.int64
+        assert tg.vmap(lambda r: tg.cumsum(r, 0))(x).dtype == np.int64
+        assert tg.vmap(lambda r: r + tg.tensor(10))(x).tolist() == [[10, 4], [11, 12]]
+        assert tg.vmap(lambda r: r < -1)(x).tolist() == [[True, True], [True, True]]

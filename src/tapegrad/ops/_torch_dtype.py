@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtypes
-from .._tensor import Tensor, make
+from .._tensor import Tensor
 
 
 CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
@@ -79,26 +79,21 @@ def tier(cur, c, dt):
     return cur
 
 
-def torch_int_result(r, dtype, x):
-    """The integer result `r` of sum/prod/cumsum/cumprod of `x` in PyTorch's dtype:
-    `dtype` when given (NumPy sums int8 given dtype=int8 in int64), else int64 (NumPy
-    sums unsigned ints in uint64; NumPy's arrays and tapegrad.numpy's integers keep
-    NumPy's)."""
-    dt = r._data.dtype
+def torch_int_dtype(r, dtype, x):
+    """The dtype PyTorch gives the integer result `r` of sum/prod/cumsum/cumprod of `x`,
+    if NumPy's differs (None otherwise): `dtype` when given (NumPy sums int8 given
+    dtype=int8 in int64), else int64 (NumPy sums unsigned ints in uint64; NumPy's arrays
+    and tapegrad.numpy's integers keep NumPy's)."""
+    dt = r.dtype
     if dt.kind not in "iu":
-        return r
+        return None
     if dtype is not None:
         want = _dtypes.as_dtype(dtype)
     elif dt.kind == "u" and x.__class__ is Tensor and not _marked(x):
         want = np.dtype(np.int64)
     else:
-        return r
-    if want == dt:
-        return r
-    out = make(r._data.astype(want))
-    if _marked(r):
-        out._x = {"np": True}
-    return out
+        return None
+    return None if want == dt else want
 
 
 def _marked(t):

@@ -6,8 +6,7 @@ import numpy as np
 from .._tensor import Tensor, make
 from ._shapes import check_int, check_operand, normalize_axis, pick_axis, vmap_fold
 from .elementwise import sqrt, where
-from .reduce_sums import Prod, Sum, _float_in, _raw, _reduce
-from ._torch_dtype import torch_int_result
+from .reduce_sums import Prod, Sum, _float_in, _raw, _reduce, _torch_int
 from .reduce_extrema import Max, Min, _arg_axis, _check_nonempty
 from typing import TYPE_CHECKING
 
@@ -59,8 +58,8 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
         return fold(lambda v, a: nansum(v, a, keepdims), axis)
     given = x
     x, nan = _nan_mask(x, "nansum")
-    return torch_int_result(_reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis,
-                                    keepdims, dim, keepdim, "nansum"), None, given)
+    return _torch_int(_reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims,
+                              dim, keepdim, "nansum"), None, given)
 
 
 def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -129,8 +128,8 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
         return fold(lambda v, a: nanprod(v, a, keepdims), axis)
     given = x
     x, nan = _nan_mask(x, "nanprod")
-    return torch_int_result(_reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis,
-                                    keepdims, dim, keepdim, "nanprod"), None, given)
+    return _torch_int(_reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims,
+                              dim, keepdim, "nanprod"), None, given)
 
 
 def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
