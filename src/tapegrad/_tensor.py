@@ -615,14 +615,7 @@ def _compare_op(x, ufunc, name, o):
         r = _vmap_compare(x, ufunc, name, o) if _vmap_compare is not None else None
         if r is not None:
             return r
-    a, b = x._data, _raw(o)
-    if (b.__class__ is int and a.dtype.kind in "iu" and a.dtype.itemsize < 8
-            or getattr(b, "dtype", a.dtype) != a.dtype) and not _logical_marked(x, o):
-        # PyTorch compares in the common dtype, a Python int wrapped into an integer
-        # tensor's (uint8 < -1 compares with 255; ops/_torch_dtype.torch_operands)
-        cast = ops._torch_dtype.torch_operands((a, b), _BOOL)
-        if cast is not None:
-            a, b = cast
+    a, b = ops._torch_dtype.compare_operands(x, o, _raw(o))    # uint8 < -1: with 255
     try:
         r = ufunc(a, b)
     except TypeError:
@@ -641,17 +634,10 @@ def _logical(r, x, o=None):
     """The tensor over a comparison's or bitwise op's result `r`: a tapegrad.numpy
     integer's (marked, see ops/_apply.mark_numpy) gives a marked one (a NumPy bool)."""
     t = make(r)
-    if _logical_marked(x, o):
+    if x._x is not None and "np" in x._x or o.__class__ is Tensor and o._x is not None and \
+            "np" in o._x:
         t._x = {"np": True}
     return t
-
-
-def _logical_marked(x, o):
-    return x._x is not None and "np" in x._x or o.__class__ is Tensor and o._x is not None \
-        and "np" in o._x
-
-
-_BOOL = np.dtype(bool)
 
 
 _ORDERINGS = frozenset(("lt", "le", "gt", "ge"))

@@ -96,6 +96,22 @@ def torch_int_dtype(r, dtype, x):
     return None if want == dt else want
 
 
+def compare_operands(x, o, b):
+    """The operands of the comparison of tensor x with o (whose value is b) as PyTorch
+    takes them: in their common dtype, a Python int wrapped into an integer tensor's
+    (uint8 < -1 compares with 255). tapegrad.numpy's integers keep NumPy's."""
+    a = x._data
+    if (b.__class__ is int and a.dtype.kind in "iu" and a.dtype.itemsize < 8
+            or getattr(b, "dtype", a.dtype) != a.dtype) and not (_marked(x) or _marked(o)):
+        cast = torch_operands((a, b), _BOOL)
+        if cast is not None:
+            return cast
+    return a, b
+
+
+_BOOL = np.dtype(bool)
+
+
 def _marked(t):
     return t.__class__ is Tensor and t._x is not None and "np" in t._x
 
