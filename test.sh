@@ -36,8 +36,9 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_np_promotion.py tests/test_np_banded.py tests/test_np_jnp.py tests/test_np_linalg_names.py \
         tests/test_probe_hostile.py tests/test_probe_round2.py tests/test_probe_round3.py tests/test_probe_round4.py \
         tests/test_complex_linalg2.py tests/test_torch_semantics3.py tests/test_jax_random.py tests/test_lax.py tests/test_np_jit_values.py tests/test_rnn_cells.py tests/test_extend.py tests/test_trace_transform_inputs.py \
-        tests/test_torch_api_sweep.py tests/test_h13_torchedge_dtypes.py tests/test_h13_torchedge_extrema.py \
+        tests/test_torch_api_sweep.py \
         tests/test_tf_semantics4.py tests/test_tf_semantics4_ops.py \
+        tests/test_h13_torchedge_dtypes.py tests/test_h13_torchedge_extrema.py \
         tests/test_at_modes.py tests/test_lax_more.py tests/test_lax_dynamic_batched.py \
         tests/test_lax_lhs_dilation.py tests/test_vmap_raw_values.py
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
