@@ -292,3 +292,15 @@ def test_the_rules_hold_under_vmap_without_falling_back_per_example():
         assert tg.vmap(lambda r: tg.cumsum(r, 0))(x).dtype == np.int64
         assert tg.vmap(lambda r: r + tg.tensor(10))(x).tolist() == [[10, 4], [11, 12]]
         assert tg.vmap(lambda r: r < -1)(x).tolist() == [[True, True], [True, True]]
+
+
+@pytest.mark.parametrize("x, s", [
+    (tg.ones(2), tg.tensor(0.1, dtype=tg.float64)),     # jvp gave float64 (eager float32)
+    (tg.ones(2, dtype=tg.float16), tg.tensor(1.5)),
+    (tg.ones(2), tg.tensor([1, 2])),
+])
+def test_forward_mode_gives_eagers_dtype_for_mixed_operands(x, s):
+    want = (x * s).dtype
+    for f in (lambda v: v * s, lambda v: s * v, lambda v: v - s):
+        out, tangent = tg.jvp(f, (x,), (tg.ones_like(x),))
+        assert out.dtype == want and tangent.dtype == want

@@ -111,8 +111,7 @@ def apply(op, *args, **params):
     if npk:
         pass                    # NumPy computed the dtype NumPy gives: kept
     elif (len(raw) == 2 and op.batching == "elementwise" and not params and not plain
-          and getattr(raw[0], "dtype", None) is not None
-          and getattr(raw[1], "dtype", None) not in (None, raw[0].dtype)):
+          and _two_dtypes(raw[0], raw[1])):
         out = _default_float(out, raw, None, op.forward)
     elif c == "d":
         if "dtype" not in params:
@@ -134,6 +133,13 @@ def apply(op, *args, **params):
     if npk and out.dtype.kind in "biu":
         mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def _two_dtypes(a, b):
+    """Whether a and b are arrays of different dtypes (not `in (None, ...)`: a dtype
+    equals None, which NumPy reads as float64)."""
+    da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+    return da is not None and db is not None and da != db
 
 
 def _no_tensor_inside(op, seq):
