@@ -58,6 +58,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_torch_api_sweep.py tests/test_h13_vmapaudit_sweep.py tests/test_h13_vmapaudit.py \
         tests/test_h13_jaxrest_random.py tests/test_h13_jaxrest_debug.py tests/test_h13_jaxrest_transpose.py \
         tests/test_tf_semantics4.py tests/test_tf_semantics4_ops.py \
+        tests/test_h13_torchedge_dtypes.py tests/test_h13_torchedge_extrema.py \
         tests/test_at_modes.py tests/test_lax_more.py tests/test_lax_dynamic_batched.py \
         tests/test_lax_lhs_dilation.py tests/test_vmap_raw_values.py \
         -k "not test_gradgradcheck"

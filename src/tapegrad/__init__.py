@@ -20,6 +20,7 @@ __all__ = ["show_config", "bool_", "complex64", "complex128", "float16", "float3
            "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std", "sub",
            "subtract", "sum", "swapaxes", "tan", "tanh", "transpose", "unsqueeze", "var", "where",
            "arcsinh", "cosh", "expm1", "floor_divide", "fmod", "log2", "log10", "remainder",
+           "true_divide",
            "sinh", "bmm", "cross", "diag", "diag_embed", "diagonal", "gather", "index_add",
            "index_select", "inner", "kron", "masked_fill", "mm", "put_along_axis", "scatter",
            "scatter_add", "select", "take", "take_along_axis", "take_along_dim", "tensordot",
@@ -74,7 +75,7 @@ from .ops import (abs, add, amax, amin, argmax, argmin, broadcast_to, cast,  # n
                   sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, tan,
                   tanh, transpose, unsqueeze, var, where)
 from .ops import (arcsinh, cosh, expm1, floor_divide, fmod, log2, log10,  # noqa: F401,E402
-                  remainder, sinh)
+                  remainder, sinh, true_divide)
 from .ops import (bmm, cross, diag, diag_embed, diagonal, gather,  # noqa: F401,E402
                   index_add, index_select, inner, kron, masked_fill, mm, put_along_axis,
                   scatter, scatter_add, select, take, take_along_axis, take_along_dim,
@@ -92,8 +93,9 @@ from .ops import (argpartition, argsort, cummax, cummin, cumprod,  # noqa: F401,
 from .ops import (append, array_split, atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
                   broadcast_arrays, broadcast_tensors, chunk, column_stack, dsplit, dstack, flip,
                   fliplr, flipud, hsplit, hstack, meshgrid, moveaxis, movedim, narrow, pad, permute,
-                  ravel, repeat, repeat_interleave, roll, rollaxis, rot90, row_stack, swapdims,
+                  ravel, repeat, repeat_interleave, rollaxis, rot90, row_stack, swapdims,
                   tensor_split, tile, unbind, unflatten, vsplit, vstack)
+from .ops import torch_roll as roll  # noqa: F401,E402
 from .ops import (digamma, erfc, erfinv, i0, lgamma, logit, mvlgamma,  # noqa: F401,E402
                   polygamma, xlogy)
 from . import special  # noqa: F401,E402

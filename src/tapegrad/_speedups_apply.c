@@ -178,11 +178,24 @@ static PyObject *finish(PyObject *op, PyObject *hot, PyObject **xs, int n, PyObj
         }
         break;
     }
+    /* two tensors of different dtypes, one 0-d or float16: PyTorch's common dtype may
+     * differ from NumPy's (uint8 + a 0-d int64 stays uint8, float16 + int16 is float16;
+     * ops/_torch_dtype.torch_operands). Two dimensioned ones otherwise agree (or were fixed) */
+    if (!fix && n == 2 && is_tensor(xs[0]) && is_tensor(xs[1])) {
+        PyObject *d0 = get(xs[0], T_data), *d1 = get(xs[1], T_data);
+        if (PyArray_Check(d0) && PyArray_Check(d1) &&
+                PyArray_DESCR((PyArrayObject *)d0) != PyArray_DESCR((PyArrayObject *)d1)) {
+            PyArrayObject *a0 = (PyArrayObject *)d0, *a1 = (PyArrayObject *)d1;
+            fix = PyArray_NDIM(a0) == 0 || PyArray_NDIM(a1) == 0 ||
+                  PyArray_TYPE(a0) == NPY_HALF || PyArray_TYPE(a1) == NPY_HALF;
+        }
+    }
     PyObject *owned = NULL;
     if (fix) {
-        /* float16: computed again in float32 (needs the forward) */
+        /* float16: computed again in float32; mixed operands again as PyTorch casts them
+         * (both need the forward) */
         owned = PyObject_CallFunctionObjArgs(default_float_fn, out, xs[0], n > 1 ? xs[1] : Py_None,
-                                             f16 ? PyTuple_GET_ITEM(hot, 0) : Py_None, NULL);
+                                             PyTuple_GET_ITEM(hot, 0), NULL);
         if (owned == NULL)
             return NULL;
         out = owned;
@@ -288,6 +301,11 @@ PyObject *apply1(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (hot == NULL)
         return NULL;
     PyObject *raw[1] = {get(x, T_data)};
+    if (PyArray_Check(raw[0]) && PyArray_TYPE((PyArrayObject *)raw[0]) == NPY_BOOL) {
+        /* bool inputs: PyTorch's dtype rules (ops/_torch_dtype.py) */
+        Py_DECREF(hot);
+        return PyObject_Vectorcall(apply1_py, args, 2, NULL);
+    }
     PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 1);
     PyObject *res = NULL;
     if (out == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
@@ -339,8 +357,10 @@ PyObject *apply2(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *raw[2] = {tx ? get(x, T_data) : x, ty ? get(y, T_data) : y};
     PyObject *out = run_forward(PyTuple_GET_ITEM(hot, 0), raw, 2);
     PyObject *res = NULL;
-    if (out == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
-        /* bool inputs retried in float32, or the error that names the op: Python path */
+    if (out == NULL && (PyErr_ExceptionMatches(PyExc_TypeError) ||
+                        PyErr_ExceptionMatches(PyExc_OverflowError))) {
+        /* bool inputs retried in float32, a Python int wrapped into the tensor's dtype,
+         * or the error that names the op: Python path */
         PyErr_Clear();
         Py_DECREF(hot);
         return PyObject_Vectorcall(apply2_py, args, 3, NULL);

@@ -54,6 +54,14 @@ PyObject *dual_fast(PyObject *self, PyObject *const *argv, Py_ssize_t nargs)
         return PyObject_Vectorcall(dual_py, argv, 4, NULL);
     }
     int has_params = params != Py_None && PyDict_GET_SIZE(params) > 0;
+    if (!has_params && PyTuple_GET_SIZE(raw) == 2 && PyArray_Check(PyTuple_GET_ITEM(raw, 0)) &&
+            PyArray_Check(PyTuple_GET_ITEM(raw, 1)) &&
+            PyArray_DESCR((PyArrayObject *)PyTuple_GET_ITEM(raw, 0)) !=
+            PyArray_DESCR((PyArrayObject *)PyTuple_GET_ITEM(raw, 1))) {
+        /* operands of two dtypes: the Python path sets the result's as eager does */
+        Py_XDECREF(raw_tuple);
+        return PyObject_Vectorcall(dual_py, argv, 4, NULL);
+    }
     hot = PyObject_GetAttr(op, str_hot);
     jvp = hot ? PyObject_GetAttr(op, str_jvp) : NULL;
     if (jvp == NULL)

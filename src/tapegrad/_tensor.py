@@ -615,8 +615,9 @@ def _compare_op(x, ufunc, name, o):
         r = _vmap_compare(x, ufunc, name, o) if _vmap_compare is not None else None
         if r is not None:
             return r
+    a, b = ops._torch_dtype.compare_operands(x, o, _raw(o))    # uint8 < -1: with 255
     try:
-        r = ufunc(x._data, _raw(o))
+        r = ufunc(a, b)
     except TypeError:
         raise _operand_error(name, o) from None
     except ValueError:

@@ -207,7 +207,10 @@ class InplaceMethods:
             return False                # let the op or copy_ give its error message
         if _local._trace is not None:
             _state.pre_write(self)
-        ufunc(data, o if alpha == 1 else np.multiply(o, alpha), out=data, casting="unsafe")
+        o = o if alpha == 1 else np.multiply(o, alpha)
+        if o.__class__ is int and data.dtype.kind in "iu":
+            o = _wrapped(o, data.dtype)
+        ufunc(data, o, out=data, casting="unsafe")
         self._bump_version()
         return True
 
@@ -485,6 +488,12 @@ def _broadcast_shape(a, b):
         return None
 
 
+def _wrapped(v, dtype):
+    """A Python int as the integer `dtype` holds it, wrapped around (PyTorch's cast)."""
+    info = np.iinfo(dtype)
+    return v if info.min <= v <= info.max else np.array(v).astype(dtype)
+
+
 def _check_exact_update(ufunc, o, data, alpha=1):
     """An int or bool tensor updated in place stays exact: a float operand, a float
     alpha, or div_ would be truncated by the cast back, which NumPy and PyTorch refuse."""
@@ -501,8 +510,10 @@ def _check_exact_update(ufunc, o, data, alpha=1):
         res = ufunc(np.empty((0,), data.dtype), o).dtype
     except TypeError:
         return
-    except OverflowError as e:      # 300 into uint8
-        raise OverflowError(f"{who}: {e}") from None
+    except OverflowError:           # 300 into uint8 wraps, as PyTorch (and as u8 + 300)
+        if not (isinstance(o, int) and data.dtype.kind in "iu"):
+            raise
+        return
     if not np.can_cast(res, data.dtype, "same_kind"):
         raise TypeError(f"{who}: the result (dtype {res}) cannot be written back into a "
                         f"tensor of dtype {data.dtype} without truncating it; use "

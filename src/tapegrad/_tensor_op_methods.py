@@ -195,7 +195,7 @@ class OpMethods:
         return ops.flipud(self)
 
     def roll(self, shifts: int | Sequence[int], dims: Axis = None) -> Tensor:
-        return ops.roll(self, shifts, dims)
+        return ops.torch_roll(self, shifts, dims)
 
     def rot90(self, k: int = 1, dims: Axis = (0, 1)) -> Tensor:
         return ops.rot90(self, k, dims)

@@ -58,8 +58,10 @@ def _values(arr):
 # ------------------------------------------------------------------ predicates
 def _reduce_bool(fn, npfn, input, dim, keepdim):
     a = _arr(_tensor_arg(input, fn))
-    return _values(npfn(a, axis=dim if dim is None or isinstance(dim, int)
-                        else tuple(dim), keepdims=keepdim))
+    r = npfn(a, axis=dim if dim is None or isinstance(dim, int) else tuple(dim),
+             keepdims=keepdim)
+    # torch keeps uint8 for a uint8 input (its masks before bool tensors existed)
+    return _values(np.asarray(r).astype(np.uint8) if a.dtype == np.uint8 else r)
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

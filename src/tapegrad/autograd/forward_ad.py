@@ -11,7 +11,7 @@ from .._graph import Node, grad_edge
 from .._native import SPEEDUPS
 from .._tensor import Tensor, _share_version, as_tensor, make
 from ..ops import _apply
-from ..ops._apply import _complex_error, apply, call
+from ..ops._apply import _complex_error, _two_dtypes, apply, call
 from ..ops._op import LINEAR, Ctx
 from ..ops.elementwise import Cast
 from ..ops.shape import BroadcastTo, GetItem, Reshape, Stack
@@ -199,6 +199,11 @@ def _dual_fast_py(op, args, raw, params):
     out = forward(*raw, **params) if params else forward(*raw)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
+    if (len(raw) == 2 and not params and _two_dtypes(raw[0], raw[1])
+            and op.batching == "elementwise"):
+        # operands of two dtypes: the result's as eager gives it (float32 * a 0-d float64
+        # is float32, float16 * a 0-d float32 float16; ops/_torch_dtype.py)
+        out = _apply._default_float(out, args[0], args[1], forward)
     if out.dtype.kind == "c" and op.jvp is not None and diff and op.complex is None:
         raise _complex_error(op, out.dtype)
     t = make(out)

@@ -17,6 +17,7 @@ from ..autograd.anomaly import capture_site
 from ..autograd.function import _CustomOp
 from ..ops._apply import apply, complex_mark
 from ..ops._op import Op
+from ..ops._torch_dtype import torch_operands
 from .program import OpStep, Program
 
 _local = _state.local
@@ -116,7 +117,61 @@ def _argmin(x, axis, keepdims):
 def _binop(fn, reflected=False):
     if reflected:
         return lambda self, o: _raw_op(fn, o, self)
+    if fn in _COMPARISONS:
+        return lambda self, o: _raw_op(fn if _np_marked(self, o) else _COMPARISONS[fn], self, o)
     return lambda self, o: _raw_op(fn, self, o)
+
+
+def _torch_compare(fn):
+    """A comparison as eager's Tensor makes it: in PyTorch's common dtype (_compare_op)."""
+    def compare(a, b):
+        return fn(*(torch_operands((a, b), _BOOL) or (a, b)))
+    compare.__name__ = fn.__name__
+    return compare
+
+
+def _np_marked(*args):
+    return any(isinstance(a, Tensor) and a._x is not None and "np" in a._x for a in args)
+
+
+_BOOL = np.dtype(bool)
+_COMPARISONS = {f: _torch_compare(f) for f in (np.less, np.less_equal, np.greater,
+                                                np.greater_equal, np.equal, np.not_equal)}
+
+
+def _torch_step(step, args, params, t):
+    """The replay of a two-operand elementwise step computes as eager does where PyTorch's
+    dtype rules differ from NumPy's (ops/_torch_dtype.py: a 0-d or float16 operand of
+    another dtype, a Python int wrapped into a small integer dtype, a float64 result the
+    float32 default decides): True when it was set so."""
+    if params or len(args) != 2 or step.op.batching != "elementwise" or _np_marked(*args) \
+            or not any(isinstance(a, Tensor) for a in args):
+        return False
+    raw = [np.asarray(a._data) if isinstance(a, Tensor) else a for a in args]
+    want, fwd = t._data.dtype, step.op.forward
+    prev, _local.trace = _local.trace, None
+    try:
+        got = np.asarray(fwd(*raw))
+        if got.dtype == want and torch_operands(raw, got.dtype) is None:
+            return False
+    except OverflowError:
+        pass
+    except Exception:
+        return False
+    finally:
+        _local.trace = prev
+
+    def replay(a, b):
+        try:
+            out = np.asarray(fwd(a, b))
+            cast = torch_operands((a, b), out.dtype)
+        except OverflowError:
+            cast = torch_operands((a, b), _BOOL)
+        if cast is not None:
+            out = np.asarray(fwd(*cast))
+        return out if out.dtype == want else out.astype(want)
+    step.fn = replay
+    return True
 
 
 _SLOTS = tuple(s for s in Tensor.__slots__ if s != "__weakref__")
@@ -442,7 +497,9 @@ class Tracer:
             step.dyn_slot = self.new_slot()
         elif not params and op.direct is not None:
             self._make_direct(step, args, t)
-        if not dyn and step.fn is op.forward and (
+        if not dyn and step.fn is op.forward and _torch_step(step, args, params, t):
+            pass
+        elif not dyn and step.fn is op.forward and (
                 any(_foreign(a) for a in args) or not any(isinstance(a, Tensor) for a in args)):
             # (only Python numbers: eager gives the default float, NumPy float64)
             _match_eager_dtype(step, args, params, t)

@@ -233,12 +233,16 @@ class Module:
                     out = r
         return out
 
-    def _add_hook(self, hooks, fn, name):
+    def _add_hook(self, hooks, fn, name, prepend=False):
         if not callable(fn):
             raise TypeError(f"{name}: hook must be callable, got {_got(fn)}")
+        prepend = flag(prepend, name, "prepend")
         key = self._hook_id
         self.__dict__["_hook_id"] = key + 1
         hooks[key] = fn
+        if prepend:                 # PyTorch's prepend=True: this hook runs first
+            for k in [k for k in hooks if k != key]:
+                hooks[k] = hooks.pop(k)
         return _HookHandle(hooks, key)
 
     def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
@@ -253,18 +257,21 @@ class Module:
         # modules restored from a pickle made before these hooks existed lack the dict
         return self.__dict__.setdefault(name, {})
 
-    def register_full_backward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+    def register_full_backward_hook(self, hook: Callable[..., Any], *,
+                                    prepend: bool = False) -> _HookHandle:
         """`hook(module, grad_input, grad_output)` runs once the gradients with respect to
         the module's positional tensor inputs are computed (None for inputs that need
-        none); a returned tuple replaces grad_input. As PyTorch's."""
+        none); a returned tuple replaces grad_input. As PyTorch's (`prepend=True` runs
+        it before the hooks already registered)."""
         return self._add_hook(self._hooks_dict("_backward_hooks"), hook,
-                              "register_full_backward_hook")
+                              "register_full_backward_hook", prepend)
 
-    def register_full_backward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], *,
+                                        prepend: bool = False) -> _HookHandle:
         """`hook(module, grad_output)` runs when the gradients of the module's outputs
         are known, before they flow into it; a returned tuple replaces them."""
         return self._add_hook(self._hooks_dict("_backward_pre_hooks"), hook,
-                              "register_full_backward_pre_hook")
+                              "register_full_backward_pre_hook", prepend)
 
     # --------------------------------------------------------------- traversal
     def named_modules(self, prefix: str = "",

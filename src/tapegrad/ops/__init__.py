@@ -41,6 +41,7 @@ from .sort import (argpartition, argsort, kthvalue, median, mode, nanmedian,  # 
 from .arrange import (flip, fliplr, flipud, moveaxis, movedim, pad, permute,  # noqa: F401
                       ravel, repeat, repeat_interleave, roll, rollaxis, rot90, swapdims,
                       tile, unflatten)
+from .arrange_torch import roll as torch_roll  # noqa: F401,E402
 from .joinsplit import (append, array_split, atleast_1d, atleast_2d,  # noqa: F401
                         atleast_3d, broadcast_arrays, broadcast_tensors, chunk,
                         column_stack, dsplit, dstack, hsplit, hstack, meshgrid, narrow,

@@ -15,6 +15,8 @@ from .._native import SPEEDUPS, _anomaly_stack, _record_site
 from .._sites import _site, site_text
 from .._tensor import Tensor, _carry_cut, _share_version, make, note_cut
 from ._shapes import broadcast_shapes
+from ._torch_dtype import (CATEGORY, SCALAR_CATEGORY, TORCH_BOOL_UNARY, tier,
+                           torch_bool_unary, torch_operands)
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
@@ -81,10 +83,19 @@ def apply(op, *args, **params):
         level = _top_level(args)
         if level is not None:
             return _apply_dual(op, level, args, params)
+    if (len(raw) == 1 and not (npk or plain) and op.__name__ in TORCH_BOOL_UNARY
+            and getattr(raw[0], "dtype", None) == np.bool_):
+        return make(torch_bool_unary(op, raw[0]))
     try:
         out = op.forward(*raw, **params)
     except TypeError:
         out = _retry_as_float(op, raw, params)     # np.negative(bool) and the like
+    except OverflowError:   # a Python int beyond an integer tensor's dtype (torch wraps)
+        cast = None if npk or plain or op.batching != "elementwise" or len(raw) != 2 else \
+            torch_operands(raw, np.dtype(bool))
+        if cast is None:
+            raise
+        out = op.forward(*cast, **params)
     except _vmap_escape:
         # an array of a batched value given as an operand (where's condition)
         return _vmap_apply(op, args, params, True)
@@ -99,6 +110,9 @@ def apply(op, *args, **params):
     c = out.dtype.char
     if npk:
         pass                    # NumPy computed the dtype NumPy gives: kept
+    elif (len(raw) == 2 and op.batching == "elementwise" and not params and not plain
+          and _two_dtypes(raw[0], raw[1])):
+        out = _default_float(out, raw, None, op.forward)
     elif c == "d":
         if "dtype" not in params:
             want = _f64_result(raw)
@@ -119,6 +133,13 @@ def apply(op, *args, **params):
     if npk and out.dtype.kind in "biu":
         mark_numpy(t)           # an integer of an integer stays a NumPy integer
     return t
+
+
+def _two_dtypes(a, b):
+    """Whether a and b are arrays of different dtypes (not `in (None, ...)`: a dtype
+    equals None, which NumPy reads as float64)."""
+    da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+    return da is not None and db is not None and da != db
 
 
 def _no_tensor_inside(op, seq):
@@ -170,6 +191,8 @@ def apply1_py(op, x):
         return apply(op, x)
     forward, save_idx, diff, view = op._hot[:4]
     d = x._data
+    if d.dtype.kind == "b" and op.__name__ in TORCH_BOOL_UNARY:
+        return make(torch_bool_unary(op, d))
     try:
         out = forward(d)
     except TypeError:
@@ -248,9 +271,17 @@ def apply2_py(op, x, y):
         raise
     except TypeError:
         out = _retry_as_float(op, (dx, dy), None)
+    except OverflowError:       # a Python int beyond an integer tensor's dtype: wrapped
+        cast = torch_operands((dx, dy), np.dtype(bool))
+        if cast is None:
+            raise
+        out = forward(*cast)
     if type(out) is not np.ndarray:
         out = np.asarray(out)               # ufuncs give scalars for 0-d inputs
-    if out.dtype is _F64:
+    if (dx.__class__ is np.ndarray and dy.__class__ is np.ndarray and dx.dtype != dy.dtype
+            and (not dx.ndim or not dy.ndim or _F16 in (dx.dtype, dy.dtype))):
+        out = _default_float(out, x, y, forward)    # as _speedups_apply.c's finish
+    elif out.dtype is _F64:
         want = _f64_result((dx, dy))
         if want is not _F64:
             out = out.astype(want, copy=False)
@@ -293,6 +324,11 @@ def _default_float(out, x, y, forward=None, params=None):
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in x)
     else:
         raw = tuple(a._data if isinstance(a, Tensor) else a for a in (x, y) if a is not None)
+    if len(raw) == 2 and forward is not None:
+        cast = torch_operands(raw, out.dtype)
+        if cast is not None:
+            out = forward(*cast, **params) if params else forward(*cast)
+            return out if type(out) is np.ndarray else np.asarray(out)
     if out.dtype.char == "d":
         want = _f64_result(raw)
         return out if want is _F64 else out.astype(want, copy=False)
@@ -362,10 +398,6 @@ def _has_tangent(args):
     return False
 
 
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
-_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2, complex: 3}
-
-
 def _f64_result(raw):
     """The dtype PyTorch gives where NumPy computed float64 from the inputs `raw`.
 
@@ -379,19 +411,19 @@ def _f64_result(raw):
     for v in raw:
         dt = getattr(v, "dtype", None)
         if dt is None:
-            c = _SCALAR_CATEGORY.get(type(v), -1)
+            c = SCALAR_CATEGORY.get(type(v), -1)
             if c > scalar:
                 scalar = c
             continue
-        c = _CATEGORY.get(dt.kind)
+        c = CATEGORY.get(dt.kind)
         if c is None:
             continue
         if v.ndim:
             if dt.char in "dDg":
                 return _F64         # the common case: a float64 operand
-            dims = _tier(dims, c, dt)
+            dims = tier(dims, c, dt)
         else:
-            zero = _tier(zero, c, dt)
+            zero = tier(zero, c, dt)
     best = dims
     if zero is not None and (best is None or zero[0] > best[0]):
         best = zero
@@ -401,14 +433,6 @@ def _f64_result(raw):
     if dt.kind == "c":
         dt = np.dtype(dt.char.lower())       # a real result of complex inputs
     return _F64 if dt == _F64 else dt
-
-
-def _tier(cur, c, dt):
-    if cur is None or c > cur[0]:
-        return (c, dt)
-    if c == cur[0]:
-        return (c, np.promote_types(cur[1], dt))
-    return cur
 
 
 def _plain_inputs(raw):

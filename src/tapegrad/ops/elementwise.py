@@ -9,6 +9,7 @@ import numpy as np
 from .._dtypes import as_dtype, is_floating
 from .._tensor import Tensor, make
 from ._apply import apply, apply1, apply2, call
+from ._torch_dtype import where_dtype
 from ._op import (_UNSET, LINEAR, Op, StrongZeroWarning, _all_finite, _all_finite_py,  # noqa: F401
                   elementwise, register, same_params, scale, tangent_sum, zeros_like)
 from ._shapes import broadcast_shapes, check_operand, describe
@@ -735,7 +736,9 @@ def where(cond: Any, x: ArrayLike = _ONE_ARG, y: ArrayLike = _ONE_ARG) -> Any:
     if not isinstance(y, Tensor):
         y = check_operand("where", "y", y)
     broadcast_shapes("where", c.shape, _shape(x), _shape(y))
-    return apply(Where, c, x, y)
+    out = apply(Where, c, x, y)
+    want = where_dtype(out, x, y)
+    return out if want is None else cast(out, want)
 
 
 def cast(x: ArrayLike, dtype: DTypeLike) -> Tensor:

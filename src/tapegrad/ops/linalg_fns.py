@@ -184,8 +184,11 @@ def matrix_power(A: ArrayLike, n: int) -> Tensor:
     tensor([[1., 3.],
             [0., 1.]])
     """
+    given = A
     A = _matrix("matrix_power", "A", A, square=True)
     n = check_int("linalg.matrix_power", "n", n)
+    if n >= 0 and isinstance(given, Tensor) and given._data.dtype.kind in "iu":
+        A = given           # integer matrices stay integer (torch): their products are exact
     if n == 0:
         # the identity, still connected to A (a zero gradient, as PyTorch's)
         k = _shape(A)[-1]
@@ -466,6 +469,8 @@ def cross(input: ArrayLike, other: ArrayLike, *, dim: int = -1) -> Tensor:
     """
     x = _as_float_operand("cross", "input", input)
     y = _as_float_operand("cross", "other", other)
+    if all(isinstance(v, Tensor) and v._data.dtype.kind in "iu" for v in (input, other)):
+        x, y = input, other     # integer vectors stay integer (torch)
     shape = broadcast_shapes("linalg.cross", _shape(x), _shape(y))
     nd = len(shape)
     d = check_int("linalg.cross", "dim", dim)

@@ -169,15 +169,18 @@ def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
 
 
 def outer(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """Outer product of two vectors: out[i, j] = x[i] * y[j] (inputs of other shapes
-    are flattened, as np.outer).
+    """Outer product of two vectors: out[i, j] = x[i] * y[j] (torch.outer; both must be
+    1-D, as there: tapegrad.numpy.outer flattens other shapes, as np.outer).
 
     Args:
-        x: the first vector (flattened if it is not one).
-        y: the second vector (flattened if it is not one).
+        x: the first vector.
+        y: the second vector.
 
     Returns:
         A (len(x), len(y)) tensor.
+
+    Raises:
+        ValueError: x or y is not 1-D.
 
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
     >>> o = tg.outer(x, tg.tensor([1.0, 10.0, 100.0]))
@@ -191,6 +194,10 @@ def outer(x: ArrayLike, y: ArrayLike) -> Tensor:
         x = check_operand("outer", "x", x)
     if not isinstance(y, Tensor):
         y = check_operand("outer", "y", y)
+    for name, v in (("x", x), ("y", y)):
+        if np.ndim(v) != 1:
+            raise ValueError(f"outer: expected 1-D arguments, got {name} of shape "
+                             f"{tuple(np.shape(v))} ({np.ndim(v)}-D)")
     return mul(call(Reshape, x, shape=(-1, 1)) if isinstance(x, Tensor) else
                np.reshape(x, (-1, 1)), call(Reshape, y, shape=(1, -1))
                if isinstance(y, Tensor) else np.reshape(y, (1, -1)))

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import apply, apply2, call
+from ._torch_dtype import torch_operands
 from ._op import Op, elementwise, register, scale, tangent_sum, zeros_like
 from ._shapes import check_int, check_number, check_operand
 from .activations import Sigmoid
@@ -665,11 +666,19 @@ around = round
 def _trunc_divide(x, y):
     """x / y rounded toward zero (torch's div(rounding_mode="trunc")): integers stay
     integers (exactly, and a zero divisor raises as torch); others trunc(x / y)."""
-    rx, ry = np.asarray(_raw(x)), np.asarray(_raw(y))
-    if rx.dtype.kind not in "iu" or ry.dtype.kind not in "iu" or \
+    a, b = _raw(x), _raw(y)
+    rx, ry = np.asarray(a), np.asarray(b)
+    if rx.dtype.kind not in "biu" or ry.dtype.kind not in "biu" or \
             isinstance(x, Tensor) and x._x is not None or isinstance(y, Tensor) and y._x is not None:
         return trunc(div(x, y))
     _int_zero_divisor("div", x, y)
+    # in PyTorch's dtype: uint8 by a Python int stays uint8, bools count as int64
+    cast = torch_operands((a, b), np.dtype(bool))
+    rx, ry = cast or (a, b)
+    if not isinstance(rx, np.ndarray) and not isinstance(ry, np.ndarray):
+        rx = np.asarray(rx)
+    rx, ry = (v.astype(np.int64) if getattr(v, "dtype", None) == np.bool_ else v
+              for v in (rx, ry))
     q = np.floor_divide(rx, ry)
     # floor is one below trunc where the division is inexact and the signs differ
     return make(q + ((np.remainder(rx, ry) != 0) & ((rx < 0) != (ry < 0))))

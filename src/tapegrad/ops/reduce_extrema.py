@@ -12,7 +12,7 @@ from ._op import Op, register, tangent_axis
 from ._shapes import (check_axis, check_bool, check_operand, keepdims_shape,
                       pick_axis, vmap_fold)
 from .shape import BroadcastTo
-from .elementwise import maximum, minimum, Where
+from .elementwise import clone, maximum, minimum, Where
 from .reduce_sums import Sum, _raw, _reduce, expand_reduced
 from typing import TYPE_CHECKING
 
@@ -30,24 +30,28 @@ class _Extremum(Op):
     def vjp(ctx, g):
         w = _tie_share(ctx)
         g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
-        return (call(Where, w > 0, g * w, 0.0),)
+        return (call(Where, w != 0, g * w, 0.0),)
 
     @staticmethod
     def jvp(ctx, dx):
         w = _tie_share(ctx)
         p = ctx.params
-        return call(Sum, call(Where, w > 0, dx * w, 0.0), axis=tangent_axis(ctx),
+        return call(Sum, call(Where, w != 0, dx * w, 0.0), axis=tangent_axis(ctx),
                     keepdims=p["keepdims"])
 
 
 def _tie_share(ctx):
+    """Each element's share of the gradient: 1/count on the count tied extremes, 0
+    elsewhere; NaN over a slice whose extreme is NaN (nothing equals it: 0/0), as
+    torch.amax, jax.numpy.max and tf.reduce_max give."""
     x, out = (_raw(v) for v in ctx.saved)
     axis = ctx.params["axis"]
     if not ctx.params["keepdims"]:
         out = out.reshape(keepdims_shape(x.shape, axis))
     hit = (x == out)
     count = hit.sum(axis=axis, keepdims=True)
-    return hit / count.astype(x.dtype)
+    with np.errstate(invalid="ignore"):
+        return hit / count.astype(x.dtype)
 
 
 @register
@@ -207,6 +211,10 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
     if dim is _NO_DIM or dim is None:
         if keepdim is not False:
             raise TypeError(f"{name}: keepdim needs a dim; use keepdims= with axis=")
+        if axis is None and not keepdims and isinstance(x, Tensor):
+            spread = _nan_spread(x)
+            if spread is not None:
+                return spread
         return values_only(x, axis, keepdims)
     if axis is not None:
         raise TypeError(f"{name}: give dim (values and indices, as PyTorch) or axis "
@@ -222,7 +230,7 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
     if arr.ndim and arr.shape[d] == 0:
         raise ValueError(f"{name}: cannot reduce an empty dimension (shape {arr.shape})")
     if arr.ndim == 0:
-        return (MaxResult if name == "max" else MinResult)(x * 1, make(np.array(0)))
+        return (MaxResult if name == "max" else MinResult)(clone(x), make(np.array(0)))
     ind = (np.argmax if name == "max" else np.argmin)(arr, axis=d)
     grids = np.indices(ind.shape, sparse=True)
     # the values are x at the chosen indices: the gradient goes to that element only
@@ -232,6 +240,21 @@ def _max_min(x, dim, keepdim, axis, keepdims, name):
         values = values.reshape(np.expand_dims(ind, d).shape)
         ind = np.expand_dims(ind, d)
     return (MaxResult if name == "max" else MinResult)(values, make(ind))
+
+
+def _nan_spread(x):
+    """torch.max(x)/min(x) of a tensor holding NaN: NaN, its gradient shared evenly by
+    the NaN elements (torch's evenly_distribute_backward; amax/amin give NaN to all).
+    None when there is no NaN (or under tg.vmap)."""
+    arr = x._data
+    if arr.dtype.kind not in "fc" or not arr.size or vmap_fold(x) is not None:
+        return None
+    hit = np.isnan(arr)
+    if not hit.any():
+        return None
+    w = (hit / np.count_nonzero(hit)).astype(arr.dtype)
+    with np.errstate(invalid="ignore"):
+        return call(Sum, x * make(w), axis=None, keepdims=False)
 
 
 def _check_nonempty(x, op, axis=None):

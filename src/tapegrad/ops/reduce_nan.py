@@ -6,7 +6,7 @@ import numpy as np
 from .._tensor import Tensor, make
 from ._shapes import check_int, check_operand, normalize_axis, pick_axis, vmap_fold
 from .elementwise import sqrt, where
-from .reduce_sums import Prod, Sum, _float_in, _raw, _reduce
+from .reduce_sums import Prod, Sum, _float_in, _raw, _reduce, _torch_int
 from .reduce_extrema import Max, Min, _arg_axis, _check_nonempty
 from typing import TYPE_CHECKING
 
@@ -56,9 +56,10 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis
     if fold is not None:
         axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "nansum")
         return fold(lambda v, a: nansum(v, a, keepdims), axis)
+    given = x
     x, nan = _nan_mask(x, "nansum")
-    return _reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims, dim,
-                   keepdim, "nansum")
+    return _torch_int(_reduce(Sum, where(nan, 0.0, x) if nan.any() else x, axis, keepdims,
+                              dim, keepdim, "nansum"), None, given)
 
 
 def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -125,9 +126,10 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axi
     if fold is not None:
         axis, keepdims = pick_axis(axis, dim, keepdims, keepdim, "nanprod")
         return fold(lambda v, a: nanprod(v, a, keepdims), axis)
+    given = x
     x, nan = _nan_mask(x, "nanprod")
-    return _reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims, dim,
-                   keepdim, "nanprod")
+    return _torch_int(_reduce(Prod, where(nan, 1.0, x) if nan.any() else x, axis, keepdims,
+                              dim, keepdim, "nanprod"), None, given)
 
 
 def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,

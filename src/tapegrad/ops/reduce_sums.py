@@ -9,6 +9,7 @@ import numpy as np
 from .._dtypes import as_dtype, default_float
 from .._tensor import Tensor
 from ._apply import apply, call
+from ._torch_dtype import torch_int_dtype
 from ._op import LINEAR, Op, register, tangent_axis
 from ._shapes import (check_bool, check_int, check_operand, keepdims_shape,
                       normalize_axis, pick_axis)
@@ -266,7 +267,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     >>> tg.sum(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
     """
-    return _reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim, keepdim)
+    return _torch_int(_reduce(Sum, _cast_first(x, dtype, "sum"), axis, keepdims, dim, keepdim),
+                      dtype, x)
 
 
 def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -299,6 +301,12 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
             [0.2500, 0.2500]])
     """
     return _reduce(Mean, _cast_first(x, dtype, "mean"), axis, keepdims, dim, keepdim)
+
+
+def _torch_int(r, dtype, x):
+    """An integer sum or product `r` of x in PyTorch's dtype (_torch_dtype.torch_int_dtype)."""
+    want = torch_int_dtype(r, dtype, x)
+    return r if want is None else cast(r, want)
 
 
 def _cast_first(x, dtype, fn):
@@ -336,7 +344,8 @@ def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis =
     >>> x.grad
     tensor([0., 6., 0.])
     """
-    return _reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim, keepdim)
+    return _torch_int(_reduce(Prod, _cast_first(x, dtype, "prod"), axis, keepdims, dim,
+                              keepdim), dtype, x)
 
 
 def _ddof(ddof, correction, unbiased, op):

@@ -15,6 +15,7 @@ from .._state import is_grad_enabled
 from .._results import CummaxResult, CumminResult  # noqa: F401
 from .._tensor import Tensor, make
 from ._apply import apply, call
+from ._torch_dtype import torch_int_dtype
 from ._op import LINEAR, Op, register
 from ._shapes import check_axis, check_bool, check_int, check_operand, vmap_fold
 from .elementwise import Exp, Where, cast, where
@@ -275,6 +276,7 @@ def _scan_axis(x, axis, dim, op):
 
 
 def _scan(op, x, axis, dim, dtype, name, **params):
+    given = x
     x = _operand(x, name)
     if dtype is not None:
         x = cast(x, dtype)
@@ -283,7 +285,8 @@ def _scan(op, x, axis, dim, dtype, name, **params):
     out = apply(op, flat, axis=ax, **params)
     if len(shape) == 0 and (axis is not None or dim is not None):
         out = call(Reshape, out, shape=())           # torch keeps a 0-d input 0-d
-    return out
+    want = torch_int_dtype(out, dtype, given)
+    return out if want is None else cast(out, want)
 
 
 def cumsum(x: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, *, dim: Axis = None,
