@@ -39,7 +39,8 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_torch_api_sweep.py \
         tests/test_tf_semantics4.py tests/test_tf_semantics4_ops.py \
         tests/test_at_modes.py tests/test_lax_more.py tests/test_lax_dynamic_batched.py \
-        tests/test_lax_lhs_dilation.py tests/test_vmap_raw_values.py
+        tests/test_lax_lhs_dilation.py tests/test_vmap_raw_values.py \
+        tests/test_h13_probe.py
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
     scripts/check_release.sh
     scripts/matrix.sh

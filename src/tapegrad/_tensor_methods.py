@@ -304,8 +304,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         """The values as 1-D (NumPy's ravel; differentiable).
 
         Args:
-            order: "C" (also "K" and "A", which give C order here); "F" raises
-                ValueError.
+            order: "C" (also "K" and "A", which give C order here) or "F"
+                (column-major).
 
         Returns:
             A 1-D tensor of the elements in row-major order.
@@ -313,8 +313,10 @@ class TensorMethods(InplaceMethods, PortMethods):
         >>> tg.tensor([[1.0, 5.0], [7.0, 2.0]]).ravel()
         tensor([1., 5., 7., 2.])
         """
+        if order == "F":
+            return ops.reshape(ops.transpose(self), (-1,))
         if order not in ("C", "K", "A"):
-            raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
+            raise ValueError(f"ravel: order must be 'C', 'F', 'K' or 'A', got {order!r}")
         return ops.reshape(self, (-1,))
 
     def copy(self, order: str = "K") -> Tensor:

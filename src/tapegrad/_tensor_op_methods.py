@@ -126,8 +126,13 @@ class OpMethods:
         return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim, p=p)
 
     def reshape(self, *shape: int | Sequence[int], **kw: Any) -> Tensor:
+        order = kw.pop("order", "C")        # NumPy's a.reshape(..., order="F")
         if kw:      # torch's t.reshape(shape=...), t.view(size=...)
             shape = (_shape_kw(kw, ("shape", "size"), "reshape"),)
+        if order == "F":
+            return ops.transpose(ops.reshape(ops.transpose(self), _shape_args(shape)[::-1]))
+        if order != "C":
+            raise ValueError(f"reshape: order must be 'C' or 'F', got {order!r}")
         return ops.reshape(self, _shape_args(shape))
 
     view = reshape
@@ -160,7 +165,10 @@ class OpMethods:
     def expand_dims(self, axis: Axis) -> Tensor:
         return ops.expand_dims(self, axis)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: int | str = 0, end_dim: int = -1, *,
+                order: str | None = None) -> Tensor:
+        if isinstance(start_dim, str) or order is not None:   # NumPy's a.flatten(order)
+            return self.ravel(start_dim if order is None else order)
         return ops.flatten(self, start_dim, end_dim)
 
     def broadcast_to(self, shape: ShapeLike) -> Tensor:

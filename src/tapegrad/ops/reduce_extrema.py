@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class _Extremum(Op):
-    """Shared rules of max/min: ties split the gradient evenly."""
+    """Shared rules of max/min: ties split the gradient evenly; a NaN result gives NaN
+    gradients to its whole slice (as JAX, autograd and torch.amax)."""
     batching = "aware"
     saves = ("x", "out")
 
@@ -30,14 +31,14 @@ class _Extremum(Op):
     def vjp(ctx, g):
         w = _tie_share(ctx)
         g = call(BroadcastTo, expand_reduced(g, ctx), shape=ctx.in_shapes[0])
-        return (call(Where, w > 0, g * w, 0.0),)
+        return (call(Where, (w > 0) | np.isnan(w), g * w, 0.0),)
 
     @staticmethod
     def jvp(ctx, dx):
         w = _tie_share(ctx)
         p = ctx.params
-        return call(Sum, call(Where, w > 0, dx * w, 0.0), axis=tangent_axis(ctx),
-                    keepdims=p["keepdims"])
+        return call(Sum, call(Where, (w > 0) | np.isnan(w), dx * w, 0.0),
+                    axis=tangent_axis(ctx), keepdims=p["keepdims"])
 
 
 def _tie_share(ctx):
@@ -47,7 +48,8 @@ def _tie_share(ctx):
         out = out.reshape(keepdims_shape(x.shape, axis))
     hit = (x == out)
     count = hit.sum(axis=axis, keepdims=True)
-    return hit / count.astype(x.dtype)
+    with np.errstate(invalid="ignore"):     # a NaN result matches nothing: 0/0, NaN
+        return hit / count.astype(x.dtype)
 
 
 @register

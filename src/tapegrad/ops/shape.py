@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, _share_version, mark_stale_views
+from .._tensor import Tensor, _share_version, clear_stale, mark_stale_views
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
@@ -237,8 +237,27 @@ class IndexPut(Op):
     def vjp(ctx, g):
         index = ctx.params["index"]
         gx = call(IndexPut, g, 0.0, index=index) if ctx.needs_grad[0] else None
-        gv = call(GetItem, g, index=index) if ctx.needs_grad[1] else None
+        gv = None
+        if ctx.needs_grad[1]:
+            gv = call(GetItem, g, index=index)
+            lost = _overwritten(ctx.in_shapes[0], index)
+            if lost is not None:        # a value overwritten by a later one gets nothing
+                gv = call(IndexPut, gv, 0.0, index=(lost,))
         return gx, gv
+
+
+def _overwritten(shape, index):
+    """Which values of `x[index] = v` a later value at the same position overwrote
+    (NumPy writes in order: the last one stays), as a mask over x[index]; None when
+    no position repeats."""
+    if not any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in index):
+        return None
+    where = np.zeros(shape, np.intp)
+    n = where[index].shape
+    ids = np.arange(math.prod(n), dtype=np.intp).reshape(n)
+    where[index] = ids
+    lost = where[index] != ids
+    return lost if lost.any() else None
 
     @staticmethod
     def jvp(ctx, dx, dv):
@@ -629,8 +648,10 @@ def getitem(x, index):
             raise
         raise IndexError(f"getitem: {e} (tensor of shape {getattr(x, 'shape', ())})") \
             from None
-    if _is_basic(index) and isinstance(x, Tensor):
-        # basic indexing is a view: share the version counter with the base
+    if _is_basic(index) and isinstance(x, Tensor) and out._data.base is not None:
+        # basic indexing is a view: share the version counter with the base (not an
+        # element picked by ints alone: a copy, as NumPy's scalar, which later writes
+        # into the base leave alone)
         _share_version(x, out)
     return out
 
@@ -655,6 +676,8 @@ def setitem_(t, index, value):
                          "(e.g. from broadcast_to); call .clone() before writing to it")
     if recording:
         _check_view_write(t)
+        if t._x is not None and "stale" in t._x and isinstance(value, Tensor):
+            clear_stale(t, index, value)
     _state.pre_write(t)
     dual = (_local.fw_levels or _local.fw_default) and (t._fw is not None or (
         isinstance(value, Tensor) and value._fw is not None))

@@ -1,0 +1,172 @@
+"""Session 13's probe of tapegrad.numpy: NumPy programs (in-place updates, NaN at the
+edges, column-major reshapes) whose values or gradients were wrong or raised."""
+import numpy as np
+import pytest
+
+import tapegrad as tg
+import tapegrad.numpy as tnp
+
+
+def _fd(f, x, eps=1e-6):
+    """Central differences of a NumPy function, in float64."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = eps
+        out[i] = (f(x + e) - f(x - e)) / (2 * eps)
+    return out
+
+
+def _check(program, x):
+    """program(np_module, x): tapegrad's value and gradient against NumPy's value and
+    central differences."""
+    x = np.asarray(x, dtype=np.float64)
+    got = tg.grad(lambda t: program(tnp, t))(tnp.array(x))
+    np.testing.assert_allclose(float(program(tnp, tnp.array(x))), program(np, x),
+                               rtol=1e-12)
+    np.testing.assert_allclose(got.numpy(), _fd(lambda v: program(np, v), x), rtol=1e-6,
+                               atol=1e-8)
+
+
+# ------------------------------------------------------- max/min of a NaN slice
+# expected: jax.grad(jnp.max) (jax 0.10.2, x64) and autograd 1.9.1 give NaN to the whole
+# reduced slice when its result is NaN (torch.amax too); tapegrad gave 0s, hiding the NaN
+def test_max_of_a_nan_slice_gives_nan_gradients_to_that_slice():
+    g = tg.grad(tnp.max)(tnp.array([0.3, np.nan, 2.0]))
+    assert np.isnan(g.numpy()).all()
+    x = tnp.array([[0.3, np.nan], [2.0, 1.0]])
+    g = tg.grad(lambda t: tnp.max(t, axis=1).sum())(x).numpy()
+    assert np.isnan(g[0]).all()
+    np.testing.assert_array_equal(g[1], [1.0, 0.0])
+    g = tg.grad(lambda t: tnp.amin(t, axis=1).sum())(x).numpy()
+    assert np.isnan(g[0]).all()
+    np.testing.assert_array_equal(g[1], [0.0, 1.0])
+
+
+def test_max_of_a_nan_slice_forward_mode_gives_nan():
+    x = tnp.array([[0.3, np.nan], [2.0, 1.0]])
+    _, t = tg.jvp(lambda v: tnp.max(v, axis=1), (x,), (tnp.ones((2, 2)),))
+    assert np.isnan(t.numpy()[0]) and t.numpy()[1] == 1.0
+
+
+def test_max_ties_without_nan_still_share():
+    g = tg.grad(tnp.max)(tnp.array([2.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(g.numpy(), [0.5, 0.0, 0.5])
+
+
+# ------------------------------------------------------- order="F"
+def test_reshape_and_ravel_take_column_major_order():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = tnp.array(a)
+    np.testing.assert_array_equal(tnp.reshape(t, (4, -1), order="F").numpy(),
+                                  np.reshape(a, (4, -1), order="F"))
+    np.testing.assert_array_equal(t.reshape(4, 6, order="F").numpy(),
+                                  a.reshape(4, 6, order="F"))
+    np.testing.assert_array_equal(tnp.ravel(t, "F").numpy(), np.ravel(a, "F"))
+    np.testing.assert_array_equal(t.ravel("F").numpy(), a.ravel("F"))
+    np.testing.assert_array_equal(t.flatten("F").numpy(), a.flatten("F"))
+    np.testing.assert_array_equal(t.flatten(order="F").numpy(), a.flatten(order="F"))
+    assert t.flatten(1).shape == (2, 12)        # torch's flatten(start_dim) stays
+    w = np.arange(6.0).reshape(2, 3)
+    _check(lambda m, x: m.sum(m.reshape(x, (2, 3), order="F") * w), np.arange(6.0))
+
+
+def test_reshape_refuses_an_unknown_order_naming_it():
+    with pytest.raises(ValueError, match="reshape: order must be 'C' or 'F', got 'Q'"):
+        tnp.reshape(tnp.arange(4.0), (2, 2), order="Q")
+
+
+# ------------------------------------------------------- repeated positions in x[i] = v
+def test_setitem_with_repeated_positions_gives_the_gradient_to_the_last_write():
+    # NumPy keeps the last of the values written to one position; the others were
+    # overwritten and get no gradient (JAX's .at[].set gives the same)
+    def prog(m, x):
+        a = m.zeros(3)
+        a[[0, 0, 1]] = x
+        return m.sum(a * np.arange(1.0, 4.0))
+    _check(prog, [0.3, -1.2, 2.0])
+
+    def prog2(m, x):
+        y = m.zeros((2, 2))
+        y[np.array([0, 0]), np.array([1, 1])] = x[0]
+        return m.sum(y * np.arange(4.0).reshape(2, 2))
+    _check(prog2, [[0.3, -1.2], [2.0, -0.5]])
+
+
+def test_augmented_assignment_with_repeated_positions():
+    def prog(m, x):
+        a = m.zeros(3)
+        a[[0, 0, 1]] += x           # NumPy: a[0] = 0 + x[1], not x[0] + x[1]
+        return m.sum(a * np.arange(1.0, 4.0))
+    _check(prog, [0.3, -1.2, 2.0])
+
+
+# ------------------------------------------------------- a[i:] += y
+@pytest.mark.parametrize("name", ["slice", "row", "int", "nonleaf", "step", "twice"])
+def test_augmented_assignment_into_part_of_an_array(name):
+    def prog(m, x):
+        if name == "slice":
+            a = m.ones(3)
+            a[1:] += x[:2] ** 2
+        elif name == "row":
+            a = m.ones((3, 3))
+            a[1] += x
+            a[:, 2] *= x
+            a[0, :2] -= x[1:]
+        elif name == "int":
+            a = m.ones(3)
+            for i in range(3):
+                a[i] += x[i] ** 2
+                a[i] *= x[(i + 1) % 3]
+        elif name == "nonleaf":
+            a = x * 2.0
+            a[1:] += x[:2] ** 2
+            a[:2] /= 3.0
+        elif name == "step":
+            a = x * 1.0
+            a[::2] += a[1::2]
+        else:
+            a = m.zeros(3)
+            a[:2] += x[:2]
+            a[1:] += a[0] * x[2]
+        return m.sum(a * np.arange(1.0, a.size + 1.0).reshape(a.shape))
+    _check(prog, [0.3, -1.2, 2.0] if name != "step" else [0.3, -1.2, 2.0, 0.7])
+
+
+def test_a_view_written_and_then_its_base_used_still_raises():
+    # the write through v is not in y's history: a recorded use of y must refuse
+    x = tnp.array([0.3, -1.2, 2.0, -0.4])
+
+    def f(x):
+        y = x * 1.0
+        v = y[1:3]
+        v[0] = 5.0 * x[0]
+        return tnp.sum(y)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        tg.grad(f)(x)
+
+    def g(x):               # two views written, one written back: y is still stale
+        y = x * 1.0
+        v, w = y[:2], y[2:]
+        v += x[:2]
+        w += x[2:]
+        y[:2] = v
+        return tnp.sum(y)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        tg.grad(g)(x)
+
+
+def test_an_element_picked_by_ints_is_a_copy_so_recurrences_differentiate():
+    # y[i] is NumPy's scalar copy: writing y[i + 1] leaves what y[i] saved alone
+    def prog(m, x):
+        y = m.zeros(6)
+        y[0] = x[0]
+        for i in range(5):
+            y[i + 1] = y[i] ** 2 * 0.5 + x[1] * y[i]
+        return y[-1]
+    _check(prog, [0.5, 0.1])
+    t = tnp.arange(3.0)
+    e = t[1]
+    e += 5.0                # the copy changes, the array does not (NumPy's scalar)
+    assert t.tolist() == [0.0, 1.0, 2.0] and float(e) == 6.0
