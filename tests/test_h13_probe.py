@@ -170,3 +170,102 @@ def test_an_element_picked_by_ints_is_a_copy_so_recurrences_differentiate():
     e = t[1]
     e += 5.0                # the copy changes, the array does not (NumPy's scalar)
     assert t.tolist() == [0.0, 1.0, 2.0] and float(e) == 6.0
+
+
+def test_setitem_with_repeated_positions_forward_and_reverse_agree():
+    def f(x):
+        a = tnp.zeros(3)
+        a[[0, 0, 1]] = x
+        return a
+    x = tnp.array([1.0, 2.0, 3.0])
+    want = [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    np.testing.assert_array_equal(tg.jacfwd(f)(x).numpy(), want)
+    np.testing.assert_array_equal(tg.jacrev(f)(x).numpy(), want)
+
+
+# ------------------------------------------------------- ufunc methods
+@pytest.mark.parametrize("name", ["add_at", "add_at_tensor", "add_at_2d", "add_at_rows",
+                                  "subtract_at", "multiply_at", "maximum_at"])
+def test_ufunc_at_updates_in_place_and_differentiates(name):
+    def prog(m, x):
+        if name == "add_at":
+            a = m.zeros(3)
+            m.add.at(a, [0, 0, 1], x)
+        elif name == "add_at_tensor":
+            a = x * 1.0
+            m.add.at(a, [0, 0, 2], x ** 2)
+        elif name == "add_at_2d":
+            a = m.zeros((3, 2))
+            m.add.at(a, (np.array([0, 0, 2]), np.array([1, 1, 0])), x)
+        elif name == "add_at_rows":
+            a = m.zeros((3, 3))
+            m.add.at(a, [2, 2], x ** 2)
+        elif name == "subtract_at":
+            a = x * 1.0
+            m.subtract.at(a, [1, 1], 0.5)
+        elif name == "multiply_at":
+            a = x * 1.0
+            m.multiply.at(a, [0, 0, 1], x)
+        else:
+            a = m.zeros(3)
+            m.maximum.at(a, [0, 1, 1], x)
+        return m.sum(a * np.arange(1.0, a.size + 1.0).reshape(a.shape))
+    _check(prog, [0.3, -1.2, 2.0])
+
+
+def test_ufunc_at_on_numpy_arrays_and_its_errors():
+    a = np.zeros(3)
+    tnp.add.at(a, [0, 0], 1.0)          # NumPy's own arrays: NumPy's own ufunc.at
+    assert a.tolist() == [2.0, 0.0, 0.0]
+    with pytest.raises(TypeError, match="add.at: a must be a tensor"):
+        tnp.add.at(np.zeros(3), [0], tnp.array([1.0]))
+    with pytest.raises(TypeError, match="add.at: needs the values b"):
+        tnp.add.at(tnp.zeros(3), [0])
+
+
+@pytest.mark.parametrize("name", ["add_reduce", "multiply_reduce", "maximum_reduce",
+                                  "subtract_reduce", "add_accumulate", "maximum_accumulate",
+                                  "multiply_accumulate", "multiply_outer",
+                                  "subtract_outer", "add_outer_2d"])
+def test_ufunc_reduce_accumulate_outer(name):
+    def prog(m, x):
+        w = np.arange(1.0, 7.0).reshape(2, 3)
+        if name == "add_reduce":
+            return m.sum(m.add.reduce(x) ** 2) + m.sum(m.add.reduce(x, axis=1) ** 2)
+        if name == "multiply_reduce":
+            return m.sum(m.multiply.reduce(x, axis=1))
+        if name == "maximum_reduce":
+            return m.sum(m.maximum.reduce(x, axis=1, keepdims=True) * w[:, :1])
+        if name == "subtract_reduce":
+            return m.sum(m.subtract.reduce(x, axis=1) * w[0, :2])
+        if name == "add_accumulate":
+            return m.sum(m.add.accumulate(x) ** 2)
+        if name == "maximum_accumulate":
+            return m.sum(m.maximum.accumulate(x, axis=1) * w)
+        if name == "multiply_accumulate":
+            return m.sum(m.multiply.accumulate(x, axis=1) * w)
+        if name == "multiply_outer":
+            return m.sum(m.multiply.outer(x[0], x[1, :2]) * w.T[:, :2])
+        if name == "subtract_outer":
+            return m.sum(m.subtract.outer(x[0], x[1]) ** 2)
+        return m.sum(m.add.outer(x, x[0]) ** 2)
+    _check(prog, [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+
+
+def test_ufunc_reduce_values_and_errors():
+    assert tnp.add.reduce([[1, 2], [3, 4]]).tolist() == [4, 6]
+    assert float(tnp.add.reduce(tnp.arange(4.0), axis=None)) == 6.0
+    assert tnp.logical_or.reduce([[True, False], [False, False]]).tolist() == [True, False]
+    with pytest.raises(ValueError, match="subtract.reduce: zero-size"):
+        tnp.subtract.reduce(tnp.zeros((0, 2)))
+    with pytest.raises(TypeError, match="subtract.reduce: axis must be an int or None"):
+        tnp.subtract.reduce(tnp.zeros((2, 2)), axis=(0, 1))
+
+
+# ------------------------------------------------------- np.linalg.multi_dot
+def test_multi_dot_takes_a_list_of_differently_shaped_operands():
+    a = np.array([[2.0, 0.5], [0.1, 3.0]])
+    _check(lambda m, x: m.sum(m.linalg.multi_dot([x, x, np.ones((2, 1))])), a)
+    _check(lambda m, x: m.sum(m.linalg.multi_dot([x, x])), a)     # same shapes: no stack
+    got = tnp.linalg.multi_dot([[1, 2], [[1, 2], [3, 4]], [1, 1]])
+    assert float(got) == 17.0 and got.dtype == np.float64

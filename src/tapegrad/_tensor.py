@@ -748,37 +748,13 @@ def mark_stale_views(t, site):
         v = r()
         if v is not None and v is not t:
             x = v._x if v._x is not None else {}
-            # the one writer so far (None once two differ): writing it back where it was
-            # taken from (`a[i:] += y`: a view updated, then stored) brings v up to date
-            if "stale" not in x:
-                x["stale_by"] = _weakref(t)
-            elif x.get("stale_by") is not None and x["stale_by"]() is not t:
-                x["stale_by"] = None
+            # the one writer (None once two differ): ops/_writes.py clear_stale
+            by = x.get("stale_by") if "stale" in x else _weakref(t)
+            x["stale_by"] = by if by is not None and by() is t else None
             x["stale"] = site
             v._x = x
     vc.x[0] = None
 
-
-def clear_stale(t, index, value):
-    """`t[index] = value` where value is the view of t at index whose recorded in-place
-    change alone made t's history stale: the write records that change into t's
-    history, so t is up to date again (Python's `a[i:] += y` ends in this write)."""
-    x = t._x
-    by = x.get("stale_by")
-    if by is None or by() is not value:
-        return
-    if not any(i is Ellipsis for i in index):
-        index = index + (Ellipsis,)     # all ints: a 0-d view, not NumPy's scalar copy
-    try:
-        here = t._data[index]
-    except (IndexError, TypeError, ValueError):
-        return
-    if not (isinstance(here, np.ndarray) and here.base is not None
-            and value._data.__array_interface__ == here.__array_interface__):
-        return
-    del x["stale"], x["stale_by"]
-    if not x:
-        t._x = None
 
 
 # The layers above, set when they are imported (imports point down; these upward edges

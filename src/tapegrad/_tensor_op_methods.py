@@ -168,7 +168,10 @@ class OpMethods:
     def flatten(self, start_dim: int | str = 0, end_dim: int = -1, *,
                 order: str | None = None) -> Tensor:
         if isinstance(start_dim, str) or order is not None:   # NumPy's a.flatten(order)
-            return self.ravel(start_dim if order is None else order)
+            order = start_dim if order is None else order
+            if order not in ("C", "F", "K", "A"):
+                raise ValueError(f"flatten: order must be 'C', 'F', 'K' or 'A', got {order!r}")
+            return ops.reshape(ops.transpose(self) if order == "F" else self, (-1,))
         return ops.flatten(self, start_dim, end_dim)
 
     def broadcast_to(self, shape: ShapeLike) -> Tensor:

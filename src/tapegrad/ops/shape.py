@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, _share_version, clear_stale, mark_stale_views
+from .._tensor import Tensor, _share_version, mark_stale_views
+from ._writes import clear_stale, overwritten
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
@@ -240,24 +241,10 @@ class IndexPut(Op):
         gv = None
         if ctx.needs_grad[1]:
             gv = call(GetItem, g, index=index)
-            lost = _overwritten(ctx.in_shapes[0], index)
+            lost = overwritten(tuple(g.shape), index)
             if lost is not None:        # a value overwritten by a later one gets nothing
                 gv = call(IndexPut, gv, 0.0, index=(lost,))
         return gx, gv
-
-
-def _overwritten(shape, index):
-    """Which values of `x[index] = v` a later value at the same position overwrote
-    (NumPy writes in order: the last one stays), as a mask over x[index]; None when
-    no position repeats."""
-    if not any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in index):
-        return None
-    where = np.zeros(shape, np.intp)
-    n = where[index].shape
-    ids = np.arange(math.prod(n), dtype=np.intp).reshape(n)
-    where[index] = ids
-    lost = where[index] != ids
-    return lost if lost.any() else None
 
     @staticmethod
     def jvp(ctx, dx, dv):
