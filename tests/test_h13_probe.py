@@ -269,3 +269,30 @@ def test_multi_dot_takes_a_list_of_differently_shaped_operands():
     _check(lambda m, x: m.sum(m.linalg.multi_dot([x, x])), a)     # same shapes: no stack
     got = tnp.linalg.multi_dot([[1, 2], [[1, 2], [3, 4]], [1, 1]])
     assert float(got) == 17.0 and got.dtype == np.float64
+
+
+# ------------------------------------------------------- clear errors
+@pytest.mark.parametrize("call, kind, words", [
+    (lambda: tnp.ones(2.5), TypeError, "ones: shape must be an int or a sequence of ints, "
+                                       "got 2.5 (float)"),
+    (lambda: tnp.zeros(-1), ValueError, "zeros: shape must not hold negative sizes, got (-1,)"),
+    (lambda: tnp.full("a", 1.0), TypeError, "full: shape must be an int or a sequence"),
+    (lambda: tnp.empty((2, None)), TypeError, "empty: shape must be an int or a sequence"),
+    (lambda: tnp.zeros_like(tnp.ones(2), shape=(-2,)), ValueError, "zeros_like: shape must"),
+    (lambda: tnp.broadcast_to(tnp.ones(2), (3, -1)), ValueError, "broadcast_to: shape must"),
+])
+def test_factories_name_a_bad_shape(call, kind, words):
+    with pytest.raises(kind) as e:
+        call()
+    assert words in str(e.value)
+
+
+def test_factories_take_numpy_shapes():
+    assert tnp.zeros(np.array([2, 3])).shape == (2, 3)
+    assert tnp.ones(np.int32(3)).shape == (3,) and tnp.zeros(()).shape == ()
+    assert tnp.zeros(tnp.array([2, 1])).shape == (2, 1)
+
+
+def test_setitem_out_of_range_names_setitem():
+    with pytest.raises(IndexError, match=r"setitem: index 5 is out of bounds.*shape \(3,\)"):
+        tnp.zeros(3)[5] = 1.0

@@ -384,7 +384,7 @@ class Tensor(TensorMethods, OpMethods):
             if msg.startswith("too many indices"):
                 raise IndexError(f"setitem: too many indices for a tensor of shape "
                                  f"{self.shape}: {index!r:.60}") from None
-            raise
+            raise IndexError(f"setitem: {msg} (tensor of shape {self.shape})") from None
         except (TypeError, ValueError) as e:
             # NumPy's conversion and broadcasting errors, said with the tensor's terms
             what = None if isinstance(value, Tensor) else _non_numeric(value)

@@ -141,7 +141,7 @@ def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Tensor:
     >>> tnp.broadcast_to([1.0, 2.0], (2, 2)).tolist()
     [[1.0, 2.0], [1.0, 2.0]]
     """
-    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape))
+    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape, "broadcast_to"))
 
 
 def _seq(arrays, who):
