@@ -296,3 +296,34 @@ def test_factories_take_numpy_shapes():
 def test_setitem_out_of_range_names_setitem():
     with pytest.raises(IndexError, match=r"setitem: index 5 is out of bounds.*shape \(3,\)"):
         tnp.zeros(3)[5] = 1.0
+
+
+# ------------------------------------------------------- a.sort() in NumPy-style code
+def test_method_sort_in_numpy_style_code_sorts_in_place():
+    # np bound to tapegrad.numpy: NumPy's ndarray.sort (in place, returns None); the
+    # gradient follows the sorted order (it followed the unsorted one, silently)
+    src = ("import tapegrad.numpy as np\n"
+           "def f(x):\n"
+           "    y = x * 1.0\n"
+           "    r = y.sort()\n"
+           "    assert r is None\n"
+           "    return np.sum(y * np.arange(3.0))\n"
+           "def g(x):\n"
+           "    y = np.stack([x, x[::-1]])\n"
+           "    y.sort(axis=0)\n"
+           "    return np.sum(y * np.arange(6.0).reshape(2, 3))\n")
+    ns = {}
+    exec(src, ns)
+    x = tnp.array([3.0, 1.0, 2.0])
+    assert float(ns["f"](x)) == 8.0
+    np.testing.assert_array_equal(tg.grad(ns["f"])(x).numpy(), [2.0, 0.0, 1.0])
+    want = _fd(lambda v: np.sum(np.sort(np.stack([v, v[::-1]]), axis=0)
+                         * np.arange(6.0).reshape(2, 3)), [3.0, 1.0, 2.5])
+    np.testing.assert_allclose(tg.grad(ns["g"])(tnp.array([3.0, 1.0, 2.5])).numpy(), want,
+                               atol=1e-8)
+
+
+def test_method_sort_in_jnp_code_returns_the_sorted_values():
+    ns = {}
+    exec("import tapegrad.numpy as jnp\nx = jnp.array([3.0, 1.0, 2.0])\ny = x.sort()\n", ns)
+    assert ns["y"].tolist() == [1.0, 2.0, 3.0] and ns["x"].tolist() == [3.0, 1.0, 2.0]

@@ -21,3 +21,13 @@ def numpy_caller(depth: int = 2) -> bool:
         return False
     g = sys._getframe(depth).f_globals
     return any(g.get(n) is tnp for n in _NUMPY_NAMES)
+
+
+def numpy_inplace_caller(depth: int = 2) -> bool:
+    """Whether the caller binds tapegrad.numpy to NumPy's or autograd's name (np, anp),
+    whose ndarray methods such as `a.sort()` work in place; jnp's (JAX's) never do."""
+    tnp = sys.modules.get(_TNP)
+    if tnp is None:
+        return False
+    g = sys._getframe(depth).f_globals
+    return g.get("np") is tnp or g.get("anp") is tnp

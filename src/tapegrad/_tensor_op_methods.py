@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._flavour import numpy_caller
+from ._flavour import numpy_caller, numpy_inplace_caller
 from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
@@ -65,8 +65,11 @@ class OpMethods:
              append: ArrayLike | None = None) -> Tensor:
         return ops.diff(self, n, dim, prepend, append)
 
-    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> SortResult:
-        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort).
+    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False, *,
+             axis: Axis = None, kind: str | None = None) -> SortResult:
+        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort). From
+        code that binds tapegrad.numpy to np (NumPy's convention) it sorts in place and
+        returns None, as ndarray.sort; bound to jnp, it returns the sorted values.
 
         Args:
             dim: the axis sorted along.
@@ -78,8 +81,13 @@ class OpMethods:
         >>> values, indices
         (tensor([1., 2., 3.]), tensor([1, 2, 0]))
         """
+        if axis is not None:    # NumPy's keywords (kind picks an algorithm: same values)
+            dim = axis
         if numpy_caller() and not descending:
-            return ops.sort(self, axis=dim)     # NumPy-style code: the sorted values
+            if numpy_inplace_caller():          # NumPy's a.sort(): in place, gives None
+                ops.setitem_(self, Ellipsis, ops.sort(ops.clone(self), axis=dim))
+                return None                     # type: ignore[return-value]
+            return ops.sort(self, axis=dim)     # jnp code: the sorted values
         return ops.sort(self, dim, descending, stable)
 
     def argsort(self, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
