@@ -1,5 +1,7 @@
 """Session 13's probe of tapegrad.numpy: NumPy programs (in-place updates, NaN at the
 edges, column-major reshapes) whose values or gradients were wrong or raised."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -327,3 +329,37 @@ def test_method_sort_in_jnp_code_returns_the_sorted_values():
     ns = {}
     exec("import tapegrad.numpy as jnp\nx = jnp.array([3.0, 1.0, 2.0])\ny = x.sort()\n", ns)
     assert ns["y"].tolist() == [1.0, 2.0, 3.0] and ns["x"].tolist() == [3.0, 1.0, 2.0]
+
+
+# ------------------------------------------------------- median / quantile at the edges
+@pytest.mark.parametrize("fn, kw", [
+    ("median", {}), ("nanmedian", {}), ("quantile", {"q": 0.3}),
+    ("percentile", {"q": 50}), ("nanquantile", {"q": 0.7}), ("quantile", {"q": 1.0}),
+    ("quantile", {"q": 0.5, "method": "midpoint"}), ("quantile", {"q": 0.5, "method": "nearest"}),
+    ("quantile", {"q": 0.4, "method": "lower"}), ("nanquantile", {"q": 0.4, "method": "higher"}),
+])
+def test_median_and_quantiles_match_numpy_with_nan_and_inf(fn, kw):
+    # NumPy's values (np.median takes the middle element, not a lerp that makes
+    # 0 + (inf - 0) * 0 = NaN; a NaN anywhere in a slice makes quantile NaN, not only
+    # a NaN stored last)
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        a = rng.choice([np.nan, np.inf, -np.inf, 0.0, 1.0, 2.0, -1.5], size=(2, rng.integers(1, 6)))
+        for axis in (None, 1):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")     # NumPy's own NaN warnings
+                want = getattr(np, fn)(a, axis=axis, **kw)
+                got = getattr(tnp, fn)(tnp.array(a), axis=axis, **kw).numpy()
+            np.testing.assert_allclose(got, want, equal_nan=True, err_msg=f"{a}")
+
+
+
+def test_median_examples_and_gradients():
+    assert float(tnp.median(tnp.array([np.inf, -1.2, 0.0]))) == 0.0
+    assert float(tnp.median(tnp.array([np.inf, 1.0]))) == np.inf
+    assert np.isnan(float(tnp.quantile(tnp.array([1.0, np.nan, 2.0, 3.0]), 0.0)))
+    assert float(tnp.nanmedian(tnp.array([np.inf, -1.2, np.nan, 0.0]))) == 0.0
+    _check(lambda m, x: m.median(x), [3.0, 1.0, 2.0, 10.0])
+    _check(lambda m, x: m.median(x), [3.0, 1.0, 2.0])
+    _check(lambda m, x: m.sum(m.median(x, axis=1) * np.array([1.0, 2.0])),
+           [[3.0, 1.0, 2.5], [2.0, 0.5, 7.0]])
