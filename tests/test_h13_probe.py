@@ -363,3 +363,35 @@ def test_median_examples_and_gradients():
     _check(lambda m, x: m.median(x), [3.0, 1.0, 2.0])
     _check(lambda m, x: m.sum(m.median(x, axis=1) * np.array([1.0, 2.0])),
            [[3.0, 1.0, 2.5], [2.0, 0.5, 7.0]])
+
+
+# ------------------------------------------------------- scipy.stats: invalid parameters
+def test_stats_give_nan_for_invalid_parameters_as_scipy():
+    # SciPy's answer for scale <= 0, a shape <= 0, mu < 0 or a NaN k is NaN; cdf, sf,
+    # ppf and the gamma/beta/t/chi2/poisson forms gave numbers (chi2.logpdf(x, -3) a
+    # finite density)
+    from tapegrad.scipy import stats
+    x = np.array([0.2, 0.5, 2.0])
+    calls = [
+        lambda: stats.norm.cdf(x, 0.0, -1.0), lambda: stats.norm.sf(x, 0.0, 0.0),
+        lambda: stats.norm.logcdf(x, 1.0, -2.0), lambda: stats.norm.logsf(x, 0.0, -1.0),
+        lambda: stats.norm.ppf([0.1, 0.5], 0.0, -1.0), lambda: stats.gamma.logpdf(x, -2.0),
+        lambda: stats.gamma.cdf(x, 0.0), lambda: stats.gamma.cdf(x, 2.0, 0.0, -1.0),
+        lambda: stats.beta.logpdf(x / 3, 2.0, 0.0), lambda: stats.beta.cdf(x / 3, -1.0, 2.0),
+        lambda: stats.t.cdf(x, 0.0), lambda: stats.chi2.logpdf(x, -3.0),
+        lambda: stats.chi2.cdf(x, 0.0), lambda: stats.poisson.logpmf([0, 1], -1.0),
+        lambda: stats.poisson.pmf([np.nan], 1.5), lambda: stats.poisson.cdf([1, 2], -0.5),
+    ]
+    for i, call in enumerate(calls):
+        assert np.isnan(call().numpy()).all(), i
+
+
+def test_stats_valid_parameters_keep_values_and_gradients():
+    from tapegrad.scipy import stats
+    np.testing.assert_allclose(stats.norm.cdf([0.0, 1.0], 0.0, 2.0).numpy(),
+                               [0.5, 0.6914624612740131], rtol=1e-12)
+    np.testing.assert_allclose(stats.poisson.pmf([0, 2], 0.0).numpy(), [1.0, 0.0])
+    # mixed valid and invalid scales: NaN only where invalid, gradient 0 there
+    s = tnp.array([1.0, -1.0])
+    g = tg.grad(lambda s: tnp.sum(tnp.nan_to_num(stats.norm.cdf(0.5, 0.0, s))))(s)
+    assert g.numpy()[1] == 0.0 and np.isfinite(g.numpy()[0])
