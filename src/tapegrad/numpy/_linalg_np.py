@@ -276,3 +276,20 @@ def multi_dot(arrays: Any, *, out: None = None) -> Tensor:
     if isinstance(arrays, (list, tuple)):     # each its own operand, never one stack
         arrays = [matrix_arg(a) for a in arrays]
     return _tg_linalg.multi_dot(arrays)
+
+
+def qr(a: ArrayLike, mode: str = "reduced") -> Any:
+    """QR decomposition as `np.linalg.qr`: (Q, R), or R alone with `mode="r"` (NumPy's
+    and jax.numpy's; tapegrad.linalg.qr keeps torch's pair with an empty Q);
+    differentiable.
+
+    Args:
+        a: a (..., m, n) matrix or batch.
+        mode: "reduced" (default), "complete" or "r".
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.qr([[3.0, 0.0], [4.0, 5.0]], mode="r").shape
+    (2, 2)
+    """
+    out = _tg_linalg.qr(matrix_arg(a), mode)
+    return out[1] if mode == "r" else out

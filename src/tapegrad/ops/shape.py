@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _state
 from .._tensor import Tensor, _share_version, mark_stale_views
-from ._writes import clear_stale, overwritten
+from ._writes import bases_of, clear_stale, overwritten, rebase
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
@@ -678,7 +678,10 @@ def setitem_(t, index, value):
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
     if recording:
+        bases = bases_of(t) if t._data.base is not None else ()
         mark_stale_views(t, t._vc.site)
+        for b in bases:             # the write reaches the bases' histories too
+            rebase(b, t, apply, IndexPut)
 
 
 def _check_view_write(t):
