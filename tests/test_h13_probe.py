@@ -442,3 +442,14 @@ def test_linalg_qr_mode_r_gives_r_alone_as_numpy():
     np.testing.assert_allclose(np.abs(r.numpy()), np.abs(np.linalg.qr(a, mode="r")))
     q, r = tnp.linalg.qr(a)
     assert q.shape == (3, 2) and r.shape == (2, 2)
+
+
+def test_writing_a_tracked_value_into_an_integer_array_passes_no_derivative():
+    # NumPy truncates the value: a piecewise-constant step, derivative 0 (the write was
+    # differentiated as if it kept the value)
+    def prog(m, x):
+        a = m.zeros(3, dtype=int)
+        a[0] = x[0]
+        a[1:] = x[1:] * 2
+        return m.sum(a * x)
+    _check(prog, [1.5, 2.25, 3.1])

@@ -238,12 +238,10 @@ class IndexPut(Op):
     def vjp(ctx, g):
         index = ctx.params["index"]
         gx = call(IndexPut, g, 0.0, index=index) if ctx.needs_grad[0] else None
-        gv = None
-        if ctx.needs_grad[1]:
-            gv = call(GetItem, g, index=index)
-            lost = overwritten(tuple(g.shape), index)
-            if lost is not None:        # a value overwritten by a later one gets nothing
-                gv = call(IndexPut, gv, 0.0, index=(lost,))
+        gv = call(GetItem, g, index=index) if ctx.needs_grad[1] else None
+        lost = overwritten(tuple(g.shape), index) if ctx.needs_grad[1] else None
+        if lost is not None:        # a value overwritten by a later one gets nothing
+            gv = call(IndexPut, gv, 0.0, index=(lost,))
         return gx, gv
 
     @staticmethod
@@ -652,6 +650,8 @@ def setitem_(t, index, value):
             refuse()
     if not isinstance(t, Tensor):
         raise TypeError("setitem_: target must be a Tensor")
+    if isinstance(value, Tensor) and t._data.dtype.kind not in "fc":
+        value = value._data     # an integer or bool array truncates: no derivative passes
     recording = _local.grad_enabled and (
         t._rg or (isinstance(value, Tensor) and value._rg))
     if recording and t.grad_fn is None and t._rg:
