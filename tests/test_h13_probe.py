@@ -453,3 +453,31 @@ def test_writing_a_tracked_value_into_an_integer_array_passes_no_derivative():
         a[1:] = x[1:] * 2
         return m.sum(a * x)
     _check(prog, [1.5, 2.25, 3.1])
+
+
+@pytest.mark.parametrize("name", ["row", "slice_nonleaf", "iadd", "row_loop"])
+def test_forward_mode_sees_writes_through_views(name):
+    # jvp/jacfwd: the base's tangent takes the write through its view (it kept the old
+    # tangent, silently: jacfwd disagreed with grad)
+    def f(x):
+        if name == "row":
+            y = tnp.zeros((3, 2))
+            row = y[1]
+            row[:] = x * 2
+        elif name == "slice_nonleaf":
+            y = x * 1.0
+            v = y[1:]
+            v[0] = x[0] * 3
+        elif name == "iadd":
+            y = tnp.zeros(3)
+            y[1:] += x ** 2
+        else:
+            y = tnp.zeros((3, 2))
+            for i in range(3):
+                r = y[i]
+                r += x * (i + 1)
+        return tnp.sum(y * tnp.arange(1.0, y.size + 1.0).reshape(y.shape))
+    x = tnp.array([0.3, -1.2])
+    np.testing.assert_allclose(tg.jacfwd(f)(x).numpy(), tg.grad(f)(x).numpy(), rtol=1e-12)
+    _, t = tg.jvp(f, (x,), (tnp.array([1.0, 0.0]),))
+    np.testing.assert_allclose(float(t), tg.grad(f)(x).numpy()[0], rtol=1e-12)

@@ -677,10 +677,11 @@ def setitem_(t, index, value):
     else:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
-    if recording:
+    if recording or dual:
         bases = bases_of(t) if t._data.base is not None else ()
-        mark_stale_views(t, t._vc.site)
-        for b in bases:             # the write reaches the bases' histories too
+        if recording:
+            mark_stale_views(t, t._vc.site)
+        for b in bases:             # the write reaches the bases' histories and tangents
             rebase(b, t, apply, IndexPut)
 
 
