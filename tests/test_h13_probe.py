@@ -481,3 +481,15 @@ def test_forward_mode_sees_writes_through_views(name):
     np.testing.assert_allclose(tg.jacfwd(f)(x).numpy(), tg.grad(f)(x).numpy(), rtol=1e-12)
     _, t = tg.jvp(f, (x,), (tnp.array([1.0, 0.0]),))
     np.testing.assert_allclose(float(t), tg.grad(f)(x).numpy()[0], rtol=1e-12)
+
+
+def test_numpy_float_dtype_is_float64():
+    # NumPy's `float` is float64; astype(float), cumsum(dtype=float), einsum(dtype=float)
+    # gave tg's float32 (a silent loss of precision)
+    a = tnp.array([1, 2])
+    assert a.astype(float).dtype == np.float64
+    assert tnp.cumsum(a, dtype=float).dtype == np.float64
+    assert tnp.cumprod(a, dtype=float).dtype == np.float64
+    assert tnp.einsum("i->", a, dtype=float).dtype == np.float64
+    assert tnp.arange(3.0).astype(np.float32).astype(float).dtype == np.float64
+    assert a.astype("f").dtype == np.float32 and a.astype(int).dtype == np.int64

@@ -296,6 +296,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         >>> tg.tensor([1, 2]).astype(tg.float64)
         tensor([1., 2.], dtype=float64)
         """
+        if dtype is float:      # NumPy's float is float64 (tg's float dtypes are torch's)
+            dtype = np.float64
         return ops.cast(self, _dtype_arg("astype", dtype))
 
     # ------------------------------------------------- NumPy's ndarray methods
