@@ -756,7 +756,6 @@ def mark_stale_views(t, site):
     vc.x[0] = None
 
 
-
 # The layers above, set when they are imported (imports point down; these upward edges
 # are looked up at call time): the `ops` package, the two-input entry point with the op
 # classes of the operators (`x + y` goes straight to it: one Python call less per op),

@@ -61,8 +61,9 @@ def bases_of(t):
         b = r()
         if b is None or b is t or not (b._data is d.base or b._data.base is d.base):
             continue
-        if (b.grad_fn is None and b._rg) or (b._x and any(k not in _PLAIN_NOTES or k == "stale"
-                                                           for k in b._x)):
+        notes = b._x or ()
+        if (b.grad_fn is None and b._rg) or "stale" in notes or any(
+                k not in _PLAIN_NOTES for k in notes):
             continue        # a stale one stays stale: an earlier write is not in its history
         out.append(b)
     return out

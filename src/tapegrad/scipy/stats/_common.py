@@ -15,12 +15,7 @@ def standardize(x, loc, scale):
     every SciPy method's result there (cdf's too, not only the log density's)."""
     x, loc, scale = f64(x), f64(loc), f64(scale)
     z = (x - loc) / scale
-    return bad_scale(z, scale), ops.log(scale)
-
-
-def bad_scale(v, scale):
-    """v with NaN where scale <= 0 (an invalid distribution: SciPy's NaN)."""
-    return invalid(v, scale)
+    return invalid(z, scale), ops.log(scale)
 
 
 def invalid(v, *positive):
@@ -45,4 +40,4 @@ def outside(z, mask, value=-np.inf):
     return ops.where(np.broadcast_to(m, np.shape(raw(z))), value, z)
 
 
-__all__ = ["HALF_LOG_2PI", "LOG_PI", "bad_scale", "f64", "invalid", "outside", "raw", "standardize"]
+__all__ = ["HALF_LOG_2PI", "LOG_PI", "f64", "invalid", "outside", "raw", "standardize"]
