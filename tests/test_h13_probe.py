@@ -493,3 +493,13 @@ def test_numpy_float_dtype_is_float64():
     assert tnp.einsum("i->", a, dtype=float).dtype == np.float64
     assert tnp.arange(3.0).astype(np.float32).astype(float).dtype == np.float64
     assert a.astype("f").dtype == np.float32 and a.astype(int).dtype == np.int64
+
+
+def test_reduction_methods_read_python_float_as_float64():
+    # NumPy and torch both read dtype=float as float64 (x.sum(dtype=float) gave float32)
+    a = tnp.array([1, 2])
+    for got in (a.sum(dtype=float), a.mean(dtype=float), a.prod(dtype=float),
+                a.cumsum(dtype=float), a.cumprod(dtype=float), a.std(dtype=float),
+                a.var(dtype=float), tg.tensor([1, 2]).sum(dtype=float)):
+        assert got.dtype == np.float64
+    assert tg.tensor([1, 2]).sum(dtype=tg.float32).dtype == np.float32

@@ -109,6 +109,8 @@ class TensorMethods(InplaceMethods, PortMethods):
     def _reduce_input(self, who, dtype=None, out=None):
         if out is not None:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
+        if dtype is float:          # float64, as NumPy and torch read Python's float
+            dtype = np.float64
         return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
     def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,

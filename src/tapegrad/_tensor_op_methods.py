@@ -45,12 +45,12 @@ class OpMethods:
     def cumsum(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
                dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumsum", out=out)
-        return ops.cumsum(x, axis, dtype, dim=dim)
+        return ops.cumsum(x, axis, np.float64 if dtype is float else dtype, dim=dim)
 
     def cumprod(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
                 dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumprod", out=out)
-        return ops.cumprod(x, axis, dtype, dim=dim)
+        return ops.cumprod(x, axis, np.float64 if dtype is float else dtype, dim=dim)
 
     def logcumsumexp(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
         return ops.logcumsumexp(self, axis, dim=dim)
