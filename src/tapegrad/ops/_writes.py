@@ -3,8 +3,11 @@ positions, and whether it brings a base whose view was written up to date again.
 from __future__ import annotations
 
 import math
+from weakref import ref as _weakref
 
 import numpy as np
+
+from .._tensor import _share_version, mark_stale_views
 
 
 def overwritten(shape, index):
@@ -43,7 +46,7 @@ def clear_stale(t, index, value):
         t._x = None
 
 
-_PLAIN_NOTES = ("stale", "stale_by", "np")
+_PLAIN_NOTES = ("stale", "stale_by", "stale_bases", "np")
 
 
 def bases_of(t):
@@ -75,25 +78,81 @@ def rebase(b, t, apply, op):
     CopySlices), so b is up to date instead of stale. When some of t's elements are not
     whole elements of b (a partial overlap, x.real of a complex array), b stays stale
     and raises when used."""
-    bd, vd = b._data, t._data
-    if bd.dtype != vd.dtype:
-        return
-    ab, av = _addresses(bd), _addresses(vd)
-    order = np.argsort(ab, axis=None)
-    flat = ab.reshape(-1)[order]
-    i = np.minimum(np.searchsorted(flat, av), flat.size - 1)
-    if not np.array_equal(flat[i], av):
-        return
-    pos = order[i]
-    index = np.unravel_index(pos, bd.shape) if bd.ndim else ()
+    index = _positions(b._data, t._data)
+    if index is None:
+        return False
     x = b._x
     if x is not None:
         x.pop("stale", None)
         x.pop("stale_by", None)
         if not x:
             b._x = None
-    out = apply(op, b, t, index=tuple(index))
+    out = apply(op, b, t, index=index)
     b.grad_fn, b._rg, b._fw = out.grad_fn, out._rg, out._fw
+    return True
+
+
+def after_write(t, recording, apply, op):
+    """After a recorded (or forward-mode) write into t: the tensors t is a view of take
+    the write (rebase); the other views, marked stale, remember those up-to-date tensors,
+    from which refresh can rebuild them when used."""
+    bases = bases_of(t) if t._data.base is not None else ()
+    x = t._vc.x if t._vc is not None else None
+    views = list(x[0]) if recording and x is not None and x[0] else ()
+    if recording:
+        mark_stale_views(t, t._vc.site)
+    fresh = [t] + [b for b in bases if rebase(b, t, apply, op)]
+    refs = [_weakref(b) for b in fresh]
+    if views:
+        x[0] = list(refs)       # listed again: a later write marks them if it misses them
+        for r in views:
+            v = r()
+            if v is not None and v._x is not None and "stale" in v._x and not any(
+                    v is b for b in fresh):
+                v._x["stale_bases"] = refs
+
+
+def refresh(args, apply, getitem):
+    """Rebuild the stale views among args from an up-to-date tensor holding all their
+    elements (the one a later write went through, or its base): each view's history
+    becomes a gather from it, as PyTorch regenerates a view after its base changed.
+    False when some stale view cannot be rebuilt (its use then raises)."""
+    for a in args:
+        x = getattr(a, "_x", None)
+        if not x or "stale" not in x or not hasattr(a, "_data"):
+            continue
+        for r in x.get("stale_bases", ()):
+            b = r()
+            if b is None or (b._x is not None and "stale" in b._x) or b is a:
+                continue
+            index = _positions(b._data, a._data)
+            if index is None:
+                continue
+            out = apply(getitem, b, index=index)
+            for k in ("stale", "stale_by", "stale_bases"):
+                x.pop(k, None)
+            if not x:
+                a._x = None
+            a.grad_fn, a._rg, a._fw = out.grad_fn, out._rg, out._fw
+            _share_version(b, a)        # listed again, so a later write marks it
+            break
+        else:
+            return False
+    return True
+
+
+def _positions(bd, vd):
+    """The index (a tuple of integer arrays shaped as vd) of vd's elements in bd, when
+    every element of vd is a whole element of bd's memory; else None."""
+    if bd.dtype != vd.dtype:
+        return None
+    ab, av = _addresses(bd), _addresses(vd)
+    order = np.argsort(ab, axis=None)
+    flat = ab.reshape(-1)[order]
+    i = np.minimum(np.searchsorted(flat, av), flat.size - 1)
+    if flat.size == 0 or not np.array_equal(flat[i], av):
+        return None
+    return tuple(np.unravel_index(order[i], bd.shape)) if bd.ndim else ()
 
 
 def _addresses(a):

@@ -6,8 +6,9 @@ import math
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, _share_version, mark_stale_views
-from ._writes import bases_of, clear_stale, overwritten, rebase
+from .._tensor import Tensor, _share_version
+from ._writes import after_write, clear_stale, overwritten, refresh
+from . import _apply
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
@@ -677,12 +678,11 @@ def setitem_(t, index, value):
     else:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
-    if recording or dual:
-        bases = bases_of(t) if t._data.base is not None else ()
-        if recording:
-            mark_stale_views(t, t._vc.site)
-        for b in bases:             # the write reaches the bases' histories and tangents
-            rebase(b, t, apply, IndexPut)
+    if recording or dual:           # the write reaches the bases' histories and tangents
+        after_write(t, recording, apply, IndexPut)
+
+
+_apply._refresh = lambda args: refresh(args, apply, GetItem)   # a stale view, rebuilt
 
 
 def _check_view_write(t):
