@@ -298,9 +298,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         >>> tg.tensor([1, 2]).astype(tg.float64)
         tensor([1., 2.], dtype=float64)
         """
-        if dtype is float:      # NumPy's float is float64 (tg's float dtypes are torch's)
-            dtype = np.float64
-        return ops.cast(self, _dtype_arg("astype", dtype))
+        # NumPy's (and torch's) float is float64
+        return ops.cast(self, _dtype_arg("astype", np.float64 if dtype is float else dtype))
 
     # ------------------------------------------------- NumPy's ndarray methods
     # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
