@@ -654,6 +654,12 @@ def _vmapped(args):
     return False
 
 
+def set_refresh(refresh):
+    """Called by ops/shape.py: how a stale view is rebuilt from its up-to-date base."""
+    global _refresh
+    _refresh = refresh
+
+
 def set_vmap(vmap_apply, escape):
     """Called by tapegrad/vmap: the driver of ops on batched values (their `_x` holds
     "vmap"), and the exception their per-example arrays raise when computed with."""

@@ -682,7 +682,7 @@ def setitem_(t, index, value):
         after_write(t, recording, apply, IndexPut)
 
 
-_apply._refresh = lambda args: refresh(args, apply, GetItem)   # a stale view, rebuilt
+_apply.set_refresh(lambda args: refresh(args, apply, GetItem))   # a stale view, rebuilt
 
 
 def _check_view_write(t):
