@@ -61,6 +61,7 @@ if [ $# -eq 0 ] && [ -z "${TAPEGRAD_TEST_PYTHON:-}" ]; then
         tests/test_h13_torchedge_dtypes.py tests/test_h13_torchedge_extrema.py \
         tests/test_at_modes.py tests/test_lax_more.py tests/test_lax_dynamic_batched.py \
         tests/test_lax_lhs_dilation.py tests/test_vmap_raw_values.py \
+        tests/test_h13_probe.py \
         -k "not test_gradgradcheck"
     # once per run, on .venv's Python (not again per matrix Python): about 2 minutes
     scripts/check_release.sh

@@ -54,3 +54,13 @@ def scipy_optimize_caller(depth: int = 2) -> bool:
     computes as an array."""
     name = sys._getframe(depth).f_globals.get("__name__", "")
     return name.startswith("scipy.optimize")
+
+
+def numpy_inplace_caller(depth: int = 2) -> bool:
+    """Whether the caller binds tapegrad.numpy to NumPy's or autograd's name (np, anp),
+    whose ndarray methods such as `a.sort()` work in place; jnp's (JAX's) never do."""
+    tnp = sys.modules.get(_TNP)
+    if tnp is None:
+        return False
+    g = sys._getframe(depth).f_globals
+    return g.get("np") is tnp or g.get("anp") is tnp

@@ -384,7 +384,7 @@ class Tensor(TensorMethods, OpMethods):
             if msg.startswith("too many indices"):
                 raise IndexError(f"setitem: too many indices for a tensor of shape "
                                  f"{self.shape}: {index!r:.60}") from None
-            raise
+            raise IndexError(f"setitem: {msg} (tensor of shape {self.shape})") from None
         except (TypeError, ValueError) as e:
             # NumPy's conversion and broadcasting errors, said with the tensor's terms
             what = None if isinstance(value, Tensor) else _non_numeric(value)
@@ -749,6 +749,9 @@ def mark_stale_views(t, site):
         v = r()
         if v is not None and v is not t:
             x = v._x if v._x is not None else {}
+            # the one writer (None once two differ): ops/_writes.py clear_stale
+            by = x.get("stale_by") if "stale" in x else _weakref(t)
+            x["stale_by"] = by if by is not None and by() is t else None
             x["stale"] = site
             v._x = x
     vc.x[0] = None

@@ -112,6 +112,8 @@ class TensorMethods(InplaceMethods, PortMethods):
     def _reduce_input(self, who, dtype=None, out=None):
         if out is not None:
             raise TypeError(f"{who}: out= is not supported; use the returned tensor")
+        if dtype is float:          # float64, as NumPy and torch read Python's float
+            dtype = np.float64
         return self if dtype is None else ops.cast(self, _dtype_arg(who, dtype))
 
     def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -299,7 +301,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         >>> tg.tensor([1, 2]).astype(tg.float64)
         tensor([1., 2.], dtype=float64)
         """
-        return ops.cast(self, _dtype_arg("astype", dtype))
+        # NumPy's (and torch's) float is float64
+        return ops.cast(self, _dtype_arg("astype", np.float64 if dtype is float else dtype))
 
     # ------------------------------------------------- NumPy's ndarray methods
     # (issue 15; the scan helper adds cumsum/argsort and the math helper round)
@@ -307,8 +310,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         """The values as 1-D (NumPy's ravel; differentiable).
 
         Args:
-            order: "C" (also "K" and "A", which give C order here); "F" raises
-                ValueError.
+            order: "C" (also "K" and "A", which give C order here) or "F"
+                (column-major).
 
         Returns:
             A 1-D tensor of the elements in row-major order.
@@ -316,8 +319,10 @@ class TensorMethods(InplaceMethods, PortMethods):
         >>> tg.tensor([[1.0, 5.0], [7.0, 2.0]]).ravel()
         tensor([1., 5., 7., 2.])
         """
+        if order == "F":
+            return ops.reshape(ops.transpose(self), (-1,))
         if order not in ("C", "K", "A"):
-            raise ValueError(f"ravel: only order='C' is supported, got {order!r}")
+            raise ValueError(f"ravel: order must be 'C', 'F', 'K' or 'A', got {order!r}")
         return ops.reshape(self, (-1,))
 
     def copy(self, order: str = "K") -> Tensor:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._flavour import numpy_caller
+from ._flavour import numpy_caller, numpy_inplace_caller
 from ._tensor_methods import _shape_args, _shape_kw
 from typing import TYPE_CHECKING
 
@@ -45,12 +45,12 @@ class OpMethods:
     def cumsum(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
                dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumsum", out=out)
-        return ops.cumsum(x, axis, dtype, dim=dim)
+        return ops.cumsum(x, axis, np.float64 if dtype is float else dtype, dim=dim)
 
     def cumprod(self, axis: Axis = None, dtype: DTypeLike = None, out: Tensor | None = None, *,
                 dim: Axis = None) -> Tensor:
         x = self._reduce_input("cumprod", out=out)
-        return ops.cumprod(x, axis, dtype, dim=dim)
+        return ops.cumprod(x, axis, np.float64 if dtype is float else dtype, dim=dim)
 
     def logcumsumexp(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
         return ops.logcumsumexp(self, axis, dim=dim)
@@ -65,8 +65,11 @@ class OpMethods:
              append: ArrayLike | None = None) -> Tensor:
         return ops.diff(self, n, dim, prepend, append)
 
-    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False) -> SortResult:
-        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort).
+    def sort(self, dim: Axis = -1, descending: bool = False, stable: bool = False, *,
+             axis: Axis = None, kind: str | None = None) -> SortResult:
+        """(values, indices) as torch.Tensor.sort (not in place, unlike ndarray.sort). From
+        code that binds tapegrad.numpy to np (NumPy's convention) it sorts in place and
+        returns None, as ndarray.sort; bound to jnp, it returns the sorted values.
 
         Args:
             dim: the axis sorted along.
@@ -78,8 +81,13 @@ class OpMethods:
         >>> values, indices
         (tensor([1., 2., 3.]), tensor([1, 2, 0]))
         """
+        if axis is not None:    # NumPy's keywords (kind picks an algorithm: same values)
+            dim = axis
         if numpy_caller() and not descending:
-            return ops.sort(self, axis=dim)     # NumPy-style code: the sorted values
+            if numpy_inplace_caller():          # NumPy's a.sort(): in place, gives None
+                ops.setitem_(self, Ellipsis, ops.sort(ops.clone(self), axis=dim))
+                return None                     # type: ignore[return-value]
+            return ops.sort(self, axis=dim)     # jnp code: the sorted values
         return ops.sort(self, dim, descending, stable)
 
     def argsort(self, axis: Axis = -1, kind: str | None = None, *, dim: Axis = None,
@@ -126,8 +134,13 @@ class OpMethods:
         return ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim, p=p)
 
     def reshape(self, *shape: int | Sequence[int], **kw: Any) -> Tensor:
+        order = kw.pop("order", "C")        # NumPy's a.reshape(..., order="F")
         if kw:      # torch's t.reshape(shape=...), t.view(size=...)
             shape = (_shape_kw(kw, ("shape", "size"), "reshape"),)
+        if order == "F":
+            return ops.transpose(ops.reshape(ops.transpose(self), _shape_args(shape)[::-1]))
+        if order != "C":
+            raise ValueError(f"reshape: order must be 'C' or 'F', got {order!r}")
         return ops.reshape(self, _shape_args(shape))
 
     view = reshape
@@ -160,7 +173,13 @@ class OpMethods:
     def expand_dims(self, axis: Axis) -> Tensor:
         return ops.expand_dims(self, axis)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: int | str = 0, end_dim: int = -1, *,
+                order: str | None = None) -> Tensor:
+        if isinstance(start_dim, str) or order is not None:   # NumPy's a.flatten(order)
+            order = start_dim if order is None else order
+            if order not in ("C", "F", "K", "A"):
+                raise ValueError(f"flatten: order must be 'C', 'F', 'K' or 'A', got {order!r}")
+            return ops.reshape(ops.transpose(self) if order == "F" else self, (-1,))
         return ops.flatten(self, start_dim, end_dim)
 
     def broadcast_to(self, shape: ShapeLike) -> Tensor:

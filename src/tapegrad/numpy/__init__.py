@@ -37,6 +37,7 @@ from ._convert import unary as _unary
 from ._npint import marked as _marked
 from . import _jnp
 from . import _extra, _extra_const, _poly, _writers
+from . import _ufunc_methods
 from ._functions import (all, amax, amin, any, arange, argmax, argmin,  # noqa: F401
                          array, asarray, average, copy, empty, empty_like, eye,
                          full, full_like, identity, linspace, mean, ones, ones_like, prod,
@@ -179,6 +180,7 @@ for _table in (_extra_const.CONSTANT_FNS, _extra_const.QUERY_FNS, _extra_const.L
                _extra_const.DTYPES):
     for _name, _fn in _table.items():
         _g.setdefault(_name, _fn)
+_ufunc_methods.use(_g)            # np.add.at, np.add.reduce, np.multiply.outer, ...
 del _g, _name, _op, _fn, _table, _mod
 
 if TYPE_CHECKING:

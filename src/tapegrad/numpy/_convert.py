@@ -173,6 +173,8 @@ def passthrough(fn, name):
     converted as NumPy would, the rest passed unchanged."""
     @functools.wraps(fn)
     def f(*args, **kwargs):
+        if kwargs.get("dtype") is float:    # NumPy's float is float64, not tg's float32
+            kwargs["dtype"] = np.float64
         if args and args[0].__class__ is Tensor:
             r = fn(*args, **kwargs)         # the common case: nothing to convert
             return r if r.__class__ is Tensor else as_result(r)

@@ -13,6 +13,7 @@ from ._npint import make  # integers made here follow NumPy's promotion
 from .._factories import full as _tg_full
 from .. import ops
 from ._convert import asarg, floating, no_out, stacked
+from ..ops._shapes import describe
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -421,12 +422,19 @@ def _axis(axis):
 
 # ------------------------------------------------------------------ factories
 
-def _shape_arg(shape):
+def _shape_arg(shape, fn="shape"):
     if isinstance(shape, Tensor):
-        return tuple(int(s) for s in shape._data.reshape(-1))
+        shape = shape._data.reshape(-1).tolist()
     if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(operator.index(s)) for s in shape)
+        shape = (shape,)
+    try:
+        out = tuple(int(operator.index(s)) for s in shape)
+    except TypeError:
+        raise TypeError(f"{fn}: shape must be an int or a sequence of ints, got "
+                        f"{describe(shape)}") from None
+    if [n for n in out if n < 0]:      # (this module's any is NumPy's)
+        raise ValueError(f"{fn}: shape must not hold negative sizes, got {out}")
+    return out
 
 
 def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
@@ -441,7 +449,7 @@ def zeros(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -
     >>> tnp.zeros(2), tnp.zeros((1, 2), dtype=int).tolist()
     (tensor([0., 0.], dtype=float64), [[0, 0]])
     """
-    return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
+    return make(np.zeros(_shape_arg(shape, "zeros"), dtype=dtype, order=order))
 
 
 def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> Tensor:
@@ -456,7 +464,7 @@ def ones(shape: ShapeLike, dtype: DTypeLike = None, order: str | None = "C") -> 
     >>> tnp.ones((2,))
     tensor([1., 1.], dtype=float64)
     """
-    return make(np.ones(_shape_arg(shape), dtype=dtype, order=order))
+    return make(np.ones(_shape_arg(shape, "ones"), dtype=dtype, order=order))
 
 
 def empty(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -> Tensor:
@@ -471,7 +479,7 @@ def empty(shape: ShapeLike, dtype: DTypeLike = float, order: str | None = "C") -
     >>> tnp.empty(3).tolist()
     [0.0, 0.0, 0.0]
     """
-    return make(np.zeros(_shape_arg(shape), dtype=dtype, order=order))
+    return make(np.zeros(_shape_arg(shape, "empty"), dtype=dtype, order=order))
 
 
 def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
@@ -491,7 +499,7 @@ def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None,
     >>> c.grad
     tensor(4., dtype=float64)
     """
-    shape = _shape_arg(shape)
+    shape = _shape_arg(shape, "full")
     if isinstance(fill_value, Tensor):
         dt = np.dtype(dtype) if dtype is not None else fill_value._data.dtype
         if fill_value._data.ndim == 0:
@@ -521,7 +529,7 @@ def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", s
     tensor([[0., 0.]], dtype=float64)
     """
     s, dt = _like_shape_dtype(a, dtype)
-    return make(np.zeros(s if shape is None else _shape_arg(shape), dtype=dt))
+    return make(np.zeros(s if shape is None else _shape_arg(shape, "zeros_like"), dtype=dt))
 
 
 def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,
@@ -540,7 +548,7 @@ def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", su
     [1, 1]
     """
     s, dt = _like_shape_dtype(a, dtype)
-    return make(np.ones(s if shape is None else _shape_arg(shape), dtype=dt))
+    return make(np.ones(s if shape is None else _shape_arg(shape, "ones_like"), dtype=dt))
 
 
 def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: str | None = "K", subok: bool = True,

@@ -257,3 +257,39 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Tensor:
 
 NUMPY_SIGNATURES = ["svd", "pinv", "matrix_rank", "cross", "vecdot", "outer", "diagonal",
                     "trace", "tensordot", "tensorsolve", "tensorinv", "matrix_transpose"]
+
+
+def multi_dot(arrays: Any, *, out: None = None) -> Tensor:
+    """The product of a list of matrices, as `np.linalg.multi_dot` (the first may be a
+    1-D row vector, the last a 1-D column vector); differentiable.
+
+    Args:
+        arrays: a list of at least two tensors, arrays or nested lists.
+        out: NumPy's argument; only None.
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.multi_dot([[1.0, 2.0], tnp.eye(2), [[1.0], [1.0]]])
+    tensor([3.], dtype=float64)
+    """
+    if out is not None:
+        raise TypeError("linalg.multi_dot: out= is not supported; use the returned tensor")
+    if isinstance(arrays, (list, tuple)):     # each its own operand, never one stack
+        arrays = [matrix_arg(a) for a in arrays]
+    return _tg_linalg.multi_dot(arrays)
+
+
+def qr(a: ArrayLike, mode: str = "reduced") -> Any:
+    """QR decomposition as `np.linalg.qr`: (Q, R), or R alone with `mode="r"` (NumPy's
+    and jax.numpy's; tapegrad.linalg.qr keeps torch's pair with an empty Q);
+    differentiable.
+
+    Args:
+        a: a (..., m, n) matrix or batch.
+        mode: "reduced" (default), "complete" or "r".
+
+    >>> import tapegrad.numpy as tnp
+    >>> tnp.linalg.qr([[3.0, 0.0], [4.0, 5.0]], mode="r").shape
+    (2, 2)
+    """
+    out = _tg_linalg.qr(matrix_arg(a), mode)
+    return out[1] if mode == "r" else out

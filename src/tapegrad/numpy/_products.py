@@ -126,6 +126,8 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = Fa
                         f"out, optimize, {', '.join(sorted(_EINSUM_KWARGS))}")
     result = ops.einsum(subscripts, *[asarg(o) for o in operands])
     dtype = kwargs.get("dtype", kwargs.get("preferred_element_type"))
+    if dtype is float:          # NumPy's float is float64, not tg's float32
+        dtype = np.float64
     return result if dtype is None else ops.cast(result, dtype)
 
 

@@ -27,7 +27,8 @@ def reshape(a: ArrayLike, shape: ShapeLike | None = None, order: str | None = "C
     Args:
         a: a tensor, array, list or number.
         shape: an int or a tuple of ints; one entry may be -1.
-        order: only "C" (row-major) is supported.
+        order: "C" (row-major) or "F" (column-major: the elements read and written
+            with the first index changing fastest).
         newshape: NumPy's older name for shape.
 
     >>> import tapegrad.numpy as tnp
@@ -36,10 +37,12 @@ def reshape(a: ArrayLike, shape: ShapeLike | None = None, order: str | None = "C
     """
     if shape is None:
         shape = newshape
-    if order != "C":
-        raise ValueError("reshape: only order='C' is supported")
+    if order not in ("C", "F"):
+        raise ValueError(f"reshape: order must be 'C' or 'F', got {order!r}")
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
+    if order == "F":        # column-major: reshape the reversed axes, then reverse back
+        return ops.transpose(ops.reshape(ops.transpose(_tensor_arg(a)), tuple(shape)[::-1]))
     return ops.reshape(_tensor_arg(a), tuple(shape))
 
 
@@ -48,13 +51,13 @@ def ravel(a: ArrayLike, order: str | None = "C") -> Tensor:
 
     Args:
         a: a tensor, array, list or number.
-        order: only "C" (row-major) is supported.
+        order: "C" (row-major) or "F" (column-major).
 
     >>> import tapegrad.numpy as tnp
     >>> tnp.ravel([[1, 2], [3, 4]]).tolist()
     [1, 2, 3, 4]
     """
-    return reshape(a, (-1,), order)
+    return reshape(a, (-1,), "C" if order in ("K", "A") else order)
 
 
 def transpose(a: ArrayLike, axes: Axis = None) -> Tensor:
@@ -138,7 +141,7 @@ def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Tensor:
     >>> tnp.broadcast_to([1.0, 2.0], (2, 2)).tolist()
     [[1.0, 2.0], [1.0, 2.0]]
     """
-    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape))
+    return ops.broadcast_to(_tensor_arg(array), _shape_arg(shape, "broadcast_to"))
 
 
 def _seq(arrays, who):

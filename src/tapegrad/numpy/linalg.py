@@ -17,8 +17,9 @@ from .. import linalg as _tg_linalg
 from ..ops.complex import real as _tg_real
 from ..ops.linalg_fns import EigResult as _EigResult
 from ._convert import asarg as _asarg
-from ._linalg_np import (cross, diagonal, matrix_rank, matrix_transpose, outer,  # noqa: F401
-                         pinv, svd, tensordot, tensorinv, tensorsolve, trace, vecdot)
+from ._linalg_np import (cross, diagonal, matrix_rank, matrix_transpose, multi_dot,  # noqa: F401
+                         outer, pinv, qr, svd, tensordot, tensorinv, tensorsolve, trace,
+                         vecdot)
 from ._linalg_np import matrix_arg as _matrix_arg
 from ._linalg_np import numpy_args as _numpy_args
 from typing import TYPE_CHECKING
@@ -124,4 +125,5 @@ def __getattr__(name):
 
 # the names `from tapegrad.numpy.linalg import *` gives (tests/test_all.py)
 __all__ = ["norm", "eig", "eigvals", "cross", "diagonal", "matrix_rank", "matrix_transpose",
-           "outer", "pinv", "svd", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]
+           "multi_dot", "outer", "pinv", "qr", "svd", "tensordot", "tensorinv", "tensorsolve",
+           "trace", "vecdot"]

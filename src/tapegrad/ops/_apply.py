@@ -30,6 +30,8 @@ _dual_fast = _top_level = _apply_dual = None
 # raise when computed with (set_vmap); `except ()` catches nothing until then.
 _vmap_apply = None
 _vmap_escape = ()
+# shape.py hands down how a stale view is rebuilt from its up-to-date base (_writes)
+_refresh = None
 
 
 def apply(op, *args, **params):
@@ -55,6 +57,8 @@ def apply(op, *args, **params):
                     if "vmap" in a._x:
                         return _vmap_apply(op, args, params)    # a tg.vmap batched value
                     if "stale" in a._x and L.grad_enabled:
+                        if _refresh is not None and _refresh(args):
+                            return apply(op, *args, **params)   # rebuilt from its base
                         _stale_error(op, args)
                     if "np" in a._x:
                         npk = True
@@ -672,6 +676,12 @@ def _vmapped(args):
         if isinstance(a, Tensor) and a._x is not None and "vmap" in a._x:
             return True
     return False
+
+
+def set_refresh(refresh):
+    """Called by ops/shape.py: how a stale view is rebuilt from its up-to-date base."""
+    global _refresh
+    _refresh = refresh
 
 
 def set_vmap(vmap_apply, escape):

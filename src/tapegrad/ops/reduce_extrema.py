@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class _Extremum(Op):
-    """Shared rules of max/min: ties split the gradient evenly."""
+    """Shared rules of max/min: ties split the gradient evenly; a NaN result gives NaN
+    gradients to its whole slice (as JAX, autograd and torch.amax)."""
     batching = "aware"
     saves = ("x", "out")
 
@@ -50,7 +51,7 @@ def _tie_share(ctx):
         out = out.reshape(keepdims_shape(x.shape, axis))
     hit = (x == out)
     count = hit.sum(axis=axis, keepdims=True)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):     # a NaN result matches nothing: 0/0, NaN
         return hit / count.astype(x.dtype)
 
 

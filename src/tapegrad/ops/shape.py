@@ -6,7 +6,9 @@ import math
 import numpy as np
 
 from .. import _state
-from .._tensor import Tensor, _share_version, mark_stale_views
+from .._tensor import Tensor, _share_version
+from ._writes import after_write, clear_stale, overwritten, refresh
+from . import _apply
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
 from ._shapes import (broadcast_shapes, check_axis, check_int, check_operand, describe,
@@ -238,6 +240,9 @@ class IndexPut(Op):
         index = ctx.params["index"]
         gx = call(IndexPut, g, 0.0, index=index) if ctx.needs_grad[0] else None
         gv = call(GetItem, g, index=index) if ctx.needs_grad[1] else None
+        lost = overwritten(tuple(g.shape), index) if ctx.needs_grad[1] else None
+        if lost is not None:        # a value overwritten by a later one gets nothing
+            gv = call(IndexPut, gv, 0.0, index=(lost,))
         return gx, gv
 
     @staticmethod
@@ -629,8 +634,10 @@ def getitem(x, index):
             raise
         raise IndexError(f"getitem: {e} (tensor of shape {getattr(x, 'shape', ())})") \
             from None
-    if _is_basic(index) and isinstance(x, Tensor):
-        # basic indexing is a view: share the version counter with the base
+    if _is_basic(index) and isinstance(x, Tensor) and out._data.base is not None:
+        # basic indexing is a view: share the version counter with the base (not an
+        # element picked by ints alone: a copy, as NumPy's scalar, which later writes
+        # into the base leave alone)
         _share_version(x, out)
     return out
 
@@ -644,6 +651,8 @@ def setitem_(t, index, value):
             refuse()
     if not isinstance(t, Tensor):
         raise TypeError("setitem_: target must be a Tensor")
+    if isinstance(value, Tensor) and t._data.dtype.kind not in "fc":
+        value = value._data     # an integer or bool array truncates: no derivative passes
     recording = _local.grad_enabled and (
         t._rg or (isinstance(value, Tensor) and value._rg))
     if recording and t.grad_fn is None and t._rg:
@@ -655,6 +664,8 @@ def setitem_(t, index, value):
                          "(e.g. from broadcast_to); call .clone() before writing to it")
     if recording:
         _check_view_write(t)
+        if t._x is not None and "stale" in t._x and isinstance(value, Tensor):
+            clear_stale(t, index, value)
     _state.pre_write(t)
     dual = (_local.fw_levels or _local.fw_default) and (t._fw is not None or (
         isinstance(value, Tensor) and value._fw is not None))
@@ -667,8 +678,11 @@ def setitem_(t, index, value):
     else:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
-    if recording:
-        mark_stale_views(t, t._vc.site)
+    if recording or dual:           # the write reaches the bases' histories and tangents
+        after_write(t, recording, apply, IndexPut)
+
+
+_apply.set_refresh(lambda args: refresh(args, apply, GetItem))   # a stale view, rebuilt
 
 
 def _check_view_write(t):

@@ -506,7 +506,7 @@ def _median(x, dim, keepdim, axis, keepdims, op, skip_nan):
                             "(values, as NumPy), not both")
         if keepdim is not False:
             raise TypeError(f"{op}: keepdim goes with dim; use keepdims= with axis=")
-        return _quantile(x, 0.5, None if axis is _UNSET else axis, keepdims, "linear", op,
+        return _quantile(x, 0.5, None if axis is _UNSET else axis, keepdims, "_median", op,
                          skip_nan)
     x = _operand(x, op)
     check_bool(op, "keepdim", keepdim)
@@ -579,7 +579,7 @@ def np_median(x, axis=None, keepdims=False):
     >>> tg.ops.np_median(tg.tensor([[1.0, 4.0], [2.0, 3.0]]), axis=1)
     tensor([2.5000, 2.5000])
     """
-    return _quantile(x, 0.5, axis, keepdims, "linear", "median")
+    return _quantile(x, 0.5, axis, keepdims, "_median", "median")
 
 
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
@@ -693,7 +693,7 @@ def percentile(x: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = F
 def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     x = _operand(x, op)
     check_bool(op, "keepdims", keepdims)
-    if method not in _METHODS:
+    if method not in _METHODS and method != "_median":
         raise ValueError(f"{op}: method must be one of {', '.join(_METHODS)}, got "
                          f"{method!r}")
     qa = np.asarray(raw_values(q._data, op + "'s q") if isinstance(q, Tensor) else
@@ -739,9 +739,11 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
         w = np.zeros_like(w)
     elif method == "midpoint":
         w = np.where(pos == lo, 0.0, 0.5)
+    elif method == "_median":           # np.median: the middle one, or the two's mean
+        hi = np.where(pos == lo, lo, hi)
     # a slice whose result is NaN (a NaN in it; for nan* forms, nothing but NaN) reads
     # its last sorted element, a NaN, as NumPy's result is
-    bad = nan[..., -1:] if not skip_nan else (m == 0)
+    bad = nan.any(axis=-1, keepdims=True) if not skip_nan else (m == 0)
     lo_r = np.where(bad, n - 1, lo)
     hi_r = np.where(bad, n - 1, hi)
     low = take_along(flat, np.take_along_axis(order, lo_r, axis=-1), len(lead))
@@ -750,6 +752,11 @@ def _quantile(x, q, axis, keepdims, method, op, skip_nan=False):
     diff = high - low
     # NumPy's lerp: from the nearer end, so w = 0 or 1 gives that element exactly
     out = call(Where, w >= 0.5, high - diff * (1 - wt), low + diff * wt)
+    if method not in ("linear", "midpoint"):     # those lerp, as NumPy (inf - inf: NaN)
+        # one element read: itself, never inf - inf (lower, nearest, ... of [-inf, -inf]);
+        # np.median's is not a lerp: [0, inf] has median inf, [-1, 0, inf] has 0
+        out = call(Where, hi_r != lo_r, (low + high) * 0.5 if method == "_median" else out,
+                   low)
     nq = qa.size
     if keepdims:
         kshape = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))

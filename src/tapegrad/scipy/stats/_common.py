@@ -11,9 +11,24 @@ LOG_PI = math.log(math.pi)
 
 
 def standardize(x, loc, scale):
-    """(z, log(scale)) with float64 for Python numbers."""
+    """(z, log(scale)) with float64 for Python numbers; z is NaN where scale <= 0, as
+    every SciPy method's result there (cdf's too, not only the log density's)."""
     x, loc, scale = f64(x), f64(loc), f64(scale)
-    return (x - loc) / scale, ops.log(scale)
+    z = (x - loc) / scale
+    return invalid(z, scale), ops.log(scale)
+
+
+def invalid(v, *positive):
+    """v with NaN where a parameter that must be positive is not (or is NaN), as SciPy
+    gives for an invalid distribution."""
+    with np.errstate(invalid="ignore"):
+        m = np.zeros((), bool)
+        for p in positive:
+            m = m | ~(np.asarray(raw(p)) > 0)
+    if not np.any(m):
+        return v
+    return ops.where(np.broadcast_to(m, np.broadcast_shapes(np.shape(m), np.shape(raw(v)))),
+                     np.nan, v)
 
 
 def outside(z, mask, value=-np.inf):
@@ -25,4 +40,4 @@ def outside(z, mask, value=-np.inf):
     return ops.where(np.broadcast_to(m, np.shape(raw(z))), value, z)
 
 
-__all__ = ["HALF_LOG_2PI", "LOG_PI", "f64", "outside", "raw", "standardize"]
+__all__ = ["HALF_LOG_2PI", "LOG_PI", "f64", "invalid", "outside", "raw", "standardize"]

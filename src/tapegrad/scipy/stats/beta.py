@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops import special
-from ._common import f64, outside, raw, standardize
+from ._common import f64, invalid, outside, raw, standardize
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def logpdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
     out = (special.xlogy(a - 1, z) + special.xlog1py(b - 1, -z) - special.betaln(a, b)
            - log_scale)
     rz = raw(z)
-    return outside(out, (rz < 0) | (rz > 1))
+    return invalid(outside(out, (rz < 0) | (rz > 1)), a, b)
 
 
 def pdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
@@ -83,7 +83,7 @@ def cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,
     (0.6875, 1.5)
     """
     z, _ = standardize(x, loc, scale)
-    return special.betainc(f64(a), f64(b), ops.clip(z, 0.0, 1.0))
+    return invalid(special.betainc(f64(a), f64(b), ops.clip(z, 0.0, 1.0)), a, b)
 
 
 def logcdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops import special
-from ._common import f64, outside, raw, standardize
+from ._common import f64, invalid, outside, raw, standardize
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def logpdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 
     z, log_scale = standardize(x, loc, scale)
     a = f64(a)
     out = special.xlogy(a - 1, z) - z - special.lgamma(a) - log_scale
-    return outside(out, raw(z) < 0)
+    return invalid(outside(out, raw(z) < 0), a)
 
 
 def pdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
@@ -75,7 +75,7 @@ def cdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0
     (0.264241, 0.0)
     """
     z, _ = standardize(x, loc, scale)
-    return special.gammainc(f64(a), ops.maximum(z, 0.0))
+    return invalid(special.gammainc(f64(a), ops.maximum(z, 0.0)), a)
 
 
 def logcdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops import special
-from ._common import HALF_LOG_2PI, f64, standardize
+from ._common import HALF_LOG_2PI, f64, invalid, standardize
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def ppf(q: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
     >>> round(norm.ppf(0.975).item(), 4), norm.ppf(0.5, loc=3.0).item()
     (1.96, 3.0)
     """
-    return f64(loc) + f64(scale) * special.ndtri(f64(q))
+    return invalid(f64(loc) + f64(scale) * special.ndtri(f64(q)), scale)
 
 # the names `from tapegrad.scipy.stats.norm import *` gives (tests/test_all.py)
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]

@@ -41,7 +41,13 @@ def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     k = _k(k, loc)
     mu = f64(mu)
     out = special.xlogy(k, mu) - special.lgamma(k + 1) - mu
-    return outside(out, (k < 0) | (k != np.floor(k)))
+    return outside(outside(out, (k < 0) | (k != np.floor(k))), _bad(k, mu), np.nan)
+
+
+def _bad(k, mu):
+    """Where SciPy's answer is NaN: a NaN k, or mu negative or NaN."""
+    with np.errstate(invalid="ignore"):
+        return np.isnan(k) | ~(np.asarray(raw(mu)) >= 0)
 
 
 def pmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
@@ -80,7 +86,7 @@ def cdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
     """
     k = np.floor(_k(k, loc))
     out = special.gammaincc(np.maximum(k, 0.0) + 1, f64(mu))
-    return outside(out, k < 0, 0.0)
+    return outside(outside(out, k < 0, 0.0), _bad(k, mu), np.nan)
 
 
 def logcdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:

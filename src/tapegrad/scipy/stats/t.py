@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import ops
 from ...ops import special
-from ._common import LOG_PI, f64, raw, standardize
+from ._common import LOG_PI, f64, invalid, raw, standardize
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.
     df = f64(df)
     # P(T <= z) = I_{df/(df+z^2)}(df/2, 1/2) / 2 below 0, and 1 minus that above
     half_tail = 0.5 * special.betainc(df / 2, 0.5, df / (df + z * z))
-    return ops.where(np.asarray(raw(z) < 0), half_tail, 1.0 - half_tail)
+    return invalid(ops.where(np.asarray(raw(z) < 0), half_tail, 1.0 - half_tail), df)
 
 
 def logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> Tensor:
