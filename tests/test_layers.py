@@ -19,7 +19,7 @@ BOTTOM = {"_tensor", "_tensor_methods", "_tensor_inplace", "_tensor_op_methods",
           "_graph", "_sites", "_native", "_dtypes", "_state",
           "_random", "_check", "_config", "_pytree", "errors", "_speedups",
           "_tensor_docs", "_tensor_op_docs", "_tensor_op_docs_nz", "_results",
-          "_tensor_port_methods", "_size", "_flavour"}
+          "_tensor_port_methods", "_size", "_flavour", "_tensor_args"}
 OPS, ENGINE, FRONT = 1, 2, 3
 LAYER_NAMES = {0: "the bottom layer", OPS: "ops", ENGINE: "autograd", FRONT: "the front-ends",
                4: "the package's __init__"}

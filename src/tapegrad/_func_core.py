@@ -13,7 +13,7 @@ from ._pytree import flatten, unflatten
 from ._tensor import Tensor, make
 from .autograd.engine import reaches_outer, run_backward
 from .autograd.engine import what as _what
-from .autograd.explain import NoneGradientWarning, cut_inputs, exit_count
+from .autograd.explain import NoneGradientWarning, _cut_inputs, _exit_count
 from .autograd.forward_ad import dual_level, make_dual, unpack_dual
 from .ops import cast
 from .ops.elementwise import clone
@@ -284,7 +284,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
             _holomorphic_inputs(leaves, who)
         flat[a] = (leaves, spec)
         args[a] = unflatten(spec, leaves)
-    mark = exit_count()
+    mark = _exit_count()
     with _state.enable_grad():
         res = f(*args, **kwargs)
     aux = None
@@ -301,7 +301,7 @@ def _grad_core(f, args, kwargs, argnums, has_aux, who, holomorphic=False, value=
                           inputs=sources, accumulate=False, allow_unused=True, who=who,
                           connect=outer)
         nested = nested or bool(outer)
-    if exit_count() != mark and any(g is None for g in gs):
+    if _exit_count() != mark and any(g is None for g in gs):
         _warn_cut(who, [(k, s) for k, (g, s) in enumerate(zip(gs, sources)) if g is None],
                   mark, stacklevel=4)
     gs = [make(np.zeros(s._data.shape, s._data.dtype)) if g is None else g
@@ -391,7 +391,7 @@ def _vjp(f, primals, has_aux, who, want_out=True):
         leaves = [_diff_input(v, who) for v in leaves]
         flats.append((leaves, spec))
         args.append(unflatten(spec, leaves))
-    mark = exit_count()
+    mark = _exit_count()
     with _state.enable_grad():
         res = f(*args)
     aux = None
@@ -455,7 +455,7 @@ def _warn_cut(who, unused, mark, stacklevel=3):
     """A zero gradient for an input that f turned into NumPy/Python values is most
     likely a graph cut (np.asarray, float(), .numpy()), not a constant function: say so
     rather than return the zeros silently."""
-    for k, how, site in cut_inputs(unused, mark):
+    for k, how, site in _cut_inputs(unused, mark):
         warnings.warn(
             f"{who}: input {k} (flattened) gets a zero gradient, but f converted it (or a "
             f"value computed from it) to NumPy or Python through {how} at {site}; those "

@@ -317,17 +317,21 @@ class InplaceMethods:
 
     # in place, as NumPy and PyTorch do (a leaf that requires grad needs no_grad); in
     # NumPy-style code a 0-d tensor (a NumPy scalar) or a jnp array rebinds (_flavour.rebinds)
-    def __iadd__(self, o: ArrayLike) -> Self:
-        return self + o if rebinds(self) else self.add_(o)
+    def __iadd__(self, o: ArrayLike) -> Any:
+        t: Any = self
+        return t + o if rebinds(self) else self.add_(o)
 
-    def __isub__(self, o: ArrayLike) -> Self:
-        return self - o if rebinds(self) else self.sub_(o)
+    def __isub__(self, o: ArrayLike) -> Any:
+        t: Any = self
+        return t - o if rebinds(self) else self.sub_(o)
 
-    def __imul__(self, o: ArrayLike) -> Self:
-        return self * o if rebinds(self) else self.mul_(o)
+    def __imul__(self, o: ArrayLike) -> Any:
+        t: Any = self
+        return t * o if rebinds(self) else self.mul_(o)
 
-    def __itruediv__(self, o: ArrayLike) -> Self:
-        return self / o if rebinds(self) else self.div_(o)
+    def __itruediv__(self, o: ArrayLike) -> Any:
+        t: Any = self
+        return t / o if rebinds(self) else self.div_(o)
 
     # torch's in-place forms of the elementwise ops: the result of the op on (a copy
     # of) this tensor, written back with copy_ (recorded, version-checked, as add_)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _state
-from ._dtypes import as_dtype, cpu_only
+from ._dtypes import cpu_only
 from ._flavour import numpy_caller, scipy_optimize_caller
-from ._size import size_of as _size_of  # noqa: F401  (t.size())
+from ._tensor_args import _dtype_arg, _shape_args, _shape_kw, _SizeProxy  # noqa: F401
 from ._tensor_inplace import InplaceMethods
 from ._tensor_port_methods import PortMethods
 from typing import TYPE_CHECKING
@@ -648,62 +648,8 @@ class TensorMethods(InplaceMethods, PortMethods):
         return self._cast_to(data.dtype)
 
 
-class _SizeProxy(int):
-    """`t.size`: NumPy's element count, an int wherever it is used (`x / t.size`,
-    `np.zeros(t.size)`); called, PyTorch's `t.size()` (the shape) and `t.size(dim)`."""
-
-    if TYPE_CHECKING:
-        _shape: tuple[int, ...]
-
-    def __new__(cls, arr: np.ndarray) -> _SizeProxy:
-        obj = super().__new__(cls, arr.size)
-        obj._shape = arr.shape
-        return obj
-
-    def __call__(self, dim: int | None = None) -> Any:
-        if dim is None:
-            return _size_of(self._shape)
-        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-            raise TypeError(f"size: dim must be an int, got {dim!r}")
-        if not -len(self._shape) <= dim < len(self._shape):
-            raise IndexError(f"size: dim {dim} is out of range for a tensor with "
-                             f"{len(self._shape)} dimension(s)")
-        return self._shape[dim]
-
-
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
-
-
 _I32, _I64, _BOOL = np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.bool_)
-
-
-def _dtype_arg(who, dtype, alt=""):
-    try:
-        return as_dtype(dtype)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected a dtype {alt}{' ' if alt else ''}(e.g. "
-                        f"'float32'), got {dtype!r} ({type(dtype).__name__})") from None
-
-
-def _shape_kw(kw, names, who):
-    """The shape a torch keyword gives (t.view(size=...), t.permute(dims=...)): one of
-    `names`, and nothing else."""
-    key = next(iter(kw))
-    if len(kw) != 1 or key not in names:
-        raise TypeError(f"{who}: unexpected keyword argument(s) {sorted(kw)}; the shape is "
-                        f"passed positionally or as {' or '.join(n + '=' for n in names)}")
-    return kw[key]
-
-
-def _shape_args(shape, who="reshape", what="shape"):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    elif len(shape) == 1 and isinstance(shape[0], TensorMethods):
-        shape = tuple(int(s) for s in shape[0].tolist())
-    for s in shape:
-        if type(s) is not int and (isinstance(s, bool) or not hasattr(type(s), "__index__")):
-            raise TypeError(f"{who}: {what} must be ints, got {s!r} ({type(s).__name__})")
-    return tuple(shape)
 
 
 # ------------------------------------------------- helpers of Tensor's NumPy interface

@@ -167,16 +167,16 @@ def _exit_hint(src):
     return ""
 
 
-def exit_count():
-    """How many conversions this thread has noted so far (a mark for `cut_inputs`)."""
+def _exit_count():
+    """How many conversions this thread has noted so far (a mark for `_cut_inputs`)."""
     return getattr(_exits, "n", 0)
 
 
-def cut_inputs(sources, since):
+def _cut_inputs(sources, since):
     """(position, how, site) for each source that left tapegrad (np.asarray, float(),
     .numpy() of it or of a value computed from it) after the mark `since`: when such a
     source then gets no gradient, the function most likely cut its graph."""
-    n = exit_count() - since
+    n = _exit_count() - since
     ring = getattr(_exits, "ring", None)
     if n <= 0 or not ring:
         return []

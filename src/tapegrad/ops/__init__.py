@@ -63,7 +63,7 @@ from . import fft  # noqa: F401,E402  (tg.fft's and tnp.fft's ops)
 from . import at  # noqa: F401,E402  (JAX's x.at[...] updates, Tensor.at)
 
 # the names `from tapegrad.ops import *` gives (tests/test_all.py)
-__all__ = ["apply", "call", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum", "gelu",
+__all__ = ["apply", "call", "torch_roll", "REGISTRY", "LINEAR", "Op", "register", "tangent_sum", "gelu",
            "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus", "abs", "add",
            "arcsinh", "cast", "clamp", "clip", "clip_by_value", "clone", "cos", "cosh", "div",
            "divide", "erf", "exp", "expm1", "floor_divide", "fmod", "log", "log1p", "log2",

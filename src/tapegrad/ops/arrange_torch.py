@@ -50,3 +50,6 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
                              f"one shift per dim, or one shift and no dims (the flattened "
                              f"tensor); got {ns} shift(s) for {na} dim(s)")
     return _roll(x, shift, axis, shifts=shifts, dims=dims)
+
+
+__all__ = ["roll"]
