@@ -129,10 +129,17 @@ def test_augmented_assignment_into_part_of_an_array(name):
             a = x * 1.0
             a[::2] += a[1::2]
         else:
-            a = m.zeros(3)
-            a[:2] += x[:2]
-            a[1:] += a[0] * x[2]
+            # a[0] is NumPy's scalar in NumPy-style code (see _numpy_style below)
+            return _numpy_style("""
+def prog(m, x):
+    a = m.zeros(3)
+    a[:2] += x[:2]
+    a[1:] += a[0] * x[2]
+    return m.sum(a * m.arange(1.0, a.size + 1.0).reshape(a.shape))
+""")
         return m.sum(a * np.arange(1.0, a.size + 1.0).reshape(a.shape))
+    if name == "twice":
+        prog = prog(None, None)
     _check(prog, [0.3, -1.2, 2.0] if name != "step" else [0.3, -1.2, 2.0, 0.7])
 
 
@@ -217,19 +224,48 @@ def test_a_view_taken_before_a_write_is_rebuilt_from_its_base(name):
     _check(prog, [0.3, -1.2, 2.0, 0.7])
 
 
+# NumPy-style code binds tapegrad.numpy as np: these programs are compiled with such
+# globals, as a ported module's are (tapegrad/_flavour.py reads the caller's globals)
+_NUMPY_STYLE = {"np": tnp}
+
+
+def _numpy_style(source, name="prog"):
+    exec(source, _NUMPY_STYLE)
+    return _NUMPY_STYLE[name]
+
+
 def test_an_element_picked_by_ints_is_a_copy_so_recurrences_differentiate():
     # y[i] is NumPy's scalar copy: writing y[i + 1] leaves what y[i] saved alone
-    def prog(m, x):
-        y = m.zeros(6)
-        y[0] = x[0]
-        for i in range(5):
-            y[i + 1] = y[i] ** 2 * 0.5 + x[1] * y[i]
-        return y[-1]
+    prog = _numpy_style("""
+def prog(m, x):
+    y = m.zeros(6)
+    y[0] = x[0]
+    for i in range(5):
+        y[i + 1] = y[i] ** 2 * 0.5 + x[1] * y[i]
+    return y[-1]
+""")
     _check(prog, [0.5, 0.1])
-    t = tnp.arange(3.0)
+    pick = _numpy_style("""
+def pick():
+    t = np.arange(3.0)
     e = t[1]
     e += 5.0                # the copy changes, the array does not (NumPy's scalar)
+    return t, e
+""", "pick")
+    t, e = pick()
     assert t.tolist() == [0.0, 1.0, 2.0] and float(e) == 6.0
+
+
+def test_outside_numpy_style_code_an_int_picked_element_is_a_view_as_in_pytorch():
+    # PyTorch's y[i] is a 0-d view, so torch raises for this recurrence (pow saved y[i]
+    # before y[i + 1] was written), and so does tapegrad
+    def prog(x):
+        y = tg.zeros(3, dtype=tg.float64)
+        y[0] = x[0]
+        y[1] = y[0] ** 2
+        return y[1]
+    with pytest.raises(RuntimeError, match="modified|out of date"):
+        tg.grad(prog)(tnp.array([0.5, 0.1]))
 
 
 def test_setitem_with_repeated_positions_forward_and_reverse_agree():

@@ -141,6 +141,13 @@ def refresh(args, apply, getitem):
     return True
 
 
+def picks_one(x, index):
+    """Whether a (normalized) index picks one element of x by ints alone: NumPy gives a
+    scalar copy, PyTorch a 0-d view."""
+    return len(index) == x._data.ndim > 0 and all(
+        type(i) is int or isinstance(i, np.integer) for i in index)
+
+
 def _positions(bd, vd):
     """The index (a tuple of integer arrays shaped as vd) of vd's elements in bd, when
     every element of vd is a whole element of bd's memory; else None."""

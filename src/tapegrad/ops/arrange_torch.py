@@ -30,6 +30,16 @@ def roll(x: ArrayLike, shift: int | Sequence[int] | None = None, axis: Axis = No
     one shift over the flattened tensor. `shift=`/`axis=` are accepted for `shifts=`/
     `dims=`.
 
+    Args:
+        x: the tensor to roll.
+        shift: the shift or shifts (NumPy's name).
+        axis: the dim or dims (NumPy's name); None rolls the flattened tensor.
+        shifts: torch's name for shift.
+        dims: torch's name for axis.
+
+    Returns:
+        The rolled tensor, of x's shape.
+
     Raises:
         ValueError: no shift, or shifts and dims of different lengths (torch: "shifts
             and dimensions must align").

@@ -6,8 +6,9 @@ import math
 import numpy as np
 
 from .. import _state
+from .._flavour import numpy_caller
 from .._tensor import Tensor, _share_version
-from ._writes import after_write, clear_stale, overwritten, refresh
+from ._writes import after_write, clear_stale, overwritten, picks_one, refresh
 from . import _apply
 from ._apply import apply, call
 from ._op import LINEAR, Op, register, tangent_zeros
@@ -627,17 +628,17 @@ def getitem(x, index):
         if take is not None and raw.dtype.kind in "iub":     # (a mask: take refuses it)
             return take(x, index)
     index = _norm_index(index)
+    if isinstance(x, Tensor) and picks_one(x, index) and not numpy_caller(3):
+        index += (Ellipsis,)    # PyTorch's t[i, j] is a 0-d view, not NumPy's scalar
     try:
         out = apply(GetItem, x, index=index)
     except IndexError as e:
         if str(e).startswith("getitem"):
             raise
-        raise IndexError(f"getitem: {e} (tensor of shape {getattr(x, 'shape', ())})") \
-            from None
+        raise IndexError(f"getitem: {e} (tensor of shape {np.shape(_raw(x))})") from None
     if _is_basic(index) and isinstance(x, Tensor) and out._data.base is not None:
-        # basic indexing is a view: share the version counter with the base (not an
-        # element picked by ints alone: a copy, as NumPy's scalar, which later writes
-        # into the base leave alone)
+        # a view shares the base's version counter (an int-picked element in NumPy-style
+        # code is NumPy's scalar, a copy that later writes leave alone)
         _share_version(x, out)
     return out
 

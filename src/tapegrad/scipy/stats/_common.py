@@ -18,9 +18,22 @@ def standardize(x, loc, scale):
     return invalid(z, scale), ops.log(scale)
 
 
+def _batched(p):
+    x = getattr(p, "_x", None)
+    return x is not None and "vmap" in x
+
+
 def invalid(v, *positive):
     """v with NaN where a parameter that must be positive is not (or is NaN), as SciPy
     gives for an invalid distribution."""
+    if any(_batched(p) for p in positive):
+        # under tg.vmap the raw values are a placeholder: compare with tensor ops, which
+        # batch, and select always (whether any example is invalid is not known here)
+        bad = None
+        for p in positive:
+            b = ~(p > 0) if _batched(p) else np.asarray(~(np.asarray(raw(p)) > 0))
+            bad = b if bad is None else bad | b
+        return ops.where(bad, np.nan, v)
     with np.errstate(invalid="ignore"):
         m = np.zeros((), bool)
         for p in positive:

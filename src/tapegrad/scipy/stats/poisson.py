@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import ops
 from ...ops import special
+from ...errors import raw_values
 from ._common import f64, outside, raw
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def _k(k, loc):
-    return np.asarray(raw(f64(k)) - raw(f64(loc)), dtype=np.float64)
+    # k is read as numbers (it is not differentiated); a k batched by tg.vmap runs
+    # example by example
+    k, loc = raw_values(raw(f64(k)), "poisson's k"), raw_values(raw(f64(loc)), "poisson's loc")
+    return np.asarray(k - loc, dtype=np.float64)
 
 
 def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
@@ -47,7 +51,7 @@ def logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
 def _bad(k, mu):
     """Where SciPy's answer is NaN: a NaN k, or mu negative or NaN."""
     with np.errstate(invalid="ignore"):
-        return np.isnan(k) | ~(np.asarray(raw(mu)) >= 0)
+        return np.isnan(k) | ~(np.asarray(raw_values(raw(mu), "poisson's mu check")) >= 0)
 
 
 def pmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0) -> Tensor:
