@@ -237,7 +237,14 @@ class Variable(Tensor):
         return Reference(self)
 
     def value(self) -> Tensor:
-        return self
+        """A snapshot of the current value, as read_value (TF: a later assign does not
+        change it; gradients still flow to the variable)."""
+        return clone(self)
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """A copy of the current value: as in TF, a later assign does not change it
+        (a Tensor's numpy() shares its buffer, as PyTorch's)."""
+        return np.array(Tensor.numpy(self, force=force))
 
     def read_value(self) -> Tensor:
         """A snapshot of the current value (gradients still flow to the variable)."""

@@ -1,0 +1,108 @@
+"""TensorFlow semantics of Variable reads and of `t.shape`, against a record of TensorFlow
+2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
+that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
+runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
+as tests/test_tf_semantics4.py; this file never imports TensorFlow under pytest.
+
+The silent differences fixed here: a Variable's `numpy()`, `value()` and
+`convert_to_tensor(v)` shared the variable's buffer, so a later `assign*` changed values
+read before it (TF: snapshots; a training loop's `history.append(w.numpy())` kept only
+the last value); `tf.constant(v)` stayed connected to the variable (TF: a constant).
+"""
+import pathlib
+
+import numpy as np
+import pytest
+
+from test_tf_semantics4 import LIVE, check_case, check_live, record, recorded
+
+CASES = {}
+
+
+def case(f):
+    CASES[f.__name__] = f
+    return f
+
+
+def _lists(xs):
+    return [np.asarray(x).tolist() for x in xs]
+
+
+@case
+def variable_reads_are_snapshots(tf):
+    v = tf.Variable([1.0, 2.0])
+    a = v.numpy()
+    b = v.read_value()
+    c = v.value()
+    d = tf.convert_to_tensor(v)
+    e = tf.identity(v)
+    f = v.assign_add([1.0, 1.0])
+    g = tf.constant(v)
+    h = v + 0.0
+    v.assign([10.0, 20.0])
+    v.assign_sub([1.0, 1.0])
+    return _lists([a, b.numpy(), c.numpy(), d.numpy(), e.numpy(), f.numpy(), g.numpy(),
+                   h.numpy()])
+
+
+@case
+def training_history_of_numpy_reads(tf):
+    w = tf.Variable([0.0, 0.0])
+    xs = tf.constant([[1.0, 2.0], [2.0, 1.0], [3.0, -1.0]])
+    ys = tf.constant([1.0, 2.0, 3.0])
+    hist = []
+    for _ in range(4):
+        with tf.GradientTape() as t:
+            loss = tf.reduce_mean((tf.linalg.matvec(xs, w) - ys) ** 2)
+        w.assign_sub(0.05 * t.gradient(loss, w))
+        hist.append(w.numpy())
+    s = tf.Variable(1.0)
+    first = s.numpy()
+    s.assign(5.0)
+    return [_lists(hist), float(first)]
+
+
+@case
+def variable_reads_and_the_tape(tf):
+    v = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as t:
+        a = tf.constant(v) * 3.0
+        b = tf.convert_to_tensor(v) * 3.0
+        c = v.value() * 3.0
+        d = v.read_value() * 3.0
+    return [t.gradient(a, v), t.gradient(b, v), t.gradient(c, v), t.gradient(d, v)]
+
+
+@case
+def shape_as_tensorshape(tf):
+    v = tf.Variable([[1.0, 2.0, 3.0]])
+    x = tf.zeros((2, 3, 4))
+    s = x.shape
+    return [v.shape.as_list(), v.shape.rank, s.as_list(), s.rank, s.ndims, s.num_elements(),
+            s.is_fully_defined(), s[1:].as_list(), s.is_compatible_with([2, None, 4]),
+            s.is_compatible_with([2, 3]), s == (2, 3, 4), len(s), s[0]]
+
+
+# TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
+_RECORD = pathlib.Path(__file__).with_name("h13_tfsem_expected.txt")
+EXPECTED = recorded(_RECORD)
+
+
+def test_every_case_is_recorded():
+    assert sorted(EXPECTED) == sorted(CASES), \
+        "cases changed: rerun `python tests/test_h13_tfsem.py` with TensorFlow installed"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_as_tensorflow(name):
+    check_case(CASES, EXPECTED, name)
+
+
+@LIVE
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_record_matches_live_tensorflow(name):
+    check_live(CASES, EXPECTED, name)
+
+
+if __name__ == "__main__":
+    record(CASES, _RECORD)
