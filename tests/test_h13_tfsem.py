@@ -7,7 +7,9 @@ as tests/test_tf_semantics4.py; this file never imports TensorFlow under pytest.
 The silent differences fixed here: a Variable's `numpy()`, `value()` and
 `convert_to_tensor(v)` shared the variable's buffer, so a later `assign*` changed values
 read before it (TF: snapshots; a training loop's `history.append(w.numpy())` kept only
-the last value); `tf.constant(v)` stayed connected to the variable (TF: a constant).
+the last value); so did tensors computed from a variable as NumPy views (`tf.reshape(v)`,
+`tf.transpose(v)`, `v[0]`, `np.asarray(v)`); `tf.constant(v)` stayed connected to the
+variable (TF: a constant).
 """
 import pathlib
 
@@ -60,6 +62,22 @@ def training_history_of_numpy_reads(tf):
     first = s.numpy()
     s.assign(5.0)
     return [_lists(hist), float(first)]
+
+
+@case
+def tensors_computed_from_a_variable_keep_their_values(tf):
+    w = tf.Variable([[5.0, 6.0]])
+    views = [tf.reshape(w, [2]), tf.transpose(w), tf.squeeze(w), w[0], tf.expand_dims(w, 0),
+             tf.identity(w)]
+    arr = np.asarray(w)
+    w.assign([[0.0, 0.0]])
+    w.assign_add([[1.0, 1.0]])
+    v = tf.Variable([1.0, 2.0, 3.0])
+    flat = tf.reshape(v, [3, 1])
+    with tf.GradientTape() as t:
+        y = tf.reduce_sum(v * 2.0)
+    v.assign_sub(0.5 * t.gradient(y, v))
+    return [_lists([x.numpy() for x in views]), arr.tolist(), w, flat, v]
 
 
 @case

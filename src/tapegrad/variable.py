@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import inspect
 import itertools
+from sys import getrefcount
 
 import numpy as np
 
@@ -181,12 +182,19 @@ class Variable(Tensor):
         return arr
 
     def _store(self, ufunc, arr):
-        """Write the new value in place and count the change: a value an op saved is then
+        """Write the new value (in place when nothing else holds the buffer) and count the
+        change: a value an op saved is then
         stale, and its backward raises (API.md), where TF would use the old value."""
         if arr.shape != self._data.shape and arr.size != 1:
             # a new shape that shape= left open: a new buffer, the same counter
             self._data = np.array(arr, dtype=self._data.dtype)
-        elif ufunc is None:
+            self._bump_version()
+            return
+        if getrefcount(self._data) > 2:
+            # views (reshape, transpose, np.asarray) hold this buffer: TF's reads are
+            # snapshots, so they keep the old value and the write goes to a new buffer
+            self._data = self._data.copy()
+        if ufunc is None:
             np.copyto(self._data, arr, casting="same_kind")
         else:
             ufunc(self._data, arr, out=self._data, casting="same_kind")
