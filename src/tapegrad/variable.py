@@ -183,8 +183,8 @@ class Variable(Tensor):
 
     def _store(self, ufunc, arr):
         """Write the new value (in place when nothing else holds the buffer) and count the
-        change: a value an op saved is then
-        stale, and its backward raises (API.md), where TF would use the old value."""
+        change: a value an op saved is then stale, and its backward raises (API.md), where
+        TF would use the old value."""
         if arr.shape != self._data.shape and arr.size != 1:
             # a new shape that shape= left open: a new buffer, the same counter
             self._data = np.array(arr, dtype=self._data.dtype)
