@@ -9,7 +9,8 @@ The silent differences fixed here: a Variable's `numpy()`, `value()` and
 read before it (TF: snapshots; a training loop's `history.append(w.numpy())` kept only
 the last value); so did tensors computed from a variable as NumPy views (`tf.reshape(v)`,
 `tf.transpose(v)`, `v[0]`, `np.asarray(v)`); `tf.constant(v)` stayed connected to the
-variable (TF: a constant).
+variable (TF: a constant); a constant two open tapes watched stopped being recorded by
+the inner one when the outer one was reset or closed first.
 """
 import pathlib
 
@@ -99,6 +100,36 @@ def shape_as_tensorshape(tf):
     return [v.shape.as_list(), v.shape.rank, s.as_list(), s.rank, s.ndims, s.num_elements(),
             s.is_fully_defined(), s[1:].as_list(), s.is_compatible_with([2, None, 4]),
             s.is_compatible_with([2, 3]), s == (2, 3, 4), len(s), s[0]]
+
+
+@case
+def outer_reset_inside_an_inner_tape_watching_the_same_constant(tf):
+    x = tf.constant(2.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            outer.reset()
+            y = x * x
+        g = inner.gradient(y, x)
+    return [g, outer.gradient(y, x)]
+
+
+@case
+def tapes_closed_out_of_order(tf):
+    x = tf.constant(2.0)
+    t1 = tf.GradientTape(persistent=True)
+    t2 = tf.GradientTape(persistent=True)
+    t1.__enter__()
+    t1.watch(x)
+    y = x * x
+    t2.__enter__()
+    t2.watch(x)
+    z = y * x
+    t1.__exit__(None, None, None)
+    w = z * x
+    t2.__exit__(None, None, None)
+    return [t1.gradient(z, x), t1.gradient(w, x), t2.gradient(w, x), t2.gradient(z, x)]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
