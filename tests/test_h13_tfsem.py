@@ -82,6 +82,25 @@ def tensors_computed_from_a_variable_keep_their_values(tf):
 
 
 @case
+def sliced_assign(tf):
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    before = v[1:3]
+    r = v[1:3].assign([9.0, 8.0])
+    v[0].assign(7.0)
+    m = tf.Variable(np.zeros((2, 3), np.float32))
+    m[:, 1].assign(tf.constant([1.0, 2.0]))
+    m[1].assign([5.0, 6.0, 7.0])
+    with tf.GradientTape() as t:
+        y = tf.reduce_sum(m[0] * 3.0) + tf.reduce_sum(m[1:, ::2])
+    try:
+        m[0].assign([1.0, 2.0])
+        bad = "no error"
+    except Exception:                   # noqa: BLE001 - TF: InvalidArgumentError
+        bad = "error"
+    return [v, before, r, m, t.gradient(y, m), bad]
+
+
+@case
 def variable_reads_and_the_tape(tf):
     v = tf.Variable(2.0)
     with tf.GradientTape(persistent=True) as t:

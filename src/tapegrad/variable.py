@@ -239,6 +239,42 @@ class Variable(Tensor):
         self._store(np.subtract, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
 
+    def __getitem__(self, index: Any) -> Tensor:
+        out = Tensor.__getitem__(self, index)
+        if type(out) is Tensor:
+            # TF's `v[1:3].assign(x)`: the slice read remembers where it came from
+            out.__class__ = _SliceOfVariable
+            out._extras()["variable_slice"] = (self, index)
+        return out
+
+    def _assign_slice(self, index, value):
+        who = "Variable[...].assign"
+        _state.pre_write(self, who)
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if arr.dtype.kind not in "biufc":
+            raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
+                            f"{what(value)}")
+        if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
+            raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
+                            f"{self._data.dtype} variable without losing information; cast "
+                            "it first")
+        if isinstance(index, tuple):
+            index = tuple(i._data if isinstance(i, Tensor) else i for i in index)
+        elif isinstance(index, Tensor):
+            index = index._data
+        part = self._data[index].shape
+        try:
+            np.broadcast_to(arr, part)
+        except ValueError:
+            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
+                             f"slice's shape {part}") from None
+        self._accessed()
+        if getrefcount(self._data) > 2:
+            self._data = self._data.copy()      # as _store: views keep the old value
+        self._data[index] = arr
+        self._bump_version()
+        return self
+
     def ref(self) -> Reference:
         """A hashable stand-in for this variable (TF's Variable.ref()), e.g. a dict key;
         `.deref()` gives the variable back. Two refs of one variable are equal."""
@@ -268,6 +304,20 @@ class Variable(Tensor):
                 f"dtype={self._data.dtype}, numpy={arr}>")
 
     __str__ = __repr__
+
+
+class _SliceOfVariable(Tensor):
+    """What indexing a Variable returns: a Tensor (a snapshot of the part) that also has
+    TF's `assign`, writing that part of the variable (`v[0:2].assign([1.0, 2.0])`)."""
+
+    __slots__ = ()
+
+    def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True) -> Variable | None:
+        """Write `value` into the part of the variable this slice was read from."""
+        var, index = self._x["variable_slice"]
+        var._assign_slice(index, value)
+        return var if read_value else None
 
 
 class Reference:
