@@ -1,4 +1,6 @@
-"""TensorFlow semantics of Variable reads and of `t.shape`, against a record of TensorFlow
+"""TensorFlow semantics of Variable reads and sliced assigns, tapes closed out of order,
+tf.autodiff.ForwardAccumulator (forward mode, forward-over-reverse Hessian-vector
+products) and `t.shape`, against a record of TensorFlow
 2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
 that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
 runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
@@ -149,6 +151,74 @@ def tapes_closed_out_of_order(tf):
     w = z * x
     t2.__exit__(None, None, None)
     return [t1.gradient(z, x), t1.gradient(w, x), t2.gradient(w, x), t2.gradient(z, x)]
+
+
+# tf.autodiff.ForwardAccumulator (new)
+@case
+def fwacc_simple(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.5])) as acc:
+        y = tf.reduce_sum(x ** 3)
+        z = tf.sin(x) * x
+    return [acc.jvp(y), acc.jvp(z), acc.jvp(x), acc.jvp([y, {"z": z}])]
+
+@case
+def fwacc_variable_and_unconnected(tf):
+    v = tf.Variable([1.0, 2.0])
+    c = tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator(v, tf.constant([0.0, 1.0])) as acc:
+        y = tf.reduce_sum(v * v) * c
+        u = c * 2.0
+    return [acc.jvp(y), acc.jvp(u), acc.jvp(u, unconnected_gradients="zero")]
+
+@case
+def fwacc_hvp_forward_over_back(tf):
+    x = tf.constant([1.0, 2.0])
+    v = tf.constant([1.0, -1.0])
+    with tf.autodiff.ForwardAccumulator(x, v) as acc:
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.reduce_sum(x ** 3) + x[0] * x[1]
+        g = t.gradient(y, x)
+    return [g, acc.jvp(g)]
+
+@case
+def fwacc_hvp_variables(tf):
+    w = tf.Variable([[1.0, 2.0], [0.5, -1.0]])
+    x = tf.constant([[1.0, 2.0]])
+    with tf.autodiff.ForwardAccumulator(w, tf.ones_like(w)) as acc:
+        with tf.GradientTape() as t:
+            loss = tf.reduce_sum(tf.tanh(x @ w) ** 2)
+        g = t.gradient(loss, w)
+    return [loss, g, acc.jvp(g), acc.jvp(loss)]
+
+@case
+def fwacc_two_primals_and_jvp_inside(tf):
+    a, b = tf.constant(2.0), tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator([a, b], [tf.constant(1.0), tf.constant(10.0)]) as acc:
+        y = a * b + tf.exp(a)
+        inside = acc.jvp(y)
+        z = y * y
+    return [inside, acc.jvp(z)]
+
+@case
+def fwacc_nested_second_order(tf):
+    x = tf.constant(0.5)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as outer:
+        with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as inner:
+            y = tf.sin(x) * x
+        d1 = inner.jvp(y)
+    return [d1, outer.jvp(d1), outer.jvp(y)]
+
+@case
+def fwacc_under_tape_reverse_over_forward(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 1.0])) as acc:
+            y = tf.reduce_sum(x ** 3)
+        j = acc.jvp(y)
+    return [j, t.gradient(j, x)]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.

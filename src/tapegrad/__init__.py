@@ -131,6 +131,7 @@ from ._version import __version__  # noqa: F401,E402
 from . import random, utils  # noqa: F401,E402
 from .random import Generator  # noqa: F401,E402
 from . import math  # noqa: F401,E402
+from . import autodiff  # noqa: F401,E402  (tf.autodiff.ForwardAccumulator)
 from .math import clip_by_norm  # noqa: F401,E402
 from .tf_module import Module  # noqa: F401,E402
 from . import cuda  # noqa: F401,E402

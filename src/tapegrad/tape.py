@@ -323,7 +323,9 @@ class GradientTape:
                 "call it several times.")
 
     def _outer_recording(self):
-        return any(tp._recording for tp in _local.tapes)
+        # a ForwardAccumulator records gradients too (TF): forward-over-reverse products
+        return any(tp._recording for tp in _local.tapes) or \
+            getattr(_local, "accumulators", 0) > 0
 
     def _release(self):
         if not self.persistent:
