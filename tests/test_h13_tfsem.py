@@ -103,6 +103,21 @@ def sliced_assign(tf):
 
 
 @case
+def scatter_nd_updates(tf):
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    old = tf.reshape(v, [2, 2])
+    r = [v.scatter_nd_update([[0], [2]], [10.0, 30.0]).numpy()]
+    r.append(v.scatter_nd_add([[1], [1]], [5.0, 6.0]).numpy())
+    r.append(v.scatter_nd_sub([[3]], [1.0]).numpy())
+    r.append(v.scatter_nd_max([[0], [1]], [100.0, 0.0]).numpy())
+    r.append(v.scatter_nd_min([[0]], [-1.0]).numpy())
+    m = tf.Variable(tf.zeros((2, 3)))
+    m.scatter_nd_update([[1]], [[1.0, 2.0, 3.0]])
+    m.scatter_nd_add(tf.constant([[0, 2], [0, 2]]), [7.0, 1.0])
+    return [_lists(r), old, m]
+
+
+@case
 def variable_reads_and_the_tape(tf):
     v = tf.Variable(2.0)
     with tf.GradientTape(persistent=True) as t:

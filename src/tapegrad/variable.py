@@ -247,8 +247,8 @@ class Variable(Tensor):
             out._extras()["variable_slice"] = (self, index)
         return out
 
-    def _assign_slice(self, index, value):
-        who = "Variable[...].assign"
+    def _part_value(self, value, who):
+        """`value` as an array this variable's dtype can take (a part's new values)."""
         _state.pre_write(self, who)
         arr = value._data if isinstance(value, Tensor) else np.asarray(value)
         if arr.dtype.kind not in "biufc":
@@ -258,6 +258,20 @@ class Variable(Tensor):
             raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
                             f"{self._data.dtype} variable without losing information; cast "
                             "it first")
+        return arr
+
+    def _write_part(self, write):
+        """Run `write(buffer)`, an in-place change of a part, as _store does a whole one."""
+        self._accessed()
+        if getrefcount(self._data) > 2:
+            self._data = self._data.copy()      # as _store: views keep the old value
+        write(self._data)
+        self._bump_version()
+        return self
+
+    def _assign_slice(self, index, value):
+        who = "Variable[...].assign"
+        arr = self._part_value(value, who)
         if isinstance(index, tuple):
             index = tuple(i._data if isinstance(i, Tensor) else i for i in index)
         elif isinstance(index, Tensor):
@@ -268,12 +282,49 @@ class Variable(Tensor):
         except ValueError:
             raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
                              f"slice's shape {part}") from None
-        self._accessed()
-        if getrefcount(self._data) > 2:
-            self._data = self._data.copy()      # as _store: views keep the old value
-        self._data[index] = arr
-        self._bump_version()
-        return self
+        return self._write_part(lambda buf: buf.__setitem__(index, arr))
+
+    def _scatter_nd(self, indices, updates, ufunc, who):
+        idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+        if idx.dtype.kind not in "iu" or idx.ndim < 1 or idx.shape[-1] > self._data.ndim:
+            raise ValueError(f"{who}: indices must be integers whose last axis (at most "
+                             f"{self._data.ndim} long) indexes the variable, got shape "
+                             f"{idx.shape} and dtype {idx.dtype}")
+        arr = self._part_value(updates, who)
+        k = idx.shape[-1]
+        want = idx.shape[:-1] + self._data.shape[k:]
+        if arr.shape != want and arr.size != 1:
+            raise ValueError(f"{who}: updates of shape {arr.shape}, expected {want} "
+                             f"(indices {idx.shape}, variable {self._data.shape})")
+        for j in range(k):
+            n = self._data.shape[j]
+            if idx.size and (idx[..., j].min() < 0 or idx[..., j].max() >= n):
+                raise IndexError(f"{who}: an index on axis {j} is out of range [0, {n})")
+        pos = tuple(idx[..., j] for j in range(k))
+        if ufunc is None:
+            return self._write_part(lambda buf: buf.__setitem__(pos, arr))
+        return self._write_part(lambda buf: ufunc.at(buf, pos, arr.astype(buf.dtype)))
+
+    def scatter_nd_update(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Write `updates` at `indices` (TF's: each row of indices names an element or
+        a slice), in place; not recorded."""
+        return self._scatter_nd(indices, updates, None, "Variable.scatter_nd_update")
+
+    def scatter_nd_add(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Add `updates` at `indices` (repeated indices add up), in place."""
+        return self._scatter_nd(indices, updates, np.add, "Variable.scatter_nd_add")
+
+    def scatter_nd_sub(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Subtract `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.subtract, "Variable.scatter_nd_sub")
+
+    def scatter_nd_max(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """The elementwise maximum with `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.maximum, "Variable.scatter_nd_max")
+
+    def scatter_nd_min(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """The elementwise minimum with `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.minimum, "Variable.scatter_nd_min")
 
     def ref(self) -> Reference:
         """A hashable stand-in for this variable (TF's Variable.ref()), e.g. a dict key;
