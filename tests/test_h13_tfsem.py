@@ -1,6 +1,6 @@
 """TensorFlow semantics of Variable reads and sliced assigns, tapes closed out of order,
 tf.autodiff.ForwardAccumulator (forward mode, forward-over-reverse Hessian-vector
-products) and `t.shape`, against a record of TensorFlow
+products), map_fn / scan / foldl / foldr / vectorized_map under a tape, and `t.shape`, against a record of TensorFlow
 2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
 that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
 runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
@@ -234,6 +234,62 @@ def fwacc_under_tape_reverse_over_forward(tf):
             y = tf.reduce_sum(x ** 3)
         j = acc.jvp(y)
     return [j, t.gradient(j, x)]
+
+
+# tf.map_fn, tf.scan, tf.foldl / foldr, tf.vectorized_map inside tapes (new)
+
+@case
+def map_fn_in_tape(tf):
+    w = tf.Variable([1.0, 2.0])
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]])
+    with tf.GradientTape() as t:
+        y = tf.map_fn(lambda r: tf.reduce_sum(r * w) ** 2, x)
+        loss = tf.reduce_sum(y)
+    return [y, t.gradient(loss, w)]
+
+@case
+def map_fn_structures(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    y = tf.constant([10.0, 20.0])
+    out = tf.map_fn(lambda e: (e[0] * e[1], tf.reduce_sum(e[0])), (x, y), fn_output_signature=(tf.float32, tf.float32))
+    return list(out)
+
+@case
+def scan_cumulative_and_grad(tf):
+    x = tf.constant([1.0, 2.0, 3.0, 4.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        s = tf.scan(lambda a, e: a * 0.5 + e, x)
+        s2 = tf.scan(lambda a, e: a + e * e, x, initializer=tf.constant(1.0))
+        s3 = tf.scan(lambda a, e: a * 2.0 + e, x, reverse=True)
+        loss = tf.reduce_sum(s) + tf.reduce_sum(s2) + tf.reduce_sum(s3)
+    return [s, s2, s3, t.gradient(loss, x)]
+
+@case
+def scan_tuple_accumulator(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    out = tf.scan(lambda a, e: (a[0] + e, a[1] * e), x, initializer=(tf.constant(0.0), tf.constant(1.0)))
+    return list(out)
+
+@case
+def folds(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        a = tf.foldl(lambda acc, e: acc * 10.0 + e, x)
+        b = tf.foldr(lambda acc, e: acc * 10.0 + e, x)
+        c = tf.foldl(lambda acc, e: acc * e, x, initializer=tf.constant(2.0))
+        loss = a + b + c
+    return [a, b, c, t.gradient(loss, x)]
+
+@case
+def vectorized_map_and_jacobian(tf):
+    w = tf.Variable([[1.0, 2.0], [0.5, -1.0]])
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]])
+    with tf.GradientTape() as t:
+        y = tf.vectorized_map(lambda r: tf.tanh(tf.linalg.matvec(w, r)), x)
+        loss = tf.reduce_sum(y)
+    return [y, t.gradient(loss, w)]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.

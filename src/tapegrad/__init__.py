@@ -125,6 +125,9 @@ from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402
 from .ops import (angle, complex, conj, imag, is_complex, polar, real,  # noqa: F401,E402
                   view_as_complex, view_as_real)
 from .vmap import vmap  # noqa: F401,E402
+from .tf_functional import (foldl, foldr, map_fn, scan,  # noqa: F401,E402
+                            vectorized_map)
+__all__ += ["foldl", "foldr", "map_fn", "scan", "vectorized_map", "autodiff"]  # noqa: E402
 
 from ._version import __version__  # noqa: F401,E402
 # issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
