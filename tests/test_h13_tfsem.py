@@ -1,6 +1,7 @@
 """TensorFlow semantics of Variable reads and sliced assigns, tapes closed out of order,
 tf.autodiff.ForwardAccumulator (forward mode, forward-over-reverse Hessian-vector
-products), map_fn / scan / foldl / foldr / vectorized_map under a tape, and `t.shape`, against a record of TensorFlow
+products), map_fn / scan / foldl / foldr / vectorized_map under a tape, tf.nest, and
+`t.shape`, against a record of TensorFlow
 2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
 that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
 runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
@@ -14,6 +15,7 @@ the last value); so did tensors computed from a variable as NumPy views (`tf.res
 variable (TF: a constant); a constant two open tapes watched stopped being recorded by
 the inner one when the outer one was reset or closed first.
 """
+import collections
 import pathlib
 
 import numpy as np
@@ -22,6 +24,7 @@ import pytest
 from test_tf_semantics4 import LIVE, check_case, check_live, record, recorded
 
 CASES = {}
+P = collections.namedtuple("P", "w b")
 
 
 def case(f):
@@ -290,6 +293,34 @@ def vectorized_map_and_jacobian(tf):
         y = tf.vectorized_map(lambda r: tf.tanh(tf.linalg.matvec(w, r)), x)
         loss = tf.reduce_sum(y)
     return [y, t.gradient(loss, w)]
+
+
+# tf.nest (new)
+
+@case
+def nest_basics(tf):
+    s = {"b": [1.0, 2.0], "a": (3.0, None), "c": P(4.0, 5.0)}
+    flat = tf.nest.flatten(s)
+    back = tf.nest.pack_sequence_as(s, [x * 10 if x is not None else None for x in flat])
+    m = tf.nest.map_structure(lambda x, y: x + y, [1, (2, 3)], [10, (20, 30)])
+    errs = []
+    for a, b, ct in [([1, 2], [1, [2]], True), ([1, 2], (1, 2), True), ([1, 2], (1, 2), False)]:
+        try:
+            tf.nest.assert_same_structure(a, b, check_types=ct)
+            errs.append("ok")
+        except (ValueError, TypeError) as e:
+            errs.append(type(e).__name__)
+    return [flat, list(back.keys()), list(m) if isinstance(m, dict) else None, back["b"], list(back["a"]), type(back["c"]).__name__, list(back["c"]), m, errs,
+            tf.nest.is_nested([1]), tf.nest.is_nested(tf.constant(1.0)), tf.nest.flatten(3.0)]
+
+@case
+def nest_gradients_of_structures(tf):
+    params = {"w": tf.Variable([1.0, 2.0]), "b": tf.Variable(0.5)}
+    with tf.GradientTape() as t:
+        y = tf.reduce_sum(params["w"] * 3.0) + params["b"] * 2.0
+    g = t.gradient(y, params)
+    new = tf.nest.map_structure(lambda p, gg: p - 0.1 * gg, params, g)
+    return [tf.nest.flatten(g), tf.nest.flatten(new)]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
