@@ -1,7 +1,7 @@
 """TensorFlow semantics of Variable reads and sliced assigns, tapes closed out of order,
 tf.autodiff.ForwardAccumulator (forward mode, forward-over-reverse Hessian-vector
-products), map_fn / scan / foldl / foldr / vectorized_map under a tape, tf.nest, and
-`t.shape`, against a record of TensorFlow
+products), map_fn / scan / foldl / foldr / vectorized_map under a tape, tf.nest,
+tf.TensorArray, and `t.shape`, against a record of TensorFlow
 2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
 that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
 runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
@@ -321,6 +321,73 @@ def nest_gradients_of_structures(tf):
     g = t.gradient(y, params)
     new = tf.nest.map_structure(lambda p, gg: p - 0.1 * gg, params, g)
     return [tf.nest.flatten(g), tf.nest.flatten(new)]
+
+
+# tf.TensorArray (new)
+
+@case
+def tensor_array_rnn_in_tape(tf):
+    w = tf.Variable([[0.5, -0.2], [0.1, 0.3]])
+    xs = tf.constant([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    with tf.GradientTape() as t:
+        ta = tf.TensorArray(tf.float32, size=3)
+        h = tf.zeros((2,))
+        for i in range(3):
+            h = tf.tanh(tf.linalg.matvec(w, h) + xs[i])
+            ta = ta.write(i, h)
+        hs = ta.stack()
+        loss = tf.reduce_sum(hs ** 2)
+    return [hs, ta.size(), ta.read(1), t.gradient(loss, w)]
+
+@case
+def tensor_array_in_while_loop(tf):
+    x = tf.Variable(1.5)
+    with tf.GradientTape() as t:
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        def body(i, acc, ta):
+            acc = acc * x
+            return i + 1, acc, ta.write(i, acc)
+        _, _, ta = tf.while_loop(lambda i, acc, ta: i < 4, body, (tf.constant(0), tf.constant(1.0), ta))
+        s = ta.stack()
+        y = tf.reduce_sum(s)
+    return [s, t.gradient(y, x)]
+
+@case
+def tensor_array_in_function(tf):
+    @tf.function
+    def f(x):
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in range(3):
+            ta = ta.write(i, x * float(i + 1))
+        return ta.stack()
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.reduce_sum(f(x) ** 2)
+    return [f(x), t.gradient(y, x)]
+
+@case
+def tensor_array_other_methods(tf):
+    ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=(2,))
+    empty = ta.stack()
+    ta = ta.unstack(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+    g = ta.gather([2, 0])
+    c = ta.concat()
+    ta2 = tf.TensorArray(tf.float32, size=3, element_shape=(2,))
+    ta2 = ta2.write(1, [7.0, 8.0])
+    r = [empty, g, c, ta2.stack(), ta.size()]
+    for bad in (lambda: tf.TensorArray(tf.float32, size=2).write(5, 1.0),
+                lambda: tf.TensorArray(tf.float32, size=2).write(0, tf.constant(1)),
+                lambda: tf.TensorArray(tf.float32, size=1).unstack(tf.zeros((3,)))):
+        try:
+            bad()
+            r.append("no error")
+        except Exception:
+            r.append("error")
+    ta3 = tf.TensorArray(tf.int32, size=2)
+    ta3 = ta3.write(0, 5).write(1, 7)
+    r.append(ta3.stack())
+    return r
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
