@@ -1,7 +1,7 @@
 """TensorFlow semantics of Variable reads and sliced assigns, tapes closed out of order,
 tf.autodiff.ForwardAccumulator (forward mode, forward-over-reverse Hessian-vector
 products), map_fn / scan / foldl / foldr / vectorized_map under a tape, tf.nest,
-tf.TensorArray, and `t.shape`, against a record of TensorFlow
+tf.TensorArray, tf.debugging, and `t.shape`, against a record of TensorFlow
 2.21 (CPU): each case below is the TF program itself, written once against a module `tf`
 that is `tensorflow` or `tapegrad`; `python tests/test_h13_tfsem.py` (TensorFlow installed)
 runs them under TensorFlow and rewrites the record, h13_tfsem_expected.txt. Same harness
@@ -388,6 +388,46 @@ def tensor_array_other_methods(tf):
     ta3 = ta3.write(0, 5).write(1, 7)
     r.append(ta3.stack())
     return r
+
+
+# tf.debugging (new)
+
+@case
+def debugging_checks(tf):
+    d = tf.debugging
+    calls = [
+        lambda: d.assert_equal(tf.constant([1, 2]), tf.constant([1, 3])),
+        lambda: d.assert_equal(tf.constant([1, 2]), tf.constant([1, 2])),
+        lambda: d.assert_near(tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0001])),
+        lambda: d.assert_near(tf.constant([1.0, 2.0]), tf.constant([1.0, 2.1]), atol=0.2),
+        lambda: d.check_numerics(tf.constant([1.0, float("nan")]), "bad"),
+        lambda: d.check_numerics(tf.constant([1.0, 2.0]), "ok"),
+        lambda: d.assert_all_finite(tf.constant([1.0, float("inf")]), "bad"),
+        lambda: d.assert_shapes([(tf.zeros((2, 3)), ("N", 3)), (tf.zeros((2,)), ("N",))]),
+        lambda: d.assert_shapes([(tf.zeros((2, 3)), ("N", 3)), (tf.zeros((3,)), ("N",))]),
+        lambda: d.assert_rank(tf.zeros((2, 3)), 2),
+        lambda: d.assert_rank(tf.zeros((2, 3)), 3),
+        lambda: d.assert_less(tf.constant([1.0, 2.0]), tf.constant([2.0, 2.0])),
+        lambda: d.assert_non_negative(tf.constant([0.0, -1.0])),
+        lambda: d.assert_positive(tf.constant([1.0, 2.0])),
+        lambda: d.assert_greater_equal(tf.constant([1.0, 2.0]), 1.0),
+        lambda: d.assert_type(tf.constant([1.0, 2.0]), tf.float32),
+        lambda: d.assert_type(tf.constant([1.0, 2.0]), tf.int32),
+        lambda: d.is_numeric_tensor(tf.constant(1.0)),
+    ]
+    out = []
+    for f in calls:
+        try:
+            out.append(["ok", f()])
+        except tf.errors.InvalidArgumentError:
+            out.append("InvalidArgumentError")
+        except (ValueError, TypeError) as e:
+            out.append(type(e).__name__)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.reduce_sum(tf.debugging.check_numerics(x * x, "y"))
+    return [out, t.gradient(y, x)]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.

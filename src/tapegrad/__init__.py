@@ -128,7 +128,7 @@ from .vmap import vmap  # noqa: F401,E402
 from .tf_functional import (foldl, foldr, map_fn, scan,  # noqa: F401,E402
                             vectorized_map)
 __all__ += ["foldl", "foldr", "map_fn", "scan", "vectorized_map", "autodiff",
-            "nest", "TensorArray"]  # noqa: E402
+            "nest", "TensorArray", "debugging"]  # noqa: E402
 
 from ._version import __version__  # noqa: F401,E402
 # issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
@@ -138,6 +138,7 @@ from . import math  # noqa: F401,E402
 from . import autodiff  # noqa: F401,E402  (tf.autodiff.ForwardAccumulator)
 from . import nest  # noqa: F401,E402  (tf.nest)
 from .tensor_array import TensorArray  # noqa: F401,E402
+from . import debugging  # noqa: F401,E402  (tf.debugging)
 from .math import clip_by_norm  # noqa: F401,E402
 from .tf_module import Module  # noqa: F401,E402
 from . import cuda  # noqa: F401,E402
