@@ -13,7 +13,9 @@ read before it (TF: snapshots; a training loop's `history.append(w.numpy())` kep
 the last value); so did tensors computed from a variable as NumPy views (`tf.reshape(v)`,
 `tf.transpose(v)`, `v[0]`, `np.asarray(v)`); `tf.constant(v)` stayed connected to the
 variable (TF: a constant); a constant two open tapes watched stopped being recorded by
-the inner one when the outer one was reset or closed first.
+the inner one when the outer one was reset or closed first; a constant a tape watched,
+passed through tg.checkpoint (tf.recompute_grad), made the backward's recomputation
+raise (it no longer required grad once the tape closed).
 """
 import collections
 import pathlib
@@ -428,6 +430,64 @@ def debugging_checks(tf):
         t.watch(x)
         y = tf.reduce_sum(tf.debugging.check_numerics(x * x, "y"))
     return [out, t.gradient(y, x)]
+
+
+# recompute_grad (a watched constant through tg.checkpoint: fixed), py_function,
+# numpy_function, switch_case, case, ensure_shape, the eager no-ops (new)
+
+@case
+def recompute_grad_same_gradients(tf):
+    w = tf.Variable([[0.5, -0.2], [0.1, 0.3]])
+    block = tf.recompute_grad(lambda x: tf.tanh(tf.linalg.matvec(w, x)))
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.reduce_sum(block(block(x)) ** 2)
+    return [y, t.gradient(y, [x, w])]
+
+@case
+def py_and_numpy_function_gradients(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch(x)
+        a = tf.py_function(lambda v: v * v, [x], tf.float32)
+        b = tf.numpy_function(lambda v: (v * v).astype(np.float32), [x], tf.float32)
+        c, d = tf.py_function(lambda v: (v * 2.0, tf.cast(v, tf.int32)), [x], [tf.float32, tf.int32])
+    return [a, b, c, d, t.gradient(a, x), t.gradient(b, x), t.gradient(c, x)]
+
+@case
+def switch_case_and_case(tf):
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as t:
+        r = [tf.switch_case(tf.constant(i), [lambda: x * 1.0, lambda: x * x, lambda: x * 3.0]) for i in range(4)]
+        r.append(tf.switch_case(tf.constant(7), {0: lambda: x, 1: lambda: x * 10.0}, default=lambda: x * 100.0))
+        r.append(tf.case([(x < 0.0, lambda: -x), (x > 1.0, lambda: x * x * x)], default=lambda: x))
+        r.append(tf.case([(x < 0.0, lambda: -x), (x > 1.0, lambda: x * 7.0)]))
+        y = tf.add_n(r)
+    try:
+        tf.case([(x < 0.0, lambda: -x), (x > 5.0, lambda: x * 7.0)])
+        none = "no error"
+    except tf.errors.InvalidArgumentError:
+        none = "InvalidArgumentError"
+    return [r, t.gradient(y, x), none]
+
+@case
+def ensure_shape_static_value_noops(tf):
+    x = tf.zeros((2, 3))
+    out = [tf.ensure_shape(x, [None, 3]).shape.as_list(), tf.get_static_value(tf.constant([1.0, 2.0])).tolist()]
+    try:
+        tf.ensure_shape(x, [3, 3])
+        out.append("no error")
+    except tf.errors.InvalidArgumentError:
+        out.append("InvalidArgumentError")
+    with tf.control_dependencies([x]):
+        y = x + 1.0
+    with tf.init_scope():
+        z = y * 2.0
+    out.append(tf.no_op() is None)
+    out.append(tf.group(y, z) is None)
+    out.append(z)
+    return out
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
