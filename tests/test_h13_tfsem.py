@@ -19,6 +19,7 @@ raise (it no longer required grad once the tape closed).
 """
 import collections
 import pathlib
+import warnings
 
 import numpy as np
 import pytest
@@ -488,6 +489,180 @@ def ensure_shape_static_value_noops(tf):
     out.append(tf.group(y, z) is None)
     out.append(z)
     return out
+
+
+# the autodiff guide's programs (tensorflow.org/guide/autodiff; its NumPy-inside-the-tape
+# example is left out: tapegrad differentiates NumPy calls on tensors, API.md)
+
+@case
+def guide_variable_square(tf):
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = x**2
+    return tape.gradient(y, x)
+
+@case
+def guide_dense_grads(tf):
+    w = tf.Variable(tf.ones((3, 2)), name='w')
+    b = tf.Variable(tf.zeros(2, dtype=tf.float32), name='b')
+    x = [[1., 2., 3.]]
+    with tf.GradientTape(persistent=True) as tape:
+        y = x @ w + b
+        loss = tf.reduce_mean(y**2)
+    [dl_dw, dl_db] = tape.gradient(loss, [w, b])
+    my_vars = {'w': w, 'b': b}
+    grad = tape.gradient(loss, my_vars)
+    return [dl_dw, dl_db, grad['b']]
+
+@case
+def guide_what_is_watched(tf):
+    x0 = tf.Variable(3.0, name='x0')
+    x1 = tf.Variable(3.0, name='x1', trainable=False)
+    x2 = tf.Variable(2.0, name='x2') + 1.0
+    x3 = tf.constant(3.0, name='x3')
+    with tf.GradientTape() as tape:
+        y = (x0**2) + (x1**2) + (x2**2)
+    grad = tape.gradient(y, [x0, x1, x2, x3])
+    return [grad, [var.name for var in tape.watched_variables()]]
+
+@case
+def guide_watch_accessed_off(tf):
+    x0 = tf.Variable(0.0)
+    x1 = tf.Variable(10.0)
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(x1)
+        y0 = tf.math.sin(x0)
+        y1 = tf.nn.softplus(x1)
+        y = y0 + y1
+        ys = tf.reduce_sum(y)
+    grad = tape.gradient(ys, {'x0': x0, 'x1': x1})
+    return [grad['x0'], grad['x1']]
+
+@case
+def guide_dict_targets(tf):
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y0 = x**2
+        y1 = 1 / x
+    return tape.gradient({'y0': y0, 'y1': y1}, x)
+
+@case
+def guide_list_operand(tf):
+    x = tf.Variable(2.)
+    with tf.GradientTape() as tape:
+        y = x * [3., 4.]
+    return tape.gradient(y, x)
+
+@case
+def guide_sigmoid_linspace(tf):
+    x = tf.linspace(-10.0, 10.0, 200+1)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.sigmoid(x)
+    dy_dx = tape.gradient(y, x)
+    return [dy_dx.shape.as_list(), tf.reduce_sum(dy_dx), dy_dx[100]]
+
+@case
+def guide_python_control_flow(tf):
+    x = tf.constant(1.0)
+    v0 = tf.Variable(2.0)
+    v1 = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        if x > 0.0:
+            result = v0
+        else:
+            result = v1**2
+    dv0, dv1 = tape.gradient(result, [v0, v1])
+    dx = tape.gradient(result, x)
+    return [dv0, dv1, dx]
+
+@case
+def guide_none_gradients(tf):
+    out = []
+    x = tf.Variable(2.)
+    y = tf.Variable(3.)
+    with tf.GradientTape() as tape:
+        z = y * y
+    out.append(tape.gradient(z, x))
+    x = tf.Variable(2.0)
+    for epoch in range(2):
+        with tf.GradientTape() as tape:
+            y = x + 1
+        out.append([type(x).__name__ == "Variable" or "Variable" in type(x).__name__, tape.gradient(y, x)])
+        x = x + 1
+    x = tf.constant(10)
+    with tf.GradientTape() as g:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            g.watch(x)
+        y = x * x
+    out.append(g.gradient(y, x))
+    x0 = tf.Variable(3.0)
+    x1 = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        x1.assign_add(x0)
+        y = x1**2
+    out.append(tape.gradient(y, x0))
+    x = tf.Variable([2., 2.])
+    y = tf.Variable(3.)
+    with tf.GradientTape() as tape:
+        z = y**2
+    out.append(tape.gradient(z, x, unconnected_gradients=tf.UnconnectedGradients.ZERO))
+    return out
+
+@case
+def guide_higher_order(tf):
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            y = x * x * x
+        dy_dx = t1.gradient(y, x)
+    d2y_dx2 = t2.gradient(dy_dx, x)
+    return [dy_dx, d2y_dx2]
+
+@case
+def guide_input_gradient_reg(tf):
+    x = tf.random.normal([7, 5], seed=1) * 0 + tf.reshape(tf.range(35.0), (7, 5)) / 35.0
+    w = tf.Variable(tf.reshape(tf.range(50.0), (5, 10)) / 50.0 - 0.5)
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            t1.watch(x)
+            y = tf.nn.relu(x @ w)
+        g1 = t1.gradient(y, x)
+        g1_mag = tf.norm(g1)
+    dg1_mag = t2.gradient(g1_mag, w)
+    return [g1_mag, dg1_mag]
+
+@case
+def guide_jacobian_guide(tf):
+    x = tf.linspace(-10.0, 10.0, 200+1)
+    delta = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        y = tf.nn.sigmoid(x+delta)
+    dy_dx = tape.jacobian(y, delta)
+    x2 = tf.reshape(tf.range(21.0) / 10.0 - 1.0, (7, 3))
+    w = tf.Variable(tf.reshape(tf.range(30.0) / 30.0, (3, 10)))
+    with tf.GradientTape(persistent=True) as tape:
+        y2 = tf.nn.relu(x2 @ w)
+    j = tape.jacobian(y2, w)
+    return [dy_dx.shape.as_list(), tf.reduce_sum(dy_dx), j.shape.as_list(), tf.reduce_sum(j), j[0, 0]]
+
+@case
+def guide_batch_jacobian_guide(tf):
+    x = tf.reshape(tf.range(35.0), (7, 5)) / 35.0
+    w1 = tf.Variable(tf.reshape(tf.range(50.0), (5, 10)) / 50.0 - 0.3)
+    w2 = tf.Variable(tf.reshape(tf.range(100.0), (10, 10)) / 100.0 - 0.5)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x @ w1
+        y = tf.nn.elu(y)
+        y = y @ w2
+        y = tf.nn.elu(y)
+    j = tape.jacobian(y, x)
+    jb = tape.batch_jacobian(y, x)
+    j_sum = tf.reduce_sum(j, axis=2)
+    return [j.shape.as_list(), jb.shape.as_list(), tf.reduce_max(tf.abs(j_sum - jb)) < 1e-5, jb[1]]
 
 
 # TensorFlow's results, recorded with TensorFlow 2.21 (CPU) by running this file.
