@@ -13,7 +13,7 @@ from .tape import GradientTape, UnconnectedGradients, _check_unconnected
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Literal
 
 _local = _state.local
 
@@ -60,16 +60,16 @@ class ForwardAccumulator:
                 t = make(t._data.astype(p._data.dtype))
             pairs.append((p, t))
         self._pairs = pairs
-        self._level = None
-        self._ctx = None
-        self._saved = []
+        self._level: int | None = None
+        self._ctx: dual_level | None = None
+        self._saved: list[tuple[Tensor, Any]] = []
 
     def __enter__(self) -> ForwardAccumulator:
         if self._ctx is not None:
             raise ValueError("ForwardAccumulator: already recording (it cannot be entered "
                              "again inside its own `with` block)")
-        self._ctx = dual_level()
-        self._level = self._ctx.__enter__()
+        ctx = self._ctx = dual_level()
+        self._level = ctx.__enter__()
         _local.accumulators = getattr(_local, "accumulators", 0) + 1
         # the primals themselves carry the tangents, as TF watches the very tensors
         self._saved = [(p, p._fw) for p, _ in self._pairs]
@@ -79,12 +79,13 @@ class ForwardAccumulator:
             p._fw = fw
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         for p, fw in self._saved:
             p._fw = fw
         self._saved = []
         _local.accumulators -= 1
-        self._ctx.__exit__(*exc)
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
         self._ctx = None
         return False
 

@@ -51,7 +51,7 @@ class TensorArray:
             raise ValueError(f"TensorArray: size must be >= 0, got {n}")
         self._items: list[Tensor | None] = [None] * n
         self._dynamic = bool(dynamic_size)
-        self._shape = None if element_shape is None else tuple(
+        self._shape: tuple[int | None, ...] | None = None if element_shape is None else tuple(
             None if d is None else int(d) for d in getattr(element_shape, "dims", element_shape))
         self._infer = infer_shape
 
@@ -96,11 +96,13 @@ class TensorArray:
                 raise IndexError(f"TensorArray.write: index {i} is past the size "
                                  f"{len(self._items)} (make it with dynamic_size=True)")
             self._items.extend([None] * (i + 1 - len(self._items)))
-        if self._shape is None and self._infer:
-            self._shape = v.shape
-        elif self._infer and tuple(self._shape) != v.shape and None not in self._shape:
+        shape = self._shape
+        if shape is None:
+            if self._infer:
+                self._shape = v.shape
+        elif self._infer and None not in shape and tuple(shape) != v.shape:
             raise ValueError(f"TensorArray.write: a value of shape {v.shape}, the others "
-                             f"have shape {tuple(self._shape)}")
+                             f"have shape {tuple(shape)}")
         self._items[i] = v
         return self
 

@@ -366,7 +366,7 @@ class _SliceOfVariable(Tensor):
     def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Variable | None:
         """Write `value` into the part of the variable this slice was read from."""
-        var, index = self._x["variable_slice"]
+        var, index = self._extras()["variable_slice"]
         var._assign_slice(index, value)
         return var if read_value else None
 
