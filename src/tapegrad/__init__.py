@@ -127,12 +127,25 @@ from ._autograd_ops import (deriv, grad_and_aux, grad_named,  # noqa: F401,E402
 from .ops import (angle, complex, conj, imag, is_complex, polar, real,  # noqa: F401,E402
                   view_as_complex, view_as_real)
 from .vmap import vmap  # noqa: F401,E402
+from .tf_functional import (foldl, foldr, map_fn, scan,  # noqa: F401,E402
+                            vectorized_map)
+__all__ += ["foldl", "foldr", "map_fn", "scan", "vectorized_map", "autodiff",
+            "nest", "TensorArray", "debugging", "case", "control_dependencies",
+            "ensure_shape", "get_static_value", "group", "init_scope", "no_op",
+            "numpy_function", "py_function", "recompute_grad", "switch_case"]  # noqa: E402
 
 from ._version import __version__  # noqa: F401,E402
 # issue 18: data loading, TensorFlow-style names (tg.random, tg.math, tg.Module)
 from . import random, utils  # noqa: F401,E402
 from .random import Generator  # noqa: F401,E402
 from . import math  # noqa: F401,E402
+from . import autodiff  # noqa: F401,E402  (tf.autodiff.ForwardAccumulator)
+from . import nest  # noqa: F401,E402  (tf.nest)
+from .tensor_array import TensorArray  # noqa: F401,E402
+from . import debugging  # noqa: F401,E402  (tf.debugging)
+from .tf_control import (case, control_dependencies, ensure_shape,  # noqa: F401,E402
+                         get_static_value, group, init_scope, no_op, numpy_function,
+                         py_function, recompute_grad, switch_case)
 from .math import clip_by_norm  # noqa: F401,E402
 from .tf_module import Module  # noqa: F401,E402
 from . import cuda  # noqa: F401,E402

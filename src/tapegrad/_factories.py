@@ -19,6 +19,7 @@ from ._dtypes import (_got, as_dtype, check_device, default_complex, default_flo
 from ._tensor import Tensor, make
 from ._tf_convert import _tf_dtype, _tf_refused
 from .ops import broadcast_to, cast, clone, reshape, stack, where
+from .variable import Variable
 from ._factories_base import _alloc, _dt, _in_graph, _int, _leaf, _real, _shape, _value
 # the random factories (their own file); tapegrad and tg.random import them from here
 from ._factories_random import rand, randint, randn  # noqa: F401
@@ -154,7 +155,10 @@ def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None 
     >>> tg.constant(7, shape=(3,))
     tensor([7, 7, 7])
     """
-    if isinstance(value, Tensor):
+    if isinstance(value, Variable):
+        # TF: a constant snapshot of the value, not connected to the variable
+        t = make(_as_is(value, dtype, "constant")._data.copy())
+    elif isinstance(value, Tensor):
         t = _as_is(value, dtype, "constant")
     elif isinstance(value, (list, tuple)) and scan(value, "constant", True)[0] and \
             _needs_graph(value):
@@ -210,6 +214,9 @@ def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, dtype_hint: Any
     >>> tg.convert_to_tensor([1, 2], dtype_hint="float64")
     tensor([1., 2.], dtype=float64)
     """
+    if isinstance(value, Variable):
+        # TF reads a snapshot: a later assign leaves it, gradients reach the variable
+        return clone(_as_is(value, dtype, "convert_to_tensor"))
     if isinstance(value, Tensor):
         return _as_is(value, dtype, "convert_to_tensor")
     if dtype is None and dtype_hint is not None:

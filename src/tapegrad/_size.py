@@ -61,6 +61,40 @@ class Size(tuple):
             n *= v
         return n
 
+    # tf.TensorShape's readers, for TF code that reads `t.shape` (always fully known here)
+    @property
+    def rank(self) -> int:
+        """The number of dimensions (tf.TensorShape.rank)."""
+        return len(self)
+
+    ndims = rank
+
+    def as_list(self) -> list:
+        """The dimensions as a list (tf.TensorShape.as_list).
+
+        >>> import tapegrad as tg
+        >>> tg.zeros(2, 3).shape.as_list(), tg.zeros(2, 3).shape.rank
+        ([2, 3], 2)
+        """
+        return list(self)
+
+    def num_elements(self) -> int:
+        """The number of elements (tf.TensorShape.num_elements)."""
+        return self.numel()
+
+    def is_fully_defined(self) -> bool:
+        """Always True: a tensor's shape is known (tf.TensorShape.is_fully_defined)."""
+        return True
+
+    def is_compatible_with(self, other) -> bool:
+        """Whether `other` (a shape whose None entries match anything) can be this one
+        (tf.TensorShape.is_compatible_with)."""
+        dims = getattr(other, "dims", other)
+        if dims is None:
+            return True
+        dims = tuple(dims)
+        return len(dims) == len(self) and all(d is None or d == n for d, n in zip(dims, self))
+
     def __getitem__(self, index):
         r = tuple.__getitem__(self, index)
         return _new(Size, r) if type(index) is slice else r

@@ -34,7 +34,8 @@ __all__ = ["checkpoint"]
 class _Segment:
     """One checkpointed call: how to run it again and which nodes wait for its values."""
 
-    __slots__ = ("fn", "args", "kwargs", "rng", "nodes", "ops", "done", "sums", "__weakref__")
+    __slots__ = ("fn", "args", "kwargs", "rng", "nodes", "ops", "done", "sums", "rg",
+                 "__weakref__")
 
     def __init__(self, fn, args, kwargs, rng, nodes, sums):
         self.fn = fn
@@ -45,12 +46,14 @@ class _Segment:
         self.nodes = [weakref.ref(n) for n in nodes]    # weak: no node -> segment cycle
         self.ops = [n.op for n in nodes]
         self.done = False
+        self.rg = None          # whether each argument recorded in forward (set by checkpoint)
 
     def recompute(self):
         """Run the segment again and give every waiting node the values it saved."""
         self.done = True
         leaves, spec = flatten((self.args, self.kwargs))
-        args, kwargs = unflatten(spec, [_reconnect(v) for v in leaves])
+        rg = self.rg if self.rg is not None else [None] * len(leaves)
+        args, kwargs = unflatten(spec, [_reconnect(v, r) for v, r in zip(leaves, rg)])
         after = _random.get_rng_state()
         prev = (_local.grad_enabled, _local.ckpt, _local.tapes, _local.tape_log,
                 _local.tape_mark)
@@ -126,10 +129,11 @@ def _checksums(out):
     return sums
 
 
-def _reconnect(a):
-    """A fresh leaf with `a`'s values that records exactly when `a` did."""
+def _reconnect(a, rg=None):
+    """A fresh leaf with `a`'s values that records exactly when `a` did in forward (`rg`:
+    a constant a GradientTape watched then is no longer watched when backward runs)."""
     if isinstance(a, Tensor):
-        return make(a._data, a._rg)
+        return make(a._data, a._rg if rg is None else rg)
     return a
 
 
@@ -232,6 +236,7 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                                          for v in leaves])
     else:
         kept, kept_kw = args, kwargs
+    rg = [v._rg if isinstance(v, Tensor) else None for v in leaves]
     outer = _local.ckpt
     _local.ckpt = nodes = []
     try:
@@ -244,6 +249,7 @@ def checkpoint(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if not holders:
         return out
     seg = _Segment(f, kept, dict(kept_kw), rng, nodes, _checksums(out))
+    seg.rg = rg
     pending = _Pending(seg)
     for n in holders:
         if type(n._saved) is tuple:

@@ -204,6 +204,11 @@ class GradientTape:
         if not t._rg and is_floating(t._data.dtype):
             t._rg = True
             self._raised.append(t)
+        elif t._rg and t.grad_fn is None and any(
+                r is t for tp in _local.tapes if tp is not self for r in tp._raised):
+            # a constant another open tape watches: this tape holds it too, so that
+            # tape's exit or reset does not stop this one recording it
+            self._raised.append(t)
 
     def _lower(self):
         """Turn requires_grad back off on constants we watched (no other open tape)."""
@@ -318,7 +323,9 @@ class GradientTape:
                 "call it several times.")
 
     def _outer_recording(self):
-        return any(tp._recording for tp in _local.tapes)
+        # a ForwardAccumulator records gradients too (TF): forward-over-reverse products
+        return any(tp._recording for tp in _local.tapes) or \
+            getattr(_local, "accumulators", 0) > 0
 
     def _release(self):
         if not self.persistent:

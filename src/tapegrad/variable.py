@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import inspect
 import itertools
+from sys import getrefcount
 
 import numpy as np
 
@@ -181,12 +182,19 @@ class Variable(Tensor):
         return arr
 
     def _store(self, ufunc, arr):
-        """Write the new value in place and count the change: a value an op saved is then
-        stale, and its backward raises (API.md), where TF would use the old value."""
+        """Write the new value (in place when nothing else holds the buffer) and count the
+        change: a value an op saved is then stale, and its backward raises (API.md), where
+        TF would use the old value."""
         if arr.shape != self._data.shape and arr.size != 1:
             # a new shape that shape= left open: a new buffer, the same counter
             self._data = np.array(arr, dtype=self._data.dtype)
-        elif ufunc is None:
+            self._bump_version()
+            return
+        if getrefcount(self._data) > 2:
+            # views (reshape, transpose, np.asarray) hold this buffer: TF's reads are
+            # snapshots, so they keep the old value and the write goes to a new buffer
+            self._data = self._data.copy()
+        if ufunc is None:
             np.copyto(self._data, arr, casting="same_kind")
         else:
             ufunc(self._data, arr, out=self._data, casting="same_kind")
@@ -231,13 +239,107 @@ class Variable(Tensor):
         self._store(np.subtract, arr)
         return self if read_value else None     # TF returns nothing for read_value=False
 
+    def __getitem__(self, index: Any) -> Tensor:
+        out = Tensor.__getitem__(self, index)
+        if type(out) is Tensor:
+            # TF's `v[1:3].assign(x)`: the slice read remembers where it came from
+            out.__class__ = _SliceOfVariable
+            out._extras()["variable_slice"] = (self, index)
+        return out
+
+    def _part_value(self, value, who):
+        """`value` as an array this variable's dtype can take (a part's new values)."""
+        _state.pre_write(self, who)
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if arr.dtype.kind not in "biufc":
+            raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
+                            f"{what(value)}")
+        if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
+            raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
+                            f"{self._data.dtype} variable without losing information; cast "
+                            "it first")
+        return arr
+
+    def _write_part(self, write):
+        """Run `write(buffer)`, an in-place change of a part, as _store does a whole one."""
+        self._accessed()
+        if getrefcount(self._data) > 2:
+            self._data = self._data.copy()      # as _store: views keep the old value
+        write(self._data)
+        self._bump_version()
+        return self
+
+    def _assign_slice(self, index, value):
+        who = "Variable[...].assign"
+        arr = self._part_value(value, who)
+        if isinstance(index, tuple):
+            index = tuple(i._data if isinstance(i, Tensor) else i for i in index)
+        elif isinstance(index, Tensor):
+            index = index._data
+        part = self._data[index].shape
+        try:
+            np.broadcast_to(arr, part)
+        except ValueError:
+            raise ValueError(f"{who}: value of shape {arr.shape} does not match the "
+                             f"slice's shape {part}") from None
+        return self._write_part(lambda buf: buf.__setitem__(index, arr))
+
+    def _scatter_nd(self, indices, updates, ufunc, who):
+        idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
+        if idx.dtype.kind not in "iu" or idx.ndim < 1 or idx.shape[-1] > self._data.ndim:
+            raise ValueError(f"{who}: indices must be integers whose last axis (at most "
+                             f"{self._data.ndim} long) indexes the variable, got shape "
+                             f"{idx.shape} and dtype {idx.dtype}")
+        arr = self._part_value(updates, who)
+        k = idx.shape[-1]
+        want = idx.shape[:-1] + self._data.shape[k:]
+        if arr.shape != want and arr.size != 1:
+            raise ValueError(f"{who}: updates of shape {arr.shape}, expected {want} "
+                             f"(indices {idx.shape}, variable {self._data.shape})")
+        for j in range(k):
+            n = self._data.shape[j]
+            if idx.size and (idx[..., j].min() < 0 or idx[..., j].max() >= n):
+                raise IndexError(f"{who}: an index on axis {j} is out of range [0, {n})")
+        pos = tuple(idx[..., j] for j in range(k))
+        if ufunc is None:
+            return self._write_part(lambda buf: buf.__setitem__(pos, arr))
+        return self._write_part(lambda buf: ufunc.at(buf, pos, arr.astype(buf.dtype)))
+
+    def scatter_nd_update(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Write `updates` at `indices` (TF's: each row of indices names an element or
+        a slice), in place; not recorded."""
+        return self._scatter_nd(indices, updates, None, "Variable.scatter_nd_update")
+
+    def scatter_nd_add(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Add `updates` at `indices` (repeated indices add up), in place."""
+        return self._scatter_nd(indices, updates, np.add, "Variable.scatter_nd_add")
+
+    def scatter_nd_sub(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """Subtract `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.subtract, "Variable.scatter_nd_sub")
+
+    def scatter_nd_max(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """The elementwise maximum with `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.maximum, "Variable.scatter_nd_max")
+
+    def scatter_nd_min(self, indices: Any, updates: Any, name: str | None = None) -> Variable:
+        """The elementwise minimum with `updates` at `indices`, in place."""
+        return self._scatter_nd(indices, updates, np.minimum, "Variable.scatter_nd_min")
+
     def ref(self) -> Reference:
         """A hashable stand-in for this variable (TF's Variable.ref()), e.g. a dict key;
         `.deref()` gives the variable back. Two refs of one variable are equal."""
         return Reference(self)
 
     def value(self) -> Tensor:
-        return self
+        """A snapshot of the current value, as read_value (TF: a later assign does not
+        change it; gradients still flow to the variable)."""
+        return clone(self)
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """A copy of the current value: as in TF, a later assign does not change it
+        (a Tensor's numpy() shares its buffer, as PyTorch's)."""
+        return np.array(Tensor.numpy(self, force=force))
 
     def read_value(self) -> Tensor:
         """A snapshot of the current value (gradients still flow to the variable)."""
@@ -253,6 +355,20 @@ class Variable(Tensor):
                 f"dtype={self._data.dtype}, numpy={arr}>")
 
     __str__ = __repr__
+
+
+class _SliceOfVariable(Tensor):
+    """What indexing a Variable returns: a Tensor (a snapshot of the part) that also has
+    TF's `assign`, writing that part of the variable (`v[0:2].assign([1.0, 2.0])`)."""
+
+    __slots__ = ()
+
+    def assign(self, value: ArrayLike, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True) -> Variable | None:
+        """Write `value` into the part of the variable this slice was read from."""
+        var, index = self._extras()["variable_slice"]
+        var._assign_slice(index, value)
+        return var if read_value else None
 
 
 class Reference:

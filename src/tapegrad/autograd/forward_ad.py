@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _state
-from .._graph import Node, grad_edge
+from .._graph import Node, grad_edge, record_edge
 from .._native import SPEEDUPS
 from .._tensor import Tensor, _share_version, as_tensor, make
 from ..ops import _apply
@@ -265,8 +265,9 @@ def _top_level(args):
 def strip_level(t, level):
     """A tensor equal to `t` for reverse mode and other levels, without `level`'s tangent."""
     p = make(t._data, t._rg)
-    # a leaf's stand-in routes reverse-mode gradients into the leaf's own accumulator
-    p.grad_fn = grad_edge(t)
+    # a leaf's stand-in routes reverse-mode gradients into the leaf's own accumulator; an
+    # open GradientTape sees the leaf used (it watches accessed Variables)
+    p.grad_fn = record_edge(t) if t.grad_fn is None else t.grad_fn
     rest = {k: v for k, v in t._fw.items() if k != level}
     p._fw = rest or None
     p._vc = t._vc
