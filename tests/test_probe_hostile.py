@@ -36,6 +36,9 @@ NOT_DATA = {
     "print",        # TF's tf.print prints anything, as print() does
     "set_default_device", "compile",        # None is PyTorch's "reset" / "a decorator"
     "device_put", "devices",    # JAX's: any pytree (None, dicts, lists) / backend=None
+    # TF's eager no-ops take any inputs; get_static_value returns a non-tensor as it is;
+    # recompute_grad is a decorator (checkpoint's)
+    "no_op", "group", "control_dependencies", "get_static_value", "recompute_grad",
 }
 # a list of 1-D pieces: [[1.0], [1.0, 2.0]] is two valid tensors to join
 RAGGED_OK = {"cat", "concat", "concatenate", "hstack", "broadcast_tensors", "broadcast_arrays",

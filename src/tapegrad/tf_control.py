@@ -148,7 +148,15 @@ def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None, exclusive
     >>> tg.case([(x < 0.0, lambda: -1.0), (x > 2.0, lambda: 1.0)], default=lambda: 0.0)
     1.0
     """
-    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    if isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    if isinstance(pred_fn_pairs, (list, tuple)) and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and callable(p[1])
+            for p in pred_fn_pairs):
+        pairs = list(pred_fn_pairs)
+    else:
+        raise TypeError(f"case: pred_fn_pairs must be a list or dict of (predicate, "
+                        f"function) pairs, got {pred_fn_pairs!r:.60}")
     hits = [fn for p, fn in pairs if bool(np.asarray(p._data if isinstance(p, Tensor) else p))]
     if exclusive and len(hits) > 1:
         raise InvalidArgumentError(f"case: {len(hits)} conditions are true, exclusive=True "
