@@ -52,6 +52,8 @@ def scipy_optimize_caller(depth: int = 2) -> bool:
     `.astype`) and pass the result to compiled routines (L-BFGS-B, SLSQP, TNC) that take
     only ndarrays, as autograd's gradients are; there a tensor that carries no gradient
     computes as an array."""
+    if "scipy.optimize" not in sys.modules:     # the usual case: no frame to read
+        return False
     name = sys._getframe(depth).f_globals.get("__name__", "")
     return name.startswith("scipy.optimize")
 

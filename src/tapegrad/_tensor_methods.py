@@ -4,6 +4,8 @@ base class). `Tensor` (_tensor.py) derives from `TensorMethods` and nothing else
 `isinstance(x, TensorMethods)` is `isinstance(x, Tensor)`."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from . import _state
@@ -35,6 +37,7 @@ make: Any = None
 # _tensor.use_ops puts the operators' ufuncs in first, with their own entry points
 _NUMPY_IMPLS: dict[Any, Any] = {}
 _NO_DIM = object()      # max/min called without a dimension (values, as NumPy)
+_MODULES = sys.modules
 
 
 def _numpy_axis(dim, axis):
@@ -94,7 +97,8 @@ class TensorMethods(InplaceMethods, PortMethods):
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: tuple[Any, ...],
                            kwargs: dict[str, Any]) -> Any:
-        if scipy_optimize_caller() and _needs_grad_arg(args, kwargs) is None:
+        if "scipy.optimize" in _MODULES and scipy_optimize_caller() and \
+                _needs_grad_arg(args, kwargs) is None:
             return func(*[_raw_seq(a) for a in args],
                         **{k: _raw_seq(v) for k, v in kwargs.items()})
         impl = _NUMPY_IMPLS.get(func, _MISSING)
