@@ -15,8 +15,7 @@ from .._native import SPEEDUPS, _anomaly_stack, _record_site
 from .._sites import _site, site_text
 from .._tensor import Tensor, _carry_cut, _share_version, make, note_cut
 from ._shapes import broadcast_shapes
-from ._torch_dtype import (CATEGORY, SCALAR_CATEGORY, TORCH_BOOL_UNARY, tier,
-                           torch_bool_unary, torch_operands)
+from ._torch_dtype import TORCH_BOOL_UNARY, tiers, torch_bool_unary, torch_operands
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
@@ -410,27 +409,10 @@ def _f64_result(raw):
     is higher. So a float32 tensor times a 0-d float64 stays float32, an int tensor times
     a Python float (or sqrt of an int) gives the default float, and an int tensor times a
     0-d float64 gives float64. NumPy would widen all of these to float64."""
-    dims = zero = None              # (category, dtype) of each tensor tier
-    scalar = -1
-    for v in raw:
-        dt = getattr(v, "dtype", None)
-        if dt is None:
-            c = SCALAR_CATEGORY.get(type(v), -1)
-            if c > scalar:
-                scalar = c
-            continue
-        c = CATEGORY.get(dt.kind)
-        if c is None:
-            continue
-        if v.ndim:
-            if dt.char in "dDg":
-                return _F64         # the common case: a float64 operand
-            dims = tier(dims, c, dt)
-        else:
-            zero = tier(zero, c, dt)
-    best = dims
-    if zero is not None and (best is None or zero[0] > best[0]):
-        best = zero
+    t = tiers(raw, f64_exit=True)
+    if isinstance(t, np.dtype):
+        return t            # the common case: a float64 operand
+    best, scalar = t
     if best is None or scalar > best[0] or best[1].kind not in "fc":
         return _dtypes.DEFAULT_FLOAT
     dt = best[1]

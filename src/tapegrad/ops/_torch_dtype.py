@@ -13,9 +13,16 @@ CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
 SCALAR_CATEGORY = {bool: 0, int: 1, float: 2, complex: 3}
 
 
-def torch_common(raw):
-    """PyTorch's common dtype of the operands `raw` (the tiers of _f64_result), or None
-    where a Python number's category decides it (NumPy's weak scalars agree then)."""
+_F64 = np.dtype(np.float64)
+
+
+def tiers(raw, unknown=None, f64_exit=False):
+    """PyTorch's promotion tiers of the operands `raw`: dimensioned tensors, then 0-d
+    tensors, then Python numbers; a later tier counts only when its category (bool < int
+    < float < complex) is higher. Returns ((category, dtype) of the winning tensor tier
+    or None, the Python numbers' category or -1); `unknown` when an operand's dtype has
+    no category (None: skip it); float64 at once, with f64_exit, for a dimensioned float64
+    operand."""
     dims = zero = None
     scalar = -1
     for v in raw:
@@ -27,14 +34,30 @@ def torch_common(raw):
             continue
         c = CATEGORY.get(dt.kind)
         if c is None:
-            return None
+            if unknown is not None:
+                return unknown
+            continue
         if v.ndim:
+            if f64_exit and dt.char in "dDg":
+                return _F64
             dims = tier(dims, c, dt)
         else:
             zero = tier(zero, c, dt)
-    best = dims
-    if zero is not None and (best is None or zero[0] > best[0]):
-        best = zero
+    if zero is not None and (dims is None or zero[0] > dims[0]):
+        return zero, scalar
+    return dims, scalar
+
+
+_NO_CATEGORY = object()
+
+
+def torch_common(raw):
+    """PyTorch's common dtype of the operands `raw` (their tiers), or None where a
+    Python number's category decides it (NumPy's weak scalars agree then)."""
+    t = tiers(raw, unknown=_NO_CATEGORY)
+    if t is _NO_CATEGORY:
+        return None
+    best, scalar = t
     if best is None or scalar > best[0]:
         return None
     return best[1]
