@@ -7,6 +7,7 @@ import numpy as np
 
 import tapegrad as tg
 from tapegrad.ops import special as S
+from tapegrad.ops import special_integrals as SI
 from tapegrad.ops.special_signal import convolve
 from tapegrad.scipy.integrate import odeint
 
@@ -134,6 +135,9 @@ ROWS = [
     OpCase(S.y1, [(5,)], low=0.3, high=4.0, torch=_torch_y1),
     OpCase(lambda x: S.yv(1.5, x), [(5,)], low=0.3, high=4.0, name="yv",
            torch=lambda T, x: _torch_yv(T, 1.5, x)),
+    OpCase(SI.exp1, [(5,)], low=0.2, high=3.0),
+    OpCase(SI.expi, [(5,)], low=0.2, high=3.0),
+    OpCase(lambda q: SI.zeta(2.5, q), [(5,)], low=0.5, high=3.0, name="zeta"),
     OpCase(convolve, [(3, 4), (2, 3)], torch=_torch_convolve2d),
     OpCase(lambda x, y: convolve(x, y, mode="valid"), [(5,), (3,)], name="convolve_valid",
            torch=lambda T, x, y: T.nn.functional.conv1d(x[None, None],

@@ -280,9 +280,13 @@ def log_softmax(x: ArrayLike, axis: Axis = None) -> Tensor:
     x = f64(x)
     return x - _ops.logsumexp(x, axis=axis, keepdims=True)
 
+from ._special_more import (exp1, expi, factorial, kl_div, log_expit, poch,  # noqa: E402
+                            rel_entr, zeta)
+
 # the names `from tapegrad.scipy.special import *` gives (tests/test_all.py)
 __all__ = ["gammaln", "gamma", "gammasgn", "rgamma", "digamma", "psi", "erf", "erfc", "erfcx",
            "erfinv", "erfcinv", "expit", "logit", "entr", "ndtr", "ndtri", "log_ndtr", "i0", "i0e",
            "i1", "i1e", "j0", "j1", "y0", "y1", "beta", "betaln", "gammainc", "gammaincc", "xlogy",
            "xlog1py", "iv", "ive", "jv", "yv", "jn", "yn", "polygamma", "multigammaln", "betainc",
-           "logsumexp", "softmax", "log_softmax"]
+           "logsumexp", "softmax", "log_softmax", "rel_entr", "kl_div", "log_expit",
+           "factorial", "poch", "exp1", "expi", "zeta"]
