@@ -16,6 +16,29 @@ from ._case import OpCase
 _EULER = 0.5772156649015329
 
 
+def _series_exp_int(T, x, sign, terms=60):
+    """The sum over k >= 1 of sign^(k+1) x^k / (k k!): E1(x) = -gamma - log x + this with
+    sign -1 (Ein), Ei(x) = gamma + log x + this with sign +1 (x > 0)."""
+    total, term = T.zeros_like(x), T.ones_like(x)
+    for k in range(1, terms + 1):
+        term = term * x / k
+        total = total + (sign ** (k + 1)) * term / k
+    return total
+
+
+def _torch_hurwitz_zeta(T, s, q, n=12):
+    """zeta(s, q) by Euler-Maclaurin: n terms of (q + k)^-s, then the integral, half a
+    term and four Bernoulli corrections at a = q + n (torch's zeta has no forward mode)."""
+    total = sum((q + k) ** -s for k in range(n))
+    a = q + n
+    total = total + a ** (1 - s) / (s - 1) + 0.5 * a ** -s
+    rising = s
+    for j, b in enumerate((1 / 6, -1 / 30, 1 / 42, -1 / 30)):
+        total = total + b / math.factorial(2 * j + 2) * rising * a ** (-s - 2 * j - 1)
+        rising = rising * (s + 2 * j + 1) * (s + 2 * j + 2)
+    return total
+
+
 def _series_jv(T, v, x, sign=-1.0, terms=30):
     """sum_k sign^k (x/2)^(2k+v) / (k! Gamma(k+v+1)): J_v (sign -1) or I_v (sign 1)."""
     total = 0.0
@@ -135,9 +158,12 @@ ROWS = [
     OpCase(S.y1, [(5,)], low=0.3, high=4.0, torch=_torch_y1),
     OpCase(lambda x: S.yv(1.5, x), [(5,)], low=0.3, high=4.0, name="yv",
            torch=lambda T, x: _torch_yv(T, 1.5, x)),
-    OpCase(SI.exp1, [(5,)], low=0.2, high=3.0),
-    OpCase(SI.expi, [(5,)], low=0.2, high=3.0),
-    OpCase(lambda q: SI.zeta(2.5, q), [(5,)], low=0.5, high=3.0, name="zeta"),
+    OpCase(SI.exp1, [(5,)], low=0.2, high=3.0,
+           torch=lambda T, x: -_EULER - T.log(x) + _series_exp_int(T, x, -1.0)),
+    OpCase(SI.expi, [(5,)], low=0.2, high=3.0,
+           torch=lambda T, x: _EULER + T.log(x) + _series_exp_int(T, x, 1.0)),
+    OpCase(lambda q: SI.zeta(2.5, q), [(5,)], low=0.5, high=3.0, name="zeta",
+           torch=lambda T, q: _torch_hurwitz_zeta(T, 2.5, q)),
     OpCase(convolve, [(3, 4), (2, 3)], torch=_torch_convolve2d),
     OpCase(lambda x, y: convolve(x, y, mode="valid"), [(5,), (3,)], name="convolve_valid",
            torch=lambda T, x, y: T.nn.functional.conv1d(x[None, None],
