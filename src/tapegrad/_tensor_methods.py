@@ -97,7 +97,7 @@ class TensorMethods(InplaceMethods, PortMethods):
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: tuple[Any, ...],
                            kwargs: dict[str, Any]) -> Any:
-        if "scipy.optimize" in _MODULES and scipy_optimize_caller() and \
+        if not self._rg and "scipy.optimize" in _MODULES and scipy_optimize_caller() and \
                 _needs_grad_arg(args, kwargs) is None:
             return func(*[_raw_seq(a) for a in args],
                         **{k: _raw_seq(v) for k, v in kwargs.items()})
