@@ -111,16 +111,18 @@ def list_grad_error(who, v):
                      "tensor first (tg.stack, or tg.tensor([...]) which keeps the graph)")
 
 
-def check_written(who, value):
+def check_written(who, value, arg=None):
     """Refuse a value written into a tensor that would lose something silently: a list
-    holding a tensor that requires grad, or a masked array (its mask)."""
+    holding a tensor that requires grad, or a masked array (its mask). `arg` names the
+    argument in the message."""
     if value.__class__ is list or value.__class__ is tuple:
         v = grad_in_list(value)
         if v is not None:
             raise list_grad_error(who, v)
     elif isinstance(value, np.ma.MaskedArray):
-        raise TypeError(f"{who}: masked arrays are not supported (the mask would be lost); "
-                        "pass arr.filled(value) or arr.compressed()")
+        where = f" as {arg}" if arg else ""
+        raise TypeError(f"{who}: masked arrays are not supported{where} (the mask would be "
+                        "lost); pass arr.filled(value) or arr.compressed()")
 
 
 def _non_numeric(v):

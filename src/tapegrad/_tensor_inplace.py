@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _state
-from ._check import _non_numeric, grad_in_list, list_grad_error
+from ._check import _non_numeric, check_written
 from ._flavour import rebinds
 from typing import TYPE_CHECKING
 
@@ -470,13 +470,7 @@ def _check_update_operand(ufunc, o, data, arg="other"):
     """An in-place update's operand (or alpha) must be real: a string gives NumPy's ufunc
     wording, and a complex one would lose its imaginary part in the unsafe cast."""
     who = _UPDATE_NAMES.get(ufunc, "update")
-    if o.__class__ is list or o.__class__ is tuple:
-        v = grad_in_list(o)
-        if v is not None:
-            raise list_grad_error(who, v)
-    if isinstance(o, np.ma.MaskedArray):
-        raise TypeError(f"{who}: masked arrays are not supported as {arg} (the mask would "
-                        f"be lost); pass arr.filled(value) or arr.compressed()")
+    check_written(who, o, arg)
     what = _non_numeric(o)
     if what is not None:
         raise TypeError(f"{who}: unsupported {arg} type(s) {what}")

@@ -162,10 +162,7 @@ class Variable(Tensor):
             # TF converts arrays and numbers, but a tensor must already have the dtype
             raise ValueError(f"{who}: a tensor of dtype {arr.dtype} cannot be written into "
                              f"a {mine} variable; cast it first (tg.cast)")
-        if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
-            raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
-                            f"{self._data.dtype} variable without losing information; cast "
-                            "it first")
+        self._castable(arr, who)
         spec = self._spec
         if spec is not None and arr.shape != self._data.shape and (spec is ... or (
                 arr.ndim == len(spec) and all(d is None or d == n
@@ -254,11 +251,14 @@ class Variable(Tensor):
         if arr.dtype.kind not in "biufc":
             raise TypeError(f"{who}: value must be a tensor, an array or numbers, got "
                             f"{what(value)}")
+        self._castable(arr, who)
+        return arr
+
+    def _castable(self, arr, who):
         if not np.can_cast(arr.dtype, self._data.dtype, casting="same_kind"):
             raise TypeError(f"{who}: a value of dtype {arr.dtype} cannot be written into a "
                             f"{self._data.dtype} variable without losing information; cast "
                             "it first")
-        return arr
 
     def _write_part(self, write):
         """Run `write(buffer)`, an in-place change of a part, as _store does a whole one."""

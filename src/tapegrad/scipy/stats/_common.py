@@ -31,7 +31,7 @@ def invalid(v, *positive):
         # batch, and select always (whether any example is invalid is not known here)
         bad = None
         for p in positive:
-            b = ~(p > 0) if _batched(p) else np.asarray(~(np.asarray(raw(p)) > 0))
+            b = ~(p > 0) if _batched(p) else ~(np.asarray(raw(p)) > 0)
             bad = b if bad is None else bad | b
         return ops.where(bad, np.nan, v)
     with np.errstate(invalid="ignore"):
